@@ -1,0 +1,45 @@
+/**
+ * Builds one ncc bundle per action: actions/<name>/src/index.ts → actions/<name>/dist/.
+ * The dist folder is emptied first, so a chunk that is no longer emitted cannot linger.
+ * Usage: npm run build [-- <action> ...]
+ */
+import ncc from '@vercel/ncc';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+interface NccOutput {
+  code: string;
+  assets: Record<string, { source: string | Buffer }>;
+}
+
+async function buildAction(name: string): Promise<void> {
+  const entry = join(root, 'actions', name, 'src', 'index.ts');
+  const dist = join(root, 'actions', name, 'dist');
+  const started = performance.now();
+  const output = (await ncc(entry, { cache: false, minify: true, quiet: true, sourceMap: false, license: 'licenses.txt' })) as NccOutput;
+  await rm(dist, { recursive: true, force: true });
+  await mkdir(dist, { recursive: true });
+  await writeFile(join(dist, 'index.js'), output.code);
+  for (const [file, asset] of Object.entries(output.assets)) {
+    await mkdir(dirname(join(dist, file)), { recursive: true });
+    await writeFile(join(dist, file), asset.source);
+  }
+  const files = await readdir(dist);
+  console.log(`${name}: ${files.length} file(s) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+const all = (await readdir(join(root, 'actions'), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const requested = process.argv.slice(2);
+const unknown = requested.filter((name) => !all.includes(name));
+if (unknown.length) {
+  console.error(`Unknown action(s): ${unknown.join(', ')}. Known: ${all.join(', ')}.`);
+  process.exit(2);
+}
+// Two at a time: the machines this runs on have two cores, and ncc is CPU-bound.
+const queue = [...(requested.length ? requested : all)];
+await Promise.all([0, 1].map(async () => {
+  for (let name = queue.shift(); name; name = queue.shift()) await buildAction(name);
+}));

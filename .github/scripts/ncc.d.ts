@@ -1,0 +1,12 @@
+// @vercel/ncc ships no types; this is the part of its programmatic API the build uses.
+declare module '@vercel/ncc' {
+  interface NccOptions {
+    cache?: boolean | string;
+    minify?: boolean;
+    quiet?: boolean;
+    sourceMap?: boolean;
+    license?: string;
+    target?: string;
+  }
+  export default function ncc(entry: string, options?: NccOptions): Promise<{ code: string; assets: Record<string, { source: string | Buffer }> }>;
+}
