@@ -1,0 +1,114 @@
+/**
+ * What the runner tells an action about the run: repository, commit, run URL, and the pull
+ * request from the event payload. The payload is a boundary like any other: it is validated,
+ * and only the fields this project uses are kept.
+ */
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { UserError } from './errors.js';
+
+export interface PullRequestContext {
+  number: number;
+  title: string;
+  headSha: string;
+  headRef: string;
+  baseRef: string;
+  url: string;
+  /** True when the head branch lives in another repository (a fork): the token is read-only. */
+  fromFork: boolean;
+}
+
+export interface RunContext {
+  repository?: string;
+  /** The commit under test: the PR head for pull requests (GITHUB_SHA is a test merge there). */
+  sha?: string;
+  ref?: string;
+  eventName?: string;
+  runId?: string;
+  runAttempt?: string;
+  runUrl?: string;
+  serverUrl: string;
+  actor?: string;
+  workspace: string;
+  /** Scratch space for reports; RUNNER_TEMP on a runner, the OS temp folder elsewhere. */
+  tempDir: string;
+  runnerOs: string;
+  pullRequest?: PullRequestContext;
+}
+
+const repoRef = z.object({ full_name: z.string() }).nullish();
+
+const pullRequestEvent = z.object({
+  pull_request: z
+    .object({
+      number: z.number().int().positive(),
+      title: z.string(),
+      html_url: z.string(),
+      head: z.object({ sha: z.string(), ref: z.string(), repo: repoRef }),
+      base: z.object({ ref: z.string(), repo: repoRef }),
+    })
+    .optional(),
+});
+
+export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext {
+  const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
+  const repository = env.GITHUB_REPOSITORY || undefined;
+  const runId = env.GITHUB_RUN_ID || undefined;
+  const pullRequest = readPullRequest(env.GITHUB_EVENT_PATH);
+  return {
+    repository,
+    sha: pullRequest?.headSha ?? (env.GITHUB_SHA || undefined),
+    ref: env.GITHUB_REF || undefined,
+    eventName: env.GITHUB_EVENT_NAME || undefined,
+    runId,
+    runAttempt: env.GITHUB_RUN_ATTEMPT || undefined,
+    runUrl: repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}` : undefined,
+    serverUrl,
+    actor: env.GITHUB_ACTOR || undefined,
+    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    tempDir: runnerTempDir(env),
+    runnerOs: env.RUNNER_OS || process.platform,
+    pullRequest,
+  };
+}
+
+function readPullRequest(eventPath: string | undefined): PullRequestContext | undefined {
+  if (!eventPath) return undefined;
+  let payload: unknown;
+  try {
+    payload = JSON.parse(readFileSync(eventPath, 'utf8'));
+  } catch (error) {
+    throw new UserError(`Could not read the event payload at GITHUB_EVENT_PATH "${eventPath}": ${(error as Error).message}.`);
+  }
+  const parsed = pullRequestEvent.safeParse(payload);
+  if (!parsed.success) {
+    throw new UserError(`The event payload at GITHUB_EVENT_PATH "${eventPath}" has an unexpected pull_request shape: ${z.prettifyError(parsed.error)}`);
+  }
+  const pr = parsed.data.pull_request;
+  if (!pr) return undefined;
+  const headRepo = pr.head.repo?.full_name;
+  return {
+    number: pr.number,
+    title: pr.title,
+    headSha: pr.head.sha,
+    headRef: pr.head.ref,
+    baseRef: pr.base.ref,
+    url: pr.html_url,
+    fromFork: headRepo !== undefined && headRepo !== pr.base.repo?.full_name,
+  };
+}
+
+/** Scratch space for reports: RUNNER_TEMP on a runner, the OS temp folder elsewhere. */
+export function runnerTempDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.RUNNER_TEMP || tmpdir();
+}
+
+/**
+ * A folder for one action's files in this job, created by the caller. Takes the temp folder
+ * rather than the whole context, so that actions that need no more do not parse the event.
+ */
+export function actionWorkDir(tempDir: string, action: string, model: string): string {
+  return join(tempDir, 'mlops-actions', action, model);
+}

@@ -1,0 +1,81 @@
+/**
+ * Action inputs: each action declares a zod object whose keys are exactly its action.yml input
+ * names. Defaults live in action.yml only (the runner passes them as INPUT_* variables), so an
+ * input with a default or `required: true` is non-optional here; a contract test checks both.
+ */
+import { z } from 'zod';
+import { InputError } from './errors.js';
+
+export type InputSchema = z.ZodObject<Record<string, z.ZodType>>;
+
+/** Reads every declared input and validates them together, so that all problems are reported at once. */
+export function readInputs<S extends InputSchema>(schema: S, getInput: (name: string) => string | undefined): z.output<S> {
+  const raw: Record<string, string> = {};
+  for (const name of Object.keys(schema.shape)) {
+    const value = getInput(name);
+    if (value !== undefined && value !== '') raw[name] = value;
+  }
+  const result = schema.safeParse(raw, { reportInput: true });
+  if (!result.success) throw new InputError(describeInputIssues(result.error.issues, raw));
+  return result.data;
+}
+
+export function describeInputIssues(issues: readonly z.core.$ZodIssue[], supplied: Readonly<Record<string, string>>): string {
+  const problems = issues.map((issue) => {
+    const name = String(issue.path[0] ?? '?');
+    if (!(name in supplied)) return `input "${name}" is required but was not supplied (set it under "with:" in the workflow step)`;
+    return `input "${name}" ${issue.message}`;
+  });
+  return `Invalid action inputs: ${problems.join('; ')}.`;
+}
+
+const quote = (value: unknown) => JSON.stringify(String(value));
+
+/** Any non-empty text. */
+export const text = () => z.string();
+
+/** One of a fixed set of values; the error lists them. */
+export const choice = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: (issue) => `must be one of ${values.join(', ')}; got ${quote(issue.input)}` });
+
+const TRUE_SPELLINGS = ['true', 'True', 'TRUE'];
+const FALSE_SPELLINGS = ['false', 'False', 'FALSE'];
+
+/** A boolean with the YAML 1.2 spellings the runner accepts; anything else is an error, not false. */
+export const flag = () =>
+  z.string().transform((value, ctx) => {
+    if (TRUE_SPELLINGS.includes(value)) return true;
+    if (FALSE_SPELLINGS.includes(value)) return false;
+    ctx.addIssue({ code: 'custom', input: value, message: `must be true or false; got ${quote(value)}` });
+    return z.NEVER;
+  });
+
+/** A whole number within bounds. */
+export const wholeNumber = (min: number, max: number = Number.MAX_SAFE_INTEGER) =>
+  z.string().transform((value, ctx) => {
+    const number = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (Number.isSafeInteger(number) && number >= min && number <= max) return number;
+    const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
+    ctx.addIssue({ code: 'custom', input: value, message: `must be a whole number ${range}; got ${quote(value)}` });
+    return z.NEVER;
+  });
+
+/** One path per line (blank lines ignored), as @actions/cache and upload-artifact take lists. */
+export const pathList = () =>
+  z.string().transform((value) =>
+    value
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line !== ''),
+  );
+
+/**
+ * A model name. It becomes part of deployment tasks (`model:<name>`), release tags
+ * (`<name>@<version>`), artifact names and file names, so it is kept to a safe alphabet.
+ */
+export const MODEL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+export const modelName = () =>
+  z.string().regex(MODEL_NAME_PATTERN, {
+    error: (issue) =>
+      `must start with a letter or digit and use only letters, digits, ".", "_" and "-" (at most 100 characters); got ${quote(issue.input)}`,
+  });

@@ -1,0 +1,43 @@
+/**
+ * The one wrapper every action entry goes through: parse inputs, run, and end with a defined
+ * exit status. A user mistake ends the step with its message only; anything else is a bug in
+ * this project and is reported as one, with the stack at debug level.
+ */
+import type { z } from 'zod';
+import { isUserError } from './errors.js';
+import { readInputs, type InputSchema } from './inputs.js';
+import { createRunner, type Runner } from './runner.js';
+
+export interface ActionDefinition<S extends InputSchema> {
+  /** The action folder name, e.g. `validate-data`. */
+  name: string;
+  inputs: S;
+  run(inputs: z.output<S>, runner: Runner): Promise<void>;
+}
+
+export async function runAction<S extends InputSchema>(action: ActionDefinition<S>, runner: Runner = createRunner()): Promise<number> {
+  let status = 0;
+  try {
+    const inputs = readInputs(action.inputs, runner.getInput);
+    await action.run(inputs, runner);
+  } catch (error) {
+    status = 1;
+    reportFailure(action.name, error, runner);
+  }
+  process.exitCode = status;
+  return status;
+}
+
+function reportFailure(actionName: string, error: unknown, runner: Runner): void {
+  if (isUserError(error)) {
+    runner.error(error.message, { title: actionName });
+    return;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  runner.error(
+    `${actionName} stopped on an unexpected error: ${message}. This is a bug in mlops-actions, not in your workflow; ` +
+      'please report it with the step log (re-run with debug logging for the stack trace).',
+    { title: actionName },
+  );
+  if (error instanceof Error && error.stack) runner.debug(error.stack);
+}
