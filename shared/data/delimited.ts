@@ -1,0 +1,136 @@
+/**
+ * Streaming reader for CSV and TSV files (optionally gzip-compressed). Rows are handed to a
+ * callback one at a time, so memory stays flat whatever the file size. Each row carries the
+ * file line it starts on, for annotations and for people opening the file.
+ */
+import { createReadStream } from 'node:fs';
+import { Transform, type Readable } from 'node:stream';
+import Papa from 'papaparse';
+import { UserError } from '../action/errors.js';
+import { fileError } from '../files/read-file.js';
+
+export type DelimitedFormat = 'csv' | 'tsv';
+
+export interface DelimitedRow {
+  fields: string[];
+  /** 1-based line of the file the row starts on. */
+  line: number;
+  /** Set when the parser could not read the row cleanly (e.g. an unterminated quote). */
+  parseError?: string;
+  /** An empty line: `fields` is `[""]`. In a one-column file that is one empty cell. */
+  blank?: boolean;
+}
+
+const DELIMITERS: Record<DelimitedFormat, string> = { csv: ',', tsv: '\t' };
+
+/** Picks the format from the extension; `undefined` when the name does not tell. */
+export function formatFromExtension(path: string): DelimitedFormat | undefined {
+  const match = /\.(csv|tsv|tab)(\.gz)?$/i.exec(path);
+  if (!match) return undefined;
+  return match[1]!.toLowerCase() === 'csv' ? 'csv' : 'tsv';
+}
+
+/**
+ * Reads every row, empty lines included and marked `blank`; the newline that ends the file
+ * does not make a row. Rejects with a UserError on unreadable input: a missing file, invalid
+ * UTF-8 or a truncated gzip stream.
+ */
+export async function readDelimited(path: string, format: DelimitedFormat, onRow: (row: DelimitedRow) => void): Promise<void> {
+  const source = await openText(path);
+  let line = 1;
+  await new Promise<void>((resolve, reject) => {
+    let failed = false;
+    const fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      source.destroy();
+      reject(error);
+    };
+    source.on('error', (error) => fail(streamError(error, path)));
+    Papa.parse<string[]>(source as unknown as File, {
+      delimiter: DELIMITERS[format],
+      skipEmptyLines: false,
+      step(result) {
+        const fields = result.data;
+        const start = line;
+        line += 1 + fields.reduce((count, field) => count + countNewlines(field), 0);
+        const error = result.errors[0];
+        try {
+          // In stream mode papaparse makes no row of the newline that ends the file, so an
+          // empty row is a real empty line (test/shared/validate.test.ts pins this down).
+          if (error) onRow({ fields, line: start, parseError: error.message });
+          else if (fields.length === 1 && fields[0] === '') onRow({ fields, line: start, blank: true });
+          else onRow({ fields, line: start });
+        } catch (caught) {
+          fail(caught);
+        }
+      },
+      complete: () => {
+        if (!failed) resolve();
+      },
+      error: (error: Error) => fail(error),
+    });
+  });
+}
+
+function countNewlines(text: string): number {
+  let count = 0;
+  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) count++;
+  return count;
+}
+
+async function openText(path: string): Promise<Readable> {
+  const bytes = createReadStream(path);
+  // zlib is loaded only for compressed files: it is a measurable part of start-up.
+  const plain: Readable = /\.gz$/i.test(path) ? bytes.pipe((await import('node:zlib')).createGunzip()) : bytes;
+  if (plain !== bytes) bytes.on('error', (error) => plain.destroy(error));
+  const decoded = plain.pipe(utf8Decoder());
+  plain.on('error', (error) => decoded.destroy(error));
+  return decoded;
+}
+
+class InvalidUtf8Error extends Error {}
+
+/** Decodes strictly: invalid UTF-8 is an error with its byte offset, never replaced silently. */
+function utf8Decoder(): Transform {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let offset = 0;
+  const decode = (chunk: Buffer | undefined, stream: boolean): string => {
+    try {
+      return decoder.decode(chunk, { stream });
+    } catch {
+      throw new InvalidUtf8Error(`invalid UTF-8 in the bytes from offset ${offset}`);
+    } finally {
+      offset += chunk?.length ?? 0;
+    }
+  };
+  return new Transform({
+    readableObjectMode: false,
+    decodeStrings: true,
+    transform(chunk: Buffer, _encoding, callback) {
+      try {
+        callback(null, decode(chunk, true));
+      } catch (error) {
+        callback(error as Error);
+      }
+    },
+    flush(callback) {
+      try {
+        callback(null, decode(undefined, false));
+      } catch (error) {
+        callback(error as Error);
+      }
+    },
+  });
+}
+
+function streamError(error: unknown, path: string): Error {
+  if (error instanceof InvalidUtf8Error) {
+    return new UserError(`The data file "${path}" is not valid UTF-8 text: ${error.message}. Re-export it as UTF-8.`);
+  }
+  const code = (error as { code?: string }).code;
+  if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
+    return new UserError(`The data file "${path}" is not a complete gzip stream (${(error as Error).message}). The file may be truncated; compress it again.`);
+  }
+  return fileError(error, path, 'data file');
+}

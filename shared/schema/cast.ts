@@ -1,0 +1,206 @@
+/**
+ * Reading a cell's text as its Table Schema type (frictionless calls this casting). Each type
+ * follows the lexical forms of the v2 spec; a value that does not fit gives the reason.
+ */
+export const FIELD_TYPES = [
+  'string', 'number', 'integer', 'boolean', 'object', 'array', 'list', 'datetime', 'date', 'time',
+  'year', 'yearmonth', 'duration', 'geopoint', 'geojson', 'any',
+] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+/** Types whose values have an order, so that minimum and maximum mean something. */
+export const ORDERED_TYPES: ReadonlySet<FieldType> = new Set(['number', 'integer', 'datetime', 'date', 'time', 'year', 'yearmonth', 'duration']);
+
+export type Cast = { ok: true; value: unknown } | { ok: false; expected: string };
+
+/** The subset of a field descriptor that casting reads. */
+export interface CastOptions {
+  type: FieldType;
+  format?: string;
+  trueValues?: string[];
+  falseValues?: string[];
+  decimalChar?: string;
+  groupChar?: string;
+  bareNumber?: boolean;
+  delimiter?: string;
+  itemType?: string;
+}
+
+const ok = (value: unknown): Cast => ({ ok: true, value });
+const no = (expected: string): Cast => ({ ok: false, expected });
+
+const INTEGER = /^[+-]?\d+$/;
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+const SPECIAL_NUMBERS: Record<string, number> = { nan: Number.NaN, inf: Infinity, '+inf': Infinity, '-inf': -Infinity };
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIME = /^(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/;
+const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/;
+const YEARMONTH = /^(\d{4})-(\d{2})$/;
+const DURATION = /^P(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+export function castValue(field: CastOptions, text: string): Cast {
+  switch (field.type) {
+    case 'string':
+      return castString(field.format, text);
+    case 'integer':
+      return castInteger(field, text);
+    case 'number':
+      return castNumber(field, text);
+    case 'boolean': {
+      if ((field.trueValues ?? ['true', 'True', 'TRUE', '1']).includes(text)) return ok(true);
+      if ((field.falseValues ?? ['false', 'False', 'FALSE', '0']).includes(text)) return ok(false);
+      return no('a boolean');
+    }
+    case 'date':
+      return field.format === 'any' ? anyDate(text, 'a date') : castDate(text);
+    case 'datetime':
+      return field.format === 'any' ? anyDate(text, 'a datetime') : castDatetime(text);
+    case 'time':
+      return TIME.test(text) && validClock(text.slice(0, 8)) ? ok(timeSeconds(text)) : no('a time (hh:mm:ss)');
+    case 'year':
+      return /^-?\d{4}$/.test(text) ? ok(Number(text)) : no('a year (YYYY)');
+    case 'yearmonth': {
+      const m = YEARMONTH.exec(text);
+      return m && Number(m[2]) >= 1 && Number(m[2]) <= 12 ? ok(Number(m[1]) * 12 + Number(m[2]) - 1) : no('a year and month (YYYY-MM)');
+    }
+    case 'duration':
+      return DURATION.test(text) ? ok(durationSeconds(text)) : no('an ISO 8601 duration (e.g. P1DT2H)');
+    case 'object':
+      return castJson(text, (v) => v !== null && typeof v === 'object' && !Array.isArray(v), 'a JSON object');
+    case 'array':
+      return castJson(text, Array.isArray, 'a JSON array');
+    case 'geojson':
+      return castJson(text, (v) => v !== null && typeof v === 'object' && typeof (v as { type?: unknown }).type === 'string', 'a GeoJSON object');
+    case 'geopoint':
+      return castGeopoint(field.format, text);
+    case 'list':
+      return castList(field, text);
+    case 'any':
+      return ok(text);
+  }
+}
+
+function castString(format: string | undefined, text: string): Cast {
+  switch (format) {
+    case 'email':
+      return EMAIL.test(text) ? ok(text) : no('an email address');
+    case 'uri':
+      return URI.test(text) ? ok(text) : no('a URI');
+    case 'uuid':
+      return UUID.test(text) ? ok(text) : no('a UUID');
+    case 'binary':
+      return BASE64.test(text) ? ok(text) : no('base64 data');
+    default:
+      return ok(text);
+  }
+}
+
+/** Strips group characters and, when bareNumber is false, leading and trailing non-digits. */
+function numericText(field: CastOptions, text: string): string {
+  let value = field.groupChar ? text.split(field.groupChar).join('') : text;
+  if (field.bareNumber === false) value = value.replace(/^[^\d+\-.]+|[^\d.]+$/g, '');
+  if (field.decimalChar && field.decimalChar !== '.') value = value.split(field.decimalChar).join('.');
+  return value;
+}
+
+function castInteger(field: CastOptions, text: string): Cast {
+  const value = numericText(field, text);
+  if (!INTEGER.test(value)) return no('an integer');
+  const number = Number(value);
+  return Number.isSafeInteger(number) ? ok(number) : no('an integer within ±2^53');
+}
+
+function castNumber(field: CastOptions, text: string): Cast {
+  const special = SPECIAL_NUMBERS[text.toLowerCase()];
+  if (special !== undefined) return ok(special);
+  const value = numericText(field, text);
+  return NUMBER.test(value) ? ok(Number(value)) : no('a number');
+}
+
+function validDate(y: number, m: number, d: number): boolean {
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+function validClock(hms: string): boolean {
+  const [h, m, s] = hms.split(':').map(Number) as [number, number, number];
+  return h < 24 && m < 60 && s < 60;
+}
+
+function castDate(text: string): Cast {
+  const m = DATE.exec(text);
+  if (!m || !validDate(Number(m[1]), Number(m[2]), Number(m[3]))) return no('a date (YYYY-MM-DD)');
+  return ok(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+}
+
+function castDatetime(text: string): Cast {
+  const m = DATETIME.exec(text);
+  if (!m || !validDate(Number(m[1]), Number(m[2]), Number(m[3])) || !validClock(`${m[4]}:${m[5]}:${m[6]}`)) {
+    return no('a datetime (YYYY-MM-DDThh:mm:ss, optional fraction and time zone)');
+  }
+  const zoned = m[8] ? text : `${text}Z`;
+  return ok(Date.parse(zoned));
+}
+
+function anyDate(text: string, expected: string): Cast {
+  const time = Date.parse(text);
+  return Number.isNaN(time) ? no(expected) : ok(time);
+}
+
+function timeSeconds(text: string): number {
+  const [h, m, s] = text.slice(0, 8).split(':').map(Number) as [number, number, number];
+  const fraction = /^\d{2}:\d{2}:\d{2}(\.\d+)/.exec(text)?.[1];
+  return h * 3600 + m * 60 + s + (fraction ? Number(fraction) : 0);
+}
+
+/** An approximate length in seconds (a month is 30 days, a year 365), used only for ordering. */
+function durationSeconds(text: string): number {
+  const [datePart = '', timePart = ''] = text.slice(1).split('T');
+  const unit = (part: string, letter: string) => Number(new RegExp(`(\\d+(?:\\.\\d+)?)${letter}`).exec(part)?.[1] ?? 0);
+  const day = 86400;
+  return (
+    unit(datePart, 'Y') * 365 * day + unit(datePart, 'M') * 30 * day + unit(datePart, 'W') * 7 * day + unit(datePart, 'D') * day +
+    unit(timePart, 'H') * 3600 + unit(timePart, 'M') * 60 + unit(timePart, 'S')
+  );
+}
+
+function castJson(text: string, accept: (value: unknown) => boolean, expected: string): Cast {
+  try {
+    const value: unknown = JSON.parse(text);
+    return accept(value) ? ok(value) : no(expected);
+  } catch {
+    return no(expected);
+  }
+}
+
+function castGeopoint(format: string | undefined, text: string): Cast {
+  let lon: unknown;
+  let lat: unknown;
+  if (format === 'array' || format === 'object') {
+    const parsed = castJson(text, (v) => v !== null && typeof v === 'object', 'a geopoint');
+    if (!parsed.ok) return no(`a geopoint (${format})`);
+    const v = parsed.value as Record<string, unknown> | unknown[];
+    [lon, lat] = Array.isArray(v) ? v : [v.lon, v.lat];
+  } else {
+    const parts = text.split(',').map((part) => part.trim());
+    if (parts.length !== 2 || !parts.every((part) => NUMBER.test(part))) return no('a geopoint ("lon, lat")');
+    [lon, lat] = parts.map(Number);
+  }
+  const valid = typeof lon === 'number' && typeof lat === 'number' && Math.abs(lon) <= 180 && Math.abs(lat) <= 90;
+  return valid ? ok([lon, lat]) : no('a geopoint with longitude in ±180 and latitude in ±90');
+}
+
+function castList(field: CastOptions, text: string): Cast {
+  const itemType = (field.itemType ?? 'string') as FieldType;
+  const items: unknown[] = [];
+  for (const item of text === '' ? [] : text.split(field.delimiter ?? ',')) {
+    const cast = castValue({ type: itemType }, item);
+    if (!cast.ok) return no(`a list of ${itemType} items`);
+    items.push(cast.value);
+  }
+  return ok(items);
+}
