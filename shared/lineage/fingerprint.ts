@@ -1,0 +1,52 @@
+/**
+ * The fingerprint of a training run: a sha256 over everything that decides what the run
+ * produces. Paths are stored relative to the working directory with "/" separators, so the
+ * same checkout gives the same fingerprint on any machine.
+ */
+import { relative, resolve, sep } from 'node:path';
+import { canonicalJson, sha256File, sha256Text } from '../files/hash.js';
+import { parseStructured } from '../files/structured.js';
+import { readUserFile } from '../files/read-file.js';
+
+export interface HashedFile {
+  path: string;
+  sha256: string;
+}
+
+export interface FingerprintInputs {
+  /** sha256 of the config's canonical JSON: formatting and key order do not count, values do. */
+  configSha256: string;
+  data: HashedFile[];
+  command: string;
+  seed: number;
+}
+
+export const FINGERPRINT_FORMAT = 'mlops-actions/fingerprint@1';
+
+export function computeFingerprint(inputs: FingerprintInputs): string {
+  const data = [...inputs.data].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return sha256Text(canonicalJson({ format: FINGERPRINT_FORMAT, config: inputs.configSha256, data, command: inputs.command, seed: inputs.seed }));
+}
+
+/** The version a fingerprint gives: its first 12 hex digits (same inputs, same version). */
+export function versionOf(fingerprint: string): string {
+  return fingerprint.slice(0, 12);
+}
+
+export async function canonicalConfigSha256(path: string): Promise<string> {
+  const text = await readUserFile(path, 'config file');
+  return sha256Text(canonicalJson(await parseStructured(text, path, 'config file')));
+}
+
+export async function hashFiles(paths: readonly string[], baseDir: string, what: string): Promise<HashedFile[]> {
+  const hashed: HashedFile[] = [];
+  for (const path of paths) {
+    hashed.push({ path: portablePath(path, baseDir), sha256: await sha256File(resolve(baseDir, path), what) });
+  }
+  return hashed;
+}
+
+/** A path relative to `baseDir`, with "/" separators. */
+export function portablePath(path: string, baseDir: string): string {
+  return relative(baseDir, resolve(baseDir, path)).split(sep).join('/') || '.';
+}

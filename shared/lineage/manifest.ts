@@ -1,0 +1,29 @@
+/** The lineage manifest (`model-manifest.json`): what a model was built from and what it is. */
+import { z } from 'zod';
+
+export const MANIFEST_FORMAT = 'mlops-actions/model-manifest@1';
+
+const hashedFile = z.object({ path: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().nonnegative().optional() });
+
+export const manifestSchema = z.object({
+  format: z.literal(MANIFEST_FORMAT),
+  model: z.object({ name: z.string().min(1), version: z.string().min(1) }),
+  fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
+  config: z.object({ path: z.string(), sha256: z.string(), canonicalSha256: z.string() }),
+  data: z.array(hashedFile),
+  command: z.string(),
+  seed: z.number().int(),
+  workingDirectory: z.string(),
+  outputs: z.array(hashedFile).min(1),
+  runner: z.object({ os: z.string(), arch: z.string(), node: z.string() }),
+  git: z.object({
+    repository: z.string().optional(),
+    sha: z.string().optional(),
+    ref: z.string().optional(),
+    runId: z.string().optional(),
+    runUrl: z.string().optional(),
+  }),
+  training: z.object({ startedAt: z.string(), durationSeconds: z.number().nonnegative() }),
+});
+
+export type Manifest = z.output<typeof manifestSchema>;

@@ -1,0 +1,85 @@
+/**
+ * The metrics report, the contract between evaluate-model, compare-metrics and promote-model.
+ * compare-metrics and promote-model also take plain or nested metrics files of the user's own
+ * (JSON or YAML, as DVC and DVCLive write them): nested keys are joined with dots.
+ */
+import { z } from 'zod';
+import { UserError } from '../action/errors.js';
+import { readUserFile } from '../files/read-file.js';
+import { parseStructured, validateStructured } from '../files/structured.js';
+
+export const METRICS_REPORT_FORMAT = 'mlops-actions/metrics-report@1';
+
+const metricValue = z.object({
+  value: z.number(),
+  ci: z.tuple([z.number(), z.number()]).optional(),
+  n: z.number().int().nonnegative().optional(),
+});
+
+export const metricsReportSchema = z.object({
+  format: z.literal(METRICS_REPORT_FORMAT),
+  model: z.string(),
+  version: z.string().optional(),
+  fingerprint: z.string().optional(),
+  task: z.enum(['binary', 'multiclass', 'regression']).optional(),
+  evaluation: z
+    .object({
+      predictions: z.string(),
+      predictionsSha256: z.string(),
+      /** sha256 of the true labels in row order: equal when two models were scored on the same examples. */
+      dataSha256: z.string(),
+      rows: z.number().int().nonnegative(),
+    })
+    .optional(),
+  metrics: z.record(z.string(), metricValue),
+  slices: z.record(z.string(), z.record(z.string(), z.record(z.string(), metricValue))).default({}),
+});
+
+export type MetricsReport = z.output<typeof metricsReportSchema>;
+export type MetricEntry = z.output<typeof metricValue>;
+
+/** Metrics as compare-metrics sees them, whatever file they came from. */
+export interface LoadedMetrics {
+  source: string;
+  model?: string;
+  version?: string;
+  fingerprint?: string;
+  evaluationSha256?: string;
+  metrics: Record<string, MetricEntry>;
+}
+
+export async function loadMetrics(path: string, what: string): Promise<LoadedMetrics> {
+  const text = await readUserFile(path, what);
+  const value = await parseStructured(text, path, what);
+  if (value && typeof value === 'object' && (value as { format?: unknown }).format === METRICS_REPORT_FORMAT) {
+    const report = await validateStructured(value, metricsReportSchema, { path, what, text });
+    return { source: path, model: report.model, version: report.version, fingerprint: report.fingerprint, evaluationSha256: report.evaluation?.dataSha256, metrics: report.metrics };
+  }
+  const metrics = flattenMetrics(value, path, what);
+  if (Object.keys(metrics).length === 0) throw new UserError(`The ${what} "${path}" holds no numeric metrics. Expected a metrics report from evaluate-model or a JSON/YAML object of numbers.`);
+  return { source: path, metrics };
+}
+
+/**
+ * Flattens nested objects of numbers the way DVC does (`{"val": {"acc": 0.9}}` → `val.acc`).
+ * Booleans, strings and nulls are not metrics and are left out; arrays are not supported.
+ */
+export function flattenMetrics(value: unknown, path: string, what: string): Record<string, MetricEntry> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new UserError(`The ${what} "${path}" must be a JSON or YAML object of metrics (name: number); its top level is ${Array.isArray(value) ? 'a list' : typeof value}.`);
+  }
+  const out: Record<string, MetricEntry> = {};
+  const walk = (node: Record<string, unknown>, prefix: string) => {
+    for (const [key, child] of Object.entries(node)) {
+      const name = prefix ? `${prefix}.${key}` : key;
+      if (typeof child === 'number') out[name] = { value: child };
+      else if (child && typeof child === 'object' && !Array.isArray(child)) walk(child as Record<string, unknown>, name);
+    }
+  };
+  walk(value as Record<string, unknown>, '');
+  return out;
+}
+
+export function metricValues(loaded: LoadedMetrics): Record<string, number> {
+  return Object.fromEntries(Object.entries(loaded.metrics).map(([name, metric]) => [name, metric.value]));
+}

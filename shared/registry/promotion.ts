@@ -1,0 +1,48 @@
+/**
+ * The promotion record: what was promoted where, on which evidence. Its fields are what the
+ * deployment payload carries, so the record and the registry tell the same story.
+ */
+import type { RunContext } from '../action/context.js';
+import { canonicalJson, sha256Text } from '../files/hash.js';
+import type { GateResult } from '../gates/evaluate.js';
+import type { Manifest } from '../lineage/manifest.js';
+
+export const PROMOTION_FORMAT = 'mlops-actions/promotion@1';
+
+export interface PromotionRecord {
+  format: typeof PROMOTION_FORMAT;
+  model: string;
+  version: string;
+  environment: string;
+  fingerprint: string;
+  /** sha256 of the canonical metric values the gates judged. */
+  metricsDigest: string;
+  metrics: Record<string, number>;
+  verdict: GateResult['verdict'];
+  outputs: Manifest['outputs'];
+  commit?: string;
+  ref?: string;
+  runUrl?: string;
+  actor?: string;
+  promotedAt: string;
+}
+
+export function buildPromotionRecord(args: { manifest: Manifest; environment: string; version: string; metrics: Record<string, number>; gates: GateResult; context: RunContext; now: Date }): PromotionRecord {
+  const { manifest, context } = args;
+  return {
+    format: PROMOTION_FORMAT,
+    model: manifest.model.name,
+    version: args.version,
+    environment: args.environment,
+    fingerprint: manifest.fingerprint,
+    metricsDigest: sha256Text(canonicalJson(args.metrics)),
+    metrics: args.metrics,
+    verdict: args.gates.verdict,
+    outputs: manifest.outputs,
+    commit: manifest.git.sha ?? context.sha,
+    ref: context.ref,
+    runUrl: context.runUrl,
+    actor: context.actor,
+    promotedAt: args.now.toISOString(),
+  };
+}
