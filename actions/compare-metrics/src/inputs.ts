@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { flag, modelName, text } from '../../../shared/action/inputs.js';
+
+export const inputs = z.object({
+  'model-name': modelName(),
+  metrics: text(),
+  baseline: text().optional(),
+  gates: text().optional(),
+  'fail-on-regression': flag(),
+});
+
+export type Inputs = z.output<typeof inputs>;

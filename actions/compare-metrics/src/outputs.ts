@@ -1,0 +1,1 @@
+export const OUTPUTS = ['passed', 'verdict', 'report', 'comment-file', 'baseline-version'] as const;

@@ -1,0 +1,1 @@
+export const OUTPUTS = ['metrics', 'summary'] as const;

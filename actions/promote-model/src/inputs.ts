@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { modelName, text } from '../../../shared/action/inputs.js';
+
+export const inputs = z.object({
+  'model-name': modelName(),
+  environment: z.string().regex(/^[^\s/][^/]{0,254}$/, { error: 'must be an environment name (no "/", at most 255 characters)' }),
+  manifest: text(),
+  metrics: text(),
+  version: text().optional(),
+  gates: text().optional(),
+  'working-directory': text(),
+});
+
+export type Inputs = z.output<typeof inputs>;

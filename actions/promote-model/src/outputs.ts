@@ -1,0 +1,1 @@
+export const OUTPUTS = ['version', 'record'] as const;

@@ -1,0 +1,68 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { actionWorkDir, readRunContext } from '../../../shared/action/context.js';
+import { UserError } from '../../../shared/action/errors.js';
+import type { ActionDefinition } from '../../../shared/action/run-action.js';
+import type { Runner } from '../../../shared/action/runner.js';
+import { evaluateGates } from '../../../shared/gates/evaluate.js';
+import { loadGatePolicy } from '../../../shared/gates/policy.js';
+import { readStructuredFile } from '../../../shared/files/structured.js';
+import { manifestSchema } from '../../../shared/lineage/manifest.js';
+import { escapeMarkdown, inlineCode, markdownTable } from '../../../shared/markdown/escape.js';
+import { loadMetrics, metricValues } from '../../../shared/metrics/report.js';
+import { buildPromotionRecord } from '../../../shared/registry/promotion.js';
+import { verifyManifestOutputs } from '../../../shared/registry/verify.js';
+import { inputs, type Inputs } from './inputs.js';
+import type { OUTPUTS } from './outputs.js';
+
+export const promoteModel: ActionDefinition<typeof inputs> = {
+  name: 'promote-model',
+  inputs,
+  async run(input: Inputs, runner: Runner) {
+    const model = input['model-name'];
+    const context = readRunContext();
+    const cwd = resolve(input['working-directory']);
+    const path = (relative: string) => resolve(cwd, relative);
+    const manifest = await readStructuredFile(path(input.manifest), manifestSchema, 'manifest');
+    if (manifest.model.name !== model) throw new UserError(`The manifest "${input.manifest}" is for model "${manifest.model.name}", not "${model}".`);
+    const version = input.version ?? manifest.model.version;
+    if (version !== manifest.model.version) {
+      throw new UserError(`Input "version" is "${version}", but the manifest "${input.manifest}" describes version "${manifest.model.version}". Promote the model the manifest describes, or leave "version" empty.`);
+    }
+
+    const mismatches = await verifyManifestOutputs(manifest, cwd);
+    if (mismatches.length) {
+      const list = mismatches.map((m) => (m.problem === 'missing' ? `"${m.path}" is missing` : `"${m.path}" has sha256 ${m.actual!.slice(0, 16)}…, the manifest says ${m.expected.slice(0, 16)}…`)).join('; ');
+      throw new UserError(`Refusing to promote ${model} ${version}: the model files do not match the manifest (${list}). Promote only what train-model produced, unmodified.`);
+    }
+
+    const metrics = await loadMetrics(path(input.metrics), 'metrics file');
+    if (metrics.fingerprint && metrics.fingerprint !== manifest.fingerprint) {
+      throw new UserError(`The metrics file "${input.metrics}" evaluates fingerprint ${metrics.fingerprint.slice(0, 12)}…, but the manifest's model has ${manifest.fingerprint.slice(0, 12)}…. Pass the metrics of this model.`);
+    }
+    const values = metricValues(metrics);
+    const gates = evaluateGates(values, undefined, await loadGatePolicy(input.gates && path(input.gates)));
+    if (gates.verdict === 'fail') {
+      const reasons = gates.metrics.filter((m) => m.status === 'fail').map((m) => `${m.name}: ${m.reasons.join('; ')}`);
+      throw new UserError(`Refusing to promote ${model} ${version} to ${input.environment}: it fails its gates (${reasons.join(' | ')}).`);
+    }
+
+    const record = buildPromotionRecord({ manifest, environment: input.environment, version, metrics: values, gates, context, now: new Date() });
+    const dir = actionWorkDir(context.tempDir, 'promote-model', model);
+    await mkdir(dir, { recursive: true });
+    const recordPath = join(dir, `promotion-${input.environment.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
+    await writeFile(recordPath, JSON.stringify(record, null, 2) + '\n');
+
+    runner.info(`Promoted ${model} ${version} to ${input.environment} (${manifest.outputs.length} file(s) verified, gates: ${gates.verdict}). Record: ${recordPath}`);
+    runner.appendSummary(
+      [
+        `### 🚀 ${escapeMarkdown(model)} ${inlineCode(version)} promoted to ${inlineCode(input.environment)}`,
+        `All ${manifest.outputs.length} model file(s) match the manifest; gates: **${gates.verdict}**.`,
+        markdownTable(['Metric', 'Value'], Object.entries(values).map(([name, value]) => [inlineCode(name), String(value)])),
+      ].join('\n\n'),
+    );
+    const set = (name: (typeof OUTPUTS)[number], value: string) => runner.setOutput(name, value);
+    set('version', version);
+    set('record', recordPath);
+  },
+};

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { modelName, pathList, text, wholeNumber } from '../../../shared/action/inputs.js';
+
+export const inputs = z.object({
+  'model-name': modelName(),
+  run: text(),
+  config: text(),
+  data: pathList().optional(),
+  outputs: pathList(),
+  seed: wholeNumber(0, 4294967295),
+  'working-directory': text(),
+});
+
+export type Inputs = z.output<typeof inputs>;

@@ -1,0 +1,1 @@
+export const OUTPUTS = ['fingerprint', 'version', 'manifest', 'model-path'] as const;

@@ -1,0 +1,1 @@
+export const OUTPUTS = ['valid', 'report', 'rows', 'errors', 'warnings'] as const;
