@@ -1,0 +1,38 @@
+import { execFileSync } from 'node:child_process';
+import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { expect } from 'vitest';
+import { REPOSITORY_ROOT, runBundle, type RunOptions, type RunResult } from '../harness/run-bundle.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+/** A job workspace holding the example project with a small generated data set. */
+export async function exampleWorkspace(): Promise<{ workspace: string; runnerTemp: string; write: (path: string, text: string | Buffer) => Promise<string> }> {
+  const root = await tempDir('mlops-bundle-');
+  const workspace = join(root, 'workspace');
+  const runnerTemp = join(root, 'temp');
+  await mkdir(runnerTemp, { recursive: true });
+  await cp(join(REPOSITORY_ROOT, 'examples', 'churn'), join(workspace, 'examples', 'churn'), { recursive: true });
+  execFileSync(process.execPath, ['examples/churn/generate-data.mjs', '--out', 'data', '--rows-train', '400', '--rows-eval', '200'], { cwd: workspace, stdio: 'ignore' });
+  const write = async (path: string, text: string | Buffer) => {
+    await mkdir(dirname(join(workspace, path)), { recursive: true });
+    await writeFile(join(workspace, path), text);
+    return path;
+  };
+  return { workspace, runnerTemp, write };
+}
+
+export function run(action: string, job: { workspace: string; runnerTemp: string }, inputs: Record<string, string>, extra: Partial<RunOptions> = {}): Promise<RunResult> {
+  return runBundle(action, { workspace: job.workspace, runnerTemp: job.runnerTemp, inputs, ...extra });
+}
+
+/** The user-facing contract of a failed step: exit 1, one error paragraph that says `pattern`, no stack trace. */
+export function expectUserError(result: RunResult, pattern: RegExp): void {
+  const errors = result.annotations.filter((a) => a.command === 'error');
+  expect(result.exitCode, result.stdout + result.stderr).toBe(1);
+  expect(errors.map((e) => e.message).join(' | ')).toMatch(pattern);
+  const last = errors.at(-1)!;
+  expect(last.message).not.toContain('\n');
+  expect(last.message).not.toMatch(/bug in mlops-actions/);
+  expect(result.stdout + result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  expect(result.stderr).toBe('');
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { castValue, type CastOptions } from '../../shared/schema/cast.js';
+
+const valid: [CastOptions, string, unknown][] = [
+  [{ type: 'integer' }, '-42', -42],
+  [{ type: 'integer', groupChar: ',' }, '1,234', 1234],
+  [{ type: 'integer', bareNumber: false }, '$12', 12],
+  [{ type: 'number' }, '1.5e3', 1500],
+  [{ type: 'number' }, '.5', 0.5],
+  [{ type: 'number' }, 'NaN', Number.NaN],
+  [{ type: 'number' }, '-INF', -Infinity],
+  [{ type: 'number', decimalChar: ',' }, '3,25', 3.25],
+  [{ type: 'boolean' }, 'TRUE', true],
+  [{ type: 'boolean' }, '0', false],
+  [{ type: 'boolean', trueValues: ['yes'], falseValues: ['no'] }, 'yes', true],
+  [{ type: 'date' }, '2024-02-29', Date.UTC(2024, 1, 29)],
+  [{ type: 'datetime' }, '2024-01-02T03:04:05Z', Date.UTC(2024, 0, 2, 3, 4, 5)],
+  [{ type: 'datetime' }, '2024-01-02T03:04:05.5+01:00', Date.UTC(2024, 0, 2, 2, 4, 5, 500)],
+  [{ type: 'time' }, '23:59:59', 86399],
+  [{ type: 'year' }, '2024', 2024],
+  [{ type: 'yearmonth' }, '2024-12', 2024 * 12 + 11],
+  [{ type: 'duration' }, 'P1DT2H', 86400 + 7200],
+  [{ type: 'object' }, '{"a":1}', { a: 1 }],
+  [{ type: 'array' }, '[1,2]', [1, 2]],
+  [{ type: 'list', itemType: 'integer' }, '1,2,3', [1, 2, 3]],
+  [{ type: 'geopoint' }, '90, 45', [90, 45]],
+  [{ type: 'geopoint', format: 'array' }, '[90, 45]', [90, 45]],
+  [{ type: 'geojson' }, '{"type":"Point","coordinates":[1,2]}', { type: 'Point', coordinates: [1, 2] }],
+  [{ type: 'string', format: 'email' }, 'a@b.io', 'a@b.io'],
+  [{ type: 'string', format: 'uuid' }, '123e4567-e89b-12d3-a456-426614174000', '123e4567-e89b-12d3-a456-426614174000'],
+  [{ type: 'string', format: 'uri' }, 'https://x.org/a', 'https://x.org/a'],
+  [{ type: 'string', format: 'binary' }, 'aGk=', 'aGk='],
+  [{ type: 'any' }, 'whatever', 'whatever'],
+];
+
+const invalid: [CastOptions, string][] = [
+  [{ type: 'integer' }, '1.0'],
+  [{ type: 'integer' }, '9007199254740993'],
+  [{ type: 'number' }, '1,5'],
+  [{ type: 'number' }, ''],
+  [{ type: 'boolean' }, 'yes'],
+  [{ type: 'date' }, '2023-02-29'],
+  [{ type: 'date' }, '2024-1-2'],
+  [{ type: 'datetime' }, '2024-01-02 03:04:05'],
+  [{ type: 'time' }, '24:00:00'],
+  [{ type: 'year' }, '24'],
+  [{ type: 'yearmonth' }, '2024-13'],
+  [{ type: 'duration' }, 'P'],
+  [{ type: 'duration' }, 'PT'],
+  [{ type: 'object' }, '[1]'],
+  [{ type: 'array' }, '{"a":1}'],
+  [{ type: 'list', itemType: 'integer' }, '1,x'],
+  [{ type: 'geopoint' }, '200, 0'],
+  [{ type: 'geojson' }, '{"coordinates":[]}'],
+  [{ type: 'string', format: 'email' }, 'not an email'],
+  [{ type: 'string', format: 'uuid' }, '123'],
+  [{ type: 'string', format: 'binary' }, 'a'],
+];
+
+describe('castValue', () => {
+  it.each(valid)('%o reads %j', (field, text, expected) => {
+    expect(castValue(field, text)).toEqual({ ok: true, value: expected });
+  });
+
+  it.each(invalid)('%o rejects %j with what it expected', (field, text) => {
+    const cast = castValue(field, text);
+    expect(cast.ok).toBe(false);
+    expect(cast.ok ? '' : cast.expected).toMatch(/^(an? |base64)/);
+  });
+});
