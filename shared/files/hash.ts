@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileError } from './read-file.js';
 
 export function sha256Text(text: string | Uint8Array): string {
@@ -7,12 +8,12 @@ export function sha256Text(text: string | Uint8Array): string {
 }
 
 /** The sha256 of a file, streamed so that model and data files of any size hash in constant memory. */
-export async function sha256File(path: string, what = 'file'): Promise<string> {
+export async function sha256File(path: string, what = 'file', baseDir = process.cwd()): Promise<string> {
   const hash = createHash('sha256');
   try {
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+    for await (const chunk of createReadStream(resolve(baseDir, path))) hash.update(chunk as Buffer);
   } catch (error) {
-    throw fileError(error, path, what);
+    throw fileError(error, path, what, baseDir);
   }
   return hash.digest('hex');
 }

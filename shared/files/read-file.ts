@@ -6,19 +6,20 @@ import { errnoCode, UserError } from '../action/errors.js';
  * Reads a user-named file, turning the usual mistakes into messages that say which file, what
  * was expected and what to do. `what` names the file in the user's terms ("schema file").
  */
-export async function readUserFile(path: string, what: string): Promise<string> {
+export async function readUserFile(path: string, what: string, baseDir = process.cwd()): Promise<string> {
   try {
-    return await readFile(path, 'utf8');
+    return await readFile(resolve(baseDir, path), 'utf8');
   } catch (error) {
-    throw fileError(error, path, what);
+    throw fileError(error, path, what, baseDir);
   }
 }
 
-export function fileError(error: unknown, path: string, what: string): Error {
+/** `path` as the user wrote it; `baseDir` is what relative paths resolve against. */
+export function fileError(error: unknown, path: string, what: string, baseDir = process.cwd()): Error {
   const code = errnoCode(error);
   const where = `${what} "${path}"`;
   if (code === 'ENOENT') {
-    return new UserError(`The ${where} does not exist (looked for ${resolve(path)}). Check the path: relative paths resolve against the working directory ${process.cwd()}.`);
+    return new UserError(`The ${where} does not exist (looked for ${resolve(baseDir, path)}). Check the path: relative paths resolve against ${baseDir}.`);
   }
   if (code === 'EISDIR') return new UserError(`The ${where} is a directory; a file was expected.`);
   if (code === 'EACCES') return new UserError(`The ${where} cannot be read: permission denied.`);

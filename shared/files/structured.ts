@@ -36,23 +36,49 @@ export async function parseStructured(text: string, path: string, what: string):
 
 /**
  * JSON.parse's message depends on the Node version: some give a position, others quote the
- * whole text. Keep the reason, drop the quote, and find the line: from the position when
- * there is one, else from the YAML parser, which reads JSON too and always gives a mark.
+ * text instead. Keep the reason, on one line, and find where the text goes wrong.
  */
 async function describeJsonError(error: Error, text: string): Promise<string> {
-  const reason = error.message.replace(/, ".*" is not valid JSON$/s, '').replace(/ in JSON at position \d+.*$/s, '');
-  const position = /position (\d+)/.exec(error.message);
-  if (position) {
-    const { line, column } = lineAndColumn(text, Number(position[1]));
-    return `${reason} at line ${line}, column ${column}`;
+  // Node quotes the text (whole, or "..."-shortened); keep only the reason.
+  const reason = error.message
+    .replace(/, (?:\.\.\.)?".*" is not valid JSON$/s, '')
+    .replace(/ (?:in JSON )?at position \d+.*$/s, '')
+    .replace(/\s+/g, ' ');
+  const { line, column } = lineAndColumn(text, jsonErrorOffset(text, error));
+  return `${reason} at line ${line}, column ${column}`;
+}
+
+/**
+ * The offset of the first character JSON.parse rejects. When the message does not say, the
+ * shortest prefix of the text that fails for a reason other than ending early is found by
+ * bisection (only on this error path, so its O(n log n) cost does not matter).
+ */
+function jsonErrorOffset(text: string, error: Error): number {
+  const reported = positionIn(error);
+  if (reported !== undefined) return reported;
+  const endsEarly = (prefixLength: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, prefixLength));
+      return true;
+    } catch (prefixError) {
+      const message = (prefixError as Error).message;
+      const position = positionIn(prefixError as Error);
+      return /end of JSON input|Unterminated/.test(message) || (position !== undefined && position >= prefixLength);
+    }
+  };
+  let good = 0;
+  let bad = text.length;
+  while (bad - good > 1) {
+    const middle = Math.floor((good + bad) / 2);
+    if (endsEarly(middle)) good = middle;
+    else bad = middle;
   }
-  const yaml = await import('js-yaml');
-  try {
-    yaml.load(text);
-  } catch (yamlError) {
-    if (yamlError instanceof yaml.YAMLException && yamlError.mark) return `${reason} at line ${yamlError.mark.line + 1}, column ${yamlError.mark.column + 1}`;
-  }
-  return reason;
+  return bad - 1;
+}
+
+function positionIn(error: Error): number | undefined {
+  const match = /position (\d+)/.exec(error.message);
+  return match ? Number(match[1]) : undefined;
 }
 
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {
@@ -61,8 +87,8 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
 }
 
 /** Reads, parses and validates a config-like file. */
-export async function readStructuredFile<S extends z.ZodType>(path: string, schema: S, what: string): Promise<z.output<S>> {
-  const text = await readUserFile(path, what);
+export async function readStructuredFile<S extends z.ZodType>(path: string, schema: S, what: string, baseDir = process.cwd()): Promise<z.output<S>> {
+  const text = await readUserFile(path, what, baseDir);
   const value = await parseStructured(text, path, what);
   return validateStructured(value, schema, { path, what, text });
 }

@@ -32,6 +32,6 @@ export type MetricRule = z.output<typeof metricRule>;
 
 export const EMPTY_POLICY: GatePolicy = { 'on-missing-baseline': 'warn', metrics: {} };
 
-export async function loadGatePolicy(path: string | undefined): Promise<GatePolicy> {
-  return path ? readStructuredFile(path, gatePolicySchema, 'gate policy') : EMPTY_POLICY;
+export async function loadGatePolicy(path: string | undefined, baseDir = process.cwd()): Promise<GatePolicy> {
+  return path ? readStructuredFile(path, gatePolicySchema, 'gate policy', baseDir) : EMPTY_POLICY;
 }

@@ -33,15 +33,15 @@ export function versionOf(fingerprint: string): string {
   return fingerprint.slice(0, 12);
 }
 
-export async function canonicalConfigSha256(path: string): Promise<string> {
-  const text = await readUserFile(path, 'config file');
+export async function canonicalConfigSha256(path: string, baseDir: string): Promise<string> {
+  const text = await readUserFile(path, 'config file', baseDir);
   return sha256Text(canonicalJson(await parseStructured(text, path, 'config file')));
 }
 
 export async function hashFiles(paths: readonly string[], baseDir: string, what: string): Promise<HashedFile[]> {
   const hashed: HashedFile[] = [];
   for (const path of paths) {
-    hashed.push({ path: portablePath(path, baseDir), sha256: await sha256File(resolve(baseDir, path), what) });
+    hashed.push({ path: portablePath(path, baseDir), sha256: await sha256File(path, what, baseDir) });
   }
   return hashed;
 }

@@ -48,8 +48,8 @@ export interface LoadedMetrics {
   metrics: Record<string, MetricEntry>;
 }
 
-export async function loadMetrics(path: string, what: string): Promise<LoadedMetrics> {
-  const text = await readUserFile(path, what);
+export async function loadMetrics(path: string, what: string, baseDir = process.cwd()): Promise<LoadedMetrics> {
+  const text = await readUserFile(path, what, baseDir);
   const value = await parseStructured(text, path, what);
   if (value && typeof value === 'object' && (value as { format?: unknown }).format === METRICS_REPORT_FORMAT) {
     const report = await validateStructured(value, metricsReportSchema, { path, what, text });

@@ -50,3 +50,18 @@ describe('readStructuredFile', () => {
     expect((error as Error).message).toMatch(/The schema file "no\/such\/schema.yaml" does not exist \(looked for .*no\/such\/schema.yaml\)/);
   });
 });
+
+describe('JSON syntax errors on every Node version', () => {
+  it.each([
+    ['{"format": "x",\n  "model": }\n', "Unexpected token '}' at line 2, column 12"],
+    ['{"a": 1', "at line 1, column 8"],
+    ['[1, 2]\n]', 'Unexpected non-whitespace character after JSON at line 2, column 1'],
+  ])('locates %j without quoting the text back', async (text, expected) => {
+    const dir = await tempDir();
+    const path = join(dir, 'f.json');
+    await writeFile(path, text);
+    const message = ((await readStructuredFile(path, schema, 'file').catch((e: unknown) => e)) as Error).message;
+    expect(message).toContain(expected);
+    expect(message).not.toContain('\n');
+  });
+});

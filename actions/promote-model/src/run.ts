@@ -22,8 +22,7 @@ export const promoteModel: ActionDefinition<typeof inputs> = {
     const model = input['model-name'];
     const context = readRunContext();
     const cwd = resolve(input['working-directory']);
-    const path = (relative: string) => resolve(cwd, relative);
-    const manifest = await readStructuredFile(path(input.manifest), manifestSchema, 'manifest');
+    const manifest = await readStructuredFile(input.manifest, manifestSchema, 'manifest', cwd);
     if (manifest.model.name !== model) throw new UserError(`The manifest "${input.manifest}" is for model "${manifest.model.name}", not "${model}".`);
     const version = input.version ?? manifest.model.version;
     if (version !== manifest.model.version) {
@@ -36,12 +35,12 @@ export const promoteModel: ActionDefinition<typeof inputs> = {
       throw new UserError(`Refusing to promote ${model} ${version}: the model files do not match the manifest (${list}). Promote only what train-model produced, unmodified.`);
     }
 
-    const metrics = await loadMetrics(path(input.metrics), 'metrics file');
+    const metrics = await loadMetrics(input.metrics, 'metrics file', cwd);
     if (metrics.fingerprint && metrics.fingerprint !== manifest.fingerprint) {
       throw new UserError(`The metrics file "${input.metrics}" evaluates fingerprint ${metrics.fingerprint.slice(0, 12)}…, but the manifest's model has ${manifest.fingerprint.slice(0, 12)}…. Pass the metrics of this model.`);
     }
     const values = metricValues(metrics);
-    const gates = evaluateGates(values, undefined, await loadGatePolicy(input.gates && path(input.gates)));
+    const gates = evaluateGates(values, undefined, await loadGatePolicy(input.gates, cwd));
     if (gates.verdict === 'fail') {
       const reasons = gates.metrics.filter((m) => m.status === 'fail').map((m) => `${m.name}: ${m.reasons.join('; ')}`);
       throw new UserError(`Refusing to promote ${model} ${version} to ${input.environment}: it fails its gates (${reasons.join(' | ')}).`);

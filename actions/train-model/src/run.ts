@@ -23,7 +23,7 @@ export const trainModel: ActionDefinition<typeof inputs> = {
     if (input.outputs.length === 0) throw new UserError('Input "outputs" lists no files: name the model file the command writes (one path per line).');
 
     const configPath = resolve(cwd, input.config);
-    const configCanonical = await canonicalConfigSha256(configPath);
+    const configCanonical = await canonicalConfigSha256(input.config, cwd);
     const data = await hashFiles(input.data ?? [], cwd, 'data file');
     const fingerprint = computeFingerprint({ configSha256: configCanonical, data, command: input.run, seed: input.seed });
     const version = versionOf(fingerprint);
@@ -47,7 +47,7 @@ export const trainModel: ActionDefinition<typeof inputs> = {
       format: MANIFEST_FORMAT,
       model: { name: input['model-name'], version },
       fingerprint,
-      config: { path: portablePath(input.config, cwd), sha256: await sha256File(configPath, 'config file'), canonicalSha256: configCanonical },
+      config: { path: portablePath(input.config, cwd), sha256: await sha256File(input.config, 'config file', cwd), canonicalSha256: configCanonical },
       data,
       command: input.run,
       seed: input.seed,
