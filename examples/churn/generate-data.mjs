@@ -15,6 +15,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mulberry32 } from './random.mjs';
 
 const USAGE =
   'usage: node generate-data.mjs --out <dir> [--rows-train 2000] [--rows-eval 1000] [--seed 7]';
@@ -71,18 +72,6 @@ function parseArgs(argv) {
     rowsTrain: whole('rows-train', 1, 10_000_000),
     rowsEval: whole('rows-eval', 1, 10_000_000),
     seed: whole('seed', 0, 4294967295),
-  };
-}
-
-// mulberry32: a tiny 32-bit PRNG, uniform in [0, 1). Deterministic everywhere.
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return function next() {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

@@ -17,6 +17,7 @@
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { mulberry32 } from './random.mjs';
 
 const USAGE =
   'usage: MLOPS_CONFIG=<config.json> [MLOPS_SEED=0] node train.mjs --train <csv> --eval <csv> --model-out <path> --predictions-out <path>';
@@ -166,18 +167,6 @@ function encode(row, encoding, table, i) {
     }
   }
   return x;
-}
-
-// mulberry32: a tiny seeded PRNG for the initial weights.
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return function next() {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const sigmoid = (z) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));

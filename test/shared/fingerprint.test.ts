@@ -31,7 +31,7 @@ describe('canonicalJson', () => {
 
 describe('portablePath', () => {
   it('is relative to the base folder with "/" separators', () => {
-    expect(portablePath('./data/../data/x.csv', '/work')).toBe('data/x.csv');
-    expect(portablePath('/work/m/model.bin', '/work')).toBe('m/model.bin');
+    expect(portablePath('./data/../data/x.csv', '/repo')).toBe('data/x.csv');
+    expect(portablePath('/repo/m/model.bin', '/repo')).toBe('m/model.bin');
   });
 });
