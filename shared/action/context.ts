@@ -4,6 +4,7 @@
  * and only the fields this project uses are kept.
  */
 import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -106,9 +107,13 @@ export function runnerTempDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * A folder for one action's files in this job, created by the caller. Takes the temp folder
- * rather than the whole context, so that actions that need no more do not parse the event.
+ * A new folder for one step's files. Each step gets its own, so that two steps of one job
+ * (validating train and eval data, evaluating on two data sets) never overwrite each other's
+ * reports. Takes the temp folder rather than the whole context, so that actions that need no
+ * more do not parse the event payload.
  */
-export function actionWorkDir(tempDir: string, action: string, model: string): string {
-  return join(tempDir, 'mlops-actions', action, model);
+export async function createStepDir(tempDir: string, action: string, model: string): Promise<string> {
+  const parent = join(tempDir, 'mlops-actions', action);
+  await mkdir(parent, { recursive: true });
+  return mkdtemp(join(parent, `${model}-`));
 }

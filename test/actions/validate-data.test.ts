@@ -43,6 +43,14 @@ describe('validate-data bundle', () => {
     expectUserError(result, /0 error\(s\) and 1 warning\(s\) \(fail-on: warning\)/);
   });
 
+  it('keeps each step\'s report when two steps of one job validate different files', async () => {
+    const train = await run('validate-data', job, { data: 'data/train.csv', schema });
+    const evaluation = await run('validate-data', job, { data: 'data/eval.csv', schema });
+    expect(train.outputs.report).not.toBe(evaluation.outputs.report);
+    expect(JSON.parse(await readFile(train.outputs.report!, 'utf8')).rows).toBe(400);
+    expect(JSON.parse(await readFile(evaluation.outputs.report!, 'utf8')).rows).toBe(200);
+  });
+
   it('reads gzip-compressed data', async () => {
     await job.write('data/train.csv.gz', gzipSync(await readFile(`${job.workspace}/data/train.csv`)));
     const result = await run('validate-data', job, { data: 'data/train.csv.gz', schema });

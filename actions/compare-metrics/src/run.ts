@@ -1,6 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { actionWorkDir, readRunContext } from '../../../shared/action/context.js';
+import { createStepDir, readRunContext } from '../../../shared/action/context.js';
 import { UserError } from '../../../shared/action/errors.js';
 import type { ActionDefinition } from '../../../shared/action/run-action.js';
 import type { Runner } from '../../../shared/action/runner.js';
@@ -30,8 +30,7 @@ export const compareMetrics: ActionDefinition<typeof inputs> = {
     const notLikeForLike = Boolean(baseline?.evaluationSha256 && candidate.evaluationSha256 && baseline.evaluationSha256 !== candidate.evaluationSha256);
     const markdown = renderComparison({ model, result, candidate, baseline, context, notLikeForLike });
 
-    const dir = actionWorkDir(context.tempDir, 'compare-metrics', model);
-    await mkdir(dir, { recursive: true });
+    const dir = await createStepDir(context.tempDir, 'compare-metrics', model);
     const reportPath = join(dir, 'comparison.json');
     const commentPath = join(dir, 'comment.md');
     const report = {

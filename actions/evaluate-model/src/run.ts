@@ -1,6 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { actionWorkDir, runnerTempDir } from '../../../shared/action/context.js';
+import { createStepDir, runnerTempDir } from '../../../shared/action/context.js';
 import { UserError } from '../../../shared/action/errors.js';
 import type { ActionDefinition } from '../../../shared/action/run-action.js';
 import type { Runner } from '../../../shared/action/runner.js';
@@ -37,8 +37,7 @@ export const evaluateModel: ActionDefinition<typeof inputs> = {
       metrics,
       slices: {},
     };
-    const dir = actionWorkDir(runnerTempDir(), 'evaluate-model', model);
-    await mkdir(dir, { recursive: true });
+    const dir = await createStepDir(runnerTempDir(), 'evaluate-model', model);
     const reportPath = join(dir, 'metrics.json');
     await writeFile(reportPath, JSON.stringify(report, null, 2) + '\n');
 

@@ -1,6 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { actionWorkDir, readRunContext } from '../../../shared/action/context.js';
+import { createStepDir, readRunContext } from '../../../shared/action/context.js';
 import { UserError } from '../../../shared/action/errors.js';
 import type { ActionDefinition } from '../../../shared/action/run-action.js';
 import type { Runner } from '../../../shared/action/runner.js';
@@ -47,8 +47,7 @@ export const promoteModel: ActionDefinition<typeof inputs> = {
     }
 
     const record = buildPromotionRecord({ manifest, environment: input.environment, version, metrics: values, gates, context, now: new Date() });
-    const dir = actionWorkDir(context.tempDir, 'promote-model', model);
-    await mkdir(dir, { recursive: true });
+    const dir = await createStepDir(context.tempDir, 'promote-model', model);
     const recordPath = join(dir, `promotion-${input.environment.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
     await writeFile(recordPath, JSON.stringify(record, null, 2) + '\n');
 

@@ -1,7 +1,7 @@
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { arch } from 'node:os';
 import { join, resolve } from 'node:path';
-import { actionWorkDir, readRunContext } from '../../../shared/action/context.js';
+import { createStepDir, readRunContext } from '../../../shared/action/context.js';
 import { UserError } from '../../../shared/action/errors.js';
 import type { ActionDefinition } from '../../../shared/action/run-action.js';
 import type { Runner } from '../../../shared/action/runner.js';
@@ -57,8 +57,7 @@ export const trainModel: ActionDefinition<typeof inputs> = {
       git: { repository: context.repository, sha: context.sha, ref: context.ref, runId: context.runId, runUrl: context.runUrl },
       training: { startedAt, durationSeconds },
     };
-    const dir = actionWorkDir(context.tempDir, 'train-model', input['model-name']);
-    await mkdir(dir, { recursive: true });
+    const dir = await createStepDir(context.tempDir, 'train-model', input['model-name']);
     const manifestPath = join(dir, 'model-manifest.json');
     await writeFile(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
 

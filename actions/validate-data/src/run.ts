@@ -1,6 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { actionWorkDir, runnerTempDir } from '../../../shared/action/context.js';
+import { createStepDir, runnerTempDir } from '../../../shared/action/context.js';
 import { UserError } from '../../../shared/action/errors.js';
 import type { ActionDefinition } from '../../../shared/action/run-action.js';
 import type { Runner } from '../../../shared/action/runner.js';
@@ -21,8 +21,7 @@ export const validateData: ActionDefinition<typeof inputs> = {
 
     const result = await runner.group(`Validating ${files.length} file(s) against ${input.schema}`, () => validateFiles(files, schema, input['max-errors']));
 
-    const dir = actionWorkDir(runnerTempDir(), 'validate-data', 'data');
-    await mkdir(dir, { recursive: true });
+    const dir = await createStepDir(runnerTempDir(), 'validate-data', 'data');
     const reportPath = join(dir, 'validation-report.json');
     const valid = result.errors === 0;
     const report = { format: 'mlops-actions/validation-report@1', valid, schema: input.schema, ...result };
