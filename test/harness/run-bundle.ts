@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { loadActions, type ActionMetadata } from '../../.github/scripts/action-metadata.js';
 import { pullRequestEvent } from './events.js';
 import { parseFileCommands, parseWorkflowCommands, type WorkflowCommand } from './file-commands.js';
+import { sharedStandIns, StandIns, type TokenKind } from '../stand-ins/index.js';
 
 export const REPOSITORY_ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
 
@@ -25,6 +26,12 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Where the bundle lives; default: this repository. */
   repositoryRoot?: string;
+  /** The GitHub API and results service; default: stand-ins shared by this process. */
+  standIns?: StandIns;
+  /** The job the step belongs to: steps of one job share its artifact scope. Default: "job". */
+  job?: string;
+  /** The GITHUB_TOKEN of the job: read-only is what a pull request from a fork gets. */
+  token?: TokenKind;
 }
 
 export interface RunResult {
@@ -49,13 +56,13 @@ export async function actionMetadata(name: string): Promise<ActionMetadata> {
 }
 
 /** The INPUT_* variables the runner sets: every declared default, then the step's `with:`. */
-export function inputVariables(action: ActionMetadata, given: Record<string, string>): Record<string, string> {
+export function inputVariables(action: ActionMetadata, given: Record<string, string>, githubToken: string): Record<string, string> {
   const unknown = Object.keys(given).filter((name) => !(name in action.inputs));
   // The runner only warns about unexpected inputs; a test giving one is a mistake in the test.
   if (unknown.length) throw new Error(`${action.folder} declares no input(s) ${unknown.join(', ')}`);
   const variables: Record<string, string> = {};
   for (const [name, input] of Object.entries(action.inputs)) {
-    const value = given[name] ?? (input.default === undefined ? undefined : String(input.default));
+    const value = given[name] ?? (input.default === undefined ? undefined : evaluateDefault(String(input.default), githubToken));
     if (value !== undefined) variables[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   }
   return variables;
@@ -69,12 +76,24 @@ export interface PreparedStep {
   files: Record<'GITHUB_OUTPUT' | 'GITHUB_ENV' | 'GITHUB_STATE' | 'GITHUB_PATH' | 'GITHUB_STEP_SUMMARY' | 'GITHUB_EVENT_PATH', string>;
 }
 
+/** The runner evaluates expressions in defaults; this suite's action.yml files use only `github.token`. */
+function evaluateDefault(value: string, githubToken: string): string {
+  return value.replace(/\$\{\{\s*([^}]*?)\s*\}\}/g, (_, expression: string) => {
+    if (expression === 'github.token') return githubToken;
+    throw new Error(`The harness cannot evaluate \${{ ${expression} }} in a default`);
+  });
+}
+
 export async function runBundle(name: string, options: RunOptions): Promise<RunResult> {
-  const step = await prepareStep(name, options);
+  const standIns = options.standIns ?? (await sharedStandIns());
+  const violationsBefore = standIns.violations().length;
+  const step = await prepareStep(name, { ...options, standIns });
   const started = performance.now();
   const { exitCode, stdout, stderr } = await spawnNode(step.script, step.cwd, step.env);
   const durationMs = performance.now() - started;
   const commands = parseWorkflowCommands(stdout);
+  const violations = standIns.violations().slice(violationsBefore);
+  if (violations.length) throw new Error(`${name} spoke to GitHub in a way its OpenAPI description or the service protocol does not allow:\n${violations.join('\n')}\n\nStep log:\n${stdout}`);
   return {
     exitCode,
     stdout,
@@ -90,6 +109,8 @@ export async function runBundle(name: string, options: RunOptions): Promise<RunR
 
 export async function prepareStep(name: string, options: RunOptions): Promise<PreparedStep> {
   const action = await actionMetadata(name);
+  const standIns = options.standIns ?? (await sharedStandIns());
+  const githubToken = StandIns.token(options.token ?? 'read-write');
   const root = options.repositoryRoot ?? REPOSITORY_ROOT;
   const stepDir = await mkdtemp(join(options.runnerTemp ?? join(options.workspace, '..'), `_step-${name}-`));
   const runnerTemp = options.runnerTemp ?? join(options.workspace, '..', '_temp');
@@ -125,14 +146,13 @@ export async function prepareStep(name: string, options: RunOptions): Promise<Pr
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_JOB: 'model',
     GITHUB_ACTOR: 'Codertocat',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_API_URL: 'https://api.github.com',
     GITHUB_RETENTION_DAYS: '90',
     RUNNER_OS: 'Linux',
     RUNNER_ARCH: 'X64',
     RUNNER_TEMP: runnerTemp,
     ...files,
-    ...inputVariables(action, options.inputs ?? {}),
+    ...standIns.env(options.job ?? 'job'),
+    ...inputVariables(action, options.inputs ?? {}, githubToken),
     ...options.env,
   };
 

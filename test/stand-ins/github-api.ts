@@ -1,0 +1,456 @@
+/**
+ * A stateful stand-in for the parts of GitHub's REST API this suite uses, on loopback. Every
+ * request body and every response is checked against GitHub's OpenAPI description; a mismatch
+ * is recorded in `violations` (the harness fails the test on any) and a bad request is answered
+ * 422, as GitHub would. Behaviour that matters is modelled: pagination with Link headers,
+ * read-only tokens, deployment auto_merge and required_contexts, the comment size limit, and
+ * faults (5xx, secondary rate limits) injected on demand.
+ */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { close, listen, readBody, send, type Reply } from './http.js';
+import { checkRequestBody, checkResponse, example } from './openapi.js';
+
+export const OWNER = 'Codertocat';
+export const REPO = 'Hello-World';
+export const DEFAULT_BRANCH = 'main';
+/** GitHub rejects longer comment bodies with 422 "Body is too long (maximum is 65536 characters)". */
+export const COMMENT_BODY_LIMIT = 65_536;
+
+export interface TokenInfo {
+  /** Who the token acts as: the GITHUB_TOKEN acts as github-actions[bot]. */
+  login: string;
+  /** An installation token (GITHUB_TOKEN) cannot read /user. */
+  installation: boolean;
+  /** A fork pull request's token may read but not write. */
+  readOnly: boolean;
+}
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  operation?: string;
+  status: number;
+  injected: boolean;
+}
+
+export interface Fault {
+  method?: string;
+  /** Matches the request path (without query). */
+  path?: RegExp;
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** How many matching requests fail (default 1). */
+  times?: number;
+}
+
+interface Request {
+  method: string;
+  url: URL;
+  params: Record<string, string>;
+  body: unknown;
+  raw: Buffer;
+  token: TokenInfo;
+}
+
+type Handler = (request: Request) => Reply | Promise<Reply>;
+
+interface Route {
+  method: string;
+  template: string;
+  pattern: RegExp;
+  names: string[];
+  handler: Handler;
+  /** Raw request bodies (release assets) are not JSON and are not schema-checked. */
+  rawBody?: boolean;
+}
+
+const READ_ONLY_MESSAGE = 'Resource not accessible by integration';
+const DOCS = 'https://docs.github.com/rest';
+
+export class GitHubApiStandIn {
+  readonly log: LoggedRequest[] = [];
+  readonly violations: string[] = [];
+  readonly tokens = new Map<string, TokenInfo>();
+  url = '';
+
+  /** Issue and pull-request comments, by issue number. */
+  readonly comments = new Map<number, Record<string, any>[]>();
+  readonly deployments: Record<string, any>[] = [];
+  readonly statuses = new Map<number, Record<string, any>[]>();
+  readonly environments = new Set<string>(['staging', 'production']);
+  readonly releases: Record<string, any>[] = [];
+  readonly assets = new Map<number, { meta: Record<string, any>; bytes: Buffer }[]>();
+  /** Commit-status contexts per sha: context → state. */
+  readonly commitStatuses = new Map<string, Record<string, string>>();
+  /** Refs that are behind the default branch: deploying them with auto_merge merges instead. */
+  readonly refsBehindDefault = new Set<string>();
+
+  private readonly faults: Fault[] = [];
+  private readonly routes: Route[] = [];
+  private server: Server | undefined;
+  private nextId = 1000;
+
+  constructor() {
+    this.tokens.set('ghs_stand_in_read_write', { login: 'github-actions[bot]', installation: true, readOnly: false });
+    this.tokens.set('ghs_stand_in_read_only', { login: 'github-actions[bot]', installation: true, readOnly: true });
+    this.tokens.set('ghp_stand_in_personal', { login: 'octocat', installation: false, readOnly: false });
+    this.defineRoutes();
+  }
+
+  static readonly READ_WRITE_TOKEN = 'ghs_stand_in_read_write';
+  static readonly READ_ONLY_TOKEN = 'ghs_stand_in_read_only';
+  static readonly PERSONAL_TOKEN = 'ghp_stand_in_personal';
+
+  async start(): Promise<this> {
+    const { server, url } = await listen((request, response) => this.handle(request, response));
+    this.server = server;
+    this.url = url;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    if (this.server) await close(this.server);
+  }
+
+  /** Makes the next matching requests fail, e.g. with 502 or a secondary rate limit. */
+  inject(fault: Fault): void {
+    this.faults.push({ times: 1, ...fault });
+  }
+
+  static secondaryRateLimit(retryAfterSeconds = 1): Omit<Fault, 'method' | 'path' | 'times'> {
+    return {
+      status: 403,
+      headers: { 'retry-after': String(retryAfterSeconds) },
+      body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: `${DOCS}/using-the-rest-api/rate-limits-for-the-rest-api` },
+    };
+  }
+
+  /** Requests that wrote something (POST, PATCH, PUT, DELETE) and were answered 2xx. */
+  writes(): LoggedRequest[] {
+    return this.log.filter((entry) => entry.method !== 'GET' && entry.status < 300 && !entry.injected);
+  }
+
+  // --- request handling -------------------------------------------------------------------
+
+  private async handle(incoming: IncomingMessage, response: ServerResponse): Promise<void> {
+    const method = incoming.method ?? 'GET';
+    const url = new URL(incoming.url ?? '/', this.url);
+    const raw = await readBody(incoming);
+    const route = this.routes.find((r) => r.method === method && r.pattern.test(url.pathname));
+    const entry: LoggedRequest = { method, path: url.pathname, operation: route?.template, status: 0, injected: false };
+    this.log.push(entry);
+    const reply = (r: Reply) => {
+      entry.status = r.status;
+      send(response, r);
+    };
+
+    const fault = this.faults.find((f) => (f.method ?? method) === method && (f.path ?? /./).test(url.pathname) && (f.times ?? 1) > 0);
+    if (fault) {
+      fault.times = (fault.times ?? 1) - 1;
+      entry.injected = true;
+      return reply({ status: fault.status, headers: fault.headers, body: fault.body ?? { message: 'Server Error' } });
+    }
+    if (!route) {
+      this.violations.push(`${method} ${url.pathname}: no such endpoint in the stand-in`);
+      return reply({ status: 404, body: { message: 'Not Found', documentation_url: DOCS } });
+    }
+    const token = this.authenticate(incoming.headers.authorization);
+    if (!token) return reply({ status: 401, body: { message: 'Bad credentials', documentation_url: DOCS } });
+    if (token.readOnly && method !== 'GET') return reply({ status: 403, body: { message: READ_ONLY_MESSAGE, documentation_url: DOCS } });
+
+    let body: unknown;
+    if (!route.rawBody && raw.length) {
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        return reply({ status: 400, body: { message: 'Problems parsing JSON', documentation_url: DOCS } });
+      }
+      const problem = checkRequestBody(method, route.template, body);
+      if (problem) {
+        this.violations.push(problem);
+        return reply({ status: 422, body: { message: `Invalid request (stand-in): ${problem}`, documentation_url: DOCS } });
+      }
+    }
+    const params = Object.fromEntries(route.names.map((name, index) => [name, decodeURIComponent(route.pattern.exec(url.pathname)![index + 1]!)]));
+    const result = await route.handler({ method, url, params, body, raw, token });
+    if (!Buffer.isBuffer(result.body)) {
+      const problem = checkResponse(method, route.template, result.status, result.body);
+      if (problem) this.violations.push(`stand-in answered wrongly: ${problem}`);
+    }
+    reply(result);
+  }
+
+  private authenticate(header: string | undefined): TokenInfo | undefined {
+    const match = /^(?:token|bearer)\s+(.+)$/i.exec(header ?? '');
+    return match ? this.tokens.get(match[1]!) : undefined;
+  }
+
+  private route(method: string, template: string, handler: Handler, options: { rawBody?: boolean } = {}): void {
+    const names: string[] = [];
+    const pattern = new RegExp(`^${template.replace(/\{([^}]+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
+    this.routes.push({ method, template, pattern, names, handler, ...options });
+  }
+
+  private id(): number {
+    return this.nextId++;
+  }
+
+  private apiUrl(path: string): string {
+    return `${this.url}/repos/${OWNER}/${REPO}${path}`;
+  }
+
+  private user(login: string): Record<string, any> {
+    const user = example('simple-user');
+    return { ...user, login, type: login.endsWith('[bot]') ? 'Bot' : 'User' };
+  }
+
+  /** One page of a list, with GitHub's Link header. */
+  private page(request: Request, items: unknown[]): Reply {
+    const perPage = Math.min(100, Math.max(1, Number(request.url.searchParams.get('per_page') ?? 30)));
+    const page = Math.max(1, Number(request.url.searchParams.get('page') ?? 1));
+    const last = Math.max(1, Math.ceil(items.length / perPage));
+    const link = (n: number, rel: string) => {
+      const target = new URL(request.url);
+      target.searchParams.set('per_page', String(perPage));
+      target.searchParams.set('page', String(n));
+      return `<${target}>; rel="${rel}"`;
+    };
+    const links = [page < last ? link(page + 1, 'next') : '', page < last ? link(last, 'last') : '', page > 1 ? link(1, 'first') : '', page > 1 ? link(page - 1, 'prev') : ''].filter(Boolean);
+    return { status: 200, headers: links.length ? { link: links.join(', ') } : {}, body: items.slice((page - 1) * perPage, page * perPage) };
+  }
+
+  private notFound(): Reply {
+    return { status: 404, body: { message: 'Not Found', documentation_url: DOCS } };
+  }
+
+  // --- endpoints --------------------------------------------------------------------------
+
+  private defineRoutes(): void {
+    const repoPath = '/repos/{owner}/{repo}';
+    const own = (handler: Handler): Handler => (request) => (request.params.owner === OWNER && request.params.repo === REPO ? handler(request) : this.notFound());
+
+    this.route('GET', '/user', (request) =>
+      request.token.installation
+        ? { status: 403, body: { message: READ_ONLY_MESSAGE, documentation_url: DOCS } }
+        : { status: 200, body: { ...example('private-user'), login: request.token.login } },
+    );
+
+    // Some of GitHub's bundled examples lag its schema (has_discussions, requested_teams[].type,
+    // files[].sha); the stand-in fills those in so that what it answers is what the schema says.
+    this.route('GET', repoPath, own(() => ({ status: 200, body: { ...example('full-repository'), has_discussions: false, name: REPO, full_name: `${OWNER}/${REPO}`, default_branch: DEFAULT_BRANCH } })));
+
+    this.route('GET', `${repoPath}/pulls/{pull_number}`, own((request) => {
+      const pr = example('pull-request');
+      pr.number = Number(request.params.pull_number);
+      pr.requested_teams = [];
+      return { status: 200, body: pr };
+    }));
+
+    this.route('GET', `${repoPath}/commits/{ref}`, own((request) => ({ status: 200, body: { ...example('commit'), sha: request.params.ref, files: [] } })));
+
+    // Issue and pull-request comments.
+    this.route('GET', `${repoPath}/issues/{issue_number}/comments`, own((request) => this.page(request, this.comments.get(Number(request.params.issue_number)) ?? [])));
+    this.route('POST', `${repoPath}/issues/{issue_number}/comments`, own((request) => {
+      const text = (request.body as { body: string }).body;
+      if (text.length > COMMENT_BODY_LIMIT) return tooLong();
+      const issue = Number(request.params.issue_number);
+      const id = this.id();
+      const now = new Date().toISOString();
+      const comment = {
+        ...example('issue-comment'),
+        id,
+        node_id: `IC_${id}`,
+        url: this.apiUrl(`/issues/comments/${id}`),
+        html_url: `https://github.com/${OWNER}/${REPO}/pull/${issue}#issuecomment-${id}`,
+        issue_url: this.apiUrl(`/issues/${issue}`),
+        body: text,
+        user: this.user(request.token.login),
+        created_at: now,
+        updated_at: now,
+      };
+      this.comments.set(issue, [...(this.comments.get(issue) ?? []), comment]);
+      return { status: 201, body: comment };
+    }));
+    const findComment = (id: number) => [...this.comments.values()].flat().find((c) => c.id === id);
+    this.route('GET', `${repoPath}/issues/comments/{comment_id}`, own((request) => {
+      const comment = findComment(Number(request.params.comment_id));
+      return comment ? { status: 200, body: comment } : this.notFound();
+    }));
+    this.route('PATCH', `${repoPath}/issues/comments/{comment_id}`, own((request) => {
+      const comment = findComment(Number(request.params.comment_id));
+      if (!comment) return this.notFound();
+      const text = (request.body as { body: string }).body;
+      if (text.length > COMMENT_BODY_LIMIT) return tooLong();
+      if (comment.user.login !== request.token.login) return { status: 403, body: { message: READ_ONLY_MESSAGE, documentation_url: DOCS } };
+      Object.assign(comment, { body: text, updated_at: new Date().toISOString() });
+      return { status: 200, body: comment };
+    }));
+    this.route('DELETE', `${repoPath}/issues/comments/{comment_id}`, own((request) => {
+      const id = Number(request.params.comment_id);
+      for (const [issue, list] of this.comments) this.comments.set(issue, list.filter((c) => c.id !== id));
+      return { status: 204 };
+    }));
+
+    // Deployments and their statuses.
+    this.route('POST', `${repoPath}/deployments`, own((request) => this.createDeployment(request)));
+    this.route('GET', `${repoPath}/deployments`, own((request) => {
+      const filters = ['sha', 'ref', 'task', 'environment'] as const;
+      const matching = this.deployments.filter((d) => filters.every((f) => !request.url.searchParams.has(f) || d[f] === request.url.searchParams.get(f)));
+      return this.page(request, [...matching].reverse());
+    }));
+    this.route('GET', `${repoPath}/deployments/{deployment_id}`, own((request) => {
+      const deployment = this.deployments.find((d) => d.id === Number(request.params.deployment_id));
+      return deployment ? { status: 200, body: deployment } : this.notFound();
+    }));
+    this.route('POST', `${repoPath}/deployments/{deployment_id}/statuses`, own((request) => {
+      const deployment = this.deployments.find((d) => d.id === Number(request.params.deployment_id));
+      if (!deployment) return this.notFound();
+      const input = request.body as Record<string, any>;
+      if (typeof input.description === 'string' && input.description.length > 140) {
+        return { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'DeploymentStatus', code: 'custom', field: 'description', message: 'description is too long (maximum is 140 characters)' }], documentation_url: DOCS } };
+      }
+      const id = this.id();
+      const now = new Date().toISOString();
+      const { environment_url: _unset, ...template } = example('deployment-status');
+      const status = {
+        ...template,
+        id,
+        node_id: `DES_${id}`,
+        state: input.state,
+        description: input.description ?? '',
+        environment: input.environment ?? deployment.environment,
+        target_url: input.log_url ?? input.target_url ?? '',
+        log_url: input.log_url ?? input.target_url ?? '',
+        // GitHub documents "" as the default, but the schema's uri format rejects it: left out when unset.
+        ...(input.environment_url ? { environment_url: input.environment_url } : {}),
+        url: this.apiUrl(`/deployments/${deployment.id}/statuses/${id}`),
+        deployment_url: deployment.url,
+        repository_url: this.apiUrl(''),
+        creator: this.user(request.token.login),
+        created_at: now,
+        updated_at: now,
+      };
+      this.statuses.set(deployment.id, [status, ...(this.statuses.get(deployment.id) ?? [])]);
+      return { status: 201, body: status };
+    }));
+    this.route('GET', `${repoPath}/deployments/{deployment_id}/statuses`, own((request) => this.page(request, this.statuses.get(Number(request.params.deployment_id)) ?? [])));
+
+    // Environments.
+    this.route('GET', `${repoPath}/environments/{environment_name}`, own((request) => {
+      const name = request.params.environment_name!;
+      if (!this.environments.has(name)) return this.notFound();
+      return { status: 200, body: { ...example('environment'), name, url: this.apiUrl(`/environments/${encodeURIComponent(name)}`), html_url: `https://github.com/${OWNER}/${REPO}/deployments/activity_log?environments_filter=${encodeURIComponent(name)}` } };
+    }));
+
+    // Releases and their assets.
+    this.route('POST', `${repoPath}/releases`, own((request) => {
+      const input = request.body as Record<string, any>;
+      if (this.releases.some((r) => r.tag_name === input.tag_name)) {
+        return { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }], documentation_url: DOCS } };
+      }
+      const id = this.id();
+      const now = new Date().toISOString();
+      const release = {
+        ...example('release'),
+        id,
+        node_id: `RE_${id}`,
+        tag_name: input.tag_name,
+        target_commitish: input.target_commitish ?? DEFAULT_BRANCH,
+        name: input.name ?? input.tag_name,
+        body: input.body ?? null,
+        draft: input.draft ?? false,
+        prerelease: input.prerelease ?? false,
+        url: this.apiUrl(`/releases/${id}`),
+        html_url: `https://github.com/${OWNER}/${REPO}/releases/tag/${encodeURIComponent(input.tag_name)}`,
+        assets_url: this.apiUrl(`/releases/${id}/assets`),
+        upload_url: `${this.apiUrl(`/releases/${id}/assets`)}{?name,label}`,
+        author: this.user(request.token.login),
+        assets: [],
+        created_at: now,
+        published_at: input.draft ? null : now,
+      };
+      this.releases.push(release);
+      return { status: 201, body: release };
+    }));
+    this.route('GET', `${repoPath}/releases/tags/{tag}`, own((request) => {
+      const release = this.releases.find((r) => r.tag_name === request.params.tag);
+      return release ? { status: 200, body: { ...release, assets: (this.assets.get(release.id) ?? []).map((a) => a.meta) } } : this.notFound();
+    }));
+    this.route('GET', `${repoPath}/releases/{release_id}/assets`, own((request) => this.page(request, (this.assets.get(Number(request.params.release_id)) ?? []).map((a) => a.meta))));
+    this.route('POST', `${repoPath}/releases/{release_id}/assets`, own((request) => {
+      const release = this.releases.find((r) => r.id === Number(request.params.release_id));
+      if (!release) return this.notFound();
+      const name = request.url.searchParams.get('name');
+      if (!name) return { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'ReleaseAsset', code: 'missing_field', field: 'name' }], documentation_url: DOCS } };
+      const list = this.assets.get(release.id) ?? [];
+      if (list.some((a) => a.meta.name === name)) return { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'ReleaseAsset', code: 'already_exists', field: 'name' }], documentation_url: DOCS } };
+      const id = this.id();
+      const now = new Date().toISOString();
+      const meta = {
+        ...example('release-asset'),
+        id,
+        node_id: `RA_${id}`,
+        name,
+        label: request.url.searchParams.get('label') ?? '',
+        size: request.raw.length,
+        url: this.apiUrl(`/releases/assets/${id}`),
+        browser_download_url: `https://github.com/${OWNER}/${REPO}/releases/download/${encodeURIComponent(release.tag_name)}/${encodeURIComponent(name)}`,
+        uploader: this.user(request.token.login),
+        created_at: now,
+        updated_at: now,
+      };
+      this.assets.set(release.id, [...list, { meta, bytes: request.raw }]);
+      return { status: 201, body: meta };
+    }), { rawBody: true });
+    this.route('GET', `${repoPath}/releases/assets/{asset_id}`, own((request) => {
+      const asset = [...this.assets.values()].flat().find((a) => a.meta.id === Number(request.params.asset_id));
+      if (!asset) return this.notFound();
+      return /octet-stream/.test(request.url.searchParams.get('accept') ?? '') ? { status: 200, body: asset.bytes } : { status: 200, body: asset.meta };
+    }));
+  }
+
+  private createDeployment(request: Request): Reply {
+    const input = request.body as Record<string, any>;
+    const ref: string = input.ref;
+    if (input.auto_merge !== false && this.refsBehindDefault.has(ref)) {
+      // GitHub merges the default branch into the ref instead of deploying.
+      return { status: 202, body: { message: `Auto-merged ${DEFAULT_BRANCH} into ${ref} on deployment.` } };
+    }
+    const statuses = this.commitStatuses.get(ref) ?? {};
+    const required: string[] = input.required_contexts ?? Object.keys(statuses);
+    const failing = required.filter((context) => statuses[context] !== 'success');
+    if (failing.length) {
+      return { status: 409, body: { message: `Conflict: Commit status checks failed for ${ref}.`, documentation_url: DOCS } };
+    }
+    const id = this.id();
+    const now = new Date().toISOString();
+    const environment = input.environment ?? 'production';
+    const deployment = {
+      ...example('deployment'),
+      id,
+      node_id: `DE_${id}`,
+      sha: ref,
+      ref,
+      task: input.task ?? 'deploy',
+      payload: input.payload ?? {},
+      environment,
+      original_environment: environment,
+      description: input.description ?? '',
+      transient_environment: input.transient_environment ?? false,
+      production_environment: input.production_environment ?? environment === 'production',
+      url: this.apiUrl(`/deployments/${id}`),
+      statuses_url: this.apiUrl(`/deployments/${id}/statuses`),
+      repository_url: this.apiUrl(''),
+      creator: this.user(request.token.login),
+      created_at: now,
+      updated_at: now,
+    };
+    this.deployments.push(deployment);
+    return { status: 201, body: deployment };
+  }
+}
+
+function tooLong(): Reply {
+  return { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }], documentation_url: DOCS } };
+}
