@@ -7,6 +7,8 @@ export const inputs = z.object({
   baseline: text().optional(),
   gates: text().optional(),
   'fail-on-regression': flag(),
+  comment: flag(),
+  'github-token': text(),
 });
 
 export type Inputs = z.output<typeof inputs>;

@@ -1,1 +1,1 @@
-export const OUTPUTS = ['passed', 'verdict', 'report', 'comment-file', 'baseline-version'] as const;
+export const OUTPUTS = ['passed', 'verdict', 'report', 'comment-file', 'baseline-version', 'comment-url'] as const;

@@ -4,8 +4,9 @@ import { createStepDir, readRunContext } from '../../../shared/action/context.js
 import { UserError } from '../../../shared/action/errors.js';
 import type { ActionDefinition } from '../../../shared/action/run-action.js';
 import type { Runner } from '../../../shared/action/runner.js';
-import { renderComparison } from '../../../shared/comparison/render.js';
+import { commentMarker, renderComparison } from '../../../shared/comparison/render.js';
 import { evaluateGates } from '../../../shared/gates/evaluate.js';
+import { postPullRequestComment } from '../../../shared/github/pull-request-comment.js';
 import { loadGatePolicy } from '../../../shared/gates/policy.js';
 import { loadMetrics, metricValues } from '../../../shared/metrics/report.js';
 import { inputs, type Inputs } from './inputs.js';
@@ -53,6 +54,9 @@ export const compareMetrics: ActionDefinition<typeof inputs> = {
       else runner.warning(message, { title: 'compare-metrics' });
     }
     runner.info(`Verdict for ${model}: ${result.verdict}. Report: ${reportPath}; comment body: ${commentPath}`);
+    const commentUrl = input.comment
+      ? await postPullRequestComment({ context, token: input['github-token'], marker: commentMarker(model), body: markdown, bodyFile: commentPath, log: runner })
+      : '';
 
     const set = (name: (typeof OUTPUTS)[number], value: string | boolean) => runner.setOutput(name, value);
     set('passed', result.verdict !== 'fail');
@@ -60,6 +64,7 @@ export const compareMetrics: ActionDefinition<typeof inputs> = {
     set('report', reportPath);
     set('comment-file', commentPath);
     set('baseline-version', baseline?.version ?? '');
+    set('comment-url', commentUrl);
 
     if (result.verdict === 'fail' && input['fail-on-regression']) {
       throw new UserError(`${model} fails its gates (see the table in the job summary). Set fail-on-regression: false to report without failing.`);
