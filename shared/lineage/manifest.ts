@@ -23,7 +23,12 @@ export const manifestSchema = z.object({
     runId: z.string().optional(),
     runUrl: z.string().optional(),
   }),
-  training: z.object({ startedAt: z.string(), durationSeconds: z.number().nonnegative() }),
+  training: z.object({
+    startedAt: z.string(),
+    durationSeconds: z.number().nonnegative(),
+    /** Set when the outputs came from the run cache: the run that trained them. */
+    restoredFrom: z.object({ runUrl: z.string().optional(), startedAt: z.string() }).optional(),
+  }),
 });
 
 export type Manifest = z.output<typeof manifestSchema>;

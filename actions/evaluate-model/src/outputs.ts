@@ -1,1 +1,1 @@
-export const OUTPUTS = ['metrics', 'summary'] as const;
+export const OUTPUTS = ['metrics', 'summary', 'artifact-name'] as const;

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createStepDir, runnerTempDir } from '../../../shared/action/context.js';
+import { artifactServiceAvailable, uploadMetricsArtifact } from '../../../shared/artifacts/model-artifact.js';
 import { UserError } from '../../../shared/action/errors.js';
 import type { ActionDefinition } from '../../../shared/action/run-action.js';
 import type { Runner } from '../../../shared/action/runner.js';
@@ -49,8 +50,13 @@ export const evaluateModel: ActionDefinition<typeof inputs> = {
         markdownTable(['Metric', 'Value', 'n'], Object.entries(metrics).map(([name, metric]) => [escapeMarkdown(name), metric.value.toPrecision(6), String(metric.n)])),
       ].join('\n\n'),
     );
+    const artifact =
+      report.version && artifactServiceAvailable()
+        ? await uploadMetricsArtifact({ model, version: report.version, reportPath, stagingDir: join(dir, 'artifact'), log: runner })
+        : undefined;
     const set = (name: (typeof OUTPUTS)[number], value: string) => runner.setOutput(name, value);
     set('metrics', reportPath);
     set('summary', JSON.stringify(values));
+    set('artifact-name', artifact?.name ?? '');
   },
 };

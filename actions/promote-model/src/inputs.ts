@@ -4,8 +4,9 @@ import { modelName, text } from '../../../shared/action/inputs.js';
 export const inputs = z.object({
   'model-name': modelName(),
   environment: z.string().regex(/^[^\s/][^/]{0,254}$/, { error: 'must be an environment name (no "/", at most 255 characters)' }),
-  manifest: text(),
-  metrics: text(),
+  manifest: text().optional(),
+  artifact: text().optional(),
+  metrics: text().optional(),
   version: text().optional(),
   gates: text().optional(),
   'working-directory': text(),

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createStepDir, readRunContext } from '../../../shared/action/context.js';
+import { artifactServiceAvailable, downloadArtifact, MANIFEST_FILE, metricsArtifactName, METRICS_FILE } from '../../../shared/artifacts/model-artifact.js';
 import { UserError } from '../../../shared/action/errors.js';
 import type { ActionDefinition } from '../../../shared/action/run-action.js';
 import type { Runner } from '../../../shared/action/runner.js';
@@ -22,20 +23,21 @@ export const promoteModel: ActionDefinition<typeof inputs> = {
     const model = input['model-name'];
     const context = readRunContext();
     const cwd = resolve(input['working-directory']);
-    const manifest = await readStructuredFile(input.manifest, manifestSchema, 'manifest', cwd);
-    if (manifest.model.name !== model) throw new UserError(`The manifest "${input.manifest}" is for model "${manifest.model.name}", not "${model}".`);
+    const source = await modelSource(input, context.tempDir, runner);
+    const manifest = await readStructuredFile(source.manifest, manifestSchema, 'manifest', source.baseDir);
+    if (manifest.model.name !== model) throw new UserError(`The manifest "${source.manifest}" is for model "${manifest.model.name}", not "${model}".`);
     const version = input.version ?? manifest.model.version;
     if (version !== manifest.model.version) {
-      throw new UserError(`Input "version" is "${version}", but the manifest "${input.manifest}" describes version "${manifest.model.version}". Promote the model the manifest describes, or leave "version" empty.`);
+      throw new UserError(`Input "version" is "${version}", but the manifest "${source.manifest}" describes version "${manifest.model.version}". Promote the model the manifest describes, or leave "version" empty.`);
     }
 
-    const mismatches = await verifyManifestOutputs(manifest, cwd);
+    const mismatches = await verifyManifestOutputs(manifest, source.baseDir);
     if (mismatches.length) {
       const list = mismatches.map((m) => (m.problem === 'missing' ? `"${m.path}" is missing` : `"${m.path}" has sha256 ${m.actual!.slice(0, 16)}…, the manifest says ${m.expected.slice(0, 16)}…`)).join('; ');
       throw new UserError(`Refusing to promote ${model} ${version}: the model files do not match the manifest (${list}). Promote only what train-model produced, unmodified.`);
     }
 
-    const metrics = await loadMetrics(input.metrics, 'metrics file', cwd);
+    const metrics = await loadMetrics(...(await metricsSource(input, version, context.tempDir, runner)));
     if (metrics.fingerprint && metrics.fingerprint !== manifest.fingerprint) {
       throw new UserError(`The metrics file "${input.metrics}" evaluates fingerprint ${metrics.fingerprint.slice(0, 12)}…, but the manifest's model has ${manifest.fingerprint.slice(0, 12)}…. Pass the metrics of this model.`);
     }
@@ -64,3 +66,24 @@ export const promoteModel: ActionDefinition<typeof inputs> = {
     set('record', recordPath);
   },
 };
+
+/** Where the model comes from: files in the workspace, or an artifact of an earlier job of this run. */
+async function modelSource(input: Inputs, tempDir: string, runner: Runner): Promise<{ manifest: string; baseDir: string }> {
+  if (input.manifest && input.artifact) throw new UserError('Give either "manifest" or "artifact", not both: the artifact carries its own manifest.');
+  if (input.manifest) return { manifest: input.manifest, baseDir: resolve(input['working-directory']) };
+  if (!input.artifact) throw new UserError('Give "manifest" (a path from train-model in this job) or "artifact" (the artifact-name output of a train-model step in an earlier job of this run).');
+  if (!artifactServiceAvailable()) throw new UserError(`Input "artifact" needs the GitHub artifact service, which only a GitHub runner offers. Outside a runner, download the artifact and pass its ${MANIFEST_FILE} as "manifest".`);
+  const into = await createStepDir(tempDir, 'promote-model', 'artifact');
+  const baseDir = await downloadArtifact({ name: input.artifact, into, log: runner, hint: 'Pass the artifact-name output of a train-model step from a job that ran before this one.' });
+  return { manifest: MANIFEST_FILE, baseDir };
+}
+
+/** The candidate's metrics: a file, or with an artifact, the report evaluate-model uploaded for that version. */
+async function metricsSource(input: Inputs, version: string, tempDir: string, runner: Runner): Promise<[path: string, what: string, baseDir: string]> {
+  if (input.metrics) return [input.metrics, 'metrics file', resolve(input['working-directory'])];
+  if (!input.artifact) throw new UserError('Input "metrics" is required when the model comes from "manifest": pass the metrics output of evaluate-model.');
+  const name = metricsArtifactName(input['model-name'], version);
+  const into = await createStepDir(tempDir, 'promote-model', 'metrics');
+  const dir = await downloadArtifact({ name, into, log: runner, hint: 'Run evaluate-model with the train-model manifest in an earlier job of this run, or pass "metrics".' });
+  return [METRICS_FILE, 'metrics report', dir];
+}

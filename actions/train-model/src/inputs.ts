@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { modelName, pathList, text, wholeNumber } from '../../../shared/action/inputs.js';
+import { flag, modelName, pathList, text, wholeNumber } from '../../../shared/action/inputs.js';
 
 export const inputs = z.object({
   'model-name': modelName(),
@@ -8,6 +8,7 @@ export const inputs = z.object({
   data: pathList().optional(),
   outputs: pathList(),
   seed: wholeNumber(0, 4294967295),
+  cache: flag(),
   'working-directory': text(),
 });
 

@@ -1,1 +1,1 @@
-export const OUTPUTS = ['fingerprint', 'version', 'manifest', 'model-path'] as const;
+export const OUTPUTS = ['fingerprint', 'version', 'manifest', 'model-path', 'cache-hit', 'artifact-name', 'artifact-id'] as const;

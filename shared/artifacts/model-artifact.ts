@@ -1,0 +1,90 @@
+/**
+ * Models and their metrics as workflow artifacts, so that a later job of the same run (the
+ * production promotion after staging) gets exactly the bytes that were trained and checked.
+ * @actions/artifact is loaded only here, and only when a step uploads or downloads.
+ */
+import { copyFile, link, mkdir } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { UserError } from '../action/errors.js';
+import type { Logger } from '../action/runner.js';
+import type { Manifest } from '../lineage/manifest.js';
+
+export const MANIFEST_FILE = 'model-manifest.json';
+export const METRICS_FILE = 'metrics.json';
+
+/** Artifact names are unique per run; same model and version, same names. */
+export function modelArtifactName(model: string, version: string): string {
+  return `model-${model}-${version}`;
+}
+
+export function metricsArtifactName(model: string, version: string): string {
+  return `metrics-${model}-${version}`;
+}
+
+/** The runner gives JavaScript actions a runtime token and results URL; elsewhere (a laptop) there is no artifact service. */
+export function artifactServiceAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL);
+}
+
+export interface UploadedArtifact {
+  id: number;
+  name: string;
+  /** False when this run already had the artifact (a re-run step): nothing was uploaded twice. */
+  uploaded: boolean;
+}
+
+interface StagedFile {
+  from: string;
+  /** Path inside the artifact. */
+  as: string;
+}
+
+/**
+ * Uploads files under the paths they should have inside the artifact. They are staged with
+ * hard links (a copy when linking fails), so large model files are not copied.
+ */
+export async function uploadArtifact(name: string, files: readonly StagedFile[], stagingDir: string, log: Logger): Promise<UploadedArtifact> {
+  const { DefaultArtifactClient } = await import('@actions/artifact');
+  const client = new DefaultArtifactClient();
+  const existing = await client.getArtifact(name).catch(() => undefined);
+  if (existing) {
+    log.info(`This run already has artifact ${name} (id ${existing.artifact.id}); it is not uploaded again.`);
+    return { id: existing.artifact.id, name, uploaded: false };
+  }
+  const staged: string[] = [];
+  for (const file of files) {
+    const to = join(stagingDir, file.as);
+    await mkdir(dirname(to), { recursive: true });
+    await link(file.from, to).catch(() => copyFile(file.from, to));
+    staged.push(to);
+  }
+  const { id } = await client.uploadArtifact(name, staged, stagingDir);
+  if (id === undefined) throw new Error(`Uploading artifact ${name} returned no id`);
+  log.info(`Uploaded artifact ${name} (id ${id}).`);
+  return { id, name, uploaded: true };
+}
+
+/** The manifest at the artifact's root, each output at its manifest path. */
+export function uploadModelArtifact(args: { manifest: Manifest; manifestPath: string; baseDir: string; stagingDir: string; log: Logger }): Promise<UploadedArtifact> {
+  const files = [{ from: args.manifestPath, as: MANIFEST_FILE }, ...args.manifest.outputs.map((o) => ({ from: resolve(args.baseDir, o.path), as: o.path }))];
+  return uploadArtifact(modelArtifactName(args.manifest.model.name, args.manifest.model.version), files, args.stagingDir, args.log);
+}
+
+export function uploadMetricsArtifact(args: { model: string; version: string; reportPath: string; stagingDir: string; log: Logger }): Promise<UploadedArtifact> {
+  return uploadArtifact(metricsArtifactName(args.model, args.version), [{ from: args.reportPath, as: METRICS_FILE }], args.stagingDir, args.log);
+}
+
+/** Downloads an artifact of this run, checking its digest; returns the folder it is in. */
+export async function downloadArtifact(args: { name: string; into: string; log: Logger; hint: string }): Promise<string> {
+  const { DefaultArtifactClient } = await import('@actions/artifact');
+  const client = new DefaultArtifactClient();
+  const found = await client.getArtifact(args.name).catch((error: unknown) => {
+    const reason = (error as Error).message.replace(/\s+/g, ' ').trim();
+    throw new UserError(`This workflow run has no artifact named "${args.name}" (${reason}). ${args.hint}`);
+  });
+  // The service reports digests as "sha256:<hex>", the form downloadArtifact compares with.
+  const { downloadPath, digestMismatch } = await client.downloadArtifact(found.artifact.id, { path: args.into, expectedHash: found.artifact.digest });
+  if (digestMismatch) throw new UserError(`Artifact "${args.name}" did not download intact: its sha256 differs from the one recorded at upload. Re-run the job; if it happens again, the artifact is damaged.`);
+  args.log.info(`Downloaded artifact ${args.name} (id ${found.artifact.id}) to ${basename(downloadPath ?? args.into)}.`);
+  return downloadPath ?? args.into;
+}
