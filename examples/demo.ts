@@ -1,31 +1,32 @@
 /**
  * `npm run demo`: the example project's whole CI/CD, offline, with the built action bundles
- * run as the GitHub runner runs them. Prints what each step did and where to look.
+ * run as the GitHub runner runs them, against loopback stand-ins for the GitHub API and the
+ * Actions artifact and cache services. Prints what each step did and where to look.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { PipelineStepError, runExamplePipeline, type StepRecord } from './pipeline.js';
 import { REPOSITORY_ROOT } from '../test/harness/run-bundle.js';
+import { StandIns } from '../test/stand-ins/index.js';
 
 const root = join(REPOSITORY_ROOT, '.tmp', 'demo');
 const show = (path: string | undefined) => (path ? relative(process.cwd(), path) || path : '');
 
 const JOB_TITLES: Record<string, string> = {
-  'release-production': 'Release job that put today\'s production model in place',
+  'release-staging': 'Release run, staging job: the model that is in production today is trained and checked',
+  'release-production': 'Release run, production job (after approval): the same artifact, no retraining',
   'pull-request': 'Pull request: a contributor changes the training config',
-  'release-staging': 'Release after merge: promote the candidate to staging (approved in GitHub)',
+  'pull-request (re-run)': 'A reviewer re-runs the pull-request job',
 };
 
-function describeStep({ step, result }: StepRecord): string {
+function describeStep({ result }: StepRecord): string {
   const o = result.outputs;
-  const details: Record<string, string> = {
-    'Validate the data': `${o.rows} rows, ${o.errors} errors, ${o.warnings} warnings → valid=${o.valid}`,
-    'Compare with production': `verdict ${o.verdict?.toUpperCase()} against production ${o['baseline-version']}`,
-  };
-  if (o.fingerprint) return `version ${o.version} (fingerprint ${o.fingerprint.slice(0, 16)}…)`;
+  if (o.fingerprint) return `version ${o.version}${o['cache-hit'] === 'true' ? ', restored from the run cache' : ''}; artifact ${o['artifact-name']}`;
   if (o.summary) return `metrics ${o.summary}`;
   if (o.record) return `recorded version ${o.version}`;
-  return details[step] ?? '';
+  if (o.valid) return `${o.rows} rows, ${o.errors} errors, ${o.warnings} warnings → valid=${o.valid}`;
+  if (o.verdict) return `verdict ${o.verdict.toUpperCase()} against production ${o['baseline-version']}; comment ${o['comment-url'] ? 'posted' : 'not posted'}`;
+  return '';
 }
 
 let currentJob = '';
@@ -35,19 +36,27 @@ const onStep = (record: StepRecord) => {
     console.log(`\n${JOB_TITLES[record.job] ?? record.job}`);
   }
   const mark = record.result.exitCode === 0 ? '✔' : '✘';
-  console.log(`  ${mark} ${record.step.padEnd(34)} ${describeStep(record)}  (${Math.round(record.result.durationMs)} ms)`);
+  console.log(`  ${mark} ${record.step.padEnd(40)} ${describeStep(record)}  (${Math.round(record.result.durationMs)} ms)`);
 };
 
-console.log('mlops-actions demo: the five actions on examples/churn, as a GitHub runner runs them (offline).');
+console.log('mlops-actions demo: the five actions on examples/churn, as a GitHub runner runs them.');
+const standIns = await StandIns.start();
+console.log(`GitHub API and Actions artifact/cache stand-ins on loopback (started in ${Math.round(standIns.startupMs)} ms); no network is used.`);
 try {
-  const run = await runExamplePipeline({ root, onStep });
+  const run = await runExamplePipeline({ root, standIns, onStep });
   const summaryPath = join(root, 'job-summaries.md');
   await writeFile(summaryPath, run.steps.map((s) => `<!-- ${s.job}: ${s.step} -->\n${s.result.summary}`).join('\n---\n\n'));
   const compare = run.comparison.outputs;
   const comment = await readFile(compare['comment-file']!, 'utf8');
+  const comments = [...standIns.github.comments.values()].flat();
+  const calls = standIns.github.log.reduce<Record<string, number>>((count, entry) => ({ ...count, [`${entry.method} ${entry.operation ?? entry.path}`]: (count[`${entry.method} ${entry.operation ?? entry.path}`] ?? 0) + 1 }), {});
   console.log(`
 What a reviewer sees on the pull request, the comment body (Markdown):
 ${comment.replace(/^<!--.*-->\n+/, '').replace(/^/gm, '  │ ')}
+The pull request has ${comments.length} comment from mlops-actions (${compare['comment-url']}); the re-run found it again and left it, as nothing had changed.
+GitHub API calls made: ${Object.entries(calls).map(([call, n]) => `${n}× ${call}`).join(', ')}.
+Artifacts uploaded: ${standIns.results.artifacts.length}; cache entries: ${standIns.results.caches.filter((c) => c.finalized).length}.
+
 The comment body:         ${show(compare['comment-file'])}
 The comparison as JSON:   ${show(compare.report)}
 Every step's job summary: ${show(summaryPath)}
@@ -56,7 +65,8 @@ Everything else (workspaces, manifests, metrics, promotion records): ${show(root
 } catch (error) {
   if (error instanceof PipelineStepError) {
     console.error(`\n${error.message}\n\nThe step's log:\n${error.record.result.stdout}`);
-    process.exit(1);
-  }
-  throw error;
+    process.exitCode = 1;
+  } else throw error;
+} finally {
+  await standIns.stop();
 }
