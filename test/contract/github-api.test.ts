@@ -118,6 +118,12 @@ describe('GitHub semantics the stand-in models', () => {
     expect(statusOf(error)).toBe(422);
   });
 
+  it('waits out a 429 with retry-after', async () => {
+    github.inject({ method: 'GET', path: /\/pulls\/11$/, status: 429, headers: { 'retry-after': '1' }, body: { message: 'You have exceeded a secondary rate limit.', documentation_url: 'https://docs.github.com' } });
+    expect((await client.rest.pulls.get({ ...repo, pull_number: 11 })).data.number).toBe(11);
+    expect(github.log.filter((e) => e.path.endsWith('/pulls/11')).map((e) => e.status)).toEqual([429, 200]);
+  });
+
   it('retries server errors on reads and waits out secondary rate limits', async () => {
     github.inject({ method: 'GET', path: /\/pulls\/9$/, status: 502 });
     github.inject({ method: 'GET', path: /\/pulls\/9$/, ...GitHubApiStandIn.secondaryRateLimit(1) });
