@@ -6,8 +6,8 @@
  * read-only tokens, deployment auto_merge and required_contexts, the comment size limit, and
  * faults (5xx, secondary rate limits) injected on demand.
  */
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { close, listen, readBody, send, type Reply } from './http.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackService, readBody, send, type Reply } from './http.js';
 import { checkRequestBody, checkResponse, example } from './openapi.js';
 
 export const OWNER = 'Codertocat';
@@ -68,11 +68,10 @@ interface Route {
 const READ_ONLY_MESSAGE = 'Resource not accessible by integration';
 const DOCS = 'https://docs.github.com/rest';
 
-export class GitHubApiStandIn {
+export class GitHubApiStandIn extends LoopbackService {
   readonly log: LoggedRequest[] = [];
   readonly violations: string[] = [];
   readonly tokens = new Map<string, TokenInfo>();
-  url = '';
 
   /** Issue and pull-request comments, by issue number. */
   readonly comments = new Map<number, Record<string, any>[]>();
@@ -88,10 +87,10 @@ export class GitHubApiStandIn {
 
   private readonly faults: Fault[] = [];
   private readonly routes: Route[] = [];
-  private server: Server | undefined;
   private nextId = 1000;
 
   constructor() {
+    super();
     this.tokens.set('ghs_stand_in_read_write', { login: 'github-actions[bot]', installation: true, readOnly: false });
     this.tokens.set('ghs_stand_in_read_only', { login: 'github-actions[bot]', installation: true, readOnly: true });
     this.tokens.set('ghp_stand_in_personal', { login: 'octocat', installation: false, readOnly: false });
@@ -101,17 +100,6 @@ export class GitHubApiStandIn {
   static readonly READ_WRITE_TOKEN = 'ghs_stand_in_read_write';
   static readonly READ_ONLY_TOKEN = 'ghs_stand_in_read_only';
   static readonly PERSONAL_TOKEN = 'ghp_stand_in_personal';
-
-  async start(): Promise<this> {
-    const { server, url } = await listen((request, response) => this.handle(request, response));
-    this.server = server;
-    this.url = url;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    if (this.server) await close(this.server);
-  }
 
   /** Makes the next matching requests fail, e.g. with 502 or a secondary rate limit. */
   inject(fault: Fault): void {
@@ -133,7 +121,7 @@ export class GitHubApiStandIn {
 
   // --- request handling -------------------------------------------------------------------
 
-  private async handle(incoming: IncomingMessage, response: ServerResponse): Promise<void> {
+  protected async handle(incoming: IncomingMessage, response: ServerResponse): Promise<void> {
     const method = incoming.method ?? 'GET';
     const url = new URL(incoming.url ?? '/', this.url);
     const raw = await readBody(incoming);

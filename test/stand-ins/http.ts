@@ -38,3 +38,23 @@ export function close(server: Server): Promise<void> {
   server.closeAllConnections();
   return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
 }
+
+/** A stand-in service on a random loopback port: subclasses answer requests. */
+export abstract class LoopbackService {
+  url = '';
+  private server: Server | undefined;
+
+  protected abstract handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
+
+  async start(): Promise<this> {
+    const { server, url } = await listen((request, response) => this.handle(request, response));
+    this.server = server;
+    this.url = url;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    if (this.server) await close(this.server);
+    this.server = undefined;
+  }
+}

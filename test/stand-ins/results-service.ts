@@ -9,8 +9,8 @@
  * scoping by branch is not modelled: every entry is visible to every run.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { close, listen, readBody, send, type Reply } from './http.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackService, readBody, send, type Reply } from './http.js';
 
 const ARTIFACT_SERVICE = '/twirp/github.actions.results.api.v1.ArtifactService/';
 const CACHE_SERVICE = '/twirp/github.actions.results.api.v1.CacheService/';
@@ -50,28 +50,15 @@ export interface LoggedCall {
   status: number;
 }
 
-export class ResultsServiceStandIn {
+export class ResultsServiceStandIn extends LoopbackService {
   readonly artifacts: ArtifactEntry[] = [];
   readonly caches: CacheEntry[] = [];
   readonly log: LoggedCall[] = [];
   readonly violations: string[] = [];
-  url = '';
   private readonly blobs = new Map<string, Buffer>();
   private readonly blocks = new Map<string, Map<string, Buffer>>();
   private readonly faults: ServiceFault[] = [];
-  private server: Server | undefined;
   private nextId = 1;
-
-  async start(): Promise<this> {
-    const { server, url } = await listen((request, response) => this.handle(request, response));
-    this.server = server;
-    this.url = url;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    if (this.server) await close(this.server);
-  }
 
   inject(fault: ServiceFault): void {
     this.faults.push({ times: 1, ...fault });
@@ -96,7 +83,7 @@ export class ResultsServiceStandIn {
     this.blobs.set(name, copy);
   }
 
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  protected async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', this.url);
     const body = await readBody(request);
     const service = url.pathname.startsWith(ARTIFACT_SERVICE) ? 'artifact' : url.pathname.startsWith(CACHE_SERVICE) ? 'cache' : 'blob';
