@@ -23,7 +23,7 @@ function describeStep({ result }: StepRecord): string {
   const o = result.outputs;
   if (o.fingerprint) return `version ${o.version}${o['cache-hit'] === 'true' ? ', restored from the run cache' : ''}; artifact ${o['artifact-name']}`;
   if (o.summary) return `metrics ${o.summary}`;
-  if (o.record) return `recorded version ${o.version}`;
+  if (o.record !== undefined && o.version) return `deployment ${o['deployment-id']} records version ${o.version}${o['previous-version'] ? ` (was ${o['previous-version']})` : ''}`;
   if (o.valid) return `${o.rows} rows, ${o.errors} errors, ${o.warnings} warnings → valid=${o.valid}`;
   if (o.verdict) return `verdict ${o.verdict.toUpperCase()} against production ${o['baseline-version']}; comment ${o['comment-url'] ? 'posted' : 'not posted'}`;
   return '';
@@ -56,6 +56,7 @@ ${comment.replace(/^<!--.*-->\n+/, '').replace(/^/gm, '  │ ')}
 The pull request has ${comments.length} comment from mlops-actions (${compare['comment-url']}); the re-run found it again and left it, as nothing had changed.
 GitHub API calls made: ${Object.entries(calls).map(([call, n]) => `${n}× ${call}`).join(', ')}.
 Artifacts uploaded: ${standIns.results.artifacts.length}; cache entries: ${standIns.results.caches.filter((c) => c.finalized).length}.
+The registry (deployments of task model:churn): ${standIns.github.deployments.map((d) => `${d.environment} = ${d.payload.version} (deployment ${d.id}, ${standIns.github.statuses.get(d.id)?.[0]?.state})`).join('; ')}.
 
 The comment body:         ${show(compare['comment-file'])}
 The comparison as JSON:   ${show(compare.report)}

@@ -33,6 +33,14 @@ function reportFailure(actionName: string, error: unknown, runner: Runner): void
     runner.error(error.message, { title: actionName });
     return;
   }
+  const http = httpFailure(error);
+  if (http) {
+    runner.error(
+      `GitHub answered ${http.status} to ${http.request} after retries: ${http.message}. This is a problem with GitHub or with the token's permissions, not with your data; re-run the job, and check the job's "permissions:" if it persists.`,
+      { title: actionName },
+    );
+    return;
+  }
   const message = error instanceof Error ? error.message : String(error);
   runner.error(
     `${actionName} stopped on an unexpected error: ${message}. This is a bug in mlops-actions, not in your workflow; ` +
@@ -40,4 +48,12 @@ function reportFailure(actionName: string, error: unknown, runner: Runner): void
     { title: actionName },
   );
   if (error instanceof Error && error.stack) runner.debug(error.stack);
+}
+
+/** An Octokit RequestError (or alike): the API answered, with an error status. */
+function httpFailure(error: unknown): { status: number; request: string; message: string } | undefined {
+  if (!(error instanceof Error) || !('status' in error) || typeof error.status !== 'number') return undefined;
+  const request = (error as { request?: { method?: string; url?: string } }).request;
+  const where = request?.url ? `${request.method ?? ''} ${new URL(request.url).pathname}`.trim() : 'a request';
+  return { status: error.status, request: where, message: error.message.replace(/\s+/g, ' ').slice(0, 300) };
 }

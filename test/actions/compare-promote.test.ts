@@ -111,7 +111,7 @@ describe('promote-model bundle', () => {
     const model = await trained();
     await job.write('strict-gates.yaml', 'metrics:\n  accuracy:\n    direction: higher\n    min: 0.99\n');
     const result = await run('promote-model', job, { 'model-name': 'churn', environment: 'production', manifest: model.manifest, metrics: model.metrics, gates: 'strict-gates.yaml' });
-    expectUserError(result, /Refusing to promote churn .* to production: it fails its gates \(accuracy: .* is below the minimum 0.99\)/);
+    expectUserError(result, /Refusing to promote churn \w+ to production: it fails its gates against its absolute bounds \(no model is in the environment yet\): accuracy: .* is below the minimum 0\.99\. Nothing was recorded/);
   });
 
   it('refuses a version that is not the manifest’s', async () => {

@@ -14,16 +14,19 @@ describe('the example pipeline, chained as the workflows chain it', () => {
     expect(run.steps.map((s) => `${s.job}: ${s.step}`)).toHaveLength(11);
     expect(run.steps.every((s) => s.result.exitCode === 0)).toBe(true);
     const [trainProd, evalProd, , promoteProd, validate, train, evaluate, compare] = run.steps.map((s) => s.result);
-    // Production got the staging job's artifact: same version, no retraining.
+    // Production got the staging job's artifact: same version, no retraining, recorded as the
+    // model in production.
     expect(promoteProd!.outputs.version).toBe(trainProd!.outputs.version);
+    const production = standIns.github.deployments.find((d) => String(d.id) === promoteProd!.outputs['deployment-id']);
+    expect(production).toMatchObject({ task: 'model:churn', environment: 'production', payload: { version: trainProd!.outputs.version, artifact: trainProd!.outputs['artifact-name'] } });
     expect(validate!.outputs).toMatchObject({ valid: 'true', rows: '3000' });
     expect(compare!.outputs).toMatchObject({ verdict: 'pass', 'baseline-version': trainProd!.outputs.version });
     expect(train!.outputs.fingerprint).not.toBe(trainProd!.outputs.fingerprint);
     const candidate = JSON.parse(evaluate!.outputs.summary!).accuracy as number;
-    const production = JSON.parse(evalProd!.outputs.summary!).accuracy as number;
-    expect(candidate).toBeGreaterThan(production);
+    const productionAccuracy = JSON.parse(evalProd!.outputs.summary!).accuracy as number;
+    expect(candidate).toBeGreaterThan(productionAccuracy);
     const comparison = JSON.parse(await readFile(compare!.outputs.report!, 'utf8'));
-    expect(comparison.metrics[0]).toMatchObject({ name: 'accuracy', baseline: production, candidate, status: 'pass' });
+    expect(comparison.metrics[0]).toMatchObject({ name: 'accuracy', baseline: productionAccuracy, candidate, status: 'pass' });
     expect(comparison.notLikeForLike).toBe(false);
     // The re-run restores training from the cache and updates the one comment.
     expect(run.rerun.train.outputs).toMatchObject({ 'cache-hit': 'true', fingerprint: train!.outputs.fingerprint });

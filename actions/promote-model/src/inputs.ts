@@ -9,6 +9,8 @@ export const inputs = z.object({
   metrics: text().optional(),
   version: text().optional(),
   gates: text().optional(),
+  'override-reason': text().optional(),
+  'github-token': text(),
   'working-directory': text(),
 });
 

@@ -11,7 +11,9 @@ import { readStructuredFile } from '../../../shared/files/structured.js';
 import { manifestSchema } from '../../../shared/lineage/manifest.js';
 import { escapeMarkdown, inlineCode, markdownTable } from '../../../shared/markdown/escape.js';
 import { loadMetrics, metricValues } from '../../../shared/metrics/report.js';
+import { currentAndPrevious, DEPLOYMENT_PAYLOAD_FORMAT } from '../../../shared/registry/github-registry.js';
 import { buildPromotionRecord } from '../../../shared/registry/promotion.js';
+import { openRegistry, recordPromotion } from '../../../shared/registry/record-promotion.js';
 import { verifyManifestOutputs } from '../../../shared/registry/verify.js';
 import { inputs, type Inputs } from './inputs.js';
 import type { OUTPUTS } from './outputs.js';
@@ -42,28 +44,66 @@ export const promoteModel: ActionDefinition<typeof inputs> = {
       throw new UserError(`The metrics file "${input.metrics}" evaluates fingerprint ${metrics.fingerprint.slice(0, 12)}…, but the manifest's model has ${manifest.fingerprint.slice(0, 12)}…. Pass the metrics of this model.`);
     }
     const values = metricValues(metrics);
-    const gates = evaluateGates(values, undefined, await loadGatePolicy(input.gates, cwd));
+    const set = (name: (typeof OUTPUTS)[number], value: string) => runner.setOutput(name, value);
+
+    // The gates are judged again against the model in the environment now: it may have
+    // changed since the pull request was compared.
+    const registry = await openRegistry(input['github-token'], context, runner);
+    const { current, previous } = registry ? await currentAndPrevious(registry.client, registry.repository, model, input.environment) : {};
+    if (current && current.payload.version === version && current.payload.fingerprint === manifest.fingerprint) {
+      runner.info(`${model} ${version} is already the model in ${input.environment} (deployment ${current.deploymentId}); nothing was recorded again.`);
+      set('version', version);
+      set('record', '');
+      set('deployment-id', String(current.deploymentId));
+      set('previous-version', previous?.payload.version ?? '');
+      return;
+    }
+    const gates = evaluateGates(values, current?.payload.metrics, await loadGatePolicy(input.gates, cwd));
+    runner.info(current ? `Judged against ${current.payload.version}, the model in ${input.environment} now.` : `No model is in ${input.environment} yet; rules that compare with a baseline follow on-missing-baseline.`);
     if (gates.verdict === 'fail') {
       const reasons = gates.metrics.filter((m) => m.status === 'fail').map((m) => `${m.name}: ${m.reasons.join('; ')}`);
-      throw new UserError(`Refusing to promote ${model} ${version} to ${input.environment}: it fails its gates (${reasons.join(' | ')}).`);
+      const against = current ? `${current.payload.version}, the model in ${input.environment} now` : 'its absolute bounds (no model is in the environment yet)';
+      const failure = `it fails its gates against ${against}: ${reasons.join(' | ')}`;
+      if (!input['override-reason']) throw new UserError(`Refusing to promote ${model} ${version} to ${input.environment}: ${failure}. Nothing was recorded; to promote anyway, set override-reason.`);
+      runner.warning(`Promoting ${model} ${version} to ${input.environment} although ${failure}. Override reason: ${input['override-reason']}`, { title: 'promote-model' });
     }
 
     const record = buildPromotionRecord({ manifest, environment: input.environment, version, metrics: values, gates, context, now: new Date() });
+    const deploymentId = registry
+      ? await recordPromotion(registry, {
+          environment: input.environment,
+          sha: manifest.git.sha,
+          logUrl: context.runUrl,
+          log: runner,
+          payload: {
+            format: DEPLOYMENT_PAYLOAD_FORMAT,
+            model,
+            version,
+            fingerprint: manifest.fingerprint,
+            metricsDigest: record.metricsDigest,
+            metrics: values,
+            ...(input.artifact ? { artifact: input.artifact } : {}),
+            ...(context.runUrl ? { runUrl: context.runUrl } : {}),
+            ...(input['override-reason'] ? { overrideReason: input['override-reason'] } : {}),
+          },
+        })
+      : undefined;
     const dir = await createStepDir(context.tempDir, 'promote-model', model);
     const recordPath = join(dir, `promotion-${input.environment.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
     await writeFile(recordPath, JSON.stringify(record, null, 2) + '\n');
 
-    runner.info(`Promoted ${model} ${version} to ${input.environment} (${manifest.outputs.length} file(s) verified, gates: ${gates.verdict}). Record: ${recordPath}`);
+    runner.info(`Promoted ${model} ${version} to ${input.environment} (${manifest.outputs.length} file(s) verified, gates: ${gates.verdict}${deploymentId ? `, deployment ${deploymentId}` : ''}). Record: ${recordPath}`);
     runner.appendSummary(
       [
         `### 🚀 ${escapeMarkdown(model)} ${inlineCode(version)} promoted to ${inlineCode(input.environment)}`,
-        `All ${manifest.outputs.length} model file(s) match the manifest; gates: **${gates.verdict}**.`,
+        `All ${manifest.outputs.length} model file(s) match the manifest; gates: **${gates.verdict}** against ${current ? inlineCode(current.payload.version) : 'no earlier model'}${input['override-reason'] ? `, overridden: ${escapeMarkdown(input['override-reason'])}` : ''}.`,
         markdownTable(['Metric', 'Value'], Object.entries(values).map(([name, value]) => [inlineCode(name), String(value)])),
       ].join('\n\n'),
     );
-    const set = (name: (typeof OUTPUTS)[number], value: string) => runner.setOutput(name, value);
     set('version', version);
     set('record', recordPath);
+    set('deployment-id', deploymentId ? String(deploymentId) : '');
+    set('previous-version', current?.payload.version ?? '');
   },
 };
 

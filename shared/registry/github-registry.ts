@@ -1,0 +1,161 @@
+/**
+ * GitHub as the model registry. The model in an environment is the newest deployment of task
+ * `model:<name>` to that environment whose latest status is success; its payload says which
+ * version, fingerprint and metrics it is. Deployments that GitHub creates for a job declaring
+ * `environment:` have task `deploy`, so they never count as models.
+ *
+ * Promotions are recorded with `auto_merge: false` (GitHub would otherwise merge the default
+ * branch into the ref instead of deploying) and an explicit empty `required_contexts` (the
+ * gates are checked by the action; omitting the field requires every commit status to pass).
+ */
+import { z } from 'zod';
+import { UserError } from '../action/errors.js';
+import type { Logger } from '../action/runner.js';
+import { statusOf, type GitHubClient, type Repository } from '../github/client.js';
+
+export const DEPLOYMENT_PAYLOAD_FORMAT = 'mlops-actions/deployment@1';
+/** GitHub rejects longer deployment status descriptions (422). */
+const STATUS_DESCRIPTION_LIMIT = 140;
+
+export function modelTask(model: string): string {
+  return `model:${model}`;
+}
+
+export const deploymentPayloadSchema = z.object({
+  format: z.literal(DEPLOYMENT_PAYLOAD_FORMAT),
+  model: z.string(),
+  version: z.string(),
+  fingerprint: z.string(),
+  metricsDigest: z.string(),
+  /** The metric values the gates judged, so that the next promotion can compare with them. */
+  metrics: z.record(z.string(), z.number()),
+  artifact: z.string().optional(),
+  runUrl: z.string().optional(),
+  overrideReason: z.string().optional(),
+});
+
+export type DeploymentPayload = z.output<typeof deploymentPayloadSchema>;
+
+export interface DeployedModel {
+  deploymentId: number;
+  environment: string;
+  sha: string;
+  createdAt: string;
+  creator?: string;
+  payload: DeploymentPayload;
+}
+
+/** Deployment payloads come back as an object or as a JSON string, depending on how they were sent. */
+function parsePayload(raw: unknown): DeploymentPayload | undefined {
+  let value = raw;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+  }
+  const parsed = deploymentPayloadSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * The models that were in `environment`, newest first: deployments of the model's task whose
+ * latest status is success. Deployments of the task whose payload is not ours are skipped, not
+ * trusted. Lazy, so that finding the current model reads as little as it can.
+ */
+export async function* modelsInEnvironment(client: GitHubClient, repository: Repository, model: string, environment: string): AsyncGenerator<DeployedModel> {
+  const pages = client.paginate.iterator(client.rest.repos.listDeployments, { ...repository, task: modelTask(model), environment, per_page: 100 });
+  for await (const page of pages) {
+    for (const deployment of page.data) {
+      const deploymentId = Number(deployment.id);
+      const { data: statuses } = await client.rest.repos.listDeploymentStatuses({ ...repository, deployment_id: deploymentId, per_page: 1 });
+      if (statuses[0]?.state !== 'success') continue;
+      const payload = parsePayload(deployment.payload);
+      if (!payload || payload.model !== model) continue;
+      yield { deploymentId, environment, sha: deployment.sha, createdAt: deployment.created_at, creator: deployment.creator?.login, payload };
+    }
+  }
+}
+
+/** The model in `environment` now, and the version before it (a re-run needs both). */
+export async function currentAndPrevious(client: GitHubClient, repository: Repository, model: string, environment: string): Promise<{ current?: DeployedModel; previous?: DeployedModel }> {
+  let current: DeployedModel | undefined;
+  for await (const deployed of modelsInEnvironment(client, repository, model, environment)) {
+    if (!current) current = deployed;
+    else if (deployed.payload.version !== current.payload.version) return { current, previous: deployed };
+  }
+  return { current };
+}
+
+export interface NewDeployment {
+  model: string;
+  environment: string;
+  /** The exact commit the model was trained from. */
+  sha: string;
+  payload: DeploymentPayload;
+  description: string;
+}
+
+export async function createModelDeployment(client: GitHubClient, repository: Repository, deployment: NewDeployment): Promise<number> {
+  try {
+    const response = await client.rest.repos.createDeployment({
+      ...repository,
+      ref: deployment.sha,
+      task: modelTask(deployment.model),
+      environment: deployment.environment,
+      payload: deployment.payload,
+      description: shorten(deployment.description),
+      auto_merge: false,
+      required_contexts: [],
+      transient_environment: false,
+      production_environment: deployment.environment === 'production',
+    });
+    if (response.status !== 201 || !('id' in response.data)) {
+      throw new Error(`GitHub answered ${response.status} without creating a deployment: ${JSON.stringify(response.data)}`);
+    }
+    return Number(response.data.id);
+  } catch (error) {
+    if (statusOf(error) === 409) {
+      throw new UserError(`GitHub refused to create the deployment of ${deployment.model} to ${deployment.environment} (409 Conflict: ${(error as Error).message}). Nothing was recorded.`);
+    }
+    if (statusOf(error) === 403 || statusOf(error) === 404) {
+      throw new UserError(`GitHub refused to create the deployment (${statusOf(error)}): ${(error as Error).message}. The job needs "permissions: deployments: write". Nothing was recorded.`);
+    }
+    throw error;
+  }
+}
+
+export async function setDeploymentState(
+  client: GitHubClient,
+  repository: Repository,
+  deploymentId: number,
+  state: 'in_progress' | 'success' | 'failure' | 'error',
+  details: { description: string; logUrl?: string; environmentUrl?: string },
+): Promise<void> {
+  await client.rest.repos.createDeploymentStatus({
+    ...repository,
+    deployment_id: deploymentId,
+    state,
+    description: shorten(details.description),
+    ...(details.logUrl ? { log_url: details.logUrl } : {}),
+    ...(details.environmentUrl ? { environment_url: details.environmentUrl } : {}),
+    auto_inactive: false,
+  });
+}
+
+/**
+ * Records a failure on a deployment whose promotion could not finish, so that it never counts
+ * as the model in the environment. Best effort: the original error is what the user must see.
+ */
+export async function markDeploymentFailed(client: GitHubClient, repository: Repository, deploymentId: number, reason: string, log: Logger, logUrl?: string): Promise<void> {
+  try {
+    await setDeploymentState(client, repository, deploymentId, 'failure', { description: reason, logUrl });
+  } catch (error) {
+    log.warning(`Could not mark deployment ${deploymentId} as failed (${(error as Error).message}); its latest status is not success, so it does not count as the model in the environment.`);
+  }
+}
+
+function shorten(text: string): string {
+  return text.length > STATUS_DESCRIPTION_LIMIT ? `${text.slice(0, STATUS_DESCRIPTION_LIMIT - 1)}…` : text;
+}
