@@ -82,9 +82,9 @@ export async function runExamplePipeline(options: PipelineOptions): Promise<Pipe
     await mkdir(dirname(join(pr.workspace, path)), { recursive: true });
     await writeFile(join(pr.workspace, path), text);
   });
-  await cp(productionMetrics.outputs.metrics!, join(pr.workspace, 'baseline', 'metrics.json'));
   const candidate = trainInputs(options.candidateConfig ?? 'examples/churn/config.json', { cache: 'true' });
-  const compareInputs = (metrics: RunResult) => ({ 'model-name': 'churn', metrics: metrics.outputs.metrics!, baseline: 'baseline/metrics.json', gates: GATES });
+  // No baseline file: compare-metrics finds the model in production in the registry.
+  const compareInputs = (metrics: RunResult) => ({ 'model-name': 'churn', metrics: metrics.outputs.metrics!, gates: GATES });
   await step('pull-request', 'Validate the data', 'validate-data', { ...pr, inputs: { data: 'data/train.csv\ndata/eval.csv', schema: 'examples/churn/schema.yaml' } });
   const trained = await step('pull-request', 'Train the candidate', 'train-model', { ...pr, inputs: candidate });
   const evaluated = await step('pull-request', 'Evaluate the candidate', 'evaluate-model', { ...pr, inputs: evaluateInputs(trained) });
@@ -93,7 +93,6 @@ export async function runExamplePipeline(options: PipelineOptions): Promise<Pipe
   // The reviewer re-runs the job: same fingerprint, so training comes from the cache.
   standIns.newRun();
   const rerunJob = await newJob(options.root, 'pull-request-rerun');
-  await cp(productionMetrics.outputs.metrics!, join(rerunJob.workspace, 'baseline', 'metrics.json'));
   await options.prepare?.(async (path, text) => writeFile(join(rerunJob.workspace, path), text));
   const retrained = await step('pull-request (re-run)', 'Train the candidate', 'train-model', { ...rerunJob, inputs: candidate });
   const reevaluated = await step('pull-request (re-run)', 'Evaluate the candidate', 'evaluate-model', { ...rerunJob, inputs: evaluateInputs(retrained) });

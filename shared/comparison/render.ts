@@ -7,6 +7,7 @@ import type { RunContext } from '../action/context.js';
 import { format, percent, type GateResult, type MetricComparison, type MetricStatus, type Verdict } from '../gates/evaluate.js';
 import { escapeMarkdown, inlineCode, markdownTable } from '../markdown/escape.js';
 import type { LoadedMetrics } from '../metrics/report.js';
+import type { BaselineSource } from './baseline.js';
 
 /** Finds this model's comment again on later runs; the model name is restricted to [A-Za-z0-9._-]. */
 export function commentMarker(model: string): string {
@@ -18,6 +19,7 @@ export interface ComparisonView {
   result: GateResult;
   candidate: LoadedMetrics;
   baseline?: LoadedMetrics;
+  baselineSource: BaselineSource;
   context: RunContext;
   /** Set when baseline and candidate were evaluated on different data. */
   notLikeForLike: boolean;
@@ -35,11 +37,7 @@ export function renderComparison(view: ComparisonView): string {
   const { model, result, candidate, baseline } = view;
   const version = (metrics: LoadedMetrics | undefined) => (metrics?.version ? ` ${inlineCode(metrics.version)}` : '');
   const lines = [commentMarker(model), `### ${escapeMarkdown(model)}${version(candidate)} ${HEADLINE[result.verdict]}`];
-  lines.push(
-    baseline
-      ? `Compared with the baseline${version(baseline)} from ${inlineCode(baseline.source)}.`
-      : 'No baseline was given, so only absolute bounds were checked; rules that compare with a baseline followed `on-missing-baseline`.',
-  );
+  lines.push(describeBaseline(view.baselineSource, baseline));
   if (view.notLikeForLike) {
     lines.push('> [!WARNING]\n> The baseline and the candidate were evaluated on different data (their evaluation hashes differ), so the deltas do not compare like with like.');
   }
@@ -48,6 +46,20 @@ export function renderComparison(view: ComparisonView): string {
   lines.push(metricTable(result.metrics, baseline));
   lines.push(footer(view));
   return lines.join('\n\n') + '\n';
+}
+
+function describeBaseline(source: BaselineSource, baseline: LoadedMetrics | undefined): string {
+  switch (source.kind) {
+    case 'file':
+      return `Compared with the baseline${baseline?.version ? ` ${inlineCode(baseline.version)}` : ''} from ${inlineCode(source.path)}.`;
+    case 'registry': {
+      const { deployment } = source;
+      const since = deployment.createdAt.slice(0, 10);
+      return `Compared with ${inlineCode(deployment.payload.version)}, the model in ${inlineCode(source.environment)} since ${since} (commit ${inlineCode(deployment.sha.slice(0, 12))}, [deployment ${deployment.deploymentId}](${encodeURI(source.environmentUrl)})).`;
+    }
+    case 'none':
+      return `No baseline: ${escapeMarkdown(source.reason)}. Only absolute bounds were checked; rules that compare with a baseline followed \`on-missing-baseline\`.`;
+  }
 }
 
 function metricTable(metrics: readonly MetricComparison[], baseline: LoadedMetrics | undefined): string {

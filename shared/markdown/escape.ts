@@ -4,7 +4,9 @@
  * break or a notification. GitHub ignores backslash escapes for @mentions, so a zero-width
  * space goes after every "@" (the fix Dependabot uses).
  */
-const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()#+!|~$:]/g;
+// Parentheses and colons are left alone: with "[" and "]" escaped they cannot form a link, and
+// escaping them only clutters the raw text reviewers may read.
+const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]#+!|~$]/g;
 
 export function escapeMarkdown(text: string): string {
   return text

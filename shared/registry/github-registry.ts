@@ -11,7 +11,8 @@
 import { z } from 'zod';
 import { UserError } from '../action/errors.js';
 import type { Logger } from '../action/runner.js';
-import { statusOf, type GitHubClient, type Repository } from '../github/client.js';
+import type { RunContext } from '../action/context.js';
+import { parseRepository, statusOf, type GitHubClient, type Repository } from '../github/client.js';
 
 export const DEPLOYMENT_PAYLOAD_FORMAT = 'mlops-actions/deployment@1';
 /** GitHub rejects longer deployment status descriptions (422). */
@@ -29,6 +30,8 @@ export const deploymentPayloadSchema = z.object({
   metricsDigest: z.string(),
   /** The metric values the gates judged, so that the next promotion can compare with them. */
   metrics: z.record(z.string(), z.number()),
+  /** The evaluation data the metrics come from (hash of the true labels), for like-for-like comparisons. */
+  dataSha256: z.string().optional(),
   artifact: z.string().optional(),
   runUrl: z.string().optional(),
   overrideReason: z.string().optional(),
@@ -158,4 +161,20 @@ export async function markDeploymentFailed(client: GitHubClient, repository: Rep
 
 function shorten(text: string): string {
   return text.length > STATUS_DESCRIPTION_LIMIT ? `${text.slice(0, STATUS_DESCRIPTION_LIMIT - 1)}…` : text;
+}
+
+export interface Registry {
+  client: GitHubClient;
+  repository: Repository;
+}
+
+/** The registry of this repository, or undefined where there is none (no token or repository: a laptop). */
+export async function openRegistry(token: string | undefined, context: RunContext, log: Logger): Promise<Registry | undefined> {
+  const repository = parseRepository(context.repository);
+  if (!token || !repository) {
+    log.info('No GitHub token or repository here (not a GitHub runner), so nothing is read from or recorded in the registry.');
+    return undefined;
+  }
+  const { createGitHubClient } = await import('../github/client.js');
+  return { client: await createGitHubClient(token, log), repository };
 }

@@ -3,27 +3,9 @@
  * then success; anything that fails after the deployment exists marks it failed, so that a
  * half-done promotion never counts as the model in the environment.
  */
-import type { RunContext } from '../action/context.js';
 import { UserError } from '../action/errors.js';
 import type { Logger } from '../action/runner.js';
-import { parseRepository, type GitHubClient, type Repository } from '../github/client.js';
-import { createModelDeployment, markDeploymentFailed, setDeploymentState, type DeploymentPayload } from './github-registry.js';
-
-export interface Registry {
-  client: GitHubClient;
-  repository: Repository;
-}
-
-/** The registry of this repository, or undefined where there is none (no token or repository: a laptop). */
-export async function openRegistry(token: string | undefined, context: RunContext, log: Logger): Promise<Registry | undefined> {
-  const repository = parseRepository(context.repository);
-  if (!token || !repository) {
-    log.info('No GitHub token or repository here (not a GitHub runner), so nothing is read from or recorded in the registry.');
-    return undefined;
-  }
-  const { createGitHubClient } = await import('../github/client.js');
-  return { client: await createGitHubClient(token, log), repository };
-}
+import { createModelDeployment, markDeploymentFailed, setDeploymentState, type DeploymentPayload, type Registry } from './github-registry.js';
 
 export async function recordPromotion(registry: Registry, promotion: { environment: string; sha: string | undefined; payload: DeploymentPayload; logUrl?: string; log: Logger }): Promise<number> {
   const { client, repository } = registry;

@@ -78,6 +78,10 @@ describe('the checks can fail', () => {
     expect(checkResponse('GET', '/repos/{owner}/{repo}/environments/{environment_name}', 404, { message: 'Not Found', documentation_url: 'https://docs.github.com' })).toBeUndefined();
     expect(checkResponse('GET', '/repos/{owner}/{repo}/environments/{environment_name}', 404, { message: 42 })).toMatch(/error 404 of repos\/get-environment: \/message must be string/);
     expect(checkRequestBody('POST', '/repos/{owner}/{repo}/deployments', { ref: 'x', auto_merge: 'no' })).toMatch(/auto_merge must be boolean/);
+    // "" is GitHub's documented default for unset status URLs; anything else must be a URI.
+    const status = example('deployment-status');
+    expect(checkResponse('POST', '/repos/{owner}/{repo}/deployments/{deployment_id}/statuses', 201, { ...status, target_url: '' })).toBeUndefined();
+    expect(checkResponse('POST', '/repos/{owner}/{repo}/deployments/{deployment_id}/statuses', 201, { ...status, target_url: 'not a uri' })).toMatch(/target_url must match format "uri"/);
   });
 });
 

@@ -33,7 +33,7 @@ describe('the example pipeline, chained as the workflows chain it', () => {
     const comments = standIns.github.comments.get(2) ?? [];
     expect(comments).toHaveLength(1);
     expect(run.rerun.comparison.outputs['comment-url']).toBe(compare!.outputs['comment-url']);
-    expect(comments[0]!.body).toContain(`Compared with the baseline \`${trainProd!.outputs.version}\``);
+    expect(comments[0]!.body).toContain(`Compared with \`${trainProd!.outputs.version}\`, the model in \`production\` since`);
     expect(standIns.violations()).toEqual([]);
   });
 

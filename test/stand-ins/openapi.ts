@@ -34,6 +34,11 @@ function load(): { description: Description; ajv: Ajv } {
     // ajv-formats is CommonJS with a default export; under ESM interop it may arrive wrapped.
     const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => void;
     addFormats(ajv);
+    // GitHub documents "" as the default of URL fields it marks `format: uri` (target_url,
+    // log_url, environment_url of deployment statuses) and returns "" when they are unset.
+    const uri = ajv.formats.uri as { validate?: (s: string) => boolean } | ((s: string) => boolean) | RegExp;
+    const isUri = typeof uri === 'function' ? uri : uri instanceof RegExp ? (s: string) => uri.test(s) : (s: string) => uri.validate!(s);
+    ajv.addFormat('uri', (value: string) => value === '' || isUri(value));
     for (const format of ['repo.nwo', 'timestamp', 'int64', 'int32', 'double', 'binary', 'uri-template']) if (!ajv.formats[format]) ajv.addFormat(format, true);
     ajv.addSchema({ $id: COMPONENTS_ID, components: fixNullable(description.components) });
   }

@@ -5,6 +5,7 @@ export const inputs = z.object({
   'model-name': modelName(),
   metrics: text(),
   baseline: text().optional(),
+  'baseline-environment': text(),
   gates: text().optional(),
   'fail-on-regression': flag(),
   comment: flag(),

@@ -4,11 +4,13 @@ import { createStepDir, readRunContext } from '../../../shared/action/context.js
 import { UserError } from '../../../shared/action/errors.js';
 import type { ActionDefinition } from '../../../shared/action/run-action.js';
 import type { Runner } from '../../../shared/action/runner.js';
+import { resolveBaseline } from '../../../shared/comparison/baseline.js';
 import { commentMarker, renderComparison } from '../../../shared/comparison/render.js';
 import { evaluateGates } from '../../../shared/gates/evaluate.js';
 import { postPullRequestComment } from '../../../shared/github/pull-request-comment.js';
 import { loadGatePolicy } from '../../../shared/gates/policy.js';
 import { loadMetrics, metricValues } from '../../../shared/metrics/report.js';
+import { openRegistry } from '../../../shared/registry/github-registry.js';
 import { inputs, type Inputs } from './inputs.js';
 import type { OUTPUTS } from './outputs.js';
 
@@ -19,7 +21,8 @@ export const compareMetrics: ActionDefinition<typeof inputs> = {
     const model = input['model-name'];
     const context = readRunContext();
     const candidate = await loadMetrics(input.metrics, 'metrics file');
-    const baseline = input.baseline ? await loadMetrics(input.baseline, 'baseline metrics file') : undefined;
+    const registry = input.baseline ? undefined : await openRegistry(input['github-token'], context, runner);
+    const { metrics: baseline, source: baselineSource } = await resolveBaseline({ file: input.baseline, model, environment: input['baseline-environment'], registry, context, log: runner });
     const policy = await loadGatePolicy(input.gates);
     for (const [role, loaded] of [['metrics', candidate], ['baseline', baseline]] as const) {
       if (loaded?.model && loaded.model !== model) {
@@ -29,7 +32,7 @@ export const compareMetrics: ActionDefinition<typeof inputs> = {
 
     const result = evaluateGates(metricValues(candidate), baseline && metricValues(baseline), policy);
     const notLikeForLike = Boolean(baseline?.evaluationSha256 && candidate.evaluationSha256 && baseline.evaluationSha256 !== candidate.evaluationSha256);
-    const markdown = renderComparison({ model, result, candidate, baseline, context, notLikeForLike });
+    const markdown = renderComparison({ model, result, candidate, baseline, baselineSource, context, notLikeForLike });
 
     const dir = await createStepDir(context.tempDir, 'compare-metrics', model);
     const reportPath = join(dir, 'comparison.json');
@@ -39,7 +42,7 @@ export const compareMetrics: ActionDefinition<typeof inputs> = {
       model,
       verdict: result.verdict,
       candidate: { source: candidate.source, version: candidate.version ?? null },
-      baseline: baseline ? { source: baseline.source, version: baseline.version ?? null } : null,
+      baseline: baseline ? { source: baseline.source, version: baseline.version ?? null, origin: baselineSource.kind } : null,
       notLikeForLike,
       gates: input.gates ?? null,
       metrics: result.metrics,

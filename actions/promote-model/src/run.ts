@@ -11,9 +11,9 @@ import { readStructuredFile } from '../../../shared/files/structured.js';
 import { manifestSchema } from '../../../shared/lineage/manifest.js';
 import { escapeMarkdown, inlineCode, markdownTable } from '../../../shared/markdown/escape.js';
 import { loadMetrics, metricValues } from '../../../shared/metrics/report.js';
-import { currentAndPrevious, DEPLOYMENT_PAYLOAD_FORMAT } from '../../../shared/registry/github-registry.js';
+import { currentAndPrevious, DEPLOYMENT_PAYLOAD_FORMAT, openRegistry } from '../../../shared/registry/github-registry.js';
 import { buildPromotionRecord } from '../../../shared/registry/promotion.js';
-import { openRegistry, recordPromotion } from '../../../shared/registry/record-promotion.js';
+import { recordPromotion } from '../../../shared/registry/record-promotion.js';
 import { verifyManifestOutputs } from '../../../shared/registry/verify.js';
 import { inputs, type Inputs } from './inputs.js';
 import type { OUTPUTS } from './outputs.js';
@@ -82,6 +82,7 @@ export const promoteModel: ActionDefinition<typeof inputs> = {
             fingerprint: manifest.fingerprint,
             metricsDigest: record.metricsDigest,
             metrics: values,
+            ...(metrics.evaluationSha256 ? { dataSha256: metrics.evaluationSha256 } : {}),
             ...(input.artifact ? { artifact: input.artifact } : {}),
             ...(context.runUrl ? { runUrl: context.runUrl } : {}),
             ...(input['override-reason'] ? { overrideReason: input['override-reason'] } : {}),

@@ -1,0 +1,76 @@
+/**
+ * compare-metrics finding its baseline in the registry: the model in the baseline environment
+ * is the newest deployment of task model:<name> whose latest status is success.
+ */
+import { readFile } from 'node:fs/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createGitHubClient } from '../../shared/github/client.js';
+import { DEPLOYMENT_PAYLOAD_FORMAT } from '../../shared/registry/github-registry.js';
+import { recordingRunner } from '../helpers/recording-runner.js';
+import { GitHubApiStandIn, OWNER, REPO } from '../stand-ins/github-api.js';
+import { StandIns } from '../stand-ins/index.js';
+import { exampleWorkspace, run } from './workspace.js';
+
+const standIns = await StandIns.start();
+afterAll(() => standIns.stop());
+const job = await exampleWorkspace();
+await job.write('cand.json', JSON.stringify({ accuracy: 0.81 }));
+const client = await createGitHubClient(GitHubApiStandIn.READ_WRITE_TOKEN, recordingRunner(), { GITHUB_API_URL: standIns.github.url });
+const repo = { owner: OWNER, repo: REPO };
+
+/** A deployment as promote-model records it (or not, for the cases that must be skipped). */
+async function deploy(environment: string, version: string, accuracy: number, state: 'success' | 'failure', payload: Record<string, unknown> = {}) {
+  const { data } = await client.rest.repos.createDeployment({
+    ...repo,
+    ref: 'f'.repeat(40),
+    task: 'model:churn',
+    environment,
+    auto_merge: false,
+    required_contexts: [],
+    payload: { format: DEPLOYMENT_PAYLOAD_FORMAT, model: 'churn', version, fingerprint: version.padEnd(64, '0'), metricsDigest: 'd', metrics: { accuracy }, ...payload },
+  });
+  await client.rest.repos.createDeploymentStatus({ ...repo, deployment_id: (data as { id: number }).id, state });
+}
+
+const compare = (inputs: Record<string, string> = {}) =>
+  run('compare-metrics', job, { 'model-name': 'churn', metrics: 'cand.json', gates: 'examples/churn/gates.yaml', comment: 'false', ...inputs }, { standIns });
+
+describe('compare-metrics baseline from the registry', () => {
+  it('says there is no model in production yet, and follows on-missing-baseline', async () => {
+    const result = await compare();
+    expect(result.outputs).toMatchObject({ verdict: 'warn', 'baseline-version': '' });
+    expect(await readFile(result.outputs['comment-file']!, 'utf8')).toContain('No baseline: no model is in production yet (no successful deployment of task model:churn).');
+  });
+
+  it('compares with the newest successful production deployment, skipping failed and foreign ones', async () => {
+    await deploy('production', 'aaaaaaaaaaaa', 0.8, 'success');
+    await deploy('production', 'bbbbbbbbbbbb', 0.9, 'failure');
+    await deploy('production', 'cccccccccccc', 0.95, 'success', { format: 'someone-else@1' });
+    const result = await compare();
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(result.outputs).toMatchObject({ verdict: 'pass', 'baseline-version': 'aaaaaaaaaaaa' });
+    const comment = await readFile(result.outputs['comment-file']!, 'utf8');
+    expect(comment).toMatch(/Compared with `aaaaaaaaaaaa`, the model in `production` since \d{4}-\d\d-\d\d \(commit `ffffffffffff`, \[deployment \d+\]\(https:\/\/github.com\/Codertocat\/Hello-World\/deployments\/production\)\)\./);
+    expect(comment).toContain('| `accuracy` | 0.8 | 0.81 | +0.01 |');
+  });
+
+  it('fails a regression against the model in production', async () => {
+    await deploy('production', 'dddddddddddd', 0.9, 'success');
+    const result = await compare({ 'fail-on-regression': 'false' });
+    expect(result.outputs).toMatchObject({ verdict: 'fail', 'baseline-version': 'dddddddddddd' });
+  });
+
+  it('reads another environment when asked', async () => {
+    await deploy('staging', 'eeeeeeeeeeee', 0.5, 'success');
+    const result = await compare({ 'baseline-environment': 'staging' });
+    expect(result.outputs).toMatchObject({ verdict: 'pass', 'baseline-version': 'eeeeeeeeeeee' });
+  });
+
+  it('uses an explicit baseline file without reading the registry', async () => {
+    await job.write('base.json', JSON.stringify({ format: 'mlops-actions/metrics-report@1', model: 'churn', version: 'file-version', metrics: { accuracy: { value: 0.79 } } }));
+    const before = standIns.github.log.length;
+    const result = await compare({ baseline: 'base.json' });
+    expect(result.outputs['baseline-version']).toBe('file-version');
+    expect(standIns.github.log.slice(before).filter((e) => e.path.includes('/deployments'))).toEqual([]);
+  });
+});
