@@ -13,6 +13,7 @@ import { UserError } from '../action/errors.js';
 import type { Logger } from '../action/runner.js';
 import type { RunContext } from '../action/context.js';
 import { parseRepository, statusOf, type GitHubClient, type Repository } from '../github/client.js';
+import { approvalSchema } from './approvals.js';
 
 export const DEPLOYMENT_PAYLOAD_FORMAT = 'mlops-actions/deployment@1';
 /** GitHub rejects longer deployment status descriptions (422). */
@@ -35,6 +36,14 @@ export const deploymentPayloadSchema = z.object({
   artifact: z.string().optional(),
   runUrl: z.string().optional(),
   overrideReason: z.string().optional(),
+  /** sha256 of the comparison the gates made against the model in the environment before. */
+  comparisonDigest: z.string().optional(),
+  /** The Release `<model>@<version>` that keeps the model (production promotions and rollbacks). */
+  release: z.string().optional(),
+  /** The environment reviewers who approved the job that recorded this promotion. */
+  approvals: z.array(approvalSchema).optional(),
+  /** Set when an earlier version was restored: the version it replaced and why. */
+  rollback: z.object({ from: z.string().optional(), reason: z.string() }).optional(),
 });
 
 export type DeploymentPayload = z.output<typeof deploymentPayloadSchema>;

@@ -6,6 +6,7 @@ import type { RunContext } from '../action/context.js';
 import { canonicalJson, sha256Text } from '../files/hash.js';
 import type { GateResult } from '../gates/evaluate.js';
 import type { Manifest } from '../lineage/manifest.js';
+import type { Approval } from './approvals.js';
 
 export const PROMOTION_FORMAT = 'mlops-actions/promotion@1';
 
@@ -24,10 +25,28 @@ export interface PromotionRecord {
   ref?: string;
   runUrl?: string;
   actor?: string;
+  /** Environment reviewers who approved this run's job, from GitHub's review log. */
+  approvals: Approval[];
+  /** sha256 of the comparison against the model that was in the environment. */
+  comparisonDigest: string;
+  rollback?: { from?: string; reason: string };
+  overrideReason?: string;
   promotedAt: string;
 }
 
-export function buildPromotionRecord(args: { manifest: Manifest; environment: string; version: string; metrics: Record<string, number>; gates: GateResult; context: RunContext; now: Date }): PromotionRecord {
+export function buildPromotionRecord(args: {
+  manifest: Manifest;
+  environment: string;
+  version: string;
+  metrics: Record<string, number>;
+  gates: GateResult;
+  context: RunContext;
+  now: Date;
+  approvals: Approval[];
+  comparisonDigest: string;
+  rollback?: { from?: string; reason: string };
+  overrideReason?: string;
+}): PromotionRecord {
   const { manifest, context } = args;
   return {
     format: PROMOTION_FORMAT,
@@ -43,6 +62,10 @@ export function buildPromotionRecord(args: { manifest: Manifest; environment: st
     ref: context.ref,
     runUrl: context.runUrl,
     actor: context.actor,
+    approvals: args.approvals,
+    comparisonDigest: args.comparisonDigest,
+    ...(args.rollback ? { rollback: args.rollback } : {}),
+    ...(args.overrideReason ? { overrideReason: args.overrideReason } : {}),
     promotedAt: args.now.toISOString(),
   };
 }

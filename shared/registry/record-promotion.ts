@@ -7,17 +7,35 @@ import { UserError } from '../action/errors.js';
 import type { Logger } from '../action/runner.js';
 import { createModelDeployment, markDeploymentFailed, setDeploymentState, type DeploymentPayload, type Registry } from './github-registry.js';
 
-export async function recordPromotion(registry: Registry, promotion: { environment: string; sha: string | undefined; payload: DeploymentPayload; logUrl?: string; log: Logger }): Promise<number> {
+/**
+ * `whileInProgress` runs after the deployment is marked in progress and before success (the
+ * production release is made there); if it fails, the deployment is marked failed. The URL it
+ * returns, if any, is the environment URL of the success status (the release page), in place of
+ * `environmentUrl`.
+ */
+export async function recordPromotion(
+  registry: Registry,
+  promotion: {
+    environment: string;
+    sha: string | undefined;
+    payload: DeploymentPayload;
+    logUrl?: string;
+    environmentUrl?: string;
+    log: Logger;
+    whileInProgress?: () => Promise<string | undefined | void>;
+  },
+): Promise<number> {
   const { client, repository } = registry;
   const { payload } = promotion;
   if (!promotion.sha || !/^[0-9a-f]{40}$/.test(promotion.sha)) {
-    throw new UserError(`The manifest records no commit SHA for ${payload.model} ${payload.version} (got ${JSON.stringify(promotion.sha ?? null)}), and a deployment must name the exact commit. Train the model in a workflow run of this repository.`);
+    throw new UserError(`The manifest records no commit SHA for ${payload.model} ${payload.version} (got ${JSON.stringify(promotion.sha ?? null)}), and a deployment must name the exact commit. Train the model in a workflow run of this repository, or give "ref": the full SHA of the commit it was trained from.`);
   }
-  const description = `${payload.model} ${payload.version}${payload.overrideReason ? ' (gates overridden)' : ''}`;
+  const description = `${payload.model} ${payload.version}${payload.rollback ? ' (rollback)' : payload.overrideReason ? ' (gates overridden)' : ''}`;
   const id = await createModelDeployment(client, repository, { model: payload.model, environment: promotion.environment, sha: promotion.sha, payload, description });
   try {
-    await setDeploymentState(client, repository, id, 'in_progress', { description: `Promoting ${description}`, logUrl: promotion.logUrl });
-    await setDeploymentState(client, repository, id, 'success', { description: `Promoted ${description}`, logUrl: promotion.logUrl });
+    await setDeploymentState(client, repository, id, 'in_progress', { description: `Promoting ${description}`, logUrl: promotion.logUrl, environmentUrl: promotion.environmentUrl });
+    const publishedUrl = await promotion.whileInProgress?.();
+    await setDeploymentState(client, repository, id, 'success', { description: `Promoted ${description}`, logUrl: promotion.logUrl, environmentUrl: publishedUrl || promotion.environmentUrl });
   } catch (error) {
     await markDeploymentFailed(client, repository, id, `Promotion of ${description} did not finish`, promotion.log, promotion.logUrl);
     throw error;

@@ -3,6 +3,7 @@
  * deployments of task model:<name>, judged against the model in the environment now.
  */
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GitHubApiStandIn } from '../stand-ins/github-api.js';
 import { StandIns } from '../stand-ins/index.js';
@@ -29,6 +30,10 @@ describe('promote-model records promotions in the registry', () => {
 
   it('promotes to staging, then production, as deployments of task model:churn on the exact commit', async () => {
     const model = await v1;
+    standIns.github.runReviews.set(8675309, [
+      { login: 'octocat', state: 'approved', comment: 'Ship it!', environments: ['production'] },
+      { login: 'hubot', state: 'rejected', comment: 'not yet', environments: ['staging'] },
+    ]);
     for (const environment of ['staging', 'production']) {
       const result = await promote(model, environment);
       expect(result.exitCode, result.stdout).toBe(0);
@@ -36,18 +41,45 @@ describe('promote-model records promotions in the registry', () => {
       const [deployment] = deploymentsTo(environment);
       expect(String(deployment!.id)).toBe(result.outputs['deployment-id']);
       expect(deployment).toMatchObject({ task: 'model:churn', environment, sha: 'ec26c3e57ca3a959ca5aad62de7213c562f8c821', payload: { version: model.version, metrics: { accuracy: 0.8 } } });
+      expect(deployment!.payload.comparisonDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
       expect(standIns.github.statuses.get(deployment!.id)!.map((s) => s.state)).toEqual(['success', 'in_progress']);
+      expect(result.summary).toContain(deployment!.payload.comparisonDigest);
     }
     expect(deploymentsTo('production')[0]!.production_environment).toBe(true);
+    // Only the production reviewer's approval concerns production; staging recorded none.
+    expect(deploymentsTo('production')[0]!.payload.approvals).toEqual([{ login: 'octocat', state: 'approved', comment: 'Ship it!' }]);
+    expect(deploymentsTo('staging')[0]!.payload.approvals).toEqual([{ login: 'hubot', state: 'rejected', comment: 'not yet' }]);
+    expect(deploymentsTo('staging')[0]!.payload.release).toBeUndefined();
   });
 
+  it('keeps the production model as a published Release with its files, manifest, metrics and model card', async () => {
+    const model = await v1;
+    const tag = `churn@${model.version}`;
+    const releases = standIns.github.releases.filter((r) => r.tag_name === tag);
+    expect(releases).toHaveLength(1);
+    const [release] = releases;
+    expect(release).toMatchObject({ draft: false, target_commitish: 'ec26c3e57ca3a959ca5aad62de7213c562f8c821' });
+    const assets = new Map((standIns.github.assets.get(release!.id) ?? []).map((a) => [a.meta.name as string, a.bytes]));
+    expect([...assets.keys()].sort()).toEqual(['MODEL_CARD.md', 'metrics.json', 'model-manifest.json', 'model__model.json', 'model__predictions.csv']);
+    expect(assets.get('model__model.json')!.equals(await readFile(join(job.workspace, 'model/model.json')))).toBe(true);
+    const card = assets.get('MODEL_CARD.md')!.toString('utf8');
+    expect(card).toContain(`# Model card: churn \`${model.version}\``);
+    expect(card).toContain('| Approved by | octocat (“Ship it\\!”) |');
+    expect(card).toBe(release!.body);
+    const production = deploymentsTo('production')[0]!;
+    expect(production.payload.release).toBe(tag);
+    // The success status points at the release: the environment page links to the model.
+    expect(standIns.github.statuses.get(production.id)![0]).toMatchObject({ state: 'success', environment_url: release!.html_url });
+  });
   it('creates nothing on a re-run of the same version', async () => {
     const model = await v1;
     const before = standIns.github.writes().length;
+    const releases = standIns.github.releases.length;
     const rerun = await promote(model, 'production');
     expect(rerun.exitCode, rerun.stdout).toBe(0);
     expect(rerun.outputs['deployment-id']).toBe(String(deploymentsTo('production')[0]!.id));
     expect(standIns.github.writes().length).toBe(before);
+    expect(standIns.github.releases.length).toBe(releases);
   });
 
   it('refuses a candidate that fails its gates against the model in production now, recording nothing', async () => {
@@ -102,6 +134,73 @@ describe('promote-model records promotions in the registry', () => {
     expect(record.version).toBe(model.version);
   });
 });
+
+describe('production releases and rollbacks', () => {
+  // Trained in the first test, not when the tests are collected: training runs in the shared
+  // workspace and must not overlap with another.
+  let released: ReturnType<typeof candidate>;
+  const firstVersion = () => standIns.github.deployments.find((d) => d.environment === 'production')!.payload.version as string;
+
+  it('leaves no published release and the model in production unchanged when GitHub fails mid-release; a re-run completes it', async () => {
+    released = candidate('8', 0.97);
+    const model = await released;
+    const productionBefore = deploymentsTo('production').length;
+    standIns.github.inject({ method: 'POST', path: /\/releases\/\d+\/assets$/, status: 502, times: 4 });
+    const failed = await promote(model, 'production');
+    expect(failed.exitCode).toBe(1);
+    expect(failed.annotations.find((a) => a.command === 'error')?.message).toMatch(/^GitHub answered 502 to POST .*\/releases\/\d+\/assets/);
+    const [draft] = standIns.github.releases.filter((r) => r.tag_name === `churn@${model.version}`);
+    expect(draft).toMatchObject({ draft: true, published_at: null });
+    expect(latestState(deploymentsTo('production').at(-1)!.id)).toBe('failure');
+    expect(deploymentsTo('production')).toHaveLength(productionBefore + 1);
+
+    const again = await promote(model, 'production');
+    expect(again.exitCode, again.stdout).toBe(0);
+    const releases = standIns.github.releases.filter((r) => r.tag_name === `churn@${model.version}`);
+    expect(releases).toEqual([expect.objectContaining({ id: draft!.id, draft: false })]);
+    expect(standIns.github.assets.get(draft!.id)!.map((a) => a.meta.name).sort()).toEqual(['MODEL_CARD.md', 'metrics.json', 'model-manifest.json', 'model__model.json', 'model__predictions.csv']);
+    expect(again.outputs['release-url']).toBe(draft!.html_url);
+  });
+
+  it('refuses a rollback without a reason, and to a version that was never in production', async () => {
+    expectUserError(await rollback(firstVersion(), {}), /Rolling production back to churn \w+ needs a reason: set override-reason/);
+    const stagingOnly = deploymentsTo('staging').at(-1)!.payload.version as string;
+    expectUserError(await rollback(stagingOnly, { 'override-reason': 'test' }), new RegExp(`There is no published release churn@${stagingOnly} to restore`));
+  });
+
+  it('refuses to restore a release whose model file was changed', async () => {
+    const release = standIns.github.releases.find((r) => r.tag_name === `churn@${firstVersion()}`)!;
+    const asset = standIns.github.assets.get(release.id)!.find((a) => a.meta.name === 'model__model.json')!;
+    const original = asset.bytes;
+    asset.bytes = Buffer.concat([original, Buffer.from(' ')]);
+    try {
+      expectUserError(await rollback(firstVersion(), { 'override-reason': 'incident' }), /Refusing to promote churn \w+: the model files do not match the manifest \("model\/model.json" has sha256/);
+    } finally {
+      asset.bytes = original;
+    }
+  });
+
+  it('rolls production back to an earlier release, recorded as a rollback, and compare-metrics then compares with it', async () => {
+    const model = await released;
+    const releasesBefore = standIns.github.releases.length;
+    const result = await rollback(firstVersion(), { 'override-reason': 'the new model misroutes enterprise customers (INC-7)' });
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(result.outputs).toMatchObject({ version: firstVersion(), 'previous-version': model.version });
+    const deployment = deploymentsTo('production').at(-1)!;
+    expect(deployment.payload).toMatchObject({ version: firstVersion(), rollback: { from: model.version, reason: 'the new model misroutes enterprise customers (INC-7)' }, release: `churn@${firstVersion()}` });
+    expect(latestState(deployment.id)).toBe('success');
+    expect(standIns.github.releases.length).toBe(releasesBefore);
+    expect(result.summary).toContain('rolled back to churn');
+
+    await job.write('pr-metrics.json', JSON.stringify({ accuracy: 0.85 }));
+    const compared = await run('compare-metrics', job, { 'model-name': 'churn', metrics: 'pr-metrics.json', gates: 'examples/churn/gates.yaml', comment: 'false' }, { standIns });
+    expect(compared.exitCode, compared.stdout).toBe(0);
+    expect(compared.outputs['baseline-version']).toBe(firstVersion());
+  });
+});
+
+const rollback = (version: string, inputs: Record<string, string>) =>
+  run('promote-model', job, { 'model-name': 'churn', environment: 'production', version, gates: 'examples/churn/gates.yaml', ...inputs }, { standIns });
 
 describe('the stand-in agrees', () => {
   it('saw no request outside GitHub\'s OpenAPI description', () => {

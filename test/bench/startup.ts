@@ -37,10 +37,12 @@ async function trivialSteps(root: string): Promise<Record<string, PreparedStep>>
     'promote-model': await prepareStep('promote-model', { ...job, inputs: { 'model-name': 'tiny', environment: 'staging', manifest: trained.outputs.manifest!, metrics: evaluated.outputs.metrics!, gates: 'examples/churn/gates.yaml' } }),
   };
   // Start-up, not network work: without the artifact service train-model and evaluate-model
-  // skip their uploads, as they do outside a runner.
+  // skip their uploads, and without a repository promote-model and compare-metrics read no
+  // registry, as they do outside a runner.
   for (const step of Object.values(steps)) {
     delete step.env.ACTIONS_RUNTIME_TOKEN;
     delete step.env.ACTIONS_RESULTS_URL;
+    delete step.env.GITHUB_REPOSITORY;
   }
   return steps;
 }

@@ -50,6 +50,7 @@ interface Request {
   params: Record<string, string>;
   body: unknown;
   raw: Buffer;
+  headers: IncomingMessage['headers'];
   token: TokenInfo;
 }
 
@@ -84,6 +85,8 @@ export class GitHubApiStandIn extends LoopbackService {
   readonly commitStatuses = new Map<string, Record<string, string>>();
   /** Refs that are behind the default branch: deploying them with auto_merge merges instead. */
   readonly refsBehindDefault = new Set<string>();
+  /** The environment review log of each workflow run: who approved or rejected which environments. */
+  readonly runReviews = new Map<number, { login: string; state: 'approved' | 'rejected'; comment: string; environments: string[] }[]>();
 
   private readonly faults: Fault[] = [];
   private readonly routes: Route[] = [];
@@ -161,7 +164,7 @@ export class GitHubApiStandIn extends LoopbackService {
       }
     }
     const params = Object.fromEntries(route.names.map((name, index) => [name, decodeURIComponent(route.pattern.exec(url.pathname)![index + 1]!)]));
-    const result = await route.handler({ method, url, params, body, raw, token });
+    const result = await route.handler({ method, url, params, body, raw, headers: incoming.headers, token });
     if (!Buffer.isBuffer(result.body)) {
       const problem = checkResponse(method, route.template, result.status, result.body);
       if (problem) this.violations.push(`stand-in answered wrongly: ${problem}`);
@@ -324,6 +327,22 @@ export class GitHubApiStandIn extends LoopbackService {
     }));
     this.route('GET', `${repoPath}/deployments/{deployment_id}/statuses`, own((request) => this.page(request, this.statuses.get(Number(request.params.deployment_id)) ?? [])));
 
+    // The environment review log of a workflow run (required reviewers' approvals).
+    this.route('GET', `${repoPath}/actions/runs/{run_id}/approvals`, own((request) => {
+      const reviews = this.runReviews.get(Number(request.params.run_id)) ?? [];
+      const environment = (name: string) => {
+        const { id, node_id, created_at, updated_at } = example('environment') as Record<string, unknown>;
+        return { id, node_id, name, url: this.apiUrl(`/environments/${encodeURIComponent(name)}`), html_url: `https://github.com/${OWNER}/${REPO}/deployments/activity_log?environments_filter=${encodeURIComponent(name)}`, created_at, updated_at };
+      };
+      const body = reviews.map((review) => ({
+        environments: review.environments.map(environment),
+        state: review.state,
+        comment: review.comment,
+        user: this.user(review.login),
+      }));
+      return { status: 200, body };
+    }));
+
     // Environments.
     this.route('GET', `${repoPath}/environments/{environment_name}`, own((request) => {
       const name = request.params.environment_name!;
@@ -361,9 +380,20 @@ export class GitHubApiStandIn extends LoopbackService {
       this.releases.push(release);
       return { status: 201, body: release };
     }));
+    const withAssets = (release: Record<string, any>) => ({ ...release, assets: (this.assets.get(release.id) ?? []).map((a) => a.meta) });
+    this.route('GET', `${repoPath}/releases`, own((request) => this.page(request, [...this.releases].reverse().map(withAssets))));
+    this.route('PATCH', `${repoPath}/releases/{release_id}`, own((request) => {
+      const release = this.releases.find((r) => r.id === Number(request.params.release_id));
+      if (!release) return this.notFound();
+      const input = request.body as Record<string, any>;
+      for (const field of ['name', 'body', 'draft', 'prerelease', 'target_commitish'] as const) if (input[field] !== undefined) release[field] = input[field];
+      if (input.draft === false && !release.published_at) release.published_at = new Date().toISOString();
+      return { status: 200, body: withAssets(release) };
+    }));
     this.route('GET', `${repoPath}/releases/tags/{tag}`, own((request) => {
-      const release = this.releases.find((r) => r.tag_name === request.params.tag);
-      return release ? { status: 200, body: { ...release, assets: (this.assets.get(release.id) ?? []).map((a) => a.meta) } } : this.notFound();
+      // As on GitHub, a draft is not found by its tag: it has no tag until it is published.
+      const release = this.releases.find((r) => r.tag_name === request.params.tag && !r.draft);
+      return release ? { status: 200, body: withAssets(release) } : this.notFound();
     }));
     this.route('GET', `${repoPath}/releases/{release_id}/assets`, own((request) => this.page(request, (this.assets.get(Number(request.params.release_id)) ?? []).map((a) => a.meta))));
     this.route('POST', `${repoPath}/releases/{release_id}/assets`, own((request) => {
@@ -394,7 +424,8 @@ export class GitHubApiStandIn extends LoopbackService {
     this.route('GET', `${repoPath}/releases/assets/{asset_id}`, own((request) => {
       const asset = [...this.assets.values()].flat().find((a) => a.meta.id === Number(request.params.asset_id));
       if (!asset) return this.notFound();
-      return /octet-stream/.test(request.url.searchParams.get('accept') ?? '') ? { status: 200, body: asset.bytes } : { status: 200, body: asset.meta };
+      // The asset's bytes for `Accept: application/octet-stream`, its description otherwise.
+      return /octet-stream/.test(String(request.headers.accept ?? '')) ? { status: 200, headers: { 'content-type': 'application/octet-stream' }, body: asset.bytes } : { status: 200, body: asset.meta };
     }));
   }
 

@@ -1,1 +1,1 @@
-export const OUTPUTS = ['version', 'record', 'deployment-id', 'previous-version'] as const;
+export const OUTPUTS = ['version', 'record', 'deployment-id', 'previous-version', 'release-url'] as const;

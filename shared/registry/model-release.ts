@@ -1,0 +1,130 @@
+/**
+ * A production model as a GitHub Release `<model>@<version>`: artifacts expire, a production
+ * model must not. The release is created as a draft, filled with the manifest, the metrics
+ * report, the model card and every model file, and published last, so that a failure leaves an
+ * unpublished draft (which a re-run completes) and never a half-filled public release; this is
+ * also the order immutable releases require.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { UserError } from '../action/errors.js';
+import type { Logger } from '../action/runner.js';
+import { readStructuredFile } from '../files/structured.js';
+import { statusOf } from '../github/client.js';
+import { manifestSchema, type Manifest } from '../lineage/manifest.js';
+import type { Registry } from './github-registry.js';
+
+/** The names of the release assets that describe the model (the model files keep their paths). */
+export const MODEL_CARD_ASSET = 'MODEL_CARD.md';
+export const MANIFEST_ASSET = 'model-manifest.json';
+export const METRICS_ASSET = 'metrics.json';
+
+export function releaseTag(model: string, version: string): string {
+  return `${model}@${version}`;
+}
+
+/** A release asset name for a manifest path: assets cannot hold "/". */
+export function assetName(path: string): string {
+  return path.replace(/\//g, '__');
+}
+
+export interface ReleaseFile {
+  name: string;
+  path: string;
+  contentType: string;
+}
+
+export interface PublishedRelease {
+  id: number;
+  url: string;
+  /** False when the release was already published: nothing was written. */
+  published: boolean;
+}
+
+export function releaseFiles(args: { manifest: Manifest; manifestPath: string; modelDir: string; metricsPath: string; modelCardPath: string }): ReleaseFile[] {
+  return [
+    { name: MODEL_CARD_ASSET, path: args.modelCardPath, contentType: 'text/markdown' },
+    { name: MANIFEST_ASSET, path: args.manifestPath, contentType: 'application/json' },
+    { name: METRICS_ASSET, path: args.metricsPath, contentType: 'application/json' },
+    ...args.manifest.outputs.map((output) => ({ name: assetName(output.path), path: resolve(args.modelDir, output.path), contentType: 'application/octet-stream' })),
+  ];
+}
+
+export async function publishModelRelease(
+  registry: Registry,
+  release: { model: string; version: string; sha: string; title: string; body: string; files: ReleaseFile[] },
+  log: Logger,
+): Promise<PublishedRelease> {
+  const { client, repository } = registry;
+  const tag = releaseTag(release.model, release.version);
+  const published = await client.rest.repos.getReleaseByTag({ ...repository, tag }).catch((error: unknown) => {
+    if (statusOf(error) === 404) return undefined;
+    throw error;
+  });
+  if (published) {
+    log.info(`Release ${tag} is already published (${published.data.html_url}); nothing was uploaded again.`);
+    return { id: published.data.id, url: published.data.html_url, published: false };
+  }
+  const drafts = await client.paginate(client.rest.repos.listReleases, { ...repository, per_page: 100 });
+  const draft = drafts.find((candidate) => candidate.draft && candidate.tag_name === tag);
+  const target =
+    draft ??
+    (await client.rest.repos.createRelease({ ...repository, tag_name: tag, target_commitish: release.sha, name: release.title, body: release.body, draft: true })).data;
+  if (draft) log.info(`Completing the draft release ${tag} left by an earlier attempt.`);
+  const present = new Set(target.assets.map((asset) => asset.name));
+  const uploadOrigin = new URL(target.upload_url.replace(/\{.*\}$/, '')).origin;
+  for (const file of release.files) {
+    if (present.has(file.name)) continue;
+    const bytes = await readFile(file.path);
+    await client.rest.repos.uploadReleaseAsset({
+      ...repository,
+      release_id: target.id,
+      name: file.name,
+      data: bytes as unknown as string,
+      headers: { 'content-type': file.contentType, 'content-length': bytes.length },
+      baseUrl: uploadOrigin,
+    });
+  }
+  const { data } = await client.rest.repos.updateRelease({ ...repository, release_id: target.id, draft: false });
+  log.info(`Published release ${tag} with ${release.files.length} file(s): ${data.html_url}`);
+  return { id: data.id, url: data.html_url, published: true };
+}
+
+/**
+ * Downloads a published model release into `into`: its manifest and metrics report at the root,
+ * each model file at its manifest path, so that the same checks as for a fresh model apply.
+ * This is how a rollback gets an earlier production model back after its artifacts expired.
+ */
+export async function downloadModelRelease(registry: Registry, release: { model: string; version: string; into: string }, log: Logger): Promise<{ manifestPath: string; metricsPath: string; url: string }> {
+  const { client, repository } = registry;
+  const tag = releaseTag(release.model, release.version);
+  const found = await client.rest.repos.getReleaseByTag({ ...repository, tag }).catch((error: unknown) => {
+    if (statusOf(error) === 404) {
+      throw new UserError(`There is no published release ${tag} to restore ${release.model} ${release.version} from. Only versions that were promoted to production are kept as releases; give "manifest" or "artifact" to promote a new model.`);
+    }
+    throw error;
+  });
+  const assets = new Map(found.data.assets.map((asset) => [asset.name, asset.id]));
+  const fetchAsset = async (name: string, to: string) => {
+    const id = assets.get(name);
+    if (id === undefined) throw new UserError(`Release ${tag} has no asset "${name}", so ${release.model} ${release.version} cannot be restored from it intact. Promote it from its manifest or artifact instead.`);
+    const { data } = await client.rest.repos.getReleaseAsset({ ...repository, asset_id: id, headers: { accept: 'application/octet-stream' } });
+    await mkdir(dirname(to), { recursive: true });
+    await writeFile(to, Buffer.from(data as unknown as ArrayBuffer));
+  };
+  const manifestPath = join(release.into, MANIFEST_ASSET);
+  const metricsPath = join(release.into, METRICS_ASSET);
+  await fetchAsset(MANIFEST_ASSET, manifestPath);
+  await fetchAsset(METRICS_ASSET, metricsPath);
+  const manifest = await readStructuredFile(manifestPath, manifestSchema, `manifest of release ${tag}`);
+  for (const output of manifest.outputs) {
+    const to = resolve(release.into, output.path);
+    // A manifest path must not lead out of the folder the release is restored into.
+    if (relative(release.into, to).startsWith('..') || isAbsolute(relative(release.into, to))) {
+      throw new UserError(`The manifest of release ${tag} lists "${output.path}", a path outside the model's folder; the release cannot be restored safely.`);
+    }
+    await fetchAsset(assetName(output.path), to);
+  }
+  log.info(`Downloaded release ${tag}: the manifest, the metrics report and ${manifest.outputs.length} model file(s).`);
+  return { manifestPath, metricsPath, url: found.data.html_url };
+}

@@ -1,0 +1,223 @@
+/**
+ * A promotion from start to end, with GitHub (the registry) passed in: check the model files
+ * against the manifest, judge the gates against the model in the environment now, and only then
+ * record the promotion as a deployment (with, for production, a Release that keeps the model
+ * after its artifacts expire). A rollback is the same path for a version restored from its
+ * Release, recorded as a rollback with its reason.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { RunContext } from '../action/context.js';
+import { UserError } from '../action/errors.js';
+import type { Logger } from '../action/runner.js';
+import { canonicalJson, sha256Text } from '../files/hash.js';
+import { evaluateGates, type GateResult } from '../gates/evaluate.js';
+import type { GatePolicy } from '../gates/policy.js';
+import { readStructuredFile } from '../files/structured.js';
+import { manifestSchema, type Manifest } from '../lineage/manifest.js';
+import { loadMetrics, metricValues, type LoadedMetrics } from '../metrics/report.js';
+import { readApprovals, type Approval } from './approvals.js';
+import { currentAndPrevious, DEPLOYMENT_PAYLOAD_FORMAT, type DeployedModel, type DeploymentPayload, type Registry } from './github-registry.js';
+import { intendedUseFromConfig, renderModelCard } from './model-card.js';
+import { publishModelRelease, releaseFiles, releaseTag } from './model-release.js';
+import { buildPromotionRecord, type PromotionRecord } from './promotion.js';
+import { recordPromotion } from './record-promotion.js';
+import { verifyManifestOutputs } from './verify.js';
+
+/**
+ * Where the candidate's files are: its manifest (relative to `baseDir`, against which its outputs
+ * resolve too) and its metrics report (relative to `metricsDir`), named as the user gave them.
+ */
+export interface CandidateFiles {
+  manifestPath: string;
+  baseDir: string;
+  metricsPath: string;
+  metricsDir: string;
+  /** The artifact it came from, recorded in the deployment. */
+  artifact?: string;
+  /** Set when the candidate was restored from its release: the promotion is a rollback. */
+  restoredFrom?: string;
+}
+
+export interface PromotionRequest {
+  model: string;
+  environment: string;
+  /** The version the user expects; must equal the manifest's. */
+  version?: string;
+  candidate: CandidateFiles;
+  policy: GatePolicy;
+  overrideReason?: string;
+  /** The commit to record the deployment on; by default the one the manifest records. */
+  ref?: string;
+  /** Where the config named in the manifest is, for the model card's intended use. */
+  workingDirectory: string;
+  /** Undefined off a runner: everything is checked, nothing is recorded. */
+  registry?: Registry;
+  context: RunContext;
+  /** A folder of this step's own, for the record and the model card. */
+  stepDir: string;
+  log: Logger;
+  now: Date;
+}
+
+export interface PromotionOutcome {
+  model: string;
+  version: string;
+  environment: string;
+  /** The model that was in the environment before, if any. */
+  previous?: DeployedModel;
+  deploymentId?: number;
+  releaseUrl?: string;
+  recordPath?: string;
+  record?: PromotionRecord;
+  /** True when the version was already the model in the environment: nothing was written. */
+  alreadyCurrent: boolean;
+  gates?: GateResult;
+  comparisonDigest?: string;
+  approvals: Approval[];
+  rollback: boolean;
+  manifest: Manifest;
+  metrics: LoadedMetrics;
+}
+
+export async function promote(request: PromotionRequest): Promise<PromotionOutcome> {
+  const { model, environment, candidate, registry, log } = request;
+  const rollback = candidate.restoredFrom !== undefined;
+  const manifest = await readStructuredFile(candidate.manifestPath, manifestSchema, 'manifest', candidate.baseDir);
+  if (manifest.model.name !== model) throw new UserError(`The manifest "${candidate.manifestPath}" is for model "${manifest.model.name}", not "${model}".`);
+  const version = request.version ?? manifest.model.version;
+  if (version !== manifest.model.version) {
+    throw new UserError(`Input "version" is "${version}", but the manifest "${candidate.manifestPath}" describes version "${manifest.model.version}". Promote the model the manifest describes, or leave "version" empty.`);
+  }
+  await refuseChangedFiles(manifest, candidate.baseDir, `${model} ${version}`);
+
+  const metrics = await loadMetrics(candidate.metricsPath, 'metrics file', candidate.metricsDir);
+  if (metrics.fingerprint && metrics.fingerprint !== manifest.fingerprint) {
+    throw new UserError(`The metrics file "${candidate.metricsPath}" evaluates fingerprint ${metrics.fingerprint.slice(0, 12)}…, but the manifest's model has ${manifest.fingerprint.slice(0, 12)}…. Pass the metrics of this model.`);
+  }
+  const values = metricValues(metrics);
+  const base = { model, version, environment, manifest, metrics, rollback };
+
+  // The gates are judged again against the model in the environment now: it may have changed
+  // since the pull request was compared.
+  const { current, previous } = registry ? await currentAndPrevious(registry.client, registry.repository, model, environment) : {};
+  if (current && current.payload.version === version && current.payload.fingerprint === manifest.fingerprint) {
+    log.info(`${model} ${version} is already the model in ${environment} (deployment ${current.deploymentId}); nothing was recorded again.`);
+    return { ...base, previous, deploymentId: current.deploymentId, alreadyCurrent: true, approvals: [] };
+  }
+  if (rollback && !request.overrideReason) {
+    throw new UserError(`Rolling ${environment} back to ${model} ${version} needs a reason: set override-reason (it is recorded in the deployment). Nothing was recorded.`);
+  }
+
+  const gates = evaluateGates(values, current?.payload.metrics, request.policy);
+  const comparisonDigest = digestComparison(gates, current);
+  log.info(current ? `Judged against ${current.payload.version}, the model in ${environment} now (comparison ${comparisonDigest}).` : `No model is in ${environment} yet; rules that compare with a baseline follow on-missing-baseline.`);
+  refuseFailingGates({ gates, current, request, version, rollback });
+
+  const approvals = registry ? await readApprovals(registry, request.context.runId, environment, log) : [];
+  const record = buildPromotionRecord({
+    manifest,
+    environment,
+    version,
+    metrics: values,
+    gates,
+    context: request.context,
+    now: request.now,
+    approvals,
+    comparisonDigest,
+    ...(rollback ? { rollback: { from: current?.payload.version, reason: request.overrideReason! } } : request.overrideReason ? { overrideReason: request.overrideReason } : {}),
+  });
+  const recordPath = join(request.stepDir, `promotion-${environment.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
+  await writeFile(recordPath, JSON.stringify(record, null, 2) + '\n');
+  if (!registry) return { ...base, previous: current, recordPath, record, alreadyCurrent: false, gates, comparisonDigest, approvals };
+
+  let releaseUrl: string | undefined;
+  const publishRelease = async () => {
+    if (environment !== 'production') return;
+    releaseUrl = await publishProductionRelease({ request, manifest, metrics, gates, record, current });
+    return releaseUrl;
+  };
+  const deploymentId = await recordPromotion(registry, {
+    environment,
+    sha: request.ref ?? manifest.git.sha,
+    logUrl: request.context.runUrl,
+    environmentUrl: `${request.context.serverUrl}/${registry.repository.owner}/${registry.repository.repo}/deployments/${encodeURIComponent(environment)}`,
+    log,
+    whileInProgress: publishRelease,
+    payload: deploymentPayload({ request, manifest, metrics, values, record, comparisonDigest, approvals, current }),
+  });
+  return { ...base, previous: current, deploymentId, releaseUrl, recordPath, record, alreadyCurrent: false, gates, comparisonDigest, approvals };
+}
+
+async function refuseChangedFiles(manifest: Manifest, baseDir: string, what: string): Promise<void> {
+  const mismatches = await verifyManifestOutputs(manifest, baseDir);
+  if (!mismatches.length) return;
+  const list = mismatches.map((m) => (m.problem === 'missing' ? `"${m.path}" is missing` : `"${m.path}" has sha256 ${m.actual!.slice(0, 16)}…, the manifest says ${m.expected.slice(0, 16)}…`)).join('; ');
+  throw new UserError(`Refusing to promote ${what}: the model files do not match the manifest (${list}). Promote only what train-model produced, unmodified.`);
+}
+
+function refuseFailingGates(args: { gates: GateResult; current?: DeployedModel; request: PromotionRequest; version: string; rollback: boolean }): void {
+  const { gates, current, request, version } = args;
+  if (gates.verdict !== 'fail') return;
+  const { model, environment } = request;
+  const reasons = gates.metrics.filter((m) => m.status === 'fail').map((m) => `${m.name}: ${m.reasons.join('; ')}`);
+  const against = current ? `${current.payload.version}, the model in ${environment} now` : 'its absolute bounds (no model is in the environment yet)';
+  const failure = `it fails its gates against ${against}: ${reasons.join(' | ')}`;
+  if (!request.overrideReason) throw new UserError(`Refusing to promote ${model} ${version} to ${environment}: ${failure}. Nothing was recorded; to promote anyway, set override-reason.`);
+  const what = args.rollback ? 'Rolling back to' : 'Promoting';
+  request.log.warning(`${what} ${model} ${version} in ${environment} although ${failure}. Override reason: ${request.overrideReason}`, { title: 'promote-model' });
+}
+
+/**
+ * A digest of the comparison the promotion was judged on: the baseline version, every metric's
+ * values, rule and status. The same digest is in the job summary the approver reads and in the
+ * deployment, so the record shows which judgement was approved.
+ */
+export function digestComparison(gates: GateResult, current: DeployedModel | undefined): string {
+  const metrics = gates.metrics.map(({ name, baseline, candidate, rule, status }) => ({ name, baseline: baseline ?? null, candidate: candidate ?? null, rule: rule ?? null, status }));
+  return `sha256:${sha256Text(canonicalJson({ against: current?.payload.version ?? null, verdict: gates.verdict, metrics }))}`;
+}
+
+function deploymentPayload(args: {
+  request: PromotionRequest;
+  manifest: Manifest;
+  metrics: LoadedMetrics;
+  values: Record<string, number>;
+  record: PromotionRecord;
+  comparisonDigest: string;
+  approvals: Approval[];
+  current?: DeployedModel;
+}): DeploymentPayload {
+  const { request, manifest, metrics, record } = args;
+  return {
+    format: DEPLOYMENT_PAYLOAD_FORMAT,
+    model: request.model,
+    version: record.version,
+    fingerprint: manifest.fingerprint,
+    metricsDigest: record.metricsDigest,
+    metrics: args.values,
+    comparisonDigest: args.comparisonDigest,
+    ...(metrics.evaluationSha256 ? { dataSha256: metrics.evaluationSha256 } : {}),
+    ...(request.candidate.artifact ? { artifact: request.candidate.artifact } : {}),
+    ...(request.environment === 'production' || request.candidate.restoredFrom ? { release: releaseTag(request.model, record.version) } : {}),
+    ...(request.context.runUrl ? { runUrl: request.context.runUrl } : {}),
+    ...(args.approvals.length ? { approvals: args.approvals } : {}),
+    ...(record.rollback ? { rollback: record.rollback } : {}),
+    ...(record.overrideReason ? { overrideReason: record.overrideReason } : {}),
+  };
+}
+
+async function publishProductionRelease(args: { request: PromotionRequest; manifest: Manifest; metrics: LoadedMetrics; gates: GateResult; record: PromotionRecord; current?: DeployedModel }): Promise<string> {
+  const { request, manifest, record } = args;
+  const modelCardPath = join(request.stepDir, 'MODEL_CARD.md');
+  const intendedUse = await intendedUseFromConfig(manifest.config.path, request.workingDirectory);
+  await writeFile(modelCardPath, renderModelCard({ manifest, metrics: args.metrics, gates: args.gates, environment: request.environment, intendedUse, baselineVersion: args.current?.payload.version, record }));
+  const { candidate } = request;
+  const files = releaseFiles({ manifest, manifestPath: resolve(candidate.baseDir, candidate.manifestPath), modelDir: candidate.baseDir, metricsPath: resolve(candidate.metricsDir, candidate.metricsPath), modelCardPath });
+  const release = await publishModelRelease(
+    request.registry!,
+    { model: request.model, version: record.version, sha: request.ref ?? manifest.git.sha ?? '', title: `${request.model} ${record.version}`, body: await readFile(modelCardPath, 'utf8'), files },
+    request.log,
+  );
+  return release.url;
+}
