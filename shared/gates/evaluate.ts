@@ -20,6 +20,11 @@ export type MetricInput = number | { readonly value: number; readonly ci?: reado
 export type SliceInputs = Readonly<Record<string, Readonly<Record<string, MetricInput>>>>;
 
 export interface GateOptions {
+  /**
+   * The candidate's slices; pass `{}` for a report without slices. Slice rules are judged only
+   * when this is given, so a caller that has no slice data at all (metric values only) is not
+   * failed by them.
+   */
   candidateSlices?: SliceInputs;
   baselineSlices?: SliceInputs;
 }
@@ -104,7 +109,7 @@ export function evaluateGates(
   const names = [...new Set([...Object.keys(policy.metrics), ...Object.keys(candidate), ...Object.keys(baseline ?? {})])];
   const hasBaseline = baseline !== undefined;
   const metrics = names.map((name) => compareMetric(name, entry(candidate[name]), entry(baseline?.[name]), policy.metrics[name], policy, hasBaseline));
-  const slices = compareSlices(options, policy, hasBaseline);
+  const slices = options.candidateSlices ? compareSlices(options, policy, hasBaseline) : [];
   return { verdict: overallVerdict([...metrics, ...slices]), metrics, slices, hasBaseline };
 }
 

@@ -39,7 +39,7 @@ describe('compare-metrics baseline from the registry', () => {
   it('says there is no model in production yet, and follows on-missing-baseline', async () => {
     const result = await compare();
     expect(result.outputs).toMatchObject({ verdict: 'warn', 'baseline-version': '' });
-    expect(await readFile(result.outputs['comment-file']!, 'utf8')).toContain('No baseline: no model is in production yet (no successful deployment of task model:churn).');
+    expect(await readFile(result.outputs['comment-file']!, 'utf8')).toContain('**No baseline:** no model is in production yet (no successful deployment of task model:churn).');
   });
 
   it('compares with the newest successful production deployment, skipping failed and foreign ones', async () => {
@@ -50,7 +50,7 @@ describe('compare-metrics baseline from the registry', () => {
     expect(result.exitCode, result.stdout).toBe(0);
     expect(result.outputs).toMatchObject({ verdict: 'pass', 'baseline-version': 'aaaaaaaaaaaa' });
     const comment = await readFile(result.outputs['comment-file']!, 'utf8');
-    expect(comment).toMatch(/Compared with `aaaaaaaaaaaa`, the model in `production` since \d{4}-\d\d-\d\d \(commit `ffffffffffff`, \[deployment \d+\]\(https:\/\/github.com\/Codertocat\/Hello-World\/deployments\/production\)\)\./);
+    expect(comment).toMatch(/Compared with `aaaaaaaaaaaa`, the model in `production` since \d{4}-\d\d-\d\d \(commit `ffffffffffff`, \[deployment \d+\]\(https:\/\/github.com\/Codertocat\/Hello-World\/deployments\/production\)\): the newest successful deployment of `model:churn` there, using the metric values its deployment records\./);
     expect(comment).toContain('| `accuracy` | 0.8 | 0.81 | +0.01 |');
   });
 

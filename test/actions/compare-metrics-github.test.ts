@@ -22,7 +22,7 @@ beforeEach(() => {
 const compare = (extra: Partial<Parameters<typeof run>[3]> = {}, inputs: Record<string, string> = {}) =>
   run('compare-metrics', job, { 'model-name': 'churn', metrics: 'cand.json', baseline: 'base.json', ...inputs }, { standIns, event: { name: 'pull_request', payload: pullRequestEvent({ number: prNumber }) }, ...extra });
 const comments = () => standIns.github.comments.get(prNumber) ?? [];
-const marker = '<!-- mlops-actions:compare-metrics model=churn -->';
+const marker = '<!-- mlops-actions:compare-metrics -->';
 
 describe('compare-metrics on a pull request', () => {
   it('posts one comment, and a rerun updates it in place', async () => {
@@ -43,7 +43,15 @@ describe('compare-metrics on a pull request', () => {
     await job.write('cand3.json', JSON.stringify({ accuracy: 0.84 }));
     await compare({}, { metrics: 'cand3.json' });
     const calls = standIns.github.log.slice(before).map((entry) => `${entry.method} ${entry.operation}`);
-    expect(calls).toEqual(['GET /user', 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments', 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}']);
+    // Who we are (403 for the GITHUB_TOKEN), the one page of comments, the update, and reading
+    // it back to detect a concurrent writer of another model's section.
+    expect(calls).toEqual([
+      'GET /user',
+      'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
+      'GET /repos/{owner}/{repo}/issues/comments/{comment_id}',
+    ]);
+    expect(calls.length).toBeLessThanOrEqual(4);
   });
 
   it('finds its comment on page 2 of 150 earlier comments', async () => {
@@ -98,7 +106,9 @@ describe('compare-metrics on a pull request', () => {
     const body = comments()[0]!.body as string;
     expect(body.length).toBeLessThanOrEqual(65_536);
     expect(body.startsWith(marker)).toBe(true);
-    expect(body).toMatch(/cut to GitHub's limit of 65536 characters/);
+    expect(body).toMatch(/_\d+ more metrics not shown here: the full report is in the artifact `comparison-churn-attempt-1` of this run\._/);
+    expect(result.outputs['report-artifact']).toBe('comparison-churn-attempt-1');
+    expect(standIns.results.artifacts.some((a) => a.name === 'comparison-churn-attempt-1' && a.finalized)).toBe(true);
   });
 
   it('posts nothing when comment is false, or outside a pull request', async () => {

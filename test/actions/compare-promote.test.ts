@@ -19,7 +19,8 @@ describe('compare-metrics bundle', () => {
     expect(result.outputs).toMatchObject({ passed: 'true', verdict: 'pass', 'baseline-version': 'base1' });
     const comment = await readFile(result.outputs['comment-file']!, 'utf8');
     expect(comment).toBe(result.summary.trimEnd() + '\n');
-    expect(comment).toContain('<!-- mlops-actions:compare-metrics model=churn -->');
+    expect(comment.split('\n')[0]).toBe('### churn `cand1` ✅ passes its gates');
+    expect(comment).toContain('| Metric | Baseline (`base1`) | Candidate | Δ | Δ% | Rule | Status |');
     expect(comment).toContain('| `accuracy` | 0.78 | 0.81 | +0.03 | +3.85% | higher is better; ≥ 0.7; drop ≤ 0.02 | ✅ pass |');
   });
 
@@ -62,7 +63,9 @@ describe('compare-metrics bundle', () => {
     expect(outsideCode).not.toMatch(/<img|\]\(https:\/\/evil/);
     expect(comment).not.toMatch(/@everyone/);
     expect(comment).toContain('@\u200Beveryone');
-    const tableRows = comment.split('\n').filter((line) => line.startsWith('| '));
+    const lines = comment.split('\n');
+    const start = lines.findIndex((line) => line.startsWith('| Metric |'));
+    const tableRows = lines.slice(start, lines.indexOf('', start));
     expect(tableRows).toHaveLength(2 + 4);
     for (const row of tableRows) expect(row.split(/(?<!\\)\|/).length).toBe(9);
   });

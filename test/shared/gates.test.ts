@@ -149,8 +149,10 @@ describe('evaluateGates on slices', () => {
   });
 
   it('fails a slice rule the candidate cannot be judged by (no slices), and follows on-missing-baseline for the baseline', () => {
-    expect(evaluateGates({ accuracy: 0.8 }, { accuracy: 0.8 }, sliced({ min: 0.5 }), {}).slices[0]!.reasons).toEqual(['the candidate reports no slices for this metric']);
-    expect(evaluateGates({ accuracy: 0.8 }, { accuracy: 0.8 }, sliced({ min: 0.5 })).verdict).toBe('fail');
+    expect(evaluateGates({ accuracy: 0.8 }, { accuracy: 0.8 }, sliced({ min: 0.5 }), { candidateSlices: {} }).slices[0]!.reasons).toEqual(['the candidate reports no slices for this metric']);
+    expect(evaluateGates({ accuracy: 0.8 }, { accuracy: 0.8 }, sliced({ min: 0.5 }), { candidateSlices: {} }).verdict).toBe('fail');
+    // A caller with metric values only (no slice data at all) is not judged by slice rules.
+    expect(evaluateGates({ accuracy: 0.8 }, { accuracy: 0.8 }, sliced({ min: 0.5 })).slices).toEqual([]);
     const noBaseline = evaluateGates({ accuracy: 0.8 }, undefined, sliced({ 'max-regression': 0.01 }, { 'on-missing-baseline': 'warn' }), { candidateSlices });
     expect(noBaseline.verdict).toBe('warn');
     expect(noBaseline.slices[0]!.reasons).toEqual(['there is no baseline to compare with (on-missing-baseline: warn)']);

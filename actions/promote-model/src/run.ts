@@ -58,7 +58,7 @@ export const promoteModel: ActionDefinition<typeof inputs> = {
       set('previous-version', previous?.payload.version ?? '');
       return;
     }
-    const gates = evaluateGates(values, current?.payload.metrics, await loadGatePolicy(input.gates, cwd));
+    const gates = evaluateGates(metrics.metrics, current?.payload.metrics, await loadGatePolicy(input.gates, cwd), { candidateSlices: metrics.slices ?? {} });
     runner.info(current ? `Judged against ${current.payload.version}, the model in ${input.environment} now.` : `No model is in ${input.environment} yet; rules that compare with a baseline follow on-missing-baseline.`);
     if (gates.verdict === 'fail') {
       const reasons = gates.metrics.filter((m) => m.status === 'fail').map((m) => `${m.name}: ${m.reasons.join('; ')}`);
