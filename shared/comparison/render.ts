@@ -107,7 +107,7 @@ function tally(result: GateResult): string {
   const ungated = result.metrics.length - result.metrics.filter((m) => m.rule).length;
   const counts = (['fail', 'inconclusive', 'warn', 'pass', 'info'] as const).map((status) => [status, gated.filter((g) => g.status === status).length] as const).filter(([, n]) => n > 0);
   const gates = gated.length ? `${gated.length} ${gated.length === 1 ? 'gate' : 'gates'}: ${counts.map(([status, n]) => `${n} ${status === 'pass' ? 'passed' : status === 'fail' ? 'failed' : status}`).join(', ')}` : 'No gates apply (no gate policy, or it names none of these metrics)';
-  return `**${gates}.** ${ungated ? `${ungated} more ${ungated === 1 ? 'metric is' : 'metrics are'} reported without a gate.` : ''}`.trim();
+  return `**${gates}.** ${ungated ? `${ungated} ${gated.length ? 'more ' : ''}${ungated === 1 ? 'metric is' : 'metrics are'} reported without a gate.` : ''}`.trim();
 }
 
 /** The gated metrics and anything not passing; without a policy, the first few metrics. */

@@ -92,6 +92,9 @@ export class GitHubApiStandIn extends LoopbackService {
   /** The finalized artifacts of a results-service run, and where their zip can be downloaded; wired by StandIns. */
   artifactsOf: (backendRunId: string) => { id: number; name: string; size: number; digest?: string; createdAt: string; downloadUrl: string }[] = () => [];
 
+  /** Runs after each answer, before the client can send its next request: another writer's move, in a test. */
+  afterReply?: (entry: LoggedRequest) => void;
+
   private readonly faults: Fault[] = [];
   private readonly routes: Route[] = [];
   private nextId = 1000;
@@ -174,6 +177,7 @@ export class GitHubApiStandIn extends LoopbackService {
       if (problem) this.violations.push(`stand-in answered wrongly: ${problem}`);
     }
     reply(result);
+    this.afterReply?.(entry);
   }
 
   private authenticate(header: string | undefined): TokenInfo | undefined {
