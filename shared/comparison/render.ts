@@ -31,6 +31,20 @@ export interface RenderLinks {
 const MAX_REASONS = 15;
 const MAX_CHARTS = 4;
 const MAX_KEY_ROWS_UNGATED = 10;
+/** Names and versions longer than this are shortened in the comment (the report keeps them whole). */
+const MAX_NAME = 120;
+const MAX_REASON = 400;
+
+/** Shortens text to `max` characters (whole code points), marking the cut with "…". */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return Array.from(text).slice(0, max - 1).join('') + '…';
+}
+
+/** A metric, slice or version name from a file: inline code, shortened. */
+function code(text: string): string {
+  return inlineCode(clip(text, MAX_NAME));
+}
 
 const HEADLINE: Record<Verdict, string> = {
   pass: '✅ passes its gates',
@@ -53,7 +67,7 @@ export const VERDICT_ICON: Record<Verdict, string> = { pass: '✅', warn: '⚠�
 
 /** The heading of a model's section, also used for the status table of a multi-model comment. */
 export function headline(model: string, candidateVersion: string | undefined, verdict: Verdict): string {
-  return `${escapeMarkdown(model)}${candidateVersion ? ` ${inlineCode(candidateVersion)}` : ''} ${HEADLINE[verdict]}`;
+  return `${escapeMarkdown(model)}${candidateVersion ? ` ${code(candidateVersion)}` : ''} ${HEADLINE[verdict]}`;
 }
 
 export function renderComparison(view: ComparisonDocument, links: RenderLinks, budget = Number.POSITIVE_INFINITY): string {
@@ -65,12 +79,12 @@ export function renderComparison(view: ComparisonDocument, links: RenderLinks, b
   if (view.notLikeForLike) {
     fixedHead.push(`> [!WARNING]\n> Not like-for-like: the baseline and the candidate were evaluated on different data (evaluation data ${inlineCode(short(baseline?.evaluationSha256))} vs ${inlineCode(short(candidate.evaluationSha256))}), so the deltas do not compare the same examples.`);
   }
-  const problems = [...result.metrics.map((m) => ({ name: inlineCode(m.name), status: m.status, reasons: m.reasons })), ...result.slices.map((s) => ({ name: `${inlineCode(s.metric)} by slice`, status: s.status, reasons: s.reasons }))].filter(
+  const problems = [...result.metrics.map((m) => ({ name: code(m.name), status: m.status, reasons: m.reasons })), ...result.slices.map((s) => ({ name: `${code(s.metric)} by slice`, status: s.status, reasons: s.reasons }))].filter(
     (p) => p.status === 'fail' || p.status === 'warn' || p.status === 'inconclusive',
   );
   problems.sort((a, b) => RANK[b.status] - RANK[a.status]);
   if (problems.length) {
-    const shown = problems.slice(0, MAX_REASONS).map((p) => `- ${STATUS[p.status]} ${p.name}: ${p.reasons.map(escapeMarkdown).join('; ')}`);
+    const shown = problems.slice(0, MAX_REASONS).map((p) => `- ${STATUS[p.status]} ${p.name}: ${p.reasons.map((reason) => escapeMarkdown(clip(reason, MAX_REASON))).join('; ')}`);
     if (problems.length > MAX_REASONS) shown.push(`- … and ${problems.length - MAX_REASONS} more; ${pointer}.`);
     fixedHead.push(shown.join('\n'));
   }
@@ -87,16 +101,21 @@ export function renderComparison(view: ComparisonDocument, links: RenderLinks, b
   const fixedLength = join([...fixedHead, ...tail]).length;
   // What is left goes to the tables, in order of importance; each note is part of its table.
   let room = budget - fixedLength - 200;
-  const take = (render: (space: number) => string) => {
-    const text = render(Math.max(0, room));
+  const take = (render: (space: number) => string, what: string) => {
+    const rendered = render(Math.max(0, room));
+    const text = rendered.length <= room ? rendered : `_${what} left out to fit GitHub's comment size limit: ${pointer}._`;
     room -= text.length + 2;
     return text;
   };
   const tables: string[] = [];
-  tables.push(take((space) => metricTable(key, baselineHeader, space, pointer)));
-  if (result.slices.length) tables.push(take((space) => sliceSection(result.slices, baselineHeader, space, pointer)));
-  if (key.length < result.metrics.length) tables.push(take((space) => details(`All ${result.metrics.length} metrics`, metricTable(result.metrics, baselineHeader, space - 80, pointer))));
-  return join([...fixedHead, ...tables, ...tail]);
+  tables.push(take((space) => metricTable(key, baselineHeader, space, pointer), 'The metrics table was'));
+  if (result.slices.length) tables.push(take((space) => sliceSection(result.slices, baselineHeader, space, pointer), 'The slices were'));
+  if (key.length < result.metrics.length) tables.push(take((space) => details(`All ${result.metrics.length} metrics`, metricTable(result.metrics, baselineHeader, space - 80, pointer)), 'The table of all metrics was'));
+  const section = join([...fixedHead, ...tables, ...tail]);
+  if (section.length <= budget) return section;
+  // Even the fixed parts do not fit (very little room left by other models' sections): the
+  // headline, the tally and where to find everything.
+  return join([`### ${headline(model, candidate.version, result.verdict)}`, tally(result), `_This section was shortened to fit GitHub's comment size limit: ${pointer}._`]);
 }
 
 const RANK: Record<MetricStatus, number> = { pass: 0, info: 0, added: 0, removed: 0, warn: 1, inconclusive: 2, fail: 3 };
@@ -118,7 +137,7 @@ function keyMetrics(metrics: readonly MetricComparison[]): MetricComparison[] {
 
 function baselineColumn(source: BaselineSummary, baseline: ComparisonDocument['baseline'] | undefined): string {
   const label = source.kind === 'registry' ? capitalise(source.environment) : 'Baseline';
-  return baseline?.version ? `${escapeMarkdown(label)} (${inlineCode(baseline.version)})` : escapeMarkdown(label);
+  return baseline?.version ? `${escapeMarkdown(label)} (${code(baseline.version)})` : escapeMarkdown(label);
 }
 
 function capitalise(text: string): string {
@@ -147,7 +166,7 @@ function valueWithCi(value: number | undefined, ci: readonly [number, number] | 
 
 function metricRow(m: MetricComparison): string[] {
   return [
-    inlineCode(m.name),
+    code(m.name),
     valueWithCi(m.baseline, m.baselineCi),
     valueWithCi(m.candidate, m.candidateCi),
     m.delta === undefined ? '—' : signed(m.delta),
@@ -188,15 +207,19 @@ function sliceCell(value: SliceValue | undefined): string {
 
 /** Per metric, its slices worst first, in one collapsible section; failing slice rules open it. */
 function sliceSection(slices: readonly SliceComparison[], baselineHeader: string, budget: number, pointer: string): string {
-  const summaryLines = slices.map((s) => {
-    const worst = s.worst ? `worst ${inlineCode(s.worst.slice)} ${format(s.worst.value)}` : 'no judged slice';
+  // Judged slices first, then the most troubled; a bounded list, the rest in the report.
+  const ordered = [...slices].sort((a, b) => RANK[b.status] - RANK[a.status] || Number(Boolean(b.rule)) - Number(Boolean(a.rule)));
+  const listed = ordered.slice(0, MAX_REASONS);
+  const summaryLines = listed.map((s) => {
+    const worst = s.worst ? `worst ${code(s.worst.slice)} ${format(s.worst.value)}` : 'no judged slice';
     const gap = s.gap !== undefined ? `, gap ${format(s.gap)}` : '';
-    return `- ${STATUS[s.status]} ${inlineCode(s.metric)}: ${worst}${gap}${s.rule ? ` (${escapeMarkdown(s.rule)})` : ''}`;
+    return `- ${STATUS[s.status]} ${code(s.metric)}: ${worst}${gap}${s.rule ? ` (${escapeMarkdown(s.rule)})` : ''}`;
   });
+  if (ordered.length > listed.length) summaryLines.push(`- … and ${ordered.length - listed.length} more metrics by slice; ${pointer}.`);
   const open = slices.some((s) => RANK[s.status] > 0);
   const parts: string[] = [summaryLines.join('\n')];
   let room = budget - parts[0]!.length - 120;
-  for (const slice of slices) {
+  for (const slice of listed) {
     // Worst first (whichever way is better), slices too small to judge last.
     const ascending = !slice.worst || !slice.best || slice.worst.value <= slice.best.value;
     const order = (row: (typeof slice.rows)[number]) => (row.candidate === undefined || row.ignored ? Infinity : ascending ? row.candidate.value : -row.candidate.value);
@@ -205,9 +228,9 @@ function sliceSection(slices: readonly SliceComparison[], baselineHeader: string
       .map((row) => {
         const delta = row.candidate && row.baseline ? signed(row.candidate.value - row.baseline.value) : '—';
         const note = row.ignored ? 'too few examples, not judged' : row.slice === slice.worst?.slice ? 'worst' : row.slice === slice.best?.slice ? 'best' : '';
-        return [inlineCode(row.slice), sliceCell(row.baseline), sliceCell(row.candidate), delta, note];
+        return [code(row.slice), sliceCell(row.baseline), sliceCell(row.candidate), delta, note];
       });
-    const table = fitTable([`${inlineCode(slice.metric)} by slice`, baselineHeader, 'Candidate', 'Δ', ''], rows, Math.max(0, room), (left) => `_${left} more ${left === 1 ? 'slice' : 'slices'}: ${pointer}._`);
+    const table = fitTable([`${code(slice.metric)} by slice`, baselineHeader, 'Candidate', 'Δ', ''], rows, Math.max(0, room), (left) => `_${left} more ${left === 1 ? 'slice' : 'slices'}: ${pointer}._`);
     room -= table.length + 2;
     parts.push(table);
     if (room <= 0) break;

@@ -162,3 +162,28 @@ describe('chart and link escaping', () => {
 });
 
 export { goldenDocument };
+
+describe('the size limit, with whatever the report holds', () => {
+  it('stays within the room for thousands of sliced metrics and absurdly long names, markers intact', () => {
+    const long = 'n'.repeat(100_000);
+    const metrics: Record<string, number> = { [long]: 1 };
+    const candidateSlices: Record<string, Record<string, number>> = {};
+    for (let i = 0; i < 3000; i++) metrics[`m${i}`] = i;
+    for (let s = 0; s < 10; s++) candidateSlices[`slice ${s} ${long.slice(0, 500)}`] = Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, v + s]));
+    const policy = gatePolicySchema.parse({ metrics: { [long]: { direction: 'higher', min: 5, slices: { min: 100 } }, m1: { direction: 'higher', slices: { 'max-gap': 1 } } } });
+    const result = evaluateGates(metrics, undefined, policy, { candidateSlices });
+    const document: ComparisonDocument = { ...plainDocument({}), candidate: { source: 'm.json', version: long }, verdict: result.verdict, metrics: result.metrics, slices: result.slices };
+    for (const budget of [COMMENT_BODY_LIMIT - 2000, 20_000, 3_000, 500]) {
+      const section = renderSection(document, GOLDEN_LINKS, budget);
+      expect(section.body.length, `budget ${budget}`).toBeLessThanOrEqual(budget);
+      const comment = composeComment([section]);
+      expect(parseSections(comment)).toHaveLength(1);
+      expectIntactTables(comment);
+    }
+    const roomy = renderSection(document, GOLDEN_LINKS, COMMENT_BODY_LIMIT - 2000).body;
+    expect(roomy).toContain(`${'n'.repeat(119)}…`);
+    expect(roomy).not.toContain('n'.repeat(400)); // names are cut at 120, reasons (which quote slice names) at 400
+    expect(roomy).toMatch(/… and \d+ more metrics by slice/);
+    expect(renderSection(document, GOLDEN_LINKS, 500).body).toMatch(/This section was shortened to fit GitHub's comment size limit/);
+  });
+});
