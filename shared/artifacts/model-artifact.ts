@@ -74,17 +74,40 @@ export function uploadMetricsArtifact(args: { model: string; version: string; re
   return uploadArtifact(metricsArtifactName(args.model, args.version), [{ from: args.reportPath, as: METRICS_FILE }], args.stagingDir, args.log);
 }
 
-/** Downloads an artifact of this run, checking its digest; returns the folder it is in. */
-export async function downloadArtifact(args: { name: string; into: string; log: Logger; hint: string }): Promise<string> {
+/** Another workflow run of this repository, whose artifacts are read through the REST API (needs `actions: read`). */
+export interface OtherRun {
+  runId: number;
+  token: string;
+  repository: { owner: string; repo: string };
+}
+
+/**
+ * Downloads an artifact of this run, or of `fromRun`, checking its digest; returns the folder it
+ * is in; a missing artifact is a UserError that ends with `hint`.
+ */
+export async function downloadArtifact(args: { name: string; into: string; log: Logger; hint: string; fromRun?: OtherRun }): Promise<string> {
   const { DefaultArtifactClient } = await import('@actions/artifact');
   const client = new DefaultArtifactClient();
-  const found = await client.getArtifact(args.name).catch((error: unknown) => {
+  const findBy = args.fromRun && { token: args.fromRun.token, workflowRunId: args.fromRun.runId, repositoryOwner: args.fromRun.repository.owner, repositoryName: args.fromRun.repository.repo };
+  const which = args.fromRun ? `Workflow run ${args.fromRun.runId}` : 'This workflow run';
+  const found = await client.getArtifact(args.name, findBy ? { findBy } : undefined).catch((error: unknown) => {
     const reason = (error as Error).message.replace(/\s+/g, ' ').trim();
-    throw new UserError(`This workflow run has no artifact named "${args.name}" (${reason}). ${args.hint}`);
+    const permission = args.fromRun && (error as Error).name !== 'ArtifactNotFoundError' ? ' Reading another run\'s artifacts needs "permissions: actions: read".' : '';
+    throw new UserError(`${which} has no artifact named "${args.name}" that could be read (${reason}).${permission} ${args.hint}`);
   });
   // The service reports digests as "sha256:<hex>", the form downloadArtifact compares with.
-  const { downloadPath, digestMismatch } = await client.downloadArtifact(found.artifact.id, { path: args.into, expectedHash: found.artifact.digest });
+  const { downloadPath, digestMismatch } = await client.downloadArtifact(found.artifact.id, { path: args.into, expectedHash: found.artifact.digest, ...(findBy ? { findBy } : {}) });
   if (digestMismatch) throw new UserError(`Artifact "${args.name}" did not download intact: its sha256 differs from the one recorded at upload. Re-run the job; if it happens again, the artifact is damaged.`);
   args.log.info(`Downloaded artifact ${args.name} (id ${found.artifact.id}) to ${basename(downloadPath ?? args.into)}.`);
   return downloadPath ?? args.into;
+}
+
+/** The names of the artifacts another run uploaded. */
+export async function listRunArtifacts(run: OtherRun): Promise<string[]> {
+  const { DefaultArtifactClient } = await import('@actions/artifact');
+  const findBy = { token: run.token, workflowRunId: run.runId, repositoryOwner: run.repository.owner, repositoryName: run.repository.repo };
+  const { artifacts } = await new DefaultArtifactClient().listArtifacts({ findBy }).catch((error: unknown) => {
+    throw new UserError(`Could not list the artifacts of workflow run ${run.runId} (${(error as Error).message.replace(/\s+/g, ' ').trim()}). The job needs "permissions: actions: read".`);
+  });
+  return artifacts.map((artifact) => artifact.name);
 }

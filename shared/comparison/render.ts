@@ -1,91 +1,290 @@
 /**
- * The comparison as reviewers read it: a headline verdict, then one row per metric. The same
- * Markdown is the job summary and the pull-request comment body. Everything that came from a
- * file (metric names, versions, paths) is escaped.
+ * The comparison of one model as reviewers read it: the headline verdict, which baseline and
+ * why, what broke, the key metrics with confidence intervals, then collapsible sections for the
+ * slices, every metric, the lineage and the history chart. The same Markdown is the model's
+ * section of the pull-request comment and the job summary. Everything that came from a file or
+ * a payload (metric and slice names, versions, paths, URLs) is escaped.
+ *
+ * Size: a section is rendered within a character budget. The fixed parts come first; the
+ * tables get what remains, each cut at a row boundary with a note naming the report artifact
+ * that holds everything, so a 5,000-metric report still yields a readable comment.
  */
-import type { RunContext } from '../action/context.js';
-import { format, percent, type GateResult, type MetricComparison, type MetricStatus, type Verdict } from '../gates/evaluate.js';
-import { escapeMarkdown, inlineCode, markdownTable } from '../markdown/escape.js';
-import type { LoadedMetrics } from '../metrics/report.js';
-import type { BaselineSource } from './baseline.js';
+import { format, interval, percent, type GateResult, type MetricComparison, type MetricStatus, type SliceComparison, type SliceValue, type Verdict } from '../gates/evaluate.js';
+import { escapeMarkdown, inlineCode, markdownLink, markdownTable } from '../markdown/escape.js';
+import { metricChart } from './chart.js';
+import { gateResultOf, type BaselineSummary, type ComparisonDocument } from './document.js';
 
-/** Finds this model's comment again on later runs; the model name is restricted to [A-Za-z0-9._-]. */
-export function commentMarker(model: string): string {
-  return `<!-- mlops-actions:compare-metrics model=${model} -->`;
+/** Where the comment's links point; from the run that renders it, never from the document. */
+export interface RenderLinks {
+  serverUrl: string;
+  repository?: string;
+  /** The commit under test. */
+  sha?: string;
+  runUrl?: string;
+  /** The artifact holding the full comparison (JSON and Markdown), when one was uploaded. */
+  reportArtifact?: string;
+  /** Set when the comment is posted from another run's artifact (a pull request from a fork). */
+  postedFrom?: string;
 }
 
-export interface ComparisonView {
-  model: string;
-  result: GateResult;
-  candidate: LoadedMetrics;
-  baseline?: LoadedMetrics;
-  baselineSource: BaselineSource;
-  context: RunContext;
-  /** Set when baseline and candidate were evaluated on different data. */
-  notLikeForLike: boolean;
+/** How many rows of the key table, reasons and charts a section shows at most. */
+const MAX_REASONS = 15;
+const MAX_CHARTS = 4;
+const MAX_KEY_ROWS_UNGATED = 10;
+/** Names and versions longer than this are shortened in the comment (the report keeps them whole). */
+const MAX_NAME = 120;
+const MAX_REASON = 400;
+
+/** Shortens text to `max` characters (whole code points), marking the cut with "…". */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return Array.from(text).slice(0, max - 1).join('') + '…';
+}
+
+/** A metric, slice or version name from a file: inline code, shortened. */
+function code(text: string): string {
+  return inlineCode(clip(text, MAX_NAME));
 }
 
 const HEADLINE: Record<Verdict, string> = {
   pass: '✅ passes its gates',
   warn: '⚠️ passes with warnings',
+  inconclusive: '❔ is inconclusive: a regression within the noise',
   fail: '❌ fails its gates',
 };
 
-const STATUS: Record<MetricStatus, string> = { pass: '✅ pass', warn: '⚠️ warn', fail: '❌ fail', info: 'ℹ️ info', added: '🆕 added', removed: '➖ removed' };
+export const STATUS: Record<MetricStatus, string> = {
+  pass: '✅ pass',
+  warn: '⚠️ warn',
+  inconclusive: '❔ inconclusive',
+  fail: '❌ fail',
+  info: 'ℹ️ info',
+  added: '🆕 added',
+  removed: '➖ removed',
+};
 
-export function renderComparison(view: ComparisonView): string {
-  const { model, result, candidate, baseline } = view;
-  const version = (metrics: LoadedMetrics | undefined) => (metrics?.version ? ` ${inlineCode(metrics.version)}` : '');
-  const lines = [commentMarker(model), `### ${escapeMarkdown(model)}${version(candidate)} ${HEADLINE[result.verdict]}`];
-  lines.push(describeBaseline(view.baselineSource, baseline));
-  if (view.notLikeForLike) {
-    lines.push('> [!WARNING]\n> The baseline and the candidate were evaluated on different data (their evaluation hashes differ), so the deltas do not compare like with like.');
-  }
-  const failing = result.metrics.filter((m) => m.status === 'fail' || m.status === 'warn');
-  if (failing.length) lines.push(failing.map((m) => `- ${STATUS[m.status]} ${inlineCode(m.name)}: ${m.reasons.map(escapeMarkdown).join('; ')}`).join('\n'));
-  lines.push(metricTable(result.metrics, baseline));
-  lines.push(footer(view));
-  return lines.join('\n\n') + '\n';
+export const VERDICT_ICON: Record<Verdict, string> = { pass: '✅', warn: '⚠️', inconclusive: '❔', fail: '❌' };
+
+/** The heading of a model's section, also used for the status table of a multi-model comment. */
+export function headline(model: string, candidateVersion: string | undefined, verdict: Verdict): string {
+  return `${escapeMarkdown(model)}${candidateVersion ? ` ${code(candidateVersion)}` : ''} ${HEADLINE[verdict]}`;
 }
 
-function describeBaseline(source: BaselineSource, baseline: LoadedMetrics | undefined): string {
+export function renderComparison(view: ComparisonDocument, links: RenderLinks, budget = Number.POSITIVE_INFINITY): string {
+  const { model, candidate } = view;
+  const baseline = view.baseline ?? undefined;
+  const result = gateResultOf(view);
+  const pointer = links.reportArtifact ? `the full report is in the artifact ${inlineCode(links.reportArtifact)} of this run` : 'the full report is in the step\'s `report` output';
+  const fixedHead: string[] = [`### ${headline(model, candidate.version, result.verdict)}`, tally(result), describeBaseline(view.baselineSource, baseline, links)];
+  if (view.notLikeForLike) {
+    fixedHead.push(`> [!WARNING]\n> Not like-for-like: the baseline and the candidate were evaluated on different data (evaluation data ${inlineCode(short(baseline?.evaluationSha256))} vs ${inlineCode(short(candidate.evaluationSha256))}), so the deltas do not compare the same examples.`);
+  }
+  const problems = [...result.metrics.map((m) => ({ name: code(m.name), status: m.status, reasons: m.reasons })), ...result.slices.map((s) => ({ name: `${code(s.metric)} by slice`, status: s.status, reasons: s.reasons }))].filter(
+    (p) => p.status === 'fail' || p.status === 'warn' || p.status === 'inconclusive',
+  );
+  problems.sort((a, b) => RANK[b.status] - RANK[a.status]);
+  if (problems.length) {
+    const shown = problems.slice(0, MAX_REASONS).map((p) => `- ${STATUS[p.status]} ${p.name}: ${p.reasons.map((reason) => escapeMarkdown(clip(reason, MAX_REASON))).join('; ')}`);
+    if (problems.length > MAX_REASONS) shown.push(`- … and ${problems.length - MAX_REASONS} more; ${pointer}.`);
+    fixedHead.push(shown.join('\n'));
+  }
+  const baselineHeader = baselineColumn(view.baselineSource, baseline);
+  const key = keyMetrics(result.metrics);
+  const tail: string[] = [];
+  const lineage = renderLineage(view, baselineHeader, links);
+  if (lineage) tail.push(lineage);
+  const charts = renderCharts(view, key);
+  if (charts) tail.push(charts);
+  tail.push(footer(links));
+
+  const join = (parts: readonly string[]) => parts.filter(Boolean).join('\n\n') + '\n';
+  const fixedLength = join([...fixedHead, ...tail]).length;
+  // What is left goes to the tables, in order of importance; each note is part of its table.
+  let room = budget - fixedLength - 200;
+  const take = (render: (space: number) => string, what: string) => {
+    const rendered = render(Math.max(0, room));
+    const text = rendered.length <= room ? rendered : `_${what} left out to fit GitHub's comment size limit: ${pointer}._`;
+    room -= text.length + 2;
+    return text;
+  };
+  const tables: string[] = [];
+  tables.push(take((space) => metricTable(key, baselineHeader, space, pointer), 'The metrics table was'));
+  if (result.slices.length) tables.push(take((space) => sliceSection(result.slices, baselineHeader, space, pointer), 'The slices were'));
+  if (key.length < result.metrics.length) tables.push(take((space) => details(`All ${result.metrics.length} metrics`, metricTable(result.metrics, baselineHeader, space - 80, pointer)), 'The table of all metrics was'));
+  const section = join([...fixedHead, ...tables, ...tail]);
+  if (section.length <= budget) return section;
+  // Even the fixed parts do not fit (very little room left by other models' sections): the
+  // headline, the tally and where to find everything.
+  return join([`### ${headline(model, candidate.version, result.verdict)}`, tally(result), `_This section was shortened to fit GitHub's comment size limit: ${pointer}._`]);
+}
+
+const RANK: Record<MetricStatus, number> = { pass: 0, info: 0, added: 0, removed: 0, warn: 1, inconclusive: 2, fail: 3 };
+
+/** One sentence counting the gated metrics by status, so the headline needs no scrolling. */
+function tally(result: GateResult): string {
+  const gated = [...result.metrics.filter((m) => m.rule), ...result.slices.filter((s) => s.rule)];
+  const ungated = result.metrics.length - result.metrics.filter((m) => m.rule).length;
+  const counts = (['fail', 'inconclusive', 'warn', 'pass', 'info'] as const).map((status) => [status, gated.filter((g) => g.status === status).length] as const).filter(([, n]) => n > 0);
+  const gates = gated.length ? `${gated.length} ${gated.length === 1 ? 'gate' : 'gates'}: ${counts.map(([status, n]) => `${n} ${status === 'pass' ? 'passed' : status === 'fail' ? 'failed' : status}`).join(', ')}` : 'No gates apply (no gate policy, or it names none of these metrics)';
+  return `**${gates}.** ${ungated ? `${ungated} ${gated.length ? 'more ' : ''}${ungated === 1 ? 'metric is' : 'metrics are'} reported without a gate.` : ''}`.trim();
+}
+
+/** The gated metrics and anything not passing; without a policy, the first few metrics. */
+function keyMetrics(metrics: readonly MetricComparison[]): MetricComparison[] {
+  const key = metrics.filter((m) => m.rule || RANK[m.status] > 0);
+  return key.length ? key : metrics.slice(0, MAX_KEY_ROWS_UNGATED);
+}
+
+function baselineColumn(source: BaselineSummary, baseline: ComparisonDocument['baseline'] | undefined): string {
+  const label = source.kind === 'registry' ? capitalise(source.environment) : 'Baseline';
+  return baseline?.version ? `${escapeMarkdown(label)} (${code(baseline.version)})` : escapeMarkdown(label);
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function describeBaseline(source: BaselineSummary, baseline: ComparisonDocument['baseline'] | undefined, links: RenderLinks): string {
   switch (source.kind) {
     case 'file':
-      return `Compared with the baseline${baseline?.version ? ` ${inlineCode(baseline.version)}` : ''} from ${inlineCode(source.path)}.`;
+      return `Compared with the baseline${baseline?.version ? ` ${inlineCode(baseline.version)}` : ''} from ${inlineCode(source.path)}, given as the \`baseline\` input.`;
     case 'registry': {
-      const { deployment } = source;
-      const since = deployment.createdAt.slice(0, 10);
-      return `Compared with ${inlineCode(deployment.payload.version)}, the model in ${inlineCode(source.environment)} since ${since} (commit ${inlineCode(deployment.sha.slice(0, 12))}, [deployment ${deployment.deploymentId}](${encodeURI(source.environmentUrl)})).`;
+      const since = source.createdAt.slice(0, 10);
+      const environmentUrl = links.repository ? `${links.serverUrl}/${links.repository}/deployments/${encodeURIComponent(source.environment)}` : undefined;
+      const report = source.report === 'fetched' ? 'its full metrics report' : source.report === 'unavailable' ? 'the metric values its deployment records (its full report could not be read)' : 'the metric values its deployment records';
+      return `Compared with ${inlineCode(source.version)}, the model in ${inlineCode(source.environment)} since ${escapeMarkdown(since)} (commit ${inlineCode(source.sha.slice(0, 12))}, ${markdownLink(`deployment ${source.deploymentId}`, environmentUrl)}): the newest successful deployment of ${inlineCode(`model:${source.model}`)} there, using ${report}.`;
     }
     case 'none':
-      return `No baseline: ${escapeMarkdown(source.reason)}. Only absolute bounds were checked; rules that compare with a baseline followed \`on-missing-baseline\`.`;
+      return `**No baseline:** ${escapeMarkdown(source.reason)}. Only absolute bounds were checked; rules that compare with a baseline followed \`on-missing-baseline\`.`;
   }
 }
 
-function metricTable(metrics: readonly MetricComparison[], baseline: LoadedMetrics | undefined): string {
-  const baselineHeader = baseline?.version ? `Baseline (${escapeMarkdown(baseline.version)})` : 'Baseline';
-  const rows = metrics.map((m) => [
-    inlineCode(m.name),
-    m.baseline === undefined ? '—' : format(m.baseline),
-    m.candidate === undefined ? '—' : format(m.candidate),
+function valueWithCi(value: number | undefined, ci: readonly [number, number] | undefined): string {
+  if (value === undefined) return '—';
+  return ci ? `${format(value)} <sub>${interval(ci)}</sub>` : format(value);
+}
+
+function metricRow(m: MetricComparison): string[] {
+  return [
+    code(m.name),
+    valueWithCi(m.baseline, m.baselineCi),
+    valueWithCi(m.candidate, m.candidateCi),
     m.delta === undefined ? '—' : signed(m.delta),
     m.deltaRelative === undefined ? '—' : (m.deltaRelative >= 0 ? '+' : '') + percent(m.deltaRelative),
     m.rule ? escapeMarkdown(m.rule) : '',
     STATUS[m.status],
-  ]);
-  return markdownTable(['Metric', baselineHeader, 'Candidate', 'Δ', 'Δ%', 'Rule', 'Status'], rows);
+  ];
+}
+
+function metricTable(metrics: readonly MetricComparison[], baselineHeader: string, budget: number, pointer: string): string {
+  return fitTable(['Metric', baselineHeader, 'Candidate', 'Δ', 'Δ%', 'Rule', 'Status'], metrics.map(metricRow), budget, (left) => `_${left} more ${left === 1 ? 'metric' : 'metrics'} not shown here: ${pointer}._`);
+}
+
+/**
+ * A table with as many rows as fit in `budget` characters, in their order, and a note saying
+ * how many were left out. Rows are never cut in the middle.
+ */
+export function fitTable(header: readonly string[], rows: readonly (readonly string[])[], budget: number, note: (left: number) => string): string {
+  const full = markdownTable(header, rows);
+  if (full.length <= budget) return full;
+  const head = markdownTable(header, []);
+  const lines = full.split('\n').slice(2);
+  let used = head.length + note(rows.length).length + 4;
+  let count = 0;
+  while (count < lines.length && used + lines[count]!.length + 1 <= budget) used += lines[count++]!.length + 1;
+  if (count === 0) return note(rows.length);
+  return [head, ...lines.slice(0, count)].join('\n') + '\n\n' + note(rows.length - count);
+}
+
+function details(summary: string, body: string, open = false): string {
+  return `<details${open ? ' open' : ''}><summary>${summary}</summary>\n\n${body}\n\n</details>`;
+}
+
+function sliceCell(value: SliceValue | undefined): string {
+  if (!value) return '—';
+  return valueWithCi(value.value, value.ci) + (value.n !== undefined ? ` <sub>n=${value.n}</sub>` : '');
+}
+
+/** Per metric, its slices worst first, in one collapsible section; failing slice rules open it. */
+function sliceSection(slices: readonly SliceComparison[], baselineHeader: string, budget: number, pointer: string): string {
+  // Judged slices first, then the most troubled; a bounded list, the rest in the report.
+  const ordered = [...slices].sort((a, b) => RANK[b.status] - RANK[a.status] || Number(Boolean(b.rule)) - Number(Boolean(a.rule)));
+  const listed = ordered.slice(0, MAX_REASONS);
+  const summaryLines = listed.map((s) => {
+    const worst = s.worst ? `worst ${code(s.worst.slice)} ${format(s.worst.value)}` : 'no judged slice';
+    const gap = s.gap !== undefined ? `, gap ${format(s.gap)}` : '';
+    return `- ${STATUS[s.status]} ${code(s.metric)}: ${worst}${gap}${s.rule ? ` (${escapeMarkdown(s.rule)})` : ''}`;
+  });
+  if (ordered.length > listed.length) summaryLines.push(`- … and ${ordered.length - listed.length} more metrics by slice; ${pointer}.`);
+  const open = slices.some((s) => RANK[s.status] > 0);
+  const parts: string[] = [summaryLines.join('\n')];
+  let room = budget - parts[0]!.length - 120;
+  for (const slice of listed) {
+    // Worst first (whichever way is better), slices too small to judge last.
+    const ascending = !slice.worst || !slice.best || slice.worst.value <= slice.best.value;
+    const order = (row: (typeof slice.rows)[number]) => (row.candidate === undefined || row.ignored ? Infinity : ascending ? row.candidate.value : -row.candidate.value);
+    const rows = [...slice.rows]
+      .sort((a, b) => order(a) - order(b) || a.slice.localeCompare(b.slice))
+      .map((row) => {
+        const delta = row.candidate && row.baseline ? signed(row.candidate.value - row.baseline.value) : '—';
+        const note = row.ignored ? 'too few examples, not judged' : row.slice === slice.worst?.slice ? 'worst' : row.slice === slice.best?.slice ? 'best' : '';
+        return [code(row.slice), sliceCell(row.baseline), sliceCell(row.candidate), delta, note];
+      });
+    const table = fitTable([`${code(slice.metric)} by slice`, baselineHeader, 'Candidate', 'Δ', ''], rows, Math.max(0, room), (left) => `_${left} more ${left === 1 ? 'slice' : 'slices'}: ${pointer}._`);
+    room -= table.length + 2;
+    parts.push(table);
+    if (room <= 0) break;
+  }
+  return details(`Slices (${slices.length} ${slices.length === 1 ? 'metric' : 'metrics'})`, parts.join('\n\n'), open);
+}
+
+function short(hash: string | undefined, length = 12): string {
+  return hash ? hash.slice(0, length) : '—';
+}
+
+function renderLineage(view: ComparisonDocument, baselineHeader: string, links: RenderLinks): string | undefined {
+  const lineage = view.lineage;
+  if (!lineage) return undefined;
+  const { candidate, baseline } = lineage;
+  const code = (value: string | undefined) => (value ? inlineCode(short(value)) : '—');
+  const rows: string[][] = [
+    ['Version', candidate.version ? inlineCode(candidate.version) : '—', baseline?.version ? inlineCode(baseline.version) : '—'],
+    ['Fingerprint', code(candidate.fingerprint), code(baseline?.fingerprint)],
+    ['Evaluation data', code(candidate.evaluationSha256) + (view.notLikeForLike ? ' ⚠️ differs' : ''), code(baseline?.evaluationSha256)],
+    ['Config', code(candidate.configSha256), code(baseline?.configSha256)],
+    ['Training data', candidate.dataFiles?.length ? candidate.dataFiles.slice(0, 5).map((f) => `${inlineCode(f.path)} ${inlineCode(short(f.sha256))}`).join('<br>') + (candidate.dataFiles.length > 5 ? `<br>… ${candidate.dataFiles.length - 5} more` : '') : '—', '—'],
+    ['Commit', code(candidate.commit), code(baseline?.commit)],
+    ['Run', links.runUrl ? markdownLink('this run', links.runUrl) : '—', baseline?.runUrl && isRunOf(links, baseline.runUrl) ? markdownLink('workflow run', baseline.runUrl) : '—'],
+  ];
+  const useful = rows.filter(([, a, b]) => a !== '—' || b !== '—');
+  return details('Lineage', markdownTable(['', 'Candidate', baselineHeader], useful));
+}
+
+/** Only links to runs of this repository are shown: URLs in payloads and artifacts are not trusted. */
+function isRunOf(links: RenderLinks, url: string): boolean {
+  return Boolean(links.repository) && url.startsWith(`${links.serverUrl}/${links.repository}/actions/runs/`) && /^[^\s()<>]+$/.test(url);
+}
+
+function renderCharts(view: ComparisonDocument, key: readonly MetricComparison[]): string | undefined {
+  if (!view.history?.length) return undefined;
+  const charts = key
+    .map((m) => metricChart(m.name, view.history!, m.candidate))
+    .filter((chart): chart is string => chart !== undefined)
+    .slice(0, MAX_CHARTS);
+  if (!charts.length) return undefined;
+  const environment = view.baselineSource.kind === 'registry' ? view.baselineSource.environment : 'the baseline environment';
+  return details(`History: the last ${view.history.length} ${view.history.length === 1 ? 'version' : 'versions'} in ${escapeMarkdown(environment)} and this pull request`, charts.join('\n\n'));
 }
 
 function signed(value: number): string {
   return (value >= 0 ? '+' : '') + format(value);
 }
 
-function footer(view: ComparisonView): string {
+function footer(links: RenderLinks): string {
   const parts: string[] = [];
-  const { context, candidate } = view;
-  if (candidate.fingerprint) parts.push(`fingerprint ${inlineCode(candidate.fingerprint.slice(0, 16))}`);
-  if (candidate.evaluationSha256) parts.push(`evaluation data ${inlineCode(candidate.evaluationSha256.slice(0, 16))}`);
-  if (context.sha) parts.push(`commit ${inlineCode(context.sha.slice(0, 12))}`);
-  if (context.runUrl) parts.push(`[workflow run](${encodeURI(context.runUrl)})`);
+  if (links.postedFrom) parts.push(escapeMarkdown(links.postedFrom));
+  if (links.sha) parts.push(`commit ${inlineCode(links.sha.slice(0, 12))}`);
+  if (links.runUrl) parts.push(markdownLink('workflow run', links.runUrl));
+  if (links.reportArtifact) parts.push(`full report: artifact ${inlineCode(links.reportArtifact)}`);
   return parts.length ? `<sub>${parts.join(' · ')}</sub>` : '';
 }

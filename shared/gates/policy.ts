@@ -7,6 +7,25 @@ export type Level = (typeof LEVELS)[number];
 
 const nonNegative = z.number().nonnegative();
 
+/**
+ * Rules on a metric's slices (metrics reports carry `slices: {slice: {metric: {value, ci, n}}}`).
+ * They judge the worst slice, where the model is weakest, and the spread between best and worst.
+ */
+const sliceRule = z
+  .object({
+    /** The worst slice must reach this value (at most this, when lower is better). */
+    min: z.number().optional(),
+    max: z.number().optional(),
+    /** How much the worst slice may lose against the baseline's worst slice, absolute. */
+    'max-regression': nonNegative.optional(),
+    /** How far the best and the worst slice may lie apart. */
+    'max-gap': nonNegative.optional(),
+    /** Slices with fewer examples than this are shown but not judged (too noisy). */
+    'min-n': z.number().int().nonnegative().default(0),
+    level: z.enum(LEVELS).optional(),
+  })
+  .strict();
+
 const metricRule = z
   .object({
     direction: z.enum(['higher', 'lower'], { error: 'direction must be "higher" or "lower" (which way is better)' }),
@@ -16,6 +35,9 @@ const metricRule = z
     'max-regression-relative': nonNegative.optional(),
     'min-improvement': z.number().optional(),
     level: z.enum(LEVELS).default('fail'),
+    /** Overrides the policy's `inconclusive-within-ci` for this metric. */
+    'inconclusive-within-ci': z.boolean().optional(),
+    slices: sliceRule.optional(),
   })
   .strict()
   .refine((rule) => rule.min === undefined || rule.max === undefined || rule.min <= rule.max, { error: 'min is greater than max', path: ['min'] });
@@ -23,14 +45,20 @@ const metricRule = z
 export const gatePolicySchema = z
   .object({
     'on-missing-baseline': z.enum(['pass', 'warn', 'fail']).default('warn'),
+    /**
+     * When true, a regression beyond tolerance whose baseline value lies inside the candidate's
+     * confidence interval is `inconclusive` (the data cannot tell the two models apart), not failed.
+     */
+    'inconclusive-within-ci': z.boolean().default(false),
     metrics: z.record(z.string().min(1), metricRule).default({}),
   })
   .strict();
 
 export type GatePolicy = z.output<typeof gatePolicySchema>;
 export type MetricRule = z.output<typeof metricRule>;
+export type SliceRule = z.output<typeof sliceRule>;
 
-export const EMPTY_POLICY: GatePolicy = { 'on-missing-baseline': 'warn', metrics: {} };
+export const EMPTY_POLICY: GatePolicy = { 'on-missing-baseline': 'warn', 'inconclusive-within-ci': false, metrics: {} };
 
 export async function loadGatePolicy(path: string | undefined, baseDir = process.cwd()): Promise<GatePolicy> {
   return path ? readStructuredFile(path, gatePolicySchema, 'gate policy', baseDir) : EMPTY_POLICY;

@@ -1,33 +1,37 @@
 /** Posting a report on the pull request a run belongs to, when there is one. */
-import type { RunContext } from '../action/context.js';
 import type { Logger } from '../action/runner.js';
 import { parseRepository } from './client.js';
+import type { StickyContent } from './sticky-comment.js';
 
 export interface PullRequestComment {
-  context: RunContext;
+  repository?: string;
+  pullRequestNumber?: number;
+  eventName?: string;
   token: string;
   marker: string;
-  body: string;
+  content: string | StickyContent;
   log: Logger;
   /** Where the body is kept, for when it cannot be posted. */
   bodyFile: string;
 }
 
-/** Creates or updates the sticky comment; returns its URL, or '' when nothing was written. */
-export async function postPullRequestComment(request: PullRequestComment): Promise<string> {
-  const { context, log } = request;
-  const repository = parseRepository(context.repository);
-  if (!context.pullRequest || !repository) {
-    log.info(`Not a pull request run (event ${context.eventName ?? 'unknown'}), so no comment was posted; the body is in ${request.bodyFile}.`);
-    return '';
+export type PostResult = { posted: true; url: string } | { posted: false; why: 'not-a-pull-request' | 'read-only' };
+
+/** Creates or updates the sticky comment. */
+export async function postPullRequestComment(request: PullRequestComment): Promise<PostResult> {
+  const { log } = request;
+  const repository = parseRepository(request.repository);
+  if (!request.pullRequestNumber || !repository) {
+    log.info(`Not a pull request run (event ${request.eventName ?? 'unknown'}), so no comment was posted; the body is in ${request.bodyFile}.`);
+    return { posted: false, why: 'not-a-pull-request' };
   }
   const [{ createGitHubClient }, { upsertStickyComment }] = await Promise.all([import('./client.js'), import('./sticky-comment.js')]);
   const client = await createGitHubClient(request.token, log);
-  const result = await upsertStickyComment(client, { ...repository, issueNumber: context.pullRequest.number, marker: request.marker }, request.body, log);
+  const result = await upsertStickyComment(client, { ...repository, issueNumber: request.pullRequestNumber, marker: request.marker }, request.content, log);
   if (result.status === 'skipped') {
-    log.warning(`No comment was posted on pull request #${context.pullRequest.number}: ${result.reason}. The body is in ${request.bodyFile}.`);
-    return '';
+    log.warning(`No comment was posted on pull request #${request.pullRequestNumber}: ${result.reason}. The body is in ${request.bodyFile}.`);
+    return { posted: false, why: 'read-only' };
   }
-  log.info(`Comment ${result.status} on pull request #${context.pullRequest.number}: ${result.url}`);
-  return result.url;
+  log.info(`Comment ${result.status} on pull request #${request.pullRequestNumber}: ${result.url}`);
+  return { posted: true, url: result.url };
 }

@@ -20,17 +20,42 @@ export type StickyResult =
   | { status: 'created' | 'updated' | 'unchanged'; url: string }
   | { status: 'skipped'; reason: string };
 
-export async function upsertStickyComment(client: GitHubClient, target: StickyTarget, body: string, log: Logger): Promise<StickyResult> {
-  const text = fitToCommentLimit(body);
+/**
+ * What to write: a fixed body, or a body composed from the comment as it is now (several jobs
+ * writing their own sections of one comment), with a check that a body read back still holds
+ * this writer's part.
+ */
+export interface StickyContent {
+  compose(existing: string | undefined): string;
+  holds?(body: string): boolean;
+}
+
+/** How often a section is written again after a concurrent writer overwrote it. */
+const MAX_WRITES = 3;
+
+export async function upsertStickyComment(client: GitHubClient, target: StickyTarget, content: string | StickyContent, log: Logger): Promise<StickyResult> {
+  const { compose, holds } = typeof content === 'string' ? { compose: () => content, holds: undefined } : content;
   try {
     const author = await authenticatedLogin(client);
-    const existing = await findStickyComment(client, target, author);
-    if (existing) {
+    const found = await findStickyComment(client, target, author);
+    if (!found) return await createOnce(client, target, fitToCommentLimit(compose(undefined)), author, log, content);
+    let existing: { id: number; body?: string; html_url: string } = { id: Number(found.id), body: found.body, html_url: found.html_url };
+    for (let attempt = 1; ; attempt++) {
+      const text = fitToCommentLimit(compose(existing.body ?? undefined));
       if (existing.body === text) return { status: 'unchanged', url: existing.html_url };
       const { data } = await client.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: existing.id, body: text });
-      return { status: 'updated', url: data.html_url };
+      if (!holds) return { status: 'updated', url: data.html_url };
+      // GitHub has no conditional update for comments: read it back to see whether a job
+      // writing another model's section at the same moment replaced this one.
+      const { data: reread } = await client.rest.issues.getComment({ owner: target.owner, repo: target.repo, comment_id: existing.id });
+      if (holds(reread.body ?? '')) return { status: 'updated', url: data.html_url };
+      if (attempt >= MAX_WRITES) {
+        log.warning(`Another job kept rewriting comment ${data.html_url} at the same time; this model's section could not be confirmed after ${MAX_WRITES} writes.`);
+        return { status: 'updated', url: data.html_url };
+      }
+      log.info(`Another job rewrote comment ${data.html_url} at the same time; writing this model's section again (write ${attempt + 1} of ${MAX_WRITES}).`);
+      existing = { id: existing.id, body: reread.body, html_url: reread.html_url };
     }
-    return await createOnce(client, target, text, author, log);
   } catch (error) {
     if (isReadOnlyToken(error)) {
       return { status: 'skipped', reason: 'the token is read-only (a pull request from a fork gets one), so the comment could not be written' };
@@ -41,21 +66,29 @@ export async function upsertStickyComment(client: GitHubClient, target: StickyTa
 
 /**
  * Creates the comment without automatic retries: a 5xx may come after GitHub created it, so the
- * comments are looked up again before one more try, and a write is never made twice.
+ * comments are looked up again before one more try, and a write is never made twice. When
+ * several jobs write sections of one comment, two of them may both find none and both create
+ * one: the later one then merges its section into the older comment and deletes its own.
  */
-async function createOnce(client: GitHubClient, target: StickyTarget, body: string, author: string, log: Logger): Promise<StickyResult> {
+async function createOnce(client: GitHubClient, target: StickyTarget, body: string, author: string, log: Logger, content: string | StickyContent): Promise<StickyResult> {
   const create = (retries: number) => client.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: target.issueNumber, body, request: { retries } });
+  let created: { id: number | bigint; html_url: string };
   try {
-    const { data } = await create(0);
-    return { status: 'created', url: data.html_url };
+    ({ data: created } = await create(0));
   } catch (error) {
     if ((statusOf(error) ?? 0) < 500) throw error;
     log.warning(`GitHub answered ${statusOf(error)} while creating the comment; checking whether it was created before trying again.`);
     const existing = await findStickyComment(client, target, author);
     if (existing) return { status: existing.body === body ? 'created' : 'updated', url: existing.html_url };
-    const { data } = await create(3);
-    return { status: 'created', url: data.html_url };
+    ({ data: created } = await create(3));
   }
+  if (typeof content === 'string' || !content.holds) return { status: 'created', url: created.html_url };
+  const oldest = await findStickyComment(client, target, author);
+  if (!oldest || oldest.id === created.id) return { status: 'created', url: created.html_url };
+  log.info(`Another job created comment ${oldest.html_url} at the same time; moving this model's section into it.`);
+  const result = await upsertStickyComment(client, target, content, log);
+  await client.rest.issues.deleteComment({ owner: target.owner, repo: target.repo, comment_id: Number(created.id) });
+  return result;
 }
 
 /** Who the token writes as: /user answers for personal tokens; the GITHUB_TOKEN may not read it. */
@@ -69,7 +102,7 @@ async function authenticatedLogin(client: GitHubClient): Promise<string> {
   }
 }
 
-/** Searches every page of the pull request's comments. */
+/** Searches every page of the pull request's comments; the oldest of ours carrying the marker wins. */
 export async function findStickyComment(client: GitHubClient, target: StickyTarget, author: string) {
   const comments = await client.paginate(client.rest.issues.listComments, { owner: target.owner, repo: target.repo, issue_number: target.issueNumber, per_page: 100 });
   return comments.find((comment) => comment.user?.login === author && (comment.body ?? '').includes(target.marker));

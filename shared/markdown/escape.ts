@@ -35,3 +35,31 @@ export function markdownTable(header: readonly string[], rows: readonly (readonl
   const line = (cells: readonly string[]) => `| ${cells.map((cell) => cell.replace(/(?<!\\)\|/g, '\\|')).join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
+
+/**
+ * A link whose target came from a file or an API payload: only http(s) URLs, with the
+ * characters that could end the link or start markup percent-encoded. Anything else is shown as
+ * plain text, never followed.
+ */
+export function markdownLink(label: string, url: string | undefined): string {
+  if (!url || !/^https?:\/\/[^\s]+$/i.test(url)) return label;
+  const safe = encodeURI(decodeURISafely(url)).replace(/[()<>"'`[\]\\]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  return `[${label}](${safe})`;
+}
+
+function decodeURISafely(url: string): string {
+  try {
+    return decodeURI(url);
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * Text for a Mermaid label: Mermaid parses quotes, brackets, backticks, `%%` directives and
+ * entity codes, and renders labels as HTML, so only a plain alphabet is kept.
+ */
+export function mermaidLabel(text: string, maxLength = 24): string {
+  const plain = text.replace(/[^A-Za-z0-9 ._:=+\-/]/g, '_');
+  return plain.length > maxLength ? `${plain.slice(0, maxLength - 1)}…` : plain;
+}

@@ -32,7 +32,8 @@ export const metricsReportSchema = z.object({
     })
     .optional(),
   metrics: z.record(z.string(), metricValue),
-  slices: z.record(z.string(), z.record(z.string(), z.record(z.string(), metricValue))).default({}),
+  /** slice name (e.g. "plan=pro") → metric name → value. */
+  slices: z.record(z.string(), z.record(z.string(), metricValue)).default({}),
 });
 
 export type MetricsReport = z.output<typeof metricsReportSchema>;
@@ -46,6 +47,8 @@ export interface LoadedMetrics {
   fingerprint?: string;
   evaluationSha256?: string;
   metrics: Record<string, MetricEntry>;
+  /** slice → metric → entry; empty for files other than metrics reports. */
+  slices?: Record<string, Record<string, MetricEntry>>;
 }
 
 export async function loadMetrics(path: string, what: string, baseDir = process.cwd()): Promise<LoadedMetrics> {
@@ -53,7 +56,7 @@ export async function loadMetrics(path: string, what: string, baseDir = process.
   const value = await parseStructured(text, path, what);
   if (value && typeof value === 'object' && (value as { format?: unknown }).format === METRICS_REPORT_FORMAT) {
     const report = await validateStructured(value, metricsReportSchema, { path, what, text });
-    return { source: path, model: report.model, version: report.version, fingerprint: report.fingerprint, evaluationSha256: report.evaluation?.dataSha256, metrics: report.metrics };
+    return { source: path, model: report.model, version: report.version, fingerprint: report.fingerprint, evaluationSha256: report.evaluation?.dataSha256, metrics: report.metrics, slices: report.slices };
   }
   const metrics = flattenMetrics(value, path, what);
   if (Object.keys(metrics).length === 0) throw new UserError(`The ${what} "${path}" holds no numeric metrics. Expected a metrics report from evaluate-model or a JSON/YAML object of numbers.`);

@@ -34,6 +34,13 @@ export const deploymentPayloadSchema = z.object({
   /** The evaluation data the metrics come from (hash of the true labels), for like-for-like comparisons. */
   dataSha256: z.string().optional(),
   artifact: z.string().optional(),
+  /**
+   * Where the full metrics report (with confidence intervals and slices) lives: the API URL of a
+   * release asset of this repository. compare-metrics reads it for its baseline when present.
+   */
+  metricsUrl: z.string().optional(),
+  /** sha256 of the training config (the lineage manifest's config.sha256), shown in the comment's lineage. */
+  configSha256: z.string().optional(),
   runUrl: z.string().optional(),
   overrideReason: z.string().optional(),
   /** sha256 of the comparison the gates made against the model in the environment before. */

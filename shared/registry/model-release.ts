@@ -1,9 +1,9 @@
 /**
  * A production model as a GitHub Release `<model>@<version>`: artifacts expire, a production
  * model must not. The release is created as a draft, filled with the manifest, the metrics
- * report, the model card and every model file, and published last, so that a failure leaves an
- * unpublished draft (which a re-run completes) and never a half-filled public release; this is
- * also the order immutable releases require.
+ * report, the model card and every model file (staged), and published last, once the deployment
+ * that names it exists, so that a failure leaves an unpublished draft (which a re-run completes)
+ * and never a half-filled public release; this is also the order immutable releases require.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -34,13 +34,6 @@ export interface ReleaseFile {
   contentType: string;
 }
 
-export interface PublishedRelease {
-  id: number;
-  url: string;
-  /** False when the release was already published: nothing was written. */
-  published: boolean;
-}
-
 export function releaseFiles(args: { manifest: Manifest; manifestPath: string; modelDir: string; metricsPath: string; modelCardPath: string }): ReleaseFile[] {
   return [
     { name: MODEL_CARD_ASSET, path: args.modelCardPath, contentType: 'text/markdown' },
@@ -50,11 +43,27 @@ export function releaseFiles(args: { manifest: Manifest; manifestPath: string; m
   ];
 }
 
-export async function publishModelRelease(
+/** A release filled with every file: a draft until published, or one published earlier. */
+export interface StagedRelease {
+  id: number;
+  tag: string;
+  url: string;
+  /** True when the release was published before this run: nothing was uploaded, nothing is left to publish. */
+  alreadyPublished: boolean;
+  /** The API URL of each asset, by name (the metrics report's is recorded in the deployment). */
+  assetUrls: Map<string, string>;
+}
+
+/**
+ * Creates the release as a draft (or finds the draft an earlier attempt left, or the release
+ * published before) and uploads every file it lacks. Nothing is public until
+ * `publishStagedRelease`, so the deployment can name the assets before the release is out.
+ */
+export async function stageModelRelease(
   registry: Registry,
   release: { model: string; version: string; sha: string; title: string; body: string; files: ReleaseFile[] },
   log: Logger,
-): Promise<PublishedRelease> {
+): Promise<StagedRelease> {
   const { client, repository } = registry;
   const tag = releaseTag(release.model, release.version);
   const published = await client.rest.repos.getReleaseByTag({ ...repository, tag }).catch((error: unknown) => {
@@ -62,8 +71,8 @@ export async function publishModelRelease(
     throw error;
   });
   if (published) {
-    log.info(`Release ${tag} is already published (${published.data.html_url}); nothing was uploaded again.`);
-    return { id: published.data.id, url: published.data.html_url, published: false };
+    log.info(`Release ${tag} is already published (${published.data.html_url}); nothing is uploaded again.`);
+    return { id: published.data.id, tag, url: published.data.html_url, alreadyPublished: true, assetUrls: new Map(published.data.assets.map((a) => [a.name, a.url])) };
   }
   const drafts = await client.paginate(client.rest.repos.listReleases, { ...repository, per_page: 100 });
   const draft = drafts.find((candidate) => candidate.draft && candidate.tag_name === tag);
@@ -71,12 +80,12 @@ export async function publishModelRelease(
     draft ??
     (await client.rest.repos.createRelease({ ...repository, tag_name: tag, target_commitish: release.sha, name: release.title, body: release.body, draft: true })).data;
   if (draft) log.info(`Completing the draft release ${tag} left by an earlier attempt.`);
-  const present = new Set(target.assets.map((asset) => asset.name));
+  const assetUrls = new Map(target.assets.map((asset) => [asset.name, asset.url]));
   const uploadOrigin = new URL(target.upload_url.replace(/\{.*\}$/, '')).origin;
   for (const file of release.files) {
-    if (present.has(file.name)) continue;
+    if (assetUrls.has(file.name)) continue;
     const bytes = await readFile(file.path);
-    await client.rest.repos.uploadReleaseAsset({
+    const { data } = await client.rest.repos.uploadReleaseAsset({
       ...repository,
       release_id: target.id,
       name: file.name,
@@ -84,10 +93,17 @@ export async function publishModelRelease(
       headers: { 'content-type': file.contentType, 'content-length': bytes.length },
       baseUrl: uploadOrigin,
     });
+    assetUrls.set(file.name, data.url);
   }
-  const { data } = await client.rest.repos.updateRelease({ ...repository, release_id: target.id, draft: false });
-  log.info(`Published release ${tag} with ${release.files.length} file(s): ${data.html_url}`);
-  return { id: data.id, url: data.html_url, published: true };
+  return { id: target.id, tag, url: target.html_url, alreadyPublished: false, assetUrls };
+}
+
+/** Publishes a staged draft (last, as immutable releases require); returns the release page. */
+export async function publishStagedRelease(registry: Registry, staged: StagedRelease, log: Logger): Promise<string> {
+  if (staged.alreadyPublished) return staged.url;
+  const { data } = await registry.client.rest.repos.updateRelease({ ...registry.repository, release_id: staged.id, draft: false });
+  log.info(`Published release ${staged.tag} with ${staged.assetUrls.size} file(s): ${data.html_url}`);
+  return data.html_url;
 }
 
 /**
@@ -95,7 +111,11 @@ export async function publishModelRelease(
  * each model file at its manifest path, so that the same checks as for a fresh model apply.
  * This is how a rollback gets an earlier production model back after its artifacts expired.
  */
-export async function downloadModelRelease(registry: Registry, release: { model: string; version: string; into: string }, log: Logger): Promise<{ manifestPath: string; metricsPath: string; url: string }> {
+export async function downloadModelRelease(
+  registry: Registry,
+  release: { model: string; version: string; into: string },
+  log: Logger,
+): Promise<{ manifestPath: string; metricsPath: string; url: string; metricsUrl?: string }> {
   const { client, repository } = registry;
   const tag = releaseTag(release.model, release.version);
   const found = await client.rest.repos.getReleaseByTag({ ...repository, tag }).catch((error: unknown) => {
@@ -126,5 +146,5 @@ export async function downloadModelRelease(registry: Registry, release: { model:
     await fetchAsset(assetName(output.path), to);
   }
   log.info(`Downloaded release ${tag}: the manifest, the metrics report and ${manifest.outputs.length} model file(s).`);
-  return { manifestPath, metricsPath, url: found.data.html_url };
+  return { manifestPath, metricsPath, url: found.data.html_url, metricsUrl: found.data.assets.find((a) => a.name === METRICS_ASSET)?.url };
 }

@@ -19,9 +19,9 @@ import { loadMetrics, metricValues, type LoadedMetrics } from '../metrics/report
 import { readApprovals, type Approval } from './approvals.js';
 import { currentAndPrevious, DEPLOYMENT_PAYLOAD_FORMAT, type DeployedModel, type DeploymentPayload, type Registry } from './github-registry.js';
 import { intendedUseFromConfig, renderModelCard } from './model-card.js';
-import { publishModelRelease, releaseFiles, releaseTag } from './model-release.js';
+import { METRICS_ASSET, publishStagedRelease, releaseFiles, releaseTag, stageModelRelease, type StagedRelease } from './model-release.js';
 import { buildPromotionRecord, type PromotionRecord } from './promotion.js';
-import { recordPromotion } from './record-promotion.js';
+import { recordPromotion, requireCommitSha } from './record-promotion.js';
 import { verifyManifestOutputs } from './verify.js';
 
 /**
@@ -37,6 +37,8 @@ export interface CandidateFiles {
   artifact?: string;
   /** Set when the candidate was restored from its release: the promotion is a rollback. */
   restoredFrom?: string;
+  /** The API URL of the restored release's metrics report, recorded for compare-metrics. */
+  metricsUrl?: string;
 }
 
 export interface PromotionRequest {
@@ -109,7 +111,7 @@ export async function promote(request: PromotionRequest): Promise<PromotionOutco
     throw new UserError(`Rolling ${environment} back to ${model} ${version} needs a reason: set override-reason (it is recorded in the deployment). Nothing was recorded.`);
   }
 
-  const gates = evaluateGates(values, current?.payload.metrics, request.policy);
+  const gates = evaluateGates(metrics.metrics, current?.payload.metrics, request.policy, { candidateSlices: metrics.slices ?? {} });
   const comparisonDigest = digestComparison(gates, current);
   log.info(current ? `Judged against ${current.payload.version}, the model in ${environment} now (comparison ${comparisonDigest}).` : `No model is in ${environment} yet; rules that compare with a baseline follow on-missing-baseline.`);
   refuseFailingGates({ gates, current, request, version, rollback });
@@ -131,20 +133,20 @@ export async function promote(request: PromotionRequest): Promise<PromotionOutco
   await writeFile(recordPath, JSON.stringify(record, null, 2) + '\n');
   if (!registry) return { ...base, previous: current, recordPath, record, alreadyCurrent: false, gates, comparisonDigest, approvals };
 
+  const sha = requireCommitSha(request.ref ?? manifest.git.sha, `${model} ${version}`);
+  // Production: the release is filled before the deployment exists, so the deployment can name
+  // its metrics report; it is published only while the deployment is in progress.
+  const staged = environment === 'production' ? await stageProductionRelease({ request, manifest, metrics, gates, record, current, sha }) : undefined;
+  const metricsUrl = staged?.assetUrls.get(METRICS_ASSET) ?? candidate.metricsUrl;
   let releaseUrl: string | undefined;
-  const publishRelease = async () => {
-    if (environment !== 'production') return;
-    releaseUrl = await publishProductionRelease({ request, manifest, metrics, gates, record, current });
-    return releaseUrl;
-  };
   const deploymentId = await recordPromotion(registry, {
     environment,
-    sha: request.ref ?? manifest.git.sha,
+    sha,
     logUrl: request.context.runUrl,
     environmentUrl: `${request.context.serverUrl}/${registry.repository.owner}/${registry.repository.repo}/deployments/${encodeURIComponent(environment)}`,
     log,
-    whileInProgress: publishRelease,
-    payload: deploymentPayload({ request, manifest, metrics, values, record, comparisonDigest, approvals, current }),
+    whileInProgress: async () => (staged ? (releaseUrl = await publishStagedRelease(registry, staged, log)) : undefined),
+    payload: { ...deploymentPayload({ request, manifest, metrics, values, record, comparisonDigest, approvals, current }), ...(metricsUrl ? { metricsUrl } : {}) },
   });
   return { ...base, previous: current, deploymentId, releaseUrl, recordPath, record, alreadyCurrent: false, gates, comparisonDigest, approvals };
 }
@@ -196,6 +198,7 @@ function deploymentPayload(args: {
     fingerprint: manifest.fingerprint,
     metricsDigest: record.metricsDigest,
     metrics: args.values,
+    configSha256: manifest.config.sha256,
     comparisonDigest: args.comparisonDigest,
     ...(metrics.evaluationSha256 ? { dataSha256: metrics.evaluationSha256 } : {}),
     ...(request.candidate.artifact ? { artifact: request.candidate.artifact } : {}),
@@ -207,17 +210,24 @@ function deploymentPayload(args: {
   };
 }
 
-async function publishProductionRelease(args: { request: PromotionRequest; manifest: Manifest; metrics: LoadedMetrics; gates: GateResult; record: PromotionRecord; current?: DeployedModel }): Promise<string> {
+async function stageProductionRelease(args: {
+  request: PromotionRequest;
+  manifest: Manifest;
+  metrics: LoadedMetrics;
+  gates: GateResult;
+  record: PromotionRecord;
+  current?: DeployedModel;
+  sha: string;
+}): Promise<StagedRelease> {
   const { request, manifest, record } = args;
   const modelCardPath = join(request.stepDir, 'MODEL_CARD.md');
   const intendedUse = await intendedUseFromConfig(manifest.config.path, request.workingDirectory);
   await writeFile(modelCardPath, renderModelCard({ manifest, metrics: args.metrics, gates: args.gates, environment: request.environment, intendedUse, baselineVersion: args.current?.payload.version, record }));
   const { candidate } = request;
   const files = releaseFiles({ manifest, manifestPath: resolve(candidate.baseDir, candidate.manifestPath), modelDir: candidate.baseDir, metricsPath: resolve(candidate.metricsDir, candidate.metricsPath), modelCardPath });
-  const release = await publishModelRelease(
+  return stageModelRelease(
     request.registry!,
-    { model: request.model, version: record.version, sha: request.ref ?? manifest.git.sha ?? '', title: `${request.model} ${record.version}`, body: await readFile(modelCardPath, 'utf8'), files },
+    { model: request.model, version: record.version, sha: args.sha, title: `${request.model} ${record.version}`, body: await readFile(modelCardPath, 'utf8'), files },
     request.log,
   );
-  return release.url;
 }

@@ -27,11 +27,9 @@ export async function recordPromotion(
 ): Promise<number> {
   const { client, repository } = registry;
   const { payload } = promotion;
-  if (!promotion.sha || !/^[0-9a-f]{40}$/.test(promotion.sha)) {
-    throw new UserError(`The manifest records no commit SHA for ${payload.model} ${payload.version} (got ${JSON.stringify(promotion.sha ?? null)}), and a deployment must name the exact commit. Train the model in a workflow run of this repository, or give "ref": the full SHA of the commit it was trained from.`);
-  }
+  const sha = requireCommitSha(promotion.sha, `${payload.model} ${payload.version}`);
   const description = `${payload.model} ${payload.version}${payload.rollback ? ' (rollback)' : payload.overrideReason ? ' (gates overridden)' : ''}`;
-  const id = await createModelDeployment(client, repository, { model: payload.model, environment: promotion.environment, sha: promotion.sha, payload, description });
+  const id = await createModelDeployment(client, repository, { model: payload.model, environment: promotion.environment, sha, payload, description });
   try {
     await setDeploymentState(client, repository, id, 'in_progress', { description: `Promoting ${description}`, logUrl: promotion.logUrl, environmentUrl: promotion.environmentUrl });
     const publishedUrl = await promotion.whileInProgress?.();
@@ -41,4 +39,12 @@ export async function recordPromotion(
     throw error;
   }
   return id;
+}
+
+/** A deployment names the exact commit the model was trained from: a full SHA, nothing vaguer. */
+export function requireCommitSha(sha: string | undefined, what: string): string {
+  if (!sha || !/^[0-9a-f]{40}$/.test(sha)) {
+    throw new UserError(`The manifest records no commit SHA for ${what} (got ${JSON.stringify(sha ?? null)}), and a deployment must name the exact commit. Train the model in a workflow run of this repository, or give "ref": the full SHA of the commit it was trained from.`);
+  }
+  return sha;
 }

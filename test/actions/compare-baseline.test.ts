@@ -39,7 +39,7 @@ describe('compare-metrics baseline from the registry', () => {
   it('says there is no model in production yet, and follows on-missing-baseline', async () => {
     const result = await compare();
     expect(result.outputs).toMatchObject({ verdict: 'warn', 'baseline-version': '' });
-    expect(await readFile(result.outputs['comment-file']!, 'utf8')).toContain('No baseline: no model is in production yet (no successful deployment of task model:churn).');
+    expect(await readFile(result.outputs['comment-file']!, 'utf8')).toContain('**No baseline:** no model is in production yet (no successful deployment of task model:churn).');
   });
 
   it('compares with the newest successful production deployment, skipping failed and foreign ones', async () => {
@@ -50,7 +50,7 @@ describe('compare-metrics baseline from the registry', () => {
     expect(result.exitCode, result.stdout).toBe(0);
     expect(result.outputs).toMatchObject({ verdict: 'pass', 'baseline-version': 'aaaaaaaaaaaa' });
     const comment = await readFile(result.outputs['comment-file']!, 'utf8');
-    expect(comment).toMatch(/Compared with `aaaaaaaaaaaa`, the model in `production` since \d{4}-\d\d-\d\d \(commit `ffffffffffff`, \[deployment \d+\]\(https:\/\/github.com\/Codertocat\/Hello-World\/deployments\/production\)\)\./);
+    expect(comment).toMatch(/Compared with `aaaaaaaaaaaa`, the model in `production` since \d{4}-\d\d-\d\d \(commit `ffffffffffff`, \[deployment \d+\]\(https:\/\/github.com\/Codertocat\/Hello-World\/deployments\/production\)\): the newest successful deployment of `model:churn` there, using the metric values its deployment records\./);
     expect(comment).toContain('| `accuracy` | 0.8 | 0.81 | +0.01 |');
   });
 
@@ -72,5 +72,56 @@ describe('compare-metrics baseline from the registry', () => {
     const result = await compare({ baseline: 'base.json' });
     expect(result.outputs['baseline-version']).toBe('file-version');
     expect(standIns.github.log.slice(before).filter((e) => e.path.includes('/deployments'))).toEqual([]);
+  });
+});
+
+describe('compare-metrics baseline from the full report the deployment records', () => {
+  const metricsReport = (accuracy: number) => ({
+    format: 'mlops-actions/metrics-report@1',
+    model: 'churn',
+    version: 'rrrrrrrrrrrr',
+    metrics: { accuracy: { value: accuracy, ci: [accuracy - 0.02, accuracy + 0.02], n: 500 } },
+    slices: { 'plan=pro': { accuracy: { value: accuracy + 0.05, n: 200 } }, 'plan=basic': { accuracy: { value: accuracy - 0.05, n: 300 } } },
+  });
+
+  /** A production release holding metrics.json, as promote-model publishes it; returns the asset's API URL. */
+  async function releaseAsset(tag: string, report: unknown): Promise<string> {
+    const { data: release } = await client.rest.repos.createRelease({ ...repo, tag_name: tag });
+    const { data: asset } = await client.rest.repos.uploadReleaseAsset({ ...repo, baseUrl: standIns.github.url, release_id: release.id, name: 'metrics.json', data: JSON.stringify(report) as unknown as string, headers: { 'content-type': 'application/json' } });
+    return asset.url;
+  }
+  const digest = async (values: Record<string, number>) => {
+    const { canonicalJson, sha256Text } = await import('../../shared/files/hash.js');
+    return sha256Text(canonicalJson(values));
+  };
+
+  it('reads the release asset, with its CIs and slices, and charts the recent versions', async () => {
+    for (const [version, accuracy] of [['h1', 0.7], ['h2', 0.74], ['h3', 0.76]] as const) await deploy('production', version, accuracy, 'success');
+    const url = await releaseAsset('churn@rrrrrrrrrrrr', metricsReport(0.8));
+    await deploy('production', 'rrrrrrrrrrrr', 0.8, 'success', { metricsUrl: url, metricsDigest: await digest({ accuracy: 0.8 }) });
+    await job.write('sliced-gates.yaml', 'metrics:\n  accuracy:\n    direction: higher\n    max-regression: 0.05\n    slices:\n      max-regression: 0.02\n');
+    await job.write('cand-sliced.json', JSON.stringify({ ...metricsReport(0.79), version: 'cand' }));
+    const result = await compare({ metrics: 'cand-sliced.json', gates: 'sliced-gates.yaml', history: '3' });
+    expect(result.exitCode, result.stdout).toBe(0);
+    const comment = await readFile(result.outputs['comment-file']!, 'utf8');
+    expect(comment).toContain('using its full metrics report.');
+    expect(comment).toContain('| `accuracy` | 0.8 <sub>[0.78, 0.82]</sub> | 0.79 <sub>[0.77, 0.81]</sub> |');
+    expect(comment).toContain('| `plan=basic` | 0.75 <sub>n=300</sub> | 0.74 <sub>n=300</sub> | -0.01 | worst |');
+    expect(comment).toContain('x-axis ["h2", "h3", "rrrrrrrrrrrr", "this PR"]');
+    expect(comment).toContain('line [0.74, 0.76, 0.8, 0.79]');
+  });
+
+  it('falls back to the payload values when the asset does not match the recorded digest, or lies outside this repository', async () => {
+    const url = await releaseAsset('churn@tampered', metricsReport(0.99));
+    await deploy('production', 'tttttttttttt', 0.8, 'success', { metricsUrl: url, metricsDigest: await digest({ accuracy: 0.8 }) });
+    const tampered = await compare({ history: '0' });
+    expect(tampered.annotations.map((a) => a.message).join('\n')).toMatch(/is not the one deployment \d+ recorded .*; using the metric values of its payload/);
+    expect(await readFile(tampered.outputs['comment-file']!, 'utf8')).toContain('using the metric values its deployment records (its full report could not be read).');
+
+    await deploy('production', 'uuuuuuuuuuuu', 0.8, 'success', { metricsUrl: 'https://evil.example/metrics.json' });
+    const before = standIns.github.log.length;
+    const foreign = await compare({ history: '0' });
+    expect(foreign.annotations.map((a) => a.message).join('\n')).toMatch(/recorded at https:\/\/evil.example\/metrics.json, which is not a release asset of Codertocat\/Hello-World/);
+    expect(standIns.github.log.slice(before).some((e) => e.path.includes('/releases/'))).toBe(false);
   });
 });

@@ -6,7 +6,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { GitHubApiStandIn } from '../stand-ins/github-api.js';
 import { StandIns } from '../stand-ins/index.js';
 import { pullRequestEvent } from '../harness/events.js';
-import { exampleWorkspace, run } from './workspace.js';
+import { exampleWorkspace, expectUserError, run } from './workspace.js';
 
 const standIns = await StandIns.start();
 afterAll(() => standIns.stop());
@@ -22,7 +22,7 @@ beforeEach(() => {
 const compare = (extra: Partial<Parameters<typeof run>[3]> = {}, inputs: Record<string, string> = {}) =>
   run('compare-metrics', job, { 'model-name': 'churn', metrics: 'cand.json', baseline: 'base.json', ...inputs }, { standIns, event: { name: 'pull_request', payload: pullRequestEvent({ number: prNumber }) }, ...extra });
 const comments = () => standIns.github.comments.get(prNumber) ?? [];
-const marker = '<!-- mlops-actions:compare-metrics model=churn -->';
+const marker = '<!-- mlops-actions:compare-metrics -->';
 
 describe('compare-metrics on a pull request', () => {
   it('posts one comment, and a rerun updates it in place', async () => {
@@ -43,7 +43,15 @@ describe('compare-metrics on a pull request', () => {
     await job.write('cand3.json', JSON.stringify({ accuracy: 0.84 }));
     await compare({}, { metrics: 'cand3.json' });
     const calls = standIns.github.log.slice(before).map((entry) => `${entry.method} ${entry.operation}`);
-    expect(calls).toEqual(['GET /user', 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments', 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}']);
+    // Who we are (403 for the GITHUB_TOKEN), the one page of comments, the update, and reading
+    // it back to detect a concurrent writer of another model's section.
+    expect(calls).toEqual([
+      'GET /user',
+      'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
+      'GET /repos/{owner}/{repo}/issues/comments/{comment_id}',
+    ]);
+    expect(calls.length).toBeLessThanOrEqual(4);
   });
 
   it('finds its comment on page 2 of 150 earlier comments', async () => {
@@ -98,7 +106,9 @@ describe('compare-metrics on a pull request', () => {
     const body = comments()[0]!.body as string;
     expect(body.length).toBeLessThanOrEqual(65_536);
     expect(body.startsWith(marker)).toBe(true);
-    expect(body).toMatch(/cut to GitHub's limit of 65536 characters/);
+    expect(body).toMatch(/_\d+ more metrics not shown here: the full report is in the artifact `comparison-churn-attempt-1` of this run\._/);
+    expect(result.outputs['report-artifact']).toBe('comparison-churn-attempt-1');
+    expect(standIns.results.artifacts.some((a) => a.name === 'comparison-churn-attempt-1' && a.finalized)).toBe(true);
   });
 
   it('posts nothing when comment is false, or outside a pull request', async () => {
@@ -107,5 +117,51 @@ describe('compare-metrics on a pull request', () => {
     expect([off.exitCode, push.exitCode]).toEqual([0, 0]);
     expect(comments()).toHaveLength(0);
     expect(push.stdout).toMatch(/Not a pull request run \(event push\)/);
+  });
+});
+
+describe('compare-metrics verdicts through the harness', () => {
+  const report = (value: number, ci?: [number, number]) => JSON.stringify({ format: 'mlops-actions/metrics-report@1', model: 'churn', metrics: { accuracy: { value, n: 400, ...(ci ? { ci } : {}) } } });
+
+  it('is inconclusive when the regression lies inside the candidate\'s CI: a warning, exit 0, said in the comment', async () => {
+    await job.write('noisy-gates.yaml', 'inconclusive-within-ci: true\nmetrics:\n  accuracy:\n    direction: higher\n    max-regression: 0.01\n');
+    await job.write('noisy.json', report(0.78, [0.75, 0.81]));
+    const result = await compare({}, { metrics: 'noisy.json', gates: 'noisy-gates.yaml' });
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(result.outputs).toMatchObject({ verdict: 'inconclusive', passed: 'true' });
+    expect(result.annotations.find((a) => a.command === 'warning')?.message).toMatch(/accuracy it got worse by 0\.02, more than the tolerated 0\.01, but the baseline lies inside the candidate's confidence interval \[0\.75, 0\.81\]/);
+    const body = comments()[0]!.body as string;
+    expect(body).toContain('### churn ❔ is inconclusive: a regression within the noise');
+    expect(body).toContain('| `accuracy` | 0.8 | 0.78 <sub>[0.75, 0.81]</sub> | -0.02 | -2.5% | higher is better; drop ≤ 0.01 | ❔ inconclusive |');
+  });
+
+  it('fails the same regression when the CI excludes the baseline', async () => {
+    await job.write('tight.json', report(0.78, [0.77, 0.79]));
+    const result = await compare({}, { metrics: 'tight.json', gates: 'noisy-gates.yaml' });
+    expectUserError(result, /churn fails its gates/);
+    expect(result.outputs.verdict).toBe('fail');
+  });
+});
+
+describe('several models on one pull request', () => {
+  it('share one comment: a section per model, a status table on top, each step replacing only its own', async () => {
+    await job.write('fraud.json', JSON.stringify({ recall: 0.9 }));
+    const [churn, fraud] = await Promise.all([compare(), compare({ job: 'fraud' }, { 'model-name': 'fraud', metrics: 'fraud.json', baseline: '' })]);
+    expect([churn.exitCode, fraud.exitCode], churn.stdout + fraud.stdout).toEqual([0, 0]);
+    // Both steps may have found no comment and created one: the later one moved into the older.
+    expect(comments()).toHaveLength(1);
+    const body = () => comments()[0]!.body as string;
+    expect(body()).toMatch(/## ✅ 2 models compared\n\n\| Model \| Verdict \| Candidate \| Compared with \|/);
+    expect(body().match(/^### (churn|fraud)/gm)).toEqual(['### churn', '### fraud']);
+    expect(churn.outputs['comment-url']).toBe(comments()[0]!.html_url);
+    expect(fraud.outputs['comment-url']).toBe(comments()[0]!.html_url);
+
+    await job.write('cand-better.json', JSON.stringify({ accuracy: 0.9 }));
+    const fraudSection = body().slice(body().indexOf('<!-- mlops-actions:compare-metrics:section model=fraud'));
+    await compare({}, { metrics: 'cand-better.json' });
+    expect(comments()).toHaveLength(1);
+    expect(body()).toContain('| `accuracy` | 0.8 | 0.9 |');
+    expect(body().endsWith(fraudSection)).toBe(true);
+    expect(body()).toMatch(/\| churn \| ✅ pass \|/);
   });
 });

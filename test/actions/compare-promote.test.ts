@@ -19,7 +19,8 @@ describe('compare-metrics bundle', () => {
     expect(result.outputs).toMatchObject({ passed: 'true', verdict: 'pass', 'baseline-version': 'base1' });
     const comment = await readFile(result.outputs['comment-file']!, 'utf8');
     expect(comment).toBe(result.summary.trimEnd() + '\n');
-    expect(comment).toContain('<!-- mlops-actions:compare-metrics model=churn -->');
+    expect(comment.split('\n')[0]).toBe('### churn `cand1` ✅ passes its gates');
+    expect(comment).toContain('| Metric | Baseline (`base1`) | Candidate | Δ | Δ% | Rule | Status |');
     expect(comment).toContain('| `accuracy` | 0.78 | 0.81 | +0.03 | +3.85% | higher is better; ≥ 0.7; drop ≤ 0.02 | ✅ pass |');
   });
 
@@ -52,6 +53,20 @@ describe('compare-metrics bundle', () => {
     expect(Object.fromEntries(comparison.metrics.map((m: { name: string; status: string }) => [m.name, m.status]))).toEqual({ 'train.loss': 'added', 'eval.accuracy': 'info', 'eval.auc': 'removed' });
   });
 
+  it('flags a comparison as not like-for-like when the evaluation data differ', async () => {
+    const evaluation = (dataSha256: string) => ({ evaluation: { predictions: 'p.csv', predictionsSha256: 'e'.repeat(64), dataSha256, rows: 100 } });
+    await job.write('cand-data-a.json', report({ accuracy: 0.81 }, evaluation('a'.repeat(64))));
+    await job.write('base-data-b.json', report({ accuracy: 0.8 }, evaluation('b'.repeat(64))));
+    await job.write('base-data-a.json', report({ accuracy: 0.8 }, evaluation('a'.repeat(64))));
+    const differs = await run('compare-metrics', job, { 'model-name': 'churn', metrics: 'cand-data-a.json', baseline: 'base-data-b.json', gates });
+    expect(differs.exitCode, differs.stdout).toBe(0);
+    expect(JSON.parse(await readFile(differs.outputs.report!, 'utf8')).notLikeForLike).toBe(true);
+    expect(await readFile(differs.outputs['comment-file']!, 'utf8')).toContain('> Not like-for-like: the baseline and the candidate were evaluated on different data (evaluation data `bbbbbbbbbbbb` vs `aaaaaaaaaaaa`)');
+    const same = await run('compare-metrics', job, { 'model-name': 'churn', metrics: 'cand-data-a.json', baseline: 'base-data-a.json', gates });
+    expect(JSON.parse(await readFile(same.outputs.report!, 'utf8')).notLikeForLike).toBe(false);
+    expect(await readFile(same.outputs['comment-file']!, 'utf8')).not.toContain('Not like-for-like');
+  });
+
   it('renders hostile metric names inert: no HTML, no mentions, no table breaks', async () => {
     await job.write('hostile.json', JSON.stringify({ '<img src=x onerror=alert(1)>': 1, '@everyone': 2, 'a|b\n| fake | row |': 3, '[click](https://evil.example)': 4 }));
     const result = await run('compare-metrics', job, { 'model-name': 'churn', metrics: 'hostile.json' });
@@ -62,7 +77,9 @@ describe('compare-metrics bundle', () => {
     expect(outsideCode).not.toMatch(/<img|\]\(https:\/\/evil/);
     expect(comment).not.toMatch(/@everyone/);
     expect(comment).toContain('@\u200Beveryone');
-    const tableRows = comment.split('\n').filter((line) => line.startsWith('| '));
+    const lines = comment.split('\n');
+    const start = lines.findIndex((line) => line.startsWith('| Metric |'));
+    const tableRows = lines.slice(start, lines.indexOf('', start));
     expect(tableRows).toHaveLength(2 + 4);
     for (const row of tableRows) expect(row.split(/(?<!\\)\|/).length).toBe(9);
   });

@@ -68,6 +68,10 @@ describe('promote-model records promotions in the registry', () => {
     expect(card).toBe(release!.body);
     const production = deploymentsTo('production')[0]!;
     expect(production.payload.release).toBe(tag);
+    // The deployment names the full metrics report, so compare-metrics can read its intervals and slices.
+    const metricsAsset = standIns.github.assets.get(release!.id)!.find((a) => a.meta.name === 'metrics.json')!;
+    expect(production.payload.metricsUrl).toBe(metricsAsset.meta.url);
+    expect(production.payload.configSha256).toMatch(/^[0-9a-f]{64}$/);
     // The success status points at the release: the environment page links to the model.
     expect(standIns.github.statuses.get(production.id)![0]).toMatchObject({ state: 'success', environment_url: release!.html_url });
   });
@@ -126,6 +130,21 @@ describe('promote-model records promotions in the registry', () => {
     expect(again.outputs['previous-version']).toBe((await candidate('4', 0.9)).version);
   }, 60_000);
 
+  it('promotes the model another workflow run trained, found by its run id', async () => {
+    standIns.newRun();
+    const model = await candidate('9', 0.98);
+    standIns.publishRun(4242);
+    standIns.newRun();
+    const result = await run('promote-model', job, { 'model-name': 'churn', environment: 'staging', 'run-id': '4242', metrics: model.metrics, gates: 'examples/churn/gates.yaml' }, { standIns });
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(result.outputs.version).toBe(model.version);
+    expect(deploymentsTo('staging').at(-1)!.payload).toMatchObject({ version: model.version, artifact: `model-churn-${model.version}` });
+    expectUserError(
+      await run('promote-model', job, { 'model-name': 'churn', environment: 'staging', 'run-id': '4242', version: 'ffffffffffff', metrics: model.metrics }, { standIns }),
+      /Workflow run 4242 has no artifact named "model-churn-ffffffffffff" that could be read/,
+    );
+  });
+
   it('refuses a read-only token without recording anything', async () => {
     const model = await candidate('7', 0.97);
     const result = await run('promote-model', job, { 'model-name': 'churn', environment: 'staging', manifest: model.manifest, metrics: model.metrics }, { standIns, token: 'read-only' });
@@ -141,7 +160,7 @@ describe('production releases and rollbacks', () => {
   let released: ReturnType<typeof candidate>;
   const firstVersion = () => standIns.github.deployments.find((d) => d.environment === 'production')!.payload.version as string;
 
-  it('leaves no published release and the model in production unchanged when GitHub fails mid-release; a re-run completes it', async () => {
+  it('leaves an unpublished draft and no deployment when GitHub fails while filling the release; a re-run completes it', async () => {
     released = candidate('8', 0.97);
     const model = await released;
     const productionBefore = deploymentsTo('production').length;
@@ -151,8 +170,8 @@ describe('production releases and rollbacks', () => {
     expect(failed.annotations.find((a) => a.command === 'error')?.message).toMatch(/^GitHub answered 502 to POST .*\/releases\/\d+\/assets/);
     const [draft] = standIns.github.releases.filter((r) => r.tag_name === `churn@${model.version}`);
     expect(draft).toMatchObject({ draft: true, published_at: null });
-    expect(latestState(deploymentsTo('production').at(-1)!.id)).toBe('failure');
-    expect(deploymentsTo('production')).toHaveLength(productionBefore + 1);
+    // The release is filled before the deployment is created, so nothing was recorded either.
+    expect(deploymentsTo('production')).toHaveLength(productionBefore);
 
     const again = await promote(model, 'production');
     expect(again.exitCode, again.stdout).toBe(0);
@@ -188,6 +207,8 @@ describe('production releases and rollbacks', () => {
     expect(result.outputs).toMatchObject({ version: firstVersion(), 'previous-version': model.version });
     const deployment = deploymentsTo('production').at(-1)!;
     expect(deployment.payload).toMatchObject({ version: firstVersion(), rollback: { from: model.version, reason: 'the new model misroutes enterprise customers (INC-7)' }, release: `churn@${firstVersion()}` });
+    const restored = standIns.github.releases.find((r) => r.tag_name === `churn@${firstVersion()}`)!;
+    expect(deployment.payload.metricsUrl).toBe(standIns.github.assets.get(restored.id)!.find((a) => a.meta.name === 'metrics.json')!.meta.url);
     expect(latestState(deployment.id)).toBe('success');
     expect(standIns.github.releases.length).toBe(releasesBefore);
     expect(result.summary).toContain('rolled back to churn');

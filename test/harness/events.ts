@@ -26,3 +26,17 @@ export function pullRequestEvent(overrides: { number?: number; title?: string; h
   if (overrides.fork) pr.head.repo = { ...pr.head.repo, full_name: 'contributor/Hello-World' };
   return payload;
 }
+
+/** A workflow_run.completed payload for a run triggered by a pull request (from a fork: GitHub lists no pull requests then). */
+export function workflowRunEvent(overrides: { id: number; headSha: string; event?: string; runAttempt?: number; pullRequests?: number[] }): Record<string, unknown> {
+  const payload = webhookExample('workflow_run', 'completed') as { workflow_run: Record<string, any>; repository: Record<string, any> };
+  const run = payload.workflow_run;
+  run.id = overrides.id;
+  run.head_sha = overrides.headSha;
+  run.event = overrides.event ?? 'pull_request';
+  run.run_attempt = overrides.runAttempt ?? 1;
+  run.conclusion = 'failure';
+  run.pull_requests = (overrides.pullRequests ?? []).map((number) => ({ number, id: number, url: `https://api.github.com/repos/Codertocat/Hello-World/pulls/${number}` }));
+  run.html_url = `https://github.com/Codertocat/Hello-World/actions/runs/${overrides.id}`;
+  return payload;
+}

@@ -47,10 +47,10 @@ export interface Fault {
 interface Request {
   method: string;
   url: URL;
+  accept: string;
   params: Record<string, string>;
   body: unknown;
   raw: Buffer;
-  headers: IncomingMessage['headers'];
   token: TokenInfo;
 }
 
@@ -87,6 +87,15 @@ export class GitHubApiStandIn extends LoopbackService {
   readonly refsBehindDefault = new Set<string>();
   /** The environment review log of each workflow run: who approved or rejected which environments. */
   readonly runReviews = new Map<number, { login: string; state: 'approved' | 'rejected'; comment: string; environments: string[] }[]>();
+  /** Open pull requests by number: the head commit GitHub reports for them. */
+  readonly pullRequests = new Map<number, { headSha: string }>();
+  /** Workflow runs (GITHUB_RUN_ID) → the results-service run whose artifacts they hold. */
+  readonly workflowRuns = new Map<number, string>();
+  /** The finalized artifacts of a results-service run, and where their zip can be downloaded; wired by StandIns. */
+  artifactsOf: (backendRunId: string) => { id: number; name: string; size: number; digest?: string; createdAt: string; downloadUrl: string }[] = () => [];
+
+  /** Runs after each answer, before the client can send its next request: another writer's move, in a test. */
+  afterReply?: (entry: LoggedRequest) => void;
 
   private readonly faults: Fault[] = [];
   private readonly routes: Route[] = [];
@@ -164,12 +173,13 @@ export class GitHubApiStandIn extends LoopbackService {
       }
     }
     const params = Object.fromEntries(route.names.map((name, index) => [name, decodeURIComponent(route.pattern.exec(url.pathname)![index + 1]!)]));
-    const result = await route.handler({ method, url, params, body, raw, headers: incoming.headers, token });
+    const result = await route.handler({ method, url, params, body, raw, token, accept: String(incoming.headers.accept ?? '') });
     if (!Buffer.isBuffer(result.body)) {
       const problem = checkResponse(method, route.template, result.status, result.body);
       if (problem) this.violations.push(`stand-in answered wrongly: ${problem}`);
     }
     reply(result);
+    this.afterReply?.(entry);
   }
 
   private authenticate(header: string | undefined): TokenInfo | undefined {
@@ -235,6 +245,10 @@ export class GitHubApiStandIn extends LoopbackService {
       const pr = example('pull-request');
       pr.number = Number(request.params.pull_number);
       pr.requested_teams = [];
+      const known = this.pullRequests.get(pr.number);
+      if (this.pullRequests.size && !known) return this.notFound();
+      if (known) pr.head.sha = known.headSha;
+      pr.base.repo = { ...pr.base.repo, name: REPO, full_name: `${OWNER}/${REPO}`, owner: { ...pr.base.repo.owner, login: OWNER } };
       return { status: 200, body: pr };
     }));
 
@@ -350,6 +364,39 @@ export class GitHubApiStandIn extends LoopbackService {
       return { status: 200, body: { ...example('environment'), name, url: this.apiUrl(`/environments/${encodeURIComponent(name)}`), html_url: `https://github.com/${OWNER}/${REPO}/deployments/activity_log?environments_filter=${encodeURIComponent(name)}` } };
     }));
 
+    // Artifacts of workflow runs, as another workflow reads them (@actions/artifact with findBy).
+    const artifactJson = (a: ReturnType<GitHubApiStandIn['artifactsOf']>[number]) => ({
+      ...example('artifact'),
+      id: a.id,
+      node_id: `MDg6QXJ0aWZhY3Q${a.id}`,
+      name: a.name,
+      size_in_bytes: a.size,
+      url: this.apiUrl(`/actions/artifacts/${a.id}`),
+      archive_download_url: this.apiUrl(`/actions/artifacts/${a.id}/zip`),
+      expired: false,
+      digest: a.digest ?? null,
+      created_at: a.createdAt,
+      updated_at: a.createdAt,
+      expires_at: new Date(Date.parse(a.createdAt) + 90 * 86_400_000).toISOString(),
+      workflow_run: null,
+    });
+    const runArtifacts = (runId: number) => {
+      const backend = this.workflowRuns.get(runId);
+      return backend ? this.artifactsOf(backend) : [];
+    };
+    this.route('GET', `${repoPath}/actions/runs/{run_id}/artifacts`, own((request) => {
+      if (!this.workflowRuns.has(Number(request.params.run_id))) return this.notFound();
+      const name = request.url.searchParams.get('name');
+      const artifacts = runArtifacts(Number(request.params.run_id)).filter((a) => name === null || a.name === name);
+      return { status: 200, body: { total_count: artifacts.length, artifacts: artifacts.map(artifactJson) } };
+    }));
+    this.route('GET', `${repoPath}/actions/artifacts/{artifact_id}/{archive_format}`, own((request) => {
+      const id = Number(request.params.artifact_id);
+      const artifact = [...this.workflowRuns.values()].flatMap((backend) => this.artifactsOf(backend)).find((a) => a.id === id);
+      if (!artifact || request.params.archive_format !== 'zip') return this.notFound();
+      return { status: 302, headers: { location: artifact.downloadUrl } };
+    }));
+
     // Releases and their assets.
     this.route('POST', `${repoPath}/releases`, own((request) => {
       const input = request.body as Record<string, any>;
@@ -424,8 +471,8 @@ export class GitHubApiStandIn extends LoopbackService {
     this.route('GET', `${repoPath}/releases/assets/{asset_id}`, own((request) => {
       const asset = [...this.assets.values()].flat().find((a) => a.meta.id === Number(request.params.asset_id));
       if (!asset) return this.notFound();
-      // The asset's bytes for `Accept: application/octet-stream`, its description otherwise.
-      return /octet-stream/.test(String(request.headers.accept ?? '')) ? { status: 200, headers: { 'content-type': 'application/octet-stream' }, body: asset.bytes } : { status: 200, body: asset.meta };
+      const raw = /octet-stream/.test(request.accept) || /octet-stream/.test(request.url.searchParams.get('accept') ?? '');
+      return raw ? { status: 200, headers: { 'content-type': 'application/octet-stream' }, body: asset.bytes } : { status: 200, body: asset.meta };
     }));
   }
 

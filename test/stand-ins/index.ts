@@ -22,7 +22,17 @@ export class StandIns {
     readonly github: GitHubApiStandIn,
     readonly results: ResultsServiceStandIn,
     readonly startupMs: number,
-  ) {}
+  ) {
+    github.artifactsOf = (backendRunId) =>
+      results.artifacts
+        .filter((a) => a.runId === backendRunId && a.finalized)
+        .map((a) => ({ id: a.id, name: a.name, size: a.size ?? 0, digest: a.digest, createdAt: a.createdAt, downloadUrl: results.signedUrl(a.blob) }));
+  }
+
+  /** Makes this workflow run's artifacts readable through the REST API as run `runId` (GITHUB_RUN_ID). */
+  publishRun(runId: number): void {
+    this.github.workflowRuns.set(runId, this.runBackendId);
+  }
 
   static async start(): Promise<StandIns> {
     const started = performance.now();

@@ -197,7 +197,7 @@ export class ResultsServiceStandIn extends LoopbackService {
 
   // --- blob storage -----------------------------------------------------------------------
 
-  private signedUrl(blob: string): string {
+  signedUrl(blob: string): string {
     // An IP-style Azure URL: the first path segment is the account, then container and blob.
     return `${this.url}/devstoreaccount/${blob}?sv=2024-01-01&sig=stand-in-signature`;
   }

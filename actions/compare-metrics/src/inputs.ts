@@ -1,14 +1,17 @@
 import { z } from 'zod';
-import { flag, modelName, text } from '../../../shared/action/inputs.js';
+import { flag, modelName, text, wholeNumber } from '../../../shared/action/inputs.js';
 
 export const inputs = z.object({
   'model-name': modelName(),
-  metrics: text(),
+  metrics: text().optional(),
   baseline: text().optional(),
   'baseline-environment': text(),
   gates: text().optional(),
+  manifest: text().optional(),
+  history: wholeNumber(0, 50),
   'fail-on-regression': flag(),
   comment: flag(),
+  'comment-from-run': z.string().regex(/^[1-9]\d{0,19}$/, { error: 'must be a workflow run id (digits), e.g. ${{ github.event.workflow_run.id }}' }).optional(),
   'github-token': text(),
 });
 

@@ -1,1 +1,1 @@
-export const OUTPUTS = ['passed', 'verdict', 'report', 'comment-file', 'baseline-version', 'comment-url'] as const;
+export const OUTPUTS = ['passed', 'verdict', 'report', 'comment-file', 'baseline-version', 'comment-url', 'comment-artifact', 'report-artifact'] as const;

@@ -6,6 +6,7 @@ export const inputs = z.object({
   environment: z.string().regex(/^[^\s/][^/]{0,254}$/, { error: 'must be an environment name (no "/", at most 255 characters)' }),
   manifest: text().optional(),
   artifact: text().optional(),
+  'run-id': z.string().regex(/^[1-9][0-9]{0,18}$/, { error: 'must be the numeric id of a workflow run, e.g. ${{ github.event.workflow_run.id }}' }).transform(Number).optional(),
   metrics: text().optional(),
   version: text().optional(),
   gates: text().optional(),

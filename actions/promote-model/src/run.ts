@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { createStepDir, readRunContext } from '../../../shared/action/context.js';
-import { artifactServiceAvailable, downloadArtifact, MANIFEST_FILE, metricsArtifactName, METRICS_FILE } from '../../../shared/artifacts/model-artifact.js';
+import { artifactServiceAvailable, downloadArtifact, listRunArtifacts, MANIFEST_FILE, metricsArtifactName, METRICS_FILE, modelArtifactName, type OtherRun } from '../../../shared/artifacts/model-artifact.js';
 import { UserError } from '../../../shared/action/errors.js';
 import type { ActionDefinition } from '../../../shared/action/run-action.js';
 import type { Runner } from '../../../shared/action/runner.js';
@@ -57,31 +57,54 @@ export const promoteModel: ActionDefinition<typeof inputs> = {
  */
 async function candidateFiles(input: Inputs, registry: Registry | undefined, tempDir: string, runner: Runner): Promise<CandidateFiles> {
   const workspace = resolve(input['working-directory']);
-  if (input.manifest && input.artifact) throw new UserError('Give either "manifest" or "artifact", not both: the artifact carries its own manifest.');
+  if (input.manifest && (input.artifact || input['run-id'])) throw new UserError('Give either "manifest" or "artifact"/"run-id", not both: the artifact carries its own manifest.');
   if (input.manifest) {
     if (!input.metrics) throw new UserError('Input "metrics" is required when the model comes from "manifest": pass the metrics output of evaluate-model.');
     return { manifestPath: input.manifest, baseDir: workspace, metricsPath: input.metrics, metricsDir: workspace };
   }
-  if (input.artifact) return artifactFiles(input, input.artifact, tempDir, runner);
+  if (input['run-id']) return artifactFiles(input, tempDir, runner, otherRun(input, input['run-id'], registry));
+  if (input.artifact) return artifactFiles(input, tempDir, runner);
   if (input.version) return releaseFiles(input, input.version, registry, tempDir, runner);
-  throw new UserError('Give "manifest" (a path from train-model in this job), "artifact" (the artifact-name output of a train-model step in an earlier job of this run), or only "version" to roll back to an earlier production release.');
+  throw new UserError(
+    'Give "manifest" (a path from train-model in this job), "artifact" (the artifact-name output of a train-model step in an earlier job of this run), "run-id" (the workflow run that trained the model), or only "version" to roll back to an earlier production release.',
+  );
 }
 
-async function artifactFiles(input: Inputs, artifact: string, tempDir: string, runner: Runner): Promise<CandidateFiles> {
-  if (!artifactServiceAvailable()) throw new UserError(`Input "artifact" needs the GitHub artifact service, which only a GitHub runner offers. Outside a runner, download the artifact and pass its ${MANIFEST_FILE} as "manifest".`);
+function otherRun(input: Inputs, runId: number, registry: Registry | undefined): OtherRun {
+  if (!registry) throw new UserError(`Input "run-id" reads the artifacts of run ${runId} through the GitHub API, which needs a GitHub token and repository (a workflow run).`);
+  return { runId, token: input['github-token'], repository: registry.repository };
+}
+
+/** The model (and, without "metrics", its metrics report) from the artifacts of this run or of `fromRun`. */
+async function artifactFiles(input: Inputs, tempDir: string, runner: Runner, fromRun?: OtherRun): Promise<CandidateFiles> {
+  const model = input['model-name'];
+  if (!fromRun && !artifactServiceAvailable()) throw new UserError(`Input "artifact" needs the GitHub artifact service, which only a GitHub runner offers. Outside a runner, download the artifact and pass its ${MANIFEST_FILE} as "manifest".`);
+  const artifact = input.artifact ?? (input.version ? modelArtifactName(model, input.version) : await onlyModelArtifact(model, fromRun!));
   const into = await createStepDir(tempDir, 'promote-model', 'artifact');
-  const baseDir = await downloadArtifact({ name: artifact, into, log: runner, hint: 'Pass the artifact-name output of a train-model step from a job that ran before this one.' });
+  const hint = fromRun
+    ? `Pass the run that trained ${model} (its train-model step uploads model-${model}-<version>), and "version" or "artifact" when it trained several versions.`
+    : 'Pass the artifact-name output of a train-model step from a job that ran before this one.';
+  const baseDir = await downloadArtifact({ name: artifact, into, log: runner, hint, fromRun });
   if (input.metrics) return { manifestPath: MANIFEST_FILE, baseDir, metricsPath: input.metrics, metricsDir: resolve(input['working-directory']), artifact };
   // The metrics report evaluate-model uploaded for this version, named after it.
   const manifest = await readStructuredFile(MANIFEST_FILE, manifestSchema, 'manifest', baseDir);
-  const metricsInto = await createStepDir(tempDir, 'promote-model', 'metrics');
   const metricsDir = await downloadArtifact({
-    name: metricsArtifactName(input['model-name'], manifest.model.version),
-    into: metricsInto,
+    name: metricsArtifactName(model, manifest.model.version),
+    into: await createStepDir(tempDir, 'promote-model', 'metrics'),
     log: runner,
-    hint: 'Run evaluate-model with the train-model manifest in an earlier job of this run, or pass "metrics".',
+    hint: 'Run evaluate-model with the train-model manifest in the job that trained the model, or pass "metrics".',
+    fromRun,
   });
   return { manifestPath: MANIFEST_FILE, baseDir, metricsPath: METRICS_FILE, metricsDir, artifact };
+}
+
+/** The one model artifact of `model` that a run uploaded; a run that trained several versions must be told which. */
+async function onlyModelArtifact(model: string, run: OtherRun): Promise<string> {
+  const names = await listRunArtifacts(run);
+  const models = names.filter((name) => name.startsWith(`model-${model}-`));
+  if (models.length === 1) return models[0]!;
+  if (!models.length) throw new UserError(`Workflow run ${run.runId} uploaded no model artifact of ${model} (artifacts: ${names.join(', ') || 'none'}). Pass the run whose train-model step trained it.`);
+  throw new UserError(`Workflow run ${run.runId} uploaded several versions of ${model} (${models.join(', ')}); give "version" or "artifact" to say which to promote.`);
 }
 
 async function releaseFiles(input: Inputs, version: string, registry: Registry | undefined, tempDir: string, runner: Runner): Promise<CandidateFiles> {
@@ -89,5 +112,5 @@ async function releaseFiles(input: Inputs, version: string, registry: Registry |
   if (input.metrics) throw new UserError('A rollback restores the metrics report from the release; leave "metrics" empty.');
   const into = await createStepDir(tempDir, 'promote-model', 'release');
   const restored = await downloadModelRelease(registry, { model: input['model-name'], version, into }, runner);
-  return { manifestPath: restored.manifestPath, baseDir: into, metricsPath: restored.metricsPath, metricsDir: into, restoredFrom: restored.url };
+  return { manifestPath: restored.manifestPath, baseDir: into, metricsPath: restored.metricsPath, metricsDir: into, restoredFrom: restored.url, metricsUrl: restored.metricsUrl };
 }

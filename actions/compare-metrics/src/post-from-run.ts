@@ -1,0 +1,87 @@
+/**
+ * The posting mode of compare-metrics, for a workflow triggered by workflow_run: it downloads
+ * the comment artifact a pull request's run could not post (a fork's read-only token), checks
+ * it against the triggering run, and posts it as the sticky comment. It never checks out or
+ * runs anything from the pull request.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createStepDir, type RunContext } from '../../../shared/action/context.js';
+import { UserError } from '../../../shared/action/errors.js';
+import type { Runner } from '../../../shared/action/runner.js';
+import { commentArtifactName, readCommentRequest, triggeringRun, verifyPullRequest } from '../../../shared/comparison/fork-comment.js';
+import { postSection, renderSection } from '../../../shared/comparison/post.js';
+import { writeFile } from 'node:fs/promises';
+import { parseRepository, statusOf } from '../../../shared/github/client.js';
+import type { Inputs } from './inputs.js';
+import type { OUTPUTS } from './outputs.js';
+
+export async function postFromRun(input: Inputs, context: RunContext, runner: Runner, set: (name: (typeof OUTPUTS)[number], value: string | boolean) => void): Promise<void> {
+  const model = input['model-name'];
+  const run = triggeringRun(JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH ?? '', 'utf8')), context.eventName);
+  if (String(run.id) !== input['comment-from-run']) {
+    throw new UserError(`"comment-from-run" is ${input['comment-from-run']}, but this workflow was triggered by run ${run.id}. Pass \${{ github.event.workflow_run.id }}: the pull request is checked against the triggering run.`);
+  }
+  const repository = parseRepository(context.repository);
+  if (!repository) throw new UserError('GITHUB_REPOSITORY is not set; "comment-from-run" only works on a GitHub runner.');
+  const nothingPosted = () => {
+    for (const name of ['passed', 'verdict', 'report', 'comment-file', 'baseline-version', 'comment-url', 'comment-artifact', 'report-artifact'] as const) set(name, '');
+  };
+  if (!/^pull_request/.test(run.event)) {
+    runner.info(`Run ${run.id} was triggered by ${run.event}, not by a pull request; there is no comment to post.`);
+    return nothingPosted();
+  }
+
+  const artifact = commentArtifactName(model, run.run_attempt);
+  const dir = await createStepDir(context.tempDir, 'compare-metrics', model);
+  const { DefaultArtifactClient } = await import('@actions/artifact');
+  const client = new DefaultArtifactClient();
+  const findBy = { token: input['github-token'], workflowRunId: run.id, repositoryOwner: repository.owner, repositoryName: repository.repo };
+  const found = await client.getArtifact(artifact, { findBy }).catch((error: unknown) => {
+    if ((error as Error).name === 'ArtifactNotFoundError') return undefined;
+    throw new UserError(`Could not list the artifacts of run ${run.id} (${statusOf(error) ?? (error as Error).message}). The job needs "permissions: actions: read".`);
+  });
+  if (!found) {
+    runner.info(`Run ${run.id} left no artifact ${artifact}: its comment was posted directly (or it compared no ${model}). Nothing to do.`);
+    return nothingPosted();
+  }
+  const into = join(dir, 'artifact');
+  const { digestMismatch } = await client.downloadArtifact(found.artifact.id, { path: into, findBy, expectedHash: found.artifact.digest });
+  if (digestMismatch) throw new UserError(`Artifact ${artifact} of run ${run.id} did not download intact (its sha256 differs from the one recorded at upload). Nothing was posted.`);
+  const { request, document, documentPath } = await readCommentRequest(into, artifact, model);
+
+  const { createGitHubClient } = await import('../../../shared/github/client.js');
+  const github = await createGitHubClient(input['github-token'], runner);
+  await verifyPullRequest(request, run, context.repository!, {
+    async headOf(number) {
+      try {
+        const { data } = await github.rest.pulls.get({ ...repository, pull_number: number });
+        return { headSha: data.head.sha, baseRepository: data.base.repo.full_name };
+      } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        throw error;
+      }
+    },
+  });
+
+  const links = {
+    serverUrl: context.serverUrl,
+    repository: context.repository,
+    sha: run.head_sha,
+    runUrl: `${context.serverUrl}/${context.repository}/actions/runs/${run.id}`,
+    postedFrom: `Posted for a pull request from a fork by a workflow_run workflow, from the artifact of run ${run.id}; the figures are as that run reported them.`,
+  };
+  const commentPath = join(dir, 'comment.md');
+  await writeFile(commentPath, renderSection(document, links).body);
+  const posted = await postSection({ document, links, token: input['github-token'], repository: context.repository, pullRequestNumber: request.pullRequest, eventName: 'pull_request', bodyFile: commentPath, log: runner });
+  if (!posted.posted) throw new UserError(`The comment could not be posted on pull request #${request.pullRequest}: the token is read-only. Give the workflow "permissions: pull-requests: write".`);
+
+  set('passed', document.verdict !== 'fail');
+  set('verdict', document.verdict);
+  set('report', documentPath);
+  set('comment-file', commentPath);
+  set('baseline-version', document.baseline?.version ?? '');
+  set('comment-url', posted.url);
+  set('comment-artifact', '');
+  set('report-artifact', '');
+}

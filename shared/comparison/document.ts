@@ -1,0 +1,101 @@
+/**
+ * The comparison as data: what compare-metrics writes as its `report` output and uploads with
+ * the comment, and the only thing the comment is rendered from. A workflow_run workflow that
+ * posts the comment for a pull request from a fork reads it back from that run's artifact, so
+ * the schema below is a boundary: every byte of it may have been written by the fork's code.
+ */
+import { z } from 'zod';
+import { MODEL_NAME_PATTERN } from '../action/inputs.js';
+import type { GateResult, MetricStatus, Verdict } from '../gates/evaluate.js';
+import type { HistoryPoint } from './chart.js';
+
+export const COMPARISON_FORMAT = 'mlops-actions/comparison@1';
+
+const ci = z.tuple([z.number(), z.number()]);
+const status = z.enum(['pass', 'warn', 'inconclusive', 'fail', 'info', 'added', 'removed']) satisfies z.ZodType<MetricStatus>;
+const verdict = z.enum(['pass', 'warn', 'inconclusive', 'fail']) satisfies z.ZodType<Verdict>;
+const sha = z.string().regex(/^[0-9a-f]{1,64}$/);
+
+const metricComparison = z.object({
+  name: z.string(),
+  baseline: z.number().optional(),
+  candidate: z.number().optional(),
+  candidateCi: ci.optional(),
+  baselineCi: ci.optional(),
+  n: z.number().optional(),
+  delta: z.number().optional(),
+  deltaRelative: z.number().optional(),
+  rule: z.string().optional(),
+  status,
+  reasons: z.array(z.string()),
+});
+
+const sliceValue = z.object({ slice: z.string(), value: z.number(), ci: ci.optional(), n: z.number().optional() });
+
+const sliceComparison = z.object({
+  metric: z.string(),
+  rule: z.string().optional(),
+  status,
+  reasons: z.array(z.string()),
+  worst: sliceValue.optional(),
+  best: sliceValue.optional(),
+  baselineWorst: sliceValue.optional(),
+  gap: z.number().optional(),
+  rows: z.array(z.object({ slice: z.string(), candidate: sliceValue.optional(), baseline: sliceValue.optional(), ignored: z.boolean() })),
+});
+
+/** Which baseline was used and why, as the comment states it. */
+export const baselineSummarySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('file'), path: z.string() }),
+  z.object({
+    kind: z.literal('registry'),
+    environment: z.string(),
+    model: z.string(),
+    version: z.string(),
+    deploymentId: z.number().int(),
+    sha,
+    createdAt: z.string(),
+    /** fetched: its full metrics report (CIs, slices); payload: the values its deployment records; unavailable: the report could not be read. */
+    report: z.enum(['fetched', 'payload', 'unavailable']),
+  }),
+  z.object({ kind: z.literal('none'), reason: z.string() }),
+]);
+export type BaselineSummary = z.output<typeof baselineSummarySchema>;
+
+const lineageSide = z.object({
+  version: z.string().optional(),
+  fingerprint: sha.optional(),
+  evaluationSha256: sha.optional(),
+  configSha256: sha.optional(),
+  dataFiles: z.array(z.object({ path: z.string(), sha256: sha })).optional(),
+  commit: sha.optional(),
+  runUrl: z.string().optional(),
+});
+export type LineageSide = z.output<typeof lineageSide>;
+
+const side = z.object({ source: z.string(), version: z.string().optional(), evaluationSha256: z.string().optional() });
+
+export const comparisonDocumentSchema = z.object({
+  format: z.literal(COMPARISON_FORMAT),
+  model: z.string().regex(MODEL_NAME_PATTERN),
+  verdict,
+  candidate: side,
+  baseline: side.nullable(),
+  baselineSource: baselineSummarySchema,
+  /** Set when baseline and candidate were evaluated on different data (their evaluation hashes differ). */
+  notLikeForLike: z.boolean(),
+  gates: z.string().nullable(),
+  metrics: z.array(metricComparison),
+  slices: z.array(sliceComparison),
+  lineage: z.object({ candidate: lineageSide, baseline: lineageSide.optional() }).optional(),
+  /** The recent models in the baseline environment, oldest first. */
+  history: z.array(z.object({ version: z.string(), metrics: z.record(z.string(), z.number()) })).optional(),
+});
+
+export type ComparisonDocument = z.output<typeof comparisonDocumentSchema>;
+
+export function gateResultOf(document: ComparisonDocument): GateResult {
+  return { verdict: document.verdict, metrics: document.metrics, slices: document.slices, hasBaseline: document.baseline !== null };
+}
+
+export type { HistoryPoint };
