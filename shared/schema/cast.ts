@@ -204,3 +204,51 @@ function castList(field: CastOptions, text: string): Cast {
   }
   return ok(items);
 }
+
+/** What each type expects, for values that are not text (JSON Lines, Parquet). */
+const EXPECTED: Record<FieldType, string> = {
+  string: 'a string', number: 'a number', integer: 'an integer', boolean: 'a boolean', object: 'a JSON object', array: 'a JSON array',
+  list: 'a list', datetime: 'a datetime (YYYY-MM-DDThh:mm:ss)', date: 'a date (YYYY-MM-DD)', time: 'a time (hh:mm:ss)', year: 'a year (YYYY)',
+  yearmonth: 'a year and month (YYYY-MM)', duration: 'an ISO 8601 duration (e.g. P1DT2H)', geopoint: 'a geopoint', geojson: 'a GeoJSON object', any: 'any value',
+};
+
+/**
+ * Casts a raw value from any format: text goes through `castValue` (the lexical forms of the
+ * spec); JSON and Parquet values are taken as they are when they already have the field's
+ * type, so the same data in CSV, JSON Lines and Parquet casts to the same values.
+ */
+export function castRaw(field: CastOptions, raw: unknown): Cast {
+  if (typeof raw === 'string') return castValue(field, raw);
+  switch (field.type) {
+    case 'any':
+      return ok(raw);
+    case 'number':
+      return typeof raw === 'number' ? ok(raw) : no(EXPECTED.number);
+    case 'integer':
+    case 'year':
+      if (typeof raw !== 'number' || !Number.isInteger(raw)) return no(EXPECTED[field.type]);
+      return Number.isSafeInteger(raw) ? ok(raw) : no('an integer within ±2^53');
+    case 'boolean':
+      return typeof raw === 'boolean' ? ok(raw) : no(EXPECTED.boolean);
+    case 'object':
+    case 'geojson':
+      return raw !== null && typeof raw === 'object' && !Array.isArray(raw) && (field.type === 'object' || typeof (raw as { type?: unknown }).type === 'string') ? ok(raw) : no(EXPECTED[field.type]);
+    case 'array':
+      return Array.isArray(raw) ? ok(raw) : no(EXPECTED.array);
+    case 'list': {
+      if (!Array.isArray(raw)) return no(EXPECTED.list);
+      const itemType = (field.itemType ?? 'string') as FieldType;
+      const items: unknown[] = [];
+      for (const item of raw) {
+        const cast = castRaw({ type: itemType }, item);
+        if (!cast.ok) return no(`a list of ${itemType} items`);
+        items.push(cast.value);
+      }
+      return ok(items);
+    }
+    case 'geopoint':
+      return raw !== null && typeof raw === 'object' ? castGeopoint(Array.isArray(raw) ? 'array' : 'object', JSON.stringify(raw)) : no(EXPECTED.geopoint);
+    default:
+      return no(EXPECTED[field.type]);
+  }
+}
