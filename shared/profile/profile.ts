@@ -137,7 +137,8 @@ export class ColumnStats {
       stdev: moments ? moments.stdev() : null,
       quantiles: quantileValues ? { q: [...PROFILE_QUANTILES], values: quantileValues } : null,
       histogram: this.histogram(),
-      topValues: this.top ? this.top.top(TOP_VALUES) : null,
+      // Once counters were cut, only values that stand out above the cut are worth showing.
+      topValues: this.top ? this.top.top(TOP_VALUES).filter((v) => v.count > this.top!.error) : null,
       topValuesExact: this.top ? this.top.error === 0 : false,
       state: {
         ...(this.moments && { moments: this.moments.toJSON() }),
