@@ -34,6 +34,7 @@ export function normaliseParquetValue(value: unknown): RawValue {
   return value as RawValue;
 }
 
+/** `onRow` gets one cells array, refilled for every row: read it during the call, do not keep it. */
 export async function readParquet(
   path: string,
   onHeader: (columns: string[]) => void,
@@ -58,20 +59,22 @@ export async function readParquet(
   const columns = hyparquet.parquetSchema(metadata).children.map((child) => child.element.name);
   onHeader(columns);
   let rowStart = 0;
+  const cells = new Array<RawValue>(columns.length);
   for (const [index, group] of metadata.row_groups.entries()) {
     const rowEnd = rowStart + Number(group.num_rows);
-    let rows: unknown[][] = [];
+    // Column by column (onChunk), not row objects (onComplete): hyparquet then skips
+    // transposing the row group, and rows are read off the column arrays one at a time.
+    const data = new Map<string, ArrayLike<unknown>>();
     try {
-      await hyparquet.parquetRead({ file, metadata, compressors, parsers: PARSERS, rowStart, rowEnd, onComplete: (data: unknown[][]) => (rows = data) });
+      await hyparquet.parquetRead({ file, metadata, compressors, parsers: PARSERS, rowStart, rowEnd, onChunk: (chunk) => data.set(chunk.columnName, chunk.columnData) });
     } catch (error) {
       throw corrupt(`row group ${index + 1}, rows ${rowStart + 1} to ${rowEnd}`, error);
     }
-    for (let i = 0; i < rows.length; i++) {
-      const source = rows[i]!;
-      const cells = new Array<RawValue>(source.length);
-      for (let c = 0; c < source.length; c++) {
-        const value = source[c];
-        cells[c] = typeof value === 'object' || typeof value === 'bigint' ? normaliseParquetValue(value) : (value as RawValue);
+    const arrays = columns.map((name) => data.get(name));
+    for (let i = 0; i < rowEnd - rowStart; i++) {
+      for (let c = 0; c < arrays.length; c++) {
+        const value = arrays[c]?.[i];
+        cells[c] = typeof value === 'object' || typeof value === 'bigint' || value === undefined ? normaliseParquetValue(value) : (value as RawValue);
       }
       onRow(cells, rowStart + i + 1);
     }

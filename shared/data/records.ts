@@ -31,7 +31,10 @@ export interface RowLocation {
 }
 
 export interface TableRow extends RowLocation {
-  /** Cells in header order. CSV rows may be shorter or longer than the header (ragged). */
+  /**
+   * Cells in header order. CSV rows may be shorter or longer than the header (ragged). The
+   * array may be reused for the next row (Parquet): copy it to keep it.
+   */
   cells: readonly RawValue[];
   /** An empty line. */
   blank?: boolean;

@@ -78,17 +78,29 @@ export class ColumnStats {
   readonly moments: Moments | undefined;
   readonly quantiles: QuantileSketch | undefined;
   readonly distinct = new DistinctCounter();
-  /** Top values are kept for columns whose values repeat (not for floating-point measurements). */
-  readonly top: TopValues | undefined;
+  /**
+   * Top values are kept for categorical columns (text, booleans, fields with an enum or
+   * categories, targets), not for measurements, where they mean little and cost time.
+   */
+  top: TopValues | undefined;
 
   constructor(
     readonly name: string,
     readonly type: string,
+    topValues = type === 'string' || type === 'boolean',
   ) {
     const numeric = type === 'number' || type === 'integer';
     this.moments = numeric ? new Moments() : undefined;
     this.quantiles = numeric ? new QuantileSketch() : undefined;
-    this.top = type === 'number' ? undefined : new TopValues();
+    this.top = topValues ? new TopValues() : undefined;
+  }
+
+  /**
+   * Stops counting top values: past 1,024 distinct values a column is not categorical, and
+   * keeping heavy hitters of it would cost more time than the rest of its statistics.
+   */
+  dropTopValues(): void {
+    this.top = undefined;
   }
 
   addNumber(x: number): void {
@@ -101,7 +113,7 @@ export class ColumnStats {
   }
 
   static fromProfile(column: ColumnProfile): ColumnStats {
-    const stats = new ColumnStats(column.name, column.type);
+    const stats = new ColumnStats(column.name, column.type, column.state.top !== undefined);
     stats.mergeProfile(column);
     return stats;
   }
@@ -116,6 +128,7 @@ export class ColumnStats {
     if (column.state.quantiles) this.quantiles?.merge(column.state.quantiles);
     this.distinct.merge(column.state.distinct);
     if (column.state.top) this.top?.merge(column.state.top);
+    else this.dropTopValues();
   }
 
   toProfile(): ColumnProfile {

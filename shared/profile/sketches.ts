@@ -25,6 +25,28 @@ export function hash32(text: string, seed = 0): number {
   return h >>> 0;
 }
 
+const float = new Float64Array(1);
+const words = new Uint32Array(float.buffer);
+
+/** A 32-bit hash of a number's IEEE 754 bits (murmur3 fmix over both halves): no string is built. */
+export function hashNumber(value: number, seed = 0): number {
+  float[0] = value === 0 ? 0 : value; // -0 and 0 are one value
+  let h = Math.imul(words[0]! ^ seed, 0xcc9e2d51) ^ words[1]!;
+  h = Math.imul(h ^ (h >>> 15), 0x1b873593);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** A 53-bit fingerprint of a number, as `fingerprint` is of text. */
+export function fingerprintNumber(value: number): number {
+  const result = hashNumber(value, 0x9e3779b9) * 0x200000 + (hashNumber(value, 0x7f4a7c15) & 0x1fffff);
+  return result === 0 ? 1 : result;
+}
+
 /** A 53-bit fingerprint (two independent 32-bit hashes), exact as a JavaScript number. */
 export function fingerprint(text: string): number {
   const value = hash32(text, 0x9e3779b9) * 0x200000 + (hash32(text, 0x7f4a7c15) & 0x1fffff);
@@ -100,10 +122,19 @@ export class QuantileSketch {
   n = 0;
   levels: number[][] = [[]];
   private flip = 0;
+  /** capacity(0), cached: `add` runs for every numeric cell. */
+  private baseCapacity: number;
 
-  constructor(readonly k = 200) {}
+  constructor(readonly k = 200) {
+    this.baseCapacity = this.capacity(0);
+  }
 
+  /**
+   * Level 0 holds 4k values whatever the depth: it is where every value lands, so a larger
+   * buffer makes compactions (sorts) rare, and only adds accuracy.
+   */
   private capacity(level: number): number {
+    if (level === 0) return 4 * this.k;
     const depth = this.levels.length - 1 - level;
     return Math.max(8, Math.ceil(this.k * Math.pow(2 / 3, depth)));
   }
@@ -112,7 +143,7 @@ export class QuantileSketch {
     this.n++;
     const base = this.levels[0]!;
     base.push(x);
-    if (base.length >= this.capacity(0)) this.compress();
+    if (base.length >= this.baseCapacity) this.compress();
   }
 
   private compress(): void {
@@ -120,13 +151,16 @@ export class QuantileSketch {
       const items = this.levels[level]!;
       if (items.length < this.capacity(level)) continue;
       if (level + 1 === this.levels.length) this.levels.push([]);
-      items.sort((a, b) => a - b);
-      const keep = items.length % 2 === 1 ? items.pop() : undefined;
+      // A typed array sorts numbers natively, several times faster than Array#sort with a comparator.
+      const sorted = Float64Array.from(items).sort();
+      const odd = sorted.length % 2 === 1;
+      const end = odd ? sorted.length - 1 : sorted.length;
       const offset = (this.flip ^= 1);
       const up = this.levels[level + 1]!;
-      for (let i = offset; i < items.length; i += 2) up.push(items[i]!);
-      this.levels[level] = keep === undefined ? [] : [keep];
+      for (let i = offset; i < end; i += 2) up.push(sorted[i]!);
+      this.levels[level] = odd ? [sorted[end]!] : [];
     }
+    this.baseCapacity = this.capacity(0);
   }
 
   merge(other: QuantileState): void {
@@ -137,6 +171,7 @@ export class QuantileSketch {
     this.n += other.n;
     // Compress until every level fits again (a merge can overfill several).
     while (this.levels.some((items, level) => items.length >= this.capacity(level))) this.compress();
+    this.baseCapacity = this.capacity(0);
   }
 
   private weighted(): { values: number[]; weights: number[]; total: number } {

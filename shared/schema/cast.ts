@@ -32,7 +32,6 @@ const no = (expected: string): Cast => ({ ok: false, expected });
 const INTEGER = /^[+-]?\d+$/;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const SPECIAL_NUMBERS: Record<string, number> = { nan: Number.NaN, inf: Infinity, '+inf': Infinity, '-inf': -Infinity };
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME = /^(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/;
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/;
 const YEARMONTH = /^(\d{4})-(\d{2})$/;
@@ -108,22 +107,31 @@ function numericText(field: CastOptions, text: string): string {
 }
 
 function castInteger(field: CastOptions, text: string): Cast {
-  const value = numericText(field, text);
+  const plain = field.groupChar === undefined && field.decimalChar === undefined && field.bareNumber !== false;
+  const value = plain ? text : numericText(field, text);
   if (!INTEGER.test(value)) return no('an integer');
   const number = Number(value);
   return Number.isSafeInteger(number) ? ok(number) : no('an integer within ±2^53');
 }
 
 function castNumber(field: CastOptions, text: string): Cast {
-  const special = SPECIAL_NUMBERS[text.toLowerCase()];
+  // The common case first: plain decimal text, no group or decimal characters to strip.
+  const plain = field.groupChar === undefined && field.decimalChar === undefined && field.bareNumber !== false;
+  if (plain && NUMBER.test(text)) return ok(Number(text));
+  const special = text.length <= 4 ? SPECIAL_NUMBERS[text.toLowerCase()] : undefined;
   if (special !== undefined) return ok(special);
+  if (plain) return no('a number');
   const value = numericText(field, text);
   return NUMBER.test(value) ? ok(Number(value)) : no('a number');
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Arithmetic rather than a Date object: this runs for every date cell. */
 function validDate(y: number, m: number, d: number): boolean {
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+  if (m < 1 || m > 12 || d < 1) return false;
+  const leap = m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return d <= DAYS_IN_MONTH[m - 1]! + (leap ? 1 : 0);
 }
 
 function validClock(hms: string): boolean {
@@ -131,10 +139,23 @@ function validClock(hms: string): boolean {
   return h < 24 && m < 60 && s < 60;
 }
 
+/** Digits at text[from, from + count) as a number, or -1: a regex and Number() cost more per cell. */
+function digits(text: string, from: number, count: number): number {
+  let value = 0;
+  for (let i = from; i < from + count; i++) {
+    const code = text.charCodeAt(i) - 48;
+    if (code < 0 || code > 9) return -1;
+    value = value * 10 + code;
+  }
+  return value;
+}
+
 function castDate(text: string): Cast {
-  const m = DATE.exec(text);
-  if (!m || !validDate(Number(m[1]), Number(m[2]), Number(m[3]))) return no('a date (YYYY-MM-DD)');
-  return ok(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  const y = text.length === 10 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45 ? digits(text, 0, 4) : -1;
+  const m = y < 0 ? -1 : digits(text, 5, 2);
+  const d = m < 0 ? -1 : digits(text, 8, 2);
+  if (d < 0 || !validDate(y, m, d)) return no('a date (YYYY-MM-DD)');
+  return ok(Date.UTC(y, m - 1, d));
 }
 
 function castDatetime(text: string): Cast {

@@ -82,7 +82,7 @@ export async function inferSchema(files: readonly DataFile[], options: InferOpti
     $schema: 'https://datapackage.org/profiles/2.0/tableschema.json',
     description: `Inferred by mlops-actions from ${sampled} row(s) of ${files.map((f) => f.path).join(', ')}. Review the types, enums and ranges before relying on it.`,
     missingValues: [...missing],
-    fields: [...columns.values()].map((column) => describeField(column, enumLimit)),
+    fields: [...columns.values()].map(describeField),
   };
 }
 
@@ -117,7 +117,7 @@ function fits(type: FieldType, raw: RawValue): boolean {
   return false;
 }
 
-function describeField(column: ColumnGuess, enumLimit: number): Record<string, unknown> {
+function describeField(column: ColumnGuess): Record<string, unknown> {
   const type = column.values === 0 ? 'string' : CANDIDATES.find((candidate) => column.fits.has(candidate)) ?? 'any';
   const constraints: Record<string, unknown> = {};
   if (column.nulls === 0 && column.values > 0) constraints.required = true;

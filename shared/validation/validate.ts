@@ -11,7 +11,7 @@
 import { DataFileError } from '../data/data-file-error.js';
 import { readTable, type DataFormat, type Dialect, type RawValue, type TableRow } from '../data/records.js';
 import { ColumnStats, buildProfile, type DataProfile } from '../profile/profile.js';
-import { fingerprint, FingerprintSet, hash32 } from '../profile/sketches.js';
+import { fingerprint, fingerprintNumber, FingerprintSet, hash32, hashNumber } from '../profile/sketches.js';
 import { castRaw } from '../schema/cast.js';
 import type { CompiledField, CompiledSchema } from '../schema/table-schema.js';
 import { checkColumns, checkDataset } from './aggregate-checks.js';
@@ -173,10 +173,10 @@ function fieldState(field: CompiledField, index: number): FieldState {
     field,
     index,
     level: field.ml?.severity ?? 'error',
-    stats: new ColumnStats(field.name, field.type),
+    stats: new ColumnStats(field.name, field.type, categorical(field)),
     unique: c.unique ? new FingerprintSet() : undefined,
     mostly: field.ml?.mostly !== undefined ? { failures: 0, checked: 0 } : undefined,
-    topValues: field.type !== 'number',
+    topValues: categorical(field),
     banNaN: field.ml?.allowNaN === false,
     banInf: field.ml?.allowInf === false,
     hasConstraints:
@@ -184,6 +184,11 @@ function fieldState(field: CompiledField, index: number): FieldState {
       c.minLength !== undefined || c.maxLength !== undefined || field.pattern !== undefined || field.enumValues !== undefined || field.categoryValues !== undefined,
     file: '',
   };
+}
+
+/** Columns whose top values mean something: text, booleans, enums and categories, targets. */
+function categorical(field: CompiledField): boolean {
+  return field.type === 'string' || field.type === 'boolean' || field.enumValues !== undefined || field.categoryValues !== undefined || field.ml?.role === 'target';
 }
 
 export type { FieldState };
@@ -343,9 +348,17 @@ function checkCell(state: FieldState, raw: RawValue, row: number, line: number |
       report({ code: 'inf-value', level: state.level, row, line, field: f.name, observed: String(value), expected: 'a finite number (ml.allowInf: false)', message: `Row ${row}: field "${f.name}" is ${value}, which the schema bans.` });
     }
   }
-  const key = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
-  stats.distinct.addHash(hash32(key));
-  if (state.topValues) stats.top!.add(key);
+  // Numbers are hashed by their bits: building their text for every cell would cost more than the rest.
+  const numeric = typeof value === 'number';
+  const key = numeric ? undefined : typeof value === 'string' ? value : typeof value === 'boolean' ? (value ? 'true' : 'false') : JSON.stringify(value);
+  stats.distinct.addHash(numeric ? hashNumber(value) : hash32(key!));
+  if (state.topValues) {
+    if (stats.distinct.isExact()) stats.top!.add(key ?? String(value));
+    else {
+      state.topValues = false;
+      stats.dropTopValues();
+    }
+  }
   if (state.hasConstraints) {
     const broken = brokenConstraint(f, raw, value);
     if (state.mostly) state.mostly.checked++;
@@ -353,7 +366,7 @@ function checkCell(state: FieldState, raw: RawValue, row: number, line: number |
       failValue(state, { code: 'constraint-error', constraint: broken[0], row, line, field: f.name, observed: shorten(textOf(raw)), expected: broken[1], message: `Row ${row}: field "${f.name}" breaks ${broken[0]} (${broken[1]}): ${describe(raw)}.` }, report);
     }
   } else if (state.mostly) state.mostly.checked++;
-  if (state.unique && !state.unique.add(fingerprint(key))) {
+  if (state.unique && !state.unique.add(numeric ? fingerprintNumber(value) : fingerprint(key!))) {
     report({ code: 'unique-error', level: state.level, row, line, field: f.name, observed: shorten(textOf(raw)), expected: 'a unique value', message: `Row ${row}: field "${f.name}" repeats the value ${describe(raw)} (unique).` });
   }
   return value;
@@ -427,16 +440,27 @@ function rowKeys(schema: CompiledSchema): RowKey[] {
  */
 function checkKeys(keys: RowKey[], values: unknown[], keySets: Map<string, FingerprintSet>, row: number, line: number | undefined, report: Report): void {
   for (const key of keys) {
+    // A one-field numeric key (the usual id) takes a path that allocates nothing.
+    if (key.indexes.length === 1 && typeof values[key.indexes[0]!] === 'number') {
+      const value = values[key.indexes[0]!] as number;
+      let set = keySets.get(key.label);
+      if (!set) keySets.set(key.label, (set = new FingerprintSet()));
+      if (!set.add(fingerprintNumber(value))) {
+        report({ code: key.code, row, line, field: key.names[0], observed: String(value), expected: 'a unique key', message: `Row ${row}: the ${key.label} (${key.names[0]}) repeats [${value}].` });
+      }
+      continue;
+    }
     const parts = key.indexes.map((i) => values[i]);
     const what = `${key.label} (${key.names.join(', ')})`;
     if (parts.some((value) => value === undefined)) {
       if (key.code === 'primary-key') report({ code: 'primary-key', row, line, field: key.names.join(', '), expected: 'a value in every key field', message: `Row ${row}: the ${what} has an empty or invalid value.` });
       continue;
     }
-    const text = JSON.stringify(parts);
+    const only = parts.length === 1 ? parts[0] : undefined;
+    const text = typeof only === 'number' ? String(only) : JSON.stringify(parts);
     let set = keySets.get(key.label);
     if (!set) keySets.set(key.label, (set = new FingerprintSet()));
-    if (!set.add(fingerprint(text))) {
+    if (!set.add(typeof only === 'number' ? fingerprintNumber(only) : fingerprint(text))) {
       report({ code: key.code, row, line, field: key.names.join(', '), observed: shorten(parts.map(String).join(', ')), expected: 'a unique key', message: `Row ${row}: the ${what} repeats ${shorten(text, 60)}.` });
     }
   }
