@@ -120,58 +120,74 @@ export interface QuantileState {
  */
 export class QuantileSketch {
   n = 0;
-  levels: number[][] = [[]];
+  /**
+   * Level 0: 4k values written in place and sorted natively when full. Every value lands
+   * here, so this is the hot path: no array growth, no comparator, and compactions are rare.
+   * The larger first level only adds accuracy.
+   */
+  private readonly base: Float64Array;
+  private baseCount = 0;
+  /** Levels 1 and up, each kept sorted (promoted runs are merged in); an item at level h weighs 2^h. */
+  private upper: number[][] = [];
   private flip = 0;
-  /** capacity(0), cached: `add` runs for every numeric cell. */
-  private baseCapacity: number;
 
   constructor(readonly k = 200) {
-    this.baseCapacity = this.capacity(0);
+    this.base = new Float64Array(4 * k);
   }
 
-  /**
-   * Level 0 holds 4k values whatever the depth: it is where every value lands, so a larger
-   * buffer makes compactions (sorts) rare, and only adds accuracy.
-   */
+  get levels(): number[][] {
+    return [Array.from(this.base.subarray(0, this.baseCount)), ...this.upper];
+  }
+
   private capacity(level: number): number {
-    if (level === 0) return 4 * this.k;
-    const depth = this.levels.length - 1 - level;
+    const depth = this.upper.length - level;
     return Math.max(8, Math.ceil(this.k * Math.pow(2 / 3, depth)));
   }
 
   add(x: number): void {
     this.n++;
-    const base = this.levels[0]!;
-    base.push(x);
-    if (base.length >= this.baseCapacity) this.compress();
+    this.base[this.baseCount++] = x;
+    if (this.baseCount === this.base.length) this.flushBase();
+  }
+
+  /** Half of every other item of a sorted run, alternating which half from one compaction to the next. */
+  private promote(sorted: ArrayLike<number>, end: number): number[] {
+    const offset = (this.flip ^= 1);
+    const promoted: number[] = [];
+    for (let i = offset; i < end; i += 2) promoted.push(sorted[i]!);
+    return promoted;
+  }
+
+  private flushBase(): void {
+    const sorted = this.base.sort();
+    this.upper[0] = mergeSorted(this.upper[0] ?? [], this.promote(sorted, sorted.length));
+    this.baseCount = 0;
+    this.compress();
   }
 
   private compress(): void {
-    for (let level = 0; level < this.levels.length; level++) {
-      const items = this.levels[level]!;
-      if (items.length < this.capacity(level)) continue;
-      if (level + 1 === this.levels.length) this.levels.push([]);
-      // A typed array sorts numbers natively, several times faster than Array#sort with a comparator.
-      const sorted = Float64Array.from(items).sort();
-      const odd = sorted.length % 2 === 1;
-      const end = odd ? sorted.length - 1 : sorted.length;
-      const offset = (this.flip ^= 1);
-      const up = this.levels[level + 1]!;
-      for (let i = offset; i < end; i += 2) up.push(sorted[i]!);
-      this.levels[level] = odd ? [sorted[end]!] : [];
+    for (let i = 0; i < this.upper.length; i++) {
+      const items = this.upper[i]!;
+      if (items.length < this.capacity(i + 1)) continue;
+      if (i + 1 === this.upper.length) this.upper.push([]);
+      const odd = items.length % 2 === 1;
+      const end = odd ? items.length - 1 : items.length;
+      this.upper[i + 1] = mergeSorted(this.upper[i + 1]!, this.promote(items, end));
+      this.upper[i] = odd ? [items[end]!] : [];
     }
-    this.baseCapacity = this.capacity(0);
   }
 
   merge(other: QuantileState): void {
-    other.levels.forEach((items, level) => {
-      while (this.levels.length <= level) this.levels.push([]);
-      this.levels[level]!.push(...items);
+    const [base = [], ...upper] = other.levels;
+    const n = this.n + other.n;
+    for (const x of base) this.add(x);
+    upper.forEach((items, i) => {
+      while (this.upper.length <= i) this.upper.push([]);
+      this.upper[i] = mergeSorted(this.upper[i]!, [...items].sort((a, b) => a - b));
     });
-    this.n += other.n;
+    this.n = n;
     // Compress until every level fits again (a merge can overfill several).
-    while (this.levels.some((items, level) => items.length >= this.capacity(level))) this.compress();
-    this.baseCapacity = this.capacity(0);
+    while (this.upper.some((items, i) => items.length >= this.capacity(i + 1))) this.compress();
   }
 
   private weighted(): { values: number[]; weights: number[]; total: number } {
@@ -215,6 +231,20 @@ export class QuantileSketch {
     sketch.merge(state);
     return sketch;
   }
+}
+
+/** Two ascending arrays as one ascending array, in linear time. */
+function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
+  if (a.length === 0) return b as number[];
+  if (b.length === 0) return a as number[];
+  const out = new Array<number>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i]! <= b[j]! ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
 }
 
 export type DistinctState = { p: number; exact: number[] } | { p: number; registers: string };
@@ -350,19 +380,23 @@ export class TopValues {
   }
 }
 
+/** Keys a FingerprintSet holds at most: its table is then 2^21 slots, 16 MB. */
+export const FINGERPRINT_LIMIT = 0.75 * 2 ** 21;
+
 /**
  * A set of 53-bit fingerprints in one open-addressed Float64Array (8 bytes a slot, at most
- * half full), for uniqueness checks. Two different values share a fingerprint with
- * probability about n² / 2^54 (2·10^-4 at two million keys), which would report one false
- * duplicate. Memory is bounded: past `limit` keys, no more are added (`saturated`), and later
- * values are still checked against the ones kept. The validator reports that limit when hit.
+ * three quarters full), for uniqueness checks. Two different values share a fingerprint with
+ * probability about n² / 2^54 (1.4·10^-4 at the limit), which would report one false
+ * duplicate. Memory is bounded: past `limit` keys (1,572,864 by default, 16 MB), no more are
+ * added (`saturated`), and later values are still checked against the ones kept. The
+ * validator reports that limit when hit.
  */
 export class FingerprintSet {
   private table: Float64Array;
   size = 0;
   saturated = false;
 
-  constructor(readonly limit = 2 ** 21) {
+  constructor(readonly limit = FINGERPRINT_LIMIT) {
     this.table = new Float64Array(1024);
   }
 
@@ -383,7 +417,7 @@ export class FingerprintSet {
     }
     table[slot] = key;
     this.size++;
-    if (this.size * 2 > table.length) this.grow();
+    if (this.size * 4 > table.length * 3) this.grow();
     return true;
   }
 

@@ -247,7 +247,7 @@ function renderTable(results: Measurement[]): string {
   for (const r of results) {
     const ours = results.find((o) => o.name === 'validate-data' && o.file === r.file)!;
     const speed = r.rows / r.seconds;
-    const versus = r === ours ? '' : `${((ours.rows / ours.seconds) / speed).toFixed(2)}x of its speed`;
+    const versus = r.name.startsWith('validate-data') ? '' : `${((ours.rows / ours.seconds) / speed).toFixed(2)}x of its speed`;
     lines.push(`${r.name.padEnd(34)} ${r.file.padEnd(8)} ${r.rows.toLocaleString('en-US').padStart(11)} ${r.seconds.toFixed(2).padStart(8)} ${Math.round(speed).toLocaleString('en-US').padStart(11)} ${r.peakMb.toFixed(0).padStart(12)}  ${versus}`);
   }
   return lines.join('\n');
