@@ -53,7 +53,11 @@ function emit(log: Logger, level: FindingLevel, message: string, where: { file: 
 
 const SUMMARY_GROUPS = 50;
 
-const number = (value: number | null | undefined, digits = 4) => (value === null || value === undefined ? '' : Number.isInteger(value) ? String(value) : value.toPrecision(digits));
+const number = (value: number | null | undefined) => {
+  if (value === null || value === undefined) return '';
+  if (Number.isInteger(value)) return String(value);
+  return Math.abs(value) >= 1000 ? value.toFixed(1) : Number(value.toPrecision(4)).toString();
+};
 
 export function renderValidationSummary(result: ValidationResult, schemaPath: string, reportPath: string, profilePath?: string): string {
   const valid = result.errors === 0;

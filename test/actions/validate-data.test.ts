@@ -46,10 +46,18 @@ describe('validate-data bundle', () => {
     const result = await run('validate-data', job, { data: 'data/many-kinds.csv', schema });
     const errors = result.annotations.filter((a) => a.command === 'error' && a.properties.file);
     expect(errors).toHaveLength(10);
-    expect(errors.every((e) => e.properties.file === 'data/many-kinds.csv' && Number(e.properties.line) > 1)).toBe(true);
-    // Row problems outrank cell problems; among them the more frequent comes first.
-    expect(errors.slice(0, 2).map((e) => [e.properties.title, e.properties.line])).toEqual([['primary-key: customer_id', '2'], ['missing-cell', '16']]);
-    expect(errors[0]!.message).toMatch(/\(\+1 more like this\)$/);
+    expect(errors.every((e) => (e.properties.file === 'data/many-kinds.csv' || e.properties.file === schema) && Number(e.properties.line) > 1)).toBe(true);
+    // Dataset and column checks come first, pointing into the schema (its ml block, the
+    // field's definition); then row problems before cell problems, the more frequent first.
+    expect(errors.slice(0, 6).map((e) => [e.properties.title, e.properties.file, e.properties.line])).toEqual([
+      ['row-count', schema, '8'],
+      ['class-imbalance: churned', schema, '8'],
+      ['stat-out-of-range (mean): monthly_charges', schema, '28'],
+      ['stat-out-of-range (quantile 0.5): monthly_charges', schema, '28'],
+      ['primary-key: customer_id', 'data/many-kinds.csv', '2'],
+      ['missing-cell', 'data/many-kinds.csv', '16'],
+    ]);
+    expect(errors[4]!.message).toMatch(/\(\+1 more like this\)$/);
     expect(errors[9]!.message).toMatch(/^\+\d+ more errors of \d+ other kinds \(the first: .*\); the full list is in the job summary/);
     const counted = Number(/^\+(\d+) more errors/.exec(errors[9]!.message)![1]);
     const shown = errors.slice(0, 9).reduce((sum, e) => sum + 1 + Number(/\(\+(\d+) more like this\)$/.exec(e.message)?.[1] ?? 0), 0);
