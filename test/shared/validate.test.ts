@@ -125,10 +125,14 @@ describe('validateFiles: rows and headers', () => {
     expectCodes(await validate('a,b\r\n1,2\r\n', [{ name: 'a' }, { name: 'b' }]), []);
   });
 
-  it('reads a file of many stream chunks without inventing or losing rows', async () => {
+  it('reads a file of many stream chunks without inventing or losing rows, reporting progress', async () => {
     const rows = Array.from({ length: 100_000 }, (_, i) => `${i},${'v'.repeat(i % 7)}`);
-    const result = await validate(`id,v\n${rows.join('\n')}\n`, [{ name: 'id', type: 'integer', constraints: { unique: true } }, { name: 'v' }]);
+    const path = await file(`id,v\n${rows.join('\n')}\n`);
+    const progress: number[] = [];
+    const compiled = await schema([{ name: 'id', type: 'integer', constraints: { unique: true } }, { name: 'v' }]);
+    const result = await validateFiles([{ path, format: 'csv' }], compiled, { maxFindings: 10, progressIntervalMs: 0, onProgress: (p) => progress.push(p.rows) });
     expect(result).toMatchObject({ rows: 100_000, errors: 0, warnings: 0 });
+    expect(progress).toEqual([16_384, 32_768, 49_152, 65_536, 81_920, 98_304]);
   });
 
   it('reads a one-column empty line as an empty cell', async () => {
@@ -153,12 +157,19 @@ describe('validateFiles: rows and headers', () => {
 
   it('applies fieldsMatch', async () => {
     const fields = [{ name: 'a' }, { name: 'b' }];
-    expectCodes(await validate('b,a\n1,2\n', fields), ['incorrect-label@1']);
+    // exact maps by position: each misplaced label is reported, and its column checked as the field in its place.
+    const swapped = await validate('b,a\nx,2\n', [{ name: 'a', type: 'integer' }, { name: 'b' }]);
+    expectCodes(swapped, ['incorrect-label@1', 'incorrect-label@1', 'type-error@2']);
+    expect(swapped.findings[2]).toMatchObject({ field: 'a', observed: 'x' });
+    expectCodes(await validate('a\n1\n', fields), ['missing-label@1']);
     expectCodes(await validate('b,a\n1,2\n', fields, { fieldsMatch: 'equal' }), []);
     expectCodes(await validate('a,b,c\n1,2,3\n', fields), ['extra-label@1']);
-    expectCodes(await validate('a,b,c\n1,2,3\n', fields, { fieldsMatch: 'superset' }), []);
+    // subset: the data has every schema field and MAY have more; superset: only schema fields, MAY have fewer.
+    expectCodes(await validate('a,b,c\n1,2,3\n', fields, { fieldsMatch: 'subset' }), []);
+    expectCodes(await validate('a,b,c\n1,2,3\n', fields, { fieldsMatch: 'superset' }), ['extra-label@1']);
     expectCodes(await validate('a\n1\n', fields, { fieldsMatch: 'superset' }), []);
     expectCodes(await validate('a\n1\n', fields, { fieldsMatch: 'subset' }), ['missing-label@1']);
+    expectCodes(await validate('a\n1\n', [{ name: 'a' }, { name: 'b', constraints: { required: true } }], { fieldsMatch: 'superset' }), ['missing-label@1']);
     expectCodes(await validate('a,c\n1,2\n', fields, { fieldsMatch: 'partial' }), []);
     expectCodes(await validate('c\n1\n', fields, { fieldsMatch: 'partial' }), ['unmatched-header@1']);
   });
