@@ -190,6 +190,8 @@ const pandasAvailable = () => {
 
 export interface ValidateBenchOptions {
   rows: number;
+  /** Runs of each command on the 1× files; the median is reported. */
+  rounds: number;
   /** Skip the 10× file (it takes a few minutes). */
   skipScale?: boolean;
 }
@@ -213,21 +215,34 @@ export async function benchValidateData(root: string, options: ValidateBenchOpti
   await writeFile(pandasScript, PANDAS);
   await measure('cat', [csv]); // warm the page cache
 
+  // Every command runs `rounds` times, interleaved in a shuffled order round by round, so that
+  // load from other processes on the machine hits all alike; the median of each is reported.
+  const commands: { name: string; file: 'csv' | 'parquet'; run: () => Promise<{ seconds: number; peakMb: number; rows: number }> }[] = [];
   for (const [format, file] of [['csv', csv], ['parquet', parquet]] as const) {
-    const ours = await validateData(dir, file, format);
-    results.push({ name: 'validate-data', file: format, rows: n, seconds: ours.seconds, peakMb: ours.peakMb });
-    const duck = await measure(process.execPath, [duckScript, file, format]);
-    const duckRows = JSON.parse(duck.stdout)[0];
-    results.push({ name: 'DuckDB (same checks, SQL)', file: format, rows: Number(duckRows.rows), seconds: duck.seconds, peakMb: duck.peakMb });
+    commands.push({ name: 'validate-data', file: format, run: async () => ({ ...(await validateData(dir, file, format)), rows: n }) });
+    commands.push({ name: 'DuckDB (same checks, SQL)', file: format, run: async () => {
+      const duck = await measure(process.execPath, [duckScript, file, format]);
+      return { ...duck, rows: Number(JSON.parse(duck.stdout)[0].rows) };
+    } });
     if (format === 'csv') {
       if (pandasAvailable()) {
-        const pandas = await measure('/usr/bin/python3', [pandasScript, file]);
-        results.push({ name: 'pandas (read_csv + same checks)', file: format, rows: Number(pandas.stdout.split(' ')[0]), seconds: pandas.seconds, peakMb: pandas.peakMb });
+        commands.push({ name: 'pandas (read_csv + same checks)', file: format, run: async () => {
+          const pandas = await measure('/usr/bin/python3', [pandasScript, file]);
+          return { ...pandas, rows: Number(pandas.stdout.split(' ')[0]) };
+        } });
       } else log.push('pandas: not measured (apt-get install python3-pandas for /usr/bin/python3)');
-      const cat = await measure('cat', [file]);
-      results.push({ name: 'cat (read the bytes)', file: format, rows: n, seconds: cat.seconds, peakMb: cat.peakMb });
+      commands.push({ name: 'cat (read the bytes)', file: format, run: async () => ({ ...(await measure('cat', [file])), rows: n }) });
     }
   }
+  const samples = commands.map(() => [] as { seconds: number; peakMb: number; rows: number }[]);
+  for (let round = 0; round < options.rounds; round++) {
+    for (const index of shuffle(commands.map((_, i) => i), round + 1)) samples[index]!.push(await commands[index]!.run());
+  }
+  commands.forEach((command, i) => {
+    const runs = samples[i]!;
+    results.push({ name: command.name, file: command.file, rows: runs[0]!.rows, seconds: median(runs.map((r) => r.seconds)), peakMb: median(runs.map((r) => r.peakMb)) });
+  });
+  log.push(`Median of ${options.rounds} interleaved rounds.`);
 
   let scale = '';
   if (!options.skipScale) {
@@ -240,6 +255,19 @@ export async function benchValidateData(root: string, options: ValidateBenchOpti
     scale = `Memory on a 10× file: peak RSS ${tenfold.peakMb.toFixed(0)} MB against ${one.peakMb.toFixed(0)} MB, ${ratio.toFixed(2)}× (target < 1.2×): ${ratio < 1.2 ? 'within target' : 'OVER TARGET'}`;
   }
   return [...log, '', renderTable(results), '', ...verdicts(results), ...(scale ? [scale] : [])].join('\n');
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+function shuffle<T>(items: T[], seed: number): T[] {
+  const out = [...items];
+  let state = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    const j = state % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
 }
 
 function renderTable(results: Measurement[]): string {
