@@ -12,7 +12,7 @@ import { DataFileError } from '../data/data-file-error.js';
 import { readTable, type DataFormat, type Dialect, type RawValue, type TableRow } from '../data/records.js';
 import { ColumnStats, buildProfile, type DataProfile } from '../profile/profile.js';
 import { fingerprint, fingerprintNumber, FingerprintSet, hash32, hashNumber } from '../profile/sketches.js';
-import { castRaw } from '../schema/cast.js';
+import { CAST_FAILED, castRaw, compileCast } from '../schema/cast.js';
 import type { CompiledField, CompiledSchema } from '../schema/table-schema.js';
 import { checkColumns, checkDataset } from './aggregate-checks.js';
 import { FINDING_CODES, shorten, type Finding, type FindingCode, type FindingLevel } from './findings.js';
@@ -111,6 +111,8 @@ interface FieldState {
   file: string;
   /** The usual missingValues, [""]: a comparison instead of a Set lookup per cell. */
   onlyEmptyIsMissing: boolean;
+  /** The field's cast, compiled: the value or CAST_FAILED. */
+  cast: (raw: RawValue) => unknown;
 }
 
 /**
@@ -186,6 +188,7 @@ function fieldState(field: CompiledField, index: number): FieldState {
       c.minLength !== undefined || c.maxLength !== undefined || field.pattern !== undefined || field.enumValues !== undefined || field.categoryValues !== undefined,
     file: '',
     onlyEmptyIsMissing: field.missing.size === 1 && field.missing.has(''),
+    cast: compileCast(field),
   };
 }
 
@@ -358,13 +361,13 @@ function checkCell(state: FieldState, raw: RawValue, row: number, line: number |
     }
     return undefined;
   }
-  const cast = castRaw(f, raw);
-  if (!cast.ok) {
+  const value = state.cast(raw);
+  if (value === CAST_FAILED) {
     stats.invalid++;
-    failValue(state, { code: 'type-error', row, line, field: f.name, observed: shorten(textOf(raw)), expected: cast.expected, message: `Row ${row}: field "${f.name}" should be ${cast.expected}, got ${describe(raw)}.` }, report);
+    const expected = (castRaw(f, raw) as { expected: string }).expected;
+    failValue(state, { code: 'type-error', row, line, field: f.name, observed: shorten(textOf(raw)), expected, message: `Row ${row}: field "${f.name}" should be ${expected}, got ${describe(raw)}.` }, report);
     return undefined;
   }
-  const value = cast.value;
   if (typeof value === 'number') {
     stats.addNumber(value);
     if (value !== value) {
