@@ -65,8 +65,18 @@ export async function readParquet(
     // Column by column (onChunk), not row objects (onComplete): hyparquet then skips
     // transposing the row group, and rows are read off the column arrays one at a time.
     const data = new Map<string, ArrayLike<unknown>>();
+    const place = (chunk: { columnName: string; columnData: ArrayLike<unknown>; rowStart: number; rowEnd: number }) => {
+      if (chunk.rowStart === rowStart && chunk.rowEnd === rowEnd) {
+        data.set(chunk.columnName, chunk.columnData);
+        return;
+      }
+      // A column delivered in parts (or beyond the range asked): place each part by its rows.
+      let target = data.get(chunk.columnName) as unknown[] | undefined;
+      if (!target || !Array.isArray(target)) data.set(chunk.columnName, (target = new Array<unknown>(rowEnd - rowStart)));
+      for (let row = Math.max(chunk.rowStart, rowStart); row < Math.min(chunk.rowEnd, rowEnd); row++) target[row - rowStart] = chunk.columnData[row - chunk.rowStart];
+    };
     try {
-      await hyparquet.parquetRead({ file, metadata, compressors, parsers: PARSERS, rowStart, rowEnd, onChunk: (chunk) => data.set(chunk.columnName, chunk.columnData) });
+      await hyparquet.parquetRead({ file, metadata, compressors, parsers: PARSERS, rowStart, rowEnd, onChunk: place });
     } catch (error) {
       throw corrupt(`row group ${index + 1}, rows ${rowStart + 1} to ${rowEnd}`, error);
     }

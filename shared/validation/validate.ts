@@ -11,7 +11,7 @@
 import { DataFileError } from '../data/data-file-error.js';
 import { readTable, type DataFormat, type Dialect, type RawValue, type TableRow } from '../data/records.js';
 import { ColumnStats, buildProfile, type DataProfile } from '../profile/profile.js';
-import { fingerprint, fingerprintNumber, FingerprintSet, hash32, hashNumber } from '../profile/sketches.js';
+import { FINGERPRINT_LIMIT, fingerprint, fingerprintNumber, FingerprintSet, hash32, hashNumber } from '../profile/sketches.js';
 import { CAST_FAILED, castRaw, compileCast } from '../schema/cast.js';
 import type { CompiledField, CompiledSchema } from '../schema/table-schema.js';
 import { checkColumns, checkDataset } from './aggregate-checks.js';
@@ -65,6 +65,8 @@ export interface ValidateOptions {
   /** How many findings to keep in full; counting goes on past it. */
   maxFindings: number;
   dialect?: Dialect;
+  /** Keys each uniqueness check keeps at most (default FINGERPRINT_LIMIT, 16 MB). */
+  uniqueLimit?: number;
   /** Called about every `progressIntervalMs` (default 10 s) while a file is read. */
   onProgress?: (progress: Progress) => void;
   progressIntervalMs?: number;
@@ -123,9 +125,11 @@ interface FieldState {
 export async function validateFiles(files: readonly DataFile[], schema: CompiledSchema, options: ValidateOptions | number): Promise<ValidationResult> {
   const settings: ValidateOptions = typeof options === 'number' ? { maxFindings: options } : options;
   const sink = new FindingSink(settings.maxFindings);
-  const states = schema.fields.map((field, index) => fieldState(field, index));
+  const limit = settings.uniqueLimit ?? FINGERPRINT_LIMIT;
+  const states = schema.fields.map((field, index) => fieldState(field, index, limit));
   const keySets = new Map<string, FingerprintSet>();
-  const duplicates = schema.descriptor.ml?.duplicateRows ? { set: new FingerprintSet(), count: 0, first: undefined as Finding | undefined } : undefined;
+  for (const key of rowKeys(schema)) keySets.set(key.label, new FingerprintSet(limit));
+  const duplicates = schema.descriptor.ml?.duplicateRows ? { set: new FingerprintSet(limit), count: 0, first: undefined as Finding | undefined } : undefined;
   const summaries: FileSummary[] = [];
   let rows = 0;
   for (const file of files) {
@@ -154,6 +158,14 @@ export async function validateFiles(files: readonly DataFile[], schema: Compiled
       schemaReport({ code: 'check-limit', level: 'warning', field: state.field.name, line: state.field.line, constraint: 'unique', message: `Field "${state.field.name}": uniqueness was checked against the first ${state.unique.limit} distinct values only; duplicates among later values may be missed.` });
     }
   }
+  for (const key of rowKeys(schema)) {
+    if (keySets.get(key.label)?.saturated) {
+      schemaReport({ code: 'check-limit', level: 'warning', field: key.names.join(', '), line: schema.mlLine, constraint: key.code, message: `The ${key.label} (${key.names.join(', ')}) was checked against its first ${limit} distinct values only; repeats among later rows may be missed.` });
+    }
+  }
+  if (duplicates?.set.saturated) {
+    schemaReport({ code: 'check-limit', level: 'warning', line: schema.mlLine, constraint: 'duplicateRows', message: `Duplicate rows were looked for among the first ${limit} distinct rows only; repeats among later rows may be missed.` });
+  }
   const profile = buildProfile(states.map((s) => s.stats), summaries.map((s) => ({ path: s.path, format: s.format, rows: s.rows })));
   if (rows > 0) {
     checkColumns(schema, states, profile, schemaReport);
@@ -171,14 +183,14 @@ export async function validateFiles(files: readonly DataFile[], schema: Compiled
   };
 }
 
-function fieldState(field: CompiledField, index: number): FieldState {
+function fieldState(field: CompiledField, index: number, uniqueLimit: number): FieldState {
   const c = field.constraints ?? {};
   return {
     field,
     index,
     level: field.ml?.severity ?? 'error',
     stats: new ColumnStats(field.name, field.type, categorical(field)),
-    unique: c.unique ? new FingerprintSet() : undefined,
+    unique: c.unique ? new FingerprintSet(uniqueLimit) : undefined,
     mostly: field.ml?.mostly !== undefined ? { failures: 0, checked: 0 } : undefined,
     topValues: categorical(field),
     banNaN: field.ml?.allowNaN === false,
@@ -471,9 +483,7 @@ function checkKeys(keys: RowKey[], values: unknown[], keySets: Map<string, Finge
     // A one-field numeric key (the usual id) takes a path that allocates nothing.
     if (key.indexes.length === 1 && typeof values[key.indexes[0]!] === 'number') {
       const value = values[key.indexes[0]!] as number;
-      let set = keySets.get(key.label);
-      if (!set) keySets.set(key.label, (set = new FingerprintSet()));
-      if (!set.add(fingerprintNumber(value))) {
+      if (!keySets.get(key.label)!.add(fingerprintNumber(value))) {
         report({ code: key.code, row, line, field: key.names[0], observed: String(value), expected: 'a unique key', message: `Row ${row}: the ${key.label} (${key.names[0]}) repeats [${value}].` });
       }
       continue;
@@ -486,9 +496,7 @@ function checkKeys(keys: RowKey[], values: unknown[], keySets: Map<string, Finge
     }
     const only = parts.length === 1 ? parts[0] : undefined;
     const text = typeof only === 'number' ? String(only) : JSON.stringify(parts);
-    let set = keySets.get(key.label);
-    if (!set) keySets.set(key.label, (set = new FingerprintSet()));
-    if (!set.add(typeof only === 'number' ? fingerprintNumber(only) : fingerprint(text))) {
+    if (!keySets.get(key.label)!.add(typeof only === 'number' ? fingerprintNumber(only) : fingerprint(text))) {
       report({ code: key.code, row, line, field: key.names.join(', '), observed: shorten(parts.map(String).join(', ')), expected: 'a unique key', message: `Row ${row}: the ${what} repeats ${shorten(text, 60)}.` });
     }
   }

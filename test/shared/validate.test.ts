@@ -297,6 +297,18 @@ describe('validateFiles: ml column and dataset checks', () => {
     expectCodes(await validate(data, fields, { ml: { duplicateRows: { maxFraction: 0.25 }, classBalance: { minRatio: 0.2 } } }), ['class-imbalance@1']);
   });
 
+  it('says when a uniqueness check reached its memory limit, and still catches repeats of the keys it kept', async () => {
+    const path = await file(`id,k\n${Array.from({ length: 30 }, (_, i) => `${i},${i}`).join('\n')}\n0,99\n`);
+    const compiled = await schema([{ name: 'id', type: 'integer', constraints: { unique: true } }, { name: 'k', type: 'integer' }], { primaryKey: ['k'], ml: { duplicateRows: {} } });
+    const result = await validateFiles([{ path, format: 'csv' }], compiled, { maxFindings: 10, uniqueLimit: 10 });
+    expect(result.findings.map((f) => [f.code, f.level, f.constraint ?? '', f.line])).toEqual([
+      ['unique-error', 'error', '', 32],
+      ['check-limit', 'warning', 'unique', undefined],
+      ['check-limit', 'warning', 'primary-key', 1],
+      ['check-limit', 'warning', 'duplicateRows', 1],
+    ]);
+  });
+
   it('says when class balance cannot be counted exactly', async () => {
     const data = `y\n${Array.from({ length: 300 }, (_, i) => i).join('\n')}\n`;
     const result = await validate(data, [{ name: 'y', type: 'integer', ml: { role: 'target' } }], { ml: { classBalance: { minRatio: 0.1 } } });
