@@ -250,7 +250,9 @@ function compileField(f: FieldDescriptor, schemaMissing: z.output<typeof missing
   if (c.pattern !== undefined) compiled.pattern = compilePattern(c.pattern) as RegExp;
   for (const bound of ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'] as const) {
     const value = c[bound];
-    if (value !== undefined) compiled.bounds[bound] = castValue(f, String(value)).ok ? (castValue(f, String(value)) as { value: number }).value : undefined;
+    const cast = value === undefined ? undefined : castValue(f, String(value));
+    // checkDescriptor has made sure every bound casts; ordered types cast to numbers.
+    if (cast?.ok) compiled.bounds[bound] = cast.value as number;
   }
   compiled.enumValues = castMembers(compiled, c.enum);
   compiled.categoryValues = castMembers(compiled, f.categories?.map((entry) => (typeof entry === 'object' ? entry.value : entry)));
