@@ -1,7 +1,8 @@
 /**
- * Builds one ncc bundle per action: actions/<name>/src/index.ts → actions/<name>/dist/.
+ * Builds one ncc bundle per action: actions/<name>/src/index.ts → actions/<name>/dist/, and
+ * the command-line entry (target `cli`): cli/src/index.ts → cli/dist/.
  * The dist folder is emptied first, so a chunk that is no longer emitted cannot linger.
- * Usage: npm run build [-- <action> ...]
+ * Usage: npm run build [-- <action|cli> ...]
  */
 import ncc from '@vercel/ncc';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
@@ -16,8 +17,9 @@ interface NccOutput {
 }
 
 async function buildAction(name: string): Promise<void> {
-  const entry = join(root, 'actions', name, 'src', 'index.ts');
-  const dist = join(root, 'actions', name, 'dist');
+  const base = name === 'cli' ? join(root, 'cli') : join(root, 'actions', name);
+  const entry = join(base, 'src', 'index.ts');
+  const dist = join(base, 'dist');
   const started = performance.now();
   const output = (await ncc(entry, { cache: false, minify: true, quiet: true, sourceMap: false, license: 'licenses.txt' })) as NccOutput;
   await rm(dist, { recursive: true, force: true });
@@ -31,7 +33,7 @@ async function buildAction(name: string): Promise<void> {
   console.log(`${name}: ${files.length} file(s) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
-const all = (await readdir(join(root, 'actions'), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const all = [...(await readdir(join(root, 'actions'), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort(), 'cli'];
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !all.includes(name));
 if (unknown.length) {

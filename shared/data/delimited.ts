@@ -6,8 +6,8 @@
 import { createReadStream } from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
 import Papa from 'papaparse';
-import { UserError } from '../action/errors.js';
 import { fileError } from '../files/read-file.js';
+import { DataFileError } from './data-file-error.js';
 
 export type DelimitedFormat = 'csv' | 'tsv';
 
@@ -23,6 +23,16 @@ export interface DelimitedRow {
 
 const DELIMITERS: Record<DelimitedFormat, string> = { csv: ',', tsv: '\t' };
 
+/** The Table Dialect options a delimited file may need; each defaults to the format's usual one. */
+export interface Dialect {
+  /** One character; `,` for CSV and a tab for TSV by default. */
+  delimiter?: string;
+  /** One character; `"` by default. */
+  quoteChar?: string;
+  /** One character that escapes a quote inside a quoted cell; by default the quote is doubled. */
+  escapeChar?: string;
+}
+
 /** Picks the format from the extension; `undefined` when the name does not tell. */
 export function formatFromExtension(path: string): DelimitedFormat | undefined {
   const match = /\.(csv|tsv|tab)(\.gz)?$/i.exec(path);
@@ -35,7 +45,7 @@ export function formatFromExtension(path: string): DelimitedFormat | undefined {
  * does not make a row. Rejects with a UserError on unreadable input: a missing file, invalid
  * UTF-8 or a truncated gzip stream.
  */
-export async function readDelimited(path: string, format: DelimitedFormat, onRow: (row: DelimitedRow) => void): Promise<void> {
+export async function readDelimited(path: string, format: DelimitedFormat, onRow: (row: DelimitedRow) => void, dialect: Dialect = {}): Promise<void> {
   const source = await openText(path);
   let line = 1;
   await new Promise<void>((resolve, reject) => {
@@ -48,7 +58,9 @@ export async function readDelimited(path: string, format: DelimitedFormat, onRow
     };
     source.on('error', (error) => fail(streamError(error, path)));
     Papa.parse<string[]>(source as unknown as File, {
-      delimiter: DELIMITERS[format],
+      delimiter: dialect.delimiter ?? DELIMITERS[format],
+      quoteChar: dialect.quoteChar ?? '"',
+      escapeChar: dialect.escapeChar ?? dialect.quoteChar ?? '"',
       skipEmptyLines: false,
       step(result) {
         const fields = result.data;
@@ -79,7 +91,8 @@ function countNewlines(text: string): number {
   return count;
 }
 
-async function openText(path: string): Promise<Readable> {
+/** The file as UTF-8 text, gunzipped when its name ends in `.gz`; errors become DataFileErrors. */
+export async function openText(path: string): Promise<Readable> {
   const bytes = createReadStream(path);
   // zlib is loaded only for compressed files: it is a measurable part of start-up.
   const plain: Readable = /\.gz$/i.test(path) ? bytes.pipe((await import('node:zlib')).createGunzip()) : bytes;
@@ -89,19 +102,30 @@ async function openText(path: string): Promise<Readable> {
   return decoded;
 }
 
-class InvalidUtf8Error extends Error {}
+class InvalidUtf8Error extends Error {
+  constructor(
+    readonly offset: number,
+    readonly line: number,
+  ) {
+    super(`invalid UTF-8 at byte offset ${offset} (line ${line})`);
+  }
+}
 
-/** Decodes strictly: invalid UTF-8 is an error with its byte offset, never replaced silently. */
+/** Decodes strictly: invalid UTF-8 is an error with its byte offset and line, never replaced silently. */
 function utf8Decoder(): Transform {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let offset = 0;
+  let newlines = 0;
   const decode = (chunk: Buffer | undefined, stream: boolean): string => {
     try {
       return decoder.decode(chunk, { stream });
     } catch {
-      throw new InvalidUtf8Error(`invalid UTF-8 in the bytes from offset ${offset}`);
+      const at = chunk ? firstInvalidUtf8(chunk) : 0;
+      const before = chunk ? countByte(chunk, 0x0a, at) : 0;
+      throw new InvalidUtf8Error(offset + at, newlines + before + 1);
     } finally {
       offset += chunk?.length ?? 0;
+      newlines += chunk ? countByte(chunk, 0x0a, chunk.length) : 0;
     }
   };
   return new Transform({
@@ -111,6 +135,10 @@ function utf8Decoder(): Transform {
       try {
         callback(null, decode(chunk, true));
       } catch (error) {
+        // Hand on the lines before the bad byte, so that they are still checked.
+        const at = (error as InvalidUtf8Error).offset - (offset - chunk.length);
+        const lastNewline = chunk.lastIndexOf(0x0a, at);
+        if (lastNewline >= 0) this.push(new TextDecoder().decode(chunk.subarray(0, lastNewline + 1)));
         callback(error as Error);
       }
     },
@@ -124,13 +152,34 @@ function utf8Decoder(): Transform {
   });
 }
 
-function streamError(error: unknown, path: string): Error {
+function countByte(bytes: Uint8Array, byte: number, end: number): number {
+  let count = 0;
+  for (let index = bytes.indexOf(byte); index !== -1 && index < end; index = bytes.indexOf(byte, index + 1)) count++;
+  return count;
+}
+
+/**
+ * The offset of the first byte that starts no valid UTF-8 sequence, to say where the file goes
+ * wrong (TextDecoder only says that it does). Only run once the decoder has failed.
+ */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (length === 0) return i;
+    for (let k = 1; k < length; k++) if (i + k < bytes.length && (bytes[i + k]! & 0xc0) !== 0x80) return i;
+    i += length;
+  }
+  return Math.max(0, bytes.length - 1);
+}
+
+export function streamError(error: unknown, path: string): Error {
   if (error instanceof InvalidUtf8Error) {
-    return new UserError(`The data file "${path}" is not valid UTF-8 text: ${error.message}. Re-export it as UTF-8.`);
+    return new DataFileError(`The data file "${path}" is not valid UTF-8 text: ${error.message}. Re-export it as UTF-8.`, 'encoding-error', path, error.line);
   }
   const code = (error as { code?: string }).code;
   if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
-    return new UserError(`The data file "${path}" is not a complete gzip stream (${(error as Error).message}). The file may be truncated; compress it again.`);
+    return new DataFileError(`The data file "${path}" is not a complete gzip stream (${(error as Error).message}). The file may be truncated; compress it again.`, 'compression-error', path);
   }
   return fileError(error, path, 'data file');
 }

@@ -123,7 +123,7 @@ type PathKey = string;
 const keyOf = (path: readonly PropertyKey[]): PathKey => JSON.stringify(path.map(String));
 
 /** The line of the deepest node that exists along each path (JSON is YAML, so one walker serves both). */
-async function locateLines(text: string, paths: readonly (readonly PropertyKey[])[]): Promise<(number | undefined)[]> {
+export async function locateLines(text: string, paths: readonly (readonly PropertyKey[])[]): Promise<(number | undefined)[]> {
   const offsets = await nodeOffsets(text).catch(() => new Map<PathKey, number>());
   return paths.map((path) => {
     for (let depth = path.length; depth >= 0; depth--) {

@@ -32,7 +32,6 @@ const no = (expected: string): Cast => ({ ok: false, expected });
 const INTEGER = /^[+-]?\d+$/;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const SPECIAL_NUMBERS: Record<string, number> = { nan: Number.NaN, inf: Infinity, '+inf': Infinity, '-inf': -Infinity };
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME = /^(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/;
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/;
 const YEARMONTH = /^(\d{4})-(\d{2})$/;
@@ -108,22 +107,31 @@ function numericText(field: CastOptions, text: string): string {
 }
 
 function castInteger(field: CastOptions, text: string): Cast {
-  const value = numericText(field, text);
+  const plain = field.groupChar === undefined && field.decimalChar === undefined && field.bareNumber !== false;
+  const value = plain ? text : numericText(field, text);
   if (!INTEGER.test(value)) return no('an integer');
   const number = Number(value);
   return Number.isSafeInteger(number) ? ok(number) : no('an integer within ±2^53');
 }
 
 function castNumber(field: CastOptions, text: string): Cast {
-  const special = SPECIAL_NUMBERS[text.toLowerCase()];
+  // The common case first: plain decimal text, no group or decimal characters to strip.
+  const plain = field.groupChar === undefined && field.decimalChar === undefined && field.bareNumber !== false;
+  if (plain && NUMBER.test(text)) return ok(Number(text));
+  const special = text.length <= 4 ? SPECIAL_NUMBERS[text.toLowerCase()] : undefined;
   if (special !== undefined) return ok(special);
+  if (plain) return no('a number');
   const value = numericText(field, text);
   return NUMBER.test(value) ? ok(Number(value)) : no('a number');
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Arithmetic rather than a Date object: this runs for every date cell. */
 function validDate(y: number, m: number, d: number): boolean {
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+  if (m < 1 || m > 12 || d < 1) return false;
+  const leap = m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return d <= DAYS_IN_MONTH[m - 1]! + (leap ? 1 : 0);
 }
 
 function validClock(hms: string): boolean {
@@ -131,10 +139,23 @@ function validClock(hms: string): boolean {
   return h < 24 && m < 60 && s < 60;
 }
 
+/** Digits at text[from, from + count) as a number, or -1: a regex and Number() cost more per cell. */
+function digits(text: string, from: number, count: number): number {
+  let value = 0;
+  for (let i = from; i < from + count; i++) {
+    const code = text.charCodeAt(i) - 48;
+    if (code < 0 || code > 9) return -1;
+    value = value * 10 + code;
+  }
+  return value;
+}
+
 function castDate(text: string): Cast {
-  const m = DATE.exec(text);
-  if (!m || !validDate(Number(m[1]), Number(m[2]), Number(m[3]))) return no('a date (YYYY-MM-DD)');
-  return ok(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  const y = text.length === 10 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45 ? digits(text, 0, 4) : -1;
+  const m = y < 0 ? -1 : digits(text, 5, 2);
+  const d = m < 0 ? -1 : digits(text, 8, 2);
+  if (d < 0 || !validDate(y, m, d)) return no('a date (YYYY-MM-DD)');
+  return ok(Date.UTC(y, m - 1, d));
 }
 
 function castDatetime(text: string): Cast {
@@ -203,4 +224,101 @@ function castList(field: CastOptions, text: string): Cast {
     items.push(cast.value);
   }
   return ok(items);
+}
+
+/** What each type expects, for values that are not text (JSON Lines, Parquet). */
+const EXPECTED: Record<FieldType, string> = {
+  string: 'a string', number: 'a number', integer: 'an integer', boolean: 'a boolean', object: 'a JSON object', array: 'a JSON array',
+  list: 'a list', datetime: 'a datetime (YYYY-MM-DDThh:mm:ss)', date: 'a date (YYYY-MM-DD)', time: 'a time (hh:mm:ss)', year: 'a year (YYYY)',
+  yearmonth: 'a year and month (YYYY-MM)', duration: 'an ISO 8601 duration (e.g. P1DT2H)', geopoint: 'a geopoint', geojson: 'a GeoJSON object', any: 'any value',
+};
+
+/**
+ * Casts a raw value from any format: text goes through `castValue` (the lexical forms of the
+ * spec); JSON and Parquet values are taken as they are when they already have the field's
+ * type, so the same data in CSV, JSON Lines and Parquet casts to the same values.
+ */
+export function castRaw(field: CastOptions, raw: unknown): Cast {
+  if (typeof raw === 'string') return castValue(field, raw);
+  switch (field.type) {
+    case 'any':
+      return ok(raw);
+    case 'number':
+      return typeof raw === 'number' ? ok(raw) : no(EXPECTED.number);
+    case 'integer':
+    case 'year':
+      if (typeof raw !== 'number' || !Number.isInteger(raw)) return no(EXPECTED[field.type]);
+      return Number.isSafeInteger(raw) ? ok(raw) : no('an integer within ±2^53');
+    case 'boolean':
+      return typeof raw === 'boolean' ? ok(raw) : no(EXPECTED.boolean);
+    case 'object':
+    case 'geojson':
+      return raw !== null && typeof raw === 'object' && !Array.isArray(raw) && (field.type === 'object' || typeof (raw as { type?: unknown }).type === 'string') ? ok(raw) : no(EXPECTED[field.type]);
+    case 'array':
+      return Array.isArray(raw) ? ok(raw) : no(EXPECTED.array);
+    case 'list': {
+      if (!Array.isArray(raw)) return no(EXPECTED.list);
+      const itemType = (field.itemType ?? 'string') as FieldType;
+      const items: unknown[] = [];
+      for (const item of raw) {
+        const cast = castRaw({ type: itemType }, item);
+        if (!cast.ok) return no(`a list of ${itemType} items`);
+        items.push(cast.value);
+      }
+      return ok(items);
+    }
+    case 'geopoint':
+      return raw !== null && typeof raw === 'object' ? castGeopoint(Array.isArray(raw) ? 'array' : 'object', JSON.stringify(raw)) : no(EXPECTED.geopoint);
+    default:
+      return no(EXPECTED[field.type]);
+  }
+}
+
+/** What a compiled cast returns for a value that does not fit; castRaw then says why. */
+export const CAST_FAILED: unique symbol = Symbol('cast failed');
+
+/**
+ * The cast of one field compiled to a function, for the per-cell hot path: it returns the
+ * value itself (no result object to allocate and collect for every cell) or CAST_FAILED, and
+ * takes the common forms (plain integers and decimals, default booleans, plain strings)
+ * without going through the general switch. Anything else goes to castRaw, so the result is
+ * always the one castRaw gives.
+ */
+export function compileCast(field: CastOptions): (raw: unknown) => unknown {
+  const general = (raw: unknown): unknown => {
+    const cast = castRaw(field, raw);
+    return cast.ok ? cast.value : CAST_FAILED;
+  };
+  const plainNumbers = field.groupChar === undefined && field.decimalChar === undefined && field.bareNumber !== false;
+  switch (field.type) {
+    case 'string':
+      if (field.format !== undefined && field.format !== 'default') return general;
+      return (raw) => (typeof raw === 'string' ? raw : CAST_FAILED);
+    case 'integer':
+      if (!plainNumbers) return general;
+      return (raw) => {
+        if (typeof raw === 'string') {
+          if (!INTEGER.test(raw)) return CAST_FAILED;
+          const value = Number(raw);
+          return Number.isSafeInteger(value) ? value : CAST_FAILED;
+        }
+        return typeof raw === 'number' && Number.isSafeInteger(raw) ? raw : CAST_FAILED;
+      };
+    case 'number':
+      if (!plainNumbers) return general;
+      return (raw) => {
+        if (typeof raw === 'number') return raw;
+        return typeof raw === 'string' && NUMBER.test(raw) ? Number(raw) : general(raw);
+      };
+    case 'boolean':
+      if (field.trueValues || field.falseValues) return general;
+      return (raw) => {
+        if (typeof raw === 'boolean') return raw;
+        if (raw === 'true' || raw === 'True' || raw === 'TRUE' || raw === '1') return true;
+        if (raw === 'false' || raw === 'False' || raw === 'FALSE' || raw === '0') return false;
+        return CAST_FAILED;
+      };
+    default:
+      return general;
+  }
 }

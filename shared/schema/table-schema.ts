@@ -1,21 +1,29 @@
 /**
- * Frictionless Table Schema (v2; v1 descriptors are accepted): the descriptor as validated
- * data, plus the checks that need more than shapes (unknown field names in keys, regexes that
- * do not compile, constraint values that do not fit their field's type).
+ * Frictionless Table Schema (v2; v1 descriptors are accepted) plus this project's `ml`
+ * extensions, as validated data. The descriptor is checked whole before any data is read:
+ * shapes by zod, and what needs more than shapes (unknown field names in keys, regexes that do
+ * not compile, constraints that do not apply to the field's type, bounds that do not cast) as
+ * refinements, so that every problem is reported with the line of the schema file it is on.
  */
 import { z } from 'zod';
-import { UserError } from '../action/errors.js';
-import { readStructuredFile, validateStructured } from '../files/structured.js';
+import { readUserFile } from '../files/read-file.js';
+import { locateLines, parseStructured, validateStructured } from '../files/structured.js';
 import { castValue, FIELD_TYPES, ORDERED_TYPES, type FieldType } from './cast.js';
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const fraction = z.number().min(0).max(1);
+const count = z.number().int().nonnegative();
+const bounds = z.object({ min: z.number().optional(), max: z.number().optional() }).strict();
+const countBounds = z.object({ min: count.optional(), max: count.optional() }).strict();
+const fractionBounds = z.object({ min: fraction.optional(), max: fraction.optional() }).strict();
+const severity = z.enum(['error', 'warning']);
 
 const constraints = z
   .object({
     required: z.boolean().optional(),
     unique: z.boolean().optional(),
-    minLength: z.number().int().nonnegative().optional(),
-    maxLength: z.number().int().nonnegative().optional(),
+    minLength: count.optional(),
+    maxLength: count.optional(),
     minimum: scalar.optional(),
     maximum: scalar.optional(),
     exclusiveMinimum: scalar.optional(),
@@ -24,6 +32,50 @@ const constraints = z
     enum: z.array(scalar).min(1).optional(),
   })
   .strict();
+
+/** Statistic bounds on a numeric column (Great Expectations' column aggregate expectations). */
+const statBounds = z
+  .object({
+    mean: bounds.optional(),
+    median: bounds.optional(),
+    stdev: bounds.optional(),
+    min: bounds.optional(),
+    max: bounds.optional(),
+    quantiles: z.array(z.object({ q: fraction, min: z.number().optional(), max: z.number().optional() }).strict()).optional(),
+  })
+  .strict();
+
+export const FIELD_ROLES = ['feature', 'target', 'id', 'weight', 'timestamp', 'prediction', 'ignore'] as const;
+
+const fieldMl = z
+  .object({
+    role: z.enum(FIELD_ROLES).optional(),
+    /** Severity of this field's findings (default error). */
+    severity: severity.optional(),
+    /** Per-value checks pass when at least this share of the non-missing values pass. */
+    mostly: fraction.optional(),
+    nullFraction: z.object({ max: fraction }).strict().optional(),
+    allowNaN: z.boolean().optional(),
+    allowInf: z.boolean().optional(),
+    distinctCount: countBounds.optional(),
+    distinctFraction: fractionBounds.optional(),
+    stats: statBounds.optional(),
+  })
+  .strict();
+
+const schemaMl = z
+  .object({
+    task: z.enum(['classification', 'regression', 'ranking', 'other']).optional(),
+    /** Severity of the dataset-level findings below (default error). */
+    severity: severity.optional(),
+    rowCount: countBounds.optional(),
+    duplicateRows: z.object({ maxFraction: fraction.default(0) }).strict().optional(),
+    classBalance: z.object({ minRatio: fraction }).strict().optional(),
+  })
+  .strict();
+
+/** v1 lists strings; v2 also allows `{value, label}` objects. */
+const missingValues = z.array(z.union([z.string(), z.object({ value: z.string(), label: z.string().optional() }).strict()]));
 
 const field = z
   .object({
@@ -35,7 +87,7 @@ const field = z
     example: z.unknown().optional(),
     rdfType: z.string().optional(),
     constraints: constraints.optional(),
-    missingValues: z.array(z.string()).optional(),
+    missingValues: missingValues.optional(),
     trueValues: z.array(z.string()).optional(),
     falseValues: z.array(z.string()).optional(),
     decimalChar: z.string().length(1).optional(),
@@ -45,35 +97,120 @@ const field = z
     itemType: z.enum(['string', 'integer', 'boolean', 'number', 'datetime', 'date', 'time']).optional(),
     categories: z.array(z.union([scalar, z.object({ value: scalar, label: z.string().optional() })])).optional(),
     categoriesOrdered: z.boolean().optional(),
+    ml: fieldMl.optional(),
   })
   .strict();
 
-const descriptor = z
+const descriptorShape = z
   .object({
     $schema: z.string().optional(),
     name: z.string().optional(),
     title: z.string().optional(),
     description: z.string().optional(),
     fields: z.array(field).min(1, { error: 'a schema needs at least one field' }),
-    missingValues: z.array(z.string()).default(['']),
+    missingValues: missingValues.default(['']),
     primaryKey: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
     uniqueKeys: z.array(z.array(z.string()).min(1)).optional(),
     fieldsMatch: z.enum(['exact', 'equal', 'subset', 'superset', 'partial']).default('exact'),
+    foreignKeys: z.unknown().optional(),
+    ml: schemaMl.optional(),
   })
   .strict();
 
 export type FieldDescriptor = z.output<typeof field>;
-export type TableSchema = z.output<typeof descriptor>;
+export type FieldMl = z.output<typeof fieldMl>;
+export type SchemaMl = z.output<typeof schemaMl>;
+export type TableSchema = z.output<typeof descriptorShape>;
+
+const descriptor = descriptorShape.superRefine(checkDescriptor);
+
+type Issue = (path: (string | number)[], message: string) => void;
+
+/** Everything a well-shaped descriptor can still get wrong, each at its path (and so its line). */
+function checkDescriptor(schema: TableSchema, ctx: z.core.$RefinementCtx<TableSchema>): void {
+  const issue: Issue = (path, message) => ctx.addIssue({ code: 'custom', path, message });
+  if (schema.foreignKeys !== undefined) issue(['foreignKeys'], 'foreign keys are not supported yet; remove them, or check them in a separate step');
+  const names = new Set<string>();
+  schema.fields.forEach((f, i) => {
+    if (names.has(f.name)) issue(['fields', i, 'name'], `the field name "${f.name}" is used twice`);
+    names.add(f.name);
+    checkField(f, (path, message) => issue(['fields', i, ...path], message));
+  });
+  const primaryKey = schema.primaryKey === undefined ? [] : [schema.primaryKey].flat();
+  primaryKey.forEach((name) => names.has(name) || issue(['primaryKey'], `"${name}" is not a field of the schema`));
+  schema.uniqueKeys?.forEach((key, i) => key.forEach((name) => names.has(name) || issue(['uniqueKeys', i], `"${name}" is not a field of the schema`)));
+  if (schema.ml?.classBalance) {
+    const targets = schema.fields.filter((f) => f.ml?.role === 'target');
+    if (targets.length !== 1) issue(['ml', 'classBalance'], `class balance needs exactly one field with "ml: {role: target}"; the schema has ${targets.length}`);
+  }
+}
+
+const LENGTH_TYPES: ReadonlySet<FieldType> = new Set(['string', 'array', 'object', 'list', 'geojson', 'any']);
+const NUMERIC_TYPES: ReadonlySet<FieldType> = new Set(['number', 'integer']);
+
+function checkField(f: FieldDescriptor, issue: Issue): void {
+  const c = f.constraints ?? {};
+  if (f.format && !formatSupported(f.type, f.format)) issue(['format'], `format "${f.format}" is not supported for type ${f.type}`);
+  if (c.pattern !== undefined) {
+    if (f.type !== 'string' && f.type !== 'any') issue(['constraints', 'pattern'], `pattern applies to string fields only; this field is ${f.type}`);
+    const compiled = compilePattern(c.pattern);
+    if (typeof compiled === 'string') issue(['constraints', 'pattern'], `not a valid regular expression: ${compiled}`);
+  }
+  for (const key of ['minLength', 'maxLength'] as const) {
+    if (c[key] !== undefined && !LENGTH_TYPES.has(f.type)) issue(['constraints', key], `type ${f.type} has no length, so it takes no ${key}`);
+  }
+  if (c.minLength !== undefined && c.maxLength !== undefined && c.minLength > c.maxLength) issue(['constraints', 'minLength'], `minLength ${c.minLength} is above maxLength ${c.maxLength}`);
+  const cast: Record<string, number> = {};
+  for (const bound of ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'] as const) {
+    const value = c[bound];
+    if (value === undefined) continue;
+    if (!ORDERED_TYPES.has(f.type)) {
+      issue(['constraints', bound], `type ${f.type} has no order, so it takes no ${bound}`);
+      continue;
+    }
+    const result = castValue(f, String(value));
+    if (result.ok) cast[bound] = result.value as number;
+    else issue(['constraints', bound], `${JSON.stringify(value)} is not a valid ${f.type}`);
+  }
+  const low = cast.minimum ?? cast.exclusiveMinimum;
+  const high = cast.maximum ?? cast.exclusiveMaximum;
+  if (low !== undefined && high !== undefined && low > high) issue(['constraints'], 'the lower bound is above the upper bound: no value can pass');
+  const members = (values: readonly (string | number | boolean)[] | undefined, path: (string | number)[]) =>
+    values?.forEach((member, i) => castValue(f, String(member)).ok || issue([...path, i], `${JSON.stringify(member)} is not a valid ${f.type}`));
+  members(c.enum, ['constraints', 'enum']);
+  const categories = f.categories?.map((entry) => (typeof entry === 'object' ? entry.value : entry));
+  members(categories, ['categories']);
+  if (c.enum && categories) {
+    const allowed = new Set(categories.map(String));
+    c.enum.forEach((member, i) => allowed.has(String(member)) || issue(['constraints', 'enum', i], `${JSON.stringify(member)} is not one of the field's categories`));
+  }
+  const ml = f.ml;
+  if (ml?.stats && !NUMERIC_TYPES.has(f.type)) issue(['ml', 'stats'], `statistic bounds apply to number and integer fields; this field is ${f.type}`);
+  for (const key of ['allowNaN', 'allowInf'] as const) {
+    if (ml?.[key] !== undefined && f.type !== 'number') issue(['ml', key], `${key} applies to number fields only; this field is ${f.type}`);
+  }
+}
+
+/** Full-match semantics, as frictionless compiles `^(pattern)$`. A string is the reason it does not compile. */
+export function compilePattern(pattern: string): RegExp | string {
+  try {
+    return new RegExp(`^(?:${pattern})$`, 'u');
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
 
 /** A field with everything compiled that per-cell checks need. */
 export interface CompiledField extends FieldDescriptor {
   type: FieldType;
   missing: ReadonlySet<string>;
   pattern?: RegExp;
-  /** Constraint bounds and enum members cast to the field's type, ready to compare. */
-  bounds: { minimum?: unknown; maximum?: unknown; exclusiveMinimum?: unknown; exclusiveMaximum?: unknown };
+  /** Constraint bounds cast to the field's type, ready to compare. */
+  bounds: { minimum?: number; maximum?: number; exclusiveMinimum?: number; exclusiveMaximum?: number };
   enumValues?: ReadonlySet<unknown>;
   categoryValues?: ReadonlySet<unknown>;
+  /** The line of the field's definition in the schema file, for findings about the whole column. */
+  line?: number;
 }
 
 export interface CompiledSchema {
@@ -82,11 +219,16 @@ export interface CompiledSchema {
   fields: CompiledField[];
   primaryKey: string[];
   uniqueKeys: string[][];
+  /** The line of the schema's `ml` block (or its first line), for dataset-level findings. */
+  mlLine?: number;
 }
 
 export async function loadTableSchema(path: string): Promise<CompiledSchema> {
-  const parsed = await readStructuredFile(path, descriptor, 'schema file');
-  return compileSchema(parsed, path);
+  const text = await readUserFile(path, 'schema file');
+  const value = await parseStructured(text, path, 'schema file');
+  const schema = await validateStructured(value, descriptor, { path, what: 'schema file', text });
+  const lines = await locateLines(text, [...schema.fields.map((_, i) => ['fields', i]), ['ml']]);
+  return compileSchema(schema, path, lines);
 }
 
 /** A schema from an in-memory descriptor (inference, tests), validated as a file would be. */
@@ -94,67 +236,36 @@ export async function tableSchemaFrom(value: unknown, source: string): Promise<C
   return compileSchema(await validateStructured(value, descriptor, { path: source, what: 'schema' }), source);
 }
 
-export function compileSchema(schema: TableSchema, source: string): CompiledSchema {
-  const problems: string[] = [];
-  const names = new Set<string>();
-  schema.fields.forEach((f, i) => {
-    if (names.has(f.name)) problems.push(`"fields[${i}].name": the field name "${f.name}" is used twice`);
-    names.add(f.name);
-  });
+function compileSchema(schema: TableSchema, source: string, lines: (number | undefined)[] = []): CompiledSchema {
+  const fields = schema.fields.map((f, i) => ({ ...compileField(f, schema.missingValues), line: lines[i] }));
   const primaryKey = schema.primaryKey === undefined ? [] : [schema.primaryKey].flat();
-  const uniqueKeys = schema.uniqueKeys ?? [];
-  for (const [label, key] of [['primaryKey', primaryKey], ...uniqueKeys.map((k, i) => [`uniqueKeys[${i}]`, k] as const)] as const) {
-    for (const name of key) if (!names.has(name)) problems.push(`"${label}": "${name}" is not a field of the schema`);
-  }
-  const fields = schema.fields.map((f, i) => compileField(f, `fields[${i}]`, schema.missingValues, problems));
-  if (problems.length) throw new UserError(`The schema file "${source}" is not valid: ${problems.join('; ')}.`);
-  return { source, descriptor: schema, fields, primaryKey, uniqueKeys };
+  return { source, descriptor: schema, fields, primaryKey, uniqueKeys: schema.uniqueKeys ?? [], mlLine: lines[schema.fields.length] ?? 1 };
 }
 
-function compileField(f: FieldDescriptor, at: string, schemaMissing: string[], problems: string[]): CompiledField {
-  const compiled: CompiledField = { ...f, missing: new Set(f.missingValues ?? schemaMissing), bounds: {} };
+const missingText = (values: z.output<typeof missingValues>) => values.map((entry) => (typeof entry === 'string' ? entry : entry.value));
+
+function compileField(f: FieldDescriptor, schemaMissing: z.output<typeof missingValues>): CompiledField {
   const c = f.constraints ?? {};
-  if (f.format && !formatSupported(f.type, f.format)) {
-    problems.push(`"${at}.format": format "${f.format}" is not supported for type ${f.type}`);
-  }
-  if (c.pattern !== undefined) {
-    try {
-      compiled.pattern = new RegExp(`^(?:${c.pattern})$`, 'u');
-    } catch (error) {
-      problems.push(`"${at}.constraints.pattern": ${(error as Error).message}`);
-    }
-  }
+  const compiled: CompiledField = { ...f, missing: new Set(missingText(f.missingValues ?? schemaMissing)), bounds: {} };
+  if (c.pattern !== undefined) compiled.pattern = compilePattern(c.pattern) as RegExp;
   for (const bound of ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'] as const) {
     const value = c[bound];
-    if (value === undefined) continue;
-    if (!ORDERED_TYPES.has(f.type)) {
-      problems.push(`"${at}.constraints.${bound}": type ${f.type} has no order, so it takes no ${bound}`);
-      continue;
-    }
-    const cast = castValue(compiled, String(value));
-    if (cast.ok) compiled.bounds[bound] = cast.value;
-    else problems.push(`"${at}.constraints.${bound}": ${JSON.stringify(value)} is not a valid ${f.type}`);
+    const cast = value === undefined ? undefined : castValue(f, String(value));
+    // checkDescriptor has made sure every bound casts; ordered types cast to numbers.
+    if (cast?.ok) compiled.bounds[bound] = cast.value as number;
   }
-  compiled.enumValues = castMembers(compiled, c.enum, `${at}.constraints.enum`, problems);
-  const categories = f.categories?.map((entry) => (typeof entry === 'object' ? entry.value : entry));
-  compiled.categoryValues = castMembers(compiled, categories, `${at}.categories`, problems);
+  compiled.enumValues = castMembers(compiled, c.enum);
+  compiled.categoryValues = castMembers(compiled, f.categories?.map((entry) => (typeof entry === 'object' ? entry.value : entry)));
   return compiled;
 }
 
-function castMembers(f: CompiledField, members: readonly (string | number | boolean)[] | undefined, at: string, problems: string[]) {
+function castMembers(f: CompiledField, members: readonly (string | number | boolean)[] | undefined): ReadonlySet<unknown> | undefined {
   if (!members) return undefined;
-  const values = new Set<unknown>();
-  for (const member of members) {
-    const cast = castValue(f, String(member));
-    if (cast.ok) values.add(comparable(cast.value));
-    else problems.push(`"${at}": ${JSON.stringify(member)} is not a valid ${f.type}`);
-  }
-  return values;
+  return new Set(members.map((member) => comparable((castValue(f, String(member)) as { value: unknown }).value)));
 }
 
 /** A form of a cast value that Set membership and ordering compare by value. */
 export function comparable(value: unknown): unknown {
-  if (value instanceof Date) return value.getTime();
   if (value !== null && typeof value === 'object') return JSON.stringify(value);
   return value;
 }

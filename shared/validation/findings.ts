@@ -1,37 +1,73 @@
 /**
- * One taxonomy for every problem found in data, after frictionless' error codes, so reports
+ * One taxonomy for every problem found in data, after frictionless' error codes (and, for
+ * column and dataset checks, TFDV's anomalies and Great Expectations' expectations), so reports
  * from this project read like the ones data people already know.
  */
 export type FindingLevel = 'error' | 'warning';
 
-export type FindingCode =
-  | 'source-error' // the file cannot be read as the format says (quoting, encoding)
-  | 'missing-label' // a schema field has no column
-  | 'extra-label' // a column has no schema field
-  | 'duplicate-label' // two columns share a name
-  | 'blank-label' // a column has no name
-  | 'missing-cell' // a row has fewer cells than the header
-  | 'extra-cell' // a row has more cells than the header
-  | 'blank-row' // an empty line in a table of several columns
-  | 'type-error' // a cell is not of its field's type
-  | 'constraint-error' // a cell breaks one of its field's constraints
-  | 'unique-error' // a value repeats in a unique field
-  | 'primary-key' // a primary key value repeats or is missing
-  | 'empty-file'; // a file has a header but no rows
+/** Where a finding lives, from the whole file down to one cell. */
+export type FindingScope = 'file' | 'header' | 'row' | 'cell' | 'column' | 'dataset';
+
+export const FINDING_CODES = {
+  // file: the bytes are not what the format says
+  'encoding-error': 'file', // invalid UTF-8
+  'compression-error': 'file', // a truncated or corrupt gzip stream
+  'format-error': 'file', // a corrupt Parquet file
+  'empty-file': 'file', // no header, or a header and no rows
+  // header: the columns do not match the schema's fields (by its fieldsMatch rule)
+  'missing-label': 'header', // a schema field has no column
+  'extra-label': 'header', // a column has no schema field
+  'duplicate-label': 'header', // two columns share a name
+  'blank-label': 'header', // a column has no name
+  'incorrect-label': 'header', // columns out of the schema's order (fieldsMatch: exact)
+  'unmatched-header': 'header', // no column matches any field (fieldsMatch: partial)
+  // row
+  'source-error': 'row', // a row cannot be read (bad quoting, invalid JSON, not an object)
+  'blank-row': 'row', // an empty line in a table of several columns
+  'missing-cell': 'row', // fewer cells than the header
+  'extra-cell': 'row', // more cells than the header (JSON Lines: keys the first object lacks)
+  'primary-key': 'row', // a primary key value repeats or is missing
+  'unique-key': 'row', // a uniqueKeys combination repeats
+  // cell
+  'type-error': 'cell', // not of the field's type and format
+  'constraint-error': 'cell', // breaks a constraint; `constraint` names it
+  'unique-error': 'cell', // repeats a value in a unique field
+  'nan-value': 'cell', // NaN where ml.allowNaN is false
+  'inf-value': 'cell', // ±Infinity where ml.allowInf is false
+  // column (ml extensions)
+  'mostly-violated': 'column', // fewer than `mostly` of the values pass the field's checks
+  'null-fraction': 'column', // more missing values than ml.nullFraction.max
+  'distinct-count': 'column', // distinct values outside ml.distinctCount
+  'distinct-fraction': 'column', // distinct / non-missing outside ml.distinctFraction
+  'stat-out-of-range': 'column', // mean, median, stdev, min, max or a quantile outside ml.stats
+  'check-limit': 'column', // a bounded structure filled up: the check covered part of the data
+  // dataset (ml extensions)
+  'row-count': 'dataset', // rows outside ml.rowCount
+  'duplicate-row': 'dataset', // more identical rows than ml.duplicateRows.maxFraction
+  'class-imbalance': 'dataset', // the rarest class is below ml.classBalance.minRatio of the commonest
+} as const satisfies Record<string, FindingScope>;
+
+export type FindingCode = keyof typeof FINDING_CODES;
 
 export interface Finding {
   code: FindingCode;
   level: FindingLevel;
+  scope: FindingScope;
   message: string;
+  /** The file the finding points at: the data file, or the schema file for column and dataset checks. */
   file: string;
   /** 1-based data row (the header is not counted). */
   row?: number;
-  /** 1-based file line where the row starts. */
+  /** 1-based file line: where the row starts, or the schema line of the field or check. */
   line?: number;
   field?: string;
-  /** The offending cell, shortened to 120 characters. */
-  value?: string;
+  /** For constraint-error, stat-out-of-range and mostly-violated: which constraint or statistic. */
+  constraint?: string;
+  /** What was found: the cell (shortened to 120 characters) or the statistic. */
+  observed?: string;
   expected?: string;
+  /** For aggregate findings: how many values or rows it covers. */
+  count?: number;
 }
 
 export function shorten(value: string, limit = 120): string {

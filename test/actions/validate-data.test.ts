@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { actionMetadata } from '../harness/run-bundle.js';
+import { writeParquet } from '../helpers/data-files.js';
 import { exampleWorkspace, expectUserError, run } from './workspace.js';
 
 const job = await exampleWorkspace();
@@ -18,17 +19,64 @@ describe('validate-data bundle', () => {
     expect(result.summary).toContain('Data valid: 600 rows in 2 file(s)');
   });
 
-  it('fails on bad rows with annotations at file and line, capped at 10 with "+N more"', async () => {
+  it('fails on bad rows with one annotation per kind at file and line, "+N more like this"', async () => {
     const lines = (await readFile(`${job.workspace}/data/eval.csv`, 'utf8')).trimEnd().split('\n');
     const broken = lines.map((line, index) => (index > 0 && index <= 15 ? line.replace(/,(one-year|two-year|month-to-month),/, ',weekly,') : line));
     await job.write('data/broken.csv', broken.join('\n') + '\n');
     const result = await run('validate-data', job, { data: 'data/broken.csv', schema });
     expectUserError(result, /Data validation found 15 error\(s\)/);
     const errors = result.annotations.filter((a) => a.command === 'error' && a.properties.file === 'data/broken.csv');
-    expect(errors).toHaveLength(10);
-    expect(errors[0]!.properties).toMatchObject({ line: '2', title: 'constraint-error (contract)' });
-    expect(errors[9]!.message).toMatch(/^\+6 more errors; the full list is in the job summary/);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.properties).toMatchObject({ line: '2', title: 'constraint-error (enum): contract' });
+    expect(errors[0]!.message).toMatch(/breaks enum .* \(\+14 more like this\)$/);
     expect(result.outputs).toMatchObject({ valid: 'false', errors: '15' });
+    expect(result.summary).toContain('#### Findings');
+    expect(result.summary).toMatch(/\| error \| constraint-error \(enum\) \| `contract` \| 15 \| `data\/broken.csv`:2 \|/);
+  });
+
+  it('keeps to 10 error annotations, worst kinds first, the last one counting the rest', async () => {
+    const header = 'customer_id,tenure_months,monthly_charges,contract,support_calls,signup_date,churned';
+    const rows = [
+      'x,1,20,one-year,0,2020-01-01,0', '0,1,20,one-year,0,2020-01-01,0', '3,x,20,one-year,0,2020-01-01,0', '4,99,20,one-year,0,2020-01-01,0',
+      '5,1,x,one-year,0,2020-01-01,0', '6,1,1,one-year,0,2020-01-01,0', '7,1,20,weekly,0,2020-01-01,0', '8,1,20,one-year,x,2020-01-01,0',
+      '9,1,20,one-year,99,2020-01-01,0', '10,1,20,one-year,0,x,0', '11,1,20,one-year,0,2000-01-01,0', '12,1,20,one-year,0,2020-01-01,x',
+      '13,1,20,one-year,0,2020-01-01,7', '13,1,20,one-year,0,2020-01-01,0', '14,1,20,one-year,0,2020-01-01',
+    ];
+    await job.write('data/many-kinds.csv', [header, ...rows].join('\n') + '\n');
+    const result = await run('validate-data', job, { data: 'data/many-kinds.csv', schema });
+    const errors = result.annotations.filter((a) => a.command === 'error' && a.properties.file);
+    expect(errors).toHaveLength(10);
+    expect(errors.every((e) => (e.properties.file === 'data/many-kinds.csv' || e.properties.file === schema) && Number(e.properties.line) > 1)).toBe(true);
+    // Dataset and column checks come first, pointing into the schema (its ml block, the
+    // field's definition); then row problems before cell problems, the more frequent first.
+    expect(errors.slice(0, 6).map((e) => [e.properties.title, e.properties.file, e.properties.line])).toEqual([
+      ['row-count', schema, '8'],
+      ['class-imbalance: churned', schema, '8'],
+      ['stat-out-of-range (mean): monthly_charges', schema, '28'],
+      ['stat-out-of-range (quantile 0.5): monthly_charges', schema, '28'],
+      ['primary-key: customer_id', 'data/many-kinds.csv', '2'],
+      ['missing-cell', 'data/many-kinds.csv', '16'],
+    ]);
+    expect(errors[4]!.message).toMatch(/\(\+1 more like this\)$/);
+    expect(errors[9]!.message).toMatch(/^\+\d+ more errors of \d+ other kinds \(the first: .*\); the full list is in the job summary/);
+    const counted = Number(/^\+(\d+) more errors/.exec(errors[9]!.message)![1]);
+    const shown = errors.slice(0, 9).reduce((sum, e) => sum + 1 + Number(/\(\+(\d+) more like this\)$/.exec(e.message)?.[1] ?? 0), 0);
+    expect(shown + counted).toBe(Number(result.outputs.errors));
+  });
+
+  it('validates JSON Lines and Parquet found by a glob, and writes the profile where asked', async () => {
+    const csv = (await readFile(`${job.workspace}/data/train.csv`, 'utf8')).trimEnd().split('\n');
+    const names = csv[0]!.split(',');
+    const types = ['integer', 'integer', 'number', 'string', 'integer', 'string', 'integer'];
+    const rows = csv.slice(1).map((line) => line.split(',').map((cell, i) => (types[i] === 'string' ? cell : Number(cell))));
+    await job.write('shards/part-1.jsonl', rows.slice(0, 200).map((row) => JSON.stringify(Object.fromEntries(names.map((n, i) => [n, row[i]])))).join('\n') + '\n');
+    await writeParquet(`${job.workspace}/shards/part-2.parquet`, { columns: names, rows: rows.slice(200) as (string | number)[][] });
+    const result = await run('validate-data', job, { data: 'shards/part-*', schema, profile: 'out/profile.json' });
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(result.outputs).toMatchObject({ valid: 'true', rows: '400', profile: 'out/profile.json' });
+    const profile = JSON.parse(await readFile(`${job.workspace}/out/profile.json`, 'utf8'));
+    expect(profile).toMatchObject({ format: 'mlops-actions/profile@1', rows: 400, sources: [{ path: 'shards/part-1.jsonl', rows: 200 }, { path: 'shards/part-2.parquet', rows: 200 }] });
+    expect(result.summary).toContain('#### Columns');
   });
 
   it('reports without failing when fail-on is never', async () => {
@@ -61,7 +109,9 @@ describe('validate-data bundle', () => {
     ['a missing data file', { data: 'data/nope.csv', schema }, /data file "data\/nope.csv" does not exist/],
     ['a missing schema file', { data: 'data/train.csv', schema: 'nope.yaml' }, /schema file "nope.yaml" does not exist/],
     ['malformed YAML in the schema', { data: 'data/train.csv', schema: 'bad-schema.yaml' }, /schema file "bad-schema.yaml" is not valid YAML at line 3/],
-    ['an unknown format', { data: 'data/train.csv', schema, format: 'xlsx' }, /input "format" must be one of auto, csv, tsv; got "xlsx"/],
+    ['an unknown format', { data: 'data/train.csv', schema, format: 'xlsx' }, /input "format" must be one of auto, csv, tsv, jsonl, parquet; got "xlsx"/],
+    ['a delimiter of two characters', { data: 'data/train.csv', schema, delimiter: ';;' }, /input "delimiter" must be one character/],
+    ['a glob that matches nothing', { data: 'data/*.xlsx', schema }, /The data pattern "data\/\*\.xlsx" matches no file/],
     ['an unknown extension', { data: 'examples/churn/config.json', schema }, /Cannot tell the format of data file "examples\/churn\/config.json"/],
     ['a missing required input', { data: 'data/train.csv' }, /input "schema" is required but was not supplied/],
   ])('ends with a clear error on %s', async (_case, inputs, pattern) => {

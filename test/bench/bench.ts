@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: performance numbers measured on this machine, in one run, as ratios to
  * peers. Performance goals live here, never in timed unit tests.
- *   npm run bench [-- --rounds N]
+ *   npm run bench [-- --rounds N] [--only startup|validate] [--rows N] [--validate-rounds N] [--skip-scale]
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPOSITORY_ROOT } from '../harness/run-bundle.js';
 import { benchStartup, renderStartup } from './startup.js';
+import { benchValidateData } from './validate-data.js';
 import { StandIns, stopSharedStandIns } from '../stand-ins/index.js';
 
 const roundsFlag = process.argv.indexOf('--rounds');
@@ -15,8 +16,25 @@ if (!Number.isInteger(rounds) || rounds < 1) {
   console.error('--rounds takes a whole number of 1 or more');
   process.exit(2);
 }
+const flag = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const only = flag('--only');
+if (only !== undefined && only !== 'startup' && only !== 'validate') {
+  console.error('--only takes startup or validate');
+  process.exit(2);
+}
+const benchRows = Number(flag('--rows') ?? 1_000_000);
+const validateRounds = Number(flag('--validate-rounds') ?? 3);
+if (!Number.isInteger(benchRows) || benchRows < 1000 || !Number.isInteger(validateRounds) || validateRounds < 1) {
+  console.error('--rows takes a whole number of 1000 or more, --validate-rounds one of 1 or more');
+  process.exit(2);
+}
 const root = join(REPOSITORY_ROOT, '.tmp', 'bench');
-await rm(root, { recursive: true, force: true });
+// Generated data is kept between runs (it is the same every time); the rest starts afresh.
+await rm(join(root, 'startup'), { recursive: true, force: true });
+if (only === 'validate') {
+  console.log(await benchValidateData(root, { rows: benchRows, rounds: validateRounds, skipScale: process.argv.includes('--skip-scale') }));
+  process.exit(0);
+}
 console.log(renderStartup(await benchStartup(join(root, 'startup'), rounds), rounds));
 await stopSharedStandIns();
 
@@ -33,3 +51,7 @@ const loadStarted = performance.now();
 checkResponse('GET', '/repos/{owner}/{repo}/issues/{issue_number}/comments', 200, []);
 const descriptionMs = performance.now() - loadStarted;
 console.log(`\nGitHub stand-ins (REST API + results service): start ${Math.max(...starts).toFixed(1)} ms at most over 5 starts; loading GitHub's OpenAPI description and compiling the first schema ${descriptionMs.toFixed(0)} ms once per process (target: under 1,000 ms together)`);
+if (only !== 'startup') {
+  console.log(`\nvalidate-data, ${benchRows.toLocaleString('en-US')} rows × 12 columns`);
+  console.log(await benchValidateData(root, { rows: benchRows, rounds: validateRounds, skipScale: process.argv.includes('--skip-scale') }));
+}

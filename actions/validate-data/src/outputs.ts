@@ -1,1 +1,1 @@
-export const OUTPUTS = ['valid', 'report', 'rows', 'errors', 'warnings'] as const;
+export const OUTPUTS = ['valid', 'report', 'profile', 'rows', 'errors', 'warnings'] as const;

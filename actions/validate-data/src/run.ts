@@ -1,10 +1,11 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { createStepDir, runnerTempDir } from '../../../shared/action/context.js';
 import { UserError } from '../../../shared/action/errors.js';
 import type { ActionDefinition } from '../../../shared/action/run-action.js';
 import type { Runner } from '../../../shared/action/runner.js';
-import { formatFromExtension, type DelimitedFormat } from '../../../shared/data/delimited.js';
+import { formatFromPath, type DataFormat } from '../../../shared/data/records.js';
+import { expandDataPaths } from '../../../shared/files/data-paths.js';
 import { loadTableSchema } from '../../../shared/schema/table-schema.js';
 import { annotate, renderValidationSummary } from '../../../shared/validation/present.js';
 import { validateFiles, type DataFile } from '../../../shared/validation/validate.js';
@@ -15,25 +16,37 @@ export const validateData: ActionDefinition<typeof inputs> = {
   name: 'validate-data',
   inputs,
   async run(input: Inputs, runner: Runner) {
-    if (input.data.length === 0) throw new UserError('Input "data" lists no files: give at least one data file path, one per line.');
-    const files = input.data.map((path) => ({ path, format: resolveFormat(path, input.format) }) satisfies DataFile);
+    if (input.data.length === 0) throw new UserError('Input "data" lists no files: give at least one data file path or glob pattern, one per line.');
+    const files = (await expandDataPaths(input.data)).map((path) => ({ path, format: resolveFormat(path, input.format) }) satisfies DataFile);
     const schema = await loadTableSchema(input.schema);
+    const dialect = { delimiter: input.delimiter, quoteChar: input['quote-char'], escapeChar: input['escape-char'] };
 
-    const result = await runner.group(`Validating ${files.length} file(s) against ${input.schema}`, () => validateFiles(files, schema, input['max-errors']));
+    const result = await runner.group(`Validating ${files.length} file(s) against ${input.schema}`, () =>
+      validateFiles(files, schema, {
+        maxFindings: input['max-errors'],
+        dialect,
+        onProgress: ({ file, rows, rowsPerSecond }) => runner.info(`${file}: ${rows.toLocaleString('en-US')} rows read (${Math.round(rowsPerSecond).toLocaleString('en-US')} rows/s)`),
+      }),
+    );
 
     const dir = await createStepDir(runnerTempDir(), 'validate-data', 'data');
     const reportPath = join(dir, 'validation-report.json');
     const valid = result.errors === 0;
-    const report = { format: 'mlops-actions/validation-report@1', valid, schema: input.schema, ...result };
+    const { profile, ...rest } = result;
+    const report = { format: 'mlops-actions/validation-report@1', valid, schema: input.schema, ...rest };
     await writeFile(reportPath, JSON.stringify(report, null, 2) + '\n');
+    const profilePath = input.profile ?? join(dir, 'data-profile.json');
+    await mkdir(dirname(profilePath), { recursive: true });
+    await writeFile(profilePath, JSON.stringify(profile) + '\n');
 
     annotate(result, runner, reportPath);
-    runner.appendSummary(renderValidationSummary(result, input.schema, reportPath));
-    runner.info(`${result.rows} rows in ${files.length} file(s): ${result.errors} error(s), ${result.warnings} warning(s). Report: ${reportPath}`);
+    runner.appendSummary(renderValidationSummary(result, input.schema, reportPath, input.profile));
+    runner.info(`${result.rows} rows in ${files.length} file(s): ${result.errors} error(s), ${result.warnings} warning(s). Report: ${reportPath}. Profile: ${profilePath}`);
 
     const set = (name: (typeof OUTPUTS)[number], value: string | number | boolean) => runner.setOutput(name, value);
     set('valid', valid);
     set('report', reportPath);
+    set('profile', profilePath);
     set('rows', result.rows);
     set('errors', result.errors);
     set('warnings', result.warnings);
@@ -44,9 +57,9 @@ export const validateData: ActionDefinition<typeof inputs> = {
   },
 };
 
-function resolveFormat(path: string, format: Inputs['format']): DelimitedFormat {
+function resolveFormat(path: string, format: Inputs['format']): DataFormat {
   if (format !== 'auto') return format;
-  const detected = formatFromExtension(path);
-  if (!detected) throw new UserError(`Cannot tell the format of data file "${path}" from its extension (expected .csv, .tsv or .tab, optionally .gz). Set the "format" input to csv or tsv.`);
+  const detected = formatFromPath(path);
+  if (!detected) throw new UserError(`Cannot tell the format of data file "${path}" from its extension (expected .csv, .tsv, .tab, .jsonl or .ndjson, optionally .gz, or .parquet). Set the "format" input.`);
   return detected;
 }

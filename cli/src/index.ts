@@ -1,0 +1,170 @@
+#!/usr/bin/env node
+/**
+ * `mlops-actions`: the command-line entry, so that a data scientist can run on a laptop what
+ * the workflow runs on GitHub. Wiring only:
+ *   validate        runs the validate-data action itself (same inputs, defaults from its action.yml)
+ *   infer-schema    writes a starting Table Schema from sample data
+ *   merge-profiles  merges data profiles of shards into one
+ */
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { validateData } from '../../actions/validate-data/src/run.js';
+import { createCliRunner } from '../../shared/action/cli-runner.js';
+import { isUserError, UserError } from '../../shared/action/errors.js';
+import { runAction } from '../../shared/action/run-action.js';
+import { formatFromPath, type DataFormat } from '../../shared/data/records.js';
+import { expandDataPaths } from '../../shared/files/data-paths.js';
+import { mergeProfiles, readProfile } from '../../shared/profile/profile.js';
+import { inferSchema } from '../../shared/schema/infer.js';
+
+const USAGE = `Usage: mlops-actions <command> [options]
+
+Commands:
+  validate --data <path|glob> [--data ...] --schema <file> [--format auto|csv|tsv|jsonl|parquet]
+           [--profile <file>] [--fail-on error|warning|never] [--max-errors <n>]
+           [--delimiter <c>] [--quote-char <c>] [--escape-char <c>] [--summary <file.md>]
+      Validates data files against a Table Schema, as the validate-data action does.
+      Exit status 1 when validation fails (by --fail-on), 0 otherwise.
+
+  infer-schema --data <path|glob> [--data ...] [--format ...] [--out <schema.yaml|.json>]
+           [--sample-rows <n>] [--enum-limit <n>] [--delimiter <c>]
+      Writes a starting schema from sample data (to standard output without --out).
+
+  merge-profiles --out <merged.json> <profile.json|glob> ...
+      Merges the data profiles of shards (e.g. a job matrix) into the profile of the whole.
+`;
+
+class UsageError extends Error {}
+
+/** validate-data's declared defaults, read from its action.yml: the one source of truth. */
+function actionDefaults(): Record<string, string> {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const text = readFileSync(join(here, '..', '..', 'actions', 'validate-data', 'action.yml'), 'utf8');
+  const defaults: Record<string, string> = {};
+  // action.yml's inputs are flat `name:` blocks with an optional `default:`; no YAML parser is
+  // needed on this start-up path.
+  let current: string | undefined;
+  for (const line of text.split('\n')) {
+    const name = /^ {2}([a-z-]+):\s*$/.exec(line);
+    if (name) current = name[1];
+    const value = /^ {4}default:\s*'?([^']*)'?\s*$/.exec(line);
+    if (current && value) defaults[current] = value[1]!;
+    if (/^outputs:/.test(line)) break;
+  }
+  return defaults;
+}
+
+async function validate(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      data: { type: 'string', multiple: true },
+      schema: { type: 'string' },
+      format: { type: 'string' },
+      profile: { type: 'string' },
+      'fail-on': { type: 'string' },
+      'max-errors': { type: 'string' },
+      delimiter: { type: 'string' },
+      'quote-char': { type: 'string' },
+      'escape-char': { type: 'string' },
+      summary: { type: 'string' },
+      verbose: { type: 'boolean' },
+    },
+  });
+  const { data, summary, verbose, ...rest } = values;
+  const inputs: Record<string, string> = { ...actionDefaults() };
+  for (const [name, value] of Object.entries(rest)) if (typeof value === 'string') inputs[name] = value;
+  if (data) inputs.data = data.join('\n');
+  const runner = createCliRunner({ inputs, summaryPath: summary, verbose });
+  return runAction(validateData, runner);
+}
+
+async function dataFiles(patterns: string[] | undefined, format: string | undefined): Promise<{ path: string; format: DataFormat }[]> {
+  if (!patterns?.length) throw new UsageError('--data is required: give a data file or glob pattern.');
+  return (await expandDataPaths(patterns)).map((path) => {
+    const detected = format && format !== 'auto' ? (format as DataFormat) : formatFromPath(path);
+    if (!detected || !['csv', 'tsv', 'jsonl', 'parquet'].includes(detected)) throw new UserError(`Cannot tell the format of "${path}"; give --format csv, tsv, jsonl or parquet.`);
+    return { path, format: detected };
+  });
+}
+
+function count(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${name} takes a whole number of 1 or more; got ${JSON.stringify(value)}.`);
+  return Number(value);
+}
+
+async function output(path: string | undefined, text: string): Promise<void> {
+  if (!path) {
+    process.stdout.write(text);
+    return;
+  }
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, text);
+  process.stderr.write(`Wrote ${path}\n`);
+}
+
+async function infer(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      data: { type: 'string', multiple: true },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      'sample-rows': { type: 'string' },
+      'enum-limit': { type: 'string' },
+      delimiter: { type: 'string' },
+    },
+  });
+  const files = await dataFiles(values.data, values.format);
+  const schema = await inferSchema(files, {
+    sampleRows: count(values['sample-rows'], '--sample-rows', 10_000),
+    enumLimit: count(values['enum-limit'], '--enum-limit', 10),
+    dialect: { delimiter: values.delimiter },
+  });
+  const json = values.out !== undefined && /\.json$/i.test(values.out);
+  const text = json ? `${JSON.stringify(schema, null, 2)}\n` : (await import('js-yaml')).dump(schema, { lineWidth: 120, noRefs: true });
+  await output(values.out, text);
+  return 0;
+}
+
+async function merge(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' } } });
+  if (!values.out) throw new UsageError('--out is required: where to write the merged profile.');
+  if (positionals.length === 0) throw new UsageError('Give the profile files to merge.');
+  const paths = await expandDataPaths(positionals);
+  const merged = mergeProfiles(await Promise.all(paths.map(readProfile)));
+  await output(values.out, `${JSON.stringify(merged)}\n`);
+  process.stderr.write(`Merged ${paths.length} profile(s): ${merged.rows} rows, ${merged.columns.length} columns.\n`);
+  return 0;
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { validate, 'infer-schema': infer, 'merge-profiles': merge };
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE);
+    return command ? 0 : 2;
+  }
+  const handler = COMMANDS[command];
+  try {
+    if (!handler) throw new UsageError(`Unknown command "${command}".`);
+    return await handler(args);
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (isUserError(error)) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

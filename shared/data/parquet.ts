@@ -1,0 +1,93 @@
+/**
+ * Parquet files read row group by row group with hyparquet (pure JavaScript, no native
+ * binding), so memory holds one row group at a time whatever the file size. Values come out
+ * as the JSON-like values the rest of the project knows: INT64 as numbers (as digit strings
+ * beyond ±2^53, so no digit is lost), DATE as `YYYY-MM-DD`, timestamps as ISO 8601 text.
+ */
+import type { ParquetParsers } from 'hyparquet';
+import { fileError } from '../files/read-file.js';
+import { DataFileError } from './data-file-error.js';
+import type { RawValue } from './records.js';
+
+const pad = (value: number, width = 2) => String(value).padStart(width, '0');
+
+function isoDate(millis: number): string {
+  const date = new Date(millis);
+  return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
+}
+
+const PARSERS: Partial<ParquetParsers> = {
+  dateFromDays: (days: number) => isoDate(days * 86_400_000),
+  timestampFromMilliseconds: (millis: bigint) => new Date(Number(millis)).toISOString(),
+  timestampFromMicroseconds: (micros: bigint) => new Date(Number(micros / 1000n)).toISOString(),
+  timestampFromNanoseconds: (nanos: bigint) => new Date(Number(nanos / 1_000_000n)).toISOString(),
+};
+
+/** A decoded Parquet value as a record value. */
+export function normaliseParquetValue(value: unknown): RawValue {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'bigint') return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  if (Array.isArray(value)) return value.map(normaliseParquetValue);
+  if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, normaliseParquetValue(item)]));
+  return value as RawValue;
+}
+
+/** `onRow` gets one cells array, refilled for every row: read it during the call, do not keep it. */
+export async function readParquet(
+  path: string,
+  onHeader: (columns: string[]) => void,
+  onRow: (cells: RawValue[], row: number) => void,
+): Promise<void> {
+  const hyparquet = await import('hyparquet');
+  const { compressors } = await import('hyparquet-compressors');
+  let file: Awaited<ReturnType<typeof hyparquet.asyncBufferFromFile>>;
+  try {
+    file = await hyparquet.asyncBufferFromFile(path);
+  } catch (error) {
+    throw fileError(error, path, 'data file');
+  }
+  const corrupt = (where: string, error: unknown) =>
+    new DataFileError(`The data file "${path}" is not a readable Parquet file (${where}: ${(error as Error).message}). Write it again, or check that it is Parquet.`, 'format-error', path);
+  let metadata: Awaited<ReturnType<typeof hyparquet.parquetMetadataAsync>>;
+  try {
+    metadata = await hyparquet.parquetMetadataAsync(file);
+  } catch (error) {
+    throw corrupt('footer', error);
+  }
+  const columns = hyparquet.parquetSchema(metadata).children.map((child) => child.element.name);
+  onHeader(columns);
+  let rowStart = 0;
+  const cells = new Array<RawValue>(columns.length);
+  for (const [index, group] of metadata.row_groups.entries()) {
+    const rowEnd = rowStart + Number(group.num_rows);
+    // Column by column (onChunk), not row objects (onComplete): hyparquet then skips
+    // transposing the row group, and rows are read off the column arrays one at a time.
+    const data = new Map<string, ArrayLike<unknown>>();
+    const place = (chunk: { columnName: string; columnData: ArrayLike<unknown>; rowStart: number; rowEnd: number }) => {
+      if (chunk.rowStart === rowStart && chunk.rowEnd === rowEnd) {
+        data.set(chunk.columnName, chunk.columnData);
+        return;
+      }
+      // A column delivered in parts (or beyond the range asked): place each part by its rows.
+      let target = data.get(chunk.columnName) as unknown[] | undefined;
+      if (!target || !Array.isArray(target)) data.set(chunk.columnName, (target = new Array<unknown>(rowEnd - rowStart)));
+      for (let row = Math.max(chunk.rowStart, rowStart); row < Math.min(chunk.rowEnd, rowEnd); row++) target[row - rowStart] = chunk.columnData[row - chunk.rowStart];
+    };
+    try {
+      await hyparquet.parquetRead({ file, metadata, compressors, parsers: PARSERS, rowStart, rowEnd, onChunk: place });
+    } catch (error) {
+      throw corrupt(`row group ${index + 1}, rows ${rowStart + 1} to ${rowEnd}`, error);
+    }
+    const arrays = columns.map((name) => data.get(name));
+    for (let i = 0; i < rowEnd - rowStart; i++) {
+      for (let c = 0; c < arrays.length; c++) {
+        const value = arrays[c]?.[i];
+        cells[c] = typeof value === 'object' || typeof value === 'bigint' || value === undefined ? normaliseParquetValue(value) : (value as RawValue);
+      }
+      onRow(cells, rowStart + i + 1);
+    }
+    rowStart = rowEnd;
+  }
+}

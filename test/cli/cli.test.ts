@@ -1,0 +1,76 @@
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { load } from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { REPOSITORY_ROOT } from '../harness/run-bundle.js';
+import { writeJsonl } from '../helpers/data-files.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const dir = await tempDir('mlops-cli-');
+const cli = join(REPOSITORY_ROOT, 'cli', 'dist', 'index.js');
+
+async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli, ...args], { cwd: dir, env: { PATH: process.env.PATH ?? '', RUNNER_TEMP: join(dir, 'tmp') } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+await writeFile(join(dir, 'train.csv'), 'id,age,city,score\n1,30,Paris,0.5\n2,40,Rome,0.25\n3,50,Paris,0.75\n4,60,Paris,1.5\n');
+await writeFile(join(dir, 'more.csv'), 'id,age,city,score\n5,70,Oslo,0.5\n6,x,Rome,0.5\n');
+
+describe('mlops-actions (the command-line entry)', () => {
+  it('infers a schema that its own sample passes', async () => {
+    const inferred = await run('infer-schema', '--data', 'train.csv', '--out', 'schema.yaml');
+    expect(inferred.code, inferred.stderr).toBe(0);
+    const schema = load(await readFile(join(dir, 'schema.yaml'), 'utf8')) as { fields: { name: string; type: string; constraints: Record<string, unknown> }[] };
+    expect(schema.fields.map((f) => [f.name, f.type, f.constraints])).toEqual([
+      ['id', 'integer', { required: true, unique: true }],
+      ['age', 'integer', { required: true, unique: true }],
+      ['city', 'string', { required: true, enum: ['Paris', 'Rome'] }],
+      ['score', 'number', { required: true, minimum: 0.25, maximum: 1.5 }],
+    ]);
+    const valid = await run('validate', '--data', 'train.csv', '--schema', 'schema.yaml');
+    expect(valid.code, valid.stdout).toBe(0);
+    expect(valid.stdout).toMatch(/^valid: true$/m);
+  });
+
+  it('validates through the action\'s own code path, with its defaults, and fails as it does', async () => {
+    const result = await run('validate', '--data', '*.csv', '--schema', 'schema.yaml', '--summary', 'summary.md', '--profile', 'out/profile.json');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^error: more\.csv:2: \[constraint-error \(enum\): city\] Row 1: field "city" breaks enum/m);
+    expect(result.stdout).toMatch(/^error: more\.csv:3: \[type-error: age\]/m);
+    expect(result.stdout).toMatch(/^rows: 6$/m);
+    expect(result.stdout).toMatch(/^error: \[validate-data\] Data validation found 2 error\(s\) \(fail-on: error\)/m);
+    expect(await readFile(join(dir, 'summary.md'), 'utf8')).toContain('### ❌ Data invalid: 2 error(s) in 6 rows');
+    expect(JSON.parse(await readFile(join(dir, 'out/profile.json'), 'utf8')).rows).toBe(6);
+    expect((await run('validate', '--data', 'more.csv', '--schema', 'schema.yaml', '--fail-on', 'never')).code).toBe(0);
+  });
+
+  it('merges the profiles of shards', async () => {
+    await run('validate', '--data', 'train.csv', '--schema', 'schema.yaml', '--profile', 'p/a.json');
+    await writeJsonl(join(dir, 'shard.jsonl'), { columns: ['id', 'age', 'city', 'score'], rows: [[7, 80, 'Rome', 0.5]] });
+    await run('validate', '--data', 'shard.jsonl', '--schema', 'schema.yaml', '--profile', 'p/b.json', '--fail-on', 'never');
+    const merged = await run('merge-profiles', '--out', 'merged.json', 'p/*.json');
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stderr).toContain('Merged 2 profile(s): 5 rows, 4 columns.');
+    const profile = JSON.parse(await readFile(join(dir, 'merged.json'), 'utf8'));
+    expect(profile.columns.find((c: { name: string }) => c.name === 'age')).toMatchObject({ count: 5, min: 30, max: 80, mean: 52 });
+  });
+
+  it('explains its usage, and user mistakes without a stack trace', async () => {
+    expect(await run('frobnicate')).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown command "frobnicate".\n\nUsage: mlops-actions') });
+    expect(await run('merge-profiles', 'p/a.json')).toMatchObject({ code: 2, stderr: expect.stringContaining('--out is required') });
+    const notProfile = await run('merge-profiles', '--out', 'x.json', 'train.csv');
+    expect(notProfile).toMatchObject({ code: 1, stderr: expect.stringMatching(/^error: The profile file "train.csv" is not valid/) });
+    const missing = await run('validate', '--data', 'nope.csv', '--schema', 'schema.yaml');
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toMatch(/data file "nope.csv" does not exist/);
+    expect(missing.stdout + missing.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  });
+});

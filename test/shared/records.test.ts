@@ -1,0 +1,84 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { parquetWriteFile } from 'hyparquet-writer';
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../shared/action/errors.js';
+import { formatFromPath, readRecords, type DataRecord } from '../../shared/data/records.js';
+import { writeParquet } from '../helpers/data-files.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const dir = await tempDir();
+
+async function records(path: string, format: Parameters<typeof readRecords>[1]) {
+  const out: DataRecord[] = [];
+  const columns = await readRecords(path, format, (record) => out.push(record));
+  return { columns, out };
+}
+
+describe('readRecords', () => {
+  it('picks the format from the file name', () => {
+    expect(['a.csv', 'a.CSV.gz', 'a.tab', 'a.tsv.gz', 'a.jsonl', 'a.ndjson.gz', 'a.parquet', 'a.pq', 'a.parquet.gz', 'a.txt'].map(formatFromPath)).toEqual([
+      'csv', 'csv', 'tsv', 'tsv', 'jsonl', 'jsonl', 'parquet', 'parquet', undefined, undefined,
+    ]);
+  });
+
+  it('reads CSV records with their row and file line', async () => {
+    const path = join(dir, 'a.csv');
+    await writeFile(path, 'a,b\n1,"x\ny"\n\n2,z\n');
+    expect(await records(path, 'csv')).toEqual({
+      columns: ['a', 'b'],
+      out: [{ values: { a: '1', b: 'x\ny' }, row: 1, line: 2 }, { values: { a: '2', b: 'z' }, row: 3, line: 5 }],
+    });
+  });
+
+  it('reads gzip-compressed JSON Lines, an absent key as null', async () => {
+    const path = join(dir, 'a.jsonl.gz');
+    await writeFile(path, gzipSync('{"a":1,"b":{"c":[1,2]}}\r\n{"a":null}\n'));
+    expect(await records(path, 'jsonl')).toEqual({
+      columns: ['a', 'b'],
+      out: [{ values: { a: 1, b: { c: [1, 2] } }, row: 1, line: 1 }, { values: { a: null, b: null }, row: 2, line: 2 }],
+    });
+  });
+
+  it('reads Parquet row group by row group, with INT64, dates and timestamps as plain values', async () => {
+    const path = join(dir, 'a.parquet');
+    parquetWriteFile({
+      filename: path,
+      rowGroupSize: 2,
+      columnData: [
+        { name: 'big', data: [1n, 2n ** 60n, null], type: 'INT64' },
+        { name: 'when', data: [new Date(Date.UTC(2024, 0, 2, 3, 4, 5)), new Date(0), null], type: 'TIMESTAMP' },
+        { name: 'x', data: [0.5, null, 2], type: 'DOUBLE' },
+      ],
+    });
+    expect(await records(path, 'parquet')).toEqual({
+      columns: ['big', 'when', 'x'],
+      out: [
+        { values: { big: 1, when: '2024-01-02T03:04:05.000Z', x: 0.5 }, row: 1 },
+        { values: { big: '1152921504606846976', when: '1970-01-01T00:00:00.000Z', x: null }, row: 2 },
+        { values: { big: null, when: null, x: 2 }, row: 3 },
+      ],
+    });
+  });
+
+  it('reads Parquet DATE columns as YYYY-MM-DD, and many row groups in order', async () => {
+    const path = await writeParquet(join(dir, 'b.parquet'), { columns: ['i'], rows: Array.from({ length: 2500 }, (_, i) => [i]) }, 1000);
+    const { out } = await records(path, 'parquet');
+    expect(out.map((r) => r.values.i)).toEqual(Array.from({ length: 2500 }, (_, i) => i));
+    const dates = join(dir, 'c.parquet');
+    parquetWriteFile({ filename: dates, columnData: [{ name: 'd', data: [19723] }], schema: [{ name: 'root', num_children: 1 }, { name: 'd', type: 'INT32', converted_type: 'DATE', repetition_type: 'OPTIONAL' }] });
+    expect((await records(dates, 'parquet')).out[0]!.values).toEqual({ d: '2024-01-01' });
+  });
+
+  it('stops with a located UserError on a row it cannot read', async () => {
+    const path = join(dir, 'bad.jsonl');
+    await writeFile(path, '{"a":1}\n[2]\n');
+    await expect(records(path, 'jsonl')).rejects.toThrow(new UserError(`The data file "${path}" cannot be read at line 2: line 2 is a JSON array, not an object.`));
+    const ragged = join(dir, 'ragged.csv');
+    await writeFile(ragged, 'a,b\n1\n');
+    await expect(records(ragged, 'csv')).rejects.toThrow(/line 2: 1 cells where the header has 2/);
+    await expect(records(join(dir, 'x.parquet.gz'), 'parquet')).rejects.toThrow(/gzip-compressed Parquet/);
+    await expect(records(join(dir, 'missing.csv'), 'csv')).rejects.toThrow(/does not exist/);
+  });
+});
