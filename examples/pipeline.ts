@@ -105,7 +105,7 @@ function trainInputs(config: string, extra: Record<string, string> = {}): Record
 }
 
 function evaluateInputs(trained: RunResult): Record<string, string> {
-  return { 'model-name': 'churn', predictions: 'model/predictions.csv', task: 'binary', manifest: trained.outputs.manifest! };
+  return { 'model-name': 'churn', predictions: 'model/predictions.csv', task: 'binary', 'score-columns': 'score', slices: 'contract', manifest: trained.outputs.manifest! };
 }
 
 /**
