@@ -25,15 +25,13 @@ export interface BootstrapOptions {
 
 export const BOOTSTRAP_METHOD = 'poisson-bootstrap, percentile interval';
 
-export function bootstrapIntervals(prepared: PreparedMetrics, sampleWeights: Float64Array | undefined, names: readonly string[], options: BootstrapOptions): Record<string, [number, number]> {
+export function bootstrapIntervals(prepared: PreparedMetrics, names: readonly string[], options: BootstrapOptions): Record<string, [number, number]> {
   const n = prepared.rows;
   const random = new Xoshiro128(options.seed);
-  const weights = new Float64Array(n);
+  const buffer = new Float64Array(n);
   const draws = new Map(names.map((name) => [name, new Float64Array(options.resamples).fill(Number.NaN)]));
   for (let r = 0; r < options.resamples; r++) {
-    if (sampleWeights) for (let i = 0; i < n; i++) weights[i] = random.poisson1() * sampleWeights[i]!;
-    else for (let i = 0; i < n; i++) weights[i] = random.poisson1();
-    const values = prepared.evaluate(weights);
+    const values = prepared.resample(random, buffer);
     for (const [name, series] of draws) {
       const value = values[name];
       if (value !== undefined) series[r] = value;

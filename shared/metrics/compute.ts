@@ -6,12 +6,13 @@
  *
  * A set is prepared once (orders by score, per-row losses); then `evaluate(weights)` computes
  * every metric under any row weights in a few passes, which is how a bootstrap resample (row
- * weights = how often each row was drawn) costs little more than one evaluation.
+ * weights = how often each row was drawn) costs little more than one evaluation, and no sort.
  */
 import { accuracy, balancedAccuracy, binaryRowLogLoss, confusionMatrix, macroAverage, matthewsCorrcoef, multiclassRowLogLoss, perClass, weightedAverage, type ConfusionMatrix } from './classification.js';
-import { rankingMetrics } from './ranking.js';
+import { poissonAt, type Xoshiro128 } from './random.js';
+import { rankingMetrics, type RankedColumn } from './ranking.js';
 import { regressionMetrics, type RegressionRows } from './regression.js';
-import { descendingOrder, type ScoreOrder } from './sort.js';
+import { descendingOrder } from './sort.js';
 
 export type Task = 'binary' | 'multiclass' | 'regression';
 
@@ -53,8 +54,14 @@ export type PredictionSet = ClassificationSet | RegressionSet;
 
 export interface PreparedMetrics {
   rows: number;
-  /** Every metric defined on these rows under `weights` (null: all ones). */
+  /** Every metric defined on these rows under per-row `weights` (null: all ones). */
   evaluate(weights: Float64Array | null): Record<string, number>;
+  /**
+   * The metrics of one Poisson bootstrap resample: every row weighted by a Poisson(1) draw
+   * (times its sample weight). The draws are made in the order the rows are held in, which
+   * makes every pass sequential; `buffer` has one entry per row.
+   */
+  resample(random: Xoshiro128, buffer: Float64Array): Record<string, number>;
   /** The weighted confusion matrix (classification), rows = true class, in `classes` order. */
   confusion?: { classes: string[]; matrix: number[][] };
 }
@@ -70,23 +77,48 @@ export function prepareMetrics(set: PredictionSet): PreparedMetrics {
   return set.task === 'regression' ? prepareRegression(set) : prepareClassification(set);
 }
 
-function prepareRegression(set: RegressionSet): PreparedMetrics {
-  const n = set.labels.length;
-  const absoluteErrors = new Float64Array(n);
-  for (let i = 0; i < n; i++) absoluteErrors[i] = Math.abs(set.predictions[i]! - set.labels[i]!);
-  const rows: RegressionRows = { labels: set.labels, predictions: set.predictions, absoluteErrors, absoluteErrorOrder: descendingOrder(absoluteErrors) };
+/**
+ * The shared frame of a prepared set: rows are held in an internal order (`held[j]` is the
+ * original row at position j; null: the file's order) chosen so that the costliest walk is
+ * sequential; `evaluateHeld` takes weights in that order.
+ */
+function prepared(
+  rows: number,
+  held: Uint32Array | null,
+  sampleWeights: Float64Array | undefined,
+  evaluateHeld: (weights: Float64Array | null, resampleKey?: number) => Record<string, number>,
+): Omit<PreparedMetrics, 'confusion'> {
+  const heldWeights = sampleWeights && gather(sampleWeights, held);
   return {
-    rows: n,
-    evaluate(weights) {
-      const metrics = regressionMetrics(rows, weights, weights !== null && !set.weights);
-      return metrics ? defined(metrics as unknown as Record<string, number | undefined>) : {};
+    rows,
+    evaluate: (weights) => evaluateHeld(weights && gather(weights, held)),
+    resample(random, buffer) {
+      const key = random.nextUint32();
+      for (let j = 0; j < rows; j++) buffer[j] = poissonAt(key, held === null ? j : held[j]!) * (heldWeights ? heldWeights[j]! : 1);
+      return evaluateHeld(buffer, key);
     },
   };
 }
 
-interface ScoreColumn {
-  sorted: ScoreOrder;
-  positive: Uint8Array;
+function gather<T extends Float64Array | Int32Array | Uint8Array>(values: T, held: Uint32Array | null, width = 1): T {
+  if (held === null) return values;
+  const out = new (values.constructor as new (length: number) => T)(held.length * width);
+  for (let j = 0; j < held.length; j++) for (let c = 0; c < width; c++) out[j * width + c] = values[held[j]! * width + c]!;
+  return out;
+}
+
+function prepareRegression(set: RegressionSet): PreparedMetrics {
+  const n = set.labels.length;
+  const errors = new Float64Array(n);
+  for (let i = 0; i < n; i++) errors[i] = Math.abs(set.predictions[i]! - set.labels[i]!);
+  // Held by descending absolute error: the median is then a walk, not a sort, per resample.
+  const { order } = descendingOrder(errors);
+  const rows: RegressionRows = { labels: gather(set.labels, order), predictions: gather(set.predictions, order), absoluteErrors: gather(errors, order) };
+  // Weights without sample weights are bootstrap repeat counts: their median is that of the rows repeated.
+  return prepared(n, order, set.weights, (weights) => {
+    const metrics = regressionMetrics(rows, weights, weights !== null && !set.weights);
+    return metrics ? defined(metrics as unknown as Record<string, number | undefined>) : {};
+  });
 }
 
 function prepareClassification(set: ClassificationSet): PreparedMetrics {
@@ -94,54 +126,68 @@ function prepareClassification(set: ClassificationSet): PreparedMetrics {
   const k = set.classes.length;
   const binary = set.task === 'binary';
   const scoreClasses = binary ? [set.positive!] : (set.scoreClasses ?? []);
-  // The true label's column among the scores, per row (-1: not a scored class).
+  const width = scoreClasses.length;
+  // The true label's column among the scores (-1: not a scored class).
   const columnOf = set.classes.map((c) => scoreClasses.indexOf(c));
+  // Held in the order of the first score column, so that its ranking walk is sequential.
+  const orders = set.scores ? scoreClasses.map((_, c) => descendingOrder(set.scores!, width, c)) : [];
+  const held = orders[0]?.order ?? null;
+  const labels = gather(set.labels, held);
+  const predictions = gather(set.predictions, held);
+  const scores = set.scores && gather(set.scores, held, width);
   let rowLogLoss: Float64Array | undefined;
   let rowBrier: Float64Array | undefined;
-  const columns: ScoreColumn[] = [];
-  if (set.scores) {
+  const columns: RankedColumn[] = [];
+  if (scores) {
     rowLogLoss = new Float64Array(n);
-    if (binary) {
-      rowBrier = new Float64Array(n);
-      const positive = new Uint8Array(n);
-      for (let i = 0; i < n; i++) {
-        const isPositive = set.classes[set.labels[i]!] === set.positive;
-        positive[i] = isPositive ? 1 : 0;
-        const p = set.scores[i]!;
-        rowLogLoss[i] = binaryRowLogLoss(p, isPositive);
-        rowBrier[i] = ((isPositive ? 1 : 0) - p) ** 2;
-      }
-      columns.push({ sorted: descendingOrder(set.scores), positive });
-    } else {
-      const width = scoreClasses.length;
-      for (let i = 0; i < n; i++) rowLogLoss[i] = multiclassRowLogLoss(set.scores, i * width, width, columnOf[set.labels[i]!]!);
-      for (let c = 0; c < width; c++) {
-        const positive = new Uint8Array(n);
-        for (let i = 0; i < n; i++) positive[i] = columnOf[set.labels[i]!] === c ? 1 : 0;
-        columns.push({ sorted: descendingOrder(set.scores, width, c), positive });
+    const brier = binary ? new Float64Array(n) : undefined;
+    rowBrier = brier;
+    for (let j = 0; j < n; j++) {
+      const column = columnOf[labels[j]!]!;
+      if (brier) {
+        const p = scores[j]!;
+        rowLogLoss[j] = binaryRowLogLoss(p, column === 0);
+        brier[j] = ((column === 0 ? 1 : 0) - p) ** 2;
+      } else {
+        rowLogLoss[j] = multiclassRowLogLoss(scores, j * width, width, column);
       }
     }
+    // Each column's ranking, in held positions; the first column's is the held order itself.
+    const positionOf = new Uint32Array(n);
+    for (let j = 0; j < n; j++) positionOf[held![j]!] = j;
+    const fileLabels = set.labels;
+    orders.forEach((order, c) => {
+      const fileRows = order.order;
+      let rows: Uint32Array | null = null;
+      if (c > 0) {
+        rows = new Uint32Array(n);
+        for (let r = 0; r < n; r++) rows[r] = positionOf[fileRows[r]!]!;
+      }
+      const positive = new Uint8Array(n);
+      for (let r = 0; r < n; r++) positive[r] = columnOf[fileLabels[fileRows[r]!]!] === c ? 1 : 0;
+      columns.push({ groupEnds: order.groupEnds, positive, rows, fileRows, sampleWeights: set.weights && gather(set.weights, fileRows) });
+    });
   }
   const positiveIndex = binary ? set.classes.indexOf(set.positive!) : -1;
-  const matrixOf = (weights: Float64Array | null) => confusionMatrix(k, set.labels, set.predictions, weights);
-  const evaluate = (weights: Float64Array | null): Record<string, number> => {
-    const matrix = matrixOf(weights);
+  const evaluateHeld = (weights: Float64Array | null, resampleKey?: number): Record<string, number> => {
+    const matrix = confusionMatrix(k, labels, predictions, weights);
     const metrics = confusionMetrics(matrix, set.classes, positiveIndex, binary);
     if (metrics.accuracy === undefined) return {};
     if (rowLogLoss) {
       let weight = 0;
       let logLoss = 0;
       let brier = 0;
-      for (let i = 0; i < n; i++) {
-        const w = weights === null ? 1 : weights[i]!;
+      for (let j = 0; j < n; j++) {
+        const w = weights === null ? 1 : weights[j]!;
         weight += w;
-        logLoss += w * rowLogLoss[i]!;
-        if (rowBrier) brier += w * rowBrier[i]!;
+        logLoss += w * rowLogLoss[j]!;
+        if (rowBrier !== undefined) brier += w * rowBrier[j]!;
       }
       // log_loss needs two classes among the labels it is given (scikit-learn's `labels`).
-      if (scoreClasses.length >= 2 || binary) metrics.log_loss = logLoss / weight;
+      if (width >= 2 || binary) metrics.log_loss = logLoss / weight;
       if (rowBrier) metrics.brier_score = brier / weight;
-      const ranked = columns.map((column) => rankingMetrics(column.sorted, column.positive, weights));
+      // The first column walks the held order, whose weights are at hand; the others draw theirs.
+      const ranked = columns.map((column, c) => rankingMetrics(column, resampleKey !== undefined && c > 0 ? { resampleKey } : { array: weights }));
       if (binary) {
         metrics.roc_auc = ranked[0]!.rocAuc;
         metrics.average_precision = ranked[0]!.averagePrecision;
@@ -156,10 +202,9 @@ function prepareClassification(set: ClassificationSet): PreparedMetrics {
     }
     return defined(metrics);
   };
-  const matrix = matrixOf(set.weights ?? null);
+  const matrix = confusionMatrix(k, set.labels, set.predictions, set.weights ?? null);
   return {
-    rows: n,
-    evaluate,
+    ...prepared(n, held, set.weights, evaluateHeld),
     confusion: { classes: set.classes, matrix: Array.from({ length: k }, (_, t) => Array.from(matrix.counts.subarray(t * k, t * k + k))) },
   };
 }

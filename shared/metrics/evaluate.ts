@@ -83,7 +83,7 @@ export async function evaluatePredictions(path: string, format: DelimitedFormat,
 export function evaluateSet(set: PredictionSet, bootstrap: BootstrapOptions | undefined): { metrics: Record<string, MetricValue>; confusion?: Evaluation['confusion'] } {
   const prepared = prepareMetrics(set);
   const point = prepared.evaluate(set.weights ?? null);
-  const intervals = bootstrap ? bootstrapIntervals(prepared, set.weights, Object.keys(point), bootstrap) : {};
+  const intervals = bootstrap ? bootstrapIntervals(prepared, Object.keys(point), bootstrap) : {};
   const metrics: Record<string, MetricValue> = {};
   for (const [name, value] of Object.entries(point)) metrics[name] = intervals[name] ? { value, ci: intervals[name], n: prepared.rows } : { value, n: prepared.rows };
   return { metrics, confusion: prepared.confusion };

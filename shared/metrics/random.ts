@@ -1,9 +1,9 @@
 /**
- * A seeded pseudo-random generator for the bootstrap: xoshiro128** (Blackman and Vigna),
- * seeded through splitmix32. Written here rather than taken from a library because the
- * bootstrap draws a billion numbers per evaluation of a million rows and needs them inline,
- * without an object per draw; the period (2^128 − 1) is far beyond what one run consumes, and
- * the sequence is the same on every machine, so intervals reproduce exactly.
+ * Seeded randomness for the bootstrap, the same on every machine so that intervals reproduce
+ * exactly: xoshiro128** (Blackman and Vigna, seeded through splitmix32) draws one key per
+ * resample, and `poissonAt` turns a key and a row index into that row's Poisson(1) weight.
+ * Written here rather than taken from a library because the weights are drawn inline, a
+ * million per resample and several times over, where a library call per draw would dominate.
  */
 export class Xoshiro128 {
   private a: number;
@@ -38,14 +38,24 @@ export class Xoshiro128 {
     this.d = rotl(this.d, 11);
     return result;
   }
+}
 
-  /** A draw from the Poisson distribution with mean 1, by inversion of its cumulative distribution. */
-  poisson1(): number {
-    const u = this.nextUint32();
-    let k = 0;
-    while (u >= POISSON1_CDF[k]!) k++;
-    return k;
-  }
+/**
+ * The Poisson(1) weight of `row` in the resample keyed `key`: a counter-based draw (the row
+ * index mixed with the key by murmur3's 32-bit finaliser), so that every pass over the rows,
+ * in whatever order it walks them, finds the same weight for the same row without looking it
+ * up in memory. The per-resample keys come from the seeded generator.
+ */
+export function poissonAt(key: number, row: number): number {
+  let z = (Math.imul(row, 0x9e3779b1) ^ key) >>> 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  const u = (z ^ (z >>> 16)) >>> 0;
+  const quick = POISSON1_BY_TOP_BYTE[u >>> 24]!;
+  if (quick !== 255) return quick;
+  let k = 0;
+  while (u >= POISSON1_CDF[k]!) k++;
+  return k;
 }
 
 /**
@@ -64,6 +74,21 @@ const POISSON1_CDF: Float64Array = (() => {
   }
   cdf.push(4294967296);
   return Float64Array.from(cdf);
+})();
+
+/** For each top byte of a 32-bit draw, the Poisson value when the whole bucket maps to one; else 255. */
+const POISSON1_BY_TOP_BYTE: Uint8Array = (() => {
+  const table = new Uint8Array(256);
+  const valueAt = (u: number) => {
+    let k = 0;
+    while (u >= POISSON1_CDF[k]!) k++;
+    return k;
+  };
+  for (let b = 0; b < 256; b++) {
+    const first = valueAt(b * 16777216);
+    table[b] = first === valueAt(b * 16777216 + 16777215) ? first : 255;
+  }
+  return table;
 })();
 
 function rotl(x: number, k: number): number {

@@ -6,8 +6,7 @@
  * Written directly: the walk over a pre-sorted order is what makes a thousand bootstrap
  * resamples affordable, and no statistics library offers it with sample weights.
  */
-import type { ScoreOrder } from './sort.js';
-
+import { poissonAt } from './random.js';
 export interface RankingMetrics {
   /** Undefined when the rows hold only one class (scikit-learn raises ValueError). */
   rocAuc?: number;
@@ -17,12 +16,30 @@ export interface RankingMetrics {
   positives: number;
 }
 
+export interface RankedColumn {
+  /** Exclusive end of each run of tied scores, in ranked position. */
+  groupEnds: Uint32Array;
+  /** Per ranked position, 1 when the row belongs to the positive class. */
+  positive: Uint8Array;
+  /** Per ranked position, the row's index in the weights; null when ranked position is the index. */
+  rows: Uint32Array | null;
+  /** Per ranked position, the row's index in the file (what a bootstrap weight is drawn for). */
+  fileRows: Uint32Array;
+  /** Per ranked position, the row's sample weight, if the rows have any. */
+  sampleWeights?: Float64Array;
+}
+
 /**
- * One walk down the rows by descending score. `positive[row]` is 1 for the positive class;
- * `weights` are per-row weights (sample weights times bootstrap counts), null for all ones.
+ * Row weights as the ranking walk takes them: an array (null: all ones), or a bootstrap
+ * resample's key, whose weights are drawn per row on the way (no gather from memory).
  */
-export function rankingMetrics(sorted: ScoreOrder, positive: Uint8Array, weights: Float64Array | null): RankingMetrics {
-  const { order, groupEnds } = sorted;
+export type RankingWeights = { array: Float64Array | null } | { resampleKey: number };
+
+/** One walk down the rows by descending score. */
+export function rankingMetrics(column: RankedColumn, weighting: RankingWeights): RankingMetrics {
+  const { groupEnds, positive, rows, fileRows, sampleWeights } = column;
+  const weights = 'array' in weighting ? weighting.array : null;
+  const key = 'resampleKey' in weighting ? weighting.resampleKey : -1;
   let truePositives = 0;
   let falsePositives = 0;
   let area = 0;
@@ -31,14 +48,15 @@ export function rankingMetrics(sorted: ScoreOrder, positive: Uint8Array, weights
   for (let g = 0; g < groupEnds.length; g++) {
     const end = groupEnds[g]!;
     let tp = 0;
-    let fp = 0;
+    let all = 0;
     for (let j = start; j < end; j++) {
-      const row = order[j]!;
-      const w = weights === null ? 1 : weights[row]!;
-      if (positive[row] === 1) tp += w;
-      else fp += w;
+      const w = key !== -1 ? poissonAt(key, fileRows[j]!) * (sampleWeights ? sampleWeights[j]! : 1) : weights === null ? 1 : weights[rows === null ? j : rows[j]!]!;
+      // w·1 and w·0 are exact, so this equals summing by branch, without the mispredictions.
+      tp += w * positive[j]!;
+      all += w;
     }
     start = end;
+    const fp = all - tp;
     const before = truePositives;
     truePositives += tp;
     falsePositives += fp;

@@ -7,13 +7,11 @@
  * `_weighted_percentile` with weights: the first value whose cumulative weight reaches half).
  * Written directly: each is one or two passes over the rows.
  */
-import type { ScoreOrder } from './sort.js';
-
+/** Rows ordered by descending absolute error, so that the median is a walk from the end. */
 export interface RegressionRows {
   labels: Float64Array;
   predictions: Float64Array;
-  /** |prediction − label| in ascending order (the reversed descending order). */
-  absoluteErrorOrder: ScoreOrder;
+  /** |prediction − label|, descending. */
   absoluteErrors: Float64Array;
 }
 
@@ -90,16 +88,11 @@ function explained(residual: number, total: number): number {
   return residual === 0 ? 1 : 0;
 }
 
-function medianAbsoluteError({ absoluteErrorOrder, absoluteErrors }: RegressionRows, weights: Float64Array | null, countsOnly: boolean): number {
-  const { order } = absoluteErrorOrder;
-  const n = order.length;
-  // The descending order, walked from its end, is ascending.
-  const ascending = (j: number) => order[n - 1 - j]!;
-  if (weights === null) {
-    const lower = absoluteErrors[ascending(Math.floor((n - 1) / 2))]!;
-    const upper = absoluteErrors[ascending(Math.floor(n / 2))]!;
-    return (lower + upper) / 2;
-  }
+function medianAbsoluteError({ absoluteErrors }: RegressionRows, weights: Float64Array | null, countsOnly: boolean): number {
+  const n = absoluteErrors.length;
+  // Rows are in descending order: ascending rank j is row n − 1 − j.
+  const ascending = (j: number) => n - 1 - j;
+  if (weights === null) return (absoluteErrors[ascending(Math.floor((n - 1) / 2))]! + absoluteErrors[ascending(Math.floor(n / 2))]!) / 2;
   let totalWeight = 0;
   for (let i = 0; i < n; i++) totalWeight += weights[i]!;
   if (countsOnly) {
@@ -122,5 +115,5 @@ function medianAbsoluteError({ absoluteErrorOrder, absoluteErrors }: RegressionR
     cumulative += weights[ascending(j)]!;
     if (cumulative >= half) return absoluteErrors[ascending(j)]!;
   }
-  return absoluteErrors[ascending(n - 1)]!;
+  return absoluteErrors[0]!;
 }

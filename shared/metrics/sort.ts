@@ -1,8 +1,8 @@
 /**
  * Row order by descending score, the order ROC AUC and average precision walk. A least
- * significant digit radix sort over the float64 bit patterns (four 16-bit passes): sorting a
- * million indices with a comparator takes about ten times longer, and it is done once per
- * class for every evaluation (see `npm run bench`).
+ * significant digit radix sort over the float64 bit patterns (four 16-bit passes): on a
+ * million rows it takes about 100 ms where sorting indices with a comparator takes 600 ms, and
+ * it runs once per scored class for every evaluation (see `npm run bench`).
  */
 export interface ScoreOrder {
   /** Row indices, highest score first. */
@@ -11,37 +11,41 @@ export interface ScoreOrder {
   groupEnds: Uint32Array;
 }
 
-export function descendingOrder(scores: Float64Array, stride = 1, offset = 0): ScoreOrder {
-  const n = stride === 1 && offset === 0 ? scores.length : Math.floor((scores.length - offset + stride - 1) / stride);
-  // Keys as unsigned 64-bit halves that sort like the numbers: flip every bit of negatives, the
-  // sign bit of the rest. Then complement, so ascending key order is descending score order.
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Orders `values[offset + i·stride]` for i = 0, 1, ... from highest to lowest. No NaN. */
+export function descendingOrder(values: Float64Array, stride = 1, offset = 0): ScoreOrder {
+  const n = Math.floor((values.length - offset + stride - 1) / stride);
+  const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+  const [lo, hi] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
+  // Keys as unsigned 64-bit halves that sort like the numbers (flip every bit of negatives, the
+  // sign bit of the rest), then complemented, so ascending key order is descending value order.
   const high = new Uint32Array(n);
   const low = new Uint32Array(n);
-  const bits = new Float64Array(1);
-  const words = new Uint32Array(bits.buffer);
-  const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-  const [lo, hi] = littleEndian ? [0, 1] : [1, 0];
   for (let i = 0; i < n; i++) {
-    const value = scores[offset + i * stride]!;
-    bits[0] = value === 0 ? 0 : value; // -0 and 0 are the same threshold
-    let h = words[hi]!;
-    let l = words[lo]!;
+    const at = 2 * (offset + i * stride);
+    let h = words[at + hi]!;
+    let l = words[at + lo]!;
+    if (h === 0x80000000 && l === 0) h = 0; // -0 is the same threshold as 0
     if (h & 0x80000000) {
-      h = ~h >>> 0;
-      l = ~l >>> 0;
+      h = ~h;
+      l = ~l;
     } else {
-      h = (h | 0x80000000) >>> 0;
+      h |= 0x80000000;
     }
-    high[i] = ~h >>> 0;
-    low[i] = ~l >>> 0;
+    high[i] = ~h;
+    low[i] = ~l;
   }
   let order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   let scratch = new Uint32Array(n);
   const counts = new Uint32Array(65536);
-  for (const [words16, shift] of [[low, 0], [low, 16], [high, 0], [high, 16]] as const) {
+  for (let pass = 0; pass < 4; pass++) {
+    const keys = pass < 2 ? low : high;
+    const shift = pass % 2 === 0 ? 0 : 16;
     counts.fill(0);
-    for (let i = 0; i < n; i++) counts[(words16[i]! >>> shift) & 0xffff]!++;
+    for (let i = 0; i < n; i++) counts[(keys[i]! >>> shift) & 0xffff]!++;
+    if (counts.includes(n)) continue; // every key has this digit: the pass would change nothing
     let sum = 0;
     for (let b = 0; b < 65536; b++) {
       const c = counts[b]!;
@@ -50,14 +54,15 @@ export function descendingOrder(scores: Float64Array, stride = 1, offset = 0): S
     }
     for (let i = 0; i < n; i++) {
       const row = order[i]!;
-      scratch[counts[(words16[row]! >>> shift) & 0xffff]!++] = row;
+      scratch[counts[(keys[row]! >>> shift) & 0xffff]!++] = row;
     }
     [order, scratch] = [scratch, order];
   }
-  const ends: number[] = [];
+  const ends = new Uint32Array(n);
+  let groups = 0;
   for (let i = 1; i < n; i++) {
-    if (high[order[i]!] !== high[order[i - 1]!] || low[order[i]!] !== low[order[i - 1]!]) ends.push(i);
+    if (high[order[i]!] !== high[order[i - 1]!] || low[order[i]!] !== low[order[i - 1]!]) ends[groups++] = i;
   }
-  if (n > 0) ends.push(n);
-  return { order, groupEnds: Uint32Array.from(ends) };
+  if (n > 0) ends[groups++] = n;
+  return { order, groupEnds: ends.slice(0, groups) };
 }

@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { prepareMetrics, type Task } from '../../shared/metrics/compute.js';
+import { evaluatePredictions } from '../../shared/metrics/evaluate.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { Cell, PredictionSetBuilder, subsetPredictions } from '../../shared/metrics/predictions.js';
 import { flattenMetrics } from '../../shared/metrics/report.js';
 
@@ -15,6 +19,8 @@ interface Case {
   weights?: number[];
   expected: Record<string, number>;
   confusion?: { classes: string[]; matrix: number[][] };
+  slices?: string[];
+  expectedSlices?: Record<string, Record<string, number>>;
 }
 
 // Values computed by scikit-learn: test/fixtures/metrics/make_fixtures.py writes this file.
@@ -47,8 +53,11 @@ function expectClose(actual: Record<string, number>, expected: Record<string, nu
 describe(`metrics against scikit-learn ${fixtures.sklearn}`, () => {
   it('has fixtures for every task, with weights, ties and a single class', () => {
     expect(new Set(fixtures.cases.map((c) => c.task))).toEqual(new Set(['binary', 'multiclass', 'regression']));
-    expect(fixtures.cases.filter((c) => c.weights).map((c) => c.task).sort()).toEqual(['binary', 'multiclass', 'regression', 'regression']);
+    expect(new Set(fixtures.cases.filter((c) => c.weights).map((c) => c.task))).toEqual(new Set(['binary', 'multiclass', 'regression']));
     expect(fixtures.cases.some((c) => new Set(c.labels).size === 1 && c.scores)).toBe(true);
+    // A slice whose rows hold a single class, where ROC AUC is undefined.
+    const sliced = fixtures.cases.find((c) => c.task === 'binary' && c.expectedSlices)!;
+    expect(Object.values(sliced.expectedSlices!).some((expected) => expected.roc_auc === undefined)).toBe(true);
   });
 
   it.each(fixtures.cases.map((c) => [c.name, c] as const))('%s', (_name, fixture) => {
@@ -59,6 +68,28 @@ describe(`metrics against scikit-learn ${fixtures.sklearn}`, () => {
       const asMap = (c: { classes: string[]; matrix: number[][] }) => Object.fromEntries(c.classes.flatMap((t, i) => c.classes.map((p, j) => [`${t}→${p}`, c.matrix[i]![j]!])));
       const actual = asMap(prepared.confusion!);
       for (const [cell, value] of Object.entries(asMap(fixture.confusion))) expect(actual[cell], cell).toBeCloseTo(value, 9);
+    }
+  });
+
+  it.each(fixtures.cases.filter((c) => c.slices).map((c) => [c.name, c] as const))('%s: read from a CSV file, per slice', async (_name, fixture) => {
+    const dir = await tempDir();
+    const scoreColumns = fixture.task === 'binary' ? [{ class: fixture.positive!, column: 'score' }] : fixture.scoreClasses!.map((c) => ({ class: c, column: `p_${c}` }));
+    const header = ['label', 'prediction', ...scoreColumns.map((c) => c.column), 'weight', 'slice'];
+    const lines = fixture.labels.map((label, i) => {
+      const row = fixture.scores![i]!;
+      return [label, fixture.predictions[i]!, ...(Array.isArray(row) ? row : [row]).map(String), String(fixture.weights?.[i] ?? 1), fixture.slices![i]!].join(',');
+    });
+    const path = join(dir, 'predictions.csv');
+    await writeFile(path, [header.join(','), ...lines].join('\n') + '\n');
+    const spec = { task: fixture.task, label: 'label', prediction: 'prediction', positive: fixture.positive, scores: scoreColumns, weight: 'weight', slices: ['slice'] };
+    const evaluation = await evaluatePredictions(path, 'csv', spec, { minSliceSize: 30 });
+    const values = (metrics: Record<string, { value: number }>) => Object.fromEntries(Object.entries(metrics).map(([name, m]) => [name, m.value]));
+    expectClose(values(evaluation.metrics), fixture.expected);
+    expect(Object.keys(evaluation.slices).sort()).toEqual(Object.keys(fixture.expectedSlices!).map((v) => `slice=${v}`).sort());
+    for (const [value, expected] of Object.entries(fixture.expectedSlices!)) {
+      expectClose(values(evaluation.slices[`slice=${value}`]!), expected);
+      const rows = fixture.slices!.filter((s) => s === value).length;
+      expect(evaluation.sliceSummary!.slices[`slice=${value}`]).toEqual({ column: 'slice', value, rows, small: rows < 30 });
     }
   });
 
