@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { manifestSchema } from '../../shared/lineage/manifest.js';
@@ -8,8 +8,8 @@ import { exampleWorkspace, expectUserError, run } from './workspace.js';
 
 const job = await exampleWorkspace();
 const command = 'node examples/churn/train.mjs --train data/train.csv --eval data/eval.csv --model-out model/model.json --predictions-out model/predictions.csv';
-const train = (overrides: Record<string, string> = {}) =>
-  run('train-model', job, { 'model-name': 'churn', run: command, config: 'examples/churn/config.json', data: 'data/train.csv\ndata/eval.csv', outputs: 'model/model.json\nmodel/predictions.csv', ...overrides });
+const trainInputs = (overrides: Record<string, string> = {}) => ({ 'model-name': 'churn', run: command, config: 'examples/churn/config.json', data: 'data/train.csv\ndata/eval.csv', outputs: 'model/model.json\nmodel/predictions.csv', ...overrides });
+const train = (overrides: Record<string, string> = {}) => run('train-model', job, trainInputs(overrides));
 
 describe('train-model bundle', () => {
   it('trains, writes a manifest that lists every output with its sha256, and sets every declared output', async () => {
@@ -46,14 +46,96 @@ describe('train-model bundle', () => {
     expect(changed.outputs.fingerprint).not.toBe(base.outputs.fingerprint);
   });
 
-  it('passes the pins to the command in its environment', async () => {
-    const result = await train({ run: 'mkdir -p pins && printf "%s %s %s %s" "$MLOPS_CONFIG" "$MLOPS_SEED" "$PYTHONHASHSEED" "${INPUT_RUN:-none}" > pins/env.txt', outputs: 'pins/env.txt', seed: '7' });
+  it('passes the pins to the command in its environment, and records them', async () => {
+    const variables = ['MLOPS_CONFIG', 'MLOPS_MODEL_NAME', 'MLOPS_SEED', 'PYTHONHASHSEED', 'PL_GLOBAL_SEED', 'CUBLAS_WORKSPACE_CONFIG', 'TF_DETERMINISTIC_OPS', 'TF_CUDNN_DETERMINISTIC'];
+    const print = variables.map((name) => `"$${name}"`).join(' ');
+    const result = await train({ run: `mkdir -p pins && printf "%s|" ${print} "\${INPUT_RUN:-none}" > pins/env.txt`, outputs: 'pins/env.txt', seed: '7' });
     expect(result.exitCode, result.stdout).toBe(0);
-    expect(await readFile(join(job.workspace, 'pins/env.txt'), 'utf8')).toBe(`${join(job.workspace, 'examples/churn/config.json')} 7 7 none`);
+    expect(await readFile(join(job.workspace, 'pins/env.txt'), 'utf8')).toBe(`${join(job.workspace, 'examples/churn/config.json')}|churn|7|7|7|:4096:8|1|1|none|`);
+    const manifest = manifestSchema.parse(JSON.parse(await readFile(result.outputs.manifest!, 'utf8')));
+    expect(manifest.environment).toMatchObject({ MLOPS_CONFIG: 'examples/churn/config.json', MLOPS_SEED: '7', CUBLAS_WORKSPACE_CONFIG: ':4096:8' });
+  });
+
+  it('gives the same fingerprint in another checkout at another path, as on another machine', async () => {
+    const elsewhere = await exampleWorkspace();
+    const [here, there] = [await train(), await run('train-model', elsewhere, trainInputs())];
+    expect(there.exitCode, there.stdout).toBe(0);
+    expect(there.outputs.fingerprint).toBe(here.outputs.fingerprint);
+  });
+
+  it('fingerprints the git tree: a change to tracked code counts, an untracked file does not', async () => {
+    const base = await train();
+    await job.write('notes/scratch.txt', 'untracked');
+    expect((await train()).outputs.fingerprint).toBe(base.outputs.fingerprint);
+    const script = join(job.workspace, 'examples/churn/train.mjs');
+    const original = await readFile(script, 'utf8');
+    await writeFile(script, `${original}\n// a comment is a change\n`);
+    const edited = await train();
+    await writeFile(script, original);
+    expect(edited.outputs.fingerprint).not.toBe(base.outputs.fingerprint);
+    expect((await train()).outputs.fingerprint).toBe(base.outputs.fingerprint);
+    const manifest = manifestSchema.parse(JSON.parse(await readFile(base.outputs.manifest!, 'utf8')));
+    expect(manifest.code).toMatchObject({ source: 'git', files: 7 });
+  });
+
+  it('fingerprints only the code named in "code" when it is set, and takes globs in "data"', async () => {
+    const inputs = { code: 'examples/churn/*.mjs', data: 'data/*.csv' };
+    const base = await train(inputs);
+    expect(base.exitCode, base.stdout).toBe(0);
+    const manifest = manifestSchema.parse(JSON.parse(await readFile(base.outputs.manifest!, 'utf8')));
+    expect(manifest.code).toMatchObject({ source: 'paths', files: 3 });
+    expect(manifest.data.map((d) => d.path)).toEqual(['data/eval.csv', 'data/train.csv']);
+    const gates = join(job.workspace, 'examples/churn/gates.yaml');
+    const original = await readFile(gates, 'utf8');
+    await writeFile(gates, `${original}# not code\n`);
+    const unrelated = await train(inputs);
+    await writeFile(gates, original);
+    expect(unrelated.outputs.fingerprint).toBe(base.outputs.fingerprint);
+    expectUserError(await train({ data: 'data/*.parquet' }), /The data file pattern "data\/\*\.parquet" matches no file/);
+  });
+
+  it('fingerprints the lock files it finds, and reports unpinned requirements with file and line', async () => {
+    const base = await train();
+    await job.write('requirements.txt', '# pinned\nnumpy==1.26.4\nscikit-learn>=1.2\npandas\n');
+    const warned = await train();
+    expect(warned.exitCode, warned.stdout).toBe(0);
+    expect(warned.outputs.fingerprint).not.toBe(base.outputs.fingerprint);
+    const warnings = warned.annotations.filter((a) => a.command === 'warning');
+    expect(warnings.map((w) => [w.properties.file, w.properties.line, w.message])).toEqual([
+      ['requirements.txt', '3', expect.stringMatching(/"scikit-learn" allows a range \(>=1\.2\): pin one version with ==/)],
+      ['requirements.txt', '4', expect.stringMatching(/"pandas" has no version/)],
+    ]);
+    const manifest = manifestSchema.parse(JSON.parse(await readFile(warned.outputs.manifest!, 'utf8')));
+    expect(manifest.lockFiles!.map((l) => l.path)).toEqual(['requirements.txt']);
+    expect(manifest.unpinned).toHaveLength(2);
+    expectUserError(await train({ 'strict-pins': 'error' }), /strict-pins is "error" and 2 dependencies are not pinned: requirements.txt:3: "scikit-learn" allows a range .* requirements.txt:4: "pandas" has no version/);
+    const off = await train({ 'strict-pins': 'off' });
+    expect(off.annotations.filter((a) => a.command === 'warning')).toEqual([]);
+    await job.write('requirements.txt', 'numpy==1.26.4\n');
+    expect((await train({ 'strict-pins': 'error' })).exitCode).toBe(0);
+    await rm(join(job.workspace, 'requirements.txt'));
+  });
+
+  it('records every file of an output folder', async () => {
+    const result = await train({ run: 'mkdir -p bundle/sub && echo a > bundle/a.txt && echo b > bundle/sub/b.txt', outputs: 'bundle' });
+    expect(result.exitCode, result.stdout).toBe(0);
+    const manifest = manifestSchema.parse(JSON.parse(await readFile(result.outputs.manifest!, 'utf8')));
+    expect(manifest.outputs.map((o) => o.path)).toEqual(['bundle/a.txt', 'bundle/sub/b.txt']);
+  });
+
+  it('warns that no code is fingerprinted outside a git repository when "code" is empty', async () => {
+    await rename(join(job.workspace, '.git'), join(job.workspace, '.git-away'));
+    try {
+      const result = await train();
+      expect(result.exitCode, result.stdout).toBe(0);
+      expect(result.annotations.filter((a) => a.command === 'warning').map((a) => a.message).join('\n')).toMatch(/not in a git repository and input "code" is empty/);
+    } finally {
+      await rename(join(job.workspace, '.git-away'), join(job.workspace, '.git'));
+    }
   });
 
   it.each([
-    ['a failing command', { run: 'echo training...; exit 3' }, /The training command exited with code 3\. Its output is in the log above/],
+    ['a failing command', { run: 'echo training...; exit 3' }, /The training command exited with code 3\. Its output is in the log above this message\. Command: echo training\.\.\.; exit 3/],
     ['a failing stage of a pipe', { run: 'false | cat' }, /exited with code 1/],
     ['an output the command did not write', { run: 'true', outputs: 'model/never.bin' }, /the output "model\/never.bin" listed in "outputs" is missing/],
     ['a missing config', { config: 'nope.yaml' }, /config file "nope.yaml" does not exist/],
