@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: performance numbers measured on this machine, in one run, as ratios to
  * peers. Performance goals live here, never in timed unit tests.
- *   npm run bench [-- --rounds N]
+ *   npm run bench [-- --rounds N] [-- --only startup|metrics]
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPOSITORY_ROOT } from '../harness/run-bundle.js';
+import { benchMetrics, renderMetrics } from './metrics.js';
 import { benchStartup, renderStartup } from './startup.js';
 import { StandIns, stopSharedStandIns } from '../stand-ins/index.js';
 
@@ -15,8 +16,18 @@ if (!Number.isInteger(rounds) || rounds < 1) {
   console.error('--rounds takes a whole number of 1 or more');
   process.exit(2);
 }
+const onlyFlag = process.argv.indexOf('--only');
+const only = onlyFlag === -1 ? undefined : process.argv[onlyFlag + 1];
+if (only !== undefined && only !== 'startup' && only !== 'metrics') {
+  console.error('--only takes startup or metrics');
+  process.exit(2);
+}
 const root = join(REPOSITORY_ROOT, '.tmp', 'bench');
 await rm(root, { recursive: true, force: true });
+if (only === 'metrics') {
+  console.log(renderMetrics(await benchMetrics(join(root, 'metrics'))));
+  process.exit(0);
+}
 console.log(renderStartup(await benchStartup(join(root, 'startup'), rounds), rounds));
 await stopSharedStandIns();
 
@@ -33,3 +44,5 @@ const loadStarted = performance.now();
 checkResponse('GET', '/repos/{owner}/{repo}/issues/{issue_number}/comments', 200, []);
 const descriptionMs = performance.now() - loadStarted;
 console.log(`\nGitHub stand-ins (REST API + results service): start ${Math.max(...starts).toFixed(1)} ms at most over 5 starts; loading GitHub's OpenAPI description and compiling the first schema ${descriptionMs.toFixed(0)} ms once per process (target: under 1,000 ms together)`);
+
+if (only === undefined) console.log('\n' + renderMetrics(await benchMetrics(join(root, 'metrics'))));
