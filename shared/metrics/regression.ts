@@ -40,11 +40,9 @@ export function regressionMetrics(rows: RegressionRows, weights: Float64Array | 
   let absoluteSum = 0;
   let squaredSum = 0;
   let percentageSum = 0;
-  let used = 0;
   for (let i = 0; i < n; i++) {
     const w = weights === null ? 1 : weights[i]!;
     if (w === 0) continue;
-    used++;
     const difference = labels[i]! - predictions[i]!;
     weight += w;
     labelSum += w * labels[i]!;
@@ -71,16 +69,12 @@ export function regressionMetrics(rows: RegressionRows, weights: Float64Array | 
     mae: absoluteSum / weight,
     mse,
     rmse: Math.sqrt(mse),
-    r2: countRows(weights, n, used) < 2 ? undefined : explained(squaredSum, totalSquares),
+    // scikit-learn counts rows (zero weights too); a resample counts the rows it drew.
+    r2: (countsOnly ? weight : n) < 2 ? undefined : explained(squaredSum, totalSquares),
     mape: percentageSum / weight,
     median_absolute_error: medianAbsoluteError(rows, weights, countsOnly),
     explained_variance: explained(differenceSquares / weight, totalSquares / weight),
   };
-}
-
-/** Rows in the sample: the sum of repeat counts for a resample, else the rows with weight. */
-function countRows(weights: Float64Array | null, n: number, used: number): number {
-  return weights === null ? n : used;
 }
 
 function explained(residual: number, total: number): number {

@@ -73,6 +73,23 @@ describe('bootstrapIntervals', () => {
     expect(width / normalWidth).toBeLessThan(1.2);
   });
 
+  it('brackets the regression metrics, median included, with and without sample weights', () => {
+    const random = new Xoshiro128(11);
+    const uniform = () => random.nextUint32() / 4294967296;
+    const labels = Float64Array.from({ length: 400 }, () => uniform() * 10);
+    const predictions = labels.map((y) => y + (uniform() - 0.5) * 2);
+    for (const weights of [undefined, Float64Array.from({ length: 400 }, () => 0.5 + uniform())]) {
+      const prepared = prepareMetrics({ task: 'regression', labels, predictions, weights });
+      const point = prepared.evaluate(weights ?? null);
+      const intervals = bootstrapIntervals(prepared, Object.keys(point), options);
+      for (const name of ['mae', 'rmse', 'r2', 'median_absolute_error', 'explained_variance', 'mape']) {
+        expect(intervals[name]![0], name).toBeLessThanOrEqual(point[name]!);
+        expect(intervals[name]![1], name).toBeGreaterThanOrEqual(point[name]!);
+        expect(intervals[name]![1], name).toBeGreaterThan(intervals[name]![0]);
+      }
+    }
+  });
+
   it('narrows with the confidence level', () => {
     const prepared = prepareMetrics(multiclassSet(600, 6));
     const at = (confidence: number) => bootstrapIntervals(prepared, ['accuracy'], { ...options, confidence }).accuracy!;
