@@ -7,6 +7,8 @@
  * git runs with argument lists, never through a shell.
  */
 import { execFile } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { canonicalJson, sha256File, sha256Text } from '../files/hash.js';
 import { expandPaths } from '../files/expand.js';
@@ -21,6 +23,8 @@ export interface CodeTree {
   files: number;
   /** git: the repository root the paths are relative to. */
   root?: string;
+  /** Why a repository's code could not be read (git missing, a repository git refuses). */
+  problem?: string;
 }
 
 /**
@@ -34,11 +38,18 @@ export async function hashCodeTree(code: readonly string[] | undefined, cwd: str
     for (const file of files) entries.push([portablePath(file, cwd), await sha256File(file)]);
     return { source: 'paths', sha256: sha256Text(canonicalJson(entries)), files: entries.length };
   }
-  const root = await git(cwd, ['rev-parse', '--show-toplevel']).catch(() => undefined);
-  if (root === undefined) return { source: 'none', sha256: sha256Text('no code'), files: 0 };
-  const top = root.trim();
-  const index = parseNulList(await git(top, ['ls-files', '-s', '-z']));
-  const modified = new Set(parseNulList(await git(top, ['diff', '--name-only', '-z', '--no-renames'])));
+  const top = await repositoryRoot(cwd);
+  if (top === undefined) return { source: 'none', sha256: sha256Text('no code'), files: 0 };
+  let listed: string;
+  let changed: string;
+  try {
+    [listed, changed] = await Promise.all([git(top, ['ls-files', '-s', '-z']), git(top, ['diff', '--name-only', '-z', '--no-renames'])]);
+  } catch (error) {
+    const reason = ((error as { stderr?: string }).stderr || (error as Error).message).trim().split('\n')[0];
+    return { source: 'none', sha256: sha256Text('no code'), files: 0, problem: `git could not list the files of ${top} (${reason})` };
+  }
+  const index = parseNulList(listed);
+  const modified = new Set(parseNulList(changed));
   const entries: [string, string][] = [];
   const isOutput = (path: string) => outputs.some((output) => `${top}/${path}` === output || `${top}/${path}`.startsWith(`${output}/`));
   for (const line of index) {
@@ -54,6 +65,17 @@ export async function hashCodeTree(code: readonly string[] | undefined, cwd: str
     }
   }
   return { source: 'git', sha256: sha256Text(canonicalJson(entries)), files: entries.length, root: top };
+}
+
+/**
+ * The folder holding `.git` (a folder, or a file in worktrees and submodules), looked up from
+ * `cwd` without starting git: outside a repository the step then costs no process at all.
+ */
+async function repositoryRoot(cwd: string): Promise<string | undefined> {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (await stat(join(dir, '.git')).then(() => true, () => false)) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
 }
 
 async function git(cwd: string, args: string[]): Promise<string> {

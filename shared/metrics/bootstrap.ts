@@ -26,23 +26,22 @@ export interface BootstrapOptions {
 export const BOOTSTRAP_METHOD = 'poisson-bootstrap, percentile interval';
 
 export function bootstrapIntervals(prepared: PreparedMetrics, names: readonly string[], options: BootstrapOptions): Record<string, [number, number]> {
-  const n = prepared.rows;
   const random = new Xoshiro128(options.seed);
-  const buffer = new Float64Array(n);
-  const draws = new Map(names.map((name) => [name, new Float64Array(options.resamples).fill(Number.NaN)]));
+  const buffer = new Float64Array(prepared.rows);
+  const out = new Float64Array(prepared.names.length);
+  const slots = names.map((name) => prepared.names.indexOf(name));
+  // One row of draws per metric, NaN where the resample leaves the metric undefined.
+  const draws = new Float64Array(names.length * options.resamples).fill(Number.NaN);
   for (let r = 0; r < options.resamples; r++) {
-    const values = prepared.resample(random, buffer);
-    for (const [name, series] of draws) {
-      const value = values[name];
-      if (value !== undefined) series[r] = value;
-    }
+    prepared.resample(random, buffer, out);
+    for (let m = 0; m < names.length; m++) if (slots[m] !== -1) draws[m * options.resamples + r] = out[slots[m]!]!;
   }
   const intervals: Record<string, [number, number]> = {};
   const tail = (1 - options.confidence) / 2;
-  for (const [name, series] of draws) {
-    const defined = series.filter((v) => !Number.isNaN(v)).sort();
+  for (let m = 0; m < names.length; m++) {
+    const defined = draws.subarray(m * options.resamples, (m + 1) * options.resamples).filter((v) => !Number.isNaN(v)).sort();
     if (defined.length * 2 <= options.resamples) continue;
-    intervals[name] = [quantile(defined, tail), quantile(defined, 1 - tail)];
+    intervals[names[m]!] = [quantile(defined, tail), quantile(defined, 1 - tail)];
   }
   return intervals;
 }

@@ -8,7 +8,7 @@
  * every metric under any row weights in a few passes, which is how a bootstrap resample (row
  * weights = how often each row was drawn) costs little more than one evaluation, and no sort.
  */
-import { accuracy, balancedAccuracy, binaryRowLogLoss, confusionMatrix, macroAverage, matthewsCorrcoef, multiclassRowLogLoss, perClass, weightedAverage, type ConfusionMatrix } from './classification.js';
+import { accuracy, balancedAccuracy, binaryRowLogLoss, confusionMatrix, macroAverage, matthewsCorrcoef, multiclassRowLogLoss, perClass, total, weightedAverage, type ConfusionMatrix } from './classification.js';
 import { poissonAt, type Xoshiro128 } from './random.js';
 import { rankingMetrics, type RankedColumn } from './ranking.js';
 import { regressionMetrics, type RegressionRows } from './regression.js';
@@ -54,14 +54,18 @@ export type PredictionSet = ClassificationSet | RegressionSet;
 
 export interface PreparedMetrics {
   rows: number;
+  /** Every metric these rows can have, in report order: the slots of `resample`'s output. */
+  names: readonly string[];
   /** Every metric defined on these rows under per-row `weights` (null: all ones). */
   evaluate(weights: Float64Array | null): Record<string, number>;
   /**
-   * The metrics of one Poisson bootstrap resample: every row weighted by a Poisson(1) draw
-   * (times its sample weight). The draws are made in the order the rows are held in, which
-   * makes every pass sequential; `buffer` has one entry per row.
+   * The metrics of one Poisson bootstrap resample, written to `out` in `names` order (NaN:
+   * undefined in this resample): every row weighted by a Poisson(1) draw (times its sample
+   * weight). The draws are made in the order the rows are held in, which makes every pass
+   * sequential; `buffer` has one entry per row. Numbers in slots, not an object per
+   * resample: a thousand resamples of a small file then cost next to nothing at start-up.
    */
-  resample(random: Xoshiro128, buffer: Float64Array): Record<string, number>;
+  resample(random: Xoshiro128, buffer: Float64Array, out: Float64Array): void;
   /** The weighted confusion matrix (classification), rows = true class, in `classes` order. */
   confusion?: { classes: string[]; matrix: number[][] };
 }
@@ -86,18 +90,57 @@ function prepared(
   rows: number,
   held: Uint32Array | null,
   sampleWeights: Float64Array | undefined,
-  evaluateHeld: (weights: Float64Array | null, resampleKey?: number) => Record<string, number>,
+  names: readonly string[],
+  evaluateHeld: (weights: Float64Array | null, out: Float64Array, resampleKey?: number) => void,
 ): Omit<PreparedMetrics, 'confusion'> {
   const heldWeights = sampleWeights && gather(sampleWeights, held);
+  const memo = rows <= MEMO_ROWS ? new Map<string, Float64Array>() : undefined;
   return {
     rows,
-    evaluate: (weights) => evaluateHeld(weights && gather(weights, held)),
-    resample(random, buffer) {
+    names,
+    evaluate(weights) {
+      const out = new Float64Array(names.length);
+      evaluateHeld(weights && gather(weights, held), out);
+      const metrics: Record<string, number> = {};
+      names.forEach((name, slot) => {
+        if (!Number.isNaN(out[slot]!)) metrics[name] = out[slot]!;
+      });
+      return metrics;
+    },
+    resample(random, buffer, out) {
       const key = random.nextUint32();
       for (let j = 0; j < rows; j++) buffer[j] = poissonAt(key, held === null ? j : held[j]!) * (heldWeights ? heldWeights[j]! : 1);
-      return evaluateHeld(buffer, key);
+      // A handful of rows has few distinct weightings, and the metrics are a function of the
+      // weights: each is computed once (a thousand resamples of a tiny file then start fast).
+      const seen = memo && buffer.join(',');
+      const known = seen === undefined ? undefined : memo!.get(seen);
+      if (known) {
+        out.set(known);
+        return;
+      }
+      evaluateHeld(buffer, out, key);
+      if (seen !== undefined) memo!.set(seen, out.slice());
     },
   };
+}
+
+/** Sets up to this many rows remember the metrics of each distinct resample weighting. */
+const MEMO_ROWS = 16;
+
+/** Metric names and their slots in an output array, fixed when a set is prepared. */
+class Slots {
+  readonly names: string[] = [];
+  /** The slot of a metric this set reports; -1 for one it cannot (`when` false). */
+  add(name: string, when = true): number {
+    if (!when) return -1;
+    this.names.push(name);
+    return this.names.length - 1;
+  }
+}
+
+/** Writes a value to its slot: undefined and skipped slots as scikit-learn leaves them out. */
+function put(out: Float64Array, slot: number, value: number | undefined): void {
+  if (slot !== -1) out[slot] = value ?? Number.NaN;
 }
 
 function gather<T extends Float64Array | Int32Array | Uint8Array>(values: T, held: Uint32Array | null, width = 1): T {
@@ -114,10 +157,11 @@ function prepareRegression(set: RegressionSet): PreparedMetrics {
   // Held by descending absolute error: the median is then a walk, not a sort, per resample.
   const { order } = descendingOrder(errors);
   const rows: RegressionRows = { labels: gather(set.labels, order), predictions: gather(set.predictions, order), absoluteErrors: gather(errors, order) };
+  const names = ['mae', 'mse', 'rmse', 'r2', 'mape', 'median_absolute_error', 'explained_variance'] as const;
   // Weights without sample weights are bootstrap repeat counts: their median is that of the rows repeated.
-  return prepared(n, order, set.weights, (weights) => {
+  return prepared(n, order, set.weights, names, (weights, out) => {
     const metrics = regressionMetrics(rows, weights, weights !== null && !set.weights);
-    return metrics ? defined(metrics as unknown as Record<string, number | undefined>) : {};
+    names.forEach((name, slot) => put(out, slot, metrics?.[name]));
   });
 }
 
@@ -169,10 +213,20 @@ function prepareClassification(set: ClassificationSet): PreparedMetrics {
     });
   }
   const positiveIndex = binary ? set.classes.indexOf(set.positive!) : -1;
-  const evaluateHeld = (weights: Float64Array | null, resampleKey?: number): Record<string, number> => {
+  const slots = new Slots();
+  const at = confusionSlots(slots, set.classes, binary);
+  const scored = scores !== undefined;
+  const logLossSlot = slots.add('log_loss', scored && (width >= 2 || binary));
+  const brierSlot = slots.add('brier_score', scored && binary);
+  const rocAucSlot = slots.add('roc_auc', scored && binary);
+  const rocAucOvrSlot = slots.add('roc_auc_ovr', scored && !binary);
+  const rocAucOvrWeightedSlot = slots.add('roc_auc_ovr_weighted', scored && !binary);
+  const averagePrecisionSlot = slots.add('average_precision', scored);
+  const evaluateHeld = (weights: Float64Array | null, out: Float64Array, resampleKey?: number): void => {
+    out.fill(Number.NaN);
     const matrix = confusionMatrix(k, labels, predictions, weights);
-    const metrics = confusionMetrics(matrix, set.classes, positiveIndex, binary);
-    if (metrics.accuracy === undefined) return {};
+    if (total(matrix) === 0) return;
+    confusionMetrics(matrix, at, out, positiveIndex, binary);
     if (rowLogLoss) {
       let weight = 0;
       let logLoss = 0;
@@ -184,57 +238,70 @@ function prepareClassification(set: ClassificationSet): PreparedMetrics {
         if (rowBrier !== undefined) brier += w * rowBrier[j]!;
       }
       // log_loss needs two classes among the labels it is given (scikit-learn's `labels`).
-      if (width >= 2 || binary) metrics.log_loss = logLoss / weight;
-      if (rowBrier) metrics.brier_score = brier / weight;
+      put(out, logLossSlot, logLoss / weight);
+      put(out, brierSlot, brier / weight);
       // The first column walks the held order, whose weights are at hand; the others draw theirs.
       const ranked = columns.map((column, c) => rankingMetrics(column, resampleKey !== undefined && c > 0 ? { resampleKey } : { array: weights }));
       if (binary) {
-        metrics.roc_auc = ranked[0]!.rocAuc;
-        metrics.average_precision = ranked[0]!.averagePrecision;
+        put(out, rocAucSlot, ranked[0]!.rocAuc);
+        put(out, averagePrecisionSlot, ranked[0]!.averagePrecision);
       } else {
         // One-vs-rest over the scored classes; like scikit-learn, undefined when a class is absent.
         const all = ranked.every((r) => r.rocAuc !== undefined);
         const support = ranked.reduce((sum, r) => sum + r.positives, 0);
-        metrics.roc_auc_ovr = all ? ranked.reduce((sum, r) => sum + r.rocAuc!, 0) / ranked.length : undefined;
-        metrics.roc_auc_ovr_weighted = all ? ranked.reduce((sum, r) => sum + r.rocAuc! * r.positives, 0) / support : undefined;
-        metrics.average_precision = ranked.every((r) => r.averagePrecision !== undefined) ? ranked.reduce((sum, r) => sum + r.averagePrecision!, 0) / ranked.length : undefined;
+        put(out, rocAucOvrSlot, all ? ranked.reduce((sum, r) => sum + r.rocAuc!, 0) / ranked.length : undefined);
+        put(out, rocAucOvrWeightedSlot, all ? ranked.reduce((sum, r) => sum + r.rocAuc! * r.positives, 0) / support : undefined);
+        put(out, averagePrecisionSlot, ranked.every((r) => r.averagePrecision !== undefined) ? ranked.reduce((sum, r) => sum + r.averagePrecision!, 0) / ranked.length : undefined);
       }
     }
-    return defined(metrics);
   };
   const matrix = confusionMatrix(k, set.labels, set.predictions, set.weights ?? null);
   return {
-    ...prepared(n, held, set.weights, evaluateHeld),
+    ...prepared(n, held, set.weights, slots.names, evaluateHeld),
     confusion: { classes: set.classes, matrix: Array.from({ length: k }, (_, t) => Array.from(matrix.counts.subarray(t * k, t * k + k))) },
   };
 }
 
-function confusionMetrics(matrix: ConfusionMatrix, classes: readonly string[], positiveIndex: number, binary: boolean): Record<string, number | undefined> {
-  const per = perClass(matrix);
-  const metrics: Record<string, number | undefined> = {
-    accuracy: accuracy(matrix),
-    balanced_accuracy: balancedAccuracy(per),
-  };
-  if (binary) {
-    // average="binary": the positive class's own values (0 when it never occurs).
-    const own = per[positiveIndex];
-    metrics.precision = own?.precision ?? 0;
-    metrics.recall = own?.recall ?? 0;
-    metrics.f1 = own?.f1 ?? 0;
-  }
-  for (const key of ['precision', 'recall', 'f1'] as const) {
-    metrics[`${key}_macro`] = macroAverage(per, key);
-    metrics[`${key}_weighted`] = weightedAverage(per, key);
-  }
-  metrics.matthews_corrcoef = matthewsCorrcoef(matrix);
-  per.forEach((values, c) => {
-    for (const key of ['precision', 'recall', 'f1'] as const) metrics[`${key}.${classes[c]}`] = values[key];
-  });
-  return metrics;
+interface ConfusionSlots {
+  accuracy: number;
+  balancedAccuracy: number;
+  /** Binary: the positive class's precision, recall and F1; else -1. */
+  own: [number, number, number];
+  macro: [number, number, number];
+  weighted: [number, number, number];
+  matthews: number;
+  /** Per class: precision, recall, F1. */
+  perClass: [number, number, number][];
 }
 
-function defined(metrics: Record<string, number | undefined>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [name, value] of Object.entries(metrics)) if (value !== undefined && !Number.isNaN(value)) out[name] = value;
-  return out;
+function confusionSlots(slots: Slots, classes: readonly string[], binary: boolean): ConfusionSlots {
+  const accuracySlot = slots.add('accuracy');
+  const balancedAccuracy = slots.add('balanced_accuracy');
+  const own: [number, number, number] = [slots.add('precision', binary), slots.add('recall', binary), slots.add('f1', binary)];
+  const macro: [number, number, number] = [-1, -1, -1];
+  const weighted: [number, number, number] = [-1, -1, -1];
+  (['precision', 'recall', 'f1'] as const).forEach((key, m) => {
+    macro[m] = slots.add(`${key}_macro`);
+    weighted[m] = slots.add(`${key}_weighted`);
+  });
+  const matthews = slots.add('matthews_corrcoef');
+  const perClass = classes.map((c): [number, number, number] => [slots.add(`precision.${c}`), slots.add(`recall.${c}`), slots.add(`f1.${c}`)]);
+  return { accuracy: accuracySlot, balancedAccuracy, own, macro, weighted, matthews, perClass };
+}
+
+const KEYS = ['precision', 'recall', 'f1'] as const;
+
+function confusionMetrics(matrix: ConfusionMatrix, at: ConfusionSlots, out: Float64Array, positiveIndex: number, binary: boolean): void {
+  const per = perClass(matrix);
+  put(out, at.accuracy, accuracy(matrix));
+  put(out, at.balancedAccuracy, balancedAccuracy(per));
+  for (let m = 0; m < 3; m++) {
+    const key = KEYS[m]!;
+    // average="binary": the positive class's own values (0 when it never occurs).
+    if (binary) put(out, at.own[m]!, per[positiveIndex]?.[key] ?? 0);
+    put(out, at.macro[m]!, macroAverage(per, key));
+    put(out, at.weighted[m]!, weightedAverage(per, key));
+  }
+  put(out, at.matthews, matthewsCorrcoef(matrix));
+  for (let c = 0; c < per.length; c++) for (let m = 0; m < 3; m++) put(out, at.perClass[c]![m]!, per[c]![KEYS[m]!]);
 }

@@ -123,12 +123,18 @@ describe('train-model bundle', () => {
     expect(manifest.outputs.map((o) => o.path)).toEqual(['bundle/a.txt', 'bundle/sub/b.txt']);
   });
 
-  it('warns that no code is fingerprinted outside a git repository when "code" is empty', async () => {
+  it('warns that no code is fingerprinted outside a git repository, or one git cannot read, when "code" is empty', async () => {
     await rename(join(job.workspace, '.git'), join(job.workspace, '.git-away'));
     try {
       const result = await train();
       expect(result.exitCode, result.stdout).toBe(0);
       expect(result.annotations.filter((a) => a.command === 'warning').map((a) => a.message).join('\n')).toMatch(/not in a git repository and input "code" is empty/);
+      // A repository git cannot read (here a broken worktree link) warns with git's reason.
+      await job.write('.git', 'gitdir: /nonexistent/worktree\n');
+      const broken = await train();
+      expect(broken.exitCode, broken.stdout).toBe(0);
+      expect(broken.annotations.filter((a) => a.command === 'warning').map((a) => a.message).join('\n')).toMatch(/git could not list the files of .*\(fatal: .*\) and input "code" is empty/);
+      await rm(join(job.workspace, '.git'));
     } finally {
       await rename(join(job.workspace, '.git-away'), join(job.workspace, '.git'));
     }

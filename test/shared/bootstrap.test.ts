@@ -39,10 +39,27 @@ describe('Poisson bootstrap weights', () => {
       const prepared = prepareMetrics(set);
       const key = new Xoshiro128(9).nextUint32();
       const fileOrder = Float64Array.from({ length: 500 }, (_, row) => poissonAt(key, row) * (set.weights ? set.weights[row]! : 1));
-      const resampled = prepared.resample(new Xoshiro128(9), new Float64Array(500));
+      const out = new Float64Array(prepared.names.length);
+      prepared.resample(new Xoshiro128(9), new Float64Array(500), out);
+      const resampled = Object.fromEntries(prepared.names.map((name, slot) => [name, out[slot]!]).filter(([, value]) => !Number.isNaN(value)));
       const direct = prepared.evaluate(fileOrder);
       expect(Object.keys(resampled).sort()).toEqual(Object.keys(direct).sort());
+      expect(Object.keys(direct).length).toBeGreaterThan(15);
       for (const [name, value] of Object.entries(direct)) expect(resampled[name], name).toBeCloseTo(value, 12);
+    }
+  });
+
+  it('give a small set, whose resamples repeat and are remembered, the metrics of each weighting', () => {
+    const set = multiclassSet(5, 3);
+    const prepared = prepareMetrics(set);
+    const keys = new Xoshiro128(21);
+    const random = new Xoshiro128(21);
+    const out = new Float64Array(prepared.names.length);
+    for (let r = 0; r < 200; r++) {
+      const key = keys.nextUint32();
+      prepared.resample(random, new Float64Array(5), out);
+      const direct = prepared.evaluate(Float64Array.from({ length: 5 }, (_, row) => poissonAt(key, row)));
+      prepared.names.forEach((name, slot) => expect(out[slot], `${name}, resample ${r}`).toBe(direct[name] ?? Number.NaN));
     }
   });
 });

@@ -34,7 +34,10 @@ export const trainModel: ActionDefinition<typeof inputs> = {
     const data = await hashFiles(await expandPaths(input.data ?? [], cwd, 'data file'), cwd, 'data file');
     const outputPaths = input.outputs.map((path) => resolve(cwd, path));
     const code = await hashCodeTree(input.code, cwd, outputPaths);
-    if (code.source === 'none') runner.warning('The working directory is not in a git repository and input "code" is empty, so no code is part of the fingerprint: list the code that trains the model in "code".');
+    if (code.source === 'none') {
+      const why = code.problem ?? 'The working directory is not in a git repository';
+      runner.warning(`${why} and input "code" is empty, so no code is part of the fingerprint: list the code that trains the model in "code".`);
+    }
     const dependencyFiles = await findDependencyFiles([cwd, dirname(configPath), ...(code.root ? [code.root] : [])]);
     const lockFiles = await hashFiles(dependencyFiles.locks, cwd, 'lock file');
     const unpinned = input['strict-pins'] === 'off' ? [] : await unpinnedDependencies(dependencyFiles, (path) => portablePath(path, context.workspace));
