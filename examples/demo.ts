@@ -19,10 +19,17 @@ const JOB_TITLES: Record<string, string> = {
   'pull-request (re-run)': 'A reviewer re-runs the pull-request job',
 };
 
+/** A few headline metrics of evaluate-model's summary; the job summary has them all, with intervals. */
+function headline(summary: string): string {
+  const values = JSON.parse(summary) as Record<string, number>;
+  const shown = ['accuracy', 'f1', 'roc_auc', 'log_loss'].filter((name) => name in values);
+  return `${shown.map((name) => `${name}=${values[name]!.toFixed(4)}`).join(', ')} (+${Object.keys(values).length - shown.length} more)`;
+}
+
 function describeStep({ result }: StepRecord): string {
   const o = result.outputs;
   if (o.fingerprint) return `version ${o.version}${o['cache-hit'] === 'true' ? ', restored from the run cache' : ''}; artifact ${o['artifact-name']}`;
-  if (o.summary) return `metrics ${o.summary}`;
+  if (o.summary) return `metrics ${headline(o.summary)}`;
   if (o.record !== undefined && o.version) return `deployment ${o['deployment-id']} records version ${o.version}${o['previous-version'] ? ` (was ${o['previous-version']})` : ''}`;
   if (o.valid) return `${o.rows} rows, ${o.errors} errors, ${o.warnings} warnings → valid=${o.valid}`;
   if (o.verdict) return `verdict ${o.verdict.toUpperCase()} against production ${o['baseline-version']}; comment ${o['comment-url'] ? 'posted' : 'not posted'}`;

@@ -14,6 +14,7 @@
 import { execFileSync } from 'node:child_process';
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { commitCheckout } from '../test/harness/checkout.js';
 import { REPOSITORY_ROOT, runBundle, type RunOptions, type RunResult } from '../test/harness/run-bundle.js';
 import type { StandIns } from '../test/stand-ins/index.js';
 
@@ -105,11 +106,11 @@ function trainInputs(config: string, extra: Record<string, string> = {}): Record
 }
 
 function evaluateInputs(trained: RunResult): Record<string, string> {
-  return { 'model-name': 'churn', predictions: 'model/predictions.csv', task: 'binary', manifest: trained.outputs.manifest! };
+  return { 'model-name': 'churn', predictions: 'model/predictions.csv', task: 'binary', 'score-columns': 'score', slices: 'contract', manifest: trained.outputs.manifest! };
 }
 
 /**
- * A job's workspace: a checkout of the example project with its data generated, as the
+ * A job's workspace: a git checkout of the example project with its data generated, as the
  * workflow's first steps do. The workspace path is the same for every run of a job, as on
  * GitHub's runners, which is what lets the run cache match.
  */
@@ -119,6 +120,7 @@ async function newJob(root: string, name: string, options: { withData?: boolean 
   await rm(workspace, { recursive: true, force: true });
   await mkdir(runnerTemp, { recursive: true });
   await cp(join(REPOSITORY_ROOT, 'examples', 'churn'), join(workspace, 'examples', 'churn'), { recursive: true });
+  commitCheckout(workspace);
   if (options.withData !== false) execFileSync(process.execPath, ['examples/churn/generate-data.mjs', '--out', 'data'], { cwd: workspace, stdio: 'ignore' });
   return { workspace, runnerTemp };
 }

@@ -5,6 +5,7 @@
  *   validate        runs the validate-data action itself (same inputs, defaults from its action.yml)
  *   infer-schema    writes a starting Table Schema from sample data
  *   merge-profiles  merges data profiles of shards into one
+ *   registry        lists every model and the version in each environment
  */
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -19,6 +20,8 @@ import { formatFromPath, type DataFormat } from '../../shared/data/records.js';
 import { expandDataPaths } from '../../shared/files/data-paths.js';
 import { mergeProfiles, readProfile } from '../../shared/profile/profile.js';
 import { inferSchema } from '../../shared/schema/infer.js';
+import { createGitHubClient, parseRepository } from '../../shared/github/client.js';
+import { readRegistry, renderRegistry } from '../../shared/registry/overview.js';
 
 const USAGE = `Usage: mlops-actions <command> [options]
 
@@ -35,6 +38,10 @@ Commands:
 
   merge-profiles --out <merged.json> <profile.json|glob> ...
       Merges the data profiles of shards (e.g. a job matrix) into the profile of the whole.
+
+  registry --repo <owner/name> [--model <name>]
+      Lists every model, the version in each environment, when and by whom it was promoted
+      (read from GitHub's deployments; the token comes from GITHUB_TOKEN or GH_TOKEN).
 `;
 
 class UsageError extends Error {}
@@ -142,7 +149,20 @@ async function merge(args: string[]): Promise<number> {
   return 0;
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { validate, 'infer-schema': infer, 'merge-profiles': merge };
+async function registry(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { repo: { type: 'string' }, model: { type: 'string' } } });
+  const repository = parseRepository(values.repo);
+  if (!repository) throw new UsageError('--repo is required, as owner/name.');
+  const token = process.env.GITHUB_TOKEN || process.env.GH_TOKEN;
+  if (!token) throw new UserError('Reading the registry needs a GitHub token with read access to deployments: set GITHUB_TOKEN (or GH_TOKEN), e.g. GITHUB_TOKEN=$(gh auth token).');
+  // Octokit's notices (rate-limit waits) go to standard error; the table alone to standard output.
+  const log = createCliRunner({ inputs: {}, write: (line) => process.stderr.write(`${line}\n`) });
+  const client = await createGitHubClient(token, log);
+  process.stdout.write(renderRegistry(await readRegistry({ client, repository }, { model: values.model })));
+  return 0;
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { validate, 'infer-schema': infer, 'merge-profiles': merge, registry };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;

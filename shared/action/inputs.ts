@@ -79,3 +79,12 @@ export const modelName = () =>
     error: (issue) =>
       `must start with a letter or digit and use only letters, digits, ".", "_" and "-" (at most 100 characters); got ${quote(issue.input)}`,
   });
+
+/** A decimal number strictly between two bounds (e.g. a confidence level between 0 and 1). */
+export const decimalBetween = (low: number, high: number) =>
+  z.string().transform((value, ctx) => {
+    const number = /^\s*-?(\d+\.?\d*|\.\d+)(e-?\d+)?\s*$/i.test(value) ? Number(value) : Number.NaN;
+    if (number > low && number < high) return number;
+    ctx.addIssue({ code: 'custom', input: value, message: `must be a number between ${low} and ${high} (exclusive); got ${quote(value)}` });
+    return z.NEVER;
+  });

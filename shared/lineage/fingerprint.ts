@@ -17,15 +17,37 @@ export interface FingerprintInputs {
   /** sha256 of the config's canonical JSON: formatting and key order do not count, values do. */
   configSha256: string;
   data: HashedFile[];
+  /** The code tree's sha256 (see code-tree.ts). */
+  codeSha256: string;
+  /** Dependency lock files found beside the config or at the repository root. */
+  lockFiles: HashedFile[];
   command: string;
   seed: number;
+  /** `process.platform` and `os.arch()`: a model built on another platform may differ. */
+  platform: { os: string; arch: string };
+  actionVersion: string;
 }
 
-export const FINGERPRINT_FORMAT = 'mlops-actions/fingerprint@1';
+export const FINGERPRINT_FORMAT = 'mlops-actions/fingerprint@2';
 
 export function computeFingerprint(inputs: FingerprintInputs): string {
-  const data = [...inputs.data].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return sha256Text(canonicalJson({ format: FINGERPRINT_FORMAT, config: inputs.configSha256, data, command: inputs.command, seed: inputs.seed }));
+  return sha256Text(
+    canonicalJson({
+      format: FINGERPRINT_FORMAT,
+      config: inputs.configSha256,
+      data: byPath(inputs.data),
+      code: inputs.codeSha256,
+      lockFiles: byPath(inputs.lockFiles),
+      command: inputs.command,
+      seed: inputs.seed,
+      platform: inputs.platform,
+      actionVersion: inputs.actionVersion,
+    }),
+  );
+}
+
+function byPath(files: readonly HashedFile[]): HashedFile[] {
+  return [...files].map(({ path, sha256 }) => ({ path, sha256 })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** The version a fingerprint gives: its first 12 hex digits (same inputs, same version). */

@@ -2,19 +2,22 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UserError } from '../action/errors.js';
+import { expandPaths } from '../files/expand.js';
 import { sha256File } from '../files/hash.js';
 import { portablePath } from './fingerprint.js';
 import type { Manifest } from './manifest.js';
 
+/** Each output file, and every file inside an output folder, with its sha256 and size. */
 export async function describeOutputs(paths: readonly string[], baseDir: string): Promise<Manifest['outputs']> {
   const outputs: Manifest['outputs'] = [];
   for (const path of paths) {
     const absolute = resolve(baseDir, path);
     const info = await stat(absolute).catch(() => undefined);
-    if (!info?.isFile()) {
-      throw new UserError(`The training command finished, but the output "${path}" listed in "outputs" is ${info ? 'not a file' : 'missing'} (looked for ${absolute}). Check the command writes it, or fix the "outputs" list.`);
+    if (!info?.isFile() && !info?.isDirectory()) {
+      throw new UserError(`The training command finished, but the output "${path}" listed in "outputs" is ${info ? 'neither a file nor a folder' : 'missing'} (looked for ${absolute}). Check the command writes it, or fix the "outputs" list.`);
     }
-    outputs.push({ path: portablePath(path, baseDir), sha256: await sha256File(absolute), bytes: info.size });
+    const files = info.isFile() ? [absolute] : await expandPaths([absolute], baseDir, 'output');
+    for (const file of files) outputs.push({ path: portablePath(file, baseDir), sha256: await sha256File(file), bytes: (await stat(file)).size });
   }
   return outputs;
 }

@@ -1,62 +1,307 @@
 /**
- * Point metrics, named as scikit-learn names them and computed as it computes them
- * (accuracy_score, root_mean_squared_error, mean_absolute_error).
+ * The metric suite: point metrics of a prediction set, named as scikit-learn names them
+ * (its scorer names without the `neg_` sign flip; per-class values as `precision.<class>`),
+ * computed as scikit-learn 1.2 computes them. test/fixtures/metrics/make_fixtures.py holds the
+ * reference values this is checked against.
+ *
+ * A set is prepared once (orders by score, per-row losses); then `evaluate(weights)` computes
+ * every metric under any row weights in a few passes, which is how a bootstrap resample (row
+ * weights = how often each row was drawn) costs little more than one evaluation, and no sort.
  */
+import { accuracy, balancedAccuracy, binaryRowLogLoss, confusionMatrix, macroAverage, matthewsCorrcoef, multiclassRowLogLoss, perClass, total, weightedAverage, type ConfusionMatrix } from './classification.js';
+import { poissonAt, type Xoshiro128 } from './random.js';
+import { rankingMetrics, type RankedColumn } from './ranking.js';
+import { regressionMetrics, type RegressionRows } from './regression.js';
+import { descendingOrder } from './sort.js';
+
 export type Task = 'binary' | 'multiclass' | 'regression';
 
 export interface MetricValue {
   value: number;
+  /** Confidence interval from the bootstrap. */
+  ci?: [number, number];
+  /** Rows the value was computed on. */
   n: number;
 }
 
-/** Running sums, so that predictions stream through in constant memory. */
-export interface MetricAccumulator {
-  add(label: string, prediction: string, row: number): void;
-  result(): Record<string, MetricValue>;
+export interface ClassificationSet {
+  task: 'binary' | 'multiclass';
+  /** Classes seen in the labels or the predictions, in scikit-learn's order (see sortClasses). */
+  classes: string[];
+  /** Per row, the index in `classes` of the true label and of the prediction. */
+  labels: Int32Array;
+  predictions: Int32Array;
+  /** Binary: the class that counts as positive (it may be absent from the rows). */
+  positive?: string;
+  /**
+   * Probabilities. Binary: P(positive) per row. Multiclass: row-major, one column per entry
+   * of `scoreClasses`.
+   */
+  scores?: Float64Array;
+  scoreClasses?: string[];
+  /** sample_weight per row. */
+  weights?: Float64Array;
 }
 
-export class PredictionError extends Error {
-  constructor(
-    message: string,
-    readonly row: number,
-    readonly column: 'label' | 'prediction',
-  ) {
-    super(message);
+export interface RegressionSet {
+  task: 'regression';
+  labels: Float64Array;
+  predictions: Float64Array;
+  weights?: Float64Array;
+}
+
+export type PredictionSet = ClassificationSet | RegressionSet;
+
+export interface PreparedMetrics {
+  rows: number;
+  /** Every metric these rows can have, in report order: the slots of `resample`'s output. */
+  names: readonly string[];
+  /** Every metric defined on these rows under per-row `weights` (null: all ones). */
+  evaluate(weights: Float64Array | null): Record<string, number>;
+  /**
+   * The metrics of one Poisson bootstrap resample, written to `out` in `names` order (NaN:
+   * undefined in this resample): every row weighted by a Poisson(1) draw (times its sample
+   * weight). The draws are made in the order the rows are held in, which makes every pass
+   * sequential; `buffer` has one entry per row. Numbers in slots, not an object per
+   * resample: a thousand resamples of a small file then cost next to nothing at start-up.
+   */
+  resample(random: Xoshiro128, buffer: Float64Array, out: Float64Array): void;
+  /** The weighted confusion matrix (classification), rows = true class, in `classes` order. */
+  confusion?: { classes: string[]; matrix: number[][] };
+}
+
+/** Orders class names as scikit-learn orders labels: numerically when they all are numbers. */
+export function sortClasses(classes: Iterable<string>): string[] {
+  const list = [...new Set(classes)];
+  const numeric = list.every((c) => c.trim() !== '' && Number.isFinite(Number(c)));
+  return numeric ? list.sort((a, b) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0)) : list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+export function prepareMetrics(set: PredictionSet): PreparedMetrics {
+  return set.task === 'regression' ? prepareRegression(set) : prepareClassification(set);
+}
+
+/**
+ * The shared frame of a prepared set: rows are held in an internal order (`held[j]` is the
+ * original row at position j; null: the file's order) chosen so that the costliest walk is
+ * sequential; `evaluateHeld` takes weights in that order.
+ */
+function prepared(
+  rows: number,
+  held: Uint32Array | null,
+  sampleWeights: Float64Array | undefined,
+  names: readonly string[],
+  evaluateHeld: (weights: Float64Array | null, out: Float64Array, resampleKey?: number) => void,
+): Omit<PreparedMetrics, 'confusion'> {
+  const heldWeights = sampleWeights && gather(sampleWeights, held);
+  const memo = rows <= MEMO_ROWS ? new Map<string, Float64Array>() : undefined;
+  return {
+    rows,
+    names,
+    evaluate(weights) {
+      const out = new Float64Array(names.length);
+      evaluateHeld(weights && gather(weights, held), out);
+      const metrics: Record<string, number> = {};
+      names.forEach((name, slot) => {
+        if (!Number.isNaN(out[slot]!)) metrics[name] = out[slot]!;
+      });
+      return metrics;
+    },
+    resample(random, buffer, out) {
+      const key = random.nextUint32();
+      for (let j = 0; j < rows; j++) buffer[j] = poissonAt(key, held === null ? j : held[j]!) * (heldWeights ? heldWeights[j]! : 1);
+      // A handful of rows has few distinct weightings, and the metrics are a function of the
+      // weights: each is computed once (a thousand resamples of a tiny file then start fast).
+      const seen = memo && buffer.join(',');
+      const known = seen === undefined ? undefined : memo!.get(seen);
+      if (known) {
+        out.set(known);
+        return;
+      }
+      evaluateHeld(buffer, out, key);
+      if (seen !== undefined) memo!.set(seen, out.slice());
+    },
+  };
+}
+
+/** Sets up to this many rows remember the metrics of each distinct resample weighting. */
+const MEMO_ROWS = 16;
+
+/** Metric names and their slots in an output array, fixed when a set is prepared. */
+class Slots {
+  readonly names: string[] = [];
+  /** The slot of a metric this set reports; -1 for one it cannot (`when` false). */
+  add(name: string, when = true): number {
+    if (!when) return -1;
+    this.names.push(name);
+    return this.names.length - 1;
   }
 }
 
-export function createAccumulator(task: Task): MetricAccumulator {
-  return task === 'regression' ? regressionAccumulator() : classificationAccumulator();
+/** Writes a value to its slot: undefined and skipped slots as scikit-learn leaves them out. */
+function put(out: Float64Array, slot: number, value: number | undefined): void {
+  if (slot !== -1) out[slot] = value ?? Number.NaN;
 }
 
-function classificationAccumulator(): MetricAccumulator {
-  let n = 0;
-  let correct = 0;
+function gather<T extends Float64Array | Int32Array | Uint8Array>(values: T, held: Uint32Array | null, width = 1): T {
+  if (held === null) return values;
+  const out = new (values.constructor as new (length: number) => T)(held.length * width);
+  for (let j = 0; j < held.length; j++) for (let c = 0; c < width; c++) out[j * width + c] = values[held[j]! * width + c]!;
+  return out;
+}
+
+function prepareRegression(set: RegressionSet): PreparedMetrics {
+  const n = set.labels.length;
+  const errors = new Float64Array(n);
+  for (let i = 0; i < n; i++) errors[i] = Math.abs(set.predictions[i]! - set.labels[i]!);
+  // Held by descending absolute error: the median is then a walk, not a sort, per resample.
+  const { order } = descendingOrder(errors);
+  const rows: RegressionRows = { labels: gather(set.labels, order), predictions: gather(set.predictions, order), absoluteErrors: gather(errors, order) };
+  const names = ['mae', 'mse', 'rmse', 'r2', 'mape', 'median_absolute_error', 'explained_variance'] as const;
+  // Weights without sample weights are bootstrap repeat counts: their median is that of the rows repeated.
+  return prepared(n, order, set.weights, names, (weights, out) => {
+    const metrics = regressionMetrics(rows, weights, weights !== null && !set.weights);
+    names.forEach((name, slot) => put(out, slot, metrics?.[name]));
+  });
+}
+
+function prepareClassification(set: ClassificationSet): PreparedMetrics {
+  const n = set.labels.length;
+  const k = set.classes.length;
+  const binary = set.task === 'binary';
+  const scoreClasses = binary ? [set.positive!] : (set.scoreClasses ?? []);
+  const width = scoreClasses.length;
+  // The true label's column among the scores (-1: not a scored class).
+  const columnOf = set.classes.map((c) => scoreClasses.indexOf(c));
+  // Held in the order of the first score column, so that its ranking walk is sequential.
+  const orders = set.scores ? scoreClasses.map((_, c) => descendingOrder(set.scores!, width, c)) : [];
+  const held = orders[0]?.order ?? null;
+  const labels = gather(set.labels, held);
+  const predictions = gather(set.predictions, held);
+  const scores = set.scores && gather(set.scores, held, width);
+  let rowLogLoss: Float64Array | undefined;
+  let rowBrier: Float64Array | undefined;
+  const columns: RankedColumn[] = [];
+  if (scores) {
+    rowLogLoss = new Float64Array(n);
+    const brier = binary ? new Float64Array(n) : undefined;
+    rowBrier = brier;
+    for (let j = 0; j < n; j++) {
+      const column = columnOf[labels[j]!]!;
+      if (brier) {
+        const p = scores[j]!;
+        rowLogLoss[j] = binaryRowLogLoss(p, column === 0);
+        brier[j] = ((column === 0 ? 1 : 0) - p) ** 2;
+      } else {
+        rowLogLoss[j] = multiclassRowLogLoss(scores, j * width, width, column);
+      }
+    }
+    // Each column's ranking, in held positions; the first column's is the held order itself.
+    const positionOf = new Uint32Array(n);
+    for (let j = 0; j < n; j++) positionOf[held![j]!] = j;
+    const fileLabels = set.labels;
+    orders.forEach((order, c) => {
+      const fileRows = order.order;
+      let rows: Uint32Array | null = null;
+      if (c > 0) {
+        rows = new Uint32Array(n);
+        for (let r = 0; r < n; r++) rows[r] = positionOf[fileRows[r]!]!;
+      }
+      const positive = new Uint8Array(n);
+      for (let r = 0; r < n; r++) positive[r] = columnOf[fileLabels[fileRows[r]!]!] === c ? 1 : 0;
+      columns.push({ groupEnds: order.groupEnds, positive, rows, fileRows, sampleWeights: set.weights && gather(set.weights, fileRows) });
+    });
+  }
+  const positiveIndex = binary ? set.classes.indexOf(set.positive!) : -1;
+  const slots = new Slots();
+  const at = confusionSlots(slots, set.classes, binary);
+  const scored = scores !== undefined;
+  const logLossSlot = slots.add('log_loss', scored && (width >= 2 || binary));
+  const brierSlot = slots.add('brier_score', scored && binary);
+  const rocAucSlot = slots.add('roc_auc', scored && binary);
+  const rocAucOvrSlot = slots.add('roc_auc_ovr', scored && !binary);
+  const rocAucOvrWeightedSlot = slots.add('roc_auc_ovr_weighted', scored && !binary);
+  const averagePrecisionSlot = slots.add('average_precision', scored);
+  const evaluateHeld = (weights: Float64Array | null, out: Float64Array, resampleKey?: number): void => {
+    out.fill(Number.NaN);
+    const matrix = confusionMatrix(k, labels, predictions, weights);
+    if (total(matrix) === 0) return;
+    confusionMetrics(matrix, at, out, positiveIndex, binary);
+    if (rowLogLoss) {
+      let weight = 0;
+      let logLoss = 0;
+      let brier = 0;
+      for (let j = 0; j < n; j++) {
+        const w = weights === null ? 1 : weights[j]!;
+        weight += w;
+        logLoss += w * rowLogLoss[j]!;
+        if (rowBrier !== undefined) brier += w * rowBrier[j]!;
+      }
+      // log_loss needs two classes among the labels it is given (scikit-learn's `labels`).
+      put(out, logLossSlot, logLoss / weight);
+      put(out, brierSlot, brier / weight);
+      // The first column walks the held order, whose weights are at hand; the others draw theirs.
+      const ranked = columns.map((column, c) => rankingMetrics(column, resampleKey !== undefined && c > 0 ? { resampleKey } : { array: weights }));
+      if (binary) {
+        put(out, rocAucSlot, ranked[0]!.rocAuc);
+        put(out, averagePrecisionSlot, ranked[0]!.averagePrecision);
+      } else {
+        // One-vs-rest over the scored classes; like scikit-learn, undefined when a class is absent.
+        const all = ranked.every((r) => r.rocAuc !== undefined);
+        const support = ranked.reduce((sum, r) => sum + r.positives, 0);
+        put(out, rocAucOvrSlot, all ? ranked.reduce((sum, r) => sum + r.rocAuc!, 0) / ranked.length : undefined);
+        put(out, rocAucOvrWeightedSlot, all ? ranked.reduce((sum, r) => sum + r.rocAuc! * r.positives, 0) / support : undefined);
+        put(out, averagePrecisionSlot, ranked.every((r) => r.averagePrecision !== undefined) ? ranked.reduce((sum, r) => sum + r.averagePrecision!, 0) / ranked.length : undefined);
+      }
+    }
+  };
+  const matrix = confusionMatrix(k, set.labels, set.predictions, set.weights ?? null);
   return {
-    add(label, prediction) {
-      n++;
-      if (label === prediction) correct++;
-    },
-    result: (): Record<string, MetricValue> => (n ? { accuracy: { value: correct / n, n } } : {}),
+    ...prepared(n, held, set.weights, slots.names, evaluateHeld),
+    confusion: { classes: set.classes, matrix: Array.from({ length: k }, (_, t) => Array.from(matrix.counts.subarray(t * k, t * k + k))) },
   };
 }
 
-function regressionAccumulator(): MetricAccumulator {
-  let n = 0;
-  let squared = 0;
-  let absolute = 0;
-  const number = (text: string, row: number, column: 'label' | 'prediction') => {
-    const value = text.trim() === '' ? Number.NaN : Number(text);
-    if (!Number.isFinite(value)) throw new PredictionError(`row ${row}: the ${column} ${JSON.stringify(text)} is not a finite number`, row, column);
-    return value;
-  };
-  return {
-    add(label, prediction, row) {
-      const error = number(prediction, row, 'prediction') - number(label, row, 'label');
-      n++;
-      squared += error * error;
-      absolute += Math.abs(error);
-    },
-    result: (): Record<string, MetricValue> => (n ? { rmse: { value: Math.sqrt(squared / n), n }, mae: { value: absolute / n, n } } : {}),
-  };
+interface ConfusionSlots {
+  accuracy: number;
+  balancedAccuracy: number;
+  /** Binary: the positive class's precision, recall and F1; else -1. */
+  own: [number, number, number];
+  macro: [number, number, number];
+  weighted: [number, number, number];
+  matthews: number;
+  /** Per class: precision, recall, F1. */
+  perClass: [number, number, number][];
+}
+
+function confusionSlots(slots: Slots, classes: readonly string[], binary: boolean): ConfusionSlots {
+  const accuracySlot = slots.add('accuracy');
+  const balancedAccuracy = slots.add('balanced_accuracy');
+  const own: [number, number, number] = [slots.add('precision', binary), slots.add('recall', binary), slots.add('f1', binary)];
+  const macro: [number, number, number] = [-1, -1, -1];
+  const weighted: [number, number, number] = [-1, -1, -1];
+  (['precision', 'recall', 'f1'] as const).forEach((key, m) => {
+    macro[m] = slots.add(`${key}_macro`);
+    weighted[m] = slots.add(`${key}_weighted`);
+  });
+  const matthews = slots.add('matthews_corrcoef');
+  const perClass = classes.map((c): [number, number, number] => [slots.add(`precision.${c}`), slots.add(`recall.${c}`), slots.add(`f1.${c}`)]);
+  return { accuracy: accuracySlot, balancedAccuracy, own, macro, weighted, matthews, perClass };
+}
+
+const KEYS = ['precision', 'recall', 'f1'] as const;
+
+function confusionMetrics(matrix: ConfusionMatrix, at: ConfusionSlots, out: Float64Array, positiveIndex: number, binary: boolean): void {
+  const per = perClass(matrix);
+  put(out, at.accuracy, accuracy(matrix));
+  put(out, at.balancedAccuracy, balancedAccuracy(per));
+  for (let m = 0; m < 3; m++) {
+    const key = KEYS[m]!;
+    // average="binary": the positive class's own values (0 when it never occurs).
+    if (binary) put(out, at.own[m]!, per[positiveIndex]?.[key] ?? 0);
+    put(out, at.macro[m]!, macroAverage(per, key));
+    put(out, at.weighted[m]!, weightedAverage(per, key));
+  }
+  put(out, at.matthews, matthewsCorrcoef(matrix));
+  for (let c = 0; c < per.length; c++) for (let m = 0; m < 3; m++) put(out, at.perClass[c]![m]!, per[c]![KEYS[m]!]);
 }

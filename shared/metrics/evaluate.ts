@@ -1,55 +1,111 @@
-/** Metrics from a predictions file, streamed row by row. */
-import { createHash } from 'node:crypto';
-import { UserError } from '../action/errors.js';
-import { readDelimited, type DelimitedFormat } from '../data/delimited.js';
-import { createAccumulator, PredictionError, type MetricValue, type Task } from './compute.js';
+/** Metrics from a predictions file: point values, bootstrap intervals, and per-slice values. */
+import type { DelimitedFormat } from '../data/delimited.js';
+import { bootstrapIntervals, derivedSeed, type BootstrapOptions } from './bootstrap.js';
+import { prepareMetrics, type MetricValue, type PredictionSet } from './compute.js';
+import { readPredictions, subsetPredictions, type PredictionSpec } from './predictions.js';
 
-export interface PredictionColumns {
-  label: string;
-  prediction: string;
+export interface EvaluationOptions {
+  /** Undefined: no intervals. */
+  bootstrap?: BootstrapOptions;
+  /** Slices with fewer rows are marked small and left out of the worst slice and the gaps. */
+  minSliceSize: number;
 }
 
-export async function evaluatePredictions(path: string, format: DelimitedFormat, task: Task, columns: PredictionColumns): Promise<{ rows: number; labelsSha256: string; metrics: Record<string, MetricValue> }> {
-  const accumulator = createAccumulator(task);
-  // Identifies the evaluation set: two models scored on the same examples in the same order
-  // share it, whatever they predicted.
-  const labels = createHash('sha256');
-  let labelIndex = -1;
-  let predictionIndex = -1;
-  let header: string[] | undefined;
-  let rows = 0;
-  await readDelimited(path, format, ({ fields, line, parseError, blank }) => {
-    if (blank) return; // an empty line holds no example
-    if (!header) {
-      header = fields;
-      labelIndex = fields.indexOf(columns.label);
-      predictionIndex = fields.indexOf(columns.prediction);
-      const missing = [['label-column', columns.label, labelIndex], ['prediction-column', columns.prediction, predictionIndex]].filter(([, , index]) => index === -1);
-      if (missing.length) {
-        const names = missing.map(([input, name]) => `"${name}" (input ${input})`).join(' and ');
-        throw new UserError(`The predictions file "${path}" has no column ${names}. Its columns are: ${fields.map((f) => JSON.stringify(f)).join(', ')}.`);
-      }
-      return;
+export interface SliceInfo {
+  column: string;
+  value: string;
+  rows: number;
+  small: boolean;
+}
+
+export interface SliceGap {
+  /** The slice with the best and the worst value, among slices that are not small. */
+  best: string;
+  bestValue: number;
+  worst: string;
+  worstValue: number;
+  /** |best − worst|. */
+  gap: number;
+}
+
+export interface SliceSummary {
+  minSize: number;
+  slices: Record<string, SliceInfo>;
+  /** The metric the worst slice is judged by: accuracy, or rmse for regression. */
+  headline: string;
+  /** The largest gap between slices, for every metric defined in two or more of them. */
+  gaps: Record<string, SliceGap>;
+}
+
+export interface Evaluation {
+  rows: number;
+  labelsSha256: string;
+  metrics: Record<string, MetricValue>;
+  confusion?: { classes: string[]; matrix: number[][] };
+  slices: Record<string, Record<string, MetricValue>>;
+  sliceSummary?: SliceSummary;
+}
+
+/** Metrics that are better when lower; every other metric is better when higher. */
+const LOWER_IS_BETTER = new Set(['log_loss', 'brier_score', 'mae', 'mse', 'rmse', 'mape', 'median_absolute_error']);
+
+export function lowerIsBetter(metric: string): boolean {
+  return LOWER_IS_BETTER.has(metric);
+}
+
+export async function evaluatePredictions(path: string, format: DelimitedFormat, spec: PredictionSpec, options: EvaluationOptions): Promise<Evaluation> {
+  const read = await readPredictions(path, format, spec);
+  const whole = evaluateSet(read.set, options.bootstrap);
+  const slices: Evaluation['slices'] = {};
+  const info: Record<string, SliceInfo> = {};
+  for (const slice of read.slices) {
+    const members = slice.values.map(() => [] as number[]);
+    slice.index.forEach((value, row) => members[value]!.push(row));
+    slice.values.forEach((value, v) => {
+      const name = `${slice.column}=${value}`;
+      const rows = Uint32Array.from(members[v]!);
+      const bootstrap = options.bootstrap && { ...options.bootstrap, seed: derivedSeed(options.bootstrap.seed, name) };
+      slices[name] = evaluateSet(subsetPredictions(read.set, rows), bootstrap).metrics;
+      info[name] = { column: slice.column, value, rows: rows.length, small: rows.length < options.minSliceSize };
+    });
+  }
+  const headline = read.set.task === 'regression' ? 'rmse' : 'accuracy';
+  return {
+    rows: read.rows,
+    labelsSha256: read.labelsSha256,
+    metrics: whole.metrics,
+    confusion: whole.confusion,
+    slices,
+    sliceSummary: read.slices.length ? { minSize: options.minSliceSize, slices: info, headline, gaps: sliceGaps(slices, info) } : undefined,
+  };
+}
+
+export function evaluateSet(set: PredictionSet, bootstrap: BootstrapOptions | undefined): { metrics: Record<string, MetricValue>; confusion?: Evaluation['confusion'] } {
+  const prepared = prepareMetrics(set);
+  const point = prepared.evaluate(set.weights ?? null);
+  const intervals = bootstrap ? bootstrapIntervals(prepared, Object.keys(point), bootstrap) : {};
+  const metrics: Record<string, MetricValue> = {};
+  for (const [name, value] of Object.entries(point)) metrics[name] = intervals[name] ? { value, ci: intervals[name], n: prepared.rows } : { value, n: prepared.rows };
+  return { metrics, confusion: prepared.confusion };
+}
+
+function sliceGaps(slices: Evaluation['slices'], info: Record<string, SliceInfo>): Record<string, SliceGap> {
+  const gaps: Record<string, SliceGap> = {};
+  const large = Object.keys(slices).filter((name) => !info[name]!.small);
+  const metricNames = new Set(large.flatMap((name) => Object.keys(slices[name]!)));
+  for (const metric of metricNames) {
+    const lower = lowerIsBetter(metric);
+    let best: [string, number] | undefined;
+    let worst: [string, number] | undefined;
+    let count = 0;
+    for (const name of large) {
+      const value = slices[name]![metric]?.value;
+      if (value === undefined) continue;
+      count++;
+      if (!best || (lower ? value < best[1] : value > best[1])) best = [name, value];
+      if (!worst || (lower ? value > worst[1] : value < worst[1])) worst = [name, value];
     }
-    rows++;
-    if (parseError) throw new UserError(`The predictions file "${path}" cannot be read at line ${line}: ${parseError}.`);
-    const label = fields[labelIndex] ?? '';
-    const prediction = fields[predictionIndex] ?? '';
-    for (const [column, value] of [[columns.label, label], [columns.prediction, prediction]] as const) {
-      if (value.trim() === '') throw new UserError(`The predictions file "${path}", line ${line}: column "${column}" is empty. Every row needs a label and a prediction; drop rows the model did not score.`);
-    }
-    labels.update(`${label}\n`);
-    try {
-      accumulator.add(label, prediction, rows);
-    } catch (error) {
-      if (error instanceof PredictionError) {
-        const column = error.column === 'label' ? columns.label : columns.prediction;
-        throw new UserError(`The predictions file "${path}", line ${line}, column "${column}": ${error.message}. A ${task} task needs numbers there.`);
-      }
-      throw error;
-    }
-  });
-  if (!header) throw new UserError(`The predictions file "${path}" is empty: it needs a header row and one row per example.`);
-  if (rows === 0) throw new UserError(`The predictions file "${path}" has a header but no rows: there is nothing to evaluate.`);
-  return { rows, labelsSha256: labels.digest('hex'), metrics: accumulator.result() };
+    if (count >= 2 && best && worst) gaps[metric] = { best: best[0], bestValue: best[1], worst: worst[0], worstValue: worst[1], gap: Math.abs(best[1] - worst[1]) };
+  }
+  return gaps;
 }

@@ -32,8 +32,21 @@ export const metricsReportSchema = z.object({
     })
     .optional(),
   metrics: z.record(z.string(), metricValue),
-  /** slice name (e.g. "plan=pro") → metric name → value. */
+  /** Per slice (`column=value`), the same metrics on the slice's rows. */
   slices: z.record(z.string(), z.record(z.string(), metricValue)).default({}),
+  /** Each slice's rows and whether it is under the minimum size; the largest gap per metric. */
+  sliceSummary: z
+    .object({
+      minSize: z.number().int().nonnegative(),
+      headline: z.string(),
+      slices: z.record(z.string(), z.object({ column: z.string(), value: z.string(), rows: z.number().int().nonnegative(), small: z.boolean() })),
+      gaps: z.record(z.string(), z.object({ best: z.string(), bestValue: z.number(), worst: z.string(), worstValue: z.number(), gap: z.number() })),
+    })
+    .optional(),
+  /** Classification: weighted counts, rows = true class, columns = predicted class, in `classes` order. */
+  confusionMatrix: z.object({ classes: z.array(z.string()), matrix: z.array(z.array(z.number())) }).optional(),
+  /** How the confidence intervals were computed. */
+  bootstrap: z.object({ method: z.string(), resamples: z.number().int().positive(), confidence: z.number(), seed: z.number().int() }).optional(),
 });
 
 export type MetricsReport = z.output<typeof metricsReportSchema>;

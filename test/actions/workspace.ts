@@ -2,16 +2,18 @@ import { execFileSync } from 'node:child_process';
 import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
+import { commitCheckout } from '../harness/checkout.js';
 import { REPOSITORY_ROOT, runBundle, type RunOptions, type RunResult } from '../harness/run-bundle.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
-/** A job workspace holding the example project with a small generated data set. */
+/** A job workspace: a git checkout of the example project, with a small data set generated beside it. */
 export async function exampleWorkspace(): Promise<{ workspace: string; runnerTemp: string; write: (path: string, text: string | Buffer) => Promise<string> }> {
   const root = await tempDir('mlops-bundle-');
   const workspace = join(root, 'workspace');
   const runnerTemp = join(root, 'temp');
   await mkdir(runnerTemp, { recursive: true });
   await cp(join(REPOSITORY_ROOT, 'examples', 'churn'), join(workspace, 'examples', 'churn'), { recursive: true });
+  commitCheckout(workspace);
   execFileSync(process.execPath, ['examples/churn/generate-data.mjs', '--out', 'data', '--rows-train', '400', '--rows-eval', '200'], { cwd: workspace, stdio: 'ignore' });
   const write = async (path: string, text: string | Buffer) => {
     await mkdir(dirname(join(workspace, path)), { recursive: true });

@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: performance numbers measured on this machine, in one run, as ratios to
  * peers. Performance goals live here, never in timed unit tests.
- *   npm run bench [-- --rounds N] [--only startup|validate] [--rows N] [--validate-rounds N] [--skip-scale]
+ *   npm run bench [-- --rounds N] [--only startup|validate|metrics] [--rows N] [--validate-rounds N] [--skip-scale]
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPOSITORY_ROOT } from '../harness/run-bundle.js';
+import { benchMetrics, renderMetrics } from './metrics.js';
 import { benchStartup, renderStartup } from './startup.js';
 import { benchValidateData } from './validate-data.js';
 import { StandIns, stopSharedStandIns } from '../stand-ins/index.js';
@@ -18,8 +19,8 @@ if (!Number.isInteger(rounds) || rounds < 1) {
 }
 const flag = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const only = flag('--only');
-if (only !== undefined && only !== 'startup' && only !== 'validate') {
-  console.error('--only takes startup or validate');
+if (only !== undefined && only !== 'startup' && only !== 'validate' && only !== 'metrics') {
+  console.error('--only takes startup, validate or metrics');
   process.exit(2);
 }
 const benchRows = Number(flag('--rows') ?? 1_000_000);
@@ -31,6 +32,11 @@ if (!Number.isInteger(benchRows) || benchRows < 1000 || !Number.isInteger(valida
 const root = join(REPOSITORY_ROOT, '.tmp', 'bench');
 // Generated data is kept between runs (it is the same every time); the rest starts afresh.
 await rm(join(root, 'startup'), { recursive: true, force: true });
+await rm(join(root, 'metrics'), { recursive: true, force: true });
+if (only === 'metrics') {
+  console.log(renderMetrics(await benchMetrics(join(root, 'metrics'))));
+  process.exit(0);
+}
 if (only === 'validate') {
   console.log(await benchValidateData(root, { rows: benchRows, rounds: validateRounds, skipScale: process.argv.includes('--skip-scale') }));
   process.exit(0);
@@ -55,3 +61,4 @@ if (only !== 'startup') {
   console.log(`\nvalidate-data, ${benchRows.toLocaleString('en-US')} rows × 12 columns`);
   console.log(await benchValidateData(root, { rows: benchRows, rounds: validateRounds, skipScale: process.argv.includes('--skip-scale') }));
 }
+if (only === undefined) console.log('\n' + renderMetrics(await benchMetrics(join(root, 'metrics'))));

@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { commitCheckout } from '../harness/checkout.js';
 import { prepareStep, REPOSITORY_ROOT, runBundle, type PreparedStep } from '../harness/run-bundle.js';
 
 export interface StartupRow {
@@ -22,6 +23,8 @@ async function trivialSteps(root: string): Promise<Record<string, PreparedStep>>
   await mkdir(join(job.workspace, 'data'), { recursive: true });
   await mkdir(job.runnerTemp, { recursive: true });
   await cp(join(REPOSITORY_ROOT, 'examples', 'churn'), join(job.workspace, 'examples', 'churn'), { recursive: true });
+  // A checkout of its own, as on a runner: train-model fingerprints its git tree.
+  commitCheckout(job.workspace);
   const header = 'customer_id,tenure_months,monthly_charges,contract,support_calls,signup_date,churned';
   await writeFile(join(job.workspace, 'data', 'tiny.csv'), `${header}\n1,3,20.50,one-year,0,2020-01-02,0\n2,40,99.99,two-year,3,2021-05-06,1\n3,12,55.00,month-to-month,1,2022-07-08,0\n`);
   await writeFile(join(job.workspace, 'data', 'predictions.csv'), 'label,prediction\n1,1\n0,0\n0,0\n');

@@ -4,6 +4,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { createGitHubClient } from '../../shared/github/client.js';
+import { DEPLOYMENT_PAYLOAD_FORMAT } from '../../shared/registry/github-registry.js';
+import { recordingRunner } from '../helpers/recording-runner.js';
+import { GitHubApiStandIn, OWNER, REPO } from '../stand-ins/github-api.js';
+import { StandIns } from '../stand-ins/index.js';
 import { REPOSITORY_ROOT } from '../harness/run-bundle.js';
 import { writeJsonl } from '../helpers/data-files.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -12,8 +17,12 @@ const dir = await tempDir('mlops-cli-');
 const cli = join(REPOSITORY_ROOT, 'cli', 'dist', 'index.js');
 
 async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runWith({}, ...args);
+}
+
+async function runWith(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli, ...args], { cwd: dir, env: { PATH: process.env.PATH ?? '', RUNNER_TEMP: join(dir, 'tmp') } });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli, ...args], { cwd: dir, env: { PATH: process.env.PATH ?? '', RUNNER_TEMP: join(dir, 'tmp'), ...env } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -72,5 +81,38 @@ describe('mlops-actions (the command-line entry)', () => {
     expect(missing.code).toBe(1);
     expect(missing.stdout).toMatch(/data file "nope.csv" does not exist/);
     expect(missing.stdout + missing.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  });
+});
+
+describe('mlops-actions registry', () => {
+  it('lists the model in each environment from the repository\'s deployments', async () => {
+    const standIns = await StandIns.start();
+    try {
+      const client = await createGitHubClient(GitHubApiStandIn.READ_WRITE_TOKEN, recordingRunner(), { GITHUB_API_URL: standIns.github.url });
+      const repository = { owner: OWNER, repo: REPO };
+      const { data } = await client.rest.repos.createDeployment({
+        ...repository,
+        ref: 'b'.repeat(40),
+        task: 'model:churn',
+        environment: 'production',
+        auto_merge: false,
+        required_contexts: [],
+        payload: { format: DEPLOYMENT_PAYLOAD_FORMAT, model: 'churn', version: 'v7', fingerprint: 'f'.repeat(64), metricsDigest: 'd', metrics: { accuracy: 0.9 } },
+      });
+      await client.rest.repos.createDeploymentStatus({ ...repository, deployment_id: (data as { id: number }).id, state: 'success' });
+      const env = { GITHUB_API_URL: standIns.github.url, GITHUB_TOKEN: GitHubApiStandIn.READ_WRITE_TOKEN };
+      const listed = await runWith(env, 'registry', '--repo', `${OWNER}/${REPO}`);
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(listed.stdout).toMatch(/^MODEL\s+ENVIRONMENT\s+VERSION/);
+      expect(listed.stdout).toMatch(/\nchurn\s+production\s+v7\s+\d{4}-\d\d-\d\d/);
+      expect(standIns.violations()).toEqual([]);
+
+      const noToken = await runWith({ GITHUB_API_URL: standIns.github.url }, 'registry', '--repo', `${OWNER}/${REPO}`);
+      expect(noToken.code).toBe(1);
+      expect(noToken.stderr).toMatch(/^error: Reading the registry needs a GitHub token/);
+      expect((await runWith(env, 'registry')).code).toBe(2);
+    } finally {
+      await standIns.stop();
+    }
   });
 });

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../shared/files/hash.js';
 import { computeFingerprint, portablePath, versionOf } from '../../shared/lineage/fingerprint.js';
 
-const base = { configSha256: 'c'.repeat(64), data: [{ path: 'a.csv', sha256: '1'.repeat(64) }, { path: 'b.csv', sha256: '2'.repeat(64) }], command: 'python train.py', seed: 0 };
+const base = {
+  configSha256: 'c'.repeat(64),
+  data: [{ path: 'a.csv', sha256: '1'.repeat(64) }, { path: 'b.csv', sha256: '2'.repeat(64) }],
+  codeSha256: 'e'.repeat(64),
+  lockFiles: [{ path: 'requirements.txt', sha256: '4'.repeat(64) }],
+  command: 'python train.py',
+  seed: 0,
+  platform: { os: 'linux', arch: 'x64' },
+  actionVersion: '1.0.0',
+};
 
 describe('computeFingerprint', () => {
   it('is a sha256, stable for the same inputs and independent of data order', () => {
@@ -18,6 +27,11 @@ describe('computeFingerprint', () => {
     ['data path', { data: [{ path: 'c.csv', sha256: '1'.repeat(64) }, base.data[1]!] }],
     ['command', { command: 'python train.py --fast' }],
     ['seed', { seed: 1 }],
+    ['code', { codeSha256: 'f'.repeat(64) }],
+    ['lock file', { lockFiles: [{ path: 'requirements.txt', sha256: '5'.repeat(64) }] }],
+    ['OS', { platform: { os: 'darwin', arch: 'x64' } }],
+    ['architecture', { platform: { os: 'linux', arch: 'arm64' } }],
+    ['action version', { actionVersion: '1.0.1' }],
   ])('changes with the %s', (_what, change) => {
     expect(computeFingerprint({ ...base, ...change })).not.toBe(computeFingerprint(base));
   });

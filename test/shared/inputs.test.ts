@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { InputError } from '../../shared/action/errors.js';
-import { choice, flag, modelName, pathList, readInputs, text, wholeNumber } from '../../shared/action/inputs.js';
+import { choice, decimalBetween, flag, modelName, pathList, readInputs, text, wholeNumber } from '../../shared/action/inputs.js';
 
 const schema = z.object({
   'model-name': modelName(),
@@ -47,5 +47,15 @@ describe('readInputs', () => {
 
   it.each(['1.5', '1e3', ' ', 'ten', '-1'])('rejects %j as a whole number', (value) => {
     expect(() => read({ 'model-name': 'm', mode: 'a', strict: 'false', limit: value, files: 'x' })).toThrow(/input "limit"|input "limit" is required/);
+  });
+});
+
+describe('decimalBetween', () => {
+  it('takes decimals strictly inside the bounds and names the value it refuses', () => {
+    const level = decimalBetween(0, 1);
+    expect(level.parse('0.95')).toBe(0.95);
+    expect(level.parse('.5')).toBe(0.5);
+    expect(level.parse('9e-1')).toBe(0.9);
+    for (const bad of ['1', '0', '95%', 'abc', '', '0x1']) expect(level.safeParse(bad).error?.issues[0]?.message, bad).toBe(`must be a number between 0 and 1 (exclusive); got ${JSON.stringify(bad)}`);
   });
 });

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createAccumulator, type Task } from '../../shared/metrics/compute.js';
+import { prepareMetrics, type Task } from '../../shared/metrics/compute.js';
+import { evaluatePredictions } from '../../shared/metrics/evaluate.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { Cell, PredictionSetBuilder, subsetPredictions } from '../../shared/metrics/predictions.js';
 import { flattenMetrics } from '../../shared/metrics/report.js';
 
 interface Case {
@@ -8,33 +13,105 @@ interface Case {
   task: Task;
   labels: string[];
   predictions: string[];
+  positive?: string;
+  scores?: number[] | number[][];
+  scoreClasses?: string[];
+  weights?: number[];
   expected: Record<string, number>;
+  confusion?: { classes: string[]; matrix: number[][] };
+  slices?: string[];
+  expectedSlices?: Record<string, Record<string, number>>;
 }
 
 // Values computed by scikit-learn: test/fixtures/metrics/make_fixtures.py writes this file.
 const fixtures = JSON.parse(readFileSync(new URL('../fixtures/metrics/sklearn-values.json', import.meta.url), 'utf8')) as { sklearn: string; cases: Case[] };
 
+/** The fixture's rows through the same builder the predictions reader uses. */
+function buildSet(fixture: Case) {
+  const scoreColumns = fixture.task === 'binary' ? [{ class: fixture.positive!, column: 'score' }] : (fixture.scoreClasses ?? []).map((c) => ({ class: c, column: `p_${c}` }));
+  const builder = new PredictionSetBuilder(
+    { task: fixture.task, label: 'label', prediction: 'prediction', positive: fixture.positive, scores: fixture.scores ? scoreColumns : undefined, weight: fixture.weights ? 'weight' : undefined },
+    'fixture.csv',
+  );
+  fixture.labels.forEach((label, index) => {
+    const line = index + 2;
+    const row = fixture.scores?.[index];
+    const scores = row === undefined ? [] : (Array.isArray(row) ? row : [row]).map((p, c) => new Cell('fixture.csv', line, scoreColumns[c]!.column, String(p)));
+    const weight = fixture.weights ? new Cell('fixture.csv', line, 'weight', String(fixture.weights[index])) : undefined;
+    builder.add({ line, label, prediction: fixture.predictions[index]! }, scores, weight);
+  });
+  return builder.build();
+}
+
+function expectClose(actual: Record<string, number>, expected: Record<string, number>) {
+  expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
+  for (const [name, value] of Object.entries(expected)) {
+    expect(Math.abs(actual[name]! - value), `${name}: ${actual[name]} vs scikit-learn's ${value}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(value)));
+  }
+}
+
 describe(`metrics against scikit-learn ${fixtures.sklearn}`, () => {
-  it('has fixtures for every task', () => {
+  it('has fixtures for every task, with weights, ties and a single class', () => {
     expect(new Set(fixtures.cases.map((c) => c.task))).toEqual(new Set(['binary', 'multiclass', 'regression']));
+    expect(new Set(fixtures.cases.filter((c) => c.weights).map((c) => c.task))).toEqual(new Set(['binary', 'multiclass', 'regression']));
+    expect(fixtures.cases.some((c) => new Set(c.labels).size === 1 && c.scores)).toBe(true);
+    // A slice whose rows hold a single class, where ROC AUC is undefined.
+    const sliced = fixtures.cases.find((c) => c.task === 'binary' && c.expectedSlices)!;
+    expect(Object.values(sliced.expectedSlices!).some((expected) => expected.roc_auc === undefined)).toBe(true);
   });
 
   it.each(fixtures.cases.map((c) => [c.name, c] as const))('%s', (_name, fixture) => {
-    const accumulator = createAccumulator(fixture.task);
-    fixture.labels.forEach((label, index) => accumulator.add(label, fixture.predictions[index]!, index + 1));
-    const result = accumulator.result();
-    expect(Object.keys(result).sort()).toEqual(Object.keys(fixture.expected).sort());
-    for (const [name, expected] of Object.entries(fixture.expected)) {
-      const actual = result[name]!.value;
-      expect(Math.abs(actual - expected), `${name}: ${actual} vs ${expected}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected)));
-      expect(result[name]!.n).toBe(fixture.labels.length);
+    const set = buildSet(fixture);
+    const prepared = prepareMetrics(set);
+    expectClose(prepared.evaluate(set.weights ?? null), fixture.expected);
+    if (fixture.confusion) {
+      const asMap = (c: { classes: string[]; matrix: number[][] }) => Object.fromEntries(c.classes.flatMap((t, i) => c.classes.map((p, j) => [`${t}→${p}`, c.matrix[i]![j]!])));
+      const actual = asMap(prepared.confusion!);
+      for (const [cell, value] of Object.entries(asMap(fixture.confusion))) expect(actual[cell], cell).toBeCloseTo(value, 9);
     }
   });
 
-  it('rejects a non-numeric regression value, naming the row', () => {
-    const accumulator = createAccumulator('regression');
-    expect(() => accumulator.add('1', 'abc', 5)).toThrow('row 5: the prediction "abc" is not a finite number');
-    expect(() => accumulator.add('Infinity', '1', 6)).toThrow('row 6: the label "Infinity" is not a finite number');
+  it.each(fixtures.cases.filter((c) => c.slices).map((c) => [c.name, c] as const))('%s: read from a CSV file, per slice', async (_name, fixture) => {
+    const dir = await tempDir();
+    const scoreColumns = fixture.task === 'binary' ? [{ class: fixture.positive!, column: 'score' }] : fixture.scoreClasses!.map((c) => ({ class: c, column: `p_${c}` }));
+    const header = ['label', 'prediction', ...scoreColumns.map((c) => c.column), 'weight', 'slice'];
+    const lines = fixture.labels.map((label, i) => {
+      const row = fixture.scores![i]!;
+      return [label, fixture.predictions[i]!, ...(Array.isArray(row) ? row : [row]).map(String), String(fixture.weights?.[i] ?? 1), fixture.slices![i]!].join(',');
+    });
+    const path = join(dir, 'predictions.csv');
+    await writeFile(path, [header.join(','), ...lines].join('\n') + '\n');
+    const spec = { task: fixture.task, label: 'label', prediction: 'prediction', positive: fixture.positive, scores: scoreColumns, weight: 'weight', slices: ['slice'] };
+    const evaluation = await evaluatePredictions(path, 'csv', spec, { minSliceSize: 30 });
+    const values = (metrics: Record<string, { value: number }>) => Object.fromEntries(Object.entries(metrics).map(([name, m]) => [name, m.value]));
+    expectClose(values(evaluation.metrics), fixture.expected);
+    expect(Object.keys(evaluation.slices).sort()).toEqual(Object.keys(fixture.expectedSlices!).map((v) => `slice=${v}`).sort());
+    for (const [value, expected] of Object.entries(fixture.expectedSlices!)) {
+      expectClose(values(evaluation.slices[`slice=${value}`]!), expected);
+      const rows = fixture.slices!.filter((s) => s === value).length;
+      expect(evaluation.sliceSummary!.slices[`slice=${value}`]).toEqual({ column: 'slice', value, rows, small: rows < 30 });
+    }
+  });
+
+  it('gives the same values on a subset of rows as on those rows alone (slices)', () => {
+    const fixture = fixtures.cases.find((c) => c.name === 'multiclass, text labels, tied probabilities')!;
+    const set = buildSet(fixture);
+    const rows = Uint32Array.from(fixture.labels.keys()).filter((i) => i % 3 === 0);
+    const alone = buildSet({ ...fixture, labels: [...rows].map((i) => fixture.labels[i]!), predictions: [...rows].map((i) => fixture.predictions[i]!), scores: [...rows].map((i) => (fixture.scores as number[][])[i]!) });
+    expectClose(prepareMetrics(subsetPredictions(set, rows)).evaluate(null), prepareMetrics(alone).evaluate(null));
+  });
+
+  it('treats bootstrap counts as repeated rows', () => {
+    const fixture = fixtures.cases.find((c) => c.name === 'regression, tied integer errors, even rows')!;
+    const counts = Float64Array.from([2, 0, 1, 3, 0, 1]);
+    const repeated = { ...fixture, labels: [] as string[], predictions: [] as string[] };
+    counts.forEach((count, i) => {
+      for (let r = 0; r < count; r++) {
+        repeated.labels.push(fixture.labels[i]!);
+        repeated.predictions.push(fixture.predictions[i]!);
+      }
+    });
+    expectClose(prepareMetrics(buildSet(fixture)).evaluate(counts), prepareMetrics(buildSet(repeated)).evaluate(null));
   });
 });
 

@@ -1,14 +1,16 @@
 import { z } from 'zod';
-import { flag, modelName, pathList, text, wholeNumber } from '../../../shared/action/inputs.js';
+import { choice, flag, modelName, pathList, text, wholeNumber } from '../../../shared/action/inputs.js';
 
 export const inputs = z.object({
   'model-name': modelName(),
   run: text(),
   config: text(),
   data: pathList().optional(),
+  code: pathList().optional(),
   outputs: pathList(),
   seed: wholeNumber(0, 4294967295),
   cache: flag(),
+  'strict-pins': choice(['error', 'warn', 'off']),
   'working-directory': text(),
 });
 

@@ -1,0 +1,331 @@
+/**
+ * Predictions files, read into a prediction set for the metric suite. This is the one place
+ * evaluate-model reads predictions: rows arrive from the project's delimited reader (CSV/TSV,
+ * optionally gzip) and every value is checked with its file, line and column named.
+ *
+ * The rows are held in typed arrays (a few dozen bytes a row, about 50 MB for a million rows
+ * with four probabilities): ROC AUC needs every score in order, and the bootstrap revisits
+ * every row a thousand times, so unlike validation this cannot stream in constant memory.
+ */
+import { createHash } from 'node:crypto';
+import { UserError } from '../action/errors.js';
+import { readDelimited, type DelimitedFormat } from '../data/delimited.js';
+import { sortClasses, type ClassificationSet, type PredictionSet, type Task } from './compute.js';
+
+export interface ScoreColumn {
+  /** The class whose probability the column holds. */
+  class: string;
+  column: string;
+}
+
+export interface PredictionSpec {
+  task: Task;
+  label: string;
+  prediction: string;
+  /** Binary: one column, P(positive). Multiclass: one column per class. */
+  scores?: readonly ScoreColumn[];
+  /** Binary: the positive class. */
+  positive?: string;
+  weight?: string;
+  /** Columns whose values split the rows into slices. */
+  slices?: readonly string[];
+}
+
+export interface SliceColumn {
+  column: string;
+  /** Distinct values, in order of first appearance. */
+  values: string[];
+  /** Per row, the index of its value in `values`. */
+  index: Int32Array;
+}
+
+export interface ReadPredictions {
+  set: PredictionSet;
+  rows: number;
+  /** sha256 of the true labels in row order: equal when two models were scored on the same examples. */
+  labelsSha256: string;
+  slices: SliceColumn[];
+}
+
+/** Most distinct values a slice column may have: each slice is evaluated and bootstrapped on its own. */
+export const MAX_SLICE_VALUES = 100;
+
+/** How far a row of probabilities may sum from 1 (scikit-learn's roc_auc_score check, rtol 1e-5). */
+const PROBABILITY_SUM_TOLERANCE = 1e-5;
+
+export async function readPredictions(path: string, format: DelimitedFormat, spec: PredictionSpec): Promise<ReadPredictions> {
+  const builder = new PredictionSetBuilder(spec, path);
+  const labels = createHash('sha256');
+  const sliceColumns = (spec.slices ?? []).map((column) => ({ column, values: [] as string[], lookup: new Map<string, number>(), index: new GrowableInt32() }));
+  let positions: ColumnPositions | undefined;
+  let rows = 0;
+  await readDelimited(path, format, ({ fields, line, parseError, blank }) => {
+    if (blank) return; // an empty line holds no example
+    if (!positions) {
+      positions = locateColumns(path, fields, spec);
+      return;
+    }
+    if (parseError) throw new UserError(`The predictions file "${path}" cannot be read at line ${line}: ${parseError}.`);
+    rows++;
+    const at = (column: string, index: number) => new Cell(path, line, column, fields[index] ?? '');
+    const label = at(spec.label, positions.label).required();
+    labels.update(`${label}\n`);
+    builder.add(
+      { line, label, prediction: at(spec.prediction, positions.prediction).required() },
+      positions.scores.map((index, s) => at(spec.scores![s]!.column, index)),
+      positions.weight === undefined ? undefined : at(spec.weight!, positions.weight),
+    );
+    sliceColumns.forEach((slice, s) => {
+      const value = fields[positions!.slices[s]!] ?? '';
+      let index = slice.lookup.get(value);
+      if (index === undefined) {
+        if (slice.values.length === MAX_SLICE_VALUES) {
+          throw new UserError(`The slice column "${slice.column}" of "${path}" has more than ${MAX_SLICE_VALUES} distinct values (line ${line} brings another): slice by a column with fewer values, e.g. a bucketed one.`);
+        }
+        index = slice.values.length;
+        slice.values.push(value);
+        slice.lookup.set(value, index);
+      }
+      slice.index.push(index);
+    });
+  });
+  if (!positions) throw new UserError(`The predictions file "${path}" is empty: it needs a header row and one row per example.`);
+  if (rows === 0) throw new UserError(`The predictions file "${path}" has a header but no rows: there is nothing to evaluate.`);
+  return {
+    set: builder.build(),
+    rows,
+    labelsSha256: labels.digest('hex'),
+    slices: sliceColumns.map(({ column, values, index }) => ({ column, values, index: index.finish() })),
+  };
+}
+
+interface ColumnPositions {
+  label: number;
+  prediction: number;
+  scores: number[];
+  weight?: number;
+  slices: number[];
+}
+
+function locateColumns(path: string, header: string[], spec: PredictionSpec): ColumnPositions {
+  const wanted: [input: string, column: string][] = [
+    ['label-column', spec.label],
+    ['prediction-column', spec.prediction],
+    ...(spec.scores ?? []).map((s) => ['score-columns', s.column] as [string, string]),
+    ...(spec.weight ? [['weight-column', spec.weight] as [string, string]] : []),
+    ...(spec.slices ?? []).map((s) => ['slices', s] as [string, string]),
+  ];
+  const missing = wanted.filter(([, column]) => !header.includes(column));
+  if (missing.length) {
+    const names = missing.map(([input, column]) => `"${column}" (input ${input})`).join(' and ');
+    throw new UserError(`The predictions file "${path}" has no column ${names}. Its columns are: ${header.map((f) => JSON.stringify(f)).join(', ')}.`);
+  }
+  const position = (column: string) => header.indexOf(column);
+  return {
+    label: position(spec.label),
+    prediction: position(spec.prediction),
+    scores: (spec.scores ?? []).map((s) => position(s.column)),
+    weight: spec.weight ? position(spec.weight) : undefined,
+    slices: (spec.slices ?? []).map(position),
+  };
+}
+
+/** One value of the file, which knows where it is for the error message. */
+export class Cell {
+  constructor(
+    readonly path: string,
+    readonly line: number,
+    readonly column: string,
+    readonly text: string,
+  ) {}
+
+  fail(problem: string, advice: string): never {
+    throw new UserError(`The predictions file "${this.path}", line ${this.line}, column "${this.column}": ${problem}. ${advice}`);
+  }
+
+  required(): string {
+    if (this.text.trim() === '') this.fail('the value is empty', 'Every row needs a label and a prediction; drop rows the model did not score.');
+    return this.text;
+  }
+
+  number(what: string, advice: string): number {
+    const value = this.text.trim() === '' ? Number.NaN : Number(this.text);
+    if (!Number.isFinite(value)) this.fail(`the ${what} ${JSON.stringify(this.text)} is not a finite number`, advice);
+    return value;
+  }
+}
+
+interface LabelledRow {
+  line: number;
+  label: string;
+  prediction: string;
+}
+
+const MISSING_PREDICTIONS = new Set(['NaN', 'nan', 'NAN']);
+
+/**
+ * Collects rows into a prediction set. Classes are numbered as they first appear and put in
+ * scikit-learn's order when the set is built. Values come as cells so that every problem is
+ * reported with its line and column; tests feed it cells directly.
+ */
+export class PredictionSetBuilder {
+  private readonly classLookup = new Map<string, number>();
+  private readonly classNames: string[] = [];
+  private readonly labels = new GrowableInt32();
+  private readonly predictions = new GrowableInt32();
+  private readonly numericLabels = new GrowableFloat64();
+  private readonly numericPredictions = new GrowableFloat64();
+  private readonly scores = new GrowableFloat64();
+  private readonly weights = new GrowableFloat64();
+  private readonly scoreClasses: string[];
+
+  constructor(
+    private readonly spec: PredictionSpec,
+    /** The file, for error messages. */
+    private readonly path: string,
+  ) {
+    this.scoreClasses = (spec.scores ?? []).map((s) => s.class);
+    if (spec.task === 'binary' && spec.positive !== undefined) this.classIndex(spec.positive);
+  }
+
+  add(row: LabelledRow, scores: readonly Cell[], weight: Cell | undefined): void {
+    const { spec } = this;
+    if (spec.task === 'regression') {
+      const advice = 'A regression task needs numbers there.';
+      this.numericLabels.push(new Cell(this.path, row.line, spec.label, row.label).number('label', advice));
+      this.numericPredictions.push(new Cell(this.path, row.line, spec.prediction, row.prediction).number('prediction', advice));
+    } else {
+      if (MISSING_PREDICTIONS.has(row.prediction.trim())) {
+        throw new UserError(`The predictions file "${this.path}", line ${row.line}, column "${spec.prediction}": the prediction is ${JSON.stringify(row.prediction)}, a missing value, not a class. Drop rows the model did not score, or fix the model's output.`);
+      }
+      this.labels.push(this.classOf(row.label, row.line, spec.label));
+      this.predictions.push(this.classOf(row.prediction, row.line, spec.prediction));
+      if (scores.length) this.addScores(row, scores);
+    }
+    if (weight) {
+      const value = weight.number('weight', 'Weights must be numbers, 0 or more.');
+      if (value < 0) weight.fail(`the weight ${value} is negative`, 'Weights must be 0 or more.');
+      this.weights.push(value);
+    }
+  }
+
+  private addScores(row: LabelledRow, cells: readonly Cell[]) {
+    let sum = 0;
+    for (const cell of cells) {
+      const p = cell.number('probability', 'Score columns hold probabilities from 0 to 1.');
+      if (p < 0 || p > 1) cell.fail(`the probability ${p} is outside 0 to 1`, 'Score columns hold probabilities (predict_proba), not raw decision scores.');
+      sum += p;
+      this.scores.push(p);
+    }
+    if (this.spec.task === 'multiclass' && Math.abs(sum - 1) > PROBABILITY_SUM_TOLERANCE) {
+      const columns = cells.map((c) => `"${c.column}"`).join(', ');
+      throw new UserError(`The predictions file "${this.path}", line ${row.line}: the probabilities in columns ${columns} sum to ${sum}, not 1. Each row needs the probability of every class; list a score column for every class in "score-columns".`);
+    }
+  }
+
+  private classIndex(name: string): number {
+    let index = this.classLookup.get(name);
+    if (index === undefined) {
+      index = this.classNames.length;
+      this.classLookup.set(name, index);
+      this.classNames.push(name);
+    }
+    return index;
+  }
+
+  private classOf(name: string, line: number, column: string): number {
+    const known = this.classLookup.get(name);
+    if (known !== undefined) return known;
+    const { spec } = this;
+    if (spec.task === 'binary' && this.classNames.length === 2) {
+      throw new UserError(
+        `The predictions file "${this.path}", line ${line}, column "${column}": ${JSON.stringify(name)} is a third class beside ${this.classNames.map((c) => JSON.stringify(c)).join(' and ')}, but "task" is binary (positive class ${JSON.stringify(spec.positive)}). Use task: multiclass, or set "positive-label" to the positive class.`,
+      );
+    }
+    if (spec.task === 'multiclass' && this.scoreClasses.length && !this.scoreClasses.includes(name)) {
+      throw new UserError(`The predictions file "${this.path}", line ${line}, column "${column}": the class ${JSON.stringify(name)} has no probability column; "score-columns" covers ${this.scoreClasses.map((c) => JSON.stringify(c)).join(', ')}. List one column per class.`);
+    }
+    return this.classIndex(name);
+  }
+
+  /** The set, with classes in scikit-learn's order. */
+  build(): PredictionSet {
+    const { spec, path } = this;
+    const weights = this.weights.length ? this.weights.finish() : undefined;
+    if (weights && !weights.some((w) => w > 0)) throw new UserError(`The predictions file "${path}": every weight in column "${spec.weight}" is 0, so no row counts.`);
+    if (spec.task === 'regression') return { task: 'regression', labels: this.numericLabels.finish(), predictions: this.numericPredictions.finish(), weights };
+    // Classes that occur in the rows (the positive class may not), in scikit-learn's order.
+    const labels = this.labels.finish();
+    const predictions = this.predictions.finish();
+    const seen = new Uint8Array(this.classNames.length);
+    for (let i = 0; i < labels.length; i++) seen[labels[i]!] = seen[predictions[i]!] = 1;
+    const classes = sortClasses(this.classNames.filter((_, c) => seen[c]));
+    const renumber = Int32Array.from(this.classNames, (name) => classes.indexOf(name));
+    for (let i = 0; i < labels.length; i++) {
+      labels[i] = renumber[labels[i]!]!;
+      predictions[i] = renumber[predictions[i]!]!;
+    }
+    const set: ClassificationSet = { task: spec.task, classes, labels, predictions, weights };
+    if (spec.task === 'binary') set.positive = spec.positive;
+    if (this.scores.length) {
+      set.scores = this.scores.finish();
+      if (spec.task === 'multiclass') set.scoreClasses = this.scoreClasses;
+    }
+    return set;
+  }
+}
+
+/** The rows of a set at `rows`, with classes renumbered to those the rows hold (as scikit-learn sees a subset). */
+export function subsetPredictions(set: PredictionSet, rows: Uint32Array): PredictionSet {
+  const pick = <T extends Float64Array | Int32Array>(values: T, width = 1): T => {
+    const out = new (values.constructor as new (length: number) => T)(rows.length * width);
+    for (let j = 0; j < rows.length; j++) for (let c = 0; c < width; c++) out[j * width + c] = values[rows[j]! * width + c]!;
+    return out;
+  };
+  const weights = set.weights && pick(set.weights);
+  if (set.task === 'regression') return { task: 'regression', labels: pick(set.labels), predictions: pick(set.predictions), weights };
+  const labels = pick(set.labels);
+  const predictions = pick(set.predictions);
+  const present = new Uint8Array(set.classes.length);
+  for (let j = 0; j < rows.length; j++) present[labels[j]!] = present[predictions[j]!] = 1;
+  const classes = set.classes.filter((_, c) => present[c]);
+  const renumber = Int32Array.from(set.classes, (name) => classes.indexOf(name));
+  for (let j = 0; j < rows.length; j++) {
+    labels[j] = renumber[labels[j]!]!;
+    predictions[j] = renumber[predictions[j]!]!;
+  }
+  const width = set.task === 'binary' ? 1 : (set.scoreClasses?.length ?? 0);
+  return { ...set, classes, labels, predictions, weights, scores: set.scores && pick(set.scores, width) };
+}
+
+class GrowableFloat64 {
+  private data = new Float64Array(1024);
+  length = 0;
+  push(value: number) {
+    if (this.length === this.data.length) {
+      const bigger = new Float64Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+  finish(): Float64Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+class GrowableInt32 {
+  private data = new Int32Array(1024);
+  length = 0;
+  push(value: number) {
+    if (this.length === this.data.length) {
+      const bigger = new Int32Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+  finish(): Int32Array {
+    return this.data.slice(0, this.length);
+  }
+}
