@@ -57,7 +57,7 @@ export const promoteModel: ActionDefinition<typeof inputs> = {
  */
 async function candidateFiles(input: Inputs, registry: Registry | undefined, tempDir: string, runner: Runner): Promise<CandidateFiles> {
   const workspace = resolve(input['working-directory']);
-  if (input.manifest && (input.artifact || input['run-id'])) throw new UserError('Give either "manifest" or "artifact"/"run-id", not both: the artifact carries its own manifest.');
+  if (input.manifest && (input.artifact || input['run-id'])) throw new UserError('Give either "manifest" or "artifact", not both (nor "manifest" with "run-id"): the artifact carries its own manifest.');
   if (input.manifest) {
     if (!input.metrics) throw new UserError('Input "metrics" is required when the model comes from "manifest": pass the metrics output of evaluate-model.');
     return { manifestPath: input.manifest, baseDir: workspace, metricsPath: input.metrics, metricsDir: workspace };
