@@ -7,6 +7,7 @@ import { format } from '../gates/evaluate.js';
 import type { Manifest } from '../lineage/manifest.js';
 import { escapeMarkdown, inlineCode, markdownTable } from '../markdown/escape.js';
 import type { LoadedMetrics } from '../metrics/report.js';
+import type { DataProfile } from '../profile/profile.js';
 import { describeApprovals } from './approvals.js';
 import type { PromotionRecord } from './promotion.js';
 
@@ -18,6 +19,8 @@ export function renderModelCard(args: {
   intendedUse?: string;
   baselineVersion?: string;
   record: PromotionRecord;
+  /** The profile of the training data (validate-data's `profile` output), when given. */
+  profile?: DataProfile;
 }): string {
   const { manifest, metrics } = args;
   const metricRows = Object.entries(metrics.metrics).map(([name, metric]) => [
@@ -41,12 +44,47 @@ export function renderModelCard(args: {
     promotionSection(args.record),
     args.intendedUse ? `## Intended use\n\n${escapeMarkdown(args.intendedUse)}` : '',
     `## Metrics\n\n${markdownTable(['Metric', 'Value', 'Confidence interval', 'n'], metricRows)}`,
+    slicesSection(metrics),
     `## Data\n\n${manifest.data.length ? markdownTable(['File', 'sha256'], manifest.data.map((d) => [inlineCode(d.path), inlineCode(d.sha256.slice(0, 16))])) : 'The manifest records no data files (train-model was given no `data`).'}`,
+    args.profile ? profileSection(args.profile) : '',
     `## Files\n\n${markdownTable(['File', 'Bytes', 'sha256'], manifest.outputs.map((o) => [inlineCode(o.path), String(o.bytes ?? ''), inlineCode(o.sha256)]))}`,
     `## Lineage\n\n${markdownTable(['', ''], lineage)}`,
   ]
     .filter(Boolean)
     .join('\n\n') + '\n';
+}
+
+/** How many metric columns the slice table shows: a card is read, not searched. */
+const SLICE_METRICS = 5;
+
+/** Per-slice values of the model's headline metrics, worst first by the first of them. */
+function slicesSection(metrics: LoadedMetrics): string {
+  const slices = Object.entries(metrics.slices ?? {});
+  if (!slices.length) return '';
+  const names = Object.keys(metrics.metrics).filter((name) => slices.some(([, values]) => values[name] !== undefined)).slice(0, SLICE_METRICS);
+  if (!names.length) return '';
+  const first = names[0]!;
+  slices.sort(([, a], [, b]) => (a[first]?.value ?? Infinity) - (b[first]?.value ?? Infinity));
+  const cell = (entry: LoadedMetrics['metrics'][string] | undefined) => (entry ? `${format(entry.value)}${entry.ci ? ` [${format(entry.ci[0])}, ${format(entry.ci[1])}]` : ''}` : '—');
+  const rows = slices.map(([slice, values]) => [inlineCode(slice), String(Object.values(values).find((v) => v.n !== undefined)?.n ?? '—'), ...names.map((name) => cell(values[name]))]);
+  return `## Slices\n\n${markdownTable(['Slice', 'n', ...names.map(inlineCode)], rows)}`;
+}
+
+/** The training data as validate-data profiled it: how much, how complete, what range. */
+function profileSection(profile: DataProfile): string {
+  const percent = (part: number, whole: number) => (whole ? `${Number(((part / whole) * 100).toPrecision(3))}%` : '—');
+  const number = (value: number | null | undefined) => (value === null || value === undefined ? '—' : format(value));
+  const rows = profile.columns.map((column) => [
+    inlineCode(column.name),
+    escapeMarkdown(column.type),
+    percent(column.nulls, column.count),
+    column.distinct === undefined ? '—' : `${column.distinctExact ? '' : '≈'}${column.distinct}`,
+    number(column.min),
+    number(column.mean),
+    number(column.max),
+  ]);
+  const sources = profile.sources.map((source) => `${inlineCode(source.path)} (${source.rows} rows)`).join(', ');
+  return `## Data profile\n\n${profile.rows} rows from ${sources || 'the profiled files'}.\n\n${markdownTable(['Column', 'Type', 'Nulls', 'Distinct', 'Min', 'Mean', 'Max'], rows)}`;
 }
 
 /** Who let the model through and on which judgement: the audit trail a reader of the release needs. */

@@ -18,6 +18,7 @@ import type { Registry } from './github-registry.js';
 export const MODEL_CARD_ASSET = 'MODEL_CARD.md';
 export const MANIFEST_ASSET = 'model-manifest.json';
 export const METRICS_ASSET = 'metrics.json';
+export const PROFILE_ASSET = 'data-profile.json';
 
 export function releaseTag(model: string, version: string): string {
   return `${model}@${version}`;

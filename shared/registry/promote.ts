@@ -16,10 +16,11 @@ import type { GatePolicy } from '../gates/policy.js';
 import { readStructuredFile } from '../files/structured.js';
 import { manifestSchema, type Manifest } from '../lineage/manifest.js';
 import { loadMetrics, metricValues, type LoadedMetrics } from '../metrics/report.js';
+import { readProfile, type DataProfile } from '../profile/profile.js';
 import { readApprovals, type Approval } from './approvals.js';
 import { currentAndPrevious, DEPLOYMENT_PAYLOAD_FORMAT, type DeployedModel, type DeploymentPayload, type Registry } from './github-registry.js';
 import { intendedUseFromConfig, renderModelCard } from './model-card.js';
-import { METRICS_ASSET, publishStagedRelease, releaseFiles, releaseTag, stageModelRelease, type StagedRelease } from './model-release.js';
+import { METRICS_ASSET, PROFILE_ASSET, publishStagedRelease, releaseFiles, releaseTag, stageModelRelease, type StagedRelease } from './model-release.js';
 import { buildPromotionRecord, type PromotionRecord } from './promotion.js';
 import { recordPromotion, requireCommitSha } from './record-promotion.js';
 import { verifyManifestOutputs } from './verify.js';
@@ -51,6 +52,8 @@ export interface PromotionRequest {
   overrideReason?: string;
   /** The commit to record the deployment on; by default the one the manifest records. */
   ref?: string;
+  /** The training data's profile (validate-data), for the production release and its model card. */
+  profilePath?: string;
   /** Where the config named in the manifest is, for the model card's intended use. */
   workingDirectory: string;
   /** Undefined off a runner: everything is checked, nothing is recorded. */
@@ -98,6 +101,7 @@ export async function promote(request: PromotionRequest): Promise<PromotionOutco
     throw new UserError(`The metrics file "${candidate.metricsPath}" evaluates fingerprint ${metrics.fingerprint.slice(0, 12)}…, but the manifest's model has ${manifest.fingerprint.slice(0, 12)}…. Pass the metrics of this model.`);
   }
   const values = metricValues(metrics);
+  const profile = request.profilePath ? await readProfile(request.profilePath) : undefined;
   const base = { model, version, environment, manifest, metrics, rollback };
 
   // The gates are judged again against the model in the environment now: it may have changed
@@ -136,7 +140,7 @@ export async function promote(request: PromotionRequest): Promise<PromotionOutco
   const sha = requireCommitSha(request.ref ?? manifest.git.sha, `${model} ${version}`);
   // Production: the release is filled before the deployment exists, so the deployment can name
   // its metrics report; it is published only while the deployment is in progress.
-  const staged = environment === 'production' ? await stageProductionRelease({ request, manifest, metrics, gates, record, current, sha }) : undefined;
+  const staged = environment === 'production' ? await stageProductionRelease({ request, manifest, metrics, gates, record, current, sha, profile }) : undefined;
   const metricsUrl = staged?.assetUrls.get(METRICS_ASSET) ?? candidate.metricsUrl;
   let releaseUrl: string | undefined;
   const deploymentId = await recordPromotion(registry, {
@@ -218,13 +222,15 @@ async function stageProductionRelease(args: {
   record: PromotionRecord;
   current?: DeployedModel;
   sha: string;
+  profile?: DataProfile;
 }): Promise<StagedRelease> {
   const { request, manifest, record } = args;
   const modelCardPath = join(request.stepDir, 'MODEL_CARD.md');
   const intendedUse = await intendedUseFromConfig(manifest.config.path, request.workingDirectory);
-  await writeFile(modelCardPath, renderModelCard({ manifest, metrics: args.metrics, gates: args.gates, environment: request.environment, intendedUse, baselineVersion: args.current?.payload.version, record }));
+  await writeFile(modelCardPath, renderModelCard({ manifest, metrics: args.metrics, gates: args.gates, environment: request.environment, intendedUse, baselineVersion: args.current?.payload.version, record, profile: args.profile }));
   const { candidate } = request;
   const files = releaseFiles({ manifest, manifestPath: resolve(candidate.baseDir, candidate.manifestPath), modelDir: candidate.baseDir, metricsPath: resolve(candidate.metricsDir, candidate.metricsPath), modelCardPath });
+  if (request.profilePath) files.push({ name: PROFILE_ASSET, path: resolve(request.profilePath), contentType: 'application/json' });
   return stageModelRelease(
     request.registry!,
     { model: request.model, version: record.version, sha: args.sha, title: `${request.model} ${record.version}`, body: await readFile(modelCardPath, 'utf8'), files },

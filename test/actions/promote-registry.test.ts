@@ -163,9 +163,16 @@ describe('production releases and rollbacks', () => {
   it('leaves an unpublished draft and no deployment when GitHub fails while filling the release; a re-run completes it', async () => {
     released = candidate('8', 0.97);
     const model = await released;
+    // This model's card also carries its slices and the profile of its training data.
+    const report = JSON.parse(await readFile(join(job.workspace, model.metrics), 'utf8'));
+    report.slices = { 'plan=pro': { accuracy: { value: 0.99, n: 40 } }, 'plan=basic': { accuracy: { value: 0.91, ci: [0.85, 0.95], n: 60 } } };
+    await job.write(model.metrics, JSON.stringify(report));
+    const validated = await run('validate-data', job, { data: 'data/train.csv', schema: 'examples/churn/schema.yaml', profile: 'train-profile.json', 'fail-on': 'never' }, { standIns });
+    expect(validated.exitCode, validated.stdout).toBe(0);
+    const withProfile = { profile: 'train-profile.json' };
     const productionBefore = deploymentsTo('production').length;
     standIns.github.inject({ method: 'POST', path: /\/releases\/\d+\/assets$/, status: 502, times: 4 });
-    const failed = await promote(model, 'production');
+    const failed = await promote(model, 'production', withProfile);
     expect(failed.exitCode).toBe(1);
     expect(failed.annotations.find((a) => a.command === 'error')?.message).toMatch(/^GitHub answered 502 to POST .*\/releases\/\d+\/assets/);
     const [draft] = standIns.github.releases.filter((r) => r.tag_name === `churn@${model.version}`);
@@ -173,11 +180,16 @@ describe('production releases and rollbacks', () => {
     // The release is filled before the deployment is created, so nothing was recorded either.
     expect(deploymentsTo('production')).toHaveLength(productionBefore);
 
-    const again = await promote(model, 'production');
+    const again = await promote(model, 'production', withProfile);
     expect(again.exitCode, again.stdout).toBe(0);
     const releases = standIns.github.releases.filter((r) => r.tag_name === `churn@${model.version}`);
     expect(releases).toEqual([expect.objectContaining({ id: draft!.id, draft: false })]);
-    expect(standIns.github.assets.get(draft!.id)!.map((a) => a.meta.name).sort()).toEqual(['MODEL_CARD.md', 'metrics.json', 'model-manifest.json', 'model__model.json', 'model__predictions.csv']);
+    const assets = standIns.github.assets.get(draft!.id)!;
+    expect(assets.map((a) => a.meta.name).sort()).toEqual(['MODEL_CARD.md', 'data-profile.json', 'metrics.json', 'model-manifest.json', 'model__model.json', 'model__predictions.csv']);
+    const card = assets.find((a) => a.meta.name === 'MODEL_CARD.md')!.bytes.toString('utf8');
+    // Worst slice first, with its interval.
+    expect(card).toMatch(/## Slices\n\n\| Slice \| n \| `accuracy` \|\n\| --- \| --- \| --- \|\n\| `plan=basic` \| 60 \| 0\.91 \[0\.85, 0\.95\] \|\n\| `plan=pro` \| 40 \| 0\.99 \|/);
+    expect(card).toMatch(/## Data profile\n\n400 rows from `data\/train\.csv` \(400 rows\)\./);
     expect(again.outputs['release-url']).toBe(draft!.html_url);
   });
 

@@ -10,6 +10,7 @@ export const inputs = z.object({
   metrics: text().optional(),
   version: text().optional(),
   gates: text().optional(),
+  profile: text().optional(),
   'override-reason': text().optional(),
   ref: z.string().regex(/^[0-9a-f]{40}$/, { error: 'must be the full 40-character SHA of a commit' }).optional(),
   'github-token': text(),

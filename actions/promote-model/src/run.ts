@@ -31,6 +31,7 @@ export const promoteModel: ActionDefinition<typeof inputs> = {
       policy: await loadGatePolicy(input.gates, cwd),
       overrideReason: input['override-reason'],
       ref: input.ref,
+      profilePath: input.profile && resolve(cwd, input.profile),
       workingDirectory: cwd,
       registry,
       context,
