@@ -1,5 +1,5 @@
 /** Metrics from a predictions file: point values, bootstrap intervals, and per-slice values. */
-import type { DelimitedFormat } from '../data/delimited.js';
+import type { DataFormat } from '../data/records.js';
 import { bootstrapIntervals, derivedSeed, type BootstrapOptions } from './bootstrap.js';
 import { prepareMetrics, type MetricValue, type PredictionSet } from './compute.js';
 import { readPredictions, subsetPredictions, type PredictionSpec } from './predictions.js';
@@ -53,7 +53,7 @@ export function lowerIsBetter(metric: string): boolean {
   return LOWER_IS_BETTER.has(metric);
 }
 
-export async function evaluatePredictions(path: string, format: DelimitedFormat, spec: PredictionSpec, options: EvaluationOptions): Promise<Evaluation> {
+export async function evaluatePredictions(path: string, format: DataFormat, spec: PredictionSpec, options: EvaluationOptions): Promise<Evaluation> {
   const read = await readPredictions(path, format, spec);
   const whole = evaluateSet(read.set, options.bootstrap);
   const slices: Evaluation['slices'] = {};

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { UserError } from '../action/errors.js';
-import { readDelimited, type DelimitedFormat } from '../data/delimited.js';
+import { readTable, type DataFormat, type RawValue } from '../data/records.js';
 import { sortClasses, type ClassificationSet, type PredictionSet, type Task } from './compute.js';
 
 export interface ScoreColumn {
@@ -53,41 +53,44 @@ export const MAX_SLICE_VALUES = 100;
 /** How far a row of probabilities may sum from 1 (scikit-learn's roc_auc_score check, rtol 1e-5). */
 const PROBABILITY_SUM_TOLERANCE = 1e-5;
 
-export async function readPredictions(path: string, format: DelimitedFormat, spec: PredictionSpec): Promise<ReadPredictions> {
+export async function readPredictions(path: string, format: DataFormat, spec: PredictionSpec): Promise<ReadPredictions> {
   const builder = new PredictionSetBuilder(spec, path);
   const labels = createHash('sha256');
   const sliceColumns = (spec.slices ?? []).map((column) => ({ column, values: [] as string[], lookup: new Map<string, number>(), index: new GrowableInt32() }));
   let positions: ColumnPositions | undefined;
   let rows = 0;
-  await readDelimited(path, format, ({ fields, line, parseError, blank }) => {
-    if (blank) return; // an empty line holds no example
-    if (!positions) {
-      positions = locateColumns(path, fields, spec);
-      return;
-    }
-    if (parseError) throw new UserError(`The predictions file "${path}" cannot be read at line ${line}: ${parseError}.`);
-    rows++;
-    const at = (column: string, index: number) => new Cell(path, line, column, fields[index] ?? '');
-    const label = at(spec.label, positions.label).required();
-    labels.update(`${label}\n`);
-    builder.add(
-      { line, label, prediction: at(spec.prediction, positions.prediction).required() },
-      positions.scores.map((index, s) => at(spec.scores![s]!.column, index)),
-      positions.weight === undefined ? undefined : at(spec.weight!, positions.weight),
-    );
-    sliceColumns.forEach((slice, s) => {
-      const value = fields[positions!.slices[s]!] ?? '';
-      let index = slice.lookup.get(value);
-      if (index === undefined) {
-        if (slice.values.length === MAX_SLICE_VALUES) {
-          throw new UserError(`The slice column "${slice.column}" of "${path}" has more than ${MAX_SLICE_VALUES} distinct values (line ${line} brings another): slice by a column with fewer values, e.g. a bucketed one.`);
+  await readTable(path, format, {
+    header(columns) {
+      positions = locateColumns(path, [...columns], spec);
+    },
+    row({ cells, line: textLine, row, blank, problem }) {
+      if (blank) return; // an empty line holds no example
+      // Text formats name the file line; Parquet has none, so its data row stands in (row 1 is the first).
+      const line = textLine ?? row;
+      if (problem) throw new UserError(`The predictions file "${path}" cannot be read at line ${line}: ${problem}.`);
+      rows++;
+      const at = (column: string, index: number) => new Cell(path, line, column, cellText(cells[index]));
+      const label = at(spec.label, positions!.label).required();
+      labels.update(`${label}\n`);
+      builder.add(
+        { line, label, prediction: at(spec.prediction, positions!.prediction).required() },
+        positions!.scores.map((index, s) => at(spec.scores![s]!.column, index)),
+        positions!.weight === undefined ? undefined : at(spec.weight!, positions!.weight),
+      );
+      sliceColumns.forEach((slice, s) => {
+        const value = cellText(cells[positions!.slices[s]!]);
+        let index = slice.lookup.get(value);
+        if (index === undefined) {
+          if (slice.values.length === MAX_SLICE_VALUES) {
+            throw new UserError(`The slice column "${slice.column}" of "${path}" has more than ${MAX_SLICE_VALUES} distinct values (line ${line} brings another): slice by a column with fewer values, e.g. a bucketed one.`);
+          }
+          index = slice.values.length;
+          slice.values.push(value);
+          slice.lookup.set(value, index);
         }
-        index = slice.values.length;
-        slice.values.push(value);
-        slice.lookup.set(value, index);
-      }
-      slice.index.push(index);
-    });
+        slice.index.push(index);
+      });
+    },
   });
   if (!positions) throw new UserError(`The predictions file "${path}" is empty: it needs a header row and one row per example.`);
   if (rows === 0) throw new UserError(`The predictions file "${path}" has a header but no rows: there is nothing to evaluate.`);
@@ -97,6 +100,18 @@ export async function readPredictions(path: string, format: DelimitedFormat, spe
     labelsSha256: labels.digest('hex'),
     slices: sliceColumns.map(({ column, values, index }) => ({ column, values, index: index.finish() })),
   };
+}
+
+/**
+ * A cell as the text the checks read: CSV gives text already; JSON Lines and Parquet give typed
+ * values, written as CSV would hold them, so the same data gives the same labels (and the same
+ * evaluation-data hash) in every format. A missing value is empty, as in CSV.
+ */
+function cellText(value: RawValue | undefined): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
 }
 
 interface ColumnPositions {

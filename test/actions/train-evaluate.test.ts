@@ -155,6 +155,19 @@ describe('train-model bundle', () => {
 describe('evaluate-model bundle', () => {
   const evaluate = (inputs: Record<string, string>) => run('evaluate-model', job, { 'model-name': 'churn', ...inputs });
 
+  it('reads predictions as JSON Lines the same as CSV', async () => {
+    const csv = (await readFile(join(job.workspace, 'model/predictions.csv'), 'utf8')).trim().split('\n').map((line) => line.split(','));
+    const [header, ...rows] = csv;
+    await job.write('model/predictions.jsonl', rows.map((row) => JSON.stringify(Object.fromEntries(header!.map((column, i) => [column, row[i]])))).join('\n') + '\n');
+    const inputs = { task: 'binary', 'score-columns': 'score', bootstrap: '50' };
+    const [fromCsv, fromJsonl] = [await evaluate({ predictions: 'model/predictions.csv', ...inputs }), await evaluate({ predictions: 'model/predictions.jsonl', ...inputs })];
+    expect(fromJsonl.exitCode, fromJsonl.stdout).toBe(0);
+    const report = async (result: typeof fromCsv) => JSON.parse(await readFile(result.outputs.metrics!, 'utf8'));
+    const [a, b] = [await report(fromCsv), await report(fromJsonl)];
+    expect(b.metrics).toEqual(a.metrics);
+    expect(b.evaluation.dataSha256).toBe(a.evaluation.dataSha256);
+  });
+
   it('computes the metric suite with intervals and slices from the predictions, and writes the metrics report', async () => {
     const trained = await train();
     const inputs = { predictions: 'model/predictions.csv', task: 'binary', 'score-columns': 'score', slices: 'contract', bootstrap: '200', 'min-slice-size': '50', manifest: trained.outputs.manifest! };

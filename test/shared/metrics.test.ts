@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { prepareMetrics, type Task } from '../../shared/metrics/compute.js';
 import { evaluatePredictions } from '../../shared/metrics/evaluate.js';
+import { writeCsv, writeJsonl, writeParquet } from '../helpers/data-files.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { Cell, PredictionSetBuilder, subsetPredictions } from '../../shared/metrics/predictions.js';
 import { flattenMetrics } from '../../shared/metrics/report.js';
@@ -122,5 +123,32 @@ describe('flattenMetrics', () => {
       'train.epochs.best': { value: 3 },
       acc: { value: 0.9 },
     });
+  });
+});
+
+describe('predictions in every format validate-data reads', () => {
+  it('gives scikit-learn\'s values, and the same evaluation hash, from CSV, JSON Lines and Parquet', async () => {
+    const fixture = fixtures.cases.find((c) => c.slices && c.task === 'binary')!;
+    const dir = await tempDir();
+    const table = {
+      columns: ['label', 'prediction', 'score', 'weight', 'slice'],
+      // Labels stay text in every format: a numeric label column would read back as numbers in
+      // JSON Lines and Parquet, which is what the per-format readers are for; here the point is
+      // that the same table gives the same evaluation.
+      rows: fixture.labels.map((label, i) => [label, fixture.predictions[i]!, fixture.scores![i] as number, fixture.weights?.[i] ?? 1, fixture.slices![i]!]),
+      parquetTypes: { label: 'STRING', prediction: 'STRING', score: 'DOUBLE', weight: 'DOUBLE', slice: 'STRING' } as const,
+    };
+    const spec = { task: fixture.task, label: 'label', prediction: 'prediction', positive: fixture.positive, scores: [{ class: fixture.positive!, column: 'score' }], weight: 'weight', slices: ['slice'] };
+    const results = [];
+    for (const [format, write] of [['csv', writeCsv], ['jsonl', writeJsonl], ['parquet', writeParquet]] as const) {
+      const path = await write(join(dir, `predictions.${format}`), table);
+      results.push(await evaluatePredictions(path, format, spec, { minSliceSize: 30 }));
+    }
+    const values = (metrics: Record<string, { value: number }>) => Object.fromEntries(Object.entries(metrics).map(([name, m]) => [name, m.value]));
+    for (const result of results) {
+      expectClose(values(result.metrics), fixture.expected);
+      expect(result.labelsSha256).toBe(results[0]!.labelsSha256);
+      expect(Object.keys(result.slices).sort()).toEqual(Object.keys(results[0]!.slices).sort());
+    }
   });
 });

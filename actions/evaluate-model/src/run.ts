@@ -5,7 +5,7 @@ import { artifactServiceAvailable, uploadMetricsArtifact } from '../../../shared
 import { InputError, UserError } from '../../../shared/action/errors.js';
 import type { ActionDefinition } from '../../../shared/action/run-action.js';
 import type { Runner } from '../../../shared/action/runner.js';
-import { formatFromExtension } from '../../../shared/data/delimited.js';
+import { formatFromPath } from '../../../shared/data/records.js';
 import { sha256File } from '../../../shared/files/hash.js';
 import { readStructuredFile } from '../../../shared/files/structured.js';
 import { manifestSchema } from '../../../shared/lineage/manifest.js';
@@ -61,8 +61,8 @@ async function fromMetricsFile(input: Inputs, identity: Identity): Promise<Metri
 async function fromPredictions(input: Inputs, identity: Identity): Promise<MetricsReport> {
   if (!input.predictions) throw new InputError('Give either "predictions" (a predictions file to compute metrics from) or "metrics" (a metrics file your own code wrote).');
   if (!input.task) throw new InputError('Input "task" is required with "predictions": binary, multiclass or regression.');
-  const format = formatFromExtension(input.predictions);
-  if (!format) throw new UserError(`Cannot tell the format of the predictions file "${input.predictions}" from its extension: use .csv or .tsv (optionally .gz).`);
+  const format = formatFromPath(input.predictions);
+  if (!format) throw new UserError(`Cannot tell the format of the predictions file "${input.predictions}" from its extension: use .csv, .tsv, .jsonl (optionally .gz) or .parquet.`);
   const spec: PredictionSpec = {
     task: input.task,
     label: input['label-column'],
