@@ -64,7 +64,8 @@ function timeSpawn(args: string[], cwd: string | undefined, env: Record<string, 
   });
 }
 
-function shuffle<T>(items: T[], seed: number): T[] {
+/** A seeded shuffle, so interleaved benchmark rounds run in an order that does not favour one command. */
+export function shuffle<T>(items: T[], seed: number): T[] {
   const out = [...items];
   let state = seed;
   for (let i = out.length - 1; i > 0; i--) {
@@ -75,7 +76,7 @@ function shuffle<T>(items: T[], seed: number): T[] {
   return out;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export async function benchStartup(root: string, rounds: number): Promise<StartupRow[]> {
   const steps = await trivialSteps(root);

@@ -16,6 +16,7 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { REPOSITORY_ROOT } from '../harness/run-bundle.js';
+import { median, shuffle } from './startup.js';
 
 const COUNTRIES = ['DE', 'FR', 'US', 'GB', 'ES', 'IT', 'NL', 'SE'];
 const SEGMENTS = ['A', 'B', 'C', 'D'];
@@ -255,19 +256,6 @@ export async function benchValidateData(root: string, options: ValidateBenchOpti
     scale = `Memory on a 10× file: peak RSS ${tenfold.peakMb.toFixed(0)} MB against ${one.peakMb.toFixed(0)} MB, ${ratio.toFixed(2)}× (target < 1.2×): ${ratio < 1.2 ? 'within target' : 'OVER TARGET'}`;
   }
   return [...log, '', renderTable(results), '', ...verdicts(results), ...(scale ? [scale] : [])].join('\n');
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
-function shuffle<T>(items: T[], seed: number): T[] {
-  const out = [...items];
-  let state = seed;
-  for (let i = out.length - 1; i > 0; i--) {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    const j = state % (i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
 }
 
 function renderTable(results: Measurement[]): string {
