@@ -81,20 +81,27 @@ export interface OtherRun {
   repository: { owner: string; repo: string };
 }
 
+/** How @actions/artifact finds another run's artifacts through the REST API. */
+function findByOf(run: OtherRun) {
+  return { token: run.token, workflowRunId: run.runId, repositoryOwner: run.repository.owner, repositoryName: run.repository.repo };
+}
+
 /**
  * Downloads an artifact of this run, or of `fromRun`, checking its digest; returns the folder it
- * is in; a missing artifact is a UserError that ends with `hint`.
+ * is in, or undefined when there is no artifact of that name. Any other failure is a UserError.
  */
-export async function downloadArtifact(args: { name: string; into: string; log: Logger; hint: string; fromRun?: OtherRun }): Promise<string> {
+export async function downloadArtifactIfPresent(args: { name: string; into: string; log: Logger; fromRun?: OtherRun }): Promise<string | undefined> {
   const { DefaultArtifactClient } = await import('@actions/artifact');
   const client = new DefaultArtifactClient();
-  const findBy = args.fromRun && { token: args.fromRun.token, workflowRunId: args.fromRun.runId, repositoryOwner: args.fromRun.repository.owner, repositoryName: args.fromRun.repository.repo };
-  const which = args.fromRun ? `Workflow run ${args.fromRun.runId}` : 'This workflow run';
+  const findBy = args.fromRun && findByOf(args.fromRun);
   const found = await client.getArtifact(args.name, findBy ? { findBy } : undefined).catch((error: unknown) => {
+    if ((error as Error).name === 'ArtifactNotFoundError') return undefined;
     const reason = (error as Error).message.replace(/\s+/g, ' ').trim();
-    const permission = args.fromRun && (error as Error).name !== 'ArtifactNotFoundError' ? ' Reading another run\'s artifacts needs "permissions: actions: read".' : '';
-    throw new UserError(`${which} has no artifact named "${args.name}" that could be read (${reason}).${permission} ${args.hint}`);
+    const which = args.fromRun ? `workflow run ${args.fromRun.runId}` : 'this workflow run';
+    const permission = args.fromRun ? ' Reading another run\'s artifacts needs "permissions: actions: read".' : '';
+    throw new UserError(`Could not read artifact "${args.name}" of ${which} (${reason}).${permission}`);
   });
+  if (!found) return undefined;
   // The service reports digests as "sha256:<hex>", the form downloadArtifact compares with.
   const { downloadPath, digestMismatch } = await client.downloadArtifact(found.artifact.id, { path: args.into, expectedHash: found.artifact.digest, ...(findBy ? { findBy } : {}) });
   if (digestMismatch) throw new UserError(`Artifact "${args.name}" did not download intact: its sha256 differs from the one recorded at upload. Re-run the job; if it happens again, the artifact is damaged.`);
@@ -102,10 +109,18 @@ export async function downloadArtifact(args: { name: string; into: string; log: 
   return downloadPath ?? args.into;
 }
 
+/** As downloadArtifactIfPresent, but a missing artifact is a UserError that ends with `hint`. */
+export async function downloadArtifact(args: { name: string; into: string; log: Logger; hint: string; fromRun?: OtherRun }): Promise<string> {
+  const folder = await downloadArtifactIfPresent(args);
+  if (folder !== undefined) return folder;
+  const which = args.fromRun ? `Workflow run ${args.fromRun.runId}` : 'This workflow run';
+  throw new UserError(`${which} has no artifact named "${args.name}". ${args.hint}`);
+}
+
 /** The names of the artifacts another run uploaded. */
 export async function listRunArtifacts(run: OtherRun): Promise<string[]> {
   const { DefaultArtifactClient } = await import('@actions/artifact');
-  const findBy = { token: run.token, workflowRunId: run.runId, repositoryOwner: run.repository.owner, repositoryName: run.repository.repo };
+  const findBy = findByOf(run);
   const { artifacts } = await new DefaultArtifactClient().listArtifacts({ findBy }).catch((error: unknown) => {
     throw new UserError(`Could not list the artifacts of workflow run ${run.runId} (${(error as Error).message.replace(/\s+/g, ' ').trim()}). The job needs "permissions: actions: read".`);
   });

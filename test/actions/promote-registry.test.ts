@@ -141,7 +141,7 @@ describe('promote-model records promotions in the registry', () => {
     expect(deploymentsTo('staging').at(-1)!.payload).toMatchObject({ version: model.version, artifact: `model-churn-${model.version}` });
     expectUserError(
       await run('promote-model', job, { 'model-name': 'churn', environment: 'staging', 'run-id': '4242', version: 'ffffffffffff', metrics: model.metrics }, { standIns }),
-      /Workflow run 4242 has no artifact named "model-churn-ffffffffffff" that could be read/,
+      /Workflow run 4242 has no artifact named "model-churn-ffffffffffff"\. Pass the run that trained churn/,
     );
   });
 

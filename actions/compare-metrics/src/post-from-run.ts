@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStepDir, type RunContext } from '../../../shared/action/context.js';
+import { downloadArtifactIfPresent } from '../../../shared/artifacts/model-artifact.js';
 import { UserError } from '../../../shared/action/errors.js';
 import type { Runner } from '../../../shared/action/runner.js';
 import { commentArtifactName, readCommentRequest, triggeringRun, verifyPullRequest } from '../../../shared/comparison/fork-comment.js';
@@ -34,20 +35,12 @@ export async function postFromRun(input: Inputs, context: RunContext, runner: Ru
 
   const artifact = commentArtifactName(model, run.run_attempt);
   const dir = await createStepDir(context.tempDir, 'compare-metrics', model);
-  const { DefaultArtifactClient } = await import('@actions/artifact');
-  const client = new DefaultArtifactClient();
-  const findBy = { token: input['github-token'], workflowRunId: run.id, repositoryOwner: repository.owner, repositoryName: repository.repo };
-  const found = await client.getArtifact(artifact, { findBy }).catch((error: unknown) => {
-    if ((error as Error).name === 'ArtifactNotFoundError') return undefined;
-    throw new UserError(`Could not list the artifacts of run ${run.id} (${statusOf(error) ?? (error as Error).message}). The job needs "permissions: actions: read".`);
-  });
-  if (!found) {
+  const into = join(dir, 'artifact');
+  const fromRun = { runId: run.id, token: input['github-token'], repository };
+  if (!(await downloadArtifactIfPresent({ name: artifact, into, log: runner, fromRun }))) {
     runner.info(`Run ${run.id} left no artifact ${artifact}: its comment was posted directly (or it compared no ${model}). Nothing to do.`);
     return nothingPosted();
   }
-  const into = join(dir, 'artifact');
-  const { digestMismatch } = await client.downloadArtifact(found.artifact.id, { path: into, findBy, expectedHash: found.artifact.digest });
-  if (digestMismatch) throw new UserError(`Artifact ${artifact} of run ${run.id} did not download intact (its sha256 differs from the one recorded at upload). Nothing was posted.`);
   const { request, document, documentPath } = await readCommentRequest(into, artifact, model);
 
   const { createGitHubClient } = await import('../../../shared/github/client.js');
