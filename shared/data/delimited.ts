@@ -33,13 +33,6 @@ export interface Dialect {
   escapeChar?: string;
 }
 
-/** Picks the format from the extension; `undefined` when the name does not tell. */
-export function formatFromExtension(path: string): DelimitedFormat | undefined {
-  const match = /\.(csv|tsv|tab)(\.gz)?$/i.exec(path);
-  if (!match) return undefined;
-  return match[1]!.toLowerCase() === 'csv' ? 'csv' : 'tsv';
-}
-
 /**
  * Reads every row, empty lines included and marked `blank`; the newline that ends the file
  * does not make a row. Rejects with a UserError on unreadable input: a missing file, invalid

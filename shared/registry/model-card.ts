@@ -89,14 +89,19 @@ function profileSection(profile: DataProfile): string {
 
 /** Who let the model through and on which judgement: the audit trail a reader of the release needs. */
 function promotionSection(record: PromotionRecord): string {
+  const promoted = ['Promoted', `${record.promotedAt.slice(0, 10)} by ${record.actor ? escapeMarkdown(record.actor) : 'unknown'}${record.runUrl ? ` ([workflow run](${encodeURI(record.runUrl)}))` : ''}`];
+  return `## Promotion\n\n${markdownTable(['', ''], [promoted, ...auditRows(record)])}`;
+}
+
+/** The rows of a promotion's audit trail, the same in the model card and the job summary. */
+export function auditRows(record: PromotionRecord): string[][] {
   const rows = [
-    ['Promoted', `${record.promotedAt.slice(0, 10)} by ${record.actor ? escapeMarkdown(record.actor) : 'unknown'}${record.runUrl ? ` ([workflow run](${encodeURI(record.runUrl)}))` : ''}`],
     ['Approved by', escapeMarkdown(describeApprovals(record.approvals))],
     ['Comparison digest', inlineCode(record.comparisonDigest)],
   ];
   if (record.rollback) rows.push(['Rollback', `from ${record.rollback.from ? inlineCode(record.rollback.from) : 'no model'}: ${escapeMarkdown(record.rollback.reason)}`]);
   if (record.overrideReason) rows.push(['Gates overridden', escapeMarkdown(record.overrideReason)]);
-  return `## Promotion\n\n${markdownTable(['', ''], rows)}`;
+  return rows;
 }
 
 /** The config's `intended_use` (or `description`), for the model card, when the config is at hand. */

@@ -17,7 +17,7 @@ import { readStructuredFile } from '../files/structured.js';
 import { manifestSchema, type Manifest } from '../lineage/manifest.js';
 import { loadMetrics, metricValues, type LoadedMetrics } from '../metrics/report.js';
 import { readProfile, type DataProfile } from '../profile/profile.js';
-import { readApprovals, type Approval } from './approvals.js';
+import { readApprovals } from './approvals.js';
 import { currentAndPrevious, DEPLOYMENT_PAYLOAD_FORMAT, type DeployedModel, type DeploymentPayload, type Registry } from './github-registry.js';
 import { intendedUseFromConfig, renderModelCard } from './model-card.js';
 import { METRICS_ASSET, PROFILE_ASSET, publishStagedRelease, releaseFiles, releaseTag, stageModelRelease, type StagedRelease } from './model-release.js';
@@ -78,8 +78,6 @@ export interface PromotionOutcome {
   /** True when the version was already the model in the environment: nothing was written. */
   alreadyCurrent: boolean;
   gates?: GateResult;
-  comparisonDigest?: string;
-  approvals: Approval[];
   rollback: boolean;
   manifest: Manifest;
   metrics: LoadedMetrics;
@@ -109,7 +107,7 @@ export async function promote(request: PromotionRequest): Promise<PromotionOutco
   const { current, previous } = registry ? await currentAndPrevious(registry.client, registry.repository, model, environment) : {};
   if (current && current.payload.version === version && current.payload.fingerprint === manifest.fingerprint) {
     log.info(`${model} ${version} is already the model in ${environment} (deployment ${current.deploymentId}); nothing was recorded again.`);
-    return { ...base, previous, deploymentId: current.deploymentId, alreadyCurrent: true, approvals: [] };
+    return { ...base, previous, deploymentId: current.deploymentId, alreadyCurrent: true };
   }
   if (rollback && !request.overrideReason) {
     throw new UserError(`Rolling ${environment} back to ${model} ${version} needs a reason: set override-reason (it is recorded in the deployment). Nothing was recorded.`);
@@ -135,7 +133,7 @@ export async function promote(request: PromotionRequest): Promise<PromotionOutco
   });
   const recordPath = join(request.stepDir, `promotion-${environment.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
   await writeFile(recordPath, JSON.stringify(record, null, 2) + '\n');
-  if (!registry) return { ...base, previous: current, recordPath, record, alreadyCurrent: false, gates, comparisonDigest, approvals };
+  if (!registry) return { ...base, previous: current, recordPath, record, alreadyCurrent: false, gates };
 
   const sha = requireCommitSha(request.ref ?? manifest.git.sha, `${model} ${version}`);
   // Production: the release is filled before the deployment exists, so the deployment can name
@@ -150,9 +148,9 @@ export async function promote(request: PromotionRequest): Promise<PromotionOutco
     environmentUrl: `${request.context.serverUrl}/${registry.repository.owner}/${registry.repository.repo}/deployments/${encodeURIComponent(environment)}`,
     log,
     whileInProgress: async () => (staged ? (releaseUrl = await publishStagedRelease(registry, staged, log)) : undefined),
-    payload: { ...deploymentPayload({ request, manifest, metrics, values, record, comparisonDigest, approvals, current }), ...(metricsUrl ? { metricsUrl } : {}) },
+    payload: { ...deploymentPayload({ request, manifest, metrics, values, record }), ...(metricsUrl ? { metricsUrl } : {}) },
   });
-  return { ...base, previous: current, deploymentId, releaseUrl, recordPath, record, alreadyCurrent: false, gates, comparisonDigest, approvals };
+  return { ...base, previous: current, deploymentId, releaseUrl, recordPath, record, alreadyCurrent: false, gates };
 }
 
 async function refuseChangedFiles(manifest: Manifest, baseDir: string, what: string): Promise<void> {
@@ -190,9 +188,6 @@ function deploymentPayload(args: {
   metrics: LoadedMetrics;
   values: Record<string, number>;
   record: PromotionRecord;
-  comparisonDigest: string;
-  approvals: Approval[];
-  current?: DeployedModel;
 }): DeploymentPayload {
   const { request, manifest, metrics, record } = args;
   return {
@@ -203,12 +198,12 @@ function deploymentPayload(args: {
     metricsDigest: record.metricsDigest,
     metrics: args.values,
     configSha256: manifest.config.sha256,
-    comparisonDigest: args.comparisonDigest,
+    comparisonDigest: record.comparisonDigest,
     ...(metrics.evaluationSha256 ? { dataSha256: metrics.evaluationSha256 } : {}),
     ...(request.candidate.artifact ? { artifact: request.candidate.artifact } : {}),
     ...(request.environment === 'production' || request.candidate.restoredFrom ? { release: releaseTag(request.model, record.version) } : {}),
     ...(request.context.runUrl ? { runUrl: request.context.runUrl } : {}),
-    ...(args.approvals.length ? { approvals: args.approvals } : {}),
+    ...(record.approvals.length ? { approvals: record.approvals } : {}),
     ...(record.rollback ? { rollback: record.rollback } : {}),
     ...(record.overrideReason ? { overrideReason: record.overrideReason } : {}),
   };

@@ -1,7 +1,7 @@
 /** The job summary of a promotion: what the approver and later readers need to see in one place. */
 import { format } from '../gates/evaluate.js';
 import { escapeMarkdown, inlineCode, markdownTable } from '../markdown/escape.js';
-import { describeApprovals } from './approvals.js';
+import { auditRows } from './model-card.js';
 import type { PromotionOutcome } from './promote.js';
 
 export function renderPromotionSummary(outcome: PromotionOutcome): string {
@@ -14,11 +14,7 @@ export function renderPromotionSummary(outcome: PromotionOutcome): string {
     ['Model files', `all ${outcome.manifest.outputs.length} match the manifest`],
     ['Gates', `**${gates?.verdict ?? 'not judged'}** against ${previous ? inlineCode(previous.payload.version) : 'no earlier model'}`],
   ];
-  if (outcome.comparisonDigest) facts.push(['Comparison digest', inlineCode(outcome.comparisonDigest)]);
-  facts.push(['Approved by', escapeMarkdown(describeApprovals(outcome.approvals))]);
-  const { record } = outcome;
-  if (record?.rollback) facts.push(['Rollback', `from ${record.rollback.from ? inlineCode(record.rollback.from) : 'no model'}: ${escapeMarkdown(record.rollback.reason)}`]);
-  if (record?.overrideReason) facts.push(['Gates overridden', escapeMarkdown(record.overrideReason)]);
+  if (outcome.record) facts.push(...auditRows(outcome.record));
   if (outcome.deploymentId !== undefined) facts.push(['Deployment', String(outcome.deploymentId)]);
   if (outcome.releaseUrl) facts.push(['Release', `[${escapeMarkdown(`${model}@${version}`)}](${encodeURI(outcome.releaseUrl)})`]);
   const rows = (gates?.metrics ?? []).map((m) => [

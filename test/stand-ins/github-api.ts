@@ -471,7 +471,8 @@ export class GitHubApiStandIn extends LoopbackService {
     this.route('GET', `${repoPath}/releases/assets/{asset_id}`, own((request) => {
       const asset = [...this.assets.values()].flat().find((a) => a.meta.id === Number(request.params.asset_id));
       if (!asset) return this.notFound();
-      const raw = /octet-stream/.test(request.accept) || /octet-stream/.test(request.url.searchParams.get('accept') ?? '');
+      // The asset's bytes for `Accept: application/octet-stream`, its description otherwise.
+      const raw = /octet-stream/.test(request.accept);
       return raw ? { status: 200, headers: { 'content-type': 'application/octet-stream' }, body: asset.bytes } : { status: 200, body: asset.meta };
     }));
   }
