@@ -7,7 +7,7 @@
  *   merge-profiles  merges data profiles of shards into one
  *   registry        lists every model and the version in each environment
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,7 @@ import { isUserError, UserError } from '../../shared/action/errors.js';
 import { runAction } from '../../shared/action/run-action.js';
 import { formatFromPath, type DataFormat } from '../../shared/data/records.js';
 import { expandDataPaths } from '../../shared/files/data-paths.js';
+import { isValidationWorker, offerValidationWorkers, serveValidationShards } from '../../shared/validation/shard-worker.js';
 import { mergeProfiles, readProfile } from '../../shared/profile/profile.js';
 import { inferSchema } from '../../shared/schema/infer.js';
 import { createGitHubClient, parseRepository } from '../../shared/github/client.js';
@@ -187,4 +188,9 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// `validate` checks large files in shards on worker threads that run this same bundle.
+if (isValidationWorker()) await serveValidationShards();
+else {
+  offerValidationWorkers(realpathSync(process.argv[1]!));
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -145,7 +145,7 @@ function utf8Decoder(): Transform {
   });
 }
 
-function countByte(bytes: Uint8Array, byte: number, end: number): number {
+export function countByte(bytes: Uint8Array, byte: number, end: number): number {
   let count = 0;
   for (let index = bytes.indexOf(byte); index !== -1 && index < end; index = bytes.indexOf(byte, index + 1)) count++;
   return count;
@@ -155,7 +155,7 @@ function countByte(bytes: Uint8Array, byte: number, end: number): number {
  * The offset of the first byte that starts no valid UTF-8 sequence, to say where the file goes
  * wrong (TextDecoder only says that it does). Only run once the decoder has failed.
  */
-function firstInvalidUtf8(bytes: Uint8Array): number {
+export function firstInvalidUtf8(bytes: Uint8Array): number {
   for (let i = 0; i < bytes.length; ) {
     const b = bytes[i]!;
     const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
@@ -166,10 +166,13 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   return Math.max(0, bytes.length - 1);
 }
 
+/** The error for a data file whose bytes are not UTF-8, at the first bad byte. */
+export function invalidUtf8(path: string, offset: number, line: number): DataFileError {
+  return new DataFileError(`The data file "${path}" is not valid UTF-8 text: invalid UTF-8 at byte offset ${offset} (line ${line}). Re-export it as UTF-8.`, 'encoding-error', path, line);
+}
+
 export function streamError(error: unknown, path: string): Error {
-  if (error instanceof InvalidUtf8Error) {
-    return new DataFileError(`The data file "${path}" is not valid UTF-8 text: ${error.message}. Re-export it as UTF-8.`, 'encoding-error', path, error.line);
-  }
+  if (error instanceof InvalidUtf8Error) return invalidUtf8(path, error.offset, error.line);
   const code = (error as { code?: string }).code;
   if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
     return new DataFileError(`The data file "${path}" is not a complete gzip stream (${(error as Error).message}). The file may be truncated; compress it again.`, 'compression-error', path);

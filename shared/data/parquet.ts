@@ -4,6 +4,7 @@
  * as the JSON-like values the rest of the project knows: INT64 as numbers (as digit strings
  * beyond ±2^53, so no digit is lost), DATE as `YYYY-MM-DD`, timestamps as ISO 8601 text.
  */
+import type * as hyparquetModule from 'hyparquet';
 import type { ParquetParsers } from 'hyparquet';
 import { fileError } from '../files/read-file.js';
 import { DataFileError } from './data-file-error.js';
@@ -34,34 +35,59 @@ export function normaliseParquetValue(value: unknown): RawValue {
   return value as RawValue;
 }
 
-/** `onRow` gets one cells array, refilled for every row: read it during the call, do not keep it. */
-export async function readParquet(
-  path: string,
-  onHeader: (columns: string[]) => void,
-  onRow: (cells: RawValue[], row: number) => void,
-): Promise<void> {
+type Hyparquet = typeof hyparquetModule;
+type Metadata = Awaited<ReturnType<Hyparquet['parquetMetadataAsync']>>;
+
+export interface ParquetSource {
+  hyparquet: Hyparquet;
+  file: Awaited<ReturnType<Hyparquet['asyncBufferFromFile']>>;
+  metadata: Metadata;
+  columns: string[];
+  /** Rows in each row group. */
+  groupRows: number[];
+}
+
+/** Opens a Parquet file and reads its footer; a corrupt footer is a located DataFileError. */
+export async function openParquet(path: string): Promise<ParquetSource> {
   const hyparquet = await import('hyparquet');
-  const { compressors } = await import('hyparquet-compressors');
-  let file: Awaited<ReturnType<typeof hyparquet.asyncBufferFromFile>>;
+  let file: ParquetSource['file'];
   try {
     file = await hyparquet.asyncBufferFromFile(path);
   } catch (error) {
     throw fileError(error, path, 'data file');
   }
-  const corrupt = (where: string, error: unknown) =>
-    new DataFileError(`The data file "${path}" is not a readable Parquet file (${where}: ${(error as Error).message}). Write it again, or check that it is Parquet.`, 'format-error', path);
-  let metadata: Awaited<ReturnType<typeof hyparquet.parquetMetadataAsync>>;
+  let metadata: Metadata;
   try {
     metadata = await hyparquet.parquetMetadataAsync(file);
   } catch (error) {
-    throw corrupt('footer', error);
+    throw corrupt(path, 'footer', error);
   }
   const columns = hyparquet.parquetSchema(metadata).children.map((child) => child.element.name);
+  return { hyparquet, file, metadata, columns, groupRows: metadata.row_groups.map((group) => Number(group.num_rows)) };
+}
+
+const corrupt = (path: string, where: string, error: unknown) =>
+  new DataFileError(`The data file "${path}" is not a readable Parquet file (${where}: ${(error as Error).message}). Write it again, or check that it is Parquet.`, 'format-error', path);
+
+/**
+ * `onRow` gets one cells array, refilled for every row: read it during the call, do not keep it.
+ * `groups` reads row groups [from, to) only (a shard of the file); by default all of them.
+ */
+export async function readParquet(
+  path: string,
+  onHeader: (columns: string[]) => void,
+  onRow: (cells: RawValue[], row: number) => void,
+  groups?: { from: number; to: number },
+): Promise<void> {
+  const { hyparquet, file, metadata, columns, groupRows } = await openParquet(path);
+  const { compressors } = await import('hyparquet-compressors');
   onHeader(columns);
-  let rowStart = 0;
+  const from = groups?.from ?? 0;
+  const to = groups?.to ?? groupRows.length;
+  let rowStart = groupRows.slice(0, from).reduce((sum, rows) => sum + rows, 0);
   const cells = new Array<RawValue>(columns.length);
-  for (const [index, group] of metadata.row_groups.entries()) {
-    const rowEnd = rowStart + Number(group.num_rows);
+  for (let index = from; index < to; index++) {
+    const rowEnd = rowStart + groupRows[index]!;
     // Column by column (onChunk), not row objects (onComplete): hyparquet then skips
     // transposing the row group, and rows are read off the column arrays one at a time.
     const data = new Map<string, ArrayLike<unknown>>();
@@ -78,7 +104,7 @@ export async function readParquet(
     try {
       await hyparquet.parquetRead({ file, metadata, compressors, parsers: PARSERS, rowStart, rowEnd, onChunk: place });
     } catch (error) {
-      throw corrupt(`row group ${index + 1}, rows ${rowStart + 1} to ${rowEnd}`, error);
+      throw corrupt(path, `row group ${index + 1}, rows ${rowStart + 1} to ${rowEnd}`, error);
     }
     const arrays = columns.map((name) => data.get(name));
     for (let i = 0; i < rowEnd - rowStart; i++) {

@@ -55,6 +55,8 @@ export interface ColumnProfile {
   state: ColumnState;
 }
 
+export type ColumnTally = Pick<ColumnProfile, 'count' | 'nulls' | 'invalid' | 'nan' | 'inf' | 'state'>;
+
 export interface SourceProfile {
   path: string;
   format: string;
@@ -118,7 +120,24 @@ export class ColumnStats {
     return stats;
   }
 
-  mergeProfile(column: ColumnProfile): void {
+  /** The counts and sketch states: what another ColumnStats needs to merge this one in. */
+  tally(): ColumnTally {
+    return {
+      count: this.count,
+      nulls: this.nulls,
+      invalid: this.invalid,
+      nan: this.nan,
+      inf: this.inf,
+      state: {
+        ...(this.moments && { moments: this.moments.toJSON() }),
+        ...(this.quantiles && { quantiles: this.quantiles.toJSON() }),
+        distinct: this.distinct.toJSON(),
+        ...(this.top && { top: this.top.toJSON() }),
+      },
+    };
+  }
+
+  mergeProfile(column: ColumnTally): void {
     this.count += column.count;
     this.nulls += column.nulls;
     this.invalid += column.invalid;
@@ -153,12 +172,7 @@ export class ColumnStats {
       // Once counters were cut, only values that stand out above the cut are worth showing.
       topValues: this.top ? this.top.top(TOP_VALUES).filter((v) => v.count > this.top!.error) : null,
       topValuesExact: this.top ? this.top.error === 0 : false,
-      state: {
-        ...(this.moments && { moments: this.moments.toJSON() }),
-        ...(this.quantiles && { quantiles: this.quantiles.toJSON() }),
-        distinct: this.distinct.toJSON(),
-        ...(this.top && { top: this.top.toJSON() }),
-      },
+      state: this.tally().state,
     };
   }
 

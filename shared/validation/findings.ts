@@ -73,3 +73,62 @@ export interface Finding {
 export function shorten(value: string, limit = 120): string {
   return value.length > limit ? `${value.slice(0, limit)}…` : value;
 }
+
+/** Findings of one kind (code, constraint, field, file) together: what annotations and the summary show. */
+export interface FindingGroup {
+  code: FindingCode;
+  level: FindingLevel;
+  field?: string;
+  constraint?: string;
+  file: string;
+  count: number;
+  /** The first finding of the group, with its location. */
+  first: Finding;
+}
+
+/** Collects findings: counts all, keeps the first `max`, and groups them by kind. */
+export class FindingSink {
+  errors = 0;
+  warnings = 0;
+  kept: Finding[] = [];
+  dropped = 0;
+  groups = new Map<string, FindingGroup>();
+
+  constructor(private readonly max: number) {}
+
+  add(finding: Finding): void {
+    if (finding.level === 'error') this.errors++;
+    else this.warnings++;
+    if (this.kept.length < this.max) this.kept.push(finding);
+    else this.dropped++;
+    const key = groupKey(finding);
+    const group = this.groups.get(key);
+    if (group) group.count++;
+    else this.groups.set(key, { code: finding.code, level: finding.level, field: finding.field, constraint: finding.constraint, file: finding.file, count: 1, first: finding });
+  }
+
+  /** For each group, how many of its findings were counted but not kept. */
+  unkept(): { group: FindingGroup; count: number }[] {
+    const counts = new Map<string, number>();
+    for (const [key, group] of this.groups) counts.set(key, group.count);
+    for (const finding of this.kept) counts.set(groupKey(finding), counts.get(groupKey(finding))! - 1);
+    return [...this.groups].filter(([key]) => counts.get(key)! > 0).map(([key, group]) => ({ group, count: counts.get(key)! }));
+  }
+
+  /**
+   * Takes in `count` more findings of a group that were counted elsewhere (a worker's shard)
+   * but not kept: they come after every kept one, so they count as dropped.
+   */
+  addUnkept(group: FindingGroup, count: number): void {
+    if (count <= 0) return;
+    if (group.level === 'error') this.errors += count;
+    else this.warnings += count;
+    this.dropped += count;
+    const key = groupKey(group.first);
+    const existing = this.groups.get(key);
+    if (existing) existing.count += count;
+    else this.groups.set(key, { ...group, count });
+  }
+}
+
+const groupKey = (finding: Finding) => `${finding.code}\u0000${finding.constraint ?? ''}\u0000${finding.field ?? ''}\u0000${finding.file}\u0000${finding.level}`;

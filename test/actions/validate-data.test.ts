@@ -105,6 +105,26 @@ describe('validate-data bundle', () => {
     expect(result.outputs).toMatchObject({ valid: 'true', rows: '400' });
   });
 
+  it('checks a large file in shards on worker threads, with every finding at its own row and line', async () => {
+    // Past 16 MiB a CSV file is cut into shards that worker threads (running this same bundle) check.
+    const contracts = ['month-to-month', 'one-year', 'two-year'];
+    const rows: string[] = ['customer_id,tenure_months,monthly_charges,contract,support_calls,signup_date,churned'];
+    for (let id = 1; id <= 450_000; id++) {
+      const tenure = id === 400_000 ? 99 : id % 72;
+      rows.push(`${id === 420_000 ? 5 : id},${tenure},${20 + (id % 90)}.5,${contracts[id % 3]},${id % 11},2020-0${1 + (id % 9)}-1${id % 10},${id % 3 === 0 ? 1 : 0}`);
+    }
+    await job.write('data/large.csv', rows.join('\n') + '\n');
+    const result = await run('validate-data', job, { data: 'data/large.csv', schema, 'max-errors': '10' });
+    expect(result.outputs).toMatchObject({ valid: 'false', rows: '450000', errors: '3' });
+    const report = JSON.parse(await readFile(result.outputs.report!, 'utf8'));
+    expect(report.files[0].shards, JSON.stringify(report.files)).toBeGreaterThan(3);
+    expect(report.findings.map((f: { code: string; row: number; line: number; field: string }) => [f.code, f.row, f.line, f.field])).toEqual([
+      ['constraint-error', 400_000, 400_001, 'tenure_months'],
+      ['unique-error', 420_000, 420_001, 'customer_id'],
+      ['primary-key', 420_000, 420_001, 'customer_id'],
+    ]);
+  });
+
   it.each([
     ['a missing data file', { data: 'data/nope.csv', schema }, /data file "data\/nope.csv" does not exist/],
     ['a missing schema file', { data: 'data/train.csv', schema: 'nope.yaml' }, /schema file "nope.yaml" does not exist/],

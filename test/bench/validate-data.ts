@@ -12,7 +12,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { REPOSITORY_ROOT } from '../harness/run-bundle.js';
@@ -72,9 +72,10 @@ function* rows(count: number): Generator<(string | number | boolean | null)[]> {
   }
 }
 
+/** Writes under a temporary name and renames at the end: an interrupted run leaves no short file that a later run would take for complete. */
 async function writeCsv(path: string, count: number): Promise<void> {
   if (existsSync(path)) return;
-  const out = createWriteStream(path);
+  const out = createWriteStream(`${path}.partial`);
   out.write(HEADER.join(',') + '\n');
   let buffer = '';
   for (const row of rows(count)) {
@@ -86,6 +87,7 @@ async function writeCsv(path: string, count: number): Promise<void> {
   }
   out.end(buffer);
   await once(out, 'finish');
+  await rename(`${path}.partial`, path);
 }
 
 async function writeParquet(path: string, count: number): Promise<void> {
@@ -94,7 +96,8 @@ async function writeParquet(path: string, count: number): Promise<void> {
   const columns: unknown[][] = HEADER.map(() => []);
   for (const row of rows(count)) row.forEach((cell, i) => columns[i]!.push(cell));
   const types = ['INT32', 'INT32', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'STRING', 'STRING', 'STRING', 'STRING', 'BOOLEAN', 'INT32', 'INT32'] as const;
-  parquetWriteFile({ filename: path, rowGroupSize: 100_000, columnData: HEADER.map((name, i) => ({ name, data: columns[i]!, type: types[i] })) });
+  parquetWriteFile({ filename: `${path}.partial`, rowGroupSize: 100_000, columnData: HEADER.map((name, i) => ({ name, data: columns[i]!, type: types[i] })) });
+  await rename(`${path}.partial`, path);
 }
 
 const PANDAS = `
@@ -164,7 +167,7 @@ async function measure(command: string, args: string[], env: NodeJS.ProcessEnv =
   return { seconds, peakMb: kb / 1024, stdout };
 }
 
-async function validateData(dir: string, file: string, format: string): Promise<{ seconds: number; peakMb: number; stdout: string }> {
+async function validateData(dir: string, file: string, format: string): Promise<{ seconds: number; peakMb: number; stdout: string; rows: number }> {
   const bundle = join(REPOSITORY_ROOT, 'actions', 'validate-data', 'dist', 'index.js');
   const env = {
     PATH: process.env.PATH ?? '',
@@ -177,7 +180,9 @@ async function validateData(dir: string, file: string, format: string): Promise<
   };
   const result = await measure(process.execPath, [bundle], env);
   if (!/^output valid: true$/m.test(result.stdout)) throw new Error(`validate-data did not pass the bench data:\n${result.stdout.slice(-3000)}`);
-  return result;
+  const rows = Number(/^output rows: (\d+)$/m.exec(result.stdout)?.[1]);
+  if (!Number.isInteger(rows)) throw new Error(`validate-data printed no row count:\n${result.stdout.slice(-3000)}`);
+  return { ...result, rows };
 }
 
 const pandasAvailable = () => {
@@ -220,7 +225,7 @@ export async function benchValidateData(root: string, options: ValidateBenchOpti
   // load from other processes on the machine hits all alike; the median of each is reported.
   const commands: { name: string; file: 'csv' | 'parquet'; run: () => Promise<{ seconds: number; peakMb: number; rows: number }> }[] = [];
   for (const [format, file] of [['csv', csv], ['parquet', parquet]] as const) {
-    commands.push({ name: 'validate-data', file: format, run: async () => ({ ...(await validateData(dir, file, format)), rows: n }) });
+    commands.push({ name: 'validate-data', file: format, run: () => validateData(dir, file, format) });
     commands.push({ name: 'DuckDB (same checks, SQL)', file: format, run: async () => {
       const duck = await measure(process.execPath, [duckScript, file, format]);
       return { ...duck, rows: Number(JSON.parse(duck.stdout)[0].rows) };
@@ -250,7 +255,7 @@ export async function benchValidateData(root: string, options: ValidateBenchOpti
     const big = join(dir, `data-${n * 10}.csv`);
     await writeCsv(big, n * 10);
     const tenfold = await validateData(dir, big, 'csv');
-    results.push({ name: 'validate-data, 10× file', file: 'csv', rows: n * 10, seconds: tenfold.seconds, peakMb: tenfold.peakMb });
+    results.push({ name: 'validate-data, 10× file', file: 'csv', rows: tenfold.rows, seconds: tenfold.seconds, peakMb: tenfold.peakMb });
     const one = results.find((r) => r.name === 'validate-data' && r.file === 'csv')!;
     const ratio = tenfold.peakMb / one.peakMb;
     scale = `Memory on a 10× file: peak RSS ${tenfold.peakMb.toFixed(0)} MB against ${one.peakMb.toFixed(0)} MB, ${ratio.toFixed(2)}× (target < 1.2×): ${ratio < 1.2 ? 'within target' : 'OVER TARGET'}`;

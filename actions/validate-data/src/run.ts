@@ -8,6 +8,7 @@ import { formatFromPath, type DataFormat } from '../../../shared/data/records.js
 import { expandDataPaths } from '../../../shared/files/data-paths.js';
 import { loadTableSchema } from '../../../shared/schema/table-schema.js';
 import { annotate, renderValidationSummary } from '../../../shared/validation/present.js';
+import { validationWorkers } from '../../../shared/validation/shard-worker.js';
 import { validateFiles, type DataFile } from '../../../shared/validation/validate.js';
 import { inputs, type Inputs } from './inputs.js';
 import type { OUTPUTS } from './outputs.js';
@@ -25,6 +26,7 @@ export const validateData: ActionDefinition<typeof inputs> = {
       validateFiles(files, schema, {
         maxFindings: input['max-errors'],
         dialect,
+        parallel: validationWorkers(),
         onProgress: ({ file, rows, rowsPerSecond }) => runner.info(`${file}: ${rows.toLocaleString('en-US')} rows read (${Math.round(rowsPerSecond).toLocaleString('en-US')} rows/s)`),
       }),
     );

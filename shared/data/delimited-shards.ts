@@ -1,0 +1,310 @@
+/**
+ * CSV and TSV cut into shards of whole records, so that workers can parse and check them
+ * side by side while the file is read once, in constant memory (a few shards in flight).
+ *
+ * papaparse cannot start in the middle of a file: whether a newline ends a record depends on
+ * the quotes before it. So the cut is found here by a small scanner that follows RFC 4180's
+ * quoting (a quote opens a quoted field only at the start of a field; a doubled quote inside
+ * one is a literal quote), the way papaparse reads well-formed files. A shard is whole records,
+ * with the file line and data row it starts at, so every finding keeps its true location.
+ * Inside a shard, records without a quote are split on the delimiter directly, and records with
+ * one are handed to papaparse, which reports their quoting problems as the one-pass reader does.
+ * On malformed quoting the two readers may cut records differently; both report the problem.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import Papa from 'papaparse';
+import { fileError } from '../files/read-file.js';
+import { countByte, firstInvalidUtf8, invalidUtf8, type DelimitedFormat, type Dialect } from './delimited.js';
+import type { TableRow } from './records.js';
+
+const DELIMITERS: Record<DelimitedFormat, string> = { csv: ',', tsv: '\t' };
+const NEWLINE = 0x0a;
+
+/** What the shards of one file share: its dialect, resolved, and where its header is. */
+export interface DelimitedLayout {
+  delimiter: string;
+  quoteChar: string;
+  /** Records end in \r\n (decided from the header line), so one \r before each \n is dropped. */
+  crlf: boolean;
+  header: string[];
+  /** The header's file line. */
+  headerLine: number;
+  /** Byte offset of the first data record, and its file line. */
+  dataOffset: number;
+  dataLine: number;
+}
+
+export interface DelimitedShard {
+  bytes: Uint8Array;
+  /** Byte offset of the shard in the file, for the location of invalid UTF-8. */
+  offset: number;
+  firstLine: number;
+  firstRow: number;
+  /** The last shard of the file: its last record may lack the newline. */
+  final: boolean;
+}
+
+/**
+ * The layout of a file that can be cut into shards, read from its first block; undefined when
+ * it cannot (a dialect the scanner does not follow, no newline in the first block, a header
+ * that papaparse finds malformed): such files are read in one pass.
+ */
+export async function delimitedLayout(path: string, format: DelimitedFormat, dialect: Dialect = {}): Promise<DelimitedLayout | undefined> {
+  const delimiter = dialect.delimiter ?? DELIMITERS[format];
+  const quoteChar = dialect.quoteChar ?? '"';
+  const escapeChar = dialect.escapeChar ?? quoteChar;
+  if (escapeChar !== quoteChar || !isAscii(delimiter) || !isAscii(quoteChar)) return undefined;
+  const handle = await openData(path);
+  try {
+    const block = new Uint8Array(1 << 20);
+    const { bytesRead } = await handle.read(block, 0, block.length, 0);
+    const scanner = new RecordScanner(delimiter.charCodeAt(0), quoteChar.charCodeAt(0));
+    let start = 0;
+    let line = 1;
+    for (;;) {
+      const end = scanner.nextRecordEnd(block, start, bytesRead);
+      if (end === -1) return undefined;
+      const record = block.subarray(start, end - 1);
+      const lines = 1 + countByte(record, NEWLINE, record.length);
+      const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(record);
+      if (text === '' || text === '\r') {
+        // Blank lines before the header hold nothing, as in the one-pass reader.
+        start = end;
+        line += lines;
+        continue;
+      }
+      const crlf = text.endsWith('\r');
+      if (!crlf && text.includes('\r')) return undefined; // old Mac line ends: papaparse guesses them, this scanner does not
+      const parsed = Papa.parse<string[]>(crlf ? text.slice(0, -1) : text, { delimiter, quoteChar, escapeChar, newline: crlf ? '\r\n' : '\n' });
+      if (parsed.errors.length || parsed.data.length !== 1) return undefined;
+      return { delimiter, quoteChar, crlf, header: parsed.data[0]!, headerLine: line, dataOffset: end, dataLine: line + lines };
+    }
+  } catch {
+    return undefined; // invalid UTF-8 in the header, and the like: the one-pass reader says what is wrong
+  } finally {
+    await handle.close();
+  }
+}
+
+const isAscii = (char: string) => char.length === 1 && char.charCodeAt(0) < 0x80 && char !== '\n' && char !== '\r';
+
+async function openData(path: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'r');
+  } catch (error) {
+    throw fileError(error, path, 'data file');
+  }
+}
+
+/**
+ * The data records of a file as shards of about `shardBytes`, each a fresh buffer that can be
+ * moved to a worker. A record longer than a shard makes the shard grow to hold it.
+ */
+export async function* delimitedShards(path: string, layout: DelimitedLayout, shardBytes: number): AsyncGenerator<DelimitedShard> {
+  const handle = await openData(path);
+  const scanner = new RecordScanner(layout.delimiter.charCodeAt(0), layout.quoteChar.charCodeAt(0));
+  try {
+    let position = layout.dataOffset;
+    let line = layout.dataLine;
+    let row = 1;
+    let carry: Uint8Array = new Uint8Array(0);
+    let eof = false;
+    while (!eof || carry.length) {
+      let buffer = new Uint8Array(Math.max(shardBytes, carry.length * 2));
+      buffer.set(carry);
+      let filled = carry.length;
+      let end = -1;
+      for (;;) {
+        if (!eof && filled < buffer.length) {
+          const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, position);
+          position += bytesRead;
+          filled += bytesRead;
+          if (bytesRead === 0) eof = true;
+          if (!eof && filled < buffer.length) continue;
+        }
+        end = scanner.lastRecordEnd(buffer, filled);
+        if (end > 0 || eof) break;
+        const larger = new Uint8Array(buffer.length * 2); // one record longer than the shard
+        larger.set(buffer.subarray(0, filled));
+        buffer = larger;
+      }
+      const final = eof && (end === -1 || end === filled);
+      const cut = final ? filled : end;
+      if (cut === 0) break;
+      const bytes = buffer.subarray(0, cut);
+      carry = buffer.slice(cut, filled);
+      // Counted before the shard goes: its buffer moves to a worker.
+      const { lines, records } = scanner.count(bytes, final);
+      yield { bytes, offset: position - filled, firstLine: line, firstRow: row, final };
+      line += lines;
+      row += records;
+      if (final) break;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Finds where records end: at a newline outside quotes. A quote opens a quoted field only at
+ * the start of a field; inside one, a doubled quote is a literal quote and a single quote ends it.
+ */
+class RecordScanner {
+  constructor(
+    private readonly delimiter: number,
+    private readonly quote: number,
+  ) {}
+
+  /** The offset just past the first record ending at or after `start`, or -1 when none ends before `end`. */
+  nextRecordEnd(bytes: Uint8Array, start: number, end: number): number {
+    let found = -1;
+    this.scan(bytes, start, end, (at) => {
+      found = at;
+      return false;
+    });
+    return found;
+  }
+
+  /** The offset just past the last complete record in bytes[0, end), or -1. */
+  lastRecordEnd(bytes: Uint8Array, end: number): number {
+    const view = bytes.subarray(0, end);
+    if (view.indexOf(this.quote) === -1) {
+      const last = view.lastIndexOf(NEWLINE);
+      return last === -1 ? -1 : last + 1;
+    }
+    let found = -1;
+    this.scan(bytes, 0, end, (at) => {
+      found = at;
+      return true;
+    });
+    return found;
+  }
+
+  /** File lines and records in a shard of whole records (the last may lack its newline when `final`). */
+  count(bytes: Uint8Array, final: boolean): { lines: number; records: number } {
+    const newlines = countByte(bytes, NEWLINE, bytes.length);
+    let records = 0;
+    if (bytes.indexOf(this.quote) === -1) records = newlines;
+    else {
+      this.scan(bytes, 0, bytes.length, () => {
+        records++;
+        return true;
+      });
+    }
+    const unterminated = final && bytes.length > 0 && bytes[bytes.length - 1] !== NEWLINE;
+    return { lines: newlines + (unterminated ? 1 : 0), records: records + (unterminated ? 1 : 0) };
+  }
+
+  /**
+   * Calls `onRecordEnd(offset past the newline)` for each record end in bytes[start, end);
+   * stops when it returns false. A quote at the very end is left undecided (the next byte may
+   * double it), so the scan stops there.
+   */
+  private scan(bytes: Uint8Array, start: number, end: number, onRecordEnd: (at: number) => boolean): void {
+    const { delimiter, quote } = this;
+    let fieldStart = true;
+    let quoted = false;
+    for (let i = start; i < end; i++) {
+      const b = bytes[i]!;
+      if (quoted) {
+        if (b !== quote) continue;
+        if (i + 1 === end) return;
+        if (bytes[i + 1] === quote) i++;
+        else quoted = false;
+      } else if (b === NEWLINE) {
+        fieldStart = true;
+        if (!onRecordEnd(i + 1)) return;
+      } else if (b === delimiter) fieldStart = true;
+      else if (b === quote && fieldStart) {
+        quoted = true;
+        fieldStart = false;
+      } else fieldStart = false;
+    }
+  }
+}
+
+export interface ShardParse {
+  layout: DelimitedLayout;
+  path: string;
+  shard: DelimitedShard;
+}
+
+/**
+ * Parses a shard into rows, as readTable does for the whole file: each with its data row and
+ * file line, empty lines marked blank, unreadable records with the problem. Throws the
+ * encoding DataFileError at the first invalid UTF-8 byte, after the rows before it.
+ */
+export function parseDelimitedShard({ layout, path, shard }: ShardParse, onRow: (row: TableRow) => void): void {
+  const { bytes } = shard;
+  let text: string;
+  let invalidAt = -1;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    invalidAt = firstInvalidUtf8(bytes);
+    const lastNewline = bytes.lastIndexOf(NEWLINE, invalidAt);
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(0, lastNewline + 1));
+  }
+  const records = splitRecords(text, layout);
+  const { delimiter, quoteChar, crlf } = layout;
+  const newline = crlf ? '\r\n' : '\n';
+  let line = shard.firstLine;
+  let row = shard.firstRow;
+  for (let record of records) {
+    const start = line;
+    if (crlf && record.endsWith('\r')) record = record.slice(0, -1);
+    if (record.indexOf(quoteChar) === -1) {
+      line++;
+      onRow(record === '' ? { cells: [''], row: row++, line: start, blank: true } : { cells: record.split(delimiter), row: row++, line: start });
+      continue;
+    }
+    line += 1 + countNewlines(record);
+    const parsed = Papa.parse<string[]>(record, { delimiter, quoteChar, escapeChar: quoteChar, newline });
+    const error = parsed.errors[0];
+    const cells = parsed.data[0] ?? [''];
+    if (error) onRow({ cells, row: row++, line: start, problem: error.message });
+    else if (parsed.data.length !== 1) onRow({ cells, row: row++, line: start, problem: 'its quotes do not pair up into fields' });
+    else onRow({ cells, row: row++, line: start });
+  }
+  if (invalidAt !== -1) throw invalidUtf8(path, shard.offset + invalidAt, shard.firstLine + countByte(bytes, NEWLINE, invalidAt));
+}
+
+/** The shard's text as records, without their newlines. */
+function splitRecords(text: string, layout: DelimitedLayout): string[] {
+  const records: string[] = [];
+  if (text.indexOf(layout.quoteChar) === -1) {
+    const lines = text.split('\n');
+    // The newline that ends the last record makes no record.
+    if (lines.at(-1) === '') lines.pop();
+    return lines;
+  }
+  const delimiter = layout.delimiter.charCodeAt(0);
+  const quote = layout.quoteChar.charCodeAt(0);
+  let fieldStart = true;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quoted) {
+      if (c !== quote) continue;
+      if (text.charCodeAt(i + 1) === quote) i++;
+      else quoted = false;
+    } else if (c === NEWLINE) {
+      records.push(text.slice(start, i));
+      start = i + 1;
+      fieldStart = true;
+    } else if (c === delimiter) fieldStart = true;
+    else if (c === quote && fieldStart) {
+      quoted = true;
+      fieldStart = false;
+    } else fieldStart = false;
+  }
+  if (start < text.length) records.push(text.slice(start));
+  return records;
+}
+
+function countNewlines(text: string): number {
+  let count = 0;
+  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) count++;
+  return count;
+}

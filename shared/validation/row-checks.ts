@@ -1,0 +1,278 @@
+/**
+ * The checks of one row: its shape, then each cell (missing value → cast → NaN/Inf bans →
+ * constraints → statistics), then the keys its uniqueness checks need. The same code runs in
+ * the main thread for a file read in one pass and in each worker for its shard of a large file
+ * (parallel.ts), so findings read the same either way.
+ *
+ * Uniqueness itself is not decided here: a shard cannot know the rows of the others. The row's
+ * keys go to a `KeySink`, which either checks them at once (one pass) or collects them for the
+ * main thread to check in row order (shards); see uniqueness.ts.
+ */
+import type { DataFormat, RawValue, TableRow } from '../data/records.js';
+import { ColumnStats } from '../profile/profile.js';
+import { fingerprint, hash32, hashNumber } from '../profile/sketches.js';
+import { CAST_FAILED, castRaw, compileCast } from '../schema/cast.js';
+import type { CompiledField, CompiledSchema } from '../schema/table-schema.js';
+import { FINDING_CODES, shorten, type Finding, type FindingCode, type FindingLevel } from './findings.js';
+
+export type Report = (finding: Omit<Finding, 'file' | 'scope' | 'level'> & { level?: FindingLevel; file?: string }) => void;
+
+/** What a field's column needs across all files: statistics, `mostly` bookkeeping, its compiled cast. */
+export interface FieldState {
+  field: CompiledField;
+  index: number;
+  level: FindingLevel;
+  stats: ColumnStats;
+  unique: boolean;
+  /** With ml.mostly, failing values are tallied here rather than reported one by one. */
+  mostly?: MostlyTally;
+  topValues: boolean;
+  banNaN: boolean;
+  banInf: boolean;
+  hasConstraints: boolean;
+  /** The file being read, for the location of the first `mostly` failure. */
+  file: string;
+  /** The usual missingValues, [""]: a comparison instead of a Set lookup per cell. */
+  onlyEmptyIsMissing: boolean;
+  /** The field's cast, compiled: the value or CAST_FAILED. */
+  cast: (raw: RawValue) => unknown;
+}
+
+export interface MostlyTally {
+  failures: number;
+  checked: number;
+  first?: Finding;
+}
+
+export function fieldStates(schema: CompiledSchema): FieldState[] {
+  return schema.fields.map((field, index) => fieldState(field, index));
+}
+
+function fieldState(field: CompiledField, index: number): FieldState {
+  const c = field.constraints ?? {};
+  return {
+    field,
+    index,
+    level: field.ml?.severity ?? 'error',
+    stats: new ColumnStats(field.name, field.type, categorical(field)),
+    unique: c.unique === true,
+    mostly: field.ml?.mostly !== undefined ? { failures: 0, checked: 0 } : undefined,
+    topValues: categorical(field),
+    banNaN: field.ml?.allowNaN === false,
+    banInf: field.ml?.allowInf === false,
+    hasConstraints:
+      field.bounds.minimum !== undefined || field.bounds.maximum !== undefined || field.bounds.exclusiveMinimum !== undefined || field.bounds.exclusiveMaximum !== undefined ||
+      c.minLength !== undefined || c.maxLength !== undefined || field.pattern !== undefined || field.enumValues !== undefined || field.categoryValues !== undefined,
+    file: '',
+    onlyEmptyIsMissing: field.missing.size === 1 && field.missing.has(''),
+    cast: compileCast(field),
+  };
+}
+
+/** Columns whose top values mean something: text, booleans, enums and categories, targets. */
+function categorical(field: CompiledField): boolean {
+  return field.type === 'string' || field.type === 'boolean' || field.enumValues !== undefined || field.categoryValues !== undefined || field.ml?.role === 'target';
+}
+
+/** A primary key or unique key: the fields it spans, by index. */
+export interface RowKey {
+  label: string;
+  code: 'primary-key' | 'unique-key';
+  indexes: number[];
+  names: string[];
+}
+
+export function rowKeys(schema: CompiledSchema): RowKey[] {
+  const index = (name: string) => schema.fields.findIndex((f) => f.name === name);
+  const keys: RowKey[] = [];
+  if (schema.primaryKey.length) keys.push({ label: 'primary key', code: 'primary-key', indexes: schema.primaryKey.map(index), names: schema.primaryKey });
+  schema.uniqueKeys.forEach((names, i) => keys.push({ label: `unique key ${i + 1}`, code: 'unique-key', indexes: names.map(index), names }));
+  return keys;
+}
+
+/**
+ * A row's uniqueness keys, in a fixed order: each unique field (in field order), each row key,
+ * then the whole row when duplicate rows are counted. A key is a number (hashed by its bits), a
+ * text (hashed as text), or null when the row has nothing to compare there. `row-hash` keys
+ * arrive already fingerprinted.
+ */
+export interface KeySink {
+  key(constraint: number, key: number | string | null, row: number, line: number | undefined): void;
+}
+
+export interface RowCheckerSetup {
+  schema: CompiledSchema;
+  states: FieldState[];
+  format: DataFormat;
+  /** Header width: the cells a row should have (CSV and TSV). */
+  width: number;
+  /** For each column of the file, the index of its field (undefined: no field). */
+  columns: readonly (number | undefined)[];
+  /** Whether duplicate rows are counted (ml.duplicateRows). */
+  duplicateRows: boolean;
+  report: Report;
+  keys: KeySink;
+}
+
+/** The function that checks each row of one file, in order. */
+export function rowChecker(setup: RowCheckerSetup): (r: TableRow) => void {
+  const { states, format, width, report, keys: sink } = setup;
+  const columns = setup.columns.map((index) => (index === undefined ? undefined : states[index]));
+  const keys = rowKeys(setup.schema);
+  const uniqueStates = states.filter((s) => s.unique);
+  const values: unknown[] = new Array(states.length);
+  const jsonl = format === 'jsonl';
+  return (r: TableRow) => {
+    const { row, line } = r;
+    if (r.problem) {
+      report({ code: 'source-error', row, line, message: `Row ${row} could not be read: ${r.problem}.` });
+      return;
+    }
+    if (r.blank && (width > 1 || jsonl)) {
+      report({ code: 'blank-row', row, line, expected: `${width} cells`, message: `Row ${row} is an empty line.` });
+      return;
+    }
+    const cells = r.cells;
+    if (!jsonl && cells.length !== width) {
+      const code: FindingCode = cells.length < width ? 'missing-cell' : 'extra-cell';
+      report({ code, row, line, observed: `${cells.length} cells`, expected: `${width} cells`, message: `Row ${row} has ${cells.length} cells; the header has ${width}.` });
+    }
+    if (r.extraKeys) {
+      report({ code: 'extra-cell', row, line, observed: r.extraKeys.join(', '), message: `Row ${row} has keys the first object does not have: ${r.extraKeys.map((k) => JSON.stringify(k)).join(', ')}.` });
+    }
+    values.fill(undefined);
+    for (let i = 0; i < columns.length; i++) {
+      const state = columns[i];
+      if (state) values[state.index] = checkCell(state, cells[i] ?? (jsonl ? null : ''), row, line, report);
+    }
+    let constraint = 0;
+    for (const state of uniqueStates) sink.key(constraint++, keyOf(values[state.index]), row, line);
+    for (const key of keys) sink.key(constraint++, rowKeyOf(key, values, row, line, report), row, line);
+    if (setup.duplicateRows) sink.key(constraint, fingerprint(cells.map(String).join('\u0001')), row, line);
+  };
+}
+
+/** A cast value as a uniqueness key: numbers by their bits, everything else by its text. */
+function keyOf(value: unknown): number | string | null {
+  if (value === undefined) return null;
+  if (typeof value === 'number' || typeof value === 'string') return value;
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return JSON.stringify(value);
+}
+
+/**
+ * A row's key for a primary or unique key: primary keys must be present (reported here when not);
+ * unique keys are compared only among rows where the whole key is present (SQL UNIQUE, as the v2
+ * spec says). A one-field numeric key (the usual id) is the number itself; other keys are the
+ * JSON text of their parts.
+ */
+function rowKeyOf(key: RowKey, values: unknown[], row: number, line: number | undefined, report: Report): number | string | null {
+  if (key.indexes.length === 1) {
+    const only = values[key.indexes[0]!];
+    if (typeof only === 'number') return only;
+  }
+  const parts = key.indexes.map((i) => values[i]);
+  if (parts.some((value) => value === undefined)) {
+    if (key.code === 'primary-key') report({ code: 'primary-key', row, line, field: key.names.join(', '), expected: 'a value in every key field', message: `Row ${row}: the ${key.label} (${key.names.join(', ')}) has an empty or invalid value.` });
+    return null;
+  }
+  return JSON.stringify(parts);
+}
+
+const describe = (raw: RawValue) => JSON.stringify(shorten(typeof raw === 'string' ? raw : JSON.stringify(raw), 40));
+const textOf = (raw: RawValue) => (typeof raw === 'string' ? raw : JSON.stringify(raw));
+
+/** Casts and checks one cell, feeding the column's statistics; returns its cast value (undefined when missing or invalid). */
+function checkCell(state: FieldState, raw: RawValue, row: number, line: number | undefined, report: Report): unknown {
+  const f = state.field;
+  const stats = state.stats;
+  stats.count++;
+  if (raw === null || (typeof raw === 'string' && (state.onlyEmptyIsMissing ? raw === '' : f.missing.has(raw)))) {
+    stats.nulls++;
+    if (f.constraints?.required) {
+      report({ code: 'constraint-error', level: state.level, constraint: 'required', row, line, field: f.name, observed: textOf(raw), expected: 'a value', message: `Row ${row}: field "${f.name}" is required but empty.` });
+    }
+    return undefined;
+  }
+  const value = state.cast(raw);
+  if (value === CAST_FAILED) {
+    stats.invalid++;
+    const expected = (castRaw(f, raw) as { expected: string }).expected;
+    failValue(state, { code: 'type-error', row, line, field: f.name, observed: shorten(textOf(raw)), expected, message: `Row ${row}: field "${f.name}" should be ${expected}, got ${describe(raw)}.` }, report);
+    return undefined;
+  }
+  const numeric = typeof value === 'number';
+  if (numeric) {
+    stats.addNumber(value);
+    if (value !== value) {
+      if (state.banNaN) report({ code: 'nan-value', level: state.level, row, line, field: f.name, observed: 'NaN', expected: 'a number (ml.allowNaN: false)', message: `Row ${row}: field "${f.name}" is NaN, which the schema bans.` });
+    } else if ((value === Infinity || value === -Infinity) && state.banInf) {
+      report({ code: 'inf-value', level: state.level, row, line, field: f.name, observed: String(value), expected: 'a finite number (ml.allowInf: false)', message: `Row ${row}: field "${f.name}" is ${value}, which the schema bans.` });
+    }
+  }
+  // Numbers are hashed by their bits: building their text for every cell would cost more than the rest.
+  const key = numeric ? undefined : typeof value === 'string' ? value : typeof value === 'boolean' ? (value ? 'true' : 'false') : JSON.stringify(value);
+  stats.distinct.addHash(numeric ? hashNumber(value) : hash32(key!));
+  if (state.topValues) {
+    if (stats.distinct.isExact()) stats.top!.add(key ?? String(value));
+    else {
+      state.topValues = false;
+      stats.dropTopValues();
+    }
+  }
+  if (state.hasConstraints) {
+    const broken = brokenConstraint(f, raw, value);
+    if (state.mostly) state.mostly.checked++;
+    if (broken) {
+      failValue(state, { code: 'constraint-error', constraint: broken[0], row, line, field: f.name, observed: shorten(textOf(raw)), expected: broken[1], message: `Row ${row}: field "${f.name}" breaks ${broken[0]} (${broken[1]}): ${describe(raw)}.` }, report);
+    }
+  } else if (state.mostly) state.mostly.checked++;
+  return value;
+}
+
+/** Reports a failing value, or with ml.mostly tallies it for the column-level verdict. */
+function failValue(state: FieldState, finding: Omit<Finding, 'file' | 'scope' | 'level'>, report: Report): void {
+  if (state.mostly) {
+    state.mostly.failures++;
+    if (finding.code === 'type-error') state.mostly.checked++;
+    state.mostly.first ??= { ...finding, file: state.file, scope: FINDING_CODES[finding.code], level: state.level };
+    return;
+  }
+  report({ ...finding, level: state.level });
+}
+
+/** The first constraint the value breaks, as [name, what was expected]. */
+function brokenConstraint(f: CompiledField, raw: RawValue, value: unknown): [string, string] | undefined {
+  const c = f.constraints ?? {};
+  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = f.bounds;
+  if (typeof value === 'number') {
+    if (minimum !== undefined && value < minimum) return ['minimum', `≥ ${c.minimum}`];
+    if (maximum !== undefined && value > maximum) return ['maximum', `≤ ${c.maximum}`];
+    if (exclusiveMinimum !== undefined && !(value > exclusiveMinimum)) return ['exclusiveMinimum', `> ${c.exclusiveMinimum}`];
+    if (exclusiveMaximum !== undefined && !(value < exclusiveMaximum)) return ['exclusiveMaximum', `< ${c.exclusiveMaximum}`];
+  }
+  if (c.minLength !== undefined || c.maxLength !== undefined) {
+    const length = lengthOf(value);
+    if (c.minLength !== undefined && length < c.minLength) return ['minLength', `length ≥ ${c.minLength}`];
+    if (c.maxLength !== undefined && length > c.maxLength) return ['maxLength', `length ≤ ${c.maxLength}`];
+  }
+  if (f.pattern && !f.pattern.test(typeof raw === 'string' ? raw : String(value))) return ['pattern', `to match ${c.pattern}`];
+  const member = value !== null && typeof value === 'object' ? JSON.stringify(value) : value;
+  if (f.enumValues && !f.enumValues.has(member)) return ['enum', `one of ${c.enum!.join(', ')}`];
+  if (f.categoryValues && !f.categoryValues.has(member)) return ['categories', `one of ${f.categories!.map((e) => (typeof e === 'object' ? e.value : e)).join(', ')}`];
+  return undefined;
+}
+
+function lengthOf(value: unknown): number {
+  if (typeof value === 'string') {
+    let length = 0;
+    for (let i = 0; i < value.length; i++) {
+      const code = value.charCodeAt(i);
+      if (code < 0xdc00 || code > 0xdfff) length++; // count code points, not UTF-16 units
+    }
+    return length;
+  }
+  if (Array.isArray(value)) return value.length;
+  if (value !== null && typeof value === 'object') return Object.keys(value).length;
+  return String(value).length;
+}
