@@ -245,15 +245,16 @@ export function parseDelimitedShard({ layout, path, shard }: ShardParse, onRow: 
     const lastNewline = bytes.lastIndexOf(NEWLINE, invalidAt);
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(0, lastNewline + 1));
   }
-  const records = splitRecords(text, layout);
   const { delimiter, quoteChar, crlf } = layout;
+  const quoted = text.indexOf(quoteChar) !== -1;
+  const records = quoted ? splitQuotedRecords(text, layout) : splitLines(text);
   const newline = crlf ? '\r\n' : '\n';
   let line = shard.firstLine;
   let row = shard.firstRow;
   for (let record of records) {
     const start = line;
     if (crlf && record.endsWith('\r')) record = record.slice(0, -1);
-    if (record.indexOf(quoteChar) === -1) {
+    if (!quoted || record.indexOf(quoteChar) === -1) {
       line++;
       onRow(record === '' ? { cells: [''], row: row++, line: start, blank: true } : { cells: record.split(delimiter), row: row++, line: start });
       continue;
@@ -269,15 +270,16 @@ export function parseDelimitedShard({ layout, path, shard }: ShardParse, onRow: 
   if (invalidAt !== -1) throw invalidUtf8(path, shard.offset + invalidAt, shard.firstLine + countByte(bytes, NEWLINE, invalidAt));
 }
 
-/** The shard's text as records, without their newlines. */
-function splitRecords(text: string, layout: DelimitedLayout): string[] {
+/** The records of a shard without quotes: its lines. The newline that ends the last one makes no record. */
+function splitLines(text: string): string[] {
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  return lines;
+}
+
+/** The shard's text as records, without their newlines, where quoted fields may hold newlines. */
+function splitQuotedRecords(text: string, layout: DelimitedLayout): string[] {
   const records: string[] = [];
-  if (text.indexOf(layout.quoteChar) === -1) {
-    const lines = text.split('\n');
-    // The newline that ends the last record makes no record.
-    if (lines.at(-1) === '') lines.pop();
-    return lines;
-  }
   const delimiter = layout.delimiter.charCodeAt(0);
   const quote = layout.quoteChar.charCodeAt(0);
   let fieldStart = true;

@@ -404,7 +404,8 @@ export class FingerprintSet {
   add(key: number): boolean {
     const table = this.table;
     const mask = table.length - 1;
-    let slot = (key % 0x40000000) & mask;
+    // The low 32 bits of a 53-bit fingerprint, by ToInt32: a float `%` would call fmod for every key.
+    let slot = key & mask;
     for (;;) {
       const current = table[slot]!;
       if (current === 0) break;
@@ -417,17 +418,23 @@ export class FingerprintSet {
     }
     table[slot] = key;
     this.size++;
-    if (this.size * 4 > table.length * 3) this.grow();
+    if (this.size * 4 > table.length * 3 && table.length < this.maxSlots) this.grow();
     return true;
   }
 
+  /** The table never needs more slots than this: `limit` keys fill three quarters of it. */
+  private get maxSlots(): number {
+    return Math.max(1024, 2 ** Math.ceil(Math.log2(this.limit / 0.75)));
+  }
+
+  /** Four times larger each time: every growth re-inserts every key, a cache miss each. */
   private grow(): void {
     const old = this.table;
-    this.table = new Float64Array(old.length * 2);
+    this.table = new Float64Array(Math.min(old.length * 4, this.maxSlots));
     const mask = this.table.length - 1;
     for (const key of old) {
       if (key === 0) continue;
-      let slot = (key % 0x40000000) & mask;
+      let slot = key & mask;
       while (this.table[slot] !== 0) slot = (slot + 1) & mask;
       this.table[slot] = key;
     }

@@ -151,11 +151,16 @@ function digits(text: string, from: number, count: number): number {
 }
 
 function castDate(text: string): Cast {
+  const time = dateTime(text);
+  return time === undefined ? no('a date (YYYY-MM-DD)') : ok(time);
+}
+
+/** A YYYY-MM-DD date as milliseconds since the epoch (UTC), or undefined. */
+function dateTime(text: string): number | undefined {
   const y = text.length === 10 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45 ? digits(text, 0, 4) : -1;
   const m = y < 0 ? -1 : digits(text, 5, 2);
   const d = m < 0 ? -1 : digits(text, 8, 2);
-  if (d < 0 || !validDate(y, m, d)) return no('a date (YYYY-MM-DD)');
-  return ok(Date.UTC(y, m - 1, d));
+  return d < 0 || !validDate(y, m, d) ? undefined : Date.UTC(y, m - 1, d);
 }
 
 function castDatetime(text: string): Cast {
@@ -274,6 +279,78 @@ export function castRaw(field: CastOptions, raw: unknown): Cast {
   }
 }
 
+// The two scanners below do what INTEGER and NUMBER match, in one pass over the characters:
+// they run for most cells of a numeric file, where the regular expressions cost twice as much.
+
+/** A text INTEGER matches, as a safe integer; else CAST_FAILED. Up to 15 digits are summed exactly. */
+function plainInteger(text: string): number | typeof CAST_FAILED {
+  const length = text.length;
+  let i = 0;
+  const first = text.charCodeAt(0);
+  const negative = first === 45;
+  if (negative || first === 43) i++;
+  if (i === length) return CAST_FAILED;
+  let value = 0;
+  for (; i < length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return CAST_FAILED;
+    value = value * 10 + digit;
+  }
+  if (length - (negative || first === 43 ? 1 : 0) > 15) {
+    value = Math.abs(Number(text));
+    if (!Number.isSafeInteger(value)) return CAST_FAILED;
+  }
+  return negative ? -value : value;
+}
+
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+/**
+ * A text NUMBER matches, as a number; else CAST_FAILED. Up to 15 digits and 22 decimals the
+ * digits are summed and divided by a power of ten: both are exact doubles and one division
+ * rounds correctly, so the result is Number()'s (Clinger's fast path), at a fraction of its cost.
+ */
+function plainDecimal(text: string): number | typeof CAST_FAILED {
+  let i = 0;
+  let c = text.charCodeAt(0);
+  const negative = c === 45;
+  if (negative || c === 43) c = text.charCodeAt(++i);
+  let mantissa = 0;
+  let digits = 0;
+  let decimals = 0;
+  while (c >= 48 && c <= 57) {
+    mantissa = mantissa * 10 + (c - 48);
+    digits++;
+    c = text.charCodeAt(++i);
+  }
+  if (c === 46) {
+    c = text.charCodeAt(++i);
+    while (c >= 48 && c <= 57) {
+      mantissa = mantissa * 10 + (c - 48);
+      digits++;
+      decimals++;
+      c = text.charCodeAt(++i);
+    }
+  }
+  if (digits === 0) return CAST_FAILED;
+  let exponent = false;
+  if (c === 101 || c === 69) {
+    c = text.charCodeAt(++i);
+    if (c === 43 || c === 45) c = text.charCodeAt(++i);
+    let exponentDigits = 0;
+    while (c >= 48 && c <= 57) {
+      exponentDigits++;
+      c = text.charCodeAt(++i);
+    }
+    if (exponentDigits === 0) return CAST_FAILED;
+    exponent = true;
+  }
+  if (i !== text.length) return CAST_FAILED;
+  if (exponent || digits > 15 || decimals > 22) return Number(text);
+  const value = mantissa / POWERS_OF_TEN[decimals]!;
+  return negative ? -value : value;
+}
+
 /** What a compiled cast returns for a value that does not fit; castRaw then says why. */
 export const CAST_FAILED: unique symbol = Symbol('cast failed');
 
@@ -297,18 +374,16 @@ export function compileCast(field: CastOptions): (raw: unknown) => unknown {
     case 'integer':
       if (!plainNumbers) return general;
       return (raw) => {
-        if (typeof raw === 'string') {
-          if (!INTEGER.test(raw)) return CAST_FAILED;
-          const value = Number(raw);
-          return Number.isSafeInteger(value) ? value : CAST_FAILED;
-        }
+        if (typeof raw === 'string') return plainInteger(raw);
         return typeof raw === 'number' && Number.isSafeInteger(raw) ? raw : CAST_FAILED;
       };
     case 'number':
       if (!plainNumbers) return general;
       return (raw) => {
         if (typeof raw === 'number') return raw;
-        return typeof raw === 'string' && NUMBER.test(raw) ? Number(raw) : general(raw);
+        if (typeof raw !== 'string') return general(raw);
+        const value = plainDecimal(raw);
+        return value === CAST_FAILED ? general(raw) : value;
       };
     case 'boolean':
       if (field.trueValues || field.falseValues) return general;
@@ -318,6 +393,9 @@ export function compileCast(field: CastOptions): (raw: unknown) => unknown {
         if (raw === 'false' || raw === 'False' || raw === 'FALSE' || raw === '0') return false;
         return CAST_FAILED;
       };
+    case 'date':
+      if (field.format !== undefined && field.format !== 'default') return general;
+      return (raw) => (typeof raw === 'string' ? (dateTime(raw) ?? CAST_FAILED) : general(raw));
     default:
       return general;
   }

@@ -29,7 +29,8 @@ export interface FieldState {
   topValues: boolean;
   banNaN: boolean;
   banInf: boolean;
-  hasConstraints: boolean;
+  /** The field's constraints on a present value, compiled; undefined when it has none. */
+  broken: ((raw: RawValue, value: unknown) => Broken | undefined) | undefined;
   /** The file being read, for the location of the first `mostly` failure. */
   file: string;
   /** The usual missingValues, [""]: a comparison instead of a Set lookup per cell. */
@@ -60,9 +61,7 @@ function fieldState(field: CompiledField, index: number): FieldState {
     topValues: categorical(field),
     banNaN: field.ml?.allowNaN === false,
     banInf: field.ml?.allowInf === false,
-    hasConstraints:
-      field.bounds.minimum !== undefined || field.bounds.maximum !== undefined || field.bounds.exclusiveMinimum !== undefined || field.bounds.exclusiveMaximum !== undefined ||
-      c.minLength !== undefined || c.maxLength !== undefined || field.pattern !== undefined || field.enumValues !== undefined || field.categoryValues !== undefined,
+    broken: compileConstraints(field),
     file: '',
     onlyEmptyIsMissing: field.missing.size === 1 && field.missing.has(''),
     cast: compileCast(field),
@@ -220,8 +219,8 @@ function checkCell(state: FieldState, raw: RawValue, row: number, line: number |
       stats.dropTopValues();
     }
   }
-  if (state.hasConstraints) {
-    const broken = brokenConstraint(f, raw, value);
+  if (state.broken) {
+    const broken = state.broken(raw, value);
     if (state.mostly) state.mostly.checked++;
     if (broken) {
       failValue(state, { code: 'constraint-error', constraint: broken[0], row, line, field: f.name, observed: shorten(textOf(raw)), expected: broken[1], message: `Row ${row}: field "${f.name}" breaks ${broken[0]} (${broken[1]}): ${describe(raw)}.` }, report);
@@ -241,8 +240,44 @@ function failValue(state: FieldState, finding: Omit<Finding, 'file' | 'scope' | 
   report({ ...finding, level: state.level });
 }
 
+/** A broken constraint: its name and what was expected. */
+type Broken = readonly [string, string];
+
+/**
+ * The field's constraint checks as one function, or undefined when it has none. The usual
+ * shapes (bounds only, an enum only, a pattern only) get a function of their own: this runs
+ * for every cell.
+ */
+function compileConstraints(f: CompiledField): FieldState['broken'] {
+  const c = f.constraints ?? {};
+  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = f.bounds;
+  const bounds = minimum !== undefined || maximum !== undefined;
+  const exclusive = exclusiveMinimum !== undefined || exclusiveMaximum !== undefined;
+  const lengths = c.minLength !== undefined || c.maxLength !== undefined;
+  const others = [exclusive, lengths, f.pattern !== undefined, f.enumValues !== undefined, f.categoryValues !== undefined].filter(Boolean).length;
+  if (!bounds && others === 0) return undefined;
+  if (bounds && others === 0) {
+    const low = minimum ?? -Infinity;
+    const high = maximum ?? Infinity;
+    const below: Broken = ['minimum', `≥ ${c.minimum}`];
+    const above: Broken = ['maximum', `≤ ${c.maximum}`];
+    return (_raw, value) => (typeof value !== 'number' ? undefined : value < low ? below : value > high ? above : undefined);
+  }
+  if (!bounds && others === 1 && f.enumValues) {
+    const members = f.enumValues;
+    const outside: Broken = ['enum', `one of ${c.enum!.join(', ')}`];
+    return (_raw, value) => (members.has(value !== null && typeof value === 'object' ? JSON.stringify(value) : value) ? undefined : outside);
+  }
+  if (!bounds && others === 1 && f.pattern) {
+    const pattern = f.pattern;
+    const unmatched: Broken = ['pattern', `to match ${c.pattern}`];
+    return (raw, value) => (pattern.test(typeof raw === 'string' ? raw : String(value)) ? undefined : unmatched);
+  }
+  return (raw, value) => brokenConstraint(f, raw, value);
+}
+
 /** The first constraint the value breaks, as [name, what was expected]. */
-function brokenConstraint(f: CompiledField, raw: RawValue, value: unknown): [string, string] | undefined {
+function brokenConstraint(f: CompiledField, raw: RawValue, value: unknown): Broken | undefined {
   const c = f.constraints ?? {};
   const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = f.bounds;
   if (typeof value === 'number') {

@@ -33,6 +33,13 @@ export function uniquenessChecks(schema: CompiledSchema, states: readonly FieldS
 export class UniquenessTracker {
   private readonly checks: Check[];
   private readonly sets: FingerprintSet[];
+  /**
+   * A one-field key on a field that is itself unique (the usual `id`) repeats exactly when the
+   * field does: it reuses the field's verdict for the row instead of a second set of the same keys.
+   */
+  private readonly sameAs: number[];
+  /** Each check's verdict on the current row. */
+  private readonly fresh: boolean[];
   /** Rows that repeat an earlier row (ml.duplicateRows), and the first of them. */
   duplicates = 0;
   firstDuplicate: Finding | undefined;
@@ -44,7 +51,10 @@ export class UniquenessTracker {
   ) {
     this.checks = checksOf(schema, states);
     this.sets = this.checks.map(() => new FingerprintSet(limit));
+    this.sameAs = this.checks.map((check) => (check.kind === 'key' ? this.checks.findIndex((other) => other.kind === 'field' && check.key.indexes.length === 1 && other.state.index === check.key.indexes[0]) : -1));
+    this.fresh = this.checks.map(() => true);
   }
+
 
   /** A sink that checks each key as it comes, reporting repeats for `file`. */
   sink(file: string, report: Report): KeySink {
@@ -54,7 +64,9 @@ export class UniquenessTracker {
   check(constraint: number, key: number | string | null, row: number, line: number | undefined, file: string, report: Report): void {
     if (key === null) return;
     const check = this.checks[constraint]!;
-    const fresh = this.sets[constraint]!.add(typeof key === 'number' ? (check.kind === 'rows' ? key : fingerprintNumber(key)) : fingerprint(key));
+    const same = this.sameAs[constraint]!;
+    const fresh = same >= 0 ? this.fresh[same]! : this.sets[constraint]!.add(typeof key === 'number' ? (check.kind === 'rows' ? key : fingerprintNumber(key)) : fingerprint(key));
+    this.fresh[constraint] = fresh;
     if (fresh) return;
     if (check.kind === 'rows') {
       this.duplicates++;
@@ -87,7 +99,7 @@ export class UniquenessTracker {
   /** `check-limit` warnings for the checks that reached their memory limit. */
   limitFindings(report: Report): void {
     for (const [i, check] of this.checks.entries()) {
-      if (!this.sets[i]!.saturated) continue;
+      if (!this.sets[this.sameAs[i]! >= 0 ? this.sameAs[i]! : i]!.saturated) continue;
       if (check.kind === 'field') {
         const f = check.state.field;
         report({ code: 'check-limit', level: 'warning', field: f.name, line: f.line, constraint: 'unique', message: `Field "${f.name}": uniqueness was checked against the first ${this.limit} distinct values only; duplicates among later values may be missed.` });

@@ -1,7 +1,10 @@
 /**
  * validate-data throughput and memory, against peers on the same files in the same run:
- * pandas (read_csv with explicit dtypes, then the same checks, vectorised), DuckDB (the same
- * checks as one SQL query over read_csv / read_parquet, all cores) and `cat` (reading the bytes).
+ * pandas (read_csv with explicit dtypes, then the same checks, vectorised, and describe() for
+ * the profile), DuckDB (the same checks and the profile's statistics — counts, distinct
+ * estimates, moments, quantiles, top values — as one SQL query over read_csv / read_parquet, all
+ * cores) and `cat` (reading the bytes). Each peer does the work validate-data does: check every
+ * cell and write the data profile.
  * Each command runs in its own process under /usr/bin/time, which gives wall time and peak RSS.
  *
  * Data: N rows (default 1,000,000) × 12 columns, generated here with a fixed seed, as CSV and
@@ -126,6 +129,16 @@ stats = df.describe(include='all')
 print(len(df), int(bad), round(float(null_fraction), 4), round(float(mean_score), 4))
 `;
 
+/** The profile validate-data writes, as DuckDB aggregates: counts, distinct estimates, moments and quantiles of numbers, top values of categories. */
+const NUMERIC = ['id', 'age', 'income', 'score', 'balance', 'clicks', 'label'];
+const CATEGORICAL = ['country', 'segment', 'code', 'active', 'label'];
+const QUANTILES = '[0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1]';
+const DUCKDB_PROFILE = [
+  ...HEADER.map((c) => `count(${c}) AS ${c}_count, approx_count_distinct(${c}) AS ${c}_distinct`),
+  ...NUMERIC.map((c) => `min(${c}) AS ${c}_min, max(${c}) AS ${c}_max, avg(${c}) AS ${c}_mean, stddev_samp(${c}) AS ${c}_stdev, approx_quantile(${c}, ${QUANTILES}) AS ${c}_quantiles`),
+  ...CATEGORICAL.map((c) => `approx_top_k(${c}, 20) AS ${c}_top`),
+].join(',\n    ');
+
 const DUCKDB = `
 import { DuckDBInstance } from '@duckdb/node-api';
 const [path, format] = process.argv.slice(2);
@@ -139,7 +152,8 @@ const reader = await connection.runAndReadAll(\`
     + count_if(balance < -5000 OR balance > 5000) + count_if(country NOT IN (${COUNTRIES.map((c) => `'${c}'`).join(', ')}))
     + count_if(segment NOT IN (${SEGMENTS.map((c) => `'${c}'`).join(', ')})) + count_if(NOT regexp_full_match(code, '[A-Z]{2}[0-9]{4}'))
     + count_if(CAST(signup AS DATE) < DATE '2015-01-01' OR CAST(signup AS DATE) > DATE '2024-12-31') + count_if(clicks < 0 OR clicks > 1000) + count_if(label NOT IN (0, 1)) AS bad,
-    avg(CASE WHEN clicks IS NULL THEN 1 ELSE 0 END) AS null_fraction, avg(score) AS mean_score
+    avg(CASE WHEN clicks IS NULL THEN 1 ELSE 0 END) AS null_fraction, avg(score) AS mean_score,
+    ${DUCKDB_PROFILE}
   FROM \${source}\`);
 console.log(JSON.stringify(reader.getRowObjectsJson()));
 `;
