@@ -246,35 +246,65 @@ export function parseDelimitedShard({ layout, path, shard }: ShardParse, onRow: 
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(0, lastNewline + 1));
   }
   const { delimiter, quoteChar, crlf } = layout;
-  const quoted = text.indexOf(quoteChar) !== -1;
-  const records = quoted ? splitQuotedRecords(text, layout) : splitLines(text);
-  const newline = crlf ? '\r\n' : '\n';
-  let line = shard.firstLine;
-  let row = shard.firstRow;
-  for (let record of records) {
-    const start = line;
-    if (crlf && record.endsWith('\r')) record = record.slice(0, -1);
-    if (!quoted || record.indexOf(quoteChar) === -1) {
-      line++;
-      onRow(record === '' ? { cells: [''], row: row++, line: start, blank: true } : { cells: record.split(delimiter), row: row++, line: start });
-      continue;
-    }
-    line += 1 + countNewlines(record);
-    const parsed = Papa.parse<string[]>(record, { delimiter, quoteChar, escapeChar: quoteChar, newline });
-    const error = parsed.errors[0];
-    const cells = parsed.data[0] ?? [''];
-    if (error) onRow({ cells, row: row++, line: start, problem: error.message });
-    else if (parsed.data.length !== 1) onRow({ cells, row: row++, line: start, problem: 'its quotes do not pair up into fields' });
-    else onRow({ cells, row: row++, line: start });
-  }
+  const next = { line: shard.firstLine, row: shard.firstRow };
+  if (text.indexOf(quoteChar) === -1) readPlainRecords(text, delimiter, crlf, next, onRow);
+  else readQuotedRecords(text, layout, next, onRow);
   if (invalidAt !== -1) throw invalidUtf8(path, shard.offset + invalidAt, shard.firstLine + countByte(bytes, NEWLINE, invalidAt));
 }
 
-/** The records of a shard without quotes: its lines. The newline that ends the last one makes no record. */
-function splitLines(text: string): string[] {
-  const lines = text.split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  return lines;
+/**
+ * The rows of a shard without quotes: one a line, cells between delimiters. Cut with indexOf
+ * and slice rather than split(): on the bench's file that reads the cells in half the time. The
+ * newline that ends the last line makes no row.
+ */
+function readPlainRecords(text: string, delimiter: string, crlf: boolean, next: { line: number; row: number }, onRow: (row: TableRow) => void): void {
+  // The next delimiter at or after `start`, kept across lines so that a file with few delimiters is not scanned again for each line.
+  let delimiterAt = -2;
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const recordEnd = crlf && end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    const line = next.line++;
+    if (recordEnd === start) onRow({ cells: [''], row: next.row++, line, blank: true });
+    else {
+      const cells: string[] = [];
+      let cell = start;
+      for (;;) {
+        if (delimiterAt < cell && delimiterAt !== -1) delimiterAt = text.indexOf(delimiter, cell);
+        if (delimiterAt === -1 || delimiterAt >= recordEnd) {
+          cells.push(text.slice(cell, recordEnd));
+          break;
+        }
+        cells.push(text.slice(cell, delimiterAt));
+        cell = delimiterAt + 1;
+      }
+      onRow({ cells, row: next.row++, line });
+    }
+    start = end + 1;
+  }
+}
+
+/** The rows of a shard with quotes: records that have one go to papaparse, the others are split directly. */
+function readQuotedRecords(text: string, layout: DelimitedLayout, next: { line: number; row: number }, onRow: (row: TableRow) => void): void {
+  const { delimiter, quoteChar, crlf } = layout;
+  const newline = crlf ? '\r\n' : '\n';
+  for (let record of splitQuotedRecords(text, layout)) {
+    const line = next.line;
+    const row = next.row++;
+    if (crlf && record.endsWith('\r')) record = record.slice(0, -1);
+    if (record.indexOf(quoteChar) === -1) {
+      next.line++;
+      onRow(record === '' ? { cells: [''], row, line, blank: true } : { cells: record.split(delimiter), row, line });
+      continue;
+    }
+    next.line += 1 + countNewlines(record);
+    const parsed = Papa.parse<string[]>(record, { delimiter, quoteChar, escapeChar: quoteChar, newline });
+    const error = parsed.errors[0];
+    const cells = parsed.data[0] ?? [''];
+    if (error) onRow({ cells, row, line, problem: error.message });
+    else if (parsed.data.length !== 1) onRow({ cells, row, line, problem: 'its quotes do not pair up into fields' });
+    else onRow({ cells, row, line });
+  }
 }
 
 /** The shard's text as records, without their newlines, where quoted fields may hold newlines. */

@@ -427,10 +427,19 @@ export class FingerprintSet {
     return Math.max(1024, 2 ** Math.ceil(Math.log2(this.limit / 0.75)));
   }
 
-  /** Four times larger each time: every growth re-inserts every key, a cache miss each. */
-  private grow(): void {
+  /**
+   * Makes room for `keys` keys in all (at most `limit`) at once, when the caller can tell how many
+   * are coming: growing step by step re-inserts every key each time, a cache miss each.
+   */
+  reserve(keys: number): void {
+    const slots = Math.min(this.maxSlots, 2 ** Math.ceil(Math.log2((Math.min(keys, this.limit) * 4) / 3 + 1)));
+    if (slots > this.table.length) this.grow(slots);
+  }
+
+  /** Four times larger each time, unless told how large. */
+  private grow(slots = Math.min(this.table.length * 4, this.maxSlots)): void {
     const old = this.table;
-    this.table = new Float64Array(Math.min(old.length * 4, this.maxSlots));
+    this.table = new Float64Array(slots);
     const mask = this.table.length - 1;
     for (const key of old) {
       if (key === 0) continue;

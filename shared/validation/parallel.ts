@@ -37,7 +37,7 @@ export interface ParallelOptions {
 const DEFAULT_MIN_FILE_BYTES = 16 * 2 ** 20;
 const DEFAULT_SHARD_BYTES = 4 * 2 ** 20;
 
-export type ShardPlan = { kind: 'delimited'; layout: DelimitedLayout } | { kind: 'parquet'; columns: string[]; groupRows: number[] };
+export type ShardPlan = { kind: 'delimited'; layout: DelimitedLayout; bytes: number } | { kind: 'parquet'; columns: string[]; groupRows: number[] };
 
 const workerCount = (options: ParallelOptions) => options.workers ?? availableParallelism();
 
@@ -53,7 +53,7 @@ export async function planShards(file: DataFile, options: ValidateOptions): Prom
     return source && source.groupRows.length > 1 ? { kind: 'parquet', columns: source.columns, groupRows: source.groupRows } : undefined;
   }
   const layout = await delimitedLayout(file.path, file.format, options.dialect);
-  return layout && { kind: 'delimited', layout };
+  return layout && { kind: 'delimited', layout, bytes: size };
 }
 
 /** Checks one file in shards on the pool's workers, merging their results in row order. */
@@ -67,6 +67,8 @@ export async function validateFileInShards(context: FileContext, pool: ShardPool
   const tasks = plan.kind === 'delimited' ? delimitedTasks(file.path, plan.layout, shardBytes) : parquetTasks(plan.groupRows);
   let fatal: ShardResult['fatal'];
   await pool.run(setup, tasks, (result) => {
+    // Uniqueness sets sized once for the whole file, from the first shard's rows per byte.
+    if (result.seq === 0) context.uniqueness.expect(plan.kind === 'parquet' ? plan.groupRows.reduce((sum, rows) => sum + rows, 0) : Math.ceil((plan.bytes / Math.max(1, result.bytes)) * (result.lastRow + 1 - result.keys.firstRow) * 1.05));
     mergeShard(context, result);
     fatal = result.fatal;
     return fatal === undefined;

@@ -77,6 +77,8 @@ export interface ShardResult {
   seq: number;
   /** The last data row read (firstRow − 1 when none). */
   lastRow: number;
+  /** The shard's size in bytes (CSV and TSV). */
+  bytes: number;
   findings: Finding[];
   unkept: { group: FindingGroup; count: number }[];
   columns: ColumnTally[];
@@ -125,6 +127,7 @@ async function checkShard(schema: CompiledSchema, maxFindings: number, { seq, se
   return {
     seq,
     lastRow,
+    bytes: task.kind === 'delimited' ? task.shard.bytes.length : 0,
     findings: sink.kept,
     unkept: sink.unkept(),
     columns: states.map((state) => state.stats.tally()),

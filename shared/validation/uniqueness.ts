@@ -56,6 +56,13 @@ export class UniquenessTracker {
   }
 
 
+  /** Makes room in every set for `rows` more rows than it holds (see FingerprintSet.reserve). */
+  expect(rows: number): void {
+    this.sets.forEach((set, i) => {
+      if (this.sameAs[i] === -1) set.reserve(set.size + rows);
+    });
+  }
+
   /** A sink that checks each key as it comes, reporting repeats for `file`. */
   sink(file: string, report: Report): KeySink {
     return { key: (constraint, key, row, line) => this.check(constraint, key, row, line, file, report) };
