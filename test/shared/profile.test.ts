@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mergeProfiles, PROFILE_FORMAT } from '../../shared/profile/profile.js';
-import { DistinctCounter, FingerprintSet, Moments, QuantileSketch, TopValues, fingerprint, hash32 } from '../../shared/profile/sketches.js';
+import { DistinctCounter, FingerprintSet, Moments, QuantileSketch, TopValues, fingerprint, hash32, sortFinite } from '../../shared/profile/sketches.js';
 import { tableSchemaFrom } from '../../shared/schema/table-schema.js';
 import { validateFiles } from '../../shared/validation/validate.js';
 import { writeCsv } from '../helpers/data-files.js';
@@ -57,6 +57,24 @@ describe('sketches', () => {
     [5, 1, 4, 2, 3].forEach((x) => small.add(x));
     expect(small.quantiles([0, 0.5, 1])).toEqual([1, 3, 5]);
     expect(small.quantiles([0.2, 0.4])).toEqual([exactQuantile([1, 2, 3, 4, 5], 0.2), exactQuantile([1, 2, 3, 4, 5], 0.4)]);
+  });
+
+  it('sorts a KLL base level as the native sort does, whatever the shape of the values', () => {
+    const uniform = values(800, 3).map((x) => x * 0.37);
+    const shapes: Record<string, number[]> = {
+      skewed: values(800, 11),
+      uniform,
+      'few integers': uniform.map((x) => Math.floor(x) % 7),
+      binary: uniform.map((x) => (x > 40 ? 1 : 0)),
+      'heavy tail': values(800, 5).map((x) => Math.exp(x / 40)),
+      'an outlier': uniform.map((x, i) => (i === 400 ? 1e300 : x)),
+      negatives: uniform.map((x, i) => (i % 2 ? -x : x)),
+      constant: uniform.map(() => 4.2),
+      'huge span': uniform.map((x, i) => (i === 0 ? -Number.MAX_VALUE : i === 1 ? Number.MAX_VALUE : x)),
+    };
+    for (const [shape, data] of Object.entries(shapes)) {
+      expect(Array.from(sortFinite(Float64Array.from(data))), shape).toEqual(Array.from(Float64Array.from(data).sort()));
+    }
   });
 
   it('counts distinct values exactly up to 1024 and within 5% beyond, merged or not', () => {
