@@ -240,13 +240,13 @@ export async function benchValidateData(root: string, options: ValidateBenchOpti
   const commands: { name: string; file: 'csv' | 'parquet'; run: () => Promise<{ seconds: number; peakMb: number; rows: number }> }[] = [];
   for (const [format, file] of [['csv', csv], ['parquet', parquet]] as const) {
     commands.push({ name: 'validate-data', file: format, run: () => validateData(dir, file, format) });
-    commands.push({ name: 'DuckDB (same checks, SQL)', file: format, run: async () => {
+    commands.push({ name: 'DuckDB (checks + profile, SQL)', file: format, run: async () => {
       const duck = await measure(process.execPath, [duckScript, file, format]);
       return { ...duck, rows: Number(JSON.parse(duck.stdout)[0].rows) };
     } });
     if (format === 'csv') {
       if (pandasAvailable()) {
-        commands.push({ name: 'pandas (read_csv + same checks)', file: format, run: async () => {
+        commands.push({ name: 'pandas (read_csv, checks, describe)', file: format, run: async () => {
           const pandas = await measure('/usr/bin/python3', [pandasScript, file]);
           return { ...pandas, rows: Number(pandas.stdout.split(' ')[0]) };
         } });
