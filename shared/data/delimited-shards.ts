@@ -145,10 +145,7 @@ export async function* delimitedShards(path: string, layout: DelimitedLayout, sh
   }
 }
 
-/**
- * Finds where records end: at a newline outside quotes. A quote opens a quoted field only at
- * the start of a field; inside one, a doubled quote is a literal quote and a single quote ends it.
- */
+/** Finds where records end in a file's bytes (scanRecords), with shortcuts for the usual blocks without quotes. */
 class RecordScanner {
   constructor(
     private readonly delimiter: number,
@@ -195,31 +192,38 @@ class RecordScanner {
     return { lines: newlines + (unterminated ? 1 : 0), records: records + (unterminated ? 1 : 0) };
   }
 
-  /**
-   * Calls `onRecordEnd(offset past the newline)` for each record end in bytes[start, end);
-   * stops when it returns false. A quote at the very end is left undecided (the next byte may
-   * double it), so the scan stops there.
-   */
+  /** scanRecords over bytes[start, end), read as Latin-1 so that offsets in the text are offsets in the bytes. */
   private scan(bytes: Uint8Array, start: number, end: number, onRecordEnd: (at: number) => boolean): void {
-    const { delimiter, quote } = this;
-    let fieldStart = true;
-    let quoted = false;
-    for (let i = start; i < end; i++) {
-      const b = bytes[i]!;
-      if (quoted) {
-        if (b !== quote) continue;
-        if (i + 1 === end) return;
-        if (bytes[i + 1] === quote) i++;
-        else quoted = false;
-      } else if (b === NEWLINE) {
-        fieldStart = true;
-        if (!onRecordEnd(i + 1)) return;
-      } else if (b === delimiter) fieldStart = true;
-      else if (b === quote && fieldStart) {
-        quoted = true;
-        fieldStart = false;
-      } else fieldStart = false;
-    }
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+    scanRecords(text, this.delimiter, this.quote, false, (at) => onRecordEnd(start + at));
+  }
+}
+
+/**
+ * The one reading of quotes both the cutter (over bytes) and the workers (over text) follow:
+ * calls `onRecordEnd(offset just past the newline)` for each newline outside quotes, until it
+ * returns false. A quote opens a quoted field only at the start of a field; inside one, a
+ * doubled quote is a literal quote and a single one ends it. When the text is not `complete`,
+ * a quote at its very end is left undecided (the next byte may double it) and the scan stops.
+ */
+function scanRecords(text: string, delimiter: number, quote: number, complete: boolean, onRecordEnd: (at: number) => boolean): void {
+  let fieldStart = true;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quoted) {
+      if (c !== quote) continue;
+      if (i + 1 === text.length && !complete) return;
+      if (text.charCodeAt(i + 1) === quote) i++;
+      else quoted = false;
+    } else if (c === NEWLINE) {
+      fieldStart = true;
+      if (!onRecordEnd(i + 1)) return;
+    } else if (c === delimiter) fieldStart = true;
+    else if (c === quote && fieldStart) {
+      quoted = true;
+      fieldStart = false;
+    } else fieldStart = false;
   }
 }
 
@@ -310,27 +314,12 @@ function readQuotedRecords(text: string, layout: DelimitedLayout, next: { line: 
 /** The shard's text as records, without their newlines, where quoted fields may hold newlines. */
 function splitQuotedRecords(text: string, layout: DelimitedLayout): string[] {
   const records: string[] = [];
-  const delimiter = layout.delimiter.charCodeAt(0);
-  const quote = layout.quoteChar.charCodeAt(0);
-  let fieldStart = true;
-  let quoted = false;
   let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (quoted) {
-      if (c !== quote) continue;
-      if (text.charCodeAt(i + 1) === quote) i++;
-      else quoted = false;
-    } else if (c === NEWLINE) {
-      records.push(text.slice(start, i));
-      start = i + 1;
-      fieldStart = true;
-    } else if (c === delimiter) fieldStart = true;
-    else if (c === quote && fieldStart) {
-      quoted = true;
-      fieldStart = false;
-    } else fieldStart = false;
-  }
+  scanRecords(text, layout.delimiter.charCodeAt(0), layout.quoteChar.charCodeAt(0), true, (at) => {
+    records.push(text.slice(start, at - 1));
+    start = at;
+    return true;
+  });
   if (start < text.length) records.push(text.slice(start));
   return records;
 }

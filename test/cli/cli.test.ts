@@ -61,6 +61,18 @@ describe('mlops-actions (the command-line entry)', () => {
     expect((await run('validate', '--data', 'more.csv', '--schema', 'schema.yaml', '--fail-on', 'never')).code).toBe(0);
   });
 
+  it('checks a file of 16 MiB and more in shards on worker threads that run the command\'s own bundle', async () => {
+    const rows = ['id,age,city,score'];
+    for (let i = 1; i <= 700_000; i++) rows.push(`${i},${i},${i === 650_000 ? 'Oslo' : i % 2 ? 'Paris' : 'Rome'},${(25 + (i % 125)) / 100}`);
+    await writeFile(join(dir, 'big.csv'), rows.join('\n') + '\n');
+    const result = await run('validate', '--data', 'big.csv', '--schema', 'schema.yaml');
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout).toMatch(/^error: big\.csv:650001: \[constraint-error \(enum\): city\] Row 650000: field "city" breaks enum/m);
+    expect(result.stdout).toMatch(/^rows: 700000$/m);
+    const report = JSON.parse(await readFile(/^report: (.+)$/m.exec(result.stdout)![1]!, 'utf8'));
+    expect(report.files[0].shards).toBeGreaterThan(3);
+  });
+
   it('merges the profiles of shards', async () => {
     await run('validate', '--data', 'train.csv', '--schema', 'schema.yaml', '--profile', 'p/a.json');
     await writeJsonl(join(dir, 'shard.jsonl'), { columns: ['id', 'age', 'city', 'score'], rows: [[7, 80, 'Rome', 0.5]] });

@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { delimitedLayout } from '../../shared/data/delimited-shards.js';
 import type { DataFormat } from '../../shared/data/records.js';
 import { tableSchemaFrom } from '../../shared/schema/table-schema.js';
 import type { ParallelOptions } from '../../shared/validation/parallel.js';
@@ -147,5 +148,18 @@ describe('validation in shards on worker threads', () => {
     await writeParquet(path, { columns: FIELDS.map((f) => f.name), rows: rows().map((row) => row.map((cell, i) => (i === 2 && cell !== null ? String(cell) : cell))), parquetTypes: { id: 'INT32', code: 'STRING', score: 'STRING', group: 'STRING', note: 'STRING', count: 'INT32' } }, 150);
     const [onePass, sharded] = await both([{ path, format: 'parquet' }], 1000);
     expectSame(sharded, onePass);
+  });
+
+  it('reads in one pass the files whose records a byte scanner cannot find', async () => {
+    const plain = await csv('plain.csv', ['a;b', '1;2']);
+    expect(await delimitedLayout(plain, 'csv', { delimiter: ';' })).toMatchObject({ header: ['a', 'b'], dataLine: 2 });
+    expect(await delimitedLayout(plain, 'csv', { delimiter: ';', escapeChar: '\\' })).toBeUndefined(); // a backslash escape hides quotes from the scanner
+    expect(await delimitedLayout(plain, 'csv', { delimiter: '§' })).toBeUndefined(); // a delimiter of more than one byte
+    expect(await delimitedLayout(await csv('mac.csv', ['a,b', '1,2'], '\r'), 'csv')).toBeUndefined(); // old Mac line ends
+    const path = await csv('escaped.csv', csvLines(rows()));
+    const compiled = await tableSchemaFrom(SCHEMA, 'schema.yaml');
+    const result = await validateFiles([{ path, format: 'csv' }], compiled, { maxFindings: 10, dialect: { escapeChar: '\\' }, parallel: shards(700) });
+    expect(result.files[0]!.shards).toBeUndefined();
+    expect(result.rows).toBe(2001);
   });
 });
