@@ -53,6 +53,7 @@ type Hyparquet = typeof hyparquetModule;
 type Metadata = Awaited<ReturnType<Hyparquet['parquetMetadataAsync']>>;
 
 export interface ParquetSource {
+  path: string;
   hyparquet: Hyparquet;
   file: Awaited<ReturnType<Hyparquet['asyncBufferFromFile']>>;
   metadata: Metadata;
@@ -77,7 +78,7 @@ export async function openParquet(path: string): Promise<ParquetSource> {
     throw corrupt(path, 'footer', error);
   }
   const columns = hyparquet.parquetSchema(metadata).children.map((child) => child.element.name);
-  return { hyparquet, file, metadata, columns, groupRows: metadata.row_groups.map((group) => Number(group.num_rows)) };
+  return { path, hyparquet, file, metadata, columns, groupRows: metadata.row_groups.map((group) => Number(group.num_rows)) };
 }
 
 const corrupt = (path: string, where: string, error: unknown) =>
@@ -93,41 +94,57 @@ export async function readParquet(
   onRow: (cells: RawValue[], row: number) => void,
   groups?: { from: number; to: number },
 ): Promise<void> {
-  const { hyparquet, file, metadata, columns, groupRows } = await openParquet(path);
-  const { compressors } = await import('hyparquet-compressors');
+  const source = await openParquet(path);
+  const { columns, groupRows } = source;
   onHeader(columns);
   const from = groups?.from ?? 0;
   const to = groups?.to ?? groupRows.length;
-  let rowStart = groupRows.slice(0, from).reduce((sum, rows) => sum + rows, 0);
   const cells = new Array<RawValue>(columns.length);
   for (let index = from; index < to; index++) {
-    const rowEnd = rowStart + groupRows[index]!;
-    // Column by column (onChunk), not row objects (onComplete): hyparquet then skips
-    // transposing the row group, and rows are read off the column arrays one at a time.
-    const data = new Map<string, ArrayLike<unknown>>();
-    const place = (chunk: { columnName: string; columnData: ArrayLike<unknown>; rowStart: number; rowEnd: number }) => {
-      if (chunk.rowStart === rowStart && chunk.rowEnd === rowEnd) {
-        data.set(chunk.columnName, chunk.columnData);
-        return;
-      }
-      // A column delivered in parts (or beyond the range asked): place each part by its rows.
-      let target = data.get(chunk.columnName) as unknown[] | undefined;
-      if (!target || !Array.isArray(target)) data.set(chunk.columnName, (target = new Array<unknown>(rowEnd - rowStart)));
-      for (let row = Math.max(chunk.rowStart, rowStart); row < Math.min(chunk.rowEnd, rowEnd); row++) target[row - rowStart] = chunk.columnData[row - chunk.rowStart];
-    };
-    try {
-      await hyparquet.parquetRead({ file, metadata, compressors, parsers: PARSERS, rowStart, rowEnd, onChunk: place });
-    } catch (error) {
-      throw corrupt(path, `row group ${index + 1}, rows ${rowStart + 1} to ${rowEnd}`, error);
-    }
+    const data = await readRowGroup(source, index);
     const arrays = columns.map((name) => data.get(name));
-    for (let i = 0; i < rowEnd - rowStart; i++) {
-      for (let c = 0; c < arrays.length; c++) {
-        const value = arrays[c]?.[i];
-        cells[c] = typeof value === 'object' || typeof value === 'bigint' || value === undefined ? normaliseParquetValue(value) : (value as RawValue);
-      }
+    const rowStart = groupStart(source, index);
+    for (let i = 0; i < groupRows[index]!; i++) {
+      for (let c = 0; c < arrays.length; c++) cells[c] = parquetCell(arrays[c]?.[i]);
       onRow(cells, rowStart + i + 1);
     }
-    rowStart = rowEnd;
   }
+}
+
+/** The 0-based index of the first row of a row group. */
+function groupStart(source: ParquetSource, group: number): number {
+  let start = 0;
+  for (let i = 0; i < group; i++) start += source.groupRows[i]!;
+  return start;
+}
+
+/** A decoded value as a raw cell: numbers, strings, booleans and null as they are, the rest normalised. */
+function parquetCell(value: unknown): RawValue {
+  return typeof value === 'object' || typeof value === 'bigint' || value === undefined ? normaliseParquetValue(value) : (value as RawValue);
+}
+
+/** The columns of one row group, by name. */
+async function readRowGroup(source: ParquetSource, group: number): Promise<Map<string, ArrayLike<unknown>>> {
+  const { hyparquet, file, metadata } = source;
+  const { compressors } = await import('hyparquet-compressors');
+  const rowStart = groupStart(source, group);
+  const rowEnd = rowStart + source.groupRows[group]!;
+  // Column by column (onChunk), not row objects (onComplete): hyparquet then skips transposing the row group.
+  const data = new Map<string, ArrayLike<unknown>>();
+  const place = (chunk: { columnName: string; columnData: ArrayLike<unknown>; rowStart: number; rowEnd: number }) => {
+    if (chunk.rowStart === rowStart && chunk.rowEnd === rowEnd) {
+      data.set(chunk.columnName, chunk.columnData);
+      return;
+    }
+    // A column delivered in parts (or beyond the range asked): place each part by its rows.
+    let target = data.get(chunk.columnName) as unknown[] | undefined;
+    if (!target || !Array.isArray(target)) data.set(chunk.columnName, (target = new Array<unknown>(rowEnd - rowStart)));
+    for (let row = Math.max(chunk.rowStart, rowStart); row < Math.min(chunk.rowEnd, rowEnd); row++) target[row - rowStart] = chunk.columnData[row - chunk.rowStart];
+  };
+  try {
+    await hyparquet.parquetRead({ file, metadata, compressors, parsers: PARSERS, rowStart, rowEnd, onChunk: place });
+  } catch (error) {
+    throw corrupt(source.path, `row group ${group + 1}, rows ${rowStart + 1} to ${rowEnd}`, error);
+  }
+  return data;
 }

@@ -117,10 +117,11 @@ export interface RowCheckerSetup {
 export function rowChecker(setup: RowCheckerSetup): (r: TableRow) => void {
   const { states, format, width, report, keys: sink } = setup;
   const columns = setup.columns.map((index) => (index === undefined ? undefined : states[index]));
-  const keys = rowKeys(setup.schema);
-  const uniqueStates = states.filter((s) => s.unique);
+  const checkKeys = keyChecker(setup);
   const values: unknown[] = new Array(states.length);
   const jsonl = format === 'jsonl';
+  // A cell a ragged CSV row lacks reads as empty text; JSON Lines and Parquet have null for no value.
+  const absent = format === 'csv' || format === 'tsv' ? '' : null;
   return (r: TableRow) => {
     const { row, line } = r;
     if (r.problem) {
@@ -142,12 +143,26 @@ export function rowChecker(setup: RowCheckerSetup): (r: TableRow) => void {
     values.fill(undefined);
     for (let i = 0; i < columns.length; i++) {
       const state = columns[i];
-      if (state) values[state.index] = checkCell(state, cells[i] ?? (jsonl ? null : ''), row, line, report);
+      if (state) values[state.index] = checkCell(state, cells[i] ?? absent, row, line, report);
     }
+    const constraint = checkKeys(values, row, line);
+    if (setup.duplicateRows) sink.key(constraint, fingerprint(cells.map(String).join('\u0001')), row, line);
+  };
+}
+
+/**
+ * Hands a row's uniqueness keys to the sink, from its cast values (by field index), reporting
+ * a primary key with a missing part; returns how many keys it handed over.
+ */
+function keyChecker(setup: Pick<RowCheckerSetup, 'schema' | 'states' | 'report' | 'keys'>): (values: readonly unknown[], row: number, line: number | undefined) => number {
+  const { report, keys: sink } = setup;
+  const keys = rowKeys(setup.schema);
+  const uniqueStates = setup.states.filter((s) => s.unique);
+  return (values, row, line) => {
     let constraint = 0;
     for (const state of uniqueStates) sink.key(constraint++, keyOf(values[state.index]), row, line);
     for (const key of keys) sink.key(constraint++, rowKeyOf(key, values, row, line, report), row, line);
-    if (setup.duplicateRows) sink.key(constraint, fingerprint(cells.map(String).join('\u0001')), row, line);
+    return constraint;
   };
 }
 
@@ -165,7 +180,7 @@ function keyOf(value: unknown): number | string | null {
  * spec says). A one-field numeric key (the usual id) is the number itself; other keys are the
  * JSON text of their parts.
  */
-function rowKeyOf(key: RowKey, values: unknown[], row: number, line: number | undefined, report: Report): number | string | null {
+function rowKeyOf(key: RowKey, values: readonly unknown[], row: number, line: number | undefined, report: Report): number | string | null {
   if (key.indexes.length === 1) {
     const only = values[key.indexes[0]!];
     if (typeof only === 'number') return only;

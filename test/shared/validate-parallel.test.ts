@@ -3,7 +3,7 @@
  * tests cut small files into many tiny shards and compare everything with a one-pass read of
  * the same files: findings (messages, rows, lines, order), counts, groups and the profile.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -44,6 +44,13 @@ function rows(): Cell[][] {
   out.push([...out[99]!]); // a duplicate row, whose id repeats too
   return out;
 }
+
+/** The same rows as Parquet (scores as text, so that "high" stays a type error), in row groups of 150. */
+const parquetTable = () => ({
+  columns: FIELDS.map((f) => f.name),
+  rows: rows().map((row) => row.map((cell, i) => (i === 2 && cell !== null ? String(cell) : cell))),
+  parquetTypes: { id: 'INT32', code: 'STRING', score: 'STRING', group: 'STRING', note: 'STRING', count: 'INT32' } as const,
+});
 
 const csvCell = (cell: Cell) => {
   if (cell === null) return '';
@@ -143,11 +150,31 @@ describe('validation in shards on worker threads', () => {
     expect(onePass.findings.filter((f) => f.file === second && f.code === 'primary-key').length).toBeGreaterThanOrEqual(100);
   });
 
-  it('checks Parquet row groups on workers as one pass does', async () => {
-    const path = join(dir, 'groups.parquet');
-    await writeParquet(path, { columns: FIELDS.map((f) => f.name), rows: rows().map((row) => row.map((cell, i) => (i === 2 && cell !== null ? String(cell) : cell))), parquetTypes: { id: 'INT32', code: 'STRING', score: 'STRING', group: 'STRING', note: 'STRING', count: 'INT32' } }, 150);
-    const [onePass, sharded] = await both([{ path, format: 'parquet' }], 1000);
-    expectSame(sharded, onePass);
+  it('checks Parquet row groups on workers as one pass does, up to max-errors, with or without duplicate rows', async () => {
+    const path = join(dir, 'columns.parquet');
+    await writeParquet(path, parquetTable(), 150);
+    const { ml: _, ...withoutDuplicateRows } = SCHEMA;
+    for (const [maxFindings, schema] of [[1000, SCHEMA], [7, SCHEMA], [1000, withoutDuplicateRows]] as const) {
+      const [onePass, sharded] = await both([{ path, format: 'parquet' }], maxFindings, 700, schema);
+      expectSame(sharded, onePass);
+    }
+  });
+
+  it('leaves out a Parquet row group that cannot be read, as one pass does, and stops there', async () => {
+    const path = join(dir, 'corrupt.parquet');
+    await writeParquet(path, parquetTable(), 150);
+    const { parquetMetadataAsync, asyncBufferFromFile } = await import('hyparquet');
+    const chunk = (await parquetMetadataAsync(await asyncBufferFromFile(path))).row_groups[6]!.columns[1]!.meta_data!;
+    const bytes = await readFile(path);
+    bytes.fill(0xff, Number(chunk.data_page_offset) + 4, Number(chunk.data_page_offset) + 40);
+    await writeFile(path, bytes);
+    const { ml: _, ...withoutDuplicateRows } = SCHEMA;
+    for (const schema of [SCHEMA, withoutDuplicateRows]) {
+      const [onePass, sharded] = await both([{ path, format: 'parquet' }], 1000, 700, schema);
+      expectSame(sharded, onePass);
+      expect(onePass.findings.filter((f) => f.code === 'format-error')).toMatchObject([{ message: expect.stringContaining('row group 7, rows 901 to 1050') }]);
+      expect(onePass.rows).toBe(900);
+    }
   });
 
   it('reads in one pass the files whose records a byte scanner cannot find', async () => {

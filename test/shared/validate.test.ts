@@ -97,6 +97,13 @@ describe('validateFiles: cells', () => {
     seen.add('type-error');
   });
 
+  it('reads a Parquet null as a missing value whatever missingValues says', async () => {
+    const path = await writeParquet(join(dir, 'nulls.parquet'), { columns: ['x'], rows: [[1], [null]], parquetTypes: { x: 'INT32' } });
+    const result = await validateFiles([{ path, format: 'parquet' }], await schema([{ name: 'x', type: 'integer', constraints: { required: true } }], { missingValues: ['NA'] }), 10);
+    expect(result.findings).toMatchObject([{ code: 'constraint-error', constraint: 'required', row: 2, observed: 'null' }]);
+    expect(result.profile.columns[0]).toMatchObject({ nulls: 1, invalid: 0 });
+  });
+
   it('reports a repeated value in a unique field', async () => {
     expectCodes(await validate('x\n1\n2\n1\n', [{ name: 'x', type: 'integer', constraints: { unique: true } }]), ['unique-error@4']);
   });
