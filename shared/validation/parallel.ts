@@ -24,8 +24,6 @@ import { reportEmpty, type DataFile, type FileContext, type ValidateOptions } fr
 export interface ParallelOptions {
   /** The script each worker runs: the action's bundle, whose entry serves shards in a worker (shard-worker.ts). */
   entry: string | URL;
-  /** Node options for the workers (tests load TypeScript sources with `--import tsx`). */
-  execArgv?: string[];
   /** Worker threads; by default one per core. Below two, files are read in one pass. */
   workers?: number;
   /** Files smaller than this are read in one pass (default 16 MiB): workers take time to start. */
@@ -67,14 +65,20 @@ export async function validateFileInShards(context: FileContext, pool: ShardPool
   const tasks = plan.kind === 'delimited' ? delimitedTasks(file.path, plan.layout, shardBytes) : parquetTasks(plan.groupRows);
   let fatal: ShardResult['fatal'];
   await pool.run(setup, tasks, (result) => {
-    // Uniqueness sets sized once for the whole file, from the first shard's rows per byte.
-    if (result.seq === 0) context.uniqueness.expect(plan.kind === 'parquet' ? plan.groupRows.reduce((sum, rows) => sum + rows, 0) : Math.ceil((plan.bytes / Math.max(1, result.bytes)) * (result.lastRow + 1 - result.keys.firstRow) * 1.05));
+    if (result.seq === 0) context.uniqueness.expect(expectedRows(plan, result));
     mergeShard(context, result);
     fatal = result.fatal;
     return fatal === undefined;
   });
   if (fatal) throw new DataFileError(fatal.message, fatal.code, file.path, fatal.line);
   reportEmpty(context, true);
+}
+
+/** The rows a file will have, to size the uniqueness sets once: Parquet says; CSV is estimated from the first shard's rows per byte. */
+function expectedRows(plan: ShardPlan, first: ShardResult): number {
+  if (plan.kind === 'parquet') return plan.groupRows.reduce((sum, rows) => sum + rows, 0);
+  const rows = first.lastRow + 1 - first.keys.firstRow;
+  return Math.ceil((plan.bytes / Math.max(1, first.bytes)) * rows * 1.05);
 }
 
 async function* delimitedTasks(path: string, layout: DelimitedLayout, shardBytes: number): AsyncGenerator<ShardTask> {
@@ -135,7 +139,7 @@ export class ShardPool {
     for (let i = 0; i < workerCount(this.options); i++) {
       // A fixed young generation: left to grow, it ends larger on a long file than on a short
       // one, and memory would creep with the file's length (bench: 1.15x on a 10x file; 1.0-1.1x with this).
-      const worker = new Worker(this.options.entry, { workerData: init, execArgv: this.options.execArgv, resourceLimits: { maxYoungGenerationSizeMb: 24 } });
+      const worker = new Worker(this.options.entry, { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 24 } });
       const entry = { worker, pending: 0 };
       worker.on('message', (result: ShardResult) => {
         entry.pending--;
