@@ -6,10 +6,9 @@
  */
 import type { DataProfile } from '../profile/profile.js';
 import type { CompiledSchema } from '../schema/table-schema.js';
-import type { Finding, FindingCode, FindingLevel } from './findings.js';
-import type { FieldState } from './validate.js';
+import type { Finding, FindingCode, Report } from './findings.js';
+import type { FieldState } from './row-checks.js';
 
-type Report = (finding: Omit<Finding, 'file' | 'scope' | 'level'> & { level?: FindingLevel; file?: string }) => void;
 
 const show = (value: number) => (Number.isInteger(value) ? String(value) : value.toPrecision(6).replace(/\.?0+$/, ''));
 const percent = (value: number) => `${(value * 100).toFixed(2).replace(/\.?0+$/, '')}%`;

@@ -70,6 +70,16 @@ export interface Finding {
   count?: number;
 }
 
+/** A finding as checks report it: `completeFinding` fills in its file, scope and level. */
+export type PartialFinding = Omit<Finding, 'file' | 'scope' | 'level'> & { level?: FindingLevel; file?: string };
+
+export type Report = (finding: PartialFinding) => void;
+
+/** A reported finding made whole: its file (`file` unless it names one), its scope from its code, and error unless it says otherwise. */
+export function completeFinding(partial: PartialFinding, file: string): Finding {
+  return { ...partial, file: partial.file ?? file, level: partial.level ?? 'error', scope: FINDING_CODES[partial.code] } as Finding;
+}
+
 export function shorten(value: string, limit = 120): string {
   return value.length > limit ? `${value.slice(0, limit)}…` : value;
 }

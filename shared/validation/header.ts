@@ -1,7 +1,8 @@
 /** The header of a data file against the schema's fields: which column is which field, and what does not match. */
 import type { DataFormat } from '../data/records.js';
 import type { CompiledSchema } from '../schema/table-schema.js';
-import type { FieldState, Report } from './row-checks.js';
+import type { Report } from './findings.js';
+import type { FieldState } from './row-checks.js';
 
 /**
  * Maps each column to its field by the schema's fieldsMatch rule, reporting label problems.

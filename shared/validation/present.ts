@@ -3,7 +3,8 @@ import type { Logger } from '../action/runner.js';
 import { escapeMarkdown, inlineCode, markdownTable } from '../markdown/escape.js';
 import type { ColumnProfile } from '../profile/profile.js';
 import { FINDING_CODES, type FindingLevel, type FindingScope } from './findings.js';
-import type { FindingGroup, ValidationResult } from './validate.js';
+import type { FindingGroup } from './findings.js';
+import type { ValidationResult } from './validate.js';
 
 /** GitHub shows at most 10 annotations per level per step and drops the rest silently. */
 export const ANNOTATIONS_PER_LEVEL = 10;

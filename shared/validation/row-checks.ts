@@ -13,9 +13,8 @@ import { ColumnStats } from '../profile/profile.js';
 import { fingerprint, hash32, hashNumber } from '../profile/sketches.js';
 import { CAST_FAILED, castRaw, compileCast } from '../schema/cast.js';
 import type { CompiledField, CompiledSchema } from '../schema/table-schema.js';
-import { FINDING_CODES, shorten, type Finding, type FindingCode, type FindingLevel } from './findings.js';
+import { FINDING_CODES, shorten, type Finding, type FindingCode, type FindingLevel, type Report } from './findings.js';
 
-export type Report = (finding: Omit<Finding, 'file' | 'scope' | 'level'> & { level?: FindingLevel; file?: string }) => void;
 
 /** What a field's column needs across all files: statistics, `mostly` bookkeeping, its compiled cast. */
 export interface FieldState {

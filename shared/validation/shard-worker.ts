@@ -15,8 +15,8 @@ import { readParquet } from '../data/parquet.js';
 import type { DataFormat, TableRow } from '../data/records.js';
 import type { ColumnTally } from '../profile/profile.js';
 import { tableSchemaFrom, type CompiledSchema } from '../schema/table-schema.js';
-import { FINDING_CODES, FindingSink, type Finding, type FindingGroup } from './findings.js';
-import { fieldStates, rowChecker, type MostlyTally, type Report } from './row-checks.js';
+import { completeFinding, FindingSink, type Finding, type FindingGroup, type Report } from './findings.js';
+import { fieldStates, rowChecker, type MostlyTally } from './row-checks.js';
 import type { ParallelOptions } from './parallel.js';
 import { KeyCollector, uniquenessChecks, type CollectedKeys } from './uniqueness.js';
 
@@ -103,10 +103,7 @@ async function checkShard(schema: CompiledSchema, maxFindings: number, { seq, se
   const states = fieldStates(schema);
   for (const state of states) state.file = setup.path;
   const sink = new FindingSink(maxFindings);
-  const report: Report = (partial) => {
-    const level = partial.level ?? 'error';
-    sink.add({ ...partial, file: partial.file ?? setup.path, level, scope: FINDING_CODES[partial.code] } as Finding);
-  };
+  const report: Report = (partial) => sink.add(completeFinding(partial, setup.path));
   const firstRow = task.kind === 'delimited' ? task.shard.firstRow : task.firstRow;
   const keys = new KeyCollector(uniquenessChecks(schema, states), firstRow);
   const check = rowChecker({ schema, states, format: setup.format, width: setup.width, columns: setup.columns, duplicateRows: schema.descriptor.ml?.duplicateRows !== undefined, report, keys });

@@ -11,8 +11,8 @@
  */
 import { FINGERPRINT_LIMIT, fingerprint, fingerprintNumber, FingerprintSet } from '../profile/sketches.js';
 import type { CompiledSchema } from '../schema/table-schema.js';
-import { shorten, type Finding } from './findings.js';
-import { rowKeys, type FieldState, type KeySink, type Report, type RowKey } from './row-checks.js';
+import { shorten, type Finding, type Report } from './findings.js';
+import { rowKeys, type FieldState, type KeySink, type RowKey } from './row-checks.js';
 
 type Check = { kind: 'field'; state: FieldState } | { kind: 'key'; key: RowKey } | { kind: 'rows' };
 

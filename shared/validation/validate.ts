@@ -17,14 +17,12 @@ import { buildProfile, type DataProfile } from '../profile/profile.js';
 import { FINGERPRINT_LIMIT } from '../profile/sketches.js';
 import type { CompiledSchema } from '../schema/table-schema.js';
 import { checkColumns, checkDataset } from './aggregate-checks.js';
-import { FINDING_CODES, FindingSink, type Finding, type FindingGroup } from './findings.js';
+import { completeFinding, FindingSink, type Finding, type FindingGroup, type Report } from './findings.js';
 import { matchHeader } from './header.js';
 import { planShards, ShardPool, validateFileInShards, type ParallelOptions } from './parallel.js';
-import { fieldStates, rowChecker, type FieldState, type Report } from './row-checks.js';
+import { fieldStates, rowChecker, type FieldState } from './row-checks.js';
 import { UniquenessTracker } from './uniqueness.js';
 
-export type { FindingGroup } from './findings.js';
-export type { FieldState } from './row-checks.js';
 
 export interface DataFile {
   path: string;
@@ -113,10 +111,7 @@ export async function validateFiles(files: readonly DataFile[], schema: Compiled
         sink.add(finding);
         count(finding);
       };
-      const report: Report = (partial) => {
-        const level = partial.level ?? 'error';
-        add({ ...partial, file: partial.file ?? file.path, level, scope: FINDING_CODES[partial.code] } as Finding);
-      };
+      const report: Report = (partial) => add(completeFinding(partial, file.path));
       const started = performance.now();
       let lastProgress = started;
       const interval = settings.progressIntervalMs ?? 10_000;
@@ -147,10 +142,7 @@ export async function validateFiles(files: readonly DataFile[], schema: Compiled
   } finally {
     await pool?.close();
   }
-  const schemaReport: Report = (partial) => {
-    const level = partial.level ?? 'error';
-    sink.add({ ...partial, file: partial.file ?? schema.source, level, scope: FINDING_CODES[partial.code] } as Finding);
-  };
+  const schemaReport: Report = (partial) => sink.add(completeFinding(partial, schema.source));
   uniqueness.limitFindings(schemaReport);
   const rows = summaries.reduce((sum, s) => sum + s.rows, 0);
   const profile = buildProfile(states.map((s) => s.stats), summaries.map((s) => ({ path: s.path, format: s.format, rows: s.rows })));
