@@ -84,21 +84,20 @@ export async function openParquet(path: string): Promise<ParquetSource> {
 const corrupt = (path: string, where: string, error: unknown) =>
   new DataFileError(`The data file "${path}" is not a readable Parquet file (${where}: ${(error as Error).message}). Write it again, or check that it is Parquet.`, 'format-error', path);
 
-/**
- * `onRow` gets one cells array, refilled for every row: read it during the call, do not keep it.
- * `groups` reads row groups [from, to) only (a shard of the file); by default all of them.
- */
+/** `onRow` gets one cells array, refilled for every row: read it during the call, do not keep it. */
 export async function readParquet(
   path: string,
   onHeader: (columns: string[]) => void,
   onRow: (cells: RawValue[], row: number) => void,
-  groups?: { from: number; to: number },
 ): Promise<void> {
   const source = await openParquet(path);
+  onHeader(source.columns);
+  await readParquetGroups(source, onRow, 0, source.groupRows.length);
+}
+
+/** The rows of row groups [from, to) of an opened file (a shard), as readParquet gives them. */
+export async function readParquetGroups(source: ParquetSource, onRow: (cells: RawValue[], row: number) => void, from: number, to: number): Promise<void> {
   const { columns, groupRows } = source;
-  onHeader(columns);
-  const from = groups?.from ?? 0;
-  const to = groups?.to ?? groupRows.length;
   const cells = new Array<RawValue>(columns.length);
   for (let index = from; index < to; index++) {
     const data = await readRowGroup(source, index);

@@ -11,7 +11,7 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { DataFileError, type DataFileErrorCode } from '../data/data-file-error.js';
 import { parseDelimitedShard, type DelimitedLayout, type DelimitedShard } from '../data/delimited-shards.js';
-import { readParquet } from '../data/parquet.js';
+import { openParquet, readParquetGroups, type ParquetSource } from '../data/parquet.js';
 import type { DataFormat, TableRow } from '../data/records.js';
 import type { ColumnTally } from '../profile/profile.js';
 import { tableSchemaFrom, type CompiledSchema } from '../schema/table-schema.js';
@@ -99,6 +99,16 @@ export async function serveValidationShards(): Promise<void> {
   });
 }
 
+/**
+ * The Parquet file this worker reads, opened once: its footer grows with its row groups, and
+ * reading it again for every row group would cost more the more groups there are.
+ */
+let opened: { path: string; source: Promise<ParquetSource> } | undefined;
+function openedParquet(path: string): Promise<ParquetSource> {
+  if (opened?.path !== path) opened = { path, source: openParquet(path) };
+  return opened.source;
+}
+
 async function checkShard(schema: CompiledSchema, maxFindings: number, { seq, setup, task }: ShardRequest): Promise<ShardResult> {
   const states = fieldStates(schema);
   for (const state of states) state.file = setup.path;
@@ -116,7 +126,7 @@ async function checkShard(schema: CompiledSchema, maxFindings: number, { seq, se
   let fatal: ShardResult['fatal'];
   try {
     if (task.kind === 'delimited') parseDelimitedShard({ layout: setup.layout!, path: setup.path, shard: task.shard }, onRow);
-    else await readParquet(setup.path, () => undefined, (cells, row) => onRow({ cells, row }), { from: task.from, to: task.to });
+    else await readParquetGroups(await openedParquet(setup.path), (cells, row) => onRow({ cells, row }), task.from, task.to);
   } catch (error) {
     if (!(error instanceof DataFileError)) throw error;
     fatal = { code: error.code, message: error.message, line: error.line };
