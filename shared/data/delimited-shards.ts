@@ -14,7 +14,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import Papa from 'papaparse';
 import { fileError } from '../files/read-file.js';
-import { countByte, firstInvalidUtf8, invalidUtf8, type DelimitedFormat, type Dialect } from './delimited.js';
+import { countByte, countNewlines, firstInvalidUtf8, invalidUtf8, type DelimitedFormat, type Dialect } from './delimited.js';
 import type { TableRow } from './records.js';
 
 const DELIMITERS: Record<DelimitedFormat, string> = { csv: ',', tsv: '\t' };
@@ -114,6 +114,8 @@ export async function* delimitedShards(path: string, layout: DelimitedLayout, sh
       buffer.set(carry);
       let filled = carry.length;
       let end = -1;
+      let records = 0;
+      let newlines = 0;
       for (;;) {
         if (!eof && filled < buffer.length) {
           const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, position);
@@ -122,7 +124,7 @@ export async function* delimitedShards(path: string, layout: DelimitedLayout, sh
           if (bytesRead === 0) eof = true;
           if (!eof && filled < buffer.length) continue;
         }
-        end = scanner.lastRecordEnd(buffer, filled);
+        ({ end, records, newlines } = scanner.lastRecordEnd(buffer, filled));
         if (end > 0 || eof) break;
         const larger = new Uint8Array(buffer.length * 2); // one record longer than the shard
         larger.set(buffer.subarray(0, filled));
@@ -133,11 +135,14 @@ export async function* delimitedShards(path: string, layout: DelimitedLayout, sh
       if (cut === 0) break;
       const bytes = buffer.subarray(0, cut);
       carry = buffer.slice(cut, filled);
-      // Counted before the shard goes: its buffer moves to a worker.
-      const { lines, records } = scanner.count(bytes, final);
+      // Counted before the shard goes, as its buffer moves to a worker. A last record without
+      // its newline is one more record and one more line.
+      const unterminated = final && bytes[cut - 1] !== NEWLINE ? 1 : 0;
+      const whole = end === cut; // else the last shard, which no newline outside quotes ends
+      const lines = (whole ? newlines : countByte(bytes, NEWLINE, cut)) + unterminated;
       yield { bytes, offset: position - filled, firstLine: line, firstRow: row, final };
       line += lines;
-      row += records;
+      row += (whole ? records : 0) + unterminated;
       if (final) break;
     }
   } finally {
@@ -162,34 +167,25 @@ class RecordScanner {
     return found;
   }
 
-  /** The offset just past the last complete record in bytes[0, end), or -1. */
-  lastRecordEnd(bytes: Uint8Array, end: number): number {
+  /**
+   * The offset just past the last complete record in bytes[0, end) (-1 when none), with how many
+   * records and newlines (quoted ones too) come before it: a shard's rows and file lines.
+   */
+  lastRecordEnd(bytes: Uint8Array, end: number): { end: number; records: number; newlines: number } {
     const view = bytes.subarray(0, end);
     if (view.indexOf(this.quote) === -1) {
       const last = view.lastIndexOf(NEWLINE);
-      return last === -1 ? -1 : last + 1;
+      const newlines = last === -1 ? 0 : countByte(view, NEWLINE, last + 1);
+      return { end: last === -1 ? -1 : last + 1, records: newlines, newlines };
     }
     let found = -1;
+    let records = 0;
     this.scan(bytes, 0, end, (at) => {
       found = at;
+      records++;
       return true;
     });
-    return found;
-  }
-
-  /** File lines and records in a shard of whole records (the last may lack its newline when `final`). */
-  count(bytes: Uint8Array, final: boolean): { lines: number; records: number } {
-    const newlines = countByte(bytes, NEWLINE, bytes.length);
-    let records = 0;
-    if (bytes.indexOf(this.quote) === -1) records = newlines;
-    else {
-      this.scan(bytes, 0, bytes.length, () => {
-        records++;
-        return true;
-      });
-    }
-    const unterminated = final && bytes.length > 0 && bytes[bytes.length - 1] !== NEWLINE;
-    return { lines: newlines + (unterminated ? 1 : 0), records: records + (unterminated ? 1 : 0) };
+    return { end: found, records, newlines: found === -1 ? 0 : countByte(view, NEWLINE, found) };
   }
 
   /** scanRecords over bytes[start, end), read as Latin-1 so that offsets in the text are offsets in the bytes. */
@@ -322,10 +318,4 @@ function splitQuotedRecords(text: string, layout: DelimitedLayout): string[] {
   });
   if (start < text.length) records.push(text.slice(start));
   return records;
-}
-
-function countNewlines(text: string): number {
-  let count = 0;
-  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) count++;
-  return count;
 }

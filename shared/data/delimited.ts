@@ -78,7 +78,7 @@ export async function readDelimited(path: string, format: DelimitedFormat, onRow
   });
 }
 
-function countNewlines(text: string): number {
+export function countNewlines(text: string): number {
   let count = 0;
   for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) count++;
   return count;

@@ -77,8 +77,7 @@ export async function validateFileInShards(context: FileContext, pool: ShardPool
 /** The rows a file will have, to size the uniqueness sets once: Parquet says; CSV is estimated from the first shard's rows per byte. */
 function expectedRows(plan: ShardPlan, first: ShardResult): number {
   if (plan.kind === 'parquet') return plan.groupRows.reduce((sum, rows) => sum + rows, 0);
-  const rows = first.lastRow + 1 - first.keys.firstRow;
-  return Math.ceil((plan.bytes / Math.max(1, first.bytes)) * rows * 1.05);
+  return Math.ceil((plan.bytes / Math.max(1, first.bytes)) * first.keys.rows * 1.05);
 }
 
 async function* delimitedTasks(path: string, layout: DelimitedLayout, shardBytes: number): AsyncGenerator<ShardTask> {
@@ -118,7 +117,7 @@ function mergeShard(context: FileContext, result: ShardResult): void {
     }
   });
   summary.shards = (summary.shards ?? 0) + 1;
-  summary.rows = Math.max(summary.rows, result.lastRow);
+  summary.rows = Math.max(summary.rows, result.keys.firstRow + result.keys.rows - 1);
   context.progress(summary.rows);
 }
 

@@ -15,7 +15,6 @@ import { CAST_FAILED, castRaw, compileCast } from '../schema/cast.js';
 import type { CompiledField, CompiledSchema } from '../schema/table-schema.js';
 import { FINDING_CODES, shorten, type Finding, type FindingCode, type FindingLevel, type Report } from './findings.js';
 
-
 /** What a field's column needs across all files: statistics, `mostly` bookkeeping, its compiled cast. */
 export interface FieldState {
   field: CompiledField;
@@ -91,8 +90,8 @@ export function rowKeys(schema: CompiledSchema): RowKey[] {
 /**
  * A row's uniqueness keys, in a fixed order: each unique field (in field order), each row key,
  * then the whole row when duplicate rows are counted. A key is a number (hashed by its bits), a
- * text (hashed as text), or null when the row has nothing to compare there. `row-hash` keys
- * arrive already fingerprinted.
+ * text (hashed as text), or null when the row has nothing to compare there. The whole row's
+ * key arrives already fingerprinted.
  */
 export interface KeySink {
   key(constraint: number, key: number | string | null, row: number, line: number | undefined): void;
@@ -106,17 +105,17 @@ export interface RowCheckerSetup {
   width: number;
   /** For each column of the file, the index of its field (undefined: no field). */
   columns: readonly (number | undefined)[];
-  /** Whether duplicate rows are counted (ml.duplicateRows). */
-  duplicateRows: boolean;
   report: Report;
   keys: KeySink;
 }
 
 /** The function that checks each row of one file, in order. */
 export function rowChecker(setup: RowCheckerSetup): (r: TableRow) => void {
-  const { states, format, width, report, keys: sink } = setup;
+  const { schema, states, format, width, report, keys: sink } = setup;
   const columns = setup.columns.map((index) => (index === undefined ? undefined : states[index]));
-  const checkKeys = keyChecker(setup);
+  const keys = rowKeys(schema);
+  const uniqueStates = states.filter((s) => s.unique);
+  const duplicateRows = schema.descriptor.ml?.duplicateRows !== undefined;
   const values: unknown[] = new Array(states.length);
   const jsonl = format === 'jsonl';
   // A cell a ragged CSV row lacks reads as empty text; JSON Lines and Parquet have null for no value.
@@ -144,24 +143,10 @@ export function rowChecker(setup: RowCheckerSetup): (r: TableRow) => void {
       const state = columns[i];
       if (state) values[state.index] = checkCell(state, cells[i] ?? absent, row, line, report);
     }
-    const constraint = checkKeys(values, row, line);
-    if (setup.duplicateRows) sink.key(constraint, fingerprint(cells.map(String).join('\u0001')), row, line);
-  };
-}
-
-/**
- * Hands a row's uniqueness keys to the sink, from its cast values (by field index), reporting
- * a primary key with a missing part; returns how many keys it handed over.
- */
-function keyChecker(setup: Pick<RowCheckerSetup, 'schema' | 'states' | 'report' | 'keys'>): (values: readonly unknown[], row: number, line: number | undefined) => number {
-  const { report, keys: sink } = setup;
-  const keys = rowKeys(setup.schema);
-  const uniqueStates = setup.states.filter((s) => s.unique);
-  return (values, row, line) => {
     let constraint = 0;
     for (const state of uniqueStates) sink.key(constraint++, keyOf(values[state.index]), row, line);
     for (const key of keys) sink.key(constraint++, rowKeyOf(key, values, row, line, report), row, line);
-    return constraint;
+    if (duplicateRows) sink.key(constraint, fingerprint(cells.map(String).join('\u0001')), row, line);
   };
 }
 

@@ -75,8 +75,6 @@ export interface ShardRequest {
 
 export interface ShardResult {
   seq: number;
-  /** The last data row read (firstRow − 1 when none). */
-  lastRow: number;
   /** The shard's size in bytes (CSV and TSV). */
   bytes: number;
   findings: Finding[];
@@ -116,11 +114,9 @@ async function checkShard(schema: CompiledSchema, maxFindings: number, { seq, se
   const report: Report = (partial) => sink.add(completeFinding(partial, setup.path));
   const firstRow = task.kind === 'delimited' ? task.shard.firstRow : task.firstRow;
   const keys = new KeyCollector(uniquenessChecks(schema, states), firstRow);
-  const check = rowChecker({ schema, states, format: setup.format, width: setup.width, columns: setup.columns, duplicateRows: schema.descriptor.ml?.duplicateRows !== undefined, report, keys });
-  let lastRow = firstRow - 1;
+  const check = rowChecker({ schema, states, format: setup.format, width: setup.width, columns: setup.columns, report, keys });
   const onRow = (row: TableRow) => {
     keys.row(row.row, row.line);
-    lastRow = row.row;
     check(row);
   };
   let fatal: ShardResult['fatal'];
@@ -133,13 +129,12 @@ async function checkShard(schema: CompiledSchema, maxFindings: number, { seq, se
   }
   return {
     seq,
-    lastRow,
     bytes: task.kind === 'delimited' ? task.shard.bytes.length : 0,
     findings: sink.kept,
     unkept: sink.unkept(),
     columns: states.map((state) => state.stats.tally()),
     mostly: states.map((state) => state.mostly),
-    keys: keys.collected(task.kind === 'delimited'),
+    keys: keys.collected(),
     ...(fatal && { fatal }),
   };
 }

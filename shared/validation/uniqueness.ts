@@ -55,7 +55,6 @@ export class UniquenessTracker {
     this.fresh = this.checks.map(() => true);
   }
 
-
   /** Makes room in every set for `rows` more rows than it holds (see FingerprintSet.reserve). */
   expect(rows: number): void {
     this.sets.forEach((set, i) => {
@@ -133,7 +132,8 @@ export interface CollectedKeys {
 /** A KeySink that collects a shard's keys for the main thread. Rows must come in order from `firstRow`. */
 export class KeyCollector implements KeySink {
   private readonly keys: (number | string | null)[][];
-  private lines: number[] = [];
+  /** The rows' file lines; Parquet rows have none. */
+  private readonly lines: number[] = [];
   private rows = 0;
 
   constructor(
@@ -147,7 +147,7 @@ export class KeyCollector implements KeySink {
   row(row: number, line: number | undefined): void {
     while (this.firstRow + this.rows <= row) {
       for (const column of this.keys) column.push(null);
-      this.lines.push(line ?? 0);
+      if (line !== undefined) this.lines.push(line);
       this.rows++;
     }
   }
@@ -156,7 +156,7 @@ export class KeyCollector implements KeySink {
     this.keys[constraint]![row - this.firstRow] = key;
   }
 
-  collected(withLines: boolean): CollectedKeys {
-    return { firstRow: this.firstRow, rows: this.rows, keys: this.keys, ...(withLines && { lines: Int32Array.from(this.lines) }) };
+  collected(): CollectedKeys {
+    return { firstRow: this.firstRow, rows: this.rows, keys: this.keys, ...(this.lines.length === this.rows && this.rows > 0 && { lines: Int32Array.from(this.lines) }) };
   }
 }

@@ -172,7 +172,7 @@ async function validateFile(context: FileContext): Promise<void> {
     {
       header(names, line) {
         const columns = matchHeader(names, schema, states, file.format, line, report).map((state) => state?.index);
-        checkRow = rowChecker({ schema, states, format: file.format, width: names.length, columns, duplicateRows: schema.descriptor.ml?.duplicateRows !== undefined, report, keys: context.uniqueness.sink(file.path, report) });
+        checkRow = rowChecker({ schema, states, format: file.format, width: names.length, columns, report, keys: context.uniqueness.sink(file.path, report) });
       },
       row(r) {
         summary.rows = r.row;
