@@ -3,33 +3,15 @@
  * binding), so memory holds one row group at a time whatever the file size. Values come out
  * as the JSON-like values the rest of the project knows: INT64 as numbers (as digit strings
  * beyond ±2^53, so no digit is lost), DATE as `YYYY-MM-DD`, timestamps as ISO 8601 text.
+ * Flat columns of plain types take the faster decoder in parquet-flat.ts; hyparquet reads the rest.
  */
 import type * as hyparquetModule from 'hyparquet';
-import type { ParquetParsers } from 'hyparquet';
+import type { Compressors, ParquetParsers, SchemaElement } from 'hyparquet';
+import { endianness } from 'node:os';
 import { fileError } from '../files/read-file.js';
 import { DataFileError } from './data-file-error.js';
+import { decodeFlatColumn, FlatUnsupported, isoDay, planFlatColumn, type FlatColumn } from './parquet-flat.js';
 import type { RawValue } from './records.js';
-
-const pad = (value: number, width = 2) => String(value).padStart(width, '0');
-
-function isoDate(millis: number): string {
-  const date = new Date(millis);
-  return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
-}
-
-/**
- * Day numbers as ISO dates, remembered: a date column repeats its days, and building the text
- * costs more than the rest of reading the value. Bounded: emptied past 4,096 days.
- */
-const DAYS = new Map<number, string>();
-function isoDay(days: number): string {
-  let text = DAYS.get(days);
-  if (text === undefined) {
-    if (DAYS.size >= 4096) DAYS.clear();
-    DAYS.set(days, (text = isoDate(days * 86_400_000)));
-  }
-  return text;
-}
 
 const PARSERS: Partial<ParquetParsers> = {
   dateFromDays: isoDay,
@@ -58,6 +40,8 @@ export interface ParquetSource {
   file: Awaited<ReturnType<Hyparquet['asyncBufferFromFile']>>;
   metadata: Metadata;
   columns: string[];
+  /** Each column's schema element: the flat decoder reads the columns whose element it covers. */
+  elements: SchemaElement[];
   /** Rows in each row group. */
   groupRows: number[];
 }
@@ -77,8 +61,10 @@ export async function openParquet(path: string): Promise<ParquetSource> {
   } catch (error) {
     throw corrupt(path, 'footer', error);
   }
-  const columns = hyparquet.parquetSchema(metadata).children.map((child) => child.element.name);
-  return { path, hyparquet, file, metadata, columns, groupRows: metadata.row_groups.map((group) => Number(group.num_rows)) };
+  const children = hyparquet.parquetSchema(metadata).children;
+  const columns = children.map((child) => child.element.name);
+  const elements = children.map((child) => ({ ...child.element, num_children: child.children.length }));
+  return { path, hyparquet, file, metadata, columns, elements, groupRows: metadata.row_groups.map((group) => Number(group.num_rows)) };
 }
 
 const corrupt = (path: string, where: string, error: unknown) =>
@@ -101,10 +87,17 @@ export async function readParquetGroups(source: ParquetSource, onRow: (cells: Ra
   const cells = new Array<RawValue>(columns.length);
   for (let index = from; index < to; index++) {
     const data = await readRowGroup(source, index);
-    const arrays = columns.map((name) => data.get(name));
+    const next = new Array<number>(data.length).fill(0);
     const rowStart = groupStart(source, index);
     for (let i = 0; i < groupRows[index]!; i++) {
-      for (let c = 0; c < arrays.length; c++) cells[c] = parquetCell(arrays[c]?.[i]);
+      for (let c = 0; c < data.length; c++) {
+        const column = data[c]!;
+        if (column.present !== undefined && column.present[i] === 0) cells[c] = null;
+        else {
+          const value = column.values[next[c]!++];
+          cells[c] = column.decoded ? (value as RawValue) : parquetCell(value);
+        }
+      }
       onRow(cells, rowStart + i + 1);
     }
   }
@@ -117,15 +110,68 @@ function groupStart(source: ParquetSource, group: number): number {
   return start;
 }
 
-/** A decoded value as a raw cell: numbers, strings, booleans and null as they are, the rest normalised. */
+/** A decoded Parquet value as a raw cell: numbers, strings, booleans and null as they are, the rest normalised. */
 function parquetCell(value: unknown): RawValue {
   return typeof value === 'object' || typeof value === 'bigint' || value === undefined ? normaliseParquetValue(value) : (value as RawValue);
 }
 
-/** The columns of one row group, by name. */
-async function readRowGroup(source: ParquetSource, group: number): Promise<Map<string, ArrayLike<unknown>>> {
-  const { hyparquet, file, metadata } = source;
+/**
+ * One column of a row group: from the flat decoder (`decoded`: present values only, already
+ * record values), or from hyparquet (a value per row, still to normalise).
+ */
+type GroupColumn = { decoded: true; values: ArrayLike<RawValue>; present: Uint8Array | undefined } | { decoded: false; values: ArrayLike<unknown>; present: undefined };
+
+/** Typed-array views in the flat decoder read Parquet's little-endian numbers as this machine's. */
+const FLAT_DECODER = endianness() === 'LE';
+
+/** The columns of one row group, in file order. */
+async function readRowGroup(source: ParquetSource, group: number): Promise<GroupColumn[]> {
   const { compressors } = await import('hyparquet-compressors');
+  const where = () => `row group ${group + 1}, rows ${groupStart(source, group) + 1} to ${groupStart(source, group) + source.groupRows[group]!}`;
+  const result = new Array<GroupColumn | undefined>(source.columns.length);
+  try {
+    const flat = FLAT_DECODER ? await readFlatColumns(source, group, compressors) : [];
+    flat.forEach((column, c) => column && (result[c] = { decoded: true, ...column }));
+  } catch (error) {
+    throw corrupt(source.path, where(), error);
+  }
+  const rest = source.columns.filter((_, c) => !result[c]);
+  if (rest.length > 0) {
+    const data = await readWithHyparquet(source, group, rest, compressors, where);
+    source.columns.forEach((name, c) => (result[c] ??= { decoded: false, values: data.get(name) ?? [], present: undefined }));
+  }
+  return result as GroupColumn[];
+}
+
+/** The flat decoder's columns of a row group; undefined where it does not cover the column (hyparquet reads those). */
+async function readFlatColumns(source: ParquetSource, group: number, compressors: Compressors): Promise<(FlatColumn | undefined)[]> {
+  const rowGroup = source.metadata.row_groups[group]!;
+  const rows = source.groupRows[group]!;
+  const plans = source.columns.map((name, c) => {
+    const chunk = rowGroup.columns.find((column) => column.meta_data?.path_in_schema.length === 1 && column.meta_data.path_in_schema[0] === name);
+    return chunk?.meta_data && !chunk.file_path ? planFlatColumn(source.elements[c]!, chunk.meta_data, compressors) : undefined;
+  });
+  const planned = plans.filter((plan) => plan !== undefined);
+  if (planned.length === 0) return [];
+  // One read for the row group's covered chunks, which a writer stores side by side.
+  const start = Math.min(...planned.map((plan) => plan.start));
+  const end = Math.max(...planned.map((plan) => plan.end));
+  if (start < 0 || end > source.file.byteLength) throw new Error(`column chunks at bytes ${start} to ${end} lie outside the file's ${source.file.byteLength} bytes`);
+  const bytes = new Uint8Array(await source.file.slice(start, end));
+  return plans.map((plan) => {
+    if (!plan) return undefined;
+    try {
+      return decodeFlatColumn(bytes.subarray(plan.start - start, plan.end - start), plan, rows, compressors);
+    } catch (error) {
+      if (error instanceof FlatUnsupported) return undefined;
+      throw error;
+    }
+  });
+}
+
+/** Columns of one row group read by hyparquet, by name. */
+async function readWithHyparquet(source: ParquetSource, group: number, names: string[], compressors: Compressors, where: () => string): Promise<Map<string, ArrayLike<unknown>>> {
+  const { hyparquet, file, metadata } = source;
   const rowStart = groupStart(source, group);
   const rowEnd = rowStart + source.groupRows[group]!;
   // Column by column (onChunk), not row objects (onComplete): hyparquet then skips transposing the row group.
@@ -141,9 +187,9 @@ async function readRowGroup(source: ParquetSource, group: number): Promise<Map<s
     for (let row = Math.max(chunk.rowStart, rowStart); row < Math.min(chunk.rowEnd, rowEnd); row++) target[row - rowStart] = chunk.columnData[row - chunk.rowStart];
   };
   try {
-    await hyparquet.parquetRead({ file, metadata, compressors, parsers: PARSERS, rowStart, rowEnd, onChunk: place });
+    await hyparquet.parquetRead({ file, metadata, columns: names, compressors, parsers: PARSERS, rowStart, rowEnd, onChunk: place });
   } catch (error) {
-    throw corrupt(source.path, `row group ${group + 1}, rows ${rowStart + 1} to ${rowEnd}`, error);
+    throw corrupt(source.path, where(), error);
   }
   return data;
 }
