@@ -5,11 +5,11 @@
  * read in one pass or checked in shards by workers (which hand their keys over in a
  * `CollectedKeys`).
  *
- * Memory is bounded: each check keeps 53-bit fingerprints in a FingerprintSet up to a limit
- * (FINGERPRINT_LIMIT: 1,572,864 keys, 16 MB); past it a `check-limit` warning says the check
- * became partial.
+ * Memory is bounded: each check keeps its keys in a KeySet up to a limit (FINGERPRINT_LIMIT:
+ * 1,572,864 keys; integer keys as bits, 8 MB at most, the rest as 53-bit fingerprints, 16 MB at
+ * most); past it a `check-limit` warning says the check became partial.
  */
-import { FINGERPRINT_LIMIT, fingerprint, fingerprintNumber, FingerprintSet } from '../profile/sketches.js';
+import { FINGERPRINT_LIMIT, KeySet } from '../profile/sketches.js';
 import type { CompiledSchema } from '../schema/table-schema.js';
 import { shorten, type Finding, type Report } from './findings.js';
 import { rowKeys, type FieldState, type KeySink, type RowKey } from './row-checks.js';
@@ -32,7 +32,7 @@ export function uniquenessChecks(schema: CompiledSchema, states: readonly FieldS
 
 export class UniquenessTracker {
   private readonly checks: Check[];
-  private readonly sets: FingerprintSet[];
+  private readonly sets: KeySet[];
   /**
    * A one-field key on a field that is itself unique (the usual `id`) repeats exactly when the
    * field does: it reuses the field's verdict for the row instead of a second set of the same keys.
@@ -50,12 +50,12 @@ export class UniquenessTracker {
     private readonly limit = FINGERPRINT_LIMIT,
   ) {
     this.checks = checksOf(schema, states);
-    this.sets = this.checks.map(() => new FingerprintSet(limit));
+    this.sets = this.checks.map(() => new KeySet(limit));
     this.sameAs = this.checks.map((check) => (check.kind === 'key' ? this.checks.findIndex((other) => other.kind === 'field' && check.key.indexes.length === 1 && other.state.index === check.key.indexes[0]) : -1));
     this.fresh = this.checks.map(() => true);
   }
 
-  /** Makes room in every set for `rows` more rows than it holds (see FingerprintSet.reserve). */
+  /** Makes room in every set for `rows` more rows than it holds (see KeySet.reserve). */
   expect(rows: number): void {
     this.sets.forEach((set, i) => {
       if (this.sameAs[i] === -1) set.reserve(set.size + rows);
@@ -71,7 +71,9 @@ export class UniquenessTracker {
     if (key === null) return;
     const check = this.checks[constraint]!;
     const same = this.sameAs[constraint]!;
-    const fresh = same >= 0 ? this.fresh[same]! : this.sets[constraint]!.add(typeof key === 'number' ? (check.kind === 'rows' ? key : fingerprintNumber(key)) : fingerprint(key));
+    const set = this.sets[constraint]!;
+    // A row's key is its fingerprint already.
+    const fresh = same >= 0 ? this.fresh[same]! : typeof key === 'string' ? set.addText(key) : check.kind === 'rows' ? set.addFingerprint(key) : set.addNumber(key);
     this.fresh[constraint] = fresh;
     if (fresh) return;
     if (check.kind === 'rows') {

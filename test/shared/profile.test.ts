@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mergeProfiles, PROFILE_FORMAT } from '../../shared/profile/profile.js';
-import { DistinctCounter, FingerprintSet, Moments, QuantileSketch, TopValues, fingerprint, hash32, sortFinite } from '../../shared/profile/sketches.js';
+import { DistinctCounter, FingerprintSet, KeySet, Moments, QuantileSketch, TopValues, fingerprint, hash32, sortFinite } from '../../shared/profile/sketches.js';
 import { tableSchemaFrom } from '../../shared/schema/table-schema.js';
 import { validateFiles } from '../../shared/validation/validate.js';
 import { writeCsv } from '../helpers/data-files.js';
@@ -100,6 +100,20 @@ describe('sketches', () => {
     expect(heavy.top(1)[0]!.value).toBe('hot');
     expect(heavy.error).toBeGreaterThan(0);
     expect(heavy.counts.size).toBeLessThanOrEqual(8);
+  });
+
+  it('keeps keys exactly: integers near the first as bits, the rest as fingerprints, one limit for both', () => {
+    const keys = new KeySet(10);
+    const added = [1000, 1001, -0, 0, 1000 + 2 ** 25, 1000 - 2 ** 25, 2.5, 2 ** 60, 'text', 1000, 2.5, 2 ** 60, 'text', 1001];
+    expect(added.map((key) => (typeof key === 'string' ? keys.addText(key) : keys.addNumber(key)))).toEqual([
+      true, true, true, false, true, true, true, true, true, false, false, false, false, false,
+    ]);
+    expect([keys.size, keys.saturated]).toEqual([8, false]);
+    expect([keys.addNumber(7), keys.addNumber(8), keys.addText('more')]).toEqual([true, true, true]);
+    // At the limit (10): kept keys are still repeats; new ones, bits or fingerprints, are taken as new and not kept.
+    expect([keys.size, keys.saturated]).toEqual([10, true]);
+    expect([keys.addNumber(9), keys.addNumber(9), keys.addText('again'), keys.addText('again'), keys.addNumber(7), keys.addText('text')]).toEqual([true, true, true, true, false, false]);
+    expect(keys.size).toBe(10);
   });
 
   it('finds repeated fingerprints, and stops adding at its limit while still answering', () => {
