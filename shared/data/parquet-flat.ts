@@ -84,9 +84,23 @@ export function planFlatColumn(element: SchemaElement, meta: ColumnMetaData, com
 const PAGE = { data: 0, index: 1, dictionary: 2, dataV2: 3 } as const;
 const ENCODING = { plain: 0, plainDictionary: 2, rle: 3, rleDictionary: 8 } as const;
 
-/** Decodes one column chunk of `rows` rows. Corrupt data throws an Error; uncovered encodings throw FlatUnsupported. */
-export function decodeFlatColumn(chunk: Uint8Array, plan: FlatColumnPlan, rows: number, compressors: Compressors): FlatColumn {
-  const column = new ColumnBuilder(plan, rows);
+/**
+ * A column's arrays, kept by the caller from one row group to the next and filled again: a
+ * row group's columns are large (a value per row), and allocating them anew for every group
+ * made garbage collection a tenth of checking a Parquet file.
+ */
+export interface FlatBuffers {
+  numbers?: Float64Array;
+  list?: RawValue[];
+  present?: Uint8Array;
+}
+
+/**
+ * Decodes one column chunk of `rows` rows into `buffers` (reused; the result is valid until
+ * they are passed again). Corrupt data throws an Error; uncovered encodings throw FlatUnsupported.
+ */
+export function decodeFlatColumn(chunk: Uint8Array, plan: FlatColumnPlan, rows: number, compressors: Compressors, buffers: FlatBuffers = {}): FlatColumn {
+  const column = new ColumnBuilder(plan, rows, buffers);
   let dictionary: ArrayLike<RawValue> | undefined;
   const reader = new ThriftReader(chunk, 0);
   while (column.rows < rows) {
@@ -104,7 +118,7 @@ export function decodeFlatColumn(chunk: Uint8Array, plan: FlatColumnPlan, rows: 
       const encoding = int(dictionaryHeader[2], 'encoding');
       if (encoding !== ENCODING.plain && encoding !== ENCODING.plainDictionary) throw new FlatUnsupported(`dictionary encoding ${encoding}`);
       const bytes = decompress(page, uncompressedSize, plan.codec, compressors);
-      dictionary = decodePlain(plan, bytes, 0, int(dictionaryHeader[1], 'num_values'));
+      dictionary = decodePlain(plan, bytes, 0, int(dictionaryHeader[1], 'num_values'), [], 0);
     } else if (type === PAGE.data) {
       const dataHeader = struct(header[5], 'data_page_header');
       const bytes = decompress(page, uncompressedSize, plan.codec, compressors);
@@ -163,21 +177,27 @@ class ColumnBuilder {
   rows = 0;
   private filled = 0;
   /**
-   * The values: a Float64Array for the kinds whose values are all numbers, else an array grown
-   * by push (`new Array(n)` past about 32K elements makes a slow dictionary-mode array).
+   * The values: a Float64Array for the kinds whose values are all numbers, else an array written
+   * in order from index 0 (`new Array(n)` past about 32K elements makes a slow dictionary-mode
+   * array). Either may be longer than this chunk's values, from an earlier row group.
    */
   private readonly numbers: Float64Array | undefined;
-  private readonly list: RawValue[] = [];
+  private readonly list: RawValue[];
   private readonly present: Uint8Array | undefined;
   private nulls = 0;
 
   constructor(
     private readonly plan: FlatColumnPlan,
     private readonly total: number,
+    buffers: FlatBuffers,
   ) {
     // Numbers other than int64 cannot be anything but numbers, so they take a typed array (no boxing, no GC).
-    this.numbers = plan.kind === 'float' || plan.kind === 'int32' || plan.kind === 'uint32' ? new Float64Array(total) : undefined;
-    this.present = plan.nullable ? new Uint8Array(total) : undefined;
+    const numeric = plan.kind === 'float' || plan.kind === 'int32' || plan.kind === 'uint32';
+    if (numeric && !(buffers.numbers && buffers.numbers.length >= total)) buffers.numbers = new Float64Array(total);
+    if (plan.nullable && !(buffers.present && buffers.present.length >= total)) buffers.present = new Uint8Array(total);
+    this.numbers = numeric ? buffers.numbers : undefined;
+    this.present = plan.nullable ? buffers.present : undefined;
+    this.list = numeric ? [] : (buffers.list ??= []);
   }
 
   /** Checks a page's row count against what is left, and takes its rows. */
@@ -205,21 +225,17 @@ class ColumnBuilder {
       if (count === 0) return;
       if (offset >= bytes.length) throw new Error('a dictionary-encoded page has no bit width');
       const width = bytes[offset]!;
-      const indices = new Uint32Array(count);
+      const indices = scratchIndices(count);
       decodeHybrid(bytes, offset + 1, bytes.length, width, indices, 0, count);
-      for (let i = 0; i < count; i++) {
-        if (indices[i]! >= dictionary.length) throw new Error(`dictionary index ${indices[i]} is past the dictionary's ${dictionary.length} entries`);
-      }
-      if (this.numbers) gatherNumbers(this.numbers, this.filled, dictionary as Float64Array, indices);
-      else gatherList(this.list, dictionary as RawValue[], indices);
+      if (this.numbers) gatherNumbers(this.numbers, this.filled, dictionary as Float64Array, indices, count);
+      else gatherList(this.list, this.filled, dictionary as RawValue[], indices, count);
     } else if (encoding === ENCODING.plain) {
-      const values = decodePlain(this.plan, bytes, offset, count);
+      const values = decodePlain(this.plan, bytes, offset, count, this.list, this.filled);
       if (this.numbers) this.numbers.set(values as Float64Array, this.filled);
-      else for (let i = 0; i < count; i++) this.list.push(values[i]!);
     } else if (encoding === ENCODING.rle && this.plan.kind === 'boolean') {
-      const bits = new Uint8Array(count);
+      const bits = scratchBits(count);
       decodeHybrid(bytes, offset + 4, offset + 4 + uint32(bytes, offset), 1, bits, 0, count);
-      for (let i = 0; i < count; i++) this.list.push(bits[i] === 1);
+      for (let i = 0; i < count; i++) this.list[this.filled + i] = bits[i] === 1;
     } else {
       throw new FlatUnsupported(`value encoding ${encoding}`);
     }
@@ -231,17 +247,36 @@ class ColumnBuilder {
   }
 }
 
+// Scratch arrays for a page's dictionary indices and bits, used up before the next page.
+let indexScratch = new Uint32Array(0);
+let bitScratch = new Uint8Array(0);
+const scratchIndices = (count: number) => (indexScratch.length >= count ? indexScratch : (indexScratch = new Uint32Array(count)));
+const scratchBits = (count: number) => (bitScratch.length >= count ? bitScratch : (bitScratch = new Uint8Array(count)));
+
 // The gathers are separate functions so that each sees one array type and V8 keeps it fast.
-function gatherNumbers(numbers: Float64Array, at: number, dictionary: Float64Array, indices: Uint32Array): void {
-  for (let i = 0; i < indices.length; i++) numbers[at + i] = dictionary[indices[i]!]!;
+function gatherNumbers(numbers: Float64Array, at: number, dictionary: Float64Array, indices: Uint32Array, count: number): void {
+  for (let i = 0; i < count; i++) {
+    const index = indices[i]!;
+    if (index >= dictionary.length) throw pastDictionary(index, dictionary.length);
+    numbers[at + i] = dictionary[index]!;
+  }
 }
 
-function gatherList(list: RawValue[], dictionary: RawValue[], indices: Uint32Array): void {
-  for (let i = 0; i < indices.length; i++) list.push(dictionary[indices[i]!]!);
+function gatherList(list: RawValue[], at: number, dictionary: RawValue[], indices: Uint32Array, count: number): void {
+  for (let i = 0; i < count; i++) {
+    const index = indices[i]!;
+    if (index >= dictionary.length) throw pastDictionary(index, dictionary.length);
+    list[at + i] = dictionary[index]!;
+  }
 }
 
-/** `count` PLAIN values of the column's type from `offset`. */
-function decodePlain(plan: FlatColumnPlan, bytes: Uint8Array, offset: number, count: number): ArrayLike<RawValue> {
+const pastDictionary = (index: number, entries: number) => new Error(`dictionary index ${index} is past the dictionary's ${entries} entries`);
+
+/**
+ * `count` PLAIN values of the column's type from `offset`: numbers as a new Float64Array, the
+ * other kinds written into `list` from index `at` (which is returned).
+ */
+function decodePlain(plan: FlatColumnPlan, bytes: Uint8Array, offset: number, count: number, list: RawValue[], at: number): ArrayLike<RawValue> {
   const width = plan.type === 'INT32' || plan.type === 'FLOAT' ? 4 : plan.type === 'INT64' || plan.type === 'DOUBLE' ? 8 : 0;
   if (width && offset + count * width > bytes.length) throw new Error(`a page holds fewer than its ${count} values`);
   // A copy makes the values aligned for a typed-array view; Parquet stores them little-endian, as this machine does (checked in parquet.ts).
@@ -255,48 +290,44 @@ function decodePlain(plan: FlatColumnPlan, bytes: Uint8Array, offset: number, co
       return Float64Array.from(new Uint32Array(aligned!));
     case 'date': {
       const days = new Int32Array(aligned!);
-      const values: string[] = [];
-      for (let i = 0; i < count; i++) values.push(isoDay(days[i]!));
-      return values;
+      for (let i = 0; i < count; i++) list[at + i] = isoDay(days[i]!);
+      return list;
     }
     case 'int64':
-      return int64Values(new Int32Array(aligned!), count);
+      int64Values(new Int32Array(aligned!), count, list, at);
+      return list;
     case 'boolean': {
       if (offset + Math.ceil(count / 8) > bytes.length) throw new Error(`a page holds fewer than its ${count} values`);
-      const values: boolean[] = [];
-      for (let i = 0; i < count; i++) values.push(((bytes[offset + (i >> 3)]! >> (i & 7)) & 1) === 1);
-      return values;
+      for (let i = 0; i < count; i++) list[at + i] = ((bytes[offset + (i >> 3)]! >> (i & 7)) & 1) === 1;
+      return list;
     }
     case 'string':
-      return byteArrayStrings(bytes, offset, count);
+      byteArrayStrings(bytes, offset, count, list, at);
+      return list;
   }
 }
 
 /** INT64 as numbers while they are exact (within ±(2^53 − 1)), and as digit strings beyond, like normaliseParquetValue. */
-function int64Values(words: Int32Array, count: number): RawValue[] {
-  const values: RawValue[] = [];
+function int64Values(words: Int32Array, count: number, list: RawValue[], at: number): void {
   for (let i = 0; i < count; i++) {
     const low = words[2 * i]!;
     const high = words[2 * i + 1]!;
     const safe = high >= -0x200000 && high < 0x200000 && !(high === -0x200000 && low === 0);
-    values.push(safe ? high * 0x100000000 + (low >>> 0) : ((BigInt(high) << 32n) | BigInt(low >>> 0)).toString());
+    list[at + i] = safe ? high * 0x100000000 + (low >>> 0) : ((BigInt(high) << 32n) | BigInt(low >>> 0)).toString();
   }
-  return values;
 }
 
 /** Length-prefixed UTF-8 strings; invalid bytes become U+FFFD, as TextDecoder (hyparquet) makes them. */
-function byteArrayStrings(bytes: Uint8Array, offset: number, count: number): string[] {
+function byteArrayStrings(bytes: Uint8Array, offset: number, count: number, list: RawValue[], into: number): void {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const values: string[] = [];
   let at = offset;
   for (let i = 0; i < count; i++) {
     const length = uint32(bytes, at);
     const start = at + 4;
     at = start + length;
     if (at > bytes.length) throw new Error(`string ${i + 1} of a page runs past its end`);
-    values.push(buffer.toString('utf8', start, at));
+    list[into + i] = buffer.toString('utf8', start, at);
   }
-  return values;
 }
 
 /**

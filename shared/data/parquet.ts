@@ -10,7 +10,7 @@ import type { Compressors, ParquetParsers, SchemaElement } from 'hyparquet';
 import { endianness } from 'node:os';
 import { fileError } from '../files/read-file.js';
 import { DataFileError } from './data-file-error.js';
-import { decodeFlatColumn, FlatUnsupported, isoDay, planFlatColumn, type FlatColumn } from './parquet-flat.js';
+import { decodeFlatColumn, FlatUnsupported, isoDay, planFlatColumn, type FlatBuffers, type FlatColumn } from './parquet-flat.js';
 import type { RawValue } from './records.js';
 
 const PARSERS: Partial<ParquetParsers> = {
@@ -44,6 +44,8 @@ export interface ParquetSource {
   elements: SchemaElement[];
   /** Rows in each row group. */
   groupRows: number[];
+  /** Each column's arrays for the flat decoder, filled again for every row group read (one at a time). */
+  buffers: FlatBuffers[];
 }
 
 /** Opens a Parquet file and reads its footer; a corrupt footer is a located DataFileError. */
@@ -64,7 +66,7 @@ export async function openParquet(path: string): Promise<ParquetSource> {
   const children = hyparquet.parquetSchema(metadata).children;
   const columns = children.map((child) => child.element.name);
   const elements = children.map((child) => ({ ...child.element, num_children: child.children.length }));
-  return { path, hyparquet, file, metadata, columns, elements, groupRows: metadata.row_groups.map((group) => Number(group.num_rows)) };
+  return { path, hyparquet, file, metadata, columns, elements, groupRows: metadata.row_groups.map((group) => Number(group.num_rows)), buffers: columns.map(() => ({})) };
 }
 
 const corrupt = (path: string, where: string, error: unknown) =>
@@ -158,10 +160,10 @@ async function readFlatColumns(source: ParquetSource, group: number, compressors
   const end = Math.max(...planned.map((plan) => plan.end));
   if (start < 0 || end > source.file.byteLength) throw new Error(`column chunks at bytes ${start} to ${end} lie outside the file's ${source.file.byteLength} bytes`);
   const bytes = new Uint8Array(await source.file.slice(start, end));
-  return plans.map((plan) => {
+  return plans.map((plan, c) => {
     if (!plan) return undefined;
     try {
-      return decodeFlatColumn(bytes.subarray(plan.start - start, plan.end - start), plan, rows, compressors);
+      return decodeFlatColumn(bytes.subarray(plan.start - start, plan.end - start), plan, rows, compressors, source.buffers[c]);
     } catch (error) {
       if (error instanceof FlatUnsupported) return undefined;
       throw error;
