@@ -248,11 +248,15 @@ export function sortFinite(values: Float64Array): Float64Array {
   const n = values.length;
   let min = values[0]!;
   let max = min;
+  // Ids and timestamps often come in order: then the scan that finds the range finds nothing to do.
+  let ascending = true;
   for (let i = 1; i < n; i++) {
     const v = values[i]!;
+    if (v < max) ascending = false;
     if (v < min) min = v;
     else if (v > max) max = v;
   }
+  if (ascending) return values;
   const scale = BUCKETS / (max - min);
   if (!(scale > 0 && scale < Infinity)) return min === max ? values : values.sort(); // all equal, or a span beyond the doubles
   if (bucketed.length < n) bucketed = new Float64Array(n);

@@ -71,6 +71,10 @@ describe('sketches', () => {
       negatives: uniform.map((x, i) => (i % 2 ? -x : x)),
       constant: uniform.map(() => 4.2),
       'huge span': uniform.map((x, i) => (i === 0 ? -Number.MAX_VALUE : i === 1 ? Number.MAX_VALUE : x)),
+      ascending: uniform.map((_, i) => i * 3),
+      'ascending with ties': uniform.map((_, i) => Math.floor(i / 3)),
+      'ascending but the last': uniform.map((_, i) => (i === 799 ? -1 : i)),
+      'ascending then a dip': uniform.map((_, i) => (i === 400 ? 398.5 : i)),
     };
     for (const [shape, data] of Object.entries(shapes)) {
       expect(Array.from(sortFinite(Float64Array.from(data))), shape).toEqual(Array.from(Float64Array.from(data).sort()));
