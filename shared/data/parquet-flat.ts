@@ -108,6 +108,8 @@ export function decodeFlatColumn(chunk: Uint8Array, plan: FlatColumnPlan, rows: 
     const header = reader.struct();
     const compressedSize = int(header[3], 'compressed_page_size');
     const uncompressedSize = int(header[2], 'uncompressed_page_size');
+    // Writers cut pages at about 1 MB; a size past 1 GiB is a damaged header, not a page to allocate.
+    if (uncompressedSize > 2 ** 30) throw new Error(`a page claims ${uncompressedSize} bytes uncompressed`);
     const pageStart = reader.offset;
     if (pageStart + compressedSize > chunk.length) throw new Error('a page runs past the end of its column chunk');
     const page = chunk.subarray(pageStart, pageStart + compressedSize);
