@@ -65,15 +65,15 @@ export async function readPredictions(path: string, format: DataFormat, spec: Pr
     },
     row({ cells, line: textLine, row, blank, problem }) {
       if (blank) return; // an empty line holds no example
-      // Text formats name the file line; Parquet has none, so its data row stands in (row 1 is the first).
-      const line = textLine ?? row;
-      if (problem) throw new UserError(`The predictions file "${path}" cannot be read at line ${line}: ${problem}.`);
+      // Where a value is, for messages: text formats name the file line; Parquet has no lines, so the data row (row 1 is the first).
+      const where = textLine !== undefined ? `line ${textLine}` : `data row ${row}`;
+      if (problem) throw new UserError(`The predictions file "${path}" cannot be read at ${where}: ${problem}.`);
       rows++;
-      const at = (column: string, index: number) => new Cell(path, line, column, cellText(cells[index]));
+      const at = (column: string, index: number) => new Cell(path, where, column, cellText(cells[index]));
       const label = at(spec.label, positions!.label).required();
       labels.update(`${label}\n`);
       builder.add(
-        { line, label, prediction: at(spec.prediction, positions!.prediction).required() },
+        { where, label, prediction: at(spec.prediction, positions!.prediction).required() },
         positions!.scores.map((index, s) => at(spec.scores![s]!.column, index)),
         positions!.weight === undefined ? undefined : at(spec.weight!, positions!.weight),
       );
@@ -82,7 +82,7 @@ export async function readPredictions(path: string, format: DataFormat, spec: Pr
         let index = slice.lookup.get(value);
         if (index === undefined) {
           if (slice.values.length === MAX_SLICE_VALUES) {
-            throw new UserError(`The slice column "${slice.column}" of "${path}" has more than ${MAX_SLICE_VALUES} distinct values (line ${line} brings another): slice by a column with fewer values, e.g. a bucketed one.`);
+            throw new UserError(`The slice column "${slice.column}" of "${path}" has more than ${MAX_SLICE_VALUES} distinct values (${where} brings another): slice by a column with fewer values, e.g. a bucketed one.`);
           }
           index = slice.values.length;
           slice.values.push(value);
@@ -149,13 +149,14 @@ function locateColumns(path: string, header: string[], spec: PredictionSpec): Co
 export class Cell {
   constructor(
     readonly path: string,
-    readonly line: number,
+    /** "line 12" in a text file, "data row 12" in Parquet. */
+    readonly where: string,
     readonly column: string,
     readonly text: string,
   ) {}
 
   fail(problem: string, advice: string): never {
-    throw new UserError(`The predictions file "${this.path}", line ${this.line}, column "${this.column}": ${problem}. ${advice}`);
+    throw new UserError(`The predictions file "${this.path}", ${this.where}, column "${this.column}": ${problem}. ${advice}`);
   }
 
   required(): string {
@@ -171,7 +172,8 @@ export class Cell {
 }
 
 interface LabelledRow {
-  line: number;
+  /** As Cell.where. */
+  where: string;
   label: string;
   prediction: string;
 }
@@ -207,14 +209,14 @@ export class PredictionSetBuilder {
     const { spec } = this;
     if (spec.task === 'regression') {
       const advice = 'A regression task needs numbers there.';
-      this.numericLabels.push(new Cell(this.path, row.line, spec.label, row.label).number('label', advice));
-      this.numericPredictions.push(new Cell(this.path, row.line, spec.prediction, row.prediction).number('prediction', advice));
+      this.numericLabels.push(new Cell(this.path, row.where, spec.label, row.label).number('label', advice));
+      this.numericPredictions.push(new Cell(this.path, row.where, spec.prediction, row.prediction).number('prediction', advice));
     } else {
       if (MISSING_PREDICTIONS.has(row.prediction.trim())) {
-        throw new UserError(`The predictions file "${this.path}", line ${row.line}, column "${spec.prediction}": the prediction is ${JSON.stringify(row.prediction)}, a missing value, not a class. Drop rows the model did not score, or fix the model's output.`);
+        throw new UserError(`The predictions file "${this.path}", ${row.where}, column "${spec.prediction}": the prediction is ${JSON.stringify(row.prediction)}, a missing value, not a class. Drop rows the model did not score, or fix the model's output.`);
       }
-      this.labels.push(this.classOf(row.label, row.line, spec.label));
-      this.predictions.push(this.classOf(row.prediction, row.line, spec.prediction));
+      this.labels.push(this.classOf(row.label, row.where, spec.label));
+      this.predictions.push(this.classOf(row.prediction, row.where, spec.prediction));
       if (scores.length) this.addScores(row, scores);
     }
     if (weight) {
@@ -234,7 +236,7 @@ export class PredictionSetBuilder {
     }
     if (this.spec.task === 'multiclass' && Math.abs(sum - 1) > PROBABILITY_SUM_TOLERANCE) {
       const columns = cells.map((c) => `"${c.column}"`).join(', ');
-      throw new UserError(`The predictions file "${this.path}", line ${row.line}: the probabilities in columns ${columns} sum to ${sum}, not 1. Each row needs the probability of every class; list a score column for every class in "score-columns".`);
+      throw new UserError(`The predictions file "${this.path}", ${row.where}: the probabilities in columns ${columns} sum to ${sum}, not 1. Each row needs the probability of every class; list a score column for every class in "score-columns".`);
     }
   }
 
@@ -248,17 +250,17 @@ export class PredictionSetBuilder {
     return index;
   }
 
-  private classOf(name: string, line: number, column: string): number {
+  private classOf(name: string, where: string, column: string): number {
     const known = this.classLookup.get(name);
     if (known !== undefined) return known;
     const { spec } = this;
     if (spec.task === 'binary' && this.classNames.length === 2) {
       throw new UserError(
-        `The predictions file "${this.path}", line ${line}, column "${column}": ${JSON.stringify(name)} is a third class beside ${this.classNames.map((c) => JSON.stringify(c)).join(' and ')}, but "task" is binary (positive class ${JSON.stringify(spec.positive)}). Use task: multiclass, or set "positive-label" to the positive class.`,
+        `The predictions file "${this.path}", ${where}, column "${column}": ${JSON.stringify(name)} is a third class beside ${this.classNames.map((c) => JSON.stringify(c)).join(' and ')}, but "task" is binary (positive class ${JSON.stringify(spec.positive)}). Use task: multiclass, or set "positive-label" to the positive class.`,
       );
     }
     if (spec.task === 'multiclass' && this.scoreClasses.length && !this.scoreClasses.includes(name)) {
-      throw new UserError(`The predictions file "${this.path}", line ${line}, column "${column}": the class ${JSON.stringify(name)} has no probability column; "score-columns" covers ${this.scoreClasses.map((c) => JSON.stringify(c)).join(', ')}. List one column per class.`);
+      throw new UserError(`The predictions file "${this.path}", ${where}, column "${column}": the class ${JSON.stringify(name)} has no probability column; "score-columns" covers ${this.scoreClasses.map((c) => JSON.stringify(c)).join(', ')}. List one column per class.`);
     }
     return this.classIndex(name);
   }

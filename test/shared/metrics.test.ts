@@ -6,7 +6,7 @@ import { prepareMetrics, type Task } from '../../shared/metrics/compute.js';
 import { evaluatePredictions } from '../../shared/metrics/evaluate.js';
 import { writeCsv, writeJsonl, writeParquet } from '../helpers/data-files.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { Cell, PredictionSetBuilder, subsetPredictions } from '../../shared/metrics/predictions.js';
+import { Cell, PredictionSetBuilder, readPredictions, subsetPredictions } from '../../shared/metrics/predictions.js';
 import { flattenMetrics } from '../../shared/metrics/report.js';
 
 interface Case {
@@ -35,11 +35,11 @@ function buildSet(fixture: Case) {
     'fixture.csv',
   );
   fixture.labels.forEach((label, index) => {
-    const line = index + 2;
+    const where = `line ${index + 2}`;
     const row = fixture.scores?.[index];
-    const scores = row === undefined ? [] : (Array.isArray(row) ? row : [row]).map((p, c) => new Cell('fixture.csv', line, scoreColumns[c]!.column, String(p)));
-    const weight = fixture.weights ? new Cell('fixture.csv', line, 'weight', String(fixture.weights[index])) : undefined;
-    builder.add({ line, label, prediction: fixture.predictions[index]! }, scores, weight);
+    const scores = row === undefined ? [] : (Array.isArray(row) ? row : [row]).map((p, c) => new Cell('fixture.csv', where, scoreColumns[c]!.column, String(p)));
+    const weight = fixture.weights ? new Cell('fixture.csv', where, 'weight', String(fixture.weights[index])) : undefined;
+    builder.add({ where, label, prediction: fixture.predictions[index]! }, scores, weight);
   });
   return builder.build();
 }
@@ -150,5 +150,14 @@ describe('predictions in every format validate-data reads', () => {
       expect(result.labelsSha256).toBe(results[0]!.labelsSha256);
       expect(Object.keys(result.slices).sort()).toEqual(Object.keys(results[0]!.slices).sort());
     }
+  });
+
+  it('places a bad value at its file line in text formats and at its data row in Parquet, which has no lines', async () => {
+    const dir = await tempDir();
+    const table = { columns: ['label', 'prediction'], rows: [['1', '1'], ['0', ''], ['1', '0']], parquetTypes: { label: 'STRING', prediction: 'STRING' } as const };
+    const spec = { task: 'binary' as const, label: 'label', prediction: 'prediction', positive: '1' };
+    const failure = async (format: 'csv' | 'parquet', path: string) => (await readPredictions(path, format, spec).catch((error: unknown) => error)) as Error;
+    expect((await failure('csv', await writeCsv(join(dir, 'p.csv'), table))).message).toMatch(/"[^"]*p\.csv", line 3, column "prediction": the value is empty/);
+    expect((await failure('parquet', await writeParquet(join(dir, 'p.parquet'), table))).message).toMatch(/"[^"]*p\.parquet", data row 2, column "prediction": the value is empty/);
   });
 });
