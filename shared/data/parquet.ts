@@ -126,21 +126,22 @@ type GroupColumn = { decoded: true; values: ArrayLike<RawValue>; present: Uint8A
 /** Typed-array views in the flat decoder read Parquet's little-endian numbers as this machine's. */
 const FLAT_DECODER = endianness() === 'LE';
 
-/** The columns of one row group, in file order. */
+/** The columns of one row group, in file order; a read that fails is a located DataFileError. */
 async function readRowGroup(source: ParquetSource, group: number): Promise<GroupColumn[]> {
   const { compressors } = await import('hyparquet-compressors');
-  const where = () => `row group ${group + 1}, rows ${groupStart(source, group) + 1} to ${groupStart(source, group) + source.groupRows[group]!}`;
+  const rowStart = groupStart(source, group);
+  const rowEnd = rowStart + source.groupRows[group]!;
   const result = new Array<GroupColumn | undefined>(source.columns.length);
   try {
     const flat = FLAT_DECODER ? await readFlatColumns(source, group, compressors) : [];
     flat.forEach((column, c) => column && (result[c] = { decoded: true, ...column }));
+    const rest = source.columns.filter((_, c) => !result[c]);
+    if (rest.length > 0) {
+      const data = await readWithHyparquet(source, rest, rowStart, rowEnd, compressors);
+      source.columns.forEach((name, c) => (result[c] ??= { decoded: false, values: data.get(name) ?? [], present: undefined }));
+    }
   } catch (error) {
-    throw corrupt(source.path, where(), error);
-  }
-  const rest = source.columns.filter((_, c) => !result[c]);
-  if (rest.length > 0) {
-    const data = await readWithHyparquet(source, group, rest, compressors, where);
-    source.columns.forEach((name, c) => (result[c] ??= { decoded: false, values: data.get(name) ?? [], present: undefined }));
+    throw corrupt(source.path, `row group ${group + 1}, rows ${rowStart + 1} to ${rowEnd}`, error);
   }
   return result as GroupColumn[];
 }
@@ -171,11 +172,9 @@ async function readFlatColumns(source: ParquetSource, group: number, compressors
   });
 }
 
-/** Columns of one row group read by hyparquet, by name. */
-async function readWithHyparquet(source: ParquetSource, group: number, names: string[], compressors: Compressors, where: () => string): Promise<Map<string, ArrayLike<unknown>>> {
+/** Columns of the rows [rowStart, rowEnd) (one row group) read by hyparquet, by name. */
+async function readWithHyparquet(source: ParquetSource, names: string[], rowStart: number, rowEnd: number, compressors: Compressors): Promise<Map<string, ArrayLike<unknown>>> {
   const { hyparquet, file, metadata } = source;
-  const rowStart = groupStart(source, group);
-  const rowEnd = rowStart + source.groupRows[group]!;
   // Column by column (onChunk), not row objects (onComplete): hyparquet then skips transposing the row group.
   const data = new Map<string, ArrayLike<unknown>>();
   const place = (chunk: { columnName: string; columnData: ArrayLike<unknown>; rowStart: number; rowEnd: number }) => {
@@ -188,10 +187,6 @@ async function readWithHyparquet(source: ParquetSource, group: number, names: st
     if (!target || !Array.isArray(target)) data.set(chunk.columnName, (target = new Array<unknown>(rowEnd - rowStart)));
     for (let row = Math.max(chunk.rowStart, rowStart); row < Math.min(chunk.rowEnd, rowEnd); row++) target[row - rowStart] = chunk.columnData[row - chunk.rowStart];
   };
-  try {
-    await hyparquet.parquetRead({ file, metadata, columns: names, compressors, parsers: PARSERS, rowStart, rowEnd, onChunk: place });
-  } catch (error) {
-    throw corrupt(source.path, where(), error);
-  }
+  await hyparquet.parquetRead({ file, metadata, columns: names, compressors, parsers: PARSERS, rowStart, rowEnd, onChunk: place });
   return data;
 }
