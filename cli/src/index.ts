@@ -9,7 +9,7 @@
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { validateData } from '../../actions/validate-data/src/run.js';
@@ -17,6 +17,7 @@ import { createCliRunner } from '../../shared/action/cli-runner.js';
 import { isUserError, UserError } from '../../shared/action/errors.js';
 import { runAction } from '../../shared/action/run-action.js';
 import { formatFromPath, type DataFormat } from '../../shared/data/records.js';
+import { confinementFromEnvironment, confinePaths } from '../../shared/files/confine.js';
 import { expandDataPaths } from '../../shared/files/data-paths.js';
 import { isValidationWorker, offerValidationWorkers, serveValidationShards } from '../../shared/validation/shard-worker.js';
 import { mergeProfiles, readProfile } from '../../shared/profile/profile.js';
@@ -30,15 +31,20 @@ Commands:
   validate --data <path|glob> [--data ...] --schema <file> [--format auto|csv|tsv|jsonl|parquet]
            [--profile <file>] [--fail-on error|warning|never] [--max-errors <n>]
            [--delimiter <c>] [--quote-char <c>] [--escape-char <c>] [--summary <file.md>]
+           [--workspace <dir>]
       Validates data files against a Table Schema, as the validate-data action does.
       Exit status 1 when validation fails (by --fail-on), 0 otherwise.
 
   infer-schema --data <path|glob> [--data ...] [--format ...] [--out <schema.yaml|.json>]
-           [--sample-rows <n>] [--enum-limit <n>] [--delimiter <c>]
+           [--sample-rows <n>] [--enum-limit <n>] [--delimiter <c>] [--workspace <dir>]
       Writes a starting schema from sample data (to standard output without --out).
 
-  merge-profiles --out <merged.json> <profile.json|glob> ...
+  merge-profiles --out <merged.json> [--workspace <dir>] <profile.json|glob> ...
       Merges the data profiles of shards (e.g. a job matrix) into the profile of the whole.
+
+  Every file read or written must lie inside the workspace: the current folder, or the
+  folder --workspace names (GITHUB_WORKSPACE inside a workflow step). Symbolic links count
+  by where they lead.
 
   registry --repo <owner/name> [--model <name>]
       Lists every model, the version in each environment, when and by whom it was promoted
@@ -80,9 +86,12 @@ async function validate(args: string[]): Promise<number> {
       'escape-char': { type: 'string' },
       summary: { type: 'string' },
       verbose: { type: 'boolean' },
+      workspace: { type: 'string' },
     },
   });
-  const { data, summary, verbose, ...rest } = values;
+  const { data, summary, verbose, workspace, ...rest } = values;
+  useWorkspace(workspace);
+  if (summary) await confined([summary], 'summary file', 'any');
   const inputs: Record<string, string> = { ...actionDefaults() };
   for (const [name, value] of Object.entries(rest)) if (typeof value === 'string') inputs[name] = value;
   if (data) inputs.data = data.join('\n');
@@ -90,9 +99,24 @@ async function validate(args: string[]): Promise<number> {
   return runAction(validateData, runner);
 }
 
+/**
+ * The folder whose files the command may read and write: as on a runner, every path must lead
+ * inside it (files/confine.ts). The current folder, unless `--workspace` (or GITHUB_WORKSPACE,
+ * inside a workflow step) names another.
+ */
+function useWorkspace(folder: string | undefined): void {
+  if (folder !== undefined) process.env.GITHUB_WORKSPACE = resolve(folder);
+}
+
+async function confined(paths: readonly string[], what: string, kind?: 'any'): Promise<void> {
+  await confinePaths(paths, await confinementFromEnvironment(), { what, baseDir: process.cwd(), kind });
+}
+
 async function dataFiles(patterns: string[] | undefined, format: string | undefined): Promise<{ path: string; format: DataFormat }[]> {
   if (!patterns?.length) throw new UsageError('--data is required: give a data file or glob pattern.');
-  return (await expandDataPaths(patterns)).map((path) => {
+  const paths = await expandDataPaths(patterns);
+  await confined(paths, 'data file');
+  return paths.map((path) => {
     const detected = format && format !== 'auto' ? (format as DataFormat) : formatFromPath(path);
     if (!detected || !['csv', 'tsv', 'jsonl', 'parquet'].includes(detected)) throw new UserError(`Cannot tell the format of "${path}"; give --format csv, tsv, jsonl or parquet.`);
     return { path, format: detected };
@@ -110,6 +134,7 @@ async function output(path: string | undefined, text: string): Promise<void> {
     process.stdout.write(text);
     return;
   }
+  await confined([path], 'output file', 'any');
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, text);
   process.stderr.write(`Wrote ${path}\n`);
@@ -125,8 +150,10 @@ async function infer(args: string[]): Promise<number> {
       'sample-rows': { type: 'string' },
       'enum-limit': { type: 'string' },
       delimiter: { type: 'string' },
+      workspace: { type: 'string' },
     },
   });
+  useWorkspace(values.workspace);
   const files = await dataFiles(values.data, values.format);
   const schema = await inferSchema(files, {
     sampleRows: count(values['sample-rows'], '--sample-rows', 10_000),
@@ -140,10 +167,12 @@ async function infer(args: string[]): Promise<number> {
 }
 
 async function merge(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, workspace: { type: 'string' } } });
+  useWorkspace(values.workspace);
   if (!values.out) throw new UsageError('--out is required: where to write the merged profile.');
   if (positionals.length === 0) throw new UsageError('Give the profile files to merge.');
   const paths = await expandDataPaths(positionals);
+  await confined(paths, 'profile file');
   const merged = mergeProfiles(await Promise.all(paths.map(readProfile)));
   await output(values.out, `${JSON.stringify(merged)}\n`);
   process.stderr.write(`Merged ${paths.length} profile(s): ${merged.rows} rows, ${merged.columns.length} columns.\n`);

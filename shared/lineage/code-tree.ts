@@ -7,7 +7,7 @@
  * git runs with argument lists, never through a shell.
  */
 import { execFile } from 'node:child_process';
-import { stat } from 'node:fs/promises';
+import { lstat, readlink, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { canonicalJson, sha256File, sha256Text } from '../files/hash.js';
@@ -31,9 +31,15 @@ export interface CodeTree {
  * `outputs`: absolute paths of what training writes; a model committed to the repository is
  * not code, and counting it would change the fingerprint every time training rewrites it.
  */
-export async function hashCodeTree(code: readonly string[] | undefined, cwd: string, outputs: readonly string[] = []): Promise<CodeTree> {
+export async function hashCodeTree(
+  code: readonly string[] | undefined,
+  cwd: string,
+  outputs: readonly string[] = [],
+  check: (files: readonly string[]) => Promise<unknown> = async () => undefined,
+): Promise<CodeTree> {
   if (code?.length) {
     const files = await expandPaths(code, cwd, 'code path');
+    await check(files);
     const entries: [string, string][] = [];
     for (const file of files) entries.push([portablePath(file, cwd), await sha256File(file)]);
     return { source: 'paths', sha256: sha256Text(canonicalJson(entries)), files: entries.length };
@@ -58,13 +64,22 @@ export async function hashCodeTree(code: readonly string[] | undefined, cwd: str
     if (isOutput(path)) continue;
     const [mode, blob] = line.slice(0, tab).split(' ');
     if (modified.has(path)) {
-      // Deleted in the working tree: the deletion is the change.
-      entries.push([path, await sha256File(`${top}/${path}`).then((sha) => `sha256:${sha}`, () => 'deleted')]);
+      // Deleted in the working tree: the deletion is the change. A link counts by where it
+      // points, as git records it: following it could read outside the workspace, or forever.
+      entries.push([path, await workingTreeHash(`${top}/${path}`)]);
     } else {
       entries.push([path, `${mode}:${blob}`]);
     }
   }
   return { source: 'git', sha256: sha256Text(canonicalJson(entries)), files: entries.length, root: top };
+}
+
+async function workingTreeHash(file: string): Promise<string> {
+  const info = await lstat(file).catch(() => undefined);
+  if (!info) return 'deleted';
+  if (info.isSymbolicLink()) return `link:${sha256Text(await readlink(file))}`;
+  if (!info.isFile()) return `not-a-file:${info.mode.toString(8)}`;
+  return `sha256:${await sha256File(file)}`;
 }
 
 /**

@@ -10,6 +10,7 @@ import { COMMENT_MARKER } from '../../../shared/comparison/comment.js';
 import { COMPARISON_FORMAT, type ComparisonDocument, type LineageSide } from '../../../shared/comparison/document.js';
 import { commentArtifactName, reportArtifactName, writeCommentRequest } from '../../../shared/comparison/fork-comment.js';
 import { postSection, renderSection } from '../../../shared/comparison/post.js';
+import { confineFileInputs, stepConfinement } from '../../../shared/files/confine.js';
 import { readStructuredFile } from '../../../shared/files/structured.js';
 import { evaluateGates } from '../../../shared/gates/evaluate.js';
 import { loadGatePolicy } from '../../../shared/gates/policy.js';
@@ -25,6 +26,7 @@ export const compareMetrics: ActionDefinition<typeof inputs> = {
   inputs,
   async run(input: Inputs, runner: Runner) {
     const context = readRunContext();
+    await confineFileInputs(input, ['metrics', 'baseline', 'gates', 'manifest'], await stepConfinement(context.workspace, context.tempDir));
     const set = (name: (typeof OUTPUTS)[number], value: string | boolean) => runner.setOutput(name, value);
     if (input['comment-from-run']) {
       if (input.metrics) throw new UserError('Give either "metrics" (compare a candidate) or "comment-from-run" (post the comment another run prepared), not both.');

@@ -6,6 +6,7 @@ import { InputError, UserError } from '../../../shared/action/errors.js';
 import type { ActionDefinition } from '../../../shared/action/run-action.js';
 import type { Runner } from '../../../shared/action/runner.js';
 import { formatFromPath } from '../../../shared/data/records.js';
+import { confinementFromEnvironment, confineFileInputs } from '../../../shared/files/confine.js';
 import { sha256File } from '../../../shared/files/hash.js';
 import { readStructuredFile } from '../../../shared/files/structured.js';
 import { manifestSchema } from '../../../shared/lineage/manifest.js';
@@ -22,6 +23,7 @@ export const evaluateModel: ActionDefinition<typeof inputs> = {
   inputs,
   async run(input: Inputs, runner: Runner) {
     const model = input['model-name'];
+    await confineFileInputs(input, ['predictions', 'metrics', 'manifest'], await confinementFromEnvironment());
     const manifest = input.manifest ? await readStructuredFile(input.manifest, manifestSchema, 'manifest') : undefined;
     if (manifest && manifest.model.name !== model) {
       throw new UserError(`The manifest "${input.manifest}" is for model "${manifest.model.name}", but "model-name" is "${model}". Pass the manifest of the model you evaluate.`);

@@ -4,6 +4,7 @@ import { artifactServiceAvailable, downloadArtifact, listRunArtifacts, MANIFEST_
 import { UserError } from '../../../shared/action/errors.js';
 import type { ActionDefinition } from '../../../shared/action/run-action.js';
 import type { Runner } from '../../../shared/action/runner.js';
+import { confineFileInputs, confinePath, stepConfinement } from '../../../shared/files/confine.js';
 import { readStructuredFile } from '../../../shared/files/structured.js';
 import { loadGatePolicy } from '../../../shared/gates/policy.js';
 import { manifestSchema } from '../../../shared/lineage/manifest.js';
@@ -20,7 +21,9 @@ export const promoteModel: ActionDefinition<typeof inputs> = {
   async run(input: Inputs, runner: Runner) {
     const model = input['model-name'];
     const context = readRunContext();
-    const cwd = resolve(input['working-directory']);
+    const confinement = await stepConfinement(context.workspace, context.tempDir);
+    const cwd = await confinePath(input['working-directory'], confinement, { what: 'working directory', input: 'working-directory', baseDir: process.cwd(), kind: 'folder' });
+    await confineFileInputs(input, ['manifest', 'metrics', 'gates', 'profile'], confinement, cwd);
     const registry = await openRegistry(input['github-token'], context, runner);
     const candidate = await candidateFiles(input, registry, context.tempDir, runner);
     const outcome = await promote({

@@ -8,6 +8,7 @@ import type { Runner } from '../../../shared/action/runner.js';
 import { artifactServiceAvailable, MANIFEST_FILE, uploadModelArtifact } from '../../../shared/artifacts/model-artifact.js';
 import { restoreTrainingOutputs, saveTrainingOutputs, trainingCacheKey } from '../../../shared/cache/training-cache.js';
 import { ACTION_VERSION } from '../../../shared/action/version.js';
+import { confinePath, confinePaths, stepConfinement } from '../../../shared/files/confine.js';
 import { expandPaths } from '../../../shared/files/expand.js';
 import { sha256File } from '../../../shared/files/hash.js';
 import { hashCodeTree, type CodeTree } from '../../../shared/lineage/code-tree.js';
@@ -25,20 +26,21 @@ export const trainModel: ActionDefinition<typeof inputs> = {
   inputs,
   async run(input: Inputs, runner: Runner) {
     const context = readRunContext();
-    const cwd = resolve(input['working-directory']);
+    const confinement = await stepConfinement(context.workspace, context.tempDir);
+    const cwd = await confinePath(input['working-directory'], confinement, { what: 'working directory', input: 'working-directory', baseDir: process.cwd(), kind: 'folder' });
     await requireDirectory(cwd);
     if (input.outputs.length === 0) throw new UserError('Input "outputs" lists no files: name the model file the command writes (one path per line).');
+    const inside = (what: string, name: string, kind?: 'any') => (paths: readonly string[]) => confinePaths(paths, confinement, { what, input: name, baseDir: cwd, kind });
 
-    const configPath = resolve(cwd, input.config);
+    const configPath = (await inside('config file', 'config')([input.config]))[0]!;
     const configCanonical = await canonicalConfigSha256(input.config, cwd);
-    const data = await hashFiles(await expandPaths(input.data ?? [], cwd, 'data file'), cwd, 'data file');
-    const outputPaths = input.outputs.map((path) => resolve(cwd, path));
-    const code = await hashCodeTree(input.code, cwd, outputPaths);
-    if (code.source === 'none') {
-      const why = code.problem ?? 'The working directory is not in a git repository';
-      runner.warning(`${why} and input "code" is empty, so no code is part of the fingerprint: list the code that trains the model in "code".`);
-    }
+    const dataPaths = await expandPaths(input.data ?? [], cwd, 'data file');
+    await inside('data file', 'data')(dataPaths);
+    const data = await hashFiles(dataPaths, cwd, 'data file');
+    const outputPaths = await inside('output', 'outputs', 'any')(input.outputs);
+    const code = await hashCodeTree(input.code, cwd, outputPaths, inside('code file', 'code'));
     const dependencyFiles = await findDependencyFiles([cwd, dirname(configPath), ...(code.root ? [code.root] : [])]);
+    await inside('dependency file', 'working-directory')([...dependencyFiles.locks, ...dependencyFiles.manifests]);
     const lockFiles = await hashFiles(dependencyFiles.locks, cwd, 'lock file');
     const unpinned = input['strict-pins'] === 'off' ? [] : await unpinnedDependencies(dependencyFiles, (path) => portablePath(path, context.workspace));
     reportUnpinned(unpinned, input['strict-pins'], runner);
@@ -64,7 +66,7 @@ export const trainModel: ActionDefinition<typeof inputs> = {
       training = { startedAt, durationSeconds };
       runner.info(`Training took ${durationSeconds.toFixed(1)} s.`);
     }
-    const outputs = await describeOutputs(input.outputs, cwd);
+    const outputs = await describeOutputs(input.outputs, cwd, inside('output', 'outputs'));
     if (cached && !sameOutputs(cached.outputs, outputs)) throw new UserError(`The outputs restored from the cache for fingerprint ${fingerprint.slice(0, 12)} do not match the manifest they were saved with. Delete the cache entry ${trainingCacheKey(input['model-name'], fingerprint)} and run again.`);
 
     const manifest: Manifest = {

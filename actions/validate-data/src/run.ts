@@ -5,6 +5,7 @@ import { UserError } from '../../../shared/action/errors.js';
 import type { ActionDefinition } from '../../../shared/action/run-action.js';
 import type { Runner } from '../../../shared/action/runner.js';
 import { formatFromPath, type DataFormat } from '../../../shared/data/records.js';
+import { confinementFromEnvironment, confinePath, confinePaths } from '../../../shared/files/confine.js';
 import { expandDataPaths } from '../../../shared/files/data-paths.js';
 import { loadTableSchema } from '../../../shared/schema/table-schema.js';
 import { annotate, renderValidationSummary } from '../../../shared/validation/present.js';
@@ -18,7 +19,13 @@ export const validateData: ActionDefinition<typeof inputs> = {
   inputs,
   async run(input: Inputs, runner: Runner) {
     if (input.data.length === 0) throw new UserError('Input "data" lists no files: give at least one data file path or glob pattern, one per line.');
-    const files = (await expandDataPaths(input.data)).map((path) => ({ path, format: resolveFormat(path, input.format) }) satisfies DataFile);
+    const confinement = await confinementFromEnvironment();
+    const cwd = process.cwd();
+    const paths = await expandDataPaths(input.data);
+    await confinePaths(paths, confinement, { what: 'data file', input: 'data', baseDir: cwd });
+    const files = paths.map((path) => ({ path, format: resolveFormat(path, input.format) }) satisfies DataFile);
+    await confinePath(input.schema, confinement, { what: 'schema file', input: 'schema', baseDir: cwd });
+    if (input.profile) await confinePath(input.profile, confinement, { what: 'profile file', input: 'profile', baseDir: cwd, kind: 'any' });
     const schema = await loadTableSchema(input.schema);
     const dialect = { delimiter: input.delimiter, quoteChar: input['quote-char'], escapeChar: input['escape-char'] };
 
