@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { readUserFile } from '../files/read-file.js';
 import { locateLines, parseStructured, validateStructured } from '../files/structured.js';
 import { castValue, FIELD_TYPES, ORDERED_TYPES, type FieldType } from './cast.js';
+import { compilePattern, type FieldPattern } from './pattern.js';
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const fraction = z.number().min(0).max(1);
@@ -154,7 +155,7 @@ function checkField(f: FieldDescriptor, issue: Issue): void {
   if (c.pattern !== undefined) {
     if (f.type !== 'string' && f.type !== 'any') issue(['constraints', 'pattern'], `pattern applies to string fields only; this field is ${f.type}`);
     const compiled = compilePattern(c.pattern);
-    if (typeof compiled === 'string') issue(['constraints', 'pattern'], `not a valid regular expression: ${compiled}`);
+    if (typeof compiled === 'string') issue(['constraints', 'pattern'], `field ${JSON.stringify(f.name)}: ${compiled}`);
   }
   for (const key of ['minLength', 'maxLength'] as const) {
     if (c[key] !== undefined && !LENGTH_TYPES.has(f.type)) issue(['constraints', key], `type ${f.type} has no length, so it takes no ${key}`);
@@ -191,20 +192,11 @@ function checkField(f: FieldDescriptor, issue: Issue): void {
   }
 }
 
-/** Full-match semantics, as frictionless compiles `^(pattern)$`. A string is the reason it does not compile. */
-export function compilePattern(pattern: string): RegExp | string {
-  try {
-    return new RegExp(`^(?:${pattern})$`, 'u');
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
 /** A field with everything compiled that per-cell checks need. */
 export interface CompiledField extends FieldDescriptor {
   type: FieldType;
   missing: ReadonlySet<string>;
-  pattern?: RegExp;
+  pattern?: FieldPattern;
   /** Constraint bounds cast to the field's type, ready to compare. */
   bounds: { minimum?: number; maximum?: number; exclusiveMinimum?: number; exclusiveMaximum?: number };
   enumValues?: ReadonlySet<unknown>;
@@ -247,7 +239,7 @@ const missingText = (values: z.output<typeof missingValues>) => values.map((entr
 function compileField(f: FieldDescriptor, schemaMissing: z.output<typeof missingValues>): CompiledField {
   const c = f.constraints ?? {};
   const compiled: CompiledField = { ...f, missing: new Set(missingText(f.missingValues ?? schemaMissing)), bounds: {} };
-  if (c.pattern !== undefined) compiled.pattern = compilePattern(c.pattern) as RegExp;
+  if (c.pattern !== undefined) compiled.pattern = compilePattern(c.pattern) as FieldPattern;
   for (const bound of ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'] as const) {
     const value = c[bound];
     const cast = value === undefined ? undefined : castValue(f, String(value));

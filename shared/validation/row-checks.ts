@@ -270,7 +270,7 @@ function compileConstraints(f: CompiledField): FieldState['broken'] {
   if (!bounds && others === 1 && f.pattern) {
     const pattern = f.pattern;
     const unmatched: Broken = ['pattern', `to match ${c.pattern}`];
-    return (raw, value) => (pattern.test(typeof raw === 'string' ? raw : String(value)) ? undefined : unmatched);
+    return (raw, value) => (pattern.matches(typeof raw === 'string' ? raw : String(value)) ? undefined : unmatched);
   }
   return (raw, value) => brokenConstraint(f, raw, value);
 }
@@ -290,7 +290,7 @@ function brokenConstraint(f: CompiledField, raw: RawValue, value: unknown): Brok
     if (c.minLength !== undefined && length < c.minLength) return ['minLength', `length ≥ ${c.minLength}`];
     if (c.maxLength !== undefined && length > c.maxLength) return ['maxLength', `length ≤ ${c.maxLength}`];
   }
-  if (f.pattern && !f.pattern.test(typeof raw === 'string' ? raw : String(value))) return ['pattern', `to match ${c.pattern}`];
+  if (f.pattern && !f.pattern.matches(typeof raw === 'string' ? raw : String(value))) return ['pattern', `to match ${c.pattern}`];
   const member = value !== null && typeof value === 'object' ? JSON.stringify(value) : value;
   if (f.enumValues && !f.enumValues.has(member)) return ['enum', `one of ${c.enum!.join(', ')}`];
   if (f.categoryValues && !f.categoryValues.has(member)) return ['categories', `one of ${f.categories!.map((e) => (typeof e === 'object' ? e.value : e)).join(', ')}`];

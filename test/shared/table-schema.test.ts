@@ -22,7 +22,7 @@ async function schemaError(text: string, extension = '.yaml'): Promise<string> {
 
 describe('table schema: the descriptor is checked first, with errors that point into it', () => {
   it('rejects an invalid regex with its line', async () => {
-    expect(await schemaError('fields:\n  - name: a\n    constraints: {pattern: "[a-"}\n')).toMatch(/"fields\[0\]\.constraints\.pattern" \(line 3\): not a valid regular expression: Invalid regular expression/);
+    expect(await schemaError('fields:\n  - name: a\n    constraints: {pattern: "[a-"}\n')).toMatch(/"fields\[0\]\.constraints\.pattern" \(line 3\): field "a": not a valid regular expression \(RE2 syntax\): missing closing \]/);
   });
 
   it('rejects unknown keys, types, and constraints that do not fit the type', async () => {

@@ -1,0 +1,86 @@
+/**
+ * Table Schema `pattern` constraints, matched in time linear in the cell whatever the pattern.
+ * A schema comes from the repository, so a pull request can bring a pattern such as `(a+)+$`
+ * that makes a backtracking engine (JavaScript's RegExp) run for the rest of the job on a short
+ * cell. re2js, the JavaScript port of Google's RE2, runs an automaton instead: no backtracking,
+ * so no lookaround and no backreferences, which are refused here with a message saying so.
+ *
+ * Semantics follow frictionless-py, which matches `^(pattern)$`: the whole value must match.
+ */
+import { RE2JS, RE2JSException, RE2JSSyntaxException } from 're2js';
+
+/** A compiled pattern: does the whole text match? */
+export interface FieldPattern {
+  readonly source: string;
+  matches(text: string): boolean;
+}
+
+/**
+ * The most RE2 instructions a pattern may compile to. Matching costs up to this many steps per
+ * character of a cell, and counted repetitions copy their operand (`[a-z]{1000}` is about 1,000
+ * instructions), so a short pattern can still be slow on long cells; real patterns stay in the
+ * hundreds.
+ */
+export const MAX_PATTERN_INSTRUCTIONS = 5000;
+
+/** The pattern compiled, or the reason it cannot be (a sentence fragment that follows the field). */
+export function compilePattern(pattern: string): FieldPattern | string {
+  let compiled: RE2JS;
+  try {
+    compiled = RE2JS.compile(unicodeEscapesInRe2Spelling(pattern));
+  } catch (error) {
+    return refusal(error);
+  }
+  const size = instructionCount(compiled);
+  if (size !== undefined && size > MAX_PATTERN_INSTRUCTIONS) {
+    return `the pattern compiles to ${size} matching steps, more than the ${MAX_PATTERN_INSTRUCTIONS} allowed (each step is paid on every character of every cell); make counted repetitions such as {1000} smaller, or check long values with maxLength`;
+  }
+  return { source: pattern, matches: (text) => compiled.testExact(text) };
+}
+
+/** The size of the compiled program; re2js does not type it, so it is read defensively. */
+function instructionCount(compiled: RE2JS): number | undefined {
+  const prog = (compiled.re2() as { prog?: { numInst?: () => unknown } }).prog;
+  const count = typeof prog?.numInst === 'function' ? prog.numInst() : undefined;
+  return typeof count === 'number' ? count : undefined;
+}
+
+const UNSUPPORTED: readonly { starts: RegExp; what: string }[] = [
+  { starts: /^\(\?=/, what: 'a lookahead "(?=…)"' },
+  { starts: /^\(\?!/, what: 'a negative lookahead "(?!…)"' },
+  { starts: /^\(\?<=/, what: 'a lookbehind "(?<=…)"' },
+  { starts: /^\(\?<!/, what: 'a negative lookbehind "(?<!…)"' },
+  { starts: /^\\[1-9]/, what: 'a backreference ("\\1")' },
+  { starts: /^\\k/, what: 'a named backreference ("\\k<name>")' },
+  { starts: /^\(\?>/, what: 'an atomic group "(?>…)"' },
+  { starts: /^\(\?\(/, what: 'a conditional "(?(…)…)"' },
+  { starts: /^[*+?}]\+/, what: 'a possessive quantifier ("++", "*+")' },
+];
+
+function refusal(error: unknown): string {
+  if (!(error instanceof RE2JSException)) throw error;
+  const syntax = error instanceof RE2JSSyntaxException ? error : undefined;
+  const at = syntax?.getPattern() ?? '';
+  const construct = UNSUPPORTED.find((entry) => entry.starts.test(at))?.what;
+  if (construct) {
+    return `the pattern uses ${construct}, which the linear-time pattern engine (RE2 syntax) does not support: lookaround and backreferences can take exponential time on a hostile cell. Rewrite the pattern without it (the whole value must match, so no anchors or lookahead are needed to pin it), or check this rule in your own code`;
+  }
+  const where = at ? ` at "${at.length > 40 ? `${at.slice(0, 40)}…` : at}"` : '';
+  return `not a valid regular expression (RE2 syntax): ${syntax?.getDescription() ?? error.message}${where}`;
+}
+
+/**
+ * `\uXXXX` (a surrogate pair too) and `\u{X…}`, as JavaScript and Python spell code points, in
+ * RE2's spelling `\x{…}`. Escapes are consumed in pairs from the left, so `\\u0041` stays an
+ * escaped backslash followed by "u0041".
+ */
+function unicodeEscapesInRe2Spelling(pattern: string): string {
+  return pattern.replace(
+    /\\(?:u(D[89AB][0-9A-F]{2})\\u(D[C-F][0-9A-F]{2})|u([0-9A-F]{4})|u\{([0-9A-F]{1,6})\}|([\s\S]))/giu,
+    (escape, high?: string, low?: string, four?: string, braced?: string) => {
+      if (high && low) return `\\x{${(0x10000 + ((parseInt(high, 16) - 0xd800) << 10) + (parseInt(low, 16) - 0xdc00)).toString(16)}}`;
+      const code = four ?? braced;
+      return code ? `\\x{${code}}` : escape;
+    },
+  );
+}

@@ -1,0 +1,89 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../shared/action/errors.js';
+import { compilePattern, type FieldPattern } from '../../shared/schema/pattern.js';
+import { loadTableSchema } from '../../shared/schema/table-schema.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+function compiled(pattern: string): FieldPattern {
+  const result = compilePattern(pattern);
+  if (typeof result === 'string') throw new Error(result);
+  return result;
+}
+
+const dir = await tempDir();
+let counter = 0;
+
+async function schemaError(text: string): Promise<string> {
+  const path = join(dir, `schema-${++counter}.yaml`);
+  await writeFile(path, text);
+  const error = await loadTableSchema(path).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(UserError);
+  return (error as Error).message;
+}
+
+describe('schema patterns: whole-value match in linear time', () => {
+  it('matches the whole value, as frictionless compiles ^(pattern)$', () => {
+    const zip = compiled('[A-Z]{2}\\d{4}');
+    expect(zip.matches('AB1234')).toBe(true);
+    expect(zip.matches('xAB1234')).toBe(false);
+    expect(zip.matches('AB12345')).toBe(false);
+    expect(zip.matches('AB1234\n')).toBe(false);
+    // An alternation is whole-value too: neither side matches a part only.
+    const either = compiled('a|bc');
+    expect(['a', 'bc', 'abc', 'b'].map((text) => either.matches(text))).toEqual([true, true, false, false]);
+    expect(compiled('').matches('')).toBe(true);
+  });
+
+  it('reads characters as code points, and accepts \\uXXXX and \\u{…} as JavaScript and Python do', () => {
+    expect(compiled('.').matches('😀')).toBe(true);
+    expect(compiled('\\p{L}+').matches('héllo')).toBe(true);
+    expect(compiled('caf\\u00e9').matches('café')).toBe(true);
+    expect(compiled('\\u{1F600}').matches('😀')).toBe(true);
+    expect(compiled('\\uD83D\\uDE00').matches('😀')).toBe(true);
+    expect(compiled('[\\u0041-\\u0043]+').matches('ABC')).toBe(true);
+    // An escaped backslash before "u" is a backslash and a letter, not a code point.
+    expect(compiled('\\\\u0041').matches('\\u0041')).toBe(true);
+  });
+
+  it('finishes at once on patterns that make a backtracking engine run for hours', () => {
+    const started = performance.now();
+    expect(compiled('(a+)+$').matches(`${'a'.repeat(41)}!`)).toBe(false);
+    expect(compiled('(a|aa)*b').matches('a'.repeat(100_000))).toBe(false);
+    expect(compiled('(.*a){20}').matches(`${'a'.repeat(100_000)}!`)).toBe(false);
+    expect(compiled('(\\w+\\s?)*').matches(`${'ab '.repeat(30_000)}!`)).toBe(false);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('refuses lookaround and backreferences, saying which construct and why', () => {
+    for (const [pattern, construct] of [
+      ['(?=\\d)\\d{5}', 'a lookahead'],
+      ['(?!0)\\d{5}', 'a negative lookahead'],
+      ['(?<=a)b', 'a lookbehind'],
+      ['(?<!a)b', 'a negative lookbehind'],
+      ['(a)\\1', 'a backreference'],
+      ['(?<x>a)\\k<x>', 'a named backreference'],
+      ['(?>a+)b', 'an atomic group'],
+      ['a++', 'a possessive quantifier'],
+    ] as const) {
+      expect(compilePattern(pattern), pattern).toMatch(new RegExp(`^the pattern uses ${construct}\\b.*linear-time pattern engine .*does not support`));
+    }
+  });
+
+  it('refuses a pattern that does not parse, naming the problem and where', () => {
+    expect(compilePattern('[a-')).toMatch(/^not a valid regular expression \(RE2 syntax\): missing closing \] at "\[a-"$/);
+    expect(compilePattern('a)|(b')).toMatch(/unexpected \)/);
+    expect(compilePattern('a{2000}')).toMatch(/invalid repeat count/);
+  });
+
+  it('refuses a pattern whose program is too large to run on every character', () => {
+    expect(compilePattern('[ab]{999}'.repeat(6))).toMatch(/compiles to \d+ matching steps, more than the 5000 allowed/);
+    expect(typeof compilePattern('[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\\.[A-Za-z]{2,63}')).toBe('object');
+  });
+
+  it('names the field and its line when the schema is loaded', async () => {
+    const message = await schemaError('fields:\n  - name: id\n  - name: zip\n    constraints:\n      pattern: "(?=9)\\\\d{5}"\n');
+    expect(message).toMatch(/"fields\[1\]\.constraints\.pattern" \(line 5\): field "zip": the pattern uses a lookahead "\(\?=…\)", which the linear-time pattern engine/);
+  });
+});
