@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../shared/action/errors.js';
+import { castValue } from '../../shared/schema/cast.js';
 import { compilePattern, type FieldPattern } from '../../shared/schema/pattern.js';
 import { loadTableSchema } from '../../shared/schema/table-schema.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -85,5 +86,16 @@ describe('schema patterns: whole-value match in linear time', () => {
   it('names the field and its line when the schema is loaded', async () => {
     const message = await schemaError('fields:\n  - name: id\n  - name: zip\n    constraints:\n      pattern: "(?=9)\\\\d{5}"\n');
     expect(message).toMatch(/"fields\[1\]\.constraints\.pattern" \(line 5\): field "zip": the pattern uses a lookahead "\(\?=…\)", which the linear-time pattern engine/);
+  });
+
+  it('checks the email format in linear time, accepting what the backtracking expression accepted', () => {
+    const email = (text: string) => castValue({ type: 'string', format: 'email' }, text).ok;
+    const before = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+    for (const text of ['a@b.c', 'a@b.', 'a@.b', 'a@..b', 'a@b..', 'a@bc', '@b.c', 'a@b@c.d', 'a b@c.d', 'a@b.c ', 'x.y@sub.example.org', 'a@.', 'a@b.c.']) {
+      expect(email(text), text).toBe(before.test(text));
+    }
+    const started = performance.now();
+    expect(email(`a@${'.'.repeat(200_000)} `)).toBe(false);
+    expect(performance.now() - started).toBeLessThan(500);
   });
 });
