@@ -4,6 +4,12 @@
  * it loads in 8 ms against 22 ms and is under half the size, and every action reads a YAML
  * file on its start-up path. js-yaml's AST has no positions, so `locateLines` walks its event
  * stream (which carries source offsets), only when there is an error to report.
+ *
+ * A pull request controls most of these files, so the work they cause is bounded (the limits
+ * are in STRUCTURED_LIMITS and the README): nesting depth, YAML aliases, and the values a YAML
+ * document holds once its aliases are expanded. An alias count alone is not enough: a
+ * "billion laughs" document has a few dozen aliases, each doubling what a later walk of the
+ * value (a canonical-JSON fingerprint, the flattening of metrics) has to visit.
  */
 import type { z } from 'zod';
 import { UserError } from '../action/errors.js';
@@ -11,27 +17,152 @@ import { readUserFile } from './read-file.js';
 
 export type StructuredFormat = 'json' | 'yaml';
 
+/** Bounds on a structured (JSON or YAML) file; a real config, schema or metrics file is far inside them. */
+export const STRUCTURED_LIMITS = {
+  /** Nested objects and lists, JSON and YAML alike (JSON Lines cells too: see data/jsonl.ts). */
+  maxDepth: 64,
+  /** YAML alias nodes (`*name`) in a document. */
+  maxAliases: 1000,
+  /** Values (scalars, lists and mappings) a YAML document holds with its aliases expanded. */
+  maxExpandedValues: 100_000,
+} as const;
+
 export function formatOf(path: string): StructuredFormat {
   return /\.json$/i.test(path) ? 'json' : 'yaml';
 }
 
-/** Parses JSON or YAML text; syntax errors name the file, line and column. */
+/** Parses JSON or YAML text; syntax errors and documents past STRUCTURED_LIMITS name the file, line and column. */
 export async function parseStructured(text: string, path: string, what: string): Promise<unknown> {
   if (formatOf(path) === 'json') {
+    let value: unknown;
     try {
-      return JSON.parse(text);
+      value = JSON.parse(text);
     } catch (error) {
       throw new UserError(`The ${what} "${path}" is not valid JSON: ${await describeJsonError(error as Error, text)}.`);
     }
+    const tooDeep = jsonDepthExceeded(text, STRUCTURED_LIMITS.maxDepth);
+    if (tooDeep !== undefined) {
+      const { line, column } = lineAndColumn(text, tooDeep);
+      throw new UserError(`The ${what} "${path}" nests objects and arrays more than ${STRUCTURED_LIMITS.maxDepth} levels deep (at line ${line}, column ${column}). A ${what} needs far fewer; flatten it.`);
+    }
+    return value;
   }
   const yaml = await import('js-yaml');
+  let value: unknown;
   try {
-    return yaml.load(text, { filename: path });
+    value = yaml.load(text, { filename: path, maxDepth: STRUCTURED_LIMITS.maxDepth, maxAliases: STRUCTURED_LIMITS.maxAliases });
   } catch (error) {
     if (!(error instanceof yaml.YAMLException)) throw error;
     const mark = error.mark ? ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}` : '';
+    if (/maxAliases/.test(error.reason)) {
+      throw new UserError(`The ${what} "${path}" has more than ${STRUCTURED_LIMITS.maxAliases} YAML aliases (the one past the limit is${mark}); write the values out instead of repeating anchors.`);
+    }
+    if (/maxDepth/.test(error.reason)) {
+      throw new UserError(`The ${what} "${path}" nests mappings and lists more than ${STRUCTURED_LIMITS.maxDepth} levels deep${mark}. A ${what} needs far fewer; flatten it.`);
+    }
     throw new UserError(`The ${what} "${path}" is not valid YAML${mark}: ${error.reason}.`);
   }
+  checkExpandedSize(value, path, what);
+  return value;
+}
+
+/**
+ * Refuses a YAML document whose aliases make it larger or deeper than the limits once
+ * expanded, or make it contain itself. Each distinct list or mapping is measured once (an alias
+ * is the same object as its anchor), so measuring costs the document's size, not its expansion.
+ */
+function checkExpandedSize(value: unknown, path: string, what: string): void {
+  const { values, depth, distinct, cycle } = measureExpanded(value, STRUCTURED_LIMITS.maxExpandedValues);
+  if (cycle) throw new UserError(`The ${what} "${path}" has a YAML alias inside the node it refers to, so it would contain itself; write the values out.`);
+  if (values > distinct && values > STRUCTURED_LIMITS.maxExpandedValues) {
+    throw new UserError(`The ${what} "${path}" has YAML aliases that expand to more than ${STRUCTURED_LIMITS.maxExpandedValues.toLocaleString('en-US')} values; write the values out (a ${what} needs far fewer).`);
+  }
+  if (depth > STRUCTURED_LIMITS.maxDepth) {
+    throw new UserError(`The ${what} "${path}" has YAML aliases that nest mappings and lists more than ${STRUCTURED_LIMITS.maxDepth} levels deep once expanded; write the values out.`);
+  }
+}
+
+export interface ExpandedSize {
+  /** Values with every alias expanded (counting stops soon after `limit`). */
+  values: number;
+  /** Depth of the deepest list or mapping with aliases expanded; a scalar document is 0. */
+  depth: number;
+  /** Values counting each list or mapping once, however many aliases refer to it. */
+  distinct: number;
+  /** A list or mapping contains itself. */
+  cycle: boolean;
+}
+
+interface MeasureFrame {
+  node: object;
+  children: unknown[];
+  next: number;
+  values: number;
+  depth: number;
+}
+
+/** Measures a parsed document with aliases expanded, without recursion (its depth is what is in question) and memoised per object. */
+export function measureExpanded(root: unknown, limit = Infinity): ExpandedSize {
+  if (root === null || typeof root !== 'object') return { values: 1, depth: 0, distinct: 1, cycle: false };
+  const measured = new Map<object, { values: number; depth: number }>();
+  const open = new Set<object>();
+  let distinct = 0;
+  const stack: MeasureFrame[] = [];
+  const enter = (node: object) => {
+    open.add(node);
+    distinct++;
+    stack.push({ node, children: Array.isArray(node) ? node : Object.values(node), next: 0, values: 1, depth: 1 });
+  };
+  enter(root);
+  let result = { values: 1, depth: 1 };
+  while (stack.length) {
+    const frame = stack.at(-1)!;
+    if (frame.next < frame.children.length && frame.values <= limit) {
+      const child = frame.children[frame.next++];
+      if (child === null || typeof child !== 'object' || child instanceof Date) {
+        frame.values++;
+        distinct++;
+        continue;
+      }
+      if (open.has(child)) return { values: frame.values, depth: stack.length, distinct, cycle: true };
+      const known = measured.get(child);
+      if (known) {
+        frame.values += known.values;
+        frame.depth = Math.max(frame.depth, known.depth + 1);
+      } else enter(child);
+      continue;
+    }
+    stack.pop();
+    open.delete(frame.node);
+    result = { values: frame.values, depth: frame.depth };
+    measured.set(frame.node, result);
+    const parent = stack.at(-1);
+    if (parent) {
+      parent.values += frame.values;
+      parent.depth = Math.max(parent.depth, frame.depth + 1);
+    }
+  }
+  return { ...result, distinct, cycle: false };
+}
+
+/**
+ * The offset where JSON text first nests deeper than `limit` objects and arrays, or undefined.
+ * Read from the text, so that the place can be named and nothing walks the value recursively.
+ */
+export function jsonDepthExceeded(text: string, limit: number): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: the next character is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return i;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return undefined;
 }
 
 /**
