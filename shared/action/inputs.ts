@@ -4,6 +4,7 @@
  * input with a default or `required: true` is non-optional here; a contract test checks both.
  */
 import { z } from 'zod';
+import { identifier, MODEL_NAME_PATTERN, quoteValue } from '../identifiers.js';
 import { InputError } from './errors.js';
 
 export type InputSchema = z.ZodObject<Record<string, z.ZodType>>;
@@ -29,7 +30,8 @@ export function describeInputIssues(issues: readonly z.core.$ZodIssue[], supplie
   return `Invalid action inputs: ${problems.join('; ')}.`;
 }
 
-const quote = (value: unknown) => JSON.stringify(String(value));
+/** Values are shown JSON-quoted, shortened and with control characters escaped: inputs may be hostile. */
+const quote = (value: unknown) => quoteValue(String(value));
 
 /** Any non-empty text. */
 export const text = () => z.string();
@@ -70,15 +72,16 @@ export const pathList = () =>
   );
 
 /**
- * A model name. It becomes part of deployment tasks (`model:<name>`), release tags
- * (`<name>@<version>`), artifact names and file names, so it is kept to a safe alphabet.
+ * Identifiers (see shared/identifiers.ts for the alphabets). A model name becomes part of
+ * deployment tasks (`model:<name>`), release tags (`<name>@<version>`), artifact names and file
+ * names; versions, environment and artifact names end up in tags, payloads and outputs that
+ * later steps interpolate into a shell.
  */
-export const MODEL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-export const modelName = () =>
-  z.string().regex(MODEL_NAME_PATTERN, {
-    error: (issue) =>
-      `must start with a letter or digit and use only letters, digits, ".", "_" and "-" (at most 100 characters); got ${quote(issue.input)}`,
-  });
+export { MODEL_NAME_PATTERN };
+export const modelName = () => identifier('model name');
+export const modelVersion = () => identifier('model version');
+export const environmentName = () => identifier('environment name');
+export const artifactName = () => identifier('artifact name');
 
 /** A decimal number strictly between two bounds (e.g. a confidence level between 0 and 1). */
 export const decimalBetween = (low: number, high: number) =>

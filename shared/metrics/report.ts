@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { UserError } from '../action/errors.js';
+import { identifier } from '../identifiers.js';
 import { readUserFile } from '../files/read-file.js';
 import { parseStructured, validateStructured } from '../files/structured.js';
 
@@ -18,8 +19,10 @@ const metricValue = z.object({
 
 export const metricsReportSchema = z.object({
   format: z.literal(METRICS_REPORT_FORMAT),
-  model: z.string(),
-  version: z.string().optional(),
+  // The model and version become outputs (compare-metrics' baseline-version) and are matched
+  // against the manifest's, so they are identifiers.
+  model: identifier('model name'),
+  version: identifier('model version').optional(),
   fingerprint: z.string().optional(),
   task: z.enum(['binary', 'multiclass', 'regression']).optional(),
   evaluation: z

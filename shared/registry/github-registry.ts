@@ -13,27 +13,31 @@ import { UserError } from '../action/errors.js';
 import type { Logger } from '../action/runner.js';
 import type { RunContext } from '../action/context.js';
 import { parseRepository, statusOf, type GitHubClient, type Repository } from '../github/client.js';
+import { identifier, modelTask } from '../identifiers.js';
 import { approvalSchema } from './approvals.js';
 
 export const DEPLOYMENT_PAYLOAD_FORMAT = 'mlops-actions/deployment@1';
 /** GitHub rejects longer deployment status descriptions (422). */
 const STATUS_DESCRIPTION_LIMIT = 140;
 
-export function modelTask(model: string): string {
-  return `model:${model}`;
-}
+export { modelTask };
 
+/**
+ * A payload is read back from GitHub, where anyone who may create deployments could have
+ * written it; its identifiers become outputs (`previous-version`, `baseline-version`), so a
+ * payload whose identifiers are not in their alphabets is not ours and is skipped.
+ */
 export const deploymentPayloadSchema = z.object({
   format: z.literal(DEPLOYMENT_PAYLOAD_FORMAT),
-  model: z.string(),
-  version: z.string(),
+  model: identifier('model name'),
+  version: identifier('model version'),
   fingerprint: z.string(),
   metricsDigest: z.string(),
   /** The metric values the gates judged, so that the next promotion can compare with them. */
   metrics: z.record(z.string(), z.number()),
   /** The evaluation data the metrics come from (hash of the true labels), for like-for-like comparisons. */
   dataSha256: z.string().optional(),
-  artifact: z.string().optional(),
+  artifact: identifier('artifact name').optional(),
   /**
    * Where the full metrics report (with confidence intervals and slices) lives: the API URL of a
    * release asset of this repository. compare-metrics reads it for its baseline when present.
@@ -46,11 +50,11 @@ export const deploymentPayloadSchema = z.object({
   /** sha256 of the comparison the gates made against the model in the environment before. */
   comparisonDigest: z.string().optional(),
   /** The Release `<model>@<version>` that keeps the model (production promotions and rollbacks). */
-  release: z.string().optional(),
+  release: identifier('release tag').optional(),
   /** The environment reviewers who approved the job that recorded this promotion. */
   approvals: z.array(approvalSchema).optional(),
   /** Set when an earlier version was restored: the version it replaced and why. */
-  rollback: z.object({ from: z.string().optional(), reason: z.string() }).optional(),
+  rollback: z.object({ from: identifier('model version').optional(), reason: z.string() }).optional(),
 });
 
 export type DeploymentPayload = z.output<typeof deploymentPayloadSchema>;

@@ -3,6 +3,7 @@
  * was promoted. Read from the deployments promote-model records (task `model:<name>`), the same
  * records compare-metrics and promote-model judge by.
  */
+import { isIdentifier } from '../identifiers.js';
 import { describeApprovals } from './approvals.js';
 import { modelsInEnvironment, type DeployedModel, type Registry } from './github-registry.js';
 
@@ -25,7 +26,8 @@ export async function readRegistry(registry: Registry, filter: { model?: string 
   const deployments = await client.paginate(client.rest.repos.listDeployments, { ...repository, per_page: 100, ...(filter.model ? { task: `model:${filter.model}` } : {}) });
   for (const deployment of deployments) {
     const model = MODEL_TASK.exec(deployment.task)?.[1];
-    if (!model || (filter.model && model !== filter.model)) continue;
+    // A task anyone with deployment access could have named: only a model name is a model of ours.
+    if (!isIdentifier('model name', model) || (filter.model && model !== filter.model)) continue;
     pairs.set(`${model}\u0000${deployment.environment}`, { model, environment: deployment.environment });
   }
   const entries: RegistryEntry[] = [];

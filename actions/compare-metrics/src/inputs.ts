@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { flag, modelName, text, wholeNumber } from '../../../shared/action/inputs.js';
+import { environmentName, flag, modelName, text, wholeNumber } from '../../../shared/action/inputs.js';
 
 export const inputs = z.object({
   'model-name': modelName(),
   metrics: text().optional(),
   baseline: text().optional(),
-  'baseline-environment': text(),
+  'baseline-environment': environmentName(),
   gates: text().optional(),
   manifest: text().optional(),
   history: wholeNumber(0, 50),

@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { modelName, text } from '../../../shared/action/inputs.js';
+import { artifactName, environmentName, modelName, modelVersion, text } from '../../../shared/action/inputs.js';
 
 export const inputs = z.object({
   'model-name': modelName(),
-  environment: z.string().regex(/^[^\s/][^/]{0,254}$/, { error: 'must be an environment name (no "/", at most 255 characters)' }),
+  environment: environmentName(),
   manifest: text().optional(),
-  artifact: text().optional(),
+  artifact: artifactName().optional(),
   'run-id': z.string().regex(/^[1-9][0-9]{0,18}$/, { error: 'must be the numeric id of a workflow run, e.g. ${{ github.event.workflow_run.id }}' }).transform(Number).optional(),
   metrics: text().optional(),
-  version: text().optional(),
+  version: modelVersion().optional(),
   gates: text().optional(),
   profile: text().optional(),
   'override-reason': text().optional(),
