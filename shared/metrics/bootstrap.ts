@@ -13,6 +13,7 @@
  * more than half of them (e.g. ROC AUC of a slice with few positives) gets no interval.
  * Seeded: the same seed, rows and options give identical intervals on every machine.
  */
+import { UserError } from '../action/errors.js';
 import type { PreparedMetrics } from './compute.js';
 import { Xoshiro128 } from './random.js';
 
@@ -24,6 +25,47 @@ export interface BootstrapOptions {
 }
 
 export const BOOTSTRAP_METHOD = 'poisson-bootstrap, percentile interval';
+
+/**
+ * The most work a bootstrap may do, in units of one row evaluated once (about 10 ns): a minute
+ * or two on a runner. A resample of the whole file and of every slice column costs
+ * `(1 + slice columns) × (rows × (1 + score columns) + 10 × classes)` units: every row is
+ * tallied once and ranked once per score column, and every class costs about ten rows.
+ */
+export const BOOTSTRAP_WORK_BUDGET = 1e10;
+/** Fewer resamples than this give intervals too rough to judge a regression by: refused instead. */
+export const MIN_BOOTSTRAP_RESAMPLES = 200;
+
+export interface BootstrapShape {
+  rows: number;
+  classes: number;
+  scoreColumns: number;
+  sliceColumns: number;
+}
+
+export function resampleWork(shape: BootstrapShape): number {
+  return (1 + shape.sliceColumns) * (shape.rows * (1 + shape.scoreColumns) + 10 * shape.classes);
+}
+
+/**
+ * The resamples to run within the work budget: the ones asked for, or fewer with a warning
+ * (`reduced`), or a UserError when even MIN_BOOTSTRAP_RESAMPLES would not fit.
+ */
+export function boundedResamples(requested: number, shape: BootstrapShape, source: string): { resamples: number; warning?: string } {
+  const perResample = resampleWork(shape);
+  const affordable = Math.floor(BOOTSTRAP_WORK_BUDGET / Math.max(1, perResample));
+  if (requested <= affordable) return { resamples: requested };
+  const what = `${shape.rows} rows, ${shape.classes} classes, ${shape.scoreColumns} score columns and ${shape.sliceColumns} slice columns`;
+  if (affordable < MIN_BOOTSTRAP_RESAMPLES) {
+    throw new UserError(
+      `Input "bootstrap": a bootstrap of the predictions file "${source}" (${what}) would cost ${perResample.toExponential(2)} units of work per resample, so not even ${MIN_BOOTSTRAP_RESAMPLES} resamples fit the budget of ${BOOTSTRAP_WORK_BUDGET.toExponential(0)} (about a minute or two). Set "bootstrap: 0" for metrics without intervals, or evaluate fewer score columns, slice columns or rows (e.g. a sample).`,
+    );
+  }
+  return {
+    resamples: affordable,
+    warning: `Input "bootstrap" asks for ${requested} resamples, but the predictions file "${source}" (${what}) affords ${affordable} within the bootstrap's work budget; the intervals use ${affordable}. Set "bootstrap" to ${affordable} or less to silence this.`,
+  };
+}
 
 export function bootstrapIntervals(prepared: PreparedMetrics, names: readonly string[], options: BootstrapOptions): Record<string, [number, number]> {
   const random = new Xoshiro128(options.seed);

@@ -1,7 +1,7 @@
 /**
- * Classification metrics from a (weighted) confusion matrix, as scikit-learn 1.2 computes
+ * Classification metrics from (weighted) per-class tallies, as scikit-learn 1.2 computes
  * them. Written directly rather than through a library: every one is a few sums over the
- * matrix, and computing them from the matrix is what lets a bootstrap resample cost one pass
+ * tallies, and computing them from the tallies is what lets a bootstrap resample cost one pass
  * over the rows. scikit-learn's conventions kept here:
  * - Classes are those seen in the labels or the predictions (`unique_labels`).
  * - zero_division as scikit-learn's default ("warn"): a precision with no predicted rows, a
@@ -10,16 +10,37 @@
  * - balanced_accuracy averages recall over classes that occur in the labels.
  * - matthews_corrcoef is 0 when either marginal is constant.
  */
-export interface ConfusionMatrix {
-  /** Number of classes: the matrix is k × k, row = true class, column = predicted class. */
+/**
+ * What every confusion-derived metric needs, per class: the weight of the rows whose true label
+ * is the class (support), whose prediction is the class, and both. Tallied in one pass over the
+ * rows, O(rows + classes), where a k × k matrix would cost k² per evaluation (10,000 classes:
+ * 800 MB, for every bootstrap resample). Each tally sums rows in file order, as scikit-learn's
+ * bincounts do.
+ */
+export interface ClassTallies {
   k: number;
-  counts: Float64Array;
+  support: Float64Array;
+  predicted: Float64Array;
+  truePositive: Float64Array;
+  /** Weight of all rows. */
+  total: number;
 }
 
-export function confusionMatrix(k: number, labels: Int32Array, predictions: Int32Array, weights: Float64Array | null): ConfusionMatrix {
-  const counts = new Float64Array(k * k);
-  for (let i = 0; i < labels.length; i++) counts[labels[i]! * k + predictions[i]!]! += weights === null ? 1 : weights[i]!;
-  return { k, counts };
+export function classTallies(k: number, labels: Int32Array, predictions: Int32Array, weights: Float64Array | null): ClassTallies {
+  const support = new Float64Array(k);
+  const predicted = new Float64Array(k);
+  const truePositive = new Float64Array(k);
+  let total = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const w = weights === null ? 1 : weights[i]!;
+    const t = labels[i]!;
+    const p = predictions[i]!;
+    support[t]! += w;
+    predicted[p]! += w;
+    if (t === p) truePositive[t]! += w;
+    total += w;
+  }
+  return { k, support, predicted, truePositive, total };
 }
 
 export interface PerClass {
@@ -30,36 +51,26 @@ export interface PerClass {
   support: number;
 }
 
-export function perClass({ k, counts }: ConfusionMatrix): PerClass[] {
+export function perClass({ k, support, predicted, truePositive }: ClassTallies): PerClass[] {
   const result: PerClass[] = [];
   for (let c = 0; c < k; c++) {
-    let support = 0;
-    let predicted = 0;
-    for (let j = 0; j < k; j++) {
-      support += counts[c * k + j]!;
-      predicted += counts[j * k + c]!;
-    }
-    const tp = counts[c * k + c]!;
-    const precision = predicted === 0 ? 0 : tp / predicted;
-    const recall = support === 0 ? 0 : tp / support;
+    const tp = truePositive[c]!;
+    const precision = predicted[c] === 0 ? 0 : tp / predicted[c]!;
+    const recall = support[c] === 0 ? 0 : tp / support[c]!;
     const denominator = precision + recall;
-    result.push({ precision, recall, f1: denominator === 0 ? 0 : (2 * precision * recall) / denominator, support });
+    result.push({ precision, recall, f1: denominator === 0 ? 0 : (2 * precision * recall) / denominator, support: support[c]! });
   }
   return result;
 }
 
-export function total({ counts }: ConfusionMatrix): number {
+function correct({ k, truePositive }: ClassTallies): number {
   let sum = 0;
-  for (const value of counts) sum += value;
+  for (let c = 0; c < k; c++) sum += truePositive[c]!;
   return sum;
 }
 
-export function accuracy(matrix: ConfusionMatrix): number | undefined {
-  const all = total(matrix);
-  if (all === 0) return undefined;
-  let correct = 0;
-  for (let c = 0; c < matrix.k; c++) correct += matrix.counts[c * matrix.k + c]!;
-  return correct / all;
+export function accuracy(tallies: ClassTallies): number | undefined {
+  return tallies.total === 0 ? undefined : correct(tallies) / tallies.total;
 }
 
 export function balancedAccuracy(classes: readonly PerClass[]): number | undefined {
@@ -76,31 +87,53 @@ export function weightedAverage(classes: readonly PerClass[], key: 'precision' |
   return support > 0 ? classes.reduce((sum, c) => sum + c[key] * c.support, 0) / support : undefined;
 }
 
-export function matthewsCorrcoef({ k, counts }: ConfusionMatrix): number {
-  const trueSums = new Float64Array(k);
-  const predictedSums = new Float64Array(k);
-  let correct = 0;
-  for (let t = 0; t < k; t++) {
-    for (let p = 0; p < k; p++) {
-      trueSums[t]! += counts[t * k + p]!;
-      predictedSums[p]! += counts[t * k + p]!;
-    }
-    correct += counts[t * k + t]!;
-  }
+/** scikit-learn's multiclass MCC, which needs only the marginals and the trace of the matrix. */
+export function matthewsCorrcoef(tallies: ClassTallies): number {
+  const { k, support, predicted } = tallies;
   let samples = 0;
   let truePredicted = 0;
   let predictedPredicted = 0;
   let trueTrue = 0;
   for (let c = 0; c < k; c++) {
-    samples += predictedSums[c]!;
-    truePredicted += trueSums[c]! * predictedSums[c]!;
-    predictedPredicted += predictedSums[c]! * predictedSums[c]!;
-    trueTrue += trueSums[c]! * trueSums[c]!;
+    samples += predicted[c]!;
+    truePredicted += support[c]! * predicted[c]!;
+    predictedPredicted += predicted[c]! * predicted[c]!;
+    trueTrue += support[c]! * support[c]!;
   }
-  const covTruePredicted = correct * samples - truePredicted;
+  const covTruePredicted = correct(tallies) * samples - truePredicted;
   const covPredicted = samples * samples - predictedPredicted;
   const covTrue = samples * samples - trueTrue;
   return covPredicted * covTrue === 0 ? 0 : covTruePredicted / Math.sqrt(covTrue * covPredicted);
+}
+
+/**
+ * The confusion matrix of the report: weighted counts, rows = true class, columns = predicted
+ * class, over at most `limit` classes, those with the most true weight (ties: the earlier class),
+ * kept in class order. Rows whose label or prediction is another class are left out.
+ */
+export function cappedConfusion(classes: readonly string[], labels: Int32Array, predictions: Int32Array, weights: Float64Array | null, limit: number): { shown: number[]; matrix: number[][] } {
+  const k = classes.length;
+  const shown = shownClasses(classTallies(k, labels, predictions, weights).support, limit);
+  const position = new Int32Array(k).fill(-1);
+  shown.forEach((c, i) => (position[c] = i));
+  const m = shown.length;
+  const counts = new Float64Array(m * m);
+  for (let i = 0; i < labels.length; i++) {
+    const t = position[labels[i]!]!;
+    const p = position[predictions[i]!]!;
+    if (t !== -1 && p !== -1) counts[t * m + p]! += weights === null ? 1 : weights[i]!;
+  }
+  return { shown, matrix: Array.from({ length: m }, (_, t) => Array.from(counts.subarray(t * m, t * m + m))) };
+}
+
+/** The indices of the `limit` classes with the most support (ties: the earlier), in class order. */
+export function shownClasses(support: Float64Array, limit: number): number[] {
+  const all = Array.from(support, (_, c) => c);
+  if (all.length <= limit) return all;
+  return all
+    .sort((a, b) => support[b]! - support[a]! || a - b)
+    .slice(0, limit)
+    .sort((a, b) => a - b);
 }
 
 /** scikit-learn's clipping bound for log_loss since 1.2 (eps="auto"): the float64 machine epsilon. */

@@ -8,7 +8,7 @@
  * every metric under any row weights in a few passes, which is how a bootstrap resample (row
  * weights = how often each row was drawn) costs little more than one evaluation, and no sort.
  */
-import { accuracy, balancedAccuracy, binaryRowLogLoss, confusionMatrix, macroAverage, matthewsCorrcoef, multiclassRowLogLoss, perClass, total, weightedAverage, type ConfusionMatrix } from './classification.js';
+import { accuracy, balancedAccuracy, binaryRowLogLoss, cappedConfusion, classTallies, macroAverage, matthewsCorrcoef, multiclassRowLogLoss, perClass, weightedAverage, type ClassTallies } from './classification.js';
 import { poissonAt, type Xoshiro128 } from './random.js';
 import { rankingMetrics, type RankedColumn } from './ranking.js';
 import { regressionMetrics, type RegressionRows } from './regression.js';
@@ -66,9 +66,20 @@ export interface PreparedMetrics {
    * resample: a thousand resamples of a small file then cost next to nothing at start-up.
    */
   resample(random: Xoshiro128, buffer: Float64Array, out: Float64Array): void;
-  /** The weighted confusion matrix (classification), rows = true class, in `classes` order. */
-  confusion?: { classes: string[]; matrix: number[][] };
+  /**
+   * The weighted confusion matrix (classification), rows = true class, in `classes` order, over
+   * at most MAX_REPORTED_CLASSES classes (those with the most rows); `totalClasses` is set when
+   * there were more, whose rows and per-class values are then left out.
+   */
+  confusion?: { classes: string[]; matrix: number[][]; totalClasses?: number };
 }
+
+/**
+ * Most classes whose per-class values (`precision.<class>`, …) and confusion matrix row and
+ * column a report holds: beyond a few dozen the matrix is unreadable and, at 10,000 classes,
+ * too large to write (the averages still cover every class).
+ */
+export const MAX_REPORTED_CLASSES = 50;
 
 /** Orders class names as scikit-learn orders labels: numerically when they all are numbers. */
 export function sortClasses(classes: Iterable<string>): string[] {
@@ -172,7 +183,8 @@ function prepareClassification(set: ClassificationSet): PreparedMetrics {
   const scoreClasses = binary ? [set.positive!] : (set.scoreClasses ?? []);
   const width = scoreClasses.length;
   // The true label's column among the scores (-1: not a scored class).
-  const columnOf = set.classes.map((c) => scoreClasses.indexOf(c));
+  const scoreColumn = new Map(scoreClasses.map((c, column) => [c, column]));
+  const columnOf = set.classes.map((c) => scoreColumn.get(c) ?? -1);
   // Held in the order of the first score column, so that its ranking walk is sequential.
   const orders = set.scores ? scoreClasses.map((_, c) => descendingOrder(set.scores!, width, c)) : [];
   const held = orders[0]?.order ?? null;
@@ -213,8 +225,10 @@ function prepareClassification(set: ClassificationSet): PreparedMetrics {
     });
   }
   const positiveIndex = binary ? set.classes.indexOf(set.positive!) : -1;
+  // Per-class values and the matrix cover the classes with the most rows, so that the report stays readable.
+  const { shown, matrix } = cappedConfusion(set.classes, set.labels, set.predictions, set.weights ?? null, MAX_REPORTED_CLASSES);
   const slots = new Slots();
-  const at = confusionSlots(slots, set.classes, binary);
+  const at = confusionSlots(slots, set.classes, shown, binary);
   const scored = scores !== undefined;
   const logLossSlot = slots.add('log_loss', scored && (width >= 2 || binary));
   const brierSlot = slots.add('brier_score', scored && binary);
@@ -224,9 +238,9 @@ function prepareClassification(set: ClassificationSet): PreparedMetrics {
   const averagePrecisionSlot = slots.add('average_precision', scored);
   const evaluateHeld = (weights: Float64Array | null, out: Float64Array, resampleKey?: number): void => {
     out.fill(Number.NaN);
-    const matrix = confusionMatrix(k, labels, predictions, weights);
-    if (total(matrix) === 0) return;
-    confusionMetrics(matrix, at, out, positiveIndex, binary);
+    const tallies = classTallies(k, labels, predictions, weights);
+    if (tallies.total === 0) return;
+    confusionMetrics(tallies, at, out, positiveIndex, binary);
     if (rowLogLoss) {
       let weight = 0;
       let logLoss = 0;
@@ -255,10 +269,9 @@ function prepareClassification(set: ClassificationSet): PreparedMetrics {
       }
     }
   };
-  const matrix = confusionMatrix(k, set.labels, set.predictions, set.weights ?? null);
   return {
     ...prepared(n, held, set.weights, slots.names, evaluateHeld),
-    confusion: { classes: set.classes, matrix: Array.from({ length: k }, (_, t) => Array.from(matrix.counts.subarray(t * k, t * k + k))) },
+    confusion: { classes: shown.map((c) => set.classes[c]!), matrix, ...(shown.length < k ? { totalClasses: k } : {}) },
   };
 }
 
@@ -270,11 +283,11 @@ interface ConfusionSlots {
   macro: [number, number, number];
   weighted: [number, number, number];
   matthews: number;
-  /** Per class: precision, recall, F1. */
+  /** Per class: precision, recall, F1 (-1 for a class whose values are not reported). */
   perClass: [number, number, number][];
 }
 
-function confusionSlots(slots: Slots, classes: readonly string[], binary: boolean): ConfusionSlots {
+function confusionSlots(slots: Slots, classes: readonly string[], shown: readonly number[], binary: boolean): ConfusionSlots {
   const accuracySlot = slots.add('accuracy');
   const balancedAccuracy = slots.add('balanced_accuracy');
   const own: [number, number, number] = [slots.add('precision', binary), slots.add('recall', binary), slots.add('f1', binary)];
@@ -285,15 +298,16 @@ function confusionSlots(slots: Slots, classes: readonly string[], binary: boolea
     weighted[m] = slots.add(`${key}_weighted`);
   });
   const matthews = slots.add('matthews_corrcoef');
-  const perClass = classes.map((c): [number, number, number] => [slots.add(`precision.${c}`), slots.add(`recall.${c}`), slots.add(`f1.${c}`)]);
+  const perClass = classes.map((): [number, number, number] => [-1, -1, -1]);
+  for (const c of shown) perClass[c] = [slots.add(`precision.${classes[c]}`), slots.add(`recall.${classes[c]}`), slots.add(`f1.${classes[c]}`)];
   return { accuracy: accuracySlot, balancedAccuracy, own, macro, weighted, matthews, perClass };
 }
 
 const KEYS = ['precision', 'recall', 'f1'] as const;
 
-function confusionMetrics(matrix: ConfusionMatrix, at: ConfusionSlots, out: Float64Array, positiveIndex: number, binary: boolean): void {
-  const per = perClass(matrix);
-  put(out, at.accuracy, accuracy(matrix));
+function confusionMetrics(tallies: ClassTallies, at: ConfusionSlots, out: Float64Array, positiveIndex: number, binary: boolean): void {
+  const per = perClass(tallies);
+  put(out, at.accuracy, accuracy(tallies));
   put(out, at.balancedAccuracy, balancedAccuracy(per));
   for (let m = 0; m < 3; m++) {
     const key = KEYS[m]!;
@@ -302,6 +316,6 @@ function confusionMetrics(matrix: ConfusionMatrix, at: ConfusionSlots, out: Floa
     put(out, at.macro[m]!, macroAverage(per, key));
     put(out, at.weighted[m]!, weightedAverage(per, key));
   }
-  put(out, at.matthews, matthewsCorrcoef(matrix));
+  put(out, at.matthews, matthewsCorrcoef(tallies));
   for (let c = 0; c < per.length; c++) for (let m = 0; m < 3; m++) put(out, at.perClass[c]![m]!, per[c]![KEYS[m]!]);
 }

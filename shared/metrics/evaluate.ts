@@ -1,6 +1,6 @@
 /** Metrics from a predictions file: point values, bootstrap intervals, and per-slice values. */
 import type { DataFormat } from '../data/records.js';
-import { bootstrapIntervals, derivedSeed, type BootstrapOptions } from './bootstrap.js';
+import { bootstrapIntervals, boundedResamples, derivedSeed, type BootstrapOptions } from './bootstrap.js';
 import { prepareMetrics, type MetricValue, type PredictionSet } from './compute.js';
 import { readPredictions, subsetPredictions, type PredictionSpec } from './predictions.js';
 
@@ -41,9 +41,13 @@ export interface Evaluation {
   rows: number;
   labelsSha256: string;
   metrics: Record<string, MetricValue>;
-  confusion?: { classes: string[]; matrix: number[][] };
+  confusion?: { classes: string[]; matrix: number[][]; totalClasses?: number };
   slices: Record<string, Record<string, MetricValue>>;
   sliceSummary?: SliceSummary;
+  /** The bootstrap as run: its resamples may be fewer than asked, within the work budget. */
+  bootstrap?: BootstrapOptions;
+  /** What the user should know about how this was computed (fewer resamples than asked). */
+  warnings: string[];
 }
 
 /** Metrics that are better when lower; every other metric is better when higher. */
@@ -55,7 +59,16 @@ export function lowerIsBetter(metric: string): boolean {
 
 export async function evaluatePredictions(path: string, format: DataFormat, spec: PredictionSpec, options: EvaluationOptions): Promise<Evaluation> {
   const read = await readPredictions(path, format, spec);
-  const whole = evaluateSet(read.set, options.bootstrap);
+  const warnings: string[] = [];
+  let bootstrap = options.bootstrap;
+  if (bootstrap) {
+    const set = read.set;
+    const shape = { rows: read.rows, classes: set.task === 'regression' ? 0 : set.classes.length, scoreColumns: spec.scores?.length ?? 0, sliceColumns: read.slices.length };
+    const bounded = boundedResamples(bootstrap.resamples, shape, path);
+    if (bounded.warning) warnings.push(bounded.warning);
+    bootstrap = { ...bootstrap, resamples: bounded.resamples };
+  }
+  const whole = evaluateSet(read.set, bootstrap);
   const slices: Evaluation['slices'] = {};
   const info: Record<string, SliceInfo> = {};
   for (const slice of read.slices) {
@@ -64,8 +77,8 @@ export async function evaluatePredictions(path: string, format: DataFormat, spec
     slice.values.forEach((value, v) => {
       const name = `${slice.column}=${value}`;
       const rows = Uint32Array.from(members[v]!);
-      const bootstrap = options.bootstrap && { ...options.bootstrap, seed: derivedSeed(options.bootstrap.seed, name) };
-      slices[name] = evaluateSet(subsetPredictions(read.set, rows), bootstrap).metrics;
+      const sliceBootstrap = bootstrap && { ...bootstrap, seed: derivedSeed(bootstrap.seed, name) };
+      slices[name] = evaluateSet(subsetPredictions(read.set, rows), sliceBootstrap).metrics;
       info[name] = { column: slice.column, value, rows: rows.length, small: rows.length < options.minSliceSize };
     });
   }
@@ -77,6 +90,8 @@ export async function evaluatePredictions(path: string, format: DataFormat, spec
     confusion: whole.confusion,
     slices,
     sliceSummary: read.slices.length ? { minSize: options.minSliceSize, slices: info, headline, gaps: sliceGaps(slices, info) } : undefined,
+    bootstrap,
+    warnings,
   };
 }
 

@@ -130,12 +130,16 @@ function locateColumns(path: string, header: string[], spec: PredictionSpec): Co
     ...(spec.weight ? [['weight-column', spec.weight] as [string, string]] : []),
     ...(spec.slices ?? []).map((s) => ['slices', s] as [string, string]),
   ];
-  const missing = wanted.filter(([, column]) => !header.includes(column));
+  // The first position of each name, through a map: thousands of score columns in a header of thousands.
+  const positions = new Map<string, number>();
+  header.forEach((name, i) => positions.has(name) || positions.set(name, i));
+  const missing = wanted.filter(([, column]) => !positions.has(column));
   if (missing.length) {
-    const names = missing.map(([input, column]) => `"${column}" (input ${input})`).join(' and ');
-    throw new UserError(`The predictions file "${path}" has no column ${names}. Its columns are: ${header.map((f) => JSON.stringify(f)).join(', ')}.`);
+    const names = missing.slice(0, 5).map(([input, column]) => `${quoted(column)} (input ${input})`).join(' and ');
+    const more = missing.length > 5 ? ` and ${missing.length - 5} more` : '';
+    throw new UserError(`The predictions file "${path}" has no column ${names}${more}. Its columns are: ${someQuoted(header, 20)}.`);
   }
-  const position = (column: string) => header.indexOf(column);
+  const position = (column: string) => positions.get(column)!;
   return {
     label: position(spec.label),
     prediction: position(spec.prediction),
@@ -166,7 +170,7 @@ export class Cell {
 
   number(what: string, advice: string): number {
     const value = this.text.trim() === '' ? Number.NaN : Number(this.text);
-    if (!Number.isFinite(value)) this.fail(`the ${what} ${JSON.stringify(this.text)} is not a finite number`, advice);
+    if (!Number.isFinite(value)) this.fail(`the ${what} ${quoted(this.text)} is not a finite number`, advice);
     return value;
   }
 }
@@ -195,6 +199,7 @@ export class PredictionSetBuilder {
   private readonly scores = new GrowableFloat64();
   private readonly weights = new GrowableFloat64();
   private readonly scoreClasses: string[];
+  private readonly scored: ReadonlySet<string>;
 
   constructor(
     private readonly spec: PredictionSpec,
@@ -202,6 +207,7 @@ export class PredictionSetBuilder {
     private readonly path: string,
   ) {
     this.scoreClasses = (spec.scores ?? []).map((s) => s.class);
+    this.scored = new Set(this.scoreClasses);
     if (spec.task === 'binary' && spec.positive !== undefined) this.classIndex(spec.positive);
   }
 
@@ -213,7 +219,7 @@ export class PredictionSetBuilder {
       this.numericPredictions.push(new Cell(this.path, row.where, spec.prediction, row.prediction).number('prediction', advice));
     } else {
       if (MISSING_PREDICTIONS.has(row.prediction.trim())) {
-        throw new UserError(`The predictions file "${this.path}", ${row.where}, column "${spec.prediction}": the prediction is ${JSON.stringify(row.prediction)}, a missing value, not a class. Drop rows the model did not score, or fix the model's output.`);
+        throw new UserError(`The predictions file "${this.path}", ${row.where}, column "${spec.prediction}": the prediction is ${quoted(row.prediction)}, a missing value, not a class. Drop rows the model did not score, or fix the model's output.`);
       }
       this.labels.push(this.classOf(row.label, row.where, spec.label));
       this.predictions.push(this.classOf(row.prediction, row.where, spec.prediction));
@@ -256,11 +262,11 @@ export class PredictionSetBuilder {
     const { spec } = this;
     if (spec.task === 'binary' && this.classNames.length === 2) {
       throw new UserError(
-        `The predictions file "${this.path}", ${where}, column "${column}": ${JSON.stringify(name)} is a third class beside ${this.classNames.map((c) => JSON.stringify(c)).join(' and ')}, but "task" is binary (positive class ${JSON.stringify(spec.positive)}). Use task: multiclass, or set "positive-label" to the positive class.`,
+        `The predictions file "${this.path}", ${where}, column "${column}": ${quoted(name)} is a third class beside ${this.classNames.map(quoted).join(' and ')}, but "task" is binary (positive class ${JSON.stringify(spec.positive)}). Use task: multiclass, or set "positive-label" to the positive class.`,
       );
     }
-    if (spec.task === 'multiclass' && this.scoreClasses.length && !this.scoreClasses.includes(name)) {
-      throw new UserError(`The predictions file "${this.path}", ${where}, column "${column}": the class ${JSON.stringify(name)} has no probability column; "score-columns" covers ${this.scoreClasses.map((c) => JSON.stringify(c)).join(', ')}. List one column per class.`);
+    if (spec.task === 'multiclass' && this.scoreClasses.length && !this.scored.has(name)) {
+      throw new UserError(`The predictions file "${this.path}", ${where}, column "${column}": the class ${quoted(name)} has no probability column; "score-columns" covers ${someQuoted(this.scoreClasses)}. List one column per class.`);
     }
     return this.classIndex(name);
   }
@@ -277,7 +283,7 @@ export class PredictionSetBuilder {
     const seen = new Uint8Array(this.classNames.length);
     for (let i = 0; i < labels.length; i++) seen[labels[i]!] = seen[predictions[i]!] = 1;
     const classes = sortClasses(this.classNames.filter((_, c) => seen[c]));
-    const renumber = Int32Array.from(this.classNames, (name) => classes.indexOf(name));
+    const renumber = renumbering(this.classNames, classes);
     for (let i = 0; i < labels.length; i++) {
       labels[i] = renumber[labels[i]!]!;
       predictions[i] = renumber[predictions[i]!]!;
@@ -290,6 +296,23 @@ export class PredictionSetBuilder {
     }
     return set;
   }
+}
+
+/** A value of the file as a message shows it: quoted (control characters escaped) and cut after 40 characters. */
+function quoted(name: string): string {
+  return JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name).replace(/[\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+}
+
+/** The first few names, quoted, for a message that must stay short with thousands of classes or columns. */
+function someQuoted(names: readonly string[], shown = 5): string {
+  const first = names.slice(0, shown).map(quoted).join(', ');
+  return names.length > shown ? `${first} and ${names.length - shown} more` : first;
+}
+
+/** Each class's index in `to` (-1: absent), through a map: an indexOf per class is quadratic in thousands of classes. */
+function renumbering(from: readonly string[], to: readonly string[]): Int32Array {
+  const index = new Map(to.map((name, i) => [name, i]));
+  return Int32Array.from(from, (name) => index.get(name) ?? -1);
 }
 
 /** The rows of a set at `rows`, with classes renumbered to those the rows hold (as scikit-learn sees a subset). */
@@ -306,7 +329,7 @@ export function subsetPredictions(set: PredictionSet, rows: Uint32Array): Predic
   const present = new Uint8Array(set.classes.length);
   for (let j = 0; j < rows.length; j++) present[labels[j]!] = present[predictions[j]!] = 1;
   const classes = set.classes.filter((_, c) => present[c]);
-  const renumber = Int32Array.from(set.classes, (name) => classes.indexOf(name));
+  const renumber = renumbering(set.classes, classes);
   for (let j = 0; j < rows.length; j++) {
     labels[j] = renumber[labels[j]!]!;
     predictions[j] = renumber[predictions[j]!]!;

@@ -46,10 +46,15 @@ export const metricsReportSchema = z.object({
       gaps: z.record(z.string(), z.object({ best: z.string(), bestValue: z.number(), worst: z.string(), worstValue: z.number(), gap: z.number() })),
     })
     .optional(),
-  /** Classification: weighted counts, rows = true class, columns = predicted class, in `classes` order. */
-  confusionMatrix: z.object({ classes: z.array(z.string()), matrix: z.array(z.array(z.number())) }).optional(),
-  /** How the confidence intervals were computed. */
-  bootstrap: z.object({ method: z.string(), resamples: z.number().int().positive(), confidence: z.number(), seed: z.number().int() }).optional(),
+  /**
+   * Classification: weighted counts, rows = true class, columns = predicted class, in `classes`
+   * order. With more than MAX_REPORTED_CLASSES (50) classes, `classes` are those with the most
+   * rows, `totalClasses` counts them all, and rows of the others (and their per-class metrics)
+   * are left out.
+   */
+  confusionMatrix: z.object({ classes: z.array(z.string()), matrix: z.array(z.array(z.number())), totalClasses: z.number().int().positive().optional() }).optional(),
+  /** How the confidence intervals were computed; `requested` when the work budget allowed fewer resamples. */
+  bootstrap: z.object({ method: z.string(), resamples: z.number().int().positive(), requested: z.number().int().positive().optional(), confidence: z.number(), seed: z.number().int() }).optional(),
 });
 
 export type MetricsReport = z.output<typeof metricsReportSchema>;

@@ -29,7 +29,7 @@ export const evaluateModel: ActionDefinition<typeof inputs> = {
       throw new UserError(`The manifest "${input.manifest}" is for model "${manifest.model.name}", but "model-name" is "${model}". Pass the manifest of the model you evaluate.`);
     }
     const identity = { format: METRICS_REPORT_FORMAT, model, version: manifest?.model.version, fingerprint: manifest?.fingerprint } as const;
-    const report: MetricsReport = input.metrics ? await fromMetricsFile(input, identity) : await fromPredictions(input, identity);
+    const report: MetricsReport = input.metrics ? await fromMetricsFile(input, identity) : await fromPredictions(input, identity, runner);
     const dir = await createStepDir(runnerTempDir(), 'evaluate-model', model);
     const reportPath = join(dir, 'metrics.json');
     await writeFile(reportPath, JSON.stringify(report, null, 2) + '\n');
@@ -60,7 +60,7 @@ async function fromMetricsFile(input: Inputs, identity: Identity): Promise<Metri
   return { ...identity, metrics: loaded.metrics, slices: {} };
 }
 
-async function fromPredictions(input: Inputs, identity: Identity): Promise<MetricsReport> {
+async function fromPredictions(input: Inputs, identity: Identity, runner: Runner): Promise<MetricsReport> {
   if (!input.predictions) throw new InputError('Give either "predictions" (a predictions file to compute metrics from) or "metrics" (a metrics file your own code wrote).');
   if (!input.task) throw new InputError('Input "task" is required with "predictions": binary, multiclass or regression.');
   const format = formatFromPath(input.predictions);
@@ -76,6 +76,8 @@ async function fromPredictions(input: Inputs, identity: Identity): Promise<Metri
   };
   const bootstrap = input.bootstrap > 0 ? { resamples: input.bootstrap, confidence: input.confidence, seed: input['bootstrap-seed'] } : undefined;
   const evaluation = await evaluatePredictions(input.predictions, format, spec, { bootstrap, minSliceSize: input['min-slice-size'] });
+  for (const warning of evaluation.warnings) runner.warning(warning);
+  const ran = evaluation.bootstrap;
   return {
     ...identity,
     task: input.task,
@@ -84,7 +86,7 @@ async function fromPredictions(input: Inputs, identity: Identity): Promise<Metri
     slices: evaluation.slices,
     sliceSummary: evaluation.sliceSummary,
     confusionMatrix: evaluation.confusion,
-    bootstrap: bootstrap && { method: BOOTSTRAP_METHOD, ...bootstrap },
+    bootstrap: ran && { method: BOOTSTRAP_METHOD, ...ran, ...(ran.resamples < input.bootstrap ? { requested: input.bootstrap } : {}) },
   };
 }
 
