@@ -7,6 +7,8 @@ declare module '@vercel/ncc' {
     sourceMap?: boolean;
     license?: string;
     target?: string;
+    /** Skip type checking (the project runs tsc on its own). */
+    transpileOnly?: boolean;
   }
   export default function ncc(entry: string, options?: NccOptions): Promise<{ code: string; assets: Record<string, { source: string | Buffer }> }>;
 }
