@@ -42,7 +42,11 @@ async function filesAt(entry: string, baseDir: string, what: string): Promise<st
   if (info.isFile()) return [absolute];
   if (!info.isDirectory()) throw new UserError(`The ${what} "${entry}" is neither a file nor a folder.`);
   const found = await readdir(absolute, { recursive: true, withFileTypes: true });
-  const files = found.filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name)).filter((path) => !path.slice(absolute.length).split(/[\\/]/).includes('.git'));
+  // Links are listed too (those that lead to a file), so that the caller's confinement judges
+  // where they lead rather than their being dropped without a word.
+  const candidates = found.filter((d) => d.isFile() || d.isSymbolicLink()).map((d) => join(d.parentPath, d.name)).filter((path) => !path.slice(absolute.length).split(/[\\/]/).includes('.git'));
+  const files: string[] = [];
+  for (const path of candidates) if ((await stat(path).catch(() => undefined))?.isFile()) files.push(path);
   if (files.length === 0) throw new UserError(`The ${what} folder "${entry}" holds no files.`);
   return files.sort();
 }

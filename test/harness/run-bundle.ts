@@ -32,6 +32,8 @@ export interface RunOptions {
   job?: string;
   /** The GITHUB_TOKEN of the job: read-only is what a pull request from a fork gets. */
   token?: TokenKind;
+  /** Ends the step (SIGKILL) after this long; the result then says `timedOut`. Default: none. */
+  timeoutMs?: number;
 }
 
 export interface RunResult {
@@ -44,6 +46,8 @@ export interface RunResult {
   commands: WorkflowCommand[];
   annotations: WorkflowCommand[];
   durationMs: number;
+  /** The step was ended by `timeoutMs`. */
+  timedOut: boolean;
 }
 
 let metadata: Promise<ActionMetadata[]> | undefined;
@@ -89,7 +93,7 @@ export async function runBundle(name: string, options: RunOptions): Promise<RunR
   const violationsBefore = standIns.violations().length;
   const step = await prepareStep(name, { ...options, standIns });
   const started = performance.now();
-  const { exitCode, stdout, stderr } = await spawnNode(step.script, step.cwd, step.env);
+  const { exitCode, stdout, stderr, timedOut } = await spawnNode(step.script, step.cwd, step.env, options.timeoutMs);
   const durationMs = performance.now() - started;
   const commands = parseWorkflowCommands(stdout);
   const violations = standIns.violations().slice(violationsBefore);
@@ -104,6 +108,7 @@ export async function runBundle(name: string, options: RunOptions): Promise<RunR
     commands,
     annotations: commands.filter((c) => c.command === 'error' || c.command === 'warning' || c.command === 'notice'),
     durationMs,
+    timedOut,
   };
 }
 
@@ -159,16 +164,22 @@ export async function prepareStep(name: string, options: RunOptions): Promise<Pr
   return { script: join(root, 'actions', name, action.runs.main), cwd: options.workspace, env, files };
 }
 
-export function spawnNode(script: string, cwd: string, env: Record<string, string>): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+export function spawnNode(script: string, cwd: string, env: Record<string, string>, timeoutMs?: number, args: readonly string[] = []): Promise<{ exitCode: number; stdout: string; stderr: string; timedOut: boolean }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let timedOut = false;
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', reject);
-    child.on('close', (code, signal) =>
-      resolvePromise({ exitCode: code ?? (signal ? 128 : 1), stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
-    );
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ exitCode: code ?? (signal ? 128 : 1), stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut });
+    });
   });
 }
