@@ -4,22 +4,21 @@
  * @actions/artifact is loaded only here, and only when a step uploads or downloads.
  */
 import { copyFile, link, mkdir } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { UserError } from '../action/errors.js';
 import type { Logger } from '../action/runner.js';
+import { metricsArtifactName, modelArtifactName } from '../identifiers.js';
 import type { Manifest } from '../lineage/manifest.js';
+import { manifestFilePath } from '../lineage/manifest-files.js';
 
 export const MANIFEST_FILE = 'model-manifest.json';
 export const METRICS_FILE = 'metrics.json';
 
-/** Artifact names are unique per run; same model and version, same names. */
-export function modelArtifactName(model: string, version: string): string {
-  return `model-${model}-${version}`;
-}
-
-export function metricsArtifactName(model: string, version: string): string {
-  return `metrics-${model}-${version}`;
-}
+/**
+ * Artifact names are unique per run; same model and version, same names. They are built from
+ * identifiers and checked to be one (see identifiers.ts): they become outputs.
+ */
+export { metricsArtifactName, modelArtifactName };
 
 /** The runner gives JavaScript actions a runtime token and results URL; elsewhere (a laptop) there is no artifact service. */
 export function artifactServiceAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -64,10 +63,13 @@ export async function uploadArtifact(name: string, files: readonly StagedFile[],
   return { id, name, uploaded: true };
 }
 
-/** The manifest at the artifact's root, each output at its manifest path. */
-export function uploadModelArtifact(args: { manifest: Manifest; manifestPath: string; baseDir: string; stagingDir: string; log: Logger }): Promise<UploadedArtifact> {
-  const files = [{ from: args.manifestPath, as: MANIFEST_FILE }, ...args.manifest.outputs.map((o) => ({ from: resolve(args.baseDir, o.path), as: o.path }))];
-  return uploadArtifact(modelArtifactName(args.manifest.model.name, args.manifest.model.version), files, args.stagingDir, args.log);
+/** The manifest at the artifact's root, each output at its manifest path, read inside `baseDir` (see manifest-files.ts). */
+export async function uploadModelArtifact(args: { manifest: Manifest; manifestPath: string; baseDir: string; stagingDir: string; log: Logger }): Promise<UploadedArtifact> {
+  const name = modelArtifactName(args.manifest.model.name, args.manifest.model.version);
+  const model = { manifest: `manifest of artifact ${name}`, baseDir: args.baseDir };
+  const files = [{ from: args.manifestPath, as: MANIFEST_FILE }];
+  for (const [index, output] of args.manifest.outputs.entries()) files.push({ from: await manifestFilePath(model, `outputs[${index}].path`, output.path), as: output.path });
+  return uploadArtifact(name, files, args.stagingDir, args.log);
 }
 
 export function uploadMetricsArtifact(args: { model: string; version: string; reportPath: string; stagingDir: string; log: Logger }): Promise<UploadedArtifact> {

@@ -6,12 +6,15 @@
  * and never a half-filled public release; this is also the order immutable releases require.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { UserError } from '../action/errors.js';
 import type { Logger } from '../action/runner.js';
+import { sha256Text } from '../files/hash.js';
 import { readStructuredFile } from '../files/structured.js';
 import { statusOf } from '../github/client.js';
+import { releaseTag } from '../identifiers.js';
 import { manifestSchema, type Manifest } from '../lineage/manifest.js';
+import { manifestFilePath, type ManifestFiles } from '../lineage/manifest-files.js';
 import type { Registry } from './github-registry.js';
 
 /** The names of the release assets that describe the model (the model files keep their paths). */
@@ -20,9 +23,7 @@ export const MANIFEST_ASSET = 'model-manifest.json';
 export const METRICS_ASSET = 'metrics.json';
 export const PROFILE_ASSET = 'data-profile.json';
 
-export function releaseTag(model: string, version: string): string {
-  return `${model}@${version}`;
-}
+export { releaseTag };
 
 /** A release asset name for a manifest path: assets cannot hold "/". */
 export function assetName(path: string): string {
@@ -33,14 +34,22 @@ export interface ReleaseFile {
   name: string;
   path: string;
   contentType: string;
+  /** For a model file: the sha256 the manifest gives, checked again on the bytes that are uploaded. */
+  sha256?: string;
 }
 
-export function releaseFiles(args: { manifest: Manifest; manifestPath: string; modelDir: string; metricsPath: string; modelCardPath: string }): ReleaseFile[] {
+/** The release's files; each model file at its real path inside the model's folder (see manifest-files.ts). */
+export async function releaseFiles(args: { manifest: Manifest; manifestPath: string; model: ManifestFiles; metricsPath: string; modelCardPath: string }): Promise<ReleaseFile[]> {
+  const outputs: ReleaseFile[] = [];
+  for (const [index, output] of args.manifest.outputs.entries()) {
+    const path = await manifestFilePath(args.model, `outputs[${index}].path`, output.path);
+    outputs.push({ name: assetName(output.path), path, contentType: 'application/octet-stream', sha256: output.sha256 });
+  }
   return [
     { name: MODEL_CARD_ASSET, path: args.modelCardPath, contentType: 'text/markdown' },
     { name: MANIFEST_ASSET, path: args.manifestPath, contentType: 'application/json' },
     { name: METRICS_ASSET, path: args.metricsPath, contentType: 'application/json' },
-    ...args.manifest.outputs.map((output) => ({ name: assetName(output.path), path: resolve(args.modelDir, output.path), contentType: 'application/octet-stream' })),
+    ...outputs,
   ];
 }
 
@@ -86,6 +95,10 @@ export async function stageModelRelease(
   for (const file of release.files) {
     if (assetUrls.has(file.name)) continue;
     const bytes = await readFile(file.path);
+    // The bytes uploaded are the bytes verified: a file swapped since the check is not published.
+    if (file.sha256 !== undefined && sha256Text(bytes) !== file.sha256) {
+      throw new UserError(`The model file for release asset "${file.name}" changed after it was checked against the manifest (sha256 ${sha256Text(bytes).slice(0, 16)}…, the manifest says ${file.sha256.slice(0, 16)}…). Nothing was published; promote only what train-model produced, unmodified.`);
+    }
     const { data } = await client.rest.repos.uploadReleaseAsset({
       ...repository,
       release_id: target.id,
@@ -138,13 +151,11 @@ export async function downloadModelRelease(
   await fetchAsset(MANIFEST_ASSET, manifestPath);
   await fetchAsset(METRICS_ASSET, metricsPath);
   const manifest = await readStructuredFile(manifestPath, manifestSchema, `manifest of release ${tag}`);
-  for (const output of manifest.outputs) {
-    const to = resolve(release.into, output.path);
-    // A manifest path must not lead out of the folder the release is restored into.
-    if (relative(release.into, to).startsWith('..') || isAbsolute(relative(release.into, to))) {
-      throw new UserError(`The manifest of release ${tag} lists "${output.path}", a path outside the model's folder; the release cannot be restored safely.`);
-    }
-    await fetchAsset(assetName(output.path), to);
+  // Asset names come from GitHub and are only looked up; each file is written at its manifest
+  // path (relative, without "..", by the manifest's schema), checked to stay in the folder.
+  const files = { manifest: `manifest of release ${tag}`, baseDir: release.into };
+  for (const [index, output] of manifest.outputs.entries()) {
+    await fetchAsset(assetName(output.path), await manifestFilePath(files, `outputs[${index}].path`, output.path));
   }
   log.info(`Downloaded release ${tag}: the manifest, the metrics report and ${manifest.outputs.length} model file(s).`);
   return { manifestPath, metricsPath, url: found.data.html_url, metricsUrl: found.data.assets.find((a) => a.name === METRICS_ASSET)?.url };

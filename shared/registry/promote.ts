@@ -15,6 +15,7 @@ import { evaluateGates, type GateResult } from '../gates/evaluate.js';
 import type { GatePolicy } from '../gates/policy.js';
 import { readStructuredFile } from '../files/structured.js';
 import { manifestSchema, type Manifest } from '../lineage/manifest.js';
+import { manifestFilePath, type ManifestFiles } from '../lineage/manifest-files.js';
 import { loadMetrics, metricValues, type LoadedMetrics } from '../metrics/report.js';
 import { readProfile, type DataProfile } from '../profile/profile.js';
 import { readApprovals } from './approvals.js';
@@ -92,7 +93,7 @@ export async function promote(request: PromotionRequest): Promise<PromotionOutco
   if (version !== manifest.model.version) {
     throw new UserError(`Input "version" is "${version}", but the manifest "${candidate.manifestPath}" describes version "${manifest.model.version}". Promote the model the manifest describes, or leave "version" empty.`);
   }
-  await refuseChangedFiles(manifest, candidate.baseDir, `${model} ${version}`);
+  await refuseChangedFiles(manifest, modelFiles(candidate), `${model} ${version}`);
 
   const metrics = await loadMetrics(candidate.metricsPath, 'metrics file', candidate.metricsDir);
   if (metrics.fingerprint && metrics.fingerprint !== manifest.fingerprint) {
@@ -153,8 +154,13 @@ export async function promote(request: PromotionRequest): Promise<PromotionOutco
   return { ...base, previous: current, deploymentId, releaseUrl, recordPath, record, alreadyCurrent: false, gates };
 }
 
-async function refuseChangedFiles(manifest: Manifest, baseDir: string, what: string): Promise<void> {
-  const mismatches = await verifyManifestOutputs(manifest, baseDir);
+/** The model files, where the candidate's manifest names them: inside its base folder. */
+function modelFiles(candidate: CandidateFiles): ManifestFiles {
+  return { manifest: `manifest "${candidate.manifestPath}"`, baseDir: candidate.baseDir };
+}
+
+async function refuseChangedFiles(manifest: Manifest, files: ManifestFiles, what: string): Promise<void> {
+  const mismatches = await verifyManifestOutputs(manifest, files);
   if (!mismatches.length) return;
   const list = mismatches.map((m) => (m.problem === 'missing' ? `"${m.path}" is missing` : `"${m.path}" has sha256 ${m.actual!.slice(0, 16)}…, the manifest says ${m.expected.slice(0, 16)}…`)).join('; ');
   throw new UserError(`Refusing to promote ${what}: the model files do not match the manifest (${list}). Promote only what train-model produced, unmodified.`);
@@ -221,10 +227,12 @@ async function stageProductionRelease(args: {
 }): Promise<StagedRelease> {
   const { request, manifest, record } = args;
   const modelCardPath = join(request.stepDir, 'MODEL_CARD.md');
-  const intendedUse = await intendedUseFromConfig(manifest.config.path, request.workingDirectory);
+  // The config is read from the working directory, and only there (its path is the manifest's).
+  const configPath = await manifestFilePath({ ...modelFiles(request.candidate), baseDir: request.workingDirectory, folder: 'the working directory' }, 'config.path', manifest.config.path);
+  const intendedUse = await intendedUseFromConfig(configPath, request.workingDirectory);
   await writeFile(modelCardPath, renderModelCard({ manifest, metrics: args.metrics, gates: args.gates, environment: request.environment, intendedUse, baselineVersion: args.current?.payload.version, record, profile: args.profile }));
   const { candidate } = request;
-  const files = releaseFiles({ manifest, manifestPath: resolve(candidate.baseDir, candidate.manifestPath), modelDir: candidate.baseDir, metricsPath: resolve(candidate.metricsDir, candidate.metricsPath), modelCardPath });
+  const files = await releaseFiles({ manifest, manifestPath: resolve(candidate.baseDir, candidate.manifestPath), model: modelFiles(candidate), metricsPath: resolve(candidate.metricsDir, candidate.metricsPath), modelCardPath });
   if (request.profilePath) files.push({ name: PROFILE_ASSET, path: resolve(request.profilePath), contentType: 'application/json' });
   return stageModelRelease(
     request.registry!,

@@ -1,8 +1,8 @@
 /** Checks that the files a manifest names are the files on disk, byte for byte. */
-import { resolve } from 'node:path';
 import { errnoCode } from '../action/errors.js';
 import { sha256File } from '../files/hash.js';
 import type { Manifest } from '../lineage/manifest.js';
+import { manifestFilePath, type ManifestFiles } from '../lineage/manifest-files.js';
 
 export interface FileMismatch {
   path: string;
@@ -11,11 +11,12 @@ export interface FileMismatch {
   actual?: string;
 }
 
-export async function verifyManifestOutputs(manifest: Manifest, baseDir: string): Promise<FileMismatch[]> {
+/** Each output is read inside the manifest's base folder (see manifest-files.ts); one that leads outside is a UserError. */
+export async function verifyManifestOutputs(manifest: Manifest, files: ManifestFiles): Promise<FileMismatch[]> {
   const mismatches: FileMismatch[] = [];
-  for (const output of manifest.outputs) {
+  for (const [index, output] of manifest.outputs.entries()) {
     try {
-      const actual = await sha256File(resolve(baseDir, output.path));
+      const actual = await sha256File(await manifestFilePath(files, `outputs[${index}].path`, output.path));
       if (actual !== output.sha256) mismatches.push({ path: output.path, problem: 'changed', expected: output.sha256, actual });
     } catch (error) {
       if (errnoCode(error) !== 'ENOENT' && errnoCode(error) !== 'EISDIR') throw error;

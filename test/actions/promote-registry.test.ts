@@ -2,7 +2,8 @@
  * promote-model and GitHub as the registry, against the REST stand-in: promotions recorded as
  * deployments of task model:<name>, judged against the model in the environment now.
  */
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GitHubApiStandIn } from '../stand-ins/github-api.js';
@@ -229,6 +230,34 @@ describe('production releases and rollbacks', () => {
     const compared = await run('compare-metrics', job, { 'model-name': 'churn', metrics: 'pr-metrics.json', gates: 'examples/churn/gates.yaml', comment: 'false' }, { standIns });
     expect(compared.exitCode, compared.stdout).toBe(0);
     expect(compared.outputs['baseline-version']).toBe(firstVersion());
+  });
+});
+
+describe('hostile identifiers and model files', () => {
+  it('refuses a version or an environment outside its alphabet, naming the input, recording nothing', async () => {
+    const model = await candidate('11', 0.99);
+    const before = standIns.github.writes().length;
+    const refused = await promote(model, 'staging', { version: '$(id)' });
+    expectUserError(refused, /input "version" must start and end with a letter or digit and use only letters, digits, "\.", "_" and "-".*; got "\$\(id\)"/);
+    expect(refused.outputs.version).toBeUndefined();
+    expectUserError(await promote(model, 'prod uction'), /input "environment" must start with a letter or digit .*spaces and "\/" are not allowed\); got "prod uction"/);
+    expect(standIns.github.writes().length).toBe(before);
+  });
+
+  it('refuses a manifest whose model file is a symbolic link out of the workspace, publishing nothing', async () => {
+    const model = await candidate('12', 0.99);
+    const outsideFile = join(job.workspace, '..', 'outside-secret.txt');
+    await writeFile(outsideFile, 'SECRET=1\n');
+    await symlink(outsideFile, join(job.workspace, 'model', 'linked.bin'));
+    const manifest = JSON.parse(await readFile(model.manifest, 'utf8'));
+    manifest.outputs.push({ path: 'model/linked.bin', sha256: createHash('sha256').update('SECRET=1\n').digest('hex'), bytes: 9 });
+    const hostile = await job.write('hostile-manifest.json', JSON.stringify(manifest, null, 2));
+    const [deployments, releases] = [standIns.github.deployments.length, standIns.github.releases.length];
+    expectUserError(
+      await promote({ manifest: hostile, metrics: model.metrics }, 'production'),
+      /The manifest "hostile-manifest\.json" lists "model\/linked\.bin" in "outputs\[2\]\.path", which is outside the model's folder .* \(through a symbolic link, it leads to .*outside-secret\.txt\)/,
+    );
+    expect([standIns.github.deployments.length, standIns.github.releases.length]).toEqual([deployments, releases]);
   });
 });
 

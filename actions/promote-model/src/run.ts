@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { createStepDir, readRunContext } from '../../../shared/action/context.js';
 import { artifactServiceAvailable, downloadArtifact, listRunArtifacts, MANIFEST_FILE, metricsArtifactName, METRICS_FILE, modelArtifactName, type OtherRun } from '../../../shared/artifacts/model-artifact.js';
 import { UserError } from '../../../shared/action/errors.js';
+import { quoteValue, requireIdentifier } from '../../../shared/identifiers.js';
 import type { ActionDefinition } from '../../../shared/action/run-action.js';
 import type { Runner } from '../../../shared/action/runner.js';
 import { confineFileInputs, confinePath, stepConfinement } from '../../../shared/files/confine.js';
@@ -105,10 +106,11 @@ async function artifactFiles(input: Inputs, tempDir: string, runner: Runner, fro
 /** The one model artifact of `model` that a run uploaded; a run that trained several versions must be told which. */
 async function onlyModelArtifact(model: string, run: OtherRun): Promise<string> {
   const names = await listRunArtifacts(run);
+  // Names come from the API: any job of that run could have uploaded one, so they are shown quoted and checked.
   const models = names.filter((name) => name.startsWith(`model-${model}-`));
-  if (models.length === 1) return models[0]!;
-  if (!models.length) throw new UserError(`Workflow run ${run.runId} uploaded no model artifact of ${model} (artifacts: ${names.join(', ') || 'none'}). Pass the run whose train-model step trained it.`);
-  throw new UserError(`Workflow run ${run.runId} uploaded several versions of ${model} (${models.join(', ')}); give "version" or "artifact" to say which to promote.`);
+  if (models.length === 1) return requireIdentifier('artifact name', models[0]!, `The model artifact of workflow run ${run.runId}`);
+  if (!models.length) throw new UserError(`Workflow run ${run.runId} uploaded no model artifact of ${model} (artifacts: ${names.map(quoteValue).join(', ') || 'none'}). Pass the run whose train-model step trained it.`);
+  throw new UserError(`Workflow run ${run.runId} uploaded several versions of ${model} (${models.map(quoteValue).join(', ')}); give "version" or "artifact" to say which to promote.`);
 }
 
 async function releaseFiles(input: Inputs, version: string, registry: Registry | undefined, tempDir: string, runner: Runner): Promise<CandidateFiles> {
