@@ -16,6 +16,8 @@ export interface PullRequestContext {
   headSha: string;
   headRef: string;
   baseRef: string;
+  /** The base branch's commit the pull request is checked against: trusted where the PR's own files are not. */
+  baseSha?: string;
   url: string;
   /** True when the head branch lives in another repository (a fork): the token is read-only. */
   fromFork: boolean;
@@ -48,7 +50,7 @@ const pullRequestEvent = z.object({
       title: z.string(),
       html_url: z.string(),
       head: z.object({ sha: z.string(), ref: z.string(), repo: repoRef }),
-      base: z.object({ ref: z.string(), repo: repoRef }),
+      base: z.object({ ref: z.string(), sha: z.string().optional(), repo: repoRef }),
     })
     .optional(),
 });
@@ -96,6 +98,7 @@ function readPullRequest(eventPath: string | undefined): PullRequestContext | un
     headSha: pr.head.sha,
     headRef: pr.head.ref,
     baseRef: pr.base.ref,
+    baseSha: pr.base.sha,
     url: pr.html_url,
     fromFork: headRepo !== undefined && headRepo !== pr.base.repo?.full_name,
   };

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { MODEL_NAME_PATTERN } from '../action/inputs.js';
 import type { GateResult, MetricStatus, Verdict } from '../gates/evaluate.js';
+import { policySourceSchema } from '../gates/policy-source.js';
 import type { HistoryPoint } from './chart.js';
 
 export const COMPARISON_FORMAT = 'mlops-actions/comparison@1';
@@ -85,6 +86,8 @@ export const comparisonDocumentSchema = z.object({
   /** Set when baseline and candidate were evaluated on different data (their evaluation hashes differ). */
   notLikeForLike: z.boolean(),
   gates: z.string().nullable(),
+  /** Which gate policy judged the run: on a pull request, the base branch's, with what the pull request changes in it. */
+  policy: policySourceSchema.optional(),
   metrics: z.array(metricComparison),
   slices: z.array(sliceComparison),
   lineage: z.object({ candidate: lineageSide, baseline: lineageSide.optional() }).optional(),

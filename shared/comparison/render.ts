@@ -13,6 +13,7 @@ import { format, interval, percent, type GateResult, type MetricComparison, type
 import { escapeMarkdown, inlineCode, markdownLink, markdownTable } from '../markdown/escape.js';
 import { metricChart } from './chart.js';
 import { gateResultOf, type BaselineSummary, type ComparisonDocument } from './document.js';
+import { renderPolicyNote } from './policy-note.js';
 
 /** Where the comment's links point; from the run that renders it, never from the document. */
 export interface RenderLinks {
@@ -76,6 +77,8 @@ export function renderComparison(view: ComparisonDocument, links: RenderLinks, b
   const result = gateResultOf(view);
   const pointer = links.reportArtifact ? `the full report is in the artifact ${inlineCode(links.reportArtifact)} of this run` : 'the full report is in the step\'s `report` output';
   const fixedHead: string[] = [`### ${headline(model, candidate.version, result.verdict)}`, tally(result), describeBaseline(view.baselineSource, baseline, links)];
+  const policyNote = renderPolicyNote(view.policy);
+  if (policyNote) fixedHead.push(policyNote);
   if (view.notLikeForLike) {
     fixedHead.push(`> [!WARNING]\n> Not like-for-like: the baseline and the candidate were evaluated on different data (evaluation data ${inlineCode(short(baseline?.evaluationSha256))} vs ${inlineCode(short(candidate.evaluationSha256))}), so the deltas do not compare the same examples.`);
   }

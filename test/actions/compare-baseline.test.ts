@@ -3,18 +3,25 @@
  * is the newest deployment of task model:<name> whose latest status is success.
  */
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createGitHubClient } from '../../shared/github/client.js';
 import { DEPLOYMENT_PAYLOAD_FORMAT } from '../../shared/registry/github-registry.js';
 import { recordingRunner } from '../helpers/recording-runner.js';
 import { GitHubApiStandIn, OWNER, REPO } from '../stand-ins/github-api.js';
 import { StandIns } from '../stand-ins/index.js';
+import { pullRequestEvent } from '../harness/events.js';
 import { exampleWorkspace, run } from './workspace.js';
 
 const standIns = await StandIns.start();
 afterAll(() => standIns.stop());
 const job = await exampleWorkspace();
 await job.write('cand.json', JSON.stringify({ accuracy: 0.81 }));
+// Pull requests are judged by the base branch's gate policy, read through the API: the base
+// commit holds the same policies as the checkout (compare-policy.test.ts tests a PR that changes one).
+const BASE_SHA = (pullRequestEvent() as { pull_request: { base: { sha: string } } }).pull_request.base.sha;
+const sliced = 'metrics:\n  accuracy:\n    direction: higher\n    max-regression: 0.05\n    slices:\n      max-regression: 0.02\n';
+standIns.github.commitFiles(BASE_SHA, { 'examples/churn/gates.yaml': await readFile(join(job.workspace, 'examples/churn/gates.yaml'), 'utf8'), 'sliced-gates.yaml': sliced });
 const client = await createGitHubClient(GitHubApiStandIn.READ_WRITE_TOKEN, recordingRunner(), { GITHUB_API_URL: standIns.github.url });
 const repo = { owner: OWNER, repo: REPO };
 
@@ -99,7 +106,7 @@ describe('compare-metrics baseline from the full report the deployment records',
     for (const [version, accuracy] of [['h1', 0.7], ['h2', 0.74], ['h3', 0.76]] as const) await deploy('production', version, accuracy, 'success');
     const url = await releaseAsset('churn@rrrrrrrrrrrr', metricsReport(0.8));
     await deploy('production', 'rrrrrrrrrrrr', 0.8, 'success', { metricsUrl: url, metricsDigest: await digest({ accuracy: 0.8 }) });
-    await job.write('sliced-gates.yaml', 'metrics:\n  accuracy:\n    direction: higher\n    max-regression: 0.05\n    slices:\n      max-regression: 0.02\n');
+    await job.write('sliced-gates.yaml', sliced);
     await job.write('cand-sliced.json', JSON.stringify({ ...metricsReport(0.79), version: 'cand' }));
     const result = await compare({ metrics: 'cand-sliced.json', gates: 'sliced-gates.yaml', history: '3' });
     expect(result.exitCode, result.stdout).toBe(0);

@@ -3,6 +3,8 @@
  * comparison over as an artifact (exit 0); a workflow_run workflow then posts it with
  * "comment-from-run", after checking the artifact's pull request against the triggering run.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pullRequestEvent, workflowRunEvent } from '../harness/events.js';
 import { StandIns } from '../stand-ins/index.js';
@@ -13,6 +15,10 @@ afterAll(() => standIns.stop());
 const job = await exampleWorkspace();
 await job.write('cand.json', JSON.stringify({ accuracy: 0.75 }));
 await job.write('base.json', JSON.stringify({ accuracy: 0.8 }));
+// Pull requests are judged by the base branch's gate policy, read through the API: the base
+// commit holds the same policies as the checkout (compare-policy.test.ts tests a PR that changes one).
+const BASE_SHA = (pullRequestEvent() as { pull_request: { base: { sha: string } } }).pull_request.base.sha;
+standIns.github.commitFiles(BASE_SHA, { 'examples/churn/gates.yaml': await readFile(join(job.workspace, 'examples/churn/gates.yaml'), 'utf8') });
 // The poster runs in its own workflow: a separate checkout of the base branch, no PR files.
 const poster = await exampleWorkspace();
 

@@ -13,6 +13,11 @@ afterAll(() => standIns.stop());
 const job = await exampleWorkspace();
 await job.write('cand.json', JSON.stringify({ accuracy: 0.81 }));
 await job.write('base.json', JSON.stringify({ accuracy: 0.8 }));
+// Pull requests are judged by the base branch's gate policy, read through the API: the base
+// commit holds the same policies as the checkout (compare-policy.test.ts tests a PR that changes one).
+const BASE_SHA = (pullRequestEvent() as { pull_request: { base: { sha: string } } }).pull_request.base.sha;
+const noisyGates = 'inconclusive-within-ci: true\nmetrics:\n  accuracy:\n    direction: higher\n    max-regression: 0.01\n';
+standIns.github.commitFiles(BASE_SHA, { 'noisy-gates.yaml': noisyGates });
 
 let prNumber = 100;
 beforeEach(() => {
@@ -124,7 +129,7 @@ describe('compare-metrics verdicts through the harness', () => {
   const report = (value: number, ci?: [number, number]) => JSON.stringify({ format: 'mlops-actions/metrics-report@1', model: 'churn', metrics: { accuracy: { value, n: 400, ...(ci ? { ci } : {}) } } });
 
   it('is inconclusive when the regression lies inside the candidate\'s CI: a warning, exit 0, said in the comment', async () => {
-    await job.write('noisy-gates.yaml', 'inconclusive-within-ci: true\nmetrics:\n  accuracy:\n    direction: higher\n    max-regression: 0.01\n');
+    await job.write('noisy-gates.yaml', noisyGates);
     await job.write('noisy.json', report(0.78, [0.75, 0.81]));
     const result = await compare({}, { metrics: 'noisy.json', gates: 'noisy-gates.yaml' });
     expect(result.exitCode, result.stdout).toBe(0);

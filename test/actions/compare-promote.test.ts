@@ -1,13 +1,19 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { pullRequestEvent } from '../harness/events.js';
 import { actionMetadata } from '../harness/run-bundle.js';
+import { sharedStandIns } from '../stand-ins/index.js';
 import { exampleWorkspace, expectUserError, run } from './workspace.js';
 
 const job = await exampleWorkspace();
 const report = (metrics: Record<string, number>, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ format: 'mlops-actions/metrics-report@1', model: 'churn', metrics: Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, { value: v, n: 100 }])), ...extra });
 const gates = 'examples/churn/gates.yaml';
+// Pull requests are judged by the base branch's gate policy, read through the API: the base
+// commit holds the same policies as the checkout (compare-policy.test.ts tests a PR that changes one).
+const BASE_SHA = (pullRequestEvent() as { pull_request: { base: { sha: string } } }).pull_request.base.sha;
+(await sharedStandIns()).github.commitFiles(BASE_SHA, { [gates]: await readFile(join(job.workspace, gates), 'utf8') });
 
 describe('compare-metrics bundle', () => {
   it('passes a candidate that improves, with the table in the summary and the comment file', async () => {

@@ -3,9 +3,10 @@
  * request body and every response is checked against GitHub's OpenAPI description; a mismatch
  * is recorded in `violations` (the harness fails the test on any) and a bad request is answered
  * 422, as GitHub would. Behaviour that matters is modelled: pagination with Link headers,
- * read-only tokens, deployment auto_merge and required_contexts, the comment size limit, and
- * faults (5xx, secondary rate limits) injected on demand.
+ * read-only tokens, deployment auto_merge and required_contexts, the comment size limit,
+ * repository contents per commit, and faults (5xx, secondary rate limits) injected on demand.
  */
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoopbackService, readBody, send, type Reply } from './http.js';
 import { checkRequestBody, checkResponse, example } from './openapi.js';
@@ -89,6 +90,8 @@ export class GitHubApiStandIn extends LoopbackService {
   readonly runReviews = new Map<number, { login: string; state: 'approved' | 'rejected'; comment: string; environments: string[] }[]>();
   /** Open pull requests by number: the head commit GitHub reports for them. */
   readonly pullRequests = new Map<number, { headSha: string }>();
+  /** The repository's files by commit sha (or branch name): what GET .../contents/{path}?ref= serves. */
+  readonly files = new Map<string, Map<string, string | Buffer>>();
   /** Workflow runs (GITHUB_RUN_ID) → the results-service run whose artifacts they hold. */
   readonly workflowRuns = new Map<number, string>();
   /** The finalized artifacts of a results-service run, and where their zip can be downloaded; wired by StandIns. */
@@ -124,6 +127,17 @@ export class GitHubApiStandIn extends LoopbackService {
       headers: { 'retry-after': String(retryAfterSeconds) },
       body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: `${DOCS}/using-the-rest-api/rate-limits-for-the-rest-api` },
     };
+  }
+
+  /**
+   * Records the files of a commit (or a branch), e.g. the base branch's gate policy at a pull
+   * request's base sha. Paths are relative to the repository's root, with "/". Adds to what the
+   * commit already holds.
+   */
+  commitFiles(ref: string, files: Record<string, string | Buffer>): void {
+    const tree = this.files.get(ref) ?? new Map<string, string | Buffer>();
+    for (const [path, content] of Object.entries(files)) tree.set(path, content);
+    this.files.set(ref, tree);
   }
 
   /** Requests that wrote something (POST, PATCH, PUT, DELETE) and were answered 2xx. */
@@ -189,7 +203,8 @@ export class GitHubApiStandIn extends LoopbackService {
 
   private route(method: string, template: string, handler: Handler, options: { rawBody?: boolean } = {}): void {
     const names: string[] = [];
-    const pattern = new RegExp(`^${template.replace(/\{([^}]+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
+    // `{path}` spans folders (GitHub's x-multi-segment), whether its "/" are encoded or not.
+    const pattern = new RegExp(`^${template.replace(/\{([^}]+)\}/g, (_, name: string) => (names.push(name), name === 'path' ? '(.+)' : '([^/]+)'))}$`);
     this.routes.push({ method, template, pattern, names, handler, ...options });
   }
 
@@ -253,6 +268,8 @@ export class GitHubApiStandIn extends LoopbackService {
     }));
 
     this.route('GET', `${repoPath}/commits/{ref}`, own((request) => ({ status: 200, body: { ...example('commit'), sha: request.params.ref, files: [] } })));
+
+    this.route('GET', `${repoPath}/contents/{path}`, own((request) => this.contents(request)));
 
     // Issue and pull-request comments.
     this.route('GET', `${repoPath}/issues/{issue_number}/comments`, own((request) => this.page(request, this.comments.get(Number(request.params.issue_number)) ?? [])));
@@ -475,6 +492,56 @@ export class GitHubApiStandIn extends LoopbackService {
       const raw = /octet-stream/.test(request.accept);
       return raw ? { status: 200, headers: { 'content-type': 'application/octet-stream' }, body: asset.bytes } : { status: 200, body: asset.meta };
     }));
+  }
+
+  /**
+   * A file (base64 in JSON, or its bytes for the raw media type) or a folder's listing, at the
+   * commit `ref` (default: the default branch). As on GitHub: 404 "Not Found" for a missing
+   * path, 404 "No commit found for the ref" for an unknown commit.
+   */
+  private contents(request: Request): Reply {
+    const ref = request.url.searchParams.get('ref') || DEFAULT_BRANCH;
+    const tree = this.files.get(ref);
+    if (!tree) return { status: 404, body: { message: `No commit found for the ref ${ref}`, documentation_url: `${DOCS}/repos/contents#get-repository-content` } };
+    const path = request.params.path!.replace(/^\/+|\/+$/g, '');
+    const entry = (name: string, bytes: Buffer | undefined) => {
+      const sha = createHash('sha1').update(bytes ?? name).digest('hex');
+      const self = this.apiUrl(`/contents/${name}?ref=${encodeURIComponent(ref)}`);
+      const html = `https://github.com/${OWNER}/${REPO}/${bytes ? 'blob' : 'tree'}/${ref}/${name}`;
+      const git = this.apiUrl(`/git/${bytes ? 'blobs' : 'trees'}/${sha}`);
+      return {
+        type: bytes ? 'file' : 'dir',
+        size: bytes?.length ?? 0,
+        name: name.split('/').pop()!,
+        path: name,
+        sha,
+        url: self,
+        git_url: git,
+        html_url: html,
+        download_url: bytes ? `https://raw.githubusercontent.com/${OWNER}/${REPO}/${ref}/${name}` : null,
+        _links: { self, git, html },
+      };
+    };
+    const content = tree.get(path);
+    if (content !== undefined) {
+      const bytes = Buffer.from(content);
+      if (/raw/.test(request.accept)) return { status: 200, headers: { 'content-type': 'application/vnd.github.raw' }, body: bytes };
+      // GitHub wraps the base64 at 60 characters, and leaves out the content of files over 1 MB.
+      const large = bytes.length > 1024 * 1024;
+      const base64 = large ? '' : (bytes.toString('base64').match(/.{1,60}/g) ?? []).join('\n') + '\n';
+      return { status: 200, body: { ...entry(path, bytes), encoding: large ? 'none' : 'base64', content: base64 } };
+    }
+    const inside = [...tree.keys()].filter((file) => path === '' || file.startsWith(`${path}/`));
+    if (!inside.length) return this.notFound();
+    const children = [...new Set(inside.map((file) => file.slice(path ? path.length + 1 : 0).split('/')[0]!))].sort();
+    return {
+      status: 200,
+      body: children.map((child) => {
+        const name = path ? `${path}/${child}` : child;
+        const file = tree.get(name);
+        return entry(name, file === undefined ? undefined : Buffer.from(file));
+      }),
+    };
   }
 
   private createDeployment(request: Request): Reply {

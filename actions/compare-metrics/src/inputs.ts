@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { environmentName, flag, modelName, text, wholeNumber } from '../../../shared/action/inputs.js';
+import { choice, environmentName, flag, modelName, text, wholeNumber } from '../../../shared/action/inputs.js';
+import { GATES_FROM } from '../../../shared/gates/policy-source.js';
 
 export const inputs = z.object({
   'model-name': modelName(),
@@ -7,6 +8,7 @@ export const inputs = z.object({
   baseline: text().optional(),
   'baseline-environment': environmentName(),
   gates: text().optional(),
+  'gates-from': choice(GATES_FROM),
   manifest: text().optional(),
   history: wholeNumber(0, 50),
   'fail-on-regression': flag(),

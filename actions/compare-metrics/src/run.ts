@@ -13,7 +13,8 @@ import { postSection, renderSection } from '../../../shared/comparison/post.js';
 import { confineFileInputs, stepConfinement } from '../../../shared/files/confine.js';
 import { readStructuredFile } from '../../../shared/files/structured.js';
 import { evaluateGates } from '../../../shared/gates/evaluate.js';
-import { loadGatePolicy } from '../../../shared/gates/policy.js';
+import { gatePolicyFor } from '../../../shared/gates/policy-source.js';
+import { policyAnnotation } from '../../../shared/comparison/policy-note.js';
 import { manifestSchema } from '../../../shared/lineage/manifest.js';
 import { loadMetrics, type LoadedMetrics } from '../../../shared/metrics/report.js';
 import { openRegistry } from '../../../shared/registry/github-registry.js';
@@ -47,7 +48,7 @@ export const compareMetrics: ActionDefinition<typeof inputs> = {
       loadFile: (path) => loadMetrics(path, 'baseline metrics file'),
     });
     const baseline = resolved.metrics;
-    const policy = await loadGatePolicy(input.gates);
+    const { policy, source: policySource } = await gatePolicyFor({ path: input.gates, from: input['gates-from'], context, token: input['github-token'], log: runner });
     for (const [role, loaded] of [['metrics', candidate], ['baseline', baseline]] as const) {
       if (loaded?.model && loaded.model !== model) {
         throw new UserError(`The ${role} file "${loaded.source}" is a report for model "${loaded.model}", but "model-name" is "${model}". Compare reports of the same model.`);
@@ -65,6 +66,7 @@ export const compareMetrics: ActionDefinition<typeof inputs> = {
       baselineSource: summarizeBaseline(resolved.source),
       notLikeForLike,
       gates: input.gates ?? null,
+      ...(policySource ? { policy: policySource } : {}),
       metrics: result.metrics,
       slices: result.slices,
       lineage: { candidate: await candidateLineage(input, candidate, context), ...(resolved.source.kind === 'registry' ? { baseline: baselineLineage(resolved.source.deployment.payload, resolved.source.deployment.sha) } : baseline ? { baseline: { version: baseline.version, fingerprint: baseline.fingerprint, evaluationSha256: baseline.evaluationSha256 } } : {}) },
@@ -101,6 +103,8 @@ export const compareMetrics: ActionDefinition<typeof inputs> = {
       if (entry.status === 'fail') runner.error(message, { title: 'compare-metrics' });
       else runner.warning(message, { title: entry.status === 'inconclusive' ? 'compare-metrics: inconclusive' : 'compare-metrics' });
     }
+    const policyNote = policyAnnotation(policySource);
+    if (policyNote) runner[policyNote.level](policyNote.text, { title: 'compare-metrics: gate policy' });
     runner.info(`Verdict for ${model}: ${result.verdict}. Report: ${reportPath}; comment body: ${commentPath}`);
 
     let commentUrl = '';
