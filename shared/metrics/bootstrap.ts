@@ -51,14 +51,14 @@ export function resampleWork(shape: BootstrapShape): number {
  * The resamples to run within the work budget: the ones asked for, or fewer with a warning
  * (`reduced`), or a UserError when even MIN_BOOTSTRAP_RESAMPLES would not fit.
  */
-export function boundedResamples(requested: number, shape: BootstrapShape, source: string): { resamples: number; warning?: string } {
+export function boundedResamples(requested: number, shape: BootstrapShape, source: string, budget = BOOTSTRAP_WORK_BUDGET): { resamples: number; warning?: string } {
   const perResample = resampleWork(shape);
-  const affordable = Math.floor(BOOTSTRAP_WORK_BUDGET / Math.max(1, perResample));
+  const affordable = Math.floor(budget / Math.max(1, perResample));
   if (requested <= affordable) return { resamples: requested };
   const what = `${shape.rows} rows, ${shape.classes} classes, ${shape.scoreColumns} score columns and ${shape.sliceColumns} slice columns`;
   if (affordable < MIN_BOOTSTRAP_RESAMPLES) {
     throw new UserError(
-      `Input "bootstrap": a bootstrap of the predictions file "${source}" (${what}) would cost ${perResample.toExponential(2)} units of work per resample, so not even ${MIN_BOOTSTRAP_RESAMPLES} resamples fit the budget of ${BOOTSTRAP_WORK_BUDGET.toExponential(0)} (about a minute or two). Set "bootstrap: 0" for metrics without intervals, or evaluate fewer score columns, slice columns or rows (e.g. a sample).`,
+      `Input "bootstrap": a bootstrap of the predictions file "${source}" (${what}) would cost ${perResample.toExponential(2)} units of work per resample, so not even ${MIN_BOOTSTRAP_RESAMPLES} resamples fit the budget of ${budget.toExponential(0)} (about a minute or two). Set "bootstrap: 0" for metrics without intervals, or evaluate fewer score columns, slice columns or rows (e.g. a sample).`,
     );
   }
   return {

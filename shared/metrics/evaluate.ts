@@ -9,6 +9,8 @@ export interface EvaluationOptions {
   bootstrap?: BootstrapOptions;
   /** Slices with fewer rows are marked small and left out of the worst slice and the gaps. */
   minSliceSize: number;
+  /** The bootstrap's work budget; default BOOTSTRAP_WORK_BUDGET. */
+  workBudget?: number;
 }
 
 export interface SliceInfo {
@@ -64,7 +66,7 @@ export async function evaluatePredictions(path: string, format: DataFormat, spec
   if (bootstrap) {
     const set = read.set;
     const shape = { rows: read.rows, classes: set.task === 'regression' ? 0 : set.classes.length, scoreColumns: spec.scores?.length ?? 0, sliceColumns: read.slices.length };
-    const bounded = boundedResamples(bootstrap.resamples, shape, path);
+    const bounded = boundedResamples(bootstrap.resamples, shape, path, options.workBudget);
     if (bounded.warning) warnings.push(bounded.warning);
     bootstrap = { ...bootstrap, resamples: bounded.resamples };
   }

@@ -78,6 +78,19 @@ describe('many classes: the report stays readable and the work stays linear', ()
     expect((refused as Error).message).toMatch(new RegExp(`not even ${MIN_BOOTSTRAP_RESAMPLES} resamples fit .*Set "bootstrap: 0"`));
   });
 
+  it('evaluates with the resamples the budget affords, and says so', async () => {
+    const path = await writeCsv(join(dir, 'budget.csv'), { ...manyClasses(100, 4), columns: ['label', 'prediction'] });
+    const spec = { task: 'multiclass' as const, label: 'label', prediction: 'prediction', slices: [] };
+    const options = { minSliceSize: 30, bootstrap: { resamples: 1000, confidence: 0.95, seed: 1 } };
+    // A resample costs 100 rows + 10 × 4 classes = 140 units: 300 fit in 42,000.
+    const reduced = await evaluatePredictions(path, 'csv', spec, { ...options, workBudget: 42_000 });
+    expect(reduced.bootstrap?.resamples).toBe(300);
+    expect(reduced.warnings).toEqual([expect.stringMatching(/asks for 1000 resamples, .* affords 300 within the bootstrap's work budget/)]);
+    expect(reduced.metrics.accuracy!.ci).toHaveLength(2);
+    await expect(evaluatePredictions(path, 'csv', spec, { ...options, workBudget: 140 * 199 })).rejects.toThrow(/not even 200 resamples fit the budget of 3e\+4/);
+    expect((await evaluatePredictions(path, 'csv', spec, options)).bootstrap?.resamples).toBe(1000);
+  });
+
   it('says in the summary that classes were left out, with hostile class names escaped and cut', () => {
     const hostile = `<img src=x onerror=alert(1)>|**bold**|@org/team ${'x'.repeat(500)}`;
     const report: MetricsReport = {
