@@ -10,21 +10,35 @@
  * Inside a shard, records without a quote are split on the delimiter directly, and records with
  * one are handed to papaparse, which reports their quoting problems as the one-pass reader does.
  * On malformed quoting the two readers may cut records differently; both report the problem.
+ *
+ * Line ends are the one-pass reader's: outside quotes \r\n, \n and a lone \r each end a record,
+ * mixed in one file too. A record longer than MAX_RECORD_LENGTH bytes stops the file, and a
+ * NUL byte in a cell is reported on its row, as in the one-pass reader.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import Papa from 'papaparse';
 import { fileError } from '../files/read-file.js';
-import { countByte, countNewlines, firstInvalidUtf8, invalidUtf8, type DelimitedFormat, type Dialect } from './delimited.js';
+import { countByte, countNewlines, firstInvalidUtf8, invalidUtf8, MAX_RECORD_LENGTH, nulProblem, recordTooLong, type DelimitedFormat, type Dialect } from './delimited.js';
 import type { TableRow } from './records.js';
 
 const DELIMITERS: Record<DelimitedFormat, string> = { csv: ',', tsv: '\t' };
 const NEWLINE = 0x0a;
+const CR = 0x0d;
+
+/** Line breaks in bytes[0, end) without quotes: each \n, and each \r not followed by \n (old Mac line ends). */
+function countLineBreaks(bytes: Uint8Array, end: number): number {
+  const newlines = countByte(bytes, NEWLINE, end);
+  if (bytes.subarray(0, end).indexOf(CR) === -1) return newlines;
+  let lone = 0;
+  for (let index = bytes.indexOf(CR); index !== -1 && index < end; index = bytes.indexOf(CR, index + 1)) if (bytes[index + 1] !== NEWLINE) lone++;
+  return newlines + lone;
+}
 
 /** What the shards of one file share: its dialect, resolved, and where its header is. */
 export interface DelimitedLayout {
   delimiter: string;
   quoteChar: string;
-  /** Records end in \r\n (decided from the header line), so one \r before each \n is dropped. */
+  /** The header line ends in \r\n (every record's \r before its \n is dropped whatever this says). */
   crlf: boolean;
   header: string[];
   /** The header's file line. */
@@ -74,8 +88,7 @@ export async function delimitedLayout(path: string, format: DelimitedFormat, dia
         continue;
       }
       const crlf = text.endsWith('\r');
-      if (!crlf && text.includes('\r')) return undefined; // old Mac line ends: papaparse guesses them, this scanner does not
-      const parsed = Papa.parse<string[]>(crlf ? text.slice(0, -1) : text, { delimiter, quoteChar, escapeChar, newline: crlf ? '\r\n' : '\n' });
+      const parsed = Papa.parse<string[]>(crlf ? text.slice(0, -1) : text, { delimiter, quoteChar, escapeChar, newline: '\n' });
       if (parsed.errors.length || parsed.data.length !== 1) return undefined;
       return { delimiter, quoteChar, crlf, header: parsed.data[0]!, headerLine: line, dataOffset: end, dataLine: line + lines };
     }
@@ -116,6 +129,7 @@ export async function* delimitedShards(path: string, layout: DelimitedLayout, sh
       let end = -1;
       let records = 0;
       let newlines = 0;
+      let grown = false;
       for (;;) {
         if (!eof && filled < buffer.length) {
           const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, position);
@@ -126,10 +140,15 @@ export async function* delimitedShards(path: string, layout: DelimitedLayout, sh
         }
         ({ end, records, newlines } = scanner.lastRecordEnd(buffer, filled));
         if (end > 0 || eof) break;
+        // The buffer is one record, not yet ended, which starts at `line`: past the limit, do not grow it further.
+        if (filled >= MAX_RECORD_LENGTH) throw recordTooLong(path, line);
+        grown = true;
         const larger = new Uint8Array(buffer.length * 2); // one record longer than the shard
         larger.set(buffer.subarray(0, filled));
         buffer = larger;
       }
+      // A shard grown for one long record: that record (the first) may still be over the limit.
+      if (grown && (end === -1 ? filled : scanner.nextRecordEnd(buffer, 0, filled)) > MAX_RECORD_LENGTH) throw recordTooLong(path, line);
       const final = eof && (end === -1 || end === filled);
       const cut = final ? filled : end;
       if (cut === 0) break;
@@ -137,9 +156,9 @@ export async function* delimitedShards(path: string, layout: DelimitedLayout, sh
       carry = buffer.slice(cut, filled);
       // Counted before the shard goes, as its buffer moves to a worker. A last record without
       // its newline is one more record and one more line.
-      const unterminated = final && bytes[cut - 1] !== NEWLINE ? 1 : 0;
+      const unterminated = final && bytes[cut - 1] !== NEWLINE && bytes[cut - 1] !== CR ? 1 : 0;
       const whole = end === cut; // else the last shard, which no newline outside quotes ends
-      const lines = (whole ? newlines : countByte(bytes, NEWLINE, cut)) + unterminated;
+      const lines = (whole ? newlines : scanner.lineBreaks(bytes, cut)) + unterminated;
       yield { bytes, offset: position - filled, firstLine: line, firstRow: row, final };
       line += lines;
       row += (whole ? records : 0) + unterminated;
@@ -173,34 +192,49 @@ class RecordScanner {
    */
   lastRecordEnd(bytes: Uint8Array, end: number): { end: number; records: number; newlines: number } {
     const view = bytes.subarray(0, end);
-    if (view.indexOf(this.quote) === -1) {
+    if (view.indexOf(this.quote) === -1 && view.indexOf(CR) === -1) {
       const last = view.lastIndexOf(NEWLINE);
       const newlines = last === -1 ? 0 : countByte(view, NEWLINE, last + 1);
       return { end: last === -1 ? -1 : last + 1, records: newlines, newlines };
     }
     let found = -1;
     let records = 0;
+    let loneCRs = 0;
     this.scan(bytes, 0, end, (at) => {
       found = at;
       records++;
+      if (bytes[at - 1] === CR) loneCRs++;
       return true;
     });
-    return { end: found, records, newlines: found === -1 ? 0 : countByte(view, NEWLINE, found) };
+    return { end: found, records, newlines: found === -1 ? 0 : countByte(view, NEWLINE, found) + loneCRs };
+  }
+
+  /** The line breaks in the whole text bytes[0, end): each \n, and each lone \r outside quotes (inside, it is part of a cell). */
+  lineBreaks(bytes: Uint8Array, end: number): number {
+    const view = bytes.subarray(0, end);
+    if (view.indexOf(this.quote) === -1) return countLineBreaks(view, end);
+    let loneCRs = 0;
+    this.scan(bytes, 0, end, (at) => {
+      if (bytes[at - 1] === CR) loneCRs++;
+      return true;
+    }, true);
+    return countByte(view, NEWLINE, end) + loneCRs;
   }
 
   /** scanRecords over bytes[start, end), read as Latin-1 so that offsets in the text are offsets in the bytes. */
-  private scan(bytes: Uint8Array, start: number, end: number, onRecordEnd: (at: number) => boolean): void {
+  private scan(bytes: Uint8Array, start: number, end: number, onRecordEnd: (at: number) => boolean, complete = false): void {
     const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
-    scanRecords(text, this.delimiter, this.quote, false, (at) => onRecordEnd(start + at));
+    scanRecords(text, this.delimiter, this.quote, complete, (at) => onRecordEnd(start + at));
   }
 }
 
 /**
  * The one reading of quotes both the cutter (over bytes) and the workers (over text) follow:
- * calls `onRecordEnd(offset just past the newline)` for each newline outside quotes, until it
- * returns false. A quote opens a quoted field only at the start of a field; inside one, a
+ * calls `onRecordEnd(offset just past the newline)` for each line end outside quotes (\n, or a
+ * \r not followed by \n), until it returns false. A quote opens a quoted field only at the start of a field; inside one, a
  * doubled quote is a literal quote and a single one ends it. When the text is not `complete`,
- * a quote at its very end is left undecided (the next byte may double it) and the scan stops.
+ * a quote or \r at its very end is left undecided (the next byte may double the quote or make
+ * the \r a \r\n) and the scan stops.
  */
 function scanRecords(text: string, delimiter: number, quote: number, complete: boolean, onRecordEnd: (at: number) => boolean): void {
   let fieldStart = true;
@@ -213,6 +247,11 @@ function scanRecords(text: string, delimiter: number, quote: number, complete: b
       if (text.charCodeAt(i + 1) === quote) i++;
       else quoted = false;
     } else if (c === NEWLINE) {
+      fieldStart = true;
+      if (!onRecordEnd(i + 1)) return;
+    } else if (c === CR) {
+      if (i + 1 === text.length && !complete) return;
+      if (text.charCodeAt(i + 1) === NEWLINE) continue;
       fieldStart = true;
       if (!onRecordEnd(i + 1)) return;
     } else if (c === delimiter) fieldStart = true;
@@ -245,10 +284,13 @@ export function parseDelimitedShard({ layout, path, shard }: ShardParse, onRow: 
     const lastNewline = bytes.lastIndexOf(NEWLINE, invalidAt);
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(0, lastNewline + 1));
   }
-  const { delimiter, quoteChar, crlf } = layout;
+  const { delimiter, quoteChar } = layout;
   const next = { line: shard.firstLine, row: shard.firstRow };
-  if (text.indexOf(quoteChar) === -1) readPlainRecords(text, delimiter, crlf, next, onRow);
-  else readQuotedRecords(text, layout, next, onRow);
+  // NUL bytes are looked for on each row only in a shard that has one.
+  const emit = text.indexOf('\0') === -1 ? onRow : withNulCheck(onRow, layout.header);
+  if (text.indexOf(quoteChar) !== -1) readQuotedRecords(text, layout, next, emit);
+  else if (text.indexOf('\r') === -1) readPlainRecords(text, delimiter, next, emit);
+  else readPlainRecords(text.replace(/\r\n?/g, '\n'), delimiter, next, emit); // no quotes: every \r is a line end
   if (invalidAt !== -1) throw invalidUtf8(path, shard.offset + invalidAt, shard.firstLine + countByte(bytes, NEWLINE, invalidAt));
 }
 
@@ -257,13 +299,20 @@ export function parseDelimitedShard({ layout, path, shard }: ShardParse, onRow: 
  * and slice rather than split(): on the bench's file that reads the cells in half the time. The
  * newline that ends the last line makes no row.
  */
-function readPlainRecords(text: string, delimiter: string, crlf: boolean, next: { line: number; row: number }, onRow: (row: TableRow) => void): void {
+function withNulCheck(onRow: (row: TableRow) => void, header: readonly string[]): (row: TableRow) => void {
+  return (row) => {
+    const problem = row.problem ? undefined : nulProblem(row.cells as string[], header);
+    onRow(problem ? { cells: row.cells, row: row.row, line: row.line, problem } : row);
+  };
+}
+
+function readPlainRecords(text: string, delimiter: string, next: { line: number; row: number }, onRow: (row: TableRow) => void): void {
   // The next delimiter at or after `start`, kept across lines so that a file with few delimiters is not scanned again for each line.
   let delimiterAt = -2;
   for (let start = 0; start < text.length; ) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
-    const recordEnd = crlf && end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    const recordEnd = end;
     const line = next.line++;
     if (recordEnd === start) onRow({ cells: [''], row: next.row++, line, blank: true });
     else {
@@ -286,12 +335,12 @@ function readPlainRecords(text: string, delimiter: string, crlf: boolean, next: 
 
 /** The rows of a shard with quotes: records that have one go to papaparse, the others are split directly. */
 function readQuotedRecords(text: string, layout: DelimitedLayout, next: { line: number; row: number }, onRow: (row: TableRow) => void): void {
-  const { delimiter, quoteChar, crlf } = layout;
-  const newline = crlf ? '\r\n' : '\n';
+  const { delimiter, quoteChar } = layout;
+  const newline = '\n'; // a record holds no line end outside quotes
   for (let record of splitQuotedRecords(text, layout)) {
     const line = next.line;
     const row = next.row++;
-    if (crlf && record.endsWith('\r')) record = record.slice(0, -1);
+    if (record.endsWith('\r')) record = record.slice(0, -1);
     if (record.indexOf(quoteChar) === -1) {
       next.line++;
       onRow(record === '' ? { cells: [''], row, line, blank: true } : { cells: record.split(delimiter), row, line });
@@ -312,7 +361,7 @@ function splitQuotedRecords(text: string, layout: DelimitedLayout): string[] {
   const records: string[] = [];
   let start = 0;
   scanRecords(text, layout.delimiter.charCodeAt(0), layout.quoteChar.charCodeAt(0), true, (at) => {
-    records.push(text.slice(start, at - 1));
+    records.push(text.slice(start, at - 1)); // without the \n, or the lone \r; a \r before a \n is dropped by the caller
     start = at;
     return true;
   });

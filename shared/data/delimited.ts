@@ -2,11 +2,19 @@
  * Streaming reader for CSV and TSV files (optionally gzip-compressed). Rows are handed to a
  * callback one at a time, so memory stays flat whatever the file size. Each row carries the
  * file line it starts on, for annotations and for people opening the file.
+ *
+ * Line ends are read as Python's csv module and pandas read them: outside quotes, \r\n, \n
+ * and a lone \r each end a record, mixed in one file too; inside quotes they are kept as they
+ * are. papaparse takes one newline for the whole file (guessed from its start), so a
+ * RecordGuard in front of it turns each line end outside quotes into \n. The guard also bounds
+ * a record's length (MAX_RECORD_LENGTH: a gzip bomb of one endless line, a quote never closed)
+ * and notices NUL bytes, which are reported on their row.
  */
 import { createReadStream } from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
 import Papa from 'papaparse';
 import { fileError } from '../files/read-file.js';
+import { excerpt } from '../validation/findings.js';
 import { DataFileError } from './data-file-error.js';
 
 export type DelimitedFormat = 'csv' | 'tsv';
@@ -22,6 +30,33 @@ export interface DelimitedRow {
 }
 
 const DELIMITERS: Record<DelimitedFormat, string> = { csv: ',', tsv: '\t' };
+
+/**
+ * The longest record read, in characters (bytes when a large file is read in shards): a CSV or
+ * TSV row, quoted line breaks included, or a JSON line. Real rows are far shorter; past it the
+ * file is refused at that line, rather than held in memory whole.
+ */
+export const MAX_RECORD_LENGTH = 8 * 2 ** 20;
+
+export function recordTooLong(path: string, line: number, what = 'record'): DataFileError {
+  return new DataFileError(
+    `The data file "${path}" has a ${what} longer than ${MAX_RECORD_LENGTH / 2 ** 20} MiB starting at line ${line} (the limit for one row). ${what === 'line' ? 'A file that is not JSON Lines' : 'A quote that is never closed, or a file that is not CSV or TSV,'} makes one; check the file.`,
+    'format-error',
+    path,
+    line,
+  );
+}
+
+/** The problem of a row with a NUL byte in a cell: text data holds none, so the file is likely binary or UTF-16. */
+export function nulProblem(fields: readonly string[], header?: readonly string[]): string | undefined {
+  for (let i = 0; i < fields.length; i++) {
+    const at = fields[i]!.indexOf('\0');
+    if (at === -1) continue;
+    const name = header?.[i];
+    return `cell ${i + 1}${name !== undefined ? ` (column ${JSON.stringify(excerpt(name, 40))})` : ''} holds a NUL byte at character ${at + 1}, which text data never does: the file may be binary, UTF-16 or corrupt`;
+  }
+  return undefined;
+}
 
 /** The Table Dialect options a delimited file may need; each defaults to the format's usual one. */
 export interface Dialect {
@@ -39,7 +74,15 @@ export interface Dialect {
  * UTF-8 or a truncated gzip stream.
  */
 export async function readDelimited(path: string, format: DelimitedFormat, onRow: (row: DelimitedRow) => void, dialect: Dialect = {}): Promise<void> {
-  const source = await openText(path);
+  const delimiter = dialect.delimiter ?? DELIMITERS[format];
+  const quoteChar = dialect.quoteChar ?? '"';
+  const escapeChar = dialect.escapeChar ?? quoteChar;
+  const text = await openText(path);
+  text.setEncoding('utf8');
+  const guard = new RecordGuard(path, delimiter, quoteChar, escapeChar);
+  const source = text.pipe(guard);
+  text.on('error', (error) => source.destroy(error));
+  let header: string[] | undefined;
   let line = 1;
   await new Promise<void>((resolve, reject) => {
     let failed = false;
@@ -51,9 +94,10 @@ export async function readDelimited(path: string, format: DelimitedFormat, onRow
     };
     source.on('error', (error) => fail(streamError(error, path)));
     Papa.parse<string[]>(source as unknown as File, {
-      delimiter: dialect.delimiter ?? DELIMITERS[format],
-      quoteChar: dialect.quoteChar ?? '"',
-      escapeChar: dialect.escapeChar ?? dialect.quoteChar ?? '"',
+      delimiter,
+      quoteChar,
+      escapeChar,
+      newline: '\n', // the guard has made every line end outside quotes one
       skipEmptyLines: false,
       step(result) {
         const fields = result.data;
@@ -61,9 +105,13 @@ export async function readDelimited(path: string, format: DelimitedFormat, onRow
         line += 1 + fields.reduce((count, field) => count + countNewlines(field), 0);
         const error = result.errors[0];
         try {
+          // Only looked for once the guard has seen a NUL: it runs ahead of the parser.
+          const nul = guard.sawNul ? nulProblem(fields, header) : undefined;
+          header ??= fields;
           // In stream mode papaparse makes no row of the newline that ends the file, so an
           // empty row is a real empty line (test/shared/validate.test.ts pins this down).
           if (error) onRow({ fields, line: start, parseError: error.message });
+          else if (nul) onRow({ fields, line: start, parseError: nul });
           else if (fields.length === 1 && fields[0] === '') onRow({ fields, line: start, blank: true });
           else onRow({ fields, line: start });
         } catch (caught) {
@@ -77,6 +125,115 @@ export async function readDelimited(path: string, format: DelimitedFormat, onRow
     });
   });
 }
+
+/**
+ * Follows quoting as papaparse does (a quote opens a quoted field only at the start of a field;
+ * inside one, a doubled quote, or the escape character then a quote, is a literal quote) to turn
+ * each line end outside quotes (\r\n, \n, a lone \r) into \n, to stop a record longer than
+ * MAX_RECORD_LENGTH, and to notice NUL bytes. Text in, text out.
+ */
+export class RecordGuard extends Transform {
+  /** A NUL byte has been seen. */
+  sawNul = false;
+  private readonly delimiter: number;
+  private readonly quote: number;
+  private readonly escape: number;
+  private quoted = false;
+  private fieldStart = true;
+  /** The previous character, across chunks: \r waiting for a \n, or the escape character before a quote. */
+  private previous = -1;
+  /** In a quoted field whose escape is the quote: a quote was the chunk's last character, not yet known to be doubled. */
+  private pendingQuote = false;
+  private recordLength = 0;
+  private line = 1;
+  private recordLine = 1;
+
+  constructor(
+    private readonly path: string,
+    delimiter: string,
+    quoteChar: string,
+    escapeChar: string,
+  ) {
+    super({ decodeStrings: false, encoding: 'utf8' });
+    this.delimiter = delimiter.charCodeAt(0);
+    this.quote = quoteChar.charCodeAt(0);
+    this.escape = escapeChar.charCodeAt(0);
+  }
+
+  override _transform(chunk: string | Buffer, _encoding: BufferEncoding, callback: (error?: Error | null, data?: string) => void): void {
+    const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    try {
+      callback(null, this.follow(text));
+    } catch (error) {
+      callback(error as Error);
+    }
+  }
+
+
+  private follow(text: string): string {
+    if (text.indexOf('\0') !== -1) this.sawNul = true;
+    const { delimiter, quote, escape } = this;
+    const pieces: string[] = [];
+    let copied = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (++this.recordLength > MAX_RECORD_LENGTH) throw recordTooLong(this.path, this.recordLine);
+      if (this.pendingQuote) {
+        this.pendingQuote = false;
+        if (c === quote) {
+          this.previous = c;
+          continue; // a doubled quote: still quoted
+        }
+        this.quoted = false;
+      }
+      if (this.quoted) {
+        if (c === LF) this.line++;
+        else if (c === quote) {
+          if (escape !== quote) {
+            if (this.previous !== escape) this.quoted = false;
+          } else if (i + 1 === text.length) this.pendingQuote = true;
+          else if (text.charCodeAt(i + 1) === quote) i++;
+          else this.quoted = false;
+        }
+        this.previous = c;
+        continue;
+      }
+      if (c === LF) {
+        if (this.previous === CR) {
+          // \r\n, or a \r that ended the previous chunk and was made \n already: drop this \n.
+          pieces.push(text.slice(copied, i));
+          copied = i + 1;
+          this.previous = -1;
+          continue;
+        }
+        this.endRecord();
+      } else if (c === CR) {
+        pieces.push(text.slice(copied, i), '\n');
+        copied = i + 1;
+        this.endRecord();
+        this.previous = CR;
+        continue;
+      } else if (c === quote && this.fieldStart) {
+        this.quoted = true;
+        this.fieldStart = false;
+      } else this.fieldStart = c === delimiter;
+      this.previous = c;
+    }
+    if (copied === 0) return text;
+    pieces.push(text.slice(copied));
+    return pieces.join('');
+  }
+
+  private endRecord(): void {
+    this.line++;
+    this.recordLine = this.line;
+    this.recordLength = 0;
+    this.fieldStart = true;
+  }
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
 
 export function countNewlines(text: string): number {
   let count = 0;
@@ -99,6 +256,8 @@ class InvalidUtf8Error extends Error {
   constructor(
     readonly offset: number,
     readonly line: number,
+    /** The file starts with a UTF-16 byte order mark. */
+    readonly utf16 = false,
   ) {
     super(`invalid UTF-8 at byte offset ${offset} (line ${line})`);
   }
@@ -115,7 +274,7 @@ function utf8Decoder(): Transform {
     } catch {
       const at = chunk ? firstInvalidUtf8(chunk) : 0;
       const before = chunk ? countByte(chunk, 0x0a, at) : 0;
-      throw new InvalidUtf8Error(offset + at, newlines + before + 1);
+      throw new InvalidUtf8Error(offset + at, newlines + before + 1, offset === 0 && chunk !== undefined && startsWithUtf16Bom(chunk));
     } finally {
       offset += chunk?.length ?? 0;
       newlines += chunk ? countByte(chunk, 0x0a, chunk.length) : 0;
@@ -166,14 +325,22 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
   return Math.max(0, bytes.length - 1);
 }
 
+export function startsWithUtf16Bom(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+}
+
 /** The error for a data file whose bytes are not UTF-8, at the first bad byte. */
-export function invalidUtf8(path: string, offset: number, line: number): DataFileError {
+export function invalidUtf8(path: string, offset: number, line: number, utf16 = false): DataFileError {
+  if (utf16) return new DataFileError(`The data file "${path}" is UTF-16 text (it starts with a UTF-16 byte order mark), not UTF-8. Re-export it as UTF-8.`, 'encoding-error', path, 1);
   return new DataFileError(`The data file "${path}" is not valid UTF-8 text: invalid UTF-8 at byte offset ${offset} (line ${line}). Re-export it as UTF-8.`, 'encoding-error', path, line);
 }
 
 export function streamError(error: unknown, path: string): Error {
-  if (error instanceof InvalidUtf8Error) return invalidUtf8(path, error.offset, error.line);
+  if (error instanceof InvalidUtf8Error) return invalidUtf8(path, error.offset, error.line, error.utf16);
   const code = (error as { code?: string }).code;
+  if (code === 'Z_DATA_ERROR' && /header check/.test((error as Error).message)) {
+    return new DataFileError(`The data file "${path}" is not gzip data, though its name ends in .gz. Compress it with gzip, or drop the .gz from its name.`, 'compression-error', path);
+  }
   if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
     return new DataFileError(`The data file "${path}" is not a complete gzip stream (${(error as Error).message}). The file may be truncated; compress it again.`, 'compression-error', path);
   }

@@ -1,9 +1,11 @@
 /**
  * JSON Lines read line by line from a stream (gzip handled by openText), one object per line.
  * A line that is not a JSON object is reported with its line number, not thrown: the rest of
- * the file is still worth checking.
+ * the file is still worth checking. So is a line that nests deeper than STRUCTURED_LIMITS.maxDepth:
+ * JSON.parse takes any depth, but later walks of the value (casts, keys, hashes) are recursive.
  */
-import { openText, streamError } from './delimited.js';
+import { jsonDepthExceeded, STRUCTURED_LIMITS } from '../files/structured.js';
+import { MAX_RECORD_LENGTH, openText, recordTooLong, streamError } from './delimited.js';
 import type { RawValue } from './records.js';
 
 export type JsonLine = { line: number; value: Record<string, RawValue> } | { line: number; blank: true } | { line: number; problem: string };
@@ -26,14 +28,36 @@ export async function readJsonLines(path: string, onLine: (entry: JsonLine) => v
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       return onLine({ line, problem: `a JSON ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}, not an object` });
     }
+    // Only a line with a nested value is scanned: most records are flat.
+    if (trimmed.indexOf('[') !== -1 || trimmed.indexOf('{', 1) !== -1) {
+      const at = jsonDepthExceeded(trimmed, STRUCTURED_LIMITS.maxDepth);
+      if (at !== undefined) return onLine({ line, problem: `an object whose values nest more than ${STRUCTURED_LIMITS.maxDepth} levels deep (from character ${at + 1}); flatten the record` });
+    }
     onLine({ line, value: value as Record<string, RawValue> });
   };
+  // The text after the last newline, in parts: joined only once its line is complete, so that a
+  // long line costs its length, not its length times the chunks it spans.
+  let pendingParts: string[] = [];
+  let pendingLength = 0;
   await new Promise<void>((resolve, reject) => {
     source.on('data', (chunk: string) => {
       try {
-        const parts = (pending + chunk).split('\n');
+        const firstNewline = chunk.indexOf('\n');
+        if (firstNewline === -1 || pendingLength + firstNewline > MAX_RECORD_LENGTH) {
+          pendingParts.push(chunk);
+          pendingLength += chunk.length;
+          if (pendingLength > MAX_RECORD_LENGTH) throw recordTooLong(path, line + 1, 'line');
+          return;
+        }
+        pendingParts.push(chunk);
+        const parts = pendingParts.join('').split('\n');
         pending = parts.pop()!;
-        for (const part of parts) handle(part);
+        pendingParts = [pending];
+        pendingLength = pending.length;
+        for (const part of parts) {
+          if (part.length > MAX_RECORD_LENGTH) throw recordTooLong(path, line + 1, 'line');
+          handle(part);
+        }
       } catch (error) {
         source.destroy();
         reject(error);
@@ -42,6 +66,8 @@ export async function readJsonLines(path: string, onLine: (entry: JsonLine) => v
     source.on('error', (error) => reject(streamError(error, path)));
     source.on('end', () => {
       try {
+        pending = pendingParts.join('');
+        if (pending.length > MAX_RECORD_LENGTH) throw recordTooLong(path, line + 1, 'line');
         if (pending !== '') handle(pending);
         resolve();
       } catch (error) {

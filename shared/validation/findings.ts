@@ -84,6 +84,46 @@ export function shorten(value: string, limit = 120): string {
   return value.length > limit ? `${value.slice(0, limit)}…` : value;
 }
 
+/** How much of a file's content a finding quotes at most: an observed value or a column name. */
+export const EXCERPT_LIMIT = 80;
+/** A message longer than this is cut: it quotes excerpts only, so only a bug or a huge schema value could make it longer. */
+const MESSAGE_LIMIT = 2_000;
+
+/**
+ * Control characters, and the invisible ones that reorder or split text (bidi controls, line
+ * and paragraph separators): shown escaped, so that a cell cannot forge lines or hide text in
+ * an annotation, a log or the job summary.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g;
+
+export function escapeControls(text: string): string {
+  return text.replace(UNSAFE_CHARACTERS, (char) => {
+    const code = char.charCodeAt(0);
+    return code === 0x0a ? '\\n' : code === 0x0d ? '\\r' : code === 0x09 ? '\\t' : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** A short, escaped excerpt of file content, for a finding: at most `limit` characters of it, then "…". */
+export function excerpt(value: string, limit = EXCERPT_LIMIT): string {
+  if (value.length <= limit) return escapeControls(value);
+  // Do not cut a surrogate pair in half.
+  const end = /[\ud800-\udbff]/.test(value.charAt(limit - 1)) ? limit - 1 : limit;
+  return `${escapeControls(value.slice(0, end))}…`;
+}
+
+/**
+ * The finding as it may be shown and stored: what it quotes of the file is a short excerpt,
+ * escaped. Every finding passes here (FindingSink), whichever check or worker made it.
+ */
+export function safeFinding(finding: Finding): Finding {
+  const safe: Finding = { ...finding, message: excerpt(finding.message, MESSAGE_LIMIT) };
+  if (finding.observed !== undefined) safe.observed = excerpt(finding.observed);
+  if (finding.field !== undefined) safe.field = excerpt(finding.field);
+  if (finding.expected !== undefined) safe.expected = excerpt(finding.expected, MESSAGE_LIMIT);
+  return safe;
+}
+
 /** Findings of one kind (code, constraint, field, file) together: what annotations and the summary show. */
 export interface FindingGroup {
   code: FindingCode;
@@ -106,7 +146,8 @@ export class FindingSink {
 
   constructor(private readonly max: number) {}
 
-  add(finding: Finding): void {
+  add(unsafe: Finding): void {
+    const finding = safeFinding(unsafe);
     if (finding.level === 'error') this.errors++;
     else this.warnings++;
     if (this.kept.length < this.max) this.kept.push(finding);
@@ -129,8 +170,10 @@ export class FindingSink {
    * Takes in `count` more findings of a group that were counted elsewhere (a worker's shard)
    * but not kept: they come after every kept one, so they count as dropped.
    */
-  addUnkept(group: FindingGroup, count: number): void {
+  addUnkept(unsafe: FindingGroup, count: number): void {
     if (count <= 0) return;
+    const first = safeFinding(unsafe.first);
+    const group: FindingGroup = { ...unsafe, field: first.field, first };
     if (group.level === 'error') this.errors += count;
     else this.warnings += count;
     this.dropped += count;

@@ -1,7 +1,7 @@
 /** The header of a data file against the schema's fields: which column is which field, and what does not match. */
 import type { DataFormat } from '../data/records.js';
 import type { CompiledSchema } from '../schema/table-schema.js';
-import type { Report } from './findings.js';
+import { excerpt, type Report } from './findings.js';
 import type { FieldState } from './row-checks.js';
 
 /**
@@ -23,14 +23,14 @@ export function matchHeader(header: readonly string[], schema: CompiledSchema, s
       return undefined;
     }
     if (seen.has(label)) {
-      report({ code: 'duplicate-label', line, field: label, message: `Column "${label}" appears more than once in the header.` });
+      report({ code: 'duplicate-label', line, field: label, message: `Column "${excerpt(label)}" appears more than once in the header.` });
       return undefined;
     }
     seen.add(label);
     const state = byName.get(label);
     // subset: the data MAY have more columns than the schema; superset: it MAY have fewer.
     if (!state && (mode === 'equal' || mode === 'superset')) {
-      report({ code: 'extra-label', line, field: label, message: `Column "${label}" is not a field of the schema (fieldsMatch: ${mode}).` });
+      report({ code: 'extra-label', line, field: label, message: `Column "${excerpt(label)}" is not a field of the schema (fieldsMatch: ${mode}).` });
     }
     return state;
   });
@@ -53,16 +53,16 @@ function matchByPosition(header: readonly string[], states: readonly FieldState[
   const columns = header.map((label, index) => {
     const state = states[index];
     if (label.trim() === '') report({ code: 'blank-label', line, field: state?.field.name, message: `Column ${index + 1} has no name.` });
-    else if (seen.has(label)) report({ code: 'duplicate-label', line, field: label, message: `Column "${label}" appears more than once in the header.` });
+    else if (seen.has(label)) report({ code: 'duplicate-label', line, field: label, message: `Column "${excerpt(label)}" appears more than once in the header.` });
     seen.add(label);
     if (!state) {
-      report({ code: 'extra-label', line, field: label, message: `Column ${index + 1} ("${label}") is beyond the schema's ${states.length} fields (fieldsMatch: exact).` });
+      report({ code: 'extra-label', line, field: label, message: `Column ${index + 1} ("${excerpt(label)}") is beyond the schema's ${states.length} fields (fieldsMatch: exact).` });
       return undefined;
     }
     if (label.trim() !== '' && label !== state.field.name) {
       const hint = names.has(label) ? ' The columns are in another order than the fields; use fieldsMatch: equal to match them by name.' : '';
       report({ code: 'incorrect-label', line, field: state.field.name, observed: label, expected: state.field.name,
-        message: `Column ${index + 1} is "${label}" where the schema has field "${state.field.name}" (fieldsMatch: exact matches by position, so it is checked as "${state.field.name}").${hint}` });
+        message: `Column ${index + 1} is "${excerpt(label)}" where the schema has field "${state.field.name}" (fieldsMatch: exact matches by position, so it is checked as "${state.field.name}").${hint}` });
     }
     return state;
   });
