@@ -146,6 +146,7 @@ export function repositoryPathOf(path: string, workspace: string): string {
   // eslint-disable-next-line no-control-regex -- control characters are what is refused here
   if (/[\u0000-\u001f\u007f]/.test(path)) throw refuse('it contains a control character');
   if (path.includes('\\') && sep !== '\\') throw refuse('it contains "\\"; use "/" between folders');
+  if (/[?#]/.test(path)) throw refuse('it contains "?" or "#", which a URL would read as a query or a fragment');
   const native = isAbsolute(path) ? relative(resolve(workspace), resolve(path)) : path;
   const segments = native.split(/[\\/]/).filter((segment) => segment !== '' && segment !== '.');
   if (isAbsolute(native) || (isAbsolute(path) && segments[0] === '..')) throw refuse(`it lies outside the workspace ${workspace}`);

@@ -45,6 +45,7 @@ describe('repositoryPathOf', () => {
     ['.git/config', /under "\.git"/],
     ['models\\gates.yaml', /use "\/" between folders/],
     ['gates.yaml\n', /control character/],
+    ['gates.yaml?ref=main', /"\?" or "#"/],
     ['.', /names the repository's root/],
   ])('refuses %j', (path, message) => {
     expect(() => repositoryPathOf(path, workspace)).toThrow(message);
@@ -126,7 +127,8 @@ describe('repositoryFileReader against the REST stand-in', () => {
 
   it('refuses a folder and an unknown commit', async () => {
     expect((await failure(read('models', BASE))).message).toMatch(/The file "models" at f95f852bd8fc of Codertocat\/Hello-World is a folder in the repository; a file was expected/);
-    expect((await failure(read('gates.yaml', 'b'.repeat(40)))).message).toMatch(/the commit does not exist in the repository/);
+    expect((await failure(read('gates.yaml', 'no-such-branch'))).message).toMatch(/the commit does not exist in the repository/);
+    expect(await read('gates.yaml', 'b'.repeat(40))).toBeUndefined();
     expect(github.violations).toEqual([]);
   });
 

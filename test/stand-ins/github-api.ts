@@ -497,11 +497,13 @@ export class GitHubApiStandIn extends LoopbackService {
   /**
    * A file (base64 in JSON, or its bytes for the raw media type) or a folder's listing, at the
    * commit `ref` (default: the default branch). As on GitHub: 404 "Not Found" for a missing
-   * path, 404 "No commit found for the ref" for an unknown commit.
+   * path, 404 "No commit found for the ref" for an unknown branch or tag.
    */
   private contents(request: Request): Reply {
     const ref = request.url.searchParams.get('ref') || DEFAULT_BRANCH;
-    const tree = this.files.get(ref);
+    // Like GET /commits/{ref}, any full commit sha exists (with no files unless some were
+    // committed); an unknown branch or tag does not.
+    const tree = this.files.get(ref) ?? (/^[0-9a-f]{40}$/.test(ref) ? new Map<string, string | Buffer>() : undefined);
     if (!tree) return { status: 404, body: { message: `No commit found for the ref ${ref}`, documentation_url: `${DOCS}/repos/contents#get-repository-content` } };
     const path = request.params.path!.replace(/^\/+|\/+$/g, '');
     const entry = (name: string, bytes: Buffer | undefined) => {
