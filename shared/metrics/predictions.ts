@@ -50,6 +50,12 @@ export interface ReadPredictions {
 /** Most distinct values a slice column may have: each slice is evaluated and bootstrapped on its own. */
 export const MAX_SLICE_VALUES = 100;
 
+/**
+ * Most probabilities (rows × score columns) a predictions file may hold: each is held as a
+ * number and ranked once per column, about 30 bytes in all, so this is about 1.5 GB.
+ */
+export const MAX_SCORE_CELLS = 50_000_000;
+
 /** How far a row of probabilities may sum from 1 (scikit-learn's roc_auc_score check, rtol 1e-5). */
 const PROBABILITY_SUM_TOLERANCE = 1e-5;
 
@@ -205,6 +211,7 @@ export class PredictionSetBuilder {
     private readonly spec: PredictionSpec,
     /** The file, for error messages. */
     private readonly path: string,
+    private readonly maxScoreCells = MAX_SCORE_CELLS,
   ) {
     this.scoreClasses = (spec.scores ?? []).map((s) => s.class);
     this.scored = new Set(this.scoreClasses);
@@ -233,6 +240,11 @@ export class PredictionSetBuilder {
   }
 
   private addScores(row: LabelledRow, cells: readonly Cell[]) {
+    if (this.scores.length + cells.length > this.maxScoreCells) {
+      throw new UserError(
+        `The predictions file "${this.path}", ${row.where}: more than ${this.maxScoreCells.toLocaleString('en-US')} probabilities (rows × ${cells.length} score columns), more than evaluate-model holds in memory. Evaluate a sample of the rows, or fewer score columns.`,
+      );
+    }
     let sum = 0;
     for (const cell of cells) {
       const p = cell.number('probability', 'Score columns hold probabilities from 0 to 1.');

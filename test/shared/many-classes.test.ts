@@ -5,6 +5,7 @@ import { BOOTSTRAP_WORK_BUDGET, boundedResamples, MIN_BOOTSTRAP_RESAMPLES } from
 import { cappedConfusion, shownClasses } from '../../shared/metrics/classification.js';
 import { MAX_REPORTED_CLASSES, prepareMetrics } from '../../shared/metrics/compute.js';
 import { evaluatePredictions } from '../../shared/metrics/evaluate.js';
+import { Cell, PredictionSetBuilder } from '../../shared/metrics/predictions.js';
 import { METRICS_REPORT_FORMAT, type MetricsReport } from '../../shared/metrics/report.js';
 import { renderEvaluationSummary } from '../../shared/metrics/summary.js';
 import { writeCsv } from '../helpers/data-files.js';
@@ -89,6 +90,15 @@ describe('many classes: the report stays readable and the work stays linear', ()
     expect(reduced.metrics.accuracy!.ci).toHaveLength(2);
     await expect(evaluatePredictions(path, 'csv', spec, { ...options, workBudget: 140 * 199 })).rejects.toThrow(/not even 200 resamples fit the budget of 3e\+4/);
     expect((await evaluatePredictions(path, 'csv', spec, options)).bootstrap?.resamples).toBe(1000);
+  });
+
+  it('refuses more probabilities than it holds in memory, at the row that brings one too many', () => {
+    const scores = [{ class: 'a', column: 'p_a' }, { class: 'b', column: 'p_b' }];
+    const builder = new PredictionSetBuilder({ task: 'multiclass', label: 'label', prediction: 'prediction', scores }, 'p.csv', 5);
+    const add = (line: number) => builder.add({ where: `line ${line}`, label: 'a', prediction: 'a' }, scores.map((s) => new Cell('p.csv', `line ${line}`, s.column, '0.5')), undefined);
+    add(2);
+    add(3);
+    expect(() => add(4)).toThrow(/^The predictions file "p.csv", line 4: more than 5 probabilities \(rows × 2 score columns\), more than evaluate-model holds in memory\. Evaluate a sample of the rows, or fewer score columns\.$/);
   });
 
   it('says in the summary that classes were left out, with hostile class names escaped and cut', () => {
