@@ -6,7 +6,7 @@
  * uploaded into a Release or overwritten.
  */
 import { lstat, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { errnoCode, UserError } from '../action/errors.js';
 import { isInside } from '../files/confine.js';
 
@@ -36,6 +36,8 @@ export async function manifestFilePath(files: ManifestFiles, field: string, path
     const via = real === absolute ? '' : ` (through a symbolic link, it leads to ${real})`;
     throw new UserError(`${named}, which is outside ${files.folder ?? "the model's folder"} ${base}${via}. Only files inside that folder are verified and published; promote the files train-model wrote, not links to other files.`);
   }
+  // As files/confine.ts does for inputs: .git holds the token actions/checkout persists.
+  if (relative(base, real).split(sep).includes('.git')) throw new UserError(`${named}, which is inside a .git folder (it leads to ${real}), where the repository's credentials are kept; a model file was expected.`);
   const info = await stat(real).catch(() => undefined);
   if (info && !info.isFile() && !info.isDirectory()) throw new UserError(`${named}, which is not a regular file (a device, a pipe or a socket); a model file was expected.`);
   return real;

@@ -56,7 +56,7 @@ describe('model files named by a manifest', () => {
     await expect(releaseFiles({ manifest, manifestPath: 'm.json', model: files(dir), metricsPath: 'x.json', modelCardPath: 'c.md' })).rejects.toThrow(/"outputs\[1\]\.path", which is outside the model's folder/);
   });
 
-  it('refuses a folder link out, a dangling link, a link loop and a pipe', async () => {
+  it('refuses a folder link out, a dangling link, a link loop, a link into .git and a pipe', async () => {
     const { dir } = await modelFolder('odd', {});
     await symlink(outside, join(dir, 'out'));
     await symlink(join(outside, 'missing'), join(dir, 'dangling'));
@@ -66,6 +66,11 @@ describe('model files named by a manifest', () => {
     await expect(manifestFilePath(files(dir), 'outputs[0].path', 'out/new.bin')).rejects.toThrow(/which is outside the model's folder/);
     await expect(manifestFilePath(files(dir), 'outputs[0].path', 'dangling')).rejects.toThrow(/"dangling" in "outputs\[0\]\.path", which is a symbolic link that leads nowhere/);
     await expect(manifestFilePath(files(dir), 'outputs[0].path', 'loop')).rejects.toThrow(/which is a symbolic link that leads nowhere \(or in a loop\)/);
+    await mkdir(join(dir, '.git'));
+    await writeFile(join(dir, '.git', 'config'), 'token');
+    await symlink('.git/config', join(dir, 'git-link'));
+    await expect(manifestFilePath(files(dir), 'outputs[0].path', 'git-link')).rejects.toThrow(/"git-link" in "outputs\[0\]\.path", which is inside a \.git folder/);
+    await expect(manifestFilePath(files(dir), 'outputs[0].path', '.git/config')).rejects.toThrow(/which is inside a \.git folder/);
     await expect(manifestFilePath(files(dir), 'outputs[0].path', 'fifo')).rejects.toThrow(/"fifo" in "outputs\[0\]\.path", which is not a regular file/);
     expect(await manifestFilePath(files(dir), 'outputs[0].path', 'model/not-yet.bin')).toBe(join(dir, 'model', 'not-yet.bin'));
   });
