@@ -39,6 +39,10 @@ export const trainModel: ActionDefinition<typeof inputs> = {
     const data = await hashFiles(dataPaths, cwd, 'data file');
     const outputPaths = await inside('output', 'outputs', 'any')(input.outputs);
     const code = await hashCodeTree(input.code, cwd, outputPaths, inside('code file', 'code'));
+    if (code.source === 'none') {
+      const why = code.problem ?? 'The working directory is not in a git repository';
+      runner.warning(`${why} and input "code" is empty, so no code is part of the fingerprint: list the code that trains the model in "code".`);
+    }
     const dependencyFiles = await findDependencyFiles([cwd, dirname(configPath), ...(code.root ? [code.root] : [])]);
     await inside('dependency file', 'working-directory')([...dependencyFiles.locks, ...dependencyFiles.manifests]);
     const lockFiles = await hashFiles(dependencyFiles.locks, cwd, 'lock file');
