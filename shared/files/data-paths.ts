@@ -16,7 +16,9 @@ export async function expandDataPaths(entries: readonly string[], cwd = process.
     }
     // Loaded only for patterns: most workflows name their files, and start-up counts.
     const { glob } = await import('tinyglobby');
-    const matches = (await glob(entry, { cwd, onlyFiles: true, dot: false, expandDirectories: false })).sort();
+    // Links are not followed: a pull request's link to / or /proc would have the walk read the
+    // runner's whole file system (and loop). A linked file is validated when named directly.
+    const matches = (await glob(entry, { cwd, onlyFiles: true, dot: false, expandDirectories: false, followSymbolicLinks: false })).sort();
     if (matches.length === 0) throw new UserError(`The data pattern "${entry}" matches no file (relative to ${cwd}). Check the pattern, or that the files exist at this step.`);
     paths.push(...matches);
   }

@@ -82,7 +82,8 @@ async function runCase(testCase: HostileCase): Promise<Outcome> {
   return {
     exitCode: result.exitCode,
     timedOut: result.timedOut,
-    errorText: result.annotations.filter((a) => a.command === 'error').map((a) => a.message).join(' | '),
+    // As GitHub shows an annotation: where (file and line, when given), then the message.
+    errorText: result.annotations.filter((a) => a.command === 'error').map((a) => `${a.properties.file ? `${a.properties.file}${a.properties.line ? `:${a.properties.line}` : ''}: ` : ''}${a.message}`).join(' | '),
     log: result.stdout + result.stderr,
     // Node's deprecation notices from dependencies may appear on standard error; nothing else may.
     stderr: result.stderr.replace(/^\(node:\d+\) \[DEP\d+\] DeprecationWarning: .*\n|^\(Use `node --trace-deprecation .*\n/gm, ''),

@@ -24,7 +24,8 @@ export const cases: HostileCase[] = [
   validate('v-relative-link-out', { 'data.csv': { symlink: '../../../outside/secret.txt' } }, { data: '{dir}/data.csv' }, /the data file "hostile\/v-relative-link-out\/data.csv" is outside the workspace/),
   validate('v-absolute', {}, { data: '{outside}/secret.txt', format: 'csv' }, /the data file ".*\/outside\/secret.txt" is outside the workspace/),
   validate('v-dotdot', {}, { data: '../outside/secret.txt', format: 'csv' }, outsideError('data', 'data file', '../outside/secret.txt')),
-  validate('v-glob-link-out', { 'a.csv': 'id\n1\n', 'b.csv': secret }, { data: '{dir}/*.csv' }, /the data file "hostile\/v-glob-link-out\/b.csv" is outside the workspace/),
+  // A pattern does not follow links: a link to / or a loop would have it walk the runner's disk.
+  validate('v-glob-link-loop', { 'd/x.csv': 'id\n1\n', 'd/up': { symlink: '..' }, 'd/root': { symlink: '/' }, 'd/out.csv': secret }, { data: '{dir}/**/*.csv' }, /hostile\/v-glob-link-loop\/d\/x.csv:1: .*(label|header|field)/i),
   validate('v-git-config', { 'data.csv': gitConfig }, { data: '{dir}/data.csv' }, /the data file "hostile\/v-git-config\/data.csv" is inside a \.git folder/),
   validate('v-dev-zero', { 'data.csv': { symlink: '/dev/zero' } }, { data: '{dir}/data.csv' }, /the data file "hostile\/v-dev-zero\/data.csv" is outside the workspace/),
   validate('v-dangling-out', { 'data.csv': { symlink: '{outside}/missing.csv' } }, { data: '{dir}/data.csv' }, /the data file "hostile\/v-dangling-out\/data.csv" is outside the workspace/),
