@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { UserError } from '../action/errors.js';
+import { quoteValue } from '../identifiers.js';
 import { readTable, type DataFormat, type RawValue } from '../data/records.js';
 import { sortClasses, type ClassificationSet, type PredictionSet, type Task } from './compute.js';
 
@@ -141,7 +142,7 @@ function locateColumns(path: string, header: string[], spec: PredictionSpec): Co
   header.forEach((name, i) => positions.has(name) || positions.set(name, i));
   const missing = wanted.filter(([, column]) => !positions.has(column));
   if (missing.length) {
-    const names = missing.slice(0, 5).map(([input, column]) => `${quoted(column)} (input ${input})`).join(' and ');
+    const names = missing.slice(0, 5).map(([input, column]) => `${quoteValue(column)} (input ${input})`).join(' and ');
     const more = missing.length > 5 ? ` and ${missing.length - 5} more` : '';
     throw new UserError(`The predictions file "${path}" has no column ${names}${more}. Its columns are: ${someQuoted(header, 20)}.`);
   }
@@ -176,7 +177,7 @@ export class Cell {
 
   number(what: string, advice: string): number {
     const value = this.text.trim() === '' ? Number.NaN : Number(this.text);
-    if (!Number.isFinite(value)) this.fail(`the ${what} ${quoted(this.text)} is not a finite number`, advice);
+    if (!Number.isFinite(value)) this.fail(`the ${what} ${quoteValue(this.text)} is not a finite number`, advice);
     return value;
   }
 }
@@ -226,7 +227,7 @@ export class PredictionSetBuilder {
       this.numericPredictions.push(new Cell(this.path, row.where, spec.prediction, row.prediction).number('prediction', advice));
     } else {
       if (MISSING_PREDICTIONS.has(row.prediction.trim())) {
-        throw new UserError(`The predictions file "${this.path}", ${row.where}, column "${spec.prediction}": the prediction is ${quoted(row.prediction)}, a missing value, not a class. Drop rows the model did not score, or fix the model's output.`);
+        throw new UserError(`The predictions file "${this.path}", ${row.where}, column "${spec.prediction}": the prediction is ${quoteValue(row.prediction)}, a missing value, not a class. Drop rows the model did not score, or fix the model's output.`);
       }
       this.labels.push(this.classOf(row.label, row.where, spec.label));
       this.predictions.push(this.classOf(row.prediction, row.where, spec.prediction));
@@ -274,11 +275,11 @@ export class PredictionSetBuilder {
     const { spec } = this;
     if (spec.task === 'binary' && this.classNames.length === 2) {
       throw new UserError(
-        `The predictions file "${this.path}", ${where}, column "${column}": ${quoted(name)} is a third class beside ${this.classNames.map(quoted).join(' and ')}, but "task" is binary (positive class ${JSON.stringify(spec.positive)}). Use task: multiclass, or set "positive-label" to the positive class.`,
+        `The predictions file "${this.path}", ${where}, column "${column}": ${quoteValue(name)} is a third class beside ${this.classNames.map(quoteValue).join(' and ')}, but "task" is binary (positive class ${JSON.stringify(spec.positive)}). Use task: multiclass, or set "positive-label" to the positive class.`,
       );
     }
     if (spec.task === 'multiclass' && this.scoreClasses.length && !this.scored.has(name)) {
-      throw new UserError(`The predictions file "${this.path}", ${where}, column "${column}": the class ${quoted(name)} has no probability column; "score-columns" covers ${someQuoted(this.scoreClasses)}. List one column per class.`);
+      throw new UserError(`The predictions file "${this.path}", ${where}, column "${column}": the class ${quoteValue(name)} has no probability column; "score-columns" covers ${someQuoted(this.scoreClasses)}. List one column per class.`);
     }
     return this.classIndex(name);
   }
@@ -310,14 +311,9 @@ export class PredictionSetBuilder {
   }
 }
 
-/** A value of the file as a message shows it: quoted (control characters escaped) and cut after 40 characters. */
-function quoted(name: string): string {
-  return JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name).replace(/[\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
-}
-
 /** The first few names, quoted, for a message that must stay short with thousands of classes or columns. */
 function someQuoted(names: readonly string[], shown = 5): string {
-  const first = names.slice(0, shown).map(quoted).join(', ');
+  const first = names.slice(0, shown).map(quoteValue).join(', ');
   return names.length > shown ? `${first} and ${names.length - shown} more` : first;
 }
 

@@ -23,11 +23,10 @@ const validate = (id: string, schemaText: string, data: string, error: RegExp): 
 const refusedPattern = (id: string, pattern: string, error: string): HostileCase =>
   validate(id, schema(`pattern: ${quoteYaml(pattern)}`), 'code\nAB1234\n', new RegExp(`schema file "hostile/${id}/schema.yaml" is not valid: "fields\\[0\\]\\.constraints\\.pattern" \\(line 5\\): field "code": ${error}`));
 
-/**
- * The second data row breaks the constraint: the message names the row, the field and what was
- * expected (the annotation carries the file and line 3 as its properties).
- */
-const brokenInRow2 = (expected: string) => new RegExp(`^Row 2: field "code" breaks ${expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The second data row, line 3 of the file, breaks the constraint: file, line, row, field and what was expected. */
+const brokenInRow2 = (id: string, expected: string) => new RegExp(`^hostile/${id}/data\\.csv:3: Row 2: field "code" breaks ${escapeRegExp(expected)}`);
 
 const evaluate = { 'model-name': 'churn', 'label-column': 'label', 'prediction-column': 'prediction', bootstrap: '0' };
 
@@ -43,17 +42,17 @@ function predictions(rows: number, k: number, name: (c: number) => string): stri
 
 export const cases: HostileCase[] = [
   // Catastrophic backtracking for RegExp; linear for RE2. The second row does not match.
-  validate('pat-nested-plus', schema('pattern: "(a+)+"'), `code\naaaa\n${'a'.repeat(41)}!\n`, brokenInRow2('pattern (to match (a+)+)')),
-  validate('pat-overlapping-alternation', schema('pattern: "(a|aa)*b"'), `code\naab\n${'a'.repeat(20_000)}\n`, brokenInRow2('pattern (to match (a|aa)*b)')),
-  validate('pat-star-repeated', schema('pattern: "(.*a){20}"'), `code\n${'a'.repeat(20)}\n${'a'.repeat(20_000)}!\n`, brokenInRow2('pattern (to match (.*a){20})')),
-  validate('pat-words', schema('pattern: "(\\\\w+\\\\s?)*"'), `code\nab cd\n${'ab '.repeat(10_000)}!\n`, brokenInRow2('pattern (to match (\\w+\\s?)*)')),
-  validate('pat-long-cell', schema('pattern: "(x+x+)+y"'), `code\nxxy\n${'x'.repeat(200_000)}\n`, brokenInRow2('pattern (to match (x+x+)+y)')),
+  validate('pat-nested-plus', schema('pattern: "(a+)+"'), `code\naaaa\n${'a'.repeat(41)}!\n`, brokenInRow2('pat-nested-plus', 'pattern (to match (a+)+)')),
+  validate('pat-overlapping-alternation', schema('pattern: "(a|aa)*b"'), `code\naab\n${'a'.repeat(20_000)}\n`, brokenInRow2('pat-overlapping-alternation', 'pattern (to match (a|aa)*b)')),
+  validate('pat-star-repeated', schema('pattern: "(.*a){20}"'), `code\n${'a'.repeat(20)}\n${'a'.repeat(20_000)}!\n`, brokenInRow2('pat-star-repeated', 'pattern (to match (.*a){20})')),
+  validate('pat-words', schema('pattern: "(\\\\w+\\\\s?)*"'), `code\nab cd\n${'ab '.repeat(10_000)}!\n`, brokenInRow2('pat-words', 'pattern (to match (\\w+\\s?)*)')),
+  validate('pat-long-cell', schema('pattern: "(x+x+)+y"'), `code\nxxy\n${'x'.repeat(200_000)}\n`, brokenInRow2('pat-long-cell', 'pattern (to match (x+x+)+y)')),
   // The email format's own check was quadratic in a long domain without a dot.
   validate(
     'pat-email-format',
     'fields:\n  - name: code\n    type: string\n    format: email\n',
     `code\na@b.io\na@${'.'.repeat(300_000)}x@\n`,
-    /^Row 2: field "code" .*an email address/,
+    /^hostile\/pat-email-format\/data\.csv:3: Row 2: field "code" .*an email address/,
   ),
 
   // Syntax the linear-time engine does not have: refused when the schema is loaded.
@@ -114,7 +113,7 @@ export const cases: HostileCase[] = [
     action: 'evaluate-model',
     files: { 'predictions.csv': `label,prediction,p_a\na,a,1\n${'Z'.repeat(100_000)},a,1\n` },
     inputs: { ...evaluate, predictions: '{dir}/predictions.csv', task: 'multiclass', 'score-columns': 'a=p_a' },
-    expect: { error: /predictions.csv", line 3, column "label": the class "Z{40}…" has no probability column; "score-columns" covers "a"\. List one column per class\.$/ },
+    expect: { error: /predictions.csv", line 3, column "label": the class "Z{60}"… \(100000 characters\) has no probability column; "score-columns" covers "a"\. List one column per class\.$/ },
   },
   // A probability that is a 100,000-character cell: quoted, cut short.
   {
@@ -122,7 +121,7 @@ export const cases: HostileCase[] = [
     action: 'evaluate-model',
     files: { 'predictions.csv': `label,prediction,score\n1,1,0.9\n0,1,${'9'.repeat(100_000)}x\n` },
     inputs: { ...evaluate, predictions: '{dir}/predictions.csv', task: 'binary', 'positive-label': '1', 'score-columns': 'score' },
-    expect: { error: /predictions.csv", line 3, column "score": the probability "9{40}…" is not a finite number/ },
+    expect: { error: /predictions.csv", line 3, column "score": the probability "9{60}"… \(100001 characters\) is not a finite number/ },
   },
   // More resamples than the input allows.
   {
