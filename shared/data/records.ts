@@ -17,6 +17,7 @@ import { readDelimited, type Dialect } from './delimited.js';
 import { readJsonLines } from './jsonl.js';
 import { readParquet } from './parquet.js';
 import { UserError } from '../action/errors.js';
+import { DataFileError } from './data-file-error.js';
 
 export type { Dialect } from './delimited.js';
 export type DataFormat = 'csv' | 'tsv' | 'jsonl' | 'parquet';
@@ -96,17 +97,32 @@ export async function readTable(path: string, format: DataFormat, handlers: Tabl
   );
 }
 
+/** Unreadable lines kept back while no JSON object has given the header; past this many the file is not JSON Lines. */
+const PROBLEMS_BEFORE_HEADER = 1000;
+
 async function readJsonTable(path: string, handlers: TableHandlers): Promise<void> {
   let columns: string[] | undefined;
   let index: Map<string, number> | undefined;
   let row = 0;
+  // Lines that cannot be read before the first object: handed on once the header is known, as
+  // the handlers need the header before any row.
+  let early: TableRow[] = [];
+  const flushEarly = () => {
+    for (const problem of early) handlers.row(problem);
+    early = [];
+  };
   await readJsonLines(path, (entry) => {
     if ('blank' in entry) {
       if (columns) handlers.row({ cells: [], row: ++row, line: entry.line, blank: true });
       return;
     }
     if ('problem' in entry) {
-      handlers.row({ cells: [], row: ++row, line: entry.line, problem: `line ${entry.line} is ${entry.problem}` });
+      const problem: TableRow = { cells: [], row: ++row, line: entry.line, problem: `line ${entry.line} is ${entry.problem}` };
+      if (columns) return handlers.row(problem);
+      early.push(problem);
+      if (early.length >= PROBLEMS_BEFORE_HEADER) {
+        throw new DataFileError(`The data file "${path}" has no JSON object in its first ${entry.line} lines (${early[0]!.problem}): it is not JSON Lines, one object per line.`, 'format-error', path, early[0]!.line);
+      }
       return;
     }
     const value = entry.value;
@@ -114,6 +130,7 @@ async function readJsonTable(path: string, handlers: TableHandlers): Promise<voi
       columns = Object.keys(value);
       index = new Map(columns.map((name, i) => [name, i]));
       handlers.header(columns, entry.line);
+      flushEarly();
     }
     const cells = new Array<RawValue>(columns.length).fill(null);
     let extraKeys: string[] | undefined;
@@ -124,6 +141,11 @@ async function readJsonTable(path: string, handlers: TableHandlers): Promise<voi
     }
     handlers.row(extraKeys ? { cells, row: ++row, line: entry.line, extraKeys } : { cells, row: ++row, line: entry.line });
   });
+  if (!columns && early.length) {
+    // No object at all: the header is empty, and each line says why.
+    handlers.header([], early[0]!.line);
+    flushEarly();
+  }
 }
 
 /** A row as a record: column name → raw value, with where it is. */

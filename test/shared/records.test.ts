@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { parquetWriteFile } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../shared/action/errors.js';
-import { formatFromPath, readRecords, type DataRecord } from '../../shared/data/records.js';
+import { formatFromPath, readRecords, readTable, type DataRecord } from '../../shared/data/records.js';
 import { writeParquet } from '../helpers/data-files.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -80,5 +80,32 @@ describe('readRecords', () => {
     await expect(records(ragged, 'csv')).rejects.toThrow(/line 2: 1 cells where the header has 2/);
     await expect(records(join(dir, 'x.parquet.gz'), 'parquet')).rejects.toThrow(/gzip-compressed Parquet/);
     await expect(records(join(dir, 'missing.csv'), 'csv')).rejects.toThrow(/does not exist/);
+  });
+});
+
+describe('readTable on JSON Lines whose first lines are not objects', () => {
+  async function table(name: string, text: string) {
+    const path = join(dir, name);
+    await writeFile(path, text);
+    const events: unknown[] = [];
+    await readTable(path, 'jsonl', { header: (columns, line) => events.push({ header: [...columns], line }), row: ({ row, line, problem }) => events.push({ row, line, problem }) });
+    return events;
+  }
+
+  it('gives the header before any row: the lines before the first object follow it', async () => {
+    expect(await table('late-header.jsonl', '\nnot json\n[1]\n{"a":1}\n')).toEqual([
+      { header: ['a'], line: 4 },
+      { row: 1, line: 2, problem: expect.stringMatching(/^line 2 is not valid JSON/) },
+      { row: 2, line: 3, problem: 'line 3 is a JSON array, not an object' },
+      { row: 3, line: 4, problem: undefined },
+    ]);
+  });
+
+  it('gives an empty header when no line is an object', async () => {
+    expect(await table('no-object.jsonl', '1\n"x"\n')).toEqual([{ header: [], line: 1 }, { row: 1, line: 1, problem: 'line 1 is a JSON number, not an object' }, { row: 2, line: 2, problem: 'line 2 is a JSON string, not an object' }]);
+  });
+
+  it('stops a long file without any object: it is not JSON Lines', async () => {
+    await expect(table('not-jsonl.jsonl', 'a,b\n'.repeat(5000))).rejects.toThrow(/^The data file ".*not-jsonl.jsonl" has no JSON object in its first 1000 lines \(line 1 is not valid JSON.*\): it is not JSON Lines, one object per line\.$/);
   });
 });
