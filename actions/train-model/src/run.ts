@@ -14,7 +14,8 @@ import { sha256File } from '../../../shared/files/hash.js';
 import { hashCodeTree, type CodeTree } from '../../../shared/lineage/code-tree.js';
 import { findDependencyFiles, unpinnedDependencies, type PinFinding } from '../../../shared/lineage/pins.js';
 import { canonicalConfigSha256, computeFingerprint, hashFiles, portablePath, versionOf } from '../../../shared/lineage/fingerprint.js';
-import { MANIFEST_FORMAT, type Manifest } from '../../../shared/lineage/manifest.js';
+import { MANIFEST_FORMAT, manifestSchema, type Manifest } from '../../../shared/lineage/manifest.js';
+import { validateStructured } from '../../../shared/files/structured.js';
 import { describeOutputs } from '../../../shared/lineage/outputs.js';
 import { runShellCommand } from '../../../shared/lineage/run-command.js';
 import { escapeMarkdown, inlineCode } from '../../../shared/markdown/escape.js';
@@ -92,6 +93,8 @@ export const trainModel: ActionDefinition<typeof inputs> = {
       git: { repository: context.repository, sha: context.sha, ref: context.ref, runId: context.runId, runUrl: context.runUrl },
       training,
     };
+    // The steps that read the manifest refuse paths that leave the working directory: say so here.
+    await validateStructured(manifest, manifestSchema, { path: MANIFEST_FILE, what: 'manifest train-model writes' });
     const dir = await createStepDir(context.tempDir, 'train-model', input['model-name']);
     const manifestPath = join(dir, MANIFEST_FILE);
     await writeFile(manifestPath, JSON.stringify(manifest, null, 2) + '\n');

@@ -148,6 +148,14 @@ export const cases: HostileCase[] = [
   promoteMetrics('id-metrics-version', (r) => (r.version = '$(id)'), 'version', `${VERSION_RULE}"\\$\\(id\\)"`),
   promoteMetrics('id-metrics-model', (r) => (r.model = '../churn'), 'model', `${NAME_RULE}"\\.\\./churn"`),
 
+  // train-model refuses to write a manifest that promote-model would refuse: data outside its working directory.
+  {
+    id: 'id-train-data-outside-workdir',
+    action: 'train-model',
+    inputs: { 'model-name': 'churn', 'working-directory': 'examples/churn', run: 'mkdir -p ../../{dir}/out && echo 1 > ../../{dir}/out/m.json', config: 'config.json', data: '../../data/train.csv', outputs: '../../{dir}/out/m.json' },
+    expect: { error: new RegExp(`The manifest train-model writes "model-manifest\\.json" is not valid: "data\\[0\\]\\.path": ${PATH_RULE}it has a "\\.\\." segment; got "\\.\\./\\.\\./data/train\\.csv"`) },
+  },
+
   // compare-metrics: the environment whose model is the baseline, and the candidate report's identifiers.
   compare('id-compare-env-subshell', { 'baseline-environment': '$(id)' }, new RegExp(`input "baseline-environment" ${ENVIRONMENT_RULE}"\\$\\(id\\)"`)),
   compare('id-compare-env-space', { 'baseline-environment': 'production; curl evil' }, new RegExp(`input "baseline-environment" ${ENVIRONMENT_RULE}"production; curl evil"`)),
