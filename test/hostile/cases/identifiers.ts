@@ -156,6 +156,28 @@ export const cases: HostileCase[] = [
     expect: { error: new RegExp(`The manifest train-model writes "model-manifest\\.json" is not valid: "data\\[0\\]\\.path": ${PATH_RULE}it has a "\\.\\." segment; got "\\.\\./\\.\\./data/train\\.csv"`) },
   },
 
+  // evaluate-model and compare-metrics read the manifest too: its version would go into the metrics report and the comment.
+  {
+    id: 'id-evaluate-manifest-version',
+    action: 'evaluate-model',
+    files: { 'manifest.json': manifest('id-evaluate-manifest-version', (m) => (m.model.version = '`curl evil`')), 'metrics.json': '{"accuracy": 0.9}' },
+    inputs: { 'model-name': 'churn', metrics: '{dir}/metrics.json', manifest: '{dir}/manifest.json' },
+    expect: { error: new RegExp(`The manifest "hostile/id-evaluate-manifest-version/manifest\\.json" is not valid: "model\\.version" \\(line 5\\): ${VERSION_RULE}"\`curl evil\`"`) },
+  },
+  {
+    id: 'id-evaluate-manifest-output',
+    action: 'evaluate-model',
+    files: { 'manifest.json': manifest('id-evaluate-manifest-output', (m) => (m.outputs[0].path = '/proc/self/environ')), 'metrics.json': '{"accuracy": 0.9}' },
+    inputs: { 'model-name': 'churn', metrics: '{dir}/metrics.json', manifest: '{dir}/manifest.json' },
+    expect: { error: new RegExp(`"outputs\\[0\\]\\.path" \\(line \\d+\\): ${PATH_RULE}it is absolute; got "/proc/self/environ"`) },
+  },
+  compare(
+    'id-compare-manifest-version',
+    { baseline: '{dir}/baseline.json', manifest: '{dir}/manifest.json' },
+    new RegExp(`The manifest "hostile/id-compare-manifest-version/manifest\\.json" is not valid: "model\\.version" \\(line 5\\): ${VERSION_RULE}"1\\.0;id"`),
+    { 'metrics.json': '{"accuracy": 0.9}', 'baseline.json': '{"accuracy": 0.8}', 'manifest.json': manifest('id-compare-manifest-version', (m) => (m.model.version = '1.0;id')) },
+  ),
+
   // compare-metrics: the environment whose model is the baseline, and the candidate report's identifiers.
   compare('id-compare-env-subshell', { 'baseline-environment': '$(id)' }, new RegExp(`input "baseline-environment" ${ENVIRONMENT_RULE}"\\$\\(id\\)"`)),
   compare('id-compare-env-space', { 'baseline-environment': 'production; curl evil' }, new RegExp(`input "baseline-environment" ${ENVIRONMENT_RULE}"production; curl evil"`)),
