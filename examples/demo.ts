@@ -15,9 +15,23 @@ const show = (path: string | undefined) => (path ? relative(process.cwd(), path)
 const JOB_TITLES: Record<string, string> = {
   'release-staging': 'Release run, staging job: the model that is in production today is trained and checked',
   'release-production': 'Release run, production job (after approval): the same artifact, no retraining',
-  'pull-request': 'Pull request: a contributor changes the training config',
-  'pull-request (re-run)': 'A reviewer re-runs the pull-request job',
+  'pull-request': 'Pull request, model job (read-only token): a contributor changes the training config, and loosens a gate',
+  compare: 'Pull request, compare job (no checkout): judged by the base branch\'s gate policy, read through the API',
+  'pull-request (re-run)': 'A reviewer re-runs the pull-request workflow',
+  'compare (re-run)': 'Its compare job',
 };
+
+/**
+ * The pull request also edits the gate policy: it tolerates a larger accuracy drop and adds a
+ * gate on ROC AUC. It is still judged by the base branch's policy, and the comment shows the
+ * change, not applied until merged.
+ */
+async function changeTheGates(write: (path: string, text: string) => Promise<void>): Promise<void> {
+  const gates = await readFile(join(REPOSITORY_ROOT, 'examples', 'churn', 'gates.yaml'), 'utf8');
+  const loosened = gates.replace(/max-regression: 0\.02/, 'max-regression: 0.05').replace(/(\n {4}level: fail[^\n]*\n)/, '$1  roc_auc:\n    direction: higher\n    min: 0.75\n');
+  if (loosened === gates) throw new Error('examples/churn/gates.yaml no longer has the rule the demo changes');
+  await write('examples/churn/gates.yaml', loosened);
+}
 
 /** A few headline metrics of evaluate-model's summary; the job summary has them all, with intervals. */
 function headline(summary: string): string {
@@ -50,7 +64,7 @@ console.log('mlops-actions demo: the five actions on examples/churn, as a GitHub
 const standIns = await StandIns.start();
 console.log(`GitHub API and Actions artifact/cache stand-ins on loopback (started in ${Math.round(standIns.startupMs)} ms); no network is used.`);
 try {
-  const run = await runExamplePipeline({ root, standIns, onStep });
+  const run = await runExamplePipeline({ root, standIns, onStep, prepare: changeTheGates });
   const summaryPath = join(root, 'job-summaries.md');
   await writeFile(summaryPath, run.steps.map((s) => `<!-- ${s.job}: ${s.step} -->\n${s.result.summary}`).join('\n---\n\n'));
   const compare = run.comparison.outputs;
@@ -61,6 +75,7 @@ try {
 What a reviewer sees on the pull request, the comment body (Markdown):
 ${comment.replace(/^<!--.*-->\n+/, '').replace(/^/gm, '  │ ')}
 The pull request has ${comments.length} comment from mlops-actions (${compare['comment-url']}); the re-run found it again and left it, as nothing had changed.
+The gate policy that judged it: examples/churn/gates.yaml as the base branch holds it (commit ${run.commits.base.slice(0, 12)}), read through the API; the pull request's own version (at its merge commit ${run.commits.merge.slice(0, 12)}) is only shown as a change.
 GitHub API calls made: ${Object.entries(calls).map(([call, n]) => `${n}× ${call}`).join(', ')}.
 Artifacts uploaded: ${standIns.results.artifacts.length}; cache entries: ${standIns.results.caches.filter((c) => c.finalized).length}.
 The registry (deployments of task model:churn): ${standIns.github.deployments.map((d) => `${d.environment} = ${d.payload.version} (deployment ${d.id}, ${standIns.github.statuses.get(d.id)?.[0]?.state})`).join('; ')}.

@@ -5,16 +5,22 @@
  *
  *   release run (earlier):  staging job: train the production model → evaluate → promote to staging
  *                           production job: promote the staging job's artifact to production
- *   pull-request run:       validate data → train the candidate → evaluate → compare with production
- *                           (the comparison is posted as the pull request's comment)
- *   re-run of that job:     training restored from the run cache; the comment updated in place
+ *   pull-request run:       model job (read-only token): validate data → train the candidate → evaluate,
+ *                           handing the metrics report and manifest over as an artifact
+ *                           compare job (comment token, no checkout): compare with production under
+ *                           the base branch's gate policy, read through the API; the comparison is
+ *                           posted as the pull request's comment
+ *   re-run of that run:     training restored from the run cache; the comment updated in place
  *
- * Each job gets its own workspace and RUNNER_TEMP, as on real runners.
+ * Each job gets its own workspace and RUNNER_TEMP, as on real runners. The repository as GitHub
+ * holds it (the base branch's commit, and the pull request's test merge commit) is recorded in the
+ * API stand-in, which is where compare-metrics reads the gate policy that judges the pull request.
  */
 import { execFileSync } from 'node:child_process';
-import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { commitCheckout } from '../test/harness/checkout.js';
+import { pullRequestEvent } from '../test/harness/events.js';
 import { REPOSITORY_ROOT, runBundle, type RunOptions, type RunResult } from '../test/harness/run-bundle.js';
 import type { StandIns } from '../test/stand-ins/index.js';
 
@@ -29,8 +35,10 @@ export interface PipelineRun {
   steps: StepRecord[];
   /** The pull request's comparison (its first run). */
   comparison: RunResult;
-  /** The re-run of the pull-request job. */
+  /** The re-run of the pull-request workflow. */
   rerun: { train: RunResult; comparison: RunResult };
+  /** The commits of the pull request: its base, and the test merge commit GitHub made for it. */
+  commits: { base: string; merge: string };
 }
 
 export interface PipelineOptions {
@@ -41,9 +49,14 @@ export interface PipelineOptions {
   onStep?: (step: StepRecord) => void;
   /** Candidate config, relative to the workspace (default: the example's config.json). */
   candidateConfig?: string;
-  /** Changes the pull request makes to the checkout before the pipeline runs (tests use it). */
+  /** Changes the pull request makes to the checkout before the pipeline runs (tests and the demo use it). */
   prepare?: (write: (path: string, text: string) => Promise<void>) => Promise<void>;
 }
+
+/** The commit the pull request is based on, as its event payload names it. */
+const BASE_SHA = (pullRequestEvent() as { pull_request: { base: { sha: string } } }).pull_request.base.sha;
+/** The test merge commit of the pull request: the harness's GITHUB_SHA on a pull_request event. */
+const MERGE_SHA = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
 
 const TRAIN_COMMAND = 'node examples/churn/train.mjs --train data/train.csv --eval data/eval.csv --model-out model/model.json --predictions-out model/predictions.csv';
 const GATES = 'examples/churn/gates.yaml';
@@ -76,29 +89,48 @@ export async function runExamplePipeline(options: PipelineOptions): Promise<Pipe
     inputs: { 'model-name': 'churn', environment: 'production', artifact: trainedProduction.outputs['artifact-name']!, version: trainedProduction.outputs.version!, gates: GATES },
   });
 
-  // A pull request that changes the training config.
-  standIns.newRun();
-  const pr = await newJob(options.root, 'pull-request');
-  await options.prepare?.(async (path, text) => {
-    await mkdir(dirname(join(pr.workspace, path)), { recursive: true });
-    await writeFile(join(pr.workspace, path), text);
-  });
-  const candidate = trainInputs(options.candidateConfig ?? 'examples/churn/config.json', { cache: 'true' });
-  // No baseline file: compare-metrics finds the model in production in the registry.
-  const compareInputs = (metrics: RunResult) => ({ 'model-name': 'churn', metrics: metrics.outputs.metrics!, gates: GATES });
-  await step('pull-request', 'Validate the data', 'validate-data', { ...pr, inputs: { data: 'data/train.csv\ndata/eval.csv', schema: 'examples/churn/schema.yaml' } });
-  const trained = await step('pull-request', 'Train the candidate', 'train-model', { ...pr, inputs: candidate });
-  const evaluated = await step('pull-request', 'Evaluate the candidate', 'evaluate-model', { ...pr, inputs: evaluateInputs(trained) });
-  const comparison = await step('pull-request', 'Compare with production', 'compare-metrics', { ...pr, inputs: compareInputs(evaluated) });
+  // The repository on GitHub: the base branch holds the example project as it is here.
+  const project = await projectFiles();
+  standIns.github.commitFiles(BASE_SHA, project);
 
-  // The reviewer re-runs the job: same fingerprint, so training comes from the cache.
+  // A pull request that changes the training config (and whatever `prepare` changes).
+  standIns.newRun();
+  const changed: Record<string, string> = {};
+  const prepareCheckout = async (workspace: string) =>
+    options.prepare?.(async (path, text) => {
+      changed[path] = text;
+      await mkdir(dirname(join(workspace, path)), { recursive: true });
+      await writeFile(join(workspace, path), text);
+    });
+  const pr = await newJob(options.root, 'pull-request');
+  await prepareCheckout(pr.workspace);
+  standIns.github.commitFiles(MERGE_SHA, { ...project, ...changed });
+  const candidate = trainInputs(options.candidateConfig ?? 'examples/churn/config.json', { cache: 'true' });
+  // The model job runs the pull request's code: a read-only token, and nothing it writes is trusted later.
+  const model = { ...pr, token: 'read-only' as const };
+  await step('pull-request', 'Validate the data', 'validate-data', { ...model, inputs: { data: 'data/train.csv\ndata/eval.csv', schema: 'examples/churn/schema.yaml' } });
+  const trained = await step('pull-request', 'Train the candidate', 'train-model', { ...model, inputs: candidate });
+  const evaluated = await step('pull-request', 'Evaluate the candidate', 'evaluate-model', { ...model, inputs: evaluateInputs(trained) });
+  // The compare job: no checkout, only the model job's artifact. No baseline file: compare-metrics
+  // finds the model in production in the registry; the gate policy is the base branch's.
+  const compareJob = await handOver(options.root, 'compare', evaluated, trained);
+  const comparison = await step('compare', 'Compare with production', 'compare-metrics', { ...compareJob, inputs: compareInputs() });
+
+  // The reviewer re-runs the workflow: same fingerprint, so training comes from the cache.
   standIns.newRun();
   const rerunJob = await newJob(options.root, 'pull-request-rerun');
-  await options.prepare?.(async (path, text) => writeFile(join(rerunJob.workspace, path), text));
-  const retrained = await step('pull-request (re-run)', 'Train the candidate', 'train-model', { ...rerunJob, inputs: candidate });
-  const reevaluated = await step('pull-request (re-run)', 'Evaluate the candidate', 'evaluate-model', { ...rerunJob, inputs: evaluateInputs(retrained) });
-  const recompared = await step('pull-request (re-run)', 'Compare with production', 'compare-metrics', { ...rerunJob, inputs: compareInputs(reevaluated) });
-  return { root: options.root, steps, comparison, rerun: { train: retrained, comparison: recompared } };
+  await prepareCheckout(rerunJob.workspace);
+  const rerunModel = { ...rerunJob, token: 'read-only' as const };
+  const retrained = await step('pull-request (re-run)', 'Train the candidate', 'train-model', { ...rerunModel, inputs: candidate });
+  const reevaluated = await step('pull-request (re-run)', 'Evaluate the candidate', 'evaluate-model', { ...rerunModel, inputs: evaluateInputs(retrained) });
+  const recompareJob = await handOver(options.root, 'compare-rerun', reevaluated, retrained);
+  const recompared = await step('compare (re-run)', 'Compare with production', 'compare-metrics', { ...recompareJob, inputs: compareInputs() });
+  return { root: options.root, steps, comparison, rerun: { train: retrained, comparison: recompared }, commits: { base: BASE_SHA, merge: MERGE_SHA } };
+}
+
+/** The compare job's inputs: the handed-over files, and the gate policy's path in the repository. */
+function compareInputs(): Record<string, string> {
+  return { 'model-name': 'churn', metrics: 'candidate/metrics.json', manifest: 'candidate/model-manifest.json', gates: GATES };
 }
 
 function trainInputs(config: string, extra: Record<string, string> = {}): Record<string, string> {
@@ -123,6 +155,30 @@ async function newJob(root: string, name: string, options: { withData?: boolean 
   commitCheckout(workspace);
   if (options.withData !== false) execFileSync(process.execPath, ['examples/churn/generate-data.mjs', '--out', 'data'], { cwd: workspace, stdio: 'ignore' });
   return { workspace, runnerTemp };
+}
+
+/**
+ * The compare job of a pull-request run: an empty workspace (it never checks out the pull
+ * request's code) holding what the model job handed over, as actions/upload-artifact and
+ * download-artifact would: the metrics report and the lineage manifest.
+ */
+async function handOver(root: string, name: string, evaluated: RunResult, trained: RunResult): Promise<{ workspace: string; runnerTemp: string }> {
+  const workspace = join(root, name, 'workspace');
+  const runnerTemp = join(root, name, 'runner-temp');
+  await rm(join(root, name), { recursive: true, force: true });
+  await mkdir(join(workspace, 'candidate'), { recursive: true });
+  await mkdir(runnerTemp, { recursive: true });
+  await cp(evaluated.outputs.metrics!, join(workspace, 'candidate', 'metrics.json'));
+  await cp(trained.outputs.manifest!, join(workspace, 'candidate', 'model-manifest.json'));
+  return { workspace, runnerTemp };
+}
+
+/** The example project's files by their path in the repository, as the base branch holds them. */
+async function projectFiles(): Promise<Record<string, string>> {
+  const folder = join(REPOSITORY_ROOT, 'examples', 'churn');
+  const files: Record<string, string> = {};
+  for (const name of await readdir(folder)) files[`examples/churn/${basename(name)}`] = await readFile(join(folder, name), 'utf8');
+  return files;
 }
 
 export class PipelineStepError extends Error {

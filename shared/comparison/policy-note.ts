@@ -49,9 +49,9 @@ export function renderPolicyNote(source: PolicySource | undefined): string | und
     case 'added':
       return `> [!IMPORTANT]\n> **The base branch (${base}) has no gate policy ${path}**, so this run is judged without gates. This pull request adds one; it is not applied until merged:\n${list(source.changes, source.more)}`;
     case 'removed':
-      return `> [!IMPORTANT]\n> **This pull request deletes the gate policy ${path}.** It is judged by the base branch's (${base}); the deletion is not applied until merged:\n${list(source.changes, source.more)}`;
+      return `> [!IMPORTANT]\n> **This pull request deletes the gate policy ${path}.** It is judged by the base branch's policy (${base}); the deletion is not applied until merged:\n${list(source.changes, source.more)}`;
     case 'changed':
-      return `> [!IMPORTANT]\n> **This pull request changes the gate policy ${path}.** It is judged by the base branch's (${base}); these changes are not applied until merged:\n${list(source.changes, source.more)}`;
+      return `> [!IMPORTANT]\n> **This pull request changes the gate policy ${path}.** It is judged by the base branch's policy (${base}); these changes are not applied until merged:\n${list(source.changes, source.more)}`;
   }
 }
 
@@ -61,6 +61,6 @@ export function policyAnnotation(source: PolicySource | undefined): { level: 'wa
   const quote = (text: string) => JSON.stringify(clipped(text));
   const changes = source.changes.slice(0, 5).map((change) => `this PR ${describeChange(change, { name: quote, value: clipped })}`);
   const more = source.changes.length + source.more - changes.length;
-  const text = `The pull request changes the gate policy "${source.path}"; it was judged by the base branch's (${source.baseRef} at ${source.baseSha.slice(0, 12)}), and the changes are not applied until merged: ${changes.join('; ')}${more > 0 ? `; and ${more} more` : ''}.`;
+  const text = `The pull request changes the gate policy "${source.path}"; it was judged by the base branch's policy (${source.baseRef} at ${source.baseSha.slice(0, 12)}), and the changes are not applied until merged: ${changes.join('; ')}${more > 0 ? `; and ${more} more` : ''}.`;
   return { level: loosens(source.changes) ? 'warning' : 'notice', text };
 }

@@ -40,13 +40,13 @@ describe('compare-metrics judges a pull request by its base branch\'s gate polic
     expectUserError(result, /churn: accuracy it got worse by 0\.05, more than the tolerated 0\.01/);
     expect(result.outputs).toMatchObject({ verdict: 'fail', passed: 'false' });
     const line = '> - ⚠️ this PR loosens `accuracy` max-regression from 0.01 to 0.2';
-    const note = `**This pull request changes the gate policy \`models/gates.yaml\`.** It is judged by the base branch's (\`master\` at \`${BASE_SHA.slice(0, 12)}\`); these changes are not applied until merged:`;
+    const note = `**This pull request changes the gate policy \`models/gates.yaml\`.** It is judged by the base branch's policy (\`master\` at \`${BASE_SHA.slice(0, 12)}\`); these changes are not applied until merged:`;
     for (const text of [comment(), result.summary]) {
       expect(text).toContain(note);
       expect(text).toContain(line);
     }
     expect(result.annotations.find((a) => a.command === 'warning')?.message).toBe(
-      `The pull request changes the gate policy "models/gates.yaml"; it was judged by the base branch's (master at ${BASE_SHA.slice(0, 12)}), and the changes are not applied until merged: this PR loosens "accuracy" max-regression from 0.01 to 0.2.`,
+      `The pull request changes the gate policy "models/gates.yaml"; it was judged by the base branch's policy (master at ${BASE_SHA.slice(0, 12)}), and the changes are not applied until merged: this PR loosens "accuracy" max-regression from 0.01 to 0.2.`,
     );
     // One read, at the base commit: the pull request's version is its checkout.
     expect(contentReads().slice(before).map((entry) => entry.status)).toEqual([200]);

@@ -34,6 +34,10 @@ describe('the example pipeline, chained as the workflows chain it', () => {
     expect(comments).toHaveLength(1);
     expect(run.rerun.comparison.outputs['comment-url']).toBe(compare!.outputs['comment-url']);
     expect(comments[0]!.body).toContain(`Compared with \`${trainProd!.outputs.version}\`, the model in \`production\` since`);
+    // The compare job has no checkout: the policy is the base branch's, read through the API, and
+    // the pull request's version (at its merge commit) is the same.
+    expect(comments[0]!.body).toContain(`Judged by the gate policy \`examples/churn/gates.yaml\` of the base branch (\`master\` at \`${run.commits.base.slice(0, 12)}\`).`);
+    expect(comparison.policy).toMatchObject({ kind: 'base', baseSha: run.commits.base, found: true, proposed: 'same' });
     expect(standIns.violations()).toEqual([]);
   });
 
@@ -41,6 +45,28 @@ describe('the example pipeline, chained as the workflows chain it', () => {
     const root = join(await tempDir('mlops-e2e-'), 'run');
     const regressed = JSON.stringify({ model: 'logistic-regression', learning_rate: 0.01, epochs: 1, l2: 0.5, features: ['support_calls'], threshold: 0.5 });
     const error = await runExamplePipeline({ root, standIns, candidateConfig: 'examples/churn/regressed-config.json', prepare: async (write) => write('examples/churn/regressed-config.json', regressed) }).catch((e: unknown) => e);
-    expect(String(error)).toMatch(/Step "Compare with production" \(pull-request\) failed with exit code 1: churn: accuracy .* is below the minimum 0\.7; it got worse by/);
+    expect(String(error)).toMatch(/Step "Compare with production" \(compare\) failed with exit code 1: churn: accuracy .* is below the minimum 0\.7; it got worse by/);
+  });
+
+  it('still stops a regressed candidate whose pull request loosens the gates, and shows the loosening', async () => {
+    const root = join(await tempDir('mlops-e2e-'), 'run');
+    const regressed = JSON.stringify({ model: 'logistic-regression', learning_rate: 0.01, epochs: 1, l2: 0.5, features: ['support_calls'], threshold: 0.5 });
+    const gates = 'metrics:\n  accuracy:\n    direction: higher\n    min: 0.1\n    max-regression: 0.5\n    level: warn\n';
+    const error = await runExamplePipeline({
+      root,
+      standIns,
+      candidateConfig: 'examples/churn/regressed-config.json',
+      prepare: async (write) => {
+        await write('examples/churn/regressed-config.json', regressed);
+        await write('examples/churn/gates.yaml', gates);
+      },
+    }).catch((e: unknown) => e);
+    expect(String(error)).toMatch(/Step "Compare with production" \(compare\) failed with exit code 1: churn: accuracy .* is below the minimum 0\.7/);
+    const body = (standIns.github.comments.get(2) ?? [])[0]!.body as string;
+    expect(body).toContain('### churn');
+    expect(body).toContain('❌ fails its gates');
+    for (const line of ['⚠️ this PR loosens `accuracy` min from 0.7 to 0.1', '⚠️ this PR loosens `accuracy` max-regression from 0.02 to 0.5', '⚠️ this PR loosens `accuracy` level from fail to warn']) {
+      expect(body).toContain(`> - ${line}`);
+    }
   });
 });

@@ -70,10 +70,10 @@ describe('the policy note in the comment', () => {
 
   it('says the pull request loosens a gate, judged by the base policy, not applied until merged', () => {
     const note = renderPolicyNote(source(diffPolicies(accuracy({ 'max-regression': 0.01 }), accuracy({ 'max-regression': 0.2 }))))!;
-    expect(note).toContain('**This pull request changes the gate policy `examples/churn/gates.yaml`.** It is judged by the base branch\'s (`main` at `f95f852bd8fc`); these changes are not applied until merged:');
+    expect(note).toContain('**This pull request changes the gate policy `examples/churn/gates.yaml`.** It is judged by the base branch\'s policy (`main` at `f95f852bd8fc`); these changes are not applied until merged:');
     expect(note).toContain('> - ⚠️ this PR loosens `accuracy` max-regression from 0.01 to 0.2');
     expect(policyAnnotation(source(diffPolicies(accuracy({ 'max-regression': 0.01 }), accuracy({ 'max-regression': 0.2 })))))
-      .toEqual({ level: 'warning', text: 'The pull request changes the gate policy "examples/churn/gates.yaml"; it was judged by the base branch\'s (main at f95f852bd8fc), and the changes are not applied until merged: this PR loosens "accuracy" max-regression from 0.01 to 0.2.' });
+      .toEqual({ level: 'warning', text: 'The pull request changes the gate policy "examples/churn/gates.yaml"; it was judged by the base branch\'s policy (main at f95f852bd8fc), and the changes are not applied until merged: this PR loosens "accuracy" max-regression from 0.01 to 0.2.' });
   });
 
   it('says a run is judged without gates when the base branch has none', () => {

@@ -92,6 +92,6 @@ export const cases: HostileCase[] = [
     files: { ...metricFiles, 'gates.yaml': LOOSE },
     inputs: compare({ gates: '{dir}/gates.yaml', 'fail-on-regression': 'false' }),
     event: onBase('pol-base-ref-markup', { '{dir}/gates.yaml': STRICT }, { baseRef: 'main\n\n<script>alert(1)</script> @octocat' }),
-    expect: { rendered: { raw: /@octocat|\n<script>/, shown: /judged by the base branch's \(`main {2}<script>alert\(1\)<\/script> @\u200Boctocat` at `[0-9a-f]{12}`\)/i } },
+    expect: { rendered: { raw: /@octocat|\n<script>/, shown: /judged by the base branch's policy \(`main {2}<script>alert\(1\)<\/script> @\u200Boctocat` at `[0-9a-f]{12}`\)/i } },
   },
 ];
