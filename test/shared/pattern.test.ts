@@ -98,4 +98,28 @@ describe('schema patterns: whole-value match in linear time', () => {
     expect(email(`a@${'.'.repeat(200_000)} `)).toBe(false);
     expect(performance.now() - started).toBeLessThan(500);
   });
+
+  it('orders durations as before, in linear time on a long run of digits', () => {
+    const seconds = (text: string) => {
+      const cast = castValue({ type: 'duration' }, text);
+      return cast.ok ? cast.value : undefined;
+    };
+    const expected: [string, number][] = [
+      ['P1Y', 365 * 86400],
+      ['P2M', 60 * 86400],
+      ['P1.5W', 1.5 * 7 * 86400],
+      ['P3D', 3 * 86400],
+      ['PT4H', 4 * 3600],
+      ['PT5M', 300],
+      ['PT6.25S', 6.25],
+      ['P1Y2M3W4DT5H6M7S', 365 * 86400 + 60 * 86400 + 21 * 86400 + 4 * 86400 + 5 * 3600 + 6 * 60 + 7],
+      ['P1MT1M', 30 * 86400 + 60],
+    ];
+    for (const [text, value] of expected) expect(seconds(text), text).toBeCloseTo(value, 6);
+    expect(seconds('P')).toBeUndefined();
+    expect(seconds('PT')).toBeUndefined();
+    const started = performance.now();
+    expect(seconds(`P${'1'.repeat(200_000)}D`)).toBeGreaterThan(0);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
 });

@@ -54,6 +54,8 @@ export const cases: HostileCase[] = [
     `code\na@b.io\na@${'.'.repeat(300_000)}x@\n`,
     /^hostile\/pat-email-format\/data\.csv:3: Row 2: field "code" .*an email address/,
   ),
+  // Reading a duration's units searched the text again per unit: quadratic in a long run of digits.
+  validate('pat-duration-digits', 'fields:\n  - name: code\n    type: duration\n    constraints: {maximum: P1D}\n', `code\nPT1H\nP${'1'.repeat(300_000)}D\n`, brokenInRow2('pat-duration-digits', 'maximum (≤ P1D)')),
 
   // Syntax the linear-time engine does not have: refused when the schema is loaded.
   refusedPattern('pat-lookahead', '(?=\\d{5})\\d+', 'the pattern uses a lookahead "\\(\\?=…\\)", which the linear-time pattern engine \\(RE2 syntax\\) does not support'),
