@@ -109,9 +109,24 @@ function castString(format: string | undefined, text: string): Cast {
 /** Strips group characters and, when bareNumber is false, leading and trailing non-digits. */
 function numericText(field: CastOptions, text: string): string {
   let value = field.groupChar ? text.split(field.groupChar).join('') : text;
-  if (field.bareNumber === false) value = value.replace(/^[^\d+\-.]+|[^\d.]+$/g, '');
+  if (field.bareNumber === false) value = trimNonNumeric(value);
   if (field.decimalChar && field.decimalChar !== '.') value = value.split(field.decimalChar).join('.');
   return value;
+}
+
+const isDigitOrPoint = (code: number) => (code >= 48 && code <= 57) || code === 46;
+
+/**
+ * Drops leading characters other than digits, signs and ".", and trailing ones other than
+ * digits and ".", by index: the expression `[^\d.]+$` backtracks quadratically on a long run
+ * of letters followed by a digit.
+ */
+function trimNonNumeric(value: string): string {
+  let start = 0;
+  while (start < value.length && !isDigitOrPoint(value.charCodeAt(start)) && value[start] !== '+' && value[start] !== '-') start++;
+  let end = value.length;
+  while (end > start && !isDigitOrPoint(value.charCodeAt(end - 1))) end--;
+  return value.slice(start, end);
 }
 
 function castInteger(field: CastOptions, text: string): Cast {

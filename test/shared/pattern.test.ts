@@ -122,4 +122,20 @@ describe('schema patterns: whole-value match in linear time', () => {
     expect(seconds(`P${'1'.repeat(200_000)}D`)).toBeGreaterThan(0);
     expect(performance.now() - started).toBeLessThan(500);
   });
+
+  it('strips the text around a number that is not bare as before, in linear time', () => {
+    const number = (text: string) => {
+      const cast = castValue({ type: 'number', bareNumber: false }, text);
+      return cast.ok ? cast.value : undefined;
+    };
+    expect(number('$12.5 USD')).toBe(12.5);
+    expect(number('EUR -3')).toBe(-3);
+    expect(number('+7%')).toBe(7);
+    expect(number('x-abc')).toBeUndefined();
+    expect(number('abc')).toBeUndefined();
+    expect(castValue({ type: 'integer', bareNumber: false }, '€ 1000 only').ok).toBe(true);
+    const started = performance.now();
+    expect(number(`1${'x'.repeat(200_000)}1`)).toBeUndefined();
+    expect(performance.now() - started).toBeLessThan(500);
+  });
 });
