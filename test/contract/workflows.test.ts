@@ -1,14 +1,17 @@
 /**
  * Every workflow in the repository (CI and the examples users copy) passes actionlint, and
- * none interpolates `${{ }}` into a script. The linter's own liveness is tested too, so a
- * broken loader or a wrong file search cannot make these tests pass vacuously.
+ * none interpolates `${{ }}` into a script. Workflows that run on pull requests keep the pull
+ * request's code away from write tokens: a job that checks it out holds no write permission
+ * (and does not persist the token), and a job that holds one neither checks out nor runs
+ * scripts. The checks' own liveness is tested too, so a broken loader or a wrong file search
+ * cannot make these tests pass vacuously.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assert, describe, expect, it } from 'vitest';
-import { LineCounter, isScalar, parseDocument, visit } from 'yaml';
+import { LineCounter, isScalar, parse, parseDocument, visit } from 'yaml';
 
 interface LintResult {
   line: number;
@@ -82,6 +85,51 @@ function interpolatedScripts(path: string, source: string): string[] {
   return found;
 }
 
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+}
+
+interface Job {
+  permissions?: string | Record<string, string>;
+  steps?: Step[];
+}
+
+const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
+
+function triggers(on: unknown): string[] {
+  if (typeof on === 'string') return [on];
+  if (Array.isArray(on)) return on.map(String);
+  return on && typeof on === 'object' ? Object.keys(on) : [];
+}
+
+/** Whether a permissions value grants any write (`write-all`, or a scope set to `write`). */
+function grantsWrite(permissions: Job['permissions']): boolean {
+  if (permissions === undefined) return true; // the repository's default may be read and write
+  if (typeof permissions === 'string') return permissions !== 'read-all';
+  return Object.values(permissions).some((level) => level === 'write');
+}
+
+/** Problems with how a workflow that runs on pull requests separates their code from write tokens. */
+function tokenProblems(path: string, source: string): string[] {
+  const workflow = parse(source) as { on?: unknown; permissions?: Job['permissions']; jobs?: Record<string, Job> };
+  if (!triggers(workflow.on).some((event) => PULL_REQUEST_EVENTS.includes(event))) return [];
+  const problems: string[] = [];
+  if (workflow.permissions === undefined || grantsWrite(workflow.permissions)) problems.push(`${path}: give the workflow read-only top-level permissions (e.g. "permissions: {}") and each job what it needs`);
+  for (const [name, job] of Object.entries(workflow.jobs ?? {})) {
+    const steps = job.steps ?? [];
+    const checkouts = steps.filter((step) => step.uses?.startsWith('actions/checkout@'));
+    const writes = grantsWrite(job.permissions ?? workflow.permissions);
+    if (checkouts.length && writes) problems.push(`${path}: job "${name}" checks out the pull request and holds a write permission; split it so that the job with the write token never runs the pull request's code`);
+    for (const checkout of checkouts) {
+      if (checkout.with?.['persist-credentials'] !== false) problems.push(`${path}: job "${name}" checks out without "persist-credentials: false", leaving the token where the pull request's code can read it`);
+    }
+    if (writes && steps.some((step) => step.run !== undefined)) problems.push(`${path}: job "${name}" holds a write permission and runs scripts; run scripts in a job without one`);
+  }
+  return problems;
+}
+
 const workflows = findWorkflows();
 
 describe('workflows', () => {
@@ -111,6 +159,38 @@ describe('workflows', () => {
     expect(interpolatedScripts('x.yml', source)).toEqual([
       'x.yml:4 run: interpolates ${{ github.head_ref }}; pass the value through env: and use "$NAME" instead',
     ]);
+  });
+
+  it('the token check reports a pull-request job that checks out with a write token', () => {
+    const source = [
+      'on: pull_request',
+      'permissions:',
+      '  contents: read',
+      'jobs:',
+      '  check:',
+      '    permissions:',
+      '      pull-requests: write',
+      '    steps:',
+      '      - uses: actions/checkout@v5',
+      '      - run: python train.py',
+      '  fine:',
+      '    steps:',
+      '      - uses: actions/checkout@v5',
+      '        with:',
+      '          persist-credentials: false',
+      '',
+    ].join('\n');
+    expect(tokenProblems('x.yml', source)).toEqual([
+      'x.yml: job "check" checks out the pull request and holds a write permission; split it so that the job with the write token never runs the pull request\'s code',
+      'x.yml: job "check" checks out without "persist-credentials: false", leaving the token where the pull request\'s code can read it',
+      'x.yml: job "check" holds a write permission and runs scripts; run scripts in a job without one',
+    ]);
+    expect(tokenProblems('y.yml', 'on: push\njobs:\n  a:\n    steps:\n      - uses: actions/checkout@v5\n')).toEqual([]);
+  });
+
+  it.each(workflows)('%s keeps pull requests\' code away from write tokens', (path) => {
+    const found = tokenProblems(path, readFileSync(join(root, path), 'utf8'));
+    if (found.length > 0) assert.fail(found.join('\n'));
   });
 
   it.each(workflows)('%s passes actionlint', async (path) => {
