@@ -56,6 +56,8 @@ export const cases: HostileCase[] = [
   ),
   // Reading a duration's units searched the text again per unit: quadratic in a long run of digits.
   validate('pat-duration-digits', 'fields:\n  - name: code\n    type: duration\n    constraints: {maximum: P1D}\n', `code\nPT1H\nP${'1'.repeat(300_000)}D\n`, brokenInRow2('pat-duration-digits', 'maximum (≤ P1D)')),
+  // Trimming the text around a number that is not bare backtracked quadratically.
+  validate('pat-bare-number', 'fields:\n  - name: code\n    type: number\n    bareNumber: false\n', `code\n$12.50\n1${'x'.repeat(300_000)}1\n`, /^hostile\/pat-bare-number\/data\.csv:3: Row 2: field "code" .*a number/),
 
   // Syntax the linear-time engine does not have: refused when the schema is loaded.
   refusedPattern('pat-lookahead', '(?=\\d{5})\\d+', 'the pattern uses a lookahead "\\(\\?=…\\)", which the linear-time pattern engine \\(RE2 syntax\\) does not support'),
