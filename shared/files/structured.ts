@@ -13,14 +13,17 @@
  */
 import type { z } from 'zod';
 import { UserError } from '../action/errors.js';
+import { jsonDepthExceeded, MAX_NESTING_DEPTH } from './nesting.js';
 import { readUserFile } from './read-file.js';
+
+export { jsonDepthExceeded } from './nesting.js';
 
 export type StructuredFormat = 'json' | 'yaml';
 
 /** Bounds on a structured (JSON or YAML) file; a real config, schema or metrics file is far inside them. */
 export const STRUCTURED_LIMITS = {
   /** Nested objects and lists, JSON and YAML alike (JSON Lines cells too: see data/jsonl.ts). */
-  maxDepth: 64,
+  maxDepth: MAX_NESTING_DEPTH,
   /** YAML alias nodes (`*name`) in a document. */
   maxAliases: 1000,
   /** Values (scalars, lists and mappings) a YAML document holds with its aliases expanded. */
@@ -143,26 +146,6 @@ export function measureExpanded(root: unknown, limit = Infinity): ExpandedSize {
     }
   }
   return { ...result, distinct, cycle: false };
-}
-
-/**
- * The offset where JSON text first nests deeper than `limit` objects and arrays, or undefined.
- * Read from the text, so that the place can be named and nothing walks the value recursively.
- */
-export function jsonDepthExceeded(text: string, limit: number): number | undefined {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: the next character is escaped
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      if (++depth > limit) return i;
-    } else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return undefined;
 }
 
 /**

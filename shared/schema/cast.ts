@@ -2,6 +2,8 @@
  * Reading a cell's text as its Table Schema type (frictionless calls this casting). Each type
  * follows the lexical forms of the v2 spec; a value that does not fit gives the reason.
  */
+import { jsonDepthExceeded, MAX_NESTING_DEPTH } from '../files/nesting.js';
+
 export const FIELD_TYPES = [
   'string', 'number', 'integer', 'boolean', 'object', 'array', 'list', 'datetime', 'date', 'time',
   'year', 'yearmonth', 'duration', 'geopoint', 'geojson', 'any',
@@ -219,6 +221,10 @@ function durationSeconds(m: RegExpExecArray): number {
 }
 
 function castJson(text: string, accept: (value: unknown) => boolean, expected: string): Cast {
+  // JSON.parse takes any depth, but later walks of the value (keys, statistics) are recursive.
+  if ((text.indexOf('[') !== -1 || text.indexOf('{', 1) !== -1) && jsonDepthExceeded(text, MAX_NESTING_DEPTH) !== undefined) {
+    return no(`${expected} nested at most ${MAX_NESTING_DEPTH} levels deep`);
+  }
   try {
     const value: unknown = JSON.parse(text);
     return accept(value) ? ok(value) : no(expected);

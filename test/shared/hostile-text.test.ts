@@ -136,3 +136,16 @@ describe('what a finding quotes of a file', () => {
     expect(result.findings[0]!.message).toContain(`Column 2 is "${'n'.repeat(80)}…" where the schema has field "text"`);
   });
 });
+
+describe('a JSON cell nested too deep', () => {
+  it('is a type error of its cell, not a stack overflow', async () => {
+    const objects = await tableSchemaFrom({ fields: [{ name: 'o', type: 'object' }, { name: 'a', type: 'array' }] }, 'schema.yaml');
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    const path = await file('deep-cells.csv', `o,a\n"{""x"": ${deep}}",[1]\n"{""x"": [[1]]}","${deep}"\n`);
+    const result = await validateFiles([{ path, format: 'csv' }], objects, { maxFindings: 10 });
+    expect(result.findings.map((f) => [f.code, f.row, f.field, f.expected])).toEqual([
+      ['type-error', 1, 'o', 'a JSON object nested at most 64 levels deep'],
+      ['type-error', 2, 'a', 'a JSON array nested at most 64 levels deep'],
+    ]);
+  });
+});

@@ -123,6 +123,15 @@ export const cases: HostileCase[] = [
   validate('jsonl-deep-100k', 'data.jsonl', `{"id":1,"text":"a"}\n{"id":2,"text":${deepJson(100_000)}}\n`, /Row 2 could not be read: line 2 is an object whose values nest more than 64 levels deep/),
   cliValidate('cli-jsonl-deep', 'data.jsonl', `{"id":1,"text":{"a":${deepJson(50_000)}}}\n`, /line 1 is an object whose values nest more than 64 levels deep/),
 
+  // A JSON cell of an object field, nested without end: a type error of its cell.
+  {
+    id: 'csv-json-cell-deep',
+    action: 'validate-data',
+    files: { 'schema.yaml': 'fields:\n  - name: id\n    type: integer\n  - name: meta\n    type: object\n', 'data.csv': `id,meta\n1,"{""a"": ${deepJson(100_000)}}"\n` },
+    inputs: { data: '{dir}/data.csv', schema: '{dir}/schema.yaml' },
+    expect: { error: /Row 1: field "meta" should be a JSON object nested at most 64 levels deep/ },
+  },
+
   // gzip: truncated, not gzip at all, corrupt, a bomb of one endless line of zeros.
   validate('gzip-truncated', 'data.csv.gz', gzipped.subarray(0, gzipped.length >> 1), new RegExp(`The data file ${file('gzip-truncated', 'data.csv.gz')} is not a complete gzip stream`)),
   validate('gzip-not-gzip', 'data.csv.gz', 'id,text\n1,a\n', new RegExp(`The data file ${file('gzip-not-gzip', 'data.csv.gz')} is not gzip data, though its name ends in .gz`)),
