@@ -74,6 +74,8 @@ describe('compare-metrics on a pull request from a fork', () => {
     expect(posted.outputs).toMatchObject({ verdict: 'fail', 'comment-url': comments[0]!.html_url });
     const body = comments[0]!.body as string;
     expect(body).toContain('### churn ❌ fails its gates');
+    // Which policy judged it travels with the comparison.
+    expect(body).toContain(`Judged by the gate policy \`examples/churn/gates.yaml\` of the base branch (\`master\` at \`${BASE_SHA.slice(0, 12)}\`).`);
     expect(body).toContain(`Posted for a pull request from a fork by a workflow\\_run workflow, from the artifact of run ${triggering}`);
     expect(body).toContain(`[workflow run](https://github.com/Codertocat/Hello-World/actions/runs/${triggering})`);
     // Posting again (a re-run of the poster) edits the same comment.

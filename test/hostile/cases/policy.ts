@@ -87,6 +87,19 @@ export const cases: HostileCase[] = [
     expect: { rendered: { raw: /@octocat|\n> \[!CAUTION\]|(?<!`[^`\n]*)<img src/, shown: /this PR adds a gate on `x > \[!CAUTION\] @\u200Boctocat <img src=x onerror=alert\(1\)> \| \[a\]\(javascript:alert\(1\)\)`/ } },
   },
   {
+    // The PR's title is not shown, and the metric names of its metrics file are escaped.
+    id: 'pol-title-markup',
+    action: 'compare-metrics',
+    files: { 'metrics.json': '{"<img src=x onerror=alert(1)> @octocat": 0.9, "accuracy": 0.85}', 'baseline.json': baseline, 'gates.yaml': STRICT },
+    inputs: compare({ gates: '{dir}/gates.yaml' }),
+    event: (() => {
+      const event = onBase('pol-title-markup', { '{dir}/gates.yaml': STRICT });
+      (event.payload as { pull_request: { title: string } }).pull_request.title = '<script>alert(1)</script> @octocat [x](javascript:alert(1))';
+      return event;
+    })(),
+    expect: { rendered: { raw: /@octocat|<script>|(?<!`[^`\n]*)<img src/, shown: /`<img src=x onerror=alert\(1\)> @\u200Boctocat`/ } },
+  },
+  {
     id: 'pol-base-ref-markup',
     action: 'compare-metrics',
     files: { ...metricFiles, 'gates.yaml': LOOSE },
