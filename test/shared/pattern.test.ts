@@ -46,6 +46,9 @@ describe('schema patterns: whole-value match in linear time', () => {
     expect(compiled('[\\u0041-\\u0043]+').matches('ABC')).toBe(true);
     // An escaped backslash before "u" is a backslash and a letter, not a code point.
     expect(compiled('\\\\u0041').matches('\\u0041')).toBe(true);
+    // Only a lower-case \u is a code point; RE2 refuses \U, as it refuses other escapes it lacks.
+    expect(compilePattern('\\U00000041')).toMatch(/not a valid regular expression \(RE2 syntax\): invalid escape sequence at "\\U"/);
+    expect(compiled('\\uD83D\\ude00').matches('😀')).toBe(true);
   });
 
   it('finishes at once on patterns that make a backtracking engine run for hours', () => {
