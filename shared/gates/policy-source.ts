@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import type { RunContext } from '../action/context.js';
-import { UserError } from '../action/errors.js';
+import { isUserError, UserError } from '../action/errors.js';
 import type { Logger } from '../action/runner.js';
 import { parseStructured, validateStructured } from '../files/structured.js';
 import { parseRepository } from '../github/client.js';
@@ -90,7 +90,7 @@ export async function resolveGatePolicy(request: PolicyRequest): Promise<Resolve
   const repositoryPath = repositoryPathOf(path, request.workspace);
   const baseSha = pullRequest.baseSha;
   if (!baseSha || !/^[0-9a-f]{40,64}$/.test(baseSha)) {
-    throw new UserError(`The event payload names no base commit for the pull request (pull_request.base.sha), so its base branch's gate policy "${path}" cannot be read. Run compare-metrics on pull_request events, or ${OPT_OUT}.`);
+    throw new UserError(`The event payload names no valid base commit for the pull request (pull_request.base.sha), so its base branch's gate policy "${path}" cannot be read. Run compare-metrics on pull_request events, or ${OPT_OUT}.`);
   }
   if (!request.readFile) {
     throw new UserError(`A pull request is judged by its base branch's gate policy "${path}", read through the GitHub API, but ${request.noApi ?? 'the API cannot be reached here'}. Give "github-token" a token that can read the repository (the default \${{ github.token }} with "permissions: contents: read"), or ${OPT_OUT}.`);
@@ -128,7 +128,13 @@ function proposedState(base: GatePolicy | undefined, proposed: GatePolicy | unde
 async function proposedPolicy(request: PolicyRequest, repositoryPath: string, readFile: ReadRepositoryFile): Promise<GatePolicy | undefined | 'unknown'> {
   if (request.workspaceIsPullRequest && existsSync(resolve(request.workspace, repositoryPath))) return loadGatePolicy(repositoryPath, request.workspace);
   if (!request.proposedRef) return 'unknown';
-  const text = await readFile(repositoryPath, request.proposedRef);
+  // Only shown, never applied: a commit the API cannot serve leaves the change unknown rather
+  // than failing the check.
+  const text = await readFile(repositoryPath, request.proposedRef).catch((error: unknown) => {
+    if (isUserError(error)) return 'unknown' as const;
+    throw error;
+  });
+  if (text === 'unknown') return text;
   return text === undefined ? undefined : parsePolicy(text, repositoryPath, `pull request's gate policy (at ${request.proposedRef.slice(0, 12)})`);
 }
 

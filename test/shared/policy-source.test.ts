@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isUserError } from '../../shared/action/errors.js';
+import { isUserError, UserError } from '../../shared/action/errors.js';
 import { createGitHubClient } from '../../shared/github/client.js';
 import { repositoryFileReader, type ReadRepositoryFile } from '../../shared/github/contents.js';
 import { repositoryPathOf, resolveGatePolicy, type PolicyRequest } from '../../shared/gates/policy-source.js';
@@ -94,12 +94,22 @@ describe('resolveGatePolicy', () => {
     expect(reads).toEqual([`gates.yaml@${BASE.slice(0, 7)}`, `gates.yaml@${MERGE.slice(0, 7)}`]);
   });
 
+  it('leaves the pull request\'s change unknown when its commit cannot be read, and still judges by the base', async () => {
+    const unreadable: ReadRepositoryFile = async (path, ref) => {
+      if (ref === MERGE) throw new UserError('Could not read the file: the commit does not exist in the repository.');
+      return readFile(path, ref);
+    };
+    const { policy, source } = await resolveGatePolicy(request({ readFile: unreadable, workspaceIsPullRequest: false }));
+    expect(policy.metrics.accuracy?.['max-regression']).toBe(0.01);
+    expect(source).toMatchObject({ proposed: 'unknown', changes: [] });
+  });
+
   it('fails clearly without an API rather than trusting the pull request\'s file', async () => {
     const error = await failure(resolveGatePolicy(request({ readFile: undefined, noApi: 'no token was given ("github-token" is empty)' })));
     expect(isUserError(error)).toBe(true);
     expect(error.message).toMatch(/judged by its base branch's gate policy "gates.yaml", read through the GitHub API, but no token was given .* or set "gates-from: workspace"/);
     const noBase = await failure(resolveGatePolicy(request({ pullRequest: { baseRef: 'main' } })));
-    expect(noBase.message).toMatch(/names no base commit for the pull request \(pull_request.base.sha\)/);
+    expect(noBase.message).toMatch(/names no valid base commit for the pull request \(pull_request.base.sha\)/);
   });
 
   it('reports an invalid pull-request policy, naming the file', async () => {
