@@ -16,7 +16,7 @@ const MAX_PATH_LENGTH = 4096;
 /**
  * Why `path` is not a relative, "/"-separated path that stays inside its base folder, or
  * undefined when it is one. `leadingParents` lets it start with ".." segments (a lock file of the
- * repository root, recorded from a working directory below it).
+ * repository root or a shared data file, recorded from a working directory below it).
  */
 export function manifestPathProblem(path: string, leadingParents = false): string | undefined {
   if (path === '') return 'it is empty';
@@ -71,7 +71,9 @@ export const manifestSchema = z.object({
   model: z.object({ name: identifier('model name'), version: identifier('model version') }),
   fingerprint: sha256,
   config: z.object({ path: relativePath(), sha256: z.string(), canonicalSha256: z.string() }),
-  data: z.array(hashedFile(relativePath())),
+  // Data may live beside the working directory (a monorepo's shared data/ folder): promotion
+  // lists these files in the model card and never opens them.
+  data: z.array(hashedFile(relativePath(true))),
   /** The code tree (see code-tree.ts): its sha256, where it came from and how many files. */
   code: z.object({ source: z.enum(['git', 'paths', 'none']), sha256: z.string(), files: z.number().int().nonnegative() }).optional(),
   /** Dependency lock files, each with its sha256. */

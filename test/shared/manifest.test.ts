@@ -47,7 +47,7 @@ describe('manifest paths', () => {
   });
 
   it('refuses the same paths in data and config, and lets only lock files start with ".."', async () => {
-    expect(await refusal((m) => (m.data[0]!.path = '/data/train.csv'))).toMatch(/"data\[0\]\.path" \(line \d+\): must be a relative path inside the working directory.*it is absolute; got "\/data\/train\.csv"/);
+    expect(await refusal((m) => (m.data[0]!.path = '/data/train.csv'))).toMatch(/"data\[0\]\.path" \(line \d+\): must be a relative path with "\/" separators, but it is absolute; got "\/data\/train\.csv"/);
     expect(await refusal((m) => (m.config.path = '../../config.json'))).toMatch(/"config\.path" \(line \d+\): .*it has a "\.\." segment; got "\.\.\/\.\.\/config\.json"/);
     expect(await refusal((m) => (m.lockFiles[0]!.path = '../a/../b.lock'))).toMatch(/"lockFiles\[0\]\.path" \(line \d+\): must be a relative path with "\/" separators, but it has a "\.\." segment after its start/);
     expect(await refusal((m) => (m.lockFiles[0]!.path = '/b.lock'))).toMatch(/"lockFiles\[0\]\.path".*it is absolute/);

@@ -137,7 +137,7 @@ export const cases: HostileCase[] = [
   promoteManifest('id-output-empty-segment', (m) => (m.outputs[0].path = 'model//x.bin'), 'outputs[0].path', `${PATH_RULE}it has an empty segment`),
   promoteManifest('id-output-twice', (m) => m.outputs.push({ ...m.outputs[0] }), 'outputs[1].path', 'lists ".*" a second time \\(also at outputs\\[0\\]\\)'),
   promoteManifest('id-config-dotdot', (m) => (m.config.path = '../../etc/shadow'), 'config.path', `${PATH_RULE}it has a "\\.\\." segment`),
-  promoteManifest('id-data-absolute', (m) => (m.data[0].path = '/proc/self/environ'), 'data[0].path', `${PATH_RULE}it is absolute`),
+  promoteManifest('id-data-absolute', (m) => (m.data[0].path = '/proc/self/environ'), 'data[0].path', 'must be a relative path with "/" separators, but it is absolute'),
   promoteLinkedOutput('id-output-link-out', 'model.bin', { 'model.bin': { symlink: '{outside}/secret.txt' } }, "is outside the model's folder .* \\(through a symbolic link, it leads to .*/outside/secret\\.txt\\)"),
   promoteLinkedOutput('id-output-link-environ', 'model.bin', { 'model.bin': { symlink: '/proc/self/environ' } }, "is outside the model's folder"),
   promoteLinkedOutput('id-output-linked-folder', 'models/secret.txt', { models: { symlink: '{outside}' } }, "is outside the model's folder .* \\(through a symbolic link, it leads to .*/outside/secret\\.txt\\)"),
@@ -148,12 +148,13 @@ export const cases: HostileCase[] = [
   promoteMetrics('id-metrics-version', (r) => (r.version = '$(id)'), 'version', `${VERSION_RULE}"\\$\\(id\\)"`),
   promoteMetrics('id-metrics-model', (r) => (r.model = '../churn'), 'model', `${NAME_RULE}"\\.\\./churn"`),
 
-  // train-model refuses to write a manifest that promote-model would refuse: data outside its working directory.
+  // train-model refuses to write a manifest that promote-model would refuse: a config outside its working directory.
   {
-    id: 'id-train-data-outside-workdir',
+    id: 'id-train-config-outside-workdir',
     action: 'train-model',
-    inputs: { 'model-name': 'churn', 'working-directory': 'examples/churn', run: 'mkdir -p ../../{dir}/out && echo 1 > ../../{dir}/out/m.json', config: 'config.json', data: '../../data/train.csv', outputs: '../../{dir}/out/m.json' },
-    expect: { error: new RegExp(`The manifest train-model writes "model-manifest\\.json" is not valid: "data\\[0\\]\\.path": ${PATH_RULE}it has a "\\.\\." segment; got "\\.\\./\\.\\./data/train\\.csv"`) },
+    files: { 'config.json': '{"seed": 1}' },
+    inputs: { 'model-name': 'churn', 'working-directory': 'examples/churn', run: 'mkdir -p out && echo 1 > out/m.json', config: '../../{dir}/config.json', outputs: 'out/m.json' },
+    expect: { error: new RegExp(`The manifest train-model writes "model-manifest\\.json" is not valid: "config\\.path": ${PATH_RULE}it has a "\\.\\." segment; got "\\.\\./\\.\\./hostile/id-train-config-outside-workdir/config\\.json"`) },
   },
 
   // evaluate-model and compare-metrics read the manifest too: its version would go into the metrics report and the comment.
