@@ -1,6 +1,6 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { arch } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createStepDir, readRunContext } from '../../../shared/action/context.js';
 import { UserError } from '../../../shared/action/errors.js';
 import type { ActionDefinition } from '../../../shared/action/run-action.js';
