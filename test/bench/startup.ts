@@ -37,7 +37,8 @@ async function trivialSteps(root: string): Promise<Record<string, PreparedStep>>
     'validate-data': await prepareStep('validate-data', { ...job, inputs: { data: 'data/tiny.csv', schema: 'examples/churn/schema.yaml', 'fail-on': 'never' } }),
     'train-model': await prepareStep('train-model', { ...job, inputs: trainInputs }),
     'evaluate-model': await prepareStep('evaluate-model', { ...job, inputs: { 'model-name': 'tiny', predictions: 'data/predictions.csv', task: 'binary' } }),
-    'compare-metrics': await prepareStep('compare-metrics', { ...job, inputs: { 'model-name': 'tiny', metrics: evaluated.outputs.metrics!, baseline: evaluated.outputs.metrics!, gates: 'examples/churn/gates.yaml', comment: 'false' } }),
+    // A push: on a pull request the gate policy would be read from the base branch through the API.
+    'compare-metrics': await prepareStep('compare-metrics', { ...job, event: { name: 'push', payload: { ref: 'refs/heads/main' } }, inputs: { 'model-name': 'tiny', metrics: evaluated.outputs.metrics!, baseline: evaluated.outputs.metrics!, gates: 'examples/churn/gates.yaml', comment: 'false' } }),
     'promote-model': await prepareStep('promote-model', { ...job, inputs: { 'model-name': 'tiny', environment: 'staging', manifest: trained.outputs.manifest!, metrics: evaluated.outputs.metrics!, gates: 'examples/churn/gates.yaml' } }),
   };
   // Start-up, not network work: without the artifact service train-model and evaluate-model
