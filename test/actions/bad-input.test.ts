@@ -32,7 +32,7 @@ const cases: [action: string, problem: string, inputs: Record<string, string>, m
   ['compare-metrics', 'an unknown input value', { ...compare, 'fail-on-regression': 'maybe' }, /input "fail-on-regression" must be true or false; got "maybe"/],
   ['promote-model', 'a missing file', { ...promote, manifest: 'missing.json' }, /manifest "missing.json" does not exist/],
   ['promote-model', 'malformed JSON', promote, /manifest "broken.json" is not valid JSON: .* at line 2/],
-  ['promote-model', 'an unknown input value', { ...promote, environment: 'prod/eu' }, /input "environment" must be an environment name/],
+  ['promote-model', 'an unknown input value', { ...promote, environment: 'prod/eu' }, /input "environment" must start with a letter or digit and use only letters, digits, ".", "_" and "-" .*; got "prod\/eu"/],
 ];
 
 describe('bad input', () => {
