@@ -11,6 +11,7 @@
  * and notices NUL bytes, which are reported on their row.
  */
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
 import Papa from 'papaparse';
 import { fileError } from '../files/read-file.js';
@@ -244,13 +245,57 @@ export function countNewlines(text: string): number {
 /** The file as UTF-8 text, gunzipped when its name ends in `.gz`; errors become DataFileErrors. */
 export async function openText(path: string): Promise<Readable> {
   const bytes = createReadStream(path);
-  // zlib is loaded only for compressed files: it is a measurable part of start-up.
-  const plain: Readable = /\.gz$/i.test(path) ? bytes.pipe((await import('node:zlib')).createGunzip()) : bytes;
-  if (plain !== bytes) bytes.on('error', (error) => plain.destroy(error));
+  let plain: Readable = bytes;
+  if (/\.gz$/i.test(path)) {
+    // zlib is loaded only for compressed files: it is a measurable part of start-up.
+    const gunzip = (await import('node:zlib')).createGunzip();
+    const limited = expansionLimit(path, await fileSize(path));
+    bytes.pipe(gunzip).pipe(limited);
+    bytes.on('error', (error) => gunzip.destroy(error));
+    gunzip.on('error', (error) => limited.destroy(error));
+    plain = limited;
+  }
   const decoded = plain.pipe(utf8Decoder());
   plain.on('error', (error) => decoded.destroy(error));
   return decoded;
 }
+
+/**
+ * How far a gzip-compressed data file may expand: real tables compress 3 to 50 times, while a
+ * gzip bomb (a few kilobytes of zeros or newlines) expands a thousand times, into more rows
+ * than a job has time to check. Small files may always reach MIN_EXPANDED_BYTES.
+ */
+export const MAX_GZIP_EXPANSION = 200;
+const MIN_EXPANDED_BYTES = 2 ** 20;
+
+async function fileSize(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch (error) {
+    throw fileError(error, path, 'data file');
+  }
+}
+
+/** Passes decompressed bytes on, and fails once they exceed MAX_GZIP_EXPANSION times the file's size. */
+function expansionLimit(path: string, compressedBytes: number): Transform {
+  const limit = Math.max(MIN_EXPANDED_BYTES, MAX_GZIP_EXPANSION * compressedBytes);
+  let expanded = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      expanded += chunk.length;
+      if (expanded <= limit) return callback(null, chunk);
+      callback(
+        new DataFileError(
+          `The data file "${path}" expands to more than ${MAX_GZIP_EXPANSION} times its size when decompressed (past ${formatBytes(limit)}): a gzip bomb, or data far more repetitive than real data. Check the file; a table this repetitive is better stored uncompressed or summarised.`,
+          'compression-error',
+          path,
+        ),
+      );
+    },
+  });
+}
+
+const formatBytes = (bytes: number) => (bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`);
 
 class InvalidUtf8Error extends Error {
   constructor(

@@ -5,13 +5,14 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { DataFileError } from '../../shared/data/data-file-error.js';
 import { delimitedLayout, delimitedShards } from '../../shared/data/delimited-shards.js';
-import { MAX_RECORD_LENGTH } from '../../shared/data/delimited.js';
+import { MAX_GZIP_EXPANSION, MAX_RECORD_LENGTH } from '../../shared/data/delimited.js';
 import { readRecords, readTable, type DataFormat, type TableRow } from '../../shared/data/records.js';
 import { tableSchemaFrom } from '../../shared/schema/table-schema.js';
-import { excerpt, FindingSink, type Finding } from '../../shared/validation/findings.js';
+import { completeFinding, excerpt, FindingSink, type Finding } from '../../shared/validation/findings.js';
 import { validateFiles } from '../../shared/validation/validate.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -114,6 +115,27 @@ describe('bytes that are not UTF-8 text', () => {
   });
 });
 
+describe('a gzip bomb', () => {
+  it('is stopped once it expands past 200 times its size, after the rows before are read', async () => {
+    const bomb = gzipSync(Buffer.concat([Buffer.from('id,text\n'), Buffer.alloc(20 * 2 ** 20, 0x0a)]));
+    const path = await file('newlines.csv.gz', bomb);
+    const started = performance.now();
+    const result = await validateFiles([{ path, format: 'csv' }], schema, { maxFindings: 10 });
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(result.findings[0]).toMatchObject({ code: 'blank-row', row: 1 });
+    // Past the kept findings (the blank rows come first), the refusal is in its group.
+    const refusal = result.groups.find((group) => group.code === 'compression-error')?.first;
+    expect(refusal?.message).toMatch(new RegExp(`^The data file ".*newlines.csv.gz" expands to more than ${MAX_GZIP_EXPANSION} times its size when decompressed \\(past \\d+\\.\\d MiB\\): a gzip bomb`));
+    expect(result.rows).toBeLessThan(MAX_GZIP_EXPANSION * bomb.length);
+  });
+
+  it('leaves a real compressed table alone', async () => {
+    const rows = Array.from({ length: 50_000 }, (_, i) => `${i},${(i * 7919) % 1000}`).join('\n');
+    const result = await validateFiles([{ path: await file('real.csv.gz', gzipSync(`id,text\n${rows}\n`)), format: 'csv' }], schema, { maxFindings: 10 });
+    expect(result).toMatchObject({ rows: 50_000, errors: 0 });
+  });
+});
+
 describe('what a finding quotes of a file', () => {
   it('is a short excerpt, with control and invisible characters escaped', () => {
     expect(excerpt('a\nb\r\tc\u0000d\u202ee\u2028')).toBe('a\\nb\\r\\tc\\u0000d\\u202ee\\u2028');
@@ -126,6 +148,12 @@ describe('what a finding quotes of a file', () => {
     const finding: Finding = { code: 'type-error', level: 'error', scope: 'cell', file: 'a.csv', field: `f${'x'.repeat(500)}`, observed: `${'y'.repeat(500)}\n::error::forged`, message: 'Row 1:\n::error::forged' };
     sink.add(finding);
     expect(sink.kept[0]).toMatchObject({ observed: `${'y'.repeat(80)}…`, field: `f${'x'.repeat(79)}…`, message: 'Row 1:\\n::error::forged' });
+  });
+
+  it('is completed with its file, level and scope, keeping a file and level of its own', () => {
+    expect(completeFinding({ code: 'blank-row', row: 2, message: 'Row 2 is an empty line.' }, 'a.csv')).toEqual({ code: 'blank-row', row: 2, message: 'Row 2 is an empty line.', file: 'a.csv', level: 'error', scope: 'row' });
+    expect(completeFinding({ code: 'row-count', level: 'warning', file: 'schema.yaml', message: 'm' }, 'a.csv')).toMatchObject({ file: 'schema.yaml', level: 'warning', scope: 'dataset' });
+    expect(completeFinding({ code: 'row-count', level: undefined, file: undefined, message: 'm' }, 'a.csv')).toMatchObject({ file: 'a.csv', level: 'error' });
   });
 
   it('keeps a very long column name out of the header findings', async () => {

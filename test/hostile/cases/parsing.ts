@@ -137,6 +137,9 @@ export const cases: HostileCase[] = [
   validate('gzip-not-gzip', 'data.csv.gz', 'id,text\n1,a\n', new RegExp(`The data file ${file('gzip-not-gzip', 'data.csv.gz')} is not gzip data, though its name ends in .gz`)),
   validate('gzip-corrupt-body', 'data.csv.gz', Buffer.concat([gzipped.subarray(0, 10), Buffer.alloc(200, 0xff)]), new RegExp(`The data file ${file('gzip-corrupt-body', 'data.csv.gz')} is not a complete gzip stream`)),
   validate('gzip-bomb', 'data.csv.gz', gzipSync(Buffer.alloc(64 * MiB)), tooLong('gzip-bomb', 'data.csv.gz', 1)),
+  // A bomb of newlines: every byte a row. Stopped at 200 times the file's size.
+  validate('gzip-newline-bomb', 'data.csv.gz', gzipSync(Buffer.concat([Buffer.from('id,text\n'), Buffer.alloc(32 * MiB, 0x0a)])), new RegExp(`The data file ${file('gzip-newline-bomb', 'data.csv.gz')} expands to more than 200 times its size when decompressed`)),
+  cliValidate('cli-gzip-rows-bomb', 'data.csv.gz', gzipSync(`id,text\n${'1,a\n'.repeat(16 * MiB)}`), /expands to more than 200 times its size when decompressed \(past [\d.]+ MiB\): a gzip bomb/),
 
   // Encodings.
   validate('utf16-bom-csv', 'data.csv', utf16('id,text\n1,a\n'), new RegExp(`The data file ${file('utf16-bom-csv', 'data.csv')} is UTF-16 text \\(it starts with a UTF-16 byte order mark\\), not UTF-8`)),
