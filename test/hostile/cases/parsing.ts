@@ -189,4 +189,6 @@ export const cases: HostileCase[] = [
   evaluate('predictions-endless-line', 'predictions.csv', `${predictionsRows}1,${'1'.repeat(9 * MiB)}`, tooLong('predictions-endless-line', 'predictions.csv', 4)),
   evaluate('predictions-utf16', 'predictions.csv', utf16(predictionsRows), /"hostile\/predictions-utf16\/predictions.csv" is UTF-16 text/),
   evaluate('predictions-gzip-truncated', 'predictions.csv.gz', gzipSync(`label,prediction\n${'1,1\n0,1\n'.repeat(5000)}`).subarray(0, 60), /"hostile\/predictions-gzip-truncated\/predictions.csv.gz" is not a complete gzip stream/),
+  evaluate('predictions-100k-columns', 'predictions.csv', `${Array.from({ length: 100_000 }, (_, i) => `c${i}`).join(',')}\n${'1,'.repeat(99_999)}1\n`, /The predictions file "hostile\/predictions-100k-columns\/predictions.csv" has no column "label" \(input label-column\) and "prediction" \(input prediction-column\)\. Its columns are: "c0", .* and 99980 more\./),
+  evaluate('predictions-jsonl-long-key', 'predictions.jsonl', `${JSON.stringify({ label: 1, [`p${'x'.repeat(MiB)}`]: 1 })}\n`, /has no column "prediction" \(input prediction-column\)\. Its columns are: "label", "px{10,100}[^x]/),
 ];
