@@ -83,6 +83,7 @@ export async function readDelimited(path: string, format: DelimitedFormat, onRow
   const guard = new RecordGuard(path, delimiter, quoteChar, escapeChar);
   const source = text.pipe(guard);
   text.on('error', (error) => source.destroy(error));
+  source.on('close', () => text.destroy()); // a refused record stops the reading of the file too
   let header: string[] | undefined;
   let line = 1;
   await new Promise<void>((resolve, reject) => {
@@ -257,6 +258,11 @@ export async function openText(path: string): Promise<Readable> {
   }
   const decoded = plain.pipe(utf8Decoder());
   plain.on('error', (error) => decoded.destroy(error));
+  // A reader that stops early (a refused record or line) closes the file, compressed or not.
+  decoded.on('close', () => {
+    plain.destroy();
+    bytes.destroy();
+  });
   return decoded;
 }
 
