@@ -23,7 +23,7 @@ export async function readJsonLines(path: string, onLine: (entry: JsonLine) => v
     try {
       value = JSON.parse(trimmed);
     } catch (error) {
-      return onLine({ line, problem: `not valid JSON (${(error as Error).message.replace(/\s+/g, ' ').slice(0, 120)})` });
+      return onLine({ line, problem: `not valid JSON (${jsonReason(error as Error)})` });
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       return onLine({ line, problem: `a JSON ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}, not an object` });
@@ -75,4 +75,17 @@ export async function readJsonLines(path: string, onLine: (entry: JsonLine) => v
       }
     });
   });
+}
+
+/**
+ * JSON.parse's reason without the text it quotes (newer Node versions quote part of the line,
+ * which is the file's content, control characters and all), with "position" as the character
+ * of the line people count from 1.
+ */
+function jsonReason(error: Error): string {
+  return error.message
+    .replace(/, (?:\.\.\.)?".*" is not valid JSON$/s, '')
+    .replace(/ (?:in JSON )?at position (\d+).*$/s, (_match, position: string) => ` at character ${Number(position) + 1}`)
+    .replace(/\s+/g, ' ')
+    .slice(0, 120);
 }

@@ -109,3 +109,19 @@ describe('readTable on JSON Lines whose first lines are not objects', () => {
     await expect(table('not-jsonl.jsonl', 'a,b\n'.repeat(5000))).rejects.toThrow(/^The data file ".*not-jsonl.jsonl" has no JSON object in its first 1000 lines \(line 1 is not valid JSON.*\): it is not JSON Lines, one object per line\.$/);
   });
 });
+
+describe('readTable on JSON Lines that is not valid JSON', () => {
+  it('says why and where on the line, without quoting the line back', async () => {
+    const path = join(dir, 'bad-json.jsonl');
+    await writeFile(path, '{"a":1}\nnot json\n{"a": 1,, "b": 2}\n{"a":"\u001b[31mred"}\n{"a":\n');
+    const problems: (string | undefined)[] = [];
+    await readTable(path, 'jsonl', { header: () => {}, row: ({ problem }) => problems.push(problem) });
+    expect(problems).toEqual([
+      undefined,
+      "line 2 is not valid JSON (Unexpected token 'o')",
+      expect.stringMatching(/^line 3 is not valid JSON \(.* at character 9\)$/),
+      expect.stringMatching(/^line 4 is not valid JSON \(Bad control character in string literal at character 7\)$/),
+      'line 5 is not valid JSON (Unexpected end of JSON input)',
+    ]);
+  });
+});
