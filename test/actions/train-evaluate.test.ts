@@ -49,9 +49,11 @@ describe('train-model bundle', () => {
   it('passes the pins to the command in its environment, and records them', async () => {
     const variables = ['MLOPS_CONFIG', 'MLOPS_MODEL_NAME', 'MLOPS_SEED', 'PYTHONHASHSEED', 'PL_GLOBAL_SEED', 'CUBLAS_WORKSPACE_CONFIG', 'TF_DETERMINISTIC_OPS', 'TF_CUDNN_DETERMINISTIC'];
     const print = variables.map((name) => `"$${name}"`).join(' ');
-    const result = await train({ run: `mkdir -p pins && printf "%s|" ${print} "\${INPUT_RUN:-none}" > pins/env.txt`, outputs: 'pins/env.txt', seed: '7' });
+    // The command is the pull request's code: it gets what a run: step gets, not the action's
+    // inputs nor the service tokens the runner gives actions only.
+    const result = await train({ run: `mkdir -p pins && printf "%s|" ${print} "\${INPUT_RUN:-none}" "\${ACTIONS_RUNTIME_TOKEN:-none}" "\${ACTIONS_RESULTS_URL:-none}" > pins/env.txt`, outputs: 'pins/env.txt', seed: '7' });
     expect(result.exitCode, result.stdout).toBe(0);
-    expect(await readFile(join(job.workspace, 'pins/env.txt'), 'utf8')).toBe(`${join(job.workspace, 'examples/churn/config.json')}|churn|7|7|7|:4096:8|1|1|none|`);
+    expect(await readFile(join(job.workspace, 'pins/env.txt'), 'utf8')).toBe(`${join(job.workspace, 'examples/churn/config.json')}|churn|7|7|7|:4096:8|1|1|none|none|none|`);
     const manifest = manifestSchema.parse(JSON.parse(await readFile(result.outputs.manifest!, 'utf8')));
     expect(manifest.environment).toMatchObject({ MLOPS_CONFIG: 'examples/churn/config.json', MLOPS_SEED: '7', CUBLAS_WORKSPACE_CONFIG: ':4096:8' });
   });

@@ -120,10 +120,24 @@ function sameOutputs(a: Manifest['outputs'], b: Manifest['outputs']): boolean {
   return JSON.stringify(a.map((o) => [o.path, o.sha256])) === JSON.stringify(b.map((o) => [o.path, o.sha256]));
 }
 
-/** The runner's environment, less this action's inputs. */
+/**
+ * The environment a `run:` step would have: the runner's, less this action's inputs and the
+ * tokens the runner gives only to actions (the artifact and cache service's ACTIONS_RUNTIME_TOKEN,
+ * the OIDC request token). The command is the pull request's code.
+ */
 function runnerEnvironment(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('INPUT_')));
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('INPUT_') && !ACTION_ONLY_VARIABLES.has(name)));
 }
+
+const ACTION_ONLY_VARIABLES = new Set([
+  'ACTIONS_RUNTIME_TOKEN',
+  'ACTIONS_RUNTIME_URL',
+  'ACTIONS_RESULTS_URL',
+  'ACTIONS_CACHE_URL',
+  'ACTIONS_CACHE_SERVICE_V2',
+  'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+  'ACTIONS_ID_TOKEN_REQUEST_URL',
+]);
 
 /**
  * What the command gets in its environment beside the runner's: the config and the seed, and
