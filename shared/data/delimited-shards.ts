@@ -289,8 +289,9 @@ export function parseDelimitedShard({ layout, path, shard }: ShardParse, onRow: 
   // NUL bytes are looked for on each row only in a shard that has one.
   const emit = text.indexOf('\0') === -1 ? onRow : withNulCheck(onRow, layout.header);
   if (text.indexOf(quoteChar) !== -1) readQuotedRecords(text, layout, next, emit);
-  else if (text.indexOf('\r') === -1) readPlainRecords(text, delimiter, next, emit);
-  else readPlainRecords(text.replace(/\r\n?/g, '\n'), delimiter, next, emit); // no quotes: every \r is a line end
+  else if (text.indexOf('\r') === -1) readPlainRecords(text, delimiter, false, next, emit);
+  else if (!hasLoneCR(text)) readPlainRecords(text, delimiter, true, next, emit); // CRLF lines: the usual Windows file
+  else readPlainRecords(text.replace(/\r\n?/g, '\n'), delimiter, false, next, emit); // no quotes: every \r is a line end
   if (invalidAt !== -1) throw invalidUtf8(path, shard.offset + invalidAt, shard.firstLine + countByte(bytes, NEWLINE, invalidAt));
 }
 
@@ -306,13 +307,20 @@ function withNulCheck(onRow: (row: TableRow) => void, header: readonly string[])
   };
 }
 
-function readPlainRecords(text: string, delimiter: string, next: { line: number; row: number }, onRow: (row: TableRow) => void): void {
+/** A \r not followed by \n: an old Mac line end. */
+function hasLoneCR(text: string): boolean {
+  for (let at = text.indexOf('\r'); at !== -1; at = text.indexOf('\r', at + 1)) if (text.charCodeAt(at + 1) !== NEWLINE) return true;
+  return false;
+}
+
+/** `crlf`: drop the \r of each line's \r\n (there is no lone \r). */
+function readPlainRecords(text: string, delimiter: string, crlf: boolean, next: { line: number; row: number }, onRow: (row: TableRow) => void): void {
   // The next delimiter at or after `start`, kept across lines so that a file with few delimiters is not scanned again for each line.
   let delimiterAt = -2;
   for (let start = 0; start < text.length; ) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
-    const recordEnd = end;
+    const recordEnd = crlf && end > start && text.charCodeAt(end - 1) === CR ? end - 1 : end;
     const line = next.line++;
     if (recordEnd === start) onRow({ cells: [''], row: next.row++, line, blank: true });
     else {
