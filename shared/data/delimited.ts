@@ -157,7 +157,7 @@ export class RecordGuard extends Transform {
     escapeChar: string,
   ) {
     super({ decodeStrings: false, encoding: 'utf8' });
-    this.delimiter = delimiter.charCodeAt(0);
+    this.delimiter = delimiter.charCodeAt(delimiter.length - 1); // its last unit: a field starts after it (an astral delimiter is two)
     this.quote = quoteChar.charCodeAt(0);
     this.escape = escapeChar.charCodeAt(0);
   }
