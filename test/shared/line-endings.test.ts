@@ -73,6 +73,13 @@ describe('line ends, as Python csv and pandas read them', () => {
     }
   });
 
+  it('follows quotes after any delimiter of the dialect, a two-unit one too', async () => {
+    const path = await fileOf('astral', 'a\u{1F600}b\r\n1\u{1F600}"x\r\ny"\r2\u{1F600}3\n');
+    const rows: string[][] = [];
+    await readDelimited(path, 'csv', ({ fields }) => rows.push(fields), { delimiter: '\u{1F600}' });
+    expect(rows).toEqual([['a', 'b'], ['1', 'x\r\ny'], ['2', '3']]);
+  });
+
   it('counts a lone CR, LF or CRLF as one line, so findings point at the editor line', async () => {
     const rows = await onePass(await fileOf('lines', 'a,b\r\n1,2\r3,4\n5,"x\ny"\r\n6,7'));
     expect(rows.map((row) => row.line)).toEqual([1, 2, 3, 4, 6]);
