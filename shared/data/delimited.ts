@@ -132,7 +132,9 @@ export async function readDelimited(path: string, format: DelimitedFormat, onRow
  * Follows quoting as papaparse does (a quote opens a quoted field only at the start of a field;
  * inside one, a doubled quote, or the escape character then a quote, is a literal quote) to turn
  * each line end outside quotes (\r\n, \n, a lone \r) into \n, to stop a record longer than
- * MAX_RECORD_LENGTH, and to notice NUL bytes. Text in, text out.
+ * MAX_RECORD_LENGTH, and to notice NUL bytes. Text in, text out. On malformed quoting (a quote
+ * closing a field followed by more text) papaparse may keep a line end in the field that this
+ * guard took as the end of the record, or the reverse; papaparse reports the quotes either way.
  */
 export class RecordGuard extends Transform {
   /** A NUL byte has been seen. */
@@ -170,7 +172,6 @@ export class RecordGuard extends Transform {
       callback(error as Error);
     }
   }
-
 
   private follow(text: string): string {
     if (text.indexOf('\0') !== -1) this.sawNul = true;
