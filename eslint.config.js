@@ -21,7 +21,7 @@ export default tseslint.config(
   },
   {
     // Test payloads from GitHub's examples are untyped JSON.
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.ts', 'harness/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

@@ -6,8 +6,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { PipelineStepError, runExamplePipeline, type StepRecord } from './pipeline.js';
-import { REPOSITORY_ROOT } from '../test/harness/run-bundle.js';
-import { StandIns } from '../test/stand-ins/index.js';
+import { REPOSITORY_ROOT } from '../harness/runner/run-bundle.js';
+import { StandIns } from '../harness/stand-ins/index.js';
 
 const root = join(REPOSITORY_ROOT, '.tmp', 'demo');
 const show = (path: string | undefined) => (path ? relative(process.cwd(), path) || path : '');

@@ -19,10 +19,10 @@
 import { execFileSync } from 'node:child_process';
 import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { commitCheckout } from '../test/harness/checkout.js';
-import { pullRequestEvent } from '../test/harness/events.js';
-import { REPOSITORY_ROOT, runBundle, type RunOptions, type RunResult } from '../test/harness/run-bundle.js';
-import type { StandIns } from '../test/stand-ins/index.js';
+import { commitCheckout } from '../harness/runner/checkout.js';
+import { pullRequestEvent } from '../harness/runner/events.js';
+import { REPOSITORY_ROOT, runBundle, type RunOptions, type RunResult } from '../harness/runner/run-bundle.js';
+import type { StandIns } from '../harness/stand-ins/index.js';
 
 export interface StepRecord {
   job: string;

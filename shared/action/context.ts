@@ -104,6 +104,31 @@ function readPullRequest(eventPath: string | undefined): PullRequestContext | un
   };
 }
 
+/**
+ * What a step runs in, built once by the entry and handed to an action's `run()`: its
+ * variables (process.env on a runner; the CLI and the in-process tests pass their own), the
+ * two folders it may write to, and the run context. Nothing under `run()` reads process.env.
+ */
+export interface StepEnvironment {
+  readonly env: Readonly<NodeJS.ProcessEnv>;
+  /** GITHUB_WORKSPACE, or the current folder outside a runner. */
+  readonly workspace: string;
+  /** RUNNER_TEMP, or the OS temp folder outside a runner. */
+  readonly tempDir: string;
+  /** Read on first use, so that actions that need only the folders do not parse the event payload. */
+  context(): RunContext;
+}
+
+export function stepEnvironment(env: NodeJS.ProcessEnv = process.env): StepEnvironment {
+  let context: RunContext | undefined;
+  return {
+    env,
+    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    tempDir: runnerTempDir(env),
+    context: () => (context ??= readRunContext(env)),
+  };
+}
+
 /** Scratch space for reports: RUNNER_TEMP on a runner, the OS temp folder elsewhere. */
 export function runnerTempDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.RUNNER_TEMP || tmpdir();

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { isUserError } from './errors.js';
+import { stepEnvironment, type StepEnvironment } from './context.js';
 import { readInputs, type InputSchema } from './inputs.js';
 import { createRunner, type Runner } from './runner.js';
 
@@ -12,14 +13,15 @@ export interface ActionDefinition<S extends InputSchema> {
   /** The action folder name, e.g. `validate-data`. */
   name: string;
   inputs: S;
-  run(inputs: z.output<S>, runner: Runner): Promise<void>;
+  /** `step` carries everything the run reads from its environment, so tests run it in process. */
+  run(inputs: z.output<S>, runner: Runner, step: StepEnvironment): Promise<void>;
 }
 
-export async function runAction<S extends InputSchema>(action: ActionDefinition<S>, runner: Runner = createRunner()): Promise<number> {
+export async function runAction<S extends InputSchema>(action: ActionDefinition<S>, runner: Runner = createRunner(), step: StepEnvironment = stepEnvironment(process.env)): Promise<number> {
   let status = 0;
   try {
     const inputs = readInputs(action.inputs, runner.getInput);
-    await action.run(inputs, runner);
+    await action.run(inputs, runner, step);
   } catch (error) {
     status = 1;
     reportFailure(action.name, error, runner);

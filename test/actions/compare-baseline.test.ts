@@ -8,9 +8,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createGitHubClient } from '../../shared/github/client.js';
 import { DEPLOYMENT_PAYLOAD_FORMAT } from '../../shared/registry/github-registry.js';
 import { recordingRunner } from '../helpers/recording-runner.js';
-import { GitHubApiStandIn, OWNER, REPO } from '../stand-ins/github-api.js';
-import { StandIns } from '../stand-ins/index.js';
-import { pullRequestEvent } from '../harness/events.js';
+import { GitHubApiStandIn, OWNER, REPO } from '../../harness/stand-ins/github-api.js';
+import { StandIns } from '../../harness/stand-ins/index.js';
+import { pullRequestEvent } from '../../harness/runner/events.js';
 import { exampleWorkspace, run } from './workspace.js';
 
 const standIns = await StandIns.start();

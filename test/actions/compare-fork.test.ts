@@ -6,8 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { pullRequestEvent, workflowRunEvent } from '../harness/events.js';
-import { StandIns } from '../stand-ins/index.js';
+import { pullRequestEvent, workflowRunEvent } from '../../harness/runner/events.js';
+import { StandIns } from '../../harness/stand-ins/index.js';
 import { exampleWorkspace, expectUserError, run } from './workspace.js';
 
 const standIns = await StandIns.start();

@@ -3,9 +3,9 @@
  * see it (every request and response checked against GitHub's OpenAPI description).
  */
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { GitHubApiStandIn } from '../stand-ins/github-api.js';
-import { StandIns } from '../stand-ins/index.js';
-import { pullRequestEvent } from '../harness/events.js';
+import { GitHubApiStandIn } from '../../harness/stand-ins/github-api.js';
+import { StandIns } from '../../harness/stand-ins/index.js';
+import { pullRequestEvent } from '../../harness/runner/events.js';
 import { exampleWorkspace, expectUserError, run } from './workspace.js';
 
 const standIns = await StandIns.start();

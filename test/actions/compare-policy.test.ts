@@ -5,8 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { pullRequestEvent } from '../harness/events.js';
-import { StandIns } from '../stand-ins/index.js';
+import { pullRequestEvent } from '../../harness/runner/events.js';
+import { StandIns } from '../../harness/stand-ins/index.js';
 import { exampleWorkspace, expectUserError, run } from './workspace.js';
 
 const standIns = await StandIns.start();

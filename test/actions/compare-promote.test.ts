@@ -1,9 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pullRequestEvent } from '../harness/events.js';
-import { actionMetadata } from '../harness/run-bundle.js';
-import { sharedStandIns } from '../stand-ins/index.js';
+import { pullRequestEvent } from '../../harness/runner/events.js';
+import { actionMetadata } from '../../harness/runner/run-bundle.js';
+import { sharedStandIns } from '../../harness/stand-ins/index.js';
 import { exampleWorkspace, expectUserError, run } from './workspace.js';
 
 const job = await exampleWorkspace();

@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GitHubApiStandIn } from '../stand-ins/github-api.js';
-import { StandIns } from '../stand-ins/index.js';
+import { GitHubApiStandIn } from '../../harness/stand-ins/github-api.js';
+import { StandIns } from '../../harness/stand-ins/index.js';
 import { exampleWorkspace, expectUserError, run } from './workspace.js';
 
 const standIns = await StandIns.start();

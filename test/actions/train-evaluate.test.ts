@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { manifestSchema } from '../../shared/lineage/manifest.js';
 import { metricsReportSchema } from '../../shared/metrics/report.js';
-import { actionMetadata } from '../harness/run-bundle.js';
+import { actionMetadata } from '../../harness/runner/run-bundle.js';
 import { exampleWorkspace, expectUserError, run } from './workspace.js';
 
 const job = await exampleWorkspace();

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { actionMetadata } from '../harness/run-bundle.js';
+import { actionMetadata } from '../../harness/runner/run-bundle.js';
 import { writeParquet } from '../helpers/data-files.js';
 import { exampleWorkspace, expectUserError, run } from './workspace.js';
 

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
-import { commitCheckout } from '../harness/checkout.js';
-import { REPOSITORY_ROOT, runBundle, type RunOptions, type RunResult } from '../harness/run-bundle.js';
+import { commitCheckout } from '../../harness/runner/checkout.js';
+import { REPOSITORY_ROOT, runBundle, type RunOptions, type RunResult } from '../../harness/runner/run-bundle.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 /** A job workspace: a git checkout of the example project, with a small data set generated beside it. */

@@ -5,11 +5,11 @@
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { REPOSITORY_ROOT } from '../harness/run-bundle.js';
+import { REPOSITORY_ROOT } from '../../harness/runner/run-bundle.js';
 import { benchMetrics, renderMetrics } from './metrics.js';
 import { benchStartup, renderStartup } from './startup.js';
 import { benchValidateData } from './validate-data.js';
-import { StandIns, stopSharedStandIns } from '../stand-ins/index.js';
+import { StandIns, stopSharedStandIns } from '../../harness/stand-ins/index.js';
 
 const roundsFlag = process.argv.indexOf('--rounds');
 const rounds = roundsFlag === -1 ? 25 : Number(process.argv[roundsFlag + 1]);
@@ -52,7 +52,7 @@ for (let i = 0; i < 5; i++) {
   starts.push(standIns.startupMs);
   await standIns.stop();
 }
-const { checkResponse } = await import('../stand-ins/openapi.js');
+const { checkResponse } = await import('../../harness/stand-ins/openapi.js');
 const loadStarted = performance.now();
 checkResponse('GET', '/repos/{owner}/{repo}/issues/{issue_number}/comments', 200, []);
 const descriptionMs = performance.now() - loadStarted;

@@ -7,8 +7,8 @@
 import { spawn } from 'node:child_process';
 import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { commitCheckout } from '../harness/checkout.js';
-import { prepareStep, REPOSITORY_ROOT, runBundle, type PreparedStep } from '../harness/run-bundle.js';
+import { commitCheckout } from '../../harness/runner/checkout.js';
+import { prepareStep, REPOSITORY_ROOT, runBundle, type PreparedStep } from '../../harness/runner/run-bundle.js';
 
 export interface StartupRow {
   command: string;

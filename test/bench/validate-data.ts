@@ -18,7 +18,7 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { REPOSITORY_ROOT } from '../harness/run-bundle.js';
+import { REPOSITORY_ROOT } from '../../harness/runner/run-bundle.js';
 import { median, shuffle } from './startup.js';
 
 const COUNTRIES = ['DE', 'FR', 'US', 'GB', 'ES', 'IT', 'NL', 'SE'];

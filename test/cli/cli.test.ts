@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { createGitHubClient } from '../../shared/github/client.js';
 import { DEPLOYMENT_PAYLOAD_FORMAT } from '../../shared/registry/github-registry.js';
 import { recordingRunner } from '../helpers/recording-runner.js';
-import { GitHubApiStandIn, OWNER, REPO } from '../stand-ins/github-api.js';
-import { StandIns } from '../stand-ins/index.js';
-import { REPOSITORY_ROOT } from '../harness/run-bundle.js';
+import { GitHubApiStandIn, OWNER, REPO } from '../../harness/stand-ins/github-api.js';
+import { StandIns } from '../../harness/stand-ins/index.js';
+import { REPOSITORY_ROOT } from '../../harness/runner/run-bundle.js';
 import { writeJsonl } from '../helpers/data-files.js';
 import { tempDir } from '../helpers/temp-dir.js';
 

@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { InputSchema } from '../../shared/action/inputs.js';
 import { loadActions } from '../../.github/scripts/action-metadata.js';
-import { REPOSITORY_ROOT } from '../harness/run-bundle.js';
+import { REPOSITORY_ROOT } from '../../harness/runner/run-bundle.js';
 
 const actions = await loadActions(REPOSITORY_ROOT);
 

@@ -5,8 +5,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createGitHubClient, isReadOnlyToken, statusOf } from '../../shared/github/client.js';
 import { recordingRunner } from '../helpers/recording-runner.js';
-import { GitHubApiStandIn, OWNER, REPO } from '../stand-ins/github-api.js';
-import { checkRequestBody, checkResponse, example } from '../stand-ins/openapi.js';
+import { GitHubApiStandIn, OWNER, REPO } from '../../harness/stand-ins/github-api.js';
+import { checkRequestBody, checkResponse, example } from '../../harness/stand-ins/openapi.js';
 
 const github = await new GitHubApiStandIn().start();
 afterAll(() => github.stop());

@@ -5,7 +5,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ResultsServiceStandIn } from '../stand-ins/results-service.js';
+import { ResultsServiceStandIn } from '../../harness/stand-ins/results-service.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const service = await new ResultsServiceStandIn().start();

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runExamplePipeline } from '../../examples/pipeline.js';
-import { StandIns } from '../stand-ins/index.js';
+import { StandIns } from '../../harness/stand-ins/index.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const standIns = await StandIns.start();

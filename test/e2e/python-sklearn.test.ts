@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { manifestSchema } from '../../shared/lineage/manifest.js';
 import { metricsReportSchema } from '../../shared/metrics/report.js';
-import { commitCheckout } from '../harness/checkout.js';
-import { REPOSITORY_ROOT, runBundle } from '../harness/run-bundle.js';
+import { commitCheckout } from '../../harness/runner/checkout.js';
+import { REPOSITORY_ROOT, runBundle } from '../../harness/runner/run-bundle.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { StandIns } from '../stand-ins/index.js';
+import { StandIns } from '../../harness/stand-ins/index.js';
 
 const PYTHON = '/usr/bin/python3';
 const probe = spawnSync(PYTHON, ['-c', 'import sklearn, pandas; print(sklearn.__version__)'], { encoding: 'utf8' });

@@ -15,7 +15,7 @@ import { appendFile, lstat, mkdir, readdir, readFile, symlink, writeFile } from 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPOSITORY_ROOT, runBundle, spawnNode } from '../harness/run-bundle.js';
+import { REPOSITORY_ROOT, runBundle, spawnNode } from '../../harness/runner/run-bundle.js';
 import { exampleWorkspace } from '../actions/workspace.js';
 import type { CaseFile, HostileCase } from './case.js';
 

@@ -14,7 +14,7 @@ import { evaluateGates } from '../../shared/gates/evaluate.js';
 import { gatePolicySchema } from '../../shared/gates/policy.js';
 import { COMMENT_BODY_LIMIT } from '../../shared/github/sticky-comment.js';
 import { markdownLink, mermaidLabel } from '../../shared/markdown/escape.js';
-import { REPOSITORY_ROOT } from '../harness/run-bundle.js';
+import { REPOSITORY_ROOT } from '../../harness/runner/run-bundle.js';
 import { GOLDEN_LINKS, goldenComment, goldenDocument, goldenTwoModelComment } from '../fixtures/comparison/golden-comparison.js';
 
 async function expectGolden(file: string, actual: string) {

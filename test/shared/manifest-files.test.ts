@@ -17,8 +17,8 @@ import { readRegistry } from '../../shared/registry/overview.js';
 import { verifyManifestOutputs } from '../../shared/registry/verify.js';
 import { recordingRunner } from '../helpers/recording-runner.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { GitHubApiStandIn, OWNER, REPO } from '../stand-ins/github-api.js';
-import { StandIns } from '../stand-ins/index.js';
+import { GitHubApiStandIn, OWNER, REPO } from '../../harness/stand-ins/github-api.js';
+import { StandIns } from '../../harness/stand-ins/index.js';
 import { validManifest } from './manifest-template.js';
 
 const root = await tempDir();

@@ -8,7 +8,7 @@ import { repositoryPathOf, resolveGatePolicy, type PolicyRequest } from '../../s
 import { EMPTY_POLICY } from '../../shared/gates/policy.js';
 import { recordingRunner } from '../helpers/recording-runner.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { GitHubApiStandIn, OWNER, REPO } from '../stand-ins/github-api.js';
+import { GitHubApiStandIn, OWNER, REPO } from '../../harness/stand-ins/github-api.js';
 
 const BASE = 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e';
 const MERGE = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';

@@ -4,8 +4,8 @@ import { createGitHubClient } from '../../shared/github/client.js';
 import { DEPLOYMENT_PAYLOAD_FORMAT } from '../../shared/registry/github-registry.js';
 import { readRegistry, renderRegistry } from '../../shared/registry/overview.js';
 import { recordingRunner } from '../helpers/recording-runner.js';
-import { GitHubApiStandIn, OWNER, REPO } from '../stand-ins/github-api.js';
-import { StandIns } from '../stand-ins/index.js';
+import { GitHubApiStandIn, OWNER, REPO } from '../../harness/stand-ins/github-api.js';
+import { StandIns } from '../../harness/stand-ins/index.js';
 
 const standIns = await StandIns.start();
 afterAll(() => standIns.stop());

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRunner, escapeCommandProperty, formatCommand, inputVariableName, STEP_SUMMARY_LIMIT_BYTES } from '../../shared/action/runner.js';
-import { parseFileCommands, parseWorkflowCommands } from '../harness/file-commands.js';
+import { parseFileCommands, parseWorkflowCommands } from '../../harness/runner/file-commands.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 describe('runner contract', () => {

@@ -7,7 +7,7 @@ import { composeComment, holdsSection, mergeSection, parseSections, type Section
 import { createGitHubClient } from '../../shared/github/client.js';
 import { upsertStickyComment, type StickyContent } from '../../shared/github/sticky-comment.js';
 import { recordingRunner } from '../helpers/recording-runner.js';
-import { GitHubApiStandIn, OWNER, REPO } from '../stand-ins/github-api.js';
+import { GitHubApiStandIn, OWNER, REPO } from '../../harness/stand-ins/github-api.js';
 
 const github = await new GitHubApiStandIn().start();
 afterAll(() => github.stop());

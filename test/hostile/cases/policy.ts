@@ -9,8 +9,8 @@
  * nothing here touches what other cases or tests see.
  */
 import { createHash } from 'node:crypto';
-import { pullRequestEvent } from '../../harness/events.js';
-import { sharedStandIns } from '../../stand-ins/index.js';
+import { pullRequestEvent } from '../../../harness/runner/events.js';
+import { sharedStandIns } from '../../../harness/stand-ins/index.js';
 import type { HostileCase } from '../case.js';
 
 const STRICT = 'metrics:\n  accuracy:\n    direction: higher\n    max-regression: 0.01\n';
