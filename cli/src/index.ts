@@ -17,7 +17,8 @@ import { createCliRunner } from '../../shared/action/cli-runner.js';
 import { isUserError, UserError } from '../../shared/action/errors.js';
 import { runAction } from '../../shared/action/run-action.js';
 import { formatFromPath, type DataFormat } from '../../shared/data/records.js';
-import { confinementFromEnvironment, confinePaths } from '../../shared/files/confine.js';
+import { stepEnvironment, type StepEnvironment } from '../../shared/action/context.js';
+import { confinePaths, stepConfinement } from '../../shared/files/confine.js';
 import { expandDataPaths } from '../../shared/files/data-paths.js';
 import { isValidationWorker, offerValidationWorkers, serveValidationShards } from '../../shared/validation/shard-worker.js';
 import { mergeProfiles, readProfile } from '../../shared/profile/profile.js';
@@ -90,13 +91,13 @@ async function validate(args: string[]): Promise<number> {
     },
   });
   const { data, summary, verbose, workspace, ...rest } = values;
-  useWorkspace(workspace);
-  if (summary) await confined([summary], 'summary file', 'any');
+  const step = stepIn(workspace);
+  if (summary) await confined(step, [summary], 'summary file', 'any');
   const inputs: Record<string, string> = { ...actionDefaults() };
   for (const [name, value] of Object.entries(rest)) if (typeof value === 'string') inputs[name] = value;
   if (data) inputs.data = data.join('\n');
   const runner = createCliRunner({ inputs, summaryPath: summary, verbose });
-  return runAction(validateData, runner);
+  return runAction(validateData, runner, step);
 }
 
 /**
@@ -104,18 +105,18 @@ async function validate(args: string[]): Promise<number> {
  * inside it (files/confine.ts). The current folder, unless `--workspace` (or GITHUB_WORKSPACE,
  * inside a workflow step) names another.
  */
-function useWorkspace(folder: string | undefined): void {
-  if (folder !== undefined) process.env.GITHUB_WORKSPACE = resolve(folder);
+function stepIn(folder: string | undefined): StepEnvironment {
+  return stepEnvironment(folder === undefined ? process.env : { ...process.env, GITHUB_WORKSPACE: resolve(folder) });
 }
 
-async function confined(paths: readonly string[], what: string, kind?: 'any'): Promise<void> {
-  await confinePaths(paths, await confinementFromEnvironment(), { what, baseDir: process.cwd(), kind });
+async function confined(step: StepEnvironment, paths: readonly string[], what: string, kind?: 'any'): Promise<void> {
+  await confinePaths(paths, await stepConfinement(step.workspace, step.tempDir), { what, baseDir: process.cwd(), kind });
 }
 
-async function dataFiles(patterns: string[] | undefined, format: string | undefined): Promise<{ path: string; format: DataFormat }[]> {
+async function dataFiles(step: StepEnvironment, patterns: string[] | undefined, format: string | undefined): Promise<{ path: string; format: DataFormat }[]> {
   if (!patterns?.length) throw new UsageError('--data is required: give a data file or glob pattern.');
   const paths = await expandDataPaths(patterns);
-  await confined(paths, 'data file');
+  await confined(step, paths, 'data file');
   return paths.map((path) => {
     const detected = format && format !== 'auto' ? (format as DataFormat) : formatFromPath(path);
     if (!detected || !['csv', 'tsv', 'jsonl', 'parquet'].includes(detected)) throw new UserError(`Cannot tell the format of "${path}"; give --format csv, tsv, jsonl or parquet.`);
@@ -129,12 +130,12 @@ function count(value: string | undefined, name: string, fallback: number): numbe
   return Number(value);
 }
 
-async function output(path: string | undefined, text: string): Promise<void> {
+async function output(step: StepEnvironment, path: string | undefined, text: string): Promise<void> {
   if (!path) {
     process.stdout.write(text);
     return;
   }
-  await confined([path], 'output file', 'any');
+  await confined(step, [path], 'output file', 'any');
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, text);
   process.stderr.write(`Wrote ${path}\n`);
@@ -153,8 +154,8 @@ async function infer(args: string[]): Promise<number> {
       workspace: { type: 'string' },
     },
   });
-  useWorkspace(values.workspace);
-  const files = await dataFiles(values.data, values.format);
+  const step = stepIn(values.workspace);
+  const files = await dataFiles(step, values.data, values.format);
   const schema = await inferSchema(files, {
     sampleRows: count(values['sample-rows'], '--sample-rows', 10_000),
     enumLimit: count(values['enum-limit'], '--enum-limit', 10),
@@ -162,19 +163,19 @@ async function infer(args: string[]): Promise<number> {
   });
   const json = values.out !== undefined && /\.json$/i.test(values.out);
   const text = json ? `${JSON.stringify(schema, null, 2)}\n` : (await import('js-yaml')).dump(schema, { lineWidth: 120, noRefs: true });
-  await output(values.out, text);
+  await output(step, values.out, text);
   return 0;
 }
 
 async function merge(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, workspace: { type: 'string' } } });
-  useWorkspace(values.workspace);
+  const step = stepIn(values.workspace);
   if (!values.out) throw new UsageError('--out is required: where to write the merged profile.');
   if (positionals.length === 0) throw new UsageError('Give the profile files to merge.');
   const paths = await expandDataPaths(positionals);
-  await confined(paths, 'profile file');
+  await confined(step, paths, 'profile file');
   const merged = mergeProfiles(await Promise.all(paths.map(readProfile)));
-  await output(values.out, `${JSON.stringify(merged)}\n`);
+  await output(step, values.out, `${JSON.stringify(merged)}\n`);
   process.stderr.write(`Merged ${paths.length} profile(s): ${merged.rows} rows, ${merged.columns.length} columns.\n`);
   return 0;
 }

@@ -1,7 +1,8 @@
 /**
- * The one wrapper every action entry goes through: parse inputs, run, and end with a defined
- * exit status. A user mistake ends the step with its message only; anything else is a bug in
- * this project and is reported as one, with the stack at debug level.
+ * The one wrapper every action entry goes through: parse inputs, run, and return the exit status
+ * (the entry sets it; a test runs an action in its own process). A user mistake ends the step
+ * with its message only; anything else is a bug in this project and is reported as one, with
+ * the stack at debug level.
  */
 import type { z } from 'zod';
 import { isUserError } from './errors.js';
@@ -26,7 +27,6 @@ export async function runAction<S extends InputSchema>(action: ActionDefinition<
     status = 1;
     reportFailure(action.name, error, runner);
   }
-  process.exitCode = status;
   return status;
 }
 

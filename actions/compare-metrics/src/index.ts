@@ -1,4 +1,4 @@
 import { runAction } from '../../../shared/action/run-action.js';
 import { compareMetrics } from './run.js';
 
-await runAction(compareMetrics);
+process.exitCode = await runAction(compareMetrics);

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createStepDir, type RunContext } from '../../../shared/action/context.js';
+import { createStepDir, type StepEnvironment } from '../../../shared/action/context.js';
 import { downloadArtifactIfPresent } from '../../../shared/artifacts/model-artifact.js';
 import { UserError } from '../../../shared/action/errors.js';
 import type { Runner } from '../../../shared/action/runner.js';
@@ -17,9 +17,10 @@ import { parseRepository, statusOf } from '../../../shared/github/client.js';
 import type { Inputs } from './inputs.js';
 import type { OUTPUTS } from './outputs.js';
 
-export async function postFromRun(input: Inputs, context: RunContext, runner: Runner, set: (name: (typeof OUTPUTS)[number], value: string | boolean) => void): Promise<void> {
+export async function postFromRun(input: Inputs, step: StepEnvironment, runner: Runner, set: (name: (typeof OUTPUTS)[number], value: string | boolean) => void): Promise<void> {
   const model = input['model-name'];
-  const run = triggeringRun(JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH ?? '', 'utf8')), context.eventName);
+  const context = step.context();
+  const run = triggeringRun(JSON.parse(readFileSync(step.env.GITHUB_EVENT_PATH ?? '', 'utf8')), context.eventName);
   if (String(run.id) !== input['comment-from-run']) {
     throw new UserError(`"comment-from-run" is ${input['comment-from-run']}, but this workflow was triggered by run ${run.id}. Pass \${{ github.event.workflow_run.id }}: the pull request is checked against the triggering run.`);
   }
@@ -44,7 +45,7 @@ export async function postFromRun(input: Inputs, context: RunContext, runner: Ru
   const { request, document, documentPath } = await readCommentRequest(into, artifact, model);
 
   const { createGitHubClient } = await import('../../../shared/github/client.js');
-  const github = await createGitHubClient(input['github-token'], runner);
+  const github = await createGitHubClient(input['github-token'], runner, step.env);
   await verifyPullRequest(request, run, context.repository!, {
     async headOf(number) {
       try {

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createStepDir, readRunContext, type RunContext } from '../../../shared/action/context.js';
+import { createStepDir, type RunContext, type StepEnvironment } from '../../../shared/action/context.js';
 import { UserError } from '../../../shared/action/errors.js';
 import type { ActionDefinition } from '../../../shared/action/run-action.js';
 import type { Runner } from '../../../shared/action/runner.js';
@@ -25,13 +25,13 @@ import { postFromRun } from './post-from-run.js';
 export const compareMetrics: ActionDefinition<typeof inputs> = {
   name: 'compare-metrics',
   inputs,
-  async run(input: Inputs, runner: Runner) {
-    const context = readRunContext();
+  async run(input: Inputs, runner: Runner, step: StepEnvironment) {
+    const context = step.context();
     await confineFileInputs(input, ['metrics', 'baseline', 'gates', 'manifest'], await stepConfinement(context.workspace, context.tempDir));
     const set = (name: (typeof OUTPUTS)[number], value: string | boolean) => runner.setOutput(name, value);
     if (input['comment-from-run']) {
       if (input.metrics) throw new UserError('Give either "metrics" (compare a candidate) or "comment-from-run" (post the comment another run prepared), not both.');
-      return postFromRun(input, context, runner, set);
+      return postFromRun(input, step, runner, set);
     }
     if (!input.metrics) throw new UserError('Input "metrics" is required: the candidate\'s metrics report from evaluate-model, or a JSON or YAML file of metrics.');
     const model = input['model-name'];
@@ -43,12 +43,12 @@ export const compareMetrics: ActionDefinition<typeof inputs> = {
       environment: input['baseline-environment'],
       registry,
       history: input.history,
-      apiUrl: process.env.GITHUB_API_URL,
+      apiUrl: step.env.GITHUB_API_URL,
       log: runner,
       loadFile: (path) => loadMetrics(path, 'baseline metrics file'),
     });
     const baseline = resolved.metrics;
-    const { policy, source: policySource } = await gatePolicyFor({ path: input.gates, from: input['gates-from'], context, token: input['github-token'], log: runner });
+    const { policy, source: policySource } = await gatePolicyFor({ path: input.gates, from: input['gates-from'], context, token: input['github-token'], log: runner, env: step.env });
     for (const [role, loaded] of [['metrics', candidate], ['baseline', baseline]] as const) {
       if (loaded?.model && loaded.model !== model) {
         throw new UserError(`The ${role} file "${loaded.source}" is a report for model "${loaded.model}", but "model-name" is "${model}". Compare reports of the same model.`);
@@ -82,7 +82,7 @@ export const compareMetrics: ActionDefinition<typeof inputs> = {
     await writeFile(fullPath, renderSection(document, links).body);
 
     let reportArtifact = '';
-    if (artifactServiceAvailable()) {
+    if (artifactServiceAvailable(step.env)) {
       const name = reportArtifactName(model, context.runAttempt);
       try {
         await uploadArtifact(name, [{ from: reportPath, as: 'comparison.json' }, { from: fullPath, as: 'comparison.md' }], join(dir, 'report-artifact'), runner);
@@ -113,7 +113,7 @@ export const compareMetrics: ActionDefinition<typeof inputs> = {
       const posted = await postSection({ document, links: withArtifact, token: input['github-token'], repository: context.repository, pullRequestNumber: context.pullRequest?.number, eventName: context.eventName, bodyFile: commentPath, log: runner });
       if (posted.posted) commentUrl = posted.url;
       else if (posted.why === 'read-only' && context.pullRequest) {
-        commentArtifact = await handOverComment(document, context, dir, runner);
+        commentArtifact = await handOverComment(document, step, dir, runner);
       }
     }
 
@@ -166,8 +166,9 @@ function prune<T extends object>(value: T): T {
  * With a read-only token (a pull request from a fork), the comparison and the pull request it
  * belongs to are uploaded for a workflow_run workflow to post; see examples/workflows/post-comment.yml.
  */
-async function handOverComment(document: ComparisonDocument, context: RunContext, dir: string, runner: Runner): Promise<string> {
-  if (!artifactServiceAvailable()) {
+async function handOverComment(document: ComparisonDocument, step: StepEnvironment, dir: string, runner: Runner): Promise<string> {
+  const context = step.context();
+  if (!artifactServiceAvailable(step.env)) {
     runner.warning('The comment could not be posted and there is no artifact service here to hand it to a workflow_run workflow.');
     return '';
   }

@@ -1,4 +1,4 @@
 import { runAction } from '../../../shared/action/run-action.js';
 import { evaluateModel } from './run.js';
 
-await runAction(evaluateModel);
+process.exitCode = await runAction(evaluateModel);

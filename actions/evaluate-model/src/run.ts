@@ -1,12 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createStepDir, runnerTempDir } from '../../../shared/action/context.js';
+import { createStepDir, type StepEnvironment } from '../../../shared/action/context.js';
 import { artifactServiceAvailable, uploadMetricsArtifact } from '../../../shared/artifacts/model-artifact.js';
 import { InputError, UserError } from '../../../shared/action/errors.js';
 import type { ActionDefinition } from '../../../shared/action/run-action.js';
 import type { Runner } from '../../../shared/action/runner.js';
 import { formatFromPath } from '../../../shared/data/records.js';
-import { confinementFromEnvironment, confineFileInputs } from '../../../shared/files/confine.js';
+import { confineFileInputs, stepConfinement } from '../../../shared/files/confine.js';
 import { sha256File } from '../../../shared/files/hash.js';
 import { readStructuredFile } from '../../../shared/files/structured.js';
 import { manifestSchema } from '../../../shared/lineage/manifest.js';
@@ -21,16 +21,16 @@ import type { OUTPUTS } from './outputs.js';
 export const evaluateModel: ActionDefinition<typeof inputs> = {
   name: 'evaluate-model',
   inputs,
-  async run(input: Inputs, runner: Runner) {
+  async run(input: Inputs, runner: Runner, step: StepEnvironment) {
     const model = input['model-name'];
-    await confineFileInputs(input, ['predictions', 'metrics', 'manifest'], await confinementFromEnvironment());
+    await confineFileInputs(input, ['predictions', 'metrics', 'manifest'], await stepConfinement(step.workspace, step.tempDir));
     const manifest = input.manifest ? await readStructuredFile(input.manifest, manifestSchema, 'manifest') : undefined;
     if (manifest && manifest.model.name !== model) {
       throw new UserError(`The manifest "${input.manifest}" is for model "${manifest.model.name}", but "model-name" is "${model}". Pass the manifest of the model you evaluate.`);
     }
     const identity = { format: METRICS_REPORT_FORMAT, model, version: manifest?.model.version, fingerprint: manifest?.fingerprint } as const;
     const report: MetricsReport = input.metrics ? await fromMetricsFile(input, identity) : await fromPredictions(input, identity, runner);
-    const dir = await createStepDir(runnerTempDir(), 'evaluate-model', model);
+    const dir = await createStepDir(step.tempDir, 'evaluate-model', model);
     const reportPath = join(dir, 'metrics.json');
     await writeFile(reportPath, JSON.stringify(report, null, 2) + '\n');
 
@@ -38,7 +38,7 @@ export const evaluateModel: ActionDefinition<typeof inputs> = {
     runner.info(`Evaluated ${model}${report.evaluation ? ` on ${report.evaluation.rows} rows` : ''}: ${Object.entries(values).filter(([name]) => !/^(precision|recall|f1)\./.test(name)).map(([name, value]) => `${name}=${value.toPrecision(6)}`).join(', ')}`);
     runner.appendSummary(renderEvaluationSummary(report));
     const artifact =
-      report.version && artifactServiceAvailable()
+      report.version && artifactServiceAvailable(step.env)
         ? await uploadMetricsArtifact({ model, version: report.version, reportPath, stagingDir: join(dir, 'artifact'), log: runner })
         : undefined;
     const set = (name: (typeof OUTPUTS)[number], value: string) => runner.setOutput(name, value);

@@ -1,4 +1,4 @@
 import { runAction } from '../../../shared/action/run-action.js';
 import { promoteModel } from './run.js';
 
-await runAction(promoteModel);
+process.exitCode = await runAction(promoteModel);

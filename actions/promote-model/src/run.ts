@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { createStepDir, readRunContext } from '../../../shared/action/context.js';
+import { createStepDir, type StepEnvironment } from '../../../shared/action/context.js';
 import { artifactServiceAvailable, downloadArtifact, listRunArtifacts, MANIFEST_FILE, metricsArtifactName, METRICS_FILE, modelArtifactName, type OtherRun } from '../../../shared/artifacts/model-artifact.js';
 import { UserError } from '../../../shared/action/errors.js';
 import { quoteValue, requireIdentifier } from '../../../shared/identifiers.js';
@@ -19,14 +19,14 @@ import type { OUTPUTS } from './outputs.js';
 export const promoteModel: ActionDefinition<typeof inputs> = {
   name: 'promote-model',
   inputs,
-  async run(input: Inputs, runner: Runner) {
+  async run(input: Inputs, runner: Runner, step: StepEnvironment) {
     const model = input['model-name'];
-    const context = readRunContext();
+    const context = step.context();
     const confinement = await stepConfinement(context.workspace, context.tempDir);
     const cwd = await confinePath(input['working-directory'], confinement, { what: 'working directory', input: 'working-directory', baseDir: process.cwd(), kind: 'folder' });
     await confineFileInputs(input, ['manifest', 'metrics', 'gates', 'profile'], confinement, cwd);
     const registry = await openRegistry(input['github-token'], context, runner);
-    const candidate = await candidateFiles(input, registry, context.tempDir, runner);
+    const candidate = await candidateFiles(input, registry, step, runner);
     const outcome = await promote({
       model,
       environment: input.environment,
@@ -60,7 +60,8 @@ export const promoteModel: ActionDefinition<typeof inputs> = {
  * Where the model comes from: files in the workspace, an artifact of an earlier job of this run,
  * or (a rollback) the Release of an earlier production version.
  */
-async function candidateFiles(input: Inputs, registry: Registry | undefined, tempDir: string, runner: Runner): Promise<CandidateFiles> {
+async function candidateFiles(input: Inputs, registry: Registry | undefined, step: StepEnvironment, runner: Runner): Promise<CandidateFiles> {
+  const tempDir = step.tempDir;
   const workspace = resolve(input['working-directory']);
   if (input.manifest && (input.artifact || input['run-id'])) throw new UserError('Give either "manifest" or "artifact", not both (nor "manifest" with "run-id"): the artifact carries its own manifest.');
   if (input.manifest) {
@@ -68,7 +69,7 @@ async function candidateFiles(input: Inputs, registry: Registry | undefined, tem
     return { manifestPath: input.manifest, baseDir: workspace, metricsPath: input.metrics, metricsDir: workspace };
   }
   if (input['run-id']) return artifactFiles(input, tempDir, runner, otherRun(input, input['run-id'], registry));
-  if (input.artifact) return artifactFiles(input, tempDir, runner);
+  if (input.artifact) return artifactFiles(input, tempDir, runner, undefined, step.env);
   if (input.version) return releaseFiles(input, input.version, registry, tempDir, runner);
   throw new UserError(
     'Give "manifest" (a path from train-model in this job), "artifact" (the artifact-name output of a train-model step in an earlier job of this run), "run-id" (the workflow run that trained the model), or only "version" to roll back to an earlier production release.',
@@ -81,9 +82,9 @@ function otherRun(input: Inputs, runId: number, registry: Registry | undefined):
 }
 
 /** The model (and, without "metrics", its metrics report) from the artifacts of this run or of `fromRun`. */
-async function artifactFiles(input: Inputs, tempDir: string, runner: Runner, fromRun?: OtherRun): Promise<CandidateFiles> {
+async function artifactFiles(input: Inputs, tempDir: string, runner: Runner, fromRun?: OtherRun, env?: StepEnvironment['env']): Promise<CandidateFiles> {
   const model = input['model-name'];
-  if (!fromRun && !artifactServiceAvailable()) throw new UserError(`Input "artifact" needs the GitHub artifact service, which only a GitHub runner offers. Outside a runner, download the artifact and pass its ${MANIFEST_FILE} as "manifest".`);
+  if (!fromRun && !artifactServiceAvailable(env)) throw new UserError(`Input "artifact" needs the GitHub artifact service, which only a GitHub runner offers. Outside a runner, download the artifact and pass its ${MANIFEST_FILE} as "manifest".`);
   const artifact = input.artifact ?? (input.version ? modelArtifactName(model, input.version) : await onlyModelArtifact(model, fromRun!));
   const into = await createStepDir(tempDir, 'promote-model', 'artifact');
   const hint = fromRun

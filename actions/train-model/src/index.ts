@@ -1,4 +1,4 @@
 import { runAction } from '../../../shared/action/run-action.js';
 import { trainModel } from './run.js';
 
-await runAction(trainModel);
+process.exitCode = await runAction(trainModel);

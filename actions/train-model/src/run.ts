@@ -1,7 +1,7 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { arch } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createStepDir, readRunContext } from '../../../shared/action/context.js';
+import { createStepDir, type StepEnvironment } from '../../../shared/action/context.js';
 import { UserError } from '../../../shared/action/errors.js';
 import type { ActionDefinition } from '../../../shared/action/run-action.js';
 import type { Runner } from '../../../shared/action/runner.js';
@@ -25,8 +25,8 @@ import type { OUTPUTS } from './outputs.js';
 export const trainModel: ActionDefinition<typeof inputs> = {
   name: 'train-model',
   inputs,
-  async run(input: Inputs, runner: Runner) {
-    const context = readRunContext();
+  async run(input: Inputs, runner: Runner, step: StepEnvironment) {
+    const context = step.context();
     const confinement = await stepConfinement(context.workspace, context.tempDir);
     const cwd = await confinePath(input['working-directory'], confinement, { what: 'working directory', input: 'working-directory', baseDir: process.cwd(), kind: 'folder' });
     await requireDirectory(cwd);
@@ -66,7 +66,7 @@ export const trainModel: ActionDefinition<typeof inputs> = {
     } else {
       const startedAt = new Date().toISOString();
       const { durationSeconds } = await runner.group(`Training ${input['model-name']}`, () =>
-        runShellCommand(input.run, { cwd, env: { ...runnerEnvironment(), ...environment }, tempDir: context.tempDir }),
+        runShellCommand(input.run, { cwd, env: { ...runnerEnvironment(step.env), ...environment }, tempDir: context.tempDir }),
       );
       training = { startedAt, durationSeconds };
       runner.info(`Training took ${durationSeconds.toFixed(1)} s.`);
@@ -99,7 +99,7 @@ export const trainModel: ActionDefinition<typeof inputs> = {
     const manifestPath = join(dir, MANIFEST_FILE);
     await writeFile(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
     if (input.cache && !cached) await saveTrainingOutputs({ ...cacheArgs, manifest });
-    const artifact = artifactServiceAvailable()
+    const artifact = artifactServiceAvailable(step.env)
       ? await uploadModelArtifact({ manifest, manifestPath, baseDir: cwd, stagingDir: join(dir, 'artifact'), log: runner })
       : undefined;
     if (!artifact) runner.info('No artifact service here (not a GitHub runner), so the model was not uploaded as an artifact.');
@@ -125,8 +125,8 @@ function sameOutputs(a: Manifest['outputs'], b: Manifest['outputs']): boolean {
  * tokens the runner gives only to actions (the artifact and cache service's ACTIONS_RUNTIME_TOKEN,
  * the OIDC request token). The command is the pull request's code.
  */
-function runnerEnvironment(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('INPUT_') && !ACTION_ONLY_VARIABLES.has(name)));
+function runnerEnvironment(env: StepEnvironment['env']): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('INPUT_') && !ACTION_ONLY_VARIABLES.has(name)));
 }
 
 const ACTION_ONLY_VARIABLES = new Set([

@@ -7,5 +7,5 @@ import { validateData } from './run.js';
 if (isValidationWorker()) await serveValidationShards();
 else {
   offerValidationWorkers(realpathSync(process.argv[1]!));
-  await runAction(validateData);
+  process.exitCode = await runAction(validateData);
 }

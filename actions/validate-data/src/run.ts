@@ -1,11 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { createStepDir, runnerTempDir } from '../../../shared/action/context.js';
+import { createStepDir, type StepEnvironment } from '../../../shared/action/context.js';
 import { UserError } from '../../../shared/action/errors.js';
 import type { ActionDefinition } from '../../../shared/action/run-action.js';
 import type { Runner } from '../../../shared/action/runner.js';
 import { formatFromPath, type DataFormat } from '../../../shared/data/records.js';
-import { confinementFromEnvironment, confinePath, confinePaths } from '../../../shared/files/confine.js';
+import { confinePath, confinePaths, stepConfinement } from '../../../shared/files/confine.js';
 import { expandDataPaths } from '../../../shared/files/data-paths.js';
 import { loadTableSchema } from '../../../shared/schema/table-schema.js';
 import { annotate, renderValidationSummary } from '../../../shared/validation/present.js';
@@ -17,9 +17,9 @@ import type { OUTPUTS } from './outputs.js';
 export const validateData: ActionDefinition<typeof inputs> = {
   name: 'validate-data',
   inputs,
-  async run(input: Inputs, runner: Runner) {
+  async run(input: Inputs, runner: Runner, step: StepEnvironment) {
     if (input.data.length === 0) throw new UserError('Input "data" lists no files: give at least one data file path or glob pattern, one per line.');
-    const confinement = await confinementFromEnvironment();
+    const confinement = await stepConfinement(step.workspace, step.tempDir);
     const cwd = process.cwd();
     const paths = await expandDataPaths(input.data);
     await confinePaths(paths, confinement, { what: 'data file', input: 'data', baseDir: cwd });
@@ -38,7 +38,7 @@ export const validateData: ActionDefinition<typeof inputs> = {
       }),
     );
 
-    const dir = await createStepDir(runnerTempDir(), 'validate-data', 'data');
+    const dir = await createStepDir(step.tempDir, 'validate-data', 'data');
     const reportPath = join(dir, 'validation-report.json');
     const valid = result.errors === 0;
     const { profile, ...rest } = result;
