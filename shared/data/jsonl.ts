@@ -6,7 +6,7 @@
  */
 import { jsonDepthExceeded, STRUCTURED_LIMITS } from '../files/structured.js';
 import { MAX_RECORD_LENGTH, openText, recordTooLong, streamError } from './delimited.js';
-import type { RawValue } from './records.js';
+import type { RawValue } from './raw-value.js';
 
 export type JsonLine = { line: number; value: Record<string, RawValue> } | { line: number; blank: true } | { line: number; problem: string };
 

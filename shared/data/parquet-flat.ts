@@ -14,7 +14,7 @@
  * test checks that both readers give the same cells on files from two writers.
  */
 import type { ColumnMetaData, Compressors, SchemaElement } from 'hyparquet';
-import type { RawValue } from './records.js';
+import type { RawValue } from './raw-value.js';
 import { ThriftReader, type ThriftStruct } from './thrift-compact.js';
 
 /** A page or column this decoder does not cover; the caller reads it the general way. */

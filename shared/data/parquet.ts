@@ -11,7 +11,7 @@ import { endianness } from 'node:os';
 import { fileError } from '../files/read-file.js';
 import { DataFileError } from './data-file-error.js';
 import { decodeFlatColumn, FlatUnsupported, isoDay, planFlatColumn, type FlatBuffers, type FlatColumn } from './parquet-flat.js';
-import type { RawValue } from './records.js';
+import type { RawValue } from './raw-value.js';
 
 const PARSERS: Partial<ParquetParsers> = {
   dateFromDays: isoDay,

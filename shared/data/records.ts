@@ -18,12 +18,13 @@ import { readJsonLines } from './jsonl.js';
 import { readParquet } from './parquet.js';
 import { UserError } from '../action/errors.js';
 import { DataFileError } from './data-file-error.js';
+import type { RawValue } from './raw-value.js';
 
 export type { Dialect } from './delimited.js';
 export type DataFormat = 'csv' | 'tsv' | 'jsonl' | 'parquet';
 export const DATA_FORMATS: readonly DataFormat[] = ['csv', 'tsv', 'jsonl', 'parquet'];
 
-export type RawValue = string | number | boolean | null | RawValue[] | { [key: string]: RawValue };
+export type { RawValue } from './raw-value.js';
 
 /** Where a row is: `row` is the 1-based data row (the header is not counted); `line` the 1-based file line it starts on (text formats). */
 export interface RowLocation {

@@ -17,20 +17,11 @@ import { DataFileError } from '../data/data-file-error.js';
 import { delimitedLayout, delimitedShards, type DelimitedLayout } from '../data/delimited-shards.js';
 import { openParquet } from '../data/parquet.js';
 import type { CompiledSchema } from '../schema/table-schema.js';
+import { reportEmpty, type DataFile, type FileContext, type ParallelOptions, type ValidateOptions } from './file-context.js';
 import { matchHeader } from './header.js';
 import { workerInit, type FileSetup, type ShardRequest, type ShardResult, type ShardTask } from './shard-worker.js';
-import { reportEmpty, type DataFile, type FileContext, type ValidateOptions } from './validate.js';
 
-export interface ParallelOptions {
-  /** The script each worker runs: the action's bundle, whose entry serves shards in a worker (shard-worker.ts). */
-  entry: string | URL;
-  /** Worker threads; by default one per core. Below two, files are read in one pass. */
-  workers?: number;
-  /** Files smaller than this are read in one pass (default 16 MiB): workers take time to start. */
-  minFileBytes?: number;
-  /** About how much of a CSV or TSV file each shard holds (default 4 MiB). */
-  shardBytes?: number;
-}
+export type { ParallelOptions } from './file-context.js';
 
 const DEFAULT_MIN_FILE_BYTES = 16 * 2 ** 20;
 const DEFAULT_SHARD_BYTES = 4 * 2 ** 20;

@@ -15,9 +15,9 @@ import { openParquet, readParquetGroups, type ParquetSource } from '../data/parq
 import type { DataFormat, TableRow } from '../data/records.js';
 import type { ColumnTally } from '../profile/profile.js';
 import { tableSchemaFrom, type CompiledSchema } from '../schema/table-schema.js';
+import type { ParallelOptions } from './file-context.js';
 import { completeFinding, FindingSink, type Finding, type FindingGroup, type Report } from './findings.js';
 import { fieldStates, rowChecker, type MostlyTally } from './row-checks.js';
-import type { ParallelOptions } from './parallel.js';
 import { KeyCollector, uniquenessChecks, type CollectedKeys } from './uniqueness.js';
 
 const ROLE = 'mlops-actions/validation-shards';

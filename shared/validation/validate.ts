@@ -12,32 +12,19 @@
  * of fingerprints; statistics are sketches.
  */
 import { DataFileError } from '../data/data-file-error.js';
-import { readTable, type DataFormat, type Dialect } from '../data/records.js';
+import { readTable } from '../data/records.js';
 import { buildProfile, type DataProfile } from '../profile/profile.js';
 import { FINGERPRINT_LIMIT } from '../profile/sketches.js';
 import type { CompiledSchema } from '../schema/table-schema.js';
 import { checkColumns, checkDataset } from './aggregate-checks.js';
+import { reportEmpty, type DataFile, type FileContext, type FileSummary, type ValidateOptions } from './file-context.js';
 import { completeFinding, FindingSink, type Finding, type FindingGroup, type Report } from './findings.js';
 import { matchHeader } from './header.js';
-import { planShards, ShardPool, validateFileInShards, type ParallelOptions } from './parallel.js';
-import { fieldStates, rowChecker, type FieldState } from './row-checks.js';
+import { planShards, ShardPool, validateFileInShards } from './parallel.js';
+import { fieldStates, rowChecker } from './row-checks.js';
 import { UniquenessTracker } from './uniqueness.js';
 
-
-export interface DataFile {
-  path: string;
-  format: DataFormat;
-}
-
-export interface FileSummary {
-  path: string;
-  format: DataFormat;
-  rows: number;
-  errors: number;
-  warnings: number;
-  /** Shards the file was checked in on worker threads; absent when it was read in one pass. */
-  shards?: number;
-}
+export type { DataFile, FileSummary, Progress, ValidateOptions } from './file-context.js';
 
 export interface ValidationResult {
   rows: number;
@@ -52,42 +39,8 @@ export interface ValidationResult {
   profile: DataProfile;
 }
 
-export interface Progress {
-  file: string;
-  rows: number;
-  rowsPerSecond: number;
-}
 
-export interface ValidateOptions {
-  /** How many findings to keep in full; counting goes on past it. */
-  maxFindings: number;
-  dialect?: Dialect;
-  /** Keys each uniqueness check keeps at most (default FINGERPRINT_LIMIT, 16 MB). */
-  uniqueLimit?: number;
-  /** Called about every `progressIntervalMs` (default 10 s) while a file is read. */
-  onProgress?: (progress: Progress) => void;
-  progressIntervalMs?: number;
-  /** Check large files in shards on worker threads (parallel.ts); without it every file is read in one pass. */
-  parallel?: ParallelOptions;
-}
 
-/** What checking one file needs, in one pass or in shards. */
-export interface FileContext {
-  file: DataFile;
-  schema: CompiledSchema;
-  states: FieldState[];
-  uniqueness: UniquenessTracker;
-  summary: FileSummary;
-  /** Reports a finding found by the main thread: its file, scope and level are filled in. */
-  report: Report;
-  /** Takes a finding made elsewhere (a worker), complete. */
-  add: (finding: Finding) => void;
-  /** Takes `count` findings of a group that were counted elsewhere but not kept. */
-  addUnkept: (group: FindingGroup, count: number) => void;
-  options: ValidateOptions;
-  /** Reports progress every so often; call with the rows read so far. */
-  progress: (rows: number) => void;
-}
 
 /**
  * Validates every file against the schema. The files are one table split in parts: uniqueness
@@ -185,8 +138,3 @@ async function validateFile(context: FileContext): Promise<void> {
   reportEmpty(context, checkRow !== undefined);
 }
 
-/** An empty file, or a header without rows. */
-export function reportEmpty({ file, summary, report }: FileContext, headerSeen: boolean): void {
-  if (!headerSeen) report({ code: 'empty-file', message: `The file "${file.path}" is empty: it has no ${file.format === 'parquet' ? 'columns' : file.format === 'jsonl' ? 'JSON object' : 'header row'}.` });
-  else if (summary.rows === 0) report({ code: 'empty-file', level: 'warning', line: file.format === 'parquet' ? undefined : 1, message: `The file "${file.path}" has a header but no data rows.` });
-}
