@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadActions, type ActionMetadata } from '../../.github/scripts/action-metadata.js';
+import { assertFreshScript } from '../../.github/scripts/source-hash.js';
 import { pullRequestEvent } from './events.js';
 import { parseFileCommands, parseWorkflowCommands, type WorkflowCommand } from './file-commands.js';
 import { sharedStandIns, StandIns, type TokenKind } from '../stand-ins/index.js';
@@ -166,6 +167,8 @@ export async function prepareStep(name: string, options: RunOptions): Promise<Pr
 
 export function spawnNode(script: string, cwd: string, env: Record<string, string>, timeoutMs?: number, args: readonly string[] = []): Promise<{ exitCode: number; stdout: string; stderr: string; timedOut: boolean }> {
   return new Promise((resolvePromise, reject) => {
+    // A bundle older than its sources would test old code: refuse it (.github/scripts/source-hash.ts).
+    assertFreshScript(script);
     const child = spawn(process.execPath, [script, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let timedOut = false;
     const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
