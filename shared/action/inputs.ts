@@ -4,7 +4,7 @@
  * input with a default or `required: true` is non-optional here; a contract test checks both.
  */
 import { z } from 'zod';
-import { identifier, MODEL_NAME_PATTERN, quoteValue } from '../identifiers.js';
+import { identifier, quoteValue } from '../identifiers.js';
 import { InputError } from './errors.js';
 
 export type InputSchema = z.ZodObject<Record<string, z.ZodType>>;
@@ -77,7 +77,6 @@ export const pathList = () =>
  * names; versions, environment and artifact names end up in tags, payloads and outputs that
  * later steps interpolate into a shell.
  */
-export { MODEL_NAME_PATTERN };
 export const modelName = () => identifier('model name');
 export const modelVersion = () => identifier('model version');
 export const environmentName = () => identifier('environment name');

@@ -9,7 +9,7 @@
  * so it can never start a line and pose as a marker.
  */
 import { z } from 'zod';
-import { MODEL_NAME_PATTERN } from '../action/inputs.js';
+import { MODEL_NAME_PATTERN } from '../identifiers.js';
 import type { Verdict } from '../gates/evaluate.js';
 import { escapeMarkdown, inlineCode, markdownTable } from '../markdown/escape.js';
 import { VERDICT_ICON } from './render.js';

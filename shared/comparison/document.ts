@@ -5,7 +5,7 @@
  * the schema below is a boundary: every byte of it may have been written by the fork's code.
  */
 import { z } from 'zod';
-import { MODEL_NAME_PATTERN } from '../action/inputs.js';
+import { MODEL_NAME_PATTERN } from '../identifiers.js';
 import type { GateResult, MetricStatus, Verdict } from '../gates/evaluate.js';
 import { policySourceSchema } from '../gates/policy-source.js';
 import type { HistoryPoint } from './chart.js';

@@ -12,7 +12,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../action/errors.js';
-import { MODEL_NAME_PATTERN } from '../action/inputs.js';
+import { MODEL_NAME_PATTERN } from '../identifiers.js';
 import { overallVerdict } from '../gates/evaluate.js';
 import { validateStructured } from '../files/structured.js';
 import { comparisonDocumentSchema, type ComparisonDocument } from './document.js';
