@@ -30,7 +30,7 @@ const VERSION_PATTERN = safeWord(64);
 const ENVIRONMENT_PATTERN = safeWord(100);
 const ARTIFACT_PATTERN = safeWord(200);
 
-export const MODEL_NAME: Alphabet = {
+const MODEL_NAME: Alphabet = {
   rule: 'start with a letter or digit and use only letters, digits, ".", "_" and "-", without ".." (at most 100 characters)',
   // ".." is refused because `<model>@<version>` must be a valid Git tag name.
   test: (value) => MODEL_NAME_PATTERN.test(value) && !value.includes('..'),
@@ -41,7 +41,7 @@ export const MODEL_NAME: Alphabet = {
  * (`1.4.0`, `2024-06-01_rc1`) while keeping the release tag a valid Git tag name: no "..", and
  * not ending in "." or ".lock".
  */
-export const MODEL_VERSION: Alphabet = {
+const MODEL_VERSION: Alphabet = {
   rule: 'start and end with a letter or digit and use only letters, digits, ".", "_" and "-", without ".." and not ending in ".lock" (at most 64 characters)',
   test: (value) => VERSION_PATTERN.test(value) && /[A-Za-z0-9]$/.test(value) && !value.includes('..') && !value.endsWith('.lock'),
 };
@@ -51,18 +51,18 @@ export const MODEL_VERSION: Alphabet = {
  * in a shell, a file name and a URL, and that covers the names people use (`production`,
  * `staging`, `eu-west-1`, `prod_2`, `qa.eu`). Names with spaces or "/" are refused.
  */
-export const ENVIRONMENT_NAME: Alphabet = {
+const ENVIRONMENT_NAME: Alphabet = {
   rule: 'start with a letter or digit and use only letters, digits, ".", "_" and "-" (at most 100 characters; spaces and "/" are not allowed)',
   test: (value) => ENVIRONMENT_PATTERN.test(value),
 };
 
 /** The suite's artifact names are `model-<model>-<version>` and `metrics-<model>-<version>`. */
-export const ARTIFACT_NAME: Alphabet = {
+const ARTIFACT_NAME: Alphabet = {
   rule: 'start with a letter or digit and use only letters, digits, ".", "_" and "-" (at most 200 characters)',
   test: (value) => ARTIFACT_PATTERN.test(value),
 };
 
-export const RELEASE_TAG: Alphabet = {
+const RELEASE_TAG: Alphabet = {
   rule: 'be "<model>@<version>": a model name, "@" and a model version',
   test: (value) => {
     const at = value.indexOf('@');

@@ -8,7 +8,7 @@ interface WebhookDefinition {
 
 let definitions: WebhookDefinition[] | undefined;
 
-export function webhookExample(event: string, action?: string): Record<string, unknown> {
+function webhookExample(event: string, action?: string): Record<string, unknown> {
   definitions ??= createRequire(import.meta.url)('@octokit/webhooks-examples') as WebhookDefinition[];
   const examples = definitions.find((definition) => definition.name === event)?.examples ?? [];
   const example = examples.find((candidate) => action === undefined || candidate.action === action);

@@ -61,7 +61,7 @@ export async function actionMetadata(name: string): Promise<ActionMetadata> {
 }
 
 /** The INPUT_* variables the runner sets: every declared default, then the step's `with:`. */
-export function inputVariables(action: ActionMetadata, given: Record<string, string>, githubToken: string): Record<string, string> {
+function inputVariables(action: ActionMetadata, given: Record<string, string>, githubToken: string): Record<string, string> {
   const unknown = Object.keys(given).filter((name) => !(name in action.inputs));
   // The runner only warns about unexpected inputs; a test giving one is a mistake in the test.
   if (unknown.length) throw new Error(`${action.folder} declares no input(s) ${unknown.join(', ')}`);

@@ -13,9 +13,9 @@ import { checkRequestBody, checkResponse, example } from './openapi.js';
 
 export const OWNER = 'Codertocat';
 export const REPO = 'Hello-World';
-export const DEFAULT_BRANCH = 'main';
+const DEFAULT_BRANCH = 'main';
 /** GitHub rejects longer comment bodies with 422 "Body is too long (maximum is 65536 characters)". */
-export const COMMENT_BODY_LIMIT = 65_536;
+const COMMENT_BODY_LIMIT = 65_536;
 
 export interface TokenInfo {
   /** Who the token acts as: the GITHUB_TOKEN acts as github-actions[bot]. */

@@ -22,7 +22,7 @@ export function send(response: ServerResponse, reply: Reply): void {
   response.end(payload);
 }
 
-export async function listen(handler: (request: IncomingMessage, response: ServerResponse) => Promise<void>): Promise<{ server: Server; url: string }> {
+async function listen(handler: (request: IncomingMessage, response: ServerResponse) => Promise<void>): Promise<{ server: Server; url: string }> {
   const server = createServer((request, response) => {
     handler(request, response).catch((error: unknown) => {
       send(response, { status: 500, body: { message: `stand-in error: ${(error as Error).stack ?? String(error)}` } });
@@ -34,7 +34,7 @@ export async function listen(handler: (request: IncomingMessage, response: Serve
   return { server, url: `http://127.0.0.1:${port}` };
 }
 
-export function close(server: Server): Promise<void> {
+function close(server: Server): Promise<void> {
   server.closeAllConnections();
   return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
 }

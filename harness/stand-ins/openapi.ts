@@ -69,7 +69,7 @@ function compile(key: string, schema: unknown): ValidateFunction | null {
   return validate;
 }
 
-export function operation(method: string, template: string): Operation {
+function operation(method: string, template: string): Operation {
   const found = load().description.paths[template]?.[method.toLowerCase()];
   if (!found) throw new Error(`The OpenAPI description has no ${method} ${template}`);
   return found;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from './errors.js';
 
-export interface PullRequestContext {
+interface PullRequestContext {
   number: number;
   title: string;
   headSha: string;
@@ -55,7 +55,7 @@ const pullRequestEvent = z.object({
     .optional(),
 });
 
-export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext {
+function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext {
   const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
   const repository = env.GITHUB_REPOSITORY || undefined;
   const runId = env.GITHUB_RUN_ID || undefined;
@@ -130,7 +130,7 @@ export function stepEnvironment(env: NodeJS.ProcessEnv = process.env): StepEnvir
 }
 
 /** Scratch space for reports: RUNNER_TEMP on a runner, the OS temp folder elsewhere. */
-export function runnerTempDir(env: NodeJS.ProcessEnv = process.env): string {
+function runnerTempDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.RUNNER_TEMP || tmpdir();
 }
 

@@ -21,7 +21,7 @@ export function readInputs<S extends InputSchema>(schema: S, getInput: (name: st
   return result.data;
 }
 
-export function describeInputIssues(issues: readonly z.core.$ZodIssue[], supplied: Readonly<Record<string, string>>): string {
+function describeInputIssues(issues: readonly z.core.$ZodIssue[], supplied: Readonly<Record<string, string>>): string {
   const problems = issues.map((issue) => {
     const name = String(issue.path[0] ?? '?');
     if (!(name in supplied)) return `input "${name}" is required but was not supplied (set it under "with:" in the workflow step)`;

@@ -46,7 +46,7 @@ export function inputVariableName(name: string): string {
 }
 
 /** Escaping of workflow-command data and properties, as actions/toolkit command.ts does it. */
-export function escapeCommandData(value: string): string {
+function escapeCommandData(value: string): string {
   return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
@@ -63,7 +63,7 @@ export function formatCommand(command: string, message: string, properties: Anno
 }
 
 /** A `name<<delimiter` block, the only safe form for multi-line or untrusted values. */
-export function formatFileCommandValue(name: string, value: string): string {
+function formatFileCommandValue(name: string, value: string): string {
   const delimiter = `ghadelimiter_${randomUUID()}`;
   if (name.includes(delimiter) || value.includes(delimiter)) {
     throw new Error(`Unexpected delimiter collision while writing "${name}"`);

@@ -10,7 +10,6 @@
  */
 import { z } from 'zod';
 import { MODEL_NAME_PATTERN } from '../identifiers.js';
-import type { Verdict } from '../gates/evaluate.js';
 import { escapeMarkdown, inlineCode, markdownTable } from '../markdown/escape.js';
 import { VERDICT_ICON } from './render.js';
 
@@ -24,7 +23,7 @@ const sectionMeta = z.object({
   candidate: z.string().max(200).optional(),
   baseline: z.string().max(400).optional(),
 });
-export type SectionMeta = z.output<typeof sectionMeta>;
+type SectionMeta = z.output<typeof sectionMeta>;
 
 export interface Section {
   model: string;
@@ -33,7 +32,7 @@ export interface Section {
   body: string;
 }
 
-export function sectionText(section: Section): string {
+function sectionText(section: Section): string {
   if (!MODEL_NAME_PATTERN.test(section.model)) throw new Error(`Model name ${JSON.stringify(section.model)} cannot be put in a marker`);
   const meta = Buffer.from(JSON.stringify(section.meta), 'utf8').toString('base64url');
   return `<!-- mlops-actions:compare-metrics:section model=${section.model} meta=${meta} -->\n${section.body.trimEnd()}\n<!-- /mlops-actions:compare-metrics:section model=${section.model} -->`;
@@ -102,4 +101,3 @@ export function holdsSection(body: string, section: Section): boolean {
   return found !== undefined && found.body === section.body.trimEnd() && JSON.stringify(found.meta) === JSON.stringify(section.meta);
 }
 
-export type { Verdict };

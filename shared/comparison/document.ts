@@ -8,7 +8,6 @@ import { z } from 'zod';
 import { MODEL_NAME_PATTERN } from '../identifiers.js';
 import type { GateResult, MetricStatus, Verdict } from '../gates/evaluate.js';
 import { policySourceSchema } from '../gates/policy-source.js';
-import type { HistoryPoint } from './chart.js';
 
 export const COMPARISON_FORMAT = 'mlops-actions/comparison@1';
 
@@ -46,7 +45,7 @@ const sliceComparison = z.object({
 });
 
 /** Which baseline was used and why, as the comment states it. */
-export const baselineSummarySchema = z.discriminatedUnion('kind', [
+const baselineSummarySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('file'), path: z.string() }),
   z.object({
     kind: z.literal('registry'),
@@ -101,4 +100,3 @@ export function gateResultOf(document: ComparisonDocument): GateResult {
   return { verdict: document.verdict, metrics: document.metrics, slices: document.slices, hasBaseline: document.baseline !== null };
 }
 
-export type { HistoryPoint };

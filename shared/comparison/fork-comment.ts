@@ -17,9 +17,9 @@ import { overallVerdict } from '../gates/evaluate.js';
 import { validateStructured } from '../files/structured.js';
 import { comparisonDocumentSchema, type ComparisonDocument } from './document.js';
 
-export const COMMENT_REQUEST_FORMAT = 'mlops-actions/comment-request@1';
-export const REQUEST_FILE = 'pull-request.json';
-export const DOCUMENT_FILE = 'comparison.json';
+const COMMENT_REQUEST_FORMAT = 'mlops-actions/comment-request@1';
+const REQUEST_FILE = 'pull-request.json';
+const DOCUMENT_FILE = 'comparison.json';
 /** The comparison documents this suite writes are far smaller; a bigger file is refused unread. */
 const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
 

@@ -37,7 +37,7 @@ const MAX_NAME = 120;
 const MAX_REASON = 400;
 
 /** Shortens text to `max` characters (whole code points), marking the cut with "…". */
-export function clip(text: string, max: number): string {
+function clip(text: string, max: number): string {
   if (text.length <= max) return text;
   return Array.from(text).slice(0, max - 1).join('') + '…';
 }
@@ -54,7 +54,7 @@ const HEADLINE: Record<Verdict, string> = {
   fail: '❌ fails its gates',
 };
 
-export const STATUS: Record<MetricStatus, string> = {
+const STATUS: Record<MetricStatus, string> = {
   pass: '✅ pass',
   warn: '⚠️ warn',
   inconclusive: '❔ inconclusive',
@@ -67,7 +67,7 @@ export const STATUS: Record<MetricStatus, string> = {
 export const VERDICT_ICON: Record<Verdict, string> = { pass: '✅', warn: '⚠️', inconclusive: '❔', fail: '❌' };
 
 /** The heading of a model's section, also used for the status table of a multi-model comment. */
-export function headline(model: string, candidateVersion: string | undefined, verdict: Verdict): string {
+function headline(model: string, candidateVersion: string | undefined, verdict: Verdict): string {
   return `${escapeMarkdown(model)}${candidateVersion ? ` ${code(candidateVersion)}` : ''} ${HEADLINE[verdict]}`;
 }
 
@@ -187,7 +187,7 @@ function metricTable(metrics: readonly MetricComparison[], baselineHeader: strin
  * A table with as many rows as fit in `budget` characters, in their order, and a note saying
  * how many were left out. Rows are never cut in the middle.
  */
-export function fitTable(header: readonly string[], rows: readonly (readonly string[])[], budget: number, note: (left: number) => string): string {
+function fitTable(header: readonly string[], rows: readonly (readonly string[])[], budget: number, note: (left: number) => string): string {
   const full = markdownTable(header, rows);
   if (full.length <= budget) return full;
   const head = markdownTable(header, []);

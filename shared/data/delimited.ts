@@ -136,7 +136,7 @@ export async function readDelimited(path: string, format: DelimitedFormat, onRow
  * closing a field followed by more text) papaparse may keep a line end in the field that this
  * guard took as the end of the record, or the reverse; papaparse reports the quotes either way.
  */
-export class RecordGuard extends Transform {
+class RecordGuard extends Transform {
   /** A NUL byte has been seen. */
   sawNul = false;
   private readonly delimiter: number;
@@ -377,7 +377,7 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
   return Math.max(0, bytes.length - 1);
 }
 
-export function startsWithUtf16Bom(bytes: Uint8Array): boolean {
+function startsWithUtf16Bom(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
 }
 

@@ -41,7 +41,7 @@ export interface FlatColumnPlan {
 }
 
 /** How a top-level schema element's values read, or undefined when this decoder does not cover it. */
-export function flatValueKind(element: SchemaElement): ValueKind | undefined {
+function flatValueKind(element: SchemaElement): ValueKind | undefined {
   if (element.num_children || element.repetition_type === 'REPEATED') return undefined;
   const converted = element.converted_type;
   const logical = element.logical_type;

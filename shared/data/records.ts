@@ -22,12 +22,11 @@ import type { RawValue } from './raw-value.js';
 
 export type { Dialect } from './delimited.js';
 export type DataFormat = 'csv' | 'tsv' | 'jsonl' | 'parquet';
-export const DATA_FORMATS: readonly DataFormat[] = ['csv', 'tsv', 'jsonl', 'parquet'];
 
 export type { RawValue } from './raw-value.js';
 
 /** Where a row is: `row` is the 1-based data row (the header is not counted); `line` the 1-based file line it starts on (text formats). */
-export interface RowLocation {
+interface RowLocation {
   row: number;
   line?: number;
 }

@@ -14,7 +14,6 @@
  */
 import { readlink, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { runnerTempDir } from '../action/context.js';
 import { errnoCode, UserError } from '../action/errors.js';
 
 export interface Confinement {
@@ -25,7 +24,7 @@ export interface Confinement {
 }
 
 /** The folder under RUNNER_TEMP that the suite's steps write their reports into. */
-export const STEP_FILES_FOLDER = 'mlops-actions';
+const STEP_FILES_FOLDER = 'mlops-actions';
 
 /** The confinement of a step: its workspace, and the suite's own folder in the temp folder. */
 export async function stepConfinement(workspace: string, tempDir: string): Promise<Confinement> {
@@ -128,11 +127,6 @@ async function realPathOfNearest(path: string): Promise<string | undefined> {
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-/** The confinement of the step this process runs: GITHUB_WORKSPACE (else the current folder) and RUNNER_TEMP. */
-export function confinementFromEnvironment(env: NodeJS.ProcessEnv = process.env): Promise<Confinement> {
-  return stepConfinement(env.GITHUB_WORKSPACE || process.cwd(), runnerTempDir(env));
 }
 
 /** Confines the inputs among `names` that are set, each a file path (see confinePath). */

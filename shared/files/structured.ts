@@ -18,7 +18,7 @@ import { readUserFile } from './read-file.js';
 
 export { jsonDepthExceeded } from './nesting.js';
 
-export type StructuredFormat = 'json' | 'yaml';
+type StructuredFormat = 'json' | 'yaml';
 
 /** Bounds on a structured (JSON or YAML) file; a real config, schema or metrics file is far inside them. */
 export const STRUCTURED_LIMITS = {
@@ -30,7 +30,7 @@ export const STRUCTURED_LIMITS = {
   maxExpandedValues: 100_000,
 } as const;
 
-export function formatOf(path: string): StructuredFormat {
+function formatOf(path: string): StructuredFormat {
   return /\.json$/i.test(path) ? 'json' : 'yaml';
 }
 
@@ -229,7 +229,7 @@ function describeInput(issue: z.core.$ZodIssue): string {
   return shown.length <= 60 && !issue.message.includes(shown) ? `, got ${shown}` : '';
 }
 
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
 }
 

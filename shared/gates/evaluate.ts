@@ -17,7 +17,7 @@ export type MetricStatus = Verdict | 'info' | 'added' | 'removed';
 /** A metric as the evaluator takes it: a bare value, or a report entry with its CI and count. */
 export type MetricInput = number | { readonly value: number; readonly ci?: readonly [number, number]; readonly n?: number };
 /** slice name → metric name → value, as metrics reports carry them. */
-export type SliceInputs = Readonly<Record<string, Readonly<Record<string, MetricInput>>>>;
+type SliceInputs = Readonly<Record<string, Readonly<Record<string, MetricInput>>>>;
 
 export interface GateOptions {
   /**
@@ -56,7 +56,7 @@ export interface SliceValue {
   n?: number;
 }
 
-export interface SliceRow {
+interface SliceRow {
   slice: string;
   candidate?: SliceValue;
   baseline?: SliceValue;

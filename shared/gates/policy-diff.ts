@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { describeRule, describeSliceRule, format } from './evaluate.js';
 import type { GatePolicy, MetricRule, SliceRule } from './policy.js';
 
-export const CHANGE_KINDS = ['loosens', 'tightens', 'adds', 'removes', 'changes'] as const;
+const CHANGE_KINDS = ['loosens', 'tightens', 'adds', 'removes', 'changes'] as const;
 
 /**
  * One change, as data (it is stored in the comparison document, which a fork's run may have

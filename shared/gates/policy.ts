@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { readStructuredFile } from '../files/structured.js';
 
-export const LEVELS = ['fail', 'warn', 'info'] as const;
+const LEVELS = ['fail', 'warn', 'info'] as const;
 export type Level = (typeof LEVELS)[number];
 
 const nonNegative = z.number().nonnegative();

@@ -28,7 +28,7 @@ export interface FingerprintInputs {
   actionVersion: string;
 }
 
-export const FINGERPRINT_FORMAT = 'mlops-actions/fingerprint@2';
+const FINGERPRINT_FORMAT = 'mlops-actions/fingerprint@2';
 
 export function computeFingerprint(inputs: FingerprintInputs): string {
   return sha256Text(

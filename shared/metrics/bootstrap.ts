@@ -43,7 +43,7 @@ export interface BootstrapShape {
   sliceColumns: number;
 }
 
-export function resampleWork(shape: BootstrapShape): number {
+function resampleWork(shape: BootstrapShape): number {
   return (1 + shape.sliceColumns) * (shape.rows * (1 + shape.scoreColumns) + 10 * shape.classes);
 }
 

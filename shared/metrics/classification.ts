@@ -137,7 +137,7 @@ export function shownClasses(support: Float64Array, limit: number): number[] {
 }
 
 /** scikit-learn's clipping bound for log_loss since 1.2 (eps="auto"): the float64 machine epsilon. */
-export const LOG_LOSS_EPS = Number.EPSILON;
+const LOG_LOSS_EPS = Number.EPSILON;
 
 /**
  * Each row's log loss, −log p(true class), after scikit-learn 1.2's clipping of every

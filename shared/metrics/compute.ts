@@ -43,7 +43,7 @@ export interface ClassificationSet {
   weights?: Float64Array;
 }
 
-export interface RegressionSet {
+interface RegressionSet {
   task: 'regression';
   labels: Float64Array;
   predictions: Float64Array;

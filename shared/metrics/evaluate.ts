@@ -13,14 +13,14 @@ export interface EvaluationOptions {
   workBudget?: number;
 }
 
-export interface SliceInfo {
+interface SliceInfo {
   column: string;
   value: string;
   rows: number;
   small: boolean;
 }
 
-export interface SliceGap {
+interface SliceGap {
   /** The slice with the best and the worst value, among slices that are not small. */
   best: string;
   bestValue: number;
@@ -30,7 +30,7 @@ export interface SliceGap {
   gap: number;
 }
 
-export interface SliceSummary {
+interface SliceSummary {
   minSize: number;
   slices: Record<string, SliceInfo>;
   /** The metric the worst slice is judged by: accuracy, or rmse for regression. */
@@ -55,7 +55,7 @@ export interface Evaluation {
 /** Metrics that are better when lower; every other metric is better when higher. */
 const LOWER_IS_BETTER = new Set(['log_loss', 'brier_score', 'mae', 'mse', 'rmse', 'mape', 'median_absolute_error']);
 
-export function lowerIsBetter(metric: string): boolean {
+function lowerIsBetter(metric: string): boolean {
   return LOWER_IS_BETTER.has(metric);
 }
 
@@ -97,7 +97,7 @@ export async function evaluatePredictions(path: string, format: DataFormat, spec
   };
 }
 
-export function evaluateSet(set: PredictionSet, bootstrap: BootstrapOptions | undefined): { metrics: Record<string, MetricValue>; confusion?: Evaluation['confusion'] } {
+function evaluateSet(set: PredictionSet, bootstrap: BootstrapOptions | undefined): { metrics: Record<string, MetricValue>; confusion?: Evaluation['confusion'] } {
   const prepared = prepareMetrics(set);
   const point = prepared.evaluate(set.weights ?? null);
   const intervals = bootstrap ? bootstrapIntervals(prepared, Object.keys(point), bootstrap) : {};

@@ -32,7 +32,7 @@ export interface PredictionSpec {
   slices?: readonly string[];
 }
 
-export interface SliceColumn {
+interface SliceColumn {
   column: string;
   /** Distinct values, in order of first appearance. */
   values: string[];
@@ -49,13 +49,13 @@ export interface ReadPredictions {
 }
 
 /** Most distinct values a slice column may have: each slice is evaluated and bootstrapped on its own. */
-export const MAX_SLICE_VALUES = 100;
+const MAX_SLICE_VALUES = 100;
 
 /**
  * Most probabilities (rows × score columns) a predictions file may hold: each is held as a
  * number and ranked once per column, about 30 bytes in all, so this is about 1.5 GB.
  */
-export const MAX_SCORE_CELLS = 50_000_000;
+const MAX_SCORE_CELLS = 50_000_000;
 
 /** How far a row of probabilities may sum from 1 (scikit-learn's roc_auc_score check, rtol 1e-5). */
 const PROBABILITY_SUM_TOLERANCE = 1e-5;

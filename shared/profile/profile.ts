@@ -23,11 +23,11 @@ import { readStructuredFile } from '../files/structured.js';
 import { DistinctCounter, Moments, QuantileSketch, TopValues, type DistinctState, type MomentsState, type QuantileState, type TopValuesState } from './sketches.js';
 
 export const PROFILE_FORMAT = 'mlops-actions/profile@1';
-export const PROFILE_QUANTILES = [0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1] as const;
+const PROFILE_QUANTILES = [0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1] as const;
 const DECILES = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
 const TOP_VALUES = 20;
 
-export interface ColumnState {
+interface ColumnState {
   moments?: MomentsState;
   quantiles?: QuantileState;
   distinct: DistinctState;

@@ -8,7 +8,7 @@ import type { GateResult } from '../gates/evaluate.js';
 import type { Manifest } from '../lineage/manifest.js';
 import type { Approval } from './approvals.js';
 
-export const PROMOTION_FORMAT = 'mlops-actions/promotion@1';
+const PROMOTION_FORMAT = 'mlops-actions/promotion@1';
 
 export interface PromotionRecord {
   format: typeof PROMOTION_FORMAT;

@@ -21,7 +21,7 @@ export interface FieldPattern {
  * instructions), so a short pattern can still be slow on long cells; real patterns stay in the
  * hundreds.
  */
-export const MAX_PATTERN_INSTRUCTIONS = 5000;
+const MAX_PATTERN_INSTRUCTIONS = 5000;
 
 /** The pattern compiled, or the reason it cannot be (a sentence fragment that follows the field). */
 export function compilePattern(pattern: string): FieldPattern | string {

@@ -46,7 +46,7 @@ const statBounds = z
   })
   .strict();
 
-export const FIELD_ROLES = ['feature', 'target', 'id', 'weight', 'timestamp', 'prediction', 'ignore'] as const;
+const FIELD_ROLES = ['feature', 'target', 'id', 'weight', 'timestamp', 'prediction', 'ignore'] as const;
 
 const fieldMl = z
   .object({
@@ -118,10 +118,8 @@ const descriptorShape = z
   })
   .strict();
 
-export type FieldDescriptor = z.output<typeof field>;
-export type FieldMl = z.output<typeof fieldMl>;
-export type SchemaMl = z.output<typeof schemaMl>;
-export type TableSchema = z.output<typeof descriptorShape>;
+type FieldDescriptor = z.output<typeof field>;
+type TableSchema = z.output<typeof descriptorShape>;
 
 const descriptor = descriptorShape.superRefine(checkDescriptor);
 
@@ -257,7 +255,7 @@ function castMembers(f: CompiledField, members: readonly (string | number | bool
 }
 
 /** A form of a cast value that Set membership and ordering compare by value. */
-export function comparable(value: unknown): unknown {
+function comparable(value: unknown): unknown {
   if (value !== null && typeof value === 'object') return JSON.stringify(value);
   return value;
 }

@@ -24,7 +24,7 @@ export interface FileSummary {
   shards?: number;
 }
 
-export interface Progress {
+interface Progress {
   file: string;
   rows: number;
   rowsPerSecond: number;

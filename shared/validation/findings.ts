@@ -90,7 +90,7 @@ export function shorten(value: string, limit = 120): string {
 }
 
 /** How much of a file's content a finding quotes at most: an observed value or a column name. */
-export const EXCERPT_LIMIT = 80;
+const EXCERPT_LIMIT = 80;
 /** A message longer than this is cut: it quotes excerpts only, so only a bug or a huge schema value could make it longer. */
 const MESSAGE_LIMIT = 2_000;
 
@@ -107,7 +107,7 @@ const HAS_UNSAFE_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u2
 
 const isSafe = (text: string | undefined, limit: number) => text === undefined || (text.length <= limit && !HAS_UNSAFE_CHARACTER.test(text));
 
-export function escapeControls(text: string): string {
+function escapeControls(text: string): string {
   return text.replace(UNSAFE_CHARACTERS, (char) => {
     const code = char.charCodeAt(0);
     return code === 0x0a ? '\\n' : code === 0x0d ? '\\r' : code === 0x09 ? '\\t' : `\\u${code.toString(16).padStart(4, '0')}`;
@@ -126,7 +126,7 @@ export function excerpt(value: string, limit = EXCERPT_LIMIT): string {
  * The finding as it may be shown and stored: what it quotes of the file is a short excerpt,
  * escaped. Every finding passes here (FindingSink), whichever check or worker made it.
  */
-export function safeFinding(finding: Finding): Finding {
+function safeFinding(finding: Finding): Finding {
   // Most findings are short and plain: they pass as they are (this runs for every finding).
   if (isSafe(finding.message, MESSAGE_LIMIT) && isSafe(finding.observed, EXCERPT_LIMIT) && isSafe(finding.field, EXCERPT_LIMIT) && isSafe(finding.expected, MESSAGE_LIMIT)) return finding;
   const safe: Finding = { ...finding, message: excerpt(finding.message, MESSAGE_LIMIT) };

@@ -7,13 +7,13 @@ import type { FindingGroup } from './findings.js';
 import type { ValidationResult } from './validate.js';
 
 /** GitHub shows at most 10 annotations per level per step and drops the rest silently. */
-export const ANNOTATIONS_PER_LEVEL = 10;
+const ANNOTATIONS_PER_LEVEL = 10;
 
 /** Problems with the whole file or its header outrank the ones of a single cell. */
 const SCOPE_RANK: Record<FindingScope, number> = { file: 0, header: 1, dataset: 2, column: 3, row: 4, cell: 5 };
 
 /** Worst first: by scope, then by how many rows a kind of problem touches, then where it is first. */
-export function rankGroups(groups: readonly FindingGroup[]): FindingGroup[] {
+function rankGroups(groups: readonly FindingGroup[]): FindingGroup[] {
   return [...groups].sort(
     (a, b) => SCOPE_RANK[FINDING_CODES[a.code]] - SCOPE_RANK[FINDING_CODES[b.code]] || b.count - a.count || (a.first.line ?? 0) - (b.first.line ?? 0),
   );

@@ -24,7 +24,7 @@ import { planShards, ShardPool, validateFileInShards } from './parallel.js';
 import { fieldStates, rowChecker } from './row-checks.js';
 import { UniquenessTracker } from './uniqueness.js';
 
-export type { DataFile, FileSummary, Progress, ValidateOptions } from './file-context.js';
+export type { DataFile, ValidateOptions } from './file-context.js';
 
 export interface ValidationResult {
   rows: number;

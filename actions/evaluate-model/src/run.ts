@@ -91,7 +91,7 @@ async function fromPredictions(input: Inputs, identity: Identity, runner: Runner
 }
 
 /** `score-columns` lines: `<class>=<column>`, or a bare column named as its class (binary: the positive class). */
-export function scoreColumns(lines: readonly string[], task: 'binary' | 'multiclass' | 'regression', positive: string): ScoreColumn[] {
+function scoreColumns(lines: readonly string[], task: 'binary' | 'multiclass' | 'regression', positive: string): ScoreColumn[] {
   if (task === 'regression') throw new InputError('Input "score-columns" holds class probabilities; a regression task has none. Leave it empty.');
   const columns = lines.map((line) => {
     const split = line.indexOf('=');
