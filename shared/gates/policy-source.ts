@@ -23,7 +23,7 @@ export const GATES_FROM = ['base', 'workspace'] as const;
 export type GatesFrom = (typeof GATES_FROM)[number];
 
 /** How many changes the comparison document keeps; the rest are counted. */
-export const MAX_CHANGES = 50;
+const MAX_CHANGES = 50;
 
 /** Which policy judged the run and why, as the comparison document records it for the comment. */
 export const policySourceSchema = z.discriminatedUnion('kind', [

@@ -9,7 +9,7 @@ import { UserError } from '../action/errors.js';
 import { statusOf, type GitHubClient, type Repository } from './client.js';
 
 /** Larger files come back from the contents API without their content (encoding "none"). */
-export const MAX_CONTENT_BYTES = 1024 * 1024;
+const MAX_CONTENT_BYTES = 1024 * 1024;
 
 /** Reads `path` at `ref`: its text, or undefined when the commit has no such file. */
 export type ReadRepositoryFile = (path: string, ref: string) => Promise<string | undefined>;

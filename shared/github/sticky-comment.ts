@@ -9,7 +9,7 @@ import { isReadOnlyToken, statusOf, type GitHubClient, type Repository } from '.
 /** GitHub rejects longer comment bodies (422); JavaScript string length is what it counts. */
 export const COMMENT_BODY_LIMIT = 65_536;
 /** The login of comments written with the workflow's GITHUB_TOKEN (REST spelling). */
-export const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
+const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
 
 export interface StickyTarget extends Repository {
   issueNumber: number;
@@ -103,7 +103,7 @@ async function authenticatedLogin(client: GitHubClient): Promise<string> {
 }
 
 /** Searches every page of the pull request's comments; the oldest of ours carrying the marker wins. */
-export async function findStickyComment(client: GitHubClient, target: StickyTarget, author: string) {
+async function findStickyComment(client: GitHubClient, target: StickyTarget, author: string) {
   const comments = await client.paginate(client.rest.issues.listComments, { owner: target.owner, repo: target.repo, issue_number: target.issueNumber, per_page: 100 });
   return comments.find((comment) => comment.user?.login === author && (comment.body ?? '').includes(target.marker));
 }
@@ -112,7 +112,7 @@ export async function findStickyComment(client: GitHubClient, target: StickyTarg
  * Keeps a body within GitHub's limit by cutting at a line break and saying so; the marker at
  * the top survives, so the comment is still found on the next run.
  */
-export function fitToCommentLimit(body: string, pointer = 'The rest is in the job summary and the report file of the step.'): string {
+function fitToCommentLimit(body: string, pointer = 'The rest is in the job summary and the report file of the step.'): string {
   if (body.length <= COMMENT_BODY_LIMIT) return body;
   const note = `\n\n_This comment was cut to GitHub's limit of ${COMMENT_BODY_LIMIT} characters. ${pointer}_\n`;
   const room = COMMENT_BODY_LIMIT - note.length;

@@ -6,8 +6,7 @@
  */
 import { z } from 'zod';
 import type { Logger } from '../action/runner.js';
-import { statusOf } from '../github/client.js';
-import type { Registry } from './github-registry.js';
+import { statusOf, type GitHubClient, type Repository } from '../github/client.js';
 
 export const approvalSchema = z.object({
   login: z.string(),
@@ -26,7 +25,7 @@ const reviewLogEntry = z.object({
 });
 
 /** The reviews of this run that concern `environment`, oldest first; empty when the log cannot be read. */
-export async function readApprovals(registry: Registry, runId: string | undefined, environment: string, log: Logger): Promise<Approval[]> {
+export async function readApprovals(registry: { client: GitHubClient; repository: Repository }, runId: string | undefined, environment: string, log: Logger): Promise<Approval[]> {
   if (!runId) return [];
   try {
     const { data } = await registry.client.rest.actions.getReviewsForRun({ ...registry.repository, run_id: Number(runId) });

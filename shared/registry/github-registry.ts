@@ -27,7 +27,7 @@ export { modelTask };
  * written it; its identifiers become outputs (`previous-version`, `baseline-version`), so a
  * payload whose identifiers are not in their alphabets is not ours and is skipped.
  */
-export const deploymentPayloadSchema = z.object({
+const deploymentPayloadSchema = z.object({
   format: z.literal(DEPLOYMENT_PAYLOAD_FORMAT),
   model: identifier('model name'),
   version: identifier('model version'),

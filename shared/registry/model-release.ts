@@ -18,15 +18,15 @@ import { manifestFilePath, type ManifestFiles } from '../lineage/manifest-files.
 import type { Registry } from './github-registry.js';
 
 /** The names of the release assets that describe the model (the model files keep their paths). */
-export const MODEL_CARD_ASSET = 'MODEL_CARD.md';
-export const MANIFEST_ASSET = 'model-manifest.json';
+const MODEL_CARD_ASSET = 'MODEL_CARD.md';
+const MANIFEST_ASSET = 'model-manifest.json';
 export const METRICS_ASSET = 'metrics.json';
 export const PROFILE_ASSET = 'data-profile.json';
 
 export { releaseTag };
 
 /** A release asset name for a manifest path: assets cannot hold "/". */
-export function assetName(path: string): string {
+function assetName(path: string): string {
   return path.replace(/\//g, '__');
 }
 

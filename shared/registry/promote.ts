@@ -183,7 +183,7 @@ function refuseFailingGates(args: { gates: GateResult; current?: DeployedModel; 
  * values, rule and status. The same digest is in the job summary the approver reads and in the
  * deployment, so the record shows which judgement was approved.
  */
-export function digestComparison(gates: GateResult, current: DeployedModel | undefined): string {
+function digestComparison(gates: GateResult, current: DeployedModel | undefined): string {
   const metrics = gates.metrics.map(({ name, baseline, candidate, rule, status }) => ({ name, baseline: baseline ?? null, candidate: candidate ?? null, rule: rule ?? null, status }));
   return `sha256:${sha256Text(canonicalJson({ against: current?.payload.version ?? null, verdict: gates.verdict, metrics }))}`;
 }

@@ -6,7 +6,6 @@ import type { ActionDefinition } from '../../../shared/action/run-action.js';
 import type { Runner } from '../../../shared/action/runner.js';
 import { artifactServiceAvailable, uploadArtifact } from '../../../shared/artifacts/model-artifact.js';
 import { resolveBaseline, summarizeBaseline } from '../../../shared/comparison/baseline.js';
-import { COMMENT_MARKER } from '../../../shared/comparison/comment.js';
 import { COMPARISON_FORMAT, type ComparisonDocument, type LineageSide } from '../../../shared/comparison/document.js';
 import { commentArtifactName, reportArtifactName, writeCommentRequest } from '../../../shared/comparison/fork-comment.js';
 import { postSection, renderSection } from '../../../shared/comparison/post.js';
@@ -178,5 +177,3 @@ async function handOverComment(document: ComparisonDocument, step: StepEnvironme
   runner.notice(`The comment for pull request #${context.pullRequest!.number} is in artifact ${name}: a workflow triggered by workflow_run can post it with compare-metrics and "comment-from-run: \${{ github.event.workflow_run.id }}".`, { title: 'compare-metrics' });
   return name;
 }
-
-export { COMMENT_MARKER };
