@@ -1,0 +1,134 @@
+/**
+ * GitHub as the domain sees it: the operations the suite performs on one repository, named as
+ * GitHub names them, with payloads already checked and reduced to the fields that are read.
+ * `octokit-port.ts` implements it over the REST API; unit tests pass an in-memory fake.
+ *
+ * Failures are thrown as GitHub answers them: an error with the HTTP `status` (see
+ * `statusOf`) and GitHub's message (a read-only token's write says "Resource not accessible by
+ * integration"), so the domain decides what a 403, 404 or 409 means where it is.
+ */
+import type { Repository } from './client.js';
+
+export interface Deployment {
+  id: number;
+  sha: string;
+  task: string;
+  environment: string;
+  /** As GitHub returns it: an object, or a JSON string, depending on how it was sent. */
+  payload: unknown;
+  createdAt: string;
+  creator?: string;
+}
+
+export interface NewDeploymentRequest {
+  /** The commit (full SHA) to deploy. */
+  ref: string;
+  task: string;
+  environment: string;
+  payload: unknown;
+  description: string;
+  productionEnvironment: boolean;
+}
+
+export type DeploymentState = 'in_progress' | 'success' | 'failure' | 'error' | 'inactive' | 'queued' | 'pending';
+
+export interface NewDeploymentStatus {
+  state: DeploymentState;
+  description: string;
+  logUrl?: string;
+  environmentUrl?: string;
+}
+
+export interface ReleaseAsset {
+  id: number;
+  name: string;
+  /** The asset's API URL (what a deployment records as `metricsUrl`). */
+  url: string;
+}
+
+export interface Release {
+  id: number;
+  tag: string;
+  draft: boolean;
+  htmlUrl: string;
+  /** GitHub's upload URL template, e.g. `https://uploads.github.com/repos/o/r/releases/1/assets{?name,label}`. */
+  uploadUrl: string;
+  assets: ReleaseAsset[];
+}
+
+export interface NewRelease {
+  tag: string;
+  targetCommitish: string;
+  name: string;
+  body: string;
+  draft: boolean;
+}
+
+export interface IssueComment {
+  id: number;
+  body: string;
+  htmlUrl: string;
+  /** The login of the account that wrote it. */
+  author?: string;
+}
+
+export interface PullRequest {
+  headSha: string;
+  /** owner/name of the repository the pull request is opened against. */
+  baseRepository: string;
+}
+
+/** One entry of a run's environment review log (GET /actions/runs/{run_id}/approvals). */
+export interface RunReview {
+  login: string;
+  state: string;
+  comment?: string;
+  environments: string[];
+}
+
+/** What GET /contents/{path} answers: a file (base64 unless it is over 1 MB), a folder, or another kind of entry. */
+export type RepositoryContent =
+  | { type: 'file'; encoding: string; content: string; size: number }
+  | { type: 'folder' }
+  | { type: string };
+
+export interface GitHubPort {
+  readonly repository: Repository;
+
+  /** The account the token writes as (GET /user); an installation token (GITHUB_TOKEN) is refused with 403. */
+  getAuthenticatedUser(): Promise<string>;
+
+  /** Every deployment matching the filter, newest first, read page by page as it is consumed. */
+  listDeployments(filter: { task?: string; environment?: string }): AsyncIterable<Deployment>;
+  /** The latest status of a deployment (GitHub lists them newest first), if it has any. */
+  latestDeploymentStatus(deploymentId: number): Promise<{ state: string } | undefined>;
+  /** Creates a deployment without merging the default branch and without required commit statuses. */
+  createDeployment(deployment: NewDeploymentRequest): Promise<Deployment>;
+  /** Adds a status; earlier deployments keep theirs (no auto_inactive), so the history stays readable. */
+  createDeploymentStatus(deploymentId: number, status: NewDeploymentStatus): Promise<void>;
+
+  /** The published release with this tag (a draft has no tag until it is published), or undefined. */
+  getReleaseByTag(tag: string): Promise<Release | undefined>;
+  /** Every release, drafts included, newest first. */
+  listReleases(): Promise<Release[]>;
+  createRelease(release: NewRelease): Promise<Release>;
+  updateRelease(releaseId: number, change: { draft: boolean }): Promise<Release>;
+  uploadReleaseAsset(release: Release, asset: { name: string; contentType: string; bytes: Buffer }): Promise<ReleaseAsset>;
+  /** The bytes of a release asset of this repository. */
+  downloadReleaseAsset(assetId: number): Promise<Buffer>;
+
+  /** Every comment of an issue or pull request, oldest first. */
+  listIssueComments(issueNumber: number): Promise<IssueComment[]>;
+  getComment(commentId: number): Promise<IssueComment>;
+  /** `retries` bounds automatic retries: a create that failed with a 5xx may still have happened. */
+  createComment(issueNumber: number, body: string, options?: { retries?: number }): Promise<IssueComment>;
+  updateComment(commentId: number, body: string): Promise<IssueComment>;
+  deleteComment(commentId: number): Promise<void>;
+
+  /** The pull request, or undefined when the repository has no such pull request. */
+  getPullRequest(number: number): Promise<PullRequest | undefined>;
+  /** A path at a commit; a missing path or commit is thrown as GitHub answers it (404). */
+  getRepositoryContent(path: string, ref: string): Promise<RepositoryContent>;
+  /** The environment review log of a workflow run, oldest first. */
+  listRunApprovals(runId: number): Promise<RunReview[]>;
+}

@@ -1,0 +1,261 @@
+/**
+ * An in-memory GitHub for unit tests of the domain: the GitHub port over plain objects, with the
+ * rules of GitHub's REST API that the domain depends on (the same ones the HTTP stand-in in
+ * harness/stand-ins/github-api.ts models): newest-first listings, read-only tokens refused on
+ * writes with 403, installation tokens refused on GET /user, the comment size limit and the
+ * deployment status description limit (422), drafts not found by tag, unique tags and asset
+ * names, another account's comment not editable, and 404s for missing commits, paths and pull
+ * requests. What the requests look like on the wire (and whether GitHub's OpenAPI description
+ * accepts them) is the HTTP stand-in's job: test/contract/github-api.test.ts.
+ */
+import type { Repository } from '../../shared/github/client.js';
+import type {
+  Deployment,
+  GitHubPort,
+  IssueComment,
+  NewDeploymentRequest,
+  NewDeploymentStatus,
+  NewRelease,
+  Release,
+  ReleaseAsset,
+  RepositoryContent,
+  RunReview,
+} from '../../shared/github/port.js';
+
+/** A failure as Octokit throws it: the HTTP status and GitHub's message. */
+export class GitHubError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+const READ_ONLY = 'Resource not accessible by integration';
+const COMMENT_BODY_LIMIT = 65_536;
+const STATUS_DESCRIPTION_LIMIT = 140;
+/** Files over 1 MB come back from the contents API without their content. */
+const CONTENT_LIMIT = 1024 * 1024;
+
+type Operation = Exclude<keyof GitHubPort, 'repository'>;
+
+export interface FakeToken {
+  /** Who the token writes as; the GITHUB_TOKEN writes as github-actions[bot]. */
+  login: string;
+  /** An installation token (GITHUB_TOKEN) may not read GET /user. */
+  installation: boolean;
+  /** A fork pull request's token may read, not write. */
+  readOnly: boolean;
+}
+
+export const READ_WRITE: FakeToken = { login: 'github-actions[bot]', installation: true, readOnly: false };
+export const READ_ONLY_TOKEN: FakeToken = { ...READ_WRITE, readOnly: true };
+export const PERSONAL: FakeToken = { login: 'octocat', installation: false, readOnly: false };
+
+const WRITES = new Set<Operation>(['createDeployment', 'createDeploymentStatus', 'createRelease', 'updateRelease', 'uploadReleaseAsset', 'createComment', 'updateComment', 'deleteComment']);
+
+interface StoredComment extends IssueComment {
+  issueNumber: number;
+}
+
+/**
+ * One repository's state, shared by every port opened on it (`port(token)`), so that a test can
+ * write as one account and read as another.
+ */
+export class FakeGitHub {
+  readonly repository: Repository = { owner: 'Codertocat', repo: 'Hello-World' };
+  readonly deployments: (Deployment & { statuses: NewDeploymentStatus[] })[] = [];
+  readonly releases: (Release & { bytes: Map<number, Buffer> })[] = [];
+  readonly comments: StoredComment[] = [];
+  /** Files by commit sha (or branch): what getRepositoryContent serves. */
+  readonly files = new Map<string, Map<string, string | Buffer>>();
+  readonly pullRequests = new Map<number, { headSha: string }>();
+  readonly runReviews = new Map<number, RunReview[]>();
+  /** Every operation called, in order, with failures too. */
+  readonly calls: Operation[] = [];
+  /** Runs after each operation answers, before the caller continues: another writer's move, in a test. */
+  afterCall?: (operation: Operation) => void;
+
+  private readonly faults: { operation: Operation; error: Error }[] = [];
+  private nextId = 1000;
+  private clock = Date.parse('2026-01-01T00:00:00Z');
+
+  /** The next call of `operation` fails with `error` (e.g. a 502), without effect. */
+  inject(operation: Operation, error: Error): void {
+    this.faults.push({ operation, error });
+  }
+
+  commitFiles(ref: string, files: Record<string, string | Buffer>): void {
+    const tree = this.files.get(ref) ?? new Map<string, string | Buffer>();
+    for (const [path, content] of Object.entries(files)) tree.set(path, content);
+    this.files.set(ref, tree);
+  }
+
+  port(token: FakeToken = READ_WRITE): GitHubPort {
+    const operations = this.operations(token);
+    const guarded = {} as Record<Operation, unknown>;
+    for (const [name, operation] of Object.entries(operations) as [Operation, (...args: unknown[]) => unknown][]) {
+      guarded[name] = name === 'listDeployments' ? (...args: unknown[]) => this.guardIterable(name, token, () => operation(...args) as AsyncIterable<Deployment>) : (...args: unknown[]) => this.guard(name, token, () => operation(...args));
+    }
+    return { repository: this.repository, ...(guarded as Omit<GitHubPort, 'repository'>) };
+  }
+
+  private async guard<T>(operation: Operation, token: FakeToken, body: () => T | Promise<T>): Promise<T> {
+    this.calls.push(operation);
+    const fault = this.faults.findIndex((f) => f.operation === operation);
+    if (fault >= 0) throw this.faults.splice(fault, 1)[0]!.error;
+    if (token.readOnly && WRITES.has(operation)) throw new GitHubError(403, READ_ONLY);
+    // A copy, as an answer over HTTP would be: the caller cannot change the fake's state through it.
+    const answer = await body();
+    const result = Buffer.isBuffer(answer) ? (Buffer.from(answer) as T) : structuredClone(answer);
+    this.afterCall?.(operation);
+    return result;
+  }
+
+  private async *guardIterable(operation: Operation, token: FakeToken, body: () => AsyncIterable<Deployment>): AsyncIterable<Deployment> {
+    const items = await this.guard(operation, token, async () => {
+      const all: Deployment[] = [];
+      for await (const item of body()) all.push(item);
+      return all;
+    });
+    yield* items;
+  }
+
+  private id(): number {
+    return this.nextId++;
+  }
+
+  private now(): string {
+    this.clock += 1000;
+    return new Date(this.clock).toISOString();
+  }
+
+  private apiUrl(path: string): string {
+    return `https://api.github.com/repos/${this.repository.owner}/${this.repository.repo}${path}`;
+  }
+
+  private release(id: number) {
+    const release = this.releases.find((r) => r.id === id);
+    if (!release) throw new GitHubError(404, 'Not Found');
+    return release;
+  }
+
+  private comment(id: number): StoredComment {
+    const comment = this.comments.find((c) => c.id === id);
+    if (!comment) throw new GitHubError(404, 'Not Found');
+    return comment;
+  }
+
+  private operations(token: FakeToken): Omit<GitHubPort, 'repository'> {
+    const publicRelease = ({ bytes: _bytes, ...release }: FakeGitHub['releases'][number]): Release => release;
+    const publicComment = ({ issueNumber: _issue, ...comment }: StoredComment): IssueComment => comment;
+    const checkBody = (body: string) => {
+      if (body.length > COMMENT_BODY_LIMIT) throw new GitHubError(422, `Validation Failed: body is too long (maximum is ${COMMENT_BODY_LIMIT} characters)`);
+    };
+    return {
+      getAuthenticatedUser: async () => {
+        if (token.installation) throw new GitHubError(403, READ_ONLY);
+        return token.login;
+      },
+
+      listDeployments: (filter) => {
+        const matching = this.deployments.filter((d) => (filter.task === undefined || d.task === filter.task) && (filter.environment === undefined || d.environment === filter.environment));
+        return (async function* () {
+          for (const { statuses: _statuses, ...deployment } of matching.reverse()) yield deployment;
+        })();
+      },
+      latestDeploymentStatus: async (deploymentId) => {
+        const deployment = this.deployments.find((d) => d.id === deploymentId);
+        if (!deployment) throw new GitHubError(404, 'Not Found');
+        const latest = deployment.statuses.at(-1);
+        return latest ? { state: latest.state } : undefined;
+      },
+      createDeployment: async (request: NewDeploymentRequest) => {
+        const deployment = { id: this.id(), sha: request.ref, task: request.task, environment: request.environment, payload: request.payload, createdAt: this.now(), creator: token.login };
+        this.deployments.push({ ...deployment, statuses: [] });
+        return deployment;
+      },
+      createDeploymentStatus: async (deploymentId, status) => {
+        const deployment = this.deployments.find((d) => d.id === deploymentId);
+        if (!deployment) throw new GitHubError(404, 'Not Found');
+        if (status.description.length > STATUS_DESCRIPTION_LIMIT) throw new GitHubError(422, `Validation Failed: description is too long (maximum is ${STATUS_DESCRIPTION_LIMIT} characters)`);
+        deployment.statuses.push(status);
+      },
+
+      // As on GitHub, a draft is not found by its tag: it has no tag until it is published.
+      getReleaseByTag: async (tag) => {
+        const release = this.releases.find((r) => r.tag === tag && !r.draft);
+        return release && publicRelease(release);
+      },
+      listReleases: async () => [...this.releases].reverse().map(publicRelease),
+      createRelease: async (request: NewRelease) => {
+        if (this.releases.some((r) => r.tag === request.tag)) throw new GitHubError(422, 'Validation Failed: tag_name already_exists');
+        const id = this.id();
+        const release = { id, tag: request.tag, draft: request.draft, htmlUrl: `https://github.com/${this.repository.owner}/${this.repository.repo}/releases/tag/${encodeURIComponent(request.tag)}`, uploadUrl: `https://uploads.github.com/repos/${this.repository.owner}/${this.repository.repo}/releases/${id}/assets{?name,label}`, assets: [], bytes: new Map() };
+        this.releases.push(release);
+        return publicRelease(release);
+      },
+      updateRelease: async (releaseId, change) => {
+        const release = this.release(releaseId);
+        release.draft = change.draft;
+        return publicRelease(release);
+      },
+      uploadReleaseAsset: async (target, asset) => {
+        const release = this.release(target.id);
+        if (release.assets.some((a) => a.name === asset.name)) throw new GitHubError(422, 'Validation Failed: name already_exists');
+        const id = this.id();
+        const uploaded: ReleaseAsset = { id, name: asset.name, url: this.apiUrl(`/releases/assets/${id}`) };
+        release.assets.push(uploaded);
+        release.bytes.set(id, Buffer.from(asset.bytes));
+        return uploaded;
+      },
+      downloadReleaseAsset: async (assetId) => {
+        const bytes = this.releases.map((r) => r.bytes.get(assetId)).find((b) => b !== undefined);
+        if (!bytes) throw new GitHubError(404, 'Not Found');
+        return bytes;
+      },
+
+      listIssueComments: async (issueNumber) => this.comments.filter((c) => c.issueNumber === issueNumber).map(publicComment),
+      getComment: async (commentId) => publicComment(this.comment(commentId)),
+      createComment: async (issueNumber, body) => {
+        checkBody(body);
+        const id = this.id();
+        const comment = { id, issueNumber, body, author: token.login, htmlUrl: `https://github.com/${this.repository.owner}/${this.repository.repo}/pull/${issueNumber}#issuecomment-${id}` };
+        this.comments.push(comment);
+        return publicComment(comment);
+      },
+      updateComment: async (commentId, body) => {
+        const comment = this.comment(commentId);
+        checkBody(body);
+        if (comment.author !== token.login) throw new GitHubError(403, READ_ONLY);
+        comment.body = body;
+        return publicComment(comment);
+      },
+      deleteComment: async (commentId) => {
+        this.comment(commentId);
+        this.comments.splice(this.comments.findIndex((c) => c.id === commentId), 1);
+      },
+
+      getPullRequest: async (number) => {
+        const pr = this.pullRequests.get(number);
+        return pr && { headSha: pr.headSha, baseRepository: `${this.repository.owner}/${this.repository.repo}` };
+      },
+      getRepositoryContent: async (path, ref): Promise<RepositoryContent> => {
+        // Like GitHub, any full commit sha exists (with no files unless some were committed); an unknown branch does not.
+        const tree = this.files.get(ref) ?? (/^[0-9a-f]{40}$/.test(ref) ? new Map<string, string | Buffer>() : undefined);
+        if (!tree) throw new GitHubError(404, `No commit found for the ref ${ref}`);
+        const content = tree.get(path);
+        if (content !== undefined) {
+          const bytes = Buffer.from(content);
+          const large = bytes.length > CONTENT_LIMIT;
+          return { type: 'file', size: bytes.length, encoding: large ? 'none' : 'base64', content: large ? '' : bytes.toString('base64') };
+        }
+        if ([...tree.keys()].some((file) => file.startsWith(`${path}/`))) return { type: 'folder' };
+        throw new GitHubError(404, 'Not Found');
+      },
+      listRunApprovals: async (runId) => this.runReviews.get(runId) ?? [],
+    };
+  }
+}
