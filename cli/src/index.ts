@@ -23,7 +23,8 @@ import { expandDataPaths } from '../../shared/files/data-paths.js';
 import { isValidationWorker, offerValidationWorkers, serveValidationShards } from '../../shared/validation/shard-worker.js';
 import { mergeProfiles, readProfile } from '../../shared/profile/profile.js';
 import { inferSchema } from '../../shared/schema/infer.js';
-import { createGitHubClient, parseRepository } from '../../shared/github/client.js';
+import { parseRepository } from '../../shared/github/client.js';
+import { createOctokitPort } from '../../shared/github/octokit-port.js';
 import { readRegistry, renderRegistry } from '../../shared/registry/overview.js';
 
 const USAGE = `Usage: mlops-actions <command> [options]
@@ -188,8 +189,7 @@ async function registry(args: string[]): Promise<number> {
   if (!token) throw new UserError('Reading the registry needs a GitHub token with read access to deployments: set GITHUB_TOKEN (or GH_TOKEN), e.g. GITHUB_TOKEN=$(gh auth token).');
   // Octokit's notices (rate-limit waits) go to standard error; the table alone to standard output.
   const log = createCliRunner({ inputs: {}, write: (line) => process.stderr.write(`${line}\n`) });
-  const client = await createGitHubClient(token, log);
-  process.stdout.write(renderRegistry(await readRegistry({ client, repository }, { model: values.model })));
+  process.stdout.write(renderRegistry(await readRegistry(await createOctokitPort(token, repository, log), { model: values.model })));
   return 0;
 }
 

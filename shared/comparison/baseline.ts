@@ -44,7 +44,7 @@ export async function resolveBaseline(args: {
   if (!args.registry) return { source: { kind: 'none', reason: 'no baseline file was given, and the registry cannot be read here (no GitHub token or repository)' }, history: [] };
   const recent: DeployedModel[] = [];
   try {
-    for await (const deployed of modelsInEnvironment(args.registry.client, args.registry.repository, args.model, args.environment)) {
+    for await (const deployed of modelsInEnvironment(args.registry, args.model, args.environment)) {
       recent.push(deployed);
       if (recent.length >= Math.max(1, args.history ?? 1)) break;
     }
@@ -98,8 +98,7 @@ async function fetchRecordedReport(registry: Registry, deployed: DeployedModel, 
     return undefined;
   }
   try {
-    const { data } = await registry.client.rest.repos.getReleaseAsset({ owner, repo, asset_id: Number(assetId), headers: { accept: 'application/octet-stream' } });
-    const text = Buffer.from(data as unknown as ArrayBuffer).toString('utf8');
+    const text = (await registry.downloadReleaseAsset(Number(assetId))).toString('utf8');
     const source = `release asset ${assetId}`;
     const parsed = await validateStructured(JSON.parse(text), metricsReportSchema, { path: source, what: 'baseline metrics report', text });
     const loaded: LoadedMetrics = { source, model: parsed.model, version: parsed.version, fingerprint: parsed.fingerprint, evaluationSha256: parsed.evaluation?.dataSha256, metrics: parsed.metrics, slices: parsed.slices };

@@ -181,8 +181,8 @@ export async function gatePolicyFor(args: { path: string | undefined; from: Gate
   if (!args.token) request.noApi = 'no token was given ("github-token" is empty)';
   else if (!repository) request.noApi = 'GITHUB_REPOSITORY is not set';
   else {
-    const [{ createGitHubClient }, { repositoryFileReader }] = await Promise.all([import('../github/client.js'), import('../github/contents.js')]);
-    request.readFile = repositoryFileReader(await createGitHubClient(args.token, args.log, env), repository);
+    const [{ createOctokitPort }, { repositoryFileReader }] = await Promise.all([import('../github/octokit-port.js'), import('../github/contents.js')]);
+    request.readFile = repositoryFileReader(await createOctokitPort(args.token, repository, args.log, env));
   }
   return resolveGatePolicy(request);
 }

@@ -4,9 +4,9 @@
  * gate policy this way, so that what judges a pull request is never a file the pull request
  * could have changed in the checkout.
  */
-import { z } from 'zod';
 import { UserError } from '../action/errors.js';
-import { statusOf, type GitHubClient, type Repository } from './client.js';
+import { statusOf } from './client.js';
+import type { GitHubPort } from './port.js';
 
 /** Larger files come back from the contents API without their content (encoding "none"). */
 const MAX_CONTENT_BYTES = 1024 * 1024;
@@ -14,15 +14,13 @@ const MAX_CONTENT_BYTES = 1024 * 1024;
 /** Reads `path` at `ref`: its text, or undefined when the commit has no such file. */
 export type ReadRepositoryFile = (path: string, ref: string) => Promise<string | undefined>;
 
-const fileEntry = z.object({ type: z.literal('file'), encoding: z.string(), content: z.string(), size: z.number() });
-const otherEntry = z.object({ type: z.string() });
-
-export function repositoryFileReader(client: GitHubClient, repository: Repository): ReadRepositoryFile {
+export function repositoryFileReader(github: GitHubPort): ReadRepositoryFile {
+  const { repository } = github;
   return async (path, ref) => {
     const where = `file "${path}" at ${ref.slice(0, 12)} of ${repository.owner}/${repository.repo}`;
-    let data: unknown;
+    let entry: Awaited<ReturnType<GitHubPort['getRepositoryContent']>>;
     try {
-      ({ data } = await client.rest.repos.getContent({ ...repository, path, ref }));
+      entry = await github.getRepositoryContent(path, ref);
     } catch (error) {
       const status = statusOf(error);
       const message = String((error as Error).message);
@@ -34,15 +32,11 @@ export function repositoryFileReader(client: GitHubClient, repository: Repositor
       }
       throw error;
     }
-    if (Array.isArray(data)) throw new UserError(`The ${where} is a folder in the repository; a file was expected.`);
-    const file = fileEntry.safeParse(data);
-    if (!file.success) {
-      const type = otherEntry.safeParse(data);
-      throw new UserError(`The ${where} is a ${type.success ? type.data.type : 'entry'} in the repository, not a file.`);
+    if (entry.type === 'folder') throw new UserError(`The ${where} is a folder in the repository; a file was expected.`);
+    if (!('content' in entry)) throw new UserError(`The ${where} is a ${entry.type} in the repository, not a file.`);
+    if (entry.size > MAX_CONTENT_BYTES || entry.encoding !== 'base64') {
+      throw new UserError(`The ${where} is ${entry.size} bytes; at most ${MAX_CONTENT_BYTES} bytes are read through the API.`);
     }
-    if (file.data.size > MAX_CONTENT_BYTES || file.data.encoding !== 'base64') {
-      throw new UserError(`The ${where} is ${file.data.size} bytes; at most ${MAX_CONTENT_BYTES} bytes are read through the API.`);
-    }
-    return Buffer.from(file.data.content, 'base64').toString('utf8');
+    return Buffer.from(entry.content, 'base64').toString('utf8');
   };
 }

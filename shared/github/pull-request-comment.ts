@@ -25,9 +25,9 @@ export async function postPullRequestComment(request: PullRequestComment): Promi
     log.info(`Not a pull request run (event ${request.eventName ?? 'unknown'}), so no comment was posted; the body is in ${request.bodyFile}.`);
     return { posted: false, why: 'not-a-pull-request' };
   }
-  const [{ createGitHubClient }, { upsertStickyComment }] = await Promise.all([import('./client.js'), import('./sticky-comment.js')]);
-  const client = await createGitHubClient(request.token, log);
-  const result = await upsertStickyComment(client, { ...repository, issueNumber: request.pullRequestNumber, marker: request.marker }, request.content, log);
+  const [{ createOctokitPort }, { upsertStickyComment }] = await Promise.all([import('./octokit-port.js'), import('./sticky-comment.js')]);
+  const github = await createOctokitPort(request.token, repository, log);
+  const result = await upsertStickyComment(github, { issueNumber: request.pullRequestNumber, marker: request.marker }, request.content, log);
   if (result.status === 'skipped') {
     log.warning(`No comment was posted on pull request #${request.pullRequestNumber}: ${result.reason}. The body is in ${request.bodyFile}.`);
     return { posted: false, why: 'read-only' };

@@ -4,14 +4,15 @@
  * copy of the marker in someone else's comment cannot hijack or hide the report.
  */
 import type { Logger } from '../action/runner.js';
-import { isReadOnlyToken, statusOf, type GitHubClient, type Repository } from './client.js';
+import { isReadOnlyToken, statusOf } from './client.js';
+import type { GitHubPort, IssueComment } from './port.js';
 
 /** GitHub rejects longer comment bodies (422); JavaScript string length is what it counts. */
 export const COMMENT_BODY_LIMIT = 65_536;
 /** The login of comments written with the workflow's GITHUB_TOKEN (REST spelling). */
 const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
 
-export interface StickyTarget extends Repository {
+export interface StickyTarget {
   issueNumber: number;
   marker: string;
 }
@@ -33,28 +34,28 @@ export interface StickyContent {
 /** How often a section is written again after a concurrent writer overwrote it. */
 const MAX_WRITES = 3;
 
-export async function upsertStickyComment(client: GitHubClient, target: StickyTarget, content: string | StickyContent, log: Logger): Promise<StickyResult> {
+export async function upsertStickyComment(github: GitHubPort, target: StickyTarget, content: string | StickyContent, log: Logger): Promise<StickyResult> {
   const { compose, holds } = typeof content === 'string' ? { compose: () => content, holds: undefined } : content;
   try {
-    const author = await authenticatedLogin(client);
-    const found = await findStickyComment(client, target, author);
-    if (!found) return await createOnce(client, target, fitToCommentLimit(compose(undefined)), author, log, content);
-    let existing: { id: number; body?: string; html_url: string } = { id: Number(found.id), body: found.body, html_url: found.html_url };
+    const author = await authenticatedLogin(github);
+    const found = await findStickyComment(github, target, author);
+    if (!found) return await createOnce(github, target, fitToCommentLimit(compose(undefined)), author, log, content);
+    let existing: IssueComment = found;
     for (let attempt = 1; ; attempt++) {
-      const text = fitToCommentLimit(compose(existing.body ?? undefined));
-      if (existing.body === text) return { status: 'unchanged', url: existing.html_url };
-      const { data } = await client.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: existing.id, body: text });
-      if (!holds) return { status: 'updated', url: data.html_url };
+      const text = fitToCommentLimit(compose(existing.body));
+      if (existing.body === text) return { status: 'unchanged', url: existing.htmlUrl };
+      const updated = await github.updateComment(existing.id, text);
+      if (!holds) return { status: 'updated', url: updated.htmlUrl };
       // GitHub has no conditional update for comments: read it back to see whether a job
       // writing another model's section at the same moment replaced this one.
-      const { data: reread } = await client.rest.issues.getComment({ owner: target.owner, repo: target.repo, comment_id: existing.id });
-      if (holds(reread.body ?? '')) return { status: 'updated', url: data.html_url };
+      const reread = await github.getComment(existing.id);
+      if (holds(reread.body)) return { status: 'updated', url: updated.htmlUrl };
       if (attempt >= MAX_WRITES) {
-        log.warning(`Another job kept rewriting comment ${data.html_url} at the same time; this model's section could not be confirmed after ${MAX_WRITES} writes.`);
-        return { status: 'updated', url: data.html_url };
+        log.warning(`Another job kept rewriting comment ${updated.htmlUrl} at the same time; this model's section could not be confirmed after ${MAX_WRITES} writes.`);
+        return { status: 'updated', url: updated.htmlUrl };
       }
-      log.info(`Another job rewrote comment ${data.html_url} at the same time; writing this model's section again (write ${attempt + 1} of ${MAX_WRITES}).`);
-      existing = { id: existing.id, body: reread.body, html_url: reread.html_url };
+      log.info(`Another job rewrote comment ${updated.htmlUrl} at the same time; writing this model's section again (write ${attempt + 1} of ${MAX_WRITES}).`);
+      existing = reread;
     }
   } catch (error) {
     if (isReadOnlyToken(error)) {
@@ -70,32 +71,31 @@ export async function upsertStickyComment(client: GitHubClient, target: StickyTa
  * several jobs write sections of one comment, two of them may both find none and both create
  * one: the later one then merges its section into the older comment and deletes its own.
  */
-async function createOnce(client: GitHubClient, target: StickyTarget, body: string, author: string, log: Logger, content: string | StickyContent): Promise<StickyResult> {
-  const create = (retries: number) => client.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: target.issueNumber, body, request: { retries } });
-  let created: { id: number | bigint; html_url: string };
+async function createOnce(github: GitHubPort, target: StickyTarget, body: string, author: string, log: Logger, content: string | StickyContent): Promise<StickyResult> {
+  const create = (retries: number) => github.createComment(target.issueNumber, body, { retries });
+  let created: IssueComment;
   try {
-    ({ data: created } = await create(0));
+    created = await create(0);
   } catch (error) {
     if ((statusOf(error) ?? 0) < 500) throw error;
     log.warning(`GitHub answered ${statusOf(error)} while creating the comment; checking whether it was created before trying again.`);
-    const existing = await findStickyComment(client, target, author);
-    if (existing) return { status: existing.body === body ? 'created' : 'updated', url: existing.html_url };
-    ({ data: created } = await create(3));
+    const existing = await findStickyComment(github, target, author);
+    if (existing) return { status: existing.body === body ? 'created' : 'updated', url: existing.htmlUrl };
+    created = await create(3);
   }
-  if (typeof content === 'string' || !content.holds) return { status: 'created', url: created.html_url };
-  const oldest = await findStickyComment(client, target, author);
-  if (!oldest || oldest.id === created.id) return { status: 'created', url: created.html_url };
-  log.info(`Another job created comment ${oldest.html_url} at the same time; moving this model's section into it.`);
-  const result = await upsertStickyComment(client, target, content, log);
-  await client.rest.issues.deleteComment({ owner: target.owner, repo: target.repo, comment_id: Number(created.id) });
+  if (typeof content === 'string' || !content.holds) return { status: 'created', url: created.htmlUrl };
+  const oldest = await findStickyComment(github, target, author);
+  if (!oldest || oldest.id === created.id) return { status: 'created', url: created.htmlUrl };
+  log.info(`Another job created comment ${oldest.htmlUrl} at the same time; moving this model's section into it.`);
+  const result = await upsertStickyComment(github, target, content, log);
+  await github.deleteComment(created.id);
   return result;
 }
 
 /** Who the token writes as: /user answers for personal tokens; the GITHUB_TOKEN may not read it. */
-async function authenticatedLogin(client: GitHubClient): Promise<string> {
+async function authenticatedLogin(github: GitHubPort): Promise<string> {
   try {
-    const { data } = await client.rest.users.getAuthenticated();
-    return data.login;
+    return await github.getAuthenticatedUser();
   } catch (error) {
     if (statusOf(error) === 403 || statusOf(error) === 401) return ACTIONS_BOT_LOGIN;
     throw error;
@@ -103,9 +103,9 @@ async function authenticatedLogin(client: GitHubClient): Promise<string> {
 }
 
 /** Searches every page of the pull request's comments; the oldest of ours carrying the marker wins. */
-async function findStickyComment(client: GitHubClient, target: StickyTarget, author: string) {
-  const comments = await client.paginate(client.rest.issues.listComments, { owner: target.owner, repo: target.repo, issue_number: target.issueNumber, per_page: 100 });
-  return comments.find((comment) => comment.user?.login === author && (comment.body ?? '').includes(target.marker));
+async function findStickyComment(github: GitHubPort, target: StickyTarget, author: string): Promise<IssueComment | undefined> {
+  const comments = await github.listIssueComments(target.issueNumber);
+  return comments.find((comment) => comment.author === author && comment.body.includes(target.marker));
 }
 
 /**

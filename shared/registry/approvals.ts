@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import type { Logger } from '../action/runner.js';
-import { statusOf, type GitHubClient, type Repository } from '../github/client.js';
+import { statusOf } from '../github/client.js';
+import type { GitHubPort } from '../github/port.js';
 
 export const approvalSchema = z.object({
   login: z.string(),
@@ -16,23 +17,14 @@ export const approvalSchema = z.object({
 
 export type Approval = z.output<typeof approvalSchema>;
 
-/** What GitHub answers for GET /actions/runs/{run_id}/approvals, reduced to what is recorded. */
-const reviewLogEntry = z.object({
-  state: z.string(),
-  comment: z.string().nullish(),
-  user: z.object({ login: z.string() }),
-  environments: z.array(z.object({ name: z.string().optional() })),
-});
-
 /** The reviews of this run that concern `environment`, oldest first; empty when the log cannot be read. */
-export async function readApprovals(registry: { client: GitHubClient; repository: Repository }, runId: string | undefined, environment: string, log: Logger): Promise<Approval[]> {
+export async function readApprovals(registry: GitHubPort, runId: string | undefined, environment: string, log: Logger): Promise<Approval[]> {
   if (!runId) return [];
   try {
-    const { data } = await registry.client.rest.actions.getReviewsForRun({ ...registry.repository, run_id: Number(runId) });
-    const entries = z.array(reviewLogEntry).parse(data);
-    return entries
-      .filter((entry) => entry.environments.some((env) => env.name === environment))
-      .map((entry) => ({ login: entry.user.login, state: approvalSchema.shape.state.catch('pending').parse(entry.state), ...(entry.comment ? { comment: entry.comment } : {}) }));
+    const reviews = await registry.listRunApprovals(Number(runId));
+    return reviews
+      .filter((review) => review.environments.includes(environment))
+      .map((review) => ({ login: review.login, state: approvalSchema.shape.state.catch('pending').parse(review.state), ...(review.comment ? { comment: review.comment } : {}) }));
   } catch (error) {
     const status = statusOf(error);
     if (status !== 403 && status !== 404) throw error;

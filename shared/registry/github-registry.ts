@@ -12,7 +12,8 @@ import { z } from 'zod';
 import { UserError } from '../action/errors.js';
 import type { Logger } from '../action/runner.js';
 import type { RunContext } from '../action/context.js';
-import { parseRepository, statusOf, type GitHubClient, type Repository } from '../github/client.js';
+import { parseRepository, statusOf } from '../github/client.js';
+import type { GitHubPort } from '../github/port.js';
 import { identifier, modelTask } from '../identifiers.js';
 import { approvalSchema } from './approvals.js';
 
@@ -87,24 +88,20 @@ function parsePayload(raw: unknown): DeploymentPayload | undefined {
  * latest status is success. Deployments of the task whose payload is not ours are skipped, not
  * trusted. Lazy, so that finding the current model reads as little as it can.
  */
-export async function* modelsInEnvironment(client: GitHubClient, repository: Repository, model: string, environment: string): AsyncGenerator<DeployedModel> {
-  const pages = client.paginate.iterator(client.rest.repos.listDeployments, { ...repository, task: modelTask(model), environment, per_page: 100 });
-  for await (const page of pages) {
-    for (const deployment of page.data) {
-      const deploymentId = Number(deployment.id);
-      const { data: statuses } = await client.rest.repos.listDeploymentStatuses({ ...repository, deployment_id: deploymentId, per_page: 1 });
-      if (statuses[0]?.state !== 'success') continue;
-      const payload = parsePayload(deployment.payload);
-      if (!payload || payload.model !== model) continue;
-      yield { deploymentId, environment, sha: deployment.sha, createdAt: deployment.created_at, creator: deployment.creator?.login, payload };
-    }
+export async function* modelsInEnvironment(registry: Registry, model: string, environment: string): AsyncGenerator<DeployedModel> {
+  for await (const deployment of registry.listDeployments({ task: modelTask(model), environment })) {
+    const latest = await registry.latestDeploymentStatus(deployment.id);
+    if (latest?.state !== 'success') continue;
+    const payload = parsePayload(deployment.payload);
+    if (!payload || payload.model !== model) continue;
+    yield { deploymentId: deployment.id, environment, sha: deployment.sha, createdAt: deployment.createdAt, creator: deployment.creator, payload };
   }
 }
 
 /** The model in `environment` now, and the version before it (a re-run needs both). */
-export async function currentAndPrevious(client: GitHubClient, repository: Repository, model: string, environment: string): Promise<{ current?: DeployedModel; previous?: DeployedModel }> {
+export async function currentAndPrevious(registry: Registry, model: string, environment: string): Promise<{ current?: DeployedModel; previous?: DeployedModel }> {
   let current: DeployedModel | undefined;
-  for await (const deployed of modelsInEnvironment(client, repository, model, environment)) {
+  for await (const deployed of modelsInEnvironment(registry, model, environment)) {
     if (!current) current = deployed;
     else if (deployed.payload.version !== current.payload.version) return { current, previous: deployed };
   }
@@ -120,24 +117,17 @@ export interface NewDeployment {
   description: string;
 }
 
-export async function createModelDeployment(client: GitHubClient, repository: Repository, deployment: NewDeployment): Promise<number> {
+export async function createModelDeployment(registry: Registry, deployment: NewDeployment): Promise<number> {
   try {
-    const response = await client.rest.repos.createDeployment({
-      ...repository,
+    const created = await registry.createDeployment({
       ref: deployment.sha,
       task: modelTask(deployment.model),
       environment: deployment.environment,
       payload: deployment.payload,
       description: shorten(deployment.description),
-      auto_merge: false,
-      required_contexts: [],
-      transient_environment: false,
-      production_environment: deployment.environment === 'production',
+      productionEnvironment: deployment.environment === 'production',
     });
-    if (response.status !== 201 || !('id' in response.data)) {
-      throw new Error(`GitHub answered ${response.status} without creating a deployment: ${JSON.stringify(response.data)}`);
-    }
-    return Number(response.data.id);
+    return created.id;
   } catch (error) {
     if (statusOf(error) === 409) {
       throw new UserError(`GitHub refused to create the deployment of ${deployment.model} to ${deployment.environment} (409 Conflict: ${(error as Error).message}). Nothing was recorded.`);
@@ -150,30 +140,21 @@ export async function createModelDeployment(client: GitHubClient, repository: Re
 }
 
 export async function setDeploymentState(
-  client: GitHubClient,
-  repository: Repository,
+  registry: Registry,
   deploymentId: number,
   state: 'in_progress' | 'success' | 'failure' | 'error',
   details: { description: string; logUrl?: string; environmentUrl?: string },
 ): Promise<void> {
-  await client.rest.repos.createDeploymentStatus({
-    ...repository,
-    deployment_id: deploymentId,
-    state,
-    description: shorten(details.description),
-    ...(details.logUrl ? { log_url: details.logUrl } : {}),
-    ...(details.environmentUrl ? { environment_url: details.environmentUrl } : {}),
-    auto_inactive: false,
-  });
+  await registry.createDeploymentStatus(deploymentId, { state, description: shorten(details.description), logUrl: details.logUrl, environmentUrl: details.environmentUrl });
 }
 
 /**
  * Records a failure on a deployment whose promotion could not finish, so that it never counts
  * as the model in the environment. Best effort: the original error is what the user must see.
  */
-export async function markDeploymentFailed(client: GitHubClient, repository: Repository, deploymentId: number, reason: string, log: Logger, logUrl?: string): Promise<void> {
+export async function markDeploymentFailed(registry: Registry, deploymentId: number, reason: string, log: Logger, logUrl?: string): Promise<void> {
   try {
-    await setDeploymentState(client, repository, deploymentId, 'failure', { description: reason, logUrl });
+    await setDeploymentState(registry, deploymentId, 'failure', { description: reason, logUrl });
   } catch (error) {
     log.warning(`Could not mark deployment ${deploymentId} as failed (${(error as Error).message}); its latest status is not success, so it does not count as the model in the environment.`);
   }
@@ -183,18 +164,16 @@ function shorten(text: string): string {
   return text.length > STATUS_DESCRIPTION_LIMIT ? `${text.slice(0, STATUS_DESCRIPTION_LIMIT - 1)}…` : text;
 }
 
-export interface Registry {
-  client: GitHubClient;
-  repository: Repository;
-}
+/** The registry is the repository on GitHub: its deployments and releases, through the port. */
+export type Registry = GitHubPort;
 
 /** The registry of this repository, or undefined where there is none (no token or repository: a laptop). */
-export async function openRegistry(token: string | undefined, context: RunContext, log: Logger): Promise<Registry | undefined> {
+export async function openRegistry(token: string | undefined, context: RunContext, log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<Registry | undefined> {
   const repository = parseRepository(context.repository);
   if (!token || !repository) {
     log.info('No GitHub token or repository here (not a GitHub runner), so nothing is read from or recorded in the registry.');
     return undefined;
   }
-  const { createGitHubClient } = await import('../github/client.js');
-  return { client: await createGitHubClient(token, log), repository };
+  const { createOctokitPort } = await import('../github/octokit-port.js');
+  return createOctokitPort(token, repository, log, env);
 }

@@ -11,7 +11,6 @@ import { UserError } from '../action/errors.js';
 import type { Logger } from '../action/runner.js';
 import { sha256Text } from '../files/hash.js';
 import { readStructuredFile } from '../files/structured.js';
-import { statusOf } from '../github/client.js';
 import { releaseTag } from '../identifiers.js';
 import { manifestSchema, type Manifest } from '../lineage/manifest.js';
 import { manifestFilePath, type ManifestFiles } from '../lineage/manifest-files.js';
@@ -74,24 +73,17 @@ export async function stageModelRelease(
   release: { model: string; version: string; sha: string; title: string; body: string; files: ReleaseFile[] },
   log: Logger,
 ): Promise<StagedRelease> {
-  const { client, repository } = registry;
   const tag = releaseTag(release.model, release.version);
-  const published = await client.rest.repos.getReleaseByTag({ ...repository, tag }).catch((error: unknown) => {
-    if (statusOf(error) === 404) return undefined;
-    throw error;
-  });
+  const published = await registry.getReleaseByTag(tag);
   if (published) {
-    log.info(`Release ${tag} is already published (${published.data.html_url}); nothing is uploaded again.`);
-    return { id: published.data.id, tag, url: published.data.html_url, alreadyPublished: true, assetUrls: new Map(published.data.assets.map((a) => [a.name, a.url])) };
+    log.info(`Release ${tag} is already published (${published.htmlUrl}); nothing is uploaded again.`);
+    return { id: published.id, tag, url: published.htmlUrl, alreadyPublished: true, assetUrls: new Map(published.assets.map((a) => [a.name, a.url])) };
   }
-  const drafts = await client.paginate(client.rest.repos.listReleases, { ...repository, per_page: 100 });
-  const draft = drafts.find((candidate) => candidate.draft && candidate.tag_name === tag);
-  const target =
-    draft ??
-    (await client.rest.repos.createRelease({ ...repository, tag_name: tag, target_commitish: release.sha, name: release.title, body: release.body, draft: true })).data;
+  const drafts = await registry.listReleases();
+  const draft = drafts.find((candidate) => candidate.draft && candidate.tag === tag);
+  const target = draft ?? (await registry.createRelease({ tag, targetCommitish: release.sha, name: release.title, body: release.body, draft: true }));
   if (draft) log.info(`Completing the draft release ${tag} left by an earlier attempt.`);
   const assetUrls = new Map(target.assets.map((asset) => [asset.name, asset.url]));
-  const uploadOrigin = new URL(target.upload_url.replace(/\{.*\}$/, '')).origin;
   for (const file of release.files) {
     if (assetUrls.has(file.name)) continue;
     const bytes = await readFile(file.path);
@@ -99,25 +91,18 @@ export async function stageModelRelease(
     if (file.sha256 !== undefined && sha256Text(bytes) !== file.sha256) {
       throw new UserError(`The model file for release asset "${file.name}" changed after it was checked against the manifest (sha256 ${sha256Text(bytes).slice(0, 16)}…, the manifest says ${file.sha256.slice(0, 16)}…). Nothing was published; promote only what train-model produced, unmodified.`);
     }
-    const { data } = await client.rest.repos.uploadReleaseAsset({
-      ...repository,
-      release_id: target.id,
-      name: file.name,
-      data: bytes as unknown as string,
-      headers: { 'content-type': file.contentType, 'content-length': bytes.length },
-      baseUrl: uploadOrigin,
-    });
-    assetUrls.set(file.name, data.url);
+    const uploaded = await registry.uploadReleaseAsset(target, { name: file.name, contentType: file.contentType, bytes });
+    assetUrls.set(file.name, uploaded.url);
   }
-  return { id: target.id, tag, url: target.html_url, alreadyPublished: false, assetUrls };
+  return { id: target.id, tag, url: target.htmlUrl, alreadyPublished: false, assetUrls };
 }
 
 /** Publishes a staged draft (last, as immutable releases require); returns the release page. */
 export async function publishStagedRelease(registry: Registry, staged: StagedRelease, log: Logger): Promise<string> {
   if (staged.alreadyPublished) return staged.url;
-  const { data } = await registry.client.rest.repos.updateRelease({ ...registry.repository, release_id: staged.id, draft: false });
-  log.info(`Published release ${staged.tag} with ${staged.assetUrls.size} file(s): ${data.html_url}`);
-  return data.html_url;
+  const published = await registry.updateRelease(staged.id, { draft: false });
+  log.info(`Published release ${staged.tag} with ${staged.assetUrls.size} file(s): ${published.htmlUrl}`);
+  return published.htmlUrl;
 }
 
 /**
@@ -130,21 +115,18 @@ export async function downloadModelRelease(
   release: { model: string; version: string; into: string },
   log: Logger,
 ): Promise<{ manifestPath: string; metricsPath: string; url: string; metricsUrl?: string }> {
-  const { client, repository } = registry;
   const tag = releaseTag(release.model, release.version);
-  const found = await client.rest.repos.getReleaseByTag({ ...repository, tag }).catch((error: unknown) => {
-    if (statusOf(error) === 404) {
-      throw new UserError(`There is no published release ${tag} to restore ${release.model} ${release.version} from. Only versions that were promoted to production are kept as releases; give "manifest" or "artifact" to promote a new model.`);
-    }
-    throw error;
-  });
-  const assets = new Map(found.data.assets.map((asset) => [asset.name, asset.id]));
+  const found = await registry.getReleaseByTag(tag);
+  if (!found) {
+    throw new UserError(`There is no published release ${tag} to restore ${release.model} ${release.version} from. Only versions that were promoted to production are kept as releases; give "manifest" or "artifact" to promote a new model.`);
+  }
+  const assets = new Map(found.assets.map((asset) => [asset.name, asset.id]));
   const fetchAsset = async (name: string, to: string) => {
     const id = assets.get(name);
     if (id === undefined) throw new UserError(`Release ${tag} has no asset "${name}", so ${release.model} ${release.version} cannot be restored from it intact. Promote it from its manifest or artifact instead.`);
-    const { data } = await client.rest.repos.getReleaseAsset({ ...repository, asset_id: id, headers: { accept: 'application/octet-stream' } });
+    const bytes = await registry.downloadReleaseAsset(id);
     await mkdir(dirname(to), { recursive: true });
-    await writeFile(to, Buffer.from(data as unknown as ArrayBuffer));
+    await writeFile(to, bytes);
   };
   const manifestPath = join(release.into, MANIFEST_ASSET);
   const metricsPath = join(release.into, METRICS_ASSET);
@@ -158,5 +140,5 @@ export async function downloadModelRelease(
     await fetchAsset(assetName(output.path), await manifestFilePath(files, `outputs[${index}].path`, output.path));
   }
   log.info(`Downloaded release ${tag}: the manifest, the metrics report and ${manifest.outputs.length} model file(s).`);
-  return { manifestPath, metricsPath, url: found.data.html_url, metricsUrl: found.data.assets.find((a) => a.name === METRICS_ASSET)?.url };
+  return { manifestPath, metricsPath, url: found.htmlUrl, metricsUrl: found.assets.find((a) => a.name === METRICS_ASSET)?.url };
 }

@@ -21,10 +21,8 @@ export interface RegistryEntry {
  * deployment whose latest status is success, as compare-metrics does.
  */
 export async function readRegistry(registry: Registry, filter: { model?: string } = {}): Promise<RegistryEntry[]> {
-  const { client, repository } = registry;
   const pairs = new Map<string, { model: string; environment: string }>();
-  const deployments = await client.paginate(client.rest.repos.listDeployments, { ...repository, per_page: 100, ...(filter.model ? { task: `model:${filter.model}` } : {}) });
-  for (const deployment of deployments) {
+  for await (const deployment of registry.listDeployments(filter.model ? { task: `model:${filter.model}` } : {})) {
     const model = MODEL_TASK.exec(deployment.task)?.[1];
     // A task anyone with deployment access could have named: only a model name is a model of ours.
     if (!isIdentifier('model name', model) || (filter.model && model !== filter.model)) continue;
@@ -32,7 +30,7 @@ export async function readRegistry(registry: Registry, filter: { model?: string 
   }
   const entries: RegistryEntry[] = [];
   for (const { model, environment } of [...pairs.values()].sort(byModelThenEnvironment)) {
-    for await (const deployed of modelsInEnvironment(client, repository, model, environment)) {
+    for await (const deployed of modelsInEnvironment(registry, model, environment)) {
       entries.push({ model, environment, deployed });
       break;
     }

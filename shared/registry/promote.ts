@@ -105,7 +105,7 @@ export async function promote(request: PromotionRequest): Promise<PromotionOutco
 
   // The gates are judged again against the model in the environment now: it may have changed
   // since the pull request was compared.
-  const { current, previous } = registry ? await currentAndPrevious(registry.client, registry.repository, model, environment) : {};
+  const { current, previous } = registry ? await currentAndPrevious(registry, model, environment) : {};
   if (current && current.payload.version === version && current.payload.fingerprint === manifest.fingerprint) {
     log.info(`${model} ${version} is already the model in ${environment} (deployment ${current.deploymentId}); nothing was recorded again.`);
     return { ...base, previous, deploymentId: current.deploymentId, alreadyCurrent: true };

@@ -25,17 +25,16 @@ export async function recordPromotion(
     whileInProgress?: () => Promise<string | undefined | void>;
   },
 ): Promise<number> {
-  const { client, repository } = registry;
   const { payload } = promotion;
   const sha = requireCommitSha(promotion.sha, `${payload.model} ${payload.version}`);
   const description = `${payload.model} ${payload.version}${payload.rollback ? ' (rollback)' : payload.overrideReason ? ' (gates overridden)' : ''}`;
-  const id = await createModelDeployment(client, repository, { model: payload.model, environment: promotion.environment, sha, payload, description });
+  const id = await createModelDeployment(registry, { model: payload.model, environment: promotion.environment, sha, payload, description });
   try {
-    await setDeploymentState(client, repository, id, 'in_progress', { description: `Promoting ${description}`, logUrl: promotion.logUrl, environmentUrl: promotion.environmentUrl });
+    await setDeploymentState(registry, id, 'in_progress', { description: `Promoting ${description}`, logUrl: promotion.logUrl, environmentUrl: promotion.environmentUrl });
     const publishedUrl = await promotion.whileInProgress?.();
-    await setDeploymentState(client, repository, id, 'success', { description: `Promoted ${description}`, logUrl: promotion.logUrl, environmentUrl: publishedUrl || promotion.environmentUrl });
+    await setDeploymentState(registry, id, 'success', { description: `Promoted ${description}`, logUrl: promotion.logUrl, environmentUrl: publishedUrl || promotion.environmentUrl });
   } catch (error) {
-    await markDeploymentFailed(client, repository, id, `Promotion of ${description} did not finish`, promotion.log, promotion.logUrl);
+    await markDeploymentFailed(registry, id, `Promotion of ${description} did not finish`, promotion.log, promotion.logUrl);
     throw error;
   }
   return id;

@@ -6,10 +6,9 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UserError } from '../../shared/action/errors.js';
 import { sha256Text } from '../../shared/files/hash.js';
-import { createGitHubClient } from '../../shared/github/client.js';
 import { manifestFilePath } from '../../shared/lineage/manifest-files.js';
 import { currentAndPrevious, DEPLOYMENT_PAYLOAD_FORMAT } from '../../shared/registry/github-registry.js';
 import { downloadModelRelease, publishStagedRelease, releaseFiles, stageModelRelease } from '../../shared/registry/model-release.js';
@@ -17,8 +16,7 @@ import { readRegistry } from '../../shared/registry/overview.js';
 import { verifyManifestOutputs } from '../../shared/registry/verify.js';
 import { recordingRunner } from '../helpers/recording-runner.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { GitHubApiStandIn, OWNER, REPO } from '../../harness/stand-ins/github-api.js';
-import { StandIns } from '../../harness/stand-ins/index.js';
+import { FakeGitHub } from '../fakes/github-port.js';
 import { validManifest } from './manifest-template.js';
 
 const root = await tempDir();
@@ -76,18 +74,14 @@ describe('model files named by a manifest', () => {
   });
 });
 
-const standIns = await StandIns.start();
-afterAll(() => standIns.stop());
-const client = await createGitHubClient(GitHubApiStandIn.READ_WRITE_TOKEN, recordingRunner(), { GITHUB_API_URL: standIns.github.url });
-const repository = { owner: OWNER, repo: REPO };
-const registry = { client, repository };
+const registry = new FakeGitHub().port();
 const log = recordingRunner();
 
 describe('the registry on GitHub', () => {
 
   async function deploy(task: string, payload: Record<string, unknown>) {
-    const { data } = await client.rest.repos.createDeployment({ ...repository, ref: 'a'.repeat(40), task, environment: 'production', auto_merge: false, required_contexts: [], payload });
-    await client.rest.repos.createDeploymentStatus({ ...repository, deployment_id: (data as { id: number }).id, state: 'success' });
+    const { id } = await registry.createDeployment({ ref: 'a'.repeat(40), task, environment: 'production', payload, description: '', productionEnvironment: true });
+    await registry.createDeploymentStatus(id, { state: 'success', description: '' });
   }
   const payload = (version: string, extra: Record<string, unknown> = {}) => ({ format: DEPLOYMENT_PAYLOAD_FORMAT, model: 'churn', version, fingerprint: 'f'.repeat(64), metricsDigest: 'd', metrics: { accuracy: 0.8 }, ...extra });
 
@@ -98,7 +92,7 @@ describe('the registry on GitHub', () => {
     await deploy('model:churn', payload('cccccccccccc', { release: 'churn@../../x' }));
     await deploy('model:churn', payload('dddddddddddd', { rollback: { from: 'a\nb', reason: 'r' } }));
     await deploy('model:a b', { ...payload('eeeeeeeeeeee'), model: 'a b' });
-    const { current } = await currentAndPrevious(client, repository, 'churn', 'production');
+    const { current } = await currentAndPrevious(registry, 'churn', 'production');
     expect(current?.payload.version).toBe('aaaaaaaaaaaa');
     expect((await readRegistry(registry)).map((entry) => entry.model)).toEqual(['churn']);
   });
@@ -126,10 +120,9 @@ describe('the registry on GitHub', () => {
   });
 
   it('refuses to restore a release whose manifest names a path out of its folder', async () => {
-    const { data } = await client.rest.repos.createRelease({ ...repository, tag_name: 'churn@222222222222', target_commitish: 'a'.repeat(40), draft: false });
+    const release = await registry.createRelease({ tag: 'churn@222222222222', targetCommitish: 'a'.repeat(40), name: 'churn 222222222222', body: '', draft: false });
     const manifest = { ...validManifest(), model: { name: 'churn', version: '222222222222' }, outputs: [{ path: '../../escaped.txt', sha256: 'a'.repeat(64) }] };
-    const upload = (name: string, text: string) =>
-      client.rest.repos.uploadReleaseAsset({ ...repository, release_id: data.id, name, data: text, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }, baseUrl: new URL(data.upload_url.replace(/\{.*\}$/, '')).origin });
+    const upload = (name: string, text: string) => registry.uploadReleaseAsset(release, { name, contentType: 'application/json', bytes: Buffer.from(text) });
     await upload('model-manifest.json', JSON.stringify(manifest, null, 2));
     await upload('metrics.json', '{}');
     await upload('.._.._escaped.txt', 'x');

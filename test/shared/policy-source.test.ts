@@ -2,8 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isUserError, UserError } from '../../shared/action/errors.js';
-import { createGitHubClient } from '../../shared/github/client.js';
 import { repositoryFileReader, type ReadRepositoryFile } from '../../shared/github/contents.js';
+import { createOctokitPort } from '../../shared/github/octokit-port.js';
 import { repositoryPathOf, resolveGatePolicy, type PolicyRequest } from '../../shared/gates/policy-source.js';
 import { EMPTY_POLICY } from '../../shared/gates/policy.js';
 import { recordingRunner } from '../helpers/recording-runner.js';
@@ -122,7 +122,7 @@ describe('resolveGatePolicy', () => {
 
 const github = await new GitHubApiStandIn().start();
 afterAll(() => github.stop());
-const read = repositoryFileReader(await createGitHubClient(GitHubApiStandIn.READ_WRITE_TOKEN, recordingRunner(), { GITHUB_API_URL: github.url }), { owner: OWNER, repo: REPO });
+const read = repositoryFileReader(await createOctokitPort(GitHubApiStandIn.READ_WRITE_TOKEN, { owner: OWNER, repo: REPO }, recordingRunner(), { GITHUB_API_URL: github.url }));
 github.commitFiles(BASE, { 'models/churn/gates.yaml': STRICT, 'README.md': '# Hello ünïcode\n' });
 
 describe('repositoryFileReader against the REST stand-in', () => {

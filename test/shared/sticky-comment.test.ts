@@ -1,79 +1,108 @@
 /**
- * Two compare-metrics steps writing their own sections of one comment at the same moment,
- * made deterministic with the REST stand-in: another writer moves right after this one.
+ * The sticky comment over the in-memory GitHub: found again by its marker and author, cut to
+ * GitHub's limit, skipped on a read-only token, and two compare-metrics steps writing their own
+ * sections of one comment at the same moment, made deterministic by another writer that moves
+ * right after this one.
  */
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { composeComment, holdsSection, mergeSection, parseSections, type Section } from '../../shared/comparison/comment.js';
-import { createGitHubClient } from '../../shared/github/client.js';
-import { upsertStickyComment, type StickyContent } from '../../shared/github/sticky-comment.js';
+import { COMMENT_BODY_LIMIT, upsertStickyComment, type StickyContent } from '../../shared/github/sticky-comment.js';
+import { FakeGitHub, GitHubError, PERSONAL, READ_ONLY_TOKEN } from '../fakes/github-port.js';
 import { recordingRunner } from '../helpers/recording-runner.js';
-import { GitHubApiStandIn, OWNER, REPO } from '../../harness/stand-ins/github-api.js';
 
-const github = await new GitHubApiStandIn().start();
-afterAll(() => github.stop());
-const log = recordingRunner();
-const client = await createGitHubClient(GitHubApiStandIn.READ_WRITE_TOKEN, log, { GITHUB_API_URL: github.url });
 const MARKER = '<!-- mlops-actions:compare-metrics -->';
-
-let issue = 500;
-beforeEach(() => {
-  issue++;
-  github.afterReply = undefined;
-});
-const target = () => ({ owner: OWNER, repo: REPO, issueNumber: issue, marker: MARKER });
+const issue = 7;
+const target = { issueNumber: issue, marker: MARKER };
 const section = (model: string, body: string): Section => ({ model, meta: { verdict: 'pass' }, body });
 const writing = (own: Section): StickyContent => ({ compose: (existing) => mergeSection(existing, own), holds: (body) => holdsSection(body, own) });
-const bodies = () => (github.comments.get(issue) ?? []).map((c) => c.body as string);
 
-async function seed(body: string) {
-  await client.rest.issues.createComment({ owner: OWNER, repo: REPO, issue_number: issue, body });
-}
+let github: FakeGitHub;
+let log: ReturnType<typeof recordingRunner>;
+beforeEach(() => {
+  github = new FakeGitHub();
+  log = recordingRunner();
+});
+const bodies = () => github.comments.filter((c) => c.issueNumber === issue).map((c) => c.body);
+const seed = (body: string) => github.port().createComment(issue, body);
+
+describe('the sticky comment', () => {
+  it('creates it once, then updates it in place, and leaves it alone when nothing changed', async () => {
+    const port = github.port();
+    expect(await upsertStickyComment(port, target, `${MARKER}\nv1`, log)).toMatchObject({ status: 'created' });
+    expect(await upsertStickyComment(port, target, `${MARKER}\nv2`, log)).toMatchObject({ status: 'updated' });
+    expect(await upsertStickyComment(port, target, `${MARKER}\nv2`, log)).toMatchObject({ status: 'unchanged' });
+    expect(bodies()).toEqual([`${MARKER}\nv2`]);
+  });
+
+  it('ignores the marker in a comment by someone else, and writes as the account of a personal token', async () => {
+    await github.port(PERSONAL).createComment(issue, `${MARKER}\nforged`);
+    await upsertStickyComment(github.port(), target, `${MARKER}\nours`, log);
+    expect(bodies()).toEqual([`${MARKER}\nforged`, `${MARKER}\nours`]);
+    expect(await upsertStickyComment(github.port(PERSONAL), target, `${MARKER}\nmine`, log)).toMatchObject({ status: 'updated' });
+    expect(bodies()).toEqual([`${MARKER}\nmine`, `${MARKER}\nours`]);
+  });
+
+  it('cuts a body over GitHub\'s limit at a line break, keeping the marker', async () => {
+    await upsertStickyComment(github.port(), target, `${MARKER}\n${'row\n'.repeat(20_000)}`, log);
+    const [body] = bodies();
+    expect(body!.length).toBeLessThanOrEqual(COMMENT_BODY_LIMIT);
+    expect(body).toMatch(new RegExp(`^${MARKER}`));
+    expect(body).toMatch(/cut to GitHub's limit of 65536 characters/);
+  });
+
+  it('skips, saying why, on a read-only token (a pull request from a fork)', async () => {
+    const result = await upsertStickyComment(github.port(READ_ONLY_TOKEN), target, `${MARKER}\nv1`, log);
+    expect(result).toEqual({ status: 'skipped', reason: expect.stringMatching(/token is read-only/) });
+    expect(bodies()).toEqual([]);
+  });
+
+  it('looks again before creating once more after a 5xx, and does not write twice', async () => {
+    github.inject('createComment', new GitHubError(502, 'Bad Gateway'));
+    expect(await upsertStickyComment(github.port(), target, `${MARKER}\nv1`, log)).toMatchObject({ status: 'created' });
+    expect(bodies()).toEqual([`${MARKER}\nv1`]);
+    expect(github.calls).toEqual(['getAuthenticatedUser', 'listIssueComments', 'createComment', 'listIssueComments', 'createComment']);
+  });
+});
 
 describe('sections written concurrently', () => {
   it('writes its section again when another writer overwrote it', async () => {
     await seed(composeComment([section('churn', 'churn v1'), section('fraud', 'fraud v1')]));
     // The fraud job read the comment before our write and writes after it: our section is lost.
-    github.afterReply = (entry) => {
-      if (entry.method !== 'PATCH') return;
-      github.afterReply = undefined;
-      github.comments.get(issue)![0]!.body = composeComment([section('churn', 'churn v1'), section('fraud', 'fraud v2')]);
+    github.afterCall = (operation) => {
+      if (operation !== 'updateComment') return;
+      github.afterCall = undefined;
+      github.comments[0]!.body = composeComment([section('churn', 'churn v1'), section('fraud', 'fraud v2')]);
     };
-    const before = github.log.length;
-    const result = await upsertStickyComment(client, target(), writing(section('churn', 'churn v2')), log);
+    github.calls.length = 0;
+    const result = await upsertStickyComment(github.port(), target, writing(section('churn', 'churn v2')), log);
     expect(result.status).toBe('updated');
     expect(parseSections(bodies()[0]!).map((s) => s.body)).toEqual(['churn v2', 'fraud v2']);
-    expect(github.log.slice(before).map((e) => `${e.method} ${e.operation}`)).toEqual([
-      'GET /user',
-      'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
-      'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
-      'GET /repos/{owner}/{repo}/issues/comments/{comment_id}',
-      'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
-      'GET /repos/{owner}/{repo}/issues/comments/{comment_id}',
-    ]);
+    expect(github.calls).toEqual(['getAuthenticatedUser', 'listIssueComments', 'updateComment', 'getComment', 'updateComment', 'getComment']);
   });
 
   it('gives up after 3 writes against a writer that never stops, and says so', async () => {
     await seed(composeComment([section('fraud', 'fraud v1')]));
-    github.afterReply = (entry) => {
-      if (entry.method === 'PATCH') github.comments.get(issue)![0]!.body = composeComment([section('fraud', `fraud ${Date.now()}`)]);
+    let rewrites = 0;
+    github.afterCall = (operation) => {
+      if (operation === 'updateComment') github.comments[0]!.body = composeComment([section('fraud', `fraud ${++rewrites}`)]);
     };
-    const result = await upsertStickyComment(client, target(), writing(section('churn', 'churn v1')), log);
+    const result = await upsertStickyComment(github.port(), target, writing(section('churn', 'churn v1')), log);
     expect(result.status).toBe('updated');
-    expect(github.log.filter((e) => e.method === 'PATCH').length).toBeGreaterThanOrEqual(3);
+    expect(github.calls.filter((c) => c === 'updateComment')).toHaveLength(3);
     expect(log.log.map((e) => e.message).join('\n')).toMatch(/could not be confirmed after 3 writes/);
   });
 
   it('moves its section into the older comment when both writers created one', async () => {
     // The fraud job created its comment just before ours was created.
-    github.afterReply = (entry) => {
-      if (entry.method !== 'POST') return;
-      github.afterReply = undefined;
-      const ours = github.comments.get(issue)![0]!;
-      github.comments.set(issue, [{ ...structuredClone(ours), id: ours.id - 500, html_url: `${ours.html_url}-older`, body: composeComment([section('fraud', 'fraud v1')]) }, ours]);
+    github.afterCall = (operation) => {
+      if (operation !== 'createComment') return;
+      github.afterCall = undefined;
+      const ours = github.comments[0]!;
+      github.comments.unshift({ ...ours, id: ours.id - 500, htmlUrl: `${ours.htmlUrl}-older`, body: composeComment([section('fraud', 'fraud v1')]) });
     };
-    const result = await upsertStickyComment(client, target(), writing(section('churn', 'churn v1')), log);
+    const result = await upsertStickyComment(github.port(), target, writing(section('churn', 'churn v1')), log);
     expect(bodies()).toHaveLength(1);
     expect(parseSections(bodies()[0]!).map((s) => s.model)).toEqual(['churn', 'fraud']);
-    expect(result).toEqual({ status: 'updated', url: github.comments.get(issue)![0]!.html_url });
+    expect(result).toEqual({ status: 'updated', url: github.comments[0]!.htmlUrl });
   });
 });

@@ -13,7 +13,7 @@ import type { Runner } from '../../../shared/action/runner.js';
 import { commentArtifactName, readCommentRequest, triggeringRun, verifyPullRequest } from '../../../shared/comparison/fork-comment.js';
 import { postSection, renderSection } from '../../../shared/comparison/post.js';
 import { writeFile } from 'node:fs/promises';
-import { parseRepository, statusOf } from '../../../shared/github/client.js';
+import { parseRepository } from '../../../shared/github/client.js';
 import type { Inputs } from './inputs.js';
 import type { OUTPUTS } from './outputs.js';
 
@@ -44,19 +44,9 @@ export async function postFromRun(input: Inputs, step: StepEnvironment, runner: 
   }
   const { request, document, documentPath } = await readCommentRequest(into, artifact, model);
 
-  const { createGitHubClient } = await import('../../../shared/github/client.js');
-  const github = await createGitHubClient(input['github-token'], runner, step.env);
-  await verifyPullRequest(request, run, context.repository!, {
-    async headOf(number) {
-      try {
-        const { data } = await github.rest.pulls.get({ ...repository, pull_number: number });
-        return { headSha: data.head.sha, baseRepository: data.base.repo.full_name };
-      } catch (error) {
-        if (statusOf(error) === 404) return undefined;
-        throw error;
-      }
-    },
-  });
+  const { createOctokitPort } = await import('../../../shared/github/octokit-port.js');
+  const github = await createOctokitPort(input['github-token'], repository, runner, step.env);
+  await verifyPullRequest(request, run, context.repository!, { headOf: (number) => github.getPullRequest(number) });
 
   const links = {
     serverUrl: context.serverUrl,
