@@ -56,7 +56,7 @@ const undefinedOn404 = (error: unknown): undefined => {
   throw error;
 };
 
-export function octokitPort(client: GitHubClient, repository: Repository): GitHubPort {
+function octokitPort(client: GitHubClient, repository: Repository): GitHubPort {
   const repo = repository;
   return {
     repository,

@@ -30,7 +30,7 @@ export interface NewDeploymentRequest {
   productionEnvironment: boolean;
 }
 
-export type DeploymentState = 'in_progress' | 'success' | 'failure' | 'error' | 'inactive' | 'queued' | 'pending';
+type DeploymentState = 'in_progress' | 'success' | 'failure' | 'error' | 'inactive' | 'queued' | 'pending';
 
 export interface NewDeploymentStatus {
   state: DeploymentState;
@@ -72,7 +72,7 @@ export interface IssueComment {
   author?: string;
 }
 
-export interface PullRequest {
+interface PullRequest {
   headSha: string;
   /** owner/name of the repository the pull request is opened against. */
   baseRepository: string;
