@@ -29,6 +29,8 @@ export async function postSection(args: {
   eventName?: string;
   bodyFile: string;
   log: Logger;
+  /** Where GITHUB_API_URL is read; the process's environment unless the step's is given. */
+  env?: NodeJS.ProcessEnv;
 }): Promise<PostResult> {
   let written: Section | undefined;
   return postPullRequestComment({
@@ -39,6 +41,7 @@ export async function postSection(args: {
     marker: COMMENT_MARKER,
     bodyFile: args.bodyFile,
     log: args.log,
+    ...(args.env ? { env: args.env } : {}),
     content: {
       compose(existing) {
         written = renderSection(args.document, args.links, sectionBudget(existing, args.document.model, COMMENT_BODY_LIMIT));

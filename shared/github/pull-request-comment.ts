@@ -13,6 +13,8 @@ export interface PullRequestComment {
   log: Logger;
   /** Where the body is kept, for when it cannot be posted. */
   bodyFile: string;
+  /** Where GITHUB_API_URL is read; the process's environment by default. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export type PostResult = { posted: true; url: string } | { posted: false; why: 'not-a-pull-request' | 'read-only' };
@@ -26,7 +28,7 @@ export async function postPullRequestComment(request: PullRequestComment): Promi
     return { posted: false, why: 'not-a-pull-request' };
   }
   const [{ createOctokitPort }, { upsertStickyComment }] = await Promise.all([import('./octokit-port.js'), import('./sticky-comment.js')]);
-  const github = await createOctokitPort(request.token, repository, log);
+  const github = await createOctokitPort(request.token, repository, log, request.env);
   const result = await upsertStickyComment(github, { issueNumber: request.pullRequestNumber, marker: request.marker }, request.content, log);
   if (result.status === 'skipped') {
     log.warning(`No comment was posted on pull request #${request.pullRequestNumber}: ${result.reason}. The body is in ${request.bodyFile}.`);

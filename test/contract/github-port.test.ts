@@ -134,3 +134,21 @@ describe.each([
     expect(github.violations()).toEqual([]);
   });
 });
+
+describe('the Octokit port', () => {
+  it('is opened on the API of the environment it is given, not only the process\'s', async () => {
+    const { postPullRequestComment } = await import('../../shared/github/pull-request-comment.js');
+    const posted = await postPullRequestComment({
+      repository: `${OWNER}/${REPO}`,
+      pullRequestNumber: 21,
+      token: GitHubApiStandIn.READ_WRITE_TOKEN,
+      marker: '<!-- port -->',
+      content: '<!-- port -->\nhello',
+      bodyFile: 'comment.md',
+      log: recordingRunner(),
+      env: { GITHUB_API_URL: standIn.url },
+    });
+    expect(posted).toMatchObject({ posted: true });
+    expect(standIn.comments.get(21)?.map((c) => c.body)).toEqual(['<!-- port -->\nhello']);
+  });
+});
