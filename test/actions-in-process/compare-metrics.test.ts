@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareMetrics } from '../../actions/compare-metrics/src/run.js';
-import { pullRequestEvent } from '../../harness/runner/events.js';
+import { pullRequestEvent, workflowRunEvent } from '../../harness/runner/events.js';
 import { actionMetadata } from '../../harness/runner/run-bundle.js';
 import { GitHubApiStandIn, OWNER, REPO } from '../../harness/stand-ins/github-api.js';
 import { sharedStandIns } from '../../harness/stand-ins/index.js';
@@ -79,6 +79,33 @@ describe('compare-metrics run()', () => {
     expect(result.outputs['comment-artifact']).toBe('compare-metrics-comment-churn-attempt-1');
     expect(standIns.github.comments.get(301)).toBeUndefined();
     expect(result.annotations.find((a) => a.level === 'notice')?.message).toMatch(/^The comment for pull request #301 is in artifact compare-metrics-comment-churn-attempt-1: a workflow triggered by workflow_run can post it/);
+  });
+
+  it('posts the comment a fork\'s run handed over, from a workflow_run workflow (comment-from-run)', async () => {
+    const head = 'a'.repeat(40);
+    const runId = 7001;
+    standIns.newRun();
+    standIns.publishRun(runId);
+    standIns.github.pullRequests.set(305, { headSha: head });
+    const fork = { name: 'pull_request', payload: pullRequestEvent({ number: 305, headSha: head, fork: true }) };
+    const handed = await compare({ baseline: 'base-low.json' }, { token: 'read-only', event: fork, env: { GITHUB_RUN_ID: String(runId) } });
+    expect(handed.outputs['comment-artifact']).toBe('compare-metrics-comment-churn-attempt-1');
+    standIns.newRun();
+    const posted = await runInProcess(compareMetrics, {
+      ...job,
+      standIns,
+      inputs: { 'model-name': 'churn', 'comment-from-run': String(runId) },
+      event: { name: 'workflow_run', payload: workflowRunEvent({ id: runId, headSha: head }) },
+      env: { GITHUB_RUN_ID: String(runId + 500) },
+    });
+    expect(posted.errors).toEqual([]);
+    expect(posted.exitCode).toBe(0);
+    const comments = standIns.github.comments.get(305)!;
+    expect(comments).toHaveLength(1);
+    expect(posted.outputs).toMatchObject({ verdict: 'pass', passed: 'true', 'comment-url': comments[0]!.html_url, 'comment-artifact': '' });
+    expect(comments[0]!.body).toContain(`from the artifact of run ${runId}`);
+    const wrongRun = await runInProcess(compareMetrics, { ...job, standIns, inputs: { 'model-name': 'churn', 'comment-from-run': '1' }, event: { name: 'workflow_run', payload: workflowRunEvent({ id: runId, headSha: head }) } });
+    expect(wrongRun.errors.at(-1)).toMatch(/^"comment-from-run" is 1, but this workflow was triggered by run 7001/);
   });
 
   it.each([

@@ -24,8 +24,9 @@ export interface InProcessResult {
 
 /**
  * Variables that libraries read from process.env themselves rather than from the step:
- * @actions/artifact and @actions/cache (the results service), and the GitHub client that
- * shared/registry and the comment poster create. They are set for the run and put back after.
+ * @actions/artifact and @actions/cache (the results service, and the REST API for another
+ * run's artifacts). They are set for the run and put back after; this project's own code reads
+ * the step's.
  */
 const LIBRARY_VARIABLES = ['GITHUB_API_URL', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_RUNTIME_URL', 'ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_SERVICE_V2', 'GITHUB_SERVER_URL', 'GITHUB_REPOSITORY', 'GITHUB_RUN_ID', 'GITHUB_RUN_ATTEMPT', 'GITHUB_WORKFLOW'];
 

@@ -57,7 +57,7 @@ export async function postFromRun(input: Inputs, step: StepEnvironment, runner: 
   };
   const commentPath = join(dir, 'comment.md');
   await writeFile(commentPath, renderSection(document, links).body);
-  const posted = await postSection({ document, links, token: input['github-token'], repository: context.repository, pullRequestNumber: request.pullRequest, eventName: 'pull_request', bodyFile: commentPath, log: runner });
+  const posted = await postSection({ document, links, token: input['github-token'], repository: context.repository, pullRequestNumber: request.pullRequest, eventName: 'pull_request', bodyFile: commentPath, log: runner, env: step.env });
   if (!posted.posted) throw new UserError(`The comment could not be posted on pull request #${request.pullRequest}: the token is read-only. Give the workflow "permissions: pull-requests: write".`);
 
   set('passed', document.verdict !== 'fail');

@@ -1,0 +1,205 @@
+/**
+ * compare-metrics' comparison of a candidate, from its files to the posted comment: the
+ * baseline (a file, or the model in an environment of the registry), the gate policy, the
+ * comparison document with both sides' lineage, the report files and artifact, the annotation
+ * policy, and the sticky comment (or, with a fork's read-only token, its hand-over as an
+ * artifact for a workflow_run workflow).
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createStepDir, type RunContext, type StepEnvironment } from '../action/context.js';
+import { UserError } from '../action/errors.js';
+import type { Logger, Runner } from '../action/runner.js';
+import { artifactServiceAvailable, uploadArtifact } from '../artifacts/model-artifact.js';
+import { readStructuredFile } from '../files/structured.js';
+import { evaluateGates, type GateResult } from '../gates/evaluate.js';
+import { gatePolicyFor, type GatesFrom, type PolicySource } from '../gates/policy-source.js';
+import { manifestSchema } from '../lineage/manifest.js';
+import { loadMetrics, type LoadedMetrics } from '../metrics/report.js';
+import { openRegistry } from '../registry/github-registry.js';
+import { resolveBaseline, summarizeBaseline, type ResolvedBaseline } from './baseline.js';
+import { COMPARISON_FORMAT, type ComparisonDocument, type LineageSide } from './document.js';
+import { commentArtifactName, reportArtifactName, writeCommentRequest } from './fork-comment.js';
+import { policyAnnotation } from './policy-note.js';
+import { postSection, renderSection } from './post.js';
+
+export interface ComparisonRequest {
+  model: string;
+  /** The candidate's metrics file; the other paths are files too, all already confined. */
+  metrics: string;
+  baseline?: string;
+  baselineEnvironment: string;
+  gates?: string;
+  gatesFrom: GatesFrom;
+  manifest?: string;
+  history: number;
+  token: string;
+  /** Post the sticky comment on the pull request. */
+  comment: boolean;
+}
+
+export interface ComparisonOutcome {
+  document: ComparisonDocument;
+  reportPath: string;
+  /** The model's section as the job summary shows it. */
+  commentPath: string;
+  reportArtifact: string;
+  commentUrl: string;
+  commentArtifact: string;
+}
+
+/** Compares; the summary goes to the job summary as soon as it is written. */
+export async function compareCandidate(request: ComparisonRequest, step: StepEnvironment, log: Runner): Promise<ComparisonOutcome> {
+  const { model } = request;
+  const context = step.context();
+  const candidate = await loadMetrics(request.metrics, 'metrics file');
+  const registry = request.baseline ? undefined : await openRegistry(request.token, context, log, step.env);
+  const resolved = await resolveBaseline({
+    file: request.baseline,
+    model,
+    environment: request.baselineEnvironment,
+    registry,
+    history: request.history,
+    apiUrl: step.env.GITHUB_API_URL,
+    log,
+    loadFile: (path) => loadMetrics(path, 'baseline metrics file'),
+  });
+  const baseline = resolved.metrics;
+  const { policy, source: policySource } = await gatePolicyFor({ path: request.gates, from: request.gatesFrom, context, token: request.token, log, env: step.env });
+  for (const [role, loaded] of [['metrics', candidate], ['baseline', baseline]] as const) {
+    if (loaded?.model && loaded.model !== model) {
+      throw new UserError(`The ${role} file "${loaded.source}" is a report for model "${loaded.model}", but "model-name" is "${model}". Compare reports of the same model.`);
+    }
+  }
+
+  const result = evaluateGates(candidate.metrics, baseline?.metrics, policy, { candidateSlices: candidate.slices ?? {}, baselineSlices: baseline?.slices });
+  const document = comparisonDocument(request, candidate, resolved, result, policySource, await candidateLineage(request, candidate, context));
+
+  const dir = await createStepDir(context.tempDir, 'compare-metrics', model);
+  const reportPath = join(dir, 'comparison.json');
+  const commentPath = join(dir, 'comment.md');
+  const fullPath = join(dir, 'comparison.md');
+  await writeFile(reportPath, JSON.stringify(document, null, 2) + '\n');
+  const links = { serverUrl: context.serverUrl, repository: context.repository, sha: context.sha, runUrl: context.runUrl };
+  await writeFile(fullPath, renderSection(document, links).body);
+
+  let reportArtifact = '';
+  if (artifactServiceAvailable(step.env)) {
+    const name = reportArtifactName(model, context.runAttempt);
+    try {
+      await uploadArtifact(name, [{ from: reportPath, as: 'comparison.json' }, { from: fullPath, as: 'comparison.md' }], join(dir, 'report-artifact'), log);
+      reportArtifact = name;
+    } catch (error) {
+      log.warning(`Could not upload the full comparison as artifact ${name} (${(error as Error).message}); it is in ${reportPath}.`);
+    }
+  }
+  const withArtifact = { ...links, ...(reportArtifact ? { reportArtifact } : {}) };
+  // The job summary holds this model's section in full (up to GitHub's 1 MiB per step).
+  const summary = renderSection(document, withArtifact, 900_000).body;
+  await writeFile(commentPath, summary);
+  log.appendSummary(summary);
+
+  annotateVerdict(model, result, policySource, log);
+  log.info(`Verdict for ${model}: ${result.verdict}. Report: ${reportPath}; comment body: ${commentPath}`);
+
+  let commentUrl = '';
+  let commentArtifact = '';
+  if (request.comment) {
+    const posted = await postSection({ document, links: withArtifact, token: request.token, repository: context.repository, pullRequestNumber: context.pullRequest?.number, eventName: context.eventName, bodyFile: commentPath, log, env: step.env });
+    if (posted.posted) commentUrl = posted.url;
+    else if (posted.why === 'read-only' && context.pullRequest) commentArtifact = await handOverComment(document, step, dir, log);
+  }
+  return { document, reportPath, commentPath, reportArtifact, commentUrl, commentArtifact };
+}
+
+function comparisonDocument(request: ComparisonRequest, candidate: LoadedMetrics, resolved: ResolvedBaseline, result: GateResult, policy: PolicySource | undefined, candidateSide: LineageSide): ComparisonDocument {
+  const baseline = resolved.metrics;
+  return {
+    format: COMPARISON_FORMAT,
+    model: request.model,
+    verdict: result.verdict,
+    candidate: side(candidate),
+    baseline: baseline ? side(baseline) : null,
+    baselineSource: summarizeBaseline(resolved.source),
+    notLikeForLike: Boolean(baseline?.evaluationSha256 && candidate.evaluationSha256 && baseline.evaluationSha256 !== candidate.evaluationSha256),
+    gates: request.gates ?? null,
+    ...(policy ? { policy } : {}),
+    metrics: result.metrics,
+    slices: result.slices,
+    lineage: {
+      candidate: candidateSide,
+      ...(resolved.source.kind === 'registry'
+        ? { baseline: baselineLineage(resolved.source.deployment.payload, resolved.source.deployment.sha) }
+        : baseline
+          ? { baseline: { version: baseline.version, fingerprint: baseline.fingerprint, evaluationSha256: baseline.evaluationSha256 } }
+          : {}),
+    },
+    ...(request.history > 0 && resolved.history.length ? { history: resolved.history.slice(-request.history) } : {}),
+  };
+}
+
+/**
+ * One annotation per metric or slice that fails (an error), warns or cannot be judged (a
+ * warning), and one on the gate policy when the pull request changes it.
+ */
+function annotateVerdict(model: string, result: GateResult, policySource: PolicySource | undefined, log: Logger): void {
+  const entries = [
+    ...result.metrics.map((m) => ({ name: m.name, status: m.status, reasons: m.reasons })),
+    ...result.slices.map((s) => ({ name: `${s.metric} by slice`, status: s.status, reasons: s.reasons })),
+  ];
+  for (const entry of entries) {
+    if (entry.status !== 'fail' && entry.status !== 'warn' && entry.status !== 'inconclusive') continue;
+    const message = `${model}: ${entry.name} ${entry.reasons.join('; ')}`;
+    if (entry.status === 'fail') log.error(message, { title: 'compare-metrics' });
+    else log.warning(message, { title: entry.status === 'inconclusive' ? 'compare-metrics: inconclusive' : 'compare-metrics' });
+  }
+  const policyNote = policyAnnotation(policySource);
+  if (policyNote) log[policyNote.level](policyNote.text, { title: 'compare-metrics: gate policy' });
+}
+
+function side(loaded: LoadedMetrics): ComparisonDocument['candidate'] {
+  return { source: loaded.source, ...(loaded.version ? { version: loaded.version } : {}), ...(loaded.evaluationSha256 ? { evaluationSha256: loaded.evaluationSha256 } : {}) };
+}
+
+const SHA = /^[0-9a-f]{1,64}$/;
+const ifSha = (value: string | undefined) => (value && SHA.test(value) ? value : undefined);
+
+async function candidateLineage(request: ComparisonRequest, candidate: LoadedMetrics, context: RunContext): Promise<LineageSide> {
+  const manifest = request.manifest ? await readStructuredFile(request.manifest, manifestSchema, 'manifest') : undefined;
+  if (manifest && manifest.model.name !== request.model) {
+    throw new UserError(`The manifest "${request.manifest}" is for model "${manifest.model.name}", not "${request.model}". Pass the manifest output of the train-model step of this model.`);
+  }
+  return prune({
+    version: candidate.version ?? manifest?.model.version,
+    fingerprint: ifSha(candidate.fingerprint ?? manifest?.fingerprint),
+    evaluationSha256: ifSha(candidate.evaluationSha256),
+    configSha256: ifSha(manifest?.config.sha256),
+    dataFiles: manifest?.data.map((file) => ({ path: file.path, sha256: file.sha256 })),
+    commit: ifSha(manifest?.git.sha ?? context.sha),
+  });
+}
+
+function baselineLineage(payload: { version: string; fingerprint: string; dataSha256?: string; configSha256?: string; runUrl?: string }, sha: string): LineageSide {
+  return prune({ version: payload.version, fingerprint: ifSha(payload.fingerprint), evaluationSha256: ifSha(payload.dataSha256), configSha256: ifSha(payload.configSha256), commit: ifSha(sha), runUrl: payload.runUrl });
+}
+
+function prune<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * With a read-only token (a pull request from a fork), the comparison and the pull request it
+ * belongs to are uploaded for a workflow_run workflow to post; see examples/workflows/post-comment.yml.
+ */
+async function handOverComment(document: ComparisonDocument, step: StepEnvironment, dir: string, log: Logger): Promise<string> {
+  const context = step.context();
+  if (!artifactServiceAvailable(step.env)) {
+    log.warning('The comment could not be posted and there is no artifact service here to hand it to a workflow_run workflow.');
+    return '';
+  }
+  const name = commentArtifactName(document.model, context.runAttempt);
+  const files = await writeCommentRequest(join(dir, 'comment-request'), document, { number: context.pullRequest!.number, headSha: context.pullRequest!.headSha });
+  await uploadArtifact(name, files, join(dir, 'comment-artifact'), log);
+  log.notice(`The comment for pull request #${context.pullRequest!.number} is in artifact ${name}: a workflow triggered by workflow_run can post it with compare-metrics and "comment-from-run: \${{ github.event.workflow_run.id }}".`, { title: 'compare-metrics' });
+  return name;
+}
