@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { UserError } from '../../../shared/action/errors.js';
 import { artifactName, environmentName, modelName, modelVersion, text } from '../../../shared/action/inputs.js';
+import type { CandidateSource } from '../../../shared/registry/candidate-files.js';
 
 export const inputs = z.object({
   'model-name': modelName(),
@@ -18,3 +20,23 @@ export const inputs = z.object({
 });
 
 export type Inputs = z.output<typeof inputs>;
+
+/** Where the model comes from, by the inputs given: a manifest, an artifact (of this run or another), or a release. */
+export function candidateSource(input: Inputs): CandidateSource {
+  const { manifest, artifact, metrics, version } = input;
+  const runId = input['run-id'];
+  if (manifest && (artifact || runId)) throw new UserError('Give either "manifest" or "artifact", not both (nor "manifest" with "run-id"): the artifact carries its own manifest.');
+  if (manifest) {
+    if (!metrics) throw new UserError('Input "metrics" is required when the model comes from "manifest": pass the metrics output of evaluate-model.');
+    return { kind: 'manifest', manifest, metrics };
+  }
+  if (runId) return { kind: 'run', runId, artifact, metrics, version };
+  if (artifact) return { kind: 'artifact', artifact, metrics, version };
+  if (version) {
+    if (metrics) throw new UserError('A rollback restores the metrics report from the release; leave "metrics" empty.');
+    return { kind: 'release', version };
+  }
+  throw new UserError(
+    'Give "manifest" (a path from train-model in this job), "artifact" (the artifact-name output of a train-model step in an earlier job of this run), "run-id" (the workflow run that trained the model), or only "version" to roll back to an earlier production release.',
+  );
+}

@@ -1,0 +1,51 @@
+/**
+ * The metrics report evaluate-model writes for a candidate: from a metrics file the user's own
+ * code wrote, or computed from a predictions file (the metric suite, slices, confusion matrix
+ * and, when asked, bootstrap intervals).
+ */
+import { UserError } from '../action/errors.js';
+import type { Logger } from '../action/runner.js';
+import { formatFromPath } from '../data/records.js';
+import { sha256File } from '../files/hash.js';
+import { BOOTSTRAP_METHOD } from './bootstrap.js';
+import { evaluatePredictions } from './evaluate.js';
+import type { PredictionSpec } from './predictions.js';
+import { loadMetrics, type MetricsReport } from './report.js';
+
+/** Who the report is about: the model, and its version and fingerprint when a manifest named them. */
+export type ReportIdentity = Pick<MetricsReport, 'format' | 'model' | 'version' | 'fingerprint'>;
+
+export async function reportFromMetricsFile(path: string, identity: ReportIdentity): Promise<MetricsReport> {
+  const loaded = await loadMetrics(path, 'metrics file');
+  return { ...identity, metrics: loaded.metrics, slices: {} };
+}
+
+export interface PredictionsEvaluation {
+  predictions: string;
+  spec: PredictionSpec;
+  /** Resamples; 0 for none. */
+  bootstrap: number;
+  confidence: number;
+  seed: number;
+  minSliceSize: number;
+}
+
+export async function reportFromPredictions(request: PredictionsEvaluation, identity: ReportIdentity, log: Logger): Promise<MetricsReport> {
+  const { predictions, spec } = request;
+  const format = formatFromPath(predictions);
+  if (!format) throw new UserError(`Cannot tell the format of the predictions file "${predictions}" from its extension: use .csv, .tsv, .jsonl (optionally .gz) or .parquet.`);
+  const bootstrap = request.bootstrap > 0 ? { resamples: request.bootstrap, confidence: request.confidence, seed: request.seed } : undefined;
+  const evaluation = await evaluatePredictions(predictions, format, spec, { bootstrap, minSliceSize: request.minSliceSize });
+  for (const warning of evaluation.warnings) log.warning(warning);
+  const ran = evaluation.bootstrap;
+  return {
+    ...identity,
+    task: spec.task,
+    evaluation: { predictions, predictionsSha256: await sha256File(predictions, 'predictions file'), dataSha256: evaluation.labelsSha256, rows: evaluation.rows },
+    metrics: evaluation.metrics,
+    slices: evaluation.slices,
+    sliceSummary: evaluation.sliceSummary,
+    confusionMatrix: evaluation.confusion,
+    bootstrap: ran && { method: BOOTSTRAP_METHOD, ...ran, ...(ran.resamples < request.bootstrap ? { requested: request.bootstrap } : {}) },
+  };
+}
