@@ -7,12 +7,10 @@ export const modules = {
 
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   MAX_CONTENT_BYTES: () => (/* binding */ MAX_CONTENT_BYTES),
 /* harmony export */   repositoryFileReader: () => (/* binding */ repositoryFileReader)
 /* harmony export */ });
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(45586);
-/* harmony import */ var _action_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(91674);
-/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(16317);
+/* harmony import */ var _action_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(91674);
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(16317);
 /**
  * One file of the repository as it is at a given commit, read through the REST API
  * (GET /repos/{owner}/{repo}/contents/{path}?ref=<sha>). compare-metrics reads the base branch's
@@ -21,42 +19,37 @@ __webpack_require__.r(__webpack_exports__);
  */
 
 
-
 /** Larger files come back from the contents API without their content (encoding "none"). */
 const MAX_CONTENT_BYTES = 1024 * 1024;
-const fileEntry = zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({ type: zod__WEBPACK_IMPORTED_MODULE_0__/* .literal */ .euz('file'), encoding: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), content: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(), size: zod__WEBPACK_IMPORTED_MODULE_0__/* .number */ .aig() });
-const otherEntry = zod__WEBPACK_IMPORTED_MODULE_0__/* .object */ .Ikc({ type: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP() });
-function repositoryFileReader(client, repository) {
+function repositoryFileReader(github) {
+    const { repository } = github;
     return async (path, ref) => {
         const where = `file "${path}" at ${ref.slice(0, 12)} of ${repository.owner}/${repository.repo}`;
-        let data;
+        let entry;
         try {
-            ({ data } = await client.rest.repos.getContent({ ...repository, path, ref }));
+            entry = await github.getRepositoryContent(path, ref);
         }
         catch (error) {
-            const status = (0,_client_js__WEBPACK_IMPORTED_MODULE_1__.statusOf)(error);
+            const status = (0,_client_js__WEBPACK_IMPORTED_MODULE_0__/* .statusOf */ .c2)(error);
             const message = String(error.message);
             // GitHub answers 404 both for a missing file and for a missing commit; only the first means "no file".
             if (status === 404 && !/no commit found/i.test(message))
                 return undefined;
             if (status === 404)
-                throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`Could not read the ${where}: the commit does not exist in the repository (GitHub: ${message}).`);
+                throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`Could not read the ${where}: the commit does not exist in the repository (GitHub: ${message}).`);
             if (status === 401 || status === 403) {
-                throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`Could not read the ${where}: the token may not read the repository's contents (HTTP ${status}). Give the job "permissions: contents: read".`);
+                throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`Could not read the ${where}: the token may not read the repository's contents (HTTP ${status}). Give the job "permissions: contents: read".`);
             }
             throw error;
         }
-        if (Array.isArray(data))
-            throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`The ${where} is a folder in the repository; a file was expected.`);
-        const file = fileEntry.safeParse(data);
-        if (!file.success) {
-            const type = otherEntry.safeParse(data);
-            throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`The ${where} is a ${type.success ? type.data.type : 'entry'} in the repository, not a file.`);
+        if (entry.type === 'folder')
+            throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`The ${where} is a folder in the repository; a file was expected.`);
+        if (!('content' in entry))
+            throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`The ${where} is a ${entry.type} in the repository, not a file.`);
+        if (entry.size > MAX_CONTENT_BYTES || entry.encoding !== 'base64') {
+            throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`The ${where} is ${entry.size} bytes; at most ${MAX_CONTENT_BYTES} bytes are read through the API.`);
         }
-        if (file.data.size > MAX_CONTENT_BYTES || file.data.encoding !== 'base64') {
-            throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`The ${where} is ${file.data.size} bytes; at most ${MAX_CONTENT_BYTES} bytes are read through the API.`);
-        }
-        return Buffer.from(file.data.content, 'base64').toString('utf8');
+        return Buffer.from(entry.content, 'base64').toString('utf8');
     };
 }
 

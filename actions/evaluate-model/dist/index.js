@@ -1,8 +1,16533 @@
-import{createRequire as e}from"module";var t={28728:function(e,t,n){
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+/******/ var __webpack_modules__ = ({
+
+/***/ 28728:
+/***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
+
 /* @license
 Papa Parse
 v5.7.1
 https://github.com/mholt/PapaParse
 License: MIT
 */
-(function(t,n){if(typeof define==="function"&&define.amd){define([],n)}else if(true){e.exports=n()}else{}})(this,function moduleFactory(){"use strict";var e=function(){if(typeof self!=="undefined"){return self}if(typeof window!=="undefined"){return window}if(typeof e!=="undefined"){return e}return{}}();function getWorkerBlob(){var t=e.URL||e.webkitURL||null;var n=moduleFactory.toString();return o.BLOB_URL||(o.BLOB_URL=t.createObjectURL(new Blob(["var global = (function() { if (typeof self !== 'undefined') { return self; } if (typeof window !== 'undefined') { return window; } if (typeof global !== 'undefined') { return global; } return {}; })(); global.IS_PAPA_WORKER=true; ","(",n,")();"],{type:"text/javascript"})))}var t=!e.document&&!!e.postMessage,r=e.IS_PAPA_WORKER||false;var s={},i=0;var o={};o.parse=CsvToJson;o.unparse=JsonToCsv;o.RECORD_SEP=String.fromCharCode(30);o.UNIT_SEP=String.fromCharCode(31);o.BYTE_ORDER_MARK="\ufeff";o.BAD_DELIMITERS=["\r","\n",'"',o.BYTE_ORDER_MARK];o.WORKERS_SUPPORTED=!t&&!!e.Worker;o.NODE_STREAM_INPUT=1;o.LocalChunkSize=1024*1024*10;o.RemoteChunkSize=1024*1024*5;o.DefaultDelimiter=",";o.Parser=Parser;o.ParserHandle=ParserHandle;o.NetworkStreamer=NetworkStreamer;o.FileStreamer=FileStreamer;o.StringStreamer=StringStreamer;o.ReadableStreamStreamer=ReadableStreamStreamer;if(typeof PAPA_BROWSER_CONTEXT==="undefined"){o.DuplexStreamStreamer=DuplexStreamStreamer}if(r){e.onmessage=workerThreadReceivedMessage}function stripBom(e){if(e.charCodeAt(0)===65279){return e.slice(1)}return e}function CsvToJson(t,n){n=n||{};var r=n.dynamicTyping||false;if(isFunction(r)){n.dynamicTypingFunction=r;r={}}n.dynamicTyping=r;n.transform=isFunction(n.transform)?n.transform:false;if(n.downloadTimeout!==undefined){var s=parseInt(n.downloadTimeout);if(isNaN(s)){throw new Error("Config downloadTimeout value ("+n.downloadTimeout+") not parsable by parseInt(val).")}n.downloadTimeout=s}if(n.worker&&o.WORKERS_SUPPORTED){var i=newWorker();i.userStep=n.step;i.userChunk=n.chunk;i.userComplete=n.complete;i.userError=n.error;n.step=isFunction(n.step);n.chunk=isFunction(n.chunk);n.complete=isFunction(n.complete);n.error=isFunction(n.error);delete n.worker;i.postMessage({input:t,config:n,workerId:i.id});return}var a=null;if(t===o.NODE_STREAM_INPUT&&typeof PAPA_BROWSER_CONTEXT==="undefined"){a=new DuplexStreamStreamer(n);return a.getStream()}else if(typeof t==="string"){t=stripBom(t);if(n.download)a=new NetworkStreamer(n);else a=new StringStreamer(n)}else if(t.readable===true&&isFunction(t.read)&&isFunction(t.on)){a=new ReadableStreamStreamer(n)}else if(e.File&&t instanceof File||t instanceof Object)a=new FileStreamer(n);return a.stream(t)}function JsonToCsv(e,t){var n=false;var r=true;var s=",";var i="\r\n";var a='"';var c=a+a;var u=false;var l=null;var f=false;unpackConfig();var d=new RegExp(escapeRegExp(a),"g");if(typeof e==="string")e=JSON.parse(e);if(Array.isArray(e)){if(!e.length)return serialize(l,e,u);else if(Array.isArray(e[0]))return serialize(null,e,u);else if(typeof e[0]==="object")return serialize(l||Object.keys(e[0]),e,u)}else if(typeof e==="object"){if(typeof e.data==="string")e.data=JSON.parse(e.data);if(Array.isArray(e.data)){if(!e.fields)e.fields=e.meta&&e.meta.fields||l;if(!e.fields)e.fields=Array.isArray(e.data[0])?e.fields:typeof e.data[0]==="object"?Object.keys(e.data[0]):[];if(!Array.isArray(e.data[0])&&typeof e.data[0]!=="object")e.data=[e.data]}return serialize(e.fields||[],e.data||[],u)}throw new Error("Unable to serialize unrecognized input");function unpackConfig(){if(typeof t!=="object")return;if(typeof t.delimiter==="string"&&!o.BAD_DELIMITERS.filter(function(e){return t.delimiter.indexOf(e)!==-1}).length){s=t.delimiter}if(typeof t.quotes==="boolean"||typeof t.quotes==="function"||Array.isArray(t.quotes))n=t.quotes;if(typeof t.skipEmptyLines==="boolean"||typeof t.skipEmptyLines==="string")u=t.skipEmptyLines;if(typeof t.newline==="string")i=t.newline;if(typeof t.quoteChar==="string"){a=t.quoteChar;c=a+a}if(typeof t.header==="boolean")r=t.header;if(Array.isArray(t.columns)){if(t.columns.length===0)throw new Error("Option columns is empty");l=t.columns}if(t.escapeChar!==undefined){c=t.escapeChar+a}if(t.escapeFormulae instanceof RegExp){f=t.escapeFormulae}else if(typeof t.escapeFormulae==="boolean"&&t.escapeFormulae){f=/^[=+\-@\t\r].*$/}}function serialize(e,t,n){var o="";if(typeof e==="string")e=JSON.parse(e);if(typeof t==="string")t=JSON.parse(t);var a=Array.isArray(e)&&e.length>0;var c=!Array.isArray(t[0]);if(a&&r){for(var u=0;u<e.length;u++){if(u>0)o+=s;o+=safe(e[u],u)}if(t.length>0)o+=i}for(var l=0;l<t.length;l++){var f=a?e.length:t[l].length;var d=false;var p=a?Object.keys(t[l]).length===0:t[l].length===0;if(n&&!a){d=n==="greedy"?t[l].join("").trim()==="":t[l].length===1&&(t[l][0]===null||t[l][0]===undefined||t[l][0].length===0)}if(n==="greedy"&&a){var h=[];for(var m=0;m<f;m++){var g=c?e[m]:m;h.push(t[l][g])}d=h.join("").trim()===""}if(!d){for(var y=0;y<f;y++){if(y>0&&!p)o+=s;var w=a&&c?e[y]:y;o+=safe(t[l][w],y)}if(l<t.length-1&&(!n||f>0&&!p)){o+=i}}}return o}function safe(e,t){if(typeof e==="undefined"||e===null)return"";if(e.constructor===Date){if(isNaN(e.getTime()))return"";return e.toISOString()}var r=false;var i=e.toString();if(f&&typeof e!=="number"&&typeof e!=="bigint"&&typeof e!=="boolean"&&f.test(i)){i="'"+i;e=i;r=true}var u=i.replace(d,c);r=r||n===true||typeof n==="function"&&n(e,t)||Array.isArray(n)&&n[t]||hasAny(u,o.BAD_DELIMITERS)||u.indexOf(s)>-1||i.indexOf(a)>-1||u.charAt(0)===" "||u.charAt(u.length-1)===" ";return r?a+u+a:u}function hasAny(e,t){for(var n=0;n<t.length;n++)if(e.indexOf(t[n])>-1)return true;return false}}function ChunkStreamer(t){this._handle=null;this._finished=false;this._completed=false;this._halted=false;this._input=null;this._baseIndex=0;this._partialLine="";this._rowCount=0;this._start=0;this._nextChunk=null;this.isFirstChunk=true;this._completeResults={data:[],errors:[],meta:{}};replaceConfig.call(this,t);this.parseChunk=function(t,n){const s=parseInt(this._config.skipFirstNLines)||0;if(this.isFirstChunk&&s>0){let e=this._config.newline;if(!e){const n=this._config.quoteChar||'"';e=this._handle.guessLineEndings(t,n)}const n=t.split(e);t=[...n.slice(s)].join(e)}if(this.isFirstChunk&&isFunction(this._config.beforeFirstChunk)){var i=this._config.beforeFirstChunk(t);if(i!==undefined)t=i}this.isFirstChunk=false;this._halted=false;var a=this._partialLine+t;this._partialLine="";var c=this._handle.parse(a,this._baseIndex,!this._finished);if(this._handle.paused()||this._handle.aborted()){this._halted=true;return}var u=c.meta.cursor;if(!this._finished){this._partialLine=a.substring(u-this._baseIndex);this._baseIndex=u}if(c&&c.data)this._rowCount+=c.data.length;var l=this._finished||this._config.preview&&this._rowCount>=this._config.preview;if(r){e.postMessage({results:c,workerId:o.WORKER_ID,finished:l})}else if(isFunction(this._config.chunk)&&!n){this._config.chunk(c,this._handle);if(this._handle.paused()||this._handle.aborted()){this._halted=true;return}c=undefined;this._completeResults=undefined}if(!this._config.step&&!this._config.chunk){this._completeResults.data=this._completeResults.data.concat(c.data);this._completeResults.errors=this._completeResults.errors.concat(c.errors);this._completeResults.meta=c.meta}if(!this._completed&&l&&isFunction(this._config.complete)&&(!c||!c.meta.aborted)){this._config.complete(this._completeResults,this._input);this._completed=true}if(!l&&(!c||!c.meta.paused))this._nextChunk();return c};this._sendError=function(t){if(isFunction(this._config.error))this._config.error(t);else if(r&&this._config.error){e.postMessage({workerId:o.WORKER_ID,error:t,finished:false})}};function replaceConfig(e){var t=copy(e);t.chunkSize=parseInt(t.chunkSize);if(!e.step&&!e.chunk)t.chunkSize=null;this._handle=new ParserHandle(t);this._handle.streamer=this;this._config=t}}function NetworkStreamer(e){e=e||{};if(!e.chunkSize)e.chunkSize=o.RemoteChunkSize;ChunkStreamer.call(this,e);var n;if(t){this._nextChunk=function(){this._readChunk();this._chunkLoaded()}}else{this._nextChunk=function(){this._readChunk()}}this.stream=function(e){this._input=e;this._nextChunk()};this._readChunk=function(){if(this._finished){this._chunkLoaded();return}n=new XMLHttpRequest;if(this._config.withCredentials){n.withCredentials=this._config.withCredentials}if(!t){n.onload=bindFunction(this._chunkLoaded,this);n.onerror=bindFunction(this._chunkError,this)}n.ontimeout=bindFunction(this._chunkTimeout,this);n.open(this._config.downloadRequestBody?"POST":"GET",this._input,!t);if(this._config.downloadTimeout&&!t){n.timeout=this._config.downloadTimeout}if(this._config.downloadRequestHeaders){var e=this._config.downloadRequestHeaders;for(var r in e){n.setRequestHeader(r,e[r])}}if(this._config.chunkSize){var s=this._start+this._config.chunkSize-1;n.setRequestHeader("Range","bytes="+this._start+"-"+s)}try{n.send(this._config.downloadRequestBody)}catch(e){this._chunkError(e.message)}if(t&&n.status===0)this._chunkError()};this._chunkLoaded=function(){if(n.readyState!==4)return;if(n.status<200||n.status>=400){this._chunkError();return}this._start+=this._config.chunkSize?this._config.chunkSize:n.responseText.length;this._finished=!this._config.chunkSize||this._start>=getFileSize(n);this.parseChunk(n.responseText)};this._chunkError=function(e){var t=n.statusText||e;this._sendError(new Error(t))};this._chunkTimeout=function(){this._chunkError("Request timed out after "+this._config.downloadTimeout+"ms")};function getFileSize(e){var t=e.getResponseHeader("Content-Range");if(t===null){return-1}return parseInt(t.substring(t.lastIndexOf("/")+1))}}NetworkStreamer.prototype=Object.create(ChunkStreamer.prototype);NetworkStreamer.prototype.constructor=NetworkStreamer;function FileStreamer(e){e=e||{};if(!e.chunkSize)e.chunkSize=o.LocalChunkSize;ChunkStreamer.call(this,e);var t,n;var r=typeof FileReader!=="undefined";this.stream=function(e){this._input=e;n=e.slice||e.webkitSlice||e.mozSlice;if(r){t=new FileReader;t.onload=bindFunction(this._chunkLoaded,this);t.onerror=bindFunction(this._chunkError,this)}else t=new FileReaderSync;this._nextChunk()};this._nextChunk=function(){if(!this._finished&&(!this._config.preview||this._rowCount<this._config.preview))this._readChunk()};this._readChunk=function(){var e=this._input;if(this._config.chunkSize){var s=Math.min(this._start+this._config.chunkSize,this._input.size);e=n.call(e,this._start,s)}var i=t.readAsText(e,this._config.encoding);if(!r)this._chunkLoaded({target:{result:i}})};this._chunkLoaded=function(e){this._start+=this._config.chunkSize;this._finished=!this._config.chunkSize||this._start>=this._input.size;this.parseChunk(e.target.result)};this._chunkError=function(){this._sendError(t.error)}}FileStreamer.prototype=Object.create(ChunkStreamer.prototype);FileStreamer.prototype.constructor=FileStreamer;function StringStreamer(e){e=e||{};ChunkStreamer.call(this,e);var t;this.stream=function(e){t=e;return this._nextChunk()};this._nextChunk=function(){if(this._finished)return;var e=this._config.chunkSize;var n;if(e){n=t.substring(0,e);t=t.substring(e)}else{n=t;t=""}this._finished=!t;return this.parseChunk(n)}}StringStreamer.prototype=Object.create(StringStreamer.prototype);StringStreamer.prototype.constructor=StringStreamer;function ReadableStreamStreamer(e){e=e||{};ChunkStreamer.call(this,e);var t=[];var n=true;var r=false;this.pause=function(){ChunkStreamer.prototype.pause.apply(this,arguments);this._input.pause()};this.resume=function(){ChunkStreamer.prototype.resume.apply(this,arguments);this._input.resume()};this.stream=function(e){this._input=e;this._input.on("data",this._streamData);this._input.on("end",this._streamEnd);this._input.on("error",this._streamError)};this._checkIsFinished=function(){if(r&&t.length===1){this._finished=true}};this._nextChunk=function(){this._checkIsFinished();if(t.length){this.parseChunk(t.shift())}else{n=true}};this._streamData=bindFunction(function(e){try{t.push(typeof e==="string"?e:e.toString(this._config.encoding));if(n){n=false;this._checkIsFinished();this.parseChunk(t.shift())}}catch(e){this._streamError(e)}},this);this._streamError=bindFunction(function(e){this._streamCleanUp();this._sendError(e)},this);this._streamEnd=bindFunction(function(){this._streamCleanUp();r=true;this._streamData("")},this);this._streamCleanUp=bindFunction(function(){this._input.removeListener("data",this._streamData);this._input.removeListener("end",this._streamEnd);this._input.removeListener("error",this._streamError)},this)}ReadableStreamStreamer.prototype=Object.create(ChunkStreamer.prototype);ReadableStreamStreamer.prototype.constructor=ReadableStreamStreamer;function DuplexStreamStreamer(e){var t=n(2203).Duplex;var r=copy(e);var s=true;var i=false;var o=[];var a=null;this._onCsvData=function(e){var t=e.data;if(!a.push(t)&&!this._handle.paused()){this._handle.pause()}};this._onCsvComplete=function(){a.push(null)};r.step=bindFunction(this._onCsvData,this);r.complete=bindFunction(this._onCsvComplete,this);ChunkStreamer.call(this,r);this._nextChunk=function(){if(i&&o.length===1){this._finished=true}if(o.length){o.shift()()}else{s=true}};this._addToParseQueue=function(e,t){o.push(bindFunction(function(){this.parseChunk(typeof e==="string"?e:e.toString(r.encoding));if(isFunction(t)){return t()}},this));if(s){s=false;this._nextChunk()}};this._onRead=function(){if(this._handle.paused()){this._handle.resume()}};this._onWrite=function(e,t,n){this._addToParseQueue(e,n)};this._onWriteComplete=function(){i=true;this._addToParseQueue("")};this.getStream=function(){return a};a=new t({readableObjectMode:true,decodeStrings:false,read:bindFunction(this._onRead,this),write:bindFunction(this._onWrite,this)});a.once("finish",bindFunction(this._onWriteComplete,this))}if(typeof PAPA_BROWSER_CONTEXT==="undefined"){DuplexStreamStreamer.prototype=Object.create(ChunkStreamer.prototype);DuplexStreamStreamer.prototype.constructor=DuplexStreamStreamer}function ParserHandle(e){var t=Math.pow(2,53);var n=-t;var r=/^\s*-?(\d+\.?|\.\d+|\d+\.\d+)([eE][-+]?\d+)?\s*$/;var s=/^((\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d:[0-5]\d\.\d+([+-][0-2]\d:[0-5]\d|Z))|(\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d:[0-5]\d([+-][0-2]\d:[0-5]\d|Z))|(\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d([+-][0-2]\d:[0-5]\d|Z)))$/;var i=this;var a=0;var c=0;var u;var l;var f=false;var d=false;var p;var h=[];var m={data:[],errors:[],meta:{}};if(isFunction(e.step)){var g=e.step;e.step=function(t){m=t;if(needsHeaderRow())processResults();else{processResults();if(m.data.length===0)return;a+=t.data.length;if(e.preview&&a>e.preview)l.abort();else{m.data=m.data[0];g(m,i)}}}}this.parse=function(t,n,r){var s=e.quoteChar||'"';if(!e.newline)e.newline=this.guessLineEndings(t,s);p=false;if(!e.delimiter){var i=guessDelimiter(t,e.newline,e.skipEmptyLines,e.comments,e.delimitersToGuess);if(i.successful)e.delimiter=i.bestDelimiter;else{p=true;e.delimiter=o.DefaultDelimiter}m.meta.delimiter=e.delimiter}else if(isFunction(e.delimiter)){e.delimiter=e.delimiter(t);m.meta.delimiter=e.delimiter}var a=copy(e);a.header=needsHeaderRow();if(e.preview&&e.header)a.preview++;u=t;l=new Parser(a);m=l.parse(u,n,r);processResults();return f?{meta:{paused:true}}:m||{meta:{paused:false}}};this.paused=function(){return f};this.pause=function(){f=true;l.abort();u=isFunction(e.chunk)?"":u.substring(l.getCharIndex())};this.resume=function(){if(i.streamer._halted){f=false;i.streamer.parseChunk(u,true)}else{setTimeout(i.resume,3)}};this.aborted=function(){return d};this.abort=function(){d=true;l.abort();m.meta.aborted=true;if(isFunction(e.complete))e.complete(m);u=""};this.guessLineEndings=function(e,t){e=e.substring(0,1024*1024);var n=new RegExp(escapeRegExp(t)+"([^]*?)"+escapeRegExp(t),"gm");e=e.replace(n,"");var r=e.split("\r");var s=e.split("\n");var i=s.length>1&&s[0].length<r[0].length;if(r.length===1||i)return"\n";var o=0;for(var a=0;a<r.length;a++){if(r[a][0]==="\n")o++}return o>=r.length/2?"\r\n":"\r"};function testEmptyLine(t){return e.skipEmptyLines==="greedy"?t.join("").trim()==="":t.length===1&&t[0].length===0}function testFloat(e){if(r.test(e)){var s=parseFloat(e);if(s>n&&s<t){return true}}return false}function processResults(){if(m&&p){addError("Delimiter","UndetectableDelimiter","Unable to auto-detect delimiting character; defaulted to '"+o.DefaultDelimiter+"'");p=false}if(e.skipEmptyLines){m.data=m.data.filter(function(e){return!testEmptyLine(e)})}if(needsHeaderRow())fillHeaderFields();return applyHeaderAndDynamicTypingAndTransformation()}function needsHeaderRow(){return e.header&&h.length===0}function fillHeaderFields(){if(!m)return;function addHeader(e){h.push(e)}if(Array.isArray(m.data[0])){for(var e=0;needsHeaderRow()&&e<m.data.length;e++)m.data[e].forEach(addHeader);m.data.splice(0,1)}else m.data.forEach(addHeader)}function shouldApplyDynamicTyping(t){if(e.dynamicTypingFunction&&e.dynamicTyping[t]===undefined){e.dynamicTyping[t]=e.dynamicTypingFunction(t)}return(e.dynamicTyping[t]||e.dynamicTyping)===true}function parseDynamic(e,t){if(shouldApplyDynamicTyping(e)){if(t==="true"||t==="TRUE")return true;else if(t==="false"||t==="FALSE")return false;else if(testFloat(t))return parseFloat(t);else if(s.test(t))return new Date(t);else return t===""?null:t}return t}function applyHeaderAndDynamicTypingAndTransformation(){if(!m||!e.header&&!e.dynamicTyping&&!e.transform)return m;function processRow(t,n){var r=e.header?{}:[];var s;for(s=0;s<t.length;s++){var i=s;var o=t[s];if(e.header)i=s>=h.length?"__parsed_extra":h[s];if(e.transform)o=e.transform(o,i);o=parseDynamic(i,o);if(i==="__parsed_extra"){r[i]=r[i]||[];r[i].push(o)}else r[i]=o}if(e.header){if(s>h.length)addError("FieldMismatch","TooManyFields","Too many fields: expected "+h.length+" fields but parsed "+s,c+n);else if(s<h.length)addError("FieldMismatch","TooFewFields","Too few fields: expected "+h.length+" fields but parsed "+s,c+n)}return r}var t=1;if(!m.data.length||Array.isArray(m.data[0])){m.data=m.data.map(processRow);t=m.data.length}else m.data=processRow(m.data,0);if(e.header&&m.meta)m.meta.fields=h;c+=t;return m}function guessDelimiter(t,n,r,s,i){var a,c,u,l;i=i||[",","\t","|",";",o.RECORD_SEP,o.UNIT_SEP];for(var f=0;f<i.length;f++){var d=i[f];var p=0,h=0,m=0;u=undefined;var g=new Parser({comments:s,delimiter:d,newline:n,preview:10}).parse(t);for(var y=0;y<g.data.length;y++){if(r&&testEmptyLine(g.data[y])){m++;continue}var w=g.data[y].length;h+=w;if(typeof u==="undefined"){u=w;continue}else if(w>0){p+=Math.abs(w-u);u=w}}if(g.data.length>0)h/=g.data.length-m;if(h>1.99&&(typeof c==="undefined"||p<c||p===c&&h>l)){c=p;a=d;l=h}}e.delimiter=a;return{successful:!!a,bestDelimiter:a}}function addError(e,t,n,r){var s={type:e,code:t,message:n};if(r!==undefined){s.row=r}m.errors.push(s)}}function escapeRegExp(e){return e.replace(/[.*+?^${}()|[\]\\]/g,"\\$&")}function Parser(e){e=e||{};var t=e.delimiter;var n=e.newline;var r=e.comments;var s=e.step;var i=e.preview;var a=e.fastMode;var c;var u=null;var l=false;if(e.quoteChar===undefined||e.quoteChar===null){c='"'}else{c=e.quoteChar}var f=c;if(e.escapeChar!==undefined){f=e.escapeChar}if(typeof t!=="string"||o.BAD_DELIMITERS.indexOf(t)>-1)t=",";if(r===t)throw new Error("Comment character same as delimiter");else if(r===true)r="#";else if(typeof r!=="string"||o.BAD_DELIMITERS.indexOf(r)>-1)r=false;if(n!=="\n"&&n!=="\r"&&n!=="\r\n")n="\n";var d=0;var p=false;this.parse=function(o,h,m){if(typeof o!=="string")throw new Error("Input must be a string");var g=o.length,y=t.length,w=n.length,b=r.length;var v=isFunction(s);d=0;var $=[],k=[],S=[],z=0;if(!o)return returnable();if(a||a!==false&&o.indexOf(c)===-1){var x=o.split(n);for(var O=0;O<x.length;O++){S=x[O];d+=S.length;if(O!==x.length-1)d+=n.length;else if(m)return returnable();if(r&&S.substring(0,b)===r)continue;if(v){$=[];pushRow(S.split(t));doStep();if(p)return returnable()}else pushRow(S.split(t));if(i&&O>=i){$=$.slice(0,i);return returnable(true)}}return returnable()}var I=o.indexOf(t,d);var A=o.indexOf(n,d);var P=new RegExp(escapeRegExp(f)+escapeRegExp(c),"g");var E=o.indexOf(c,d);for(;;){if(o[d]===c){E=d;d++;for(;;){E=o.indexOf(c,E+1);if(E===-1){if(!m){k.push({type:"Quotes",code:"MissingQuotes",message:"Quoted field unterminated",row:$.length,index:d})}return finish()}if(E===g-1){var T=o.substring(d,E).replace(P,c);return finish(T)}if(c===f&&o[E+1]===f){E++;continue}if(c!==f&&E!==0&&o[E-1]===f){continue}if(I!==-1&&I<E+1){I=o.indexOf(t,E+1)}if(A!==-1&&A<E+1){A=o.indexOf(n,E+1)}var R=A===-1?I:Math.min(I,A);var N=extraSpaces(R);if(o.substr(E+1+N,y)===t){S.push(o.substring(d,E).replace(P,c));d=E+1+N+y;if(o[E+1+N+y]!==c){E=o.indexOf(c,d)}if(I!==-1&&I<d)I=o.indexOf(t,d);if(A!==-1&&A<d)A=o.indexOf(n,d);break}var C=extraSpaces(A);if(o.substring(E+1+C,E+1+C+w)===n){S.push(o.substring(d,E).replace(P,c));saveRow(E+1+C+w);if(I!==-1&&I<d)I=o.indexOf(t,d);E=o.indexOf(c,d);if(v){doStep();if(p)return returnable()}if(i&&$.length>=i)return returnable(true);break}k.push({type:"Quotes",code:"InvalidQuotes",message:"Trailing quote on quoted field is malformed",row:$.length,index:d});E++;continue}continue}if(r&&S.length===0&&o.substring(d,d+b)===r){if(A===-1)return returnable();d=A+w;A=o.indexOf(n,d);if(I!==-1&&I<d)I=o.indexOf(t,d);continue}if(I!==-1&&(I<A||A===-1)){S.push(o.substring(d,I));d=I+y;I=o.indexOf(t,d);continue}if(A!==-1){S.push(o.substring(d,A));saveRow(A+w);if(v){doStep();if(p)return returnable()}if(i&&$.length>=i)return returnable(true);continue}break}return finish();function pushRow(e){$.push(e);z=d}function extraSpaces(e){var t=0;if(e!==-1){var n=o.substring(E+1,e);if(n&&n.trim()===""){t=n.length}}return t}function finish(e){if(m)return returnable();if(typeof e==="undefined")e=o.substring(d);S.push(e);d=g;pushRow(S);if(v)doStep();return returnable()}function saveRow(e){d=e;pushRow(S);S=[];A=o.indexOf(n,d)}function returnable(r){if(e.header&&!h&&$.length&&!l){const t=$[0];const n=Object.create(null);const r=new Set(t);let s=false;for(let i=0;i<t.length;i++){let o=stripBom(t[i]);if(isFunction(e.transformHeader))o=e.transformHeader(o,i);if(!n[o]){n[o]=1;t[i]=o}else{let e;let a=n[o];do{e=`${o}_${a}`;a++}while(r.has(e));r.add(e);t[i]=e;n[o]++;s=true;if(u===null){u={}}u[e]=o}r.add(o)}if(s){console.warn("Duplicate headers found and renamed.")}l=true}return{data:$,errors:k,meta:{delimiter:t,linebreak:n,aborted:p,truncated:!!r,cursor:z+(h||0),renamedHeaders:u}}}function doStep(){s(returnable());$=[];k=[]}};this.abort=function(){p=true};this.getCharIndex=function(){return d}}function newWorker(){if(!o.WORKERS_SUPPORTED)return false;var t=getWorkerBlob();var n=new e.Worker(t);n.onmessage=mainThreadReceivedMessage;n.id=i++;s[n.id]=n;return n}function mainThreadReceivedMessage(e){var t=e.data;var n=s[t.workerId];var r=false;if(t.error)n.userError(t.error,t.file);else if(t.results&&t.results.data){var abort=function(){r=true;completeWorker(t.workerId,{data:[],errors:[],meta:{aborted:true}})};var i={abort:abort,pause:notImplemented,resume:notImplemented};if(isFunction(n.userStep)){for(var o=0;o<t.results.data.length;o++){n.userStep({data:t.results.data[o],errors:t.results.errors,meta:t.results.meta},i);if(r)break}delete t.results}else if(isFunction(n.userChunk)){n.userChunk(t.results,i,t.file);delete t.results}}if(t.finished&&!r)completeWorker(t.workerId,t.results)}function completeWorker(e,t){var n=s[e];if(isFunction(n.userComplete))n.userComplete(t);n.terminate();delete s[e]}function notImplemented(){throw new Error("Not implemented.")}function workerThreadReceivedMessage(t){var n=t.data;if(typeof o.WORKER_ID==="undefined"&&n)o.WORKER_ID=n.workerId;if(typeof n.input==="string"){e.postMessage({workerId:o.WORKER_ID,results:o.parse(n.input,n.config),finished:true})}else if(e.File&&n.input instanceof File||n.input instanceof Object){var r=o.parse(n.input,n.config);if(r)e.postMessage({workerId:o.WORKER_ID,results:r,finished:true})}}function copy(e){if(typeof e!=="object"||e===null)return e;var t=Array.isArray(e)?[]:{};for(var n in e)t[n]=copy(e[n]);return t}function bindFunction(e,t){return function(){e.apply(t,arguments)}}function isFunction(e){return typeof e==="function"}return o})},32757:(e,t,n)=>{n.a(e,async(e,t)=>{try{var r=n(32711);var s=n(54437);await(0,r.C)(s.H);t()}catch(e){t(e)}},1)},54437:(e,t,n)=>{n.d(t,{H:()=>we});var r=n(51455);var s=n(76760);var i=n(73024);var o=n(48161);var a=n(9691);const c=a.Ikc({full_name:a.YjP()}).nullish();const u=a.Ikc({pull_request:a.Ikc({number:a.aig().int().positive(),title:a.YjP(),html_url:a.YjP(),head:a.Ikc({sha:a.YjP(),ref:a.YjP(),repo:c}),base:a.Ikc({ref:a.YjP(),sha:a.YjP().optional(),repo:c})}).optional()});function readRunContext(e=process.env){const t=e.GITHUB_SERVER_URL||"https://github.com";const n=e.GITHUB_REPOSITORY||undefined;const r=e.GITHUB_RUN_ID||undefined;const s=readPullRequest(e.GITHUB_EVENT_PATH);return{repository:n,sha:s?.headSha??(e.GITHUB_SHA||undefined),ref:e.GITHUB_REF||undefined,eventName:e.GITHUB_EVENT_NAME||undefined,runId:r,runAttempt:e.GITHUB_RUN_ATTEMPT||undefined,runUrl:n&&r?`${t}/${n}/actions/runs/${r}`:undefined,serverUrl:t,actor:e.GITHUB_ACTOR||undefined,workspace:e.GITHUB_WORKSPACE||process.cwd(),tempDir:runnerTempDir(e),runnerOs:e.RUNNER_OS||process.platform,pullRequest:s}}function readPullRequest(e){if(!e)return undefined;let t;try{t=JSON.parse(readFileSync(e,"utf8"))}catch(t){throw new UserError(`Could not read the event payload at GITHUB_EVENT_PATH "${e}": ${t.message}.`)}const n=u.safeParse(t);if(!n.success){throw new UserError(`The event payload at GITHUB_EVENT_PATH "${e}" has an unexpected pull_request shape: ${z.prettifyError(n.error)}`)}const r=n.data.pull_request;if(!r)return undefined;const s=r.head.repo?.full_name;return{number:r.number,title:r.title,headSha:r.head.sha,headRef:r.head.ref,baseRef:r.base.ref,baseSha:r.base.sha,url:r.html_url,fromFork:s!==undefined&&s!==r.base.repo?.full_name}}function runnerTempDir(e=process.env){return e.RUNNER_TEMP||(0,o.tmpdir)()}async function createStepDir(e,t,n){const i=(0,s.join)(e,"mlops-actions",t);await(0,r.mkdir)(i,{recursive:true});return(0,r.mkdtemp)((0,s.join)(i,`${n}-`))}var l=n(58434);var f=n(91674);const d="mlops-actions";async function stepConfinement(e,t){const n=[(0,s.resolve)(e),(0,s.resolve)(t,d)];return{workspace:(0,s.resolve)(e),roots:await Promise.all(n.map(async e=>await realPathOfNearest(e)??e))}}async function confinePath(e,t,n){const i=(0,s.resolve)(n.baseDir,e);const o=`${n.input?`input "${n.input}": the `:"The "}${n.what} "${e}"`;const a=await realPathOfNearest(i);if(a===undefined)throw new f.yo(`${capitalise(o)} is a loop of symbolic links; a file was expected.`);const c=a!==i?` (through a symbolic link, it leads to ${a})`:"";const u=t.roots.find(e=>confine_isInside(a,e));if(u===undefined){throw new f.yo(`${capitalise(o)} is outside the workspace${c}. mlops-actions reads and writes only inside the workspace (${t.workspace}) and its own folder in RUNNER_TEMP, so that a pull request cannot make it read other files of the runner. Give a path inside the workspace.`)}if((0,s.relative)(u,a).split(s.sep).includes(".git")){throw new f.yo(`${capitalise(o)} is inside a .git folder${c}, which holds the repository's credentials. Give a path outside .git.`)}if(n.kind==="any")return i;const l=await(0,r.stat)(a).catch(e=>{const t=(0,f.UK)(e);if(t==="ENOENT")return undefined;if(t==="ELOOP")throw new f.yo(`${capitalise(o)} is a loop of symbolic links; a file was expected.`);throw e});if(!l)return i;if(n.kind==="folder"&&!l.isDirectory())throw new f.yo(`${capitalise(o)} is not a folder.`);if((n.kind??"file")==="file"&&!l.isFile()){throw new f.yo(`${capitalise(o)} is ${l.isDirectory()?"a folder":"not a regular file (a device, a pipe or a socket)"}${c}; a file was expected.`)}return i}async function confinePaths(e,t,n){const r=[];for(const s of e)r.push(await confinePath(s,t,n));return r}function confine_isInside(e,t){if(e===t)return true;const n=(0,s.relative)(t,e);return n!==""&&!n.startsWith(`..${s.sep}`)&&n!==".."&&!(0,s.isAbsolute)(n)}async function realPathOfNearest(e){const t=[];let n=e;for(let i=0;i<=40;){try{return(0,s.join)(await(0,r.realpath)(n),...[...t].reverse())}catch(o){const a=(0,f.UK)(o);if(a!=="ENOENT"&&a!=="ENOTDIR"&&a!=="ELOOP")throw o;const c=await(0,r.readlink)(n).catch(()=>undefined);if(c!==undefined&&a==="ENOENT"){n=(0,s.resolve)((0,s.dirname)(n),c);i++;continue}const u=(0,s.dirname)(n);if(u===n)return e;t.push((0,s.basename)(n));n=u}}return undefined}function capitalise(e){return e.charAt(0).toUpperCase()+e.slice(1)}function confinementFromEnvironment(e=process.env){return stepConfinement(e.GITHUB_WORKSPACE||process.cwd(),runnerTempDir(e))}async function confineFileInputs(e,t,n,r=process.cwd()){for(const s of t){const t=e[s];if(typeof t==="string")await confinePath(t,n,{what:p[s]??"file",input:s,baseDir:r})}}const p={predictions:"predictions file",metrics:"metrics file",baseline:"baseline metrics file",gates:"gate policy",manifest:"manifest",profile:"data profile"};async function manifest_files_manifestFilePath(e,t,n){const r=await realpath(e.baseDir);const s=resolve(r,n);const i=`The ${e.manifest} lists "${n}" in "${t}"`;const o=await realPathOrNearest(s);if(o===undefined)throw new UserError(`${i}, which is a symbolic link that leads nowhere (or in a loop). Only files inside ${e.folder??"the model's folder"} are verified and published; promote the files train-model wrote, not links.`);if(!isInside(o,r)||o===r){const t=o===s?"":` (through a symbolic link, it leads to ${o})`;throw new UserError(`${i}, which is outside ${e.folder??"the model's folder"} ${r}${t}. Only files inside that folder are verified and published; promote the files train-model wrote, not links to other files.`)}if(relative(r,o).split(sep).includes(".git"))throw new UserError(`${i}, which is inside a .git folder (it leads to ${o}), where the repository's credentials are kept; a model file was expected.`);const a=await stat(o).catch(()=>undefined);if(a&&!a.isFile()&&!a.isDirectory())throw new UserError(`${i}, which is not a regular file (a device, a pipe or a socket); a model file was expected.`);return o}async function realPathOrNearest(e){try{return await realpath(e)}catch(t){const n=errnoCode(t);if(n!=="ENOENT"&&n!=="ENOTDIR"&&n!=="ELOOP")throw t;if(n==="ELOOP"||await lstat(e).then(e=>e.isSymbolicLink(),()=>false))return undefined;const r=dirname(e);if(r===e)return e;const s=await realPathOrNearest(r);return s===undefined?undefined:join(s,basename(e))}}const h="model-manifest.json";const m="metrics.json";function artifactServiceAvailable(e=process.env){return Boolean(e.ACTIONS_RUNTIME_TOKEN&&e.ACTIONS_RESULTS_URL)}async function uploadArtifact(e,t,i,o){const{DefaultArtifactClient:a}=await n.e(851).then(n.bind(n,74851));const c=new a;const u=await c.getArtifact(e).catch(()=>undefined);if(u){o.info(`This run already has artifact ${e} (id ${u.artifact.id}); it is not uploaded again.`);return{id:u.artifact.id,name:e,uploaded:false}}const l=[];for(const e of t){const t=(0,s.join)(i,e.as);await(0,r.mkdir)((0,s.dirname)(t),{recursive:true});await(0,r.link)(e.from,t).catch(()=>(0,r.copyFile)(e.from,t));l.push(t)}const{id:f}=await c.uploadArtifact(e,l,i);if(f===undefined)throw new Error(`Uploading artifact ${e} returned no id`);o.info(`Uploaded artifact ${e} (id ${f}).`);return{id:f,name:e,uploaded:true}}async function uploadModelArtifact(e){const t=modelArtifactName(e.manifest.model.name,e.manifest.model.version);const n={manifest:`manifest of artifact ${t}`,baseDir:e.baseDir};const r=[{from:e.manifestPath,as:h}];for(const[t,s]of e.manifest.outputs.entries())r.push({from:await manifestFilePath(n,`outputs[${t}].path`,s.path),as:s.path});return uploadArtifact(t,r,e.stagingDir,e.log)}function uploadMetricsArtifact(e){return uploadArtifact((0,l.Hk)(e.model,e.version),[{from:e.reportPath,as:m}],e.stagingDir,e.log)}function findByOf(e){return{token:e.token,workflowRunId:e.runId,repositoryOwner:e.repository.owner,repositoryName:e.repository.repo}}async function downloadArtifactIfPresent(e){const{DefaultArtifactClient:t}=await n.e(851).then(n.bind(n,74851));const r=new t;const s=e.fromRun&&findByOf(e.fromRun);const i=await r.getArtifact(e.name,s?{findBy:s}:undefined).catch(t=>{if(t.name==="ArtifactNotFoundError")return undefined;const n=t.message.replace(/\s+/g," ").trim();const r=e.fromRun?`workflow run ${e.fromRun.runId}`:"this workflow run";const s=e.fromRun?' Reading another run\'s artifacts needs "permissions: actions: read".':"";throw new UserError(`Could not read artifact "${e.name}" of ${r} (${n}).${s}`)});if(!i)return undefined;const{downloadPath:o,digestMismatch:a}=await r.downloadArtifact(i.artifact.id,{path:e.into,expectedHash:i.artifact.digest,...s?{findBy:s}:{}});if(a)throw new UserError(`Artifact "${e.name}" did not download intact: its sha256 differs from the one recorded at upload. Re-run the job; if it happens again, the artifact is damaged.`);e.log.info(`Downloaded artifact ${e.name} (id ${i.artifact.id}) to ${basename(o??e.into)}.`);return o??e.into}async function downloadArtifact(e){const t=await downloadArtifactIfPresent(e);if(t!==undefined)return t;const n=e.fromRun?`Workflow run ${e.fromRun.runId}`:"This workflow run";throw new UserError(`${n} has no artifact named "${e.name}". ${e.hint}`)}async function listRunArtifacts(e){const{DefaultArtifactClient:t}=await n.e(851).then(n.bind(n,74851));const r=findByOf(e);const{artifacts:s}=await(new t).listArtifacts({findBy:r}).catch(t=>{throw new UserError(`Could not list the artifacts of workflow run ${e.runId} (${t.message.replace(/\s+/g," ").trim()}). The job needs "permissions: actions: read".`)});return s.map(e=>e.name)}var g=n(57075);var y=n(28728);var w=n.n(y);async function readUserFile(e,t,n=process.cwd()){try{return await(0,r.readFile)((0,s.resolve)(n,e),"utf8")}catch(r){throw fileError(r,e,t,n)}}function fileError(e,t,n,r=process.cwd()){const i=(0,f.UK)(e);const o=`${n} "${t}"`;if(i==="ENOENT"){return new f.yo(`The ${o} does not exist (looked for ${(0,s.resolve)(r,t)}). Check the path: relative paths resolve against ${r}.`)}if(i==="EISDIR")return new f.yo(`The ${o} is a directory; a file was expected.`);if(i==="EACCES")return new f.yo(`The ${o} cannot be read: permission denied.`);return e instanceof Error?e:new Error(String(e))}const b={"encoding-error":"file","compression-error":"file","format-error":"file","empty-file":"file","missing-label":"header","extra-label":"header","duplicate-label":"header","blank-label":"header","incorrect-label":"header","unmatched-header":"header","source-error":"row","blank-row":"row","missing-cell":"row","extra-cell":"row","primary-key":"row","unique-key":"row","type-error":"cell","constraint-error":"cell","unique-error":"cell","nan-value":"cell","inf-value":"cell","mostly-violated":"column","null-fraction":"column","distinct-count":"column","distinct-fraction":"column","stat-out-of-range":"column","check-limit":"column","row-count":"dataset","duplicate-row":"dataset","class-imbalance":"dataset"};function completeFinding(e,t){const n={file:t,level:"error",scope:b[e.code],...e};if(n.file===undefined)n.file=t;if(n.level===undefined)n.level="error";return n}function shorten(e,t=120){return e.length>t?`${e.slice(0,t)}…`:e}const v=80;const $=2e3;const k=/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g;const S=/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;const isSafe=(e,t)=>e===undefined||e.length<=t&&!S.test(e);function escapeControls(e){return e.replace(k,e=>{const t=e.charCodeAt(0);return t===10?"\\n":t===13?"\\r":t===9?"\\t":`\\u${t.toString(16).padStart(4,"0")}`})}function excerpt(e,t=v){if(e.length<=t)return escapeControls(e);const n=/[\ud800-\udbff]/.test(e.charAt(t-1))?t-1:t;return`${escapeControls(e.slice(0,n))}…`}function safeFinding(e){if(isSafe(e.message,$)&&isSafe(e.observed,v)&&isSafe(e.field,v)&&isSafe(e.expected,$))return e;const t={...e,message:excerpt(e.message,$)};if(e.observed!==undefined)t.observed=excerpt(e.observed);if(e.field!==undefined)t.field=excerpt(e.field);if(e.expected!==undefined)t.expected=excerpt(e.expected,$);return t}class FindingSink{max;errors=0;warnings=0;kept=[];dropped=0;groups=new Map;constructor(e){this.max=e}add(e){const t=safeFinding(e);if(t.level==="error")this.errors++;else this.warnings++;if(this.kept.length<this.max)this.kept.push(t);else this.dropped++;const n=groupKey(t);const r=this.groups.get(n);if(r)r.count++;else this.groups.set(n,{code:t.code,level:t.level,field:t.field,constraint:t.constraint,file:t.file,count:1,first:t})}unkept(){const e=new Map;for(const[t,n]of this.groups)e.set(t,n.count);for(const t of this.kept)e.set(groupKey(t),e.get(groupKey(t))-1);return[...this.groups].filter(([t])=>e.get(t)>0).map(([t,n])=>({group:n,count:e.get(t)}))}addUnkept(e,t){if(t<=0)return;const n=safeFinding(e.first);const r={...e,field:n.field,first:n};if(r.level==="error")this.errors+=t;else this.warnings+=t;this.dropped+=t;const s=groupKey(r.first);const i=this.groups.get(s);if(i)i.count+=t;else this.groups.set(s,{...r,count:t})}}const groupKey=e=>`${e.code}\0${e.constraint??""}\0${e.field??""}\0${e.file}\0${e.level}`;class DataFileError extends f.yo{code;path;line;name="DataFileError";constructor(e,t,n,r){super(e);this.code=t;this.path=n;this.line=r}}const x={csv:",",tsv:"\t"};const O=8*2**20;function recordTooLong(e,t,n="record"){return new DataFileError(`The data file "${e}" has a ${n} longer than ${O/2**20} MiB starting at line ${t} (the limit for one row). ${n==="line"?"A file that is not JSON Lines":"A quote that is never closed, or a file that is not CSV or TSV,"} makes one; check the file.`,"format-error",e,t)}function nulProblem(e,t){for(let n=0;n<e.length;n++){const r=e[n].indexOf("\0");if(r===-1)continue;const s=t?.[n];return`cell ${n+1}${s!==undefined?` (column ${JSON.stringify(excerpt(s,40))})`:""} holds a NUL byte at character ${r+1}, which text data never does: the file may be binary, UTF-16 or corrupt`}return undefined}async function readDelimited(e,t,n,r={}){const s=r.delimiter??x[t];const i=r.quoteChar??'"';const o=r.escapeChar??i;const a=await openText(e);a.setEncoding("utf8");const c=new RecordGuard(e,s,i,o);const u=a.pipe(c);a.on("error",e=>u.destroy(e));u.on("close",()=>a.destroy());let l;let f=1;await new Promise((t,r)=>{let a=false;const fail=e=>{if(a)return;a=true;u.destroy();r(e)};u.on("error",t=>fail(streamError(t,e)));w().parse(u,{delimiter:s,quoteChar:i,escapeChar:o,newline:"\n",skipEmptyLines:false,step(e){const t=e.data;const r=f;f+=1+t.reduce((e,t)=>e+countNewlines(t),0);const s=e.errors[0];try{const e=c.sawNul?nulProblem(t,l):undefined;l??=t;if(s)n({fields:t,line:r,parseError:s.message});else if(e)n({fields:t,line:r,parseError:e});else if(t.length===1&&t[0]==="")n({fields:t,line:r,blank:true});else n({fields:t,line:r})}catch(e){fail(e)}},complete:()=>{if(!a)t()},error:e=>fail(e)})})}class RecordGuard extends g.Transform{path;sawNul=false;delimiter;quote;escape;quoted=false;fieldStart=true;previous=-1;pendingQuote=false;recordLength=0;line=1;recordLine=1;constructor(e,t,n,r){super({decodeStrings:false,encoding:"utf8"});this.path=e;this.delimiter=t.charCodeAt(t.length-1);this.quote=n.charCodeAt(0);this.escape=r.charCodeAt(0)}_transform(e,t,n){const r=typeof e==="string"?e:e.toString("utf8");try{n(null,this.follow(r))}catch(e){n(e)}}follow(e){if(e.indexOf("\0")!==-1)this.sawNul=true;const{delimiter:t,quote:n,escape:r}=this;const s=[];let i=0;for(let o=0;o<e.length;o++){const a=e.charCodeAt(o);if(++this.recordLength>O)throw recordTooLong(this.path,this.recordLine);if(this.pendingQuote){this.pendingQuote=false;if(a===n){this.previous=a;continue}this.quoted=false}if(this.quoted){if(a===I)this.line++;else if(a===n){if(r!==n){if(this.previous!==r)this.quoted=false}else if(o+1===e.length)this.pendingQuote=true;else if(e.charCodeAt(o+1)===n)o++;else this.quoted=false}this.previous=a;continue}if(a===I){if(this.previous===A){s.push(e.slice(i,o));i=o+1;this.previous=-1;continue}this.endRecord()}else if(a===A){s.push(e.slice(i,o),"\n");i=o+1;this.endRecord();this.previous=A;continue}else if(a===n&&this.fieldStart){this.quoted=true;this.fieldStart=false}else this.fieldStart=a===t;this.previous=a}if(i===0)return e;s.push(e.slice(i));return s.join("")}endRecord(){this.line++;this.recordLine=this.line;this.recordLength=0;this.fieldStart=true}}const I=10;const A=13;function countNewlines(e){let t=0;for(let n=e.indexOf("\n");n!==-1;n=e.indexOf("\n",n+1))t++;return t}async function openText(e){const t=(0,i.createReadStream)(e);let r=t;if(/\.gz$/i.test(e)){const s=(await Promise.resolve().then(n.t.bind(n,38522,23))).createGunzip();const i=expansionLimit(e,await fileSize(e));t.pipe(s).pipe(i);t.on("error",e=>s.destroy(e));s.on("error",e=>i.destroy(e));r=i}const s=r.pipe(utf8Decoder());r.on("error",e=>s.destroy(e));s.on("close",()=>{r.destroy();t.destroy()});return s}const P=200;const E=2**20;async function fileSize(e){try{return(await(0,r.stat)(e)).size}catch(t){throw fileError(t,e,"data file")}}function expansionLimit(e,t){const n=Math.max(E,P*t);let r=0;return new g.Transform({transform(t,s,i){r+=t.length;if(r<=n)return i(null,t);i(new DataFileError(`The data file "${e}" expands to more than ${P} times its size when decompressed (past ${formatBytes(n)}): a gzip bomb, or data far more repetitive than real data. Check the file; a table this repetitive is better stored uncompressed or summarised.`,"compression-error",e))}})}const formatBytes=e=>e>=2**20?`${(e/2**20).toFixed(1)} MiB`:`${Math.ceil(e/1024)} KiB`;class InvalidUtf8Error extends Error{offset;line;utf16;constructor(e,t,n=false){super(`invalid UTF-8 at byte offset ${e} (line ${t})`);this.offset=e;this.line=t;this.utf16=n}}function utf8Decoder(){const e=new TextDecoder("utf-8",{fatal:true});let t=0;let n=0;const decode=(r,s)=>{try{return e.decode(r,{stream:s})}catch{const e=r?firstInvalidUtf8(r):0;const s=r?countByte(r,10,e):0;throw new InvalidUtf8Error(t+e,n+s+1,t===0&&r!==undefined&&startsWithUtf16Bom(r))}finally{t+=r?.length??0;n+=r?countByte(r,10,r.length):0}};return new g.Transform({readableObjectMode:false,decodeStrings:true,transform(e,n,r){try{r(null,decode(e,true))}catch(n){const s=n.offset-(t-e.length);const i=e.lastIndexOf(10,s);if(i>=0)this.push((new TextDecoder).decode(e.subarray(0,i+1)));r(n)}},flush(e){try{e(null,decode(undefined,false))}catch(t){e(t)}}})}function countByte(e,t,n){let r=0;for(let s=e.indexOf(t);s!==-1&&s<n;s=e.indexOf(t,s+1))r++;return r}function firstInvalidUtf8(e){for(let t=0;t<e.length;){const n=e[t];const r=n<128?1:n>=194&&n<=223?2:n>=224&&n<=239?3:n>=240&&n<=244?4:0;if(r===0)return t;for(let n=1;n<r;n++)if(t+n<e.length&&(e[t+n]&192)!==128)return t;t+=r}return Math.max(0,e.length-1)}function startsWithUtf16Bom(e){return e.length>=2&&(e[0]===255&&e[1]===254||e[0]===254&&e[1]===255)}function invalidUtf8(e,t,n,r=false){if(r)return new DataFileError(`The data file "${e}" is UTF-16 text (it starts with a UTF-16 byte order mark), not UTF-8. Re-export it as UTF-8.`,"encoding-error",e,1);return new DataFileError(`The data file "${e}" is not valid UTF-8 text: invalid UTF-8 at byte offset ${t} (line ${n}). Re-export it as UTF-8.`,"encoding-error",e,n)}function streamError(e,t){if(e instanceof InvalidUtf8Error)return invalidUtf8(t,e.offset,e.line,e.utf16);const n=e.code;if(n==="Z_DATA_ERROR"&&/header check/.test(e.message)){return new DataFileError(`The data file "${t}" is not gzip data, though its name ends in .gz. Compress it with gzip, or drop the .gz from its name.`,"compression-error",t)}if(n==="Z_BUF_ERROR"||n==="Z_DATA_ERROR"||n==="ERR_STREAM_PREMATURE_CLOSE"){return new DataFileError(`The data file "${t}" is not a complete gzip stream (${e.message}). The file may be truncated; compress it again.`,"compression-error",t)}return fileError(e,t,"data file")}const T=64;function jsonDepthExceeded(e,t){let n=0;let r=false;for(let s=0;s<e.length;s++){const i=e.charCodeAt(s);if(r){if(i===92)s++;else if(i===34)r=false}else if(i===34)r=true;else if(i===123||i===91){if(++n>t)return s}else if(i===125||i===93)n--}return undefined}const R={maxDepth:T,maxAliases:1e3,maxExpandedValues:1e5};function formatOf(e){return/\.json$/i.test(e)?"json":"yaml"}async function parseStructured(e,t,r){if(formatOf(t)==="json"){let n;try{n=JSON.parse(e)}catch(n){throw new f.yo(`The ${r} "${t}" is not valid JSON: ${await describeJsonError(n,e)}.`)}const s=jsonDepthExceeded(e,R.maxDepth);if(s!==undefined){const{line:n,column:i}=lineAndColumn(e,s);throw new f.yo(`The ${r} "${t}" nests objects and arrays more than ${R.maxDepth} levels deep (at line ${n}, column ${i}). A ${r} needs far fewer; flatten it.`)}return n}const s=await n.e(243).then(n.bind(n,33243));let i;try{i=s.load(e,{filename:t,maxDepth:R.maxDepth,maxAliases:R.maxAliases})}catch(e){if(!(e instanceof s.YAMLException))throw e;const n=e.mark?` at line ${e.mark.line+1}, column ${e.mark.column+1}`:"";if(/maxAliases/.test(e.reason)){throw new f.yo(`The ${r} "${t}" has more than ${R.maxAliases} YAML aliases (the one past the limit is${n}); write the values out instead of repeating anchors.`)}if(/maxDepth/.test(e.reason)){throw new f.yo(`The ${r} "${t}" nests mappings and lists more than ${R.maxDepth} levels deep${n}. A ${r} needs far fewer; flatten it.`)}throw new f.yo(`The ${r} "${t}" is not valid YAML${n}: ${e.reason}.`)}checkExpandedSize(i,t,r);return i}function checkExpandedSize(e,t,n){const{values:r,depth:s,distinct:i,cycle:o}=measureExpanded(e,R.maxExpandedValues);if(o)throw new f.yo(`The ${n} "${t}" has a YAML alias inside the node it refers to, so it would contain itself; write the values out.`);if(r>i&&r>R.maxExpandedValues){throw new f.yo(`The ${n} "${t}" has YAML aliases that expand to more than ${R.maxExpandedValues.toLocaleString("en-US")} values; write the values out (a ${n} needs far fewer).`)}if(s>R.maxDepth){throw new f.yo(`The ${n} "${t}" has YAML aliases that nest mappings and lists more than ${R.maxDepth} levels deep once expanded; write the values out.`)}}function measureExpanded(e,t=Infinity){if(e===null||typeof e!=="object")return{values:1,depth:0,distinct:1,cycle:false};const n=new Map;const r=new Set;let s=0;const i=[];const enter=e=>{r.add(e);s++;i.push({node:e,children:Array.isArray(e)?e:Object.values(e),next:0,values:1,depth:1})};enter(e);let o={values:1,depth:1};while(i.length){const e=i.at(-1);if(e.next<e.children.length&&e.values<=t){const t=e.children[e.next++];if(t===null||typeof t!=="object"||t instanceof Date){e.values++;s++;continue}if(r.has(t))return{values:e.values,depth:i.length,distinct:s,cycle:true};const o=n.get(t);if(o){e.values+=o.values;e.depth=Math.max(e.depth,o.depth+1)}else enter(t);continue}i.pop();r.delete(e.node);o={values:e.values,depth:e.depth};n.set(e.node,o);const a=i.at(-1);if(a){a.values+=e.values;a.depth=Math.max(a.depth,e.depth+1)}}return{...o,distinct:s,cycle:false}}async function describeJsonError(e,t){const n=e.message.replace(/, (?:\.\.\.)?".*" is not valid JSON$/s,"").replace(/ (?:in JSON )?at position \d+.*$/s,"").replace(/\s+/g," ");const{line:r,column:s}=lineAndColumn(t,jsonErrorOffset(t,e));return`${n} at line ${r}, column ${s}`}function jsonErrorOffset(e,t){const n=positionIn(t);if(n!==undefined)return n;const endsEarly=t=>{try{JSON.parse(e.slice(0,t));return true}catch(e){const n=e.message;const r=positionIn(e);return/end of JSON input|Unterminated/.test(n)||r!==undefined&&r>=t}};let r=0;let s=e.length;while(s-r>1){const e=Math.floor((r+s)/2);if(endsEarly(e))r=e;else s=e}return s-1}function positionIn(e){const t=/position (\d+)/.exec(e.message);return t?Number(t[1]):undefined}function lineAndColumn(e,t){const n=e.slice(0,t);return{line:n.split("\n").length,column:t-n.lastIndexOf("\n")}}async function readStructuredFile(e,t,n,r=process.cwd()){const s=await readUserFile(e,n,r);const i=await parseStructured(s,e,n);return validateStructured(i,t,{path:e,what:n,text:s})}async function validateStructured(e,t,n){const r=t.safeParse(e,{reportInput:true});if(r.success)return r.data;const s=r.error.issues.slice(0,10);const i=n.text?await locateLines(n.text,s.map(e=>e.path)):[];const o=s.map((e,t)=>{const n=e.path.length?`"${formatPath(e.path)}"`:"the top level";const r=i[t]?` (line ${i[t]})`:"";return`${n}${r}: ${e.message}${describeInput(e)}`});const a=r.error.issues.length>s.length?`; and ${r.error.issues.length-s.length} more`:"";throw new f.yo(`The ${n.what} "${n.path}" is not valid: ${o.join("; ")}${a}.`)}function describeInput(e){const t=e.input;if(t===undefined||typeof t==="object"&&t!==null)return"";const n=JSON.stringify(t);return n.length<=60&&!e.message.includes(n)?`, got ${n}`:""}function formatPath(e){return e.reduce((e,t)=>typeof t==="number"?`${e}[${t}]`:e?`${e}.${String(t)}`:String(t),"")}const keyOf=e=>JSON.stringify(e.map(String));async function locateLines(e,t){const n=await nodeOffsets(e).catch(()=>new Map);return t.map(t=>{for(let r=t.length;r>=0;r--){const s=n.get(keyOf(t.slice(0,r)));if(s!==undefined)return lineAndColumn(e,s).line}return undefined})}async function nodeOffsets(e){const t=await n.e(243).then(n.bind(n,33243));const r=new Map;const s=[];const nextPath=()=>{const e=s.at(-1);if(!e)return[];if(e.kind==="sequence")return[...e.path,String(e.index++)];if(e.pendingKey===undefined)return undefined;const t=[...e.path,e.pendingKey];e.pendingKey=undefined;return t};for(const n of t.parseEvents(e,{})){if(n.type===t.EVENT_ID.SCALAR){const i=nextPath();if(i)r.set(keyOf(i),n.valueStart);else s.at(-1).pendingKey=t.getScalarValue(e,n)}else if(n.type===t.EVENT_ID.MAPPING||n.type===t.EVENT_ID.SEQUENCE){const e=nextPath()??[...s.at(-1).path,"?"];r.set(keyOf(e),n.start);s.push({kind:n.type===t.EVENT_ID.MAPPING?"mapping":"sequence",path:e,index:0})}else if(n.type===t.EVENT_ID.ALIAS){nextPath()}else if(n.type===t.EVENT_ID.POP){s.pop();if(s.length===0)break}}return r}async function readJsonLines(e,t){const n=await openText(e);n.setEncoding("utf8");let r="";let s=0;const handle=e=>{s++;const n=e.endsWith("\r")?e.slice(0,-1):e;if(n.trim()==="")return t({line:s,blank:true});let r;try{r=JSON.parse(n)}catch(e){return t({line:s,problem:`not valid JSON (${jsonReason(e)})`})}if(r===null||typeof r!=="object"||Array.isArray(r)){return t({line:s,problem:`a JSON ${r===null?"null":Array.isArray(r)?"array":typeof r}, not an object`})}if(n.indexOf("[")!==-1||n.indexOf("{",1)!==-1){const e=jsonDepthExceeded(n,R.maxDepth);if(e!==undefined)return t({line:s,problem:`an object whose values nest more than ${R.maxDepth} levels deep (from character ${e+1}); flatten the record`})}t({line:s,value:r})};let i=[];let o=0;await new Promise((t,a)=>{n.on("data",t=>{try{const n=t.indexOf("\n");if(n===-1||o+n>O){i.push(t);o+=t.length;if(o>O)throw recordTooLong(e,s+1,"line");return}i.push(t);const a=i.join("").split("\n");r=a.pop();i=[r];o=r.length;for(const t of a){if(t.length>O)throw recordTooLong(e,s+1,"line");handle(t)}}catch(e){n.destroy();a(e)}});n.on("error",t=>a(streamError(t,e)));n.on("end",()=>{try{r=i.join("");if(r.length>O)throw recordTooLong(e,s+1,"line");if(r!=="")handle(r);t()}catch(e){a(e)}})})}function jsonReason(e){return e.message.replace(/, (?:\.\.\.)?".*" is not valid JSON$/s,"").replace(/ (?:in JSON )?at position (\d+).*$/s,(e,t)=>` at character ${Number(t)+1}`).replace(/\s+/g," ").slice(0,120)}var N;(function(e){e[e["Stop"]=0]="Stop";e[e["True"]=1]="True";e[e["False"]=2]="False";e[e["Byte"]=3]="Byte";e[e["I16"]=4]="I16";e[e["I32"]=5]="I32";e[e["I64"]=6]="I64";e[e["Double"]=7]="Double";e[e["Binary"]=8]="Binary";e[e["List"]=9]="List";e[e["Set"]=10]="Set";e[e["Map"]=11]="Map";e[e["Struct"]=12]="Struct"})(N||(N={}));const C=16;class ThriftReader{bytes;offset;constructor(e,t){this.bytes=e;this.offset=t}struct(e=0){if(e>C)throw new Error("thrift structs nested too deeply");const t={};let n=0;for(;;){const r=this.byte();const s=r&15;if(s===N.Stop)return t;const i=r>>4;n=i===0?this.zigzag():n+i;t[n]=s===N.True?true:s===N.False?false:this.value(s,e)}}value(e,t){switch(e){case N.Byte:return this.byte()<<24>>24;case N.I16:case N.I32:case N.I64:return this.zigzag();case N.Double:{const e=new DataView(this.bytes.buffer,this.bytes.byteOffset+this.take(8),8);return e.getFloat64(0,true)}case N.Binary:{const e=this.varint();const t=this.take(e);return this.bytes.subarray(t,t+e)}case N.List:case N.Set:{const e=this.byte();const n=e>>4===15?this.varint():e>>4;const r=e&15;const s=[];for(let e=0;e<n;e++)s.push(r===N.True||r===N.False?this.byte()===1:this.value(r,t+1));return s}case N.Map:{const e=this.varint();if(e===0)return[];const n=this.byte();const r=[];for(let s=0;s<e;s++)r.push([this.value(n>>4,t+1),this.value(n&15,t+1)]);return r}case N.Struct:return this.struct(t+1);default:throw new Error(`unknown thrift type ${e} at byte ${this.offset-1}`)}}byte(){if(this.offset>=this.bytes.length)throw new Error("thrift data ends early");return this.bytes[this.offset++]}take(e){if(this.offset+e>this.bytes.length)throw new Error("thrift data ends early");const t=this.offset;this.offset+=e;return t}varint(){let e=0;let t=1;for(let n=0;n<10;n++){const n=this.byte();e+=(n&127)*t;if(n<128)return e;t*=128}throw new Error("thrift varint longer than 10 bytes")}zigzag(){const e=this.varint();return e%2===0?e/2:-(e+1)/2}}class FlatUnsupported extends Error{}function flatValueKind(e){if(e.num_children||e.repetition_type==="REPEATED")return undefined;const t=e.converted_type;const n=e.logical_type;switch(e.type){case"BOOLEAN":return t||n?undefined:"boolean";case"FLOAT":case"DOUBLE":return t||n?undefined:"float";case"INT32":if(t==="DATE"||n?.type==="DATE")return"date";if(t==="UINT_32"||n?.type==="INTEGER"&&!n.isSigned&&n.bitWidth===32)return"uint32";if(n&&n.type!=="INTEGER")return undefined;return!t||["INT_8","INT_16","INT_32","UINT_8","UINT_16"].includes(t)?"int32":undefined;case"INT64":if(n&&!(n.type==="INTEGER"&&n.isSigned))return undefined;return!t||t==="INT_64"?"int64":undefined;case"BYTE_ARRAY":if(n&&n.type!=="STRING"&&n.type!=="ENUM")return undefined;return!t||t==="UTF8"||t==="ENUM"?"string":undefined;default:return undefined}}function planFlatColumn(e,t,n){const r=flatValueKind(e);if(!r||!e.type||t.path_in_schema.length!==1)return undefined;if(t.codec!=="UNCOMPRESSED"&&!n[t.codec])return undefined;const s=Number(t.dictionary_page_offset??t.data_page_offset);const i=Number(t.data_page_offset);const o=s>0&&s<i?s:i;return{kind:r,type:e.type,nullable:e.repetition_type!=="REQUIRED",codec:t.codec,start:o,end:o+Number(t.total_compressed_size)}}const j={data:0,index:1,dictionary:2,dataV2:3};const D={plain:0,plainDictionary:2,rle:3,rleDictionary:8};function decodeFlatColumn(e,t,n,r,s={}){const i=new ColumnBuilder(t,n,s);let o;const a=new ThriftReader(e,0);while(i.rows<n){if(a.offset>=e.length)throw new Error(`the column chunk ends after ${i.rows} of ${n} rows`);const s=a.struct();const c=parquet_flat_int(s[3],"compressed_page_size");const u=parquet_flat_int(s[2],"uncompressed_page_size");if(u>2**30)throw new Error(`a page claims ${u} bytes uncompressed`);const l=a.offset;if(l+c>e.length)throw new Error("a page runs past the end of its column chunk");const f=e.subarray(l,l+c);a.offset=l+c;const d=s[1];if(d===j.dictionary){const e=struct(s[7],"dictionary_page_header");const n=parquet_flat_int(e[2],"encoding");if(n!==D.plain&&n!==D.plainDictionary)throw new FlatUnsupported(`dictionary encoding ${n}`);const i=decompress(f,u,t.codec,r);o=decodePlain(t,i,0,parquet_flat_int(e[1],"num_values"),[],0)}else if(d===j.data){const e=struct(s[5],"data_page_header");const n=decompress(f,u,t.codec,r);const a=i.pageRows(parquet_flat_int(e[1],"num_values"));let c=0;let l=a;if(t.nullable){if(parquet_flat_int(e[3],"definition_level_encoding")!==D.rle)throw new FlatUnsupported("BIT_PACKED definition levels");const t=uint32(n,0);l=i.definitionLevels(n,4,4+t,a);c=4+t}i.values(n,c,l,parquet_flat_int(e[2],"encoding"),o)}else if(d===j.dataV2){const e=struct(s[8],"data_page_header_v2");const n=i.pageRows(parquet_flat_int(e[1],"num_values"));if(parquet_flat_int(e[6]??0,"repetition_levels_byte_length")!==0)throw new FlatUnsupported("repetition levels");const a=parquet_flat_int(e[5]??0,"definition_levels_byte_length");if(a>f.length)throw new Error("definition levels run past the end of their page");const c=t.nullable?i.definitionLevels(f,0,a,n):n;const l=f.subarray(a);const d=e[7]===false?l:decompress(l,u-a,t.codec,r);i.values(d,0,c,parquet_flat_int(e[4],"encoding"),o)}else if(d!==j.index){throw new Error(`unknown page type ${String(d)}`)}}return i.result()}function parquet_flat_int(e,t){if(typeof e!=="number"||!Number.isInteger(e)||e<0)throw new Error(`the page header's ${t} is ${String(e)}, not a count`);return e}function struct(e,t){if(typeof e!=="object"||e===null||e instanceof Uint8Array||Array.isArray(e))throw new Error(`the page header has no ${t}`);return e}function decompress(e,t,n,r){if(n==="UNCOMPRESSED")return e;const s=r[n](e,t);if(s.length!==t)throw new Error(`a ${n} page decompressed to ${s.length} bytes, not ${t}`);return s}const uint32=(e,t)=>{if(t+4>e.length)throw new Error("a length prefix runs past the end of its page");return(e[t]|e[t+1]<<8|e[t+2]<<16)+e[t+3]*16777216};class ColumnBuilder{plan;total;rows=0;filled=0;numbers;list;present;nulls=0;constructor(e,t,n){this.plan=e;this.total=t;const r=e.kind==="float"||e.kind==="int32"||e.kind==="uint32";if(r&&!(n.numbers&&n.numbers.length>=t))n.numbers=new Float64Array(t);if(e.nullable&&!(n.present&&n.present.length>=t))n.present=new Uint8Array(t);this.numbers=r?n.numbers:undefined;this.present=e.nullable?n.present:undefined;this.list=r?[]:n.list??=[]}pageRows(e){if(this.rows+e>this.total)throw new Error(`the pages hold more than the row group's ${this.total} rows`);this.rows+=e;return e}definitionLevels(e,t,n,r){const s=this.present;const i=this.rows-r;decodeHybrid(e,t,n,1,s,i,r);let o=0;for(let e=i;e<i+r;e++)o+=s[e];this.nulls+=r-o;return o}values(e,t,n,r,s){if(r===D.plainDictionary||r===D.rleDictionary){if(!s)throw new Error("a dictionary-encoded page comes before its dictionary");if(n===0)return;if(t>=e.length)throw new Error("a dictionary-encoded page has no bit width");const r=e[t];const i=scratchIndices(n);decodeHybrid(e,t+1,e.length,r,i,0,n);if(this.numbers)gatherNumbers(this.numbers,this.filled,s,i,n);else gatherList(this.list,this.filled,s,i,n)}else if(r===D.plain){const r=decodePlain(this.plan,e,t,n,this.list,this.filled);if(this.numbers)this.numbers.set(r,this.filled)}else if(r===D.rle&&this.plan.kind==="boolean"){const r=scratchBits(n);decodeHybrid(e,t+4,t+4+uint32(e,t),1,r,0,n);for(let e=0;e<n;e++)this.list[this.filled+e]=r[e]===1}else{throw new FlatUnsupported(`value encoding ${r}`)}this.filled+=n}result(){return{values:this.numbers??this.list,present:this.nulls>0?this.present:undefined}}}let F=new Uint32Array(0);let M=new Uint8Array(0);const scratchIndices=e=>F.length>=e?F:F=new Uint32Array(e);const scratchBits=e=>M.length>=e?M:M=new Uint8Array(e);function gatherNumbers(e,t,n,r,s){for(let i=0;i<s;i++){const s=r[i];if(s>=n.length)throw pastDictionary(s,n.length);e[t+i]=n[s]}}function gatherList(e,t,n,r,s){for(let i=0;i<s;i++){const s=r[i];if(s>=n.length)throw pastDictionary(s,n.length);e[t+i]=n[s]}}const pastDictionary=(e,t)=>new Error(`dictionary index ${e} is past the dictionary's ${t} entries`);function decodePlain(e,t,n,r,s,i){const o=e.type==="INT32"||e.type==="FLOAT"?4:e.type==="INT64"||e.type==="DOUBLE"?8:0;if(o&&n+r*o>t.length)throw new Error(`a page holds fewer than its ${r} values`);const a=o?t.buffer.slice(t.byteOffset+n,t.byteOffset+n+r*o):undefined;switch(e.kind){case"float":return e.type==="FLOAT"?Float64Array.from(new Float32Array(a)):new Float64Array(a);case"int32":return Float64Array.from(new Int32Array(a));case"uint32":return Float64Array.from(new Uint32Array(a));case"date":{const e=new Int32Array(a);for(let t=0;t<r;t++)s[i+t]=isoDay(e[t]);return s}case"int64":int64Values(new Int32Array(a),r,s,i);return s;case"boolean":{if(n+Math.ceil(r/8)>t.length)throw new Error(`a page holds fewer than its ${r} values`);for(let e=0;e<r;e++)s[i+e]=(t[n+(e>>3)]>>(e&7)&1)===1;return s}case"string":byteArrayStrings(t,n,r,s,i);return s}}function int64Values(e,t,n,r){for(let s=0;s<t;s++){const t=e[2*s];const i=e[2*s+1];const o=i>=-2097152&&i<2097152&&!(i===-2097152&&t===0);n[r+s]=o?i*4294967296+(t>>>0):(BigInt(i)<<32n|BigInt(t>>>0)).toString()}}function byteArrayStrings(e,t,n,r,s){const i=Buffer.from(e.buffer,e.byteOffset,e.byteLength);let o=t;for(let t=0;t<n;t++){const n=uint32(e,o);const a=o+4;o=a+n;if(o>e.length)throw new Error(`string ${t+1} of a page runs past its end`);r[s+t]=i.toString("utf8",a,o)}}function decodeHybrid(e,t,n,r,s,i,o){if(r>24)throw new FlatUnsupported(`bit width ${r}`);if(n>e.length)throw new Error("encoded levels or indices run past the end of their page");const a=r===0?0:(1<<r)-1;const c=r+7>>3;let u=t;let l=0;while(l<o){if(u>=n)throw new Error(`encoded levels or indices hold ${l} of ${o} values`);let t=0;let f=0;let d;do{if(u>=n||f>28)throw new Error("a malformed run header in encoded levels or indices");d=e[u++];t|=(d&127)<<f;f+=7}while(d&128);t>>>=0;if(t&1){const c=(t>>>1)*8;const f=Math.min(c,o-l);if(u+Math.ceil(f*r/8)>n)throw new Error("a bit-packed run runs past the end of its page");unpackBits(e,u,r,a,s,i+l,f);u+=c*r>>3;l+=f}else{const r=t>>>1;let a=0;for(let t=0;t<c;t++)a|=e[u++]<<8*t;if(u>n)throw new Error("a repeated run runs past the end of its page");const f=Math.min(r,o-l);s.fill(a>>>0,i+l,i+l+f);l+=f}}}function unpackBits(e,t,n,r,s,i,o){if(n===1){for(let n=0;n<o;n++)s[i+n]=e[t+(n>>3)]>>(n&7)&1;return}let a=0;let c=0;let u=t;for(let t=0;t<o;t++){while(c<n){a|=e[u++]<<c;c+=8}s[i+t]=a&r;a>>>=n;c-=n}}const pad=(e,t=2)=>String(e).padStart(t,"0");function isoDate(e){const t=new Date(e);return`${pad(t.getUTCFullYear(),4)}-${pad(t.getUTCMonth()+1)}-${pad(t.getUTCDate())}`}const Z=new Map;function isoDay(e){let t=Z.get(e);if(t===undefined){if(Z.size>=4096)Z.clear();Z.set(e,t=isoDate(e*864e5))}return t}const U={dateFromDays:isoDay,timestampFromMilliseconds:e=>new Date(Number(e)).toISOString(),timestampFromMicroseconds:e=>new Date(Number(e/1000n)).toISOString(),timestampFromNanoseconds:e=>new Date(Number(e/1000000n)).toISOString()};function normaliseParquetValue(e){if(e===undefined||e===null)return null;if(typeof e==="bigint")return e>=BigInt(Number.MIN_SAFE_INTEGER)&&e<=BigInt(Number.MAX_SAFE_INTEGER)?Number(e):e.toString();if(e instanceof Date)return e.toISOString();if(e instanceof Uint8Array)return Buffer.from(e).toString("base64");if(Array.isArray(e))return e.map(normaliseParquetValue);if(typeof e==="object")return Object.fromEntries(Object.entries(e).map(([e,t])=>[e,normaliseParquetValue(t)]));return e}async function openParquet(e){const t=await n.e(338).then(n.bind(n,64338));let r;try{r=await t.asyncBufferFromFile(e)}catch(t){throw fileError(t,e,"data file")}let s;try{s=await t.parquetMetadataAsync(r)}catch(t){throw corrupt(e,"footer",t)}const i=t.parquetSchema(s).children;const o=i.map(e=>e.element.name);const a=i.map(e=>({...e.element,num_children:e.children.length}));return{path:e,hyparquet:t,file:r,metadata:s,columns:o,elements:a,groupRows:s.row_groups.map(e=>Number(e.num_rows)),buffers:o.map(()=>({}))}}const corrupt=(e,t,n)=>new DataFileError(`The data file "${e}" is not a readable Parquet file (${t}: ${n.message}). Write it again, or check that it is Parquet.`,"format-error",e);async function readParquet(e,t,n){const r=await openParquet(e);t(r.columns);await readParquetGroups(r,n,0,r.groupRows.length)}async function readParquetGroups(e,t,n,r){const{columns:s,groupRows:i}=e;const o=new Array(s.length);for(let s=n;s<r;s++){const n=await readRowGroup(e,s);const r=new Array(n.length).fill(0);const a=groupStart(e,s);for(let e=0;e<i[s];e++){for(let t=0;t<n.length;t++){const s=n[t];if(s.present!==undefined&&s.present[e]===0)o[t]=null;else{const e=s.values[r[t]++];o[t]=s.decoded?e:parquetCell(e)}}t(o,a+e+1)}}}function groupStart(e,t){let n=0;for(let r=0;r<t;r++)n+=e.groupRows[r];return n}function parquetCell(e){return typeof e==="object"||typeof e==="bigint"||e===undefined?normaliseParquetValue(e):e}const L=(0,o.endianness)()==="LE";async function readRowGroup(e,t){const{compressors:r}=await n.e(138).then(n.bind(n,20138));const s=groupStart(e,t);const i=s+e.groupRows[t];const o=new Array(e.columns.length);try{const n=L?await readFlatColumns(e,t,r):[];n.forEach((e,t)=>e&&(o[t]={decoded:true,...e}));const a=e.columns.filter((e,t)=>!o[t]);if(a.length>0){const t=await readWithHyparquet(e,a,s,i,r);e.columns.forEach((e,n)=>o[n]??={decoded:false,values:t.get(e)??[],present:undefined})}}catch(n){throw corrupt(e.path,`row group ${t+1}, rows ${s+1} to ${i}`,n)}return o}async function readFlatColumns(e,t,n){const r=e.metadata.row_groups[t];const s=e.groupRows[t];const i=e.columns.map((t,s)=>{const i=r.columns.find(e=>e.meta_data?.path_in_schema.length===1&&e.meta_data.path_in_schema[0]===t);return i?.meta_data&&!i.file_path?planFlatColumn(e.elements[s],i.meta_data,n):undefined});const o=i.filter(e=>e!==undefined);if(o.length===0)return[];const a=Math.min(...o.map(e=>e.start));const c=Math.max(...o.map(e=>e.end));if(a<0||c>e.file.byteLength)throw new Error(`column chunks at bytes ${a} to ${c} lie outside the file's ${e.file.byteLength} bytes`);const u=new Uint8Array(await e.file.slice(a,c));return i.map((t,r)=>{if(!t)return undefined;try{return decodeFlatColumn(u.subarray(t.start-a,t.end-a),t,s,n,e.buffers[r])}catch(e){if(e instanceof FlatUnsupported)return undefined;throw e}})}async function readWithHyparquet(e,t,n,r,s){const{hyparquet:i,file:o,metadata:a}=e;const c=new Map;const place=e=>{if(e.rowStart===n&&e.rowEnd===r){c.set(e.columnName,e.columnData);return}let t=c.get(e.columnName);if(!t||!Array.isArray(t))c.set(e.columnName,t=new Array(r-n));for(let s=Math.max(e.rowStart,n);s<Math.min(e.rowEnd,r);s++)t[s-n]=e.columnData[s-e.rowStart]};await i.parquetRead({file:o,metadata:a,columns:t,compressors:s,parsers:U,rowStart:n,rowEnd:r,onChunk:place});return c}const B=null&&["csv","tsv","jsonl","parquet"];function formatFromPath(e){const t=/\.(csv|tsv|tab|jsonl|ndjson|parquet|pq)(\.gz)?$/i.exec(e);if(!t)return undefined;const n=t[1].toLowerCase();if(n==="parquet"||n==="pq")return t[2]?undefined:"parquet";return n==="csv"?"csv":n==="tab"||n==="tsv"?"tsv":"jsonl"}async function readTable(e,t,n,r={}){if(t==="parquet"){if(/\.gz$/i.test(e))throw new f.yo(`The data file "${e}" is gzip-compressed Parquet, which cannot be read in a stream; Parquet compresses its own pages, so write it without the outer gzip.`);return readParquet(e,e=>n.header(e),(e,t)=>n.row({cells:e,row:t}))}if(t==="jsonl")return readJsonTable(e,n);let s=false;let i=0;await readDelimited(e,t,({fields:e,line:t,parseError:r,blank:o})=>{if(!s){if(o)return;s=true;n.header(e,t);return}i++;if(r)n.row({cells:e,row:i,line:t,problem:r});else if(o)n.row({cells:e,row:i,line:t,blank:true});else n.row({cells:e,row:i,line:t})},r.dialect)}const q=1e3;async function readJsonTable(e,t){let n;let r;let s=0;let i=[];const flushEarly=()=>{for(const e of i)t.row(e);i=[]};await readJsonLines(e,o=>{if("blank"in o){if(n)t.row({cells:[],row:++s,line:o.line,blank:true});return}if("problem"in o){const r={cells:[],row:++s,line:o.line,problem:`line ${o.line} is ${o.problem}`};if(n)return t.row(r);i.push(r);if(i.length>=q){throw new DataFileError(`The data file "${e}" has no JSON object in its first ${o.line} lines (${i[0].problem}): it is not JSON Lines, one object per line.`,"format-error",e,i[0].line)}return}const a=o.value;if(!n||!r){n=Object.keys(a);r=new Map(n.map((e,t)=>[e,t]));t.header(n,o.line);flushEarly()}const c=new Array(n.length).fill(null);let u;for(const e in a){const t=r.get(e);if(t===undefined)(u??=[]).push(e);else c[t]=a[e]??null}t.row(u?{cells:c,row:++s,line:o.line,extraKeys:u}:{cells:c,row:++s,line:o.line})});if(!n&&i.length){t.header([],i[0].line);flushEarly()}}async function readRecords(e,t,n,r={}){let s=[];const at=e=>e.line!==undefined?`line ${e.line}`:`row ${e.row}`;await readTable(e,t,{header:e=>s=[...e],row(r){if(r.blank)return;if(r.problem)throw new UserError(`The data file "${e}" cannot be read at ${at(r)}: ${r.problem}.`);if(t!=="jsonl"&&r.cells.length!==s.length){throw new UserError(`The data file "${e}", ${at(r)}: ${r.cells.length} cells where the header has ${s.length}.`)}const i={};for(let e=0;e<s.length;e++)i[s[e]]=r.cells[e]??null;n(r.line!==undefined?{values:i,row:r.row,line:r.line}:{values:i,row:r.row})}},r);return s}var J=n(77598);function sha256Text(e){return createHash("sha256").update(e).digest("hex")}async function sha256File(e,t="file",n=process.cwd()){const r=(0,J.createHash)("sha256");try{for await(const t of(0,i.createReadStream)((0,s.resolve)(n,e)))r.update(t)}catch(r){throw fileError(r,e,t,n)}return r.digest("hex")}function canonicalJson(e){return JSON.stringify(sortKeys(e))}function sortKeys(e){if(Array.isArray(e))return e.map(sortKeys);if(e&&typeof e==="object"&&!(e instanceof Date)){return Object.fromEntries(Object.keys(e).sort().map(t=>[t,sortKeys(e[t])]))}return e}const V="mlops-actions/model-manifest@1";const W=4096;function manifestPathProblem(e,t=false){if(e==="")return"it is empty";if(e.length>W)return`it is longer than ${W} characters`;if(/[\u0000-\u001f\u007f]/.test(e))return"it holds a control character";if(e.includes("\\"))return'it holds a "\\" (paths are recorded with "/")';if(e.startsWith("/")||/^[A-Za-z]:/.test(e))return"it is absolute";const n=e.split("/");const r=t?n.findIndex(e=>e!==".."):0;for(const[e,s]of n.entries()){if(s==="")return'it has an empty segment ("//" or a "/" at either end)';if(s===".")return'it has a "." segment';if(s===".."&&e>=r)return t?'it has a ".." segment after its start':'it has a ".." segment'}return undefined}const relativePath=(e=false)=>a.YjP().superRefine((t,n)=>{const r=manifestPathProblem(t,e);if(r){const s=e?'a relative path with "/" separators':'a relative path inside the working directory, with "/" separators';n.addIssue({code:"custom",input:t,message:`must be ${s}, but ${r}; got ${(0,l.cl)(t)}`})}});const K=a.YjP().regex(/^[0-9a-f]{64}$/);const hashedFile=e=>a.Ikc({path:e,sha256:K,bytes:a.aig().int().nonnegative().optional()});const G=a.YOg(hashedFile(relativePath())).min(1).superRefine((e,t)=>{const n=e.map(e=>e.path.replaceAll("/","\0"));const r=n.map((e,t)=>t).sort((e,t)=>n[e]<n[t]?-1:n[e]>n[t]?1:e-t);for(let s=1;s<r.length;s++){const[i,o]=[r[s-1],r[s]];const[a,c]=[e[i].path,e[o].path];if(n[o]===n[i])t.addIssue({code:"custom",path:[o,"path"],input:c,message:`lists ${(0,l.cl)(c)} a second time (also at outputs[${i}])`});else if(n[o].startsWith(`${n[i]}\0`))t.addIssue({code:"custom",path:[o,"path"],input:c,message:`puts ${(0,l.cl)(c)} inside ${(0,l.cl)(a)}, which is listed as a file`})}});const Y=a.Ikc({format:a.euz(V),model:a.Ikc({name:(0,l.Cv)("model name"),version:(0,l.Cv)("model version")}),fingerprint:K,config:a.Ikc({path:relativePath(),sha256:a.YjP(),canonicalSha256:a.YjP()}),data:a.YOg(hashedFile(relativePath(true))),code:a.Ikc({source:a.k5n(["git","paths","none"]),sha256:a.YjP(),files:a.aig().int().nonnegative()}).optional(),lockFiles:a.YOg(hashedFile(relativePath(true))).optional(),unpinned:a.YOg(a.YjP()).optional(),command:a.YjP(),environment:a.g1P(a.YjP(),a.YjP()).optional(),seed:a.aig().int(),workingDirectory:a.YjP(),outputs:G,runner:a.Ikc({os:a.YjP(),arch:a.YjP(),node:a.YjP(),platform:a.YjP().optional()}),actionVersion:a.YjP().optional(),git:a.Ikc({repository:a.YjP().optional(),sha:a.YjP().optional(),ref:a.YjP().optional(),runId:a.YjP().optional(),runUrl:a.YjP().optional()}),training:a.Ikc({startedAt:a.YjP(),durationSeconds:a.aig().nonnegative(),restoredFrom:a.Ikc({runUrl:a.YjP().optional(),startedAt:a.YjP()}).optional()})});class Xoshiro128{a;b;c;d;constructor(e){let t=e>>>0;const splitmix32=()=>{t=t+2654435769|0;let e=t;e=Math.imul(e^e>>>16,2246822507);e=Math.imul(e^e>>>13,3266489909);return(e^e>>>16)>>>0};this.a=splitmix32();this.b=splitmix32();this.c=splitmix32();this.d=splitmix32()}nextUint32(){const e=Math.imul(rotl(Math.imul(this.b,5),7),9)>>>0;const t=this.b<<9;this.c^=this.a;this.d^=this.b;this.b^=this.c;this.a^=this.d;this.c^=t;this.d=rotl(this.d,11);return e}}function poissonAt(e,t){let n=(Math.imul(t,2654435761)^e)>>>0;n=Math.imul(n^n>>>16,2246822507);n=Math.imul(n^n>>>13,3266489909);const r=(n^n>>>16)>>>0;const s=Q[r>>>24];if(s!==255)return s;let i=0;while(r>=H[i])i++;return i}const H=(()=>{const e=[];let t=Math.exp(-1);let n=0;for(let r=0;r<12;r++){n+=t;e.push(Math.floor(n*4294967296));t/=r+1}e.push(4294967296);return Float64Array.from(e)})();const Q=(()=>{const e=new Uint8Array(256);const valueAt=e=>{let t=0;while(e>=H[t])t++;return t};for(let t=0;t<256;t++){const n=valueAt(t*16777216);e[t]=n===valueAt(t*16777216+16777215)?n:255}return e})();function rotl(e,t){return e<<t|e>>>32-t}const X="poisson-bootstrap, percentile interval";const ee=1e10;const te=200;function resampleWork(e){return(1+e.sliceColumns)*(e.rows*(1+e.scoreColumns)+10*e.classes)}function boundedResamples(e,t,n,r=ee){const s=resampleWork(t);const i=Math.floor(r/Math.max(1,s));if(e<=i)return{resamples:e};const o=`${t.rows} rows, ${t.classes} classes, ${t.scoreColumns} score columns and ${t.sliceColumns} slice columns`;if(i<te){throw new f.yo(`Input "bootstrap": a bootstrap of the predictions file "${n}" (${o}) would cost ${s.toExponential(2)} units of work per resample, so not even ${te} resamples fit the budget of ${r.toExponential(0)} (about a minute or two). Set "bootstrap: 0" for metrics without intervals, or evaluate fewer score columns, slice columns or rows (e.g. a sample).`)}return{resamples:i,warning:`Input "bootstrap" asks for ${e} resamples, but the predictions file "${n}" (${o}) affords ${i} within the bootstrap's work budget; the intervals use ${i}. Set "bootstrap" to ${i} or less to silence this.`}}function bootstrapIntervals(e,t,n){const r=new Xoshiro128(n.seed);const s=new Float64Array(e.rows);const i=new Float64Array(e.names.length);const o=t.map(t=>e.names.indexOf(t));const a=new Float64Array(t.length*n.resamples).fill(Number.NaN);for(let c=0;c<n.resamples;c++){e.resample(r,s,i);for(let e=0;e<t.length;e++)if(o[e]!==-1)a[e*n.resamples+c]=i[o[e]]}const c={};const u=(1-n.confidence)/2;for(let e=0;e<t.length;e++){const r=a.subarray(e*n.resamples,(e+1)*n.resamples).filter(e=>!Number.isNaN(e)).sort();if(r.length*2<=n.resamples)continue;c[t[e]]=[quantile(r,u),quantile(r,1-u)]}return c}function quantile(e,t){const n=t*(e.length-1);const r=Math.floor(n);const s=Math.min(r+1,e.length-1);return e[r]+(e[s]-e[r])*(n-r)}function derivedSeed(e,t){let n=2166136261^e;for(let e=0;e<t.length;e++)n=Math.imul(n^t.charCodeAt(e),16777619);return n>>>0}function classTallies(e,t,n,r){const s=new Float64Array(e);const i=new Float64Array(e);const o=new Float64Array(e);let a=0;for(let e=0;e<t.length;e++){const c=r===null?1:r[e];const u=t[e];const l=n[e];s[u]+=c;i[l]+=c;if(u===l)o[u]+=c;a+=c}return{k:e,support:s,predicted:i,truePositive:o,total:a}}function perClass({k:e,support:t,predicted:n,truePositive:r}){const s=[];for(let i=0;i<e;i++){const e=r[i];const o=n[i]===0?0:e/n[i];const a=t[i]===0?0:e/t[i];const c=o+a;s.push({precision:o,recall:a,f1:c===0?0:2*o*a/c,support:t[i]})}return s}function correct({k:e,truePositive:t}){let n=0;for(let r=0;r<e;r++)n+=t[r];return n}function accuracy(e){return e.total===0?undefined:correct(e)/e.total}function balancedAccuracy(e){const t=e.filter(e=>e.support>0);return t.length?t.reduce((e,t)=>e+t.recall,0)/t.length:undefined}function macroAverage(e,t){return e.length?e.reduce((e,n)=>e+n[t],0)/e.length:undefined}function weightedAverage(e,t){const n=e.reduce((e,t)=>e+t.support,0);return n>0?e.reduce((e,n)=>e+n[t]*n.support,0)/n:undefined}function matthewsCorrcoef(e){const{k:t,support:n,predicted:r}=e;let s=0;let i=0;let o=0;let a=0;for(let e=0;e<t;e++){s+=r[e];i+=n[e]*r[e];o+=r[e]*r[e];a+=n[e]*n[e]}const c=correct(e)*s-i;const u=s*s-o;const l=s*s-a;return u*l===0?0:c/Math.sqrt(l*u)}function cappedConfusion(e,t,n,r,s){const i=e.length;const o=shownClasses(classTallies(i,t,n,r).support,s);const a=new Int32Array(i).fill(-1);o.forEach((e,t)=>a[e]=t);const c=o.length;const u=new Float64Array(c*c);for(let e=0;e<t.length;e++){const s=a[t[e]];const i=a[n[e]];if(s!==-1&&i!==-1)u[s*c+i]+=r===null?1:r[e]}return{shown:o,matrix:Array.from({length:c},(e,t)=>Array.from(u.subarray(t*c,t*c+c)))}}function shownClasses(e,t){const n=Array.from(e,(e,t)=>t);if(n.length<=t)return n;return n.sort((t,n)=>e[n]-e[t]||t-n).slice(0,t).sort((e,t)=>e-t)}const ne=Number.EPSILON;function binaryRowLogLoss(e,t){const n=Math.min(Math.max(e,ne),1-ne);const r=1-n;return-Math.log((t?n:r)/(r+n))}function multiclassRowLogLoss(e,t,n,r){let s=0;let i=0;for(let o=0;o<n;o++){const n=Math.min(Math.max(e[t+o],ne),1-ne);s+=n;if(o===r)i=n}return-Math.log(i/s)}function rankingMetrics(e,t){const{groupEnds:n,positive:r,rows:s,fileRows:i,sampleWeights:o}=e;const a="array"in t?t.array:null;const c="resampleKey"in t?t.resampleKey:-1;let u=0;let l=0;let f=0;let d=0;let p=0;for(let e=0;e<n.length;e++){const t=n[e];let h=0;let m=0;for(let e=p;e<t;e++){const t=c!==-1?poissonAt(c,i[e])*(o?o[e]:1):a===null?1:a[s===null?e:s[e]];h+=t*r[e];m+=t}p=t;const g=m-h;const y=u;u+=h;l+=g;f+=g*(y+u)/2;if(h>0)d+=h*(u/(u+l))}return{rocAuc:u>0&&l>0?f/(u*l):undefined,averagePrecision:u>0?d/u:l>0?0:undefined,positives:u}}function regressionMetrics(e,t,n){const{labels:r,predictions:s,absoluteErrors:i}=e;const o=r.length;let a=0;let c=0;let u=0;let l=0;let f=0;let d=0;for(let e=0;e<o;e++){const n=t===null?1:t[e];if(n===0)continue;const o=r[e]-s[e];a+=n;c+=n*r[e];u+=n*o;l+=n*i[e];f+=n*o*o;d+=n*i[e]/Math.max(Math.abs(r[e]),Number.EPSILON)}if(a===0)return undefined;const p=c/a;const h=u/a;let m=0;let g=0;for(let e=0;e<o;e++){const n=t===null?1:t[e];if(n===0)continue;const i=r[e]-p;const o=r[e]-s[e]-h;m+=n*i*i;g+=n*o*o}const y=f/a;return{mae:l/a,mse:y,rmse:Math.sqrt(y),r2:(n?a:o)<2?undefined:explained(f,m),mape:d/a,median_absolute_error:medianAbsoluteError(e,t,n),explained_variance:explained(g/a,m/a)}}function explained(e,t){if(t!==0)return 1-e/t;return e===0?1:0}function medianAbsoluteError({absoluteErrors:e},t,n){const r=e.length;const ascending=e=>r-1-e;if(t===null)return(e[ascending(Math.floor((r-1)/2))]+e[ascending(Math.floor(r/2))])/2;let s=0;for(let e=0;e<r;e++)s+=t[e];if(n){const n=Math.floor((s-1)/2);const i=Math.floor(s/2);let o=0;let a=Number.NaN;for(let s=0;s<r;s++){const r=ascending(s);o+=t[r];if(Number.isNaN(a)&&o>n)a=e[r];if(o>i)return(a+e[r])/2}return a}const i=s*.5;let o=0;for(let n=0;n<r;n++){o+=t[ascending(n)];if(o>=i)return e[ascending(n)]}return e[0]}const re=new Uint8Array(new Uint16Array([1]).buffer)[0]===1;function descendingOrder(e,t=1,n=0){const r=Math.floor((e.length-n+t-1)/t);const s=new Uint32Array(e.buffer,e.byteOffset,e.length*2);const[i,o]=re?[0,1]:[1,0];const a=new Uint32Array(r);const c=new Uint32Array(r);for(let e=0;e<r;e++){const r=2*(n+e*t);let u=s[r+o];let l=s[r+i];if(u===2147483648&&l===0)u=0;if(u&2147483648){u=~u;l=~l}else{u|=2147483648}a[e]=~u;c[e]=~l}let u=new Uint32Array(r);for(let e=0;e<r;e++)u[e]=e;let l=new Uint32Array(r);const f=new Uint32Array(65536);for(let e=0;e<4;e++){const t=e<2?c:a;const n=e%2===0?0:16;f.fill(0);for(let e=0;e<r;e++)f[t[e]>>>n&65535]++;if(f.includes(r))continue;let s=0;for(let e=0;e<65536;e++){const t=f[e];f[e]=s;s+=t}for(let e=0;e<r;e++){const r=u[e];l[f[t[r]>>>n&65535]++]=r}[u,l]=[l,u]}const d=new Uint32Array(r);let p=0;for(let e=1;e<r;e++){if(a[u[e]]!==a[u[e-1]]||c[u[e]]!==c[u[e-1]])d[p++]=e}if(r>0)d[p++]=r;return{order:u,groupEnds:d.slice(0,p)}}const se=50;function sortClasses(e){const t=[...new Set(e)];const n=t.every(e=>e.trim()!==""&&Number.isFinite(Number(e)));return n?t.sort((e,t)=>Number(e)-Number(t)||(e<t?-1:e>t?1:0)):t.sort((e,t)=>e<t?-1:e>t?1:0)}function prepareMetrics(e){return e.task==="regression"?prepareRegression(e):prepareClassification(e)}function prepared(e,t,n,r,s){const i=n&&gather(n,t);const o=e<=ie?new Map:undefined;return{rows:e,names:r,evaluate(e){const n=new Float64Array(r.length);s(e&&gather(e,t),n);const i={};r.forEach((e,t)=>{if(!Number.isNaN(n[t]))i[e]=n[t]});return i},resample(n,r,a){const c=n.nextUint32();for(let n=0;n<e;n++)r[n]=poissonAt(c,t===null?n:t[n])*(i?i[n]:1);const u=o&&r.join(",");const l=u===undefined?undefined:o.get(u);if(l){a.set(l);return}s(r,a,c);if(u!==undefined)o.set(u,a.slice())}}}const ie=16;class Slots{names=[];add(e,t=true){if(!t)return-1;this.names.push(e);return this.names.length-1}}function put(e,t,n){if(t!==-1)e[t]=n??Number.NaN}function gather(e,t,n=1){if(t===null)return e;const r=new e.constructor(t.length*n);for(let s=0;s<t.length;s++)for(let i=0;i<n;i++)r[s*n+i]=e[t[s]*n+i];return r}function prepareRegression(e){const t=e.labels.length;const n=new Float64Array(t);for(let r=0;r<t;r++)n[r]=Math.abs(e.predictions[r]-e.labels[r]);const{order:r}=descendingOrder(n);const s={labels:gather(e.labels,r),predictions:gather(e.predictions,r),absoluteErrors:gather(n,r)};const i=["mae","mse","rmse","r2","mape","median_absolute_error","explained_variance"];return prepared(t,r,e.weights,i,(t,n)=>{const r=regressionMetrics(s,t,t!==null&&!e.weights);i.forEach((e,t)=>put(n,t,r?.[e]))})}function prepareClassification(e){const t=e.labels.length;const n=e.classes.length;const r=e.task==="binary";const s=r?[e.positive]:e.scoreClasses??[];const i=s.length;const o=new Map(s.map((e,t)=>[e,t]));const a=e.classes.map(e=>o.get(e)??-1);const c=e.scores?s.map((t,n)=>descendingOrder(e.scores,i,n)):[];const u=c[0]?.order??null;const l=gather(e.labels,u);const f=gather(e.predictions,u);const d=e.scores&&gather(e.scores,u,i);let p;let h;const m=[];if(d){p=new Float64Array(t);const n=r?new Float64Array(t):undefined;h=n;for(let e=0;e<t;e++){const t=a[l[e]];if(n){const r=d[e];p[e]=binaryRowLogLoss(r,t===0);n[e]=((t===0?1:0)-r)**2}else{p[e]=multiclassRowLogLoss(d,e*i,i,t)}}const s=new Uint32Array(t);for(let e=0;e<t;e++)s[u[e]]=e;const o=e.labels;c.forEach((n,r)=>{const i=n.order;let c=null;if(r>0){c=new Uint32Array(t);for(let e=0;e<t;e++)c[e]=s[i[e]]}const u=new Uint8Array(t);for(let e=0;e<t;e++)u[e]=a[o[i[e]]]===r?1:0;m.push({groupEnds:n.groupEnds,positive:u,rows:c,fileRows:i,sampleWeights:e.weights&&gather(e.weights,i)})})}const g=r?e.classes.indexOf(e.positive):-1;const{shown:y,matrix:w}=cappedConfusion(e.classes,e.labels,e.predictions,e.weights??null,se);const b=new Slots;const v=confusionSlots(b,e.classes,y,r);const $=d!==undefined;const k=b.add("log_loss",$&&(i>=2||r));const S=b.add("brier_score",$&&r);const z=b.add("roc_auc",$&&r);const x=b.add("roc_auc_ovr",$&&!r);const O=b.add("roc_auc_ovr_weighted",$&&!r);const I=b.add("average_precision",$);const evaluateHeld=(e,s,i)=>{s.fill(Number.NaN);const o=classTallies(n,l,f,e);if(o.total===0)return;confusionMetrics(o,v,s,g,r);if(p){let n=0;let o=0;let a=0;for(let r=0;r<t;r++){const t=e===null?1:e[r];n+=t;o+=t*p[r];if(h!==undefined)a+=t*h[r]}put(s,k,o/n);put(s,S,a/n);const c=m.map((t,n)=>rankingMetrics(t,i!==undefined&&n>0?{resampleKey:i}:{array:e}));if(r){put(s,z,c[0].rocAuc);put(s,I,c[0].averagePrecision)}else{const e=c.every(e=>e.rocAuc!==undefined);const t=c.reduce((e,t)=>e+t.positives,0);put(s,x,e?c.reduce((e,t)=>e+t.rocAuc,0)/c.length:undefined);put(s,O,e?c.reduce((e,t)=>e+t.rocAuc*t.positives,0)/t:undefined);put(s,I,c.every(e=>e.averagePrecision!==undefined)?c.reduce((e,t)=>e+t.averagePrecision,0)/c.length:undefined)}}};return{...prepared(t,u,e.weights,b.names,evaluateHeld),confusion:{classes:y.map(t=>e.classes[t]),matrix:w,...y.length<n?{totalClasses:n}:{}}}}function confusionSlots(e,t,n,r){const s=e.add("accuracy");const i=e.add("balanced_accuracy");const o=[e.add("precision",r),e.add("recall",r),e.add("f1",r)];const a=[-1,-1,-1];const c=[-1,-1,-1];["precision","recall","f1"].forEach((t,n)=>{a[n]=e.add(`${t}_macro`);c[n]=e.add(`${t}_weighted`)});const u=e.add("matthews_corrcoef");const l=t.map(()=>[-1,-1,-1]);for(const r of n)l[r]=[e.add(`precision.${t[r]}`),e.add(`recall.${t[r]}`),e.add(`f1.${t[r]}`)];return{accuracy:s,balancedAccuracy:i,own:o,macro:a,weighted:c,matthews:u,perClass:l}}const oe=["precision","recall","f1"];function confusionMetrics(e,t,n,r,s){const i=perClass(e);put(n,t.accuracy,accuracy(e));put(n,t.balancedAccuracy,balancedAccuracy(i));for(let e=0;e<3;e++){const o=oe[e];if(s)put(n,t.own[e],i[r]?.[o]??0);put(n,t.macro[e],macroAverage(i,o));put(n,t.weighted[e],weightedAverage(i,o))}put(n,t.matthews,matthewsCorrcoef(e));for(let e=0;e<i.length;e++)for(let r=0;r<3;r++)put(n,t.perClass[e][r],i[e][oe[r]])}const ae=100;const ce=5e7;const ue=1e-5;async function readPredictions(e,t,n){const r=new PredictionSetBuilder(n,e);const s=(0,J.createHash)("sha256");const i=(n.slices??[]).map(e=>({column:e,values:[],lookup:new Map,index:new GrowableInt32}));let o;let a=0;await readTable(e,t,{header(t){o=locateColumns(e,[...t],n)},row({cells:t,line:c,row:u,blank:l,problem:d}){if(l)return;const p=c!==undefined?`line ${c}`:`data row ${u}`;if(d)throw new f.yo(`The predictions file "${e}" cannot be read at ${p}: ${d}.`);a++;const at=(n,r)=>new Cell(e,p,n,cellText(t[r]));const h=at(n.label,o.label).required();s.update(`${h}\n`);r.add({where:p,label:h,prediction:at(n.prediction,o.prediction).required()},o.scores.map((e,t)=>at(n.scores[t].column,e)),o.weight===undefined?undefined:at(n.weight,o.weight));i.forEach((n,r)=>{const s=cellText(t[o.slices[r]]);let i=n.lookup.get(s);if(i===undefined){if(n.values.length===ae){throw new f.yo(`The slice column "${n.column}" of "${e}" has more than ${ae} distinct values (${p} brings another): slice by a column with fewer values, e.g. a bucketed one.`)}i=n.values.length;n.values.push(s);n.lookup.set(s,i)}n.index.push(i)})}});if(!o)throw new f.yo(`The predictions file "${e}" is empty: it needs a header row and one row per example.`);if(a===0)throw new f.yo(`The predictions file "${e}" has a header but no rows: there is nothing to evaluate.`);return{set:r.build(),rows:a,labelsSha256:s.digest("hex"),slices:i.map(({column:e,values:t,index:n})=>({column:e,values:t,index:n.finish()}))}}function cellText(e){if(e===null||e===undefined)return"";if(typeof e==="string")return e;if(typeof e==="number"||typeof e==="boolean")return String(e);return JSON.stringify(e)}function locateColumns(e,t,n){const r=[["label-column",n.label],["prediction-column",n.prediction],...(n.scores??[]).map(e=>["score-columns",e.column]),...n.weight?[["weight-column",n.weight]]:[],...(n.slices??[]).map(e=>["slices",e])];const s=new Map;t.forEach((e,t)=>s.has(e)||s.set(e,t));const i=r.filter(([,e])=>!s.has(e));if(i.length){const n=i.slice(0,5).map(([e,t])=>`${(0,l.cl)(t)} (input ${e})`).join(" and ");const r=i.length>5?` and ${i.length-5} more`:"";throw new f.yo(`The predictions file "${e}" has no column ${n}${r}. Its columns are: ${someQuoted(t,20)}.`)}const position=e=>s.get(e);return{label:position(n.label),prediction:position(n.prediction),scores:(n.scores??[]).map(e=>position(e.column)),weight:n.weight?position(n.weight):undefined,slices:(n.slices??[]).map(position)}}class Cell{path;where;column;text;constructor(e,t,n,r){this.path=e;this.where=t;this.column=n;this.text=r}fail(e,t){throw new f.yo(`The predictions file "${this.path}", ${this.where}, column "${this.column}": ${e}. ${t}`)}required(){if(this.text.trim()==="")this.fail("the value is empty","Every row needs a label and a prediction; drop rows the model did not score.");return this.text}number(e,t){const n=this.text.trim()===""?Number.NaN:Number(this.text);if(!Number.isFinite(n))this.fail(`the ${e} ${(0,l.cl)(this.text)} is not a finite number`,t);return n}}const le=new Set(["NaN","nan","NAN"]);class PredictionSetBuilder{spec;path;maxScoreCells;classLookup=new Map;classNames=[];labels=new GrowableInt32;predictions=new GrowableInt32;numericLabels=new GrowableFloat64;numericPredictions=new GrowableFloat64;scores=new GrowableFloat64;weights=new GrowableFloat64;scoreClasses;scored;constructor(e,t,n=ce){this.spec=e;this.path=t;this.maxScoreCells=n;this.scoreClasses=(e.scores??[]).map(e=>e.class);this.scored=new Set(this.scoreClasses);if(e.task==="binary"&&e.positive!==undefined)this.classIndex(e.positive)}add(e,t,n){const{spec:r}=this;if(r.task==="regression"){const t="A regression task needs numbers there.";this.numericLabels.push(new Cell(this.path,e.where,r.label,e.label).number("label",t));this.numericPredictions.push(new Cell(this.path,e.where,r.prediction,e.prediction).number("prediction",t))}else{if(le.has(e.prediction.trim())){throw new f.yo(`The predictions file "${this.path}", ${e.where}, column "${r.prediction}": the prediction is ${(0,l.cl)(e.prediction)}, a missing value, not a class. Drop rows the model did not score, or fix the model's output.`)}this.labels.push(this.classOf(e.label,e.where,r.label));this.predictions.push(this.classOf(e.prediction,e.where,r.prediction));if(t.length)this.addScores(e,t)}if(n){const e=n.number("weight","Weights must be numbers, 0 or more.");if(e<0)n.fail(`the weight ${e} is negative`,"Weights must be 0 or more.");this.weights.push(e)}}addScores(e,t){if(this.scores.length+t.length>this.maxScoreCells){throw new f.yo(`The predictions file "${this.path}", ${e.where}: more than ${this.maxScoreCells.toLocaleString("en-US")} probabilities (rows × ${t.length} score columns), more than evaluate-model holds in memory. Evaluate a sample of the rows, or fewer score columns.`)}let n=0;for(const e of t){const t=e.number("probability","Score columns hold probabilities from 0 to 1.");if(t<0||t>1)e.fail(`the probability ${t} is outside 0 to 1`,"Score columns hold probabilities (predict_proba), not raw decision scores.");n+=t;this.scores.push(t)}if(this.spec.task==="multiclass"&&Math.abs(n-1)>ue){const r=t.map(e=>`"${e.column}"`).join(", ");throw new f.yo(`The predictions file "${this.path}", ${e.where}: the probabilities in columns ${r} sum to ${n}, not 1. Each row needs the probability of every class; list a score column for every class in "score-columns".`)}}classIndex(e){let t=this.classLookup.get(e);if(t===undefined){t=this.classNames.length;this.classLookup.set(e,t);this.classNames.push(e)}return t}classOf(e,t,n){const r=this.classLookup.get(e);if(r!==undefined)return r;const{spec:s}=this;if(s.task==="binary"&&this.classNames.length===2){throw new f.yo(`The predictions file "${this.path}", ${t}, column "${n}": ${(0,l.cl)(e)} is a third class beside ${this.classNames.map(l.cl).join(" and ")}, but "task" is binary (positive class ${JSON.stringify(s.positive)}). Use task: multiclass, or set "positive-label" to the positive class.`)}if(s.task==="multiclass"&&this.scoreClasses.length&&!this.scored.has(e)){throw new f.yo(`The predictions file "${this.path}", ${t}, column "${n}": the class ${(0,l.cl)(e)} has no probability column; "score-columns" covers ${someQuoted(this.scoreClasses)}. List one column per class.`)}return this.classIndex(e)}build(){const{spec:e,path:t}=this;const n=this.weights.length?this.weights.finish():undefined;if(n&&!n.some(e=>e>0))throw new f.yo(`The predictions file "${t}": every weight in column "${e.weight}" is 0, so no row counts.`);if(e.task==="regression")return{task:"regression",labels:this.numericLabels.finish(),predictions:this.numericPredictions.finish(),weights:n};const r=this.labels.finish();const s=this.predictions.finish();const i=new Uint8Array(this.classNames.length);for(let e=0;e<r.length;e++)i[r[e]]=i[s[e]]=1;const o=sortClasses(this.classNames.filter((e,t)=>i[t]));const a=renumbering(this.classNames,o);for(let e=0;e<r.length;e++){r[e]=a[r[e]];s[e]=a[s[e]]}const c={task:e.task,classes:o,labels:r,predictions:s,weights:n};if(e.task==="binary")c.positive=e.positive;if(this.scores.length){c.scores=this.scores.finish();if(e.task==="multiclass")c.scoreClasses=this.scoreClasses}return c}}function someQuoted(e,t=5){const n=e.slice(0,t).map(l.cl).join(", ");return e.length>t?`${n} and ${e.length-t} more`:n}function renumbering(e,t){const n=new Map(t.map((e,t)=>[e,t]));return Int32Array.from(e,e=>n.get(e)??-1)}function subsetPredictions(e,t){const pick=(e,n=1)=>{const r=new e.constructor(t.length*n);for(let s=0;s<t.length;s++)for(let i=0;i<n;i++)r[s*n+i]=e[t[s]*n+i];return r};const n=e.weights&&pick(e.weights);if(e.task==="regression")return{task:"regression",labels:pick(e.labels),predictions:pick(e.predictions),weights:n};const r=pick(e.labels);const s=pick(e.predictions);const i=new Uint8Array(e.classes.length);for(let e=0;e<t.length;e++)i[r[e]]=i[s[e]]=1;const o=e.classes.filter((e,t)=>i[t]);const a=renumbering(e.classes,o);for(let e=0;e<t.length;e++){r[e]=a[r[e]];s[e]=a[s[e]]}const c=e.task==="binary"?1:e.scoreClasses?.length??0;return{...e,classes:o,labels:r,predictions:s,weights:n,scores:e.scores&&pick(e.scores,c)}}class GrowableFloat64{data=new Float64Array(1024);length=0;push(e){if(this.length===this.data.length){const e=new Float64Array(this.data.length*2);e.set(this.data);this.data=e}this.data[this.length++]=e}finish(){return this.data.slice(0,this.length)}}class GrowableInt32{data=new Int32Array(1024);length=0;push(e){if(this.length===this.data.length){const e=new Int32Array(this.data.length*2);e.set(this.data);this.data=e}this.data[this.length++]=e}finish(){return this.data.slice(0,this.length)}}const fe=new Set(["log_loss","brier_score","mae","mse","rmse","mape","median_absolute_error"]);function lowerIsBetter(e){return fe.has(e)}async function evaluatePredictions(e,t,n,r){const s=await readPredictions(e,t,n);const i=[];let o=r.bootstrap;if(o){const t=s.set;const a={rows:s.rows,classes:t.task==="regression"?0:t.classes.length,scoreColumns:n.scores?.length??0,sliceColumns:s.slices.length};const c=boundedResamples(o.resamples,a,e,r.workBudget);if(c.warning)i.push(c.warning);o={...o,resamples:c.resamples}}const a=evaluateSet(s.set,o);const c={};const u={};for(const e of s.slices){const t=e.values.map(()=>[]);e.index.forEach((e,n)=>t[e].push(n));e.values.forEach((n,i)=>{const a=`${e.column}=${n}`;const l=Uint32Array.from(t[i]);const f=o&&{...o,seed:derivedSeed(o.seed,a)};c[a]=evaluateSet(subsetPredictions(s.set,l),f).metrics;u[a]={column:e.column,value:n,rows:l.length,small:l.length<r.minSliceSize}})}const l=s.set.task==="regression"?"rmse":"accuracy";return{rows:s.rows,labelsSha256:s.labelsSha256,metrics:a.metrics,confusion:a.confusion,slices:c,sliceSummary:s.slices.length?{minSize:r.minSliceSize,slices:u,headline:l,gaps:sliceGaps(c,u)}:undefined,bootstrap:o,warnings:i}}function evaluateSet(e,t){const n=prepareMetrics(e);const r=n.evaluate(e.weights??null);const s=t?bootstrapIntervals(n,Object.keys(r),t):{};const i={};for(const[e,t]of Object.entries(r))i[e]=s[e]?{value:t,ci:s[e],n:n.rows}:{value:t,n:n.rows};return{metrics:i,confusion:n.confusion}}function sliceGaps(e,t){const n={};const r=Object.keys(e).filter(e=>!t[e].small);const s=new Set(r.flatMap(t=>Object.keys(e[t])));for(const t of s){const s=lowerIsBetter(t);let i;let o;let a=0;for(const n of r){const r=e[n][t]?.value;if(r===undefined)continue;a++;if(!i||(s?r<i[1]:r>i[1]))i=[n,r];if(!o||(s?r>o[1]:r<o[1]))o=[n,r]}if(a>=2&&i&&o)n[t]={best:i[0],bestValue:i[1],worst:o[0],worstValue:o[1],gap:Math.abs(i[1]-o[1])}}return n}const de="mlops-actions/metrics-report@1";const pe=a.Ikc({value:a.aig(),ci:a.PVZ([a.aig(),a.aig()]).optional(),n:a.aig().int().nonnegative().optional()});const he=a.Ikc({format:a.euz(de),model:(0,l.Cv)("model name"),version:(0,l.Cv)("model version").optional(),fingerprint:a.YjP().optional(),task:a.k5n(["binary","multiclass","regression"]).optional(),evaluation:a.Ikc({predictions:a.YjP(),predictionsSha256:a.YjP(),dataSha256:a.YjP(),rows:a.aig().int().nonnegative()}).optional(),metrics:a.g1P(a.YjP(),pe),slices:a.g1P(a.YjP(),a.g1P(a.YjP(),pe)).default({}),sliceSummary:a.Ikc({minSize:a.aig().int().nonnegative(),headline:a.YjP(),slices:a.g1P(a.YjP(),a.Ikc({column:a.YjP(),value:a.YjP(),rows:a.aig().int().nonnegative(),small:a.zMY()})),gaps:a.g1P(a.YjP(),a.Ikc({best:a.YjP(),bestValue:a.aig(),worst:a.YjP(),worstValue:a.aig(),gap:a.aig()}))}).optional(),confusionMatrix:a.Ikc({classes:a.YOg(a.YjP()),matrix:a.YOg(a.YOg(a.aig())),totalClasses:a.aig().int().positive().optional()}).optional(),bootstrap:a.Ikc({method:a.YjP(),resamples:a.aig().int().positive(),requested:a.aig().int().positive().optional(),confidence:a.aig(),seed:a.aig().int()}).optional()});async function loadMetrics(e,t,n=process.cwd()){const r=await readUserFile(e,t,n);const s=await parseStructured(r,e,t);if(s&&typeof s==="object"&&s.format===de){const n=await validateStructured(s,he,{path:e,what:t,text:r});return{source:e,model:n.model,version:n.version,fingerprint:n.fingerprint,evaluationSha256:n.evaluation?.dataSha256,metrics:n.metrics,slices:n.slices}}const i=flattenMetrics(s,e,t);if(Object.keys(i).length===0)throw new f.yo(`The ${t} "${e}" holds no numeric metrics. Expected a metrics report from evaluate-model or a JSON/YAML object of numbers.`);return{source:e,metrics:i}}function flattenMetrics(e,t,n){if(e===null||typeof e!=="object"||Array.isArray(e)){throw new f.yo(`The ${n} "${t}" must be a JSON or YAML object of metrics (name: number); its top level is ${Array.isArray(e)?"a list":typeof e}.`)}const r={};const walk=(e,t)=>{for(const[n,s]of Object.entries(e)){const e=t?`${t}.${n}`:n;if(typeof s==="number")r[e]={value:s};else if(s&&typeof s==="object"&&!Array.isArray(s))walk(s,e)}};walk(e,"");return r}function metricValues(e){return Object.fromEntries(Object.entries(e.metrics).map(([e,t])=>[e,t.value]))}const me=/[\\`*_{}[\]#+!|~$]/g;function escapeMarkdown(e){return e.replace(/\r\n|\r|\n/g," ").replace(/&/g,"&amp;").replace(/</g,"&lt;").replace(/>/g,"&gt;").replace(me,e=>`\\${e}`).replace(/@/g,"@​")}function inlineCode(e){const t=e.replace(/\r\n|\r|\n/g," ").replace(/@/g,"@​");const n=Math.max(0,...(t.match(/`+/g)??[]).map(e=>e.length));const r="`".repeat(n+1);const s=t.startsWith("`")||t.endsWith("`")?" ":"";return`${r}${s}${t}${s}${r}`}function markdownTable(e,t){const line=e=>`| ${e.map(e=>e.replace(/(?<!\\)\|/g,"\\|")).join(" | ")} |`;return[line(e),line(e.map(()=>"---")),...t.map(line)].join("\n")}function markdownLink(e,t){if(!t||!/^https?:\/\/[^\s]+$/i.test(t))return e;const n=encodeURI(decodeURISafely(t)).replace(/[()<>"'`[\]\\]/g,e=>`%${e.charCodeAt(0).toString(16).toUpperCase().padStart(2,"0")}`);return`[${e}](${n})`}function decodeURISafely(e){try{return decodeURI(e)}catch{return e}}function mermaidLabel(e,t=24){const n=e.replace(/[^A-Za-z0-9 ._:=+\-/]/g,"_");return n.length>t?`${n.slice(0,t-1)}…`:n}const format=e=>Number.isInteger(e)?String(e):e.toPrecision(4);const ge=60;const className=e=>escapeMarkdown([...e].length>ge?`${[...e].slice(0,ge-1).join("")}…`:e);function renderEvaluationSummary(e){const t=`### 📏 ${escapeMarkdown(e.model)}${e.version?` version \`${e.version}\``:""}${e.evaluation?` on ${e.evaluation.rows} examples`:""}${e.task?` (${e.task})`:""}`;const n=e.bootstrap?`${Math.round(e.bootstrap.confidence*1e3)/10}% CI`:undefined;const r=Object.entries(e.metrics);const s=e.confusionMatrix?r.filter(([e])=>/^(precision|recall|f1)\./.test(e)):[];const i=r.filter(e=>!s.includes(e));const row=([e,t])=>[escapeMarkdown(e),format(t.value),...n?[t.ci?`${format(t.ci[0])} – ${format(t.ci[1])}`:""]:[],t.n===undefined?"":String(t.n)];const o=[t,markdownTable(["Metric","Value",...n?[n]:[],"n"],i.map(row))];if(e.bootstrap){const{resamples:t,requested:n,method:r,seed:s}=e.bootstrap;const i=n?` (${n} were asked for; the bootstrap's work budget allowed ${t} on this file)`:"";o.push(`Intervals: ${t} bootstrap resamples${i} (${escapeMarkdown(r)}), seed ${s}.`)}if(e.confusionMatrix){const{classes:t,matrix:n,totalClasses:r}=e.confusionMatrix;if(r!==undefined&&r>t.length){o.push(`${r} classes: per-class values and the confusion matrix show the ${t.length} with the most rows; the other ${r-t.length} are left out there (the averages cover every class).`)}const i=[markdownTable(["true ↓ / predicted →",...t.map(className)],n.map((e,n)=>[className(t[n]),...e.map(format)]))];if(s.length){const n=t.map(t=>[className(t),...["precision","recall","f1"].map(n=>e.metrics[`${n}.${t}`]?format(e.metrics[`${n}.${t}`].value):"")]);i.unshift(markdownTable(["Class","Precision","Recall","F1"],n))}o.push(`<details><summary>Per class and confusion matrix</summary>\n\n${i.join("\n\n")}\n\n</details>`)}const a=e.sliceSummary;if(a){const t=a.headline;const r=Object.entries(a.slices).map(([n,r])=>{const s=e.slices[n]?.[t];return[escapeMarkdown(n),String(r.rows),s?format(s.value):"undefined",s?.ci?`${format(s.ci[0])} – ${format(s.ci[1])}`:"",r.small?`⚠️ under ${a.minSize} rows`:""]});o.push(`#### Slices by ${escapeMarkdown(t)}`,markdownTable(["Slice","Rows",escapeMarkdown(t),n??"CI","Note"],r));const s=a.gaps[t];if(s)o.push(`Worst slice: ${escapeMarkdown(s.worst)} (${escapeMarkdown(t)} ${format(s.worstValue)}); largest gap ${format(s.gap)} against ${escapeMarkdown(s.best)}. Slices under ${a.minSize} rows are shown but not ranked.`)}return o.join("\n\n")}var ye=n(21736);const _e=a.Ikc({"model-name":(0,ye.fD)(),predictions:(0,ye.Qq)().optional(),metrics:(0,ye.Qq)().optional(),task:(0,ye.Yq)(["binary","multiclass","regression"]).optional(),"label-column":(0,ye.Qq)(),"prediction-column":(0,ye.Qq)(),"score-columns":(0,ye.CN)().optional(),"positive-label":(0,ye.Qq)(),"weight-column":(0,ye.Qq)().optional(),slices:(0,ye.CN)().optional(),"min-slice-size":(0,ye.rD)(1),bootstrap:(0,ye.rD)(0,1e5),confidence:(0,ye.Yh)(0,1),"bootstrap-seed":(0,ye.rD)(0,4294967295),manifest:(0,ye.Qq)().optional()});const we={name:"evaluate-model",inputs:_e,async run(e,t){const n=e["model-name"];await confineFileInputs(e,["predictions","metrics","manifest"],await confinementFromEnvironment());const i=e.manifest?await readStructuredFile(e.manifest,Y,"manifest"):undefined;if(i&&i.model.name!==n){throw new f.yo(`The manifest "${e.manifest}" is for model "${i.model.name}", but "model-name" is "${n}". Pass the manifest of the model you evaluate.`)}const o={format:de,model:n,version:i?.model.version,fingerprint:i?.fingerprint};const a=e.metrics?await fromMetricsFile(e,o):await fromPredictions(e,o,t);const c=await createStepDir(runnerTempDir(),"evaluate-model",n);const u=(0,s.join)(c,"metrics.json");await(0,r.writeFile)(u,JSON.stringify(a,null,2)+"\n");const l=metricValues({source:u,metrics:a.metrics});t.info(`Evaluated ${n}${a.evaluation?` on ${a.evaluation.rows} rows`:""}: ${Object.entries(l).filter(([e])=>!/^(precision|recall|f1)\./.test(e)).map(([e,t])=>`${e}=${t.toPrecision(6)}`).join(", ")}`);t.appendSummary(renderEvaluationSummary(a));const d=a.version&&artifactServiceAvailable()?await uploadMetricsArtifact({model:n,version:a.version,reportPath:u,stagingDir:(0,s.join)(c,"artifact"),log:t}):undefined;const set=(e,n)=>t.setOutput(e,n);set("metrics",u);set("summary",JSON.stringify(l));set("artifact-name",d?.name??"")}};const be=["predictions","task","score-columns","weight-column","slices"];async function fromMetricsFile(e,t){const n=be.filter(t=>e[t]!==undefined);if(n.length)throw new f.dz(`Input "metrics" takes a metrics file your own code wrote, so ${n.map(e=>`"${e}"`).join(", ")} cannot be set beside it: give either "metrics" or "predictions".`);const r=await loadMetrics(e.metrics,"metrics file");return{...t,metrics:r.metrics,slices:{}}}async function fromPredictions(e,t,n){if(!e.predictions)throw new f.dz('Give either "predictions" (a predictions file to compute metrics from) or "metrics" (a metrics file your own code wrote).');if(!e.task)throw new f.dz('Input "task" is required with "predictions": binary, multiclass or regression.');const r=formatFromPath(e.predictions);if(!r)throw new f.yo(`Cannot tell the format of the predictions file "${e.predictions}" from its extension: use .csv, .tsv, .jsonl (optionally .gz) or .parquet.`);const s={task:e.task,label:e["label-column"],prediction:e["prediction-column"],positive:e.task==="binary"?e["positive-label"]:undefined,scores:e["score-columns"]&&scoreColumns(e["score-columns"],e.task,e["positive-label"]),weight:e["weight-column"],slices:e.slices};const i=e.bootstrap>0?{resamples:e.bootstrap,confidence:e.confidence,seed:e["bootstrap-seed"]}:undefined;const o=await evaluatePredictions(e.predictions,r,s,{bootstrap:i,minSliceSize:e["min-slice-size"]});for(const e of o.warnings)n.warning(e);const a=o.bootstrap;return{...t,task:e.task,evaluation:{predictions:e.predictions,predictionsSha256:await sha256File(e.predictions,"predictions file"),dataSha256:o.labelsSha256,rows:o.rows},metrics:o.metrics,slices:o.slices,sliceSummary:o.sliceSummary,confusionMatrix:o.confusion,bootstrap:a&&{method:X,...a,...a.resamples<e.bootstrap?{requested:e.bootstrap}:{}}}}function scoreColumns(e,t,n){if(t==="regression")throw new f.dz('Input "score-columns" holds class probabilities; a regression task has none. Leave it empty.');const r=e.map(e=>{const r=e.indexOf("=");return r===-1?{class:t==="binary"?n:e,column:e}:{class:e.slice(0,r).trim(),column:e.slice(r+1).trim()}});if(t==="binary"){if(r.length!==1)throw new f.dz(`For a binary task, input "score-columns" is one column, the probability of the positive class "${n}"; got ${r.length}.`);if(r[0].class!==n)throw new f.dz(`Input "score-columns" gives the probability of class "${r[0].class}", but the positive class ("positive-label") is "${n}". Give the positive class's probability.`)}const s=r.find((e,t)=>r.findIndex(t=>t.class===e.class)!==t);if(s)throw new f.dz(`Input "score-columns" lists class "${s.class}" twice.`);return r}},91674:(e,t,n)=>{n.d(t,{UK:()=>errnoCode,dz:()=>InputError,iU:()=>isUserError,yo:()=>UserError});class UserError extends Error{name="UserError"}class InputError extends UserError{name="InputError"}function isUserError(e){return e instanceof UserError}function errnoCode(e){return e instanceof Error&&"code"in e&&typeof e.code==="string"?e.code:undefined}},21736:(e,t,n)=>{n.d(t,{CN:()=>pathList,Ko:()=>readInputs,Qq:()=>text,Yh:()=>decimalBetween,Yq:()=>choice,fD:()=>modelName,rD:()=>wholeNumber});var r=n(9691);var s=n(88532);var i=n(58434);var o=n(91674);function readInputs(e,t){const n={};for(const r of Object.keys(e.shape)){const e=t(r);if(e!==undefined&&e!=="")n[r]=e}const r=e.safeParse(n,{reportInput:true});if(!r.success)throw new o.dz(describeInputIssues(r.error.issues,n));return r.data}function describeInputIssues(e,t){const n=e.map(e=>{const n=String(e.path[0]??"?");if(!(n in t))return`input "${n}" is required but was not supplied (set it under "with:" in the workflow step)`;return`input "${n}" ${e.message}`});return`Invalid action inputs: ${n.join("; ")}.`}const quote=e=>(0,i.cl)(String(e));const text=()=>r.YjP();const choice=e=>r.k5n(e,{error:t=>`must be one of ${e.join(", ")}; got ${quote(t.input)}`});const a=null&&["true","True","TRUE"];const c=null&&["false","False","FALSE"];const flag=()=>z.string().transform((e,t)=>{if(a.includes(e))return true;if(c.includes(e))return false;t.addIssue({code:"custom",input:e,message:`must be true or false; got ${quote(e)}`});return z.NEVER});const wholeNumber=(e,t=Number.MAX_SAFE_INTEGER)=>r.YjP().transform((n,r)=>{const i=/^-?\d+$/.test(n)?Number(n):Number.NaN;if(Number.isSafeInteger(i)&&i>=e&&i<=t)return i;const o=t===Number.MAX_SAFE_INTEGER?`${e} or more`:`from ${e} to ${t}`;r.addIssue({code:"custom",input:n,message:`must be a whole number ${o}; got ${quote(n)}`});return s.tm});const pathList=()=>r.YjP().transform(e=>e.split(/\r?\n/).map(e=>e.trim()).filter(e=>e!==""));const modelName=()=>(0,i.Cv)("model name");const modelVersion=()=>identifier("model version");const environmentName=()=>identifier("environment name");const artifactName=()=>identifier("artifact name");const decimalBetween=(e,t)=>r.YjP().transform((n,r)=>{const i=/^\s*-?(\d+\.?\d*|\.\d+)(e-?\d+)?\s*$/i.test(n)?Number(n):Number.NaN;if(i>e&&i<t)return i;r.addIssue({code:"custom",input:n,message:`must be a number between ${e} and ${t} (exclusive); got ${quote(n)}`});return s.tm})},32711:(e,t,n)=>{n.d(t,{C:()=>runAction});var r=n(91674);var s=n(21736);var i=n(77598);var o=n(73024);var a=n(48161);const c=1024*1024;function inputVariableName(e){return`INPUT_${e.replace(/ /g,"_").toUpperCase()}`}function escapeCommandData(e){return e.replace(/%/g,"%25").replace(/\r/g,"%0D").replace(/\n/g,"%0A")}function escapeCommandProperty(e){return escapeCommandData(e).replace(/:/g,"%3A").replace(/,/g,"%2C")}function formatCommand(e,t,n={}){const r=Object.entries(n).filter(([,e])=>e!==undefined&&e!=="").map(([e,t])=>`${e}=${escapeCommandProperty(String(t))}`).join(",");return`::${e}${r?` ${r}`:""}::${escapeCommandData(t)}`}function formatFileCommandValue(e,t){const n=`ghadelimiter_${(0,i.randomUUID)()}`;if(e.includes(n)||t.includes(n)){throw new Error(`Unexpected delimiter collision while writing "${e}"`)}return`${e}<<${n}${a.EOL}${t}${a.EOL}${n}${a.EOL}`}function createRunner(e=process.env,t=e=>process.stdout.write(e+a.EOL)){const n=e.GITHUB_OUTPUT;const r=e.GITHUB_STEP_SUMMARY;let s=false;const i={getInput:t=>e[inputVariableName(t)]?.trim(),setOutput(e,r){const s=String(r);if(n)(0,o.appendFileSync)(n,formatFileCommandValue(e,s),"utf8");else t(`output ${e}: ${s}`)},appendSummary(e){if(!r||s)return;const t=fileSize(r);const n=Buffer.byteLength(e+a.EOL,"utf8");if(t+n>c){s=true;(0,o.appendFileSync)(r,`${a.EOL}_The rest of this summary was left out: GitHub shows at most 1 MiB per step. The full report is in the step's outputs._${a.EOL}`);i.warning("The job summary reached GitHub's 1 MiB limit; the rest was left out. See the report output for everything.");return}(0,o.appendFileSync)(r,e+a.EOL,"utf8")},debug:e=>t(formatCommand("debug",e)),info:e=>t(e),notice:(e,n)=>t(formatCommand("notice",e,n)),warning:(e,n)=>t(formatCommand("warning",e,n)),error:(e,n)=>t(formatCommand("error",e,n)),async group(e,n){t(`::group::${escapeCommandData(e)}`);try{return await n()}finally{t("::endgroup::")}}};return i}function fileSize(e){try{return(0,o.statSync)(e).size}catch{return 0}}async function runAction(e,t=createRunner()){let n=0;try{const n=(0,s.Ko)(e.inputs,t.getInput);await e.run(n,t)}catch(r){n=1;reportFailure(e.name,r,t)}process.exitCode=n;return n}function reportFailure(e,t,n){if((0,r.iU)(t)){n.error(t.message,{title:e});return}const s=httpFailure(t);if(s){n.error(`GitHub answered ${s.status} to ${s.request} after retries: ${s.message}. This is a problem with GitHub or with the token's permissions, not with your data; re-run the job, and check the job's "permissions:" if it persists.`,{title:e});return}const i=t instanceof Error?t.message:String(t);n.error(`${e} stopped on an unexpected error: ${i}. This is a bug in mlops-actions, not in your workflow; `+"please report it with the step log (re-run with debug logging for the stack trace).",{title:e});if(t instanceof Error&&t.stack)n.debug(t.stack)}function httpFailure(e){if(!(e instanceof Error)||!("status"in e)||typeof e.status!=="number")return undefined;const t=e.request;const n=t?.url?`${t.method??""} ${new URL(t.url).pathname}`.trim():"a request";return{status:e.status,request:n,message:e.message.replace(/\s+/g," ").slice(0,300)}}},58434:(e,t,n)=>{n.d(t,{Cv:()=>identifier,Hk:()=>metricsArtifactName,cl:()=>quoteValue});var r=n(9691);var s=n(91674);const safeWord=e=>new RegExp(`^[A-Za-z0-9][A-Za-z0-9._-]{0,${e-1}}$`);const i=safeWord(100);const o=safeWord(64);const a=safeWord(100);const c=safeWord(200);const u={rule:'start with a letter or digit and use only letters, digits, ".", "_" and "-", without ".." (at most 100 characters)',test:e=>i.test(e)&&!e.includes("..")};const l={rule:'start and end with a letter or digit and use only letters, digits, ".", "_" and "-", without ".." and not ending in ".lock" (at most 64 characters)',test:e=>o.test(e)&&/[A-Za-z0-9]$/.test(e)&&!e.includes("..")&&!e.endsWith(".lock")};const f={rule:'start with a letter or digit and use only letters, digits, ".", "_" and "-" (at most 100 characters; spaces and "/" are not allowed)',test:e=>a.test(e)};const d={rule:'start with a letter or digit and use only letters, digits, ".", "_" and "-" (at most 200 characters)',test:e=>c.test(e)};const p={rule:'be "<model>@<version>": a model name, "@" and a model version',test:e=>{const t=e.indexOf("@");return t>0&&u.test(e.slice(0,t))&&l.test(e.slice(t+1))}};const h={"model name":u,"model version":l,"environment name":f,"artifact name":d,"release tag":p};function isIdentifier(e,t){return typeof t==="string"&&h[e].test(t)}function identifierProblem(e,t){return isIdentifier(e,t)?undefined:`must ${h[e].rule}; got ${quoteValue(t)}`}function identifier(e){return r.YjP().refine(t=>isIdentifier(e,t),{error:t=>identifierProblem(e,t.input)})}function requireIdentifier(e,t,n,r=""){const i=identifierProblem(e,t);if(i)throw new s.yo(`${n} ${i}.${r?` ${r}`:""}`);return t}function releaseTag(e,t){return requireIdentifier("release tag",`${e}@${t}`,"The release tag")}function modelArtifactName(e,t){return requireIdentifier("artifact name",`model-${e}-${t}`,"The artifact name")}function metricsArtifactName(e,t){return requireIdentifier("artifact name",`metrics-${e}-${t}`,"The artifact name")}function modelTask(e){return`model:${requireIdentifier("model name",e,"The model name")}`}const m=60;function quoteValue(e){if(typeof e!=="string")return String(JSON.stringify(e)??e).slice(0,m);const t=[...e];const n=JSON.stringify(t.slice(0,m).join("")).replace(/[\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g,e=>`\\u${e.charCodeAt(0).toString(16).padStart(4,"0")}`);return t.length>m?`${n}… (${t.length} characters)`:n}},42613:t=>{t.exports=e(import.meta.url)("assert")},20181:t=>{t.exports=e(import.meta.url)("buffer")},35317:t=>{t.exports=e(import.meta.url)("child_process")},49140:t=>{t.exports=e(import.meta.url)("constants")},76982:t=>{t.exports=e(import.meta.url)("crypto")},24434:t=>{t.exports=e(import.meta.url)("events")},79896:t=>{t.exports=e(import.meta.url)("fs")},91943:t=>{t.exports=e(import.meta.url)("fs/promises")},58611:t=>{t.exports=e(import.meta.url)("http")},65692:t=>{t.exports=e(import.meta.url)("https")},69278:t=>{t.exports=e(import.meta.url)("net")},34589:t=>{t.exports=e(import.meta.url)("node:assert")},16698:t=>{t.exports=e(import.meta.url)("node:async_hooks")},4573:t=>{t.exports=e(import.meta.url)("node:buffer")},37540:t=>{t.exports=e(import.meta.url)("node:console")},77598:t=>{t.exports=e(import.meta.url)("node:crypto")},53053:t=>{t.exports=e(import.meta.url)("node:diagnostics_channel")},40610:t=>{t.exports=e(import.meta.url)("node:dns")},78474:t=>{t.exports=e(import.meta.url)("node:events")},73024:t=>{t.exports=e(import.meta.url)("node:fs")},51455:t=>{t.exports=e(import.meta.url)("node:fs/promises")},37067:t=>{t.exports=e(import.meta.url)("node:http")},32467:t=>{t.exports=e(import.meta.url)("node:http2")},44708:t=>{t.exports=e(import.meta.url)("node:https")},98995:t=>{t.exports=e(import.meta.url)("node:module")},77030:t=>{t.exports=e(import.meta.url)("node:net")},48161:t=>{t.exports=e(import.meta.url)("node:os")},76760:t=>{t.exports=e(import.meta.url)("node:path")},643:t=>{t.exports=e(import.meta.url)("node:perf_hooks")},1708:t=>{t.exports=e(import.meta.url)("node:process")},41792:t=>{t.exports=e(import.meta.url)("node:querystring")},57075:t=>{t.exports=e(import.meta.url)("node:stream")},46193:t=>{t.exports=e(import.meta.url)("node:string_decoder")},41692:t=>{t.exports=e(import.meta.url)("node:tls")},73136:t=>{t.exports=e(import.meta.url)("node:url")},57975:t=>{t.exports=e(import.meta.url)("node:util")},73429:t=>{t.exports=e(import.meta.url)("node:util/types")},75919:t=>{t.exports=e(import.meta.url)("node:worker_threads")},38522:t=>{t.exports=e(import.meta.url)("node:zlib")},70857:t=>{t.exports=e(import.meta.url)("os")},16928:t=>{t.exports=e(import.meta.url)("path")},2203:t=>{t.exports=e(import.meta.url)("stream")},13193:t=>{t.exports=e(import.meta.url)("string_decoder")},53557:t=>{t.exports=e(import.meta.url)("timers")},64756:t=>{t.exports=e(import.meta.url)("tls")},52018:t=>{t.exports=e(import.meta.url)("tty")},87016:t=>{t.exports=e(import.meta.url)("url")},39023:t=>{t.exports=e(import.meta.url)("util")},43106:t=>{t.exports=e(import.meta.url)("zlib")},9691:(e,t,n)=>{n.d(t,{YOg:()=>array,zMY:()=>schemas_boolean,k5n:()=>schemas_enum,euz:()=>literal,aig:()=>schemas_number,Ikc:()=>object,g1P:()=>record,YjP:()=>schemas_string,PVZ:()=>tuple});var r=n(88532);var s=n(54723);class $ZodCyclicError extends Error{constructor(){super(`Cannot parse a reference cycle that closes through a transform`);this.name="ZodCyclicError"}}const i="~memo";const o=[];function isRef(e){return e!==null&&typeof e==="object"}function cloneIssues(e){return e.map(e=>e.path?{...e,path:e.path.slice()}:{...e})}const a=new WeakMap;const c=0;const u=1;const l=2;function isRecursive(e,t,n){const r=a.get(e);if(r!==undefined)return r?l:c;if(t.has(e))return l;t.add(e);let i=c;const check=e=>{if(i!==l&&e?._zod){const r=isRecursive(e,t,n);if(r>i)i=r}};const shape=(e,r)=>{let s=c;for(const i of Reflect.ownKeys(e)){const o=Object.getOwnPropertyDescriptor(e,i);if(r&&!o.enumerable)continue;const a=o.get?u:o.value?._zod?isRecursive(o.value,t,n):c;if(a>s)s=a}return s};const merge=e=>{if(e>i)i=e};const o=e._zod.def;const f=o.type;switch(f){case"object":{const e=s.MO(o);merge(e?shape(e,true):u);check(o.catchall);break}case"array":check(o.element);break;case"tuple":for(const e of o.items)check(e);check(o.rest);break;case"record":case"map":check(o.keyType);check(o.valueType);break;case"set":check(o.valueType);break;case"union":for(const e of o.options)check(e);break;case"intersection":check(o.left);check(o.right);break;case"optional":case"nullable":case"default":case"prefault":case"catch":case"readonly":case"nonoptional":case"promise":case"success":check(o.innerType);break;case"pipe":check(o.in);check(o.out);break;case"function":check(o.input);check(o.output);break;case"lazy":{const r=o._cachedInner??(n?e._zod.innerType:undefined);merge(r?isRecursive(r,t,false):u);break}case"template_literal":case"string":case"number":case"int":case"boolean":case"bigint":case"symbol":case"undefined":case"null":case"void":case"never":case"any":case"unknown":case"date":case"nan":case"enum":case"literal":case"file":case"transform":case"custom":break;default:{f;for(const e in o){const t=Object.getOwnPropertyDescriptor(o,e);if(!t||t.get)continue;const n=t.value;if(!n||typeof n!=="object")continue;if(n._zod)check(n);else if(Array.isArray(n))for(const e of n)check(e)}}}t.delete(e);return settle(e,i)}function settle(e,t){if(t!==u)a.set(e,t===l);return t}function isRecursiveSchema(e){return isRecursive(e,new Set,true)!==c}function bucketFor(e,t){let n=e.buckets.get(t);if(!n){n=new WeakMap;e.buckets.set(t,n)}return n}let f;const d=[];const p={alloc(e,t,n){const r=f;if(!r)return n;f=undefined;const s={value:n,issues:null};r.set(t.value,s);d.push(s);return n},guard(e){var t;(t=e._zod).deferred??(t.deferred=[]);e._zod.deferred.push(()=>{const t=e._zod.parse;const wrapped=(e,n)=>{if(n.direction!=="backward"&&isBackEdge(n,e.value))throw new $ZodCyclicError;return t(e,n)};e._zod.parse=wrapped;if(e._zod.run===t)e._zod.run=wrapped})},attach(e){var t;let n;let r=false;let s;let a;(t=e._zod).deferred??(t.deferred=[]);e._zod.deferred.push(()=>{const t=e._zod.parse;const wrapped=(u,p)=>{if(n===undefined){const s=isRecursive(e,new Set,false);if(s===c){e._zod.parse=t;if(e._zod.run===wrapped)e._zod.run=t;return t(u,p)}if(s===l||r)n=true;else r=true}const h=u.value;if(!isRef(h))return t(u,p);let m=p[i];if(!m){m={buckets:new WeakMap,backEdges:undefined};p[i]=m}let g;if(s===p){g=a}else{g=bucketFor(m,e);s=p;a=g}const y=g.get(h);if(y){u.value=y.value;if(y.issues){if(y.issues.length)u.issues.push(...cloneIssues(y.issues))}else{u.memo=true;m.backEdges??(m.backEdges=new WeakSet);m.backEdges.add(y.value)}return u}f=g;const w=d.length;const b=t(u,p);f=undefined;const v=d.length>w?d.pop():undefined;if(b instanceof Promise){return b.then(e=>{if(v)v.issues=e.issues.length?cloneIssues(e.issues):o;return e})}if(v)v.issues=b.issues.length?cloneIssues(b.issues):o;return b};e._zod.parse=wrapped;if(e._zod.run===t)e._zod.run=wrapped})}};function memoizer(){return p}function isBackEdge(e,t){const n=e[i]?.backEdges;return n!==undefined&&isRef(t)&&n.has(t)}const h=/^[cC][0-9a-z]{6,}$/;const m=/^[0-9a-z]+$/;const g=/^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$/;const y=/^[0-9a-vA-V]{20}$/;const w=/^[A-Za-z0-9]{27}$/;const b=/^[a-zA-Z0-9_-]{21}$/;function nanoidOfLength(e){return new RegExp(`^[a-zA-Z0-9_-]{${e}}$`)}const v=/^P(?:(\d+W)|(?!.*W)(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+([.,]\d+)?S)?)?)$/;const $=/^[-+]?P(?!$)(?:(?:[-+]?\d+Y)|(?:[-+]?\d+[.,]\d+Y$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:(?:[-+]?\d+W)|(?:[-+]?\d+[.,]\d+W$))?(?:(?:[-+]?\d+D)|(?:[-+]?\d+[.,]\d+D$))?(?:T(?=[\d+-])(?:(?:[-+]?\d+H)|(?:[-+]?\d+[.,]\d+H$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:[-+]?\d+(?:[.,]\d+)?S)?)??$/;const k=/^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;const uuid=e=>{if(!e)return/^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;return new RegExp(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-${e}[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$`)};const S=null&&uuid(4);const z=null&&uuid(6);const x=null&&uuid(7);const O=/^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/;const I=/^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;const A=/^(([^<>()\[\]\\.,;:\s@"]+(\.[^<>()\[\]\\.,;:\s@"]+)*)|(".+"))@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}])|(([a-zA-Z\-0-9]+\.)+[a-zA-Z]{2,}))$/;const P=/^[^\s@"]{1,64}@[^\s@]{1,255}$/u;const E=null&&P;const T=/^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;const R=`^(?=[\\s\\S]*[\\p{Extended_Pictographic}\\p{Regional_Indicator}\\u20E3])[\\p{Extended_Pictographic}\\p{Emoji_Component}]+$`;function emoji(){return new RegExp(R,"u")}const N=/^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$/;const C=/^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))$/;const mac=e=>{const t=util.escapeRegex(e??":");return new RegExp(`^(?:[0-9A-F]{2}${t}){5}[0-9A-F]{2}$|^(?:[0-9a-f]{2}${t}){5}[0-9a-f]{2}$`)};const j=/^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\/([0-9]|[1-2][0-9]|3[0-2])$/;const D=/^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))\/(12[0-8]|1[01][0-9]|[1-9]?[0-9])$/;const F=/^$|^(?:[0-9a-zA-Z+/]{4})*(?:(?:[0-9a-zA-Z+/]{2}==)|(?:[0-9a-zA-Z+/]{3}=))?$/;const M=/^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$/;const Z=/^(?=.{1,253}\.?$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[-0-9a-zA-Z]{0,61}[0-9a-zA-Z])?)*\.?$/;const U=/^(?=.{1,253}$)([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$/;const L=/^https?$/;const B=/^\+[1-9]\d{6,14}$/;const q=/^\d(?:[ -]?\d){11,18}$/;const J=/^(?:AED|AFN|ALL|AMD|AOA|ARS|AUD|AWG|AZN|BAM|BBD|BDT|BHD|BIF|BMD|BND|BOB|BOV|BRL|BSD|BTN|BWP|BYN|BZD|CAD|CDF|CHE|CHF|CHW|CLF|CLP|CNY|COP|COU|CRC|CUP|CVE|CZK|DJF|DKK|DOP|DZD|EGP|ERN|ETB|EUR|FJD|FKP|GBP|GEL|GHS|GIP|GMD|GNF|GTQ|GYD|HKD|HNL|HTG|HUF|IDR|ILS|INR|IQD|IRR|ISK|JMD|JOD|JPY|KES|KGS|KHR|KMF|KPW|KRW|KWD|KYD|KZT|LAK|LBP|LKR|LRD|LSL|LYD|MAD|MDL|MGA|MKD|MMK|MNT|MOP|MRU|MUR|MVR|MWK|MXN|MXV|MYR|MZN|NAD|NGN|NIO|NOK|NPR|NZD|OMR|PAB|PEN|PGK|PHP|PKR|PLN|PYG|QAR|RON|RSD|RUB|RWF|SAR|SBD|SCR|SDG|SEK|SGD|SHP|SLE|SOS|SRD|SSP|STN|SVC|SYP|SZL|THB|TJS|TMT|TND|TOP|TRY|TTD|TWD|TZS|UAH|UGX|USD|USN|UYI|UYU|UYW|UZS|VED|VES|VND|VUV|WST|XAD|XAF|XAG|XAU|XBA|XBB|XBC|XBD|XCD|XCG|XDR|XOF|XPD|XPF|XPT|XSU|XTS|XUA|XXX|YER|ZAR|ZMW|ZWG)$/;const V=/^[A-Z]{2}(?!00|01|99)\d{2}[A-Z0-9]{11,30}$/;const W=`(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))`;function regexes_anchor(e){return new RegExp(`^${e}$`)}const K=regexes_anchor(W);function timeSource(e){const t=`(?:[01]\\d|2[0-3]):[0-5]\\d`;const n=typeof e.precision==="number"?e.precision===-1?`${t}`:e.precision===0?`${t}:[0-5]\\d`:`${t}:[0-5]\\d\\.\\d{${e.precision}}`:e.seconds?`${t}:[0-5]\\d(?:\\.\\d+)?`:`${t}(?::[0-5]\\d(?:\\.\\d+)?)?`;return n}function time(e){return new RegExp(`^${timeSource(e)}$`)}function datetime(e){const t=["Z"];if(e.offset)t.push(`([+-](?:[01]\\d|2[0-3]):[0-5]\\d)`);const n=`${timeSource({precision:e.precision,seconds:true})}(?:${t.join("|")})`;const r=e.local?`${n}|${timeSource({precision:e.precision})}`:n;return new RegExp(`^${W}T(?:${r})$`)}const G=/^[\s\S]{0,}$/;const string=e=>{const t=e?`[\\s\\S]{${e?.minimum??0},${e?.maximum??""}}`:`[\\s\\S]*`;return new RegExp(`^${t}$`)};const Y=/^-?\d+n?$/;const H=/^-?\d+$/;const Q=/^-?\d+(?:\.\d+)?$/;const X=/^(?:true|false)$/i;const ee=/^null$/i;const te=/^undefined$/i;const ne=/^[^A-Z]*$/;const re=/^[^a-z]*$/;const se=/^[0-9a-fA-F]*$/;function fixedBase64(e,t){return new RegExp(`^[A-Za-z0-9+/]{${e}}${t}$`)}function fixedBase64url(e){return new RegExp(`^[A-Za-z0-9_-]{${e}}$`)}const ie=/^[0-9a-fA-F]{32}$/;const oe=null&&fixedBase64(22,"==");const ae=null&&fixedBase64url(22);const ce=/^[0-9a-fA-F]{40}$/;const ue=null&&fixedBase64(27,"=");const le=null&&fixedBase64url(27);const fe=/^[0-9a-fA-F]{64}$/;const de=null&&fixedBase64(43,"=");const pe=null&&fixedBase64url(43);const he=/^[0-9a-fA-F]{96}$/;const me=null&&fixedBase64(64,"");const ge=null&&fixedBase64url(64);const ye=/^[0-9a-fA-F]{128}$/;const _e=null&&fixedBase64(86,"==");const we=null&&fixedBase64url(86);const be=r.xI("$ZodCheck",(e,t)=>{var n;e._zod??(e._zod={});e._zod.def=t;(n=e._zod).onattach??(n.onattach=[])});const _whenHasSize=e=>{const t=e.value;return!util.nullish(t)&&t.size!==undefined};const _whenHasLength=e=>{const t=e.value;return!s.cl(t)&&t.length!==undefined};const ve={number:"number",bigint:"bigint",object:"date"};const $e=r.xI("$ZodCheckLessThan",(e,t)=>{be.init(e,t);const n=ve[typeof t.value];e._zod.check=r=>{if(t.inclusive?r.value<=t.value:r.value<t.value){return}r.issues.push({origin:ve[typeof r.value]??n,code:"too_big",maximum:typeof t.value==="object"?t.value.getTime():t.value,input:r.value,inclusive:t.inclusive,inst:e,continue:!t.abort})}});const ke=r.xI("$ZodCheckGreaterThan",(e,t)=>{be.init(e,t);const n=ve[typeof t.value];e._zod.check=r=>{if(t.inclusive?r.value>=t.value:r.value>t.value){return}r.issues.push({origin:ve[typeof r.value]??n,code:"too_small",minimum:typeof t.value==="object"?t.value.getTime():t.value,input:r.value,inclusive:t.inclusive,inst:e,continue:!t.abort})}});const Se=r.xI("$ZodCheckMultipleOf",(e,t)=>{be.init(e,t);e._zod.check=n=>{if(typeof n.value!==typeof t.value)throw new Error("Cannot mix number and bigint in multiple_of check.");const r=typeof n.value==="bigint"?t.value!==BigInt(0)&&n.value%t.value===BigInt(0):s.LG(n.value,t.value)===0;if(r)return;n.issues.push({origin:typeof n.value,code:"not_multiple_of",divisor:t.value,input:n.value,inst:e,continue:!t.abort})}});const ze=r.xI("$ZodCheckNumberFormat",(e,t)=>{be.init(e,t);t.format=t.format||"float64";const n=t.format?.includes("int");const r=n?"int":"number";const[i,o]=s.zH[t.format];e._zod.check=s=>{const a=s.value;if(n){if(!Number.isInteger(a)){s.issues.push({expected:r,format:t.format,code:"invalid_type",continue:false,input:a,inst:e});return}if(!Number.isSafeInteger(a)){if(a>0){s.issues.push({input:a,code:"too_big",maximum:Number.MAX_SAFE_INTEGER,note:"Integers must be within the safe integer range.",inst:e,origin:r,inclusive:true,continue:!t.abort})}else{s.issues.push({input:a,code:"too_small",minimum:Number.MIN_SAFE_INTEGER,note:"Integers must be within the safe integer range.",inst:e,origin:r,inclusive:true,continue:!t.abort})}return}}if(a<i){s.issues.push({origin:"number",input:a,code:"too_small",minimum:i,inclusive:true,inst:e,continue:!t.abort})}if(a>o){s.issues.push({origin:"number",input:a,code:"too_big",maximum:o,inclusive:true,inst:e,continue:!t.abort})}}});const xe=null&&core.$constructor("$ZodCheckBigIntFormat",(e,t)=>{be.init(e,t);const[n,r]=util.BIGINT_FORMAT_RANGES[t.format];e._zod.check=s=>{const i=s.value;if(i<n){s.issues.push({origin:"bigint",input:i,code:"too_small",minimum:n,inclusive:true,inst:e,continue:!t.abort})}if(i>r){s.issues.push({origin:"bigint",input:i,code:"too_big",maximum:r,inclusive:true,inst:e,continue:!t.abort})}}});const Oe=null&&core.$constructor("$ZodCheckMaxSize",(e,t)=>{var n;be.init(e,t);(n=e._zod.def).when??(n.when=_whenHasSize);e._zod.check=n=>{const r=n.value;const s=r.size;if(s<=t.maximum)return;n.issues.push({origin:util.getSizableOrigin(r),code:"too_big",maximum:t.maximum,inclusive:true,input:r,inst:e,continue:!t.abort})}});const Ie=null&&core.$constructor("$ZodCheckMinSize",(e,t)=>{var n;be.init(e,t);(n=e._zod.def).when??(n.when=_whenHasSize);e._zod.check=n=>{const r=n.value;const s=r.size;if(s>=t.minimum)return;n.issues.push({origin:util.getSizableOrigin(r),code:"too_small",minimum:t.minimum,inclusive:true,input:r,inst:e,continue:!t.abort})}});const Ae=null&&core.$constructor("$ZodCheckSizeEquals",(e,t)=>{var n;be.init(e,t);(n=e._zod.def).when??(n.when=_whenHasSize);e._zod.check=n=>{const r=n.value;const s=r.size;if(s===t.size)return;const i=s>t.size;n.issues.push({origin:util.getSizableOrigin(r),...i?{code:"too_big",maximum:t.size}:{code:"too_small",minimum:t.size},inclusive:true,exact:true,input:n.value,inst:e,continue:!t.abort})}});const Pe=r.xI("$ZodCheckMaxLength",(e,t)=>{var n;be.init(e,t);(n=e._zod.def).when??(n.when=_whenHasLength);e._zod.check=n=>{const r=n.value;const i=r.length;const o=typeof r==="string"&&i>t.maximum?s.O7(r):i;if(o<=t.maximum)return;const a=s.Rc(r);n.issues.push({origin:a,code:"too_big",maximum:t.maximum,inclusive:true,input:r,inst:e,continue:!t.abort})}});const Ee=r.xI("$ZodCheckMinLength",(e,t)=>{var n;be.init(e,t);(n=e._zod.def).when??(n.when=_whenHasLength);e._zod.check=n=>{const r=n.value;const i=r.length;const o=typeof r==="string"&&i>=t.minimum&&i<t.minimum*2?s.O7(r):i;if(o>=t.minimum)return;const a=s.Rc(r);n.issues.push({origin:a,code:"too_small",minimum:t.minimum,inclusive:true,input:r,inst:e,continue:!t.abort})}});const Te=r.xI("$ZodCheckLengthEquals",(e,t)=>{var n;be.init(e,t);(n=e._zod.def).when??(n.when=_whenHasLength);e._zod.check=n=>{const r=n.value;const i=r.length;const o=typeof r==="string"&&i>=t.length&&i<=t.length*2?s.O7(r):i;if(o===t.length)return;const a=s.Rc(r);const c=o>t.length;n.issues.push({origin:a,...c?{code:"too_big",maximum:t.length}:{code:"too_small",minimum:t.length},inclusive:true,exact:true,input:n.value,inst:e,continue:!t.abort})}});const Re=r.xI("$ZodCheckStringFormat",(e,t)=>{var n,r;be.init(e,t);if(t.pattern)(n=e._zod).check??(n.check=n=>{t.pattern.lastIndex=0;if(t.pattern.test(n.value))return;n.issues.push({origin:"string",code:"invalid_format",format:t.format,input:n.value,...t.pattern?{pattern:t.pattern.toString()}:{},inst:e,continue:!t.abort})});else(r=e._zod).check??(r.check=()=>{})});const Ne=r.xI("$ZodCheckRegex",(e,t)=>{Re.init(e,t);e._zod.check=n=>{t.pattern.lastIndex=0;if(t.pattern.test(n.value))return;n.issues.push({origin:"string",code:"invalid_format",format:"regex",input:n.value,pattern:t.pattern.toString(),inst:e,continue:!t.abort})}});const Ce=r.xI("$ZodCheckLowerCase",(e,t)=>{t.pattern??(t.pattern=ne);Re.init(e,t)});const je=r.xI("$ZodCheckUpperCase",(e,t)=>{t.pattern??(t.pattern=re);Re.init(e,t)});const De=r.xI("$ZodCheckIncludes",(e,t)=>{be.init(e,t);const n=s.sD(t.includes);const r=new RegExp(typeof t.position==="number"?`^.{${t.position},}${n}`:n);t.pattern=r;e._zod.check=n=>{if(n.value.includes(t.includes,t.position))return;n.issues.push({origin:"string",code:"invalid_format",format:"includes",includes:t.includes,input:n.value,inst:e,continue:!t.abort})}});const Fe=r.xI("$ZodCheckStartsWith",(e,t)=>{be.init(e,t);const n=new RegExp(`^${s.sD(t.prefix)}.*`);t.pattern??(t.pattern=n);e._zod.check=n=>{if(n.value.startsWith(t.prefix))return;n.issues.push({origin:"string",code:"invalid_format",format:"starts_with",prefix:t.prefix,input:n.value,inst:e,continue:!t.abort})}});const Me=r.xI("$ZodCheckEndsWith",(e,t)=>{be.init(e,t);const n=new RegExp(`.*${s.sD(t.suffix)}$`);t.pattern??(t.pattern=n);e._zod.check=n=>{if(n.value.endsWith(t.suffix))return;n.issues.push({origin:"string",code:"invalid_format",format:"ends_with",suffix:t.suffix,input:n.value,inst:e,continue:!t.abort})}});function handleCheckPropertyResult(e,t,n){if(e.issues.length){t.issues.push(...s.lQ(n,e.issues))}}const Ze=null&&core.$constructor("$ZodCheckProperty",(e,t)=>{be.init(e,t);e._zod.check=e=>{const n=t.schema._zod.run({value:e.value[t.property],issues:[]},{});if(n instanceof Promise){return n.then(n=>handleCheckPropertyResult(n,e,t.property))}handleCheckPropertyResult(n,e,t.property);return}});const Ue=r.xI("$ZodCheckProperties",(e,t)=>{be.init(e,t);s.jD(e,Symbol.iterator,function*(){yield e});let n;e._zod.check=r=>{if(r.value==null){r.issues.push({expected:"object",code:"invalid_type",input:r.value,inst:e});return undefined}n??(n=Reflect.ownKeys(t.shape).map(e=>[e,t.shape[e]]));const s=r.value;let i;for(const[e,t]of n){const n=t._zod.run({value:s[e],issues:[]},{});if(n instanceof Promise){i??(i=[]);i.push(n.then(t=>handleCheckPropertyResult(t,r,e)))}else{handleCheckPropertyResult(n,r,e)}}if(i)return Promise.all(i).then(()=>undefined);return undefined}});const Le=null&&core.$constructor("$ZodCheckMimeType",(e,t)=>{be.init(e,t);const n=new Set(t.mime);e._zod.check=r=>{if(n.has(r.value.type))return;r.issues.push({code:"invalid_value",values:t.mime,input:r.value.type,inst:e,continue:!t.abort})}});const Be=r.xI("$ZodCheckOverwrite",(e,t)=>{be.init(e,t);e._zod.check=e=>{e.value=t.tx(e.value)}});class Doc{constructor(e=[],t={}){this.content=[];this.indent=0;this.args=e;this.closed=t}indented(e){this.indent+=1;try{e(this)}finally{this.indent-=1}}write(e){if(typeof e==="function"){e(this,{execution:"sync"});e(this,{execution:"async"});return}const t=e;const n=t.split("\n").filter(e=>e);const r=Math.min(...n.map(e=>e.length-e.trimStart().length));const s=n.map(e=>e.slice(r)).map(e=>" ".repeat(this.indent*2)+e);for(const e of s){this.content.push(e)}}compile(){const e=Function;const t=this?.content??[``];const n=new e(...Object.keys(this.closed),`return function (${this.args.join(", ")}) {\n${t.join("\n")}\n};`);return n(...Object.values(this.closed))}}const qe={major:4,minor:6,patch:7};const Je=r.xI("$ZodType",(e,t)=>{var n;e??(e={});e._zod.def=t;e._zod.bag=e._zod.bag||{};e._zod.version=qe;const i=e._zod.def.checks;const o=e._zod.traits.has("$ZodCheck")?[e,...i??[]]:i?.length?[...i]:[];for(const t of o){for(const n of t._zod.onattach){n(e)}}if(o.length===0){(n=e._zod).deferred??(n.deferred=[]);e._zod.deferred?.push(()=>{e._zod.run=e._zod.parse})}else{const runChecks=(t,n,i)=>{if(t.memo)return t;let o=s.QH(t);let a;for(const c of n){if(c._zod.def.when){if(s.rL(t))continue;const e=c._zod.def.when(t);if(!e)continue}else if(o){continue}const n=t.issues.length;const u=c._zod.check(t);if(u instanceof Promise&&i?.async===false){throw new r.GT}if(a||u instanceof Promise){a=(a??Promise.resolve()).then(async()=>{await u;const r=t.issues.length;if(r===n)return;s.d3(t.issues,n,e);if(!o)o=s.QH(t,n)})}else{const r=t.issues.length;if(r===n)continue;s.d3(t.issues,n,e);if(!o)o=s.QH(t,n)}}if(a){return a.then(()=>t)}return t};const handleCanaryResult=(t,n,i)=>{if(s.QH(t)){t.aborted=true;return t}const a=runChecks(n,o,i);if(a instanceof Promise){if(i.async===false)throw new r.GT;return a.then(t=>e._zod.parse(t,i))}return e._zod.parse(a,i)};e._zod.run=(t,n)=>{if(n.skipChecks){return e._zod.parse(t,n)}if(n.direction==="backward"){const r=e._zod.parse({value:t.value,issues:[]},{...n,skipChecks:true});if(r instanceof Promise){return r.then(e=>handleCanaryResult(e,t,n))}return handleCanaryResult(r,t,n)}const s=e._zod.parse(t,n);if(s instanceof Promise){if(n.async===false)throw new r.GT;return s.then(e=>runChecks(e,o,n))}return runChecks(s,o,n)}}},{get"~standard"(){return s.jD(this,"~standard",standardProps(this))},set"~standard"(e){s.qh(this,"~standard",e)}});const toStandardResult=(e,t)=>e.issues.length?{issues:e.issues.map(e=>s.iR(e,t,r.$W()))}:{value:e.value};async function validateAsync(e,t){const n={async:true};return toStandardResult(await e._zod.run({value:t,issues:[]},n),n)}function standardProps(e){return{validate:t=>{const n={async:false};try{const r=e._zod.run({value:t,issues:[]},n);if(!(r instanceof Promise))return toStandardResult(r,n)}catch(e){}return validateAsync(e,t)},vendor:"zod",version:1}}const Ve=r.xI("$ZodString",(e,t)=>{Je.init(e,t);e._zod.pattern=t.pattern??G;e._zod.parse=(n,r)=>{if(t.coerce)try{n.value=String(n.value)}catch(r){}if(typeof n.value==="string")return n;n.issues.push({expected:"string",code:"invalid_type",input:n.value,inst:e});return n}});const We=r.xI("$ZodStringFormat",(e,t)=>{Re.init(e,t);Ve.init(e,t)});const Ke=r.xI("$ZodGUID",(e,t)=>{t.pattern??(t.pattern=k);We.init(e,t)});const Ge=r.xI("$ZodUUID",(e,t)=>{if(t.version){const e={v1:1,v2:2,v3:3,v4:4,v5:5,v6:6,v7:7,v8:8};const n=e[t.version];if(n===undefined)throw new Error(`Invalid UUID version: "${t.version}"`);t.pattern??(t.pattern=uuid(n))}else t.pattern??(t.pattern=uuid());We.init(e,t)});const Ye=r.xI("$ZodEmail",(e,t)=>{t.pattern??(t.pattern=O);We.init(e,t)});const He=1;const Qe=2;function canParseURL(e){try{if(typeof URL!=="undefined"&&typeof URL.canParse==="function")return URL.canParse(e);new URL(e);return true}catch{return false}}function validateURL(e,t){if(!("normalize"in t)&&!("hostname"in t)&&!("protocol"in t)){return canParseURL(e)||Qe}return parseURLObject(e,t)}function parseURLObject(e,t){if(!t.normalize&&t.protocol?.source===L.source&&!/^https?:\/\//i.test(e)){return He}try{if(typeof URL!=="undefined"){const t=URL;if(typeof t.parse==="function")return t.parse(e)??Qe}return new URL(e)}catch{return Qe}}const Xe=/[\t\n\r]/g;function stripTabAndNewline(e){return e.replace(Xe,"")}function urlHostnameOk(e,t){t.lastIndex=0;return t.test(e.hostname)}function urlProtocolOk(e,t){t.lastIndex=0;return t.test(e.protocol.endsWith(":")?e.protocol.slice(0,-1):e.protocol)}const et=r.xI("$ZodURL",(e,t)=>{We.init(e,t);e._zod.check=n=>{try{const r=n.value.trim();const s=validateURL(r,t);if(s===He){n.issues.push({code:"invalid_format",format:"url",note:"Invalid URL format",input:n.value,inst:e,continue:!t.abort});return}if(s===Qe){n.issues.push({code:"invalid_format",format:"url",input:n.value,inst:e,continue:!t.abort});return}if(s===true){n.value=stripTabAndNewline(r);return}if(t.hostname&&!urlHostnameOk(s,t.hostname)){n.issues.push({code:"invalid_format",format:"url",note:"Invalid hostname",pattern:t.hostname.source,input:n.value,inst:e,continue:!t.abort})}if(t.protocol&&!urlProtocolOk(s,t.protocol)){n.issues.push({code:"invalid_format",format:"url",note:"Invalid protocol",pattern:t.protocol.source,input:n.value,inst:e,continue:!t.abort})}n.value=t.normalize?s.href:stripTabAndNewline(r);return}catch(r){n.issues.push({code:"invalid_format",format:"url",input:n.value,inst:e,continue:!t.abort})}}});const tt=r.xI("$ZodEmoji",(e,t)=>{t.pattern??(t.pattern=emoji());We.init(e,t)});const nt=r.xI("$ZodNanoID",(e,t)=>{if(t.length!==undefined&&(!Number.isInteger(t.length)||t.length<1))throw new Error(`Invalid nanoid length: ${t.length}`);t.pattern??(t.pattern=t.length===undefined?b:nanoidOfLength(t.length));We.init(e,t)});const rt=r.xI("$ZodCUID",(e,t)=>{t.pattern??(t.pattern=h);We.init(e,t)});const st=r.xI("$ZodCUID2",(e,t)=>{t.pattern??(t.pattern=m);We.init(e,t)});const it=r.xI("$ZodULID",(e,t)=>{t.pattern??(t.pattern=g);We.init(e,t)});const ot=r.xI("$ZodXID",(e,t)=>{t.pattern??(t.pattern=y);We.init(e,t)});const ct=r.xI("$ZodKSUID",(e,t)=>{t.pattern??(t.pattern=w);We.init(e,t)});const ut=r.xI("$ZodISODateTime",(e,t)=>{t.pattern??(t.pattern=datetime(t));We.init(e,t)});const lt=r.xI("$ZodISODate",(e,t)=>{t.pattern??(t.pattern=K);We.init(e,t)});const ft=r.xI("$ZodISOTime",(e,t)=>{t.pattern??(t.pattern=time(t));We.init(e,t)});const dt=r.xI("$ZodISODuration",(e,t)=>{t.pattern??(t.pattern=v);We.init(e,t)});const pt=r.xI("$ZodIPv4",(e,t)=>{t.pattern??(t.pattern=N);We.init(e,t)});const ht=/^[0-9a-fA-F:.]+$/;function isValidIPv6(e){if(!ht.test(e))return false;return canParseURL(`http://[${e}]`)}const mt=r.xI("$ZodIPv6",(e,t)=>{t.pattern??(t.pattern=C);We.init(e,t);e._zod.check=n=>{if(!isValidIPv6(n.value)){n.issues.push({code:"invalid_format",format:"ipv6",input:n.value,inst:e,continue:!t.abort})}}});const gt=null&&core.$constructor("$ZodMAC",(e,t)=>{t.pattern??(t.pattern=regexes.mac(t.delimiter));We.init(e,t)});const yt=r.xI("$ZodCIDRv4",(e,t)=>{t.pattern??(t.pattern=j);We.init(e,t)});function isValidCIDRv6(e){const t=e.split("/");if(t.length!==2)return false;const[n,r]=t;if(!r)return false;const s=Number(r);if(`${s}`!==r)return false;if(s<0||s>128)return false;return isValidIPv6(n)}const _t=r.xI("$ZodCIDRv6",(e,t)=>{t.pattern??(t.pattern=D);We.init(e,t);e._zod.check=n=>{if(!isValidCIDRv6(n.value)){n.issues.push({code:"invalid_format",format:"cidrv6",input:n.value,inst:e,continue:!t.abort})}}});function isValidBase64(e){if(e==="")return true;if(/\s/.test(e))return false;if(e.length%4!==0)return false;try{atob(e);return true}catch{return false}}const wt=/^[0-9a-zA-Z+/]*={0,2}$/;const bt=r.xI("$ZodBase64",(e,t)=>{t.pattern??(t.pattern=wt);We.init(e,t);e._zod.check=n=>{if(isValidBase64(n.value))return;n.issues.push({code:"invalid_format",format:"base64",input:n.value,inst:e,continue:!t.abort})}});const vt=/^[A-Za-z0-9_-]*$/;function isValidBase64URL(e){if(!vt.test(e))return false;const t=e.replace(/[-_]/g,e=>e==="-"?"+":"/");const n=t.padEnd(Math.ceil(t.length/4)*4,"=");return isValidBase64(n)}const $t=r.xI("$ZodBase64URL",(e,t)=>{t.pattern??(t.pattern=vt);We.init(e,t);e._zod.check=n=>{if(isValidBase64URL(n.value))return;n.issues.push({code:"invalid_format",format:"base64url",input:n.value,inst:e,continue:!t.abort})}});const kt=r.xI("$ZodE164",(e,t)=>{t.pattern??(t.pattern=B);We.init(e,t)});const St=/[- ]/g;function isLuhnAlgo(e){let t=e.length;let n=1;let r=0;while(t){const s=e.charCodeAt(--t)-48;n^=1;r+=n?[0,2,4,6,8,1,3,5,7,9][s]:s}return r%10===0}function isValidCreditCard(e){if(!regexes.creditCard.test(e))return false;return isLuhnAlgo(e.replace(St,""))}const zt=null&&core.$constructor("$ZodCreditCard",(e,t)=>{t.pattern??(t.pattern=regexes.creditCard);We.init(e,t);e._zod.check=n=>{if(isValidCreditCard(n.value))return;n.issues.push({code:"invalid_format",format:"credit_card",input:n.value,inst:e,continue:!t.abort})}});function isIso7064Mod97(e){let t=0;const n=e.length;for(let r=4;r<n;r++){const n=e.charCodeAt(r);t=(n>=65?t*100+(n-55):t*10+(n-48))%97}for(let n=0;n<4;n++){const r=e.charCodeAt(n);t=(r>=65?t*100+(r-55):t*10+(r-48))%97}return t===1}function isValidIBAN(e){if(!regexes.iban.test(e))return false;return isIso7064Mod97(e)}const xt=null&&core.$constructor("$ZodIBAN",(e,t)=>{t.pattern??(t.pattern=regexes.iban);We.init(e,t);e._zod.check=n=>{if(isValidIBAN(n.value))return;n.issues.push({code:"invalid_format",format:"iban",input:n.value,inst:e,continue:!t.abort})}});function isValidJWT(e,t=null){try{const n=e.split(".");if(n.length!==3)return false;const[r]=n;if(!r)return false;const s=JSON.parse(atob(r));if("typ"in s&&s?.typ!=="JWT")return false;if(!s.alg)return false;if(t&&(!("alg"in s)||s.alg!==t))return false;return true}catch{return false}}const Ot=r.xI("$ZodJWT",(e,t)=>{We.init(e,t);e._zod.check=n=>{if(isValidJWT(n.value,t.alg))return;n.issues.push({code:"invalid_format",format:"jwt",input:n.value,inst:e,continue:!t.abort})}});const It=null&&core.$constructor("$ZodCustomStringFormat",(e,t)=>{We.init(e,t);e._zod.check=n=>{if(t.fn(n.value))return;n.issues.push({code:"invalid_format",format:t.format,input:n.value,inst:e,continue:!t.abort})}});const At=r.xI("$ZodNumber",(e,t)=>{Je.init(e,t);e._zod.pattern=Q;e._zod.parse=(n,r)=>{if(t.coerce)try{n.value=Number(n.value)}catch(e){}const s=n.value;if(typeof s==="number"&&!Number.isNaN(s)&&Number.isFinite(s)){return n}const i=typeof s==="number"?Number.isNaN(s)?"NaN":!Number.isFinite(s)?String(s):undefined:undefined;n.issues.push({expected:"number",code:"invalid_type",input:s,inst:e,...i?{received:i}:{}});return n}});const Pt=r.xI("$ZodNumberFormat",(e,t)=>{ze.init(e,t);At.init(e,t)});const Et=r.xI("$ZodBoolean",(e,t)=>{Je.init(e,t);e._zod.pattern=X;e._zod.parse=(n,r)=>{if(t.coerce)try{n.value=Boolean(n.value)}catch(e){}const s=n.value;if(typeof s==="boolean")return n;n.issues.push({expected:"boolean",code:"invalid_type",input:s,inst:e});return n}});const Tt=r.xI("$ZodBigInt",(e,t)=>{Je.init(e,t);e._zod.pattern=Y;e._zod.parse=(n,r)=>{if(t.coerce)try{n.value=BigInt(n.value)}catch(e){}if(typeof n.value==="bigint")return n;n.issues.push({expected:"bigint",code:"invalid_type",input:n.value,inst:e});return n}});const Rt=null&&core.$constructor("$ZodBigIntFormat",(e,t)=>{checks.$ZodCheckBigIntFormat.init(e,t);Tt.init(e,t)});const Nt=null&&core.$constructor("$ZodSymbol",(e,t)=>{Je.init(e,t);e._zod.parse=(t,n)=>{const r=t.value;if(typeof r==="symbol")return t;t.issues.push({expected:"symbol",code:"invalid_type",input:r,inst:e});return t}});const Ct=null&&core.$constructor("$ZodUndefined",(e,t)=>{Je.init(e,t);e._zod.pattern=regexes.undefined;e._zod.values=new Set([undefined]);e._zod.parse=(t,n)=>{const r=t.value;if(typeof r==="undefined")return t;t.issues.push({expected:"undefined",code:"invalid_type",input:r,inst:e});return t}});const jt=null&&core.$constructor("$ZodNull",(e,t)=>{Je.init(e,t);e._zod.pattern=regexes.null;e._zod.values=new Set([null]);e._zod.parse=(t,n)=>{const r=t.value;if(r===null)return t;t.issues.push({expected:"null",code:"invalid_type",input:r,inst:e});return t}});const Dt=null&&core.$constructor("$ZodAny",(e,t)=>{Je.init(e,t);e._zod.parse=e=>e});const Ft=r.xI("$ZodUnknown",(e,t)=>{Je.init(e,t);e._zod.parse=e=>e});const Mt=r.xI("$ZodNever",(e,t)=>{Je.init(e,t);e._zod.parse=(t,n)=>{t.issues.push({expected:"never",code:"invalid_type",input:t.value,inst:e});return t}});const Zt=null&&core.$constructor("$ZodVoid",(e,t)=>{Je.init(e,t);e._zod.parse=(t,n)=>{const r=t.value;if(typeof r==="undefined")return t;t.issues.push({expected:"void",code:"invalid_type",input:r,inst:e});return t}});const Ut=r.xI("$ZodDate",(e,t)=>{Je.init(e,t);e._zod.parse=(n,r)=>{if(t.coerce){try{n.value=new Date(n.value)}catch(e){}}const s=n.value;const i=s instanceof Date;const o=i&&!Number.isNaN(s.getTime());if(o)return n;n.issues.push({expected:"date",code:"invalid_type",input:s,...i?{received:"Invalid Date"}:{},inst:e});return n}});function capSize(e,t){const n=s.hi(e._zod.def.checks);if(!n.length)return;const r=Math.min(...n.map(e=>e[0]));const i=e._zod.parse;e._zod.parse=(n,o)=>{const a=t(n.value);if(a>r&&!o?.skipChecks&&o?.direction!=="backward"){for(const[t,r]of s.hi(e._zod.def.checks)){if(a>t&&r._zod.def.when(n)){const t=n.issues.length;r._zod.check(n);n.issues[t].continue=false;s.d3(n.issues,t,e);return n}}}return i(n,o)}}const arraySize=e=>Array.isArray(e)?e.length:-1;const mapSize=e=>e instanceof Map?e.size:-1;const setSize=e=>e instanceof Set?e.size:-1;function handleArrayResult(e,t,n){if(e.issues.length){t.issues.push(...s.lQ(n,e.issues))}t.value[n]=e.value}const Lt=r.xI("$ZodArray",(e,t)=>{Je.init(e,t);const n=r.cr.memoizer;n?.attach(e);e._zod.parse=(r,i)=>{const o=r.value;if(!Array.isArray(o)){r.issues.push({expected:"array",code:"invalid_type",input:o,inst:e});return r}r.value=n?n.alloc(e,r,Array(o.length),i):Array(o.length);const a=[];const c=i?.abortEarly;for(let e=0;e<o.length;e++){const n=o[e];const u=t.element._zod.run({value:n,issues:[]},i);if(u instanceof Promise){a.push(u.then(t=>handleArrayResult(t,r,e)))}else{handleArrayResult(u,r,e);if(c&&u.issues.length!==0&&s.QH(u))break}}if(a.length){return Promise.all(a).then(()=>r)}return r};capSize(e,arraySize)});function handlePropertyResult(e,t,n,r,i,o){const a=n in r;const c=o==="optional";if(!a&&c&&i==="optional"){return}if(e.issues.length){if(i!==undefined&&c&&!a){return}t.issues.push(...s.lQ(n,e.issues))}if(!a&&i===undefined){if(!e.issues.length){t.issues.push({code:"invalid_type",expected:"nonoptional",input:undefined,path:[n]})}return}if(e.value===undefined){if(a||i==="defaulted"&&!c){t.value[n]=undefined}}else{t.value[n]=e.value}}const Bt=[];function normalizeDef(e){const t=Object.keys(e.shape);const n=Object.getOwnPropertySymbols(e.shape);const r=n.length?n:Bt;const i=r.length?[...t,...r]:t;for(const t of i){if(!e.shape?.[t]?._zod?.traits?.has("$ZodType")){throw new Error(`Invalid element at key "${String(t)}": expected a Zod schema`)}}const o=s.NM(e.shape);return{...e,allKeys:i,symbolKeys:r,keySet:new Set(t),numKeys:t.length,optionalKeys:new Set(o)}}function handleCatchall(e,t,n,r,i,o,a){const c=[];const u=i.keySet;const l=i.catchall._zod;const f=l.def.type;const d=l.optin;const p=l.optout;let h=0;for(const i in t){if(a&&n.issues.length!==h){if(s.QH(n,h))break;h=n.issues.length}if(u.has(i))continue;if(i==="__proto__"){if(f==="never")c.push(i);continue}if(f==="never"){c.push(i);continue}const o=l.run({value:t[i],issues:[]},r);if(o instanceof Promise){e.push(o.then(e=>handlePropertyResult(e,n,i,t,d,p)))}else{handlePropertyResult(o,n,i,t,d,p)}}if(c.length){n.issues.push({code:"unrecognized_keys",keys:c,input:t,inst:o,continue:true})}if(!e.length)return n;return Promise.all(e).then(()=>n)}const qt=r.xI("$ZodObject",(e,t)=>{Je.init(e,t);const n=Object.getOwnPropertyDescriptor(t,"shape");const i=n?.get?n.get.raw:t.shape??{};if(i){const get=()=>{const e={...i};Object.defineProperty(t,"shape",{value:e});get.raw=e;return e};get.raw=i;Object.defineProperty(t,"shape",{get:get})}const o=s.PO(()=>normalizeDef(t));s.v5(e,"propValues",e=>{const t=e.def.shape;const n={};for(const e in t){const r=t[e]._zod;if(r.values){if(!Object.prototype.hasOwnProperty.call(n,e)){s.Vy(n,e,new Set)}for(const t of r.values)n[e].add(t);if(r.optin!==undefined)n[e].add(undefined)}}return n});const a=s.Gv;const c=t.catchall;let u;const l=r.cr.memoizer;l?.attach(e);e._zod.parse=(t,n)=>{u??(u=o.value);const r=t.value;if(!a(r)){t.issues.push({expected:"object",code:"invalid_type",input:r,inst:e});return t}t.value=l?l.alloc(e,t,{},n):{};const i=[];const f=u.shape;const d=n?.abortEarly;let p=t.issues.length;for(const e of u.allKeys){if(d&&t.issues.length!==p){if(s.QH(t,p))break;p=t.issues.length}if(e==="__proto__")continue;const o=f[e];const a=o._zod.optin;const c=o._zod.optout;const u=o._zod.run({value:r[e],issues:[]},n);if(u instanceof Promise){i.push(u.then(n=>handlePropertyResult(n,t,e,r,a,c)))}else{handlePropertyResult(u,t,e,r,a,c)}}if(!c){return i.length?Promise.all(i).then(()=>t):t}return handleCatchall(i,r,t,n,o.value,e,d===true)}});const Jt=r.xI("$ZodObjectJIT",(e,t)=>{qt.init(e,t);const n=e._zod.parse;const i=s.PO(()=>normalizeDef(t));const o=r.cr.memoizer;const generateFastpass=t=>{const n=i.value;const r=n.symbolKeys;const a=new Doc(["payload","ctx"],{shape:t,inst:e,memo:o,syms:r});const parseStr=e=>`shape[${e}]._zod.run({ value: input[${e}], issues: [] }, ctx)`;const prefixStr=(e,t)=>`\n          let ${e}_ab = false;\n          for (let i = 0; i < ${e}.issues.length; i++) {\n            const iss = ${e}.issues[i];\n            iss.path = iss.path ? [${t}, ...iss.path] : [${t}];\n            payload.issues.push(iss);\n            if (iss.continue !== true) ${e}_ab = true;\n          }\n          if (${e}_ab && ctx && ctx.abortEarly) {\n            payload.value = newResult;\n            return payload;\n          }`;a.write(`const input = payload.value;`);const c=Object.create(null);let u=0;for(const e of n.allKeys){c[e]=`key_${u++}`}a.write(o?`const newResult = memo.alloc(inst, payload, {}, ctx);`:`const newResult = {};`);for(const e of n.allKeys){if(e==="__proto__")continue;const n=c[e];const i=typeof e==="symbol"?`syms[${r.indexOf(e)}]`:s.UQ(e);const o=`${i} in input`;const u=t[e];const l=u?._zod?.optin;const f=l!==undefined;const d=u?._zod?.optout==="optional";a.write(`const ${n} = ${parseStr(i)};`);if(f&&d){const e=l==="optional"?`${n}_present`:`${n}.value !== undefined || ${n}_present`;a.write(`\n        const ${n}_present = ${o};\n        if (!${n}.issues.length || ${n}_present) {\n          if (${n}.issues.length) {${prefixStr(n,i)}\n          }\n\n          if (${e}) {\n            newResult[${i}] = ${n}.value;\n          }\n        }\n\n      `)}else if(!f){a.write(`\n        const ${n}_present = ${o};\n        if (${n}.issues.length) {${prefixStr(n,i)}\n        }\n        if (!${n}_present && !${n}.issues.length) {\n          payload.issues.push({\n            code: "invalid_type",\n            expected: "nonoptional",\n            input: undefined,\n            path: [${i}]\n          });\n          if (ctx && ctx.abortEarly) {\n            payload.value = newResult;\n            return payload;\n          }\n        }\n\n        if (${n}_present) {\n          newResult[${i}] = ${n}.value;\n        }\n\n      `)}else{a.write(`\n        if (${n}.issues.length) {${prefixStr(n,i)}\n        }\n      `);if(l==="defaulted"){a.write(`newResult[${i}] = ${n}.value;`)}else{a.write(`\n        if (${n}.value !== undefined || ${o}) {\n          newResult[${i}] = ${n}.value;\n        }\n      `)}}}a.write(`payload.value = newResult;`);a.write(`return payload;`);return a.compile()};let a;const c=s.Gv;const u=!r.cr.jitless;const l=s.hI;const f=u&&l.value;const d=t.catchall;let p;e._zod.parse=(r,s)=>{p??(p=i.value);const o=r.value;if(!c(o)){r.issues.push({expected:"object",code:"invalid_type",input:o,inst:e});return r}if(u&&f&&s?.async===false&&s.jitless!==true){if(!a)a=generateFastpass(t.shape);r=a(r,s);if(!d)return r;return handleCatchall([],o,r,s,p,e,s?.abortEarly===true)}return n(r,s)}});function handleUnionResults(e,t,n,i){for(const n of e){if(n.issues.length===0){t.value=n.value;return t}}const o=e.filter(e=>!s.QH(e));if(o.length===1){t.value=o[0].value;return o[0]}t.issues.push({code:"invalid_union",input:t.value,inst:n,errors:e.map(e=>e.issues.map(e=>s.iR(e,i,r.$W())))});return t}const Vt=r.xI("$ZodUnion",(e,t)=>{Je.init(e,t);s.v5(e,"optin",e=>e.def.options.some(e=>e._zod.optin==="defaulted")?"defaulted":e.def.options.some(e=>e._zod.optin!==undefined)?"optional":undefined);s.v5(e,"optout",e=>e.def.options.some(e=>e._zod.optout==="optional")?"optional":undefined);s.v5(e,"values",e=>{if(e.def.options.every(e=>e._zod.values)){return new Set(e.def.options.flatMap(e=>Array.from(e._zod.values)))}return undefined});s.v5(e,"pattern",e=>{if(e.def.options.every(e=>e._zod.pattern)){const t=e.def.options.map(e=>e._zod.pattern);return new RegExp(`^(${t.map(e=>s.p6(e.source)).join("|")})$`)}return undefined});const n=t.options.length===1?t.options[0]._zod.run:null;e._zod.parse=(r,s)=>{if(n){return n(r,s)}let i=false;const o=[];for(const e of t.options){const t=e._zod.run({value:r.value,issues:[]},s);if(t instanceof Promise){o.push(t);i=true}else{if(t.issues.length===0)return t;o.push(t)}}if(!i)return handleUnionResults(o,r,e,s);return Promise.all(o).then(t=>handleUnionResults(t,r,e,s))}});function handleExclusiveUnionResults(e,t,n,r){const s=[];for(let t=0;t<e.length;t++){if(e[t].issues.length===0)s.push(t)}if(s.length===1){t.value=e[s[0]].value;return t}if(s.length===0){t.issues.push({code:"invalid_union",input:t.value,inst:n,errors:e.map(e=>e.issues.map(e=>util.finalizeIssue(e,r,core.config())))})}else{t.issues.push({code:"invalid_union",input:t.value,inst:n,errors:[],inclusive:false,matches:s})}return t}const Wt=null&&core.$constructor("$ZodXor",(e,t)=>{Vt.init(e,t);t.inclusive=false;const n=t.options.length===1?t.options[0]._zod.run:null;e._zod.parse=(r,s)=>{if(n){return n(r,s)}let i=false;const o=[];for(const e of t.options){const t=e._zod.run({value:r.value,issues:[]},s);if(t instanceof Promise){o.push(t);i=true}else{o.push(t)}}if(!i)return handleExclusiveUnionResults(o,r,e,s);return Promise.all(o).then(t=>handleExclusiveUnionResults(t,r,e,s))}});function getDiscriminatedOption(e,t){const n=e._zod;let r=n.bag.optionsMap;if(!r){r=discriminatorMap(n.def);n.bag.optionsMap=r}const s=r.get(t);if(s===null)throw new Error(`Ambiguous discriminator value "${String(t)}"`);return s}function discriminatorMap(e){const t=new Map;for(const n of e.options){const r=n._zod.propValues?.[e.discriminator];if(!r||r.size===0)throw new Error(`Invalid discriminated union option at index "${e.options.indexOf(n)}"`);for(const e of r){if(t.has(e)){if(e!==undefined)throw new Error(`Duplicate discriminator value "${String(e)}"`);t.set(e,null)}else{t.set(e,n)}}}return t}const Kt=null&&core.$constructor("$ZodDiscriminatedUnion",(e,t)=>{t.inclusive=false;Vt.init(e,t);const n=e._zod.parse;util.defineLazyInternal(e,"propValues",e=>{const t={};let n=0;for(const r of e.def.options){const s=r._zod.propValues;if(!s||Object.keys(s).length===0)throw new Error(`Invalid discriminated union option at index "${e.def.options.indexOf(r)}"`);if(s[e.def.discriminator]?.has(undefined))n++;for(const[e,n]of Object.entries(s)){if(!Object.prototype.hasOwnProperty.call(t,e)){util.assignProp(t,e,new Set)}for(const r of n){t[e].add(r)}}}if(!e.def.unionFallback&&n>1)t[e.def.discriminator]?.delete(undefined);return t});t.options.forEach((e,n)=>{const r=util.rawShape(e._zod.def);if(r&&!Object.prototype.hasOwnProperty.call(r,t.discriminator)){throw new Error(`Invalid discriminated union option at index "${n}"`)}});const r=util.cached(()=>discriminatorMap(t));e._zod.parse=(s,i)=>{const o=s.value;if(!util.isObject(o)){s.issues.push({code:"invalid_type",expected:"object",input:o,inst:e});return s}const a=o?.[t.discriminator];const c=r.value.get(a);if(c&&(a!==undefined||i.direction!=="backward")){return c._zod.run(s,i)}if(t.unionFallback||i.direction==="backward"){return n(s,i)}s.issues.push({code:"invalid_union",errors:[],note:"No matching discriminator",discriminator:t.discriminator,options:Array.from(r.value.keys()).filter(e=>r.value.get(e)!==null),input:o,path:[t.discriminator],inst:e});return s}});const Gt=r.xI("$ZodIntersection",(e,t)=>{Je.init(e,t);e._zod.parse=(e,n)=>{const r=e.value;const s=t.left._zod.run({value:r,issues:[]},n);const i=t.right._zod.run({value:r,issues:[]},n);const o=s instanceof Promise||i instanceof Promise;if(o){return Promise.all([s,i]).then(([t,n])=>handleIntersectionResults(e,t,n))}return handleIntersectionResults(e,s,i)}});function mergeValues(e,t){if(e===t){return{valid:true,data:e}}if(e instanceof Date&&t instanceof Date&&+e===+t){return{valid:true,data:e}}if(s.Qd(e)&&s.Qd(t)){const n=Object.keys(t);const r=Object.keys(e).filter(e=>n.indexOf(e)!==-1);const s={...e,...t};if(Object.prototype.hasOwnProperty.call(s,"__proto__"))delete s.__proto__;for(const n of r){if(n==="__proto__")continue;const r=mergeValues(e[n],t[n]);if(!r.valid){return{valid:false,mergeErrorPath:[n,...r.mergeErrorPath]}}s[n]=r.data}return{valid:true,data:s}}if(Array.isArray(e)&&Array.isArray(t)){if(e.length!==t.length){return{valid:false,mergeErrorPath:[]}}const n=[];for(let r=0;r<e.length;r++){const s=e[r];const i=t[r];const o=mergeValues(s,i);if(!o.valid){return{valid:false,mergeErrorPath:[r,...o.mergeErrorPath]}}n.push(o.data)}return{valid:true,data:n}}return{valid:false,mergeErrorPath:[]}}function handleIntersectionResults(e,t,n){const r=new Map;let i;const o=new Map;const collect=(e,t)=>{let n;if(e.code==="unrecognized_keys"&&!e.path?.length){i??(i=e);n=e.keys}else if(e.code==="invalid_key"&&e.origin==="record"&&e.path?.length===1){const t=String(e.path[0]);if(!o.has(t))o.set(t,e);n=[t]}else{return false}for(const e of n){if(!r.has(e))r.set(e,{});r.get(e)[t]=true}return true};for(const n of t.issues){if(!collect(n,"l"))e.issues.push(n)}for(const t of n.issues){if(!collect(t,"r"))e.issues.push(t)}const a=[...r].filter(([,e])=>e.l&&e.r).map(([e])=>e);if(a.length){const t=i?a.filter(e=>i.keys.includes(e)):[];if(t.length)e.issues.push({...i,keys:t});for(const n of a){if(!t.includes(n)&&o.has(n))e.issues.push(o.get(n))}}const c=mergeValues(t.value,n.value);if(!c.valid){if(s.QH(e))return e;throw new Error(`Unmergable intersection. Error path: `+`${JSON.stringify(c.mergeErrorPath)}`)}e.value=c.data;return e}const Yt=r.xI("$ZodTuple",(e,t)=>{Je.init(e,t);const n=t.items;const i=r.cr.memoizer;i?.attach(e);e._zod.parse=(r,o)=>{const a=r.value;if(!Array.isArray(a)){r.issues.push({input:a,inst:e,expected:"tuple",code:"invalid_type"});return r}r.value=i?i.alloc(e,r,[],o):[];const c=[];const u=getTupleOptStart(n,"optin");const l=getTupleOptStart(n,"optout");if(!t.rest){if(a.length<u){r.issues.push({code:"too_small",minimum:u,inclusive:true,input:a,inst:e,origin:"array"});return r}if(a.length>n.length){r.issues.push({code:"too_big",maximum:n.length,inclusive:true,input:a,inst:e,origin:"array"})}}const f=new Array(n.length);const d=t.rest?o?.abortEarly:undefined;let p=false;for(let e=0;e<n.length;e++){const t=n[e]._zod.run({value:a[e],issues:[]},o);if(t instanceof Promise){c.push(t.then(t=>{f[e]=t}))}else{f[e]=t;if(d&&!p&&t.issues.length)p=s.QH(t)}}if(t.rest&&!p){let e=n.length-1;const i=a.slice(n.length);let u=r.issues.length;for(const n of i){if(d&&r.issues.length!==u){if(s.QH(r,u))break;u=r.issues.length}e++;const i=t.rest._zod.run({value:n,issues:[]},o);if(i instanceof Promise){c.push(i.then(t=>handleTupleResult(t,r,e)))}else{handleTupleResult(i,r,e)}}}if(c.length){return Promise.all(c).then(()=>handleTupleResults(f,r,n,a,l))}return handleTupleResults(f,r,n,a,l)}});function getTupleOptStart(e,t){for(let n=e.length-1;n>=0;n--){const r=t==="optin"?e[n]._zod.optin!==undefined:e[n]._zod.optout==="optional";if(!r)return n+1}return 0}function handleTupleResult(e,t,n){if(e.issues.length){t.issues.push(...s.lQ(n,e.issues))}t.value[n]=e.value}function handleTupleResults(e,t,n,r,i){for(let o=0;o<n.length;o++){const a=e[o];const c=o<r.length;if(!c&&o>=i&&n[o]._zod.optin==="optional"){t.value.length=o;break}if(a.issues.length){if(!c&&o>=i){t.value.length=o;break}t.issues.push(...s.lQ(o,a.issues))}t.value[o]=a.value}for(let e=t.value.length-1;e>=r.length;e--){if(n[e]._zod.optout==="optional"&&t.value[e]===undefined){t.value.length=e}else{break}}return t}const Ht=r.xI("$ZodRecord",(e,t)=>{Je.init(e,t);const n=r.cr.memoizer;n?.attach(e);e._zod.parse=(i,o)=>{const a=i.value;if(!s.Qd(a)){i.issues.push({expected:"record",code:"invalid_type",input:a,inst:e});return i}const c=[];const u=t.keyType._zod.values;if(u&&!t.partial){i.value=n?n.alloc(e,i,{},o):{};const l=new Set;for(const n of u){if(typeof n==="string"||typeof n==="number"||typeof n==="symbol"){l.add(typeof n==="number"?n.toString():n);if(n==="__proto__")continue;const u=t.keyType._zod.run({value:n,issues:[]},o);if(u instanceof Promise){throw new Error("Async schemas not supported in object keys currently")}if(u.issues.length){i.issues.push({code:"invalid_key",origin:"record",issues:u.issues.map(e=>s.iR(e,o,r.$W())),input:n,path:[n],inst:e});continue}const f=u.value;if(f==="__proto__")continue;const d=t.valueType._zod.run({value:a[n],issues:[]},o);if(d instanceof Promise){c.push(d.then(e=>{if(e.issues.length){i.issues.push(...s.lQ(n,e.issues))}i.value[f]=e.value}))}else{if(d.issues.length){i.issues.push(...s.lQ(n,d.issues))}i.value[f]=d.value}}}let f;for(const e in a){if(!l.has(e)){if(t.mode==="loose"){if(e==="__proto__")continue;i.value[e]=a[e]}else{f=f??[];f.push(e)}}}if(f&&f.length>0){i.issues.push({code:"unrecognized_keys",input:a,inst:e,keys:f,continue:true})}}else{i.value=n?n.alloc(e,i,{},o):{};let l;for(const n of Reflect.ownKeys(a)){if(n==="__proto__")continue;if(!Object.prototype.propertyIsEnumerable.call(a,n))continue;let f=t.keyType._zod.run({value:n,issues:[]},o);if(f instanceof Promise){throw new Error("Async schemas not supported in object keys currently")}const d=typeof n==="string"&&Q.test(n)&&f.issues.length;if(d){const e=t.keyType._zod.run({value:Number(n),issues:[]},o);if(e instanceof Promise){throw new Error("Async schemas not supported in object keys currently")}if(e.issues.length===0){f=e}}if(f.issues.length){if(t.mode==="loose"){i.value[n]=a[n]}else if(u){l=l??[];l.push(n)}else{i.issues.push({code:"invalid_key",origin:"record",issues:f.issues.map(e=>s.iR(e,o,r.$W())),input:n,path:[n],inst:e})}continue}const p=f.value;if(p==="__proto__")continue;const h=t.valueType._zod.run({value:a[n],issues:[]},o);if(h instanceof Promise){c.push(h.then(e=>{if(e.issues.length){i.issues.push(...s.lQ(n,e.issues))}i.value[p]=e.value}))}else{if(h.issues.length){i.issues.push(...s.lQ(n,h.issues))}i.value[p]=h.value}}if(l&&l.length>0){i.issues.push({code:"unrecognized_keys",input:a,inst:e,keys:l,continue:true})}}if(c.length){return Promise.all(c).then(()=>i)}return i}});const Qt=null&&core.$constructor("$ZodMap",(e,t)=>{Je.init(e,t);const n=core.globalConfig.memoizer;n?.attach(e);e._zod.parse=(r,s)=>{const i=r.value;if(!(i instanceof Map)){r.issues.push({expected:"map",code:"invalid_type",input:i,inst:e});return r}const o=[];r.value=n?n.alloc(e,r,new Map,s):new Map;const a=s?.abortEarly;let c=r.issues.length;for(const[n,u]of i){if(a&&r.issues.length!==c){if(util.aborted(r,c))break;c=r.issues.length}const l=t.keyType._zod.run({value:n,issues:[]},s);const f=t.valueType._zod.run({value:u,issues:[]},s);if(l instanceof Promise||f instanceof Promise){o.push(Promise.all([l,f]).then(([t,o])=>{handleMapResult(t,o,r,n,i,e,s)}))}else{handleMapResult(l,f,r,n,i,e,s)}}if(o.length)return Promise.all(o).then(()=>r);return r};capSize(e,mapSize)});function handleMapResult(e,t,n,r,s,i,o){if(e.issues.length){if(util.propertyKeyTypes.has(typeof r)){n.issues.push(...util.prefixIssues(r,e.issues))}else{n.issues.push({code:"invalid_key",origin:"map",input:s,inst:i,issues:e.issues.map(e=>util.finalizeIssue(e,o,core.config()))})}}if(t.issues.length){if(util.propertyKeyTypes.has(typeof r)){n.issues.push(...util.prefixIssues(r,t.issues))}else{n.issues.push({origin:"map",code:"invalid_element",input:s,inst:i,key:r,issues:t.issues.map(e=>util.finalizeIssue(e,o,core.config()))})}}n.value.set(e.value,t.value)}const Xt=null&&core.$constructor("$ZodSet",(e,t)=>{Je.init(e,t);const n=core.globalConfig.memoizer;n?.attach(e);e._zod.parse=(r,s)=>{const i=r.value;if(!(i instanceof Set)){r.issues.push({input:i,inst:e,expected:"set",code:"invalid_type"});return r}const o=[];r.value=n?n.alloc(e,r,new Set,s):new Set;const a=s?.abortEarly;let c=r.issues.length;for(const e of i){if(a&&r.issues.length!==c){if(util.aborted(r,c))break;c=r.issues.length}const n=t.valueType._zod.run({value:e,issues:[]},s);if(n instanceof Promise){o.push(n.then(e=>handleSetResult(e,r)))}else handleSetResult(n,r)}if(o.length)return Promise.all(o).then(()=>r);return r};capSize(e,setSize)});function handleSetResult(e,t){if(e.issues.length){t.issues.push(...e.issues)}t.value.add(e.value)}const tn=r.xI("$ZodEnum",(e,t)=>{Je.init(e,t);const n=s.w5(t.entries);const r=new Set(n);e._zod.values=r;s.v5(e,"pattern",e=>{const t=s.w5(e.def.entries).filter(e=>s.qQ.has(typeof e));return new RegExp(t.length?`^(${t.map(e=>s.sD(e.toString())).join("|")})$`:"^[^\\s\\S]$")});e._zod.parse=(t,s)=>{const i=t.value;if(r.has(i)){return t}t.issues.push({code:"invalid_value",values:n,input:i,inst:e});return t}});const nn=r.xI("$ZodLiteral",(e,t)=>{Je.init(e,t);const n=new Set(t.values);e._zod.values=n;s.v5(e,"pattern",e=>{const t=e.def.values;return new RegExp(t.length?`^(${t.map(e=>typeof e==="string"?s.sD(e):e?s.sD(e.toString()):String(e)).join("|")})$`:"^[^\\s\\S]$")});e._zod.parse=(r,s)=>{const i=r.value;if(n.has(i)){return r}r.issues.push({code:"invalid_value",values:t.values,input:i,inst:e});return r}});const rn=null&&core.$constructor("$ZodFile",(e,t)=>{Je.init(e,t);e._zod.parse=(t,n)=>{const r=t.value;if(r instanceof File)return t;t.issues.push({expected:"file",code:"invalid_type",input:r,inst:e});return t}});const sn=r.xI("$ZodTransform",(e,t)=>{Je.init(e,t);e._zod.optin="optional";r.cr.memoizer?.guard(e);e._zod.parse=(n,s)=>{if(s.direction==="backward"){throw new r.cV(e.constructor.name)}const i=t.transform(n.value,n);if(s.async){const e=i instanceof Promise?i:Promise.resolve(i);return e.then(e=>{n.value=e;return n})}if(i instanceof Promise){throw new r.GT}n.value=i;return n}});function handleOptionalResult(e,t){e.value=t.issues.length?undefined:t.value;return e}const on=r.xI("$ZodOptional",(e,t)=>{Je.init(e,t);s.v5(e,"optin",e=>e.def.innerType._zod.optin==="defaulted"?"defaulted":"optional");e._zod.optout="optional";s.v5(e,"values",e=>{const t=e.def.innerType._zod.values;return t?new Set([...t,undefined]):undefined});s.v5(e,"pattern",e=>{const t=e.def.innerType._zod.pattern;return t?new RegExp(`^(${s.p6(t.source)})?$`):undefined});e._zod.parse=(e,n)=>{if(e.value===undefined){if(t.innerType._zod.optin!=="defaulted")return e;const r=t.innerType._zod.run({value:e.value,issues:[]},n);if(r instanceof Promise)return r.then(t=>handleOptionalResult(e,t));return handleOptionalResult(e,r)}return t.innerType._zod.run(e,n)}});const an=r.xI("$ZodExactOptional",(e,t)=>{on.init(e,t);s.v5(e,"values",e=>e.def.innerType._zod.values);s.v5(e,"pattern",e=>e.def.innerType._zod.pattern);e._zod.parse=(e,n)=>t.innerType._zod.run(e,n)});const cn=r.xI("$ZodNullable",(e,t)=>{Je.init(e,t);s.v5(e,"optin",e=>e.def.innerType._zod.optin);s.v5(e,"optout",e=>e.def.innerType._zod.optout);s.v5(e,"pattern",e=>{const t=e.def.innerType._zod.pattern;return t?new RegExp(`^(${s.p6(t.source)}|null)$`):undefined});s.v5(e,"values",e=>e.def.innerType._zod.values?new Set([...e.def.innerType._zod.values,null]):undefined);e._zod.parse=(e,n)=>{if(e.value===null)return e;return t.innerType._zod.run(e,n)}});const un=r.xI("$ZodDefault",(e,t)=>{Je.init(e,t);e._zod.optin="defaulted";s.v5(e,"values",e=>e.def.innerType._zod.values);e._zod.parse=(e,n)=>{if(n.direction==="backward"){return t.innerType._zod.run(e,n)}if(e.value===undefined){e.value=t.defaultValue;return e}const r=t.innerType._zod.run(e,n);if(r instanceof Promise){return r.then(e=>handleDefaultResult(e,t))}return handleDefaultResult(r,t)}});function handleDefaultResult(e,t){if(e.value===undefined){e.value=t.defaultValue}return e}const ln=r.xI("$ZodPrefault",(e,t)=>{Je.init(e,t);e._zod.optin="defaulted";s.v5(e,"values",e=>e.def.innerType._zod.values);e._zod.parse=(e,n)=>{if(n.direction==="backward"){return t.innerType._zod.run(e,n)}if(e.value===undefined){e.value=t.defaultValue}return t.innerType._zod.run(e,n)}});const dn=r.xI("$ZodNonOptional",(e,t)=>{Je.init(e,t);s.v5(e,"values",e=>{const t=e.def.innerType._zod.values;return t?new Set([...t].filter(e=>e!==undefined)):undefined});e._zod.parse=(n,r)=>{const s=t.innerType._zod.run(n,r);if(s instanceof Promise){return s.then(t=>handleNonOptionalResult(t,e))}return handleNonOptionalResult(s,e)}});function handleNonOptionalResult(e,t){if(!e.issues.length&&e.value===undefined){e.issues.push({code:"invalid_type",expected:"nonoptional",input:e.value,inst:t})}return e}const pn=null&&core.$constructor("$ZodSuccess",(e,t)=>{Je.init(e,t);e._zod.parse=(e,n)=>{if(n.direction==="backward"){throw new core.$ZodEncodeError("ZodSuccess")}const r=t.innerType._zod.run(e,n);if(r instanceof Promise){return r.then(t=>{e.value=t.issues.length===0;return e})}e.value=r.issues.length===0;return e}});function handleCatchResult(e,t,n,i){if(!t.issues.length){e.value=t.value;if(t.memo)e.memo=true;return e}e.value=n.catchValue({...t,value:e.value,error:{issues:t.issues.map(e=>s.iR(e,i,r.$W()))},input:e.value});return e}const hn=r.xI("$ZodCatch",(e,t)=>{Je.init(e,t);s.v5(e,"optin",e=>e.def.innerType._zod.optin==="defaulted"?"defaulted":"optional");s.v5(e,"optout",e=>e.def.innerType._zod.optout);s.v5(e,"values",e=>e.def.innerType._zod.values);e._zod.parse=(e,n)=>{if(n.direction==="backward"){return t.innerType._zod.run(e,n)}const r=t.innerType._zod.run({value:e.value,issues:[]},n);if(r instanceof Promise){return r.then(r=>handleCatchResult(e,r,t,n))}return handleCatchResult(e,r,t,n)}});const mn=null&&core.$constructor("$ZodNaN",(e,t)=>{Je.init(e,t);e._zod.parse=(t,n)=>{if(typeof t.value!=="number"||!Number.isNaN(t.value)){t.issues.push({input:t.value,inst:e,expected:"nan",code:"invalid_type"});return t}return t}});const gn=r.xI("$ZodPipe",(e,t)=>{Je.init(e,t);s.v5(e,"values",e=>e.def.in._zod.values);s.v5(e,"optin",e=>e.def.in._zod.optin);s.v5(e,"optout",e=>e.def.out._zod.optout);s.v5(e,"propValues",e=>e.def.in._zod.propValues);e._zod.parse=(e,n)=>{if(n.direction==="backward"){const r=t.out._zod.run(e,n);if(r instanceof Promise){return r.then(e=>handlePipeResult(e,t.in,n))}return handlePipeResult(r,t.in,n)}const r=t.in._zod.run(e,n);if(r instanceof Promise){return r.then(e=>handlePipeResult(e,t.out,n))}return handlePipeResult(r,t.out,n)}});function handlePipeResult(e,t,n){if(e.issues.some(e=>e.code!=="unrecognized_keys")){e.aborted=true;return e}return t._zod.run({value:e.value,issues:e.issues},n)}const yn=null&&core.$constructor("$ZodCodec",(e,t)=>{Je.init(e,t);util.defineLazyInternal(e,"values",e=>e.def.in._zod.values);util.defineLazyInternal(e,"optin",e=>e.def.in._zod.optin);util.defineLazyInternal(e,"optout",e=>e.def.out._zod.optout);util.defineLazyInternal(e,"propValues",e=>e.def.in._zod.propValues);e._zod.parse=(e,n)=>{const r=n.direction||"forward";if(r==="forward"){const r=t.in._zod.run(e,n);if(r instanceof Promise){return r.then(e=>handleCodecAResult(e,t,n))}return handleCodecAResult(r,t,n)}else{const r=t.out._zod.run(e,n);if(r instanceof Promise){return r.then(e=>handleCodecAResult(e,t,n))}return handleCodecAResult(r,t,n)}}});function handleCodecAResult(e,t,n){if(e.issues.length){e.aborted=true;return e}const r=n.direction||"forward";if(r==="forward"){const r=t.transform(e.value,e);if(r instanceof Promise){return r.then(r=>handleCodecTxResult(e,r,t.out,n))}return handleCodecTxResult(e,r,t.out,n)}else{const r=t.reverseTransform(e.value,e);if(r instanceof Promise){return r.then(r=>handleCodecTxResult(e,r,t.in,n))}return handleCodecTxResult(e,r,t.in,n)}}function handleCodecTxResult(e,t,n,r){if(e.issues.length){e.aborted=true;return e}return n._zod.run({value:t,issues:e.issues},r)}const _n=null&&core.$constructor("$ZodPreprocess",(e,t)=>{gn.init(e,t)});const wn=r.xI("$ZodReadonly",(e,t)=>{Je.init(e,t);s.v5(e,"propValues",e=>e.def.innerType._zod.propValues);s.v5(e,"values",e=>e.def.innerType._zod.values);s.v5(e,"optin",e=>e.def.innerType?._zod?.optin);s.v5(e,"optout",e=>e.def.innerType?._zod?.optout);e._zod.parse=(e,n)=>{if(n.direction==="backward"){return t.innerType._zod.run(e,n)}const r=t.innerType._zod.run(e,n);if(r instanceof Promise){return r.then(handleReadonlyResult)}return handleReadonlyResult(r)}});function handleReadonlyResult(e){if(!e.memo)e.value=Object.freeze(e.value);return e}function leafPattern(e){const t=e._zod.def;let n=t.pattern;let r=!!t.format?.includes("int");let s;let i;for(const e of t.checks??[]){const t=e._zod.def;if(t.pattern)n=t.pattern;r||(r=!!t.format?.includes("int"));const o=t.minimum??t.length;const a=t.maximum??t.length;if(o!==undefined&&(s===undefined||o>s))s=o;if(a!==undefined&&(i===undefined||a<i))i=a}if(n)return n.source;if(s!==undefined&&i!==undefined&&s>i)return"(?!)";if(s!==undefined||i!==undefined)return regexes.string({minimum:s,maximum:i}).source;const o=e._zod.pattern;return(r&&o===regexes.number?regexes.integer:o)?.source}function partPattern(e){const t=e._zod.def;const n=e._zod.pattern?.source;const r=t.innerType??e._zod.innerType;if(r){const e=r._zod.pattern?.source;const t=partPattern(r);if(n&&e&&t&&t!==e){return n.replace(util.cleanRegex(e),()=>util.cleanRegex(t))}return n}if(t.options){const e=t.options.map(partPattern);if(e.every(Boolean))return`^(${e.map(e=>util.cleanRegex(e)).join("|")})$`}return leafPattern(e)}const bn=null&&core.$constructor("$ZodTemplateLiteral",(e,t)=>{Je.init(e,t);const n=[];for(const e of t.parts){if(typeof e==="object"&&e!==null){const t=partPattern(e);if(!t){throw new Error(`Invalid template literal part, no pattern found: ${[...e._zod.traits].shift()}`)}n.push(util.cleanRegex(t))}else if(e===null||util.primitiveTypes.has(typeof e)){n.push(util.escapeRegex(`${e}`))}else{throw new Error(`Invalid template literal part: ${e}`)}}e._zod.pattern=new RegExp(`^${n.join("")}$`);e._zod.parse=(n,r)=>{if(typeof n.value!=="string"){n.issues.push({input:n.value,inst:e,expected:"string",code:"invalid_type"});return n}e._zod.pattern.lastIndex=0;if(!e._zod.pattern.test(n.value)){n.issues.push({input:n.value,inst:e,code:"invalid_format",format:t.format??"template_literal",pattern:e._zod.pattern.source});return n}return n}});const vn=null&&core.$constructor("$ZodFunction",(e,t)=>{Je.init(e,t);Object.defineProperty(e,"_def",{value:t});e._zod.def=t;e.implement=t=>{if(typeof t!=="function"){throw new Error("implement() must be called with a function")}return Object.defineProperty(function(...n){const r=e._def.input?parse(e._def.input,n):n;const s=Reflect.apply(t,this,r);if(e._def.output){return parse(e._def.output,s)}return s},"_zod",{value:e._zod,enumerable:false})};e.implementAsync=t=>{if(typeof t!=="function"){throw new Error("implementAsync() must be called with a function")}return Object.defineProperty(async function(...n){const r=e._def.input?await parseAsync(e._def.input,n):n;const s=await Reflect.apply(t,this,r);if(e._def.output){return await parseAsync(e._def.output,s)}return s},"_zod",{value:e._zod,enumerable:false})};e._zod.parse=(t,n)=>{if(typeof t.value!=="function"){t.issues.push({code:"invalid_type",expected:"function",input:t.value,inst:e});return t}const r=e._def.output&&e._def.output._zod.def.type==="promise";if(r){t.value=e.implementAsync(t.value)}else{t.value=e.implement(t.value)}return t};e.input=(...t)=>{const n=e.constructor;if(Array.isArray(t[0])){return new n({type:"function",input:new Yt({type:"tuple",items:t[0],rest:t[1]}),output:e._def.output})}return new n({type:"function",input:t[0],output:e._def.output})};e.output=t=>{const n=e.constructor;return new n({type:"function",input:e._def.input,output:t})};return e});const $n=null&&core.$constructor("$ZodPromise",(e,t)=>{Je.init(e,t);e._zod.parse=(e,n)=>Promise.resolve(e.value).then(e=>t.innerType._zod.run({value:e,issues:[]},n))});const kn=null&&core.$constructor("$ZodLazy",(e,t)=>{Je.init(e,t);util.defineLazy(e._zod,"innerType",()=>{const e=t;if(!e._cachedInner)e._cachedInner=t.getter();return e._cachedInner});util.defineLazyInternal(e,"pattern",e=>e.innerType?._zod?.pattern);util.defineLazyInternal(e,"propValues",e=>e.innerType?._zod?.propValues);util.defineLazyInternal(e,"optin",e=>e.innerType?._zod?.optin??undefined);util.defineLazyInternal(e,"optout",e=>e.innerType?._zod?.optout??undefined);e._zod.parse=(t,n)=>{const r=e._zod.innerType;return r._zod.run(t,n)}});const Sn=r.xI("$ZodCustom",(e,t)=>{be.init(e,t);Je.init(e,t);e._zod.parse=(e,t)=>e;e._zod.check=n=>{const r=n.value;const s=t.fn(r);if(s instanceof Promise){return s.then(t=>handleRefineResult(t,n,r,e))}handleRefineResult(s,n,r,e);return}});function handleRefineResult(e,t,n,r){if(!e){const e={code:"custom",input:n,inst:r,path:[...r._zod.def.path??[]],continue:!r._zod.def.abort};if(r._zod.def.params)e.params=r._zod.def.params;t.issues.push(s.sn(e))}}var zn;const xn=null&&Symbol("ZodOutput");const On=null&&Symbol("ZodInput");class $ZodRegistry{constructor(){this._map=new WeakMap;this._idmap=new Map}add(e,...t){const n=t[0];this._map.set(e,n);if(n&&typeof n==="object"&&"id"in n){this._idmap.set(n.id,e)}return this}clear(){this._map=new WeakMap;this._idmap=new Map;return this}remove(e){const t=this._map.get(e);if(t&&typeof t==="object"&&"id"in t){this._idmap.delete(t.id)}this._map.delete(e);return this}get(e){const t=e._zod.parent;if(t){const n={...this.get(t)??{}};delete n.id;const r={...n,...this._map.get(e)};return Object.keys(r).length?r:undefined}return this._map.get(e)}has(e){return this._map.has(e)}}function registry(){return new $ZodRegistry}(zn=globalThis).__zod_globalRegistry??(zn.__zod_globalRegistry=registry());const In=globalThis.__zod_globalRegistry;function snapshotChecks(e){if(e.checks)e.checks=[...e.checks];return e}function _string(e,t){return new e(snapshotChecks({type:"string",...s.A2(t)}))}function _coercedString(e,t){return new e(snapshotChecks({type:"string",coerce:true,...util.normalizeParams(t)}))}function _email(e,t){return new e({type:"string",format:"email",check:"string_format",abort:false,...s.A2(t)})}function _guid(e,t){return new e({type:"string",format:"guid",check:"string_format",abort:false,...s.A2(t)})}function _uuid(e,t){return new e({type:"string",format:"uuid",check:"string_format",abort:false,...s.A2(t)})}function _uuidv4(e,t){return new e({type:"string",format:"uuid",check:"string_format",abort:false,version:"v4",...s.A2(t)})}function _uuidv6(e,t){return new e({type:"string",format:"uuid",check:"string_format",abort:false,version:"v6",...s.A2(t)})}function _uuidv7(e,t){return new e({type:"string",format:"uuid",check:"string_format",abort:false,version:"v7",...s.A2(t)})}function _url(e,t){return new e({type:"string",format:"url",check:"string_format",abort:false,...s.A2(t)})}function api_emoji(e,t){return new e({type:"string",format:"emoji",check:"string_format",abort:false,...s.A2(t)})}function _nanoid(e,t){return new e({type:"string",format:"nanoid",check:"string_format",abort:false,...s.A2(t)})}function _cuid(e,t){return new e({type:"string",format:"cuid",check:"string_format",abort:false,...s.A2(t)})}function _cuid2(e,t){return new e({type:"string",format:"cuid2",check:"string_format",abort:false,...s.A2(t)})}function _ulid(e,t){return new e({type:"string",format:"ulid",check:"string_format",abort:false,...s.A2(t)})}function _xid(e,t){return new e({type:"string",format:"xid",check:"string_format",abort:false,...s.A2(t)})}function _ksuid(e,t){return new e({type:"string",format:"ksuid",check:"string_format",abort:false,...s.A2(t)})}function _ipv4(e,t){return new e({type:"string",format:"ipv4",check:"string_format",abort:false,...s.A2(t)})}function _ipv6(e,t){return new e({type:"string",format:"ipv6",check:"string_format",abort:false,...s.A2(t)})}function _mac(e,t){return new e({type:"string",format:"mac",check:"string_format",abort:false,...util.normalizeParams(t)})}function _cidrv4(e,t){return new e({type:"string",format:"cidrv4",check:"string_format",abort:false,...s.A2(t)})}function _cidrv6(e,t){return new e({type:"string",format:"cidrv6",check:"string_format",abort:false,...s.A2(t)})}function _base64(e,t){return new e({type:"string",format:"base64",check:"string_format",abort:false,...s.A2(t)})}function _base64url(e,t){return new e({type:"string",format:"base64url",check:"string_format",abort:false,...s.A2(t)})}function _e164(e,t){return new e({type:"string",format:"e164",check:"string_format",abort:false,...s.A2(t)})}function _creditCard(e,t){return new e({type:"string",format:"credit_card",check:"string_format",abort:false,...util.normalizeParams(t)})}function _iban(e,t){return new e({type:"string",format:"iban",check:"string_format",abort:false,...util.normalizeParams(t)})}function _jwt(e,t){return new e({type:"string",format:"jwt",check:"string_format",abort:false,...s.A2(t)})}const An={Any:null,Minute:-1,Second:0,Millisecond:3,Microsecond:6};function _isoDateTime(e,t){return new e({type:"string",format:"datetime",check:"string_format",offset:false,local:false,precision:null,...s.A2(t)})}function _isoDate(e,t){return new e({type:"string",format:"date",check:"string_format",...s.A2(t)})}function _isoTime(e,t){return new e({type:"string",format:"time",check:"string_format",precision:null,...s.A2(t)})}function _isoDuration(e,t){return new e({type:"string",format:"duration",check:"string_format",...s.A2(t)})}function _number(e,t){return new e(snapshotChecks({type:"number",checks:[],...s.A2(t)}))}function _coercedNumber(e,t){return new e(snapshotChecks({type:"number",coerce:true,checks:[],...util.normalizeParams(t)}))}function _int(e,t){return new e({type:"number",check:"number_format",abort:false,format:"safeint",...s.A2(t)})}function _float32(e,t){return new e({type:"number",check:"number_format",abort:false,format:"float32",...util.normalizeParams(t)})}function _float64(e,t){return new e({type:"number",check:"number_format",abort:false,format:"float64",...util.normalizeParams(t)})}function _int32(e,t){return new e({type:"number",check:"number_format",abort:false,format:"int32",...util.normalizeParams(t)})}function _uint32(e,t){return new e({type:"number",check:"number_format",abort:false,format:"uint32",...util.normalizeParams(t)})}function _boolean(e,t){return new e({type:"boolean",...s.A2(t)})}function _coercedBoolean(e,t){return new e({type:"boolean",coerce:true,...util.normalizeParams(t)})}function _bigint(e,t){return new e({type:"bigint",...util.normalizeParams(t)})}function _coercedBigint(e,t){return new e({type:"bigint",coerce:true,...util.normalizeParams(t)})}function _int64(e,t){return new e({type:"bigint",check:"bigint_format",abort:false,format:"int64",...util.normalizeParams(t)})}function _uint64(e,t){return new e({type:"bigint",check:"bigint_format",abort:false,format:"uint64",...util.normalizeParams(t)})}function _symbol(e,t){return new e({type:"symbol",...util.normalizeParams(t)})}function api_undefined(e,t){return new e({type:"undefined",...util.normalizeParams(t)})}function api_null(e,t){return new e({type:"null",...util.normalizeParams(t)})}function _any(e){return new e({type:"any"})}function _unknown(e){return new e({type:"unknown"})}function _never(e,t){return new e({type:"never",...s.A2(t)})}function _void(e,t){return new e({type:"void",...util.normalizeParams(t)})}function _date(e,t){return new e({type:"date",...util.normalizeParams(t)})}function _coercedDate(e,t){return new e({type:"date",coerce:true,...util.normalizeParams(t)})}function _nan(e,t){return new e({type:"nan",...util.normalizeParams(t)})}function _lt(e,t){return new $e({check:"less_than",...s.A2(t),value:e,inclusive:false})}function _lte(e,t){return new $e({check:"less_than",...s.A2(t),value:e,inclusive:true})}function _gt(e,t){return new ke({check:"greater_than",...s.A2(t),value:e,inclusive:false})}function _gte(e,t){return new ke({check:"greater_than",...s.A2(t),value:e,inclusive:true})}function _positive(e){return _gt(0,e)}function _negative(e){return _lt(0,e)}function _nonpositive(e){return _lte(0,e)}function _nonnegative(e){return _gte(0,e)}function _multipleOf(e,t){return new Se({check:"multiple_of",...s.A2(t),value:e})}function _maxSize(e,t){return new checks.$ZodCheckMaxSize({check:"max_size",...util.normalizeParams(t),maximum:e})}function _minSize(e,t){return new checks.$ZodCheckMinSize({check:"min_size",...util.normalizeParams(t),minimum:e})}function _size(e,t){return new checks.$ZodCheckSizeEquals({check:"size_equals",...util.normalizeParams(t),size:e})}function _maxLength(e,t){const n=new Pe({check:"max_length",...s.A2(t),maximum:e});return n}function _minLength(e,t){return new Ee({check:"min_length",...s.A2(t),minimum:e})}function _length(e,t){return new Te({check:"length_equals",...s.A2(t),length:e})}function _regex(e,t){return new Ne({check:"string_format",format:"regex",...s.A2(t),pattern:e})}function _lowercase(e){return new Ce({check:"string_format",format:"lowercase",...s.A2(e)})}function _uppercase(e){return new je({check:"string_format",format:"uppercase",...s.A2(e)})}function _includes(e,t){return new De({check:"string_format",format:"includes",...s.A2(t),includes:e})}function _startsWith(e,t){return new Fe({check:"string_format",format:"starts_with",...s.A2(t),prefix:e})}function _endsWith(e,t){return new Me({check:"string_format",format:"ends_with",...s.A2(t),suffix:e})}function _property(e,t,n){return new checks.$ZodCheckProperty({check:"property",property:e,schema:t,...util.normalizeParams(n)})}function _properties(e,t){return new Ue({check:"properties",shape:e,...s.A2(t)})}function _mime(e,t){return new checks.$ZodCheckMimeType({check:"mime_type",mime:e,...util.normalizeParams(t)})}function _overwrite(e){return new Be({check:"overwrite",tx:e})}function _normalize(e){return _overwrite(t=>t.normalize(e))}function _trim(){return _overwrite(e=>e.trim())}function _toLowerCase(){return _overwrite(e=>e.toLowerCase())}function _toUpperCase(){return _overwrite(e=>e.toUpperCase())}function _slugify(){return _overwrite(e=>s.Yv(e))}function _array(e,t,n){return new e({type:"array",element:t,...s.A2(n)})}function _union(e,t,n){return new e({type:"union",options:t,...util.normalizeParams(n)})}function _xor(e,t,n){return new e({type:"union",options:t,inclusive:false,...util.normalizeParams(n)})}function _discriminatedUnion(e,t,n,r){return new e({type:"union",options:n,discriminator:t,...util.normalizeParams(r)})}function _intersection(e,t,n){return new e({type:"intersection",left:t,right:n})}function _tuple(e,t,n,r){const s=n instanceof schemas.$ZodType;const i=s?r:n;const o=s?n:null;return new e({type:"tuple",items:t,rest:o,...util.normalizeParams(i)})}function _record(e,t,n,r){return new e({type:"record",keyType:t,valueType:n,...util.normalizeParams(r)})}function _map(e,t,n,r){return new e({type:"map",keyType:t,valueType:n,...util.normalizeParams(r)})}function _set(e,t,n){return new e({type:"set",valueType:t,...util.normalizeParams(n)})}function _enum(e,t,n){const r=Array.isArray(t)?Object.fromEntries(t.map(e=>[e,e])):t;return new e({type:"enum",entries:r,...util.normalizeParams(n)})}function _nativeEnum(e,t,n){return new e({type:"enum",entries:t,...util.normalizeParams(n)})}function _literal(e,t,n){return new e({type:"literal",values:Array.isArray(t)?t:[t],...util.normalizeParams(n)})}function _file(e,t){return new e({type:"file",...util.normalizeParams(t)})}function _transform(e,t){return new e({type:"transform",transform:t})}function _optional(e,t){return new e({type:"optional",innerType:t})}function _nullable(e,t){return new e({type:"nullable",innerType:t})}function _default(e,t,n){return new e({type:"default",innerType:t,get defaultValue(){return typeof n==="function"?n():util.shallowClone(n)}})}function _nonoptional(e,t,n){return new e({type:"nonoptional",innerType:t,...util.normalizeParams(n)})}function _success(e,t){return new e({type:"success",innerType:t})}function _catch(e,t,n){return new e({type:"catch",innerType:t,catchValue:typeof n==="function"?n:util.constantCatch(n)})}function _pipe(e,t,n){return new e({type:"pipe",in:t,out:n})}function _readonly(e,t){return new e({type:"readonly",innerType:t})}function _templateLiteral(e,t,n){return new e({type:"template_literal",parts:t,...util.normalizeParams(n)})}function _lazy(e,t){return new e({type:"lazy",getter:t})}function _promise(e,t){return new e({type:"promise",innerType:t})}function _custom(e,t,n){const r=util.normalizeParams(n);r.abort??(r.abort=true);const s=new e({type:"custom",check:"custom",fn:t,...r});return s}function _refine(e,t,n){const r=new e({type:"custom",check:"custom",fn:t,...s.A2(n)});return r}function _superRefine(e,t){const n=_check(t=>{t.addIssue=e=>{if(typeof e==="string"){t.issues.push(s.sn(e,t.value,n._zod.def))}else{const r=e;if(r.fatal)r.continue=false;r.code??(r.code="custom");if(!("input"in r))r.input=t.value;r.inst??(r.inst=n);r.continue??(r.continue=!n._zod.def.abort);t.issues.push(s.sn(r))}};return e(t.value,t)},t);return n}function _check(e,t){const n=new be({check:"custom",...s.A2(t)});n._zod.check=e;return n}function describe(e){const t=new be({check:"describe"});t._zod.onattach=[t=>{const n=In.get(t)??{};In.add(t,{...n,description:e})}];t._zod.check=()=>{};return t}function meta(e){const t=new be({check:"meta"});t._zod.onattach=[t=>{const n=In.get(t)??{};In.add(t,{...n,...e})}];t._zod.check=()=>{};return t}function _stringbool(e,t){const n=util.normalizeParams(t);let r=n.truthy??["true","1","yes","on","y","enabled"];let s=n.falsy??["false","0","no","off","n","disabled"];if(n.case!=="sensitive"){r=r.map(e=>typeof e==="string"?e.toLowerCase():e);s=s.map(e=>typeof e==="string"?e.toLowerCase():e)}const i=new Set(r);const o=new Set(s);const a=e.Codec??schemas.$ZodCodec;const c=e.Boolean??schemas.$ZodBoolean;const u=e.String??schemas.$ZodString;const l=new u({type:"string",error:n.error});const f=new c({type:"boolean",error:n.error});const d=new a({type:"pipe",in:l,out:f,transform:(e,t)=>{let r=e;if(n.case!=="sensitive")r=r.toLowerCase();if(i.has(r)){return true}else if(o.has(r)){return false}else{t.issues.push({code:"invalid_value",expected:"stringbool",values:[...i,...o],input:t.value,inst:d,continue:false});return{}}},reverseTransform:(e,t)=>{if(e===true){return r[0]||"true"}else{return s[0]||"false"}},error:n.error});d._zod.bag.truthy=r;d._zod.bag.falsy=s;d._zod.bag.case=n.case??"insensitive";return d}function _stringFormat(e,t,n,r={}){const s=util.normalizeParams(r);const i={check:"string_format",type:"string",format:t,fn:typeof n==="function"?n:e=>n.test(e),...s};if(n instanceof RegExp){i.pattern=n}const o=new e(i);return o}function assignProps(e,...t){for(const n of t){for(const t of Reflect.ownKeys(n)){if(Object.prototype.propertyIsEnumerable.call(n,t)){(0,s.Vy)(e,t,n[t])}}}return e}function to_json_schema_initializeContext(e){let t=e?.target??"draft-2020-12";if(t==="draft-4")t="draft-04";if(t==="draft-7")t="draft-07";return{processors:e.processors??{},metadataRegistry:e?.metadata??In,target:t,unrepresentable:e?.unrepresentable??"throw",override:e?.override??(()=>{}),io:e?.io??"output",counter:0,seen:new Map,sharedDefsExtractedFor:undefined,sharedEmitDoneFor:undefined,cycles:e?.cycles??"ref",reused:e?.reused??"inline",intersections:[],deferred:[],external:e?.external??undefined}}function handleUnrepresentable(e,t,n,r,s){const i=typeof t.unrepresentable==="function"?t.unrepresentable({zodSchema:e,path:r.path,message:s}):t.unrepresentable;if(i==="any")return false;if(i===undefined||i==="throw")throw new Error(s);Object.assign(n,i);return true}function to_json_schema_processSchema(e,t,n={path:[],schemaPath:[]}){var r;const s=e._zod.def;const i=t.seen.get(e);if(i){i.count++;const t=n.schemaPath.includes(e);if(t){i.cycle=n.path}return i.schema}const o={schema:{},count:1,cycle:undefined,path:n.path};t.seen.set(e,o);t.sharedDefsExtractedFor=undefined;t.sharedEmitDoneFor=undefined;const a=e._zod.toJSONSchema?.();if(a){o.schema=a}else{const r={...n,schemaPath:[...n.schemaPath,e],path:n.path};if(e._zod.processJSONSchema){e._zod.processJSONSchema(t,o.schema,r)}else{const n=o.schema;const i=t.processors[s.type];if(!i){throw new Error(`[toJSONSchema]: Non-representable type encountered: ${s.type}`)}i(e,t,n,r)}const i=e._zod.parent;if(i){if(!o.ref)o.ref=i;to_json_schema_processSchema(i,t,r);t.seen.get(i).isParent=true}}const c=t.metadataRegistry.get(e);if(c)assignProps(o.schema,c);if(t.io==="input"&&isTransforming(e)){delete o.schema.examples;delete o.schema.default}if(t.io==="input"&&"_prefault"in o.schema)(r=o.schema).default??(r.default=o.schema._prefault);delete o.schema._prefault;const u=t.seen.get(e);return u.schema}function encodeJSONPointerSegment(e){return e.replace(/~/g,"~0").replace(/\//g,"~1")}function to_json_schema_extractDefs(e,t){const n=e.seen.get(t);if(!n)throw new Error("Unprocessed schema. This is a bug in Zod.");if(e.external&&e.sharedDefsExtractedFor===e.external)return;const r=new Map;for(const t of e.seen.entries()){const n=e.metadataRegistry.get(t[0])?.id;if(n){const e=r.get(n);if(e&&e!==t[0]){throw new Error(`Duplicate schema id "${n}" detected during JSON Schema conversion. Two different schemas cannot share the same id when converted together.`)}r.set(n,t[0])}}const makeURI=t=>{const r=e.target==="draft-2020-12"?"$defs":"definitions";if(e.external){const n=e.external.registry.get(t[0])?.id;const s=e.external.uri??(e=>e);if(n){return{ref:s(n)}}const i=t[1].defId??t[1].schema.id??`schema${e.counter++}`;t[1].defId=i;return{defId:i,ref:`${s("__shared")}#/${r}/${encodeJSONPointerSegment(i)}`}}const s=`#`;const i=`${s}/${r}/`;if(t[1]===n&&!t[1].schema.id){return{ref:s}}const o=t[1].schema.id??`__schema${e.counter++}`;return{defId:o,ref:i+encodeJSONPointerSegment(o)}};const extractToDef=e=>{if(e[1].schema.$ref){return}const t=e[1];const{ref:n,defId:r}=makeURI(e);t.def={...t.schema};if(r)t.defId=r;const s=t.schema;for(const e in s){delete s[e]}s.$ref=n};if(e.cycles==="throw"){for(const t of e.seen.entries()){const e=t[1];if(e.cycle){throw new Error("Cycle detected: "+`#/${e.cycle?.join("/")}/<root>`+'\n\nSet the `cycles` parameter to `"ref"` to resolve cyclical schemas with defs.')}}}for(const n of e.seen.entries()){const r=n[1];if(t===n[0]){extractToDef(n);continue}if(e.external){const r=e.external.registry.get(n[0])?.id;if(t!==n[0]&&r){extractToDef(n);continue}}const s=e.metadataRegistry.get(n[0])?.id;if(s){extractToDef(n);continue}if(r.cycle){extractToDef(n);continue}if(r.count>1){if(e.reused==="ref"){extractToDef(n)}}}if(e.external)e.sharedDefsExtractedFor=e.external}function compactTypeUnion(e){const t=e.anyOf;if(!Array.isArray(t)||t.length===0||e.type!==undefined)return;const n=[];for(const e of t){if(!e||typeof e!=="object")return;compactTypeUnion(e);const t=Object.keys(e);if(t.length!==1||t[0]!=="type")return;const r=e.type;for(const e of Array.isArray(r)?r:[r]){if(typeof e!=="string")return;if(!n.includes(e))n.push(e)}}delete e.anyOf;e.type=n.length===1?n[0]:n}const Pn=new Set(["type","properties","required","additionalProperties"]);const En=["oneOf","anyOf"];function undeclaredConstraint(e){const t=e.additionalProperties;if(t===undefined||t===false||typeof t!=="object"||t===null)return null;return Object.keys(t).length?t:null}function foldObjects(e){const t=[];for(const n of e){if(typeof n!=="object"||n.type!=="object")return null;for(const e in n){if(!Pn.has(e))return null}t.push(n)}const n={};const r=new Set;for(const e of t){for(const r in e.properties){if(Object.prototype.hasOwnProperty.call(n,r))continue;const e=[];for(const n of t){const t=n.properties?.[r]??undeclaredConstraint(n);if(t===null||t===undefined)continue;if(!e.some(e=>JSON.stringify(e)===JSON.stringify(t)))e.push(t)}const i=e.length===1?e[0]:foldObjects(e)??{allOf:e};(0,s.Vy)(n,r,i)}for(const t of e.required??[])r.add(t)}const i={type:"object",properties:n};if(r.size)i.required=[...r];if(t.every(e=>e.additionalProperties===false)){i.additionalProperties=false}else{const e=[];for(const n of t){const t=undeclaredConstraint(n);if(t&&!e.some(e=>JSON.stringify(e)===JSON.stringify(t)))e.push(t)}if(e.length===1)i.additionalProperties=e[0];else if(e.length>1)i.additionalProperties={allOf:e}}return i}function foldIntersection(e){const t=e.allOf;if(!Array.isArray(t)||t.length<2)return;for(const t of Pn)if(t in e)return;const n=t.filter(e=>En.some(t=>Array.isArray(e[t])));let r=null;if(!n.length){r=foldObjects(t)}else{const e=n[0];const s=En.find(t=>Array.isArray(e[t]));if(Object.keys(e).length!==1)return;const i=t.filter(t=>t!==e);const o=e[s].map(e=>foldObjects([...i,e]));if(o.some(e=>!e))return;r={[s]:o}}if(!r)return;delete e.allOf;assignProps(e,r)}function to_json_schema_finalize(e,t){const n=e.seen.get(t);if(!n)throw new Error("Unprocessed schema. This is a bug in Zod.");const flattenRef=t=>{const n=e.seen.get(t);if(n.ref===null)return;const r=n.def??n.schema;const s={...r};const i=n.ref;n.ref=null;if(i){flattenRef(i);const n=e.seen.get(i);const o=n.schema;if(o.$ref&&(e.target==="draft-07"||e.target==="draft-04"||e.target==="openapi-3.0")){r.allOf=r.allOf??[];r.allOf.push(o)}else{assignProps(r,o)}assignProps(r,s);const a=t._zod.parent===i;if(a){for(const e in r){if(e==="$ref"||e==="allOf")continue;if(!(e in s)){delete r[e]}}}if(o.$ref&&n.def){for(const e in r){if(e==="$ref"||e==="allOf")continue;if(e in n.def&&JSON.stringify(r[e])===JSON.stringify(n.def[e])){delete r[e]}}}}const o=t._zod.parent;if(o&&o!==i){flattenRef(o);const t=e.seen.get(o);if(t?.schema.$ref){r.$ref=t.schema.$ref;if(t.def){for(const e in r){if(e==="$ref"||e==="allOf")continue;if(e in t.def&&JSON.stringify(r[e])===JSON.stringify(t.def[e])){delete r[e]}}}}}e.override({zodSchema:t,jsonSchema:r,path:n.path??[]})};if(!e.external||e.sharedEmitDoneFor!==e.external){for(const t of[...e.seen.entries()].reverse()){flattenRef(t[0])}if(e.target!=="openapi-3.0"){for(const t of e.seen.entries()){compactTypeUnion(t[1].def??t[1].schema)}}for(const t of e.deferred)t();if(e.intersections.length){const t=new Map;for(const n of e.seen.values()){for(const e of[n.schema,n.def]){const n=e?.allOf;if(!Array.isArray(n))continue;const r=t.get(n);if(r)r.push(e);else t.set(n,[e])}}for(const n of e.intersections){for(const e of t.get(n)??[])foldIntersection(e)}}}const r={};if(e.target==="draft-2020-12"){r.$schema="https://json-schema.org/draft/2020-12/schema"}else if(e.target==="draft-07"){r.$schema="http://json-schema.org/draft-07/schema#"}else if(e.target==="draft-04"){r.$schema="http://json-schema.org/draft-04/schema#"}else if(e.target==="openapi-3.0"){}else{}if(e.external?.uri){const n=e.external.registry.get(t)?.id;if(!n)throw new Error("Schema is missing an `id` property");r.$id=e.external.uri(n)}assignProps(r,n.defId?n.schema:n.def??n.schema);const i=e.metadataRegistry.get(t)?.id;if(i!==undefined&&r.id===i)delete r.id;const o=e.external?.defs??{};if(!e.external||e.sharedEmitDoneFor!==e.external){for(const t of e.seen.entries()){const e=t[1];if(e.def&&e.defId){if(e.def.id===e.defId)delete e.def.id;(0,s.Vy)(o,e.defId,e.def)}}}if(e.external)e.sharedEmitDoneFor=e.external;if(e.external){}else{if(Object.keys(o).length>0){if(e.target==="draft-2020-12"){r.$defs=o}else{r.definitions=o}}}try{const n=JSON.parse(JSON.stringify(r));Object.defineProperty(n,"~standard",{value:{...t["~standard"],jsonSchema:{input:createStandardJSONSchemaMethod(t,"input",e.processors),output:createStandardJSONSchemaMethod(t,"output",e.processors)}},enumerable:false,writable:false});return n}catch(e){throw new Error("Error converting schema to JSON.")}}function isTransforming(e,t){const n=t??{seen:new Set};if(n.seen.has(e))return false;n.seen.add(e);const r=e._zod.def;if(r.type==="transform")return true;if(r.type==="array")return isTransforming(r.element,n);if(r.type==="set")return isTransforming(r.valueType,n);if(r.type==="lazy")return isTransforming(r.getter(),n);if(r.type==="promise"||r.type==="optional"||r.type==="nonoptional"||r.type==="nullable"||r.type==="readonly"||r.type==="default"||r.type==="prefault"||r.type==="catch"){return isTransforming(r.innerType,n)}if(r.type==="intersection"){return isTransforming(r.left,n)||isTransforming(r.right,n)}if(r.type==="record"||r.type==="map"){return isTransforming(r.keyType,n)||isTransforming(r.valueType,n)}if(r.type==="pipe"){if(e._zod.traits.has("$ZodCodec"))return true;return isTransforming(r.in,n)||isTransforming(r.out,n)}if(r.type==="object"){for(const e in r.shape){if(isTransforming(r.shape[e],n))return true}return false}if(r.type==="union"){for(const e of r.options){if(isTransforming(e,n))return true}return false}if(r.type==="tuple"){for(const e of r.items){if(isTransforming(e,n))return true}if(r.rest&&isTransforming(r.rest,n))return true;return false}return false}const createToJSONSchemaMethod=(e,t={})=>n=>{const r=to_json_schema_initializeContext({...n,processors:t});to_json_schema_processSchema(e,r);to_json_schema_extractDefs(r,e);return to_json_schema_finalize(r,e)};const createStandardJSONSchemaMethod=(e,t,n={})=>r=>{const{libraryOptions:s,target:i}=r??{};const o=to_json_schema_initializeContext({...s??{},target:i,io:t,processors:n});to_json_schema_processSchema(e,o);to_json_schema_extractDefs(o,e);return to_json_schema_finalize(o,e)};const narrowMin=(e,t,n)=>{if(e[t]===undefined||n>e[t])e[t]=n};const narrowMax=(e,t,n)=>{if(e[t]===undefined||n<e[t])e[t]=n};const narrowBoth=(e,t)=>{narrowMin(e,"minimum",t);narrowMax(e,"maximum",t)};const addDivisor=(e,t)=>{e.multipleOf??(e.multipleOf=[]);if(!e.multipleOf.includes(t))e.multipleOf.push(t)};const addPattern=(e,t)=>{e.patterns??(e.patterns=new Set);e.patterns.add(t)};const intersectMime=(e,t)=>{e.mime=e.mime?e.mime.filter(e=>t.includes(e)):[...t]};const setFormat=(e,t)=>{e.format=t;if(t.includes("int"))e.isInt=true};const minContributor=(e,t)=>narrowMin(e,"minimum",t.minimum);const maxContributor=(e,t)=>narrowMax(e,"maximum",t.maximum);const formatContributor=e=>(t,n)=>{setFormat(t,n.format);const[r,s]=e[n.format];narrowMin(t,"minimum",r);narrowMax(t,"maximum",s)};const Tn={greater_than:(e,t)=>narrowMin(e,t.inclusive?"minimum":"exclusiveMinimum",t.value),less_than:(e,t)=>narrowMax(e,t.inclusive?"maximum":"exclusiveMaximum",t.value),multiple_of:(e,t)=>addDivisor(e,t.value),number_format:formatContributor(s.zH),bigint_format:formatContributor(s.NR),min_length:minContributor,max_length:maxContributor,length_equals:(e,t)=>narrowBoth(e,t.length),min_size:minContributor,max_size:maxContributor,size_equals:(e,t)=>narrowBoth(e,t.size),string_format:(e,t)=>{setFormat(e,t.format);if(t.pattern)addPattern(e,t.pattern);if(t.format==="base64"||t.format==="base64url")e.contentEncoding=t.format;if(t.local||t.precision===-1)e.laxFormat=true},mime_type:(e,t)=>intersectMime(e,t.mime)};function aggregateChecks(e){const t={};const n=e._zod.def;const r=e._zod.traits.has("$ZodCheck")?[e,...n.checks??[]]:n.checks??[];for(const e of r)Tn[e._zod.def.check]?.(t,e._zod.def);const s=e._zod.bag;if(s.minimum!==undefined)narrowMin(t,"minimum",s.minimum);if(s.exclusiveMinimum!==undefined)narrowMin(t,"exclusiveMinimum",s.exclusiveMinimum);if(s.maximum!==undefined)narrowMax(t,"maximum",s.maximum);if(s.exclusiveMaximum!==undefined)narrowMax(t,"exclusiveMaximum",s.exclusiveMaximum);if(s.multipleOf!==undefined)addDivisor(t,s.multipleOf);if(s.format!==undefined){t.format??(t.format=s.format);if(s.format.includes("int"))t.isInt=true}if(s.mime)intersectMime(t,s.mime);for(const e of s.patterns??[])addPattern(t,e);return t}const Rn={guid:"uuid",url:"uri",datetime:"date-time",json_string:"json-string",regex:""};const Nn=new Map([[wt,F],[vt,M]]);const exactPattern=e=>Nn.get(e)??e;const stringProcessor=(e,t,n,r)=>{const s=n;s.type="string";const{minimum:i,maximum:o,format:a,patterns:c,contentEncoding:u,laxFormat:l}=aggregateChecks(e);if(typeof i==="number")s.minLength=i;if(typeof o==="number")s.maxLength=o;if(a){s.format=Rn[a]??a;if(s.format==="")delete s.format;if(a==="time"||l){delete s.format}}if(u)s.contentEncoding=u;if(c&&c.size>0){const e=[...c].map(exactPattern);if(e.length===1)s.pattern=e[0].source;else if(e.length>1){s.allOf=[...e.map(e=>({...t.target==="draft-07"||t.target==="draft-04"||t.target==="openapi-3.0"?{type:"string"}:{},pattern:e.source}))]}}};const numberProcessor=(e,t,n,r)=>{const s=n;const{minimum:i,maximum:o,multipleOf:a,exclusiveMaximum:c,exclusiveMinimum:u,isInt:l}=aggregateChecks(e);s.type=l?"integer":"number";const f=typeof u==="number"&&u>=(i??Number.NEGATIVE_INFINITY);const d=typeof c==="number"&&c<=(o??Number.POSITIVE_INFINITY);const p=t.target==="draft-04"||t.target==="openapi-3.0";if(f){if(p){s.minimum=u;s.exclusiveMinimum=true}else{s.exclusiveMinimum=u}}else if(typeof i==="number"){s.minimum=i}if(d){if(p){s.maximum=c;s.exclusiveMaximum=true}else{s.exclusiveMaximum=c}}else if(typeof o==="number"){s.maximum=o}if(a){const n=new Set;for(const i of a){if(Number.isFinite(i)&&i!==0)n.add(Math.abs(i));else handleUnrepresentable(e,t,s,r,`A multipleOf divisor of ${i} cannot be represented in JSON Schema`)}const[i,...o]=n;if(i!==undefined)s.multipleOf=i;if(o.length)s.allOf=[...s.allOf??[],...o.map(e=>({multipleOf:e}))]}};const booleanProcessor=(e,t,n,r)=>{n.type="boolean"};const bigintProcessor=(e,t,n,r)=>{handleUnrepresentable(e,t,n,r,"BigInt cannot be represented in JSON Schema")};const symbolProcessor=(e,t,n,r)=>{handleUnrepresentable(e,t,n,r,"Symbols cannot be represented in JSON Schema")};const nullProcessor=(e,t,n,r)=>{if(t.target==="openapi-3.0"){n.type="string";n.nullable=true;n.enum=[null]}else{n.type="null"}};const undefinedProcessor=(e,t,n,r)=>{handleUnrepresentable(e,t,n,r,"Undefined cannot be represented in JSON Schema")};const voidProcessor=(e,t,n,r)=>{handleUnrepresentable(e,t,n,r,"Void cannot be represented in JSON Schema")};const neverProcessor=(e,t,n,r)=>{n.not={}};const anyProcessor=(e,t,n,r)=>{};const unknownProcessor=(e,t,n,r)=>{};const dateProcessor=(e,t,n,r)=>{handleUnrepresentable(e,t,n,r,"Date cannot be represented in JSON Schema")};const enumProcessor=(e,t,n,r)=>{const i=e._zod.def;const o=(0,s.w5)(i.entries);if(o.length===0){n.not={};return}if(o.every(e=>typeof e==="number"))n.type="number";if(o.every(e=>typeof e==="string"))n.type="string";n.enum=o};const literalProcessor=(e,t,n,r)=>{const s=e._zod.def;if(s.values.length===0){n.not={};return}const i=[];for(const o of s.values){if(o===undefined){if(handleUnrepresentable(e,t,n,r,"Literal `undefined` cannot be represented in JSON Schema"))return}else if(typeof o==="bigint"){if(handleUnrepresentable(e,t,n,r,"BigInt literals cannot be represented in JSON Schema"))return;i.push(Number(o))}else{i.push(o)}}if(i.length===0){}else if(i.length===1){const e=i[0];n.type=e===null?"null":typeof e;if(t.target==="draft-04"||t.target==="openapi-3.0"){n.enum=[e]}else{n.const=e}}else{if(i.every(e=>typeof e==="number"))n.type="number";if(i.every(e=>typeof e==="string"))n.type="string";if(i.every(e=>typeof e==="boolean"))n.type="boolean";if(i.every(e=>e===null))n.type="null";n.enum=i}};const nanProcessor=(e,t,n,r)=>{handleUnrepresentable(e,t,n,r,"NaN cannot be represented in JSON Schema")};const templateLiteralProcessor=(e,t,n,r)=>{const s=n;const i=e._zod.pattern;if(!i)throw new Error("Pattern not found in template literal");s.type="string";s.pattern=i.source};const fileProcessor=(e,t,n,r)=>{const s=n;s.type="string";s.format="binary";s.contentEncoding="binary";const{minimum:i,maximum:o,mime:a}=aggregateChecks(e);if(i!==undefined)s.minLength=i;if(o!==undefined)s.maxLength=o;if(!a)return;if(a.length===0)s.not={};else if(a.length===1)s.contentMediaType=a[0];else s.anyOf=a.map(e=>({contentMediaType:e}))};const successProcessor=(e,t,n,r)=>{n.type="boolean"};const customProcessor=(e,t,n,r)=>{handleUnrepresentable(e,t,n,r,"Custom types cannot be represented in JSON Schema")};const functionProcessor=(e,t,n,r)=>{handleUnrepresentable(e,t,n,r,"Function types cannot be represented in JSON Schema")};const transformProcessor=(e,t,n,r)=>{handleUnrepresentable(e,t,n,r,"Transforms cannot be represented in JSON Schema")};const mapProcessor=(e,t,n,r)=>{handleUnrepresentable(e,t,n,r,"Map cannot be represented in JSON Schema")};const setProcessor=(e,t,n,r)=>{handleUnrepresentable(e,t,n,r,"Set cannot be represented in JSON Schema")};const arrayProcessor=(e,t,n,r)=>{const s=n;const i=e._zod.def;const{minimum:o,maximum:a}=aggregateChecks(e);if(typeof o==="number")s.minItems=o;if(typeof a==="number")s.maxItems=a;s.type="array";s.items=to_json_schema_processSchema(i.element,t,{...r,path:[...r.path,"items"]})};function inputOptin(e){const t=e._zod.def;if(t.type==="pipe"&&t.in._zod.traits.has("$ZodTransform")){return inputOptin(t.out)}if(t.type==="catch"){return inputOptin(t.innerType)}return e._zod.optin}const objectProcessor=(e,t,n,r)=>{const i=n;const o=e._zod.def;const a=o.shape;const c=Object.getOwnPropertySymbols(a);if(c.length&&handleUnrepresentable(e,t,i,r,"Symbol keys cannot be represented in JSON Schema")){return}i.type="object";i.properties={};for(const e in a){(0,s.Vy)(i.properties,e,to_json_schema_processSchema(a[e],t,{...r,path:[...r.path,"properties",e]}))}const u=[];for(const e of Object.keys(a)){const n=o.shape[e];if(t.io==="input"?inputOptin(n)===undefined:n._zod.optout===undefined){u.push(e)}}if(u.length>0){i.required=u}if(o.catchall?._zod.def.type==="never"){i.additionalProperties=false}else if(!o.catchall){if(t.io==="output")i.additionalProperties=false}else if(o.catchall){i.additionalProperties=to_json_schema_processSchema(o.catchall,t,{...r,path:[...r.path,"additionalProperties"]})}};const unionProcessor=(e,t,n,r)=>{const s=e._zod.def;const i=s.inclusive===false;const o=s.options.map((e,n)=>to_json_schema_processSchema(e,t,{...r,path:[...r.path,i?"oneOf":"anyOf",n]}));if(i){n.oneOf=o}else{n.anyOf=o}};const intersectionProcessor=(e,t,n,r)=>{const s=e._zod.def;const i=to_json_schema_processSchema(s.left,t,{...r,path:[...r.path,"allOf",0]});const o=to_json_schema_processSchema(s.right,t,{...r,path:[...r.path,"allOf",1]});const isSimpleIntersection=e=>"allOf"in e&&Object.keys(e).length===1;const a=[...isSimpleIntersection(i)?i.allOf:[i],...isSimpleIntersection(o)?o.allOf:[o]];n.allOf=a;t.intersections.push(a)};const tupleProcessor=(e,t,n,r)=>{const s=n;const i=e._zod.def;s.type="array";const o=t.target==="draft-2020-12"?"prefixItems":"items";const a=t.target==="draft-2020-12"?"items":t.target==="openapi-3.0"?"items":"additionalItems";const c=i.items.map((e,n)=>to_json_schema_processSchema(e,t,{...r,path:[...r.path,o,n]}));const u=i.rest?to_json_schema_processSchema(i.rest,t,{...r,path:[...r.path,a,...t.target==="openapi-3.0"?[i.items.length]:[]]}):null;let l=i.items.length;while(l>0){const e=i.items[l-1];const n=t.io==="input"?inputOptin(e)!==undefined:e._zod.optout==="optional";if(!n)break;l--}const f=i.items.length;const d=!i.rest;if(t.target==="draft-2020-12"){s.prefixItems=c;if(d){s.items=false}else if(u){s.items=u}if(l>0)s.minItems=l;if(d)s.maxItems=f}else if(t.target==="openapi-3.0"){s.items={anyOf:c};if(u){s.items.anyOf.push(u)}if(l>0)s.minItems=l;if(d)s.maxItems=f}else{s.items=c;if(d){s.additionalItems=false}else if(u){s.additionalItems=u}if(l>0)s.minItems=l;if(d)s.maxItems=f}const{minimum:p,maximum:h}=aggregateChecks(e);if(typeof p==="number")s.minItems=p;if(typeof h==="number")s.maxItems=h};function stringifyKeyNames(e,t,n){if(t.$ref){if(n.has(t))return t;n.add(t);const r=e.get(t)?.def;if(!r)return t;const s=stringifyKeyNames(e,r,n);return s===r?t:s}for(const r of["anyOf","oneOf"]){const s=t[r];if(!Array.isArray(s))continue;const i=s.map(t=>stringifyKeyNames(e,t,n));if(i.some((e,t)=>e!==s[t]))t={...t,[r]:i}}const r=Array.isArray(t.type)?t.type:[t.type];const s=!r.includes("string")&&r.some(e=>e==="number"||e==="integer");const i=t.enum??(t.const!==undefined?[t.const]:undefined);if(!s&&!i?.some(e=>typeof e==="number"))return t;const{minimum:o,maximum:a,exclusiveMinimum:c,exclusiveMaximum:u,multipleOf:l,format:f,id:d,...p}=t;if(p.enum)p.enum=p.enum.map(e=>typeof e==="number"?String(e):e);else if(typeof p.const==="number")p.const=String(p.const);if(!s)return p;p.type="string";if(!i)p.pattern=(r.includes("number")?Q:H).source;return p}const Cn=new WeakMap;function rewriteKeyNames(e){const t=new Map;for(const n of e.seen.values()){if(n.def&&!t.has(n.schema))t.set(n.schema,n)}const n=new Map;for(const r of Cn.get(e)??[]){const s=e.seen.get(r);const i=(s?.def??s?.schema)?.propertyNames;if(!i||i===true||n.has(i))continue;const o=stringifyKeyNames(t,i,new Set);if(o!==i)n.set(i,o)}if(!n.size)return;for(const t of e.seen.values()){for(const e of[t.schema,t.def]){const t=e&&n.get(e.propertyNames);if(t)e.propertyNames=t}}}const recordProcessor=(e,t,n,r)=>{const i=n;const o=e._zod.def;i.type="object";const a=o.keyType;const c=aggregateChecks(a).patterns;if(o.mode==="loose"&&c&&c.size>0){const e=to_json_schema_processSchema(o.valueType,t,{...r,path:[...r.path,"patternProperties","*"]});i.patternProperties={};for(const t of c){(0,s.Vy)(i.patternProperties,exactPattern(t).source,e)}}else{if(t.target==="draft-07"||t.target==="draft-2020-12"){i.propertyNames=to_json_schema_processSchema(o.keyType,t,{...r,path:[...r.path,"propertyNames"]});let n=Cn.get(t);if(!n){n=[];Cn.set(t,n);t.deferred.push(()=>rewriteKeyNames(t))}n.push(e)}i.additionalProperties=to_json_schema_processSchema(o.valueType,t,{...r,path:[...r.path,"additionalProperties"]})}const u=a._zod.values;const l=t.io==="input"&&inputOptin(o.valueType)!==undefined;if(u&&!o.partial&&!l){const e=[...u].filter(e=>typeof e==="string"||typeof e==="number");if(e.length>0){i.required=e.map(String)}}};const nullableProcessor=(e,t,n,r)=>{const s=e._zod.def;const i=to_json_schema_processSchema(s.innerType,t,r);const o=t.seen.get(e);if(t.target==="openapi-3.0"){o.ref=s.innerType;n.nullable=true}else{n.anyOf=[i,{type:"null"}]}};const nonoptionalProcessor=(e,t,n,r)=>{const s=e._zod.def;to_json_schema_processSchema(s.innerType,t,r);const i=t.seen.get(e);i.ref=s.innerType};const jn=Symbol();function serializeDefaultValue(e,t,n,r,s){let i=false;const o=JSON.stringify(e,(e,t)=>{if(typeof t!=="bigint")return t;i=true;return null});if(!i)return JSON.parse(o);handleUnrepresentable(t,n,r,s,"BigInt defaults cannot be represented in JSON Schema");return jn}const defaultProcessor=(e,t,n,r)=>{const s=e._zod.def;to_json_schema_processSchema(s.innerType,t,r);const i=t.seen.get(e);i.ref=s.innerType;const o=serializeDefaultValue(s.defaultValue,e,t,n,r);if(o!==jn)n.default=o};const prefaultProcessor=(e,t,n,r)=>{const s=e._zod.def;to_json_schema_processSchema(s.innerType,t,r);const i=t.seen.get(e);i.ref=s.innerType;if(t.io!=="input")return;const o=serializeDefaultValue(s.defaultValue,e,t,n,r);if(o!==jn)n._prefault=o};const catchProcessor=(e,t,n,r)=>{const s=e._zod.def;to_json_schema_processSchema(s.innerType,t,r);const i=t.seen.get(e);i.ref=s.innerType;let o;try{o=s.catchValue(undefined)}catch{handleUnrepresentable(e,t,n,r,"Dynamic catch values are not supported in JSON Schema");return}n.default=o};const pipeProcessor=(e,t,n,r)=>{const s=e._zod.def;const i=s.in._zod.traits.has("$ZodTransform");const o=t.io==="input"?i?s.out:s.in:s.out;to_json_schema_processSchema(o,t,r);const a=t.seen.get(e);a.ref=o};const readonlyProcessor=(e,t,n,r)=>{const s=e._zod.def;to_json_schema_processSchema(s.innerType,t,r);const i=t.seen.get(e);i.ref=s.innerType;n.readOnly=true};const promiseProcessor=(e,t,n,r)=>{const s=e._zod.def;to_json_schema_processSchema(s.innerType,t,r);const i=t.seen.get(e);i.ref=s.innerType};const optionalProcessor=(e,t,n,r)=>{const s=e._zod.def;to_json_schema_processSchema(s.innerType,t,r);const i=t.seen.get(e);i.ref=s.innerType};const lazyProcessor=(e,t,n,r)=>{const s=e._zod.innerType;to_json_schema_processSchema(s,t,r);const i=t.seen.get(e);i.ref=s};const Dn={string:stringProcessor,number:numberProcessor,boolean:booleanProcessor,bigint:bigintProcessor,symbol:symbolProcessor,null:nullProcessor,undefined:undefinedProcessor,void:voidProcessor,never:neverProcessor,any:anyProcessor,unknown:unknownProcessor,date:dateProcessor,enum:enumProcessor,literal:literalProcessor,nan:nanProcessor,template_literal:templateLiteralProcessor,file:fileProcessor,success:successProcessor,custom:customProcessor,function:functionProcessor,transform:transformProcessor,map:mapProcessor,set:setProcessor,array:arrayProcessor,object:objectProcessor,union:unionProcessor,intersection:intersectionProcessor,tuple:tupleProcessor,record:recordProcessor,nullable:nullableProcessor,nonoptional:nonoptionalProcessor,default:defaultProcessor,prefault:prefaultProcessor,catch:catchProcessor,pipe:pipeProcessor,readonly:readonlyProcessor,promise:promiseProcessor,optional:optionalProcessor,lazy:lazyProcessor};function toJSONSchema(e,t){if("_idmap"in e){const n=e;const r=initializeContext({...t,processors:Dn});const s={};for(const e of n._idmap.entries()){const[t,n]=e;processSchema(n,r)}const i={};const o={registry:n,uri:t?.uri,defs:s};r.external=o;for(const e of n._idmap.entries()){const[t,n]=e;extractDefs(r,n);assignProp(i,t,finalize(r,n))}if(Object.keys(s).length>0){const e=r.target==="draft-2020-12"?"$defs":"definitions";i.__shared={[e]:s}}return{schemas:i}}const n=initializeContext({...t,processors:Dn});processSchema(e,n);extractDefs(n,e);return finalize(n,e)}const error=()=>{const e={string:{unit:"characters",verb:"to have"},file:{unit:"bytes",verb:"to have"},array:{unit:"items",verb:"to have"},set:{unit:"items",verb:"to have"},map:{unit:"entries",verb:"to have"}};function getSizing(t){return e[t]??null}const t={regex:"input",email:"email address",url:"URL",emoji:"emoji",uuid:"UUID",uuidv4:"UUIDv4",uuidv6:"UUIDv6",nanoid:"nanoid",guid:"GUID",cuid:"cuid",cuid2:"cuid2",ulid:"ULID",xid:"XID",ksuid:"KSUID",datetime:"ISO datetime",date:"ISO date",time:"ISO time",duration:"ISO duration",ipv4:"IPv4 address",ipv6:"IPv6 address",mac:"MAC address",cidrv4:"IPv4 range",cidrv6:"IPv6 range",base64:"base64-encoded string",base64url:"base64url-encoded string",json_string:"JSON string",e164:"E.164 number",currency_code:"currency code",credit_card:"credit card number",iban:"IBAN",jwt:"JWT",template_literal:"input"};const n={nan:"NaN"};function getTypeName(e,t){if(e==="number"&&typeof t==="number"&&!Number.isFinite(t)){return String(t)}return n[e]??e}return e=>{switch(e.code){case"invalid_type":{const t=getTypeName(e.expected);const n=s.GW(e.input);const r=getTypeName(n,e.input);return`Invalid input: expected ${t}, received ${r}`}case"invalid_value":if(e.values.length===1)return`Invalid input: expected ${s.B7(e.values[0])}`;return`Invalid option: expected one of ${s.jw(e.values,"|")}`;case"too_big":{const t=e.exact?"exactly ":e.inclusive?"<=":"<";const n=getSizing(e.origin);if(n)return`Too big: expected ${e.origin??"value"} to have ${t}${e.maximum.toString()} ${n.unit??"elements"}`;return`Too big: expected ${e.origin??"value"} to be ${t}${e.maximum.toString()}`}case"too_small":{const t=e.exact?"exactly ":e.inclusive?">=":">";const n=getSizing(e.origin);if(n){return`Too small: expected ${e.origin} to have ${t}${e.minimum.toString()} ${n.unit}`}return`Too small: expected ${e.origin} to be ${t}${e.minimum.toString()}`}case"invalid_format":{const n=e;if(n.format==="starts_with"){return`Invalid string: must start with "${n.prefix}"`}if(n.format==="ends_with")return`Invalid string: must end with "${n.suffix}"`;if(n.format==="includes")return`Invalid string: must include "${n.includes}"`;if(n.format==="regex")return`Invalid string: must match pattern ${n.pattern}`;return`Invalid ${t[n.format]??e.format}`}case"not_multiple_of":return`Invalid number: must be a multiple of ${e.divisor}`;case"unrecognized_keys":return`Unrecognized key${e.keys.length>1?"s":""}: ${s.jw(e.keys,", ")}`;case"invalid_key":return`Invalid key in ${e.origin}`;case"invalid_union":if(e.options&&Array.isArray(e.options)&&e.options.length>0){const t=e.options.map(e=>`'${e}'`).join(" | ");return`Invalid discriminator value. Expected ${t}`}if(e.inclusive===false){return"Invalid input: more than one option matched"}return"Invalid input";case"invalid_element":return`Invalid value in ${e.origin}`;default:return`Invalid input`}}};function en(){return{localeError:error()}}function _getMessage(){const e=this._zod;e.message??(e.message=JSON.stringify(e.def,s.k8,2));return e.message}function _setMessage(e){this._zod.message=e}const Fn={get:_getMessage,set:_setMessage,enumerable:true,configurable:true};const Mn={value:undefined,enumerable:false};const Zn=new WeakSet([Object.prototype,Error.prototype]);const initializer=(e,t)=>{e.name="$ZodError";Mn.value=t;Object.defineProperty(e,"issues",Mn);Mn.value=undefined;Object.defineProperty(e,"message",Fn);const n=Object.getPrototypeOf(e);if(!Zn.has(n)){Zn.add(n);Object.defineProperty(n,"toString",{configurable:true,enumerable:false,get(){const value=()=>this.message;Object.defineProperty(this,"toString",{value:value,configurable:true,writable:true});return value},set(e){Object.defineProperty(this,"toString",{value:e,configurable:true,writable:true})}})}};const Un=(0,r.xI)("$ZodError",initializer);const Ln=(0,r.xI)("$ZodError",initializer,undefined,{Parent:Error});function node(e,t,n){if(!Object.prototype.hasOwnProperty.call(e,t)){if(t==="__proto__"){Object.defineProperty(e,t,{value:n(),writable:true,enumerable:true,configurable:true})}else{e[t]=n()}}return e[t]}function flattenError(e,t=e=>e.message){const n={};const r=[];for(const s of e.issues){if(s.path.length>0){node(n,s.path[0],()=>[]).push(t(s))}else{r.push(t(s))}}return{formErrors:r,fieldErrors:n}}function formatError(e,t=e=>e.message){const n={_errors:[]};const processError=(e,r=[])=>{for(const s of e.issues){if(s.code==="invalid_union"&&s.errors.length){s.errors.map(e=>processError({issues:e},[...r,...s.path]))}else if(s.code==="invalid_key"){processError({issues:s.issues},[...r,...s.path])}else if(s.code==="invalid_element"){processError({issues:s.issues},[...r,...s.path])}else{const e=[...r,...s.path];if(e.length===0){n._errors.push(t(s))}else{let r=n;let i=0;while(i<e.length){const n=e[i];const o=i===e.length-1;if(n==="_errors"){if(o)r._errors.push(t(s));i++;continue}if(!Object.prototype.hasOwnProperty.call(r,n)){Object.defineProperty(r,n,{value:{_errors:[]},enumerable:true,writable:true,configurable:true})}const a=r[n];if(o){a._errors.push(t(s))}r=a;i++}}}}};processError(e);return n}function treeifyError(e,t=e=>e.message){const n={errors:[]};const processError=(e,r=[])=>{var s;for(const i of e.issues){if(i.code==="invalid_union"&&i.errors.length){i.errors.map(e=>processError({issues:e},[...r,...i.path]))}else if(i.code==="invalid_key"){processError({issues:i.issues},[...r,...i.path])}else if(i.code==="invalid_element"){processError({issues:i.issues},[...r,...i.path])}else{const e=[...r,...i.path];if(e.length===0){n.errors.push(t(i));continue}let o=n;let a=0;while(a<e.length){const n=e[a];const r=a===e.length-1;if(typeof n==="string"){o.properties??(o.properties={});if(!Object.prototype.hasOwnProperty.call(o.properties,n)){Object.defineProperty(o.properties,n,{value:{errors:[]},enumerable:true,writable:true,configurable:true})}o=o.properties[n]}else{o.items??(o.items=[]);(s=o.items)[n]??(s[n]={errors:[]});o=o.items[n]}if(r){o.errors.push(t(i))}a++}}}};processError(e);return n}function toDotPath(e){const t=[];const n=e.map(e=>typeof e==="object"?e.key:e);for(const e of n){if(typeof e==="number")t.push(`[${e}]`);else if(typeof e==="symbol")t.push(`[${JSON.stringify(String(e))}]`);else if(/[^\w$]/.test(e))t.push(`[${JSON.stringify(e)}]`);else{if(t.length)t.push(".");t.push(e)}}return t.join("")}function prettifyError(e){const t=[];const n=[...e.issues].sort((e,t)=>(e.path??[]).length-(t.path??[]).length);for(const e of n){t.push(`✖ ${e.message}`);if(e.path?.length)t.push(`  → at ${toDotPath(e.path)}`)}return t.join("\n")}function finalizeParams(e,t){return{callee:t?.callee??e,Err:t?.Err}}const _parse=e=>{const fn=(t,n,i,o)=>{const a=i?{...i,async:false}:{async:false};const c=t._zod.run({value:n,issues:[]},a);if(c instanceof Promise){throw new r.GT}if(c.issues.length){const t=new(o?.Err??e)(c.issues.map(e=>s.iR(e,a,r.$W())));s.gx(t,o?.callee??fn);throw t}return c.value};return fn};const Bn=_parse(Ln);const _parseAsync=e=>{const fn=async(t,n,i,o)=>{const a=i?{...i,async:true}:{async:true};let c=t._zod.run({value:n,issues:[]},a);if(c instanceof Promise)c=await c;if(c.issues.length){const t=new(o?.Err??e)(c.issues.map(e=>s.iR(e,a,r.$W())));s.gx(t,o?.callee??fn);throw t}return c.value};return fn};const qn=_parseAsync(Ln);const _safeParse=e=>(t,n,s)=>{const i=s?{...s,async:false}:{async:false};const o=t._zod.run({value:n,issues:[]},i);if(o instanceof Promise){throw new r.GT}return o.issues.length?failure(e,o.issues,i):{success:true,data:o.value}};const Jn=_safeParse(Ln);function failure(e,t,n){let i;return{success:false,get error(){if(!i){i=new e(t.map(e=>s.iR(e,n,r.$W())));t=undefined;n=undefined}return i},set error(e){i=e;t=undefined;n=undefined}}}const _safeParseAsync=e=>async(t,n,r)=>{const s=r?{...r,async:true}:{async:true};let i=t._zod.run({value:n,issues:[]},s);if(i instanceof Promise)i=await i;return i.issues.length?failure(e,i.issues,s):{success:true,data:i.value}};const Vn=_safeParseAsync(Ln);const Wn=Symbol.for("zod.compile.invalid");const Kn=Symbol.for("zod.compile.fallback");const validate=(e,t,n)=>{const r=e._zod.bag.validator;if(r!==undefined){if(r(t)!==Wn)return true;if(r.definite===true&&n===undefined)return false}return validateFallback(e,t,n)};function validateFallback(e,t,n){const s=n?{...n,async:false,abortEarly:true}:{async:false,abortEarly:true};const i=e._zod.bag.fallbackRun;let o;if(i){s[Kn]=true;o=i({value:t,issues:[]},s)}else{o=e._zod.run({value:t,issues:[]},s)}if(o instanceof Promise){throw new r.GT}return o.issues.length===0}const parse_validateAsync=async(e,t,n)=>{const r=n?{...n,async:true,abortEarly:true}:{async:true,abortEarly:true};let s=e._zod.run({value:t,issues:[]},r);if(s instanceof Promise)s=await s;return s.issues.length===0};const _encode=e=>{const t=_parse(e);const fn=(e,n,r,s)=>{const i=r?{...r,direction:"backward"}:{direction:"backward"};return t(e,n,i,finalizeParams(fn,s))};return fn};const Gn=_encode(Ln);const _decode=e=>{const t=_parse(e);const fn=(e,n,r,s)=>t(e,n,r,finalizeParams(fn,s));return fn};const Yn=_decode(Ln);const _encodeAsync=e=>{const t=_parseAsync(e);const fn=async(e,n,r,s)=>{const i=r?{...r,direction:"backward"}:{direction:"backward"};return await t(e,n,i,finalizeParams(fn,s))};return fn};const Hn=_encodeAsync(Ln);const _decodeAsync=e=>{const t=_parseAsync(e);const fn=async(e,n,r,s)=>await t(e,n,r,finalizeParams(fn,s));return fn};const Qn=_decodeAsync(Ln);const _safeEncode=e=>(t,n,r)=>{const s=r?{...r,direction:"backward"}:{direction:"backward"};return _safeParse(e)(t,n,s)};const Xn=_safeEncode(Ln);const _safeDecode=e=>(t,n,r)=>_safeParse(e)(t,n,r);const er=_safeDecode(Ln);const _safeEncodeAsync=e=>async(t,n,r)=>{const s=r?{...r,direction:"backward"}:{direction:"backward"};return _safeParseAsync(e)(t,n,s)};const tr=_safeEncodeAsync(Ln);const _safeDecodeAsync=e=>async(t,n,r)=>_safeParseAsync(e)(t,n,r);const nr=_safeDecodeAsync(Ln);const rr=new WeakSet([Object.prototype,Error.prototype]);function _lazyMethod(e,t,n){Object.defineProperty(e,t,{configurable:true,enumerable:false,get(){const e=n(this);Object.defineProperty(this,t,{value:e,configurable:true,writable:true});return e},set(e){Object.defineProperty(this,t,{value:e,configurable:true,writable:true})}})}const errors_initializer=(e,t)=>{Un.init(e,t);e.name="ZodError";const n=Object.getPrototypeOf(e);if(rr.has(n))return;rr.add(n);_lazyMethod(n,"format",e=>t=>formatError(e,t));_lazyMethod(n,"flatten",e=>t=>flattenError(e,t));_lazyMethod(n,"addIssue",e=>t=>{e.issues.push(t);e.message=JSON.stringify(e.issues,s.k8,2)});_lazyMethod(n,"addIssues",e=>t=>{e.issues.push(...t);e.message=JSON.stringify(e.issues,s.k8,2)});Object.defineProperty(n,"isEmpty",{configurable:true,enumerable:false,get(){return this.issues.length===0}})};const sr=null&&core.$constructor("ZodError",errors_initializer);const ir=r.xI("ZodError",errors_initializer,undefined,{Parent:Error});const or=_parse(ir);const ar=_parseAsync(ir);const cr=_safeParse(ir);const ur=_safeParseAsync(ir);const lr=_encode(ir);const fr=_decode(ir);const dr=_encodeAsync(ir);const pr=_decodeAsync(ir);const hr=_safeEncode(ir);const mr=_safeDecode(ir);const gr=_safeEncodeAsync(ir);const yr=_safeDecodeAsync(ir);function _ensureDefaultLocale(){if(!r.cr.localeError)r.$W(en())}function _ensureDefaultMemoizer(){if(!r.cr.memoizer)r.$W({memoizer:memoizer()})}const _r=r.xI("ZodType",(e,t)=>{_ensureDefaultLocale();Je.init(e,t);e.def=t;e.type=t.type;return e},{check(...e){const t=this.def;return this.clone(s.zM(t,{checks:[...t.checks??[],...e.map(e=>typeof e==="function"?{_zod:{check:e,def:{check:"custom"},onattach:[]}}:e)]}),{parent:true})},with(...e){return this.check(...e)},clone(e,t){return s.o8(this,e,t)},brand(){return this},register(e,t){e.add(this,t);return this},refine(e,t){return this.check(refine(e,t))},superRefine(e,t){return this.check(superRefine(e,t))},overwrite(e){return this.check(_overwrite(e))},optional(){return optional(this)},exactOptional(){return exactOptional(this)},nullable(){return nullable(this)},nullish(){return optional(nullable(this))},nonoptional(e){return nonoptional(this,e)},array(){return array(this)},or(e){return union([this,e])},and(e){return intersection(this,e)},transform(e){return pipe(this,transform(e))},default(e){return schemas_default(this,e)},prefault(e){return prefault(this,e)},catch(e){return schemas_catch(this,e)},pipe(e){return pipe(this,e)},readonly(){return readonly(this)},describe(e){const t=this.clone();In.add(t,{description:e});return t},meta(...e){if(e.length===0)return In.get(this);const t=this.clone();In.add(t,e[0]);return t},isOptional(){return this.safeParse(undefined).success},isNullable(){return this.safeParse(null).success},apply(e,...t){return t.length===0?e(this):e(this,...t)},get"~standard"(){return s.jD(this,"~standard",{...standardProps(this),jsonSchema:{input:createStandardJSONSchemaMethod(this,"input"),output:createStandardJSONSchemaMethod(this,"output")}})},set"~standard"(e){s.qh(this,"~standard",e)},parse:function _parse(e,t){return or(this,e,t,{callee:_parse})},parseAsync:async function _parseAsync(e,t){return await ar(this,e,t,{callee:_parseAsync})},safeParse(e,t){return cr(this,e,t)},async safeParseAsync(e,t){return ur(this,e,t)},get spa(){return this?.safeParseAsync},set spa(e){s.qh(this,"spa",e)},validate(e,t){return validate(this,e,t)},validateAsync(e,t){return parse_validateAsync(this,e,t)},encode:function _encode(e,t){return lr(this,e,t,{callee:_encode})},decode:function _decode(e,t){return fr(this,e,t,{callee:_decode})},encodeAsync:async function _encodeAsync(e,t){return await dr(this,e,t,{callee:_encodeAsync})},decodeAsync:async function _decodeAsync(e,t){return await pr(this,e,t,{callee:_decodeAsync})},safeEncode(e,t){return hr(this,e,t)},safeDecode(e,t){return mr(this,e,t)},async safeEncodeAsync(e,t){return gr(this,e,t)},async safeDecodeAsync(e,t){return yr(this,e,t)},toJSONSchema(e){return createToJSONSchemaMethod(this,{})(e)},get description(){return In.get(this)?.description},get _def(){return this._zod.def}});const wr=r.xI("_ZodString",(e,t)=>{Ve.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>stringProcessor(e,t,n,r)},s.un({format:e=>aggregateChecks(e).format??null,minLength:e=>aggregateChecks(e).minimum??null,maxLength:e=>aggregateChecks(e).maximum??null},{regex(...e){return this.check(_regex(...e))},includes(...e){return this.check(_includes(...e))},startsWith(...e){return this.check(_startsWith(...e))},endsWith(...e){return this.check(_endsWith(...e))},min(...e){return this.check(_minLength(...e))},max(...e){return this.check(_maxLength(...e))},length(...e){return this.check(_length(...e))},nonempty(...e){return this.check(_minLength(1,...e))},lowercase(e){return this.check(_lowercase(e))},uppercase(e){return this.check(_uppercase(e))},trim(){return this.check(_trim())},normalize(...e){return this.check(_normalize(...e))},toLowerCase(){return this.check(_toLowerCase())},toUpperCase(){return this.check(_toUpperCase())},slugify(){return this.check(_slugify())}}));const br=r.xI("ZodString",(e,t)=>{Ve.init(e,t);wr.init(e,t)},{email(e){return this.check(_email(xr,e))},url(e){return this.check(_url(Ar,e))},jwt(e){return this.check(_jwt(Wr,e))},emoji(e){return this.check(api_emoji(Pr,e))},guid(e){return this.check(_guid(Or,e))},uuid(e){return this.check(_uuid(Ir,e))},uuidv4(e){return this.check(_uuidv4(Ir,e))},uuidv6(e){return this.check(_uuidv6(Ir,e))},uuidv7(e){return this.check(_uuidv7(Ir,e))},nanoid(e){return this.check(_nanoid(Er,e))},cuid(e){return this.check(_cuid(Tr,e))},cuid2(e){return this.check(_cuid2(Rr,e))},ulid(e){return this.check(_ulid(Nr,e))},base64(e){return this.check(_base64(Lr,e))},base64url(e){return this.check(_base64url(Br,e))},xid(e){return this.check(_xid(Cr,e))},ksuid(e){return this.check(_ksuid(jr,e))},ipv4(e){return this.check(_ipv4(Dr,e))},ipv6(e){return this.check(_ipv6(Mr,e))},cidrv4(e){return this.check(_cidrv4(Zr,e))},cidrv6(e){return this.check(_cidrv6(Ur,e))},e164(e){return this.check(_e164(qr,e))},datetime(e){return this.check(_isoDateTime($r,e))},date(e){return this.check(_isoDate(kr,e))},time(e){return this.check(_isoTime(Sr,e))},duration(e){return this.check(_isoDuration(zr,e))}});function schemas_string(e){return _string(br,e)}const vr=r.xI("ZodStringFormat",(e,t)=>{We.init(e,t);wr.init(e,t)});const $r=r.xI("ZodISODateTime",(e,t)=>{ut.init(e,t);vr.init(e,t)});const kr=r.xI("ZodISODate",(e,t)=>{lt.init(e,t);vr.init(e,t)});const Sr=r.xI("ZodISOTime",(e,t)=>{ft.init(e,t);vr.init(e,t)});const zr=r.xI("ZodISODuration",(e,t)=>{dt.init(e,t);vr.init(e,t)});const xr=r.xI("ZodEmail",(e,t)=>{Ye.init(e,t);vr.init(e,t)});function schemas_email(e){return core._email(xr,e)}const Or=r.xI("ZodGUID",(e,t)=>{Ke.init(e,t);vr.init(e,t)});function schemas_guid(e){return core._guid(Or,e)}const Ir=r.xI("ZodUUID",(e,t)=>{Ge.init(e,t);vr.init(e,t)});function schemas_uuid(e){return core._uuid(Ir,e)}function uuidv4(e){return core._uuidv4(Ir,e)}function uuidv6(e){return core._uuidv6(Ir,e)}function uuidv7(e){return core._uuidv7(Ir,e)}const Ar=r.xI("ZodURL",(e,t)=>{et.init(e,t);vr.init(e,t)});function url(e){return core._url(Ar,e)}function httpUrl(e){return core._url(Ar,{protocol:regexes.httpProtocol,hostname:regexes.domain,...util.normalizeParams(e)})}const Pr=r.xI("ZodEmoji",(e,t)=>{tt.init(e,t);vr.init(e,t)});function schemas_emoji(e){return core._emoji(Pr,e)}const Er=r.xI("ZodNanoID",(e,t)=>{nt.init(e,t);vr.init(e,t)});function schemas_nanoid(e){return core._nanoid(Er,e)}const Tr=r.xI("ZodCUID",(e,t)=>{rt.init(e,t);vr.init(e,t)});function schemas_cuid(e){return core._cuid(Tr,e)}const Rr=r.xI("ZodCUID2",(e,t)=>{st.init(e,t);vr.init(e,t)});function schemas_cuid2(e){return core._cuid2(Rr,e)}const Nr=r.xI("ZodULID",(e,t)=>{it.init(e,t);vr.init(e,t)});function schemas_ulid(e){return core._ulid(Nr,e)}const Cr=r.xI("ZodXID",(e,t)=>{ot.init(e,t);vr.init(e,t)});function schemas_xid(e){return core._xid(Cr,e)}const jr=r.xI("ZodKSUID",(e,t)=>{ct.init(e,t);vr.init(e,t)});function schemas_ksuid(e){return core._ksuid(jr,e)}const Dr=r.xI("ZodIPv4",(e,t)=>{pt.init(e,t);vr.init(e,t)});function schemas_ipv4(e){return core._ipv4(Dr,e)}const Fr=null&&core.$constructor("ZodMAC",(e,t)=>{core.$ZodMAC.init(e,t);vr.init(e,t)});function schemas_mac(e){return core._mac(Fr,e)}const Mr=r.xI("ZodIPv6",(e,t)=>{mt.init(e,t);vr.init(e,t)});function schemas_ipv6(e){return core._ipv6(Mr,e)}const Zr=r.xI("ZodCIDRv4",(e,t)=>{yt.init(e,t);vr.init(e,t)});function schemas_cidrv4(e){return core._cidrv4(Zr,e)}const Ur=r.xI("ZodCIDRv6",(e,t)=>{_t.init(e,t);vr.init(e,t)});function schemas_cidrv6(e){return core._cidrv6(Ur,e)}const Lr=r.xI("ZodBase64",(e,t)=>{bt.init(e,t);vr.init(e,t)});function schemas_base64(e){return core._base64(Lr,e)}const Br=r.xI("ZodBase64URL",(e,t)=>{$t.init(e,t);vr.init(e,t)});function schemas_base64url(e){return core._base64url(Br,e)}const qr=r.xI("ZodE164",(e,t)=>{kt.init(e,t);vr.init(e,t)});function schemas_e164(e){return core._e164(qr,e)}const Jr=null&&core.$constructor("ZodCreditCard",(e,t)=>{core.$ZodCreditCard.init(e,t);vr.init(e,t)});function schemas_creditCard(e){return core._creditCard(Jr,e)}const Vr=null&&core.$constructor("ZodIBAN",(e,t)=>{core.$ZodIBAN.init(e,t);vr.init(e,t)});function schemas_iban(e){return core._iban(Vr,e)}const Wr=r.xI("ZodJWT",(e,t)=>{Ot.init(e,t);vr.init(e,t)});function jwt(e){return core._jwt(Wr,e)}const Kr=null&&core.$constructor("ZodCustomStringFormat",(e,t)=>{core.$ZodCustomStringFormat.init(e,t);vr.init(e,t)});function stringFormat(e,t,n={}){return core._stringFormat(Kr,e,t,n)}function schemas_hostname(e){return core._stringFormat(Kr,"hostname",regexes.hostname,e)}function schemas_hex(e){return core._stringFormat(Kr,"hex",regexes.hex,e)}function schemas_currencyCode(e){return core._stringFormat(Kr,"currency_code",regexes.currencyCode,e)}function hash(e,t){const n=t?.enc??"hex";const r=`${e}_${n}`;const s=core.regexes[r];if(!s)throw new Error(`Unrecognized hash format: ${r}`);return core._stringFormat(Kr,r,s,t)}const Gr=r.xI("ZodNumber",(e,t)=>{At.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>numberProcessor(e,t,n,r);e.isFinite=true},s.un({minValue:e=>{const{minimum:t,exclusiveMinimum:n}=aggregateChecks(e);return Math.max(t??Number.NEGATIVE_INFINITY,n??Number.NEGATIVE_INFINITY)},maxValue:e=>{const{maximum:t,exclusiveMaximum:n}=aggregateChecks(e);return Math.min(t??Number.POSITIVE_INFINITY,n??Number.POSITIVE_INFINITY)},isInt:e=>{const{isInt:t,multipleOf:n}=aggregateChecks(e);return!!t||!!n?.some(Number.isSafeInteger)},format:e=>aggregateChecks(e).format??null},{gt(e,t){return this.check(_gt(e,t))},gte(e,t){return this.check(_gte(e,t))},min(e,t){return this.check(_gte(e,t))},lt(e,t){return this.check(_lt(e,t))},lte(e,t){return this.check(_lte(e,t))},max(e,t){return this.check(_lte(e,t))},int(e){return this.check(schemas_int(e))},safe(e){return this.check(schemas_int(e))},positive(e){return this.check(_gt(0,e))},nonnegative(e){return this.check(_gte(0,e))},negative(e){return this.check(_lt(0,e))},nonpositive(e){return this.check(_lte(0,e))},multipleOf(e,t){return this.check(_multipleOf(e,t))},step(e,t){return this.check(_multipleOf(e,t))},finite(){return this}}));function schemas_number(e){return _number(Gr,e)}const Yr=r.xI("ZodNumberFormat",(e,t)=>{Pt.init(e,t);Gr.init(e,t)});function schemas_int(e){return _int(Yr,e)}function float32(e){return core._float32(Yr,e)}function float64(e){return core._float64(Yr,e)}function int32(e){return core._int32(Yr,e)}function uint32(e){return core._uint32(Yr,e)}const Hr=r.xI("ZodBoolean",(e,t)=>{Et.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>booleanProcessor(e,t,n,r)});function schemas_boolean(e){return _boolean(Hr,e)}const Qr=r.xI("ZodBigInt",(e,t)=>{Tt.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>bigintProcessor(e,t,n,r)},s.un({minValue:e=>aggregateChecks(e).minimum??null,maxValue:e=>aggregateChecks(e).maximum??null,format:e=>aggregateChecks(e).format??null},{gte(e,t){return this.check(_gte(e,t))},min(e,t){return this.check(_gte(e,t))},gt(e,t){return this.check(_gt(e,t))},lt(e,t){return this.check(_lt(e,t))},lte(e,t){return this.check(_lte(e,t))},max(e,t){return this.check(_lte(e,t))},positive(e){return this.check(_gt(BigInt(0),e))},negative(e){return this.check(_lt(BigInt(0),e))},nonpositive(e){return this.check(_lte(BigInt(0),e))},nonnegative(e){return this.check(_gte(BigInt(0),e))},multipleOf(e,t){return this.check(_multipleOf(e,t))}}));function schemas_bigint(e){return core._bigint(Qr,e)}const Xr=null&&core.$constructor("ZodBigIntFormat",(e,t)=>{core.$ZodBigIntFormat.init(e,t);Qr.init(e,t)});function int64(e){return core._int64(Xr,e)}function uint64(e){return core._uint64(Xr,e)}const es=null&&core.$constructor("ZodSymbol",(e,t)=>{core.$ZodSymbol.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.symbolProcessor(e,t,n,r)});function symbol(e){return core._symbol(es,e)}const ts=null&&core.$constructor("ZodUndefined",(e,t)=>{core.$ZodUndefined.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.undefinedProcessor(e,t,n,r)});function schemas_undefined(e){return core._undefined(ts,e)}const ns=null&&core.$constructor("ZodNull",(e,t)=>{core.$ZodNull.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.nullProcessor(e,t,n,r)});function schemas_null(e){return core._null(ns,e)}const rs=null&&core.$constructor("ZodAny",(e,t)=>{core.$ZodAny.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.anyProcessor(e,t,n,r)});function any(){return core._any(rs)}const ss=r.xI("ZodUnknown",(e,t)=>{Ft.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>unknownProcessor(e,t,n,r)});function unknown(){return _unknown(ss)}const is=r.xI("ZodNever",(e,t)=>{Mt.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>neverProcessor(e,t,n,r)});function never(e){return _never(is,e)}const os=null&&core.$constructor("ZodVoid",(e,t)=>{core.$ZodVoid.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.voidProcessor(e,t,n,r)});function schemas_void(e){return core._void(os,e)}const as=r.xI("ZodDate",(e,t)=>{Ut.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>dateProcessor(e,t,n,r);e.min=(t,n)=>e.check(_gte(t,n));e.max=(t,n)=>e.check(_lte(t,n))},s.un({minDate:e=>{const{minimum:t}=aggregateChecks(e);return t?new Date(t):null},maxDate:e=>{const{maximum:t}=aggregateChecks(e);return t?new Date(t):null}},{}));function schemas_date(e){return core._date(as,e)}const cs=r.xI("ZodArray",(e,t)=>{_ensureDefaultMemoizer();Lt.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>arrayProcessor(e,t,n,r);e.element=t.element},{min(e,t){return this.check(_minLength(e,t))},nonempty(e){return this.check(_minLength(1,e))},max(e,t){return this.check(_maxLength(e,t))},length(e,t){return this.check(_length(e,t))},unwrap(){return this.element}});function array(e,t){return _array(cs,e,t)}function keyof(e){const t=e._zod.def.shape;return schemas_enum(Object.keys(t))}const us=r.xI("ZodObject",(e,t)=>{_ensureDefaultMemoizer();Jt.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>objectProcessor(e,t,n,r);s.X(e,"shape",e=>e._zod.def.shape,false)},{keyof(){return schemas_enum(Object.keys(this._zod.def.shape))},catchall(e){return this.clone(s.zM(this._zod.def,{catchall:e}))},passthrough(){return this.clone(s.zM(this._zod.def,{catchall:unknown()}))},loose(){return this.clone(s.zM(this._zod.def,{catchall:unknown()}))},strict(){return this.clone(s.zM(this._zod.def,{catchall:never()}))},strip(){return this.clone(s.zM(this._zod.def,{catchall:undefined}))},extend(e){return s.X$(this,e)},safeExtend(e){return s.W0(this,e)},merge(e){return s.h1(this,e)},pick(e){return s.Up(this,e)},omit(e){return s.cJ(this,e)},partial(...e){return s.OH($s,this,e[0])},exactPartial(...e){return s.OH(ks,this,e[0],"exactPartial")},required(...e){return s.mw(Os,this,e[0])}});function object(e,t){const n={type:"object",shape:e??{},...s.A2(t)};return new us(n)}function strictObject(e,t){return new us({type:"object",shape:e,catchall:never(),...util.normalizeParams(t)})}function looseObject(e,t){return new us({type:"object",shape:e,catchall:unknown(),...util.normalizeParams(t)})}const ls=r.xI("ZodUnion",(e,t)=>{Vt.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>unionProcessor(e,t,n,r);e.options=t.options});function union(e,t){return new ls({type:"union",options:e,...s.A2(t)})}const fs=null&&core.$constructor("ZodXor",(e,t)=>{ls.init(e,t);core.$ZodXor.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.unionProcessor(e,t,n,r);e.options=t.options});function xor(e,t){return new fs({type:"union",options:e,inclusive:false,...util.normalizeParams(t)})}const ds=null&&core.$constructor("ZodDiscriminatedUnion",(e,t)=>{ls.init(e,t);core.$ZodDiscriminatedUnion.init(e,t)});function discriminatedUnion(e,t,n){return new ds({type:"union",options:t,discriminator:e,...util.normalizeParams(n)})}const ps=r.xI("ZodIntersection",(e,t)=>{Gt.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>intersectionProcessor(e,t,n,r)});function intersection(e,t){return new ps({type:"intersection",left:e,right:t})}const hs=r.xI("ZodTuple",(e,t)=>{_ensureDefaultMemoizer();Yt.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>tupleProcessor(e,t,n,r)},{rest(e){return this.clone({...this._zod.def,rest:e})},partial(){const e=this._zod.def;if(e.checks?.length)throw new Error(".partial() cannot be used on tuple schemas containing refinements");return this.clone({...e,items:e.items.map(e=>new $s({type:"optional",innerType:e}))})}});function tuple(e,t,n){const r=t instanceof Je;const i=r?n:t;const o=r?t:null;return new hs({type:"tuple",items:e,rest:o,...s.A2(i)})}const ms=r.xI("ZodRecord",(e,t)=>{_ensureDefaultMemoizer();Ht.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>recordProcessor(e,t,n,r);e.keyType=t.keyType;e.valueType=t.valueType});function record(e,t,n){if(!t||!t._zod){return new ms({type:"record",keyType:schemas_string(),valueType:e,...s.A2(t)})}return new ms({type:"record",keyType:e,valueType:t,...s.A2(n)})}function partialRecord(e,t,n){return new ms({type:"record",keyType:e,valueType:t,...util.normalizeParams(n),partial:true})}function looseRecord(e,t,n){return new ms({type:"record",keyType:e,valueType:t,mode:"loose",...util.normalizeParams(n)})}const gs=null&&core.$constructor("ZodMap",(e,t)=>{_ensureDefaultMemoizer();core.$ZodMap.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.mapProcessor(e,t,n,r);e.keyType=t.keyType;e.valueType=t.valueType;e.min=(...t)=>e.check(core._minSize(...t));e.nonempty=t=>e.check(core._minSize(1,t));e.max=(...t)=>e.check(core._maxSize(...t));e.size=(...t)=>e.check(core._size(...t))});function map(e,t,n){return new gs({type:"map",keyType:e,valueType:t,...util.normalizeParams(n)})}const ys=null&&core.$constructor("ZodSet",(e,t)=>{_ensureDefaultMemoizer();core.$ZodSet.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.setProcessor(e,t,n,r);e.min=(...t)=>e.check(core._minSize(...t));e.nonempty=t=>e.check(core._minSize(1,t));e.max=(...t)=>e.check(core._maxSize(...t));e.size=(...t)=>e.check(core._size(...t))});function set(e,t){return new ys({type:"set",valueType:e,...util.normalizeParams(t)})}const _s=r.xI("ZodEnum",(e,t)=>{tn.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>enumProcessor(e,t,n,r);e.enum=t.entries;e.options=[...e._zod.values];const n=new Set(Object.keys(t.entries));e.extract=(e,r)=>{const i={};for(const r of e){if(n.has(r)){i[r]=t.entries[r]}else throw new Error(`Key ${r} not found in enum`)}return new _s({...t,checks:[],...s.A2(r),entries:i})};e.exclude=(e,r)=>{const i={...t.entries};for(const t of e){if(n.has(t)){delete i[t]}else throw new Error(`Key ${t} not found in enum`)}return new _s({...t,checks:[],...s.A2(r),entries:i})}});function schemas_enum(e,t){const n=Array.isArray(e)?Object.fromEntries(e.map(e=>[e,e])):e;return new _s({type:"enum",entries:n,...s.A2(t)})}function nativeEnum(e,t){return new _s({type:"enum",entries:e,...util.normalizeParams(t)})}const ws=r.xI("ZodLiteral",(e,t)=>{nn.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>literalProcessor(e,t,n,r);e.values=new Set(t.values);Object.defineProperty(e,"value",{get(){if(t.values.length>1){throw new Error("This schema contains multiple valid literal values. Use `.values` instead.")}return t.values[0]}})});function literal(e,t){return new ws({type:"literal",values:Array.isArray(e)?e:[e],...s.A2(t)})}const bs=null&&core.$constructor("ZodFile",(e,t)=>{core.$ZodFile.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.fileProcessor(e,t,n,r);e.min=(t,n)=>e.check(core._minSize(t,n));e.max=(t,n)=>e.check(core._maxSize(t,n));e.mime=(t,n)=>e.check(core._mime(Array.isArray(t)?t:[t],n))});function file(e){return core._file(bs,e)}const vs=r.xI("ZodTransform",(e,t)=>{_ensureDefaultMemoizer();sn.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>transformProcessor(e,t,n,r);e._zod.parse=(n,i)=>{if(i.direction==="backward"){throw new r.cV(e.constructor.name)}n.addIssue=r=>{if(typeof r==="string"){n.issues.push(s.sn(r,n.value,t))}else{const t=r;if(t.fatal)t.continue=false;t.code??(t.code="custom");if(!("input"in t))t.input=n.value;t.inst??(t.inst=e);n.issues.push(s.sn(t))}};const o=t.transform(n.value,n);if(o instanceof Promise){return o.then(e=>{n.value=e;return n})}n.value=o;return n}});function transform(e){return new vs({type:"transform",transform:e})}const $s=r.xI("ZodOptional",(e,t)=>{on.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>optionalProcessor(e,t,n,r);e.unwrap=()=>e._zod.def.innerType});function optional(e){return new $s({type:"optional",innerType:e})}const ks=r.xI("ZodExactOptional",(e,t)=>{an.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>optionalProcessor(e,t,n,r);e.unwrap=()=>e._zod.def.innerType});function exactOptional(e){return new ks({type:"optional",innerType:e})}const Ss=r.xI("ZodNullable",(e,t)=>{cn.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>nullableProcessor(e,t,n,r);e.unwrap=()=>e._zod.def.innerType});function nullable(e){return new Ss({type:"nullable",innerType:e})}function nullish(e){return optional(nullable(e))}const zs=r.xI("ZodDefault",(e,t)=>{un.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>defaultProcessor(e,t,n,r);e.unwrap=()=>e._zod.def.innerType;e.removeDefault=e.unwrap});function schemas_default(e,t){return new zs({type:"default",innerType:e,get defaultValue(){return typeof t==="function"?t():s.yG(t)}})}const xs=r.xI("ZodPrefault",(e,t)=>{ln.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>prefaultProcessor(e,t,n,r);e.unwrap=()=>e._zod.def.innerType});function prefault(e,t){return new xs({type:"prefault",innerType:e,get defaultValue(){return typeof t==="function"?t():s.yG(t)}})}const Os=r.xI("ZodNonOptional",(e,t)=>{dn.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>nonoptionalProcessor(e,t,n,r);e.unwrap=()=>e._zod.def.innerType});function nonoptional(e,t){return new Os({type:"nonoptional",innerType:e,...s.A2(t)})}const Is=null&&core.$constructor("ZodSuccess",(e,t)=>{core.$ZodSuccess.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.successProcessor(e,t,n,r);e.unwrap=()=>e._zod.def.innerType});function success(e){return new Is({type:"success",innerType:e})}const As=r.xI("ZodCatch",(e,t)=>{hn.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>catchProcessor(e,t,n,r);e.unwrap=()=>e._zod.def.innerType;e.removeCatch=e.unwrap});function schemas_catch(e,t){return new As({type:"catch",innerType:e,catchValue:typeof t==="function"?t:s.SS(t)})}const Ps=null&&core.$constructor("ZodNaN",(e,t)=>{core.$ZodNaN.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.nanProcessor(e,t,n,r)});function nan(e){return core._nan(Ps,e)}const Es=r.xI("ZodPipe",(e,t)=>{gn.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>pipeProcessor(e,t,n,r);e.in=t.in;e.out=t.out});function pipe(e,t){return new Es({type:"pipe",in:e,out:t})}const Ts=null&&core.$constructor("ZodCodec",(e,t)=>{Es.init(e,t);core.$ZodCodec.init(e,t)});function codec(e,t,n){return new Ts({type:"pipe",in:e,out:t,transform:n.decode,reverseTransform:n.encode})}function invertCodec(e){const t=e._zod.def;return new Ts({type:"pipe",in:t.out,out:t.in,transform:t.reverseTransform,reverseTransform:t.transform})}const Rs=null&&core.$constructor("ZodPreprocess",(e,t)=>{Es.init(e,t);core.$ZodPreprocess.init(e,t)});const Ns=r.xI("ZodReadonly",(e,t)=>{wn.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>readonlyProcessor(e,t,n,r);e.unwrap=()=>e._zod.def.innerType});function readonly(e){return new Ns({type:"readonly",innerType:e})}const Cs=null&&core.$constructor("ZodTemplateLiteral",(e,t)=>{core.$ZodTemplateLiteral.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.templateLiteralProcessor(e,t,n,r)});function templateLiteral(e,t){return new Cs({type:"template_literal",parts:e,...util.normalizeParams(t)})}const js=null&&core.$constructor("ZodLazy",(e,t)=>{core.$ZodLazy.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.lazyProcessor(e,t,n,r);e.unwrap=()=>e._zod.def.getter()});function lazy(e){return new js({type:"lazy",getter:e})}const Ds=null&&core.$constructor("ZodPromise",(e,t)=>{core.$ZodPromise.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.promiseProcessor(e,t,n,r);e.unwrap=()=>e._zod.def.innerType});function promise(e){return new Ds({type:"promise",innerType:e})}const Fs=null&&core.$constructor("ZodFunction",(e,t)=>{core.$ZodFunction.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.functionProcessor(e,t,n,r)});function _function(e){return new Fs({type:"function",input:Array.isArray(e?.input)?tuple(e?.input):e?.input??array(unknown()),output:e?.output??unknown()})}const Ms=r.xI("ZodCustom",(e,t)=>{Sn.init(e,t);_r.init(e,t);e._zod.processJSONSchema=(t,n,r)=>customProcessor(e,t,n,r)});function check(e){const t=new core.$ZodCheck({check:"custom"});t._zod.check=e;return t}function custom(e,t){return core._custom(Ms,e??(()=>true),t)}function refine(e,t={}){return _refine(Ms,e,t)}function superRefine(e,t){return _superRefine(e,t)}const Zs=describe;const Us=meta;const Ls=r.xI("ZodInstanceOf",(e,t)=>{Ms.init(e,t)},{properties(e,t){return this.check(_properties(e,t))}});function _instanceof(e,t={}){const n=new Ls({type:"custom",check:"custom",fn:t=>t instanceof e,abort:true,...util.normalizeParams(t)});n._zod.bag.Class=e;n._zod.check=t=>{if(!(t.value instanceof e)){t.issues.push({code:"invalid_type",expected:e.name,input:t.value,inst:n,path:[...n._zod.def.path??[]]})}};return n}const stringbool=(...e)=>core._stringbool({Codec:Ts,Boolean:Hr,String:br},...e);function json(e){const t=lazy(()=>union([schemas_string(e),schemas_number(),schemas_boolean(),schemas_null(),array(t),record(schemas_string(),t)]));return t}function preprocess(e,t){return new Rs({type:"pipe",in:transform(e),out:t})}},88532:(e,t,n)=>{n.d(t,{$W:()=>config,GT:()=>$ZodAsyncError,cV:()=>$ZodEncodeError,cr:()=>u,tm:()=>i,xI:()=>$constructor});var r=n(54723);var s;const i=Object.freeze({status:"aborted"});const o={value:undefined,enumerable:false};let a="captureStackTrace"in Error?Error:null;function newError(e){const t=a;if(t){const n=t.stackTraceLimit;if(typeof n==="number"){try{t.stackTraceLimit=0}catch{a=null;return new e}try{return new e}finally{t.stackTraceLimit=n}}}return new e}function $constructor(e,t,n,s){const i={};function Internals(e){this.def=e;this.constr=_;this.traits=new Set}Internals.prototype=i;const a=n;const c=a&&new WeakSet;function init(n,s){if(!n._zod){o.value=new Internals(s);try{Object.defineProperty(n,"_zod",o)}finally{o.value=undefined}}else if(n._zod.traits.has(e)){return}n._zod.traits.add(e);t(n,s);if(c){const e=Object.getPrototypeOf(n);const t=n._zod.constr.prototype;let s=e;while(s&&s!==t)s=Object.getPrototypeOf(s);const i=s??e;if(!c.has(i)){c.add(i);(0,r.ol)(i,a)}}const i=_.prototype;for(const e in i){if(!Object.prototype.hasOwnProperty.call(i,e))continue;if(!(e in n)){n[e]=i[e].bind(n)}}}const u=s?.Parent??Object;class Definition extends u{}Object.defineProperty(Definition,"name",{value:e});function _(e){const t=s?.Parent?newError(Definition):this;init(t,e);const n=t._zod.deferred;if(n){for(const e of n){e()}t._zod.deferred=undefined}const r=globalThis.__zod_globalConfig?.postProcessor;if(r)r(t);return t}Object.defineProperty(_,"init",{value:init});Object.defineProperty(_,Symbol.hasInstance,{value:t=>{if(s?.Parent&&t instanceof s.Parent)return true;return t?._zod?.traits?.has(e)}});Object.defineProperty(_,"name",{value:e});return _}const c=null&&Symbol("zod_brand");class $ZodAsyncError extends Error{constructor(){super(`Encountered Promise during synchronous parse. Use .parseAsync() instead.`)}}class $ZodEncodeError extends Error{constructor(e){super(`Encountered unidirectional transform during encode: ${e}`);this.name="ZodEncodeError"}}(s=globalThis).__zod_globalConfig??(s.__zod_globalConfig={});const u=globalThis.__zod_globalConfig;function config(e){if(e)Object.assign(u,e);return u}},54723:(e,t,n)=>{n.d(t,{A2:()=>normalizeParams,B7:()=>stringifyPrimitive,GW:()=>parsedType,Gv:()=>isObject,LG:()=>floatSafeRemainder,MO:()=>rawShape,NM:()=>optionalKeys,NR:()=>l,O7:()=>codePointLength,OH:()=>partial,PO:()=>cached,QH:()=>aborted,Qd:()=>isPlainObject,Rc:()=>getLengthableOrigin,SS:()=>constantCatch,UQ:()=>esc,Up:()=>pick,Vy:()=>assignProp,W0:()=>safeExtend,X:()=>installLazyProp,X$:()=>extend,Yv:()=>slugify,cJ:()=>omit,cl:()=>nullish,d3:()=>attachSchema,gx:()=>i,h1:()=>merge,hI:()=>o,hi:()=>sizeCaps,iR:()=>finalizeIssue,jD:()=>hide,jw:()=>joinValues,k8:()=>jsonStringifyReplacer,lQ:()=>prefixIssues,mw:()=>required,o8:()=>clone,ol:()=>members,p6:()=>cleanRegex,qQ:()=>a,qh:()=>own,rL:()=>explicitlyAborted,sD:()=>escapeRegex,sn:()=>issue,un:()=>derived,v5:()=>defineLazyInternal,w5:()=>getEnumValues,yG:()=>shallowClone,zH:()=>u,zM:()=>mergeDefs});var r=n(88532);function assertEqual(e){return e}function assertNotEqual(e){return e}function toZod(){return e=>e}function assertIs(e){}function assertNever(e){throw new Error("Unexpected value in exhaustive check")}function assert(e){}function getEnumValues(e){const t=Object.values(e).filter(e=>typeof e==="number");const n=Object.entries(e).filter(([e,n])=>t.indexOf(+e)===-1).map(([e,t])=>t);return n}function joinValues(e,t="|"){return e.map(e=>stringifyPrimitive(e)).join(t)}function jsonStringifyReplacer(e,t){if(typeof t==="bigint")return t.toString();return t}class Cached{constructor(e){this._getter=e;this._value=undefined}get value(){const e=this._getter;if(e!==undefined){this._value=e();this._getter=undefined}return this._value}}function cached(e){return new Cached(e)}function nullish(e){return e===null||e===undefined}function cleanRegex(e){const t=e.startsWith("^")?1:0;const n=e.endsWith("$")?e.length-1:e.length;return e.slice(t,n)}function floatSafeRemainder(e,t){const n=e/t;const r=Math.round(n);const s=4*Number.EPSILON*Math.max(Math.abs(n),1);if(Math.abs(n-r)<s)return 0;return n-r}const s=null&&Symbol("evaluating");function defineLazy(e,t,n){let r=undefined;Object.defineProperty(e,t,{get(){if(r===s){return undefined}if(r===undefined){r=s;r=n()}return r},set(n){Object.defineProperty(e,t,{value:n})},configurable:true})}function objectClone(e){return Object.create(Object.getPrototypeOf(e),Object.getOwnPropertyDescriptors(e))}function assignProp(e,t,n){Object.defineProperty(e,t,{value:n,writable:true,enumerable:true,configurable:true})}function rawShape(e){const t=Object.getOwnPropertyDescriptor(e,"shape");return t?.get?t.get.raw:t?.value}function sourceShape(e){return rawShape(e._zod.def)??e._zod.def.shape}function deferProp(e,t,n){Object.defineProperty(e,t,{get(){const e=n();assignProp(this,t,e);return e},enumerable:true,configurable:true})}function putProp(e,t,n){if(t in e)assignProp(e,t,n);else e[t]=n}function mirrorShape(e,t,n,r){const s=sourceShape(t);for(const i of n){const n=Object.getOwnPropertyDescriptor(s,i);if(!n.enumerable)continue;if(n.get){deferProp(e,i,()=>{const e=t._zod.def.shape[i];return r?r(e,i):e})}else putProp(e,i,r?r(n.value,i):n.value)}}function mirrorProps(e,t){for(const n of Reflect.ownKeys(t)){const r=Object.getOwnPropertyDescriptor(t,n);if(!r.enumerable)continue;if(r.get)deferProp(e,n,()=>t[n]);else putProp(e,n,r.value)}}function mergeDefs(...e){const t={};for(const n of e){const e=Object.getOwnPropertyDescriptors(n);Object.assign(t,e)}return Object.defineProperties({},t)}function cloneDef(e){return mergeDefs(e._zod.def)}function getElementAtPath(e,t){if(!t)return e;return t.reduce((e,t)=>e?.[t],e)}function promiseAllObject(e){const t=Object.keys(e);const n=t.map(t=>e[t]);return Promise.all(n).then(e=>{const n={};for(let r=0;r<t.length;r++){n[t[r]]=e[r]}return n})}function randomString(e=10){const t="abcdefghijklmnopqrstuvwxyz";let n="";for(let r=0;r<e;r++){n+=t[Math.floor(Math.random()*t.length)]}return n}function esc(e){return JSON.stringify(e)}function slugify(e){return e.toLowerCase().trim().replace(/[^\w\s-]/g,"").replace(/[\s_-]+/g,"-").replace(/^-+|-+$/g,"")}const i="captureStackTrace"in Error?Error.captureStackTrace:(...e)=>{};function isObject(e){return typeof e==="object"&&e!==null&&!Array.isArray(e)}const o=cached(()=>{if(r.cr.jitless){return false}if(typeof navigator!=="undefined"&&navigator?.userAgent?.includes("Cloudflare")){return false}try{const e=Function;new e("");return true}catch(e){return false}});function isPlainObject(e){if(isObject(e)===false)return false;const t=e.constructor;if(t===undefined)return true;if(typeof t!=="function")return true;const n=t.prototype;if(isObject(n)===false)return false;if(Object.prototype.hasOwnProperty.call(n,"isPrototypeOf")===false){return false}return true}function shallowClone(e){if(isPlainObject(e))return{...e};if(Array.isArray(e))return[...e];if(e instanceof Map)return new Map(e);if(e instanceof Set)return new Set(e);return e}function numKeys(e){let t=0;for(const n in e){if(Object.prototype.hasOwnProperty.call(e,n)){t++}}return t}const getParsedType=e=>{const t=typeof e;switch(t){case"undefined":return"undefined";case"string":return"string";case"number":return Number.isNaN(e)?"nan":"number";case"boolean":return"boolean";case"function":return"function";case"bigint":return"bigint";case"symbol":return"symbol";case"object":if(Array.isArray(e)){return"array"}if(e===null){return"null"}if(e.then&&typeof e.then==="function"&&e.catch&&typeof e.catch==="function"){return"promise"}if(typeof Map!=="undefined"&&e instanceof Map){return"map"}if(typeof Set!=="undefined"&&e instanceof Set){return"set"}if(typeof Date!=="undefined"&&e instanceof Date){return"date"}if(typeof File!=="undefined"&&e instanceof File){return"file"}return"object";default:throw new Error(`Unknown data type: ${t}`)}};const a=new Set(["string","number","symbol"]);const c=new Set(["string","number","bigint","boolean","symbol","undefined"]);function escapeRegex(e){return e.replace(/[.*+?^${}()|[\]\\]/g,"\\$&")}function clone(e,t,n){const r=new e._zod.constr(t??e._zod.def);if(!t||n?.parent)r._zod.parent=e;return r}function normalizeParams(e){const t=e;if(!t)return{};if(typeof t==="string")return{error:()=>t};if(t?.message!==undefined){if(t?.error!==undefined)throw new Error("Cannot specify both `message` and `error` params");t.error=t.message}delete t.message;if(typeof t.error==="string")return{...t,error:()=>t.error};return t}function createTransparentProxy(e){let t;return new Proxy({},{get(n,r,s){t??(t=e());return Reflect.get(t,r,s)},set(n,r,s,i){t??(t=e());return Reflect.set(t,r,s,i)},has(n,r){t??(t=e());return Reflect.has(t,r)},deleteProperty(n,r){t??(t=e());return Reflect.deleteProperty(t,r)},ownKeys(n){t??(t=e());return Reflect.ownKeys(t)},getOwnPropertyDescriptor(n,r){t??(t=e());return Reflect.getOwnPropertyDescriptor(t,r)},defineProperty(n,r,s){t??(t=e());return Reflect.defineProperty(t,r,s)}})}function stringifyPrimitive(e){if(typeof e==="bigint")return e.toString()+"n";if(typeof e==="string")return`"${e}"`;return`${e}`}function optionalKeys(e){return Object.keys(e).filter(t=>e[t]._zod.optin!==undefined&&e[t]._zod.optout==="optional")}const u=(()=>({safeint:[Number.MIN_SAFE_INTEGER,Number.MAX_SAFE_INTEGER],int32:[-2147483648,2147483647],uint32:[0,4294967295],float32:[-34028234663852886e22,34028234663852886e22],float64:[-Number.MAX_VALUE,Number.MAX_VALUE]}))();const l={int64:[BigInt("-9223372036854775808"),BigInt("9223372036854775807")],uint64:[BigInt(0),BigInt("18446744073709551615")]};function pick(e,t){const n=e._zod.def;const r=n.checks;const s=r&&r.length>0;if(s){throw new Error(".pick() cannot be used on object schemas containing refinements")}const i={};mirrorShape(i,e,maskedKeys(e,t));return clone(e,mergeDefs(n,{shape:i,checks:[]}))}function maskedKeys(e,t){const n=sourceShape(e);const r=[];for(const e of Reflect.ownKeys(t)){if(!Object.getOwnPropertyDescriptor(n,e)?.enumerable){throw new Error(`Unrecognized key: "${String(e)}"`)}if(t[e])r.push(e)}return r}function omit(e,t){const n=e._zod.def;const r=n.checks;const s=r&&r.length>0;if(s){throw new Error(".omit() cannot be used on object schemas containing refinements")}const i=new Set(maskedKeys(e,t));const o={};mirrorShape(o,e,Reflect.ownKeys(sourceShape(e)).filter(e=>!i.has(e)));return clone(e,mergeDefs(n,{shape:o,checks:[]}))}function extend(e,t){if(!isPlainObject(t)){throw new Error("Invalid input to extend: expected a plain object")}const n=e._zod.def.checks;const r=n&&n.length>0;if(r){const n=sourceShape(e);for(const e of Reflect.ownKeys(t)){if(Object.getOwnPropertyDescriptor(n,e)!==undefined){throw new Error("Cannot overwrite keys on object schemas containing refinements. Use `.safeExtend()` instead.")}}}return clone(e,mergeDefs(e._zod.def,{shape:extended(e,t)}))}function extended(e,t){const n={};mirrorShape(n,e,Reflect.ownKeys(sourceShape(e)));mirrorProps(n,t);return n}function safeExtend(e,t){if(!isPlainObject(t)){throw new Error("Invalid input to safeExtend: expected a plain object")}return clone(e,mergeDefs(e._zod.def,{shape:extended(e,t)}))}function merge(e,t){if(!t?._zod?.def){throw new Error("Invalid input to merge: expected an object schema. To merge a plain shape, use `.extend()`.")}if(e._zod.def.checks?.length){throw new Error(".merge() cannot be used on object schemas containing refinements. Use .safeExtend() instead.")}const n={};mirrorShape(n,e,Reflect.ownKeys(sourceShape(e)));mirrorShape(n,t,Reflect.ownKeys(sourceShape(t)));const r=mergeDefs(e._zod.def,{shape:n,get catchall(){return t._zod.def.catchall},checks:t._zod.def.checks??[]});return clone(e,r)}function partial(e,t,n,r="partial"){const s=t._zod.def;const i=s.checks;const o=i&&i.length>0;if(o){throw new Error(`.${r}() cannot be used on object schemas containing refinements`)}const a=n?new Set(maskedKeys(t,n)):undefined;const c={};mirrorShape(c,t,Reflect.ownKeys(sourceShape(t)),e&&((t,n)=>a&&!a.has(n)?t:new e({type:"optional",innerType:t})));return clone(t,mergeDefs(t._zod.def,{shape:c,checks:[]}))}function required(e,t,n){const r=n?new Set(maskedKeys(t,n)):undefined;const s={};mirrorShape(s,t,Reflect.ownKeys(sourceShape(t)),(t,n)=>r&&!r.has(n)?t:new e({type:"nonoptional",innerType:t}));return clone(t,mergeDefs(t._zod.def,{shape:s}))}function aborted(e,t=0){if(e.aborted===true)return true;for(let n=t;n<e.issues.length;n++){if(e.issues[n]?.continue!==true){return true}}return false}function explicitlyAborted(e,t=0){if(e.aborted===true)return true;for(let n=t;n<e.issues.length;n++){if(e.issues[n]?.continue===false){return true}}return false}function prefixIssues(e,t){return t.map(t=>{var n;(n=t).path??(n.path=[]);t.path.unshift(e);return t})}function unwrapMessage(e){return typeof e==="string"?e:e?.message}function sizeCaps(e){const t=[];for(const n of e??[]){const e=n._zod.def;if(!/_(length|size)$|_equals$/.test(e.check))break;const r=e.maximum??e.length??e.size;if(r>=0)t.push([r,n])}return t}function attachSchema(e,t,n){var r;for(let s=t;s<e.length;s++){(r=e[s]).schema??(r.schema=n)}}function finalizeIssue(e,t,n){var r;const s=e.inst?._zod?.traits;if(s?.has("$ZodType")){if(s.has("$ZodCheck"))(r=e).schema??(r.schema=e.inst);else e.schema=e.inst}const i=e.schema!==e.inst?e.schema?._zod.def?.error:undefined;const o=e.message?e.message:unwrapMessage(e.inst?._zod.def?.error?.(e))??unwrapMessage(i?.(e))??unwrapMessage(t?.error?.(e))??unwrapMessage(n.customError?.(e))??unwrapMessage(n.localeError?.(e))??"Invalid input";const a={};for(const t of Object.keys(e)){if(t==="inst"||t==="schema"||t==="continue"||t==="input"||t==="__proto__")continue;a[t]=e[t]}a.path??(a.path=[]);a.message=o;if(t?.reportInput){a.input=e.input}return a}function getSizableOrigin(e){if(e instanceof Set)return"set";if(e instanceof Map)return"map";if(e instanceof File)return"file";return"unknown"}const f=/[\uD800-\uDBFF]/;function codePointLength(e){const t=e.length;if(!f.test(e))return t;let n=t;for(let r=0;r<t-1;r++){if((e.charCodeAt(r)&64512)===55296&&(e.charCodeAt(r+1)&64512)===56320){n--;r++}}return n}function getLengthableOrigin(e){if(Array.isArray(e))return"array";if(typeof e==="string")return"string";return"unknown"}function parsedType(e){const t=typeof e;switch(t){case"number":{return Number.isNaN(e)?"nan":"number"}case"object":{if(e===null){return"null"}if(Array.isArray(e)){return"array"}const t=e;if(t&&Object.getPrototypeOf(t)!==Object.prototype&&"constructor"in t&&t.constructor){return t.constructor.name}}}return t}function issue(...e){const[t,n,r]=e;if(typeof t==="string"){return{message:t,code:"custom",input:n,inst:r}}return{...t}}function cleanEnum(e){return Object.entries(e).filter(([e,t])=>Number.isNaN(Number.parseInt(e,10))).map(e=>e[1])}function base64ToUint8Array(e){const t=atob(e);const n=new Uint8Array(t.length);for(let e=0;e<t.length;e++){n[e]=t.charCodeAt(e)}return n}function uint8ArrayToBase64(e){let t="";for(let n=0;n<e.length;n++){t+=String.fromCharCode(e[n])}return btoa(t)}function base64urlToUint8Array(e){const t=e.replace(/-/g,"+").replace(/_/g,"/");const n="=".repeat((4-t.length%4)%4);return base64ToUint8Array(t+n)}function uint8ArrayToBase64url(e){return uint8ArrayToBase64(e).replace(/\+/g,"-").replace(/\//g,"_").replace(/=/g,"")}function hexToUint8Array(e){const t=e.replace(/^0x/,"");if(t.length%2!==0){throw new Error("Invalid hex string length")}const n=new Uint8Array(t.length/2);for(let e=0;e<t.length;e+=2){n[e/2]=Number.parseInt(t.slice(e,e+2),16)}return n}function uint8ArrayToHex(e){return Array.from(e).map(e=>e.toString(16).padStart(2,"0")).join("")}class Class{constructor(...e){}}function members(e,t){for(const n in t){const r=Object.getOwnPropertyDescriptor(t,n);if(r.get)Object.defineProperty(e,n,{...r,enumerable:false});else defineBound(e,n,r.value)}}function own(e,t,n,r=true){Object.defineProperty(e,t,{configurable:true,writable:true,enumerable:r,value:n});return n}function hide(e,t,n){return own(e,t,n,false)}function derived(e,t){for(const n in e){const r=e[n];Object.defineProperty(t,n,{configurable:true,enumerable:true,get(){return own(this,n,r(this))},set(e){own(this,n,e)}})}return t}function defineBound(e,t,n){Object.defineProperty(e,t,{configurable:true,get(){return this==null?n:own(this,t,n.bind(this))},set(e){own(this,t,e)}})}function claim(e,t){const n=Object.getPrototypeOf(e);return t in n?undefined:n}let d;let p=false;const h={configurable:true,get(){p=true;return undefined}};function defineLazyInternal(e,t,n){const r=Object.getPrototypeOf(e._zod);if(t in r&&d!==e._zod){d=undefined;return}d=e._zod;Object.defineProperty(r,t,{configurable:true,get(){Object.defineProperty(this,t,h);const e=p;p=false;try{const r=n(this);if(p)delete this[t];else Object.defineProperty(this,t,{configurable:true,writable:true,value:r});p=p||e;return r}catch(n){delete this[t];p=p||e;throw n}},set(e){Object.defineProperty(this,t,{configurable:true,writable:true,value:e})}})}function installLazyProp(e,t,n,r){const s=claim(e,t);if(!s)return;Object.defineProperty(s,t,{configurable:true,get(){const e={configurable:true,writable:true,enumerable:r,value:undefined};Object.defineProperty(this,t,e);e.value=n(this);Object.defineProperty(this,t,e);return e.value},set(e){Object.defineProperty(this,t,{configurable:true,writable:true,enumerable:r,value:e})}})}const m="~constantCatch";function constantCatch(e){const fn=()=>e;fn[m]=true;return fn}}};var n={};function __nccwpck_require__(e){var r=n[e];if(r!==undefined){return r.exports}var s=n[e]={id:e,loaded:false,exports:{}};var i=true;try{t[e].call(s.exports,s,s.exports,__nccwpck_require__);i=false}finally{if(i)delete n[e]}s.loaded=true;return s.exports}__nccwpck_require__.m=t;if(typeof __nccwpck_require__!=="undefined")__nccwpck_require__.ab=decodeURIComponent(new URL(".",import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/)?1:0,-1)+"/";(()=>{var e=typeof Symbol==="function"?Symbol("webpack queues"):"__webpack_queues__";var t=typeof Symbol==="function"?Symbol("webpack exports"):"__webpack_exports__";var n=typeof Symbol==="function"?Symbol("webpack error"):"__webpack_error__";var resolveQueue=e=>{if(e&&e.d<1){e.d=1;e.forEach(e=>e.r--);e.forEach(e=>e.r--?e.r++:e())}};var wrapDeps=r=>r.map(r=>{if(r!==null&&typeof r==="object"){if(r[e])return r;if(r.then){var s=[];s.d=0;r.then(e=>{i[t]=e;resolveQueue(s)},e=>{i[n]=e;resolveQueue(s)});var i={};i[e]=e=>e(s);return i}}var o={};o[e]=e=>{};o[t]=r;return o});__nccwpck_require__.a=(r,s,i)=>{var o;i&&((o=[]).d=-1);var a=new Set;var c=r.exports;var u;var l;var f;var d=new Promise((e,t)=>{f=t;l=e});d[t]=c;d[e]=e=>(o&&e(o),a.forEach(e),d["catch"](e=>{}));r.exports=d;s(r=>{u=wrapDeps(r);var s;var getResult=()=>u.map(e=>{if(e[n])throw e[n];return e[t]});var i=new Promise(t=>{s=()=>t(getResult);s.r=0;var fnQueue=e=>e!==o&&!a.has(e)&&(a.add(e),e&&!e.d&&(s.r++,e.push(s)));u.map(t=>t[e](fnQueue))});return s.r?i:getResult()},e=>(e?f(d[n]=e):l(c),resolveQueue(o)));o&&o.d<0&&(o.d=0)}})();(()=>{__nccwpck_require__.n=e=>{var t=e&&e.__esModule?()=>e["default"]:()=>e;__nccwpck_require__.d(t,{a:t});return t}})();(()=>{var e=Object.getPrototypeOf?e=>Object.getPrototypeOf(e):e=>e.__proto__;var t;__nccwpck_require__.t=function(n,r){if(r&1)n=this(n);if(r&8)return n;if(typeof n==="object"&&n){if(r&4&&n.__esModule)return n;if(r&16&&typeof n.then==="function")return n}var s=Object.create(null);__nccwpck_require__.r(s);var i={};t=t||[null,e({}),e([]),e(e)];for(var o=r&2&&n;typeof o=="object"&&!~t.indexOf(o);o=e(o)){Object.getOwnPropertyNames(o).forEach(e=>i[e]=()=>n[e])}i["default"]=()=>n;__nccwpck_require__.d(s,i);return s}})();(()=>{__nccwpck_require__.d=(e,t)=>{for(var n in t){if(__nccwpck_require__.o(t,n)&&!__nccwpck_require__.o(e,n)){Object.defineProperty(e,n,{enumerable:true,get:t[n]})}}}})();(()=>{__nccwpck_require__.f={};__nccwpck_require__.e=e=>Promise.all(Object.keys(__nccwpck_require__.f).reduce((t,n)=>{__nccwpck_require__.f[n](e,t);return t},[]))})();(()=>{__nccwpck_require__.u=e=>""+e+".index.js"})();(()=>{__nccwpck_require__.o=(e,t)=>Object.prototype.hasOwnProperty.call(e,t)})();(()=>{__nccwpck_require__.r=e=>{if(typeof Symbol!=="undefined"&&Symbol.toStringTag){Object.defineProperty(e,Symbol.toStringTag,{value:"Module"})}Object.defineProperty(e,"__esModule",{value:true})}})();(()=>{__nccwpck_require__.nmd=e=>{e.paths=[];if(!e.children)e.children=[];return e}})();(()=>{var e={792:0};var installChunk=t=>{var{ids:n,modules:r,runtime:s}=t;var i,o,a=0;for(i in r){if(__nccwpck_require__.o(r,i)){__nccwpck_require__.m[i]=r[i]}}if(s)s(__nccwpck_require__);for(;a<n.length;a++){o=n[a];if(__nccwpck_require__.o(e,o)&&e[o]){e[o][0]()}e[n[a]]=0}};__nccwpck_require__.f.j=(t,n)=>{var r=__nccwpck_require__.o(e,t)?e[t]:undefined;if(r!==0){if(r){n.push(r[1])}else{if(true){var s=import("./"+__nccwpck_require__.u(t)).then(installChunk,n=>{if(e[t]!==0)e[t]=undefined;throw n});var s=Promise.race([s,new Promise(n=>r=e[t]=[n])]);n.push(r[1]=s)}}}}})();var r=__nccwpck_require__(32757);r=await r;
+
+(function(root, factory)
+{
+	/* globals define */
+	if (typeof define === 'function' && define.amd)
+	{
+		// AMD. Register as an anonymous module.
+		define([], factory);
+	}
+	else if (true)
+	{
+		// Node. Does not work with strict CommonJS, but
+		// only CommonJS-like environments that support module.exports,
+		// like Node.
+		module.exports = factory();
+	}
+	else
+	{}
+	// in strict mode we cannot access arguments.callee, so we need a named reference to
+	// stringify the factory method for the blob worker
+	// eslint-disable-next-line func-name
+}(this, function moduleFactory()
+{
+	'use strict';
+
+	var global = (function() {
+		// alternative method, similar to `Function('return this')()`
+		// but without using `eval` (which is disabled when
+		// using Content Security Policy).
+
+		if (typeof self !== 'undefined') { return self; }
+		if (typeof window !== 'undefined') { return window; }
+		if (typeof global !== 'undefined') { return global; }
+
+		// When running tests none of the above have been defined
+		return {};
+	})();
+
+
+	function getWorkerBlob() {
+		var URL = global.URL || global.webkitURL || null;
+		var code = moduleFactory.toString();
+		return Papa.BLOB_URL || (Papa.BLOB_URL = URL.createObjectURL(new Blob(["var global = (function() { if (typeof self !== 'undefined') { return self; } if (typeof window !== 'undefined') { return window; } if (typeof global !== 'undefined') { return global; } return {}; })(); global.IS_PAPA_WORKER=true; ", '(', code, ')();'], {type: 'text/javascript'})));
+	}
+
+	var IS_WORKER = !global.document && !!global.postMessage,
+		IS_PAPA_WORKER = global.IS_PAPA_WORKER || false;
+
+	var workers = {}, workerIdCounter = 0;
+
+	var Papa = {};
+
+	Papa.parse = CsvToJson;
+	Papa.unparse = JsonToCsv;
+
+	Papa.RECORD_SEP = String.fromCharCode(30);
+	Papa.UNIT_SEP = String.fromCharCode(31);
+	Papa.BYTE_ORDER_MARK = '\ufeff';
+	Papa.BAD_DELIMITERS = ['\r', '\n', '"', Papa.BYTE_ORDER_MARK];
+	Papa.WORKERS_SUPPORTED = !IS_WORKER && !!global.Worker;
+	Papa.NODE_STREAM_INPUT = 1;
+
+	// Configurable chunk sizes for local and remote files, respectively
+	Papa.LocalChunkSize = 1024 * 1024 * 10;	// 10 MB
+	Papa.RemoteChunkSize = 1024 * 1024 * 5;	// 5 MB
+	Papa.DefaultDelimiter = ',';			// Used if not specified and detection fails
+
+	// Exposed for testing and development only
+	Papa.Parser = Parser;
+	Papa.ParserHandle = ParserHandle;
+	Papa.NetworkStreamer = NetworkStreamer;
+	Papa.FileStreamer = FileStreamer;
+	Papa.StringStreamer = StringStreamer;
+	Papa.ReadableStreamStreamer = ReadableStreamStreamer;
+	if (typeof PAPA_BROWSER_CONTEXT === 'undefined') {
+		Papa.DuplexStreamStreamer = DuplexStreamStreamer;
+	}
+
+	if (IS_PAPA_WORKER)
+	{
+		global.onmessage = workerThreadReceivedMessage;
+	}
+
+	// Strip character from UTF-8 BOM encoded files that cause issue parsing the file
+	function stripBom(string) {
+		if (string.charCodeAt(0) === 0xfeff) {
+			return string.slice(1);
+		}
+		return string;
+	}
+
+	function CsvToJson(_input, _config)
+	{
+		_config = _config || {};
+		var dynamicTyping = _config.dynamicTyping || false;
+		if (isFunction(dynamicTyping)) {
+			_config.dynamicTypingFunction = dynamicTyping;
+			// Will be filled on first row call
+			dynamicTyping = {};
+		}
+		_config.dynamicTyping = dynamicTyping;
+
+		_config.transform = isFunction(_config.transform) ? _config.transform : false;
+
+		if (_config.downloadTimeout !== undefined)
+		{
+			var downloadTimeout = parseInt(_config.downloadTimeout);
+			if (isNaN(downloadTimeout))
+			{
+				throw new Error('Config downloadTimeout value (' + _config.downloadTimeout + ') not parsable by parseInt(val).');
+			}
+			_config.downloadTimeout = downloadTimeout;
+		}
+
+		if (_config.worker && Papa.WORKERS_SUPPORTED)
+		{
+			var w = newWorker();
+
+			w.userStep = _config.step;
+			w.userChunk = _config.chunk;
+			w.userComplete = _config.complete;
+			w.userError = _config.error;
+
+			_config.step = isFunction(_config.step);
+			_config.chunk = isFunction(_config.chunk);
+			_config.complete = isFunction(_config.complete);
+			_config.error = isFunction(_config.error);
+			delete _config.worker;	// prevent infinite loop
+
+			w.postMessage({
+				input: _input,
+				config: _config,
+				workerId: w.id
+			});
+
+			return;
+		}
+
+		var streamer = null;
+		if (_input === Papa.NODE_STREAM_INPUT && typeof PAPA_BROWSER_CONTEXT === 'undefined')
+		{
+			// create a node Duplex stream for use
+			// with .pipe
+			streamer = new DuplexStreamStreamer(_config);
+			return streamer.getStream();
+		}
+		else if (typeof _input === 'string')
+		{
+			_input = stripBom(_input);
+			if (_config.download)
+				streamer = new NetworkStreamer(_config);
+			else
+				streamer = new StringStreamer(_config);
+		}
+		else if (_input.readable === true && isFunction(_input.read) && isFunction(_input.on))
+		{
+			streamer = new ReadableStreamStreamer(_config);
+		}
+		else if ((global.File && _input instanceof File) || _input instanceof Object)	// ...Safari. (see issue #106)
+			streamer = new FileStreamer(_config);
+
+		return streamer.stream(_input);
+	}
+
+
+
+
+
+
+	function JsonToCsv(_input, _config)
+	{
+		// Default configuration
+
+		/** whether to surround every datum with quotes */
+		var _quotes = false;
+
+		/** whether to write headers */
+		var _writeHeader = true;
+
+		/** delimiting character(s) */
+		var _delimiter = ',';
+
+		/** newline character(s) */
+		var _newline = '\r\n';
+
+		/** quote character */
+		var _quoteChar = '"';
+
+		/** escaped quote character, either "" or <config.escapeChar>" */
+		var _escapedQuote = _quoteChar + _quoteChar;
+
+		/** whether to skip empty lines */
+		var _skipEmptyLines = false;
+
+		/** the columns (keys) we expect when we unparse objects */
+		var _columns = null;
+
+		/** whether to prevent outputting cells that can be parsed as formulae by spreadsheet software (Excel and LibreOffice) */
+		var _escapeFormulae = false;
+
+		unpackConfig();
+
+		var quoteCharRegex = new RegExp(escapeRegExp(_quoteChar), 'g');
+
+		if (typeof _input === 'string')
+			_input = JSON.parse(_input);
+
+		if (Array.isArray(_input))
+		{
+			if (!_input.length)
+				return serialize(_columns, _input, _skipEmptyLines);
+			else if (Array.isArray(_input[0]))
+				return serialize(null, _input, _skipEmptyLines);
+			else if (typeof _input[0] === 'object')
+				return serialize(_columns || Object.keys(_input[0]), _input, _skipEmptyLines);
+		}
+		else if (typeof _input === 'object')
+		{
+			if (typeof _input.data === 'string')
+				_input.data = JSON.parse(_input.data);
+
+			if (Array.isArray(_input.data))
+			{
+				if (!_input.fields)
+					_input.fields = _input.meta && _input.meta.fields || _columns;
+
+				if (!_input.fields)
+					_input.fields =  Array.isArray(_input.data[0])
+						? _input.fields
+						: typeof _input.data[0] === 'object'
+							? Object.keys(_input.data[0])
+							: [];
+
+				if (!(Array.isArray(_input.data[0])) && typeof _input.data[0] !== 'object')
+					_input.data = [_input.data];	// handles input like [1,2,3] or ['asdf']
+			}
+
+			return serialize(_input.fields || [], _input.data || [], _skipEmptyLines);
+		}
+
+		// Default (any valid paths should return before this)
+		throw new Error('Unable to serialize unrecognized input');
+
+
+		function unpackConfig()
+		{
+			if (typeof _config !== 'object')
+				return;
+
+			if (typeof _config.delimiter === 'string'
+                && !Papa.BAD_DELIMITERS.filter(function(value) { return _config.delimiter.indexOf(value) !== -1; }).length)
+			{
+				_delimiter = _config.delimiter;
+			}
+
+			if (typeof _config.quotes === 'boolean'
+				|| typeof _config.quotes === 'function'
+				|| Array.isArray(_config.quotes))
+				_quotes = _config.quotes;
+
+			if (typeof _config.skipEmptyLines === 'boolean'
+				|| typeof _config.skipEmptyLines === 'string')
+				_skipEmptyLines = _config.skipEmptyLines;
+
+			if (typeof _config.newline === 'string')
+				_newline = _config.newline;
+
+			if (typeof _config.quoteChar === 'string') {
+				_quoteChar = _config.quoteChar;
+				_escapedQuote = _quoteChar + _quoteChar;
+			}
+
+			if (typeof _config.header === 'boolean')
+				_writeHeader = _config.header;
+
+			if (Array.isArray(_config.columns)) {
+
+				if (_config.columns.length === 0) throw new Error('Option columns is empty');
+
+				_columns = _config.columns;
+			}
+
+			if (_config.escapeChar !== undefined) {
+				_escapedQuote = _config.escapeChar + _quoteChar;
+			}
+
+			if (_config.escapeFormulae instanceof RegExp) {
+				_escapeFormulae = _config.escapeFormulae;
+			} else if (typeof _config.escapeFormulae === 'boolean' && _config.escapeFormulae) {
+				_escapeFormulae =  /^[=+\-@\t\r].*$/;
+			}
+		}
+
+		/** The double for loop that iterates the data and writes out a CSV string including header row */
+		function serialize(fields, data, skipEmptyLines)
+		{
+			var csv = '';
+
+			if (typeof fields === 'string')
+				fields = JSON.parse(fields);
+			if (typeof data === 'string')
+				data = JSON.parse(data);
+
+			var hasHeader = Array.isArray(fields) && fields.length > 0;
+			var dataKeyedByField = !(Array.isArray(data[0]));
+
+			// If there a header row, write it first
+			if (hasHeader && _writeHeader)
+			{
+				for (var i = 0; i < fields.length; i++)
+				{
+					if (i > 0)
+						csv += _delimiter;
+					csv += safe(fields[i], i);
+				}
+				if (data.length > 0)
+					csv += _newline;
+			}
+
+			// Then write out the data
+			for (var row = 0; row < data.length; row++)
+			{
+				var maxCol = hasHeader ? fields.length : data[row].length;
+
+				var emptyLine = false;
+				var nullLine = hasHeader ? Object.keys(data[row]).length === 0 : data[row].length === 0;
+				if (skipEmptyLines && !hasHeader)
+				{
+					emptyLine = skipEmptyLines === 'greedy' ? data[row].join('').trim() === '' : data[row].length === 1 && (data[row][0] === null || data[row][0] === undefined || data[row][0].length === 0);
+				}
+				if (skipEmptyLines === 'greedy' && hasHeader) {
+					var line = [];
+					for (var c = 0; c < maxCol; c++) {
+						var cx = dataKeyedByField ? fields[c] : c;
+						line.push(data[row][cx]);
+					}
+					emptyLine = line.join('').trim() === '';
+				}
+				if (!emptyLine)
+				{
+					for (var col = 0; col < maxCol; col++)
+					{
+						if (col > 0 && !nullLine)
+							csv += _delimiter;
+						var colIdx = hasHeader && dataKeyedByField ? fields[col] : col;
+						csv += safe(data[row][colIdx], col);
+					}
+					if (row < data.length - 1 && (!skipEmptyLines || (maxCol > 0 && !nullLine)))
+					{
+						csv += _newline;
+					}
+				}
+			}
+			return csv;
+		}
+
+		/** Encloses a value around quotes if needed (makes a value safe for CSV insertion) */
+		function safe(str, col)
+		{
+			if (typeof str === 'undefined' || str === null)
+				return '';
+
+			if (str.constructor === Date)
+			{
+				// Return empty string for invalid dates
+				if (isNaN(str.getTime()))
+					return '';
+				return str.toISOString();
+			}
+
+			var needsQuotes = false;
+			var strValue = str.toString();
+
+			// Exclude numeric and boolean primitives, but check the serialized text of objects.
+			if (_escapeFormulae && typeof str !== 'number' && typeof str !== 'bigint' // eslint-disable-line valid-typeof
+				&& typeof str !== 'boolean' && _escapeFormulae.test(strValue)) {
+				strValue = "'" + strValue;
+				str = strValue;
+				needsQuotes = true;
+			}
+			var escapedQuoteStr = strValue.replace(quoteCharRegex, _escapedQuote);
+
+			needsQuotes = needsQuotes
+							|| _quotes === true
+							|| (typeof _quotes === 'function' && _quotes(str, col))
+							|| (Array.isArray(_quotes) && _quotes[col])
+							|| hasAny(escapedQuoteStr, Papa.BAD_DELIMITERS)
+							|| escapedQuoteStr.indexOf(_delimiter) > -1
+							|| strValue.indexOf(_quoteChar) > -1
+							|| escapedQuoteStr.charAt(0) === ' '
+							|| escapedQuoteStr.charAt(escapedQuoteStr.length - 1) === ' ';
+
+			return needsQuotes ? _quoteChar + escapedQuoteStr + _quoteChar : escapedQuoteStr;
+		}
+
+		function hasAny(str, substrings)
+		{
+			for (var i = 0; i < substrings.length; i++)
+				if (str.indexOf(substrings[i]) > -1)
+					return true;
+			return false;
+		}
+	}
+
+
+	/** ChunkStreamer is the base prototype for various streamer implementations. */
+	function ChunkStreamer(config)
+	{
+		this._handle = null;
+		this._finished = false;
+		this._completed = false;
+		this._halted = false;
+		this._input = null;
+		this._baseIndex = 0;
+		this._partialLine = '';
+		this._rowCount = 0;
+		this._start = 0;
+		this._nextChunk = null;
+		this.isFirstChunk = true;
+		this._completeResults = {
+			data: [],
+			errors: [],
+			meta: {}
+		};
+		replaceConfig.call(this, config);
+
+		this.parseChunk = function(chunk, isFakeChunk)
+		{
+			// First chunk pre-processing
+			const skipFirstNLines = parseInt(this._config.skipFirstNLines) || 0;
+			if (this.isFirstChunk && skipFirstNLines > 0) {
+				let _newline = this._config.newline;
+				if (!_newline) {
+					const quoteChar = this._config.quoteChar || '"';
+					_newline = this._handle.guessLineEndings(chunk, quoteChar);
+				}
+				const splitChunk = chunk.split(_newline);
+				chunk = [...splitChunk.slice(skipFirstNLines)].join(_newline);
+			}
+			if (this.isFirstChunk && isFunction(this._config.beforeFirstChunk))
+			{
+				var modifiedChunk = this._config.beforeFirstChunk(chunk);
+				if (modifiedChunk !== undefined)
+					chunk = modifiedChunk;
+			}
+			this.isFirstChunk = false;
+			this._halted = false;
+
+			// Rejoin the line we likely just split in two by chunking the file
+			var aggregate = this._partialLine + chunk;
+			this._partialLine = '';
+			var results = this._handle.parse(aggregate, this._baseIndex, !this._finished);
+
+			if (this._handle.paused() || this._handle.aborted()) {
+				this._halted = true;
+				return;
+			}
+
+			var lastIndex = results.meta.cursor;
+
+			if (!this._finished)
+			{
+				this._partialLine = aggregate.substring(lastIndex - this._baseIndex);
+				this._baseIndex = lastIndex;
+			}
+
+			if (results && results.data)
+				this._rowCount += results.data.length;
+
+			var finishedIncludingPreview = this._finished || (this._config.preview && this._rowCount >= this._config.preview);
+
+			if (IS_PAPA_WORKER)
+			{
+				global.postMessage({
+					results: results,
+					workerId: Papa.WORKER_ID,
+					finished: finishedIncludingPreview
+				});
+			}
+			else if (isFunction(this._config.chunk) && !isFakeChunk)
+			{
+				this._config.chunk(results, this._handle);
+				if (this._handle.paused() || this._handle.aborted()) {
+					this._halted = true;
+					return;
+				}
+				results = undefined;
+				this._completeResults = undefined;
+			}
+
+			if (!this._config.step && !this._config.chunk) {
+				this._completeResults.data = this._completeResults.data.concat(results.data);
+				this._completeResults.errors = this._completeResults.errors.concat(results.errors);
+				this._completeResults.meta = results.meta;
+			}
+
+			if (!this._completed && finishedIncludingPreview && isFunction(this._config.complete) && (!results || !results.meta.aborted)) {
+				this._config.complete(this._completeResults, this._input);
+				this._completed = true;
+			}
+
+			if (!finishedIncludingPreview && (!results || !results.meta.paused))
+				this._nextChunk();
+
+			return results;
+		};
+
+		this._sendError = function(error)
+		{
+			if (isFunction(this._config.error))
+				this._config.error(error);
+			else if (IS_PAPA_WORKER && this._config.error)
+			{
+				global.postMessage({
+					workerId: Papa.WORKER_ID,
+					error: error,
+					finished: false
+				});
+			}
+		};
+
+		function replaceConfig(config)
+		{
+			// Deep-copy the config so we can edit it
+			var configCopy = copy(config);
+			configCopy.chunkSize = parseInt(configCopy.chunkSize);	// parseInt VERY important so we don't concatenate strings!
+			if (!config.step && !config.chunk)
+				configCopy.chunkSize = null;  // disable Range header if not streaming; bad values break IIS - see issue #196
+			this._handle = new ParserHandle(configCopy);
+			this._handle.streamer = this;
+			this._config = configCopy;	// persist the copy to the caller
+		}
+	}
+
+
+	function NetworkStreamer(config)
+	{
+		config = config || {};
+		if (!config.chunkSize)
+			config.chunkSize = Papa.RemoteChunkSize;
+		ChunkStreamer.call(this, config);
+
+		var xhr;
+
+		if (IS_WORKER)
+		{
+			this._nextChunk = function()
+			{
+				this._readChunk();
+				this._chunkLoaded();
+			};
+		}
+		else
+		{
+			this._nextChunk = function()
+			{
+				this._readChunk();
+			};
+		}
+
+		this.stream = function(url)
+		{
+			this._input = url;
+			this._nextChunk();	// Starts streaming
+		};
+
+		this._readChunk = function()
+		{
+			if (this._finished)
+			{
+				this._chunkLoaded();
+				return;
+			}
+
+			xhr = new XMLHttpRequest();
+
+			if (this._config.withCredentials)
+			{
+				xhr.withCredentials = this._config.withCredentials;
+			}
+
+			if (!IS_WORKER)
+			{
+				xhr.onload = bindFunction(this._chunkLoaded, this);
+				xhr.onerror = bindFunction(this._chunkError, this);
+			}
+
+			xhr.ontimeout = bindFunction(this._chunkTimeout, this);
+
+			xhr.open(this._config.downloadRequestBody ? 'POST' : 'GET', this._input, !IS_WORKER);
+			// Timeout is only supported for asynchronous requests
+			if (this._config.downloadTimeout && !IS_WORKER)
+			{
+				xhr.timeout = this._config.downloadTimeout;
+			}
+			// Headers can only be set when once the request state is OPENED
+			if (this._config.downloadRequestHeaders)
+			{
+				var headers = this._config.downloadRequestHeaders;
+
+				for (var headerName in headers)
+				{
+					xhr.setRequestHeader(headerName, headers[headerName]);
+				}
+			}
+
+			if (this._config.chunkSize)
+			{
+				var end = this._start + this._config.chunkSize - 1;	// minus one because byte range is inclusive
+				xhr.setRequestHeader('Range', 'bytes=' + this._start + '-' + end);
+			}
+
+			try {
+				xhr.send(this._config.downloadRequestBody);
+			}
+			catch (err) {
+				this._chunkError(err.message);
+			}
+
+			if (IS_WORKER && xhr.status === 0)
+				this._chunkError();
+		};
+
+		this._chunkLoaded = function()
+		{
+			if (xhr.readyState !== 4)
+				return;
+
+			if (xhr.status < 200 || xhr.status >= 400)
+			{
+				this._chunkError();
+				return;
+			}
+
+			// Use chunckSize as it may be a diference on reponse lentgh due to characters with more than 1 byte
+			this._start += this._config.chunkSize ? this._config.chunkSize : xhr.responseText.length;
+			this._finished = !this._config.chunkSize || this._start >= getFileSize(xhr);
+			this.parseChunk(xhr.responseText);
+		};
+
+		this._chunkError = function(errorMessage)
+		{
+			var errorText = xhr.statusText || errorMessage;
+			this._sendError(new Error(errorText));
+		};
+
+		this._chunkTimeout = function()
+		{
+			this._chunkError('Request timed out after ' + this._config.downloadTimeout + 'ms');
+		};
+
+		function getFileSize(xhr)
+		{
+			var contentRange = xhr.getResponseHeader('Content-Range');
+			if (contentRange === null) { // no content range, then finish!
+				return -1;
+			}
+			return parseInt(contentRange.substring(contentRange.lastIndexOf('/') + 1));
+		}
+	}
+	NetworkStreamer.prototype = Object.create(ChunkStreamer.prototype);
+	NetworkStreamer.prototype.constructor = NetworkStreamer;
+
+
+	function FileStreamer(config)
+	{
+		config = config || {};
+		if (!config.chunkSize)
+			config.chunkSize = Papa.LocalChunkSize;
+		ChunkStreamer.call(this, config);
+
+		var reader, slice;
+
+		// FileReader is better than FileReaderSync (even in worker) - see http://stackoverflow.com/q/24708649/1048862
+		// But Firefox is a pill, too - see issue #76: https://github.com/mholt/PapaParse/issues/76
+		var usingAsyncReader = typeof FileReader !== 'undefined';	// Safari doesn't consider it a function - see issue #105
+
+		this.stream = function(file)
+		{
+			this._input = file;
+			slice = file.slice || file.webkitSlice || file.mozSlice;
+
+			if (usingAsyncReader)
+			{
+				reader = new FileReader();		// Preferred method of reading files, even in workers
+				reader.onload = bindFunction(this._chunkLoaded, this);
+				reader.onerror = bindFunction(this._chunkError, this);
+			}
+			else
+				reader = new FileReaderSync();	// Hack for running in a web worker in Firefox
+
+			this._nextChunk();	// Starts streaming
+		};
+
+		this._nextChunk = function()
+		{
+			if (!this._finished && (!this._config.preview || this._rowCount < this._config.preview))
+				this._readChunk();
+		};
+
+		this._readChunk = function()
+		{
+			var input = this._input;
+			if (this._config.chunkSize)
+			{
+				var end = Math.min(this._start + this._config.chunkSize, this._input.size);
+				input = slice.call(input, this._start, end);
+			}
+			var txt = reader.readAsText(input, this._config.encoding);
+			if (!usingAsyncReader)
+				this._chunkLoaded({ target: { result: txt } });	// mimic the async signature
+		};
+
+		this._chunkLoaded = function(event)
+		{
+			// Very important to increment start each time before handling results
+			this._start += this._config.chunkSize;
+			this._finished = !this._config.chunkSize || this._start >= this._input.size;
+			this.parseChunk(event.target.result);
+		};
+
+		this._chunkError = function()
+		{
+			this._sendError(reader.error);
+		};
+
+	}
+	FileStreamer.prototype = Object.create(ChunkStreamer.prototype);
+	FileStreamer.prototype.constructor = FileStreamer;
+
+
+	function StringStreamer(config)
+	{
+		config = config || {};
+		ChunkStreamer.call(this, config);
+
+		var remaining;
+		this.stream = function(s)
+		{
+			remaining = s;
+			return this._nextChunk();
+		};
+		this._nextChunk = function()
+		{
+			if (this._finished) return;
+			var size = this._config.chunkSize;
+			var chunk;
+			if(size) {
+				chunk = remaining.substring(0, size);
+				remaining = remaining.substring(size);
+			} else {
+				chunk = remaining;
+				remaining = '';
+			}
+			this._finished = !remaining;
+			return this.parseChunk(chunk);
+		};
+	}
+	StringStreamer.prototype = Object.create(StringStreamer.prototype);
+	StringStreamer.prototype.constructor = StringStreamer;
+
+
+	function ReadableStreamStreamer(config)
+	{
+		config = config || {};
+
+		ChunkStreamer.call(this, config);
+
+		var queue = [];
+		var parseOnData = true;
+		var streamHasEnded = false;
+
+		this.pause = function()
+		{
+			ChunkStreamer.prototype.pause.apply(this, arguments);
+			this._input.pause();
+		};
+
+		this.resume = function()
+		{
+			ChunkStreamer.prototype.resume.apply(this, arguments);
+			this._input.resume();
+		};
+
+		this.stream = function(stream)
+		{
+			this._input = stream;
+
+			this._input.on('data', this._streamData);
+			this._input.on('end', this._streamEnd);
+			this._input.on('error', this._streamError);
+		};
+
+		this._checkIsFinished = function()
+		{
+			if (streamHasEnded && queue.length === 1) {
+				this._finished = true;
+			}
+		};
+
+		this._nextChunk = function()
+		{
+			this._checkIsFinished();
+			if (queue.length)
+			{
+				this.parseChunk(queue.shift());
+			}
+			else
+			{
+				parseOnData = true;
+			}
+		};
+
+		this._streamData = bindFunction(function(chunk)
+		{
+			try
+			{
+				queue.push(typeof chunk === 'string' ? chunk : chunk.toString(this._config.encoding));
+
+				if (parseOnData)
+				{
+					parseOnData = false;
+					this._checkIsFinished();
+					this.parseChunk(queue.shift());
+				}
+			}
+			catch (error)
+			{
+				this._streamError(error);
+			}
+		}, this);
+
+		this._streamError = bindFunction(function(error)
+		{
+			this._streamCleanUp();
+			this._sendError(error);
+		}, this);
+
+		this._streamEnd = bindFunction(function()
+		{
+			this._streamCleanUp();
+			streamHasEnded = true;
+			this._streamData('');
+		}, this);
+
+		this._streamCleanUp = bindFunction(function()
+		{
+			this._input.removeListener('data', this._streamData);
+			this._input.removeListener('end', this._streamEnd);
+			this._input.removeListener('error', this._streamError);
+		}, this);
+	}
+	ReadableStreamStreamer.prototype = Object.create(ChunkStreamer.prototype);
+	ReadableStreamStreamer.prototype.constructor = ReadableStreamStreamer;
+
+
+	function DuplexStreamStreamer(_config) {
+		var Duplex = (__nccwpck_require__(2203).Duplex);
+		var config = copy(_config);
+		var parseOnWrite = true;
+		var writeStreamHasFinished = false;
+		var parseCallbackQueue = [];
+		var stream = null;
+
+		this._onCsvData = function(results)
+		{
+			var data = results.data;
+			if (!stream.push(data) && !this._handle.paused()) {
+				// the writeable consumer buffer has filled up
+				// so we need to pause until more items
+				// can be processed
+				this._handle.pause();
+			}
+		};
+
+		this._onCsvComplete = function()
+		{
+			// node will finish the read stream when
+			// null is pushed
+			stream.push(null);
+		};
+
+		config.step = bindFunction(this._onCsvData, this);
+		config.complete = bindFunction(this._onCsvComplete, this);
+		ChunkStreamer.call(this, config);
+
+		this._nextChunk = function()
+		{
+			if (writeStreamHasFinished && parseCallbackQueue.length === 1) {
+				this._finished = true;
+			}
+			if (parseCallbackQueue.length) {
+				parseCallbackQueue.shift()();
+			} else {
+				parseOnWrite = true;
+			}
+		};
+
+		this._addToParseQueue = function(chunk, callback)
+		{
+			// add to queue so that we can indicate
+			// completion via callback
+			// node will automatically pause the incoming stream
+			// when too many items have been added without their
+			// callback being invoked
+			parseCallbackQueue.push(bindFunction(function() {
+				this.parseChunk(typeof chunk === 'string' ? chunk : chunk.toString(config.encoding));
+				if (isFunction(callback)) {
+					return callback();
+				}
+			}, this));
+			if (parseOnWrite) {
+				parseOnWrite = false;
+				this._nextChunk();
+			}
+		};
+
+		this._onRead = function()
+		{
+			if (this._handle.paused()) {
+				// the writeable consumer can handle more data
+				// so resume the chunk parsing
+				this._handle.resume();
+			}
+		};
+
+		this._onWrite = function(chunk, encoding, callback)
+		{
+			this._addToParseQueue(chunk, callback);
+		};
+
+		this._onWriteComplete = function()
+		{
+			writeStreamHasFinished = true;
+			// have to write empty string
+			// so parser knows its done
+			this._addToParseQueue('');
+		};
+
+		this.getStream = function()
+		{
+			return stream;
+		};
+		stream = new Duplex({
+			readableObjectMode: true,
+			decodeStrings: false,
+			read: bindFunction(this._onRead, this),
+			write: bindFunction(this._onWrite, this)
+		});
+		stream.once('finish', bindFunction(this._onWriteComplete, this));
+	}
+	if (typeof PAPA_BROWSER_CONTEXT === 'undefined') {
+		DuplexStreamStreamer.prototype = Object.create(ChunkStreamer.prototype);
+		DuplexStreamStreamer.prototype.constructor = DuplexStreamStreamer;
+	}
+
+
+	// Use one ParserHandle per entire CSV file or string
+	function ParserHandle(_config)
+	{
+		// One goal is to minimize the use of regular expressions...
+		var MAX_FLOAT = Math.pow(2, 53);
+		var MIN_FLOAT = -MAX_FLOAT;
+		var FLOAT = /^\s*-?(\d+\.?|\.\d+|\d+\.\d+)([eE][-+]?\d+)?\s*$/;
+		var ISO_DATE = /^((\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d:[0-5]\d\.\d+([+-][0-2]\d:[0-5]\d|Z))|(\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d:[0-5]\d([+-][0-2]\d:[0-5]\d|Z))|(\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d([+-][0-2]\d:[0-5]\d|Z)))$/;
+		var self = this;
+		var _stepCounter = 0;	// Number of times step was called (number of rows parsed)
+		var _rowCounter = 0;	// Number of rows that have been parsed so far
+		var _input;				// The input being parsed
+		var _parser;			// The core parser being used
+		var _paused = false;	// Whether we are paused or not
+		var _aborted = false;	// Whether the parser has aborted or not
+		var _delimiterError;	// Temporary state between delimiter detection and processing results
+		var _fields = [];		// Fields are from the header row of the input, if there is one
+		var _results = {		// The last results returned from the parser
+			data: [],
+			errors: [],
+			meta: {}
+		};
+
+		if (isFunction(_config.step))
+		{
+			var userStep = _config.step;
+			_config.step = function(results)
+			{
+				_results = results;
+
+				if (needsHeaderRow())
+					processResults();
+				else	// only call user's step function after header row
+				{
+					processResults();
+
+					// It's possbile that this line was empty and there's no row here after all
+					if (_results.data.length === 0)
+						return;
+
+					_stepCounter += results.data.length;
+					if (_config.preview && _stepCounter > _config.preview)
+						_parser.abort();
+					else {
+						_results.data = _results.data[0];
+						userStep(_results, self);
+					}
+				}
+			};
+		}
+
+		/**
+		 * Parses input. Most users won't need, and shouldn't mess with, the baseIndex
+		 * and ignoreLastRow parameters. They are used by streamers (wrapper functions)
+		 * when an input comes in multiple chunks, like from a file.
+		 */
+		this.parse = function(input, baseIndex, ignoreLastRow)
+		{
+			var quoteChar = _config.quoteChar || '"';
+			if (!_config.newline)
+				_config.newline = this.guessLineEndings(input, quoteChar);
+
+			_delimiterError = false;
+			if (!_config.delimiter)
+			{
+				var delimGuess = guessDelimiter(input, _config.newline, _config.skipEmptyLines, _config.comments, _config.delimitersToGuess);
+				if (delimGuess.successful)
+					_config.delimiter = delimGuess.bestDelimiter;
+				else
+				{
+					_delimiterError = true;	// add error after parsing (otherwise it would be overwritten)
+					_config.delimiter = Papa.DefaultDelimiter;
+				}
+				_results.meta.delimiter = _config.delimiter;
+			}
+			else if(isFunction(_config.delimiter))
+			{
+				_config.delimiter = _config.delimiter(input);
+				_results.meta.delimiter = _config.delimiter;
+			}
+
+			var parserConfig = copy(_config);
+			// Tell the parser the header instead of reguessing on each chunk
+			parserConfig.header = needsHeaderRow();
+			if (_config.preview && _config.header)
+				parserConfig.preview++;	// to compensate for header row
+
+			_input = input;
+			_parser = new Parser(parserConfig);
+			_results = _parser.parse(_input, baseIndex, ignoreLastRow);
+			processResults();
+			return _paused ? { meta: { paused: true } } : (_results || { meta: { paused: false } });
+		};
+
+		this.paused = function()
+		{
+			return _paused;
+		};
+
+		this.pause = function()
+		{
+			_paused = true;
+			_parser.abort();
+
+			// If it is streaming via "chunking", the reader will start appending correctly already so no need to substring,
+			// otherwise we can get duplicate content within a row
+			_input = isFunction(_config.chunk) ? "" : _input.substring(_parser.getCharIndex());
+		};
+
+		this.resume = function()
+		{
+			if(self.streamer._halted) {
+				_paused = false;
+				self.streamer.parseChunk(_input, true);
+			} else {
+				// Bugfix: #636 In case the processing hasn't halted yet
+				// wait for it to halt in order to resume
+				setTimeout(self.resume, 3);
+			}
+		};
+
+		this.aborted = function()
+		{
+			return _aborted;
+		};
+
+		this.abort = function()
+		{
+			_aborted = true;
+			_parser.abort();
+			_results.meta.aborted = true;
+			if (isFunction(_config.complete))
+				_config.complete(_results);
+			_input = '';
+		};
+
+		this.guessLineEndings = function(input, quoteChar)
+		{
+			input = input.substring(0, 1024 * 1024);	// max length 1 MB
+			// Replace all the text inside quotes
+			var re = new RegExp(escapeRegExp(quoteChar) + '([^]*?)' + escapeRegExp(quoteChar), 'gm');
+			input = input.replace(re, '');
+
+			var r = input.split('\r');
+
+			var n = input.split('\n');
+
+			var nAppearsFirst = (n.length > 1 && n[0].length < r[0].length);
+
+			if (r.length === 1 || nAppearsFirst)
+				return '\n';
+
+			var numWithN = 0;
+			for (var i = 0; i < r.length; i++)
+			{
+				if (r[i][0] === '\n')
+					numWithN++;
+			}
+
+			return numWithN >= r.length / 2 ? '\r\n' : '\r';
+		};
+
+		function testEmptyLine(s) {
+			return _config.skipEmptyLines === 'greedy' ? s.join('').trim() === '' : s.length === 1 && s[0].length === 0;
+		}
+
+		function testFloat(s) {
+			if (FLOAT.test(s)) {
+				var floatValue = parseFloat(s);
+				if (floatValue > MIN_FLOAT && floatValue < MAX_FLOAT) {
+					return true;
+				}
+			}
+			return false;
+		}
+
+		function processResults()
+		{
+			if (_results && _delimiterError)
+			{
+				addError('Delimiter', 'UndetectableDelimiter', 'Unable to auto-detect delimiting character; defaulted to \'' + Papa.DefaultDelimiter + '\'');
+				_delimiterError = false;
+			}
+
+			if (_config.skipEmptyLines)
+			{
+				_results.data = _results.data.filter(function(d) {
+					return !testEmptyLine(d);
+				});
+			}
+
+			if (needsHeaderRow())
+				fillHeaderFields();
+
+			return applyHeaderAndDynamicTypingAndTransformation();
+		}
+
+		function needsHeaderRow()
+		{
+			return _config.header && _fields.length === 0;
+		}
+
+		function fillHeaderFields()
+		{
+			if (!_results)
+				return;
+
+			function addHeader(header)
+			{
+				_fields.push(header);
+			}
+
+			if (Array.isArray(_results.data[0]))
+			{
+				for (var i = 0; needsHeaderRow() && i < _results.data.length; i++)
+					_results.data[i].forEach(addHeader);
+
+				_results.data.splice(0, 1);
+			}
+			// if _results.data[0] is not an array, we are in a step where _results.data is the row.
+			else
+				_results.data.forEach(addHeader);
+		}
+
+		function shouldApplyDynamicTyping(field) {
+			// Cache function values to avoid calling it for each row
+			if (_config.dynamicTypingFunction && _config.dynamicTyping[field] === undefined) {
+				_config.dynamicTyping[field] = _config.dynamicTypingFunction(field);
+			}
+			return (_config.dynamicTyping[field] || _config.dynamicTyping) === true;
+		}
+
+		function parseDynamic(field, value)
+		{
+			if (shouldApplyDynamicTyping(field))
+			{
+				if (value === 'true' || value === 'TRUE')
+					return true;
+				else if (value === 'false' || value === 'FALSE')
+					return false;
+				else if (testFloat(value))
+					return parseFloat(value);
+				else if (ISO_DATE.test(value))
+					return new Date(value);
+				else
+					return (value === '' ? null : value);
+			}
+			return value;
+		}
+
+		function applyHeaderAndDynamicTypingAndTransformation()
+		{
+			if (!_results || (!_config.header && !_config.dynamicTyping && !_config.transform))
+				return _results;
+
+			function processRow(rowSource, i)
+			{
+				var row = _config.header ? {} : [];
+
+				var j;
+				for (j = 0; j < rowSource.length; j++)
+				{
+					var field = j;
+					var value = rowSource[j];
+
+					if (_config.header)
+						field = j >= _fields.length ? '__parsed_extra' : _fields[j];
+
+					if (_config.transform)
+						value = _config.transform(value,field);
+
+					value = parseDynamic(field, value);
+
+					if (field === '__parsed_extra')
+					{
+						row[field] = row[field] || [];
+						row[field].push(value);
+					}
+					else
+						row[field] = value;
+				}
+
+
+				if (_config.header)
+				{
+					if (j > _fields.length)
+						addError('FieldMismatch', 'TooManyFields', 'Too many fields: expected ' + _fields.length + ' fields but parsed ' + j, _rowCounter + i);
+					else if (j < _fields.length)
+						addError('FieldMismatch', 'TooFewFields', 'Too few fields: expected ' + _fields.length + ' fields but parsed ' + j, _rowCounter + i);
+				}
+
+				return row;
+			}
+
+			var incrementBy = 1;
+			if (!_results.data.length || Array.isArray(_results.data[0]))
+			{
+				_results.data = _results.data.map(processRow);
+				incrementBy = _results.data.length;
+			}
+			else
+				_results.data = processRow(_results.data, 0);
+
+
+			if (_config.header && _results.meta)
+				_results.meta.fields = _fields;
+
+			_rowCounter += incrementBy;
+			return _results;
+		}
+
+		function guessDelimiter(input, newline, skipEmptyLines, comments, delimitersToGuess) {
+			var bestDelim, bestDelta, fieldCountPrevRow, maxFieldCount;
+
+			delimitersToGuess = delimitersToGuess || [',', '\t', '|', ';', Papa.RECORD_SEP, Papa.UNIT_SEP];
+
+			for (var i = 0; i < delimitersToGuess.length; i++) {
+				var delim = delimitersToGuess[i];
+				var delta = 0, avgFieldCount = 0, emptyLinesCount = 0;
+				fieldCountPrevRow = undefined;
+
+				var preview = new Parser({
+					comments: comments,
+					delimiter: delim,
+					newline: newline,
+					preview: 10
+				}).parse(input);
+
+				for (var j = 0; j < preview.data.length; j++) {
+					if (skipEmptyLines && testEmptyLine(preview.data[j])) {
+						emptyLinesCount++;
+						continue;
+					}
+					var fieldCount = preview.data[j].length;
+					avgFieldCount += fieldCount;
+
+					if (typeof fieldCountPrevRow === 'undefined') {
+						fieldCountPrevRow = fieldCount;
+						continue;
+					}
+					else if (fieldCount > 0) {
+						delta += Math.abs(fieldCount - fieldCountPrevRow);
+						fieldCountPrevRow = fieldCount;
+					}
+				}
+
+				if (preview.data.length > 0)
+					avgFieldCount /= (preview.data.length - emptyLinesCount);
+
+				// Lowest delta (most consistent field count across rows) wins; average
+				// field count only breaks ties between equally consistent delimiters.
+				if (avgFieldCount > 1.99 && (typeof bestDelta === 'undefined'
+					|| delta < bestDelta
+					|| (delta === bestDelta && avgFieldCount > maxFieldCount))) {
+					bestDelta = delta;
+					bestDelim = delim;
+					maxFieldCount = avgFieldCount;
+				}
+			}
+
+			_config.delimiter = bestDelim;
+
+			return {
+				successful: !!bestDelim,
+				bestDelimiter: bestDelim
+			};
+		}
+
+		function addError(type, code, msg, row)
+		{
+			var error = {
+				type: type,
+				code: code,
+				message: msg
+			};
+			if(row !== undefined) {
+				error.row = row;
+			}
+			_results.errors.push(error);
+		}
+	}
+
+	/** https://developer.mozilla.org/en-US/docs/Web/JavaScript/Guide/Regular_Expressions */
+	function escapeRegExp(string)
+	{
+		return string.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); // $& means the whole matched string
+	}
+
+	/** The core parser implements speedy and correct CSV parsing */
+	function Parser(config)
+	{
+		// Unpack the config object
+		config = config || {};
+		var delim = config.delimiter;
+		var newline = config.newline;
+		var comments = config.comments;
+		var step = config.step;
+		var preview = config.preview;
+		var fastMode = config.fastMode;
+		var quoteChar;
+		var renamedHeaders = null;
+		var headerParsed = false;
+
+		if (config.quoteChar === undefined || config.quoteChar === null) {
+			quoteChar = '"';
+		} else {
+			quoteChar = config.quoteChar;
+		}
+		var escapeChar = quoteChar;
+		if (config.escapeChar !== undefined) {
+			escapeChar = config.escapeChar;
+		}
+
+		// Delimiter must be valid
+		if (typeof delim !== 'string'
+			|| Papa.BAD_DELIMITERS.indexOf(delim) > -1)
+			delim = ',';
+
+		// Comment character must be valid
+		if (comments === delim)
+			throw new Error('Comment character same as delimiter');
+		else if (comments === true)
+			comments = '#';
+		else if (typeof comments !== 'string'
+			|| Papa.BAD_DELIMITERS.indexOf(comments) > -1)
+			comments = false;
+
+		// Newline must be valid: \r, \n, or \r\n
+		if (newline !== '\n' && newline !== '\r' && newline !== '\r\n')
+			newline = '\n';
+
+		// We're gonna need these at the Parser scope
+		var cursor = 0;
+		var aborted = false;
+
+		this.parse = function(input, baseIndex, ignoreLastRow)
+		{
+			// For some reason, in Chrome, this speeds things up (!?)
+			if (typeof input !== 'string')
+				throw new Error('Input must be a string');
+
+			// We don't need to compute some of these every time parse() is called,
+			// but having them in a more local scope seems to perform better
+			var inputLen = input.length,
+				delimLen = delim.length,
+				newlineLen = newline.length,
+				commentsLen = comments.length;
+			var stepIsFunction = isFunction(step);
+
+			// Establish starting state
+			cursor = 0;
+			var data = [], errors = [], row = [], lastCursor = 0;
+
+			if (!input)
+				return returnable();
+
+			if (fastMode || (fastMode !== false && input.indexOf(quoteChar) === -1))
+			{
+				var rows = input.split(newline);
+				for (var i = 0; i < rows.length; i++)
+				{
+					row = rows[i];
+					cursor += row.length;
+
+					if (i !== rows.length - 1)
+						cursor += newline.length;
+					else if (ignoreLastRow)
+						return returnable();
+					if (comments && row.substring(0, commentsLen) === comments)
+						continue;
+					if (stepIsFunction)
+					{
+						data = [];
+						pushRow(row.split(delim));
+						doStep();
+						if (aborted)
+							return returnable();
+					}
+					else
+						pushRow(row.split(delim));
+					if (preview && i >= preview)
+					{
+						data = data.slice(0, preview);
+						return returnable(true);
+					}
+				}
+				return returnable();
+			}
+
+			var nextDelim = input.indexOf(delim, cursor);
+			var nextNewline = input.indexOf(newline, cursor);
+			var quoteCharRegex = new RegExp(escapeRegExp(escapeChar) + escapeRegExp(quoteChar), 'g');
+			var quoteSearch = input.indexOf(quoteChar, cursor);
+
+			// Parser loop
+			for (;;)
+			{
+				// Field has opening quote
+				if (input[cursor] === quoteChar)
+				{
+					// Start our search for the closing quote where the cursor is
+					quoteSearch = cursor;
+
+					// Skip the opening quote
+					cursor++;
+
+					for (;;)
+					{
+						// Find closing quote
+						quoteSearch = input.indexOf(quoteChar, quoteSearch + 1);
+
+						//No other quotes are found - no other delimiters
+						if (quoteSearch === -1)
+						{
+							if (!ignoreLastRow) {
+								// No closing quote... what a pity
+								errors.push({
+									type: 'Quotes',
+									code: 'MissingQuotes',
+									message: 'Quoted field unterminated',
+									row: data.length,	// row has yet to be inserted
+									index: cursor
+								});
+							}
+							return finish();
+						}
+
+						// Closing quote at EOF
+						if (quoteSearch === inputLen - 1)
+						{
+							var value = input.substring(cursor, quoteSearch).replace(quoteCharRegex, quoteChar);
+							return finish(value);
+						}
+
+						// If this quote is escaped, it's part of the data; skip it
+						// If the quote character is the escape character, then check if the next character is the escape character
+						if (quoteChar === escapeChar &&  input[quoteSearch + 1] === escapeChar)
+						{
+							quoteSearch++;
+							continue;
+						}
+
+						// If the quote character is not the escape character, then check if the previous character was the escape character
+						if (quoteChar !== escapeChar && quoteSearch !== 0 && input[quoteSearch - 1] === escapeChar)
+						{
+							continue;
+						}
+
+						if(nextDelim !== -1 && nextDelim < (quoteSearch + 1)) {
+							nextDelim = input.indexOf(delim, (quoteSearch + 1));
+						}
+						if(nextNewline !== -1 && nextNewline < (quoteSearch + 1)) {
+							nextNewline = input.indexOf(newline, (quoteSearch + 1));
+						}
+						// Check up to nextDelim or nextNewline, whichever is closest
+						var checkUpTo = nextNewline === -1 ? nextDelim : Math.min(nextDelim, nextNewline);
+						var spacesBetweenQuoteAndDelimiter = extraSpaces(checkUpTo);
+
+						// Closing quote followed by delimiter or 'unnecessary spaces + delimiter'
+						if (input.substr(quoteSearch + 1 + spacesBetweenQuoteAndDelimiter, delimLen) === delim)
+						{
+							row.push(input.substring(cursor, quoteSearch).replace(quoteCharRegex, quoteChar));
+							cursor = quoteSearch + 1 + spacesBetweenQuoteAndDelimiter + delimLen;
+
+							// If char after following delimiter is not quoteChar, we find next quote char position
+							if (input[quoteSearch + 1 + spacesBetweenQuoteAndDelimiter + delimLen] !== quoteChar)
+							{
+								quoteSearch = input.indexOf(quoteChar, cursor);
+							}
+							if (nextDelim !== -1 && nextDelim < cursor)
+								nextDelim = input.indexOf(delim, cursor);
+							if (nextNewline !== -1 && nextNewline < cursor)
+								nextNewline = input.indexOf(newline, cursor);
+							break;
+						}
+
+						var spacesBetweenQuoteAndNewLine = extraSpaces(nextNewline);
+
+						// Closing quote followed by newline or 'unnecessary spaces + newLine'
+						if (input.substring(quoteSearch + 1 + spacesBetweenQuoteAndNewLine, quoteSearch + 1 + spacesBetweenQuoteAndNewLine + newlineLen) === newline)
+						{
+							row.push(input.substring(cursor, quoteSearch).replace(quoteCharRegex, quoteChar));
+							saveRow(quoteSearch + 1 + spacesBetweenQuoteAndNewLine + newlineLen);
+							// Only search again if we skipped a delimiter in the quoted field.
+							if (nextDelim !== -1 && nextDelim < cursor)
+								nextDelim = input.indexOf(delim, cursor);
+							quoteSearch = input.indexOf(quoteChar, cursor);	// we search for first quote in next line
+
+							if (stepIsFunction)
+							{
+								doStep();
+								if (aborted)
+									return returnable();
+							}
+
+							if (preview && data.length >= preview)
+								return returnable(true);
+
+							break;
+						}
+
+
+						// Checks for valid closing quotes are complete (escaped quotes or quote followed by EOF/delimiter/newline) -- assume these quotes are part of an invalid text string
+						errors.push({
+							type: 'Quotes',
+							code: 'InvalidQuotes',
+							message: 'Trailing quote on quoted field is malformed',
+							row: data.length,	// row has yet to be inserted
+							index: cursor
+						});
+
+						quoteSearch++;
+						continue;
+
+					}
+
+					continue;
+				}
+
+				// Comment found at start of new line
+				if (comments && row.length === 0 && input.substring(cursor, cursor + commentsLen) === comments)
+				{
+					if (nextNewline === -1)	// Comment ends at EOF
+						return returnable();
+					cursor = nextNewline + newlineLen;
+					nextNewline = input.indexOf(newline, cursor);
+					if (nextDelim !== -1 && nextDelim < cursor)
+						nextDelim = input.indexOf(delim, cursor);
+					continue;
+				}
+
+				// Next delimiter comes before next newline, so we've reached end of field
+				if (nextDelim !== -1 && (nextDelim < nextNewline || nextNewline === -1))
+				{
+					row.push(input.substring(cursor, nextDelim));
+					cursor = nextDelim + delimLen;
+					// we look for next delimiter char
+					nextDelim = input.indexOf(delim, cursor);
+					continue;
+				}
+
+				// End of row
+				if (nextNewline !== -1)
+				{
+					row.push(input.substring(cursor, nextNewline));
+					saveRow(nextNewline + newlineLen);
+
+					if (stepIsFunction)
+					{
+						doStep();
+						if (aborted)
+							return returnable();
+					}
+
+					if (preview && data.length >= preview)
+						return returnable(true);
+
+					continue;
+				}
+
+				break;
+			}
+
+			return finish();
+
+
+			function pushRow(row)
+			{
+				data.push(row);
+				lastCursor = cursor;
+			}
+
+			/**
+             * checks if there are extra spaces after closing quote and given index without any text
+             * if Yes, returns the number of spaces
+             */
+			function extraSpaces(index) {
+				var spaceLength = 0;
+				if (index !== -1) {
+					var textBetweenClosingQuoteAndIndex = input.substring(quoteSearch + 1, index);
+					if (textBetweenClosingQuoteAndIndex && textBetweenClosingQuoteAndIndex.trim() === '') {
+						spaceLength = textBetweenClosingQuoteAndIndex.length;
+					}
+				}
+				return spaceLength;
+			}
+
+			/**
+			 * Appends the remaining input from cursor to the end into
+			 * row, saves the row, calls step, and returns the results.
+			 */
+			function finish(value)
+			{
+				if (ignoreLastRow)
+					return returnable();
+				if (typeof value === 'undefined')
+					value = input.substring(cursor);
+				row.push(value);
+				cursor = inputLen;	// important in case parsing is paused
+				pushRow(row);
+				if (stepIsFunction)
+					doStep();
+				return returnable();
+			}
+
+			/**
+			 * Appends the current row to the results. It sets the cursor
+			 * to newCursor and finds the nextNewline. The caller should
+			 * take care to execute user's step function and check for
+			 * preview and end parsing if necessary.
+			 */
+			function saveRow(newCursor)
+			{
+				cursor = newCursor;
+				pushRow(row);
+				row = [];
+				nextNewline = input.indexOf(newline, cursor);
+			}
+
+			/** Returns an object with the results, errors, and meta. */
+			function returnable(stopped)
+			{
+				if (config.header && !baseIndex && data.length && !headerParsed)
+				{
+					const result = data[0];
+					const headerCount = Object.create(null); // To track the count of each base header
+					const usedHeaders = new Set(result); // To track used headers and avoid duplicates
+					let duplicateHeaders = false;
+
+					for (let i = 0; i < result.length; i++) {
+						let header = stripBom(result[i]);
+						if (isFunction(config.transformHeader))
+							header = config.transformHeader(header, i);
+
+						if (!headerCount[header]) {
+							headerCount[header] = 1;
+							result[i] = header;
+						} else {
+							let newHeader;
+							let suffixCount = headerCount[header];
+
+							// Find a unique new header
+							do {
+								newHeader = `${header}_${suffixCount}`;
+								suffixCount++;
+							} while (usedHeaders.has(newHeader));
+
+							usedHeaders.add(newHeader); // Mark this new Header as used
+							result[i] = newHeader;
+							headerCount[header]++;
+							duplicateHeaders = true;
+							if (renamedHeaders === null) {
+								renamedHeaders = {};
+							}
+							renamedHeaders[newHeader] = header;
+						}
+
+						usedHeaders.add(header); // Ensure the original header is marked as used
+					}
+					if (duplicateHeaders) {
+						console.warn('Duplicate headers found and renamed.');
+					}
+					headerParsed = true;
+				}
+				return {
+					data: data,
+					errors: errors,
+					meta: {
+						delimiter: delim,
+						linebreak: newline,
+						aborted: aborted,
+						truncated: !!stopped,
+						cursor: lastCursor + (baseIndex || 0),
+						renamedHeaders: renamedHeaders
+					}
+				};
+			}
+
+			/** Executes the user's step function and resets data & errors. */
+			function doStep()
+			{
+				step(returnable());
+				data = [];
+				errors = [];
+			}
+		};
+
+		/** Sets the abort flag */
+		this.abort = function()
+		{
+			aborted = true;
+		};
+
+		/** Gets the cursor position */
+		this.getCharIndex = function()
+		{
+			return cursor;
+		};
+	}
+
+
+	function newWorker()
+	{
+		if (!Papa.WORKERS_SUPPORTED)
+			return false;
+
+		var workerUrl = getWorkerBlob();
+		var w = new global.Worker(workerUrl);
+		w.onmessage = mainThreadReceivedMessage;
+		w.id = workerIdCounter++;
+		workers[w.id] = w;
+		return w;
+	}
+
+	/** Callback when main thread receives a message */
+	function mainThreadReceivedMessage(e)
+	{
+		var msg = e.data;
+		var worker = workers[msg.workerId];
+		var aborted = false;
+
+		if (msg.error)
+			worker.userError(msg.error, msg.file);
+		else if (msg.results && msg.results.data)
+		{
+			var abort = function() {
+				aborted = true;
+				completeWorker(msg.workerId, { data: [], errors: [], meta: { aborted: true } });
+			};
+
+			var handle = {
+				abort: abort,
+				pause: notImplemented,
+				resume: notImplemented
+			};
+
+			if (isFunction(worker.userStep))
+			{
+				for (var i = 0; i < msg.results.data.length; i++)
+				{
+					worker.userStep({
+						data: msg.results.data[i],
+						errors: msg.results.errors,
+						meta: msg.results.meta
+					}, handle);
+					if (aborted)
+						break;
+				}
+				delete msg.results;	// free memory ASAP
+			}
+			else if (isFunction(worker.userChunk))
+			{
+				worker.userChunk(msg.results, handle, msg.file);
+				delete msg.results;
+			}
+		}
+
+		if (msg.finished && !aborted)
+			completeWorker(msg.workerId, msg.results);
+	}
+
+	function completeWorker(workerId, results) {
+		var worker = workers[workerId];
+		if (isFunction(worker.userComplete))
+			worker.userComplete(results);
+		worker.terminate();
+		delete workers[workerId];
+	}
+
+	function notImplemented() {
+		throw new Error('Not implemented.');
+	}
+
+	/** Callback when worker thread receives a message */
+	function workerThreadReceivedMessage(e)
+	{
+		var msg = e.data;
+
+		if (typeof Papa.WORKER_ID === 'undefined' && msg)
+			Papa.WORKER_ID = msg.workerId;
+
+		if (typeof msg.input === 'string')
+		{
+			global.postMessage({
+				workerId: Papa.WORKER_ID,
+				results: Papa.parse(msg.input, msg.config),
+				finished: true
+			});
+		}
+		else if ((global.File && msg.input instanceof File) || msg.input instanceof Object)	// thank you, Safari (see issue #106)
+		{
+			var results = Papa.parse(msg.input, msg.config);
+			if (results)
+				global.postMessage({
+					workerId: Papa.WORKER_ID,
+					results: results,
+					finished: true
+				});
+		}
+	}
+
+	/** Makes a deep copy of an array or object (mostly) */
+	function copy(obj)
+	{
+		if (typeof obj !== 'object' || obj === null)
+			return obj;
+		var cpy = Array.isArray(obj) ? [] : {};
+		for (var key in obj)
+			cpy[key] = copy(obj[key]);
+		return cpy;
+	}
+
+	function bindFunction(f, self)
+	{
+		return function() { f.apply(self, arguments); };
+	}
+	function isFunction(func)
+	{
+		return typeof func === 'function';
+	}
+
+	return Papa;
+}));
+
+
+/***/ }),
+
+/***/ 32757:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32711);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(85981);
+
+
+process.exitCode = await (0,_shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_run_js__WEBPACK_IMPORTED_MODULE_1__/* .evaluateModel */ .H);
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 85981:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  H: () => (/* binding */ evaluateModel)
+});
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(51455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+// EXTERNAL MODULE: ./shared/action/context.ts
+var context = __nccwpck_require__(36030);
+// EXTERNAL MODULE: ./shared/identifiers.ts
+var identifiers = __nccwpck_require__(58434);
+// EXTERNAL MODULE: ./shared/action/errors.ts
+var errors = __nccwpck_require__(91674);
+;// CONCATENATED MODULE: ./shared/files/confine.ts
+/**
+ * Path confinement. Everything a pull request can change is hostile, and that includes where a
+ * path leads: a data file that is a symbolic link to /proc/self/environ would put the step's
+ * environment (ACTIONS_RUNTIME_TOKEN, the OIDC request token) into annotations, reports and
+ * artifacts. So every path that comes from an input or from a file is resolved with its symbolic
+ * links and must lead into one of the step's folders:
+ *
+ * - the job's workspace (GITHUB_WORKSPACE; outside a runner, the current folder or the CLI's
+ *   `--workspace`), less its `.git` folder, where actions/checkout keeps the token it persists;
+ * - `mlops-actions/` in RUNNER_TEMP, where the suite's own earlier steps wrote their reports.
+ *
+ * Symbolic links inside the workspace that lead inside are fine. Files must be regular files, so
+ * that a FIFO or a device (/dev/zero) cannot hang a step.
+ */
+
+
+
+/** The folder under RUNNER_TEMP that the suite's steps write their reports into. */
+const STEP_FILES_FOLDER = 'mlops-actions';
+/** The confinement of a step: its workspace, and the suite's own folder in the temp folder. */
+async function stepConfinement(workspace, tempDir) {
+    const folders = [(0,external_node_path_.resolve)(workspace), (0,external_node_path_.resolve)(tempDir, STEP_FILES_FOLDER)];
+    return { workspace: (0,external_node_path_.resolve)(workspace), roots: await Promise.all(folders.map(async (folder) => (await realPathOfNearest(folder)) ?? folder)) };
+}
+/**
+ * The absolute path that `path` names, after checking that it leads, symbolic links resolved,
+ * into the confinement. A path outside, into `.git`, or (for a file) to something other than a
+ * regular file is a UserError naming the input and the path.
+ */
+async function confinePath(path, confinement, options) {
+    const absolute = (0,external_node_path_.resolve)(options.baseDir, path);
+    const named = `${options.input ? `input "${options.input}": the ` : 'The '}${options.what} "${path}"`;
+    const real = await realPathOfNearest(absolute);
+    if (real === undefined)
+        throw new errors/* UserError */.yo(`${capitalise(named)} is a loop of symbolic links; a file was expected.`);
+    const via = real !== absolute ? ` (through a symbolic link, it leads to ${real})` : '';
+    const root = confinement.roots.find((folder) => confine_isInside(real, folder));
+    if (root === undefined) {
+        throw new errors/* UserError */.yo(`${capitalise(named)} is outside the workspace${via}. mlops-actions reads and writes only inside the workspace (${confinement.workspace}) and its own folder in RUNNER_TEMP, so that a pull request cannot make it read other files of the runner. Give a path inside the workspace.`);
+    }
+    if ((0,external_node_path_.relative)(root, real).split(external_node_path_.sep).includes('.git')) {
+        throw new errors/* UserError */.yo(`${capitalise(named)} is inside a .git folder${via}, which holds the repository's credentials. Give a path outside .git.`);
+    }
+    if (options.kind === 'any')
+        return absolute;
+    const info = await (0,promises_.stat)(real).catch((error) => {
+        const code = (0,errors/* errnoCode */.UK)(error);
+        if (code === 'ENOENT')
+            return undefined;
+        if (code === 'ELOOP')
+            throw new errors/* UserError */.yo(`${capitalise(named)} is a loop of symbolic links; a file was expected.`);
+        throw error;
+    });
+    if (!info)
+        return absolute; // Missing: its reader says so, with the usual message.
+    if (options.kind === 'folder' && !info.isDirectory())
+        throw new errors/* UserError */.yo(`${capitalise(named)} is not a folder.`);
+    if ((options.kind ?? 'file') === 'file' && !info.isFile()) {
+        throw new errors/* UserError */.yo(`${capitalise(named)} is ${info.isDirectory() ? 'a folder' : 'not a regular file (a device, a pipe or a socket)'}${via}; a file was expected.`);
+    }
+    return absolute;
+}
+/** Each path confined, in order (see confinePath). */
+async function confinePaths(paths, confinement, options) {
+    const confined = [];
+    for (const path of paths)
+        confined.push(await confinePath(path, confinement, options));
+    return confined;
+}
+function confine_isInside(path, folder) {
+    if (path === folder)
+        return true;
+    const rest = (0,external_node_path_.relative)(folder, path);
+    return rest !== '' && !rest.startsWith(`..${external_node_path_.sep}`) && rest !== '..' && !(0,external_node_path_.isAbsolute)(rest);
+}
+/**
+ * The real path of `path`; for a path that does not exist yet, the real path of its nearest
+ * existing ancestor joined with the rest, so that a file to be written through a linked folder
+ * is judged by where it would land.
+ */
+async function realPathOfNearest(path) {
+    const missing = [];
+    let current = path;
+    // A dangling link is followed by hand (realpath refuses it, but a write would follow it);
+    // 40 hops, as Linux allows, end a cycle.
+    for (let hops = 0; hops <= 40;) {
+        try {
+            return (0,external_node_path_.join)(await (0,promises_.realpath)(current), ...[...missing].reverse());
+        }
+        catch (error) {
+            const code = (0,errors/* errnoCode */.UK)(error);
+            // ENOENT: not there yet. ENOTDIR: a file stands where a folder is named. ELOOP: a link cycle.
+            if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'ELOOP')
+                throw error;
+            const target = await (0,promises_.readlink)(current).catch(() => undefined);
+            if (target !== undefined && code === 'ENOENT') {
+                current = (0,external_node_path_.resolve)((0,external_node_path_.dirname)(current), target);
+                hops++;
+                continue;
+            }
+            const parent = (0,external_node_path_.dirname)(current);
+            if (parent === current)
+                return path;
+            missing.push((0,external_node_path_.basename)(current));
+            current = parent;
+        }
+    }
+    return undefined;
+}
+function capitalise(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+/** Confines the inputs among `names` that are set, each a file path (see confinePath). */
+async function confineFileInputs(input, names, confinement, baseDir = process.cwd()) {
+    for (const name of names) {
+        const path = input[name];
+        if (typeof path === 'string')
+            await confinePath(path, confinement, { what: INPUT_FILES[name] ?? 'file', input: name, baseDir });
+    }
+}
+/** How messages name the file each input holds. */
+const INPUT_FILES = {
+    predictions: 'predictions file',
+    metrics: 'metrics file',
+    baseline: 'baseline metrics file',
+    gates: 'gate policy',
+    manifest: 'manifest',
+    profile: 'data profile',
+};
+
+;// CONCATENATED MODULE: ./shared/lineage/manifest-files.ts
+/**
+ * The files a manifest names, found inside the manifest's base folder: the working directory
+ * for a manifest of this job, the download folder for an artifact or a release. The manifest's
+ * schema already refuses absolute and ".." paths; this also follows symbolic links, so that a
+ * model file that is a link to /proc/self/environ or to a file of another job is never hashed,
+ * uploaded into a Release or overwritten.
+ */
+
+
+
+
+/**
+ * The real path of the file that `path` (the manifest's `field`, e.g. `outputs[2].path`) names.
+ * Where it leads outside the base folder, or to a device, pipe or socket, it is a UserError that
+ * names the manifest, the field and the path. A path that does not exist (yet) is returned as
+ * it is, judged by its nearest existing folder: its reader reports it missing, its writer
+ * creates it inside.
+ */
+async function manifest_files_manifestFilePath(files, field, path) {
+    const base = await realpath(files.baseDir);
+    const absolute = resolve(base, path);
+    const named = `The ${files.manifest} lists "${path}" in "${field}"`;
+    const real = await realPathOrNearest(absolute);
+    if (real === undefined)
+        throw new UserError(`${named}, which is a symbolic link that leads nowhere (or in a loop). Only files inside ${files.folder ?? "the model's folder"} are verified and published; promote the files train-model wrote, not links.`);
+    if (!isInside(real, base) || real === base) {
+        const via = real === absolute ? '' : ` (through a symbolic link, it leads to ${real})`;
+        throw new UserError(`${named}, which is outside ${files.folder ?? "the model's folder"} ${base}${via}. Only files inside that folder are verified and published; promote the files train-model wrote, not links to other files.`);
+    }
+    // As files/confine.ts does for inputs: .git holds the token actions/checkout persists.
+    if (relative(base, real).split(sep).includes('.git'))
+        throw new UserError(`${named}, which is inside a .git folder (it leads to ${real}), where the repository's credentials are kept; a model file was expected.`);
+    const info = await stat(real).catch(() => undefined);
+    if (info && !info.isFile() && !info.isDirectory())
+        throw new UserError(`${named}, which is not a regular file (a device, a pipe or a socket); a model file was expected.`);
+    return real;
+}
+/**
+ * The real path of `path`; for one that does not exist, that of its nearest existing folder
+ * joined with the rest. Undefined for a dangling link or a loop of links: a write would follow
+ * the link to wherever it points.
+ */
+async function realPathOrNearest(path) {
+    try {
+        return await realpath(path);
+    }
+    catch (error) {
+        const code = errnoCode(error);
+        if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'ELOOP')
+            throw error;
+        if (code === 'ELOOP' || (await lstat(path).then((info) => info.isSymbolicLink(), () => false)))
+            return undefined;
+        const parent = dirname(path);
+        if (parent === path)
+            return path;
+        const realParent = await realPathOrNearest(parent);
+        return realParent === undefined ? undefined : join(realParent, basename(path));
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/artifacts/model-artifact.ts
+/**
+ * Models and their metrics as workflow artifacts, so that a later job of the same run (the
+ * production promotion after staging) gets exactly the bytes that were trained and checked.
+ * @actions/artifact is loaded only here, and only when a step uploads or downloads.
+ */
+
+
+
+
+
+const MANIFEST_FILE = 'model-manifest.json';
+const METRICS_FILE = 'metrics.json';
+/**
+ * Artifact names are unique per run; same model and version, same names. They are built from
+ * identifiers and checked to be one (see identifiers.ts): they become outputs.
+ */
+
+/** The runner gives JavaScript actions a runtime token and results URL; elsewhere (a laptop) there is no artifact service. */
+function artifactServiceAvailable(env = process.env) {
+    return Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL);
+}
+/**
+ * Uploads files under the paths they should have inside the artifact. They are staged with
+ * hard links (a copy when linking fails), so large model files are not copied.
+ */
+async function uploadArtifact(name, files, stagingDir, log) {
+    const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 851).then(__nccwpck_require__.bind(__nccwpck_require__, 74851));
+    const client = new DefaultArtifactClient();
+    const existing = await client.getArtifact(name).catch(() => undefined);
+    if (existing) {
+        log.info(`This run already has artifact ${name} (id ${existing.artifact.id}); it is not uploaded again.`);
+        return { id: existing.artifact.id, name, uploaded: false };
+    }
+    const staged = [];
+    for (const file of files) {
+        const to = (0,external_node_path_.join)(stagingDir, file.as);
+        await (0,promises_.mkdir)((0,external_node_path_.dirname)(to), { recursive: true });
+        await (0,promises_.link)(file.from, to).catch(() => (0,promises_.copyFile)(file.from, to));
+        staged.push(to);
+    }
+    const { id } = await client.uploadArtifact(name, staged, stagingDir);
+    if (id === undefined)
+        throw new Error(`Uploading artifact ${name} returned no id`);
+    log.info(`Uploaded artifact ${name} (id ${id}).`);
+    return { id, name, uploaded: true };
+}
+/** The manifest at the artifact's root, each output at its manifest path, read inside `baseDir` (see manifest-files.ts). */
+async function uploadModelArtifact(args) {
+    const name = modelArtifactName(args.manifest.model.name, args.manifest.model.version);
+    const model = { manifest: `manifest of artifact ${name}`, baseDir: args.baseDir };
+    const files = [{ from: args.manifestPath, as: MANIFEST_FILE }];
+    for (const [index, output] of args.manifest.outputs.entries())
+        files.push({ from: await manifestFilePath(model, `outputs[${index}].path`, output.path), as: output.path });
+    return uploadArtifact(name, files, args.stagingDir, args.log);
+}
+function uploadMetricsArtifact(args) {
+    return uploadArtifact((0,identifiers/* metricsArtifactName */.Hk)(args.model, args.version), [{ from: args.reportPath, as: METRICS_FILE }], args.stagingDir, args.log);
+}
+/** How @actions/artifact finds another run's artifacts through the REST API. */
+function findByOf(run) {
+    return { token: run.token, workflowRunId: run.runId, repositoryOwner: run.repository.owner, repositoryName: run.repository.repo };
+}
+/**
+ * Downloads an artifact of this run, or of `fromRun`, checking its digest; returns the folder it
+ * is in, or undefined when there is no artifact of that name. Any other failure is a UserError.
+ */
+async function downloadArtifactIfPresent(args) {
+    const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 851).then(__nccwpck_require__.bind(__nccwpck_require__, 74851));
+    const client = new DefaultArtifactClient();
+    const findBy = args.fromRun && findByOf(args.fromRun);
+    const found = await client.getArtifact(args.name, findBy ? { findBy } : undefined).catch((error) => {
+        if (error.name === 'ArtifactNotFoundError')
+            return undefined;
+        const reason = error.message.replace(/\s+/g, ' ').trim();
+        const which = args.fromRun ? `workflow run ${args.fromRun.runId}` : 'this workflow run';
+        const permission = args.fromRun ? ' Reading another run\'s artifacts needs "permissions: actions: read".' : '';
+        throw new UserError(`Could not read artifact "${args.name}" of ${which} (${reason}).${permission}`);
+    });
+    if (!found)
+        return undefined;
+    // The service reports digests as "sha256:<hex>", the form downloadArtifact compares with.
+    const { downloadPath, digestMismatch } = await client.downloadArtifact(found.artifact.id, { path: args.into, expectedHash: found.artifact.digest, ...(findBy ? { findBy } : {}) });
+    if (digestMismatch)
+        throw new UserError(`Artifact "${args.name}" did not download intact: its sha256 differs from the one recorded at upload. Re-run the job; if it happens again, the artifact is damaged.`);
+    args.log.info(`Downloaded artifact ${args.name} (id ${found.artifact.id}) to ${basename(downloadPath ?? args.into)}.`);
+    return downloadPath ?? args.into;
+}
+/** As downloadArtifactIfPresent, but a missing artifact is a UserError that ends with `hint`. */
+async function downloadArtifact(args) {
+    const folder = await downloadArtifactIfPresent(args);
+    if (folder !== undefined)
+        return folder;
+    const which = args.fromRun ? `Workflow run ${args.fromRun.runId}` : 'This workflow run';
+    throw new UserError(`${which} has no artifact named "${args.name}". ${args.hint}`);
+}
+/** The names of the artifacts another run uploaded. */
+async function listRunArtifacts(run) {
+    const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 851).then(__nccwpck_require__.bind(__nccwpck_require__, 74851));
+    const findBy = findByOf(run);
+    const { artifacts } = await new DefaultArtifactClient().listArtifacts({ findBy }).catch((error) => {
+        throw new UserError(`Could not list the artifacts of workflow run ${run.runId} (${error.message.replace(/\s+/g, ' ').trim()}). The job needs "permissions: actions: read".`);
+    });
+    return artifacts.map((artifact) => artifact.name);
+}
+
+;// CONCATENATED MODULE: ./shared/files/nesting.ts
+/**
+ * The one nesting limit for JSON and YAML a pull request controls: structured files (configs,
+ * metrics, gates, manifests, schemas, profiles), JSON Lines records and JSON cells. JSON.parse
+ * takes any depth, but the code that walks a parsed value (casts, keys, hashes, canonical JSON)
+ * is recursive and would overflow the stack; a real file nests a few levels.
+ */
+const MAX_NESTING_DEPTH = 64;
+/**
+ * The offset where JSON text first nests deeper than `limit` objects and arrays, or undefined.
+ * Read from the text, so that the place can be named and nothing walks the value recursively.
+ */
+function jsonDepthExceeded(text, limit) {
+    let depth = 0;
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (inString) {
+            if (c === 0x5c)
+                i++; // backslash: the next character is escaped
+            else if (c === 0x22)
+                inString = false;
+        }
+        else if (c === 0x22)
+            inString = true;
+        else if (c === 0x7b || c === 0x5b) {
+            if (++depth > limit)
+                return i;
+        }
+        else if (c === 0x7d || c === 0x5d)
+            depth--;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./shared/files/read-file.ts
+
+
+
+/**
+ * Reads a user-named file, turning the usual mistakes into messages that say which file, what
+ * was expected and what to do. `what` names the file in the user's terms ("schema file").
+ */
+async function readUserFile(path, what, baseDir = process.cwd()) {
+    try {
+        return await (0,promises_.readFile)((0,external_node_path_.resolve)(baseDir, path), 'utf8');
+    }
+    catch (error) {
+        throw fileError(error, path, what, baseDir);
+    }
+}
+/** `path` as the user wrote it; `baseDir` is what relative paths resolve against. */
+function fileError(error, path, what, baseDir = process.cwd()) {
+    const code = (0,errors/* errnoCode */.UK)(error);
+    const where = `${what} "${path}"`;
+    if (code === 'ENOENT') {
+        return new errors/* UserError */.yo(`The ${where} does not exist (looked for ${(0,external_node_path_.resolve)(baseDir, path)}). Check the path: relative paths resolve against ${baseDir}.`);
+    }
+    if (code === 'EISDIR')
+        return new errors/* UserError */.yo(`The ${where} is a directory; a file was expected.`);
+    if (code === 'EACCES')
+        return new errors/* UserError */.yo(`The ${where} cannot be read: permission denied.`);
+    return error instanceof Error ? error : new Error(String(error));
+}
+
+;// CONCATENATED MODULE: ./shared/files/structured.ts
+
+
+
+
+/** Bounds on a structured (JSON or YAML) file; a real config, schema or metrics file is far inside them. */
+const STRUCTURED_LIMITS = {
+    /** Nested objects and lists, JSON and YAML alike (JSON Lines cells too: see data/jsonl.ts). */
+    maxDepth: MAX_NESTING_DEPTH,
+    /** YAML alias nodes (`*name`) in a document. */
+    maxAliases: 1000,
+    /** Values (scalars, lists and mappings) a YAML document holds with its aliases expanded. */
+    maxExpandedValues: 100_000,
+};
+function formatOf(path) {
+    return /\.json$/i.test(path) ? 'json' : 'yaml';
+}
+/** Parses JSON or YAML text; syntax errors and documents past STRUCTURED_LIMITS name the file, line and column. */
+async function parseStructured(text, path, what) {
+    if (formatOf(path) === 'json') {
+        let value;
+        try {
+            value = JSON.parse(text);
+        }
+        catch (error) {
+            throw new errors/* UserError */.yo(`The ${what} "${path}" is not valid JSON: ${await describeJsonError(error, text)}.`);
+        }
+        const tooDeep = jsonDepthExceeded(text, STRUCTURED_LIMITS.maxDepth);
+        if (tooDeep !== undefined) {
+            const { line, column } = lineAndColumn(text, tooDeep);
+            throw new errors/* UserError */.yo(`The ${what} "${path}" nests objects and arrays more than ${STRUCTURED_LIMITS.maxDepth} levels deep (at line ${line}, column ${column}). A ${what} needs far fewer; flatten it.`);
+        }
+        return value;
+    }
+    const yaml = await __nccwpck_require__.e(/* import() */ 243).then(__nccwpck_require__.bind(__nccwpck_require__, 33243));
+    let value;
+    try {
+        value = yaml.load(text, { filename: path, maxDepth: STRUCTURED_LIMITS.maxDepth, maxAliases: STRUCTURED_LIMITS.maxAliases });
+    }
+    catch (error) {
+        if (!(error instanceof yaml.YAMLException))
+            throw error;
+        const mark = error.mark ? ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}` : '';
+        if (/maxAliases/.test(error.reason)) {
+            throw new errors/* UserError */.yo(`The ${what} "${path}" has more than ${STRUCTURED_LIMITS.maxAliases} YAML aliases (the one past the limit is${mark}); write the values out instead of repeating anchors.`);
+        }
+        if (/maxDepth/.test(error.reason)) {
+            throw new errors/* UserError */.yo(`The ${what} "${path}" nests mappings and lists more than ${STRUCTURED_LIMITS.maxDepth} levels deep${mark}. A ${what} needs far fewer; flatten it.`);
+        }
+        throw new errors/* UserError */.yo(`The ${what} "${path}" is not valid YAML${mark}: ${error.reason}.`);
+    }
+    checkExpandedSize(value, path, what);
+    return value;
+}
+/**
+ * Refuses a YAML document whose aliases make it larger or deeper than the limits once
+ * expanded, or make it contain itself. Each distinct list or mapping is measured once (an alias
+ * is the same object as its anchor), so measuring costs the document's size, not its expansion.
+ */
+function checkExpandedSize(value, path, what) {
+    const { values, depth, distinct, cycle } = measureExpanded(value, STRUCTURED_LIMITS.maxExpandedValues);
+    if (cycle)
+        throw new errors/* UserError */.yo(`The ${what} "${path}" has a YAML alias inside the node it refers to, so it would contain itself; write the values out.`);
+    if (values > distinct && values > STRUCTURED_LIMITS.maxExpandedValues) {
+        throw new errors/* UserError */.yo(`The ${what} "${path}" has YAML aliases that expand to more than ${STRUCTURED_LIMITS.maxExpandedValues.toLocaleString('en-US')} values; write the values out (a ${what} needs far fewer).`);
+    }
+    if (depth > STRUCTURED_LIMITS.maxDepth) {
+        throw new errors/* UserError */.yo(`The ${what} "${path}" has YAML aliases that nest mappings and lists more than ${STRUCTURED_LIMITS.maxDepth} levels deep once expanded; write the values out.`);
+    }
+}
+/** Measures a parsed document with aliases expanded, without recursion (its depth is what is in question) and memoised per object. */
+function measureExpanded(root, limit = Infinity) {
+    if (root === null || typeof root !== 'object')
+        return { values: 1, depth: 0, distinct: 1, cycle: false };
+    const measured = new Map();
+    const open = new Set();
+    let distinct = 0;
+    const stack = [];
+    const enter = (node) => {
+        open.add(node);
+        distinct++;
+        stack.push({ node, children: Array.isArray(node) ? node : Object.values(node), next: 0, values: 1, depth: 1 });
+    };
+    enter(root);
+    let result = { values: 1, depth: 1 };
+    while (stack.length) {
+        const frame = stack.at(-1);
+        if (frame.next < frame.children.length && frame.values <= limit) {
+            const child = frame.children[frame.next++];
+            if (child === null || typeof child !== 'object' || child instanceof Date) {
+                frame.values++;
+                distinct++;
+                continue;
+            }
+            if (open.has(child))
+                return { values: frame.values, depth: stack.length, distinct, cycle: true };
+            const known = measured.get(child);
+            if (known) {
+                frame.values += known.values;
+                frame.depth = Math.max(frame.depth, known.depth + 1);
+            }
+            else
+                enter(child);
+            continue;
+        }
+        stack.pop();
+        open.delete(frame.node);
+        result = { values: frame.values, depth: frame.depth };
+        measured.set(frame.node, result);
+        const parent = stack.at(-1);
+        if (parent) {
+            parent.values += frame.values;
+            parent.depth = Math.max(parent.depth, frame.depth + 1);
+        }
+    }
+    return { ...result, distinct, cycle: false };
+}
+/**
+ * JSON.parse's message depends on the Node version: some give a position, others quote the
+ * text instead. Keep the reason, on one line, and find where the text goes wrong.
+ */
+async function describeJsonError(error, text) {
+    // Node quotes the text (whole, or "..."-shortened); keep only the reason.
+    const reason = error.message
+        .replace(/, (?:\.\.\.)?".*" is not valid JSON$/s, '')
+        .replace(/ (?:in JSON )?at position \d+.*$/s, '')
+        .replace(/\s+/g, ' ');
+    const { line, column } = lineAndColumn(text, jsonErrorOffset(text, error));
+    return `${reason} at line ${line}, column ${column}`;
+}
+/**
+ * The offset of the first character JSON.parse rejects. When the message does not say, the
+ * shortest prefix of the text that fails for a reason other than ending early is found by
+ * bisection (only on this error path, so its O(n log n) cost does not matter).
+ */
+function jsonErrorOffset(text, error) {
+    const reported = positionIn(error);
+    if (reported !== undefined)
+        return reported;
+    const endsEarly = (prefixLength) => {
+        try {
+            JSON.parse(text.slice(0, prefixLength));
+            return true;
+        }
+        catch (prefixError) {
+            const message = prefixError.message;
+            const position = positionIn(prefixError);
+            return /end of JSON input|Unterminated/.test(message) || (position !== undefined && position >= prefixLength);
+        }
+    };
+    let good = 0;
+    let bad = text.length;
+    while (bad - good > 1) {
+        const middle = Math.floor((good + bad) / 2);
+        if (endsEarly(middle))
+            good = middle;
+        else
+            bad = middle;
+    }
+    return bad - 1;
+}
+function positionIn(error) {
+    const match = /position (\d+)/.exec(error.message);
+    return match ? Number(match[1]) : undefined;
+}
+function lineAndColumn(text, offset) {
+    const before = text.slice(0, offset);
+    return { line: before.split('\n').length, column: offset - before.lastIndexOf('\n') };
+}
+/** Reads, parses and validates a config-like file. */
+async function readStructuredFile(path, schema, what, baseDir = process.cwd()) {
+    const text = await readUserFile(path, what, baseDir);
+    const value = await parseStructured(text, path, what);
+    return validateStructured(value, schema, { path, what, text });
+}
+async function validateStructured(value, schema, source) {
+    const result = schema.safeParse(value, { reportInput: true });
+    if (result.success)
+        return result.data;
+    const issues = result.error.issues.slice(0, 10);
+    const lines = source.text ? await locateLines(source.text, issues.map((issue) => issue.path)) : [];
+    const problems = issues.map((issue, index) => {
+        const field = issue.path.length ? `"${formatPath(issue.path)}"` : 'the top level';
+        const line = lines[index] ? ` (line ${lines[index]})` : '';
+        return `${field}${line}: ${issue.message}${describeInput(issue)}`;
+    });
+    const more = result.error.issues.length > issues.length ? `; and ${result.error.issues.length - issues.length} more` : '';
+    throw new errors/* UserError */.yo(`The ${source.what} "${source.path}" is not valid: ${problems.join('; ')}${more}.`);
+}
+/** The offending value, when it is short and the message does not already show it. */
+function describeInput(issue) {
+    const input = issue.input;
+    if (input === undefined || (typeof input === 'object' && input !== null))
+        return '';
+    const shown = JSON.stringify(input);
+    return shown.length <= 60 && !issue.message.includes(shown) ? `, got ${shown}` : '';
+}
+function formatPath(path) {
+    return path.reduce((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+}
+const keyOf = (path) => JSON.stringify(path.map(String));
+/** The line of the deepest node that exists along each path (JSON is YAML, so one walker serves both). */
+async function locateLines(text, paths) {
+    const offsets = await nodeOffsets(text).catch(() => new Map());
+    return paths.map((path) => {
+        for (let depth = path.length; depth >= 0; depth--) {
+            const offset = offsets.get(keyOf(path.slice(0, depth)));
+            if (offset !== undefined)
+                return lineAndColumn(text, offset).line;
+        }
+        return undefined;
+    });
+}
+/** Source offsets of every node of the first document, by path. */
+async function nodeOffsets(text) {
+    const yaml = await __nccwpck_require__.e(/* import() */ 243).then(__nccwpck_require__.bind(__nccwpck_require__, 33243));
+    const offsets = new Map();
+    const stack = [];
+    /** Path of the node that starts now, or undefined when it is a mapping key. */
+    const nextPath = () => {
+        const top = stack.at(-1);
+        if (!top)
+            return [];
+        if (top.kind === 'sequence')
+            return [...top.path, String(top.index++)];
+        if (top.pendingKey === undefined)
+            return undefined;
+        const path = [...top.path, top.pendingKey];
+        top.pendingKey = undefined;
+        return path;
+    };
+    for (const event of yaml.parseEvents(text, {})) {
+        if (event.type === yaml.EVENT_ID.SCALAR) {
+            const path = nextPath();
+            if (path)
+                offsets.set(keyOf(path), event.valueStart);
+            else
+                stack.at(-1).pendingKey = yaml.getScalarValue(text, event);
+        }
+        else if (event.type === yaml.EVENT_ID.MAPPING || event.type === yaml.EVENT_ID.SEQUENCE) {
+            const path = nextPath() ?? [...stack.at(-1).path, '?'];
+            offsets.set(keyOf(path), event.start);
+            stack.push({ kind: event.type === yaml.EVENT_ID.MAPPING ? 'mapping' : 'sequence', path, index: 0 });
+        }
+        else if (event.type === yaml.EVENT_ID.ALIAS) {
+            nextPath();
+        }
+        else if (event.type === yaml.EVENT_ID.POP) {
+            stack.pop();
+            if (stack.length === 0)
+                break;
+        }
+    }
+    return offsets;
+}
+
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 14 modules
+var schemas = __nccwpck_require__(45586);
+;// CONCATENATED MODULE: ./shared/lineage/manifest.ts
+/**
+ * The lineage manifest (`model-manifest.json`): what a model was built from and what it is.
+ *
+ * A manifest may come from a pull request's run, so it is hostile until validated: its model
+ * name and version must be identifiers (they become tags, deployments and outputs), and the
+ * paths it names must be relative paths inside the working directory, as train-model writes
+ * them, since promote-model reads and publishes the files they name.
+ */
+
+
+const MANIFEST_FORMAT = 'mlops-actions/model-manifest@1';
+/** Linux's PATH_MAX: no file a training command writes has a longer path. */
+const MAX_PATH_LENGTH = 4096;
+/**
+ * Why `path` is not a relative, "/"-separated path that stays inside its base folder, or
+ * undefined when it is one. `leadingParents` lets it start with ".." segments (a lock file of the
+ * repository root or a shared data file, recorded from a working directory below it).
+ */
+function manifestPathProblem(path, leadingParents = false) {
+    if (path === '')
+        return 'it is empty';
+    if (path.length > MAX_PATH_LENGTH)
+        return `it is longer than ${MAX_PATH_LENGTH} characters`;
+    // eslint-disable-next-line no-control-regex -- control characters are what is refused here
+    if (/[\u0000-\u001f\u007f]/.test(path))
+        return 'it holds a control character';
+    if (path.includes('\\'))
+        return 'it holds a "\\" (paths are recorded with "/")';
+    if (path.startsWith('/') || /^[A-Za-z]:/.test(path))
+        return 'it is absolute';
+    const segments = path.split('/');
+    const firstOwn = leadingParents ? segments.findIndex((segment) => segment !== '..') : 0;
+    for (const [index, segment] of segments.entries()) {
+        if (segment === '')
+            return 'it has an empty segment ("//" or a "/" at either end)';
+        if (segment === '.')
+            return 'it has a "." segment';
+        if (segment === '..' && index >= firstOwn)
+            return leadingParents ? 'it has a ".." segment after its start' : 'it has a ".." segment';
+    }
+    return undefined;
+}
+const relativePath = (leadingParents = false) => schemas/* string */.YjP().superRefine((value, ctx) => {
+    const problem = manifestPathProblem(value, leadingParents);
+    if (problem) {
+        const rule = leadingParents ? 'a relative path with "/" separators' : 'a relative path inside the working directory, with "/" separators';
+        ctx.addIssue({ code: 'custom', input: value, message: `must be ${rule}, but ${problem}; got ${(0,identifiers/* quoteValue */.cl)(value)}` });
+    }
+});
+const sha256 = schemas/* string */.YjP().regex(/^[0-9a-f]{64}$/);
+const hashedFile = (path) => schemas/* object */.Ikc({ path, sha256, bytes: schemas/* number */.aig().int().nonnegative().optional() });
+/**
+ * Output files: each path once, and none inside another that is listed as a file (a release is
+ * restored to these paths). With "/" sorting first, a path's descendants follow it directly, so
+ * comparing neighbours finds every clash in O(n log n).
+ */
+const outputFiles = schemas/* array */.YOg(hashedFile(relativePath()))
+    .min(1)
+    .superRefine((outputs, ctx) => {
+    const keys = outputs.map((output) => output.path.replaceAll('/', '\u0000'));
+    const order = keys.map((_, index) => index).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b));
+    for (let at = 1; at < order.length; at++) {
+        const [before, index] = [order[at - 1], order[at]];
+        const [earlier, path] = [outputs[before].path, outputs[index].path];
+        if (keys[index] === keys[before])
+            ctx.addIssue({ code: 'custom', path: [index, 'path'], input: path, message: `lists ${(0,identifiers/* quoteValue */.cl)(path)} a second time (also at outputs[${before}])` });
+        else if (keys[index].startsWith(`${keys[before]}\u0000`))
+            ctx.addIssue({ code: 'custom', path: [index, 'path'], input: path, message: `puts ${(0,identifiers/* quoteValue */.cl)(path)} inside ${(0,identifiers/* quoteValue */.cl)(earlier)}, which is listed as a file` });
+    }
+});
+const manifestSchema = schemas/* object */.Ikc({
+    format: schemas/* literal */.euz(MANIFEST_FORMAT),
+    model: schemas/* object */.Ikc({ name: (0,identifiers/* identifier */.Cv)('model name'), version: (0,identifiers/* identifier */.Cv)('model version') }),
+    fingerprint: sha256,
+    config: schemas/* object */.Ikc({ path: relativePath(), sha256: schemas/* string */.YjP(), canonicalSha256: schemas/* string */.YjP() }),
+    // Data may live beside the working directory (a monorepo's shared data/ folder): promotion
+    // lists these files in the model card and never opens them.
+    data: schemas/* array */.YOg(hashedFile(relativePath(true))),
+    /** The code tree (see code-tree.ts): its sha256, where it came from and how many files. */
+    code: schemas/* object */.Ikc({ source: schemas/* enum */.k5n(['git', 'paths', 'none']), sha256: schemas/* string */.YjP(), files: schemas/* number */.aig().int().nonnegative() }).optional(),
+    /** Dependency lock files, each with its sha256. */
+    lockFiles: schemas/* array */.YOg(hashedFile(relativePath(true))).optional(),
+    /** Unpinned dependencies found (`strict-pins`), as `file:line: message`. */
+    unpinned: schemas/* array */.YOg(schemas/* string */.YjP()).optional(),
+    command: schemas/* string */.YjP(),
+    /** The pins the command got in its environment (config path, seed, determinism settings). */
+    environment: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* string */.YjP()).optional(),
+    seed: schemas/* number */.aig().int(),
+    workingDirectory: schemas/* string */.YjP(),
+    outputs: outputFiles,
+    runner: schemas/* object */.Ikc({ os: schemas/* string */.YjP(), arch: schemas/* string */.YjP(), node: schemas/* string */.YjP(), platform: schemas/* string */.YjP().optional() }),
+    /** The mlops-actions version that trained (part of the fingerprint). */
+    actionVersion: schemas/* string */.YjP().optional(),
+    git: schemas/* object */.Ikc({
+        repository: schemas/* string */.YjP().optional(),
+        sha: schemas/* string */.YjP().optional(),
+        ref: schemas/* string */.YjP().optional(),
+        runId: schemas/* string */.YjP().optional(),
+        runUrl: schemas/* string */.YjP().optional(),
+    }),
+    training: schemas/* object */.Ikc({
+        startedAt: schemas/* string */.YjP(),
+        durationSeconds: schemas/* number */.aig().nonnegative(),
+        /** Set when the outputs came from the run cache: the run that trained them. */
+        restoredFrom: schemas/* object */.Ikc({ runUrl: schemas/* string */.YjP().optional(), startedAt: schemas/* string */.YjP() }).optional(),
+    }),
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(57075);
+// EXTERNAL MODULE: ./node_modules/papaparse/papaparse.js
+var papaparse = __nccwpck_require__(28728);
+var papaparse_default = /*#__PURE__*/__nccwpck_require__.n(papaparse);
+;// CONCATENATED MODULE: ./shared/validation/findings.ts
+const FINDING_CODES = {
+    // file: the bytes are not what the format says
+    'encoding-error': 'file', // invalid UTF-8
+    'compression-error': 'file', // a truncated or corrupt gzip stream
+    'format-error': 'file', // a corrupt Parquet file
+    'empty-file': 'file', // no header, or a header and no rows
+    // header: the columns do not match the schema's fields (by its fieldsMatch rule)
+    'missing-label': 'header', // a schema field has no column
+    'extra-label': 'header', // a column has no schema field
+    'duplicate-label': 'header', // two columns share a name
+    'blank-label': 'header', // a column has no name
+    'incorrect-label': 'header', // columns out of the schema's order (fieldsMatch: exact)
+    'unmatched-header': 'header', // no column matches any field (fieldsMatch: partial)
+    // row
+    'source-error': 'row', // a row cannot be read (bad quoting, invalid JSON, not an object)
+    'blank-row': 'row', // an empty line in a table of several columns
+    'missing-cell': 'row', // fewer cells than the header
+    'extra-cell': 'row', // more cells than the header (JSON Lines: keys the first object lacks)
+    'primary-key': 'row', // a primary key value repeats or is missing
+    'unique-key': 'row', // a uniqueKeys combination repeats
+    // cell
+    'type-error': 'cell', // not of the field's type and format
+    'constraint-error': 'cell', // breaks a constraint; `constraint` names it
+    'unique-error': 'cell', // repeats a value in a unique field
+    'nan-value': 'cell', // NaN where ml.allowNaN is false
+    'inf-value': 'cell', // ±Infinity where ml.allowInf is false
+    // column (ml extensions)
+    'mostly-violated': 'column', // fewer than `mostly` of the values pass the field's checks
+    'null-fraction': 'column', // more missing values than ml.nullFraction.max
+    'distinct-count': 'column', // distinct values outside ml.distinctCount
+    'distinct-fraction': 'column', // distinct / non-missing outside ml.distinctFraction
+    'stat-out-of-range': 'column', // mean, median, stdev, min, max or a quantile outside ml.stats
+    'check-limit': 'column', // a bounded structure filled up: the check covered part of the data
+    // dataset (ml extensions)
+    'row-count': 'dataset', // rows outside ml.rowCount
+    'duplicate-row': 'dataset', // more identical rows than ml.duplicateRows.maxFraction
+    'class-imbalance': 'dataset', // the rarest class is below ml.classBalance.minRatio of the commonest
+};
+/** A reported finding made whole: its file (`file` unless it names one), its scope from its code, and error unless it says otherwise. */
+function completeFinding(partial, file) {
+    // Defaults first, then the partial's own: on Node 20 this is about 15 times faster than spreading
+    // the partial first, and a hostile file can make millions of findings (one per blank line).
+    const finding = { file, level: 'error', scope: FINDING_CODES[partial.code], ...partial };
+    if (finding.file === undefined)
+        finding.file = file;
+    if (finding.level === undefined)
+        finding.level = 'error';
+    return finding;
+}
+function shorten(value, limit = 120) {
+    return value.length > limit ? `${value.slice(0, limit)}…` : value;
+}
+/** How much of a file's content a finding quotes at most: an observed value or a column name. */
+const EXCERPT_LIMIT = 80;
+/** A message longer than this is cut: it quotes excerpts only, so only a bug or a huge schema value could make it longer. */
+const MESSAGE_LIMIT = 2_000;
+/**
+ * Control characters, and the invisible ones that reorder or split text (bidi controls, line
+ * and paragraph separators): shown escaped, so that a cell cannot forge lines or hide text in
+ * an annotation, a log or the job summary.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g;
+// eslint-disable-next-line no-control-regex -- as UNSAFE_CHARACTERS, without the g flag, to test
+const HAS_UNSAFE_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;
+const isSafe = (text, limit) => text === undefined || (text.length <= limit && !HAS_UNSAFE_CHARACTER.test(text));
+function escapeControls(text) {
+    return text.replace(UNSAFE_CHARACTERS, (char) => {
+        const code = char.charCodeAt(0);
+        return code === 0x0a ? '\\n' : code === 0x0d ? '\\r' : code === 0x09 ? '\\t' : `\\u${code.toString(16).padStart(4, '0')}`;
+    });
+}
+/** A short, escaped excerpt of file content, for a finding: at most `limit` characters of it, then "…". */
+function excerpt(value, limit = EXCERPT_LIMIT) {
+    if (value.length <= limit)
+        return escapeControls(value);
+    // Do not cut a surrogate pair in half.
+    const end = /[\ud800-\udbff]/.test(value.charAt(limit - 1)) ? limit - 1 : limit;
+    return `${escapeControls(value.slice(0, end))}…`;
+}
+/**
+ * The finding as it may be shown and stored: what it quotes of the file is a short excerpt,
+ * escaped. Every finding passes here (FindingSink), whichever check or worker made it.
+ */
+function safeFinding(finding) {
+    // Most findings are short and plain: they pass as they are (this runs for every finding).
+    if (isSafe(finding.message, MESSAGE_LIMIT) && isSafe(finding.observed, EXCERPT_LIMIT) && isSafe(finding.field, EXCERPT_LIMIT) && isSafe(finding.expected, MESSAGE_LIMIT))
+        return finding;
+    const safe = { ...finding, message: excerpt(finding.message, MESSAGE_LIMIT) };
+    if (finding.observed !== undefined)
+        safe.observed = excerpt(finding.observed);
+    if (finding.field !== undefined)
+        safe.field = excerpt(finding.field);
+    if (finding.expected !== undefined)
+        safe.expected = excerpt(finding.expected, MESSAGE_LIMIT);
+    return safe;
+}
+/** Collects findings: counts all, keeps the first `max`, and groups them by kind. */
+class FindingSink {
+    max;
+    errors = 0;
+    warnings = 0;
+    kept = [];
+    dropped = 0;
+    groups = new Map();
+    constructor(max) {
+        this.max = max;
+    }
+    add(unsafe) {
+        const finding = safeFinding(unsafe);
+        if (finding.level === 'error')
+            this.errors++;
+        else
+            this.warnings++;
+        if (this.kept.length < this.max)
+            this.kept.push(finding);
+        else
+            this.dropped++;
+        const key = groupKey(finding);
+        const group = this.groups.get(key);
+        if (group)
+            group.count++;
+        else
+            this.groups.set(key, { code: finding.code, level: finding.level, field: finding.field, constraint: finding.constraint, file: finding.file, count: 1, first: finding });
+    }
+    /** For each group, how many of its findings were counted but not kept. */
+    unkept() {
+        const counts = new Map();
+        for (const [key, group] of this.groups)
+            counts.set(key, group.count);
+        for (const finding of this.kept)
+            counts.set(groupKey(finding), counts.get(groupKey(finding)) - 1);
+        return [...this.groups].filter(([key]) => counts.get(key) > 0).map(([key, group]) => ({ group, count: counts.get(key) }));
+    }
+    /**
+     * Takes in `count` more findings of a group that were counted elsewhere (a worker's shard)
+     * but not kept: they come after every kept one, so they count as dropped.
+     */
+    addUnkept(unsafe, count) {
+        if (count <= 0)
+            return;
+        const first = safeFinding(unsafe.first);
+        const group = { ...unsafe, field: first.field, first };
+        if (group.level === 'error')
+            this.errors += count;
+        else
+            this.warnings += count;
+        this.dropped += count;
+        const key = groupKey(group.first);
+        const existing = this.groups.get(key);
+        if (existing)
+            existing.count += count;
+        else
+            this.groups.set(key, { ...group, count });
+    }
+}
+const groupKey = (finding) => `${finding.code}\u0000${finding.constraint ?? ''}\u0000${finding.field ?? ''}\u0000${finding.file}\u0000${finding.level}`;
+
+;// CONCATENATED MODULE: ./shared/data/data-file-error.ts
+
+/**
+ * A data file that cannot be read as a whole or past some point: invalid UTF-8, a truncated
+ * gzip stream, a Parquet file whose footer or pages are corrupt. It is a UserError (the
+ * message says which file, where and what to do), and carries a code and a location so that
+ * a validator can report it as a finding and go on with the next file.
+ */
+class DataFileError extends errors/* UserError */.yo {
+    code;
+    path;
+    line;
+    name = 'DataFileError';
+    constructor(message, code, path, line) {
+        super(message);
+        this.code = code;
+        this.path = path;
+        this.line = line;
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/data/delimited.ts
+/**
+ * Streaming reader for CSV and TSV files (optionally gzip-compressed). Rows are handed to a
+ * callback one at a time, so memory stays flat whatever the file size. Each row carries the
+ * file line it starts on, for annotations and for people opening the file.
+ *
+ * Line ends are read as Python's csv module and pandas read them: outside quotes, \r\n, \n
+ * and a lone \r each end a record, mixed in one file too; inside quotes they are kept as they
+ * are. papaparse takes one newline for the whole file (guessed from its start), so a
+ * RecordGuard in front of it turns each line end outside quotes into \n. The guard also bounds
+ * a record's length (MAX_RECORD_LENGTH: a gzip bomb of one endless line, a quote never closed)
+ * and notices NUL bytes, which are reported on their row.
+ */
+
+
+
+
+
+
+
+const DELIMITERS = { csv: ',', tsv: '\t' };
+/**
+ * The longest record read, in characters (bytes when a large file is read in shards): a CSV or
+ * TSV row, quoted line breaks included, or a JSON line. Real rows are far shorter; past it the
+ * file is refused at that line, rather than held in memory whole.
+ */
+const MAX_RECORD_LENGTH = 8 * 2 ** 20;
+function recordTooLong(path, line, what = 'record') {
+    return new DataFileError(`The data file "${path}" has a ${what} longer than ${MAX_RECORD_LENGTH / 2 ** 20} MiB starting at line ${line} (the limit for one row). ${what === 'line' ? 'A file that is not JSON Lines' : 'A quote that is never closed, or a file that is not CSV or TSV,'} makes one; check the file.`, 'format-error', path, line);
+}
+/** The problem of a row with a NUL byte in a cell: text data holds none, so the file is likely binary or UTF-16. */
+function nulProblem(fields, header) {
+    for (let i = 0; i < fields.length; i++) {
+        const at = fields[i].indexOf('\0');
+        if (at === -1)
+            continue;
+        const name = header?.[i];
+        return `cell ${i + 1}${name !== undefined ? ` (column ${JSON.stringify(excerpt(name, 40))})` : ''} holds a NUL byte at character ${at + 1}, which text data never does: the file may be binary, UTF-16 or corrupt`;
+    }
+    return undefined;
+}
+/**
+ * Reads every row, empty lines included and marked `blank`; the newline that ends the file
+ * does not make a row. Rejects with a UserError on unreadable input: a missing file, invalid
+ * UTF-8 or a truncated gzip stream.
+ */
+async function readDelimited(path, format, onRow, dialect = {}) {
+    const delimiter = dialect.delimiter ?? DELIMITERS[format];
+    const quoteChar = dialect.quoteChar ?? '"';
+    const escapeChar = dialect.escapeChar ?? quoteChar;
+    const text = await openText(path);
+    text.setEncoding('utf8');
+    const guard = new RecordGuard(path, delimiter, quoteChar, escapeChar);
+    const source = text.pipe(guard);
+    text.on('error', (error) => source.destroy(error));
+    source.on('close', () => text.destroy()); // a refused record stops the reading of the file too
+    let header;
+    let line = 1;
+    await new Promise((resolve, reject) => {
+        let failed = false;
+        const fail = (error) => {
+            if (failed)
+                return;
+            failed = true;
+            source.destroy();
+            reject(error);
+        };
+        source.on('error', (error) => fail(streamError(error, path)));
+        papaparse_default().parse(source, {
+            delimiter,
+            quoteChar,
+            escapeChar,
+            newline: '\n', // the guard has made every line end outside quotes one
+            skipEmptyLines: false,
+            step(result) {
+                const fields = result.data;
+                const start = line;
+                line += 1 + fields.reduce((count, field) => count + countNewlines(field), 0);
+                const error = result.errors[0];
+                try {
+                    // Only looked for once the guard has seen a NUL: it runs ahead of the parser.
+                    const nul = guard.sawNul ? nulProblem(fields, header) : undefined;
+                    header ??= fields;
+                    // In stream mode papaparse makes no row of the newline that ends the file, so an
+                    // empty row is a real empty line (test/shared/validate.test.ts pins this down).
+                    if (error)
+                        onRow({ fields, line: start, parseError: error.message });
+                    else if (nul)
+                        onRow({ fields, line: start, parseError: nul });
+                    else if (fields.length === 1 && fields[0] === '')
+                        onRow({ fields, line: start, blank: true });
+                    else
+                        onRow({ fields, line: start });
+                }
+                catch (caught) {
+                    fail(caught);
+                }
+            },
+            complete: () => {
+                if (!failed)
+                    resolve();
+            },
+            error: (error) => fail(error),
+        });
+    });
+}
+/**
+ * Follows quoting as papaparse does (a quote opens a quoted field only at the start of a field;
+ * inside one, a doubled quote, or the escape character then a quote, is a literal quote) to turn
+ * each line end outside quotes (\r\n, \n, a lone \r) into \n, to stop a record longer than
+ * MAX_RECORD_LENGTH, and to notice NUL bytes. Text in, text out. On malformed quoting (a quote
+ * closing a field followed by more text) papaparse may keep a line end in the field that this
+ * guard took as the end of the record, or the reverse; papaparse reports the quotes either way.
+ */
+class RecordGuard extends external_node_stream_.Transform {
+    path;
+    /** A NUL byte has been seen. */
+    sawNul = false;
+    delimiter;
+    quote;
+    escape;
+    quoted = false;
+    fieldStart = true;
+    /** The previous character, across chunks: \r waiting for a \n, or the escape character before a quote. */
+    previous = -1;
+    /** In a quoted field whose escape is the quote: a quote was the chunk's last character, not yet known to be doubled. */
+    pendingQuote = false;
+    recordLength = 0;
+    line = 1;
+    recordLine = 1;
+    constructor(path, delimiter, quoteChar, escapeChar) {
+        super({ decodeStrings: false, encoding: 'utf8' });
+        this.path = path;
+        this.delimiter = delimiter.charCodeAt(delimiter.length - 1); // its last unit: a field starts after it (an astral delimiter is two)
+        this.quote = quoteChar.charCodeAt(0);
+        this.escape = escapeChar.charCodeAt(0);
+    }
+    _transform(chunk, _encoding, callback) {
+        const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+        try {
+            callback(null, this.follow(text));
+        }
+        catch (error) {
+            callback(error);
+        }
+    }
+    follow(text) {
+        if (text.indexOf('\0') !== -1)
+            this.sawNul = true;
+        const { delimiter, quote, escape } = this;
+        const pieces = [];
+        let copied = 0;
+        for (let i = 0; i < text.length; i++) {
+            const c = text.charCodeAt(i);
+            if (++this.recordLength > MAX_RECORD_LENGTH)
+                throw recordTooLong(this.path, this.recordLine);
+            if (this.pendingQuote) {
+                this.pendingQuote = false;
+                if (c === quote) {
+                    this.previous = c;
+                    continue; // a doubled quote: still quoted
+                }
+                this.quoted = false;
+            }
+            if (this.quoted) {
+                if (c === LF)
+                    this.line++;
+                else if (c === quote) {
+                    if (escape !== quote) {
+                        if (this.previous !== escape)
+                            this.quoted = false;
+                    }
+                    else if (i + 1 === text.length)
+                        this.pendingQuote = true;
+                    else if (text.charCodeAt(i + 1) === quote)
+                        i++;
+                    else
+                        this.quoted = false;
+                }
+                this.previous = c;
+                continue;
+            }
+            if (c === LF) {
+                if (this.previous === CR) {
+                    // \r\n, or a \r that ended the previous chunk and was made \n already: drop this \n.
+                    pieces.push(text.slice(copied, i));
+                    copied = i + 1;
+                    this.previous = -1;
+                    continue;
+                }
+                this.endRecord();
+            }
+            else if (c === CR) {
+                pieces.push(text.slice(copied, i), '\n');
+                copied = i + 1;
+                this.endRecord();
+                this.previous = CR;
+                continue;
+            }
+            else if (c === quote && this.fieldStart) {
+                this.quoted = true;
+                this.fieldStart = false;
+            }
+            else
+                this.fieldStart = c === delimiter;
+            this.previous = c;
+        }
+        if (copied === 0)
+            return text;
+        pieces.push(text.slice(copied));
+        return pieces.join('');
+    }
+    endRecord() {
+        this.line++;
+        this.recordLine = this.line;
+        this.recordLength = 0;
+        this.fieldStart = true;
+    }
+}
+const LF = 0x0a;
+const CR = 0x0d;
+function countNewlines(text) {
+    let count = 0;
+    for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1))
+        count++;
+    return count;
+}
+/** The file as UTF-8 text, gunzipped when its name ends in `.gz`; errors become DataFileErrors. */
+async function openText(path) {
+    const bytes = (0,external_node_fs_.createReadStream)(path);
+    let plain = bytes;
+    if (/\.gz$/i.test(path)) {
+        // zlib is loaded only for compressed files: it is a measurable part of start-up.
+        const gunzip = (await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 38522, 23))).createGunzip();
+        const limited = expansionLimit(path, await fileSize(path));
+        bytes.pipe(gunzip).pipe(limited);
+        bytes.on('error', (error) => gunzip.destroy(error));
+        gunzip.on('error', (error) => limited.destroy(error));
+        plain = limited;
+    }
+    const decoded = plain.pipe(utf8Decoder());
+    plain.on('error', (error) => decoded.destroy(error));
+    // A reader that stops early (a refused record or line) closes the file, compressed or not.
+    decoded.on('close', () => {
+        plain.destroy();
+        bytes.destroy();
+    });
+    return decoded;
+}
+/**
+ * How far a gzip-compressed data file may expand: real tables compress 3 to 50 times, while a
+ * gzip bomb (a few kilobytes of zeros or newlines) expands a thousand times, into more rows
+ * than a job has time to check. Small files may always reach MIN_EXPANDED_BYTES.
+ */
+const MAX_GZIP_EXPANSION = 200;
+const MIN_EXPANDED_BYTES = 2 ** 20;
+async function fileSize(path) {
+    try {
+        return (await (0,promises_.stat)(path)).size;
+    }
+    catch (error) {
+        throw fileError(error, path, 'data file');
+    }
+}
+/** Passes decompressed bytes on, and fails once they exceed MAX_GZIP_EXPANSION times the file's size. */
+function expansionLimit(path, compressedBytes) {
+    const limit = Math.max(MIN_EXPANDED_BYTES, MAX_GZIP_EXPANSION * compressedBytes);
+    let expanded = 0;
+    return new external_node_stream_.Transform({
+        transform(chunk, _encoding, callback) {
+            expanded += chunk.length;
+            if (expanded <= limit)
+                return callback(null, chunk);
+            callback(new DataFileError(`The data file "${path}" expands to more than ${MAX_GZIP_EXPANSION} times its size when decompressed (past ${formatBytes(limit)}): a gzip bomb, or data far more repetitive than real data. Check the file; a table this repetitive is better stored uncompressed or summarised.`, 'compression-error', path));
+        },
+    });
+}
+const formatBytes = (bytes) => (bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`);
+class InvalidUtf8Error extends Error {
+    offset;
+    line;
+    utf16;
+    constructor(offset, line, 
+    /** The file starts with a UTF-16 byte order mark. */
+    utf16 = false) {
+        super(`invalid UTF-8 at byte offset ${offset} (line ${line})`);
+        this.offset = offset;
+        this.line = line;
+        this.utf16 = utf16;
+    }
+}
+/** Decodes strictly: invalid UTF-8 is an error with its byte offset and line, never replaced silently. */
+function utf8Decoder() {
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    let offset = 0;
+    let newlines = 0;
+    const decode = (chunk, stream) => {
+        try {
+            return decoder.decode(chunk, { stream });
+        }
+        catch {
+            const at = chunk ? firstInvalidUtf8(chunk) : 0;
+            const before = chunk ? countByte(chunk, 0x0a, at) : 0;
+            throw new InvalidUtf8Error(offset + at, newlines + before + 1, offset === 0 && chunk !== undefined && startsWithUtf16Bom(chunk));
+        }
+        finally {
+            offset += chunk?.length ?? 0;
+            newlines += chunk ? countByte(chunk, 0x0a, chunk.length) : 0;
+        }
+    };
+    return new external_node_stream_.Transform({
+        readableObjectMode: false,
+        decodeStrings: true,
+        transform(chunk, _encoding, callback) {
+            try {
+                callback(null, decode(chunk, true));
+            }
+            catch (error) {
+                // Hand on the lines before the bad byte, so that they are still checked.
+                const at = error.offset - (offset - chunk.length);
+                const lastNewline = chunk.lastIndexOf(0x0a, at);
+                if (lastNewline >= 0)
+                    this.push(new TextDecoder().decode(chunk.subarray(0, lastNewline + 1)));
+                callback(error);
+            }
+        },
+        flush(callback) {
+            try {
+                callback(null, decode(undefined, false));
+            }
+            catch (error) {
+                callback(error);
+            }
+        },
+    });
+}
+function countByte(bytes, byte, end) {
+    let count = 0;
+    for (let index = bytes.indexOf(byte); index !== -1 && index < end; index = bytes.indexOf(byte, index + 1))
+        count++;
+    return count;
+}
+/**
+ * The offset of the first byte that starts no valid UTF-8 sequence, to say where the file goes
+ * wrong (TextDecoder only says that it does). Only run once the decoder has failed.
+ */
+function firstInvalidUtf8(bytes) {
+    for (let i = 0; i < bytes.length;) {
+        const b = bytes[i];
+        const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+        if (length === 0)
+            return i;
+        for (let k = 1; k < length; k++)
+            if (i + k < bytes.length && (bytes[i + k] & 0xc0) !== 0x80)
+                return i;
+        i += length;
+    }
+    return Math.max(0, bytes.length - 1);
+}
+function startsWithUtf16Bom(bytes) {
+    return bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+}
+/** The error for a data file whose bytes are not UTF-8, at the first bad byte. */
+function invalidUtf8(path, offset, line, utf16 = false) {
+    if (utf16)
+        return new DataFileError(`The data file "${path}" is UTF-16 text (it starts with a UTF-16 byte order mark), not UTF-8. Re-export it as UTF-8.`, 'encoding-error', path, 1);
+    return new DataFileError(`The data file "${path}" is not valid UTF-8 text: invalid UTF-8 at byte offset ${offset} (line ${line}). Re-export it as UTF-8.`, 'encoding-error', path, line);
+}
+function streamError(error, path) {
+    if (error instanceof InvalidUtf8Error)
+        return invalidUtf8(path, error.offset, error.line, error.utf16);
+    const code = error.code;
+    if (code === 'Z_DATA_ERROR' && /header check/.test(error.message)) {
+        return new DataFileError(`The data file "${path}" is not gzip data, though its name ends in .gz. Compress it with gzip, or drop the .gz from its name.`, 'compression-error', path);
+    }
+    if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
+        return new DataFileError(`The data file "${path}" is not a complete gzip stream (${error.message}). The file may be truncated; compress it again.`, 'compression-error', path);
+    }
+    return fileError(error, path, 'data file');
+}
+
+;// CONCATENATED MODULE: ./shared/data/jsonl.ts
+/**
+ * JSON Lines read line by line from a stream (gzip handled by openText), one object per line.
+ * A line that is not a JSON object is reported with its line number, not thrown: the rest of
+ * the file is still worth checking. So is a line that nests deeper than STRUCTURED_LIMITS.maxDepth:
+ * JSON.parse takes any depth, but later walks of the value (casts, keys, hashes) are recursive.
+ */
+
+
+async function readJsonLines(path, onLine) {
+    const source = await openText(path);
+    source.setEncoding('utf8');
+    let pending = '';
+    let line = 0;
+    const handle = (text) => {
+        line++;
+        const trimmed = text.endsWith('\r') ? text.slice(0, -1) : text;
+        if (trimmed.trim() === '')
+            return onLine({ line, blank: true });
+        let value;
+        try {
+            value = JSON.parse(trimmed);
+        }
+        catch (error) {
+            return onLine({ line, problem: `not valid JSON (${jsonReason(error)})` });
+        }
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+            return onLine({ line, problem: `a JSON ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}, not an object` });
+        }
+        // Only a line with a nested value is scanned: most records are flat.
+        if (trimmed.indexOf('[') !== -1 || trimmed.indexOf('{', 1) !== -1) {
+            const at = jsonDepthExceeded(trimmed, STRUCTURED_LIMITS.maxDepth);
+            if (at !== undefined)
+                return onLine({ line, problem: `an object whose values nest more than ${STRUCTURED_LIMITS.maxDepth} levels deep (from character ${at + 1}); flatten the record` });
+        }
+        onLine({ line, value: value });
+    };
+    // The text after the last newline, in parts: joined only once its line is complete, so that a
+    // long line costs its length, not its length times the chunks it spans.
+    let pendingParts = [];
+    let pendingLength = 0;
+    await new Promise((resolve, reject) => {
+        source.on('data', (chunk) => {
+            try {
+                const firstNewline = chunk.indexOf('\n');
+                if (firstNewline === -1 || pendingLength + firstNewline > MAX_RECORD_LENGTH) {
+                    pendingParts.push(chunk);
+                    pendingLength += chunk.length;
+                    if (pendingLength > MAX_RECORD_LENGTH)
+                        throw recordTooLong(path, line + 1, 'line');
+                    return;
+                }
+                pendingParts.push(chunk);
+                const parts = pendingParts.join('').split('\n');
+                pending = parts.pop();
+                pendingParts = [pending];
+                pendingLength = pending.length;
+                for (const part of parts) {
+                    if (part.length > MAX_RECORD_LENGTH)
+                        throw recordTooLong(path, line + 1, 'line');
+                    handle(part);
+                }
+            }
+            catch (error) {
+                source.destroy();
+                reject(error);
+            }
+        });
+        source.on('error', (error) => reject(streamError(error, path)));
+        source.on('end', () => {
+            try {
+                pending = pendingParts.join('');
+                if (pending.length > MAX_RECORD_LENGTH)
+                    throw recordTooLong(path, line + 1, 'line');
+                if (pending !== '')
+                    handle(pending);
+                resolve();
+            }
+            catch (error) {
+                reject(error);
+            }
+        });
+    });
+}
+/**
+ * JSON.parse's reason without the text it quotes (newer Node versions quote part of the line,
+ * which is the file's content, control characters and all), with "position" as the character
+ * of the line people count from 1.
+ */
+function jsonReason(error) {
+    return error.message
+        .replace(/, (?:\.\.\.)?".*" is not valid JSON$/s, '')
+        .replace(/ (?:in JSON )?at position (\d+).*$/s, (_match, position) => ` at character ${Number(position) + 1}`)
+        .replace(/\s+/g, ' ')
+        .slice(0, 120);
+}
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+;// CONCATENATED MODULE: ./shared/data/thrift-compact.ts
+/**
+ * A reader for Thrift's compact protocol, enough for Parquet page headers. hyparquet has one,
+ * but does not export it, and the flat-column reader (parquet-flat.ts) must read page headers
+ * itself. A struct comes back as its fields by id, the way the Thrift IDL numbers them; the
+ * caller names the fields it knows and ignores the rest.
+ */
+var CompactType;
+(function (CompactType) {
+    CompactType[CompactType["Stop"] = 0] = "Stop";
+    CompactType[CompactType["True"] = 1] = "True";
+    CompactType[CompactType["False"] = 2] = "False";
+    CompactType[CompactType["Byte"] = 3] = "Byte";
+    CompactType[CompactType["I16"] = 4] = "I16";
+    CompactType[CompactType["I32"] = 5] = "I32";
+    CompactType[CompactType["I64"] = 6] = "I64";
+    CompactType[CompactType["Double"] = 7] = "Double";
+    CompactType[CompactType["Binary"] = 8] = "Binary";
+    CompactType[CompactType["List"] = 9] = "List";
+    CompactType[CompactType["Set"] = 10] = "Set";
+    CompactType[CompactType["Map"] = 11] = "Map";
+    CompactType[CompactType["Struct"] = 12] = "Struct";
+})(CompactType || (CompactType = {}));
+/** Nesting deeper than this is corrupt input, not a page header. */
+const MAX_DEPTH = 16;
+class ThriftReader {
+    bytes;
+    offset;
+    constructor(bytes, offset) {
+        this.bytes = bytes;
+        this.offset = offset;
+    }
+    /** One struct from the current offset; the offset ends after its stop byte. */
+    struct(depth = 0) {
+        if (depth > MAX_DEPTH)
+            throw new Error('thrift structs nested too deeply');
+        const fields = {};
+        let field = 0;
+        for (;;) {
+            const header = this.byte();
+            const type = header & 0x0f;
+            if (type === CompactType.Stop)
+                return fields;
+            const delta = header >> 4;
+            field = delta === 0 ? this.zigzag() : field + delta;
+            fields[field] = type === CompactType.True ? true : type === CompactType.False ? false : this.value(type, depth);
+        }
+    }
+    value(type, depth) {
+        switch (type) {
+            case CompactType.Byte:
+                return (this.byte() << 24) >> 24;
+            case CompactType.I16:
+            case CompactType.I32:
+            case CompactType.I64:
+                return this.zigzag();
+            case CompactType.Double: {
+                const view = new DataView(this.bytes.buffer, this.bytes.byteOffset + this.take(8), 8);
+                return view.getFloat64(0, true);
+            }
+            case CompactType.Binary: {
+                const length = this.varint();
+                const start = this.take(length);
+                return this.bytes.subarray(start, start + length);
+            }
+            case CompactType.List:
+            case CompactType.Set: {
+                const header = this.byte();
+                const size = header >> 4 === 15 ? this.varint() : header >> 4;
+                const elementType = header & 0x0f;
+                const items = [];
+                for (let i = 0; i < size; i++)
+                    items.push(elementType === CompactType.True || elementType === CompactType.False ? this.byte() === 1 : this.value(elementType, depth + 1));
+                return items;
+            }
+            case CompactType.Map: {
+                const size = this.varint();
+                if (size === 0)
+                    return [];
+                const types = this.byte();
+                const entries = [];
+                for (let i = 0; i < size; i++)
+                    entries.push([this.value(types >> 4, depth + 1), this.value(types & 0x0f, depth + 1)]);
+                return entries;
+            }
+            case CompactType.Struct:
+                return this.struct(depth + 1);
+            default:
+                throw new Error(`unknown thrift type ${type} at byte ${this.offset - 1}`);
+        }
+    }
+    byte() {
+        if (this.offset >= this.bytes.length)
+            throw new Error('thrift data ends early');
+        return this.bytes[this.offset++];
+    }
+    /** Moves past `length` bytes and returns where they start. */
+    take(length) {
+        if (this.offset + length > this.bytes.length)
+            throw new Error('thrift data ends early');
+        const start = this.offset;
+        this.offset += length;
+        return start;
+    }
+    /** An unsigned LEB128 varint; arithmetic, not bit operations, so values past 2^31 stay whole. */
+    varint() {
+        let result = 0;
+        let scale = 1;
+        for (let i = 0; i < 10; i++) {
+            const byte = this.byte();
+            result += (byte & 0x7f) * scale;
+            if (byte < 0x80)
+                return result;
+            scale *= 128;
+        }
+        throw new Error('thrift varint longer than 10 bytes');
+    }
+    zigzag() {
+        const value = this.varint();
+        return value % 2 === 0 ? value / 2 : -(value + 1) / 2;
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/data/parquet-flat.ts
+
+/** A page or column this decoder does not cover; the caller reads it the general way. */
+class FlatUnsupported extends Error {
+}
+/** How a top-level schema element's values read, or undefined when this decoder does not cover it. */
+function flatValueKind(element) {
+    if (element.num_children || element.repetition_type === 'REPEATED')
+        return undefined;
+    const converted = element.converted_type;
+    const logical = element.logical_type;
+    switch (element.type) {
+        case 'BOOLEAN':
+            return converted || logical ? undefined : 'boolean';
+        case 'FLOAT':
+        case 'DOUBLE':
+            return converted || logical ? undefined : 'float';
+        case 'INT32':
+            if (converted === 'DATE' || logical?.type === 'DATE')
+                return 'date';
+            if (converted === 'UINT_32' || (logical?.type === 'INTEGER' && !logical.isSigned && logical.bitWidth === 32))
+                return 'uint32';
+            if (logical && logical.type !== 'INTEGER')
+                return undefined;
+            return !converted || ['INT_8', 'INT_16', 'INT_32', 'UINT_8', 'UINT_16'].includes(converted) ? 'int32' : undefined;
+        case 'INT64':
+            if (logical && !(logical.type === 'INTEGER' && logical.isSigned))
+                return undefined;
+            return !converted || converted === 'INT_64' ? 'int64' : undefined;
+        case 'BYTE_ARRAY':
+            // hyparquet reads an unannotated BYTE_ARRAY as UTF-8 text too; so must this reader.
+            if (logical && logical.type !== 'STRING' && logical.type !== 'ENUM')
+                return undefined;
+            return !converted || converted === 'UTF8' || converted === 'ENUM' ? 'string' : undefined;
+        default:
+            return undefined;
+    }
+}
+/** The plan for one column chunk, or undefined when its element or codec is not covered. */
+function planFlatColumn(element, meta, compressors) {
+    const kind = flatValueKind(element);
+    if (!kind || !element.type || meta.path_in_schema.length !== 1)
+        return undefined;
+    if (meta.codec !== 'UNCOMPRESSED' && !compressors[meta.codec])
+        return undefined;
+    const start = Number(meta.dictionary_page_offset ?? meta.data_page_offset);
+    const dataStart = Number(meta.data_page_offset);
+    // Some writers leave dictionary_page_offset at 0 when there is none.
+    const from = start > 0 && start < dataStart ? start : dataStart;
+    return { kind, type: element.type, nullable: element.repetition_type !== 'REQUIRED', codec: meta.codec, start: from, end: from + Number(meta.total_compressed_size) };
+}
+/** Page types and encodings by their numbers in parquet.thrift. */
+const PAGE = { data: 0, index: 1, dictionary: 2, dataV2: 3 };
+const ENCODING = { plain: 0, plainDictionary: 2, rle: 3, rleDictionary: 8 };
+/**
+ * Decodes one column chunk of `rows` rows into `buffers` (reused; the result is valid until
+ * they are passed again). Corrupt data throws an Error; uncovered encodings throw FlatUnsupported.
+ */
+function decodeFlatColumn(chunk, plan, rows, compressors, buffers = {}) {
+    const column = new ColumnBuilder(plan, rows, buffers);
+    let dictionary;
+    const reader = new ThriftReader(chunk, 0);
+    while (column.rows < rows) {
+        if (reader.offset >= chunk.length)
+            throw new Error(`the column chunk ends after ${column.rows} of ${rows} rows`);
+        const header = reader.struct();
+        const compressedSize = parquet_flat_int(header[3], 'compressed_page_size');
+        const uncompressedSize = parquet_flat_int(header[2], 'uncompressed_page_size');
+        // Writers cut pages at about 1 MB; a size past 1 GiB is a damaged header, not a page to allocate.
+        if (uncompressedSize > 2 ** 30)
+            throw new Error(`a page claims ${uncompressedSize} bytes uncompressed`);
+        const pageStart = reader.offset;
+        if (pageStart + compressedSize > chunk.length)
+            throw new Error('a page runs past the end of its column chunk');
+        const page = chunk.subarray(pageStart, pageStart + compressedSize);
+        reader.offset = pageStart + compressedSize;
+        const type = header[1];
+        if (type === PAGE.dictionary) {
+            const dictionaryHeader = struct(header[7], 'dictionary_page_header');
+            const encoding = parquet_flat_int(dictionaryHeader[2], 'encoding');
+            if (encoding !== ENCODING.plain && encoding !== ENCODING.plainDictionary)
+                throw new FlatUnsupported(`dictionary encoding ${encoding}`);
+            const bytes = decompress(page, uncompressedSize, plan.codec, compressors);
+            dictionary = decodePlain(plan, bytes, 0, parquet_flat_int(dictionaryHeader[1], 'num_values'), [], 0);
+        }
+        else if (type === PAGE.data) {
+            const dataHeader = struct(header[5], 'data_page_header');
+            const bytes = decompress(page, uncompressedSize, plan.codec, compressors);
+            const count = column.pageRows(parquet_flat_int(dataHeader[1], 'num_values'));
+            let offset = 0;
+            let present = count;
+            if (plan.nullable) {
+                if (parquet_flat_int(dataHeader[3], 'definition_level_encoding') !== ENCODING.rle)
+                    throw new FlatUnsupported('BIT_PACKED definition levels');
+                const length = uint32(bytes, 0);
+                present = column.definitionLevels(bytes, 4, 4 + length, count);
+                offset = 4 + length;
+            }
+            column.values(bytes, offset, present, parquet_flat_int(dataHeader[2], 'encoding'), dictionary);
+        }
+        else if (type === PAGE.dataV2) {
+            const v2 = struct(header[8], 'data_page_header_v2');
+            const count = column.pageRows(parquet_flat_int(v2[1], 'num_values'));
+            if (parquet_flat_int(v2[6] ?? 0, 'repetition_levels_byte_length') !== 0)
+                throw new FlatUnsupported('repetition levels');
+            const levelBytes = parquet_flat_int(v2[5] ?? 0, 'definition_levels_byte_length');
+            if (levelBytes > page.length)
+                throw new Error('definition levels run past the end of their page');
+            const present = plan.nullable ? column.definitionLevels(page, 0, levelBytes, count) : count;
+            const valueBytes = page.subarray(levelBytes);
+            const bytes = v2[7] === false ? valueBytes : decompress(valueBytes, uncompressedSize - levelBytes, plan.codec, compressors);
+            column.values(bytes, 0, present, parquet_flat_int(v2[4], 'encoding'), dictionary);
+        }
+        else if (type !== PAGE.index) {
+            throw new Error(`unknown page type ${String(type)}`);
+        }
+    }
+    return column.result();
+}
+function parquet_flat_int(value, field) {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+        throw new Error(`the page header's ${field} is ${String(value)}, not a count`);
+    return value;
+}
+function struct(value, field) {
+    if (typeof value !== 'object' || value === null || value instanceof Uint8Array || Array.isArray(value))
+        throw new Error(`the page header has no ${field}`);
+    return value;
+}
+function decompress(page, size, codec, compressors) {
+    if (codec === 'UNCOMPRESSED')
+        return page;
+    const output = compressors[codec](page, size);
+    if (output.length !== size)
+        throw new Error(`a ${codec} page decompressed to ${output.length} bytes, not ${size}`);
+    return output;
+}
+const uint32 = (bytes, at) => {
+    if (at + 4 > bytes.length)
+        throw new Error('a length prefix runs past the end of its page');
+    return (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16)) + bytes[at + 3] * 0x1000000;
+};
+/** Accumulates a column chunk's pages into one dense value array and a presence mask. */
+class ColumnBuilder {
+    plan;
+    total;
+    /** Rows seen so far, with or without a value. */
+    rows = 0;
+    filled = 0;
+    /**
+     * The values: a Float64Array for the kinds whose values are all numbers, else an array written
+     * in order from index 0 (`new Array(n)` past about 32K elements makes a slow dictionary-mode
+     * array). Either may be longer than this chunk's values, from an earlier row group.
+     */
+    numbers;
+    list;
+    present;
+    nulls = 0;
+    constructor(plan, total, buffers) {
+        this.plan = plan;
+        this.total = total;
+        // Numbers other than int64 cannot be anything but numbers, so they take a typed array (no boxing, no GC).
+        const numeric = plan.kind === 'float' || plan.kind === 'int32' || plan.kind === 'uint32';
+        if (numeric && !(buffers.numbers && buffers.numbers.length >= total))
+            buffers.numbers = new Float64Array(total);
+        if (plan.nullable && !(buffers.present && buffers.present.length >= total))
+            buffers.present = new Uint8Array(total);
+        this.numbers = numeric ? buffers.numbers : undefined;
+        this.present = plan.nullable ? buffers.present : undefined;
+        this.list = numeric ? [] : (buffers.list ??= []);
+    }
+    /** Checks a page's row count against what is left, and takes its rows. */
+    pageRows(count) {
+        if (this.rows + count > this.total)
+            throw new Error(`the pages hold more than the row group's ${this.total} rows`);
+        this.rows += count;
+        return count;
+    }
+    /** Fills the presence mask for the page's rows from its definition levels; returns how many have a value. */
+    definitionLevels(bytes, from, to, count) {
+        const present = this.present;
+        const start = this.rows - count;
+        decodeHybrid(bytes, from, to, 1, present, start, count);
+        let values = 0;
+        for (let i = start; i < start + count; i++)
+            values += present[i];
+        this.nulls += count - values;
+        return values;
+    }
+    /** Appends a page's `count` present values. */
+    values(bytes, offset, count, encoding, dictionary) {
+        if (encoding === ENCODING.plainDictionary || encoding === ENCODING.rleDictionary) {
+            if (!dictionary)
+                throw new Error('a dictionary-encoded page comes before its dictionary');
+            if (count === 0)
+                return;
+            if (offset >= bytes.length)
+                throw new Error('a dictionary-encoded page has no bit width');
+            const width = bytes[offset];
+            const indices = scratchIndices(count);
+            decodeHybrid(bytes, offset + 1, bytes.length, width, indices, 0, count);
+            if (this.numbers)
+                gatherNumbers(this.numbers, this.filled, dictionary, indices, count);
+            else
+                gatherList(this.list, this.filled, dictionary, indices, count);
+        }
+        else if (encoding === ENCODING.plain) {
+            const values = decodePlain(this.plan, bytes, offset, count, this.list, this.filled);
+            if (this.numbers)
+                this.numbers.set(values, this.filled);
+        }
+        else if (encoding === ENCODING.rle && this.plan.kind === 'boolean') {
+            const bits = scratchBits(count);
+            decodeHybrid(bytes, offset + 4, offset + 4 + uint32(bytes, offset), 1, bits, 0, count);
+            for (let i = 0; i < count; i++)
+                this.list[this.filled + i] = bits[i] === 1;
+        }
+        else {
+            throw new FlatUnsupported(`value encoding ${encoding}`);
+        }
+        this.filled += count;
+    }
+    result() {
+        return { values: this.numbers ?? this.list, present: this.nulls > 0 ? this.present : undefined };
+    }
+}
+// Scratch arrays for a page's dictionary indices and bits, used up before the next page.
+let indexScratch = new Uint32Array(0);
+let bitScratch = new Uint8Array(0);
+const scratchIndices = (count) => (indexScratch.length >= count ? indexScratch : (indexScratch = new Uint32Array(count)));
+const scratchBits = (count) => (bitScratch.length >= count ? bitScratch : (bitScratch = new Uint8Array(count)));
+// The gathers are separate functions so that each sees one array type and V8 keeps it fast.
+function gatherNumbers(numbers, at, dictionary, indices, count) {
+    for (let i = 0; i < count; i++) {
+        const index = indices[i];
+        if (index >= dictionary.length)
+            throw pastDictionary(index, dictionary.length);
+        numbers[at + i] = dictionary[index];
+    }
+}
+function gatherList(list, at, dictionary, indices, count) {
+    for (let i = 0; i < count; i++) {
+        const index = indices[i];
+        if (index >= dictionary.length)
+            throw pastDictionary(index, dictionary.length);
+        list[at + i] = dictionary[index];
+    }
+}
+const pastDictionary = (index, entries) => new Error(`dictionary index ${index} is past the dictionary's ${entries} entries`);
+/**
+ * `count` PLAIN values of the column's type from `offset`: numbers as a new Float64Array, the
+ * other kinds written into `list` from index `at` (which is returned).
+ */
+function decodePlain(plan, bytes, offset, count, list, at) {
+    const width = plan.type === 'INT32' || plan.type === 'FLOAT' ? 4 : plan.type === 'INT64' || plan.type === 'DOUBLE' ? 8 : 0;
+    if (width && offset + count * width > bytes.length)
+        throw new Error(`a page holds fewer than its ${count} values`);
+    // A copy makes the values aligned for a typed-array view; Parquet stores them little-endian, as this machine does (checked in parquet.ts).
+    const aligned = width ? bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + count * width) : undefined;
+    switch (plan.kind) {
+        case 'float':
+            return plan.type === 'FLOAT' ? Float64Array.from(new Float32Array(aligned)) : new Float64Array(aligned);
+        case 'int32':
+            return Float64Array.from(new Int32Array(aligned));
+        case 'uint32':
+            return Float64Array.from(new Uint32Array(aligned));
+        case 'date': {
+            const days = new Int32Array(aligned);
+            for (let i = 0; i < count; i++)
+                list[at + i] = isoDay(days[i]);
+            return list;
+        }
+        case 'int64':
+            int64Values(new Int32Array(aligned), count, list, at);
+            return list;
+        case 'boolean': {
+            if (offset + Math.ceil(count / 8) > bytes.length)
+                throw new Error(`a page holds fewer than its ${count} values`);
+            for (let i = 0; i < count; i++)
+                list[at + i] = ((bytes[offset + (i >> 3)] >> (i & 7)) & 1) === 1;
+            return list;
+        }
+        case 'string':
+            byteArrayStrings(bytes, offset, count, list, at);
+            return list;
+    }
+}
+/** INT64 as numbers while they are exact (within ±(2^53 − 1)), and as digit strings beyond, like normaliseParquetValue. */
+function int64Values(words, count, list, at) {
+    for (let i = 0; i < count; i++) {
+        const low = words[2 * i];
+        const high = words[2 * i + 1];
+        const safe = high >= -0x200000 && high < 0x200000 && !(high === -0x200000 && low === 0);
+        list[at + i] = safe ? high * 0x100000000 + (low >>> 0) : ((BigInt(high) << 32n) | BigInt(low >>> 0)).toString();
+    }
+}
+/** Length-prefixed UTF-8 strings; invalid bytes become U+FFFD, as TextDecoder (hyparquet) makes them. */
+function byteArrayStrings(bytes, offset, count, list, into) {
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let at = offset;
+    for (let i = 0; i < count; i++) {
+        const length = uint32(bytes, at);
+        const start = at + 4;
+        at = start + length;
+        if (at > bytes.length)
+            throw new Error(`string ${i + 1} of a page runs past its end`);
+        list[into + i] = buffer.toString('utf8', start, at);
+    }
+}
+/**
+ * The RLE / bit-packed hybrid encoding (definition levels, dictionary indices, RLE booleans):
+ * writes `count` values of `width` bits into `out` from `outStart`, reading bytes [from, to).
+ */
+function decodeHybrid(bytes, from, to, width, out, outStart, count) {
+    // unpackBits's buffer holds up to 31 bits, so 24-bit values at most: wider means a dictionary of 16M+ entries.
+    if (width > 24)
+        throw new FlatUnsupported(`bit width ${width}`);
+    if (to > bytes.length)
+        throw new Error('encoded levels or indices run past the end of their page');
+    const mask = width === 0 ? 0 : (1 << width) - 1;
+    const byteWidth = (width + 7) >> 3;
+    let at = from;
+    let written = 0;
+    while (written < count) {
+        if (at >= to)
+            throw new Error(`encoded levels or indices hold ${written} of ${count} values`);
+        // The run header: a ULEB128 varint.
+        let header = 0;
+        let shift = 0;
+        let byte;
+        do {
+            if (at >= to || shift > 28)
+                throw new Error('a malformed run header in encoded levels or indices');
+            byte = bytes[at++];
+            header |= (byte & 0x7f) << shift;
+            shift += 7;
+        } while (byte & 0x80);
+        header >>>= 0;
+        if (header & 1) {
+            // Bit-packed: (header >> 1) groups of 8 values, least significant bit first.
+            // A run may hold padding values past `count`; only the bytes of the values taken must be there.
+            const values = (header >>> 1) * 8;
+            const take = Math.min(values, count - written);
+            if (at + Math.ceil((take * width) / 8) > to)
+                throw new Error('a bit-packed run runs past the end of its page');
+            unpackBits(bytes, at, width, mask, out, outStart + written, take);
+            at += (values * width) >> 3;
+            written += take;
+        }
+        else {
+            const repeat = header >>> 1;
+            let value = 0;
+            for (let i = 0; i < byteWidth; i++)
+                value |= bytes[at++] << (8 * i);
+            if (at > to)
+                throw new Error('a repeated run runs past the end of its page');
+            const take = Math.min(repeat, count - written);
+            out.fill(value >>> 0, outStart + written, outStart + written + take);
+            written += take;
+        }
+    }
+}
+/** Unpacks `take` values of `width` bits from `at`; reads only the bytes those values occupy. */
+function unpackBits(bytes, at, width, mask, out, outAt, take) {
+    if (width === 1) {
+        // Definition levels and booleans: a byte is eight values.
+        for (let i = 0; i < take; i++)
+            out[outAt + i] = (bytes[at + (i >> 3)] >> (i & 7)) & 1;
+        return;
+    }
+    // A bit buffer refilled a byte at a time; with width <= 24 it never holds more than 31 bits.
+    let buffer = 0;
+    let bits = 0;
+    let next = at;
+    for (let i = 0; i < take; i++) {
+        while (bits < width) {
+            buffer |= bytes[next++] << bits;
+            bits += 8;
+        }
+        out[outAt + i] = buffer & mask;
+        buffer >>>= width;
+        bits -= width;
+    }
+}
+const pad = (value, width = 2) => String(value).padStart(width, '0');
+function isoDate(millis) {
+    const date = new Date(millis);
+    return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
+}
+/**
+ * Day numbers as ISO dates, remembered: a date column repeats its days, and building the text
+ * costs more than the rest of reading the value. Bounded: emptied past 4,096 days.
+ */
+const DAYS = new Map();
+function isoDay(days) {
+    let text = DAYS.get(days);
+    if (text === undefined) {
+        if (DAYS.size >= 4096)
+            DAYS.clear();
+        DAYS.set(days, (text = isoDate(days * 86_400_000)));
+    }
+    return text;
+}
+
+;// CONCATENATED MODULE: ./shared/data/parquet.ts
+
+
+
+
+const PARSERS = {
+    dateFromDays: isoDay,
+    timestampFromMilliseconds: (millis) => new Date(Number(millis)).toISOString(),
+    timestampFromMicroseconds: (micros) => new Date(Number(micros / 1000n)).toISOString(),
+    timestampFromNanoseconds: (nanos) => new Date(Number(nanos / 1000000n)).toISOString(),
+};
+/** A decoded Parquet value as a record value. */
+function normaliseParquetValue(value) {
+    if (value === undefined || value === null)
+        return null;
+    if (typeof value === 'bigint')
+        return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
+    if (value instanceof Date)
+        return value.toISOString();
+    if (value instanceof Uint8Array)
+        return Buffer.from(value).toString('base64');
+    if (Array.isArray(value))
+        return value.map(normaliseParquetValue);
+    if (typeof value === 'object')
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, normaliseParquetValue(item)]));
+    return value;
+}
+/** Opens a Parquet file and reads its footer; a corrupt footer is a located DataFileError. */
+async function openParquet(path) {
+    const hyparquet = await __nccwpck_require__.e(/* import() */ 338).then(__nccwpck_require__.bind(__nccwpck_require__, 64338));
+    let file;
+    try {
+        file = await hyparquet.asyncBufferFromFile(path);
+    }
+    catch (error) {
+        throw fileError(error, path, 'data file');
+    }
+    let metadata;
+    try {
+        metadata = await hyparquet.parquetMetadataAsync(file);
+    }
+    catch (error) {
+        throw corrupt(path, 'footer', error);
+    }
+    const children = hyparquet.parquetSchema(metadata).children;
+    const columns = children.map((child) => child.element.name);
+    const elements = children.map((child) => ({ ...child.element, num_children: child.children.length }));
+    return { path, hyparquet, file, metadata, columns, elements, groupRows: metadata.row_groups.map((group) => Number(group.num_rows)), buffers: columns.map(() => ({})) };
+}
+const corrupt = (path, where, error) => new DataFileError(`The data file "${path}" is not a readable Parquet file (${where}: ${error.message}). Write it again, or check that it is Parquet.`, 'format-error', path);
+/** `onRow` gets one cells array, refilled for every row: read it during the call, do not keep it. */
+async function readParquet(path, onHeader, onRow) {
+    const source = await openParquet(path);
+    onHeader(source.columns);
+    await readParquetGroups(source, onRow, 0, source.groupRows.length);
+}
+/** The rows of row groups [from, to) of an opened file (a shard), as readParquet gives them. */
+async function readParquetGroups(source, onRow, from, to) {
+    const { columns, groupRows } = source;
+    const cells = new Array(columns.length);
+    for (let index = from; index < to; index++) {
+        const data = await readRowGroup(source, index);
+        const next = new Array(data.length).fill(0);
+        const rowStart = groupStart(source, index);
+        for (let i = 0; i < groupRows[index]; i++) {
+            for (let c = 0; c < data.length; c++) {
+                const column = data[c];
+                if (column.present !== undefined && column.present[i] === 0)
+                    cells[c] = null;
+                else {
+                    const value = column.values[next[c]++];
+                    cells[c] = column.decoded ? value : parquetCell(value);
+                }
+            }
+            onRow(cells, rowStart + i + 1);
+        }
+    }
+}
+/** The 0-based index of the first row of a row group. */
+function groupStart(source, group) {
+    let start = 0;
+    for (let i = 0; i < group; i++)
+        start += source.groupRows[i];
+    return start;
+}
+/** A decoded Parquet value as a raw cell: numbers, strings, booleans and null as they are, the rest normalised. */
+function parquetCell(value) {
+    return typeof value === 'object' || typeof value === 'bigint' || value === undefined ? normaliseParquetValue(value) : value;
+}
+/** Typed-array views in the flat decoder read Parquet's little-endian numbers as this machine's. */
+const FLAT_DECODER = (0,external_node_os_.endianness)() === 'LE';
+/** The columns of one row group, in file order; a read that fails is a located DataFileError. */
+async function readRowGroup(source, group) {
+    const { compressors } = await __nccwpck_require__.e(/* import() */ 138).then(__nccwpck_require__.bind(__nccwpck_require__, 20138));
+    const rowStart = groupStart(source, group);
+    const rowEnd = rowStart + source.groupRows[group];
+    const result = new Array(source.columns.length);
+    try {
+        const flat = FLAT_DECODER ? await readFlatColumns(source, group, compressors) : [];
+        flat.forEach((column, c) => column && (result[c] = { decoded: true, ...column }));
+        const rest = source.columns.filter((_, c) => !result[c]);
+        if (rest.length > 0) {
+            const data = await readWithHyparquet(source, rest, rowStart, rowEnd, compressors);
+            source.columns.forEach((name, c) => (result[c] ??= { decoded: false, values: data.get(name) ?? [], present: undefined }));
+        }
+    }
+    catch (error) {
+        throw corrupt(source.path, `row group ${group + 1}, rows ${rowStart + 1} to ${rowEnd}`, error);
+    }
+    return result;
+}
+/** The flat decoder's columns of a row group; undefined where it does not cover the column (hyparquet reads those). */
+async function readFlatColumns(source, group, compressors) {
+    const rowGroup = source.metadata.row_groups[group];
+    const rows = source.groupRows[group];
+    const plans = source.columns.map((name, c) => {
+        const chunk = rowGroup.columns.find((column) => column.meta_data?.path_in_schema.length === 1 && column.meta_data.path_in_schema[0] === name);
+        return chunk?.meta_data && !chunk.file_path ? planFlatColumn(source.elements[c], chunk.meta_data, compressors) : undefined;
+    });
+    const planned = plans.filter((plan) => plan !== undefined);
+    if (planned.length === 0)
+        return [];
+    // One read for the row group's covered chunks, which a writer stores side by side.
+    const start = Math.min(...planned.map((plan) => plan.start));
+    const end = Math.max(...planned.map((plan) => plan.end));
+    if (start < 0 || end > source.file.byteLength)
+        throw new Error(`column chunks at bytes ${start} to ${end} lie outside the file's ${source.file.byteLength} bytes`);
+    const bytes = new Uint8Array(await source.file.slice(start, end));
+    return plans.map((plan, c) => {
+        if (!plan)
+            return undefined;
+        try {
+            return decodeFlatColumn(bytes.subarray(plan.start - start, plan.end - start), plan, rows, compressors, source.buffers[c]);
+        }
+        catch (error) {
+            if (error instanceof FlatUnsupported)
+                return undefined;
+            throw error;
+        }
+    });
+}
+/** Columns of the rows [rowStart, rowEnd) (one row group) read by hyparquet, by name. */
+async function readWithHyparquet(source, names, rowStart, rowEnd, compressors) {
+    const { hyparquet, file, metadata } = source;
+    // Column by column (onChunk), not row objects (onComplete): hyparquet then skips transposing the row group.
+    const data = new Map();
+    const place = (chunk) => {
+        if (chunk.rowStart === rowStart && chunk.rowEnd === rowEnd) {
+            data.set(chunk.columnName, chunk.columnData);
+            return;
+        }
+        // A column delivered in parts (or beyond the range asked): place each part by its rows.
+        let target = data.get(chunk.columnName);
+        if (!target || !Array.isArray(target))
+            data.set(chunk.columnName, (target = new Array(rowEnd - rowStart)));
+        for (let row = Math.max(chunk.rowStart, rowStart); row < Math.min(chunk.rowEnd, rowEnd); row++)
+            target[row - rowStart] = chunk.columnData[row - chunk.rowStart];
+    };
+    await hyparquet.parquetRead({ file, metadata, columns: names, compressors, parsers: PARSERS, rowStart, rowEnd, onChunk: place });
+    return data;
+}
+
+;// CONCATENATED MODULE: ./shared/data/records.ts
+/**
+ * One streaming reader for tabular data: CSV, TSV, JSON Lines and Parquet, gzip-compressed
+ * text formats included. Memory stays flat whatever the file size: rows are handed over one
+ * at a time (Parquet: one row group in memory at a time) and never kept.
+ *
+ * Two levels:
+ * - `readTable` gives the header once, then each row as cells aligned to it, with what went
+ *   wrong with a row (ragged, unreadable, blank) for a validator to report.
+ * - `readRecords` gives each row as a record, column name → raw value, with its location,
+ *   and stops with a located UserError on a row it cannot read. Use it to consume data.
+ *
+ * Raw values are what the format holds: text for CSV and TSV (every cell a string, empty
+ * cells ""), JSON values for JSON Lines (an absent key is null), and for Parquet numbers,
+ * strings, booleans, null, and dates and timestamps as ISO 8601 text.
+ */
+
+
+
+
+
+/** The format from the file name (`.csv`, `.tsv`/`.tab`, `.jsonl`/`.ndjson`, `.parquet`/`.pq`, text formats optionally `.gz`). */
+function formatFromPath(path) {
+    const match = /\.(csv|tsv|tab|jsonl|ndjson|parquet|pq)(\.gz)?$/i.exec(path);
+    if (!match)
+        return undefined;
+    const extension = match[1].toLowerCase();
+    if (extension === 'parquet' || extension === 'pq')
+        return match[2] ? undefined : 'parquet';
+    return extension === 'csv' ? 'csv' : extension === 'tab' || extension === 'tsv' ? 'tsv' : 'jsonl';
+}
+/**
+ * Streams a table. Rejects with a UserError when the file cannot be read at all (missing file)
+ * and with a DataFileError (a UserError with a code and location) when its bytes are not what
+ * the format says: invalid UTF-8, truncated gzip, corrupt Parquet.
+ */
+async function readTable(path, format, handlers, options = {}) {
+    if (format === 'parquet') {
+        if (/\.gz$/i.test(path))
+            throw new errors/* UserError */.yo(`The data file "${path}" is gzip-compressed Parquet, which cannot be read in a stream; Parquet compresses its own pages, so write it without the outer gzip.`);
+        return readParquet(path, (columns) => handlers.header(columns), (cells, row) => handlers.row({ cells, row }));
+    }
+    if (format === 'jsonl')
+        return readJsonTable(path, handlers);
+    let header = false;
+    let row = 0;
+    await readDelimited(path, format, ({ fields, line, parseError, blank }) => {
+        if (!header) {
+            if (blank)
+                return; // blank lines before the header hold nothing
+            header = true;
+            handlers.header(fields, line);
+            return;
+        }
+        row++;
+        if (parseError)
+            handlers.row({ cells: fields, row, line, problem: parseError });
+        else if (blank)
+            handlers.row({ cells: fields, row, line, blank: true });
+        else
+            handlers.row({ cells: fields, row, line });
+    }, options.dialect);
+}
+/** Unreadable lines kept back while no JSON object has given the header; past this many the file is not JSON Lines. */
+const PROBLEMS_BEFORE_HEADER = 1000;
+async function readJsonTable(path, handlers) {
+    let columns;
+    let index;
+    let row = 0;
+    // Lines that cannot be read before the first object: handed on once the header is known, as
+    // the handlers need the header before any row.
+    let early = [];
+    const flushEarly = () => {
+        for (const problem of early)
+            handlers.row(problem);
+        early = [];
+    };
+    await readJsonLines(path, (entry) => {
+        if ('blank' in entry) {
+            if (columns)
+                handlers.row({ cells: [], row: ++row, line: entry.line, blank: true });
+            return;
+        }
+        if ('problem' in entry) {
+            const problem = { cells: [], row: ++row, line: entry.line, problem: `line ${entry.line} is ${entry.problem}` };
+            if (columns)
+                return handlers.row(problem);
+            early.push(problem);
+            if (early.length >= PROBLEMS_BEFORE_HEADER) {
+                throw new DataFileError(`The data file "${path}" has no JSON object in its first ${entry.line} lines (${early[0].problem}): it is not JSON Lines, one object per line.`, 'format-error', path, early[0].line);
+            }
+            return;
+        }
+        const value = entry.value;
+        if (!columns || !index) {
+            columns = Object.keys(value);
+            index = new Map(columns.map((name, i) => [name, i]));
+            handlers.header(columns, entry.line);
+            flushEarly();
+        }
+        const cells = new Array(columns.length).fill(null);
+        let extraKeys;
+        for (const key in value) {
+            const at = index.get(key);
+            if (at === undefined)
+                (extraKeys ??= []).push(key);
+            else
+                cells[at] = value[key] ?? null;
+        }
+        handlers.row(extraKeys ? { cells, row: ++row, line: entry.line, extraKeys } : { cells, row: ++row, line: entry.line });
+    });
+    if (!columns && early.length) {
+        // No object at all: the header is empty, and each line says why.
+        handlers.header([], early[0].line);
+        flushEarly();
+    }
+}
+/**
+ * Streams every row as a record. Blank lines are skipped; JSON Lines keys that the first
+ * object does not have are left out (readTable reports them as `extraKeys`); a row that cannot be read, or whose
+ * cells do not match the header, stops the read with a UserError naming the file and line
+ * (or row, for Parquet). Resolves to the column names.
+ */
+async function readRecords(path, format, onRecord, options = {}) {
+    let columns = [];
+    const at = (row) => (row.line !== undefined ? `line ${row.line}` : `row ${row.row}`);
+    await readTable(path, format, {
+        header: (names) => (columns = [...names]),
+        row(row) {
+            if (row.blank)
+                return;
+            if (row.problem)
+                throw new UserError(`The data file "${path}" cannot be read at ${at(row)}: ${row.problem}.`);
+            if (format !== 'jsonl' && row.cells.length !== columns.length) {
+                throw new UserError(`The data file "${path}", ${at(row)}: ${row.cells.length} cells where the header has ${columns.length}.`);
+            }
+            const values = {};
+            for (let i = 0; i < columns.length; i++)
+                values[columns[i]] = row.cells[i] ?? null;
+            onRecord(row.line !== undefined ? { values, row: row.row, line: row.line } : { values, row: row.row });
+        },
+    }, options);
+    return columns;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+;// CONCATENATED MODULE: ./shared/files/hash.ts
+
+
+
+
+function sha256Text(text) {
+    return createHash('sha256').update(text).digest('hex');
+}
+/** The sha256 of a file, streamed so that model and data files of any size hash in constant memory. */
+async function sha256File(path, what = 'file', baseDir = process.cwd()) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    try {
+        for await (const chunk of (0,external_node_fs_.createReadStream)((0,external_node_path_.resolve)(baseDir, path)))
+            hash.update(chunk);
+    }
+    catch (error) {
+        throw fileError(error, path, what, baseDir);
+    }
+    return hash.digest('hex');
+}
+/** JSON with object keys sorted at every level, so that equal content hashes equally. */
+function canonicalJson(value) {
+    return JSON.stringify(sortKeys(value));
+}
+function sortKeys(value) {
+    if (Array.isArray(value))
+        return value.map(sortKeys);
+    if (value && typeof value === 'object' && !(value instanceof Date)) {
+        return Object.fromEntries(Object.keys(value)
+            .sort()
+            .map((key) => [key, sortKeys(value[key])]));
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./shared/metrics/random.ts
+/**
+ * Seeded randomness for the bootstrap, the same on every machine so that intervals reproduce
+ * exactly: xoshiro128** (Blackman and Vigna, seeded through splitmix32) draws one key per
+ * resample, and `poissonAt` turns a key and a row index into that row's Poisson(1) weight.
+ * Written here rather than taken from a library because the weights are drawn inline, a
+ * million per resample and several times over, where a library call per draw would dominate.
+ */
+class Xoshiro128 {
+    a;
+    b;
+    c;
+    d;
+    constructor(seed) {
+        let state = seed >>> 0;
+        const splitmix32 = () => {
+            state = (state + 0x9e3779b9) | 0;
+            let z = state;
+            z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+            z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+            return (z ^ (z >>> 16)) >>> 0;
+        };
+        this.a = splitmix32();
+        this.b = splitmix32();
+        this.c = splitmix32();
+        this.d = splitmix32();
+    }
+    /** The next 32 random bits, as an unsigned integer. */
+    nextUint32() {
+        const result = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0;
+        const t = this.b << 9;
+        this.c ^= this.a;
+        this.d ^= this.b;
+        this.b ^= this.c;
+        this.a ^= this.d;
+        this.c ^= t;
+        this.d = rotl(this.d, 11);
+        return result;
+    }
+}
+/**
+ * The Poisson(1) weight of `row` in the resample keyed `key`: a counter-based draw (the row
+ * index mixed with the key by murmur3's 32-bit finaliser), so that every pass over the rows,
+ * in whatever order it walks them, finds the same weight for the same row without looking it
+ * up in memory. The per-resample keys come from the seeded generator.
+ */
+function poissonAt(key, row) {
+    let z = (Math.imul(row, 0x9e3779b1) ^ key) >>> 0;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    const u = (z ^ (z >>> 16)) >>> 0;
+    const quick = POISSON1_BY_TOP_BYTE[u >>> 24];
+    if (quick !== 255)
+        return quick;
+    let k = 0;
+    while (u >= POISSON1_CDF[k])
+        k++;
+    return k;
+}
+/**
+ * P(X ≤ k) for X ~ Poisson(1), scaled to 2^32, for k = 0, 1, ...; the last entry is 2^32 so
+ * the search always ends (the mass it lumps into its k, P(X > 12) ≈ 2e-11, is below what 32
+ * random bits resolve).
+ */
+const POISSON1_CDF = (() => {
+    const cdf = [];
+    let term = Math.exp(-1);
+    let sum = 0;
+    for (let k = 0; k < 12; k++) {
+        sum += term;
+        cdf.push(Math.floor(sum * 4294967296));
+        term /= k + 1;
+    }
+    cdf.push(4294967296);
+    return Float64Array.from(cdf);
+})();
+/** For each top byte of a 32-bit draw, the Poisson value when the whole bucket maps to one; else 255. */
+const POISSON1_BY_TOP_BYTE = (() => {
+    const table = new Uint8Array(256);
+    const valueAt = (u) => {
+        let k = 0;
+        while (u >= POISSON1_CDF[k])
+            k++;
+        return k;
+    };
+    for (let b = 0; b < 256; b++) {
+        const first = valueAt(b * 16777216);
+        table[b] = first === valueAt(b * 16777216 + 16777215) ? first : 255;
+    }
+    return table;
+})();
+function rotl(x, k) {
+    return (x << k) | (x >>> (32 - k));
+}
+
+;// CONCATENATED MODULE: ./shared/metrics/bootstrap.ts
+/**
+ * Bootstrap confidence intervals for every scalar metric.
+ *
+ * Scheme: the Poisson bootstrap. Each resample gives every row a weight drawn from
+ * Poisson(1), the number of times it is "drawn", instead of drawing n row indices with
+ * replacement (the multinomial bootstrap, whose counts tend to the same Poisson(1) law as n
+ * grows). The weights are drawn in one sequential pass with no count array to scatter into,
+ * and every metric is computed from them by `PreparedMetrics.evaluate`, which walks the
+ * confusion counts, per-row losses and the score orders sorted once up front: a resample costs
+ * a few passes over the rows and no sorting. Sample weights multiply the Poisson weights.
+ * The interval is the percentile interval (quantiles with linear interpolation, as
+ * numpy.percentile) over the resamples in which the metric is defined; a metric undefined in
+ * more than half of them (e.g. ROC AUC of a slice with few positives) gets no interval.
+ * Seeded: the same seed, rows and options give identical intervals on every machine.
+ */
+
+
+const BOOTSTRAP_METHOD = 'poisson-bootstrap, percentile interval';
+/**
+ * The most work a bootstrap may do, in units of one row evaluated once (about 10 ns): a minute
+ * or two on a runner. A resample of the whole file and of every slice column costs
+ * `(1 + slice columns) × (rows × (1 + score columns) + 10 × classes)` units: every row is
+ * tallied once and ranked once per score column, and every class costs about ten rows.
+ */
+const BOOTSTRAP_WORK_BUDGET = 1e10;
+/** Fewer resamples than this give intervals too rough to judge a regression by: refused instead. */
+const MIN_BOOTSTRAP_RESAMPLES = 200;
+function resampleWork(shape) {
+    return (1 + shape.sliceColumns) * (shape.rows * (1 + shape.scoreColumns) + 10 * shape.classes);
+}
+/**
+ * The resamples to run within the work budget: the ones asked for, or fewer with a warning
+ * (`reduced`), or a UserError when even MIN_BOOTSTRAP_RESAMPLES would not fit.
+ */
+function boundedResamples(requested, shape, source, budget = BOOTSTRAP_WORK_BUDGET) {
+    const perResample = resampleWork(shape);
+    const affordable = Math.floor(budget / Math.max(1, perResample));
+    if (requested <= affordable)
+        return { resamples: requested };
+    const what = `${shape.rows} rows, ${shape.classes} classes, ${shape.scoreColumns} score columns and ${shape.sliceColumns} slice columns`;
+    if (affordable < MIN_BOOTSTRAP_RESAMPLES) {
+        throw new errors/* UserError */.yo(`Input "bootstrap": a bootstrap of the predictions file "${source}" (${what}) would cost ${perResample.toExponential(2)} units of work per resample, so not even ${MIN_BOOTSTRAP_RESAMPLES} resamples fit the budget of ${budget.toExponential(0)} (about a minute or two). Set "bootstrap: 0" for metrics without intervals, or evaluate fewer score columns, slice columns or rows (e.g. a sample).`);
+    }
+    return {
+        resamples: affordable,
+        warning: `Input "bootstrap" asks for ${requested} resamples, but the predictions file "${source}" (${what}) affords ${affordable} within the bootstrap's work budget; the intervals use ${affordable}. Set "bootstrap" to ${affordable} or less to silence this.`,
+    };
+}
+function bootstrapIntervals(prepared, names, options) {
+    const random = new Xoshiro128(options.seed);
+    const buffer = new Float64Array(prepared.rows);
+    const out = new Float64Array(prepared.names.length);
+    const slots = names.map((name) => prepared.names.indexOf(name));
+    // One row of draws per metric, NaN where the resample leaves the metric undefined.
+    const draws = new Float64Array(names.length * options.resamples).fill(Number.NaN);
+    for (let r = 0; r < options.resamples; r++) {
+        prepared.resample(random, buffer, out);
+        for (let m = 0; m < names.length; m++)
+            if (slots[m] !== -1)
+                draws[m * options.resamples + r] = out[slots[m]];
+    }
+    const intervals = {};
+    const tail = (1 - options.confidence) / 2;
+    for (let m = 0; m < names.length; m++) {
+        const defined = draws.subarray(m * options.resamples, (m + 1) * options.resamples).filter((v) => !Number.isNaN(v)).sort();
+        if (defined.length * 2 <= options.resamples)
+            continue;
+        intervals[names[m]] = [quantile(defined, tail), quantile(defined, 1 - tail)];
+    }
+    return intervals;
+}
+/** numpy.quantile's default ("linear") of sorted values. */
+function quantile(sorted, q) {
+    const position = q * (sorted.length - 1);
+    const below = Math.floor(position);
+    const above = Math.min(below + 1, sorted.length - 1);
+    return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
+}
+/** A seed of its own for each slice, so that adding a slice column leaves the others' intervals alone. */
+function derivedSeed(seed, label) {
+    let hash = 0x811c9dc5 ^ seed;
+    for (let i = 0; i < label.length; i++)
+        hash = Math.imul(hash ^ label.charCodeAt(i), 0x01000193);
+    return hash >>> 0;
+}
+
+;// CONCATENATED MODULE: ./shared/metrics/classification.ts
+function classTallies(k, labels, predictions, weights) {
+    const support = new Float64Array(k);
+    const predicted = new Float64Array(k);
+    const truePositive = new Float64Array(k);
+    let total = 0;
+    for (let i = 0; i < labels.length; i++) {
+        const w = weights === null ? 1 : weights[i];
+        const t = labels[i];
+        const p = predictions[i];
+        support[t] += w;
+        predicted[p] += w;
+        if (t === p)
+            truePositive[t] += w;
+        total += w;
+    }
+    return { k, support, predicted, truePositive, total };
+}
+function perClass({ k, support, predicted, truePositive }) {
+    const result = [];
+    for (let c = 0; c < k; c++) {
+        const tp = truePositive[c];
+        const precision = predicted[c] === 0 ? 0 : tp / predicted[c];
+        const recall = support[c] === 0 ? 0 : tp / support[c];
+        const denominator = precision + recall;
+        result.push({ precision, recall, f1: denominator === 0 ? 0 : (2 * precision * recall) / denominator, support: support[c] });
+    }
+    return result;
+}
+function correct({ k, truePositive }) {
+    let sum = 0;
+    for (let c = 0; c < k; c++)
+        sum += truePositive[c];
+    return sum;
+}
+function accuracy(tallies) {
+    return tallies.total === 0 ? undefined : correct(tallies) / tallies.total;
+}
+function balancedAccuracy(classes) {
+    const present = classes.filter((c) => c.support > 0);
+    return present.length ? present.reduce((sum, c) => sum + c.recall, 0) / present.length : undefined;
+}
+function macroAverage(classes, key) {
+    return classes.length ? classes.reduce((sum, c) => sum + c[key], 0) / classes.length : undefined;
+}
+function weightedAverage(classes, key) {
+    const support = classes.reduce((sum, c) => sum + c.support, 0);
+    return support > 0 ? classes.reduce((sum, c) => sum + c[key] * c.support, 0) / support : undefined;
+}
+/** scikit-learn's multiclass MCC, which needs only the marginals and the trace of the matrix. */
+function matthewsCorrcoef(tallies) {
+    const { k, support, predicted } = tallies;
+    let samples = 0;
+    let truePredicted = 0;
+    let predictedPredicted = 0;
+    let trueTrue = 0;
+    for (let c = 0; c < k; c++) {
+        samples += predicted[c];
+        truePredicted += support[c] * predicted[c];
+        predictedPredicted += predicted[c] * predicted[c];
+        trueTrue += support[c] * support[c];
+    }
+    const covTruePredicted = correct(tallies) * samples - truePredicted;
+    const covPredicted = samples * samples - predictedPredicted;
+    const covTrue = samples * samples - trueTrue;
+    return covPredicted * covTrue === 0 ? 0 : covTruePredicted / Math.sqrt(covTrue * covPredicted);
+}
+/**
+ * The confusion matrix of the report: weighted counts, rows = true class, columns = predicted
+ * class, over at most `limit` classes, those with the most true weight (ties: the earlier class),
+ * kept in class order. Rows whose label or prediction is another class are left out.
+ */
+function cappedConfusion(classes, labels, predictions, weights, limit) {
+    const k = classes.length;
+    const shown = shownClasses(classTallies(k, labels, predictions, weights).support, limit);
+    const position = new Int32Array(k).fill(-1);
+    shown.forEach((c, i) => (position[c] = i));
+    const m = shown.length;
+    const counts = new Float64Array(m * m);
+    for (let i = 0; i < labels.length; i++) {
+        const t = position[labels[i]];
+        const p = position[predictions[i]];
+        if (t !== -1 && p !== -1)
+            counts[t * m + p] += weights === null ? 1 : weights[i];
+    }
+    return { shown, matrix: Array.from({ length: m }, (_, t) => Array.from(counts.subarray(t * m, t * m + m))) };
+}
+/** The indices of the `limit` classes with the most support (ties: the earlier), in class order. */
+function shownClasses(support, limit) {
+    const all = Array.from(support, (_, c) => c);
+    if (all.length <= limit)
+        return all;
+    return all
+        .sort((a, b) => support[b] - support[a] || a - b)
+        .slice(0, limit)
+        .sort((a, b) => a - b);
+}
+/** scikit-learn's clipping bound for log_loss since 1.2 (eps="auto"): the float64 machine epsilon. */
+const LOG_LOSS_EPS = Number.EPSILON;
+/**
+ * Each row's log loss, −log p(true class), after scikit-learn 1.2's clipping of every
+ * probability to [eps, 1 − eps] and renormalising the row to sum to 1. Binary rows hold
+ * P(positive) only, as a 1-D `y_pred` does.
+ */
+function binaryRowLogLoss(probability, isPositive) {
+    const p = Math.min(Math.max(probability, LOG_LOSS_EPS), 1 - LOG_LOSS_EPS);
+    const q = 1 - p;
+    return -Math.log((isPositive ? p : q) / (q + p));
+}
+function multiclassRowLogLoss(scores, offset, k, trueColumn) {
+    let sum = 0;
+    let own = 0;
+    for (let c = 0; c < k; c++) {
+        const p = Math.min(Math.max(scores[offset + c], LOG_LOSS_EPS), 1 - LOG_LOSS_EPS);
+        sum += p;
+        if (c === trueColumn)
+            own = p;
+    }
+    return -Math.log(own / sum);
+}
+
+;// CONCATENATED MODULE: ./shared/metrics/ranking.ts
+/**
+ * ROC AUC and average precision of a binary ranking, as scikit-learn computes them:
+ * `roc_auc_score` integrates the ROC curve with trapezoids between distinct score thresholds
+ * (tied scores form one step, so ties count half), and `average_precision_score` is the
+ * step-wise sum Σ (Rₖ − Rₖ₋₁)·Pₖ over the same thresholds, without interpolation.
+ * Written directly: the walk over a pre-sorted order is what makes a thousand bootstrap
+ * resamples affordable, and no statistics library offers it with sample weights.
+ */
+
+/** One walk down the rows by descending score. */
+function rankingMetrics(column, weighting) {
+    const { groupEnds, positive, rows, fileRows, sampleWeights } = column;
+    const weights = 'array' in weighting ? weighting.array : null;
+    const key = 'resampleKey' in weighting ? weighting.resampleKey : -1;
+    let truePositives = 0;
+    let falsePositives = 0;
+    let area = 0;
+    let precisionSum = 0;
+    let start = 0;
+    for (let g = 0; g < groupEnds.length; g++) {
+        const end = groupEnds[g];
+        let tp = 0;
+        let all = 0;
+        for (let j = start; j < end; j++) {
+            const w = key !== -1 ? poissonAt(key, fileRows[j]) * (sampleWeights ? sampleWeights[j] : 1) : weights === null ? 1 : weights[rows === null ? j : rows[j]];
+            // w·1 and w·0 are exact, so this equals summing by branch, without the mispredictions.
+            tp += w * positive[j];
+            all += w;
+        }
+        start = end;
+        const fp = all - tp;
+        const before = truePositives;
+        truePositives += tp;
+        falsePositives += fp;
+        area += (fp * (before + truePositives)) / 2;
+        if (tp > 0)
+            precisionSum += tp * (truePositives / (truePositives + falsePositives));
+    }
+    return {
+        rocAuc: truePositives > 0 && falsePositives > 0 ? area / (truePositives * falsePositives) : undefined,
+        averagePrecision: truePositives > 0 ? precisionSum / truePositives : falsePositives > 0 ? 0 : undefined,
+        positives: truePositives,
+    };
+}
+
+;// CONCATENATED MODULE: ./shared/metrics/regression.ts
+/**
+ * `weights`: null for unweighted rows; otherwise per-row weights. `countsOnly` says the
+ * weights are whole-number repeat counts of unweighted rows (a bootstrap resample), whose
+ * median is the median of the rows repeated, not a weighted percentile.
+ */
+function regressionMetrics(rows, weights, countsOnly) {
+    const { labels, predictions, absoluteErrors } = rows;
+    const n = labels.length;
+    let weight = 0;
+    let labelSum = 0;
+    let differenceSum = 0;
+    let absoluteSum = 0;
+    let squaredSum = 0;
+    let percentageSum = 0;
+    for (let i = 0; i < n; i++) {
+        const w = weights === null ? 1 : weights[i];
+        if (w === 0)
+            continue;
+        const difference = labels[i] - predictions[i];
+        weight += w;
+        labelSum += w * labels[i];
+        differenceSum += w * difference;
+        absoluteSum += w * absoluteErrors[i];
+        squaredSum += w * difference * difference;
+        percentageSum += (w * absoluteErrors[i]) / Math.max(Math.abs(labels[i]), Number.EPSILON);
+    }
+    if (weight === 0)
+        return undefined;
+    const labelMean = labelSum / weight;
+    const differenceMean = differenceSum / weight;
+    let totalSquares = 0;
+    let differenceSquares = 0;
+    for (let i = 0; i < n; i++) {
+        const w = weights === null ? 1 : weights[i];
+        if (w === 0)
+            continue;
+        const centred = labels[i] - labelMean;
+        const spread = labels[i] - predictions[i] - differenceMean;
+        totalSquares += w * centred * centred;
+        differenceSquares += w * spread * spread;
+    }
+    const mse = squaredSum / weight;
+    return {
+        mae: absoluteSum / weight,
+        mse,
+        rmse: Math.sqrt(mse),
+        // scikit-learn counts rows (zero weights too); a resample counts the rows it drew.
+        r2: (countsOnly ? weight : n) < 2 ? undefined : explained(squaredSum, totalSquares),
+        mape: percentageSum / weight,
+        median_absolute_error: medianAbsoluteError(rows, weights, countsOnly),
+        explained_variance: explained(differenceSquares / weight, totalSquares / weight),
+    };
+}
+function explained(residual, total) {
+    if (total !== 0)
+        return 1 - residual / total;
+    return residual === 0 ? 1 : 0;
+}
+function medianAbsoluteError({ absoluteErrors }, weights, countsOnly) {
+    const n = absoluteErrors.length;
+    // Rows are in descending order: ascending rank j is row n − 1 − j.
+    const ascending = (j) => n - 1 - j;
+    if (weights === null)
+        return (absoluteErrors[ascending(Math.floor((n - 1) / 2))] + absoluteErrors[ascending(Math.floor(n / 2))]) / 2;
+    let totalWeight = 0;
+    for (let i = 0; i < n; i++)
+        totalWeight += weights[i];
+    if (countsOnly) {
+        // The median of the rows repeated as often as drawn: the mean of the two middle values.
+        const lowerRank = Math.floor((totalWeight - 1) / 2);
+        const upperRank = Math.floor(totalWeight / 2);
+        let seen = 0;
+        let lower = Number.NaN;
+        for (let j = 0; j < n; j++) {
+            const row = ascending(j);
+            seen += weights[row];
+            if (Number.isNaN(lower) && seen > lowerRank)
+                lower = absoluteErrors[row];
+            if (seen > upperRank)
+                return (lower + absoluteErrors[row]) / 2;
+        }
+        return lower;
+    }
+    const half = totalWeight * 0.5;
+    let cumulative = 0;
+    for (let j = 0; j < n; j++) {
+        cumulative += weights[ascending(j)];
+        if (cumulative >= half)
+            return absoluteErrors[ascending(j)];
+    }
+    return absoluteErrors[0];
+}
+
+;// CONCATENATED MODULE: ./shared/metrics/sort.ts
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Orders `values[offset + i·stride]` for i = 0, 1, ... from highest to lowest. No NaN. */
+function descendingOrder(values, stride = 1, offset = 0) {
+    const n = Math.floor((values.length - offset + stride - 1) / stride);
+    const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+    const [lo, hi] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
+    // Keys as unsigned 64-bit halves that sort like the numbers (flip every bit of negatives, the
+    // sign bit of the rest), then complemented, so ascending key order is descending value order.
+    const high = new Uint32Array(n);
+    const low = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+        const at = 2 * (offset + i * stride);
+        let h = words[at + hi];
+        let l = words[at + lo];
+        if (h === 0x80000000 && l === 0)
+            h = 0; // -0 is the same threshold as 0
+        if (h & 0x80000000) {
+            h = ~h;
+            l = ~l;
+        }
+        else {
+            h |= 0x80000000;
+        }
+        high[i] = ~h;
+        low[i] = ~l;
+    }
+    let order = new Uint32Array(n);
+    for (let i = 0; i < n; i++)
+        order[i] = i;
+    let scratch = new Uint32Array(n);
+    const counts = new Uint32Array(65536);
+    for (let pass = 0; pass < 4; pass++) {
+        const keys = pass < 2 ? low : high;
+        const shift = pass % 2 === 0 ? 0 : 16;
+        counts.fill(0);
+        for (let i = 0; i < n; i++)
+            counts[(keys[i] >>> shift) & 0xffff]++;
+        if (counts.includes(n))
+            continue; // every key has this digit: the pass would change nothing
+        let sum = 0;
+        for (let b = 0; b < 65536; b++) {
+            const c = counts[b];
+            counts[b] = sum;
+            sum += c;
+        }
+        for (let i = 0; i < n; i++) {
+            const row = order[i];
+            scratch[counts[(keys[row] >>> shift) & 0xffff]++] = row;
+        }
+        [order, scratch] = [scratch, order];
+    }
+    const ends = new Uint32Array(n);
+    let groups = 0;
+    for (let i = 1; i < n; i++) {
+        if (high[order[i]] !== high[order[i - 1]] || low[order[i]] !== low[order[i - 1]])
+            ends[groups++] = i;
+    }
+    if (n > 0)
+        ends[groups++] = n;
+    return { order, groupEnds: ends.slice(0, groups) };
+}
+
+;// CONCATENATED MODULE: ./shared/metrics/compute.ts
+/**
+ * The metric suite: point metrics of a prediction set, named as scikit-learn names them
+ * (its scorer names without the `neg_` sign flip; per-class values as `precision.<class>`),
+ * computed as scikit-learn 1.2 computes them. test/fixtures/metrics/make_fixtures.py holds the
+ * reference values this is checked against.
+ *
+ * A set is prepared once (orders by score, per-row losses); then `evaluate(weights)` computes
+ * every metric under any row weights in a few passes, which is how a bootstrap resample (row
+ * weights = how often each row was drawn) costs little more than one evaluation, and no sort.
+ */
+
+
+
+
+
+/**
+ * Most classes whose per-class values (`precision.<class>`, …) and confusion matrix row and
+ * column a report holds: beyond a few dozen the matrix is unreadable and, at 10,000 classes,
+ * too large to write (the averages still cover every class).
+ */
+const MAX_REPORTED_CLASSES = 50;
+/** Orders class names as scikit-learn orders labels: numerically when they all are numbers. */
+function sortClasses(classes) {
+    const list = [...new Set(classes)];
+    const numeric = list.every((c) => c.trim() !== '' && Number.isFinite(Number(c)));
+    return numeric ? list.sort((a, b) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0)) : list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+function prepareMetrics(set) {
+    return set.task === 'regression' ? prepareRegression(set) : prepareClassification(set);
+}
+/**
+ * The shared frame of a prepared set: rows are held in an internal order (`held[j]` is the
+ * original row at position j; null: the file's order) chosen so that the costliest walk is
+ * sequential; `evaluateHeld` takes weights in that order.
+ */
+function prepared(rows, held, sampleWeights, names, evaluateHeld) {
+    const heldWeights = sampleWeights && gather(sampleWeights, held);
+    const memo = rows <= MEMO_ROWS ? new Map() : undefined;
+    return {
+        rows,
+        names,
+        evaluate(weights) {
+            const out = new Float64Array(names.length);
+            evaluateHeld(weights && gather(weights, held), out);
+            const metrics = {};
+            names.forEach((name, slot) => {
+                if (!Number.isNaN(out[slot]))
+                    metrics[name] = out[slot];
+            });
+            return metrics;
+        },
+        resample(random, buffer, out) {
+            const key = random.nextUint32();
+            for (let j = 0; j < rows; j++)
+                buffer[j] = poissonAt(key, held === null ? j : held[j]) * (heldWeights ? heldWeights[j] : 1);
+            // A handful of rows has few distinct weightings, and the metrics are a function of the
+            // weights: each is computed once (a thousand resamples of a tiny file then start fast).
+            const seen = memo && buffer.join(',');
+            const known = seen === undefined ? undefined : memo.get(seen);
+            if (known) {
+                out.set(known);
+                return;
+            }
+            evaluateHeld(buffer, out, key);
+            if (seen !== undefined)
+                memo.set(seen, out.slice());
+        },
+    };
+}
+/** Sets up to this many rows remember the metrics of each distinct resample weighting. */
+const MEMO_ROWS = 16;
+/** Metric names and their slots in an output array, fixed when a set is prepared. */
+class Slots {
+    names = [];
+    /** The slot of a metric this set reports; -1 for one it cannot (`when` false). */
+    add(name, when = true) {
+        if (!when)
+            return -1;
+        this.names.push(name);
+        return this.names.length - 1;
+    }
+}
+/** Writes a value to its slot: undefined and skipped slots as scikit-learn leaves them out. */
+function put(out, slot, value) {
+    if (slot !== -1)
+        out[slot] = value ?? Number.NaN;
+}
+function gather(values, held, width = 1) {
+    if (held === null)
+        return values;
+    const out = new values.constructor(held.length * width);
+    for (let j = 0; j < held.length; j++)
+        for (let c = 0; c < width; c++)
+            out[j * width + c] = values[held[j] * width + c];
+    return out;
+}
+function prepareRegression(set) {
+    const n = set.labels.length;
+    const errors = new Float64Array(n);
+    for (let i = 0; i < n; i++)
+        errors[i] = Math.abs(set.predictions[i] - set.labels[i]);
+    // Held by descending absolute error: the median is then a walk, not a sort, per resample.
+    const { order } = descendingOrder(errors);
+    const rows = { labels: gather(set.labels, order), predictions: gather(set.predictions, order), absoluteErrors: gather(errors, order) };
+    const names = ['mae', 'mse', 'rmse', 'r2', 'mape', 'median_absolute_error', 'explained_variance'];
+    // Weights without sample weights are bootstrap repeat counts: their median is that of the rows repeated.
+    return prepared(n, order, set.weights, names, (weights, out) => {
+        const metrics = regressionMetrics(rows, weights, weights !== null && !set.weights);
+        names.forEach((name, slot) => put(out, slot, metrics?.[name]));
+    });
+}
+function prepareClassification(set) {
+    const n = set.labels.length;
+    const k = set.classes.length;
+    const binary = set.task === 'binary';
+    const scoreClasses = binary ? [set.positive] : (set.scoreClasses ?? []);
+    const width = scoreClasses.length;
+    // The true label's column among the scores (-1: not a scored class).
+    const scoreColumn = new Map(scoreClasses.map((c, column) => [c, column]));
+    const columnOf = set.classes.map((c) => scoreColumn.get(c) ?? -1);
+    // Held in the order of the first score column, so that its ranking walk is sequential.
+    const orders = set.scores ? scoreClasses.map((_, c) => descendingOrder(set.scores, width, c)) : [];
+    const held = orders[0]?.order ?? null;
+    const labels = gather(set.labels, held);
+    const predictions = gather(set.predictions, held);
+    const scores = set.scores && gather(set.scores, held, width);
+    let rowLogLoss;
+    let rowBrier;
+    const columns = [];
+    if (scores) {
+        rowLogLoss = new Float64Array(n);
+        const brier = binary ? new Float64Array(n) : undefined;
+        rowBrier = brier;
+        for (let j = 0; j < n; j++) {
+            const column = columnOf[labels[j]];
+            if (brier) {
+                const p = scores[j];
+                rowLogLoss[j] = binaryRowLogLoss(p, column === 0);
+                brier[j] = ((column === 0 ? 1 : 0) - p) ** 2;
+            }
+            else {
+                rowLogLoss[j] = multiclassRowLogLoss(scores, j * width, width, column);
+            }
+        }
+        // Each column's ranking, in held positions; the first column's is the held order itself.
+        const positionOf = new Uint32Array(n);
+        for (let j = 0; j < n; j++)
+            positionOf[held[j]] = j;
+        const fileLabels = set.labels;
+        orders.forEach((order, c) => {
+            const fileRows = order.order;
+            let rows = null;
+            if (c > 0) {
+                rows = new Uint32Array(n);
+                for (let r = 0; r < n; r++)
+                    rows[r] = positionOf[fileRows[r]];
+            }
+            const positive = new Uint8Array(n);
+            for (let r = 0; r < n; r++)
+                positive[r] = columnOf[fileLabels[fileRows[r]]] === c ? 1 : 0;
+            columns.push({ groupEnds: order.groupEnds, positive, rows, fileRows, sampleWeights: set.weights && gather(set.weights, fileRows) });
+        });
+    }
+    const positiveIndex = binary ? set.classes.indexOf(set.positive) : -1;
+    // Per-class values and the matrix cover the classes with the most rows, so that the report stays readable.
+    const { shown, matrix } = cappedConfusion(set.classes, set.labels, set.predictions, set.weights ?? null, MAX_REPORTED_CLASSES);
+    const slots = new Slots();
+    const at = confusionSlots(slots, set.classes, shown, binary);
+    const scored = scores !== undefined;
+    const logLossSlot = slots.add('log_loss', scored && (width >= 2 || binary));
+    const brierSlot = slots.add('brier_score', scored && binary);
+    const rocAucSlot = slots.add('roc_auc', scored && binary);
+    const rocAucOvrSlot = slots.add('roc_auc_ovr', scored && !binary);
+    const rocAucOvrWeightedSlot = slots.add('roc_auc_ovr_weighted', scored && !binary);
+    const averagePrecisionSlot = slots.add('average_precision', scored);
+    const evaluateHeld = (weights, out, resampleKey) => {
+        out.fill(Number.NaN);
+        const tallies = classTallies(k, labels, predictions, weights);
+        if (tallies.total === 0)
+            return;
+        confusionMetrics(tallies, at, out, positiveIndex, binary);
+        if (rowLogLoss) {
+            let weight = 0;
+            let logLoss = 0;
+            let brier = 0;
+            for (let j = 0; j < n; j++) {
+                const w = weights === null ? 1 : weights[j];
+                weight += w;
+                logLoss += w * rowLogLoss[j];
+                if (rowBrier !== undefined)
+                    brier += w * rowBrier[j];
+            }
+            // log_loss needs two classes among the labels it is given (scikit-learn's `labels`).
+            put(out, logLossSlot, logLoss / weight);
+            put(out, brierSlot, brier / weight);
+            // The first column walks the held order, whose weights are at hand; the others draw theirs.
+            const ranked = columns.map((column, c) => rankingMetrics(column, resampleKey !== undefined && c > 0 ? { resampleKey } : { array: weights }));
+            if (binary) {
+                put(out, rocAucSlot, ranked[0].rocAuc);
+                put(out, averagePrecisionSlot, ranked[0].averagePrecision);
+            }
+            else {
+                // One-vs-rest over the scored classes; like scikit-learn, undefined when a class is absent.
+                const all = ranked.every((r) => r.rocAuc !== undefined);
+                const support = ranked.reduce((sum, r) => sum + r.positives, 0);
+                put(out, rocAucOvrSlot, all ? ranked.reduce((sum, r) => sum + r.rocAuc, 0) / ranked.length : undefined);
+                put(out, rocAucOvrWeightedSlot, all ? ranked.reduce((sum, r) => sum + r.rocAuc * r.positives, 0) / support : undefined);
+                put(out, averagePrecisionSlot, ranked.every((r) => r.averagePrecision !== undefined) ? ranked.reduce((sum, r) => sum + r.averagePrecision, 0) / ranked.length : undefined);
+            }
+        }
+    };
+    return {
+        ...prepared(n, held, set.weights, slots.names, evaluateHeld),
+        confusion: { classes: shown.map((c) => set.classes[c]), matrix, ...(shown.length < k ? { totalClasses: k } : {}) },
+    };
+}
+function confusionSlots(slots, classes, shown, binary) {
+    const accuracySlot = slots.add('accuracy');
+    const balancedAccuracy = slots.add('balanced_accuracy');
+    const own = [slots.add('precision', binary), slots.add('recall', binary), slots.add('f1', binary)];
+    const macro = [-1, -1, -1];
+    const weighted = [-1, -1, -1];
+    ['precision', 'recall', 'f1'].forEach((key, m) => {
+        macro[m] = slots.add(`${key}_macro`);
+        weighted[m] = slots.add(`${key}_weighted`);
+    });
+    const matthews = slots.add('matthews_corrcoef');
+    const perClass = classes.map(() => [-1, -1, -1]);
+    for (const c of shown)
+        perClass[c] = [slots.add(`precision.${classes[c]}`), slots.add(`recall.${classes[c]}`), slots.add(`f1.${classes[c]}`)];
+    return { accuracy: accuracySlot, balancedAccuracy, own, macro, weighted, matthews, perClass };
+}
+const KEYS = ['precision', 'recall', 'f1'];
+function confusionMetrics(tallies, at, out, positiveIndex, binary) {
+    const per = perClass(tallies);
+    put(out, at.accuracy, accuracy(tallies));
+    put(out, at.balancedAccuracy, balancedAccuracy(per));
+    for (let m = 0; m < 3; m++) {
+        const key = KEYS[m];
+        // average="binary": the positive class's own values (0 when it never occurs).
+        if (binary)
+            put(out, at.own[m], per[positiveIndex]?.[key] ?? 0);
+        put(out, at.macro[m], macroAverage(per, key));
+        put(out, at.weighted[m], weightedAverage(per, key));
+    }
+    put(out, at.matthews, matthewsCorrcoef(tallies));
+    for (let c = 0; c < per.length; c++)
+        for (let m = 0; m < 3; m++)
+            put(out, at.perClass[c][m], per[c][KEYS[m]]);
+}
+
+;// CONCATENATED MODULE: ./shared/metrics/predictions.ts
+/**
+ * Predictions files, read into a prediction set for the metric suite. This is the one place
+ * evaluate-model reads predictions: rows arrive from the project's delimited reader (CSV/TSV,
+ * optionally gzip) and every value is checked with its file, line and column named.
+ *
+ * The rows are held in typed arrays (a few dozen bytes a row, about 50 MB for a million rows
+ * with four probabilities): ROC AUC needs every score in order, and the bootstrap revisits
+ * every row a thousand times, so unlike validation this cannot stream in constant memory.
+ */
+
+
+
+
+
+/** Most distinct values a slice column may have: each slice is evaluated and bootstrapped on its own. */
+const MAX_SLICE_VALUES = 100;
+/**
+ * Most probabilities (rows × score columns) a predictions file may hold: each is held as a
+ * number and ranked once per column, about 30 bytes in all, so this is about 1.5 GB.
+ */
+const MAX_SCORE_CELLS = 50_000_000;
+/** How far a row of probabilities may sum from 1 (scikit-learn's roc_auc_score check, rtol 1e-5). */
+const PROBABILITY_SUM_TOLERANCE = 1e-5;
+async function readPredictions(path, format, spec) {
+    const builder = new PredictionSetBuilder(spec, path);
+    const labels = (0,external_node_crypto_.createHash)('sha256');
+    const sliceColumns = (spec.slices ?? []).map((column) => ({ column, values: [], lookup: new Map(), index: new GrowableInt32() }));
+    let positions;
+    let rows = 0;
+    await readTable(path, format, {
+        header(columns) {
+            positions = locateColumns(path, [...columns], spec);
+        },
+        row({ cells, line: textLine, row, blank, problem }) {
+            if (blank)
+                return; // an empty line holds no example
+            // Where a value is, for messages: text formats name the file line; Parquet has no lines, so the data row (row 1 is the first).
+            const where = textLine !== undefined ? `line ${textLine}` : `data row ${row}`;
+            if (problem)
+                throw new errors/* UserError */.yo(`The predictions file "${path}" cannot be read at ${where}: ${problem}.`);
+            rows++;
+            const at = (column, index) => new Cell(path, where, column, cellText(cells[index]));
+            const label = at(spec.label, positions.label).required();
+            labels.update(`${label}\n`);
+            builder.add({ where, label, prediction: at(spec.prediction, positions.prediction).required() }, positions.scores.map((index, s) => at(spec.scores[s].column, index)), positions.weight === undefined ? undefined : at(spec.weight, positions.weight));
+            sliceColumns.forEach((slice, s) => {
+                const value = cellText(cells[positions.slices[s]]);
+                let index = slice.lookup.get(value);
+                if (index === undefined) {
+                    if (slice.values.length === MAX_SLICE_VALUES) {
+                        throw new errors/* UserError */.yo(`The slice column "${slice.column}" of "${path}" has more than ${MAX_SLICE_VALUES} distinct values (${where} brings another): slice by a column with fewer values, e.g. a bucketed one.`);
+                    }
+                    index = slice.values.length;
+                    slice.values.push(value);
+                    slice.lookup.set(value, index);
+                }
+                slice.index.push(index);
+            });
+        },
+    });
+    if (!positions)
+        throw new errors/* UserError */.yo(`The predictions file "${path}" is empty: it needs a header row and one row per example.`);
+    if (rows === 0)
+        throw new errors/* UserError */.yo(`The predictions file "${path}" has a header but no rows: there is nothing to evaluate.`);
+    return {
+        set: builder.build(),
+        rows,
+        labelsSha256: labels.digest('hex'),
+        slices: sliceColumns.map(({ column, values, index }) => ({ column, values, index: index.finish() })),
+    };
+}
+/**
+ * A cell as the text the checks read: CSV gives text already; JSON Lines and Parquet give typed
+ * values, written as CSV would hold them, so the same data gives the same labels (and the same
+ * evaluation-data hash) in every format. A missing value is empty, as in CSV.
+ */
+function cellText(value) {
+    if (value === null || value === undefined)
+        return '';
+    if (typeof value === 'string')
+        return value;
+    if (typeof value === 'number' || typeof value === 'boolean')
+        return String(value);
+    return JSON.stringify(value);
+}
+function locateColumns(path, header, spec) {
+    const wanted = [
+        ['label-column', spec.label],
+        ['prediction-column', spec.prediction],
+        ...(spec.scores ?? []).map((s) => ['score-columns', s.column]),
+        ...(spec.weight ? [['weight-column', spec.weight]] : []),
+        ...(spec.slices ?? []).map((s) => ['slices', s]),
+    ];
+    // The first position of each name, through a map: thousands of score columns in a header of thousands.
+    const positions = new Map();
+    header.forEach((name, i) => positions.has(name) || positions.set(name, i));
+    const missing = wanted.filter(([, column]) => !positions.has(column));
+    if (missing.length) {
+        const names = missing.slice(0, 5).map(([input, column]) => `${(0,identifiers/* quoteValue */.cl)(column)} (input ${input})`).join(' and ');
+        const more = missing.length > 5 ? ` and ${missing.length - 5} more` : '';
+        throw new errors/* UserError */.yo(`The predictions file "${path}" has no column ${names}${more}. Its columns are: ${someQuoted(header, 20)}.`);
+    }
+    const position = (column) => positions.get(column);
+    return {
+        label: position(spec.label),
+        prediction: position(spec.prediction),
+        scores: (spec.scores ?? []).map((s) => position(s.column)),
+        weight: spec.weight ? position(spec.weight) : undefined,
+        slices: (spec.slices ?? []).map(position),
+    };
+}
+/** One value of the file, which knows where it is for the error message. */
+class Cell {
+    path;
+    where;
+    column;
+    text;
+    constructor(path, 
+    /** "line 12" in a text file, "data row 12" in Parquet. */
+    where, column, text) {
+        this.path = path;
+        this.where = where;
+        this.column = column;
+        this.text = text;
+    }
+    fail(problem, advice) {
+        throw new errors/* UserError */.yo(`The predictions file "${this.path}", ${this.where}, column "${this.column}": ${problem}. ${advice}`);
+    }
+    required() {
+        if (this.text.trim() === '')
+            this.fail('the value is empty', 'Every row needs a label and a prediction; drop rows the model did not score.');
+        return this.text;
+    }
+    number(what, advice) {
+        const value = this.text.trim() === '' ? Number.NaN : Number(this.text);
+        if (!Number.isFinite(value))
+            this.fail(`the ${what} ${(0,identifiers/* quoteValue */.cl)(this.text)} is not a finite number`, advice);
+        return value;
+    }
+}
+const MISSING_PREDICTIONS = new Set(['NaN', 'nan', 'NAN']);
+/**
+ * Collects rows into a prediction set. Classes are numbered as they first appear and put in
+ * scikit-learn's order when the set is built. Values come as cells so that every problem is
+ * reported with its line and column; tests feed it cells directly.
+ */
+class PredictionSetBuilder {
+    spec;
+    path;
+    maxScoreCells;
+    classLookup = new Map();
+    classNames = [];
+    labels = new GrowableInt32();
+    predictions = new GrowableInt32();
+    numericLabels = new GrowableFloat64();
+    numericPredictions = new GrowableFloat64();
+    scores = new GrowableFloat64();
+    weights = new GrowableFloat64();
+    scoreClasses;
+    scored;
+    constructor(spec, 
+    /** The file, for error messages. */
+    path, maxScoreCells = MAX_SCORE_CELLS) {
+        this.spec = spec;
+        this.path = path;
+        this.maxScoreCells = maxScoreCells;
+        this.scoreClasses = (spec.scores ?? []).map((s) => s.class);
+        this.scored = new Set(this.scoreClasses);
+        if (spec.task === 'binary' && spec.positive !== undefined)
+            this.classIndex(spec.positive);
+    }
+    add(row, scores, weight) {
+        const { spec } = this;
+        if (spec.task === 'regression') {
+            const advice = 'A regression task needs numbers there.';
+            this.numericLabels.push(new Cell(this.path, row.where, spec.label, row.label).number('label', advice));
+            this.numericPredictions.push(new Cell(this.path, row.where, spec.prediction, row.prediction).number('prediction', advice));
+        }
+        else {
+            if (MISSING_PREDICTIONS.has(row.prediction.trim())) {
+                throw new errors/* UserError */.yo(`The predictions file "${this.path}", ${row.where}, column "${spec.prediction}": the prediction is ${(0,identifiers/* quoteValue */.cl)(row.prediction)}, a missing value, not a class. Drop rows the model did not score, or fix the model's output.`);
+            }
+            this.labels.push(this.classOf(row.label, row.where, spec.label));
+            this.predictions.push(this.classOf(row.prediction, row.where, spec.prediction));
+            if (scores.length)
+                this.addScores(row, scores);
+        }
+        if (weight) {
+            const value = weight.number('weight', 'Weights must be numbers, 0 or more.');
+            if (value < 0)
+                weight.fail(`the weight ${value} is negative`, 'Weights must be 0 or more.');
+            this.weights.push(value);
+        }
+    }
+    addScores(row, cells) {
+        if (this.scores.length + cells.length > this.maxScoreCells) {
+            throw new errors/* UserError */.yo(`The predictions file "${this.path}", ${row.where}: more than ${this.maxScoreCells.toLocaleString('en-US')} probabilities (rows × ${cells.length} score columns), more than evaluate-model holds in memory. Evaluate a sample of the rows, or fewer score columns.`);
+        }
+        let sum = 0;
+        for (const cell of cells) {
+            const p = cell.number('probability', 'Score columns hold probabilities from 0 to 1.');
+            if (p < 0 || p > 1)
+                cell.fail(`the probability ${p} is outside 0 to 1`, 'Score columns hold probabilities (predict_proba), not raw decision scores.');
+            sum += p;
+            this.scores.push(p);
+        }
+        if (this.spec.task === 'multiclass' && Math.abs(sum - 1) > PROBABILITY_SUM_TOLERANCE) {
+            const columns = cells.map((c) => `"${c.column}"`).join(', ');
+            throw new errors/* UserError */.yo(`The predictions file "${this.path}", ${row.where}: the probabilities in columns ${columns} sum to ${sum}, not 1. Each row needs the probability of every class; list a score column for every class in "score-columns".`);
+        }
+    }
+    classIndex(name) {
+        let index = this.classLookup.get(name);
+        if (index === undefined) {
+            index = this.classNames.length;
+            this.classLookup.set(name, index);
+            this.classNames.push(name);
+        }
+        return index;
+    }
+    classOf(name, where, column) {
+        const known = this.classLookup.get(name);
+        if (known !== undefined)
+            return known;
+        const { spec } = this;
+        if (spec.task === 'binary' && this.classNames.length === 2) {
+            throw new errors/* UserError */.yo(`The predictions file "${this.path}", ${where}, column "${column}": ${(0,identifiers/* quoteValue */.cl)(name)} is a third class beside ${this.classNames.map(identifiers/* quoteValue */.cl).join(' and ')}, but "task" is binary (positive class ${JSON.stringify(spec.positive)}). Use task: multiclass, or set "positive-label" to the positive class.`);
+        }
+        if (spec.task === 'multiclass' && this.scoreClasses.length && !this.scored.has(name)) {
+            throw new errors/* UserError */.yo(`The predictions file "${this.path}", ${where}, column "${column}": the class ${(0,identifiers/* quoteValue */.cl)(name)} has no probability column; "score-columns" covers ${someQuoted(this.scoreClasses)}. List one column per class.`);
+        }
+        return this.classIndex(name);
+    }
+    /** The set, with classes in scikit-learn's order. */
+    build() {
+        const { spec, path } = this;
+        const weights = this.weights.length ? this.weights.finish() : undefined;
+        if (weights && !weights.some((w) => w > 0))
+            throw new errors/* UserError */.yo(`The predictions file "${path}": every weight in column "${spec.weight}" is 0, so no row counts.`);
+        if (spec.task === 'regression')
+            return { task: 'regression', labels: this.numericLabels.finish(), predictions: this.numericPredictions.finish(), weights };
+        // Classes that occur in the rows (the positive class may not), in scikit-learn's order.
+        const labels = this.labels.finish();
+        const predictions = this.predictions.finish();
+        const seen = new Uint8Array(this.classNames.length);
+        for (let i = 0; i < labels.length; i++)
+            seen[labels[i]] = seen[predictions[i]] = 1;
+        const classes = sortClasses(this.classNames.filter((_, c) => seen[c]));
+        const renumber = renumbering(this.classNames, classes);
+        for (let i = 0; i < labels.length; i++) {
+            labels[i] = renumber[labels[i]];
+            predictions[i] = renumber[predictions[i]];
+        }
+        const set = { task: spec.task, classes, labels, predictions, weights };
+        if (spec.task === 'binary')
+            set.positive = spec.positive;
+        if (this.scores.length) {
+            set.scores = this.scores.finish();
+            if (spec.task === 'multiclass')
+                set.scoreClasses = this.scoreClasses;
+        }
+        return set;
+    }
+}
+/** The first few names, quoted, for a message that must stay short with thousands of classes or columns. */
+function someQuoted(names, shown = 5) {
+    const first = names.slice(0, shown).map(identifiers/* quoteValue */.cl).join(', ');
+    return names.length > shown ? `${first} and ${names.length - shown} more` : first;
+}
+/** Each class's index in `to` (-1: absent), through a map: an indexOf per class is quadratic in thousands of classes. */
+function renumbering(from, to) {
+    const index = new Map(to.map((name, i) => [name, i]));
+    return Int32Array.from(from, (name) => index.get(name) ?? -1);
+}
+/** The rows of a set at `rows`, with classes renumbered to those the rows hold (as scikit-learn sees a subset). */
+function subsetPredictions(set, rows) {
+    const pick = (values, width = 1) => {
+        const out = new values.constructor(rows.length * width);
+        for (let j = 0; j < rows.length; j++)
+            for (let c = 0; c < width; c++)
+                out[j * width + c] = values[rows[j] * width + c];
+        return out;
+    };
+    const weights = set.weights && pick(set.weights);
+    if (set.task === 'regression')
+        return { task: 'regression', labels: pick(set.labels), predictions: pick(set.predictions), weights };
+    const labels = pick(set.labels);
+    const predictions = pick(set.predictions);
+    const present = new Uint8Array(set.classes.length);
+    for (let j = 0; j < rows.length; j++)
+        present[labels[j]] = present[predictions[j]] = 1;
+    const classes = set.classes.filter((_, c) => present[c]);
+    const renumber = renumbering(set.classes, classes);
+    for (let j = 0; j < rows.length; j++) {
+        labels[j] = renumber[labels[j]];
+        predictions[j] = renumber[predictions[j]];
+    }
+    const width = set.task === 'binary' ? 1 : (set.scoreClasses?.length ?? 0);
+    return { ...set, classes, labels, predictions, weights, scores: set.scores && pick(set.scores, width) };
+}
+class GrowableFloat64 {
+    data = new Float64Array(1024);
+    length = 0;
+    push(value) {
+        if (this.length === this.data.length) {
+            const bigger = new Float64Array(this.data.length * 2);
+            bigger.set(this.data);
+            this.data = bigger;
+        }
+        this.data[this.length++] = value;
+    }
+    finish() {
+        return this.data.slice(0, this.length);
+    }
+}
+class GrowableInt32 {
+    data = new Int32Array(1024);
+    length = 0;
+    push(value) {
+        if (this.length === this.data.length) {
+            const bigger = new Int32Array(this.data.length * 2);
+            bigger.set(this.data);
+            this.data = bigger;
+        }
+        this.data[this.length++] = value;
+    }
+    finish() {
+        return this.data.slice(0, this.length);
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/metrics/evaluate.ts
+
+
+
+/** Metrics that are better when lower; every other metric is better when higher. */
+const LOWER_IS_BETTER = new Set(['log_loss', 'brier_score', 'mae', 'mse', 'rmse', 'mape', 'median_absolute_error']);
+function lowerIsBetter(metric) {
+    return LOWER_IS_BETTER.has(metric);
+}
+async function evaluatePredictions(path, format, spec, options) {
+    const read = await readPredictions(path, format, spec);
+    const warnings = [];
+    let bootstrap = options.bootstrap;
+    if (bootstrap) {
+        const set = read.set;
+        const shape = { rows: read.rows, classes: set.task === 'regression' ? 0 : set.classes.length, scoreColumns: spec.scores?.length ?? 0, sliceColumns: read.slices.length };
+        const bounded = boundedResamples(bootstrap.resamples, shape, path, options.workBudget);
+        if (bounded.warning)
+            warnings.push(bounded.warning);
+        bootstrap = { ...bootstrap, resamples: bounded.resamples };
+    }
+    const whole = evaluateSet(read.set, bootstrap);
+    const slices = {};
+    const info = {};
+    for (const slice of read.slices) {
+        const members = slice.values.map(() => []);
+        slice.index.forEach((value, row) => members[value].push(row));
+        slice.values.forEach((value, v) => {
+            const name = `${slice.column}=${value}`;
+            const rows = Uint32Array.from(members[v]);
+            const sliceBootstrap = bootstrap && { ...bootstrap, seed: derivedSeed(bootstrap.seed, name) };
+            slices[name] = evaluateSet(subsetPredictions(read.set, rows), sliceBootstrap).metrics;
+            info[name] = { column: slice.column, value, rows: rows.length, small: rows.length < options.minSliceSize };
+        });
+    }
+    const headline = read.set.task === 'regression' ? 'rmse' : 'accuracy';
+    return {
+        rows: read.rows,
+        labelsSha256: read.labelsSha256,
+        metrics: whole.metrics,
+        confusion: whole.confusion,
+        slices,
+        sliceSummary: read.slices.length ? { minSize: options.minSliceSize, slices: info, headline, gaps: sliceGaps(slices, info) } : undefined,
+        bootstrap,
+        warnings,
+    };
+}
+function evaluateSet(set, bootstrap) {
+    const prepared = prepareMetrics(set);
+    const point = prepared.evaluate(set.weights ?? null);
+    const intervals = bootstrap ? bootstrapIntervals(prepared, Object.keys(point), bootstrap) : {};
+    const metrics = {};
+    for (const [name, value] of Object.entries(point))
+        metrics[name] = intervals[name] ? { value, ci: intervals[name], n: prepared.rows } : { value, n: prepared.rows };
+    return { metrics, confusion: prepared.confusion };
+}
+function sliceGaps(slices, info) {
+    const gaps = {};
+    const large = Object.keys(slices).filter((name) => !info[name].small);
+    const metricNames = new Set(large.flatMap((name) => Object.keys(slices[name])));
+    for (const metric of metricNames) {
+        const lower = lowerIsBetter(metric);
+        let best;
+        let worst;
+        let count = 0;
+        for (const name of large) {
+            const value = slices[name][metric]?.value;
+            if (value === undefined)
+                continue;
+            count++;
+            if (!best || (lower ? value < best[1] : value > best[1]))
+                best = [name, value];
+            if (!worst || (lower ? value > worst[1] : value < worst[1]))
+                worst = [name, value];
+        }
+        if (count >= 2 && best && worst)
+            gaps[metric] = { best: best[0], bestValue: best[1], worst: worst[0], worstValue: worst[1], gap: Math.abs(best[1] - worst[1]) };
+    }
+    return gaps;
+}
+
+;// CONCATENATED MODULE: ./shared/metrics/report.ts
+/**
+ * The metrics report, the contract between evaluate-model, compare-metrics and promote-model.
+ * compare-metrics and promote-model also take plain or nested metrics files of the user's own
+ * (JSON or YAML, as DVC and DVCLive write them): nested keys are joined with dots.
+ */
+
+
+
+
+
+const METRICS_REPORT_FORMAT = 'mlops-actions/metrics-report@1';
+const metricValue = schemas/* object */.Ikc({
+    value: schemas/* number */.aig(),
+    ci: schemas/* tuple */.PVZ([schemas/* number */.aig(), schemas/* number */.aig()]).optional(),
+    n: schemas/* number */.aig().int().nonnegative().optional(),
+});
+const metricsReportSchema = schemas/* object */.Ikc({
+    format: schemas/* literal */.euz(METRICS_REPORT_FORMAT),
+    // The model and version become outputs (compare-metrics' baseline-version) and are matched
+    // against the manifest's, so they are identifiers.
+    model: (0,identifiers/* identifier */.Cv)('model name'),
+    version: (0,identifiers/* identifier */.Cv)('model version').optional(),
+    fingerprint: schemas/* string */.YjP().optional(),
+    task: schemas/* enum */.k5n(['binary', 'multiclass', 'regression']).optional(),
+    evaluation: schemas/* object */.Ikc({
+        predictions: schemas/* string */.YjP(),
+        predictionsSha256: schemas/* string */.YjP(),
+        /** sha256 of the true labels in row order: equal when two models were scored on the same examples. */
+        dataSha256: schemas/* string */.YjP(),
+        rows: schemas/* number */.aig().int().nonnegative(),
+    })
+        .optional(),
+    metrics: schemas/* record */.g1P(schemas/* string */.YjP(), metricValue),
+    /** Per slice (`column=value`), the same metrics on the slice's rows. */
+    slices: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* record */.g1P(schemas/* string */.YjP(), metricValue)).default({}),
+    /** Each slice's rows and whether it is under the minimum size; the largest gap per metric. */
+    sliceSummary: schemas/* object */.Ikc({
+        minSize: schemas/* number */.aig().int().nonnegative(),
+        headline: schemas/* string */.YjP(),
+        slices: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* object */.Ikc({ column: schemas/* string */.YjP(), value: schemas/* string */.YjP(), rows: schemas/* number */.aig().int().nonnegative(), small: schemas/* boolean */.zMY() })),
+        gaps: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* object */.Ikc({ best: schemas/* string */.YjP(), bestValue: schemas/* number */.aig(), worst: schemas/* string */.YjP(), worstValue: schemas/* number */.aig(), gap: schemas/* number */.aig() })),
+    })
+        .optional(),
+    /**
+     * Classification: weighted counts, rows = true class, columns = predicted class, in `classes`
+     * order. With more than MAX_REPORTED_CLASSES (50) classes, `classes` are those with the most
+     * rows, `totalClasses` counts them all, and rows of the others (and their per-class metrics)
+     * are left out.
+     */
+    confusionMatrix: schemas/* object */.Ikc({ classes: schemas/* array */.YOg(schemas/* string */.YjP()), matrix: schemas/* array */.YOg(schemas/* array */.YOg(schemas/* number */.aig())), totalClasses: schemas/* number */.aig().int().positive().optional() }).optional(),
+    /** How the confidence intervals were computed; `requested` when the work budget allowed fewer resamples. */
+    bootstrap: schemas/* object */.Ikc({ method: schemas/* string */.YjP(), resamples: schemas/* number */.aig().int().positive(), requested: schemas/* number */.aig().int().positive().optional(), confidence: schemas/* number */.aig(), seed: schemas/* number */.aig().int() }).optional(),
+});
+async function loadMetrics(path, what, baseDir = process.cwd()) {
+    const text = await readUserFile(path, what, baseDir);
+    const value = await parseStructured(text, path, what);
+    if (value && typeof value === 'object' && value.format === METRICS_REPORT_FORMAT) {
+        const report = await validateStructured(value, metricsReportSchema, { path, what, text });
+        return { source: path, model: report.model, version: report.version, fingerprint: report.fingerprint, evaluationSha256: report.evaluation?.dataSha256, metrics: report.metrics, slices: report.slices };
+    }
+    const metrics = flattenMetrics(value, path, what);
+    if (Object.keys(metrics).length === 0)
+        throw new errors/* UserError */.yo(`The ${what} "${path}" holds no numeric metrics. Expected a metrics report from evaluate-model or a JSON/YAML object of numbers.`);
+    return { source: path, metrics };
+}
+/**
+ * Flattens nested objects of numbers the way DVC does (`{"val": {"acc": 0.9}}` → `val.acc`).
+ * Booleans, strings and nulls are not metrics and are left out; arrays are not supported.
+ */
+function flattenMetrics(value, path, what) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        throw new errors/* UserError */.yo(`The ${what} "${path}" must be a JSON or YAML object of metrics (name: number); its top level is ${Array.isArray(value) ? 'a list' : typeof value}.`);
+    }
+    const out = {};
+    const walk = (node, prefix) => {
+        for (const [key, child] of Object.entries(node)) {
+            const name = prefix ? `${prefix}.${key}` : key;
+            if (typeof child === 'number')
+                out[name] = { value: child };
+            else if (child && typeof child === 'object' && !Array.isArray(child))
+                walk(child, name);
+        }
+    };
+    walk(value, '');
+    return out;
+}
+function metricValues(loaded) {
+    return Object.fromEntries(Object.entries(loaded.metrics).map(([name, metric]) => [name, metric.value]));
+}
+
+;// CONCATENATED MODULE: ./shared/metrics/candidate-report.ts
+/**
+ * The metrics report evaluate-model writes for a candidate: from a metrics file the user's own
+ * code wrote, or computed from a predictions file (the metric suite, slices, confusion matrix
+ * and, when asked, bootstrap intervals).
+ */
+
+
+
+
+
+
+async function reportFromMetricsFile(path, identity) {
+    const loaded = await loadMetrics(path, 'metrics file');
+    return { ...identity, metrics: loaded.metrics, slices: {} };
+}
+async function reportFromPredictions(request, identity, log) {
+    const { predictions, spec } = request;
+    const format = formatFromPath(predictions);
+    if (!format)
+        throw new errors/* UserError */.yo(`Cannot tell the format of the predictions file "${predictions}" from its extension: use .csv, .tsv, .jsonl (optionally .gz) or .parquet.`);
+    const bootstrap = request.bootstrap > 0 ? { resamples: request.bootstrap, confidence: request.confidence, seed: request.seed } : undefined;
+    const evaluation = await evaluatePredictions(predictions, format, spec, { bootstrap, minSliceSize: request.minSliceSize });
+    for (const warning of evaluation.warnings)
+        log.warning(warning);
+    const ran = evaluation.bootstrap;
+    return {
+        ...identity,
+        task: spec.task,
+        evaluation: { predictions, predictionsSha256: await sha256File(predictions, 'predictions file'), dataSha256: evaluation.labelsSha256, rows: evaluation.rows },
+        metrics: evaluation.metrics,
+        slices: evaluation.slices,
+        sliceSummary: evaluation.sliceSummary,
+        confusionMatrix: evaluation.confusion,
+        bootstrap: ran && { method: BOOTSTRAP_METHOD, ...ran, ...(ran.resamples < request.bootstrap ? { requested: request.bootstrap } : {}) },
+    };
+}
+
+;// CONCATENATED MODULE: ./shared/markdown/escape.ts
+/**
+ * Text from data files and pull requests (metric names, column names, cell values, branch
+ * names) is hostile: it must render as the literal text, never as Markdown, HTML, a table
+ * break or a notification. GitHub ignores backslash escapes for @mentions, so a zero-width
+ * space goes after every "@" (the fix Dependabot uses).
+ */
+// Parentheses and colons are left alone: with "[" and "]" escaped they cannot form a link, and
+// escaping them only clutters the raw text reviewers may read.
+const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]#+!|~$]/g;
+function escapeMarkdown(text) {
+    return text
+        .replace(/\r\n|\r|\n/g, ' ')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(MARKDOWN_PUNCTUATION, (char) => `\\${char}`)
+        .replace(/@/g, '@\u200B');
+}
+/** Inline code for hostile text: a backtick fence longer than any run inside it, mentions broken. */
+function inlineCode(text) {
+    const flat = text.replace(/\r\n|\r|\n/g, ' ').replace(/@/g, '@\u200B');
+    const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longestRun + 1);
+    const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+    return `${fence}${pad}${flat}${pad}${fence}`;
+}
+/**
+ * A GFM table. GFM splits cells on every unescaped "|", even inside code spans, so each cell's
+ * remaining pipes are escaped here, the one place tables are built.
+ */
+function markdownTable(header, rows) {
+    const line = (cells) => `| ${cells.map((cell) => cell.replace(/(?<!\\)\|/g, '\\|')).join(' | ')} |`;
+    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+/**
+ * A link whose target came from a file or an API payload: only http(s) URLs, with the
+ * characters that could end the link or start markup percent-encoded. Anything else is shown as
+ * plain text, never followed.
+ */
+function markdownLink(label, url) {
+    if (!url || !/^https?:\/\/[^\s]+$/i.test(url))
+        return label;
+    const safe = encodeURI(decodeURISafely(url)).replace(/[()<>"'`[\]\\]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    return `[${label}](${safe})`;
+}
+function decodeURISafely(url) {
+    try {
+        return decodeURI(url);
+    }
+    catch {
+        return url;
+    }
+}
+/**
+ * Text for a Mermaid label: Mermaid parses quotes, brackets, backticks, `%%` directives and
+ * entity codes, and renders labels as HTML, so only a plain alphabet is kept.
+ */
+function mermaidLabel(text, maxLength = 24) {
+    const plain = text.replace(/[^A-Za-z0-9 ._:=+\-/]/g, '_');
+    return plain.length > maxLength ? `${plain.slice(0, maxLength - 1)}…` : plain;
+}
+
+;// CONCATENATED MODULE: ./shared/metrics/summary.ts
+/** The job summary of an evaluation: metrics with their intervals, per-class values, the confusion matrix and slices. */
+
+const format = (value) => (Number.isInteger(value) ? String(value) : value.toPrecision(4));
+/** Class names are labels from the predictions file: escaped, and cut so that one long label cannot fill the summary. */
+const MAX_CLASS_NAME = 60;
+const className = (name) => escapeMarkdown([...name].length > MAX_CLASS_NAME ? `${[...name].slice(0, MAX_CLASS_NAME - 1).join('')}…` : name);
+function renderEvaluationSummary(report) {
+    const heading = `### 📏 ${escapeMarkdown(report.model)}${report.version ? ` version \`${report.version}\`` : ''}${report.evaluation ? ` on ${report.evaluation.rows} examples` : ''}${report.task ? ` (${report.task})` : ''}`;
+    const level = report.bootstrap ? `${Math.round(report.bootstrap.confidence * 1000) / 10}% CI` : undefined;
+    const entries = Object.entries(report.metrics);
+    // Per-class values (`precision.cat`) go in their own table; a metrics file's dotted names stay in the main one.
+    const perClass = report.confusionMatrix ? entries.filter(([name]) => /^(precision|recall|f1)\./.test(name)) : [];
+    const main = entries.filter((entry) => !perClass.includes(entry));
+    const row = ([name, m]) => [escapeMarkdown(name), format(m.value), ...(level ? [m.ci ? `${format(m.ci[0])} – ${format(m.ci[1])}` : ''] : []), m.n === undefined ? '' : String(m.n)];
+    const parts = [heading, markdownTable(['Metric', 'Value', ...(level ? [level] : []), 'n'], main.map(row))];
+    if (report.bootstrap) {
+        const { resamples, requested, method, seed } = report.bootstrap;
+        const reduced = requested ? ` (${requested} were asked for; the bootstrap's work budget allowed ${resamples} on this file)` : '';
+        parts.push(`Intervals: ${resamples} bootstrap resamples${reduced} (${escapeMarkdown(method)}), seed ${seed}.`);
+    }
+    if (report.confusionMatrix) {
+        const { classes, matrix, totalClasses } = report.confusionMatrix;
+        if (totalClasses !== undefined && totalClasses > classes.length) {
+            parts.push(`${totalClasses} classes: per-class values and the confusion matrix show the ${classes.length} with the most rows; the other ${totalClasses - classes.length} are left out there (the averages cover every class).`);
+        }
+        const details = [markdownTable(['true ↓ / predicted →', ...classes.map(className)], matrix.map((counts, t) => [className(classes[t]), ...counts.map(format)]))];
+        if (perClass.length) {
+            const byClass = classes.map((c) => [className(c), ...['precision', 'recall', 'f1'].map((m) => (report.metrics[`${m}.${c}`] ? format(report.metrics[`${m}.${c}`].value) : ''))]);
+            details.unshift(markdownTable(['Class', 'Precision', 'Recall', 'F1'], byClass));
+        }
+        parts.push(`<details><summary>Per class and confusion matrix</summary>\n\n${details.join('\n\n')}\n\n</details>`);
+    }
+    const summary = report.sliceSummary;
+    if (summary) {
+        const headline = summary.headline;
+        const rows = Object.entries(summary.slices).map(([name, info]) => {
+            const metric = report.slices[name]?.[headline];
+            return [escapeMarkdown(name), String(info.rows), metric ? format(metric.value) : 'undefined', metric?.ci ? `${format(metric.ci[0])} – ${format(metric.ci[1])}` : '', info.small ? `⚠️ under ${summary.minSize} rows` : ''];
+        });
+        parts.push(`#### Slices by ${escapeMarkdown(headline)}`, markdownTable(['Slice', 'Rows', escapeMarkdown(headline), level ?? 'CI', 'Note'], rows));
+        const gap = summary.gaps[headline];
+        if (gap)
+            parts.push(`Worst slice: ${escapeMarkdown(gap.worst)} (${escapeMarkdown(headline)} ${format(gap.worstValue)}); largest gap ${format(gap.gap)} against ${escapeMarkdown(gap.best)}. Slices under ${summary.minSize} rows are shown but not ranked.`);
+    }
+    return parts.join('\n\n');
+}
+
+// EXTERNAL MODULE: ./shared/action/inputs.ts
+var inputs = __nccwpck_require__(21736);
+;// CONCATENATED MODULE: ./actions/evaluate-model/src/inputs.ts
+
+
+
+const inputs_inputs = schemas/* object */.Ikc({
+    'model-name': (0,inputs/* modelName */.fD)(),
+    predictions: (0,inputs/* text */.Qq)().optional(),
+    metrics: (0,inputs/* text */.Qq)().optional(),
+    task: (0,inputs/* choice */.Yq)(['binary', 'multiclass', 'regression']).optional(),
+    'label-column': (0,inputs/* text */.Qq)(),
+    'prediction-column': (0,inputs/* text */.Qq)(),
+    'score-columns': (0,inputs/* pathList */.CN)().optional(),
+    'positive-label': (0,inputs/* text */.Qq)(),
+    'weight-column': (0,inputs/* text */.Qq)().optional(),
+    slices: (0,inputs/* pathList */.CN)().optional(),
+    'min-slice-size': (0,inputs/* wholeNumber */.rD)(1),
+    bootstrap: (0,inputs/* wholeNumber */.rD)(0, 100000),
+    confidence: (0,inputs/* decimalBetween */.Yh)(0, 1),
+    'bootstrap-seed': (0,inputs/* wholeNumber */.rD)(0, 4294967295),
+    manifest: (0,inputs/* text */.Qq)().optional(),
+});
+/** Inputs that describe a predictions file, and so mean nothing beside `metrics`. */
+const PREDICTION_INPUTS = ['predictions', 'task', 'score-columns', 'weight-column', 'slices'];
+/** What to evaluate: a metrics file the user's code wrote, or a predictions file with how to read it. */
+function evaluationSource(input) {
+    if (input.metrics) {
+        const conflicting = PREDICTION_INPUTS.filter((name) => input[name] !== undefined);
+        if (conflicting.length)
+            throw new errors/* InputError */.dz(`Input "metrics" takes a metrics file your own code wrote, so ${conflicting.map((n) => `"${n}"`).join(', ')} cannot be set beside it: give either "metrics" or "predictions".`);
+        return { metrics: input.metrics };
+    }
+    if (!input.predictions)
+        throw new errors/* InputError */.dz('Give either "predictions" (a predictions file to compute metrics from) or "metrics" (a metrics file your own code wrote).');
+    if (!input.task)
+        throw new errors/* InputError */.dz('Input "task" is required with "predictions": binary, multiclass or regression.');
+    const spec = {
+        task: input.task,
+        label: input['label-column'],
+        prediction: input['prediction-column'],
+        positive: input.task === 'binary' ? input['positive-label'] : undefined,
+        scores: input['score-columns'] && scoreColumns(input['score-columns'], input.task, input['positive-label']),
+        weight: input['weight-column'],
+        slices: input.slices,
+    };
+    return { predictions: input.predictions, spec, bootstrap: input.bootstrap, confidence: input.confidence, seed: input['bootstrap-seed'], minSliceSize: input['min-slice-size'] };
+}
+/** `score-columns` lines: `<class>=<column>`, or a bare column named as its class (binary: the positive class). */
+function scoreColumns(lines, task, positive) {
+    if (task === 'regression')
+        throw new errors/* InputError */.dz('Input "score-columns" holds class probabilities; a regression task has none. Leave it empty.');
+    const columns = lines.map((line) => {
+        const split = line.indexOf('=');
+        return split === -1 ? { class: task === 'binary' ? positive : line, column: line } : { class: line.slice(0, split).trim(), column: line.slice(split + 1).trim() };
+    });
+    if (task === 'binary') {
+        if (columns.length !== 1)
+            throw new errors/* InputError */.dz(`For a binary task, input "score-columns" is one column, the probability of the positive class "${positive}"; got ${columns.length}.`);
+        if (columns[0].class !== positive)
+            throw new errors/* InputError */.dz(`Input "score-columns" gives the probability of class "${columns[0].class}", but the positive class ("positive-label") is "${positive}". Give the positive class's probability.`);
+    }
+    const repeated = columns.find((c, i) => columns.findIndex((d) => d.class === c.class) !== i);
+    if (repeated)
+        throw new errors/* InputError */.dz(`Input "score-columns" lists class "${repeated.class}" twice.`);
+    return columns;
+}
+
+;// CONCATENATED MODULE: ./actions/evaluate-model/src/run.ts
+
+
+
+
+
+
+
+
+
+
+
+
+const evaluateModel = {
+    name: 'evaluate-model',
+    inputs: inputs_inputs,
+    async run(input, runner, step) {
+        const model = input['model-name'];
+        await confineFileInputs(input, ['predictions', 'metrics', 'manifest'], await stepConfinement(step.workspace, step.tempDir));
+        const manifest = input.manifest ? await readStructuredFile(input.manifest, manifestSchema, 'manifest') : undefined;
+        if (manifest && manifest.model.name !== model) {
+            throw new errors/* UserError */.yo(`The manifest "${input.manifest}" is for model "${manifest.model.name}", but "model-name" is "${model}". Pass the manifest of the model you evaluate.`);
+        }
+        const identity = { format: METRICS_REPORT_FORMAT, model, version: manifest?.model.version, fingerprint: manifest?.fingerprint };
+        const source = evaluationSource(input);
+        const report = 'metrics' in source ? await reportFromMetricsFile(source.metrics, identity) : await reportFromPredictions(source, identity, runner);
+        const dir = await (0,context/* createStepDir */.S)(step.tempDir, 'evaluate-model', model);
+        const reportPath = (0,external_node_path_.join)(dir, 'metrics.json');
+        await (0,promises_.writeFile)(reportPath, JSON.stringify(report, null, 2) + '\n');
+        const values = metricValues({ source: reportPath, metrics: report.metrics });
+        runner.info(`Evaluated ${model}${report.evaluation ? ` on ${report.evaluation.rows} rows` : ''}: ${Object.entries(values).filter(([name]) => !/^(precision|recall|f1)\./.test(name)).map(([name, value]) => `${name}=${value.toPrecision(6)}`).join(', ')}`);
+        runner.appendSummary(renderEvaluationSummary(report));
+        const artifact = report.version && artifactServiceAvailable(step.env)
+            ? await uploadMetricsArtifact({ model, version: report.version, reportPath, stagingDir: (0,external_node_path_.join)(dir, 'artifact'), log: runner })
+            : undefined;
+        const set = (name, value) => runner.setOutput(name, value);
+        set('metrics', reportPath);
+        set('summary', JSON.stringify(values));
+        set('artifact-name', artifact?.name ?? '');
+    },
+};
+
+
+/***/ }),
+
+/***/ 36030:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   S: () => (/* binding */ createStepDir),
+/* harmony export */   a: () => (/* binding */ stepEnvironment)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(51455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(48161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(45586);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(37428);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(91674);
+/**
+ * What the runner tells an action about the run: repository, commit, run URL, and the pull
+ * request from the event payload. The payload is a boundary like any other: it is validated,
+ * and only the fields this project uses are kept.
+ */
+
+
+
+
+
+
+const repoRef = zod__WEBPACK_IMPORTED_MODULE_4__/* .object */ .Ikc({ full_name: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP() }).nullish();
+const pullRequestEvent = zod__WEBPACK_IMPORTED_MODULE_4__/* .object */ .Ikc({
+    pull_request: zod__WEBPACK_IMPORTED_MODULE_4__/* .object */ .Ikc({
+        number: zod__WEBPACK_IMPORTED_MODULE_4__/* .number */ .aig().int().positive(),
+        title: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(),
+        html_url: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(),
+        head: zod__WEBPACK_IMPORTED_MODULE_4__/* .object */ .Ikc({ sha: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(), ref: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(), repo: repoRef }),
+        base: zod__WEBPACK_IMPORTED_MODULE_4__/* .object */ .Ikc({ ref: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(), sha: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().optional(), repo: repoRef }),
+    })
+        .optional(),
+});
+function readRunContext(env = process.env) {
+    const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
+    const repository = env.GITHUB_REPOSITORY || undefined;
+    const runId = env.GITHUB_RUN_ID || undefined;
+    const pullRequest = readPullRequest(env.GITHUB_EVENT_PATH);
+    return {
+        repository,
+        sha: pullRequest?.headSha ?? (env.GITHUB_SHA || undefined),
+        ref: env.GITHUB_REF || undefined,
+        eventName: env.GITHUB_EVENT_NAME || undefined,
+        runId,
+        runAttempt: env.GITHUB_RUN_ATTEMPT || undefined,
+        runUrl: repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}` : undefined,
+        serverUrl,
+        actor: env.GITHUB_ACTOR || undefined,
+        workspace: env.GITHUB_WORKSPACE || process.cwd(),
+        tempDir: runnerTempDir(env),
+        runnerOs: env.RUNNER_OS || process.platform,
+        pullRequest,
+    };
+}
+function readPullRequest(eventPath) {
+    if (!eventPath)
+        return undefined;
+    let payload;
+    try {
+        payload = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(eventPath, 'utf8'));
+    }
+    catch (error) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .UserError */ .yo(`Could not read the event payload at GITHUB_EVENT_PATH "${eventPath}": ${error.message}.`);
+    }
+    const parsed = pullRequestEvent.safeParse(payload);
+    if (!parsed.success) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .UserError */ .yo(`The event payload at GITHUB_EVENT_PATH "${eventPath}" has an unexpected pull_request shape: ${zod__WEBPACK_IMPORTED_MODULE_6__/* .prettifyError */ .S1(parsed.error)}`);
+    }
+    const pr = parsed.data.pull_request;
+    if (!pr)
+        return undefined;
+    const headRepo = pr.head.repo?.full_name;
+    return {
+        number: pr.number,
+        title: pr.title,
+        headSha: pr.head.sha,
+        headRef: pr.head.ref,
+        baseRef: pr.base.ref,
+        baseSha: pr.base.sha,
+        url: pr.html_url,
+        fromFork: headRepo !== undefined && headRepo !== pr.base.repo?.full_name,
+    };
+}
+function stepEnvironment(env = process.env) {
+    let context;
+    return {
+        env,
+        workspace: env.GITHUB_WORKSPACE || process.cwd(),
+        tempDir: runnerTempDir(env),
+        context: () => (context ??= readRunContext(env)),
+    };
+}
+/** Scratch space for reports: RUNNER_TEMP on a runner, the OS temp folder elsewhere. */
+function runnerTempDir(env = process.env) {
+    return env.RUNNER_TEMP || (0,node_os__WEBPACK_IMPORTED_MODULE_2__.tmpdir)();
+}
+/**
+ * A new folder for one step's files. Each step gets its own, so that two steps of one job
+ * (validating train and eval data, evaluating on two data sets) never overwrite each other's
+ * reports. Takes the temp folder rather than the whole context, so that actions that need no
+ * more do not parse the event payload.
+ */
+async function createStepDir(tempDir, action, model) {
+    const parent = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(tempDir, 'mlops-actions', action);
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(parent, { recursive: true });
+    return (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(parent, `${model}-`));
+}
+
+
+/***/ }),
+
+/***/ 91674:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   UK: () => (/* binding */ errnoCode),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   iU: () => (/* binding */ isUserError),
+/* harmony export */   yo: () => (/* binding */ UserError)
+/* harmony export */ });
+/**
+ * A mistake the user can fix: a bad input, a missing or malformed file, a failing training
+ * command. The message is shown as it is, without a stack trace, so it must say which input or
+ * file is wrong, what was expected and what to do.
+ */
+class UserError extends Error {
+    name = 'UserError';
+}
+/** One or more action inputs are missing or malformed. */
+class InputError extends UserError {
+    name = 'InputError';
+}
+function isUserError(error) {
+    return error instanceof UserError;
+}
+/** Node's error code (ENOENT, EISDIR, ...) when there is one. */
+function errnoCode(error) {
+    return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+}
+
+
+/***/ }),
+
+/***/ 21736:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CN: () => (/* binding */ pathList),
+/* harmony export */   Ko: () => (/* binding */ readInputs),
+/* harmony export */   Qq: () => (/* binding */ text),
+/* harmony export */   Yh: () => (/* binding */ decimalBetween),
+/* harmony export */   Yq: () => (/* binding */ choice),
+/* harmony export */   fD: () => (/* binding */ modelName),
+/* harmony export */   rD: () => (/* binding */ wholeNumber)
+/* harmony export */ });
+/* unused harmony exports flag, modelVersion, environmentName, artifactName */
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(45586);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(88532);
+/* harmony import */ var _identifiers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(58434);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(91674);
+/**
+ * Action inputs: each action declares a zod object whose keys are exactly its action.yml input
+ * names. Defaults live in action.yml only (the runner passes them as INPUT_* variables), so an
+ * input with a default or `required: true` is non-optional here; a contract test checks both.
+ */
+
+
+
+/** Reads every declared input and validates them together, so that all problems are reported at once. */
+function readInputs(schema, getInput) {
+    const raw = {};
+    for (const name of Object.keys(schema.shape)) {
+        const value = getInput(name);
+        if (value !== undefined && value !== '')
+            raw[name] = value;
+    }
+    const result = schema.safeParse(raw, { reportInput: true });
+    if (!result.success)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(describeInputIssues(result.error.issues, raw));
+    return result.data;
+}
+function describeInputIssues(issues, supplied) {
+    const problems = issues.map((issue) => {
+        const name = String(issue.path[0] ?? '?');
+        if (!(name in supplied))
+            return `input "${name}" is required but was not supplied (set it under "with:" in the workflow step)`;
+        return `input "${name}" ${issue.message}`;
+    });
+    return `Invalid action inputs: ${problems.join('; ')}.`;
+}
+/** Values are shown JSON-quoted, shortened and with control characters escaped: inputs may be hostile. */
+const quote = (value) => (0,_identifiers_js__WEBPACK_IMPORTED_MODULE_0__/* .quoteValue */ .cl)(String(value));
+/** Any non-empty text. */
+const text = () => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP();
+/** One of a fixed set of values; the error lists them. */
+const choice = (values) => zod__WEBPACK_IMPORTED_MODULE_2__/* ["enum"] */ .k5n(values, { error: (issue) => `must be one of ${values.join(', ')}; got ${quote(issue.input)}` });
+const TRUE_SPELLINGS = (/* unused pure expression or super */ null && (['true', 'True', 'TRUE']));
+const FALSE_SPELLINGS = (/* unused pure expression or super */ null && (['false', 'False', 'FALSE']));
+/** A boolean with the YAML 1.2 spellings the runner accepts; anything else is an error, not false. */
+const flag = () => z.string().transform((value, ctx) => {
+    if (TRUE_SPELLINGS.includes(value))
+        return true;
+    if (FALSE_SPELLINGS.includes(value))
+        return false;
+    ctx.addIssue({ code: 'custom', input: value, message: `must be true or false; got ${quote(value)}` });
+    return z.NEVER;
+});
+/** A whole number within bounds. */
+const wholeNumber = (min, max = Number.MAX_SAFE_INTEGER) => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().transform((value, ctx) => {
+    const number = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (Number.isSafeInteger(number) && number >= min && number <= max)
+        return number;
+    const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
+    ctx.addIssue({ code: 'custom', input: value, message: `must be a whole number ${range}; got ${quote(value)}` });
+    return zod__WEBPACK_IMPORTED_MODULE_3__/* .NEVER */ .tm;
+});
+/** One path per line (blank lines ignored), as @actions/cache and upload-artifact take lists. */
+const pathList = () => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().transform((value) => value
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== ''));
+/**
+ * Identifiers (see shared/identifiers.ts for the alphabets). A model name becomes part of
+ * deployment tasks (`model:<name>`), release tags (`<name>@<version>`), artifact names and file
+ * names; versions, environment and artifact names end up in tags, payloads and outputs that
+ * later steps interpolate into a shell.
+ */
+const modelName = () => (0,_identifiers_js__WEBPACK_IMPORTED_MODULE_0__/* .identifier */ .Cv)('model name');
+const modelVersion = () => identifier('model version');
+const environmentName = () => identifier('environment name');
+const artifactName = () => identifier('artifact name');
+/** A decimal number strictly between two bounds (e.g. a confidence level between 0 and 1). */
+const decimalBetween = (low, high) => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().transform((value, ctx) => {
+    const number = /^\s*-?(\d+\.?\d*|\.\d+)(e-?\d+)?\s*$/i.test(value) ? Number(value) : Number.NaN;
+    if (number > low && number < high)
+        return number;
+    ctx.addIssue({ code: 'custom', input: value, message: `must be a number between ${low} and ${high} (exclusive); got ${quote(value)}` });
+    return zod__WEBPACK_IMPORTED_MODULE_3__/* .NEVER */ .tm;
+});
+
+
+/***/ }),
+
+/***/ 32711:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  C: () => (/* binding */ runAction)
+});
+
+// EXTERNAL MODULE: ./shared/action/errors.ts
+var errors = __nccwpck_require__(91674);
+// EXTERNAL MODULE: ./shared/action/context.ts
+var context = __nccwpck_require__(36030);
+// EXTERNAL MODULE: ./shared/action/inputs.ts
+var action_inputs = __nccwpck_require__(21736);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+;// CONCATENATED MODULE: ./shared/action/runner.ts
+/**
+ * The runner contract of a JavaScript action: inputs from `INPUT_*` variables, outputs and the
+ * job summary through file commands, logs and annotations through workflow commands.
+ *
+ * Written here instead of importing @actions/core: on this project's bench, importing
+ * @actions/core alone (it loads @actions/http-client, undici and @actions/exec at start-up for
+ * OIDC and platform helpers we do not use) costs 3.3x `node -e 0`, which leaves no room for
+ * the start-up budget of 3.5x. The formats below follow actions/toolkit
+ * packages/core (command.ts, file-command.ts) and the runner's FileCommandManager.
+ */
+
+
+
+/** GitHub rejects step summaries over 1 MiB (runner FileCommandManager.AttachmentSizeLimit). */
+const STEP_SUMMARY_LIMIT_BYTES = 1024 * 1024;
+function inputVariableName(name) {
+    return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
+/** Escaping of workflow-command data and properties, as actions/toolkit command.ts does it. */
+function escapeCommandData(value) {
+    return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+function escapeCommandProperty(value) {
+    return escapeCommandData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+function formatCommand(command, message, properties = {}) {
+    const props = Object.entries(properties)
+        .filter(([, value]) => value !== undefined && value !== '')
+        .map(([key, value]) => `${key}=${escapeCommandProperty(String(value))}`)
+        .join(',');
+    return `::${command}${props ? ` ${props}` : ''}::${escapeCommandData(message)}`;
+}
+/** A `name<<delimiter` block, the only safe form for multi-line or untrusted values. */
+function formatFileCommandValue(name, value) {
+    const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
+    if (name.includes(delimiter) || value.includes(delimiter)) {
+        throw new Error(`Unexpected delimiter collision while writing "${name}"`);
+    }
+    return `${name}<<${delimiter}${external_node_os_.EOL}${value}${external_node_os_.EOL}${delimiter}${external_node_os_.EOL}`;
+}
+function createRunner(env = process.env, write = (line) => process.stdout.write(line + external_node_os_.EOL)) {
+    const outputFile = env.GITHUB_OUTPUT;
+    const summaryFile = env.GITHUB_STEP_SUMMARY;
+    let summaryTruncated = false;
+    const runner = {
+        getInput: (name) => env[inputVariableName(name)]?.trim(),
+        setOutput(name, value) {
+            const text = String(value);
+            if (outputFile)
+                (0,external_node_fs_.appendFileSync)(outputFile, formatFileCommandValue(name, text), 'utf8');
+            else
+                write(`output ${name}: ${text}`);
+        },
+        appendSummary(markdown) {
+            if (!summaryFile || summaryTruncated)
+                return;
+            const used = fileSize(summaryFile);
+            const bytes = Buffer.byteLength(markdown + external_node_os_.EOL, 'utf8');
+            if (used + bytes > STEP_SUMMARY_LIMIT_BYTES) {
+                summaryTruncated = true;
+                (0,external_node_fs_.appendFileSync)(summaryFile, `${external_node_os_.EOL}_The rest of this summary was left out: GitHub shows at most 1 MiB per step. The full report is in the step's outputs._${external_node_os_.EOL}`);
+                runner.warning('The job summary reached GitHub\'s 1 MiB limit; the rest was left out. See the report output for everything.');
+                return;
+            }
+            (0,external_node_fs_.appendFileSync)(summaryFile, markdown + external_node_os_.EOL, 'utf8');
+        },
+        debug: (message) => write(formatCommand('debug', message)),
+        info: (message) => write(message),
+        notice: (message, where) => write(formatCommand('notice', message, where)),
+        warning: (message, where) => write(formatCommand('warning', message, where)),
+        error: (message, where) => write(formatCommand('error', message, where)),
+        async group(name, body) {
+            write(`::group::${escapeCommandData(name)}`);
+            try {
+                return await body();
+            }
+            finally {
+                write('::endgroup::');
+            }
+        },
+    };
+    return runner;
+}
+function fileSize(path) {
+    try {
+        return (0,external_node_fs_.statSync)(path).size;
+    }
+    catch {
+        return 0;
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/action/run-action.ts
+
+
+
+
+async function runAction(action, runner = createRunner(), step = (0,context/* stepEnvironment */.a)(process.env)) {
+    let status = 0;
+    try {
+        const inputs = (0,action_inputs/* readInputs */.Ko)(action.inputs, runner.getInput);
+        await action.run(inputs, runner, step);
+    }
+    catch (error) {
+        status = 1;
+        reportFailure(action.name, error, runner);
+    }
+    return status;
+}
+function reportFailure(actionName, error, runner) {
+    if ((0,errors/* isUserError */.iU)(error)) {
+        runner.error(error.message, { title: actionName });
+        return;
+    }
+    const http = httpFailure(error);
+    if (http) {
+        runner.error(`GitHub answered ${http.status} to ${http.request} after retries: ${http.message}. This is a problem with GitHub or with the token's permissions, not with your data; re-run the job, and check the job's "permissions:" if it persists.`, { title: actionName });
+        return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    runner.error(`${actionName} stopped on an unexpected error: ${message}. This is a bug in mlops-actions, not in your workflow; ` +
+        'please report it with the step log (re-run with debug logging for the stack trace).', { title: actionName });
+    if (error instanceof Error && error.stack)
+        runner.debug(error.stack);
+}
+/** An Octokit RequestError (or alike): the API answered, with an error status. */
+function httpFailure(error) {
+    if (!(error instanceof Error) || !('status' in error) || typeof error.status !== 'number')
+        return undefined;
+    const request = error.request;
+    const where = request?.url ? `${request.method ?? ''} ${new URL(request.url).pathname}`.trim() : 'a request';
+    return { status: error.status, request: where, message: error.message.replace(/\s+/g, ' ').slice(0, 300) };
+}
+
+
+/***/ }),
+
+/***/ 58434:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cv: () => (/* binding */ identifier),
+/* harmony export */   Hk: () => (/* binding */ metricsArtifactName),
+/* harmony export */   cl: () => (/* binding */ quoteValue)
+/* harmony export */ });
+/* unused harmony exports MODEL_NAME_PATTERN, isIdentifier, identifierProblem, requireIdentifier, releaseTag, modelArtifactName, modelTask */
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(45586);
+/* harmony import */ var _action_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(91674);
+/**
+ * The identifiers the suite records and hands on: model names, model versions, environment
+ * names, artifact names, release tags (`<model>@<version>`) and deployment tasks
+ * (`model:<model>`). They become Git tags, deployment payloads, file and artifact names, and
+ * step outputs that later `run:` steps interpolate into a shell, so each has a safe alphabet,
+ * checked where the value enters: an action input, a field of a manifest, a metrics report or a
+ * deployment payload, a name read from the GitHub API. None of these alphabets holds a shell
+ * metacharacter, a space, a quote, a path separator or a control character.
+ *
+ * The checks are plain character classes and substring tests, so they run in linear time on any
+ * value. The README ("Identifiers") states the same rules; keep the two in step.
+ */
+
+
+/** Letters, digits, ".", "_" and "-", starting with a letter or digit: no shell, path or Markdown syntax. */
+const safeWord = (max) => new RegExp(`^[A-Za-z0-9][A-Za-z0-9._-]{0,${max - 1}}$`);
+/** The model name pattern (at most 100 characters); see MODEL_NAME for the whole rule. */
+const MODEL_NAME_PATTERN = safeWord(100);
+const VERSION_PATTERN = safeWord(64);
+const ENVIRONMENT_PATTERN = safeWord(100);
+const ARTIFACT_PATTERN = safeWord(200);
+const MODEL_NAME = {
+    rule: 'start with a letter or digit and use only letters, digits, ".", "_" and "-", without ".." (at most 100 characters)',
+    // ".." is refused because `<model>@<version>` must be a valid Git tag name.
+    test: (value) => MODEL_NAME_PATTERN.test(value) && !value.includes('..'),
+};
+/**
+ * versionOf() gives 12 hex digits; the alphabet leaves room for versions of the user's own
+ * (`1.4.0`, `2024-06-01_rc1`) while keeping the release tag a valid Git tag name: no "..", and
+ * not ending in "." or ".lock".
+ */
+const MODEL_VERSION = {
+    rule: 'start and end with a letter or digit and use only letters, digits, ".", "_" and "-", without ".." and not ending in ".lock" (at most 64 characters)',
+    test: (value) => VERSION_PATTERN.test(value) && /[A-Za-z0-9]$/.test(value) && !value.includes('..') && !value.endsWith('.lock'),
+};
+/**
+ * GitHub allows almost any character in an environment name; this is the subset that is safe
+ * in a shell, a file name and a URL, and that covers the names people use (`production`,
+ * `staging`, `eu-west-1`, `prod_2`, `qa.eu`). Names with spaces or "/" are refused.
+ */
+const ENVIRONMENT_NAME = {
+    rule: 'start with a letter or digit and use only letters, digits, ".", "_" and "-" (at most 100 characters; spaces and "/" are not allowed)',
+    test: (value) => ENVIRONMENT_PATTERN.test(value),
+};
+/** The suite's artifact names are `model-<model>-<version>` and `metrics-<model>-<version>`. */
+const ARTIFACT_NAME = {
+    rule: 'start with a letter or digit and use only letters, digits, ".", "_" and "-" (at most 200 characters)',
+    test: (value) => ARTIFACT_PATTERN.test(value),
+};
+const RELEASE_TAG = {
+    rule: 'be "<model>@<version>": a model name, "@" and a model version',
+    test: (value) => {
+        const at = value.indexOf('@');
+        return at > 0 && MODEL_NAME.test(value.slice(0, at)) && MODEL_VERSION.test(value.slice(at + 1));
+    },
+};
+const ALPHABETS = {
+    'model name': MODEL_NAME,
+    'model version': MODEL_VERSION,
+    'environment name': ENVIRONMENT_NAME,
+    'artifact name': ARTIFACT_NAME,
+    'release tag': RELEASE_TAG,
+};
+function isIdentifier(kind, value) {
+    return typeof value === 'string' && ALPHABETS[kind].test(value);
+}
+/** Why `value` is not a `kind`, as "must …; got "…"", or undefined when it is one. */
+function identifierProblem(kind, value) {
+    return isIdentifier(kind, value) ? undefined : `must ${ALPHABETS[kind].rule}; got ${quoteValue(value)}`;
+}
+/**
+ * A zod string that must be a `kind`: for action inputs and for the fields of files and payloads,
+ * whose errors then name the input, or the file, field and line (see validateStructured).
+ */
+function identifier(kind) {
+    return zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().refine((value) => isIdentifier(kind, value), { error: (issue) => identifierProblem(kind, issue.input) });
+}
+/** `value` when it is a `kind`; otherwise a UserError that starts with `where` ("The artifact name", "Input \"version\""). */
+function requireIdentifier(kind, value, where, advice = '') {
+    const problem = identifierProblem(kind, value);
+    if (problem)
+        throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`${where} ${problem}.${advice ? ` ${advice}` : ''}`);
+    return value;
+}
+function releaseTag(model, version) {
+    return requireIdentifier('release tag', `${model}@${version}`, 'The release tag');
+}
+function modelArtifactName(model, version) {
+    return requireIdentifier('artifact name', `model-${model}-${version}`, 'The artifact name');
+}
+function metricsArtifactName(model, version) {
+    return requireIdentifier('artifact name', `metrics-${model}-${version}`, 'The artifact name');
+}
+/** The deployment task of a model's promotions. */
+function modelTask(model) {
+    return `model:${requireIdentifier('model name', model, 'The model name')}`;
+}
+const SHOWN_CHARACTERS = 60;
+/**
+ * A value as an error message may show it: JSON-quoted (so control characters are escaped),
+ * at most 60 characters of it, with line and paragraph separators and bidirectional controls
+ * escaped too, since they would reorder or break the annotation line.
+ */
+function quoteValue(value) {
+    if (typeof value !== 'string')
+        return String(JSON.stringify(value) ?? value).slice(0, SHOWN_CHARACTERS);
+    const characters = [...value];
+    const shown = JSON.stringify(characters.slice(0, SHOWN_CHARACTERS).join('')).replace(/[\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return characters.length > SHOWN_CHARACTERS ? `${shown}… (${characters.length} characters)` : shown;
+}
+
+
+/***/ }),
+
+/***/ 42613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 20181:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 35317:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+
+/***/ }),
+
+/***/ 49140:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("constants");
+
+/***/ }),
+
+/***/ 76982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
+/***/ 24434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 79896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 91943:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs/promises");
+
+/***/ }),
+
+/***/ 58611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 65692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 69278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 34589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 16698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 37540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 77598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 53053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 40610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 78474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 73024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 51455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
+/***/ 37067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 32467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 44708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
+/***/ 98995:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+
+/***/ }),
+
+/***/ 77030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 48161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 76760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
+
+/***/ }),
+
+/***/ 41792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 57075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 46193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
+
+/***/ }),
+
+/***/ 41692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 73136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 57975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 73429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 75919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 38522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 70857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 16928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
+/***/ 13193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 53557:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+
+/***/ }),
+
+/***/ 64756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 52018:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
+
+/***/ }),
+
+/***/ 87016:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
+
+/***/ }),
+
+/***/ 39023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 43106:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
+
+/***/ }),
+
+/***/ 45586:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  YOg: () => (/* binding */ array),
+  zMY: () => (/* binding */ schemas_boolean),
+  k5n: () => (/* binding */ schemas_enum),
+  euz: () => (/* binding */ literal),
+  aig: () => (/* binding */ schemas_number),
+  Ikc: () => (/* binding */ object),
+  g1P: () => (/* binding */ record),
+  YjP: () => (/* binding */ schemas_string),
+  PVZ: () => (/* binding */ tuple)
+});
+
+// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseObject, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, strictObject, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, uint32, uint64, ulid, undefined, union, unknown, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
+
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
+var core_core = __nccwpck_require__(88532);
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/util.js
+var core_util = __nccwpck_require__(54723);
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/memoizer.js
+
+class $ZodCyclicError extends Error {
+    constructor() {
+        super(`Cannot parse a reference cycle that closes through a transform`);
+        this.name = "ZodCyclicError";
+    }
+}
+/** Keyed off the context object every schema in one parse call already shares. */
+const STATE = "~memo";
+const NO_ISSUES = [];
+// a value a cycle can close through
+function isRef(value) {
+    return value !== null && typeof value === "object";
+}
+// Receivers prefix paths in place, so the cache and every hand-out need their own copies.
+function cloneIssues(issues) {
+    return issues.map((iss) => (iss.path ? { ...iss, path: iss.path.slice() } : { ...iss }));
+}
+const recursive = /*@__PURE__*/ new WeakMap();
+/** What the walk established, in order of certainty: ordered so the strongest answer among children wins. */
+const NONE = 0;
+const ASSUMED = 1;
+const PROVEN = 2;
+/** Whether this schema's subtree contains a cycle, so one parse can re-enter it. */
+function isRecursive(inst, stack, resolve) {
+    const cached = recursive.get(inst);
+    if (cached !== undefined)
+        return cached ? PROVEN : NONE;
+    // Relative to the walk in progress, so not cached.
+    if (stack.has(inst))
+        return PROVEN;
+    stack.add(inst);
+    let result = NONE;
+    const check = (child) => {
+        if (result !== PROVEN && child?._zod) {
+            const answer = isRecursive(child, stack, resolve);
+            if (answer > result)
+                result = answer;
+        }
+    };
+    // `Reflect.ownKeys` rather than `Object.keys`, so a cycle through a declared symbol key is still seen
+    const shape = (sh, spread) => {
+        let answer = NONE;
+        for (const key of Reflect.ownKeys(sh)) {
+            const desc = Object.getOwnPropertyDescriptor(sh, key);
+            // an object resolves its shape by spread, so a key it does not enumerate is never parsed; `z.properties` reads every own key and so keeps them all
+            if (spread && !desc.enumerable)
+                continue;
+            // resolving runs user code, and a factory mints a fresh subtree per read, so an edge the walk can't follow counts as a cycle
+            const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve) : NONE;
+            if (child > answer)
+                answer = child;
+        }
+        return answer;
+    };
+    const merge = (answer) => {
+        if (answer > result)
+            result = answer;
+    };
+    const def = inst._zod.def;
+    const kind = def.type;
+    switch (kind) {
+        case "object": {
+            const raw = core_util/* rawShape */.MO(def);
+            // a def with no raw shape answers `shape` from an accessor of its own, and running that can mint a whole fresh subtree
+            merge(raw ? shape(raw, true) : ASSUMED);
+            check(def.catchall);
+            break;
+        }
+        case "array":
+            check(def.element);
+            break;
+        case "tuple":
+            for (const el of def.items)
+                check(el);
+            check(def.rest);
+            break;
+        case "record":
+        case "map":
+            check(def.keyType);
+            check(def.valueType);
+            break;
+        case "set":
+            check(def.valueType);
+            break;
+        case "union":
+            for (const el of def.options)
+                check(el);
+            break;
+        case "intersection":
+            check(def.left);
+            check(def.right);
+            break;
+        case "optional":
+        case "nullable":
+        case "default":
+        case "prefault":
+        case "catch":
+        case "readonly":
+        case "nonoptional":
+        case "promise":
+        case "success":
+            check(def.innerType);
+            break;
+        case "pipe":
+            check(def.in);
+            check(def.out);
+            break;
+        case "function":
+            check(def.input);
+            check(def.output);
+            break;
+        // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
+        case "lazy": {
+            const inner = def._cachedInner ?? (resolve ? inst._zod.innerType : undefined);
+            // walked with resolution off: one hop sees past the deferral, and a lazy that yields only another unresolved lazy is generative, so it stops there
+            merge(inner ? isRecursive(inner, stack, false) : ASSUMED);
+            break;
+        }
+        // a leaf by choice: `parts` are regex fragments, not data positions
+        case "template_literal":
+        // leaves
+        case "string":
+        case "number":
+        case "int":
+        case "boolean":
+        case "bigint":
+        case "symbol":
+        case "undefined":
+        case "null":
+        case "void":
+        case "never":
+        case "any":
+        case "unknown":
+        case "date":
+        case "nan":
+        case "enum":
+        case "literal":
+        case "file":
+        case "transform":
+        case "custom":
+            break;
+        default: {
+            // a new built-in kind becomes a compile error here
+            kind;
+            // a user-defined kind can still hold children, and only its author knows where, so fall back to scanning the def — skipping accessors, since reading one can run user code
+            for (const key in def) {
+                const desc = Object.getOwnPropertyDescriptor(def, key);
+                if (!desc || desc.get)
+                    continue;
+                const value = desc.value;
+                if (!value || typeof value !== "object")
+                    continue;
+                if (value._zod)
+                    check(value);
+                else if (Array.isArray(value))
+                    for (const el of value)
+                        check(el);
+            }
+        }
+    }
+    stack.delete(inst);
+    return settle(inst, result);
+}
+/** An assumed answer must not outlive the resolution that settles it, so only a certain one is cached. */
+function settle(inst, answer) {
+    if (answer !== ASSUMED)
+        recursive.set(inst, answer === PROVEN);
+    return answer;
+}
+/**
+ * Whether one parse can re-enter this schema, i.e. its subtree contains a cycle.
+ * Exported for `z.compile`, which refuses to compile such a schema: cycle
+ * breaking is driven from here off state keyed on the parse context, and a
+ * generated fast path has no context to key on.
+ */
+function isRecursiveSchema(inst) {
+    // z.compile never parses, so nothing would ever resolve a lazy for it; it runs once and already treats a throw here as recursive
+    return isRecursive(inst, new Set(), true) !== NONE;
+}
+function bucketFor(state, inst) {
+    let bucket = state.buckets.get(inst);
+    if (!bucket) {
+        bucket = new WeakMap();
+        state.buckets.set(inst, bucket);
+    }
+    return bucket;
+}
+// Set immediately before delegating to core and cleared immediately after, so `alloc` registers only for a visit this module is driving.
+let handoff;
+// Allocated but unfinished entries. `alloc` and the matching pop both happen in the synchronous part of a parse, so they nest even when children are async, and one stack serves every schema.
+const memoizer_open = [];
+const memo = {
+    alloc(_inst, payload, empty) {
+        const bucket = handoff;
+        if (!bucket)
+            return empty;
+        handoff = undefined;
+        const entry = { value: empty, issues: null };
+        bucket.set(payload.value, entry);
+        memoizer_open.push(entry);
+        return empty;
+    },
+    guard(inst) {
+        var _a;
+        (_a = inst._zod).deferred ?? (_a.deferred = []);
+        inst._zod.deferred.push(() => {
+            const base = inst._zod.parse;
+            const wrapped = (payload, ctx) => {
+                // The value is a placeholder a back-edge is still waiting on, so the cycle closes through this transform. Its output can't exist in time to bind.
+                if (ctx.direction !== "backward" && isBackEdge(ctx, payload.value))
+                    throw new $ZodCyclicError();
+                return base(payload, ctx);
+            };
+            inst._zod.parse = wrapped;
+            if (inst._zod.run === base)
+                inst._zod.run = wrapped;
+        });
+    },
+    attach(inst) {
+        var _a;
+        let isRecursiveInst;
+        let rechecked = false;
+        // a recursive schema is re-entered many times per parse and its bucket never changes
+        let lastCtx;
+        let lastBucket;
+        // Wraps `parse` in a deferred so it sees the container's final parse. Core's own deferred copies `parse` into `run` when there are no checks, and it ran first, so `run` is patched to match; with checks, `run` reads `parse` dynamically.
+        (_a = inst._zod).deferred ?? (_a.deferred = []);
+        inst._zod.deferred.push(() => {
+            const base = inst._zod.parse;
+            const wrapped = (payload, ctx) => {
+                if (isRecursiveInst === undefined) {
+                    const walked = isRecursive(inst, new Set(), false);
+                    if (walked === NONE) {
+                        // Nothing here can ever fire, so take it back out.
+                        inst._zod.parse = base;
+                        if (inst._zod.run === wrapped)
+                            inst._zod.run = base;
+                        return base(payload, ctx);
+                    }
+                    // this parse resolves the deferred edges on its own path, so ask once more before latching
+                    if (walked === PROVEN || rechecked)
+                        isRecursiveInst = true;
+                    else
+                        rechecked = true;
+                }
+                const input = payload.value;
+                if (!isRef(input))
+                    return base(payload, ctx);
+                let state = ctx[STATE];
+                if (!state) {
+                    state = { buckets: new WeakMap(), backEdges: undefined };
+                    ctx[STATE] = state;
+                }
+                let bucket;
+                if (lastCtx === ctx) {
+                    bucket = lastBucket;
+                }
+                else {
+                    bucket = bucketFor(state, inst);
+                    lastCtx = ctx;
+                    lastBucket = bucket;
+                }
+                const hit = bucket.get(input);
+                if (hit) {
+                    payload.value = hit.value;
+                    if (hit.issues) {
+                        if (hit.issues.length)
+                            payload.issues.push(...cloneIssues(hit.issues));
+                    }
+                    else {
+                        // Still being parsed: its own checks cover it, so skip them here.
+                        payload.memo = true;
+                        state.backEdges ?? (state.backEdges = new WeakSet());
+                        state.backEdges.add(hit.value);
+                    }
+                    return payload;
+                }
+                handoff = bucket;
+                const depth = memoizer_open.length;
+                const result = base(payload, ctx);
+                handoff = undefined;
+                // A container that rejected its input outright allocated nothing.
+                const entry = memoizer_open.length > depth ? memoizer_open.pop() : undefined;
+                // Both paths written out so the sync one allocates no closure. It runs once per node, and capturing here cost more than everything else combined.
+                if (result instanceof Promise) {
+                    return result.then((r) => {
+                        if (entry)
+                            entry.issues = r.issues.length ? cloneIssues(r.issues) : NO_ISSUES;
+                        return r;
+                    });
+                }
+                if (entry)
+                    entry.issues = result.issues.length ? cloneIssues(result.issues) : NO_ISSUES;
+                return result;
+            };
+            inst._zod.parse = wrapped;
+            if (inst._zod.run === base)
+                inst._zod.run = wrapped;
+        });
+    },
+};
+/** The memoizer that gives containers cycle support. `zod` installs it by default; `zod/mini` opts in with `config({ memoizer: memoizer() })`. */
+function memoizer() {
+    return memo;
+}
+/** Whether this value is a node a back-edge resolved to before it finished. */
+function isBackEdge(ctx, value) {
+    const backEdges = ctx[STATE]?.backEdges;
+    return backEdges !== undefined && isRef(value) && backEdges.has(value);
+}
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/regexes.js
+
+/**
+ * @deprecated CUID v1 is deprecated by its authors due to information leakage
+ * (timestamps embedded in the id). Use {@link cuid2} instead.
+ * See https://github.com/paralleldrive/cuid.
+ */
+const cuid = /^[cC][0-9a-z]{6,}$/;
+const cuid2 = /^[0-9a-z]+$/;
+const ulid = /^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$/;
+const xid = /^[0-9a-vA-V]{20}$/;
+const ksuid = /^[A-Za-z0-9]{27}$/;
+const nanoid = /^[a-zA-Z0-9_-]{21}$/;
+function nanoidOfLength(length) {
+    return new RegExp(`^[a-zA-Z0-9_-]{${length}}$`);
+}
+/** ISO 8601-1 duration regex. Does not support the 8601-2 extensions like negative durations or fractional/negative components. */
+const duration = /^P(?:(\d+W)|(?!.*W)(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+([.,]\d+)?S)?)?)$/;
+/** Implements ISO 8601-2 extensions like explicit +- prefixes, mixing weeks with other units, and fractional/negative components. */
+const extendedDuration = /^[-+]?P(?!$)(?:(?:[-+]?\d+Y)|(?:[-+]?\d+[.,]\d+Y$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:(?:[-+]?\d+W)|(?:[-+]?\d+[.,]\d+W$))?(?:(?:[-+]?\d+D)|(?:[-+]?\d+[.,]\d+D$))?(?:T(?=[\d+-])(?:(?:[-+]?\d+H)|(?:[-+]?\d+[.,]\d+H$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:[-+]?\d+(?:[.,]\d+)?S)?)??$/;
+/** A regex for any UUID-like identifier: 8-4-4-4-12 hex pattern */
+const guid = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
+/** Returns a regex for validating an RFC 9562/4122 UUID.
+ *
+ * @param version Optionally specify a version 1-8. If no version is specified, all versions are supported. */
+const uuid = (version) => {
+    if (!version)
+        return /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;
+    return new RegExp(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-${version}[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$`);
+};
+const uuid4 = /*@__PURE__*/ (/* unused pure expression or super */ null && (uuid(4)));
+const uuid6 = /*@__PURE__*/ (/* unused pure expression or super */ null && (uuid(6)));
+const uuid7 = /*@__PURE__*/ (/* unused pure expression or super */ null && (uuid(7)));
+/** Practical email validation */
+const email = /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/;
+/** Equivalent to the HTML5 input[type=email] validation implemented by browsers. Source: https://developer.mozilla.org/en-US/docs/Web/HTML/Element/input/email */
+const html5Email = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+/** The classic emailregex.com regex for RFC 5322-compliant emails */
+const rfc5322Email = /^(([^<>()\[\]\\.,;:\s@"]+(\.[^<>()\[\]\\.,;:\s@"]+)*)|(".+"))@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}])|(([a-zA-Z\-0-9]+\.)+[a-zA-Z]{2,}))$/;
+/** A loose regex that allows Unicode characters, enforces length limits, and that's about it. */
+const unicodeEmail = /^[^\s@"]{1,64}@[^\s@]{1,255}$/u;
+const idnEmail = (/* unused pure expression or super */ null && (unicodeEmail));
+const browserEmail = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+// from https://thekevinscott.com/emojis-in-javascript/#writing-a-regular-expression
+// Single character class, not an alternation: the two properties overlap (U+1F9B0-U+1F9B3), so `(A|B)+` backtracks exponentially on a failed match. The leading lookahead then demands one anchor — a pictograph, a regional indicator, or the enclosing keycap — because `\p{Emoji_Component}` on its own covers ASCII digits, `#`, `*`, ZWJ, variation selectors and skin tone modifiers, none of which is an emoji without a base.
+const _emoji = `^(?=[\\s\\S]*[\\p{Extended_Pictographic}\\p{Regional_Indicator}\\u20E3])[\\p{Extended_Pictographic}\\p{Emoji_Component}]+$`;
+function emoji() {
+    return new RegExp(_emoji, "u");
+}
+const ipv4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$/;
+const ipv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))$/;
+const mac = (delimiter) => {
+    const escapedDelim = util.escapeRegex(delimiter ?? ":");
+    return new RegExp(`^(?:[0-9A-F]{2}${escapedDelim}){5}[0-9A-F]{2}$|^(?:[0-9a-f]{2}${escapedDelim}){5}[0-9a-f]{2}$`);
+};
+const cidrv4 = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\/([0-9]|[1-2][0-9]|3[0-2])$/;
+const cidrv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))\/(12[0-8]|1[01][0-9]|[1-9]?[0-9])$/;
+// https://stackoverflow.com/questions/7860392/determine-if-string-is-in-base64-using-javascript
+const base64 = /^$|^(?:[0-9a-zA-Z+/]{4})*(?:(?:[0-9a-zA-Z+/]{2}==)|(?:[0-9a-zA-Z+/]{3}=))?$/;
+const base64url = /^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$/;
+// based on https://stackoverflow.com/questions/106179/regular-expression-to-match-dns-hostname-or-ip-address
+// export const hostname: RegExp = /^([a-zA-Z0-9-]+\.)*[a-zA-Z0-9-]+$/;
+const hostname = /^(?=.{1,253}\.?$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[-0-9a-zA-Z]{0,61}[0-9a-zA-Z])?)*\.?$/;
+const domain = /^(?=.{1,253}$)([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$/;
+const httpProtocol = /^https?$/;
+// https://blog.stevenlevithan.com/archives/validate-phone-number#r4-3 (regex sans spaces) E.164: leading digit must be 1-9; total digits (excluding '+') between 7-15
+const e164 = /^\+[1-9]\d{6,14}$/;
+// Credit card shape: 12–19 digits, optionally separated by single spaces or single hyphens. ISO/IEC 7812 caps the PAN at 19 digits; 12 is the shortest issued length (Maestro).
+const creditCard = /^\d(?:[ -]?\d){11,18}$/;
+// ISO 4217 alpha codes from the SIX list, regenerated by scripts/update-iso-4217.ts
+const currencyCode = /^(?:AED|AFN|ALL|AMD|AOA|ARS|AUD|AWG|AZN|BAM|BBD|BDT|BHD|BIF|BMD|BND|BOB|BOV|BRL|BSD|BTN|BWP|BYN|BZD|CAD|CDF|CHE|CHF|CHW|CLF|CLP|CNY|COP|COU|CRC|CUP|CVE|CZK|DJF|DKK|DOP|DZD|EGP|ERN|ETB|EUR|FJD|FKP|GBP|GEL|GHS|GIP|GMD|GNF|GTQ|GYD|HKD|HNL|HTG|HUF|IDR|ILS|INR|IQD|IRR|ISK|JMD|JOD|JPY|KES|KGS|KHR|KMF|KPW|KRW|KWD|KYD|KZT|LAK|LBP|LKR|LRD|LSL|LYD|MAD|MDL|MGA|MKD|MMK|MNT|MOP|MRU|MUR|MVR|MWK|MXN|MXV|MYR|MZN|NAD|NGN|NIO|NOK|NPR|NZD|OMR|PAB|PEN|PGK|PHP|PKR|PLN|PYG|QAR|RON|RSD|RUB|RWF|SAR|SBD|SCR|SDG|SEK|SGD|SHP|SLE|SOS|SRD|SSP|STN|SVC|SYP|SZL|THB|TJS|TMT|TND|TOP|TRY|TTD|TWD|TZS|UAH|UGX|USD|USN|UYI|UYU|UYW|UZS|VED|VES|VND|VUV|WST|XAD|XAF|XAG|XAU|XBA|XBB|XBC|XBD|XCD|XCG|XDR|XOF|XPD|XPF|XPT|XSU|XTS|XUA|XXX|YER|ZAR|ZMW|ZWG)$/;
+// iban electronic format: 2-letter country, check digits 02-98 (the only values `98 - remainder` can produce), 11-30 bban characters
+const iban = /^[A-Z]{2}(?!00|01|99)\d{2}[A-Z0-9]{11,30}$/;
+const dateSource = `(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))`;
+/** Anchors a pattern source. The interpolation lives here rather than at the call site because
+ * esbuild will not drop a `@__PURE__` call whose own argument interpolates a variable, but it
+ * will drop `anchor(dateSource)`. Keeping it inline pinned `date` into every bundle. */
+function regexes_anchor(source) {
+    return new RegExp(`^${source}$`);
+}
+const date = /*@__PURE__*/ regexes_anchor(dateSource);
+function timeSource(args) {
+    const hhmm = `(?:[01]\\d|2[0-3]):[0-5]\\d`;
+    const regex = typeof args.precision === "number"
+        ? args.precision === -1
+            ? `${hhmm}`
+            : args.precision === 0
+                ? `${hhmm}:[0-5]\\d`
+                : `${hhmm}:[0-5]\\d\\.\\d{${args.precision}}`
+        : args.seconds
+            ? `${hhmm}:[0-5]\\d(?:\\.\\d+)?`
+            : `${hhmm}(?::[0-5]\\d(?:\\.\\d+)?)?`;
+    return regex;
+}
+function time(args) {
+    return new RegExp(`^${timeSource(args)}$`);
+}
+// Adapted from https://stackoverflow.com/a/3143231
+function datetime(args) {
+    const opts = ["Z"];
+    // if (args.offset) opts.push(`([+-]\\d{2}:\\d{2})`);
+    if (args.offset)
+        opts.push(`([+-](?:[01]\\d|2[0-3]):[0-5]\\d)`);
+    // RFC 3339 mandates seconds wherever the time carries a `Z` or an offset, so only the unqualified form `local` adds may omit them
+    const qualified = `${timeSource({ precision: args.precision, seconds: true })}(?:${opts.join("|")})`;
+    const timeRegex = args.local ? `${qualified}|${timeSource({ precision: args.precision })}` : qualified;
+    return new RegExp(`^${dateSource}T(?:${timeRegex})$`);
+}
+// the unbounded form of `string()` as a literal, so every plain string shares one instance instead of building its own
+const anyString = /^[\s\S]{0,}$/;
+const string = (params) => {
+    const regex = params ? `[\\s\\S]{${params?.minimum ?? 0},${params?.maximum ?? ""}}` : `[\\s\\S]*`;
+    return new RegExp(`^${regex}$`);
+};
+const bigint = /^-?\d+n?$/;
+const integer = /^-?\d+$/;
+const number = /^-?\d+(?:\.\d+)?$/;
+const regexes_boolean = /^(?:true|false)$/i;
+const _null = /^null$/i;
+
+const _undefined = /^undefined$/i;
+
+// regex for string with no uppercase letters
+const lowercase = /^[^A-Z]*$/;
+// regex for string with no lowercase letters
+const uppercase = /^[^a-z]*$/;
+// regex for hexadecimal strings (any length)
+const hex = /^[0-9a-fA-F]*$/;
+// Hash regexes for different algorithms and encodings
+// Helper function to create base64 regex with exact length and padding
+function fixedBase64(bodyLength, padding) {
+    return new RegExp(`^[A-Za-z0-9+/]{${bodyLength}}${padding}$`);
+}
+// Helper function to create base64url regex with exact length (no padding)
+function fixedBase64url(length) {
+    return new RegExp(`^[A-Za-z0-9_-]{${length}}$`);
+}
+// MD5 (16 bytes): base64 = 24 chars total (22 + "==")
+const md5_hex = /^[0-9a-fA-F]{32}$/;
+const md5_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(22, "==")));
+const md5_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(22)));
+// SHA1 (20 bytes): base64 = 28 chars total (27 + "=")
+const sha1_hex = /^[0-9a-fA-F]{40}$/;
+const sha1_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(27, "=")));
+const sha1_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(27)));
+// SHA256 (32 bytes): base64 = 44 chars total (43 + "=")
+const sha256_hex = /^[0-9a-fA-F]{64}$/;
+const sha256_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(43, "=")));
+const sha256_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(43)));
+// SHA384 (48 bytes): base64 = 64 chars total (no padding)
+const sha384_hex = /^[0-9a-fA-F]{96}$/;
+const sha384_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(64, "")));
+const sha384_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(64)));
+// SHA512 (64 bytes): base64 = 88 chars total (86 + "==")
+const sha512_hex = /^[0-9a-fA-F]{128}$/;
+const sha512_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(86, "==")));
+const sha512_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(86)));
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/checks.js
+// import { $ZodType } from "./schemas.js";
+
+
+
+const $ZodCheck = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheck", (inst, def) => {
+    var _a;
+    inst._zod ?? (inst._zod = {});
+    inst._zod.def = def;
+    (_a = inst._zod).onattach ?? (_a.onattach = []);
+});
+/** Default `when` for size-based checks: run only on non-nullish values with a `size`. */
+const _whenHasSize = (payload) => {
+    const val = payload.value;
+    return !util.nullish(val) && val.size !== undefined;
+};
+/** Default `when` for length-based checks: run only on non-nullish values with a `length`. */
+const _whenHasLength = (payload) => {
+    const val = payload.value;
+    return !core_util/* nullish */.cl(val) && val.length !== undefined;
+};
+const numericOriginMap = {
+    number: "number",
+    bigint: "bigint",
+    object: "date",
+};
+const $ZodCheckLessThan = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckLessThan", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    const origin = numericOriginMap[typeof def.value];
+    inst._zod.check = (payload) => {
+        if (def.inclusive ? payload.value <= def.value : payload.value < def.value) {
+            return;
+        }
+        payload.issues.push({
+            origin: numericOriginMap[typeof payload.value] ?? origin,
+            code: "too_big",
+            maximum: typeof def.value === "object" ? def.value.getTime() : def.value,
+            input: payload.value,
+            inclusive: def.inclusive,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodCheckGreaterThan = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckGreaterThan", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    const origin = numericOriginMap[typeof def.value];
+    inst._zod.check = (payload) => {
+        if (def.inclusive ? payload.value >= def.value : payload.value > def.value) {
+            return;
+        }
+        payload.issues.push({
+            origin: numericOriginMap[typeof payload.value] ?? origin,
+            code: "too_small",
+            minimum: typeof def.value === "object" ? def.value.getTime() : def.value,
+            input: payload.value,
+            inclusive: def.inclusive,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodCheckMultipleOf = 
+/*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckMultipleOf", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    inst._zod.check = (payload) => {
+        if (typeof payload.value !== typeof def.value)
+            throw new Error("Cannot mix number and bigint in multiple_of check.");
+        const isMultiple = typeof payload.value === "bigint"
+            ? // `value % 0n` throws, and nothing is a multiple of zero — the number branch already fails this way via NaN
+                def.value !== BigInt(0) && payload.value % def.value === BigInt(0)
+            : core_util/* floatSafeRemainder */.LG(payload.value, def.value) === 0;
+        if (isMultiple)
+            return;
+        payload.issues.push({
+            origin: typeof payload.value,
+            code: "not_multiple_of",
+            divisor: def.value,
+            input: payload.value,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodCheckNumberFormat = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckNumberFormat", (inst, def) => {
+    $ZodCheck.init(inst, def); // no format checks
+    def.format = def.format || "float64";
+    const isInt = def.format?.includes("int");
+    const origin = isInt ? "int" : "number";
+    const [minimum, maximum] = core_util/* NUMBER_FORMAT_RANGES */.zH[def.format];
+    inst._zod.check = (payload) => {
+        const input = payload.value;
+        if (isInt) {
+            if (!Number.isInteger(input)) {
+                // invalid_format issue
+                // payload.issues.push({
+                //   expected: def.format,
+                //   format: def.format,
+                //   code: "invalid_format",
+                //   input,
+                //   inst,
+                // });
+                // invalid_type issue
+                payload.issues.push({
+                    expected: origin,
+                    format: def.format,
+                    code: "invalid_type",
+                    continue: false,
+                    input,
+                    inst,
+                });
+                return;
+                // not_multiple_of issue
+                // payload.issues.push({
+                //   code: "not_multiple_of",
+                //   origin: "number",
+                //   input,
+                //   inst,
+                //   divisor: 1,
+                // });
+            }
+            if (!Number.isSafeInteger(input)) {
+                if (input > 0) {
+                    // too_big
+                    payload.issues.push({
+                        input,
+                        code: "too_big",
+                        maximum: Number.MAX_SAFE_INTEGER,
+                        note: "Integers must be within the safe integer range.",
+                        inst,
+                        origin,
+                        inclusive: true,
+                        continue: !def.abort,
+                    });
+                }
+                else {
+                    // too_small
+                    payload.issues.push({
+                        input,
+                        code: "too_small",
+                        minimum: Number.MIN_SAFE_INTEGER,
+                        note: "Integers must be within the safe integer range.",
+                        inst,
+                        origin,
+                        inclusive: true,
+                        continue: !def.abort,
+                    });
+                }
+                return;
+            }
+        }
+        if (input < minimum) {
+            payload.issues.push({
+                origin: "number",
+                input,
+                code: "too_small",
+                minimum,
+                inclusive: true,
+                inst,
+                continue: !def.abort,
+            });
+        }
+        if (input > maximum) {
+            payload.issues.push({
+                origin: "number",
+                input,
+                code: "too_big",
+                maximum,
+                inclusive: true,
+                inst,
+                continue: !def.abort,
+            });
+        }
+    };
+});
+const $ZodCheckBigIntFormat = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckBigIntFormat", (inst, def) => {
+    $ZodCheck.init(inst, def); // no format checks
+    const [minimum, maximum] = util.BIGINT_FORMAT_RANGES[def.format];
+    inst._zod.check = (payload) => {
+        const input = payload.value;
+        if (input < minimum) {
+            payload.issues.push({
+                origin: "bigint",
+                input,
+                code: "too_small",
+                minimum: minimum,
+                inclusive: true,
+                inst,
+                continue: !def.abort,
+            });
+        }
+        if (input > maximum) {
+            payload.issues.push({
+                origin: "bigint",
+                input,
+                code: "too_big",
+                maximum,
+                inclusive: true,
+                inst,
+                continue: !def.abort,
+            });
+        }
+    };
+})));
+const $ZodCheckMaxSize = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckMaxSize", (inst, def) => {
+    var _a;
+    $ZodCheck.init(inst, def);
+    (_a = inst._zod.def).when ?? (_a.when = _whenHasSize);
+    inst._zod.check = (payload) => {
+        const input = payload.value;
+        const size = input.size;
+        if (size <= def.maximum)
+            return;
+        payload.issues.push({
+            origin: util.getSizableOrigin(input),
+            code: "too_big",
+            maximum: def.maximum,
+            inclusive: true,
+            input,
+            inst,
+            continue: !def.abort,
+        });
+    };
+})));
+const $ZodCheckMinSize = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckMinSize", (inst, def) => {
+    var _a;
+    $ZodCheck.init(inst, def);
+    (_a = inst._zod.def).when ?? (_a.when = _whenHasSize);
+    inst._zod.check = (payload) => {
+        const input = payload.value;
+        const size = input.size;
+        if (size >= def.minimum)
+            return;
+        payload.issues.push({
+            origin: util.getSizableOrigin(input),
+            code: "too_small",
+            minimum: def.minimum,
+            inclusive: true,
+            input,
+            inst,
+            continue: !def.abort,
+        });
+    };
+})));
+const $ZodCheckSizeEquals = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckSizeEquals", (inst, def) => {
+    var _a;
+    $ZodCheck.init(inst, def);
+    (_a = inst._zod.def).when ?? (_a.when = _whenHasSize);
+    inst._zod.check = (payload) => {
+        const input = payload.value;
+        const size = input.size;
+        if (size === def.size)
+            return;
+        const tooBig = size > def.size;
+        payload.issues.push({
+            origin: util.getSizableOrigin(input),
+            ...(tooBig ? { code: "too_big", maximum: def.size } : { code: "too_small", minimum: def.size }),
+            inclusive: true,
+            exact: true,
+            input: payload.value,
+            inst,
+            continue: !def.abort,
+        });
+    };
+})));
+const $ZodCheckMaxLength = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckMaxLength", (inst, def) => {
+    var _a;
+    $ZodCheck.init(inst, def);
+    (_a = inst._zod.def).when ?? (_a.when = _whenHasLength);
+    inst._zod.check = (payload) => {
+        const input = payload.value;
+        const units = input.length;
+        // Strings are measured in Unicode code points, not UTF-16 units. A code point is at most two units, so a string that already fits in units fits in code points; only an overflow has to be counted.
+        const length = typeof input === "string" && units > def.maximum ? core_util/* codePointLength */.O7(input) : units;
+        if (length <= def.maximum)
+            return;
+        const origin = core_util/* getLengthableOrigin */.Rc(input);
+        payload.issues.push({
+            origin,
+            code: "too_big",
+            maximum: def.maximum,
+            inclusive: true,
+            input,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodCheckMinLength = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckMinLength", (inst, def) => {
+    var _a;
+    $ZodCheck.init(inst, def);
+    (_a = inst._zod.def).when ?? (_a.when = _whenHasLength);
+    inst._zod.check = (payload) => {
+        const input = payload.value;
+        const units = input.length;
+        // A code point is one or two UTF-16 units, so fewer units than the floor can never reach it and twice the floor always clears it. Only in between is the exact count in doubt.
+        const length = typeof input === "string" && units >= def.minimum && units < def.minimum * 2
+            ? core_util/* codePointLength */.O7(input)
+            : units;
+        if (length >= def.minimum)
+            return;
+        const origin = core_util/* getLengthableOrigin */.Rc(input);
+        payload.issues.push({
+            origin,
+            code: "too_small",
+            minimum: def.minimum,
+            inclusive: true,
+            input,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodCheckLengthEquals = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckLengthEquals", (inst, def) => {
+    var _a;
+    $ZodCheck.init(inst, def);
+    (_a = inst._zod.def).when ?? (_a.when = _whenHasLength);
+    inst._zod.check = (payload) => {
+        const input = payload.value;
+        const units = input.length;
+        // A code point is one or two UTF-16 units, so outside `[length, length * 2]` units the target is missed either way — and missed in the same direction in both measures.
+        const length = typeof input === "string" && units >= def.length && units <= def.length * 2
+            ? core_util/* codePointLength */.O7(input)
+            : units;
+        if (length === def.length)
+            return;
+        const origin = core_util/* getLengthableOrigin */.Rc(input);
+        const tooBig = length > def.length;
+        payload.issues.push({
+            origin,
+            ...(tooBig ? { code: "too_big", maximum: def.length } : { code: "too_small", minimum: def.length }),
+            inclusive: true,
+            exact: true,
+            input: payload.value,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodCheckStringFormat = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckStringFormat", (inst, def) => {
+    var _a, _b;
+    $ZodCheck.init(inst, def);
+    if (def.pattern)
+        (_a = inst._zod).check ?? (_a.check = (payload) => {
+            def.pattern.lastIndex = 0;
+            if (def.pattern.test(payload.value))
+                return;
+            payload.issues.push({
+                origin: "string",
+                code: "invalid_format",
+                format: def.format,
+                input: payload.value,
+                ...(def.pattern ? { pattern: def.pattern.toString() } : {}),
+                inst,
+                continue: !def.abort,
+            });
+        });
+    else
+        (_b = inst._zod).check ?? (_b.check = () => { });
+});
+const $ZodCheckRegex = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckRegex", (inst, def) => {
+    $ZodCheckStringFormat.init(inst, def);
+    inst._zod.check = (payload) => {
+        def.pattern.lastIndex = 0;
+        if (def.pattern.test(payload.value))
+            return;
+        payload.issues.push({
+            origin: "string",
+            code: "invalid_format",
+            format: "regex",
+            input: payload.value,
+            pattern: def.pattern.toString(),
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodCheckLowerCase = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckLowerCase", (inst, def) => {
+    def.pattern ?? (def.pattern = lowercase);
+    $ZodCheckStringFormat.init(inst, def);
+});
+const $ZodCheckUpperCase = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckUpperCase", (inst, def) => {
+    def.pattern ?? (def.pattern = uppercase);
+    $ZodCheckStringFormat.init(inst, def);
+});
+const $ZodCheckIncludes = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckIncludes", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    const escapedRegex = core_util/* escapeRegex */.sD(def.includes);
+    // `String.prototype.includes(sub, position)` matches `sub` at `position`
+    // OR LATER, so the pattern must allow at least `position` leading chars
+    // (`{N,}`), not exactly `position` chars (`{N}`).
+    const pattern = new RegExp(typeof def.position === "number" ? `^.{${def.position},}${escapedRegex}` : escapedRegex);
+    def.pattern = pattern;
+    inst._zod.check = (payload) => {
+        if (payload.value.includes(def.includes, def.position))
+            return;
+        payload.issues.push({
+            origin: "string",
+            code: "invalid_format",
+            format: "includes",
+            includes: def.includes,
+            input: payload.value,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodCheckStartsWith = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckStartsWith", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    const pattern = new RegExp(`^${core_util/* escapeRegex */.sD(def.prefix)}.*`);
+    def.pattern ?? (def.pattern = pattern);
+    inst._zod.check = (payload) => {
+        if (payload.value.startsWith(def.prefix))
+            return;
+        payload.issues.push({
+            origin: "string",
+            code: "invalid_format",
+            format: "starts_with",
+            prefix: def.prefix,
+            input: payload.value,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodCheckEndsWith = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckEndsWith", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    const pattern = new RegExp(`.*${core_util/* escapeRegex */.sD(def.suffix)}$`);
+    def.pattern ?? (def.pattern = pattern);
+    inst._zod.check = (payload) => {
+        if (payload.value.endsWith(def.suffix))
+            return;
+        payload.issues.push({
+            origin: "string",
+            code: "invalid_format",
+            format: "ends_with",
+            suffix: def.suffix,
+            input: payload.value,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+///////////////////////////////////
+/////    $ZodCheckProperty    /////
+///////////////////////////////////
+function handleCheckPropertyResult(result, payload, property) {
+    if (result.issues.length) {
+        payload.issues.push(...core_util/* prefixIssues */.lQ(property, result.issues));
+    }
+}
+const $ZodCheckProperty = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckProperty", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    inst._zod.check = (payload) => {
+        const result = def.schema._zod.run({
+            value: payload.value[def.property],
+            issues: [],
+        }, {});
+        if (result instanceof Promise) {
+            return result.then((result) => handleCheckPropertyResult(result, payload, def.property));
+        }
+        handleCheckPropertyResult(result, payload, def.property);
+        return;
+    };
+})));
+const $ZodCheckProperties = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckProperties", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    core_util/* hide */.jD(inst, Symbol.iterator, function* () {
+        yield inst;
+    });
+    // key and schema snapshotted together: reading one live and the other cached lets a later mutation of the caller's shape object pair a stale key with a missing schema
+    let entries;
+    inst._zod.check = (payload) => {
+        // the base schema already typed the value, so only a nullish one is rejected here: the properties read on a primitive too, matching z.property() on a string's length
+        if (payload.value == null) {
+            payload.issues.push({ expected: "object", code: "invalid_type", input: payload.value, inst });
+            return undefined;
+        }
+        entries ?? (entries = Reflect.ownKeys(def.shape).map((key) => [key, def.shape[key]]));
+        const input = payload.value;
+        let proms;
+        for (const [key, schema] of entries) {
+            const result = schema._zod.run({ value: input[key], issues: [] }, {});
+            if (result instanceof Promise) {
+                proms ?? (proms = []);
+                proms.push(result.then((result) => handleCheckPropertyResult(result, payload, key)));
+            }
+            else {
+                handleCheckPropertyResult(result, payload, key);
+            }
+        }
+        if (proms)
+            return Promise.all(proms).then(() => undefined);
+        return undefined;
+    };
+});
+const $ZodCheckMimeType = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckMimeType", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    const mimeSet = new Set(def.mime);
+    inst._zod.check = (payload) => {
+        if (mimeSet.has(payload.value.type))
+            return;
+        payload.issues.push({
+            code: "invalid_value",
+            values: def.mime,
+            input: payload.value.type,
+            inst,
+            continue: !def.abort,
+        });
+    };
+})));
+const $ZodCheckOverwrite = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckOverwrite", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    inst._zod.check = (payload) => {
+        payload.value = def.tx(payload.value);
+    };
+});
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/doc.js
+class Doc {
+    constructor(args = [], closed = {}) {
+        this.content = [];
+        this.indent = 0;
+        this.args = args;
+        this.closed = closed;
+    }
+    // the compiler catches a child's throw and keeps writing into this doc, so the indent has to unwind with it
+    indented(fn) {
+        this.indent += 1;
+        try {
+            fn(this);
+        }
+        finally {
+            this.indent -= 1;
+        }
+    }
+    write(arg) {
+        if (typeof arg === "function") {
+            arg(this, { execution: "sync" });
+            arg(this, { execution: "async" });
+            return;
+        }
+        const content = arg;
+        const lines = content.split("\n").filter((x) => x);
+        const minIndent = Math.min(...lines.map((x) => x.length - x.trimStart().length));
+        const dedented = lines.map((x) => x.slice(minIndent)).map((x) => " ".repeat(this.indent * 2) + x);
+        for (const line of dedented) {
+            this.content.push(line);
+        }
+    }
+    compile() {
+        const F = Function;
+        const content = this?.content ?? [``];
+        const factory = new F(...Object.keys(this.closed), `return function (${this.args.join(", ")}) {\n${content.join("\n")}\n};`);
+        return factory(...Object.values(this.closed));
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/versions.js
+const version = {
+    major: 4,
+    minor: 6,
+    patch: 7,
+};
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/schemas.js
+
+
+
+
+
+
+
+const $ZodType = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodType", (inst, def) => {
+    var _a;
+    inst ?? (inst = {});
+    inst._zod.def = def; // set _def property
+    inst._zod.bag = inst._zod.bag || {}; // initialize _bag object
+    inst._zod.version = version;
+    const defChecks = inst._zod.def.checks;
+    // if inst is itself a checks.$ZodCheck, run it as a check
+    const checks = inst._zod.traits.has("$ZodCheck")
+        ? [inst, ...(defChecks ?? [])]
+        : defChecks?.length
+            ? [...defChecks]
+            : [];
+    for (const ch of checks) {
+        for (const fn of ch._zod.onattach) {
+            fn(inst);
+        }
+    }
+    if (checks.length === 0) {
+        // deferred initializer inst._zod.parse is not yet defined
+        (_a = inst._zod).deferred ?? (_a.deferred = []);
+        inst._zod.deferred?.push(() => {
+            inst._zod.run = inst._zod.parse;
+        });
+    }
+    else {
+        const runChecks = (payload, checks, ctx) => {
+            if (payload.memo)
+                return payload;
+            let isAborted = core_util/* aborted */.QH(payload);
+            let asyncResult;
+            for (const ch of checks) {
+                if (ch._zod.def.when) {
+                    if (core_util/* explicitlyAborted */.rL(payload))
+                        continue;
+                    const shouldRun = ch._zod.def.when(payload);
+                    if (!shouldRun)
+                        continue;
+                }
+                else if (isAborted) {
+                    continue;
+                }
+                const currLen = payload.issues.length;
+                const _ = ch._zod.check(payload);
+                if (_ instanceof Promise && ctx?.async === false) {
+                    throw new core_core/* $ZodAsyncError */.GT();
+                }
+                if (asyncResult || _ instanceof Promise) {
+                    asyncResult = (asyncResult ?? Promise.resolve()).then(async () => {
+                        await _;
+                        const nextLen = payload.issues.length;
+                        if (nextLen === currLen)
+                            return;
+                        core_util/* attachSchema */.d3(payload.issues, currLen, inst);
+                        if (!isAborted)
+                            isAborted = core_util/* aborted */.QH(payload, currLen);
+                    });
+                }
+                else {
+                    const nextLen = payload.issues.length;
+                    if (nextLen === currLen)
+                        continue;
+                    core_util/* attachSchema */.d3(payload.issues, currLen, inst);
+                    if (!isAborted)
+                        isAborted = core_util/* aborted */.QH(payload, currLen);
+                }
+            }
+            if (asyncResult) {
+                return asyncResult.then(() => {
+                    return payload;
+                });
+            }
+            return payload;
+        };
+        const handleCanaryResult = (canary, payload, ctx) => {
+            // abort if the canary is aborted
+            if (core_util/* aborted */.QH(canary)) {
+                canary.aborted = true;
+                return canary;
+            }
+            // run checks first, then
+            const checkResult = runChecks(payload, checks, ctx);
+            if (checkResult instanceof Promise) {
+                if (ctx.async === false)
+                    throw new core_core/* $ZodAsyncError */.GT();
+                return checkResult.then((checkResult) => inst._zod.parse(checkResult, ctx));
+            }
+            return inst._zod.parse(checkResult, ctx);
+        };
+        inst._zod.run = (payload, ctx) => {
+            if (ctx.skipChecks) {
+                return inst._zod.parse(payload, ctx);
+            }
+            if (ctx.direction === "backward") {
+                // run canary initial pass (no checks)
+                const canary = inst._zod.parse({ value: payload.value, issues: [] }, { ...ctx, skipChecks: true });
+                if (canary instanceof Promise) {
+                    return canary.then((canary) => {
+                        return handleCanaryResult(canary, payload, ctx);
+                    });
+                }
+                return handleCanaryResult(canary, payload, ctx);
+            }
+            // forward
+            const result = inst._zod.parse(payload, ctx);
+            if (result instanceof Promise) {
+                if (ctx.async === false)
+                    throw new core_core/* $ZodAsyncError */.GT();
+                return result.then((result) => runChecks(result, checks, ctx));
+            }
+            return runChecks(result, checks, ctx);
+        };
+    }
+}, {
+    // Wrappers extend this by installing a richer factory over it; reading it eagerly would defeat the laziness.
+    get "~standard"() {
+        return core_util/* hide */.jD(this, "~standard", standardProps(this));
+    },
+    set "~standard"(value) {
+        core_util/* own */.qh(this, "~standard", value);
+    },
+});
+/** The Standard Schema surface for `inst`. Shared so wrappers can extend it without forcing it. */
+// a Standard Schema result only reports issues, so a failure finalizes them straight off the raw payload: no ZodError, and no lazy result to read through
+const toStandardResult = (r, ctx) => r.issues.length ? { issues: r.issues.map((iss) => core_util/* finalizeIssue */.iR(iss, ctx, core_core/* config */.$W())) } : { value: r.value };
+async function validateAsync(inst, value) {
+    const ctx = { async: true };
+    return toStandardResult((await inst._zod.run({ value, issues: [] }, ctx)), ctx);
+}
+function standardProps(inst) {
+    return {
+        validate: (value) => {
+            const ctx = { async: false };
+            try {
+                const r = inst._zod.run({ value, issues: [] }, ctx);
+                if (!(r instanceof Promise))
+                    return toStandardResult(r, ctx);
+            }
+            catch (_) { }
+            // async function so a synchronously throwing check rejects instead of escaping validate
+            return validateAsync(inst, value);
+        },
+        vendor: "zod",
+        version: 1,
+    };
+}
+
+const $ZodString = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodString", (inst, def) => {
+    $ZodType.init(inst, def);
+    // a format's own pattern, else unbounded; a template literal derives the check-aware form itself
+    inst._zod.pattern = def.pattern ?? anyString;
+    inst._zod.parse = (payload, _) => {
+        if (def.coerce)
+            try {
+                payload.value = String(payload.value);
+            }
+            catch (_) { }
+        if (typeof payload.value === "string")
+            return payload;
+        payload.issues.push({
+            expected: "string",
+            code: "invalid_type",
+            input: payload.value,
+            inst,
+        });
+        return payload;
+    };
+});
+const $ZodStringFormat = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodStringFormat", (inst, def) => {
+    // check initialization must come first
+    $ZodCheckStringFormat.init(inst, def);
+    $ZodString.init(inst, def);
+});
+const $ZodGUID = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodGUID", (inst, def) => {
+    def.pattern ?? (def.pattern = guid);
+    $ZodStringFormat.init(inst, def);
+});
+const $ZodUUID = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodUUID", (inst, def) => {
+    if (def.version) {
+        const versionMap = {
+            v1: 1,
+            v2: 2,
+            v3: 3,
+            v4: 4,
+            v5: 5,
+            v6: 6,
+            v7: 7,
+            v8: 8,
+        };
+        const v = versionMap[def.version];
+        if (v === undefined)
+            throw new Error(`Invalid UUID version: "${def.version}"`);
+        def.pattern ?? (def.pattern = uuid(v));
+    }
+    else
+        def.pattern ?? (def.pattern = uuid());
+    $ZodStringFormat.init(inst, def);
+});
+const $ZodEmail = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodEmail", (inst, def) => {
+    def.pattern ?? (def.pattern = email);
+    $ZodStringFormat.init(inst, def);
+});
+/** The `://` guard rejected the input before the URL constructor saw it. */
+const URL_BAD_FORMAT = 1;
+/** The URL parser rejected the input. */
+const URL_UNPARSEABLE = 2;
+function canParseURL(input) {
+    try {
+        if (typeof URL !== "undefined" && typeof URL.canParse === "function")
+            return URL.canParse(input);
+        new URL(input);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+function validateURL(trimmed, def) {
+    if (!("normalize" in def) && !("hostname" in def) && !("protocol" in def)) {
+        return canParseURL(trimmed) || URL_UNPARSEABLE;
+    }
+    return parseURLObject(trimmed, def);
+}
+/** Parses a URL while preserving the non-normalizing HTTP guard. */
+function parseURLObject(trimmed, def) {
+    // When normalize is off, require :// for http/https URLs. This prevents strings like "http:example.com" or "https:/path" from being silently accepted
+    if (!def.normalize && def.protocol?.source === httpProtocol.source && !/^https?:\/\//i.test(trimmed)) {
+        return URL_BAD_FORMAT;
+    }
+    try {
+        if (typeof URL !== "undefined") {
+            const URLStatic = URL;
+            if (typeof URLStatic.parse === "function")
+                return URLStatic.parse(trimmed) ?? URL_UNPARSEABLE;
+        }
+        // @ts-ignore
+        return new URL(trimmed);
+    }
+    catch {
+        return URL_UNPARSEABLE;
+    }
+}
+const asciiTabOrNewline = /[\t\n\r]/g;
+/** The URL parser deletes every ASCII tab, LF and CR from its input before it parses, so `new URL("https://exa\nmple.com")` reports on `example.com`. Applying the same deletion to the returned value closes the half of that divergence which can move the host; the parser's other rewrite, stripping C0 controls at the edges, cannot. */
+function stripTabAndNewline(value) {
+    return value.replace(asciiTabOrNewline, "");
+}
+function urlHostnameOk(url, hostname) {
+    hostname.lastIndex = 0;
+    return hostname.test(url.hostname);
+}
+function urlProtocolOk(url, protocol) {
+    protocol.lastIndex = 0;
+    return protocol.test(url.protocol.endsWith(":") ? url.protocol.slice(0, -1) : url.protocol);
+}
+const $ZodURL = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodURL", (inst, def) => {
+    $ZodStringFormat.init(inst, def);
+    inst._zod.check = (payload) => {
+        try {
+            // Trim whitespace from input
+            const trimmed = payload.value.trim();
+            const url = validateURL(trimmed, def);
+            if (url === URL_BAD_FORMAT) {
+                payload.issues.push({
+                    code: "invalid_format",
+                    format: "url",
+                    note: "Invalid URL format",
+                    input: payload.value,
+                    inst,
+                    continue: !def.abort,
+                });
+                return;
+            }
+            if (url === URL_UNPARSEABLE) {
+                payload.issues.push({
+                    code: "invalid_format",
+                    format: "url",
+                    input: payload.value,
+                    inst,
+                    continue: !def.abort,
+                });
+                return;
+            }
+            if (url === true) {
+                payload.value = stripTabAndNewline(trimmed);
+                return;
+            }
+            if (def.hostname && !urlHostnameOk(url, def.hostname)) {
+                payload.issues.push({
+                    code: "invalid_format",
+                    format: "url",
+                    note: "Invalid hostname",
+                    pattern: def.hostname.source,
+                    input: payload.value,
+                    inst,
+                    continue: !def.abort,
+                });
+            }
+            if (def.protocol && !urlProtocolOk(url, def.protocol)) {
+                payload.issues.push({
+                    code: "invalid_format",
+                    format: "url",
+                    note: "Invalid protocol",
+                    pattern: def.protocol.source,
+                    input: payload.value,
+                    inst,
+                    continue: !def.abort,
+                });
+            }
+            // Set the output value based on normalize flag
+            payload.value = def.normalize ? url.href : stripTabAndNewline(trimmed);
+            return;
+        }
+        catch (_) {
+            payload.issues.push({
+                code: "invalid_format",
+                format: "url",
+                input: payload.value,
+                inst,
+                continue: !def.abort,
+            });
+        }
+    };
+});
+const $ZodEmoji = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodEmoji", (inst, def) => {
+    def.pattern ?? (def.pattern = emoji());
+    $ZodStringFormat.init(inst, def);
+});
+const $ZodNanoID = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodNanoID", (inst, def) => {
+    if (def.length !== undefined && (!Number.isInteger(def.length) || def.length < 1))
+        throw new Error(`Invalid nanoid length: ${def.length}`);
+    def.pattern ?? (def.pattern = def.length === undefined ? nanoid : nanoidOfLength(def.length));
+    $ZodStringFormat.init(inst, def);
+});
+/**
+ * @deprecated CUID v1 is deprecated by its authors due to information leakage
+ * (timestamps embedded in the id). Use {@link $ZodCUID2} instead.
+ * See https://github.com/paralleldrive/cuid.
+ */
+const $ZodCUID = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCUID", (inst, def) => {
+    def.pattern ?? (def.pattern = cuid);
+    $ZodStringFormat.init(inst, def);
+});
+const $ZodCUID2 = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCUID2", (inst, def) => {
+    def.pattern ?? (def.pattern = cuid2);
+    $ZodStringFormat.init(inst, def);
+});
+const $ZodULID = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodULID", (inst, def) => {
+    def.pattern ?? (def.pattern = ulid);
+    $ZodStringFormat.init(inst, def);
+});
+const $ZodXID = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodXID", (inst, def) => {
+    def.pattern ?? (def.pattern = xid);
+    $ZodStringFormat.init(inst, def);
+});
+const $ZodKSUID = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodKSUID", (inst, def) => {
+    def.pattern ?? (def.pattern = ksuid);
+    $ZodStringFormat.init(inst, def);
+});
+const $ZodISODateTime = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodISODateTime", (inst, def) => {
+    def.pattern ?? (def.pattern = datetime(def));
+    $ZodStringFormat.init(inst, def);
+});
+const $ZodISODate = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodISODate", (inst, def) => {
+    def.pattern ?? (def.pattern = date);
+    $ZodStringFormat.init(inst, def);
+});
+const $ZodISOTime = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodISOTime", (inst, def) => {
+    def.pattern ?? (def.pattern = time(def));
+    $ZodStringFormat.init(inst, def);
+});
+const $ZodISODuration = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodISODuration", (inst, def) => {
+    def.pattern ?? (def.pattern = duration);
+    $ZodStringFormat.init(inst, def);
+});
+const $ZodIPv4 = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodIPv4", (inst, def) => {
+    def.pattern ?? (def.pattern = ipv4);
+    $ZodStringFormat.init(inst, def);
+});
+/** An IPv6 address is written with hex digits, colons and dots, and nothing else. The guard is what makes the check below an IPv6 check: `new URL("http://[...]")` parses an authority, not an address, so `@` and `\` re-delimit it and `"::@1\\"` validates against the host `0.0.0.1`. The URL parser also deletes ASCII tab, LF and CR rather than failing, which is how `"::1\n"` validated as `::1`. */
+const ipv6Alphabet = /^[0-9a-fA-F:.]+$/;
+function isValidIPv6(value) {
+    if (!ipv6Alphabet.test(value))
+        return false;
+    return canParseURL(`http://[${value}]`);
+}
+const $ZodIPv6 = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodIPv6", (inst, def) => {
+    def.pattern ?? (def.pattern = ipv6);
+    $ZodStringFormat.init(inst, def);
+    inst._zod.check = (payload) => {
+        if (!isValidIPv6(payload.value)) {
+            payload.issues.push({
+                code: "invalid_format",
+                format: "ipv6",
+                input: payload.value,
+                inst,
+                continue: !def.abort,
+            });
+        }
+    };
+});
+const $ZodMAC = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodMAC", (inst, def) => {
+    def.pattern ?? (def.pattern = regexes.mac(def.delimiter));
+    $ZodStringFormat.init(inst, def);
+})));
+const $ZodCIDRv4 = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCIDRv4", (inst, def) => {
+    def.pattern ?? (def.pattern = cidrv4);
+    $ZodStringFormat.init(inst, def);
+});
+function isValidCIDRv6(value) {
+    const parts = value.split("/");
+    if (parts.length !== 2)
+        return false;
+    const [address, prefix] = parts;
+    if (!prefix)
+        return false;
+    const prefixNum = Number(prefix);
+    if (`${prefixNum}` !== prefix)
+        return false;
+    if (prefixNum < 0 || prefixNum > 128)
+        return false;
+    return isValidIPv6(address);
+}
+const $ZodCIDRv6 = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCIDRv6", (inst, def) => {
+    def.pattern ?? (def.pattern = cidrv6); // not used for validation
+    $ZodStringFormat.init(inst, def);
+    inst._zod.check = (payload) => {
+        if (!isValidCIDRv6(payload.value)) {
+            payload.issues.push({
+                code: "invalid_format",
+                format: "cidrv6",
+                input: payload.value,
+                inst,
+                continue: !def.abort,
+            });
+        }
+    };
+});
+//////////////////////////////   ZodBase64   //////////////////////////////
+function isValidBase64(data) {
+    if (data === "")
+        return true;
+    // atob ignores whitespace, so reject it up front.
+    if (/\s/.test(data))
+        return false;
+    if (data.length % 4 !== 0)
+        return false;
+    try {
+        // @ts-ignore
+        atob(data);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+// lax on purpose: the quantified regexes.base64 overflows the regex stack on multi-MB input and its leading ^$| alternation leaks through template-literal composition; isValidBase64 enforces length and padding
+const base64Charset = /^[0-9a-zA-Z+/]*={0,2}$/;
+const $ZodBase64 = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodBase64", (inst, def) => {
+    def.pattern ?? (def.pattern = base64Charset);
+    $ZodStringFormat.init(inst, def);
+    inst._zod.check = (payload) => {
+        if (isValidBase64(payload.value))
+            return;
+        payload.issues.push({
+            code: "invalid_format",
+            format: "base64",
+            input: payload.value,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+//////////////////////////////   ZodBase64URL   //////////////////////////////
+// lax on purpose: the quantified regexes.base64url overflows the regex stack on multi-MB input; isValidBase64 enforces length on the padded string
+const base64urlCharset = /^[A-Za-z0-9_-]*$/;
+function isValidBase64URL(data) {
+    if (!base64urlCharset.test(data))
+        return false;
+    const base64 = data.replace(/[-_]/g, (c) => (c === "-" ? "+" : "/"));
+    const padded = base64.padEnd(Math.ceil(base64.length / 4) * 4, "=");
+    return isValidBase64(padded);
+}
+const $ZodBase64URL = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodBase64URL", (inst, def) => {
+    def.pattern ?? (def.pattern = base64urlCharset);
+    $ZodStringFormat.init(inst, def);
+    inst._zod.check = (payload) => {
+        if (isValidBase64URL(payload.value))
+            return;
+        payload.issues.push({
+            code: "invalid_format",
+            format: "base64url",
+            input: payload.value,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodE164 = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodE164", (inst, def) => {
+    def.pattern ?? (def.pattern = e164);
+    $ZodStringFormat.init(inst, def);
+});
+//////////////////////////////   ZodCreditCard   //////////////////////////////
+const CC_SANITIZE = /[- ]/g;
+/** Luhn checksum on a digit-only string. Adapted from valibot (MIT). */
+function isLuhnAlgo(digits) {
+    let length = digits.length;
+    let bit = 1;
+    let sum = 0;
+    while (length) {
+        const value = digits.charCodeAt(--length) - 48;
+        bit ^= 1;
+        sum += bit ? [0, 2, 4, 6, 8, 1, 3, 5, 7, 9][value] : value;
+    }
+    return sum % 10 === 0;
+}
+function isValidCreditCard(input) {
+    if (!regexes.creditCard.test(input))
+        return false;
+    return isLuhnAlgo(input.replace(CC_SANITIZE, ""));
+}
+const $ZodCreditCard = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCreditCard", (inst, def) => {
+    // Shape only — the Luhn check below is not expressible as a pattern, so consumers of `pattern` (JSON Schema, template literals) get the length and separator rules alone.
+    def.pattern ?? (def.pattern = regexes.creditCard);
+    $ZodStringFormat.init(inst, def);
+    inst._zod.check = (payload) => {
+        if (isValidCreditCard(payload.value))
+            return;
+        payload.issues.push({
+            code: "invalid_format",
+            format: "credit_card",
+            input: payload.value,
+            inst,
+            continue: !def.abort,
+        });
+    };
+})));
+//////////////////////////////   ZodIBAN   //////////////////////////////
+// iso 7064 mod 97-10 checksum without BigInt
+function isIso7064Mod97(iban) {
+    let remainder = 0;
+    const len = iban.length;
+    for (let i = 4; i < len; i++) {
+        const code = iban.charCodeAt(i);
+        remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
+    }
+    for (let i = 0; i < 4; i++) {
+        const code = iban.charCodeAt(i);
+        remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
+    }
+    return remainder === 1;
+}
+function isValidIBAN(input) {
+    if (!regexes.iban.test(input))
+        return false;
+    return isIso7064Mod97(input);
+}
+const $ZodIBAN = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodIBAN", (inst, def) => {
+    // shape only — checksum is not expressible as a pattern
+    def.pattern ?? (def.pattern = regexes.iban);
+    $ZodStringFormat.init(inst, def);
+    inst._zod.check = (payload) => {
+        if (isValidIBAN(payload.value))
+            return;
+        payload.issues.push({
+            code: "invalid_format",
+            format: "iban",
+            input: payload.value,
+            inst,
+            continue: !def.abort,
+        });
+    };
+})));
+//////////////////////////////   ZodJWT   //////////////////////////////
+function isValidJWT(token, algorithm = null) {
+    try {
+        const tokensParts = token.split(".");
+        if (tokensParts.length !== 3)
+            return false;
+        const [header] = tokensParts;
+        if (!header)
+            return false;
+        // @ts-ignore
+        const parsedHeader = JSON.parse(atob(header));
+        if ("typ" in parsedHeader && parsedHeader?.typ !== "JWT")
+            return false;
+        if (!parsedHeader.alg)
+            return false;
+        if (algorithm && (!("alg" in parsedHeader) || parsedHeader.alg !== algorithm))
+            return false;
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+const $ZodJWT = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodJWT", (inst, def) => {
+    $ZodStringFormat.init(inst, def);
+    inst._zod.check = (payload) => {
+        if (isValidJWT(payload.value, def.alg))
+            return;
+        payload.issues.push({
+            code: "invalid_format",
+            format: "jwt",
+            input: payload.value,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodCustomStringFormat = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCustomStringFormat", (inst, def) => {
+    $ZodStringFormat.init(inst, def);
+    inst._zod.check = (payload) => {
+        if (def.fn(payload.value))
+            return;
+        payload.issues.push({
+            code: "invalid_format",
+            format: def.format,
+            input: payload.value,
+            inst,
+            continue: !def.abort,
+        });
+    };
+})));
+const $ZodNumber = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodNumber", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.pattern = number;
+    inst._zod.parse = (payload, _ctx) => {
+        if (def.coerce)
+            try {
+                payload.value = Number(payload.value);
+            }
+            catch (_) { }
+        const input = payload.value;
+        if (typeof input === "number" && !Number.isNaN(input) && Number.isFinite(input)) {
+            return payload;
+        }
+        const received = typeof input === "number"
+            ? Number.isNaN(input)
+                ? "NaN"
+                : !Number.isFinite(input)
+                    ? String(input)
+                    : undefined
+            : undefined;
+        payload.issues.push({
+            expected: "number",
+            code: "invalid_type",
+            input,
+            inst,
+            ...(received ? { received } : {}),
+        });
+        return payload;
+    };
+});
+const $ZodNumberFormat = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodNumberFormat", (inst, def) => {
+    $ZodCheckNumberFormat.init(inst, def);
+    $ZodNumber.init(inst, def); // no format checks
+});
+const $ZodBoolean = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodBoolean", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.pattern = regexes_boolean;
+    inst._zod.parse = (payload, _ctx) => {
+        if (def.coerce)
+            try {
+                payload.value = Boolean(payload.value);
+            }
+            catch (_) { }
+        const input = payload.value;
+        if (typeof input === "boolean")
+            return payload;
+        payload.issues.push({
+            expected: "boolean",
+            code: "invalid_type",
+            input,
+            inst,
+        });
+        return payload;
+    };
+});
+const $ZodBigInt = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodBigInt", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.pattern = bigint;
+    inst._zod.parse = (payload, _ctx) => {
+        if (def.coerce)
+            try {
+                payload.value = BigInt(payload.value);
+            }
+            catch (_) { }
+        if (typeof payload.value === "bigint")
+            return payload;
+        payload.issues.push({
+            expected: "bigint",
+            code: "invalid_type",
+            input: payload.value,
+            inst,
+        });
+        return payload;
+    };
+});
+const $ZodBigIntFormat = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodBigIntFormat", (inst, def) => {
+    checks.$ZodCheckBigIntFormat.init(inst, def);
+    $ZodBigInt.init(inst, def); // no format checks
+})));
+const $ZodSymbol = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodSymbol", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.parse = (payload, _ctx) => {
+        const input = payload.value;
+        if (typeof input === "symbol")
+            return payload;
+        payload.issues.push({
+            expected: "symbol",
+            code: "invalid_type",
+            input,
+            inst,
+        });
+        return payload;
+    };
+})));
+const $ZodUndefined = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodUndefined", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.pattern = regexes.undefined;
+    inst._zod.values = new Set([undefined]);
+    inst._zod.parse = (payload, _ctx) => {
+        const input = payload.value;
+        if (typeof input === "undefined")
+            return payload;
+        payload.issues.push({
+            expected: "undefined",
+            code: "invalid_type",
+            input,
+            inst,
+        });
+        return payload;
+    };
+})));
+const $ZodNull = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodNull", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.pattern = regexes.null;
+    inst._zod.values = new Set([null]);
+    inst._zod.parse = (payload, _ctx) => {
+        const input = payload.value;
+        if (input === null)
+            return payload;
+        payload.issues.push({
+            expected: "null",
+            code: "invalid_type",
+            input,
+            inst,
+        });
+        return payload;
+    };
+})));
+const $ZodAny = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodAny", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.parse = (payload) => payload;
+})));
+const $ZodUnknown = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodUnknown", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.parse = (payload) => payload;
+});
+const $ZodNever = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodNever", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.parse = (payload, _ctx) => {
+        payload.issues.push({
+            expected: "never",
+            code: "invalid_type",
+            input: payload.value,
+            inst,
+        });
+        return payload;
+    };
+});
+const $ZodVoid = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodVoid", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.parse = (payload, _ctx) => {
+        const input = payload.value;
+        if (typeof input === "undefined")
+            return payload;
+        payload.issues.push({
+            expected: "void",
+            code: "invalid_type",
+            input,
+            inst,
+        });
+        return payload;
+    };
+})));
+const $ZodDate = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodDate", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.parse = (payload, _ctx) => {
+        if (def.coerce) {
+            try {
+                payload.value = new Date(payload.value);
+            }
+            catch (_err) { }
+        }
+        const input = payload.value;
+        const isDate = input instanceof Date;
+        const isValidDate = isDate && !Number.isNaN(input.getTime());
+        if (isValidDate)
+            return payload;
+        payload.issues.push({
+            expected: "date",
+            code: "invalid_type",
+            input,
+            ...(isDate ? { received: "Invalid Date" } : {}),
+            inst,
+        });
+        return payload;
+    };
+});
+// an oversized container fails its leading size checks before any element is parsed
+function capSize(inst, size) {
+    const caps = core_util/* sizeCaps */.hi(inst._zod.def.checks);
+    if (!caps.length)
+        return;
+    const cap = Math.min(...caps.map((c) => c[0]));
+    const parse = inst._zod.parse;
+    inst._zod.parse = (payload, ctx) => {
+        const n = size(payload.value);
+        if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
+            for (const [max, ch] of core_util/* sizeCaps */.hi(inst._zod.def.checks)) {
+                if (n > max && ch._zod.def.when(payload)) {
+                    const start = payload.issues.length;
+                    ch._zod.check(payload);
+                    // the value is still the raw input, so no later check may read it
+                    payload.issues[start].continue = false;
+                    core_util/* attachSchema */.d3(payload.issues, start, inst);
+                    return payload;
+                }
+            }
+        }
+        return parse(payload, ctx);
+    };
+}
+const arraySize = (input) => (Array.isArray(input) ? input.length : -1);
+const mapSize = (input) => (input instanceof Map ? input.size : -1);
+const setSize = (input) => (input instanceof Set ? input.size : -1);
+function handleArrayResult(result, final, index) {
+    if (result.issues.length) {
+        final.issues.push(...core_util/* prefixIssues */.lQ(index, result.issues));
+    }
+    final.value[index] = result.value;
+}
+const $ZodArray = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodArray", (inst, def) => {
+    $ZodType.init(inst, def);
+    const memo = core_core/* globalConfig */.cr.memoizer;
+    memo?.attach(inst);
+    inst._zod.parse = (payload, ctx) => {
+        const input = payload.value;
+        if (!Array.isArray(input)) {
+            payload.issues.push({
+                expected: "array",
+                code: "invalid_type",
+                input,
+                inst,
+            });
+            return payload;
+        }
+        payload.value = memo ? memo.alloc(inst, payload, Array(input.length), ctx) : Array(input.length);
+        const proms = [];
+        const abortEarly = ctx?.abortEarly;
+        for (let i = 0; i < input.length; i++) {
+            const item = input[i];
+            const result = def.element._zod.run({
+                value: item,
+                issues: [],
+            }, ctx);
+            if (result instanceof Promise) {
+                proms.push(result.then((result) => handleArrayResult(result, payload, i)));
+            }
+            else {
+                handleArrayResult(result, payload, i);
+                // the element's payload is authoritative here, since handleArrayResult forwards every issue; an object's is not, because it drops a failed absent optional
+                if (abortEarly && result.issues.length !== 0 && core_util/* aborted */.QH(result))
+                    break;
+            }
+        }
+        if (proms.length) {
+            return Promise.all(proms).then(() => payload);
+        }
+        return payload; //handleArrayResultsAsync(parseResults, final);
+    };
+    capSize(inst, arraySize);
+});
+function handlePropertyResult(result, final, key, input, optin, optout) {
+    const isPresent = key in input;
+    const isOptionalOut = optout === "optional";
+    // The middle rung means "absence permitted, nothing supplied in its place", so an absent key contributes nothing — whatever the schema made of `undefined` is invented, not substituted. Only `optional` reaches this with a value: `defaulted` substitutes, and a schema that isn't optional-out has to keep the key.
+    if (!isPresent && isOptionalOut && optin === "optional") {
+        return;
+    }
+    if (result.issues.length) {
+        // For optional-in/out schemas, ignore errors on absent keys.
+        if (optin !== undefined && isOptionalOut && !isPresent) {
+            return;
+        }
+        final.issues.push(...core_util/* prefixIssues */.lQ(key, result.issues));
+    }
+    if (!isPresent && optin === undefined) {
+        if (!result.issues.length) {
+            final.issues.push({
+                code: "invalid_type",
+                expected: "nonoptional",
+                input: undefined,
+                path: [key],
+            });
+        }
+        return;
+    }
+    if (result.value === undefined) {
+        if (isPresent || (optin === "defaulted" && !isOptionalOut)) {
+            final.value[key] = undefined;
+        }
+    }
+    else {
+        final.value[key] = result.value;
+    }
+}
+// one shared instance; a fresh [] per schema cost 56 bytes retained
+const NO_SYMBOL_KEYS = [];
+function normalizeDef(def) {
+    const keys = Object.keys(def.shape);
+    const ownSymbols = Object.getOwnPropertySymbols(def.shape);
+    const symbolKeys = ownSymbols.length ? ownSymbols : NO_SYMBOL_KEYS;
+    // aliases `keys` when there are no symbols, so a string-only shape keeps one array
+    const allKeys = symbolKeys.length ? [...keys, ...symbolKeys] : keys;
+    for (const k of allKeys) {
+        if (!def.shape?.[k]?._zod?.traits?.has("$ZodType")) {
+            throw new Error(`Invalid element at key "${String(k)}": expected a Zod schema`);
+        }
+    }
+    const okeys = core_util/* optionalKeys */.NM(def.shape);
+    return {
+        ...def,
+        allKeys,
+        symbolKeys,
+        // string-only: handleCatchall matches it against `for...in`, which never yields a symbol
+        keySet: new Set(keys),
+        numKeys: keys.length,
+        optionalKeys: new Set(okeys),
+    };
+}
+function handleCatchall(proms, input, payload, ctx, def, inst, abortEarly) {
+    const unrecognized = [];
+    const keySet = def.keySet;
+    const _catchall = def.catchall._zod;
+    const t = _catchall.def.type;
+    const optin = _catchall.optin;
+    const optout = _catchall.optout;
+    // starts at 0, not the current length: the shape phase already ran and may have aborted
+    let seen = 0;
+    for (const key in input) {
+        if (abortEarly && payload.issues.length !== seen) {
+            if (core_util/* aborted */.QH(payload, seen))
+                break;
+            seen = payload.issues.length;
+        }
+        // Must precede the __proto__ branch: a declared key is not unrecognized, even though the shape loop deliberately strips __proto__ from the parsed output.
+        if (keySet.has(key))
+            continue;
+        // Don't copy an undeclared __proto__ into the result; assignment to a plain {} would replace the result prototype. But in strict mode it is still an unknown key, so report it before skipping.
+        if (key === "__proto__") {
+            if (t === "never")
+                unrecognized.push(key);
+            continue;
+        }
+        if (t === "never") {
+            unrecognized.push(key);
+            continue;
+        }
+        const r = _catchall.run({ value: input[key], issues: [] }, ctx);
+        if (r instanceof Promise) {
+            proms.push(r.then((r) => handlePropertyResult(r, payload, key, input, optin, optout)));
+        }
+        else {
+            handlePropertyResult(r, payload, key, input, optin, optout);
+        }
+    }
+    if (unrecognized.length) {
+        payload.issues.push({
+            code: "unrecognized_keys",
+            keys: unrecognized,
+            input,
+            inst,
+            // Describes the shape of the input, not the validity of the parsed value, so it never aborts. The parse still fails; the schema's own checks just get to run first, and an enclosing intersection can reconcile the key against a sibling operand.
+            continue: true,
+        });
+    }
+    if (!proms.length)
+        return payload;
+    return Promise.all(proms).then(() => {
+        return payload;
+    });
+}
+const $ZodObject = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodObject", (inst, def) => {
+    // requires cast because technically $ZodObject doesn't extend
+    $ZodType.init(inst, def);
+    const desc = Object.getOwnPropertyDescriptor(def, "shape");
+    // a cloned def carries its source's accessor, which knows the shape it answers from; adopting that keeps the clone's keys readable without running it
+    const sh = desc?.get ? desc.get.raw : (def.shape ?? {});
+    if (sh) {
+        // Freezes the shape on first read, so its getters resolve once and every later read sees the same schemas.
+        const get = () => {
+            const newSh = { ...sh };
+            Object.defineProperty(def, "shape", { value: newSh });
+            get.raw = newSh;
+            return newSh;
+        };
+        get.raw = sh;
+        Object.defineProperty(def, "shape", { get });
+    }
+    const _normalized = core_util/* cached */.PO(() => normalizeDef(def));
+    core_util/* defineLazyInternal */.v5(inst, "propValues", (zod) => {
+        const shape = zod.def.shape;
+        const propValues = {};
+        for (const key in shape) {
+            const field = shape[key]._zod;
+            if (field.values) {
+                if (!Object.prototype.hasOwnProperty.call(propValues, key)) {
+                    core_util/* assignProp */.Vy(propValues, key, new Set());
+                }
+                for (const v of field.values)
+                    propValues[key].add(v);
+                // An omittable slot reads back as undefined at a discriminator lookup, so it has to claim undefined: two options that can both omit the key are not discriminable on it.
+                if (field.optin !== undefined)
+                    propValues[key].add(undefined);
+            }
+        }
+        return propValues;
+    });
+    const isObject = core_util/* isObject */.Gv;
+    const catchall = def.catchall;
+    let value;
+    const memo = core_core/* globalConfig */.cr.memoizer;
+    memo?.attach(inst);
+    inst._zod.parse = (payload, ctx) => {
+        value ?? (value = _normalized.value);
+        const input = payload.value;
+        if (!isObject(input)) {
+            payload.issues.push({
+                expected: "object",
+                code: "invalid_type",
+                input,
+                inst,
+            });
+            return payload;
+        }
+        payload.value = memo ? memo.alloc(inst, payload, {}, ctx) : {};
+        const proms = [];
+        const shape = value.shape;
+        const abortEarly = ctx?.abortEarly;
+        let seen = payload.issues.length;
+        for (const key of value.allKeys) {
+            if (abortEarly && payload.issues.length !== seen) {
+                if (core_util/* aborted */.QH(payload, seen))
+                    break;
+                seen = payload.issues.length;
+            }
+            if (key === "__proto__")
+                continue;
+            const el = shape[key];
+            const optin = el._zod.optin;
+            const optout = el._zod.optout;
+            const r = el._zod.run({ value: input[key], issues: [] }, ctx);
+            if (r instanceof Promise) {
+                proms.push(r.then((r) => handlePropertyResult(r, payload, key, input, optin, optout)));
+            }
+            else {
+                handlePropertyResult(r, payload, key, input, optin, optout);
+            }
+        }
+        if (!catchall) {
+            return proms.length ? Promise.all(proms).then(() => payload) : payload;
+        }
+        return handleCatchall(proms, input, payload, ctx, _normalized.value, inst, abortEarly === true);
+    };
+});
+const $ZodObjectJIT = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodObjectJIT", (inst, def) => {
+    // requires cast because technically $ZodObject doesn't extend
+    $ZodObject.init(inst, def);
+    const superParse = inst._zod.parse;
+    const _normalized = core_util/* cached */.PO(() => normalizeDef(def));
+    const memo = core_core/* globalConfig */.cr.memoizer;
+    const generateFastpass = (shape) => {
+        const normalized = _normalized.value;
+        const syms = normalized.symbolKeys;
+        // a symbol has no source literal, so it is read as `syms[i]` off the closed-over scope
+        const doc = new Doc(["payload", "ctx"], { shape, inst, memo, syms });
+        const parseStr = (k) => `shape[${k}]._zod.run({ value: input[${k}], issues: [] }, ctx)`;
+        // prefixes in place, like util.prefixIssues. newResult must land before the early return: a catchall runs after this and would otherwise write onto the caller's input
+        const prefixStr = (id, k) => `
+          let ${id}_ab = false;
+          for (let i = 0; i < ${id}.issues.length; i++) {
+            const iss = ${id}.issues[i];
+            iss.path = iss.path ? [${k}, ...iss.path] : [${k}];
+            payload.issues.push(iss);
+            if (iss.continue !== true) ${id}_ab = true;
+          }
+          if (${id}_ab && ctx && ctx.abortEarly) {
+            payload.value = newResult;
+            return payload;
+          }`;
+        doc.write(`const input = payload.value;`);
+        const ids = Object.create(null);
+        let counter = 0;
+        for (const key of normalized.allKeys) {
+            ids[key] = `key_${counter++}`;
+        }
+        // A: preserve key order {
+        doc.write(memo ? `const newResult = memo.alloc(inst, payload, {}, ctx);` : `const newResult = {};`);
+        for (const key of normalized.allKeys) {
+            if (key === "__proto__")
+                continue;
+            const id = ids[key];
+            const k = typeof key === "symbol" ? `syms[${syms.indexOf(key)}]` : core_util/* esc */.UQ(key);
+            const isPresent = `${k} in input`;
+            const schema = shape[key];
+            const optin = schema?._zod?.optin;
+            const isOptionalIn = optin !== undefined;
+            const isOptionalOut = schema?._zod?.optout === "optional";
+            doc.write(`const ${id} = ${parseStr(k)};`);
+            if (isOptionalIn && isOptionalOut) {
+                // For optional-in/out schemas, ignore errors on absent keys — and, like the interpreted path, drop the value produced alongside them. The middle rung goes further: it permits absence without supplying anything in its place, so an absent key contributes nothing at all.
+                const assign = optin === "optional" ? `${id}_present` : `${id}.value !== undefined || ${id}_present`;
+                doc.write(`
+        const ${id}_present = ${isPresent};
+        if (!${id}.issues.length || ${id}_present) {
+          if (${id}.issues.length) {${prefixStr(id, k)}
+          }
+
+          if (${assign}) {
+            newResult[${k}] = ${id}.value;
+          }
+        }
+
+      `);
+            }
+            else if (!isOptionalIn) {
+                doc.write(`
+        const ${id}_present = ${isPresent};
+        if (${id}.issues.length) {${prefixStr(id, k)}
+        }
+        if (!${id}_present && !${id}.issues.length) {
+          payload.issues.push({
+            code: "invalid_type",
+            expected: "nonoptional",
+            input: undefined,
+            path: [${k}]
+          });
+          if (ctx && ctx.abortEarly) {
+            payload.value = newResult;
+            return payload;
+          }
+        }
+
+        if (${id}_present) {
+          newResult[${k}] = ${id}.value;
+        }
+
+      `);
+            }
+            else {
+                doc.write(`
+        if (${id}.issues.length) {${prefixStr(id, k)}
+        }
+      `);
+                if (optin === "defaulted") {
+                    doc.write(`newResult[${k}] = ${id}.value;`);
+                }
+                else {
+                    doc.write(`
+        if (${id}.value !== undefined || ${isPresent}) {
+          newResult[${k}] = ${id}.value;
+        }
+      `);
+                }
+            }
+        }
+        doc.write(`payload.value = newResult;`);
+        doc.write(`return payload;`);
+        // closing `shape` in is what pays: turbofan specializes the parser against that one shape object, so every `shape[k]._zod.run` folds to a known callee. as a parameter it stays a generic load and measures 13% slower even with the forwarding frame gone
+        return doc.compile();
+    };
+    let fastpass;
+    const isObject = core_util/* isObject */.Gv;
+    const jit = !core_core/* globalConfig */.cr.jitless;
+    const allowsEval = core_util/* allowsEval */.hI;
+    const fastEnabled = jit && allowsEval.value; // && !def.catchall;
+    const catchall = def.catchall;
+    let value;
+    inst._zod.parse = (payload, ctx) => {
+        value ?? (value = _normalized.value);
+        const input = payload.value;
+        if (!isObject(input)) {
+            payload.issues.push({
+                expected: "object",
+                code: "invalid_type",
+                input,
+                inst,
+            });
+            return payload;
+        }
+        if (jit && fastEnabled && ctx?.async === false && ctx.jitless !== true) {
+            // always synchronous
+            if (!fastpass)
+                fastpass = generateFastpass(def.shape);
+            payload = fastpass(payload, ctx);
+            if (!catchall)
+                return payload;
+            return handleCatchall([], input, payload, ctx, value, inst, ctx?.abortEarly === true);
+        }
+        return superParse(payload, ctx);
+    };
+});
+function handleUnionResults(results, final, inst, ctx) {
+    for (const result of results) {
+        if (result.issues.length === 0) {
+            final.value = result.value;
+            return final;
+        }
+    }
+    const nonaborted = results.filter((r) => !core_util/* aborted */.QH(r));
+    if (nonaborted.length === 1) {
+        final.value = nonaborted[0].value;
+        return nonaborted[0];
+    }
+    final.issues.push({
+        code: "invalid_union",
+        input: final.value,
+        inst,
+        errors: results.map((result) => result.issues.map((iss) => core_util/* finalizeIssue */.iR(iss, ctx, core_core/* config */.$W()))),
+    });
+    return final;
+}
+const $ZodUnion = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodUnion", (inst, def) => {
+    $ZodType.init(inst, def);
+    core_util/* defineLazyInternal */.v5(inst, "optin", (zod) => zod.def.options.some((o) => o._zod.optin === "defaulted")
+        ? "defaulted"
+        : zod.def.options.some((o) => o._zod.optin !== undefined)
+            ? "optional"
+            : undefined);
+    core_util/* defineLazyInternal */.v5(inst, "optout", (zod) => zod.def.options.some((o) => o._zod.optout === "optional") ? "optional" : undefined);
+    core_util/* defineLazyInternal */.v5(inst, "values", (zod) => {
+        if (zod.def.options.every((o) => o._zod.values)) {
+            return new Set(zod.def.options.flatMap((option) => Array.from(option._zod.values)));
+        }
+        return undefined;
+    });
+    core_util/* defineLazyInternal */.v5(inst, "pattern", (zod) => {
+        if (zod.def.options.every((o) => o._zod.pattern)) {
+            const patterns = zod.def.options.map((o) => o._zod.pattern);
+            return new RegExp(`^(${patterns.map((p) => core_util/* cleanRegex */.p6(p.source)).join("|")})$`);
+        }
+        return undefined;
+    });
+    const first = def.options.length === 1 ? def.options[0]._zod.run : null;
+    inst._zod.parse = (payload, ctx) => {
+        if (first) {
+            return first(payload, ctx);
+        }
+        let async = false;
+        const results = [];
+        for (const option of def.options) {
+            const result = option._zod.run({
+                value: payload.value,
+                issues: [],
+            }, ctx);
+            if (result instanceof Promise) {
+                results.push(result);
+                async = true;
+            }
+            else {
+                if (result.issues.length === 0)
+                    return result;
+                results.push(result);
+            }
+        }
+        if (!async)
+            return handleUnionResults(results, payload, inst, ctx);
+        return Promise.all(results).then((results) => {
+            return handleUnionResults(results, payload, inst, ctx);
+        });
+    };
+});
+function handleExclusiveUnionResults(results, final, inst, ctx) {
+    const matches = [];
+    for (let i = 0; i < results.length; i++) {
+        if (results[i].issues.length === 0)
+            matches.push(i);
+    }
+    if (matches.length === 1) {
+        final.value = results[matches[0]].value;
+        return final;
+    }
+    if (matches.length === 0) {
+        // No matches - same as regular union
+        final.issues.push({
+            code: "invalid_union",
+            input: final.value,
+            inst,
+            errors: results.map((result) => result.issues.map((iss) => util.finalizeIssue(iss, ctx, core.config()))),
+        });
+    }
+    else {
+        // Multiple matches - exclusive union failure
+        final.issues.push({
+            code: "invalid_union",
+            input: final.value,
+            inst,
+            errors: [],
+            inclusive: false,
+            matches,
+        });
+    }
+    return final;
+}
+const $ZodXor = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodXor", (inst, def) => {
+    $ZodUnion.init(inst, def);
+    def.inclusive = false;
+    const first = def.options.length === 1 ? def.options[0]._zod.run : null;
+    inst._zod.parse = (payload, ctx) => {
+        if (first) {
+            return first(payload, ctx);
+        }
+        let async = false;
+        const results = [];
+        for (const option of def.options) {
+            const result = option._zod.run({
+                value: payload.value,
+                issues: [],
+            }, ctx);
+            if (result instanceof Promise) {
+                results.push(result);
+                async = true;
+            }
+            else {
+                results.push(result);
+            }
+        }
+        if (!async)
+            return handleExclusiveUnionResults(results, payload, inst, ctx);
+        return Promise.all(results).then((results) => {
+            return handleExclusiveUnionResults(results, payload, inst, ctx);
+        });
+    };
+})));
+/** Returns the option whose discriminator claims `value`, or throws if ambiguous. */
+function getDiscriminatedOption(union, value) {
+    const internals = union._zod;
+    let map = internals.bag.optionsMap;
+    if (!map) {
+        map = discriminatorMap(internals.def);
+        internals.bag.optionsMap = map;
+    }
+    const option = map.get(value);
+    if (option === null)
+        throw new Error(`Ambiguous discriminator value "${String(value)}"`);
+    return option;
+}
+function discriminatorMap(def) {
+    const map = new Map();
+    for (const option of def.options) {
+        const values = option._zod.propValues?.[def.discriminator];
+        if (!values || values.size === 0)
+            throw new Error(`Invalid discriminated union option at index "${def.options.indexOf(option)}"`);
+        for (const value of values) {
+            if (map.has(value)) {
+                if (value !== undefined)
+                    throw new Error(`Duplicate discriminator value "${String(value)}"`);
+                // keep the collision marked so a later member cannot reclaim it
+                map.set(value, null);
+            }
+            else {
+                map.set(value, option);
+            }
+        }
+    }
+    return map;
+}
+const $ZodDiscriminatedUnion = 
+/*@__PURE__*/
+(/* unused pure expression or super */ null && (core.$constructor("$ZodDiscriminatedUnion", (inst, def) => {
+    def.inclusive = false;
+    $ZodUnion.init(inst, def);
+    const _super = inst._zod.parse;
+    util.defineLazyInternal(inst, "propValues", (zod) => {
+        const propValues = {};
+        let undefinedCount = 0;
+        for (const option of zod.def.options) {
+            const pv = option._zod.propValues;
+            if (!pv || Object.keys(pv).length === 0)
+                throw new Error(`Invalid discriminated union option at index "${zod.def.options.indexOf(option)}"`);
+            if (pv[zod.def.discriminator]?.has(undefined))
+                undefinedCount++;
+            for (const [k, v] of Object.entries(pv)) {
+                if (!Object.prototype.hasOwnProperty.call(propValues, k)) {
+                    util.assignProp(propValues, k, new Set());
+                }
+                for (const val of v) {
+                    propValues[k].add(val);
+                }
+            }
+        }
+        if (!zod.def.unionFallback && undefinedCount > 1)
+            propValues[zod.def.discriminator]?.delete(undefined);
+        return propValues;
+    });
+    // Checked now rather than in the lookup map below, so an option that lacks the discriminator fails at the `discriminatedUnion` call instead of on the first object parsed. Options whose shape cannot be enumerated without resolving it — pipes and lazies — are left to the map.
+    def.options.forEach((option, i) => {
+        const propShape = util.rawShape(option._zod.def);
+        if (propShape && !Object.prototype.hasOwnProperty.call(propShape, def.discriminator)) {
+            throw new Error(`Invalid discriminated union option at index "${i}"`);
+        }
+    });
+    const disc = util.cached(() => discriminatorMap(def));
+    inst._zod.parse = (payload, ctx) => {
+        const input = payload.value;
+        if (!util.isObject(input)) {
+            payload.issues.push({
+                code: "invalid_type",
+                expected: "object",
+                input,
+                inst,
+            });
+            return payload;
+        }
+        const value = input?.[def.discriminator];
+        const opt = disc.value.get(value);
+        // forward metadata cannot choose an encoder for an absent tag
+        if (opt && (value !== undefined || ctx.direction !== "backward")) {
+            return opt._zod.run(payload, ctx);
+        }
+        // Fall back to union matching when the fast discriminator path fails:
+        // - explicitly enabled via unionFallback, or
+        // - during backward direction (encode), since codec-based discriminators have different values in forward vs backward directions
+        if (def.unionFallback || ctx.direction === "backward") {
+            return _super(payload, ctx);
+        }
+        // no matching discriminator
+        payload.issues.push({
+            code: "invalid_union",
+            errors: [],
+            note: "No matching discriminator",
+            discriminator: def.discriminator,
+            options: Array.from(disc.value.keys()).filter((value) => disc.value.get(value) !== null),
+            input,
+            path: [def.discriminator],
+            inst,
+        });
+        return payload;
+    };
+})));
+const $ZodIntersection = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodIntersection", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.parse = (payload, ctx) => {
+        const input = payload.value;
+        const left = def.left._zod.run({ value: input, issues: [] }, ctx);
+        const right = def.right._zod.run({ value: input, issues: [] }, ctx);
+        const async = left instanceof Promise || right instanceof Promise;
+        if (async) {
+            return Promise.all([left, right]).then(([left, right]) => {
+                return handleIntersectionResults(payload, left, right);
+            });
+        }
+        return handleIntersectionResults(payload, left, right);
+    };
+});
+function mergeValues(a, b) {
+    // const aType = parse.t(a);
+    // const bType = parse.t(b);
+    if (a === b) {
+        return { valid: true, data: a };
+    }
+    if (a instanceof Date && b instanceof Date && +a === +b) {
+        return { valid: true, data: a };
+    }
+    if (core_util/* isPlainObject */.Qd(a) && core_util/* isPlainObject */.Qd(b)) {
+        const bKeys = Object.keys(b);
+        const sharedKeys = Object.keys(a).filter((key) => bKeys.indexOf(key) !== -1);
+        const newObj = { ...a, ...b };
+        if (Object.prototype.hasOwnProperty.call(newObj, "__proto__"))
+            delete newObj.__proto__;
+        for (const key of sharedKeys) {
+            if (key === "__proto__")
+                continue;
+            const sharedValue = mergeValues(a[key], b[key]);
+            if (!sharedValue.valid) {
+                return {
+                    valid: false,
+                    mergeErrorPath: [key, ...sharedValue.mergeErrorPath],
+                };
+            }
+            newObj[key] = sharedValue.data;
+        }
+        return { valid: true, data: newObj };
+    }
+    if (Array.isArray(a) && Array.isArray(b)) {
+        if (a.length !== b.length) {
+            return { valid: false, mergeErrorPath: [] };
+        }
+        const newArray = [];
+        for (let index = 0; index < a.length; index++) {
+            const itemA = a[index];
+            const itemB = b[index];
+            const sharedValue = mergeValues(itemA, itemB);
+            if (!sharedValue.valid) {
+                return {
+                    valid: false,
+                    mergeErrorPath: [index, ...sharedValue.mergeErrorPath],
+                };
+            }
+            newArray.push(sharedValue.data);
+        }
+        return { valid: true, data: newArray };
+    }
+    return { valid: false, mergeErrorPath: [] };
+}
+function handleIntersectionResults(result, left, right) {
+    // Track which side(s) reject each key. A key rejection is reported only when BOTH sides reject it, so a key owned by one branch survives the other's key schema. strictObject reports these as unrecognized_keys; a record with an open key schema reports one invalid_key per key.
+    const unrecKeys = new Map();
+    let unrecIssue;
+    const keyIssues = new Map();
+    const collect = (iss, side) => {
+        let keys;
+        if (iss.code === "unrecognized_keys" && !iss.path?.length) {
+            unrecIssue ?? (unrecIssue = iss);
+            keys = iss.keys;
+        }
+        else if (iss.code === "invalid_key" && iss.origin === "record" && iss.path?.length === 1) {
+            const k = String(iss.path[0]);
+            if (!keyIssues.has(k))
+                keyIssues.set(k, iss);
+            keys = [k];
+        }
+        else {
+            return false;
+        }
+        for (const k of keys) {
+            if (!unrecKeys.has(k))
+                unrecKeys.set(k, {});
+            unrecKeys.get(k)[side] = true;
+        }
+        return true;
+    };
+    for (const iss of left.issues) {
+        if (!collect(iss, "l"))
+            result.issues.push(iss);
+    }
+    for (const iss of right.issues) {
+        if (!collect(iss, "r"))
+            result.issues.push(iss);
+    }
+    // Report only keys rejected by BOTH sides
+    const bothKeys = [...unrecKeys].filter(([, f]) => f.l && f.r).map(([k]) => k);
+    if (bothKeys.length) {
+        const aggregated = unrecIssue ? bothKeys.filter((k) => unrecIssue.keys.includes(k)) : [];
+        if (aggregated.length)
+            result.issues.push({ ...unrecIssue, keys: aggregated });
+        for (const k of bothKeys) {
+            if (!aggregated.includes(k) && keyIssues.has(k))
+                result.issues.push(keyIssues.get(k));
+        }
+    }
+    const merged = mergeValues(left.value, right.value);
+    if (!merged.valid) {
+        if (core_util/* aborted */.QH(result))
+            return result;
+        throw new Error(`Unmergable intersection. Error path: ` + `${JSON.stringify(merged.mergeErrorPath)}`);
+    }
+    result.value = merged.data;
+    return result;
+}
+const $ZodTuple = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodTuple", (inst, def) => {
+    $ZodType.init(inst, def);
+    const items = def.items;
+    const memo = core_core/* globalConfig */.cr.memoizer;
+    memo?.attach(inst);
+    inst._zod.parse = (payload, ctx) => {
+        const input = payload.value;
+        if (!Array.isArray(input)) {
+            payload.issues.push({
+                input,
+                inst,
+                expected: "tuple",
+                code: "invalid_type",
+            });
+            return payload;
+        }
+        payload.value = memo ? memo.alloc(inst, payload, [], ctx) : [];
+        const proms = [];
+        const optinStart = getTupleOptStart(items, "optin");
+        const optoutStart = getTupleOptStart(items, "optout");
+        if (!def.rest) {
+            if (input.length < optinStart) {
+                payload.issues.push({
+                    code: "too_small",
+                    minimum: optinStart,
+                    inclusive: true,
+                    input,
+                    inst,
+                    origin: "array",
+                });
+                return payload;
+            }
+            if (input.length > items.length) {
+                payload.issues.push({
+                    code: "too_big",
+                    maximum: items.length,
+                    inclusive: true,
+                    input,
+                    inst,
+                    origin: "array",
+                });
+            }
+        }
+        // Run every item in parallel, collecting results into an indexed array. The post-processing in `handleTupleResults` walks them in order so it can decide whether an absent optional-output error can truncate the tail or must be reported to preserve required output.
+        const itemResults = new Array(items.length);
+        // only tracked when there is a rest loop to skip
+        const abortEarly = def.rest ? ctx?.abortEarly : undefined;
+        let itemAborted = false;
+        for (let i = 0; i < items.length; i++) {
+            const r = items[i]._zod.run({ value: input[i], issues: [] }, ctx);
+            if (r instanceof Promise) {
+                proms.push(r.then((rr) => {
+                    itemResults[i] = rr;
+                }));
+            }
+            else {
+                itemResults[i] = r;
+                if (abortEarly && !itemAborted && r.issues.length)
+                    itemAborted = core_util/* aborted */.QH(r);
+            }
+        }
+        // sound because rest is non-empty exactly when every fixed index is present, the one case handleTupleResults cannot discard an item's issues
+        if (def.rest && !itemAborted) {
+            let i = items.length - 1;
+            const rest = input.slice(items.length);
+            let seen = payload.issues.length;
+            for (const el of rest) {
+                if (abortEarly && payload.issues.length !== seen) {
+                    if (core_util/* aborted */.QH(payload, seen))
+                        break;
+                    seen = payload.issues.length;
+                }
+                i++;
+                const result = def.rest._zod.run({ value: el, issues: [] }, ctx);
+                if (result instanceof Promise) {
+                    proms.push(result.then((r) => handleTupleResult(r, payload, i)));
+                }
+                else {
+                    handleTupleResult(result, payload, i);
+                }
+            }
+        }
+        if (proms.length) {
+            return Promise.all(proms).then(() => handleTupleResults(itemResults, payload, items, input, optoutStart));
+        }
+        return handleTupleResults(itemResults, payload, items, input, optoutStart);
+    };
+});
+function getTupleOptStart(items, key) {
+    for (let i = items.length - 1; i >= 0; i--) {
+        // optin is a three-rung ladder so any rung above `undefined` permits an absent slot; optout stays two-valued.
+        const omittable = key === "optin" ? items[i]._zod.optin !== undefined : items[i]._zod.optout === "optional";
+        if (!omittable)
+            return i + 1;
+    }
+    return 0;
+}
+function handleTupleResult(result, final, index) {
+    if (result.issues.length) {
+        final.issues.push(...core_util/* prefixIssues */.lQ(index, result.issues));
+    }
+    final.value[index] = result.value;
+}
+function handleTupleResults(itemResults, final, items, input, optoutStart) {
+    // Walk results in order. Mirror $ZodObject's swallow-on-absent-optional rule, but only after `optoutStart`: the first index where the output tuple tail can be absent.
+    for (let i = 0; i < items.length; i++) {
+        const r = itemResults[i];
+        const isPresent = i < input.length;
+        // The array analog of `handlePropertyResult`'s absent-key early return: the middle rung permits absence without supplying anything in its place, so the tail truncates here instead of materializing whatever the item made of `undefined`.
+        if (!isPresent && i >= optoutStart && items[i]._zod.optin === "optional") {
+            final.value.length = i;
+            break;
+        }
+        if (r.issues.length) {
+            if (!isPresent && i >= optoutStart) {
+                final.value.length = i;
+                break;
+            }
+            final.issues.push(...core_util/* prefixIssues */.lQ(i, r.issues));
+        }
+        final.value[i] = r.value;
+    }
+    // Drop trailing slots that produced `undefined` for absent input
+    // (the array analog of an absent optional key on an object). The
+    // `i >= input.length` floor is critical: an explicit `undefined`
+    // *inside* the input must be preserved even when the schema is
+    // optional-out (e.g. `z.string().or(z.undefined())` accepting an
+    // explicit undefined value).
+    for (let i = final.value.length - 1; i >= input.length; i--) {
+        if (items[i]._zod.optout === "optional" && final.value[i] === undefined) {
+            final.value.length = i;
+        }
+        else {
+            break;
+        }
+    }
+    return final;
+}
+const $ZodRecord = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodRecord", (inst, def) => {
+    $ZodType.init(inst, def);
+    const memo = core_core/* globalConfig */.cr.memoizer;
+    memo?.attach(inst);
+    inst._zod.parse = (payload, ctx) => {
+        const input = payload.value;
+        if (!core_util/* isPlainObject */.Qd(input)) {
+            payload.issues.push({
+                expected: "record",
+                code: "invalid_type",
+                input,
+                inst,
+            });
+            return payload;
+        }
+        // no guard in either loop below: a record's invalid_key aborts but an enclosing intersection can reconcile it, so a stopped loop hides keys the sibling does not own and the intersection then rejects nothing
+        const proms = [];
+        const values = def.keyType._zod.values;
+        if (values && !def.partial) {
+            payload.value = memo ? memo.alloc(inst, payload, {}, ctx) : {};
+            const recordKeys = new Set();
+            for (const key of values) {
+                if (typeof key === "string" || typeof key === "number" || typeof key === "symbol") {
+                    recordKeys.add(typeof key === "number" ? key.toString() : key);
+                    // A declared __proto__ is stripped but is not an unrecognized key.
+                    if (key === "__proto__")
+                        continue;
+                    const keyResult = def.keyType._zod.run({ value: key, issues: [] }, ctx);
+                    if (keyResult instanceof Promise) {
+                        throw new Error("Async schemas not supported in object keys currently");
+                    }
+                    if (keyResult.issues.length) {
+                        payload.issues.push({
+                            code: "invalid_key",
+                            origin: "record",
+                            issues: keyResult.issues.map((iss) => core_util/* finalizeIssue */.iR(iss, ctx, core_core/* config */.$W())),
+                            input: key,
+                            path: [key],
+                            inst,
+                        });
+                        continue;
+                    }
+                    const outKey = keyResult.value;
+                    if (outKey === "__proto__")
+                        continue;
+                    const result = def.valueType._zod.run({ value: input[key], issues: [] }, ctx);
+                    if (result instanceof Promise) {
+                        proms.push(result.then((result) => {
+                            if (result.issues.length) {
+                                payload.issues.push(...core_util/* prefixIssues */.lQ(key, result.issues));
+                            }
+                            payload.value[outKey] = result.value;
+                        }));
+                    }
+                    else {
+                        if (result.issues.length) {
+                            payload.issues.push(...core_util/* prefixIssues */.lQ(key, result.issues));
+                        }
+                        payload.value[outKey] = result.value;
+                    }
+                }
+            }
+            let unrecognized;
+            for (const key in input) {
+                if (!recordKeys.has(key)) {
+                    if (def.mode === "loose") {
+                        // skip __proto__ so it can't replace the result prototype via the assignment setter on the plain {} we build into
+                        if (key === "__proto__")
+                            continue;
+                        payload.value[key] = input[key];
+                    }
+                    else {
+                        unrecognized = unrecognized ?? [];
+                        unrecognized.push(key);
+                    }
+                }
+            }
+            if (unrecognized && unrecognized.length > 0) {
+                payload.issues.push({
+                    code: "unrecognized_keys",
+                    input,
+                    inst,
+                    keys: unrecognized,
+                    continue: true,
+                });
+            }
+        }
+        else {
+            payload.value = memo ? memo.alloc(inst, payload, {}, ctx) : {};
+            // An enumerable key schema declares which keys the record owns, so a key outside the set is unrecognized. A non-enumerable one (regex, refine) is a constraint every key must satisfy, so a failing key is invalid. Only the former is reconcilable against the other side of an intersection.
+            let unrecognized;
+            // Reflect.ownKeys for Symbol-key support; filter non-enumerable to match z.object()
+            for (const key of Reflect.ownKeys(input)) {
+                if (key === "__proto__")
+                    continue;
+                if (!Object.prototype.propertyIsEnumerable.call(input, key))
+                    continue;
+                let keyResult = def.keyType._zod.run({ value: key, issues: [] }, ctx);
+                if (keyResult instanceof Promise) {
+                    throw new Error("Async schemas not supported in object keys currently");
+                }
+                // Numeric string fallback: if key is a numeric string and failed, retry with Number(key). This handles z.number(), z.literal([1, 2, 3]), and unions containing numeric literals
+                const checkNumericKey = typeof key === "string" && number.test(key) && keyResult.issues.length;
+                if (checkNumericKey) {
+                    const retryResult = def.keyType._zod.run({ value: Number(key), issues: [] }, ctx);
+                    if (retryResult instanceof Promise) {
+                        throw new Error("Async schemas not supported in object keys currently");
+                    }
+                    if (retryResult.issues.length === 0) {
+                        keyResult = retryResult;
+                    }
+                }
+                if (keyResult.issues.length) {
+                    if (def.mode === "loose") {
+                        // Pass through unchanged
+                        payload.value[key] = input[key];
+                    }
+                    else if (values) {
+                        unrecognized = unrecognized ?? [];
+                        unrecognized.push(key);
+                    }
+                    else {
+                        // Default "strict" behavior: error on invalid key
+                        payload.issues.push({
+                            code: "invalid_key",
+                            origin: "record",
+                            issues: keyResult.issues.map((iss) => core_util/* finalizeIssue */.iR(iss, ctx, core_core/* config */.$W())),
+                            input: key,
+                            path: [key],
+                            inst,
+                        });
+                    }
+                    continue;
+                }
+                // the guard above tests the raw input key, but the key schema can normalize an ordinary key into __proto__; re-check the key we actually write under
+                const outKey = keyResult.value;
+                if (outKey === "__proto__")
+                    continue;
+                const result = def.valueType._zod.run({ value: input[key], issues: [] }, ctx);
+                if (result instanceof Promise) {
+                    proms.push(result.then((result) => {
+                        if (result.issues.length) {
+                            payload.issues.push(...core_util/* prefixIssues */.lQ(key, result.issues));
+                        }
+                        payload.value[outKey] = result.value;
+                    }));
+                }
+                else {
+                    if (result.issues.length) {
+                        payload.issues.push(...core_util/* prefixIssues */.lQ(key, result.issues));
+                    }
+                    payload.value[outKey] = result.value;
+                }
+            }
+            if (unrecognized && unrecognized.length > 0) {
+                payload.issues.push({
+                    code: "unrecognized_keys",
+                    input,
+                    inst,
+                    keys: unrecognized,
+                    continue: true,
+                });
+            }
+        }
+        if (proms.length) {
+            return Promise.all(proms).then(() => payload);
+        }
+        return payload;
+    };
+});
+const $ZodMap = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodMap", (inst, def) => {
+    $ZodType.init(inst, def);
+    const memo = core.globalConfig.memoizer;
+    memo?.attach(inst);
+    inst._zod.parse = (payload, ctx) => {
+        const input = payload.value;
+        if (!(input instanceof Map)) {
+            payload.issues.push({
+                expected: "map",
+                code: "invalid_type",
+                input,
+                inst,
+            });
+            return payload;
+        }
+        const proms = [];
+        payload.value = memo ? memo.alloc(inst, payload, new Map(), ctx) : new Map();
+        const abortEarly = ctx?.abortEarly;
+        let seen = payload.issues.length;
+        for (const [key, value] of input) {
+            if (abortEarly && payload.issues.length !== seen) {
+                if (util.aborted(payload, seen))
+                    break;
+                seen = payload.issues.length;
+            }
+            const keyResult = def.keyType._zod.run({ value: key, issues: [] }, ctx);
+            const valueResult = def.valueType._zod.run({ value: value, issues: [] }, ctx);
+            if (keyResult instanceof Promise || valueResult instanceof Promise) {
+                proms.push(Promise.all([keyResult, valueResult]).then(([keyResult, valueResult]) => {
+                    handleMapResult(keyResult, valueResult, payload, key, input, inst, ctx);
+                }));
+            }
+            else {
+                handleMapResult(keyResult, valueResult, payload, key, input, inst, ctx);
+            }
+        }
+        if (proms.length)
+            return Promise.all(proms).then(() => payload);
+        return payload;
+    };
+    capSize(inst, mapSize);
+})));
+function handleMapResult(keyResult, valueResult, final, key, input, inst, ctx) {
+    if (keyResult.issues.length) {
+        if (util.propertyKeyTypes.has(typeof key)) {
+            final.issues.push(...util.prefixIssues(key, keyResult.issues));
+        }
+        else {
+            final.issues.push({
+                code: "invalid_key",
+                origin: "map",
+                input,
+                inst,
+                issues: keyResult.issues.map((iss) => util.finalizeIssue(iss, ctx, core.config())),
+            });
+        }
+    }
+    if (valueResult.issues.length) {
+        if (util.propertyKeyTypes.has(typeof key)) {
+            final.issues.push(...util.prefixIssues(key, valueResult.issues));
+        }
+        else {
+            final.issues.push({
+                origin: "map",
+                code: "invalid_element",
+                input,
+                inst,
+                key: key,
+                issues: valueResult.issues.map((iss) => util.finalizeIssue(iss, ctx, core.config())),
+            });
+        }
+    }
+    final.value.set(keyResult.value, valueResult.value);
+}
+const $ZodSet = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodSet", (inst, def) => {
+    $ZodType.init(inst, def);
+    const memo = core.globalConfig.memoizer;
+    memo?.attach(inst);
+    inst._zod.parse = (payload, ctx) => {
+        const input = payload.value;
+        if (!(input instanceof Set)) {
+            payload.issues.push({
+                input,
+                inst,
+                expected: "set",
+                code: "invalid_type",
+            });
+            return payload;
+        }
+        const proms = [];
+        payload.value = memo ? memo.alloc(inst, payload, new Set(), ctx) : new Set();
+        const abortEarly = ctx?.abortEarly;
+        let seen = payload.issues.length;
+        for (const item of input) {
+            if (abortEarly && payload.issues.length !== seen) {
+                if (util.aborted(payload, seen))
+                    break;
+                seen = payload.issues.length;
+            }
+            const result = def.valueType._zod.run({ value: item, issues: [] }, ctx);
+            if (result instanceof Promise) {
+                proms.push(result.then((result) => handleSetResult(result, payload)));
+            }
+            else
+                handleSetResult(result, payload);
+        }
+        if (proms.length)
+            return Promise.all(proms).then(() => payload);
+        return payload;
+    };
+    capSize(inst, setSize);
+})));
+function handleSetResult(result, final) {
+    if (result.issues.length) {
+        final.issues.push(...result.issues);
+    }
+    final.value.add(result.value);
+}
+const $ZodEnum = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodEnum", (inst, def) => {
+    $ZodType.init(inst, def);
+    const values = core_util/* getEnumValues */.w5(def.entries);
+    const valuesSet = new Set(values);
+    inst._zod.values = valuesSet;
+    core_util/* defineLazyInternal */.v5(inst, "pattern", (zod) => {
+        const patternValues = core_util/* getEnumValues */.w5(zod.def.entries).filter((k) => core_util/* propertyKeyTypes */.qQ.has(typeof k));
+        // unmatchable fallback, RE2-safe: an empty alternation would compile to /^()$/, which matches ""
+        return new RegExp(patternValues.length ? `^(${patternValues.map((o) => core_util/* escapeRegex */.sD(o.toString())).join("|")})$` : "^[^\\s\\S]$");
+    });
+    inst._zod.parse = (payload, _ctx) => {
+        const input = payload.value;
+        if (valuesSet.has(input)) {
+            return payload;
+        }
+        payload.issues.push({
+            code: "invalid_value",
+            values,
+            input,
+            inst,
+        });
+        return payload;
+    };
+});
+const $ZodLiteral = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodLiteral", (inst, def) => {
+    $ZodType.init(inst, def);
+    const values = new Set(def.values);
+    inst._zod.values = values;
+    core_util/* defineLazyInternal */.v5(inst, "pattern", (zod) => {
+        const vals = zod.def.values;
+        // unmatchable fallback, RE2-safe: an empty alternation would compile to /^()$/, which matches ""
+        return new RegExp(vals.length
+            ? `^(${vals
+                .map((o) => typeof o === "string" ? core_util/* escapeRegex */.sD(o) : o ? core_util/* escapeRegex */.sD(o.toString()) : String(o))
+                .join("|")})$`
+            : "^[^\\s\\S]$");
+    });
+    inst._zod.parse = (payload, _ctx) => {
+        const input = payload.value;
+        if (values.has(input)) {
+            return payload;
+        }
+        payload.issues.push({
+            code: "invalid_value",
+            values: def.values,
+            input,
+            inst,
+        });
+        return payload;
+    };
+});
+const $ZodFile = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodFile", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.parse = (payload, _ctx) => {
+        const input = payload.value;
+        // @ts-ignore
+        if (input instanceof File)
+            return payload;
+        payload.issues.push({
+            expected: "file",
+            code: "invalid_type",
+            input,
+            inst,
+        });
+        return payload;
+    };
+})));
+const $ZodTransform = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodTransform", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.optin = "optional";
+    core_core/* globalConfig */.cr.memoizer?.guard(inst);
+    inst._zod.parse = (payload, ctx) => {
+        if (ctx.direction === "backward") {
+            throw new core_core/* $ZodEncodeError */.cV(inst.constructor.name);
+        }
+        const _out = def.transform(payload.value, payload);
+        if (ctx.async) {
+            const output = _out instanceof Promise ? _out : Promise.resolve(_out);
+            return output.then((output) => {
+                payload.value = output;
+                return payload;
+            });
+        }
+        if (_out instanceof Promise) {
+            throw new core_core/* $ZodAsyncError */.GT();
+        }
+        payload.value = _out;
+        return payload;
+    };
+});
+function handleOptionalResult(payload, result) {
+    // A substituting schema that still failed has no usable answer; yield undefined. Its issues are simply dropped: it ran on a payload of its own, so there is no shared array to truncate and nothing of the caller's to lose with it.
+    payload.value = result.issues.length ? undefined : result.value;
+    return payload;
+}
+const $ZodOptional = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodOptional", (inst, def) => {
+    $ZodType.init(inst, def);
+    // .optional() propagates absence rather than substituting for it, so a defaulted inner keeps its rung.
+    core_util/* defineLazyInternal */.v5(inst, "optin", (zod) => zod.def.innerType._zod.optin === "defaulted" ? "defaulted" : "optional");
+    inst._zod.optout = "optional";
+    core_util/* defineLazyInternal */.v5(inst, "values", (zod) => {
+        const values = zod.def.innerType._zod.values;
+        return values ? new Set([...values, undefined]) : undefined;
+    });
+    core_util/* defineLazyInternal */.v5(inst, "pattern", (zod) => {
+        const pattern = zod.def.innerType._zod.pattern;
+        return pattern ? new RegExp(`^(${core_util/* cleanRegex */.p6(pattern.source)})?$`) : undefined;
+    });
+    inst._zod.parse = (payload, ctx) => {
+        if (payload.value === undefined) {
+            // Only the top rung substitutes a value for absence; everything else leaves it intact, which is what .optional() means.
+            if (def.innerType._zod.optin !== "defaulted")
+                return payload;
+            // Its own payload, for the same reason $ZodCatch gets one: a pipe forwards an unrecognized key through the caller's issues array, and this must not read that as the substituting schema failing and drop it.
+            const result = def.innerType._zod.run({ value: payload.value, issues: [] }, ctx);
+            if (result instanceof Promise)
+                return result.then((result) => handleOptionalResult(payload, result));
+            return handleOptionalResult(payload, result);
+        }
+        return def.innerType._zod.run(payload, ctx);
+    };
+});
+const $ZodExactOptional = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodExactOptional", (inst, def) => {
+    // Call parent init - inherits optin/optout = "optional"
+    $ZodOptional.init(inst, def);
+    // Override values/pattern to NOT add undefined
+    core_util/* defineLazyInternal */.v5(inst, "values", (zod) => zod.def.innerType._zod.values);
+    core_util/* defineLazyInternal */.v5(inst, "pattern", (zod) => zod.def.innerType._zod.pattern);
+    // Override parse to just delegate (no undefined handling)
+    inst._zod.parse = (payload, ctx) => {
+        return def.innerType._zod.run(payload, ctx);
+    };
+});
+const $ZodNullable = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodNullable", (inst, def) => {
+    $ZodType.init(inst, def);
+    core_util/* defineLazyInternal */.v5(inst, "optin", (zod) => zod.def.innerType._zod.optin);
+    core_util/* defineLazyInternal */.v5(inst, "optout", (zod) => zod.def.innerType._zod.optout);
+    core_util/* defineLazyInternal */.v5(inst, "pattern", (zod) => {
+        const pattern = zod.def.innerType._zod.pattern;
+        return pattern ? new RegExp(`^(${core_util/* cleanRegex */.p6(pattern.source)}|null)$`) : undefined;
+    });
+    core_util/* defineLazyInternal */.v5(inst, "values", (zod) => {
+        return zod.def.innerType._zod.values ? new Set([...zod.def.innerType._zod.values, null]) : undefined;
+    });
+    inst._zod.parse = (payload, ctx) => {
+        // Forward direction (decode): allow null to pass through
+        if (payload.value === null)
+            return payload;
+        return def.innerType._zod.run(payload, ctx);
+    };
+});
+const $ZodDefault = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodDefault", (inst, def) => {
+    $ZodType.init(inst, def);
+    // inst._zod.qin = "true";
+    inst._zod.optin = "defaulted";
+    core_util/* defineLazyInternal */.v5(inst, "values", (zod) => zod.def.innerType._zod.values);
+    inst._zod.parse = (payload, ctx) => {
+        if (ctx.direction === "backward") {
+            return def.innerType._zod.run(payload, ctx);
+        }
+        // Forward direction (decode): apply defaults for undefined input
+        if (payload.value === undefined) {
+            payload.value = def.defaultValue;
+            /**
+             * $ZodDefault returns the default value immediately in forward direction.
+             * It doesn't pass the default value into the validator ("prefault"). There's no reason to pass the default value through validation. The validity of the default is enforced by TypeScript statically. Otherwise, it's the responsibility of the user to ensure the default is valid. In the case of pipes with divergent in/out types, you can specify the default on the `in` schema of your ZodPipe to set a "prefault" for the pipe.   */
+            return payload;
+        }
+        // Forward direction: continue with default handling
+        const result = def.innerType._zod.run(payload, ctx);
+        if (result instanceof Promise) {
+            return result.then((result) => handleDefaultResult(result, def));
+        }
+        return handleDefaultResult(result, def);
+    };
+});
+function handleDefaultResult(payload, def) {
+    if (payload.value === undefined) {
+        payload.value = def.defaultValue;
+    }
+    return payload;
+}
+const $ZodPrefault = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodPrefault", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.optin = "defaulted";
+    core_util/* defineLazyInternal */.v5(inst, "values", (zod) => zod.def.innerType._zod.values);
+    inst._zod.parse = (payload, ctx) => {
+        if (ctx.direction === "backward") {
+            return def.innerType._zod.run(payload, ctx);
+        }
+        // Forward direction (decode): apply prefault for undefined input
+        if (payload.value === undefined) {
+            payload.value = def.defaultValue;
+        }
+        return def.innerType._zod.run(payload, ctx);
+    };
+});
+const $ZodNonOptional = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodNonOptional", (inst, def) => {
+    $ZodType.init(inst, def);
+    core_util/* defineLazyInternal */.v5(inst, "values", (zod) => {
+        const v = zod.def.innerType._zod.values;
+        return v ? new Set([...v].filter((x) => x !== undefined)) : undefined;
+    });
+    inst._zod.parse = (payload, ctx) => {
+        const result = def.innerType._zod.run(payload, ctx);
+        if (result instanceof Promise) {
+            return result.then((result) => handleNonOptionalResult(result, inst));
+        }
+        return handleNonOptionalResult(result, inst);
+    };
+});
+function handleNonOptionalResult(payload, inst) {
+    if (!payload.issues.length && payload.value === undefined) {
+        payload.issues.push({
+            code: "invalid_type",
+            expected: "nonoptional",
+            input: payload.value,
+            inst,
+        });
+    }
+    return payload;
+}
+const $ZodSuccess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodSuccess", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.parse = (payload, ctx) => {
+        if (ctx.direction === "backward") {
+            throw new core.$ZodEncodeError("ZodSuccess");
+        }
+        const result = def.innerType._zod.run(payload, ctx);
+        if (result instanceof Promise) {
+            return result.then((result) => {
+                payload.value = result.issues.length === 0;
+                return payload;
+            });
+        }
+        payload.value = result.issues.length === 0;
+        return payload;
+    };
+})));
+function handleCatchResult(payload, result, def, ctx) {
+    if (!result.issues.length) {
+        payload.value = result.value;
+        // The value carries up, so the flag describing it has to carry with it: a back-edge into a node still being parsed must not be frozen by an enclosing readonly, and its checks belong to the node itself. Guarded so the ordinary case adds no own property.
+        if (result.memo)
+            payload.memo = true;
+        return payload;
+    }
+    // Spread the inner's own payload, not ours: `value` has to stay the input the catch was handed, and the inner ran on a payload of its own so its issues are already private to this call.
+    payload.value = def.catchValue({
+        ...result,
+        value: payload.value,
+        error: {
+            issues: result.issues.map((iss) => core_util/* finalizeIssue */.iR(iss, ctx, core_core/* config */.$W())),
+        },
+        input: payload.value,
+    });
+    return payload;
+}
+const $ZodCatch = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCatch", (inst, def) => {
+    $ZodType.init(inst, def);
+    core_util/* defineLazyInternal */.v5(inst, "optin", (zod) => zod.def.innerType._zod.optin === "defaulted" ? "defaulted" : "optional");
+    core_util/* defineLazyInternal */.v5(inst, "optout", (zod) => zod.def.innerType._zod.optout);
+    core_util/* defineLazyInternal */.v5(inst, "values", (zod) => zod.def.innerType._zod.values);
+    inst._zod.parse = (payload, ctx) => {
+        if (ctx.direction === "backward") {
+            return def.innerType._zod.run(payload, ctx);
+        }
+        // Forward direction (decode): apply catch logic
+        const result = def.innerType._zod.run({ value: payload.value, issues: [] }, ctx);
+        if (result instanceof Promise) {
+            return result.then((result) => handleCatchResult(payload, result, def, ctx));
+        }
+        return handleCatchResult(payload, result, def, ctx);
+    };
+});
+const $ZodNaN = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodNaN", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.parse = (payload, _ctx) => {
+        if (typeof payload.value !== "number" || !Number.isNaN(payload.value)) {
+            payload.issues.push({
+                input: payload.value,
+                inst,
+                expected: "nan",
+                code: "invalid_type",
+            });
+            return payload;
+        }
+        return payload;
+    };
+})));
+const $ZodPipe = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodPipe", (inst, def) => {
+    $ZodType.init(inst, def);
+    core_util/* defineLazyInternal */.v5(inst, "values", (zod) => zod.def.in._zod.values);
+    core_util/* defineLazyInternal */.v5(inst, "optin", (zod) => zod.def.in._zod.optin);
+    core_util/* defineLazyInternal */.v5(inst, "optout", (zod) => zod.def.out._zod.optout);
+    core_util/* defineLazyInternal */.v5(inst, "propValues", (zod) => zod.def.in._zod.propValues);
+    inst._zod.parse = (payload, ctx) => {
+        if (ctx.direction === "backward") {
+            const right = def.out._zod.run(payload, ctx);
+            if (right instanceof Promise) {
+                return right.then((right) => handlePipeResult(right, def.in, ctx));
+            }
+            return handlePipeResult(right, def.in, ctx);
+        }
+        const left = def.in._zod.run(payload, ctx);
+        if (left instanceof Promise) {
+            return left.then((left) => handlePipeResult(left, def.out, ctx));
+        }
+        return handlePipeResult(left, def.out, ctx);
+    };
+});
+function handlePipeResult(left, next, ctx) {
+    // Any issue stops the pipe, so a failing refinement never feeds its transform. An unrecognized key is the exception: it describes the input's extra properties, not the value being piped, and an enclosing intersection may yet reconcile it.
+    if (left.issues.some((iss) => iss.code !== "unrecognized_keys")) {
+        // prevent further checks
+        left.aborted = true;
+        return left;
+    }
+    return next._zod.run({ value: left.value, issues: left.issues }, ctx);
+}
+const $ZodCodec = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCodec", (inst, def) => {
+    $ZodType.init(inst, def);
+    util.defineLazyInternal(inst, "values", (zod) => zod.def.in._zod.values);
+    util.defineLazyInternal(inst, "optin", (zod) => zod.def.in._zod.optin);
+    util.defineLazyInternal(inst, "optout", (zod) => zod.def.out._zod.optout);
+    util.defineLazyInternal(inst, "propValues", (zod) => zod.def.in._zod.propValues);
+    inst._zod.parse = (payload, ctx) => {
+        const direction = ctx.direction || "forward";
+        if (direction === "forward") {
+            const left = def.in._zod.run(payload, ctx);
+            if (left instanceof Promise) {
+                return left.then((left) => handleCodecAResult(left, def, ctx));
+            }
+            return handleCodecAResult(left, def, ctx);
+        }
+        else {
+            const right = def.out._zod.run(payload, ctx);
+            if (right instanceof Promise) {
+                return right.then((right) => handleCodecAResult(right, def, ctx));
+            }
+            return handleCodecAResult(right, def, ctx);
+        }
+    };
+})));
+function handleCodecAResult(result, def, ctx) {
+    if (result.issues.length) {
+        // prevent further checks
+        result.aborted = true;
+        return result;
+    }
+    const direction = ctx.direction || "forward";
+    if (direction === "forward") {
+        const transformed = def.transform(result.value, result);
+        if (transformed instanceof Promise) {
+            return transformed.then((value) => handleCodecTxResult(result, value, def.out, ctx));
+        }
+        return handleCodecTxResult(result, transformed, def.out, ctx);
+    }
+    else {
+        const transformed = def.reverseTransform(result.value, result);
+        if (transformed instanceof Promise) {
+            return transformed.then((value) => handleCodecTxResult(result, value, def.in, ctx));
+        }
+        return handleCodecTxResult(result, transformed, def.in, ctx);
+    }
+}
+function handleCodecTxResult(left, value, nextSchema, ctx) {
+    // Check if transform added any issues
+    if (left.issues.length) {
+        left.aborted = true;
+        return left;
+    }
+    return nextSchema._zod.run({ value, issues: left.issues }, ctx);
+}
+const $ZodPreprocess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodPreprocess", (inst, def) => {
+    $ZodPipe.init(inst, def);
+})));
+const $ZodReadonly = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodReadonly", (inst, def) => {
+    $ZodType.init(inst, def);
+    core_util/* defineLazyInternal */.v5(inst, "propValues", (zod) => zod.def.innerType._zod.propValues);
+    core_util/* defineLazyInternal */.v5(inst, "values", (zod) => zod.def.innerType._zod.values);
+    core_util/* defineLazyInternal */.v5(inst, "optin", (zod) => zod.def.innerType?._zod?.optin);
+    core_util/* defineLazyInternal */.v5(inst, "optout", (zod) => zod.def.innerType?._zod?.optout);
+    inst._zod.parse = (payload, ctx) => {
+        if (ctx.direction === "backward") {
+            return def.innerType._zod.run(payload, ctx);
+        }
+        const result = def.innerType._zod.run(payload, ctx);
+        if (result instanceof Promise) {
+            return result.then(handleReadonlyResult);
+        }
+        return handleReadonlyResult(result);
+    };
+});
+function handleReadonlyResult(payload) {
+    // A repeat visit hands back a node that is still being built; freezing it here would make the rest of its keys fail to assign.
+    if (!payload.memo)
+        payload.value = Object.freeze(payload.value);
+    return payload;
+}
+// a leaf's pattern source with its own checks folded in: the last pattern-carrying check wins, else length bounds narrow the catch-all, else an integer format narrows the number form. the fold lives here instead of on `_zod.pattern` so a bundle without template literals never pays for it
+function leafPattern(schema) {
+    const def = schema._zod.def;
+    let pattern = def.pattern;
+    let isInt = !!def.format?.includes("int");
+    let minimum;
+    let maximum;
+    for (const ch of def.checks ?? []) {
+        const d = ch._zod.def;
+        if (d.pattern)
+            pattern = d.pattern;
+        isInt || (isInt = !!d.format?.includes("int"));
+        const lo = d.minimum ?? d.length;
+        const hi = d.maximum ?? d.length;
+        if (lo !== undefined && (minimum === undefined || lo > minimum))
+            minimum = lo;
+        if (hi !== undefined && (maximum === undefined || hi < maximum))
+            maximum = hi;
+    }
+    if (pattern)
+        return pattern.source;
+    // an empty range matches nothing at runtime, and `{8,5}` is not a legal quantifier
+    if (minimum !== undefined && maximum !== undefined && minimum > maximum)
+        return "(?!)";
+    if (minimum !== undefined || maximum !== undefined)
+        return regexes.string({ minimum, maximum }).source;
+    const own = schema._zod.pattern;
+    return (isInt && own === regexes.number ? regexes.integer : own)?.source;
+}
+// a part's pattern source. a wrapper's pattern embeds its inner pattern's source verbatim, so the folded form is substituted in place without knowing the wrapper's own composition; a union's options are joined the way the union builds its own pattern
+function partPattern(schema) {
+    const def = schema._zod.def;
+    const own = schema._zod.pattern?.source;
+    // lazy resolves its inner on the internals, not the def
+    const inner = def.innerType ?? schema._zod.innerType;
+    if (inner) {
+        const before = inner._zod.pattern?.source;
+        const after = partPattern(inner);
+        if (own && before && after && after !== before) {
+            return own.replace(util.cleanRegex(before), () => util.cleanRegex(after));
+        }
+        return own;
+    }
+    if (def.options) {
+        const sources = def.options.map(partPattern);
+        if (sources.every(Boolean))
+            return `^(${sources.map((s) => util.cleanRegex(s)).join("|")})$`;
+    }
+    return leafPattern(schema);
+}
+const $ZodTemplateLiteral = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodTemplateLiteral", (inst, def) => {
+    $ZodType.init(inst, def);
+    const regexParts = [];
+    for (const part of def.parts) {
+        if (typeof part === "object" && part !== null) {
+            // is Zod schema
+            const source = partPattern(part);
+            if (!source) {
+                throw new Error(`Invalid template literal part, no pattern found: ${[...part._zod.traits].shift()}`);
+            }
+            regexParts.push(util.cleanRegex(source));
+        }
+        else if (part === null || util.primitiveTypes.has(typeof part)) {
+            regexParts.push(util.escapeRegex(`${part}`));
+        }
+        else {
+            throw new Error(`Invalid template literal part: ${part}`);
+        }
+    }
+    inst._zod.pattern = new RegExp(`^${regexParts.join("")}$`);
+    inst._zod.parse = (payload, _ctx) => {
+        if (typeof payload.value !== "string") {
+            payload.issues.push({
+                input: payload.value,
+                inst,
+                expected: "string",
+                code: "invalid_type",
+            });
+            return payload;
+        }
+        inst._zod.pattern.lastIndex = 0;
+        if (!inst._zod.pattern.test(payload.value)) {
+            payload.issues.push({
+                input: payload.value,
+                inst,
+                code: "invalid_format",
+                format: def.format ?? "template_literal",
+                pattern: inst._zod.pattern.source,
+            });
+            return payload;
+        }
+        return payload;
+    };
+})));
+const $ZodFunction = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodFunction", (inst, def) => {
+    $ZodType.init(inst, def);
+    // Defined, not assigned: the classic prototype exposes `_def` as a getter with no setter.
+    Object.defineProperty(inst, "_def", { value: def });
+    inst._zod.def = def;
+    inst.implement = (func) => {
+        if (typeof func !== "function") {
+            throw new Error("implement() must be called with a function");
+        }
+        // Defined inline so the closure stays anonymous: binding it to a `const` first names it, which costs 256 bytes per implemented function.
+        return Object.defineProperty(function (...args) {
+            const parsedArgs = inst._def.input ? parse(inst._def.input, args) : args;
+            const result = Reflect.apply(func, this, parsedArgs);
+            if (inst._def.output) {
+                return parse(inst._def.output, result);
+            }
+            return result;
+        }, "_zod", { value: inst._zod, enumerable: false });
+    };
+    inst.implementAsync = (func) => {
+        if (typeof func !== "function") {
+            throw new Error("implementAsync() must be called with a function");
+        }
+        return Object.defineProperty(async function (...args) {
+            const parsedArgs = inst._def.input ? await parseAsync(inst._def.input, args) : args;
+            const result = await Reflect.apply(func, this, parsedArgs);
+            if (inst._def.output) {
+                return await parseAsync(inst._def.output, result);
+            }
+            return result;
+        }, "_zod", { value: inst._zod, enumerable: false });
+    };
+    inst._zod.parse = (payload, _ctx) => {
+        if (typeof payload.value !== "function") {
+            payload.issues.push({
+                code: "invalid_type",
+                expected: "function",
+                input: payload.value,
+                inst,
+            });
+            return payload;
+        }
+        // Check if output is a promise type to determine if we should use async implementation
+        const hasPromiseOutput = inst._def.output && inst._def.output._zod.def.type === "promise";
+        if (hasPromiseOutput) {
+            payload.value = inst.implementAsync(payload.value);
+        }
+        else {
+            payload.value = inst.implement(payload.value);
+        }
+        return payload;
+    };
+    inst.input = (...args) => {
+        const F = inst.constructor;
+        if (Array.isArray(args[0])) {
+            return new F({
+                type: "function",
+                input: new $ZodTuple({
+                    type: "tuple",
+                    items: args[0],
+                    rest: args[1],
+                }),
+                output: inst._def.output,
+            });
+        }
+        return new F({
+            type: "function",
+            input: args[0],
+            output: inst._def.output,
+        });
+    };
+    inst.output = (output) => {
+        const F = inst.constructor;
+        return new F({
+            type: "function",
+            input: inst._def.input,
+            output,
+        });
+    };
+    return inst;
+})));
+const $ZodPromise = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodPromise", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.parse = (payload, ctx) => {
+        return Promise.resolve(payload.value).then((inner) => def.innerType._zod.run({ value: inner, issues: [] }, ctx));
+    };
+})));
+const $ZodLazy = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodLazy", (inst, def) => {
+    $ZodType.init(inst, def);
+    // Cache the resolved inner type on the shared `def` so all clones of this lazy (e.g. via `.describe()`/`.meta()`) share the same inner instance, preserving identity for cycle detection on recursive schemas.
+    util.defineLazy(inst._zod, "innerType", () => {
+        const d = def;
+        if (!d._cachedInner)
+            d._cachedInner = def.getter();
+        return d._cachedInner;
+    });
+    util.defineLazyInternal(inst, "pattern", (zod) => zod.innerType?._zod?.pattern);
+    util.defineLazyInternal(inst, "propValues", (zod) => zod.innerType?._zod?.propValues);
+    util.defineLazyInternal(inst, "optin", (zod) => zod.innerType?._zod?.optin ?? undefined);
+    util.defineLazyInternal(inst, "optout", (zod) => zod.innerType?._zod?.optout ?? undefined);
+    inst._zod.parse = (payload, ctx) => {
+        const inner = inst._zod.innerType;
+        return inner._zod.run(payload, ctx);
+    };
+})));
+const $ZodCustom = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCustom", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    $ZodType.init(inst, def);
+    inst._zod.parse = (payload, _) => {
+        return payload;
+    };
+    inst._zod.check = (payload) => {
+        const input = payload.value;
+        const r = def.fn(input);
+        if (r instanceof Promise) {
+            return r.then((r) => handleRefineResult(r, payload, input, inst));
+        }
+        handleRefineResult(r, payload, input, inst);
+        return;
+    };
+});
+function handleRefineResult(result, payload, input, inst) {
+    if (!result) {
+        const _iss = {
+            code: "custom",
+            input,
+            inst, // incorporates params.error into issue reporting
+            path: [...(inst._zod.def.path ?? [])], // incorporates params.error into issue reporting
+            continue: !inst._zod.def.abort,
+            // params: inst._zod.def.params,
+        };
+        if (inst._zod.def.params)
+            _iss.params = inst._zod.def.params;
+        payload.issues.push(core_util/* issue */.sn(_iss));
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/registries.js
+var _a;
+const $output = /*@__PURE__*/ (/* unused pure expression or super */ null && (Symbol("ZodOutput")));
+const $input = /*@__PURE__*/ (/* unused pure expression or super */ null && (Symbol("ZodInput")));
+class $ZodRegistry {
+    constructor() {
+        this._map = new WeakMap();
+        this._idmap = new Map();
+    }
+    add(schema, ..._meta) {
+        const meta = _meta[0];
+        this._map.set(schema, meta);
+        if (meta && typeof meta === "object" && "id" in meta) {
+            this._idmap.set(meta.id, schema);
+        }
+        return this;
+    }
+    clear() {
+        this._map = new WeakMap();
+        this._idmap = new Map();
+        return this;
+    }
+    remove(schema) {
+        const meta = this._map.get(schema);
+        if (meta && typeof meta === "object" && "id" in meta) {
+            this._idmap.delete(meta.id);
+        }
+        this._map.delete(schema);
+        return this;
+    }
+    get(schema) {
+        // return this._map.get(schema) as any;
+        // inherit metadata
+        const p = schema._zod.parent;
+        if (p) {
+            const pm = { ...(this.get(p) ?? {}) };
+            delete pm.id; // do not inherit id
+            const f = { ...pm, ...this._map.get(schema) };
+            return Object.keys(f).length ? f : undefined;
+        }
+        return this._map.get(schema);
+    }
+    has(schema) {
+        return this._map.has(schema);
+    }
+}
+// registries
+function registry() {
+    return new $ZodRegistry();
+}
+(_a = globalThis).__zod_globalRegistry ?? (_a.__zod_globalRegistry = registry());
+const globalRegistry = globalThis.__zod_globalRegistry;
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/api.js
+
+
+
+
+function snapshotChecks(def) {
+    if (def.checks)
+        def.checks = [...def.checks];
+    return def;
+}
+// @__NO_SIDE_EFFECTS__
+function _string(Class, params) {
+    return new Class(snapshotChecks({ type: "string", ...core_util/* normalizeParams */.A2(params) }));
+}
+// @__NO_SIDE_EFFECTS__
+function _coercedString(Class, params) {
+    return new Class(snapshotChecks({ type: "string", coerce: true, ...util.normalizeParams(params) }));
+}
+// @__NO_SIDE_EFFECTS__
+function _email(Class, params) {
+    return new Class({
+        type: "string",
+        format: "email",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _guid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "guid",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uuid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "uuid",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uuidv4(Class, params) {
+    return new Class({
+        type: "string",
+        format: "uuid",
+        check: "string_format",
+        abort: false,
+        version: "v4",
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uuidv6(Class, params) {
+    return new Class({
+        type: "string",
+        format: "uuid",
+        check: "string_format",
+        abort: false,
+        version: "v6",
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uuidv7(Class, params) {
+    return new Class({
+        type: "string",
+        format: "uuid",
+        check: "string_format",
+        abort: false,
+        version: "v7",
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _url(Class, params) {
+    return new Class({
+        type: "string",
+        format: "url",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function api_emoji(Class, params) {
+    return new Class({
+        type: "string",
+        format: "emoji",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _nanoid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "nanoid",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+/**
+ * @deprecated CUID v1 is deprecated by its authors due to information leakage
+ * (timestamps embedded in the id). Use {@link _cuid2} instead.
+ * See https://github.com/paralleldrive/cuid.
+ */
+// @__NO_SIDE_EFFECTS__
+function _cuid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "cuid",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _cuid2(Class, params) {
+    return new Class({
+        type: "string",
+        format: "cuid2",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _ulid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "ulid",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _xid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "xid",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _ksuid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "ksuid",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _ipv4(Class, params) {
+    return new Class({
+        type: "string",
+        format: "ipv4",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _ipv6(Class, params) {
+    return new Class({
+        type: "string",
+        format: "ipv6",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _mac(Class, params) {
+    return new Class({
+        type: "string",
+        format: "mac",
+        check: "string_format",
+        abort: false,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _cidrv4(Class, params) {
+    return new Class({
+        type: "string",
+        format: "cidrv4",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _cidrv6(Class, params) {
+    return new Class({
+        type: "string",
+        format: "cidrv6",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _base64(Class, params) {
+    return new Class({
+        type: "string",
+        format: "base64",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _base64url(Class, params) {
+    return new Class({
+        type: "string",
+        format: "base64url",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _e164(Class, params) {
+    return new Class({
+        type: "string",
+        format: "e164",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _creditCard(Class, params) {
+    return new Class({
+        type: "string",
+        format: "credit_card",
+        check: "string_format",
+        abort: false,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _iban(Class, params) {
+    return new Class({
+        type: "string",
+        format: "iban",
+        check: "string_format",
+        abort: false,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _jwt(Class, params) {
+    return new Class({
+        type: "string",
+        format: "jwt",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+const TimePrecision = {
+    Any: null,
+    Minute: -1,
+    Second: 0,
+    Millisecond: 3,
+    Microsecond: 6,
+};
+// @__NO_SIDE_EFFECTS__
+function _isoDateTime(Class, params) {
+    return new Class({
+        type: "string",
+        format: "datetime",
+        check: "string_format",
+        offset: false,
+        local: false,
+        precision: null,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _isoDate(Class, params) {
+    return new Class({
+        type: "string",
+        format: "date",
+        check: "string_format",
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _isoTime(Class, params) {
+    return new Class({
+        type: "string",
+        format: "time",
+        check: "string_format",
+        precision: null,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _isoDuration(Class, params) {
+    return new Class({
+        type: "string",
+        format: "duration",
+        check: "string_format",
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _number(Class, params) {
+    return new Class(snapshotChecks({ type: "number", checks: [], ...core_util/* normalizeParams */.A2(params) }));
+}
+// @__NO_SIDE_EFFECTS__
+function _coercedNumber(Class, params) {
+    return new Class(snapshotChecks({ type: "number", coerce: true, checks: [], ...util.normalizeParams(params) }));
+}
+// @__NO_SIDE_EFFECTS__
+function _int(Class, params) {
+    return new Class({
+        type: "number",
+        check: "number_format",
+        abort: false,
+        format: "safeint",
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _float32(Class, params) {
+    return new Class({
+        type: "number",
+        check: "number_format",
+        abort: false,
+        format: "float32",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _float64(Class, params) {
+    return new Class({
+        type: "number",
+        check: "number_format",
+        abort: false,
+        format: "float64",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _int32(Class, params) {
+    return new Class({
+        type: "number",
+        check: "number_format",
+        abort: false,
+        format: "int32",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uint32(Class, params) {
+    return new Class({
+        type: "number",
+        check: "number_format",
+        abort: false,
+        format: "uint32",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _boolean(Class, params) {
+    return new Class({
+        type: "boolean",
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _coercedBoolean(Class, params) {
+    return new Class({
+        type: "boolean",
+        coerce: true,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _bigint(Class, params) {
+    return new Class({
+        type: "bigint",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _coercedBigint(Class, params) {
+    return new Class({
+        type: "bigint",
+        coerce: true,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _int64(Class, params) {
+    return new Class({
+        type: "bigint",
+        check: "bigint_format",
+        abort: false,
+        format: "int64",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uint64(Class, params) {
+    return new Class({
+        type: "bigint",
+        check: "bigint_format",
+        abort: false,
+        format: "uint64",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _symbol(Class, params) {
+    return new Class({
+        type: "symbol",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function api_undefined(Class, params) {
+    return new Class({
+        type: "undefined",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function api_null(Class, params) {
+    return new Class({
+        type: "null",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _any(Class) {
+    return new Class({
+        type: "any",
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _unknown(Class) {
+    return new Class({
+        type: "unknown",
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _never(Class, params) {
+    return new Class({
+        type: "never",
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _void(Class, params) {
+    return new Class({
+        type: "void",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _date(Class, params) {
+    return new Class({
+        type: "date",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _coercedDate(Class, params) {
+    return new Class({
+        type: "date",
+        coerce: true,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _nan(Class, params) {
+    return new Class({
+        type: "nan",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _lt(value, params) {
+    return new $ZodCheckLessThan({
+        check: "less_than",
+        ...core_util/* normalizeParams */.A2(params),
+        value,
+        inclusive: false,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _lte(value, params) {
+    return new $ZodCheckLessThan({
+        check: "less_than",
+        ...core_util/* normalizeParams */.A2(params),
+        value,
+        inclusive: true,
+    });
+}
+
+// @__NO_SIDE_EFFECTS__
+function _gt(value, params) {
+    return new $ZodCheckGreaterThan({
+        check: "greater_than",
+        ...core_util/* normalizeParams */.A2(params),
+        value,
+        inclusive: false,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _gte(value, params) {
+    return new $ZodCheckGreaterThan({
+        check: "greater_than",
+        ...core_util/* normalizeParams */.A2(params),
+        value,
+        inclusive: true,
+    });
+}
+
+// @__NO_SIDE_EFFECTS__
+function _positive(params) {
+    return _gt(0, params);
+}
+// negative
+// @__NO_SIDE_EFFECTS__
+function _negative(params) {
+    return _lt(0, params);
+}
+// nonpositive
+// @__NO_SIDE_EFFECTS__
+function _nonpositive(params) {
+    return _lte(0, params);
+}
+// nonnegative
+// @__NO_SIDE_EFFECTS__
+function _nonnegative(params) {
+    return _gte(0, params);
+}
+// @__NO_SIDE_EFFECTS__
+function _multipleOf(value, params) {
+    return new $ZodCheckMultipleOf({
+        check: "multiple_of",
+        ...core_util/* normalizeParams */.A2(params),
+        value,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _maxSize(maximum, params) {
+    return new checks.$ZodCheckMaxSize({
+        check: "max_size",
+        ...util.normalizeParams(params),
+        maximum,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _minSize(minimum, params) {
+    return new checks.$ZodCheckMinSize({
+        check: "min_size",
+        ...util.normalizeParams(params),
+        minimum,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _size(size, params) {
+    return new checks.$ZodCheckSizeEquals({
+        check: "size_equals",
+        ...util.normalizeParams(params),
+        size,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _maxLength(maximum, params) {
+    const ch = new $ZodCheckMaxLength({
+        check: "max_length",
+        ...core_util/* normalizeParams */.A2(params),
+        maximum,
+    });
+    return ch;
+}
+// @__NO_SIDE_EFFECTS__
+function _minLength(minimum, params) {
+    return new $ZodCheckMinLength({
+        check: "min_length",
+        ...core_util/* normalizeParams */.A2(params),
+        minimum,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _length(length, params) {
+    return new $ZodCheckLengthEquals({
+        check: "length_equals",
+        ...core_util/* normalizeParams */.A2(params),
+        length,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _regex(pattern, params) {
+    return new $ZodCheckRegex({
+        check: "string_format",
+        format: "regex",
+        ...core_util/* normalizeParams */.A2(params),
+        pattern,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _lowercase(params) {
+    return new $ZodCheckLowerCase({
+        check: "string_format",
+        format: "lowercase",
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uppercase(params) {
+    return new $ZodCheckUpperCase({
+        check: "string_format",
+        format: "uppercase",
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _includes(includes, params) {
+    return new $ZodCheckIncludes({
+        check: "string_format",
+        format: "includes",
+        ...core_util/* normalizeParams */.A2(params),
+        includes,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _startsWith(prefix, params) {
+    return new $ZodCheckStartsWith({
+        check: "string_format",
+        format: "starts_with",
+        ...core_util/* normalizeParams */.A2(params),
+        prefix,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _endsWith(suffix, params) {
+    return new $ZodCheckEndsWith({
+        check: "string_format",
+        format: "ends_with",
+        ...core_util/* normalizeParams */.A2(params),
+        suffix,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _property(property, schema, params) {
+    return new checks.$ZodCheckProperty({
+        check: "property",
+        property,
+        schema,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _properties(shape, params) {
+    return new $ZodCheckProperties({
+        check: "properties",
+        shape,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _mime(types, params) {
+    return new checks.$ZodCheckMimeType({
+        check: "mime_type",
+        mime: types,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _overwrite(tx) {
+    return new $ZodCheckOverwrite({
+        check: "overwrite",
+        tx,
+    });
+}
+// normalize
+// @__NO_SIDE_EFFECTS__
+function _normalize(form) {
+    return _overwrite((input) => input.normalize(form));
+}
+// trim
+// @__NO_SIDE_EFFECTS__
+function _trim() {
+    return _overwrite((input) => input.trim());
+}
+// toLowerCase
+// @__NO_SIDE_EFFECTS__
+function _toLowerCase() {
+    return _overwrite((input) => input.toLowerCase());
+}
+// toUpperCase
+// @__NO_SIDE_EFFECTS__
+function _toUpperCase() {
+    return _overwrite((input) => input.toUpperCase());
+}
+// slugify
+// @__NO_SIDE_EFFECTS__
+function _slugify() {
+    return _overwrite((input) => core_util/* slugify */.Yv(input));
+}
+// @__NO_SIDE_EFFECTS__
+function _array(Class, element, params) {
+    return new Class({
+        type: "array",
+        element,
+        // get element() {
+        //   return element;
+        // },
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _union(Class, options, params) {
+    return new Class({
+        type: "union",
+        options,
+        ...util.normalizeParams(params),
+    });
+}
+function _xor(Class, options, params) {
+    return new Class({
+        type: "union",
+        options,
+        inclusive: false,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _discriminatedUnion(Class, discriminator, options, params) {
+    return new Class({
+        type: "union",
+        options: options,
+        discriminator,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _intersection(Class, left, right) {
+    return new Class({
+        type: "intersection",
+        left,
+        right,
+    });
+}
+// export function _tuple(
+//   Class: util.SchemaClass<schemas.$ZodTuple>,
+//   items: [],
+//   params?: string | $ZodTupleParams
+// ): schemas.$ZodTuple<[], null>;
+// @__NO_SIDE_EFFECTS__
+function _tuple(Class, items, _paramsOrRest, _params) {
+    const hasRest = _paramsOrRest instanceof schemas.$ZodType;
+    const params = hasRest ? _params : _paramsOrRest;
+    const rest = hasRest ? _paramsOrRest : null;
+    return new Class({
+        type: "tuple",
+        items,
+        rest,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _record(Class, keyType, valueType, params) {
+    return new Class({
+        type: "record",
+        keyType,
+        valueType,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _map(Class, keyType, valueType, params) {
+    return new Class({
+        type: "map",
+        keyType,
+        valueType,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _set(Class, valueType, params) {
+    return new Class({
+        type: "set",
+        valueType,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _enum(Class, values, params) {
+    const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+    // if (Array.isArray(values)) {
+    //   for (const value of values) {
+    //     entries[value] = value;
+    //   }
+    // } else {
+    //   Object.assign(entries, values);
+    // }
+    // const entries: util.EnumLike = {};
+    // for (const val of values) {
+    //   entries[val] = val;
+    // }
+    return new Class({
+        type: "enum",
+        entries,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+/** @deprecated This API has been merged into `z.enum()`. Use `z.enum()` instead.
+ *
+ * ```ts
+ * enum Colors { red, green, blue }
+ * z.enum(Colors);
+ * ```
+ */
+function _nativeEnum(Class, entries, params) {
+    return new Class({
+        type: "enum",
+        entries,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _literal(Class, value, params) {
+    return new Class({
+        type: "literal",
+        values: Array.isArray(value) ? value : [value],
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _file(Class, params) {
+    return new Class({
+        type: "file",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _transform(Class, fn) {
+    return new Class({
+        type: "transform",
+        transform: fn,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _optional(Class, innerType) {
+    return new Class({
+        type: "optional",
+        innerType,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _nullable(Class, innerType) {
+    return new Class({
+        type: "nullable",
+        innerType,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _default(Class, innerType, defaultValue) {
+    return new Class({
+        type: "default",
+        innerType,
+        get defaultValue() {
+            return typeof defaultValue === "function" ? defaultValue() : util.shallowClone(defaultValue);
+        },
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _nonoptional(Class, innerType, params) {
+    return new Class({
+        type: "nonoptional",
+        innerType,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _success(Class, innerType) {
+    return new Class({
+        type: "success",
+        innerType,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _catch(Class, innerType, catchValue) {
+    return new Class({
+        type: "catch",
+        innerType,
+        catchValue: (typeof catchValue === "function" ? catchValue : util.constantCatch(catchValue)),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _pipe(Class, in_, out) {
+    return new Class({
+        type: "pipe",
+        in: in_,
+        out,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _readonly(Class, innerType) {
+    return new Class({
+        type: "readonly",
+        innerType,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _templateLiteral(Class, parts, params) {
+    return new Class({
+        type: "template_literal",
+        parts,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _lazy(Class, getter) {
+    return new Class({
+        type: "lazy",
+        getter,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _promise(Class, innerType) {
+    return new Class({
+        type: "promise",
+        innerType,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _custom(Class, fn, _params) {
+    const norm = util.normalizeParams(_params);
+    norm.abort ?? (norm.abort = true); // default to abort:false
+    const schema = new Class({
+        type: "custom",
+        check: "custom",
+        fn: fn,
+        ...norm,
+    });
+    return schema;
+}
+// same as _custom but defaults to abort:false
+// @__NO_SIDE_EFFECTS__
+function _refine(Class, fn, _params) {
+    const schema = new Class({
+        type: "custom",
+        check: "custom",
+        fn: fn,
+        ...core_util/* normalizeParams */.A2(_params),
+    });
+    return schema;
+}
+// @__NO_SIDE_EFFECTS__
+function _superRefine(fn, params) {
+    const ch = _check((payload) => {
+        payload.addIssue = (issue) => {
+            if (typeof issue === "string") {
+                payload.issues.push(core_util/* issue */.sn(issue, payload.value, ch._zod.def));
+            }
+            else {
+                // for Zod 3 backwards compatibility
+                const _issue = issue;
+                if (_issue.fatal)
+                    _issue.continue = false;
+                _issue.code ?? (_issue.code = "custom");
+                if (!("input" in _issue))
+                    _issue.input = payload.value;
+                _issue.inst ?? (_issue.inst = ch);
+                _issue.continue ?? (_issue.continue = !ch._zod.def.abort); // abort is always undefined, so this is always true...
+                payload.issues.push(core_util/* issue */.sn(_issue));
+            }
+        };
+        return fn(payload.value, payload);
+    }, params);
+    return ch;
+}
+// @__NO_SIDE_EFFECTS__
+function _check(fn, params) {
+    const ch = new $ZodCheck({
+        check: "custom",
+        ...core_util/* normalizeParams */.A2(params),
+    });
+    ch._zod.check = fn;
+    return ch;
+}
+// @__NO_SIDE_EFFECTS__
+function describe(description) {
+    const ch = new $ZodCheck({ check: "describe" });
+    ch._zod.onattach = [
+        (inst) => {
+            const existing = globalRegistry.get(inst) ?? {};
+            globalRegistry.add(inst, { ...existing, description });
+        },
+    ];
+    ch._zod.check = () => { }; // no-op check
+    return ch;
+}
+// @__NO_SIDE_EFFECTS__
+function meta(metadata) {
+    const ch = new $ZodCheck({ check: "meta" });
+    ch._zod.onattach = [
+        (inst) => {
+            const existing = globalRegistry.get(inst) ?? {};
+            globalRegistry.add(inst, { ...existing, ...metadata });
+        },
+    ];
+    ch._zod.check = () => { }; // no-op check
+    return ch;
+}
+// @__NO_SIDE_EFFECTS__
+function _stringbool(Classes, _params) {
+    const params = util.normalizeParams(_params);
+    let truthyArray = params.truthy ?? ["true", "1", "yes", "on", "y", "enabled"];
+    let falsyArray = params.falsy ?? ["false", "0", "no", "off", "n", "disabled"];
+    if (params.case !== "sensitive") {
+        truthyArray = truthyArray.map((v) => (typeof v === "string" ? v.toLowerCase() : v));
+        falsyArray = falsyArray.map((v) => (typeof v === "string" ? v.toLowerCase() : v));
+    }
+    const truthySet = new Set(truthyArray);
+    const falsySet = new Set(falsyArray);
+    const _Codec = Classes.Codec ?? schemas.$ZodCodec;
+    const _Boolean = Classes.Boolean ?? schemas.$ZodBoolean;
+    const _String = Classes.String ?? schemas.$ZodString;
+    const stringSchema = new _String({ type: "string", error: params.error });
+    const booleanSchema = new _Boolean({ type: "boolean", error: params.error });
+    const codec = new _Codec({
+        type: "pipe",
+        in: stringSchema,
+        out: booleanSchema,
+        transform: ((input, payload) => {
+            let data = input;
+            if (params.case !== "sensitive")
+                data = data.toLowerCase();
+            if (truthySet.has(data)) {
+                return true;
+            }
+            else if (falsySet.has(data)) {
+                return false;
+            }
+            else {
+                payload.issues.push({
+                    code: "invalid_value",
+                    expected: "stringbool",
+                    values: [...truthySet, ...falsySet],
+                    input: payload.value,
+                    inst: codec,
+                    continue: false,
+                });
+                return {};
+            }
+        }),
+        reverseTransform: ((input, _payload) => {
+            if (input === true) {
+                return truthyArray[0] || "true";
+            }
+            else {
+                return falsyArray[0] || "false";
+            }
+        }),
+        error: params.error,
+    });
+    codec._zod.bag.truthy = truthyArray;
+    codec._zod.bag.falsy = falsyArray;
+    codec._zod.bag.case = params.case ?? "insensitive";
+    return codec;
+}
+// @__NO_SIDE_EFFECTS__
+function _stringFormat(Class, format, fnOrRegex, _params = {}) {
+    const params = util.normalizeParams(_params);
+    const def = {
+        check: "string_format",
+        type: "string",
+        format,
+        fn: typeof fnOrRegex === "function" ? fnOrRegex : (val) => fnOrRegex.test(val),
+        ...params,
+    };
+    if (fnOrRegex instanceof RegExp) {
+        def.pattern = fnOrRegex;
+    }
+    const inst = new Class(def);
+    return inst;
+}
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/to-json-schema.js
+
+
+function assignProps(target, ...sources) {
+    for (const source of sources) {
+        for (const key of Reflect.ownKeys(source)) {
+            if (Object.prototype.propertyIsEnumerable.call(source, key)) {
+                (0,core_util/* assignProp */.Vy)(target, key, source[key]);
+            }
+        }
+    }
+    return target;
+}
+// function initializeContext<T extends schemas.$ZodType>(inputs: JSONSchemaGeneratorParams<T>): ToJSONSchemaContext<T> {
+//   return {
+//     processor: inputs.processor,
+//     metadataRegistry: inputs.metadata ?? globalRegistry,
+//     target: inputs.target ?? "draft-2020-12",
+//     unrepresentable: inputs.unrepresentable ?? "throw",
+//   };
+// }
+function to_json_schema_initializeContext(params) {
+    // Normalize target: convert old non-hyphenated versions to hyphenated versions
+    let target = params?.target ?? "draft-2020-12";
+    if (target === "draft-4")
+        target = "draft-04";
+    if (target === "draft-7")
+        target = "draft-07";
+    return {
+        processors: params.processors ?? {},
+        metadataRegistry: params?.metadata ?? globalRegistry,
+        target,
+        unrepresentable: params?.unrepresentable ?? "throw",
+        override: params?.override ?? (() => { }),
+        io: params?.io ?? "output",
+        counter: 0,
+        seen: new Map(),
+        sharedDefsExtractedFor: undefined,
+        sharedEmitDoneFor: undefined,
+        cycles: params?.cycles ?? "ref",
+        reused: params?.reused ?? "inline",
+        intersections: [],
+        deferred: [],
+        external: params?.external ?? undefined,
+    };
+}
+/**
+ * Applies the `unrepresentable` setting at a site that has no JSON Schema equivalent. Throws
+ * `message` unless the setting (or the handler's return value) says otherwise. Returns `true` if a
+ * custom JSON Schema was written into `json`, in which case the caller must not write its own.
+ */
+function handleUnrepresentable(schema, ctx, json, params, message) {
+    const result = typeof ctx.unrepresentable === "function"
+        ? ctx.unrepresentable({ zodSchema: schema, path: params.path, message })
+        : ctx.unrepresentable;
+    if (result === "any")
+        return false;
+    if (result === undefined || result === "throw")
+        throw new Error(message);
+    Object.assign(json, result);
+    return true;
+}
+// never rename this back to `process`: bundler polyfills inject a top-level `const process` that a lexical declaration of the same name collides with (#6397)
+function to_json_schema_processSchema(schema, ctx, _params = { path: [], schemaPath: [] }) {
+    var _a;
+    const def = schema._zod.def;
+    // check for schema in seens
+    const seen = ctx.seen.get(schema);
+    if (seen) {
+        seen.count++;
+        // check if cycle
+        const isCycle = _params.schemaPath.includes(schema);
+        if (isCycle) {
+            seen.cycle = _params.path;
+        }
+        return seen.schema;
+    }
+    // initialize
+    const result = { schema: {}, count: 1, cycle: undefined, path: _params.path };
+    ctx.seen.set(schema, result);
+    ctx.sharedDefsExtractedFor = undefined;
+    ctx.sharedEmitDoneFor = undefined;
+    // custom method overrides default behavior
+    const overrideSchema = schema._zod.toJSONSchema?.();
+    if (overrideSchema) {
+        result.schema = overrideSchema;
+    }
+    else {
+        const params = {
+            ..._params,
+            schemaPath: [..._params.schemaPath, schema],
+            path: _params.path,
+        };
+        if (schema._zod.processJSONSchema) {
+            schema._zod.processJSONSchema(ctx, result.schema, params);
+        }
+        else {
+            const _json = result.schema;
+            const processor = ctx.processors[def.type];
+            if (!processor) {
+                throw new Error(`[toJSONSchema]: Non-representable type encountered: ${def.type}`);
+            }
+            processor(schema, ctx, _json, params);
+        }
+        const parent = schema._zod.parent;
+        if (parent) {
+            // Also set ref if processor didn't (for inheritance)
+            if (!result.ref)
+                result.ref = parent;
+            to_json_schema_processSchema(parent, ctx, params);
+            ctx.seen.get(parent).isParent = true;
+        }
+    }
+    // metadata
+    const meta = ctx.metadataRegistry.get(schema);
+    if (meta)
+        assignProps(result.schema, meta);
+    if (ctx.io === "input" && isTransforming(schema)) {
+        // examples/defaults only apply to output type of pipe
+        delete result.schema.examples;
+        delete result.schema.default;
+    }
+    // set prefault as default
+    if (ctx.io === "input" && "_prefault" in result.schema)
+        (_a = result.schema).default ?? (_a.default = result.schema._prefault);
+    delete result.schema._prefault;
+    // pulling fresh from ctx.seen in case it was overwritten
+    const _result = ctx.seen.get(schema);
+    return _result.schema;
+}
+/** @deprecated Renamed to `processSchema`. An export alias declares no binding, so it is safe to keep. */
+
+// Escape a reference token for use in a JSON Pointer fragment (RFC 6901): `~` becomes `~0` and `/` becomes `~1`. The `~` replacement must run first.
+function encodeJSONPointerSegment(segment) {
+    return segment.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+function to_json_schema_extractDefs(ctx, schema
+// params: EmitParams
+) {
+    // iterate over seen map;
+    const root = ctx.seen.get(schema);
+    if (!root)
+        throw new Error("Unprocessed schema. This is a bug in Zod.");
+    // With `external` set, every registered schema resolves through the external branch of `makeURI`, so the root branch below produces the same ref the external branch would — this pass is identical whichever schema it is called with, and only needs to run once.
+    if (ctx.external && ctx.sharedDefsExtractedFor === ctx.external)
+        return;
+    // Track ids to detect duplicates across different schemas
+    const idToSchema = new Map();
+    for (const entry of ctx.seen.entries()) {
+        const id = ctx.metadataRegistry.get(entry[0])?.id;
+        if (id) {
+            const existing = idToSchema.get(id);
+            if (existing && existing !== entry[0]) {
+                throw new Error(`Duplicate schema id "${id}" detected during JSON Schema conversion. Two different schemas cannot share the same id when converted together.`);
+            }
+            idToSchema.set(id, entry[0]);
+        }
+    }
+    // returns a ref to the schema defId will be empty if the ref points to an external schema (or #)
+    const makeURI = (entry) => {
+        // comparing the seen objects because sometimes multiple schemas map to the same seen object. e.g. lazy
+        // external is configured
+        const defsSegment = ctx.target === "draft-2020-12" ? "$defs" : "definitions";
+        if (ctx.external) {
+            const externalId = ctx.external.registry.get(entry[0])?.id; // ?? "__shared";// `__schema${ctx.counter++}`;
+            // check if schema is in the external registry
+            const uriGenerator = ctx.external.uri ?? ((id) => id);
+            if (externalId) {
+                return { ref: uriGenerator(externalId) };
+            }
+            // otherwise, add to __shared
+            const id = entry[1].defId ?? entry[1].schema.id ?? `schema${ctx.counter++}`;
+            entry[1].defId = id; // set defId so it will be reused if needed
+            return { defId: id, ref: `${uriGenerator("__shared")}#/${defsSegment}/${encodeJSONPointerSegment(id)}` };
+        }
+        const uriPrefix = `#`;
+        const defUriPrefix = `${uriPrefix}/${defsSegment}/`;
+        // an id-less root has nowhere to be extracted to, so it stays inline and self-references as `#`
+        if (entry[1] === root && !entry[1].schema.id) {
+            return { ref: uriPrefix };
+        }
+        // self-contained schema
+        const defId = entry[1].schema.id ?? `__schema${ctx.counter++}`;
+        return { defId, ref: defUriPrefix + encodeJSONPointerSegment(defId) };
+    };
+    // stored cached version in `def` property remove all properties, set $ref
+    const extractToDef = (entry) => {
+        // if the schema is already a reference, do not extract it
+        if (entry[1].schema.$ref) {
+            return;
+        }
+        const seen = entry[1];
+        const { ref, defId } = makeURI(entry);
+        seen.def = { ...seen.schema };
+        // defId won't be set if the schema is a reference to an external schema or if the schema is the root schema
+        if (defId)
+            seen.defId = defId;
+        // wipe away all properties except $ref
+        const schema = seen.schema;
+        for (const key in schema) {
+            delete schema[key];
+        }
+        schema.$ref = ref;
+    };
+    // throw on cycles
+    // break cycles
+    if (ctx.cycles === "throw") {
+        for (const entry of ctx.seen.entries()) {
+            const seen = entry[1];
+            if (seen.cycle) {
+                throw new Error("Cycle detected: " +
+                    `#/${seen.cycle?.join("/")}/<root>` +
+                    '\n\nSet the `cycles` parameter to `"ref"` to resolve cyclical schemas with defs.');
+            }
+        }
+    }
+    // extract schemas into $defs
+    for (const entry of ctx.seen.entries()) {
+        const seen = entry[1];
+        // convert root schema to # $ref
+        if (schema === entry[0]) {
+            extractToDef(entry); // this has special handling for the root schema
+            continue;
+        }
+        // extract schemas that are in the external registry
+        if (ctx.external) {
+            const ext = ctx.external.registry.get(entry[0])?.id;
+            if (schema !== entry[0] && ext) {
+                extractToDef(entry);
+                continue;
+            }
+        }
+        // extract schemas with `id` meta
+        const id = ctx.metadataRegistry.get(entry[0])?.id;
+        if (id) {
+            extractToDef(entry);
+            continue;
+        }
+        // break cycles
+        if (seen.cycle) {
+            // any
+            extractToDef(entry);
+            continue;
+        }
+        // extract reused schemas
+        if (seen.count > 1) {
+            if (ctx.reused === "ref") {
+                extractToDef(entry);
+            }
+        }
+    }
+    if (ctx.external)
+        ctx.sharedDefsExtractedFor = ctx.external;
+}
+/** Rewrites `anyOf: [{type: "a"}, {type: "b"}]` to `type: ["a", "b"]`, which every JSON Schema draft treats as equivalent and most consumers render far better for the nullable case. Only branches that are a bare type assertion qualify — anything carrying a constraint, `$ref`, `const` or metadata is left alone. Runs after `flattenRef`, so a branch an override decorated or `$defs` extraction turned into a `$ref` is no longer bare and correctly stays in `anyOf`. `oneOf` is excluded: `integer` and `number` overlap, so "exactly one" and "at least one" are not the same there. OpenAPI 3.0 is excluded: its `type` must be a single string. */
+function compactTypeUnion(schema) {
+    const options = schema.anyOf;
+    if (!Array.isArray(options) || options.length === 0 || schema.type !== undefined)
+        return;
+    const types = [];
+    for (const option of options) {
+        if (!option || typeof option !== "object")
+            return;
+        // A branch that is itself a compactible union folds into this one — nested `anyOf` and a flat `type` array say the same thing. Compacting it first also makes the result independent of the order this pass walks the seen map in.
+        compactTypeUnion(option);
+        const keys = Object.keys(option);
+        if (keys.length !== 1 || keys[0] !== "type")
+            return;
+        const type = option.type;
+        for (const member of Array.isArray(type) ? type : [type]) {
+            if (typeof member !== "string")
+                return;
+            if (!types.includes(member))
+                types.push(member);
+        }
+    }
+    delete schema.anyOf;
+    // A `type` array must be non-empty and unique (metaschema); a single member is spelled as a bare string.
+    schema.type = types.length === 1 ? types[0] : types;
+}
+/** Keywords `foldIntersection` knows how to combine. Anything else — `$ref`, `patternProperties`,
+ * an annotation like `description` — makes a member unfoldable, so a constraint this does not
+ * understand leaves the `allOf` alone instead of being silently dropped or misattributed. */
+const FOLDABLE_KEYS = new Set(["type", "properties", "required", "additionalProperties"]);
+const UNION_KEYS = ["oneOf", "anyOf"];
+/** A member's constraint on a key it does not declare itself. A `catchall` states one; `false`, an absent `additionalProperties`, and the empty schema a loose object emits state nothing. */
+function undeclaredConstraint(member) {
+    const extra = member.additionalProperties;
+    if (extra === undefined || extra === false || typeof extra !== "object" || extra === null)
+        return null;
+    return Object.keys(extra).length ? extra : null;
+}
+/** Combines object members into the single object they describe together, or returns `null` if any of them carries a keyword outside {@link FOLDABLE_KEYS}. */
+function foldObjects(members) {
+    const objects = [];
+    for (const member of members) {
+        // A boolean subschema is legal JSON Schema and carries no keywords to fold.
+        if (typeof member !== "object" || member.type !== "object")
+            return null;
+        for (const key in member) {
+            if (!FOLDABLE_KEYS.has(key))
+                return null;
+        }
+        objects.push(member);
+    }
+    const properties = {};
+    const required = new Set();
+    for (const object of objects) {
+        for (const key in object.properties) {
+            // `in` would report a `__proto__` key as already present via the prototype chain and skip it.
+            if (Object.prototype.hasOwnProperty.call(properties, key))
+                continue;
+            // Every member constrains this key: the ones that declare it say how, and a `catchall` member constrains it too even though it does not name it. The key has to satisfy all of them, which is the same intersection one level down.
+            const parts = [];
+            for (const other of objects) {
+                const part = other.properties?.[key] ?? undeclaredConstraint(other);
+                if (part === null || part === undefined)
+                    continue;
+                if (!parts.some((seen) => JSON.stringify(seen) === JSON.stringify(part)))
+                    parts.push(part);
+            }
+            const merged = parts.length === 1
+                ? parts[0]
+                : (foldObjects(parts) ?? { allOf: parts });
+            (0,core_util/* assignProp */.Vy)(properties, key, merged);
+        }
+        for (const key of object.required ?? [])
+            required.add(key);
+    }
+    const folded = { type: "object", properties };
+    if (required.size)
+        folded.required = [...required];
+    // A key no member declares is rejected only when every member rejects it, so the fold is closed only when every member is. Otherwise it carries whatever the `catchall` members demand of such a key.
+    if (objects.every((object) => object.additionalProperties === false)) {
+        folded.additionalProperties = false;
+    }
+    else {
+        const constraints = [];
+        for (const object of objects) {
+            const constraint = undeclaredConstraint(object);
+            if (constraint && !constraints.some((seen) => JSON.stringify(seen) === JSON.stringify(constraint)))
+                constraints.push(constraint);
+        }
+        if (constraints.length === 1)
+            folded.additionalProperties = constraints[0];
+        else if (constraints.length > 1)
+            folded.additionalProperties = { allOf: constraints };
+    }
+    return folded;
+}
+/** `additionalProperties` in an `allOf` member sees only that member's own `properties`, so two
+ * closed object members reject each other's keys and the schema validates nothing. Zod's parser
+ * pools the key sets instead — `handleIntersectionResults` reports a key as unrecognized only when
+ * *every* side rejects it — so the emitted schema has to pool them too, and folding the members
+ * into one object is the encoding that says so on every target.
+ *
+ * This runs from `finalize`, after `extractDefs`, which is what keeps it clear of the `$ref`
+ * machinery: a member extracted into `$defs` is already a `$ref` by now and declines to fold, so it
+ * keeps its reference and its own closedness rather than being inlined as a stale copy. */
+function foldIntersection(json) {
+    const allOf = json.allOf;
+    if (!Array.isArray(allOf) || allOf.length < 2)
+        return;
+    // An `override` runs before this pass and may have written object keywords onto the intersection itself. Those are deliberate, so decline rather than overwrite them.
+    for (const key of FOLDABLE_KEYS)
+        if (key in json)
+            return;
+    // An intersection distributes over a union: `A & (X | Y)` is `(A & X) | (A & Y)`. Only the first union is distributed over; a second one stays among the members every branch folds against, where it fails the object check and declines the whole intersection rather than multiplying out.
+    const unions = allOf.filter((m) => UNION_KEYS.some((k) => Array.isArray(m[k])));
+    let folded = null;
+    if (!unions.length) {
+        folded = foldObjects(allOf);
+    }
+    else {
+        const union = unions[0];
+        const keyword = UNION_KEYS.find((k) => Array.isArray(union[k]));
+        if (Object.keys(union).length !== 1)
+            return;
+        const rest = allOf.filter((m) => m !== union);
+        const branches = union[keyword].map((branch) => foldObjects([...rest, branch]));
+        if (branches.some((b) => !b))
+            return;
+        folded = { [keyword]: branches };
+    }
+    if (!folded)
+        return;
+    delete json.allOf;
+    assignProps(json, folded);
+}
+function to_json_schema_finalize(ctx, schema) {
+    const root = ctx.seen.get(schema);
+    if (!root)
+        throw new Error("Unprocessed schema. This is a bug in Zod.");
+    // flatten refs - inherit properties from parent schemas
+    const flattenRef = (zodSchema) => {
+        const seen = ctx.seen.get(zodSchema);
+        // already processed
+        if (seen.ref === null)
+            return;
+        const schema = seen.def ?? seen.schema;
+        const _cached = { ...schema };
+        const ref = seen.ref;
+        seen.ref = null; // prevent infinite recursion
+        if (ref) {
+            flattenRef(ref);
+            const refSeen = ctx.seen.get(ref);
+            const refSchema = refSeen.schema;
+            // merge referenced schema into current
+            if (refSchema.$ref && (ctx.target === "draft-07" || ctx.target === "draft-04" || ctx.target === "openapi-3.0")) {
+                // older drafts can't combine $ref with other properties
+                schema.allOf = schema.allOf ?? [];
+                schema.allOf.push(refSchema);
+            }
+            else {
+                assignProps(schema, refSchema);
+            }
+            // restore child's own properties (child wins)
+            assignProps(schema, _cached);
+            const isParentRef = zodSchema._zod.parent === ref;
+            // For parent chain, child is a refinement - remove parent-only properties
+            if (isParentRef) {
+                for (const key in schema) {
+                    if (key === "$ref" || key === "allOf")
+                        continue;
+                    if (!(key in _cached)) {
+                        delete schema[key];
+                    }
+                }
+            }
+            // When ref was extracted to $defs, remove properties that match the definition
+            if (refSchema.$ref && refSeen.def) {
+                for (const key in schema) {
+                    if (key === "$ref" || key === "allOf")
+                        continue;
+                    if (key in refSeen.def && JSON.stringify(schema[key]) === JSON.stringify(refSeen.def[key])) {
+                        delete schema[key];
+                    }
+                }
+            }
+        }
+        // If parent was extracted (has $ref), propagate $ref to this schema. This handles cases like: readonly().meta({id}).describe() where processor sets ref to innerType but parent should be referenced
+        const parent = zodSchema._zod.parent;
+        if (parent && parent !== ref) {
+            // Ensure parent is processed first so its def has inherited properties
+            flattenRef(parent);
+            const parentSeen = ctx.seen.get(parent);
+            if (parentSeen?.schema.$ref) {
+                schema.$ref = parentSeen.schema.$ref;
+                // De-duplicate with parent's definition
+                if (parentSeen.def) {
+                    for (const key in schema) {
+                        if (key === "$ref" || key === "allOf")
+                            continue;
+                        if (key in parentSeen.def && JSON.stringify(schema[key]) === JSON.stringify(parentSeen.def[key])) {
+                            delete schema[key];
+                        }
+                    }
+                }
+            }
+        }
+        // execute overrides
+        ctx.override({
+            zodSchema: zodSchema,
+            jsonSchema: schema,
+            path: seen.path ?? [],
+        });
+    };
+    // Flattening walks the whole map and clears each `ref` as it goes, so a second call over the same map is a no-op scan. Skip it outright once it has run for a registry conversion.
+    if (!ctx.external || ctx.sharedEmitDoneFor !== ctx.external) {
+        for (const entry of [...ctx.seen.entries()].reverse()) {
+            flattenRef(entry[0]);
+        }
+        if (ctx.target !== "openapi-3.0") {
+            for (const entry of ctx.seen.entries()) {
+                compactTypeUnion(entry[1].def ?? entry[1].schema);
+            }
+        }
+        for (const rewrite of ctx.deferred)
+            rewrite();
+        // After flattening, every member that was extracted is a `$ref`, so the fold sees the final shape. A schema that inherits an intersection — through `z.lazy`, or any `ref` chain — holds the same `allOf` array, so fold by array identity to catch every copy.
+        if (ctx.intersections.length) {
+            const carriers = new Map();
+            for (const seen of ctx.seen.values()) {
+                for (const json of [seen.schema, seen.def]) {
+                    const allOf = json?.allOf;
+                    if (!Array.isArray(allOf))
+                        continue;
+                    const existing = carriers.get(allOf);
+                    if (existing)
+                        existing.push(json);
+                    else
+                        carriers.set(allOf, [json]);
+                }
+            }
+            for (const allOf of ctx.intersections) {
+                for (const json of carriers.get(allOf) ?? [])
+                    foldIntersection(json);
+            }
+        }
+    }
+    const result = {};
+    if (ctx.target === "draft-2020-12") {
+        result.$schema = "https://json-schema.org/draft/2020-12/schema";
+    }
+    else if (ctx.target === "draft-07") {
+        result.$schema = "http://json-schema.org/draft-07/schema#";
+    }
+    else if (ctx.target === "draft-04") {
+        result.$schema = "http://json-schema.org/draft-04/schema#";
+    }
+    else if (ctx.target === "openapi-3.0") {
+        // OpenAPI 3.0 schema objects should not include a $schema property
+    }
+    else {
+        // Arbitrary string values are allowed but won't have a $schema property set
+    }
+    if (ctx.external?.uri) {
+        const id = ctx.external.registry.get(schema)?.id;
+        if (!id)
+            throw new Error("Schema is missing an `id` property");
+        result.$id = ctx.external.uri(id);
+    }
+    // when the root was extracted into $defs, `root.schema` is the `$ref` wrapper and `root.def` is the body that now lives under $defs
+    assignProps(result, root.defId ? root.schema : (root.def ?? root.schema));
+    // The `id` in `.meta()` is a Zod-specific registration tag used to extract schemas into $defs — it is not user-facing JSON Schema metadata. Strip it from the output body where it would otherwise leak. The id is preserved implicitly via the $defs key (and via $ref paths).
+    const rootMetaId = ctx.metadataRegistry.get(schema)?.id;
+    if (rootMetaId !== undefined && result.id === rootMetaId)
+        delete result.id;
+    // build defs object. With `external`, `defs` is the shared object every schema writes into, so the same entries are reassigned on every call. Without it, `defs` is fresh per call and must be rebuilt.
+    const defs = ctx.external?.defs ?? {};
+    if (!ctx.external || ctx.sharedEmitDoneFor !== ctx.external) {
+        for (const entry of ctx.seen.entries()) {
+            const seen = entry[1];
+            if (seen.def && seen.defId) {
+                if (seen.def.id === seen.defId)
+                    delete seen.def.id;
+                (0,core_util/* assignProp */.Vy)(defs, seen.defId, seen.def);
+            }
+        }
+    }
+    if (ctx.external)
+        ctx.sharedEmitDoneFor = ctx.external;
+    // set definitions in result
+    if (ctx.external) {
+    }
+    else {
+        if (Object.keys(defs).length > 0) {
+            if (ctx.target === "draft-2020-12") {
+                result.$defs = defs;
+            }
+            else {
+                result.definitions = defs;
+            }
+        }
+    }
+    try {
+        // this "finalizes" this schema and ensures all cycles are removed each call to finalize() is functionally independent though the seen map is shared
+        const finalized = JSON.parse(JSON.stringify(result));
+        Object.defineProperty(finalized, "~standard", {
+            value: {
+                ...schema["~standard"],
+                jsonSchema: {
+                    input: createStandardJSONSchemaMethod(schema, "input", ctx.processors),
+                    output: createStandardJSONSchemaMethod(schema, "output", ctx.processors),
+                },
+            },
+            enumerable: false,
+            writable: false,
+        });
+        return finalized;
+    }
+    catch (_err) {
+        throw new Error("Error converting schema to JSON.");
+    }
+}
+function isTransforming(_schema, _ctx) {
+    const ctx = _ctx ?? { seen: new Set() };
+    if (ctx.seen.has(_schema))
+        return false;
+    ctx.seen.add(_schema);
+    const def = _schema._zod.def;
+    if (def.type === "transform")
+        return true;
+    if (def.type === "array")
+        return isTransforming(def.element, ctx);
+    if (def.type === "set")
+        return isTransforming(def.valueType, ctx);
+    if (def.type === "lazy")
+        return isTransforming(def.getter(), ctx);
+    if (def.type === "promise" ||
+        def.type === "optional" ||
+        def.type === "nonoptional" ||
+        def.type === "nullable" ||
+        def.type === "readonly" ||
+        def.type === "default" ||
+        def.type === "prefault" ||
+        def.type === "catch") {
+        return isTransforming(def.innerType, ctx);
+    }
+    if (def.type === "intersection") {
+        return isTransforming(def.left, ctx) || isTransforming(def.right, ctx);
+    }
+    if (def.type === "record" || def.type === "map") {
+        return isTransforming(def.keyType, ctx) || isTransforming(def.valueType, ctx);
+    }
+    if (def.type === "pipe") {
+        if (_schema._zod.traits.has("$ZodCodec"))
+            return true;
+        return isTransforming(def.in, ctx) || isTransforming(def.out, ctx);
+    }
+    if (def.type === "object") {
+        for (const key in def.shape) {
+            if (isTransforming(def.shape[key], ctx))
+                return true;
+        }
+        return false;
+    }
+    if (def.type === "union") {
+        for (const option of def.options) {
+            if (isTransforming(option, ctx))
+                return true;
+        }
+        return false;
+    }
+    if (def.type === "tuple") {
+        for (const item of def.items) {
+            if (isTransforming(item, ctx))
+                return true;
+        }
+        if (def.rest && isTransforming(def.rest, ctx))
+            return true;
+        return false;
+    }
+    return false;
+}
+/**
+ * Creates a toJSONSchema method for a schema instance.
+ * This encapsulates the logic of initializing context, processing, extracting defs, and finalizing.
+ */
+const createToJSONSchemaMethod = (schema, processors = {}) => (params) => {
+    const ctx = to_json_schema_initializeContext({ ...params, processors });
+    to_json_schema_processSchema(schema, ctx);
+    to_json_schema_extractDefs(ctx, schema);
+    return to_json_schema_finalize(ctx, schema);
+};
+const createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params) => {
+    const { libraryOptions, target } = params ?? {};
+    const ctx = to_json_schema_initializeContext({ ...(libraryOptions ?? {}), target, io, processors });
+    to_json_schema_processSchema(schema, ctx);
+    to_json_schema_extractDefs(ctx, schema);
+    return to_json_schema_finalize(ctx, schema);
+};
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/json-schema-processors.js
+
+
+
+
+const narrowMin = (agg, key, value) => {
+    if (agg[key] === undefined || value > agg[key])
+        agg[key] = value;
+};
+const narrowMax = (agg, key, value) => {
+    if (agg[key] === undefined || value < agg[key])
+        agg[key] = value;
+};
+const narrowBoth = (agg, value) => {
+    narrowMin(agg, "minimum", value);
+    narrowMax(agg, "maximum", value);
+};
+const addDivisor = (agg, value) => {
+    agg.multipleOf ?? (agg.multipleOf = []);
+    if (!agg.multipleOf.includes(value))
+        agg.multipleOf.push(value);
+};
+const addPattern = (agg, pattern) => {
+    agg.patterns ?? (agg.patterns = new Set());
+    agg.patterns.add(pattern);
+};
+const intersectMime = (agg, mime) => {
+    agg.mime = agg.mime ? agg.mime.filter((m) => mime.includes(m)) : [...mime];
+};
+// last-wins, matching the bag's historical write order; the flag keeps an integer format from being lost to a later float one
+const setFormat = (agg, format) => {
+    agg.format = format;
+    if (format.includes("int"))
+        agg.isInt = true;
+};
+const minContributor = (agg, def) => narrowMin(agg, "minimum", def.minimum);
+const maxContributor = (agg, def) => narrowMax(agg, "maximum", def.maximum);
+const formatContributor = (ranges) => (agg, def) => {
+    setFormat(agg, def.format);
+    const [minimum, maximum] = ranges[def.format];
+    narrowMin(agg, "minimum", minimum);
+    narrowMax(agg, "maximum", maximum);
+};
+const contributors = {
+    greater_than: (agg, def) => narrowMin(agg, def.inclusive ? "minimum" : "exclusiveMinimum", def.value),
+    less_than: (agg, def) => narrowMax(agg, def.inclusive ? "maximum" : "exclusiveMaximum", def.value),
+    multiple_of: (agg, def) => addDivisor(agg, def.value),
+    number_format: formatContributor(core_util/* NUMBER_FORMAT_RANGES */.zH),
+    bigint_format: formatContributor(core_util/* BIGINT_FORMAT_RANGES */.NR),
+    min_length: minContributor,
+    max_length: maxContributor,
+    length_equals: (agg, def) => narrowBoth(agg, def.length),
+    min_size: minContributor,
+    max_size: maxContributor,
+    size_equals: (agg, def) => narrowBoth(agg, def.size),
+    string_format: (agg, def) => {
+        setFormat(agg, def.format);
+        if (def.pattern)
+            addPattern(agg, def.pattern);
+        if (def.format === "base64" || def.format === "base64url")
+            agg.contentEncoding = def.format;
+        if (def.local || def.precision === -1)
+            agg.laxFormat = true;
+    },
+    mime_type: (agg, def) => intersectMime(agg, def.mime),
+};
+function aggregateChecks(schema) {
+    const agg = {};
+    const def = schema._zod.def;
+    // a format schema is its own first check, same rule as $ZodType init
+    const list = schema._zod.traits.has("$ZodCheck")
+        ? [schema, ...(def.checks ?? [])]
+        : (def.checks ?? []);
+    for (const ch of list)
+        contributors[ch._zod.def.check]?.(agg, ch._zod.def);
+    // reconcile with the bag so third-party onattach contributions still land; first-party residue is never tighter than the fold, so merging it back is idempotent for one and additive for the other
+    const bag = schema._zod.bag;
+    if (bag.minimum !== undefined)
+        narrowMin(agg, "minimum", bag.minimum);
+    if (bag.exclusiveMinimum !== undefined)
+        narrowMin(agg, "exclusiveMinimum", bag.exclusiveMinimum);
+    if (bag.maximum !== undefined)
+        narrowMax(agg, "maximum", bag.maximum);
+    if (bag.exclusiveMaximum !== undefined)
+        narrowMax(agg, "exclusiveMaximum", bag.exclusiveMaximum);
+    if (bag.multipleOf !== undefined)
+        addDivisor(agg, bag.multipleOf);
+    if (bag.format !== undefined) {
+        agg.format ?? (agg.format = bag.format);
+        if (bag.format.includes("int"))
+            agg.isInt = true;
+    }
+    if (bag.mime)
+        intersectMime(agg, bag.mime);
+    for (const pattern of bag.patterns ?? [])
+        addPattern(agg, pattern);
+    return agg;
+}
+const formatMap = {
+    guid: "uuid",
+    url: "uri",
+    datetime: "date-time",
+    json_string: "json-string",
+    regex: "", // do not set
+};
+// ==================== SIMPLE TYPE PROCESSORS ====================
+// the runtime patterns are lax so parse paths never overflow the regex stack; the emitted schema swaps in the exact block forms, which zod itself never executes
+const exactPatterns = new Map([
+    [base64Charset, base64],
+    [base64urlCharset, base64url],
+]);
+const exactPattern = (p) => exactPatterns.get(p) ?? p;
+const stringProcessor = (schema, ctx, _json, _params) => {
+    const json = _json;
+    json.type = "string";
+    const { minimum, maximum, format, patterns, contentEncoding, laxFormat } = aggregateChecks(schema);
+    if (typeof minimum === "number")
+        json.minLength = minimum;
+    if (typeof maximum === "number")
+        json.maxLength = maximum;
+    // custom pattern overrides format
+    if (format) {
+        json.format = formatMap[format] ?? format;
+        if (json.format === "")
+            delete json.format; // empty format is not valid
+        // `z.iso.time()` is never full-time, and `laxFormat` carries the datetime shapes that also accept what their keyword forbids
+        if (format === "time" || laxFormat) {
+            delete json.format;
+        }
+    }
+    if (contentEncoding)
+        json.contentEncoding = contentEncoding;
+    if (patterns && patterns.size > 0) {
+        const patternList = [...patterns].map(exactPattern);
+        if (patternList.length === 1)
+            json.pattern = patternList[0].source;
+        else if (patternList.length > 1) {
+            json.allOf = [
+                ...patternList.map((regex) => ({
+                    ...(ctx.target === "draft-07" || ctx.target === "draft-04" || ctx.target === "openapi-3.0"
+                        ? { type: "string" }
+                        : {}),
+                    pattern: regex.source,
+                })),
+            ];
+        }
+    }
+};
+const numberProcessor = (schema, ctx, _json, params) => {
+    const json = _json;
+    const { minimum, maximum, multipleOf, exclusiveMaximum, exclusiveMinimum, isInt } = aggregateChecks(schema);
+    json.type = isInt ? "integer" : "number";
+    // when both minimum and exclusiveMinimum exist, pick the more restrictive one
+    const exMin = typeof exclusiveMinimum === "number" && exclusiveMinimum >= (minimum ?? Number.NEGATIVE_INFINITY);
+    const exMax = typeof exclusiveMaximum === "number" && exclusiveMaximum <= (maximum ?? Number.POSITIVE_INFINITY);
+    const legacy = ctx.target === "draft-04" || ctx.target === "openapi-3.0";
+    if (exMin) {
+        if (legacy) {
+            json.minimum = exclusiveMinimum;
+            json.exclusiveMinimum = true;
+        }
+        else {
+            json.exclusiveMinimum = exclusiveMinimum;
+        }
+    }
+    else if (typeof minimum === "number") {
+        json.minimum = minimum;
+    }
+    if (exMax) {
+        if (legacy) {
+            json.maximum = exclusiveMaximum;
+            json.exclusiveMaximum = true;
+        }
+        else {
+            json.exclusiveMaximum = exclusiveMaximum;
+        }
+    }
+    else if (typeof maximum === "number") {
+        json.maximum = maximum;
+    }
+    if (multipleOf) {
+        // JSON Schema requires a divisor strictly greater than zero, and a non-finite one does not survive JSON at all. A negative divisor accepts exactly what its absolute value accepts, so it still maps; zero, NaN and Infinity have no keyword form.
+        const divisors = new Set();
+        for (const divisor of multipleOf) {
+            if (Number.isFinite(divisor) && divisor !== 0)
+                divisors.add(Math.abs(divisor));
+            else
+                handleUnrepresentable(schema, ctx, json, params, `A multipleOf divisor of ${divisor} cannot be represented in JSON Schema`);
+        }
+        // chained divisors are a conjunction the keyword cannot carry alone, so extras ride an allOf, same as stacked patterns
+        const [first, ...rest] = divisors;
+        if (first !== undefined)
+            json.multipleOf = first;
+        if (rest.length)
+            json.allOf = [...(json.allOf ?? []), ...rest.map((m) => ({ multipleOf: m }))];
+    }
+};
+const booleanProcessor = (_schema, _ctx, json, _params) => {
+    json.type = "boolean";
+};
+const bigintProcessor = (schema, ctx, json, params) => {
+    handleUnrepresentable(schema, ctx, json, params, "BigInt cannot be represented in JSON Schema");
+};
+const symbolProcessor = (schema, ctx, json, params) => {
+    handleUnrepresentable(schema, ctx, json, params, "Symbols cannot be represented in JSON Schema");
+};
+const nullProcessor = (_schema, ctx, json, _params) => {
+    if (ctx.target === "openapi-3.0") {
+        json.type = "string";
+        json.nullable = true;
+        json.enum = [null];
+    }
+    else {
+        json.type = "null";
+    }
+};
+const undefinedProcessor = (schema, ctx, json, params) => {
+    handleUnrepresentable(schema, ctx, json, params, "Undefined cannot be represented in JSON Schema");
+};
+const voidProcessor = (schema, ctx, json, params) => {
+    handleUnrepresentable(schema, ctx, json, params, "Void cannot be represented in JSON Schema");
+};
+const neverProcessor = (_schema, _ctx, json, _params) => {
+    json.not = {};
+};
+const anyProcessor = (_schema, _ctx, _json, _params) => {
+    // empty schema accepts anything
+};
+const unknownProcessor = (_schema, _ctx, _json, _params) => {
+    // empty schema accepts anything
+};
+const dateProcessor = (schema, ctx, json, params) => {
+    handleUnrepresentable(schema, ctx, json, params, "Date cannot be represented in JSON Schema");
+};
+const enumProcessor = (schema, _ctx, json, _params) => {
+    const def = schema._zod.def;
+    const values = (0,core_util/* getEnumValues */.w5)(def.entries);
+    // an empty enum accepts nothing, same as z.never()
+    if (values.length === 0) {
+        json.not = {};
+        return;
+    }
+    // Number enums can have both string and number values
+    if (values.every((v) => typeof v === "number"))
+        json.type = "number";
+    if (values.every((v) => typeof v === "string"))
+        json.type = "string";
+    json.enum = values;
+};
+const literalProcessor = (schema, ctx, json, params) => {
+    const def = schema._zod.def;
+    // a literal with no values accepts nothing, same as z.never()
+    if (def.values.length === 0) {
+        json.not = {};
+        return;
+    }
+    const vals = [];
+    for (const val of def.values) {
+        if (val === undefined) {
+            // a custom schema replaces the whole literal, so there is nothing left to accumulate
+            if (handleUnrepresentable(schema, ctx, json, params, "Literal `undefined` cannot be represented in JSON Schema"))
+                return;
+            // otherwise do not add to vals
+        }
+        else if (typeof val === "bigint") {
+            if (handleUnrepresentable(schema, ctx, json, params, "BigInt literals cannot be represented in JSON Schema"))
+                return;
+            vals.push(Number(val));
+        }
+        else {
+            vals.push(val);
+        }
+    }
+    if (vals.length === 0) {
+        // do nothing (an undefined literal was stripped)
+    }
+    else if (vals.length === 1) {
+        const val = vals[0];
+        json.type = val === null ? "null" : typeof val;
+        if (ctx.target === "draft-04" || ctx.target === "openapi-3.0") {
+            json.enum = [val];
+        }
+        else {
+            json.const = val;
+        }
+    }
+    else {
+        if (vals.every((v) => typeof v === "number"))
+            json.type = "number";
+        if (vals.every((v) => typeof v === "string"))
+            json.type = "string";
+        if (vals.every((v) => typeof v === "boolean"))
+            json.type = "boolean";
+        if (vals.every((v) => v === null))
+            json.type = "null";
+        json.enum = vals;
+    }
+};
+const nanProcessor = (schema, ctx, json, params) => {
+    handleUnrepresentable(schema, ctx, json, params, "NaN cannot be represented in JSON Schema");
+};
+const templateLiteralProcessor = (schema, _ctx, json, _params) => {
+    const _json = json;
+    const pattern = schema._zod.pattern;
+    if (!pattern)
+        throw new Error("Pattern not found in template literal");
+    _json.type = "string";
+    _json.pattern = pattern.source;
+};
+const fileProcessor = (schema, _ctx, json, _params) => {
+    const _json = json;
+    _json.type = "string";
+    _json.format = "binary";
+    _json.contentEncoding = "binary";
+    const { minimum, maximum, mime } = aggregateChecks(schema);
+    if (minimum !== undefined)
+        _json.minLength = minimum;
+    if (maximum !== undefined)
+        _json.maxLength = maximum;
+    if (!mime)
+        return;
+    // an empty intersection means the mime checks share no value, so nothing passes at runtime; `anyOf` must be non-empty, so the false schema is `not: {}`
+    if (mime.length === 0)
+        _json.not = {};
+    else if (mime.length === 1)
+        _json.contentMediaType = mime[0];
+    // only contentMediaType differs, so the shared props stay at the root
+    else
+        _json.anyOf = mime.map((m) => ({ contentMediaType: m }));
+};
+const successProcessor = (_schema, _ctx, json, _params) => {
+    json.type = "boolean";
+};
+const customProcessor = (schema, ctx, json, params) => {
+    handleUnrepresentable(schema, ctx, json, params, "Custom types cannot be represented in JSON Schema");
+};
+const functionProcessor = (schema, ctx, json, params) => {
+    handleUnrepresentable(schema, ctx, json, params, "Function types cannot be represented in JSON Schema");
+};
+const transformProcessor = (schema, ctx, json, params) => {
+    handleUnrepresentable(schema, ctx, json, params, "Transforms cannot be represented in JSON Schema");
+};
+const mapProcessor = (schema, ctx, json, params) => {
+    handleUnrepresentable(schema, ctx, json, params, "Map cannot be represented in JSON Schema");
+};
+const setProcessor = (schema, ctx, json, params) => {
+    handleUnrepresentable(schema, ctx, json, params, "Set cannot be represented in JSON Schema");
+};
+// ==================== COMPOSITE TYPE PROCESSORS ====================
+const arrayProcessor = (schema, ctx, _json, params) => {
+    const json = _json;
+    const def = schema._zod.def;
+    const { minimum, maximum } = aggregateChecks(schema);
+    if (typeof minimum === "number")
+        json.minItems = minimum;
+    if (typeof maximum === "number")
+        json.maxItems = maximum;
+    json.type = "array";
+    json.items = to_json_schema_processSchema(def.element, ctx, {
+        ...params,
+        path: [...params.path, "items"],
+    });
+};
+// Transform and catch set `optin = "optional"` at runtime so the parser lets them observe an
+// absent key, but their declared input type stays required. An input JSON Schema describes the
+// declared type, so resolve past them to the schema that actually carries the optionality.
+// Used by both `objectProcessor` (for `required`) and `tupleProcessor` (for `minItems`); see
+// wiki/optionality.md, "The JSON Schema emitter reads the *static* value".
+function inputOptin(schema) {
+    const def = schema._zod.def;
+    if (def.type === "pipe" && def.in._zod.traits.has("$ZodTransform")) {
+        return inputOptin(def.out);
+    }
+    if (def.type === "catch") {
+        return inputOptin(def.innerType);
+    }
+    return schema._zod.optin;
+}
+const objectProcessor = (schema, ctx, _json, params) => {
+    const json = _json;
+    const def = schema._zod.def;
+    const shape = def.shape;
+    // dropping it while still emitting `additionalProperties: false` would emit a schema that rejects data this one requires
+    const symbolKeys = Object.getOwnPropertySymbols(shape);
+    if (symbolKeys.length &&
+        handleUnrepresentable(schema, ctx, json, params, "Symbol keys cannot be represented in JSON Schema")) {
+        return;
+    }
+    json.type = "object";
+    json.properties = {};
+    for (const key in shape) {
+        // assignProp so a __proto__ key becomes an own property instead of hitting the inherited setter on the plain {} we build into
+        (0,core_util/* assignProp */.Vy)(json.properties, key, to_json_schema_processSchema(shape[key], ctx, {
+            ...params,
+            path: [...params.path, "properties", key],
+        }));
+    }
+    // required keys
+    const requiredKeys = [];
+    for (const key of Object.keys(shape)) {
+        const field = def.shape[key];
+        if (ctx.io === "input" ? inputOptin(field) === undefined : field._zod.optout === undefined) {
+            requiredKeys.push(key);
+        }
+    }
+    if (requiredKeys.length > 0) {
+        json.required = requiredKeys;
+    }
+    // catchall
+    if (def.catchall?._zod.def.type === "never") {
+        // strict
+        json.additionalProperties = false;
+    }
+    else if (!def.catchall) {
+        // regular
+        if (ctx.io === "output")
+            json.additionalProperties = false;
+    }
+    else if (def.catchall) {
+        json.additionalProperties = to_json_schema_processSchema(def.catchall, ctx, {
+            ...params,
+            path: [...params.path, "additionalProperties"],
+        });
+    }
+};
+const unionProcessor = (schema, ctx, json, params) => {
+    const def = schema._zod.def;
+    // Exclusive unions (inclusive === false) use oneOf (exactly one match) instead of anyOf (one or more matches). This includes both z.xor() and discriminated unions
+    const isExclusive = def.inclusive === false;
+    const options = def.options.map((x, i) => to_json_schema_processSchema(x, ctx, {
+        ...params,
+        path: [...params.path, isExclusive ? "oneOf" : "anyOf", i],
+    }));
+    if (isExclusive) {
+        json.oneOf = options;
+    }
+    else {
+        json.anyOf = options;
+    }
+};
+const intersectionProcessor = (schema, ctx, json, params) => {
+    const def = schema._zod.def;
+    const a = to_json_schema_processSchema(def.left, ctx, {
+        ...params,
+        path: [...params.path, "allOf", 0],
+    });
+    const b = to_json_schema_processSchema(def.right, ctx, {
+        ...params,
+        path: [...params.path, "allOf", 1],
+    });
+    const isSimpleIntersection = (val) => "allOf" in val && Object.keys(val).length === 1;
+    const allOf = [
+        ...(isSimpleIntersection(a) ? a.allOf : [a]),
+        ...(isSimpleIntersection(b) ? b.allOf : [b]),
+    ];
+    json.allOf = allOf;
+    // Recorded innermost first, so a nested intersection has already folded by the time this one is considered. The array is the handle rather than the schema, because a wrapper that inherits this schema shares the same array; `finalize` folds every object holding it. See `foldIntersection`.
+    ctx.intersections.push(allOf);
+};
+const tupleProcessor = (schema, ctx, _json, params) => {
+    const json = _json;
+    const def = schema._zod.def;
+    json.type = "array";
+    const prefixPath = ctx.target === "draft-2020-12" ? "prefixItems" : "items";
+    const restPath = ctx.target === "draft-2020-12" ? "items" : ctx.target === "openapi-3.0" ? "items" : "additionalItems";
+    const prefixItems = def.items.map((x, i) => to_json_schema_processSchema(x, ctx, {
+        ...params,
+        path: [...params.path, prefixPath, i],
+    }));
+    const rest = def.rest
+        ? to_json_schema_processSchema(def.rest, ctx, {
+            ...params,
+            path: [...params.path, restPath, ...(ctx.target === "openapi-3.0" ? [def.items.length] : [])],
+        })
+        : null;
+    let minItems = def.items.length;
+    while (minItems > 0) {
+        const item = def.items[minItems - 1];
+        const optional = ctx.io === "input" ? inputOptin(item) !== undefined : item._zod.optout === "optional";
+        if (!optional)
+            break;
+        minItems--;
+    }
+    const maxItems = def.items.length;
+    const isClosed = !def.rest;
+    if (ctx.target === "draft-2020-12") {
+        json.prefixItems = prefixItems;
+        if (isClosed) {
+            json.items = false;
+        }
+        else if (rest) {
+            json.items = rest;
+        }
+        if (minItems > 0)
+            json.minItems = minItems;
+        if (isClosed)
+            json.maxItems = maxItems;
+    }
+    else if (ctx.target === "openapi-3.0") {
+        json.items = {
+            anyOf: prefixItems,
+        };
+        if (rest) {
+            json.items.anyOf.push(rest);
+        }
+        if (minItems > 0)
+            json.minItems = minItems;
+        if (isClosed)
+            json.maxItems = maxItems;
+    }
+    else {
+        json.items = prefixItems;
+        if (isClosed) {
+            json.additionalItems = false;
+        }
+        else if (rest) {
+            json.additionalItems = rest;
+        }
+        if (minItems > 0)
+            json.minItems = minItems;
+        if (isClosed)
+            json.maxItems = maxItems;
+    }
+    // explicit user-defined length checks take precedence
+    const { minimum, maximum } = aggregateChecks(schema);
+    if (typeof minimum === "number")
+        json.minItems = minimum;
+    if (typeof maximum === "number")
+        json.maxItems = maximum;
+};
+/** JSON object keys are always strings, so a numeric record key schema is re-expressed over the
+ * numeric-string form the record parser matches. Deferred to `finalize`, after the flatten: a key
+ * behind a wrapper only carries its own `type` before then, and a union key only has its branches.
+ *
+ * A numeric bound cannot apply to a property name, so `minimum` and its siblings are dropped rather
+ * than carried over: keeping them beside `type: "string"` reproduces the match-nothing schema this
+ * exists to fix. A key that carries one therefore emits wider than the record parses — `z.record(z.number().min(5), V)`
+ * accepts `"3"` — which is the deliberate trade, since throwing on it would reject an ordinary schema
+ * outright. */
+function stringifyKeyNames(bySchema, json, visited) {
+    // an extracted key that rewrites cannot go on sharing its definition — the string form a key position needs is not the number form every other reference wants — so it inlines. One that does not rewrite keeps the `$ref`.
+    if (json.$ref) {
+        // a recursive key holds its own reference inside its definition, so a node already on the path is left alone rather than resolved again
+        if (visited.has(json))
+            return json;
+        visited.add(json);
+        const def = bySchema.get(json)?.def;
+        if (!def)
+            return json;
+        const inlined = stringifyKeyNames(bySchema, def, visited);
+        return inlined === def ? json : inlined;
+    }
+    for (const keyword of ["anyOf", "oneOf"]) {
+        const branches = json[keyword];
+        if (!Array.isArray(branches))
+            continue;
+        const mapped = branches.map((branch) => stringifyKeyNames(bySchema, branch, visited));
+        // rebuilding regardless would detach a key that had nothing to re-express, dropping its `$ref` and leaking the internal `id`
+        if (mapped.some((branch, i) => branch !== branches[i]))
+            json = { ...json, [keyword]: mapped };
+    }
+    // a member that already admits a string leaves the key unconstrained, so the node's own type re-expresses only when every member is numeric
+    const types = Array.isArray(json.type) ? json.type : [json.type];
+    const numericType = !types.includes("string") && types.some((t) => t === "number" || t === "integer");
+    // a heterogeneous key carries no type at all, so its numeric members are caught here instead
+    const values = json.enum ?? (json.const !== undefined ? [json.const] : undefined);
+    if (!numericType && !values?.some((v) => typeof v === "number"))
+        return json;
+    const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format, id, ...rest } = json;
+    if (rest.enum)
+        rest.enum = rest.enum.map((v) => (typeof v === "number" ? String(v) : v));
+    else if (typeof rest.const === "number")
+        rest.const = String(rest.const);
+    // a heterogeneous key keeps its absent type: the stringified members already say what a key may be
+    if (!numericType)
+        return rest;
+    rest.type = "string";
+    if (!values)
+        rest.pattern = (types.includes("number") ? number : integer).source;
+    return rest;
+}
+/** Every record of one conversion, so the carriers are found in a single pass rather than once per record. */
+const pendingRecords = new WeakMap();
+function rewriteKeyNames(ctx) {
+    // an extracted key is resolved by the object `extractToDef` left in its place, so the map is built once rather than searched per reference. `_zod.toJSONSchema` can hand the same object to two schemas, so the first entry carrying a body wins, as a search would have found it.
+    const bySchema = new Map();
+    for (const entry of ctx.seen.values()) {
+        if (entry.def && !bySchema.has(entry.schema))
+            bySchema.set(entry.schema, entry);
+    }
+    const rewrites = new Map();
+    for (const record of pendingRecords.get(ctx) ?? []) {
+        const seen = ctx.seen.get(record);
+        const names = (seen?.def ?? seen?.schema)?.propertyNames;
+        if (!names || names === true || rewrites.has(names))
+            continue;
+        const rewritten = stringifyKeyNames(bySchema, names, new Set());
+        if (rewritten !== names)
+            rewrites.set(names, rewritten);
+    }
+    if (!rewrites.size)
+        return;
+    // the flatten has already copied each record's own properties onto every wrapper by reference, and an extracted body is another such copy, so every carrier holding a rewritten key is updated together
+    for (const entry of ctx.seen.values()) {
+        for (const carrier of [entry.schema, entry.def]) {
+            const rewritten = carrier && rewrites.get(carrier.propertyNames);
+            if (rewritten)
+                carrier.propertyNames = rewritten;
+        }
+    }
+}
+const recordProcessor = (schema, ctx, _json, params) => {
+    const json = _json;
+    const def = schema._zod.def;
+    json.type = "object";
+    // For looseRecord with regex patterns, use patternProperties. This correctly represents "only validate keys matching the pattern" semantics and composes well with allOf (intersections)
+    const keyType = def.keyType;
+    const patterns = aggregateChecks(keyType).patterns;
+    if (def.mode === "loose" && patterns && patterns.size > 0) {
+        // Use patternProperties for looseRecord with regex patterns
+        const valueSchema = to_json_schema_processSchema(def.valueType, ctx, {
+            ...params,
+            path: [...params.path, "patternProperties", "*"],
+        });
+        json.patternProperties = {};
+        for (const pattern of patterns) {
+            (0,core_util/* assignProp */.Vy)(json.patternProperties, exactPattern(pattern).source, valueSchema);
+        }
+    }
+    else {
+        // Default behavior: use propertyNames + additionalProperties
+        if (ctx.target === "draft-07" || ctx.target === "draft-2020-12") {
+            json.propertyNames = to_json_schema_processSchema(def.keyType, ctx, {
+                ...params,
+                path: [...params.path, "propertyNames"],
+            });
+            let pending = pendingRecords.get(ctx);
+            if (!pending) {
+                pending = [];
+                pendingRecords.set(ctx, pending);
+                ctx.deferred.push(() => rewriteKeyNames(ctx));
+            }
+            pending.push(schema);
+        }
+        json.additionalProperties = to_json_schema_processSchema(def.valueType, ctx, {
+            ...params,
+            path: [...params.path, "additionalProperties"],
+        });
+    }
+    // Add required for keys with discrete values (enum, literal, etc.)
+    const keyValues = keyType._zod.values;
+    // Every key shares one value schema, so an optional-in value makes the whole key set omittable on input. Output keeps them: the exhaustive branch assigns every key, even one whose value came back undefined.
+    const omittableOnInput = ctx.io === "input" && inputOptin(def.valueType) !== undefined;
+    if (keyValues && !def.partial && !omittableOnInput) {
+        const validKeyValues = [...keyValues].filter((v) => typeof v === "string" || typeof v === "number");
+        if (validKeyValues.length > 0) {
+            json.required = validKeyValues.map(String);
+        }
+    }
+};
+const nullableProcessor = (schema, ctx, json, params) => {
+    const def = schema._zod.def;
+    const inner = to_json_schema_processSchema(def.innerType, ctx, params);
+    const seen = ctx.seen.get(schema);
+    if (ctx.target === "openapi-3.0") {
+        seen.ref = def.innerType;
+        json.nullable = true;
+    }
+    else {
+        json.anyOf = [inner, { type: "null" }];
+    }
+};
+const nonoptionalProcessor = (schema, ctx, _json, params) => {
+    const def = schema._zod.def;
+    to_json_schema_processSchema(def.innerType, ctx, params);
+    const seen = ctx.seen.get(schema);
+    seen.ref = def.innerType;
+};
+/** Round-trips a default value through JSON so the emitted schema is guaranteed to be valid JSON.
+ * A BigInt has no reliable encoding, so it goes through `unrepresentable` like any other
+ * unrepresentable value. Returns a sentinel when the caller must not write a default of its own. */
+const UNREPRESENTABLE_DEFAULT = Symbol();
+function serializeDefaultValue(value, schema, ctx, json, params) {
+    let unrepresentable = false;
+    const serialized = JSON.stringify(value, (_, val) => {
+        if (typeof val !== "bigint")
+            return val;
+        unrepresentable = true;
+        return null;
+    });
+    if (!unrepresentable)
+        return JSON.parse(serialized);
+    handleUnrepresentable(schema, ctx, json, params, "BigInt defaults cannot be represented in JSON Schema");
+    return UNREPRESENTABLE_DEFAULT;
+}
+const defaultProcessor = (schema, ctx, json, params) => {
+    const def = schema._zod.def;
+    to_json_schema_processSchema(def.innerType, ctx, params);
+    const seen = ctx.seen.get(schema);
+    seen.ref = def.innerType;
+    const value = serializeDefaultValue(def.defaultValue, schema, ctx, json, params);
+    if (value !== UNREPRESENTABLE_DEFAULT)
+        json.default = value;
+};
+const prefaultProcessor = (schema, ctx, json, params) => {
+    const def = schema._zod.def;
+    to_json_schema_processSchema(def.innerType, ctx, params);
+    const seen = ctx.seen.get(schema);
+    seen.ref = def.innerType;
+    if (ctx.io !== "input")
+        return;
+    const value = serializeDefaultValue(def.defaultValue, schema, ctx, json, params);
+    if (value !== UNREPRESENTABLE_DEFAULT)
+        json._prefault = value;
+};
+const catchProcessor = (schema, ctx, json, params) => {
+    const def = schema._zod.def;
+    to_json_schema_processSchema(def.innerType, ctx, params);
+    const seen = ctx.seen.get(schema);
+    seen.ref = def.innerType;
+    let catchValue;
+    try {
+        catchValue = def.catchValue(undefined);
+    }
+    catch {
+        handleUnrepresentable(schema, ctx, json, params, "Dynamic catch values are not supported in JSON Schema");
+        return;
+    }
+    json.default = catchValue;
+};
+const pipeProcessor = (schema, ctx, _json, params) => {
+    const def = schema._zod.def;
+    const inIsTransform = def.in._zod.traits.has("$ZodTransform");
+    const innerType = ctx.io === "input" ? (inIsTransform ? def.out : def.in) : def.out;
+    to_json_schema_processSchema(innerType, ctx, params);
+    const seen = ctx.seen.get(schema);
+    seen.ref = innerType;
+};
+const readonlyProcessor = (schema, ctx, json, params) => {
+    const def = schema._zod.def;
+    to_json_schema_processSchema(def.innerType, ctx, params);
+    const seen = ctx.seen.get(schema);
+    seen.ref = def.innerType;
+    json.readOnly = true;
+};
+const promiseProcessor = (schema, ctx, _json, params) => {
+    const def = schema._zod.def;
+    to_json_schema_processSchema(def.innerType, ctx, params);
+    const seen = ctx.seen.get(schema);
+    seen.ref = def.innerType;
+};
+const optionalProcessor = (schema, ctx, _json, params) => {
+    const def = schema._zod.def;
+    to_json_schema_processSchema(def.innerType, ctx, params);
+    const seen = ctx.seen.get(schema);
+    seen.ref = def.innerType;
+};
+const lazyProcessor = (schema, ctx, _json, params) => {
+    const innerType = schema._zod.innerType;
+    to_json_schema_processSchema(innerType, ctx, params);
+    const seen = ctx.seen.get(schema);
+    seen.ref = innerType;
+};
+// ==================== ALL PROCESSORS ====================
+const allProcessors = {
+    string: stringProcessor,
+    number: numberProcessor,
+    boolean: booleanProcessor,
+    bigint: bigintProcessor,
+    symbol: symbolProcessor,
+    null: nullProcessor,
+    undefined: undefinedProcessor,
+    void: voidProcessor,
+    never: neverProcessor,
+    any: anyProcessor,
+    unknown: unknownProcessor,
+    date: dateProcessor,
+    enum: enumProcessor,
+    literal: literalProcessor,
+    nan: nanProcessor,
+    template_literal: templateLiteralProcessor,
+    file: fileProcessor,
+    success: successProcessor,
+    custom: customProcessor,
+    function: functionProcessor,
+    transform: transformProcessor,
+    map: mapProcessor,
+    set: setProcessor,
+    array: arrayProcessor,
+    object: objectProcessor,
+    union: unionProcessor,
+    intersection: intersectionProcessor,
+    tuple: tupleProcessor,
+    record: recordProcessor,
+    nullable: nullableProcessor,
+    nonoptional: nonoptionalProcessor,
+    default: defaultProcessor,
+    prefault: prefaultProcessor,
+    catch: catchProcessor,
+    pipe: pipeProcessor,
+    readonly: readonlyProcessor,
+    promise: promiseProcessor,
+    optional: optionalProcessor,
+    lazy: lazyProcessor,
+};
+function toJSONSchema(input, params) {
+    if ("_idmap" in input) {
+        // Registry case
+        const registry = input;
+        const ctx = initializeContext({ ...params, processors: allProcessors });
+        const defs = {};
+        // First pass: process all schemas to build the seen map
+        for (const entry of registry._idmap.entries()) {
+            const [_, schema] = entry;
+            processSchema(schema, ctx);
+        }
+        const schemas = {};
+        const external = {
+            registry,
+            uri: params?.uri,
+            defs,
+        };
+        // Update the context with external configuration
+        ctx.external = external;
+        // Second pass: emit each schema
+        for (const entry of registry._idmap.entries()) {
+            const [key, schema] = entry;
+            extractDefs(ctx, schema);
+            assignProp(schemas, key, finalize(ctx, schema));
+        }
+        if (Object.keys(defs).length > 0) {
+            const defsSegment = ctx.target === "draft-2020-12" ? "$defs" : "definitions";
+            schemas.__shared = {
+                [defsSegment]: defs,
+            };
+        }
+        return { schemas };
+    }
+    // Single schema case
+    const ctx = initializeContext({ ...params, processors: allProcessors });
+    processSchema(input, ctx);
+    extractDefs(ctx, input);
+    return finalize(ctx, input);
+}
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/locales/en.js
+
+const error = () => {
+    const Sizable = {
+        string: { unit: "characters", verb: "to have" },
+        file: { unit: "bytes", verb: "to have" },
+        array: { unit: "items", verb: "to have" },
+        set: { unit: "items", verb: "to have" },
+        map: { unit: "entries", verb: "to have" },
+    };
+    function getSizing(origin) {
+        return Sizable[origin] ?? null;
+    }
+    const FormatDictionary = {
+        regex: "input",
+        email: "email address",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO datetime",
+        date: "ISO date",
+        time: "ISO time",
+        duration: "ISO duration",
+        ipv4: "IPv4 address",
+        ipv6: "IPv6 address",
+        mac: "MAC address",
+        cidrv4: "IPv4 range",
+        cidrv6: "IPv6 range",
+        base64: "base64-encoded string",
+        base64url: "base64url-encoded string",
+        json_string: "JSON string",
+        e164: "E.164 number",
+        currency_code: "currency code",
+        credit_card: "credit card number",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "input",
+    };
+    // type names: missing keys = do not translate (use raw value via ?? fallback)
+    const TypeDictionary = {
+        // Compatibility: "nan" -> "NaN" for display
+        nan: "NaN",
+        // All other type names omitted - they fall back to raw values via ?? operator
+    };
+    function getTypeName(type, input) {
+        if (type === "number" && typeof input === "number" && !Number.isFinite(input)) {
+            return String(input);
+        }
+        return TypeDictionary[type] ?? type;
+    }
+    return (issue) => {
+        switch (issue.code) {
+            case "invalid_type": {
+                const expected = getTypeName(issue.expected);
+                const receivedType = core_util/* parsedType */.GW(issue.input);
+                const received = getTypeName(receivedType, issue.input);
+                return `Invalid input: expected ${expected}, received ${received}`;
+            }
+            case "invalid_value":
+                if (issue.values.length === 1)
+                    return `Invalid input: expected ${core_util/* stringifyPrimitive */.B7(issue.values[0])}`;
+                return `Invalid option: expected one of ${core_util/* joinValues */.jw(issue.values, "|")}`;
+            case "too_big": {
+                const adj = issue.exact ? "exactly " : issue.inclusive ? "<=" : "<";
+                const sizing = getSizing(issue.origin);
+                if (sizing)
+                    return `Too big: expected ${issue.origin ?? "value"} to have ${adj}${issue.maximum.toString()} ${sizing.unit ?? "elements"}`;
+                return `Too big: expected ${issue.origin ?? "value"} to be ${adj}${issue.maximum.toString()}`;
+            }
+            case "too_small": {
+                const adj = issue.exact ? "exactly " : issue.inclusive ? ">=" : ">";
+                const sizing = getSizing(issue.origin);
+                if (sizing) {
+                    return `Too small: expected ${issue.origin} to have ${adj}${issue.minimum.toString()} ${sizing.unit}`;
+                }
+                return `Too small: expected ${issue.origin} to be ${adj}${issue.minimum.toString()}`;
+            }
+            case "invalid_format": {
+                const _issue = issue;
+                if (_issue.format === "starts_with") {
+                    return `Invalid string: must start with "${_issue.prefix}"`;
+                }
+                if (_issue.format === "ends_with")
+                    return `Invalid string: must end with "${_issue.suffix}"`;
+                if (_issue.format === "includes")
+                    return `Invalid string: must include "${_issue.includes}"`;
+                if (_issue.format === "regex")
+                    return `Invalid string: must match pattern ${_issue.pattern}`;
+                return `Invalid ${FormatDictionary[_issue.format] ?? issue.format}`;
+            }
+            case "not_multiple_of":
+                return `Invalid number: must be a multiple of ${issue.divisor}`;
+            case "unrecognized_keys":
+                return `Unrecognized key${issue.keys.length > 1 ? "s" : ""}: ${core_util/* joinValues */.jw(issue.keys, ", ")}`;
+            case "invalid_key":
+                return `Invalid key in ${issue.origin}`;
+            case "invalid_union":
+                if (issue.options && Array.isArray(issue.options) && issue.options.length > 0) {
+                    const opts = issue.options.map((o) => `'${o}'`).join(" | ");
+                    return `Invalid discriminator value. Expected ${opts}`;
+                }
+                if (issue.inclusive === false) {
+                    return "Invalid input: more than one option matched";
+                }
+                return "Invalid input";
+            case "invalid_element":
+                return `Invalid value in ${issue.origin}`;
+            default:
+                return `Invalid input`;
+        }
+    };
+};
+/* harmony default export */ function en() {
+    return {
+        localeError: error(),
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/errors.js
+var errors = __nccwpck_require__(37428);
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/parse.js
+
+
+
+// Always both keys, so the `_params` read site in `_parse` sees one object shape rather than two.
+function finalizeParams(callee, params) {
+    return { callee: params?.callee ?? callee, Err: params?.Err };
+}
+const _parse = (_Err) => {
+    const fn = (schema, value, _ctx, _params) => {
+        const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
+        const result = schema._zod.run({ value, issues: [] }, ctx);
+        if (result instanceof Promise) {
+            throw new core_core/* $ZodAsyncError */.GT();
+        }
+        if (result.issues.length) {
+            const e = new (_params?.Err ?? _Err)(result.issues.map((iss) => core_util/* finalizeIssue */.iR(iss, ctx, core_core/* config */.$W())));
+            core_util/* captureStackTrace */.gx(e, _params?.callee ?? fn);
+            throw e;
+        }
+        return result.value;
+    };
+    return fn;
+};
+const parse_parse = /* @__PURE__*/ _parse(errors/* $ZodRealError */.Kd);
+const _parseAsync = (_Err) => {
+    const fn = async (schema, value, _ctx, params) => {
+        const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
+        let result = schema._zod.run({ value, issues: [] }, ctx);
+        if (result instanceof Promise)
+            result = await result;
+        if (result.issues.length) {
+            const e = new (params?.Err ?? _Err)(result.issues.map((iss) => core_util/* finalizeIssue */.iR(iss, ctx, core_core/* config */.$W())));
+            core_util/* captureStackTrace */.gx(e, params?.callee ?? fn);
+            throw e;
+        }
+        return result.value;
+    };
+    return fn;
+};
+const parse_parseAsync = /* @__PURE__*/ _parseAsync(errors/* $ZodRealError */.Kd);
+const _safeParse = (_Err) => (schema, value, _ctx) => {
+    const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
+    const result = schema._zod.run({ value, issues: [] }, ctx);
+    if (result instanceof Promise) {
+        throw new core_core/* $ZodAsyncError */.GT();
+    }
+    return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
+};
+const safeParse = /* @__PURE__*/ _safeParse(errors/* $ZodRealError */.Kd);
+// the error is built on the first read of `error`: finalizing the issues and constructing the instance is most of a failing parse, and a caller that only branches on `success` never pays it. a getter in the literal keeps this small; the alternative, one shared accessor descriptor plus a hidden state slot, reads ~15% faster but costs ~75 B gzipped in every bundle
+function failure(Err, issues, ctx) {
+    let error;
+    return {
+        success: false,
+        get error() {
+            if (!error) {
+                error = new Err(issues.map((iss) => core_util/* finalizeIssue */.iR(iss, ctx, core_core/* config */.$W())));
+                // finalizeIssue drops `input`, so the built error holds nothing; keeping the raw issues past this point pins the parsed value for the life of the result
+                issues = undefined;
+                ctx = undefined;
+            }
+            return error;
+        },
+        set error(e) {
+            error = e;
+            // a replacement makes the getter's branch unreachable, so the captures have to go here too
+            issues = undefined;
+            ctx = undefined;
+        },
+    };
+}
+const _safeParseAsync = (_Err) => async (schema, value, _ctx) => {
+    const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
+    let result = schema._zod.run({ value, issues: [] }, ctx);
+    if (result instanceof Promise)
+        result = await result;
+    return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
+};
+const safeParseAsync = /* @__PURE__*/ _safeParseAsync(errors/* $ZodRealError */.Kd);
+// registry mirrors of the compiler's sentinels, so this module never imports the compiler
+const COMPILE_INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
+const COMPILE_FALLBACK = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
+// Deliberately tiny, because v8 will not inline a body carrying the fallback's object literals and throw. Everything that is not the compiled happy path lives in validateFallback, and that split is worth ~35% on a compiled schema.
+const validate = ((schema, value, _ctx) => {
+    const validator = schema._zod.bag.validator;
+    if (validator !== undefined) {
+        if (validator(value) !== COMPILE_INVALID)
+            return true;
+        // a definite sentinel means the runtime would reject, so skip the re-parse; a ctx can still change the answer
+        if (validator.definite === true && _ctx === undefined)
+            return false;
+    }
+    return validateFallback(schema, value, _ctx);
+});
+function validateFallback(schema, value, _ctx) {
+    const ctx = _ctx
+        ? { ..._ctx, async: false, abortEarly: true }
+        : { async: false, abortEarly: true };
+    const fallbackRun = schema._zod.bag.fallbackRun;
+    let result;
+    if (fallbackRun) {
+        // skip nested fast paths on the fallback, so user callbacks keep the at-most-twice bound
+        ctx[COMPILE_FALLBACK] = true;
+        result = fallbackRun({ value, issues: [] }, ctx);
+    }
+    else {
+        result = schema._zod.run({ value, issues: [] }, ctx);
+    }
+    if (result instanceof Promise) {
+        throw new core_core/* $ZodAsyncError */.GT();
+    }
+    return result.issues.length === 0;
+}
+// no fast path: the compiler keeps async parses on the runtime, because a promise-returning callback that is not declared async compiles to a throw
+const parse_validateAsync = async (schema, value, _ctx) => {
+    const ctx = _ctx
+        ? { ..._ctx, async: true, abortEarly: true }
+        : { async: true, abortEarly: true };
+    let result = schema._zod.run({ value, issues: [] }, ctx);
+    if (result instanceof Promise)
+        result = await result;
+    return result.issues.length === 0;
+};
+const _encode = (_Err) => {
+    const parse = _parse(_Err);
+    const fn = (schema, value, _ctx, _params) => {
+        const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
+        return parse(schema, value, ctx, finalizeParams(fn, _params));
+    };
+    return fn;
+};
+const encode = /* @__PURE__*/ _encode(errors/* $ZodRealError */.Kd);
+const _decode = (_Err) => {
+    const parse = _parse(_Err);
+    const fn = (schema, value, _ctx, _params) => {
+        return parse(schema, value, _ctx, finalizeParams(fn, _params));
+    };
+    return fn;
+};
+const decode = /* @__PURE__*/ _decode(errors/* $ZodRealError */.Kd);
+const _encodeAsync = (_Err) => {
+    const parseAsync = _parseAsync(_Err);
+    const fn = async (schema, value, _ctx, _params) => {
+        const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
+        return (await parseAsync(schema, value, ctx, finalizeParams(fn, _params)));
+    };
+    return fn;
+};
+const encodeAsync = /* @__PURE__*/ _encodeAsync(errors/* $ZodRealError */.Kd);
+const _decodeAsync = (_Err) => {
+    const parseAsync = _parseAsync(_Err);
+    const fn = async (schema, value, _ctx, _params) => {
+        return await parseAsync(schema, value, _ctx, finalizeParams(fn, _params));
+    };
+    return fn;
+};
+const decodeAsync = /* @__PURE__*/ _decodeAsync(errors/* $ZodRealError */.Kd);
+const _safeEncode = (_Err) => (schema, value, _ctx) => {
+    const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
+    return _safeParse(_Err)(schema, value, ctx);
+};
+const safeEncode = /* @__PURE__*/ _safeEncode(errors/* $ZodRealError */.Kd);
+const _safeDecode = (_Err) => (schema, value, _ctx) => {
+    return _safeParse(_Err)(schema, value, _ctx);
+};
+const safeDecode = /* @__PURE__*/ _safeDecode(errors/* $ZodRealError */.Kd);
+const _safeEncodeAsync = (_Err) => async (schema, value, _ctx) => {
+    const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
+    return _safeParseAsync(_Err)(schema, value, ctx);
+};
+const safeEncodeAsync = /* @__PURE__*/ _safeEncodeAsync(errors/* $ZodRealError */.Kd);
+const _safeDecodeAsync = (_Err) => async (schema, value, _ctx) => {
+    return _safeParseAsync(_Err)(schema, value, _ctx);
+};
+const safeDecodeAsync = /* @__PURE__*/ _safeDecodeAsync(errors/* $ZodRealError */.Kd);
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/errors.js
+
+
+
+/* Prototypes that already carry the lazy helper methods. Seeded with the
+ * intrinsics so that `init` on a foreign object — it accepts any object —
+ * can never install an accessor onto a prototype we do not own. */
+const _installedErrorProtos = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
+/* Helper methods live as non-enumerable lazy getters on the shared
+ * prototype instead of own properties on every instance. On first
+ * access the getter allocates the per-instance closure and caches it
+ * as a non-enumerable own property, so detached usage still works and
+ * the allocation only happens for methods actually touched. */
+function _lazyMethod(proto, key, make) {
+    Object.defineProperty(proto, key, {
+        configurable: true,
+        enumerable: false,
+        get() {
+            const value = make(this);
+            Object.defineProperty(this, key, { value, configurable: true, writable: true });
+            return value;
+        },
+        set(value) {
+            Object.defineProperty(this, key, { value, configurable: true, writable: true });
+        },
+    });
+}
+const initializer = (inst, issues) => {
+    errors/* $ZodError */.a$.init(inst, issues);
+    inst.name = "ZodError";
+    const proto = Object.getPrototypeOf(inst);
+    if (_installedErrorProtos.has(proto))
+        return;
+    _installedErrorProtos.add(proto);
+    _lazyMethod(proto, "format", (self) => (mapper) => errors/* formatError */.Wk(self, mapper));
+    _lazyMethod(proto, "flatten", (self) => (mapper) => errors/* flattenError */.JM(self, mapper));
+    _lazyMethod(proto, "addIssue", (self) => (issue) => {
+        self.issues.push(issue);
+        self.message = JSON.stringify(self.issues, core_util/* jsonStringifyReplacer */.k8, 2);
+    });
+    _lazyMethod(proto, "addIssues", (self) => (issues) => {
+        self.issues.push(...issues);
+        self.message = JSON.stringify(self.issues, core_util/* jsonStringifyReplacer */.k8, 2);
+    });
+    Object.defineProperty(proto, "isEmpty", {
+        configurable: true,
+        enumerable: false,
+        get() {
+            return this.issues.length === 0;
+        },
+    });
+};
+const ZodError = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodError", initializer)));
+const ZodRealError = /*@__PURE__*/ core_core/* $constructor */.xI("ZodError", initializer, undefined, {
+    Parent: Error,
+});
+// /** @deprecated Use `z.core.$ZodErrorMapCtx` instead. */
+// export type ErrorMapCtx = core.$ZodErrorMapCtx;
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/parse.js
+
+
+const classic_parse_parse = /* @__PURE__ */ _parse(ZodRealError);
+const classic_parse_parseAsync = /* @__PURE__ */ _parseAsync(ZodRealError);
+const parse_safeParse = /* @__PURE__ */ _safeParse(ZodRealError);
+const parse_safeParseAsync = /* @__PURE__ */ _safeParseAsync(ZodRealError);
+
+// Codec functions
+const parse_encode = /* @__PURE__ */ _encode(ZodRealError);
+const parse_decode = /* @__PURE__ */ _decode(ZodRealError);
+const parse_encodeAsync = /* @__PURE__ */ _encodeAsync(ZodRealError);
+const parse_decodeAsync = /* @__PURE__ */ _decodeAsync(ZodRealError);
+const parse_safeEncode = /* @__PURE__ */ _safeEncode(ZodRealError);
+const parse_safeDecode = /* @__PURE__ */ _safeDecode(ZodRealError);
+const parse_safeEncodeAsync = /* @__PURE__ */ _safeEncodeAsync(ZodRealError);
+const parse_safeDecodeAsync = /* @__PURE__ */ _safeDecodeAsync(ZodRealError);
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/schemas.js
+
+
+
+
+
+
+
+
+// Register English as the default locale on first ZodType construction. Hooked into the `ZodType` `$constructor` (rather than a top-level `config(en())` in `external.ts`) so bundlers honoring `sideEffects: false` can't tree-shake it out — see #5953, #5725. An explicit `z.config(z.locales.xx())` call wins regardless of order, since this only sets the default when none is present.
+function _ensureDefaultLocale() {
+    if (!core_core/* globalConfig */.cr.localeError)
+        core_core/* config */.$W(en());
+}
+// the default memoizer is read by the core container init, which runs before `ZodType.init`, so each container calls this first
+function _ensureDefaultMemoizer() {
+    if (!core_core/* globalConfig */.cr.memoizer)
+        core_core/* config */.$W({ memoizer: memoizer() });
+}
+const ZodType = /*@__PURE__*/ core_core/* $constructor */.xI("ZodType", (inst, def) => {
+    _ensureDefaultLocale();
+    $ZodType.init(inst, def);
+    inst.def = def;
+    inst.type = def.type;
+    return inst;
+}, {
+    check(...chks) {
+        const def = this.def;
+        return this.clone(core_util/* mergeDefs */.zM(def, {
+            checks: [
+                ...(def.checks ?? []),
+                ...chks.map((ch) => typeof ch === "function" ? { _zod: { check: ch, def: { check: "custom" }, onattach: [] } } : ch),
+            ],
+        }), { parent: true });
+    },
+    with(...chks) {
+        return this.check(...chks);
+    },
+    clone(def, params) {
+        return core_util/* clone */.o8(this, def, params);
+    },
+    brand() {
+        return this;
+    },
+    register(reg, meta) {
+        reg.add(this, meta);
+        return this;
+    },
+    refine(check, params) {
+        return this.check(refine(check, params));
+    },
+    superRefine(refinement, params) {
+        return this.check(superRefine(refinement, params));
+    },
+    overwrite(fn) {
+        return this.check(_overwrite(fn));
+    },
+    optional() {
+        return optional(this);
+    },
+    exactOptional() {
+        return exactOptional(this);
+    },
+    nullable() {
+        return nullable(this);
+    },
+    nullish() {
+        return optional(nullable(this));
+    },
+    nonoptional(params) {
+        return nonoptional(this, params);
+    },
+    array() {
+        return array(this);
+    },
+    or(arg) {
+        return union([this, arg]);
+    },
+    and(arg) {
+        return intersection(this, arg);
+    },
+    transform(tx) {
+        return pipe(this, transform(tx));
+    },
+    default(d) {
+        return schemas_default(this, d);
+    },
+    prefault(d) {
+        return prefault(this, d);
+    },
+    catch(params) {
+        return schemas_catch(this, params);
+    },
+    pipe(target) {
+        return pipe(this, target);
+    },
+    readonly() {
+        return readonly(this);
+    },
+    describe(description) {
+        const cl = this.clone();
+        globalRegistry.add(cl, { description });
+        return cl;
+    },
+    meta(...args) {
+        // overloaded: meta() returns the registered metadata, meta(data) returns a clone with `data` registered. The mapped type picks up the second overload, so we accept variadic any-args and return `any` to satisfy both at runtime.
+        if (args.length === 0)
+            return globalRegistry.get(this);
+        const cl = this.clone();
+        globalRegistry.add(cl, args[0]);
+        return cl;
+    },
+    isOptional() {
+        return this.safeParse(undefined).success;
+    },
+    isNullable() {
+        return this.safeParse(null).success;
+    },
+    apply(fn, ...args) {
+        return args.length === 0 ? fn(this) : fn(this, ...args);
+    },
+    // Overrides core's `~standard` to add `jsonSchema`. Must stay a prototype entry: redefining it per instance demotes instances to dictionary mode.
+    get "~standard"() {
+        return core_util/* hide */.jD(this, "~standard", {
+            ...standardProps(this),
+            jsonSchema: {
+                input: createStandardJSONSchemaMethod(this, "input"),
+                output: createStandardJSONSchemaMethod(this, "output"),
+            },
+        });
+    },
+    set "~standard"(value) {
+        core_util/* own */.qh(this, "~standard", value);
+    },
+    parse: function _parse(data, params) {
+        return classic_parse_parse(this, data, params, { callee: _parse });
+    },
+    parseAsync: async function _parseAsync(data, params) {
+        return await classic_parse_parseAsync(this, data, params, { callee: _parseAsync });
+    },
+    safeParse(data, params) {
+        return parse_safeParse(this, data, params);
+    },
+    async safeParseAsync(data, params) {
+        return parse_safeParseAsync(this, data, params);
+    },
+    // `spa` is an alias: same function object as `safeParseAsync`, as before.
+    get spa() {
+        return this?.safeParseAsync;
+    },
+    set spa(value) {
+        core_util/* own */.qh(this, "spa", value);
+    },
+    validate(data, params) {
+        return validate(this, data, params);
+    },
+    validateAsync(data, params) {
+        return parse_validateAsync(this, data, params);
+    },
+    encode: function _encode(data, params) {
+        return parse_encode(this, data, params, { callee: _encode });
+    },
+    decode: function _decode(data, params) {
+        return parse_decode(this, data, params, { callee: _decode });
+    },
+    encodeAsync: async function _encodeAsync(data, params) {
+        return await parse_encodeAsync(this, data, params, { callee: _encodeAsync });
+    },
+    decodeAsync: async function _decodeAsync(data, params) {
+        return await parse_decodeAsync(this, data, params, { callee: _decodeAsync });
+    },
+    safeEncode(data, params) {
+        return parse_safeEncode(this, data, params);
+    },
+    safeDecode(data, params) {
+        return parse_safeDecode(this, data, params);
+    },
+    async safeEncodeAsync(data, params) {
+        return parse_safeEncodeAsync(this, data, params);
+    },
+    async safeDecodeAsync(data, params) {
+        return parse_safeDecodeAsync(this, data, params);
+    },
+    toJSONSchema(params) {
+        return createToJSONSchemaMethod(this, {})(params);
+    },
+    // Reads through to the registry on every access, so it must not cache.
+    get description() {
+        return globalRegistry.get(this)?.description;
+    },
+    // No setter: `schema._def = x` throws, as it did when `_def` was a non-writable own property.
+    get _def() {
+        return this._zod.def;
+    },
+});
+/** @internal */
+const _ZodString = /*@__PURE__*/ core_core/* $constructor */.xI("_ZodString", (inst, def) => {
+    $ZodString.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => stringProcessor(inst, ctx, json, params);
+}, 
+/*@__PURE__*/ core_util/* derived */.un({
+    format: (inst) => aggregateChecks(inst).format ?? null,
+    minLength: (inst) => aggregateChecks(inst).minimum ?? null,
+    maxLength: (inst) => aggregateChecks(inst).maximum ?? null,
+}, {
+    regex(...args) {
+        return this.check(_regex(...args));
+    },
+    includes(...args) {
+        return this.check(_includes(...args));
+    },
+    startsWith(...args) {
+        return this.check(_startsWith(...args));
+    },
+    endsWith(...args) {
+        return this.check(_endsWith(...args));
+    },
+    min(...args) {
+        return this.check(_minLength(...args));
+    },
+    max(...args) {
+        return this.check(_maxLength(...args));
+    },
+    length(...args) {
+        return this.check(_length(...args));
+    },
+    nonempty(...args) {
+        return this.check(_minLength(1, ...args));
+    },
+    lowercase(params) {
+        return this.check(_lowercase(params));
+    },
+    uppercase(params) {
+        return this.check(_uppercase(params));
+    },
+    trim() {
+        return this.check(_trim());
+    },
+    normalize(...args) {
+        return this.check(_normalize(...args));
+    },
+    toLowerCase() {
+        return this.check(_toLowerCase());
+    },
+    toUpperCase() {
+        return this.check(_toUpperCase());
+    },
+    slugify() {
+        return this.check(_slugify());
+    },
+}));
+const ZodString = /*@__PURE__*/ core_core/* $constructor */.xI("ZodString", (inst, def) => {
+    $ZodString.init(inst, def);
+    _ZodString.init(inst, def);
+}, {
+    email(params) {
+        return this.check(_email(ZodEmail, params));
+    },
+    url(params) {
+        return this.check(_url(ZodURL, params));
+    },
+    jwt(params) {
+        return this.check(_jwt(ZodJWT, params));
+    },
+    emoji(params) {
+        return this.check(api_emoji(ZodEmoji, params));
+    },
+    guid(params) {
+        return this.check(_guid(ZodGUID, params));
+    },
+    uuid(params) {
+        return this.check(_uuid(ZodUUID, params));
+    },
+    uuidv4(params) {
+        return this.check(_uuidv4(ZodUUID, params));
+    },
+    uuidv6(params) {
+        return this.check(_uuidv6(ZodUUID, params));
+    },
+    uuidv7(params) {
+        return this.check(_uuidv7(ZodUUID, params));
+    },
+    nanoid(params) {
+        return this.check(_nanoid(ZodNanoID, params));
+    },
+    cuid(params) {
+        return this.check(_cuid(ZodCUID, params));
+    },
+    cuid2(params) {
+        return this.check(_cuid2(ZodCUID2, params));
+    },
+    ulid(params) {
+        return this.check(_ulid(ZodULID, params));
+    },
+    base64(params) {
+        return this.check(_base64(ZodBase64, params));
+    },
+    base64url(params) {
+        return this.check(_base64url(ZodBase64URL, params));
+    },
+    xid(params) {
+        return this.check(_xid(ZodXID, params));
+    },
+    ksuid(params) {
+        return this.check(_ksuid(ZodKSUID, params));
+    },
+    ipv4(params) {
+        return this.check(_ipv4(ZodIPv4, params));
+    },
+    ipv6(params) {
+        return this.check(_ipv6(ZodIPv6, params));
+    },
+    cidrv4(params) {
+        return this.check(_cidrv4(ZodCIDRv4, params));
+    },
+    cidrv6(params) {
+        return this.check(_cidrv6(ZodCIDRv6, params));
+    },
+    e164(params) {
+        return this.check(_e164(ZodE164, params));
+    },
+    datetime(params) {
+        return this.check(_isoDateTime(ZodISODateTime, params));
+    },
+    date(params) {
+        return this.check(_isoDate(ZodISODate, params));
+    },
+    time(params) {
+        return this.check(_isoTime(ZodISOTime, params));
+    },
+    duration(params) {
+        return this.check(_isoDuration(ZodISODuration, params));
+    },
+});
+function schemas_string(params) {
+    return _string(ZodString, params);
+}
+const ZodStringFormat = /*@__PURE__*/ core_core/* $constructor */.xI("ZodStringFormat", (inst, def) => {
+    $ZodStringFormat.init(inst, def);
+    _ZodString.init(inst, def);
+});
+const ZodISODateTime = /*@__PURE__*/ core_core/* $constructor */.xI("ZodISODateTime", (inst, def) => {
+    $ZodISODateTime.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+const ZodISODate = /*@__PURE__*/ core_core/* $constructor */.xI("ZodISODate", (inst, def) => {
+    $ZodISODate.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+const ZodISOTime = /*@__PURE__*/ core_core/* $constructor */.xI("ZodISOTime", (inst, def) => {
+    $ZodISOTime.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+const ZodISODuration = /*@__PURE__*/ core_core/* $constructor */.xI("ZodISODuration", (inst, def) => {
+    $ZodISODuration.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+const ZodEmail = /*@__PURE__*/ core_core/* $constructor */.xI("ZodEmail", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodEmail.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_email(params) {
+    return core._email(ZodEmail, params);
+}
+const ZodGUID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodGUID", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodGUID.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_guid(params) {
+    return core._guid(ZodGUID, params);
+}
+const ZodUUID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodUUID", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodUUID.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_uuid(params) {
+    return core._uuid(ZodUUID, params);
+}
+function uuidv4(params) {
+    return core._uuidv4(ZodUUID, params);
+}
+// ZodUUIDv6
+function uuidv6(params) {
+    return core._uuidv6(ZodUUID, params);
+}
+// ZodUUIDv7
+function uuidv7(params) {
+    return core._uuidv7(ZodUUID, params);
+}
+const ZodURL = /*@__PURE__*/ core_core/* $constructor */.xI("ZodURL", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodURL.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function url(params) {
+    return core._url(ZodURL, params);
+}
+function httpUrl(params) {
+    return core._url(ZodURL, {
+        protocol: regexes.httpProtocol,
+        hostname: regexes.domain,
+        ...util.normalizeParams(params),
+    });
+}
+const ZodEmoji = /*@__PURE__*/ core_core/* $constructor */.xI("ZodEmoji", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodEmoji.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_emoji(params) {
+    return core._emoji(ZodEmoji, params);
+}
+const ZodNanoID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNanoID", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodNanoID.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_nanoid(params) {
+    return core._nanoid(ZodNanoID, params);
+}
+/**
+ * @deprecated CUID v1 is deprecated by its authors due to information leakage
+ * (timestamps embedded in the id). Use {@link ZodCUID2} instead.
+ * See https://github.com/paralleldrive/cuid.
+ */
+const ZodCUID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodCUID", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodCUID.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+/**
+ * Validates a CUID v1 string.
+ *
+ * @deprecated CUID v1 is deprecated by its authors due to information leakage
+ * (timestamps embedded in the id). Use {@link cuid2 | `z.cuid2()`} instead.
+ * See https://github.com/paralleldrive/cuid.
+ */
+function schemas_cuid(params) {
+    return core._cuid(ZodCUID, params);
+}
+const ZodCUID2 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodCUID2", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodCUID2.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_cuid2(params) {
+    return core._cuid2(ZodCUID2, params);
+}
+const ZodULID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodULID", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodULID.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_ulid(params) {
+    return core._ulid(ZodULID, params);
+}
+const ZodXID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodXID", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodXID.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_xid(params) {
+    return core._xid(ZodXID, params);
+}
+const ZodKSUID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodKSUID", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodKSUID.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_ksuid(params) {
+    return core._ksuid(ZodKSUID, params);
+}
+const ZodIPv4 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodIPv4", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodIPv4.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_ipv4(params) {
+    return core._ipv4(ZodIPv4, params);
+}
+const ZodMAC = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodMAC", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    core.$ZodMAC.init(inst, def);
+    ZodStringFormat.init(inst, def);
+})));
+function schemas_mac(params) {
+    return core._mac(ZodMAC, params);
+}
+const ZodIPv6 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodIPv6", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodIPv6.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_ipv6(params) {
+    return core._ipv6(ZodIPv6, params);
+}
+const ZodCIDRv4 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodCIDRv4", (inst, def) => {
+    $ZodCIDRv4.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_cidrv4(params) {
+    return core._cidrv4(ZodCIDRv4, params);
+}
+const ZodCIDRv6 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodCIDRv6", (inst, def) => {
+    $ZodCIDRv6.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_cidrv6(params) {
+    return core._cidrv6(ZodCIDRv6, params);
+}
+const ZodBase64 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodBase64", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodBase64.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_base64(params) {
+    return core._base64(ZodBase64, params);
+}
+const ZodBase64URL = /*@__PURE__*/ core_core/* $constructor */.xI("ZodBase64URL", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodBase64URL.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_base64url(params) {
+    return core._base64url(ZodBase64URL, params);
+}
+const ZodE164 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodE164", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodE164.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_e164(params) {
+    return core._e164(ZodE164, params);
+}
+const ZodCreditCard = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodCreditCard", (inst, def) => {
+    core.$ZodCreditCard.init(inst, def);
+    ZodStringFormat.init(inst, def);
+})));
+function schemas_creditCard(params) {
+    return core._creditCard(ZodCreditCard, params);
+}
+const ZodIBAN = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodIBAN", (inst, def) => {
+    core.$ZodIBAN.init(inst, def);
+    ZodStringFormat.init(inst, def);
+})));
+function schemas_iban(params) {
+    return core._iban(ZodIBAN, params);
+}
+const ZodJWT = /*@__PURE__*/ core_core/* $constructor */.xI("ZodJWT", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodJWT.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function jwt(params) {
+    return core._jwt(ZodJWT, params);
+}
+const ZodCustomStringFormat = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodCustomStringFormat", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    core.$ZodCustomStringFormat.init(inst, def);
+    ZodStringFormat.init(inst, def);
+})));
+function stringFormat(format, fnOrRegex, _params = {}) {
+    return core._stringFormat(ZodCustomStringFormat, format, fnOrRegex, _params);
+}
+function schemas_hostname(_params) {
+    return core._stringFormat(ZodCustomStringFormat, "hostname", regexes.hostname, _params);
+}
+function schemas_hex(_params) {
+    return core._stringFormat(ZodCustomStringFormat, "hex", regexes.hex, _params);
+}
+function schemas_currencyCode(_params) {
+    return core._stringFormat(ZodCustomStringFormat, "currency_code", regexes.currencyCode, _params);
+}
+function hash(alg, params) {
+    const enc = params?.enc ?? "hex";
+    const format = `${alg}_${enc}`;
+    const regex = core.regexes[format];
+    if (!regex)
+        throw new Error(`Unrecognized hash format: ${format}`);
+    return core._stringFormat(ZodCustomStringFormat, format, regex, params);
+}
+const ZodNumber = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNumber", (inst, def) => {
+    $ZodNumber.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => numberProcessor(inst, ctx, json, params);
+    inst.isFinite = true;
+}, 
+/*@__PURE__*/ core_util/* derived */.un({
+    minValue: (inst) => {
+        const { minimum, exclusiveMinimum } = aggregateChecks(inst);
+        return Math.max(minimum ?? Number.NEGATIVE_INFINITY, exclusiveMinimum ?? Number.NEGATIVE_INFINITY);
+    },
+    maxValue: (inst) => {
+        const { maximum, exclusiveMaximum } = aggregateChecks(inst);
+        return Math.min(maximum ?? Number.POSITIVE_INFINITY, exclusiveMaximum ?? Number.POSITIVE_INFINITY);
+    },
+    isInt: (inst) => {
+        const { isInt, multipleOf } = aggregateChecks(inst);
+        return !!isInt || !!multipleOf?.some(Number.isSafeInteger);
+    },
+    format: (inst) => aggregateChecks(inst).format ?? null,
+}, {
+    gt(value, params) {
+        return this.check(_gt(value, params));
+    },
+    gte(value, params) {
+        return this.check(_gte(value, params));
+    },
+    min(value, params) {
+        return this.check(_gte(value, params));
+    },
+    lt(value, params) {
+        return this.check(_lt(value, params));
+    },
+    lte(value, params) {
+        return this.check(_lte(value, params));
+    },
+    max(value, params) {
+        return this.check(_lte(value, params));
+    },
+    int(params) {
+        return this.check(schemas_int(params));
+    },
+    safe(params) {
+        return this.check(schemas_int(params));
+    },
+    positive(params) {
+        return this.check(_gt(0, params));
+    },
+    nonnegative(params) {
+        return this.check(_gte(0, params));
+    },
+    negative(params) {
+        return this.check(_lt(0, params));
+    },
+    nonpositive(params) {
+        return this.check(_lte(0, params));
+    },
+    multipleOf(value, params) {
+        return this.check(_multipleOf(value, params));
+    },
+    step(value, params) {
+        return this.check(_multipleOf(value, params));
+    },
+    finite() {
+        return this;
+    },
+}));
+function schemas_number(params) {
+    return _number(ZodNumber, params);
+}
+const ZodNumberFormat = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNumberFormat", (inst, def) => {
+    $ZodNumberFormat.init(inst, def);
+    ZodNumber.init(inst, def);
+});
+function schemas_int(params) {
+    return _int(ZodNumberFormat, params);
+}
+function float32(params) {
+    return core._float32(ZodNumberFormat, params);
+}
+function float64(params) {
+    return core._float64(ZodNumberFormat, params);
+}
+function int32(params) {
+    return core._int32(ZodNumberFormat, params);
+}
+function uint32(params) {
+    return core._uint32(ZodNumberFormat, params);
+}
+const ZodBoolean = /*@__PURE__*/ core_core/* $constructor */.xI("ZodBoolean", (inst, def) => {
+    $ZodBoolean.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => booleanProcessor(inst, ctx, json, params);
+});
+function schemas_boolean(params) {
+    return _boolean(ZodBoolean, params);
+}
+const ZodBigInt = /*@__PURE__*/ core_core/* $constructor */.xI("ZodBigInt", (inst, def) => {
+    $ZodBigInt.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => bigintProcessor(inst, ctx, json, params);
+}, 
+/*@__PURE__*/ core_util/* derived */.un({
+    minValue: (inst) => aggregateChecks(inst).minimum ?? null,
+    maxValue: (inst) => aggregateChecks(inst).maximum ?? null,
+    format: (inst) => aggregateChecks(inst).format ?? null,
+}, {
+    gte(value, params) {
+        return this.check(_gte(value, params));
+    },
+    min(value, params) {
+        return this.check(_gte(value, params));
+    },
+    gt(value, params) {
+        return this.check(_gt(value, params));
+    },
+    lt(value, params) {
+        return this.check(_lt(value, params));
+    },
+    lte(value, params) {
+        return this.check(_lte(value, params));
+    },
+    max(value, params) {
+        return this.check(_lte(value, params));
+    },
+    positive(params) {
+        return this.check(_gt(BigInt(0), params));
+    },
+    negative(params) {
+        return this.check(_lt(BigInt(0), params));
+    },
+    nonpositive(params) {
+        return this.check(_lte(BigInt(0), params));
+    },
+    nonnegative(params) {
+        return this.check(_gte(BigInt(0), params));
+    },
+    multipleOf(value, params) {
+        return this.check(_multipleOf(value, params));
+    },
+}));
+function schemas_bigint(params) {
+    return core._bigint(ZodBigInt, params);
+}
+const ZodBigIntFormat = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodBigIntFormat", (inst, def) => {
+    core.$ZodBigIntFormat.init(inst, def);
+    ZodBigInt.init(inst, def);
+})));
+function int64(params) {
+    return core._int64(ZodBigIntFormat, params);
+}
+function uint64(params) {
+    return core._uint64(ZodBigIntFormat, params);
+}
+const ZodSymbol = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodSymbol", (inst, def) => {
+    core.$ZodSymbol.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.symbolProcessor(inst, ctx, json, params);
+})));
+function symbol(params) {
+    return core._symbol(ZodSymbol, params);
+}
+const ZodUndefined = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodUndefined", (inst, def) => {
+    core.$ZodUndefined.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.undefinedProcessor(inst, ctx, json, params);
+})));
+function schemas_undefined(params) {
+    return core._undefined(ZodUndefined, params);
+}
+
+const ZodNull = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodNull", (inst, def) => {
+    core.$ZodNull.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.nullProcessor(inst, ctx, json, params);
+})));
+function schemas_null(params) {
+    return core._null(ZodNull, params);
+}
+
+const ZodAny = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodAny", (inst, def) => {
+    core.$ZodAny.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.anyProcessor(inst, ctx, json, params);
+})));
+function any() {
+    return core._any(ZodAny);
+}
+const ZodUnknown = /*@__PURE__*/ core_core/* $constructor */.xI("ZodUnknown", (inst, def) => {
+    $ZodUnknown.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => unknownProcessor(inst, ctx, json, params);
+});
+function unknown() {
+    return _unknown(ZodUnknown);
+}
+const ZodNever = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNever", (inst, def) => {
+    $ZodNever.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => neverProcessor(inst, ctx, json, params);
+});
+function never(params) {
+    return _never(ZodNever, params);
+}
+const ZodVoid = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodVoid", (inst, def) => {
+    core.$ZodVoid.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.voidProcessor(inst, ctx, json, params);
+})));
+function schemas_void(params) {
+    return core._void(ZodVoid, params);
+}
+
+const ZodDate = /*@__PURE__*/ core_core/* $constructor */.xI("ZodDate", (inst, def) => {
+    $ZodDate.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => dateProcessor(inst, ctx, json, params);
+    inst.min = (value, params) => inst.check(_gte(value, params));
+    inst.max = (value, params) => inst.check(_lte(value, params));
+}, 
+/*@__PURE__*/ core_util/* derived */.un({
+    minDate: (inst) => {
+        const { minimum } = aggregateChecks(inst);
+        return minimum ? new Date(minimum) : null;
+    },
+    maxDate: (inst) => {
+        const { maximum } = aggregateChecks(inst);
+        return maximum ? new Date(maximum) : null;
+    },
+}, {}));
+function schemas_date(params) {
+    return core._date(ZodDate, params);
+}
+const ZodArray = /*@__PURE__*/ core_core/* $constructor */.xI("ZodArray", (inst, def) => {
+    _ensureDefaultMemoizer();
+    $ZodArray.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => arrayProcessor(inst, ctx, json, params);
+    inst.element = def.element;
+}, {
+    min(n, params) {
+        return this.check(_minLength(n, params));
+    },
+    nonempty(params) {
+        return this.check(_minLength(1, params));
+    },
+    max(n, params) {
+        return this.check(_maxLength(n, params));
+    },
+    length(n, params) {
+        return this.check(_length(n, params));
+    },
+    unwrap() {
+        return this.element;
+    },
+});
+function array(element, params) {
+    return _array(ZodArray, element, params);
+}
+// .keyof
+function keyof(schema) {
+    const shape = schema._zod.def.shape;
+    return schemas_enum(Object.keys(shape));
+}
+const ZodObject = /*@__PURE__*/ core_core/* $constructor */.xI("ZodObject", (inst, def) => {
+    _ensureDefaultMemoizer();
+    $ZodObjectJIT.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => objectProcessor(inst, ctx, json, params);
+    core_util/* installLazyProp */.X(inst, "shape", (self) => self._zod.def.shape, false);
+}, {
+    keyof() {
+        return schemas_enum(Object.keys(this._zod.def.shape));
+    },
+    catchall(catchall) {
+        // `mergeDefs` rather than a spread: spreading reads `shape`, and resolving it can mint a whole fresh subtree
+        return this.clone(core_util/* mergeDefs */.zM(this._zod.def, { catchall: catchall }));
+    },
+    passthrough() {
+        return this.clone(core_util/* mergeDefs */.zM(this._zod.def, { catchall: unknown() }));
+    },
+    loose() {
+        return this.clone(core_util/* mergeDefs */.zM(this._zod.def, { catchall: unknown() }));
+    },
+    strict() {
+        return this.clone(core_util/* mergeDefs */.zM(this._zod.def, { catchall: never() }));
+    },
+    strip() {
+        return this.clone(core_util/* mergeDefs */.zM(this._zod.def, { catchall: undefined }));
+    },
+    extend(incoming) {
+        return core_util/* extend */.X$(this, incoming);
+    },
+    safeExtend(incoming) {
+        return core_util/* safeExtend */.W0(this, incoming);
+    },
+    merge(other) {
+        return core_util/* merge */.h1(this, other);
+    },
+    pick(mask) {
+        return core_util/* pick */.Up(this, mask);
+    },
+    omit(mask) {
+        return core_util/* omit */.cJ(this, mask);
+    },
+    partial(...args) {
+        return core_util/* partial */.OH(ZodOptional, this, args[0]);
+    },
+    exactPartial(...args) {
+        return core_util/* partial */.OH(ZodExactOptional, this, args[0], "exactPartial");
+    },
+    required(...args) {
+        return core_util/* required */.mw(ZodNonOptional, this, args[0]);
+    },
+});
+function object(shape, params) {
+    const def = {
+        type: "object",
+        shape: shape ?? {},
+        ...core_util/* normalizeParams */.A2(params),
+    };
+    return new ZodObject(def);
+}
+// strictObject
+function strictObject(shape, params) {
+    return new ZodObject({
+        type: "object",
+        shape,
+        catchall: never(),
+        ...util.normalizeParams(params),
+    });
+}
+// looseObject
+function looseObject(shape, params) {
+    return new ZodObject({
+        type: "object",
+        shape,
+        catchall: unknown(),
+        ...util.normalizeParams(params),
+    });
+}
+const ZodUnion = /*@__PURE__*/ core_core/* $constructor */.xI("ZodUnion", (inst, def) => {
+    $ZodUnion.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => unionProcessor(inst, ctx, json, params);
+    inst.options = def.options;
+});
+function union(options, params) {
+    return new ZodUnion({
+        type: "union",
+        options: options,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+const ZodXor = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodXor", (inst, def) => {
+    ZodUnion.init(inst, def);
+    core.$ZodXor.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.unionProcessor(inst, ctx, json, params);
+    inst.options = def.options;
+})));
+/** Creates an exclusive union (XOR) where exactly one option must match.
+ * Unlike regular unions that succeed when any option matches, xor fails if
+ * zero or more than one option matches the input. */
+function xor(options, params) {
+    return new ZodXor({
+        type: "union",
+        options: options,
+        inclusive: false,
+        ...util.normalizeParams(params),
+    });
+}
+const ZodDiscriminatedUnion = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodDiscriminatedUnion", (inst, def) => {
+    ZodUnion.init(inst, def);
+    core.$ZodDiscriminatedUnion.init(inst, def);
+})));
+function discriminatedUnion(discriminator, options, params) {
+    // const [options, params] = args;
+    return new ZodDiscriminatedUnion({
+        type: "union",
+        options: options,
+        discriminator,
+        ...util.normalizeParams(params),
+    });
+}
+const ZodIntersection = /*@__PURE__*/ core_core/* $constructor */.xI("ZodIntersection", (inst, def) => {
+    $ZodIntersection.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => intersectionProcessor(inst, ctx, json, params);
+});
+function intersection(left, right) {
+    return new ZodIntersection({
+        type: "intersection",
+        left: left,
+        right: right,
+    });
+}
+const ZodTuple = /*@__PURE__*/ core_core/* $constructor */.xI("ZodTuple", (inst, def) => {
+    _ensureDefaultMemoizer();
+    $ZodTuple.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => tupleProcessor(inst, ctx, json, params);
+}, {
+    rest(rest) {
+        return this.clone({
+            ...this._zod.def,
+            rest: rest,
+        });
+    },
+    partial() {
+        const def = this._zod.def;
+        // a refinement was authored against the full arity; partialing would run it on a shorter array
+        if (def.checks?.length)
+            throw new Error(".partial() cannot be used on tuple schemas containing refinements");
+        return this.clone({
+            ...def,
+            items: def.items.map((item) => new ZodOptional({ type: "optional", innerType: item })),
+        });
+    },
+});
+function tuple(items, _paramsOrRest, _params) {
+    const hasRest = _paramsOrRest instanceof $ZodType;
+    const params = hasRest ? _params : _paramsOrRest;
+    const rest = hasRest ? _paramsOrRest : null;
+    return new ZodTuple({
+        type: "tuple",
+        items: items,
+        rest,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+const ZodRecord = /*@__PURE__*/ core_core/* $constructor */.xI("ZodRecord", (inst, def) => {
+    _ensureDefaultMemoizer();
+    $ZodRecord.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => recordProcessor(inst, ctx, json, params);
+    inst.keyType = def.keyType;
+    inst.valueType = def.valueType;
+});
+function record(keyType, valueType, params) {
+    // v3-compat: z.record(valueType, params?) — defaults keyType to z.string()
+    if (!valueType || !valueType._zod) {
+        return new ZodRecord({
+            type: "record",
+            keyType: schemas_string(),
+            valueType: keyType,
+            ...core_util/* normalizeParams */.A2(valueType),
+        });
+    }
+    return new ZodRecord({
+        type: "record",
+        keyType,
+        valueType: valueType,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// type alksjf = core.output<core.$ZodRecordKey>;
+function partialRecord(keyType, valueType, params) {
+    return new ZodRecord({
+        type: "record",
+        keyType,
+        valueType: valueType,
+        ...util.normalizeParams(params),
+        partial: true,
+    });
+}
+function looseRecord(keyType, valueType, params) {
+    return new ZodRecord({
+        type: "record",
+        keyType,
+        valueType: valueType,
+        mode: "loose",
+        ...util.normalizeParams(params),
+    });
+}
+const ZodMap = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodMap", (inst, def) => {
+    _ensureDefaultMemoizer();
+    core.$ZodMap.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.mapProcessor(inst, ctx, json, params);
+    inst.keyType = def.keyType;
+    inst.valueType = def.valueType;
+    inst.min = (...args) => inst.check(core._minSize(...args));
+    inst.nonempty = (params) => inst.check(core._minSize(1, params));
+    inst.max = (...args) => inst.check(core._maxSize(...args));
+    inst.size = (...args) => inst.check(core._size(...args));
+})));
+function map(keyType, valueType, params) {
+    return new ZodMap({
+        type: "map",
+        keyType: keyType,
+        valueType: valueType,
+        ...util.normalizeParams(params),
+    });
+}
+const ZodSet = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodSet", (inst, def) => {
+    _ensureDefaultMemoizer();
+    core.$ZodSet.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.setProcessor(inst, ctx, json, params);
+    inst.min = (...args) => inst.check(core._minSize(...args));
+    inst.nonempty = (params) => inst.check(core._minSize(1, params));
+    inst.max = (...args) => inst.check(core._maxSize(...args));
+    inst.size = (...args) => inst.check(core._size(...args));
+})));
+function set(valueType, params) {
+    return new ZodSet({
+        type: "set",
+        valueType: valueType,
+        ...util.normalizeParams(params),
+    });
+}
+const ZodEnum = /*@__PURE__*/ core_core/* $constructor */.xI("ZodEnum", (inst, def) => {
+    $ZodEnum.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => enumProcessor(inst, ctx, json, params);
+    inst.enum = def.entries;
+    // reuse the parsed value set so a numeric TS enum's reverse-mapping keys stay out
+    inst.options = [...inst._zod.values];
+    const keys = new Set(Object.keys(def.entries));
+    inst.extract = (values, params) => {
+        const newEntries = {};
+        for (const value of values) {
+            if (keys.has(value)) {
+                newEntries[value] = def.entries[value];
+            }
+            else
+                throw new Error(`Key ${value} not found in enum`);
+        }
+        return new ZodEnum({
+            ...def,
+            checks: [],
+            ...core_util/* normalizeParams */.A2(params),
+            entries: newEntries,
+        });
+    };
+    inst.exclude = (values, params) => {
+        const newEntries = { ...def.entries };
+        for (const value of values) {
+            if (keys.has(value)) {
+                delete newEntries[value];
+            }
+            else
+                throw new Error(`Key ${value} not found in enum`);
+        }
+        return new ZodEnum({
+            ...def,
+            checks: [],
+            ...core_util/* normalizeParams */.A2(params),
+            entries: newEntries,
+        });
+    };
+});
+function schemas_enum(values, params) {
+    const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+    return new ZodEnum({
+        type: "enum",
+        entries,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+
+/** @deprecated This API has been merged into `z.enum()`. Use `z.enum()` instead.
+ *
+ * ```ts
+ * enum Colors { red, green, blue }
+ * z.enum(Colors);
+ * ```
+ */
+function nativeEnum(entries, params) {
+    return new ZodEnum({
+        type: "enum",
+        entries,
+        ...util.normalizeParams(params),
+    });
+}
+const ZodLiteral = /*@__PURE__*/ core_core/* $constructor */.xI("ZodLiteral", (inst, def) => {
+    $ZodLiteral.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => literalProcessor(inst, ctx, json, params);
+    inst.values = new Set(def.values);
+    Object.defineProperty(inst, "value", {
+        get() {
+            if (def.values.length > 1) {
+                throw new Error("This schema contains multiple valid literal values. Use `.values` instead.");
+            }
+            return def.values[0];
+        },
+    });
+});
+function literal(value, params) {
+    return new ZodLiteral({
+        type: "literal",
+        values: Array.isArray(value) ? value : [value],
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+const ZodFile = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodFile", (inst, def) => {
+    core.$ZodFile.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.fileProcessor(inst, ctx, json, params);
+    inst.min = (size, params) => inst.check(core._minSize(size, params));
+    inst.max = (size, params) => inst.check(core._maxSize(size, params));
+    inst.mime = (types, params) => inst.check(core._mime(Array.isArray(types) ? types : [types], params));
+})));
+function file(params) {
+    return core._file(ZodFile, params);
+}
+const ZodTransform = /*@__PURE__*/ core_core/* $constructor */.xI("ZodTransform", (inst, def) => {
+    _ensureDefaultMemoizer();
+    $ZodTransform.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => transformProcessor(inst, ctx, json, params);
+    inst._zod.parse = (payload, _ctx) => {
+        if (_ctx.direction === "backward") {
+            throw new core_core/* $ZodEncodeError */.cV(inst.constructor.name);
+        }
+        payload.addIssue = (issue) => {
+            if (typeof issue === "string") {
+                payload.issues.push(core_util/* issue */.sn(issue, payload.value, def));
+            }
+            else {
+                // for Zod 3 backwards compatibility
+                const _issue = issue;
+                if (_issue.fatal)
+                    _issue.continue = false;
+                _issue.code ?? (_issue.code = "custom");
+                if (!("input" in _issue))
+                    _issue.input = payload.value;
+                _issue.inst ?? (_issue.inst = inst);
+                // _issue.continue ??= true;
+                payload.issues.push(core_util/* issue */.sn(_issue));
+            }
+        };
+        const output = def.transform(payload.value, payload);
+        if (output instanceof Promise) {
+            return output.then((output) => {
+                payload.value = output;
+                return payload;
+            });
+        }
+        payload.value = output;
+        return payload;
+    };
+});
+function transform(fn) {
+    return new ZodTransform({
+        type: "transform",
+        transform: fn,
+    });
+}
+const ZodOptional = /*@__PURE__*/ core_core/* $constructor */.xI("ZodOptional", (inst, def) => {
+    $ZodOptional.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => optionalProcessor(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.innerType;
+});
+function optional(innerType) {
+    return new ZodOptional({
+        type: "optional",
+        innerType: innerType,
+    });
+}
+const ZodExactOptional = /*@__PURE__*/ core_core/* $constructor */.xI("ZodExactOptional", (inst, def) => {
+    $ZodExactOptional.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => optionalProcessor(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.innerType;
+});
+function exactOptional(innerType) {
+    return new ZodExactOptional({
+        type: "optional",
+        innerType: innerType,
+    });
+}
+const ZodNullable = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNullable", (inst, def) => {
+    $ZodNullable.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => nullableProcessor(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.innerType;
+});
+function nullable(innerType) {
+    return new ZodNullable({
+        type: "nullable",
+        innerType: innerType,
+    });
+}
+// nullish
+function nullish(innerType) {
+    return optional(nullable(innerType));
+}
+const ZodDefault = /*@__PURE__*/ core_core/* $constructor */.xI("ZodDefault", (inst, def) => {
+    $ZodDefault.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => defaultProcessor(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.innerType;
+    inst.removeDefault = inst.unwrap;
+});
+function schemas_default(innerType, defaultValue) {
+    return new ZodDefault({
+        type: "default",
+        innerType: innerType,
+        get defaultValue() {
+            return typeof defaultValue === "function" ? defaultValue() : core_util/* shallowClone */.yG(defaultValue);
+        },
+    });
+}
+const ZodPrefault = /*@__PURE__*/ core_core/* $constructor */.xI("ZodPrefault", (inst, def) => {
+    $ZodPrefault.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => prefaultProcessor(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.innerType;
+});
+function prefault(innerType, defaultValue) {
+    return new ZodPrefault({
+        type: "prefault",
+        innerType: innerType,
+        get defaultValue() {
+            return typeof defaultValue === "function" ? defaultValue() : core_util/* shallowClone */.yG(defaultValue);
+        },
+    });
+}
+const ZodNonOptional = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNonOptional", (inst, def) => {
+    $ZodNonOptional.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => nonoptionalProcessor(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.innerType;
+});
+function nonoptional(innerType, params) {
+    return new ZodNonOptional({
+        type: "nonoptional",
+        innerType: innerType,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+const ZodSuccess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodSuccess", (inst, def) => {
+    core.$ZodSuccess.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.successProcessor(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.innerType;
+})));
+function success(innerType) {
+    return new ZodSuccess({
+        type: "success",
+        innerType: innerType,
+    });
+}
+const ZodCatch = /*@__PURE__*/ core_core/* $constructor */.xI("ZodCatch", (inst, def) => {
+    $ZodCatch.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => catchProcessor(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.innerType;
+    inst.removeCatch = inst.unwrap;
+});
+function schemas_catch(innerType, catchValue) {
+    return new ZodCatch({
+        type: "catch",
+        innerType: innerType,
+        catchValue: (typeof catchValue === "function" ? catchValue : core_util/* constantCatch */.SS(catchValue)),
+    });
+}
+
+const ZodNaN = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodNaN", (inst, def) => {
+    core.$ZodNaN.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.nanProcessor(inst, ctx, json, params);
+})));
+function nan(params) {
+    return core._nan(ZodNaN, params);
+}
+const ZodPipe = /*@__PURE__*/ core_core/* $constructor */.xI("ZodPipe", (inst, def) => {
+    $ZodPipe.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => pipeProcessor(inst, ctx, json, params);
+    inst.in = def.in;
+    inst.out = def.out;
+});
+function pipe(in_, out) {
+    return new ZodPipe({
+        type: "pipe",
+        in: in_,
+        out: out,
+        // ...util.normalizeParams(params),
+    });
+}
+const ZodCodec = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodCodec", (inst, def) => {
+    ZodPipe.init(inst, def);
+    core.$ZodCodec.init(inst, def);
+})));
+function codec(in_, out, params) {
+    return new ZodCodec({
+        type: "pipe",
+        in: in_,
+        out: out,
+        transform: params.decode,
+        reverseTransform: params.encode,
+    });
+}
+function invertCodec(codec) {
+    const def = codec._zod.def;
+    return new ZodCodec({
+        type: "pipe",
+        in: def.out,
+        out: def.in,
+        transform: def.reverseTransform,
+        reverseTransform: def.transform,
+    });
+}
+const ZodPreprocess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodPreprocess", (inst, def) => {
+    ZodPipe.init(inst, def);
+    core.$ZodPreprocess.init(inst, def);
+})));
+const ZodReadonly = /*@__PURE__*/ core_core/* $constructor */.xI("ZodReadonly", (inst, def) => {
+    $ZodReadonly.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => readonlyProcessor(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.innerType;
+});
+function readonly(innerType) {
+    return new ZodReadonly({
+        type: "readonly",
+        innerType: innerType,
+    });
+}
+const ZodTemplateLiteral = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodTemplateLiteral", (inst, def) => {
+    core.$ZodTemplateLiteral.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.templateLiteralProcessor(inst, ctx, json, params);
+})));
+function templateLiteral(parts, params) {
+    return new ZodTemplateLiteral({
+        type: "template_literal",
+        parts,
+        ...util.normalizeParams(params),
+    });
+}
+const ZodLazy = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodLazy", (inst, def) => {
+    core.$ZodLazy.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.lazyProcessor(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.getter();
+})));
+function lazy(getter) {
+    return new ZodLazy({
+        type: "lazy",
+        getter: getter,
+    });
+}
+const ZodPromise = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodPromise", (inst, def) => {
+    core.$ZodPromise.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.promiseProcessor(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.innerType;
+})));
+function promise(innerType) {
+    return new ZodPromise({
+        type: "promise",
+        innerType: innerType,
+    });
+}
+const ZodFunction = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodFunction", (inst, def) => {
+    core.$ZodFunction.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.functionProcessor(inst, ctx, json, params);
+})));
+function _function(params) {
+    return new ZodFunction({
+        type: "function",
+        input: Array.isArray(params?.input) ? tuple(params?.input) : (params?.input ?? array(unknown())),
+        output: params?.output ?? unknown(),
+    });
+}
+
+const ZodCustom = /*@__PURE__*/ core_core/* $constructor */.xI("ZodCustom", (inst, def) => {
+    $ZodCustom.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => customProcessor(inst, ctx, json, params);
+});
+// custom checks
+function check(fn) {
+    const ch = new core.$ZodCheck({
+        check: "custom",
+        // ...util.normalizeParams(params),
+    });
+    ch._zod.check = fn;
+    return ch;
+}
+function custom(fn, _params) {
+    return core._custom(ZodCustom, fn ?? (() => true), _params);
+}
+function refine(fn, _params = {}) {
+    return _refine(ZodCustom, fn, _params);
+}
+// superRefine
+function superRefine(fn, params) {
+    return _superRefine(fn, params);
+}
+// Re-export describe and meta from core
+const schemas_describe = describe;
+const schemas_meta = meta;
+const ZodInstanceOf = /*@__PURE__*/ core_core/* $constructor */.xI("ZodInstanceOf", (inst, def) => {
+    ZodCustom.init(inst, def);
+}, {
+    properties(shape, params) {
+        // asserts in place, so the narrowed output type is truthful without a wrapper
+        return this.check(_properties(shape, params));
+    },
+});
+function _instanceof(cls, params = {}) {
+    const inst = new ZodInstanceOf({
+        type: "custom",
+        check: "custom",
+        fn: (data) => data instanceof cls,
+        abort: true,
+        ...util.normalizeParams(params),
+    });
+    inst._zod.bag.Class = cls;
+    // Override check to emit invalid_type instead of custom
+    inst._zod.check = (payload) => {
+        if (!(payload.value instanceof cls)) {
+            payload.issues.push({
+                code: "invalid_type",
+                expected: cls.name,
+                input: payload.value,
+                inst,
+                path: [...(inst._zod.def.path ?? [])],
+            });
+        }
+    };
+    return inst;
+}
+
+// stringbool
+const stringbool = (...args) => core._stringbool({
+    Codec: ZodCodec,
+    Boolean: ZodBoolean,
+    String: ZodString,
+}, ...args);
+function json(params) {
+    const jsonSchema = lazy(() => {
+        return union([schemas_string(params), schemas_number(), schemas_boolean(), schemas_null(), array(jsonSchema), record(schemas_string(), jsonSchema)]);
+    });
+    return jsonSchema;
+}
+// preprocess
+function preprocess(fn, schema) {
+    return new ZodPreprocess({
+        type: "pipe",
+        in: transform(fn),
+        out: schema,
+    });
+}
+
+
+/***/ }),
+
+/***/ 88532:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $W: () => (/* binding */ config),
+/* harmony export */   GT: () => (/* binding */ $ZodAsyncError),
+/* harmony export */   cV: () => (/* binding */ $ZodEncodeError),
+/* harmony export */   cr: () => (/* binding */ globalConfig),
+/* harmony export */   tm: () => (/* binding */ NEVER),
+/* harmony export */   xI: () => (/* binding */ $constructor)
+/* harmony export */ });
+/* unused harmony export $brand */
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54723);
+var _a;
+
+/** A special constant with type `never` */
+const NEVER = /*@__PURE__*/ Object.freeze({
+    status: "aborted",
+});
+/* Shared descriptor for installing `_zod`; defineProperty reads it
+ * synchronously, so reusing one object avoids a per-instance allocation. */
+const _zodDesc = { value: undefined, enumerable: false };
+// null where suppressing the capture would be unrecoverable: `parse()` puts the frames back with `captureStackTrace`, so without it the throw would lose its stack. also latched to null once `stackTraceLimit` proves unassignable, which a realm can do at any point by hardening Error
+let _E = "captureStackTrace" in Error ? Error : null;
+// v8 captures a stack trace inside the Error constructor, which dominates a failed parse; costs only the frames, and parse() restores those. the constructor must RUN: Object.create is cheaper and passes instanceof, but Error.isError and util.types.isNativeError check an internal slot
+function newError(Definition) {
+    const E = _E;
+    if (E) {
+        const saved = E.stackTraceLimit;
+        if (typeof saved === "number") {
+            try {
+                E.stackTraceLimit = 0;
+            }
+            catch {
+                _E = null;
+                return new Definition();
+            }
+            try {
+                return new Definition();
+            }
+            finally {
+                E.stackTraceLimit = saved;
+            }
+        }
+    }
+    return new Definition();
+}
+function $constructor(name, initializer, 
+/** This trait's members, installed once on every prototype that composes it. They cannot be declared in the initializer above: that runs per instance, and the prototype is shared. */
+proto, params) {
+    // Prototype for this constructor's `_zod` internals. Lazily-derived fields (`values`, `pattern`, `optin`, …) install here once rather than as an accessor on every instance.
+    const zodProto = {};
+    // Assigning the fields in the constructor body is what gives instances in-object slots; building the object literally and reparenting it costs a second allocation and a generic property copy.
+    function Internals(def) {
+        this.def = def;
+        this.constr = _;
+        this.traits = new Set();
+    }
+    Internals.prototype = zodProto;
+    const protoMembers = proto;
+    // One trait's members land on every prototype whose chain composes it, so the answer is per prototype rather than per trait.
+    const initialized = protoMembers && new WeakSet();
+    function init(inst, def) {
+        if (!inst._zod) {
+            _zodDesc.value = new Internals(def);
+            try {
+                Object.defineProperty(inst, "_zod", _zodDesc);
+            }
+            finally {
+                // Cleared even on throw, so the shared descriptor never leaks one instance's internals into the next.
+                _zodDesc.value = undefined;
+            }
+        }
+        else if (inst._zod.traits.has(name)) {
+            return;
+        }
+        inst._zod.traits.add(name);
+        initializer(inst, def);
+        if (initialized) {
+            // `super(def)` from a user subclass gives `this` a prototype the subclass owns, and installing there would overwrite whatever the subclass declared. `constr` built the instance, so its prototype is the one below the subclass's that should carry the members. A receiver whose chain never reaches that prototype installs on its own, which for a plain object handed straight to `init` means `Object.prototype` — unchanged from before.
+            const own = Object.getPrototypeOf(inst);
+            const ctorProto = inst._zod.constr.prototype;
+            let up = own;
+            while (up && up !== ctorProto)
+                up = Object.getPrototypeOf(up);
+            const target = up ?? own;
+            if (!initialized.has(target)) {
+                initialized.add(target);
+                (0,_util_js__WEBPACK_IMPORTED_MODULE_0__/* .members */ .ol)(target, protoMembers);
+            }
+        }
+        // support prototype modifications; for-in avoids the array allocation of Object.keys on the (usually empty) prototype
+        const proto = _.prototype;
+        for (const k in proto) {
+            if (!Object.prototype.hasOwnProperty.call(proto, k))
+                continue;
+            if (!(k in inst)) {
+                inst[k] = proto[k].bind(inst);
+            }
+        }
+    }
+    // doesn't work if Parent has a constructor with arguments
+    const Parent = params?.Parent ?? Object;
+    class Definition extends Parent {
+    }
+    Object.defineProperty(Definition, "name", { value: name });
+    function _(def) {
+        const inst = params?.Parent ? newError(Definition) : this;
+        init(inst, def);
+        const deferred = inst._zod.deferred;
+        if (deferred) {
+            for (const fn of deferred) {
+                fn();
+            }
+            // Released: initializers run once, and the list would otherwise be retained for the schema's lifetime.
+            inst._zod.deferred = undefined;
+        }
+        // Global post-processor hook. Internal: installed by `import "zod/compile"` to enable AOT compilation for every constructed schema. Runs last, once the instance is fully built, because it hands the instance to compile(). The post-processor is expected to be reentrancy-guarded by its own implementation.
+        const pp = globalThis.__zod_globalConfig?.postProcessor;
+        if (pp)
+            pp(inst);
+        return inst;
+    }
+    Object.defineProperty(_, "init", { value: init });
+    Object.defineProperty(_, Symbol.hasInstance, {
+        value: (inst) => {
+            if (params?.Parent && inst instanceof params.Parent)
+                return true;
+            return inst?._zod?.traits?.has(name);
+        },
+    });
+    Object.defineProperty(_, "name", { value: name });
+    return _;
+}
+//////////////////////////////   UTILITIES   ///////////////////////////////////////
+const $brand = /*@__PURE__*/ (/* unused pure expression or super */ null && (Symbol("zod_brand")));
+class $ZodAsyncError extends Error {
+    constructor() {
+        super(`Encountered Promise during synchronous parse. Use .parseAsync() instead.`);
+    }
+}
+class $ZodEncodeError extends Error {
+    constructor(name) {
+        super(`Encountered unidirectional transform during encode: ${name}`);
+        this.name = "ZodEncodeError";
+    }
+}
+(_a = globalThis).__zod_globalConfig ?? (_a.__zod_globalConfig = {});
+const globalConfig = globalThis.__zod_globalConfig;
+function config(newConfig) {
+    if (newConfig)
+        Object.assign(globalConfig, newConfig);
+    return globalConfig;
+}
+
+
+/***/ }),
+
+/***/ 37428:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   JM: () => (/* binding */ flattenError),
+/* harmony export */   Kd: () => (/* binding */ $ZodRealError),
+/* harmony export */   S1: () => (/* binding */ prettifyError),
+/* harmony export */   Wk: () => (/* binding */ formatError),
+/* harmony export */   a$: () => (/* binding */ $ZodError)
+/* harmony export */ });
+/* unused harmony exports treeifyError, toDotPath */
+/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(88532);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54723);
+
+
+/* Computing the message eagerly is expensive (pretty-printed JSON of all
+ * issues), so defer it until first read. The accessor functions and
+ * descriptors are shared across instances to keep error construction
+ * cheap; the computed message is cached on the internals object. The
+ * setter preserves plain assignment semantics for consumers that
+ * overwrite `message`. */
+function _getMessage() {
+    const internals = this._zod;
+    internals.message ?? (internals.message = JSON.stringify(internals.def, _util_js__WEBPACK_IMPORTED_MODULE_0__/* .jsonStringifyReplacer */ .k8, 2));
+    return internals.message;
+}
+function _setMessage(value) {
+    this._zod.message = value;
+}
+const _messageDesc = {
+    get: _getMessage,
+    set: _setMessage,
+    enumerable: true,
+    configurable: true,
+};
+const _issuesDesc = { value: undefined, enumerable: false };
+/* Prototypes that already carry the lazy `toString`. Seeded with the
+ * intrinsics so that `init` on a foreign object — it accepts any object —
+ * can never install an accessor onto a prototype we do not own. */
+const _installedToString = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
+const initializer = (inst, def) => {
+    inst.name = "$ZodError";
+    // `_zod` is already non-enumerable: $constructor's init defined it with this same descriptor
+    _issuesDesc.value = def;
+    Object.defineProperty(inst, "issues", _issuesDesc);
+    // Clear the shared slot; a retained `value` pins the last error's issues.
+    _issuesDesc.value = undefined;
+    Object.defineProperty(inst, "message", _messageDesc);
+    /* `toString` lives as a non-enumerable lazy getter on the shared
+     * prototype; on first access it caches a per-instance closure so
+     * detached usage still works. */
+    const proto = Object.getPrototypeOf(inst);
+    if (!_installedToString.has(proto)) {
+        _installedToString.add(proto);
+        Object.defineProperty(proto, "toString", {
+            configurable: true,
+            enumerable: false,
+            get() {
+                const value = () => this.message;
+                Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
+                return value;
+            },
+            set(value) {
+                Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
+            },
+        });
+    }
+};
+const $ZodError = (0,_core_js__WEBPACK_IMPORTED_MODULE_1__/* .$constructor */ .xI)("$ZodError", initializer);
+const $ZodRealError = (0,_core_js__WEBPACK_IMPORTED_MODULE_1__/* .$constructor */ .xI)("$ZodError", initializer, undefined, {
+    Parent: Error,
+});
+/** Get-or-create `obj[key]` as an own data property. A path segment naming an inherited member
+ * ("toString", "constructor") would otherwise read through to the prototype, and assigning
+ * "__proto__" would hit the setter instead of creating a key. */
+function node(obj, key, make) {
+    if (!Object.prototype.hasOwnProperty.call(obj, key)) {
+        if (key === "__proto__") {
+            Object.defineProperty(obj, key, { value: make(), writable: true, enumerable: true, configurable: true });
+        }
+        else {
+            obj[key] = make();
+        }
+    }
+    return obj[key];
+}
+function flattenError(error, mapper = (issue) => issue.message) {
+    const fieldErrors = {};
+    const formErrors = [];
+    for (const sub of error.issues) {
+        if (sub.path.length > 0) {
+            node(fieldErrors, sub.path[0], () => []).push(mapper(sub));
+        }
+        else {
+            formErrors.push(mapper(sub));
+        }
+    }
+    return { formErrors, fieldErrors };
+}
+function formatError(error, mapper = (issue) => issue.message) {
+    const fieldErrors = { _errors: [] };
+    const processError = (error, path = []) => {
+        for (const issue of error.issues) {
+            if (issue.code === "invalid_union" && issue.errors.length) {
+                issue.errors.map((issues) => processError({ issues }, [...path, ...issue.path]));
+            }
+            else if (issue.code === "invalid_key") {
+                processError({ issues: issue.issues }, [...path, ...issue.path]);
+            }
+            else if (issue.code === "invalid_element") {
+                processError({ issues: issue.issues }, [...path, ...issue.path]);
+            }
+            else {
+                const fullpath = [...path, ...issue.path];
+                if (fullpath.length === 0) {
+                    fieldErrors._errors.push(mapper(issue));
+                }
+                else {
+                    let curr = fieldErrors;
+                    let i = 0;
+                    while (i < fullpath.length) {
+                        const el = fullpath[i];
+                        const terminal = i === fullpath.length - 1;
+                        // `_errors` is reserved by this legacy format, so merge a matching path segment into the current node instead of treating its array as a child.
+                        if (el === "_errors") {
+                            if (terminal)
+                                curr._errors.push(mapper(issue));
+                            i++;
+                            continue;
+                        }
+                        // A path element may collide with an inherited property name such as
+                        // "__proto__" or "constructor". Truthiness checks read the prototype
+                        // (so no node is created, then ._errors.push throws), and bracket
+                        // assignment of "__proto__" hits the setter instead of creating an
+                        // own key. Guard the read with hasOwnProperty and create the node
+                        // with defineProperty so any path element becomes a real own key.
+                        if (!Object.prototype.hasOwnProperty.call(curr, el)) {
+                            Object.defineProperty(curr, el, {
+                                value: { _errors: [] },
+                                enumerable: true,
+                                writable: true,
+                                configurable: true,
+                            });
+                        }
+                        const node = curr[el];
+                        if (terminal) {
+                            node._errors.push(mapper(issue));
+                        }
+                        curr = node;
+                        i++;
+                    }
+                }
+            }
+        }
+    };
+    processError(error);
+    return fieldErrors;
+}
+function treeifyError(error, mapper = (issue) => issue.message) {
+    const result = { errors: [] };
+    const processError = (error, path = []) => {
+        var _a;
+        for (const issue of error.issues) {
+            if (issue.code === "invalid_union" && issue.errors.length) {
+                // regular union error
+                issue.errors.map((issues) => processError({ issues }, [...path, ...issue.path]));
+            }
+            else if (issue.code === "invalid_key") {
+                processError({ issues: issue.issues }, [...path, ...issue.path]);
+            }
+            else if (issue.code === "invalid_element") {
+                processError({ issues: issue.issues }, [...path, ...issue.path]);
+            }
+            else {
+                const fullpath = [...path, ...issue.path];
+                if (fullpath.length === 0) {
+                    result.errors.push(mapper(issue));
+                    continue;
+                }
+                let curr = result;
+                let i = 0;
+                while (i < fullpath.length) {
+                    const el = fullpath[i];
+                    const terminal = i === fullpath.length - 1;
+                    if (typeof el === "string") {
+                        curr.properties ?? (curr.properties = {});
+                        // el may collide with an inherited property name ("__proto__",
+                        // "constructor", ...); ??= reads the prototype so the node is never
+                        // created and curr.errors.push throws. Guard with hasOwnProperty and
+                        // create the node with defineProperty so "__proto__" becomes a real
+                        // own key rather than invoking the prototype setter.
+                        if (!Object.prototype.hasOwnProperty.call(curr.properties, el)) {
+                            Object.defineProperty(curr.properties, el, {
+                                value: { errors: [] },
+                                enumerable: true,
+                                writable: true,
+                                configurable: true,
+                            });
+                        }
+                        curr = curr.properties[el];
+                    }
+                    else {
+                        curr.items ?? (curr.items = []);
+                        (_a = curr.items)[el] ?? (_a[el] = { errors: [] });
+                        curr = curr.items[el];
+                    }
+                    if (terminal) {
+                        curr.errors.push(mapper(issue));
+                    }
+                    i++;
+                }
+            }
+        }
+    };
+    processError(error);
+    return result;
+}
+/** Format a ZodError as a human-readable string in the following form.
+ *
+ * From
+ *
+ * ```ts
+ * ZodError {
+ *   issues: [
+ *     {
+ *       expected: 'string',
+ *       code: 'invalid_type',
+ *       path: [ 'username' ],
+ *       message: 'Invalid input: expected string'
+ *     },
+ *     {
+ *       expected: 'number',
+ *       code: 'invalid_type',
+ *       path: [ 'favoriteNumbers', 1 ],
+ *       message: 'Invalid input: expected number'
+ *     }
+ *   ];
+ * }
+ * ```
+ *
+ * to
+ *
+ * ```
+ * username
+ *   ✖ Expected number, received string at "username
+ * favoriteNumbers[0]
+ *   ✖ Invalid input: expected number
+ * ```
+ */
+function toDotPath(_path) {
+    const segs = [];
+    const path = _path.map((seg) => (typeof seg === "object" ? seg.key : seg));
+    for (const seg of path) {
+        if (typeof seg === "number")
+            segs.push(`[${seg}]`);
+        else if (typeof seg === "symbol")
+            segs.push(`[${JSON.stringify(String(seg))}]`);
+        else if (/[^\w$]/.test(seg))
+            segs.push(`[${JSON.stringify(seg)}]`);
+        else {
+            if (segs.length)
+                segs.push(".");
+            segs.push(seg);
+        }
+    }
+    return segs.join("");
+}
+function prettifyError(error) {
+    const lines = [];
+    // sort by path length
+    const issues = [...error.issues].sort((a, b) => (a.path ?? []).length - (b.path ?? []).length);
+    // Process each issue
+    for (const issue of issues) {
+        lines.push(`✖ ${issue.message}`);
+        if (issue.path?.length)
+            lines.push(`  → at ${toDotPath(issue.path)}`);
+    }
+    // Convert Map to formatted string
+    return lines.join("\n");
+}
+
+
+/***/ }),
+
+/***/ 54723:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A2: () => (/* binding */ normalizeParams),
+/* harmony export */   B7: () => (/* binding */ stringifyPrimitive),
+/* harmony export */   GW: () => (/* binding */ parsedType),
+/* harmony export */   Gv: () => (/* binding */ isObject),
+/* harmony export */   LG: () => (/* binding */ floatSafeRemainder),
+/* harmony export */   MO: () => (/* binding */ rawShape),
+/* harmony export */   NM: () => (/* binding */ optionalKeys),
+/* harmony export */   NR: () => (/* binding */ BIGINT_FORMAT_RANGES),
+/* harmony export */   O7: () => (/* binding */ codePointLength),
+/* harmony export */   OH: () => (/* binding */ partial),
+/* harmony export */   PO: () => (/* binding */ cached),
+/* harmony export */   QH: () => (/* binding */ aborted),
+/* harmony export */   Qd: () => (/* binding */ isPlainObject),
+/* harmony export */   Rc: () => (/* binding */ getLengthableOrigin),
+/* harmony export */   SS: () => (/* binding */ constantCatch),
+/* harmony export */   UQ: () => (/* binding */ esc),
+/* harmony export */   Up: () => (/* binding */ pick),
+/* harmony export */   Vy: () => (/* binding */ assignProp),
+/* harmony export */   W0: () => (/* binding */ safeExtend),
+/* harmony export */   X: () => (/* binding */ installLazyProp),
+/* harmony export */   X$: () => (/* binding */ extend),
+/* harmony export */   Yv: () => (/* binding */ slugify),
+/* harmony export */   cJ: () => (/* binding */ omit),
+/* harmony export */   cl: () => (/* binding */ nullish),
+/* harmony export */   d3: () => (/* binding */ attachSchema),
+/* harmony export */   gx: () => (/* binding */ captureStackTrace),
+/* harmony export */   h1: () => (/* binding */ merge),
+/* harmony export */   hI: () => (/* binding */ allowsEval),
+/* harmony export */   hi: () => (/* binding */ sizeCaps),
+/* harmony export */   iR: () => (/* binding */ finalizeIssue),
+/* harmony export */   jD: () => (/* binding */ hide),
+/* harmony export */   jw: () => (/* binding */ joinValues),
+/* harmony export */   k8: () => (/* binding */ jsonStringifyReplacer),
+/* harmony export */   lQ: () => (/* binding */ prefixIssues),
+/* harmony export */   mw: () => (/* binding */ required),
+/* harmony export */   o8: () => (/* binding */ clone),
+/* harmony export */   ol: () => (/* binding */ members),
+/* harmony export */   p6: () => (/* binding */ cleanRegex),
+/* harmony export */   qQ: () => (/* binding */ propertyKeyTypes),
+/* harmony export */   qh: () => (/* binding */ own),
+/* harmony export */   rL: () => (/* binding */ explicitlyAborted),
+/* harmony export */   sD: () => (/* binding */ escapeRegex),
+/* harmony export */   sn: () => (/* binding */ issue),
+/* harmony export */   un: () => (/* binding */ derived),
+/* harmony export */   v5: () => (/* binding */ defineLazyInternal),
+/* harmony export */   w5: () => (/* binding */ getEnumValues),
+/* harmony export */   yG: () => (/* binding */ shallowClone),
+/* harmony export */   zH: () => (/* binding */ NUMBER_FORMAT_RANGES),
+/* harmony export */   zM: () => (/* binding */ mergeDefs)
+/* harmony export */ });
+/* unused harmony exports assertEqual, assertNotEqual, toZod, assertIs, assertNever, assert, defineLazy, objectClone, cloneDef, getElementAtPath, promiseAllObject, randomString, numKeys, getParsedType, primitiveTypes, createTransparentProxy, unwrapMessage, getSizableOrigin, cleanEnum, base64ToUint8Array, uint8ArrayToBase64, base64urlToUint8Array, uint8ArrayToBase64url, hexToUint8Array, uint8ArrayToHex, Class, CONSTANT_CATCH */
+/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(88532);
+
+// functions
+function assertEqual(val) {
+    return val;
+}
+function assertNotEqual(val) {
+    return val;
+}
+function toZod() {
+    return (schema) => schema;
+}
+function assertIs(_arg) { }
+function assertNever(_x) {
+    throw new Error("Unexpected value in exhaustive check");
+}
+function assert(_) { }
+function getEnumValues(entries) {
+    const numericValues = Object.values(entries).filter((v) => typeof v === "number");
+    const values = Object.entries(entries)
+        .filter(([k, _]) => numericValues.indexOf(+k) === -1)
+        .map(([_, v]) => v);
+    return values;
+}
+function joinValues(array, separator = "|") {
+    return array.map((val) => stringifyPrimitive(val)).join(separator);
+}
+function jsonStringifyReplacer(_, value) {
+    if (typeof value === "bigint")
+        return value.toString();
+    return value;
+}
+// the accessor lives on a shared prototype: an own accessor makes every box a dictionary-mode object (~360 B and a slow load per read against ~100 B and an inlined getter here)
+class Cached {
+    constructor(getter) {
+        this._getter = getter;
+        this._value = undefined;
+    }
+    get value() {
+        const getter = this._getter;
+        if (getter !== undefined) {
+            this._value = getter();
+            this._getter = undefined;
+        }
+        return this._value;
+    }
+}
+function cached(getter) {
+    return new Cached(getter);
+}
+function nullish(input) {
+    return input === null || input === undefined;
+}
+function cleanRegex(source) {
+    const start = source.startsWith("^") ? 1 : 0;
+    const end = source.endsWith("$") ? source.length - 1 : source.length;
+    return source.slice(start, end);
+}
+function floatSafeRemainder(val, step) {
+    const ratio = val / step;
+    const roundedRatio = Math.round(ratio);
+    // `val` and `step` each round to a double before the division rounds again, so a true decimal multiple's quotient can sit up to 1.5 of these scaled epsilons from the integer. A 1x tolerance therefore rejected 2.03 as a multiple of 0.07; 4x covers the worst case with margin.
+    const tolerance = 4 * Number.EPSILON * Math.max(Math.abs(ratio), 1);
+    if (Math.abs(ratio - roundedRatio) < tolerance)
+        return 0;
+    return ratio - roundedRatio;
+}
+const EVALUATING = /* @__PURE__*/ (/* unused pure expression or super */ null && (Symbol("evaluating")));
+function defineLazy(object, key, getter) {
+    let value = undefined;
+    Object.defineProperty(object, key, {
+        get() {
+            if (value === EVALUATING) {
+                // Circular reference detected, return undefined to break the cycle
+                return undefined;
+            }
+            if (value === undefined) {
+                value = EVALUATING;
+                value = getter();
+            }
+            return value;
+        },
+        set(v) {
+            Object.defineProperty(object, key, {
+                value: v,
+                // configurable: true,
+            });
+            // object[key] = v;
+        },
+        configurable: true,
+    });
+}
+function objectClone(obj) {
+    return Object.create(Object.getPrototypeOf(obj), Object.getOwnPropertyDescriptors(obj));
+}
+function assignProp(target, prop, value) {
+    Object.defineProperty(target, prop, {
+        value,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+    });
+}
+/**
+ * Whichever object a def's `shape` currently answers from: the one the caller passed until the first read, the frozen copy after it.
+ *
+ * Its keys and descriptors read without invoking anything, which is what lets a discriminated union check its discriminator, and the cycle walk read a shape, without resolving a getter that references the schema being constructed. A def that answers `shape` from an accessor of its own has none.
+ */
+function rawShape(def) {
+    const desc = Object.getOwnPropertyDescriptor(def, "shape");
+    return desc?.get ? desc.get.raw : desc?.value;
+}
+// where a builder reads its source's keys and descriptors, resolving only a shape a def answers for itself. A shape resolves by object spread, so only its enumerable keys are ever part of it.
+function sourceShape(schema) {
+    return rawShape(schema._zod.def) ?? schema._zod.def.shape;
+}
+// a key whose value is not settled yet, self-caching so every read after the first gets the same one
+function deferProp(target, key, getter) {
+    Object.defineProperty(target, key, {
+        get() {
+            const value = getter();
+            assignProp(this, key, value);
+            return value;
+        },
+        enumerable: true,
+        configurable: true,
+    });
+}
+// Writes a settled key. A plain assignment is much cheaper than `defineProperty` and produces the same descriptor, but it runs whatever setter already answers to the key — an accessor this shape deferred, or an inherited one, which `__proto__` has on every object and prototype pollution can add for any name.
+function putProp(target, key, value) {
+    if (key in target)
+        assignProp(target, key, value);
+    else
+        target[key] = value;
+}
+/**
+ * Copies `keys` of `source`'s shape onto `target`, each value passed through `wrap`.
+ *
+ * A key the source has resolved is copied through now, so the derived shape states it outright and nothing has to resolve it to learn what it holds. A key the source still defers stays deferred, and reads back through the source's own `shape`, so it resolves once and both shapes get that one schema.
+ */
+function mirrorShape(target, source, keys, wrap) {
+    const raw = sourceShape(source);
+    for (const key of keys) {
+        const desc = Object.getOwnPropertyDescriptor(raw, key);
+        if (!desc.enumerable)
+            continue;
+        if (desc.get) {
+            deferProp(target, key, () => {
+                const value = source._zod.def.shape[key];
+                return wrap ? wrap(value, key) : value;
+            });
+        }
+        else
+            putProp(target, key, wrap ? wrap(desc.value, key) : desc.value);
+    }
+}
+// same, for a plain shape a caller passed rather than a schema's
+function mirrorProps(target, source) {
+    for (const key of Reflect.ownKeys(source)) {
+        const desc = Object.getOwnPropertyDescriptor(source, key);
+        if (!desc.enumerable)
+            continue;
+        if (desc.get)
+            deferProp(target, key, () => source[key]);
+        else
+            putProp(target, key, desc.value);
+    }
+}
+function mergeDefs(...defs) {
+    const mergedDescriptors = {};
+    for (const def of defs) {
+        const descriptors = Object.getOwnPropertyDescriptors(def);
+        Object.assign(mergedDescriptors, descriptors);
+    }
+    return Object.defineProperties({}, mergedDescriptors);
+}
+function cloneDef(schema) {
+    return mergeDefs(schema._zod.def);
+}
+function getElementAtPath(obj, path) {
+    if (!path)
+        return obj;
+    return path.reduce((acc, key) => acc?.[key], obj);
+}
+function promiseAllObject(promisesObj) {
+    const keys = Object.keys(promisesObj);
+    const promises = keys.map((key) => promisesObj[key]);
+    return Promise.all(promises).then((results) => {
+        const resolvedObj = {};
+        for (let i = 0; i < keys.length; i++) {
+            resolvedObj[keys[i]] = results[i];
+        }
+        return resolvedObj;
+    });
+}
+function randomString(length = 10) {
+    const chars = "abcdefghijklmnopqrstuvwxyz";
+    let str = "";
+    for (let i = 0; i < length; i++) {
+        str += chars[Math.floor(Math.random() * chars.length)];
+    }
+    return str;
+}
+function esc(str) {
+    return JSON.stringify(str);
+}
+function slugify(input) {
+    return input
+        .toLowerCase()
+        .trim()
+        .replace(/[^\w\s-]/g, "")
+        .replace(/[\s_-]+/g, "-")
+        .replace(/^-+|-+$/g, "");
+}
+const captureStackTrace = ("captureStackTrace" in Error ? Error.captureStackTrace : (..._args) => { });
+function isObject(data) {
+    return typeof data === "object" && data !== null && !Array.isArray(data);
+}
+const allowsEval = /* @__PURE__*/ cached(() => {
+    // Skip the probe under `jitless`: strict CSPs report the caught `new Function` as a `securitypolicyviolation` even though the throw is swallowed.
+    if (_core_js__WEBPACK_IMPORTED_MODULE_0__/* .globalConfig */ .cr.jitless) {
+        return false;
+    }
+    // @ts-ignore
+    if (typeof navigator !== "undefined" && navigator?.userAgent?.includes("Cloudflare")) {
+        return false;
+    }
+    try {
+        const F = Function;
+        new F("");
+        return true;
+    }
+    catch (_) {
+        return false;
+    }
+});
+function isPlainObject(o) {
+    if (isObject(o) === false)
+        return false;
+    // modified constructor
+    const ctor = o.constructor;
+    if (ctor === undefined)
+        return true;
+    if (typeof ctor !== "function")
+        return true;
+    // modified prototype
+    const prot = ctor.prototype;
+    if (isObject(prot) === false)
+        return false;
+    // ctor doesn't have static `isPrototypeOf`
+    if (Object.prototype.hasOwnProperty.call(prot, "isPrototypeOf") === false) {
+        return false;
+    }
+    return true;
+}
+function shallowClone(o) {
+    if (isPlainObject(o))
+        return { ...o };
+    if (Array.isArray(o))
+        return [...o];
+    if (o instanceof Map)
+        return new Map(o);
+    if (o instanceof Set)
+        return new Set(o);
+    return o;
+}
+function numKeys(data) {
+    let keyCount = 0;
+    for (const key in data) {
+        if (Object.prototype.hasOwnProperty.call(data, key)) {
+            keyCount++;
+        }
+    }
+    return keyCount;
+}
+const getParsedType = (data) => {
+    const t = typeof data;
+    switch (t) {
+        case "undefined":
+            return "undefined";
+        case "string":
+            return "string";
+        case "number":
+            return Number.isNaN(data) ? "nan" : "number";
+        case "boolean":
+            return "boolean";
+        case "function":
+            return "function";
+        case "bigint":
+            return "bigint";
+        case "symbol":
+            return "symbol";
+        case "object":
+            if (Array.isArray(data)) {
+                return "array";
+            }
+            if (data === null) {
+                return "null";
+            }
+            if (data.then && typeof data.then === "function" && data.catch && typeof data.catch === "function") {
+                return "promise";
+            }
+            if (typeof Map !== "undefined" && data instanceof Map) {
+                return "map";
+            }
+            if (typeof Set !== "undefined" && data instanceof Set) {
+                return "set";
+            }
+            if (typeof Date !== "undefined" && data instanceof Date) {
+                return "date";
+            }
+            // @ts-ignore
+            if (typeof File !== "undefined" && data instanceof File) {
+                return "file";
+            }
+            return "object";
+        default:
+            throw new Error(`Unknown data type: ${t}`);
+    }
+};
+const propertyKeyTypes = /* @__PURE__*/ new Set(["string", "number", "symbol"]);
+const primitiveTypes = /* @__PURE__*/ new Set([
+    "string",
+    "number",
+    "bigint",
+    "boolean",
+    "symbol",
+    "undefined",
+]);
+function escapeRegex(str) {
+    return str.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+// zod-specific utils
+function clone(inst, def, params) {
+    const cl = new inst._zod.constr(def ?? inst._zod.def);
+    if (!def || params?.parent)
+        cl._zod.parent = inst;
+    return cl;
+}
+function normalizeParams(_params) {
+    const params = _params;
+    if (!params)
+        return {};
+    if (typeof params === "string")
+        return { error: () => params };
+    if (params?.message !== undefined) {
+        if (params?.error !== undefined)
+            throw new Error("Cannot specify both `message` and `error` params");
+        params.error = params.message;
+    }
+    delete params.message;
+    if (typeof params.error === "string")
+        return { ...params, error: () => params.error };
+    return params;
+}
+function createTransparentProxy(getter) {
+    let target;
+    return new Proxy({}, {
+        get(_, prop, receiver) {
+            target ?? (target = getter());
+            return Reflect.get(target, prop, receiver);
+        },
+        set(_, prop, value, receiver) {
+            target ?? (target = getter());
+            return Reflect.set(target, prop, value, receiver);
+        },
+        has(_, prop) {
+            target ?? (target = getter());
+            return Reflect.has(target, prop);
+        },
+        deleteProperty(_, prop) {
+            target ?? (target = getter());
+            return Reflect.deleteProperty(target, prop);
+        },
+        ownKeys(_) {
+            target ?? (target = getter());
+            return Reflect.ownKeys(target);
+        },
+        getOwnPropertyDescriptor(_, prop) {
+            target ?? (target = getter());
+            return Reflect.getOwnPropertyDescriptor(target, prop);
+        },
+        defineProperty(_, prop, descriptor) {
+            target ?? (target = getter());
+            return Reflect.defineProperty(target, prop, descriptor);
+        },
+    });
+}
+function stringifyPrimitive(value) {
+    if (typeof value === "bigint")
+        return value.toString() + "n";
+    if (typeof value === "string")
+        return `"${value}"`;
+    return `${value}`;
+}
+function optionalKeys(shape) {
+    return Object.keys(shape).filter((k) => {
+        return shape[k]._zod.optin !== undefined && shape[k]._zod.optout === "optional";
+    });
+}
+// Wrapped in a `@__PURE__` IIFE: esbuild never tree-shakes a top-level initializer that contains a member access on `Number`, so the bare object literal survived into every bundle.
+const NUMBER_FORMAT_RANGES = /*@__PURE__*/ (() => ({
+    safeint: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+    int32: [-2147483648, 2147483647],
+    uint32: [0, 4294967295],
+    float32: [-3.4028234663852886e38, 3.4028234663852886e38],
+    float64: [-Number.MAX_VALUE, Number.MAX_VALUE],
+}))();
+const BIGINT_FORMAT_RANGES = {
+    int64: [/* @__PURE__*/ BigInt("-9223372036854775808"), /* @__PURE__*/ BigInt("9223372036854775807")],
+    uint64: [/* @__PURE__*/ BigInt(0), /* @__PURE__*/ BigInt("18446744073709551615")],
+};
+function pick(schema, mask) {
+    const currDef = schema._zod.def;
+    const checks = currDef.checks;
+    const hasChecks = checks && checks.length > 0;
+    if (hasChecks) {
+        throw new Error(".pick() cannot be used on object schemas containing refinements");
+    }
+    const newShape = {};
+    mirrorShape(newShape, schema, maskedKeys(schema, mask));
+    return clone(schema, mergeDefs(currDef, { shape: newShape, checks: [] }));
+}
+// the mask keys that select something, checked against the source's shape without resolving it
+function maskedKeys(schema, mask) {
+    const raw = sourceShape(schema);
+    const keys = [];
+    // `for...in` skips symbols, so a symbol in the mask would select nothing
+    for (const key of Reflect.ownKeys(mask)) {
+        if (!Object.getOwnPropertyDescriptor(raw, key)?.enumerable) {
+            throw new Error(`Unrecognized key: "${String(key)}"`);
+        }
+        if (mask[key])
+            keys.push(key);
+    }
+    return keys;
+}
+function omit(schema, mask) {
+    const currDef = schema._zod.def;
+    const checks = currDef.checks;
+    const hasChecks = checks && checks.length > 0;
+    if (hasChecks) {
+        throw new Error(".omit() cannot be used on object schemas containing refinements");
+    }
+    const omitted = new Set(maskedKeys(schema, mask));
+    const newShape = {};
+    mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)).filter((key) => !omitted.has(key)));
+    return clone(schema, mergeDefs(currDef, { shape: newShape, checks: [] }));
+}
+function extend(schema, shape) {
+    if (!isPlainObject(shape)) {
+        throw new Error("Invalid input to extend: expected a plain object");
+    }
+    const checks = schema._zod.def.checks;
+    const hasChecks = checks && checks.length > 0;
+    if (hasChecks) {
+        // Only throw if new shape overlaps with existing shape. Use getOwnPropertyDescriptor to check key existence without accessing values
+        const existingShape = sourceShape(schema);
+        for (const key of Reflect.ownKeys(shape)) {
+            if (Object.getOwnPropertyDescriptor(existingShape, key) !== undefined) {
+                throw new Error("Cannot overwrite keys on object schemas containing refinements. Use `.safeExtend()` instead.");
+            }
+        }
+    }
+    return clone(schema, mergeDefs(schema._zod.def, { shape: extended(schema, shape) }));
+}
+// the source's keys, then the caller's overlaid on top
+function extended(schema, shape) {
+    const newShape = {};
+    mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)));
+    mirrorProps(newShape, shape);
+    return newShape;
+}
+function safeExtend(schema, shape) {
+    if (!isPlainObject(shape)) {
+        throw new Error("Invalid input to safeExtend: expected a plain object");
+    }
+    return clone(schema, mergeDefs(schema._zod.def, { shape: extended(schema, shape) }));
+}
+function merge(a, b) {
+    if (!b?._zod?.def) {
+        throw new Error("Invalid input to merge: expected an object schema. To merge a plain shape, use `.extend()`.");
+    }
+    if (a._zod.def.checks?.length) {
+        throw new Error(".merge() cannot be used on object schemas containing refinements. Use .safeExtend() instead.");
+    }
+    const newShape = {};
+    mirrorShape(newShape, a, Reflect.ownKeys(sourceShape(a)));
+    mirrorShape(newShape, b, Reflect.ownKeys(sourceShape(b)));
+    const def = mergeDefs(a._zod.def, {
+        shape: newShape,
+        get catchall() {
+            return b._zod.def.catchall;
+        },
+        checks: b._zod.def.checks ?? [],
+    });
+    return clone(a, def);
+}
+function partial(Class, schema, mask, name = "partial") {
+    const currDef = schema._zod.def;
+    const checks = currDef.checks;
+    const hasChecks = checks && checks.length > 0;
+    if (hasChecks) {
+        throw new Error(`.${name}() cannot be used on object schemas containing refinements`);
+    }
+    const selected = mask ? new Set(maskedKeys(schema, mask)) : undefined;
+    const newShape = {};
+    mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), Class &&
+        ((value, key) => (selected && !selected.has(key) ? value : new Class({ type: "optional", innerType: value }))));
+    return clone(schema, mergeDefs(schema._zod.def, { shape: newShape, checks: [] }));
+}
+function required(Class, schema, mask) {
+    const selected = mask ? new Set(maskedKeys(schema, mask)) : undefined;
+    const newShape = {};
+    mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), (value, key) => 
+    // overwrite with non-optional
+    selected && !selected.has(key) ? value : new Class({ type: "nonoptional", innerType: value }));
+    return clone(schema, mergeDefs(schema._zod.def, { shape: newShape }));
+}
+// invalid_type | too_big | too_small | invalid_format | not_multiple_of | unrecognized_keys | invalid_union | invalid_key | invalid_element | invalid_value | custom
+function aborted(x, startIndex = 0) {
+    if (x.aborted === true)
+        return true;
+    for (let i = startIndex; i < x.issues.length; i++) {
+        if (x.issues[i]?.continue !== true) {
+            return true;
+        }
+    }
+    return false;
+}
+// Checks for explicit abort (continue === false), as opposed to implicit abort (continue === undefined). Used to respect `abort: true` in .refine() even for checks that have a `when` function.
+function explicitlyAborted(x, startIndex = 0) {
+    if (x.aborted === true)
+        return true;
+    for (let i = startIndex; i < x.issues.length; i++) {
+        if (x.issues[i]?.continue === false) {
+            return true;
+        }
+    }
+    return false;
+}
+function prefixIssues(path, issues) {
+    return issues.map((iss) => {
+        var _a;
+        (_a = iss).path ?? (_a.path = []);
+        iss.path.unshift(path);
+        return iss;
+    });
+}
+function unwrapMessage(message) {
+    return typeof message === "string" ? message : message?.message;
+}
+/* A check holds no link back to the schema it is attached to — the same check instance is shared by every clone of that schema — so the owner is stamped onto the issues a check just raised, at the only point where both are in scope. Runs on the failure path only; `start` is the issue count from before the check ran. */
+/** The leading size checks of `defChecks` that set an upper bound, each paired with it. */
+function sizeCaps(defChecks) {
+    const caps = [];
+    for (const ch of defChecks ?? []) {
+        const d = ch._zod.def;
+        // a later check may rewrite the value
+        if (!/_(length|size)$|_equals$/.test(d.check))
+            break;
+        const max = d.maximum ?? d.length ?? d.size;
+        if (max >= 0)
+            caps.push([max, ch]);
+    }
+    return caps;
+}
+function attachSchema(issues, start, inst) {
+    var _a;
+    for (let i = start; i < issues.length; i++) {
+        (_a = issues[i]).schema ?? (_a.schema = inst);
+    }
+}
+function finalizeIssue(iss, ctx, config) {
+    var _a;
+    // A schema that raised an issue itself owns it outright, and outranks any stamp an enclosing check left in `attachSchema`. String formats and z.custom() are schema and check at once, so when they act as a check they defer to that stamp instead.
+    const traits = iss.inst?._zod?.traits;
+    if (traits?.has("$ZodType")) {
+        if (traits.has("$ZodCheck"))
+            (_a = iss).schema ?? (_a.schema = iss.inst);
+        else
+            iss.schema = iss.inst;
+    }
+    // Decreasing specificity, first map to return a message wins. `inst` is whatever raised the issue, so a check's own map outranks the owning schema's.
+    const schemaError = iss.schema !== iss.inst ? iss.schema?._zod.def?.error : undefined;
+    const message = iss.message
+        ? iss.message
+        : (unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ??
+            unwrapMessage(schemaError?.(iss)) ??
+            unwrapMessage(ctx?.error?.(iss)) ??
+            unwrapMessage(config.customError?.(iss)) ??
+            unwrapMessage(config.localeError?.(iss)) ??
+            "Invalid input");
+    // an explicit own-key copy beats object rest with excluded keys, which v8 routes through a generic runtime call; Object.keys rather than for-in so an issue pushed with a prototype does not leak inherited keys, and an own __proto__ key is dropped rather than assigned through the setter
+    const full = {};
+    for (const k of Object.keys(iss)) {
+        if (k === "inst" || k === "schema" || k === "continue" || k === "input" || k === "__proto__")
+            continue;
+        full[k] = iss[k];
+    }
+    full.path ?? (full.path = []);
+    full.message = message;
+    if (ctx?.reportInput) {
+        full.input = iss.input;
+    }
+    return full;
+}
+function getSizableOrigin(input) {
+    if (input instanceof Set)
+        return "set";
+    if (input instanceof Map)
+        return "map";
+    // @ts-ignore
+    if (input instanceof File)
+        return "file";
+    return "unknown";
+}
+const highSurrogate = /[\uD800-\uDBFF]/;
+// Code points in `str`: a surrogate pair counts once, a lone surrogate as itself. Hand-rolled because the string iterator allocates and runs ~250x slower on this path; the regex probe exits ~50x quicker for a string with no astral characters.
+function codePointLength(str) {
+    const units = str.length;
+    if (!highSurrogate.test(str))
+        return units;
+    let count = units;
+    for (let i = 0; i < units - 1; i++) {
+        if ((str.charCodeAt(i) & 0xfc00) === 0xd800 && (str.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+            count--;
+            i++;
+        }
+    }
+    return count;
+}
+function getLengthableOrigin(input) {
+    if (Array.isArray(input))
+        return "array";
+    if (typeof input === "string")
+        return "string";
+    return "unknown";
+}
+function parsedType(data) {
+    const t = typeof data;
+    switch (t) {
+        case "number": {
+            return Number.isNaN(data) ? "nan" : "number";
+        }
+        case "object": {
+            if (data === null) {
+                return "null";
+            }
+            if (Array.isArray(data)) {
+                return "array";
+            }
+            const obj = data;
+            if (obj && Object.getPrototypeOf(obj) !== Object.prototype && "constructor" in obj && obj.constructor) {
+                return obj.constructor.name;
+            }
+        }
+    }
+    return t;
+}
+function issue(...args) {
+    const [iss, input, inst] = args;
+    if (typeof iss === "string") {
+        return {
+            message: iss,
+            code: "custom",
+            input,
+            inst,
+        };
+    }
+    return { ...iss };
+}
+function cleanEnum(obj) {
+    return Object.entries(obj)
+        .filter(([k, _]) => {
+        // return true if NaN, meaning it's not a number, thus a string key
+        return Number.isNaN(Number.parseInt(k, 10));
+    })
+        .map((el) => el[1]);
+}
+// Codec utility functions
+function base64ToUint8Array(base64) {
+    const binaryString = atob(base64);
+    const bytes = new Uint8Array(binaryString.length);
+    for (let i = 0; i < binaryString.length; i++) {
+        bytes[i] = binaryString.charCodeAt(i);
+    }
+    return bytes;
+}
+function uint8ArrayToBase64(bytes) {
+    let binaryString = "";
+    for (let i = 0; i < bytes.length; i++) {
+        binaryString += String.fromCharCode(bytes[i]);
+    }
+    return btoa(binaryString);
+}
+function base64urlToUint8Array(base64url) {
+    const base64 = base64url.replace(/-/g, "+").replace(/_/g, "/");
+    const padding = "=".repeat((4 - (base64.length % 4)) % 4);
+    return base64ToUint8Array(base64 + padding);
+}
+function uint8ArrayToBase64url(bytes) {
+    return uint8ArrayToBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=/g, "");
+}
+function hexToUint8Array(hex) {
+    const cleanHex = hex.replace(/^0x/, "");
+    if (cleanHex.length % 2 !== 0) {
+        throw new Error("Invalid hex string length");
+    }
+    const bytes = new Uint8Array(cleanHex.length / 2);
+    for (let i = 0; i < cleanHex.length; i += 2) {
+        bytes[i / 2] = Number.parseInt(cleanHex.slice(i, i + 2), 16);
+    }
+    return bytes;
+}
+function uint8ArrayToHex(bytes) {
+    return Array.from(bytes)
+        .map((b) => b.toString(16).padStart(2, "0"))
+        .join("");
+}
+// instanceof
+class Class {
+    constructor(..._args) { }
+}
+//////////    PROTOTYPE INSTALLERS     //////////
+//
+// Members live on the prototype and materialize per instance on first read, which keeps own-property count under the step where V8 stops using inline slots. Changing anything here means re-measuring runtime, memory and bundle size together — see "The three axes" in AGENTS.md.
+/**
+ * Installs a trait's members on its prototype. Each value builds that member for the instance on first read; the built value shadows the accessor as an own property, so a detached `const { parse } = schema` keeps working.
+ *
+ * Call this from a `proto` initializer, which runs once per prototype — never per instance.
+ */
+function members(proto, table) {
+    for (const key in table) {
+        const desc = Object.getOwnPropertyDescriptor(table, key);
+        // a getter installs as written, so it stays live: `description` reads through to the registry on every access. not enumerable: an object literal's is, and a prototype member never was
+        if (desc.get)
+            Object.defineProperty(proto, key, { ...desc, enumerable: false });
+        // a method materializes bound on first read, which is what keeps a detached member working: `const opt = schema.optional; opt()`
+        else
+            defineBound(proto, key, desc.value);
+    }
+}
+/** Shadows a prototype member with an own value, so a getter that builds from the instance runs once. */
+function own(inst, key, value, enumerable = true) {
+    Object.defineProperty(inst, key, { configurable: true, writable: true, enumerable, value });
+    return value;
+}
+/** Like {@link own}, for a member that was never an own data property and has to stay out of `Object.keys`. */
+function hide(inst, key, value) {
+    return own(inst, key, value, false);
+}
+/** Adds members a table derives from the instance: each builds on first read and shadows as own data, and assignment shadows the same way, as when these were own properties. */
+function derived(computes, table) {
+    for (const key in computes) {
+        const compute = computes[key];
+        // an object literal's accessor is configurable and enumerable, and `members` copies the descriptor as written
+        Object.defineProperty(table, key, {
+            configurable: true,
+            enumerable: true,
+            get() {
+                return own(this, key, compute(this));
+            },
+            set(value) {
+                own(this, key, value);
+            },
+        });
+    }
+    return table;
+}
+function defineBound(proto, key, fn) {
+    Object.defineProperty(proto, key, {
+        configurable: true,
+        get() {
+            // vitest's spyOn calls a prototype getter bare to find the function it wraps, so a nullish receiver answers the raw method
+            return this == null ? fn : own(this, key, fn.bind(this));
+        },
+        set(value) {
+            own(this, key, value);
+        },
+    });
+}
+/** Returns the prototype to install on, or `undefined` if this group is already installed on it. */
+function claim(inst, sentinel) {
+    const proto = Object.getPrototypeOf(inst);
+    // Runs on every construction, so `in` rather than the costlier `hasOwnProperty.call`. Sentinels are keys the group itself defines.
+    return sentinel in proto ? undefined : proto;
+}
+// The internals whose init chain is installing. A second call for the same one is a derived constructor overriding its base, so it must not construct another schema in between or the override is dropped.
+let installing;
+// Set while a getter is running, so a value that resolved through a recursion break is not memoized. One shared descriptor shadows the key for the duration, which costs no per-key allocation.
+let broke = false;
+const breaker = {
+    configurable: true,
+    get() {
+        broke = true;
+        return undefined;
+    },
+};
+/**
+ * Installs a lazily-derived internal on the `_zod` prototype of `inst`'s
+ * constructor, computed from the internals object itself and cached there on
+ * first read. One accessor per constructor rather than one per instance.
+ */
+function defineLazyInternal(inst, key, compute) {
+    const proto = Object.getPrototypeOf(inst._zod);
+    if (key in proto && installing !== inst._zod) {
+        // A repeat construction: everything is installed already. Cleared here so the reference is not held past the first construction of every type.
+        installing = undefined;
+        return;
+    }
+    installing = inst._zod;
+    Object.defineProperty(proto, key, {
+        configurable: true,
+        get() {
+            // Shadowed before computing so a re-entrant read from a recursive schema resolves to undefined instead of running the getter again.
+            Object.defineProperty(this, key, breaker);
+            const outer = broke;
+            broke = false;
+            try {
+                const value = compute(this);
+                // A result that resolved through a recursion break is recomputed once the graph is complete; everything else memoizes, undefined included.
+                if (broke)
+                    delete this[key];
+                else
+                    Object.defineProperty(this, key, { configurable: true, writable: true, value });
+                broke = broke || outer;
+                return value;
+            }
+            catch (err) {
+                // A compute that threw memoizes nothing, so a later read runs it again and fails the same way. The shadow goes with it, since leaving it installed would answer undefined for every later read.
+                delete this[key];
+                broke = broke || outer;
+                throw err;
+            }
+        },
+        set(value) {
+            Object.defineProperty(this, key, { configurable: true, writable: true, value });
+        },
+    });
+}
+/**
+ * Installs `key` on `inst`'s prototype, computed by `make` on first read and cached there as an own
+ * data property. One accessor per constructor rather than one per instance, because an own accessor
+ * puts every instance after the first into v8 dictionary mode. The key doubles as the sentinel.
+ */
+function installLazyProp(inst, key, make, enumerable) {
+    const proto = claim(inst, key);
+    if (!proto)
+        return;
+    Object.defineProperty(proto, key, {
+        configurable: true,
+        get() {
+            // Shadowed before computing, so a re-entrant read from a self-referential shape resolves to undefined instead of running the getter again. A data property rather than an accessor: an own accessor is the dictionary-mode transition this exists to avoid.
+            const desc = { configurable: true, writable: true, enumerable, value: undefined };
+            Object.defineProperty(this, key, desc);
+            // a compute that throws leaves the shadow behind, so later reads answer undefined instead of re-throwing; `defineLazy` did the same, and `defineLazyInternal`'s delete-on-catch would cost bytes in every bundle for a case only a throwing user getter reaches
+            desc.value = make(this);
+            Object.defineProperty(this, key, desc);
+            return desc.value;
+        },
+        set(value) {
+            Object.defineProperty(this, key, { configurable: true, writable: true, enumerable, value });
+        },
+    });
+}
+/** Marks the thunk `_catch` synthesises for a constant catch value. `Function.length` cannot tell that thunk from a user callback — rest and defaulted parameters both report arity 0 — and a user callback reads `ctx.error`, whose issues only finalize correctly against the caller's per-parse error map. Provenance can say what arity cannot. A plain string key rather than `Symbol.for`, whose call at module scope no bundler can prove pure — the same shape that anchored `urlCanParse` into every build. */
+const CONSTANT_CATCH = "~constantCatch";
+/** Wraps a constant catch value in a thunk tagged with {@link CONSTANT_CATCH}. */
+function constantCatch(value) {
+    const fn = () => value;
+    fn[CONSTANT_CATCH] = true;
+    return fn;
+}
+
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		id: moduleId,
+/******/ 		loaded: false,
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Flag the module as loaded
+/******/ 	module.loaded = true;
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/async module */
+/******/ (() => {
+/******/ 	var webpackQueues = typeof Symbol === "function" ? Symbol("webpack queues") : "__webpack_queues__";
+/******/ 	var webpackExports = typeof Symbol === "function" ? Symbol("webpack exports") : "__webpack_exports__";
+/******/ 	var webpackError = typeof Symbol === "function" ? Symbol("webpack error") : "__webpack_error__";
+/******/ 	var resolveQueue = (queue) => {
+/******/ 		if(queue && queue.d < 1) {
+/******/ 			queue.d = 1;
+/******/ 			queue.forEach((fn) => (fn.r--));
+/******/ 			queue.forEach((fn) => (fn.r-- ? fn.r++ : fn()));
+/******/ 		}
+/******/ 	}
+/******/ 	var wrapDeps = (deps) => (deps.map((dep) => {
+/******/ 		if(dep !== null && typeof dep === "object") {
+/******/ 			if(dep[webpackQueues]) return dep;
+/******/ 			if(dep.then) {
+/******/ 				var queue = [];
+/******/ 				queue.d = 0;
+/******/ 				dep.then((r) => {
+/******/ 					obj[webpackExports] = r;
+/******/ 					resolveQueue(queue);
+/******/ 				}, (e) => {
+/******/ 					obj[webpackError] = e;
+/******/ 					resolveQueue(queue);
+/******/ 				});
+/******/ 				var obj = {};
+/******/ 				obj[webpackQueues] = (fn) => (fn(queue));
+/******/ 				return obj;
+/******/ 			}
+/******/ 		}
+/******/ 		var ret = {};
+/******/ 		ret[webpackQueues] = x => {};
+/******/ 		ret[webpackExports] = dep;
+/******/ 		return ret;
+/******/ 	}));
+/******/ 	__nccwpck_require__.a = (module, body, hasAwait) => {
+/******/ 		var queue;
+/******/ 		hasAwait && ((queue = []).d = -1);
+/******/ 		var depQueues = new Set();
+/******/ 		var exports = module.exports;
+/******/ 		var currentDeps;
+/******/ 		var outerResolve;
+/******/ 		var reject;
+/******/ 		var promise = new Promise((resolve, rej) => {
+/******/ 			reject = rej;
+/******/ 			outerResolve = resolve;
+/******/ 		});
+/******/ 		promise[webpackExports] = exports;
+/******/ 		promise[webpackQueues] = (fn) => (queue && fn(queue), depQueues.forEach(fn), promise["catch"](x => {}));
+/******/ 		module.exports = promise;
+/******/ 		body((deps) => {
+/******/ 			currentDeps = wrapDeps(deps);
+/******/ 			var fn;
+/******/ 			var getResult = () => (currentDeps.map((d) => {
+/******/ 				if(d[webpackError]) throw d[webpackError];
+/******/ 				return d[webpackExports];
+/******/ 			}))
+/******/ 			var promise = new Promise((resolve) => {
+/******/ 				fn = () => (resolve(getResult));
+/******/ 				fn.r = 0;
+/******/ 				var fnQueue = (q) => (q !== queue && !depQueues.has(q) && (depQueues.add(q), q && !q.d && (fn.r++, q.push(fn))));
+/******/ 				currentDeps.map((dep) => (dep[webpackQueues](fnQueue)));
+/******/ 			});
+/******/ 			return fn.r ? promise : getResult();
+/******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
+/******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/node module decorator */
+/******/ (() => {
+/******/ 	__nccwpck_require__.nmd = (module) => {
+/******/ 		module.paths = [];
+/******/ 		if (!module.children) module.children = [];
+/******/ 		return module;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
+/************************************************************************/
+/******/ 
+/******/ // startup
+/******/ // Load entry module and return exports
+/******/ // This entry module used 'module' so it can't be inlined
+/******/ var __webpack_exports__ = __nccwpck_require__(32757);
+/******/ __webpack_exports__ = await __webpack_exports__;
+/******/ 

@@ -1,1 +1,12404 @@
-import{createRequire as e}from"module";var t={46022:(e,t,n)=>{n.a(e,async(e,t)=>{try{var r=n(32711);var i=n(54439);await(0,r.C)(i._);t()}catch(e){t(e)}},1)},54439:(t,n,r)=>{r.d(n,{_:()=>D});var i=r(51455);var o=r(48161);var s=r(76760);var a=r(73024);var c=r(45586);var u=r(37428);var l=r(91674);const f=c.Ikc({full_name:c.YjP()}).nullish();const d=c.Ikc({pull_request:c.Ikc({number:c.aig().int().positive(),title:c.YjP(),html_url:c.YjP(),head:c.Ikc({sha:c.YjP(),ref:c.YjP(),repo:f}),base:c.Ikc({ref:c.YjP(),sha:c.YjP().optional(),repo:f})}).optional()});function readRunContext(e=process.env){const t=e.GITHUB_SERVER_URL||"https://github.com";const n=e.GITHUB_REPOSITORY||undefined;const r=e.GITHUB_RUN_ID||undefined;const i=readPullRequest(e.GITHUB_EVENT_PATH);return{repository:n,sha:i?.headSha??(e.GITHUB_SHA||undefined),ref:e.GITHUB_REF||undefined,eventName:e.GITHUB_EVENT_NAME||undefined,runId:r,runAttempt:e.GITHUB_RUN_ATTEMPT||undefined,runUrl:n&&r?`${t}/${n}/actions/runs/${r}`:undefined,serverUrl:t,actor:e.GITHUB_ACTOR||undefined,workspace:e.GITHUB_WORKSPACE||process.cwd(),tempDir:context_runnerTempDir(e),runnerOs:e.RUNNER_OS||process.platform,pullRequest:i}}function readPullRequest(e){if(!e)return undefined;let t;try{t=JSON.parse((0,a.readFileSync)(e,"utf8"))}catch(t){throw new l.yo(`Could not read the event payload at GITHUB_EVENT_PATH "${e}": ${t.message}.`)}const n=d.safeParse(t);if(!n.success){throw new l.yo(`The event payload at GITHUB_EVENT_PATH "${e}" has an unexpected pull_request shape: ${u.S1(n.error)}`)}const r=n.data.pull_request;if(!r)return undefined;const i=r.head.repo?.full_name;return{number:r.number,title:r.title,headSha:r.head.sha,headRef:r.head.ref,baseRef:r.base.ref,baseSha:r.base.sha,url:r.html_url,fromFork:i!==undefined&&i!==r.base.repo?.full_name}}function context_runnerTempDir(e=process.env){return e.RUNNER_TEMP||(0,o.tmpdir)()}async function createStepDir(e,t,n){const r=(0,s.join)(e,"mlops-actions",t);await(0,i.mkdir)(r,{recursive:true});return(0,i.mkdtemp)((0,s.join)(r,`${n}-`))}var p=r(58434);const m="mlops-actions";async function stepConfinement(e,t){const n=[(0,s.resolve)(e),(0,s.resolve)(t,m)];return{workspace:(0,s.resolve)(e),roots:await Promise.all(n.map(async e=>await realPathOfNearest(e)??e))}}async function confinePath(e,t,n){const r=(0,s.resolve)(n.baseDir,e);const o=`${n.input?`input "${n.input}": the `:"The "}${n.what} "${e}"`;const a=await realPathOfNearest(r);if(a===undefined)throw new l.yo(`${capitalise(o)} is a loop of symbolic links; a file was expected.`);const c=a!==r?` (through a symbolic link, it leads to ${a})`:"";const u=t.roots.find(e=>isInside(a,e));if(u===undefined){throw new l.yo(`${capitalise(o)} is outside the workspace${c}. mlops-actions reads and writes only inside the workspace (${t.workspace}) and its own folder in RUNNER_TEMP, so that a pull request cannot make it read other files of the runner. Give a path inside the workspace.`)}if((0,s.relative)(u,a).split(s.sep).includes(".git")){throw new l.yo(`${capitalise(o)} is inside a .git folder${c}, which holds the repository's credentials. Give a path outside .git.`)}if(n.kind==="any")return r;const f=await(0,i.stat)(a).catch(e=>{const t=(0,l.UK)(e);if(t==="ENOENT")return undefined;if(t==="ELOOP")throw new l.yo(`${capitalise(o)} is a loop of symbolic links; a file was expected.`);throw e});if(!f)return r;if(n.kind==="folder"&&!f.isDirectory())throw new l.yo(`${capitalise(o)} is not a folder.`);if((n.kind??"file")==="file"&&!f.isFile()){throw new l.yo(`${capitalise(o)} is ${f.isDirectory()?"a folder":"not a regular file (a device, a pipe or a socket)"}${c}; a file was expected.`)}return r}async function confinePaths(e,t,n){const r=[];for(const i of e)r.push(await confinePath(i,t,n));return r}function isInside(e,t){if(e===t)return true;const n=(0,s.relative)(t,e);return n!==""&&!n.startsWith(`..${s.sep}`)&&n!==".."&&!(0,s.isAbsolute)(n)}async function realPathOfNearest(e){const t=[];let n=e;for(let r=0;r<=40;){try{return(0,s.join)(await(0,i.realpath)(n),...[...t].reverse())}catch(o){const a=(0,l.UK)(o);if(a!=="ENOENT"&&a!=="ENOTDIR"&&a!=="ELOOP")throw o;const c=await(0,i.readlink)(n).catch(()=>undefined);if(c!==undefined&&a==="ENOENT"){n=(0,s.resolve)((0,s.dirname)(n),c);r++;continue}const u=(0,s.dirname)(n);if(u===n)return e;t.push((0,s.basename)(n));n=u}}return undefined}function capitalise(e){return e.charAt(0).toUpperCase()+e.slice(1)}function confinementFromEnvironment(e=process.env){return stepConfinement(e.GITHUB_WORKSPACE||process.cwd(),runnerTempDir(e))}async function confineFileInputs(e,t,n,r=process.cwd()){for(const i of t){const t=e[i];if(typeof t==="string")await confinePath(t,n,{what:h[i]??"file",input:i,baseDir:r})}}const h={predictions:"predictions file",metrics:"metrics file",baseline:"baseline metrics file",gates:"gate policy",manifest:"manifest",profile:"data profile"};async function manifestFilePath(e,t,n){const r=await(0,i.realpath)(e.baseDir);const o=(0,s.resolve)(r,n);const a=`The ${e.manifest} lists "${n}" in "${t}"`;const c=await realPathOrNearest(o);if(c===undefined)throw new l.yo(`${a}, which is a symbolic link that leads nowhere (or in a loop). Only files inside ${e.folder??"the model's folder"} are verified and published; promote the files train-model wrote, not links.`);if(!isInside(c,r)||c===r){const t=c===o?"":` (through a symbolic link, it leads to ${c})`;throw new l.yo(`${a}, which is outside ${e.folder??"the model's folder"} ${r}${t}. Only files inside that folder are verified and published; promote the files train-model wrote, not links to other files.`)}if((0,s.relative)(r,c).split(s.sep).includes(".git"))throw new l.yo(`${a}, which is inside a .git folder (it leads to ${c}), where the repository's credentials are kept; a model file was expected.`);const u=await(0,i.stat)(c).catch(()=>undefined);if(u&&!u.isFile()&&!u.isDirectory())throw new l.yo(`${a}, which is not a regular file (a device, a pipe or a socket); a model file was expected.`);return c}async function realPathOrNearest(e){try{return await(0,i.realpath)(e)}catch(t){const n=(0,l.UK)(t);if(n!=="ENOENT"&&n!=="ENOTDIR"&&n!=="ELOOP")throw t;if(n==="ELOOP"||await(0,i.lstat)(e).then(e=>e.isSymbolicLink(),()=>false))return undefined;const r=(0,s.dirname)(e);if(r===e)return e;const o=await realPathOrNearest(r);return o===undefined?undefined:(0,s.join)(o,(0,s.basename)(e))}}const g="model-manifest.json";const y="metrics.json";function artifactServiceAvailable(e=process.env){return Boolean(e.ACTIONS_RUNTIME_TOKEN&&e.ACTIONS_RESULTS_URL)}async function uploadArtifact(e,t,n,o){const{DefaultArtifactClient:a}=await Promise.all([r.e(838),r.e(110),r.e(934)]).then(r.bind(r,99934));const c=new a;const u=await c.getArtifact(e).catch(()=>undefined);if(u){o.info(`This run already has artifact ${e} (id ${u.artifact.id}); it is not uploaded again.`);return{id:u.artifact.id,name:e,uploaded:false}}const l=[];for(const e of t){const t=(0,s.join)(n,e.as);await(0,i.mkdir)((0,s.dirname)(t),{recursive:true});await(0,i.link)(e.from,t).catch(()=>(0,i.copyFile)(e.from,t));l.push(t)}const{id:f}=await c.uploadArtifact(e,l,n);if(f===undefined)throw new Error(`Uploading artifact ${e} returned no id`);o.info(`Uploaded artifact ${e} (id ${f}).`);return{id:f,name:e,uploaded:true}}async function uploadModelArtifact(e){const t=(0,p.Rn)(e.manifest.model.name,e.manifest.model.version);const n={manifest:`manifest of artifact ${t}`,baseDir:e.baseDir};const r=[{from:e.manifestPath,as:g}];for(const[t,i]of e.manifest.outputs.entries())r.push({from:await manifestFilePath(n,`outputs[${t}].path`,i.path),as:i.path});return uploadArtifact(t,r,e.stagingDir,e.log)}function uploadMetricsArtifact(e){return uploadArtifact(metricsArtifactName(e.model,e.version),[{from:e.reportPath,as:y}],e.stagingDir,e.log)}function findByOf(e){return{token:e.token,workflowRunId:e.runId,repositoryOwner:e.repository.owner,repositoryName:e.repository.repo}}async function downloadArtifactIfPresent(e){const{DefaultArtifactClient:t}=await Promise.all([r.e(838),r.e(110),r.e(934)]).then(r.bind(r,99934));const n=new t;const i=e.fromRun&&findByOf(e.fromRun);const o=await n.getArtifact(e.name,i?{findBy:i}:undefined).catch(t=>{if(t.name==="ArtifactNotFoundError")return undefined;const n=t.message.replace(/\s+/g," ").trim();const r=e.fromRun?`workflow run ${e.fromRun.runId}`:"this workflow run";const i=e.fromRun?' Reading another run\'s artifacts needs "permissions: actions: read".':"";throw new UserError(`Could not read artifact "${e.name}" of ${r} (${n}).${i}`)});if(!o)return undefined;const{downloadPath:s,digestMismatch:a}=await n.downloadArtifact(o.artifact.id,{path:e.into,expectedHash:o.artifact.digest,...i?{findBy:i}:{}});if(a)throw new UserError(`Artifact "${e.name}" did not download intact: its sha256 differs from the one recorded at upload. Re-run the job; if it happens again, the artifact is damaged.`);e.log.info(`Downloaded artifact ${e.name} (id ${o.artifact.id}) to ${basename(s??e.into)}.`);return s??e.into}async function downloadArtifact(e){const t=await downloadArtifactIfPresent(e);if(t!==undefined)return t;const n=e.fromRun?`Workflow run ${e.fromRun.runId}`:"This workflow run";throw new UserError(`${n} has no artifact named "${e.name}". ${e.hint}`)}async function listRunArtifacts(e){const{DefaultArtifactClient:t}=await Promise.all([r.e(838),r.e(110),r.e(934)]).then(r.bind(r,99934));const n=findByOf(e);const{artifacts:i}=await(new t).listArtifacts({findBy:n}).catch(t=>{throw new UserError(`Could not list the artifacts of workflow run ${e.runId} (${t.message.replace(/\s+/g," ").trim()}). The job needs "permissions: actions: read".`)});return i.map(e=>e.name)}const v="mlops-actions/model-manifest@1";const w=4096;function manifestPathProblem(e,t=false){if(e==="")return"it is empty";if(e.length>w)return`it is longer than ${w} characters`;if(/[\u0000-\u001f\u007f]/.test(e))return"it holds a control character";if(e.includes("\\"))return'it holds a "\\" (paths are recorded with "/")';if(e.startsWith("/")||/^[A-Za-z]:/.test(e))return"it is absolute";const n=e.split("/");const r=t?n.findIndex(e=>e!==".."):0;for(const[e,i]of n.entries()){if(i==="")return'it has an empty segment ("//" or a "/" at either end)';if(i===".")return'it has a "." segment';if(i===".."&&e>=r)return t?'it has a ".." segment after its start':'it has a ".." segment'}return undefined}const relativePath=(e=false)=>c.YjP().superRefine((t,n)=>{const r=manifestPathProblem(t,e);if(r){const i=e?'a relative path with "/" separators':'a relative path inside the working directory, with "/" separators';n.addIssue({code:"custom",input:t,message:`must be ${i}, but ${r}; got ${(0,p.cl)(t)}`})}});const b=c.YjP().regex(/^[0-9a-f]{64}$/);const hashedFile=e=>c.Ikc({path:e,sha256:b,bytes:c.aig().int().nonnegative().optional()});const $=c.YOg(hashedFile(relativePath())).min(1).superRefine((e,t)=>{const n=e.map(e=>e.path.replaceAll("/","\0"));const r=n.map((e,t)=>t).sort((e,t)=>n[e]<n[t]?-1:n[e]>n[t]?1:e-t);for(let i=1;i<r.length;i++){const[o,s]=[r[i-1],r[i]];const[a,c]=[e[o].path,e[s].path];if(n[s]===n[o])t.addIssue({code:"custom",path:[s,"path"],input:c,message:`lists ${(0,p.cl)(c)} a second time (also at outputs[${o}])`});else if(n[s].startsWith(`${n[o]}\0`))t.addIssue({code:"custom",path:[s,"path"],input:c,message:`puts ${(0,p.cl)(c)} inside ${(0,p.cl)(a)}, which is listed as a file`})}});const z=c.Ikc({format:c.euz(v),model:c.Ikc({name:(0,p.Cv)("model name"),version:(0,p.Cv)("model version")}),fingerprint:b,config:c.Ikc({path:relativePath(),sha256:c.YjP(),canonicalSha256:c.YjP()}),data:c.YOg(hashedFile(relativePath(true))),code:c.Ikc({source:c.k5n(["git","paths","none"]),sha256:c.YjP(),files:c.aig().int().nonnegative()}).optional(),lockFiles:c.YOg(hashedFile(relativePath(true))).optional(),unpinned:c.YOg(c.YjP()).optional(),command:c.YjP(),environment:c.g1P(c.YjP(),c.YjP()).optional(),seed:c.aig().int(),workingDirectory:c.YjP(),outputs:$,runner:c.Ikc({os:c.YjP(),arch:c.YjP(),node:c.YjP(),platform:c.YjP().optional()}),actionVersion:c.YjP().optional(),git:c.Ikc({repository:c.YjP().optional(),sha:c.YjP().optional(),ref:c.YjP().optional(),runId:c.YjP().optional(),runUrl:c.YjP().optional()}),training:c.Ikc({startedAt:c.YjP(),durationSeconds:c.aig().nonnegative(),restoredFrom:c.Ikc({runUrl:c.YjP().optional(),startedAt:c.YjP()}).optional()})});function trainingCacheKey(e,t){return`mlops-actions-train-${e}-${t}`}function cachePaths(e,t,n){return[...e,t].map(e=>(0,s.relative)(n,e))}function sidecarPath(e,t){return(0,s.resolve)(e,".mlops-actions",`train-${t}.manifest.json`)}async function restoreTrainingOutputs(e){const t=trainingCacheKey(e.model,e.fingerprint);const n=sidecarPath(e.baseDir,e.model);try{const o=await Promise.all([r.e(838),r.e(110),r.e(377),r.e(39)]).then(r.bind(r,84039));if(!o.isFeatureAvailable()){e.log.warning("cache: true, but this runner offers no cache service; training runs as usual.");return undefined}const s=await o.restoreCache(cachePaths(e.outputs,n,e.workspace),t);if(s!==t){e.log.info(`No cached outputs for fingerprint ${e.fingerprint.slice(0,12)}; training.`);return undefined}return z.parse(JSON.parse(await(0,i.readFile)(n,"utf8")))}catch(t){e.log.warning(`Restoring cached outputs failed (${t.message}); training runs as usual.`);return undefined}finally{await(0,i.rm)((0,s.dirname)(n),{recursive:true,force:true})}}async function saveTrainingOutputs(e){const t=trainingCacheKey(e.model,e.fingerprint);const n=sidecarPath(e.baseDir,e.model);try{const o=await Promise.all([r.e(838),r.e(110),r.e(377),r.e(39)]).then(r.bind(r,84039));if(!o.isFeatureAvailable())return;await(0,i.mkdir)((0,s.dirname)(n),{recursive:true});await(0,i.writeFile)(n,JSON.stringify(e.manifest));const a=await o.saveCache(cachePaths(e.outputs,n,e.workspace),t);if(a!==-1)e.log.info(`Saved the outputs to the cache under ${t}.`)}catch(t){e.log.warning(`Saving the outputs to the cache failed (${t.message}); the next run with this fingerprint will train again.`)}finally{await(0,i.rm)((0,s.dirname)(n),{recursive:true,force:true})}}const k="0.1.0";async function read_file_readUserFile(e,t,n=process.cwd()){try{return await(0,i.readFile)((0,s.resolve)(n,e),"utf8")}catch(r){throw fileError(r,e,t,n)}}function fileError(e,t,n,r=process.cwd()){const i=(0,l.UK)(e);const o=`${n} "${t}"`;if(i==="ENOENT"){return new l.yo(`The ${o} does not exist (looked for ${(0,s.resolve)(r,t)}). Check the path: relative paths resolve against ${r}.`)}if(i==="EISDIR")return new l.yo(`The ${o} is a directory; a file was expected.`);if(i==="EACCES")return new l.yo(`The ${o} cannot be read: permission denied.`);return e instanceof Error?e:new Error(String(e))}const x=/[*?[\]]|^!/;async function expandPaths(e,t,n){const i=new Set;const o=e.filter(e=>e.startsWith("!")).map(e=>`!${absolutePattern(e.slice(1),t)}`);for(const s of e){if(s.startsWith("!"))continue;if(!x.test(s)){for(const e of await filesAt(s,t,n))i.add(e);continue}const e=await Promise.all([r.e(838),r.e(377)]).then(r.bind(r,42377));const a=await e.create([absolutePattern(s,t),...o].join("\n"),{matchDirectories:false,followSymbolicLinks:false});const c=(await a.glob()).filter(e=>!e.split(/[\\/]/).includes(".git"));if(c.length===0)throw new l.yo(`The ${n} pattern "${s}" matches no file (relative paths resolve against ${t}).`);for(const e of c.sort())i.add(e)}return[...i]}function absolutePattern(e,t){return e.startsWith("/")?e:(0,s.join)(t,e)}async function filesAt(e,t,n){const r=(0,s.resolve)(t,e);const o=await(0,i.stat)(r).catch(r=>{throw fileError(r,e,n,t)});if(o.isFile())return[r];if(!o.isDirectory())throw new l.yo(`The ${n} "${e}" is neither a file nor a folder.`);const a=await(0,i.readdir)(r,{recursive:true,withFileTypes:true});const c=a.filter(e=>e.isFile()||e.isSymbolicLink()).map(e=>(0,s.join)(e.parentPath,e.name)).filter(e=>!e.slice(r.length).split(/[\\/]/).includes(".git"));const u=[];for(const e of c)if((await(0,i.stat)(e).catch(()=>undefined))?.isFile())u.push(e);if(u.length===0)throw new l.yo(`The ${n} folder "${e}" holds no files.`);return u.sort()}var S=r(77598);function sha256Text(e){return(0,S.createHash)("sha256").update(e).digest("hex")}async function sha256File(e,t="file",n=process.cwd()){const r=(0,S.createHash)("sha256");try{for await(const t of(0,a.createReadStream)((0,s.resolve)(n,e)))r.update(t)}catch(r){throw fileError(r,e,t,n)}return r.digest("hex")}function canonicalJson(e){return JSON.stringify(sortKeys(e))}function sortKeys(e){if(Array.isArray(e))return e.map(sortKeys);if(e&&typeof e==="object"&&!(e instanceof Date)){return Object.fromEntries(Object.keys(e).sort().map(t=>[t,sortKeys(e[t])]))}return e}const P=e(import.meta.url)("node:child_process");var O=r(57975);const I=64;function jsonDepthExceeded(e,t){let n=0;let r=false;for(let i=0;i<e.length;i++){const o=e.charCodeAt(i);if(r){if(o===92)i++;else if(o===34)r=false}else if(o===34)r=true;else if(o===123||o===91){if(++n>t)return i}else if(o===125||o===93)n--}return undefined}const A={maxDepth:I,maxAliases:1e3,maxExpandedValues:1e5};function formatOf(e){return/\.json$/i.test(e)?"json":"yaml"}async function parseStructured(e,t,n){if(formatOf(t)==="json"){let r;try{r=JSON.parse(e)}catch(r){throw new l.yo(`The ${n} "${t}" is not valid JSON: ${await describeJsonError(r,e)}.`)}const i=jsonDepthExceeded(e,A.maxDepth);if(i!==undefined){const{line:r,column:o}=lineAndColumn(e,i);throw new l.yo(`The ${n} "${t}" nests objects and arrays more than ${A.maxDepth} levels deep (at line ${r}, column ${o}). A ${n} needs far fewer; flatten it.`)}return r}const i=await r.e(243).then(r.bind(r,33243));let o;try{o=i.load(e,{filename:t,maxDepth:A.maxDepth,maxAliases:A.maxAliases})}catch(e){if(!(e instanceof i.YAMLException))throw e;const r=e.mark?` at line ${e.mark.line+1}, column ${e.mark.column+1}`:"";if(/maxAliases/.test(e.reason)){throw new l.yo(`The ${n} "${t}" has more than ${A.maxAliases} YAML aliases (the one past the limit is${r}); write the values out instead of repeating anchors.`)}if(/maxDepth/.test(e.reason)){throw new l.yo(`The ${n} "${t}" nests mappings and lists more than ${A.maxDepth} levels deep${r}. A ${n} needs far fewer; flatten it.`)}throw new l.yo(`The ${n} "${t}" is not valid YAML${r}: ${e.reason}.`)}checkExpandedSize(o,t,n);return o}function checkExpandedSize(e,t,n){const{values:r,depth:i,distinct:o,cycle:s}=measureExpanded(e,A.maxExpandedValues);if(s)throw new l.yo(`The ${n} "${t}" has a YAML alias inside the node it refers to, so it would contain itself; write the values out.`);if(r>o&&r>A.maxExpandedValues){throw new l.yo(`The ${n} "${t}" has YAML aliases that expand to more than ${A.maxExpandedValues.toLocaleString("en-US")} values; write the values out (a ${n} needs far fewer).`)}if(i>A.maxDepth){throw new l.yo(`The ${n} "${t}" has YAML aliases that nest mappings and lists more than ${A.maxDepth} levels deep once expanded; write the values out.`)}}function measureExpanded(e,t=Infinity){if(e===null||typeof e!=="object")return{values:1,depth:0,distinct:1,cycle:false};const n=new Map;const r=new Set;let i=0;const o=[];const enter=e=>{r.add(e);i++;o.push({node:e,children:Array.isArray(e)?e:Object.values(e),next:0,values:1,depth:1})};enter(e);let s={values:1,depth:1};while(o.length){const e=o.at(-1);if(e.next<e.children.length&&e.values<=t){const t=e.children[e.next++];if(t===null||typeof t!=="object"||t instanceof Date){e.values++;i++;continue}if(r.has(t))return{values:e.values,depth:o.length,distinct:i,cycle:true};const s=n.get(t);if(s){e.values+=s.values;e.depth=Math.max(e.depth,s.depth+1)}else enter(t);continue}o.pop();r.delete(e.node);s={values:e.values,depth:e.depth};n.set(e.node,s);const a=o.at(-1);if(a){a.values+=e.values;a.depth=Math.max(a.depth,e.depth+1)}}return{...s,distinct:i,cycle:false}}async function describeJsonError(e,t){const n=e.message.replace(/, (?:\.\.\.)?".*" is not valid JSON$/s,"").replace(/ (?:in JSON )?at position \d+.*$/s,"").replace(/\s+/g," ");const{line:r,column:i}=lineAndColumn(t,jsonErrorOffset(t,e));return`${n} at line ${r}, column ${i}`}function jsonErrorOffset(e,t){const n=positionIn(t);if(n!==undefined)return n;const endsEarly=t=>{try{JSON.parse(e.slice(0,t));return true}catch(e){const n=e.message;const r=positionIn(e);return/end of JSON input|Unterminated/.test(n)||r!==undefined&&r>=t}};let r=0;let i=e.length;while(i-r>1){const e=Math.floor((r+i)/2);if(endsEarly(e))r=e;else i=e}return i-1}function positionIn(e){const t=/position (\d+)/.exec(e.message);return t?Number(t[1]):undefined}function lineAndColumn(e,t){const n=e.slice(0,t);return{line:n.split("\n").length,column:t-n.lastIndexOf("\n")}}async function readStructuredFile(e,t,n,r=process.cwd()){const i=await readUserFile(e,n,r);const o=await parseStructured(i,e,n);return validateStructured(o,t,{path:e,what:n,text:i})}async function validateStructured(e,t,n){const r=t.safeParse(e,{reportInput:true});if(r.success)return r.data;const i=r.error.issues.slice(0,10);const o=n.text?await locateLines(n.text,i.map(e=>e.path)):[];const s=i.map((e,t)=>{const n=e.path.length?`"${formatPath(e.path)}"`:"the top level";const r=o[t]?` (line ${o[t]})`:"";return`${n}${r}: ${e.message}${describeInput(e)}`});const a=r.error.issues.length>i.length?`; and ${r.error.issues.length-i.length} more`:"";throw new l.yo(`The ${n.what} "${n.path}" is not valid: ${s.join("; ")}${a}.`)}function describeInput(e){const t=e.input;if(t===undefined||typeof t==="object"&&t!==null)return"";const n=JSON.stringify(t);return n.length<=60&&!e.message.includes(n)?`, got ${n}`:""}function formatPath(e){return e.reduce((e,t)=>typeof t==="number"?`${e}[${t}]`:e?`${e}.${String(t)}`:String(t),"")}const keyOf=e=>JSON.stringify(e.map(String));async function locateLines(e,t){const n=await nodeOffsets(e).catch(()=>new Map);return t.map(t=>{for(let r=t.length;r>=0;r--){const i=n.get(keyOf(t.slice(0,r)));if(i!==undefined)return lineAndColumn(e,i).line}return undefined})}async function nodeOffsets(e){const t=await r.e(243).then(r.bind(r,33243));const n=new Map;const i=[];const nextPath=()=>{const e=i.at(-1);if(!e)return[];if(e.kind==="sequence")return[...e.path,String(e.index++)];if(e.pendingKey===undefined)return undefined;const t=[...e.path,e.pendingKey];e.pendingKey=undefined;return t};for(const r of t.parseEvents(e,{})){if(r.type===t.EVENT_ID.SCALAR){const o=nextPath();if(o)n.set(keyOf(o),r.valueStart);else i.at(-1).pendingKey=t.getScalarValue(e,r)}else if(r.type===t.EVENT_ID.MAPPING||r.type===t.EVENT_ID.SEQUENCE){const e=nextPath()??[...i.at(-1).path,"?"];n.set(keyOf(e),r.start);i.push({kind:r.type===t.EVENT_ID.MAPPING?"mapping":"sequence",path:e,index:0})}else if(r.type===t.EVENT_ID.ALIAS){nextPath()}else if(r.type===t.EVENT_ID.POP){i.pop();if(i.length===0)break}}return n}const T="mlops-actions/fingerprint@2";function computeFingerprint(e){return sha256Text(canonicalJson({format:T,config:e.configSha256,data:byPath(e.data),code:e.codeSha256,lockFiles:byPath(e.lockFiles),command:e.command,seed:e.seed,platform:e.platform,actionVersion:e.actionVersion}))}function byPath(e){return[...e].map(({path:e,sha256:t})=>({path:e,sha256:t})).sort((e,t)=>e.path<t.path?-1:e.path>t.path?1:0)}function versionOf(e){return e.slice(0,12)}async function canonicalConfigSha256(e,t){const n=await read_file_readUserFile(e,"config file",t);return sha256Text(canonicalJson(await parseStructured(n,e,"config file")))}async function hashFiles(e,t,n){const r=[];for(const i of e){r.push({path:portablePath(i,t),sha256:await sha256File(i,n,t)})}return r}function portablePath(e,t){return(0,s.relative)(t,(0,s.resolve)(t,e)).split(s.sep).join("/")||"."}const E=(0,O.promisify)(P.execFile);async function hashCodeTree(e,t,n=[],r=async()=>undefined){if(e?.length){const n=await expandPaths(e,t,"code path");await r(n);const i=[];for(const e of n)i.push([portablePath(e,t),await sha256File(e)]);return{source:"paths",sha256:sha256Text(canonicalJson(i)),files:i.length}}const i=await repositoryRoot(t);if(i===undefined)return{source:"none",sha256:sha256Text("no code"),files:0};let o;let s;try{[o,s]=await Promise.all([git(i,["ls-files","-s","-z"]),git(i,["diff","--name-only","-z","--no-renames"])])}catch(e){const t=(e.stderr||e.message).trim().split("\n")[0];return{source:"none",sha256:sha256Text("no code"),files:0,problem:`git could not list the files of ${i} (${t})`}}const a=parseNulList(o);const c=new Set(parseNulList(s));const u=[];const isOutput=e=>n.some(t=>`${i}/${e}`===t||`${i}/${e}`.startsWith(`${t}/`));for(const e of a){const t=e.indexOf("\t");const n=e.slice(t+1);if(isOutput(n))continue;const[r,o]=e.slice(0,t).split(" ");if(c.has(n)){u.push([n,await workingTreeHash(`${i}/${n}`)])}else{u.push([n,`${r}:${o}`])}}return{source:"git",sha256:sha256Text(canonicalJson(u)),files:u.length,root:i}}async function workingTreeHash(e){const t=await(0,i.lstat)(e).catch(()=>undefined);if(!t)return"deleted";if(t.isSymbolicLink())return`link:${sha256Text(await(0,i.readlink)(e))}`;if(!t.isFile())return`not-a-file:${t.mode.toString(8)}`;return`sha256:${await sha256File(e)}`}async function repositoryRoot(e){for(let t=(0,s.resolve)(e);;t=(0,s.dirname)(t)){if(await(0,i.stat)((0,s.join)(t,".git")).then(()=>true,()=>false))return t;if((0,s.dirname)(t)===t)return undefined}}async function git(e,t){const{stdout:n}=await E("git",["-c","core.quotepath=off",...t],{cwd:e,maxBuffer:256*1024*1024,encoding:"utf8"});return n}function parseNulList(e){return e.split("\0").filter(e=>e!=="")}const j=/^(requirements[\w.-]*\.txt|constraints[\w.-]*\.txt|poetry\.lock|uv\.lock|pdm\.lock|Pipfile\.lock|pixi\.lock|conda-lock\.ya?ml|environment[\w.-]*\.ya?ml|package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|Cargo\.lock|renv\.lock|Manifest\.toml|go\.sum)$/;const N={"pyproject.toml":["poetry.lock","uv.lock","pdm.lock","pixi.lock"],Pipfile:["Pipfile.lock"],"package.json":["package-lock.json","npm-shrinkwrap.json","yarn.lock","pnpm-lock.yaml"],"Cargo.toml":["Cargo.lock"],"Project.toml":["Manifest.toml"]};async function findDependencyFiles(e){const t=new Set;const n=new Set;for(const r of new Set(e)){const e=await(0,i.readdir)(r).catch(()=>[]);for(const i of e.sort()){if(j.test(i))t.add((0,s.join)(r,i));if(i in N)n.add((0,s.join)(r,i))}}return{locks:[...t],manifests:[...n]}}function manifestWithoutLock(e,t,n,r){const i=N[t];if(!i||i.some(e=>n.includes(e)))return undefined;if(t==="pyproject.toml"&&r!==undefined&&!/^\s*(dependencies\s*=|\[tool\.poetry\.dependencies\]|\[project\.optional-dependencies\])/m.test(r))return undefined;return{file:e,line:1,message:`${t} without a lock file (${i.join(", ")}): the versions installed can change from run to run. Commit the lock file your tool writes.`}}function requirementFindings(e,t){const n=[];const r=e.split(/\r?\n/);for(let e=0;e<r.length;e++){let i=r[e];const o=e;while(i.endsWith("\\")&&e+1<r.length)i=i.slice(0,-1)+" "+r[++e];const s=i.replace(/(^|\s)#.*$/,"").trim();if(s===""||s.startsWith("-"))continue;const a=s.split(";")[0].replace(/\s--hash=\S+/g,"").trim();if(/^[A-Za-z0-9][\w.-]*(\[[^\]]*\])?\s*===?\s*[^\s,<>=!~*]+$/.test(a))continue;if(/@\s*\S+/.test(a)||/^(git\+|https?:|file:)/.test(a)){if(/@[0-9a-f]{40}\b|#sha256=[0-9a-f]{64}|\.whl$/.test(a))continue;n.push({file:t,line:o+1,message:`"${a}" is a URL without a commit hash or sha256: what it installs can change. Pin a commit (…@<40-hex sha>) or a file hash.`});continue}const c=/^[A-Za-z0-9][\w.-]*/.exec(a)?.[0]??a;const u=a===c?"has no version":`allows a range (${a.slice(c.length).trim()})`;n.push({file:t,line:o+1,message:`"${c}" ${u}: pin one version with ==, e.g. ${c}==<version> (pip freeze shows the installed one).`})}return n}function condaFindings(e,t){const n=[];const r=e.split(/\r?\n/);let i=false;let o=-1;r.forEach((e,r)=>{const s=e.replace(/\s#.*$/,"");if(/^\S/.test(s)){i=/^dependencies\s*:/.test(s);o=-1;return}const a=/^(\s*)-\s+(.*\S)\s*$/.exec(s);if(!i||!a)return;const c=a[1].length;const u=a[2].replace(/^["']|["']$/g,"");if(o>=0&&c>o){n.push(...requirementFindings(u,t).map(e=>({...e,line:r+1})));return}o=-1;if(/^pip\s*:$/.test(u)){o=c;return}const l=u.replace(/^[\w.-]+::/,"");if(/^[A-Za-z0-9][\w.-]*\s*==?\s*\d[^\s,<>|*]*(=\S+)?$/.test(l)&&!/[*]/.test(l))return;n.push({file:t,line:r+1,message:`conda dependency "${u}" does not pin one version: write ${/^[\w.-]+/.exec(l)?.[0]??l}=<version> (conda list shows the installed one), or use conda-lock.`})});return n}async function unpinnedDependencies(e,t){const n=[];for(const r of e.locks){const e=(0,s.basename)(r);if(/^(requirements|constraints)[\w.-]*\.txt$/.test(e))n.push(...requirementFindings(await(0,i.readFile)(r,"utf8"),t(r)));else if(/^environment[\w.-]*\.ya?ml$/.test(e))n.push(...condaFindings(await(0,i.readFile)(r,"utf8"),t(r)))}for(const r of e.manifests){const e=(0,s.basename)(r);const o=await(0,i.readdir)((0,s.dirname)(r)).catch(()=>[]);const a=e==="pyproject.toml"?await(0,i.readFile)(r,"utf8"):undefined;const c=manifestWithoutLock(t(r),e,o,a);if(c)n.push(c)}return n}async function describeOutputs(e,t,n=async()=>undefined){const r=[];for(const o of e){const e=(0,s.resolve)(t,o);const a=await(0,i.stat)(e).catch(()=>undefined);if(!a?.isFile()&&!a?.isDirectory()){throw new l.yo(`The training command finished, but the output "${o}" listed in "outputs" is ${a?"neither a file nor a folder":"missing"} (looked for ${e}). Check the command writes it, or fix the "outputs" list.`)}const c=a.isFile()?[e]:await expandPaths([e],t,"output");await n(c);for(const e of c)r.push({path:portablePath(e,t),sha256:await sha256File(e),bytes:(await(0,i.stat)(e)).size})}return r}async function runShellCommand(e,t){const n=await(0,i.mkdtemp)((0,s.join)(t.tempDir??(0,o.tmpdir)(),"mlops-run-"));const r=(0,s.join)(n,"command.sh");await(0,i.writeFile)(r,e+"\n",{mode:448});const a=performance.now();try{const n=await new Promise((e,n)=>{const i=(0,P.spawn)("bash",["--noprofile","--norc","-e","-o","pipefail",r],{cwd:t.cwd,env:t.env,stdio:"inherit"});i.on("error",n);i.on("close",(t,n)=>e({code:t,signal:n}))}).catch(e=>{throw new l.yo(`The training command could not be started in "${t.cwd}": ${e.message}.`)});if(n.code!==0){const t=n.signal?`was killed by signal ${n.signal}`:`exited with code ${n.code}`;throw new l.yo(`The training command ${t}. Its output is in the log above this message. Command: ${oneLine(e)}`)}}finally{await(0,i.rm)(n,{recursive:true,force:true})}return{durationSeconds:(performance.now()-a)/1e3}}function oneLine(e){const t=e.trim().replace(/\s*\n\s*/g," ⏎ ");return t.length>200?`${t.slice(0,200)}…`:t}const R=/[\\`*_{}[\]#+!|~$]/g;function escapeMarkdown(e){return e.replace(/\r\n|\r|\n/g," ").replace(/&/g,"&amp;").replace(/</g,"&lt;").replace(/>/g,"&gt;").replace(R,e=>`\\${e}`).replace(/@/g,"@​")}function inlineCode(e){const t=e.replace(/\r\n|\r|\n/g," ").replace(/@/g,"@​");const n=Math.max(0,...(t.match(/`+/g)??[]).map(e=>e.length));const r="`".repeat(n+1);const i=t.startsWith("`")||t.endsWith("`")?" ":"";return`${r}${i}${t}${i}${r}`}function markdownTable(e,t){const line=e=>`| ${e.map(e=>e.replace(/(?<!\\)\|/g,"\\|")).join(" | ")} |`;return[line(e),line(e.map(()=>"---")),...t.map(line)].join("\n")}function markdownLink(e,t){if(!t||!/^https?:\/\/[^\s]+$/i.test(t))return e;const n=encodeURI(decodeURISafely(t)).replace(/[()<>"'`[\]\\]/g,e=>`%${e.charCodeAt(0).toString(16).toUpperCase().padStart(2,"0")}`);return`[${e}](${n})`}function decodeURISafely(e){try{return decodeURI(e)}catch{return e}}function mermaidLabel(e,t=24){const n=e.replace(/[^A-Za-z0-9 ._:=+\-/]/g,"_");return n.length>t?`${n.slice(0,t-1)}…`:n}var Z=r(21736);const C=c.Ikc({"model-name":(0,Z.fD)(),run:(0,Z.Qq)(),config:(0,Z.Qq)(),data:(0,Z.CN)().optional(),code:(0,Z.CN)().optional(),outputs:(0,Z.CN)(),seed:(0,Z.rD)(0,4294967295),cache:(0,Z.Jt)(),"strict-pins":(0,Z.Yq)(["error","warn","off"]),"working-directory":(0,Z.Qq)()});const D={name:"train-model",inputs:C,async run(e,t){const n=readRunContext();const r=await stepConfinement(n.workspace,n.tempDir);const a=await confinePath(e["working-directory"],r,{what:"working directory",input:"working-directory",baseDir:process.cwd(),kind:"folder"});await requireDirectory(a);if(e.outputs.length===0)throw new l.yo('Input "outputs" lists no files: name the model file the command writes (one path per line).');const inside=(e,t,n)=>i=>confinePaths(i,r,{what:e,input:t,baseDir:a,kind:n});const c=(await inside("config file","config")([e.config]))[0];const u=await canonicalConfigSha256(e.config,a);const f=await expandPaths(e.data??[],a,"data file");await inside("data file","data")(f);const d=await hashFiles(f,a,"data file");const p=await inside("output","outputs","any")(e.outputs);const m=await hashCodeTree(e.code,a,p,inside("code file","code"));if(m.source==="none"){const e=m.problem??"The working directory is not in a git repository";t.warning(`${e} and input "code" is empty, so no code is part of the fingerprint: list the code that trains the model in "code".`)}const h=await findDependencyFiles([a,(0,s.dirname)(c),...m.root?[m.root]:[]]);await inside("dependency file","working-directory")([...h.locks,...h.manifests]);const y=await hashFiles(h.locks,a,"lock file");const w=e["strict-pins"]==="off"?[]:await unpinnedDependencies(h,e=>portablePath(e,n.workspace));reportUnpinned(w,e["strict-pins"],t);const b={os:process.platform,arch:(0,o.arch)()};const $=computeFingerprint({configSha256:u,data:d,codeSha256:m.sha256,lockFiles:y,command:e.run,seed:e.seed,platform:b,actionVersion:k});const x=versionOf($);t.info(`Fingerprint ${$} (version ${x}) over the config, ${d.length} data file(s), the code (${describeCode(m)}), ${y.length} lock file(s)${y.length?` (${y.map(e=>e.path).join(", ")})`:""}, the command, seed ${e.seed}, ${b.os}/${b.arch} and mlops-actions ${k}.`);const S={model:e["model-name"],fingerprint:$,outputs:p,baseDir:a,workspace:n.workspace,log:t};const P=e.cache?await restoreTrainingOutputs(S):undefined;const O=trainingPins(e,c);let I;if(P){I={...P.training,restoredFrom:{runUrl:P.git.runUrl,startedAt:P.training.startedAt}};t.info(`Restored the outputs of fingerprint ${$.slice(0,12)} from the cache; skipped training that took ${P.training.durationSeconds.toFixed(1)} s.`)}else{const r=(new Date).toISOString();const{durationSeconds:i}=await t.group(`Training ${e["model-name"]}`,()=>runShellCommand(e.run,{cwd:a,env:{...runnerEnvironment(),...O},tempDir:n.tempDir}));I={startedAt:r,durationSeconds:i};t.info(`Training took ${i.toFixed(1)} s.`)}const A=await describeOutputs(e.outputs,a,inside("output","outputs"));if(P&&!sameOutputs(P.outputs,A))throw new l.yo(`The outputs restored from the cache for fingerprint ${$.slice(0,12)} do not match the manifest they were saved with. Delete the cache entry ${trainingCacheKey(e["model-name"],$)} and run again.`);const T={format:v,model:{name:e["model-name"],version:x},fingerprint:$,config:{path:portablePath(e.config,a),sha256:await sha256File(e.config,"config file",a),canonicalSha256:u},data:d,code:{source:m.source,sha256:m.sha256,files:m.files},lockFiles:y,unpinned:w.map(e=>`${e.file}:${e.line}: ${e.message}`),command:e.run,environment:{...O,MLOPS_CONFIG:portablePath(e.config,a)},seed:e.seed,workingDirectory:e["working-directory"],outputs:A,runner:{os:n.runnerOs,arch:b.arch,node:process.version,platform:b.os},actionVersion:k,git:{repository:n.repository,sha:n.sha,ref:n.ref,runId:n.runId,runUrl:n.runUrl},training:I};await validateStructured(T,z,{path:g,what:"manifest train-model writes"});const E=await createStepDir(n.tempDir,"train-model",e["model-name"]);const j=(0,s.join)(E,g);await(0,i.writeFile)(j,JSON.stringify(T,null,2)+"\n");if(e.cache&&!P)await saveTrainingOutputs({...S,manifest:T});const N=artifactServiceAvailable()?await uploadModelArtifact({manifest:T,manifestPath:j,baseDir:a,stagingDir:(0,s.join)(E,"artifact"),log:t}):undefined;if(!N)t.info("No artifact service here (not a GitHub runner), so the model was not uploaded as an artifact.");t.appendSummary(renderTrainingSummary(T));const set=(e,n)=>t.setOutput(e,n);set("fingerprint",$);set("version",x);set("manifest",j);set("model-path",p[0]);set("cache-hit",String(Boolean(P)));set("artifact-name",N?.name??"");set("artifact-id",N?String(N.id):"")}};function sameOutputs(e,t){return JSON.stringify(e.map(e=>[e.path,e.sha256]))===JSON.stringify(t.map(e=>[e.path,e.sha256]))}function runnerEnvironment(){return Object.fromEntries(Object.entries(process.env).filter(([e])=>!e.startsWith("INPUT_")&&!U.has(e)))}const U=new Set(["ACTIONS_RUNTIME_TOKEN","ACTIONS_RUNTIME_URL","ACTIONS_RESULTS_URL","ACTIONS_CACHE_URL","ACTIONS_CACHE_SERVICE_V2","ACTIONS_ID_TOKEN_REQUEST_TOKEN","ACTIONS_ID_TOKEN_REQUEST_URL"]);function trainingPins(e,t){const n=String(e.seed);return{MLOPS_MODEL_NAME:e["model-name"],MLOPS_CONFIG:t,MLOPS_SEED:n,PYTHONHASHSEED:n,PL_GLOBAL_SEED:n,CUBLAS_WORKSPACE_CONFIG:":4096:8",TF_DETERMINISTIC_OPS:"1",TF_CUDNN_DETERMINISTIC:"1"}}const F=10;function reportUnpinned(e,t,n){if(e.length===0||t==="off")return;const r=e.map(e=>`${e.file}:${e.line}: ${e.message}`);if(t==="error"){throw new l.yo(`strict-pins is "error" and ${e.length} dependenc${e.length===1?"y is":"ies are"} not pinned: ${r.join(" ")} Pin them, or set strict-pins to warn.`)}e.slice(0,F).forEach(e=>n.warning(`Unpinned dependency: ${e.message}`,{file:e.file,line:e.line,title:"strict-pins"}));if(e.length>F)n.info(`More unpinned dependencies:\n${r.slice(F).join("\n")}`)}function describeCode(e){if(e.source==="git")return`${e.files} tracked file(s) of the git repository`;if(e.source==="paths")return`${e.files} file(s) named in "code"`;return"none"}async function requireDirectory(e){const t=await(0,i.stat)(e).catch(()=>undefined);if(!t?.isDirectory())throw new l.yo(`Input "working-directory" is "${e}", which is not a directory.`)}function renderTrainingSummary(e){const t=e.outputs.map(e=>`| ${inlineCode(e.path)} | ${e.bytes??""} | \`${e.sha256.slice(0,16)}…\` |`).join("\n");return[`### 🧪 Trained ${escapeMarkdown(e.model.name)} version \`${e.model.version}\``,`Fingerprint \`${e.fingerprint}\` over the config, ${e.data.length} data file(s), the code, ${e.lockFiles?.length??0} lock file(s), the command and seed ${e.seed}; training took ${e.training.durationSeconds.toFixed(1)} s.`,...e.unpinned?.length?[`⚠️ ${e.unpinned.length} unpinned dependenc${e.unpinned.length===1?"y":"ies"}: ${e.unpinned.map(e=>inlineCode(e)).join(", ")}`]:[],"| Output | Bytes | sha256 |\n| --- | --- | --- |\n"+t].join("\n\n")}},91674:(e,t,n)=>{n.d(t,{UK:()=>errnoCode,dz:()=>InputError,iU:()=>isUserError,yo:()=>UserError});class UserError extends Error{name="UserError"}class InputError extends UserError{name="InputError"}function isUserError(e){return e instanceof UserError}function errnoCode(e){return e instanceof Error&&"code"in e&&typeof e.code==="string"?e.code:undefined}},21736:(e,t,n)=>{n.d(t,{CN:()=>pathList,Jt:()=>flag,Ko:()=>readInputs,Qq:()=>text,Yq:()=>choice,fD:()=>modelName,rD:()=>wholeNumber});var r=n(45586);var i=n(88532);var o=n(58434);var s=n(91674);function readInputs(e,t){const n={};for(const r of Object.keys(e.shape)){const e=t(r);if(e!==undefined&&e!=="")n[r]=e}const r=e.safeParse(n,{reportInput:true});if(!r.success)throw new s.dz(describeInputIssues(r.error.issues,n));return r.data}function describeInputIssues(e,t){const n=e.map(e=>{const n=String(e.path[0]??"?");if(!(n in t))return`input "${n}" is required but was not supplied (set it under "with:" in the workflow step)`;return`input "${n}" ${e.message}`});return`Invalid action inputs: ${n.join("; ")}.`}const quote=e=>(0,o.cl)(String(e));const text=()=>r.YjP();const choice=e=>r.k5n(e,{error:t=>`must be one of ${e.join(", ")}; got ${quote(t.input)}`});const a=["true","True","TRUE"];const c=["false","False","FALSE"];const flag=()=>r.YjP().transform((e,t)=>{if(a.includes(e))return true;if(c.includes(e))return false;t.addIssue({code:"custom",input:e,message:`must be true or false; got ${quote(e)}`});return i.tm});const wholeNumber=(e,t=Number.MAX_SAFE_INTEGER)=>r.YjP().transform((n,r)=>{const o=/^-?\d+$/.test(n)?Number(n):Number.NaN;if(Number.isSafeInteger(o)&&o>=e&&o<=t)return o;const s=t===Number.MAX_SAFE_INTEGER?`${e} or more`:`from ${e} to ${t}`;r.addIssue({code:"custom",input:n,message:`must be a whole number ${s}; got ${quote(n)}`});return i.tm});const pathList=()=>r.YjP().transform(e=>e.split(/\r?\n/).map(e=>e.trim()).filter(e=>e!==""));const modelName=()=>(0,o.Cv)("model name");const modelVersion=()=>identifier("model version");const environmentName=()=>identifier("environment name");const artifactName=()=>identifier("artifact name");const decimalBetween=(e,t)=>z.string().transform((n,r)=>{const i=/^\s*-?(\d+\.?\d*|\.\d+)(e-?\d+)?\s*$/i.test(n)?Number(n):Number.NaN;if(i>e&&i<t)return i;r.addIssue({code:"custom",input:n,message:`must be a number between ${e} and ${t} (exclusive); got ${quote(n)}`});return z.NEVER})},32711:(e,t,n)=>{n.d(t,{C:()=>runAction});var r=n(91674);var i=n(21736);var o=n(77598);var s=n(73024);var a=n(48161);const c=1024*1024;function inputVariableName(e){return`INPUT_${e.replace(/ /g,"_").toUpperCase()}`}function escapeCommandData(e){return e.replace(/%/g,"%25").replace(/\r/g,"%0D").replace(/\n/g,"%0A")}function escapeCommandProperty(e){return escapeCommandData(e).replace(/:/g,"%3A").replace(/,/g,"%2C")}function formatCommand(e,t,n={}){const r=Object.entries(n).filter(([,e])=>e!==undefined&&e!=="").map(([e,t])=>`${e}=${escapeCommandProperty(String(t))}`).join(",");return`::${e}${r?` ${r}`:""}::${escapeCommandData(t)}`}function formatFileCommandValue(e,t){const n=`ghadelimiter_${(0,o.randomUUID)()}`;if(e.includes(n)||t.includes(n)){throw new Error(`Unexpected delimiter collision while writing "${e}"`)}return`${e}<<${n}${a.EOL}${t}${a.EOL}${n}${a.EOL}`}function createRunner(e=process.env,t=e=>process.stdout.write(e+a.EOL)){const n=e.GITHUB_OUTPUT;const r=e.GITHUB_STEP_SUMMARY;let i=false;const o={getInput:t=>e[inputVariableName(t)]?.trim(),setOutput(e,r){const i=String(r);if(n)(0,s.appendFileSync)(n,formatFileCommandValue(e,i),"utf8");else t(`output ${e}: ${i}`)},appendSummary(e){if(!r||i)return;const t=fileSize(r);const n=Buffer.byteLength(e+a.EOL,"utf8");if(t+n>c){i=true;(0,s.appendFileSync)(r,`${a.EOL}_The rest of this summary was left out: GitHub shows at most 1 MiB per step. The full report is in the step's outputs._${a.EOL}`);o.warning("The job summary reached GitHub's 1 MiB limit; the rest was left out. See the report output for everything.");return}(0,s.appendFileSync)(r,e+a.EOL,"utf8")},debug:e=>t(formatCommand("debug",e)),info:e=>t(e),notice:(e,n)=>t(formatCommand("notice",e,n)),warning:(e,n)=>t(formatCommand("warning",e,n)),error:(e,n)=>t(formatCommand("error",e,n)),async group(e,n){t(`::group::${escapeCommandData(e)}`);try{return await n()}finally{t("::endgroup::")}}};return o}function fileSize(e){try{return(0,s.statSync)(e).size}catch{return 0}}async function runAction(e,t=createRunner()){let n=0;try{const n=(0,i.Ko)(e.inputs,t.getInput);await e.run(n,t)}catch(r){n=1;reportFailure(e.name,r,t)}process.exitCode=n;return n}function reportFailure(e,t,n){if((0,r.iU)(t)){n.error(t.message,{title:e});return}const i=httpFailure(t);if(i){n.error(`GitHub answered ${i.status} to ${i.request} after retries: ${i.message}. This is a problem with GitHub or with the token's permissions, not with your data; re-run the job, and check the job's "permissions:" if it persists.`,{title:e});return}const o=t instanceof Error?t.message:String(t);n.error(`${e} stopped on an unexpected error: ${o}. This is a bug in mlops-actions, not in your workflow; `+"please report it with the step log (re-run with debug logging for the stack trace).",{title:e});if(t instanceof Error&&t.stack)n.debug(t.stack)}function httpFailure(e){if(!(e instanceof Error)||!("status"in e)||typeof e.status!=="number")return undefined;const t=e.request;const n=t?.url?`${t.method??""} ${new URL(t.url).pathname}`.trim():"a request";return{status:e.status,request:n,message:e.message.replace(/\s+/g," ").slice(0,300)}}},58434:(e,t,n)=>{n.d(t,{Cv:()=>identifier,Rn:()=>modelArtifactName,cl:()=>quoteValue});var r=n(45586);var i=n(91674);const safeWord=e=>new RegExp(`^[A-Za-z0-9][A-Za-z0-9._-]{0,${e-1}}$`);const o=safeWord(100);const s=safeWord(64);const a=safeWord(100);const c=safeWord(200);const u={rule:'start with a letter or digit and use only letters, digits, ".", "_" and "-", without ".." (at most 100 characters)',test:e=>o.test(e)&&!e.includes("..")};const l={rule:'start and end with a letter or digit and use only letters, digits, ".", "_" and "-", without ".." and not ending in ".lock" (at most 64 characters)',test:e=>s.test(e)&&/[A-Za-z0-9]$/.test(e)&&!e.includes("..")&&!e.endsWith(".lock")};const f={rule:'start with a letter or digit and use only letters, digits, ".", "_" and "-" (at most 100 characters; spaces and "/" are not allowed)',test:e=>a.test(e)};const d={rule:'start with a letter or digit and use only letters, digits, ".", "_" and "-" (at most 200 characters)',test:e=>c.test(e)};const p={rule:'be "<model>@<version>": a model name, "@" and a model version',test:e=>{const t=e.indexOf("@");return t>0&&u.test(e.slice(0,t))&&l.test(e.slice(t+1))}};const m={"model name":u,"model version":l,"environment name":f,"artifact name":d,"release tag":p};function isIdentifier(e,t){return typeof t==="string"&&m[e].test(t)}function identifierProblem(e,t){return isIdentifier(e,t)?undefined:`must ${m[e].rule}; got ${quoteValue(t)}`}function identifier(e){return r.YjP().refine(t=>isIdentifier(e,t),{error:t=>identifierProblem(e,t.input)})}function requireIdentifier(e,t,n,r=""){const o=identifierProblem(e,t);if(o)throw new i.yo(`${n} ${o}.${r?` ${r}`:""}`);return t}function releaseTag(e,t){return requireIdentifier("release tag",`${e}@${t}`,"The release tag")}function modelArtifactName(e,t){return requireIdentifier("artifact name",`model-${e}-${t}`,"The artifact name")}function metricsArtifactName(e,t){return requireIdentifier("artifact name",`metrics-${e}-${t}`,"The artifact name")}function modelTask(e){return`model:${requireIdentifier("model name",e,"The model name")}`}const h=60;function quoteValue(e){if(typeof e!=="string")return String(JSON.stringify(e)??e).slice(0,h);const t=[...e];const n=JSON.stringify(t.slice(0,h).join("")).replace(/[\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g,e=>`\\u${e.charCodeAt(0).toString(16).padStart(4,"0")}`);return t.length>h?`${n}… (${t.length} characters)`:n}},42613:t=>{t.exports=e(import.meta.url)("assert")},20181:t=>{t.exports=e(import.meta.url)("buffer")},35317:t=>{t.exports=e(import.meta.url)("child_process")},49140:t=>{t.exports=e(import.meta.url)("constants")},76982:t=>{t.exports=e(import.meta.url)("crypto")},24434:t=>{t.exports=e(import.meta.url)("events")},79896:t=>{t.exports=e(import.meta.url)("fs")},91943:t=>{t.exports=e(import.meta.url)("fs/promises")},58611:t=>{t.exports=e(import.meta.url)("http")},65692:t=>{t.exports=e(import.meta.url)("https")},69278:t=>{t.exports=e(import.meta.url)("net")},34589:t=>{t.exports=e(import.meta.url)("node:assert")},16698:t=>{t.exports=e(import.meta.url)("node:async_hooks")},4573:t=>{t.exports=e(import.meta.url)("node:buffer")},37540:t=>{t.exports=e(import.meta.url)("node:console")},77598:t=>{t.exports=e(import.meta.url)("node:crypto")},53053:t=>{t.exports=e(import.meta.url)("node:diagnostics_channel")},40610:t=>{t.exports=e(import.meta.url)("node:dns")},78474:t=>{t.exports=e(import.meta.url)("node:events")},73024:t=>{t.exports=e(import.meta.url)("node:fs")},51455:t=>{t.exports=e(import.meta.url)("node:fs/promises")},37067:t=>{t.exports=e(import.meta.url)("node:http")},32467:t=>{t.exports=e(import.meta.url)("node:http2")},44708:t=>{t.exports=e(import.meta.url)("node:https")},98995:t=>{t.exports=e(import.meta.url)("node:module")},77030:t=>{t.exports=e(import.meta.url)("node:net")},48161:t=>{t.exports=e(import.meta.url)("node:os")},76760:t=>{t.exports=e(import.meta.url)("node:path")},643:t=>{t.exports=e(import.meta.url)("node:perf_hooks")},1708:t=>{t.exports=e(import.meta.url)("node:process")},41792:t=>{t.exports=e(import.meta.url)("node:querystring")},57075:t=>{t.exports=e(import.meta.url)("node:stream")},46193:t=>{t.exports=e(import.meta.url)("node:string_decoder")},41692:t=>{t.exports=e(import.meta.url)("node:tls")},73136:t=>{t.exports=e(import.meta.url)("node:url")},57975:t=>{t.exports=e(import.meta.url)("node:util")},73429:t=>{t.exports=e(import.meta.url)("node:util/types")},75919:t=>{t.exports=e(import.meta.url)("node:worker_threads")},38522:t=>{t.exports=e(import.meta.url)("node:zlib")},70857:t=>{t.exports=e(import.meta.url)("os")},16928:t=>{t.exports=e(import.meta.url)("path")},2203:t=>{t.exports=e(import.meta.url)("stream")},13193:t=>{t.exports=e(import.meta.url)("string_decoder")},53557:t=>{t.exports=e(import.meta.url)("timers")},64756:t=>{t.exports=e(import.meta.url)("tls")},52018:t=>{t.exports=e(import.meta.url)("tty")},87016:t=>{t.exports=e(import.meta.url)("url")},39023:t=>{t.exports=e(import.meta.url)("util")},43106:t=>{t.exports=e(import.meta.url)("zlib")},45586:(e,t,n)=>{n.d(t,{YOg:()=>array,k5n:()=>schemas_enum,euz:()=>literal,aig:()=>schemas_number,Ikc:()=>object,g1P:()=>record,YjP:()=>schemas_string});var r=n(88532);var i=n(54723);class $ZodCyclicError extends Error{constructor(){super(`Cannot parse a reference cycle that closes through a transform`);this.name="ZodCyclicError"}}const o="~memo";const s=[];function isRef(e){return e!==null&&typeof e==="object"}function cloneIssues(e){return e.map(e=>e.path?{...e,path:e.path.slice()}:{...e})}const a=new WeakMap;const c=0;const u=1;const l=2;function isRecursive(e,t,n){const r=a.get(e);if(r!==undefined)return r?l:c;if(t.has(e))return l;t.add(e);let o=c;const check=e=>{if(o!==l&&e?._zod){const r=isRecursive(e,t,n);if(r>o)o=r}};const shape=(e,r)=>{let i=c;for(const o of Reflect.ownKeys(e)){const s=Object.getOwnPropertyDescriptor(e,o);if(r&&!s.enumerable)continue;const a=s.get?u:s.value?._zod?isRecursive(s.value,t,n):c;if(a>i)i=a}return i};const merge=e=>{if(e>o)o=e};const s=e._zod.def;const f=s.type;switch(f){case"object":{const e=i.MO(s);merge(e?shape(e,true):u);check(s.catchall);break}case"array":check(s.element);break;case"tuple":for(const e of s.items)check(e);check(s.rest);break;case"record":case"map":check(s.keyType);check(s.valueType);break;case"set":check(s.valueType);break;case"union":for(const e of s.options)check(e);break;case"intersection":check(s.left);check(s.right);break;case"optional":case"nullable":case"default":case"prefault":case"catch":case"readonly":case"nonoptional":case"promise":case"success":check(s.innerType);break;case"pipe":check(s.in);check(s.out);break;case"function":check(s.input);check(s.output);break;case"lazy":{const r=s._cachedInner??(n?e._zod.innerType:undefined);merge(r?isRecursive(r,t,false):u);break}case"template_literal":case"string":case"number":case"int":case"boolean":case"bigint":case"symbol":case"undefined":case"null":case"void":case"never":case"any":case"unknown":case"date":case"nan":case"enum":case"literal":case"file":case"transform":case"custom":break;default:{f;for(const e in s){const t=Object.getOwnPropertyDescriptor(s,e);if(!t||t.get)continue;const n=t.value;if(!n||typeof n!=="object")continue;if(n._zod)check(n);else if(Array.isArray(n))for(const e of n)check(e)}}}t.delete(e);return settle(e,o)}function settle(e,t){if(t!==u)a.set(e,t===l);return t}function isRecursiveSchema(e){return isRecursive(e,new Set,true)!==c}function bucketFor(e,t){let n=e.buckets.get(t);if(!n){n=new WeakMap;e.buckets.set(t,n)}return n}let f;const d=[];const p={alloc(e,t,n){const r=f;if(!r)return n;f=undefined;const i={value:n,issues:null};r.set(t.value,i);d.push(i);return n},guard(e){var t;(t=e._zod).deferred??(t.deferred=[]);e._zod.deferred.push(()=>{const t=e._zod.parse;const wrapped=(e,n)=>{if(n.direction!=="backward"&&isBackEdge(n,e.value))throw new $ZodCyclicError;return t(e,n)};e._zod.parse=wrapped;if(e._zod.run===t)e._zod.run=wrapped})},attach(e){var t;let n;let r=false;let i;let a;(t=e._zod).deferred??(t.deferred=[]);e._zod.deferred.push(()=>{const t=e._zod.parse;const wrapped=(u,p)=>{if(n===undefined){const i=isRecursive(e,new Set,false);if(i===c){e._zod.parse=t;if(e._zod.run===wrapped)e._zod.run=t;return t(u,p)}if(i===l||r)n=true;else r=true}const m=u.value;if(!isRef(m))return t(u,p);let h=p[o];if(!h){h={buckets:new WeakMap,backEdges:undefined};p[o]=h}let g;if(i===p){g=a}else{g=bucketFor(h,e);i=p;a=g}const y=g.get(m);if(y){u.value=y.value;if(y.issues){if(y.issues.length)u.issues.push(...cloneIssues(y.issues))}else{u.memo=true;h.backEdges??(h.backEdges=new WeakSet);h.backEdges.add(y.value)}return u}f=g;const v=d.length;const w=t(u,p);f=undefined;const b=d.length>v?d.pop():undefined;if(w instanceof Promise){return w.then(e=>{if(b)b.issues=e.issues.length?cloneIssues(e.issues):s;return e})}if(b)b.issues=w.issues.length?cloneIssues(w.issues):s;return w};e._zod.parse=wrapped;if(e._zod.run===t)e._zod.run=wrapped})}};function memoizer(){return p}function isBackEdge(e,t){const n=e[o]?.backEdges;return n!==undefined&&isRef(t)&&n.has(t)}const m=/^[cC][0-9a-z]{6,}$/;const h=/^[0-9a-z]+$/;const g=/^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$/;const y=/^[0-9a-vA-V]{20}$/;const v=/^[A-Za-z0-9]{27}$/;const w=/^[a-zA-Z0-9_-]{21}$/;function nanoidOfLength(e){return new RegExp(`^[a-zA-Z0-9_-]{${e}}$`)}const b=/^P(?:(\d+W)|(?!.*W)(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+([.,]\d+)?S)?)?)$/;const $=/^[-+]?P(?!$)(?:(?:[-+]?\d+Y)|(?:[-+]?\d+[.,]\d+Y$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:(?:[-+]?\d+W)|(?:[-+]?\d+[.,]\d+W$))?(?:(?:[-+]?\d+D)|(?:[-+]?\d+[.,]\d+D$))?(?:T(?=[\d+-])(?:(?:[-+]?\d+H)|(?:[-+]?\d+[.,]\d+H$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:[-+]?\d+(?:[.,]\d+)?S)?)??$/;const z=/^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;const uuid=e=>{if(!e)return/^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;return new RegExp(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-${e}[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$`)};const k=null&&uuid(4);const x=null&&uuid(6);const S=null&&uuid(7);const P=/^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/;const O=/^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;const I=/^(([^<>()\[\]\\.,;:\s@"]+(\.[^<>()\[\]\\.,;:\s@"]+)*)|(".+"))@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}])|(([a-zA-Z\-0-9]+\.)+[a-zA-Z]{2,}))$/;const A=/^[^\s@"]{1,64}@[^\s@]{1,255}$/u;const T=null&&A;const E=/^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;const j=`^(?=[\\s\\S]*[\\p{Extended_Pictographic}\\p{Regional_Indicator}\\u20E3])[\\p{Extended_Pictographic}\\p{Emoji_Component}]+$`;function emoji(){return new RegExp(j,"u")}const N=/^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$/;const R=/^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))$/;const mac=e=>{const t=util.escapeRegex(e??":");return new RegExp(`^(?:[0-9A-F]{2}${t}){5}[0-9A-F]{2}$|^(?:[0-9a-f]{2}${t}){5}[0-9a-f]{2}$`)};const Z=/^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\/([0-9]|[1-2][0-9]|3[0-2])$/;const C=/^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))\/(12[0-8]|1[01][0-9]|[1-9]?[0-9])$/;const D=/^$|^(?:[0-9a-zA-Z+/]{4})*(?:(?:[0-9a-zA-Z+/]{2}==)|(?:[0-9a-zA-Z+/]{3}=))?$/;const U=/^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$/;const F=/^(?=.{1,253}\.?$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[-0-9a-zA-Z]{0,61}[0-9a-zA-Z])?)*\.?$/;const M=/^(?=.{1,253}$)([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$/;const L=/^https?$/;const J=/^\+[1-9]\d{6,14}$/;const B=/^\d(?:[ -]?\d){11,18}$/;const V=/^(?:AED|AFN|ALL|AMD|AOA|ARS|AUD|AWG|AZN|BAM|BBD|BDT|BHD|BIF|BMD|BND|BOB|BOV|BRL|BSD|BTN|BWP|BYN|BZD|CAD|CDF|CHE|CHF|CHW|CLF|CLP|CNY|COP|COU|CRC|CUP|CVE|CZK|DJF|DKK|DOP|DZD|EGP|ERN|ETB|EUR|FJD|FKP|GBP|GEL|GHS|GIP|GMD|GNF|GTQ|GYD|HKD|HNL|HTG|HUF|IDR|ILS|INR|IQD|IRR|ISK|JMD|JOD|JPY|KES|KGS|KHR|KMF|KPW|KRW|KWD|KYD|KZT|LAK|LBP|LKR|LRD|LSL|LYD|MAD|MDL|MGA|MKD|MMK|MNT|MOP|MRU|MUR|MVR|MWK|MXN|MXV|MYR|MZN|NAD|NGN|NIO|NOK|NPR|NZD|OMR|PAB|PEN|PGK|PHP|PKR|PLN|PYG|QAR|RON|RSD|RUB|RWF|SAR|SBD|SCR|SDG|SEK|SGD|SHP|SLE|SOS|SRD|SSP|STN|SVC|SYP|SZL|THB|TJS|TMT|TND|TOP|TRY|TTD|TWD|TZS|UAH|UGX|USD|USN|UYI|UYU|UYW|UZS|VED|VES|VND|VUV|WST|XAD|XAF|XAG|XAU|XBA|XBB|XBC|XBD|XCD|XCG|XDR|XOF|XPD|XPF|XPT|XSU|XTS|XUA|XXX|YER|ZAR|ZMW|ZWG)$/;const K=/^[A-Z]{2}(?!00|01|99)\d{2}[A-Z0-9]{11,30}$/;const q=`(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))`;function regexes_anchor(e){return new RegExp(`^${e}$`)}const G=regexes_anchor(q);function timeSource(e){const t=`(?:[01]\\d|2[0-3]):[0-5]\\d`;const n=typeof e.precision==="number"?e.precision===-1?`${t}`:e.precision===0?`${t}:[0-5]\\d`:`${t}:[0-5]\\d\\.\\d{${e.precision}}`:e.seconds?`${t}:[0-5]\\d(?:\\.\\d+)?`:`${t}(?::[0-5]\\d(?:\\.\\d+)?)?`;return n}function time(e){return new RegExp(`^${timeSource(e)}$`)}function datetime(e){const t=["Z"];if(e.offset)t.push(`([+-](?:[01]\\d|2[0-3]):[0-5]\\d)`);const n=`${timeSource({precision:e.precision,seconds:true})}(?:${t.join("|")})`;const r=e.local?`${n}|${timeSource({precision:e.precision})}`:n;return new RegExp(`^${q}T(?:${r})$`)}const W=/^[\s\S]{0,}$/;const string=e=>{const t=e?`[\\s\\S]{${e?.minimum??0},${e?.maximum??""}}`:`[\\s\\S]*`;return new RegExp(`^${t}$`)};const Y=/^-?\d+n?$/;const H=/^-?\d+$/;const Q=/^-?\d+(?:\.\d+)?$/;const X=/^(?:true|false)$/i;const ee=/^null$/i;const te=/^undefined$/i;const ne=/^[^A-Z]*$/;const re=/^[^a-z]*$/;const ie=/^[0-9a-fA-F]*$/;function fixedBase64(e,t){return new RegExp(`^[A-Za-z0-9+/]{${e}}${t}$`)}function fixedBase64url(e){return new RegExp(`^[A-Za-z0-9_-]{${e}}$`)}const oe=/^[0-9a-fA-F]{32}$/;const se=null&&fixedBase64(22,"==");const ae=null&&fixedBase64url(22);const ce=/^[0-9a-fA-F]{40}$/;const ue=null&&fixedBase64(27,"=");const le=null&&fixedBase64url(27);const fe=/^[0-9a-fA-F]{64}$/;const de=null&&fixedBase64(43,"=");const pe=null&&fixedBase64url(43);const me=/^[0-9a-fA-F]{96}$/;const he=null&&fixedBase64(64,"");const ge=null&&fixedBase64url(64);const _e=/^[0-9a-fA-F]{128}$/;const ye=null&&fixedBase64(86,"==");const ve=null&&fixedBase64url(86);const we=r.xI("$ZodCheck",(e,t)=>{var n;e._zod??(e._zod={});e._zod.def=t;(n=e._zod).onattach??(n.onattach=[])});const _whenHasSize=e=>{const t=e.value;return!util.nullish(t)&&t.size!==undefined};const _whenHasLength=e=>{const t=e.value;return!i.cl(t)&&t.length!==undefined};const be={number:"number",bigint:"bigint",object:"date"};const $e=r.xI("$ZodCheckLessThan",(e,t)=>{we.init(e,t);const n=be[typeof t.value];e._zod.check=r=>{if(t.inclusive?r.value<=t.value:r.value<t.value){return}r.issues.push({origin:be[typeof r.value]??n,code:"too_big",maximum:typeof t.value==="object"?t.value.getTime():t.value,input:r.value,inclusive:t.inclusive,inst:e,continue:!t.abort})}});const ze=r.xI("$ZodCheckGreaterThan",(e,t)=>{we.init(e,t);const n=be[typeof t.value];e._zod.check=r=>{if(t.inclusive?r.value>=t.value:r.value>t.value){return}r.issues.push({origin:be[typeof r.value]??n,code:"too_small",minimum:typeof t.value==="object"?t.value.getTime():t.value,input:r.value,inclusive:t.inclusive,inst:e,continue:!t.abort})}});const ke=r.xI("$ZodCheckMultipleOf",(e,t)=>{we.init(e,t);e._zod.check=n=>{if(typeof n.value!==typeof t.value)throw new Error("Cannot mix number and bigint in multiple_of check.");const r=typeof n.value==="bigint"?t.value!==BigInt(0)&&n.value%t.value===BigInt(0):i.LG(n.value,t.value)===0;if(r)return;n.issues.push({origin:typeof n.value,code:"not_multiple_of",divisor:t.value,input:n.value,inst:e,continue:!t.abort})}});const xe=r.xI("$ZodCheckNumberFormat",(e,t)=>{we.init(e,t);t.format=t.format||"float64";const n=t.format?.includes("int");const r=n?"int":"number";const[o,s]=i.zH[t.format];e._zod.check=i=>{const a=i.value;if(n){if(!Number.isInteger(a)){i.issues.push({expected:r,format:t.format,code:"invalid_type",continue:false,input:a,inst:e});return}if(!Number.isSafeInteger(a)){if(a>0){i.issues.push({input:a,code:"too_big",maximum:Number.MAX_SAFE_INTEGER,note:"Integers must be within the safe integer range.",inst:e,origin:r,inclusive:true,continue:!t.abort})}else{i.issues.push({input:a,code:"too_small",minimum:Number.MIN_SAFE_INTEGER,note:"Integers must be within the safe integer range.",inst:e,origin:r,inclusive:true,continue:!t.abort})}return}}if(a<o){i.issues.push({origin:"number",input:a,code:"too_small",minimum:o,inclusive:true,inst:e,continue:!t.abort})}if(a>s){i.issues.push({origin:"number",input:a,code:"too_big",maximum:s,inclusive:true,inst:e,continue:!t.abort})}}});const Se=null&&core.$constructor("$ZodCheckBigIntFormat",(e,t)=>{we.init(e,t);const[n,r]=util.BIGINT_FORMAT_RANGES[t.format];e._zod.check=i=>{const o=i.value;if(o<n){i.issues.push({origin:"bigint",input:o,code:"too_small",minimum:n,inclusive:true,inst:e,continue:!t.abort})}if(o>r){i.issues.push({origin:"bigint",input:o,code:"too_big",maximum:r,inclusive:true,inst:e,continue:!t.abort})}}});const Pe=null&&core.$constructor("$ZodCheckMaxSize",(e,t)=>{var n;we.init(e,t);(n=e._zod.def).when??(n.when=_whenHasSize);e._zod.check=n=>{const r=n.value;const i=r.size;if(i<=t.maximum)return;n.issues.push({origin:util.getSizableOrigin(r),code:"too_big",maximum:t.maximum,inclusive:true,input:r,inst:e,continue:!t.abort})}});const Oe=null&&core.$constructor("$ZodCheckMinSize",(e,t)=>{var n;we.init(e,t);(n=e._zod.def).when??(n.when=_whenHasSize);e._zod.check=n=>{const r=n.value;const i=r.size;if(i>=t.minimum)return;n.issues.push({origin:util.getSizableOrigin(r),code:"too_small",minimum:t.minimum,inclusive:true,input:r,inst:e,continue:!t.abort})}});const Ie=null&&core.$constructor("$ZodCheckSizeEquals",(e,t)=>{var n;we.init(e,t);(n=e._zod.def).when??(n.when=_whenHasSize);e._zod.check=n=>{const r=n.value;const i=r.size;if(i===t.size)return;const o=i>t.size;n.issues.push({origin:util.getSizableOrigin(r),...o?{code:"too_big",maximum:t.size}:{code:"too_small",minimum:t.size},inclusive:true,exact:true,input:n.value,inst:e,continue:!t.abort})}});const Ae=r.xI("$ZodCheckMaxLength",(e,t)=>{var n;we.init(e,t);(n=e._zod.def).when??(n.when=_whenHasLength);e._zod.check=n=>{const r=n.value;const o=r.length;const s=typeof r==="string"&&o>t.maximum?i.O7(r):o;if(s<=t.maximum)return;const a=i.Rc(r);n.issues.push({origin:a,code:"too_big",maximum:t.maximum,inclusive:true,input:r,inst:e,continue:!t.abort})}});const Te=r.xI("$ZodCheckMinLength",(e,t)=>{var n;we.init(e,t);(n=e._zod.def).when??(n.when=_whenHasLength);e._zod.check=n=>{const r=n.value;const o=r.length;const s=typeof r==="string"&&o>=t.minimum&&o<t.minimum*2?i.O7(r):o;if(s>=t.minimum)return;const a=i.Rc(r);n.issues.push({origin:a,code:"too_small",minimum:t.minimum,inclusive:true,input:r,inst:e,continue:!t.abort})}});const Ee=r.xI("$ZodCheckLengthEquals",(e,t)=>{var n;we.init(e,t);(n=e._zod.def).when??(n.when=_whenHasLength);e._zod.check=n=>{const r=n.value;const o=r.length;const s=typeof r==="string"&&o>=t.length&&o<=t.length*2?i.O7(r):o;if(s===t.length)return;const a=i.Rc(r);const c=s>t.length;n.issues.push({origin:a,...c?{code:"too_big",maximum:t.length}:{code:"too_small",minimum:t.length},inclusive:true,exact:true,input:n.value,inst:e,continue:!t.abort})}});const je=r.xI("$ZodCheckStringFormat",(e,t)=>{var n,r;we.init(e,t);if(t.pattern)(n=e._zod).check??(n.check=n=>{t.pattern.lastIndex=0;if(t.pattern.test(n.value))return;n.issues.push({origin:"string",code:"invalid_format",format:t.format,input:n.value,...t.pattern?{pattern:t.pattern.toString()}:{},inst:e,continue:!t.abort})});else(r=e._zod).check??(r.check=()=>{})});const Ne=r.xI("$ZodCheckRegex",(e,t)=>{je.init(e,t);e._zod.check=n=>{t.pattern.lastIndex=0;if(t.pattern.test(n.value))return;n.issues.push({origin:"string",code:"invalid_format",format:"regex",input:n.value,pattern:t.pattern.toString(),inst:e,continue:!t.abort})}});const Re=r.xI("$ZodCheckLowerCase",(e,t)=>{t.pattern??(t.pattern=ne);je.init(e,t)});const Ze=r.xI("$ZodCheckUpperCase",(e,t)=>{t.pattern??(t.pattern=re);je.init(e,t)});const Ce=r.xI("$ZodCheckIncludes",(e,t)=>{we.init(e,t);const n=i.sD(t.includes);const r=new RegExp(typeof t.position==="number"?`^.{${t.position},}${n}`:n);t.pattern=r;e._zod.check=n=>{if(n.value.includes(t.includes,t.position))return;n.issues.push({origin:"string",code:"invalid_format",format:"includes",includes:t.includes,input:n.value,inst:e,continue:!t.abort})}});const De=r.xI("$ZodCheckStartsWith",(e,t)=>{we.init(e,t);const n=new RegExp(`^${i.sD(t.prefix)}.*`);t.pattern??(t.pattern=n);e._zod.check=n=>{if(n.value.startsWith(t.prefix))return;n.issues.push({origin:"string",code:"invalid_format",format:"starts_with",prefix:t.prefix,input:n.value,inst:e,continue:!t.abort})}});const Ue=r.xI("$ZodCheckEndsWith",(e,t)=>{we.init(e,t);const n=new RegExp(`.*${i.sD(t.suffix)}$`);t.pattern??(t.pattern=n);e._zod.check=n=>{if(n.value.endsWith(t.suffix))return;n.issues.push({origin:"string",code:"invalid_format",format:"ends_with",suffix:t.suffix,input:n.value,inst:e,continue:!t.abort})}});function handleCheckPropertyResult(e,t,n){if(e.issues.length){t.issues.push(...i.lQ(n,e.issues))}}const Fe=null&&core.$constructor("$ZodCheckProperty",(e,t)=>{we.init(e,t);e._zod.check=e=>{const n=t.schema._zod.run({value:e.value[t.property],issues:[]},{});if(n instanceof Promise){return n.then(n=>handleCheckPropertyResult(n,e,t.property))}handleCheckPropertyResult(n,e,t.property);return}});const Me=r.xI("$ZodCheckProperties",(e,t)=>{we.init(e,t);i.jD(e,Symbol.iterator,function*(){yield e});let n;e._zod.check=r=>{if(r.value==null){r.issues.push({expected:"object",code:"invalid_type",input:r.value,inst:e});return undefined}n??(n=Reflect.ownKeys(t.shape).map(e=>[e,t.shape[e]]));const i=r.value;let o;for(const[e,t]of n){const n=t._zod.run({value:i[e],issues:[]},{});if(n instanceof Promise){o??(o=[]);o.push(n.then(t=>handleCheckPropertyResult(t,r,e)))}else{handleCheckPropertyResult(n,r,e)}}if(o)return Promise.all(o).then(()=>undefined);return undefined}});const Le=null&&core.$constructor("$ZodCheckMimeType",(e,t)=>{we.init(e,t);const n=new Set(t.mime);e._zod.check=r=>{if(n.has(r.value.type))return;r.issues.push({code:"invalid_value",values:t.mime,input:r.value.type,inst:e,continue:!t.abort})}});const Je=r.xI("$ZodCheckOverwrite",(e,t)=>{we.init(e,t);e._zod.check=e=>{e.value=t.tx(e.value)}});class Doc{constructor(e=[],t={}){this.content=[];this.indent=0;this.args=e;this.closed=t}indented(e){this.indent+=1;try{e(this)}finally{this.indent-=1}}write(e){if(typeof e==="function"){e(this,{execution:"sync"});e(this,{execution:"async"});return}const t=e;const n=t.split("\n").filter(e=>e);const r=Math.min(...n.map(e=>e.length-e.trimStart().length));const i=n.map(e=>e.slice(r)).map(e=>" ".repeat(this.indent*2)+e);for(const e of i){this.content.push(e)}}compile(){const e=Function;const t=this?.content??[``];const n=new e(...Object.keys(this.closed),`return function (${this.args.join(", ")}) {\n${t.join("\n")}\n};`);return n(...Object.values(this.closed))}}const Be={major:4,minor:6,patch:7};const Ve=r.xI("$ZodType",(e,t)=>{var n;e??(e={});e._zod.def=t;e._zod.bag=e._zod.bag||{};e._zod.version=Be;const o=e._zod.def.checks;const s=e._zod.traits.has("$ZodCheck")?[e,...o??[]]:o?.length?[...o]:[];for(const t of s){for(const n of t._zod.onattach){n(e)}}if(s.length===0){(n=e._zod).deferred??(n.deferred=[]);e._zod.deferred?.push(()=>{e._zod.run=e._zod.parse})}else{const runChecks=(t,n,o)=>{if(t.memo)return t;let s=i.QH(t);let a;for(const c of n){if(c._zod.def.when){if(i.rL(t))continue;const e=c._zod.def.when(t);if(!e)continue}else if(s){continue}const n=t.issues.length;const u=c._zod.check(t);if(u instanceof Promise&&o?.async===false){throw new r.GT}if(a||u instanceof Promise){a=(a??Promise.resolve()).then(async()=>{await u;const r=t.issues.length;if(r===n)return;i.d3(t.issues,n,e);if(!s)s=i.QH(t,n)})}else{const r=t.issues.length;if(r===n)continue;i.d3(t.issues,n,e);if(!s)s=i.QH(t,n)}}if(a){return a.then(()=>t)}return t};const handleCanaryResult=(t,n,o)=>{if(i.QH(t)){t.aborted=true;return t}const a=runChecks(n,s,o);if(a instanceof Promise){if(o.async===false)throw new r.GT;return a.then(t=>e._zod.parse(t,o))}return e._zod.parse(a,o)};e._zod.run=(t,n)=>{if(n.skipChecks){return e._zod.parse(t,n)}if(n.direction==="backward"){const r=e._zod.parse({value:t.value,issues:[]},{...n,skipChecks:true});if(r instanceof Promise){return r.then(e=>handleCanaryResult(e,t,n))}return handleCanaryResult(r,t,n)}const i=e._zod.parse(t,n);if(i instanceof Promise){if(n.async===false)throw new r.GT;return i.then(e=>runChecks(e,s,n))}return runChecks(i,s,n)}}},{get"~standard"(){return i.jD(this,"~standard",standardProps(this))},set"~standard"(e){i.qh(this,"~standard",e)}});const toStandardResult=(e,t)=>e.issues.length?{issues:e.issues.map(e=>i.iR(e,t,r.$W()))}:{value:e.value};async function validateAsync(e,t){const n={async:true};return toStandardResult(await e._zod.run({value:t,issues:[]},n),n)}function standardProps(e){return{validate:t=>{const n={async:false};try{const r=e._zod.run({value:t,issues:[]},n);if(!(r instanceof Promise))return toStandardResult(r,n)}catch(e){}return validateAsync(e,t)},vendor:"zod",version:1}}const Ke=r.xI("$ZodString",(e,t)=>{Ve.init(e,t);e._zod.pattern=t.pattern??W;e._zod.parse=(n,r)=>{if(t.coerce)try{n.value=String(n.value)}catch(r){}if(typeof n.value==="string")return n;n.issues.push({expected:"string",code:"invalid_type",input:n.value,inst:e});return n}});const qe=r.xI("$ZodStringFormat",(e,t)=>{je.init(e,t);Ke.init(e,t)});const Ge=r.xI("$ZodGUID",(e,t)=>{t.pattern??(t.pattern=z);qe.init(e,t)});const We=r.xI("$ZodUUID",(e,t)=>{if(t.version){const e={v1:1,v2:2,v3:3,v4:4,v5:5,v6:6,v7:7,v8:8};const n=e[t.version];if(n===undefined)throw new Error(`Invalid UUID version: "${t.version}"`);t.pattern??(t.pattern=uuid(n))}else t.pattern??(t.pattern=uuid());qe.init(e,t)});const Ye=r.xI("$ZodEmail",(e,t)=>{t.pattern??(t.pattern=P);qe.init(e,t)});const He=1;const Qe=2;function canParseURL(e){try{if(typeof URL!=="undefined"&&typeof URL.canParse==="function")return URL.canParse(e);new URL(e);return true}catch{return false}}function validateURL(e,t){if(!("normalize"in t)&&!("hostname"in t)&&!("protocol"in t)){return canParseURL(e)||Qe}return parseURLObject(e,t)}function parseURLObject(e,t){if(!t.normalize&&t.protocol?.source===L.source&&!/^https?:\/\//i.test(e)){return He}try{if(typeof URL!=="undefined"){const t=URL;if(typeof t.parse==="function")return t.parse(e)??Qe}return new URL(e)}catch{return Qe}}const Xe=/[\t\n\r]/g;function stripTabAndNewline(e){return e.replace(Xe,"")}function urlHostnameOk(e,t){t.lastIndex=0;return t.test(e.hostname)}function urlProtocolOk(e,t){t.lastIndex=0;return t.test(e.protocol.endsWith(":")?e.protocol.slice(0,-1):e.protocol)}const et=r.xI("$ZodURL",(e,t)=>{qe.init(e,t);e._zod.check=n=>{try{const r=n.value.trim();const i=validateURL(r,t);if(i===He){n.issues.push({code:"invalid_format",format:"url",note:"Invalid URL format",input:n.value,inst:e,continue:!t.abort});return}if(i===Qe){n.issues.push({code:"invalid_format",format:"url",input:n.value,inst:e,continue:!t.abort});return}if(i===true){n.value=stripTabAndNewline(r);return}if(t.hostname&&!urlHostnameOk(i,t.hostname)){n.issues.push({code:"invalid_format",format:"url",note:"Invalid hostname",pattern:t.hostname.source,input:n.value,inst:e,continue:!t.abort})}if(t.protocol&&!urlProtocolOk(i,t.protocol)){n.issues.push({code:"invalid_format",format:"url",note:"Invalid protocol",pattern:t.protocol.source,input:n.value,inst:e,continue:!t.abort})}n.value=t.normalize?i.href:stripTabAndNewline(r);return}catch(r){n.issues.push({code:"invalid_format",format:"url",input:n.value,inst:e,continue:!t.abort})}}});const tt=r.xI("$ZodEmoji",(e,t)=>{t.pattern??(t.pattern=emoji());qe.init(e,t)});const nt=r.xI("$ZodNanoID",(e,t)=>{if(t.length!==undefined&&(!Number.isInteger(t.length)||t.length<1))throw new Error(`Invalid nanoid length: ${t.length}`);t.pattern??(t.pattern=t.length===undefined?w:nanoidOfLength(t.length));qe.init(e,t)});const rt=r.xI("$ZodCUID",(e,t)=>{t.pattern??(t.pattern=m);qe.init(e,t)});const it=r.xI("$ZodCUID2",(e,t)=>{t.pattern??(t.pattern=h);qe.init(e,t)});const ot=r.xI("$ZodULID",(e,t)=>{t.pattern??(t.pattern=g);qe.init(e,t)});const st=r.xI("$ZodXID",(e,t)=>{t.pattern??(t.pattern=y);qe.init(e,t)});const at=r.xI("$ZodKSUID",(e,t)=>{t.pattern??(t.pattern=v);qe.init(e,t)});const ct=r.xI("$ZodISODateTime",(e,t)=>{t.pattern??(t.pattern=datetime(t));qe.init(e,t)});const ut=r.xI("$ZodISODate",(e,t)=>{t.pattern??(t.pattern=G);qe.init(e,t)});const lt=r.xI("$ZodISOTime",(e,t)=>{t.pattern??(t.pattern=time(t));qe.init(e,t)});const ft=r.xI("$ZodISODuration",(e,t)=>{t.pattern??(t.pattern=b);qe.init(e,t)});const dt=r.xI("$ZodIPv4",(e,t)=>{t.pattern??(t.pattern=N);qe.init(e,t)});const pt=/^[0-9a-fA-F:.]+$/;function isValidIPv6(e){if(!pt.test(e))return false;return canParseURL(`http://[${e}]`)}const mt=r.xI("$ZodIPv6",(e,t)=>{t.pattern??(t.pattern=R);qe.init(e,t);e._zod.check=n=>{if(!isValidIPv6(n.value)){n.issues.push({code:"invalid_format",format:"ipv6",input:n.value,inst:e,continue:!t.abort})}}});const ht=null&&core.$constructor("$ZodMAC",(e,t)=>{t.pattern??(t.pattern=regexes.mac(t.delimiter));qe.init(e,t)});const gt=r.xI("$ZodCIDRv4",(e,t)=>{t.pattern??(t.pattern=Z);qe.init(e,t)});function isValidCIDRv6(e){const t=e.split("/");if(t.length!==2)return false;const[n,r]=t;if(!r)return false;const i=Number(r);if(`${i}`!==r)return false;if(i<0||i>128)return false;return isValidIPv6(n)}const _t=r.xI("$ZodCIDRv6",(e,t)=>{t.pattern??(t.pattern=C);qe.init(e,t);e._zod.check=n=>{if(!isValidCIDRv6(n.value)){n.issues.push({code:"invalid_format",format:"cidrv6",input:n.value,inst:e,continue:!t.abort})}}});function isValidBase64(e){if(e==="")return true;if(/\s/.test(e))return false;if(e.length%4!==0)return false;try{atob(e);return true}catch{return false}}const yt=/^[0-9a-zA-Z+/]*={0,2}$/;const vt=r.xI("$ZodBase64",(e,t)=>{t.pattern??(t.pattern=yt);qe.init(e,t);e._zod.check=n=>{if(isValidBase64(n.value))return;n.issues.push({code:"invalid_format",format:"base64",input:n.value,inst:e,continue:!t.abort})}});const wt=/^[A-Za-z0-9_-]*$/;function isValidBase64URL(e){if(!wt.test(e))return false;const t=e.replace(/[-_]/g,e=>e==="-"?"+":"/");const n=t.padEnd(Math.ceil(t.length/4)*4,"=");return isValidBase64(n)}const bt=r.xI("$ZodBase64URL",(e,t)=>{t.pattern??(t.pattern=wt);qe.init(e,t);e._zod.check=n=>{if(isValidBase64URL(n.value))return;n.issues.push({code:"invalid_format",format:"base64url",input:n.value,inst:e,continue:!t.abort})}});const $t=r.xI("$ZodE164",(e,t)=>{t.pattern??(t.pattern=J);qe.init(e,t)});const zt=/[- ]/g;function isLuhnAlgo(e){let t=e.length;let n=1;let r=0;while(t){const i=e.charCodeAt(--t)-48;n^=1;r+=n?[0,2,4,6,8,1,3,5,7,9][i]:i}return r%10===0}function isValidCreditCard(e){if(!regexes.creditCard.test(e))return false;return isLuhnAlgo(e.replace(zt,""))}const kt=null&&core.$constructor("$ZodCreditCard",(e,t)=>{t.pattern??(t.pattern=regexes.creditCard);qe.init(e,t);e._zod.check=n=>{if(isValidCreditCard(n.value))return;n.issues.push({code:"invalid_format",format:"credit_card",input:n.value,inst:e,continue:!t.abort})}});function isIso7064Mod97(e){let t=0;const n=e.length;for(let r=4;r<n;r++){const n=e.charCodeAt(r);t=(n>=65?t*100+(n-55):t*10+(n-48))%97}for(let n=0;n<4;n++){const r=e.charCodeAt(n);t=(r>=65?t*100+(r-55):t*10+(r-48))%97}return t===1}function isValidIBAN(e){if(!regexes.iban.test(e))return false;return isIso7064Mod97(e)}const xt=null&&core.$constructor("$ZodIBAN",(e,t)=>{t.pattern??(t.pattern=regexes.iban);qe.init(e,t);e._zod.check=n=>{if(isValidIBAN(n.value))return;n.issues.push({code:"invalid_format",format:"iban",input:n.value,inst:e,continue:!t.abort})}});function isValidJWT(e,t=null){try{const n=e.split(".");if(n.length!==3)return false;const[r]=n;if(!r)return false;const i=JSON.parse(atob(r));if("typ"in i&&i?.typ!=="JWT")return false;if(!i.alg)return false;if(t&&(!("alg"in i)||i.alg!==t))return false;return true}catch{return false}}const St=r.xI("$ZodJWT",(e,t)=>{qe.init(e,t);e._zod.check=n=>{if(isValidJWT(n.value,t.alg))return;n.issues.push({code:"invalid_format",format:"jwt",input:n.value,inst:e,continue:!t.abort})}});const Pt=null&&core.$constructor("$ZodCustomStringFormat",(e,t)=>{qe.init(e,t);e._zod.check=n=>{if(t.fn(n.value))return;n.issues.push({code:"invalid_format",format:t.format,input:n.value,inst:e,continue:!t.abort})}});const Ot=r.xI("$ZodNumber",(e,t)=>{Ve.init(e,t);e._zod.pattern=Q;e._zod.parse=(n,r)=>{if(t.coerce)try{n.value=Number(n.value)}catch(e){}const i=n.value;if(typeof i==="number"&&!Number.isNaN(i)&&Number.isFinite(i)){return n}const o=typeof i==="number"?Number.isNaN(i)?"NaN":!Number.isFinite(i)?String(i):undefined:undefined;n.issues.push({expected:"number",code:"invalid_type",input:i,inst:e,...o?{received:o}:{}});return n}});const It=r.xI("$ZodNumberFormat",(e,t)=>{xe.init(e,t);Ot.init(e,t)});const At=null&&core.$constructor("$ZodBoolean",(e,t)=>{Ve.init(e,t);e._zod.pattern=regexes.boolean;e._zod.parse=(n,r)=>{if(t.coerce)try{n.value=Boolean(n.value)}catch(e){}const i=n.value;if(typeof i==="boolean")return n;n.issues.push({expected:"boolean",code:"invalid_type",input:i,inst:e});return n}});const Tt=r.xI("$ZodBigInt",(e,t)=>{Ve.init(e,t);e._zod.pattern=Y;e._zod.parse=(n,r)=>{if(t.coerce)try{n.value=BigInt(n.value)}catch(e){}if(typeof n.value==="bigint")return n;n.issues.push({expected:"bigint",code:"invalid_type",input:n.value,inst:e});return n}});const Et=null&&core.$constructor("$ZodBigIntFormat",(e,t)=>{checks.$ZodCheckBigIntFormat.init(e,t);Tt.init(e,t)});const jt=null&&core.$constructor("$ZodSymbol",(e,t)=>{Ve.init(e,t);e._zod.parse=(t,n)=>{const r=t.value;if(typeof r==="symbol")return t;t.issues.push({expected:"symbol",code:"invalid_type",input:r,inst:e});return t}});const Nt=null&&core.$constructor("$ZodUndefined",(e,t)=>{Ve.init(e,t);e._zod.pattern=regexes.undefined;e._zod.values=new Set([undefined]);e._zod.parse=(t,n)=>{const r=t.value;if(typeof r==="undefined")return t;t.issues.push({expected:"undefined",code:"invalid_type",input:r,inst:e});return t}});const Rt=null&&core.$constructor("$ZodNull",(e,t)=>{Ve.init(e,t);e._zod.pattern=regexes.null;e._zod.values=new Set([null]);e._zod.parse=(t,n)=>{const r=t.value;if(r===null)return t;t.issues.push({expected:"null",code:"invalid_type",input:r,inst:e});return t}});const Zt=null&&core.$constructor("$ZodAny",(e,t)=>{Ve.init(e,t);e._zod.parse=e=>e});const Ct=r.xI("$ZodUnknown",(e,t)=>{Ve.init(e,t);e._zod.parse=e=>e});const Dt=r.xI("$ZodNever",(e,t)=>{Ve.init(e,t);e._zod.parse=(t,n)=>{t.issues.push({expected:"never",code:"invalid_type",input:t.value,inst:e});return t}});const Ut=null&&core.$constructor("$ZodVoid",(e,t)=>{Ve.init(e,t);e._zod.parse=(t,n)=>{const r=t.value;if(typeof r==="undefined")return t;t.issues.push({expected:"void",code:"invalid_type",input:r,inst:e});return t}});const Ft=r.xI("$ZodDate",(e,t)=>{Ve.init(e,t);e._zod.parse=(n,r)=>{if(t.coerce){try{n.value=new Date(n.value)}catch(e){}}const i=n.value;const o=i instanceof Date;const s=o&&!Number.isNaN(i.getTime());if(s)return n;n.issues.push({expected:"date",code:"invalid_type",input:i,...o?{received:"Invalid Date"}:{},inst:e});return n}});function capSize(e,t){const n=i.hi(e._zod.def.checks);if(!n.length)return;const r=Math.min(...n.map(e=>e[0]));const o=e._zod.parse;e._zod.parse=(n,s)=>{const a=t(n.value);if(a>r&&!s?.skipChecks&&s?.direction!=="backward"){for(const[t,r]of i.hi(e._zod.def.checks)){if(a>t&&r._zod.def.when(n)){const t=n.issues.length;r._zod.check(n);n.issues[t].continue=false;i.d3(n.issues,t,e);return n}}}return o(n,s)}}const arraySize=e=>Array.isArray(e)?e.length:-1;const mapSize=e=>e instanceof Map?e.size:-1;const setSize=e=>e instanceof Set?e.size:-1;function handleArrayResult(e,t,n){if(e.issues.length){t.issues.push(...i.lQ(n,e.issues))}t.value[n]=e.value}const Mt=r.xI("$ZodArray",(e,t)=>{Ve.init(e,t);const n=r.cr.memoizer;n?.attach(e);e._zod.parse=(r,o)=>{const s=r.value;if(!Array.isArray(s)){r.issues.push({expected:"array",code:"invalid_type",input:s,inst:e});return r}r.value=n?n.alloc(e,r,Array(s.length),o):Array(s.length);const a=[];const c=o?.abortEarly;for(let e=0;e<s.length;e++){const n=s[e];const u=t.element._zod.run({value:n,issues:[]},o);if(u instanceof Promise){a.push(u.then(t=>handleArrayResult(t,r,e)))}else{handleArrayResult(u,r,e);if(c&&u.issues.length!==0&&i.QH(u))break}}if(a.length){return Promise.all(a).then(()=>r)}return r};capSize(e,arraySize)});function handlePropertyResult(e,t,n,r,o,s){const a=n in r;const c=s==="optional";if(!a&&c&&o==="optional"){return}if(e.issues.length){if(o!==undefined&&c&&!a){return}t.issues.push(...i.lQ(n,e.issues))}if(!a&&o===undefined){if(!e.issues.length){t.issues.push({code:"invalid_type",expected:"nonoptional",input:undefined,path:[n]})}return}if(e.value===undefined){if(a||o==="defaulted"&&!c){t.value[n]=undefined}}else{t.value[n]=e.value}}const Lt=[];function normalizeDef(e){const t=Object.keys(e.shape);const n=Object.getOwnPropertySymbols(e.shape);const r=n.length?n:Lt;const o=r.length?[...t,...r]:t;for(const t of o){if(!e.shape?.[t]?._zod?.traits?.has("$ZodType")){throw new Error(`Invalid element at key "${String(t)}": expected a Zod schema`)}}const s=i.NM(e.shape);return{...e,allKeys:o,symbolKeys:r,keySet:new Set(t),numKeys:t.length,optionalKeys:new Set(s)}}function handleCatchall(e,t,n,r,o,s,a){const c=[];const u=o.keySet;const l=o.catchall._zod;const f=l.def.type;const d=l.optin;const p=l.optout;let m=0;for(const o in t){if(a&&n.issues.length!==m){if(i.QH(n,m))break;m=n.issues.length}if(u.has(o))continue;if(o==="__proto__"){if(f==="never")c.push(o);continue}if(f==="never"){c.push(o);continue}const s=l.run({value:t[o],issues:[]},r);if(s instanceof Promise){e.push(s.then(e=>handlePropertyResult(e,n,o,t,d,p)))}else{handlePropertyResult(s,n,o,t,d,p)}}if(c.length){n.issues.push({code:"unrecognized_keys",keys:c,input:t,inst:s,continue:true})}if(!e.length)return n;return Promise.all(e).then(()=>n)}const Jt=r.xI("$ZodObject",(e,t)=>{Ve.init(e,t);const n=Object.getOwnPropertyDescriptor(t,"shape");const o=n?.get?n.get.raw:t.shape??{};if(o){const get=()=>{const e={...o};Object.defineProperty(t,"shape",{value:e});get.raw=e;return e};get.raw=o;Object.defineProperty(t,"shape",{get:get})}const s=i.PO(()=>normalizeDef(t));i.v5(e,"propValues",e=>{const t=e.def.shape;const n={};for(const e in t){const r=t[e]._zod;if(r.values){if(!Object.prototype.hasOwnProperty.call(n,e)){i.Vy(n,e,new Set)}for(const t of r.values)n[e].add(t);if(r.optin!==undefined)n[e].add(undefined)}}return n});const a=i.Gv;const c=t.catchall;let u;const l=r.cr.memoizer;l?.attach(e);e._zod.parse=(t,n)=>{u??(u=s.value);const r=t.value;if(!a(r)){t.issues.push({expected:"object",code:"invalid_type",input:r,inst:e});return t}t.value=l?l.alloc(e,t,{},n):{};const o=[];const f=u.shape;const d=n?.abortEarly;let p=t.issues.length;for(const e of u.allKeys){if(d&&t.issues.length!==p){if(i.QH(t,p))break;p=t.issues.length}if(e==="__proto__")continue;const s=f[e];const a=s._zod.optin;const c=s._zod.optout;const u=s._zod.run({value:r[e],issues:[]},n);if(u instanceof Promise){o.push(u.then(n=>handlePropertyResult(n,t,e,r,a,c)))}else{handlePropertyResult(u,t,e,r,a,c)}}if(!c){return o.length?Promise.all(o).then(()=>t):t}return handleCatchall(o,r,t,n,s.value,e,d===true)}});const Bt=r.xI("$ZodObjectJIT",(e,t)=>{Jt.init(e,t);const n=e._zod.parse;const o=i.PO(()=>normalizeDef(t));const s=r.cr.memoizer;const generateFastpass=t=>{const n=o.value;const r=n.symbolKeys;const a=new Doc(["payload","ctx"],{shape:t,inst:e,memo:s,syms:r});const parseStr=e=>`shape[${e}]._zod.run({ value: input[${e}], issues: [] }, ctx)`;const prefixStr=(e,t)=>`\n          let ${e}_ab = false;\n          for (let i = 0; i < ${e}.issues.length; i++) {\n            const iss = ${e}.issues[i];\n            iss.path = iss.path ? [${t}, ...iss.path] : [${t}];\n            payload.issues.push(iss);\n            if (iss.continue !== true) ${e}_ab = true;\n          }\n          if (${e}_ab && ctx && ctx.abortEarly) {\n            payload.value = newResult;\n            return payload;\n          }`;a.write(`const input = payload.value;`);const c=Object.create(null);let u=0;for(const e of n.allKeys){c[e]=`key_${u++}`}a.write(s?`const newResult = memo.alloc(inst, payload, {}, ctx);`:`const newResult = {};`);for(const e of n.allKeys){if(e==="__proto__")continue;const n=c[e];const o=typeof e==="symbol"?`syms[${r.indexOf(e)}]`:i.UQ(e);const s=`${o} in input`;const u=t[e];const l=u?._zod?.optin;const f=l!==undefined;const d=u?._zod?.optout==="optional";a.write(`const ${n} = ${parseStr(o)};`);if(f&&d){const e=l==="optional"?`${n}_present`:`${n}.value !== undefined || ${n}_present`;a.write(`\n        const ${n}_present = ${s};\n        if (!${n}.issues.length || ${n}_present) {\n          if (${n}.issues.length) {${prefixStr(n,o)}\n          }\n\n          if (${e}) {\n            newResult[${o}] = ${n}.value;\n          }\n        }\n\n      `)}else if(!f){a.write(`\n        const ${n}_present = ${s};\n        if (${n}.issues.length) {${prefixStr(n,o)}\n        }\n        if (!${n}_present && !${n}.issues.length) {\n          payload.issues.push({\n            code: "invalid_type",\n            expected: "nonoptional",\n            input: undefined,\n            path: [${o}]\n          });\n          if (ctx && ctx.abortEarly) {\n            payload.value = newResult;\n            return payload;\n          }\n        }\n\n        if (${n}_present) {\n          newResult[${o}] = ${n}.value;\n        }\n\n      `)}else{a.write(`\n        if (${n}.issues.length) {${prefixStr(n,o)}\n        }\n      `);if(l==="defaulted"){a.write(`newResult[${o}] = ${n}.value;`)}else{a.write(`\n        if (${n}.value !== undefined || ${s}) {\n          newResult[${o}] = ${n}.value;\n        }\n      `)}}}a.write(`payload.value = newResult;`);a.write(`return payload;`);return a.compile()};let a;const c=i.Gv;const u=!r.cr.jitless;const l=i.hI;const f=u&&l.value;const d=t.catchall;let p;e._zod.parse=(r,i)=>{p??(p=o.value);const s=r.value;if(!c(s)){r.issues.push({expected:"object",code:"invalid_type",input:s,inst:e});return r}if(u&&f&&i?.async===false&&i.jitless!==true){if(!a)a=generateFastpass(t.shape);r=a(r,i);if(!d)return r;return handleCatchall([],s,r,i,p,e,i?.abortEarly===true)}return n(r,i)}});function handleUnionResults(e,t,n,o){for(const n of e){if(n.issues.length===0){t.value=n.value;return t}}const s=e.filter(e=>!i.QH(e));if(s.length===1){t.value=s[0].value;return s[0]}t.issues.push({code:"invalid_union",input:t.value,inst:n,errors:e.map(e=>e.issues.map(e=>i.iR(e,o,r.$W())))});return t}const Vt=r.xI("$ZodUnion",(e,t)=>{Ve.init(e,t);i.v5(e,"optin",e=>e.def.options.some(e=>e._zod.optin==="defaulted")?"defaulted":e.def.options.some(e=>e._zod.optin!==undefined)?"optional":undefined);i.v5(e,"optout",e=>e.def.options.some(e=>e._zod.optout==="optional")?"optional":undefined);i.v5(e,"values",e=>{if(e.def.options.every(e=>e._zod.values)){return new Set(e.def.options.flatMap(e=>Array.from(e._zod.values)))}return undefined});i.v5(e,"pattern",e=>{if(e.def.options.every(e=>e._zod.pattern)){const t=e.def.options.map(e=>e._zod.pattern);return new RegExp(`^(${t.map(e=>i.p6(e.source)).join("|")})$`)}return undefined});const n=t.options.length===1?t.options[0]._zod.run:null;e._zod.parse=(r,i)=>{if(n){return n(r,i)}let o=false;const s=[];for(const e of t.options){const t=e._zod.run({value:r.value,issues:[]},i);if(t instanceof Promise){s.push(t);o=true}else{if(t.issues.length===0)return t;s.push(t)}}if(!o)return handleUnionResults(s,r,e,i);return Promise.all(s).then(t=>handleUnionResults(t,r,e,i))}});function handleExclusiveUnionResults(e,t,n,r){const i=[];for(let t=0;t<e.length;t++){if(e[t].issues.length===0)i.push(t)}if(i.length===1){t.value=e[i[0]].value;return t}if(i.length===0){t.issues.push({code:"invalid_union",input:t.value,inst:n,errors:e.map(e=>e.issues.map(e=>util.finalizeIssue(e,r,core.config())))})}else{t.issues.push({code:"invalid_union",input:t.value,inst:n,errors:[],inclusive:false,matches:i})}return t}const Kt=null&&core.$constructor("$ZodXor",(e,t)=>{Vt.init(e,t);t.inclusive=false;const n=t.options.length===1?t.options[0]._zod.run:null;e._zod.parse=(r,i)=>{if(n){return n(r,i)}let o=false;const s=[];for(const e of t.options){const t=e._zod.run({value:r.value,issues:[]},i);if(t instanceof Promise){s.push(t);o=true}else{s.push(t)}}if(!o)return handleExclusiveUnionResults(s,r,e,i);return Promise.all(s).then(t=>handleExclusiveUnionResults(t,r,e,i))}});function getDiscriminatedOption(e,t){const n=e._zod;let r=n.bag.optionsMap;if(!r){r=discriminatorMap(n.def);n.bag.optionsMap=r}const i=r.get(t);if(i===null)throw new Error(`Ambiguous discriminator value "${String(t)}"`);return i}function discriminatorMap(e){const t=new Map;for(const n of e.options){const r=n._zod.propValues?.[e.discriminator];if(!r||r.size===0)throw new Error(`Invalid discriminated union option at index "${e.options.indexOf(n)}"`);for(const e of r){if(t.has(e)){if(e!==undefined)throw new Error(`Duplicate discriminator value "${String(e)}"`);t.set(e,null)}else{t.set(e,n)}}}return t}const qt=null&&core.$constructor("$ZodDiscriminatedUnion",(e,t)=>{t.inclusive=false;Vt.init(e,t);const n=e._zod.parse;util.defineLazyInternal(e,"propValues",e=>{const t={};let n=0;for(const r of e.def.options){const i=r._zod.propValues;if(!i||Object.keys(i).length===0)throw new Error(`Invalid discriminated union option at index "${e.def.options.indexOf(r)}"`);if(i[e.def.discriminator]?.has(undefined))n++;for(const[e,n]of Object.entries(i)){if(!Object.prototype.hasOwnProperty.call(t,e)){util.assignProp(t,e,new Set)}for(const r of n){t[e].add(r)}}}if(!e.def.unionFallback&&n>1)t[e.def.discriminator]?.delete(undefined);return t});t.options.forEach((e,n)=>{const r=util.rawShape(e._zod.def);if(r&&!Object.prototype.hasOwnProperty.call(r,t.discriminator)){throw new Error(`Invalid discriminated union option at index "${n}"`)}});const r=util.cached(()=>discriminatorMap(t));e._zod.parse=(i,o)=>{const s=i.value;if(!util.isObject(s)){i.issues.push({code:"invalid_type",expected:"object",input:s,inst:e});return i}const a=s?.[t.discriminator];const c=r.value.get(a);if(c&&(a!==undefined||o.direction!=="backward")){return c._zod.run(i,o)}if(t.unionFallback||o.direction==="backward"){return n(i,o)}i.issues.push({code:"invalid_union",errors:[],note:"No matching discriminator",discriminator:t.discriminator,options:Array.from(r.value.keys()).filter(e=>r.value.get(e)!==null),input:s,path:[t.discriminator],inst:e});return i}});const Gt=r.xI("$ZodIntersection",(e,t)=>{Ve.init(e,t);e._zod.parse=(e,n)=>{const r=e.value;const i=t.left._zod.run({value:r,issues:[]},n);const o=t.right._zod.run({value:r,issues:[]},n);const s=i instanceof Promise||o instanceof Promise;if(s){return Promise.all([i,o]).then(([t,n])=>handleIntersectionResults(e,t,n))}return handleIntersectionResults(e,i,o)}});function mergeValues(e,t){if(e===t){return{valid:true,data:e}}if(e instanceof Date&&t instanceof Date&&+e===+t){return{valid:true,data:e}}if(i.Qd(e)&&i.Qd(t)){const n=Object.keys(t);const r=Object.keys(e).filter(e=>n.indexOf(e)!==-1);const i={...e,...t};if(Object.prototype.hasOwnProperty.call(i,"__proto__"))delete i.__proto__;for(const n of r){if(n==="__proto__")continue;const r=mergeValues(e[n],t[n]);if(!r.valid){return{valid:false,mergeErrorPath:[n,...r.mergeErrorPath]}}i[n]=r.data}return{valid:true,data:i}}if(Array.isArray(e)&&Array.isArray(t)){if(e.length!==t.length){return{valid:false,mergeErrorPath:[]}}const n=[];for(let r=0;r<e.length;r++){const i=e[r];const o=t[r];const s=mergeValues(i,o);if(!s.valid){return{valid:false,mergeErrorPath:[r,...s.mergeErrorPath]}}n.push(s.data)}return{valid:true,data:n}}return{valid:false,mergeErrorPath:[]}}function handleIntersectionResults(e,t,n){const r=new Map;let o;const s=new Map;const collect=(e,t)=>{let n;if(e.code==="unrecognized_keys"&&!e.path?.length){o??(o=e);n=e.keys}else if(e.code==="invalid_key"&&e.origin==="record"&&e.path?.length===1){const t=String(e.path[0]);if(!s.has(t))s.set(t,e);n=[t]}else{return false}for(const e of n){if(!r.has(e))r.set(e,{});r.get(e)[t]=true}return true};for(const n of t.issues){if(!collect(n,"l"))e.issues.push(n)}for(const t of n.issues){if(!collect(t,"r"))e.issues.push(t)}const a=[...r].filter(([,e])=>e.l&&e.r).map(([e])=>e);if(a.length){const t=o?a.filter(e=>o.keys.includes(e)):[];if(t.length)e.issues.push({...o,keys:t});for(const n of a){if(!t.includes(n)&&s.has(n))e.issues.push(s.get(n))}}const c=mergeValues(t.value,n.value);if(!c.valid){if(i.QH(e))return e;throw new Error(`Unmergable intersection. Error path: `+`${JSON.stringify(c.mergeErrorPath)}`)}e.value=c.data;return e}const Wt=r.xI("$ZodTuple",(e,t)=>{Ve.init(e,t);const n=t.items;const o=r.cr.memoizer;o?.attach(e);e._zod.parse=(r,s)=>{const a=r.value;if(!Array.isArray(a)){r.issues.push({input:a,inst:e,expected:"tuple",code:"invalid_type"});return r}r.value=o?o.alloc(e,r,[],s):[];const c=[];const u=getTupleOptStart(n,"optin");const l=getTupleOptStart(n,"optout");if(!t.rest){if(a.length<u){r.issues.push({code:"too_small",minimum:u,inclusive:true,input:a,inst:e,origin:"array"});return r}if(a.length>n.length){r.issues.push({code:"too_big",maximum:n.length,inclusive:true,input:a,inst:e,origin:"array"})}}const f=new Array(n.length);const d=t.rest?s?.abortEarly:undefined;let p=false;for(let e=0;e<n.length;e++){const t=n[e]._zod.run({value:a[e],issues:[]},s);if(t instanceof Promise){c.push(t.then(t=>{f[e]=t}))}else{f[e]=t;if(d&&!p&&t.issues.length)p=i.QH(t)}}if(t.rest&&!p){let e=n.length-1;const o=a.slice(n.length);let u=r.issues.length;for(const n of o){if(d&&r.issues.length!==u){if(i.QH(r,u))break;u=r.issues.length}e++;const o=t.rest._zod.run({value:n,issues:[]},s);if(o instanceof Promise){c.push(o.then(t=>handleTupleResult(t,r,e)))}else{handleTupleResult(o,r,e)}}}if(c.length){return Promise.all(c).then(()=>handleTupleResults(f,r,n,a,l))}return handleTupleResults(f,r,n,a,l)}});function getTupleOptStart(e,t){for(let n=e.length-1;n>=0;n--){const r=t==="optin"?e[n]._zod.optin!==undefined:e[n]._zod.optout==="optional";if(!r)return n+1}return 0}function handleTupleResult(e,t,n){if(e.issues.length){t.issues.push(...i.lQ(n,e.issues))}t.value[n]=e.value}function handleTupleResults(e,t,n,r,o){for(let s=0;s<n.length;s++){const a=e[s];const c=s<r.length;if(!c&&s>=o&&n[s]._zod.optin==="optional"){t.value.length=s;break}if(a.issues.length){if(!c&&s>=o){t.value.length=s;break}t.issues.push(...i.lQ(s,a.issues))}t.value[s]=a.value}for(let e=t.value.length-1;e>=r.length;e--){if(n[e]._zod.optout==="optional"&&t.value[e]===undefined){t.value.length=e}else{break}}return t}const Yt=r.xI("$ZodRecord",(e,t)=>{Ve.init(e,t);const n=r.cr.memoizer;n?.attach(e);e._zod.parse=(o,s)=>{const a=o.value;if(!i.Qd(a)){o.issues.push({expected:"record",code:"invalid_type",input:a,inst:e});return o}const c=[];const u=t.keyType._zod.values;if(u&&!t.partial){o.value=n?n.alloc(e,o,{},s):{};const l=new Set;for(const n of u){if(typeof n==="string"||typeof n==="number"||typeof n==="symbol"){l.add(typeof n==="number"?n.toString():n);if(n==="__proto__")continue;const u=t.keyType._zod.run({value:n,issues:[]},s);if(u instanceof Promise){throw new Error("Async schemas not supported in object keys currently")}if(u.issues.length){o.issues.push({code:"invalid_key",origin:"record",issues:u.issues.map(e=>i.iR(e,s,r.$W())),input:n,path:[n],inst:e});continue}const f=u.value;if(f==="__proto__")continue;const d=t.valueType._zod.run({value:a[n],issues:[]},s);if(d instanceof Promise){c.push(d.then(e=>{if(e.issues.length){o.issues.push(...i.lQ(n,e.issues))}o.value[f]=e.value}))}else{if(d.issues.length){o.issues.push(...i.lQ(n,d.issues))}o.value[f]=d.value}}}let f;for(const e in a){if(!l.has(e)){if(t.mode==="loose"){if(e==="__proto__")continue;o.value[e]=a[e]}else{f=f??[];f.push(e)}}}if(f&&f.length>0){o.issues.push({code:"unrecognized_keys",input:a,inst:e,keys:f,continue:true})}}else{o.value=n?n.alloc(e,o,{},s):{};let l;for(const n of Reflect.ownKeys(a)){if(n==="__proto__")continue;if(!Object.prototype.propertyIsEnumerable.call(a,n))continue;let f=t.keyType._zod.run({value:n,issues:[]},s);if(f instanceof Promise){throw new Error("Async schemas not supported in object keys currently")}const d=typeof n==="string"&&Q.test(n)&&f.issues.length;if(d){const e=t.keyType._zod.run({value:Number(n),issues:[]},s);if(e instanceof Promise){throw new Error("Async schemas not supported in object keys currently")}if(e.issues.length===0){f=e}}if(f.issues.length){if(t.mode==="loose"){o.value[n]=a[n]}else if(u){l=l??[];l.push(n)}else{o.issues.push({code:"invalid_key",origin:"record",issues:f.issues.map(e=>i.iR(e,s,r.$W())),input:n,path:[n],inst:e})}continue}const p=f.value;if(p==="__proto__")continue;const m=t.valueType._zod.run({value:a[n],issues:[]},s);if(m instanceof Promise){c.push(m.then(e=>{if(e.issues.length){o.issues.push(...i.lQ(n,e.issues))}o.value[p]=e.value}))}else{if(m.issues.length){o.issues.push(...i.lQ(n,m.issues))}o.value[p]=m.value}}if(l&&l.length>0){o.issues.push({code:"unrecognized_keys",input:a,inst:e,keys:l,continue:true})}}if(c.length){return Promise.all(c).then(()=>o)}return o}});const Ht=null&&core.$constructor("$ZodMap",(e,t)=>{Ve.init(e,t);const n=core.globalConfig.memoizer;n?.attach(e);e._zod.parse=(r,i)=>{const o=r.value;if(!(o instanceof Map)){r.issues.push({expected:"map",code:"invalid_type",input:o,inst:e});return r}const s=[];r.value=n?n.alloc(e,r,new Map,i):new Map;const a=i?.abortEarly;let c=r.issues.length;for(const[n,u]of o){if(a&&r.issues.length!==c){if(util.aborted(r,c))break;c=r.issues.length}const l=t.keyType._zod.run({value:n,issues:[]},i);const f=t.valueType._zod.run({value:u,issues:[]},i);if(l instanceof Promise||f instanceof Promise){s.push(Promise.all([l,f]).then(([t,s])=>{handleMapResult(t,s,r,n,o,e,i)}))}else{handleMapResult(l,f,r,n,o,e,i)}}if(s.length)return Promise.all(s).then(()=>r);return r};capSize(e,mapSize)});function handleMapResult(e,t,n,r,i,o,s){if(e.issues.length){if(util.propertyKeyTypes.has(typeof r)){n.issues.push(...util.prefixIssues(r,e.issues))}else{n.issues.push({code:"invalid_key",origin:"map",input:i,inst:o,issues:e.issues.map(e=>util.finalizeIssue(e,s,core.config()))})}}if(t.issues.length){if(util.propertyKeyTypes.has(typeof r)){n.issues.push(...util.prefixIssues(r,t.issues))}else{n.issues.push({origin:"map",code:"invalid_element",input:i,inst:o,key:r,issues:t.issues.map(e=>util.finalizeIssue(e,s,core.config()))})}}n.value.set(e.value,t.value)}const Qt=null&&core.$constructor("$ZodSet",(e,t)=>{Ve.init(e,t);const n=core.globalConfig.memoizer;n?.attach(e);e._zod.parse=(r,i)=>{const o=r.value;if(!(o instanceof Set)){r.issues.push({input:o,inst:e,expected:"set",code:"invalid_type"});return r}const s=[];r.value=n?n.alloc(e,r,new Set,i):new Set;const a=i?.abortEarly;let c=r.issues.length;for(const e of o){if(a&&r.issues.length!==c){if(util.aborted(r,c))break;c=r.issues.length}const n=t.valueType._zod.run({value:e,issues:[]},i);if(n instanceof Promise){s.push(n.then(e=>handleSetResult(e,r)))}else handleSetResult(n,r)}if(s.length)return Promise.all(s).then(()=>r);return r};capSize(e,setSize)});function handleSetResult(e,t){if(e.issues.length){t.issues.push(...e.issues)}t.value.add(e.value)}const Xt=r.xI("$ZodEnum",(e,t)=>{Ve.init(e,t);const n=i.w5(t.entries);const r=new Set(n);e._zod.values=r;i.v5(e,"pattern",e=>{const t=i.w5(e.def.entries).filter(e=>i.qQ.has(typeof e));return new RegExp(t.length?`^(${t.map(e=>i.sD(e.toString())).join("|")})$`:"^[^\\s\\S]$")});e._zod.parse=(t,i)=>{const o=t.value;if(r.has(o)){return t}t.issues.push({code:"invalid_value",values:n,input:o,inst:e});return t}});const tn=r.xI("$ZodLiteral",(e,t)=>{Ve.init(e,t);const n=new Set(t.values);e._zod.values=n;i.v5(e,"pattern",e=>{const t=e.def.values;return new RegExp(t.length?`^(${t.map(e=>typeof e==="string"?i.sD(e):e?i.sD(e.toString()):String(e)).join("|")})$`:"^[^\\s\\S]$")});e._zod.parse=(r,i)=>{const o=r.value;if(n.has(o)){return r}r.issues.push({code:"invalid_value",values:t.values,input:o,inst:e});return r}});const nn=null&&core.$constructor("$ZodFile",(e,t)=>{Ve.init(e,t);e._zod.parse=(t,n)=>{const r=t.value;if(r instanceof File)return t;t.issues.push({expected:"file",code:"invalid_type",input:r,inst:e});return t}});const rn=r.xI("$ZodTransform",(e,t)=>{Ve.init(e,t);e._zod.optin="optional";r.cr.memoizer?.guard(e);e._zod.parse=(n,i)=>{if(i.direction==="backward"){throw new r.cV(e.constructor.name)}const o=t.transform(n.value,n);if(i.async){const e=o instanceof Promise?o:Promise.resolve(o);return e.then(e=>{n.value=e;return n})}if(o instanceof Promise){throw new r.GT}n.value=o;return n}});function handleOptionalResult(e,t){e.value=t.issues.length?undefined:t.value;return e}const on=r.xI("$ZodOptional",(e,t)=>{Ve.init(e,t);i.v5(e,"optin",e=>e.def.innerType._zod.optin==="defaulted"?"defaulted":"optional");e._zod.optout="optional";i.v5(e,"values",e=>{const t=e.def.innerType._zod.values;return t?new Set([...t,undefined]):undefined});i.v5(e,"pattern",e=>{const t=e.def.innerType._zod.pattern;return t?new RegExp(`^(${i.p6(t.source)})?$`):undefined});e._zod.parse=(e,n)=>{if(e.value===undefined){if(t.innerType._zod.optin!=="defaulted")return e;const r=t.innerType._zod.run({value:e.value,issues:[]},n);if(r instanceof Promise)return r.then(t=>handleOptionalResult(e,t));return handleOptionalResult(e,r)}return t.innerType._zod.run(e,n)}});const sn=r.xI("$ZodExactOptional",(e,t)=>{on.init(e,t);i.v5(e,"values",e=>e.def.innerType._zod.values);i.v5(e,"pattern",e=>e.def.innerType._zod.pattern);e._zod.parse=(e,n)=>t.innerType._zod.run(e,n)});const an=r.xI("$ZodNullable",(e,t)=>{Ve.init(e,t);i.v5(e,"optin",e=>e.def.innerType._zod.optin);i.v5(e,"optout",e=>e.def.innerType._zod.optout);i.v5(e,"pattern",e=>{const t=e.def.innerType._zod.pattern;return t?new RegExp(`^(${i.p6(t.source)}|null)$`):undefined});i.v5(e,"values",e=>e.def.innerType._zod.values?new Set([...e.def.innerType._zod.values,null]):undefined);e._zod.parse=(e,n)=>{if(e.value===null)return e;return t.innerType._zod.run(e,n)}});const cn=r.xI("$ZodDefault",(e,t)=>{Ve.init(e,t);e._zod.optin="defaulted";i.v5(e,"values",e=>e.def.innerType._zod.values);e._zod.parse=(e,n)=>{if(n.direction==="backward"){return t.innerType._zod.run(e,n)}if(e.value===undefined){e.value=t.defaultValue;return e}const r=t.innerType._zod.run(e,n);if(r instanceof Promise){return r.then(e=>handleDefaultResult(e,t))}return handleDefaultResult(r,t)}});function handleDefaultResult(e,t){if(e.value===undefined){e.value=t.defaultValue}return e}const un=r.xI("$ZodPrefault",(e,t)=>{Ve.init(e,t);e._zod.optin="defaulted";i.v5(e,"values",e=>e.def.innerType._zod.values);e._zod.parse=(e,n)=>{if(n.direction==="backward"){return t.innerType._zod.run(e,n)}if(e.value===undefined){e.value=t.defaultValue}return t.innerType._zod.run(e,n)}});const ln=r.xI("$ZodNonOptional",(e,t)=>{Ve.init(e,t);i.v5(e,"values",e=>{const t=e.def.innerType._zod.values;return t?new Set([...t].filter(e=>e!==undefined)):undefined});e._zod.parse=(n,r)=>{const i=t.innerType._zod.run(n,r);if(i instanceof Promise){return i.then(t=>handleNonOptionalResult(t,e))}return handleNonOptionalResult(i,e)}});function handleNonOptionalResult(e,t){if(!e.issues.length&&e.value===undefined){e.issues.push({code:"invalid_type",expected:"nonoptional",input:e.value,inst:t})}return e}const dn=null&&core.$constructor("$ZodSuccess",(e,t)=>{Ve.init(e,t);e._zod.parse=(e,n)=>{if(n.direction==="backward"){throw new core.$ZodEncodeError("ZodSuccess")}const r=t.innerType._zod.run(e,n);if(r instanceof Promise){return r.then(t=>{e.value=t.issues.length===0;return e})}e.value=r.issues.length===0;return e}});function handleCatchResult(e,t,n,o){if(!t.issues.length){e.value=t.value;if(t.memo)e.memo=true;return e}e.value=n.catchValue({...t,value:e.value,error:{issues:t.issues.map(e=>i.iR(e,o,r.$W()))},input:e.value});return e}const pn=r.xI("$ZodCatch",(e,t)=>{Ve.init(e,t);i.v5(e,"optin",e=>e.def.innerType._zod.optin==="defaulted"?"defaulted":"optional");i.v5(e,"optout",e=>e.def.innerType._zod.optout);i.v5(e,"values",e=>e.def.innerType._zod.values);e._zod.parse=(e,n)=>{if(n.direction==="backward"){return t.innerType._zod.run(e,n)}const r=t.innerType._zod.run({value:e.value,issues:[]},n);if(r instanceof Promise){return r.then(r=>handleCatchResult(e,r,t,n))}return handleCatchResult(e,r,t,n)}});const mn=null&&core.$constructor("$ZodNaN",(e,t)=>{Ve.init(e,t);e._zod.parse=(t,n)=>{if(typeof t.value!=="number"||!Number.isNaN(t.value)){t.issues.push({input:t.value,inst:e,expected:"nan",code:"invalid_type"});return t}return t}});const hn=r.xI("$ZodPipe",(e,t)=>{Ve.init(e,t);i.v5(e,"values",e=>e.def.in._zod.values);i.v5(e,"optin",e=>e.def.in._zod.optin);i.v5(e,"optout",e=>e.def.out._zod.optout);i.v5(e,"propValues",e=>e.def.in._zod.propValues);e._zod.parse=(e,n)=>{if(n.direction==="backward"){const r=t.out._zod.run(e,n);if(r instanceof Promise){return r.then(e=>handlePipeResult(e,t.in,n))}return handlePipeResult(r,t.in,n)}const r=t.in._zod.run(e,n);if(r instanceof Promise){return r.then(e=>handlePipeResult(e,t.out,n))}return handlePipeResult(r,t.out,n)}});function handlePipeResult(e,t,n){if(e.issues.some(e=>e.code!=="unrecognized_keys")){e.aborted=true;return e}return t._zod.run({value:e.value,issues:e.issues},n)}const gn=null&&core.$constructor("$ZodCodec",(e,t)=>{Ve.init(e,t);util.defineLazyInternal(e,"values",e=>e.def.in._zod.values);util.defineLazyInternal(e,"optin",e=>e.def.in._zod.optin);util.defineLazyInternal(e,"optout",e=>e.def.out._zod.optout);util.defineLazyInternal(e,"propValues",e=>e.def.in._zod.propValues);e._zod.parse=(e,n)=>{const r=n.direction||"forward";if(r==="forward"){const r=t.in._zod.run(e,n);if(r instanceof Promise){return r.then(e=>handleCodecAResult(e,t,n))}return handleCodecAResult(r,t,n)}else{const r=t.out._zod.run(e,n);if(r instanceof Promise){return r.then(e=>handleCodecAResult(e,t,n))}return handleCodecAResult(r,t,n)}}});function handleCodecAResult(e,t,n){if(e.issues.length){e.aborted=true;return e}const r=n.direction||"forward";if(r==="forward"){const r=t.transform(e.value,e);if(r instanceof Promise){return r.then(r=>handleCodecTxResult(e,r,t.out,n))}return handleCodecTxResult(e,r,t.out,n)}else{const r=t.reverseTransform(e.value,e);if(r instanceof Promise){return r.then(r=>handleCodecTxResult(e,r,t.in,n))}return handleCodecTxResult(e,r,t.in,n)}}function handleCodecTxResult(e,t,n,r){if(e.issues.length){e.aborted=true;return e}return n._zod.run({value:t,issues:e.issues},r)}const _n=null&&core.$constructor("$ZodPreprocess",(e,t)=>{hn.init(e,t)});const yn=r.xI("$ZodReadonly",(e,t)=>{Ve.init(e,t);i.v5(e,"propValues",e=>e.def.innerType._zod.propValues);i.v5(e,"values",e=>e.def.innerType._zod.values);i.v5(e,"optin",e=>e.def.innerType?._zod?.optin);i.v5(e,"optout",e=>e.def.innerType?._zod?.optout);e._zod.parse=(e,n)=>{if(n.direction==="backward"){return t.innerType._zod.run(e,n)}const r=t.innerType._zod.run(e,n);if(r instanceof Promise){return r.then(handleReadonlyResult)}return handleReadonlyResult(r)}});function handleReadonlyResult(e){if(!e.memo)e.value=Object.freeze(e.value);return e}function leafPattern(e){const t=e._zod.def;let n=t.pattern;let r=!!t.format?.includes("int");let i;let o;for(const e of t.checks??[]){const t=e._zod.def;if(t.pattern)n=t.pattern;r||(r=!!t.format?.includes("int"));const s=t.minimum??t.length;const a=t.maximum??t.length;if(s!==undefined&&(i===undefined||s>i))i=s;if(a!==undefined&&(o===undefined||a<o))o=a}if(n)return n.source;if(i!==undefined&&o!==undefined&&i>o)return"(?!)";if(i!==undefined||o!==undefined)return regexes.string({minimum:i,maximum:o}).source;const s=e._zod.pattern;return(r&&s===regexes.number?regexes.integer:s)?.source}function partPattern(e){const t=e._zod.def;const n=e._zod.pattern?.source;const r=t.innerType??e._zod.innerType;if(r){const e=r._zod.pattern?.source;const t=partPattern(r);if(n&&e&&t&&t!==e){return n.replace(util.cleanRegex(e),()=>util.cleanRegex(t))}return n}if(t.options){const e=t.options.map(partPattern);if(e.every(Boolean))return`^(${e.map(e=>util.cleanRegex(e)).join("|")})$`}return leafPattern(e)}const vn=null&&core.$constructor("$ZodTemplateLiteral",(e,t)=>{Ve.init(e,t);const n=[];for(const e of t.parts){if(typeof e==="object"&&e!==null){const t=partPattern(e);if(!t){throw new Error(`Invalid template literal part, no pattern found: ${[...e._zod.traits].shift()}`)}n.push(util.cleanRegex(t))}else if(e===null||util.primitiveTypes.has(typeof e)){n.push(util.escapeRegex(`${e}`))}else{throw new Error(`Invalid template literal part: ${e}`)}}e._zod.pattern=new RegExp(`^${n.join("")}$`);e._zod.parse=(n,r)=>{if(typeof n.value!=="string"){n.issues.push({input:n.value,inst:e,expected:"string",code:"invalid_type"});return n}e._zod.pattern.lastIndex=0;if(!e._zod.pattern.test(n.value)){n.issues.push({input:n.value,inst:e,code:"invalid_format",format:t.format??"template_literal",pattern:e._zod.pattern.source});return n}return n}});const wn=null&&core.$constructor("$ZodFunction",(e,t)=>{Ve.init(e,t);Object.defineProperty(e,"_def",{value:t});e._zod.def=t;e.implement=t=>{if(typeof t!=="function"){throw new Error("implement() must be called with a function")}return Object.defineProperty(function(...n){const r=e._def.input?parse(e._def.input,n):n;const i=Reflect.apply(t,this,r);if(e._def.output){return parse(e._def.output,i)}return i},"_zod",{value:e._zod,enumerable:false})};e.implementAsync=t=>{if(typeof t!=="function"){throw new Error("implementAsync() must be called with a function")}return Object.defineProperty(async function(...n){const r=e._def.input?await parseAsync(e._def.input,n):n;const i=await Reflect.apply(t,this,r);if(e._def.output){return await parseAsync(e._def.output,i)}return i},"_zod",{value:e._zod,enumerable:false})};e._zod.parse=(t,n)=>{if(typeof t.value!=="function"){t.issues.push({code:"invalid_type",expected:"function",input:t.value,inst:e});return t}const r=e._def.output&&e._def.output._zod.def.type==="promise";if(r){t.value=e.implementAsync(t.value)}else{t.value=e.implement(t.value)}return t};e.input=(...t)=>{const n=e.constructor;if(Array.isArray(t[0])){return new n({type:"function",input:new Wt({type:"tuple",items:t[0],rest:t[1]}),output:e._def.output})}return new n({type:"function",input:t[0],output:e._def.output})};e.output=t=>{const n=e.constructor;return new n({type:"function",input:e._def.input,output:t})};return e});const bn=null&&core.$constructor("$ZodPromise",(e,t)=>{Ve.init(e,t);e._zod.parse=(e,n)=>Promise.resolve(e.value).then(e=>t.innerType._zod.run({value:e,issues:[]},n))});const $n=null&&core.$constructor("$ZodLazy",(e,t)=>{Ve.init(e,t);util.defineLazy(e._zod,"innerType",()=>{const e=t;if(!e._cachedInner)e._cachedInner=t.getter();return e._cachedInner});util.defineLazyInternal(e,"pattern",e=>e.innerType?._zod?.pattern);util.defineLazyInternal(e,"propValues",e=>e.innerType?._zod?.propValues);util.defineLazyInternal(e,"optin",e=>e.innerType?._zod?.optin??undefined);util.defineLazyInternal(e,"optout",e=>e.innerType?._zod?.optout??undefined);e._zod.parse=(t,n)=>{const r=e._zod.innerType;return r._zod.run(t,n)}});const zn=r.xI("$ZodCustom",(e,t)=>{we.init(e,t);Ve.init(e,t);e._zod.parse=(e,t)=>e;e._zod.check=n=>{const r=n.value;const i=t.fn(r);if(i instanceof Promise){return i.then(t=>handleRefineResult(t,n,r,e))}handleRefineResult(i,n,r,e);return}});function handleRefineResult(e,t,n,r){if(!e){const e={code:"custom",input:n,inst:r,path:[...r._zod.def.path??[]],continue:!r._zod.def.abort};if(r._zod.def.params)e.params=r._zod.def.params;t.issues.push(i.sn(e))}}var kn;const xn=null&&Symbol("ZodOutput");const Sn=null&&Symbol("ZodInput");class $ZodRegistry{constructor(){this._map=new WeakMap;this._idmap=new Map}add(e,...t){const n=t[0];this._map.set(e,n);if(n&&typeof n==="object"&&"id"in n){this._idmap.set(n.id,e)}return this}clear(){this._map=new WeakMap;this._idmap=new Map;return this}remove(e){const t=this._map.get(e);if(t&&typeof t==="object"&&"id"in t){this._idmap.delete(t.id)}this._map.delete(e);return this}get(e){const t=e._zod.parent;if(t){const n={...this.get(t)??{}};delete n.id;const r={...n,...this._map.get(e)};return Object.keys(r).length?r:undefined}return this._map.get(e)}has(e){return this._map.has(e)}}function registry(){return new $ZodRegistry}(kn=globalThis).__zod_globalRegistry??(kn.__zod_globalRegistry=registry());const Pn=globalThis.__zod_globalRegistry;function snapshotChecks(e){if(e.checks)e.checks=[...e.checks];return e}function _string(e,t){return new e(snapshotChecks({type:"string",...i.A2(t)}))}function _coercedString(e,t){return new e(snapshotChecks({type:"string",coerce:true,...util.normalizeParams(t)}))}function _email(e,t){return new e({type:"string",format:"email",check:"string_format",abort:false,...i.A2(t)})}function _guid(e,t){return new e({type:"string",format:"guid",check:"string_format",abort:false,...i.A2(t)})}function _uuid(e,t){return new e({type:"string",format:"uuid",check:"string_format",abort:false,...i.A2(t)})}function _uuidv4(e,t){return new e({type:"string",format:"uuid",check:"string_format",abort:false,version:"v4",...i.A2(t)})}function _uuidv6(e,t){return new e({type:"string",format:"uuid",check:"string_format",abort:false,version:"v6",...i.A2(t)})}function _uuidv7(e,t){return new e({type:"string",format:"uuid",check:"string_format",abort:false,version:"v7",...i.A2(t)})}function _url(e,t){return new e({type:"string",format:"url",check:"string_format",abort:false,...i.A2(t)})}function api_emoji(e,t){return new e({type:"string",format:"emoji",check:"string_format",abort:false,...i.A2(t)})}function _nanoid(e,t){return new e({type:"string",format:"nanoid",check:"string_format",abort:false,...i.A2(t)})}function _cuid(e,t){return new e({type:"string",format:"cuid",check:"string_format",abort:false,...i.A2(t)})}function _cuid2(e,t){return new e({type:"string",format:"cuid2",check:"string_format",abort:false,...i.A2(t)})}function _ulid(e,t){return new e({type:"string",format:"ulid",check:"string_format",abort:false,...i.A2(t)})}function _xid(e,t){return new e({type:"string",format:"xid",check:"string_format",abort:false,...i.A2(t)})}function _ksuid(e,t){return new e({type:"string",format:"ksuid",check:"string_format",abort:false,...i.A2(t)})}function _ipv4(e,t){return new e({type:"string",format:"ipv4",check:"string_format",abort:false,...i.A2(t)})}function _ipv6(e,t){return new e({type:"string",format:"ipv6",check:"string_format",abort:false,...i.A2(t)})}function _mac(e,t){return new e({type:"string",format:"mac",check:"string_format",abort:false,...util.normalizeParams(t)})}function _cidrv4(e,t){return new e({type:"string",format:"cidrv4",check:"string_format",abort:false,...i.A2(t)})}function _cidrv6(e,t){return new e({type:"string",format:"cidrv6",check:"string_format",abort:false,...i.A2(t)})}function _base64(e,t){return new e({type:"string",format:"base64",check:"string_format",abort:false,...i.A2(t)})}function _base64url(e,t){return new e({type:"string",format:"base64url",check:"string_format",abort:false,...i.A2(t)})}function _e164(e,t){return new e({type:"string",format:"e164",check:"string_format",abort:false,...i.A2(t)})}function _creditCard(e,t){return new e({type:"string",format:"credit_card",check:"string_format",abort:false,...util.normalizeParams(t)})}function _iban(e,t){return new e({type:"string",format:"iban",check:"string_format",abort:false,...util.normalizeParams(t)})}function _jwt(e,t){return new e({type:"string",format:"jwt",check:"string_format",abort:false,...i.A2(t)})}const On={Any:null,Minute:-1,Second:0,Millisecond:3,Microsecond:6};function _isoDateTime(e,t){return new e({type:"string",format:"datetime",check:"string_format",offset:false,local:false,precision:null,...i.A2(t)})}function _isoDate(e,t){return new e({type:"string",format:"date",check:"string_format",...i.A2(t)})}function _isoTime(e,t){return new e({type:"string",format:"time",check:"string_format",precision:null,...i.A2(t)})}function _isoDuration(e,t){return new e({type:"string",format:"duration",check:"string_format",...i.A2(t)})}function _number(e,t){return new e(snapshotChecks({type:"number",checks:[],...i.A2(t)}))}function _coercedNumber(e,t){return new e(snapshotChecks({type:"number",coerce:true,checks:[],...util.normalizeParams(t)}))}function _int(e,t){return new e({type:"number",check:"number_format",abort:false,format:"safeint",...i.A2(t)})}function _float32(e,t){return new e({type:"number",check:"number_format",abort:false,format:"float32",...util.normalizeParams(t)})}function _float64(e,t){return new e({type:"number",check:"number_format",abort:false,format:"float64",...util.normalizeParams(t)})}function _int32(e,t){return new e({type:"number",check:"number_format",abort:false,format:"int32",...util.normalizeParams(t)})}function _uint32(e,t){return new e({type:"number",check:"number_format",abort:false,format:"uint32",...util.normalizeParams(t)})}function _boolean(e,t){return new e({type:"boolean",...util.normalizeParams(t)})}function _coercedBoolean(e,t){return new e({type:"boolean",coerce:true,...util.normalizeParams(t)})}function _bigint(e,t){return new e({type:"bigint",...util.normalizeParams(t)})}function _coercedBigint(e,t){return new e({type:"bigint",coerce:true,...util.normalizeParams(t)})}function _int64(e,t){return new e({type:"bigint",check:"bigint_format",abort:false,format:"int64",...util.normalizeParams(t)})}function _uint64(e,t){return new e({type:"bigint",check:"bigint_format",abort:false,format:"uint64",...util.normalizeParams(t)})}function _symbol(e,t){return new e({type:"symbol",...util.normalizeParams(t)})}function api_undefined(e,t){return new e({type:"undefined",...util.normalizeParams(t)})}function api_null(e,t){return new e({type:"null",...util.normalizeParams(t)})}function _any(e){return new e({type:"any"})}function _unknown(e){return new e({type:"unknown"})}function _never(e,t){return new e({type:"never",...i.A2(t)})}function _void(e,t){return new e({type:"void",...util.normalizeParams(t)})}function _date(e,t){return new e({type:"date",...util.normalizeParams(t)})}function _coercedDate(e,t){return new e({type:"date",coerce:true,...util.normalizeParams(t)})}function _nan(e,t){return new e({type:"nan",...util.normalizeParams(t)})}function _lt(e,t){return new $e({check:"less_than",...i.A2(t),value:e,inclusive:false})}function _lte(e,t){return new $e({check:"less_than",...i.A2(t),value:e,inclusive:true})}function _gt(e,t){return new ze({check:"greater_than",...i.A2(t),value:e,inclusive:false})}function _gte(e,t){return new ze({check:"greater_than",...i.A2(t),value:e,inclusive:true})}function _positive(e){return _gt(0,e)}function _negative(e){return _lt(0,e)}function _nonpositive(e){return _lte(0,e)}function _nonnegative(e){return _gte(0,e)}function _multipleOf(e,t){return new ke({check:"multiple_of",...i.A2(t),value:e})}function _maxSize(e,t){return new checks.$ZodCheckMaxSize({check:"max_size",...util.normalizeParams(t),maximum:e})}function _minSize(e,t){return new checks.$ZodCheckMinSize({check:"min_size",...util.normalizeParams(t),minimum:e})}function _size(e,t){return new checks.$ZodCheckSizeEquals({check:"size_equals",...util.normalizeParams(t),size:e})}function _maxLength(e,t){const n=new Ae({check:"max_length",...i.A2(t),maximum:e});return n}function _minLength(e,t){return new Te({check:"min_length",...i.A2(t),minimum:e})}function _length(e,t){return new Ee({check:"length_equals",...i.A2(t),length:e})}function _regex(e,t){return new Ne({check:"string_format",format:"regex",...i.A2(t),pattern:e})}function _lowercase(e){return new Re({check:"string_format",format:"lowercase",...i.A2(e)})}function _uppercase(e){return new Ze({check:"string_format",format:"uppercase",...i.A2(e)})}function _includes(e,t){return new Ce({check:"string_format",format:"includes",...i.A2(t),includes:e})}function _startsWith(e,t){return new De({check:"string_format",format:"starts_with",...i.A2(t),prefix:e})}function _endsWith(e,t){return new Ue({check:"string_format",format:"ends_with",...i.A2(t),suffix:e})}function _property(e,t,n){return new checks.$ZodCheckProperty({check:"property",property:e,schema:t,...util.normalizeParams(n)})}function _properties(e,t){return new Me({check:"properties",shape:e,...i.A2(t)})}function _mime(e,t){return new checks.$ZodCheckMimeType({check:"mime_type",mime:e,...util.normalizeParams(t)})}function _overwrite(e){return new Je({check:"overwrite",tx:e})}function _normalize(e){return _overwrite(t=>t.normalize(e))}function _trim(){return _overwrite(e=>e.trim())}function _toLowerCase(){return _overwrite(e=>e.toLowerCase())}function _toUpperCase(){return _overwrite(e=>e.toUpperCase())}function _slugify(){return _overwrite(e=>i.Yv(e))}function _array(e,t,n){return new e({type:"array",element:t,...i.A2(n)})}function _union(e,t,n){return new e({type:"union",options:t,...util.normalizeParams(n)})}function _xor(e,t,n){return new e({type:"union",options:t,inclusive:false,...util.normalizeParams(n)})}function _discriminatedUnion(e,t,n,r){return new e({type:"union",options:n,discriminator:t,...util.normalizeParams(r)})}function _intersection(e,t,n){return new e({type:"intersection",left:t,right:n})}function _tuple(e,t,n,r){const i=n instanceof schemas.$ZodType;const o=i?r:n;const s=i?n:null;return new e({type:"tuple",items:t,rest:s,...util.normalizeParams(o)})}function _record(e,t,n,r){return new e({type:"record",keyType:t,valueType:n,...util.normalizeParams(r)})}function _map(e,t,n,r){return new e({type:"map",keyType:t,valueType:n,...util.normalizeParams(r)})}function _set(e,t,n){return new e({type:"set",valueType:t,...util.normalizeParams(n)})}function _enum(e,t,n){const r=Array.isArray(t)?Object.fromEntries(t.map(e=>[e,e])):t;return new e({type:"enum",entries:r,...util.normalizeParams(n)})}function _nativeEnum(e,t,n){return new e({type:"enum",entries:t,...util.normalizeParams(n)})}function _literal(e,t,n){return new e({type:"literal",values:Array.isArray(t)?t:[t],...util.normalizeParams(n)})}function _file(e,t){return new e({type:"file",...util.normalizeParams(t)})}function _transform(e,t){return new e({type:"transform",transform:t})}function _optional(e,t){return new e({type:"optional",innerType:t})}function _nullable(e,t){return new e({type:"nullable",innerType:t})}function _default(e,t,n){return new e({type:"default",innerType:t,get defaultValue(){return typeof n==="function"?n():util.shallowClone(n)}})}function _nonoptional(e,t,n){return new e({type:"nonoptional",innerType:t,...util.normalizeParams(n)})}function _success(e,t){return new e({type:"success",innerType:t})}function _catch(e,t,n){return new e({type:"catch",innerType:t,catchValue:typeof n==="function"?n:util.constantCatch(n)})}function _pipe(e,t,n){return new e({type:"pipe",in:t,out:n})}function _readonly(e,t){return new e({type:"readonly",innerType:t})}function _templateLiteral(e,t,n){return new e({type:"template_literal",parts:t,...util.normalizeParams(n)})}function _lazy(e,t){return new e({type:"lazy",getter:t})}function _promise(e,t){return new e({type:"promise",innerType:t})}function _custom(e,t,n){const r=util.normalizeParams(n);r.abort??(r.abort=true);const i=new e({type:"custom",check:"custom",fn:t,...r});return i}function _refine(e,t,n){const r=new e({type:"custom",check:"custom",fn:t,...i.A2(n)});return r}function _superRefine(e,t){const n=_check(t=>{t.addIssue=e=>{if(typeof e==="string"){t.issues.push(i.sn(e,t.value,n._zod.def))}else{const r=e;if(r.fatal)r.continue=false;r.code??(r.code="custom");if(!("input"in r))r.input=t.value;r.inst??(r.inst=n);r.continue??(r.continue=!n._zod.def.abort);t.issues.push(i.sn(r))}};return e(t.value,t)},t);return n}function _check(e,t){const n=new we({check:"custom",...i.A2(t)});n._zod.check=e;return n}function describe(e){const t=new we({check:"describe"});t._zod.onattach=[t=>{const n=Pn.get(t)??{};Pn.add(t,{...n,description:e})}];t._zod.check=()=>{};return t}function meta(e){const t=new we({check:"meta"});t._zod.onattach=[t=>{const n=Pn.get(t)??{};Pn.add(t,{...n,...e})}];t._zod.check=()=>{};return t}function _stringbool(e,t){const n=util.normalizeParams(t);let r=n.truthy??["true","1","yes","on","y","enabled"];let i=n.falsy??["false","0","no","off","n","disabled"];if(n.case!=="sensitive"){r=r.map(e=>typeof e==="string"?e.toLowerCase():e);i=i.map(e=>typeof e==="string"?e.toLowerCase():e)}const o=new Set(r);const s=new Set(i);const a=e.Codec??schemas.$ZodCodec;const c=e.Boolean??schemas.$ZodBoolean;const u=e.String??schemas.$ZodString;const l=new u({type:"string",error:n.error});const f=new c({type:"boolean",error:n.error});const d=new a({type:"pipe",in:l,out:f,transform:(e,t)=>{let r=e;if(n.case!=="sensitive")r=r.toLowerCase();if(o.has(r)){return true}else if(s.has(r)){return false}else{t.issues.push({code:"invalid_value",expected:"stringbool",values:[...o,...s],input:t.value,inst:d,continue:false});return{}}},reverseTransform:(e,t)=>{if(e===true){return r[0]||"true"}else{return i[0]||"false"}},error:n.error});d._zod.bag.truthy=r;d._zod.bag.falsy=i;d._zod.bag.case=n.case??"insensitive";return d}function _stringFormat(e,t,n,r={}){const i=util.normalizeParams(r);const o={check:"string_format",type:"string",format:t,fn:typeof n==="function"?n:e=>n.test(e),...i};if(n instanceof RegExp){o.pattern=n}const s=new e(o);return s}function assignProps(e,...t){for(const n of t){for(const t of Reflect.ownKeys(n)){if(Object.prototype.propertyIsEnumerable.call(n,t)){(0,i.Vy)(e,t,n[t])}}}return e}function to_json_schema_initializeContext(e){let t=e?.target??"draft-2020-12";if(t==="draft-4")t="draft-04";if(t==="draft-7")t="draft-07";return{processors:e.processors??{},metadataRegistry:e?.metadata??Pn,target:t,unrepresentable:e?.unrepresentable??"throw",override:e?.override??(()=>{}),io:e?.io??"output",counter:0,seen:new Map,sharedDefsExtractedFor:undefined,sharedEmitDoneFor:undefined,cycles:e?.cycles??"ref",reused:e?.reused??"inline",intersections:[],deferred:[],external:e?.external??undefined}}function handleUnrepresentable(e,t,n,r,i){const o=typeof t.unrepresentable==="function"?t.unrepresentable({zodSchema:e,path:r.path,message:i}):t.unrepresentable;if(o==="any")return false;if(o===undefined||o==="throw")throw new Error(i);Object.assign(n,o);return true}function to_json_schema_processSchema(e,t,n={path:[],schemaPath:[]}){var r;const i=e._zod.def;const o=t.seen.get(e);if(o){o.count++;const t=n.schemaPath.includes(e);if(t){o.cycle=n.path}return o.schema}const s={schema:{},count:1,cycle:undefined,path:n.path};t.seen.set(e,s);t.sharedDefsExtractedFor=undefined;t.sharedEmitDoneFor=undefined;const a=e._zod.toJSONSchema?.();if(a){s.schema=a}else{const r={...n,schemaPath:[...n.schemaPath,e],path:n.path};if(e._zod.processJSONSchema){e._zod.processJSONSchema(t,s.schema,r)}else{const n=s.schema;const o=t.processors[i.type];if(!o){throw new Error(`[toJSONSchema]: Non-representable type encountered: ${i.type}`)}o(e,t,n,r)}const o=e._zod.parent;if(o){if(!s.ref)s.ref=o;to_json_schema_processSchema(o,t,r);t.seen.get(o).isParent=true}}const c=t.metadataRegistry.get(e);if(c)assignProps(s.schema,c);if(t.io==="input"&&isTransforming(e)){delete s.schema.examples;delete s.schema.default}if(t.io==="input"&&"_prefault"in s.schema)(r=s.schema).default??(r.default=s.schema._prefault);delete s.schema._prefault;const u=t.seen.get(e);return u.schema}function encodeJSONPointerSegment(e){return e.replace(/~/g,"~0").replace(/\//g,"~1")}function to_json_schema_extractDefs(e,t){const n=e.seen.get(t);if(!n)throw new Error("Unprocessed schema. This is a bug in Zod.");if(e.external&&e.sharedDefsExtractedFor===e.external)return;const r=new Map;for(const t of e.seen.entries()){const n=e.metadataRegistry.get(t[0])?.id;if(n){const e=r.get(n);if(e&&e!==t[0]){throw new Error(`Duplicate schema id "${n}" detected during JSON Schema conversion. Two different schemas cannot share the same id when converted together.`)}r.set(n,t[0])}}const makeURI=t=>{const r=e.target==="draft-2020-12"?"$defs":"definitions";if(e.external){const n=e.external.registry.get(t[0])?.id;const i=e.external.uri??(e=>e);if(n){return{ref:i(n)}}const o=t[1].defId??t[1].schema.id??`schema${e.counter++}`;t[1].defId=o;return{defId:o,ref:`${i("__shared")}#/${r}/${encodeJSONPointerSegment(o)}`}}const i=`#`;const o=`${i}/${r}/`;if(t[1]===n&&!t[1].schema.id){return{ref:i}}const s=t[1].schema.id??`__schema${e.counter++}`;return{defId:s,ref:o+encodeJSONPointerSegment(s)}};const extractToDef=e=>{if(e[1].schema.$ref){return}const t=e[1];const{ref:n,defId:r}=makeURI(e);t.def={...t.schema};if(r)t.defId=r;const i=t.schema;for(const e in i){delete i[e]}i.$ref=n};if(e.cycles==="throw"){for(const t of e.seen.entries()){const e=t[1];if(e.cycle){throw new Error("Cycle detected: "+`#/${e.cycle?.join("/")}/<root>`+'\n\nSet the `cycles` parameter to `"ref"` to resolve cyclical schemas with defs.')}}}for(const n of e.seen.entries()){const r=n[1];if(t===n[0]){extractToDef(n);continue}if(e.external){const r=e.external.registry.get(n[0])?.id;if(t!==n[0]&&r){extractToDef(n);continue}}const i=e.metadataRegistry.get(n[0])?.id;if(i){extractToDef(n);continue}if(r.cycle){extractToDef(n);continue}if(r.count>1){if(e.reused==="ref"){extractToDef(n)}}}if(e.external)e.sharedDefsExtractedFor=e.external}function compactTypeUnion(e){const t=e.anyOf;if(!Array.isArray(t)||t.length===0||e.type!==undefined)return;const n=[];for(const e of t){if(!e||typeof e!=="object")return;compactTypeUnion(e);const t=Object.keys(e);if(t.length!==1||t[0]!=="type")return;const r=e.type;for(const e of Array.isArray(r)?r:[r]){if(typeof e!=="string")return;if(!n.includes(e))n.push(e)}}delete e.anyOf;e.type=n.length===1?n[0]:n}const In=new Set(["type","properties","required","additionalProperties"]);const An=["oneOf","anyOf"];function undeclaredConstraint(e){const t=e.additionalProperties;if(t===undefined||t===false||typeof t!=="object"||t===null)return null;return Object.keys(t).length?t:null}function foldObjects(e){const t=[];for(const n of e){if(typeof n!=="object"||n.type!=="object")return null;for(const e in n){if(!In.has(e))return null}t.push(n)}const n={};const r=new Set;for(const e of t){for(const r in e.properties){if(Object.prototype.hasOwnProperty.call(n,r))continue;const e=[];for(const n of t){const t=n.properties?.[r]??undeclaredConstraint(n);if(t===null||t===undefined)continue;if(!e.some(e=>JSON.stringify(e)===JSON.stringify(t)))e.push(t)}const o=e.length===1?e[0]:foldObjects(e)??{allOf:e};(0,i.Vy)(n,r,o)}for(const t of e.required??[])r.add(t)}const o={type:"object",properties:n};if(r.size)o.required=[...r];if(t.every(e=>e.additionalProperties===false)){o.additionalProperties=false}else{const e=[];for(const n of t){const t=undeclaredConstraint(n);if(t&&!e.some(e=>JSON.stringify(e)===JSON.stringify(t)))e.push(t)}if(e.length===1)o.additionalProperties=e[0];else if(e.length>1)o.additionalProperties={allOf:e}}return o}function foldIntersection(e){const t=e.allOf;if(!Array.isArray(t)||t.length<2)return;for(const t of In)if(t in e)return;const n=t.filter(e=>An.some(t=>Array.isArray(e[t])));let r=null;if(!n.length){r=foldObjects(t)}else{const e=n[0];const i=An.find(t=>Array.isArray(e[t]));if(Object.keys(e).length!==1)return;const o=t.filter(t=>t!==e);const s=e[i].map(e=>foldObjects([...o,e]));if(s.some(e=>!e))return;r={[i]:s}}if(!r)return;delete e.allOf;assignProps(e,r)}function to_json_schema_finalize(e,t){const n=e.seen.get(t);if(!n)throw new Error("Unprocessed schema. This is a bug in Zod.");const flattenRef=t=>{const n=e.seen.get(t);if(n.ref===null)return;const r=n.def??n.schema;const i={...r};const o=n.ref;n.ref=null;if(o){flattenRef(o);const n=e.seen.get(o);const s=n.schema;if(s.$ref&&(e.target==="draft-07"||e.target==="draft-04"||e.target==="openapi-3.0")){r.allOf=r.allOf??[];r.allOf.push(s)}else{assignProps(r,s)}assignProps(r,i);const a=t._zod.parent===o;if(a){for(const e in r){if(e==="$ref"||e==="allOf")continue;if(!(e in i)){delete r[e]}}}if(s.$ref&&n.def){for(const e in r){if(e==="$ref"||e==="allOf")continue;if(e in n.def&&JSON.stringify(r[e])===JSON.stringify(n.def[e])){delete r[e]}}}}const s=t._zod.parent;if(s&&s!==o){flattenRef(s);const t=e.seen.get(s);if(t?.schema.$ref){r.$ref=t.schema.$ref;if(t.def){for(const e in r){if(e==="$ref"||e==="allOf")continue;if(e in t.def&&JSON.stringify(r[e])===JSON.stringify(t.def[e])){delete r[e]}}}}}e.override({zodSchema:t,jsonSchema:r,path:n.path??[]})};if(!e.external||e.sharedEmitDoneFor!==e.external){for(const t of[...e.seen.entries()].reverse()){flattenRef(t[0])}if(e.target!=="openapi-3.0"){for(const t of e.seen.entries()){compactTypeUnion(t[1].def??t[1].schema)}}for(const t of e.deferred)t();if(e.intersections.length){const t=new Map;for(const n of e.seen.values()){for(const e of[n.schema,n.def]){const n=e?.allOf;if(!Array.isArray(n))continue;const r=t.get(n);if(r)r.push(e);else t.set(n,[e])}}for(const n of e.intersections){for(const e of t.get(n)??[])foldIntersection(e)}}}const r={};if(e.target==="draft-2020-12"){r.$schema="https://json-schema.org/draft/2020-12/schema"}else if(e.target==="draft-07"){r.$schema="http://json-schema.org/draft-07/schema#"}else if(e.target==="draft-04"){r.$schema="http://json-schema.org/draft-04/schema#"}else if(e.target==="openapi-3.0"){}else{}if(e.external?.uri){const n=e.external.registry.get(t)?.id;if(!n)throw new Error("Schema is missing an `id` property");r.$id=e.external.uri(n)}assignProps(r,n.defId?n.schema:n.def??n.schema);const o=e.metadataRegistry.get(t)?.id;if(o!==undefined&&r.id===o)delete r.id;const s=e.external?.defs??{};if(!e.external||e.sharedEmitDoneFor!==e.external){for(const t of e.seen.entries()){const e=t[1];if(e.def&&e.defId){if(e.def.id===e.defId)delete e.def.id;(0,i.Vy)(s,e.defId,e.def)}}}if(e.external)e.sharedEmitDoneFor=e.external;if(e.external){}else{if(Object.keys(s).length>0){if(e.target==="draft-2020-12"){r.$defs=s}else{r.definitions=s}}}try{const n=JSON.parse(JSON.stringify(r));Object.defineProperty(n,"~standard",{value:{...t["~standard"],jsonSchema:{input:createStandardJSONSchemaMethod(t,"input",e.processors),output:createStandardJSONSchemaMethod(t,"output",e.processors)}},enumerable:false,writable:false});return n}catch(e){throw new Error("Error converting schema to JSON.")}}function isTransforming(e,t){const n=t??{seen:new Set};if(n.seen.has(e))return false;n.seen.add(e);const r=e._zod.def;if(r.type==="transform")return true;if(r.type==="array")return isTransforming(r.element,n);if(r.type==="set")return isTransforming(r.valueType,n);if(r.type==="lazy")return isTransforming(r.getter(),n);if(r.type==="promise"||r.type==="optional"||r.type==="nonoptional"||r.type==="nullable"||r.type==="readonly"||r.type==="default"||r.type==="prefault"||r.type==="catch"){return isTransforming(r.innerType,n)}if(r.type==="intersection"){return isTransforming(r.left,n)||isTransforming(r.right,n)}if(r.type==="record"||r.type==="map"){return isTransforming(r.keyType,n)||isTransforming(r.valueType,n)}if(r.type==="pipe"){if(e._zod.traits.has("$ZodCodec"))return true;return isTransforming(r.in,n)||isTransforming(r.out,n)}if(r.type==="object"){for(const e in r.shape){if(isTransforming(r.shape[e],n))return true}return false}if(r.type==="union"){for(const e of r.options){if(isTransforming(e,n))return true}return false}if(r.type==="tuple"){for(const e of r.items){if(isTransforming(e,n))return true}if(r.rest&&isTransforming(r.rest,n))return true;return false}return false}const createToJSONSchemaMethod=(e,t={})=>n=>{const r=to_json_schema_initializeContext({...n,processors:t});to_json_schema_processSchema(e,r);to_json_schema_extractDefs(r,e);return to_json_schema_finalize(r,e)};const createStandardJSONSchemaMethod=(e,t,n={})=>r=>{const{libraryOptions:i,target:o}=r??{};const s=to_json_schema_initializeContext({...i??{},target:o,io:t,processors:n});to_json_schema_processSchema(e,s);to_json_schema_extractDefs(s,e);return to_json_schema_finalize(s,e)};const narrowMin=(e,t,n)=>{if(e[t]===undefined||n>e[t])e[t]=n};const narrowMax=(e,t,n)=>{if(e[t]===undefined||n<e[t])e[t]=n};const narrowBoth=(e,t)=>{narrowMin(e,"minimum",t);narrowMax(e,"maximum",t)};const addDivisor=(e,t)=>{e.multipleOf??(e.multipleOf=[]);if(!e.multipleOf.includes(t))e.multipleOf.push(t)};const addPattern=(e,t)=>{e.patterns??(e.patterns=new Set);e.patterns.add(t)};const intersectMime=(e,t)=>{e.mime=e.mime?e.mime.filter(e=>t.includes(e)):[...t]};const setFormat=(e,t)=>{e.format=t;if(t.includes("int"))e.isInt=true};const minContributor=(e,t)=>narrowMin(e,"minimum",t.minimum);const maxContributor=(e,t)=>narrowMax(e,"maximum",t.maximum);const formatContributor=e=>(t,n)=>{setFormat(t,n.format);const[r,i]=e[n.format];narrowMin(t,"minimum",r);narrowMax(t,"maximum",i)};const Tn={greater_than:(e,t)=>narrowMin(e,t.inclusive?"minimum":"exclusiveMinimum",t.value),less_than:(e,t)=>narrowMax(e,t.inclusive?"maximum":"exclusiveMaximum",t.value),multiple_of:(e,t)=>addDivisor(e,t.value),number_format:formatContributor(i.zH),bigint_format:formatContributor(i.NR),min_length:minContributor,max_length:maxContributor,length_equals:(e,t)=>narrowBoth(e,t.length),min_size:minContributor,max_size:maxContributor,size_equals:(e,t)=>narrowBoth(e,t.size),string_format:(e,t)=>{setFormat(e,t.format);if(t.pattern)addPattern(e,t.pattern);if(t.format==="base64"||t.format==="base64url")e.contentEncoding=t.format;if(t.local||t.precision===-1)e.laxFormat=true},mime_type:(e,t)=>intersectMime(e,t.mime)};function aggregateChecks(e){const t={};const n=e._zod.def;const r=e._zod.traits.has("$ZodCheck")?[e,...n.checks??[]]:n.checks??[];for(const e of r)Tn[e._zod.def.check]?.(t,e._zod.def);const i=e._zod.bag;if(i.minimum!==undefined)narrowMin(t,"minimum",i.minimum);if(i.exclusiveMinimum!==undefined)narrowMin(t,"exclusiveMinimum",i.exclusiveMinimum);if(i.maximum!==undefined)narrowMax(t,"maximum",i.maximum);if(i.exclusiveMaximum!==undefined)narrowMax(t,"exclusiveMaximum",i.exclusiveMaximum);if(i.multipleOf!==undefined)addDivisor(t,i.multipleOf);if(i.format!==undefined){t.format??(t.format=i.format);if(i.format.includes("int"))t.isInt=true}if(i.mime)intersectMime(t,i.mime);for(const e of i.patterns??[])addPattern(t,e);return t}const En={guid:"uuid",url:"uri",datetime:"date-time",json_string:"json-string",regex:""};const jn=new Map([[yt,D],[wt,U]]);const exactPattern=e=>jn.get(e)??e;const stringProcessor=(e,t,n,r)=>{const i=n;i.type="string";const{minimum:o,maximum:s,format:a,patterns:c,contentEncoding:u,laxFormat:l}=aggregateChecks(e);if(typeof o==="number")i.minLength=o;if(typeof s==="number")i.maxLength=s;if(a){i.format=En[a]??a;if(i.format==="")delete i.format;if(a==="time"||l){delete i.format}}if(u)i.contentEncoding=u;if(c&&c.size>0){const e=[...c].map(exactPattern);if(e.length===1)i.pattern=e[0].source;else if(e.length>1){i.allOf=[...e.map(e=>({...t.target==="draft-07"||t.target==="draft-04"||t.target==="openapi-3.0"?{type:"string"}:{},pattern:e.source}))]}}};const numberProcessor=(e,t,n,r)=>{const i=n;const{minimum:o,maximum:s,multipleOf:a,exclusiveMaximum:c,exclusiveMinimum:u,isInt:l}=aggregateChecks(e);i.type=l?"integer":"number";const f=typeof u==="number"&&u>=(o??Number.NEGATIVE_INFINITY);const d=typeof c==="number"&&c<=(s??Number.POSITIVE_INFINITY);const p=t.target==="draft-04"||t.target==="openapi-3.0";if(f){if(p){i.minimum=u;i.exclusiveMinimum=true}else{i.exclusiveMinimum=u}}else if(typeof o==="number"){i.minimum=o}if(d){if(p){i.maximum=c;i.exclusiveMaximum=true}else{i.exclusiveMaximum=c}}else if(typeof s==="number"){i.maximum=s}if(a){const n=new Set;for(const o of a){if(Number.isFinite(o)&&o!==0)n.add(Math.abs(o));else handleUnrepresentable(e,t,i,r,`A multipleOf divisor of ${o} cannot be represented in JSON Schema`)}const[o,...s]=n;if(o!==undefined)i.multipleOf=o;if(s.length)i.allOf=[...i.allOf??[],...s.map(e=>({multipleOf:e}))]}};const booleanProcessor=(e,t,n,r)=>{n.type="boolean"};const bigintProcessor=(e,t,n,r)=>{handleUnrepresentable(e,t,n,r,"BigInt cannot be represented in JSON Schema")};const symbolProcessor=(e,t,n,r)=>{handleUnrepresentable(e,t,n,r,"Symbols cannot be represented in JSON Schema")};const nullProcessor=(e,t,n,r)=>{if(t.target==="openapi-3.0"){n.type="string";n.nullable=true;n.enum=[null]}else{n.type="null"}};const undefinedProcessor=(e,t,n,r)=>{handleUnrepresentable(e,t,n,r,"Undefined cannot be represented in JSON Schema")};const voidProcessor=(e,t,n,r)=>{handleUnrepresentable(e,t,n,r,"Void cannot be represented in JSON Schema")};const neverProcessor=(e,t,n,r)=>{n.not={}};const anyProcessor=(e,t,n,r)=>{};const unknownProcessor=(e,t,n,r)=>{};const dateProcessor=(e,t,n,r)=>{handleUnrepresentable(e,t,n,r,"Date cannot be represented in JSON Schema")};const enumProcessor=(e,t,n,r)=>{const o=e._zod.def;const s=(0,i.w5)(o.entries);if(s.length===0){n.not={};return}if(s.every(e=>typeof e==="number"))n.type="number";if(s.every(e=>typeof e==="string"))n.type="string";n.enum=s};const literalProcessor=(e,t,n,r)=>{const i=e._zod.def;if(i.values.length===0){n.not={};return}const o=[];for(const s of i.values){if(s===undefined){if(handleUnrepresentable(e,t,n,r,"Literal `undefined` cannot be represented in JSON Schema"))return}else if(typeof s==="bigint"){if(handleUnrepresentable(e,t,n,r,"BigInt literals cannot be represented in JSON Schema"))return;o.push(Number(s))}else{o.push(s)}}if(o.length===0){}else if(o.length===1){const e=o[0];n.type=e===null?"null":typeof e;if(t.target==="draft-04"||t.target==="openapi-3.0"){n.enum=[e]}else{n.const=e}}else{if(o.every(e=>typeof e==="number"))n.type="number";if(o.every(e=>typeof e==="string"))n.type="string";if(o.every(e=>typeof e==="boolean"))n.type="boolean";if(o.every(e=>e===null))n.type="null";n.enum=o}};const nanProcessor=(e,t,n,r)=>{handleUnrepresentable(e,t,n,r,"NaN cannot be represented in JSON Schema")};const templateLiteralProcessor=(e,t,n,r)=>{const i=n;const o=e._zod.pattern;if(!o)throw new Error("Pattern not found in template literal");i.type="string";i.pattern=o.source};const fileProcessor=(e,t,n,r)=>{const i=n;i.type="string";i.format="binary";i.contentEncoding="binary";const{minimum:o,maximum:s,mime:a}=aggregateChecks(e);if(o!==undefined)i.minLength=o;if(s!==undefined)i.maxLength=s;if(!a)return;if(a.length===0)i.not={};else if(a.length===1)i.contentMediaType=a[0];else i.anyOf=a.map(e=>({contentMediaType:e}))};const successProcessor=(e,t,n,r)=>{n.type="boolean"};const customProcessor=(e,t,n,r)=>{handleUnrepresentable(e,t,n,r,"Custom types cannot be represented in JSON Schema")};const functionProcessor=(e,t,n,r)=>{handleUnrepresentable(e,t,n,r,"Function types cannot be represented in JSON Schema")};const transformProcessor=(e,t,n,r)=>{handleUnrepresentable(e,t,n,r,"Transforms cannot be represented in JSON Schema")};const mapProcessor=(e,t,n,r)=>{handleUnrepresentable(e,t,n,r,"Map cannot be represented in JSON Schema")};const setProcessor=(e,t,n,r)=>{handleUnrepresentable(e,t,n,r,"Set cannot be represented in JSON Schema")};const arrayProcessor=(e,t,n,r)=>{const i=n;const o=e._zod.def;const{minimum:s,maximum:a}=aggregateChecks(e);if(typeof s==="number")i.minItems=s;if(typeof a==="number")i.maxItems=a;i.type="array";i.items=to_json_schema_processSchema(o.element,t,{...r,path:[...r.path,"items"]})};function inputOptin(e){const t=e._zod.def;if(t.type==="pipe"&&t.in._zod.traits.has("$ZodTransform")){return inputOptin(t.out)}if(t.type==="catch"){return inputOptin(t.innerType)}return e._zod.optin}const objectProcessor=(e,t,n,r)=>{const o=n;const s=e._zod.def;const a=s.shape;const c=Object.getOwnPropertySymbols(a);if(c.length&&handleUnrepresentable(e,t,o,r,"Symbol keys cannot be represented in JSON Schema")){return}o.type="object";o.properties={};for(const e in a){(0,i.Vy)(o.properties,e,to_json_schema_processSchema(a[e],t,{...r,path:[...r.path,"properties",e]}))}const u=[];for(const e of Object.keys(a)){const n=s.shape[e];if(t.io==="input"?inputOptin(n)===undefined:n._zod.optout===undefined){u.push(e)}}if(u.length>0){o.required=u}if(s.catchall?._zod.def.type==="never"){o.additionalProperties=false}else if(!s.catchall){if(t.io==="output")o.additionalProperties=false}else if(s.catchall){o.additionalProperties=to_json_schema_processSchema(s.catchall,t,{...r,path:[...r.path,"additionalProperties"]})}};const unionProcessor=(e,t,n,r)=>{const i=e._zod.def;const o=i.inclusive===false;const s=i.options.map((e,n)=>to_json_schema_processSchema(e,t,{...r,path:[...r.path,o?"oneOf":"anyOf",n]}));if(o){n.oneOf=s}else{n.anyOf=s}};const intersectionProcessor=(e,t,n,r)=>{const i=e._zod.def;const o=to_json_schema_processSchema(i.left,t,{...r,path:[...r.path,"allOf",0]});const s=to_json_schema_processSchema(i.right,t,{...r,path:[...r.path,"allOf",1]});const isSimpleIntersection=e=>"allOf"in e&&Object.keys(e).length===1;const a=[...isSimpleIntersection(o)?o.allOf:[o],...isSimpleIntersection(s)?s.allOf:[s]];n.allOf=a;t.intersections.push(a)};const tupleProcessor=(e,t,n,r)=>{const i=n;const o=e._zod.def;i.type="array";const s=t.target==="draft-2020-12"?"prefixItems":"items";const a=t.target==="draft-2020-12"?"items":t.target==="openapi-3.0"?"items":"additionalItems";const c=o.items.map((e,n)=>to_json_schema_processSchema(e,t,{...r,path:[...r.path,s,n]}));const u=o.rest?to_json_schema_processSchema(o.rest,t,{...r,path:[...r.path,a,...t.target==="openapi-3.0"?[o.items.length]:[]]}):null;let l=o.items.length;while(l>0){const e=o.items[l-1];const n=t.io==="input"?inputOptin(e)!==undefined:e._zod.optout==="optional";if(!n)break;l--}const f=o.items.length;const d=!o.rest;if(t.target==="draft-2020-12"){i.prefixItems=c;if(d){i.items=false}else if(u){i.items=u}if(l>0)i.minItems=l;if(d)i.maxItems=f}else if(t.target==="openapi-3.0"){i.items={anyOf:c};if(u){i.items.anyOf.push(u)}if(l>0)i.minItems=l;if(d)i.maxItems=f}else{i.items=c;if(d){i.additionalItems=false}else if(u){i.additionalItems=u}if(l>0)i.minItems=l;if(d)i.maxItems=f}const{minimum:p,maximum:m}=aggregateChecks(e);if(typeof p==="number")i.minItems=p;if(typeof m==="number")i.maxItems=m};function stringifyKeyNames(e,t,n){if(t.$ref){if(n.has(t))return t;n.add(t);const r=e.get(t)?.def;if(!r)return t;const i=stringifyKeyNames(e,r,n);return i===r?t:i}for(const r of["anyOf","oneOf"]){const i=t[r];if(!Array.isArray(i))continue;const o=i.map(t=>stringifyKeyNames(e,t,n));if(o.some((e,t)=>e!==i[t]))t={...t,[r]:o}}const r=Array.isArray(t.type)?t.type:[t.type];const i=!r.includes("string")&&r.some(e=>e==="number"||e==="integer");const o=t.enum??(t.const!==undefined?[t.const]:undefined);if(!i&&!o?.some(e=>typeof e==="number"))return t;const{minimum:s,maximum:a,exclusiveMinimum:c,exclusiveMaximum:u,multipleOf:l,format:f,id:d,...p}=t;if(p.enum)p.enum=p.enum.map(e=>typeof e==="number"?String(e):e);else if(typeof p.const==="number")p.const=String(p.const);if(!i)return p;p.type="string";if(!o)p.pattern=(r.includes("number")?Q:H).source;return p}const Nn=new WeakMap;function rewriteKeyNames(e){const t=new Map;for(const n of e.seen.values()){if(n.def&&!t.has(n.schema))t.set(n.schema,n)}const n=new Map;for(const r of Nn.get(e)??[]){const i=e.seen.get(r);const o=(i?.def??i?.schema)?.propertyNames;if(!o||o===true||n.has(o))continue;const s=stringifyKeyNames(t,o,new Set);if(s!==o)n.set(o,s)}if(!n.size)return;for(const t of e.seen.values()){for(const e of[t.schema,t.def]){const t=e&&n.get(e.propertyNames);if(t)e.propertyNames=t}}}const recordProcessor=(e,t,n,r)=>{const o=n;const s=e._zod.def;o.type="object";const a=s.keyType;const c=aggregateChecks(a).patterns;if(s.mode==="loose"&&c&&c.size>0){const e=to_json_schema_processSchema(s.valueType,t,{...r,path:[...r.path,"patternProperties","*"]});o.patternProperties={};for(const t of c){(0,i.Vy)(o.patternProperties,exactPattern(t).source,e)}}else{if(t.target==="draft-07"||t.target==="draft-2020-12"){o.propertyNames=to_json_schema_processSchema(s.keyType,t,{...r,path:[...r.path,"propertyNames"]});let n=Nn.get(t);if(!n){n=[];Nn.set(t,n);t.deferred.push(()=>rewriteKeyNames(t))}n.push(e)}o.additionalProperties=to_json_schema_processSchema(s.valueType,t,{...r,path:[...r.path,"additionalProperties"]})}const u=a._zod.values;const l=t.io==="input"&&inputOptin(s.valueType)!==undefined;if(u&&!s.partial&&!l){const e=[...u].filter(e=>typeof e==="string"||typeof e==="number");if(e.length>0){o.required=e.map(String)}}};const nullableProcessor=(e,t,n,r)=>{const i=e._zod.def;const o=to_json_schema_processSchema(i.innerType,t,r);const s=t.seen.get(e);if(t.target==="openapi-3.0"){s.ref=i.innerType;n.nullable=true}else{n.anyOf=[o,{type:"null"}]}};const nonoptionalProcessor=(e,t,n,r)=>{const i=e._zod.def;to_json_schema_processSchema(i.innerType,t,r);const o=t.seen.get(e);o.ref=i.innerType};const Rn=Symbol();function serializeDefaultValue(e,t,n,r,i){let o=false;const s=JSON.stringify(e,(e,t)=>{if(typeof t!=="bigint")return t;o=true;return null});if(!o)return JSON.parse(s);handleUnrepresentable(t,n,r,i,"BigInt defaults cannot be represented in JSON Schema");return Rn}const defaultProcessor=(e,t,n,r)=>{const i=e._zod.def;to_json_schema_processSchema(i.innerType,t,r);const o=t.seen.get(e);o.ref=i.innerType;const s=serializeDefaultValue(i.defaultValue,e,t,n,r);if(s!==Rn)n.default=s};const prefaultProcessor=(e,t,n,r)=>{const i=e._zod.def;to_json_schema_processSchema(i.innerType,t,r);const o=t.seen.get(e);o.ref=i.innerType;if(t.io!=="input")return;const s=serializeDefaultValue(i.defaultValue,e,t,n,r);if(s!==Rn)n._prefault=s};const catchProcessor=(e,t,n,r)=>{const i=e._zod.def;to_json_schema_processSchema(i.innerType,t,r);const o=t.seen.get(e);o.ref=i.innerType;let s;try{s=i.catchValue(undefined)}catch{handleUnrepresentable(e,t,n,r,"Dynamic catch values are not supported in JSON Schema");return}n.default=s};const pipeProcessor=(e,t,n,r)=>{const i=e._zod.def;const o=i.in._zod.traits.has("$ZodTransform");const s=t.io==="input"?o?i.out:i.in:i.out;to_json_schema_processSchema(s,t,r);const a=t.seen.get(e);a.ref=s};const readonlyProcessor=(e,t,n,r)=>{const i=e._zod.def;to_json_schema_processSchema(i.innerType,t,r);const o=t.seen.get(e);o.ref=i.innerType;n.readOnly=true};const promiseProcessor=(e,t,n,r)=>{const i=e._zod.def;to_json_schema_processSchema(i.innerType,t,r);const o=t.seen.get(e);o.ref=i.innerType};const optionalProcessor=(e,t,n,r)=>{const i=e._zod.def;to_json_schema_processSchema(i.innerType,t,r);const o=t.seen.get(e);o.ref=i.innerType};const lazyProcessor=(e,t,n,r)=>{const i=e._zod.innerType;to_json_schema_processSchema(i,t,r);const o=t.seen.get(e);o.ref=i};const Zn={string:stringProcessor,number:numberProcessor,boolean:booleanProcessor,bigint:bigintProcessor,symbol:symbolProcessor,null:nullProcessor,undefined:undefinedProcessor,void:voidProcessor,never:neverProcessor,any:anyProcessor,unknown:unknownProcessor,date:dateProcessor,enum:enumProcessor,literal:literalProcessor,nan:nanProcessor,template_literal:templateLiteralProcessor,file:fileProcessor,success:successProcessor,custom:customProcessor,function:functionProcessor,transform:transformProcessor,map:mapProcessor,set:setProcessor,array:arrayProcessor,object:objectProcessor,union:unionProcessor,intersection:intersectionProcessor,tuple:tupleProcessor,record:recordProcessor,nullable:nullableProcessor,nonoptional:nonoptionalProcessor,default:defaultProcessor,prefault:prefaultProcessor,catch:catchProcessor,pipe:pipeProcessor,readonly:readonlyProcessor,promise:promiseProcessor,optional:optionalProcessor,lazy:lazyProcessor};function toJSONSchema(e,t){if("_idmap"in e){const n=e;const r=initializeContext({...t,processors:Zn});const i={};for(const e of n._idmap.entries()){const[t,n]=e;processSchema(n,r)}const o={};const s={registry:n,uri:t?.uri,defs:i};r.external=s;for(const e of n._idmap.entries()){const[t,n]=e;extractDefs(r,n);assignProp(o,t,finalize(r,n))}if(Object.keys(i).length>0){const e=r.target==="draft-2020-12"?"$defs":"definitions";o.__shared={[e]:i}}return{schemas:o}}const n=initializeContext({...t,processors:Zn});processSchema(e,n);extractDefs(n,e);return finalize(n,e)}const error=()=>{const e={string:{unit:"characters",verb:"to have"},file:{unit:"bytes",verb:"to have"},array:{unit:"items",verb:"to have"},set:{unit:"items",verb:"to have"},map:{unit:"entries",verb:"to have"}};function getSizing(t){return e[t]??null}const t={regex:"input",email:"email address",url:"URL",emoji:"emoji",uuid:"UUID",uuidv4:"UUIDv4",uuidv6:"UUIDv6",nanoid:"nanoid",guid:"GUID",cuid:"cuid",cuid2:"cuid2",ulid:"ULID",xid:"XID",ksuid:"KSUID",datetime:"ISO datetime",date:"ISO date",time:"ISO time",duration:"ISO duration",ipv4:"IPv4 address",ipv6:"IPv6 address",mac:"MAC address",cidrv4:"IPv4 range",cidrv6:"IPv6 range",base64:"base64-encoded string",base64url:"base64url-encoded string",json_string:"JSON string",e164:"E.164 number",currency_code:"currency code",credit_card:"credit card number",iban:"IBAN",jwt:"JWT",template_literal:"input"};const n={nan:"NaN"};function getTypeName(e,t){if(e==="number"&&typeof t==="number"&&!Number.isFinite(t)){return String(t)}return n[e]??e}return e=>{switch(e.code){case"invalid_type":{const t=getTypeName(e.expected);const n=i.GW(e.input);const r=getTypeName(n,e.input);return`Invalid input: expected ${t}, received ${r}`}case"invalid_value":if(e.values.length===1)return`Invalid input: expected ${i.B7(e.values[0])}`;return`Invalid option: expected one of ${i.jw(e.values,"|")}`;case"too_big":{const t=e.exact?"exactly ":e.inclusive?"<=":"<";const n=getSizing(e.origin);if(n)return`Too big: expected ${e.origin??"value"} to have ${t}${e.maximum.toString()} ${n.unit??"elements"}`;return`Too big: expected ${e.origin??"value"} to be ${t}${e.maximum.toString()}`}case"too_small":{const t=e.exact?"exactly ":e.inclusive?">=":">";const n=getSizing(e.origin);if(n){return`Too small: expected ${e.origin} to have ${t}${e.minimum.toString()} ${n.unit}`}return`Too small: expected ${e.origin} to be ${t}${e.minimum.toString()}`}case"invalid_format":{const n=e;if(n.format==="starts_with"){return`Invalid string: must start with "${n.prefix}"`}if(n.format==="ends_with")return`Invalid string: must end with "${n.suffix}"`;if(n.format==="includes")return`Invalid string: must include "${n.includes}"`;if(n.format==="regex")return`Invalid string: must match pattern ${n.pattern}`;return`Invalid ${t[n.format]??e.format}`}case"not_multiple_of":return`Invalid number: must be a multiple of ${e.divisor}`;case"unrecognized_keys":return`Unrecognized key${e.keys.length>1?"s":""}: ${i.jw(e.keys,", ")}`;case"invalid_key":return`Invalid key in ${e.origin}`;case"invalid_union":if(e.options&&Array.isArray(e.options)&&e.options.length>0){const t=e.options.map(e=>`'${e}'`).join(" | ");return`Invalid discriminator value. Expected ${t}`}if(e.inclusive===false){return"Invalid input: more than one option matched"}return"Invalid input";case"invalid_element":return`Invalid value in ${e.origin}`;default:return`Invalid input`}}};function en(){return{localeError:error()}}var Cn=n(37428);function finalizeParams(e,t){return{callee:t?.callee??e,Err:t?.Err}}const _parse=e=>{const fn=(t,n,o,s)=>{const a=o?{...o,async:false}:{async:false};const c=t._zod.run({value:n,issues:[]},a);if(c instanceof Promise){throw new r.GT}if(c.issues.length){const t=new(s?.Err??e)(c.issues.map(e=>i.iR(e,a,r.$W())));i.gx(t,s?.callee??fn);throw t}return c.value};return fn};const Dn=_parse(Cn.Kd);const _parseAsync=e=>{const fn=async(t,n,o,s)=>{const a=o?{...o,async:true}:{async:true};let c=t._zod.run({value:n,issues:[]},a);if(c instanceof Promise)c=await c;if(c.issues.length){const t=new(s?.Err??e)(c.issues.map(e=>i.iR(e,a,r.$W())));i.gx(t,s?.callee??fn);throw t}return c.value};return fn};const Un=_parseAsync(Cn.Kd);const _safeParse=e=>(t,n,i)=>{const o=i?{...i,async:false}:{async:false};const s=t._zod.run({value:n,issues:[]},o);if(s instanceof Promise){throw new r.GT}return s.issues.length?failure(e,s.issues,o):{success:true,data:s.value}};const Fn=_safeParse(Cn.Kd);function failure(e,t,n){let o;return{success:false,get error(){if(!o){o=new e(t.map(e=>i.iR(e,n,r.$W())));t=undefined;n=undefined}return o},set error(e){o=e;t=undefined;n=undefined}}}const _safeParseAsync=e=>async(t,n,r)=>{const i=r?{...r,async:true}:{async:true};let o=t._zod.run({value:n,issues:[]},i);if(o instanceof Promise)o=await o;return o.issues.length?failure(e,o.issues,i):{success:true,data:o.value}};const Mn=_safeParseAsync(Cn.Kd);const Ln=Symbol.for("zod.compile.invalid");const Jn=Symbol.for("zod.compile.fallback");const validate=(e,t,n)=>{const r=e._zod.bag.validator;if(r!==undefined){if(r(t)!==Ln)return true;if(r.definite===true&&n===undefined)return false}return validateFallback(e,t,n)};function validateFallback(e,t,n){const i=n?{...n,async:false,abortEarly:true}:{async:false,abortEarly:true};const o=e._zod.bag.fallbackRun;let s;if(o){i[Jn]=true;s=o({value:t,issues:[]},i)}else{s=e._zod.run({value:t,issues:[]},i)}if(s instanceof Promise){throw new r.GT}return s.issues.length===0}const parse_validateAsync=async(e,t,n)=>{const r=n?{...n,async:true,abortEarly:true}:{async:true,abortEarly:true};let i=e._zod.run({value:t,issues:[]},r);if(i instanceof Promise)i=await i;return i.issues.length===0};const _encode=e=>{const t=_parse(e);const fn=(e,n,r,i)=>{const o=r?{...r,direction:"backward"}:{direction:"backward"};return t(e,n,o,finalizeParams(fn,i))};return fn};const Bn=_encode(Cn.Kd);const _decode=e=>{const t=_parse(e);const fn=(e,n,r,i)=>t(e,n,r,finalizeParams(fn,i));return fn};const Vn=_decode(Cn.Kd);const _encodeAsync=e=>{const t=_parseAsync(e);const fn=async(e,n,r,i)=>{const o=r?{...r,direction:"backward"}:{direction:"backward"};return await t(e,n,o,finalizeParams(fn,i))};return fn};const Kn=_encodeAsync(Cn.Kd);const _decodeAsync=e=>{const t=_parseAsync(e);const fn=async(e,n,r,i)=>await t(e,n,r,finalizeParams(fn,i));return fn};const qn=_decodeAsync(Cn.Kd);const _safeEncode=e=>(t,n,r)=>{const i=r?{...r,direction:"backward"}:{direction:"backward"};return _safeParse(e)(t,n,i)};const Gn=_safeEncode(Cn.Kd);const _safeDecode=e=>(t,n,r)=>_safeParse(e)(t,n,r);const Wn=_safeDecode(Cn.Kd);const _safeEncodeAsync=e=>async(t,n,r)=>{const i=r?{...r,direction:"backward"}:{direction:"backward"};return _safeParseAsync(e)(t,n,i)};const Yn=_safeEncodeAsync(Cn.Kd);const _safeDecodeAsync=e=>async(t,n,r)=>_safeParseAsync(e)(t,n,r);const Hn=_safeDecodeAsync(Cn.Kd);const Qn=new WeakSet([Object.prototype,Error.prototype]);function _lazyMethod(e,t,n){Object.defineProperty(e,t,{configurable:true,enumerable:false,get(){const e=n(this);Object.defineProperty(this,t,{value:e,configurable:true,writable:true});return e},set(e){Object.defineProperty(this,t,{value:e,configurable:true,writable:true})}})}const initializer=(e,t)=>{Cn.a$.init(e,t);e.name="ZodError";const n=Object.getPrototypeOf(e);if(Qn.has(n))return;Qn.add(n);_lazyMethod(n,"format",e=>t=>Cn.Wk(e,t));_lazyMethod(n,"flatten",e=>t=>Cn.JM(e,t));_lazyMethod(n,"addIssue",e=>t=>{e.issues.push(t);e.message=JSON.stringify(e.issues,i.k8,2)});_lazyMethod(n,"addIssues",e=>t=>{e.issues.push(...t);e.message=JSON.stringify(e.issues,i.k8,2)});Object.defineProperty(n,"isEmpty",{configurable:true,enumerable:false,get(){return this.issues.length===0}})};const Xn=null&&core.$constructor("ZodError",initializer);const er=r.xI("ZodError",initializer,undefined,{Parent:Error});const tr=_parse(er);const nr=_parseAsync(er);const rr=_safeParse(er);const ir=_safeParseAsync(er);const or=_encode(er);const sr=_decode(er);const ar=_encodeAsync(er);const cr=_decodeAsync(er);const ur=_safeEncode(er);const lr=_safeDecode(er);const fr=_safeEncodeAsync(er);const dr=_safeDecodeAsync(er);function _ensureDefaultLocale(){if(!r.cr.localeError)r.$W(en())}function _ensureDefaultMemoizer(){if(!r.cr.memoizer)r.$W({memoizer:memoizer()})}const pr=r.xI("ZodType",(e,t)=>{_ensureDefaultLocale();Ve.init(e,t);e.def=t;e.type=t.type;return e},{check(...e){const t=this.def;return this.clone(i.zM(t,{checks:[...t.checks??[],...e.map(e=>typeof e==="function"?{_zod:{check:e,def:{check:"custom"},onattach:[]}}:e)]}),{parent:true})},with(...e){return this.check(...e)},clone(e,t){return i.o8(this,e,t)},brand(){return this},register(e,t){e.add(this,t);return this},refine(e,t){return this.check(refine(e,t))},superRefine(e,t){return this.check(superRefine(e,t))},overwrite(e){return this.check(_overwrite(e))},optional(){return optional(this)},exactOptional(){return exactOptional(this)},nullable(){return nullable(this)},nullish(){return optional(nullable(this))},nonoptional(e){return nonoptional(this,e)},array(){return array(this)},or(e){return union([this,e])},and(e){return intersection(this,e)},transform(e){return pipe(this,transform(e))},default(e){return schemas_default(this,e)},prefault(e){return prefault(this,e)},catch(e){return schemas_catch(this,e)},pipe(e){return pipe(this,e)},readonly(){return readonly(this)},describe(e){const t=this.clone();Pn.add(t,{description:e});return t},meta(...e){if(e.length===0)return Pn.get(this);const t=this.clone();Pn.add(t,e[0]);return t},isOptional(){return this.safeParse(undefined).success},isNullable(){return this.safeParse(null).success},apply(e,...t){return t.length===0?e(this):e(this,...t)},get"~standard"(){return i.jD(this,"~standard",{...standardProps(this),jsonSchema:{input:createStandardJSONSchemaMethod(this,"input"),output:createStandardJSONSchemaMethod(this,"output")}})},set"~standard"(e){i.qh(this,"~standard",e)},parse:function _parse(e,t){return tr(this,e,t,{callee:_parse})},parseAsync:async function _parseAsync(e,t){return await nr(this,e,t,{callee:_parseAsync})},safeParse(e,t){return rr(this,e,t)},async safeParseAsync(e,t){return ir(this,e,t)},get spa(){return this?.safeParseAsync},set spa(e){i.qh(this,"spa",e)},validate(e,t){return validate(this,e,t)},validateAsync(e,t){return parse_validateAsync(this,e,t)},encode:function _encode(e,t){return or(this,e,t,{callee:_encode})},decode:function _decode(e,t){return sr(this,e,t,{callee:_decode})},encodeAsync:async function _encodeAsync(e,t){return await ar(this,e,t,{callee:_encodeAsync})},decodeAsync:async function _decodeAsync(e,t){return await cr(this,e,t,{callee:_decodeAsync})},safeEncode(e,t){return ur(this,e,t)},safeDecode(e,t){return lr(this,e,t)},async safeEncodeAsync(e,t){return fr(this,e,t)},async safeDecodeAsync(e,t){return dr(this,e,t)},toJSONSchema(e){return createToJSONSchemaMethod(this,{})(e)},get description(){return Pn.get(this)?.description},get _def(){return this._zod.def}});const mr=r.xI("_ZodString",(e,t)=>{Ke.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>stringProcessor(e,t,n,r)},i.un({format:e=>aggregateChecks(e).format??null,minLength:e=>aggregateChecks(e).minimum??null,maxLength:e=>aggregateChecks(e).maximum??null},{regex(...e){return this.check(_regex(...e))},includes(...e){return this.check(_includes(...e))},startsWith(...e){return this.check(_startsWith(...e))},endsWith(...e){return this.check(_endsWith(...e))},min(...e){return this.check(_minLength(...e))},max(...e){return this.check(_maxLength(...e))},length(...e){return this.check(_length(...e))},nonempty(...e){return this.check(_minLength(1,...e))},lowercase(e){return this.check(_lowercase(e))},uppercase(e){return this.check(_uppercase(e))},trim(){return this.check(_trim())},normalize(...e){return this.check(_normalize(...e))},toLowerCase(){return this.check(_toLowerCase())},toUpperCase(){return this.check(_toUpperCase())},slugify(){return this.check(_slugify())}}));const hr=r.xI("ZodString",(e,t)=>{Ke.init(e,t);mr.init(e,t)},{email(e){return this.check(_email(br,e))},url(e){return this.check(_url(kr,e))},jwt(e){return this.check(_jwt(Lr,e))},emoji(e){return this.check(api_emoji(xr,e))},guid(e){return this.check(_guid($r,e))},uuid(e){return this.check(_uuid(zr,e))},uuidv4(e){return this.check(_uuidv4(zr,e))},uuidv6(e){return this.check(_uuidv6(zr,e))},uuidv7(e){return this.check(_uuidv7(zr,e))},nanoid(e){return this.check(_nanoid(Sr,e))},cuid(e){return this.check(_cuid(Pr,e))},cuid2(e){return this.check(_cuid2(Or,e))},ulid(e){return this.check(_ulid(Ir,e))},base64(e){return this.check(_base64(Cr,e))},base64url(e){return this.check(_base64url(Dr,e))},xid(e){return this.check(_xid(Ar,e))},ksuid(e){return this.check(_ksuid(Tr,e))},ipv4(e){return this.check(_ipv4(Er,e))},ipv6(e){return this.check(_ipv6(Nr,e))},cidrv4(e){return this.check(_cidrv4(Rr,e))},cidrv6(e){return this.check(_cidrv6(Zr,e))},e164(e){return this.check(_e164(Ur,e))},datetime(e){return this.check(_isoDateTime(_r,e))},date(e){return this.check(_isoDate(yr,e))},time(e){return this.check(_isoTime(vr,e))},duration(e){return this.check(_isoDuration(wr,e))}});function schemas_string(e){return _string(hr,e)}const gr=r.xI("ZodStringFormat",(e,t)=>{qe.init(e,t);mr.init(e,t)});const _r=r.xI("ZodISODateTime",(e,t)=>{ct.init(e,t);gr.init(e,t)});const yr=r.xI("ZodISODate",(e,t)=>{ut.init(e,t);gr.init(e,t)});const vr=r.xI("ZodISOTime",(e,t)=>{lt.init(e,t);gr.init(e,t)});const wr=r.xI("ZodISODuration",(e,t)=>{ft.init(e,t);gr.init(e,t)});const br=r.xI("ZodEmail",(e,t)=>{Ye.init(e,t);gr.init(e,t)});function schemas_email(e){return core._email(br,e)}const $r=r.xI("ZodGUID",(e,t)=>{Ge.init(e,t);gr.init(e,t)});function schemas_guid(e){return core._guid($r,e)}const zr=r.xI("ZodUUID",(e,t)=>{We.init(e,t);gr.init(e,t)});function schemas_uuid(e){return core._uuid(zr,e)}function uuidv4(e){return core._uuidv4(zr,e)}function uuidv6(e){return core._uuidv6(zr,e)}function uuidv7(e){return core._uuidv7(zr,e)}const kr=r.xI("ZodURL",(e,t)=>{et.init(e,t);gr.init(e,t)});function url(e){return core._url(kr,e)}function httpUrl(e){return core._url(kr,{protocol:regexes.httpProtocol,hostname:regexes.domain,...util.normalizeParams(e)})}const xr=r.xI("ZodEmoji",(e,t)=>{tt.init(e,t);gr.init(e,t)});function schemas_emoji(e){return core._emoji(xr,e)}const Sr=r.xI("ZodNanoID",(e,t)=>{nt.init(e,t);gr.init(e,t)});function schemas_nanoid(e){return core._nanoid(Sr,e)}const Pr=r.xI("ZodCUID",(e,t)=>{rt.init(e,t);gr.init(e,t)});function schemas_cuid(e){return core._cuid(Pr,e)}const Or=r.xI("ZodCUID2",(e,t)=>{it.init(e,t);gr.init(e,t)});function schemas_cuid2(e){return core._cuid2(Or,e)}const Ir=r.xI("ZodULID",(e,t)=>{ot.init(e,t);gr.init(e,t)});function schemas_ulid(e){return core._ulid(Ir,e)}const Ar=r.xI("ZodXID",(e,t)=>{st.init(e,t);gr.init(e,t)});function schemas_xid(e){return core._xid(Ar,e)}const Tr=r.xI("ZodKSUID",(e,t)=>{at.init(e,t);gr.init(e,t)});function schemas_ksuid(e){return core._ksuid(Tr,e)}const Er=r.xI("ZodIPv4",(e,t)=>{dt.init(e,t);gr.init(e,t)});function schemas_ipv4(e){return core._ipv4(Er,e)}const jr=null&&core.$constructor("ZodMAC",(e,t)=>{core.$ZodMAC.init(e,t);gr.init(e,t)});function schemas_mac(e){return core._mac(jr,e)}const Nr=r.xI("ZodIPv6",(e,t)=>{mt.init(e,t);gr.init(e,t)});function schemas_ipv6(e){return core._ipv6(Nr,e)}const Rr=r.xI("ZodCIDRv4",(e,t)=>{gt.init(e,t);gr.init(e,t)});function schemas_cidrv4(e){return core._cidrv4(Rr,e)}const Zr=r.xI("ZodCIDRv6",(e,t)=>{_t.init(e,t);gr.init(e,t)});function schemas_cidrv6(e){return core._cidrv6(Zr,e)}const Cr=r.xI("ZodBase64",(e,t)=>{vt.init(e,t);gr.init(e,t)});function schemas_base64(e){return core._base64(Cr,e)}const Dr=r.xI("ZodBase64URL",(e,t)=>{bt.init(e,t);gr.init(e,t)});function schemas_base64url(e){return core._base64url(Dr,e)}const Ur=r.xI("ZodE164",(e,t)=>{$t.init(e,t);gr.init(e,t)});function schemas_e164(e){return core._e164(Ur,e)}const Fr=null&&core.$constructor("ZodCreditCard",(e,t)=>{core.$ZodCreditCard.init(e,t);gr.init(e,t)});function schemas_creditCard(e){return core._creditCard(Fr,e)}const Mr=null&&core.$constructor("ZodIBAN",(e,t)=>{core.$ZodIBAN.init(e,t);gr.init(e,t)});function schemas_iban(e){return core._iban(Mr,e)}const Lr=r.xI("ZodJWT",(e,t)=>{St.init(e,t);gr.init(e,t)});function jwt(e){return core._jwt(Lr,e)}const Jr=null&&core.$constructor("ZodCustomStringFormat",(e,t)=>{core.$ZodCustomStringFormat.init(e,t);gr.init(e,t)});function stringFormat(e,t,n={}){return core._stringFormat(Jr,e,t,n)}function schemas_hostname(e){return core._stringFormat(Jr,"hostname",regexes.hostname,e)}function schemas_hex(e){return core._stringFormat(Jr,"hex",regexes.hex,e)}function schemas_currencyCode(e){return core._stringFormat(Jr,"currency_code",regexes.currencyCode,e)}function hash(e,t){const n=t?.enc??"hex";const r=`${e}_${n}`;const i=core.regexes[r];if(!i)throw new Error(`Unrecognized hash format: ${r}`);return core._stringFormat(Jr,r,i,t)}const Br=r.xI("ZodNumber",(e,t)=>{Ot.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>numberProcessor(e,t,n,r);e.isFinite=true},i.un({minValue:e=>{const{minimum:t,exclusiveMinimum:n}=aggregateChecks(e);return Math.max(t??Number.NEGATIVE_INFINITY,n??Number.NEGATIVE_INFINITY)},maxValue:e=>{const{maximum:t,exclusiveMaximum:n}=aggregateChecks(e);return Math.min(t??Number.POSITIVE_INFINITY,n??Number.POSITIVE_INFINITY)},isInt:e=>{const{isInt:t,multipleOf:n}=aggregateChecks(e);return!!t||!!n?.some(Number.isSafeInteger)},format:e=>aggregateChecks(e).format??null},{gt(e,t){return this.check(_gt(e,t))},gte(e,t){return this.check(_gte(e,t))},min(e,t){return this.check(_gte(e,t))},lt(e,t){return this.check(_lt(e,t))},lte(e,t){return this.check(_lte(e,t))},max(e,t){return this.check(_lte(e,t))},int(e){return this.check(schemas_int(e))},safe(e){return this.check(schemas_int(e))},positive(e){return this.check(_gt(0,e))},nonnegative(e){return this.check(_gte(0,e))},negative(e){return this.check(_lt(0,e))},nonpositive(e){return this.check(_lte(0,e))},multipleOf(e,t){return this.check(_multipleOf(e,t))},step(e,t){return this.check(_multipleOf(e,t))},finite(){return this}}));function schemas_number(e){return _number(Br,e)}const Vr=r.xI("ZodNumberFormat",(e,t)=>{It.init(e,t);Br.init(e,t)});function schemas_int(e){return _int(Vr,e)}function float32(e){return core._float32(Vr,e)}function float64(e){return core._float64(Vr,e)}function int32(e){return core._int32(Vr,e)}function uint32(e){return core._uint32(Vr,e)}const Kr=null&&core.$constructor("ZodBoolean",(e,t)=>{core.$ZodBoolean.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.booleanProcessor(e,t,n,r)});function schemas_boolean(e){return core._boolean(Kr,e)}const qr=r.xI("ZodBigInt",(e,t)=>{Tt.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>bigintProcessor(e,t,n,r)},i.un({minValue:e=>aggregateChecks(e).minimum??null,maxValue:e=>aggregateChecks(e).maximum??null,format:e=>aggregateChecks(e).format??null},{gte(e,t){return this.check(_gte(e,t))},min(e,t){return this.check(_gte(e,t))},gt(e,t){return this.check(_gt(e,t))},lt(e,t){return this.check(_lt(e,t))},lte(e,t){return this.check(_lte(e,t))},max(e,t){return this.check(_lte(e,t))},positive(e){return this.check(_gt(BigInt(0),e))},negative(e){return this.check(_lt(BigInt(0),e))},nonpositive(e){return this.check(_lte(BigInt(0),e))},nonnegative(e){return this.check(_gte(BigInt(0),e))},multipleOf(e,t){return this.check(_multipleOf(e,t))}}));function schemas_bigint(e){return core._bigint(qr,e)}const Gr=null&&core.$constructor("ZodBigIntFormat",(e,t)=>{core.$ZodBigIntFormat.init(e,t);qr.init(e,t)});function int64(e){return core._int64(Gr,e)}function uint64(e){return core._uint64(Gr,e)}const Wr=null&&core.$constructor("ZodSymbol",(e,t)=>{core.$ZodSymbol.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.symbolProcessor(e,t,n,r)});function symbol(e){return core._symbol(Wr,e)}const Yr=null&&core.$constructor("ZodUndefined",(e,t)=>{core.$ZodUndefined.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.undefinedProcessor(e,t,n,r)});function schemas_undefined(e){return core._undefined(Yr,e)}const Hr=null&&core.$constructor("ZodNull",(e,t)=>{core.$ZodNull.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.nullProcessor(e,t,n,r)});function schemas_null(e){return core._null(Hr,e)}const Qr=null&&core.$constructor("ZodAny",(e,t)=>{core.$ZodAny.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.anyProcessor(e,t,n,r)});function any(){return core._any(Qr)}const Xr=r.xI("ZodUnknown",(e,t)=>{Ct.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>unknownProcessor(e,t,n,r)});function unknown(){return _unknown(Xr)}const ei=r.xI("ZodNever",(e,t)=>{Dt.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>neverProcessor(e,t,n,r)});function never(e){return _never(ei,e)}const ti=null&&core.$constructor("ZodVoid",(e,t)=>{core.$ZodVoid.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.voidProcessor(e,t,n,r)});function schemas_void(e){return core._void(ti,e)}const ni=r.xI("ZodDate",(e,t)=>{Ft.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>dateProcessor(e,t,n,r);e.min=(t,n)=>e.check(_gte(t,n));e.max=(t,n)=>e.check(_lte(t,n))},i.un({minDate:e=>{const{minimum:t}=aggregateChecks(e);return t?new Date(t):null},maxDate:e=>{const{maximum:t}=aggregateChecks(e);return t?new Date(t):null}},{}));function schemas_date(e){return core._date(ni,e)}const ri=r.xI("ZodArray",(e,t)=>{_ensureDefaultMemoizer();Mt.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>arrayProcessor(e,t,n,r);e.element=t.element},{min(e,t){return this.check(_minLength(e,t))},nonempty(e){return this.check(_minLength(1,e))},max(e,t){return this.check(_maxLength(e,t))},length(e,t){return this.check(_length(e,t))},unwrap(){return this.element}});function array(e,t){return _array(ri,e,t)}function keyof(e){const t=e._zod.def.shape;return schemas_enum(Object.keys(t))}const ii=r.xI("ZodObject",(e,t)=>{_ensureDefaultMemoizer();Bt.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>objectProcessor(e,t,n,r);i.X(e,"shape",e=>e._zod.def.shape,false)},{keyof(){return schemas_enum(Object.keys(this._zod.def.shape))},catchall(e){return this.clone(i.zM(this._zod.def,{catchall:e}))},passthrough(){return this.clone(i.zM(this._zod.def,{catchall:unknown()}))},loose(){return this.clone(i.zM(this._zod.def,{catchall:unknown()}))},strict(){return this.clone(i.zM(this._zod.def,{catchall:never()}))},strip(){return this.clone(i.zM(this._zod.def,{catchall:undefined}))},extend(e){return i.X$(this,e)},safeExtend(e){return i.W0(this,e)},merge(e){return i.h1(this,e)},pick(e){return i.Up(this,e)},omit(e){return i.cJ(this,e)},partial(...e){return i.OH(_i,this,e[0])},exactPartial(...e){return i.OH(yi,this,e[0],"exactPartial")},required(...e){return i.mw($i,this,e[0])}});function object(e,t){const n={type:"object",shape:e??{},...i.A2(t)};return new ii(n)}function strictObject(e,t){return new ii({type:"object",shape:e,catchall:never(),...util.normalizeParams(t)})}function looseObject(e,t){return new ii({type:"object",shape:e,catchall:unknown(),...util.normalizeParams(t)})}const oi=r.xI("ZodUnion",(e,t)=>{Vt.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>unionProcessor(e,t,n,r);e.options=t.options});function union(e,t){return new oi({type:"union",options:e,...i.A2(t)})}const si=null&&core.$constructor("ZodXor",(e,t)=>{oi.init(e,t);core.$ZodXor.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.unionProcessor(e,t,n,r);e.options=t.options});function xor(e,t){return new si({type:"union",options:e,inclusive:false,...util.normalizeParams(t)})}const ai=null&&core.$constructor("ZodDiscriminatedUnion",(e,t)=>{oi.init(e,t);core.$ZodDiscriminatedUnion.init(e,t)});function discriminatedUnion(e,t,n){return new ai({type:"union",options:t,discriminator:e,...util.normalizeParams(n)})}const ci=r.xI("ZodIntersection",(e,t)=>{Gt.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>intersectionProcessor(e,t,n,r)});function intersection(e,t){return new ci({type:"intersection",left:e,right:t})}const ui=r.xI("ZodTuple",(e,t)=>{_ensureDefaultMemoizer();Wt.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>tupleProcessor(e,t,n,r)},{rest(e){return this.clone({...this._zod.def,rest:e})},partial(){const e=this._zod.def;if(e.checks?.length)throw new Error(".partial() cannot be used on tuple schemas containing refinements");return this.clone({...e,items:e.items.map(e=>new _i({type:"optional",innerType:e}))})}});function tuple(e,t,n){const r=t instanceof core.$ZodType;const i=r?n:t;const o=r?t:null;return new ui({type:"tuple",items:e,rest:o,...util.normalizeParams(i)})}const li=r.xI("ZodRecord",(e,t)=>{_ensureDefaultMemoizer();Yt.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>recordProcessor(e,t,n,r);e.keyType=t.keyType;e.valueType=t.valueType});function record(e,t,n){if(!t||!t._zod){return new li({type:"record",keyType:schemas_string(),valueType:e,...i.A2(t)})}return new li({type:"record",keyType:e,valueType:t,...i.A2(n)})}function partialRecord(e,t,n){return new li({type:"record",keyType:e,valueType:t,...util.normalizeParams(n),partial:true})}function looseRecord(e,t,n){return new li({type:"record",keyType:e,valueType:t,mode:"loose",...util.normalizeParams(n)})}const fi=null&&core.$constructor("ZodMap",(e,t)=>{_ensureDefaultMemoizer();core.$ZodMap.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.mapProcessor(e,t,n,r);e.keyType=t.keyType;e.valueType=t.valueType;e.min=(...t)=>e.check(core._minSize(...t));e.nonempty=t=>e.check(core._minSize(1,t));e.max=(...t)=>e.check(core._maxSize(...t));e.size=(...t)=>e.check(core._size(...t))});function map(e,t,n){return new fi({type:"map",keyType:e,valueType:t,...util.normalizeParams(n)})}const di=null&&core.$constructor("ZodSet",(e,t)=>{_ensureDefaultMemoizer();core.$ZodSet.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.setProcessor(e,t,n,r);e.min=(...t)=>e.check(core._minSize(...t));e.nonempty=t=>e.check(core._minSize(1,t));e.max=(...t)=>e.check(core._maxSize(...t));e.size=(...t)=>e.check(core._size(...t))});function set(e,t){return new di({type:"set",valueType:e,...util.normalizeParams(t)})}const pi=r.xI("ZodEnum",(e,t)=>{Xt.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>enumProcessor(e,t,n,r);e.enum=t.entries;e.options=[...e._zod.values];const n=new Set(Object.keys(t.entries));e.extract=(e,r)=>{const o={};for(const r of e){if(n.has(r)){o[r]=t.entries[r]}else throw new Error(`Key ${r} not found in enum`)}return new pi({...t,checks:[],...i.A2(r),entries:o})};e.exclude=(e,r)=>{const o={...t.entries};for(const t of e){if(n.has(t)){delete o[t]}else throw new Error(`Key ${t} not found in enum`)}return new pi({...t,checks:[],...i.A2(r),entries:o})}});function schemas_enum(e,t){const n=Array.isArray(e)?Object.fromEntries(e.map(e=>[e,e])):e;return new pi({type:"enum",entries:n,...i.A2(t)})}function nativeEnum(e,t){return new pi({type:"enum",entries:e,...util.normalizeParams(t)})}const mi=r.xI("ZodLiteral",(e,t)=>{tn.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>literalProcessor(e,t,n,r);e.values=new Set(t.values);Object.defineProperty(e,"value",{get(){if(t.values.length>1){throw new Error("This schema contains multiple valid literal values. Use `.values` instead.")}return t.values[0]}})});function literal(e,t){return new mi({type:"literal",values:Array.isArray(e)?e:[e],...i.A2(t)})}const hi=null&&core.$constructor("ZodFile",(e,t)=>{core.$ZodFile.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.fileProcessor(e,t,n,r);e.min=(t,n)=>e.check(core._minSize(t,n));e.max=(t,n)=>e.check(core._maxSize(t,n));e.mime=(t,n)=>e.check(core._mime(Array.isArray(t)?t:[t],n))});function file(e){return core._file(hi,e)}const gi=r.xI("ZodTransform",(e,t)=>{_ensureDefaultMemoizer();rn.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>transformProcessor(e,t,n,r);e._zod.parse=(n,o)=>{if(o.direction==="backward"){throw new r.cV(e.constructor.name)}n.addIssue=r=>{if(typeof r==="string"){n.issues.push(i.sn(r,n.value,t))}else{const t=r;if(t.fatal)t.continue=false;t.code??(t.code="custom");if(!("input"in t))t.input=n.value;t.inst??(t.inst=e);n.issues.push(i.sn(t))}};const s=t.transform(n.value,n);if(s instanceof Promise){return s.then(e=>{n.value=e;return n})}n.value=s;return n}});function transform(e){return new gi({type:"transform",transform:e})}const _i=r.xI("ZodOptional",(e,t)=>{on.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>optionalProcessor(e,t,n,r);e.unwrap=()=>e._zod.def.innerType});function optional(e){return new _i({type:"optional",innerType:e})}const yi=r.xI("ZodExactOptional",(e,t)=>{sn.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>optionalProcessor(e,t,n,r);e.unwrap=()=>e._zod.def.innerType});function exactOptional(e){return new yi({type:"optional",innerType:e})}const vi=r.xI("ZodNullable",(e,t)=>{an.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>nullableProcessor(e,t,n,r);e.unwrap=()=>e._zod.def.innerType});function nullable(e){return new vi({type:"nullable",innerType:e})}function nullish(e){return optional(nullable(e))}const wi=r.xI("ZodDefault",(e,t)=>{cn.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>defaultProcessor(e,t,n,r);e.unwrap=()=>e._zod.def.innerType;e.removeDefault=e.unwrap});function schemas_default(e,t){return new wi({type:"default",innerType:e,get defaultValue(){return typeof t==="function"?t():i.yG(t)}})}const bi=r.xI("ZodPrefault",(e,t)=>{un.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>prefaultProcessor(e,t,n,r);e.unwrap=()=>e._zod.def.innerType});function prefault(e,t){return new bi({type:"prefault",innerType:e,get defaultValue(){return typeof t==="function"?t():i.yG(t)}})}const $i=r.xI("ZodNonOptional",(e,t)=>{ln.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>nonoptionalProcessor(e,t,n,r);e.unwrap=()=>e._zod.def.innerType});function nonoptional(e,t){return new $i({type:"nonoptional",innerType:e,...i.A2(t)})}const zi=null&&core.$constructor("ZodSuccess",(e,t)=>{core.$ZodSuccess.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.successProcessor(e,t,n,r);e.unwrap=()=>e._zod.def.innerType});function success(e){return new zi({type:"success",innerType:e})}const ki=r.xI("ZodCatch",(e,t)=>{pn.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>catchProcessor(e,t,n,r);e.unwrap=()=>e._zod.def.innerType;e.removeCatch=e.unwrap});function schemas_catch(e,t){return new ki({type:"catch",innerType:e,catchValue:typeof t==="function"?t:i.SS(t)})}const xi=null&&core.$constructor("ZodNaN",(e,t)=>{core.$ZodNaN.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.nanProcessor(e,t,n,r)});function nan(e){return core._nan(xi,e)}const Si=r.xI("ZodPipe",(e,t)=>{hn.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>pipeProcessor(e,t,n,r);e.in=t.in;e.out=t.out});function pipe(e,t){return new Si({type:"pipe",in:e,out:t})}const Pi=null&&core.$constructor("ZodCodec",(e,t)=>{Si.init(e,t);core.$ZodCodec.init(e,t)});function codec(e,t,n){return new Pi({type:"pipe",in:e,out:t,transform:n.decode,reverseTransform:n.encode})}function invertCodec(e){const t=e._zod.def;return new Pi({type:"pipe",in:t.out,out:t.in,transform:t.reverseTransform,reverseTransform:t.transform})}const Oi=null&&core.$constructor("ZodPreprocess",(e,t)=>{Si.init(e,t);core.$ZodPreprocess.init(e,t)});const Ii=r.xI("ZodReadonly",(e,t)=>{yn.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>readonlyProcessor(e,t,n,r);e.unwrap=()=>e._zod.def.innerType});function readonly(e){return new Ii({type:"readonly",innerType:e})}const Ai=null&&core.$constructor("ZodTemplateLiteral",(e,t)=>{core.$ZodTemplateLiteral.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.templateLiteralProcessor(e,t,n,r)});function templateLiteral(e,t){return new Ai({type:"template_literal",parts:e,...util.normalizeParams(t)})}const Ti=null&&core.$constructor("ZodLazy",(e,t)=>{core.$ZodLazy.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.lazyProcessor(e,t,n,r);e.unwrap=()=>e._zod.def.getter()});function lazy(e){return new Ti({type:"lazy",getter:e})}const Ei=null&&core.$constructor("ZodPromise",(e,t)=>{core.$ZodPromise.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.promiseProcessor(e,t,n,r);e.unwrap=()=>e._zod.def.innerType});function promise(e){return new Ei({type:"promise",innerType:e})}const ji=null&&core.$constructor("ZodFunction",(e,t)=>{core.$ZodFunction.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>processors.functionProcessor(e,t,n,r)});function _function(e){return new ji({type:"function",input:Array.isArray(e?.input)?tuple(e?.input):e?.input??array(unknown()),output:e?.output??unknown()})}const Ni=r.xI("ZodCustom",(e,t)=>{zn.init(e,t);pr.init(e,t);e._zod.processJSONSchema=(t,n,r)=>customProcessor(e,t,n,r)});function check(e){const t=new core.$ZodCheck({check:"custom"});t._zod.check=e;return t}function custom(e,t){return core._custom(Ni,e??(()=>true),t)}function refine(e,t={}){return _refine(Ni,e,t)}function superRefine(e,t){return _superRefine(e,t)}const Ri=describe;const Zi=meta;const Ci=r.xI("ZodInstanceOf",(e,t)=>{Ni.init(e,t)},{properties(e,t){return this.check(_properties(e,t))}});function _instanceof(e,t={}){const n=new Ci({type:"custom",check:"custom",fn:t=>t instanceof e,abort:true,...util.normalizeParams(t)});n._zod.bag.Class=e;n._zod.check=t=>{if(!(t.value instanceof e)){t.issues.push({code:"invalid_type",expected:e.name,input:t.value,inst:n,path:[...n._zod.def.path??[]]})}};return n}const stringbool=(...e)=>core._stringbool({Codec:Pi,Boolean:Kr,String:hr},...e);function json(e){const t=lazy(()=>union([schemas_string(e),schemas_number(),schemas_boolean(),schemas_null(),array(t),record(schemas_string(),t)]));return t}function preprocess(e,t){return new Oi({type:"pipe",in:transform(e),out:t})}},88532:(e,t,n)=>{n.d(t,{$W:()=>config,GT:()=>$ZodAsyncError,cV:()=>$ZodEncodeError,cr:()=>u,tm:()=>o,xI:()=>$constructor});var r=n(54723);var i;const o=Object.freeze({status:"aborted"});const s={value:undefined,enumerable:false};let a="captureStackTrace"in Error?Error:null;function newError(e){const t=a;if(t){const n=t.stackTraceLimit;if(typeof n==="number"){try{t.stackTraceLimit=0}catch{a=null;return new e}try{return new e}finally{t.stackTraceLimit=n}}}return new e}function $constructor(e,t,n,i){const o={};function Internals(e){this.def=e;this.constr=_;this.traits=new Set}Internals.prototype=o;const a=n;const c=a&&new WeakSet;function init(n,i){if(!n._zod){s.value=new Internals(i);try{Object.defineProperty(n,"_zod",s)}finally{s.value=undefined}}else if(n._zod.traits.has(e)){return}n._zod.traits.add(e);t(n,i);if(c){const e=Object.getPrototypeOf(n);const t=n._zod.constr.prototype;let i=e;while(i&&i!==t)i=Object.getPrototypeOf(i);const o=i??e;if(!c.has(o)){c.add(o);(0,r.ol)(o,a)}}const o=_.prototype;for(const e in o){if(!Object.prototype.hasOwnProperty.call(o,e))continue;if(!(e in n)){n[e]=o[e].bind(n)}}}const u=i?.Parent??Object;class Definition extends u{}Object.defineProperty(Definition,"name",{value:e});function _(e){const t=i?.Parent?newError(Definition):this;init(t,e);const n=t._zod.deferred;if(n){for(const e of n){e()}t._zod.deferred=undefined}const r=globalThis.__zod_globalConfig?.postProcessor;if(r)r(t);return t}Object.defineProperty(_,"init",{value:init});Object.defineProperty(_,Symbol.hasInstance,{value:t=>{if(i?.Parent&&t instanceof i.Parent)return true;return t?._zod?.traits?.has(e)}});Object.defineProperty(_,"name",{value:e});return _}const c=null&&Symbol("zod_brand");class $ZodAsyncError extends Error{constructor(){super(`Encountered Promise during synchronous parse. Use .parseAsync() instead.`)}}class $ZodEncodeError extends Error{constructor(e){super(`Encountered unidirectional transform during encode: ${e}`);this.name="ZodEncodeError"}}(i=globalThis).__zod_globalConfig??(i.__zod_globalConfig={});const u=globalThis.__zod_globalConfig;function config(e){if(e)Object.assign(u,e);return u}},37428:(e,t,n)=>{n.d(t,{JM:()=>flattenError,Kd:()=>u,S1:()=>prettifyError,Wk:()=>formatError,a$:()=>c});var r=n(88532);var i=n(54723);function _getMessage(){const e=this._zod;e.message??(e.message=JSON.stringify(e.def,i.k8,2));return e.message}function _setMessage(e){this._zod.message=e}const o={get:_getMessage,set:_setMessage,enumerable:true,configurable:true};const s={value:undefined,enumerable:false};const a=new WeakSet([Object.prototype,Error.prototype]);const initializer=(e,t)=>{e.name="$ZodError";s.value=t;Object.defineProperty(e,"issues",s);s.value=undefined;Object.defineProperty(e,"message",o);const n=Object.getPrototypeOf(e);if(!a.has(n)){a.add(n);Object.defineProperty(n,"toString",{configurable:true,enumerable:false,get(){const value=()=>this.message;Object.defineProperty(this,"toString",{value:value,configurable:true,writable:true});return value},set(e){Object.defineProperty(this,"toString",{value:e,configurable:true,writable:true})}})}};const c=(0,r.xI)("$ZodError",initializer);const u=(0,r.xI)("$ZodError",initializer,undefined,{Parent:Error});function node(e,t,n){if(!Object.prototype.hasOwnProperty.call(e,t)){if(t==="__proto__"){Object.defineProperty(e,t,{value:n(),writable:true,enumerable:true,configurable:true})}else{e[t]=n()}}return e[t]}function flattenError(e,t=e=>e.message){const n={};const r=[];for(const i of e.issues){if(i.path.length>0){node(n,i.path[0],()=>[]).push(t(i))}else{r.push(t(i))}}return{formErrors:r,fieldErrors:n}}function formatError(e,t=e=>e.message){const n={_errors:[]};const processError=(e,r=[])=>{for(const i of e.issues){if(i.code==="invalid_union"&&i.errors.length){i.errors.map(e=>processError({issues:e},[...r,...i.path]))}else if(i.code==="invalid_key"){processError({issues:i.issues},[...r,...i.path])}else if(i.code==="invalid_element"){processError({issues:i.issues},[...r,...i.path])}else{const e=[...r,...i.path];if(e.length===0){n._errors.push(t(i))}else{let r=n;let o=0;while(o<e.length){const n=e[o];const s=o===e.length-1;if(n==="_errors"){if(s)r._errors.push(t(i));o++;continue}if(!Object.prototype.hasOwnProperty.call(r,n)){Object.defineProperty(r,n,{value:{_errors:[]},enumerable:true,writable:true,configurable:true})}const a=r[n];if(s){a._errors.push(t(i))}r=a;o++}}}}};processError(e);return n}function treeifyError(e,t=e=>e.message){const n={errors:[]};const processError=(e,r=[])=>{var i;for(const o of e.issues){if(o.code==="invalid_union"&&o.errors.length){o.errors.map(e=>processError({issues:e},[...r,...o.path]))}else if(o.code==="invalid_key"){processError({issues:o.issues},[...r,...o.path])}else if(o.code==="invalid_element"){processError({issues:o.issues},[...r,...o.path])}else{const e=[...r,...o.path];if(e.length===0){n.errors.push(t(o));continue}let s=n;let a=0;while(a<e.length){const n=e[a];const r=a===e.length-1;if(typeof n==="string"){s.properties??(s.properties={});if(!Object.prototype.hasOwnProperty.call(s.properties,n)){Object.defineProperty(s.properties,n,{value:{errors:[]},enumerable:true,writable:true,configurable:true})}s=s.properties[n]}else{s.items??(s.items=[]);(i=s.items)[n]??(i[n]={errors:[]});s=s.items[n]}if(r){s.errors.push(t(o))}a++}}}};processError(e);return n}function toDotPath(e){const t=[];const n=e.map(e=>typeof e==="object"?e.key:e);for(const e of n){if(typeof e==="number")t.push(`[${e}]`);else if(typeof e==="symbol")t.push(`[${JSON.stringify(String(e))}]`);else if(/[^\w$]/.test(e))t.push(`[${JSON.stringify(e)}]`);else{if(t.length)t.push(".");t.push(e)}}return t.join("")}function prettifyError(e){const t=[];const n=[...e.issues].sort((e,t)=>(e.path??[]).length-(t.path??[]).length);for(const e of n){t.push(`✖ ${e.message}`);if(e.path?.length)t.push(`  → at ${toDotPath(e.path)}`)}return t.join("\n")}},54723:(e,t,n)=>{n.d(t,{A2:()=>normalizeParams,B7:()=>stringifyPrimitive,GW:()=>parsedType,Gv:()=>isObject,LG:()=>floatSafeRemainder,MO:()=>rawShape,NM:()=>optionalKeys,NR:()=>l,O7:()=>codePointLength,OH:()=>partial,PO:()=>cached,QH:()=>aborted,Qd:()=>isPlainObject,Rc:()=>getLengthableOrigin,SS:()=>constantCatch,UQ:()=>esc,Up:()=>pick,Vy:()=>assignProp,W0:()=>safeExtend,X:()=>installLazyProp,X$:()=>extend,Yv:()=>slugify,cJ:()=>omit,cl:()=>nullish,d3:()=>attachSchema,gx:()=>o,h1:()=>merge,hI:()=>s,hi:()=>sizeCaps,iR:()=>finalizeIssue,jD:()=>hide,jw:()=>joinValues,k8:()=>jsonStringifyReplacer,lQ:()=>prefixIssues,mw:()=>required,o8:()=>clone,ol:()=>members,p6:()=>cleanRegex,qQ:()=>a,qh:()=>own,rL:()=>explicitlyAborted,sD:()=>escapeRegex,sn:()=>issue,un:()=>derived,v5:()=>defineLazyInternal,w5:()=>getEnumValues,yG:()=>shallowClone,zH:()=>u,zM:()=>mergeDefs});var r=n(88532);function assertEqual(e){return e}function assertNotEqual(e){return e}function toZod(){return e=>e}function assertIs(e){}function assertNever(e){throw new Error("Unexpected value in exhaustive check")}function assert(e){}function getEnumValues(e){const t=Object.values(e).filter(e=>typeof e==="number");const n=Object.entries(e).filter(([e,n])=>t.indexOf(+e)===-1).map(([e,t])=>t);return n}function joinValues(e,t="|"){return e.map(e=>stringifyPrimitive(e)).join(t)}function jsonStringifyReplacer(e,t){if(typeof t==="bigint")return t.toString();return t}class Cached{constructor(e){this._getter=e;this._value=undefined}get value(){const e=this._getter;if(e!==undefined){this._value=e();this._getter=undefined}return this._value}}function cached(e){return new Cached(e)}function nullish(e){return e===null||e===undefined}function cleanRegex(e){const t=e.startsWith("^")?1:0;const n=e.endsWith("$")?e.length-1:e.length;return e.slice(t,n)}function floatSafeRemainder(e,t){const n=e/t;const r=Math.round(n);const i=4*Number.EPSILON*Math.max(Math.abs(n),1);if(Math.abs(n-r)<i)return 0;return n-r}const i=null&&Symbol("evaluating");function defineLazy(e,t,n){let r=undefined;Object.defineProperty(e,t,{get(){if(r===i){return undefined}if(r===undefined){r=i;r=n()}return r},set(n){Object.defineProperty(e,t,{value:n})},configurable:true})}function objectClone(e){return Object.create(Object.getPrototypeOf(e),Object.getOwnPropertyDescriptors(e))}function assignProp(e,t,n){Object.defineProperty(e,t,{value:n,writable:true,enumerable:true,configurable:true})}function rawShape(e){const t=Object.getOwnPropertyDescriptor(e,"shape");return t?.get?t.get.raw:t?.value}function sourceShape(e){return rawShape(e._zod.def)??e._zod.def.shape}function deferProp(e,t,n){Object.defineProperty(e,t,{get(){const e=n();assignProp(this,t,e);return e},enumerable:true,configurable:true})}function putProp(e,t,n){if(t in e)assignProp(e,t,n);else e[t]=n}function mirrorShape(e,t,n,r){const i=sourceShape(t);for(const o of n){const n=Object.getOwnPropertyDescriptor(i,o);if(!n.enumerable)continue;if(n.get){deferProp(e,o,()=>{const e=t._zod.def.shape[o];return r?r(e,o):e})}else putProp(e,o,r?r(n.value,o):n.value)}}function mirrorProps(e,t){for(const n of Reflect.ownKeys(t)){const r=Object.getOwnPropertyDescriptor(t,n);if(!r.enumerable)continue;if(r.get)deferProp(e,n,()=>t[n]);else putProp(e,n,r.value)}}function mergeDefs(...e){const t={};for(const n of e){const e=Object.getOwnPropertyDescriptors(n);Object.assign(t,e)}return Object.defineProperties({},t)}function cloneDef(e){return mergeDefs(e._zod.def)}function getElementAtPath(e,t){if(!t)return e;return t.reduce((e,t)=>e?.[t],e)}function promiseAllObject(e){const t=Object.keys(e);const n=t.map(t=>e[t]);return Promise.all(n).then(e=>{const n={};for(let r=0;r<t.length;r++){n[t[r]]=e[r]}return n})}function randomString(e=10){const t="abcdefghijklmnopqrstuvwxyz";let n="";for(let r=0;r<e;r++){n+=t[Math.floor(Math.random()*t.length)]}return n}function esc(e){return JSON.stringify(e)}function slugify(e){return e.toLowerCase().trim().replace(/[^\w\s-]/g,"").replace(/[\s_-]+/g,"-").replace(/^-+|-+$/g,"")}const o="captureStackTrace"in Error?Error.captureStackTrace:(...e)=>{};function isObject(e){return typeof e==="object"&&e!==null&&!Array.isArray(e)}const s=cached(()=>{if(r.cr.jitless){return false}if(typeof navigator!=="undefined"&&navigator?.userAgent?.includes("Cloudflare")){return false}try{const e=Function;new e("");return true}catch(e){return false}});function isPlainObject(e){if(isObject(e)===false)return false;const t=e.constructor;if(t===undefined)return true;if(typeof t!=="function")return true;const n=t.prototype;if(isObject(n)===false)return false;if(Object.prototype.hasOwnProperty.call(n,"isPrototypeOf")===false){return false}return true}function shallowClone(e){if(isPlainObject(e))return{...e};if(Array.isArray(e))return[...e];if(e instanceof Map)return new Map(e);if(e instanceof Set)return new Set(e);return e}function numKeys(e){let t=0;for(const n in e){if(Object.prototype.hasOwnProperty.call(e,n)){t++}}return t}const getParsedType=e=>{const t=typeof e;switch(t){case"undefined":return"undefined";case"string":return"string";case"number":return Number.isNaN(e)?"nan":"number";case"boolean":return"boolean";case"function":return"function";case"bigint":return"bigint";case"symbol":return"symbol";case"object":if(Array.isArray(e)){return"array"}if(e===null){return"null"}if(e.then&&typeof e.then==="function"&&e.catch&&typeof e.catch==="function"){return"promise"}if(typeof Map!=="undefined"&&e instanceof Map){return"map"}if(typeof Set!=="undefined"&&e instanceof Set){return"set"}if(typeof Date!=="undefined"&&e instanceof Date){return"date"}if(typeof File!=="undefined"&&e instanceof File){return"file"}return"object";default:throw new Error(`Unknown data type: ${t}`)}};const a=new Set(["string","number","symbol"]);const c=new Set(["string","number","bigint","boolean","symbol","undefined"]);function escapeRegex(e){return e.replace(/[.*+?^${}()|[\]\\]/g,"\\$&")}function clone(e,t,n){const r=new e._zod.constr(t??e._zod.def);if(!t||n?.parent)r._zod.parent=e;return r}function normalizeParams(e){const t=e;if(!t)return{};if(typeof t==="string")return{error:()=>t};if(t?.message!==undefined){if(t?.error!==undefined)throw new Error("Cannot specify both `message` and `error` params");t.error=t.message}delete t.message;if(typeof t.error==="string")return{...t,error:()=>t.error};return t}function createTransparentProxy(e){let t;return new Proxy({},{get(n,r,i){t??(t=e());return Reflect.get(t,r,i)},set(n,r,i,o){t??(t=e());return Reflect.set(t,r,i,o)},has(n,r){t??(t=e());return Reflect.has(t,r)},deleteProperty(n,r){t??(t=e());return Reflect.deleteProperty(t,r)},ownKeys(n){t??(t=e());return Reflect.ownKeys(t)},getOwnPropertyDescriptor(n,r){t??(t=e());return Reflect.getOwnPropertyDescriptor(t,r)},defineProperty(n,r,i){t??(t=e());return Reflect.defineProperty(t,r,i)}})}function stringifyPrimitive(e){if(typeof e==="bigint")return e.toString()+"n";if(typeof e==="string")return`"${e}"`;return`${e}`}function optionalKeys(e){return Object.keys(e).filter(t=>e[t]._zod.optin!==undefined&&e[t]._zod.optout==="optional")}const u=(()=>({safeint:[Number.MIN_SAFE_INTEGER,Number.MAX_SAFE_INTEGER],int32:[-2147483648,2147483647],uint32:[0,4294967295],float32:[-34028234663852886e22,34028234663852886e22],float64:[-Number.MAX_VALUE,Number.MAX_VALUE]}))();const l={int64:[BigInt("-9223372036854775808"),BigInt("9223372036854775807")],uint64:[BigInt(0),BigInt("18446744073709551615")]};function pick(e,t){const n=e._zod.def;const r=n.checks;const i=r&&r.length>0;if(i){throw new Error(".pick() cannot be used on object schemas containing refinements")}const o={};mirrorShape(o,e,maskedKeys(e,t));return clone(e,mergeDefs(n,{shape:o,checks:[]}))}function maskedKeys(e,t){const n=sourceShape(e);const r=[];for(const e of Reflect.ownKeys(t)){if(!Object.getOwnPropertyDescriptor(n,e)?.enumerable){throw new Error(`Unrecognized key: "${String(e)}"`)}if(t[e])r.push(e)}return r}function omit(e,t){const n=e._zod.def;const r=n.checks;const i=r&&r.length>0;if(i){throw new Error(".omit() cannot be used on object schemas containing refinements")}const o=new Set(maskedKeys(e,t));const s={};mirrorShape(s,e,Reflect.ownKeys(sourceShape(e)).filter(e=>!o.has(e)));return clone(e,mergeDefs(n,{shape:s,checks:[]}))}function extend(e,t){if(!isPlainObject(t)){throw new Error("Invalid input to extend: expected a plain object")}const n=e._zod.def.checks;const r=n&&n.length>0;if(r){const n=sourceShape(e);for(const e of Reflect.ownKeys(t)){if(Object.getOwnPropertyDescriptor(n,e)!==undefined){throw new Error("Cannot overwrite keys on object schemas containing refinements. Use `.safeExtend()` instead.")}}}return clone(e,mergeDefs(e._zod.def,{shape:extended(e,t)}))}function extended(e,t){const n={};mirrorShape(n,e,Reflect.ownKeys(sourceShape(e)));mirrorProps(n,t);return n}function safeExtend(e,t){if(!isPlainObject(t)){throw new Error("Invalid input to safeExtend: expected a plain object")}return clone(e,mergeDefs(e._zod.def,{shape:extended(e,t)}))}function merge(e,t){if(!t?._zod?.def){throw new Error("Invalid input to merge: expected an object schema. To merge a plain shape, use `.extend()`.")}if(e._zod.def.checks?.length){throw new Error(".merge() cannot be used on object schemas containing refinements. Use .safeExtend() instead.")}const n={};mirrorShape(n,e,Reflect.ownKeys(sourceShape(e)));mirrorShape(n,t,Reflect.ownKeys(sourceShape(t)));const r=mergeDefs(e._zod.def,{shape:n,get catchall(){return t._zod.def.catchall},checks:t._zod.def.checks??[]});return clone(e,r)}function partial(e,t,n,r="partial"){const i=t._zod.def;const o=i.checks;const s=o&&o.length>0;if(s){throw new Error(`.${r}() cannot be used on object schemas containing refinements`)}const a=n?new Set(maskedKeys(t,n)):undefined;const c={};mirrorShape(c,t,Reflect.ownKeys(sourceShape(t)),e&&((t,n)=>a&&!a.has(n)?t:new e({type:"optional",innerType:t})));return clone(t,mergeDefs(t._zod.def,{shape:c,checks:[]}))}function required(e,t,n){const r=n?new Set(maskedKeys(t,n)):undefined;const i={};mirrorShape(i,t,Reflect.ownKeys(sourceShape(t)),(t,n)=>r&&!r.has(n)?t:new e({type:"nonoptional",innerType:t}));return clone(t,mergeDefs(t._zod.def,{shape:i}))}function aborted(e,t=0){if(e.aborted===true)return true;for(let n=t;n<e.issues.length;n++){if(e.issues[n]?.continue!==true){return true}}return false}function explicitlyAborted(e,t=0){if(e.aborted===true)return true;for(let n=t;n<e.issues.length;n++){if(e.issues[n]?.continue===false){return true}}return false}function prefixIssues(e,t){return t.map(t=>{var n;(n=t).path??(n.path=[]);t.path.unshift(e);return t})}function unwrapMessage(e){return typeof e==="string"?e:e?.message}function sizeCaps(e){const t=[];for(const n of e??[]){const e=n._zod.def;if(!/_(length|size)$|_equals$/.test(e.check))break;const r=e.maximum??e.length??e.size;if(r>=0)t.push([r,n])}return t}function attachSchema(e,t,n){var r;for(let i=t;i<e.length;i++){(r=e[i]).schema??(r.schema=n)}}function finalizeIssue(e,t,n){var r;const i=e.inst?._zod?.traits;if(i?.has("$ZodType")){if(i.has("$ZodCheck"))(r=e).schema??(r.schema=e.inst);else e.schema=e.inst}const o=e.schema!==e.inst?e.schema?._zod.def?.error:undefined;const s=e.message?e.message:unwrapMessage(e.inst?._zod.def?.error?.(e))??unwrapMessage(o?.(e))??unwrapMessage(t?.error?.(e))??unwrapMessage(n.customError?.(e))??unwrapMessage(n.localeError?.(e))??"Invalid input";const a={};for(const t of Object.keys(e)){if(t==="inst"||t==="schema"||t==="continue"||t==="input"||t==="__proto__")continue;a[t]=e[t]}a.path??(a.path=[]);a.message=s;if(t?.reportInput){a.input=e.input}return a}function getSizableOrigin(e){if(e instanceof Set)return"set";if(e instanceof Map)return"map";if(e instanceof File)return"file";return"unknown"}const f=/[\uD800-\uDBFF]/;function codePointLength(e){const t=e.length;if(!f.test(e))return t;let n=t;for(let r=0;r<t-1;r++){if((e.charCodeAt(r)&64512)===55296&&(e.charCodeAt(r+1)&64512)===56320){n--;r++}}return n}function getLengthableOrigin(e){if(Array.isArray(e))return"array";if(typeof e==="string")return"string";return"unknown"}function parsedType(e){const t=typeof e;switch(t){case"number":{return Number.isNaN(e)?"nan":"number"}case"object":{if(e===null){return"null"}if(Array.isArray(e)){return"array"}const t=e;if(t&&Object.getPrototypeOf(t)!==Object.prototype&&"constructor"in t&&t.constructor){return t.constructor.name}}}return t}function issue(...e){const[t,n,r]=e;if(typeof t==="string"){return{message:t,code:"custom",input:n,inst:r}}return{...t}}function cleanEnum(e){return Object.entries(e).filter(([e,t])=>Number.isNaN(Number.parseInt(e,10))).map(e=>e[1])}function base64ToUint8Array(e){const t=atob(e);const n=new Uint8Array(t.length);for(let e=0;e<t.length;e++){n[e]=t.charCodeAt(e)}return n}function uint8ArrayToBase64(e){let t="";for(let n=0;n<e.length;n++){t+=String.fromCharCode(e[n])}return btoa(t)}function base64urlToUint8Array(e){const t=e.replace(/-/g,"+").replace(/_/g,"/");const n="=".repeat((4-t.length%4)%4);return base64ToUint8Array(t+n)}function uint8ArrayToBase64url(e){return uint8ArrayToBase64(e).replace(/\+/g,"-").replace(/\//g,"_").replace(/=/g,"")}function hexToUint8Array(e){const t=e.replace(/^0x/,"");if(t.length%2!==0){throw new Error("Invalid hex string length")}const n=new Uint8Array(t.length/2);for(let e=0;e<t.length;e+=2){n[e/2]=Number.parseInt(t.slice(e,e+2),16)}return n}function uint8ArrayToHex(e){return Array.from(e).map(e=>e.toString(16).padStart(2,"0")).join("")}class Class{constructor(...e){}}function members(e,t){for(const n in t){const r=Object.getOwnPropertyDescriptor(t,n);if(r.get)Object.defineProperty(e,n,{...r,enumerable:false});else defineBound(e,n,r.value)}}function own(e,t,n,r=true){Object.defineProperty(e,t,{configurable:true,writable:true,enumerable:r,value:n});return n}function hide(e,t,n){return own(e,t,n,false)}function derived(e,t){for(const n in e){const r=e[n];Object.defineProperty(t,n,{configurable:true,enumerable:true,get(){return own(this,n,r(this))},set(e){own(this,n,e)}})}return t}function defineBound(e,t,n){Object.defineProperty(e,t,{configurable:true,get(){return this==null?n:own(this,t,n.bind(this))},set(e){own(this,t,e)}})}function claim(e,t){const n=Object.getPrototypeOf(e);return t in n?undefined:n}let d;let p=false;const m={configurable:true,get(){p=true;return undefined}};function defineLazyInternal(e,t,n){const r=Object.getPrototypeOf(e._zod);if(t in r&&d!==e._zod){d=undefined;return}d=e._zod;Object.defineProperty(r,t,{configurable:true,get(){Object.defineProperty(this,t,m);const e=p;p=false;try{const r=n(this);if(p)delete this[t];else Object.defineProperty(this,t,{configurable:true,writable:true,value:r});p=p||e;return r}catch(n){delete this[t];p=p||e;throw n}},set(e){Object.defineProperty(this,t,{configurable:true,writable:true,value:e})}})}function installLazyProp(e,t,n,r){const i=claim(e,t);if(!i)return;Object.defineProperty(i,t,{configurable:true,get(){const e={configurable:true,writable:true,enumerable:r,value:undefined};Object.defineProperty(this,t,e);e.value=n(this);Object.defineProperty(this,t,e);return e.value},set(e){Object.defineProperty(this,t,{configurable:true,writable:true,enumerable:r,value:e})}})}const h="~constantCatch";function constantCatch(e){const fn=()=>e;fn[h]=true;return fn}}};var n={};function __nccwpck_require__(e){var r=n[e];if(r!==undefined){return r.exports}var i=n[e]={id:e,loaded:false,exports:{}};var o=true;try{t[e].call(i.exports,i,i.exports,__nccwpck_require__);o=false}finally{if(o)delete n[e]}i.loaded=true;return i.exports}__nccwpck_require__.m=t;if(typeof __nccwpck_require__!=="undefined")__nccwpck_require__.ab=decodeURIComponent(new URL(".",import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/)?1:0,-1)+"/";(()=>{var e=typeof Symbol==="function"?Symbol("webpack queues"):"__webpack_queues__";var t=typeof Symbol==="function"?Symbol("webpack exports"):"__webpack_exports__";var n=typeof Symbol==="function"?Symbol("webpack error"):"__webpack_error__";var resolveQueue=e=>{if(e&&e.d<1){e.d=1;e.forEach(e=>e.r--);e.forEach(e=>e.r--?e.r++:e())}};var wrapDeps=r=>r.map(r=>{if(r!==null&&typeof r==="object"){if(r[e])return r;if(r.then){var i=[];i.d=0;r.then(e=>{o[t]=e;resolveQueue(i)},e=>{o[n]=e;resolveQueue(i)});var o={};o[e]=e=>e(i);return o}}var s={};s[e]=e=>{};s[t]=r;return s});__nccwpck_require__.a=(r,i,o)=>{var s;o&&((s=[]).d=-1);var a=new Set;var c=r.exports;var u;var l;var f;var d=new Promise((e,t)=>{f=t;l=e});d[t]=c;d[e]=e=>(s&&e(s),a.forEach(e),d["catch"](e=>{}));r.exports=d;i(r=>{u=wrapDeps(r);var i;var getResult=()=>u.map(e=>{if(e[n])throw e[n];return e[t]});var o=new Promise(t=>{i=()=>t(getResult);i.r=0;var fnQueue=e=>e!==s&&!a.has(e)&&(a.add(e),e&&!e.d&&(i.r++,e.push(i)));u.map(t=>t[e](fnQueue))});return i.r?o:getResult()},e=>(e?f(d[n]=e):l(c),resolveQueue(s)));s&&s.d<0&&(s.d=0)}})();(()=>{var e=Object.getPrototypeOf?e=>Object.getPrototypeOf(e):e=>e.__proto__;var t;__nccwpck_require__.t=function(n,r){if(r&1)n=this(n);if(r&8)return n;if(typeof n==="object"&&n){if(r&4&&n.__esModule)return n;if(r&16&&typeof n.then==="function")return n}var i=Object.create(null);__nccwpck_require__.r(i);var o={};t=t||[null,e({}),e([]),e(e)];for(var s=r&2&&n;typeof s=="object"&&!~t.indexOf(s);s=e(s)){Object.getOwnPropertyNames(s).forEach(e=>o[e]=()=>n[e])}o["default"]=()=>n;__nccwpck_require__.d(i,o);return i}})();(()=>{__nccwpck_require__.d=(e,t)=>{for(var n in t){if(__nccwpck_require__.o(t,n)&&!__nccwpck_require__.o(e,n)){Object.defineProperty(e,n,{enumerable:true,get:t[n]})}}}})();(()=>{__nccwpck_require__.f={};__nccwpck_require__.e=e=>Promise.all(Object.keys(__nccwpck_require__.f).reduce((t,n)=>{__nccwpck_require__.f[n](e,t);return t},[]))})();(()=>{__nccwpck_require__.u=e=>""+e+".index.js"})();(()=>{__nccwpck_require__.o=(e,t)=>Object.prototype.hasOwnProperty.call(e,t)})();(()=>{__nccwpck_require__.r=e=>{if(typeof Symbol!=="undefined"&&Symbol.toStringTag){Object.defineProperty(e,Symbol.toStringTag,{value:"Module"})}Object.defineProperty(e,"__esModule",{value:true})}})();(()=>{__nccwpck_require__.nmd=e=>{e.paths=[];if(!e.children)e.children=[];return e}})();(()=>{var e={792:0};var installChunk=t=>{var{ids:n,modules:r,runtime:i}=t;var o,s,a=0;for(o in r){if(__nccwpck_require__.o(r,o)){__nccwpck_require__.m[o]=r[o]}}if(i)i(__nccwpck_require__);for(;a<n.length;a++){s=n[a];if(__nccwpck_require__.o(e,s)&&e[s]){e[s][0]()}e[n[a]]=0}};__nccwpck_require__.f.j=(t,n)=>{var r=__nccwpck_require__.o(e,t)?e[t]:undefined;if(r!==0){if(r){n.push(r[1])}else{if(true){var i=import("./"+__nccwpck_require__.u(t)).then(installChunk,n=>{if(e[t]!==0)e[t]=undefined;throw n});var i=Promise.race([i,new Promise(n=>r=e[t]=[n])]);n.push(r[1]=i)}}}}})();var r=__nccwpck_require__(46022);r=await r;
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+/******/ var __webpack_modules__ = ({
+
+/***/ 46022:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32711);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(61749);
+
+
+process.exitCode = await (0,_shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_run_js__WEBPACK_IMPORTED_MODULE_1__/* .trainModel */ ._);
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 61749:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  _: () => (/* binding */ trainModel)
+});
+
+;// CONCATENATED MODULE: ./shared/markdown/escape.ts
+/**
+ * Text from data files and pull requests (metric names, column names, cell values, branch
+ * names) is hostile: it must render as the literal text, never as Markdown, HTML, a table
+ * break or a notification. GitHub ignores backslash escapes for @mentions, so a zero-width
+ * space goes after every "@" (the fix Dependabot uses).
+ */
+// Parentheses and colons are left alone: with "[" and "]" escaped they cannot form a link, and
+// escaping them only clutters the raw text reviewers may read.
+const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]#+!|~$]/g;
+function escapeMarkdown(text) {
+    return text
+        .replace(/\r\n|\r|\n/g, ' ')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(MARKDOWN_PUNCTUATION, (char) => `\\${char}`)
+        .replace(/@/g, '@\u200B');
+}
+/** Inline code for hostile text: a backtick fence longer than any run inside it, mentions broken. */
+function inlineCode(text) {
+    const flat = text.replace(/\r\n|\r|\n/g, ' ').replace(/@/g, '@\u200B');
+    const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longestRun + 1);
+    const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+    return `${fence}${pad}${flat}${pad}${fence}`;
+}
+/**
+ * A GFM table. GFM splits cells on every unescaped "|", even inside code spans, so each cell's
+ * remaining pipes are escaped here, the one place tables are built.
+ */
+function markdownTable(header, rows) {
+    const line = (cells) => `| ${cells.map((cell) => cell.replace(/(?<!\\)\|/g, '\\|')).join(' | ')} |`;
+    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+/**
+ * A link whose target came from a file or an API payload: only http(s) URLs, with the
+ * characters that could end the link or start markup percent-encoded. Anything else is shown as
+ * plain text, never followed.
+ */
+function markdownLink(label, url) {
+    if (!url || !/^https?:\/\/[^\s]+$/i.test(url))
+        return label;
+    const safe = encodeURI(decodeURISafely(url)).replace(/[()<>"'`[\]\\]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    return `[${label}](${safe})`;
+}
+function decodeURISafely(url) {
+    try {
+        return decodeURI(url);
+    }
+    catch {
+        return url;
+    }
+}
+/**
+ * Text for a Mermaid label: Mermaid parses quotes, brackets, backticks, `%%` directives and
+ * entity codes, and renders labels as HTML, so only a plain alphabet is kept.
+ */
+function mermaidLabel(text, maxLength = 24) {
+    const plain = text.replace(/[^A-Za-z0-9 ._:=+\-/]/g, '_');
+    return plain.length > maxLength ? `${plain.slice(0, maxLength - 1)}…` : plain;
+}
+
+;// CONCATENATED MODULE: ./shared/training/summary.ts
+
+/** The job summary of a training: the version, what the fingerprint covers, and every output. */
+function renderTrainingSummary(manifest) {
+    const rows = manifest.outputs.map((o) => `| ${inlineCode(o.path)} | ${o.bytes ?? ''} | \`${o.sha256.slice(0, 16)}…\` |`).join('\n');
+    return [
+        `### 🧪 Trained ${escapeMarkdown(manifest.model.name)} version \`${manifest.model.version}\``,
+        `Fingerprint \`${manifest.fingerprint}\` over the config, ${manifest.data.length} data file(s), the code, ${manifest.lockFiles?.length ?? 0} lock file(s), the command and seed ${manifest.seed}; training took ${manifest.training.durationSeconds.toFixed(1)} s.`,
+        ...(manifest.unpinned?.length ? [`⚠️ ${manifest.unpinned.length} unpinned dependenc${manifest.unpinned.length === 1 ? 'y' : 'ies'}: ${manifest.unpinned.map((u) => inlineCode(u)).join(', ')}`] : []),
+        '| Output | Bytes | sha256 |\n| --- | --- | --- |\n' + rows,
+    ].join('\n\n');
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(51455);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+// EXTERNAL MODULE: ./shared/action/context.ts
+var action_context = __nccwpck_require__(36030);
+// EXTERNAL MODULE: ./shared/action/errors.ts
+var errors = __nccwpck_require__(91674);
+;// CONCATENATED MODULE: ./shared/action/version.ts
+/**
+ * The version of mlops-actions, as package.json has it (a contract test keeps the two equal).
+ * It is part of every training fingerprint: a new release may change what a run records, so
+ * its cache entries are its own.
+ */
+const ACTION_VERSION = '0.1.0';
+
+// EXTERNAL MODULE: ./shared/identifiers.ts
+var identifiers = __nccwpck_require__(58434);
+;// CONCATENATED MODULE: ./shared/files/confine.ts
+/**
+ * Path confinement. Everything a pull request can change is hostile, and that includes where a
+ * path leads: a data file that is a symbolic link to /proc/self/environ would put the step's
+ * environment (ACTIONS_RUNTIME_TOKEN, the OIDC request token) into annotations, reports and
+ * artifacts. So every path that comes from an input or from a file is resolved with its symbolic
+ * links and must lead into one of the step's folders:
+ *
+ * - the job's workspace (GITHUB_WORKSPACE; outside a runner, the current folder or the CLI's
+ *   `--workspace`), less its `.git` folder, where actions/checkout keeps the token it persists;
+ * - `mlops-actions/` in RUNNER_TEMP, where the suite's own earlier steps wrote their reports.
+ *
+ * Symbolic links inside the workspace that lead inside are fine. Files must be regular files, so
+ * that a FIFO or a device (/dev/zero) cannot hang a step.
+ */
+
+
+
+/** The folder under RUNNER_TEMP that the suite's steps write their reports into. */
+const STEP_FILES_FOLDER = 'mlops-actions';
+/** The confinement of a step: its workspace, and the suite's own folder in the temp folder. */
+async function stepConfinement(workspace, tempDir) {
+    const folders = [(0,external_node_path_.resolve)(workspace), (0,external_node_path_.resolve)(tempDir, STEP_FILES_FOLDER)];
+    return { workspace: (0,external_node_path_.resolve)(workspace), roots: await Promise.all(folders.map(async (folder) => (await realPathOfNearest(folder)) ?? folder)) };
+}
+/**
+ * The absolute path that `path` names, after checking that it leads, symbolic links resolved,
+ * into the confinement. A path outside, into `.git`, or (for a file) to something other than a
+ * regular file is a UserError naming the input and the path.
+ */
+async function confinePath(path, confinement, options) {
+    const absolute = (0,external_node_path_.resolve)(options.baseDir, path);
+    const named = `${options.input ? `input "${options.input}": the ` : 'The '}${options.what} "${path}"`;
+    const real = await realPathOfNearest(absolute);
+    if (real === undefined)
+        throw new errors/* UserError */.yo(`${capitalise(named)} is a loop of symbolic links; a file was expected.`);
+    const via = real !== absolute ? ` (through a symbolic link, it leads to ${real})` : '';
+    const root = confinement.roots.find((folder) => isInside(real, folder));
+    if (root === undefined) {
+        throw new errors/* UserError */.yo(`${capitalise(named)} is outside the workspace${via}. mlops-actions reads and writes only inside the workspace (${confinement.workspace}) and its own folder in RUNNER_TEMP, so that a pull request cannot make it read other files of the runner. Give a path inside the workspace.`);
+    }
+    if ((0,external_node_path_.relative)(root, real).split(external_node_path_.sep).includes('.git')) {
+        throw new errors/* UserError */.yo(`${capitalise(named)} is inside a .git folder${via}, which holds the repository's credentials. Give a path outside .git.`);
+    }
+    if (options.kind === 'any')
+        return absolute;
+    const info = await (0,promises_.stat)(real).catch((error) => {
+        const code = (0,errors/* errnoCode */.UK)(error);
+        if (code === 'ENOENT')
+            return undefined;
+        if (code === 'ELOOP')
+            throw new errors/* UserError */.yo(`${capitalise(named)} is a loop of symbolic links; a file was expected.`);
+        throw error;
+    });
+    if (!info)
+        return absolute; // Missing: its reader says so, with the usual message.
+    if (options.kind === 'folder' && !info.isDirectory())
+        throw new errors/* UserError */.yo(`${capitalise(named)} is not a folder.`);
+    if ((options.kind ?? 'file') === 'file' && !info.isFile()) {
+        throw new errors/* UserError */.yo(`${capitalise(named)} is ${info.isDirectory() ? 'a folder' : 'not a regular file (a device, a pipe or a socket)'}${via}; a file was expected.`);
+    }
+    return absolute;
+}
+/** Each path confined, in order (see confinePath). */
+async function confinePaths(paths, confinement, options) {
+    const confined = [];
+    for (const path of paths)
+        confined.push(await confinePath(path, confinement, options));
+    return confined;
+}
+function isInside(path, folder) {
+    if (path === folder)
+        return true;
+    const rest = (0,external_node_path_.relative)(folder, path);
+    return rest !== '' && !rest.startsWith(`..${external_node_path_.sep}`) && rest !== '..' && !(0,external_node_path_.isAbsolute)(rest);
+}
+/**
+ * The real path of `path`; for a path that does not exist yet, the real path of its nearest
+ * existing ancestor joined with the rest, so that a file to be written through a linked folder
+ * is judged by where it would land.
+ */
+async function realPathOfNearest(path) {
+    const missing = [];
+    let current = path;
+    // A dangling link is followed by hand (realpath refuses it, but a write would follow it);
+    // 40 hops, as Linux allows, end a cycle.
+    for (let hops = 0; hops <= 40;) {
+        try {
+            return (0,external_node_path_.join)(await (0,promises_.realpath)(current), ...[...missing].reverse());
+        }
+        catch (error) {
+            const code = (0,errors/* errnoCode */.UK)(error);
+            // ENOENT: not there yet. ENOTDIR: a file stands where a folder is named. ELOOP: a link cycle.
+            if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'ELOOP')
+                throw error;
+            const target = await (0,promises_.readlink)(current).catch(() => undefined);
+            if (target !== undefined && code === 'ENOENT') {
+                current = (0,external_node_path_.resolve)((0,external_node_path_.dirname)(current), target);
+                hops++;
+                continue;
+            }
+            const parent = (0,external_node_path_.dirname)(current);
+            if (parent === current)
+                return path;
+            missing.push((0,external_node_path_.basename)(current));
+            current = parent;
+        }
+    }
+    return undefined;
+}
+function capitalise(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+/** Confines the inputs among `names` that are set, each a file path (see confinePath). */
+async function confineFileInputs(input, names, confinement, baseDir = process.cwd()) {
+    for (const name of names) {
+        const path = input[name];
+        if (typeof path === 'string')
+            await confinePath(path, confinement, { what: INPUT_FILES[name] ?? 'file', input: name, baseDir });
+    }
+}
+/** How messages name the file each input holds. */
+const INPUT_FILES = {
+    predictions: 'predictions file',
+    metrics: 'metrics file',
+    baseline: 'baseline metrics file',
+    gates: 'gate policy',
+    manifest: 'manifest',
+    profile: 'data profile',
+};
+
+;// CONCATENATED MODULE: ./shared/lineage/manifest-files.ts
+/**
+ * The files a manifest names, found inside the manifest's base folder: the working directory
+ * for a manifest of this job, the download folder for an artifact or a release. The manifest's
+ * schema already refuses absolute and ".." paths; this also follows symbolic links, so that a
+ * model file that is a link to /proc/self/environ or to a file of another job is never hashed,
+ * uploaded into a Release or overwritten.
+ */
+
+
+
+
+/**
+ * The real path of the file that `path` (the manifest's `field`, e.g. `outputs[2].path`) names.
+ * Where it leads outside the base folder, or to a device, pipe or socket, it is a UserError that
+ * names the manifest, the field and the path. A path that does not exist (yet) is returned as
+ * it is, judged by its nearest existing folder: its reader reports it missing, its writer
+ * creates it inside.
+ */
+async function manifestFilePath(files, field, path) {
+    const base = await (0,promises_.realpath)(files.baseDir);
+    const absolute = (0,external_node_path_.resolve)(base, path);
+    const named = `The ${files.manifest} lists "${path}" in "${field}"`;
+    const real = await realPathOrNearest(absolute);
+    if (real === undefined)
+        throw new errors/* UserError */.yo(`${named}, which is a symbolic link that leads nowhere (or in a loop). Only files inside ${files.folder ?? "the model's folder"} are verified and published; promote the files train-model wrote, not links.`);
+    if (!isInside(real, base) || real === base) {
+        const via = real === absolute ? '' : ` (through a symbolic link, it leads to ${real})`;
+        throw new errors/* UserError */.yo(`${named}, which is outside ${files.folder ?? "the model's folder"} ${base}${via}. Only files inside that folder are verified and published; promote the files train-model wrote, not links to other files.`);
+    }
+    // As files/confine.ts does for inputs: .git holds the token actions/checkout persists.
+    if ((0,external_node_path_.relative)(base, real).split(external_node_path_.sep).includes('.git'))
+        throw new errors/* UserError */.yo(`${named}, which is inside a .git folder (it leads to ${real}), where the repository's credentials are kept; a model file was expected.`);
+    const info = await (0,promises_.stat)(real).catch(() => undefined);
+    if (info && !info.isFile() && !info.isDirectory())
+        throw new errors/* UserError */.yo(`${named}, which is not a regular file (a device, a pipe or a socket); a model file was expected.`);
+    return real;
+}
+/**
+ * The real path of `path`; for one that does not exist, that of its nearest existing folder
+ * joined with the rest. Undefined for a dangling link or a loop of links: a write would follow
+ * the link to wherever it points.
+ */
+async function realPathOrNearest(path) {
+    try {
+        return await (0,promises_.realpath)(path);
+    }
+    catch (error) {
+        const code = (0,errors/* errnoCode */.UK)(error);
+        if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'ELOOP')
+            throw error;
+        if (code === 'ELOOP' || (await (0,promises_.lstat)(path).then((info) => info.isSymbolicLink(), () => false)))
+            return undefined;
+        const parent = (0,external_node_path_.dirname)(path);
+        if (parent === path)
+            return path;
+        const realParent = await realPathOrNearest(parent);
+        return realParent === undefined ? undefined : (0,external_node_path_.join)(realParent, (0,external_node_path_.basename)(path));
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/artifacts/model-artifact.ts
+/**
+ * Models and their metrics as workflow artifacts, so that a later job of the same run (the
+ * production promotion after staging) gets exactly the bytes that were trained and checked.
+ * @actions/artifact is loaded only here, and only when a step uploads or downloads.
+ */
+
+
+
+
+
+const MANIFEST_FILE = 'model-manifest.json';
+const METRICS_FILE = 'metrics.json';
+/**
+ * Artifact names are unique per run; same model and version, same names. They are built from
+ * identifiers and checked to be one (see identifiers.ts): they become outputs.
+ */
+
+/** The runner gives JavaScript actions a runtime token and results URL; elsewhere (a laptop) there is no artifact service. */
+function artifactServiceAvailable(env = process.env) {
+    return Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL);
+}
+/**
+ * Uploads files under the paths they should have inside the artifact. They are staged with
+ * hard links (a copy when linking fails), so large model files are not copied.
+ */
+async function uploadArtifact(name, files, stagingDir, log) {
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(110), __nccwpck_require__.e(934)]).then(__nccwpck_require__.bind(__nccwpck_require__, 99934));
+    const client = new DefaultArtifactClient();
+    const existing = await client.getArtifact(name).catch(() => undefined);
+    if (existing) {
+        log.info(`This run already has artifact ${name} (id ${existing.artifact.id}); it is not uploaded again.`);
+        return { id: existing.artifact.id, name, uploaded: false };
+    }
+    const staged = [];
+    for (const file of files) {
+        const to = (0,external_node_path_.join)(stagingDir, file.as);
+        await (0,promises_.mkdir)((0,external_node_path_.dirname)(to), { recursive: true });
+        await (0,promises_.link)(file.from, to).catch(() => (0,promises_.copyFile)(file.from, to));
+        staged.push(to);
+    }
+    const { id } = await client.uploadArtifact(name, staged, stagingDir);
+    if (id === undefined)
+        throw new Error(`Uploading artifact ${name} returned no id`);
+    log.info(`Uploaded artifact ${name} (id ${id}).`);
+    return { id, name, uploaded: true };
+}
+/** The manifest at the artifact's root, each output at its manifest path, read inside `baseDir` (see manifest-files.ts). */
+async function uploadModelArtifact(args) {
+    const name = (0,identifiers/* modelArtifactName */.Rn)(args.manifest.model.name, args.manifest.model.version);
+    const model = { manifest: `manifest of artifact ${name}`, baseDir: args.baseDir };
+    const files = [{ from: args.manifestPath, as: MANIFEST_FILE }];
+    for (const [index, output] of args.manifest.outputs.entries())
+        files.push({ from: await manifestFilePath(model, `outputs[${index}].path`, output.path), as: output.path });
+    return uploadArtifact(name, files, args.stagingDir, args.log);
+}
+function uploadMetricsArtifact(args) {
+    return uploadArtifact(metricsArtifactName(args.model, args.version), [{ from: args.reportPath, as: METRICS_FILE }], args.stagingDir, args.log);
+}
+/** How @actions/artifact finds another run's artifacts through the REST API. */
+function findByOf(run) {
+    return { token: run.token, workflowRunId: run.runId, repositoryOwner: run.repository.owner, repositoryName: run.repository.repo };
+}
+/**
+ * Downloads an artifact of this run, or of `fromRun`, checking its digest; returns the folder it
+ * is in, or undefined when there is no artifact of that name. Any other failure is a UserError.
+ */
+async function downloadArtifactIfPresent(args) {
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(110), __nccwpck_require__.e(934)]).then(__nccwpck_require__.bind(__nccwpck_require__, 99934));
+    const client = new DefaultArtifactClient();
+    const findBy = args.fromRun && findByOf(args.fromRun);
+    const found = await client.getArtifact(args.name, findBy ? { findBy } : undefined).catch((error) => {
+        if (error.name === 'ArtifactNotFoundError')
+            return undefined;
+        const reason = error.message.replace(/\s+/g, ' ').trim();
+        const which = args.fromRun ? `workflow run ${args.fromRun.runId}` : 'this workflow run';
+        const permission = args.fromRun ? ' Reading another run\'s artifacts needs "permissions: actions: read".' : '';
+        throw new UserError(`Could not read artifact "${args.name}" of ${which} (${reason}).${permission}`);
+    });
+    if (!found)
+        return undefined;
+    // The service reports digests as "sha256:<hex>", the form downloadArtifact compares with.
+    const { downloadPath, digestMismatch } = await client.downloadArtifact(found.artifact.id, { path: args.into, expectedHash: found.artifact.digest, ...(findBy ? { findBy } : {}) });
+    if (digestMismatch)
+        throw new UserError(`Artifact "${args.name}" did not download intact: its sha256 differs from the one recorded at upload. Re-run the job; if it happens again, the artifact is damaged.`);
+    args.log.info(`Downloaded artifact ${args.name} (id ${found.artifact.id}) to ${basename(downloadPath ?? args.into)}.`);
+    return downloadPath ?? args.into;
+}
+/** As downloadArtifactIfPresent, but a missing artifact is a UserError that ends with `hint`. */
+async function downloadArtifact(args) {
+    const folder = await downloadArtifactIfPresent(args);
+    if (folder !== undefined)
+        return folder;
+    const which = args.fromRun ? `Workflow run ${args.fromRun.runId}` : 'This workflow run';
+    throw new UserError(`${which} has no artifact named "${args.name}". ${args.hint}`);
+}
+/** The names of the artifacts another run uploaded. */
+async function listRunArtifacts(run) {
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(110), __nccwpck_require__.e(934)]).then(__nccwpck_require__.bind(__nccwpck_require__, 99934));
+    const findBy = findByOf(run);
+    const { artifacts } = await new DefaultArtifactClient().listArtifacts({ findBy }).catch((error) => {
+        throw new UserError(`Could not list the artifacts of workflow run ${run.runId} (${error.message.replace(/\s+/g, ' ').trim()}). The job needs "permissions: actions: read".`);
+    });
+    return artifacts.map((artifact) => artifact.name);
+}
+
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 14 modules
+var schemas = __nccwpck_require__(45586);
+;// CONCATENATED MODULE: ./shared/lineage/manifest.ts
+/**
+ * The lineage manifest (`model-manifest.json`): what a model was built from and what it is.
+ *
+ * A manifest may come from a pull request's run, so it is hostile until validated: its model
+ * name and version must be identifiers (they become tags, deployments and outputs), and the
+ * paths it names must be relative paths inside the working directory, as train-model writes
+ * them, since promote-model reads and publishes the files they name.
+ */
+
+
+const MANIFEST_FORMAT = 'mlops-actions/model-manifest@1';
+/** Linux's PATH_MAX: no file a training command writes has a longer path. */
+const MAX_PATH_LENGTH = 4096;
+/**
+ * Why `path` is not a relative, "/"-separated path that stays inside its base folder, or
+ * undefined when it is one. `leadingParents` lets it start with ".." segments (a lock file of the
+ * repository root or a shared data file, recorded from a working directory below it).
+ */
+function manifestPathProblem(path, leadingParents = false) {
+    if (path === '')
+        return 'it is empty';
+    if (path.length > MAX_PATH_LENGTH)
+        return `it is longer than ${MAX_PATH_LENGTH} characters`;
+    // eslint-disable-next-line no-control-regex -- control characters are what is refused here
+    if (/[\u0000-\u001f\u007f]/.test(path))
+        return 'it holds a control character';
+    if (path.includes('\\'))
+        return 'it holds a "\\" (paths are recorded with "/")';
+    if (path.startsWith('/') || /^[A-Za-z]:/.test(path))
+        return 'it is absolute';
+    const segments = path.split('/');
+    const firstOwn = leadingParents ? segments.findIndex((segment) => segment !== '..') : 0;
+    for (const [index, segment] of segments.entries()) {
+        if (segment === '')
+            return 'it has an empty segment ("//" or a "/" at either end)';
+        if (segment === '.')
+            return 'it has a "." segment';
+        if (segment === '..' && index >= firstOwn)
+            return leadingParents ? 'it has a ".." segment after its start' : 'it has a ".." segment';
+    }
+    return undefined;
+}
+const relativePath = (leadingParents = false) => schemas/* string */.YjP().superRefine((value, ctx) => {
+    const problem = manifestPathProblem(value, leadingParents);
+    if (problem) {
+        const rule = leadingParents ? 'a relative path with "/" separators' : 'a relative path inside the working directory, with "/" separators';
+        ctx.addIssue({ code: 'custom', input: value, message: `must be ${rule}, but ${problem}; got ${(0,identifiers/* quoteValue */.cl)(value)}` });
+    }
+});
+const sha256 = schemas/* string */.YjP().regex(/^[0-9a-f]{64}$/);
+const hashedFile = (path) => schemas/* object */.Ikc({ path, sha256, bytes: schemas/* number */.aig().int().nonnegative().optional() });
+/**
+ * Output files: each path once, and none inside another that is listed as a file (a release is
+ * restored to these paths). With "/" sorting first, a path's descendants follow it directly, so
+ * comparing neighbours finds every clash in O(n log n).
+ */
+const outputFiles = schemas/* array */.YOg(hashedFile(relativePath()))
+    .min(1)
+    .superRefine((outputs, ctx) => {
+    const keys = outputs.map((output) => output.path.replaceAll('/', '\u0000'));
+    const order = keys.map((_, index) => index).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b));
+    for (let at = 1; at < order.length; at++) {
+        const [before, index] = [order[at - 1], order[at]];
+        const [earlier, path] = [outputs[before].path, outputs[index].path];
+        if (keys[index] === keys[before])
+            ctx.addIssue({ code: 'custom', path: [index, 'path'], input: path, message: `lists ${(0,identifiers/* quoteValue */.cl)(path)} a second time (also at outputs[${before}])` });
+        else if (keys[index].startsWith(`${keys[before]}\u0000`))
+            ctx.addIssue({ code: 'custom', path: [index, 'path'], input: path, message: `puts ${(0,identifiers/* quoteValue */.cl)(path)} inside ${(0,identifiers/* quoteValue */.cl)(earlier)}, which is listed as a file` });
+    }
+});
+const manifestSchema = schemas/* object */.Ikc({
+    format: schemas/* literal */.euz(MANIFEST_FORMAT),
+    model: schemas/* object */.Ikc({ name: (0,identifiers/* identifier */.Cv)('model name'), version: (0,identifiers/* identifier */.Cv)('model version') }),
+    fingerprint: sha256,
+    config: schemas/* object */.Ikc({ path: relativePath(), sha256: schemas/* string */.YjP(), canonicalSha256: schemas/* string */.YjP() }),
+    // Data may live beside the working directory (a monorepo's shared data/ folder): promotion
+    // lists these files in the model card and never opens them.
+    data: schemas/* array */.YOg(hashedFile(relativePath(true))),
+    /** The code tree (see code-tree.ts): its sha256, where it came from and how many files. */
+    code: schemas/* object */.Ikc({ source: schemas/* enum */.k5n(['git', 'paths', 'none']), sha256: schemas/* string */.YjP(), files: schemas/* number */.aig().int().nonnegative() }).optional(),
+    /** Dependency lock files, each with its sha256. */
+    lockFiles: schemas/* array */.YOg(hashedFile(relativePath(true))).optional(),
+    /** Unpinned dependencies found (`strict-pins`), as `file:line: message`. */
+    unpinned: schemas/* array */.YOg(schemas/* string */.YjP()).optional(),
+    command: schemas/* string */.YjP(),
+    /** The pins the command got in its environment (config path, seed, determinism settings). */
+    environment: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* string */.YjP()).optional(),
+    seed: schemas/* number */.aig().int(),
+    workingDirectory: schemas/* string */.YjP(),
+    outputs: outputFiles,
+    runner: schemas/* object */.Ikc({ os: schemas/* string */.YjP(), arch: schemas/* string */.YjP(), node: schemas/* string */.YjP(), platform: schemas/* string */.YjP().optional() }),
+    /** The mlops-actions version that trained (part of the fingerprint). */
+    actionVersion: schemas/* string */.YjP().optional(),
+    git: schemas/* object */.Ikc({
+        repository: schemas/* string */.YjP().optional(),
+        sha: schemas/* string */.YjP().optional(),
+        ref: schemas/* string */.YjP().optional(),
+        runId: schemas/* string */.YjP().optional(),
+        runUrl: schemas/* string */.YjP().optional(),
+    }),
+    training: schemas/* object */.Ikc({
+        startedAt: schemas/* string */.YjP(),
+        durationSeconds: schemas/* number */.aig().nonnegative(),
+        /** Set when the outputs came from the run cache: the run that trained them. */
+        restoredFrom: schemas/* object */.Ikc({ runUrl: schemas/* string */.YjP().optional(), startedAt: schemas/* string */.YjP() }).optional(),
+    }),
+});
+
+;// CONCATENATED MODULE: ./shared/cache/training-cache.ts
+/**
+ * The run cache of train-model: outputs saved under a key made of the fingerprint, so that a
+ * run with the same inputs restores them instead of training again. Best effort: a cache
+ * service that fails costs a training run and a warning, never the step. @actions/cache is
+ * loaded only here.
+ */
+
+
+
+function trainingCacheKey(model, fingerprint) {
+    return `mlops-actions-train-${model}-${fingerprint}`;
+}
+/** Paths as @actions/cache takes them: relative to the workspace, so the key's version is the same on every runner. */
+function cachePaths(outputs, manifestSidecar, workspace) {
+    return [...outputs, manifestSidecar].map((path) => (0,external_node_path_.relative)(workspace, path));
+}
+/** Where the manifest of a cached run travels with its outputs, for the length of a save or restore. */
+function sidecarPath(baseDir, model) {
+    return (0,external_node_path_.resolve)(baseDir, '.mlops-actions', `train-${model}.manifest.json`);
+}
+/** The manifest of the run whose outputs were restored, or undefined on a miss or a failure. */
+async function restoreTrainingOutputs(args) {
+    const key = trainingCacheKey(args.model, args.fingerprint);
+    const sidecar = sidecarPath(args.baseDir, args.model);
+    try {
+        const cache = await Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(110), __nccwpck_require__.e(377), __nccwpck_require__.e(39)]).then(__nccwpck_require__.bind(__nccwpck_require__, 84039));
+        if (!cache.isFeatureAvailable()) {
+            args.log.warning('cache: true, but this runner offers no cache service; training runs as usual.');
+            return undefined;
+        }
+        const matched = await cache.restoreCache(cachePaths(args.outputs, sidecar, args.workspace), key);
+        if (matched !== key) {
+            args.log.info(`No cached outputs for fingerprint ${args.fingerprint.slice(0, 12)}; training.`);
+            return undefined;
+        }
+        return manifestSchema.parse(JSON.parse(await (0,promises_.readFile)(sidecar, 'utf8')));
+    }
+    catch (error) {
+        args.log.warning(`Restoring cached outputs failed (${error.message}); training runs as usual.`);
+        return undefined;
+    }
+    finally {
+        await (0,promises_.rm)((0,external_node_path_.dirname)(sidecar), { recursive: true, force: true });
+    }
+}
+async function saveTrainingOutputs(args) {
+    const key = trainingCacheKey(args.model, args.fingerprint);
+    const sidecar = sidecarPath(args.baseDir, args.model);
+    try {
+        const cache = await Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(110), __nccwpck_require__.e(377), __nccwpck_require__.e(39)]).then(__nccwpck_require__.bind(__nccwpck_require__, 84039));
+        if (!cache.isFeatureAvailable())
+            return;
+        await (0,promises_.mkdir)((0,external_node_path_.dirname)(sidecar), { recursive: true });
+        await (0,promises_.writeFile)(sidecar, JSON.stringify(args.manifest));
+        const id = await cache.saveCache(cachePaths(args.outputs, sidecar, args.workspace), key);
+        if (id !== -1)
+            args.log.info(`Saved the outputs to the cache under ${key}.`);
+    }
+    catch (error) {
+        args.log.warning(`Saving the outputs to the cache failed (${error.message}); the next run with this fingerprint will train again.`);
+    }
+    finally {
+        await (0,promises_.rm)((0,external_node_path_.dirname)(sidecar), { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/files/read-file.ts
+
+
+
+/**
+ * Reads a user-named file, turning the usual mistakes into messages that say which file, what
+ * was expected and what to do. `what` names the file in the user's terms ("schema file").
+ */
+async function read_file_readUserFile(path, what, baseDir = process.cwd()) {
+    try {
+        return await (0,promises_.readFile)((0,external_node_path_.resolve)(baseDir, path), 'utf8');
+    }
+    catch (error) {
+        throw fileError(error, path, what, baseDir);
+    }
+}
+/** `path` as the user wrote it; `baseDir` is what relative paths resolve against. */
+function fileError(error, path, what, baseDir = process.cwd()) {
+    const code = (0,errors/* errnoCode */.UK)(error);
+    const where = `${what} "${path}"`;
+    if (code === 'ENOENT') {
+        return new errors/* UserError */.yo(`The ${where} does not exist (looked for ${(0,external_node_path_.resolve)(baseDir, path)}). Check the path: relative paths resolve against ${baseDir}.`);
+    }
+    if (code === 'EISDIR')
+        return new errors/* UserError */.yo(`The ${where} is a directory; a file was expected.`);
+    if (code === 'EACCES')
+        return new errors/* UserError */.yo(`The ${where} cannot be read: permission denied.`);
+    return error instanceof Error ? error : new Error(String(error));
+}
+
+;// CONCATENATED MODULE: ./shared/files/expand.ts
+/**
+ * Path lists as users write them in `data`, `code` and `outputs`: files, folders (every file
+ * inside, recursively, `.git` left out) and glob patterns (`data/*.csv`, `src/**`, `!` to
+ * exclude), matched by @actions/glob as other actions match them.
+ */
+
+
+
+
+const GLOB_CHARACTERS = /[*?[\]]|^!/;
+/** Absolute paths of the files the entries name, each once: in the order given, a pattern's or folder's matches sorted. */
+async function expandPaths(entries, baseDir, what) {
+    const files = new Set();
+    const exclusions = entries.filter((e) => e.startsWith('!')).map((e) => `!${absolutePattern(e.slice(1), baseDir)}`);
+    for (const entry of entries) {
+        if (entry.startsWith('!'))
+            continue;
+        if (!GLOB_CHARACTERS.test(entry)) {
+            for (const file of await filesAt(entry, baseDir, what))
+                files.add(file);
+            continue;
+        }
+        // Each pattern alone, so that one matching nothing is reported; exclusions apply to all.
+        const glob = await Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(377)]).then(__nccwpck_require__.bind(__nccwpck_require__, 42377));
+        const globber = await glob.create([absolutePattern(entry, baseDir), ...exclusions].join('\n'), { matchDirectories: false, followSymbolicLinks: false });
+        const matched = (await globber.glob()).filter((path) => !path.split(/[\\/]/).includes('.git'));
+        if (matched.length === 0)
+            throw new errors/* UserError */.yo(`The ${what} pattern "${entry}" matches no file (relative paths resolve against ${baseDir}).`);
+        for (const file of matched.sort())
+            files.add(file);
+    }
+    return [...files];
+}
+function absolutePattern(pattern, baseDir) {
+    return pattern.startsWith('/') ? pattern : (0,external_node_path_.join)(baseDir, pattern);
+}
+async function filesAt(entry, baseDir, what) {
+    const absolute = (0,external_node_path_.resolve)(baseDir, entry);
+    const info = await (0,promises_.stat)(absolute).catch((error) => {
+        throw fileError(error, entry, what, baseDir);
+    });
+    if (info.isFile())
+        return [absolute];
+    if (!info.isDirectory())
+        throw new errors/* UserError */.yo(`The ${what} "${entry}" is neither a file nor a folder.`);
+    const found = await (0,promises_.readdir)(absolute, { recursive: true, withFileTypes: true });
+    // Links are listed too (those that lead to a file), so that the caller's confinement judges
+    // where they lead rather than their being dropped without a word.
+    const candidates = found.filter((d) => d.isFile() || d.isSymbolicLink()).map((d) => (0,external_node_path_.join)(d.parentPath, d.name)).filter((path) => !path.slice(absolute.length).split(/[\\/]/).includes('.git'));
+    const files = [];
+    for (const path of candidates)
+        if ((await (0,promises_.stat)(path).catch(() => undefined))?.isFile())
+            files.push(path);
+    if (files.length === 0)
+        throw new errors/* UserError */.yo(`The ${what} folder "${entry}" holds no files.`);
+    return files.sort();
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+;// CONCATENATED MODULE: ./shared/files/hash.ts
+
+
+
+
+function sha256Text(text) {
+    return (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
+}
+/** The sha256 of a file, streamed so that model and data files of any size hash in constant memory. */
+async function sha256File(path, what = 'file', baseDir = process.cwd()) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    try {
+        for await (const chunk of (0,external_node_fs_.createReadStream)((0,external_node_path_.resolve)(baseDir, path)))
+            hash.update(chunk);
+    }
+    catch (error) {
+        throw fileError(error, path, what, baseDir);
+    }
+    return hash.digest('hex');
+}
+/** JSON with object keys sorted at every level, so that equal content hashes equally. */
+function canonicalJson(value) {
+    return JSON.stringify(sortKeys(value));
+}
+function sortKeys(value) {
+    if (Array.isArray(value))
+        return value.map(sortKeys);
+    if (value && typeof value === 'object' && !(value instanceof Date)) {
+        return Object.fromEntries(Object.keys(value)
+            .sort()
+            .map((key) => [key, sortKeys(value[key])]));
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./shared/files/nesting.ts
+/**
+ * The one nesting limit for JSON and YAML a pull request controls: structured files (configs,
+ * metrics, gates, manifests, schemas, profiles), JSON Lines records and JSON cells. JSON.parse
+ * takes any depth, but the code that walks a parsed value (casts, keys, hashes, canonical JSON)
+ * is recursive and would overflow the stack; a real file nests a few levels.
+ */
+const MAX_NESTING_DEPTH = 64;
+/**
+ * The offset where JSON text first nests deeper than `limit` objects and arrays, or undefined.
+ * Read from the text, so that the place can be named and nothing walks the value recursively.
+ */
+function jsonDepthExceeded(text, limit) {
+    let depth = 0;
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (inString) {
+            if (c === 0x5c)
+                i++; // backslash: the next character is escaped
+            else if (c === 0x22)
+                inString = false;
+        }
+        else if (c === 0x22)
+            inString = true;
+        else if (c === 0x7b || c === 0x5b) {
+            if (++depth > limit)
+                return i;
+        }
+        else if (c === 0x7d || c === 0x5d)
+            depth--;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./shared/files/structured.ts
+
+
+
+
+/** Bounds on a structured (JSON or YAML) file; a real config, schema or metrics file is far inside them. */
+const STRUCTURED_LIMITS = {
+    /** Nested objects and lists, JSON and YAML alike (JSON Lines cells too: see data/jsonl.ts). */
+    maxDepth: MAX_NESTING_DEPTH,
+    /** YAML alias nodes (`*name`) in a document. */
+    maxAliases: 1000,
+    /** Values (scalars, lists and mappings) a YAML document holds with its aliases expanded. */
+    maxExpandedValues: 100_000,
+};
+function formatOf(path) {
+    return /\.json$/i.test(path) ? 'json' : 'yaml';
+}
+/** Parses JSON or YAML text; syntax errors and documents past STRUCTURED_LIMITS name the file, line and column. */
+async function parseStructured(text, path, what) {
+    if (formatOf(path) === 'json') {
+        let value;
+        try {
+            value = JSON.parse(text);
+        }
+        catch (error) {
+            throw new errors/* UserError */.yo(`The ${what} "${path}" is not valid JSON: ${await describeJsonError(error, text)}.`);
+        }
+        const tooDeep = jsonDepthExceeded(text, STRUCTURED_LIMITS.maxDepth);
+        if (tooDeep !== undefined) {
+            const { line, column } = lineAndColumn(text, tooDeep);
+            throw new errors/* UserError */.yo(`The ${what} "${path}" nests objects and arrays more than ${STRUCTURED_LIMITS.maxDepth} levels deep (at line ${line}, column ${column}). A ${what} needs far fewer; flatten it.`);
+        }
+        return value;
+    }
+    const yaml = await __nccwpck_require__.e(/* import() */ 243).then(__nccwpck_require__.bind(__nccwpck_require__, 33243));
+    let value;
+    try {
+        value = yaml.load(text, { filename: path, maxDepth: STRUCTURED_LIMITS.maxDepth, maxAliases: STRUCTURED_LIMITS.maxAliases });
+    }
+    catch (error) {
+        if (!(error instanceof yaml.YAMLException))
+            throw error;
+        const mark = error.mark ? ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}` : '';
+        if (/maxAliases/.test(error.reason)) {
+            throw new errors/* UserError */.yo(`The ${what} "${path}" has more than ${STRUCTURED_LIMITS.maxAliases} YAML aliases (the one past the limit is${mark}); write the values out instead of repeating anchors.`);
+        }
+        if (/maxDepth/.test(error.reason)) {
+            throw new errors/* UserError */.yo(`The ${what} "${path}" nests mappings and lists more than ${STRUCTURED_LIMITS.maxDepth} levels deep${mark}. A ${what} needs far fewer; flatten it.`);
+        }
+        throw new errors/* UserError */.yo(`The ${what} "${path}" is not valid YAML${mark}: ${error.reason}.`);
+    }
+    checkExpandedSize(value, path, what);
+    return value;
+}
+/**
+ * Refuses a YAML document whose aliases make it larger or deeper than the limits once
+ * expanded, or make it contain itself. Each distinct list or mapping is measured once (an alias
+ * is the same object as its anchor), so measuring costs the document's size, not its expansion.
+ */
+function checkExpandedSize(value, path, what) {
+    const { values, depth, distinct, cycle } = measureExpanded(value, STRUCTURED_LIMITS.maxExpandedValues);
+    if (cycle)
+        throw new errors/* UserError */.yo(`The ${what} "${path}" has a YAML alias inside the node it refers to, so it would contain itself; write the values out.`);
+    if (values > distinct && values > STRUCTURED_LIMITS.maxExpandedValues) {
+        throw new errors/* UserError */.yo(`The ${what} "${path}" has YAML aliases that expand to more than ${STRUCTURED_LIMITS.maxExpandedValues.toLocaleString('en-US')} values; write the values out (a ${what} needs far fewer).`);
+    }
+    if (depth > STRUCTURED_LIMITS.maxDepth) {
+        throw new errors/* UserError */.yo(`The ${what} "${path}" has YAML aliases that nest mappings and lists more than ${STRUCTURED_LIMITS.maxDepth} levels deep once expanded; write the values out.`);
+    }
+}
+/** Measures a parsed document with aliases expanded, without recursion (its depth is what is in question) and memoised per object. */
+function measureExpanded(root, limit = Infinity) {
+    if (root === null || typeof root !== 'object')
+        return { values: 1, depth: 0, distinct: 1, cycle: false };
+    const measured = new Map();
+    const open = new Set();
+    let distinct = 0;
+    const stack = [];
+    const enter = (node) => {
+        open.add(node);
+        distinct++;
+        stack.push({ node, children: Array.isArray(node) ? node : Object.values(node), next: 0, values: 1, depth: 1 });
+    };
+    enter(root);
+    let result = { values: 1, depth: 1 };
+    while (stack.length) {
+        const frame = stack.at(-1);
+        if (frame.next < frame.children.length && frame.values <= limit) {
+            const child = frame.children[frame.next++];
+            if (child === null || typeof child !== 'object' || child instanceof Date) {
+                frame.values++;
+                distinct++;
+                continue;
+            }
+            if (open.has(child))
+                return { values: frame.values, depth: stack.length, distinct, cycle: true };
+            const known = measured.get(child);
+            if (known) {
+                frame.values += known.values;
+                frame.depth = Math.max(frame.depth, known.depth + 1);
+            }
+            else
+                enter(child);
+            continue;
+        }
+        stack.pop();
+        open.delete(frame.node);
+        result = { values: frame.values, depth: frame.depth };
+        measured.set(frame.node, result);
+        const parent = stack.at(-1);
+        if (parent) {
+            parent.values += frame.values;
+            parent.depth = Math.max(parent.depth, frame.depth + 1);
+        }
+    }
+    return { ...result, distinct, cycle: false };
+}
+/**
+ * JSON.parse's message depends on the Node version: some give a position, others quote the
+ * text instead. Keep the reason, on one line, and find where the text goes wrong.
+ */
+async function describeJsonError(error, text) {
+    // Node quotes the text (whole, or "..."-shortened); keep only the reason.
+    const reason = error.message
+        .replace(/, (?:\.\.\.)?".*" is not valid JSON$/s, '')
+        .replace(/ (?:in JSON )?at position \d+.*$/s, '')
+        .replace(/\s+/g, ' ');
+    const { line, column } = lineAndColumn(text, jsonErrorOffset(text, error));
+    return `${reason} at line ${line}, column ${column}`;
+}
+/**
+ * The offset of the first character JSON.parse rejects. When the message does not say, the
+ * shortest prefix of the text that fails for a reason other than ending early is found by
+ * bisection (only on this error path, so its O(n log n) cost does not matter).
+ */
+function jsonErrorOffset(text, error) {
+    const reported = positionIn(error);
+    if (reported !== undefined)
+        return reported;
+    const endsEarly = (prefixLength) => {
+        try {
+            JSON.parse(text.slice(0, prefixLength));
+            return true;
+        }
+        catch (prefixError) {
+            const message = prefixError.message;
+            const position = positionIn(prefixError);
+            return /end of JSON input|Unterminated/.test(message) || (position !== undefined && position >= prefixLength);
+        }
+    };
+    let good = 0;
+    let bad = text.length;
+    while (bad - good > 1) {
+        const middle = Math.floor((good + bad) / 2);
+        if (endsEarly(middle))
+            good = middle;
+        else
+            bad = middle;
+    }
+    return bad - 1;
+}
+function positionIn(error) {
+    const match = /position (\d+)/.exec(error.message);
+    return match ? Number(match[1]) : undefined;
+}
+function lineAndColumn(text, offset) {
+    const before = text.slice(0, offset);
+    return { line: before.split('\n').length, column: offset - before.lastIndexOf('\n') };
+}
+/** Reads, parses and validates a config-like file. */
+async function readStructuredFile(path, schema, what, baseDir = process.cwd()) {
+    const text = await readUserFile(path, what, baseDir);
+    const value = await parseStructured(text, path, what);
+    return validateStructured(value, schema, { path, what, text });
+}
+async function validateStructured(value, schema, source) {
+    const result = schema.safeParse(value, { reportInput: true });
+    if (result.success)
+        return result.data;
+    const issues = result.error.issues.slice(0, 10);
+    const lines = source.text ? await locateLines(source.text, issues.map((issue) => issue.path)) : [];
+    const problems = issues.map((issue, index) => {
+        const field = issue.path.length ? `"${formatPath(issue.path)}"` : 'the top level';
+        const line = lines[index] ? ` (line ${lines[index]})` : '';
+        return `${field}${line}: ${issue.message}${describeInput(issue)}`;
+    });
+    const more = result.error.issues.length > issues.length ? `; and ${result.error.issues.length - issues.length} more` : '';
+    throw new errors/* UserError */.yo(`The ${source.what} "${source.path}" is not valid: ${problems.join('; ')}${more}.`);
+}
+/** The offending value, when it is short and the message does not already show it. */
+function describeInput(issue) {
+    const input = issue.input;
+    if (input === undefined || (typeof input === 'object' && input !== null))
+        return '';
+    const shown = JSON.stringify(input);
+    return shown.length <= 60 && !issue.message.includes(shown) ? `, got ${shown}` : '';
+}
+function formatPath(path) {
+    return path.reduce((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+}
+const keyOf = (path) => JSON.stringify(path.map(String));
+/** The line of the deepest node that exists along each path (JSON is YAML, so one walker serves both). */
+async function locateLines(text, paths) {
+    const offsets = await nodeOffsets(text).catch(() => new Map());
+    return paths.map((path) => {
+        for (let depth = path.length; depth >= 0; depth--) {
+            const offset = offsets.get(keyOf(path.slice(0, depth)));
+            if (offset !== undefined)
+                return lineAndColumn(text, offset).line;
+        }
+        return undefined;
+    });
+}
+/** Source offsets of every node of the first document, by path. */
+async function nodeOffsets(text) {
+    const yaml = await __nccwpck_require__.e(/* import() */ 243).then(__nccwpck_require__.bind(__nccwpck_require__, 33243));
+    const offsets = new Map();
+    const stack = [];
+    /** Path of the node that starts now, or undefined when it is a mapping key. */
+    const nextPath = () => {
+        const top = stack.at(-1);
+        if (!top)
+            return [];
+        if (top.kind === 'sequence')
+            return [...top.path, String(top.index++)];
+        if (top.pendingKey === undefined)
+            return undefined;
+        const path = [...top.path, top.pendingKey];
+        top.pendingKey = undefined;
+        return path;
+    };
+    for (const event of yaml.parseEvents(text, {})) {
+        if (event.type === yaml.EVENT_ID.SCALAR) {
+            const path = nextPath();
+            if (path)
+                offsets.set(keyOf(path), event.valueStart);
+            else
+                stack.at(-1).pendingKey = yaml.getScalarValue(text, event);
+        }
+        else if (event.type === yaml.EVENT_ID.MAPPING || event.type === yaml.EVENT_ID.SEQUENCE) {
+            const path = nextPath() ?? [...stack.at(-1).path, '?'];
+            offsets.set(keyOf(path), event.start);
+            stack.push({ kind: event.type === yaml.EVENT_ID.MAPPING ? 'mapping' : 'sequence', path, index: 0 });
+        }
+        else if (event.type === yaml.EVENT_ID.ALIAS) {
+            nextPath();
+        }
+        else if (event.type === yaml.EVENT_ID.POP) {
+            stack.pop();
+            if (stack.length === 0)
+                break;
+        }
+    }
+    return offsets;
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(57975);
+;// CONCATENATED MODULE: ./shared/lineage/fingerprint.ts
+/**
+ * The fingerprint of a training run: a sha256 over everything that decides what the run
+ * produces. Paths are stored relative to the working directory with "/" separators, so the
+ * same checkout gives the same fingerprint on any machine.
+ */
+
+
+
+
+const FINGERPRINT_FORMAT = 'mlops-actions/fingerprint@2';
+function computeFingerprint(inputs) {
+    return sha256Text(canonicalJson({
+        format: FINGERPRINT_FORMAT,
+        config: inputs.configSha256,
+        data: byPath(inputs.data),
+        code: inputs.codeSha256,
+        lockFiles: byPath(inputs.lockFiles),
+        command: inputs.command,
+        seed: inputs.seed,
+        platform: inputs.platform,
+        actionVersion: inputs.actionVersion,
+    }));
+}
+function byPath(files) {
+    return [...files].map(({ path, sha256 }) => ({ path, sha256 })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+/** The version a fingerprint gives: its first 12 hex digits (same inputs, same version). */
+function versionOf(fingerprint) {
+    return fingerprint.slice(0, 12);
+}
+async function canonicalConfigSha256(path, baseDir) {
+    const text = await read_file_readUserFile(path, 'config file', baseDir);
+    return sha256Text(canonicalJson(await parseStructured(text, path, 'config file')));
+}
+async function hashFiles(paths, baseDir, what) {
+    const hashed = [];
+    for (const path of paths) {
+        hashed.push({ path: portablePath(path, baseDir), sha256: await sha256File(path, what, baseDir) });
+    }
+    return hashed;
+}
+/** A path relative to `baseDir`, with "/" separators. */
+function portablePath(path, baseDir) {
+    return (0,external_node_path_.relative)(baseDir, (0,external_node_path_.resolve)(baseDir, path)).split(external_node_path_.sep).join('/') || '.';
+}
+
+;// CONCATENATED MODULE: ./shared/lineage/code-tree.ts
+/**
+ * The code a model was trained with, as one sha256. By default the repository's git tree: the
+ * blob id of every tracked file as the index holds it (content-addressed, so the same on every
+ * clone, and nothing is read), with tracked files that differ in the working tree hashed from
+ * disk, so uncommitted edits count. Untracked files do not: they are what a workflow generates
+ * (data, models, caches), not code. With `code` set, exactly the files it names count.
+ * git runs with argument lists, never through a shell.
+ */
+
+
+
+
+
+
+
+const run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
+/**
+ * `outputs`: absolute paths of what training writes; a model committed to the repository is
+ * not code, and counting it would change the fingerprint every time training rewrites it.
+ */
+async function hashCodeTree(code, cwd, outputs = [], check = async () => undefined) {
+    if (code?.length) {
+        const files = await expandPaths(code, cwd, 'code path');
+        await check(files);
+        const entries = [];
+        for (const file of files)
+            entries.push([portablePath(file, cwd), await sha256File(file)]);
+        return { source: 'paths', sha256: sha256Text(canonicalJson(entries)), files: entries.length };
+    }
+    const top = await repositoryRoot(cwd);
+    if (top === undefined)
+        return { source: 'none', sha256: sha256Text('no code'), files: 0 };
+    let listed;
+    let changed;
+    try {
+        [listed, changed] = await Promise.all([git(top, ['ls-files', '-s', '-z']), git(top, ['diff', '--name-only', '-z', '--no-renames'])]);
+    }
+    catch (error) {
+        const reason = (error.stderr || error.message).trim().split('\n')[0];
+        return { source: 'none', sha256: sha256Text('no code'), files: 0, problem: `git could not list the files of ${top} (${reason})` };
+    }
+    const index = parseNulList(listed);
+    const modified = new Set(parseNulList(changed));
+    const entries = [];
+    const isOutput = (path) => outputs.some((output) => `${top}/${path}` === output || `${top}/${path}`.startsWith(`${output}/`));
+    for (const line of index) {
+        const tab = line.indexOf('\t');
+        const path = line.slice(tab + 1);
+        if (isOutput(path))
+            continue;
+        const [mode, blob] = line.slice(0, tab).split(' ');
+        if (modified.has(path)) {
+            // Deleted in the working tree: the deletion is the change. A link counts by where it
+            // points, as git records it: following it could read outside the workspace, or forever.
+            entries.push([path, await workingTreeHash(`${top}/${path}`)]);
+        }
+        else {
+            entries.push([path, `${mode}:${blob}`]);
+        }
+    }
+    return { source: 'git', sha256: sha256Text(canonicalJson(entries)), files: entries.length, root: top };
+}
+async function workingTreeHash(file) {
+    const info = await (0,promises_.lstat)(file).catch(() => undefined);
+    if (!info)
+        return 'deleted';
+    if (info.isSymbolicLink())
+        return `link:${sha256Text(await (0,promises_.readlink)(file))}`;
+    if (!info.isFile())
+        return `not-a-file:${info.mode.toString(8)}`;
+    return `sha256:${await sha256File(file)}`;
+}
+/**
+ * The folder holding `.git` (a folder, or a file in worktrees and submodules), looked up from
+ * `cwd` without starting git: outside a repository the step then costs no process at all.
+ */
+async function repositoryRoot(cwd) {
+    for (let dir = (0,external_node_path_.resolve)(cwd);; dir = (0,external_node_path_.dirname)(dir)) {
+        if (await (0,promises_.stat)((0,external_node_path_.join)(dir, '.git')).then(() => true, () => false))
+            return dir;
+        if ((0,external_node_path_.dirname)(dir) === dir)
+            return undefined;
+    }
+}
+async function git(cwd, args) {
+    const { stdout } = await run('git', ['-c', 'core.quotepath=off', ...args], { cwd, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
+    return stdout;
+}
+function parseNulList(text) {
+    return text.split('\0').filter((entry) => entry !== '');
+}
+
+;// CONCATENATED MODULE: ./shared/lineage/outputs.ts
+/** The files a training command produced, as the manifest records them. */
+
+
+
+
+
+
+/**
+ * Each output file, and every file inside an output folder, with its sha256 and size. `check`
+ * refuses files the step may not read (see files/confine.ts) before anything is hashed.
+ */
+async function describeOutputs(paths, baseDir, check = async () => undefined) {
+    const outputs = [];
+    for (const path of paths) {
+        const absolute = (0,external_node_path_.resolve)(baseDir, path);
+        const info = await (0,promises_.stat)(absolute).catch(() => undefined);
+        if (!info?.isFile() && !info?.isDirectory()) {
+            throw new errors/* UserError */.yo(`The training command finished, but the output "${path}" listed in "outputs" is ${info ? 'neither a file nor a folder' : 'missing'} (looked for ${absolute}). Check the command writes it, or fix the "outputs" list.`);
+        }
+        const files = info.isFile() ? [absolute] : await expandPaths([absolute], baseDir, 'output');
+        await check(files);
+        for (const file of files)
+            outputs.push({ path: portablePath(file, baseDir), sha256: await sha256File(file), bytes: (await (0,promises_.stat)(file)).size });
+    }
+    return outputs;
+}
+
+;// CONCATENATED MODULE: ./shared/lineage/pins.ts
+/**
+ * Dependency pins: the lock files that fix what a training run installs, and the
+ * requirements that do not pin (a requirement without `==`, a manifest without its lock
+ * file), each with its file and line. Pure functions over file text, plus discovery.
+ */
+
+
+/** Files that pin dependencies: their content is part of the fingerprint. */
+const LOCK_FILE_PATTERN = /^(requirements[\w.-]*\.txt|constraints[\w.-]*\.txt|poetry\.lock|uv\.lock|pdm\.lock|Pipfile\.lock|pixi\.lock|conda-lock\.ya?ml|environment[\w.-]*\.ya?ml|package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|Cargo\.lock|renv\.lock|Manifest\.toml|go\.sum)$/;
+/** Manifests that name dependencies without pinning them, and the lock files any of which pins them. */
+const MANIFESTS = {
+    'pyproject.toml': ['poetry.lock', 'uv.lock', 'pdm.lock', 'pixi.lock'],
+    Pipfile: ['Pipfile.lock'],
+    'package.json': ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml'],
+    'Cargo.toml': ['Cargo.lock'],
+    'Project.toml': ['Manifest.toml'],
+};
+/** The lock files and manifests directly in each folder (not below: a repository's tests and vendored code have their own). */
+async function findDependencyFiles(dirs) {
+    const locks = new Set();
+    const manifests = new Set();
+    for (const dir of new Set(dirs)) {
+        const names = await (0,promises_.readdir)(dir).catch(() => []);
+        for (const name of names.sort()) {
+            if (LOCK_FILE_PATTERN.test(name))
+                locks.add((0,external_node_path_.join)(dir, name));
+            if (name in MANIFESTS)
+                manifests.add((0,external_node_path_.join)(dir, name));
+        }
+    }
+    return { locks: [...locks], manifests: [...manifests] };
+}
+/** A manifest with no lock file beside it. `siblings`: the names in its folder. */
+function manifestWithoutLock(file, name, siblings, pyprojectText) {
+    const locks = MANIFESTS[name];
+    if (!locks || locks.some((lock) => siblings.includes(lock)))
+        return undefined;
+    // A pyproject.toml that declares no dependencies (a tool configuration only) needs no lock.
+    if (name === 'pyproject.toml' && pyprojectText !== undefined && !/^\s*(dependencies\s*=|\[tool\.poetry\.dependencies\]|\[project\.optional-dependencies\])/m.test(pyprojectText))
+        return undefined;
+    return { file, line: 1, message: `${name} without a lock file (${locks.join(', ')}): the versions installed can change from run to run. Commit the lock file your tool writes.` };
+}
+/**
+ * Requirements-file lines that do not pin one version: pip's `name==version` (or `===`), a
+ * URL with a commit or a hash. Options, comments, includes (`-r`, `-c`) and blank lines pass.
+ */
+function requirementFindings(text, file) {
+    const findings = [];
+    const lines = text.split(/\r?\n/);
+    for (let index = 0; index < lines.length; index++) {
+        // A trailing backslash continues the line (pip allows it, e.g. before --hash options).
+        let line = lines[index];
+        const first = index;
+        while (line.endsWith('\\') && index + 1 < lines.length)
+            line = line.slice(0, -1) + ' ' + lines[++index];
+        const requirement = line.replace(/(^|\s)#.*$/, '').trim();
+        if (requirement === '' || requirement.startsWith('-'))
+            continue;
+        const spec = requirement.split(';')[0].replace(/\s--hash=\S+/g, '').trim();
+        if (/^[A-Za-z0-9][\w.-]*(\[[^\]]*\])?\s*===?\s*[^\s,<>=!~*]+$/.test(spec))
+            continue;
+        if (/@\s*\S+/.test(spec) || /^(git\+|https?:|file:)/.test(spec)) {
+            if (/@[0-9a-f]{40}\b|#sha256=[0-9a-f]{64}|\.whl$/.test(spec))
+                continue;
+            findings.push({ file, line: first + 1, message: `"${spec}" is a URL without a commit hash or sha256: what it installs can change. Pin a commit (…@<40-hex sha>) or a file hash.` });
+            continue;
+        }
+        const name = /^[A-Za-z0-9][\w.-]*/.exec(spec)?.[0] ?? spec;
+        const how = spec === name ? 'has no version' : `allows a range (${spec.slice(name.length).trim()})`;
+        findings.push({ file, line: first + 1, message: `"${name}" ${how}: pin one version with ==, e.g. ${name}==<version> (pip freeze shows the installed one).` });
+    }
+    return findings;
+}
+/**
+ * conda environment files: each dependency under `dependencies:` needs a version
+ * (`numpy=1.26.4` or `numpy==1.26.4`); pip entries nested under `- pip:` as requirements.
+ */
+function condaFindings(text, file) {
+    const findings = [];
+    const lines = text.split(/\r?\n/);
+    let inDependencies = false;
+    let pipIndent = -1;
+    lines.forEach((raw, index) => {
+        const line = raw.replace(/\s#.*$/, '');
+        if (/^\S/.test(line)) {
+            inDependencies = /^dependencies\s*:/.test(line);
+            pipIndent = -1;
+            return;
+        }
+        const item = /^(\s*)-\s+(.*\S)\s*$/.exec(line);
+        if (!inDependencies || !item)
+            return;
+        const indent = item[1].length;
+        const value = item[2].replace(/^["']|["']$/g, '');
+        if (pipIndent >= 0 && indent > pipIndent) {
+            findings.push(...requirementFindings(value, file).map((f) => ({ ...f, line: index + 1 })));
+            return;
+        }
+        pipIndent = -1;
+        if (/^pip\s*:$/.test(value)) {
+            pipIndent = indent;
+            return;
+        }
+        const spec = value.replace(/^[\w.-]+::/, ''); // channel::package
+        if (/^[A-Za-z0-9][\w.-]*\s*==?\s*\d[^\s,<>|*]*(=\S+)?$/.test(spec) && !/[*]/.test(spec))
+            return;
+        findings.push({ file, line: index + 1, message: `conda dependency "${value}" does not pin one version: write ${/^[\w.-]+/.exec(spec)?.[0] ?? spec}=<version> (conda list shows the installed one), or use conda-lock.` });
+    });
+    return findings;
+}
+/** Every unpinned dependency in the lock files and manifests found. */
+async function unpinnedDependencies(files, show) {
+    const findings = [];
+    for (const path of files.locks) {
+        const name = (0,external_node_path_.basename)(path);
+        if (/^(requirements|constraints)[\w.-]*\.txt$/.test(name))
+            findings.push(...requirementFindings(await (0,promises_.readFile)(path, 'utf8'), show(path)));
+        else if (/^environment[\w.-]*\.ya?ml$/.test(name))
+            findings.push(...condaFindings(await (0,promises_.readFile)(path, 'utf8'), show(path)));
+    }
+    for (const path of files.manifests) {
+        const name = (0,external_node_path_.basename)(path);
+        const siblings = await (0,promises_.readdir)((0,external_node_path_.dirname)(path)).catch(() => []);
+        const text = name === 'pyproject.toml' ? await (0,promises_.readFile)(path, 'utf8') : undefined;
+        const finding = manifestWithoutLock(show(path), name, siblings, text);
+        if (finding)
+            findings.push(finding);
+    }
+    return findings;
+}
+
+;// CONCATENATED MODULE: ./shared/lineage/run-command.ts
+/**
+ * Runs the user's training command as the runner runs a `run:` step: the script is written to
+ * a file and executed by `bash --noprofile --norc -e -o pipefail`, so that nothing of the
+ * command is ever re-parsed or interpolated by this project.
+ */
+
+
+
+
+
+async function runShellCommand(command, options) {
+    const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(options.tempDir ?? (0,external_node_os_.tmpdir)(), 'mlops-run-'));
+    const script = (0,external_node_path_.join)(dir, 'command.sh');
+    await (0,promises_.writeFile)(script, command + '\n', { mode: 0o700 });
+    const started = performance.now();
+    try {
+        const status = await new Promise((resolve, reject) => {
+            const child = (0,external_node_child_process_namespaceObject.spawn)('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', script], { cwd: options.cwd, env: options.env, stdio: 'inherit' });
+            child.on('error', reject);
+            child.on('close', (code, signal) => resolve({ code, signal }));
+        }).catch((error) => {
+            throw new errors/* UserError */.yo(`The training command could not be started in "${options.cwd}": ${error.message}.`);
+        });
+        if (status.code !== 0) {
+            const how = status.signal ? `was killed by signal ${status.signal}` : `exited with code ${status.code}`;
+            throw new errors/* UserError */.yo(`The training command ${how}. Its output is in the log above this message. Command: ${oneLine(command)}`);
+        }
+    }
+    finally {
+        await (0,promises_.rm)(dir, { recursive: true, force: true });
+    }
+    return { durationSeconds: (performance.now() - started) / 1000 };
+}
+function oneLine(command) {
+    const flat = command.trim().replace(/\s*\n\s*/g, ' ⏎ ');
+    return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
+}
+
+;// CONCATENATED MODULE: ./shared/training/environment.ts
+/**
+ * The runner's variables less this action's inputs and the tokens the runner gives only to
+ * actions (the artifact and cache service's ACTIONS_RUNTIME_TOKEN, the OIDC request token):
+ * the command is the pull request's code.
+ */
+function runStepEnvironment(env) {
+    return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('INPUT_') && !ACTION_ONLY_VARIABLES.has(name)));
+}
+const ACTION_ONLY_VARIABLES = new Set([
+    'ACTIONS_RUNTIME_TOKEN',
+    'ACTIONS_RUNTIME_URL',
+    'ACTIONS_RESULTS_URL',
+    'ACTIONS_CACHE_URL',
+    'ACTIONS_CACHE_SERVICE_V2',
+    'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+    'ACTIONS_ID_TOKEN_REQUEST_URL',
+]);
+/**
+ * What the command gets in its environment beside the runner's: the config and the seed, and
+ * the switches that make common frameworks deterministic (cuBLAS workspace for PyTorch on
+ * GPUs, TensorFlow's deterministic ops, Lightning's global seed, Python's hash seed).
+ */
+function trainingPins(model, configPath, seed) {
+    const text = String(seed);
+    return {
+        MLOPS_MODEL_NAME: model,
+        MLOPS_CONFIG: configPath,
+        MLOPS_SEED: text,
+        PYTHONHASHSEED: text,
+        PL_GLOBAL_SEED: text,
+        CUBLAS_WORKSPACE_CONFIG: ':4096:8',
+        TF_DETERMINISTIC_OPS: '1',
+        TF_CUDNN_DETERMINISTIC: '1',
+    };
+}
+
+;// CONCATENATED MODULE: ./shared/training/train.ts
+/**
+ * train-model's training of a model, from its inputs to the manifest: the paths confined to the
+ * workspace, the fingerprint over everything that decides the model (config, data, code, lock
+ * files, command, seed, platform), the command run with its pins (or its outputs restored from
+ * the cache), and the manifest that records all of it, written and uploaded as an artifact.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+async function trainAndRecord(request, step, runner) {
+    const context = step.context();
+    const confinement = await stepConfinement(context.workspace, context.tempDir);
+    const cwd = await confinePath(request.workingDirectory, confinement, { what: 'working directory', input: 'working-directory', baseDir: process.cwd(), kind: 'folder' });
+    await requireDirectory(cwd);
+    if (request.outputs.length === 0)
+        throw new errors/* UserError */.yo('Input "outputs" lists no files: name the model file the command writes (one path per line).');
+    const inside = confinedTo(confinement, cwd);
+    const lineage = await fingerprintInputs(request, cwd, inside, context.workspace, runner);
+    const { fingerprint } = lineage;
+    const cacheArgs = { model: request.model, fingerprint, outputs: lineage.outputPaths, baseDir: cwd, workspace: context.workspace, log: runner };
+    const cached = request.cache ? await restoreTrainingOutputs(cacheArgs) : undefined;
+    const environment = trainingPins(request.model, lineage.configPath, request.seed);
+    let training;
+    if (cached) {
+        training = { ...cached.training, restoredFrom: { runUrl: cached.git.runUrl, startedAt: cached.training.startedAt } };
+        runner.info(`Restored the outputs of fingerprint ${fingerprint.slice(0, 12)} from the cache; skipped training that took ${cached.training.durationSeconds.toFixed(1)} s.`);
+    }
+    else {
+        const startedAt = new Date().toISOString();
+        const { durationSeconds } = await runner.group(`Training ${request.model}`, () => runShellCommand(request.command, { cwd, env: { ...runStepEnvironment(step.env), ...environment }, tempDir: context.tempDir }));
+        training = { startedAt, durationSeconds };
+        runner.info(`Training took ${durationSeconds.toFixed(1)} s.`);
+    }
+    const outputs = await describeOutputs(request.outputs, cwd, inside('output', 'outputs'));
+    if (cached && !sameOutputs(cached.outputs, outputs))
+        throw new errors/* UserError */.yo(`The outputs restored from the cache for fingerprint ${fingerprint.slice(0, 12)} do not match the manifest they were saved with. Delete the cache entry ${trainingCacheKey(request.model, fingerprint)} and run again.`);
+    const manifest = {
+        format: MANIFEST_FORMAT,
+        model: { name: request.model, version: lineage.version },
+        fingerprint,
+        config: { path: portablePath(request.config, cwd), sha256: await sha256File(request.config, 'config file', cwd), canonicalSha256: lineage.configCanonical },
+        data: lineage.data,
+        code: { source: lineage.code.source, sha256: lineage.code.sha256, files: lineage.code.files },
+        lockFiles: lineage.lockFiles,
+        unpinned: lineage.unpinned.map((f) => `${f.file}:${f.line}: ${f.message}`),
+        command: request.command,
+        environment: { ...environment, MLOPS_CONFIG: portablePath(request.config, cwd) },
+        seed: request.seed,
+        workingDirectory: request.workingDirectory,
+        outputs,
+        runner: { os: context.runnerOs, arch: lineage.platform.arch, node: process.version, platform: lineage.platform.os },
+        actionVersion: ACTION_VERSION,
+        git: { repository: context.repository, sha: context.sha, ref: context.ref, runId: context.runId, runUrl: context.runUrl },
+        training,
+    };
+    // The steps that read the manifest refuse paths that leave the working directory: say so here.
+    await validateStructured(manifest, manifestSchema, { path: MANIFEST_FILE, what: 'manifest train-model writes' });
+    const dir = await (0,action_context/* createStepDir */.S)(context.tempDir, 'train-model', request.model);
+    const manifestPath = (0,external_node_path_.join)(dir, MANIFEST_FILE);
+    await (0,promises_.writeFile)(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+    if (request.cache && !cached)
+        await saveTrainingOutputs({ ...cacheArgs, manifest });
+    const artifact = artifactServiceAvailable(step.env)
+        ? await uploadModelArtifact({ manifest, manifestPath, baseDir: cwd, stagingDir: (0,external_node_path_.join)(dir, 'artifact'), log: runner })
+        : undefined;
+    if (!artifact)
+        runner.info('No artifact service here (not a GitHub runner), so the model was not uploaded as an artifact.');
+    return { manifest, manifestPath, modelPath: lineage.outputPaths[0], cacheHit: Boolean(cached), artifact };
+}
+function confinedTo(confinement, cwd) {
+    return (what, input, kind) => (paths) => confinePaths(paths, confinement, { what, input, baseDir: cwd, kind });
+}
+/** Hashes everything that decides the model, and reports what it could not pin. */
+async function fingerprintInputs(request, cwd, inside, workspace, log) {
+    const configPath = (await inside('config file', 'config')([request.config]))[0];
+    const configCanonical = await canonicalConfigSha256(request.config, cwd);
+    const dataPaths = await expandPaths(request.data, cwd, 'data file');
+    await inside('data file', 'data')(dataPaths);
+    const data = await hashFiles(dataPaths, cwd, 'data file');
+    const outputPaths = await inside('output', 'outputs', 'any')(request.outputs);
+    const code = await hashCodeTree(request.code, cwd, outputPaths, inside('code file', 'code'));
+    if (code.source === 'none') {
+        const why = code.problem ?? 'The working directory is not in a git repository';
+        log.warning(`${why} and input "code" is empty, so no code is part of the fingerprint: list the code that trains the model in "code".`);
+    }
+    const dependencyFiles = await findDependencyFiles([cwd, (0,external_node_path_.dirname)(configPath), ...(code.root ? [code.root] : [])]);
+    await inside('dependency file', 'working-directory')([...dependencyFiles.locks, ...dependencyFiles.manifests]);
+    const lockFiles = await hashFiles(dependencyFiles.locks, cwd, 'lock file');
+    const unpinned = request.strictPins === 'off' ? [] : await unpinnedDependencies(dependencyFiles, (path) => portablePath(path, workspace));
+    reportUnpinned(unpinned, request.strictPins, log);
+    const platform = { os: process.platform, arch: (0,external_node_os_.arch)() };
+    const fingerprint = computeFingerprint({ configSha256: configCanonical, data, codeSha256: code.sha256, lockFiles, command: request.command, seed: request.seed, platform, actionVersion: ACTION_VERSION });
+    const version = versionOf(fingerprint);
+    log.info(`Fingerprint ${fingerprint} (version ${version}) over the config, ${data.length} data file(s), the code (${describeCode(code)}), ${lockFiles.length} lock file(s)${lockFiles.length ? ` (${lockFiles.map((l) => l.path).join(', ')})` : ''}, the command, seed ${request.seed}, ${platform.os}/${platform.arch} and mlops-actions ${ACTION_VERSION}.`);
+    return { configPath, configCanonical, data, outputPaths, code, lockFiles, unpinned, platform, fingerprint, version };
+}
+function sameOutputs(a, b) {
+    return JSON.stringify(a.map((o) => [o.path, o.sha256])) === JSON.stringify(b.map((o) => [o.path, o.sha256]));
+}
+const MAX_PIN_ANNOTATIONS = 10;
+/** Unpinned dependencies: an error naming each (strict-pins: error), or a warning annotation on each line. */
+function reportUnpinned(findings, mode, log) {
+    if (findings.length === 0 || mode === 'off')
+        return;
+    const located = findings.map((f) => `${f.file}:${f.line}: ${f.message}`);
+    if (mode === 'error') {
+        throw new errors/* UserError */.yo(`strict-pins is "error" and ${findings.length} dependenc${findings.length === 1 ? 'y is' : 'ies are'} not pinned: ${located.join(' ')} Pin them, or set strict-pins to warn.`);
+    }
+    // GitHub shows at most 10 annotations per level per step: the rest go to the log.
+    findings.slice(0, MAX_PIN_ANNOTATIONS).forEach((f) => log.warning(`Unpinned dependency: ${f.message}`, { file: f.file, line: f.line, title: 'strict-pins' }));
+    if (findings.length > MAX_PIN_ANNOTATIONS)
+        log.info(`More unpinned dependencies:\n${located.slice(MAX_PIN_ANNOTATIONS).join('\n')}`);
+}
+function describeCode(code) {
+    if (code.source === 'git')
+        return `${code.files} tracked file(s) of the git repository`;
+    if (code.source === 'paths')
+        return `${code.files} file(s) named in "code"`;
+    return 'none';
+}
+async function requireDirectory(path) {
+    const info = await (0,promises_.stat)(path).catch(() => undefined);
+    if (!info?.isDirectory())
+        throw new errors/* UserError */.yo(`Input "working-directory" is "${path}", which is not a directory.`);
+}
+
+// EXTERNAL MODULE: ./shared/action/inputs.ts
+var inputs = __nccwpck_require__(21736);
+;// CONCATENATED MODULE: ./actions/train-model/src/inputs.ts
+
+
+const inputs_inputs = schemas/* object */.Ikc({
+    'model-name': (0,inputs/* modelName */.fD)(),
+    run: (0,inputs/* text */.Qq)(),
+    config: (0,inputs/* text */.Qq)(),
+    data: (0,inputs/* pathList */.CN)().optional(),
+    code: (0,inputs/* pathList */.CN)().optional(),
+    outputs: (0,inputs/* pathList */.CN)(),
+    seed: (0,inputs/* wholeNumber */.rD)(0, 4294967295),
+    cache: (0,inputs/* flag */.Jt)(),
+    'strict-pins': (0,inputs/* choice */.Yq)(['error', 'warn', 'off']),
+    'working-directory': (0,inputs/* text */.Qq)(),
+});
+
+;// CONCATENATED MODULE: ./actions/train-model/src/run.ts
+
+
+
+const trainModel = {
+    name: 'train-model',
+    inputs: inputs_inputs,
+    async run(input, runner, step) {
+        const request = {
+            model: input['model-name'],
+            command: input.run,
+            config: input.config,
+            data: input.data ?? [],
+            code: input.code,
+            outputs: input.outputs,
+            seed: input.seed,
+            cache: input.cache,
+            strictPins: input['strict-pins'],
+            workingDirectory: input['working-directory'],
+        };
+        const outcome = await trainAndRecord(request, step, runner);
+        runner.appendSummary(renderTrainingSummary(outcome.manifest));
+        const set = (name, value) => runner.setOutput(name, value);
+        set('fingerprint', outcome.manifest.fingerprint);
+        set('version', outcome.manifest.model.version);
+        set('manifest', outcome.manifestPath);
+        set('model-path', outcome.modelPath);
+        set('cache-hit', String(outcome.cacheHit));
+        set('artifact-name', outcome.artifact?.name ?? '');
+        set('artifact-id', outcome.artifact ? String(outcome.artifact.id) : '');
+    },
+};
+
+
+/***/ }),
+
+/***/ 36030:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   S: () => (/* binding */ createStepDir),
+/* harmony export */   a: () => (/* binding */ stepEnvironment)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(51455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(48161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(45586);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(37428);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(91674);
+/**
+ * What the runner tells an action about the run: repository, commit, run URL, and the pull
+ * request from the event payload. The payload is a boundary like any other: it is validated,
+ * and only the fields this project uses are kept.
+ */
+
+
+
+
+
+
+const repoRef = zod__WEBPACK_IMPORTED_MODULE_4__/* .object */ .Ikc({ full_name: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP() }).nullish();
+const pullRequestEvent = zod__WEBPACK_IMPORTED_MODULE_4__/* .object */ .Ikc({
+    pull_request: zod__WEBPACK_IMPORTED_MODULE_4__/* .object */ .Ikc({
+        number: zod__WEBPACK_IMPORTED_MODULE_4__/* .number */ .aig().int().positive(),
+        title: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(),
+        html_url: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(),
+        head: zod__WEBPACK_IMPORTED_MODULE_4__/* .object */ .Ikc({ sha: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(), ref: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(), repo: repoRef }),
+        base: zod__WEBPACK_IMPORTED_MODULE_4__/* .object */ .Ikc({ ref: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(), sha: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().optional(), repo: repoRef }),
+    })
+        .optional(),
+});
+function readRunContext(env = process.env) {
+    const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
+    const repository = env.GITHUB_REPOSITORY || undefined;
+    const runId = env.GITHUB_RUN_ID || undefined;
+    const pullRequest = readPullRequest(env.GITHUB_EVENT_PATH);
+    return {
+        repository,
+        sha: pullRequest?.headSha ?? (env.GITHUB_SHA || undefined),
+        ref: env.GITHUB_REF || undefined,
+        eventName: env.GITHUB_EVENT_NAME || undefined,
+        runId,
+        runAttempt: env.GITHUB_RUN_ATTEMPT || undefined,
+        runUrl: repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}` : undefined,
+        serverUrl,
+        actor: env.GITHUB_ACTOR || undefined,
+        workspace: env.GITHUB_WORKSPACE || process.cwd(),
+        tempDir: runnerTempDir(env),
+        runnerOs: env.RUNNER_OS || process.platform,
+        pullRequest,
+    };
+}
+function readPullRequest(eventPath) {
+    if (!eventPath)
+        return undefined;
+    let payload;
+    try {
+        payload = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(eventPath, 'utf8'));
+    }
+    catch (error) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .UserError */ .yo(`Could not read the event payload at GITHUB_EVENT_PATH "${eventPath}": ${error.message}.`);
+    }
+    const parsed = pullRequestEvent.safeParse(payload);
+    if (!parsed.success) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .UserError */ .yo(`The event payload at GITHUB_EVENT_PATH "${eventPath}" has an unexpected pull_request shape: ${zod__WEBPACK_IMPORTED_MODULE_6__/* .prettifyError */ .S1(parsed.error)}`);
+    }
+    const pr = parsed.data.pull_request;
+    if (!pr)
+        return undefined;
+    const headRepo = pr.head.repo?.full_name;
+    return {
+        number: pr.number,
+        title: pr.title,
+        headSha: pr.head.sha,
+        headRef: pr.head.ref,
+        baseRef: pr.base.ref,
+        baseSha: pr.base.sha,
+        url: pr.html_url,
+        fromFork: headRepo !== undefined && headRepo !== pr.base.repo?.full_name,
+    };
+}
+function stepEnvironment(env = process.env) {
+    let context;
+    return {
+        env,
+        workspace: env.GITHUB_WORKSPACE || process.cwd(),
+        tempDir: runnerTempDir(env),
+        context: () => (context ??= readRunContext(env)),
+    };
+}
+/** Scratch space for reports: RUNNER_TEMP on a runner, the OS temp folder elsewhere. */
+function runnerTempDir(env = process.env) {
+    return env.RUNNER_TEMP || (0,node_os__WEBPACK_IMPORTED_MODULE_2__.tmpdir)();
+}
+/**
+ * A new folder for one step's files. Each step gets its own, so that two steps of one job
+ * (validating train and eval data, evaluating on two data sets) never overwrite each other's
+ * reports. Takes the temp folder rather than the whole context, so that actions that need no
+ * more do not parse the event payload.
+ */
+async function createStepDir(tempDir, action, model) {
+    const parent = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(tempDir, 'mlops-actions', action);
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(parent, { recursive: true });
+    return (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(parent, `${model}-`));
+}
+
+
+/***/ }),
+
+/***/ 91674:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   UK: () => (/* binding */ errnoCode),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   iU: () => (/* binding */ isUserError),
+/* harmony export */   yo: () => (/* binding */ UserError)
+/* harmony export */ });
+/**
+ * A mistake the user can fix: a bad input, a missing or malformed file, a failing training
+ * command. The message is shown as it is, without a stack trace, so it must say which input or
+ * file is wrong, what was expected and what to do.
+ */
+class UserError extends Error {
+    name = 'UserError';
+}
+/** One or more action inputs are missing or malformed. */
+class InputError extends UserError {
+    name = 'InputError';
+}
+function isUserError(error) {
+    return error instanceof UserError;
+}
+/** Node's error code (ENOENT, EISDIR, ...) when there is one. */
+function errnoCode(error) {
+    return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+}
+
+
+/***/ }),
+
+/***/ 21736:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CN: () => (/* binding */ pathList),
+/* harmony export */   Jt: () => (/* binding */ flag),
+/* harmony export */   Ko: () => (/* binding */ readInputs),
+/* harmony export */   Qq: () => (/* binding */ text),
+/* harmony export */   Yq: () => (/* binding */ choice),
+/* harmony export */   fD: () => (/* binding */ modelName),
+/* harmony export */   rD: () => (/* binding */ wholeNumber)
+/* harmony export */ });
+/* unused harmony exports modelVersion, environmentName, artifactName, decimalBetween */
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(45586);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(88532);
+/* harmony import */ var _identifiers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(58434);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(91674);
+/**
+ * Action inputs: each action declares a zod object whose keys are exactly its action.yml input
+ * names. Defaults live in action.yml only (the runner passes them as INPUT_* variables), so an
+ * input with a default or `required: true` is non-optional here; a contract test checks both.
+ */
+
+
+
+/** Reads every declared input and validates them together, so that all problems are reported at once. */
+function readInputs(schema, getInput) {
+    const raw = {};
+    for (const name of Object.keys(schema.shape)) {
+        const value = getInput(name);
+        if (value !== undefined && value !== '')
+            raw[name] = value;
+    }
+    const result = schema.safeParse(raw, { reportInput: true });
+    if (!result.success)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(describeInputIssues(result.error.issues, raw));
+    return result.data;
+}
+function describeInputIssues(issues, supplied) {
+    const problems = issues.map((issue) => {
+        const name = String(issue.path[0] ?? '?');
+        if (!(name in supplied))
+            return `input "${name}" is required but was not supplied (set it under "with:" in the workflow step)`;
+        return `input "${name}" ${issue.message}`;
+    });
+    return `Invalid action inputs: ${problems.join('; ')}.`;
+}
+/** Values are shown JSON-quoted, shortened and with control characters escaped: inputs may be hostile. */
+const quote = (value) => (0,_identifiers_js__WEBPACK_IMPORTED_MODULE_0__/* .quoteValue */ .cl)(String(value));
+/** Any non-empty text. */
+const text = () => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP();
+/** One of a fixed set of values; the error lists them. */
+const choice = (values) => zod__WEBPACK_IMPORTED_MODULE_2__/* ["enum"] */ .k5n(values, { error: (issue) => `must be one of ${values.join(', ')}; got ${quote(issue.input)}` });
+const TRUE_SPELLINGS = ['true', 'True', 'TRUE'];
+const FALSE_SPELLINGS = ['false', 'False', 'FALSE'];
+/** A boolean with the YAML 1.2 spellings the runner accepts; anything else is an error, not false. */
+const flag = () => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().transform((value, ctx) => {
+    if (TRUE_SPELLINGS.includes(value))
+        return true;
+    if (FALSE_SPELLINGS.includes(value))
+        return false;
+    ctx.addIssue({ code: 'custom', input: value, message: `must be true or false; got ${quote(value)}` });
+    return zod__WEBPACK_IMPORTED_MODULE_3__/* .NEVER */ .tm;
+});
+/** A whole number within bounds. */
+const wholeNumber = (min, max = Number.MAX_SAFE_INTEGER) => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().transform((value, ctx) => {
+    const number = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (Number.isSafeInteger(number) && number >= min && number <= max)
+        return number;
+    const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
+    ctx.addIssue({ code: 'custom', input: value, message: `must be a whole number ${range}; got ${quote(value)}` });
+    return zod__WEBPACK_IMPORTED_MODULE_3__/* .NEVER */ .tm;
+});
+/** One path per line (blank lines ignored), as @actions/cache and upload-artifact take lists. */
+const pathList = () => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().transform((value) => value
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== ''));
+/**
+ * Identifiers (see shared/identifiers.ts for the alphabets). A model name becomes part of
+ * deployment tasks (`model:<name>`), release tags (`<name>@<version>`), artifact names and file
+ * names; versions, environment and artifact names end up in tags, payloads and outputs that
+ * later steps interpolate into a shell.
+ */
+const modelName = () => (0,_identifiers_js__WEBPACK_IMPORTED_MODULE_0__/* .identifier */ .Cv)('model name');
+const modelVersion = () => identifier('model version');
+const environmentName = () => identifier('environment name');
+const artifactName = () => identifier('artifact name');
+/** A decimal number strictly between two bounds (e.g. a confidence level between 0 and 1). */
+const decimalBetween = (low, high) => z.string().transform((value, ctx) => {
+    const number = /^\s*-?(\d+\.?\d*|\.\d+)(e-?\d+)?\s*$/i.test(value) ? Number(value) : Number.NaN;
+    if (number > low && number < high)
+        return number;
+    ctx.addIssue({ code: 'custom', input: value, message: `must be a number between ${low} and ${high} (exclusive); got ${quote(value)}` });
+    return z.NEVER;
+});
+
+
+/***/ }),
+
+/***/ 32711:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  C: () => (/* binding */ runAction)
+});
+
+// EXTERNAL MODULE: ./shared/action/errors.ts
+var errors = __nccwpck_require__(91674);
+// EXTERNAL MODULE: ./shared/action/context.ts
+var context = __nccwpck_require__(36030);
+// EXTERNAL MODULE: ./shared/action/inputs.ts
+var action_inputs = __nccwpck_require__(21736);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+;// CONCATENATED MODULE: ./shared/action/runner.ts
+/**
+ * The runner contract of a JavaScript action: inputs from `INPUT_*` variables, outputs and the
+ * job summary through file commands, logs and annotations through workflow commands.
+ *
+ * Written here instead of importing @actions/core: on this project's bench, importing
+ * @actions/core alone (it loads @actions/http-client, undici and @actions/exec at start-up for
+ * OIDC and platform helpers we do not use) costs 3.3x `node -e 0`, which leaves no room for
+ * the start-up budget of 3.5x. The formats below follow actions/toolkit
+ * packages/core (command.ts, file-command.ts) and the runner's FileCommandManager.
+ */
+
+
+
+/** GitHub rejects step summaries over 1 MiB (runner FileCommandManager.AttachmentSizeLimit). */
+const STEP_SUMMARY_LIMIT_BYTES = 1024 * 1024;
+function inputVariableName(name) {
+    return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
+/** Escaping of workflow-command data and properties, as actions/toolkit command.ts does it. */
+function escapeCommandData(value) {
+    return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+function escapeCommandProperty(value) {
+    return escapeCommandData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+function formatCommand(command, message, properties = {}) {
+    const props = Object.entries(properties)
+        .filter(([, value]) => value !== undefined && value !== '')
+        .map(([key, value]) => `${key}=${escapeCommandProperty(String(value))}`)
+        .join(',');
+    return `::${command}${props ? ` ${props}` : ''}::${escapeCommandData(message)}`;
+}
+/** A `name<<delimiter` block, the only safe form for multi-line or untrusted values. */
+function formatFileCommandValue(name, value) {
+    const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
+    if (name.includes(delimiter) || value.includes(delimiter)) {
+        throw new Error(`Unexpected delimiter collision while writing "${name}"`);
+    }
+    return `${name}<<${delimiter}${external_node_os_.EOL}${value}${external_node_os_.EOL}${delimiter}${external_node_os_.EOL}`;
+}
+function createRunner(env = process.env, write = (line) => process.stdout.write(line + external_node_os_.EOL)) {
+    const outputFile = env.GITHUB_OUTPUT;
+    const summaryFile = env.GITHUB_STEP_SUMMARY;
+    let summaryTruncated = false;
+    const runner = {
+        getInput: (name) => env[inputVariableName(name)]?.trim(),
+        setOutput(name, value) {
+            const text = String(value);
+            if (outputFile)
+                (0,external_node_fs_.appendFileSync)(outputFile, formatFileCommandValue(name, text), 'utf8');
+            else
+                write(`output ${name}: ${text}`);
+        },
+        appendSummary(markdown) {
+            if (!summaryFile || summaryTruncated)
+                return;
+            const used = fileSize(summaryFile);
+            const bytes = Buffer.byteLength(markdown + external_node_os_.EOL, 'utf8');
+            if (used + bytes > STEP_SUMMARY_LIMIT_BYTES) {
+                summaryTruncated = true;
+                (0,external_node_fs_.appendFileSync)(summaryFile, `${external_node_os_.EOL}_The rest of this summary was left out: GitHub shows at most 1 MiB per step. The full report is in the step's outputs._${external_node_os_.EOL}`);
+                runner.warning('The job summary reached GitHub\'s 1 MiB limit; the rest was left out. See the report output for everything.');
+                return;
+            }
+            (0,external_node_fs_.appendFileSync)(summaryFile, markdown + external_node_os_.EOL, 'utf8');
+        },
+        debug: (message) => write(formatCommand('debug', message)),
+        info: (message) => write(message),
+        notice: (message, where) => write(formatCommand('notice', message, where)),
+        warning: (message, where) => write(formatCommand('warning', message, where)),
+        error: (message, where) => write(formatCommand('error', message, where)),
+        async group(name, body) {
+            write(`::group::${escapeCommandData(name)}`);
+            try {
+                return await body();
+            }
+            finally {
+                write('::endgroup::');
+            }
+        },
+    };
+    return runner;
+}
+function fileSize(path) {
+    try {
+        return (0,external_node_fs_.statSync)(path).size;
+    }
+    catch {
+        return 0;
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/action/run-action.ts
+
+
+
+
+async function runAction(action, runner = createRunner(), step = (0,context/* stepEnvironment */.a)(process.env)) {
+    let status = 0;
+    try {
+        const inputs = (0,action_inputs/* readInputs */.Ko)(action.inputs, runner.getInput);
+        await action.run(inputs, runner, step);
+    }
+    catch (error) {
+        status = 1;
+        reportFailure(action.name, error, runner);
+    }
+    return status;
+}
+function reportFailure(actionName, error, runner) {
+    if ((0,errors/* isUserError */.iU)(error)) {
+        runner.error(error.message, { title: actionName });
+        return;
+    }
+    const http = httpFailure(error);
+    if (http) {
+        runner.error(`GitHub answered ${http.status} to ${http.request} after retries: ${http.message}. This is a problem with GitHub or with the token's permissions, not with your data; re-run the job, and check the job's "permissions:" if it persists.`, { title: actionName });
+        return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    runner.error(`${actionName} stopped on an unexpected error: ${message}. This is a bug in mlops-actions, not in your workflow; ` +
+        'please report it with the step log (re-run with debug logging for the stack trace).', { title: actionName });
+    if (error instanceof Error && error.stack)
+        runner.debug(error.stack);
+}
+/** An Octokit RequestError (or alike): the API answered, with an error status. */
+function httpFailure(error) {
+    if (!(error instanceof Error) || !('status' in error) || typeof error.status !== 'number')
+        return undefined;
+    const request = error.request;
+    const where = request?.url ? `${request.method ?? ''} ${new URL(request.url).pathname}`.trim() : 'a request';
+    return { status: error.status, request: where, message: error.message.replace(/\s+/g, ' ').slice(0, 300) };
+}
+
+
+/***/ }),
+
+/***/ 58434:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cv: () => (/* binding */ identifier),
+/* harmony export */   Rn: () => (/* binding */ modelArtifactName),
+/* harmony export */   cl: () => (/* binding */ quoteValue)
+/* harmony export */ });
+/* unused harmony exports MODEL_NAME_PATTERN, isIdentifier, identifierProblem, requireIdentifier, releaseTag, metricsArtifactName, modelTask */
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(45586);
+/* harmony import */ var _action_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(91674);
+/**
+ * The identifiers the suite records and hands on: model names, model versions, environment
+ * names, artifact names, release tags (`<model>@<version>`) and deployment tasks
+ * (`model:<model>`). They become Git tags, deployment payloads, file and artifact names, and
+ * step outputs that later `run:` steps interpolate into a shell, so each has a safe alphabet,
+ * checked where the value enters: an action input, a field of a manifest, a metrics report or a
+ * deployment payload, a name read from the GitHub API. None of these alphabets holds a shell
+ * metacharacter, a space, a quote, a path separator or a control character.
+ *
+ * The checks are plain character classes and substring tests, so they run in linear time on any
+ * value. The README ("Identifiers") states the same rules; keep the two in step.
+ */
+
+
+/** Letters, digits, ".", "_" and "-", starting with a letter or digit: no shell, path or Markdown syntax. */
+const safeWord = (max) => new RegExp(`^[A-Za-z0-9][A-Za-z0-9._-]{0,${max - 1}}$`);
+/** The model name pattern (at most 100 characters); see MODEL_NAME for the whole rule. */
+const MODEL_NAME_PATTERN = safeWord(100);
+const VERSION_PATTERN = safeWord(64);
+const ENVIRONMENT_PATTERN = safeWord(100);
+const ARTIFACT_PATTERN = safeWord(200);
+const MODEL_NAME = {
+    rule: 'start with a letter or digit and use only letters, digits, ".", "_" and "-", without ".." (at most 100 characters)',
+    // ".." is refused because `<model>@<version>` must be a valid Git tag name.
+    test: (value) => MODEL_NAME_PATTERN.test(value) && !value.includes('..'),
+};
+/**
+ * versionOf() gives 12 hex digits; the alphabet leaves room for versions of the user's own
+ * (`1.4.0`, `2024-06-01_rc1`) while keeping the release tag a valid Git tag name: no "..", and
+ * not ending in "." or ".lock".
+ */
+const MODEL_VERSION = {
+    rule: 'start and end with a letter or digit and use only letters, digits, ".", "_" and "-", without ".." and not ending in ".lock" (at most 64 characters)',
+    test: (value) => VERSION_PATTERN.test(value) && /[A-Za-z0-9]$/.test(value) && !value.includes('..') && !value.endsWith('.lock'),
+};
+/**
+ * GitHub allows almost any character in an environment name; this is the subset that is safe
+ * in a shell, a file name and a URL, and that covers the names people use (`production`,
+ * `staging`, `eu-west-1`, `prod_2`, `qa.eu`). Names with spaces or "/" are refused.
+ */
+const ENVIRONMENT_NAME = {
+    rule: 'start with a letter or digit and use only letters, digits, ".", "_" and "-" (at most 100 characters; spaces and "/" are not allowed)',
+    test: (value) => ENVIRONMENT_PATTERN.test(value),
+};
+/** The suite's artifact names are `model-<model>-<version>` and `metrics-<model>-<version>`. */
+const ARTIFACT_NAME = {
+    rule: 'start with a letter or digit and use only letters, digits, ".", "_" and "-" (at most 200 characters)',
+    test: (value) => ARTIFACT_PATTERN.test(value),
+};
+const RELEASE_TAG = {
+    rule: 'be "<model>@<version>": a model name, "@" and a model version',
+    test: (value) => {
+        const at = value.indexOf('@');
+        return at > 0 && MODEL_NAME.test(value.slice(0, at)) && MODEL_VERSION.test(value.slice(at + 1));
+    },
+};
+const ALPHABETS = {
+    'model name': MODEL_NAME,
+    'model version': MODEL_VERSION,
+    'environment name': ENVIRONMENT_NAME,
+    'artifact name': ARTIFACT_NAME,
+    'release tag': RELEASE_TAG,
+};
+function isIdentifier(kind, value) {
+    return typeof value === 'string' && ALPHABETS[kind].test(value);
+}
+/** Why `value` is not a `kind`, as "must …; got "…"", or undefined when it is one. */
+function identifierProblem(kind, value) {
+    return isIdentifier(kind, value) ? undefined : `must ${ALPHABETS[kind].rule}; got ${quoteValue(value)}`;
+}
+/**
+ * A zod string that must be a `kind`: for action inputs and for the fields of files and payloads,
+ * whose errors then name the input, or the file, field and line (see validateStructured).
+ */
+function identifier(kind) {
+    return zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().refine((value) => isIdentifier(kind, value), { error: (issue) => identifierProblem(kind, issue.input) });
+}
+/** `value` when it is a `kind`; otherwise a UserError that starts with `where` ("The artifact name", "Input \"version\""). */
+function requireIdentifier(kind, value, where, advice = '') {
+    const problem = identifierProblem(kind, value);
+    if (problem)
+        throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`${where} ${problem}.${advice ? ` ${advice}` : ''}`);
+    return value;
+}
+function releaseTag(model, version) {
+    return requireIdentifier('release tag', `${model}@${version}`, 'The release tag');
+}
+function modelArtifactName(model, version) {
+    return requireIdentifier('artifact name', `model-${model}-${version}`, 'The artifact name');
+}
+function metricsArtifactName(model, version) {
+    return requireIdentifier('artifact name', `metrics-${model}-${version}`, 'The artifact name');
+}
+/** The deployment task of a model's promotions. */
+function modelTask(model) {
+    return `model:${requireIdentifier('model name', model, 'The model name')}`;
+}
+const SHOWN_CHARACTERS = 60;
+/**
+ * A value as an error message may show it: JSON-quoted (so control characters are escaped),
+ * at most 60 characters of it, with line and paragraph separators and bidirectional controls
+ * escaped too, since they would reorder or break the annotation line.
+ */
+function quoteValue(value) {
+    if (typeof value !== 'string')
+        return String(JSON.stringify(value) ?? value).slice(0, SHOWN_CHARACTERS);
+    const characters = [...value];
+    const shown = JSON.stringify(characters.slice(0, SHOWN_CHARACTERS).join('')).replace(/[\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return characters.length > SHOWN_CHARACTERS ? `${shown}… (${characters.length} characters)` : shown;
+}
+
+
+/***/ }),
+
+/***/ 42613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 20181:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 35317:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+
+/***/ }),
+
+/***/ 49140:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("constants");
+
+/***/ }),
+
+/***/ 76982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
+/***/ 24434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 79896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 91943:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs/promises");
+
+/***/ }),
+
+/***/ 58611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 65692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 69278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 34589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 16698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 37540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 77598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 53053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 40610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 78474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 73024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 51455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
+/***/ 37067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 32467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 44708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
+/***/ 98995:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+
+/***/ }),
+
+/***/ 77030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 48161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 76760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
+
+/***/ }),
+
+/***/ 41792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 57075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 46193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
+
+/***/ }),
+
+/***/ 41692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 73136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 57975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 73429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 75919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 38522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 70857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 16928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
+/***/ 13193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 53557:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+
+/***/ }),
+
+/***/ 64756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 52018:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
+
+/***/ }),
+
+/***/ 87016:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
+
+/***/ }),
+
+/***/ 39023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 43106:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
+
+/***/ }),
+
+/***/ 45586:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  YOg: () => (/* binding */ array),
+  k5n: () => (/* binding */ schemas_enum),
+  euz: () => (/* binding */ literal),
+  aig: () => (/* binding */ schemas_number),
+  Ikc: () => (/* binding */ object),
+  g1P: () => (/* binding */ record),
+  YjP: () => (/* binding */ schemas_string)
+});
+
+// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, boolean, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseObject, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, strictObject, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, union, unknown, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
+
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
+var core_core = __nccwpck_require__(88532);
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/util.js
+var core_util = __nccwpck_require__(54723);
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/memoizer.js
+
+class $ZodCyclicError extends Error {
+    constructor() {
+        super(`Cannot parse a reference cycle that closes through a transform`);
+        this.name = "ZodCyclicError";
+    }
+}
+/** Keyed off the context object every schema in one parse call already shares. */
+const STATE = "~memo";
+const NO_ISSUES = [];
+// a value a cycle can close through
+function isRef(value) {
+    return value !== null && typeof value === "object";
+}
+// Receivers prefix paths in place, so the cache and every hand-out need their own copies.
+function cloneIssues(issues) {
+    return issues.map((iss) => (iss.path ? { ...iss, path: iss.path.slice() } : { ...iss }));
+}
+const recursive = /*@__PURE__*/ new WeakMap();
+/** What the walk established, in order of certainty: ordered so the strongest answer among children wins. */
+const NONE = 0;
+const ASSUMED = 1;
+const PROVEN = 2;
+/** Whether this schema's subtree contains a cycle, so one parse can re-enter it. */
+function isRecursive(inst, stack, resolve) {
+    const cached = recursive.get(inst);
+    if (cached !== undefined)
+        return cached ? PROVEN : NONE;
+    // Relative to the walk in progress, so not cached.
+    if (stack.has(inst))
+        return PROVEN;
+    stack.add(inst);
+    let result = NONE;
+    const check = (child) => {
+        if (result !== PROVEN && child?._zod) {
+            const answer = isRecursive(child, stack, resolve);
+            if (answer > result)
+                result = answer;
+        }
+    };
+    // `Reflect.ownKeys` rather than `Object.keys`, so a cycle through a declared symbol key is still seen
+    const shape = (sh, spread) => {
+        let answer = NONE;
+        for (const key of Reflect.ownKeys(sh)) {
+            const desc = Object.getOwnPropertyDescriptor(sh, key);
+            // an object resolves its shape by spread, so a key it does not enumerate is never parsed; `z.properties` reads every own key and so keeps them all
+            if (spread && !desc.enumerable)
+                continue;
+            // resolving runs user code, and a factory mints a fresh subtree per read, so an edge the walk can't follow counts as a cycle
+            const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve) : NONE;
+            if (child > answer)
+                answer = child;
+        }
+        return answer;
+    };
+    const merge = (answer) => {
+        if (answer > result)
+            result = answer;
+    };
+    const def = inst._zod.def;
+    const kind = def.type;
+    switch (kind) {
+        case "object": {
+            const raw = core_util/* rawShape */.MO(def);
+            // a def with no raw shape answers `shape` from an accessor of its own, and running that can mint a whole fresh subtree
+            merge(raw ? shape(raw, true) : ASSUMED);
+            check(def.catchall);
+            break;
+        }
+        case "array":
+            check(def.element);
+            break;
+        case "tuple":
+            for (const el of def.items)
+                check(el);
+            check(def.rest);
+            break;
+        case "record":
+        case "map":
+            check(def.keyType);
+            check(def.valueType);
+            break;
+        case "set":
+            check(def.valueType);
+            break;
+        case "union":
+            for (const el of def.options)
+                check(el);
+            break;
+        case "intersection":
+            check(def.left);
+            check(def.right);
+            break;
+        case "optional":
+        case "nullable":
+        case "default":
+        case "prefault":
+        case "catch":
+        case "readonly":
+        case "nonoptional":
+        case "promise":
+        case "success":
+            check(def.innerType);
+            break;
+        case "pipe":
+            check(def.in);
+            check(def.out);
+            break;
+        case "function":
+            check(def.input);
+            check(def.output);
+            break;
+        // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
+        case "lazy": {
+            const inner = def._cachedInner ?? (resolve ? inst._zod.innerType : undefined);
+            // walked with resolution off: one hop sees past the deferral, and a lazy that yields only another unresolved lazy is generative, so it stops there
+            merge(inner ? isRecursive(inner, stack, false) : ASSUMED);
+            break;
+        }
+        // a leaf by choice: `parts` are regex fragments, not data positions
+        case "template_literal":
+        // leaves
+        case "string":
+        case "number":
+        case "int":
+        case "boolean":
+        case "bigint":
+        case "symbol":
+        case "undefined":
+        case "null":
+        case "void":
+        case "never":
+        case "any":
+        case "unknown":
+        case "date":
+        case "nan":
+        case "enum":
+        case "literal":
+        case "file":
+        case "transform":
+        case "custom":
+            break;
+        default: {
+            // a new built-in kind becomes a compile error here
+            kind;
+            // a user-defined kind can still hold children, and only its author knows where, so fall back to scanning the def — skipping accessors, since reading one can run user code
+            for (const key in def) {
+                const desc = Object.getOwnPropertyDescriptor(def, key);
+                if (!desc || desc.get)
+                    continue;
+                const value = desc.value;
+                if (!value || typeof value !== "object")
+                    continue;
+                if (value._zod)
+                    check(value);
+                else if (Array.isArray(value))
+                    for (const el of value)
+                        check(el);
+            }
+        }
+    }
+    stack.delete(inst);
+    return settle(inst, result);
+}
+/** An assumed answer must not outlive the resolution that settles it, so only a certain one is cached. */
+function settle(inst, answer) {
+    if (answer !== ASSUMED)
+        recursive.set(inst, answer === PROVEN);
+    return answer;
+}
+/**
+ * Whether one parse can re-enter this schema, i.e. its subtree contains a cycle.
+ * Exported for `z.compile`, which refuses to compile such a schema: cycle
+ * breaking is driven from here off state keyed on the parse context, and a
+ * generated fast path has no context to key on.
+ */
+function isRecursiveSchema(inst) {
+    // z.compile never parses, so nothing would ever resolve a lazy for it; it runs once and already treats a throw here as recursive
+    return isRecursive(inst, new Set(), true) !== NONE;
+}
+function bucketFor(state, inst) {
+    let bucket = state.buckets.get(inst);
+    if (!bucket) {
+        bucket = new WeakMap();
+        state.buckets.set(inst, bucket);
+    }
+    return bucket;
+}
+// Set immediately before delegating to core and cleared immediately after, so `alloc` registers only for a visit this module is driving.
+let handoff;
+// Allocated but unfinished entries. `alloc` and the matching pop both happen in the synchronous part of a parse, so they nest even when children are async, and one stack serves every schema.
+const memoizer_open = [];
+const memo = {
+    alloc(_inst, payload, empty) {
+        const bucket = handoff;
+        if (!bucket)
+            return empty;
+        handoff = undefined;
+        const entry = { value: empty, issues: null };
+        bucket.set(payload.value, entry);
+        memoizer_open.push(entry);
+        return empty;
+    },
+    guard(inst) {
+        var _a;
+        (_a = inst._zod).deferred ?? (_a.deferred = []);
+        inst._zod.deferred.push(() => {
+            const base = inst._zod.parse;
+            const wrapped = (payload, ctx) => {
+                // The value is a placeholder a back-edge is still waiting on, so the cycle closes through this transform. Its output can't exist in time to bind.
+                if (ctx.direction !== "backward" && isBackEdge(ctx, payload.value))
+                    throw new $ZodCyclicError();
+                return base(payload, ctx);
+            };
+            inst._zod.parse = wrapped;
+            if (inst._zod.run === base)
+                inst._zod.run = wrapped;
+        });
+    },
+    attach(inst) {
+        var _a;
+        let isRecursiveInst;
+        let rechecked = false;
+        // a recursive schema is re-entered many times per parse and its bucket never changes
+        let lastCtx;
+        let lastBucket;
+        // Wraps `parse` in a deferred so it sees the container's final parse. Core's own deferred copies `parse` into `run` when there are no checks, and it ran first, so `run` is patched to match; with checks, `run` reads `parse` dynamically.
+        (_a = inst._zod).deferred ?? (_a.deferred = []);
+        inst._zod.deferred.push(() => {
+            const base = inst._zod.parse;
+            const wrapped = (payload, ctx) => {
+                if (isRecursiveInst === undefined) {
+                    const walked = isRecursive(inst, new Set(), false);
+                    if (walked === NONE) {
+                        // Nothing here can ever fire, so take it back out.
+                        inst._zod.parse = base;
+                        if (inst._zod.run === wrapped)
+                            inst._zod.run = base;
+                        return base(payload, ctx);
+                    }
+                    // this parse resolves the deferred edges on its own path, so ask once more before latching
+                    if (walked === PROVEN || rechecked)
+                        isRecursiveInst = true;
+                    else
+                        rechecked = true;
+                }
+                const input = payload.value;
+                if (!isRef(input))
+                    return base(payload, ctx);
+                let state = ctx[STATE];
+                if (!state) {
+                    state = { buckets: new WeakMap(), backEdges: undefined };
+                    ctx[STATE] = state;
+                }
+                let bucket;
+                if (lastCtx === ctx) {
+                    bucket = lastBucket;
+                }
+                else {
+                    bucket = bucketFor(state, inst);
+                    lastCtx = ctx;
+                    lastBucket = bucket;
+                }
+                const hit = bucket.get(input);
+                if (hit) {
+                    payload.value = hit.value;
+                    if (hit.issues) {
+                        if (hit.issues.length)
+                            payload.issues.push(...cloneIssues(hit.issues));
+                    }
+                    else {
+                        // Still being parsed: its own checks cover it, so skip them here.
+                        payload.memo = true;
+                        state.backEdges ?? (state.backEdges = new WeakSet());
+                        state.backEdges.add(hit.value);
+                    }
+                    return payload;
+                }
+                handoff = bucket;
+                const depth = memoizer_open.length;
+                const result = base(payload, ctx);
+                handoff = undefined;
+                // A container that rejected its input outright allocated nothing.
+                const entry = memoizer_open.length > depth ? memoizer_open.pop() : undefined;
+                // Both paths written out so the sync one allocates no closure. It runs once per node, and capturing here cost more than everything else combined.
+                if (result instanceof Promise) {
+                    return result.then((r) => {
+                        if (entry)
+                            entry.issues = r.issues.length ? cloneIssues(r.issues) : NO_ISSUES;
+                        return r;
+                    });
+                }
+                if (entry)
+                    entry.issues = result.issues.length ? cloneIssues(result.issues) : NO_ISSUES;
+                return result;
+            };
+            inst._zod.parse = wrapped;
+            if (inst._zod.run === base)
+                inst._zod.run = wrapped;
+        });
+    },
+};
+/** The memoizer that gives containers cycle support. `zod` installs it by default; `zod/mini` opts in with `config({ memoizer: memoizer() })`. */
+function memoizer() {
+    return memo;
+}
+/** Whether this value is a node a back-edge resolved to before it finished. */
+function isBackEdge(ctx, value) {
+    const backEdges = ctx[STATE]?.backEdges;
+    return backEdges !== undefined && isRef(value) && backEdges.has(value);
+}
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/regexes.js
+
+/**
+ * @deprecated CUID v1 is deprecated by its authors due to information leakage
+ * (timestamps embedded in the id). Use {@link cuid2} instead.
+ * See https://github.com/paralleldrive/cuid.
+ */
+const cuid = /^[cC][0-9a-z]{6,}$/;
+const cuid2 = /^[0-9a-z]+$/;
+const ulid = /^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$/;
+const xid = /^[0-9a-vA-V]{20}$/;
+const ksuid = /^[A-Za-z0-9]{27}$/;
+const nanoid = /^[a-zA-Z0-9_-]{21}$/;
+function nanoidOfLength(length) {
+    return new RegExp(`^[a-zA-Z0-9_-]{${length}}$`);
+}
+/** ISO 8601-1 duration regex. Does not support the 8601-2 extensions like negative durations or fractional/negative components. */
+const duration = /^P(?:(\d+W)|(?!.*W)(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+([.,]\d+)?S)?)?)$/;
+/** Implements ISO 8601-2 extensions like explicit +- prefixes, mixing weeks with other units, and fractional/negative components. */
+const extendedDuration = /^[-+]?P(?!$)(?:(?:[-+]?\d+Y)|(?:[-+]?\d+[.,]\d+Y$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:(?:[-+]?\d+W)|(?:[-+]?\d+[.,]\d+W$))?(?:(?:[-+]?\d+D)|(?:[-+]?\d+[.,]\d+D$))?(?:T(?=[\d+-])(?:(?:[-+]?\d+H)|(?:[-+]?\d+[.,]\d+H$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:[-+]?\d+(?:[.,]\d+)?S)?)??$/;
+/** A regex for any UUID-like identifier: 8-4-4-4-12 hex pattern */
+const guid = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
+/** Returns a regex for validating an RFC 9562/4122 UUID.
+ *
+ * @param version Optionally specify a version 1-8. If no version is specified, all versions are supported. */
+const uuid = (version) => {
+    if (!version)
+        return /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;
+    return new RegExp(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-${version}[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$`);
+};
+const uuid4 = /*@__PURE__*/ (/* unused pure expression or super */ null && (uuid(4)));
+const uuid6 = /*@__PURE__*/ (/* unused pure expression or super */ null && (uuid(6)));
+const uuid7 = /*@__PURE__*/ (/* unused pure expression or super */ null && (uuid(7)));
+/** Practical email validation */
+const email = /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/;
+/** Equivalent to the HTML5 input[type=email] validation implemented by browsers. Source: https://developer.mozilla.org/en-US/docs/Web/HTML/Element/input/email */
+const html5Email = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+/** The classic emailregex.com regex for RFC 5322-compliant emails */
+const rfc5322Email = /^(([^<>()\[\]\\.,;:\s@"]+(\.[^<>()\[\]\\.,;:\s@"]+)*)|(".+"))@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}])|(([a-zA-Z\-0-9]+\.)+[a-zA-Z]{2,}))$/;
+/** A loose regex that allows Unicode characters, enforces length limits, and that's about it. */
+const unicodeEmail = /^[^\s@"]{1,64}@[^\s@]{1,255}$/u;
+const idnEmail = (/* unused pure expression or super */ null && (unicodeEmail));
+const browserEmail = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+// from https://thekevinscott.com/emojis-in-javascript/#writing-a-regular-expression
+// Single character class, not an alternation: the two properties overlap (U+1F9B0-U+1F9B3), so `(A|B)+` backtracks exponentially on a failed match. The leading lookahead then demands one anchor — a pictograph, a regional indicator, or the enclosing keycap — because `\p{Emoji_Component}` on its own covers ASCII digits, `#`, `*`, ZWJ, variation selectors and skin tone modifiers, none of which is an emoji without a base.
+const _emoji = `^(?=[\\s\\S]*[\\p{Extended_Pictographic}\\p{Regional_Indicator}\\u20E3])[\\p{Extended_Pictographic}\\p{Emoji_Component}]+$`;
+function emoji() {
+    return new RegExp(_emoji, "u");
+}
+const ipv4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$/;
+const ipv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))$/;
+const mac = (delimiter) => {
+    const escapedDelim = util.escapeRegex(delimiter ?? ":");
+    return new RegExp(`^(?:[0-9A-F]{2}${escapedDelim}){5}[0-9A-F]{2}$|^(?:[0-9a-f]{2}${escapedDelim}){5}[0-9a-f]{2}$`);
+};
+const cidrv4 = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\/([0-9]|[1-2][0-9]|3[0-2])$/;
+const cidrv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))\/(12[0-8]|1[01][0-9]|[1-9]?[0-9])$/;
+// https://stackoverflow.com/questions/7860392/determine-if-string-is-in-base64-using-javascript
+const base64 = /^$|^(?:[0-9a-zA-Z+/]{4})*(?:(?:[0-9a-zA-Z+/]{2}==)|(?:[0-9a-zA-Z+/]{3}=))?$/;
+const base64url = /^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$/;
+// based on https://stackoverflow.com/questions/106179/regular-expression-to-match-dns-hostname-or-ip-address
+// export const hostname: RegExp = /^([a-zA-Z0-9-]+\.)*[a-zA-Z0-9-]+$/;
+const hostname = /^(?=.{1,253}\.?$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[-0-9a-zA-Z]{0,61}[0-9a-zA-Z])?)*\.?$/;
+const domain = /^(?=.{1,253}$)([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$/;
+const httpProtocol = /^https?$/;
+// https://blog.stevenlevithan.com/archives/validate-phone-number#r4-3 (regex sans spaces) E.164: leading digit must be 1-9; total digits (excluding '+') between 7-15
+const e164 = /^\+[1-9]\d{6,14}$/;
+// Credit card shape: 12–19 digits, optionally separated by single spaces or single hyphens. ISO/IEC 7812 caps the PAN at 19 digits; 12 is the shortest issued length (Maestro).
+const creditCard = /^\d(?:[ -]?\d){11,18}$/;
+// ISO 4217 alpha codes from the SIX list, regenerated by scripts/update-iso-4217.ts
+const currencyCode = /^(?:AED|AFN|ALL|AMD|AOA|ARS|AUD|AWG|AZN|BAM|BBD|BDT|BHD|BIF|BMD|BND|BOB|BOV|BRL|BSD|BTN|BWP|BYN|BZD|CAD|CDF|CHE|CHF|CHW|CLF|CLP|CNY|COP|COU|CRC|CUP|CVE|CZK|DJF|DKK|DOP|DZD|EGP|ERN|ETB|EUR|FJD|FKP|GBP|GEL|GHS|GIP|GMD|GNF|GTQ|GYD|HKD|HNL|HTG|HUF|IDR|ILS|INR|IQD|IRR|ISK|JMD|JOD|JPY|KES|KGS|KHR|KMF|KPW|KRW|KWD|KYD|KZT|LAK|LBP|LKR|LRD|LSL|LYD|MAD|MDL|MGA|MKD|MMK|MNT|MOP|MRU|MUR|MVR|MWK|MXN|MXV|MYR|MZN|NAD|NGN|NIO|NOK|NPR|NZD|OMR|PAB|PEN|PGK|PHP|PKR|PLN|PYG|QAR|RON|RSD|RUB|RWF|SAR|SBD|SCR|SDG|SEK|SGD|SHP|SLE|SOS|SRD|SSP|STN|SVC|SYP|SZL|THB|TJS|TMT|TND|TOP|TRY|TTD|TWD|TZS|UAH|UGX|USD|USN|UYI|UYU|UYW|UZS|VED|VES|VND|VUV|WST|XAD|XAF|XAG|XAU|XBA|XBB|XBC|XBD|XCD|XCG|XDR|XOF|XPD|XPF|XPT|XSU|XTS|XUA|XXX|YER|ZAR|ZMW|ZWG)$/;
+// iban electronic format: 2-letter country, check digits 02-98 (the only values `98 - remainder` can produce), 11-30 bban characters
+const iban = /^[A-Z]{2}(?!00|01|99)\d{2}[A-Z0-9]{11,30}$/;
+const dateSource = `(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))`;
+/** Anchors a pattern source. The interpolation lives here rather than at the call site because
+ * esbuild will not drop a `@__PURE__` call whose own argument interpolates a variable, but it
+ * will drop `anchor(dateSource)`. Keeping it inline pinned `date` into every bundle. */
+function regexes_anchor(source) {
+    return new RegExp(`^${source}$`);
+}
+const date = /*@__PURE__*/ regexes_anchor(dateSource);
+function timeSource(args) {
+    const hhmm = `(?:[01]\\d|2[0-3]):[0-5]\\d`;
+    const regex = typeof args.precision === "number"
+        ? args.precision === -1
+            ? `${hhmm}`
+            : args.precision === 0
+                ? `${hhmm}:[0-5]\\d`
+                : `${hhmm}:[0-5]\\d\\.\\d{${args.precision}}`
+        : args.seconds
+            ? `${hhmm}:[0-5]\\d(?:\\.\\d+)?`
+            : `${hhmm}(?::[0-5]\\d(?:\\.\\d+)?)?`;
+    return regex;
+}
+function time(args) {
+    return new RegExp(`^${timeSource(args)}$`);
+}
+// Adapted from https://stackoverflow.com/a/3143231
+function datetime(args) {
+    const opts = ["Z"];
+    // if (args.offset) opts.push(`([+-]\\d{2}:\\d{2})`);
+    if (args.offset)
+        opts.push(`([+-](?:[01]\\d|2[0-3]):[0-5]\\d)`);
+    // RFC 3339 mandates seconds wherever the time carries a `Z` or an offset, so only the unqualified form `local` adds may omit them
+    const qualified = `${timeSource({ precision: args.precision, seconds: true })}(?:${opts.join("|")})`;
+    const timeRegex = args.local ? `${qualified}|${timeSource({ precision: args.precision })}` : qualified;
+    return new RegExp(`^${dateSource}T(?:${timeRegex})$`);
+}
+// the unbounded form of `string()` as a literal, so every plain string shares one instance instead of building its own
+const anyString = /^[\s\S]{0,}$/;
+const string = (params) => {
+    const regex = params ? `[\\s\\S]{${params?.minimum ?? 0},${params?.maximum ?? ""}}` : `[\\s\\S]*`;
+    return new RegExp(`^${regex}$`);
+};
+const bigint = /^-?\d+n?$/;
+const integer = /^-?\d+$/;
+const number = /^-?\d+(?:\.\d+)?$/;
+const regexes_boolean = /^(?:true|false)$/i;
+const _null = /^null$/i;
+
+const _undefined = /^undefined$/i;
+
+// regex for string with no uppercase letters
+const lowercase = /^[^A-Z]*$/;
+// regex for string with no lowercase letters
+const uppercase = /^[^a-z]*$/;
+// regex for hexadecimal strings (any length)
+const hex = /^[0-9a-fA-F]*$/;
+// Hash regexes for different algorithms and encodings
+// Helper function to create base64 regex with exact length and padding
+function fixedBase64(bodyLength, padding) {
+    return new RegExp(`^[A-Za-z0-9+/]{${bodyLength}}${padding}$`);
+}
+// Helper function to create base64url regex with exact length (no padding)
+function fixedBase64url(length) {
+    return new RegExp(`^[A-Za-z0-9_-]{${length}}$`);
+}
+// MD5 (16 bytes): base64 = 24 chars total (22 + "==")
+const md5_hex = /^[0-9a-fA-F]{32}$/;
+const md5_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(22, "==")));
+const md5_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(22)));
+// SHA1 (20 bytes): base64 = 28 chars total (27 + "=")
+const sha1_hex = /^[0-9a-fA-F]{40}$/;
+const sha1_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(27, "=")));
+const sha1_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(27)));
+// SHA256 (32 bytes): base64 = 44 chars total (43 + "=")
+const sha256_hex = /^[0-9a-fA-F]{64}$/;
+const sha256_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(43, "=")));
+const sha256_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(43)));
+// SHA384 (48 bytes): base64 = 64 chars total (no padding)
+const sha384_hex = /^[0-9a-fA-F]{96}$/;
+const sha384_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(64, "")));
+const sha384_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(64)));
+// SHA512 (64 bytes): base64 = 88 chars total (86 + "==")
+const sha512_hex = /^[0-9a-fA-F]{128}$/;
+const sha512_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(86, "==")));
+const sha512_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(86)));
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/checks.js
+// import { $ZodType } from "./schemas.js";
+
+
+
+const $ZodCheck = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheck", (inst, def) => {
+    var _a;
+    inst._zod ?? (inst._zod = {});
+    inst._zod.def = def;
+    (_a = inst._zod).onattach ?? (_a.onattach = []);
+});
+/** Default `when` for size-based checks: run only on non-nullish values with a `size`. */
+const _whenHasSize = (payload) => {
+    const val = payload.value;
+    return !util.nullish(val) && val.size !== undefined;
+};
+/** Default `when` for length-based checks: run only on non-nullish values with a `length`. */
+const _whenHasLength = (payload) => {
+    const val = payload.value;
+    return !core_util/* nullish */.cl(val) && val.length !== undefined;
+};
+const numericOriginMap = {
+    number: "number",
+    bigint: "bigint",
+    object: "date",
+};
+const $ZodCheckLessThan = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckLessThan", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    const origin = numericOriginMap[typeof def.value];
+    inst._zod.check = (payload) => {
+        if (def.inclusive ? payload.value <= def.value : payload.value < def.value) {
+            return;
+        }
+        payload.issues.push({
+            origin: numericOriginMap[typeof payload.value] ?? origin,
+            code: "too_big",
+            maximum: typeof def.value === "object" ? def.value.getTime() : def.value,
+            input: payload.value,
+            inclusive: def.inclusive,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodCheckGreaterThan = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckGreaterThan", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    const origin = numericOriginMap[typeof def.value];
+    inst._zod.check = (payload) => {
+        if (def.inclusive ? payload.value >= def.value : payload.value > def.value) {
+            return;
+        }
+        payload.issues.push({
+            origin: numericOriginMap[typeof payload.value] ?? origin,
+            code: "too_small",
+            minimum: typeof def.value === "object" ? def.value.getTime() : def.value,
+            input: payload.value,
+            inclusive: def.inclusive,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodCheckMultipleOf = 
+/*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckMultipleOf", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    inst._zod.check = (payload) => {
+        if (typeof payload.value !== typeof def.value)
+            throw new Error("Cannot mix number and bigint in multiple_of check.");
+        const isMultiple = typeof payload.value === "bigint"
+            ? // `value % 0n` throws, and nothing is a multiple of zero — the number branch already fails this way via NaN
+                def.value !== BigInt(0) && payload.value % def.value === BigInt(0)
+            : core_util/* floatSafeRemainder */.LG(payload.value, def.value) === 0;
+        if (isMultiple)
+            return;
+        payload.issues.push({
+            origin: typeof payload.value,
+            code: "not_multiple_of",
+            divisor: def.value,
+            input: payload.value,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodCheckNumberFormat = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckNumberFormat", (inst, def) => {
+    $ZodCheck.init(inst, def); // no format checks
+    def.format = def.format || "float64";
+    const isInt = def.format?.includes("int");
+    const origin = isInt ? "int" : "number";
+    const [minimum, maximum] = core_util/* NUMBER_FORMAT_RANGES */.zH[def.format];
+    inst._zod.check = (payload) => {
+        const input = payload.value;
+        if (isInt) {
+            if (!Number.isInteger(input)) {
+                // invalid_format issue
+                // payload.issues.push({
+                //   expected: def.format,
+                //   format: def.format,
+                //   code: "invalid_format",
+                //   input,
+                //   inst,
+                // });
+                // invalid_type issue
+                payload.issues.push({
+                    expected: origin,
+                    format: def.format,
+                    code: "invalid_type",
+                    continue: false,
+                    input,
+                    inst,
+                });
+                return;
+                // not_multiple_of issue
+                // payload.issues.push({
+                //   code: "not_multiple_of",
+                //   origin: "number",
+                //   input,
+                //   inst,
+                //   divisor: 1,
+                // });
+            }
+            if (!Number.isSafeInteger(input)) {
+                if (input > 0) {
+                    // too_big
+                    payload.issues.push({
+                        input,
+                        code: "too_big",
+                        maximum: Number.MAX_SAFE_INTEGER,
+                        note: "Integers must be within the safe integer range.",
+                        inst,
+                        origin,
+                        inclusive: true,
+                        continue: !def.abort,
+                    });
+                }
+                else {
+                    // too_small
+                    payload.issues.push({
+                        input,
+                        code: "too_small",
+                        minimum: Number.MIN_SAFE_INTEGER,
+                        note: "Integers must be within the safe integer range.",
+                        inst,
+                        origin,
+                        inclusive: true,
+                        continue: !def.abort,
+                    });
+                }
+                return;
+            }
+        }
+        if (input < minimum) {
+            payload.issues.push({
+                origin: "number",
+                input,
+                code: "too_small",
+                minimum,
+                inclusive: true,
+                inst,
+                continue: !def.abort,
+            });
+        }
+        if (input > maximum) {
+            payload.issues.push({
+                origin: "number",
+                input,
+                code: "too_big",
+                maximum,
+                inclusive: true,
+                inst,
+                continue: !def.abort,
+            });
+        }
+    };
+});
+const $ZodCheckBigIntFormat = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckBigIntFormat", (inst, def) => {
+    $ZodCheck.init(inst, def); // no format checks
+    const [minimum, maximum] = util.BIGINT_FORMAT_RANGES[def.format];
+    inst._zod.check = (payload) => {
+        const input = payload.value;
+        if (input < minimum) {
+            payload.issues.push({
+                origin: "bigint",
+                input,
+                code: "too_small",
+                minimum: minimum,
+                inclusive: true,
+                inst,
+                continue: !def.abort,
+            });
+        }
+        if (input > maximum) {
+            payload.issues.push({
+                origin: "bigint",
+                input,
+                code: "too_big",
+                maximum,
+                inclusive: true,
+                inst,
+                continue: !def.abort,
+            });
+        }
+    };
+})));
+const $ZodCheckMaxSize = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckMaxSize", (inst, def) => {
+    var _a;
+    $ZodCheck.init(inst, def);
+    (_a = inst._zod.def).when ?? (_a.when = _whenHasSize);
+    inst._zod.check = (payload) => {
+        const input = payload.value;
+        const size = input.size;
+        if (size <= def.maximum)
+            return;
+        payload.issues.push({
+            origin: util.getSizableOrigin(input),
+            code: "too_big",
+            maximum: def.maximum,
+            inclusive: true,
+            input,
+            inst,
+            continue: !def.abort,
+        });
+    };
+})));
+const $ZodCheckMinSize = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckMinSize", (inst, def) => {
+    var _a;
+    $ZodCheck.init(inst, def);
+    (_a = inst._zod.def).when ?? (_a.when = _whenHasSize);
+    inst._zod.check = (payload) => {
+        const input = payload.value;
+        const size = input.size;
+        if (size >= def.minimum)
+            return;
+        payload.issues.push({
+            origin: util.getSizableOrigin(input),
+            code: "too_small",
+            minimum: def.minimum,
+            inclusive: true,
+            input,
+            inst,
+            continue: !def.abort,
+        });
+    };
+})));
+const $ZodCheckSizeEquals = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckSizeEquals", (inst, def) => {
+    var _a;
+    $ZodCheck.init(inst, def);
+    (_a = inst._zod.def).when ?? (_a.when = _whenHasSize);
+    inst._zod.check = (payload) => {
+        const input = payload.value;
+        const size = input.size;
+        if (size === def.size)
+            return;
+        const tooBig = size > def.size;
+        payload.issues.push({
+            origin: util.getSizableOrigin(input),
+            ...(tooBig ? { code: "too_big", maximum: def.size } : { code: "too_small", minimum: def.size }),
+            inclusive: true,
+            exact: true,
+            input: payload.value,
+            inst,
+            continue: !def.abort,
+        });
+    };
+})));
+const $ZodCheckMaxLength = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckMaxLength", (inst, def) => {
+    var _a;
+    $ZodCheck.init(inst, def);
+    (_a = inst._zod.def).when ?? (_a.when = _whenHasLength);
+    inst._zod.check = (payload) => {
+        const input = payload.value;
+        const units = input.length;
+        // Strings are measured in Unicode code points, not UTF-16 units. A code point is at most two units, so a string that already fits in units fits in code points; only an overflow has to be counted.
+        const length = typeof input === "string" && units > def.maximum ? core_util/* codePointLength */.O7(input) : units;
+        if (length <= def.maximum)
+            return;
+        const origin = core_util/* getLengthableOrigin */.Rc(input);
+        payload.issues.push({
+            origin,
+            code: "too_big",
+            maximum: def.maximum,
+            inclusive: true,
+            input,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodCheckMinLength = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckMinLength", (inst, def) => {
+    var _a;
+    $ZodCheck.init(inst, def);
+    (_a = inst._zod.def).when ?? (_a.when = _whenHasLength);
+    inst._zod.check = (payload) => {
+        const input = payload.value;
+        const units = input.length;
+        // A code point is one or two UTF-16 units, so fewer units than the floor can never reach it and twice the floor always clears it. Only in between is the exact count in doubt.
+        const length = typeof input === "string" && units >= def.minimum && units < def.minimum * 2
+            ? core_util/* codePointLength */.O7(input)
+            : units;
+        if (length >= def.minimum)
+            return;
+        const origin = core_util/* getLengthableOrigin */.Rc(input);
+        payload.issues.push({
+            origin,
+            code: "too_small",
+            minimum: def.minimum,
+            inclusive: true,
+            input,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodCheckLengthEquals = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckLengthEquals", (inst, def) => {
+    var _a;
+    $ZodCheck.init(inst, def);
+    (_a = inst._zod.def).when ?? (_a.when = _whenHasLength);
+    inst._zod.check = (payload) => {
+        const input = payload.value;
+        const units = input.length;
+        // A code point is one or two UTF-16 units, so outside `[length, length * 2]` units the target is missed either way — and missed in the same direction in both measures.
+        const length = typeof input === "string" && units >= def.length && units <= def.length * 2
+            ? core_util/* codePointLength */.O7(input)
+            : units;
+        if (length === def.length)
+            return;
+        const origin = core_util/* getLengthableOrigin */.Rc(input);
+        const tooBig = length > def.length;
+        payload.issues.push({
+            origin,
+            ...(tooBig ? { code: "too_big", maximum: def.length } : { code: "too_small", minimum: def.length }),
+            inclusive: true,
+            exact: true,
+            input: payload.value,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodCheckStringFormat = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckStringFormat", (inst, def) => {
+    var _a, _b;
+    $ZodCheck.init(inst, def);
+    if (def.pattern)
+        (_a = inst._zod).check ?? (_a.check = (payload) => {
+            def.pattern.lastIndex = 0;
+            if (def.pattern.test(payload.value))
+                return;
+            payload.issues.push({
+                origin: "string",
+                code: "invalid_format",
+                format: def.format,
+                input: payload.value,
+                ...(def.pattern ? { pattern: def.pattern.toString() } : {}),
+                inst,
+                continue: !def.abort,
+            });
+        });
+    else
+        (_b = inst._zod).check ?? (_b.check = () => { });
+});
+const $ZodCheckRegex = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckRegex", (inst, def) => {
+    $ZodCheckStringFormat.init(inst, def);
+    inst._zod.check = (payload) => {
+        def.pattern.lastIndex = 0;
+        if (def.pattern.test(payload.value))
+            return;
+        payload.issues.push({
+            origin: "string",
+            code: "invalid_format",
+            format: "regex",
+            input: payload.value,
+            pattern: def.pattern.toString(),
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodCheckLowerCase = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckLowerCase", (inst, def) => {
+    def.pattern ?? (def.pattern = lowercase);
+    $ZodCheckStringFormat.init(inst, def);
+});
+const $ZodCheckUpperCase = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckUpperCase", (inst, def) => {
+    def.pattern ?? (def.pattern = uppercase);
+    $ZodCheckStringFormat.init(inst, def);
+});
+const $ZodCheckIncludes = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckIncludes", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    const escapedRegex = core_util/* escapeRegex */.sD(def.includes);
+    // `String.prototype.includes(sub, position)` matches `sub` at `position`
+    // OR LATER, so the pattern must allow at least `position` leading chars
+    // (`{N,}`), not exactly `position` chars (`{N}`).
+    const pattern = new RegExp(typeof def.position === "number" ? `^.{${def.position},}${escapedRegex}` : escapedRegex);
+    def.pattern = pattern;
+    inst._zod.check = (payload) => {
+        if (payload.value.includes(def.includes, def.position))
+            return;
+        payload.issues.push({
+            origin: "string",
+            code: "invalid_format",
+            format: "includes",
+            includes: def.includes,
+            input: payload.value,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodCheckStartsWith = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckStartsWith", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    const pattern = new RegExp(`^${core_util/* escapeRegex */.sD(def.prefix)}.*`);
+    def.pattern ?? (def.pattern = pattern);
+    inst._zod.check = (payload) => {
+        if (payload.value.startsWith(def.prefix))
+            return;
+        payload.issues.push({
+            origin: "string",
+            code: "invalid_format",
+            format: "starts_with",
+            prefix: def.prefix,
+            input: payload.value,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodCheckEndsWith = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckEndsWith", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    const pattern = new RegExp(`.*${core_util/* escapeRegex */.sD(def.suffix)}$`);
+    def.pattern ?? (def.pattern = pattern);
+    inst._zod.check = (payload) => {
+        if (payload.value.endsWith(def.suffix))
+            return;
+        payload.issues.push({
+            origin: "string",
+            code: "invalid_format",
+            format: "ends_with",
+            suffix: def.suffix,
+            input: payload.value,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+///////////////////////////////////
+/////    $ZodCheckProperty    /////
+///////////////////////////////////
+function handleCheckPropertyResult(result, payload, property) {
+    if (result.issues.length) {
+        payload.issues.push(...core_util/* prefixIssues */.lQ(property, result.issues));
+    }
+}
+const $ZodCheckProperty = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckProperty", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    inst._zod.check = (payload) => {
+        const result = def.schema._zod.run({
+            value: payload.value[def.property],
+            issues: [],
+        }, {});
+        if (result instanceof Promise) {
+            return result.then((result) => handleCheckPropertyResult(result, payload, def.property));
+        }
+        handleCheckPropertyResult(result, payload, def.property);
+        return;
+    };
+})));
+const $ZodCheckProperties = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckProperties", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    core_util/* hide */.jD(inst, Symbol.iterator, function* () {
+        yield inst;
+    });
+    // key and schema snapshotted together: reading one live and the other cached lets a later mutation of the caller's shape object pair a stale key with a missing schema
+    let entries;
+    inst._zod.check = (payload) => {
+        // the base schema already typed the value, so only a nullish one is rejected here: the properties read on a primitive too, matching z.property() on a string's length
+        if (payload.value == null) {
+            payload.issues.push({ expected: "object", code: "invalid_type", input: payload.value, inst });
+            return undefined;
+        }
+        entries ?? (entries = Reflect.ownKeys(def.shape).map((key) => [key, def.shape[key]]));
+        const input = payload.value;
+        let proms;
+        for (const [key, schema] of entries) {
+            const result = schema._zod.run({ value: input[key], issues: [] }, {});
+            if (result instanceof Promise) {
+                proms ?? (proms = []);
+                proms.push(result.then((result) => handleCheckPropertyResult(result, payload, key)));
+            }
+            else {
+                handleCheckPropertyResult(result, payload, key);
+            }
+        }
+        if (proms)
+            return Promise.all(proms).then(() => undefined);
+        return undefined;
+    };
+});
+const $ZodCheckMimeType = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckMimeType", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    const mimeSet = new Set(def.mime);
+    inst._zod.check = (payload) => {
+        if (mimeSet.has(payload.value.type))
+            return;
+        payload.issues.push({
+            code: "invalid_value",
+            values: def.mime,
+            input: payload.value.type,
+            inst,
+            continue: !def.abort,
+        });
+    };
+})));
+const $ZodCheckOverwrite = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckOverwrite", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    inst._zod.check = (payload) => {
+        payload.value = def.tx(payload.value);
+    };
+});
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/doc.js
+class Doc {
+    constructor(args = [], closed = {}) {
+        this.content = [];
+        this.indent = 0;
+        this.args = args;
+        this.closed = closed;
+    }
+    // the compiler catches a child's throw and keeps writing into this doc, so the indent has to unwind with it
+    indented(fn) {
+        this.indent += 1;
+        try {
+            fn(this);
+        }
+        finally {
+            this.indent -= 1;
+        }
+    }
+    write(arg) {
+        if (typeof arg === "function") {
+            arg(this, { execution: "sync" });
+            arg(this, { execution: "async" });
+            return;
+        }
+        const content = arg;
+        const lines = content.split("\n").filter((x) => x);
+        const minIndent = Math.min(...lines.map((x) => x.length - x.trimStart().length));
+        const dedented = lines.map((x) => x.slice(minIndent)).map((x) => " ".repeat(this.indent * 2) + x);
+        for (const line of dedented) {
+            this.content.push(line);
+        }
+    }
+    compile() {
+        const F = Function;
+        const content = this?.content ?? [``];
+        const factory = new F(...Object.keys(this.closed), `return function (${this.args.join(", ")}) {\n${content.join("\n")}\n};`);
+        return factory(...Object.values(this.closed));
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/versions.js
+const version = {
+    major: 4,
+    minor: 6,
+    patch: 7,
+};
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/schemas.js
+
+
+
+
+
+
+
+const $ZodType = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodType", (inst, def) => {
+    var _a;
+    inst ?? (inst = {});
+    inst._zod.def = def; // set _def property
+    inst._zod.bag = inst._zod.bag || {}; // initialize _bag object
+    inst._zod.version = version;
+    const defChecks = inst._zod.def.checks;
+    // if inst is itself a checks.$ZodCheck, run it as a check
+    const checks = inst._zod.traits.has("$ZodCheck")
+        ? [inst, ...(defChecks ?? [])]
+        : defChecks?.length
+            ? [...defChecks]
+            : [];
+    for (const ch of checks) {
+        for (const fn of ch._zod.onattach) {
+            fn(inst);
+        }
+    }
+    if (checks.length === 0) {
+        // deferred initializer inst._zod.parse is not yet defined
+        (_a = inst._zod).deferred ?? (_a.deferred = []);
+        inst._zod.deferred?.push(() => {
+            inst._zod.run = inst._zod.parse;
+        });
+    }
+    else {
+        const runChecks = (payload, checks, ctx) => {
+            if (payload.memo)
+                return payload;
+            let isAborted = core_util/* aborted */.QH(payload);
+            let asyncResult;
+            for (const ch of checks) {
+                if (ch._zod.def.when) {
+                    if (core_util/* explicitlyAborted */.rL(payload))
+                        continue;
+                    const shouldRun = ch._zod.def.when(payload);
+                    if (!shouldRun)
+                        continue;
+                }
+                else if (isAborted) {
+                    continue;
+                }
+                const currLen = payload.issues.length;
+                const _ = ch._zod.check(payload);
+                if (_ instanceof Promise && ctx?.async === false) {
+                    throw new core_core/* $ZodAsyncError */.GT();
+                }
+                if (asyncResult || _ instanceof Promise) {
+                    asyncResult = (asyncResult ?? Promise.resolve()).then(async () => {
+                        await _;
+                        const nextLen = payload.issues.length;
+                        if (nextLen === currLen)
+                            return;
+                        core_util/* attachSchema */.d3(payload.issues, currLen, inst);
+                        if (!isAborted)
+                            isAborted = core_util/* aborted */.QH(payload, currLen);
+                    });
+                }
+                else {
+                    const nextLen = payload.issues.length;
+                    if (nextLen === currLen)
+                        continue;
+                    core_util/* attachSchema */.d3(payload.issues, currLen, inst);
+                    if (!isAborted)
+                        isAborted = core_util/* aborted */.QH(payload, currLen);
+                }
+            }
+            if (asyncResult) {
+                return asyncResult.then(() => {
+                    return payload;
+                });
+            }
+            return payload;
+        };
+        const handleCanaryResult = (canary, payload, ctx) => {
+            // abort if the canary is aborted
+            if (core_util/* aborted */.QH(canary)) {
+                canary.aborted = true;
+                return canary;
+            }
+            // run checks first, then
+            const checkResult = runChecks(payload, checks, ctx);
+            if (checkResult instanceof Promise) {
+                if (ctx.async === false)
+                    throw new core_core/* $ZodAsyncError */.GT();
+                return checkResult.then((checkResult) => inst._zod.parse(checkResult, ctx));
+            }
+            return inst._zod.parse(checkResult, ctx);
+        };
+        inst._zod.run = (payload, ctx) => {
+            if (ctx.skipChecks) {
+                return inst._zod.parse(payload, ctx);
+            }
+            if (ctx.direction === "backward") {
+                // run canary initial pass (no checks)
+                const canary = inst._zod.parse({ value: payload.value, issues: [] }, { ...ctx, skipChecks: true });
+                if (canary instanceof Promise) {
+                    return canary.then((canary) => {
+                        return handleCanaryResult(canary, payload, ctx);
+                    });
+                }
+                return handleCanaryResult(canary, payload, ctx);
+            }
+            // forward
+            const result = inst._zod.parse(payload, ctx);
+            if (result instanceof Promise) {
+                if (ctx.async === false)
+                    throw new core_core/* $ZodAsyncError */.GT();
+                return result.then((result) => runChecks(result, checks, ctx));
+            }
+            return runChecks(result, checks, ctx);
+        };
+    }
+}, {
+    // Wrappers extend this by installing a richer factory over it; reading it eagerly would defeat the laziness.
+    get "~standard"() {
+        return core_util/* hide */.jD(this, "~standard", standardProps(this));
+    },
+    set "~standard"(value) {
+        core_util/* own */.qh(this, "~standard", value);
+    },
+});
+/** The Standard Schema surface for `inst`. Shared so wrappers can extend it without forcing it. */
+// a Standard Schema result only reports issues, so a failure finalizes them straight off the raw payload: no ZodError, and no lazy result to read through
+const toStandardResult = (r, ctx) => r.issues.length ? { issues: r.issues.map((iss) => core_util/* finalizeIssue */.iR(iss, ctx, core_core/* config */.$W())) } : { value: r.value };
+async function validateAsync(inst, value) {
+    const ctx = { async: true };
+    return toStandardResult((await inst._zod.run({ value, issues: [] }, ctx)), ctx);
+}
+function standardProps(inst) {
+    return {
+        validate: (value) => {
+            const ctx = { async: false };
+            try {
+                const r = inst._zod.run({ value, issues: [] }, ctx);
+                if (!(r instanceof Promise))
+                    return toStandardResult(r, ctx);
+            }
+            catch (_) { }
+            // async function so a synchronously throwing check rejects instead of escaping validate
+            return validateAsync(inst, value);
+        },
+        vendor: "zod",
+        version: 1,
+    };
+}
+
+const $ZodString = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodString", (inst, def) => {
+    $ZodType.init(inst, def);
+    // a format's own pattern, else unbounded; a template literal derives the check-aware form itself
+    inst._zod.pattern = def.pattern ?? anyString;
+    inst._zod.parse = (payload, _) => {
+        if (def.coerce)
+            try {
+                payload.value = String(payload.value);
+            }
+            catch (_) { }
+        if (typeof payload.value === "string")
+            return payload;
+        payload.issues.push({
+            expected: "string",
+            code: "invalid_type",
+            input: payload.value,
+            inst,
+        });
+        return payload;
+    };
+});
+const $ZodStringFormat = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodStringFormat", (inst, def) => {
+    // check initialization must come first
+    $ZodCheckStringFormat.init(inst, def);
+    $ZodString.init(inst, def);
+});
+const $ZodGUID = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodGUID", (inst, def) => {
+    def.pattern ?? (def.pattern = guid);
+    $ZodStringFormat.init(inst, def);
+});
+const $ZodUUID = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodUUID", (inst, def) => {
+    if (def.version) {
+        const versionMap = {
+            v1: 1,
+            v2: 2,
+            v3: 3,
+            v4: 4,
+            v5: 5,
+            v6: 6,
+            v7: 7,
+            v8: 8,
+        };
+        const v = versionMap[def.version];
+        if (v === undefined)
+            throw new Error(`Invalid UUID version: "${def.version}"`);
+        def.pattern ?? (def.pattern = uuid(v));
+    }
+    else
+        def.pattern ?? (def.pattern = uuid());
+    $ZodStringFormat.init(inst, def);
+});
+const $ZodEmail = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodEmail", (inst, def) => {
+    def.pattern ?? (def.pattern = email);
+    $ZodStringFormat.init(inst, def);
+});
+/** The `://` guard rejected the input before the URL constructor saw it. */
+const URL_BAD_FORMAT = 1;
+/** The URL parser rejected the input. */
+const URL_UNPARSEABLE = 2;
+function canParseURL(input) {
+    try {
+        if (typeof URL !== "undefined" && typeof URL.canParse === "function")
+            return URL.canParse(input);
+        new URL(input);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+function validateURL(trimmed, def) {
+    if (!("normalize" in def) && !("hostname" in def) && !("protocol" in def)) {
+        return canParseURL(trimmed) || URL_UNPARSEABLE;
+    }
+    return parseURLObject(trimmed, def);
+}
+/** Parses a URL while preserving the non-normalizing HTTP guard. */
+function parseURLObject(trimmed, def) {
+    // When normalize is off, require :// for http/https URLs. This prevents strings like "http:example.com" or "https:/path" from being silently accepted
+    if (!def.normalize && def.protocol?.source === httpProtocol.source && !/^https?:\/\//i.test(trimmed)) {
+        return URL_BAD_FORMAT;
+    }
+    try {
+        if (typeof URL !== "undefined") {
+            const URLStatic = URL;
+            if (typeof URLStatic.parse === "function")
+                return URLStatic.parse(trimmed) ?? URL_UNPARSEABLE;
+        }
+        // @ts-ignore
+        return new URL(trimmed);
+    }
+    catch {
+        return URL_UNPARSEABLE;
+    }
+}
+const asciiTabOrNewline = /[\t\n\r]/g;
+/** The URL parser deletes every ASCII tab, LF and CR from its input before it parses, so `new URL("https://exa\nmple.com")` reports on `example.com`. Applying the same deletion to the returned value closes the half of that divergence which can move the host; the parser's other rewrite, stripping C0 controls at the edges, cannot. */
+function stripTabAndNewline(value) {
+    return value.replace(asciiTabOrNewline, "");
+}
+function urlHostnameOk(url, hostname) {
+    hostname.lastIndex = 0;
+    return hostname.test(url.hostname);
+}
+function urlProtocolOk(url, protocol) {
+    protocol.lastIndex = 0;
+    return protocol.test(url.protocol.endsWith(":") ? url.protocol.slice(0, -1) : url.protocol);
+}
+const $ZodURL = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodURL", (inst, def) => {
+    $ZodStringFormat.init(inst, def);
+    inst._zod.check = (payload) => {
+        try {
+            // Trim whitespace from input
+            const trimmed = payload.value.trim();
+            const url = validateURL(trimmed, def);
+            if (url === URL_BAD_FORMAT) {
+                payload.issues.push({
+                    code: "invalid_format",
+                    format: "url",
+                    note: "Invalid URL format",
+                    input: payload.value,
+                    inst,
+                    continue: !def.abort,
+                });
+                return;
+            }
+            if (url === URL_UNPARSEABLE) {
+                payload.issues.push({
+                    code: "invalid_format",
+                    format: "url",
+                    input: payload.value,
+                    inst,
+                    continue: !def.abort,
+                });
+                return;
+            }
+            if (url === true) {
+                payload.value = stripTabAndNewline(trimmed);
+                return;
+            }
+            if (def.hostname && !urlHostnameOk(url, def.hostname)) {
+                payload.issues.push({
+                    code: "invalid_format",
+                    format: "url",
+                    note: "Invalid hostname",
+                    pattern: def.hostname.source,
+                    input: payload.value,
+                    inst,
+                    continue: !def.abort,
+                });
+            }
+            if (def.protocol && !urlProtocolOk(url, def.protocol)) {
+                payload.issues.push({
+                    code: "invalid_format",
+                    format: "url",
+                    note: "Invalid protocol",
+                    pattern: def.protocol.source,
+                    input: payload.value,
+                    inst,
+                    continue: !def.abort,
+                });
+            }
+            // Set the output value based on normalize flag
+            payload.value = def.normalize ? url.href : stripTabAndNewline(trimmed);
+            return;
+        }
+        catch (_) {
+            payload.issues.push({
+                code: "invalid_format",
+                format: "url",
+                input: payload.value,
+                inst,
+                continue: !def.abort,
+            });
+        }
+    };
+});
+const $ZodEmoji = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodEmoji", (inst, def) => {
+    def.pattern ?? (def.pattern = emoji());
+    $ZodStringFormat.init(inst, def);
+});
+const $ZodNanoID = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodNanoID", (inst, def) => {
+    if (def.length !== undefined && (!Number.isInteger(def.length) || def.length < 1))
+        throw new Error(`Invalid nanoid length: ${def.length}`);
+    def.pattern ?? (def.pattern = def.length === undefined ? nanoid : nanoidOfLength(def.length));
+    $ZodStringFormat.init(inst, def);
+});
+/**
+ * @deprecated CUID v1 is deprecated by its authors due to information leakage
+ * (timestamps embedded in the id). Use {@link $ZodCUID2} instead.
+ * See https://github.com/paralleldrive/cuid.
+ */
+const $ZodCUID = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCUID", (inst, def) => {
+    def.pattern ?? (def.pattern = cuid);
+    $ZodStringFormat.init(inst, def);
+});
+const $ZodCUID2 = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCUID2", (inst, def) => {
+    def.pattern ?? (def.pattern = cuid2);
+    $ZodStringFormat.init(inst, def);
+});
+const $ZodULID = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodULID", (inst, def) => {
+    def.pattern ?? (def.pattern = ulid);
+    $ZodStringFormat.init(inst, def);
+});
+const $ZodXID = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodXID", (inst, def) => {
+    def.pattern ?? (def.pattern = xid);
+    $ZodStringFormat.init(inst, def);
+});
+const $ZodKSUID = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodKSUID", (inst, def) => {
+    def.pattern ?? (def.pattern = ksuid);
+    $ZodStringFormat.init(inst, def);
+});
+const $ZodISODateTime = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodISODateTime", (inst, def) => {
+    def.pattern ?? (def.pattern = datetime(def));
+    $ZodStringFormat.init(inst, def);
+});
+const $ZodISODate = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodISODate", (inst, def) => {
+    def.pattern ?? (def.pattern = date);
+    $ZodStringFormat.init(inst, def);
+});
+const $ZodISOTime = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodISOTime", (inst, def) => {
+    def.pattern ?? (def.pattern = time(def));
+    $ZodStringFormat.init(inst, def);
+});
+const $ZodISODuration = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodISODuration", (inst, def) => {
+    def.pattern ?? (def.pattern = duration);
+    $ZodStringFormat.init(inst, def);
+});
+const $ZodIPv4 = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodIPv4", (inst, def) => {
+    def.pattern ?? (def.pattern = ipv4);
+    $ZodStringFormat.init(inst, def);
+});
+/** An IPv6 address is written with hex digits, colons and dots, and nothing else. The guard is what makes the check below an IPv6 check: `new URL("http://[...]")` parses an authority, not an address, so `@` and `\` re-delimit it and `"::@1\\"` validates against the host `0.0.0.1`. The URL parser also deletes ASCII tab, LF and CR rather than failing, which is how `"::1\n"` validated as `::1`. */
+const ipv6Alphabet = /^[0-9a-fA-F:.]+$/;
+function isValidIPv6(value) {
+    if (!ipv6Alphabet.test(value))
+        return false;
+    return canParseURL(`http://[${value}]`);
+}
+const $ZodIPv6 = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodIPv6", (inst, def) => {
+    def.pattern ?? (def.pattern = ipv6);
+    $ZodStringFormat.init(inst, def);
+    inst._zod.check = (payload) => {
+        if (!isValidIPv6(payload.value)) {
+            payload.issues.push({
+                code: "invalid_format",
+                format: "ipv6",
+                input: payload.value,
+                inst,
+                continue: !def.abort,
+            });
+        }
+    };
+});
+const $ZodMAC = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodMAC", (inst, def) => {
+    def.pattern ?? (def.pattern = regexes.mac(def.delimiter));
+    $ZodStringFormat.init(inst, def);
+})));
+const $ZodCIDRv4 = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCIDRv4", (inst, def) => {
+    def.pattern ?? (def.pattern = cidrv4);
+    $ZodStringFormat.init(inst, def);
+});
+function isValidCIDRv6(value) {
+    const parts = value.split("/");
+    if (parts.length !== 2)
+        return false;
+    const [address, prefix] = parts;
+    if (!prefix)
+        return false;
+    const prefixNum = Number(prefix);
+    if (`${prefixNum}` !== prefix)
+        return false;
+    if (prefixNum < 0 || prefixNum > 128)
+        return false;
+    return isValidIPv6(address);
+}
+const $ZodCIDRv6 = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCIDRv6", (inst, def) => {
+    def.pattern ?? (def.pattern = cidrv6); // not used for validation
+    $ZodStringFormat.init(inst, def);
+    inst._zod.check = (payload) => {
+        if (!isValidCIDRv6(payload.value)) {
+            payload.issues.push({
+                code: "invalid_format",
+                format: "cidrv6",
+                input: payload.value,
+                inst,
+                continue: !def.abort,
+            });
+        }
+    };
+});
+//////////////////////////////   ZodBase64   //////////////////////////////
+function isValidBase64(data) {
+    if (data === "")
+        return true;
+    // atob ignores whitespace, so reject it up front.
+    if (/\s/.test(data))
+        return false;
+    if (data.length % 4 !== 0)
+        return false;
+    try {
+        // @ts-ignore
+        atob(data);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+// lax on purpose: the quantified regexes.base64 overflows the regex stack on multi-MB input and its leading ^$| alternation leaks through template-literal composition; isValidBase64 enforces length and padding
+const base64Charset = /^[0-9a-zA-Z+/]*={0,2}$/;
+const $ZodBase64 = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodBase64", (inst, def) => {
+    def.pattern ?? (def.pattern = base64Charset);
+    $ZodStringFormat.init(inst, def);
+    inst._zod.check = (payload) => {
+        if (isValidBase64(payload.value))
+            return;
+        payload.issues.push({
+            code: "invalid_format",
+            format: "base64",
+            input: payload.value,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+//////////////////////////////   ZodBase64URL   //////////////////////////////
+// lax on purpose: the quantified regexes.base64url overflows the regex stack on multi-MB input; isValidBase64 enforces length on the padded string
+const base64urlCharset = /^[A-Za-z0-9_-]*$/;
+function isValidBase64URL(data) {
+    if (!base64urlCharset.test(data))
+        return false;
+    const base64 = data.replace(/[-_]/g, (c) => (c === "-" ? "+" : "/"));
+    const padded = base64.padEnd(Math.ceil(base64.length / 4) * 4, "=");
+    return isValidBase64(padded);
+}
+const $ZodBase64URL = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodBase64URL", (inst, def) => {
+    def.pattern ?? (def.pattern = base64urlCharset);
+    $ZodStringFormat.init(inst, def);
+    inst._zod.check = (payload) => {
+        if (isValidBase64URL(payload.value))
+            return;
+        payload.issues.push({
+            code: "invalid_format",
+            format: "base64url",
+            input: payload.value,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodE164 = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodE164", (inst, def) => {
+    def.pattern ?? (def.pattern = e164);
+    $ZodStringFormat.init(inst, def);
+});
+//////////////////////////////   ZodCreditCard   //////////////////////////////
+const CC_SANITIZE = /[- ]/g;
+/** Luhn checksum on a digit-only string. Adapted from valibot (MIT). */
+function isLuhnAlgo(digits) {
+    let length = digits.length;
+    let bit = 1;
+    let sum = 0;
+    while (length) {
+        const value = digits.charCodeAt(--length) - 48;
+        bit ^= 1;
+        sum += bit ? [0, 2, 4, 6, 8, 1, 3, 5, 7, 9][value] : value;
+    }
+    return sum % 10 === 0;
+}
+function isValidCreditCard(input) {
+    if (!regexes.creditCard.test(input))
+        return false;
+    return isLuhnAlgo(input.replace(CC_SANITIZE, ""));
+}
+const $ZodCreditCard = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCreditCard", (inst, def) => {
+    // Shape only — the Luhn check below is not expressible as a pattern, so consumers of `pattern` (JSON Schema, template literals) get the length and separator rules alone.
+    def.pattern ?? (def.pattern = regexes.creditCard);
+    $ZodStringFormat.init(inst, def);
+    inst._zod.check = (payload) => {
+        if (isValidCreditCard(payload.value))
+            return;
+        payload.issues.push({
+            code: "invalid_format",
+            format: "credit_card",
+            input: payload.value,
+            inst,
+            continue: !def.abort,
+        });
+    };
+})));
+//////////////////////////////   ZodIBAN   //////////////////////////////
+// iso 7064 mod 97-10 checksum without BigInt
+function isIso7064Mod97(iban) {
+    let remainder = 0;
+    const len = iban.length;
+    for (let i = 4; i < len; i++) {
+        const code = iban.charCodeAt(i);
+        remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
+    }
+    for (let i = 0; i < 4; i++) {
+        const code = iban.charCodeAt(i);
+        remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
+    }
+    return remainder === 1;
+}
+function isValidIBAN(input) {
+    if (!regexes.iban.test(input))
+        return false;
+    return isIso7064Mod97(input);
+}
+const $ZodIBAN = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodIBAN", (inst, def) => {
+    // shape only — checksum is not expressible as a pattern
+    def.pattern ?? (def.pattern = regexes.iban);
+    $ZodStringFormat.init(inst, def);
+    inst._zod.check = (payload) => {
+        if (isValidIBAN(payload.value))
+            return;
+        payload.issues.push({
+            code: "invalid_format",
+            format: "iban",
+            input: payload.value,
+            inst,
+            continue: !def.abort,
+        });
+    };
+})));
+//////////////////////////////   ZodJWT   //////////////////////////////
+function isValidJWT(token, algorithm = null) {
+    try {
+        const tokensParts = token.split(".");
+        if (tokensParts.length !== 3)
+            return false;
+        const [header] = tokensParts;
+        if (!header)
+            return false;
+        // @ts-ignore
+        const parsedHeader = JSON.parse(atob(header));
+        if ("typ" in parsedHeader && parsedHeader?.typ !== "JWT")
+            return false;
+        if (!parsedHeader.alg)
+            return false;
+        if (algorithm && (!("alg" in parsedHeader) || parsedHeader.alg !== algorithm))
+            return false;
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+const $ZodJWT = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodJWT", (inst, def) => {
+    $ZodStringFormat.init(inst, def);
+    inst._zod.check = (payload) => {
+        if (isValidJWT(payload.value, def.alg))
+            return;
+        payload.issues.push({
+            code: "invalid_format",
+            format: "jwt",
+            input: payload.value,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodCustomStringFormat = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCustomStringFormat", (inst, def) => {
+    $ZodStringFormat.init(inst, def);
+    inst._zod.check = (payload) => {
+        if (def.fn(payload.value))
+            return;
+        payload.issues.push({
+            code: "invalid_format",
+            format: def.format,
+            input: payload.value,
+            inst,
+            continue: !def.abort,
+        });
+    };
+})));
+const $ZodNumber = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodNumber", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.pattern = number;
+    inst._zod.parse = (payload, _ctx) => {
+        if (def.coerce)
+            try {
+                payload.value = Number(payload.value);
+            }
+            catch (_) { }
+        const input = payload.value;
+        if (typeof input === "number" && !Number.isNaN(input) && Number.isFinite(input)) {
+            return payload;
+        }
+        const received = typeof input === "number"
+            ? Number.isNaN(input)
+                ? "NaN"
+                : !Number.isFinite(input)
+                    ? String(input)
+                    : undefined
+            : undefined;
+        payload.issues.push({
+            expected: "number",
+            code: "invalid_type",
+            input,
+            inst,
+            ...(received ? { received } : {}),
+        });
+        return payload;
+    };
+});
+const $ZodNumberFormat = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodNumberFormat", (inst, def) => {
+    $ZodCheckNumberFormat.init(inst, def);
+    $ZodNumber.init(inst, def); // no format checks
+});
+const $ZodBoolean = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodBoolean", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.pattern = regexes.boolean;
+    inst._zod.parse = (payload, _ctx) => {
+        if (def.coerce)
+            try {
+                payload.value = Boolean(payload.value);
+            }
+            catch (_) { }
+        const input = payload.value;
+        if (typeof input === "boolean")
+            return payload;
+        payload.issues.push({
+            expected: "boolean",
+            code: "invalid_type",
+            input,
+            inst,
+        });
+        return payload;
+    };
+})));
+const $ZodBigInt = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodBigInt", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.pattern = bigint;
+    inst._zod.parse = (payload, _ctx) => {
+        if (def.coerce)
+            try {
+                payload.value = BigInt(payload.value);
+            }
+            catch (_) { }
+        if (typeof payload.value === "bigint")
+            return payload;
+        payload.issues.push({
+            expected: "bigint",
+            code: "invalid_type",
+            input: payload.value,
+            inst,
+        });
+        return payload;
+    };
+});
+const $ZodBigIntFormat = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodBigIntFormat", (inst, def) => {
+    checks.$ZodCheckBigIntFormat.init(inst, def);
+    $ZodBigInt.init(inst, def); // no format checks
+})));
+const $ZodSymbol = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodSymbol", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.parse = (payload, _ctx) => {
+        const input = payload.value;
+        if (typeof input === "symbol")
+            return payload;
+        payload.issues.push({
+            expected: "symbol",
+            code: "invalid_type",
+            input,
+            inst,
+        });
+        return payload;
+    };
+})));
+const $ZodUndefined = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodUndefined", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.pattern = regexes.undefined;
+    inst._zod.values = new Set([undefined]);
+    inst._zod.parse = (payload, _ctx) => {
+        const input = payload.value;
+        if (typeof input === "undefined")
+            return payload;
+        payload.issues.push({
+            expected: "undefined",
+            code: "invalid_type",
+            input,
+            inst,
+        });
+        return payload;
+    };
+})));
+const $ZodNull = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodNull", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.pattern = regexes.null;
+    inst._zod.values = new Set([null]);
+    inst._zod.parse = (payload, _ctx) => {
+        const input = payload.value;
+        if (input === null)
+            return payload;
+        payload.issues.push({
+            expected: "null",
+            code: "invalid_type",
+            input,
+            inst,
+        });
+        return payload;
+    };
+})));
+const $ZodAny = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodAny", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.parse = (payload) => payload;
+})));
+const $ZodUnknown = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodUnknown", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.parse = (payload) => payload;
+});
+const $ZodNever = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodNever", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.parse = (payload, _ctx) => {
+        payload.issues.push({
+            expected: "never",
+            code: "invalid_type",
+            input: payload.value,
+            inst,
+        });
+        return payload;
+    };
+});
+const $ZodVoid = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodVoid", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.parse = (payload, _ctx) => {
+        const input = payload.value;
+        if (typeof input === "undefined")
+            return payload;
+        payload.issues.push({
+            expected: "void",
+            code: "invalid_type",
+            input,
+            inst,
+        });
+        return payload;
+    };
+})));
+const $ZodDate = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodDate", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.parse = (payload, _ctx) => {
+        if (def.coerce) {
+            try {
+                payload.value = new Date(payload.value);
+            }
+            catch (_err) { }
+        }
+        const input = payload.value;
+        const isDate = input instanceof Date;
+        const isValidDate = isDate && !Number.isNaN(input.getTime());
+        if (isValidDate)
+            return payload;
+        payload.issues.push({
+            expected: "date",
+            code: "invalid_type",
+            input,
+            ...(isDate ? { received: "Invalid Date" } : {}),
+            inst,
+        });
+        return payload;
+    };
+});
+// an oversized container fails its leading size checks before any element is parsed
+function capSize(inst, size) {
+    const caps = core_util/* sizeCaps */.hi(inst._zod.def.checks);
+    if (!caps.length)
+        return;
+    const cap = Math.min(...caps.map((c) => c[0]));
+    const parse = inst._zod.parse;
+    inst._zod.parse = (payload, ctx) => {
+        const n = size(payload.value);
+        if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
+            for (const [max, ch] of core_util/* sizeCaps */.hi(inst._zod.def.checks)) {
+                if (n > max && ch._zod.def.when(payload)) {
+                    const start = payload.issues.length;
+                    ch._zod.check(payload);
+                    // the value is still the raw input, so no later check may read it
+                    payload.issues[start].continue = false;
+                    core_util/* attachSchema */.d3(payload.issues, start, inst);
+                    return payload;
+                }
+            }
+        }
+        return parse(payload, ctx);
+    };
+}
+const arraySize = (input) => (Array.isArray(input) ? input.length : -1);
+const mapSize = (input) => (input instanceof Map ? input.size : -1);
+const setSize = (input) => (input instanceof Set ? input.size : -1);
+function handleArrayResult(result, final, index) {
+    if (result.issues.length) {
+        final.issues.push(...core_util/* prefixIssues */.lQ(index, result.issues));
+    }
+    final.value[index] = result.value;
+}
+const $ZodArray = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodArray", (inst, def) => {
+    $ZodType.init(inst, def);
+    const memo = core_core/* globalConfig */.cr.memoizer;
+    memo?.attach(inst);
+    inst._zod.parse = (payload, ctx) => {
+        const input = payload.value;
+        if (!Array.isArray(input)) {
+            payload.issues.push({
+                expected: "array",
+                code: "invalid_type",
+                input,
+                inst,
+            });
+            return payload;
+        }
+        payload.value = memo ? memo.alloc(inst, payload, Array(input.length), ctx) : Array(input.length);
+        const proms = [];
+        const abortEarly = ctx?.abortEarly;
+        for (let i = 0; i < input.length; i++) {
+            const item = input[i];
+            const result = def.element._zod.run({
+                value: item,
+                issues: [],
+            }, ctx);
+            if (result instanceof Promise) {
+                proms.push(result.then((result) => handleArrayResult(result, payload, i)));
+            }
+            else {
+                handleArrayResult(result, payload, i);
+                // the element's payload is authoritative here, since handleArrayResult forwards every issue; an object's is not, because it drops a failed absent optional
+                if (abortEarly && result.issues.length !== 0 && core_util/* aborted */.QH(result))
+                    break;
+            }
+        }
+        if (proms.length) {
+            return Promise.all(proms).then(() => payload);
+        }
+        return payload; //handleArrayResultsAsync(parseResults, final);
+    };
+    capSize(inst, arraySize);
+});
+function handlePropertyResult(result, final, key, input, optin, optout) {
+    const isPresent = key in input;
+    const isOptionalOut = optout === "optional";
+    // The middle rung means "absence permitted, nothing supplied in its place", so an absent key contributes nothing — whatever the schema made of `undefined` is invented, not substituted. Only `optional` reaches this with a value: `defaulted` substitutes, and a schema that isn't optional-out has to keep the key.
+    if (!isPresent && isOptionalOut && optin === "optional") {
+        return;
+    }
+    if (result.issues.length) {
+        // For optional-in/out schemas, ignore errors on absent keys.
+        if (optin !== undefined && isOptionalOut && !isPresent) {
+            return;
+        }
+        final.issues.push(...core_util/* prefixIssues */.lQ(key, result.issues));
+    }
+    if (!isPresent && optin === undefined) {
+        if (!result.issues.length) {
+            final.issues.push({
+                code: "invalid_type",
+                expected: "nonoptional",
+                input: undefined,
+                path: [key],
+            });
+        }
+        return;
+    }
+    if (result.value === undefined) {
+        if (isPresent || (optin === "defaulted" && !isOptionalOut)) {
+            final.value[key] = undefined;
+        }
+    }
+    else {
+        final.value[key] = result.value;
+    }
+}
+// one shared instance; a fresh [] per schema cost 56 bytes retained
+const NO_SYMBOL_KEYS = [];
+function normalizeDef(def) {
+    const keys = Object.keys(def.shape);
+    const ownSymbols = Object.getOwnPropertySymbols(def.shape);
+    const symbolKeys = ownSymbols.length ? ownSymbols : NO_SYMBOL_KEYS;
+    // aliases `keys` when there are no symbols, so a string-only shape keeps one array
+    const allKeys = symbolKeys.length ? [...keys, ...symbolKeys] : keys;
+    for (const k of allKeys) {
+        if (!def.shape?.[k]?._zod?.traits?.has("$ZodType")) {
+            throw new Error(`Invalid element at key "${String(k)}": expected a Zod schema`);
+        }
+    }
+    const okeys = core_util/* optionalKeys */.NM(def.shape);
+    return {
+        ...def,
+        allKeys,
+        symbolKeys,
+        // string-only: handleCatchall matches it against `for...in`, which never yields a symbol
+        keySet: new Set(keys),
+        numKeys: keys.length,
+        optionalKeys: new Set(okeys),
+    };
+}
+function handleCatchall(proms, input, payload, ctx, def, inst, abortEarly) {
+    const unrecognized = [];
+    const keySet = def.keySet;
+    const _catchall = def.catchall._zod;
+    const t = _catchall.def.type;
+    const optin = _catchall.optin;
+    const optout = _catchall.optout;
+    // starts at 0, not the current length: the shape phase already ran and may have aborted
+    let seen = 0;
+    for (const key in input) {
+        if (abortEarly && payload.issues.length !== seen) {
+            if (core_util/* aborted */.QH(payload, seen))
+                break;
+            seen = payload.issues.length;
+        }
+        // Must precede the __proto__ branch: a declared key is not unrecognized, even though the shape loop deliberately strips __proto__ from the parsed output.
+        if (keySet.has(key))
+            continue;
+        // Don't copy an undeclared __proto__ into the result; assignment to a plain {} would replace the result prototype. But in strict mode it is still an unknown key, so report it before skipping.
+        if (key === "__proto__") {
+            if (t === "never")
+                unrecognized.push(key);
+            continue;
+        }
+        if (t === "never") {
+            unrecognized.push(key);
+            continue;
+        }
+        const r = _catchall.run({ value: input[key], issues: [] }, ctx);
+        if (r instanceof Promise) {
+            proms.push(r.then((r) => handlePropertyResult(r, payload, key, input, optin, optout)));
+        }
+        else {
+            handlePropertyResult(r, payload, key, input, optin, optout);
+        }
+    }
+    if (unrecognized.length) {
+        payload.issues.push({
+            code: "unrecognized_keys",
+            keys: unrecognized,
+            input,
+            inst,
+            // Describes the shape of the input, not the validity of the parsed value, so it never aborts. The parse still fails; the schema's own checks just get to run first, and an enclosing intersection can reconcile the key against a sibling operand.
+            continue: true,
+        });
+    }
+    if (!proms.length)
+        return payload;
+    return Promise.all(proms).then(() => {
+        return payload;
+    });
+}
+const $ZodObject = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodObject", (inst, def) => {
+    // requires cast because technically $ZodObject doesn't extend
+    $ZodType.init(inst, def);
+    const desc = Object.getOwnPropertyDescriptor(def, "shape");
+    // a cloned def carries its source's accessor, which knows the shape it answers from; adopting that keeps the clone's keys readable without running it
+    const sh = desc?.get ? desc.get.raw : (def.shape ?? {});
+    if (sh) {
+        // Freezes the shape on first read, so its getters resolve once and every later read sees the same schemas.
+        const get = () => {
+            const newSh = { ...sh };
+            Object.defineProperty(def, "shape", { value: newSh });
+            get.raw = newSh;
+            return newSh;
+        };
+        get.raw = sh;
+        Object.defineProperty(def, "shape", { get });
+    }
+    const _normalized = core_util/* cached */.PO(() => normalizeDef(def));
+    core_util/* defineLazyInternal */.v5(inst, "propValues", (zod) => {
+        const shape = zod.def.shape;
+        const propValues = {};
+        for (const key in shape) {
+            const field = shape[key]._zod;
+            if (field.values) {
+                if (!Object.prototype.hasOwnProperty.call(propValues, key)) {
+                    core_util/* assignProp */.Vy(propValues, key, new Set());
+                }
+                for (const v of field.values)
+                    propValues[key].add(v);
+                // An omittable slot reads back as undefined at a discriminator lookup, so it has to claim undefined: two options that can both omit the key are not discriminable on it.
+                if (field.optin !== undefined)
+                    propValues[key].add(undefined);
+            }
+        }
+        return propValues;
+    });
+    const isObject = core_util/* isObject */.Gv;
+    const catchall = def.catchall;
+    let value;
+    const memo = core_core/* globalConfig */.cr.memoizer;
+    memo?.attach(inst);
+    inst._zod.parse = (payload, ctx) => {
+        value ?? (value = _normalized.value);
+        const input = payload.value;
+        if (!isObject(input)) {
+            payload.issues.push({
+                expected: "object",
+                code: "invalid_type",
+                input,
+                inst,
+            });
+            return payload;
+        }
+        payload.value = memo ? memo.alloc(inst, payload, {}, ctx) : {};
+        const proms = [];
+        const shape = value.shape;
+        const abortEarly = ctx?.abortEarly;
+        let seen = payload.issues.length;
+        for (const key of value.allKeys) {
+            if (abortEarly && payload.issues.length !== seen) {
+                if (core_util/* aborted */.QH(payload, seen))
+                    break;
+                seen = payload.issues.length;
+            }
+            if (key === "__proto__")
+                continue;
+            const el = shape[key];
+            const optin = el._zod.optin;
+            const optout = el._zod.optout;
+            const r = el._zod.run({ value: input[key], issues: [] }, ctx);
+            if (r instanceof Promise) {
+                proms.push(r.then((r) => handlePropertyResult(r, payload, key, input, optin, optout)));
+            }
+            else {
+                handlePropertyResult(r, payload, key, input, optin, optout);
+            }
+        }
+        if (!catchall) {
+            return proms.length ? Promise.all(proms).then(() => payload) : payload;
+        }
+        return handleCatchall(proms, input, payload, ctx, _normalized.value, inst, abortEarly === true);
+    };
+});
+const $ZodObjectJIT = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodObjectJIT", (inst, def) => {
+    // requires cast because technically $ZodObject doesn't extend
+    $ZodObject.init(inst, def);
+    const superParse = inst._zod.parse;
+    const _normalized = core_util/* cached */.PO(() => normalizeDef(def));
+    const memo = core_core/* globalConfig */.cr.memoizer;
+    const generateFastpass = (shape) => {
+        const normalized = _normalized.value;
+        const syms = normalized.symbolKeys;
+        // a symbol has no source literal, so it is read as `syms[i]` off the closed-over scope
+        const doc = new Doc(["payload", "ctx"], { shape, inst, memo, syms });
+        const parseStr = (k) => `shape[${k}]._zod.run({ value: input[${k}], issues: [] }, ctx)`;
+        // prefixes in place, like util.prefixIssues. newResult must land before the early return: a catchall runs after this and would otherwise write onto the caller's input
+        const prefixStr = (id, k) => `
+          let ${id}_ab = false;
+          for (let i = 0; i < ${id}.issues.length; i++) {
+            const iss = ${id}.issues[i];
+            iss.path = iss.path ? [${k}, ...iss.path] : [${k}];
+            payload.issues.push(iss);
+            if (iss.continue !== true) ${id}_ab = true;
+          }
+          if (${id}_ab && ctx && ctx.abortEarly) {
+            payload.value = newResult;
+            return payload;
+          }`;
+        doc.write(`const input = payload.value;`);
+        const ids = Object.create(null);
+        let counter = 0;
+        for (const key of normalized.allKeys) {
+            ids[key] = `key_${counter++}`;
+        }
+        // A: preserve key order {
+        doc.write(memo ? `const newResult = memo.alloc(inst, payload, {}, ctx);` : `const newResult = {};`);
+        for (const key of normalized.allKeys) {
+            if (key === "__proto__")
+                continue;
+            const id = ids[key];
+            const k = typeof key === "symbol" ? `syms[${syms.indexOf(key)}]` : core_util/* esc */.UQ(key);
+            const isPresent = `${k} in input`;
+            const schema = shape[key];
+            const optin = schema?._zod?.optin;
+            const isOptionalIn = optin !== undefined;
+            const isOptionalOut = schema?._zod?.optout === "optional";
+            doc.write(`const ${id} = ${parseStr(k)};`);
+            if (isOptionalIn && isOptionalOut) {
+                // For optional-in/out schemas, ignore errors on absent keys — and, like the interpreted path, drop the value produced alongside them. The middle rung goes further: it permits absence without supplying anything in its place, so an absent key contributes nothing at all.
+                const assign = optin === "optional" ? `${id}_present` : `${id}.value !== undefined || ${id}_present`;
+                doc.write(`
+        const ${id}_present = ${isPresent};
+        if (!${id}.issues.length || ${id}_present) {
+          if (${id}.issues.length) {${prefixStr(id, k)}
+          }
+
+          if (${assign}) {
+            newResult[${k}] = ${id}.value;
+          }
+        }
+
+      `);
+            }
+            else if (!isOptionalIn) {
+                doc.write(`
+        const ${id}_present = ${isPresent};
+        if (${id}.issues.length) {${prefixStr(id, k)}
+        }
+        if (!${id}_present && !${id}.issues.length) {
+          payload.issues.push({
+            code: "invalid_type",
+            expected: "nonoptional",
+            input: undefined,
+            path: [${k}]
+          });
+          if (ctx && ctx.abortEarly) {
+            payload.value = newResult;
+            return payload;
+          }
+        }
+
+        if (${id}_present) {
+          newResult[${k}] = ${id}.value;
+        }
+
+      `);
+            }
+            else {
+                doc.write(`
+        if (${id}.issues.length) {${prefixStr(id, k)}
+        }
+      `);
+                if (optin === "defaulted") {
+                    doc.write(`newResult[${k}] = ${id}.value;`);
+                }
+                else {
+                    doc.write(`
+        if (${id}.value !== undefined || ${isPresent}) {
+          newResult[${k}] = ${id}.value;
+        }
+      `);
+                }
+            }
+        }
+        doc.write(`payload.value = newResult;`);
+        doc.write(`return payload;`);
+        // closing `shape` in is what pays: turbofan specializes the parser against that one shape object, so every `shape[k]._zod.run` folds to a known callee. as a parameter it stays a generic load and measures 13% slower even with the forwarding frame gone
+        return doc.compile();
+    };
+    let fastpass;
+    const isObject = core_util/* isObject */.Gv;
+    const jit = !core_core/* globalConfig */.cr.jitless;
+    const allowsEval = core_util/* allowsEval */.hI;
+    const fastEnabled = jit && allowsEval.value; // && !def.catchall;
+    const catchall = def.catchall;
+    let value;
+    inst._zod.parse = (payload, ctx) => {
+        value ?? (value = _normalized.value);
+        const input = payload.value;
+        if (!isObject(input)) {
+            payload.issues.push({
+                expected: "object",
+                code: "invalid_type",
+                input,
+                inst,
+            });
+            return payload;
+        }
+        if (jit && fastEnabled && ctx?.async === false && ctx.jitless !== true) {
+            // always synchronous
+            if (!fastpass)
+                fastpass = generateFastpass(def.shape);
+            payload = fastpass(payload, ctx);
+            if (!catchall)
+                return payload;
+            return handleCatchall([], input, payload, ctx, value, inst, ctx?.abortEarly === true);
+        }
+        return superParse(payload, ctx);
+    };
+});
+function handleUnionResults(results, final, inst, ctx) {
+    for (const result of results) {
+        if (result.issues.length === 0) {
+            final.value = result.value;
+            return final;
+        }
+    }
+    const nonaborted = results.filter((r) => !core_util/* aborted */.QH(r));
+    if (nonaborted.length === 1) {
+        final.value = nonaborted[0].value;
+        return nonaborted[0];
+    }
+    final.issues.push({
+        code: "invalid_union",
+        input: final.value,
+        inst,
+        errors: results.map((result) => result.issues.map((iss) => core_util/* finalizeIssue */.iR(iss, ctx, core_core/* config */.$W()))),
+    });
+    return final;
+}
+const $ZodUnion = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodUnion", (inst, def) => {
+    $ZodType.init(inst, def);
+    core_util/* defineLazyInternal */.v5(inst, "optin", (zod) => zod.def.options.some((o) => o._zod.optin === "defaulted")
+        ? "defaulted"
+        : zod.def.options.some((o) => o._zod.optin !== undefined)
+            ? "optional"
+            : undefined);
+    core_util/* defineLazyInternal */.v5(inst, "optout", (zod) => zod.def.options.some((o) => o._zod.optout === "optional") ? "optional" : undefined);
+    core_util/* defineLazyInternal */.v5(inst, "values", (zod) => {
+        if (zod.def.options.every((o) => o._zod.values)) {
+            return new Set(zod.def.options.flatMap((option) => Array.from(option._zod.values)));
+        }
+        return undefined;
+    });
+    core_util/* defineLazyInternal */.v5(inst, "pattern", (zod) => {
+        if (zod.def.options.every((o) => o._zod.pattern)) {
+            const patterns = zod.def.options.map((o) => o._zod.pattern);
+            return new RegExp(`^(${patterns.map((p) => core_util/* cleanRegex */.p6(p.source)).join("|")})$`);
+        }
+        return undefined;
+    });
+    const first = def.options.length === 1 ? def.options[0]._zod.run : null;
+    inst._zod.parse = (payload, ctx) => {
+        if (first) {
+            return first(payload, ctx);
+        }
+        let async = false;
+        const results = [];
+        for (const option of def.options) {
+            const result = option._zod.run({
+                value: payload.value,
+                issues: [],
+            }, ctx);
+            if (result instanceof Promise) {
+                results.push(result);
+                async = true;
+            }
+            else {
+                if (result.issues.length === 0)
+                    return result;
+                results.push(result);
+            }
+        }
+        if (!async)
+            return handleUnionResults(results, payload, inst, ctx);
+        return Promise.all(results).then((results) => {
+            return handleUnionResults(results, payload, inst, ctx);
+        });
+    };
+});
+function handleExclusiveUnionResults(results, final, inst, ctx) {
+    const matches = [];
+    for (let i = 0; i < results.length; i++) {
+        if (results[i].issues.length === 0)
+            matches.push(i);
+    }
+    if (matches.length === 1) {
+        final.value = results[matches[0]].value;
+        return final;
+    }
+    if (matches.length === 0) {
+        // No matches - same as regular union
+        final.issues.push({
+            code: "invalid_union",
+            input: final.value,
+            inst,
+            errors: results.map((result) => result.issues.map((iss) => util.finalizeIssue(iss, ctx, core.config()))),
+        });
+    }
+    else {
+        // Multiple matches - exclusive union failure
+        final.issues.push({
+            code: "invalid_union",
+            input: final.value,
+            inst,
+            errors: [],
+            inclusive: false,
+            matches,
+        });
+    }
+    return final;
+}
+const $ZodXor = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodXor", (inst, def) => {
+    $ZodUnion.init(inst, def);
+    def.inclusive = false;
+    const first = def.options.length === 1 ? def.options[0]._zod.run : null;
+    inst._zod.parse = (payload, ctx) => {
+        if (first) {
+            return first(payload, ctx);
+        }
+        let async = false;
+        const results = [];
+        for (const option of def.options) {
+            const result = option._zod.run({
+                value: payload.value,
+                issues: [],
+            }, ctx);
+            if (result instanceof Promise) {
+                results.push(result);
+                async = true;
+            }
+            else {
+                results.push(result);
+            }
+        }
+        if (!async)
+            return handleExclusiveUnionResults(results, payload, inst, ctx);
+        return Promise.all(results).then((results) => {
+            return handleExclusiveUnionResults(results, payload, inst, ctx);
+        });
+    };
+})));
+/** Returns the option whose discriminator claims `value`, or throws if ambiguous. */
+function getDiscriminatedOption(union, value) {
+    const internals = union._zod;
+    let map = internals.bag.optionsMap;
+    if (!map) {
+        map = discriminatorMap(internals.def);
+        internals.bag.optionsMap = map;
+    }
+    const option = map.get(value);
+    if (option === null)
+        throw new Error(`Ambiguous discriminator value "${String(value)}"`);
+    return option;
+}
+function discriminatorMap(def) {
+    const map = new Map();
+    for (const option of def.options) {
+        const values = option._zod.propValues?.[def.discriminator];
+        if (!values || values.size === 0)
+            throw new Error(`Invalid discriminated union option at index "${def.options.indexOf(option)}"`);
+        for (const value of values) {
+            if (map.has(value)) {
+                if (value !== undefined)
+                    throw new Error(`Duplicate discriminator value "${String(value)}"`);
+                // keep the collision marked so a later member cannot reclaim it
+                map.set(value, null);
+            }
+            else {
+                map.set(value, option);
+            }
+        }
+    }
+    return map;
+}
+const $ZodDiscriminatedUnion = 
+/*@__PURE__*/
+(/* unused pure expression or super */ null && (core.$constructor("$ZodDiscriminatedUnion", (inst, def) => {
+    def.inclusive = false;
+    $ZodUnion.init(inst, def);
+    const _super = inst._zod.parse;
+    util.defineLazyInternal(inst, "propValues", (zod) => {
+        const propValues = {};
+        let undefinedCount = 0;
+        for (const option of zod.def.options) {
+            const pv = option._zod.propValues;
+            if (!pv || Object.keys(pv).length === 0)
+                throw new Error(`Invalid discriminated union option at index "${zod.def.options.indexOf(option)}"`);
+            if (pv[zod.def.discriminator]?.has(undefined))
+                undefinedCount++;
+            for (const [k, v] of Object.entries(pv)) {
+                if (!Object.prototype.hasOwnProperty.call(propValues, k)) {
+                    util.assignProp(propValues, k, new Set());
+                }
+                for (const val of v) {
+                    propValues[k].add(val);
+                }
+            }
+        }
+        if (!zod.def.unionFallback && undefinedCount > 1)
+            propValues[zod.def.discriminator]?.delete(undefined);
+        return propValues;
+    });
+    // Checked now rather than in the lookup map below, so an option that lacks the discriminator fails at the `discriminatedUnion` call instead of on the first object parsed. Options whose shape cannot be enumerated without resolving it — pipes and lazies — are left to the map.
+    def.options.forEach((option, i) => {
+        const propShape = util.rawShape(option._zod.def);
+        if (propShape && !Object.prototype.hasOwnProperty.call(propShape, def.discriminator)) {
+            throw new Error(`Invalid discriminated union option at index "${i}"`);
+        }
+    });
+    const disc = util.cached(() => discriminatorMap(def));
+    inst._zod.parse = (payload, ctx) => {
+        const input = payload.value;
+        if (!util.isObject(input)) {
+            payload.issues.push({
+                code: "invalid_type",
+                expected: "object",
+                input,
+                inst,
+            });
+            return payload;
+        }
+        const value = input?.[def.discriminator];
+        const opt = disc.value.get(value);
+        // forward metadata cannot choose an encoder for an absent tag
+        if (opt && (value !== undefined || ctx.direction !== "backward")) {
+            return opt._zod.run(payload, ctx);
+        }
+        // Fall back to union matching when the fast discriminator path fails:
+        // - explicitly enabled via unionFallback, or
+        // - during backward direction (encode), since codec-based discriminators have different values in forward vs backward directions
+        if (def.unionFallback || ctx.direction === "backward") {
+            return _super(payload, ctx);
+        }
+        // no matching discriminator
+        payload.issues.push({
+            code: "invalid_union",
+            errors: [],
+            note: "No matching discriminator",
+            discriminator: def.discriminator,
+            options: Array.from(disc.value.keys()).filter((value) => disc.value.get(value) !== null),
+            input,
+            path: [def.discriminator],
+            inst,
+        });
+        return payload;
+    };
+})));
+const $ZodIntersection = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodIntersection", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.parse = (payload, ctx) => {
+        const input = payload.value;
+        const left = def.left._zod.run({ value: input, issues: [] }, ctx);
+        const right = def.right._zod.run({ value: input, issues: [] }, ctx);
+        const async = left instanceof Promise || right instanceof Promise;
+        if (async) {
+            return Promise.all([left, right]).then(([left, right]) => {
+                return handleIntersectionResults(payload, left, right);
+            });
+        }
+        return handleIntersectionResults(payload, left, right);
+    };
+});
+function mergeValues(a, b) {
+    // const aType = parse.t(a);
+    // const bType = parse.t(b);
+    if (a === b) {
+        return { valid: true, data: a };
+    }
+    if (a instanceof Date && b instanceof Date && +a === +b) {
+        return { valid: true, data: a };
+    }
+    if (core_util/* isPlainObject */.Qd(a) && core_util/* isPlainObject */.Qd(b)) {
+        const bKeys = Object.keys(b);
+        const sharedKeys = Object.keys(a).filter((key) => bKeys.indexOf(key) !== -1);
+        const newObj = { ...a, ...b };
+        if (Object.prototype.hasOwnProperty.call(newObj, "__proto__"))
+            delete newObj.__proto__;
+        for (const key of sharedKeys) {
+            if (key === "__proto__")
+                continue;
+            const sharedValue = mergeValues(a[key], b[key]);
+            if (!sharedValue.valid) {
+                return {
+                    valid: false,
+                    mergeErrorPath: [key, ...sharedValue.mergeErrorPath],
+                };
+            }
+            newObj[key] = sharedValue.data;
+        }
+        return { valid: true, data: newObj };
+    }
+    if (Array.isArray(a) && Array.isArray(b)) {
+        if (a.length !== b.length) {
+            return { valid: false, mergeErrorPath: [] };
+        }
+        const newArray = [];
+        for (let index = 0; index < a.length; index++) {
+            const itemA = a[index];
+            const itemB = b[index];
+            const sharedValue = mergeValues(itemA, itemB);
+            if (!sharedValue.valid) {
+                return {
+                    valid: false,
+                    mergeErrorPath: [index, ...sharedValue.mergeErrorPath],
+                };
+            }
+            newArray.push(sharedValue.data);
+        }
+        return { valid: true, data: newArray };
+    }
+    return { valid: false, mergeErrorPath: [] };
+}
+function handleIntersectionResults(result, left, right) {
+    // Track which side(s) reject each key. A key rejection is reported only when BOTH sides reject it, so a key owned by one branch survives the other's key schema. strictObject reports these as unrecognized_keys; a record with an open key schema reports one invalid_key per key.
+    const unrecKeys = new Map();
+    let unrecIssue;
+    const keyIssues = new Map();
+    const collect = (iss, side) => {
+        let keys;
+        if (iss.code === "unrecognized_keys" && !iss.path?.length) {
+            unrecIssue ?? (unrecIssue = iss);
+            keys = iss.keys;
+        }
+        else if (iss.code === "invalid_key" && iss.origin === "record" && iss.path?.length === 1) {
+            const k = String(iss.path[0]);
+            if (!keyIssues.has(k))
+                keyIssues.set(k, iss);
+            keys = [k];
+        }
+        else {
+            return false;
+        }
+        for (const k of keys) {
+            if (!unrecKeys.has(k))
+                unrecKeys.set(k, {});
+            unrecKeys.get(k)[side] = true;
+        }
+        return true;
+    };
+    for (const iss of left.issues) {
+        if (!collect(iss, "l"))
+            result.issues.push(iss);
+    }
+    for (const iss of right.issues) {
+        if (!collect(iss, "r"))
+            result.issues.push(iss);
+    }
+    // Report only keys rejected by BOTH sides
+    const bothKeys = [...unrecKeys].filter(([, f]) => f.l && f.r).map(([k]) => k);
+    if (bothKeys.length) {
+        const aggregated = unrecIssue ? bothKeys.filter((k) => unrecIssue.keys.includes(k)) : [];
+        if (aggregated.length)
+            result.issues.push({ ...unrecIssue, keys: aggregated });
+        for (const k of bothKeys) {
+            if (!aggregated.includes(k) && keyIssues.has(k))
+                result.issues.push(keyIssues.get(k));
+        }
+    }
+    const merged = mergeValues(left.value, right.value);
+    if (!merged.valid) {
+        if (core_util/* aborted */.QH(result))
+            return result;
+        throw new Error(`Unmergable intersection. Error path: ` + `${JSON.stringify(merged.mergeErrorPath)}`);
+    }
+    result.value = merged.data;
+    return result;
+}
+const $ZodTuple = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodTuple", (inst, def) => {
+    $ZodType.init(inst, def);
+    const items = def.items;
+    const memo = core_core/* globalConfig */.cr.memoizer;
+    memo?.attach(inst);
+    inst._zod.parse = (payload, ctx) => {
+        const input = payload.value;
+        if (!Array.isArray(input)) {
+            payload.issues.push({
+                input,
+                inst,
+                expected: "tuple",
+                code: "invalid_type",
+            });
+            return payload;
+        }
+        payload.value = memo ? memo.alloc(inst, payload, [], ctx) : [];
+        const proms = [];
+        const optinStart = getTupleOptStart(items, "optin");
+        const optoutStart = getTupleOptStart(items, "optout");
+        if (!def.rest) {
+            if (input.length < optinStart) {
+                payload.issues.push({
+                    code: "too_small",
+                    minimum: optinStart,
+                    inclusive: true,
+                    input,
+                    inst,
+                    origin: "array",
+                });
+                return payload;
+            }
+            if (input.length > items.length) {
+                payload.issues.push({
+                    code: "too_big",
+                    maximum: items.length,
+                    inclusive: true,
+                    input,
+                    inst,
+                    origin: "array",
+                });
+            }
+        }
+        // Run every item in parallel, collecting results into an indexed array. The post-processing in `handleTupleResults` walks them in order so it can decide whether an absent optional-output error can truncate the tail or must be reported to preserve required output.
+        const itemResults = new Array(items.length);
+        // only tracked when there is a rest loop to skip
+        const abortEarly = def.rest ? ctx?.abortEarly : undefined;
+        let itemAborted = false;
+        for (let i = 0; i < items.length; i++) {
+            const r = items[i]._zod.run({ value: input[i], issues: [] }, ctx);
+            if (r instanceof Promise) {
+                proms.push(r.then((rr) => {
+                    itemResults[i] = rr;
+                }));
+            }
+            else {
+                itemResults[i] = r;
+                if (abortEarly && !itemAborted && r.issues.length)
+                    itemAborted = core_util/* aborted */.QH(r);
+            }
+        }
+        // sound because rest is non-empty exactly when every fixed index is present, the one case handleTupleResults cannot discard an item's issues
+        if (def.rest && !itemAborted) {
+            let i = items.length - 1;
+            const rest = input.slice(items.length);
+            let seen = payload.issues.length;
+            for (const el of rest) {
+                if (abortEarly && payload.issues.length !== seen) {
+                    if (core_util/* aborted */.QH(payload, seen))
+                        break;
+                    seen = payload.issues.length;
+                }
+                i++;
+                const result = def.rest._zod.run({ value: el, issues: [] }, ctx);
+                if (result instanceof Promise) {
+                    proms.push(result.then((r) => handleTupleResult(r, payload, i)));
+                }
+                else {
+                    handleTupleResult(result, payload, i);
+                }
+            }
+        }
+        if (proms.length) {
+            return Promise.all(proms).then(() => handleTupleResults(itemResults, payload, items, input, optoutStart));
+        }
+        return handleTupleResults(itemResults, payload, items, input, optoutStart);
+    };
+});
+function getTupleOptStart(items, key) {
+    for (let i = items.length - 1; i >= 0; i--) {
+        // optin is a three-rung ladder so any rung above `undefined` permits an absent slot; optout stays two-valued.
+        const omittable = key === "optin" ? items[i]._zod.optin !== undefined : items[i]._zod.optout === "optional";
+        if (!omittable)
+            return i + 1;
+    }
+    return 0;
+}
+function handleTupleResult(result, final, index) {
+    if (result.issues.length) {
+        final.issues.push(...core_util/* prefixIssues */.lQ(index, result.issues));
+    }
+    final.value[index] = result.value;
+}
+function handleTupleResults(itemResults, final, items, input, optoutStart) {
+    // Walk results in order. Mirror $ZodObject's swallow-on-absent-optional rule, but only after `optoutStart`: the first index where the output tuple tail can be absent.
+    for (let i = 0; i < items.length; i++) {
+        const r = itemResults[i];
+        const isPresent = i < input.length;
+        // The array analog of `handlePropertyResult`'s absent-key early return: the middle rung permits absence without supplying anything in its place, so the tail truncates here instead of materializing whatever the item made of `undefined`.
+        if (!isPresent && i >= optoutStart && items[i]._zod.optin === "optional") {
+            final.value.length = i;
+            break;
+        }
+        if (r.issues.length) {
+            if (!isPresent && i >= optoutStart) {
+                final.value.length = i;
+                break;
+            }
+            final.issues.push(...core_util/* prefixIssues */.lQ(i, r.issues));
+        }
+        final.value[i] = r.value;
+    }
+    // Drop trailing slots that produced `undefined` for absent input
+    // (the array analog of an absent optional key on an object). The
+    // `i >= input.length` floor is critical: an explicit `undefined`
+    // *inside* the input must be preserved even when the schema is
+    // optional-out (e.g. `z.string().or(z.undefined())` accepting an
+    // explicit undefined value).
+    for (let i = final.value.length - 1; i >= input.length; i--) {
+        if (items[i]._zod.optout === "optional" && final.value[i] === undefined) {
+            final.value.length = i;
+        }
+        else {
+            break;
+        }
+    }
+    return final;
+}
+const $ZodRecord = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodRecord", (inst, def) => {
+    $ZodType.init(inst, def);
+    const memo = core_core/* globalConfig */.cr.memoizer;
+    memo?.attach(inst);
+    inst._zod.parse = (payload, ctx) => {
+        const input = payload.value;
+        if (!core_util/* isPlainObject */.Qd(input)) {
+            payload.issues.push({
+                expected: "record",
+                code: "invalid_type",
+                input,
+                inst,
+            });
+            return payload;
+        }
+        // no guard in either loop below: a record's invalid_key aborts but an enclosing intersection can reconcile it, so a stopped loop hides keys the sibling does not own and the intersection then rejects nothing
+        const proms = [];
+        const values = def.keyType._zod.values;
+        if (values && !def.partial) {
+            payload.value = memo ? memo.alloc(inst, payload, {}, ctx) : {};
+            const recordKeys = new Set();
+            for (const key of values) {
+                if (typeof key === "string" || typeof key === "number" || typeof key === "symbol") {
+                    recordKeys.add(typeof key === "number" ? key.toString() : key);
+                    // A declared __proto__ is stripped but is not an unrecognized key.
+                    if (key === "__proto__")
+                        continue;
+                    const keyResult = def.keyType._zod.run({ value: key, issues: [] }, ctx);
+                    if (keyResult instanceof Promise) {
+                        throw new Error("Async schemas not supported in object keys currently");
+                    }
+                    if (keyResult.issues.length) {
+                        payload.issues.push({
+                            code: "invalid_key",
+                            origin: "record",
+                            issues: keyResult.issues.map((iss) => core_util/* finalizeIssue */.iR(iss, ctx, core_core/* config */.$W())),
+                            input: key,
+                            path: [key],
+                            inst,
+                        });
+                        continue;
+                    }
+                    const outKey = keyResult.value;
+                    if (outKey === "__proto__")
+                        continue;
+                    const result = def.valueType._zod.run({ value: input[key], issues: [] }, ctx);
+                    if (result instanceof Promise) {
+                        proms.push(result.then((result) => {
+                            if (result.issues.length) {
+                                payload.issues.push(...core_util/* prefixIssues */.lQ(key, result.issues));
+                            }
+                            payload.value[outKey] = result.value;
+                        }));
+                    }
+                    else {
+                        if (result.issues.length) {
+                            payload.issues.push(...core_util/* prefixIssues */.lQ(key, result.issues));
+                        }
+                        payload.value[outKey] = result.value;
+                    }
+                }
+            }
+            let unrecognized;
+            for (const key in input) {
+                if (!recordKeys.has(key)) {
+                    if (def.mode === "loose") {
+                        // skip __proto__ so it can't replace the result prototype via the assignment setter on the plain {} we build into
+                        if (key === "__proto__")
+                            continue;
+                        payload.value[key] = input[key];
+                    }
+                    else {
+                        unrecognized = unrecognized ?? [];
+                        unrecognized.push(key);
+                    }
+                }
+            }
+            if (unrecognized && unrecognized.length > 0) {
+                payload.issues.push({
+                    code: "unrecognized_keys",
+                    input,
+                    inst,
+                    keys: unrecognized,
+                    continue: true,
+                });
+            }
+        }
+        else {
+            payload.value = memo ? memo.alloc(inst, payload, {}, ctx) : {};
+            // An enumerable key schema declares which keys the record owns, so a key outside the set is unrecognized. A non-enumerable one (regex, refine) is a constraint every key must satisfy, so a failing key is invalid. Only the former is reconcilable against the other side of an intersection.
+            let unrecognized;
+            // Reflect.ownKeys for Symbol-key support; filter non-enumerable to match z.object()
+            for (const key of Reflect.ownKeys(input)) {
+                if (key === "__proto__")
+                    continue;
+                if (!Object.prototype.propertyIsEnumerable.call(input, key))
+                    continue;
+                let keyResult = def.keyType._zod.run({ value: key, issues: [] }, ctx);
+                if (keyResult instanceof Promise) {
+                    throw new Error("Async schemas not supported in object keys currently");
+                }
+                // Numeric string fallback: if key is a numeric string and failed, retry with Number(key). This handles z.number(), z.literal([1, 2, 3]), and unions containing numeric literals
+                const checkNumericKey = typeof key === "string" && number.test(key) && keyResult.issues.length;
+                if (checkNumericKey) {
+                    const retryResult = def.keyType._zod.run({ value: Number(key), issues: [] }, ctx);
+                    if (retryResult instanceof Promise) {
+                        throw new Error("Async schemas not supported in object keys currently");
+                    }
+                    if (retryResult.issues.length === 0) {
+                        keyResult = retryResult;
+                    }
+                }
+                if (keyResult.issues.length) {
+                    if (def.mode === "loose") {
+                        // Pass through unchanged
+                        payload.value[key] = input[key];
+                    }
+                    else if (values) {
+                        unrecognized = unrecognized ?? [];
+                        unrecognized.push(key);
+                    }
+                    else {
+                        // Default "strict" behavior: error on invalid key
+                        payload.issues.push({
+                            code: "invalid_key",
+                            origin: "record",
+                            issues: keyResult.issues.map((iss) => core_util/* finalizeIssue */.iR(iss, ctx, core_core/* config */.$W())),
+                            input: key,
+                            path: [key],
+                            inst,
+                        });
+                    }
+                    continue;
+                }
+                // the guard above tests the raw input key, but the key schema can normalize an ordinary key into __proto__; re-check the key we actually write under
+                const outKey = keyResult.value;
+                if (outKey === "__proto__")
+                    continue;
+                const result = def.valueType._zod.run({ value: input[key], issues: [] }, ctx);
+                if (result instanceof Promise) {
+                    proms.push(result.then((result) => {
+                        if (result.issues.length) {
+                            payload.issues.push(...core_util/* prefixIssues */.lQ(key, result.issues));
+                        }
+                        payload.value[outKey] = result.value;
+                    }));
+                }
+                else {
+                    if (result.issues.length) {
+                        payload.issues.push(...core_util/* prefixIssues */.lQ(key, result.issues));
+                    }
+                    payload.value[outKey] = result.value;
+                }
+            }
+            if (unrecognized && unrecognized.length > 0) {
+                payload.issues.push({
+                    code: "unrecognized_keys",
+                    input,
+                    inst,
+                    keys: unrecognized,
+                    continue: true,
+                });
+            }
+        }
+        if (proms.length) {
+            return Promise.all(proms).then(() => payload);
+        }
+        return payload;
+    };
+});
+const $ZodMap = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodMap", (inst, def) => {
+    $ZodType.init(inst, def);
+    const memo = core.globalConfig.memoizer;
+    memo?.attach(inst);
+    inst._zod.parse = (payload, ctx) => {
+        const input = payload.value;
+        if (!(input instanceof Map)) {
+            payload.issues.push({
+                expected: "map",
+                code: "invalid_type",
+                input,
+                inst,
+            });
+            return payload;
+        }
+        const proms = [];
+        payload.value = memo ? memo.alloc(inst, payload, new Map(), ctx) : new Map();
+        const abortEarly = ctx?.abortEarly;
+        let seen = payload.issues.length;
+        for (const [key, value] of input) {
+            if (abortEarly && payload.issues.length !== seen) {
+                if (util.aborted(payload, seen))
+                    break;
+                seen = payload.issues.length;
+            }
+            const keyResult = def.keyType._zod.run({ value: key, issues: [] }, ctx);
+            const valueResult = def.valueType._zod.run({ value: value, issues: [] }, ctx);
+            if (keyResult instanceof Promise || valueResult instanceof Promise) {
+                proms.push(Promise.all([keyResult, valueResult]).then(([keyResult, valueResult]) => {
+                    handleMapResult(keyResult, valueResult, payload, key, input, inst, ctx);
+                }));
+            }
+            else {
+                handleMapResult(keyResult, valueResult, payload, key, input, inst, ctx);
+            }
+        }
+        if (proms.length)
+            return Promise.all(proms).then(() => payload);
+        return payload;
+    };
+    capSize(inst, mapSize);
+})));
+function handleMapResult(keyResult, valueResult, final, key, input, inst, ctx) {
+    if (keyResult.issues.length) {
+        if (util.propertyKeyTypes.has(typeof key)) {
+            final.issues.push(...util.prefixIssues(key, keyResult.issues));
+        }
+        else {
+            final.issues.push({
+                code: "invalid_key",
+                origin: "map",
+                input,
+                inst,
+                issues: keyResult.issues.map((iss) => util.finalizeIssue(iss, ctx, core.config())),
+            });
+        }
+    }
+    if (valueResult.issues.length) {
+        if (util.propertyKeyTypes.has(typeof key)) {
+            final.issues.push(...util.prefixIssues(key, valueResult.issues));
+        }
+        else {
+            final.issues.push({
+                origin: "map",
+                code: "invalid_element",
+                input,
+                inst,
+                key: key,
+                issues: valueResult.issues.map((iss) => util.finalizeIssue(iss, ctx, core.config())),
+            });
+        }
+    }
+    final.value.set(keyResult.value, valueResult.value);
+}
+const $ZodSet = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodSet", (inst, def) => {
+    $ZodType.init(inst, def);
+    const memo = core.globalConfig.memoizer;
+    memo?.attach(inst);
+    inst._zod.parse = (payload, ctx) => {
+        const input = payload.value;
+        if (!(input instanceof Set)) {
+            payload.issues.push({
+                input,
+                inst,
+                expected: "set",
+                code: "invalid_type",
+            });
+            return payload;
+        }
+        const proms = [];
+        payload.value = memo ? memo.alloc(inst, payload, new Set(), ctx) : new Set();
+        const abortEarly = ctx?.abortEarly;
+        let seen = payload.issues.length;
+        for (const item of input) {
+            if (abortEarly && payload.issues.length !== seen) {
+                if (util.aborted(payload, seen))
+                    break;
+                seen = payload.issues.length;
+            }
+            const result = def.valueType._zod.run({ value: item, issues: [] }, ctx);
+            if (result instanceof Promise) {
+                proms.push(result.then((result) => handleSetResult(result, payload)));
+            }
+            else
+                handleSetResult(result, payload);
+        }
+        if (proms.length)
+            return Promise.all(proms).then(() => payload);
+        return payload;
+    };
+    capSize(inst, setSize);
+})));
+function handleSetResult(result, final) {
+    if (result.issues.length) {
+        final.issues.push(...result.issues);
+    }
+    final.value.add(result.value);
+}
+const $ZodEnum = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodEnum", (inst, def) => {
+    $ZodType.init(inst, def);
+    const values = core_util/* getEnumValues */.w5(def.entries);
+    const valuesSet = new Set(values);
+    inst._zod.values = valuesSet;
+    core_util/* defineLazyInternal */.v5(inst, "pattern", (zod) => {
+        const patternValues = core_util/* getEnumValues */.w5(zod.def.entries).filter((k) => core_util/* propertyKeyTypes */.qQ.has(typeof k));
+        // unmatchable fallback, RE2-safe: an empty alternation would compile to /^()$/, which matches ""
+        return new RegExp(patternValues.length ? `^(${patternValues.map((o) => core_util/* escapeRegex */.sD(o.toString())).join("|")})$` : "^[^\\s\\S]$");
+    });
+    inst._zod.parse = (payload, _ctx) => {
+        const input = payload.value;
+        if (valuesSet.has(input)) {
+            return payload;
+        }
+        payload.issues.push({
+            code: "invalid_value",
+            values,
+            input,
+            inst,
+        });
+        return payload;
+    };
+});
+const $ZodLiteral = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodLiteral", (inst, def) => {
+    $ZodType.init(inst, def);
+    const values = new Set(def.values);
+    inst._zod.values = values;
+    core_util/* defineLazyInternal */.v5(inst, "pattern", (zod) => {
+        const vals = zod.def.values;
+        // unmatchable fallback, RE2-safe: an empty alternation would compile to /^()$/, which matches ""
+        return new RegExp(vals.length
+            ? `^(${vals
+                .map((o) => typeof o === "string" ? core_util/* escapeRegex */.sD(o) : o ? core_util/* escapeRegex */.sD(o.toString()) : String(o))
+                .join("|")})$`
+            : "^[^\\s\\S]$");
+    });
+    inst._zod.parse = (payload, _ctx) => {
+        const input = payload.value;
+        if (values.has(input)) {
+            return payload;
+        }
+        payload.issues.push({
+            code: "invalid_value",
+            values: def.values,
+            input,
+            inst,
+        });
+        return payload;
+    };
+});
+const $ZodFile = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodFile", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.parse = (payload, _ctx) => {
+        const input = payload.value;
+        // @ts-ignore
+        if (input instanceof File)
+            return payload;
+        payload.issues.push({
+            expected: "file",
+            code: "invalid_type",
+            input,
+            inst,
+        });
+        return payload;
+    };
+})));
+const $ZodTransform = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodTransform", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.optin = "optional";
+    core_core/* globalConfig */.cr.memoizer?.guard(inst);
+    inst._zod.parse = (payload, ctx) => {
+        if (ctx.direction === "backward") {
+            throw new core_core/* $ZodEncodeError */.cV(inst.constructor.name);
+        }
+        const _out = def.transform(payload.value, payload);
+        if (ctx.async) {
+            const output = _out instanceof Promise ? _out : Promise.resolve(_out);
+            return output.then((output) => {
+                payload.value = output;
+                return payload;
+            });
+        }
+        if (_out instanceof Promise) {
+            throw new core_core/* $ZodAsyncError */.GT();
+        }
+        payload.value = _out;
+        return payload;
+    };
+});
+function handleOptionalResult(payload, result) {
+    // A substituting schema that still failed has no usable answer; yield undefined. Its issues are simply dropped: it ran on a payload of its own, so there is no shared array to truncate and nothing of the caller's to lose with it.
+    payload.value = result.issues.length ? undefined : result.value;
+    return payload;
+}
+const $ZodOptional = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodOptional", (inst, def) => {
+    $ZodType.init(inst, def);
+    // .optional() propagates absence rather than substituting for it, so a defaulted inner keeps its rung.
+    core_util/* defineLazyInternal */.v5(inst, "optin", (zod) => zod.def.innerType._zod.optin === "defaulted" ? "defaulted" : "optional");
+    inst._zod.optout = "optional";
+    core_util/* defineLazyInternal */.v5(inst, "values", (zod) => {
+        const values = zod.def.innerType._zod.values;
+        return values ? new Set([...values, undefined]) : undefined;
+    });
+    core_util/* defineLazyInternal */.v5(inst, "pattern", (zod) => {
+        const pattern = zod.def.innerType._zod.pattern;
+        return pattern ? new RegExp(`^(${core_util/* cleanRegex */.p6(pattern.source)})?$`) : undefined;
+    });
+    inst._zod.parse = (payload, ctx) => {
+        if (payload.value === undefined) {
+            // Only the top rung substitutes a value for absence; everything else leaves it intact, which is what .optional() means.
+            if (def.innerType._zod.optin !== "defaulted")
+                return payload;
+            // Its own payload, for the same reason $ZodCatch gets one: a pipe forwards an unrecognized key through the caller's issues array, and this must not read that as the substituting schema failing and drop it.
+            const result = def.innerType._zod.run({ value: payload.value, issues: [] }, ctx);
+            if (result instanceof Promise)
+                return result.then((result) => handleOptionalResult(payload, result));
+            return handleOptionalResult(payload, result);
+        }
+        return def.innerType._zod.run(payload, ctx);
+    };
+});
+const $ZodExactOptional = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodExactOptional", (inst, def) => {
+    // Call parent init - inherits optin/optout = "optional"
+    $ZodOptional.init(inst, def);
+    // Override values/pattern to NOT add undefined
+    core_util/* defineLazyInternal */.v5(inst, "values", (zod) => zod.def.innerType._zod.values);
+    core_util/* defineLazyInternal */.v5(inst, "pattern", (zod) => zod.def.innerType._zod.pattern);
+    // Override parse to just delegate (no undefined handling)
+    inst._zod.parse = (payload, ctx) => {
+        return def.innerType._zod.run(payload, ctx);
+    };
+});
+const $ZodNullable = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodNullable", (inst, def) => {
+    $ZodType.init(inst, def);
+    core_util/* defineLazyInternal */.v5(inst, "optin", (zod) => zod.def.innerType._zod.optin);
+    core_util/* defineLazyInternal */.v5(inst, "optout", (zod) => zod.def.innerType._zod.optout);
+    core_util/* defineLazyInternal */.v5(inst, "pattern", (zod) => {
+        const pattern = zod.def.innerType._zod.pattern;
+        return pattern ? new RegExp(`^(${core_util/* cleanRegex */.p6(pattern.source)}|null)$`) : undefined;
+    });
+    core_util/* defineLazyInternal */.v5(inst, "values", (zod) => {
+        return zod.def.innerType._zod.values ? new Set([...zod.def.innerType._zod.values, null]) : undefined;
+    });
+    inst._zod.parse = (payload, ctx) => {
+        // Forward direction (decode): allow null to pass through
+        if (payload.value === null)
+            return payload;
+        return def.innerType._zod.run(payload, ctx);
+    };
+});
+const $ZodDefault = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodDefault", (inst, def) => {
+    $ZodType.init(inst, def);
+    // inst._zod.qin = "true";
+    inst._zod.optin = "defaulted";
+    core_util/* defineLazyInternal */.v5(inst, "values", (zod) => zod.def.innerType._zod.values);
+    inst._zod.parse = (payload, ctx) => {
+        if (ctx.direction === "backward") {
+            return def.innerType._zod.run(payload, ctx);
+        }
+        // Forward direction (decode): apply defaults for undefined input
+        if (payload.value === undefined) {
+            payload.value = def.defaultValue;
+            /**
+             * $ZodDefault returns the default value immediately in forward direction.
+             * It doesn't pass the default value into the validator ("prefault"). There's no reason to pass the default value through validation. The validity of the default is enforced by TypeScript statically. Otherwise, it's the responsibility of the user to ensure the default is valid. In the case of pipes with divergent in/out types, you can specify the default on the `in` schema of your ZodPipe to set a "prefault" for the pipe.   */
+            return payload;
+        }
+        // Forward direction: continue with default handling
+        const result = def.innerType._zod.run(payload, ctx);
+        if (result instanceof Promise) {
+            return result.then((result) => handleDefaultResult(result, def));
+        }
+        return handleDefaultResult(result, def);
+    };
+});
+function handleDefaultResult(payload, def) {
+    if (payload.value === undefined) {
+        payload.value = def.defaultValue;
+    }
+    return payload;
+}
+const $ZodPrefault = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodPrefault", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.optin = "defaulted";
+    core_util/* defineLazyInternal */.v5(inst, "values", (zod) => zod.def.innerType._zod.values);
+    inst._zod.parse = (payload, ctx) => {
+        if (ctx.direction === "backward") {
+            return def.innerType._zod.run(payload, ctx);
+        }
+        // Forward direction (decode): apply prefault for undefined input
+        if (payload.value === undefined) {
+            payload.value = def.defaultValue;
+        }
+        return def.innerType._zod.run(payload, ctx);
+    };
+});
+const $ZodNonOptional = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodNonOptional", (inst, def) => {
+    $ZodType.init(inst, def);
+    core_util/* defineLazyInternal */.v5(inst, "values", (zod) => {
+        const v = zod.def.innerType._zod.values;
+        return v ? new Set([...v].filter((x) => x !== undefined)) : undefined;
+    });
+    inst._zod.parse = (payload, ctx) => {
+        const result = def.innerType._zod.run(payload, ctx);
+        if (result instanceof Promise) {
+            return result.then((result) => handleNonOptionalResult(result, inst));
+        }
+        return handleNonOptionalResult(result, inst);
+    };
+});
+function handleNonOptionalResult(payload, inst) {
+    if (!payload.issues.length && payload.value === undefined) {
+        payload.issues.push({
+            code: "invalid_type",
+            expected: "nonoptional",
+            input: payload.value,
+            inst,
+        });
+    }
+    return payload;
+}
+const $ZodSuccess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodSuccess", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.parse = (payload, ctx) => {
+        if (ctx.direction === "backward") {
+            throw new core.$ZodEncodeError("ZodSuccess");
+        }
+        const result = def.innerType._zod.run(payload, ctx);
+        if (result instanceof Promise) {
+            return result.then((result) => {
+                payload.value = result.issues.length === 0;
+                return payload;
+            });
+        }
+        payload.value = result.issues.length === 0;
+        return payload;
+    };
+})));
+function handleCatchResult(payload, result, def, ctx) {
+    if (!result.issues.length) {
+        payload.value = result.value;
+        // The value carries up, so the flag describing it has to carry with it: a back-edge into a node still being parsed must not be frozen by an enclosing readonly, and its checks belong to the node itself. Guarded so the ordinary case adds no own property.
+        if (result.memo)
+            payload.memo = true;
+        return payload;
+    }
+    // Spread the inner's own payload, not ours: `value` has to stay the input the catch was handed, and the inner ran on a payload of its own so its issues are already private to this call.
+    payload.value = def.catchValue({
+        ...result,
+        value: payload.value,
+        error: {
+            issues: result.issues.map((iss) => core_util/* finalizeIssue */.iR(iss, ctx, core_core/* config */.$W())),
+        },
+        input: payload.value,
+    });
+    return payload;
+}
+const $ZodCatch = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCatch", (inst, def) => {
+    $ZodType.init(inst, def);
+    core_util/* defineLazyInternal */.v5(inst, "optin", (zod) => zod.def.innerType._zod.optin === "defaulted" ? "defaulted" : "optional");
+    core_util/* defineLazyInternal */.v5(inst, "optout", (zod) => zod.def.innerType._zod.optout);
+    core_util/* defineLazyInternal */.v5(inst, "values", (zod) => zod.def.innerType._zod.values);
+    inst._zod.parse = (payload, ctx) => {
+        if (ctx.direction === "backward") {
+            return def.innerType._zod.run(payload, ctx);
+        }
+        // Forward direction (decode): apply catch logic
+        const result = def.innerType._zod.run({ value: payload.value, issues: [] }, ctx);
+        if (result instanceof Promise) {
+            return result.then((result) => handleCatchResult(payload, result, def, ctx));
+        }
+        return handleCatchResult(payload, result, def, ctx);
+    };
+});
+const $ZodNaN = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodNaN", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.parse = (payload, _ctx) => {
+        if (typeof payload.value !== "number" || !Number.isNaN(payload.value)) {
+            payload.issues.push({
+                input: payload.value,
+                inst,
+                expected: "nan",
+                code: "invalid_type",
+            });
+            return payload;
+        }
+        return payload;
+    };
+})));
+const $ZodPipe = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodPipe", (inst, def) => {
+    $ZodType.init(inst, def);
+    core_util/* defineLazyInternal */.v5(inst, "values", (zod) => zod.def.in._zod.values);
+    core_util/* defineLazyInternal */.v5(inst, "optin", (zod) => zod.def.in._zod.optin);
+    core_util/* defineLazyInternal */.v5(inst, "optout", (zod) => zod.def.out._zod.optout);
+    core_util/* defineLazyInternal */.v5(inst, "propValues", (zod) => zod.def.in._zod.propValues);
+    inst._zod.parse = (payload, ctx) => {
+        if (ctx.direction === "backward") {
+            const right = def.out._zod.run(payload, ctx);
+            if (right instanceof Promise) {
+                return right.then((right) => handlePipeResult(right, def.in, ctx));
+            }
+            return handlePipeResult(right, def.in, ctx);
+        }
+        const left = def.in._zod.run(payload, ctx);
+        if (left instanceof Promise) {
+            return left.then((left) => handlePipeResult(left, def.out, ctx));
+        }
+        return handlePipeResult(left, def.out, ctx);
+    };
+});
+function handlePipeResult(left, next, ctx) {
+    // Any issue stops the pipe, so a failing refinement never feeds its transform. An unrecognized key is the exception: it describes the input's extra properties, not the value being piped, and an enclosing intersection may yet reconcile it.
+    if (left.issues.some((iss) => iss.code !== "unrecognized_keys")) {
+        // prevent further checks
+        left.aborted = true;
+        return left;
+    }
+    return next._zod.run({ value: left.value, issues: left.issues }, ctx);
+}
+const $ZodCodec = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCodec", (inst, def) => {
+    $ZodType.init(inst, def);
+    util.defineLazyInternal(inst, "values", (zod) => zod.def.in._zod.values);
+    util.defineLazyInternal(inst, "optin", (zod) => zod.def.in._zod.optin);
+    util.defineLazyInternal(inst, "optout", (zod) => zod.def.out._zod.optout);
+    util.defineLazyInternal(inst, "propValues", (zod) => zod.def.in._zod.propValues);
+    inst._zod.parse = (payload, ctx) => {
+        const direction = ctx.direction || "forward";
+        if (direction === "forward") {
+            const left = def.in._zod.run(payload, ctx);
+            if (left instanceof Promise) {
+                return left.then((left) => handleCodecAResult(left, def, ctx));
+            }
+            return handleCodecAResult(left, def, ctx);
+        }
+        else {
+            const right = def.out._zod.run(payload, ctx);
+            if (right instanceof Promise) {
+                return right.then((right) => handleCodecAResult(right, def, ctx));
+            }
+            return handleCodecAResult(right, def, ctx);
+        }
+    };
+})));
+function handleCodecAResult(result, def, ctx) {
+    if (result.issues.length) {
+        // prevent further checks
+        result.aborted = true;
+        return result;
+    }
+    const direction = ctx.direction || "forward";
+    if (direction === "forward") {
+        const transformed = def.transform(result.value, result);
+        if (transformed instanceof Promise) {
+            return transformed.then((value) => handleCodecTxResult(result, value, def.out, ctx));
+        }
+        return handleCodecTxResult(result, transformed, def.out, ctx);
+    }
+    else {
+        const transformed = def.reverseTransform(result.value, result);
+        if (transformed instanceof Promise) {
+            return transformed.then((value) => handleCodecTxResult(result, value, def.in, ctx));
+        }
+        return handleCodecTxResult(result, transformed, def.in, ctx);
+    }
+}
+function handleCodecTxResult(left, value, nextSchema, ctx) {
+    // Check if transform added any issues
+    if (left.issues.length) {
+        left.aborted = true;
+        return left;
+    }
+    return nextSchema._zod.run({ value, issues: left.issues }, ctx);
+}
+const $ZodPreprocess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodPreprocess", (inst, def) => {
+    $ZodPipe.init(inst, def);
+})));
+const $ZodReadonly = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodReadonly", (inst, def) => {
+    $ZodType.init(inst, def);
+    core_util/* defineLazyInternal */.v5(inst, "propValues", (zod) => zod.def.innerType._zod.propValues);
+    core_util/* defineLazyInternal */.v5(inst, "values", (zod) => zod.def.innerType._zod.values);
+    core_util/* defineLazyInternal */.v5(inst, "optin", (zod) => zod.def.innerType?._zod?.optin);
+    core_util/* defineLazyInternal */.v5(inst, "optout", (zod) => zod.def.innerType?._zod?.optout);
+    inst._zod.parse = (payload, ctx) => {
+        if (ctx.direction === "backward") {
+            return def.innerType._zod.run(payload, ctx);
+        }
+        const result = def.innerType._zod.run(payload, ctx);
+        if (result instanceof Promise) {
+            return result.then(handleReadonlyResult);
+        }
+        return handleReadonlyResult(result);
+    };
+});
+function handleReadonlyResult(payload) {
+    // A repeat visit hands back a node that is still being built; freezing it here would make the rest of its keys fail to assign.
+    if (!payload.memo)
+        payload.value = Object.freeze(payload.value);
+    return payload;
+}
+// a leaf's pattern source with its own checks folded in: the last pattern-carrying check wins, else length bounds narrow the catch-all, else an integer format narrows the number form. the fold lives here instead of on `_zod.pattern` so a bundle without template literals never pays for it
+function leafPattern(schema) {
+    const def = schema._zod.def;
+    let pattern = def.pattern;
+    let isInt = !!def.format?.includes("int");
+    let minimum;
+    let maximum;
+    for (const ch of def.checks ?? []) {
+        const d = ch._zod.def;
+        if (d.pattern)
+            pattern = d.pattern;
+        isInt || (isInt = !!d.format?.includes("int"));
+        const lo = d.minimum ?? d.length;
+        const hi = d.maximum ?? d.length;
+        if (lo !== undefined && (minimum === undefined || lo > minimum))
+            minimum = lo;
+        if (hi !== undefined && (maximum === undefined || hi < maximum))
+            maximum = hi;
+    }
+    if (pattern)
+        return pattern.source;
+    // an empty range matches nothing at runtime, and `{8,5}` is not a legal quantifier
+    if (minimum !== undefined && maximum !== undefined && minimum > maximum)
+        return "(?!)";
+    if (minimum !== undefined || maximum !== undefined)
+        return regexes.string({ minimum, maximum }).source;
+    const own = schema._zod.pattern;
+    return (isInt && own === regexes.number ? regexes.integer : own)?.source;
+}
+// a part's pattern source. a wrapper's pattern embeds its inner pattern's source verbatim, so the folded form is substituted in place without knowing the wrapper's own composition; a union's options are joined the way the union builds its own pattern
+function partPattern(schema) {
+    const def = schema._zod.def;
+    const own = schema._zod.pattern?.source;
+    // lazy resolves its inner on the internals, not the def
+    const inner = def.innerType ?? schema._zod.innerType;
+    if (inner) {
+        const before = inner._zod.pattern?.source;
+        const after = partPattern(inner);
+        if (own && before && after && after !== before) {
+            return own.replace(util.cleanRegex(before), () => util.cleanRegex(after));
+        }
+        return own;
+    }
+    if (def.options) {
+        const sources = def.options.map(partPattern);
+        if (sources.every(Boolean))
+            return `^(${sources.map((s) => util.cleanRegex(s)).join("|")})$`;
+    }
+    return leafPattern(schema);
+}
+const $ZodTemplateLiteral = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodTemplateLiteral", (inst, def) => {
+    $ZodType.init(inst, def);
+    const regexParts = [];
+    for (const part of def.parts) {
+        if (typeof part === "object" && part !== null) {
+            // is Zod schema
+            const source = partPattern(part);
+            if (!source) {
+                throw new Error(`Invalid template literal part, no pattern found: ${[...part._zod.traits].shift()}`);
+            }
+            regexParts.push(util.cleanRegex(source));
+        }
+        else if (part === null || util.primitiveTypes.has(typeof part)) {
+            regexParts.push(util.escapeRegex(`${part}`));
+        }
+        else {
+            throw new Error(`Invalid template literal part: ${part}`);
+        }
+    }
+    inst._zod.pattern = new RegExp(`^${regexParts.join("")}$`);
+    inst._zod.parse = (payload, _ctx) => {
+        if (typeof payload.value !== "string") {
+            payload.issues.push({
+                input: payload.value,
+                inst,
+                expected: "string",
+                code: "invalid_type",
+            });
+            return payload;
+        }
+        inst._zod.pattern.lastIndex = 0;
+        if (!inst._zod.pattern.test(payload.value)) {
+            payload.issues.push({
+                input: payload.value,
+                inst,
+                code: "invalid_format",
+                format: def.format ?? "template_literal",
+                pattern: inst._zod.pattern.source,
+            });
+            return payload;
+        }
+        return payload;
+    };
+})));
+const $ZodFunction = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodFunction", (inst, def) => {
+    $ZodType.init(inst, def);
+    // Defined, not assigned: the classic prototype exposes `_def` as a getter with no setter.
+    Object.defineProperty(inst, "_def", { value: def });
+    inst._zod.def = def;
+    inst.implement = (func) => {
+        if (typeof func !== "function") {
+            throw new Error("implement() must be called with a function");
+        }
+        // Defined inline so the closure stays anonymous: binding it to a `const` first names it, which costs 256 bytes per implemented function.
+        return Object.defineProperty(function (...args) {
+            const parsedArgs = inst._def.input ? parse(inst._def.input, args) : args;
+            const result = Reflect.apply(func, this, parsedArgs);
+            if (inst._def.output) {
+                return parse(inst._def.output, result);
+            }
+            return result;
+        }, "_zod", { value: inst._zod, enumerable: false });
+    };
+    inst.implementAsync = (func) => {
+        if (typeof func !== "function") {
+            throw new Error("implementAsync() must be called with a function");
+        }
+        return Object.defineProperty(async function (...args) {
+            const parsedArgs = inst._def.input ? await parseAsync(inst._def.input, args) : args;
+            const result = await Reflect.apply(func, this, parsedArgs);
+            if (inst._def.output) {
+                return await parseAsync(inst._def.output, result);
+            }
+            return result;
+        }, "_zod", { value: inst._zod, enumerable: false });
+    };
+    inst._zod.parse = (payload, _ctx) => {
+        if (typeof payload.value !== "function") {
+            payload.issues.push({
+                code: "invalid_type",
+                expected: "function",
+                input: payload.value,
+                inst,
+            });
+            return payload;
+        }
+        // Check if output is a promise type to determine if we should use async implementation
+        const hasPromiseOutput = inst._def.output && inst._def.output._zod.def.type === "promise";
+        if (hasPromiseOutput) {
+            payload.value = inst.implementAsync(payload.value);
+        }
+        else {
+            payload.value = inst.implement(payload.value);
+        }
+        return payload;
+    };
+    inst.input = (...args) => {
+        const F = inst.constructor;
+        if (Array.isArray(args[0])) {
+            return new F({
+                type: "function",
+                input: new $ZodTuple({
+                    type: "tuple",
+                    items: args[0],
+                    rest: args[1],
+                }),
+                output: inst._def.output,
+            });
+        }
+        return new F({
+            type: "function",
+            input: args[0],
+            output: inst._def.output,
+        });
+    };
+    inst.output = (output) => {
+        const F = inst.constructor;
+        return new F({
+            type: "function",
+            input: inst._def.input,
+            output,
+        });
+    };
+    return inst;
+})));
+const $ZodPromise = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodPromise", (inst, def) => {
+    $ZodType.init(inst, def);
+    inst._zod.parse = (payload, ctx) => {
+        return Promise.resolve(payload.value).then((inner) => def.innerType._zod.run({ value: inner, issues: [] }, ctx));
+    };
+})));
+const $ZodLazy = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodLazy", (inst, def) => {
+    $ZodType.init(inst, def);
+    // Cache the resolved inner type on the shared `def` so all clones of this lazy (e.g. via `.describe()`/`.meta()`) share the same inner instance, preserving identity for cycle detection on recursive schemas.
+    util.defineLazy(inst._zod, "innerType", () => {
+        const d = def;
+        if (!d._cachedInner)
+            d._cachedInner = def.getter();
+        return d._cachedInner;
+    });
+    util.defineLazyInternal(inst, "pattern", (zod) => zod.innerType?._zod?.pattern);
+    util.defineLazyInternal(inst, "propValues", (zod) => zod.innerType?._zod?.propValues);
+    util.defineLazyInternal(inst, "optin", (zod) => zod.innerType?._zod?.optin ?? undefined);
+    util.defineLazyInternal(inst, "optout", (zod) => zod.innerType?._zod?.optout ?? undefined);
+    inst._zod.parse = (payload, ctx) => {
+        const inner = inst._zod.innerType;
+        return inner._zod.run(payload, ctx);
+    };
+})));
+const $ZodCustom = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCustom", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    $ZodType.init(inst, def);
+    inst._zod.parse = (payload, _) => {
+        return payload;
+    };
+    inst._zod.check = (payload) => {
+        const input = payload.value;
+        const r = def.fn(input);
+        if (r instanceof Promise) {
+            return r.then((r) => handleRefineResult(r, payload, input, inst));
+        }
+        handleRefineResult(r, payload, input, inst);
+        return;
+    };
+});
+function handleRefineResult(result, payload, input, inst) {
+    if (!result) {
+        const _iss = {
+            code: "custom",
+            input,
+            inst, // incorporates params.error into issue reporting
+            path: [...(inst._zod.def.path ?? [])], // incorporates params.error into issue reporting
+            continue: !inst._zod.def.abort,
+            // params: inst._zod.def.params,
+        };
+        if (inst._zod.def.params)
+            _iss.params = inst._zod.def.params;
+        payload.issues.push(core_util/* issue */.sn(_iss));
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/registries.js
+var _a;
+const $output = /*@__PURE__*/ (/* unused pure expression or super */ null && (Symbol("ZodOutput")));
+const $input = /*@__PURE__*/ (/* unused pure expression or super */ null && (Symbol("ZodInput")));
+class $ZodRegistry {
+    constructor() {
+        this._map = new WeakMap();
+        this._idmap = new Map();
+    }
+    add(schema, ..._meta) {
+        const meta = _meta[0];
+        this._map.set(schema, meta);
+        if (meta && typeof meta === "object" && "id" in meta) {
+            this._idmap.set(meta.id, schema);
+        }
+        return this;
+    }
+    clear() {
+        this._map = new WeakMap();
+        this._idmap = new Map();
+        return this;
+    }
+    remove(schema) {
+        const meta = this._map.get(schema);
+        if (meta && typeof meta === "object" && "id" in meta) {
+            this._idmap.delete(meta.id);
+        }
+        this._map.delete(schema);
+        return this;
+    }
+    get(schema) {
+        // return this._map.get(schema) as any;
+        // inherit metadata
+        const p = schema._zod.parent;
+        if (p) {
+            const pm = { ...(this.get(p) ?? {}) };
+            delete pm.id; // do not inherit id
+            const f = { ...pm, ...this._map.get(schema) };
+            return Object.keys(f).length ? f : undefined;
+        }
+        return this._map.get(schema);
+    }
+    has(schema) {
+        return this._map.has(schema);
+    }
+}
+// registries
+function registry() {
+    return new $ZodRegistry();
+}
+(_a = globalThis).__zod_globalRegistry ?? (_a.__zod_globalRegistry = registry());
+const globalRegistry = globalThis.__zod_globalRegistry;
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/api.js
+
+
+
+
+function snapshotChecks(def) {
+    if (def.checks)
+        def.checks = [...def.checks];
+    return def;
+}
+// @__NO_SIDE_EFFECTS__
+function _string(Class, params) {
+    return new Class(snapshotChecks({ type: "string", ...core_util/* normalizeParams */.A2(params) }));
+}
+// @__NO_SIDE_EFFECTS__
+function _coercedString(Class, params) {
+    return new Class(snapshotChecks({ type: "string", coerce: true, ...util.normalizeParams(params) }));
+}
+// @__NO_SIDE_EFFECTS__
+function _email(Class, params) {
+    return new Class({
+        type: "string",
+        format: "email",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _guid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "guid",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uuid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "uuid",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uuidv4(Class, params) {
+    return new Class({
+        type: "string",
+        format: "uuid",
+        check: "string_format",
+        abort: false,
+        version: "v4",
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uuidv6(Class, params) {
+    return new Class({
+        type: "string",
+        format: "uuid",
+        check: "string_format",
+        abort: false,
+        version: "v6",
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uuidv7(Class, params) {
+    return new Class({
+        type: "string",
+        format: "uuid",
+        check: "string_format",
+        abort: false,
+        version: "v7",
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _url(Class, params) {
+    return new Class({
+        type: "string",
+        format: "url",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function api_emoji(Class, params) {
+    return new Class({
+        type: "string",
+        format: "emoji",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _nanoid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "nanoid",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+/**
+ * @deprecated CUID v1 is deprecated by its authors due to information leakage
+ * (timestamps embedded in the id). Use {@link _cuid2} instead.
+ * See https://github.com/paralleldrive/cuid.
+ */
+// @__NO_SIDE_EFFECTS__
+function _cuid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "cuid",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _cuid2(Class, params) {
+    return new Class({
+        type: "string",
+        format: "cuid2",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _ulid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "ulid",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _xid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "xid",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _ksuid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "ksuid",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _ipv4(Class, params) {
+    return new Class({
+        type: "string",
+        format: "ipv4",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _ipv6(Class, params) {
+    return new Class({
+        type: "string",
+        format: "ipv6",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _mac(Class, params) {
+    return new Class({
+        type: "string",
+        format: "mac",
+        check: "string_format",
+        abort: false,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _cidrv4(Class, params) {
+    return new Class({
+        type: "string",
+        format: "cidrv4",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _cidrv6(Class, params) {
+    return new Class({
+        type: "string",
+        format: "cidrv6",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _base64(Class, params) {
+    return new Class({
+        type: "string",
+        format: "base64",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _base64url(Class, params) {
+    return new Class({
+        type: "string",
+        format: "base64url",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _e164(Class, params) {
+    return new Class({
+        type: "string",
+        format: "e164",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _creditCard(Class, params) {
+    return new Class({
+        type: "string",
+        format: "credit_card",
+        check: "string_format",
+        abort: false,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _iban(Class, params) {
+    return new Class({
+        type: "string",
+        format: "iban",
+        check: "string_format",
+        abort: false,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _jwt(Class, params) {
+    return new Class({
+        type: "string",
+        format: "jwt",
+        check: "string_format",
+        abort: false,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+const TimePrecision = {
+    Any: null,
+    Minute: -1,
+    Second: 0,
+    Millisecond: 3,
+    Microsecond: 6,
+};
+// @__NO_SIDE_EFFECTS__
+function _isoDateTime(Class, params) {
+    return new Class({
+        type: "string",
+        format: "datetime",
+        check: "string_format",
+        offset: false,
+        local: false,
+        precision: null,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _isoDate(Class, params) {
+    return new Class({
+        type: "string",
+        format: "date",
+        check: "string_format",
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _isoTime(Class, params) {
+    return new Class({
+        type: "string",
+        format: "time",
+        check: "string_format",
+        precision: null,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _isoDuration(Class, params) {
+    return new Class({
+        type: "string",
+        format: "duration",
+        check: "string_format",
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _number(Class, params) {
+    return new Class(snapshotChecks({ type: "number", checks: [], ...core_util/* normalizeParams */.A2(params) }));
+}
+// @__NO_SIDE_EFFECTS__
+function _coercedNumber(Class, params) {
+    return new Class(snapshotChecks({ type: "number", coerce: true, checks: [], ...util.normalizeParams(params) }));
+}
+// @__NO_SIDE_EFFECTS__
+function _int(Class, params) {
+    return new Class({
+        type: "number",
+        check: "number_format",
+        abort: false,
+        format: "safeint",
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _float32(Class, params) {
+    return new Class({
+        type: "number",
+        check: "number_format",
+        abort: false,
+        format: "float32",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _float64(Class, params) {
+    return new Class({
+        type: "number",
+        check: "number_format",
+        abort: false,
+        format: "float64",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _int32(Class, params) {
+    return new Class({
+        type: "number",
+        check: "number_format",
+        abort: false,
+        format: "int32",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uint32(Class, params) {
+    return new Class({
+        type: "number",
+        check: "number_format",
+        abort: false,
+        format: "uint32",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _boolean(Class, params) {
+    return new Class({
+        type: "boolean",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _coercedBoolean(Class, params) {
+    return new Class({
+        type: "boolean",
+        coerce: true,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _bigint(Class, params) {
+    return new Class({
+        type: "bigint",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _coercedBigint(Class, params) {
+    return new Class({
+        type: "bigint",
+        coerce: true,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _int64(Class, params) {
+    return new Class({
+        type: "bigint",
+        check: "bigint_format",
+        abort: false,
+        format: "int64",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uint64(Class, params) {
+    return new Class({
+        type: "bigint",
+        check: "bigint_format",
+        abort: false,
+        format: "uint64",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _symbol(Class, params) {
+    return new Class({
+        type: "symbol",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function api_undefined(Class, params) {
+    return new Class({
+        type: "undefined",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function api_null(Class, params) {
+    return new Class({
+        type: "null",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _any(Class) {
+    return new Class({
+        type: "any",
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _unknown(Class) {
+    return new Class({
+        type: "unknown",
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _never(Class, params) {
+    return new Class({
+        type: "never",
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _void(Class, params) {
+    return new Class({
+        type: "void",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _date(Class, params) {
+    return new Class({
+        type: "date",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _coercedDate(Class, params) {
+    return new Class({
+        type: "date",
+        coerce: true,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _nan(Class, params) {
+    return new Class({
+        type: "nan",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _lt(value, params) {
+    return new $ZodCheckLessThan({
+        check: "less_than",
+        ...core_util/* normalizeParams */.A2(params),
+        value,
+        inclusive: false,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _lte(value, params) {
+    return new $ZodCheckLessThan({
+        check: "less_than",
+        ...core_util/* normalizeParams */.A2(params),
+        value,
+        inclusive: true,
+    });
+}
+
+// @__NO_SIDE_EFFECTS__
+function _gt(value, params) {
+    return new $ZodCheckGreaterThan({
+        check: "greater_than",
+        ...core_util/* normalizeParams */.A2(params),
+        value,
+        inclusive: false,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _gte(value, params) {
+    return new $ZodCheckGreaterThan({
+        check: "greater_than",
+        ...core_util/* normalizeParams */.A2(params),
+        value,
+        inclusive: true,
+    });
+}
+
+// @__NO_SIDE_EFFECTS__
+function _positive(params) {
+    return _gt(0, params);
+}
+// negative
+// @__NO_SIDE_EFFECTS__
+function _negative(params) {
+    return _lt(0, params);
+}
+// nonpositive
+// @__NO_SIDE_EFFECTS__
+function _nonpositive(params) {
+    return _lte(0, params);
+}
+// nonnegative
+// @__NO_SIDE_EFFECTS__
+function _nonnegative(params) {
+    return _gte(0, params);
+}
+// @__NO_SIDE_EFFECTS__
+function _multipleOf(value, params) {
+    return new $ZodCheckMultipleOf({
+        check: "multiple_of",
+        ...core_util/* normalizeParams */.A2(params),
+        value,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _maxSize(maximum, params) {
+    return new checks.$ZodCheckMaxSize({
+        check: "max_size",
+        ...util.normalizeParams(params),
+        maximum,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _minSize(minimum, params) {
+    return new checks.$ZodCheckMinSize({
+        check: "min_size",
+        ...util.normalizeParams(params),
+        minimum,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _size(size, params) {
+    return new checks.$ZodCheckSizeEquals({
+        check: "size_equals",
+        ...util.normalizeParams(params),
+        size,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _maxLength(maximum, params) {
+    const ch = new $ZodCheckMaxLength({
+        check: "max_length",
+        ...core_util/* normalizeParams */.A2(params),
+        maximum,
+    });
+    return ch;
+}
+// @__NO_SIDE_EFFECTS__
+function _minLength(minimum, params) {
+    return new $ZodCheckMinLength({
+        check: "min_length",
+        ...core_util/* normalizeParams */.A2(params),
+        minimum,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _length(length, params) {
+    return new $ZodCheckLengthEquals({
+        check: "length_equals",
+        ...core_util/* normalizeParams */.A2(params),
+        length,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _regex(pattern, params) {
+    return new $ZodCheckRegex({
+        check: "string_format",
+        format: "regex",
+        ...core_util/* normalizeParams */.A2(params),
+        pattern,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _lowercase(params) {
+    return new $ZodCheckLowerCase({
+        check: "string_format",
+        format: "lowercase",
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uppercase(params) {
+    return new $ZodCheckUpperCase({
+        check: "string_format",
+        format: "uppercase",
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _includes(includes, params) {
+    return new $ZodCheckIncludes({
+        check: "string_format",
+        format: "includes",
+        ...core_util/* normalizeParams */.A2(params),
+        includes,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _startsWith(prefix, params) {
+    return new $ZodCheckStartsWith({
+        check: "string_format",
+        format: "starts_with",
+        ...core_util/* normalizeParams */.A2(params),
+        prefix,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _endsWith(suffix, params) {
+    return new $ZodCheckEndsWith({
+        check: "string_format",
+        format: "ends_with",
+        ...core_util/* normalizeParams */.A2(params),
+        suffix,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _property(property, schema, params) {
+    return new checks.$ZodCheckProperty({
+        check: "property",
+        property,
+        schema,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _properties(shape, params) {
+    return new $ZodCheckProperties({
+        check: "properties",
+        shape,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _mime(types, params) {
+    return new checks.$ZodCheckMimeType({
+        check: "mime_type",
+        mime: types,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _overwrite(tx) {
+    return new $ZodCheckOverwrite({
+        check: "overwrite",
+        tx,
+    });
+}
+// normalize
+// @__NO_SIDE_EFFECTS__
+function _normalize(form) {
+    return _overwrite((input) => input.normalize(form));
+}
+// trim
+// @__NO_SIDE_EFFECTS__
+function _trim() {
+    return _overwrite((input) => input.trim());
+}
+// toLowerCase
+// @__NO_SIDE_EFFECTS__
+function _toLowerCase() {
+    return _overwrite((input) => input.toLowerCase());
+}
+// toUpperCase
+// @__NO_SIDE_EFFECTS__
+function _toUpperCase() {
+    return _overwrite((input) => input.toUpperCase());
+}
+// slugify
+// @__NO_SIDE_EFFECTS__
+function _slugify() {
+    return _overwrite((input) => core_util/* slugify */.Yv(input));
+}
+// @__NO_SIDE_EFFECTS__
+function _array(Class, element, params) {
+    return new Class({
+        type: "array",
+        element,
+        // get element() {
+        //   return element;
+        // },
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _union(Class, options, params) {
+    return new Class({
+        type: "union",
+        options,
+        ...util.normalizeParams(params),
+    });
+}
+function _xor(Class, options, params) {
+    return new Class({
+        type: "union",
+        options,
+        inclusive: false,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _discriminatedUnion(Class, discriminator, options, params) {
+    return new Class({
+        type: "union",
+        options: options,
+        discriminator,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _intersection(Class, left, right) {
+    return new Class({
+        type: "intersection",
+        left,
+        right,
+    });
+}
+// export function _tuple(
+//   Class: util.SchemaClass<schemas.$ZodTuple>,
+//   items: [],
+//   params?: string | $ZodTupleParams
+// ): schemas.$ZodTuple<[], null>;
+// @__NO_SIDE_EFFECTS__
+function _tuple(Class, items, _paramsOrRest, _params) {
+    const hasRest = _paramsOrRest instanceof schemas.$ZodType;
+    const params = hasRest ? _params : _paramsOrRest;
+    const rest = hasRest ? _paramsOrRest : null;
+    return new Class({
+        type: "tuple",
+        items,
+        rest,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _record(Class, keyType, valueType, params) {
+    return new Class({
+        type: "record",
+        keyType,
+        valueType,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _map(Class, keyType, valueType, params) {
+    return new Class({
+        type: "map",
+        keyType,
+        valueType,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _set(Class, valueType, params) {
+    return new Class({
+        type: "set",
+        valueType,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _enum(Class, values, params) {
+    const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+    // if (Array.isArray(values)) {
+    //   for (const value of values) {
+    //     entries[value] = value;
+    //   }
+    // } else {
+    //   Object.assign(entries, values);
+    // }
+    // const entries: util.EnumLike = {};
+    // for (const val of values) {
+    //   entries[val] = val;
+    // }
+    return new Class({
+        type: "enum",
+        entries,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+/** @deprecated This API has been merged into `z.enum()`. Use `z.enum()` instead.
+ *
+ * ```ts
+ * enum Colors { red, green, blue }
+ * z.enum(Colors);
+ * ```
+ */
+function _nativeEnum(Class, entries, params) {
+    return new Class({
+        type: "enum",
+        entries,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _literal(Class, value, params) {
+    return new Class({
+        type: "literal",
+        values: Array.isArray(value) ? value : [value],
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _file(Class, params) {
+    return new Class({
+        type: "file",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _transform(Class, fn) {
+    return new Class({
+        type: "transform",
+        transform: fn,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _optional(Class, innerType) {
+    return new Class({
+        type: "optional",
+        innerType,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _nullable(Class, innerType) {
+    return new Class({
+        type: "nullable",
+        innerType,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _default(Class, innerType, defaultValue) {
+    return new Class({
+        type: "default",
+        innerType,
+        get defaultValue() {
+            return typeof defaultValue === "function" ? defaultValue() : util.shallowClone(defaultValue);
+        },
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _nonoptional(Class, innerType, params) {
+    return new Class({
+        type: "nonoptional",
+        innerType,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _success(Class, innerType) {
+    return new Class({
+        type: "success",
+        innerType,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _catch(Class, innerType, catchValue) {
+    return new Class({
+        type: "catch",
+        innerType,
+        catchValue: (typeof catchValue === "function" ? catchValue : util.constantCatch(catchValue)),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _pipe(Class, in_, out) {
+    return new Class({
+        type: "pipe",
+        in: in_,
+        out,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _readonly(Class, innerType) {
+    return new Class({
+        type: "readonly",
+        innerType,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _templateLiteral(Class, parts, params) {
+    return new Class({
+        type: "template_literal",
+        parts,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _lazy(Class, getter) {
+    return new Class({
+        type: "lazy",
+        getter,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _promise(Class, innerType) {
+    return new Class({
+        type: "promise",
+        innerType,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _custom(Class, fn, _params) {
+    const norm = util.normalizeParams(_params);
+    norm.abort ?? (norm.abort = true); // default to abort:false
+    const schema = new Class({
+        type: "custom",
+        check: "custom",
+        fn: fn,
+        ...norm,
+    });
+    return schema;
+}
+// same as _custom but defaults to abort:false
+// @__NO_SIDE_EFFECTS__
+function _refine(Class, fn, _params) {
+    const schema = new Class({
+        type: "custom",
+        check: "custom",
+        fn: fn,
+        ...core_util/* normalizeParams */.A2(_params),
+    });
+    return schema;
+}
+// @__NO_SIDE_EFFECTS__
+function _superRefine(fn, params) {
+    const ch = _check((payload) => {
+        payload.addIssue = (issue) => {
+            if (typeof issue === "string") {
+                payload.issues.push(core_util/* issue */.sn(issue, payload.value, ch._zod.def));
+            }
+            else {
+                // for Zod 3 backwards compatibility
+                const _issue = issue;
+                if (_issue.fatal)
+                    _issue.continue = false;
+                _issue.code ?? (_issue.code = "custom");
+                if (!("input" in _issue))
+                    _issue.input = payload.value;
+                _issue.inst ?? (_issue.inst = ch);
+                _issue.continue ?? (_issue.continue = !ch._zod.def.abort); // abort is always undefined, so this is always true...
+                payload.issues.push(core_util/* issue */.sn(_issue));
+            }
+        };
+        return fn(payload.value, payload);
+    }, params);
+    return ch;
+}
+// @__NO_SIDE_EFFECTS__
+function _check(fn, params) {
+    const ch = new $ZodCheck({
+        check: "custom",
+        ...core_util/* normalizeParams */.A2(params),
+    });
+    ch._zod.check = fn;
+    return ch;
+}
+// @__NO_SIDE_EFFECTS__
+function describe(description) {
+    const ch = new $ZodCheck({ check: "describe" });
+    ch._zod.onattach = [
+        (inst) => {
+            const existing = globalRegistry.get(inst) ?? {};
+            globalRegistry.add(inst, { ...existing, description });
+        },
+    ];
+    ch._zod.check = () => { }; // no-op check
+    return ch;
+}
+// @__NO_SIDE_EFFECTS__
+function meta(metadata) {
+    const ch = new $ZodCheck({ check: "meta" });
+    ch._zod.onattach = [
+        (inst) => {
+            const existing = globalRegistry.get(inst) ?? {};
+            globalRegistry.add(inst, { ...existing, ...metadata });
+        },
+    ];
+    ch._zod.check = () => { }; // no-op check
+    return ch;
+}
+// @__NO_SIDE_EFFECTS__
+function _stringbool(Classes, _params) {
+    const params = util.normalizeParams(_params);
+    let truthyArray = params.truthy ?? ["true", "1", "yes", "on", "y", "enabled"];
+    let falsyArray = params.falsy ?? ["false", "0", "no", "off", "n", "disabled"];
+    if (params.case !== "sensitive") {
+        truthyArray = truthyArray.map((v) => (typeof v === "string" ? v.toLowerCase() : v));
+        falsyArray = falsyArray.map((v) => (typeof v === "string" ? v.toLowerCase() : v));
+    }
+    const truthySet = new Set(truthyArray);
+    const falsySet = new Set(falsyArray);
+    const _Codec = Classes.Codec ?? schemas.$ZodCodec;
+    const _Boolean = Classes.Boolean ?? schemas.$ZodBoolean;
+    const _String = Classes.String ?? schemas.$ZodString;
+    const stringSchema = new _String({ type: "string", error: params.error });
+    const booleanSchema = new _Boolean({ type: "boolean", error: params.error });
+    const codec = new _Codec({
+        type: "pipe",
+        in: stringSchema,
+        out: booleanSchema,
+        transform: ((input, payload) => {
+            let data = input;
+            if (params.case !== "sensitive")
+                data = data.toLowerCase();
+            if (truthySet.has(data)) {
+                return true;
+            }
+            else if (falsySet.has(data)) {
+                return false;
+            }
+            else {
+                payload.issues.push({
+                    code: "invalid_value",
+                    expected: "stringbool",
+                    values: [...truthySet, ...falsySet],
+                    input: payload.value,
+                    inst: codec,
+                    continue: false,
+                });
+                return {};
+            }
+        }),
+        reverseTransform: ((input, _payload) => {
+            if (input === true) {
+                return truthyArray[0] || "true";
+            }
+            else {
+                return falsyArray[0] || "false";
+            }
+        }),
+        error: params.error,
+    });
+    codec._zod.bag.truthy = truthyArray;
+    codec._zod.bag.falsy = falsyArray;
+    codec._zod.bag.case = params.case ?? "insensitive";
+    return codec;
+}
+// @__NO_SIDE_EFFECTS__
+function _stringFormat(Class, format, fnOrRegex, _params = {}) {
+    const params = util.normalizeParams(_params);
+    const def = {
+        check: "string_format",
+        type: "string",
+        format,
+        fn: typeof fnOrRegex === "function" ? fnOrRegex : (val) => fnOrRegex.test(val),
+        ...params,
+    };
+    if (fnOrRegex instanceof RegExp) {
+        def.pattern = fnOrRegex;
+    }
+    const inst = new Class(def);
+    return inst;
+}
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/to-json-schema.js
+
+
+function assignProps(target, ...sources) {
+    for (const source of sources) {
+        for (const key of Reflect.ownKeys(source)) {
+            if (Object.prototype.propertyIsEnumerable.call(source, key)) {
+                (0,core_util/* assignProp */.Vy)(target, key, source[key]);
+            }
+        }
+    }
+    return target;
+}
+// function initializeContext<T extends schemas.$ZodType>(inputs: JSONSchemaGeneratorParams<T>): ToJSONSchemaContext<T> {
+//   return {
+//     processor: inputs.processor,
+//     metadataRegistry: inputs.metadata ?? globalRegistry,
+//     target: inputs.target ?? "draft-2020-12",
+//     unrepresentable: inputs.unrepresentable ?? "throw",
+//   };
+// }
+function to_json_schema_initializeContext(params) {
+    // Normalize target: convert old non-hyphenated versions to hyphenated versions
+    let target = params?.target ?? "draft-2020-12";
+    if (target === "draft-4")
+        target = "draft-04";
+    if (target === "draft-7")
+        target = "draft-07";
+    return {
+        processors: params.processors ?? {},
+        metadataRegistry: params?.metadata ?? globalRegistry,
+        target,
+        unrepresentable: params?.unrepresentable ?? "throw",
+        override: params?.override ?? (() => { }),
+        io: params?.io ?? "output",
+        counter: 0,
+        seen: new Map(),
+        sharedDefsExtractedFor: undefined,
+        sharedEmitDoneFor: undefined,
+        cycles: params?.cycles ?? "ref",
+        reused: params?.reused ?? "inline",
+        intersections: [],
+        deferred: [],
+        external: params?.external ?? undefined,
+    };
+}
+/**
+ * Applies the `unrepresentable` setting at a site that has no JSON Schema equivalent. Throws
+ * `message` unless the setting (or the handler's return value) says otherwise. Returns `true` if a
+ * custom JSON Schema was written into `json`, in which case the caller must not write its own.
+ */
+function handleUnrepresentable(schema, ctx, json, params, message) {
+    const result = typeof ctx.unrepresentable === "function"
+        ? ctx.unrepresentable({ zodSchema: schema, path: params.path, message })
+        : ctx.unrepresentable;
+    if (result === "any")
+        return false;
+    if (result === undefined || result === "throw")
+        throw new Error(message);
+    Object.assign(json, result);
+    return true;
+}
+// never rename this back to `process`: bundler polyfills inject a top-level `const process` that a lexical declaration of the same name collides with (#6397)
+function to_json_schema_processSchema(schema, ctx, _params = { path: [], schemaPath: [] }) {
+    var _a;
+    const def = schema._zod.def;
+    // check for schema in seens
+    const seen = ctx.seen.get(schema);
+    if (seen) {
+        seen.count++;
+        // check if cycle
+        const isCycle = _params.schemaPath.includes(schema);
+        if (isCycle) {
+            seen.cycle = _params.path;
+        }
+        return seen.schema;
+    }
+    // initialize
+    const result = { schema: {}, count: 1, cycle: undefined, path: _params.path };
+    ctx.seen.set(schema, result);
+    ctx.sharedDefsExtractedFor = undefined;
+    ctx.sharedEmitDoneFor = undefined;
+    // custom method overrides default behavior
+    const overrideSchema = schema._zod.toJSONSchema?.();
+    if (overrideSchema) {
+        result.schema = overrideSchema;
+    }
+    else {
+        const params = {
+            ..._params,
+            schemaPath: [..._params.schemaPath, schema],
+            path: _params.path,
+        };
+        if (schema._zod.processJSONSchema) {
+            schema._zod.processJSONSchema(ctx, result.schema, params);
+        }
+        else {
+            const _json = result.schema;
+            const processor = ctx.processors[def.type];
+            if (!processor) {
+                throw new Error(`[toJSONSchema]: Non-representable type encountered: ${def.type}`);
+            }
+            processor(schema, ctx, _json, params);
+        }
+        const parent = schema._zod.parent;
+        if (parent) {
+            // Also set ref if processor didn't (for inheritance)
+            if (!result.ref)
+                result.ref = parent;
+            to_json_schema_processSchema(parent, ctx, params);
+            ctx.seen.get(parent).isParent = true;
+        }
+    }
+    // metadata
+    const meta = ctx.metadataRegistry.get(schema);
+    if (meta)
+        assignProps(result.schema, meta);
+    if (ctx.io === "input" && isTransforming(schema)) {
+        // examples/defaults only apply to output type of pipe
+        delete result.schema.examples;
+        delete result.schema.default;
+    }
+    // set prefault as default
+    if (ctx.io === "input" && "_prefault" in result.schema)
+        (_a = result.schema).default ?? (_a.default = result.schema._prefault);
+    delete result.schema._prefault;
+    // pulling fresh from ctx.seen in case it was overwritten
+    const _result = ctx.seen.get(schema);
+    return _result.schema;
+}
+/** @deprecated Renamed to `processSchema`. An export alias declares no binding, so it is safe to keep. */
+
+// Escape a reference token for use in a JSON Pointer fragment (RFC 6901): `~` becomes `~0` and `/` becomes `~1`. The `~` replacement must run first.
+function encodeJSONPointerSegment(segment) {
+    return segment.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+function to_json_schema_extractDefs(ctx, schema
+// params: EmitParams
+) {
+    // iterate over seen map;
+    const root = ctx.seen.get(schema);
+    if (!root)
+        throw new Error("Unprocessed schema. This is a bug in Zod.");
+    // With `external` set, every registered schema resolves through the external branch of `makeURI`, so the root branch below produces the same ref the external branch would — this pass is identical whichever schema it is called with, and only needs to run once.
+    if (ctx.external && ctx.sharedDefsExtractedFor === ctx.external)
+        return;
+    // Track ids to detect duplicates across different schemas
+    const idToSchema = new Map();
+    for (const entry of ctx.seen.entries()) {
+        const id = ctx.metadataRegistry.get(entry[0])?.id;
+        if (id) {
+            const existing = idToSchema.get(id);
+            if (existing && existing !== entry[0]) {
+                throw new Error(`Duplicate schema id "${id}" detected during JSON Schema conversion. Two different schemas cannot share the same id when converted together.`);
+            }
+            idToSchema.set(id, entry[0]);
+        }
+    }
+    // returns a ref to the schema defId will be empty if the ref points to an external schema (or #)
+    const makeURI = (entry) => {
+        // comparing the seen objects because sometimes multiple schemas map to the same seen object. e.g. lazy
+        // external is configured
+        const defsSegment = ctx.target === "draft-2020-12" ? "$defs" : "definitions";
+        if (ctx.external) {
+            const externalId = ctx.external.registry.get(entry[0])?.id; // ?? "__shared";// `__schema${ctx.counter++}`;
+            // check if schema is in the external registry
+            const uriGenerator = ctx.external.uri ?? ((id) => id);
+            if (externalId) {
+                return { ref: uriGenerator(externalId) };
+            }
+            // otherwise, add to __shared
+            const id = entry[1].defId ?? entry[1].schema.id ?? `schema${ctx.counter++}`;
+            entry[1].defId = id; // set defId so it will be reused if needed
+            return { defId: id, ref: `${uriGenerator("__shared")}#/${defsSegment}/${encodeJSONPointerSegment(id)}` };
+        }
+        const uriPrefix = `#`;
+        const defUriPrefix = `${uriPrefix}/${defsSegment}/`;
+        // an id-less root has nowhere to be extracted to, so it stays inline and self-references as `#`
+        if (entry[1] === root && !entry[1].schema.id) {
+            return { ref: uriPrefix };
+        }
+        // self-contained schema
+        const defId = entry[1].schema.id ?? `__schema${ctx.counter++}`;
+        return { defId, ref: defUriPrefix + encodeJSONPointerSegment(defId) };
+    };
+    // stored cached version in `def` property remove all properties, set $ref
+    const extractToDef = (entry) => {
+        // if the schema is already a reference, do not extract it
+        if (entry[1].schema.$ref) {
+            return;
+        }
+        const seen = entry[1];
+        const { ref, defId } = makeURI(entry);
+        seen.def = { ...seen.schema };
+        // defId won't be set if the schema is a reference to an external schema or if the schema is the root schema
+        if (defId)
+            seen.defId = defId;
+        // wipe away all properties except $ref
+        const schema = seen.schema;
+        for (const key in schema) {
+            delete schema[key];
+        }
+        schema.$ref = ref;
+    };
+    // throw on cycles
+    // break cycles
+    if (ctx.cycles === "throw") {
+        for (const entry of ctx.seen.entries()) {
+            const seen = entry[1];
+            if (seen.cycle) {
+                throw new Error("Cycle detected: " +
+                    `#/${seen.cycle?.join("/")}/<root>` +
+                    '\n\nSet the `cycles` parameter to `"ref"` to resolve cyclical schemas with defs.');
+            }
+        }
+    }
+    // extract schemas into $defs
+    for (const entry of ctx.seen.entries()) {
+        const seen = entry[1];
+        // convert root schema to # $ref
+        if (schema === entry[0]) {
+            extractToDef(entry); // this has special handling for the root schema
+            continue;
+        }
+        // extract schemas that are in the external registry
+        if (ctx.external) {
+            const ext = ctx.external.registry.get(entry[0])?.id;
+            if (schema !== entry[0] && ext) {
+                extractToDef(entry);
+                continue;
+            }
+        }
+        // extract schemas with `id` meta
+        const id = ctx.metadataRegistry.get(entry[0])?.id;
+        if (id) {
+            extractToDef(entry);
+            continue;
+        }
+        // break cycles
+        if (seen.cycle) {
+            // any
+            extractToDef(entry);
+            continue;
+        }
+        // extract reused schemas
+        if (seen.count > 1) {
+            if (ctx.reused === "ref") {
+                extractToDef(entry);
+            }
+        }
+    }
+    if (ctx.external)
+        ctx.sharedDefsExtractedFor = ctx.external;
+}
+/** Rewrites `anyOf: [{type: "a"}, {type: "b"}]` to `type: ["a", "b"]`, which every JSON Schema draft treats as equivalent and most consumers render far better for the nullable case. Only branches that are a bare type assertion qualify — anything carrying a constraint, `$ref`, `const` or metadata is left alone. Runs after `flattenRef`, so a branch an override decorated or `$defs` extraction turned into a `$ref` is no longer bare and correctly stays in `anyOf`. `oneOf` is excluded: `integer` and `number` overlap, so "exactly one" and "at least one" are not the same there. OpenAPI 3.0 is excluded: its `type` must be a single string. */
+function compactTypeUnion(schema) {
+    const options = schema.anyOf;
+    if (!Array.isArray(options) || options.length === 0 || schema.type !== undefined)
+        return;
+    const types = [];
+    for (const option of options) {
+        if (!option || typeof option !== "object")
+            return;
+        // A branch that is itself a compactible union folds into this one — nested `anyOf` and a flat `type` array say the same thing. Compacting it first also makes the result independent of the order this pass walks the seen map in.
+        compactTypeUnion(option);
+        const keys = Object.keys(option);
+        if (keys.length !== 1 || keys[0] !== "type")
+            return;
+        const type = option.type;
+        for (const member of Array.isArray(type) ? type : [type]) {
+            if (typeof member !== "string")
+                return;
+            if (!types.includes(member))
+                types.push(member);
+        }
+    }
+    delete schema.anyOf;
+    // A `type` array must be non-empty and unique (metaschema); a single member is spelled as a bare string.
+    schema.type = types.length === 1 ? types[0] : types;
+}
+/** Keywords `foldIntersection` knows how to combine. Anything else — `$ref`, `patternProperties`,
+ * an annotation like `description` — makes a member unfoldable, so a constraint this does not
+ * understand leaves the `allOf` alone instead of being silently dropped or misattributed. */
+const FOLDABLE_KEYS = new Set(["type", "properties", "required", "additionalProperties"]);
+const UNION_KEYS = ["oneOf", "anyOf"];
+/** A member's constraint on a key it does not declare itself. A `catchall` states one; `false`, an absent `additionalProperties`, and the empty schema a loose object emits state nothing. */
+function undeclaredConstraint(member) {
+    const extra = member.additionalProperties;
+    if (extra === undefined || extra === false || typeof extra !== "object" || extra === null)
+        return null;
+    return Object.keys(extra).length ? extra : null;
+}
+/** Combines object members into the single object they describe together, or returns `null` if any of them carries a keyword outside {@link FOLDABLE_KEYS}. */
+function foldObjects(members) {
+    const objects = [];
+    for (const member of members) {
+        // A boolean subschema is legal JSON Schema and carries no keywords to fold.
+        if (typeof member !== "object" || member.type !== "object")
+            return null;
+        for (const key in member) {
+            if (!FOLDABLE_KEYS.has(key))
+                return null;
+        }
+        objects.push(member);
+    }
+    const properties = {};
+    const required = new Set();
+    for (const object of objects) {
+        for (const key in object.properties) {
+            // `in` would report a `__proto__` key as already present via the prototype chain and skip it.
+            if (Object.prototype.hasOwnProperty.call(properties, key))
+                continue;
+            // Every member constrains this key: the ones that declare it say how, and a `catchall` member constrains it too even though it does not name it. The key has to satisfy all of them, which is the same intersection one level down.
+            const parts = [];
+            for (const other of objects) {
+                const part = other.properties?.[key] ?? undeclaredConstraint(other);
+                if (part === null || part === undefined)
+                    continue;
+                if (!parts.some((seen) => JSON.stringify(seen) === JSON.stringify(part)))
+                    parts.push(part);
+            }
+            const merged = parts.length === 1
+                ? parts[0]
+                : (foldObjects(parts) ?? { allOf: parts });
+            (0,core_util/* assignProp */.Vy)(properties, key, merged);
+        }
+        for (const key of object.required ?? [])
+            required.add(key);
+    }
+    const folded = { type: "object", properties };
+    if (required.size)
+        folded.required = [...required];
+    // A key no member declares is rejected only when every member rejects it, so the fold is closed only when every member is. Otherwise it carries whatever the `catchall` members demand of such a key.
+    if (objects.every((object) => object.additionalProperties === false)) {
+        folded.additionalProperties = false;
+    }
+    else {
+        const constraints = [];
+        for (const object of objects) {
+            const constraint = undeclaredConstraint(object);
+            if (constraint && !constraints.some((seen) => JSON.stringify(seen) === JSON.stringify(constraint)))
+                constraints.push(constraint);
+        }
+        if (constraints.length === 1)
+            folded.additionalProperties = constraints[0];
+        else if (constraints.length > 1)
+            folded.additionalProperties = { allOf: constraints };
+    }
+    return folded;
+}
+/** `additionalProperties` in an `allOf` member sees only that member's own `properties`, so two
+ * closed object members reject each other's keys and the schema validates nothing. Zod's parser
+ * pools the key sets instead — `handleIntersectionResults` reports a key as unrecognized only when
+ * *every* side rejects it — so the emitted schema has to pool them too, and folding the members
+ * into one object is the encoding that says so on every target.
+ *
+ * This runs from `finalize`, after `extractDefs`, which is what keeps it clear of the `$ref`
+ * machinery: a member extracted into `$defs` is already a `$ref` by now and declines to fold, so it
+ * keeps its reference and its own closedness rather than being inlined as a stale copy. */
+function foldIntersection(json) {
+    const allOf = json.allOf;
+    if (!Array.isArray(allOf) || allOf.length < 2)
+        return;
+    // An `override` runs before this pass and may have written object keywords onto the intersection itself. Those are deliberate, so decline rather than overwrite them.
+    for (const key of FOLDABLE_KEYS)
+        if (key in json)
+            return;
+    // An intersection distributes over a union: `A & (X | Y)` is `(A & X) | (A & Y)`. Only the first union is distributed over; a second one stays among the members every branch folds against, where it fails the object check and declines the whole intersection rather than multiplying out.
+    const unions = allOf.filter((m) => UNION_KEYS.some((k) => Array.isArray(m[k])));
+    let folded = null;
+    if (!unions.length) {
+        folded = foldObjects(allOf);
+    }
+    else {
+        const union = unions[0];
+        const keyword = UNION_KEYS.find((k) => Array.isArray(union[k]));
+        if (Object.keys(union).length !== 1)
+            return;
+        const rest = allOf.filter((m) => m !== union);
+        const branches = union[keyword].map((branch) => foldObjects([...rest, branch]));
+        if (branches.some((b) => !b))
+            return;
+        folded = { [keyword]: branches };
+    }
+    if (!folded)
+        return;
+    delete json.allOf;
+    assignProps(json, folded);
+}
+function to_json_schema_finalize(ctx, schema) {
+    const root = ctx.seen.get(schema);
+    if (!root)
+        throw new Error("Unprocessed schema. This is a bug in Zod.");
+    // flatten refs - inherit properties from parent schemas
+    const flattenRef = (zodSchema) => {
+        const seen = ctx.seen.get(zodSchema);
+        // already processed
+        if (seen.ref === null)
+            return;
+        const schema = seen.def ?? seen.schema;
+        const _cached = { ...schema };
+        const ref = seen.ref;
+        seen.ref = null; // prevent infinite recursion
+        if (ref) {
+            flattenRef(ref);
+            const refSeen = ctx.seen.get(ref);
+            const refSchema = refSeen.schema;
+            // merge referenced schema into current
+            if (refSchema.$ref && (ctx.target === "draft-07" || ctx.target === "draft-04" || ctx.target === "openapi-3.0")) {
+                // older drafts can't combine $ref with other properties
+                schema.allOf = schema.allOf ?? [];
+                schema.allOf.push(refSchema);
+            }
+            else {
+                assignProps(schema, refSchema);
+            }
+            // restore child's own properties (child wins)
+            assignProps(schema, _cached);
+            const isParentRef = zodSchema._zod.parent === ref;
+            // For parent chain, child is a refinement - remove parent-only properties
+            if (isParentRef) {
+                for (const key in schema) {
+                    if (key === "$ref" || key === "allOf")
+                        continue;
+                    if (!(key in _cached)) {
+                        delete schema[key];
+                    }
+                }
+            }
+            // When ref was extracted to $defs, remove properties that match the definition
+            if (refSchema.$ref && refSeen.def) {
+                for (const key in schema) {
+                    if (key === "$ref" || key === "allOf")
+                        continue;
+                    if (key in refSeen.def && JSON.stringify(schema[key]) === JSON.stringify(refSeen.def[key])) {
+                        delete schema[key];
+                    }
+                }
+            }
+        }
+        // If parent was extracted (has $ref), propagate $ref to this schema. This handles cases like: readonly().meta({id}).describe() where processor sets ref to innerType but parent should be referenced
+        const parent = zodSchema._zod.parent;
+        if (parent && parent !== ref) {
+            // Ensure parent is processed first so its def has inherited properties
+            flattenRef(parent);
+            const parentSeen = ctx.seen.get(parent);
+            if (parentSeen?.schema.$ref) {
+                schema.$ref = parentSeen.schema.$ref;
+                // De-duplicate with parent's definition
+                if (parentSeen.def) {
+                    for (const key in schema) {
+                        if (key === "$ref" || key === "allOf")
+                            continue;
+                        if (key in parentSeen.def && JSON.stringify(schema[key]) === JSON.stringify(parentSeen.def[key])) {
+                            delete schema[key];
+                        }
+                    }
+                }
+            }
+        }
+        // execute overrides
+        ctx.override({
+            zodSchema: zodSchema,
+            jsonSchema: schema,
+            path: seen.path ?? [],
+        });
+    };
+    // Flattening walks the whole map and clears each `ref` as it goes, so a second call over the same map is a no-op scan. Skip it outright once it has run for a registry conversion.
+    if (!ctx.external || ctx.sharedEmitDoneFor !== ctx.external) {
+        for (const entry of [...ctx.seen.entries()].reverse()) {
+            flattenRef(entry[0]);
+        }
+        if (ctx.target !== "openapi-3.0") {
+            for (const entry of ctx.seen.entries()) {
+                compactTypeUnion(entry[1].def ?? entry[1].schema);
+            }
+        }
+        for (const rewrite of ctx.deferred)
+            rewrite();
+        // After flattening, every member that was extracted is a `$ref`, so the fold sees the final shape. A schema that inherits an intersection — through `z.lazy`, or any `ref` chain — holds the same `allOf` array, so fold by array identity to catch every copy.
+        if (ctx.intersections.length) {
+            const carriers = new Map();
+            for (const seen of ctx.seen.values()) {
+                for (const json of [seen.schema, seen.def]) {
+                    const allOf = json?.allOf;
+                    if (!Array.isArray(allOf))
+                        continue;
+                    const existing = carriers.get(allOf);
+                    if (existing)
+                        existing.push(json);
+                    else
+                        carriers.set(allOf, [json]);
+                }
+            }
+            for (const allOf of ctx.intersections) {
+                for (const json of carriers.get(allOf) ?? [])
+                    foldIntersection(json);
+            }
+        }
+    }
+    const result = {};
+    if (ctx.target === "draft-2020-12") {
+        result.$schema = "https://json-schema.org/draft/2020-12/schema";
+    }
+    else if (ctx.target === "draft-07") {
+        result.$schema = "http://json-schema.org/draft-07/schema#";
+    }
+    else if (ctx.target === "draft-04") {
+        result.$schema = "http://json-schema.org/draft-04/schema#";
+    }
+    else if (ctx.target === "openapi-3.0") {
+        // OpenAPI 3.0 schema objects should not include a $schema property
+    }
+    else {
+        // Arbitrary string values are allowed but won't have a $schema property set
+    }
+    if (ctx.external?.uri) {
+        const id = ctx.external.registry.get(schema)?.id;
+        if (!id)
+            throw new Error("Schema is missing an `id` property");
+        result.$id = ctx.external.uri(id);
+    }
+    // when the root was extracted into $defs, `root.schema` is the `$ref` wrapper and `root.def` is the body that now lives under $defs
+    assignProps(result, root.defId ? root.schema : (root.def ?? root.schema));
+    // The `id` in `.meta()` is a Zod-specific registration tag used to extract schemas into $defs — it is not user-facing JSON Schema metadata. Strip it from the output body where it would otherwise leak. The id is preserved implicitly via the $defs key (and via $ref paths).
+    const rootMetaId = ctx.metadataRegistry.get(schema)?.id;
+    if (rootMetaId !== undefined && result.id === rootMetaId)
+        delete result.id;
+    // build defs object. With `external`, `defs` is the shared object every schema writes into, so the same entries are reassigned on every call. Without it, `defs` is fresh per call and must be rebuilt.
+    const defs = ctx.external?.defs ?? {};
+    if (!ctx.external || ctx.sharedEmitDoneFor !== ctx.external) {
+        for (const entry of ctx.seen.entries()) {
+            const seen = entry[1];
+            if (seen.def && seen.defId) {
+                if (seen.def.id === seen.defId)
+                    delete seen.def.id;
+                (0,core_util/* assignProp */.Vy)(defs, seen.defId, seen.def);
+            }
+        }
+    }
+    if (ctx.external)
+        ctx.sharedEmitDoneFor = ctx.external;
+    // set definitions in result
+    if (ctx.external) {
+    }
+    else {
+        if (Object.keys(defs).length > 0) {
+            if (ctx.target === "draft-2020-12") {
+                result.$defs = defs;
+            }
+            else {
+                result.definitions = defs;
+            }
+        }
+    }
+    try {
+        // this "finalizes" this schema and ensures all cycles are removed each call to finalize() is functionally independent though the seen map is shared
+        const finalized = JSON.parse(JSON.stringify(result));
+        Object.defineProperty(finalized, "~standard", {
+            value: {
+                ...schema["~standard"],
+                jsonSchema: {
+                    input: createStandardJSONSchemaMethod(schema, "input", ctx.processors),
+                    output: createStandardJSONSchemaMethod(schema, "output", ctx.processors),
+                },
+            },
+            enumerable: false,
+            writable: false,
+        });
+        return finalized;
+    }
+    catch (_err) {
+        throw new Error("Error converting schema to JSON.");
+    }
+}
+function isTransforming(_schema, _ctx) {
+    const ctx = _ctx ?? { seen: new Set() };
+    if (ctx.seen.has(_schema))
+        return false;
+    ctx.seen.add(_schema);
+    const def = _schema._zod.def;
+    if (def.type === "transform")
+        return true;
+    if (def.type === "array")
+        return isTransforming(def.element, ctx);
+    if (def.type === "set")
+        return isTransforming(def.valueType, ctx);
+    if (def.type === "lazy")
+        return isTransforming(def.getter(), ctx);
+    if (def.type === "promise" ||
+        def.type === "optional" ||
+        def.type === "nonoptional" ||
+        def.type === "nullable" ||
+        def.type === "readonly" ||
+        def.type === "default" ||
+        def.type === "prefault" ||
+        def.type === "catch") {
+        return isTransforming(def.innerType, ctx);
+    }
+    if (def.type === "intersection") {
+        return isTransforming(def.left, ctx) || isTransforming(def.right, ctx);
+    }
+    if (def.type === "record" || def.type === "map") {
+        return isTransforming(def.keyType, ctx) || isTransforming(def.valueType, ctx);
+    }
+    if (def.type === "pipe") {
+        if (_schema._zod.traits.has("$ZodCodec"))
+            return true;
+        return isTransforming(def.in, ctx) || isTransforming(def.out, ctx);
+    }
+    if (def.type === "object") {
+        for (const key in def.shape) {
+            if (isTransforming(def.shape[key], ctx))
+                return true;
+        }
+        return false;
+    }
+    if (def.type === "union") {
+        for (const option of def.options) {
+            if (isTransforming(option, ctx))
+                return true;
+        }
+        return false;
+    }
+    if (def.type === "tuple") {
+        for (const item of def.items) {
+            if (isTransforming(item, ctx))
+                return true;
+        }
+        if (def.rest && isTransforming(def.rest, ctx))
+            return true;
+        return false;
+    }
+    return false;
+}
+/**
+ * Creates a toJSONSchema method for a schema instance.
+ * This encapsulates the logic of initializing context, processing, extracting defs, and finalizing.
+ */
+const createToJSONSchemaMethod = (schema, processors = {}) => (params) => {
+    const ctx = to_json_schema_initializeContext({ ...params, processors });
+    to_json_schema_processSchema(schema, ctx);
+    to_json_schema_extractDefs(ctx, schema);
+    return to_json_schema_finalize(ctx, schema);
+};
+const createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params) => {
+    const { libraryOptions, target } = params ?? {};
+    const ctx = to_json_schema_initializeContext({ ...(libraryOptions ?? {}), target, io, processors });
+    to_json_schema_processSchema(schema, ctx);
+    to_json_schema_extractDefs(ctx, schema);
+    return to_json_schema_finalize(ctx, schema);
+};
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/json-schema-processors.js
+
+
+
+
+const narrowMin = (agg, key, value) => {
+    if (agg[key] === undefined || value > agg[key])
+        agg[key] = value;
+};
+const narrowMax = (agg, key, value) => {
+    if (agg[key] === undefined || value < agg[key])
+        agg[key] = value;
+};
+const narrowBoth = (agg, value) => {
+    narrowMin(agg, "minimum", value);
+    narrowMax(agg, "maximum", value);
+};
+const addDivisor = (agg, value) => {
+    agg.multipleOf ?? (agg.multipleOf = []);
+    if (!agg.multipleOf.includes(value))
+        agg.multipleOf.push(value);
+};
+const addPattern = (agg, pattern) => {
+    agg.patterns ?? (agg.patterns = new Set());
+    agg.patterns.add(pattern);
+};
+const intersectMime = (agg, mime) => {
+    agg.mime = agg.mime ? agg.mime.filter((m) => mime.includes(m)) : [...mime];
+};
+// last-wins, matching the bag's historical write order; the flag keeps an integer format from being lost to a later float one
+const setFormat = (agg, format) => {
+    agg.format = format;
+    if (format.includes("int"))
+        agg.isInt = true;
+};
+const minContributor = (agg, def) => narrowMin(agg, "minimum", def.minimum);
+const maxContributor = (agg, def) => narrowMax(agg, "maximum", def.maximum);
+const formatContributor = (ranges) => (agg, def) => {
+    setFormat(agg, def.format);
+    const [minimum, maximum] = ranges[def.format];
+    narrowMin(agg, "minimum", minimum);
+    narrowMax(agg, "maximum", maximum);
+};
+const contributors = {
+    greater_than: (agg, def) => narrowMin(agg, def.inclusive ? "minimum" : "exclusiveMinimum", def.value),
+    less_than: (agg, def) => narrowMax(agg, def.inclusive ? "maximum" : "exclusiveMaximum", def.value),
+    multiple_of: (agg, def) => addDivisor(agg, def.value),
+    number_format: formatContributor(core_util/* NUMBER_FORMAT_RANGES */.zH),
+    bigint_format: formatContributor(core_util/* BIGINT_FORMAT_RANGES */.NR),
+    min_length: minContributor,
+    max_length: maxContributor,
+    length_equals: (agg, def) => narrowBoth(agg, def.length),
+    min_size: minContributor,
+    max_size: maxContributor,
+    size_equals: (agg, def) => narrowBoth(agg, def.size),
+    string_format: (agg, def) => {
+        setFormat(agg, def.format);
+        if (def.pattern)
+            addPattern(agg, def.pattern);
+        if (def.format === "base64" || def.format === "base64url")
+            agg.contentEncoding = def.format;
+        if (def.local || def.precision === -1)
+            agg.laxFormat = true;
+    },
+    mime_type: (agg, def) => intersectMime(agg, def.mime),
+};
+function aggregateChecks(schema) {
+    const agg = {};
+    const def = schema._zod.def;
+    // a format schema is its own first check, same rule as $ZodType init
+    const list = schema._zod.traits.has("$ZodCheck")
+        ? [schema, ...(def.checks ?? [])]
+        : (def.checks ?? []);
+    for (const ch of list)
+        contributors[ch._zod.def.check]?.(agg, ch._zod.def);
+    // reconcile with the bag so third-party onattach contributions still land; first-party residue is never tighter than the fold, so merging it back is idempotent for one and additive for the other
+    const bag = schema._zod.bag;
+    if (bag.minimum !== undefined)
+        narrowMin(agg, "minimum", bag.minimum);
+    if (bag.exclusiveMinimum !== undefined)
+        narrowMin(agg, "exclusiveMinimum", bag.exclusiveMinimum);
+    if (bag.maximum !== undefined)
+        narrowMax(agg, "maximum", bag.maximum);
+    if (bag.exclusiveMaximum !== undefined)
+        narrowMax(agg, "exclusiveMaximum", bag.exclusiveMaximum);
+    if (bag.multipleOf !== undefined)
+        addDivisor(agg, bag.multipleOf);
+    if (bag.format !== undefined) {
+        agg.format ?? (agg.format = bag.format);
+        if (bag.format.includes("int"))
+            agg.isInt = true;
+    }
+    if (bag.mime)
+        intersectMime(agg, bag.mime);
+    for (const pattern of bag.patterns ?? [])
+        addPattern(agg, pattern);
+    return agg;
+}
+const formatMap = {
+    guid: "uuid",
+    url: "uri",
+    datetime: "date-time",
+    json_string: "json-string",
+    regex: "", // do not set
+};
+// ==================== SIMPLE TYPE PROCESSORS ====================
+// the runtime patterns are lax so parse paths never overflow the regex stack; the emitted schema swaps in the exact block forms, which zod itself never executes
+const exactPatterns = new Map([
+    [base64Charset, base64],
+    [base64urlCharset, base64url],
+]);
+const exactPattern = (p) => exactPatterns.get(p) ?? p;
+const stringProcessor = (schema, ctx, _json, _params) => {
+    const json = _json;
+    json.type = "string";
+    const { minimum, maximum, format, patterns, contentEncoding, laxFormat } = aggregateChecks(schema);
+    if (typeof minimum === "number")
+        json.minLength = minimum;
+    if (typeof maximum === "number")
+        json.maxLength = maximum;
+    // custom pattern overrides format
+    if (format) {
+        json.format = formatMap[format] ?? format;
+        if (json.format === "")
+            delete json.format; // empty format is not valid
+        // `z.iso.time()` is never full-time, and `laxFormat` carries the datetime shapes that also accept what their keyword forbids
+        if (format === "time" || laxFormat) {
+            delete json.format;
+        }
+    }
+    if (contentEncoding)
+        json.contentEncoding = contentEncoding;
+    if (patterns && patterns.size > 0) {
+        const patternList = [...patterns].map(exactPattern);
+        if (patternList.length === 1)
+            json.pattern = patternList[0].source;
+        else if (patternList.length > 1) {
+            json.allOf = [
+                ...patternList.map((regex) => ({
+                    ...(ctx.target === "draft-07" || ctx.target === "draft-04" || ctx.target === "openapi-3.0"
+                        ? { type: "string" }
+                        : {}),
+                    pattern: regex.source,
+                })),
+            ];
+        }
+    }
+};
+const numberProcessor = (schema, ctx, _json, params) => {
+    const json = _json;
+    const { minimum, maximum, multipleOf, exclusiveMaximum, exclusiveMinimum, isInt } = aggregateChecks(schema);
+    json.type = isInt ? "integer" : "number";
+    // when both minimum and exclusiveMinimum exist, pick the more restrictive one
+    const exMin = typeof exclusiveMinimum === "number" && exclusiveMinimum >= (minimum ?? Number.NEGATIVE_INFINITY);
+    const exMax = typeof exclusiveMaximum === "number" && exclusiveMaximum <= (maximum ?? Number.POSITIVE_INFINITY);
+    const legacy = ctx.target === "draft-04" || ctx.target === "openapi-3.0";
+    if (exMin) {
+        if (legacy) {
+            json.minimum = exclusiveMinimum;
+            json.exclusiveMinimum = true;
+        }
+        else {
+            json.exclusiveMinimum = exclusiveMinimum;
+        }
+    }
+    else if (typeof minimum === "number") {
+        json.minimum = minimum;
+    }
+    if (exMax) {
+        if (legacy) {
+            json.maximum = exclusiveMaximum;
+            json.exclusiveMaximum = true;
+        }
+        else {
+            json.exclusiveMaximum = exclusiveMaximum;
+        }
+    }
+    else if (typeof maximum === "number") {
+        json.maximum = maximum;
+    }
+    if (multipleOf) {
+        // JSON Schema requires a divisor strictly greater than zero, and a non-finite one does not survive JSON at all. A negative divisor accepts exactly what its absolute value accepts, so it still maps; zero, NaN and Infinity have no keyword form.
+        const divisors = new Set();
+        for (const divisor of multipleOf) {
+            if (Number.isFinite(divisor) && divisor !== 0)
+                divisors.add(Math.abs(divisor));
+            else
+                handleUnrepresentable(schema, ctx, json, params, `A multipleOf divisor of ${divisor} cannot be represented in JSON Schema`);
+        }
+        // chained divisors are a conjunction the keyword cannot carry alone, so extras ride an allOf, same as stacked patterns
+        const [first, ...rest] = divisors;
+        if (first !== undefined)
+            json.multipleOf = first;
+        if (rest.length)
+            json.allOf = [...(json.allOf ?? []), ...rest.map((m) => ({ multipleOf: m }))];
+    }
+};
+const booleanProcessor = (_schema, _ctx, json, _params) => {
+    json.type = "boolean";
+};
+const bigintProcessor = (schema, ctx, json, params) => {
+    handleUnrepresentable(schema, ctx, json, params, "BigInt cannot be represented in JSON Schema");
+};
+const symbolProcessor = (schema, ctx, json, params) => {
+    handleUnrepresentable(schema, ctx, json, params, "Symbols cannot be represented in JSON Schema");
+};
+const nullProcessor = (_schema, ctx, json, _params) => {
+    if (ctx.target === "openapi-3.0") {
+        json.type = "string";
+        json.nullable = true;
+        json.enum = [null];
+    }
+    else {
+        json.type = "null";
+    }
+};
+const undefinedProcessor = (schema, ctx, json, params) => {
+    handleUnrepresentable(schema, ctx, json, params, "Undefined cannot be represented in JSON Schema");
+};
+const voidProcessor = (schema, ctx, json, params) => {
+    handleUnrepresentable(schema, ctx, json, params, "Void cannot be represented in JSON Schema");
+};
+const neverProcessor = (_schema, _ctx, json, _params) => {
+    json.not = {};
+};
+const anyProcessor = (_schema, _ctx, _json, _params) => {
+    // empty schema accepts anything
+};
+const unknownProcessor = (_schema, _ctx, _json, _params) => {
+    // empty schema accepts anything
+};
+const dateProcessor = (schema, ctx, json, params) => {
+    handleUnrepresentable(schema, ctx, json, params, "Date cannot be represented in JSON Schema");
+};
+const enumProcessor = (schema, _ctx, json, _params) => {
+    const def = schema._zod.def;
+    const values = (0,core_util/* getEnumValues */.w5)(def.entries);
+    // an empty enum accepts nothing, same as z.never()
+    if (values.length === 0) {
+        json.not = {};
+        return;
+    }
+    // Number enums can have both string and number values
+    if (values.every((v) => typeof v === "number"))
+        json.type = "number";
+    if (values.every((v) => typeof v === "string"))
+        json.type = "string";
+    json.enum = values;
+};
+const literalProcessor = (schema, ctx, json, params) => {
+    const def = schema._zod.def;
+    // a literal with no values accepts nothing, same as z.never()
+    if (def.values.length === 0) {
+        json.not = {};
+        return;
+    }
+    const vals = [];
+    for (const val of def.values) {
+        if (val === undefined) {
+            // a custom schema replaces the whole literal, so there is nothing left to accumulate
+            if (handleUnrepresentable(schema, ctx, json, params, "Literal `undefined` cannot be represented in JSON Schema"))
+                return;
+            // otherwise do not add to vals
+        }
+        else if (typeof val === "bigint") {
+            if (handleUnrepresentable(schema, ctx, json, params, "BigInt literals cannot be represented in JSON Schema"))
+                return;
+            vals.push(Number(val));
+        }
+        else {
+            vals.push(val);
+        }
+    }
+    if (vals.length === 0) {
+        // do nothing (an undefined literal was stripped)
+    }
+    else if (vals.length === 1) {
+        const val = vals[0];
+        json.type = val === null ? "null" : typeof val;
+        if (ctx.target === "draft-04" || ctx.target === "openapi-3.0") {
+            json.enum = [val];
+        }
+        else {
+            json.const = val;
+        }
+    }
+    else {
+        if (vals.every((v) => typeof v === "number"))
+            json.type = "number";
+        if (vals.every((v) => typeof v === "string"))
+            json.type = "string";
+        if (vals.every((v) => typeof v === "boolean"))
+            json.type = "boolean";
+        if (vals.every((v) => v === null))
+            json.type = "null";
+        json.enum = vals;
+    }
+};
+const nanProcessor = (schema, ctx, json, params) => {
+    handleUnrepresentable(schema, ctx, json, params, "NaN cannot be represented in JSON Schema");
+};
+const templateLiteralProcessor = (schema, _ctx, json, _params) => {
+    const _json = json;
+    const pattern = schema._zod.pattern;
+    if (!pattern)
+        throw new Error("Pattern not found in template literal");
+    _json.type = "string";
+    _json.pattern = pattern.source;
+};
+const fileProcessor = (schema, _ctx, json, _params) => {
+    const _json = json;
+    _json.type = "string";
+    _json.format = "binary";
+    _json.contentEncoding = "binary";
+    const { minimum, maximum, mime } = aggregateChecks(schema);
+    if (minimum !== undefined)
+        _json.minLength = minimum;
+    if (maximum !== undefined)
+        _json.maxLength = maximum;
+    if (!mime)
+        return;
+    // an empty intersection means the mime checks share no value, so nothing passes at runtime; `anyOf` must be non-empty, so the false schema is `not: {}`
+    if (mime.length === 0)
+        _json.not = {};
+    else if (mime.length === 1)
+        _json.contentMediaType = mime[0];
+    // only contentMediaType differs, so the shared props stay at the root
+    else
+        _json.anyOf = mime.map((m) => ({ contentMediaType: m }));
+};
+const successProcessor = (_schema, _ctx, json, _params) => {
+    json.type = "boolean";
+};
+const customProcessor = (schema, ctx, json, params) => {
+    handleUnrepresentable(schema, ctx, json, params, "Custom types cannot be represented in JSON Schema");
+};
+const functionProcessor = (schema, ctx, json, params) => {
+    handleUnrepresentable(schema, ctx, json, params, "Function types cannot be represented in JSON Schema");
+};
+const transformProcessor = (schema, ctx, json, params) => {
+    handleUnrepresentable(schema, ctx, json, params, "Transforms cannot be represented in JSON Schema");
+};
+const mapProcessor = (schema, ctx, json, params) => {
+    handleUnrepresentable(schema, ctx, json, params, "Map cannot be represented in JSON Schema");
+};
+const setProcessor = (schema, ctx, json, params) => {
+    handleUnrepresentable(schema, ctx, json, params, "Set cannot be represented in JSON Schema");
+};
+// ==================== COMPOSITE TYPE PROCESSORS ====================
+const arrayProcessor = (schema, ctx, _json, params) => {
+    const json = _json;
+    const def = schema._zod.def;
+    const { minimum, maximum } = aggregateChecks(schema);
+    if (typeof minimum === "number")
+        json.minItems = minimum;
+    if (typeof maximum === "number")
+        json.maxItems = maximum;
+    json.type = "array";
+    json.items = to_json_schema_processSchema(def.element, ctx, {
+        ...params,
+        path: [...params.path, "items"],
+    });
+};
+// Transform and catch set `optin = "optional"` at runtime so the parser lets them observe an
+// absent key, but their declared input type stays required. An input JSON Schema describes the
+// declared type, so resolve past them to the schema that actually carries the optionality.
+// Used by both `objectProcessor` (for `required`) and `tupleProcessor` (for `minItems`); see
+// wiki/optionality.md, "The JSON Schema emitter reads the *static* value".
+function inputOptin(schema) {
+    const def = schema._zod.def;
+    if (def.type === "pipe" && def.in._zod.traits.has("$ZodTransform")) {
+        return inputOptin(def.out);
+    }
+    if (def.type === "catch") {
+        return inputOptin(def.innerType);
+    }
+    return schema._zod.optin;
+}
+const objectProcessor = (schema, ctx, _json, params) => {
+    const json = _json;
+    const def = schema._zod.def;
+    const shape = def.shape;
+    // dropping it while still emitting `additionalProperties: false` would emit a schema that rejects data this one requires
+    const symbolKeys = Object.getOwnPropertySymbols(shape);
+    if (symbolKeys.length &&
+        handleUnrepresentable(schema, ctx, json, params, "Symbol keys cannot be represented in JSON Schema")) {
+        return;
+    }
+    json.type = "object";
+    json.properties = {};
+    for (const key in shape) {
+        // assignProp so a __proto__ key becomes an own property instead of hitting the inherited setter on the plain {} we build into
+        (0,core_util/* assignProp */.Vy)(json.properties, key, to_json_schema_processSchema(shape[key], ctx, {
+            ...params,
+            path: [...params.path, "properties", key],
+        }));
+    }
+    // required keys
+    const requiredKeys = [];
+    for (const key of Object.keys(shape)) {
+        const field = def.shape[key];
+        if (ctx.io === "input" ? inputOptin(field) === undefined : field._zod.optout === undefined) {
+            requiredKeys.push(key);
+        }
+    }
+    if (requiredKeys.length > 0) {
+        json.required = requiredKeys;
+    }
+    // catchall
+    if (def.catchall?._zod.def.type === "never") {
+        // strict
+        json.additionalProperties = false;
+    }
+    else if (!def.catchall) {
+        // regular
+        if (ctx.io === "output")
+            json.additionalProperties = false;
+    }
+    else if (def.catchall) {
+        json.additionalProperties = to_json_schema_processSchema(def.catchall, ctx, {
+            ...params,
+            path: [...params.path, "additionalProperties"],
+        });
+    }
+};
+const unionProcessor = (schema, ctx, json, params) => {
+    const def = schema._zod.def;
+    // Exclusive unions (inclusive === false) use oneOf (exactly one match) instead of anyOf (one or more matches). This includes both z.xor() and discriminated unions
+    const isExclusive = def.inclusive === false;
+    const options = def.options.map((x, i) => to_json_schema_processSchema(x, ctx, {
+        ...params,
+        path: [...params.path, isExclusive ? "oneOf" : "anyOf", i],
+    }));
+    if (isExclusive) {
+        json.oneOf = options;
+    }
+    else {
+        json.anyOf = options;
+    }
+};
+const intersectionProcessor = (schema, ctx, json, params) => {
+    const def = schema._zod.def;
+    const a = to_json_schema_processSchema(def.left, ctx, {
+        ...params,
+        path: [...params.path, "allOf", 0],
+    });
+    const b = to_json_schema_processSchema(def.right, ctx, {
+        ...params,
+        path: [...params.path, "allOf", 1],
+    });
+    const isSimpleIntersection = (val) => "allOf" in val && Object.keys(val).length === 1;
+    const allOf = [
+        ...(isSimpleIntersection(a) ? a.allOf : [a]),
+        ...(isSimpleIntersection(b) ? b.allOf : [b]),
+    ];
+    json.allOf = allOf;
+    // Recorded innermost first, so a nested intersection has already folded by the time this one is considered. The array is the handle rather than the schema, because a wrapper that inherits this schema shares the same array; `finalize` folds every object holding it. See `foldIntersection`.
+    ctx.intersections.push(allOf);
+};
+const tupleProcessor = (schema, ctx, _json, params) => {
+    const json = _json;
+    const def = schema._zod.def;
+    json.type = "array";
+    const prefixPath = ctx.target === "draft-2020-12" ? "prefixItems" : "items";
+    const restPath = ctx.target === "draft-2020-12" ? "items" : ctx.target === "openapi-3.0" ? "items" : "additionalItems";
+    const prefixItems = def.items.map((x, i) => to_json_schema_processSchema(x, ctx, {
+        ...params,
+        path: [...params.path, prefixPath, i],
+    }));
+    const rest = def.rest
+        ? to_json_schema_processSchema(def.rest, ctx, {
+            ...params,
+            path: [...params.path, restPath, ...(ctx.target === "openapi-3.0" ? [def.items.length] : [])],
+        })
+        : null;
+    let minItems = def.items.length;
+    while (minItems > 0) {
+        const item = def.items[minItems - 1];
+        const optional = ctx.io === "input" ? inputOptin(item) !== undefined : item._zod.optout === "optional";
+        if (!optional)
+            break;
+        minItems--;
+    }
+    const maxItems = def.items.length;
+    const isClosed = !def.rest;
+    if (ctx.target === "draft-2020-12") {
+        json.prefixItems = prefixItems;
+        if (isClosed) {
+            json.items = false;
+        }
+        else if (rest) {
+            json.items = rest;
+        }
+        if (minItems > 0)
+            json.minItems = minItems;
+        if (isClosed)
+            json.maxItems = maxItems;
+    }
+    else if (ctx.target === "openapi-3.0") {
+        json.items = {
+            anyOf: prefixItems,
+        };
+        if (rest) {
+            json.items.anyOf.push(rest);
+        }
+        if (minItems > 0)
+            json.minItems = minItems;
+        if (isClosed)
+            json.maxItems = maxItems;
+    }
+    else {
+        json.items = prefixItems;
+        if (isClosed) {
+            json.additionalItems = false;
+        }
+        else if (rest) {
+            json.additionalItems = rest;
+        }
+        if (minItems > 0)
+            json.minItems = minItems;
+        if (isClosed)
+            json.maxItems = maxItems;
+    }
+    // explicit user-defined length checks take precedence
+    const { minimum, maximum } = aggregateChecks(schema);
+    if (typeof minimum === "number")
+        json.minItems = minimum;
+    if (typeof maximum === "number")
+        json.maxItems = maximum;
+};
+/** JSON object keys are always strings, so a numeric record key schema is re-expressed over the
+ * numeric-string form the record parser matches. Deferred to `finalize`, after the flatten: a key
+ * behind a wrapper only carries its own `type` before then, and a union key only has its branches.
+ *
+ * A numeric bound cannot apply to a property name, so `minimum` and its siblings are dropped rather
+ * than carried over: keeping them beside `type: "string"` reproduces the match-nothing schema this
+ * exists to fix. A key that carries one therefore emits wider than the record parses — `z.record(z.number().min(5), V)`
+ * accepts `"3"` — which is the deliberate trade, since throwing on it would reject an ordinary schema
+ * outright. */
+function stringifyKeyNames(bySchema, json, visited) {
+    // an extracted key that rewrites cannot go on sharing its definition — the string form a key position needs is not the number form every other reference wants — so it inlines. One that does not rewrite keeps the `$ref`.
+    if (json.$ref) {
+        // a recursive key holds its own reference inside its definition, so a node already on the path is left alone rather than resolved again
+        if (visited.has(json))
+            return json;
+        visited.add(json);
+        const def = bySchema.get(json)?.def;
+        if (!def)
+            return json;
+        const inlined = stringifyKeyNames(bySchema, def, visited);
+        return inlined === def ? json : inlined;
+    }
+    for (const keyword of ["anyOf", "oneOf"]) {
+        const branches = json[keyword];
+        if (!Array.isArray(branches))
+            continue;
+        const mapped = branches.map((branch) => stringifyKeyNames(bySchema, branch, visited));
+        // rebuilding regardless would detach a key that had nothing to re-express, dropping its `$ref` and leaking the internal `id`
+        if (mapped.some((branch, i) => branch !== branches[i]))
+            json = { ...json, [keyword]: mapped };
+    }
+    // a member that already admits a string leaves the key unconstrained, so the node's own type re-expresses only when every member is numeric
+    const types = Array.isArray(json.type) ? json.type : [json.type];
+    const numericType = !types.includes("string") && types.some((t) => t === "number" || t === "integer");
+    // a heterogeneous key carries no type at all, so its numeric members are caught here instead
+    const values = json.enum ?? (json.const !== undefined ? [json.const] : undefined);
+    if (!numericType && !values?.some((v) => typeof v === "number"))
+        return json;
+    const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format, id, ...rest } = json;
+    if (rest.enum)
+        rest.enum = rest.enum.map((v) => (typeof v === "number" ? String(v) : v));
+    else if (typeof rest.const === "number")
+        rest.const = String(rest.const);
+    // a heterogeneous key keeps its absent type: the stringified members already say what a key may be
+    if (!numericType)
+        return rest;
+    rest.type = "string";
+    if (!values)
+        rest.pattern = (types.includes("number") ? number : integer).source;
+    return rest;
+}
+/** Every record of one conversion, so the carriers are found in a single pass rather than once per record. */
+const pendingRecords = new WeakMap();
+function rewriteKeyNames(ctx) {
+    // an extracted key is resolved by the object `extractToDef` left in its place, so the map is built once rather than searched per reference. `_zod.toJSONSchema` can hand the same object to two schemas, so the first entry carrying a body wins, as a search would have found it.
+    const bySchema = new Map();
+    for (const entry of ctx.seen.values()) {
+        if (entry.def && !bySchema.has(entry.schema))
+            bySchema.set(entry.schema, entry);
+    }
+    const rewrites = new Map();
+    for (const record of pendingRecords.get(ctx) ?? []) {
+        const seen = ctx.seen.get(record);
+        const names = (seen?.def ?? seen?.schema)?.propertyNames;
+        if (!names || names === true || rewrites.has(names))
+            continue;
+        const rewritten = stringifyKeyNames(bySchema, names, new Set());
+        if (rewritten !== names)
+            rewrites.set(names, rewritten);
+    }
+    if (!rewrites.size)
+        return;
+    // the flatten has already copied each record's own properties onto every wrapper by reference, and an extracted body is another such copy, so every carrier holding a rewritten key is updated together
+    for (const entry of ctx.seen.values()) {
+        for (const carrier of [entry.schema, entry.def]) {
+            const rewritten = carrier && rewrites.get(carrier.propertyNames);
+            if (rewritten)
+                carrier.propertyNames = rewritten;
+        }
+    }
+}
+const recordProcessor = (schema, ctx, _json, params) => {
+    const json = _json;
+    const def = schema._zod.def;
+    json.type = "object";
+    // For looseRecord with regex patterns, use patternProperties. This correctly represents "only validate keys matching the pattern" semantics and composes well with allOf (intersections)
+    const keyType = def.keyType;
+    const patterns = aggregateChecks(keyType).patterns;
+    if (def.mode === "loose" && patterns && patterns.size > 0) {
+        // Use patternProperties for looseRecord with regex patterns
+        const valueSchema = to_json_schema_processSchema(def.valueType, ctx, {
+            ...params,
+            path: [...params.path, "patternProperties", "*"],
+        });
+        json.patternProperties = {};
+        for (const pattern of patterns) {
+            (0,core_util/* assignProp */.Vy)(json.patternProperties, exactPattern(pattern).source, valueSchema);
+        }
+    }
+    else {
+        // Default behavior: use propertyNames + additionalProperties
+        if (ctx.target === "draft-07" || ctx.target === "draft-2020-12") {
+            json.propertyNames = to_json_schema_processSchema(def.keyType, ctx, {
+                ...params,
+                path: [...params.path, "propertyNames"],
+            });
+            let pending = pendingRecords.get(ctx);
+            if (!pending) {
+                pending = [];
+                pendingRecords.set(ctx, pending);
+                ctx.deferred.push(() => rewriteKeyNames(ctx));
+            }
+            pending.push(schema);
+        }
+        json.additionalProperties = to_json_schema_processSchema(def.valueType, ctx, {
+            ...params,
+            path: [...params.path, "additionalProperties"],
+        });
+    }
+    // Add required for keys with discrete values (enum, literal, etc.)
+    const keyValues = keyType._zod.values;
+    // Every key shares one value schema, so an optional-in value makes the whole key set omittable on input. Output keeps them: the exhaustive branch assigns every key, even one whose value came back undefined.
+    const omittableOnInput = ctx.io === "input" && inputOptin(def.valueType) !== undefined;
+    if (keyValues && !def.partial && !omittableOnInput) {
+        const validKeyValues = [...keyValues].filter((v) => typeof v === "string" || typeof v === "number");
+        if (validKeyValues.length > 0) {
+            json.required = validKeyValues.map(String);
+        }
+    }
+};
+const nullableProcessor = (schema, ctx, json, params) => {
+    const def = schema._zod.def;
+    const inner = to_json_schema_processSchema(def.innerType, ctx, params);
+    const seen = ctx.seen.get(schema);
+    if (ctx.target === "openapi-3.0") {
+        seen.ref = def.innerType;
+        json.nullable = true;
+    }
+    else {
+        json.anyOf = [inner, { type: "null" }];
+    }
+};
+const nonoptionalProcessor = (schema, ctx, _json, params) => {
+    const def = schema._zod.def;
+    to_json_schema_processSchema(def.innerType, ctx, params);
+    const seen = ctx.seen.get(schema);
+    seen.ref = def.innerType;
+};
+/** Round-trips a default value through JSON so the emitted schema is guaranteed to be valid JSON.
+ * A BigInt has no reliable encoding, so it goes through `unrepresentable` like any other
+ * unrepresentable value. Returns a sentinel when the caller must not write a default of its own. */
+const UNREPRESENTABLE_DEFAULT = Symbol();
+function serializeDefaultValue(value, schema, ctx, json, params) {
+    let unrepresentable = false;
+    const serialized = JSON.stringify(value, (_, val) => {
+        if (typeof val !== "bigint")
+            return val;
+        unrepresentable = true;
+        return null;
+    });
+    if (!unrepresentable)
+        return JSON.parse(serialized);
+    handleUnrepresentable(schema, ctx, json, params, "BigInt defaults cannot be represented in JSON Schema");
+    return UNREPRESENTABLE_DEFAULT;
+}
+const defaultProcessor = (schema, ctx, json, params) => {
+    const def = schema._zod.def;
+    to_json_schema_processSchema(def.innerType, ctx, params);
+    const seen = ctx.seen.get(schema);
+    seen.ref = def.innerType;
+    const value = serializeDefaultValue(def.defaultValue, schema, ctx, json, params);
+    if (value !== UNREPRESENTABLE_DEFAULT)
+        json.default = value;
+};
+const prefaultProcessor = (schema, ctx, json, params) => {
+    const def = schema._zod.def;
+    to_json_schema_processSchema(def.innerType, ctx, params);
+    const seen = ctx.seen.get(schema);
+    seen.ref = def.innerType;
+    if (ctx.io !== "input")
+        return;
+    const value = serializeDefaultValue(def.defaultValue, schema, ctx, json, params);
+    if (value !== UNREPRESENTABLE_DEFAULT)
+        json._prefault = value;
+};
+const catchProcessor = (schema, ctx, json, params) => {
+    const def = schema._zod.def;
+    to_json_schema_processSchema(def.innerType, ctx, params);
+    const seen = ctx.seen.get(schema);
+    seen.ref = def.innerType;
+    let catchValue;
+    try {
+        catchValue = def.catchValue(undefined);
+    }
+    catch {
+        handleUnrepresentable(schema, ctx, json, params, "Dynamic catch values are not supported in JSON Schema");
+        return;
+    }
+    json.default = catchValue;
+};
+const pipeProcessor = (schema, ctx, _json, params) => {
+    const def = schema._zod.def;
+    const inIsTransform = def.in._zod.traits.has("$ZodTransform");
+    const innerType = ctx.io === "input" ? (inIsTransform ? def.out : def.in) : def.out;
+    to_json_schema_processSchema(innerType, ctx, params);
+    const seen = ctx.seen.get(schema);
+    seen.ref = innerType;
+};
+const readonlyProcessor = (schema, ctx, json, params) => {
+    const def = schema._zod.def;
+    to_json_schema_processSchema(def.innerType, ctx, params);
+    const seen = ctx.seen.get(schema);
+    seen.ref = def.innerType;
+    json.readOnly = true;
+};
+const promiseProcessor = (schema, ctx, _json, params) => {
+    const def = schema._zod.def;
+    to_json_schema_processSchema(def.innerType, ctx, params);
+    const seen = ctx.seen.get(schema);
+    seen.ref = def.innerType;
+};
+const optionalProcessor = (schema, ctx, _json, params) => {
+    const def = schema._zod.def;
+    to_json_schema_processSchema(def.innerType, ctx, params);
+    const seen = ctx.seen.get(schema);
+    seen.ref = def.innerType;
+};
+const lazyProcessor = (schema, ctx, _json, params) => {
+    const innerType = schema._zod.innerType;
+    to_json_schema_processSchema(innerType, ctx, params);
+    const seen = ctx.seen.get(schema);
+    seen.ref = innerType;
+};
+// ==================== ALL PROCESSORS ====================
+const allProcessors = {
+    string: stringProcessor,
+    number: numberProcessor,
+    boolean: booleanProcessor,
+    bigint: bigintProcessor,
+    symbol: symbolProcessor,
+    null: nullProcessor,
+    undefined: undefinedProcessor,
+    void: voidProcessor,
+    never: neverProcessor,
+    any: anyProcessor,
+    unknown: unknownProcessor,
+    date: dateProcessor,
+    enum: enumProcessor,
+    literal: literalProcessor,
+    nan: nanProcessor,
+    template_literal: templateLiteralProcessor,
+    file: fileProcessor,
+    success: successProcessor,
+    custom: customProcessor,
+    function: functionProcessor,
+    transform: transformProcessor,
+    map: mapProcessor,
+    set: setProcessor,
+    array: arrayProcessor,
+    object: objectProcessor,
+    union: unionProcessor,
+    intersection: intersectionProcessor,
+    tuple: tupleProcessor,
+    record: recordProcessor,
+    nullable: nullableProcessor,
+    nonoptional: nonoptionalProcessor,
+    default: defaultProcessor,
+    prefault: prefaultProcessor,
+    catch: catchProcessor,
+    pipe: pipeProcessor,
+    readonly: readonlyProcessor,
+    promise: promiseProcessor,
+    optional: optionalProcessor,
+    lazy: lazyProcessor,
+};
+function toJSONSchema(input, params) {
+    if ("_idmap" in input) {
+        // Registry case
+        const registry = input;
+        const ctx = initializeContext({ ...params, processors: allProcessors });
+        const defs = {};
+        // First pass: process all schemas to build the seen map
+        for (const entry of registry._idmap.entries()) {
+            const [_, schema] = entry;
+            processSchema(schema, ctx);
+        }
+        const schemas = {};
+        const external = {
+            registry,
+            uri: params?.uri,
+            defs,
+        };
+        // Update the context with external configuration
+        ctx.external = external;
+        // Second pass: emit each schema
+        for (const entry of registry._idmap.entries()) {
+            const [key, schema] = entry;
+            extractDefs(ctx, schema);
+            assignProp(schemas, key, finalize(ctx, schema));
+        }
+        if (Object.keys(defs).length > 0) {
+            const defsSegment = ctx.target === "draft-2020-12" ? "$defs" : "definitions";
+            schemas.__shared = {
+                [defsSegment]: defs,
+            };
+        }
+        return { schemas };
+    }
+    // Single schema case
+    const ctx = initializeContext({ ...params, processors: allProcessors });
+    processSchema(input, ctx);
+    extractDefs(ctx, input);
+    return finalize(ctx, input);
+}
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/locales/en.js
+
+const error = () => {
+    const Sizable = {
+        string: { unit: "characters", verb: "to have" },
+        file: { unit: "bytes", verb: "to have" },
+        array: { unit: "items", verb: "to have" },
+        set: { unit: "items", verb: "to have" },
+        map: { unit: "entries", verb: "to have" },
+    };
+    function getSizing(origin) {
+        return Sizable[origin] ?? null;
+    }
+    const FormatDictionary = {
+        regex: "input",
+        email: "email address",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO datetime",
+        date: "ISO date",
+        time: "ISO time",
+        duration: "ISO duration",
+        ipv4: "IPv4 address",
+        ipv6: "IPv6 address",
+        mac: "MAC address",
+        cidrv4: "IPv4 range",
+        cidrv6: "IPv6 range",
+        base64: "base64-encoded string",
+        base64url: "base64url-encoded string",
+        json_string: "JSON string",
+        e164: "E.164 number",
+        currency_code: "currency code",
+        credit_card: "credit card number",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "input",
+    };
+    // type names: missing keys = do not translate (use raw value via ?? fallback)
+    const TypeDictionary = {
+        // Compatibility: "nan" -> "NaN" for display
+        nan: "NaN",
+        // All other type names omitted - they fall back to raw values via ?? operator
+    };
+    function getTypeName(type, input) {
+        if (type === "number" && typeof input === "number" && !Number.isFinite(input)) {
+            return String(input);
+        }
+        return TypeDictionary[type] ?? type;
+    }
+    return (issue) => {
+        switch (issue.code) {
+            case "invalid_type": {
+                const expected = getTypeName(issue.expected);
+                const receivedType = core_util/* parsedType */.GW(issue.input);
+                const received = getTypeName(receivedType, issue.input);
+                return `Invalid input: expected ${expected}, received ${received}`;
+            }
+            case "invalid_value":
+                if (issue.values.length === 1)
+                    return `Invalid input: expected ${core_util/* stringifyPrimitive */.B7(issue.values[0])}`;
+                return `Invalid option: expected one of ${core_util/* joinValues */.jw(issue.values, "|")}`;
+            case "too_big": {
+                const adj = issue.exact ? "exactly " : issue.inclusive ? "<=" : "<";
+                const sizing = getSizing(issue.origin);
+                if (sizing)
+                    return `Too big: expected ${issue.origin ?? "value"} to have ${adj}${issue.maximum.toString()} ${sizing.unit ?? "elements"}`;
+                return `Too big: expected ${issue.origin ?? "value"} to be ${adj}${issue.maximum.toString()}`;
+            }
+            case "too_small": {
+                const adj = issue.exact ? "exactly " : issue.inclusive ? ">=" : ">";
+                const sizing = getSizing(issue.origin);
+                if (sizing) {
+                    return `Too small: expected ${issue.origin} to have ${adj}${issue.minimum.toString()} ${sizing.unit}`;
+                }
+                return `Too small: expected ${issue.origin} to be ${adj}${issue.minimum.toString()}`;
+            }
+            case "invalid_format": {
+                const _issue = issue;
+                if (_issue.format === "starts_with") {
+                    return `Invalid string: must start with "${_issue.prefix}"`;
+                }
+                if (_issue.format === "ends_with")
+                    return `Invalid string: must end with "${_issue.suffix}"`;
+                if (_issue.format === "includes")
+                    return `Invalid string: must include "${_issue.includes}"`;
+                if (_issue.format === "regex")
+                    return `Invalid string: must match pattern ${_issue.pattern}`;
+                return `Invalid ${FormatDictionary[_issue.format] ?? issue.format}`;
+            }
+            case "not_multiple_of":
+                return `Invalid number: must be a multiple of ${issue.divisor}`;
+            case "unrecognized_keys":
+                return `Unrecognized key${issue.keys.length > 1 ? "s" : ""}: ${core_util/* joinValues */.jw(issue.keys, ", ")}`;
+            case "invalid_key":
+                return `Invalid key in ${issue.origin}`;
+            case "invalid_union":
+                if (issue.options && Array.isArray(issue.options) && issue.options.length > 0) {
+                    const opts = issue.options.map((o) => `'${o}'`).join(" | ");
+                    return `Invalid discriminator value. Expected ${opts}`;
+                }
+                if (issue.inclusive === false) {
+                    return "Invalid input: more than one option matched";
+                }
+                return "Invalid input";
+            case "invalid_element":
+                return `Invalid value in ${issue.origin}`;
+            default:
+                return `Invalid input`;
+        }
+    };
+};
+/* harmony default export */ function en() {
+    return {
+        localeError: error(),
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/errors.js
+var errors = __nccwpck_require__(37428);
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/parse.js
+
+
+
+// Always both keys, so the `_params` read site in `_parse` sees one object shape rather than two.
+function finalizeParams(callee, params) {
+    return { callee: params?.callee ?? callee, Err: params?.Err };
+}
+const _parse = (_Err) => {
+    const fn = (schema, value, _ctx, _params) => {
+        const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
+        const result = schema._zod.run({ value, issues: [] }, ctx);
+        if (result instanceof Promise) {
+            throw new core_core/* $ZodAsyncError */.GT();
+        }
+        if (result.issues.length) {
+            const e = new (_params?.Err ?? _Err)(result.issues.map((iss) => core_util/* finalizeIssue */.iR(iss, ctx, core_core/* config */.$W())));
+            core_util/* captureStackTrace */.gx(e, _params?.callee ?? fn);
+            throw e;
+        }
+        return result.value;
+    };
+    return fn;
+};
+const parse_parse = /* @__PURE__*/ _parse(errors/* $ZodRealError */.Kd);
+const _parseAsync = (_Err) => {
+    const fn = async (schema, value, _ctx, params) => {
+        const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
+        let result = schema._zod.run({ value, issues: [] }, ctx);
+        if (result instanceof Promise)
+            result = await result;
+        if (result.issues.length) {
+            const e = new (params?.Err ?? _Err)(result.issues.map((iss) => core_util/* finalizeIssue */.iR(iss, ctx, core_core/* config */.$W())));
+            core_util/* captureStackTrace */.gx(e, params?.callee ?? fn);
+            throw e;
+        }
+        return result.value;
+    };
+    return fn;
+};
+const parse_parseAsync = /* @__PURE__*/ _parseAsync(errors/* $ZodRealError */.Kd);
+const _safeParse = (_Err) => (schema, value, _ctx) => {
+    const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
+    const result = schema._zod.run({ value, issues: [] }, ctx);
+    if (result instanceof Promise) {
+        throw new core_core/* $ZodAsyncError */.GT();
+    }
+    return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
+};
+const safeParse = /* @__PURE__*/ _safeParse(errors/* $ZodRealError */.Kd);
+// the error is built on the first read of `error`: finalizing the issues and constructing the instance is most of a failing parse, and a caller that only branches on `success` never pays it. a getter in the literal keeps this small; the alternative, one shared accessor descriptor plus a hidden state slot, reads ~15% faster but costs ~75 B gzipped in every bundle
+function failure(Err, issues, ctx) {
+    let error;
+    return {
+        success: false,
+        get error() {
+            if (!error) {
+                error = new Err(issues.map((iss) => core_util/* finalizeIssue */.iR(iss, ctx, core_core/* config */.$W())));
+                // finalizeIssue drops `input`, so the built error holds nothing; keeping the raw issues past this point pins the parsed value for the life of the result
+                issues = undefined;
+                ctx = undefined;
+            }
+            return error;
+        },
+        set error(e) {
+            error = e;
+            // a replacement makes the getter's branch unreachable, so the captures have to go here too
+            issues = undefined;
+            ctx = undefined;
+        },
+    };
+}
+const _safeParseAsync = (_Err) => async (schema, value, _ctx) => {
+    const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
+    let result = schema._zod.run({ value, issues: [] }, ctx);
+    if (result instanceof Promise)
+        result = await result;
+    return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
+};
+const safeParseAsync = /* @__PURE__*/ _safeParseAsync(errors/* $ZodRealError */.Kd);
+// registry mirrors of the compiler's sentinels, so this module never imports the compiler
+const COMPILE_INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
+const COMPILE_FALLBACK = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
+// Deliberately tiny, because v8 will not inline a body carrying the fallback's object literals and throw. Everything that is not the compiled happy path lives in validateFallback, and that split is worth ~35% on a compiled schema.
+const validate = ((schema, value, _ctx) => {
+    const validator = schema._zod.bag.validator;
+    if (validator !== undefined) {
+        if (validator(value) !== COMPILE_INVALID)
+            return true;
+        // a definite sentinel means the runtime would reject, so skip the re-parse; a ctx can still change the answer
+        if (validator.definite === true && _ctx === undefined)
+            return false;
+    }
+    return validateFallback(schema, value, _ctx);
+});
+function validateFallback(schema, value, _ctx) {
+    const ctx = _ctx
+        ? { ..._ctx, async: false, abortEarly: true }
+        : { async: false, abortEarly: true };
+    const fallbackRun = schema._zod.bag.fallbackRun;
+    let result;
+    if (fallbackRun) {
+        // skip nested fast paths on the fallback, so user callbacks keep the at-most-twice bound
+        ctx[COMPILE_FALLBACK] = true;
+        result = fallbackRun({ value, issues: [] }, ctx);
+    }
+    else {
+        result = schema._zod.run({ value, issues: [] }, ctx);
+    }
+    if (result instanceof Promise) {
+        throw new core_core/* $ZodAsyncError */.GT();
+    }
+    return result.issues.length === 0;
+}
+// no fast path: the compiler keeps async parses on the runtime, because a promise-returning callback that is not declared async compiles to a throw
+const parse_validateAsync = async (schema, value, _ctx) => {
+    const ctx = _ctx
+        ? { ..._ctx, async: true, abortEarly: true }
+        : { async: true, abortEarly: true };
+    let result = schema._zod.run({ value, issues: [] }, ctx);
+    if (result instanceof Promise)
+        result = await result;
+    return result.issues.length === 0;
+};
+const _encode = (_Err) => {
+    const parse = _parse(_Err);
+    const fn = (schema, value, _ctx, _params) => {
+        const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
+        return parse(schema, value, ctx, finalizeParams(fn, _params));
+    };
+    return fn;
+};
+const encode = /* @__PURE__*/ _encode(errors/* $ZodRealError */.Kd);
+const _decode = (_Err) => {
+    const parse = _parse(_Err);
+    const fn = (schema, value, _ctx, _params) => {
+        return parse(schema, value, _ctx, finalizeParams(fn, _params));
+    };
+    return fn;
+};
+const decode = /* @__PURE__*/ _decode(errors/* $ZodRealError */.Kd);
+const _encodeAsync = (_Err) => {
+    const parseAsync = _parseAsync(_Err);
+    const fn = async (schema, value, _ctx, _params) => {
+        const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
+        return (await parseAsync(schema, value, ctx, finalizeParams(fn, _params)));
+    };
+    return fn;
+};
+const encodeAsync = /* @__PURE__*/ _encodeAsync(errors/* $ZodRealError */.Kd);
+const _decodeAsync = (_Err) => {
+    const parseAsync = _parseAsync(_Err);
+    const fn = async (schema, value, _ctx, _params) => {
+        return await parseAsync(schema, value, _ctx, finalizeParams(fn, _params));
+    };
+    return fn;
+};
+const decodeAsync = /* @__PURE__*/ _decodeAsync(errors/* $ZodRealError */.Kd);
+const _safeEncode = (_Err) => (schema, value, _ctx) => {
+    const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
+    return _safeParse(_Err)(schema, value, ctx);
+};
+const safeEncode = /* @__PURE__*/ _safeEncode(errors/* $ZodRealError */.Kd);
+const _safeDecode = (_Err) => (schema, value, _ctx) => {
+    return _safeParse(_Err)(schema, value, _ctx);
+};
+const safeDecode = /* @__PURE__*/ _safeDecode(errors/* $ZodRealError */.Kd);
+const _safeEncodeAsync = (_Err) => async (schema, value, _ctx) => {
+    const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
+    return _safeParseAsync(_Err)(schema, value, ctx);
+};
+const safeEncodeAsync = /* @__PURE__*/ _safeEncodeAsync(errors/* $ZodRealError */.Kd);
+const _safeDecodeAsync = (_Err) => async (schema, value, _ctx) => {
+    return _safeParseAsync(_Err)(schema, value, _ctx);
+};
+const safeDecodeAsync = /* @__PURE__*/ _safeDecodeAsync(errors/* $ZodRealError */.Kd);
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/errors.js
+
+
+
+/* Prototypes that already carry the lazy helper methods. Seeded with the
+ * intrinsics so that `init` on a foreign object — it accepts any object —
+ * can never install an accessor onto a prototype we do not own. */
+const _installedErrorProtos = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
+/* Helper methods live as non-enumerable lazy getters on the shared
+ * prototype instead of own properties on every instance. On first
+ * access the getter allocates the per-instance closure and caches it
+ * as a non-enumerable own property, so detached usage still works and
+ * the allocation only happens for methods actually touched. */
+function _lazyMethod(proto, key, make) {
+    Object.defineProperty(proto, key, {
+        configurable: true,
+        enumerable: false,
+        get() {
+            const value = make(this);
+            Object.defineProperty(this, key, { value, configurable: true, writable: true });
+            return value;
+        },
+        set(value) {
+            Object.defineProperty(this, key, { value, configurable: true, writable: true });
+        },
+    });
+}
+const initializer = (inst, issues) => {
+    errors/* $ZodError */.a$.init(inst, issues);
+    inst.name = "ZodError";
+    const proto = Object.getPrototypeOf(inst);
+    if (_installedErrorProtos.has(proto))
+        return;
+    _installedErrorProtos.add(proto);
+    _lazyMethod(proto, "format", (self) => (mapper) => errors/* formatError */.Wk(self, mapper));
+    _lazyMethod(proto, "flatten", (self) => (mapper) => errors/* flattenError */.JM(self, mapper));
+    _lazyMethod(proto, "addIssue", (self) => (issue) => {
+        self.issues.push(issue);
+        self.message = JSON.stringify(self.issues, core_util/* jsonStringifyReplacer */.k8, 2);
+    });
+    _lazyMethod(proto, "addIssues", (self) => (issues) => {
+        self.issues.push(...issues);
+        self.message = JSON.stringify(self.issues, core_util/* jsonStringifyReplacer */.k8, 2);
+    });
+    Object.defineProperty(proto, "isEmpty", {
+        configurable: true,
+        enumerable: false,
+        get() {
+            return this.issues.length === 0;
+        },
+    });
+};
+const ZodError = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodError", initializer)));
+const ZodRealError = /*@__PURE__*/ core_core/* $constructor */.xI("ZodError", initializer, undefined, {
+    Parent: Error,
+});
+// /** @deprecated Use `z.core.$ZodErrorMapCtx` instead. */
+// export type ErrorMapCtx = core.$ZodErrorMapCtx;
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/parse.js
+
+
+const classic_parse_parse = /* @__PURE__ */ _parse(ZodRealError);
+const classic_parse_parseAsync = /* @__PURE__ */ _parseAsync(ZodRealError);
+const parse_safeParse = /* @__PURE__ */ _safeParse(ZodRealError);
+const parse_safeParseAsync = /* @__PURE__ */ _safeParseAsync(ZodRealError);
+
+// Codec functions
+const parse_encode = /* @__PURE__ */ _encode(ZodRealError);
+const parse_decode = /* @__PURE__ */ _decode(ZodRealError);
+const parse_encodeAsync = /* @__PURE__ */ _encodeAsync(ZodRealError);
+const parse_decodeAsync = /* @__PURE__ */ _decodeAsync(ZodRealError);
+const parse_safeEncode = /* @__PURE__ */ _safeEncode(ZodRealError);
+const parse_safeDecode = /* @__PURE__ */ _safeDecode(ZodRealError);
+const parse_safeEncodeAsync = /* @__PURE__ */ _safeEncodeAsync(ZodRealError);
+const parse_safeDecodeAsync = /* @__PURE__ */ _safeDecodeAsync(ZodRealError);
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/schemas.js
+
+
+
+
+
+
+
+
+// Register English as the default locale on first ZodType construction. Hooked into the `ZodType` `$constructor` (rather than a top-level `config(en())` in `external.ts`) so bundlers honoring `sideEffects: false` can't tree-shake it out — see #5953, #5725. An explicit `z.config(z.locales.xx())` call wins regardless of order, since this only sets the default when none is present.
+function _ensureDefaultLocale() {
+    if (!core_core/* globalConfig */.cr.localeError)
+        core_core/* config */.$W(en());
+}
+// the default memoizer is read by the core container init, which runs before `ZodType.init`, so each container calls this first
+function _ensureDefaultMemoizer() {
+    if (!core_core/* globalConfig */.cr.memoizer)
+        core_core/* config */.$W({ memoizer: memoizer() });
+}
+const ZodType = /*@__PURE__*/ core_core/* $constructor */.xI("ZodType", (inst, def) => {
+    _ensureDefaultLocale();
+    $ZodType.init(inst, def);
+    inst.def = def;
+    inst.type = def.type;
+    return inst;
+}, {
+    check(...chks) {
+        const def = this.def;
+        return this.clone(core_util/* mergeDefs */.zM(def, {
+            checks: [
+                ...(def.checks ?? []),
+                ...chks.map((ch) => typeof ch === "function" ? { _zod: { check: ch, def: { check: "custom" }, onattach: [] } } : ch),
+            ],
+        }), { parent: true });
+    },
+    with(...chks) {
+        return this.check(...chks);
+    },
+    clone(def, params) {
+        return core_util/* clone */.o8(this, def, params);
+    },
+    brand() {
+        return this;
+    },
+    register(reg, meta) {
+        reg.add(this, meta);
+        return this;
+    },
+    refine(check, params) {
+        return this.check(refine(check, params));
+    },
+    superRefine(refinement, params) {
+        return this.check(superRefine(refinement, params));
+    },
+    overwrite(fn) {
+        return this.check(_overwrite(fn));
+    },
+    optional() {
+        return optional(this);
+    },
+    exactOptional() {
+        return exactOptional(this);
+    },
+    nullable() {
+        return nullable(this);
+    },
+    nullish() {
+        return optional(nullable(this));
+    },
+    nonoptional(params) {
+        return nonoptional(this, params);
+    },
+    array() {
+        return array(this);
+    },
+    or(arg) {
+        return union([this, arg]);
+    },
+    and(arg) {
+        return intersection(this, arg);
+    },
+    transform(tx) {
+        return pipe(this, transform(tx));
+    },
+    default(d) {
+        return schemas_default(this, d);
+    },
+    prefault(d) {
+        return prefault(this, d);
+    },
+    catch(params) {
+        return schemas_catch(this, params);
+    },
+    pipe(target) {
+        return pipe(this, target);
+    },
+    readonly() {
+        return readonly(this);
+    },
+    describe(description) {
+        const cl = this.clone();
+        globalRegistry.add(cl, { description });
+        return cl;
+    },
+    meta(...args) {
+        // overloaded: meta() returns the registered metadata, meta(data) returns a clone with `data` registered. The mapped type picks up the second overload, so we accept variadic any-args and return `any` to satisfy both at runtime.
+        if (args.length === 0)
+            return globalRegistry.get(this);
+        const cl = this.clone();
+        globalRegistry.add(cl, args[0]);
+        return cl;
+    },
+    isOptional() {
+        return this.safeParse(undefined).success;
+    },
+    isNullable() {
+        return this.safeParse(null).success;
+    },
+    apply(fn, ...args) {
+        return args.length === 0 ? fn(this) : fn(this, ...args);
+    },
+    // Overrides core's `~standard` to add `jsonSchema`. Must stay a prototype entry: redefining it per instance demotes instances to dictionary mode.
+    get "~standard"() {
+        return core_util/* hide */.jD(this, "~standard", {
+            ...standardProps(this),
+            jsonSchema: {
+                input: createStandardJSONSchemaMethod(this, "input"),
+                output: createStandardJSONSchemaMethod(this, "output"),
+            },
+        });
+    },
+    set "~standard"(value) {
+        core_util/* own */.qh(this, "~standard", value);
+    },
+    parse: function _parse(data, params) {
+        return classic_parse_parse(this, data, params, { callee: _parse });
+    },
+    parseAsync: async function _parseAsync(data, params) {
+        return await classic_parse_parseAsync(this, data, params, { callee: _parseAsync });
+    },
+    safeParse(data, params) {
+        return parse_safeParse(this, data, params);
+    },
+    async safeParseAsync(data, params) {
+        return parse_safeParseAsync(this, data, params);
+    },
+    // `spa` is an alias: same function object as `safeParseAsync`, as before.
+    get spa() {
+        return this?.safeParseAsync;
+    },
+    set spa(value) {
+        core_util/* own */.qh(this, "spa", value);
+    },
+    validate(data, params) {
+        return validate(this, data, params);
+    },
+    validateAsync(data, params) {
+        return parse_validateAsync(this, data, params);
+    },
+    encode: function _encode(data, params) {
+        return parse_encode(this, data, params, { callee: _encode });
+    },
+    decode: function _decode(data, params) {
+        return parse_decode(this, data, params, { callee: _decode });
+    },
+    encodeAsync: async function _encodeAsync(data, params) {
+        return await parse_encodeAsync(this, data, params, { callee: _encodeAsync });
+    },
+    decodeAsync: async function _decodeAsync(data, params) {
+        return await parse_decodeAsync(this, data, params, { callee: _decodeAsync });
+    },
+    safeEncode(data, params) {
+        return parse_safeEncode(this, data, params);
+    },
+    safeDecode(data, params) {
+        return parse_safeDecode(this, data, params);
+    },
+    async safeEncodeAsync(data, params) {
+        return parse_safeEncodeAsync(this, data, params);
+    },
+    async safeDecodeAsync(data, params) {
+        return parse_safeDecodeAsync(this, data, params);
+    },
+    toJSONSchema(params) {
+        return createToJSONSchemaMethod(this, {})(params);
+    },
+    // Reads through to the registry on every access, so it must not cache.
+    get description() {
+        return globalRegistry.get(this)?.description;
+    },
+    // No setter: `schema._def = x` throws, as it did when `_def` was a non-writable own property.
+    get _def() {
+        return this._zod.def;
+    },
+});
+/** @internal */
+const _ZodString = /*@__PURE__*/ core_core/* $constructor */.xI("_ZodString", (inst, def) => {
+    $ZodString.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => stringProcessor(inst, ctx, json, params);
+}, 
+/*@__PURE__*/ core_util/* derived */.un({
+    format: (inst) => aggregateChecks(inst).format ?? null,
+    minLength: (inst) => aggregateChecks(inst).minimum ?? null,
+    maxLength: (inst) => aggregateChecks(inst).maximum ?? null,
+}, {
+    regex(...args) {
+        return this.check(_regex(...args));
+    },
+    includes(...args) {
+        return this.check(_includes(...args));
+    },
+    startsWith(...args) {
+        return this.check(_startsWith(...args));
+    },
+    endsWith(...args) {
+        return this.check(_endsWith(...args));
+    },
+    min(...args) {
+        return this.check(_minLength(...args));
+    },
+    max(...args) {
+        return this.check(_maxLength(...args));
+    },
+    length(...args) {
+        return this.check(_length(...args));
+    },
+    nonempty(...args) {
+        return this.check(_minLength(1, ...args));
+    },
+    lowercase(params) {
+        return this.check(_lowercase(params));
+    },
+    uppercase(params) {
+        return this.check(_uppercase(params));
+    },
+    trim() {
+        return this.check(_trim());
+    },
+    normalize(...args) {
+        return this.check(_normalize(...args));
+    },
+    toLowerCase() {
+        return this.check(_toLowerCase());
+    },
+    toUpperCase() {
+        return this.check(_toUpperCase());
+    },
+    slugify() {
+        return this.check(_slugify());
+    },
+}));
+const ZodString = /*@__PURE__*/ core_core/* $constructor */.xI("ZodString", (inst, def) => {
+    $ZodString.init(inst, def);
+    _ZodString.init(inst, def);
+}, {
+    email(params) {
+        return this.check(_email(ZodEmail, params));
+    },
+    url(params) {
+        return this.check(_url(ZodURL, params));
+    },
+    jwt(params) {
+        return this.check(_jwt(ZodJWT, params));
+    },
+    emoji(params) {
+        return this.check(api_emoji(ZodEmoji, params));
+    },
+    guid(params) {
+        return this.check(_guid(ZodGUID, params));
+    },
+    uuid(params) {
+        return this.check(_uuid(ZodUUID, params));
+    },
+    uuidv4(params) {
+        return this.check(_uuidv4(ZodUUID, params));
+    },
+    uuidv6(params) {
+        return this.check(_uuidv6(ZodUUID, params));
+    },
+    uuidv7(params) {
+        return this.check(_uuidv7(ZodUUID, params));
+    },
+    nanoid(params) {
+        return this.check(_nanoid(ZodNanoID, params));
+    },
+    cuid(params) {
+        return this.check(_cuid(ZodCUID, params));
+    },
+    cuid2(params) {
+        return this.check(_cuid2(ZodCUID2, params));
+    },
+    ulid(params) {
+        return this.check(_ulid(ZodULID, params));
+    },
+    base64(params) {
+        return this.check(_base64(ZodBase64, params));
+    },
+    base64url(params) {
+        return this.check(_base64url(ZodBase64URL, params));
+    },
+    xid(params) {
+        return this.check(_xid(ZodXID, params));
+    },
+    ksuid(params) {
+        return this.check(_ksuid(ZodKSUID, params));
+    },
+    ipv4(params) {
+        return this.check(_ipv4(ZodIPv4, params));
+    },
+    ipv6(params) {
+        return this.check(_ipv6(ZodIPv6, params));
+    },
+    cidrv4(params) {
+        return this.check(_cidrv4(ZodCIDRv4, params));
+    },
+    cidrv6(params) {
+        return this.check(_cidrv6(ZodCIDRv6, params));
+    },
+    e164(params) {
+        return this.check(_e164(ZodE164, params));
+    },
+    datetime(params) {
+        return this.check(_isoDateTime(ZodISODateTime, params));
+    },
+    date(params) {
+        return this.check(_isoDate(ZodISODate, params));
+    },
+    time(params) {
+        return this.check(_isoTime(ZodISOTime, params));
+    },
+    duration(params) {
+        return this.check(_isoDuration(ZodISODuration, params));
+    },
+});
+function schemas_string(params) {
+    return _string(ZodString, params);
+}
+const ZodStringFormat = /*@__PURE__*/ core_core/* $constructor */.xI("ZodStringFormat", (inst, def) => {
+    $ZodStringFormat.init(inst, def);
+    _ZodString.init(inst, def);
+});
+const ZodISODateTime = /*@__PURE__*/ core_core/* $constructor */.xI("ZodISODateTime", (inst, def) => {
+    $ZodISODateTime.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+const ZodISODate = /*@__PURE__*/ core_core/* $constructor */.xI("ZodISODate", (inst, def) => {
+    $ZodISODate.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+const ZodISOTime = /*@__PURE__*/ core_core/* $constructor */.xI("ZodISOTime", (inst, def) => {
+    $ZodISOTime.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+const ZodISODuration = /*@__PURE__*/ core_core/* $constructor */.xI("ZodISODuration", (inst, def) => {
+    $ZodISODuration.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+const ZodEmail = /*@__PURE__*/ core_core/* $constructor */.xI("ZodEmail", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodEmail.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_email(params) {
+    return core._email(ZodEmail, params);
+}
+const ZodGUID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodGUID", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodGUID.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_guid(params) {
+    return core._guid(ZodGUID, params);
+}
+const ZodUUID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodUUID", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodUUID.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_uuid(params) {
+    return core._uuid(ZodUUID, params);
+}
+function uuidv4(params) {
+    return core._uuidv4(ZodUUID, params);
+}
+// ZodUUIDv6
+function uuidv6(params) {
+    return core._uuidv6(ZodUUID, params);
+}
+// ZodUUIDv7
+function uuidv7(params) {
+    return core._uuidv7(ZodUUID, params);
+}
+const ZodURL = /*@__PURE__*/ core_core/* $constructor */.xI("ZodURL", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodURL.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function url(params) {
+    return core._url(ZodURL, params);
+}
+function httpUrl(params) {
+    return core._url(ZodURL, {
+        protocol: regexes.httpProtocol,
+        hostname: regexes.domain,
+        ...util.normalizeParams(params),
+    });
+}
+const ZodEmoji = /*@__PURE__*/ core_core/* $constructor */.xI("ZodEmoji", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodEmoji.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_emoji(params) {
+    return core._emoji(ZodEmoji, params);
+}
+const ZodNanoID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNanoID", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodNanoID.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_nanoid(params) {
+    return core._nanoid(ZodNanoID, params);
+}
+/**
+ * @deprecated CUID v1 is deprecated by its authors due to information leakage
+ * (timestamps embedded in the id). Use {@link ZodCUID2} instead.
+ * See https://github.com/paralleldrive/cuid.
+ */
+const ZodCUID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodCUID", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodCUID.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+/**
+ * Validates a CUID v1 string.
+ *
+ * @deprecated CUID v1 is deprecated by its authors due to information leakage
+ * (timestamps embedded in the id). Use {@link cuid2 | `z.cuid2()`} instead.
+ * See https://github.com/paralleldrive/cuid.
+ */
+function schemas_cuid(params) {
+    return core._cuid(ZodCUID, params);
+}
+const ZodCUID2 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodCUID2", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodCUID2.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_cuid2(params) {
+    return core._cuid2(ZodCUID2, params);
+}
+const ZodULID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodULID", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodULID.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_ulid(params) {
+    return core._ulid(ZodULID, params);
+}
+const ZodXID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodXID", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodXID.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_xid(params) {
+    return core._xid(ZodXID, params);
+}
+const ZodKSUID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodKSUID", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodKSUID.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_ksuid(params) {
+    return core._ksuid(ZodKSUID, params);
+}
+const ZodIPv4 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodIPv4", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodIPv4.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_ipv4(params) {
+    return core._ipv4(ZodIPv4, params);
+}
+const ZodMAC = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodMAC", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    core.$ZodMAC.init(inst, def);
+    ZodStringFormat.init(inst, def);
+})));
+function schemas_mac(params) {
+    return core._mac(ZodMAC, params);
+}
+const ZodIPv6 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodIPv6", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodIPv6.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_ipv6(params) {
+    return core._ipv6(ZodIPv6, params);
+}
+const ZodCIDRv4 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodCIDRv4", (inst, def) => {
+    $ZodCIDRv4.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_cidrv4(params) {
+    return core._cidrv4(ZodCIDRv4, params);
+}
+const ZodCIDRv6 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodCIDRv6", (inst, def) => {
+    $ZodCIDRv6.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_cidrv6(params) {
+    return core._cidrv6(ZodCIDRv6, params);
+}
+const ZodBase64 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodBase64", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodBase64.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_base64(params) {
+    return core._base64(ZodBase64, params);
+}
+const ZodBase64URL = /*@__PURE__*/ core_core/* $constructor */.xI("ZodBase64URL", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodBase64URL.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_base64url(params) {
+    return core._base64url(ZodBase64URL, params);
+}
+const ZodE164 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodE164", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodE164.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function schemas_e164(params) {
+    return core._e164(ZodE164, params);
+}
+const ZodCreditCard = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodCreditCard", (inst, def) => {
+    core.$ZodCreditCard.init(inst, def);
+    ZodStringFormat.init(inst, def);
+})));
+function schemas_creditCard(params) {
+    return core._creditCard(ZodCreditCard, params);
+}
+const ZodIBAN = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodIBAN", (inst, def) => {
+    core.$ZodIBAN.init(inst, def);
+    ZodStringFormat.init(inst, def);
+})));
+function schemas_iban(params) {
+    return core._iban(ZodIBAN, params);
+}
+const ZodJWT = /*@__PURE__*/ core_core/* $constructor */.xI("ZodJWT", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    $ZodJWT.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function jwt(params) {
+    return core._jwt(ZodJWT, params);
+}
+const ZodCustomStringFormat = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodCustomStringFormat", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    core.$ZodCustomStringFormat.init(inst, def);
+    ZodStringFormat.init(inst, def);
+})));
+function stringFormat(format, fnOrRegex, _params = {}) {
+    return core._stringFormat(ZodCustomStringFormat, format, fnOrRegex, _params);
+}
+function schemas_hostname(_params) {
+    return core._stringFormat(ZodCustomStringFormat, "hostname", regexes.hostname, _params);
+}
+function schemas_hex(_params) {
+    return core._stringFormat(ZodCustomStringFormat, "hex", regexes.hex, _params);
+}
+function schemas_currencyCode(_params) {
+    return core._stringFormat(ZodCustomStringFormat, "currency_code", regexes.currencyCode, _params);
+}
+function hash(alg, params) {
+    const enc = params?.enc ?? "hex";
+    const format = `${alg}_${enc}`;
+    const regex = core.regexes[format];
+    if (!regex)
+        throw new Error(`Unrecognized hash format: ${format}`);
+    return core._stringFormat(ZodCustomStringFormat, format, regex, params);
+}
+const ZodNumber = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNumber", (inst, def) => {
+    $ZodNumber.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => numberProcessor(inst, ctx, json, params);
+    inst.isFinite = true;
+}, 
+/*@__PURE__*/ core_util/* derived */.un({
+    minValue: (inst) => {
+        const { minimum, exclusiveMinimum } = aggregateChecks(inst);
+        return Math.max(minimum ?? Number.NEGATIVE_INFINITY, exclusiveMinimum ?? Number.NEGATIVE_INFINITY);
+    },
+    maxValue: (inst) => {
+        const { maximum, exclusiveMaximum } = aggregateChecks(inst);
+        return Math.min(maximum ?? Number.POSITIVE_INFINITY, exclusiveMaximum ?? Number.POSITIVE_INFINITY);
+    },
+    isInt: (inst) => {
+        const { isInt, multipleOf } = aggregateChecks(inst);
+        return !!isInt || !!multipleOf?.some(Number.isSafeInteger);
+    },
+    format: (inst) => aggregateChecks(inst).format ?? null,
+}, {
+    gt(value, params) {
+        return this.check(_gt(value, params));
+    },
+    gte(value, params) {
+        return this.check(_gte(value, params));
+    },
+    min(value, params) {
+        return this.check(_gte(value, params));
+    },
+    lt(value, params) {
+        return this.check(_lt(value, params));
+    },
+    lte(value, params) {
+        return this.check(_lte(value, params));
+    },
+    max(value, params) {
+        return this.check(_lte(value, params));
+    },
+    int(params) {
+        return this.check(schemas_int(params));
+    },
+    safe(params) {
+        return this.check(schemas_int(params));
+    },
+    positive(params) {
+        return this.check(_gt(0, params));
+    },
+    nonnegative(params) {
+        return this.check(_gte(0, params));
+    },
+    negative(params) {
+        return this.check(_lt(0, params));
+    },
+    nonpositive(params) {
+        return this.check(_lte(0, params));
+    },
+    multipleOf(value, params) {
+        return this.check(_multipleOf(value, params));
+    },
+    step(value, params) {
+        return this.check(_multipleOf(value, params));
+    },
+    finite() {
+        return this;
+    },
+}));
+function schemas_number(params) {
+    return _number(ZodNumber, params);
+}
+const ZodNumberFormat = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNumberFormat", (inst, def) => {
+    $ZodNumberFormat.init(inst, def);
+    ZodNumber.init(inst, def);
+});
+function schemas_int(params) {
+    return _int(ZodNumberFormat, params);
+}
+function float32(params) {
+    return core._float32(ZodNumberFormat, params);
+}
+function float64(params) {
+    return core._float64(ZodNumberFormat, params);
+}
+function int32(params) {
+    return core._int32(ZodNumberFormat, params);
+}
+function uint32(params) {
+    return core._uint32(ZodNumberFormat, params);
+}
+const ZodBoolean = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodBoolean", (inst, def) => {
+    core.$ZodBoolean.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.booleanProcessor(inst, ctx, json, params);
+})));
+function schemas_boolean(params) {
+    return core._boolean(ZodBoolean, params);
+}
+const ZodBigInt = /*@__PURE__*/ core_core/* $constructor */.xI("ZodBigInt", (inst, def) => {
+    $ZodBigInt.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => bigintProcessor(inst, ctx, json, params);
+}, 
+/*@__PURE__*/ core_util/* derived */.un({
+    minValue: (inst) => aggregateChecks(inst).minimum ?? null,
+    maxValue: (inst) => aggregateChecks(inst).maximum ?? null,
+    format: (inst) => aggregateChecks(inst).format ?? null,
+}, {
+    gte(value, params) {
+        return this.check(_gte(value, params));
+    },
+    min(value, params) {
+        return this.check(_gte(value, params));
+    },
+    gt(value, params) {
+        return this.check(_gt(value, params));
+    },
+    lt(value, params) {
+        return this.check(_lt(value, params));
+    },
+    lte(value, params) {
+        return this.check(_lte(value, params));
+    },
+    max(value, params) {
+        return this.check(_lte(value, params));
+    },
+    positive(params) {
+        return this.check(_gt(BigInt(0), params));
+    },
+    negative(params) {
+        return this.check(_lt(BigInt(0), params));
+    },
+    nonpositive(params) {
+        return this.check(_lte(BigInt(0), params));
+    },
+    nonnegative(params) {
+        return this.check(_gte(BigInt(0), params));
+    },
+    multipleOf(value, params) {
+        return this.check(_multipleOf(value, params));
+    },
+}));
+function schemas_bigint(params) {
+    return core._bigint(ZodBigInt, params);
+}
+const ZodBigIntFormat = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodBigIntFormat", (inst, def) => {
+    core.$ZodBigIntFormat.init(inst, def);
+    ZodBigInt.init(inst, def);
+})));
+function int64(params) {
+    return core._int64(ZodBigIntFormat, params);
+}
+function uint64(params) {
+    return core._uint64(ZodBigIntFormat, params);
+}
+const ZodSymbol = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodSymbol", (inst, def) => {
+    core.$ZodSymbol.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.symbolProcessor(inst, ctx, json, params);
+})));
+function symbol(params) {
+    return core._symbol(ZodSymbol, params);
+}
+const ZodUndefined = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodUndefined", (inst, def) => {
+    core.$ZodUndefined.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.undefinedProcessor(inst, ctx, json, params);
+})));
+function schemas_undefined(params) {
+    return core._undefined(ZodUndefined, params);
+}
+
+const ZodNull = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodNull", (inst, def) => {
+    core.$ZodNull.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.nullProcessor(inst, ctx, json, params);
+})));
+function schemas_null(params) {
+    return core._null(ZodNull, params);
+}
+
+const ZodAny = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodAny", (inst, def) => {
+    core.$ZodAny.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.anyProcessor(inst, ctx, json, params);
+})));
+function any() {
+    return core._any(ZodAny);
+}
+const ZodUnknown = /*@__PURE__*/ core_core/* $constructor */.xI("ZodUnknown", (inst, def) => {
+    $ZodUnknown.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => unknownProcessor(inst, ctx, json, params);
+});
+function unknown() {
+    return _unknown(ZodUnknown);
+}
+const ZodNever = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNever", (inst, def) => {
+    $ZodNever.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => neverProcessor(inst, ctx, json, params);
+});
+function never(params) {
+    return _never(ZodNever, params);
+}
+const ZodVoid = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodVoid", (inst, def) => {
+    core.$ZodVoid.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.voidProcessor(inst, ctx, json, params);
+})));
+function schemas_void(params) {
+    return core._void(ZodVoid, params);
+}
+
+const ZodDate = /*@__PURE__*/ core_core/* $constructor */.xI("ZodDate", (inst, def) => {
+    $ZodDate.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => dateProcessor(inst, ctx, json, params);
+    inst.min = (value, params) => inst.check(_gte(value, params));
+    inst.max = (value, params) => inst.check(_lte(value, params));
+}, 
+/*@__PURE__*/ core_util/* derived */.un({
+    minDate: (inst) => {
+        const { minimum } = aggregateChecks(inst);
+        return minimum ? new Date(minimum) : null;
+    },
+    maxDate: (inst) => {
+        const { maximum } = aggregateChecks(inst);
+        return maximum ? new Date(maximum) : null;
+    },
+}, {}));
+function schemas_date(params) {
+    return core._date(ZodDate, params);
+}
+const ZodArray = /*@__PURE__*/ core_core/* $constructor */.xI("ZodArray", (inst, def) => {
+    _ensureDefaultMemoizer();
+    $ZodArray.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => arrayProcessor(inst, ctx, json, params);
+    inst.element = def.element;
+}, {
+    min(n, params) {
+        return this.check(_minLength(n, params));
+    },
+    nonempty(params) {
+        return this.check(_minLength(1, params));
+    },
+    max(n, params) {
+        return this.check(_maxLength(n, params));
+    },
+    length(n, params) {
+        return this.check(_length(n, params));
+    },
+    unwrap() {
+        return this.element;
+    },
+});
+function array(element, params) {
+    return _array(ZodArray, element, params);
+}
+// .keyof
+function keyof(schema) {
+    const shape = schema._zod.def.shape;
+    return schemas_enum(Object.keys(shape));
+}
+const ZodObject = /*@__PURE__*/ core_core/* $constructor */.xI("ZodObject", (inst, def) => {
+    _ensureDefaultMemoizer();
+    $ZodObjectJIT.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => objectProcessor(inst, ctx, json, params);
+    core_util/* installLazyProp */.X(inst, "shape", (self) => self._zod.def.shape, false);
+}, {
+    keyof() {
+        return schemas_enum(Object.keys(this._zod.def.shape));
+    },
+    catchall(catchall) {
+        // `mergeDefs` rather than a spread: spreading reads `shape`, and resolving it can mint a whole fresh subtree
+        return this.clone(core_util/* mergeDefs */.zM(this._zod.def, { catchall: catchall }));
+    },
+    passthrough() {
+        return this.clone(core_util/* mergeDefs */.zM(this._zod.def, { catchall: unknown() }));
+    },
+    loose() {
+        return this.clone(core_util/* mergeDefs */.zM(this._zod.def, { catchall: unknown() }));
+    },
+    strict() {
+        return this.clone(core_util/* mergeDefs */.zM(this._zod.def, { catchall: never() }));
+    },
+    strip() {
+        return this.clone(core_util/* mergeDefs */.zM(this._zod.def, { catchall: undefined }));
+    },
+    extend(incoming) {
+        return core_util/* extend */.X$(this, incoming);
+    },
+    safeExtend(incoming) {
+        return core_util/* safeExtend */.W0(this, incoming);
+    },
+    merge(other) {
+        return core_util/* merge */.h1(this, other);
+    },
+    pick(mask) {
+        return core_util/* pick */.Up(this, mask);
+    },
+    omit(mask) {
+        return core_util/* omit */.cJ(this, mask);
+    },
+    partial(...args) {
+        return core_util/* partial */.OH(ZodOptional, this, args[0]);
+    },
+    exactPartial(...args) {
+        return core_util/* partial */.OH(ZodExactOptional, this, args[0], "exactPartial");
+    },
+    required(...args) {
+        return core_util/* required */.mw(ZodNonOptional, this, args[0]);
+    },
+});
+function object(shape, params) {
+    const def = {
+        type: "object",
+        shape: shape ?? {},
+        ...core_util/* normalizeParams */.A2(params),
+    };
+    return new ZodObject(def);
+}
+// strictObject
+function strictObject(shape, params) {
+    return new ZodObject({
+        type: "object",
+        shape,
+        catchall: never(),
+        ...util.normalizeParams(params),
+    });
+}
+// looseObject
+function looseObject(shape, params) {
+    return new ZodObject({
+        type: "object",
+        shape,
+        catchall: unknown(),
+        ...util.normalizeParams(params),
+    });
+}
+const ZodUnion = /*@__PURE__*/ core_core/* $constructor */.xI("ZodUnion", (inst, def) => {
+    $ZodUnion.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => unionProcessor(inst, ctx, json, params);
+    inst.options = def.options;
+});
+function union(options, params) {
+    return new ZodUnion({
+        type: "union",
+        options: options,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+const ZodXor = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodXor", (inst, def) => {
+    ZodUnion.init(inst, def);
+    core.$ZodXor.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.unionProcessor(inst, ctx, json, params);
+    inst.options = def.options;
+})));
+/** Creates an exclusive union (XOR) where exactly one option must match.
+ * Unlike regular unions that succeed when any option matches, xor fails if
+ * zero or more than one option matches the input. */
+function xor(options, params) {
+    return new ZodXor({
+        type: "union",
+        options: options,
+        inclusive: false,
+        ...util.normalizeParams(params),
+    });
+}
+const ZodDiscriminatedUnion = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodDiscriminatedUnion", (inst, def) => {
+    ZodUnion.init(inst, def);
+    core.$ZodDiscriminatedUnion.init(inst, def);
+})));
+function discriminatedUnion(discriminator, options, params) {
+    // const [options, params] = args;
+    return new ZodDiscriminatedUnion({
+        type: "union",
+        options: options,
+        discriminator,
+        ...util.normalizeParams(params),
+    });
+}
+const ZodIntersection = /*@__PURE__*/ core_core/* $constructor */.xI("ZodIntersection", (inst, def) => {
+    $ZodIntersection.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => intersectionProcessor(inst, ctx, json, params);
+});
+function intersection(left, right) {
+    return new ZodIntersection({
+        type: "intersection",
+        left: left,
+        right: right,
+    });
+}
+const ZodTuple = /*@__PURE__*/ core_core/* $constructor */.xI("ZodTuple", (inst, def) => {
+    _ensureDefaultMemoizer();
+    $ZodTuple.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => tupleProcessor(inst, ctx, json, params);
+}, {
+    rest(rest) {
+        return this.clone({
+            ...this._zod.def,
+            rest: rest,
+        });
+    },
+    partial() {
+        const def = this._zod.def;
+        // a refinement was authored against the full arity; partialing would run it on a shorter array
+        if (def.checks?.length)
+            throw new Error(".partial() cannot be used on tuple schemas containing refinements");
+        return this.clone({
+            ...def,
+            items: def.items.map((item) => new ZodOptional({ type: "optional", innerType: item })),
+        });
+    },
+});
+function tuple(items, _paramsOrRest, _params) {
+    const hasRest = _paramsOrRest instanceof core.$ZodType;
+    const params = hasRest ? _params : _paramsOrRest;
+    const rest = hasRest ? _paramsOrRest : null;
+    return new ZodTuple({
+        type: "tuple",
+        items: items,
+        rest,
+        ...util.normalizeParams(params),
+    });
+}
+const ZodRecord = /*@__PURE__*/ core_core/* $constructor */.xI("ZodRecord", (inst, def) => {
+    _ensureDefaultMemoizer();
+    $ZodRecord.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => recordProcessor(inst, ctx, json, params);
+    inst.keyType = def.keyType;
+    inst.valueType = def.valueType;
+});
+function record(keyType, valueType, params) {
+    // v3-compat: z.record(valueType, params?) — defaults keyType to z.string()
+    if (!valueType || !valueType._zod) {
+        return new ZodRecord({
+            type: "record",
+            keyType: schemas_string(),
+            valueType: keyType,
+            ...core_util/* normalizeParams */.A2(valueType),
+        });
+    }
+    return new ZodRecord({
+        type: "record",
+        keyType,
+        valueType: valueType,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// type alksjf = core.output<core.$ZodRecordKey>;
+function partialRecord(keyType, valueType, params) {
+    return new ZodRecord({
+        type: "record",
+        keyType,
+        valueType: valueType,
+        ...util.normalizeParams(params),
+        partial: true,
+    });
+}
+function looseRecord(keyType, valueType, params) {
+    return new ZodRecord({
+        type: "record",
+        keyType,
+        valueType: valueType,
+        mode: "loose",
+        ...util.normalizeParams(params),
+    });
+}
+const ZodMap = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodMap", (inst, def) => {
+    _ensureDefaultMemoizer();
+    core.$ZodMap.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.mapProcessor(inst, ctx, json, params);
+    inst.keyType = def.keyType;
+    inst.valueType = def.valueType;
+    inst.min = (...args) => inst.check(core._minSize(...args));
+    inst.nonempty = (params) => inst.check(core._minSize(1, params));
+    inst.max = (...args) => inst.check(core._maxSize(...args));
+    inst.size = (...args) => inst.check(core._size(...args));
+})));
+function map(keyType, valueType, params) {
+    return new ZodMap({
+        type: "map",
+        keyType: keyType,
+        valueType: valueType,
+        ...util.normalizeParams(params),
+    });
+}
+const ZodSet = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodSet", (inst, def) => {
+    _ensureDefaultMemoizer();
+    core.$ZodSet.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.setProcessor(inst, ctx, json, params);
+    inst.min = (...args) => inst.check(core._minSize(...args));
+    inst.nonempty = (params) => inst.check(core._minSize(1, params));
+    inst.max = (...args) => inst.check(core._maxSize(...args));
+    inst.size = (...args) => inst.check(core._size(...args));
+})));
+function set(valueType, params) {
+    return new ZodSet({
+        type: "set",
+        valueType: valueType,
+        ...util.normalizeParams(params),
+    });
+}
+const ZodEnum = /*@__PURE__*/ core_core/* $constructor */.xI("ZodEnum", (inst, def) => {
+    $ZodEnum.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => enumProcessor(inst, ctx, json, params);
+    inst.enum = def.entries;
+    // reuse the parsed value set so a numeric TS enum's reverse-mapping keys stay out
+    inst.options = [...inst._zod.values];
+    const keys = new Set(Object.keys(def.entries));
+    inst.extract = (values, params) => {
+        const newEntries = {};
+        for (const value of values) {
+            if (keys.has(value)) {
+                newEntries[value] = def.entries[value];
+            }
+            else
+                throw new Error(`Key ${value} not found in enum`);
+        }
+        return new ZodEnum({
+            ...def,
+            checks: [],
+            ...core_util/* normalizeParams */.A2(params),
+            entries: newEntries,
+        });
+    };
+    inst.exclude = (values, params) => {
+        const newEntries = { ...def.entries };
+        for (const value of values) {
+            if (keys.has(value)) {
+                delete newEntries[value];
+            }
+            else
+                throw new Error(`Key ${value} not found in enum`);
+        }
+        return new ZodEnum({
+            ...def,
+            checks: [],
+            ...core_util/* normalizeParams */.A2(params),
+            entries: newEntries,
+        });
+    };
+});
+function schemas_enum(values, params) {
+    const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+    return new ZodEnum({
+        type: "enum",
+        entries,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+
+/** @deprecated This API has been merged into `z.enum()`. Use `z.enum()` instead.
+ *
+ * ```ts
+ * enum Colors { red, green, blue }
+ * z.enum(Colors);
+ * ```
+ */
+function nativeEnum(entries, params) {
+    return new ZodEnum({
+        type: "enum",
+        entries,
+        ...util.normalizeParams(params),
+    });
+}
+const ZodLiteral = /*@__PURE__*/ core_core/* $constructor */.xI("ZodLiteral", (inst, def) => {
+    $ZodLiteral.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => literalProcessor(inst, ctx, json, params);
+    inst.values = new Set(def.values);
+    Object.defineProperty(inst, "value", {
+        get() {
+            if (def.values.length > 1) {
+                throw new Error("This schema contains multiple valid literal values. Use `.values` instead.");
+            }
+            return def.values[0];
+        },
+    });
+});
+function literal(value, params) {
+    return new ZodLiteral({
+        type: "literal",
+        values: Array.isArray(value) ? value : [value],
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+const ZodFile = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodFile", (inst, def) => {
+    core.$ZodFile.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.fileProcessor(inst, ctx, json, params);
+    inst.min = (size, params) => inst.check(core._minSize(size, params));
+    inst.max = (size, params) => inst.check(core._maxSize(size, params));
+    inst.mime = (types, params) => inst.check(core._mime(Array.isArray(types) ? types : [types], params));
+})));
+function file(params) {
+    return core._file(ZodFile, params);
+}
+const ZodTransform = /*@__PURE__*/ core_core/* $constructor */.xI("ZodTransform", (inst, def) => {
+    _ensureDefaultMemoizer();
+    $ZodTransform.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => transformProcessor(inst, ctx, json, params);
+    inst._zod.parse = (payload, _ctx) => {
+        if (_ctx.direction === "backward") {
+            throw new core_core/* $ZodEncodeError */.cV(inst.constructor.name);
+        }
+        payload.addIssue = (issue) => {
+            if (typeof issue === "string") {
+                payload.issues.push(core_util/* issue */.sn(issue, payload.value, def));
+            }
+            else {
+                // for Zod 3 backwards compatibility
+                const _issue = issue;
+                if (_issue.fatal)
+                    _issue.continue = false;
+                _issue.code ?? (_issue.code = "custom");
+                if (!("input" in _issue))
+                    _issue.input = payload.value;
+                _issue.inst ?? (_issue.inst = inst);
+                // _issue.continue ??= true;
+                payload.issues.push(core_util/* issue */.sn(_issue));
+            }
+        };
+        const output = def.transform(payload.value, payload);
+        if (output instanceof Promise) {
+            return output.then((output) => {
+                payload.value = output;
+                return payload;
+            });
+        }
+        payload.value = output;
+        return payload;
+    };
+});
+function transform(fn) {
+    return new ZodTransform({
+        type: "transform",
+        transform: fn,
+    });
+}
+const ZodOptional = /*@__PURE__*/ core_core/* $constructor */.xI("ZodOptional", (inst, def) => {
+    $ZodOptional.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => optionalProcessor(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.innerType;
+});
+function optional(innerType) {
+    return new ZodOptional({
+        type: "optional",
+        innerType: innerType,
+    });
+}
+const ZodExactOptional = /*@__PURE__*/ core_core/* $constructor */.xI("ZodExactOptional", (inst, def) => {
+    $ZodExactOptional.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => optionalProcessor(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.innerType;
+});
+function exactOptional(innerType) {
+    return new ZodExactOptional({
+        type: "optional",
+        innerType: innerType,
+    });
+}
+const ZodNullable = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNullable", (inst, def) => {
+    $ZodNullable.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => nullableProcessor(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.innerType;
+});
+function nullable(innerType) {
+    return new ZodNullable({
+        type: "nullable",
+        innerType: innerType,
+    });
+}
+// nullish
+function nullish(innerType) {
+    return optional(nullable(innerType));
+}
+const ZodDefault = /*@__PURE__*/ core_core/* $constructor */.xI("ZodDefault", (inst, def) => {
+    $ZodDefault.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => defaultProcessor(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.innerType;
+    inst.removeDefault = inst.unwrap;
+});
+function schemas_default(innerType, defaultValue) {
+    return new ZodDefault({
+        type: "default",
+        innerType: innerType,
+        get defaultValue() {
+            return typeof defaultValue === "function" ? defaultValue() : core_util/* shallowClone */.yG(defaultValue);
+        },
+    });
+}
+const ZodPrefault = /*@__PURE__*/ core_core/* $constructor */.xI("ZodPrefault", (inst, def) => {
+    $ZodPrefault.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => prefaultProcessor(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.innerType;
+});
+function prefault(innerType, defaultValue) {
+    return new ZodPrefault({
+        type: "prefault",
+        innerType: innerType,
+        get defaultValue() {
+            return typeof defaultValue === "function" ? defaultValue() : core_util/* shallowClone */.yG(defaultValue);
+        },
+    });
+}
+const ZodNonOptional = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNonOptional", (inst, def) => {
+    $ZodNonOptional.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => nonoptionalProcessor(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.innerType;
+});
+function nonoptional(innerType, params) {
+    return new ZodNonOptional({
+        type: "nonoptional",
+        innerType: innerType,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+const ZodSuccess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodSuccess", (inst, def) => {
+    core.$ZodSuccess.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.successProcessor(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.innerType;
+})));
+function success(innerType) {
+    return new ZodSuccess({
+        type: "success",
+        innerType: innerType,
+    });
+}
+const ZodCatch = /*@__PURE__*/ core_core/* $constructor */.xI("ZodCatch", (inst, def) => {
+    $ZodCatch.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => catchProcessor(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.innerType;
+    inst.removeCatch = inst.unwrap;
+});
+function schemas_catch(innerType, catchValue) {
+    return new ZodCatch({
+        type: "catch",
+        innerType: innerType,
+        catchValue: (typeof catchValue === "function" ? catchValue : core_util/* constantCatch */.SS(catchValue)),
+    });
+}
+
+const ZodNaN = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodNaN", (inst, def) => {
+    core.$ZodNaN.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.nanProcessor(inst, ctx, json, params);
+})));
+function nan(params) {
+    return core._nan(ZodNaN, params);
+}
+const ZodPipe = /*@__PURE__*/ core_core/* $constructor */.xI("ZodPipe", (inst, def) => {
+    $ZodPipe.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => pipeProcessor(inst, ctx, json, params);
+    inst.in = def.in;
+    inst.out = def.out;
+});
+function pipe(in_, out) {
+    return new ZodPipe({
+        type: "pipe",
+        in: in_,
+        out: out,
+        // ...util.normalizeParams(params),
+    });
+}
+const ZodCodec = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodCodec", (inst, def) => {
+    ZodPipe.init(inst, def);
+    core.$ZodCodec.init(inst, def);
+})));
+function codec(in_, out, params) {
+    return new ZodCodec({
+        type: "pipe",
+        in: in_,
+        out: out,
+        transform: params.decode,
+        reverseTransform: params.encode,
+    });
+}
+function invertCodec(codec) {
+    const def = codec._zod.def;
+    return new ZodCodec({
+        type: "pipe",
+        in: def.out,
+        out: def.in,
+        transform: def.reverseTransform,
+        reverseTransform: def.transform,
+    });
+}
+const ZodPreprocess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodPreprocess", (inst, def) => {
+    ZodPipe.init(inst, def);
+    core.$ZodPreprocess.init(inst, def);
+})));
+const ZodReadonly = /*@__PURE__*/ core_core/* $constructor */.xI("ZodReadonly", (inst, def) => {
+    $ZodReadonly.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => readonlyProcessor(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.innerType;
+});
+function readonly(innerType) {
+    return new ZodReadonly({
+        type: "readonly",
+        innerType: innerType,
+    });
+}
+const ZodTemplateLiteral = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodTemplateLiteral", (inst, def) => {
+    core.$ZodTemplateLiteral.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.templateLiteralProcessor(inst, ctx, json, params);
+})));
+function templateLiteral(parts, params) {
+    return new ZodTemplateLiteral({
+        type: "template_literal",
+        parts,
+        ...util.normalizeParams(params),
+    });
+}
+const ZodLazy = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodLazy", (inst, def) => {
+    core.$ZodLazy.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.lazyProcessor(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.getter();
+})));
+function lazy(getter) {
+    return new ZodLazy({
+        type: "lazy",
+        getter: getter,
+    });
+}
+const ZodPromise = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodPromise", (inst, def) => {
+    core.$ZodPromise.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.promiseProcessor(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.innerType;
+})));
+function promise(innerType) {
+    return new ZodPromise({
+        type: "promise",
+        innerType: innerType,
+    });
+}
+const ZodFunction = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodFunction", (inst, def) => {
+    core.$ZodFunction.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.functionProcessor(inst, ctx, json, params);
+})));
+function _function(params) {
+    return new ZodFunction({
+        type: "function",
+        input: Array.isArray(params?.input) ? tuple(params?.input) : (params?.input ?? array(unknown())),
+        output: params?.output ?? unknown(),
+    });
+}
+
+const ZodCustom = /*@__PURE__*/ core_core/* $constructor */.xI("ZodCustom", (inst, def) => {
+    $ZodCustom.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => customProcessor(inst, ctx, json, params);
+});
+// custom checks
+function check(fn) {
+    const ch = new core.$ZodCheck({
+        check: "custom",
+        // ...util.normalizeParams(params),
+    });
+    ch._zod.check = fn;
+    return ch;
+}
+function custom(fn, _params) {
+    return core._custom(ZodCustom, fn ?? (() => true), _params);
+}
+function refine(fn, _params = {}) {
+    return _refine(ZodCustom, fn, _params);
+}
+// superRefine
+function superRefine(fn, params) {
+    return _superRefine(fn, params);
+}
+// Re-export describe and meta from core
+const schemas_describe = describe;
+const schemas_meta = meta;
+const ZodInstanceOf = /*@__PURE__*/ core_core/* $constructor */.xI("ZodInstanceOf", (inst, def) => {
+    ZodCustom.init(inst, def);
+}, {
+    properties(shape, params) {
+        // asserts in place, so the narrowed output type is truthful without a wrapper
+        return this.check(_properties(shape, params));
+    },
+});
+function _instanceof(cls, params = {}) {
+    const inst = new ZodInstanceOf({
+        type: "custom",
+        check: "custom",
+        fn: (data) => data instanceof cls,
+        abort: true,
+        ...util.normalizeParams(params),
+    });
+    inst._zod.bag.Class = cls;
+    // Override check to emit invalid_type instead of custom
+    inst._zod.check = (payload) => {
+        if (!(payload.value instanceof cls)) {
+            payload.issues.push({
+                code: "invalid_type",
+                expected: cls.name,
+                input: payload.value,
+                inst,
+                path: [...(inst._zod.def.path ?? [])],
+            });
+        }
+    };
+    return inst;
+}
+
+// stringbool
+const stringbool = (...args) => core._stringbool({
+    Codec: ZodCodec,
+    Boolean: ZodBoolean,
+    String: ZodString,
+}, ...args);
+function json(params) {
+    const jsonSchema = lazy(() => {
+        return union([schemas_string(params), schemas_number(), schemas_boolean(), schemas_null(), array(jsonSchema), record(schemas_string(), jsonSchema)]);
+    });
+    return jsonSchema;
+}
+// preprocess
+function preprocess(fn, schema) {
+    return new ZodPreprocess({
+        type: "pipe",
+        in: transform(fn),
+        out: schema,
+    });
+}
+
+
+/***/ }),
+
+/***/ 88532:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $W: () => (/* binding */ config),
+/* harmony export */   GT: () => (/* binding */ $ZodAsyncError),
+/* harmony export */   cV: () => (/* binding */ $ZodEncodeError),
+/* harmony export */   cr: () => (/* binding */ globalConfig),
+/* harmony export */   tm: () => (/* binding */ NEVER),
+/* harmony export */   xI: () => (/* binding */ $constructor)
+/* harmony export */ });
+/* unused harmony export $brand */
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54723);
+var _a;
+
+/** A special constant with type `never` */
+const NEVER = /*@__PURE__*/ Object.freeze({
+    status: "aborted",
+});
+/* Shared descriptor for installing `_zod`; defineProperty reads it
+ * synchronously, so reusing one object avoids a per-instance allocation. */
+const _zodDesc = { value: undefined, enumerable: false };
+// null where suppressing the capture would be unrecoverable: `parse()` puts the frames back with `captureStackTrace`, so without it the throw would lose its stack. also latched to null once `stackTraceLimit` proves unassignable, which a realm can do at any point by hardening Error
+let _E = "captureStackTrace" in Error ? Error : null;
+// v8 captures a stack trace inside the Error constructor, which dominates a failed parse; costs only the frames, and parse() restores those. the constructor must RUN: Object.create is cheaper and passes instanceof, but Error.isError and util.types.isNativeError check an internal slot
+function newError(Definition) {
+    const E = _E;
+    if (E) {
+        const saved = E.stackTraceLimit;
+        if (typeof saved === "number") {
+            try {
+                E.stackTraceLimit = 0;
+            }
+            catch {
+                _E = null;
+                return new Definition();
+            }
+            try {
+                return new Definition();
+            }
+            finally {
+                E.stackTraceLimit = saved;
+            }
+        }
+    }
+    return new Definition();
+}
+function $constructor(name, initializer, 
+/** This trait's members, installed once on every prototype that composes it. They cannot be declared in the initializer above: that runs per instance, and the prototype is shared. */
+proto, params) {
+    // Prototype for this constructor's `_zod` internals. Lazily-derived fields (`values`, `pattern`, `optin`, …) install here once rather than as an accessor on every instance.
+    const zodProto = {};
+    // Assigning the fields in the constructor body is what gives instances in-object slots; building the object literally and reparenting it costs a second allocation and a generic property copy.
+    function Internals(def) {
+        this.def = def;
+        this.constr = _;
+        this.traits = new Set();
+    }
+    Internals.prototype = zodProto;
+    const protoMembers = proto;
+    // One trait's members land on every prototype whose chain composes it, so the answer is per prototype rather than per trait.
+    const initialized = protoMembers && new WeakSet();
+    function init(inst, def) {
+        if (!inst._zod) {
+            _zodDesc.value = new Internals(def);
+            try {
+                Object.defineProperty(inst, "_zod", _zodDesc);
+            }
+            finally {
+                // Cleared even on throw, so the shared descriptor never leaks one instance's internals into the next.
+                _zodDesc.value = undefined;
+            }
+        }
+        else if (inst._zod.traits.has(name)) {
+            return;
+        }
+        inst._zod.traits.add(name);
+        initializer(inst, def);
+        if (initialized) {
+            // `super(def)` from a user subclass gives `this` a prototype the subclass owns, and installing there would overwrite whatever the subclass declared. `constr` built the instance, so its prototype is the one below the subclass's that should carry the members. A receiver whose chain never reaches that prototype installs on its own, which for a plain object handed straight to `init` means `Object.prototype` — unchanged from before.
+            const own = Object.getPrototypeOf(inst);
+            const ctorProto = inst._zod.constr.prototype;
+            let up = own;
+            while (up && up !== ctorProto)
+                up = Object.getPrototypeOf(up);
+            const target = up ?? own;
+            if (!initialized.has(target)) {
+                initialized.add(target);
+                (0,_util_js__WEBPACK_IMPORTED_MODULE_0__/* .members */ .ol)(target, protoMembers);
+            }
+        }
+        // support prototype modifications; for-in avoids the array allocation of Object.keys on the (usually empty) prototype
+        const proto = _.prototype;
+        for (const k in proto) {
+            if (!Object.prototype.hasOwnProperty.call(proto, k))
+                continue;
+            if (!(k in inst)) {
+                inst[k] = proto[k].bind(inst);
+            }
+        }
+    }
+    // doesn't work if Parent has a constructor with arguments
+    const Parent = params?.Parent ?? Object;
+    class Definition extends Parent {
+    }
+    Object.defineProperty(Definition, "name", { value: name });
+    function _(def) {
+        const inst = params?.Parent ? newError(Definition) : this;
+        init(inst, def);
+        const deferred = inst._zod.deferred;
+        if (deferred) {
+            for (const fn of deferred) {
+                fn();
+            }
+            // Released: initializers run once, and the list would otherwise be retained for the schema's lifetime.
+            inst._zod.deferred = undefined;
+        }
+        // Global post-processor hook. Internal: installed by `import "zod/compile"` to enable AOT compilation for every constructed schema. Runs last, once the instance is fully built, because it hands the instance to compile(). The post-processor is expected to be reentrancy-guarded by its own implementation.
+        const pp = globalThis.__zod_globalConfig?.postProcessor;
+        if (pp)
+            pp(inst);
+        return inst;
+    }
+    Object.defineProperty(_, "init", { value: init });
+    Object.defineProperty(_, Symbol.hasInstance, {
+        value: (inst) => {
+            if (params?.Parent && inst instanceof params.Parent)
+                return true;
+            return inst?._zod?.traits?.has(name);
+        },
+    });
+    Object.defineProperty(_, "name", { value: name });
+    return _;
+}
+//////////////////////////////   UTILITIES   ///////////////////////////////////////
+const $brand = /*@__PURE__*/ (/* unused pure expression or super */ null && (Symbol("zod_brand")));
+class $ZodAsyncError extends Error {
+    constructor() {
+        super(`Encountered Promise during synchronous parse. Use .parseAsync() instead.`);
+    }
+}
+class $ZodEncodeError extends Error {
+    constructor(name) {
+        super(`Encountered unidirectional transform during encode: ${name}`);
+        this.name = "ZodEncodeError";
+    }
+}
+(_a = globalThis).__zod_globalConfig ?? (_a.__zod_globalConfig = {});
+const globalConfig = globalThis.__zod_globalConfig;
+function config(newConfig) {
+    if (newConfig)
+        Object.assign(globalConfig, newConfig);
+    return globalConfig;
+}
+
+
+/***/ }),
+
+/***/ 37428:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   JM: () => (/* binding */ flattenError),
+/* harmony export */   Kd: () => (/* binding */ $ZodRealError),
+/* harmony export */   S1: () => (/* binding */ prettifyError),
+/* harmony export */   Wk: () => (/* binding */ formatError),
+/* harmony export */   a$: () => (/* binding */ $ZodError)
+/* harmony export */ });
+/* unused harmony exports treeifyError, toDotPath */
+/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(88532);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54723);
+
+
+/* Computing the message eagerly is expensive (pretty-printed JSON of all
+ * issues), so defer it until first read. The accessor functions and
+ * descriptors are shared across instances to keep error construction
+ * cheap; the computed message is cached on the internals object. The
+ * setter preserves plain assignment semantics for consumers that
+ * overwrite `message`. */
+function _getMessage() {
+    const internals = this._zod;
+    internals.message ?? (internals.message = JSON.stringify(internals.def, _util_js__WEBPACK_IMPORTED_MODULE_0__/* .jsonStringifyReplacer */ .k8, 2));
+    return internals.message;
+}
+function _setMessage(value) {
+    this._zod.message = value;
+}
+const _messageDesc = {
+    get: _getMessage,
+    set: _setMessage,
+    enumerable: true,
+    configurable: true,
+};
+const _issuesDesc = { value: undefined, enumerable: false };
+/* Prototypes that already carry the lazy `toString`. Seeded with the
+ * intrinsics so that `init` on a foreign object — it accepts any object —
+ * can never install an accessor onto a prototype we do not own. */
+const _installedToString = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
+const initializer = (inst, def) => {
+    inst.name = "$ZodError";
+    // `_zod` is already non-enumerable: $constructor's init defined it with this same descriptor
+    _issuesDesc.value = def;
+    Object.defineProperty(inst, "issues", _issuesDesc);
+    // Clear the shared slot; a retained `value` pins the last error's issues.
+    _issuesDesc.value = undefined;
+    Object.defineProperty(inst, "message", _messageDesc);
+    /* `toString` lives as a non-enumerable lazy getter on the shared
+     * prototype; on first access it caches a per-instance closure so
+     * detached usage still works. */
+    const proto = Object.getPrototypeOf(inst);
+    if (!_installedToString.has(proto)) {
+        _installedToString.add(proto);
+        Object.defineProperty(proto, "toString", {
+            configurable: true,
+            enumerable: false,
+            get() {
+                const value = () => this.message;
+                Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
+                return value;
+            },
+            set(value) {
+                Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
+            },
+        });
+    }
+};
+const $ZodError = (0,_core_js__WEBPACK_IMPORTED_MODULE_1__/* .$constructor */ .xI)("$ZodError", initializer);
+const $ZodRealError = (0,_core_js__WEBPACK_IMPORTED_MODULE_1__/* .$constructor */ .xI)("$ZodError", initializer, undefined, {
+    Parent: Error,
+});
+/** Get-or-create `obj[key]` as an own data property. A path segment naming an inherited member
+ * ("toString", "constructor") would otherwise read through to the prototype, and assigning
+ * "__proto__" would hit the setter instead of creating a key. */
+function node(obj, key, make) {
+    if (!Object.prototype.hasOwnProperty.call(obj, key)) {
+        if (key === "__proto__") {
+            Object.defineProperty(obj, key, { value: make(), writable: true, enumerable: true, configurable: true });
+        }
+        else {
+            obj[key] = make();
+        }
+    }
+    return obj[key];
+}
+function flattenError(error, mapper = (issue) => issue.message) {
+    const fieldErrors = {};
+    const formErrors = [];
+    for (const sub of error.issues) {
+        if (sub.path.length > 0) {
+            node(fieldErrors, sub.path[0], () => []).push(mapper(sub));
+        }
+        else {
+            formErrors.push(mapper(sub));
+        }
+    }
+    return { formErrors, fieldErrors };
+}
+function formatError(error, mapper = (issue) => issue.message) {
+    const fieldErrors = { _errors: [] };
+    const processError = (error, path = []) => {
+        for (const issue of error.issues) {
+            if (issue.code === "invalid_union" && issue.errors.length) {
+                issue.errors.map((issues) => processError({ issues }, [...path, ...issue.path]));
+            }
+            else if (issue.code === "invalid_key") {
+                processError({ issues: issue.issues }, [...path, ...issue.path]);
+            }
+            else if (issue.code === "invalid_element") {
+                processError({ issues: issue.issues }, [...path, ...issue.path]);
+            }
+            else {
+                const fullpath = [...path, ...issue.path];
+                if (fullpath.length === 0) {
+                    fieldErrors._errors.push(mapper(issue));
+                }
+                else {
+                    let curr = fieldErrors;
+                    let i = 0;
+                    while (i < fullpath.length) {
+                        const el = fullpath[i];
+                        const terminal = i === fullpath.length - 1;
+                        // `_errors` is reserved by this legacy format, so merge a matching path segment into the current node instead of treating its array as a child.
+                        if (el === "_errors") {
+                            if (terminal)
+                                curr._errors.push(mapper(issue));
+                            i++;
+                            continue;
+                        }
+                        // A path element may collide with an inherited property name such as
+                        // "__proto__" or "constructor". Truthiness checks read the prototype
+                        // (so no node is created, then ._errors.push throws), and bracket
+                        // assignment of "__proto__" hits the setter instead of creating an
+                        // own key. Guard the read with hasOwnProperty and create the node
+                        // with defineProperty so any path element becomes a real own key.
+                        if (!Object.prototype.hasOwnProperty.call(curr, el)) {
+                            Object.defineProperty(curr, el, {
+                                value: { _errors: [] },
+                                enumerable: true,
+                                writable: true,
+                                configurable: true,
+                            });
+                        }
+                        const node = curr[el];
+                        if (terminal) {
+                            node._errors.push(mapper(issue));
+                        }
+                        curr = node;
+                        i++;
+                    }
+                }
+            }
+        }
+    };
+    processError(error);
+    return fieldErrors;
+}
+function treeifyError(error, mapper = (issue) => issue.message) {
+    const result = { errors: [] };
+    const processError = (error, path = []) => {
+        var _a;
+        for (const issue of error.issues) {
+            if (issue.code === "invalid_union" && issue.errors.length) {
+                // regular union error
+                issue.errors.map((issues) => processError({ issues }, [...path, ...issue.path]));
+            }
+            else if (issue.code === "invalid_key") {
+                processError({ issues: issue.issues }, [...path, ...issue.path]);
+            }
+            else if (issue.code === "invalid_element") {
+                processError({ issues: issue.issues }, [...path, ...issue.path]);
+            }
+            else {
+                const fullpath = [...path, ...issue.path];
+                if (fullpath.length === 0) {
+                    result.errors.push(mapper(issue));
+                    continue;
+                }
+                let curr = result;
+                let i = 0;
+                while (i < fullpath.length) {
+                    const el = fullpath[i];
+                    const terminal = i === fullpath.length - 1;
+                    if (typeof el === "string") {
+                        curr.properties ?? (curr.properties = {});
+                        // el may collide with an inherited property name ("__proto__",
+                        // "constructor", ...); ??= reads the prototype so the node is never
+                        // created and curr.errors.push throws. Guard with hasOwnProperty and
+                        // create the node with defineProperty so "__proto__" becomes a real
+                        // own key rather than invoking the prototype setter.
+                        if (!Object.prototype.hasOwnProperty.call(curr.properties, el)) {
+                            Object.defineProperty(curr.properties, el, {
+                                value: { errors: [] },
+                                enumerable: true,
+                                writable: true,
+                                configurable: true,
+                            });
+                        }
+                        curr = curr.properties[el];
+                    }
+                    else {
+                        curr.items ?? (curr.items = []);
+                        (_a = curr.items)[el] ?? (_a[el] = { errors: [] });
+                        curr = curr.items[el];
+                    }
+                    if (terminal) {
+                        curr.errors.push(mapper(issue));
+                    }
+                    i++;
+                }
+            }
+        }
+    };
+    processError(error);
+    return result;
+}
+/** Format a ZodError as a human-readable string in the following form.
+ *
+ * From
+ *
+ * ```ts
+ * ZodError {
+ *   issues: [
+ *     {
+ *       expected: 'string',
+ *       code: 'invalid_type',
+ *       path: [ 'username' ],
+ *       message: 'Invalid input: expected string'
+ *     },
+ *     {
+ *       expected: 'number',
+ *       code: 'invalid_type',
+ *       path: [ 'favoriteNumbers', 1 ],
+ *       message: 'Invalid input: expected number'
+ *     }
+ *   ];
+ * }
+ * ```
+ *
+ * to
+ *
+ * ```
+ * username
+ *   ✖ Expected number, received string at "username
+ * favoriteNumbers[0]
+ *   ✖ Invalid input: expected number
+ * ```
+ */
+function toDotPath(_path) {
+    const segs = [];
+    const path = _path.map((seg) => (typeof seg === "object" ? seg.key : seg));
+    for (const seg of path) {
+        if (typeof seg === "number")
+            segs.push(`[${seg}]`);
+        else if (typeof seg === "symbol")
+            segs.push(`[${JSON.stringify(String(seg))}]`);
+        else if (/[^\w$]/.test(seg))
+            segs.push(`[${JSON.stringify(seg)}]`);
+        else {
+            if (segs.length)
+                segs.push(".");
+            segs.push(seg);
+        }
+    }
+    return segs.join("");
+}
+function prettifyError(error) {
+    const lines = [];
+    // sort by path length
+    const issues = [...error.issues].sort((a, b) => (a.path ?? []).length - (b.path ?? []).length);
+    // Process each issue
+    for (const issue of issues) {
+        lines.push(`✖ ${issue.message}`);
+        if (issue.path?.length)
+            lines.push(`  → at ${toDotPath(issue.path)}`);
+    }
+    // Convert Map to formatted string
+    return lines.join("\n");
+}
+
+
+/***/ }),
+
+/***/ 54723:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A2: () => (/* binding */ normalizeParams),
+/* harmony export */   B7: () => (/* binding */ stringifyPrimitive),
+/* harmony export */   GW: () => (/* binding */ parsedType),
+/* harmony export */   Gv: () => (/* binding */ isObject),
+/* harmony export */   LG: () => (/* binding */ floatSafeRemainder),
+/* harmony export */   MO: () => (/* binding */ rawShape),
+/* harmony export */   NM: () => (/* binding */ optionalKeys),
+/* harmony export */   NR: () => (/* binding */ BIGINT_FORMAT_RANGES),
+/* harmony export */   O7: () => (/* binding */ codePointLength),
+/* harmony export */   OH: () => (/* binding */ partial),
+/* harmony export */   PO: () => (/* binding */ cached),
+/* harmony export */   QH: () => (/* binding */ aborted),
+/* harmony export */   Qd: () => (/* binding */ isPlainObject),
+/* harmony export */   Rc: () => (/* binding */ getLengthableOrigin),
+/* harmony export */   SS: () => (/* binding */ constantCatch),
+/* harmony export */   UQ: () => (/* binding */ esc),
+/* harmony export */   Up: () => (/* binding */ pick),
+/* harmony export */   Vy: () => (/* binding */ assignProp),
+/* harmony export */   W0: () => (/* binding */ safeExtend),
+/* harmony export */   X: () => (/* binding */ installLazyProp),
+/* harmony export */   X$: () => (/* binding */ extend),
+/* harmony export */   Yv: () => (/* binding */ slugify),
+/* harmony export */   cJ: () => (/* binding */ omit),
+/* harmony export */   cl: () => (/* binding */ nullish),
+/* harmony export */   d3: () => (/* binding */ attachSchema),
+/* harmony export */   gx: () => (/* binding */ captureStackTrace),
+/* harmony export */   h1: () => (/* binding */ merge),
+/* harmony export */   hI: () => (/* binding */ allowsEval),
+/* harmony export */   hi: () => (/* binding */ sizeCaps),
+/* harmony export */   iR: () => (/* binding */ finalizeIssue),
+/* harmony export */   jD: () => (/* binding */ hide),
+/* harmony export */   jw: () => (/* binding */ joinValues),
+/* harmony export */   k8: () => (/* binding */ jsonStringifyReplacer),
+/* harmony export */   lQ: () => (/* binding */ prefixIssues),
+/* harmony export */   mw: () => (/* binding */ required),
+/* harmony export */   o8: () => (/* binding */ clone),
+/* harmony export */   ol: () => (/* binding */ members),
+/* harmony export */   p6: () => (/* binding */ cleanRegex),
+/* harmony export */   qQ: () => (/* binding */ propertyKeyTypes),
+/* harmony export */   qh: () => (/* binding */ own),
+/* harmony export */   rL: () => (/* binding */ explicitlyAborted),
+/* harmony export */   sD: () => (/* binding */ escapeRegex),
+/* harmony export */   sn: () => (/* binding */ issue),
+/* harmony export */   un: () => (/* binding */ derived),
+/* harmony export */   v5: () => (/* binding */ defineLazyInternal),
+/* harmony export */   w5: () => (/* binding */ getEnumValues),
+/* harmony export */   yG: () => (/* binding */ shallowClone),
+/* harmony export */   zH: () => (/* binding */ NUMBER_FORMAT_RANGES),
+/* harmony export */   zM: () => (/* binding */ mergeDefs)
+/* harmony export */ });
+/* unused harmony exports assertEqual, assertNotEqual, toZod, assertIs, assertNever, assert, defineLazy, objectClone, cloneDef, getElementAtPath, promiseAllObject, randomString, numKeys, getParsedType, primitiveTypes, createTransparentProxy, unwrapMessage, getSizableOrigin, cleanEnum, base64ToUint8Array, uint8ArrayToBase64, base64urlToUint8Array, uint8ArrayToBase64url, hexToUint8Array, uint8ArrayToHex, Class, CONSTANT_CATCH */
+/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(88532);
+
+// functions
+function assertEqual(val) {
+    return val;
+}
+function assertNotEqual(val) {
+    return val;
+}
+function toZod() {
+    return (schema) => schema;
+}
+function assertIs(_arg) { }
+function assertNever(_x) {
+    throw new Error("Unexpected value in exhaustive check");
+}
+function assert(_) { }
+function getEnumValues(entries) {
+    const numericValues = Object.values(entries).filter((v) => typeof v === "number");
+    const values = Object.entries(entries)
+        .filter(([k, _]) => numericValues.indexOf(+k) === -1)
+        .map(([_, v]) => v);
+    return values;
+}
+function joinValues(array, separator = "|") {
+    return array.map((val) => stringifyPrimitive(val)).join(separator);
+}
+function jsonStringifyReplacer(_, value) {
+    if (typeof value === "bigint")
+        return value.toString();
+    return value;
+}
+// the accessor lives on a shared prototype: an own accessor makes every box a dictionary-mode object (~360 B and a slow load per read against ~100 B and an inlined getter here)
+class Cached {
+    constructor(getter) {
+        this._getter = getter;
+        this._value = undefined;
+    }
+    get value() {
+        const getter = this._getter;
+        if (getter !== undefined) {
+            this._value = getter();
+            this._getter = undefined;
+        }
+        return this._value;
+    }
+}
+function cached(getter) {
+    return new Cached(getter);
+}
+function nullish(input) {
+    return input === null || input === undefined;
+}
+function cleanRegex(source) {
+    const start = source.startsWith("^") ? 1 : 0;
+    const end = source.endsWith("$") ? source.length - 1 : source.length;
+    return source.slice(start, end);
+}
+function floatSafeRemainder(val, step) {
+    const ratio = val / step;
+    const roundedRatio = Math.round(ratio);
+    // `val` and `step` each round to a double before the division rounds again, so a true decimal multiple's quotient can sit up to 1.5 of these scaled epsilons from the integer. A 1x tolerance therefore rejected 2.03 as a multiple of 0.07; 4x covers the worst case with margin.
+    const tolerance = 4 * Number.EPSILON * Math.max(Math.abs(ratio), 1);
+    if (Math.abs(ratio - roundedRatio) < tolerance)
+        return 0;
+    return ratio - roundedRatio;
+}
+const EVALUATING = /* @__PURE__*/ (/* unused pure expression or super */ null && (Symbol("evaluating")));
+function defineLazy(object, key, getter) {
+    let value = undefined;
+    Object.defineProperty(object, key, {
+        get() {
+            if (value === EVALUATING) {
+                // Circular reference detected, return undefined to break the cycle
+                return undefined;
+            }
+            if (value === undefined) {
+                value = EVALUATING;
+                value = getter();
+            }
+            return value;
+        },
+        set(v) {
+            Object.defineProperty(object, key, {
+                value: v,
+                // configurable: true,
+            });
+            // object[key] = v;
+        },
+        configurable: true,
+    });
+}
+function objectClone(obj) {
+    return Object.create(Object.getPrototypeOf(obj), Object.getOwnPropertyDescriptors(obj));
+}
+function assignProp(target, prop, value) {
+    Object.defineProperty(target, prop, {
+        value,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+    });
+}
+/**
+ * Whichever object a def's `shape` currently answers from: the one the caller passed until the first read, the frozen copy after it.
+ *
+ * Its keys and descriptors read without invoking anything, which is what lets a discriminated union check its discriminator, and the cycle walk read a shape, without resolving a getter that references the schema being constructed. A def that answers `shape` from an accessor of its own has none.
+ */
+function rawShape(def) {
+    const desc = Object.getOwnPropertyDescriptor(def, "shape");
+    return desc?.get ? desc.get.raw : desc?.value;
+}
+// where a builder reads its source's keys and descriptors, resolving only a shape a def answers for itself. A shape resolves by object spread, so only its enumerable keys are ever part of it.
+function sourceShape(schema) {
+    return rawShape(schema._zod.def) ?? schema._zod.def.shape;
+}
+// a key whose value is not settled yet, self-caching so every read after the first gets the same one
+function deferProp(target, key, getter) {
+    Object.defineProperty(target, key, {
+        get() {
+            const value = getter();
+            assignProp(this, key, value);
+            return value;
+        },
+        enumerable: true,
+        configurable: true,
+    });
+}
+// Writes a settled key. A plain assignment is much cheaper than `defineProperty` and produces the same descriptor, but it runs whatever setter already answers to the key — an accessor this shape deferred, or an inherited one, which `__proto__` has on every object and prototype pollution can add for any name.
+function putProp(target, key, value) {
+    if (key in target)
+        assignProp(target, key, value);
+    else
+        target[key] = value;
+}
+/**
+ * Copies `keys` of `source`'s shape onto `target`, each value passed through `wrap`.
+ *
+ * A key the source has resolved is copied through now, so the derived shape states it outright and nothing has to resolve it to learn what it holds. A key the source still defers stays deferred, and reads back through the source's own `shape`, so it resolves once and both shapes get that one schema.
+ */
+function mirrorShape(target, source, keys, wrap) {
+    const raw = sourceShape(source);
+    for (const key of keys) {
+        const desc = Object.getOwnPropertyDescriptor(raw, key);
+        if (!desc.enumerable)
+            continue;
+        if (desc.get) {
+            deferProp(target, key, () => {
+                const value = source._zod.def.shape[key];
+                return wrap ? wrap(value, key) : value;
+            });
+        }
+        else
+            putProp(target, key, wrap ? wrap(desc.value, key) : desc.value);
+    }
+}
+// same, for a plain shape a caller passed rather than a schema's
+function mirrorProps(target, source) {
+    for (const key of Reflect.ownKeys(source)) {
+        const desc = Object.getOwnPropertyDescriptor(source, key);
+        if (!desc.enumerable)
+            continue;
+        if (desc.get)
+            deferProp(target, key, () => source[key]);
+        else
+            putProp(target, key, desc.value);
+    }
+}
+function mergeDefs(...defs) {
+    const mergedDescriptors = {};
+    for (const def of defs) {
+        const descriptors = Object.getOwnPropertyDescriptors(def);
+        Object.assign(mergedDescriptors, descriptors);
+    }
+    return Object.defineProperties({}, mergedDescriptors);
+}
+function cloneDef(schema) {
+    return mergeDefs(schema._zod.def);
+}
+function getElementAtPath(obj, path) {
+    if (!path)
+        return obj;
+    return path.reduce((acc, key) => acc?.[key], obj);
+}
+function promiseAllObject(promisesObj) {
+    const keys = Object.keys(promisesObj);
+    const promises = keys.map((key) => promisesObj[key]);
+    return Promise.all(promises).then((results) => {
+        const resolvedObj = {};
+        for (let i = 0; i < keys.length; i++) {
+            resolvedObj[keys[i]] = results[i];
+        }
+        return resolvedObj;
+    });
+}
+function randomString(length = 10) {
+    const chars = "abcdefghijklmnopqrstuvwxyz";
+    let str = "";
+    for (let i = 0; i < length; i++) {
+        str += chars[Math.floor(Math.random() * chars.length)];
+    }
+    return str;
+}
+function esc(str) {
+    return JSON.stringify(str);
+}
+function slugify(input) {
+    return input
+        .toLowerCase()
+        .trim()
+        .replace(/[^\w\s-]/g, "")
+        .replace(/[\s_-]+/g, "-")
+        .replace(/^-+|-+$/g, "");
+}
+const captureStackTrace = ("captureStackTrace" in Error ? Error.captureStackTrace : (..._args) => { });
+function isObject(data) {
+    return typeof data === "object" && data !== null && !Array.isArray(data);
+}
+const allowsEval = /* @__PURE__*/ cached(() => {
+    // Skip the probe under `jitless`: strict CSPs report the caught `new Function` as a `securitypolicyviolation` even though the throw is swallowed.
+    if (_core_js__WEBPACK_IMPORTED_MODULE_0__/* .globalConfig */ .cr.jitless) {
+        return false;
+    }
+    // @ts-ignore
+    if (typeof navigator !== "undefined" && navigator?.userAgent?.includes("Cloudflare")) {
+        return false;
+    }
+    try {
+        const F = Function;
+        new F("");
+        return true;
+    }
+    catch (_) {
+        return false;
+    }
+});
+function isPlainObject(o) {
+    if (isObject(o) === false)
+        return false;
+    // modified constructor
+    const ctor = o.constructor;
+    if (ctor === undefined)
+        return true;
+    if (typeof ctor !== "function")
+        return true;
+    // modified prototype
+    const prot = ctor.prototype;
+    if (isObject(prot) === false)
+        return false;
+    // ctor doesn't have static `isPrototypeOf`
+    if (Object.prototype.hasOwnProperty.call(prot, "isPrototypeOf") === false) {
+        return false;
+    }
+    return true;
+}
+function shallowClone(o) {
+    if (isPlainObject(o))
+        return { ...o };
+    if (Array.isArray(o))
+        return [...o];
+    if (o instanceof Map)
+        return new Map(o);
+    if (o instanceof Set)
+        return new Set(o);
+    return o;
+}
+function numKeys(data) {
+    let keyCount = 0;
+    for (const key in data) {
+        if (Object.prototype.hasOwnProperty.call(data, key)) {
+            keyCount++;
+        }
+    }
+    return keyCount;
+}
+const getParsedType = (data) => {
+    const t = typeof data;
+    switch (t) {
+        case "undefined":
+            return "undefined";
+        case "string":
+            return "string";
+        case "number":
+            return Number.isNaN(data) ? "nan" : "number";
+        case "boolean":
+            return "boolean";
+        case "function":
+            return "function";
+        case "bigint":
+            return "bigint";
+        case "symbol":
+            return "symbol";
+        case "object":
+            if (Array.isArray(data)) {
+                return "array";
+            }
+            if (data === null) {
+                return "null";
+            }
+            if (data.then && typeof data.then === "function" && data.catch && typeof data.catch === "function") {
+                return "promise";
+            }
+            if (typeof Map !== "undefined" && data instanceof Map) {
+                return "map";
+            }
+            if (typeof Set !== "undefined" && data instanceof Set) {
+                return "set";
+            }
+            if (typeof Date !== "undefined" && data instanceof Date) {
+                return "date";
+            }
+            // @ts-ignore
+            if (typeof File !== "undefined" && data instanceof File) {
+                return "file";
+            }
+            return "object";
+        default:
+            throw new Error(`Unknown data type: ${t}`);
+    }
+};
+const propertyKeyTypes = /* @__PURE__*/ new Set(["string", "number", "symbol"]);
+const primitiveTypes = /* @__PURE__*/ new Set([
+    "string",
+    "number",
+    "bigint",
+    "boolean",
+    "symbol",
+    "undefined",
+]);
+function escapeRegex(str) {
+    return str.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+// zod-specific utils
+function clone(inst, def, params) {
+    const cl = new inst._zod.constr(def ?? inst._zod.def);
+    if (!def || params?.parent)
+        cl._zod.parent = inst;
+    return cl;
+}
+function normalizeParams(_params) {
+    const params = _params;
+    if (!params)
+        return {};
+    if (typeof params === "string")
+        return { error: () => params };
+    if (params?.message !== undefined) {
+        if (params?.error !== undefined)
+            throw new Error("Cannot specify both `message` and `error` params");
+        params.error = params.message;
+    }
+    delete params.message;
+    if (typeof params.error === "string")
+        return { ...params, error: () => params.error };
+    return params;
+}
+function createTransparentProxy(getter) {
+    let target;
+    return new Proxy({}, {
+        get(_, prop, receiver) {
+            target ?? (target = getter());
+            return Reflect.get(target, prop, receiver);
+        },
+        set(_, prop, value, receiver) {
+            target ?? (target = getter());
+            return Reflect.set(target, prop, value, receiver);
+        },
+        has(_, prop) {
+            target ?? (target = getter());
+            return Reflect.has(target, prop);
+        },
+        deleteProperty(_, prop) {
+            target ?? (target = getter());
+            return Reflect.deleteProperty(target, prop);
+        },
+        ownKeys(_) {
+            target ?? (target = getter());
+            return Reflect.ownKeys(target);
+        },
+        getOwnPropertyDescriptor(_, prop) {
+            target ?? (target = getter());
+            return Reflect.getOwnPropertyDescriptor(target, prop);
+        },
+        defineProperty(_, prop, descriptor) {
+            target ?? (target = getter());
+            return Reflect.defineProperty(target, prop, descriptor);
+        },
+    });
+}
+function stringifyPrimitive(value) {
+    if (typeof value === "bigint")
+        return value.toString() + "n";
+    if (typeof value === "string")
+        return `"${value}"`;
+    return `${value}`;
+}
+function optionalKeys(shape) {
+    return Object.keys(shape).filter((k) => {
+        return shape[k]._zod.optin !== undefined && shape[k]._zod.optout === "optional";
+    });
+}
+// Wrapped in a `@__PURE__` IIFE: esbuild never tree-shakes a top-level initializer that contains a member access on `Number`, so the bare object literal survived into every bundle.
+const NUMBER_FORMAT_RANGES = /*@__PURE__*/ (() => ({
+    safeint: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+    int32: [-2147483648, 2147483647],
+    uint32: [0, 4294967295],
+    float32: [-3.4028234663852886e38, 3.4028234663852886e38],
+    float64: [-Number.MAX_VALUE, Number.MAX_VALUE],
+}))();
+const BIGINT_FORMAT_RANGES = {
+    int64: [/* @__PURE__*/ BigInt("-9223372036854775808"), /* @__PURE__*/ BigInt("9223372036854775807")],
+    uint64: [/* @__PURE__*/ BigInt(0), /* @__PURE__*/ BigInt("18446744073709551615")],
+};
+function pick(schema, mask) {
+    const currDef = schema._zod.def;
+    const checks = currDef.checks;
+    const hasChecks = checks && checks.length > 0;
+    if (hasChecks) {
+        throw new Error(".pick() cannot be used on object schemas containing refinements");
+    }
+    const newShape = {};
+    mirrorShape(newShape, schema, maskedKeys(schema, mask));
+    return clone(schema, mergeDefs(currDef, { shape: newShape, checks: [] }));
+}
+// the mask keys that select something, checked against the source's shape without resolving it
+function maskedKeys(schema, mask) {
+    const raw = sourceShape(schema);
+    const keys = [];
+    // `for...in` skips symbols, so a symbol in the mask would select nothing
+    for (const key of Reflect.ownKeys(mask)) {
+        if (!Object.getOwnPropertyDescriptor(raw, key)?.enumerable) {
+            throw new Error(`Unrecognized key: "${String(key)}"`);
+        }
+        if (mask[key])
+            keys.push(key);
+    }
+    return keys;
+}
+function omit(schema, mask) {
+    const currDef = schema._zod.def;
+    const checks = currDef.checks;
+    const hasChecks = checks && checks.length > 0;
+    if (hasChecks) {
+        throw new Error(".omit() cannot be used on object schemas containing refinements");
+    }
+    const omitted = new Set(maskedKeys(schema, mask));
+    const newShape = {};
+    mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)).filter((key) => !omitted.has(key)));
+    return clone(schema, mergeDefs(currDef, { shape: newShape, checks: [] }));
+}
+function extend(schema, shape) {
+    if (!isPlainObject(shape)) {
+        throw new Error("Invalid input to extend: expected a plain object");
+    }
+    const checks = schema._zod.def.checks;
+    const hasChecks = checks && checks.length > 0;
+    if (hasChecks) {
+        // Only throw if new shape overlaps with existing shape. Use getOwnPropertyDescriptor to check key existence without accessing values
+        const existingShape = sourceShape(schema);
+        for (const key of Reflect.ownKeys(shape)) {
+            if (Object.getOwnPropertyDescriptor(existingShape, key) !== undefined) {
+                throw new Error("Cannot overwrite keys on object schemas containing refinements. Use `.safeExtend()` instead.");
+            }
+        }
+    }
+    return clone(schema, mergeDefs(schema._zod.def, { shape: extended(schema, shape) }));
+}
+// the source's keys, then the caller's overlaid on top
+function extended(schema, shape) {
+    const newShape = {};
+    mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)));
+    mirrorProps(newShape, shape);
+    return newShape;
+}
+function safeExtend(schema, shape) {
+    if (!isPlainObject(shape)) {
+        throw new Error("Invalid input to safeExtend: expected a plain object");
+    }
+    return clone(schema, mergeDefs(schema._zod.def, { shape: extended(schema, shape) }));
+}
+function merge(a, b) {
+    if (!b?._zod?.def) {
+        throw new Error("Invalid input to merge: expected an object schema. To merge a plain shape, use `.extend()`.");
+    }
+    if (a._zod.def.checks?.length) {
+        throw new Error(".merge() cannot be used on object schemas containing refinements. Use .safeExtend() instead.");
+    }
+    const newShape = {};
+    mirrorShape(newShape, a, Reflect.ownKeys(sourceShape(a)));
+    mirrorShape(newShape, b, Reflect.ownKeys(sourceShape(b)));
+    const def = mergeDefs(a._zod.def, {
+        shape: newShape,
+        get catchall() {
+            return b._zod.def.catchall;
+        },
+        checks: b._zod.def.checks ?? [],
+    });
+    return clone(a, def);
+}
+function partial(Class, schema, mask, name = "partial") {
+    const currDef = schema._zod.def;
+    const checks = currDef.checks;
+    const hasChecks = checks && checks.length > 0;
+    if (hasChecks) {
+        throw new Error(`.${name}() cannot be used on object schemas containing refinements`);
+    }
+    const selected = mask ? new Set(maskedKeys(schema, mask)) : undefined;
+    const newShape = {};
+    mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), Class &&
+        ((value, key) => (selected && !selected.has(key) ? value : new Class({ type: "optional", innerType: value }))));
+    return clone(schema, mergeDefs(schema._zod.def, { shape: newShape, checks: [] }));
+}
+function required(Class, schema, mask) {
+    const selected = mask ? new Set(maskedKeys(schema, mask)) : undefined;
+    const newShape = {};
+    mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), (value, key) => 
+    // overwrite with non-optional
+    selected && !selected.has(key) ? value : new Class({ type: "nonoptional", innerType: value }));
+    return clone(schema, mergeDefs(schema._zod.def, { shape: newShape }));
+}
+// invalid_type | too_big | too_small | invalid_format | not_multiple_of | unrecognized_keys | invalid_union | invalid_key | invalid_element | invalid_value | custom
+function aborted(x, startIndex = 0) {
+    if (x.aborted === true)
+        return true;
+    for (let i = startIndex; i < x.issues.length; i++) {
+        if (x.issues[i]?.continue !== true) {
+            return true;
+        }
+    }
+    return false;
+}
+// Checks for explicit abort (continue === false), as opposed to implicit abort (continue === undefined). Used to respect `abort: true` in .refine() even for checks that have a `when` function.
+function explicitlyAborted(x, startIndex = 0) {
+    if (x.aborted === true)
+        return true;
+    for (let i = startIndex; i < x.issues.length; i++) {
+        if (x.issues[i]?.continue === false) {
+            return true;
+        }
+    }
+    return false;
+}
+function prefixIssues(path, issues) {
+    return issues.map((iss) => {
+        var _a;
+        (_a = iss).path ?? (_a.path = []);
+        iss.path.unshift(path);
+        return iss;
+    });
+}
+function unwrapMessage(message) {
+    return typeof message === "string" ? message : message?.message;
+}
+/* A check holds no link back to the schema it is attached to — the same check instance is shared by every clone of that schema — so the owner is stamped onto the issues a check just raised, at the only point where both are in scope. Runs on the failure path only; `start` is the issue count from before the check ran. */
+/** The leading size checks of `defChecks` that set an upper bound, each paired with it. */
+function sizeCaps(defChecks) {
+    const caps = [];
+    for (const ch of defChecks ?? []) {
+        const d = ch._zod.def;
+        // a later check may rewrite the value
+        if (!/_(length|size)$|_equals$/.test(d.check))
+            break;
+        const max = d.maximum ?? d.length ?? d.size;
+        if (max >= 0)
+            caps.push([max, ch]);
+    }
+    return caps;
+}
+function attachSchema(issues, start, inst) {
+    var _a;
+    for (let i = start; i < issues.length; i++) {
+        (_a = issues[i]).schema ?? (_a.schema = inst);
+    }
+}
+function finalizeIssue(iss, ctx, config) {
+    var _a;
+    // A schema that raised an issue itself owns it outright, and outranks any stamp an enclosing check left in `attachSchema`. String formats and z.custom() are schema and check at once, so when they act as a check they defer to that stamp instead.
+    const traits = iss.inst?._zod?.traits;
+    if (traits?.has("$ZodType")) {
+        if (traits.has("$ZodCheck"))
+            (_a = iss).schema ?? (_a.schema = iss.inst);
+        else
+            iss.schema = iss.inst;
+    }
+    // Decreasing specificity, first map to return a message wins. `inst` is whatever raised the issue, so a check's own map outranks the owning schema's.
+    const schemaError = iss.schema !== iss.inst ? iss.schema?._zod.def?.error : undefined;
+    const message = iss.message
+        ? iss.message
+        : (unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ??
+            unwrapMessage(schemaError?.(iss)) ??
+            unwrapMessage(ctx?.error?.(iss)) ??
+            unwrapMessage(config.customError?.(iss)) ??
+            unwrapMessage(config.localeError?.(iss)) ??
+            "Invalid input");
+    // an explicit own-key copy beats object rest with excluded keys, which v8 routes through a generic runtime call; Object.keys rather than for-in so an issue pushed with a prototype does not leak inherited keys, and an own __proto__ key is dropped rather than assigned through the setter
+    const full = {};
+    for (const k of Object.keys(iss)) {
+        if (k === "inst" || k === "schema" || k === "continue" || k === "input" || k === "__proto__")
+            continue;
+        full[k] = iss[k];
+    }
+    full.path ?? (full.path = []);
+    full.message = message;
+    if (ctx?.reportInput) {
+        full.input = iss.input;
+    }
+    return full;
+}
+function getSizableOrigin(input) {
+    if (input instanceof Set)
+        return "set";
+    if (input instanceof Map)
+        return "map";
+    // @ts-ignore
+    if (input instanceof File)
+        return "file";
+    return "unknown";
+}
+const highSurrogate = /[\uD800-\uDBFF]/;
+// Code points in `str`: a surrogate pair counts once, a lone surrogate as itself. Hand-rolled because the string iterator allocates and runs ~250x slower on this path; the regex probe exits ~50x quicker for a string with no astral characters.
+function codePointLength(str) {
+    const units = str.length;
+    if (!highSurrogate.test(str))
+        return units;
+    let count = units;
+    for (let i = 0; i < units - 1; i++) {
+        if ((str.charCodeAt(i) & 0xfc00) === 0xd800 && (str.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+            count--;
+            i++;
+        }
+    }
+    return count;
+}
+function getLengthableOrigin(input) {
+    if (Array.isArray(input))
+        return "array";
+    if (typeof input === "string")
+        return "string";
+    return "unknown";
+}
+function parsedType(data) {
+    const t = typeof data;
+    switch (t) {
+        case "number": {
+            return Number.isNaN(data) ? "nan" : "number";
+        }
+        case "object": {
+            if (data === null) {
+                return "null";
+            }
+            if (Array.isArray(data)) {
+                return "array";
+            }
+            const obj = data;
+            if (obj && Object.getPrototypeOf(obj) !== Object.prototype && "constructor" in obj && obj.constructor) {
+                return obj.constructor.name;
+            }
+        }
+    }
+    return t;
+}
+function issue(...args) {
+    const [iss, input, inst] = args;
+    if (typeof iss === "string") {
+        return {
+            message: iss,
+            code: "custom",
+            input,
+            inst,
+        };
+    }
+    return { ...iss };
+}
+function cleanEnum(obj) {
+    return Object.entries(obj)
+        .filter(([k, _]) => {
+        // return true if NaN, meaning it's not a number, thus a string key
+        return Number.isNaN(Number.parseInt(k, 10));
+    })
+        .map((el) => el[1]);
+}
+// Codec utility functions
+function base64ToUint8Array(base64) {
+    const binaryString = atob(base64);
+    const bytes = new Uint8Array(binaryString.length);
+    for (let i = 0; i < binaryString.length; i++) {
+        bytes[i] = binaryString.charCodeAt(i);
+    }
+    return bytes;
+}
+function uint8ArrayToBase64(bytes) {
+    let binaryString = "";
+    for (let i = 0; i < bytes.length; i++) {
+        binaryString += String.fromCharCode(bytes[i]);
+    }
+    return btoa(binaryString);
+}
+function base64urlToUint8Array(base64url) {
+    const base64 = base64url.replace(/-/g, "+").replace(/_/g, "/");
+    const padding = "=".repeat((4 - (base64.length % 4)) % 4);
+    return base64ToUint8Array(base64 + padding);
+}
+function uint8ArrayToBase64url(bytes) {
+    return uint8ArrayToBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=/g, "");
+}
+function hexToUint8Array(hex) {
+    const cleanHex = hex.replace(/^0x/, "");
+    if (cleanHex.length % 2 !== 0) {
+        throw new Error("Invalid hex string length");
+    }
+    const bytes = new Uint8Array(cleanHex.length / 2);
+    for (let i = 0; i < cleanHex.length; i += 2) {
+        bytes[i / 2] = Number.parseInt(cleanHex.slice(i, i + 2), 16);
+    }
+    return bytes;
+}
+function uint8ArrayToHex(bytes) {
+    return Array.from(bytes)
+        .map((b) => b.toString(16).padStart(2, "0"))
+        .join("");
+}
+// instanceof
+class Class {
+    constructor(..._args) { }
+}
+//////////    PROTOTYPE INSTALLERS     //////////
+//
+// Members live on the prototype and materialize per instance on first read, which keeps own-property count under the step where V8 stops using inline slots. Changing anything here means re-measuring runtime, memory and bundle size together — see "The three axes" in AGENTS.md.
+/**
+ * Installs a trait's members on its prototype. Each value builds that member for the instance on first read; the built value shadows the accessor as an own property, so a detached `const { parse } = schema` keeps working.
+ *
+ * Call this from a `proto` initializer, which runs once per prototype — never per instance.
+ */
+function members(proto, table) {
+    for (const key in table) {
+        const desc = Object.getOwnPropertyDescriptor(table, key);
+        // a getter installs as written, so it stays live: `description` reads through to the registry on every access. not enumerable: an object literal's is, and a prototype member never was
+        if (desc.get)
+            Object.defineProperty(proto, key, { ...desc, enumerable: false });
+        // a method materializes bound on first read, which is what keeps a detached member working: `const opt = schema.optional; opt()`
+        else
+            defineBound(proto, key, desc.value);
+    }
+}
+/** Shadows a prototype member with an own value, so a getter that builds from the instance runs once. */
+function own(inst, key, value, enumerable = true) {
+    Object.defineProperty(inst, key, { configurable: true, writable: true, enumerable, value });
+    return value;
+}
+/** Like {@link own}, for a member that was never an own data property and has to stay out of `Object.keys`. */
+function hide(inst, key, value) {
+    return own(inst, key, value, false);
+}
+/** Adds members a table derives from the instance: each builds on first read and shadows as own data, and assignment shadows the same way, as when these were own properties. */
+function derived(computes, table) {
+    for (const key in computes) {
+        const compute = computes[key];
+        // an object literal's accessor is configurable and enumerable, and `members` copies the descriptor as written
+        Object.defineProperty(table, key, {
+            configurable: true,
+            enumerable: true,
+            get() {
+                return own(this, key, compute(this));
+            },
+            set(value) {
+                own(this, key, value);
+            },
+        });
+    }
+    return table;
+}
+function defineBound(proto, key, fn) {
+    Object.defineProperty(proto, key, {
+        configurable: true,
+        get() {
+            // vitest's spyOn calls a prototype getter bare to find the function it wraps, so a nullish receiver answers the raw method
+            return this == null ? fn : own(this, key, fn.bind(this));
+        },
+        set(value) {
+            own(this, key, value);
+        },
+    });
+}
+/** Returns the prototype to install on, or `undefined` if this group is already installed on it. */
+function claim(inst, sentinel) {
+    const proto = Object.getPrototypeOf(inst);
+    // Runs on every construction, so `in` rather than the costlier `hasOwnProperty.call`. Sentinels are keys the group itself defines.
+    return sentinel in proto ? undefined : proto;
+}
+// The internals whose init chain is installing. A second call for the same one is a derived constructor overriding its base, so it must not construct another schema in between or the override is dropped.
+let installing;
+// Set while a getter is running, so a value that resolved through a recursion break is not memoized. One shared descriptor shadows the key for the duration, which costs no per-key allocation.
+let broke = false;
+const breaker = {
+    configurable: true,
+    get() {
+        broke = true;
+        return undefined;
+    },
+};
+/**
+ * Installs a lazily-derived internal on the `_zod` prototype of `inst`'s
+ * constructor, computed from the internals object itself and cached there on
+ * first read. One accessor per constructor rather than one per instance.
+ */
+function defineLazyInternal(inst, key, compute) {
+    const proto = Object.getPrototypeOf(inst._zod);
+    if (key in proto && installing !== inst._zod) {
+        // A repeat construction: everything is installed already. Cleared here so the reference is not held past the first construction of every type.
+        installing = undefined;
+        return;
+    }
+    installing = inst._zod;
+    Object.defineProperty(proto, key, {
+        configurable: true,
+        get() {
+            // Shadowed before computing so a re-entrant read from a recursive schema resolves to undefined instead of running the getter again.
+            Object.defineProperty(this, key, breaker);
+            const outer = broke;
+            broke = false;
+            try {
+                const value = compute(this);
+                // A result that resolved through a recursion break is recomputed once the graph is complete; everything else memoizes, undefined included.
+                if (broke)
+                    delete this[key];
+                else
+                    Object.defineProperty(this, key, { configurable: true, writable: true, value });
+                broke = broke || outer;
+                return value;
+            }
+            catch (err) {
+                // A compute that threw memoizes nothing, so a later read runs it again and fails the same way. The shadow goes with it, since leaving it installed would answer undefined for every later read.
+                delete this[key];
+                broke = broke || outer;
+                throw err;
+            }
+        },
+        set(value) {
+            Object.defineProperty(this, key, { configurable: true, writable: true, value });
+        },
+    });
+}
+/**
+ * Installs `key` on `inst`'s prototype, computed by `make` on first read and cached there as an own
+ * data property. One accessor per constructor rather than one per instance, because an own accessor
+ * puts every instance after the first into v8 dictionary mode. The key doubles as the sentinel.
+ */
+function installLazyProp(inst, key, make, enumerable) {
+    const proto = claim(inst, key);
+    if (!proto)
+        return;
+    Object.defineProperty(proto, key, {
+        configurable: true,
+        get() {
+            // Shadowed before computing, so a re-entrant read from a self-referential shape resolves to undefined instead of running the getter again. A data property rather than an accessor: an own accessor is the dictionary-mode transition this exists to avoid.
+            const desc = { configurable: true, writable: true, enumerable, value: undefined };
+            Object.defineProperty(this, key, desc);
+            // a compute that throws leaves the shadow behind, so later reads answer undefined instead of re-throwing; `defineLazy` did the same, and `defineLazyInternal`'s delete-on-catch would cost bytes in every bundle for a case only a throwing user getter reaches
+            desc.value = make(this);
+            Object.defineProperty(this, key, desc);
+            return desc.value;
+        },
+        set(value) {
+            Object.defineProperty(this, key, { configurable: true, writable: true, enumerable, value });
+        },
+    });
+}
+/** Marks the thunk `_catch` synthesises for a constant catch value. `Function.length` cannot tell that thunk from a user callback — rest and defaulted parameters both report arity 0 — and a user callback reads `ctx.error`, whose issues only finalize correctly against the caller's per-parse error map. Provenance can say what arity cannot. A plain string key rather than `Symbol.for`, whose call at module scope no bundler can prove pure — the same shape that anchored `urlCanParse` into every build. */
+const CONSTANT_CATCH = "~constantCatch";
+/** Wraps a constant catch value in a thunk tagged with {@link CONSTANT_CATCH}. */
+function constantCatch(value) {
+    const fn = () => value;
+    fn[CONSTANT_CATCH] = true;
+    return fn;
+}
+
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		id: moduleId,
+/******/ 		loaded: false,
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Flag the module as loaded
+/******/ 	module.loaded = true;
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/async module */
+/******/ (() => {
+/******/ 	var webpackQueues = typeof Symbol === "function" ? Symbol("webpack queues") : "__webpack_queues__";
+/******/ 	var webpackExports = typeof Symbol === "function" ? Symbol("webpack exports") : "__webpack_exports__";
+/******/ 	var webpackError = typeof Symbol === "function" ? Symbol("webpack error") : "__webpack_error__";
+/******/ 	var resolveQueue = (queue) => {
+/******/ 		if(queue && queue.d < 1) {
+/******/ 			queue.d = 1;
+/******/ 			queue.forEach((fn) => (fn.r--));
+/******/ 			queue.forEach((fn) => (fn.r-- ? fn.r++ : fn()));
+/******/ 		}
+/******/ 	}
+/******/ 	var wrapDeps = (deps) => (deps.map((dep) => {
+/******/ 		if(dep !== null && typeof dep === "object") {
+/******/ 			if(dep[webpackQueues]) return dep;
+/******/ 			if(dep.then) {
+/******/ 				var queue = [];
+/******/ 				queue.d = 0;
+/******/ 				dep.then((r) => {
+/******/ 					obj[webpackExports] = r;
+/******/ 					resolveQueue(queue);
+/******/ 				}, (e) => {
+/******/ 					obj[webpackError] = e;
+/******/ 					resolveQueue(queue);
+/******/ 				});
+/******/ 				var obj = {};
+/******/ 				obj[webpackQueues] = (fn) => (fn(queue));
+/******/ 				return obj;
+/******/ 			}
+/******/ 		}
+/******/ 		var ret = {};
+/******/ 		ret[webpackQueues] = x => {};
+/******/ 		ret[webpackExports] = dep;
+/******/ 		return ret;
+/******/ 	}));
+/******/ 	__nccwpck_require__.a = (module, body, hasAwait) => {
+/******/ 		var queue;
+/******/ 		hasAwait && ((queue = []).d = -1);
+/******/ 		var depQueues = new Set();
+/******/ 		var exports = module.exports;
+/******/ 		var currentDeps;
+/******/ 		var outerResolve;
+/******/ 		var reject;
+/******/ 		var promise = new Promise((resolve, rej) => {
+/******/ 			reject = rej;
+/******/ 			outerResolve = resolve;
+/******/ 		});
+/******/ 		promise[webpackExports] = exports;
+/******/ 		promise[webpackQueues] = (fn) => (queue && fn(queue), depQueues.forEach(fn), promise["catch"](x => {}));
+/******/ 		module.exports = promise;
+/******/ 		body((deps) => {
+/******/ 			currentDeps = wrapDeps(deps);
+/******/ 			var fn;
+/******/ 			var getResult = () => (currentDeps.map((d) => {
+/******/ 				if(d[webpackError]) throw d[webpackError];
+/******/ 				return d[webpackExports];
+/******/ 			}))
+/******/ 			var promise = new Promise((resolve) => {
+/******/ 				fn = () => (resolve(getResult));
+/******/ 				fn.r = 0;
+/******/ 				var fnQueue = (q) => (q !== queue && !depQueues.has(q) && (depQueues.add(q), q && !q.d && (fn.r++, q.push(fn))));
+/******/ 				currentDeps.map((dep) => (dep[webpackQueues](fnQueue)));
+/******/ 			});
+/******/ 			return fn.r ? promise : getResult();
+/******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
+/******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/node module decorator */
+/******/ (() => {
+/******/ 	__nccwpck_require__.nmd = (module) => {
+/******/ 		module.paths = [];
+/******/ 		if (!module.children) module.children = [];
+/******/ 		return module;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
+/************************************************************************/
+/******/ 
+/******/ // startup
+/******/ // Load entry module and return exports
+/******/ // This entry module used 'module' so it can't be inlined
+/******/ var __webpack_exports__ = __nccwpck_require__(46022);
+/******/ __webpack_exports__ = await __webpack_exports__;
+/******/ 
