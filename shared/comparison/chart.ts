@@ -3,7 +3,7 @@
  * xychart, which GitHub renders in comments without any image host. Labels come from
  * deployment payloads and reports, so they pass through mermaidLabel.
  */
-import { format } from '../gates/evaluate.js';
+import { format } from '../gates/judge.js';
 import { mermaidLabel } from '../markdown/escape.js';
 
 export interface HistoryPoint {

@@ -12,7 +12,7 @@ import { UserError } from '../action/errors.js';
 import type { Logger, Runner } from '../action/runner.js';
 import { artifactServiceAvailable, uploadArtifact } from '../artifacts/model-artifact.js';
 import { readStructuredFile } from '../files/structured.js';
-import { evaluateGates, type GateResult } from '../gates/evaluate.js';
+import { evaluateGates, type GateResult } from '../gates/judge.js';
 import { gatePolicyFor, type GatesFrom, type PolicySource } from '../gates/policy-source.js';
 import { manifestSchema } from '../lineage/manifest.js';
 import { loadMetrics, type LoadedMetrics } from '../metrics/report.js';

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { MODEL_NAME_PATTERN } from '../identifiers.js';
-import type { GateResult, MetricStatus, Verdict } from '../gates/evaluate.js';
+import type { GateResult, MetricStatus, Verdict } from '../gates/judge.js';
 import { policySourceSchema } from '../gates/policy-source.js';
 
 export const COMPARISON_FORMAT = 'mlops-actions/comparison@1';

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../action/errors.js';
 import { MODEL_NAME_PATTERN } from '../identifiers.js';
-import { overallVerdict } from '../gates/evaluate.js';
+import { overallVerdict } from '../gates/judge.js';
 import { validateStructured } from '../files/structured.js';
 import { comparisonDocumentSchema, type ComparisonDocument } from './document.js';
 

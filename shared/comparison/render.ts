@@ -9,7 +9,7 @@
  * tables get what remains, each cut at a row boundary with a note naming the report artifact
  * that holds everything, so a 5,000-metric report still yields a readable comment.
  */
-import { format, interval, percent, type GateResult, type MetricComparison, type MetricStatus, type SliceComparison, type SliceValue, type Verdict } from '../gates/evaluate.js';
+import { format, interval, percent, type GateResult, type MetricComparison, type MetricStatus, type SliceComparison, type SliceValue, type Verdict } from '../gates/judge.js';
 import { escapeMarkdown, inlineCode, markdownLink, markdownTable } from '../markdown/escape.js';
 import { metricChart } from './chart.js';
 import { gateResultOf, type BaselineSummary, type ComparisonDocument } from './document.js';

@@ -5,7 +5,7 @@
  * 0.2"), so that a reviewer sees a loosened gate before it applies.
  */
 import { z } from 'zod';
-import { describeRule, describeSliceRule, format } from './evaluate.js';
+import { describeRule, describeSliceRule, format } from './judge.js';
 import type { GatePolicy, MetricRule, SliceRule } from './policy.js';
 
 const CHANGE_KINDS = ['loosens', 'tightens', 'adds', 'removes', 'changes'] as const;

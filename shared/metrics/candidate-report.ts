@@ -8,7 +8,7 @@ import type { Logger } from '../action/runner.js';
 import { formatFromPath } from '../data/records.js';
 import { sha256File } from '../files/hash.js';
 import { BOOTSTRAP_METHOD } from './bootstrap.js';
-import { evaluatePredictions } from './evaluate.js';
+import { evaluatePredictions } from './evaluate-predictions.js';
 import type { PredictionSpec } from './predictions.js';
 import { loadMetrics, type MetricsReport } from './report.js';
 

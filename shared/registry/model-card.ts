@@ -2,14 +2,14 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseStructured } from '../files/structured.js';
-import type { GateResult } from '../gates/evaluate.js';
-import { format } from '../gates/evaluate.js';
+import type { GateResult } from '../gates/judge.js';
+import { format } from '../gates/judge.js';
 import type { Manifest } from '../lineage/manifest.js';
 import { escapeMarkdown, inlineCode, markdownTable } from '../markdown/escape.js';
 import type { LoadedMetrics } from '../metrics/report.js';
 import type { DataProfile } from '../profile/profile.js';
 import { describeApprovals } from './approvals.js';
-import type { PromotionRecord } from './promotion.js';
+import type { PromotionRecord } from './promotion-record.js';
 
 export function renderModelCard(args: {
   manifest: Manifest;

@@ -11,7 +11,7 @@ import type { RunContext } from '../action/context.js';
 import { UserError } from '../action/errors.js';
 import type { Logger } from '../action/runner.js';
 import { canonicalJson, sha256Text } from '../files/hash.js';
-import { evaluateGates, type GateResult } from '../gates/evaluate.js';
+import { evaluateGates, type GateResult } from '../gates/judge.js';
 import type { GatePolicy } from '../gates/policy.js';
 import { readStructuredFile } from '../files/structured.js';
 import { manifestSchema, type Manifest } from '../lineage/manifest.js';
@@ -22,8 +22,8 @@ import { readApprovals } from './approvals.js';
 import { currentAndPrevious, DEPLOYMENT_PAYLOAD_FORMAT, type DeployedModel, type DeploymentPayload, type Registry } from './github-registry.js';
 import { intendedUseFromConfig, renderModelCard } from './model-card.js';
 import { METRICS_ASSET, PROFILE_ASSET, publishStagedRelease, releaseFiles, releaseTag, stageModelRelease, type StagedRelease } from './model-release.js';
-import { buildPromotionRecord, type PromotionRecord } from './promotion.js';
-import { recordPromotion, requireCommitSha } from './record-promotion.js';
+import { buildPromotionRecord, type PromotionRecord } from './promotion-record.js';
+import { recordPromotion, requireCommitSha } from './record-deployment.js';
 import { verifyManifestOutputs } from './verify.js';
 
 /**

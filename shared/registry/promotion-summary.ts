@@ -1,5 +1,5 @@
 /** The job summary of a promotion: what the approver and later readers need to see in one place. */
-import { format } from '../gates/evaluate.js';
+import { format } from '../gates/judge.js';
 import { escapeMarkdown, inlineCode, markdownTable } from '../markdown/escape.js';
 import { auditRows } from './model-card.js';
 import type { PromotionOutcome } from './promote.js';

@@ -10,7 +10,7 @@ import { metricChart } from '../../shared/comparison/chart.js';
 import { COMMENT_MARKER, composeComment, holdsSection, mergeSection, parseSections, sectionBudget } from '../../shared/comparison/comment.js';
 import type { ComparisonDocument } from '../../shared/comparison/document.js';
 import { renderSection } from '../../shared/comparison/post.js';
-import { evaluateGates } from '../../shared/gates/evaluate.js';
+import { evaluateGates } from '../../shared/gates/judge.js';
 import { gatePolicySchema } from '../../shared/gates/policy.js';
 import { COMMENT_BODY_LIMIT } from '../../shared/github/sticky-comment.js';
 import { markdownLink, mermaidLabel } from '../../shared/markdown/escape.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateGates } from '../../shared/gates/evaluate.js';
+import { evaluateGates } from '../../shared/gates/judge.js';
 import { gatePolicySchema, type GatePolicy } from '../../shared/gates/policy.js';
 
 const policy = (metrics: Record<string, unknown>, onMissing = 'warn'): GatePolicy => gatePolicySchema.parse({ 'on-missing-baseline': onMissing, metrics });

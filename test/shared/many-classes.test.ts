@@ -4,7 +4,7 @@ import { UserError } from '../../shared/action/errors.js';
 import { BOOTSTRAP_WORK_BUDGET, boundedResamples, MIN_BOOTSTRAP_RESAMPLES } from '../../shared/metrics/bootstrap.js';
 import { cappedConfusion, shownClasses } from '../../shared/metrics/classification.js';
 import { MAX_REPORTED_CLASSES, prepareMetrics } from '../../shared/metrics/compute.js';
-import { evaluatePredictions } from '../../shared/metrics/evaluate.js';
+import { evaluatePredictions } from '../../shared/metrics/evaluate-predictions.js';
 import { Cell, PredictionSetBuilder } from '../../shared/metrics/predictions.js';
 import { METRICS_REPORT_FORMAT, type MetricsReport } from '../../shared/metrics/report.js';
 import { renderEvaluationSummary } from '../../shared/metrics/summary.js';

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { prepareMetrics, type Task } from '../../shared/metrics/compute.js';
-import { evaluatePredictions } from '../../shared/metrics/evaluate.js';
+import { evaluatePredictions } from '../../shared/metrics/evaluate-predictions.js';
 import { writeCsv, writeJsonl, writeParquet } from '../helpers/data-files.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { Cell, PredictionSetBuilder, readPredictions, subsetPredictions } from '../../shared/metrics/predictions.js';

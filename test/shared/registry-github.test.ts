@@ -14,7 +14,7 @@ import type { LoadedMetrics } from '../../shared/metrics/report.js';
 import { readApprovals } from '../../shared/registry/approvals.js';
 import { currentAndPrevious, DEPLOYMENT_PAYLOAD_FORMAT, type DeploymentPayload } from '../../shared/registry/github-registry.js';
 import { publishStagedRelease, stageModelRelease, type ReleaseFile } from '../../shared/registry/model-release.js';
-import { recordPromotion } from '../../shared/registry/record-promotion.js';
+import { recordPromotion } from '../../shared/registry/record-deployment.js';
 import { FakeGitHub, GitHubError } from '../fakes/github-port.js';
 import { recordingRunner } from '../helpers/recording-runner.js';
 import { tempDir } from '../helpers/temp-dir.js';

@@ -8,7 +8,7 @@ import { formatFromPath, type DataFormat } from '../../../shared/data/records.js
 import { confinePath, confinePaths, stepConfinement } from '../../../shared/files/confine.js';
 import { expandDataPaths } from '../../../shared/files/data-paths.js';
 import { loadTableSchema } from '../../../shared/schema/table-schema.js';
-import { annotate, renderValidationSummary } from '../../../shared/validation/present.js';
+import { annotate, renderValidationSummary } from '../../../shared/validation/summary.js';
 import { validationWorkers } from '../../../shared/validation/shard-worker.js';
 import { validateFiles, type DataFile } from '../../../shared/validation/validate.js';
 import { inputs, type Inputs } from './inputs.js';

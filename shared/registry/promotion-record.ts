@@ -4,7 +4,7 @@
  */
 import type { RunContext } from '../action/context.js';
 import { canonicalJson, sha256Text } from '../files/hash.js';
-import type { GateResult } from '../gates/evaluate.js';
+import type { GateResult } from '../gates/judge.js';
 import type { Manifest } from '../lineage/manifest.js';
 import type { Approval } from './approvals.js';
 
