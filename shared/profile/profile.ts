@@ -20,7 +20,10 @@
 import { z } from 'zod';
 import { UserError } from '../action/errors.js';
 import { readStructuredFile } from '../files/structured.js';
-import { DistinctCounter, Moments, QuantileSketch, TopValues, type DistinctState, type MomentsState, type QuantileState, type TopValuesState } from './sketches.js';
+import { DistinctCounter, type DistinctState } from './sketches/distinct.js';
+import { Moments, type MomentsState } from './sketches/moments.js';
+import { QuantileSketch, type QuantileState } from './sketches/quantiles.js';
+import { TopValues, type TopValuesState } from './sketches/top-values.js';
 
 export const PROFILE_FORMAT = 'mlops-actions/profile@1';
 const PROFILE_QUANTILES = [0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1] as const;

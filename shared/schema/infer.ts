@@ -10,7 +10,8 @@
 import type { DataFile } from '../validation/validate.js';
 import { readTable, type Dialect, type RawValue } from '../data/records.js';
 import { castValue, type FieldType } from './cast.js';
-import { DistinctCounter, hash32 } from '../profile/sketches.js';
+import { DistinctCounter } from '../profile/sketches/distinct.js';
+import { hash32 } from '../profile/sketches/hash.js';
 
 export interface InferOptions {
   /** Rows read from the start of the data (all files together); default 10,000. */

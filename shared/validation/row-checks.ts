@@ -10,7 +10,7 @@
  */
 import type { DataFormat, RawValue, TableRow } from '../data/records.js';
 import { ColumnStats } from '../profile/profile.js';
-import { fingerprint, hash32, hashNumber } from '../profile/sketches.js';
+import { fingerprint, hash32, hashNumber } from '../profile/sketches/hash.js';
 import { CAST_FAILED, castRaw, compileCast } from '../schema/cast.js';
 import type { CompiledField, CompiledSchema } from '../schema/table-schema.js';
 import { FINDING_CODES, shorten, type Finding, type FindingCode, type FindingLevel, type Report } from './findings.js';

@@ -9,7 +9,7 @@
  * 1,572,864 keys; integer keys as bits, 8 MB at most, the rest as 53-bit fingerprints, 16 MB at
  * most); past it a `check-limit` warning says the check became partial.
  */
-import { FINGERPRINT_LIMIT, KeySet } from '../profile/sketches.js';
+import { FINGERPRINT_LIMIT, KeySet } from '../profile/sketches/key-set.js';
 import type { CompiledSchema } from '../schema/table-schema.js';
 import { shorten, type Finding, type Report } from './findings.js';
 import { rowKeys, type FieldState, type KeySink, type RowKey } from './row-checks.js';

@@ -14,7 +14,7 @@
 import { DataFileError } from '../data/data-file-error.js';
 import { readTable } from '../data/records.js';
 import { buildProfile, type DataProfile } from '../profile/profile.js';
-import { FINGERPRINT_LIMIT } from '../profile/sketches.js';
+import { FINGERPRINT_LIMIT } from '../profile/sketches/key-set.js';
 import type { CompiledSchema } from '../schema/table-schema.js';
 import { checkColumns, checkDataset } from './aggregate-checks.js';
 import { reportEmpty, type DataFile, type FileContext, type FileSummary, type ValidateOptions } from './file-context.js';

@@ -1,7 +1,12 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mergeProfiles, PROFILE_FORMAT } from '../../shared/profile/profile.js';
-import { DistinctCounter, FingerprintSet, KeySet, Moments, QuantileSketch, TopValues, fingerprint, hash32, sortFinite } from '../../shared/profile/sketches.js';
+import { DistinctCounter } from '../../shared/profile/sketches/distinct.js';
+import { fingerprint, hash32 } from '../../shared/profile/sketches/hash.js';
+import { FingerprintSet, KeySet } from '../../shared/profile/sketches/key-set.js';
+import { Moments } from '../../shared/profile/sketches/moments.js';
+import { QuantileSketch, sortFinite } from '../../shared/profile/sketches/quantiles.js';
+import { TopValues } from '../../shared/profile/sketches/top-values.js';
 import { tableSchemaFrom } from '../../shared/schema/table-schema.js';
 import { validateFiles } from '../../shared/validation/validate.js';
 import { writeCsv } from '../helpers/data-files.js';
