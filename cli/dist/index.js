@@ -1895,7 +1895,7 @@ License: MIT
 
 /***/ }),
 
-/***/ 5916:
+/***/ 1810:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1985,7 +1985,7 @@ function mermaidLabel(text, maxLength = 24) {
 
 // EXTERNAL MODULE: ./shared/validation/findings.ts
 var findings = __nccwpck_require__(352);
-;// CONCATENATED MODULE: ./shared/validation/present.ts
+;// CONCATENATED MODULE: ./shared/validation/summary.ts
 
 
 /** GitHub shows at most 10 annotations per level per step and drops the rest silently. */
@@ -2095,10 +2095,10 @@ function columnRow(c) {
 var shard_worker = __nccwpck_require__(9311);
 // EXTERNAL MODULE: ./shared/data/data-file-error.ts
 var data_file_error = __nccwpck_require__(909);
-// EXTERNAL MODULE: ./shared/profile/profile.ts
-var profile_profile = __nccwpck_require__(6105);
-// EXTERNAL MODULE: ./shared/profile/sketches.ts
-var sketches = __nccwpck_require__(5854);
+// EXTERNAL MODULE: ./shared/profile/profile.ts + 3 modules
+var profile_profile = __nccwpck_require__(8755);
+// EXTERNAL MODULE: ./shared/profile/sketches/key-set.ts
+var key_set = __nccwpck_require__(703);
 ;// CONCATENATED MODULE: ./shared/validation/aggregate-checks.ts
 const show = (value) => (Number.isInteger(value) ? String(value) : value.toPrecision(6).replace(/\.?0+$/, ''));
 const percent = (value) => `${(value * 100).toFixed(2).replace(/\.?0+$/, '')}%`;
@@ -2559,7 +2559,7 @@ async function validateFiles(files, schema, options) {
     const settings = typeof options === 'number' ? { maxFindings: options } : options;
     const sink = new findings/* FindingSink */.RQ(settings.maxFindings);
     const states = (0,row_checks/* fieldStates */.Xl)(schema);
-    const uniqueness = new validation_uniqueness/* UniquenessTracker */.DY(schema, states, settings.uniqueLimit ?? sketches/* FINGERPRINT_LIMIT */.zE);
+    const uniqueness = new validation_uniqueness/* UniquenessTracker */.DY(schema, states, settings.uniqueLimit ?? key_set/* FINGERPRINT_LIMIT */.zE);
     const summaries = [];
     let pool;
     try {
@@ -2756,7 +2756,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_3__);
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7975);
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_4__);
-/* harmony import */ var _actions_validate_data_src_run_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5916);
+/* harmony import */ var _actions_validate_data_src_run_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1810);
 /* harmony import */ var _shared_action_cli_runner_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9166);
 /* harmony import */ var _shared_action_errors_js__WEBPACK_IMPORTED_MODULE_17__ = __nccwpck_require__(1674);
 /* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9028);
@@ -2765,7 +2765,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _shared_files_confine_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(4566);
 /* harmony import */ var _shared_files_data_paths_js__WEBPACK_IMPORTED_MODULE_16__ = __nccwpck_require__(9817);
 /* harmony import */ var _shared_validation_shard_worker_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(9311);
-/* harmony import */ var _shared_profile_profile_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(6105);
+/* harmony import */ var _shared_profile_profile_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(8755);
 /* harmony import */ var _shared_schema_infer_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(9664);
 /* harmony import */ var _shared_github_client_js__WEBPACK_IMPORTED_MODULE_18__ = __nccwpck_require__(6317);
 /* harmony import */ var _shared_github_octokit_port_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(2113);
@@ -6171,265 +6171,29 @@ function quoteValue(value) {
 
 /***/ }),
 
-/***/ 6105:
+/***/ 8755:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Er: () => (/* binding */ buildProfile),
-/* harmony export */   Ns: () => (/* binding */ mergeProfiles),
-/* harmony export */   er: () => (/* binding */ readProfile),
-/* harmony export */   yX: () => (/* binding */ ColumnStats)
-/* harmony export */ });
-/* unused harmony export PROFILE_FORMAT */
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5586);
-/* harmony import */ var _action_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1674);
-/* harmony import */ var _files_structured_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(595);
-/* harmony import */ var _sketches_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5854);
-/**
- * The data profile: per-column statistics of validated data, as a versioned JSON document
- * (`mlops-actions/profile@1`). Every statistic is either exact and mergeable (counts, min,
- * max, mean, variance) or comes from a mergeable sketch kept in the column's `state`
- * (quantiles and the reference-decile histogram from KLL, the distinct estimate from
- * HyperLogLog, top values from Misra–Gries). So the profiles of shards validated in a job
- * matrix merge into the profile of the whole data (`mergeProfiles`), and serve later as the
- * reference for drift.
- *
- * Document shape:
- *   { format: 'mlops-actions/profile@1', rows, sources: [{path, format, rows}],
- *     columns: [{ name, type, count, nulls, invalid, nan, inf, distinct, distinctExact,
- *                 min, max, mean, stdev, quantiles: {q, values},
- *                 histogram: {kind: 'reference-deciles', edges (11), counts (10)},
- *                 topValues: [{value, count}], topValuesExact, state: {...sketches} }] }
- * `count` is the rows that have the column; `nulls` the missing values among them; `invalid`
- * the values that do not cast to the type; numeric statistics cover the finite values of
- * number and integer columns; `nan` and `inf` count the rest.
- */
 
-
-
-
-const PROFILE_FORMAT = 'mlops-actions/profile@1';
-const PROFILE_QUANTILES = [0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1];
-const DECILES = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
-const TOP_VALUES = 20;
-/** The running statistics of one column, fed value by value by the validator. */
-class ColumnStats {
-    name;
-    type;
-    count = 0;
-    nulls = 0;
-    invalid = 0;
-    nan = 0;
-    inf = 0;
-    moments;
-    quantiles;
-    distinct = new _sketches_js__WEBPACK_IMPORTED_MODULE_1__/* .DistinctCounter */ .$A();
-    /**
-     * Top values are kept for categorical columns (text, booleans, fields with an enum or
-     * categories, targets), not for measurements, where they mean little and cost time.
-     */
-    top;
-    constructor(name, type, topValues = type === 'string' || type === 'boolean') {
-        this.name = name;
-        this.type = type;
-        const numeric = type === 'number' || type === 'integer';
-        this.moments = numeric ? new _sketches_js__WEBPACK_IMPORTED_MODULE_1__/* .Moments */ .W9() : undefined;
-        this.quantiles = numeric ? new _sketches_js__WEBPACK_IMPORTED_MODULE_1__/* .QuantileSketch */ .wh() : undefined;
-        this.top = topValues ? new _sketches_js__WEBPACK_IMPORTED_MODULE_1__/* .TopValues */ .ES() : undefined;
-    }
-    /**
-     * Stops counting top values: past 1,024 distinct values a column is not categorical, and
-     * keeping heavy hitters of it would cost more time than the rest of its statistics.
-     */
-    dropTopValues() {
-        this.top = undefined;
-    }
-    addNumber(x) {
-        if (Number.isNaN(x))
-            this.nan++;
-        else if (!Number.isFinite(x))
-            this.inf++;
-        else {
-            this.moments?.add(x);
-            this.quantiles?.add(x);
-        }
-    }
-    static fromProfile(column) {
-        const stats = new ColumnStats(column.name, column.type, column.state.top !== undefined);
-        stats.mergeProfile(column);
-        return stats;
-    }
-    /** The counts and sketch states: what another ColumnStats needs to merge this one in. */
-    tally() {
-        return {
-            count: this.count,
-            nulls: this.nulls,
-            invalid: this.invalid,
-            nan: this.nan,
-            inf: this.inf,
-            state: {
-                ...(this.moments && { moments: this.moments.toJSON() }),
-                ...(this.quantiles && { quantiles: this.quantiles.toJSON() }),
-                distinct: this.distinct.toJSON(),
-                ...(this.top && { top: this.top.toJSON() }),
-            },
-        };
-    }
-    mergeProfile(column) {
-        this.count += column.count;
-        this.nulls += column.nulls;
-        this.invalid += column.invalid;
-        this.nan += column.nan;
-        this.inf += column.inf;
-        if (column.state.moments)
-            this.moments?.merge(column.state.moments);
-        if (column.state.quantiles)
-            this.quantiles?.merge(column.state.quantiles);
-        this.distinct.merge(column.state.distinct);
-        if (column.state.top)
-            this.top?.merge(column.state.top);
-        else
-            this.dropTopValues();
-    }
-    toProfile() {
-        const moments = this.moments?.n ? this.moments : undefined;
-        const quantileValues = this.quantiles?.quantiles(PROFILE_QUANTILES) ?? null;
-        return {
-            name: this.name,
-            type: this.type,
-            count: this.count,
-            nulls: this.nulls,
-            invalid: this.invalid,
-            nan: this.nan,
-            inf: this.inf,
-            distinct: this.distinct.estimate(),
-            distinctExact: this.distinct.isExact(),
-            min: moments ? moments.min : null,
-            max: moments ? moments.max : null,
-            mean: moments ? moments.mean : null,
-            stdev: moments ? moments.stdev() : null,
-            quantiles: quantileValues ? { q: [...PROFILE_QUANTILES], values: quantileValues } : null,
-            histogram: this.histogram(),
-            // Once counters were cut, only values that stand out above the cut are worth showing.
-            topValues: this.top ? this.top.top(TOP_VALUES).filter((v) => v.count > this.top.error) : null,
-            topValuesExact: this.top ? this.top.error === 0 : false,
-            state: this.tally().state,
-        };
-    }
-    /** Ten bins between the deciles of this data: the reference bins of PSI-style drift checks. */
-    histogram() {
-        const edges = this.quantiles?.quantiles(DECILES);
-        if (!edges || !this.quantiles)
-            return null;
-        const ranks = this.quantiles.ranks(edges);
-        // Bin i holds (edges[i], edges[i + 1]]; the first also holds the minimum itself.
-        const counts = edges.slice(1).map((_, i) => ranks[i + 1] - (i === 0 ? 0 : ranks[i]));
-        return { kind: 'reference-deciles', edges, counts };
-    }
-}
-function buildProfile(columns, sources) {
-    return { format: PROFILE_FORMAT, rows: sources.reduce((sum, s) => sum + s.rows, 0), sources, columns: columns.map((c) => c.toProfile()) };
-}
-/**
- * One profile of the union of the data behind several profiles. Columns are matched by name
- * (a column missing from a shard simply contributes nothing there); their types must agree.
- */
-function mergeProfiles(profiles) {
-    if (profiles.length === 0)
-        throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo('There are no profiles to merge: give at least one profile file.');
-    const merged = new Map();
-    for (const profile of profiles) {
-        for (const column of profile.columns) {
-            const existing = merged.get(column.name);
-            if (!existing)
-                merged.set(column.name, ColumnStats.fromProfile(column));
-            else if (existing.type !== column.type) {
-                throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`Cannot merge profiles: column "${column.name}" is ${existing.type} in one profile and ${column.type} in another. Profile every shard with the same schema.`);
-            }
-            else
-                existing.mergeProfile(column);
-        }
-    }
-    return buildProfile([...merged.values()], profiles.flatMap((p) => p.sources));
-}
-const looseState = zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({ distinct: zod__WEBPACK_IMPORTED_MODULE_3__/* .union */ .KCZ([zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({ p: zod__WEBPACK_IMPORTED_MODULE_3__/* .number */ .aig(), exact: zod__WEBPACK_IMPORTED_MODULE_3__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_3__/* .number */ .aig()) }), zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({ p: zod__WEBPACK_IMPORTED_MODULE_3__/* .number */ .aig(), registers: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP() })]) }).passthrough();
-const profileFile = zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({
-    format: zod__WEBPACK_IMPORTED_MODULE_3__/* .literal */ .euz(PROFILE_FORMAT, { error: `not a profile: "format" must be "${PROFILE_FORMAT}"` }),
-    rows: zod__WEBPACK_IMPORTED_MODULE_3__/* .number */ .aig(),
-    sources: zod__WEBPACK_IMPORTED_MODULE_3__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({ path: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP(), format: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP(), rows: zod__WEBPACK_IMPORTED_MODULE_3__/* .number */ .aig() })),
-    columns: zod__WEBPACK_IMPORTED_MODULE_3__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_3__/* .object */ .Ikc({ name: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP(), type: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP(), count: zod__WEBPACK_IMPORTED_MODULE_3__/* .number */ .aig(), nulls: zod__WEBPACK_IMPORTED_MODULE_3__/* .number */ .aig(), invalid: zod__WEBPACK_IMPORTED_MODULE_3__/* .number */ .aig(), nan: zod__WEBPACK_IMPORTED_MODULE_3__/* .number */ .aig(), inf: zod__WEBPACK_IMPORTED_MODULE_3__/* .number */ .aig(), state: looseState }).passthrough()),
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  yX: () => (/* binding */ ColumnStats),
+  Er: () => (/* binding */ buildProfile),
+  Ns: () => (/* binding */ mergeProfiles),
+  er: () => (/* binding */ readProfile)
 });
-async function readProfile(path) {
-    return (await (0,_files_structured_js__WEBPACK_IMPORTED_MODULE_0__/* .readStructuredFile */ .Ut)(path, profileFile, 'profile file'));
-}
 
+// UNUSED EXPORTS: PROFILE_FORMAT
 
-/***/ }),
-
-/***/ 5854:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $A: () => (/* binding */ DistinctCounter),
-/* harmony export */   Ap: () => (/* binding */ hash32),
-/* harmony export */   ES: () => (/* binding */ TopValues),
-/* harmony export */   Rj: () => (/* binding */ fingerprint),
-/* harmony export */   W9: () => (/* binding */ Moments),
-/* harmony export */   YR: () => (/* binding */ hashNumber),
-/* harmony export */   wh: () => (/* binding */ QuantileSketch),
-/* harmony export */   wj: () => (/* binding */ KeySet),
-/* harmony export */   zE: () => (/* binding */ FINGERPRINT_LIMIT)
-/* harmony export */ });
-/* unused harmony exports sortFinite, FingerprintSet */
-/**
- * Bounded, mergeable summaries of a column: moments (exact), a KLL quantile sketch, a
- * HyperLogLog distinct counter, Misra–Gries top values, and a set of 53-bit fingerprints for
- * uniqueness. Each has a JSON state, so that profiles of shards validated in a job matrix merge
- * into the profile of the whole.
- *
- * Written here rather than taken from npm: the candidates (tdigest 0.1, bloom-filters'
- * HyperLogLog) are CommonJS with dependencies of their own, unmaintained since 2019 or heavy
- * for the start-up budget, and neither gives a documented JSON state we can version inside
- * `mlops-actions/profile@1`. Each structure is a few dozen lines of a published algorithm.
- */
-/** FNV-1a over UTF-16 code units, finished with murmur3's fmix32 for avalanche. */
-function hash32(text, seed = 0) {
-    let h = (0x811c9dc5 ^ seed) >>> 0;
-    for (let i = 0; i < text.length; i++) {
-        h ^= text.charCodeAt(i);
-        h = Math.imul(h, 0x01000193);
-    }
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-    return h >>> 0;
-}
-const float = new Float64Array(1);
-const words = new Uint32Array(float.buffer);
-/** A 32-bit hash of a number's IEEE 754 bits (murmur3 fmix over both halves): no string is built. */
-function hashNumber(value, seed = 0) {
-    float[0] = value === 0 ? 0 : value; // -0 and 0 are one value
-    let h = Math.imul(words[0] ^ seed, 0xcc9e2d51) ^ words[1];
-    h = Math.imul(h ^ (h >>> 15), 0x1b873593);
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-    return h >>> 0;
-}
-/** A 53-bit fingerprint of a number, as `fingerprint` is of text. */
-function fingerprintNumber(value) {
-    const result = hashNumber(value, 0x9e3779b9) * 0x200000 + (hashNumber(value, 0x7f4a7c15) & 0x1fffff);
-    return result === 0 ? 1 : result;
-}
-/** A 53-bit fingerprint (two independent 32-bit hashes), exact as a JavaScript number. */
-function fingerprint(text) {
-    const value = hash32(text, 0x9e3779b9) * 0x200000 + (hash32(text, 0x7f4a7c15) & 0x1fffff);
-    return value === 0 ? 1 : value;
-}
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 14 modules
+var schemas = __nccwpck_require__(5586);
+// EXTERNAL MODULE: ./shared/action/errors.ts
+var errors = __nccwpck_require__(1674);
+// EXTERNAL MODULE: ./shared/files/structured.ts
+var structured = __nccwpck_require__(595);
+// EXTERNAL MODULE: ./shared/profile/sketches/distinct.ts
+var distinct = __nccwpck_require__(6153);
+;// CONCATENATED MODULE: ./shared/profile/sketches/moments.ts
 class Moments {
     n = 0;
     mean = 0;
@@ -6470,6 +6234,8 @@ class Moments {
         return moments;
     }
 }
+
+;// CONCATENATED MODULE: ./shared/profile/sketches/quantiles.ts
 /**
  * KLL sketch (Karnin, Lang, Liberty 2016): compactors whose items weigh 2^level; a full level
  * is sorted and every other item is promoted. With k = 200 the rank error is about 1.3%
@@ -6673,6 +6439,258 @@ function mergeSorted(a, b) {
         out[k++] = b[j++];
     return out;
 }
+
+;// CONCATENATED MODULE: ./shared/profile/sketches/top-values.ts
+/**
+ * Misra–Gries frequent items (mergeable, Agarwal et al. 2012): at most 2 × capacity counters.
+ * When full, the counters are cut by the (capacity + 1)-th largest count, so any value more
+ * frequent than n / capacity survives. Counts are exact while `error` is 0, which is the case
+ * for every column with at most 2 × capacity distinct values.
+ */
+class TopValues {
+    capacity;
+    /** Each value's counter: one Map lookup per add, where get-then-set took two. */
+    counts = new Map();
+    error = 0;
+    constructor(capacity = 64) {
+        this.capacity = capacity;
+    }
+    add(value, count = 1) {
+        const counter = this.counts.get(value);
+        if (counter) {
+            counter.count += count;
+            return;
+        }
+        this.counts.set(value, { count });
+        if (this.counts.size > 2 * this.capacity)
+            this.prune();
+    }
+    prune() {
+        const sorted = [...this.counts.values()].map((counter) => counter.count).sort((a, b) => b - a);
+        const cut = sorted[this.capacity] ?? 0;
+        this.error += cut;
+        for (const [value, counter] of this.counts) {
+            if (counter.count <= cut)
+                this.counts.delete(value);
+            else
+                counter.count -= cut;
+        }
+    }
+    top(limit) {
+        return this.entries()
+            .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+            .slice(0, limit)
+            .map(([value, count]) => ({ value, count }));
+    }
+    entries() {
+        return [...this.counts].map(([value, counter]) => [value, counter.count]);
+    }
+    merge(state) {
+        this.error += state.error;
+        for (const [value, count] of state.counts)
+            this.add(value, count);
+    }
+    toJSON() {
+        return { capacity: this.capacity, error: this.error, counts: this.entries() };
+    }
+    static from(state) {
+        const top = new TopValues(state.capacity);
+        top.merge(state);
+        return top;
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/profile/profile.ts
+/**
+ * The data profile: per-column statistics of validated data, as a versioned JSON document
+ * (`mlops-actions/profile@1`). Every statistic is either exact and mergeable (counts, min,
+ * max, mean, variance) or comes from a mergeable sketch kept in the column's `state`
+ * (quantiles and the reference-decile histogram from KLL, the distinct estimate from
+ * HyperLogLog, top values from Misra–Gries). So the profiles of shards validated in a job
+ * matrix merge into the profile of the whole data (`mergeProfiles`), and serve later as the
+ * reference for drift.
+ *
+ * Document shape:
+ *   { format: 'mlops-actions/profile@1', rows, sources: [{path, format, rows}],
+ *     columns: [{ name, type, count, nulls, invalid, nan, inf, distinct, distinctExact,
+ *                 min, max, mean, stdev, quantiles: {q, values},
+ *                 histogram: {kind: 'reference-deciles', edges (11), counts (10)},
+ *                 topValues: [{value, count}], topValuesExact, state: {...sketches} }] }
+ * `count` is the rows that have the column; `nulls` the missing values among them; `invalid`
+ * the values that do not cast to the type; numeric statistics cover the finite values of
+ * number and integer columns; `nan` and `inf` count the rest.
+ */
+
+
+
+
+
+
+
+const PROFILE_FORMAT = 'mlops-actions/profile@1';
+const PROFILE_QUANTILES = [0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1];
+const DECILES = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
+const TOP_VALUES = 20;
+/** The running statistics of one column, fed value by value by the validator. */
+class ColumnStats {
+    name;
+    type;
+    count = 0;
+    nulls = 0;
+    invalid = 0;
+    nan = 0;
+    inf = 0;
+    moments;
+    quantiles;
+    distinct = new distinct/* DistinctCounter */.$();
+    /**
+     * Top values are kept for categorical columns (text, booleans, fields with an enum or
+     * categories, targets), not for measurements, where they mean little and cost time.
+     */
+    top;
+    constructor(name, type, topValues = type === 'string' || type === 'boolean') {
+        this.name = name;
+        this.type = type;
+        const numeric = type === 'number' || type === 'integer';
+        this.moments = numeric ? new Moments() : undefined;
+        this.quantiles = numeric ? new QuantileSketch() : undefined;
+        this.top = topValues ? new TopValues() : undefined;
+    }
+    /**
+     * Stops counting top values: past 1,024 distinct values a column is not categorical, and
+     * keeping heavy hitters of it would cost more time than the rest of its statistics.
+     */
+    dropTopValues() {
+        this.top = undefined;
+    }
+    addNumber(x) {
+        if (Number.isNaN(x))
+            this.nan++;
+        else if (!Number.isFinite(x))
+            this.inf++;
+        else {
+            this.moments?.add(x);
+            this.quantiles?.add(x);
+        }
+    }
+    static fromProfile(column) {
+        const stats = new ColumnStats(column.name, column.type, column.state.top !== undefined);
+        stats.mergeProfile(column);
+        return stats;
+    }
+    /** The counts and sketch states: what another ColumnStats needs to merge this one in. */
+    tally() {
+        return {
+            count: this.count,
+            nulls: this.nulls,
+            invalid: this.invalid,
+            nan: this.nan,
+            inf: this.inf,
+            state: {
+                ...(this.moments && { moments: this.moments.toJSON() }),
+                ...(this.quantiles && { quantiles: this.quantiles.toJSON() }),
+                distinct: this.distinct.toJSON(),
+                ...(this.top && { top: this.top.toJSON() }),
+            },
+        };
+    }
+    mergeProfile(column) {
+        this.count += column.count;
+        this.nulls += column.nulls;
+        this.invalid += column.invalid;
+        this.nan += column.nan;
+        this.inf += column.inf;
+        if (column.state.moments)
+            this.moments?.merge(column.state.moments);
+        if (column.state.quantiles)
+            this.quantiles?.merge(column.state.quantiles);
+        this.distinct.merge(column.state.distinct);
+        if (column.state.top)
+            this.top?.merge(column.state.top);
+        else
+            this.dropTopValues();
+    }
+    toProfile() {
+        const moments = this.moments?.n ? this.moments : undefined;
+        const quantileValues = this.quantiles?.quantiles(PROFILE_QUANTILES) ?? null;
+        return {
+            name: this.name,
+            type: this.type,
+            count: this.count,
+            nulls: this.nulls,
+            invalid: this.invalid,
+            nan: this.nan,
+            inf: this.inf,
+            distinct: this.distinct.estimate(),
+            distinctExact: this.distinct.isExact(),
+            min: moments ? moments.min : null,
+            max: moments ? moments.max : null,
+            mean: moments ? moments.mean : null,
+            stdev: moments ? moments.stdev() : null,
+            quantiles: quantileValues ? { q: [...PROFILE_QUANTILES], values: quantileValues } : null,
+            histogram: this.histogram(),
+            // Once counters were cut, only values that stand out above the cut are worth showing.
+            topValues: this.top ? this.top.top(TOP_VALUES).filter((v) => v.count > this.top.error) : null,
+            topValuesExact: this.top ? this.top.error === 0 : false,
+            state: this.tally().state,
+        };
+    }
+    /** Ten bins between the deciles of this data: the reference bins of PSI-style drift checks. */
+    histogram() {
+        const edges = this.quantiles?.quantiles(DECILES);
+        if (!edges || !this.quantiles)
+            return null;
+        const ranks = this.quantiles.ranks(edges);
+        // Bin i holds (edges[i], edges[i + 1]]; the first also holds the minimum itself.
+        const counts = edges.slice(1).map((_, i) => ranks[i + 1] - (i === 0 ? 0 : ranks[i]));
+        return { kind: 'reference-deciles', edges, counts };
+    }
+}
+function buildProfile(columns, sources) {
+    return { format: PROFILE_FORMAT, rows: sources.reduce((sum, s) => sum + s.rows, 0), sources, columns: columns.map((c) => c.toProfile()) };
+}
+/**
+ * One profile of the union of the data behind several profiles. Columns are matched by name
+ * (a column missing from a shard simply contributes nothing there); their types must agree.
+ */
+function mergeProfiles(profiles) {
+    if (profiles.length === 0)
+        throw new errors/* UserError */.yo('There are no profiles to merge: give at least one profile file.');
+    const merged = new Map();
+    for (const profile of profiles) {
+        for (const column of profile.columns) {
+            const existing = merged.get(column.name);
+            if (!existing)
+                merged.set(column.name, ColumnStats.fromProfile(column));
+            else if (existing.type !== column.type) {
+                throw new errors/* UserError */.yo(`Cannot merge profiles: column "${column.name}" is ${existing.type} in one profile and ${column.type} in another. Profile every shard with the same schema.`);
+            }
+            else
+                existing.mergeProfile(column);
+        }
+    }
+    return buildProfile([...merged.values()], profiles.flatMap((p) => p.sources));
+}
+const looseState = schemas/* object */.Ikc({ distinct: schemas/* union */.KCZ([schemas/* object */.Ikc({ p: schemas/* number */.aig(), exact: schemas/* array */.YOg(schemas/* number */.aig()) }), schemas/* object */.Ikc({ p: schemas/* number */.aig(), registers: schemas/* string */.YjP() })]) }).passthrough();
+const profileFile = schemas/* object */.Ikc({
+    format: schemas/* literal */.euz(PROFILE_FORMAT, { error: `not a profile: "format" must be "${PROFILE_FORMAT}"` }),
+    rows: schemas/* number */.aig(),
+    sources: schemas/* array */.YOg(schemas/* object */.Ikc({ path: schemas/* string */.YjP(), format: schemas/* string */.YjP(), rows: schemas/* number */.aig() })),
+    columns: schemas/* array */.YOg(schemas/* object */.Ikc({ name: schemas/* string */.YjP(), type: schemas/* string */.YjP(), count: schemas/* number */.aig(), nulls: schemas/* number */.aig(), invalid: schemas/* number */.aig(), nan: schemas/* number */.aig(), inf: schemas/* number */.aig(), state: looseState }).passthrough()),
+});
+async function readProfile(path) {
+    return (await (0,structured/* readStructuredFile */.Ut)(path, profileFile, 'profile file'));
+}
+
+
+/***/ }),
+
+/***/ 6153:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ DistinctCounter)
+/* harmony export */ });
 /**
  * HyperLogLog (Flajolet et al. 2007, with the small-range correction) over 32-bit hashes,
  * p = 12: 4,096 one-byte registers, a standard error of about 1.6%. Up to 1,024 distinct
@@ -6770,64 +6788,73 @@ class DistinctCounter {
         return counter;
     }
 }
-/**
- * Misra–Gries frequent items (mergeable, Agarwal et al. 2012): at most 2 × capacity counters.
- * When full, the counters are cut by the (capacity + 1)-th largest count, so any value more
- * frequent than n / capacity survives. Counts are exact while `error` is 0, which is the case
- * for every column with at most 2 × capacity distinct values.
- */
-class TopValues {
-    capacity;
-    /** Each value's counter: one Map lookup per add, where get-then-set took two. */
-    counts = new Map();
-    error = 0;
-    constructor(capacity = 64) {
-        this.capacity = capacity;
+
+
+/***/ }),
+
+/***/ 2057:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ap: () => (/* binding */ hash32),
+/* harmony export */   Rj: () => (/* binding */ fingerprint),
+/* harmony export */   YR: () => (/* binding */ hashNumber),
+/* harmony export */   eh: () => (/* binding */ fingerprintNumber)
+/* harmony export */ });
+/** Hashes and fingerprints the sketches and uniqueness checks share. */
+/** FNV-1a over UTF-16 code units, finished with murmur3's fmix32 for avalanche. */
+function hash32(text, seed = 0) {
+    let h = (0x811c9dc5 ^ seed) >>> 0;
+    for (let i = 0; i < text.length; i++) {
+        h ^= text.charCodeAt(i);
+        h = Math.imul(h, 0x01000193);
     }
-    add(value, count = 1) {
-        const counter = this.counts.get(value);
-        if (counter) {
-            counter.count += count;
-            return;
-        }
-        this.counts.set(value, { count });
-        if (this.counts.size > 2 * this.capacity)
-            this.prune();
-    }
-    prune() {
-        const sorted = [...this.counts.values()].map((counter) => counter.count).sort((a, b) => b - a);
-        const cut = sorted[this.capacity] ?? 0;
-        this.error += cut;
-        for (const [value, counter] of this.counts) {
-            if (counter.count <= cut)
-                this.counts.delete(value);
-            else
-                counter.count -= cut;
-        }
-    }
-    top(limit) {
-        return this.entries()
-            .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-            .slice(0, limit)
-            .map(([value, count]) => ({ value, count }));
-    }
-    entries() {
-        return [...this.counts].map(([value, counter]) => [value, counter.count]);
-    }
-    merge(state) {
-        this.error += state.error;
-        for (const [value, count] of state.counts)
-            this.add(value, count);
-    }
-    toJSON() {
-        return { capacity: this.capacity, error: this.error, counts: this.entries() };
-    }
-    static from(state) {
-        const top = new TopValues(state.capacity);
-        top.merge(state);
-        return top;
-    }
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return h >>> 0;
 }
+const float = new Float64Array(1);
+const words = new Uint32Array(float.buffer);
+/** A 32-bit hash of a number's IEEE 754 bits (murmur3 fmix over both halves): no string is built. */
+function hashNumber(value, seed = 0) {
+    float[0] = value === 0 ? 0 : value; // -0 and 0 are one value
+    let h = Math.imul(words[0] ^ seed, 0xcc9e2d51) ^ words[1];
+    h = Math.imul(h ^ (h >>> 15), 0x1b873593);
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return h >>> 0;
+}
+/** A 53-bit fingerprint of a number, as `fingerprint` is of text. */
+function fingerprintNumber(value) {
+    const result = hashNumber(value, 0x9e3779b9) * 0x200000 + (hashNumber(value, 0x7f4a7c15) & 0x1fffff);
+    return result === 0 ? 1 : result;
+}
+/** A 53-bit fingerprint (two independent 32-bit hashes), exact as a JavaScript number. */
+function fingerprint(text) {
+    const value = hash32(text, 0x9e3779b9) * 0x200000 + (hash32(text, 0x7f4a7c15) & 0x1fffff);
+    return value === 0 ? 1 : value;
+}
+
+
+/***/ }),
+
+/***/ 703:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   wj: () => (/* binding */ KeySet),
+/* harmony export */   zE: () => (/* binding */ FINGERPRINT_LIMIT)
+/* harmony export */ });
+/* unused harmony export FingerprintSet */
+/* harmony import */ var _hash_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2057);
+/** The keys of uniqueness checks, in bounded memory. */
+
 /** Keys a FingerprintSet holds at most: its table is then 2^21 slots, 16 MB. */
 const FINGERPRINT_LIMIT = 0.75 * 2 ** 21;
 /**
@@ -6944,10 +6971,10 @@ class KeySet {
             if (offset >= 0 && offset < BITMAP_RANGE)
                 return this.addBit(offset);
         }
-        return this.addFingerprint(fingerprintNumber(key));
+        return this.addFingerprint((0,_hash_js__WEBPACK_IMPORTED_MODULE_0__/* .fingerprintNumber */ .eh)(key));
     }
     addText(key) {
-        return this.addFingerprint(fingerprint(key));
+        return this.addFingerprint((0,_hash_js__WEBPACK_IMPORTED_MODULE_0__/* .fingerprint */ .Rj)(key));
     }
     /** Adds a key given as its fingerprint already (a row's). */
     addFingerprint(print) {
@@ -7696,7 +7723,9 @@ function compileCast(field) {
 /* harmony export */ });
 /* harmony import */ var _data_records_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3016);
 /* harmony import */ var _cast_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9449);
-/* harmony import */ var _profile_sketches_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5854);
+/* harmony import */ var _profile_sketches_distinct_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6153);
+/* harmony import */ var _profile_sketches_hash_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2057);
+
 
 
 
@@ -7717,7 +7746,7 @@ async function inferSchema(files, options = {}) {
                     names = columnNames;
                     for (const name of names)
                         if (!columns.has(name))
-                            columns.set(name, { name, values: 0, nulls: 0, fits: new Set(CANDIDATES), members: new Map(), distinct: new _profile_sketches_js__WEBPACK_IMPORTED_MODULE_2__/* .DistinctCounter */ .$A() });
+                            columns.set(name, { name, values: 0, nulls: 0, fits: new Set(CANDIDATES), members: new Map(), distinct: new _profile_sketches_distinct_js__WEBPACK_IMPORTED_MODULE_3__/* .DistinctCounter */ .$() });
                 },
                 row(row) {
                     if (row.blank || row.problem)
@@ -7752,7 +7781,7 @@ function observe(column, raw, missing, enumLimit) {
         if (!fits(type, raw))
             column.fits.delete(type);
     const key = typeof raw === 'string' ? raw : JSON.stringify(raw);
-    column.distinct.addHash((0,_profile_sketches_js__WEBPACK_IMPORTED_MODULE_2__/* .hash32 */ .Ap)(key));
+    column.distinct.addHash((0,_profile_sketches_hash_js__WEBPACK_IMPORTED_MODULE_2__/* .hash32 */ .Ap)(key));
     if (column.members) {
         column.members.set(key, raw);
         if (column.members.size > enumLimit)
@@ -15139,8 +15168,8 @@ const groupKey = (finding) => `${finding.code}\u0000${finding.constraint ?? ''}\
 /* harmony export */   d5: () => (/* binding */ rowKeys),
 /* harmony export */   g2: () => (/* binding */ rowChecker)
 /* harmony export */ });
-/* harmony import */ var _profile_profile_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6105);
-/* harmony import */ var _profile_sketches_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5854);
+/* harmony import */ var _profile_profile_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8755);
+/* harmony import */ var _profile_sketches_hash_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2057);
 /* harmony import */ var _schema_cast_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9449);
 /* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(352);
 
@@ -15221,7 +15250,7 @@ function rowChecker(setup) {
         for (const key of keys)
             sink.key(constraint++, rowKeyOf(key, values, row, line, report), row, line);
         if (duplicateRows)
-            sink.key(constraint, (0,_profile_sketches_js__WEBPACK_IMPORTED_MODULE_1__/* .fingerprint */ .Rj)(cells.map(String).join('\u0001')), row, line);
+            sink.key(constraint, (0,_profile_sketches_hash_js__WEBPACK_IMPORTED_MODULE_1__/* .fingerprint */ .Rj)(cells.map(String).join('\u0001')), row, line);
     };
 }
 /** A cast value as a uniqueness key: numbers by their bits, everything else by its text. */
@@ -15288,7 +15317,7 @@ function checkCell(state, raw, row, line, report) {
     }
     // Numbers are hashed by their bits: building their text for every cell would cost more than the rest.
     const key = numeric ? undefined : typeof value === 'string' ? value : typeof value === 'boolean' ? (value ? 'true' : 'false') : JSON.stringify(value);
-    stats.distinct.addHash(numeric ? (0,_profile_sketches_js__WEBPACK_IMPORTED_MODULE_1__/* .hashNumber */ .YR)(value) : (0,_profile_sketches_js__WEBPACK_IMPORTED_MODULE_1__/* .hash32 */ .Ap)(key));
+    stats.distinct.addHash(numeric ? (0,_profile_sketches_hash_js__WEBPACK_IMPORTED_MODULE_1__/* .hashNumber */ .YR)(value) : (0,_profile_sketches_hash_js__WEBPACK_IMPORTED_MODULE_1__/* .hash32 */ .Ap)(key));
     if (state.topValues) {
         if (stats.distinct.isExact())
             stats.top.add(key ?? String(value));
@@ -15528,7 +15557,7 @@ async function checkShard(schema, maxFindings, { seq, setup, task }) {
 /* harmony export */   GI: () => (/* binding */ uniquenessChecks),
 /* harmony export */   jO: () => (/* binding */ KeyCollector)
 /* harmony export */ });
-/* harmony import */ var _profile_sketches_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5854);
+/* harmony import */ var _profile_sketches_key_set_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(703);
 /* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(352);
 /* harmony import */ var _row_checks_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4756);
 /**
@@ -15572,11 +15601,11 @@ class UniquenessTracker {
     /** Rows that repeat an earlier row (ml.duplicateRows), and the first of them. */
     duplicates = 0;
     firstDuplicate;
-    constructor(schema, states, limit = _profile_sketches_js__WEBPACK_IMPORTED_MODULE_0__/* .FINGERPRINT_LIMIT */ .zE) {
+    constructor(schema, states, limit = _profile_sketches_key_set_js__WEBPACK_IMPORTED_MODULE_0__/* .FINGERPRINT_LIMIT */ .zE) {
         this.schema = schema;
         this.limit = limit;
         this.checks = checksOf(schema, states);
-        this.sets = this.checks.map(() => new _profile_sketches_js__WEBPACK_IMPORTED_MODULE_0__/* .KeySet */ .wj(limit));
+        this.sets = this.checks.map(() => new _profile_sketches_key_set_js__WEBPACK_IMPORTED_MODULE_0__/* .KeySet */ .wj(limit));
         this.sameAs = this.checks.map((check) => (check.kind === 'key' ? this.checks.findIndex((other) => other.kind === 'field' && check.key.indexes.length === 1 && other.state.index === check.key.indexes[0]) : -1));
         this.fresh = this.checks.map(() => true);
     }

@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32711);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1643);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(59215);
 
 
 process.exitCode = await (0,_shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_run_js__WEBPACK_IMPORTED_MODULE_1__/* .compareMetrics */ .f);
@@ -16,7 +16,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1643:
+/***/ 59215:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -654,7 +654,7 @@ async function nodeOffsets(text) {
     return offsets;
 }
 
-;// CONCATENATED MODULE: ./shared/gates/evaluate.ts
+;// CONCATENATED MODULE: ./shared/gates/judge.ts
 /** Float noise (0.1 + 0.2) must not turn an exact limit into a failure. */
 const EPSILON = 1e-12;
 function entry(input) {

@@ -1899,7 +1899,7 @@ License: MIT
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32711);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(85981);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(10851);
 
 
 process.exitCode = await (0,_shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_run_js__WEBPACK_IMPORTED_MODULE_1__/* .evaluateModel */ .H);
@@ -1909,7 +1909,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 85981:
+/***/ 10851:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -5286,7 +5286,7 @@ class GrowableInt32 {
     }
 }
 
-;// CONCATENATED MODULE: ./shared/metrics/evaluate.ts
+;// CONCATENATED MODULE: ./shared/metrics/evaluate-predictions.ts
 
 
 

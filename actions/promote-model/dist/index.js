@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32711);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9334);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(75637);
 
 
 process.exitCode = await (0,_shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_run_js__WEBPACK_IMPORTED_MODULE_1__/* .promoteModel */ .I);
@@ -16,7 +16,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9334:
+/***/ 75637:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1234,7 +1234,7 @@ async function openRegistry(token, context, log, env = process.env) {
     return createOctokitPort(token, repository, log, env);
 }
 
-;// CONCATENATED MODULE: ./shared/gates/evaluate.ts
+;// CONCATENATED MODULE: ./shared/gates/judge.ts
 /** Float noise (0.1 + 0.2) must not turn an exact limit into a failure. */
 const EPSILON = 1e-12;
 function entry(input) {
@@ -1547,96 +1547,7 @@ function metricValues(loaded) {
     return Object.fromEntries(Object.entries(loaded.metrics).map(([name, metric]) => [name, metric.value]));
 }
 
-;// CONCATENATED MODULE: ./shared/profile/sketches.ts
-/**
- * Bounded, mergeable summaries of a column: moments (exact), a KLL quantile sketch, a
- * HyperLogLog distinct counter, Misra–Gries top values, and a set of 53-bit fingerprints for
- * uniqueness. Each has a JSON state, so that profiles of shards validated in a job matrix merge
- * into the profile of the whole.
- *
- * Written here rather than taken from npm: the candidates (tdigest 0.1, bloom-filters'
- * HyperLogLog) are CommonJS with dependencies of their own, unmaintained since 2019 or heavy
- * for the start-up budget, and neither gives a documented JSON state we can version inside
- * `mlops-actions/profile@1`. Each structure is a few dozen lines of a published algorithm.
- */
-/** FNV-1a over UTF-16 code units, finished with murmur3's fmix32 for avalanche. */
-function hash32(text, seed = 0) {
-    let h = (0x811c9dc5 ^ seed) >>> 0;
-    for (let i = 0; i < text.length; i++) {
-        h ^= text.charCodeAt(i);
-        h = Math.imul(h, 0x01000193);
-    }
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-    return h >>> 0;
-}
-const sketches_float = new Float64Array(1);
-const words = new Uint32Array(sketches_float.buffer);
-/** A 32-bit hash of a number's IEEE 754 bits (murmur3 fmix over both halves): no string is built. */
-function hashNumber(value, seed = 0) {
-    sketches_float[0] = value === 0 ? 0 : value; // -0 and 0 are one value
-    let h = Math.imul(words[0] ^ seed, 0xcc9e2d51) ^ words[1];
-    h = Math.imul(h ^ (h >>> 15), 0x1b873593);
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-    return h >>> 0;
-}
-/** A 53-bit fingerprint of a number, as `fingerprint` is of text. */
-function fingerprintNumber(value) {
-    const result = hashNumber(value, 0x9e3779b9) * 0x200000 + (hashNumber(value, 0x7f4a7c15) & 0x1fffff);
-    return result === 0 ? 1 : result;
-}
-/** A 53-bit fingerprint (two independent 32-bit hashes), exact as a JavaScript number. */
-function fingerprint(text) {
-    const value = hash32(text, 0x9e3779b9) * 0x200000 + (hash32(text, 0x7f4a7c15) & 0x1fffff);
-    return value === 0 ? 1 : value;
-}
-class sketches_Moments {
-    n = 0;
-    mean = 0;
-    m2 = 0;
-    min = Infinity;
-    max = -Infinity;
-    add(x) {
-        this.n++;
-        const delta = x - this.mean;
-        this.mean += delta / this.n;
-        this.m2 += delta * (x - this.mean);
-        if (x < this.min)
-            this.min = x;
-        if (x > this.max)
-            this.max = x;
-    }
-    merge(other) {
-        if (other.n === 0)
-            return;
-        const n = this.n + other.n;
-        const delta = other.mean - this.mean;
-        this.mean += (delta * other.n) / n;
-        this.m2 += other.m2 + (delta * delta * this.n * other.n) / n;
-        this.n = n;
-        this.min = Math.min(this.min, other.min ?? Infinity);
-        this.max = Math.max(this.max, other.max ?? -Infinity);
-    }
-    /** Sample standard deviation (n − 1), as pandas and Great Expectations report it. */
-    stdev() {
-        return this.n > 1 ? Math.sqrt(this.m2 / (this.n - 1)) : null;
-    }
-    toJSON() {
-        return { n: this.n, mean: this.mean, m2: this.m2, min: this.n ? this.min : null, max: this.n ? this.max : null };
-    }
-    static from(state) {
-        const moments = new sketches_Moments();
-        moments.merge(state);
-        return moments;
-    }
-}
+;// CONCATENATED MODULE: ./shared/profile/sketches/quantiles.ts
 /**
  * KLL sketch (Karnin, Lang, Liberty 2016): compactors whose items weigh 2^level; a full level
  * is sorted and every other item is promoted. With k = 200 the rank error is about 1.3%
@@ -1644,7 +1555,7 @@ class sketches_Moments {
  * While a column has fewer values than level 0 holds, quantiles are exact. Compaction
  * alternates the kept half deterministically, so that a run is reproducible.
  */
-class sketches_QuantileSketch {
+class quantiles_QuantileSketch {
     k;
     n = 0;
     /**
@@ -1752,7 +1663,7 @@ class sketches_QuantileSketch {
         return { k: this.k, n: this.n, levels: this.levels.map((items) => [...items]) };
     }
     static from(state) {
-        const sketch = new sketches_QuantileSketch(state.k);
+        const sketch = new quantiles_QuantileSketch(state.k);
         sketch.merge(state);
         return sketch;
     }
@@ -1840,317 +1751,6 @@ function mergeSorted(a, b) {
         out[k++] = b[j++];
     return out;
 }
-/**
- * HyperLogLog (Flajolet et al. 2007, with the small-range correction) over 32-bit hashes,
- * p = 12: 4,096 one-byte registers, a standard error of about 1.6%. Up to 1,024 distinct
- * values it keeps the hashes themselves, so small cardinalities (categories, labels) are exact
- * but for hash collisions. The 32-bit hash limits accuracy beyond about 10^8 distinct values.
- */
-class sketches_DistinctCounter {
-    p;
-    /** The distinct hashes while exact, in the order first seen; undefined once counting moved to registers. */
-    exact = [];
-    /**
-     * An open-addressing index of `exact` (slot → hash + 1, 0 for empty): 2,048 slots for at most
-     * 1,025 hashes, so never more than half full. A Set<number> did the same at about three times
-     * the cost, and this runs for every cell.
-     */
-    slots = new Float64Array(2048);
-    registers;
-    static EXACT_LIMIT = (/* unused pure expression or super */ null && (1024));
-    constructor(p = 12) {
-        this.p = p;
-    }
-    addHash(hash) {
-        const slots = this.slots;
-        if (slots) {
-            const stored = hash + 1;
-            const mask = slots.length - 1;
-            let slot = Math.imul(hash, 0x9e3779b1) >>> 21; // the top 11 bits: one of 2,048 slots
-            for (;;) {
-                const current = slots[slot];
-                if (current === stored)
-                    return;
-                if (current === 0)
-                    break;
-                slot = (slot + 1) & mask;
-            }
-            slots[slot] = stored;
-            this.exact.push(hash);
-            if (this.exact.length > sketches_DistinctCounter.EXACT_LIMIT)
-                this.toRegisters();
-            return;
-        }
-        this.addToRegisters(hash);
-    }
-    addToRegisters(hash) {
-        const index = hash >>> (32 - this.p);
-        const rest = (hash << this.p) >>> 0;
-        const rank = rest === 0 ? 32 - this.p + 1 : Math.clz32(rest) + 1;
-        if (rank > this.registers[index])
-            this.registers[index] = rank;
-    }
-    toRegisters() {
-        this.registers = new Uint8Array(1 << this.p);
-        for (const hash of this.exact)
-            this.addToRegisters(hash);
-        this.exact = undefined;
-        this.slots = undefined;
-    }
-    estimate() {
-        if (this.exact)
-            return this.exact.length;
-        const m = 1 << this.p;
-        let sum = 0;
-        let zeros = 0;
-        for (const register of this.registers) {
-            sum += 2 ** -register;
-            if (register === 0)
-                zeros++;
-        }
-        const alpha = 0.7213 / (1 + 1.079 / m);
-        const raw = (alpha * m * m) / sum;
-        return Math.round(raw <= 2.5 * m && zeros > 0 ? m * Math.log(m / zeros) : raw);
-    }
-    isExact() {
-        return this.exact !== undefined;
-    }
-    merge(state) {
-        if ('exact' in state) {
-            for (const hash of state.exact)
-                this.addHash(hash);
-            return;
-        }
-        if (this.exact)
-            this.toRegisters();
-        const other = Buffer.from(state.registers, 'base64');
-        for (let i = 0; i < this.registers.length; i++)
-            if (other[i] > this.registers[i])
-                this.registers[i] = other[i];
-    }
-    toJSON() {
-        return this.exact ? { p: this.p, exact: [...this.exact] } : { p: this.p, registers: Buffer.from(this.registers).toString('base64') };
-    }
-    static from(state) {
-        const counter = new sketches_DistinctCounter(state.p);
-        counter.merge(state);
-        return counter;
-    }
-}
-/**
- * Misra–Gries frequent items (mergeable, Agarwal et al. 2012): at most 2 × capacity counters.
- * When full, the counters are cut by the (capacity + 1)-th largest count, so any value more
- * frequent than n / capacity survives. Counts are exact while `error` is 0, which is the case
- * for every column with at most 2 × capacity distinct values.
- */
-class sketches_TopValues {
-    capacity;
-    /** Each value's counter: one Map lookup per add, where get-then-set took two. */
-    counts = new Map();
-    error = 0;
-    constructor(capacity = 64) {
-        this.capacity = capacity;
-    }
-    add(value, count = 1) {
-        const counter = this.counts.get(value);
-        if (counter) {
-            counter.count += count;
-            return;
-        }
-        this.counts.set(value, { count });
-        if (this.counts.size > 2 * this.capacity)
-            this.prune();
-    }
-    prune() {
-        const sorted = [...this.counts.values()].map((counter) => counter.count).sort((a, b) => b - a);
-        const cut = sorted[this.capacity] ?? 0;
-        this.error += cut;
-        for (const [value, counter] of this.counts) {
-            if (counter.count <= cut)
-                this.counts.delete(value);
-            else
-                counter.count -= cut;
-        }
-    }
-    top(limit) {
-        return this.entries()
-            .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-            .slice(0, limit)
-            .map(([value, count]) => ({ value, count }));
-    }
-    entries() {
-        return [...this.counts].map(([value, counter]) => [value, counter.count]);
-    }
-    merge(state) {
-        this.error += state.error;
-        for (const [value, count] of state.counts)
-            this.add(value, count);
-    }
-    toJSON() {
-        return { capacity: this.capacity, error: this.error, counts: this.entries() };
-    }
-    static from(state) {
-        const top = new sketches_TopValues(state.capacity);
-        top.merge(state);
-        return top;
-    }
-}
-/** Keys a FingerprintSet holds at most: its table is then 2^21 slots, 16 MB. */
-const FINGERPRINT_LIMIT = (/* unused pure expression or super */ null && (0.75 * 2 ** 21));
-/**
- * A set of 53-bit fingerprints in one open-addressed Float64Array (8 bytes a slot, at most
- * three quarters full), for uniqueness checks. Two different values share a fingerprint with
- * probability about n² / 2^54 (1.4·10^-4 at the limit), which would report one false
- * duplicate. Memory is bounded: past `limit` keys (1,572,864 by default, 16 MB), no more are
- * added (`saturated`), and later values are still checked against the ones kept. The
- * validator reports that limit when hit.
- */
-class FingerprintSet {
-    limit;
-    table;
-    size = 0;
-    saturated = false;
-    constructor(limit = FINGERPRINT_LIMIT) {
-        this.limit = limit;
-        this.table = new Float64Array(1024);
-    }
-    /** Adds the fingerprint; false when it was already there. */
-    has(key) {
-        const table = this.table;
-        const mask = table.length - 1;
-        for (let slot = key & mask; table[slot] !== 0; slot = (slot + 1) & mask)
-            if (table[slot] === key)
-                return true;
-        return false;
-    }
-    add(key) {
-        const table = this.table;
-        const mask = table.length - 1;
-        // The low 32 bits of a 53-bit fingerprint, by ToInt32: a float `%` would call fmod for every key.
-        let slot = key & mask;
-        for (;;) {
-            const current = table[slot];
-            if (current === 0)
-                break;
-            if (current === key)
-                return false;
-            slot = (slot + 1) & mask;
-        }
-        if (this.size >= this.limit) {
-            this.saturated = true;
-            return true;
-        }
-        table[slot] = key;
-        this.size++;
-        if (this.size * 4 > table.length * 3 && table.length < this.maxSlots)
-            this.grow();
-        return true;
-    }
-    /** The table never needs more slots than this: `limit` keys fill three quarters of it. */
-    get maxSlots() {
-        return Math.max(1024, 2 ** Math.ceil(Math.log2(this.limit / 0.75)));
-    }
-    /**
-     * Makes room for `keys` keys in all (at most `limit`) at once, when the caller can tell how many
-     * are coming: growing step by step re-inserts every key each time, a cache miss each.
-     */
-    reserve(keys) {
-        const slots = Math.min(this.maxSlots, 2 ** Math.ceil(Math.log2((Math.min(keys, this.limit) * 4) / 3 + 1)));
-        if (slots > this.table.length)
-            this.grow(slots);
-    }
-    /** Four times larger each time, unless told how large. */
-    grow(slots = Math.min(this.table.length * 4, this.maxSlots)) {
-        const old = this.table;
-        this.table = new Float64Array(slots);
-        const mask = this.table.length - 1;
-        for (const key of old) {
-            if (key === 0)
-                continue;
-            let slot = key & mask;
-            while (this.table[slot] !== 0)
-                slot = (slot + 1) & mask;
-            this.table[slot] = key;
-        }
-    }
-}
-/** Integers a KeySet keeps as bits: 2^26 of them around the first, in 8 KB pages allocated as keys reach them (8 MB at most). */
-const BITMAP_RANGE = (/* unused pure expression or super */ null && (2 ** 26));
-const PAGE_SHIFT = 16;
-const PAGE_WORDS = 2 ** PAGE_SHIFT / 32;
-/**
- * The keys of one uniqueness check, up to `limit` of them. Safe integers within 2^25 of the
- * first integer key are bits of a paged bitmap; every other key is a fingerprint in a
- * FingerprintSet. A key always lands in the same one of the two, so a repeat is found either
- * way, and integers are found exactly. Why the bitmap: sequential ids, the usual key, then
- * touch neighbouring bits, where fingerprints land on a random slot of a 16 MB table each, a
- * cache miss per row that made the primary key the largest cost of merging shards.
- */
-class KeySet {
-    limit;
-    size = 0;
-    saturated = false;
-    prints;
-    /** Keys to make room for in `prints`, once the first fingerprint comes (integer keys may never need it). */
-    reserved = 0;
-    base;
-    pages = new Array(BITMAP_RANGE >>> PAGE_SHIFT).fill(undefined);
-    constructor(limit = FINGERPRINT_LIMIT) {
-        this.limit = limit;
-        this.prints = new FingerprintSet(limit);
-    }
-    /** Makes room for `keys` keys in all (see FingerprintSet.reserve). */
-    reserve(keys) {
-        this.reserved = keys;
-    }
-    /** Adds a number; false when it was there already. -0 and 0 are one key. */
-    addNumber(key) {
-        if (Number.isSafeInteger(key)) {
-            this.base ??= key - BITMAP_RANGE / 2;
-            const offset = key - this.base;
-            if (offset >= 0 && offset < BITMAP_RANGE)
-                return this.addBit(offset);
-        }
-        return this.addFingerprint(fingerprintNumber(key));
-    }
-    addText(key) {
-        return this.addFingerprint(fingerprint(key));
-    }
-    /** Adds a key given as its fingerprint already (a row's). */
-    addFingerprint(print) {
-        if (this.size >= this.limit)
-            return this.full(this.prints.has(print));
-        if (this.reserved > 0) {
-            this.prints.reserve(this.reserved);
-            this.reserved = 0;
-        }
-        const fresh = this.prints.add(print);
-        if (fresh)
-            this.size++;
-        return fresh;
-    }
-    addBit(offset) {
-        const page = offset >>> PAGE_SHIFT;
-        const word = (offset >>> 5) & (PAGE_WORDS - 1);
-        const bit = 1 << (offset & 31);
-        let bits = this.pages[page];
-        if (bits !== undefined && (bits[word] & bit) !== 0)
-            return false;
-        if (this.size >= this.limit)
-            return this.full(false);
-        bits ??= this.pages[page] = new Uint32Array(PAGE_WORDS);
-        bits[word] |= bit;
-        this.size++;
-        return true;
-    }
-    /** At the limit: a key already kept is a repeat; any other is taken as new and not kept. */
-    full(kept) {
-        if (kept)
-            return false;
-        this.saturated = true;
-        return true;
-    }
-}
 
 ;// CONCATENATED MODULE: ./shared/profile/profile.ts
 /**
@@ -2172,6 +1772,9 @@ class KeySet {
  * the values that do not cast to the type; numeric statistics cover the finite values of
  * number and integer columns; `nan` and `inf` count the rest.
  */
+
+
+
 
 
 
@@ -2495,7 +2098,7 @@ async function intendedUseFromConfig(configPath, cwd) {
     }
 }
 
-;// CONCATENATED MODULE: ./shared/registry/promotion.ts
+;// CONCATENATED MODULE: ./shared/registry/promotion-record.ts
 
 const PROMOTION_FORMAT = 'mlops-actions/promotion@1';
 function buildPromotionRecord(args) {
@@ -2522,7 +2125,7 @@ function buildPromotionRecord(args) {
     };
 }
 
-;// CONCATENATED MODULE: ./shared/registry/record-promotion.ts
+;// CONCATENATED MODULE: ./shared/registry/record-deployment.ts
 /**
  * Recording a promotion in the registry: a deployment on the exact commit, marked in progress,
  * then success; anything that fails after the deployment exists marks it failed, so that a
