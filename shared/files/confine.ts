@@ -62,7 +62,7 @@ export async function confinePath(path: string, confinement: Confinement, option
       `${capitalise(named)} is outside the workspace${via}. mlops-actions reads and writes only inside the workspace (${confinement.workspace}) and its own folder in RUNNER_TEMP, so that a pull request cannot make it read other files of the runner. Give a path inside the workspace.`,
     );
   }
-  if (relative(root, real).split(sep).includes('.git')) {
+  if (isInGitFolder(real, root)) {
     throw new UserError(`${capitalise(named)} is inside a .git folder${via}, which holds the repository's credentials. Give a path outside .git.`);
   }
   if (options.kind === 'any') return absolute;
@@ -96,9 +96,10 @@ export function isInside(path: string, folder: string): boolean {
 /**
  * The real path of `path`; for a path that does not exist yet, the real path of its nearest
  * existing ancestor joined with the rest, so that a file to be written through a linked folder
- * is judged by where it would land.
+ * is judged by where it would land. Undefined for a loop of links, and, unless `followDangling`,
+ * for a dangling link (whose file a write would create wherever it points).
  */
-async function realPathOfNearest(path: string): Promise<string | undefined> {
+export async function realPathOfNearest(path: string, { followDangling = true } = {}): Promise<string | undefined> {
   const missing: string[] = [];
   let current = path;
   // A dangling link is followed by hand (realpath refuses it, but a write would follow it);
@@ -111,6 +112,7 @@ async function realPathOfNearest(path: string): Promise<string | undefined> {
       // ENOENT: not there yet. ENOTDIR: a file stands where a folder is named. ELOOP: a link cycle.
       if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'ELOOP') throw error;
       const target = await readlink(current).catch(() => undefined);
+      if (!followDangling && (code === 'ELOOP' || target !== undefined)) return undefined;
       if (target !== undefined && code === 'ENOENT') {
         current = resolve(dirname(current), target);
         hops++;
@@ -123,6 +125,11 @@ async function realPathOfNearest(path: string): Promise<string | undefined> {
     }
   }
   return undefined;
+}
+
+/** Whether `real` lies in a .git folder below `root`: where actions/checkout persists its token. */
+export function isInGitFolder(real: string, root: string): boolean {
+  return relative(root, real).split(sep).includes('.git');
 }
 
 function capitalise(text: string): string {
