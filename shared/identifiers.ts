@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { UserError } from './action/errors.js';
+import { escapeInvisible } from './markdown/escape.js';
 
 export type IdentifierKind = 'model name' | 'model version' | 'environment name' | 'artifact name' | 'release tag';
 
@@ -129,9 +130,7 @@ const SHOWN_CHARACTERS = 60;
 export function quoteValue(value: unknown): string {
   if (typeof value !== 'string') return String(JSON.stringify(value) ?? value).slice(0, SHOWN_CHARACTERS);
   const characters = [...value];
-  const shown = JSON.stringify(characters.slice(0, SHOWN_CHARACTERS).join('')).replace(
-    /[\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  // JSON escapes the C0 controls; the rest of the invisible characters are escaped after it.
+  const shown = escapeInvisible(JSON.stringify(characters.slice(0, SHOWN_CHARACTERS).join('')));
   return characters.length > SHOWN_CHARACTERS ? `${shown}… (${characters.length} characters)` : shown;
 }

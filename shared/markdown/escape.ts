@@ -63,3 +63,24 @@ export function mermaidLabel(text: string, maxLength = 24): string {
   const plain = text.replace(/[^A-Za-z0-9 ._:=+\-/]/g, '_');
   return plain.length > maxLength ? `${plain.slice(0, maxLength - 1)}…` : plain;
 }
+
+/**
+ * Control, invisible and bidirectional characters (C0 and C1 controls, soft hyphen, zero-width
+ * and direction marks, line and paragraph separators, the BOM): in a log line, an annotation or
+ * an error message they break the line, hide text or reorder it.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;
+const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
+
+export function hasInvisible(text: string): boolean {
+  return INVISIBLE.test(text);
+}
+
+/** `text` with each invisible character written as an escape (`\n`, `\t`, `\u200b`). */
+export function escapeInvisible(text: string): string {
+  return text.replace(INVISIBLE_ALL, (char) => {
+    const code = char.charCodeAt(0);
+    return code === 0x0a ? '\\n' : code === 0x0d ? '\\r' : code === 0x09 ? '\\t' : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}

@@ -3,6 +3,8 @@
  * column and dataset checks, TFDV's anomalies and Great Expectations' expectations), so reports
  * from this project read like the ones data people already know.
  */
+import { escapeInvisible, hasInvisible } from '../markdown/escape.js';
+
 export type FindingLevel = 'error' | 'warning';
 
 /** Where a finding lives, from the whole file down to one cell. */
@@ -95,31 +97,18 @@ const EXCERPT_LIMIT = 80;
 const MESSAGE_LIMIT = 2_000;
 
 /**
- * Control characters, and the invisible ones that reorder or split text (bidi controls, line
- * and paragraph separators): shown escaped, so that a cell cannot forge lines or hide text in
- * an annotation, a log or the job summary.
+ * Whether a finding's text can be shown as it is: short, and without the invisible characters
+ * (markdown/escape.ts) with which a cell could forge lines or hide text in an annotation, a log
+ * or the job summary.
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g;
-
-// eslint-disable-next-line no-control-regex -- as UNSAFE_CHARACTERS, without the g flag, to test
-const HAS_UNSAFE_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;
-
-const isSafe = (text: string | undefined, limit: number) => text === undefined || (text.length <= limit && !HAS_UNSAFE_CHARACTER.test(text));
-
-function escapeControls(text: string): string {
-  return text.replace(UNSAFE_CHARACTERS, (char) => {
-    const code = char.charCodeAt(0);
-    return code === 0x0a ? '\\n' : code === 0x0d ? '\\r' : code === 0x09 ? '\\t' : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-}
+const isSafe = (text: string | undefined, limit: number) => text === undefined || (text.length <= limit && !hasInvisible(text));
 
 /** A short, escaped excerpt of file content, for a finding: at most `limit` characters of it, then "…". */
 export function excerpt(value: string, limit = EXCERPT_LIMIT): string {
-  if (value.length <= limit) return escapeControls(value);
+  if (value.length <= limit) return escapeInvisible(value);
   // Do not cut a surrogate pair in half.
   const end = /[\ud800-\udbff]/.test(value.charAt(limit - 1)) ? limit - 1 : limit;
-  return `${escapeControls(value.slice(0, end))}…`;
+  return `${escapeInvisible(value.slice(0, end))}…`;
 }
 
 /**
