@@ -13,6 +13,7 @@ import type { RunContext } from '../action/context.js';
 import { isUserError, UserError } from '../action/errors.js';
 import type { Logger } from '../action/runner.js';
 import { parseStructured, validateStructured } from '../files/structured.js';
+import { quoteValue } from '../identifiers.js';
 import { parseRepository } from '../github/client.js';
 import type { ReadRepositoryFile } from '../github/contents.js';
 import { diffPolicies, policyChangeSchema, type PolicyChange } from './policy-diff.js';
@@ -148,7 +149,7 @@ async function parsePolicy(text: string, path: string, what: string): Promise<Ga
  */
 export function repositoryPathOf(path: string, workspace: string): string {
   const refuse = (why: string) =>
-    new UserError(`Input "gates" is ${JSON.stringify(path.slice(0, 200))}: ${why}. It must be a path inside the repository, relative to its root, e.g. "gates.yaml" or "models/churn/gates.yaml".`);
+    new UserError(`Input "gates" is ${quoteValue(path)}: ${why}. It must be a path inside the repository, relative to its root, e.g. "gates.yaml" or "models/churn/gates.yaml".`);
   // eslint-disable-next-line no-control-regex -- control characters are what is refused here
   if (/[\u0000-\u001f\u007f]/.test(path)) throw refuse('it contains a control character');
   if (path.includes('\\') && sep !== '\\') throw refuse('it contains "\\"; use "/" between folders');
