@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32711);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(59215);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(19582);
 
 
 process.exitCode = await (0,_shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_run_js__WEBPACK_IMPORTED_MODULE_1__/* .compareMetrics */ .f);
@@ -16,7 +16,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 59215:
+/***/ 19582:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -58,7 +58,7 @@ const STEP_FILES_FOLDER = 'mlops-actions';
 /** The confinement of a step: its workspace, and the suite's own folder in the temp folder. */
 async function stepConfinement(workspace, tempDir) {
     const folders = [(0,external_node_path_.resolve)(workspace), (0,external_node_path_.resolve)(tempDir, STEP_FILES_FOLDER)];
-    return { workspace: (0,external_node_path_.resolve)(workspace), roots: await Promise.all(folders.map(async (folder) => (await realPathOfNearest(folder)) ?? folder)) };
+    return { workspace: (0,external_node_path_.resolve)(workspace), roots: await Promise.all(folders.map(async (folder) => (await confine_realPathOfNearest(folder)) ?? folder)) };
 }
 /**
  * The absolute path that `path` names, after checking that it leads, symbolic links resolved,
@@ -68,7 +68,7 @@ async function stepConfinement(workspace, tempDir) {
 async function confinePath(path, confinement, options) {
     const absolute = (0,external_node_path_.resolve)(options.baseDir, path);
     const named = `${options.input ? `input "${options.input}": the ` : 'The '}${options.what} "${path}"`;
-    const real = await realPathOfNearest(absolute);
+    const real = await confine_realPathOfNearest(absolute);
     if (real === undefined)
         throw new errors/* UserError */.yo(`${capitalise(named)} is a loop of symbolic links; a file was expected.`);
     const via = real !== absolute ? ` (through a symbolic link, it leads to ${real})` : '';
@@ -76,7 +76,7 @@ async function confinePath(path, confinement, options) {
     if (root === undefined) {
         throw new errors/* UserError */.yo(`${capitalise(named)} is outside the workspace${via}. mlops-actions reads and writes only inside the workspace (${confinement.workspace}) and its own folder in RUNNER_TEMP, so that a pull request cannot make it read other files of the runner. Give a path inside the workspace.`);
     }
-    if ((0,external_node_path_.relative)(root, real).split(external_node_path_.sep).includes('.git')) {
+    if (confine_isInGitFolder(real, root)) {
         throw new errors/* UserError */.yo(`${capitalise(named)} is inside a .git folder${via}, which holds the repository's credentials. Give a path outside .git.`);
     }
     if (options.kind === 'any')
@@ -114,9 +114,10 @@ function confine_isInside(path, folder) {
 /**
  * The real path of `path`; for a path that does not exist yet, the real path of its nearest
  * existing ancestor joined with the rest, so that a file to be written through a linked folder
- * is judged by where it would land.
+ * is judged by where it would land. Undefined for a loop of links, and, unless `followDangling`,
+ * for a dangling link (whose file a write would create wherever it points).
  */
-async function realPathOfNearest(path) {
+async function confine_realPathOfNearest(path, { followDangling = true } = {}) {
     const missing = [];
     let current = path;
     // A dangling link is followed by hand (realpath refuses it, but a write would follow it);
@@ -131,6 +132,8 @@ async function realPathOfNearest(path) {
             if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'ELOOP')
                 throw error;
             const target = await (0,promises_.readlink)(current).catch(() => undefined);
+            if (!followDangling && (code === 'ELOOP' || target !== undefined))
+                return undefined;
             if (target !== undefined && code === 'ENOENT') {
                 current = (0,external_node_path_.resolve)((0,external_node_path_.dirname)(current), target);
                 hops++;
@@ -144,6 +147,10 @@ async function realPathOfNearest(path) {
         }
     }
     return undefined;
+}
+/** Whether `real` lies in a .git folder below `root`: where actions/checkout persists its token. */
+function confine_isInGitFolder(real, root) {
+    return (0,external_node_path_.relative)(root, real).split(external_node_path_.sep).includes('.git');
 }
 function capitalise(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
@@ -189,42 +196,19 @@ async function manifest_files_manifestFilePath(files, field, path) {
     const base = await realpath(files.baseDir);
     const absolute = resolve(base, path);
     const named = `The ${files.manifest} lists "${path}" in "${field}"`;
-    const real = await realPathOrNearest(absolute);
+    const real = await realPathOfNearest(absolute, { followDangling: false });
     if (real === undefined)
         throw new UserError(`${named}, which is a symbolic link that leads nowhere (or in a loop). Only files inside ${files.folder ?? "the model's folder"} are verified and published; promote the files train-model wrote, not links.`);
     if (!isInside(real, base) || real === base) {
         const via = real === absolute ? '' : ` (through a symbolic link, it leads to ${real})`;
         throw new UserError(`${named}, which is outside ${files.folder ?? "the model's folder"} ${base}${via}. Only files inside that folder are verified and published; promote the files train-model wrote, not links to other files.`);
     }
-    // As files/confine.ts does for inputs: .git holds the token actions/checkout persists.
-    if (relative(base, real).split(sep).includes('.git'))
+    if (isInGitFolder(real, base))
         throw new UserError(`${named}, which is inside a .git folder (it leads to ${real}), where the repository's credentials are kept; a model file was expected.`);
     const info = await stat(real).catch(() => undefined);
     if (info && !info.isFile() && !info.isDirectory())
         throw new UserError(`${named}, which is not a regular file (a device, a pipe or a socket); a model file was expected.`);
     return real;
-}
-/**
- * The real path of `path`; for one that does not exist, that of its nearest existing folder
- * joined with the rest. Undefined for a dangling link or a loop of links: a write would follow
- * the link to wherever it points.
- */
-async function realPathOrNearest(path) {
-    try {
-        return await realpath(path);
-    }
-    catch (error) {
-        const code = errnoCode(error);
-        if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'ELOOP')
-            throw error;
-        if (code === 'ELOOP' || (await lstat(path).then((info) => info.isSymbolicLink(), () => false)))
-            return undefined;
-        const parent = dirname(path);
-        if (parent === path)
-            return path;
-        const realParent = await realPathOrNearest(parent);
-        return realParent === undefined ? undefined : join(realParent, basename(path));
-    }
 }
 
 ;// CONCATENATED MODULE: ./shared/artifacts/model-artifact.ts
@@ -1095,6 +1079,7 @@ async function loadGatePolicy(path, baseDir = process.cwd()) {
 
 
 
+
 /** Where a pull request's policy comes from: `base` (the default) or `workspace` (the opt-out). */
 const GATES_FROM = ['base', 'workspace'];
 /** How many changes the comparison document keeps; the rest are counted. */
@@ -1192,7 +1177,7 @@ async function parsePolicy(text, path, what) {
  * `/` form, without `..` or `.git`. An absolute path inside the workspace is accepted.
  */
 function repositoryPathOf(path, workspace) {
-    const refuse = (why) => new errors/* UserError */.yo(`Input "gates" is ${JSON.stringify(path.slice(0, 200))}: ${why}. It must be a path inside the repository, relative to its root, e.g. "gates.yaml" or "models/churn/gates.yaml".`);
+    const refuse = (why) => new errors/* UserError */.yo(`Input "gates" is ${(0,identifiers/* quoteValue */.cl)(path)}: ${why}. It must be a path inside the repository, relative to its root, e.g. "gates.yaml" or "models/churn/gates.yaml".`);
     // eslint-disable-next-line no-control-regex -- control characters are what is refused here
     if (/[\u0000-\u001f\u007f]/.test(path))
         throw refuse('it contains a control character');
@@ -1978,69 +1963,8 @@ async function verifyPullRequest(request, run, repository, reader) {
         refuse(`its head is ${pr.headSha.slice(0, 12)}, not ${run.head_sha.slice(0, 12)}, the commit the run ran on (a newer push will post its own comment)`);
 }
 
-;// CONCATENATED MODULE: ./shared/markdown/escape.ts
-/**
- * Text from data files and pull requests (metric names, column names, cell values, branch
- * names) is hostile: it must render as the literal text, never as Markdown, HTML, a table
- * break or a notification. GitHub ignores backslash escapes for @mentions, so a zero-width
- * space goes after every "@" (the fix Dependabot uses).
- */
-// Parentheses and colons are left alone: with "[" and "]" escaped they cannot form a link, and
-// escaping them only clutters the raw text reviewers may read.
-const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]#+!|~$]/g;
-function escapeMarkdown(text) {
-    return text
-        .replace(/\r\n|\r|\n/g, ' ')
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(MARKDOWN_PUNCTUATION, (char) => `\\${char}`)
-        .replace(/@/g, '@\u200B');
-}
-/** Inline code for hostile text: a backtick fence longer than any run inside it, mentions broken. */
-function inlineCode(text) {
-    const flat = text.replace(/\r\n|\r|\n/g, ' ').replace(/@/g, '@\u200B');
-    const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(longestRun + 1);
-    const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
-    return `${fence}${pad}${flat}${pad}${fence}`;
-}
-/**
- * A GFM table. GFM splits cells on every unescaped "|", even inside code spans, so each cell's
- * remaining pipes are escaped here, the one place tables are built.
- */
-function markdownTable(header, rows) {
-    const line = (cells) => `| ${cells.map((cell) => cell.replace(/(?<!\\)\|/g, '\\|')).join(' | ')} |`;
-    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-/**
- * A link whose target came from a file or an API payload: only http(s) URLs, with the
- * characters that could end the link or start markup percent-encoded. Anything else is shown as
- * plain text, never followed.
- */
-function markdownLink(label, url) {
-    if (!url || !/^https?:\/\/[^\s]+$/i.test(url))
-        return label;
-    const safe = encodeURI(decodeURISafely(url)).replace(/[()<>"'`[\]\\]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-    return `[${label}](${safe})`;
-}
-function decodeURISafely(url) {
-    try {
-        return decodeURI(url);
-    }
-    catch {
-        return url;
-    }
-}
-/**
- * Text for a Mermaid label: Mermaid parses quotes, brackets, backticks, `%%` directives and
- * entity codes, and renders labels as HTML, so only a plain alphabet is kept.
- */
-function mermaidLabel(text, maxLength = 24) {
-    const plain = text.replace(/[^A-Za-z0-9 ._:=+\-/]/g, '_');
-    return plain.length > maxLength ? `${plain.slice(0, maxLength - 1)}…` : plain;
-}
-
+// EXTERNAL MODULE: ./shared/markdown/escape.ts
+var markdown_escape = __nccwpck_require__(32215);
 ;// CONCATENATED MODULE: ./shared/comparison/policy-note.ts
 /**
  * The lines of a comparison that say which gate policy judged it: on a pull request, the base
@@ -2056,7 +1980,7 @@ const MAX_TEXT = 120;
 function clipped(text) {
     return text.length <= MAX_TEXT ? text : `${Array.from(text).slice(0, MAX_TEXT - 1).join('')}…`;
 }
-const asMarkdown = { name: (text) => inlineCode(clipped(text)), value: (text) => escapeMarkdown(clipped(text)) };
+const asMarkdown = { name: (text) => (0,markdown_escape/* inlineCode */.ti)(clipped(text)), value: (text) => (0,markdown_escape/* escapeMarkdown */.FV)(clipped(text)) };
 /** One change as a Markdown sentence, e.g. "this PR loosens `accuracy` max-regression from 0.02 to 0.2". */
 function changeLine(change) {
     return `${change.effect === 'looser' ? '⚠️ ' : ''}this PR ${describeChange(change, asMarkdown)}`;
@@ -2065,13 +1989,13 @@ function changeLine(change) {
 function renderPolicyNote(source) {
     if (!source)
         return undefined;
-    const path = inlineCode(clipped(source.path));
+    const path = (0,markdown_escape/* inlineCode */.ti)(clipped(source.path));
     if (source.kind === 'workspace') {
         return source.optedOut
             ? `> [!WARNING]\n> Judged by the pull request's own gate policy ${path} (\`gates-from: workspace\`): a pull request can change the gates it is judged by.`
             : undefined;
     }
-    const base = `${inlineCode(clipped(source.baseRef))} at ${inlineCode(source.baseSha.slice(0, 12))}`;
+    const base = `${(0,markdown_escape/* inlineCode */.ti)(clipped(source.baseRef))} at ${(0,markdown_escape/* inlineCode */.ti)(source.baseSha.slice(0, 12))}`;
     const list = (changes, more) => {
         const lines = changes.slice(0, MAX_LISTED).map((change) => `> - ${changeLine(change)}`);
         const left = changes.length - Math.min(changes.length, MAX_LISTED) + more;
@@ -2138,7 +2062,7 @@ var sticky_comment = __nccwpck_require__(17853);
 
 /** A line chart of `metric` over `history` (oldest first) and the candidate; undefined with fewer than two points. */
 function metricChart(metric, history, candidate) {
-    const points = history.filter((point) => Number.isFinite(point.metrics[metric])).map((point) => ({ label: mermaidLabel(point.version, 14), value: point.metrics[metric] }));
+    const points = history.filter((point) => Number.isFinite(point.metrics[metric])).map((point) => ({ label: (0,markdown_escape/* mermaidLabel */._b)(point.version, 14), value: point.metrics[metric] }));
     if (candidate !== undefined && Number.isFinite(candidate))
         points.push({ label: 'this PR', value: candidate });
     if (points.length < 2)
@@ -2149,9 +2073,9 @@ function metricChart(metric, history, candidate) {
     return [
         '```mermaid',
         'xychart-beta',
-        `  title "${mermaidLabel(metric, 60)}"`,
+        `  title "${(0,markdown_escape/* mermaidLabel */._b)(metric, 60)}"`,
         `  x-axis [${labels.map((label) => `"${label}"`).join(', ')}]`,
-        `  y-axis "${mermaidLabel(metric, 30)}" ${format(low)} --> ${format(high)}`,
+        `  y-axis "${(0,markdown_escape/* mermaidLabel */._b)(metric, 30)}" ${format(low)} --> ${format(high)}`,
         `  line [${values.map((v) => format(v)).join(', ')}]`,
         '```',
     ].join('\n');
@@ -2203,7 +2127,7 @@ function clip(text, max) {
 }
 /** A metric, slice or version name from a file: inline code, shortened. */
 function code(text) {
-    return inlineCode(clip(text, MAX_NAME));
+    return (0,markdown_escape/* inlineCode */.ti)(clip(text, MAX_NAME));
 }
 const HEADLINE = {
     pass: '✅ passes its gates',
@@ -2223,24 +2147,24 @@ const STATUS = {
 const VERDICT_ICON = { pass: '✅', warn: '⚠️', inconclusive: '❔', fail: '❌' };
 /** The heading of a model's section, also used for the status table of a multi-model comment. */
 function headline(model, candidateVersion, verdict) {
-    return `${escapeMarkdown(model)}${candidateVersion ? ` ${code(candidateVersion)}` : ''} ${HEADLINE[verdict]}`;
+    return `${(0,markdown_escape/* escapeMarkdown */.FV)(model)}${candidateVersion ? ` ${code(candidateVersion)}` : ''} ${HEADLINE[verdict]}`;
 }
 function renderComparison(view, links, budget = Number.POSITIVE_INFINITY) {
     const { model, candidate } = view;
     const baseline = view.baseline ?? undefined;
     const result = gateResultOf(view);
-    const pointer = links.reportArtifact ? `the full report is in the artifact ${inlineCode(links.reportArtifact)} of this run` : 'the full report is in the step\'s `report` output';
+    const pointer = links.reportArtifact ? `the full report is in the artifact ${(0,markdown_escape/* inlineCode */.ti)(links.reportArtifact)} of this run` : 'the full report is in the step\'s `report` output';
     const fixedHead = [`### ${headline(model, candidate.version, result.verdict)}`, tally(result), describeBaseline(view.baselineSource, baseline, links)];
     const policyNote = renderPolicyNote(view.policy);
     if (policyNote)
         fixedHead.push(policyNote);
     if (view.notLikeForLike) {
-        fixedHead.push(`> [!WARNING]\n> Not like-for-like: the baseline and the candidate were evaluated on different data (evaluation data ${inlineCode(render_short(baseline?.evaluationSha256))} vs ${inlineCode(render_short(candidate.evaluationSha256))}), so the deltas do not compare the same examples.`);
+        fixedHead.push(`> [!WARNING]\n> Not like-for-like: the baseline and the candidate were evaluated on different data (evaluation data ${(0,markdown_escape/* inlineCode */.ti)(render_short(baseline?.evaluationSha256))} vs ${(0,markdown_escape/* inlineCode */.ti)(render_short(candidate.evaluationSha256))}), so the deltas do not compare the same examples.`);
     }
     const problems = [...result.metrics.map((m) => ({ name: code(m.name), status: m.status, reasons: m.reasons })), ...result.slices.map((s) => ({ name: `${code(s.metric)} by slice`, status: s.status, reasons: s.reasons }))].filter((p) => p.status === 'fail' || p.status === 'warn' || p.status === 'inconclusive');
     problems.sort((a, b) => RANK[b.status] - RANK[a.status]);
     if (problems.length) {
-        const shown = problems.slice(0, MAX_REASONS).map((p) => `- ${STATUS[p.status]} ${p.name}: ${p.reasons.map((reason) => escapeMarkdown(clip(reason, MAX_REASON))).join('; ')}`);
+        const shown = problems.slice(0, MAX_REASONS).map((p) => `- ${STATUS[p.status]} ${p.name}: ${p.reasons.map((reason) => (0,markdown_escape/* escapeMarkdown */.FV)(clip(reason, MAX_REASON))).join('; ')}`);
         if (problems.length > MAX_REASONS)
             shown.push(`- … and ${problems.length - MAX_REASONS} more; ${pointer}.`);
         fixedHead.push(shown.join('\n'));
@@ -2294,7 +2218,7 @@ function keyMetrics(metrics) {
 }
 function baselineColumn(source, baseline) {
     const label = source.kind === 'registry' ? render_capitalise(source.environment) : 'Baseline';
-    return baseline?.version ? `${escapeMarkdown(label)} (${code(baseline.version)})` : escapeMarkdown(label);
+    return baseline?.version ? `${(0,markdown_escape/* escapeMarkdown */.FV)(label)} (${code(baseline.version)})` : (0,markdown_escape/* escapeMarkdown */.FV)(label);
 }
 function render_capitalise(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
@@ -2302,15 +2226,15 @@ function render_capitalise(text) {
 function describeBaseline(source, baseline, links) {
     switch (source.kind) {
         case 'file':
-            return `Compared with the baseline${baseline?.version ? ` ${inlineCode(baseline.version)}` : ''} from ${inlineCode(source.path)}, given as the \`baseline\` input.`;
+            return `Compared with the baseline${baseline?.version ? ` ${(0,markdown_escape/* inlineCode */.ti)(baseline.version)}` : ''} from ${(0,markdown_escape/* inlineCode */.ti)(source.path)}, given as the \`baseline\` input.`;
         case 'registry': {
             const since = source.createdAt.slice(0, 10);
             const environmentUrl = links.repository ? `${links.serverUrl}/${links.repository}/deployments/${encodeURIComponent(source.environment)}` : undefined;
             const report = source.report === 'fetched' ? 'its full metrics report' : source.report === 'unavailable' ? 'the metric values its deployment records (its full report could not be read)' : 'the metric values its deployment records';
-            return `Compared with ${inlineCode(source.version)}, the model in ${inlineCode(source.environment)} since ${escapeMarkdown(since)} (commit ${inlineCode(source.sha.slice(0, 12))}, ${markdownLink(`deployment ${source.deploymentId}`, environmentUrl)}): the newest successful deployment of ${inlineCode(`model:${source.model}`)} there, using ${report}.`;
+            return `Compared with ${(0,markdown_escape/* inlineCode */.ti)(source.version)}, the model in ${(0,markdown_escape/* inlineCode */.ti)(source.environment)} since ${(0,markdown_escape/* escapeMarkdown */.FV)(since)} (commit ${(0,markdown_escape/* inlineCode */.ti)(source.sha.slice(0, 12))}, ${(0,markdown_escape/* markdownLink */.iQ)(`deployment ${source.deploymentId}`, environmentUrl)}): the newest successful deployment of ${(0,markdown_escape/* inlineCode */.ti)(`model:${source.model}`)} there, using ${report}.`;
         }
         case 'none':
-            return `**No baseline:** ${escapeMarkdown(source.reason)}. Only absolute bounds were checked; rules that compare with a baseline followed \`on-missing-baseline\`.`;
+            return `**No baseline:** ${(0,markdown_escape/* escapeMarkdown */.FV)(source.reason)}. Only absolute bounds were checked; rules that compare with a baseline followed \`on-missing-baseline\`.`;
     }
 }
 function valueWithCi(value, ci) {
@@ -2325,7 +2249,7 @@ function metricRow(m) {
         valueWithCi(m.candidate, m.candidateCi),
         m.delta === undefined ? '—' : signed(m.delta),
         m.deltaRelative === undefined ? '—' : (m.deltaRelative >= 0 ? '+' : '') + percent(m.deltaRelative),
-        m.rule ? escapeMarkdown(m.rule) : '',
+        m.rule ? (0,markdown_escape/* escapeMarkdown */.FV)(m.rule) : '',
         STATUS[m.status],
     ];
 }
@@ -2337,10 +2261,10 @@ function metricTable(metrics, baselineHeader, budget, pointer) {
  * how many were left out. Rows are never cut in the middle.
  */
 function fitTable(header, rows, budget, note) {
-    const full = markdownTable(header, rows);
+    const full = (0,markdown_escape/* markdownTable */.Qj)(header, rows);
     if (full.length <= budget)
         return full;
-    const head = markdownTable(header, []);
+    const head = (0,markdown_escape/* markdownTable */.Qj)(header, []);
     const lines = full.split('\n').slice(2);
     let used = head.length + note(rows.length).length + 4;
     let count = 0;
@@ -2366,7 +2290,7 @@ function sliceSection(slices, baselineHeader, budget, pointer) {
     const summaryLines = listed.map((s) => {
         const worst = s.worst ? `worst ${code(s.worst.slice)} ${format(s.worst.value)}` : 'no judged slice';
         const gap = s.gap !== undefined ? `, gap ${format(s.gap)}` : '';
-        return `- ${STATUS[s.status]} ${code(s.metric)}: ${worst}${gap}${s.rule ? ` (${escapeMarkdown(s.rule)})` : ''}`;
+        return `- ${STATUS[s.status]} ${code(s.metric)}: ${worst}${gap}${s.rule ? ` (${(0,markdown_escape/* escapeMarkdown */.FV)(s.rule)})` : ''}`;
     });
     if (ordered.length > listed.length)
         summaryLines.push(`- … and ${ordered.length - listed.length} more metrics by slice; ${pointer}.`);
@@ -2400,18 +2324,18 @@ function renderLineage(view, baselineHeader, links) {
     if (!lineage)
         return undefined;
     const { candidate, baseline } = lineage;
-    const code = (value) => (value ? inlineCode(render_short(value)) : '—');
+    const code = (value) => (value ? (0,markdown_escape/* inlineCode */.ti)(render_short(value)) : '—');
     const rows = [
-        ['Version', candidate.version ? inlineCode(candidate.version) : '—', baseline?.version ? inlineCode(baseline.version) : '—'],
+        ['Version', candidate.version ? (0,markdown_escape/* inlineCode */.ti)(candidate.version) : '—', baseline?.version ? (0,markdown_escape/* inlineCode */.ti)(baseline.version) : '—'],
         ['Fingerprint', code(candidate.fingerprint), code(baseline?.fingerprint)],
         ['Evaluation data', code(candidate.evaluationSha256) + (view.notLikeForLike ? ' ⚠️ differs' : ''), code(baseline?.evaluationSha256)],
         ['Config', code(candidate.configSha256), code(baseline?.configSha256)],
-        ['Training data', candidate.dataFiles?.length ? candidate.dataFiles.slice(0, 5).map((f) => `${inlineCode(f.path)} ${inlineCode(render_short(f.sha256))}`).join('<br>') + (candidate.dataFiles.length > 5 ? `<br>… ${candidate.dataFiles.length - 5} more` : '') : '—', '—'],
+        ['Training data', candidate.dataFiles?.length ? candidate.dataFiles.slice(0, 5).map((f) => `${(0,markdown_escape/* inlineCode */.ti)(f.path)} ${(0,markdown_escape/* inlineCode */.ti)(render_short(f.sha256))}`).join('<br>') + (candidate.dataFiles.length > 5 ? `<br>… ${candidate.dataFiles.length - 5} more` : '') : '—', '—'],
         ['Commit', code(candidate.commit), code(baseline?.commit)],
-        ['Run', links.runUrl ? markdownLink('this run', links.runUrl) : '—', baseline?.runUrl && isRunOf(links, baseline.runUrl) ? markdownLink('workflow run', baseline.runUrl) : '—'],
+        ['Run', links.runUrl ? (0,markdown_escape/* markdownLink */.iQ)('this run', links.runUrl) : '—', baseline?.runUrl && isRunOf(links, baseline.runUrl) ? (0,markdown_escape/* markdownLink */.iQ)('workflow run', baseline.runUrl) : '—'],
     ];
     const useful = rows.filter(([, a, b]) => a !== '—' || b !== '—');
-    return details('Lineage', markdownTable(['', 'Candidate', baselineHeader], useful));
+    return details('Lineage', (0,markdown_escape/* markdownTable */.Qj)(['', 'Candidate', baselineHeader], useful));
 }
 /** Only links to runs of this repository are shown: URLs in payloads and artifacts are not trusted. */
 function isRunOf(links, url) {
@@ -2427,7 +2351,7 @@ function renderCharts(view, key) {
     if (!charts.length)
         return undefined;
     const environment = view.baselineSource.kind === 'registry' ? view.baselineSource.environment : 'the baseline environment';
-    return details(`History: the last ${view.history.length} ${view.history.length === 1 ? 'version' : 'versions'} in ${escapeMarkdown(environment)} and this pull request`, charts.join('\n\n'));
+    return details(`History: the last ${view.history.length} ${view.history.length === 1 ? 'version' : 'versions'} in ${(0,markdown_escape/* escapeMarkdown */.FV)(environment)} and this pull request`, charts.join('\n\n'));
 }
 function signed(value) {
     return (value >= 0 ? '+' : '') + format(value);
@@ -2435,13 +2359,13 @@ function signed(value) {
 function footer(links) {
     const parts = [];
     if (links.postedFrom)
-        parts.push(escapeMarkdown(links.postedFrom));
+        parts.push((0,markdown_escape/* escapeMarkdown */.FV)(links.postedFrom));
     if (links.sha)
-        parts.push(`commit ${inlineCode(links.sha.slice(0, 12))}`);
+        parts.push(`commit ${(0,markdown_escape/* inlineCode */.ti)(links.sha.slice(0, 12))}`);
     if (links.runUrl)
-        parts.push(markdownLink('workflow run', links.runUrl));
+        parts.push((0,markdown_escape/* markdownLink */.iQ)('workflow run', links.runUrl));
     if (links.reportArtifact)
-        parts.push(`full report: artifact ${inlineCode(links.reportArtifact)}`);
+        parts.push(`full report: artifact ${(0,markdown_escape/* inlineCode */.ti)(links.reportArtifact)}`);
     return parts.length ? `<sub>${parts.join(' · ')}</sub>` : '';
 }
 
@@ -2513,12 +2437,12 @@ function composeComment(sections) {
 function statusTable(sections) {
     const worst = ['fail', 'inconclusive', 'warn', 'pass'].find((verdict) => sections.some((s) => s.meta.verdict === verdict));
     const rows = sections.map((s) => [
-        escapeMarkdown(s.model),
+        (0,markdown_escape/* escapeMarkdown */.FV)(s.model),
         `${VERDICT_ICON[s.meta.verdict]} ${s.meta.verdict}`,
-        s.meta.candidate ? inlineCode(s.meta.candidate) : '—',
-        s.meta.baseline ? escapeMarkdown(s.meta.baseline) : '—',
+        s.meta.candidate ? (0,markdown_escape/* inlineCode */.ti)(s.meta.candidate) : '—',
+        s.meta.baseline ? (0,markdown_escape/* escapeMarkdown */.FV)(s.meta.baseline) : '—',
     ]);
-    return `## ${VERDICT_ICON[worst]} ${sections.length} models compared\n\n${markdownTable(['Model', 'Verdict', 'Candidate', 'Compared with'], rows)}`;
+    return `## ${VERDICT_ICON[worst]} ${sections.length} models compared\n\n${(0,markdown_escape/* markdownTable */.Qj)(['Model', 'Verdict', 'Candidate', 'Compared with'], rows)}`;
 }
 /** The existing comment with this model's section put in (or replaced). */
 function mergeSection(existingBody, section) {
@@ -3482,8 +3406,9 @@ function fitToCommentLimit(body, pointer = 'The rest is in the job summary and t
 /* harmony export */   lM: () => (/* binding */ MODEL_NAME_PATTERN)
 /* harmony export */ });
 /* unused harmony exports isIdentifier, identifierProblem, requireIdentifier, releaseTag, modelArtifactName, metricsArtifactName */
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(45586);
-/* harmony import */ var _action_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(91674);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(45586);
+/* harmony import */ var _action_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(91674);
+/* harmony import */ var _markdown_escape_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32215);
 /**
  * The identifiers the suite records and hands on: model names, model versions, environment
  * names, artifact names, release tags (`<model>@<version>`) and deployment tasks
@@ -3496,6 +3421,7 @@ function fitToCommentLimit(body, pointer = 'The rest is in the job summary and t
  * The checks are plain character classes and substring tests, so they run in linear time on any
  * value. The README ("Identifiers") states the same rules; keep the two in step.
  */
+
 
 
 /** Letters, digits, ".", "_" and "-", starting with a letter or digit: no shell, path or Markdown syntax. */
@@ -3559,13 +3485,13 @@ function identifierProblem(kind, value) {
  * whose errors then name the input, or the file, field and line (see validateStructured).
  */
 function identifier(kind) {
-    return zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().refine((value) => isIdentifier(kind, value), { error: (issue) => identifierProblem(kind, issue.input) });
+    return zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().refine((value) => isIdentifier(kind, value), { error: (issue) => identifierProblem(kind, issue.input) });
 }
 /** `value` when it is a `kind`; otherwise a UserError that starts with `where` ("The artifact name", "Input \"version\""). */
 function requireIdentifier(kind, value, where, advice = '') {
     const problem = identifierProblem(kind, value);
     if (problem)
-        throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`${where} ${problem}.${advice ? ` ${advice}` : ''}`);
+        throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`${where} ${problem}.${advice ? ` ${advice}` : ''}`);
     return value;
 }
 function releaseTag(model, version) {
@@ -3591,8 +3517,104 @@ function quoteValue(value) {
     if (typeof value !== 'string')
         return String(JSON.stringify(value) ?? value).slice(0, SHOWN_CHARACTERS);
     const characters = [...value];
-    const shown = JSON.stringify(characters.slice(0, SHOWN_CHARACTERS).join('')).replace(/[\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    // JSON escapes the C0 controls; the rest of the invisible characters are escaped after it.
+    const shown = (0,_markdown_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInvisible */ .ts)(JSON.stringify(characters.slice(0, SHOWN_CHARACTERS).join('')));
     return characters.length > SHOWN_CHARACTERS ? `${shown}… (${characters.length} characters)` : shown;
+}
+
+
+/***/ }),
+
+/***/ 32215:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FV: () => (/* binding */ escapeMarkdown),
+/* harmony export */   Qj: () => (/* binding */ markdownTable),
+/* harmony export */   _b: () => (/* binding */ mermaidLabel),
+/* harmony export */   iQ: () => (/* binding */ markdownLink),
+/* harmony export */   ti: () => (/* binding */ inlineCode),
+/* harmony export */   ts: () => (/* binding */ escapeInvisible)
+/* harmony export */ });
+/* unused harmony export hasInvisible */
+/**
+ * Text from data files and pull requests (metric names, column names, cell values, branch
+ * names) is hostile: it must render as the literal text, never as Markdown, HTML, a table
+ * break or a notification. GitHub ignores backslash escapes for @mentions, so a zero-width
+ * space goes after every "@" (the fix Dependabot uses).
+ */
+// Parentheses and colons are left alone: with "[" and "]" escaped they cannot form a link, and
+// escaping them only clutters the raw text reviewers may read.
+const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]#+!|~$]/g;
+function escapeMarkdown(text) {
+    return text
+        .replace(/\r\n|\r|\n/g, ' ')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(MARKDOWN_PUNCTUATION, (char) => `\\${char}`)
+        .replace(/@/g, '@\u200B');
+}
+/** Inline code for hostile text: a backtick fence longer than any run inside it, mentions broken. */
+function inlineCode(text) {
+    const flat = text.replace(/\r\n|\r|\n/g, ' ').replace(/@/g, '@\u200B');
+    const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longestRun + 1);
+    const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+    return `${fence}${pad}${flat}${pad}${fence}`;
+}
+/**
+ * A GFM table. GFM splits cells on every unescaped "|", even inside code spans, so each cell's
+ * remaining pipes are escaped here, the one place tables are built.
+ */
+function markdownTable(header, rows) {
+    const line = (cells) => `| ${cells.map((cell) => cell.replace(/(?<!\\)\|/g, '\\|')).join(' | ')} |`;
+    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+/**
+ * A link whose target came from a file or an API payload: only http(s) URLs, with the
+ * characters that could end the link or start markup percent-encoded. Anything else is shown as
+ * plain text, never followed.
+ */
+function markdownLink(label, url) {
+    if (!url || !/^https?:\/\/[^\s]+$/i.test(url))
+        return label;
+    const safe = encodeURI(decodeURISafely(url)).replace(/[()<>"'`[\]\\]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    return `[${label}](${safe})`;
+}
+function decodeURISafely(url) {
+    try {
+        return decodeURI(url);
+    }
+    catch {
+        return url;
+    }
+}
+/**
+ * Text for a Mermaid label: Mermaid parses quotes, brackets, backticks, `%%` directives and
+ * entity codes, and renders labels as HTML, so only a plain alphabet is kept.
+ */
+function mermaidLabel(text, maxLength = 24) {
+    const plain = text.replace(/[^A-Za-z0-9 ._:=+\-/]/g, '_');
+    return plain.length > maxLength ? `${plain.slice(0, maxLength - 1)}…` : plain;
+}
+/**
+ * Control, invisible and bidirectional characters (C0 and C1 controls, soft hyphen, zero-width
+ * and direction marks, line and paragraph separators, the BOM): in a log line, an annotation or
+ * an error message they break the line, hide text or reorder it.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;
+const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
+function hasInvisible(text) {
+    return INVISIBLE.test(text);
+}
+/** `text` with each invisible character written as an escape (`\n`, `\t`, `\u200b`). */
+function escapeInvisible(text) {
+    return text.replace(INVISIBLE_ALL, (char) => {
+        const code = char.charCodeAt(0);
+        return code === 0x0a ? '\\n' : code === 0x0d ? '\\r' : code === 0x09 ? '\\t' : `\\u${code.toString(16).padStart(4, '0')}`;
+    });
 }
 
 

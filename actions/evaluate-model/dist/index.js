@@ -1899,7 +1899,7 @@ License: MIT
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32711);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(10851);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(99915);
 
 
 process.exitCode = await (0,_shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_run_js__WEBPACK_IMPORTED_MODULE_1__/* .evaluateModel */ .H);
@@ -1909,7 +1909,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 10851:
+/***/ 99915:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1951,7 +1951,7 @@ const STEP_FILES_FOLDER = 'mlops-actions';
 /** The confinement of a step: its workspace, and the suite's own folder in the temp folder. */
 async function stepConfinement(workspace, tempDir) {
     const folders = [(0,external_node_path_.resolve)(workspace), (0,external_node_path_.resolve)(tempDir, STEP_FILES_FOLDER)];
-    return { workspace: (0,external_node_path_.resolve)(workspace), roots: await Promise.all(folders.map(async (folder) => (await realPathOfNearest(folder)) ?? folder)) };
+    return { workspace: (0,external_node_path_.resolve)(workspace), roots: await Promise.all(folders.map(async (folder) => (await confine_realPathOfNearest(folder)) ?? folder)) };
 }
 /**
  * The absolute path that `path` names, after checking that it leads, symbolic links resolved,
@@ -1961,7 +1961,7 @@ async function stepConfinement(workspace, tempDir) {
 async function confinePath(path, confinement, options) {
     const absolute = (0,external_node_path_.resolve)(options.baseDir, path);
     const named = `${options.input ? `input "${options.input}": the ` : 'The '}${options.what} "${path}"`;
-    const real = await realPathOfNearest(absolute);
+    const real = await confine_realPathOfNearest(absolute);
     if (real === undefined)
         throw new errors/* UserError */.yo(`${capitalise(named)} is a loop of symbolic links; a file was expected.`);
     const via = real !== absolute ? ` (through a symbolic link, it leads to ${real})` : '';
@@ -1969,7 +1969,7 @@ async function confinePath(path, confinement, options) {
     if (root === undefined) {
         throw new errors/* UserError */.yo(`${capitalise(named)} is outside the workspace${via}. mlops-actions reads and writes only inside the workspace (${confinement.workspace}) and its own folder in RUNNER_TEMP, so that a pull request cannot make it read other files of the runner. Give a path inside the workspace.`);
     }
-    if ((0,external_node_path_.relative)(root, real).split(external_node_path_.sep).includes('.git')) {
+    if (confine_isInGitFolder(real, root)) {
         throw new errors/* UserError */.yo(`${capitalise(named)} is inside a .git folder${via}, which holds the repository's credentials. Give a path outside .git.`);
     }
     if (options.kind === 'any')
@@ -2007,9 +2007,10 @@ function confine_isInside(path, folder) {
 /**
  * The real path of `path`; for a path that does not exist yet, the real path of its nearest
  * existing ancestor joined with the rest, so that a file to be written through a linked folder
- * is judged by where it would land.
+ * is judged by where it would land. Undefined for a loop of links, and, unless `followDangling`,
+ * for a dangling link (whose file a write would create wherever it points).
  */
-async function realPathOfNearest(path) {
+async function confine_realPathOfNearest(path, { followDangling = true } = {}) {
     const missing = [];
     let current = path;
     // A dangling link is followed by hand (realpath refuses it, but a write would follow it);
@@ -2024,6 +2025,8 @@ async function realPathOfNearest(path) {
             if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'ELOOP')
                 throw error;
             const target = await (0,promises_.readlink)(current).catch(() => undefined);
+            if (!followDangling && (code === 'ELOOP' || target !== undefined))
+                return undefined;
             if (target !== undefined && code === 'ENOENT') {
                 current = (0,external_node_path_.resolve)((0,external_node_path_.dirname)(current), target);
                 hops++;
@@ -2037,6 +2040,10 @@ async function realPathOfNearest(path) {
         }
     }
     return undefined;
+}
+/** Whether `real` lies in a .git folder below `root`: where actions/checkout persists its token. */
+function confine_isInGitFolder(real, root) {
+    return (0,external_node_path_.relative)(root, real).split(external_node_path_.sep).includes('.git');
 }
 function capitalise(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
@@ -2082,42 +2089,19 @@ async function manifest_files_manifestFilePath(files, field, path) {
     const base = await realpath(files.baseDir);
     const absolute = resolve(base, path);
     const named = `The ${files.manifest} lists "${path}" in "${field}"`;
-    const real = await realPathOrNearest(absolute);
+    const real = await realPathOfNearest(absolute, { followDangling: false });
     if (real === undefined)
         throw new UserError(`${named}, which is a symbolic link that leads nowhere (or in a loop). Only files inside ${files.folder ?? "the model's folder"} are verified and published; promote the files train-model wrote, not links.`);
     if (!isInside(real, base) || real === base) {
         const via = real === absolute ? '' : ` (through a symbolic link, it leads to ${real})`;
         throw new UserError(`${named}, which is outside ${files.folder ?? "the model's folder"} ${base}${via}. Only files inside that folder are verified and published; promote the files train-model wrote, not links to other files.`);
     }
-    // As files/confine.ts does for inputs: .git holds the token actions/checkout persists.
-    if (relative(base, real).split(sep).includes('.git'))
+    if (isInGitFolder(real, base))
         throw new UserError(`${named}, which is inside a .git folder (it leads to ${real}), where the repository's credentials are kept; a model file was expected.`);
     const info = await stat(real).catch(() => undefined);
     if (info && !info.isFile() && !info.isDirectory())
         throw new UserError(`${named}, which is not a regular file (a device, a pipe or a socket); a model file was expected.`);
     return real;
-}
-/**
- * The real path of `path`; for one that does not exist, that of its nearest existing folder
- * joined with the rest. Undefined for a dangling link or a loop of links: a write would follow
- * the link to wherever it points.
- */
-async function realPathOrNearest(path) {
-    try {
-        return await realpath(path);
-    }
-    catch (error) {
-        const code = errnoCode(error);
-        if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'ELOOP')
-            throw error;
-        if (code === 'ELOOP' || (await lstat(path).then((info) => info.isSymbolicLink(), () => false)))
-            return undefined;
-        const parent = dirname(path);
-        if (parent === path)
-            return path;
-        const realParent = await realPathOrNearest(parent);
-        return realParent === undefined ? undefined : join(realParent, basename(path));
-    }
 }
 
 ;// CONCATENATED MODULE: ./shared/artifacts/model-artifact.ts
@@ -2665,7 +2649,15 @@ var external_node_stream_ = __nccwpck_require__(57075);
 // EXTERNAL MODULE: ./node_modules/papaparse/papaparse.js
 var papaparse = __nccwpck_require__(28728);
 var papaparse_default = /*#__PURE__*/__nccwpck_require__.n(papaparse);
+// EXTERNAL MODULE: ./shared/markdown/escape.ts
+var markdown_escape = __nccwpck_require__(32215);
 ;// CONCATENATED MODULE: ./shared/validation/findings.ts
+/**
+ * One taxonomy for every problem found in data, after frictionless' error codes (and, for
+ * column and dataset checks, TFDV's anomalies and Great Expectations' expectations), so reports
+ * from this project read like the ones data people already know.
+ */
+
 const FINDING_CODES = {
     // file: the bytes are not what the format says
     'encoding-error': 'file', // invalid UTF-8
@@ -2723,28 +2715,18 @@ const EXCERPT_LIMIT = 80;
 /** A message longer than this is cut: it quotes excerpts only, so only a bug or a huge schema value could make it longer. */
 const MESSAGE_LIMIT = 2_000;
 /**
- * Control characters, and the invisible ones that reorder or split text (bidi controls, line
- * and paragraph separators): shown escaped, so that a cell cannot forge lines or hide text in
- * an annotation, a log or the job summary.
+ * Whether a finding's text can be shown as it is: short, and without the invisible characters
+ * (markdown/escape.ts) with which a cell could forge lines or hide text in an annotation, a log
+ * or the job summary.
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g;
-// eslint-disable-next-line no-control-regex -- as UNSAFE_CHARACTERS, without the g flag, to test
-const HAS_UNSAFE_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;
-const isSafe = (text, limit) => text === undefined || (text.length <= limit && !HAS_UNSAFE_CHARACTER.test(text));
-function escapeControls(text) {
-    return text.replace(UNSAFE_CHARACTERS, (char) => {
-        const code = char.charCodeAt(0);
-        return code === 0x0a ? '\\n' : code === 0x0d ? '\\r' : code === 0x09 ? '\\t' : `\\u${code.toString(16).padStart(4, '0')}`;
-    });
-}
+const isSafe = (text, limit) => text === undefined || (text.length <= limit && !hasInvisible(text));
 /** A short, escaped excerpt of file content, for a finding: at most `limit` characters of it, then "…". */
 function excerpt(value, limit = EXCERPT_LIMIT) {
     if (value.length <= limit)
-        return escapeControls(value);
+        return (0,markdown_escape/* escapeInvisible */.ts)(value);
     // Do not cut a surrogate pair in half.
     const end = /[\ud800-\udbff]/.test(value.charAt(limit - 1)) ? limit - 1 : limit;
-    return `${escapeControls(value.slice(0, end))}…`;
+    return `${(0,markdown_escape/* escapeInvisible */.ts)(value.slice(0, end))}…`;
 }
 /**
  * The finding as it may be shown and stored: what it quotes of the file is a short excerpt,
@@ -5496,99 +5478,36 @@ async function reportFromPredictions(request, identity, log) {
     };
 }
 
-;// CONCATENATED MODULE: ./shared/markdown/escape.ts
-/**
- * Text from data files and pull requests (metric names, column names, cell values, branch
- * names) is hostile: it must render as the literal text, never as Markdown, HTML, a table
- * break or a notification. GitHub ignores backslash escapes for @mentions, so a zero-width
- * space goes after every "@" (the fix Dependabot uses).
- */
-// Parentheses and colons are left alone: with "[" and "]" escaped they cannot form a link, and
-// escaping them only clutters the raw text reviewers may read.
-const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]#+!|~$]/g;
-function escapeMarkdown(text) {
-    return text
-        .replace(/\r\n|\r|\n/g, ' ')
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(MARKDOWN_PUNCTUATION, (char) => `\\${char}`)
-        .replace(/@/g, '@\u200B');
-}
-/** Inline code for hostile text: a backtick fence longer than any run inside it, mentions broken. */
-function inlineCode(text) {
-    const flat = text.replace(/\r\n|\r|\n/g, ' ').replace(/@/g, '@\u200B');
-    const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(longestRun + 1);
-    const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
-    return `${fence}${pad}${flat}${pad}${fence}`;
-}
-/**
- * A GFM table. GFM splits cells on every unescaped "|", even inside code spans, so each cell's
- * remaining pipes are escaped here, the one place tables are built.
- */
-function markdownTable(header, rows) {
-    const line = (cells) => `| ${cells.map((cell) => cell.replace(/(?<!\\)\|/g, '\\|')).join(' | ')} |`;
-    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-/**
- * A link whose target came from a file or an API payload: only http(s) URLs, with the
- * characters that could end the link or start markup percent-encoded. Anything else is shown as
- * plain text, never followed.
- */
-function markdownLink(label, url) {
-    if (!url || !/^https?:\/\/[^\s]+$/i.test(url))
-        return label;
-    const safe = encodeURI(decodeURISafely(url)).replace(/[()<>"'`[\]\\]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-    return `[${label}](${safe})`;
-}
-function decodeURISafely(url) {
-    try {
-        return decodeURI(url);
-    }
-    catch {
-        return url;
-    }
-}
-/**
- * Text for a Mermaid label: Mermaid parses quotes, brackets, backticks, `%%` directives and
- * entity codes, and renders labels as HTML, so only a plain alphabet is kept.
- */
-function mermaidLabel(text, maxLength = 24) {
-    const plain = text.replace(/[^A-Za-z0-9 ._:=+\-/]/g, '_');
-    return plain.length > maxLength ? `${plain.slice(0, maxLength - 1)}…` : plain;
-}
-
 ;// CONCATENATED MODULE: ./shared/metrics/summary.ts
 /** The job summary of an evaluation: metrics with their intervals, per-class values, the confusion matrix and slices. */
 
 const format = (value) => (Number.isInteger(value) ? String(value) : value.toPrecision(4));
 /** Class names are labels from the predictions file: escaped, and cut so that one long label cannot fill the summary. */
 const MAX_CLASS_NAME = 60;
-const className = (name) => escapeMarkdown([...name].length > MAX_CLASS_NAME ? `${[...name].slice(0, MAX_CLASS_NAME - 1).join('')}…` : name);
+const className = (name) => (0,markdown_escape/* escapeMarkdown */.FV)([...name].length > MAX_CLASS_NAME ? `${[...name].slice(0, MAX_CLASS_NAME - 1).join('')}…` : name);
 function renderEvaluationSummary(report) {
-    const heading = `### 📏 ${escapeMarkdown(report.model)}${report.version ? ` version \`${report.version}\`` : ''}${report.evaluation ? ` on ${report.evaluation.rows} examples` : ''}${report.task ? ` (${report.task})` : ''}`;
+    const heading = `### 📏 ${(0,markdown_escape/* escapeMarkdown */.FV)(report.model)}${report.version ? ` version \`${report.version}\`` : ''}${report.evaluation ? ` on ${report.evaluation.rows} examples` : ''}${report.task ? ` (${report.task})` : ''}`;
     const level = report.bootstrap ? `${Math.round(report.bootstrap.confidence * 1000) / 10}% CI` : undefined;
     const entries = Object.entries(report.metrics);
     // Per-class values (`precision.cat`) go in their own table; a metrics file's dotted names stay in the main one.
     const perClass = report.confusionMatrix ? entries.filter(([name]) => /^(precision|recall|f1)\./.test(name)) : [];
     const main = entries.filter((entry) => !perClass.includes(entry));
-    const row = ([name, m]) => [escapeMarkdown(name), format(m.value), ...(level ? [m.ci ? `${format(m.ci[0])} – ${format(m.ci[1])}` : ''] : []), m.n === undefined ? '' : String(m.n)];
-    const parts = [heading, markdownTable(['Metric', 'Value', ...(level ? [level] : []), 'n'], main.map(row))];
+    const row = ([name, m]) => [(0,markdown_escape/* escapeMarkdown */.FV)(name), format(m.value), ...(level ? [m.ci ? `${format(m.ci[0])} – ${format(m.ci[1])}` : ''] : []), m.n === undefined ? '' : String(m.n)];
+    const parts = [heading, (0,markdown_escape/* markdownTable */.Qj)(['Metric', 'Value', ...(level ? [level] : []), 'n'], main.map(row))];
     if (report.bootstrap) {
         const { resamples, requested, method, seed } = report.bootstrap;
         const reduced = requested ? ` (${requested} were asked for; the bootstrap's work budget allowed ${resamples} on this file)` : '';
-        parts.push(`Intervals: ${resamples} bootstrap resamples${reduced} (${escapeMarkdown(method)}), seed ${seed}.`);
+        parts.push(`Intervals: ${resamples} bootstrap resamples${reduced} (${(0,markdown_escape/* escapeMarkdown */.FV)(method)}), seed ${seed}.`);
     }
     if (report.confusionMatrix) {
         const { classes, matrix, totalClasses } = report.confusionMatrix;
         if (totalClasses !== undefined && totalClasses > classes.length) {
             parts.push(`${totalClasses} classes: per-class values and the confusion matrix show the ${classes.length} with the most rows; the other ${totalClasses - classes.length} are left out there (the averages cover every class).`);
         }
-        const details = [markdownTable(['true ↓ / predicted →', ...classes.map(className)], matrix.map((counts, t) => [className(classes[t]), ...counts.map(format)]))];
+        const details = [(0,markdown_escape/* markdownTable */.Qj)(['true ↓ / predicted →', ...classes.map(className)], matrix.map((counts, t) => [className(classes[t]), ...counts.map(format)]))];
         if (perClass.length) {
             const byClass = classes.map((c) => [className(c), ...['precision', 'recall', 'f1'].map((m) => (report.metrics[`${m}.${c}`] ? format(report.metrics[`${m}.${c}`].value) : ''))]);
-            details.unshift(markdownTable(['Class', 'Precision', 'Recall', 'F1'], byClass));
+            details.unshift((0,markdown_escape/* markdownTable */.Qj)(['Class', 'Precision', 'Recall', 'F1'], byClass));
         }
         parts.push(`<details><summary>Per class and confusion matrix</summary>\n\n${details.join('\n\n')}\n\n</details>`);
     }
@@ -5597,12 +5516,12 @@ function renderEvaluationSummary(report) {
         const headline = summary.headline;
         const rows = Object.entries(summary.slices).map(([name, info]) => {
             const metric = report.slices[name]?.[headline];
-            return [escapeMarkdown(name), String(info.rows), metric ? format(metric.value) : 'undefined', metric?.ci ? `${format(metric.ci[0])} – ${format(metric.ci[1])}` : '', info.small ? `⚠️ under ${summary.minSize} rows` : ''];
+            return [(0,markdown_escape/* escapeMarkdown */.FV)(name), String(info.rows), metric ? format(metric.value) : 'undefined', metric?.ci ? `${format(metric.ci[0])} – ${format(metric.ci[1])}` : '', info.small ? `⚠️ under ${summary.minSize} rows` : ''];
         });
-        parts.push(`#### Slices by ${escapeMarkdown(headline)}`, markdownTable(['Slice', 'Rows', escapeMarkdown(headline), level ?? 'CI', 'Note'], rows));
+        parts.push(`#### Slices by ${(0,markdown_escape/* escapeMarkdown */.FV)(headline)}`, (0,markdown_escape/* markdownTable */.Qj)(['Slice', 'Rows', (0,markdown_escape/* escapeMarkdown */.FV)(headline), level ?? 'CI', 'Note'], rows));
         const gap = summary.gaps[headline];
         if (gap)
-            parts.push(`Worst slice: ${escapeMarkdown(gap.worst)} (${escapeMarkdown(headline)} ${format(gap.worstValue)}); largest gap ${format(gap.gap)} against ${escapeMarkdown(gap.best)}. Slices under ${summary.minSize} rows are shown but not ranked.`);
+            parts.push(`Worst slice: ${(0,markdown_escape/* escapeMarkdown */.FV)(gap.worst)} (${(0,markdown_escape/* escapeMarkdown */.FV)(headline)} ${format(gap.worstValue)}); largest gap ${format(gap.gap)} against ${(0,markdown_escape/* escapeMarkdown */.FV)(gap.best)}. Slices under ${summary.minSize} rows are shown but not ranked.`);
     }
     return parts.join('\n\n');
 }
@@ -6138,8 +6057,9 @@ function httpFailure(error) {
 /* harmony export */   cl: () => (/* binding */ quoteValue)
 /* harmony export */ });
 /* unused harmony exports MODEL_NAME_PATTERN, isIdentifier, identifierProblem, requireIdentifier, releaseTag, modelArtifactName, modelTask */
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(45586);
-/* harmony import */ var _action_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(91674);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(45586);
+/* harmony import */ var _action_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(91674);
+/* harmony import */ var _markdown_escape_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32215);
 /**
  * The identifiers the suite records and hands on: model names, model versions, environment
  * names, artifact names, release tags (`<model>@<version>`) and deployment tasks
@@ -6152,6 +6072,7 @@ function httpFailure(error) {
  * The checks are plain character classes and substring tests, so they run in linear time on any
  * value. The README ("Identifiers") states the same rules; keep the two in step.
  */
+
 
 
 /** Letters, digits, ".", "_" and "-", starting with a letter or digit: no shell, path or Markdown syntax. */
@@ -6215,13 +6136,13 @@ function identifierProblem(kind, value) {
  * whose errors then name the input, or the file, field and line (see validateStructured).
  */
 function identifier(kind) {
-    return zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().refine((value) => isIdentifier(kind, value), { error: (issue) => identifierProblem(kind, issue.input) });
+    return zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().refine((value) => isIdentifier(kind, value), { error: (issue) => identifierProblem(kind, issue.input) });
 }
 /** `value` when it is a `kind`; otherwise a UserError that starts with `where` ("The artifact name", "Input \"version\""). */
 function requireIdentifier(kind, value, where, advice = '') {
     const problem = identifierProblem(kind, value);
     if (problem)
-        throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`${where} ${problem}.${advice ? ` ${advice}` : ''}`);
+        throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`${where} ${problem}.${advice ? ` ${advice}` : ''}`);
     return value;
 }
 function releaseTag(model, version) {
@@ -6247,8 +6168,101 @@ function quoteValue(value) {
     if (typeof value !== 'string')
         return String(JSON.stringify(value) ?? value).slice(0, SHOWN_CHARACTERS);
     const characters = [...value];
-    const shown = JSON.stringify(characters.slice(0, SHOWN_CHARACTERS).join('')).replace(/[\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    // JSON escapes the C0 controls; the rest of the invisible characters are escaped after it.
+    const shown = (0,_markdown_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInvisible */ .ts)(JSON.stringify(characters.slice(0, SHOWN_CHARACTERS).join('')));
     return characters.length > SHOWN_CHARACTERS ? `${shown}… (${characters.length} characters)` : shown;
+}
+
+
+/***/ }),
+
+/***/ 32215:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FV: () => (/* binding */ escapeMarkdown),
+/* harmony export */   Qj: () => (/* binding */ markdownTable),
+/* harmony export */   ts: () => (/* binding */ escapeInvisible)
+/* harmony export */ });
+/* unused harmony exports inlineCode, markdownLink, mermaidLabel, hasInvisible */
+/**
+ * Text from data files and pull requests (metric names, column names, cell values, branch
+ * names) is hostile: it must render as the literal text, never as Markdown, HTML, a table
+ * break or a notification. GitHub ignores backslash escapes for @mentions, so a zero-width
+ * space goes after every "@" (the fix Dependabot uses).
+ */
+// Parentheses and colons are left alone: with "[" and "]" escaped they cannot form a link, and
+// escaping them only clutters the raw text reviewers may read.
+const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]#+!|~$]/g;
+function escapeMarkdown(text) {
+    return text
+        .replace(/\r\n|\r|\n/g, ' ')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(MARKDOWN_PUNCTUATION, (char) => `\\${char}`)
+        .replace(/@/g, '@\u200B');
+}
+/** Inline code for hostile text: a backtick fence longer than any run inside it, mentions broken. */
+function inlineCode(text) {
+    const flat = text.replace(/\r\n|\r|\n/g, ' ').replace(/@/g, '@\u200B');
+    const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longestRun + 1);
+    const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+    return `${fence}${pad}${flat}${pad}${fence}`;
+}
+/**
+ * A GFM table. GFM splits cells on every unescaped "|", even inside code spans, so each cell's
+ * remaining pipes are escaped here, the one place tables are built.
+ */
+function markdownTable(header, rows) {
+    const line = (cells) => `| ${cells.map((cell) => cell.replace(/(?<!\\)\|/g, '\\|')).join(' | ')} |`;
+    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+/**
+ * A link whose target came from a file or an API payload: only http(s) URLs, with the
+ * characters that could end the link or start markup percent-encoded. Anything else is shown as
+ * plain text, never followed.
+ */
+function markdownLink(label, url) {
+    if (!url || !/^https?:\/\/[^\s]+$/i.test(url))
+        return label;
+    const safe = encodeURI(decodeURISafely(url)).replace(/[()<>"'`[\]\\]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    return `[${label}](${safe})`;
+}
+function decodeURISafely(url) {
+    try {
+        return decodeURI(url);
+    }
+    catch {
+        return url;
+    }
+}
+/**
+ * Text for a Mermaid label: Mermaid parses quotes, brackets, backticks, `%%` directives and
+ * entity codes, and renders labels as HTML, so only a plain alphabet is kept.
+ */
+function mermaidLabel(text, maxLength = 24) {
+    const plain = text.replace(/[^A-Za-z0-9 ._:=+\-/]/g, '_');
+    return plain.length > maxLength ? `${plain.slice(0, maxLength - 1)}…` : plain;
+}
+/**
+ * Control, invisible and bidirectional characters (C0 and C1 controls, soft hyphen, zero-width
+ * and direction marks, line and paragraph separators, the BOM): in a log line, an annotation or
+ * an error message they break the line, hide text or reorder it.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;
+const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
+function hasInvisible(text) {
+    return INVISIBLE.test(text);
+}
+/** `text` with each invisible character written as an escape (`\n`, `\t`, `\u200b`). */
+function escapeInvisible(text) {
+    return text.replace(INVISIBLE_ALL, (char) => {
+        const code = char.charCodeAt(0);
+        return code === 0x0a ? '\\n' : code === 0x0d ? '\\r' : code === 0x09 ? '\\t' : `\\u${code.toString(16).padStart(4, '0')}`;
+    });
 }
 
 

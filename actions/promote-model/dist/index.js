@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32711);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(75637);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(27664);
 
 
 process.exitCode = await (0,_shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_run_js__WEBPACK_IMPORTED_MODULE_1__/* .promoteModel */ .I);
@@ -16,7 +16,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 75637:
+/***/ 27664:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74,7 +74,7 @@ async function confinePath(path, confinement, options) {
     if (root === undefined) {
         throw new errors/* UserError */.yo(`${capitalise(named)} is outside the workspace${via}. mlops-actions reads and writes only inside the workspace (${confinement.workspace}) and its own folder in RUNNER_TEMP, so that a pull request cannot make it read other files of the runner. Give a path inside the workspace.`);
     }
-    if ((0,external_node_path_.relative)(root, real).split(external_node_path_.sep).includes('.git')) {
+    if (isInGitFolder(real, root)) {
         throw new errors/* UserError */.yo(`${capitalise(named)} is inside a .git folder${via}, which holds the repository's credentials. Give a path outside .git.`);
     }
     if (options.kind === 'any')
@@ -112,9 +112,10 @@ function isInside(path, folder) {
 /**
  * The real path of `path`; for a path that does not exist yet, the real path of its nearest
  * existing ancestor joined with the rest, so that a file to be written through a linked folder
- * is judged by where it would land.
+ * is judged by where it would land. Undefined for a loop of links, and, unless `followDangling`,
+ * for a dangling link (whose file a write would create wherever it points).
  */
-async function realPathOfNearest(path) {
+async function realPathOfNearest(path, { followDangling = true } = {}) {
     const missing = [];
     let current = path;
     // A dangling link is followed by hand (realpath refuses it, but a write would follow it);
@@ -129,6 +130,8 @@ async function realPathOfNearest(path) {
             if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'ELOOP')
                 throw error;
             const target = await (0,promises_.readlink)(current).catch(() => undefined);
+            if (!followDangling && (code === 'ELOOP' || target !== undefined))
+                return undefined;
             if (target !== undefined && code === 'ENOENT') {
                 current = (0,external_node_path_.resolve)((0,external_node_path_.dirname)(current), target);
                 hops++;
@@ -142,6 +145,10 @@ async function realPathOfNearest(path) {
         }
     }
     return undefined;
+}
+/** Whether `real` lies in a .git folder below `root`: where actions/checkout persists its token. */
+function isInGitFolder(real, root) {
+    return (0,external_node_path_.relative)(root, real).split(external_node_path_.sep).includes('.git');
 }
 function capitalise(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
@@ -564,42 +571,19 @@ async function manifest_files_manifestFilePath(files, field, path) {
     const base = await (0,promises_.realpath)(files.baseDir);
     const absolute = (0,external_node_path_.resolve)(base, path);
     const named = `The ${files.manifest} lists "${path}" in "${field}"`;
-    const real = await realPathOrNearest(absolute);
+    const real = await realPathOfNearest(absolute, { followDangling: false });
     if (real === undefined)
         throw new errors/* UserError */.yo(`${named}, which is a symbolic link that leads nowhere (or in a loop). Only files inside ${files.folder ?? "the model's folder"} are verified and published; promote the files train-model wrote, not links.`);
     if (!isInside(real, base) || real === base) {
         const via = real === absolute ? '' : ` (through a symbolic link, it leads to ${real})`;
         throw new errors/* UserError */.yo(`${named}, which is outside ${files.folder ?? "the model's folder"} ${base}${via}. Only files inside that folder are verified and published; promote the files train-model wrote, not links to other files.`);
     }
-    // As files/confine.ts does for inputs: .git holds the token actions/checkout persists.
-    if ((0,external_node_path_.relative)(base, real).split(external_node_path_.sep).includes('.git'))
+    if (isInGitFolder(real, base))
         throw new errors/* UserError */.yo(`${named}, which is inside a .git folder (it leads to ${real}), where the repository's credentials are kept; a model file was expected.`);
     const info = await (0,promises_.stat)(real).catch(() => undefined);
     if (info && !info.isFile() && !info.isDirectory())
         throw new errors/* UserError */.yo(`${named}, which is not a regular file (a device, a pipe or a socket); a model file was expected.`);
     return real;
-}
-/**
- * The real path of `path`; for one that does not exist, that of its nearest existing folder
- * joined with the rest. Undefined for a dangling link or a loop of links: a write would follow
- * the link to wherever it points.
- */
-async function realPathOrNearest(path) {
-    try {
-        return await (0,promises_.realpath)(path);
-    }
-    catch (error) {
-        const code = (0,errors/* errnoCode */.UK)(error);
-        if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'ELOOP')
-            throw error;
-        if (code === 'ELOOP' || (await (0,promises_.lstat)(path).then((info) => info.isSymbolicLink(), () => false)))
-            return undefined;
-        const parent = (0,external_node_path_.dirname)(path);
-        if (parent === path)
-            return path;
-        const realParent = await realPathOrNearest(parent);
-        return realParent === undefined ? undefined : (0,external_node_path_.join)(realParent, (0,external_node_path_.basename)(path));
-    }
 }
 
 ;// CONCATENATED MODULE: ./shared/artifacts/model-artifact.ts
@@ -1934,69 +1918,8 @@ async function readProfile(path) {
     return (await readStructuredFile(path, profileFile, 'profile file'));
 }
 
-;// CONCATENATED MODULE: ./shared/markdown/escape.ts
-/**
- * Text from data files and pull requests (metric names, column names, cell values, branch
- * names) is hostile: it must render as the literal text, never as Markdown, HTML, a table
- * break or a notification. GitHub ignores backslash escapes for @mentions, so a zero-width
- * space goes after every "@" (the fix Dependabot uses).
- */
-// Parentheses and colons are left alone: with "[" and "]" escaped they cannot form a link, and
-// escaping them only clutters the raw text reviewers may read.
-const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]#+!|~$]/g;
-function escapeMarkdown(text) {
-    return text
-        .replace(/\r\n|\r|\n/g, ' ')
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(MARKDOWN_PUNCTUATION, (char) => `\\${char}`)
-        .replace(/@/g, '@\u200B');
-}
-/** Inline code for hostile text: a backtick fence longer than any run inside it, mentions broken. */
-function inlineCode(text) {
-    const flat = text.replace(/\r\n|\r|\n/g, ' ').replace(/@/g, '@\u200B');
-    const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(longestRun + 1);
-    const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
-    return `${fence}${pad}${flat}${pad}${fence}`;
-}
-/**
- * A GFM table. GFM splits cells on every unescaped "|", even inside code spans, so each cell's
- * remaining pipes are escaped here, the one place tables are built.
- */
-function markdownTable(header, rows) {
-    const line = (cells) => `| ${cells.map((cell) => cell.replace(/(?<!\\)\|/g, '\\|')).join(' | ')} |`;
-    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-/**
- * A link whose target came from a file or an API payload: only http(s) URLs, with the
- * characters that could end the link or start markup percent-encoded. Anything else is shown as
- * plain text, never followed.
- */
-function markdownLink(label, url) {
-    if (!url || !/^https?:\/\/[^\s]+$/i.test(url))
-        return label;
-    const safe = encodeURI(decodeURISafely(url)).replace(/[()<>"'`[\]\\]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-    return `[${label}](${safe})`;
-}
-function decodeURISafely(url) {
-    try {
-        return decodeURI(url);
-    }
-    catch {
-        return url;
-    }
-}
-/**
- * Text for a Mermaid label: Mermaid parses quotes, brackets, backticks, `%%` directives and
- * entity codes, and renders labels as HTML, so only a plain alphabet is kept.
- */
-function mermaidLabel(text, maxLength = 24) {
-    const plain = text.replace(/[^A-Za-z0-9 ._:=+\-/]/g, '_');
-    return plain.length > maxLength ? `${plain.slice(0, maxLength - 1)}…` : plain;
-}
-
+// EXTERNAL MODULE: ./shared/markdown/escape.ts
+var markdown_escape = __nccwpck_require__(32215);
 ;// CONCATENATED MODULE: ./shared/registry/model-card.ts
 /** The model card a production release carries: what the model is, how it did, where it came from. */
 
@@ -2008,31 +1931,31 @@ function mermaidLabel(text, maxLength = 24) {
 function renderModelCard(args) {
     const { manifest, metrics } = args;
     const metricRows = Object.entries(metrics.metrics).map(([name, metric]) => [
-        inlineCode(name),
+        (0,markdown_escape/* inlineCode */.ti)(name),
         format(metric.value),
         metric.ci ? `[${format(metric.ci[0])}, ${format(metric.ci[1])}]` : '—',
         metric.n === undefined ? '—' : String(metric.n),
     ]);
     const lineage = [
-        ['Fingerprint', inlineCode(manifest.fingerprint)],
-        ['Commit', manifest.git.sha ? inlineCode(manifest.git.sha) : '—'],
+        ['Fingerprint', (0,markdown_escape/* inlineCode */.ti)(manifest.fingerprint)],
+        ['Commit', manifest.git.sha ? (0,markdown_escape/* inlineCode */.ti)(manifest.git.sha) : '—'],
         ['Trained by', manifest.git.runUrl ? `[workflow run](${encodeURI(manifest.git.runUrl)})` : '—'],
-        ['Config', `${inlineCode(manifest.config.path)} (sha256 ${inlineCode(manifest.config.sha256.slice(0, 16))})`],
-        ['Command', inlineCode(manifest.command)],
+        ['Config', `${(0,markdown_escape/* inlineCode */.ti)(manifest.config.path)} (sha256 ${(0,markdown_escape/* inlineCode */.ti)(manifest.config.sha256.slice(0, 16))})`],
+        ['Command', (0,markdown_escape/* inlineCode */.ti)(manifest.command)],
         ['Seed', String(manifest.seed)],
-        ['Evaluation data', metrics.evaluationSha256 ? `sha256 of labels ${inlineCode(metrics.evaluationSha256.slice(0, 16))}` : '—'],
+        ['Evaluation data', metrics.evaluationSha256 ? `sha256 of labels ${(0,markdown_escape/* inlineCode */.ti)(metrics.evaluationSha256.slice(0, 16))}` : '—'],
     ];
     return [
-        `# Model card: ${escapeMarkdown(manifest.model.name)} ${inlineCode(manifest.model.version)}`,
-        `Promoted to ${inlineCode(args.environment)}; gates: **${args.gates.verdict}**${args.baselineVersion ? ` against ${inlineCode(args.baselineVersion)}` : ''}.`,
+        `# Model card: ${(0,markdown_escape/* escapeMarkdown */.FV)(manifest.model.name)} ${(0,markdown_escape/* inlineCode */.ti)(manifest.model.version)}`,
+        `Promoted to ${(0,markdown_escape/* inlineCode */.ti)(args.environment)}; gates: **${args.gates.verdict}**${args.baselineVersion ? ` against ${(0,markdown_escape/* inlineCode */.ti)(args.baselineVersion)}` : ''}.`,
         promotionSection(args.record),
-        args.intendedUse ? `## Intended use\n\n${escapeMarkdown(args.intendedUse)}` : '',
-        `## Metrics\n\n${markdownTable(['Metric', 'Value', 'Confidence interval', 'n'], metricRows)}`,
+        args.intendedUse ? `## Intended use\n\n${(0,markdown_escape/* escapeMarkdown */.FV)(args.intendedUse)}` : '',
+        `## Metrics\n\n${(0,markdown_escape/* markdownTable */.Qj)(['Metric', 'Value', 'Confidence interval', 'n'], metricRows)}`,
         slicesSection(metrics),
-        `## Data\n\n${manifest.data.length ? markdownTable(['File', 'sha256'], manifest.data.map((d) => [inlineCode(d.path), inlineCode(d.sha256.slice(0, 16))])) : 'The manifest records no data files (train-model was given no `data`).'}`,
+        `## Data\n\n${manifest.data.length ? (0,markdown_escape/* markdownTable */.Qj)(['File', 'sha256'], manifest.data.map((d) => [(0,markdown_escape/* inlineCode */.ti)(d.path), (0,markdown_escape/* inlineCode */.ti)(d.sha256.slice(0, 16))])) : 'The manifest records no data files (train-model was given no `data`).'}`,
         args.profile ? profileSection(args.profile) : '',
-        `## Files\n\n${markdownTable(['File', 'Bytes', 'sha256'], manifest.outputs.map((o) => [inlineCode(o.path), String(o.bytes ?? ''), inlineCode(o.sha256)]))}`,
-        `## Lineage\n\n${markdownTable(['', ''], lineage)}`,
+        `## Files\n\n${(0,markdown_escape/* markdownTable */.Qj)(['File', 'Bytes', 'sha256'], manifest.outputs.map((o) => [(0,markdown_escape/* inlineCode */.ti)(o.path), String(o.bytes ?? ''), (0,markdown_escape/* inlineCode */.ti)(o.sha256)]))}`,
+        `## Lineage\n\n${(0,markdown_escape/* markdownTable */.Qj)(['', ''], lineage)}`,
     ]
         .filter(Boolean)
         .join('\n\n') + '\n';
@@ -2050,40 +1973,40 @@ function slicesSection(metrics) {
     const first = names[0];
     slices.sort(([, a], [, b]) => (a[first]?.value ?? Infinity) - (b[first]?.value ?? Infinity));
     const cell = (entry) => (entry ? `${format(entry.value)}${entry.ci ? ` [${format(entry.ci[0])}, ${format(entry.ci[1])}]` : ''}` : '—');
-    const rows = slices.map(([slice, values]) => [inlineCode(slice), String(Object.values(values).find((v) => v.n !== undefined)?.n ?? '—'), ...names.map((name) => cell(values[name]))]);
-    return `## Slices\n\n${markdownTable(['Slice', 'n', ...names.map(inlineCode)], rows)}`;
+    const rows = slices.map(([slice, values]) => [(0,markdown_escape/* inlineCode */.ti)(slice), String(Object.values(values).find((v) => v.n !== undefined)?.n ?? '—'), ...names.map((name) => cell(values[name]))]);
+    return `## Slices\n\n${(0,markdown_escape/* markdownTable */.Qj)(['Slice', 'n', ...names.map(markdown_escape/* inlineCode */.ti)], rows)}`;
 }
 /** The training data as validate-data profiled it: how much, how complete, what range. */
 function profileSection(profile) {
     const percent = (part, whole) => (whole ? `${Number(((part / whole) * 100).toPrecision(3))}%` : '—');
     const number = (value) => (value === null || value === undefined ? '—' : format(value));
     const rows = profile.columns.map((column) => [
-        inlineCode(column.name),
-        escapeMarkdown(column.type),
+        (0,markdown_escape/* inlineCode */.ti)(column.name),
+        (0,markdown_escape/* escapeMarkdown */.FV)(column.type),
         percent(column.nulls, column.count),
         column.distinct === undefined ? '—' : `${column.distinctExact ? '' : '≈'}${column.distinct}`,
         number(column.min),
         number(column.mean),
         number(column.max),
     ]);
-    const sources = profile.sources.map((source) => `${inlineCode(source.path)} (${source.rows} rows)`).join(', ');
-    return `## Data profile\n\n${profile.rows} rows from ${sources || 'the profiled files'}.\n\n${markdownTable(['Column', 'Type', 'Nulls', 'Distinct', 'Min', 'Mean', 'Max'], rows)}`;
+    const sources = profile.sources.map((source) => `${(0,markdown_escape/* inlineCode */.ti)(source.path)} (${source.rows} rows)`).join(', ');
+    return `## Data profile\n\n${profile.rows} rows from ${sources || 'the profiled files'}.\n\n${(0,markdown_escape/* markdownTable */.Qj)(['Column', 'Type', 'Nulls', 'Distinct', 'Min', 'Mean', 'Max'], rows)}`;
 }
 /** Who let the model through and on which judgement: the audit trail a reader of the release needs. */
 function promotionSection(record) {
-    const promoted = ['Promoted', `${record.promotedAt.slice(0, 10)} by ${record.actor ? escapeMarkdown(record.actor) : 'unknown'}${record.runUrl ? ` ([workflow run](${encodeURI(record.runUrl)}))` : ''}`];
-    return `## Promotion\n\n${markdownTable(['', ''], [promoted, ...auditRows(record)])}`;
+    const promoted = ['Promoted', `${record.promotedAt.slice(0, 10)} by ${record.actor ? (0,markdown_escape/* escapeMarkdown */.FV)(record.actor) : 'unknown'}${record.runUrl ? ` ([workflow run](${encodeURI(record.runUrl)}))` : ''}`];
+    return `## Promotion\n\n${(0,markdown_escape/* markdownTable */.Qj)(['', ''], [promoted, ...auditRows(record)])}`;
 }
 /** The rows of a promotion's audit trail, the same in the model card and the job summary. */
 function auditRows(record) {
     const rows = [
-        ['Approved by', escapeMarkdown(describeApprovals(record.approvals))],
-        ['Comparison digest', inlineCode(record.comparisonDigest)],
+        ['Approved by', (0,markdown_escape/* escapeMarkdown */.FV)(describeApprovals(record.approvals))],
+        ['Comparison digest', (0,markdown_escape/* inlineCode */.ti)(record.comparisonDigest)],
     ];
     if (record.rollback)
-        rows.push(['Rollback', `from ${record.rollback.from ? inlineCode(record.rollback.from) : 'no model'}: ${escapeMarkdown(record.rollback.reason)}`]);
+        rows.push(['Rollback', `from ${record.rollback.from ? (0,markdown_escape/* inlineCode */.ti)(record.rollback.from) : 'no model'}: ${(0,markdown_escape/* escapeMarkdown */.FV)(record.rollback.reason)}`]);
     if (record.overrideReason)
-        rows.push(['Gates overridden', escapeMarkdown(record.overrideReason)]);
+        rows.push(['Gates overridden', (0,markdown_escape/* escapeMarkdown */.FV)(record.overrideReason)]);
     return rows;
 }
 /** The config's `intended_use` (or `description`), for the model card, when the config is at hand. */
@@ -2353,29 +2276,29 @@ function renderPromotionSummary(outcome) {
     const { model, version, environment, previous, gates } = outcome;
     const verb = outcome.rollback ? 'rolled back to' : 'promoted to';
     const headline = outcome.rollback
-        ? `### ↩️ ${inlineCode(environment)} rolled back to ${escapeMarkdown(model)} ${inlineCode(version)}`
-        : `### 🚀 ${escapeMarkdown(model)} ${inlineCode(version)} ${verb} ${inlineCode(environment)}`;
+        ? `### ↩️ ${(0,markdown_escape/* inlineCode */.ti)(environment)} rolled back to ${(0,markdown_escape/* escapeMarkdown */.FV)(model)} ${(0,markdown_escape/* inlineCode */.ti)(version)}`
+        : `### 🚀 ${(0,markdown_escape/* escapeMarkdown */.FV)(model)} ${(0,markdown_escape/* inlineCode */.ti)(version)} ${verb} ${(0,markdown_escape/* inlineCode */.ti)(environment)}`;
     const facts = [
         ['Model files', `all ${outcome.manifest.outputs.length} match the manifest`],
-        ['Gates', `**${gates?.verdict ?? 'not judged'}** against ${previous ? inlineCode(previous.payload.version) : 'no earlier model'}`],
+        ['Gates', `**${gates?.verdict ?? 'not judged'}** against ${previous ? (0,markdown_escape/* inlineCode */.ti)(previous.payload.version) : 'no earlier model'}`],
     ];
     if (outcome.record)
         facts.push(...auditRows(outcome.record));
     if (outcome.deploymentId !== undefined)
         facts.push(['Deployment', String(outcome.deploymentId)]);
     if (outcome.releaseUrl)
-        facts.push(['Release', `[${escapeMarkdown(`${model}@${version}`)}](${encodeURI(outcome.releaseUrl)})`]);
+        facts.push(['Release', `[${(0,markdown_escape/* escapeMarkdown */.FV)(`${model}@${version}`)}](${encodeURI(outcome.releaseUrl)})`]);
     const rows = (gates?.metrics ?? []).map((m) => [
-        inlineCode(m.name),
+        (0,markdown_escape/* inlineCode */.ti)(m.name),
         m.baseline === undefined ? '—' : format(m.baseline),
         m.candidate === undefined ? '—' : format(m.candidate),
-        m.rule ? escapeMarkdown(m.rule) : '',
+        m.rule ? (0,markdown_escape/* escapeMarkdown */.FV)(m.rule) : '',
         m.status,
     ]);
     return [
         headline,
-        markdownTable(['', ''], facts),
-        rows.length ? markdownTable(['Metric', previous ? `In ${escapeMarkdown(environment)} (${escapeMarkdown(previous.payload.version)})` : 'Before', 'Promoted', 'Rule', 'Status'], rows) : '',
+        (0,markdown_escape/* markdownTable */.Qj)(['', ''], facts),
+        rows.length ? (0,markdown_escape/* markdownTable */.Qj)(['Metric', previous ? `In ${(0,markdown_escape/* escapeMarkdown */.FV)(environment)} (${(0,markdown_escape/* escapeMarkdown */.FV)(previous.payload.version)})` : 'Before', 'Promoted', 'Rule', 'Status'], rows) : '',
     ]
         .filter(Boolean)
         .join('\n\n');
@@ -2950,8 +2873,9 @@ function parseRepository(fullName) {
 /* harmony export */   cl: () => (/* binding */ quoteValue)
 /* harmony export */ });
 /* unused harmony exports MODEL_NAME_PATTERN, isIdentifier, identifierProblem */
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(45586);
-/* harmony import */ var _action_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(91674);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(45586);
+/* harmony import */ var _action_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(91674);
+/* harmony import */ var _markdown_escape_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32215);
 /**
  * The identifiers the suite records and hands on: model names, model versions, environment
  * names, artifact names, release tags (`<model>@<version>`) and deployment tasks
@@ -2964,6 +2888,7 @@ function parseRepository(fullName) {
  * The checks are plain character classes and substring tests, so they run in linear time on any
  * value. The README ("Identifiers") states the same rules; keep the two in step.
  */
+
 
 
 /** Letters, digits, ".", "_" and "-", starting with a letter or digit: no shell, path or Markdown syntax. */
@@ -3027,13 +2952,13 @@ function identifierProblem(kind, value) {
  * whose errors then name the input, or the file, field and line (see validateStructured).
  */
 function identifier(kind) {
-    return zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().refine((value) => isIdentifier(kind, value), { error: (issue) => identifierProblem(kind, issue.input) });
+    return zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().refine((value) => isIdentifier(kind, value), { error: (issue) => identifierProblem(kind, issue.input) });
 }
 /** `value` when it is a `kind`; otherwise a UserError that starts with `where` ("The artifact name", "Input \"version\""). */
 function requireIdentifier(kind, value, where, advice = '') {
     const problem = identifierProblem(kind, value);
     if (problem)
-        throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`${where} ${problem}.${advice ? ` ${advice}` : ''}`);
+        throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`${where} ${problem}.${advice ? ` ${advice}` : ''}`);
     return value;
 }
 function releaseTag(model, version) {
@@ -3059,8 +2984,102 @@ function quoteValue(value) {
     if (typeof value !== 'string')
         return String(JSON.stringify(value) ?? value).slice(0, SHOWN_CHARACTERS);
     const characters = [...value];
-    const shown = JSON.stringify(characters.slice(0, SHOWN_CHARACTERS).join('')).replace(/[\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    // JSON escapes the C0 controls; the rest of the invisible characters are escaped after it.
+    const shown = (0,_markdown_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInvisible */ .ts)(JSON.stringify(characters.slice(0, SHOWN_CHARACTERS).join('')));
     return characters.length > SHOWN_CHARACTERS ? `${shown}… (${characters.length} characters)` : shown;
+}
+
+
+/***/ }),
+
+/***/ 32215:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FV: () => (/* binding */ escapeMarkdown),
+/* harmony export */   Qj: () => (/* binding */ markdownTable),
+/* harmony export */   ti: () => (/* binding */ inlineCode),
+/* harmony export */   ts: () => (/* binding */ escapeInvisible)
+/* harmony export */ });
+/* unused harmony exports markdownLink, mermaidLabel, hasInvisible */
+/**
+ * Text from data files and pull requests (metric names, column names, cell values, branch
+ * names) is hostile: it must render as the literal text, never as Markdown, HTML, a table
+ * break or a notification. GitHub ignores backslash escapes for @mentions, so a zero-width
+ * space goes after every "@" (the fix Dependabot uses).
+ */
+// Parentheses and colons are left alone: with "[" and "]" escaped they cannot form a link, and
+// escaping them only clutters the raw text reviewers may read.
+const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]#+!|~$]/g;
+function escapeMarkdown(text) {
+    return text
+        .replace(/\r\n|\r|\n/g, ' ')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(MARKDOWN_PUNCTUATION, (char) => `\\${char}`)
+        .replace(/@/g, '@\u200B');
+}
+/** Inline code for hostile text: a backtick fence longer than any run inside it, mentions broken. */
+function inlineCode(text) {
+    const flat = text.replace(/\r\n|\r|\n/g, ' ').replace(/@/g, '@\u200B');
+    const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longestRun + 1);
+    const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+    return `${fence}${pad}${flat}${pad}${fence}`;
+}
+/**
+ * A GFM table. GFM splits cells on every unescaped "|", even inside code spans, so each cell's
+ * remaining pipes are escaped here, the one place tables are built.
+ */
+function markdownTable(header, rows) {
+    const line = (cells) => `| ${cells.map((cell) => cell.replace(/(?<!\\)\|/g, '\\|')).join(' | ')} |`;
+    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+/**
+ * A link whose target came from a file or an API payload: only http(s) URLs, with the
+ * characters that could end the link or start markup percent-encoded. Anything else is shown as
+ * plain text, never followed.
+ */
+function markdownLink(label, url) {
+    if (!url || !/^https?:\/\/[^\s]+$/i.test(url))
+        return label;
+    const safe = encodeURI(decodeURISafely(url)).replace(/[()<>"'`[\]\\]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    return `[${label}](${safe})`;
+}
+function decodeURISafely(url) {
+    try {
+        return decodeURI(url);
+    }
+    catch {
+        return url;
+    }
+}
+/**
+ * Text for a Mermaid label: Mermaid parses quotes, brackets, backticks, `%%` directives and
+ * entity codes, and renders labels as HTML, so only a plain alphabet is kept.
+ */
+function mermaidLabel(text, maxLength = 24) {
+    const plain = text.replace(/[^A-Za-z0-9 ._:=+\-/]/g, '_');
+    return plain.length > maxLength ? `${plain.slice(0, maxLength - 1)}…` : plain;
+}
+/**
+ * Control, invisible and bidirectional characters (C0 and C1 controls, soft hyphen, zero-width
+ * and direction marks, line and paragraph separators, the BOM): in a log line, an annotation or
+ * an error message they break the line, hide text or reorder it.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;
+const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
+function hasInvisible(text) {
+    return INVISIBLE.test(text);
+}
+/** `text` with each invisible character written as an escape (`\n`, `\t`, `\u200b`). */
+function escapeInvisible(text) {
+    return text.replace(INVISIBLE_ALL, (char) => {
+        const code = char.charCodeAt(0);
+        return code === 0x0a ? '\\n' : code === 0x0d ? '\\r' : code === 0x09 ? '\\t' : `\\u${code.toString(16).padStart(4, '0')}`;
+    });
 }
 
 

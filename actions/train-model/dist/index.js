@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32711);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(61749);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7776);
 
 
 process.exitCode = await (0,_shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_run_js__WEBPACK_IMPORTED_MODULE_1__/* .trainModel */ ._);
@@ -16,7 +16,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 61749:
+/***/ 7776:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -25,78 +25,17 @@ __nccwpck_require__.d(__webpack_exports__, {
   _: () => (/* binding */ trainModel)
 });
 
-;// CONCATENATED MODULE: ./shared/markdown/escape.ts
-/**
- * Text from data files and pull requests (metric names, column names, cell values, branch
- * names) is hostile: it must render as the literal text, never as Markdown, HTML, a table
- * break or a notification. GitHub ignores backslash escapes for @mentions, so a zero-width
- * space goes after every "@" (the fix Dependabot uses).
- */
-// Parentheses and colons are left alone: with "[" and "]" escaped they cannot form a link, and
-// escaping them only clutters the raw text reviewers may read.
-const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]#+!|~$]/g;
-function escapeMarkdown(text) {
-    return text
-        .replace(/\r\n|\r|\n/g, ' ')
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(MARKDOWN_PUNCTUATION, (char) => `\\${char}`)
-        .replace(/@/g, '@\u200B');
-}
-/** Inline code for hostile text: a backtick fence longer than any run inside it, mentions broken. */
-function inlineCode(text) {
-    const flat = text.replace(/\r\n|\r|\n/g, ' ').replace(/@/g, '@\u200B');
-    const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(longestRun + 1);
-    const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
-    return `${fence}${pad}${flat}${pad}${fence}`;
-}
-/**
- * A GFM table. GFM splits cells on every unescaped "|", even inside code spans, so each cell's
- * remaining pipes are escaped here, the one place tables are built.
- */
-function markdownTable(header, rows) {
-    const line = (cells) => `| ${cells.map((cell) => cell.replace(/(?<!\\)\|/g, '\\|')).join(' | ')} |`;
-    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-/**
- * A link whose target came from a file or an API payload: only http(s) URLs, with the
- * characters that could end the link or start markup percent-encoded. Anything else is shown as
- * plain text, never followed.
- */
-function markdownLink(label, url) {
-    if (!url || !/^https?:\/\/[^\s]+$/i.test(url))
-        return label;
-    const safe = encodeURI(decodeURISafely(url)).replace(/[()<>"'`[\]\\]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-    return `[${label}](${safe})`;
-}
-function decodeURISafely(url) {
-    try {
-        return decodeURI(url);
-    }
-    catch {
-        return url;
-    }
-}
-/**
- * Text for a Mermaid label: Mermaid parses quotes, brackets, backticks, `%%` directives and
- * entity codes, and renders labels as HTML, so only a plain alphabet is kept.
- */
-function mermaidLabel(text, maxLength = 24) {
-    const plain = text.replace(/[^A-Za-z0-9 ._:=+\-/]/g, '_');
-    return plain.length > maxLength ? `${plain.slice(0, maxLength - 1)}…` : plain;
-}
-
+// EXTERNAL MODULE: ./shared/markdown/escape.ts
+var markdown_escape = __nccwpck_require__(32215);
 ;// CONCATENATED MODULE: ./shared/training/summary.ts
 
 /** The job summary of a training: the version, what the fingerprint covers, and every output. */
 function renderTrainingSummary(manifest) {
-    const rows = manifest.outputs.map((o) => `| ${inlineCode(o.path)} | ${o.bytes ?? ''} | \`${o.sha256.slice(0, 16)}…\` |`).join('\n');
+    const rows = manifest.outputs.map((o) => `| ${(0,markdown_escape/* inlineCode */.ti)(o.path)} | ${o.bytes ?? ''} | \`${o.sha256.slice(0, 16)}…\` |`).join('\n');
     return [
-        `### 🧪 Trained ${escapeMarkdown(manifest.model.name)} version \`${manifest.model.version}\``,
+        `### 🧪 Trained ${(0,markdown_escape/* escapeMarkdown */.FV)(manifest.model.name)} version \`${manifest.model.version}\``,
         `Fingerprint \`${manifest.fingerprint}\` over the config, ${manifest.data.length} data file(s), the code, ${manifest.lockFiles?.length ?? 0} lock file(s), the command and seed ${manifest.seed}; training took ${manifest.training.durationSeconds.toFixed(1)} s.`,
-        ...(manifest.unpinned?.length ? [`⚠️ ${manifest.unpinned.length} unpinned dependenc${manifest.unpinned.length === 1 ? 'y' : 'ies'}: ${manifest.unpinned.map((u) => inlineCode(u)).join(', ')}`] : []),
+        ...(manifest.unpinned?.length ? [`⚠️ ${manifest.unpinned.length} unpinned dependenc${manifest.unpinned.length === 1 ? 'y' : 'ies'}: ${manifest.unpinned.map((u) => (0,markdown_escape/* inlineCode */.ti)(u)).join(', ')}`] : []),
         '| Output | Bytes | sha256 |\n| --- | --- | --- |\n' + rows,
     ].join('\n\n');
 }
@@ -162,7 +101,7 @@ async function confinePath(path, confinement, options) {
     if (root === undefined) {
         throw new errors/* UserError */.yo(`${capitalise(named)} is outside the workspace${via}. mlops-actions reads and writes only inside the workspace (${confinement.workspace}) and its own folder in RUNNER_TEMP, so that a pull request cannot make it read other files of the runner. Give a path inside the workspace.`);
     }
-    if ((0,external_node_path_.relative)(root, real).split(external_node_path_.sep).includes('.git')) {
+    if (isInGitFolder(real, root)) {
         throw new errors/* UserError */.yo(`${capitalise(named)} is inside a .git folder${via}, which holds the repository's credentials. Give a path outside .git.`);
     }
     if (options.kind === 'any')
@@ -200,9 +139,10 @@ function isInside(path, folder) {
 /**
  * The real path of `path`; for a path that does not exist yet, the real path of its nearest
  * existing ancestor joined with the rest, so that a file to be written through a linked folder
- * is judged by where it would land.
+ * is judged by where it would land. Undefined for a loop of links, and, unless `followDangling`,
+ * for a dangling link (whose file a write would create wherever it points).
  */
-async function realPathOfNearest(path) {
+async function realPathOfNearest(path, { followDangling = true } = {}) {
     const missing = [];
     let current = path;
     // A dangling link is followed by hand (realpath refuses it, but a write would follow it);
@@ -217,6 +157,8 @@ async function realPathOfNearest(path) {
             if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'ELOOP')
                 throw error;
             const target = await (0,promises_.readlink)(current).catch(() => undefined);
+            if (!followDangling && (code === 'ELOOP' || target !== undefined))
+                return undefined;
             if (target !== undefined && code === 'ENOENT') {
                 current = (0,external_node_path_.resolve)((0,external_node_path_.dirname)(current), target);
                 hops++;
@@ -230,6 +172,10 @@ async function realPathOfNearest(path) {
         }
     }
     return undefined;
+}
+/** Whether `real` lies in a .git folder below `root`: where actions/checkout persists its token. */
+function isInGitFolder(real, root) {
+    return (0,external_node_path_.relative)(root, real).split(external_node_path_.sep).includes('.git');
 }
 function capitalise(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
@@ -275,42 +221,19 @@ async function manifestFilePath(files, field, path) {
     const base = await (0,promises_.realpath)(files.baseDir);
     const absolute = (0,external_node_path_.resolve)(base, path);
     const named = `The ${files.manifest} lists "${path}" in "${field}"`;
-    const real = await realPathOrNearest(absolute);
+    const real = await realPathOfNearest(absolute, { followDangling: false });
     if (real === undefined)
         throw new errors/* UserError */.yo(`${named}, which is a symbolic link that leads nowhere (or in a loop). Only files inside ${files.folder ?? "the model's folder"} are verified and published; promote the files train-model wrote, not links.`);
     if (!isInside(real, base) || real === base) {
         const via = real === absolute ? '' : ` (through a symbolic link, it leads to ${real})`;
         throw new errors/* UserError */.yo(`${named}, which is outside ${files.folder ?? "the model's folder"} ${base}${via}. Only files inside that folder are verified and published; promote the files train-model wrote, not links to other files.`);
     }
-    // As files/confine.ts does for inputs: .git holds the token actions/checkout persists.
-    if ((0,external_node_path_.relative)(base, real).split(external_node_path_.sep).includes('.git'))
+    if (isInGitFolder(real, base))
         throw new errors/* UserError */.yo(`${named}, which is inside a .git folder (it leads to ${real}), where the repository's credentials are kept; a model file was expected.`);
     const info = await (0,promises_.stat)(real).catch(() => undefined);
     if (info && !info.isFile() && !info.isDirectory())
         throw new errors/* UserError */.yo(`${named}, which is not a regular file (a device, a pipe or a socket); a model file was expected.`);
     return real;
-}
-/**
- * The real path of `path`; for one that does not exist, that of its nearest existing folder
- * joined with the rest. Undefined for a dangling link or a loop of links: a write would follow
- * the link to wherever it points.
- */
-async function realPathOrNearest(path) {
-    try {
-        return await (0,promises_.realpath)(path);
-    }
-    catch (error) {
-        const code = (0,errors/* errnoCode */.UK)(error);
-        if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'ELOOP')
-            throw error;
-        if (code === 'ELOOP' || (await (0,promises_.lstat)(path).then((info) => info.isSymbolicLink(), () => false)))
-            return undefined;
-        const parent = (0,external_node_path_.dirname)(path);
-        if (parent === path)
-            return path;
-        const realParent = await realPathOrNearest(parent);
-        return realParent === undefined ? undefined : (0,external_node_path_.join)(realParent, (0,external_node_path_.basename)(path));
-    }
 }
 
 ;// CONCATENATED MODULE: ./shared/artifacts/model-artifact.ts
@@ -2011,8 +1934,9 @@ function httpFailure(error) {
 /* harmony export */   cl: () => (/* binding */ quoteValue)
 /* harmony export */ });
 /* unused harmony exports MODEL_NAME_PATTERN, isIdentifier, identifierProblem, requireIdentifier, releaseTag, metricsArtifactName, modelTask */
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(45586);
-/* harmony import */ var _action_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(91674);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(45586);
+/* harmony import */ var _action_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(91674);
+/* harmony import */ var _markdown_escape_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32215);
 /**
  * The identifiers the suite records and hands on: model names, model versions, environment
  * names, artifact names, release tags (`<model>@<version>`) and deployment tasks
@@ -2025,6 +1949,7 @@ function httpFailure(error) {
  * The checks are plain character classes and substring tests, so they run in linear time on any
  * value. The README ("Identifiers") states the same rules; keep the two in step.
  */
+
 
 
 /** Letters, digits, ".", "_" and "-", starting with a letter or digit: no shell, path or Markdown syntax. */
@@ -2088,13 +2013,13 @@ function identifierProblem(kind, value) {
  * whose errors then name the input, or the file, field and line (see validateStructured).
  */
 function identifier(kind) {
-    return zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().refine((value) => isIdentifier(kind, value), { error: (issue) => identifierProblem(kind, issue.input) });
+    return zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().refine((value) => isIdentifier(kind, value), { error: (issue) => identifierProblem(kind, issue.input) });
 }
 /** `value` when it is a `kind`; otherwise a UserError that starts with `where` ("The artifact name", "Input \"version\""). */
 function requireIdentifier(kind, value, where, advice = '') {
     const problem = identifierProblem(kind, value);
     if (problem)
-        throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`${where} ${problem}.${advice ? ` ${advice}` : ''}`);
+        throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`${where} ${problem}.${advice ? ` ${advice}` : ''}`);
     return value;
 }
 function releaseTag(model, version) {
@@ -2120,8 +2045,101 @@ function quoteValue(value) {
     if (typeof value !== 'string')
         return String(JSON.stringify(value) ?? value).slice(0, SHOWN_CHARACTERS);
     const characters = [...value];
-    const shown = JSON.stringify(characters.slice(0, SHOWN_CHARACTERS).join('')).replace(/[\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    // JSON escapes the C0 controls; the rest of the invisible characters are escaped after it.
+    const shown = (0,_markdown_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInvisible */ .ts)(JSON.stringify(characters.slice(0, SHOWN_CHARACTERS).join('')));
     return characters.length > SHOWN_CHARACTERS ? `${shown}… (${characters.length} characters)` : shown;
+}
+
+
+/***/ }),
+
+/***/ 32215:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FV: () => (/* binding */ escapeMarkdown),
+/* harmony export */   ti: () => (/* binding */ inlineCode),
+/* harmony export */   ts: () => (/* binding */ escapeInvisible)
+/* harmony export */ });
+/* unused harmony exports markdownTable, markdownLink, mermaidLabel, hasInvisible */
+/**
+ * Text from data files and pull requests (metric names, column names, cell values, branch
+ * names) is hostile: it must render as the literal text, never as Markdown, HTML, a table
+ * break or a notification. GitHub ignores backslash escapes for @mentions, so a zero-width
+ * space goes after every "@" (the fix Dependabot uses).
+ */
+// Parentheses and colons are left alone: with "[" and "]" escaped they cannot form a link, and
+// escaping them only clutters the raw text reviewers may read.
+const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]#+!|~$]/g;
+function escapeMarkdown(text) {
+    return text
+        .replace(/\r\n|\r|\n/g, ' ')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(MARKDOWN_PUNCTUATION, (char) => `\\${char}`)
+        .replace(/@/g, '@\u200B');
+}
+/** Inline code for hostile text: a backtick fence longer than any run inside it, mentions broken. */
+function inlineCode(text) {
+    const flat = text.replace(/\r\n|\r|\n/g, ' ').replace(/@/g, '@\u200B');
+    const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longestRun + 1);
+    const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+    return `${fence}${pad}${flat}${pad}${fence}`;
+}
+/**
+ * A GFM table. GFM splits cells on every unescaped "|", even inside code spans, so each cell's
+ * remaining pipes are escaped here, the one place tables are built.
+ */
+function markdownTable(header, rows) {
+    const line = (cells) => `| ${cells.map((cell) => cell.replace(/(?<!\\)\|/g, '\\|')).join(' | ')} |`;
+    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+/**
+ * A link whose target came from a file or an API payload: only http(s) URLs, with the
+ * characters that could end the link or start markup percent-encoded. Anything else is shown as
+ * plain text, never followed.
+ */
+function markdownLink(label, url) {
+    if (!url || !/^https?:\/\/[^\s]+$/i.test(url))
+        return label;
+    const safe = encodeURI(decodeURISafely(url)).replace(/[()<>"'`[\]\\]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    return `[${label}](${safe})`;
+}
+function decodeURISafely(url) {
+    try {
+        return decodeURI(url);
+    }
+    catch {
+        return url;
+    }
+}
+/**
+ * Text for a Mermaid label: Mermaid parses quotes, brackets, backticks, `%%` directives and
+ * entity codes, and renders labels as HTML, so only a plain alphabet is kept.
+ */
+function mermaidLabel(text, maxLength = 24) {
+    const plain = text.replace(/[^A-Za-z0-9 ._:=+\-/]/g, '_');
+    return plain.length > maxLength ? `${plain.slice(0, maxLength - 1)}…` : plain;
+}
+/**
+ * Control, invisible and bidirectional characters (C0 and C1 controls, soft hyphen, zero-width
+ * and direction marks, line and paragraph separators, the BOM): in a log line, an annotation or
+ * an error message they break the line, hide text or reorder it.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;
+const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
+function hasInvisible(text) {
+    return INVISIBLE.test(text);
+}
+/** `text` with each invisible character written as an escape (`\n`, `\t`, `\u200b`). */
+function escapeInvisible(text) {
+    return text.replace(INVISIBLE_ALL, (char) => {
+        const code = char.charCodeAt(0);
+        return code === 0x0a ? '\\n' : code === 0x0d ? '\\r' : code === 0x09 ? '\\t' : `\\u${code.toString(16).padStart(4, '0')}`;
+    });
 }
 
 

@@ -1902,7 +1902,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(28);
 /* harmony import */ var _shared_validation_shard_worker_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(311);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(814);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(874);
 
 
 
@@ -1920,7 +1920,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 814:
+/***/ 874:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2228,7 +2228,7 @@ async function confinePath(path, confinement, options) {
     if (root === undefined) {
         throw new errors/* UserError */.yo(`${capitalise(named)} is outside the workspace${via}. mlops-actions reads and writes only inside the workspace (${confinement.workspace}) and its own folder in RUNNER_TEMP, so that a pull request cannot make it read other files of the runner. Give a path inside the workspace.`);
     }
-    if ((0,external_node_path_.relative)(root, real).split(external_node_path_.sep).includes('.git')) {
+    if (isInGitFolder(real, root)) {
         throw new errors/* UserError */.yo(`${capitalise(named)} is inside a .git folder${via}, which holds the repository's credentials. Give a path outside .git.`);
     }
     if (options.kind === 'any')
@@ -2266,9 +2266,10 @@ function isInside(path, folder) {
 /**
  * The real path of `path`; for a path that does not exist yet, the real path of its nearest
  * existing ancestor joined with the rest, so that a file to be written through a linked folder
- * is judged by where it would land.
+ * is judged by where it would land. Undefined for a loop of links, and, unless `followDangling`,
+ * for a dangling link (whose file a write would create wherever it points).
  */
-async function realPathOfNearest(path) {
+async function realPathOfNearest(path, { followDangling = true } = {}) {
     const missing = [];
     let current = path;
     // A dangling link is followed by hand (realpath refuses it, but a write would follow it);
@@ -2283,6 +2284,8 @@ async function realPathOfNearest(path) {
             if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'ELOOP')
                 throw error;
             const target = await (0,promises_.readlink)(current).catch(() => undefined);
+            if (!followDangling && (code === 'ELOOP' || target !== undefined))
+                return undefined;
             if (target !== undefined && code === 'ENOENT') {
                 current = (0,external_node_path_.resolve)((0,external_node_path_.dirname)(current), target);
                 hops++;
@@ -2296,6 +2299,10 @@ async function realPathOfNearest(path) {
         }
     }
     return undefined;
+}
+/** Whether `real` lies in a .git folder below `root`: where actions/checkout persists its token. */
+function isInGitFolder(real, root) {
+    return (0,external_node_path_.relative)(root, real).split(external_node_path_.sep).includes('.git');
 }
 function capitalise(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
@@ -2347,69 +2354,8 @@ async function expandDataPaths(entries, cwd = process.cwd()) {
 
 // EXTERNAL MODULE: ./shared/schema/table-schema.ts + 2 modules
 var table_schema = __nccwpck_require__(105);
-;// CONCATENATED MODULE: ./shared/markdown/escape.ts
-/**
- * Text from data files and pull requests (metric names, column names, cell values, branch
- * names) is hostile: it must render as the literal text, never as Markdown, HTML, a table
- * break or a notification. GitHub ignores backslash escapes for @mentions, so a zero-width
- * space goes after every "@" (the fix Dependabot uses).
- */
-// Parentheses and colons are left alone: with "[" and "]" escaped they cannot form a link, and
-// escaping them only clutters the raw text reviewers may read.
-const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]#+!|~$]/g;
-function escapeMarkdown(text) {
-    return text
-        .replace(/\r\n|\r|\n/g, ' ')
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(MARKDOWN_PUNCTUATION, (char) => `\\${char}`)
-        .replace(/@/g, '@\u200B');
-}
-/** Inline code for hostile text: a backtick fence longer than any run inside it, mentions broken. */
-function inlineCode(text) {
-    const flat = text.replace(/\r\n|\r|\n/g, ' ').replace(/@/g, '@\u200B');
-    const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(longestRun + 1);
-    const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
-    return `${fence}${pad}${flat}${pad}${fence}`;
-}
-/**
- * A GFM table. GFM splits cells on every unescaped "|", even inside code spans, so each cell's
- * remaining pipes are escaped here, the one place tables are built.
- */
-function markdownTable(header, rows) {
-    const line = (cells) => `| ${cells.map((cell) => cell.replace(/(?<!\\)\|/g, '\\|')).join(' | ')} |`;
-    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-/**
- * A link whose target came from a file or an API payload: only http(s) URLs, with the
- * characters that could end the link or start markup percent-encoded. Anything else is shown as
- * plain text, never followed.
- */
-function markdownLink(label, url) {
-    if (!url || !/^https?:\/\/[^\s]+$/i.test(url))
-        return label;
-    const safe = encodeURI(decodeURISafely(url)).replace(/[()<>"'`[\]\\]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-    return `[${label}](${safe})`;
-}
-function decodeURISafely(url) {
-    try {
-        return decodeURI(url);
-    }
-    catch {
-        return url;
-    }
-}
-/**
- * Text for a Mermaid label: Mermaid parses quotes, brackets, backticks, `%%` directives and
- * entity codes, and renders labels as HTML, so only a plain alphabet is kept.
- */
-function mermaidLabel(text, maxLength = 24) {
-    const plain = text.replace(/[^A-Za-z0-9 ._:=+\-/]/g, '_');
-    return plain.length > maxLength ? `${plain.slice(0, maxLength - 1)}…` : plain;
-}
-
+// EXTERNAL MODULE: ./shared/markdown/escape.ts
+var markdown_escape = __nccwpck_require__(215);
 // EXTERNAL MODULE: ./shared/validation/findings.ts
 var findings = __nccwpck_require__(352);
 ;// CONCATENATED MODULE: ./shared/validation/summary.ts
@@ -2466,45 +2412,45 @@ const number = (value) => {
 function renderValidationSummary(result, schemaPath, reportPath, profilePath) {
     const valid = result.errors === 0;
     const headline = valid
-        ? `### ✅ Data valid: ${result.rows} rows in ${result.files.length} file(s) match ${inlineCode(schemaPath)}`
-        : `### ❌ Data invalid: ${result.errors} error(s) in ${result.rows} rows checked against ${inlineCode(schemaPath)}`;
+        ? `### ✅ Data valid: ${result.rows} rows in ${result.files.length} file(s) match ${(0,markdown_escape/* inlineCode */.ti)(schemaPath)}`
+        : `### ❌ Data invalid: ${result.errors} error(s) in ${result.rows} rows checked against ${(0,markdown_escape/* inlineCode */.ti)(schemaPath)}`;
     const counts = result.warnings ? `${result.errors} error(s), ${result.warnings} warning(s).` : '';
-    const files = markdownTable(['File', 'Format', 'Rows', 'Errors', 'Warnings'], result.files.map((f) => [inlineCode(f.path), f.format, String(f.rows), String(f.errors), String(f.warnings)]));
+    const files = (0,markdown_escape/* markdownTable */.Qj)(['File', 'Format', 'Rows', 'Errors', 'Warnings'], result.files.map((f) => [(0,markdown_escape/* inlineCode */.ti)(f.path), f.format, String(f.rows), String(f.errors), String(f.warnings)]));
     const parts = [headline, ...(counts ? [counts] : []), files];
     if (result.groups.length) {
         const groups = [...rankGroups(result.groups.filter((g) => g.level === 'error')), ...rankGroups(result.groups.filter((g) => g.level === 'warning'))];
         const shown = groups.slice(0, SUMMARY_GROUPS);
         parts.push('#### Findings');
-        parts.push(markdownTable(['Level', 'Code', 'Field', 'Count', 'First at', 'Observed', 'Expected', 'First problem'], shown.map((g) => [
+        parts.push((0,markdown_escape/* markdownTable */.Qj)(['Level', 'Code', 'Field', 'Count', 'First at', 'Observed', 'Expected', 'First problem'], shown.map((g) => [
             g.level,
-            g.constraint ? `${g.code} (${escapeMarkdown(g.constraint)})` : g.code,
-            g.field ? inlineCode(g.field) : '',
+            g.constraint ? `${g.code} (${(0,markdown_escape/* escapeMarkdown */.FV)(g.constraint)})` : g.code,
+            g.field ? (0,markdown_escape/* inlineCode */.ti)(g.field) : '',
             String(g.count),
-            `${inlineCode(g.file)}${g.first.line ? `:${g.first.line}` : ''}`,
-            g.first.observed !== undefined ? inlineCode(g.first.observed) : '',
-            g.first.expected !== undefined ? escapeMarkdown(g.first.expected) : '',
-            escapeMarkdown(g.first.message),
+            `${(0,markdown_escape/* inlineCode */.ti)(g.file)}${g.first.line ? `:${g.first.line}` : ''}`,
+            g.first.observed !== undefined ? (0,markdown_escape/* inlineCode */.ti)(g.first.observed) : '',
+            g.first.expected !== undefined ? (0,markdown_escape/* escapeMarkdown */.FV)(g.first.expected) : '',
+            (0,markdown_escape/* escapeMarkdown */.FV)(g.first.message),
         ])));
         if (groups.length > shown.length)
             parts.push(`_${groups.length - shown.length} more kinds of findings are not shown here._`);
-        parts.push(`_The report ${inlineCode(reportPath)} lists ${result.findings.length} finding(s) in full${result.findingsDropped ? ` (${result.findingsDropped} more were counted but not kept: raise max-errors to keep them)` : ''}._`);
+        parts.push(`_The report ${(0,markdown_escape/* inlineCode */.ti)(reportPath)} lists ${result.findings.length} finding(s) in full${result.findingsDropped ? ` (${result.findingsDropped} more were counted but not kept: raise max-errors to keep them)` : ''}._`);
     }
     const columns = result.profile.columns.filter((c) => c.count > 0);
     if (columns.length) {
         parts.push('#### Columns');
-        parts.push(markdownTable(['Column', 'Type', 'Missing', 'Invalid', 'Distinct', 'Min', 'Mean', 'Median', 'Max', 'Stdev', 'Top values'], columns.map(columnRow)));
+        parts.push((0,markdown_escape/* markdownTable */.Qj)(['Column', 'Type', 'Missing', 'Invalid', 'Distinct', 'Min', 'Mean', 'Median', 'Max', 'Stdev', 'Top values'], columns.map(columnRow)));
         if (profilePath)
-            parts.push(`_The full profile (quantiles, decile histogram, mergeable sketches) is in ${inlineCode(profilePath)}._`);
+            parts.push(`_The full profile (quantiles, decile histogram, mergeable sketches) is in ${(0,markdown_escape/* inlineCode */.ti)(profilePath)}._`);
     }
     return parts.join('\n\n');
 }
 function columnRow(c) {
     const missing = c.nulls ? `${c.nulls} (${((c.nulls / c.count) * 100).toFixed(1)}%)` : '0';
     const special = [c.nan ? `${c.nan} NaN` : '', c.inf ? `${c.inf} ±Inf` : ''].filter(Boolean).join(', ');
-    const top = (c.topValues ?? []).slice(0, 3).map((v) => `${inlineCode(v.value.slice(0, 30))} ${v.count}`).join(', ');
+    const top = (c.topValues ?? []).slice(0, 3).map((v) => `${(0,markdown_escape/* inlineCode */.ti)(v.value.slice(0, 30))} ${v.count}`).join(', ');
     const median = c.quantiles ? c.quantiles.values[c.quantiles.q.indexOf(0.5)] : null;
     return [
-        inlineCode(c.name),
+        (0,markdown_escape/* inlineCode */.ti)(c.name),
         c.type,
         missing,
         `${c.invalid}${special ? `; ${special}` : ''}`,
@@ -3334,6 +3280,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var schemas = __nccwpck_require__(586);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
 var core = __nccwpck_require__(532);
+// EXTERNAL MODULE: ./shared/markdown/escape.ts
+var markdown_escape = __nccwpck_require__(215);
 ;// CONCATENATED MODULE: ./shared/identifiers.ts
 /**
  * The identifiers the suite records and hands on: model names, model versions, environment
@@ -3347,6 +3295,7 @@ var core = __nccwpck_require__(532);
  * The checks are plain character classes and substring tests, so they run in linear time on any
  * value. The README ("Identifiers") states the same rules; keep the two in step.
  */
+
 
 
 /** Letters, digits, ".", "_" and "-", starting with a letter or digit: no shell, path or Markdown syntax. */
@@ -3442,7 +3391,8 @@ function quoteValue(value) {
     if (typeof value !== 'string')
         return String(JSON.stringify(value) ?? value).slice(0, SHOWN_CHARACTERS);
     const characters = [...value];
-    const shown = JSON.stringify(characters.slice(0, SHOWN_CHARACTERS).join('')).replace(/[\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    // JSON escapes the C0 controls; the rest of the invisible characters are escaped after it.
+    const shown = (0,markdown_escape/* escapeInvisible */.ts)(JSON.stringify(characters.slice(0, SHOWN_CHARACTERS).join('')));
     return characters.length > SHOWN_CHARACTERS ? `${shown}… (${characters.length} characters)` : shown;
 }
 
@@ -5605,6 +5555,100 @@ async function nodeOffsets(text) {
         }
     }
     return offsets;
+}
+
+
+/***/ }),
+
+/***/ 215:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FV: () => (/* binding */ escapeMarkdown),
+/* harmony export */   Qj: () => (/* binding */ markdownTable),
+/* harmony export */   ti: () => (/* binding */ inlineCode),
+/* harmony export */   ts: () => (/* binding */ escapeInvisible),
+/* harmony export */   wy: () => (/* binding */ hasInvisible)
+/* harmony export */ });
+/* unused harmony exports markdownLink, mermaidLabel */
+/**
+ * Text from data files and pull requests (metric names, column names, cell values, branch
+ * names) is hostile: it must render as the literal text, never as Markdown, HTML, a table
+ * break or a notification. GitHub ignores backslash escapes for @mentions, so a zero-width
+ * space goes after every "@" (the fix Dependabot uses).
+ */
+// Parentheses and colons are left alone: with "[" and "]" escaped they cannot form a link, and
+// escaping them only clutters the raw text reviewers may read.
+const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]#+!|~$]/g;
+function escapeMarkdown(text) {
+    return text
+        .replace(/\r\n|\r|\n/g, ' ')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(MARKDOWN_PUNCTUATION, (char) => `\\${char}`)
+        .replace(/@/g, '@\u200B');
+}
+/** Inline code for hostile text: a backtick fence longer than any run inside it, mentions broken. */
+function inlineCode(text) {
+    const flat = text.replace(/\r\n|\r|\n/g, ' ').replace(/@/g, '@\u200B');
+    const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longestRun + 1);
+    const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+    return `${fence}${pad}${flat}${pad}${fence}`;
+}
+/**
+ * A GFM table. GFM splits cells on every unescaped "|", even inside code spans, so each cell's
+ * remaining pipes are escaped here, the one place tables are built.
+ */
+function markdownTable(header, rows) {
+    const line = (cells) => `| ${cells.map((cell) => cell.replace(/(?<!\\)\|/g, '\\|')).join(' | ')} |`;
+    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+/**
+ * A link whose target came from a file or an API payload: only http(s) URLs, with the
+ * characters that could end the link or start markup percent-encoded. Anything else is shown as
+ * plain text, never followed.
+ */
+function markdownLink(label, url) {
+    if (!url || !/^https?:\/\/[^\s]+$/i.test(url))
+        return label;
+    const safe = encodeURI(decodeURISafely(url)).replace(/[()<>"'`[\]\\]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    return `[${label}](${safe})`;
+}
+function decodeURISafely(url) {
+    try {
+        return decodeURI(url);
+    }
+    catch {
+        return url;
+    }
+}
+/**
+ * Text for a Mermaid label: Mermaid parses quotes, brackets, backticks, `%%` directives and
+ * entity codes, and renders labels as HTML, so only a plain alphabet is kept.
+ */
+function mermaidLabel(text, maxLength = 24) {
+    const plain = text.replace(/[^A-Za-z0-9 ._:=+\-/]/g, '_');
+    return plain.length > maxLength ? `${plain.slice(0, maxLength - 1)}…` : plain;
+}
+/**
+ * Control, invisible and bidirectional characters (C0 and C1 controls, soft hyphen, zero-width
+ * and direction marks, line and paragraph separators, the BOM): in a log line, an annotation or
+ * an error message they break the line, hide text or reorder it.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;
+const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
+function hasInvisible(text) {
+    return INVISIBLE.test(text);
+}
+/** `text` with each invisible character written as an escape (`\n`, `\t`, `\u200b`). */
+function escapeInvisible(text) {
+    return text.replace(INVISIBLE_ALL, (char) => {
+        const code = char.charCodeAt(0);
+        return code === 0x0a ? '\\n' : code === 0x0d ? '\\r' : code === 0x09 ? '\\t' : `\\u${code.toString(16).padStart(4, '0')}`;
+    });
 }
 
 
@@ -14039,6 +14083,13 @@ function formatSupported(type, format) {
 /* harmony export */   f2: () => (/* binding */ FINDING_CODES),
 /* harmony export */   ml: () => (/* binding */ shorten)
 /* harmony export */ });
+/* harmony import */ var _markdown_escape_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(215);
+/**
+ * One taxonomy for every problem found in data, after frictionless' error codes (and, for
+ * column and dataset checks, TFDV's anomalies and Great Expectations' expectations), so reports
+ * from this project read like the ones data people already know.
+ */
+
 const FINDING_CODES = {
     // file: the bytes are not what the format says
     'encoding-error': 'file', // invalid UTF-8
@@ -14096,28 +14147,18 @@ const EXCERPT_LIMIT = 80;
 /** A message longer than this is cut: it quotes excerpts only, so only a bug or a huge schema value could make it longer. */
 const MESSAGE_LIMIT = 2_000;
 /**
- * Control characters, and the invisible ones that reorder or split text (bidi controls, line
- * and paragraph separators): shown escaped, so that a cell cannot forge lines or hide text in
- * an annotation, a log or the job summary.
+ * Whether a finding's text can be shown as it is: short, and without the invisible characters
+ * (markdown/escape.ts) with which a cell could forge lines or hide text in an annotation, a log
+ * or the job summary.
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g;
-// eslint-disable-next-line no-control-regex -- as UNSAFE_CHARACTERS, without the g flag, to test
-const HAS_UNSAFE_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;
-const isSafe = (text, limit) => text === undefined || (text.length <= limit && !HAS_UNSAFE_CHARACTER.test(text));
-function escapeControls(text) {
-    return text.replace(UNSAFE_CHARACTERS, (char) => {
-        const code = char.charCodeAt(0);
-        return code === 0x0a ? '\\n' : code === 0x0d ? '\\r' : code === 0x09 ? '\\t' : `\\u${code.toString(16).padStart(4, '0')}`;
-    });
-}
+const isSafe = (text, limit) => text === undefined || (text.length <= limit && !(0,_markdown_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .hasInvisible */ .wy)(text));
 /** A short, escaped excerpt of file content, for a finding: at most `limit` characters of it, then "…". */
 function excerpt(value, limit = EXCERPT_LIMIT) {
     if (value.length <= limit)
-        return escapeControls(value);
+        return (0,_markdown_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInvisible */ .ts)(value);
     // Do not cut a surrogate pair in half.
     const end = /[\ud800-\udbff]/.test(value.charAt(limit - 1)) ? limit - 1 : limit;
-    return `${escapeControls(value.slice(0, end))}…`;
+    return `${(0,_markdown_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInvisible */ .ts)(value.slice(0, end))}…`;
 }
 /**
  * The finding as it may be shown and stored: what it quotes of the file is a short excerpt,
