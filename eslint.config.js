@@ -18,7 +18,8 @@ const LAYER_ZONES = [
   {
     target: './shared',
     from: ['./actions', './cli', './test', './examples', './harness'],
-    message: 'shared/ is the library the entries use; it never imports an action, the CLI, a test, an example or the harness. Move what both need into shared/.',
+    message:
+      'shared/ is the library the entries use; it never imports an action, the CLI, a test, an example or the harness. Move what both need into shared/.',
   },
   ...ACTIONS.map((name) => ({
     target: `./actions/${name}`,
@@ -29,13 +30,15 @@ const LAYER_ZONES = [
   {
     target: ['./examples', './harness'],
     from: './test',
-    message: 'The examples and the harness run outside the tests (the demo, the benchmarks): they never import from test/.',
+    message:
+      'The examples and the harness run outside the tests (the demo, the benchmarks): they never import from test/.',
   },
   {
     // Domain modules take identifiers and constants from their own modules (e.g. shared/identifiers.ts), not from the input layer.
     target: ['./shared/!(action)/**', './shared/*.ts'],
     from: './shared/action/inputs.ts',
-    message: 'Domain modules do not import the input layer (shared/action/inputs.ts): import the constant from the module that owns it (e.g. shared/identifiers.ts).',
+    message:
+      'Domain modules do not import the input layer (shared/action/inputs.ts): import the constant from the module that owns it (e.g. shared/identifiers.ts).',
   },
 ];
 
@@ -44,17 +47,32 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', performance: 'readonly', TextDecoder: 'readonly', structuredClone: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        performance: 'readonly',
+        TextDecoder: 'readonly',
+        structuredClone: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       eqeqeq: 'error',
     },
   },
   {
     files: ['**/*.ts'],
     plugins: { 'import-x': importX },
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     settings: {
       'import-x/extensions': ['.ts', '.js', '.mjs'],
       'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
@@ -63,7 +81,10 @@ export default tseslint.config(
     rules: {
       // Runtime cycles (import-x skips type-only imports; `npm run lint` also runs madge, which counts them).
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
-      'import-x/no-restricted-paths': ['error', { basePath: import.meta.dirname, zones: LAYER_ZONES }],
+      'import-x/no-restricted-paths': [
+        'error',
+        { basePath: import.meta.dirname, zones: LAYER_ZONES },
+      ],
       // A promise nobody awaits loses its rejection: the step would pass with the work undone.
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',

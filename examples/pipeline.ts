@@ -21,7 +21,12 @@ import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { commitCheckout } from '../harness/runner/checkout.js';
 import { pullRequestEvent } from '../harness/runner/events.js';
-import { REPOSITORY_ROOT, runBundle, type RunOptions, type RunResult } from '../harness/runner/run-bundle.js';
+import {
+  REPOSITORY_ROOT,
+  runBundle,
+  type RunOptions,
+  type RunResult,
+} from '../harness/runner/run-bundle.js';
 import type { StandIns } from '../harness/stand-ins/index.js';
 
 export interface StepRecord {
@@ -54,18 +59,25 @@ export interface PipelineOptions {
 }
 
 /** The commit the pull request is based on, as its event payload names it. */
-const BASE_SHA = (pullRequestEvent() as { pull_request: { base: { sha: string } } }).pull_request.base.sha;
+const BASE_SHA = (pullRequestEvent() as { pull_request: { base: { sha: string } } }).pull_request
+  .base.sha;
 /** The test merge commit of the pull request: the harness's GITHUB_SHA on a pull_request event. */
 const MERGE_SHA = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
 
-const TRAIN_COMMAND = 'node examples/churn/train.mjs --train data/train.csv --eval data/eval.csv --model-out model/model.json --predictions-out model/predictions.csv';
+const TRAIN_COMMAND =
+  'node examples/churn/train.mjs --train data/train.csv --eval data/eval.csv --model-out model/model.json --predictions-out model/predictions.csv';
 const GATES = 'examples/churn/gates.yaml';
 
 export async function runExamplePipeline(options: PipelineOptions): Promise<PipelineRun> {
   await rm(options.root, { recursive: true, force: true });
   const { standIns } = options;
   const steps: StepRecord[] = [];
-  const step = async (job: string, name: string, action: string, run: Omit<RunOptions, 'standIns' | 'job'>) => {
+  const step = async (
+    job: string,
+    name: string,
+    action: string,
+    run: Omit<RunOptions, 'standIns' | 'job'>,
+  ) => {
     const result = await runBundle(action, { ...run, standIns, job });
     const record = { job, step: name, result };
     steps.push(record);
@@ -77,16 +89,36 @@ export async function runExamplePipeline(options: PipelineOptions): Promise<Pipe
   // The release run that put today's production model in place.
   standIns.newRun();
   const staging = await newJob(options.root, 'release-staging');
-  const trainedProduction = await step('release-staging', 'Train the release candidate', 'train-model', { ...staging, inputs: trainInputs('examples/churn/config.production.json') });
-  const productionMetrics = await step('release-staging', 'Evaluate it', 'evaluate-model', { ...staging, inputs: evaluateInputs(trainedProduction) });
+  const trainedProduction = await step(
+    'release-staging',
+    'Train the release candidate',
+    'train-model',
+    { ...staging, inputs: trainInputs('examples/churn/config.production.json') },
+  );
+  const productionMetrics = await step('release-staging', 'Evaluate it', 'evaluate-model', {
+    ...staging,
+    inputs: evaluateInputs(trainedProduction),
+  });
   await step('release-staging', 'Promote it to staging', 'promote-model', {
     ...staging,
-    inputs: { 'model-name': 'churn', environment: 'staging', manifest: trainedProduction.outputs.manifest!, metrics: productionMetrics.outputs.metrics!, gates: GATES },
+    inputs: {
+      'model-name': 'churn',
+      environment: 'staging',
+      manifest: trainedProduction.outputs.manifest!,
+      metrics: productionMetrics.outputs.metrics!,
+      gates: GATES,
+    },
   });
   const production = await newJob(options.root, 'release-production', { withData: false });
   await step('release-production', 'Promote the same artifact to production', 'promote-model', {
     ...production,
-    inputs: { 'model-name': 'churn', environment: 'production', artifact: trainedProduction.outputs['artifact-name']!, version: trainedProduction.outputs.version!, gates: GATES },
+    inputs: {
+      'model-name': 'churn',
+      environment: 'production',
+      artifact: trainedProduction.outputs['artifact-name']!,
+      version: trainedProduction.outputs.version!,
+      gates: GATES,
+    },
   });
 
   // The repository on GitHub: the base branch holds the example project as it is here.
@@ -105,40 +137,90 @@ export async function runExamplePipeline(options: PipelineOptions): Promise<Pipe
   const pr = await newJob(options.root, 'pull-request');
   await prepareCheckout(pr.workspace);
   standIns.github.commitFiles(MERGE_SHA, { ...project, ...changed });
-  const candidate = trainInputs(options.candidateConfig ?? 'examples/churn/config.json', { cache: 'true' });
+  const candidate = trainInputs(options.candidateConfig ?? 'examples/churn/config.json', {
+    cache: 'true',
+  });
   // The model job runs the pull request's code: a read-only token, and nothing it writes is trusted later.
   const model = { ...pr, token: 'read-only' as const };
-  await step('pull-request', 'Validate the data', 'validate-data', { ...model, inputs: { data: 'data/train.csv\ndata/eval.csv', schema: 'examples/churn/schema.yaml' } });
-  const trained = await step('pull-request', 'Train the candidate', 'train-model', { ...model, inputs: candidate });
-  const evaluated = await step('pull-request', 'Evaluate the candidate', 'evaluate-model', { ...model, inputs: evaluateInputs(trained) });
+  await step('pull-request', 'Validate the data', 'validate-data', {
+    ...model,
+    inputs: { data: 'data/train.csv\ndata/eval.csv', schema: 'examples/churn/schema.yaml' },
+  });
+  const trained = await step('pull-request', 'Train the candidate', 'train-model', {
+    ...model,
+    inputs: candidate,
+  });
+  const evaluated = await step('pull-request', 'Evaluate the candidate', 'evaluate-model', {
+    ...model,
+    inputs: evaluateInputs(trained),
+  });
   // The compare job: no checkout, only the model job's artifact. No baseline file: compare-metrics
   // finds the model in production in the registry; the gate policy is the base branch's.
   const compareJob = await handOver(options.root, 'compare', evaluated, trained);
-  const comparison = await step('compare', 'Compare with production', 'compare-metrics', { ...compareJob, inputs: compareInputs() });
+  const comparison = await step('compare', 'Compare with production', 'compare-metrics', {
+    ...compareJob,
+    inputs: compareInputs(),
+  });
 
   // The reviewer re-runs the workflow: same fingerprint, so training comes from the cache.
   standIns.newRun();
   const rerunJob = await newJob(options.root, 'pull-request-rerun');
   await prepareCheckout(rerunJob.workspace);
   const rerunModel = { ...rerunJob, token: 'read-only' as const };
-  const retrained = await step('pull-request (re-run)', 'Train the candidate', 'train-model', { ...rerunModel, inputs: candidate });
-  const reevaluated = await step('pull-request (re-run)', 'Evaluate the candidate', 'evaluate-model', { ...rerunModel, inputs: evaluateInputs(retrained) });
+  const retrained = await step('pull-request (re-run)', 'Train the candidate', 'train-model', {
+    ...rerunModel,
+    inputs: candidate,
+  });
+  const reevaluated = await step(
+    'pull-request (re-run)',
+    'Evaluate the candidate',
+    'evaluate-model',
+    { ...rerunModel, inputs: evaluateInputs(retrained) },
+  );
   const recompareJob = await handOver(options.root, 'compare-rerun', reevaluated, retrained);
-  const recompared = await step('compare (re-run)', 'Compare with production', 'compare-metrics', { ...recompareJob, inputs: compareInputs() });
-  return { root: options.root, steps, comparison, rerun: { train: retrained, comparison: recompared }, commits: { base: BASE_SHA, merge: MERGE_SHA } };
+  const recompared = await step('compare (re-run)', 'Compare with production', 'compare-metrics', {
+    ...recompareJob,
+    inputs: compareInputs(),
+  });
+  return {
+    root: options.root,
+    steps,
+    comparison,
+    rerun: { train: retrained, comparison: recompared },
+    commits: { base: BASE_SHA, merge: MERGE_SHA },
+  };
 }
 
 /** The compare job's inputs: the handed-over files, and the gate policy's path in the repository. */
 function compareInputs(): Record<string, string> {
-  return { 'model-name': 'churn', metrics: 'candidate/metrics.json', manifest: 'candidate/model-manifest.json', gates: GATES };
+  return {
+    'model-name': 'churn',
+    metrics: 'candidate/metrics.json',
+    manifest: 'candidate/model-manifest.json',
+    gates: GATES,
+  };
 }
 
 function trainInputs(config: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { 'model-name': 'churn', config, run: TRAIN_COMMAND, data: 'data/train.csv\ndata/eval.csv', outputs: 'model/model.json\nmodel/predictions.csv', ...extra };
+  return {
+    'model-name': 'churn',
+    config,
+    run: TRAIN_COMMAND,
+    data: 'data/train.csv\ndata/eval.csv',
+    outputs: 'model/model.json\nmodel/predictions.csv',
+    ...extra,
+  };
 }
 
 function evaluateInputs(trained: RunResult): Record<string, string> {
-  return { 'model-name': 'churn', predictions: 'model/predictions.csv', task: 'binary', 'score-columns': 'score', slices: 'contract', manifest: trained.outputs.manifest! };
+  return {
+    'model-name': 'churn',
+    predictions: 'model/predictions.csv',
+    task: 'binary',
+    'score-columns': 'score',
+    slices: 'contract',
+    manifest: trained.outputs.manifest!,
+  };
 }
 
 /**
@@ -146,14 +228,24 @@ function evaluateInputs(trained: RunResult): Record<string, string> {
  * workflow's first steps do. The workspace path is the same for every run of a job, as on
  * GitHub's runners, which is what lets the run cache match.
  */
-async function newJob(root: string, name: string, options: { withData?: boolean } = {}): Promise<{ workspace: string; runnerTemp: string }> {
+async function newJob(
+  root: string,
+  name: string,
+  options: { withData?: boolean } = {},
+): Promise<{ workspace: string; runnerTemp: string }> {
   const workspace = join(root, 'workspace');
   const runnerTemp = join(root, name, 'runner-temp');
   await rm(workspace, { recursive: true, force: true });
   await mkdir(runnerTemp, { recursive: true });
-  await cp(join(REPOSITORY_ROOT, 'examples', 'churn'), join(workspace, 'examples', 'churn'), { recursive: true });
+  await cp(join(REPOSITORY_ROOT, 'examples', 'churn'), join(workspace, 'examples', 'churn'), {
+    recursive: true,
+  });
   commitCheckout(workspace);
-  if (options.withData !== false) execFileSync(process.execPath, ['examples/churn/generate-data.mjs', '--out', 'data'], { cwd: workspace, stdio: 'ignore' });
+  if (options.withData !== false)
+    execFileSync(process.execPath, ['examples/churn/generate-data.mjs', '--out', 'data'], {
+      cwd: workspace,
+      stdio: 'ignore',
+    });
   return { workspace, runnerTemp };
 }
 
@@ -162,7 +254,12 @@ async function newJob(root: string, name: string, options: { withData?: boolean 
  * request's code) holding what the model job handed over, as actions/upload-artifact and
  * download-artifact would: the metrics report and the lineage manifest.
  */
-async function handOver(root: string, name: string, evaluated: RunResult, trained: RunResult): Promise<{ workspace: string; runnerTemp: string }> {
+async function handOver(
+  root: string,
+  name: string,
+  evaluated: RunResult,
+  trained: RunResult,
+): Promise<{ workspace: string; runnerTemp: string }> {
   const workspace = join(root, name, 'workspace');
   const runnerTemp = join(root, name, 'runner-temp');
   await rm(join(root, name), { recursive: true, force: true });
@@ -177,13 +274,18 @@ async function handOver(root: string, name: string, evaluated: RunResult, traine
 async function projectFiles(): Promise<Record<string, string>> {
   const folder = join(REPOSITORY_ROOT, 'examples', 'churn');
   const files: Record<string, string> = {};
-  for (const name of await readdir(folder)) files[`examples/churn/${basename(name)}`] = await readFile(join(folder, name), 'utf8');
+  for (const name of await readdir(folder))
+    files[`examples/churn/${basename(name)}`] = await readFile(join(folder, name), 'utf8');
   return files;
 }
 
 export class PipelineStepError extends Error {
   constructor(readonly record: StepRecord) {
-    const errors = record.result.annotations.filter((a) => a.command === 'error').map((a) => a.message);
-    super(`Step "${record.step}" (${record.job}) failed with exit code ${record.result.exitCode}: ${errors.join(' | ') || record.result.stderr.trim()}`);
+    const errors = record.result.annotations
+      .filter((a) => a.command === 'error')
+      .map((a) => a.message);
+    super(
+      `Step "${record.step}" (${record.job}) failed with exit code ${record.result.exitCode}: ${errors.join(' | ') || record.result.stderr.trim()}`,
+    );
   }
 }

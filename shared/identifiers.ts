@@ -14,7 +14,8 @@ import { z } from 'zod';
 import { UserError } from './action/errors.js';
 import { escapeInvisible } from './markdown/escape.js';
 
-export type IdentifierKind = 'model name' | 'model version' | 'environment name' | 'artifact name' | 'release tag';
+export type IdentifierKind =
+  'model name' | 'model version' | 'environment name' | 'artifact name' | 'release tag';
 
 interface Alphabet {
   /** Completes "must …", e.g. in `input "version" must …; got "x"`. */
@@ -44,7 +45,11 @@ const MODEL_NAME: Alphabet = {
  */
 const MODEL_VERSION: Alphabet = {
   rule: 'start and end with a letter or digit and use only letters, digits, ".", "_" and "-", without ".." and not ending in ".lock" (at most 64 characters)',
-  test: (value) => VERSION_PATTERN.test(value) && /[A-Za-z0-9]$/.test(value) && !value.includes('..') && !value.endsWith('.lock'),
+  test: (value) =>
+    VERSION_PATTERN.test(value) &&
+    /[A-Za-z0-9]$/.test(value) &&
+    !value.includes('..') &&
+    !value.endsWith('.lock'),
 };
 
 /**
@@ -85,7 +90,9 @@ export function isIdentifier(kind: IdentifierKind, value: unknown): value is str
 
 /** Why `value` is not a `kind`, as "must …; got "…"", or undefined when it is one. */
 export function identifierProblem(kind: IdentifierKind, value: unknown): string | undefined {
-  return isIdentifier(kind, value) ? undefined : `must ${ALPHABETS[kind].rule}; got ${quoteValue(value)}`;
+  return isIdentifier(kind, value)
+    ? undefined
+    : `must ${ALPHABETS[kind].rule}; got ${quoteValue(value)}`;
 }
 
 /**
@@ -93,11 +100,20 @@ export function identifierProblem(kind: IdentifierKind, value: unknown): string 
  * whose errors then name the input, or the file, field and line (see validateStructured).
  */
 export function identifier(kind: IdentifierKind) {
-  return z.string().refine((value) => isIdentifier(kind, value), { error: (issue) => identifierProblem(kind, issue.input) });
+  return z
+    .string()
+    .refine((value) => isIdentifier(kind, value), {
+      error: (issue) => identifierProblem(kind, issue.input),
+    });
 }
 
 /** `value` when it is a `kind`; otherwise a UserError that starts with `where` ("The artifact name", "Input \"version\""). */
-export function requireIdentifier(kind: IdentifierKind, value: string, where: string, advice = ''): string {
+export function requireIdentifier(
+  kind: IdentifierKind,
+  value: string,
+  where: string,
+  advice = '',
+): string {
   const problem = identifierProblem(kind, value);
   if (problem) throw new UserError(`${where} ${problem}.${advice ? ` ${advice}` : ''}`);
   return value;
@@ -128,9 +144,12 @@ const SHOWN_CHARACTERS = 60;
  * escaped too, since they would reorder or break the annotation line.
  */
 export function quoteValue(value: unknown): string {
-  if (typeof value !== 'string') return String(JSON.stringify(value) ?? value).slice(0, SHOWN_CHARACTERS);
+  if (typeof value !== 'string')
+    return String(JSON.stringify(value) ?? value).slice(0, SHOWN_CHARACTERS);
   const characters = [...value];
   // JSON escapes the C0 controls; the rest of the invisible characters are escaped after it.
   const shown = escapeInvisible(JSON.stringify(characters.slice(0, SHOWN_CHARACTERS).join('')));
-  return characters.length > SHOWN_CHARACTERS ? `${shown}… (${characters.length} characters)` : shown;
+  return characters.length > SHOWN_CHARACTERS
+    ? `${shown}… (${characters.length} characters)`
+    : shown;
 }

@@ -9,7 +9,17 @@ import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 
 /** GitHub's branding colors (https://docs.github.com/actions/reference/metadata-syntax-for-github-actions#brandingcolor). */
-export const BRANDING_COLORS = ['white', 'black', 'yellow', 'blue', 'green', 'orange', 'red', 'purple', 'gray-dark'] as const;
+export const BRANDING_COLORS = [
+  'white',
+  'black',
+  'yellow',
+  'blue',
+  'green',
+  'orange',
+  'red',
+  'purple',
+  'gray-dark',
+] as const;
 
 const text = z.string().trim().min(1, 'must not be empty');
 
@@ -111,7 +121,11 @@ export function parseActionMetadata(source: string, file: string, folder: string
 }
 
 /** Line of the deepest node along `path` that exists in the document. */
-function lineOf(doc: Document, lineCounter: LineCounter, path: readonly string[]): number | undefined {
+function lineOf(
+  doc: Document,
+  lineCounter: LineCounter,
+  path: readonly string[],
+): number | undefined {
   for (let depth = path.length; depth >= 0; depth--) {
     const node: unknown = doc.getIn(path.slice(0, depth), true);
     if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
@@ -149,7 +163,11 @@ export async function readActions(root: string): Promise<ActionsRead> {
       source = await readFile(join(root, file), 'utf8');
     } catch (error) {
       const code = error instanceof Error && 'code' in error ? error.code : undefined;
-      problems.push(code === 'ENOENT' ? `${file}: missing (every folder under actions/ needs an action.yml)` : `${file}: ${String(error)}`);
+      problems.push(
+        code === 'ENOENT'
+          ? `${file}: missing (every folder under actions/ needs an action.yml)`
+          : `${file}: ${String(error)}`,
+      );
       continue;
     }
     try {

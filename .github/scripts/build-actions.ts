@@ -28,7 +28,14 @@ async function buildAction(name: string): Promise<void> {
   const hash = sourceHash(root, name);
   // Types are checked once for the whole project by `npm run typecheck`; ncc only transpiles,
   // which is faster and lets one action build while another's sources are mid-edit.
-  const output = (await ncc(entry, { cache: false, minify: false, quiet: true, sourceMap: false, license: 'licenses.txt', transpileOnly: true })) as NccOutput;
+  const output = (await ncc(entry, {
+    cache: false,
+    minify: false,
+    quiet: true,
+    sourceMap: false,
+    license: 'licenses.txt',
+    transpileOnly: true,
+  })) as NccOutput;
   await rm(dist, { recursive: true, force: true });
   await mkdir(dist, { recursive: true });
   await writeFile(join(dist, 'index.js'), output.code);
@@ -38,10 +45,18 @@ async function buildAction(name: string): Promise<void> {
     await writeFile(join(dist, file), asset.source);
   }
   const files = await readdir(dist);
-  console.log(`${name}: ${files.length} file(s) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `${name}: ${files.length} file(s) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
-const all = [...(await readdir(join(root, 'actions'), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort(), 'cli'];
+const all = [
+  ...(await readdir(join(root, 'actions'), { withFileTypes: true }))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort(),
+  'cli',
+];
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !all.includes(name));
 if (unknown.length) {
@@ -50,6 +65,8 @@ if (unknown.length) {
 }
 // Two at a time: the machines this runs on have two cores, and ncc is CPU-bound.
 const queue = [...(requested.length ? requested : all)];
-await Promise.all([0, 1].map(async () => {
-  for (let name = queue.shift(); name; name = queue.shift()) await buildAction(name);
-}));
+await Promise.all(
+  [0, 1].map(async () => {
+    for (let name = queue.shift(); name; name = queue.shift()) await buildAction(name);
+  }),
+);

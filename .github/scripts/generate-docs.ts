@@ -12,7 +12,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ActionMetadataError, isRequired, loadActions, oneLine, type ActionInput, type ActionMetadata } from './action-metadata.js';
+import {
+  ActionMetadataError,
+  isRequired,
+  loadActions,
+  oneLine,
+  type ActionInput,
+  type ActionMetadata,
+} from './action-metadata.js';
 
 export const CATALOG_FILE = 'action-catalog.md';
 export const README_FILE = 'README.md';
@@ -41,13 +48,17 @@ export function code(text: string): string {
 }
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const line = (cells: readonly string[]) => `| ${cells.map(tableCell).join(' | ')} |`.replace(/ {2,}\|/g, ' |');
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map(tableCell).join(' | ')} |`.replace(/ {2,}\|/g, ' |');
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
 /** The heading anchor GitHub derives from `## <folder>` (folders are kebab-case). */
 export function anchor(action: ActionMetadata): string {
-  return action.folder.toLowerCase().replace(/[^a-z0-9 _-]/g, '').replace(/ /g, '-');
+  return action.folder
+    .toLowerCase()
+    .replace(/[^a-z0-9 _-]/g, '')
+    .replace(/ /g, '-');
 }
 
 function inputEntries(action: ActionMetadata): [string, ActionInput][] {
@@ -60,7 +71,9 @@ function inputName(name: string, input: ActionInput): string {
 
 function inputDescription(input: ActionInput): string {
   const description = oneLine(input.description);
-  return input.deprecationMessage ? `**Deprecated:** ${oneLine(input.deprecationMessage)} ${description}` : description;
+  return input.deprecationMessage
+    ? `**Deprecated:** ${oneLine(input.deprecationMessage)} ${description}`
+    : description;
 }
 
 function defaultCell(input: ActionInput): string {
@@ -93,12 +106,24 @@ function section(action: ActionMetadata): string {
       ? 'None.'
       : table(
           ['Input', 'Required', 'Default', 'Description'],
-          inputs.map(([name, input]) => [inputName(name, input), isRequired(input) ? '**yes**' : 'no', defaultCell(input), inputDescription(input)]),
+          inputs.map(([name, input]) => [
+            inputName(name, input),
+            isRequired(input) ? '**yes**' : 'no',
+            defaultCell(input),
+            inputDescription(input),
+          ]),
         ),
   );
   parts.push('### Outputs');
   const outputs = Object.entries(action.outputs);
-  parts.push(outputs.length === 0 ? 'None.' : table(['Output', 'Description'], outputs.map(([name, output]) => [code(name), output.description])));
+  parts.push(
+    outputs.length === 0
+      ? 'None.'
+      : table(
+          ['Output', 'Description'],
+          outputs.map(([name, output]) => [code(name), output.description]),
+        ),
+  );
   return parts.join('\n\n');
 }
 
@@ -135,7 +160,9 @@ function findMarkers(text: string): { start: number; end: number } | undefined {
   const end = text.indexOf(README_END);
   if (start === -1 && end === -1) return undefined;
   if (start === -1 || end === -1) {
-    throw new Error(`${README_FILE} has ${start === -1 ? README_END : README_START} without ${start === -1 ? README_START : README_END}.`);
+    throw new Error(
+      `${README_FILE} has ${start === -1 ? README_END : README_START} without ${start === -1 ? README_START : README_END}.`,
+    );
   }
   if (end < start) throw new Error(`${README_FILE} has ${README_END} before ${README_START}.`);
   if (text.indexOf(README_START, start + 1) !== -1 || text.indexOf(README_END, end + 1) !== -1) {
@@ -166,11 +193,24 @@ export interface GeneratedFile {
 }
 
 /** The generated files under `root` and their expected content. */
-export async function generatedFiles(root: string, actions: readonly ActionMetadata[]): Promise<GeneratedFile[]> {
-  const files: GeneratedFile[] = [{ file: CATALOG_FILE, expected: renderCatalog(actions), current: await readOptional(join(root, CATALOG_FILE)) }];
+export async function generatedFiles(
+  root: string,
+  actions: readonly ActionMetadata[],
+): Promise<GeneratedFile[]> {
+  const files: GeneratedFile[] = [
+    {
+      file: CATALOG_FILE,
+      expected: renderCatalog(actions),
+      current: await readOptional(join(root, CATALOG_FILE)),
+    },
+  ];
   const readme = await readOptional(join(root, README_FILE));
   if (readme !== undefined && hasReadmeMarkers(readme)) {
-    files.push({ file: README_FILE, expected: updateReadme(readme, renderReadmeBlock(actions)), current: readme });
+    files.push({
+      file: README_FILE,
+      expected: updateReadme(readme, renderReadmeBlock(actions)),
+      current: readme,
+    });
   }
   return files;
 }
@@ -200,7 +240,8 @@ async function main(args: readonly string[]): Promise<number> {
       return 0;
     }
     console.error('These generated files are out of date with the action.yml files:');
-    for (const file of stale) console.error(`  ${file.file}${file.current === undefined ? ' (missing)' : ''}`);
+    for (const file of stale)
+      console.error(`  ${file.file}${file.current === undefined ? ' (missing)' : ''}`);
     console.error('Run `npm run catalog` and commit the result.');
     return 1;
   }
@@ -231,7 +272,12 @@ if (isMain()) {
       process.exitCode = status;
     },
     (error: unknown) => {
-      console.error(error instanceof ActionMetadataError || (error instanceof Error && error.message.startsWith(README_FILE)) ? error.message : error);
+      console.error(
+        error instanceof ActionMetadataError ||
+          (error instanceof Error && error.message.startsWith(README_FILE))
+          ? error.message
+          : error,
+      );
       process.exitCode = 1;
     },
   );

@@ -10,5 +10,8 @@ declare module '@vercel/ncc' {
     /** Skip type checking (the project runs tsc on its own). */
     transpileOnly?: boolean;
   }
-  export default function ncc(entry: string, options?: NccOptions): Promise<{ code: string; assets: Record<string, { source: string | Buffer }> }>;
+  export default function ncc(
+    entry: string,
+    options?: NccOptions,
+  ): Promise<{ code: string; assets: Record<string, { source: string | Buffer }> }>;
 }

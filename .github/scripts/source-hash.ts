@@ -13,13 +13,16 @@ export const SOURCE_HASH_FILE = 'source-hash.txt';
 
 /** The folders and files a target's bundle is built from (target: an action folder name, or `cli`). */
 function sourcesOf(target: string): string[] {
-  const own = target === 'cli' ? ['cli/src', 'actions/validate-data/src'] : [`actions/${target}/src`];
+  const own =
+    target === 'cli' ? ['cli/src', 'actions/validate-data/src'] : [`actions/${target}/src`];
   return [...own, 'shared', 'package-lock.json', '.github/scripts/build-actions.ts'];
 }
 
 export function sourceHash(root: string, target: string): string {
   const hash = createHash('sha256');
-  const files = sourcesOf(target).flatMap((path) => filesUnder(root, path)).sort();
+  const files = sourcesOf(target)
+    .flatMap((path) => filesUnder(root, path))
+    .sort();
   for (const file of files) {
     hash.update(`${file}\0`);
     hash.update(readFileSync(join(root, file)));
@@ -46,7 +49,9 @@ export function assertFreshBundle(root: string, target: string): void {
   const stamp = join(distDir(root, target), SOURCE_HASH_FILE);
   const built = existsSync(stamp) ? readFileSync(stamp, 'utf8').trim() : '';
   if (built !== sourceHash(root, target)) {
-    throw new Error(`dist/ of ${target} is stale: run npm run build -- ${target} (its sources changed since it was built${built ? '' : '; it carries no source hash'}).`);
+    throw new Error(
+      `dist/ of ${target} is stale: run npm run build -- ${target} (its sources changed since it was built${built ? '' : '; it carries no source hash'}).`,
+    );
   }
 }
 

@@ -20,7 +20,11 @@ import { formatFromPath, type DataFormat } from '../../shared/data/records.js';
 import { stepEnvironment, type StepEnvironment } from '../../shared/action/context.js';
 import { confinePaths, stepConfinement } from '../../shared/files/confine.js';
 import { expandDataPaths } from '../../shared/files/data-paths.js';
-import { isValidationWorker, offerValidationWorkers, serveValidationShards } from '../../shared/validation/shard-worker.js';
+import {
+  isValidationWorker,
+  offerValidationWorkers,
+  serveValidationShards,
+} from '../../shared/validation/shard-worker.js';
 import { mergeProfiles, readProfile } from '../../shared/profile/profile.js';
 import { inferSchema } from '../../shared/schema/infer.js';
 import { parseRepository } from '../../shared/github/client.js';
@@ -58,7 +62,10 @@ class UsageError extends Error {}
 /** validate-data's declared defaults, read from its action.yml: the one source of truth. */
 function actionDefaults(): Record<string, string> {
   const here = dirname(fileURLToPath(import.meta.url));
-  const text = readFileSync(join(here, '..', '..', 'actions', 'validate-data', 'action.yml'), 'utf8');
+  const text = readFileSync(
+    join(here, '..', '..', 'actions', 'validate-data', 'action.yml'),
+    'utf8',
+  );
   const defaults: Record<string, string> = {};
   // action.yml's inputs are flat `name:` blocks with an optional `default:`; no YAML parser is
   // needed on this start-up path.
@@ -95,7 +102,8 @@ async function validate(args: string[]): Promise<number> {
   const step = stepIn(workspace);
   if (summary) await confined(step, [summary], 'summary file', 'any');
   const inputs: Record<string, string> = { ...actionDefaults() };
-  for (const [name, value] of Object.entries(rest)) if (typeof value === 'string') inputs[name] = value;
+  for (const [name, value] of Object.entries(rest))
+    if (typeof value === 'string') inputs[name] = value;
   if (data) inputs.data = data.join('\n');
   const runner = createCliRunner({ inputs, summaryPath: summary, verbose });
   return runAction(validateData, runner, step);
@@ -107,31 +115,57 @@ async function validate(args: string[]): Promise<number> {
  * inside a workflow step) names another.
  */
 function stepIn(folder: string | undefined): StepEnvironment {
-  return stepEnvironment(folder === undefined ? process.env : { ...process.env, GITHUB_WORKSPACE: resolve(folder) });
+  return stepEnvironment(
+    folder === undefined ? process.env : { ...process.env, GITHUB_WORKSPACE: resolve(folder) },
+  );
 }
 
-async function confined(step: StepEnvironment, paths: readonly string[], what: string, kind?: 'any'): Promise<void> {
-  await confinePaths(paths, await stepConfinement(step.workspace, step.tempDir), { what, baseDir: process.cwd(), kind });
+async function confined(
+  step: StepEnvironment,
+  paths: readonly string[],
+  what: string,
+  kind?: 'any',
+): Promise<void> {
+  await confinePaths(paths, await stepConfinement(step.workspace, step.tempDir), {
+    what,
+    baseDir: process.cwd(),
+    kind,
+  });
 }
 
-async function dataFiles(step: StepEnvironment, patterns: string[] | undefined, format: string | undefined): Promise<{ path: string; format: DataFormat }[]> {
-  if (!patterns?.length) throw new UsageError('--data is required: give a data file or glob pattern.');
+async function dataFiles(
+  step: StepEnvironment,
+  patterns: string[] | undefined,
+  format: string | undefined,
+): Promise<{ path: string; format: DataFormat }[]> {
+  if (!patterns?.length)
+    throw new UsageError('--data is required: give a data file or glob pattern.');
   const paths = await expandDataPaths(patterns);
   await confined(step, paths, 'data file');
   return paths.map((path) => {
     const detected = format && format !== 'auto' ? (format as DataFormat) : formatFromPath(path);
-    if (!detected || !['csv', 'tsv', 'jsonl', 'parquet'].includes(detected)) throw new UserError(`Cannot tell the format of "${path}"; give --format csv, tsv, jsonl or parquet.`);
+    if (!detected || !['csv', 'tsv', 'jsonl', 'parquet'].includes(detected))
+      throw new UserError(
+        `Cannot tell the format of "${path}"; give --format csv, tsv, jsonl or parquet.`,
+      );
     return { path, format: detected };
   });
 }
 
 function count(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${name} takes a whole number of 1 or more; got ${JSON.stringify(value)}.`);
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new UsageError(
+      `${name} takes a whole number of 1 or more; got ${JSON.stringify(value)}.`,
+    );
   return Number(value);
 }
 
-async function output(step: StepEnvironment, path: string | undefined, text: string): Promise<void> {
+async function output(
+  step: StepEnvironment,
+  path: string | undefined,
+  text: string,
+): Promise<void> {
   if (!path) {
     process.stdout.write(text);
     return;
@@ -163,13 +197,19 @@ async function infer(args: string[]): Promise<number> {
     dialect: { delimiter: values.delimiter },
   });
   const json = values.out !== undefined && /\.json$/i.test(values.out);
-  const text = json ? `${JSON.stringify(schema, null, 2)}\n` : (await import('js-yaml')).dump(schema, { lineWidth: 120, noRefs: true });
+  const text = json
+    ? `${JSON.stringify(schema, null, 2)}\n`
+    : (await import('js-yaml')).dump(schema, { lineWidth: 120, noRefs: true });
   await output(step, values.out, text);
   return 0;
 }
 
 async function merge(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, workspace: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { out: { type: 'string' }, workspace: { type: 'string' } },
+  });
   const step = stepIn(values.workspace);
   if (!values.out) throw new UsageError('--out is required: where to write the merged profile.');
   if (positionals.length === 0) throw new UsageError('Give the profile files to merge.');
@@ -177,23 +217,40 @@ async function merge(args: string[]): Promise<number> {
   await confined(step, paths, 'profile file');
   const merged = mergeProfiles(await Promise.all(paths.map(readProfile)));
   await output(step, values.out, `${JSON.stringify(merged)}\n`);
-  process.stderr.write(`Merged ${paths.length} profile(s): ${merged.rows} rows, ${merged.columns.length} columns.\n`);
+  process.stderr.write(
+    `Merged ${paths.length} profile(s): ${merged.rows} rows, ${merged.columns.length} columns.\n`,
+  );
   return 0;
 }
 
 async function registry(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { repo: { type: 'string' }, model: { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: { repo: { type: 'string' }, model: { type: 'string' } },
+  });
   const repository = parseRepository(values.repo);
   if (!repository) throw new UsageError('--repo is required, as owner/name.');
   const token = process.env.GITHUB_TOKEN || process.env.GH_TOKEN;
-  if (!token) throw new UserError('Reading the registry needs a GitHub token with read access to deployments: set GITHUB_TOKEN (or GH_TOKEN), e.g. GITHUB_TOKEN=$(gh auth token).');
+  if (!token)
+    throw new UserError(
+      'Reading the registry needs a GitHub token with read access to deployments: set GITHUB_TOKEN (or GH_TOKEN), e.g. GITHUB_TOKEN=$(gh auth token).',
+    );
   // Octokit's notices (rate-limit waits) go to standard error; the table alone to standard output.
   const log = createCliRunner({ inputs: {}, write: (line) => process.stderr.write(`${line}\n`) });
-  process.stdout.write(renderRegistry(await readRegistry(await createOctokitPort(token, repository, log), { model: values.model })));
+  process.stdout.write(
+    renderRegistry(
+      await readRegistry(await createOctokitPort(token, repository, log), { model: values.model }),
+    ),
+  );
   return 0;
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { validate, 'infer-schema': infer, 'merge-profiles': merge, registry };
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  validate,
+  'infer-schema': infer,
+  'merge-profiles': merge,
+  registry,
+};
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -206,7 +263,10 @@ async function main(argv: string[]): Promise<number> {
     if (!handler) throw new UsageError(`Unknown command "${command}".`);
     return await handler(args);
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (
+      error instanceof UsageError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
       process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
       return 2;
     }

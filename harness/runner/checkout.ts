@@ -7,7 +7,21 @@ import { execFileSync } from 'node:child_process';
 
 export function commitCheckout(workspace: string): void {
   const git = (...args: string[]) =>
-    execFileSync('git', ['-c', 'user.name=mlops-actions tests', '-c', 'user.email=tests@mlops-actions.invalid', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', ...args], { cwd: workspace, stdio: 'ignore' });
+    execFileSync(
+      'git',
+      [
+        '-c',
+        'user.name=mlops-actions tests',
+        '-c',
+        'user.email=tests@mlops-actions.invalid',
+        '-c',
+        'init.defaultBranch=main',
+        '-c',
+        'commit.gpgsign=false',
+        ...args,
+      ],
+      { cwd: workspace, stdio: 'ignore' },
+    );
   git('init', '-q');
   git('add', '-A');
   git('commit', '-q', '-m', 'checkout');

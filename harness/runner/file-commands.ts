@@ -13,7 +13,8 @@ export function parseFileCommands(text: string, file: string): Record<string, st
     if (heredoc) {
       const [, name, delimiter] = heredoc as unknown as [string, string, string];
       const end = lines.indexOf(delimiter, index + 1);
-      if (end === -1) throw new Error(`${file}: matching delimiter not found for "${name}" (line ${index + 1})`);
+      if (end === -1)
+        throw new Error(`${file}: matching delimiter not found for "${name}" (line ${index + 1})`);
       values[name] = lines.slice(index + 1, end).join('\n');
       index = end;
       continue;
@@ -31,8 +32,10 @@ export interface WorkflowCommand {
   message: string;
 }
 
-const unescapeData = (value: string) => value.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
-const unescapeProperty = (value: string) => unescapeData(value.replace(/%3A/g, ':').replace(/%2C/g, ','));
+const unescapeData = (value: string) =>
+  value.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+const unescapeProperty = (value: string) =>
+  unescapeData(value.replace(/%3A/g, ':').replace(/%2C/g, ','));
 
 /** `::command key=value,key=value::message` lines of a step's stdout. */
 export function parseWorkflowCommands(stdout: string): WorkflowCommand[] {

@@ -61,13 +61,22 @@ export async function actionMetadata(name: string): Promise<ActionMetadata> {
 }
 
 /** The INPUT_* variables the runner sets: every declared default, then the step's `with:`. */
-function inputVariables(action: ActionMetadata, given: Record<string, string>, githubToken: string): Record<string, string> {
+function inputVariables(
+  action: ActionMetadata,
+  given: Record<string, string>,
+  githubToken: string,
+): Record<string, string> {
   const unknown = Object.keys(given).filter((name) => !(name in action.inputs));
   // The runner only warns about unexpected inputs; a test giving one is a mistake in the test.
-  if (unknown.length) throw new Error(`${action.folder} declares no input(s) ${unknown.join(', ')}`);
+  if (unknown.length)
+    throw new Error(`${action.folder} declares no input(s) ${unknown.join(', ')}`);
   const variables: Record<string, string> = {};
   for (const [name, input] of Object.entries(action.inputs)) {
-    const value = given[name] ?? (input.default === undefined ? undefined : evaluateDefault(String(input.default), githubToken));
+    const value =
+      given[name] ??
+      (input.default === undefined
+        ? undefined
+        : evaluateDefault(String(input.default), githubToken));
     if (value !== undefined) variables[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   }
   return variables;
@@ -78,7 +87,15 @@ export interface PreparedStep {
   script: string;
   cwd: string;
   env: Record<string, string>;
-  files: Record<'GITHUB_OUTPUT' | 'GITHUB_ENV' | 'GITHUB_STATE' | 'GITHUB_PATH' | 'GITHUB_STEP_SUMMARY' | 'GITHUB_EVENT_PATH', string>;
+  files: Record<
+    | 'GITHUB_OUTPUT'
+    | 'GITHUB_ENV'
+    | 'GITHUB_STATE'
+    | 'GITHUB_PATH'
+    | 'GITHUB_STEP_SUMMARY'
+    | 'GITHUB_EVENT_PATH',
+    string
+  >;
 }
 
 /** The runner evaluates expressions in defaults; this suite's action.yml files use only `github.token`. */
@@ -94,11 +111,19 @@ export async function runBundle(name: string, options: RunOptions): Promise<RunR
   const violationsBefore = standIns.violations().length;
   const step = await prepareStep(name, { ...options, standIns });
   const started = performance.now();
-  const { exitCode, stdout, stderr, timedOut } = await spawnNode(step.script, step.cwd, step.env, options.timeoutMs);
+  const { exitCode, stdout, stderr, timedOut } = await spawnNode(
+    step.script,
+    step.cwd,
+    step.env,
+    options.timeoutMs,
+  );
   const durationMs = performance.now() - started;
   const commands = parseWorkflowCommands(stdout);
   const violations = standIns.violations().slice(violationsBefore);
-  if (violations.length) throw new Error(`${name} spoke to GitHub in a way its OpenAPI description or the service protocol does not allow:\n${violations.join('\n')}\n\nStep log:\n${stdout}`);
+  if (violations.length)
+    throw new Error(
+      `${name} spoke to GitHub in a way its OpenAPI description or the service protocol does not allow:\n${violations.join('\n')}\n\nStep log:\n${stdout}`,
+    );
   return {
     exitCode,
     stdout,
@@ -107,7 +132,9 @@ export async function runBundle(name: string, options: RunOptions): Promise<RunR
     env: parseFileCommands(await readFile(step.files.GITHUB_ENV, 'utf8'), 'GITHUB_ENV'),
     summary: await readFile(step.files.GITHUB_STEP_SUMMARY, 'utf8'),
     commands,
-    annotations: commands.filter((c) => c.command === 'error' || c.command === 'warning' || c.command === 'notice'),
+    annotations: commands.filter(
+      (c) => c.command === 'error' || c.command === 'warning' || c.command === 'notice',
+    ),
     durationMs,
     timedOut,
   };
@@ -118,7 +145,9 @@ export async function prepareStep(name: string, options: RunOptions): Promise<Pr
   const standIns = options.standIns ?? (await sharedStandIns());
   const githubToken = StandIns.token(options.token ?? 'read-write');
   const root = options.repositoryRoot ?? REPOSITORY_ROOT;
-  const stepDir = await mkdtemp(join(options.runnerTemp ?? join(options.workspace, '..'), `_step-${name}-`));
+  const stepDir = await mkdtemp(
+    join(options.runnerTemp ?? join(options.workspace, '..'), `_step-${name}-`),
+  );
   const runnerTemp = options.runnerTemp ?? join(options.workspace, '..', '_temp');
   await mkdir(runnerTemp, { recursive: true });
   const files = {
@@ -162,19 +191,37 @@ export async function prepareStep(name: string, options: RunOptions): Promise<Pr
     ...options.env,
   };
 
-  return { script: join(root, 'actions', name, action.runs.main), cwd: options.workspace, env, files };
+  return {
+    script: join(root, 'actions', name, action.runs.main),
+    cwd: options.workspace,
+    env,
+    files,
+  };
 }
 
-export function spawnNode(script: string, cwd: string, env: Record<string, string>, timeoutMs?: number, args: readonly string[] = []): Promise<{ exitCode: number; stdout: string; stderr: string; timedOut: boolean }> {
+export function spawnNode(
+  script: string,
+  cwd: string,
+  env: Record<string, string>,
+  timeoutMs?: number,
+  args: readonly string[] = [],
+): Promise<{ exitCode: number; stdout: string; stderr: string; timedOut: boolean }> {
   return new Promise((resolvePromise, reject) => {
     // A bundle older than its sources would test old code: refuse it (.github/scripts/source-hash.ts).
     assertFreshScript(script);
-    const child = spawn(process.execPath, [script, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, ...args], {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let timedOut = false;
-    const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGKILL');
+          }, timeoutMs);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
@@ -182,7 +229,12 @@ export function spawnNode(script: string, cwd: string, env: Record<string, strin
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolvePromise({ exitCode: code ?? (signal ? 128 : 1), stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut });
+      resolvePromise({
+        exitCode: code ?? (signal ? 128 : 1),
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        timedOut,
+      });
     });
   });
 }

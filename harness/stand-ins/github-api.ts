@@ -87,7 +87,10 @@ export class GitHubApiStandIn extends LoopbackService {
   /** Refs that are behind the default branch: deploying them with auto_merge merges instead. */
   readonly refsBehindDefault = new Set<string>();
   /** The environment review log of each workflow run: who approved or rejected which environments. */
-  readonly runReviews = new Map<number, { login: string; state: 'approved' | 'rejected'; comment: string; environments: string[] }[]>();
+  readonly runReviews = new Map<
+    number,
+    { login: string; state: 'approved' | 'rejected'; comment: string; environments: string[] }[]
+  >();
   /** Open pull requests by number: the head commit GitHub reports for them. */
   readonly pullRequests = new Map<number, { headSha: string }>();
   /** The repository's files by commit sha (or branch name): what GET .../contents/{path}?ref= serves. */
@@ -95,7 +98,16 @@ export class GitHubApiStandIn extends LoopbackService {
   /** Workflow runs (GITHUB_RUN_ID) → the results-service run whose artifacts they hold. */
   readonly workflowRuns = new Map<number, string>();
   /** The finalized artifacts of a results-service run, and where their zip can be downloaded; wired by StandIns. */
-  artifactsOf: (backendRunId: string) => { id: number; name: string; size: number; digest?: string; createdAt: string; downloadUrl: string }[] = () => [];
+  artifactsOf: (
+    backendRunId: string,
+  ) => {
+    id: number;
+    name: string;
+    size: number;
+    digest?: string;
+    createdAt: string;
+    downloadUrl: string;
+  }[] = () => [];
 
   /** Runs after each answer, before the client can send its next request: another writer's move, in a test. */
   afterReply?: (entry: LoggedRequest) => void;
@@ -106,9 +118,21 @@ export class GitHubApiStandIn extends LoopbackService {
 
   constructor() {
     super();
-    this.tokens.set('ghs_stand_in_read_write', { login: 'github-actions[bot]', installation: true, readOnly: false });
-    this.tokens.set('ghs_stand_in_read_only', { login: 'github-actions[bot]', installation: true, readOnly: true });
-    this.tokens.set('ghp_stand_in_personal', { login: 'octocat', installation: false, readOnly: false });
+    this.tokens.set('ghs_stand_in_read_write', {
+      login: 'github-actions[bot]',
+      installation: true,
+      readOnly: false,
+    });
+    this.tokens.set('ghs_stand_in_read_only', {
+      login: 'github-actions[bot]',
+      installation: true,
+      readOnly: true,
+    });
+    this.tokens.set('ghp_stand_in_personal', {
+      login: 'octocat',
+      installation: false,
+      readOnly: false,
+    });
     this.defineRoutes();
   }
 
@@ -125,7 +149,11 @@ export class GitHubApiStandIn extends LoopbackService {
     return {
       status: 403,
       headers: { 'retry-after': String(retryAfterSeconds) },
-      body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: `${DOCS}/using-the-rest-api/rate-limits-for-the-rest-api` },
+      body: {
+        message:
+          'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+        documentation_url: `${DOCS}/using-the-rest-api/rate-limits-for-the-rest-api`,
+      },
     };
   }
 
@@ -142,7 +170,9 @@ export class GitHubApiStandIn extends LoopbackService {
 
   /** Requests that wrote something (POST, PATCH, PUT, DELETE) and were answered 2xx. */
   writes(): LoggedRequest[] {
-    return this.log.filter((entry) => entry.method !== 'GET' && entry.status < 300 && !entry.injected);
+    return this.log.filter(
+      (entry) => entry.method !== 'GET' && entry.status < 300 && !entry.injected,
+    );
   }
 
   // --- request handling -------------------------------------------------------------------
@@ -152,42 +182,76 @@ export class GitHubApiStandIn extends LoopbackService {
     const url = new URL(incoming.url ?? '/', this.url);
     const raw = await readBody(incoming);
     const route = this.routes.find((r) => r.method === method && r.pattern.test(url.pathname));
-    const entry: LoggedRequest = { method, path: url.pathname, operation: route?.template, status: 0, injected: false };
+    const entry: LoggedRequest = {
+      method,
+      path: url.pathname,
+      operation: route?.template,
+      status: 0,
+      injected: false,
+    };
     this.log.push(entry);
     const reply = (r: Reply) => {
       entry.status = r.status;
       send(response, r);
     };
 
-    const fault = this.faults.find((f) => (f.method ?? method) === method && (f.path ?? /./).test(url.pathname) && (f.times ?? 1) > 0);
+    const fault = this.faults.find(
+      (f) =>
+        (f.method ?? method) === method && (f.path ?? /./).test(url.pathname) && (f.times ?? 1) > 0,
+    );
     if (fault) {
       fault.times = (fault.times ?? 1) - 1;
       entry.injected = true;
-      return reply({ status: fault.status, headers: fault.headers, body: fault.body ?? { message: 'Server Error' } });
+      return reply({
+        status: fault.status,
+        headers: fault.headers,
+        body: fault.body ?? { message: 'Server Error' },
+      });
     }
     if (!route) {
       this.violations.push(`${method} ${url.pathname}: no such endpoint in the stand-in`);
       return reply({ status: 404, body: { message: 'Not Found', documentation_url: DOCS } });
     }
     const token = this.authenticate(incoming.headers.authorization);
-    if (!token) return reply({ status: 401, body: { message: 'Bad credentials', documentation_url: DOCS } });
-    if (token.readOnly && method !== 'GET') return reply({ status: 403, body: { message: READ_ONLY_MESSAGE, documentation_url: DOCS } });
+    if (!token)
+      return reply({ status: 401, body: { message: 'Bad credentials', documentation_url: DOCS } });
+    if (token.readOnly && method !== 'GET')
+      return reply({ status: 403, body: { message: READ_ONLY_MESSAGE, documentation_url: DOCS } });
 
     let body: unknown;
     if (!route.rawBody && raw.length) {
       try {
         body = JSON.parse(raw.toString('utf8'));
       } catch {
-        return reply({ status: 400, body: { message: 'Problems parsing JSON', documentation_url: DOCS } });
+        return reply({
+          status: 400,
+          body: { message: 'Problems parsing JSON', documentation_url: DOCS },
+        });
       }
       const problem = checkRequestBody(method, route.template, body);
       if (problem) {
         this.violations.push(problem);
-        return reply({ status: 422, body: { message: `Invalid request (stand-in): ${problem}`, documentation_url: DOCS } });
+        return reply({
+          status: 422,
+          body: { message: `Invalid request (stand-in): ${problem}`, documentation_url: DOCS },
+        });
       }
     }
-    const params = Object.fromEntries(route.names.map((name, index) => [name, decodeURIComponent(route.pattern.exec(url.pathname)![index + 1]!)]));
-    const result = await route.handler({ method, url, params, body, raw, token, accept: String(incoming.headers.accept ?? '') });
+    const params = Object.fromEntries(
+      route.names.map((name, index) => [
+        name,
+        decodeURIComponent(route.pattern.exec(url.pathname)![index + 1]!),
+      ]),
+    );
+    const result = await route.handler({
+      method,
+      url,
+      params,
+      body,
+      raw,
+      token,
+      accept: String(incoming.headers.accept ?? ''),
+    });
     if (!Buffer.isBuffer(result.body)) {
       const problem = checkResponse(method, route.template, result.status, result.body);
       if (problem) this.violations.push(`stand-in answered wrongly: ${problem}`);
@@ -201,10 +265,17 @@ export class GitHubApiStandIn extends LoopbackService {
     return match ? this.tokens.get(match[1]!) : undefined;
   }
 
-  private route(method: string, template: string, handler: Handler, options: { rawBody?: boolean } = {}): void {
+  private route(
+    method: string,
+    template: string,
+    handler: Handler,
+    options: { rawBody?: boolean } = {},
+  ): void {
     const names: string[] = [];
     // `{path}` spans folders (GitHub's x-multi-segment), whether its "/" are encoded or not.
-    const pattern = new RegExp(`^${template.replace(/\{([^}]+)\}/g, (_, name: string) => (names.push(name), name === 'path' ? '(.+)' : '([^/]+)'))}$`);
+    const pattern = new RegExp(
+      `^${template.replace(/\{([^}]+)\}/g, (_, name: string) => (names.push(name), name === 'path' ? '(.+)' : '([^/]+)'))}$`,
+    );
     this.routes.push({ method, template, pattern, names, handler, ...options });
   }
 
@@ -223,7 +294,10 @@ export class GitHubApiStandIn extends LoopbackService {
 
   /** One page of a list, with GitHub's Link header. */
   private page(request: Request, items: unknown[]): Reply {
-    const perPage = Math.min(100, Math.max(1, Number(request.url.searchParams.get('per_page') ?? 30)));
+    const perPage = Math.min(
+      100,
+      Math.max(1, Number(request.url.searchParams.get('per_page') ?? 30)),
+    );
     const page = Math.max(1, Number(request.url.searchParams.get('page') ?? 1));
     const last = Math.max(1, Math.ceil(items.length / perPage));
     const link = (n: number, rel: string) => {
@@ -232,8 +306,17 @@ export class GitHubApiStandIn extends LoopbackService {
       target.searchParams.set('page', String(n));
       return `<${target}>; rel="${rel}"`;
     };
-    const links = [page < last ? link(page + 1, 'next') : '', page < last ? link(last, 'last') : '', page > 1 ? link(1, 'first') : '', page > 1 ? link(page - 1, 'prev') : ''].filter(Boolean);
-    return { status: 200, headers: links.length ? { link: links.join(', ') } : {}, body: items.slice((page - 1) * perPage, page * perPage) };
+    const links = [
+      page < last ? link(page + 1, 'next') : '',
+      page < last ? link(last, 'last') : '',
+      page > 1 ? link(1, 'first') : '',
+      page > 1 ? link(page - 1, 'prev') : '',
+    ].filter(Boolean);
+    return {
+      status: 200,
+      headers: links.length ? { link: links.join(', ') } : {},
+      body: items.slice((page - 1) * perPage, page * perPage),
+    };
   }
 
   private notFound(): Reply {
@@ -244,7 +327,12 @@ export class GitHubApiStandIn extends LoopbackService {
 
   private defineRoutes(): void {
     const repoPath = '/repos/{owner}/{repo}';
-    const own = (handler: Handler): Handler => (request) => (request.params.owner === OWNER && request.params.repo === REPO ? handler(request) : this.notFound());
+    const own =
+      (handler: Handler): Handler =>
+      (request) =>
+        request.params.owner === OWNER && request.params.repo === REPO
+          ? handler(request)
+          : this.notFound();
 
     this.route('GET', '/user', (request) =>
       request.token.installation
@@ -254,132 +342,263 @@ export class GitHubApiStandIn extends LoopbackService {
 
     // Some of GitHub's bundled examples lag its schema (has_discussions, requested_teams[].type,
     // files[].sha); the stand-in fills those in so that what it answers is what the schema says.
-    this.route('GET', repoPath, own(() => ({ status: 200, body: { ...example('full-repository'), has_discussions: false, name: REPO, full_name: `${OWNER}/${REPO}`, default_branch: DEFAULT_BRANCH } })));
+    this.route(
+      'GET',
+      repoPath,
+      own(() => ({
+        status: 200,
+        body: {
+          ...example('full-repository'),
+          has_discussions: false,
+          name: REPO,
+          full_name: `${OWNER}/${REPO}`,
+          default_branch: DEFAULT_BRANCH,
+        },
+      })),
+    );
 
-    this.route('GET', `${repoPath}/pulls/{pull_number}`, own((request) => {
-      const pr = example('pull-request');
-      pr.number = Number(request.params.pull_number);
-      pr.requested_teams = [];
-      const known = this.pullRequests.get(pr.number);
-      if (this.pullRequests.size && !known) return this.notFound();
-      if (known) pr.head.sha = known.headSha;
-      pr.base.repo = { ...pr.base.repo, name: REPO, full_name: `${OWNER}/${REPO}`, owner: { ...pr.base.repo.owner, login: OWNER } };
-      return { status: 200, body: pr };
-    }));
+    this.route(
+      'GET',
+      `${repoPath}/pulls/{pull_number}`,
+      own((request) => {
+        const pr = example('pull-request');
+        pr.number = Number(request.params.pull_number);
+        pr.requested_teams = [];
+        const known = this.pullRequests.get(pr.number);
+        if (this.pullRequests.size && !known) return this.notFound();
+        if (known) pr.head.sha = known.headSha;
+        pr.base.repo = {
+          ...pr.base.repo,
+          name: REPO,
+          full_name: `${OWNER}/${REPO}`,
+          owner: { ...pr.base.repo.owner, login: OWNER },
+        };
+        return { status: 200, body: pr };
+      }),
+    );
 
-    this.route('GET', `${repoPath}/commits/{ref}`, own((request) => ({ status: 200, body: { ...example('commit'), sha: request.params.ref, files: [] } })));
+    this.route(
+      'GET',
+      `${repoPath}/commits/{ref}`,
+      own((request) => ({
+        status: 200,
+        body: { ...example('commit'), sha: request.params.ref, files: [] },
+      })),
+    );
 
-    this.route('GET', `${repoPath}/contents/{path}`, own((request) => this.contents(request)));
+    this.route(
+      'GET',
+      `${repoPath}/contents/{path}`,
+      own((request) => this.contents(request)),
+    );
 
     // Issue and pull-request comments.
-    this.route('GET', `${repoPath}/issues/{issue_number}/comments`, own((request) => this.page(request, this.comments.get(Number(request.params.issue_number)) ?? [])));
-    this.route('POST', `${repoPath}/issues/{issue_number}/comments`, own((request) => {
-      const text = (request.body as { body: string }).body;
-      if (text.length > COMMENT_BODY_LIMIT) return tooLong();
-      const issue = Number(request.params.issue_number);
-      const id = this.id();
-      const now = new Date().toISOString();
-      const comment = {
-        ...example('issue-comment'),
-        id,
-        node_id: `IC_${id}`,
-        url: this.apiUrl(`/issues/comments/${id}`),
-        html_url: `https://github.com/${OWNER}/${REPO}/pull/${issue}#issuecomment-${id}`,
-        issue_url: this.apiUrl(`/issues/${issue}`),
-        body: text,
-        user: this.user(request.token.login),
-        created_at: now,
-        updated_at: now,
-      };
-      this.comments.set(issue, [...(this.comments.get(issue) ?? []), comment]);
-      return { status: 201, body: comment };
-    }));
+    this.route(
+      'GET',
+      `${repoPath}/issues/{issue_number}/comments`,
+      own((request) =>
+        this.page(request, this.comments.get(Number(request.params.issue_number)) ?? []),
+      ),
+    );
+    this.route(
+      'POST',
+      `${repoPath}/issues/{issue_number}/comments`,
+      own((request) => {
+        const text = (request.body as { body: string }).body;
+        if (text.length > COMMENT_BODY_LIMIT) return tooLong();
+        const issue = Number(request.params.issue_number);
+        const id = this.id();
+        const now = new Date().toISOString();
+        const comment = {
+          ...example('issue-comment'),
+          id,
+          node_id: `IC_${id}`,
+          url: this.apiUrl(`/issues/comments/${id}`),
+          html_url: `https://github.com/${OWNER}/${REPO}/pull/${issue}#issuecomment-${id}`,
+          issue_url: this.apiUrl(`/issues/${issue}`),
+          body: text,
+          user: this.user(request.token.login),
+          created_at: now,
+          updated_at: now,
+        };
+        this.comments.set(issue, [...(this.comments.get(issue) ?? []), comment]);
+        return { status: 201, body: comment };
+      }),
+    );
     const findComment = (id: number) => [...this.comments.values()].flat().find((c) => c.id === id);
-    this.route('GET', `${repoPath}/issues/comments/{comment_id}`, own((request) => {
-      const comment = findComment(Number(request.params.comment_id));
-      return comment ? { status: 200, body: comment } : this.notFound();
-    }));
-    this.route('PATCH', `${repoPath}/issues/comments/{comment_id}`, own((request) => {
-      const comment = findComment(Number(request.params.comment_id));
-      if (!comment) return this.notFound();
-      const text = (request.body as { body: string }).body;
-      if (text.length > COMMENT_BODY_LIMIT) return tooLong();
-      if (comment.user.login !== request.token.login) return { status: 403, body: { message: READ_ONLY_MESSAGE, documentation_url: DOCS } };
-      Object.assign(comment, { body: text, updated_at: new Date().toISOString() });
-      return { status: 200, body: comment };
-    }));
-    this.route('DELETE', `${repoPath}/issues/comments/{comment_id}`, own((request) => {
-      const id = Number(request.params.comment_id);
-      for (const [issue, list] of this.comments) this.comments.set(issue, list.filter((c) => c.id !== id));
-      return { status: 204 };
-    }));
+    this.route(
+      'GET',
+      `${repoPath}/issues/comments/{comment_id}`,
+      own((request) => {
+        const comment = findComment(Number(request.params.comment_id));
+        return comment ? { status: 200, body: comment } : this.notFound();
+      }),
+    );
+    this.route(
+      'PATCH',
+      `${repoPath}/issues/comments/{comment_id}`,
+      own((request) => {
+        const comment = findComment(Number(request.params.comment_id));
+        if (!comment) return this.notFound();
+        const text = (request.body as { body: string }).body;
+        if (text.length > COMMENT_BODY_LIMIT) return tooLong();
+        if (comment.user.login !== request.token.login)
+          return { status: 403, body: { message: READ_ONLY_MESSAGE, documentation_url: DOCS } };
+        Object.assign(comment, { body: text, updated_at: new Date().toISOString() });
+        return { status: 200, body: comment };
+      }),
+    );
+    this.route(
+      'DELETE',
+      `${repoPath}/issues/comments/{comment_id}`,
+      own((request) => {
+        const id = Number(request.params.comment_id);
+        for (const [issue, list] of this.comments)
+          this.comments.set(
+            issue,
+            list.filter((c) => c.id !== id),
+          );
+        return { status: 204 };
+      }),
+    );
 
     // Deployments and their statuses.
-    this.route('POST', `${repoPath}/deployments`, own((request) => this.createDeployment(request)));
-    this.route('GET', `${repoPath}/deployments`, own((request) => {
-      const filters = ['sha', 'ref', 'task', 'environment'] as const;
-      const matching = this.deployments.filter((d) => filters.every((f) => !request.url.searchParams.has(f) || d[f] === request.url.searchParams.get(f)));
-      return this.page(request, [...matching].reverse());
-    }));
-    this.route('GET', `${repoPath}/deployments/{deployment_id}`, own((request) => {
-      const deployment = this.deployments.find((d) => d.id === Number(request.params.deployment_id));
-      return deployment ? { status: 200, body: deployment } : this.notFound();
-    }));
-    this.route('POST', `${repoPath}/deployments/{deployment_id}/statuses`, own((request) => {
-      const deployment = this.deployments.find((d) => d.id === Number(request.params.deployment_id));
-      if (!deployment) return this.notFound();
-      const input = request.body as Record<string, any>;
-      if (typeof input.description === 'string' && input.description.length > 140) {
-        return { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'DeploymentStatus', code: 'custom', field: 'description', message: 'description is too long (maximum is 140 characters)' }], documentation_url: DOCS } };
-      }
-      const id = this.id();
-      const now = new Date().toISOString();
-      const { environment_url: _unset, ...template } = example('deployment-status');
-      const status = {
-        ...template,
-        id,
-        node_id: `DES_${id}`,
-        state: input.state,
-        description: input.description ?? '',
-        environment: input.environment ?? deployment.environment,
-        target_url: input.log_url ?? input.target_url ?? '',
-        log_url: input.log_url ?? input.target_url ?? '',
-        // GitHub documents "" as the default, but the schema's uri format rejects it: left out when unset.
-        ...(input.environment_url ? { environment_url: input.environment_url } : {}),
-        url: this.apiUrl(`/deployments/${deployment.id}/statuses/${id}`),
-        deployment_url: deployment.url,
-        repository_url: this.apiUrl(''),
-        creator: this.user(request.token.login),
-        created_at: now,
-        updated_at: now,
-      };
-      this.statuses.set(deployment.id, [status, ...(this.statuses.get(deployment.id) ?? [])]);
-      return { status: 201, body: status };
-    }));
-    this.route('GET', `${repoPath}/deployments/{deployment_id}/statuses`, own((request) => this.page(request, this.statuses.get(Number(request.params.deployment_id)) ?? [])));
+    this.route(
+      'POST',
+      `${repoPath}/deployments`,
+      own((request) => this.createDeployment(request)),
+    );
+    this.route(
+      'GET',
+      `${repoPath}/deployments`,
+      own((request) => {
+        const filters = ['sha', 'ref', 'task', 'environment'] as const;
+        const matching = this.deployments.filter((d) =>
+          filters.every(
+            (f) => !request.url.searchParams.has(f) || d[f] === request.url.searchParams.get(f),
+          ),
+        );
+        return this.page(request, [...matching].reverse());
+      }),
+    );
+    this.route(
+      'GET',
+      `${repoPath}/deployments/{deployment_id}`,
+      own((request) => {
+        const deployment = this.deployments.find(
+          (d) => d.id === Number(request.params.deployment_id),
+        );
+        return deployment ? { status: 200, body: deployment } : this.notFound();
+      }),
+    );
+    this.route(
+      'POST',
+      `${repoPath}/deployments/{deployment_id}/statuses`,
+      own((request) => {
+        const deployment = this.deployments.find(
+          (d) => d.id === Number(request.params.deployment_id),
+        );
+        if (!deployment) return this.notFound();
+        const input = request.body as Record<string, any>;
+        if (typeof input.description === 'string' && input.description.length > 140) {
+          return {
+            status: 422,
+            body: {
+              message: 'Validation Failed',
+              errors: [
+                {
+                  resource: 'DeploymentStatus',
+                  code: 'custom',
+                  field: 'description',
+                  message: 'description is too long (maximum is 140 characters)',
+                },
+              ],
+              documentation_url: DOCS,
+            },
+          };
+        }
+        const id = this.id();
+        const now = new Date().toISOString();
+        const { environment_url: _unset, ...template } = example('deployment-status');
+        const status = {
+          ...template,
+          id,
+          node_id: `DES_${id}`,
+          state: input.state,
+          description: input.description ?? '',
+          environment: input.environment ?? deployment.environment,
+          target_url: input.log_url ?? input.target_url ?? '',
+          log_url: input.log_url ?? input.target_url ?? '',
+          // GitHub documents "" as the default, but the schema's uri format rejects it: left out when unset.
+          ...(input.environment_url ? { environment_url: input.environment_url } : {}),
+          url: this.apiUrl(`/deployments/${deployment.id}/statuses/${id}`),
+          deployment_url: deployment.url,
+          repository_url: this.apiUrl(''),
+          creator: this.user(request.token.login),
+          created_at: now,
+          updated_at: now,
+        };
+        this.statuses.set(deployment.id, [status, ...(this.statuses.get(deployment.id) ?? [])]);
+        return { status: 201, body: status };
+      }),
+    );
+    this.route(
+      'GET',
+      `${repoPath}/deployments/{deployment_id}/statuses`,
+      own((request) =>
+        this.page(request, this.statuses.get(Number(request.params.deployment_id)) ?? []),
+      ),
+    );
 
     // The environment review log of a workflow run (required reviewers' approvals).
-    this.route('GET', `${repoPath}/actions/runs/{run_id}/approvals`, own((request) => {
-      const reviews = this.runReviews.get(Number(request.params.run_id)) ?? [];
-      const environment = (name: string) => {
-        const { id, node_id, created_at, updated_at } = example('environment') as Record<string, unknown>;
-        return { id, node_id, name, url: this.apiUrl(`/environments/${encodeURIComponent(name)}`), html_url: `https://github.com/${OWNER}/${REPO}/deployments/activity_log?environments_filter=${encodeURIComponent(name)}`, created_at, updated_at };
-      };
-      const body = reviews.map((review) => ({
-        environments: review.environments.map(environment),
-        state: review.state,
-        comment: review.comment,
-        user: this.user(review.login),
-      }));
-      return { status: 200, body };
-    }));
+    this.route(
+      'GET',
+      `${repoPath}/actions/runs/{run_id}/approvals`,
+      own((request) => {
+        const reviews = this.runReviews.get(Number(request.params.run_id)) ?? [];
+        const environment = (name: string) => {
+          const { id, node_id, created_at, updated_at } = example('environment') as Record<
+            string,
+            unknown
+          >;
+          return {
+            id,
+            node_id,
+            name,
+            url: this.apiUrl(`/environments/${encodeURIComponent(name)}`),
+            html_url: `https://github.com/${OWNER}/${REPO}/deployments/activity_log?environments_filter=${encodeURIComponent(name)}`,
+            created_at,
+            updated_at,
+          };
+        };
+        const body = reviews.map((review) => ({
+          environments: review.environments.map(environment),
+          state: review.state,
+          comment: review.comment,
+          user: this.user(review.login),
+        }));
+        return { status: 200, body };
+      }),
+    );
 
     // Environments.
-    this.route('GET', `${repoPath}/environments/{environment_name}`, own((request) => {
-      const name = request.params.environment_name!;
-      if (!this.environments.has(name)) return this.notFound();
-      return { status: 200, body: { ...example('environment'), name, url: this.apiUrl(`/environments/${encodeURIComponent(name)}`), html_url: `https://github.com/${OWNER}/${REPO}/deployments/activity_log?environments_filter=${encodeURIComponent(name)}` } };
-    }));
+    this.route(
+      'GET',
+      `${repoPath}/environments/{environment_name}`,
+      own((request) => {
+        const name = request.params.environment_name!;
+        if (!this.environments.has(name)) return this.notFound();
+        return {
+          status: 200,
+          body: {
+            ...example('environment'),
+            name,
+            url: this.apiUrl(`/environments/${encodeURIComponent(name)}`),
+            html_url: `https://github.com/${OWNER}/${REPO}/deployments/activity_log?environments_filter=${encodeURIComponent(name)}`,
+          },
+        };
+      }),
+    );
 
     // Artifacts of workflow runs, as another workflow reads them (@actions/artifact with findBy).
     const artifactJson = (a: ReturnType<GitHubApiStandIn['artifactsOf']>[number]) => ({
@@ -401,97 +620,182 @@ export class GitHubApiStandIn extends LoopbackService {
       const backend = this.workflowRuns.get(runId);
       return backend ? this.artifactsOf(backend) : [];
     };
-    this.route('GET', `${repoPath}/actions/runs/{run_id}/artifacts`, own((request) => {
-      if (!this.workflowRuns.has(Number(request.params.run_id))) return this.notFound();
-      const name = request.url.searchParams.get('name');
-      const artifacts = runArtifacts(Number(request.params.run_id)).filter((a) => name === null || a.name === name);
-      return { status: 200, body: { total_count: artifacts.length, artifacts: artifacts.map(artifactJson) } };
-    }));
-    this.route('GET', `${repoPath}/actions/artifacts/{artifact_id}/{archive_format}`, own((request) => {
-      const id = Number(request.params.artifact_id);
-      const artifact = [...this.workflowRuns.values()].flatMap((backend) => this.artifactsOf(backend)).find((a) => a.id === id);
-      if (!artifact || request.params.archive_format !== 'zip') return this.notFound();
-      return { status: 302, headers: { location: artifact.downloadUrl } };
-    }));
+    this.route(
+      'GET',
+      `${repoPath}/actions/runs/{run_id}/artifacts`,
+      own((request) => {
+        if (!this.workflowRuns.has(Number(request.params.run_id))) return this.notFound();
+        const name = request.url.searchParams.get('name');
+        const artifacts = runArtifacts(Number(request.params.run_id)).filter(
+          (a) => name === null || a.name === name,
+        );
+        return {
+          status: 200,
+          body: { total_count: artifacts.length, artifacts: artifacts.map(artifactJson) },
+        };
+      }),
+    );
+    this.route(
+      'GET',
+      `${repoPath}/actions/artifacts/{artifact_id}/{archive_format}`,
+      own((request) => {
+        const id = Number(request.params.artifact_id);
+        const artifact = [...this.workflowRuns.values()]
+          .flatMap((backend) => this.artifactsOf(backend))
+          .find((a) => a.id === id);
+        if (!artifact || request.params.archive_format !== 'zip') return this.notFound();
+        return { status: 302, headers: { location: artifact.downloadUrl } };
+      }),
+    );
 
     // Releases and their assets.
-    this.route('POST', `${repoPath}/releases`, own((request) => {
-      const input = request.body as Record<string, any>;
-      if (this.releases.some((r) => r.tag_name === input.tag_name)) {
-        return { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }], documentation_url: DOCS } };
-      }
-      const id = this.id();
-      const now = new Date().toISOString();
-      const release = {
-        ...example('release'),
-        id,
-        node_id: `RE_${id}`,
-        tag_name: input.tag_name,
-        target_commitish: input.target_commitish ?? DEFAULT_BRANCH,
-        name: input.name ?? input.tag_name,
-        body: input.body ?? null,
-        draft: input.draft ?? false,
-        prerelease: input.prerelease ?? false,
-        url: this.apiUrl(`/releases/${id}`),
-        html_url: `https://github.com/${OWNER}/${REPO}/releases/tag/${encodeURIComponent(input.tag_name)}`,
-        assets_url: this.apiUrl(`/releases/${id}/assets`),
-        upload_url: `${this.apiUrl(`/releases/${id}/assets`)}{?name,label}`,
-        author: this.user(request.token.login),
-        assets: [],
-        created_at: now,
-        published_at: input.draft ? null : now,
-      };
-      this.releases.push(release);
-      return { status: 201, body: release };
-    }));
-    const withAssets = (release: Record<string, any>) => ({ ...release, assets: (this.assets.get(release.id) ?? []).map((a) => a.meta) });
-    this.route('GET', `${repoPath}/releases`, own((request) => this.page(request, [...this.releases].reverse().map(withAssets))));
-    this.route('PATCH', `${repoPath}/releases/{release_id}`, own((request) => {
-      const release = this.releases.find((r) => r.id === Number(request.params.release_id));
-      if (!release) return this.notFound();
-      const input = request.body as Record<string, any>;
-      for (const field of ['name', 'body', 'draft', 'prerelease', 'target_commitish'] as const) if (input[field] !== undefined) release[field] = input[field];
-      if (input.draft === false && !release.published_at) release.published_at = new Date().toISOString();
-      return { status: 200, body: withAssets(release) };
-    }));
-    this.route('GET', `${repoPath}/releases/tags/{tag}`, own((request) => {
-      // As on GitHub, a draft is not found by its tag: it has no tag until it is published.
-      const release = this.releases.find((r) => r.tag_name === request.params.tag && !r.draft);
-      return release ? { status: 200, body: withAssets(release) } : this.notFound();
-    }));
-    this.route('GET', `${repoPath}/releases/{release_id}/assets`, own((request) => this.page(request, (this.assets.get(Number(request.params.release_id)) ?? []).map((a) => a.meta))));
-    this.route('POST', `${repoPath}/releases/{release_id}/assets`, own((request) => {
-      const release = this.releases.find((r) => r.id === Number(request.params.release_id));
-      if (!release) return this.notFound();
-      const name = request.url.searchParams.get('name');
-      if (!name) return { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'ReleaseAsset', code: 'missing_field', field: 'name' }], documentation_url: DOCS } };
-      const list = this.assets.get(release.id) ?? [];
-      if (list.some((a) => a.meta.name === name)) return { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'ReleaseAsset', code: 'already_exists', field: 'name' }], documentation_url: DOCS } };
-      const id = this.id();
-      const now = new Date().toISOString();
-      const meta = {
-        ...example('release-asset'),
-        id,
-        node_id: `RA_${id}`,
-        name,
-        label: request.url.searchParams.get('label') ?? '',
-        size: request.raw.length,
-        url: this.apiUrl(`/releases/assets/${id}`),
-        browser_download_url: `https://github.com/${OWNER}/${REPO}/releases/download/${encodeURIComponent(release.tag_name)}/${encodeURIComponent(name)}`,
-        uploader: this.user(request.token.login),
-        created_at: now,
-        updated_at: now,
-      };
-      this.assets.set(release.id, [...list, { meta, bytes: request.raw }]);
-      return { status: 201, body: meta };
-    }), { rawBody: true });
-    this.route('GET', `${repoPath}/releases/assets/{asset_id}`, own((request) => {
-      const asset = [...this.assets.values()].flat().find((a) => a.meta.id === Number(request.params.asset_id));
-      if (!asset) return this.notFound();
-      // The asset's bytes for `Accept: application/octet-stream`, its description otherwise.
-      const raw = /octet-stream/.test(request.accept);
-      return raw ? { status: 200, headers: { 'content-type': 'application/octet-stream' }, body: asset.bytes } : { status: 200, body: asset.meta };
-    }));
+    this.route(
+      'POST',
+      `${repoPath}/releases`,
+      own((request) => {
+        const input = request.body as Record<string, any>;
+        if (this.releases.some((r) => r.tag_name === input.tag_name)) {
+          return {
+            status: 422,
+            body: {
+              message: 'Validation Failed',
+              errors: [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }],
+              documentation_url: DOCS,
+            },
+          };
+        }
+        const id = this.id();
+        const now = new Date().toISOString();
+        const release = {
+          ...example('release'),
+          id,
+          node_id: `RE_${id}`,
+          tag_name: input.tag_name,
+          target_commitish: input.target_commitish ?? DEFAULT_BRANCH,
+          name: input.name ?? input.tag_name,
+          body: input.body ?? null,
+          draft: input.draft ?? false,
+          prerelease: input.prerelease ?? false,
+          url: this.apiUrl(`/releases/${id}`),
+          html_url: `https://github.com/${OWNER}/${REPO}/releases/tag/${encodeURIComponent(input.tag_name)}`,
+          assets_url: this.apiUrl(`/releases/${id}/assets`),
+          upload_url: `${this.apiUrl(`/releases/${id}/assets`)}{?name,label}`,
+          author: this.user(request.token.login),
+          assets: [],
+          created_at: now,
+          published_at: input.draft ? null : now,
+        };
+        this.releases.push(release);
+        return { status: 201, body: release };
+      }),
+    );
+    const withAssets = (release: Record<string, any>) => ({
+      ...release,
+      assets: (this.assets.get(release.id) ?? []).map((a) => a.meta),
+    });
+    this.route(
+      'GET',
+      `${repoPath}/releases`,
+      own((request) => this.page(request, [...this.releases].reverse().map(withAssets))),
+    );
+    this.route(
+      'PATCH',
+      `${repoPath}/releases/{release_id}`,
+      own((request) => {
+        const release = this.releases.find((r) => r.id === Number(request.params.release_id));
+        if (!release) return this.notFound();
+        const input = request.body as Record<string, any>;
+        for (const field of ['name', 'body', 'draft', 'prerelease', 'target_commitish'] as const)
+          if (input[field] !== undefined) release[field] = input[field];
+        if (input.draft === false && !release.published_at)
+          release.published_at = new Date().toISOString();
+        return { status: 200, body: withAssets(release) };
+      }),
+    );
+    this.route(
+      'GET',
+      `${repoPath}/releases/tags/{tag}`,
+      own((request) => {
+        // As on GitHub, a draft is not found by its tag: it has no tag until it is published.
+        const release = this.releases.find((r) => r.tag_name === request.params.tag && !r.draft);
+        return release ? { status: 200, body: withAssets(release) } : this.notFound();
+      }),
+    );
+    this.route(
+      'GET',
+      `${repoPath}/releases/{release_id}/assets`,
+      own((request) =>
+        this.page(
+          request,
+          (this.assets.get(Number(request.params.release_id)) ?? []).map((a) => a.meta),
+        ),
+      ),
+    );
+    this.route(
+      'POST',
+      `${repoPath}/releases/{release_id}/assets`,
+      own((request) => {
+        const release = this.releases.find((r) => r.id === Number(request.params.release_id));
+        if (!release) return this.notFound();
+        const name = request.url.searchParams.get('name');
+        if (!name)
+          return {
+            status: 422,
+            body: {
+              message: 'Validation Failed',
+              errors: [{ resource: 'ReleaseAsset', code: 'missing_field', field: 'name' }],
+              documentation_url: DOCS,
+            },
+          };
+        const list = this.assets.get(release.id) ?? [];
+        if (list.some((a) => a.meta.name === name))
+          return {
+            status: 422,
+            body: {
+              message: 'Validation Failed',
+              errors: [{ resource: 'ReleaseAsset', code: 'already_exists', field: 'name' }],
+              documentation_url: DOCS,
+            },
+          };
+        const id = this.id();
+        const now = new Date().toISOString();
+        const meta = {
+          ...example('release-asset'),
+          id,
+          node_id: `RA_${id}`,
+          name,
+          label: request.url.searchParams.get('label') ?? '',
+          size: request.raw.length,
+          url: this.apiUrl(`/releases/assets/${id}`),
+          browser_download_url: `https://github.com/${OWNER}/${REPO}/releases/download/${encodeURIComponent(release.tag_name)}/${encodeURIComponent(name)}`,
+          uploader: this.user(request.token.login),
+          created_at: now,
+          updated_at: now,
+        };
+        this.assets.set(release.id, [...list, { meta, bytes: request.raw }]);
+        return { status: 201, body: meta };
+      }),
+      { rawBody: true },
+    );
+    this.route(
+      'GET',
+      `${repoPath}/releases/assets/{asset_id}`,
+      own((request) => {
+        const asset = [...this.assets.values()]
+          .flat()
+          .find((a) => a.meta.id === Number(request.params.asset_id));
+        if (!asset) return this.notFound();
+        // The asset's bytes for `Accept: application/octet-stream`, its description otherwise.
+        const raw = /octet-stream/.test(request.accept);
+        return raw
+          ? {
+              status: 200,
+              headers: { 'content-type': 'application/octet-stream' },
+              body: asset.bytes,
+            }
+          : { status: 200, body: asset.meta };
+      }),
+    );
   }
 
   /**
@@ -503,11 +807,22 @@ export class GitHubApiStandIn extends LoopbackService {
     const ref = request.url.searchParams.get('ref') || DEFAULT_BRANCH;
     // Like GET /commits/{ref}, any full commit sha exists (with no files unless some were
     // committed); an unknown branch or tag does not.
-    const tree = this.files.get(ref) ?? (/^[0-9a-f]{40}$/.test(ref) ? new Map<string, string | Buffer>() : undefined);
-    if (!tree) return { status: 404, body: { message: `No commit found for the ref ${ref}`, documentation_url: `${DOCS}/repos/contents#get-repository-content` } };
+    const tree =
+      this.files.get(ref) ??
+      (/^[0-9a-f]{40}$/.test(ref) ? new Map<string, string | Buffer>() : undefined);
+    if (!tree)
+      return {
+        status: 404,
+        body: {
+          message: `No commit found for the ref ${ref}`,
+          documentation_url: `${DOCS}/repos/contents#get-repository-content`,
+        },
+      };
     const path = request.params.path!.replace(/^\/+|\/+$/g, '');
     const entry = (name: string, bytes: Buffer | undefined) => {
-      const sha = createHash('sha1').update(bytes ?? name).digest('hex');
+      const sha = createHash('sha1')
+        .update(bytes ?? name)
+        .digest('hex');
       const self = this.apiUrl(`/contents/${name}?ref=${encodeURIComponent(ref)}`);
       const html = `https://github.com/${OWNER}/${REPO}/${bytes ? 'blob' : 'tree'}/${ref}/${name}`;
       const git = this.apiUrl(`/git/${bytes ? 'blobs' : 'trees'}/${sha}`);
@@ -520,22 +835,36 @@ export class GitHubApiStandIn extends LoopbackService {
         url: self,
         git_url: git,
         html_url: html,
-        download_url: bytes ? `https://raw.githubusercontent.com/${OWNER}/${REPO}/${ref}/${name}` : null,
+        download_url: bytes
+          ? `https://raw.githubusercontent.com/${OWNER}/${REPO}/${ref}/${name}`
+          : null,
         _links: { self, git, html },
       };
     };
     const content = tree.get(path);
     if (content !== undefined) {
       const bytes = Buffer.from(content);
-      if (/raw/.test(request.accept)) return { status: 200, headers: { 'content-type': 'application/vnd.github.raw' }, body: bytes };
+      if (/raw/.test(request.accept))
+        return {
+          status: 200,
+          headers: { 'content-type': 'application/vnd.github.raw' },
+          body: bytes,
+        };
       // GitHub wraps the base64 at 60 characters, and leaves out the content of files over 1 MB.
       const large = bytes.length > 1024 * 1024;
-      const base64 = large ? '' : (bytes.toString('base64').match(/.{1,60}/g) ?? []).join('\n') + '\n';
-      return { status: 200, body: { ...entry(path, bytes), encoding: large ? 'none' : 'base64', content: base64 } };
+      const base64 = large
+        ? ''
+        : (bytes.toString('base64').match(/.{1,60}/g) ?? []).join('\n') + '\n';
+      return {
+        status: 200,
+        body: { ...entry(path, bytes), encoding: large ? 'none' : 'base64', content: base64 },
+      };
     }
     const inside = [...tree.keys()].filter((file) => path === '' || file.startsWith(`${path}/`));
     if (!inside.length) return this.notFound();
-    const children = [...new Set(inside.map((file) => file.slice(path ? path.length + 1 : 0).split('/')[0]!))].sort();
+    const children = [
+      ...new Set(inside.map((file) => file.slice(path ? path.length + 1 : 0).split('/')[0]!)),
+    ].sort();
     return {
       status: 200,
       body: children.map((child) => {
@@ -551,13 +880,22 @@ export class GitHubApiStandIn extends LoopbackService {
     const ref: string = input.ref;
     if (input.auto_merge !== false && this.refsBehindDefault.has(ref)) {
       // GitHub merges the default branch into the ref instead of deploying.
-      return { status: 202, body: { message: `Auto-merged ${DEFAULT_BRANCH} into ${ref} on deployment.` } };
+      return {
+        status: 202,
+        body: { message: `Auto-merged ${DEFAULT_BRANCH} into ${ref} on deployment.` },
+      };
     }
     const statuses = this.commitStatuses.get(ref) ?? {};
     const required: string[] = input.required_contexts ?? Object.keys(statuses);
     const failing = required.filter((context) => statuses[context] !== 'success');
     if (failing.length) {
-      return { status: 409, body: { message: `Conflict: Commit status checks failed for ${ref}.`, documentation_url: DOCS } };
+      return {
+        status: 409,
+        body: {
+          message: `Conflict: Commit status checks failed for ${ref}.`,
+          documentation_url: DOCS,
+        },
+      };
     }
     const id = this.id();
     const now = new Date().toISOString();
@@ -588,5 +926,19 @@ export class GitHubApiStandIn extends LoopbackService {
 }
 
 function tooLong(): Reply {
-  return { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }], documentation_url: DOCS } };
+  return {
+    status: 422,
+    body: {
+      message: 'Validation Failed',
+      errors: [
+        {
+          resource: 'IssueComment',
+          code: 'custom',
+          field: 'body',
+          message: 'body is too long (maximum is 65536 characters)',
+        },
+      ],
+      documentation_url: DOCS,
+    },
+  };
 }

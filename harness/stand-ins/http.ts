@@ -16,16 +16,27 @@ export async function readBody(request: IncomingMessage): Promise<Buffer> {
 
 export function send(response: ServerResponse, reply: Reply): void {
   const isBytes = Buffer.isBuffer(reply.body);
-  const payload = reply.body === undefined ? '' : isBytes ? (reply.body as Buffer) : JSON.stringify(reply.body);
-  const headers: Record<string, string> = { ...(reply.body !== undefined && !isBytes ? { 'content-type': 'application/json; charset=utf-8' } : {}), ...reply.headers };
+  const payload =
+    reply.body === undefined ? '' : isBytes ? (reply.body as Buffer) : JSON.stringify(reply.body);
+  const headers: Record<string, string> = {
+    ...(reply.body !== undefined && !isBytes
+      ? { 'content-type': 'application/json; charset=utf-8' }
+      : {}),
+    ...reply.headers,
+  };
   response.writeHead(reply.status, headers);
   response.end(payload);
 }
 
-async function listen(handler: (request: IncomingMessage, response: ServerResponse) => Promise<void>): Promise<{ server: Server; url: string }> {
+async function listen(
+  handler: (request: IncomingMessage, response: ServerResponse) => Promise<void>,
+): Promise<{ server: Server; url: string }> {
   const server = createServer((request, response) => {
     handler(request, response).catch((error: unknown) => {
-      send(response, { status: 500, body: { message: `stand-in error: ${(error as Error).stack ?? String(error)}` } });
+      send(response, {
+        status: 500,
+        body: { message: `stand-in error: ${(error as Error).stack ?? String(error)}` },
+      });
     });
   });
   server.keepAliveTimeout = 1000;
@@ -36,7 +47,9 @@ async function listen(handler: (request: IncomingMessage, response: ServerRespon
 
 function close(server: Server): Promise<void> {
   server.closeAllConnections();
-  return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+  return new Promise((resolve, reject) =>
+    server.close((error) => (error ? reject(error) : resolve())),
+  );
 }
 
 /** A stand-in service on a random loopback port: subclasses answer requests. */

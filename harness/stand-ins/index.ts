@@ -26,7 +26,14 @@ export class StandIns {
     github.artifactsOf = (backendRunId) =>
       results.artifacts
         .filter((a) => a.runId === backendRunId && a.finalized)
-        .map((a) => ({ id: a.id, name: a.name, size: a.size ?? 0, digest: a.digest, createdAt: a.createdAt, downloadUrl: results.signedUrl(a.blob) }));
+        .map((a) => ({
+          id: a.id,
+          name: a.name,
+          size: a.size ?? 0,
+          digest: a.digest,
+          createdAt: a.createdAt,
+          downloadUrl: results.signedUrl(a.blob),
+        }));
   }
 
   /** Makes this workflow run's artifacts readable through the REST API as run `runId` (GITHUB_RUN_ID). */
@@ -36,7 +43,10 @@ export class StandIns {
 
   static async start(): Promise<StandIns> {
     const started = performance.now();
-    const [github, results] = await Promise.all([new GitHubApiStandIn().start(), new ResultsServiceStandIn().start()]);
+    const [github, results] = await Promise.all([
+      new GitHubApiStandIn().start(),
+      new ResultsServiceStandIn().start(),
+    ]);
     return new StandIns(github, results, performance.now() - started);
   }
 
@@ -54,7 +64,10 @@ export class StandIns {
     return {
       GITHUB_API_URL: this.github.url,
       GITHUB_SERVER_URL: 'https://github.com',
-      ACTIONS_RUNTIME_TOKEN: ResultsServiceStandIn.runtimeToken(this.runBackendId, `${this.runBackendId}-${job}`),
+      ACTIONS_RUNTIME_TOKEN: ResultsServiceStandIn.runtimeToken(
+        this.runBackendId,
+        `${this.runBackendId}-${job}`,
+      ),
       ACTIONS_RUNTIME_URL: `${this.results.url}/`,
       ACTIONS_RESULTS_URL: `${this.results.url}/`,
       ACTIONS_CACHE_SERVICE_V2: 'True',

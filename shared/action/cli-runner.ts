@@ -23,7 +23,9 @@ export interface CliRunnerOptions {
   verbose?: boolean;
 }
 
-export function createCliRunner(options: CliRunnerOptions): Runner & { outputs: Record<string, string> } {
+export function createCliRunner(
+  options: CliRunnerOptions,
+): Runner & { outputs: Record<string, string> } {
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const outputs: Record<string, string> = {};
   return {

@@ -83,11 +83,15 @@ function readPullRequest(eventPath: string | undefined): PullRequestContext | un
   try {
     payload = JSON.parse(readFileSync(eventPath, 'utf8'));
   } catch (error) {
-    throw new UserError(`Could not read the event payload at GITHUB_EVENT_PATH "${eventPath}": ${(error as Error).message}.`);
+    throw new UserError(
+      `Could not read the event payload at GITHUB_EVENT_PATH "${eventPath}": ${(error as Error).message}.`,
+    );
   }
   const parsed = pullRequestEvent.safeParse(payload);
   if (!parsed.success) {
-    throw new UserError(`The event payload at GITHUB_EVENT_PATH "${eventPath}" has an unexpected pull_request shape: ${z.prettifyError(parsed.error)}`);
+    throw new UserError(
+      `The event payload at GITHUB_EVENT_PATH "${eventPath}" has an unexpected pull_request shape: ${z.prettifyError(parsed.error)}`,
+    );
   }
   const pr = parsed.data.pull_request;
   if (!pr) return undefined;
@@ -140,7 +144,11 @@ function runnerTempDir(env: NodeJS.ProcessEnv = process.env): string {
  * reports. Takes the temp folder rather than the whole context, so that actions that need no
  * more do not parse the event payload.
  */
-export async function createStepDir(tempDir: string, action: string, model: string): Promise<string> {
+export async function createStepDir(
+  tempDir: string,
+  action: string,
+  model: string,
+): Promise<string> {
   const parent = join(tempDir, 'mlops-actions', action);
   await mkdir(parent, { recursive: true });
   return mkdtemp(join(parent, `${model}-`));

@@ -18,5 +18,7 @@ export function isUserError(error: unknown): error is UserError {
 
 /** Node's error code (ENOENT, EISDIR, ...) when there is one. */
 export function errnoCode(error: unknown): string | undefined {
-  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+  return error instanceof Error && 'code' in error && typeof error.code === 'string'
+    ? error.code
+    : undefined;
 }

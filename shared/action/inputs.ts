@@ -10,7 +10,10 @@ import { InputError } from './errors.js';
 export type InputSchema = z.ZodObject<Record<string, z.ZodType>>;
 
 /** Reads every declared input and validates them together, so that all problems are reported at once. */
-export function readInputs<S extends InputSchema>(schema: S, getInput: (name: string) => string | undefined): z.output<S> {
+export function readInputs<S extends InputSchema>(
+  schema: S,
+  getInput: (name: string) => string | undefined,
+): z.output<S> {
   const raw: Record<string, string> = {};
   for (const name of Object.keys(schema.shape)) {
     const value = getInput(name);
@@ -21,10 +24,14 @@ export function readInputs<S extends InputSchema>(schema: S, getInput: (name: st
   return result.data;
 }
 
-function describeInputIssues(issues: readonly z.core.$ZodIssue[], supplied: Readonly<Record<string, string>>): string {
+function describeInputIssues(
+  issues: readonly z.core.$ZodIssue[],
+  supplied: Readonly<Record<string, string>>,
+): string {
   const problems = issues.map((issue) => {
     const name = String(issue.path[0] ?? '?');
-    if (!(name in supplied)) return `input "${name}" is required but was not supplied (set it under "with:" in the workflow step)`;
+    if (!(name in supplied))
+      return `input "${name}" is required but was not supplied (set it under "with:" in the workflow step)`;
     return `input "${name}" ${issue.message}`;
   });
   return `Invalid action inputs: ${problems.join('; ')}.`;
@@ -38,7 +45,9 @@ export const text = () => z.string();
 
 /** One of a fixed set of values; the error lists them. */
 export const choice = <const T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, { error: (issue) => `must be one of ${values.join(', ')}; got ${quote(issue.input)}` });
+  z.enum(values, {
+    error: (issue) => `must be one of ${values.join(', ')}; got ${quote(issue.input)}`,
+  });
 
 const TRUE_SPELLINGS = ['true', 'True', 'TRUE'];
 const FALSE_SPELLINGS = ['false', 'False', 'FALSE'];
@@ -48,7 +57,11 @@ export const flag = () =>
   z.string().transform((value, ctx) => {
     if (TRUE_SPELLINGS.includes(value)) return true;
     if (FALSE_SPELLINGS.includes(value)) return false;
-    ctx.addIssue({ code: 'custom', input: value, message: `must be true or false; got ${quote(value)}` });
+    ctx.addIssue({
+      code: 'custom',
+      input: value,
+      message: `must be true or false; got ${quote(value)}`,
+    });
     return z.NEVER;
   });
 
@@ -58,7 +71,11 @@ export const wholeNumber = (min: number, max: number = Number.MAX_SAFE_INTEGER) 
     const number = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
     if (Number.isSafeInteger(number) && number >= min && number <= max) return number;
     const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
-    ctx.addIssue({ code: 'custom', input: value, message: `must be a whole number ${range}; got ${quote(value)}` });
+    ctx.addIssue({
+      code: 'custom',
+      input: value,
+      message: `must be a whole number ${range}; got ${quote(value)}`,
+    });
     return z.NEVER;
   });
 
@@ -87,6 +104,10 @@ export const decimalBetween = (low: number, high: number) =>
   z.string().transform((value, ctx) => {
     const number = /^\s*-?(\d+\.?\d*|\.\d+)(e-?\d+)?\s*$/i.test(value) ? Number(value) : Number.NaN;
     if (number > low && number < high) return number;
-    ctx.addIssue({ code: 'custom', input: value, message: `must be a number between ${low} and ${high} (exclusive); got ${quote(value)}` });
+    ctx.addIssue({
+      code: 'custom',
+      input: value,
+      message: `must be a number between ${low} and ${high} (exclusive); got ${quote(value)}`,
+    });
     return z.NEVER;
   });

@@ -18,7 +18,11 @@ export interface ActionDefinition<S extends InputSchema> {
   run(inputs: z.output<S>, runner: Runner, step: StepEnvironment): Promise<void>;
 }
 
-export async function runAction<S extends InputSchema>(action: ActionDefinition<S>, runner: Runner = createRunner(), step: StepEnvironment = stepEnvironment(process.env)): Promise<number> {
+export async function runAction<S extends InputSchema>(
+  action: ActionDefinition<S>,
+  runner: Runner = createRunner(),
+  step: StepEnvironment = stepEnvironment(process.env),
+): Promise<number> {
   let status = 0;
   try {
     const inputs = readInputs(action.inputs, runner.getInput);
@@ -53,9 +57,18 @@ function reportFailure(actionName: string, error: unknown, runner: Runner): void
 }
 
 /** An Octokit RequestError (or alike): the API answered, with an error status. */
-function httpFailure(error: unknown): { status: number; request: string; message: string } | undefined {
-  if (!(error instanceof Error) || !('status' in error) || typeof error.status !== 'number') return undefined;
+function httpFailure(
+  error: unknown,
+): { status: number; request: string; message: string } | undefined {
+  if (!(error instanceof Error) || !('status' in error) || typeof error.status !== 'number')
+    return undefined;
   const request = (error as { request?: { method?: string; url?: string } }).request;
-  const where = request?.url ? `${request.method ?? ''} ${new URL(request.url).pathname}`.trim() : 'a request';
-  return { status: error.status, request: where, message: error.message.replace(/\s+/g, ' ').slice(0, 300) };
+  const where = request?.url
+    ? `${request.method ?? ''} ${new URL(request.url).pathname}`.trim()
+    : 'a request';
+  return {
+    status: error.status,
+    request: where,
+    message: error.message.replace(/\s+/g, ' ').slice(0, 300),
+  };
 }

@@ -54,7 +54,11 @@ export function escapeCommandProperty(value: string): string {
   return escapeCommandData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-export function formatCommand(command: string, message: string, properties: AnnotationProperties = {}): string {
+export function formatCommand(
+  command: string,
+  message: string,
+  properties: AnnotationProperties = {},
+): string {
   const props = Object.entries(properties)
     .filter(([, value]) => value !== undefined && value !== '')
     .map(([key, value]) => `${key}=${escapeCommandProperty(String(value))}`)
@@ -73,7 +77,10 @@ function formatFileCommandValue(name: string, value: string): string {
 
 type Write = (line: string) => void;
 
-export function createRunner(env: NodeJS.ProcessEnv = process.env, write: Write = (line) => process.stdout.write(line + EOL)): Runner {
+export function createRunner(
+  env: NodeJS.ProcessEnv = process.env,
+  write: Write = (line) => process.stdout.write(line + EOL),
+): Runner {
   const outputFile = env.GITHUB_OUTPUT;
   const summaryFile = env.GITHUB_STEP_SUMMARY;
   let summaryTruncated = false;
@@ -91,8 +98,13 @@ export function createRunner(env: NodeJS.ProcessEnv = process.env, write: Write 
       const bytes = Buffer.byteLength(markdown + EOL, 'utf8');
       if (used + bytes > STEP_SUMMARY_LIMIT_BYTES) {
         summaryTruncated = true;
-        appendFileSync(summaryFile, `${EOL}_The rest of this summary was left out: GitHub shows at most 1 MiB per step. The full report is in the step's outputs._${EOL}`);
-        runner.warning('The job summary reached GitHub\'s 1 MiB limit; the rest was left out. See the report output for everything.');
+        appendFileSync(
+          summaryFile,
+          `${EOL}_The rest of this summary was left out: GitHub shows at most 1 MiB per step. The full report is in the step's outputs._${EOL}`,
+        );
+        runner.warning(
+          "The job summary reached GitHub's 1 MiB limit; the rest was left out. See the report output for everything.",
+        );
         return;
       }
       appendFileSync(summaryFile, markdown + EOL, 'utf8');

@@ -42,12 +42,19 @@ interface StagedFile {
  * Uploads files under the paths they should have inside the artifact. They are staged with
  * hard links (a copy when linking fails), so large model files are not copied.
  */
-export async function uploadArtifact(name: string, files: readonly StagedFile[], stagingDir: string, log: Logger): Promise<UploadedArtifact> {
+export async function uploadArtifact(
+  name: string,
+  files: readonly StagedFile[],
+  stagingDir: string,
+  log: Logger,
+): Promise<UploadedArtifact> {
   const { DefaultArtifactClient } = await import('@actions/artifact');
   const client = new DefaultArtifactClient();
   const existing = await client.getArtifact(name).catch(() => undefined);
   if (existing) {
-    log.info(`This run already has artifact ${name} (id ${existing.artifact.id}); it is not uploaded again.`);
+    log.info(
+      `This run already has artifact ${name} (id ${existing.artifact.id}); it is not uploaded again.`,
+    );
     return { id: existing.artifact.id, name, uploaded: false };
   }
   const staged: string[] = [];
@@ -64,16 +71,37 @@ export async function uploadArtifact(name: string, files: readonly StagedFile[],
 }
 
 /** The manifest at the artifact's root, each output at its manifest path, read inside `baseDir` (see manifest-files.ts). */
-export async function uploadModelArtifact(args: { manifest: Manifest; manifestPath: string; baseDir: string; stagingDir: string; log: Logger }): Promise<UploadedArtifact> {
+export async function uploadModelArtifact(args: {
+  manifest: Manifest;
+  manifestPath: string;
+  baseDir: string;
+  stagingDir: string;
+  log: Logger;
+}): Promise<UploadedArtifact> {
   const name = modelArtifactName(args.manifest.model.name, args.manifest.model.version);
   const model = { manifest: `manifest of artifact ${name}`, baseDir: args.baseDir };
   const files = [{ from: args.manifestPath, as: MANIFEST_FILE }];
-  for (const [index, output] of args.manifest.outputs.entries()) files.push({ from: await manifestFilePath(model, `outputs[${index}].path`, output.path), as: output.path });
+  for (const [index, output] of args.manifest.outputs.entries())
+    files.push({
+      from: await manifestFilePath(model, `outputs[${index}].path`, output.path),
+      as: output.path,
+    });
   return uploadArtifact(name, files, args.stagingDir, args.log);
 }
 
-export function uploadMetricsArtifact(args: { model: string; version: string; reportPath: string; stagingDir: string; log: Logger }): Promise<UploadedArtifact> {
-  return uploadArtifact(metricsArtifactName(args.model, args.version), [{ from: args.reportPath, as: METRICS_FILE }], args.stagingDir, args.log);
+export function uploadMetricsArtifact(args: {
+  model: string;
+  version: string;
+  reportPath: string;
+  stagingDir: string;
+  log: Logger;
+}): Promise<UploadedArtifact> {
+  return uploadArtifact(
+    metricsArtifactName(args.model, args.version),
+    [{ from: args.reportPath, as: METRICS_FILE }],
+    args.stagingDir,
+    args.log,
+  );
 }
 
 /** Another workflow run of this repository, whose artifacts are read through the REST API (needs `actions: read`). */
@@ -85,34 +113,65 @@ export interface OtherRun {
 
 /** How @actions/artifact finds another run's artifacts through the REST API. */
 function findByOf(run: OtherRun) {
-  return { token: run.token, workflowRunId: run.runId, repositoryOwner: run.repository.owner, repositoryName: run.repository.repo };
+  return {
+    token: run.token,
+    workflowRunId: run.runId,
+    repositoryOwner: run.repository.owner,
+    repositoryName: run.repository.repo,
+  };
 }
 
 /**
  * Downloads an artifact of this run, or of `fromRun`, checking its digest; returns the folder it
  * is in, or undefined when there is no artifact of that name. Any other failure is a UserError.
  */
-export async function downloadArtifactIfPresent(args: { name: string; into: string; log: Logger; fromRun?: OtherRun }): Promise<string | undefined> {
+export async function downloadArtifactIfPresent(args: {
+  name: string;
+  into: string;
+  log: Logger;
+  fromRun?: OtherRun;
+}): Promise<string | undefined> {
   const { DefaultArtifactClient } = await import('@actions/artifact');
   const client = new DefaultArtifactClient();
   const findBy = args.fromRun && findByOf(args.fromRun);
-  const found = await client.getArtifact(args.name, findBy ? { findBy } : undefined).catch((error: unknown) => {
-    if ((error as Error).name === 'ArtifactNotFoundError') return undefined;
-    const reason = (error as Error).message.replace(/\s+/g, ' ').trim();
-    const which = args.fromRun ? `workflow run ${args.fromRun.runId}` : 'this workflow run';
-    const permission = args.fromRun ? ' Reading another run\'s artifacts needs "permissions: actions: read".' : '';
-    throw new UserError(`Could not read artifact "${args.name}" of ${which} (${reason}).${permission}`);
-  });
+  const found = await client
+    .getArtifact(args.name, findBy ? { findBy } : undefined)
+    .catch((error: unknown) => {
+      if ((error as Error).name === 'ArtifactNotFoundError') return undefined;
+      const reason = (error as Error).message.replace(/\s+/g, ' ').trim();
+      const which = args.fromRun ? `workflow run ${args.fromRun.runId}` : 'this workflow run';
+      const permission = args.fromRun
+        ? ' Reading another run\'s artifacts needs "permissions: actions: read".'
+        : '';
+      throw new UserError(
+        `Could not read artifact "${args.name}" of ${which} (${reason}).${permission}`,
+      );
+    });
   if (!found) return undefined;
   // The service reports digests as "sha256:<hex>", the form downloadArtifact compares with.
-  const { downloadPath, digestMismatch } = await client.downloadArtifact(found.artifact.id, { path: args.into, expectedHash: found.artifact.digest, ...(findBy ? { findBy } : {}) });
-  if (digestMismatch) throw new UserError(`Artifact "${args.name}" did not download intact: its sha256 differs from the one recorded at upload. Re-run the job; if it happens again, the artifact is damaged.`);
-  args.log.info(`Downloaded artifact ${args.name} (id ${found.artifact.id}) to ${basename(downloadPath ?? args.into)}.`);
+  const { downloadPath, digestMismatch } = await client.downloadArtifact(found.artifact.id, {
+    path: args.into,
+    expectedHash: found.artifact.digest,
+    ...(findBy ? { findBy } : {}),
+  });
+  if (digestMismatch)
+    throw new UserError(
+      `Artifact "${args.name}" did not download intact: its sha256 differs from the one recorded at upload. Re-run the job; if it happens again, the artifact is damaged.`,
+    );
+  args.log.info(
+    `Downloaded artifact ${args.name} (id ${found.artifact.id}) to ${basename(downloadPath ?? args.into)}.`,
+  );
   return downloadPath ?? args.into;
 }
 
 /** As downloadArtifactIfPresent, but a missing artifact is a UserError that ends with `hint`. */
-export async function downloadArtifact(args: { name: string; into: string; log: Logger; hint: string; fromRun?: OtherRun }): Promise<string> {
+export async function downloadArtifact(args: {
+  name: string;
+  into: string;
+  log: Logger;
+  hint: string;
+  fromRun?: OtherRun;
+}): Promise<string> {
   const folder = await downloadArtifactIfPresent(args);
   if (folder !== undefined) return folder;
   const which = args.fromRun ? `Workflow run ${args.fromRun.runId}` : 'This workflow run';
@@ -123,8 +182,12 @@ export async function downloadArtifact(args: { name: string; into: string; log: 
 export async function listRunArtifacts(run: OtherRun): Promise<string[]> {
   const { DefaultArtifactClient } = await import('@actions/artifact');
   const findBy = findByOf(run);
-  const { artifacts } = await new DefaultArtifactClient().listArtifacts({ findBy }).catch((error: unknown) => {
-    throw new UserError(`Could not list the artifacts of workflow run ${run.runId} (${(error as Error).message.replace(/\s+/g, ' ').trim()}). The job needs "permissions: actions: read".`);
-  });
+  const { artifacts } = await new DefaultArtifactClient()
+    .listArtifacts({ findBy })
+    .catch((error: unknown) => {
+      throw new UserError(
+        `Could not list the artifacts of workflow run ${run.runId} (${(error as Error).message.replace(/\s+/g, ' ').trim()}). The job needs "permissions: actions: read".`,
+      );
+    });
   return artifacts.map((artifact) => artifact.name);
 }

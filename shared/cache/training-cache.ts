@@ -14,7 +14,11 @@ export function trainingCacheKey(model: string, fingerprint: string): string {
 }
 
 /** Paths as @actions/cache takes them: relative to the workspace, so the key's version is the same on every runner. */
-function cachePaths(outputs: readonly string[], manifestSidecar: string, workspace: string): string[] {
+function cachePaths(
+  outputs: readonly string[],
+  manifestSidecar: string,
+  workspace: string,
+): string[] {
   return [...outputs, manifestSidecar].map((path) => relative(workspace, path));
 }
 
@@ -40,17 +44,26 @@ export async function restoreTrainingOutputs(args: CacheArgs): Promise<Manifest 
   try {
     const cache = await import('@actions/cache');
     if (!cache.isFeatureAvailable()) {
-      args.log.warning('cache: true, but this runner offers no cache service; training runs as usual.');
+      args.log.warning(
+        'cache: true, but this runner offers no cache service; training runs as usual.',
+      );
       return undefined;
     }
-    const matched = await cache.restoreCache(cachePaths(args.outputs, sidecar, args.workspace), key);
+    const matched = await cache.restoreCache(
+      cachePaths(args.outputs, sidecar, args.workspace),
+      key,
+    );
     if (matched !== key) {
-      args.log.info(`No cached outputs for fingerprint ${args.fingerprint.slice(0, 12)}; training.`);
+      args.log.info(
+        `No cached outputs for fingerprint ${args.fingerprint.slice(0, 12)}; training.`,
+      );
       return undefined;
     }
     return manifestSchema.parse(JSON.parse(await readFile(sidecar, 'utf8')));
   } catch (error) {
-    args.log.warning(`Restoring cached outputs failed (${(error as Error).message}); training runs as usual.`);
+    args.log.warning(
+      `Restoring cached outputs failed (${(error as Error).message}); training runs as usual.`,
+    );
     return undefined;
   } finally {
     await rm(dirname(sidecar), { recursive: true, force: true });
@@ -68,7 +81,9 @@ export async function saveTrainingOutputs(args: CacheArgs & { manifest: Manifest
     const id = await cache.saveCache(cachePaths(args.outputs, sidecar, args.workspace), key);
     if (id !== -1) args.log.info(`Saved the outputs to the cache under ${key}.`);
   } catch (error) {
-    args.log.warning(`Saving the outputs to the cache failed (${(error as Error).message}); the next run with this fingerprint will train again.`);
+    args.log.warning(
+      `Saving the outputs to the cache failed (${(error as Error).message}); the next run with this fingerprint will train again.`,
+    );
   } finally {
     await rm(dirname(sidecar), { recursive: true, force: true });
   }

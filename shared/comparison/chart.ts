@@ -12,9 +12,16 @@ export interface HistoryPoint {
 }
 
 /** A line chart of `metric` over `history` (oldest first) and the candidate; undefined with fewer than two points. */
-export function metricChart(metric: string, history: readonly HistoryPoint[], candidate: number | undefined): string | undefined {
-  const points = history.filter((point) => Number.isFinite(point.metrics[metric])).map((point) => ({ label: mermaidLabel(point.version, 14), value: point.metrics[metric]! }));
-  if (candidate !== undefined && Number.isFinite(candidate)) points.push({ label: 'this PR', value: candidate });
+export function metricChart(
+  metric: string,
+  history: readonly HistoryPoint[],
+  candidate: number | undefined,
+): string | undefined {
+  const points = history
+    .filter((point) => Number.isFinite(point.metrics[metric]))
+    .map((point) => ({ label: mermaidLabel(point.version, 14), value: point.metrics[metric]! }));
+  if (candidate !== undefined && Number.isFinite(candidate))
+    points.push({ label: 'this PR', value: candidate });
   if (points.length < 2) return undefined;
   const values = points.map((p) => p.value);
   const [low, high] = yRange(Math.min(...values), Math.max(...values));

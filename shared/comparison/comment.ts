@@ -15,7 +15,8 @@ import { VERDICT_ICON } from './render.js';
 
 /** Finds the comment again on later runs (together with its author). */
 export const COMMENT_MARKER = '<!-- mlops-actions:compare-metrics -->';
-const SECTION_START = /^<!-- mlops-actions:compare-metrics:section model=([A-Za-z0-9._-]+) meta=([A-Za-z0-9_-]*) -->$/;
+const SECTION_START =
+  /^<!-- mlops-actions:compare-metrics:section model=([A-Za-z0-9._-]+) meta=([A-Za-z0-9_-]*) -->$/;
 const SECTION_END = /^<!-- \/mlops-actions:compare-metrics:section model=([A-Za-z0-9._-]+) -->$/;
 
 const sectionMeta = z.object({
@@ -33,7 +34,8 @@ export interface Section {
 }
 
 function sectionText(section: Section): string {
-  if (!MODEL_NAME_PATTERN.test(section.model)) throw new Error(`Model name ${JSON.stringify(section.model)} cannot be put in a marker`);
+  if (!MODEL_NAME_PATTERN.test(section.model))
+    throw new Error(`Model name ${JSON.stringify(section.model)} cannot be put in a marker`);
   const meta = Buffer.from(JSON.stringify(section.meta), 'utf8').toString('base64url');
   return `<!-- mlops-actions:compare-metrics:section model=${section.model} meta=${meta} -->\n${section.body.trimEnd()}\n<!-- /mlops-actions:compare-metrics:section model=${section.model} -->`;
 }
@@ -48,7 +50,12 @@ export function parseSections(body: string): Section[] {
     const end = lines.findIndex((line, j) => j > i && SECTION_END.exec(line)?.[1] === start[1]);
     if (end < 0) break;
     const meta = sectionMeta.safeParse(decodeMeta(start[2]!));
-    if (meta.success) sections.push({ model: start[1]!, meta: meta.data, body: lines.slice(i + 1, end).join('\n') });
+    if (meta.success)
+      sections.push({
+        model: start[1]!,
+        meta: meta.data,
+        body: lines.slice(i + 1, end).join('\n'),
+      });
     i = end;
   }
   return sections;
@@ -72,7 +79,9 @@ export function composeComment(sections: readonly Section[]): string {
 }
 
 function statusTable(sections: readonly Section[]): string {
-  const worst = (['fail', 'inconclusive', 'warn', 'pass'] as const).find((verdict) => sections.some((s) => s.meta.verdict === verdict))!;
+  const worst = (['fail', 'inconclusive', 'warn', 'pass'] as const).find((verdict) =>
+    sections.some((s) => s.meta.verdict === verdict),
+  )!;
   const rows = sections.map((s) => [
     escapeMarkdown(s.model),
     `${VERDICT_ICON[s.meta.verdict]} ${s.meta.verdict}`,
@@ -89,15 +98,26 @@ export function mergeSection(existingBody: string | undefined, section: Section)
 }
 
 /** How many characters a model's section may take, given the other sections already in the comment. */
-export function sectionBudget(existingBody: string | undefined, model: string, limit: number): number {
+export function sectionBudget(
+  existingBody: string | undefined,
+  model: string,
+  limit: number,
+): number {
   const others = parseSections(existingBody ?? '').filter((s) => s.model !== model);
-  const placeholder: Section = { model, meta: { verdict: 'fail', candidate: 'x'.repeat(200), baseline: 'x'.repeat(400) }, body: '' };
+  const placeholder: Section = {
+    model,
+    meta: { verdict: 'fail', candidate: 'x'.repeat(200), baseline: 'x'.repeat(400) },
+    body: '',
+  };
   return limit - composeComment([...others, placeholder]).length - 64;
 }
 
 /** True when `body` holds exactly this section: the check that a concurrent writer did not overwrite it. */
 export function holdsSection(body: string, section: Section): boolean {
   const found = parseSections(body).find((s) => s.model === section.model);
-  return found !== undefined && found.body === section.body.trimEnd() && JSON.stringify(found.meta) === JSON.stringify(section.meta);
+  return (
+    found !== undefined &&
+    found.body === section.body.trimEnd() &&
+    JSON.stringify(found.meta) === JSON.stringify(section.meta)
+  );
 }
-

@@ -49,11 +49,17 @@ export interface ComparisonOutcome {
 }
 
 /** Compares; the summary goes to the job summary as soon as it is written. */
-export async function compareCandidate(request: ComparisonRequest, step: StepEnvironment, log: Runner): Promise<ComparisonOutcome> {
+export async function compareCandidate(
+  request: ComparisonRequest,
+  step: StepEnvironment,
+  log: Runner,
+): Promise<ComparisonOutcome> {
   const { model } = request;
   const context = step.context();
   const candidate = await loadMetrics(request.metrics, 'metrics file');
-  const registry = request.baseline ? undefined : await openRegistry(request.token, context, log, step.env);
+  const registry = request.baseline
+    ? undefined
+    : await openRegistry(request.token, context, log, step.env);
   const resolved = await resolveBaseline({
     file: request.baseline,
     model,
@@ -65,32 +71,69 @@ export async function compareCandidate(request: ComparisonRequest, step: StepEnv
     loadFile: (path) => loadMetrics(path, 'baseline metrics file'),
   });
   const baseline = resolved.metrics;
-  const { policy, source: policySource } = await gatePolicyFor({ path: request.gates, from: request.gatesFrom, context, token: request.token, log, env: step.env });
-  for (const [role, loaded] of [['metrics', candidate], ['baseline', baseline]] as const) {
+  const { policy, source: policySource } = await gatePolicyFor({
+    path: request.gates,
+    from: request.gatesFrom,
+    context,
+    token: request.token,
+    log,
+    env: step.env,
+  });
+  for (const [role, loaded] of [
+    ['metrics', candidate],
+    ['baseline', baseline],
+  ] as const) {
     if (loaded?.model && loaded.model !== model) {
-      throw new UserError(`The ${role} file "${loaded.source}" is a report for model "${loaded.model}", but "model-name" is "${model}". Compare reports of the same model.`);
+      throw new UserError(
+        `The ${role} file "${loaded.source}" is a report for model "${loaded.model}", but "model-name" is "${model}". Compare reports of the same model.`,
+      );
     }
   }
 
-  const result = evaluateGates(candidate.metrics, baseline?.metrics, policy, { candidateSlices: candidate.slices ?? {}, baselineSlices: baseline?.slices });
-  const document = comparisonDocument(request, candidate, resolved, result, policySource, await candidateLineage(request, candidate, context));
+  const result = evaluateGates(candidate.metrics, baseline?.metrics, policy, {
+    candidateSlices: candidate.slices ?? {},
+    baselineSlices: baseline?.slices,
+  });
+  const document = comparisonDocument(
+    request,
+    candidate,
+    resolved,
+    result,
+    policySource,
+    await candidateLineage(request, candidate, context),
+  );
 
   const dir = await createStepDir(context.tempDir, 'compare-metrics', model);
   const reportPath = join(dir, 'comparison.json');
   const commentPath = join(dir, 'comment.md');
   const fullPath = join(dir, 'comparison.md');
   await writeFile(reportPath, JSON.stringify(document, null, 2) + '\n');
-  const links = { serverUrl: context.serverUrl, repository: context.repository, sha: context.sha, runUrl: context.runUrl };
+  const links = {
+    serverUrl: context.serverUrl,
+    repository: context.repository,
+    sha: context.sha,
+    runUrl: context.runUrl,
+  };
   await writeFile(fullPath, renderSection(document, links).body);
 
   let reportArtifact = '';
   if (artifactServiceAvailable(step.env)) {
     const name = reportArtifactName(model, context.runAttempt);
     try {
-      await uploadArtifact(name, [{ from: reportPath, as: 'comparison.json' }, { from: fullPath, as: 'comparison.md' }], join(dir, 'report-artifact'), log);
+      await uploadArtifact(
+        name,
+        [
+          { from: reportPath, as: 'comparison.json' },
+          { from: fullPath, as: 'comparison.md' },
+        ],
+        join(dir, 'report-artifact'),
+        log,
+      );
       reportArtifact = name;
     } catch (error) {
-      log.warning(`Could not upload the full comparison as artifact ${name} (${(error as Error).message}); it is in ${reportPath}.`);
+      log.warning(
+        `Could not upload the full comparison as artifact ${name} (${(error as Error).message}); it is in ${reportPath}.`,
+      );
     }
   }
   const withArtifact = { ...links, ...(reportArtifact ? { reportArtifact } : {}) };
@@ -100,19 +143,39 @@ export async function compareCandidate(request: ComparisonRequest, step: StepEnv
   log.appendSummary(summary);
 
   annotateVerdict(model, result, policySource, log);
-  log.info(`Verdict for ${model}: ${result.verdict}. Report: ${reportPath}; comment body: ${commentPath}`);
+  log.info(
+    `Verdict for ${model}: ${result.verdict}. Report: ${reportPath}; comment body: ${commentPath}`,
+  );
 
   let commentUrl = '';
   let commentArtifact = '';
   if (request.comment) {
-    const posted = await postSection({ document, links: withArtifact, token: request.token, repository: context.repository, pullRequestNumber: context.pullRequest?.number, eventName: context.eventName, bodyFile: commentPath, log, env: step.env });
+    const posted = await postSection({
+      document,
+      links: withArtifact,
+      token: request.token,
+      repository: context.repository,
+      pullRequestNumber: context.pullRequest?.number,
+      eventName: context.eventName,
+      bodyFile: commentPath,
+      log,
+      env: step.env,
+    });
     if (posted.posted) commentUrl = posted.url;
-    else if (posted.why === 'read-only' && context.pullRequest) commentArtifact = await handOverComment(document, step, dir, log);
+    else if (posted.why === 'read-only' && context.pullRequest)
+      commentArtifact = await handOverComment(document, step, dir, log);
   }
   return { document, reportPath, commentPath, reportArtifact, commentUrl, commentArtifact };
 }
 
-function comparisonDocument(request: ComparisonRequest, candidate: LoadedMetrics, resolved: ResolvedBaseline, result: GateResult, policy: PolicySource | undefined, candidateSide: LineageSide): ComparisonDocument {
+function comparisonDocument(
+  request: ComparisonRequest,
+  candidate: LoadedMetrics,
+  resolved: ResolvedBaseline,
+  result: GateResult,
+  policy: PolicySource | undefined,
+  candidateSide: LineageSide,
+): ComparisonDocument {
   const baseline = resolved.metrics;
   return {
     format: COMPARISON_FORMAT,
@@ -121,7 +184,11 @@ function comparisonDocument(request: ComparisonRequest, candidate: LoadedMetrics
     candidate: side(candidate),
     baseline: baseline ? side(baseline) : null,
     baselineSource: summarizeBaseline(resolved.source),
-    notLikeForLike: Boolean(baseline?.evaluationSha256 && candidate.evaluationSha256 && baseline.evaluationSha256 !== candidate.evaluationSha256),
+    notLikeForLike: Boolean(
+      baseline?.evaluationSha256 &&
+      candidate.evaluationSha256 &&
+      baseline.evaluationSha256 !== candidate.evaluationSha256,
+    ),
     gates: request.gates ?? null,
     ...(policy ? { policy } : {}),
     metrics: result.metrics,
@@ -129,12 +196,25 @@ function comparisonDocument(request: ComparisonRequest, candidate: LoadedMetrics
     lineage: {
       candidate: candidateSide,
       ...(resolved.source.kind === 'registry'
-        ? { baseline: baselineLineage(resolved.source.deployment.payload, resolved.source.deployment.sha) }
+        ? {
+            baseline: baselineLineage(
+              resolved.source.deployment.payload,
+              resolved.source.deployment.sha,
+            ),
+          }
         : baseline
-          ? { baseline: { version: baseline.version, fingerprint: baseline.fingerprint, evaluationSha256: baseline.evaluationSha256 } }
+          ? {
+              baseline: {
+                version: baseline.version,
+                fingerprint: baseline.fingerprint,
+                evaluationSha256: baseline.evaluationSha256,
+              },
+            }
           : {}),
     },
-    ...(request.history > 0 && resolved.history.length ? { history: resolved.history.slice(-request.history) } : {}),
+    ...(request.history > 0 && resolved.history.length
+      ? { history: resolved.history.slice(-request.history) }
+      : {}),
   };
 }
 
@@ -142,32 +222,58 @@ function comparisonDocument(request: ComparisonRequest, candidate: LoadedMetrics
  * One annotation per metric or slice that fails (an error), warns or cannot be judged (a
  * warning), and one on the gate policy when the pull request changes it.
  */
-function annotateVerdict(model: string, result: GateResult, policySource: PolicySource | undefined, log: Logger): void {
+function annotateVerdict(
+  model: string,
+  result: GateResult,
+  policySource: PolicySource | undefined,
+  log: Logger,
+): void {
   const entries = [
     ...result.metrics.map((m) => ({ name: m.name, status: m.status, reasons: m.reasons })),
-    ...result.slices.map((s) => ({ name: `${s.metric} by slice`, status: s.status, reasons: s.reasons })),
+    ...result.slices.map((s) => ({
+      name: `${s.metric} by slice`,
+      status: s.status,
+      reasons: s.reasons,
+    })),
   ];
   for (const entry of entries) {
-    if (entry.status !== 'fail' && entry.status !== 'warn' && entry.status !== 'inconclusive') continue;
+    if (entry.status !== 'fail' && entry.status !== 'warn' && entry.status !== 'inconclusive')
+      continue;
     const message = `${model}: ${entry.name} ${entry.reasons.join('; ')}`;
     if (entry.status === 'fail') log.error(message, { title: 'compare-metrics' });
-    else log.warning(message, { title: entry.status === 'inconclusive' ? 'compare-metrics: inconclusive' : 'compare-metrics' });
+    else
+      log.warning(message, {
+        title:
+          entry.status === 'inconclusive' ? 'compare-metrics: inconclusive' : 'compare-metrics',
+      });
   }
   const policyNote = policyAnnotation(policySource);
   if (policyNote) log[policyNote.level](policyNote.text, { title: 'compare-metrics: gate policy' });
 }
 
 function side(loaded: LoadedMetrics): ComparisonDocument['candidate'] {
-  return { source: loaded.source, ...(loaded.version ? { version: loaded.version } : {}), ...(loaded.evaluationSha256 ? { evaluationSha256: loaded.evaluationSha256 } : {}) };
+  return {
+    source: loaded.source,
+    ...(loaded.version ? { version: loaded.version } : {}),
+    ...(loaded.evaluationSha256 ? { evaluationSha256: loaded.evaluationSha256 } : {}),
+  };
 }
 
 const SHA = /^[0-9a-f]{1,64}$/;
 const ifSha = (value: string | undefined) => (value && SHA.test(value) ? value : undefined);
 
-async function candidateLineage(request: ComparisonRequest, candidate: LoadedMetrics, context: RunContext): Promise<LineageSide> {
-  const manifest = request.manifest ? await readStructuredFile(request.manifest, manifestSchema, 'manifest') : undefined;
+async function candidateLineage(
+  request: ComparisonRequest,
+  candidate: LoadedMetrics,
+  context: RunContext,
+): Promise<LineageSide> {
+  const manifest = request.manifest
+    ? await readStructuredFile(request.manifest, manifestSchema, 'manifest')
+    : undefined;
   if (manifest && manifest.model.name !== request.model) {
-    throw new UserError(`The manifest "${request.manifest}" is for model "${manifest.model.name}", not "${request.model}". Pass the manifest output of the train-model step of this model.`);
+    throw new UserError(
+      `The manifest "${request.manifest}" is for model "${manifest.model.name}", not "${request.model}". Pass the manifest output of the train-model step of this model.`,
+    );
   }
   return prune({
     version: candidate.version ?? manifest?.model.version,
@@ -179,8 +285,24 @@ async function candidateLineage(request: ComparisonRequest, candidate: LoadedMet
   });
 }
 
-function baselineLineage(payload: { version: string; fingerprint: string; dataSha256?: string; configSha256?: string; runUrl?: string }, sha: string): LineageSide {
-  return prune({ version: payload.version, fingerprint: ifSha(payload.fingerprint), evaluationSha256: ifSha(payload.dataSha256), configSha256: ifSha(payload.configSha256), commit: ifSha(sha), runUrl: payload.runUrl });
+function baselineLineage(
+  payload: {
+    version: string;
+    fingerprint: string;
+    dataSha256?: string;
+    configSha256?: string;
+    runUrl?: string;
+  },
+  sha: string,
+): LineageSide {
+  return prune({
+    version: payload.version,
+    fingerprint: ifSha(payload.fingerprint),
+    evaluationSha256: ifSha(payload.dataSha256),
+    configSha256: ifSha(payload.configSha256),
+    commit: ifSha(sha),
+    runUrl: payload.runUrl,
+  });
 }
 
 function prune<T extends object>(value: T): T {
@@ -191,15 +313,28 @@ function prune<T extends object>(value: T): T {
  * With a read-only token (a pull request from a fork), the comparison and the pull request it
  * belongs to are uploaded for a workflow_run workflow to post; see examples/workflows/post-comment.yml.
  */
-async function handOverComment(document: ComparisonDocument, step: StepEnvironment, dir: string, log: Logger): Promise<string> {
+async function handOverComment(
+  document: ComparisonDocument,
+  step: StepEnvironment,
+  dir: string,
+  log: Logger,
+): Promise<string> {
   const context = step.context();
   if (!artifactServiceAvailable(step.env)) {
-    log.warning('The comment could not be posted and there is no artifact service here to hand it to a workflow_run workflow.');
+    log.warning(
+      'The comment could not be posted and there is no artifact service here to hand it to a workflow_run workflow.',
+    );
     return '';
   }
   const name = commentArtifactName(document.model, context.runAttempt);
-  const files = await writeCommentRequest(join(dir, 'comment-request'), document, { number: context.pullRequest!.number, headSha: context.pullRequest!.headSha });
+  const files = await writeCommentRequest(join(dir, 'comment-request'), document, {
+    number: context.pullRequest!.number,
+    headSha: context.pullRequest!.headSha,
+  });
   await uploadArtifact(name, files, join(dir, 'comment-artifact'), log);
-  log.notice(`The comment for pull request #${context.pullRequest!.number} is in artifact ${name}: a workflow triggered by workflow_run can post it with compare-metrics and "comment-from-run: \${{ github.event.workflow_run.id }}".`, { title: 'compare-metrics' });
+  log.notice(
+    `The comment for pull request #${context.pullRequest!.number} is in artifact ${name}: a workflow triggered by workflow_run can post it with compare-metrics and "comment-from-run: \${{ github.event.workflow_run.id }}".`,
+    { title: 'compare-metrics' },
+  );
   return name;
 }

@@ -12,7 +12,15 @@ import { policySourceSchema } from '../gates/policy-source.js';
 export const COMPARISON_FORMAT = 'mlops-actions/comparison@1';
 
 const ci = z.tuple([z.number(), z.number()]);
-const status = z.enum(['pass', 'warn', 'inconclusive', 'fail', 'info', 'added', 'removed']) satisfies z.ZodType<MetricStatus>;
+const status = z.enum([
+  'pass',
+  'warn',
+  'inconclusive',
+  'fail',
+  'info',
+  'added',
+  'removed',
+]) satisfies z.ZodType<MetricStatus>;
 const verdict = z.enum(['pass', 'warn', 'inconclusive', 'fail']) satisfies z.ZodType<Verdict>;
 const sha = z.string().regex(/^[0-9a-f]{1,64}$/);
 
@@ -30,7 +38,12 @@ const metricComparison = z.object({
   reasons: z.array(z.string()),
 });
 
-const sliceValue = z.object({ slice: z.string(), value: z.number(), ci: ci.optional(), n: z.number().optional() });
+const sliceValue = z.object({
+  slice: z.string(),
+  value: z.number(),
+  ci: ci.optional(),
+  n: z.number().optional(),
+});
 
 const sliceComparison = z.object({
   metric: z.string(),
@@ -41,7 +54,14 @@ const sliceComparison = z.object({
   best: sliceValue.optional(),
   baselineWorst: sliceValue.optional(),
   gap: z.number().optional(),
-  rows: z.array(z.object({ slice: z.string(), candidate: sliceValue.optional(), baseline: sliceValue.optional(), ignored: z.boolean() })),
+  rows: z.array(
+    z.object({
+      slice: z.string(),
+      candidate: sliceValue.optional(),
+      baseline: sliceValue.optional(),
+      ignored: z.boolean(),
+    }),
+  ),
 });
 
 /** Which baseline was used and why, as the comment states it. */
@@ -73,7 +93,11 @@ const lineageSide = z.object({
 });
 export type LineageSide = z.output<typeof lineageSide>;
 
-const side = z.object({ source: z.string(), version: z.string().optional(), evaluationSha256: z.string().optional() });
+const side = z.object({
+  source: z.string(),
+  version: z.string().optional(),
+  evaluationSha256: z.string().optional(),
+});
 
 export const comparisonDocumentSchema = z.object({
   format: z.literal(COMPARISON_FORMAT),
@@ -91,12 +115,18 @@ export const comparisonDocumentSchema = z.object({
   slices: z.array(sliceComparison),
   lineage: z.object({ candidate: lineageSide, baseline: lineageSide.optional() }).optional(),
   /** The recent models in the baseline environment, oldest first. */
-  history: z.array(z.object({ version: z.string(), metrics: z.record(z.string(), z.number()) })).optional(),
+  history: z
+    .array(z.object({ version: z.string(), metrics: z.record(z.string(), z.number()) }))
+    .optional(),
 });
 
 export type ComparisonDocument = z.output<typeof comparisonDocumentSchema>;
 
 export function gateResultOf(document: ComparisonDocument): GateResult {
-  return { verdict: document.verdict, metrics: document.metrics, slices: document.slices, hasBaseline: document.baseline !== null };
+  return {
+    verdict: document.verdict,
+    metrics: document.metrics,
+    slices: document.slices,
+    hasBaseline: document.baseline !== null,
+  };
 }
-

@@ -13,10 +13,17 @@ const MAX_LISTED = 15;
 const MAX_TEXT = 120;
 
 function clipped(text: string): string {
-  return text.length <= MAX_TEXT ? text : `${Array.from(text).slice(0, MAX_TEXT - 1).join('')}…`;
+  return text.length <= MAX_TEXT
+    ? text
+    : `${Array.from(text)
+        .slice(0, MAX_TEXT - 1)
+        .join('')}…`;
 }
 
-const asMarkdown = { name: (text: string) => inlineCode(clipped(text)), value: (text: string) => escapeMarkdown(clipped(text)) };
+const asMarkdown = {
+  name: (text: string) => inlineCode(clipped(text)),
+  value: (text: string) => escapeMarkdown(clipped(text)),
+};
 
 /** One change as a Markdown sentence, e.g. "this PR loosens `accuracy` max-regression from 0.02 to 0.2". */
 export function changeLine(change: PolicyChange): string {
@@ -36,7 +43,10 @@ export function renderPolicyNote(source: PolicySource | undefined): string | und
   const list = (changes: readonly PolicyChange[], more: number) => {
     const lines = changes.slice(0, MAX_LISTED).map((change) => `> - ${changeLine(change)}`);
     const left = changes.length - Math.min(changes.length, MAX_LISTED) + more;
-    if (left > 0) lines.push(`> - … and ${left} more ${left === 1 ? 'change' : 'changes'}, in the step's \`report\` output.`);
+    if (left > 0)
+      lines.push(
+        `> - … and ${left} more ${left === 1 ? 'change' : 'changes'}, in the step's \`report\` output.`,
+      );
     return lines.join('\n');
   };
   switch (source.proposed) {
@@ -56,10 +66,15 @@ export function renderPolicyNote(source: PolicySource | undefined): string | und
 }
 
 /** The same in one plain line, for an annotation: a warning when a change loosens the gates. */
-export function policyAnnotation(source: PolicySource | undefined): { level: 'warning' | 'notice'; text: string } | undefined {
-  if (source?.kind !== 'base' || !['changed', 'added', 'removed'].includes(source.proposed)) return undefined;
+export function policyAnnotation(
+  source: PolicySource | undefined,
+): { level: 'warning' | 'notice'; text: string } | undefined {
+  if (source?.kind !== 'base' || !['changed', 'added', 'removed'].includes(source.proposed))
+    return undefined;
   const quote = (text: string) => JSON.stringify(clipped(text));
-  const changes = source.changes.slice(0, 5).map((change) => `this PR ${describeChange(change, { name: quote, value: clipped })}`);
+  const changes = source.changes
+    .slice(0, 5)
+    .map((change) => `this PR ${describeChange(change, { name: quote, value: clipped })}`);
   const more = source.changes.length + source.more - changes.length;
   const text = `The pull request changes the gate policy "${source.path}"; it was judged by the base branch's policy (${source.baseRef} at ${source.baseSha.slice(0, 12)}), and the changes are not applied until merged: ${changes.join('; ')}${more > 0 ? `; and ${more} more` : ''}.`;
   return { level: loosens(source.changes) ? 'warning' : 'notice', text };

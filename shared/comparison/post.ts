@@ -6,16 +6,37 @@
 import type { Logger } from '../action/runner.js';
 import { postPullRequestComment, type PostResult } from '../github/pull-request-comment.js';
 import { COMMENT_BODY_LIMIT } from '../github/sticky-comment.js';
-import { COMMENT_MARKER, holdsSection, mergeSection, sectionBudget, type Section } from './comment.js';
+import {
+  COMMENT_MARKER,
+  holdsSection,
+  mergeSection,
+  sectionBudget,
+  type Section,
+} from './comment.js';
 import type { ComparisonDocument } from './document.js';
 import { renderComparison, type RenderLinks } from './render.js';
 
-export function renderSection(document: ComparisonDocument, links: RenderLinks, budget = Number.POSITIVE_INFINITY): Section {
+export function renderSection(
+  document: ComparisonDocument,
+  links: RenderLinks,
+  budget = Number.POSITIVE_INFINITY,
+): Section {
   const source = document.baselineSource;
-  const baseline = source.kind === 'registry' ? `${source.version} (${source.environment})` : source.kind === 'file' ? (document.baseline?.version ?? source.path) : 'no baseline';
+  const baseline =
+    source.kind === 'registry'
+      ? `${source.version} (${source.environment})`
+      : source.kind === 'file'
+        ? (document.baseline?.version ?? source.path)
+        : 'no baseline';
   return {
     model: document.model,
-    meta: { verdict: document.verdict, ...(document.candidate.version ? { candidate: document.candidate.version.slice(0, 200) } : {}), baseline: baseline.slice(0, 400) },
+    meta: {
+      verdict: document.verdict,
+      ...(document.candidate.version
+        ? { candidate: document.candidate.version.slice(0, 200) }
+        : {}),
+      baseline: baseline.slice(0, 400),
+    },
     body: renderComparison(document, links, budget),
   };
 }
@@ -44,7 +65,11 @@ export async function postSection(args: {
     ...(args.env ? { env: args.env } : {}),
     content: {
       compose(existing) {
-        written = renderSection(args.document, args.links, sectionBudget(existing, args.document.model, COMMENT_BODY_LIMIT));
+        written = renderSection(
+          args.document,
+          args.links,
+          sectionBudget(existing, args.document.model, COMMENT_BODY_LIMIT),
+        );
         return mergeSection(existing, written);
       },
       holds: (body) => written !== undefined && holdsSection(body, written),

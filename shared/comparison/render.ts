@@ -9,7 +9,17 @@
  * tables get what remains, each cut at a row boundary with a note naming the report artifact
  * that holds everything, so a 5,000-metric report still yields a readable comment.
  */
-import { format, interval, percent, type GateResult, type MetricComparison, type MetricStatus, type SliceComparison, type SliceValue, type Verdict } from '../gates/judge.js';
+import {
+  format,
+  interval,
+  percent,
+  type GateResult,
+  type MetricComparison,
+  type MetricStatus,
+  type SliceComparison,
+  type SliceValue,
+  type Verdict,
+} from '../gates/judge.js';
 import { escapeMarkdown, inlineCode, markdownLink, markdownTable } from '../markdown/escape.js';
 import { metricChart } from './chart.js';
 import { gateResultOf, type BaselineSummary, type ComparisonDocument } from './document.js';
@@ -39,7 +49,11 @@ const MAX_REASON = 400;
 /** Shortens text to `max` characters (whole code points), marking the cut with "…". */
 function clip(text: string, max: number): string {
   if (text.length <= max) return text;
-  return Array.from(text).slice(0, max - 1).join('') + '…';
+  return (
+    Array.from(text)
+      .slice(0, max - 1)
+      .join('') + '…'
+  );
 }
 
 /** A metric, slice or version name from a file: inline code, shortened. */
@@ -64,31 +78,59 @@ const STATUS: Record<MetricStatus, string> = {
   removed: '➖ removed',
 };
 
-export const VERDICT_ICON: Record<Verdict, string> = { pass: '✅', warn: '⚠️', inconclusive: '❔', fail: '❌' };
+export const VERDICT_ICON: Record<Verdict, string> = {
+  pass: '✅',
+  warn: '⚠️',
+  inconclusive: '❔',
+  fail: '❌',
+};
 
 /** The heading of a model's section, also used for the status table of a multi-model comment. */
 function headline(model: string, candidateVersion: string | undefined, verdict: Verdict): string {
   return `${escapeMarkdown(model)}${candidateVersion ? ` ${code(candidateVersion)}` : ''} ${HEADLINE[verdict]}`;
 }
 
-export function renderComparison(view: ComparisonDocument, links: RenderLinks, budget = Number.POSITIVE_INFINITY): string {
+export function renderComparison(
+  view: ComparisonDocument,
+  links: RenderLinks,
+  budget = Number.POSITIVE_INFINITY,
+): string {
   const { model, candidate } = view;
   const baseline = view.baseline ?? undefined;
   const result = gateResultOf(view);
-  const pointer = links.reportArtifact ? `the full report is in the artifact ${inlineCode(links.reportArtifact)} of this run` : 'the full report is in the step\'s `report` output';
-  const fixedHead: string[] = [`### ${headline(model, candidate.version, result.verdict)}`, tally(result), describeBaseline(view.baselineSource, baseline, links)];
+  const pointer = links.reportArtifact
+    ? `the full report is in the artifact ${inlineCode(links.reportArtifact)} of this run`
+    : "the full report is in the step's `report` output";
+  const fixedHead: string[] = [
+    `### ${headline(model, candidate.version, result.verdict)}`,
+    tally(result),
+    describeBaseline(view.baselineSource, baseline, links),
+  ];
   const policyNote = renderPolicyNote(view.policy);
   if (policyNote) fixedHead.push(policyNote);
   if (view.notLikeForLike) {
-    fixedHead.push(`> [!WARNING]\n> Not like-for-like: the baseline and the candidate were evaluated on different data (evaluation data ${inlineCode(short(baseline?.evaluationSha256))} vs ${inlineCode(short(candidate.evaluationSha256))}), so the deltas do not compare the same examples.`);
+    fixedHead.push(
+      `> [!WARNING]\n> Not like-for-like: the baseline and the candidate were evaluated on different data (evaluation data ${inlineCode(short(baseline?.evaluationSha256))} vs ${inlineCode(short(candidate.evaluationSha256))}), so the deltas do not compare the same examples.`,
+    );
   }
-  const problems = [...result.metrics.map((m) => ({ name: code(m.name), status: m.status, reasons: m.reasons })), ...result.slices.map((s) => ({ name: `${code(s.metric)} by slice`, status: s.status, reasons: s.reasons }))].filter(
-    (p) => p.status === 'fail' || p.status === 'warn' || p.status === 'inconclusive',
-  );
+  const problems = [
+    ...result.metrics.map((m) => ({ name: code(m.name), status: m.status, reasons: m.reasons })),
+    ...result.slices.map((s) => ({
+      name: `${code(s.metric)} by slice`,
+      status: s.status,
+      reasons: s.reasons,
+    })),
+  ].filter((p) => p.status === 'fail' || p.status === 'warn' || p.status === 'inconclusive');
   problems.sort((a, b) => RANK[b.status] - RANK[a.status]);
   if (problems.length) {
-    const shown = problems.slice(0, MAX_REASONS).map((p) => `- ${STATUS[p.status]} ${p.name}: ${p.reasons.map((reason) => escapeMarkdown(clip(reason, MAX_REASON))).join('; ')}`);
-    if (problems.length > MAX_REASONS) shown.push(`- … and ${problems.length - MAX_REASONS} more; ${pointer}.`);
+    const shown = problems
+      .slice(0, MAX_REASONS)
+      .map(
+        (p) =>
+          `- ${STATUS[p.status]} ${p.name}: ${p.reasons.map((reason) => escapeMarkdown(clip(reason, MAX_REASON))).join('; ')}`,
+      );
+    if (problems.length > MAX_REASONS)
+      shown.push(`- … and ${problems.length - MAX_REASONS} more; ${pointer}.`);
     fixedHead.push(shown.join('\n'));
   }
   const baselineHeader = baselineColumn(view.baselineSource, baseline);
@@ -106,29 +148,66 @@ export function renderComparison(view: ComparisonDocument, links: RenderLinks, b
   let room = budget - fixedLength - 200;
   const take = (render: (space: number) => string, what: string) => {
     const rendered = render(Math.max(0, room));
-    const text = rendered.length <= room ? rendered : `_${what} left out to fit GitHub's comment size limit: ${pointer}._`;
+    const text =
+      rendered.length <= room
+        ? rendered
+        : `_${what} left out to fit GitHub's comment size limit: ${pointer}._`;
     room -= text.length + 2;
     return text;
   };
   const tables: string[] = [];
-  tables.push(take((space) => metricTable(key, baselineHeader, space, pointer), 'The metrics table was'));
-  if (result.slices.length) tables.push(take((space) => sliceSection(result.slices, baselineHeader, space, pointer), 'The slices were'));
-  if (key.length < result.metrics.length) tables.push(take((space) => details(`All ${result.metrics.length} metrics`, metricTable(result.metrics, baselineHeader, space - 80, pointer)), 'The table of all metrics was'));
+  tables.push(
+    take((space) => metricTable(key, baselineHeader, space, pointer), 'The metrics table was'),
+  );
+  if (result.slices.length)
+    tables.push(
+      take(
+        (space) => sliceSection(result.slices, baselineHeader, space, pointer),
+        'The slices were',
+      ),
+    );
+  if (key.length < result.metrics.length)
+    tables.push(
+      take(
+        (space) =>
+          details(
+            `All ${result.metrics.length} metrics`,
+            metricTable(result.metrics, baselineHeader, space - 80, pointer),
+          ),
+        'The table of all metrics was',
+      ),
+    );
   const section = join([...fixedHead, ...tables, ...tail]);
   if (section.length <= budget) return section;
   // Even the fixed parts do not fit (very little room left by other models' sections): the
   // headline, the tally and where to find everything.
-  return join([`### ${headline(model, candidate.version, result.verdict)}`, tally(result), `_This section was shortened to fit GitHub's comment size limit: ${pointer}._`]);
+  return join([
+    `### ${headline(model, candidate.version, result.verdict)}`,
+    tally(result),
+    `_This section was shortened to fit GitHub's comment size limit: ${pointer}._`,
+  ]);
 }
 
-const RANK: Record<MetricStatus, number> = { pass: 0, info: 0, added: 0, removed: 0, warn: 1, inconclusive: 2, fail: 3 };
+const RANK: Record<MetricStatus, number> = {
+  pass: 0,
+  info: 0,
+  added: 0,
+  removed: 0,
+  warn: 1,
+  inconclusive: 2,
+  fail: 3,
+};
 
 /** One sentence counting the gated metrics by status, so the headline needs no scrolling. */
 function tally(result: GateResult): string {
   const gated = [...result.metrics.filter((m) => m.rule), ...result.slices.filter((s) => s.rule)];
   const ungated = result.metrics.length - result.metrics.filter((m) => m.rule).length;
-  const counts = (['fail', 'inconclusive', 'warn', 'pass', 'info'] as const).map((status) => [status, gated.filter((g) => g.status === status).length] as const).filter(([, n]) => n > 0);
-  const gates = gated.length ? `${gated.length} ${gated.length === 1 ? 'gate' : 'gates'}: ${counts.map(([status, n]) => `${n} ${status === 'pass' ? 'passed' : status === 'fail' ? 'failed' : status}`).join(', ')}` : 'No gates apply (no gate policy, or it names none of these metrics)';
+  const counts = (['fail', 'inconclusive', 'warn', 'pass', 'info'] as const)
+    .map((status) => [status, gated.filter((g) => g.status === status).length] as const)
+    .filter(([, n]) => n > 0);
+  const gates = gated.length
+    ? `${gated.length} ${gated.length === 1 ? 'gate' : 'gates'}: ${counts.map(([status, n]) => `${n} ${status === 'pass' ? 'passed' : status === 'fail' ? 'failed' : status}`).join(', ')}`
+    : 'No gates apply (no gate policy, or it names none of these metrics)';
   return `**${gates}.** ${ungated ? `${ungated} ${gated.length ? 'more ' : ''}${ungated === 1 ? 'metric is' : 'metrics are'} reported without a gate.` : ''}`.trim();
 }
 
@@ -138,23 +217,39 @@ function keyMetrics(metrics: readonly MetricComparison[]): MetricComparison[] {
   return key.length ? key : metrics.slice(0, MAX_KEY_ROWS_UNGATED);
 }
 
-function baselineColumn(source: BaselineSummary, baseline: ComparisonDocument['baseline'] | undefined): string {
+function baselineColumn(
+  source: BaselineSummary,
+  baseline: ComparisonDocument['baseline'] | undefined,
+): string {
   const label = source.kind === 'registry' ? capitalise(source.environment) : 'Baseline';
-  return baseline?.version ? `${escapeMarkdown(label)} (${code(baseline.version)})` : escapeMarkdown(label);
+  return baseline?.version
+    ? `${escapeMarkdown(label)} (${code(baseline.version)})`
+    : escapeMarkdown(label);
 }
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function describeBaseline(source: BaselineSummary, baseline: ComparisonDocument['baseline'] | undefined, links: RenderLinks): string {
+function describeBaseline(
+  source: BaselineSummary,
+  baseline: ComparisonDocument['baseline'] | undefined,
+  links: RenderLinks,
+): string {
   switch (source.kind) {
     case 'file':
       return `Compared with the baseline${baseline?.version ? ` ${inlineCode(baseline.version)}` : ''} from ${inlineCode(source.path)}, given as the \`baseline\` input.`;
     case 'registry': {
       const since = source.createdAt.slice(0, 10);
-      const environmentUrl = links.repository ? `${links.serverUrl}/${links.repository}/deployments/${encodeURIComponent(source.environment)}` : undefined;
-      const report = source.report === 'fetched' ? 'its full metrics report' : source.report === 'unavailable' ? 'the metric values its deployment records (its full report could not be read)' : 'the metric values its deployment records';
+      const environmentUrl = links.repository
+        ? `${links.serverUrl}/${links.repository}/deployments/${encodeURIComponent(source.environment)}`
+        : undefined;
+      const report =
+        source.report === 'fetched'
+          ? 'its full metrics report'
+          : source.report === 'unavailable'
+            ? 'the metric values its deployment records (its full report could not be read)'
+            : 'the metric values its deployment records';
       return `Compared with ${inlineCode(source.version)}, the model in ${inlineCode(source.environment)} since ${escapeMarkdown(since)} (commit ${inlineCode(source.sha.slice(0, 12))}, ${markdownLink(`deployment ${source.deploymentId}`, environmentUrl)}): the newest successful deployment of ${inlineCode(`model:${source.model}`)} there, using ${report}.`;
     }
     case 'none':
@@ -173,28 +268,46 @@ function metricRow(m: MetricComparison): string[] {
     valueWithCi(m.baseline, m.baselineCi),
     valueWithCi(m.candidate, m.candidateCi),
     m.delta === undefined ? '—' : signed(m.delta),
-    m.deltaRelative === undefined ? '—' : (m.deltaRelative >= 0 ? '+' : '') + percent(m.deltaRelative),
+    m.deltaRelative === undefined
+      ? '—'
+      : (m.deltaRelative >= 0 ? '+' : '') + percent(m.deltaRelative),
     m.rule ? escapeMarkdown(m.rule) : '',
     STATUS[m.status],
   ];
 }
 
-function metricTable(metrics: readonly MetricComparison[], baselineHeader: string, budget: number, pointer: string): string {
-  return fitTable(['Metric', baselineHeader, 'Candidate', 'Δ', 'Δ%', 'Rule', 'Status'], metrics.map(metricRow), budget, (left) => `_${left} more ${left === 1 ? 'metric' : 'metrics'} not shown here: ${pointer}._`);
+function metricTable(
+  metrics: readonly MetricComparison[],
+  baselineHeader: string,
+  budget: number,
+  pointer: string,
+): string {
+  return fitTable(
+    ['Metric', baselineHeader, 'Candidate', 'Δ', 'Δ%', 'Rule', 'Status'],
+    metrics.map(metricRow),
+    budget,
+    (left) => `_${left} more ${left === 1 ? 'metric' : 'metrics'} not shown here: ${pointer}._`,
+  );
 }
 
 /**
  * A table with as many rows as fit in `budget` characters, in their order, and a note saying
  * how many were left out. Rows are never cut in the middle.
  */
-function fitTable(header: readonly string[], rows: readonly (readonly string[])[], budget: number, note: (left: number) => string): string {
+function fitTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  budget: number,
+  note: (left: number) => string,
+): string {
   const full = markdownTable(header, rows);
   if (full.length <= budget) return full;
   const head = markdownTable(header, []);
   const lines = full.split('\n').slice(2);
   let used = head.length + note(rows.length).length + 4;
   let count = 0;
-  while (count < lines.length && used + lines[count]!.length + 1 <= budget) used += lines[count++]!.length + 1;
+  while (count < lines.length && used + lines[count]!.length + 1 <= budget)
+    used += lines[count++]!.length + 1;
   if (count === 0) return note(rows.length);
   return [head, ...lines.slice(0, count)].join('\n') + '\n\n' + note(rows.length - count);
 }
@@ -205,59 +318,122 @@ function details(summary: string, body: string, open = false): string {
 
 function sliceCell(value: SliceValue | undefined): string {
   if (!value) return '—';
-  return valueWithCi(value.value, value.ci) + (value.n !== undefined ? ` <sub>n=${value.n}</sub>` : '');
+  return (
+    valueWithCi(value.value, value.ci) + (value.n !== undefined ? ` <sub>n=${value.n}</sub>` : '')
+  );
 }
 
 /** Per metric, its slices worst first, in one collapsible section; failing slice rules open it. */
-function sliceSection(slices: readonly SliceComparison[], baselineHeader: string, budget: number, pointer: string): string {
+function sliceSection(
+  slices: readonly SliceComparison[],
+  baselineHeader: string,
+  budget: number,
+  pointer: string,
+): string {
   // Judged slices first, then the most troubled; a bounded list, the rest in the report.
-  const ordered = [...slices].sort((a, b) => RANK[b.status] - RANK[a.status] || Number(Boolean(b.rule)) - Number(Boolean(a.rule)));
+  const ordered = [...slices].sort(
+    (a, b) => RANK[b.status] - RANK[a.status] || Number(Boolean(b.rule)) - Number(Boolean(a.rule)),
+  );
   const listed = ordered.slice(0, MAX_REASONS);
   const summaryLines = listed.map((s) => {
-    const worst = s.worst ? `worst ${code(s.worst.slice)} ${format(s.worst.value)}` : 'no judged slice';
+    const worst = s.worst
+      ? `worst ${code(s.worst.slice)} ${format(s.worst.value)}`
+      : 'no judged slice';
     const gap = s.gap !== undefined ? `, gap ${format(s.gap)}` : '';
     return `- ${STATUS[s.status]} ${code(s.metric)}: ${worst}${gap}${s.rule ? ` (${escapeMarkdown(s.rule)})` : ''}`;
   });
-  if (ordered.length > listed.length) summaryLines.push(`- … and ${ordered.length - listed.length} more metrics by slice; ${pointer}.`);
+  if (ordered.length > listed.length)
+    summaryLines.push(
+      `- … and ${ordered.length - listed.length} more metrics by slice; ${pointer}.`,
+    );
   const open = slices.some((s) => RANK[s.status] > 0);
   const parts: string[] = [summaryLines.join('\n')];
   let room = budget - parts[0]!.length - 120;
   for (const slice of listed) {
     // Worst first (whichever way is better), slices too small to judge last.
     const ascending = !slice.worst || !slice.best || slice.worst.value <= slice.best.value;
-    const order = (row: (typeof slice.rows)[number]) => (row.candidate === undefined || row.ignored ? Infinity : ascending ? row.candidate.value : -row.candidate.value);
+    const order = (row: (typeof slice.rows)[number]) =>
+      row.candidate === undefined || row.ignored
+        ? Infinity
+        : ascending
+          ? row.candidate.value
+          : -row.candidate.value;
     const rows = [...slice.rows]
       .sort((a, b) => order(a) - order(b) || a.slice.localeCompare(b.slice))
       .map((row) => {
-        const delta = row.candidate && row.baseline ? signed(row.candidate.value - row.baseline.value) : '—';
-        const note = row.ignored ? 'too few examples, not judged' : row.slice === slice.worst?.slice ? 'worst' : row.slice === slice.best?.slice ? 'best' : '';
+        const delta =
+          row.candidate && row.baseline ? signed(row.candidate.value - row.baseline.value) : '—';
+        const note = row.ignored
+          ? 'too few examples, not judged'
+          : row.slice === slice.worst?.slice
+            ? 'worst'
+            : row.slice === slice.best?.slice
+              ? 'best'
+              : '';
         return [code(row.slice), sliceCell(row.baseline), sliceCell(row.candidate), delta, note];
       });
-    const table = fitTable([`${code(slice.metric)} by slice`, baselineHeader, 'Candidate', 'Δ', ''], rows, Math.max(0, room), (left) => `_${left} more ${left === 1 ? 'slice' : 'slices'}: ${pointer}._`);
+    const table = fitTable(
+      [`${code(slice.metric)} by slice`, baselineHeader, 'Candidate', 'Δ', ''],
+      rows,
+      Math.max(0, room),
+      (left) => `_${left} more ${left === 1 ? 'slice' : 'slices'}: ${pointer}._`,
+    );
     room -= table.length + 2;
     parts.push(table);
     if (room <= 0) break;
   }
-  return details(`Slices (${slices.length} ${slices.length === 1 ? 'metric' : 'metrics'})`, parts.join('\n\n'), open);
+  return details(
+    `Slices (${slices.length} ${slices.length === 1 ? 'metric' : 'metrics'})`,
+    parts.join('\n\n'),
+    open,
+  );
 }
 
 function short(hash: string | undefined, length = 12): string {
   return hash ? hash.slice(0, length) : '—';
 }
 
-function renderLineage(view: ComparisonDocument, baselineHeader: string, links: RenderLinks): string | undefined {
+function renderLineage(
+  view: ComparisonDocument,
+  baselineHeader: string,
+  links: RenderLinks,
+): string | undefined {
   const lineage = view.lineage;
   if (!lineage) return undefined;
   const { candidate, baseline } = lineage;
   const code = (value: string | undefined) => (value ? inlineCode(short(value)) : '—');
   const rows: string[][] = [
-    ['Version', candidate.version ? inlineCode(candidate.version) : '—', baseline?.version ? inlineCode(baseline.version) : '—'],
+    [
+      'Version',
+      candidate.version ? inlineCode(candidate.version) : '—',
+      baseline?.version ? inlineCode(baseline.version) : '—',
+    ],
     ['Fingerprint', code(candidate.fingerprint), code(baseline?.fingerprint)],
-    ['Evaluation data', code(candidate.evaluationSha256) + (view.notLikeForLike ? ' ⚠️ differs' : ''), code(baseline?.evaluationSha256)],
+    [
+      'Evaluation data',
+      code(candidate.evaluationSha256) + (view.notLikeForLike ? ' ⚠️ differs' : ''),
+      code(baseline?.evaluationSha256),
+    ],
     ['Config', code(candidate.configSha256), code(baseline?.configSha256)],
-    ['Training data', candidate.dataFiles?.length ? candidate.dataFiles.slice(0, 5).map((f) => `${inlineCode(f.path)} ${inlineCode(short(f.sha256))}`).join('<br>') + (candidate.dataFiles.length > 5 ? `<br>… ${candidate.dataFiles.length - 5} more` : '') : '—', '—'],
+    [
+      'Training data',
+      candidate.dataFiles?.length
+        ? candidate.dataFiles
+            .slice(0, 5)
+            .map((f) => `${inlineCode(f.path)} ${inlineCode(short(f.sha256))}`)
+            .join('<br>') +
+          (candidate.dataFiles.length > 5 ? `<br>… ${candidate.dataFiles.length - 5} more` : '')
+        : '—',
+      '—',
+    ],
     ['Commit', code(candidate.commit), code(baseline?.commit)],
-    ['Run', links.runUrl ? markdownLink('this run', links.runUrl) : '—', baseline?.runUrl && isRunOf(links, baseline.runUrl) ? markdownLink('workflow run', baseline.runUrl) : '—'],
+    [
+      'Run',
+      links.runUrl ? markdownLink('this run', links.runUrl) : '—',
+      baseline?.runUrl && isRunOf(links, baseline.runUrl)
+        ? markdownLink('workflow run', baseline.runUrl)
+        : '—',
+    ],
   ];
   const useful = rows.filter(([, a, b]) => a !== '—' || b !== '—');
   return details('Lineage', markdownTable(['', 'Candidate', baselineHeader], useful));
@@ -265,18 +441,31 @@ function renderLineage(view: ComparisonDocument, baselineHeader: string, links: 
 
 /** Only links to runs of this repository are shown: URLs in payloads and artifacts are not trusted. */
 function isRunOf(links: RenderLinks, url: string): boolean {
-  return Boolean(links.repository) && url.startsWith(`${links.serverUrl}/${links.repository}/actions/runs/`) && /^[^\s()<>]+$/.test(url);
+  return (
+    Boolean(links.repository) &&
+    url.startsWith(`${links.serverUrl}/${links.repository}/actions/runs/`) &&
+    /^[^\s()<>]+$/.test(url)
+  );
 }
 
-function renderCharts(view: ComparisonDocument, key: readonly MetricComparison[]): string | undefined {
+function renderCharts(
+  view: ComparisonDocument,
+  key: readonly MetricComparison[],
+): string | undefined {
   if (!view.history?.length) return undefined;
   const charts = key
     .map((m) => metricChart(m.name, view.history!, m.candidate))
     .filter((chart): chart is string => chart !== undefined)
     .slice(0, MAX_CHARTS);
   if (!charts.length) return undefined;
-  const environment = view.baselineSource.kind === 'registry' ? view.baselineSource.environment : 'the baseline environment';
-  return details(`History: the last ${view.history.length} ${view.history.length === 1 ? 'version' : 'versions'} in ${escapeMarkdown(environment)} and this pull request`, charts.join('\n\n'));
+  const environment =
+    view.baselineSource.kind === 'registry'
+      ? view.baselineSource.environment
+      : 'the baseline environment';
+  return details(
+    `History: the last ${view.history.length} ${view.history.length === 1 ? 'version' : 'versions'} in ${escapeMarkdown(environment)} and this pull request`,
+    charts.join('\n\n'),
+  );
 }
 
 function signed(value: number): string {

@@ -18,7 +18,17 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import Papa from 'papaparse';
 import { fileError } from '../files/read-file.js';
-import { countByte, countNewlines, firstInvalidUtf8, invalidUtf8, MAX_RECORD_LENGTH, nulProblem, recordTooLong, type DelimitedFormat, type Dialect } from './delimited.js';
+import {
+  countByte,
+  countNewlines,
+  firstInvalidUtf8,
+  invalidUtf8,
+  MAX_RECORD_LENGTH,
+  nulProblem,
+  recordTooLong,
+  type DelimitedFormat,
+  type Dialect,
+} from './delimited.js';
 import type { TableRow } from './records.js';
 
 const DELIMITERS: Record<DelimitedFormat, string> = { csv: ',', tsv: '\t' };
@@ -30,7 +40,12 @@ function countLineBreaks(bytes: Uint8Array, end: number): number {
   const newlines = countByte(bytes, NEWLINE, end);
   if (bytes.subarray(0, end).indexOf(CR) === -1) return newlines;
   let lone = 0;
-  for (let index = bytes.indexOf(CR); index !== -1 && index < end; index = bytes.indexOf(CR, index + 1)) if (bytes[index + 1] !== NEWLINE) lone++;
+  for (
+    let index = bytes.indexOf(CR);
+    index !== -1 && index < end;
+    index = bytes.indexOf(CR, index + 1)
+  )
+    if (bytes[index + 1] !== NEWLINE) lone++;
   return newlines + lone;
 }
 
@@ -63,7 +78,11 @@ export interface DelimitedShard {
  * it cannot (a dialect the scanner does not follow, no newline in the first block, a header
  * that papaparse finds malformed): such files are read in one pass.
  */
-export async function delimitedLayout(path: string, format: DelimitedFormat, dialect: Dialect = {}): Promise<DelimitedLayout | undefined> {
+export async function delimitedLayout(
+  path: string,
+  format: DelimitedFormat,
+  dialect: Dialect = {},
+): Promise<DelimitedLayout | undefined> {
   const delimiter = dialect.delimiter ?? DELIMITERS[format];
   const quoteChar = dialect.quoteChar ?? '"';
   const escapeChar = dialect.escapeChar ?? quoteChar;
@@ -88,9 +107,22 @@ export async function delimitedLayout(path: string, format: DelimitedFormat, dia
         continue;
       }
       const crlf = text.endsWith('\r');
-      const parsed = Papa.parse<string[]>(crlf ? text.slice(0, -1) : text, { delimiter, quoteChar, escapeChar, newline: '\n' });
+      const parsed = Papa.parse<string[]>(crlf ? text.slice(0, -1) : text, {
+        delimiter,
+        quoteChar,
+        escapeChar,
+        newline: '\n',
+      });
       if (parsed.errors.length || parsed.data.length !== 1) return undefined;
-      return { delimiter, quoteChar, crlf, header: parsed.data[0]!, headerLine: line, dataOffset: end, dataLine: line + lines };
+      return {
+        delimiter,
+        quoteChar,
+        crlf,
+        header: parsed.data[0]!,
+        headerLine: line,
+        dataOffset: end,
+        dataLine: line + lines,
+      };
     }
   } catch {
     return undefined; // invalid UTF-8 in the header, and the like: the one-pass reader says what is wrong
@@ -99,7 +131,8 @@ export async function delimitedLayout(path: string, format: DelimitedFormat, dia
   }
 }
 
-const isAscii = (char: string) => char.length === 1 && char.charCodeAt(0) < 0x80 && char !== '\n' && char !== '\r';
+const isAscii = (char: string) =>
+  char.length === 1 && char.charCodeAt(0) < 0x80 && char !== '\n' && char !== '\r';
 
 async function openData(path: string): Promise<FileHandle> {
   try {
@@ -113,7 +146,11 @@ async function openData(path: string): Promise<FileHandle> {
  * The data records of a file as shards of about `shardBytes`, each a fresh buffer that can be
  * moved to a worker. A record longer than a shard makes the shard grow to hold it.
  */
-export async function* delimitedShards(path: string, layout: DelimitedLayout, shardBytes: number): AsyncGenerator<DelimitedShard> {
+export async function* delimitedShards(
+  path: string,
+  layout: DelimitedLayout,
+  shardBytes: number,
+): AsyncGenerator<DelimitedShard> {
   const handle = await openData(path);
   const scanner = new RecordScanner(layout.delimiter.charCodeAt(0), layout.quoteChar.charCodeAt(0));
   try {
@@ -148,7 +185,11 @@ export async function* delimitedShards(path: string, layout: DelimitedLayout, sh
         buffer = larger;
       }
       // A shard grown for one long record: that record (the first) may still be over the limit.
-      if (grown && (end === -1 ? filled : scanner.nextRecordEnd(buffer, 0, filled)) > MAX_RECORD_LENGTH) throw recordTooLong(path, line);
+      if (
+        grown &&
+        (end === -1 ? filled : scanner.nextRecordEnd(buffer, 0, filled)) > MAX_RECORD_LENGTH
+      )
+        throw recordTooLong(path, line);
       const final = eof && (end === -1 || end === filled);
       const cut = final ? filled : end;
       if (cut === 0) break;
@@ -190,7 +231,10 @@ class RecordScanner {
    * The offset just past the last complete record in bytes[0, end) (-1 when none), with how many
    * records and newlines (quoted ones too) come before it: a shard's rows and file lines.
    */
-  lastRecordEnd(bytes: Uint8Array, end: number): { end: number; records: number; newlines: number } {
+  lastRecordEnd(
+    bytes: Uint8Array,
+    end: number,
+  ): { end: number; records: number; newlines: number } {
     const view = bytes.subarray(0, end);
     if (view.indexOf(this.quote) === -1 && view.indexOf(CR) === -1) {
       const last = view.lastIndexOf(NEWLINE);
@@ -206,7 +250,11 @@ class RecordScanner {
       if (bytes[at - 1] === CR) loneCRs++;
       return true;
     });
-    return { end: found, records, newlines: found === -1 ? 0 : countByte(view, NEWLINE, found) + loneCRs };
+    return {
+      end: found,
+      records,
+      newlines: found === -1 ? 0 : countByte(view, NEWLINE, found) + loneCRs,
+    };
   }
 
   /** The line breaks in the whole text bytes[0, end): each \n, and each lone \r outside quotes (inside, it is part of a cell). */
@@ -214,16 +262,30 @@ class RecordScanner {
     const view = bytes.subarray(0, end);
     if (view.indexOf(this.quote) === -1) return countLineBreaks(view, end);
     let loneCRs = 0;
-    this.scan(bytes, 0, end, (at) => {
-      if (bytes[at - 1] === CR) loneCRs++;
-      return true;
-    }, true);
+    this.scan(
+      bytes,
+      0,
+      end,
+      (at) => {
+        if (bytes[at - 1] === CR) loneCRs++;
+        return true;
+      },
+      true,
+    );
     return countByte(view, NEWLINE, end) + loneCRs;
   }
 
   /** scanRecords over bytes[start, end), read as Latin-1 so that offsets in the text are offsets in the bytes. */
-  private scan(bytes: Uint8Array, start: number, end: number, onRecordEnd: (at: number) => boolean, complete = false): void {
-    const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+  private scan(
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    onRecordEnd: (at: number) => boolean,
+    complete = false,
+  ): void {
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString(
+      'latin1',
+    );
     scanRecords(text, this.delimiter, this.quote, complete, (at) => onRecordEnd(start + at));
   }
 }
@@ -236,7 +298,13 @@ class RecordScanner {
  * a quote or \r at its very end is left undecided (the next byte may double the quote or make
  * the \r a \r\n) and the scan stops.
  */
-function scanRecords(text: string, delimiter: number, quote: number, complete: boolean, onRecordEnd: (at: number) => boolean): void {
+function scanRecords(
+  text: string,
+  delimiter: number,
+  quote: number,
+  complete: boolean,
+  onRecordEnd: (at: number) => boolean,
+): void {
   let fieldStart = true;
   let quoted = false;
   for (let i = 0; i < text.length; i++) {
@@ -273,7 +341,10 @@ export interface ShardParse {
  * file line, empty lines marked blank, unreadable records with the problem. Throws the
  * encoding DataFileError at the first invalid UTF-8 byte, after the rows before it.
  */
-export function parseDelimitedShard({ layout, path, shard }: ShardParse, onRow: (row: TableRow) => void): void {
+export function parseDelimitedShard(
+  { layout, path, shard }: ShardParse,
+  onRow: (row: TableRow) => void,
+): void {
   const { bytes } = shard;
   let text: string;
   let invalidAt = -1;
@@ -282,7 +353,9 @@ export function parseDelimitedShard({ layout, path, shard }: ShardParse, onRow: 
   } catch {
     invalidAt = firstInvalidUtf8(bytes);
     const lastNewline = bytes.lastIndexOf(NEWLINE, invalidAt);
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(0, lastNewline + 1));
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(
+      bytes.subarray(0, lastNewline + 1),
+    );
   }
   const { delimiter, quoteChar } = layout;
   const next = { line: shard.firstLine, row: shard.firstRow };
@@ -290,9 +363,15 @@ export function parseDelimitedShard({ layout, path, shard }: ShardParse, onRow: 
   const emit = text.indexOf('\0') === -1 ? onRow : withNulCheck(onRow, layout.header);
   if (text.indexOf(quoteChar) !== -1) readQuotedRecords(text, layout, next, emit);
   else if (text.indexOf('\r') === -1) readPlainRecords(text, delimiter, false, next, emit);
-  else if (!hasLoneCR(text)) readPlainRecords(text, delimiter, true, next, emit); // CRLF lines: the usual Windows file
+  else if (!hasLoneCR(text))
+    readPlainRecords(text, delimiter, true, next, emit); // CRLF lines: the usual Windows file
   else readPlainRecords(text.replace(/\r\n?/g, '\n'), delimiter, false, next, emit); // no quotes: every \r is a line end
-  if (invalidAt !== -1) throw invalidUtf8(path, shard.offset + invalidAt, shard.firstLine + countByte(bytes, NEWLINE, invalidAt));
+  if (invalidAt !== -1)
+    throw invalidUtf8(
+      path,
+      shard.offset + invalidAt,
+      shard.firstLine + countByte(bytes, NEWLINE, invalidAt),
+    );
 }
 
 /**
@@ -300,7 +379,10 @@ export function parseDelimitedShard({ layout, path, shard }: ShardParse, onRow: 
  * and slice rather than split(): on the bench's file that reads the cells in half the time. The
  * newline that ends the last line makes no row.
  */
-function withNulCheck(onRow: (row: TableRow) => void, header: readonly string[]): (row: TableRow) => void {
+function withNulCheck(
+  onRow: (row: TableRow) => void,
+  header: readonly string[],
+): (row: TableRow) => void {
   return (row) => {
     const problem = row.problem ? undefined : nulProblem(row.cells as string[], header);
     onRow(problem ? { cells: row.cells, row: row.row, line: row.line, problem } : row);
@@ -309,15 +391,22 @@ function withNulCheck(onRow: (row: TableRow) => void, header: readonly string[])
 
 /** A \r not followed by \n: an old Mac line end. */
 function hasLoneCR(text: string): boolean {
-  for (let at = text.indexOf('\r'); at !== -1; at = text.indexOf('\r', at + 1)) if (text.charCodeAt(at + 1) !== NEWLINE) return true;
+  for (let at = text.indexOf('\r'); at !== -1; at = text.indexOf('\r', at + 1))
+    if (text.charCodeAt(at + 1) !== NEWLINE) return true;
   return false;
 }
 
 /** `crlf`: drop the \r of each line's \r\n (there is no lone \r). */
-function readPlainRecords(text: string, delimiter: string, crlf: boolean, next: { line: number; row: number }, onRow: (row: TableRow) => void): void {
+function readPlainRecords(
+  text: string,
+  delimiter: string,
+  crlf: boolean,
+  next: { line: number; row: number },
+  onRow: (row: TableRow) => void,
+): void {
   // The next delimiter at or after `start`, kept across lines so that a file with few delimiters is not scanned again for each line.
   let delimiterAt = -2;
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     const recordEnd = crlf && end > start && text.charCodeAt(end - 1) === CR ? end - 1 : end;
@@ -342,7 +431,12 @@ function readPlainRecords(text: string, delimiter: string, crlf: boolean, next: 
 }
 
 /** The rows of a shard with quotes: records that have one go to papaparse, the others are split directly. */
-function readQuotedRecords(text: string, layout: DelimitedLayout, next: { line: number; row: number }, onRow: (row: TableRow) => void): void {
+function readQuotedRecords(
+  text: string,
+  layout: DelimitedLayout,
+  next: { line: number; row: number },
+  onRow: (row: TableRow) => void,
+): void {
   const { delimiter, quoteChar } = layout;
   const newline = '\n'; // a record holds no line end outside quotes
   for (let record of splitQuotedRecords(text, layout)) {
@@ -351,15 +445,25 @@ function readQuotedRecords(text: string, layout: DelimitedLayout, next: { line: 
     if (record.endsWith('\r')) record = record.slice(0, -1);
     if (record.indexOf(quoteChar) === -1) {
       next.line++;
-      onRow(record === '' ? { cells: [''], row, line, blank: true } : { cells: record.split(delimiter), row, line });
+      onRow(
+        record === ''
+          ? { cells: [''], row, line, blank: true }
+          : { cells: record.split(delimiter), row, line },
+      );
       continue;
     }
     next.line += 1 + countNewlines(record);
-    const parsed = Papa.parse<string[]>(record, { delimiter, quoteChar, escapeChar: quoteChar, newline });
+    const parsed = Papa.parse<string[]>(record, {
+      delimiter,
+      quoteChar,
+      escapeChar: quoteChar,
+      newline,
+    });
     const error = parsed.errors[0];
     const cells = parsed.data[0] ?? [''];
     if (error) onRow({ cells, row, line, problem: error.message });
-    else if (parsed.data.length !== 1) onRow({ cells, row, line, problem: 'its quotes do not pair up into fields' });
+    else if (parsed.data.length !== 1)
+      onRow({ cells, row, line, problem: 'its quotes do not pair up into fields' });
     else onRow({ cells, row, line });
   }
 }

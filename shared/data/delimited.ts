@@ -49,7 +49,10 @@ export function recordTooLong(path: string, line: number, what = 'record'): Data
 }
 
 /** The problem of a row with a NUL byte in a cell: text data holds none, so the file is likely binary or UTF-16. */
-export function nulProblem(fields: readonly string[], header?: readonly string[]): string | undefined {
+export function nulProblem(
+  fields: readonly string[],
+  header?: readonly string[],
+): string | undefined {
   for (let i = 0; i < fields.length; i++) {
     const at = fields[i]!.indexOf('\0');
     if (at === -1) continue;
@@ -74,7 +77,12 @@ export interface Dialect {
  * does not make a row. Rejects with a UserError on unreadable input: a missing file, invalid
  * UTF-8 or a truncated gzip stream.
  */
-export async function readDelimited(path: string, format: DelimitedFormat, onRow: (row: DelimitedRow) => void, dialect: Dialect = {}): Promise<void> {
+export async function readDelimited(
+  path: string,
+  format: DelimitedFormat,
+  onRow: (row: DelimitedRow) => void,
+  dialect: Dialect = {},
+): Promise<void> {
   const delimiter = dialect.delimiter ?? DELIMITERS[format];
   const quoteChar = dialect.quoteChar ?? '"';
   const escapeChar = dialect.escapeChar ?? quoteChar;
@@ -114,7 +122,8 @@ export async function readDelimited(path: string, format: DelimitedFormat, onRow
           // empty row is a real empty line (test/shared/validate.test.ts pins this down).
           if (error) onRow({ fields, line: start, parseError: error.message });
           else if (nul) onRow({ fields, line: start, parseError: nul });
-          else if (fields.length === 1 && fields[0] === '') onRow({ fields, line: start, blank: true });
+          else if (fields.length === 1 && fields[0] === '')
+            onRow({ fields, line: start, blank: true });
           else onRow({ fields, line: start });
         } catch (caught) {
           fail(caught);
@@ -164,7 +173,11 @@ class RecordGuard extends Transform {
     this.escape = escapeChar.charCodeAt(0);
   }
 
-  override _transform(chunk: string | Buffer, _encoding: BufferEncoding, callback: (error?: Error | null, data?: string) => void): void {
+  override _transform(
+    chunk: string | Buffer,
+    _encoding: BufferEncoding,
+    callback: (error?: Error | null, data?: string) => void,
+  ): void {
     const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
     try {
       callback(null, this.follow(text));
@@ -302,7 +315,8 @@ function expansionLimit(path: string, compressedBytes: number): Transform {
   });
 }
 
-const formatBytes = (bytes: number) => (bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`);
+const formatBytes = (bytes: number) =>
+  bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
 
 class InvalidUtf8Error extends Error {
   constructor(
@@ -326,7 +340,11 @@ function utf8Decoder(): Transform {
     } catch {
       const at = chunk ? firstInvalidUtf8(chunk) : 0;
       const before = chunk ? countByte(chunk, 0x0a, at) : 0;
-      throw new InvalidUtf8Error(offset + at, newlines + before + 1, offset === 0 && chunk !== undefined && startsWithUtf16Bom(chunk));
+      throw new InvalidUtf8Error(
+        offset + at,
+        newlines + before + 1,
+        offset === 0 && chunk !== undefined && startsWithUtf16Bom(chunk),
+      );
     } finally {
       offset += chunk?.length ?? 0;
       newlines += chunk ? countByte(chunk, 0x0a, chunk.length) : 0;
@@ -342,7 +360,8 @@ function utf8Decoder(): Transform {
         // Hand on the lines before the bad byte, so that they are still checked.
         const at = (error as InvalidUtf8Error).offset - (offset - chunk.length);
         const lastNewline = chunk.lastIndexOf(0x0a, at);
-        if (lastNewline >= 0) this.push(new TextDecoder().decode(chunk.subarray(0, lastNewline + 1)));
+        if (lastNewline >= 0)
+          this.push(new TextDecoder().decode(chunk.subarray(0, lastNewline + 1)));
         callback(error as Error);
       }
     },
@@ -358,7 +377,12 @@ function utf8Decoder(): Transform {
 
 export function countByte(bytes: Uint8Array, byte: number, end: number): number {
   let count = 0;
-  for (let index = bytes.indexOf(byte); index !== -1 && index < end; index = bytes.indexOf(byte, index + 1)) count++;
+  for (
+    let index = bytes.indexOf(byte);
+    index !== -1 && index < end;
+    index = bytes.indexOf(byte, index + 1)
+  )
+    count++;
   return count;
 }
 
@@ -367,34 +391,72 @@ export function countByte(bytes: Uint8Array, byte: number, end: number): number 
  * wrong (TextDecoder only says that it does). Only run once the decoder has failed.
  */
 export function firstInvalidUtf8(bytes: Uint8Array): number {
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const b = bytes[i]!;
-    const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    const length =
+      b < 0x80
+        ? 1
+        : b >= 0xc2 && b <= 0xdf
+          ? 2
+          : b >= 0xe0 && b <= 0xef
+            ? 3
+            : b >= 0xf0 && b <= 0xf4
+              ? 4
+              : 0;
     if (length === 0) return i;
-    for (let k = 1; k < length; k++) if (i + k < bytes.length && (bytes[i + k]! & 0xc0) !== 0x80) return i;
+    for (let k = 1; k < length; k++)
+      if (i + k < bytes.length && (bytes[i + k]! & 0xc0) !== 0x80) return i;
     i += length;
   }
   return Math.max(0, bytes.length - 1);
 }
 
 function startsWithUtf16Bom(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+  return (
+    bytes.length >= 2 &&
+    ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+  );
 }
 
 /** The error for a data file whose bytes are not UTF-8, at the first bad byte. */
-export function invalidUtf8(path: string, offset: number, line: number, utf16 = false): DataFileError {
-  if (utf16) return new DataFileError(`The data file "${path}" is UTF-16 text (it starts with a UTF-16 byte order mark), not UTF-8. Re-export it as UTF-8.`, 'encoding-error', path, 1);
-  return new DataFileError(`The data file "${path}" is not valid UTF-8 text: invalid UTF-8 at byte offset ${offset} (line ${line}). Re-export it as UTF-8.`, 'encoding-error', path, line);
+export function invalidUtf8(
+  path: string,
+  offset: number,
+  line: number,
+  utf16 = false,
+): DataFileError {
+  if (utf16)
+    return new DataFileError(
+      `The data file "${path}" is UTF-16 text (it starts with a UTF-16 byte order mark), not UTF-8. Re-export it as UTF-8.`,
+      'encoding-error',
+      path,
+      1,
+    );
+  return new DataFileError(
+    `The data file "${path}" is not valid UTF-8 text: invalid UTF-8 at byte offset ${offset} (line ${line}). Re-export it as UTF-8.`,
+    'encoding-error',
+    path,
+    line,
+  );
 }
 
 export function streamError(error: unknown, path: string): Error {
-  if (error instanceof InvalidUtf8Error) return invalidUtf8(path, error.offset, error.line, error.utf16);
+  if (error instanceof InvalidUtf8Error)
+    return invalidUtf8(path, error.offset, error.line, error.utf16);
   const code = (error as { code?: string }).code;
   if (code === 'Z_DATA_ERROR' && /header check/.test((error as Error).message)) {
-    return new DataFileError(`The data file "${path}" is not gzip data, though its name ends in .gz. Compress it with gzip, or drop the .gz from its name.`, 'compression-error', path);
+    return new DataFileError(
+      `The data file "${path}" is not gzip data, though its name ends in .gz. Compress it with gzip, or drop the .gz from its name.`,
+      'compression-error',
+      path,
+    );
   }
   if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
-    return new DataFileError(`The data file "${path}" is not a complete gzip stream (${(error as Error).message}). The file may be truncated; compress it again.`, 'compression-error', path);
+    return new DataFileError(
+      `The data file "${path}" is not a complete gzip stream (${(error as Error).message}). The file may be truncated; compress it again.`,
+      'compression-error',
+      path,
+    );
   }
   return fileError(error, path, 'data file');
 }

@@ -8,9 +8,15 @@ import { jsonDepthExceeded, STRUCTURED_LIMITS } from '../files/structured.js';
 import { MAX_RECORD_LENGTH, openText, recordTooLong, streamError } from './delimited.js';
 import type { RawValue } from './raw-value.js';
 
-export type JsonLine = { line: number; value: Record<string, RawValue> } | { line: number; blank: true } | { line: number; problem: string };
+export type JsonLine =
+  | { line: number; value: Record<string, RawValue> }
+  | { line: number; blank: true }
+  | { line: number; problem: string };
 
-export async function readJsonLines(path: string, onLine: (entry: JsonLine) => void): Promise<void> {
+export async function readJsonLines(
+  path: string,
+  onLine: (entry: JsonLine) => void,
+): Promise<void> {
   const source = await openText(path);
   source.setEncoding('utf8');
   let pending = '';
@@ -26,12 +32,19 @@ export async function readJsonLines(path: string, onLine: (entry: JsonLine) => v
       return onLine({ line, problem: `not valid JSON (${jsonReason(error as Error)})` });
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      return onLine({ line, problem: `a JSON ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}, not an object` });
+      return onLine({
+        line,
+        problem: `a JSON ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}, not an object`,
+      });
     }
     // Only a line with a nested value is scanned: most records are flat.
     if (trimmed.indexOf('[') !== -1 || trimmed.indexOf('{', 1) !== -1) {
       const at = jsonDepthExceeded(trimmed, STRUCTURED_LIMITS.maxDepth);
-      if (at !== undefined) return onLine({ line, problem: `an object whose values nest more than ${STRUCTURED_LIMITS.maxDepth} levels deep (from character ${at + 1}); flatten the record` });
+      if (at !== undefined)
+        return onLine({
+          line,
+          problem: `an object whose values nest more than ${STRUCTURED_LIMITS.maxDepth} levels deep (from character ${at + 1}); flatten the record`,
+        });
     }
     onLine({ line, value: value as Record<string, RawValue> });
   };
@@ -85,7 +98,10 @@ export async function readJsonLines(path: string, onLine: (entry: JsonLine) => v
 function jsonReason(error: Error): string {
   return error.message
     .replace(/, (?:\.\.\.)?".*" is not valid JSON$/s, '')
-    .replace(/ (?:in JSON )?at position (\d+).*$/s, (_match, position: string) => ` at character ${Number(position) + 1}`)
+    .replace(
+      / (?:in JSON )?at position (\d+).*$/s,
+      (_match, position: string) => ` at character ${Number(position) + 1}`,
+    )
     .replace(/\s+/g, ' ')
     .slice(0, 120);
 }

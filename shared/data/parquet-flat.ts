@@ -53,9 +53,15 @@ function flatValueKind(element: SchemaElement): ValueKind | undefined {
       return converted || logical ? undefined : 'float';
     case 'INT32':
       if (converted === 'DATE' || logical?.type === 'DATE') return 'date';
-      if (converted === 'UINT_32' || (logical?.type === 'INTEGER' && !logical.isSigned && logical.bitWidth === 32)) return 'uint32';
+      if (
+        converted === 'UINT_32' ||
+        (logical?.type === 'INTEGER' && !logical.isSigned && logical.bitWidth === 32)
+      )
+        return 'uint32';
       if (logical && logical.type !== 'INTEGER') return undefined;
-      return !converted || ['INT_8', 'INT_16', 'INT_32', 'UINT_8', 'UINT_16'].includes(converted) ? 'int32' : undefined;
+      return !converted || ['INT_8', 'INT_16', 'INT_32', 'UINT_8', 'UINT_16'].includes(converted)
+        ? 'int32'
+        : undefined;
     case 'INT64':
       if (logical && !(logical.type === 'INTEGER' && logical.isSigned)) return undefined;
       return !converted || converted === 'INT_64' ? 'int64' : undefined;
@@ -69,7 +75,11 @@ function flatValueKind(element: SchemaElement): ValueKind | undefined {
 }
 
 /** The plan for one column chunk, or undefined when its element or codec is not covered. */
-export function planFlatColumn(element: SchemaElement, meta: ColumnMetaData, compressors: Compressors): FlatColumnPlan | undefined {
+export function planFlatColumn(
+  element: SchemaElement,
+  meta: ColumnMetaData,
+  compressors: Compressors,
+): FlatColumnPlan | undefined {
   const kind = flatValueKind(element);
   if (!kind || !element.type || meta.path_in_schema.length !== 1) return undefined;
   if (meta.codec !== 'UNCOMPRESSED' && !compressors[meta.codec]) return undefined;
@@ -77,7 +87,14 @@ export function planFlatColumn(element: SchemaElement, meta: ColumnMetaData, com
   const dataStart = Number(meta.data_page_offset);
   // Some writers leave dictionary_page_offset at 0 when there is none.
   const from = start > 0 && start < dataStart ? start : dataStart;
-  return { kind, type: element.type, nullable: element.repetition_type !== 'REQUIRED', codec: meta.codec, start: from, end: from + Number(meta.total_compressed_size) };
+  return {
+    kind,
+    type: element.type,
+    nullable: element.repetition_type !== 'REQUIRED',
+    codec: meta.codec,
+    start: from,
+    end: from + Number(meta.total_compressed_size),
+  };
 }
 
 /** Page types and encodings by their numbers in parquet.thrift. */
@@ -99,26 +116,36 @@ export interface FlatBuffers {
  * Decodes one column chunk of `rows` rows into `buffers` (reused; the result is valid until
  * they are passed again). Corrupt data throws an Error; uncovered encodings throw FlatUnsupported.
  */
-export function decodeFlatColumn(chunk: Uint8Array, plan: FlatColumnPlan, rows: number, compressors: Compressors, buffers: FlatBuffers = {}): FlatColumn {
+export function decodeFlatColumn(
+  chunk: Uint8Array,
+  plan: FlatColumnPlan,
+  rows: number,
+  compressors: Compressors,
+  buffers: FlatBuffers = {},
+): FlatColumn {
   const column = new ColumnBuilder(plan, rows, buffers);
   let dictionary: ArrayLike<RawValue> | undefined;
   const reader = new ThriftReader(chunk, 0);
   while (column.rows < rows) {
-    if (reader.offset >= chunk.length) throw new Error(`the column chunk ends after ${column.rows} of ${rows} rows`);
+    if (reader.offset >= chunk.length)
+      throw new Error(`the column chunk ends after ${column.rows} of ${rows} rows`);
     const header = reader.struct();
     const compressedSize = int(header[3], 'compressed_page_size');
     const uncompressedSize = int(header[2], 'uncompressed_page_size');
     // Writers cut pages at about 1 MB; a size past 1 GiB is a damaged header, not a page to allocate.
-    if (uncompressedSize > 2 ** 30) throw new Error(`a page claims ${uncompressedSize} bytes uncompressed`);
+    if (uncompressedSize > 2 ** 30)
+      throw new Error(`a page claims ${uncompressedSize} bytes uncompressed`);
     const pageStart = reader.offset;
-    if (pageStart + compressedSize > chunk.length) throw new Error('a page runs past the end of its column chunk');
+    if (pageStart + compressedSize > chunk.length)
+      throw new Error('a page runs past the end of its column chunk');
     const page = chunk.subarray(pageStart, pageStart + compressedSize);
     reader.offset = pageStart + compressedSize;
     const type = header[1];
     if (type === PAGE.dictionary) {
       const dictionaryHeader = struct(header[7], 'dictionary_page_header');
       const encoding = int(dictionaryHeader[2], 'encoding');
-      if (encoding !== ENCODING.plain && encoding !== ENCODING.plainDictionary) throw new FlatUnsupported(`dictionary encoding ${encoding}`);
+      if (encoding !== ENCODING.plain && encoding !== ENCODING.plainDictionary)
+        throw new FlatUnsupported(`dictionary encoding ${encoding}`);
       const bytes = decompress(page, uncompressedSize, plan.codec, compressors);
       dictionary = decodePlain(plan, bytes, 0, int(dictionaryHeader[1], 'num_values'), [], 0);
     } else if (type === PAGE.data) {
@@ -128,7 +155,8 @@ export function decodeFlatColumn(chunk: Uint8Array, plan: FlatColumnPlan, rows: 
       let offset = 0;
       let present = count;
       if (plan.nullable) {
-        if (int(dataHeader[3], 'definition_level_encoding') !== ENCODING.rle) throw new FlatUnsupported('BIT_PACKED definition levels');
+        if (int(dataHeader[3], 'definition_level_encoding') !== ENCODING.rle)
+          throw new FlatUnsupported('BIT_PACKED definition levels');
         const length = uint32(bytes, 0);
         present = column.definitionLevels(bytes, 4, 4 + length, count);
         offset = 4 + length;
@@ -137,12 +165,17 @@ export function decodeFlatColumn(chunk: Uint8Array, plan: FlatColumnPlan, rows: 
     } else if (type === PAGE.dataV2) {
       const v2 = struct(header[8], 'data_page_header_v2');
       const count = column.pageRows(int(v2[1], 'num_values'));
-      if (int(v2[6] ?? 0, 'repetition_levels_byte_length') !== 0) throw new FlatUnsupported('repetition levels');
+      if (int(v2[6] ?? 0, 'repetition_levels_byte_length') !== 0)
+        throw new FlatUnsupported('repetition levels');
       const levelBytes = int(v2[5] ?? 0, 'definition_levels_byte_length');
-      if (levelBytes > page.length) throw new Error('definition levels run past the end of their page');
+      if (levelBytes > page.length)
+        throw new Error('definition levels run past the end of their page');
       const present = plan.nullable ? column.definitionLevels(page, 0, levelBytes, count) : count;
       const valueBytes = page.subarray(levelBytes);
-      const bytes = v2[7] === false ? valueBytes : decompress(valueBytes, uncompressedSize - levelBytes, plan.codec, compressors);
+      const bytes =
+        v2[7] === false
+          ? valueBytes
+          : decompress(valueBytes, uncompressedSize - levelBytes, plan.codec, compressors);
       column.values(bytes, 0, present, int(v2[4], 'encoding'), dictionary);
     } else if (type !== PAGE.index) {
       throw new Error(`unknown page type ${String(type)}`);
@@ -152,19 +185,32 @@ export function decodeFlatColumn(chunk: Uint8Array, plan: FlatColumnPlan, rows: 
 }
 
 function int(value: ThriftStruct[number], field: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new Error(`the page header's ${field} is ${String(value)}, not a count`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    throw new Error(`the page header's ${field} is ${String(value)}, not a count`);
   return value;
 }
 
 function struct(value: ThriftStruct[number], field: string): ThriftStruct {
-  if (typeof value !== 'object' || value === null || value instanceof Uint8Array || Array.isArray(value)) throw new Error(`the page header has no ${field}`);
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    value instanceof Uint8Array ||
+    Array.isArray(value)
+  )
+    throw new Error(`the page header has no ${field}`);
   return value;
 }
 
-function decompress(page: Uint8Array, size: number, codec: ColumnMetaData['codec'], compressors: Compressors): Uint8Array {
+function decompress(
+  page: Uint8Array,
+  size: number,
+  codec: ColumnMetaData['codec'],
+  compressors: Compressors,
+): Uint8Array {
   if (codec === 'UNCOMPRESSED') return page;
   const output = compressors[codec]!(page, size);
-  if (output.length !== size) throw new Error(`a ${codec} page decompressed to ${output.length} bytes, not ${size}`);
+  if (output.length !== size)
+    throw new Error(`a ${codec} page decompressed to ${output.length} bytes, not ${size}`);
   return output;
 }
 
@@ -195,8 +241,10 @@ class ColumnBuilder {
   ) {
     // Numbers other than int64 cannot be anything but numbers, so they take a typed array (no boxing, no GC).
     const numeric = plan.kind === 'float' || plan.kind === 'int32' || plan.kind === 'uint32';
-    if (numeric && !(buffers.numbers && buffers.numbers.length >= total)) buffers.numbers = new Float64Array(total);
-    if (plan.nullable && !(buffers.present && buffers.present.length >= total)) buffers.present = new Uint8Array(total);
+    if (numeric && !(buffers.numbers && buffers.numbers.length >= total))
+      buffers.numbers = new Float64Array(total);
+    if (plan.nullable && !(buffers.present && buffers.present.length >= total))
+      buffers.present = new Uint8Array(total);
     this.numbers = numeric ? buffers.numbers : undefined;
     this.present = plan.nullable ? buffers.present : undefined;
     this.list = numeric ? [] : (buffers.list ??= []);
@@ -204,7 +252,8 @@ class ColumnBuilder {
 
   /** Checks a page's row count against what is left, and takes its rows. */
   pageRows(count: number): number {
-    if (this.rows + count > this.total) throw new Error(`the pages hold more than the row group's ${this.total} rows`);
+    if (this.rows + count > this.total)
+      throw new Error(`the pages hold more than the row group's ${this.total} rows`);
     this.rows += count;
     return count;
   }
@@ -221,7 +270,13 @@ class ColumnBuilder {
   }
 
   /** Appends a page's `count` present values. */
-  values(bytes: Uint8Array, offset: number, count: number, encoding: number, dictionary: ArrayLike<RawValue> | undefined): void {
+  values(
+    bytes: Uint8Array,
+    offset: number,
+    count: number,
+    encoding: number,
+    dictionary: ArrayLike<RawValue> | undefined,
+  ): void {
     if (encoding === ENCODING.plainDictionary || encoding === ENCODING.rleDictionary) {
       if (!dictionary) throw new Error('a dictionary-encoded page comes before its dictionary');
       if (count === 0) return;
@@ -229,7 +284,8 @@ class ColumnBuilder {
       const width = bytes[offset]!;
       const indices = scratchIndices(count);
       decodeHybrid(bytes, offset + 1, bytes.length, width, indices, 0, count);
-      if (this.numbers) gatherNumbers(this.numbers, this.filled, dictionary as Float64Array, indices, count);
+      if (this.numbers)
+        gatherNumbers(this.numbers, this.filled, dictionary as Float64Array, indices, count);
       else gatherList(this.list, this.filled, dictionary as RawValue[], indices, count);
     } else if (encoding === ENCODING.plain) {
       const values = decodePlain(this.plan, bytes, offset, count, this.list, this.filled);
@@ -245,18 +301,29 @@ class ColumnBuilder {
   }
 
   result(): FlatColumn {
-    return { values: this.numbers ?? this.list, present: this.nulls > 0 ? this.present : undefined };
+    return {
+      values: this.numbers ?? this.list,
+      present: this.nulls > 0 ? this.present : undefined,
+    };
   }
 }
 
 // Scratch arrays for a page's dictionary indices and bits, used up before the next page.
 let indexScratch = new Uint32Array(0);
 let bitScratch = new Uint8Array(0);
-const scratchIndices = (count: number) => (indexScratch.length >= count ? indexScratch : (indexScratch = new Uint32Array(count)));
-const scratchBits = (count: number) => (bitScratch.length >= count ? bitScratch : (bitScratch = new Uint8Array(count)));
+const scratchIndices = (count: number) =>
+  indexScratch.length >= count ? indexScratch : (indexScratch = new Uint32Array(count));
+const scratchBits = (count: number) =>
+  bitScratch.length >= count ? bitScratch : (bitScratch = new Uint8Array(count));
 
 // The gathers are separate functions so that each sees one array type and V8 keeps it fast.
-function gatherNumbers(numbers: Float64Array, at: number, dictionary: Float64Array, indices: Uint32Array, count: number): void {
+function gatherNumbers(
+  numbers: Float64Array,
+  at: number,
+  dictionary: Float64Array,
+  indices: Uint32Array,
+  count: number,
+): void {
   for (let i = 0; i < count; i++) {
     const index = indices[i]!;
     if (index >= dictionary.length) throw pastDictionary(index, dictionary.length);
@@ -264,7 +331,13 @@ function gatherNumbers(numbers: Float64Array, at: number, dictionary: Float64Arr
   }
 }
 
-function gatherList(list: RawValue[], at: number, dictionary: RawValue[], indices: Uint32Array, count: number): void {
+function gatherList(
+  list: RawValue[],
+  at: number,
+  dictionary: RawValue[],
+  indices: Uint32Array,
+  count: number,
+): void {
   for (let i = 0; i < count; i++) {
     const index = indices[i]!;
     if (index >= dictionary.length) throw pastDictionary(index, dictionary.length);
@@ -272,20 +345,38 @@ function gatherList(list: RawValue[], at: number, dictionary: RawValue[], indice
   }
 }
 
-const pastDictionary = (index: number, entries: number) => new Error(`dictionary index ${index} is past the dictionary's ${entries} entries`);
+const pastDictionary = (index: number, entries: number) =>
+  new Error(`dictionary index ${index} is past the dictionary's ${entries} entries`);
 
 /**
  * `count` PLAIN values of the column's type from `offset`: numbers as a new Float64Array, the
  * other kinds written into `list` from index `at` (which is returned).
  */
-function decodePlain(plan: FlatColumnPlan, bytes: Uint8Array, offset: number, count: number, list: RawValue[], at: number): ArrayLike<RawValue> {
-  const width = plan.type === 'INT32' || plan.type === 'FLOAT' ? 4 : plan.type === 'INT64' || plan.type === 'DOUBLE' ? 8 : 0;
-  if (width && offset + count * width > bytes.length) throw new Error(`a page holds fewer than its ${count} values`);
+function decodePlain(
+  plan: FlatColumnPlan,
+  bytes: Uint8Array,
+  offset: number,
+  count: number,
+  list: RawValue[],
+  at: number,
+): ArrayLike<RawValue> {
+  const width =
+    plan.type === 'INT32' || plan.type === 'FLOAT'
+      ? 4
+      : plan.type === 'INT64' || plan.type === 'DOUBLE'
+        ? 8
+        : 0;
+  if (width && offset + count * width > bytes.length)
+    throw new Error(`a page holds fewer than its ${count} values`);
   // A copy makes the values aligned for a typed-array view; Parquet stores them little-endian, as this machine does (checked in parquet.ts).
-  const aligned = width ? bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + count * width) : undefined;
+  const aligned = width
+    ? bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + count * width)
+    : undefined;
   switch (plan.kind) {
     case 'float':
-      return plan.type === 'FLOAT' ? Float64Array.from(new Float32Array(aligned!)) : new Float64Array(aligned!);
+      return plan.type === 'FLOAT'
+        ? Float64Array.from(new Float32Array(aligned!))
+        : new Float64Array(aligned!);
     case 'int32':
       return Float64Array.from(new Int32Array(aligned!));
     case 'uint32':
@@ -299,8 +390,10 @@ function decodePlain(plan: FlatColumnPlan, bytes: Uint8Array, offset: number, co
       int64Values(new Int32Array(aligned!), count, list, at);
       return list;
     case 'boolean': {
-      if (offset + Math.ceil(count / 8) > bytes.length) throw new Error(`a page holds fewer than its ${count} values`);
-      for (let i = 0; i < count; i++) list[at + i] = ((bytes[offset + (i >> 3)]! >> (i & 7)) & 1) === 1;
+      if (offset + Math.ceil(count / 8) > bytes.length)
+        throw new Error(`a page holds fewer than its ${count} values`);
+      for (let i = 0; i < count; i++)
+        list[at + i] = ((bytes[offset + (i >> 3)]! >> (i & 7)) & 1) === 1;
       return list;
     }
     case 'string':
@@ -315,12 +408,20 @@ function int64Values(words: Int32Array, count: number, list: RawValue[], at: num
     const low = words[2 * i]!;
     const high = words[2 * i + 1]!;
     const safe = high >= -0x200000 && high < 0x200000 && !(high === -0x200000 && low === 0);
-    list[at + i] = safe ? high * 0x100000000 + (low >>> 0) : ((BigInt(high) << 32n) | BigInt(low >>> 0)).toString();
+    list[at + i] = safe
+      ? high * 0x100000000 + (low >>> 0)
+      : ((BigInt(high) << 32n) | BigInt(low >>> 0)).toString();
   }
 }
 
 /** Length-prefixed UTF-8 strings; invalid bytes become U+FFFD, as TextDecoder (hyparquet) makes them. */
-function byteArrayStrings(bytes: Uint8Array, offset: number, count: number, list: RawValue[], into: number): void {
+function byteArrayStrings(
+  bytes: Uint8Array,
+  offset: number,
+  count: number,
+  list: RawValue[],
+  into: number,
+): void {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = offset;
   for (let i = 0; i < count; i++) {
@@ -336,10 +437,19 @@ function byteArrayStrings(bytes: Uint8Array, offset: number, count: number, list
  * The RLE / bit-packed hybrid encoding (definition levels, dictionary indices, RLE booleans):
  * writes `count` values of `width` bits into `out` from `outStart`, reading bytes [from, to).
  */
-export function decodeHybrid(bytes: Uint8Array, from: number, to: number, width: number, out: Uint8Array | Uint32Array, outStart: number, count: number): void {
+export function decodeHybrid(
+  bytes: Uint8Array,
+  from: number,
+  to: number,
+  width: number,
+  out: Uint8Array | Uint32Array,
+  outStart: number,
+  count: number,
+): void {
   // unpackBits's buffer holds up to 31 bits, so 24-bit values at most: wider means a dictionary of 16M+ entries.
   if (width > 24) throw new FlatUnsupported(`bit width ${width}`);
-  if (to > bytes.length) throw new Error('encoded levels or indices run past the end of their page');
+  if (to > bytes.length)
+    throw new Error('encoded levels or indices run past the end of their page');
   const mask = width === 0 ? 0 : (1 << width) - 1;
   const byteWidth = (width + 7) >> 3;
   let at = from;
@@ -351,7 +461,8 @@ export function decodeHybrid(bytes: Uint8Array, from: number, to: number, width:
     let shift = 0;
     let byte: number;
     do {
-      if (at >= to || shift > 28) throw new Error('a malformed run header in encoded levels or indices');
+      if (at >= to || shift > 28)
+        throw new Error('a malformed run header in encoded levels or indices');
       byte = bytes[at++]!;
       header |= (byte & 0x7f) << shift;
       shift += 7;
@@ -362,7 +473,8 @@ export function decodeHybrid(bytes: Uint8Array, from: number, to: number, width:
       // A run may hold padding values past `count`; only the bytes of the values taken must be there.
       const values = (header >>> 1) * 8;
       const take = Math.min(values, count - written);
-      if (at + Math.ceil((take * width) / 8) > to) throw new Error('a bit-packed run runs past the end of its page');
+      if (at + Math.ceil((take * width) / 8) > to)
+        throw new Error('a bit-packed run runs past the end of its page');
       unpackBits(bytes, at, width, mask, out, outStart + written, take);
       at += (values * width) >> 3;
       written += take;
@@ -379,7 +491,15 @@ export function decodeHybrid(bytes: Uint8Array, from: number, to: number, width:
 }
 
 /** Unpacks `take` values of `width` bits from `at`; reads only the bytes those values occupy. */
-function unpackBits(bytes: Uint8Array, at: number, width: number, mask: number, out: Uint8Array | Uint32Array, outAt: number, take: number): void {
+function unpackBits(
+  bytes: Uint8Array,
+  at: number,
+  width: number,
+  mask: number,
+  out: Uint8Array | Uint32Array,
+  outAt: number,
+  take: number,
+): void {
   if (width === 1) {
     // Definition levels and booleans: a byte is eight values.
     for (let i = 0; i < take; i++) out[outAt + i] = (bytes[at + (i >> 3)]! >> (i & 7)) & 1;

@@ -10,7 +10,14 @@ import type { Compressors, ParquetParsers, SchemaElement } from 'hyparquet';
 import { endianness } from 'node:os';
 import { fileError } from '../files/read-file.js';
 import { DataFileError } from './data-file-error.js';
-import { decodeFlatColumn, FlatUnsupported, isoDay, planFlatColumn, type FlatBuffers, type FlatColumn } from './parquet-flat.js';
+import {
+  decodeFlatColumn,
+  FlatUnsupported,
+  isoDay,
+  planFlatColumn,
+  type FlatBuffers,
+  type FlatColumn,
+} from './parquet-flat.js';
 import type { RawValue } from './raw-value.js';
 
 const PARSERS: Partial<ParquetParsers> = {
@@ -23,11 +30,17 @@ const PARSERS: Partial<ParquetParsers> = {
 /** A decoded Parquet value as a record value. */
 export function normaliseParquetValue(value: unknown): RawValue {
   if (value === undefined || value === null) return null;
-  if (typeof value === 'bigint') return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
+  if (typeof value === 'bigint')
+    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+      ? Number(value)
+      : value.toString();
   if (value instanceof Date) return value.toISOString();
   if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
   if (Array.isArray(value)) return value.map(normaliseParquetValue);
-  if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, normaliseParquetValue(item)]));
+  if (typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, normaliseParquetValue(item)]),
+    );
   return value as RawValue;
 }
 
@@ -65,12 +78,28 @@ export async function openParquet(path: string): Promise<ParquetSource> {
   }
   const children = hyparquet.parquetSchema(metadata).children;
   const columns = children.map((child) => child.element.name);
-  const elements = children.map((child) => ({ ...child.element, num_children: child.children.length }));
-  return { path, hyparquet, file, metadata, columns, elements, groupRows: metadata.row_groups.map((group) => Number(group.num_rows)), buffers: columns.map(() => ({})) };
+  const elements = children.map((child) => ({
+    ...child.element,
+    num_children: child.children.length,
+  }));
+  return {
+    path,
+    hyparquet,
+    file,
+    metadata,
+    columns,
+    elements,
+    groupRows: metadata.row_groups.map((group) => Number(group.num_rows)),
+    buffers: columns.map(() => ({})),
+  };
 }
 
 const corrupt = (path: string, where: string, error: unknown) =>
-  new DataFileError(`The data file "${path}" is not a readable Parquet file (${where}: ${(error as Error).message}). Write it again, or check that it is Parquet.`, 'format-error', path);
+  new DataFileError(
+    `The data file "${path}" is not a readable Parquet file (${where}: ${(error as Error).message}). Write it again, or check that it is Parquet.`,
+    'format-error',
+    path,
+  );
 
 /** `onRow` gets one cells array, refilled for every row: read it during the call, do not keep it. */
 export async function readParquet(
@@ -84,7 +113,12 @@ export async function readParquet(
 }
 
 /** The rows of row groups [from, to) of an opened file (a shard), as readParquet gives them. */
-export async function readParquetGroups(source: ParquetSource, onRow: (cells: RawValue[], row: number) => void, from: number, to: number): Promise<void> {
+export async function readParquetGroups(
+  source: ParquetSource,
+  onRow: (cells: RawValue[], row: number) => void,
+  from: number,
+  to: number,
+): Promise<void> {
   const { columns, groupRows } = source;
   const cells = new Array<RawValue>(columns.length);
   for (let index = from; index < to; index++) {
@@ -114,14 +148,18 @@ function groupStart(source: ParquetSource, group: number): number {
 
 /** A decoded Parquet value as a raw cell: numbers, strings, booleans and null as they are, the rest normalised. */
 function parquetCell(value: unknown): RawValue {
-  return typeof value === 'object' || typeof value === 'bigint' || value === undefined ? normaliseParquetValue(value) : (value as RawValue);
+  return typeof value === 'object' || typeof value === 'bigint' || value === undefined
+    ? normaliseParquetValue(value)
+    : (value as RawValue);
 }
 
 /**
  * One column of a row group: from the flat decoder (`decoded`: present values only, already
  * record values), or from hyparquet (a value per row, still to normalise).
  */
-type GroupColumn = { decoded: true; values: ArrayLike<RawValue>; present: Uint8Array | undefined } | { decoded: false; values: ArrayLike<unknown>; present: undefined };
+type GroupColumn =
+  | { decoded: true; values: ArrayLike<RawValue>; present: Uint8Array | undefined }
+  | { decoded: false; values: ArrayLike<unknown>; present: undefined };
 
 /** Typed-array views in the flat decoder read Parquet's little-endian numbers as this machine's. */
 const FLAT_DECODER = endianness() === 'LE';
@@ -138,7 +176,10 @@ async function readRowGroup(source: ParquetSource, group: number): Promise<Group
     const rest = source.columns.filter((_, c) => !result[c]);
     if (rest.length > 0) {
       const data = await readWithHyparquet(source, rest, rowStart, rowEnd, compressors);
-      source.columns.forEach((name, c) => (result[c] ??= { decoded: false, values: data.get(name) ?? [], present: undefined }));
+      source.columns.forEach(
+        (name, c) =>
+          (result[c] ??= { decoded: false, values: data.get(name) ?? [], present: undefined }),
+      );
     }
   } catch (error) {
     throw corrupt(source.path, `row group ${group + 1}, rows ${rowStart + 1} to ${rowEnd}`, error);
@@ -147,24 +188,43 @@ async function readRowGroup(source: ParquetSource, group: number): Promise<Group
 }
 
 /** The flat decoder's columns of a row group; undefined where it does not cover the column (hyparquet reads those). */
-async function readFlatColumns(source: ParquetSource, group: number, compressors: Compressors): Promise<(FlatColumn | undefined)[]> {
+async function readFlatColumns(
+  source: ParquetSource,
+  group: number,
+  compressors: Compressors,
+): Promise<(FlatColumn | undefined)[]> {
   const rowGroup = source.metadata.row_groups[group]!;
   const rows = source.groupRows[group]!;
   const plans = source.columns.map((name, c) => {
-    const chunk = rowGroup.columns.find((column) => column.meta_data?.path_in_schema.length === 1 && column.meta_data.path_in_schema[0] === name);
-    return chunk?.meta_data && !chunk.file_path ? planFlatColumn(source.elements[c]!, chunk.meta_data, compressors) : undefined;
+    const chunk = rowGroup.columns.find(
+      (column) =>
+        column.meta_data?.path_in_schema.length === 1 &&
+        column.meta_data.path_in_schema[0] === name,
+    );
+    return chunk?.meta_data && !chunk.file_path
+      ? planFlatColumn(source.elements[c]!, chunk.meta_data, compressors)
+      : undefined;
   });
   const planned = plans.filter((plan) => plan !== undefined);
   if (planned.length === 0) return [];
   // One read for the row group's covered chunks, which a writer stores side by side.
   const start = Math.min(...planned.map((plan) => plan.start));
   const end = Math.max(...planned.map((plan) => plan.end));
-  if (start < 0 || end > source.file.byteLength) throw new Error(`column chunks at bytes ${start} to ${end} lie outside the file's ${source.file.byteLength} bytes`);
+  if (start < 0 || end > source.file.byteLength)
+    throw new Error(
+      `column chunks at bytes ${start} to ${end} lie outside the file's ${source.file.byteLength} bytes`,
+    );
   const bytes = new Uint8Array(await source.file.slice(start, end));
   return plans.map((plan, c) => {
     if (!plan) return undefined;
     try {
-      return decodeFlatColumn(bytes.subarray(plan.start - start, plan.end - start), plan, rows, compressors, source.buffers[c]);
+      return decodeFlatColumn(
+        bytes.subarray(plan.start - start, plan.end - start),
+        plan,
+        rows,
+        compressors,
+        source.buffers[c],
+      );
     } catch (error) {
       if (error instanceof FlatUnsupported) return undefined;
       throw error;
@@ -173,20 +233,42 @@ async function readFlatColumns(source: ParquetSource, group: number, compressors
 }
 
 /** Columns of the rows [rowStart, rowEnd) (one row group) read by hyparquet, by name. */
-async function readWithHyparquet(source: ParquetSource, names: string[], rowStart: number, rowEnd: number, compressors: Compressors): Promise<Map<string, ArrayLike<unknown>>> {
+async function readWithHyparquet(
+  source: ParquetSource,
+  names: string[],
+  rowStart: number,
+  rowEnd: number,
+  compressors: Compressors,
+): Promise<Map<string, ArrayLike<unknown>>> {
   const { hyparquet, file, metadata } = source;
   // Column by column (onChunk), not row objects (onComplete): hyparquet then skips transposing the row group.
   const data = new Map<string, ArrayLike<unknown>>();
-  const place = (chunk: { columnName: string; columnData: ArrayLike<unknown>; rowStart: number; rowEnd: number }) => {
+  const place = (chunk: {
+    columnName: string;
+    columnData: ArrayLike<unknown>;
+    rowStart: number;
+    rowEnd: number;
+  }) => {
     if (chunk.rowStart === rowStart && chunk.rowEnd === rowEnd) {
       data.set(chunk.columnName, chunk.columnData);
       return;
     }
     // A column delivered in parts (or beyond the range asked): place each part by its rows.
     let target = data.get(chunk.columnName) as unknown[] | undefined;
-    if (!target || !Array.isArray(target)) data.set(chunk.columnName, (target = new Array<unknown>(rowEnd - rowStart)));
-    for (let row = Math.max(chunk.rowStart, rowStart); row < Math.min(chunk.rowEnd, rowEnd); row++) target[row - rowStart] = chunk.columnData[row - chunk.rowStart];
+    if (!target || !Array.isArray(target))
+      data.set(chunk.columnName, (target = new Array<unknown>(rowEnd - rowStart)));
+    for (let row = Math.max(chunk.rowStart, rowStart); row < Math.min(chunk.rowEnd, rowEnd); row++)
+      target[row - rowStart] = chunk.columnData[row - chunk.rowStart];
   };
-  await hyparquet.parquetRead({ file, metadata, columns: names, compressors, parsers: PARSERS, rowStart, rowEnd, onChunk: place });
+  await hyparquet.parquetRead({
+    file,
+    metadata,
+    columns: names,
+    compressors,
+    parsers: PARSERS,
+    rowStart,
+    rowEnd,
+    onChunk: place,
+  });
   return data;
 }

@@ -70,10 +70,22 @@ export function formatFromPath(path: string): DataFormat | undefined {
  * and with a DataFileError (a UserError with a code and location) when its bytes are not what
  * the format says: invalid UTF-8, truncated gzip, corrupt Parquet.
  */
-export async function readTable(path: string, format: DataFormat, handlers: TableHandlers, options: ReadOptions = {}): Promise<void> {
+export async function readTable(
+  path: string,
+  format: DataFormat,
+  handlers: TableHandlers,
+  options: ReadOptions = {},
+): Promise<void> {
   if (format === 'parquet') {
-    if (/\.gz$/i.test(path)) throw new UserError(`The data file "${path}" is gzip-compressed Parquet, which cannot be read in a stream; Parquet compresses its own pages, so write it without the outer gzip.`);
-    return readParquet(path, (columns) => handlers.header(columns), (cells, row) => handlers.row({ cells, row }));
+    if (/\.gz$/i.test(path))
+      throw new UserError(
+        `The data file "${path}" is gzip-compressed Parquet, which cannot be read in a stream; Parquet compresses its own pages, so write it without the outer gzip.`,
+      );
+    return readParquet(
+      path,
+      (columns) => handlers.header(columns),
+      (cells, row) => handlers.row({ cells, row }),
+    );
   }
   if (format === 'jsonl') return readJsonTable(path, handlers);
   let header = false;
@@ -117,11 +129,21 @@ async function readJsonTable(path: string, handlers: TableHandlers): Promise<voi
       return;
     }
     if ('problem' in entry) {
-      const problem: TableRow = { cells: [], row: ++row, line: entry.line, problem: `line ${entry.line} is ${entry.problem}` };
+      const problem: TableRow = {
+        cells: [],
+        row: ++row,
+        line: entry.line,
+        problem: `line ${entry.line} is ${entry.problem}`,
+      };
       if (columns) return handlers.row(problem);
       early.push(problem);
       if (early.length >= PROBLEMS_BEFORE_HEADER) {
-        throw new DataFileError(`The data file "${path}" has no JSON object in its first ${entry.line} lines (${early[0]!.problem}): it is not JSON Lines, one object per line.`, 'format-error', path, early[0]!.line);
+        throw new DataFileError(
+          `The data file "${path}" has no JSON object in its first ${entry.line} lines (${early[0]!.problem}): it is not JSON Lines, one object per line.`,
+          'format-error',
+          path,
+          early[0]!.line,
+        );
       }
       return;
     }
@@ -139,7 +161,11 @@ async function readJsonTable(path: string, handlers: TableHandlers): Promise<voi
       if (at === undefined) (extraKeys ??= []).push(key);
       else cells[at] = value[key] ?? null;
     }
-    handlers.row(extraKeys ? { cells, row: ++row, line: entry.line, extraKeys } : { cells, row: ++row, line: entry.line });
+    handlers.row(
+      extraKeys
+        ? { cells, row: ++row, line: entry.line, extraKeys }
+        : { cells, row: ++row, line: entry.line },
+    );
   });
   if (!columns && early.length) {
     // No object at all: the header is empty, and each line says why.
@@ -159,7 +185,12 @@ export interface DataRecord extends RowLocation {
  * cells do not match the header, stops the read with a UserError naming the file and line
  * (or row, for Parquet). Resolves to the column names.
  */
-export async function readRecords(path: string, format: DataFormat, onRecord: (record: DataRecord) => void, options: ReadOptions = {}): Promise<string[]> {
+export async function readRecords(
+  path: string,
+  format: DataFormat,
+  onRecord: (record: DataRecord) => void,
+  options: ReadOptions = {},
+): Promise<string[]> {
   let columns: string[] = [];
   const at = (row: RowLocation) => (row.line !== undefined ? `line ${row.line}` : `row ${row.row}`);
   await readTable(
@@ -169,13 +200,22 @@ export async function readRecords(path: string, format: DataFormat, onRecord: (r
       header: (names) => (columns = [...names]),
       row(row) {
         if (row.blank) return;
-        if (row.problem) throw new UserError(`The data file "${path}" cannot be read at ${at(row)}: ${row.problem}.`);
+        if (row.problem)
+          throw new UserError(
+            `The data file "${path}" cannot be read at ${at(row)}: ${row.problem}.`,
+          );
         if (format !== 'jsonl' && row.cells.length !== columns.length) {
-          throw new UserError(`The data file "${path}", ${at(row)}: ${row.cells.length} cells where the header has ${columns.length}.`);
+          throw new UserError(
+            `The data file "${path}", ${at(row)}: ${row.cells.length} cells where the header has ${columns.length}.`,
+          );
         }
         const values: Record<string, RawValue> = {};
         for (let i = 0; i < columns.length; i++) values[columns[i]!] = row.cells[i] ?? null;
-        onRecord(row.line !== undefined ? { values, row: row.row, line: row.line } : { values, row: row.row });
+        onRecord(
+          row.line !== undefined
+            ? { values, row: row.row, line: row.line }
+            : { values, row: row.row },
+        );
       },
     },
     options,

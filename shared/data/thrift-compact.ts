@@ -47,7 +47,12 @@ export class ThriftReader {
       if (type === CompactType.Stop) return fields;
       const delta = header >> 4;
       field = delta === 0 ? this.zigzag() : field + delta;
-      fields[field] = type === CompactType.True ? true : type === CompactType.False ? false : this.value(type, depth);
+      fields[field] =
+        type === CompactType.True
+          ? true
+          : type === CompactType.False
+            ? false
+            : this.value(type, depth);
     }
   }
 
@@ -74,7 +79,12 @@ export class ThriftReader {
         const size = header >> 4 === 15 ? this.varint() : header >> 4;
         const elementType = header & 0x0f;
         const items: ThriftValue[] = [];
-        for (let i = 0; i < size; i++) items.push(elementType === CompactType.True || elementType === CompactType.False ? this.byte() === 1 : this.value(elementType, depth + 1));
+        for (let i = 0; i < size; i++)
+          items.push(
+            elementType === CompactType.True || elementType === CompactType.False
+              ? this.byte() === 1
+              : this.value(elementType, depth + 1),
+          );
         return items;
       }
       case CompactType.Map: {
@@ -82,7 +92,8 @@ export class ThriftReader {
         if (size === 0) return [];
         const types = this.byte();
         const entries: ThriftValue[] = [];
-        for (let i = 0; i < size; i++) entries.push([this.value(types >> 4, depth + 1), this.value(types & 0x0f, depth + 1)]);
+        for (let i = 0; i < size; i++)
+          entries.push([this.value(types >> 4, depth + 1), this.value(types & 0x0f, depth + 1)]);
         return entries;
       }
       case CompactType.Struct:

@@ -29,7 +29,12 @@ const STEP_FILES_FOLDER = 'mlops-actions';
 /** The confinement of a step: its workspace, and the suite's own folder in the temp folder. */
 export async function stepConfinement(workspace: string, tempDir: string): Promise<Confinement> {
   const folders = [resolve(workspace), resolve(tempDir, STEP_FILES_FOLDER)];
-  return { workspace: resolve(workspace), roots: await Promise.all(folders.map(async (folder) => (await realPathOfNearest(folder)) ?? folder)) };
+  return {
+    workspace: resolve(workspace),
+    roots: await Promise.all(
+      folders.map(async (folder) => (await realPathOfNearest(folder)) ?? folder),
+    ),
+  };
 }
 
 export interface ConfineOptions {
@@ -50,11 +55,16 @@ export interface ConfineOptions {
  * into the confinement. A path outside, into `.git`, or (for a file) to something other than a
  * regular file is a UserError naming the input and the path.
  */
-export async function confinePath(path: string, confinement: Confinement, options: ConfineOptions): Promise<string> {
+export async function confinePath(
+  path: string,
+  confinement: Confinement,
+  options: ConfineOptions,
+): Promise<string> {
   const absolute = resolve(options.baseDir, path);
   const named = `${options.input ? `input "${options.input}": the ` : 'The '}${options.what} "${path}"`;
   const real = await realPathOfNearest(absolute);
-  if (real === undefined) throw new UserError(`${capitalise(named)} is a loop of symbolic links; a file was expected.`);
+  if (real === undefined)
+    throw new UserError(`${capitalise(named)} is a loop of symbolic links; a file was expected.`);
   const via = real !== absolute ? ` (through a symbolic link, it leads to ${real})` : '';
   const root = confinement.roots.find((folder) => isInside(real, folder));
   if (root === undefined) {
@@ -63,25 +73,35 @@ export async function confinePath(path: string, confinement: Confinement, option
     );
   }
   if (isInGitFolder(real, root)) {
-    throw new UserError(`${capitalise(named)} is inside a .git folder${via}, which holds the repository's credentials. Give a path outside .git.`);
+    throw new UserError(
+      `${capitalise(named)} is inside a .git folder${via}, which holds the repository's credentials. Give a path outside .git.`,
+    );
   }
   if (options.kind === 'any') return absolute;
   const info = await stat(real).catch((error: unknown) => {
     const code = errnoCode(error);
     if (code === 'ENOENT') return undefined;
-    if (code === 'ELOOP') throw new UserError(`${capitalise(named)} is a loop of symbolic links; a file was expected.`);
+    if (code === 'ELOOP')
+      throw new UserError(`${capitalise(named)} is a loop of symbolic links; a file was expected.`);
     throw error;
   });
   if (!info) return absolute; // Missing: its reader says so, with the usual message.
-  if (options.kind === 'folder' && !info.isDirectory()) throw new UserError(`${capitalise(named)} is not a folder.`);
+  if (options.kind === 'folder' && !info.isDirectory())
+    throw new UserError(`${capitalise(named)} is not a folder.`);
   if ((options.kind ?? 'file') === 'file' && !info.isFile()) {
-    throw new UserError(`${capitalise(named)} is ${info.isDirectory() ? 'a folder' : 'not a regular file (a device, a pipe or a socket)'}${via}; a file was expected.`);
+    throw new UserError(
+      `${capitalise(named)} is ${info.isDirectory() ? 'a folder' : 'not a regular file (a device, a pipe or a socket)'}${via}; a file was expected.`,
+    );
   }
   return absolute;
 }
 
 /** Each path confined, in order (see confinePath). */
-export async function confinePaths(paths: readonly string[], confinement: Confinement, options: ConfineOptions): Promise<string[]> {
+export async function confinePaths(
+  paths: readonly string[],
+  confinement: Confinement,
+  options: ConfineOptions,
+): Promise<string[]> {
   const confined: string[] = [];
   for (const path of paths) confined.push(await confinePath(path, confinement, options));
   return confined;
@@ -99,12 +119,15 @@ export function isInside(path: string, folder: string): boolean {
  * is judged by where it would land. Undefined for a loop of links, and, unless `followDangling`,
  * for a dangling link (whose file a write would create wherever it points).
  */
-export async function realPathOfNearest(path: string, { followDangling = true } = {}): Promise<string | undefined> {
+export async function realPathOfNearest(
+  path: string,
+  { followDangling = true } = {},
+): Promise<string | undefined> {
   const missing: string[] = [];
   let current = path;
   // A dangling link is followed by hand (realpath refuses it, but a write would follow it);
   // 40 hops, as Linux allows, end a cycle.
-  for (let hops = 0; hops <= 40; ) {
+  for (let hops = 0; hops <= 40;) {
     try {
       return join(await realpath(current), ...[...missing].reverse());
     } catch (error) {
@@ -137,10 +160,20 @@ function capitalise(text: string): string {
 }
 
 /** Confines the inputs among `names` that are set, each a file path (see confinePath). */
-export async function confineFileInputs<K extends string>(input: Partial<Record<K, unknown>>, names: readonly K[], confinement: Confinement, baseDir = process.cwd()): Promise<void> {
+export async function confineFileInputs<K extends string>(
+  input: Partial<Record<K, unknown>>,
+  names: readonly K[],
+  confinement: Confinement,
+  baseDir = process.cwd(),
+): Promise<void> {
   for (const name of names) {
     const path = input[name];
-    if (typeof path === 'string') await confinePath(path, confinement, { what: INPUT_FILES[name] ?? 'file', input: name, baseDir });
+    if (typeof path === 'string')
+      await confinePath(path, confinement, {
+        what: INPUT_FILES[name] ?? 'file',
+        input: name,
+        baseDir,
+      });
   }
 }
 

@@ -8,10 +8,15 @@ export function sha256Text(text: string | Uint8Array): string {
 }
 
 /** The sha256 of a file, streamed so that model and data files of any size hash in constant memory. */
-export async function sha256File(path: string, what = 'file', baseDir = process.cwd()): Promise<string> {
+export async function sha256File(
+  path: string,
+  what = 'file',
+  baseDir = process.cwd(),
+): Promise<string> {
   const hash = createHash('sha256');
   try {
-    for await (const chunk of createReadStream(resolve(baseDir, path))) hash.update(chunk as Buffer);
+    for await (const chunk of createReadStream(resolve(baseDir, path)))
+      hash.update(chunk as Buffer);
   } catch (error) {
     throw fileError(error, path, what, baseDir);
   }

@@ -41,27 +41,41 @@ export async function parseStructured(text: string, path: string, what: string):
     try {
       value = JSON.parse(text);
     } catch (error) {
-      throw new UserError(`The ${what} "${path}" is not valid JSON: ${await describeJsonError(error as Error, text)}.`);
+      throw new UserError(
+        `The ${what} "${path}" is not valid JSON: ${await describeJsonError(error as Error, text)}.`,
+      );
     }
     const tooDeep = jsonDepthExceeded(text, STRUCTURED_LIMITS.maxDepth);
     if (tooDeep !== undefined) {
       const { line, column } = lineAndColumn(text, tooDeep);
-      throw new UserError(`The ${what} "${path}" nests objects and arrays more than ${STRUCTURED_LIMITS.maxDepth} levels deep (at line ${line}, column ${column}). A ${what} needs far fewer; flatten it.`);
+      throw new UserError(
+        `The ${what} "${path}" nests objects and arrays more than ${STRUCTURED_LIMITS.maxDepth} levels deep (at line ${line}, column ${column}). A ${what} needs far fewer; flatten it.`,
+      );
     }
     return value;
   }
   const yaml = await import('js-yaml');
   let value: unknown;
   try {
-    value = yaml.load(text, { filename: path, maxDepth: STRUCTURED_LIMITS.maxDepth, maxAliases: STRUCTURED_LIMITS.maxAliases });
+    value = yaml.load(text, {
+      filename: path,
+      maxDepth: STRUCTURED_LIMITS.maxDepth,
+      maxAliases: STRUCTURED_LIMITS.maxAliases,
+    });
   } catch (error) {
     if (!(error instanceof yaml.YAMLException)) throw error;
-    const mark = error.mark ? ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}` : '';
+    const mark = error.mark
+      ? ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}`
+      : '';
     if (/maxAliases/.test(error.reason)) {
-      throw new UserError(`The ${what} "${path}" has more than ${STRUCTURED_LIMITS.maxAliases} YAML aliases (the one past the limit is${mark}); write the values out instead of repeating anchors.`);
+      throw new UserError(
+        `The ${what} "${path}" has more than ${STRUCTURED_LIMITS.maxAliases} YAML aliases (the one past the limit is${mark}); write the values out instead of repeating anchors.`,
+      );
     }
     if (/maxDepth/.test(error.reason)) {
-      throw new UserError(`The ${what} "${path}" nests mappings and lists more than ${STRUCTURED_LIMITS.maxDepth} levels deep${mark}. A ${what} needs far fewer; flatten it.`);
+      throw new UserError(
+        `The ${what} "${path}" nests mappings and lists more than ${STRUCTURED_LIMITS.maxDepth} levels deep${mark}. A ${what} needs far fewer; flatten it.`,
+      );
     }
     throw new UserError(`The ${what} "${path}" is not valid YAML${mark}: ${error.reason}.`);
   }
@@ -75,13 +89,23 @@ export async function parseStructured(text: string, path: string, what: string):
  * is the same object as its anchor), so measuring costs the document's size, not its expansion.
  */
 function checkExpandedSize(value: unknown, path: string, what: string): void {
-  const { values, depth, distinct, cycle } = measureExpanded(value, STRUCTURED_LIMITS.maxExpandedValues);
-  if (cycle) throw new UserError(`The ${what} "${path}" has a YAML alias inside the node it refers to, so it would contain itself; write the values out.`);
+  const { values, depth, distinct, cycle } = measureExpanded(
+    value,
+    STRUCTURED_LIMITS.maxExpandedValues,
+  );
+  if (cycle)
+    throw new UserError(
+      `The ${what} "${path}" has a YAML alias inside the node it refers to, so it would contain itself; write the values out.`,
+    );
   if (values > distinct && values > STRUCTURED_LIMITS.maxExpandedValues) {
-    throw new UserError(`The ${what} "${path}" has YAML aliases that expand to more than ${STRUCTURED_LIMITS.maxExpandedValues.toLocaleString('en-US')} values; write the values out (a ${what} needs far fewer).`);
+    throw new UserError(
+      `The ${what} "${path}" has YAML aliases that expand to more than ${STRUCTURED_LIMITS.maxExpandedValues.toLocaleString('en-US')} values; write the values out (a ${what} needs far fewer).`,
+    );
   }
   if (depth > STRUCTURED_LIMITS.maxDepth) {
-    throw new UserError(`The ${what} "${path}" has YAML aliases that nest mappings and lists more than ${STRUCTURED_LIMITS.maxDepth} levels deep once expanded; write the values out.`);
+    throw new UserError(
+      `The ${what} "${path}" has YAML aliases that nest mappings and lists more than ${STRUCTURED_LIMITS.maxDepth} levels deep once expanded; write the values out.`,
+    );
   }
 }
 
@@ -106,7 +130,8 @@ interface MeasureFrame {
 
 /** Measures a parsed document with aliases expanded, without recursion (its depth is what is in question) and memoised per object. */
 export function measureExpanded(root: unknown, limit = Infinity): ExpandedSize {
-  if (root === null || typeof root !== 'object') return { values: 1, depth: 0, distinct: 1, cycle: false };
+  if (root === null || typeof root !== 'object')
+    return { values: 1, depth: 0, distinct: 1, cycle: false };
   const measured = new Map<object, { values: number; depth: number }>();
   const open = new Set<object>();
   let distinct = 0;
@@ -114,7 +139,13 @@ export function measureExpanded(root: unknown, limit = Infinity): ExpandedSize {
   const enter = (node: object) => {
     open.add(node);
     distinct++;
-    stack.push({ node, children: Array.isArray(node) ? node : Object.values(node), next: 0, values: 1, depth: 1 });
+    stack.push({
+      node,
+      children: Array.isArray(node) ? node : Object.values(node),
+      next: 0,
+      values: 1,
+      depth: 1,
+    });
   };
   enter(root);
   let result = { values: 1, depth: 1 };
@@ -127,7 +158,8 @@ export function measureExpanded(root: unknown, limit = Infinity): ExpandedSize {
         distinct++;
         continue;
       }
-      if (open.has(child)) return { values: frame.values, depth: stack.length, distinct, cycle: true };
+      if (open.has(child))
+        return { values: frame.values, depth: stack.length, distinct, cycle: true };
       const known = measured.get(child);
       if (known) {
         frame.values += known.values;
@@ -177,7 +209,10 @@ function jsonErrorOffset(text: string, error: Error): number {
     } catch (prefixError) {
       const message = (prefixError as Error).message;
       const position = positionIn(prefixError as Error);
-      return /end of JSON input|Unterminated/.test(message) || (position !== undefined && position >= prefixLength);
+      return (
+        /end of JSON input|Unterminated/.test(message) ||
+        (position !== undefined && position >= prefixLength)
+      );
     }
   };
   let good = 0;
@@ -201,24 +236,43 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
 }
 
 /** Reads, parses and validates a config-like file. */
-export async function readStructuredFile<S extends z.ZodType>(path: string, schema: S, what: string, baseDir = process.cwd()): Promise<z.output<S>> {
+export async function readStructuredFile<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  what: string,
+  baseDir = process.cwd(),
+): Promise<z.output<S>> {
   const text = await readUserFile(path, what, baseDir);
   const value = await parseStructured(text, path, what);
   return validateStructured(value, schema, { path, what, text });
 }
 
-export async function validateStructured<S extends z.ZodType>(value: unknown, schema: S, source: { path: string; what: string; text?: string }): Promise<z.output<S>> {
+export async function validateStructured<S extends z.ZodType>(
+  value: unknown,
+  schema: S,
+  source: { path: string; what: string; text?: string },
+): Promise<z.output<S>> {
   const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   const issues = result.error.issues.slice(0, 10);
-  const lines = source.text ? await locateLines(source.text, issues.map((issue) => issue.path)) : [];
+  const lines = source.text
+    ? await locateLines(
+        source.text,
+        issues.map((issue) => issue.path),
+      )
+    : [];
   const problems = issues.map((issue, index) => {
     const field = issue.path.length ? `"${formatPath(issue.path)}"` : 'the top level';
     const line = lines[index] ? ` (line ${lines[index]})` : '';
     return `${field}${line}: ${issue.message}${describeInput(issue)}`;
   });
-  const more = result.error.issues.length > issues.length ? `; and ${result.error.issues.length - issues.length} more` : '';
-  throw new UserError(`The ${source.what} "${source.path}" is not valid: ${problems.join('; ')}${more}.`);
+  const more =
+    result.error.issues.length > issues.length
+      ? `; and ${result.error.issues.length - issues.length} more`
+      : '';
+  throw new UserError(
+    `The ${source.what} "${source.path}" is not valid: ${problems.join('; ')}${more}.`,
+  );
 }
 
 /** The offending value, when it is short and the message does not already show it. */
@@ -230,14 +284,21 @@ function describeInput(issue: z.core.$ZodIssue): string {
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+  return path.reduce<string>(
+    (out, key) =>
+      typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key),
+    '',
+  );
 }
 
 type PathKey = string;
 const keyOf = (path: readonly PropertyKey[]): PathKey => JSON.stringify(path.map(String));
 
 /** The line of the deepest node that exists along each path (JSON is YAML, so one walker serves both). */
-export async function locateLines(text: string, paths: readonly (readonly PropertyKey[])[]): Promise<(number | undefined)[]> {
+export async function locateLines(
+  text: string,
+  paths: readonly (readonly PropertyKey[])[],
+): Promise<(number | undefined)[]> {
   const offsets = await nodeOffsets(text).catch(() => new Map<PathKey, number>());
   return paths.map((path) => {
     for (let depth = path.length; depth >= 0; depth--) {
@@ -279,7 +340,11 @@ async function nodeOffsets(text: string): Promise<Map<PathKey, number>> {
     } else if (event.type === yaml.EVENT_ID.MAPPING || event.type === yaml.EVENT_ID.SEQUENCE) {
       const path = nextPath() ?? [...stack.at(-1)!.path, '?'];
       offsets.set(keyOf(path), event.start);
-      stack.push({ kind: event.type === yaml.EVENT_ID.MAPPING ? 'mapping' : 'sequence', path, index: 0 });
+      stack.push({
+        kind: event.type === yaml.EVENT_ID.MAPPING ? 'mapping' : 'sequence',
+        path,
+        index: 0,
+      });
     } else if (event.type === yaml.EVENT_ID.ALIAS) {
       nextPath();
     } else if (event.type === yaml.EVENT_ID.POP) {

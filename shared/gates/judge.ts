@@ -15,7 +15,8 @@ export type Verdict = 'pass' | 'warn' | 'inconclusive' | 'fail';
 export type MetricStatus = Verdict | 'info' | 'added' | 'removed';
 
 /** A metric as the evaluator takes it: a bare value, or a report entry with its CI and count. */
-export type MetricInput = number | { readonly value: number; readonly ci?: readonly [number, number]; readonly n?: number };
+export type MetricInput =
+  number | { readonly value: number; readonly ci?: readonly [number, number]; readonly n?: number };
 /** slice name → metric name → value, as metrics reports carry them. */
 type SliceInputs = Readonly<Record<string, Readonly<Record<string, MetricInput>>>>;
 
@@ -97,7 +98,11 @@ interface Entry {
 function entry(input: MetricInput | undefined): Entry | undefined {
   if (input === undefined) return undefined;
   if (typeof input === 'number') return { value: input };
-  return { value: input.value, ...(input.ci ? { ci: [input.ci[0], input.ci[1]] } : {}), ...(input.n !== undefined ? { n: input.n } : {}) };
+  return {
+    value: input.value,
+    ...(input.ci ? { ci: [input.ci[0], input.ci[1]] } : {}),
+    ...(input.n !== undefined ? { n: input.n } : {}),
+  };
 }
 
 export function evaluateGates(
@@ -106,60 +111,130 @@ export function evaluateGates(
   policy: GatePolicy,
   options: GateOptions = {},
 ): GateResult {
-  const names = [...new Set([...Object.keys(policy.metrics), ...Object.keys(candidate), ...Object.keys(baseline ?? {})])];
+  const names = [
+    ...new Set([
+      ...Object.keys(policy.metrics),
+      ...Object.keys(candidate),
+      ...Object.keys(baseline ?? {}),
+    ]),
+  ];
   const hasBaseline = baseline !== undefined;
-  const metrics = names.map((name) => compareMetric(name, entry(candidate[name]), entry(baseline?.[name]), policy.metrics[name], policy, hasBaseline));
+  const metrics = names.map((name) =>
+    compareMetric(
+      name,
+      entry(candidate[name]),
+      entry(baseline?.[name]),
+      policy.metrics[name],
+      policy,
+      hasBaseline,
+    ),
+  );
   const slices = options.candidateSlices ? compareSlices(options, policy, hasBaseline) : [];
   return { verdict: overallVerdict([...metrics, ...slices]), metrics, slices, hasBaseline };
 }
 
-function compareMetric(name: string, cand: Entry | undefined, base: Entry | undefined, rule: MetricRule | undefined, policy: GatePolicy, hasBaseline: boolean): MetricComparison {
-  const comparison: MetricComparison = { name, candidate: cand?.value, baseline: base?.value, status: 'pass', reasons: [] };
+function compareMetric(
+  name: string,
+  cand: Entry | undefined,
+  base: Entry | undefined,
+  rule: MetricRule | undefined,
+  policy: GatePolicy,
+  hasBaseline: boolean,
+): MetricComparison {
+  const comparison: MetricComparison = {
+    name,
+    candidate: cand?.value,
+    baseline: base?.value,
+    status: 'pass',
+    reasons: [],
+  };
   if (cand?.ci) comparison.candidateCi = cand.ci;
   if (base?.ci) comparison.baselineCi = base.ci;
   if (cand?.n !== undefined) comparison.n = cand.n;
   if (cand !== undefined && base !== undefined) {
     comparison.delta = cand.value - base.value;
-    comparison.deltaRelative = base.value === 0 ? undefined : (cand.value - base.value) / Math.abs(base.value);
+    comparison.deltaRelative =
+      base.value === 0 ? undefined : (cand.value - base.value) / Math.abs(base.value);
   }
   if (!rule) {
-    comparison.status = cand === undefined ? 'removed' : base === undefined && hasBaseline ? 'added' : 'info';
+    comparison.status =
+      cand === undefined ? 'removed' : base === undefined && hasBaseline ? 'added' : 'info';
     return comparison;
   }
   comparison.rule = describeRule(rule);
-  if (cand === undefined) return flag(comparison, rule.level, 'the candidate does not report this gated metric');
+  if (cand === undefined)
+    return flag(comparison, rule.level, 'the candidate does not report this gated metric');
 
-  if (rule.min !== undefined && cand.value < rule.min - EPSILON) flag(comparison, rule.level, `${format(cand.value)} is below the minimum ${format(rule.min)}`);
-  if (rule.max !== undefined && cand.value > rule.max + EPSILON) flag(comparison, rule.level, `${format(cand.value)} is above the maximum ${format(rule.max)}`);
+  if (rule.min !== undefined && cand.value < rule.min - EPSILON)
+    flag(comparison, rule.level, `${format(cand.value)} is below the minimum ${format(rule.min)}`);
+  if (rule.max !== undefined && cand.value > rule.max + EPSILON)
+    flag(comparison, rule.level, `${format(cand.value)} is above the maximum ${format(rule.max)}`);
 
-  const needsBaseline = rule['max-regression'] !== undefined || rule['max-regression-relative'] !== undefined || rule['min-improvement'] !== undefined;
-  if (needsBaseline && base === undefined) return missingBaseline(comparison, rule.level, policy, hasBaseline ? 'the baseline does not report this metric' : 'there is no baseline to compare with');
+  const needsBaseline =
+    rule['max-regression'] !== undefined ||
+    rule['max-regression-relative'] !== undefined ||
+    rule['min-improvement'] !== undefined;
+  if (needsBaseline && base === undefined)
+    return missingBaseline(
+      comparison,
+      rule.level,
+      policy,
+      hasBaseline
+        ? 'the baseline does not report this metric'
+        : 'there is no baseline to compare with',
+    );
   if (base === undefined) return comparison;
 
   const better = rule.direction === 'higher' ? 1 : -1;
   const improvement = (cand.value - base.value) * better;
   const regression = -improvement;
   const noisy = inconclusiveAllowed(rule, policy) && within(cand.ci, base.value);
-  const regressed = (reason: string) => (noisy ? flag(comparison, softened(rule.level), `${reason}, but the baseline lies inside the candidate's confidence interval ${interval(cand.ci!)}`) : flag(comparison, rule.level, reason));
+  const regressed = (reason: string) =>
+    noisy
+      ? flag(
+          comparison,
+          softened(rule.level),
+          `${reason}, but the baseline lies inside the candidate's confidence interval ${interval(cand.ci!)}`,
+        )
+      : flag(comparison, rule.level, reason);
   const maxDrop = rule['max-regression'];
-  if (maxDrop !== undefined && regression > maxDrop + EPSILON) regressed(`it got worse by ${format(regression)}, more than the tolerated ${format(maxDrop)}`);
+  if (maxDrop !== undefined && regression > maxDrop + EPSILON)
+    regressed(`it got worse by ${format(regression)}, more than the tolerated ${format(maxDrop)}`);
   const maxRelative = rule['max-regression-relative'];
-  if (maxRelative !== undefined && base.value !== 0 && regression / Math.abs(base.value) > maxRelative + EPSILON) {
-    regressed(`it got worse by ${percent(regression / Math.abs(base.value))}, more than the tolerated ${percent(maxRelative)}`);
+  if (
+    maxRelative !== undefined &&
+    base.value !== 0 &&
+    regression / Math.abs(base.value) > maxRelative + EPSILON
+  ) {
+    regressed(
+      `it got worse by ${percent(regression / Math.abs(base.value))}, more than the tolerated ${percent(maxRelative)}`,
+    );
   }
   const minGain = rule['min-improvement'];
-  if (minGain !== undefined && improvement < minGain - EPSILON) flag(comparison, rule.level, `it improved by ${format(improvement)}, less than the required ${format(minGain)}`);
+  if (minGain !== undefined && improvement < minGain - EPSILON)
+    flag(
+      comparison,
+      rule.level,
+      `it improved by ${format(improvement)}, less than the required ${format(minGain)}`,
+    );
   return comparison;
 }
 
 /** Slices of every metric the candidate reports by slice, judged where the policy has slice rules. */
-function compareSlices(options: GateOptions, policy: GatePolicy, hasBaseline: boolean): SliceComparison[] {
+function compareSlices(
+  options: GateOptions,
+  policy: GatePolicy,
+  hasBaseline: boolean,
+): SliceComparison[] {
   const candidate = options.candidateSlices ?? {};
   const baseline = options.baselineSlices ?? {};
   const metricNames = new Set<string>();
-  for (const bySlice of Object.values(candidate)) for (const name of Object.keys(bySlice)) metricNames.add(name);
+  for (const bySlice of Object.values(candidate))
+    for (const name of Object.keys(bySlice)) metricNames.add(name);
   for (const [name, rule] of Object.entries(policy.metrics)) if (rule.slices) metricNames.add(name);
-  return [...metricNames].map((metric) => compareSlicesOf(metric, candidate, baseline, policy.metrics[metric], policy, hasBaseline));
+  return [...metricNames].map((metric) =>
+    compareSlicesOf(metric, candidate, baseline, policy.metrics[metric], policy, hasBaseline),
+  );
 }
 
 function sliceValues(slices: SliceInputs, metric: string): SliceValue[] {
@@ -171,7 +246,14 @@ function sliceValues(slices: SliceInputs, metric: string): SliceValue[] {
   return values;
 }
 
-function compareSlicesOf(metric: string, candidateSlices: SliceInputs, baselineSlices: SliceInputs, rule: MetricRule | undefined, policy: GatePolicy, hasBaseline: boolean): SliceComparison {
+function compareSlicesOf(
+  metric: string,
+  candidateSlices: SliceInputs,
+  baselineSlices: SliceInputs,
+  rule: MetricRule | undefined,
+  policy: GatePolicy,
+  hasBaseline: boolean,
+): SliceComparison {
   const sliceRule = rule?.slices;
   const minN = sliceRule?.['min-n'] ?? 0;
   const judged = (value: SliceValue) => value.n === undefined || value.n >= minN;
@@ -180,9 +262,19 @@ function compareSlicesOf(metric: string, candidateSlices: SliceInputs, baselineS
   const names = [...new Set([...candidate.map((v) => v.slice), ...baseline.map((v) => v.slice)])];
   const rows: SliceRow[] = names.map((slice) => {
     const cand = candidate.find((v) => v.slice === slice);
-    return { slice, candidate: cand, baseline: baseline.find((v) => v.slice === slice), ignored: cand !== undefined && !judged(cand) };
+    return {
+      slice,
+      candidate: cand,
+      baseline: baseline.find((v) => v.slice === slice),
+      ignored: cand !== undefined && !judged(cand),
+    };
   });
-  const result: SliceComparison = { metric, status: sliceRule ? 'pass' : 'info', reasons: [], rows };
+  const result: SliceComparison = {
+    metric,
+    status: sliceRule ? 'pass' : 'info',
+    reasons: [],
+    rows,
+  };
   const direction = rule?.direction ?? 'higher';
   const [worst, best] = extremes(candidate.filter(judged), direction);
   const [baselineWorst] = extremes(baseline.filter(judged), direction);
@@ -194,25 +286,65 @@ function compareSlicesOf(metric: string, candidateSlices: SliceInputs, baselineS
 
   result.rule = describeSliceRule(sliceRule);
   const level = sliceRule.level ?? rule.level;
-  if (!worst || !best) return flag(result, level, candidate.length ? `no slice has at least ${minN} examples to judge` : 'the candidate reports no slices for this metric');
+  if (!worst || !best)
+    return flag(
+      result,
+      level,
+      candidate.length
+        ? `no slice has at least ${minN} examples to judge`
+        : 'the candidate reports no slices for this metric',
+    );
 
-  const names3 = (values: SliceValue[]) => values.slice(0, 3).map((v) => `"${v.slice}" (${format(v.value)})`).join(', ') + (values.length > 3 ? ` and ${values.length - 3} more` : '');
+  const names3 = (values: SliceValue[]) =>
+    values
+      .slice(0, 3)
+      .map((v) => `"${v.slice}" (${format(v.value)})`)
+      .join(', ') + (values.length > 3 ? ` and ${values.length - 3} more` : '');
   const { min, max } = sliceRule;
-  const below = min === undefined ? [] : candidate.filter((v) => judged(v) && v.value < min - EPSILON);
-  const above = max === undefined ? [] : candidate.filter((v) => judged(v) && v.value > max + EPSILON);
-  if (below.length) flag(result, level, `${below.length === 1 ? 'slice' : 'slices'} ${names3(below)} below the minimum ${format(min!)}`);
-  if (above.length) flag(result, level, `${above.length === 1 ? 'slice' : 'slices'} ${names3(above)} above the maximum ${format(max!)}`);
+  const below =
+    min === undefined ? [] : candidate.filter((v) => judged(v) && v.value < min - EPSILON);
+  const above =
+    max === undefined ? [] : candidate.filter((v) => judged(v) && v.value > max + EPSILON);
+  if (below.length)
+    flag(
+      result,
+      level,
+      `${below.length === 1 ? 'slice' : 'slices'} ${names3(below)} below the minimum ${format(min!)}`,
+    );
+  if (above.length)
+    flag(
+      result,
+      level,
+      `${above.length === 1 ? 'slice' : 'slices'} ${names3(above)} above the maximum ${format(max!)}`,
+    );
   const maxGap = sliceRule['max-gap'];
   if (maxGap !== undefined && result.gap! > maxGap + EPSILON) {
-    flag(result, level, `the best slice "${best.slice}" and the worst "${worst.slice}" lie ${format(result.gap!)} apart, more than the tolerated ${format(maxGap)}`);
+    flag(
+      result,
+      level,
+      `the best slice "${best.slice}" and the worst "${worst.slice}" lie ${format(result.gap!)} apart, more than the tolerated ${format(maxGap)}`,
+    );
   }
   const maxDrop = sliceRule['max-regression'];
   if (maxDrop !== undefined) {
-    if (!baselineWorst) return missingBaseline(result, level, policy, hasBaseline ? 'the baseline reports no slices for this metric' : 'there is no baseline to compare with');
+    if (!baselineWorst)
+      return missingBaseline(
+        result,
+        level,
+        policy,
+        hasBaseline
+          ? 'the baseline reports no slices for this metric'
+          : 'there is no baseline to compare with',
+      );
     const regression = (baselineWorst.value - worst.value) * (direction === 'higher' ? 1 : -1);
     if (regression > maxDrop + EPSILON) {
       const reason = `the worst slice "${worst.slice}" (${format(worst.value)}) is worse by ${format(regression)} than the baseline's worst "${baselineWorst.slice}" (${format(baselineWorst.value)}), more than the tolerated ${format(maxDrop)}`;
-      if (inconclusiveAllowed(rule, policy) && within(worst.ci, baselineWorst.value)) flag(result, softened(level), `${reason}, but that lies inside its confidence interval ${interval(worst.ci!)}`);
+      if (inconclusiveAllowed(rule, policy) && within(worst.ci, baselineWorst.value))
+        flag(
+          result,
+          softened(level),
+          `${reason}, but that lies inside its confidence interval ${interval(worst.ci!)}`,
+        );
       else flag(result, level, reason);
     }
   }
@@ -220,9 +352,15 @@ function compareSlicesOf(metric: string, candidateSlices: SliceInputs, baselineS
 }
 
 /** The worst and the best value for the metric's direction. */
-function extremes(values: readonly SliceValue[], direction: 'higher' | 'lower'): [SliceValue | undefined, SliceValue | undefined] {
+function extremes(
+  values: readonly SliceValue[],
+  direction: 'higher' | 'lower',
+): [SliceValue | undefined, SliceValue | undefined] {
   if (!values.length) return [undefined, undefined];
-  const sorted = [...values].sort((a, b) => (a.value - b.value) * (direction === 'higher' ? 1 : -1) || a.slice.localeCompare(b.slice));
+  const sorted = [...values].sort(
+    (a, b) =>
+      (a.value - b.value) * (direction === 'higher' ? 1 : -1) || a.slice.localeCompare(b.slice),
+  );
   return [sorted[0], sorted.at(-1)];
 }
 
@@ -239,22 +377,44 @@ function softened(level: Level): MetricStatus {
   return level === 'fail' ? 'inconclusive' : level;
 }
 
-function missingBaseline<T extends { status: MetricStatus; reasons: string[] }>(result: T, level: Level, policy: GatePolicy, why: string): T {
+function missingBaseline<T extends { status: MetricStatus; reasons: string[] }>(
+  result: T,
+  level: Level,
+  policy: GatePolicy,
+  why: string,
+): T {
   const outcome = policy['on-missing-baseline'];
   if (outcome === 'pass') return result;
-  return flag(result, outcome === 'fail' ? level : level === 'fail' ? 'warn' : level, `${why} (on-missing-baseline: ${outcome})`);
+  return flag(
+    result,
+    outcome === 'fail' ? level : level === 'fail' ? 'warn' : level,
+    `${why} (on-missing-baseline: ${outcome})`,
+  );
 }
 
-const SEVERITY: Record<MetricStatus, number> = { pass: 0, info: 0, added: 0, removed: 0, warn: 1, inconclusive: 2, fail: 3 };
+const SEVERITY: Record<MetricStatus, number> = {
+  pass: 0,
+  info: 0,
+  added: 0,
+  removed: 0,
+  warn: 1,
+  inconclusive: 2,
+  fail: 3,
+};
 
-function flag<T extends { status: MetricStatus; reasons: string[] }>(result: T, status: MetricStatus, reason: string): T {
+function flag<T extends { status: MetricStatus; reasons: string[] }>(
+  result: T,
+  status: MetricStatus,
+  reason: string,
+): T {
   result.reasons.push(reason);
   if (SEVERITY[status] >= SEVERITY[result.status] && status !== 'pass') result.status = status;
   return result;
 }
 
 export function overallVerdict(results: readonly { status: MetricStatus }[]): Verdict {
-  for (const verdict of ['fail', 'inconclusive', 'warn'] as const) if (results.some((r) => r.status === verdict)) return verdict;
+  for (const verdict of ['fail', 'inconclusive', 'warn'] as const)
+    if (results.some((r) => r.status === verdict)) return verdict;
   return 'pass';
 }
 
@@ -264,9 +424,12 @@ export function describeRule(rule: MetricRule): string {
   if (rule.max !== undefined) parts.push(`≤ ${format(rule.max)}`);
   // "drop" for higher-is-better, "rise" for lower-is-better: the word says which way is worse.
   const worse = rule.direction === 'higher' ? 'drop' : 'rise';
-  if (rule['max-regression'] !== undefined) parts.push(`${worse} ≤ ${format(rule['max-regression'])}`);
-  if (rule['max-regression-relative'] !== undefined) parts.push(`${worse} ≤ ${percent(rule['max-regression-relative'])}`);
-  if (rule['min-improvement'] !== undefined) parts.push(`gain ≥ ${format(rule['min-improvement'])}`);
+  if (rule['max-regression'] !== undefined)
+    parts.push(`${worse} ≤ ${format(rule['max-regression'])}`);
+  if (rule['max-regression-relative'] !== undefined)
+    parts.push(`${worse} ≤ ${percent(rule['max-regression-relative'])}`);
+  if (rule['min-improvement'] !== undefined)
+    parts.push(`gain ≥ ${format(rule['min-improvement'])}`);
   if (rule.level !== 'fail') parts.push(`${rule.level} only`);
   return parts.join('; ');
 }
@@ -275,7 +438,8 @@ export function describeSliceRule(rule: SliceRule): string {
   const parts: string[] = [];
   if (rule.min !== undefined) parts.push(`every slice ≥ ${format(rule.min)}`);
   if (rule.max !== undefined) parts.push(`every slice ≤ ${format(rule.max)}`);
-  if (rule['max-regression'] !== undefined) parts.push(`worst slice drop ≤ ${format(rule['max-regression'])}`);
+  if (rule['max-regression'] !== undefined)
+    parts.push(`worst slice drop ≤ ${format(rule['max-regression'])}`);
   if (rule['max-gap'] !== undefined) parts.push(`best − worst ≤ ${format(rule['max-gap'])}`);
   if (rule['min-n']) parts.push(`slices with n ≥ ${rule['min-n']}`);
   if (rule.level && rule.level !== 'fail') parts.push(`${rule.level} only`);

@@ -61,30 +61,64 @@ const SLICE_FIELDS: Record<string, Leniency> = {
  * The changes from `base` to `proposed`; undefined stands for no policy file (nothing gated).
  * Metrics in the order the files name them, base first.
  */
-export function diffPolicies(base: GatePolicy | undefined, proposed: GatePolicy | undefined): PolicyChange[] {
+export function diffPolicies(
+  base: GatePolicy | undefined,
+  proposed: GatePolicy | undefined,
+): PolicyChange[] {
   const changes: PolicyChange[] = [];
   const before = base?.metrics ?? {};
   const after = proposed?.metrics ?? {};
   if (base && proposed) {
-    changes.push(...fieldChanges(undefined, '', { 'on-missing-baseline': base['on-missing-baseline'] }, { 'on-missing-baseline': proposed['on-missing-baseline'] }, { 'on-missing-baseline': (v) => MISSING_BASELINE_LENIENCY[String(v)] }));
-    changes.push(...fieldChanges(undefined, '', { 'inconclusive-within-ci': base['inconclusive-within-ci'] }, { 'inconclusive-within-ci': proposed['inconclusive-within-ci'] }, { 'inconclusive-within-ci': METRIC_FIELDS['inconclusive-within-ci']! }));
+    changes.push(
+      ...fieldChanges(
+        undefined,
+        '',
+        { 'on-missing-baseline': base['on-missing-baseline'] },
+        { 'on-missing-baseline': proposed['on-missing-baseline'] },
+        { 'on-missing-baseline': (v) => MISSING_BASELINE_LENIENCY[String(v)] },
+      ),
+    );
+    changes.push(
+      ...fieldChanges(
+        undefined,
+        '',
+        { 'inconclusive-within-ci': base['inconclusive-within-ci'] },
+        { 'inconclusive-within-ci': proposed['inconclusive-within-ci'] },
+        { 'inconclusive-within-ci': METRIC_FIELDS['inconclusive-within-ci']! },
+      ),
+    );
   }
   for (const metric of new Set([...Object.keys(before), ...Object.keys(after)])) {
     const from = Object.hasOwn(before, metric) ? before[metric] : undefined;
     const to = Object.hasOwn(after, metric) ? after[metric] : undefined;
-    if (!from && to) changes.push({ metric, kind: 'adds', effect: 'stricter', to: describeWhole(to) });
-    else if (from && !to) changes.push({ metric, kind: 'removes', effect: 'looser', from: describeWhole(from) });
-    else if (from && to) changes.push(...metricChanges(metric, from, to, [base?.['inconclusive-within-ci'] ?? false, proposed?.['inconclusive-within-ci'] ?? false]));
+    if (!from && to)
+      changes.push({ metric, kind: 'adds', effect: 'stricter', to: describeWhole(to) });
+    else if (from && !to)
+      changes.push({ metric, kind: 'removes', effect: 'looser', from: describeWhole(from) });
+    else if (from && to)
+      changes.push(
+        ...metricChanges(metric, from, to, [
+          base?.['inconclusive-within-ci'] ?? false,
+          proposed?.['inconclusive-within-ci'] ?? false,
+        ]),
+      );
   }
   return changes;
 }
 
 function describeWhole(rule: MetricRule): string {
-  return rule.slices ? `${describeRule(rule)}; by slice: ${describeSliceRule(rule.slices)}` : describeRule(rule);
+  return rule.slices
+    ? `${describeRule(rule)}; by slice: ${describeSliceRule(rule.slices)}`
+    : describeRule(rule);
 }
 
 /** `inherited`: the policies' own `inconclusive-within-ci`, which a metric without one follows. */
-function metricChanges(metric: string, from: MetricRule, to: MetricRule, inherited: [boolean, boolean]): PolicyChange[] {
+function metricChanges(
+  metric: string,
+  from: MetricRule,
+  to: MetricRule,
+  inherited: [boolean, boolean],
+): PolicyChange[] {
   const changes = fieldChanges(metric, '', from, to, METRIC_FIELDS);
   const softening = changes.find((change) => change.rule === 'inconclusive-within-ci');
   if (softening) {
@@ -92,17 +126,48 @@ function metricChanges(metric: string, from: MetricRule, to: MetricRule, inherit
     const now = to['inconclusive-within-ci'] ?? inherited[1];
     softening.effect = was === now ? 'other' : now ? 'looser' : 'stricter';
   }
-  if (!from.slices && to.slices) changes.push({ metric, rule: 'slices', kind: 'adds', effect: 'stricter', to: describeSliceRule(to.slices) });
-  else if (from.slices && !to.slices) changes.push({ metric, rule: 'slices', kind: 'removes', effect: 'looser', from: describeSliceRule(from.slices) });
+  if (!from.slices && to.slices)
+    changes.push({
+      metric,
+      rule: 'slices',
+      kind: 'adds',
+      effect: 'stricter',
+      to: describeSliceRule(to.slices),
+    });
+  else if (from.slices && !to.slices)
+    changes.push({
+      metric,
+      rule: 'slices',
+      kind: 'removes',
+      effect: 'looser',
+      from: describeSliceRule(from.slices),
+    });
   else if (from.slices && to.slices) {
     // An unset slice level is the metric's level.
-    const level = (slices: SliceRule, rule: MetricRule) => ({ ...slices, level: slices.level ?? rule.level });
-    changes.push(...fieldChanges(metric, 'slices.', level(from.slices, from), level(to.slices, to), SLICE_FIELDS));
+    const level = (slices: SliceRule, rule: MetricRule) => ({
+      ...slices,
+      level: slices.level ?? rule.level,
+    });
+    changes.push(
+      ...fieldChanges(
+        metric,
+        'slices.',
+        level(from.slices, from),
+        level(to.slices, to),
+        SLICE_FIELDS,
+      ),
+    );
   }
   return changes;
 }
 
-function fieldChanges(metric: string | undefined, prefix: string, from: object, to: object, fields: Record<string, Leniency>): PolicyChange[] {
+function fieldChanges(
+  metric: string | undefined,
+  prefix: string,
+  from: object,
+  to: object,
+  fields: Record<string, Leniency>,
+): PolicyChange[] {
   const changes: PolicyChange[] = [];
   for (const [key, leniency] of Object.entries(fields)) {
     const before = (from as Record<string, Value>)[key];
@@ -110,8 +175,22 @@ function fieldChanges(metric: string | undefined, prefix: string, from: object, 
     if (before === after) continue;
     const was = leniency(before);
     const now = leniency(after);
-    const effect = was === undefined || now === undefined || was === now ? 'other' : now > was ? 'looser' : 'stricter';
-    const kind = before === undefined ? 'adds' : after === undefined ? 'removes' : effect === 'looser' ? 'loosens' : effect === 'stricter' ? 'tightens' : 'changes';
+    const effect =
+      was === undefined || now === undefined || was === now
+        ? 'other'
+        : now > was
+          ? 'looser'
+          : 'stricter';
+    const kind =
+      before === undefined
+        ? 'adds'
+        : after === undefined
+          ? 'removes'
+          : effect === 'looser'
+            ? 'loosens'
+            : effect === 'stricter'
+              ? 'tightens'
+              : 'changes';
     changes.push({
       ...(metric === undefined ? {} : { metric }),
       rule: `${prefix}${key}`,
@@ -137,11 +216,16 @@ export function loosens(changes: readonly PolicyChange[]): boolean {
  * One change in words. `name` renders a metric name and `value` a rule or value (both come
  * from files, so a Markdown caller passes escaping functions; a plain-text caller may quote).
  */
-export function describeChange(change: PolicyChange, render: { name: (text: string) => string; value: (text: string) => string }): string {
+export function describeChange(
+  change: PolicyChange,
+  render: { name: (text: string) => string; value: (text: string) => string },
+): string {
   const subject = change.metric === undefined ? '' : `${render.name(change.metric)} `;
   const effect = change.effect === 'other' ? '' : ` (${change.effect})`;
   if (change.rule === undefined) {
-    return change.kind === 'adds' ? `adds a gate on ${subject}(${render.value(change.to ?? '')})` : `removes the gate on ${subject}(${render.value(change.from ?? '')})${effect}`;
+    return change.kind === 'adds'
+      ? `adds a gate on ${subject}(${render.value(change.to ?? '')})`
+      : `removes the gate on ${subject}(${render.value(change.from ?? '')})${effect}`;
   }
   const rule = render.value(change.rule);
   switch (change.kind) {

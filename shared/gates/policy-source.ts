@@ -80,25 +80,40 @@ export interface ResolvedPolicy {
   source?: PolicySource;
 }
 
-const OPT_OUT = 'set "gates-from: workspace" to judge pull requests by their own gate policy (a pull request can then loosen the gates it is judged by; see "Security model" in the README)';
+const OPT_OUT =
+  'set "gates-from: workspace" to judge pull requests by their own gate policy (a pull request can then loosen the gates it is judged by; see "Security model" in the README)';
 
 export async function resolveGatePolicy(request: PolicyRequest): Promise<ResolvedPolicy> {
   const { path, pullRequest } = request;
   if (!path) return { policy: EMPTY_POLICY };
   if (!pullRequest || request.from === 'workspace') {
-    return { policy: await loadGatePolicy(path), source: { kind: 'workspace', path, optedOut: Boolean(pullRequest) } };
+    return {
+      policy: await loadGatePolicy(path),
+      source: { kind: 'workspace', path, optedOut: Boolean(pullRequest) },
+    };
   }
   const repositoryPath = repositoryPathOf(path, request.workspace);
   const baseSha = pullRequest.baseSha;
   if (!baseSha || !/^[0-9a-f]{40,64}$/.test(baseSha)) {
-    throw new UserError(`The event payload names no valid base commit for the pull request (pull_request.base.sha), so its base branch's gate policy "${path}" cannot be read. Run compare-metrics on pull_request events, or ${OPT_OUT}.`);
+    throw new UserError(
+      `The event payload names no valid base commit for the pull request (pull_request.base.sha), so its base branch's gate policy "${path}" cannot be read. Run compare-metrics on pull_request events, or ${OPT_OUT}.`,
+    );
   }
   if (!request.readFile) {
-    throw new UserError(`A pull request is judged by its base branch's gate policy "${path}", read through the GitHub API, but ${request.noApi ?? 'the API cannot be reached here'}. Give "github-token" a token that can read the repository (the default \${{ github.token }} with "permissions: contents: read"), or ${OPT_OUT}.`);
+    throw new UserError(
+      `A pull request is judged by its base branch's gate policy "${path}", read through the GitHub API, but ${request.noApi ?? 'the API cannot be reached here'}. Give "github-token" a token that can read the repository (the default \${{ github.token }} with "permissions: contents: read"), or ${OPT_OUT}.`,
+    );
   }
   const readFile = request.readFile;
   const baseText = await readFile(repositoryPath, baseSha);
-  const base = baseText === undefined ? undefined : await parsePolicy(baseText, repositoryPath, `base branch's gate policy (${pullRequest.baseRef} at ${baseSha.slice(0, 12)})`);
+  const base =
+    baseText === undefined
+      ? undefined
+      : await parsePolicy(
+          baseText,
+          repositoryPath,
+          `base branch's gate policy (${pullRequest.baseRef} at ${baseSha.slice(0, 12)})`,
+        );
   const proposed = await proposedPolicy(request, repositoryPath, readFile);
   const changes = proposed === 'unknown' ? [] : diffPolicies(base, proposed);
   const source: PolicySource = {
@@ -114,7 +129,11 @@ export async function resolveGatePolicy(request: PolicyRequest): Promise<Resolve
   return { policy: base ?? EMPTY_POLICY, source };
 }
 
-function proposedState(base: GatePolicy | undefined, proposed: GatePolicy | undefined | 'unknown', changes: readonly PolicyChange[]): ProposedState {
+function proposedState(
+  base: GatePolicy | undefined,
+  proposed: GatePolicy | undefined | 'unknown',
+  changes: readonly PolicyChange[],
+): ProposedState {
   if (proposed === 'unknown') return 'unknown';
   if (!base && !proposed) return 'absent';
   if (!base) return 'added';
@@ -126,8 +145,13 @@ function proposedState(base: GatePolicy | undefined, proposed: GatePolicy | unde
  * The pull request's version: the workspace's file when the job checked the pull request out,
  * else the file at the pull request's commit, read through the API. 'unknown' when neither can be read.
  */
-async function proposedPolicy(request: PolicyRequest, repositoryPath: string, readFile: ReadRepositoryFile): Promise<GatePolicy | undefined | 'unknown'> {
-  if (request.workspaceIsPullRequest && existsSync(resolve(request.workspace, repositoryPath))) return loadGatePolicy(repositoryPath, request.workspace);
+async function proposedPolicy(
+  request: PolicyRequest,
+  repositoryPath: string,
+  readFile: ReadRepositoryFile,
+): Promise<GatePolicy | undefined | 'unknown'> {
+  if (request.workspaceIsPullRequest && existsSync(resolve(request.workspace, repositoryPath)))
+    return loadGatePolicy(repositoryPath, request.workspace);
   if (!request.proposedRef) return 'unknown';
   // Only shown, never applied: a commit the API cannot serve leaves the change unknown rather
   // than failing the check.
@@ -136,11 +160,21 @@ async function proposedPolicy(request: PolicyRequest, repositoryPath: string, re
     throw error;
   });
   if (text === 'unknown') return text;
-  return text === undefined ? undefined : parsePolicy(text, repositoryPath, `pull request's gate policy (at ${request.proposedRef.slice(0, 12)})`);
+  return text === undefined
+    ? undefined
+    : parsePolicy(
+        text,
+        repositoryPath,
+        `pull request's gate policy (at ${request.proposedRef.slice(0, 12)})`,
+      );
 }
 
 async function parsePolicy(text: string, path: string, what: string): Promise<GatePolicy> {
-  return validateStructured(await parseStructured(text, path, what), gatePolicySchema, { path, what, text });
+  return validateStructured(await parseStructured(text, path, what), gatePolicySchema, {
+    path,
+    what,
+    text,
+  });
 }
 
 /**
@@ -149,17 +183,23 @@ async function parsePolicy(text: string, path: string, what: string): Promise<Ga
  */
 export function repositoryPathOf(path: string, workspace: string): string {
   const refuse = (why: string) =>
-    new UserError(`Input "gates" is ${quoteValue(path)}: ${why}. It must be a path inside the repository, relative to its root, e.g. "gates.yaml" or "models/churn/gates.yaml".`);
+    new UserError(
+      `Input "gates" is ${quoteValue(path)}: ${why}. It must be a path inside the repository, relative to its root, e.g. "gates.yaml" or "models/churn/gates.yaml".`,
+    );
   // eslint-disable-next-line no-control-regex -- control characters are what is refused here
   if (/[\u0000-\u001f\u007f]/.test(path)) throw refuse('it contains a control character');
-  if (path.includes('\\') && sep !== '\\') throw refuse('it contains "\\"; use "/" between folders');
-  if (/[?#]/.test(path)) throw refuse('it contains "?" or "#", which a URL would read as a query or a fragment');
+  if (path.includes('\\') && sep !== '\\')
+    throw refuse('it contains "\\"; use "/" between folders');
+  if (/[?#]/.test(path))
+    throw refuse('it contains "?" or "#", which a URL would read as a query or a fragment');
   const native = isAbsolute(path) ? relative(resolve(workspace), resolve(path)) : path;
   const segments = native.split(/[\\/]/).filter((segment) => segment !== '' && segment !== '.');
-  if (isAbsolute(native) || (isAbsolute(path) && segments[0] === '..')) throw refuse(`it lies outside the workspace ${workspace}`);
+  if (isAbsolute(native) || (isAbsolute(path) && segments[0] === '..'))
+    throw refuse(`it lies outside the workspace ${workspace}`);
   if (segments.includes('..')) throw refuse('".." is not allowed');
-  if (segments.some((segment) => segment.toLowerCase() === '.git')) throw refuse('files under ".git" are not the repository\'s');
-  if (!segments.length) throw refuse('it names the repository\'s root, not a file');
+  if (segments.some((segment) => segment.toLowerCase() === '.git'))
+    throw refuse('files under ".git" are not the repository\'s');
+  if (!segments.length) throw refuse("it names the repository's root, not a file");
   return segments.join('/');
 }
 
@@ -167,11 +207,23 @@ export function repositoryPathOf(path: string, workspace: string): string {
  * The policy for a step of an action: the request above, built from the run's context. The
  * GitHub client is only created when a pull request's base policy must be read.
  */
-export async function gatePolicyFor(args: { path: string | undefined; from: GatesFrom; context: RunContext; token: string; log: Logger; env?: NodeJS.ProcessEnv }): Promise<ResolvedPolicy> {
+export async function gatePolicyFor(args: {
+  path: string | undefined;
+  from: GatesFrom;
+  context: RunContext;
+  token: string;
+  log: Logger;
+  env?: NodeJS.ProcessEnv;
+}): Promise<ResolvedPolicy> {
   const { context, path } = args;
   const env = args.env ?? process.env;
   const pullRequest = context.pullRequest;
-  const request: PolicyRequest = { path, from: args.from, workspace: context.workspace, pullRequest };
+  const request: PolicyRequest = {
+    path,
+    from: args.from,
+    workspace: context.workspace,
+    pullRequest,
+  };
   if (!path || !pullRequest || args.from === 'workspace') return resolveGatePolicy(request);
   // On pull_request, GITHUB_SHA is the test merge commit: the policy as it would be once merged.
   // Other pull-request events (pull_request_target) check out the base: the PR's head then.
@@ -182,8 +234,13 @@ export async function gatePolicyFor(args: { path: string | undefined; from: Gate
   if (!args.token) request.noApi = 'no token was given ("github-token" is empty)';
   else if (!repository) request.noApi = 'GITHUB_REPOSITORY is not set';
   else {
-    const [{ createOctokitPort }, { repositoryFileReader }] = await Promise.all([import('../github/octokit-port.js'), import('../github/contents.js')]);
-    request.readFile = repositoryFileReader(await createOctokitPort(args.token, repository, args.log, env));
+    const [{ createOctokitPort }, { repositoryFileReader }] = await Promise.all([
+      import('../github/octokit-port.js'),
+      import('../github/contents.js'),
+    ]);
+    request.readFile = repositoryFileReader(
+      await createOctokitPort(args.token, repository, args.log, env),
+    );
   }
   return resolveGatePolicy(request);
 }

@@ -28,7 +28,9 @@ const sliceRule = z
 
 const metricRule = z
   .object({
-    direction: z.enum(['higher', 'lower'], { error: 'direction must be "higher" or "lower" (which way is better)' }),
+    direction: z.enum(['higher', 'lower'], {
+      error: 'direction must be "higher" or "lower" (which way is better)',
+    }),
     min: z.number().optional(),
     max: z.number().optional(),
     'max-regression': nonNegative.optional(),
@@ -40,7 +42,10 @@ const metricRule = z
     slices: sliceRule.optional(),
   })
   .strict()
-  .refine((rule) => rule.min === undefined || rule.max === undefined || rule.min <= rule.max, { error: 'min is greater than max', path: ['min'] });
+  .refine((rule) => rule.min === undefined || rule.max === undefined || rule.min <= rule.max, {
+    error: 'min is greater than max',
+    path: ['min'],
+  });
 
 export const gatePolicySchema = z
   .object({
@@ -58,8 +63,15 @@ export type GatePolicy = z.output<typeof gatePolicySchema>;
 export type MetricRule = z.output<typeof metricRule>;
 export type SliceRule = z.output<typeof sliceRule>;
 
-export const EMPTY_POLICY: GatePolicy = { 'on-missing-baseline': 'warn', 'inconclusive-within-ci': false, metrics: {} };
+export const EMPTY_POLICY: GatePolicy = {
+  'on-missing-baseline': 'warn',
+  'inconclusive-within-ci': false,
+  metrics: {},
+};
 
-export async function loadGatePolicy(path: string | undefined, baseDir = process.cwd()): Promise<GatePolicy> {
+export async function loadGatePolicy(
+  path: string | undefined,
+  baseDir = process.cwd(),
+): Promise<GatePolicy> {
   return path ? readStructuredFile(path, gatePolicySchema, 'gate policy', baseDir) : EMPTY_POLICY;
 }

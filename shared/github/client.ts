@@ -10,20 +10,34 @@ const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 451];
 /** How often a rate-limited request is tried again before the step gives up. */
 const RATE_LIMIT_RETRIES = 2;
 
-export async function createGitHubClient(token: string, log: Logger, env: NodeJS.ProcessEnv = process.env) {
-  const [{ Octokit }, { restEndpointMethods }, { paginateRest }, { retry }, { throttling }] = await Promise.all([
-    import('@octokit/core'),
-    import('@octokit/plugin-rest-endpoint-methods'),
-    import('@octokit/plugin-paginate-rest'),
-    import('@octokit/plugin-retry'),
-    import('@octokit/plugin-throttling'),
-  ]);
+export async function createGitHubClient(
+  token: string,
+  log: Logger,
+  env: NodeJS.ProcessEnv = process.env,
+) {
+  const [{ Octokit }, { restEndpointMethods }, { paginateRest }, { retry }, { throttling }] =
+    await Promise.all([
+      import('@octokit/core'),
+      import('@octokit/plugin-rest-endpoint-methods'),
+      import('@octokit/plugin-paginate-rest'),
+      import('@octokit/plugin-retry'),
+      import('@octokit/plugin-throttling'),
+    ]);
   const Client = Octokit.plugin(restEndpointMethods, paginateRest, retry, throttling);
-  const onLimit = (kind: string) => (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-    const again = retryCount < RATE_LIMIT_RETRIES;
-    log.warning(`GitHub ${kind} rate limit on ${options.method} ${options.url}; ${again ? `trying again in ${retryAfter} s` : 'giving up'}.`);
-    return again;
-  };
+  const onLimit =
+    (kind: string) =>
+    (
+      retryAfter: number,
+      options: { method: string; url: string },
+      _octokit: unknown,
+      retryCount: number,
+    ) => {
+      const again = retryCount < RATE_LIMIT_RETRIES;
+      log.warning(
+        `GitHub ${kind} rate limit on ${options.method} ${options.url}; ${again ? `trying again in ${retryAfter} s` : 'giving up'}.`,
+      );
+      return again;
+    };
   return new Client({
     auth: token,
     baseUrl: env.GITHUB_API_URL || 'https://api.github.com',
@@ -38,12 +52,20 @@ export type GitHubClient = Awaited<ReturnType<typeof createGitHubClient>>;
 
 /** The HTTP status of an Octokit error, if it is one. */
 export function statusOf(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number' ? error.status : undefined;
+  return typeof error === 'object' &&
+    error !== null &&
+    'status' in error &&
+    typeof error.status === 'number'
+    ? error.status
+    : undefined;
 }
 
 /** GitHub's answer to a write with a read-only token, e.g. on a pull request from a fork. */
 export function isReadOnlyToken(error: unknown): boolean {
-  return statusOf(error) === 403 && /Resource not accessible by integration/i.test(String((error as Error).message));
+  return (
+    statusOf(error) === 403 &&
+    /Resource not accessible by integration/i.test(String((error as Error).message))
+  );
 }
 
 export interface Repository {

@@ -26,16 +26,25 @@ export function repositoryFileReader(github: GitHubPort): ReadRepositoryFile {
       const message = String((error as Error).message);
       // GitHub answers 404 both for a missing file and for a missing commit; only the first means "no file".
       if (status === 404 && !/no commit found/i.test(message)) return undefined;
-      if (status === 404) throw new UserError(`Could not read the ${where}: the commit does not exist in the repository (GitHub: ${message}).`);
+      if (status === 404)
+        throw new UserError(
+          `Could not read the ${where}: the commit does not exist in the repository (GitHub: ${message}).`,
+        );
       if (status === 401 || status === 403) {
-        throw new UserError(`Could not read the ${where}: the token may not read the repository's contents (HTTP ${status}). Give the job "permissions: contents: read".`);
+        throw new UserError(
+          `Could not read the ${where}: the token may not read the repository's contents (HTTP ${status}). Give the job "permissions: contents: read".`,
+        );
       }
       throw error;
     }
-    if (entry.type === 'folder') throw new UserError(`The ${where} is a folder in the repository; a file was expected.`);
-    if (!('content' in entry)) throw new UserError(`The ${where} is a ${entry.type} in the repository, not a file.`);
+    if (entry.type === 'folder')
+      throw new UserError(`The ${where} is a folder in the repository; a file was expected.`);
+    if (!('content' in entry))
+      throw new UserError(`The ${where} is a ${entry.type} in the repository, not a file.`);
     if (entry.size > MAX_CONTENT_BYTES || entry.encoding !== 'base64') {
-      throw new UserError(`The ${where} is ${entry.size} bytes; at most ${MAX_CONTENT_BYTES} bytes are read through the API.`);
+      throw new UserError(
+        `The ${where} is ${entry.size} bytes; at most ${MAX_CONTENT_BYTES} bytes are read through the API.`,
+      );
     }
     return Buffer.from(entry.content, 'base64').toString('utf8');
   };

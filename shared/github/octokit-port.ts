@@ -6,9 +6,21 @@
 import { z } from 'zod';
 import type { Logger } from '../action/runner.js';
 import { createGitHubClient, statusOf, type GitHubClient, type Repository } from './client.js';
-import type { Deployment, GitHubPort, IssueComment, Release, RepositoryContent, RunReview } from './port.js';
+import type {
+  Deployment,
+  GitHubPort,
+  IssueComment,
+  Release,
+  RepositoryContent,
+  RunReview,
+} from './port.js';
 
-export async function createOctokitPort(token: string, repository: Repository, log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<GitHubPort> {
+export async function createOctokitPort(
+  token: string,
+  repository: Repository,
+  log: Logger,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<GitHubPort> {
   return octokitPort(await createGitHubClient(token, log, env), repository);
 }
 
@@ -20,7 +32,12 @@ const reviewLogEntry = z.object({
   environments: z.array(z.object({ name: z.string().optional() })),
 });
 
-const fileEntry = z.object({ type: z.literal('file'), encoding: z.string(), content: z.string(), size: z.number() });
+const fileEntry = z.object({
+  type: z.literal('file'),
+  encoding: z.string(),
+  content: z.string(),
+  size: z.number(),
+});
 const otherEntry = z.object({ type: z.string() });
 
 interface RawDeployment {
@@ -47,9 +64,29 @@ interface RawComment {
   user?: { login: string } | null;
 }
 
-const deployment = (d: RawDeployment): Deployment => ({ id: Number(d.id), sha: d.sha, task: d.task, environment: d.environment, payload: d.payload, createdAt: d.created_at, creator: d.creator?.login });
-const release = (r: RawRelease): Release => ({ id: r.id, tag: r.tag_name, draft: r.draft, htmlUrl: r.html_url, uploadUrl: r.upload_url, assets: r.assets.map(({ id, name, url }) => ({ id, name, url })) });
-const comment = (c: RawComment): IssueComment => ({ id: Number(c.id), body: c.body ?? '', htmlUrl: c.html_url, author: c.user?.login });
+const deployment = (d: RawDeployment): Deployment => ({
+  id: Number(d.id),
+  sha: d.sha,
+  task: d.task,
+  environment: d.environment,
+  payload: d.payload,
+  createdAt: d.created_at,
+  creator: d.creator?.login,
+});
+const release = (r: RawRelease): Release => ({
+  id: r.id,
+  tag: r.tag_name,
+  draft: r.draft,
+  htmlUrl: r.html_url,
+  uploadUrl: r.upload_url,
+  assets: r.assets.map(({ id, name, url }) => ({ id, name, url })),
+});
+const comment = (c: RawComment): IssueComment => ({
+  id: Number(c.id),
+  body: c.body ?? '',
+  htmlUrl: c.html_url,
+  author: c.user?.login,
+});
 
 const undefinedOn404 = (error: unknown): undefined => {
   if (statusOf(error) === 404) return undefined;
@@ -66,11 +103,19 @@ function octokitPort(client: GitHubClient, repository: Repository): GitHubPort {
     },
 
     async *listDeployments(filter) {
-      const pages = client.paginate.iterator(client.rest.repos.listDeployments, { ...repo, ...filter, per_page: 100 });
+      const pages = client.paginate.iterator(client.rest.repos.listDeployments, {
+        ...repo,
+        ...filter,
+        per_page: 100,
+      });
       for await (const page of pages) for (const d of page.data) yield deployment(d);
     },
     async latestDeploymentStatus(deploymentId) {
-      const { data } = await client.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: deploymentId, per_page: 1 });
+      const { data } = await client.rest.repos.listDeploymentStatuses({
+        ...repo,
+        deployment_id: deploymentId,
+        per_page: 1,
+      });
       return data[0] ? { state: data[0].state } : undefined;
     },
     async createDeployment(request) {
@@ -89,7 +134,9 @@ function octokitPort(client: GitHubClient, repository: Repository): GitHubPort {
         production_environment: request.productionEnvironment,
       });
       if (response.status !== 201 || !('id' in response.data)) {
-        throw new Error(`GitHub answered ${response.status} without creating a deployment: ${JSON.stringify(response.data)}`);
+        throw new Error(
+          `GitHub answered ${response.status} without creating a deployment: ${JSON.stringify(response.data)}`,
+        );
       }
       return deployment(response.data);
     },
@@ -107,17 +154,36 @@ function octokitPort(client: GitHubClient, repository: Repository): GitHubPort {
     },
 
     async getReleaseByTag(tag) {
-      return client.rest.repos.getReleaseByTag({ ...repo, tag }).then(({ data }) => release(data), undefinedOn404);
+      return client.rest.repos
+        .getReleaseByTag({ ...repo, tag })
+        .then(({ data }) => release(data), undefinedOn404);
     },
     async listReleases() {
-      return (await client.paginate(client.rest.repos.listReleases, { ...repo, per_page: 100 })).map(release);
+      return (
+        await client.paginate(client.rest.repos.listReleases, { ...repo, per_page: 100 })
+      ).map(release);
     },
     async createRelease(request) {
-      const { data } = await client.rest.repos.createRelease({ ...repo, tag_name: request.tag, target_commitish: request.targetCommitish, name: request.name, body: request.body, draft: request.draft });
+      const { data } = await client.rest.repos.createRelease({
+        ...repo,
+        tag_name: request.tag,
+        target_commitish: request.targetCommitish,
+        name: request.name,
+        body: request.body,
+        draft: request.draft,
+      });
       return release(data);
     },
     async updateRelease(releaseId, change) {
-      return release((await client.rest.repos.updateRelease({ ...repo, release_id: releaseId, draft: change.draft })).data);
+      return release(
+        (
+          await client.rest.repos.updateRelease({
+            ...repo,
+            release_id: releaseId,
+            draft: change.draft,
+          })
+        ).data,
+      );
     },
     async uploadReleaseAsset(target, asset) {
       const { data } = await client.rest.repos.uploadReleaseAsset({
@@ -132,29 +198,58 @@ function octokitPort(client: GitHubClient, repository: Repository): GitHubPort {
       return { id: data.id, name: data.name, url: data.url };
     },
     async downloadReleaseAsset(assetId) {
-      const { data } = await client.rest.repos.getReleaseAsset({ ...repo, asset_id: assetId, headers: { accept: 'application/octet-stream' } });
+      const { data } = await client.rest.repos.getReleaseAsset({
+        ...repo,
+        asset_id: assetId,
+        headers: { accept: 'application/octet-stream' },
+      });
       return Buffer.from(data as unknown as ArrayBuffer);
     },
 
     async listIssueComments(issueNumber) {
-      return (await client.paginate(client.rest.issues.listComments, { ...repo, issue_number: issueNumber, per_page: 100 })).map(comment);
+      return (
+        await client.paginate(client.rest.issues.listComments, {
+          ...repo,
+          issue_number: issueNumber,
+          per_page: 100,
+        })
+      ).map(comment);
     },
     async getComment(commentId) {
-      return comment((await client.rest.issues.getComment({ ...repo, comment_id: commentId })).data);
+      return comment(
+        (await client.rest.issues.getComment({ ...repo, comment_id: commentId })).data,
+      );
     },
     async createComment(issueNumber, body, options = {}) {
-      const request = options.retries === undefined ? {} : { request: { retries: options.retries } };
-      return comment((await client.rest.issues.createComment({ ...repo, issue_number: issueNumber, body, ...request })).data);
+      const request =
+        options.retries === undefined ? {} : { request: { retries: options.retries } };
+      return comment(
+        (
+          await client.rest.issues.createComment({
+            ...repo,
+            issue_number: issueNumber,
+            body,
+            ...request,
+          })
+        ).data,
+      );
     },
     async updateComment(commentId, body) {
-      return comment((await client.rest.issues.updateComment({ ...repo, comment_id: commentId, body })).data);
+      return comment(
+        (await client.rest.issues.updateComment({ ...repo, comment_id: commentId, body })).data,
+      );
     },
     async deleteComment(commentId) {
       await client.rest.issues.deleteComment({ ...repo, comment_id: commentId });
     },
 
     async getPullRequest(number) {
-      return client.rest.pulls.get({ ...repo, pull_number: number }).then(({ data }) => ({ headSha: data.head.sha, baseRepository: data.base.repo.full_name }), undefinedOn404);
+      return client.rest.pulls
+        .get({ ...repo, pull_number: number })
+        .then(
+          ({ data }) => ({ headSha: data.head.sha, baseRepository: data.base.repo.full_name }),
+          undefinedOn404,
+        );
     },
     async getRepositoryContent(path, ref): Promise<RepositoryContent> {
       const { data } = await client.rest.repos.getContent({ ...repo, path, ref });
@@ -173,7 +268,9 @@ function octokitPort(client: GitHubClient, repository: Repository): GitHubPort {
           login: entry.user.login,
           state: entry.state,
           ...(entry.comment ? { comment: entry.comment } : {}),
-          environments: entry.environments.flatMap((env) => (env.name === undefined ? [] : [env.name])),
+          environments: entry.environments.flatMap((env) =>
+            env.name === undefined ? [] : [env.name],
+          ),
         }));
     },
   };

@@ -30,7 +30,8 @@ export interface NewDeploymentRequest {
   productionEnvironment: boolean;
 }
 
-type DeploymentState = 'in_progress' | 'success' | 'failure' | 'error' | 'inactive' | 'queued' | 'pending';
+type DeploymentState =
+  'in_progress' | 'success' | 'failure' | 'error' | 'inactive' | 'queued' | 'pending';
 
 export interface NewDeploymentStatus {
   state: DeploymentState;
@@ -113,7 +114,10 @@ export interface GitHubPort {
   listReleases(): Promise<Release[]>;
   createRelease(release: NewRelease): Promise<Release>;
   updateRelease(releaseId: number, change: { draft: boolean }): Promise<Release>;
-  uploadReleaseAsset(release: Release, asset: { name: string; contentType: string; bytes: Buffer }): Promise<ReleaseAsset>;
+  uploadReleaseAsset(
+    release: Release,
+    asset: { name: string; contentType: string; bytes: Buffer },
+  ): Promise<ReleaseAsset>;
   /** The bytes of a release asset of this repository. */
   downloadReleaseAsset(assetId: number): Promise<Buffer>;
 
@@ -121,7 +125,11 @@ export interface GitHubPort {
   listIssueComments(issueNumber: number): Promise<IssueComment[]>;
   getComment(commentId: number): Promise<IssueComment>;
   /** `retries` bounds automatic retries: a create that failed with a 5xx may still have happened. */
-  createComment(issueNumber: number, body: string, options?: { retries?: number }): Promise<IssueComment>;
+  createComment(
+    issueNumber: number,
+    body: string,
+    options?: { retries?: number },
+  ): Promise<IssueComment>;
   updateComment(commentId: number, body: string): Promise<IssueComment>;
   deleteComment(commentId: number): Promise<void>;
 

@@ -17,21 +17,34 @@ export interface PullRequestComment {
   env?: NodeJS.ProcessEnv;
 }
 
-export type PostResult = { posted: true; url: string } | { posted: false; why: 'not-a-pull-request' | 'read-only' };
+export type PostResult =
+  { posted: true; url: string } | { posted: false; why: 'not-a-pull-request' | 'read-only' };
 
 /** Creates or updates the sticky comment. */
 export async function postPullRequestComment(request: PullRequestComment): Promise<PostResult> {
   const { log } = request;
   const repository = parseRepository(request.repository);
   if (!request.pullRequestNumber || !repository) {
-    log.info(`Not a pull request run (event ${request.eventName ?? 'unknown'}), so no comment was posted; the body is in ${request.bodyFile}.`);
+    log.info(
+      `Not a pull request run (event ${request.eventName ?? 'unknown'}), so no comment was posted; the body is in ${request.bodyFile}.`,
+    );
     return { posted: false, why: 'not-a-pull-request' };
   }
-  const [{ createOctokitPort }, { upsertStickyComment }] = await Promise.all([import('./octokit-port.js'), import('./sticky-comment.js')]);
+  const [{ createOctokitPort }, { upsertStickyComment }] = await Promise.all([
+    import('./octokit-port.js'),
+    import('./sticky-comment.js'),
+  ]);
   const github = await createOctokitPort(request.token, repository, log, request.env);
-  const result = await upsertStickyComment(github, { issueNumber: request.pullRequestNumber, marker: request.marker }, request.content, log);
+  const result = await upsertStickyComment(
+    github,
+    { issueNumber: request.pullRequestNumber, marker: request.marker },
+    request.content,
+    log,
+  );
   if (result.status === 'skipped') {
-    log.warning(`No comment was posted on pull request #${request.pullRequestNumber}: ${result.reason}. The body is in ${request.bodyFile}.`);
+    log.warning(
+      `No comment was posted on pull request #${request.pullRequestNumber}: ${result.reason}. The body is in ${request.bodyFile}.`,
+    );
     return { posted: false, why: 'read-only' };
   }
   log.info(`Comment ${result.status} on pull request #${request.pullRequestNumber}: ${result.url}`);

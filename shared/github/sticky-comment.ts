@@ -34,12 +34,26 @@ export interface StickyContent {
 /** How often a section is written again after a concurrent writer overwrote it. */
 const MAX_WRITES = 3;
 
-export async function upsertStickyComment(github: GitHubPort, target: StickyTarget, content: string | StickyContent, log: Logger): Promise<StickyResult> {
-  const { compose, holds } = typeof content === 'string' ? { compose: () => content, holds: undefined } : content;
+export async function upsertStickyComment(
+  github: GitHubPort,
+  target: StickyTarget,
+  content: string | StickyContent,
+  log: Logger,
+): Promise<StickyResult> {
+  const { compose, holds } =
+    typeof content === 'string' ? { compose: () => content, holds: undefined } : content;
   try {
     const author = await authenticatedLogin(github);
     const found = await findStickyComment(github, target, author);
-    if (!found) return await createOnce(github, target, fitToCommentLimit(compose(undefined)), author, log, content);
+    if (!found)
+      return await createOnce(
+        github,
+        target,
+        fitToCommentLimit(compose(undefined)),
+        author,
+        log,
+        content,
+      );
     let existing: IssueComment = found;
     for (let attempt = 1; ; attempt++) {
       const text = fitToCommentLimit(compose(existing.body));
@@ -51,15 +65,23 @@ export async function upsertStickyComment(github: GitHubPort, target: StickyTarg
       const reread = await github.getComment(existing.id);
       if (holds(reread.body)) return { status: 'updated', url: updated.htmlUrl };
       if (attempt >= MAX_WRITES) {
-        log.warning(`Another job kept rewriting comment ${updated.htmlUrl} at the same time; this model's section could not be confirmed after ${MAX_WRITES} writes.`);
+        log.warning(
+          `Another job kept rewriting comment ${updated.htmlUrl} at the same time; this model's section could not be confirmed after ${MAX_WRITES} writes.`,
+        );
         return { status: 'updated', url: updated.htmlUrl };
       }
-      log.info(`Another job rewrote comment ${updated.htmlUrl} at the same time; writing this model's section again (write ${attempt + 1} of ${MAX_WRITES}).`);
+      log.info(
+        `Another job rewrote comment ${updated.htmlUrl} at the same time; writing this model's section again (write ${attempt + 1} of ${MAX_WRITES}).`,
+      );
       existing = reread;
     }
   } catch (error) {
     if (isReadOnlyToken(error)) {
-      return { status: 'skipped', reason: 'the token is read-only (a pull request from a fork gets one), so the comment could not be written' };
+      return {
+        status: 'skipped',
+        reason:
+          'the token is read-only (a pull request from a fork gets one), so the comment could not be written',
+      };
     }
     throw error;
   }
@@ -71,22 +93,35 @@ export async function upsertStickyComment(github: GitHubPort, target: StickyTarg
  * several jobs write sections of one comment, two of them may both find none and both create
  * one: the later one then merges its section into the older comment and deletes its own.
  */
-async function createOnce(github: GitHubPort, target: StickyTarget, body: string, author: string, log: Logger, content: string | StickyContent): Promise<StickyResult> {
+async function createOnce(
+  github: GitHubPort,
+  target: StickyTarget,
+  body: string,
+  author: string,
+  log: Logger,
+  content: string | StickyContent,
+): Promise<StickyResult> {
   const create = (retries: number) => github.createComment(target.issueNumber, body, { retries });
   let created: IssueComment;
   try {
     created = await create(0);
   } catch (error) {
     if ((statusOf(error) ?? 0) < 500) throw error;
-    log.warning(`GitHub answered ${statusOf(error)} while creating the comment; checking whether it was created before trying again.`);
+    log.warning(
+      `GitHub answered ${statusOf(error)} while creating the comment; checking whether it was created before trying again.`,
+    );
     const existing = await findStickyComment(github, target, author);
-    if (existing) return { status: existing.body === body ? 'created' : 'updated', url: existing.htmlUrl };
+    if (existing)
+      return { status: existing.body === body ? 'created' : 'updated', url: existing.htmlUrl };
     created = await create(3);
   }
-  if (typeof content === 'string' || !content.holds) return { status: 'created', url: created.htmlUrl };
+  if (typeof content === 'string' || !content.holds)
+    return { status: 'created', url: created.htmlUrl };
   const oldest = await findStickyComment(github, target, author);
   if (!oldest || oldest.id === created.id) return { status: 'created', url: created.htmlUrl };
-  log.info(`Another job created comment ${oldest.htmlUrl} at the same time; moving this model's section into it.`);
+  log.info(
+    `Another job created comment ${oldest.htmlUrl} at the same time; moving this model's section into it.`,
+  );
   const result = await upsertStickyComment(github, target, content, log);
   await github.deleteComment(created.id);
   return result;
@@ -103,16 +138,25 @@ async function authenticatedLogin(github: GitHubPort): Promise<string> {
 }
 
 /** Searches every page of the pull request's comments; the oldest of ours carrying the marker wins. */
-async function findStickyComment(github: GitHubPort, target: StickyTarget, author: string): Promise<IssueComment | undefined> {
+async function findStickyComment(
+  github: GitHubPort,
+  target: StickyTarget,
+  author: string,
+): Promise<IssueComment | undefined> {
   const comments = await github.listIssueComments(target.issueNumber);
-  return comments.find((comment) => comment.author === author && comment.body.includes(target.marker));
+  return comments.find(
+    (comment) => comment.author === author && comment.body.includes(target.marker),
+  );
 }
 
 /**
  * Keeps a body within GitHub's limit by cutting at a line break and saying so; the marker at
  * the top survives, so the comment is still found on the next run.
  */
-function fitToCommentLimit(body: string, pointer = 'The rest is in the job summary and the report file of the step.'): string {
+function fitToCommentLimit(
+  body: string,
+  pointer = 'The rest is in the job summary and the report file of the step.',
+): string {
   if (body.length <= COMMENT_BODY_LIMIT) return body;
   const note = `\n\n_This comment was cut to GitHub's limit of ${COMMENT_BODY_LIMIT} characters. ${pointer}_\n`;
   const room = COMMENT_BODY_LIMIT - note.length;

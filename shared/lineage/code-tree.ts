@@ -49,15 +49,28 @@ export async function hashCodeTree(
   let listed: string;
   let changed: string;
   try {
-    [listed, changed] = await Promise.all([git(top, ['ls-files', '-s', '-z']), git(top, ['diff', '--name-only', '-z', '--no-renames'])]);
+    [listed, changed] = await Promise.all([
+      git(top, ['ls-files', '-s', '-z']),
+      git(top, ['diff', '--name-only', '-z', '--no-renames']),
+    ]);
   } catch (error) {
-    const reason = ((error as { stderr?: string }).stderr || (error as Error).message).trim().split('\n')[0];
-    return { source: 'none', sha256: sha256Text('no code'), files: 0, problem: `git could not list the files of ${top} (${reason})` };
+    const reason = ((error as { stderr?: string }).stderr || (error as Error).message)
+      .trim()
+      .split('\n')[0];
+    return {
+      source: 'none',
+      sha256: sha256Text('no code'),
+      files: 0,
+      problem: `git could not list the files of ${top} (${reason})`,
+    };
   }
   const index = parseNulList(listed);
   const modified = new Set(parseNulList(changed));
   const entries: [string, string][] = [];
-  const isOutput = (path: string) => outputs.some((output) => `${top}/${path}` === output || `${top}/${path}`.startsWith(`${output}/`));
+  const isOutput = (path: string) =>
+    outputs.some(
+      (output) => `${top}/${path}` === output || `${top}/${path}`.startsWith(`${output}/`),
+    );
   for (const line of index) {
     const tab = line.indexOf('\t');
     const path = line.slice(tab + 1);
@@ -71,7 +84,12 @@ export async function hashCodeTree(
       entries.push([path, `${mode}:${blob}`]);
     }
   }
-  return { source: 'git', sha256: sha256Text(canonicalJson(entries)), files: entries.length, root: top };
+  return {
+    source: 'git',
+    sha256: sha256Text(canonicalJson(entries)),
+    files: entries.length,
+    root: top,
+  };
 }
 
 async function workingTreeHash(file: string): Promise<string> {
@@ -88,13 +106,23 @@ async function workingTreeHash(file: string): Promise<string> {
  */
 async function repositoryRoot(cwd: string): Promise<string | undefined> {
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    if (await stat(join(dir, '.git')).then(() => true, () => false)) return dir;
+    if (
+      await stat(join(dir, '.git')).then(
+        () => true,
+        () => false,
+      )
+    )
+      return dir;
     if (dirname(dir) === dir) return undefined;
   }
 }
 
 async function git(cwd: string, args: string[]): Promise<string> {
-  const { stdout } = await run('git', ['-c', 'core.quotepath=off', ...args], { cwd, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
+  const { stdout } = await run('git', ['-c', 'core.quotepath=off', ...args], {
+    cwd,
+    maxBuffer: 256 * 1024 * 1024,
+    encoding: 'utf8',
+  });
   return stdout;
 }
 

@@ -47,7 +47,9 @@ export function computeFingerprint(inputs: FingerprintInputs): string {
 }
 
 function byPath(files: readonly HashedFile[]): HashedFile[] {
-  return [...files].map(({ path, sha256 }) => ({ path, sha256 })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return [...files]
+    .map(({ path, sha256 }) => ({ path, sha256 }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** The version a fingerprint gives: its first 12 hex digits (same inputs, same version). */
@@ -60,10 +62,17 @@ export async function canonicalConfigSha256(path: string, baseDir: string): Prom
   return sha256Text(canonicalJson(await parseStructured(text, path, 'config file')));
 }
 
-export async function hashFiles(paths: readonly string[], baseDir: string, what: string): Promise<HashedFile[]> {
+export async function hashFiles(
+  paths: readonly string[],
+  baseDir: string,
+  what: string,
+): Promise<HashedFile[]> {
   const hashed: HashedFile[] = [];
   for (const path of paths) {
-    hashed.push({ path: portablePath(path, baseDir), sha256: await sha256File(path, what, baseDir) });
+    hashed.push({
+      path: portablePath(path, baseDir),
+      sha256: await sha256File(path, what, baseDir),
+    });
   }
   return hashed;
 }

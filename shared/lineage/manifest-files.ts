@@ -26,18 +26,33 @@ export interface ManifestFiles {
  * it is, judged by its nearest existing folder: its reader reports it missing, its writer
  * creates it inside.
  */
-export async function manifestFilePath(files: ManifestFiles, field: string, path: string): Promise<string> {
+export async function manifestFilePath(
+  files: ManifestFiles,
+  field: string,
+  path: string,
+): Promise<string> {
   const base = await realpath(files.baseDir);
   const absolute = resolve(base, path);
   const named = `The ${files.manifest} lists "${path}" in "${field}"`;
   const real = await realPathOfNearest(absolute, { followDangling: false });
-  if (real === undefined) throw new UserError(`${named}, which is a symbolic link that leads nowhere (or in a loop). Only files inside ${files.folder ?? "the model's folder"} are verified and published; promote the files train-model wrote, not links.`);
+  if (real === undefined)
+    throw new UserError(
+      `${named}, which is a symbolic link that leads nowhere (or in a loop). Only files inside ${files.folder ?? "the model's folder"} are verified and published; promote the files train-model wrote, not links.`,
+    );
   if (!isInside(real, base) || real === base) {
     const via = real === absolute ? '' : ` (through a symbolic link, it leads to ${real})`;
-    throw new UserError(`${named}, which is outside ${files.folder ?? "the model's folder"} ${base}${via}. Only files inside that folder are verified and published; promote the files train-model wrote, not links to other files.`);
+    throw new UserError(
+      `${named}, which is outside ${files.folder ?? "the model's folder"} ${base}${via}. Only files inside that folder are verified and published; promote the files train-model wrote, not links to other files.`,
+    );
   }
-  if (isInGitFolder(real, base)) throw new UserError(`${named}, which is inside a .git folder (it leads to ${real}), where the repository's credentials are kept; a model file was expected.`);
+  if (isInGitFolder(real, base))
+    throw new UserError(
+      `${named}, which is inside a .git folder (it leads to ${real}), where the repository's credentials are kept; a model file was expected.`,
+    );
   const info = await stat(real).catch(() => undefined);
-  if (info && !info.isFile() && !info.isDirectory()) throw new UserError(`${named}, which is not a regular file (a device, a pipe or a socket); a model file was expected.`);
+  if (info && !info.isFile() && !info.isDirectory())
+    throw new UserError(
+      `${named}, which is not a regular file (a device, a pipe or a socket); a model file was expected.`,
+    );
   return real;
 }

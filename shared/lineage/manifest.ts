@@ -30,7 +30,8 @@ export function manifestPathProblem(path: string, leadingParents = false): strin
   for (const [index, segment] of segments.entries()) {
     if (segment === '') return 'it has an empty segment ("//" or a "/" at either end)';
     if (segment === '.') return 'it has a "." segment';
-    if (segment === '..' && index >= firstOwn) return leadingParents ? 'it has a ".." segment after its start' : 'it has a ".." segment';
+    if (segment === '..' && index >= firstOwn)
+      return leadingParents ? 'it has a ".." segment after its start' : 'it has a ".." segment';
   }
   return undefined;
 }
@@ -39,13 +40,20 @@ const relativePath = (leadingParents = false) =>
   z.string().superRefine((value, ctx) => {
     const problem = manifestPathProblem(value, leadingParents);
     if (problem) {
-      const rule = leadingParents ? 'a relative path with "/" separators' : 'a relative path inside the working directory, with "/" separators';
-      ctx.addIssue({ code: 'custom', input: value, message: `must be ${rule}, but ${problem}; got ${quoteValue(value)}` });
+      const rule = leadingParents
+        ? 'a relative path with "/" separators'
+        : 'a relative path inside the working directory, with "/" separators';
+      ctx.addIssue({
+        code: 'custom',
+        input: value,
+        message: `must be ${rule}, but ${problem}; got ${quoteValue(value)}`,
+      });
     }
   });
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
-const hashedFile = (path: z.ZodType<string>) => z.object({ path, sha256, bytes: z.number().int().nonnegative().optional() });
+const hashedFile = (path: z.ZodType<string>) =>
+  z.object({ path, sha256, bytes: z.number().int().nonnegative().optional() });
 
 /**
  * Output files: each path once, and none inside another that is listed as a file (a release is
@@ -57,12 +65,26 @@ const outputFiles = z
   .min(1)
   .superRefine((outputs, ctx) => {
     const keys = outputs.map((output) => output.path.replaceAll('/', '\u0000'));
-    const order = keys.map((_, index) => index).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
+    const order = keys
+      .map((_, index) => index)
+      .sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
     for (let at = 1; at < order.length; at++) {
       const [before, index] = [order[at - 1]!, order[at]!];
       const [earlier, path] = [outputs[before]!.path, outputs[index]!.path];
-      if (keys[index] === keys[before]) ctx.addIssue({ code: 'custom', path: [index, 'path'], input: path, message: `lists ${quoteValue(path)} a second time (also at outputs[${before}])` });
-      else if (keys[index]!.startsWith(`${keys[before]}\u0000`)) ctx.addIssue({ code: 'custom', path: [index, 'path'], input: path, message: `puts ${quoteValue(path)} inside ${quoteValue(earlier)}, which is listed as a file` });
+      if (keys[index] === keys[before])
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'path'],
+          input: path,
+          message: `lists ${quoteValue(path)} a second time (also at outputs[${before}])`,
+        });
+      else if (keys[index]!.startsWith(`${keys[before]}\u0000`))
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'path'],
+          input: path,
+          message: `puts ${quoteValue(path)} inside ${quoteValue(earlier)}, which is listed as a file`,
+        });
     }
   });
 
@@ -75,7 +97,13 @@ export const manifestSchema = z.object({
   // lists these files in the model card and never opens them.
   data: z.array(hashedFile(relativePath(true))),
   /** The code tree (see code-tree.ts): its sha256, where it came from and how many files. */
-  code: z.object({ source: z.enum(['git', 'paths', 'none']), sha256: z.string(), files: z.number().int().nonnegative() }).optional(),
+  code: z
+    .object({
+      source: z.enum(['git', 'paths', 'none']),
+      sha256: z.string(),
+      files: z.number().int().nonnegative(),
+    })
+    .optional(),
   /** Dependency lock files, each with its sha256. */
   lockFiles: z.array(hashedFile(relativePath(true))).optional(),
   /** Unpinned dependencies found (`strict-pins`), as `file:line: message`. */
@@ -86,7 +114,12 @@ export const manifestSchema = z.object({
   seed: z.number().int(),
   workingDirectory: z.string(),
   outputs: outputFiles,
-  runner: z.object({ os: z.string(), arch: z.string(), node: z.string(), platform: z.string().optional() }),
+  runner: z.object({
+    os: z.string(),
+    arch: z.string(),
+    node: z.string(),
+    platform: z.string().optional(),
+  }),
   /** The mlops-actions version that trained (part of the fingerprint). */
   actionVersion: z.string().optional(),
   git: z.object({

@@ -31,8 +31,12 @@ export function inlineCode(text: string): string {
  * A GFM table. GFM splits cells on every unescaped "|", even inside code spans, so each cell's
  * remaining pipes are escaped here, the one place tables are built.
  */
-export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const line = (cells: readonly string[]) => `| ${cells.map((cell) => cell.replace(/(?<!\\)\|/g, '\\|')).join(' | ')} |`;
+export function markdownTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): string {
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell) => cell.replace(/(?<!\\)\|/g, '\\|')).join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
@@ -43,7 +47,10 @@ export function markdownTable(header: readonly string[], rows: readonly (readonl
  */
 export function markdownLink(label: string, url: string | undefined): string {
   if (!url || !/^https?:\/\/[^\s]+$/i.test(url)) return label;
-  const safe = encodeURI(decodeURISafely(url)).replace(/[()<>"'`[\]\\]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  const safe = encodeURI(decodeURISafely(url)).replace(
+    /[()<>"'`[\]\\]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  );
   return `[${label}](${safe})`;
 }
 
@@ -69,8 +76,9 @@ export function mermaidLabel(text: string, maxLength = 24): string {
  * and direction marks, line and paragraph separators, the BOM): in a log line, an annotation or
  * an error message they break the line, hide text or reorder it.
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;
+const INVISIBLE =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;
 const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
 
 export function hasInvisible(text: string): boolean {
@@ -81,6 +89,12 @@ export function hasInvisible(text: string): boolean {
 export function escapeInvisible(text: string): string {
   return text.replace(INVISIBLE_ALL, (char) => {
     const code = char.charCodeAt(0);
-    return code === 0x0a ? '\\n' : code === 0x0d ? '\\r' : code === 0x09 ? '\\t' : `\\u${code.toString(16).padStart(4, '0')}`;
+    return code === 0x0a
+      ? '\\n'
+      : code === 0x0d
+        ? '\\r'
+        : code === 0x09
+          ? '\\t'
+          : `\\u${code.toString(16).padStart(4, '0')}`;
   });
 }

@@ -51,7 +51,12 @@ function resampleWork(shape: BootstrapShape): number {
  * The resamples to run within the work budget: the ones asked for, or fewer with a warning
  * (`reduced`), or a UserError when even MIN_BOOTSTRAP_RESAMPLES would not fit.
  */
-export function boundedResamples(requested: number, shape: BootstrapShape, source: string, budget = BOOTSTRAP_WORK_BUDGET): { resamples: number; warning?: string } {
+export function boundedResamples(
+  requested: number,
+  shape: BootstrapShape,
+  source: string,
+  budget = BOOTSTRAP_WORK_BUDGET,
+): { resamples: number; warning?: string } {
   const perResample = resampleWork(shape);
   const affordable = Math.floor(budget / Math.max(1, perResample));
   if (requested <= affordable) return { resamples: requested };
@@ -67,7 +72,11 @@ export function boundedResamples(requested: number, shape: BootstrapShape, sourc
   };
 }
 
-export function bootstrapIntervals(prepared: PreparedMetrics, names: readonly string[], options: BootstrapOptions): Record<string, [number, number]> {
+export function bootstrapIntervals(
+  prepared: PreparedMetrics,
+  names: readonly string[],
+  options: BootstrapOptions,
+): Record<string, [number, number]> {
   const random = new Xoshiro128(options.seed);
   const buffer = new Float64Array(prepared.rows);
   const out = new Float64Array(prepared.names.length);
@@ -76,12 +85,16 @@ export function bootstrapIntervals(prepared: PreparedMetrics, names: readonly st
   const draws = new Float64Array(names.length * options.resamples).fill(Number.NaN);
   for (let r = 0; r < options.resamples; r++) {
     prepared.resample(random, buffer, out);
-    for (let m = 0; m < names.length; m++) if (slots[m] !== -1) draws[m * options.resamples + r] = out[slots[m]!]!;
+    for (let m = 0; m < names.length; m++)
+      if (slots[m] !== -1) draws[m * options.resamples + r] = out[slots[m]!]!;
   }
   const intervals: Record<string, [number, number]> = {};
   const tail = (1 - options.confidence) / 2;
   for (let m = 0; m < names.length; m++) {
-    const defined = draws.subarray(m * options.resamples, (m + 1) * options.resamples).filter((v) => !Number.isNaN(v)).sort();
+    const defined = draws
+      .subarray(m * options.resamples, (m + 1) * options.resamples)
+      .filter((v) => !Number.isNaN(v))
+      .sort();
     if (defined.length * 2 <= options.resamples) continue;
     intervals[names[m]!] = [quantile(defined, tail), quantile(defined, 1 - tail)];
   }

@@ -15,7 +15,10 @@ import { loadMetrics, type MetricsReport } from './report.js';
 /** Who the report is about: the model, and its version and fingerprint when a manifest named them. */
 export type ReportIdentity = Pick<MetricsReport, 'format' | 'model' | 'version' | 'fingerprint'>;
 
-export async function reportFromMetricsFile(path: string, identity: ReportIdentity): Promise<MetricsReport> {
+export async function reportFromMetricsFile(
+  path: string,
+  identity: ReportIdentity,
+): Promise<MetricsReport> {
   const loaded = await loadMetrics(path, 'metrics file');
   return { ...identity, metrics: loaded.metrics, slices: {} };
 }
@@ -30,22 +33,44 @@ export interface PredictionsEvaluation {
   minSliceSize: number;
 }
 
-export async function reportFromPredictions(request: PredictionsEvaluation, identity: ReportIdentity, log: Logger): Promise<MetricsReport> {
+export async function reportFromPredictions(
+  request: PredictionsEvaluation,
+  identity: ReportIdentity,
+  log: Logger,
+): Promise<MetricsReport> {
   const { predictions, spec } = request;
   const format = formatFromPath(predictions);
-  if (!format) throw new UserError(`Cannot tell the format of the predictions file "${predictions}" from its extension: use .csv, .tsv, .jsonl (optionally .gz) or .parquet.`);
-  const bootstrap = request.bootstrap > 0 ? { resamples: request.bootstrap, confidence: request.confidence, seed: request.seed } : undefined;
-  const evaluation = await evaluatePredictions(predictions, format, spec, { bootstrap, minSliceSize: request.minSliceSize });
+  if (!format)
+    throw new UserError(
+      `Cannot tell the format of the predictions file "${predictions}" from its extension: use .csv, .tsv, .jsonl (optionally .gz) or .parquet.`,
+    );
+  const bootstrap =
+    request.bootstrap > 0
+      ? { resamples: request.bootstrap, confidence: request.confidence, seed: request.seed }
+      : undefined;
+  const evaluation = await evaluatePredictions(predictions, format, spec, {
+    bootstrap,
+    minSliceSize: request.minSliceSize,
+  });
   for (const warning of evaluation.warnings) log.warning(warning);
   const ran = evaluation.bootstrap;
   return {
     ...identity,
     task: spec.task,
-    evaluation: { predictions, predictionsSha256: await sha256File(predictions, 'predictions file'), dataSha256: evaluation.labelsSha256, rows: evaluation.rows },
+    evaluation: {
+      predictions,
+      predictionsSha256: await sha256File(predictions, 'predictions file'),
+      dataSha256: evaluation.labelsSha256,
+      rows: evaluation.rows,
+    },
     metrics: evaluation.metrics,
     slices: evaluation.slices,
     sliceSummary: evaluation.sliceSummary,
     confusionMatrix: evaluation.confusion,
-    bootstrap: ran && { method: BOOTSTRAP_METHOD, ...ran, ...(ran.resamples < request.bootstrap ? { requested: request.bootstrap } : {}) },
+    bootstrap: ran && {
+      method: BOOTSTRAP_METHOD,
+      ...ran,
+      ...(ran.resamples < request.bootstrap ? { requested: request.bootstrap } : {}),
+    },
   };
 }

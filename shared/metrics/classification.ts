@@ -26,7 +26,12 @@ export interface ClassTallies {
   total: number;
 }
 
-export function classTallies(k: number, labels: Int32Array, predictions: Int32Array, weights: Float64Array | null): ClassTallies {
+export function classTallies(
+  k: number,
+  labels: Int32Array,
+  predictions: Int32Array,
+  weights: Float64Array | null,
+): ClassTallies {
   const support = new Float64Array(k);
   const predicted = new Float64Array(k);
   const truePositive = new Float64Array(k);
@@ -58,7 +63,12 @@ export function perClass({ k, support, predicted, truePositive }: ClassTallies):
     const precision = predicted[c] === 0 ? 0 : tp / predicted[c]!;
     const recall = support[c] === 0 ? 0 : tp / support[c]!;
     const denominator = precision + recall;
-    result.push({ precision, recall, f1: denominator === 0 ? 0 : (2 * precision * recall) / denominator, support: support[c]! });
+    result.push({
+      precision,
+      recall,
+      f1: denominator === 0 ? 0 : (2 * precision * recall) / denominator,
+      support: support[c]!,
+    });
   }
   return result;
 }
@@ -75,16 +85,26 @@ export function accuracy(tallies: ClassTallies): number | undefined {
 
 export function balancedAccuracy(classes: readonly PerClass[]): number | undefined {
   const present = classes.filter((c) => c.support > 0);
-  return present.length ? present.reduce((sum, c) => sum + c.recall, 0) / present.length : undefined;
+  return present.length
+    ? present.reduce((sum, c) => sum + c.recall, 0) / present.length
+    : undefined;
 }
 
-export function macroAverage(classes: readonly PerClass[], key: 'precision' | 'recall' | 'f1'): number | undefined {
+export function macroAverage(
+  classes: readonly PerClass[],
+  key: 'precision' | 'recall' | 'f1',
+): number | undefined {
   return classes.length ? classes.reduce((sum, c) => sum + c[key], 0) / classes.length : undefined;
 }
 
-export function weightedAverage(classes: readonly PerClass[], key: 'precision' | 'recall' | 'f1'): number | undefined {
+export function weightedAverage(
+  classes: readonly PerClass[],
+  key: 'precision' | 'recall' | 'f1',
+): number | undefined {
   const support = classes.reduce((sum, c) => sum + c.support, 0);
-  return support > 0 ? classes.reduce((sum, c) => sum + c[key] * c.support, 0) / support : undefined;
+  return support > 0
+    ? classes.reduce((sum, c) => sum + c[key] * c.support, 0) / support
+    : undefined;
 }
 
 /** scikit-learn's multiclass MCC, which needs only the marginals and the trace of the matrix. */
@@ -111,7 +131,13 @@ export function matthewsCorrcoef(tallies: ClassTallies): number {
  * class, over at most `limit` classes, those with the most true weight (ties: the earlier class),
  * kept in class order. Rows whose label or prediction is another class are left out.
  */
-export function cappedConfusion(classes: readonly string[], labels: Int32Array, predictions: Int32Array, weights: Float64Array | null, limit: number): { shown: number[]; matrix: number[][] } {
+export function cappedConfusion(
+  classes: readonly string[],
+  labels: Int32Array,
+  predictions: Int32Array,
+  weights: Float64Array | null,
+  limit: number,
+): { shown: number[]; matrix: number[][] } {
   const k = classes.length;
   const shown = shownClasses(classTallies(k, labels, predictions, weights).support, limit);
   const position = new Int32Array(k).fill(-1);
@@ -123,7 +149,10 @@ export function cappedConfusion(classes: readonly string[], labels: Int32Array, 
     const p = position[predictions[i]!]!;
     if (t !== -1 && p !== -1) counts[t * m + p]! += weights === null ? 1 : weights[i]!;
   }
-  return { shown, matrix: Array.from({ length: m }, (_, t) => Array.from(counts.subarray(t * m, t * m + m))) };
+  return {
+    shown,
+    matrix: Array.from({ length: m }, (_, t) => Array.from(counts.subarray(t * m, t * m + m))),
+  };
 }
 
 /** The indices of the `limit` classes with the most support (ties: the earlier), in class order. */
@@ -150,7 +179,12 @@ export function binaryRowLogLoss(probability: number, isPositive: boolean): numb
   return -Math.log((isPositive ? p : q) / (q + p));
 }
 
-export function multiclassRowLogLoss(scores: Float64Array, offset: number, k: number, trueColumn: number): number {
+export function multiclassRowLogLoss(
+  scores: Float64Array,
+  offset: number,
+  k: number,
+  trueColumn: number,
+): number {
   let sum = 0;
   let own = 0;
   for (let c = 0; c < k; c++) {

@@ -8,7 +8,19 @@
  * every metric under any row weights in a few passes, which is how a bootstrap resample (row
  * weights = how often each row was drawn) costs little more than one evaluation, and no sort.
  */
-import { accuracy, balancedAccuracy, binaryRowLogLoss, cappedConfusion, classTallies, macroAverage, matthewsCorrcoef, multiclassRowLogLoss, perClass, weightedAverage, type ClassTallies } from './classification.js';
+import {
+  accuracy,
+  balancedAccuracy,
+  binaryRowLogLoss,
+  cappedConfusion,
+  classTallies,
+  macroAverage,
+  matthewsCorrcoef,
+  multiclassRowLogLoss,
+  perClass,
+  weightedAverage,
+  type ClassTallies,
+} from './classification.js';
 import { poissonAt, type Xoshiro128 } from './random.js';
 import { rankingMetrics, type RankedColumn } from './ranking.js';
 import { regressionMetrics, type RegressionRows } from './regression.js';
@@ -85,7 +97,9 @@ export const MAX_REPORTED_CLASSES = 50;
 export function sortClasses(classes: Iterable<string>): string[] {
   const list = [...new Set(classes)];
   const numeric = list.every((c) => c.trim() !== '' && Number.isFinite(Number(c)));
-  return numeric ? list.sort((a, b) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0)) : list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return numeric
+    ? list.sort((a, b) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0))
+    : list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 export function prepareMetrics(set: PredictionSet): PreparedMetrics {
@@ -120,7 +134,9 @@ function prepared(
     },
     resample(random, buffer, out) {
       const key = random.nextUint32();
-      for (let j = 0; j < rows; j++) buffer[j] = poissonAt(key, held === null ? j : held[j]!) * (heldWeights ? heldWeights[j]! : 1);
+      for (let j = 0; j < rows; j++)
+        buffer[j] =
+          poissonAt(key, held === null ? j : held[j]!) * (heldWeights ? heldWeights[j]! : 1);
       // A handful of rows has few distinct weightings, and the metrics are a function of the
       // weights: each is computed once (a thousand resamples of a tiny file then start fast).
       const seen = memo && buffer.join(',');
@@ -154,10 +170,15 @@ function put(out: Float64Array, slot: number, value: number | undefined): void {
   if (slot !== -1) out[slot] = value ?? Number.NaN;
 }
 
-function gather<T extends Float64Array | Int32Array | Uint8Array>(values: T, held: Uint32Array | null, width = 1): T {
+function gather<T extends Float64Array | Int32Array | Uint8Array>(
+  values: T,
+  held: Uint32Array | null,
+  width = 1,
+): T {
   if (held === null) return values;
   const out = new (values.constructor as new (length: number) => T)(held.length * width);
-  for (let j = 0; j < held.length; j++) for (let c = 0; c < width; c++) out[j * width + c] = values[held[j]! * width + c]!;
+  for (let j = 0; j < held.length; j++)
+    for (let c = 0; c < width; c++) out[j * width + c] = values[held[j]! * width + c]!;
   return out;
 }
 
@@ -167,8 +188,20 @@ function prepareRegression(set: RegressionSet): PreparedMetrics {
   for (let i = 0; i < n; i++) errors[i] = Math.abs(set.predictions[i]! - set.labels[i]!);
   // Held by descending absolute error: the median is then a walk, not a sort, per resample.
   const { order } = descendingOrder(errors);
-  const rows: RegressionRows = { labels: gather(set.labels, order), predictions: gather(set.predictions, order), absoluteErrors: gather(errors, order) };
-  const names = ['mae', 'mse', 'rmse', 'r2', 'mape', 'median_absolute_error', 'explained_variance'] as const;
+  const rows: RegressionRows = {
+    labels: gather(set.labels, order),
+    predictions: gather(set.predictions, order),
+    absoluteErrors: gather(errors, order),
+  };
+  const names = [
+    'mae',
+    'mse',
+    'rmse',
+    'r2',
+    'mape',
+    'median_absolute_error',
+    'explained_variance',
+  ] as const;
   // Weights without sample weights are bootstrap repeat counts: their median is that of the rows repeated.
   return prepared(n, order, set.weights, names, (weights, out) => {
     const metrics = regressionMetrics(rows, weights, weights !== null && !set.weights);
@@ -186,7 +219,9 @@ function prepareClassification(set: ClassificationSet): PreparedMetrics {
   const scoreColumn = new Map(scoreClasses.map((c, column) => [c, column]));
   const columnOf = set.classes.map((c) => scoreColumn.get(c) ?? -1);
   // Held in the order of the first score column, so that its ranking walk is sequential.
-  const orders = set.scores ? scoreClasses.map((_, c) => descendingOrder(set.scores!, width, c)) : [];
+  const orders = set.scores
+    ? scoreClasses.map((_, c) => descendingOrder(set.scores!, width, c))
+    : [];
   const held = orders[0]?.order ?? null;
   const labels = gather(set.labels, held);
   const predictions = gather(set.predictions, held);
@@ -221,12 +256,24 @@ function prepareClassification(set: ClassificationSet): PreparedMetrics {
       }
       const positive = new Uint8Array(n);
       for (let r = 0; r < n; r++) positive[r] = columnOf[fileLabels[fileRows[r]!]!] === c ? 1 : 0;
-      columns.push({ groupEnds: order.groupEnds, positive, rows, fileRows, sampleWeights: set.weights && gather(set.weights, fileRows) });
+      columns.push({
+        groupEnds: order.groupEnds,
+        positive,
+        rows,
+        fileRows,
+        sampleWeights: set.weights && gather(set.weights, fileRows),
+      });
     });
   }
   const positiveIndex = binary ? set.classes.indexOf(set.positive!) : -1;
   // Per-class values and the matrix cover the classes with the most rows, so that the report stays readable.
-  const { shown, matrix } = cappedConfusion(set.classes, set.labels, set.predictions, set.weights ?? null, MAX_REPORTED_CLASSES);
+  const { shown, matrix } = cappedConfusion(
+    set.classes,
+    set.labels,
+    set.predictions,
+    set.weights ?? null,
+    MAX_REPORTED_CLASSES,
+  );
   const slots = new Slots();
   const at = confusionSlots(slots, set.classes, shown, binary);
   const scored = scores !== undefined;
@@ -236,7 +283,11 @@ function prepareClassification(set: ClassificationSet): PreparedMetrics {
   const rocAucOvrSlot = slots.add('roc_auc_ovr', scored && !binary);
   const rocAucOvrWeightedSlot = slots.add('roc_auc_ovr_weighted', scored && !binary);
   const averagePrecisionSlot = slots.add('average_precision', scored);
-  const evaluateHeld = (weights: Float64Array | null, out: Float64Array, resampleKey?: number): void => {
+  const evaluateHeld = (
+    weights: Float64Array | null,
+    out: Float64Array,
+    resampleKey?: number,
+  ): void => {
     out.fill(Number.NaN);
     const tallies = classTallies(k, labels, predictions, weights);
     if (tallies.total === 0) return;
@@ -255,7 +306,12 @@ function prepareClassification(set: ClassificationSet): PreparedMetrics {
       put(out, logLossSlot, logLoss / weight);
       put(out, brierSlot, brier / weight);
       // The first column walks the held order, whose weights are at hand; the others draw theirs.
-      const ranked = columns.map((column, c) => rankingMetrics(column, resampleKey !== undefined && c > 0 ? { resampleKey } : { array: weights }));
+      const ranked = columns.map((column, c) =>
+        rankingMetrics(
+          column,
+          resampleKey !== undefined && c > 0 ? { resampleKey } : { array: weights },
+        ),
+      );
       if (binary) {
         put(out, rocAucSlot, ranked[0]!.rocAuc);
         put(out, averagePrecisionSlot, ranked[0]!.averagePrecision);
@@ -263,15 +319,33 @@ function prepareClassification(set: ClassificationSet): PreparedMetrics {
         // One-vs-rest over the scored classes; like scikit-learn, undefined when a class is absent.
         const all = ranked.every((r) => r.rocAuc !== undefined);
         const support = ranked.reduce((sum, r) => sum + r.positives, 0);
-        put(out, rocAucOvrSlot, all ? ranked.reduce((sum, r) => sum + r.rocAuc!, 0) / ranked.length : undefined);
-        put(out, rocAucOvrWeightedSlot, all ? ranked.reduce((sum, r) => sum + r.rocAuc! * r.positives, 0) / support : undefined);
-        put(out, averagePrecisionSlot, ranked.every((r) => r.averagePrecision !== undefined) ? ranked.reduce((sum, r) => sum + r.averagePrecision!, 0) / ranked.length : undefined);
+        put(
+          out,
+          rocAucOvrSlot,
+          all ? ranked.reduce((sum, r) => sum + r.rocAuc!, 0) / ranked.length : undefined,
+        );
+        put(
+          out,
+          rocAucOvrWeightedSlot,
+          all ? ranked.reduce((sum, r) => sum + r.rocAuc! * r.positives, 0) / support : undefined,
+        );
+        put(
+          out,
+          averagePrecisionSlot,
+          ranked.every((r) => r.averagePrecision !== undefined)
+            ? ranked.reduce((sum, r) => sum + r.averagePrecision!, 0) / ranked.length
+            : undefined,
+        );
       }
     }
   };
   return {
     ...prepared(n, held, set.weights, slots.names, evaluateHeld),
-    confusion: { classes: shown.map((c) => set.classes[c]!), matrix, ...(shown.length < k ? { totalClasses: k } : {}) },
+    confusion: {
+      classes: shown.map((c) => set.classes[c]!),
+      matrix,
+      ...(shown.length < k ? { totalClasses: k } : {}),
+    },
   };
 }
 
@@ -287,10 +361,19 @@ interface ConfusionSlots {
   perClass: [number, number, number][];
 }
 
-function confusionSlots(slots: Slots, classes: readonly string[], shown: readonly number[], binary: boolean): ConfusionSlots {
+function confusionSlots(
+  slots: Slots,
+  classes: readonly string[],
+  shown: readonly number[],
+  binary: boolean,
+): ConfusionSlots {
   const accuracySlot = slots.add('accuracy');
   const balancedAccuracy = slots.add('balanced_accuracy');
-  const own: [number, number, number] = [slots.add('precision', binary), slots.add('recall', binary), slots.add('f1', binary)];
+  const own: [number, number, number] = [
+    slots.add('precision', binary),
+    slots.add('recall', binary),
+    slots.add('f1', binary),
+  ];
   const macro: [number, number, number] = [-1, -1, -1];
   const weighted: [number, number, number] = [-1, -1, -1];
   (['precision', 'recall', 'f1'] as const).forEach((key, m) => {
@@ -299,13 +382,24 @@ function confusionSlots(slots: Slots, classes: readonly string[], shown: readonl
   });
   const matthews = slots.add('matthews_corrcoef');
   const perClass = classes.map((): [number, number, number] => [-1, -1, -1]);
-  for (const c of shown) perClass[c] = [slots.add(`precision.${classes[c]}`), slots.add(`recall.${classes[c]}`), slots.add(`f1.${classes[c]}`)];
+  for (const c of shown)
+    perClass[c] = [
+      slots.add(`precision.${classes[c]}`),
+      slots.add(`recall.${classes[c]}`),
+      slots.add(`f1.${classes[c]}`),
+    ];
   return { accuracy: accuracySlot, balancedAccuracy, own, macro, weighted, matthews, perClass };
 }
 
 const KEYS = ['precision', 'recall', 'f1'] as const;
 
-function confusionMetrics(tallies: ClassTallies, at: ConfusionSlots, out: Float64Array, positiveIndex: number, binary: boolean): void {
+function confusionMetrics(
+  tallies: ClassTallies,
+  at: ConfusionSlots,
+  out: Float64Array,
+  positiveIndex: number,
+  binary: boolean,
+): void {
   const per = perClass(tallies);
   put(out, at.accuracy, accuracy(tallies));
   put(out, at.balancedAccuracy, balancedAccuracy(per));
@@ -317,5 +411,6 @@ function confusionMetrics(tallies: ClassTallies, at: ConfusionSlots, out: Float6
     put(out, at.weighted[m]!, weightedAverage(per, key));
   }
   put(out, at.matthews, matthewsCorrcoef(tallies));
-  for (let c = 0; c < per.length; c++) for (let m = 0; m < 3; m++) put(out, at.perClass[c]![m]!, per[c]![KEYS[m]!]);
+  for (let c = 0; c < per.length; c++)
+    for (let m = 0; m < 3; m++) put(out, at.perClass[c]![m]!, per[c]![KEYS[m]!]);
 }

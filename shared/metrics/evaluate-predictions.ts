@@ -1,6 +1,11 @@
 /** Metrics from a predictions file: point values, bootstrap intervals, and per-slice values. */
 import type { DataFormat } from '../data/records.js';
-import { bootstrapIntervals, boundedResamples, derivedSeed, type BootstrapOptions } from './bootstrap.js';
+import {
+  bootstrapIntervals,
+  boundedResamples,
+  derivedSeed,
+  type BootstrapOptions,
+} from './bootstrap.js';
 import { prepareMetrics, type MetricValue, type PredictionSet } from './compute.js';
 import { readPredictions, subsetPredictions, type PredictionSpec } from './predictions.js';
 
@@ -53,19 +58,37 @@ export interface Evaluation {
 }
 
 /** Metrics that are better when lower; every other metric is better when higher. */
-const LOWER_IS_BETTER = new Set(['log_loss', 'brier_score', 'mae', 'mse', 'rmse', 'mape', 'median_absolute_error']);
+const LOWER_IS_BETTER = new Set([
+  'log_loss',
+  'brier_score',
+  'mae',
+  'mse',
+  'rmse',
+  'mape',
+  'median_absolute_error',
+]);
 
 function lowerIsBetter(metric: string): boolean {
   return LOWER_IS_BETTER.has(metric);
 }
 
-export async function evaluatePredictions(path: string, format: DataFormat, spec: PredictionSpec, options: EvaluationOptions): Promise<Evaluation> {
+export async function evaluatePredictions(
+  path: string,
+  format: DataFormat,
+  spec: PredictionSpec,
+  options: EvaluationOptions,
+): Promise<Evaluation> {
   const read = await readPredictions(path, format, spec);
   const warnings: string[] = [];
   let bootstrap = options.bootstrap;
   if (bootstrap) {
     const set = read.set;
-    const shape = { rows: read.rows, classes: set.task === 'regression' ? 0 : set.classes.length, scoreColumns: spec.scores?.length ?? 0, sliceColumns: read.slices.length };
+    const shape = {
+      rows: read.rows,
+      classes: set.task === 'regression' ? 0 : set.classes.length,
+      scoreColumns: spec.scores?.length ?? 0,
+      sliceColumns: read.slices.length,
+    };
     const bounded = boundedResamples(bootstrap.resamples, shape, path, options.workBudget);
     if (bounded.warning) warnings.push(bounded.warning);
     bootstrap = { ...bootstrap, resamples: bounded.resamples };
@@ -81,7 +104,12 @@ export async function evaluatePredictions(path: string, format: DataFormat, spec
       const rows = Uint32Array.from(members[v]!);
       const sliceBootstrap = bootstrap && { ...bootstrap, seed: derivedSeed(bootstrap.seed, name) };
       slices[name] = evaluateSet(subsetPredictions(read.set, rows), sliceBootstrap).metrics;
-      info[name] = { column: slice.column, value, rows: rows.length, small: rows.length < options.minSliceSize };
+      info[name] = {
+        column: slice.column,
+        value,
+        rows: rows.length,
+        small: rows.length < options.minSliceSize,
+      };
     });
   }
   const headline = read.set.task === 'regression' ? 'rmse' : 'accuracy';
@@ -91,22 +119,33 @@ export async function evaluatePredictions(path: string, format: DataFormat, spec
     metrics: whole.metrics,
     confusion: whole.confusion,
     slices,
-    sliceSummary: read.slices.length ? { minSize: options.minSliceSize, slices: info, headline, gaps: sliceGaps(slices, info) } : undefined,
+    sliceSummary: read.slices.length
+      ? { minSize: options.minSliceSize, slices: info, headline, gaps: sliceGaps(slices, info) }
+      : undefined,
     bootstrap,
     warnings,
   };
 }
 
-function evaluateSet(set: PredictionSet, bootstrap: BootstrapOptions | undefined): { metrics: Record<string, MetricValue>; confusion?: Evaluation['confusion'] } {
+function evaluateSet(
+  set: PredictionSet,
+  bootstrap: BootstrapOptions | undefined,
+): { metrics: Record<string, MetricValue>; confusion?: Evaluation['confusion'] } {
   const prepared = prepareMetrics(set);
   const point = prepared.evaluate(set.weights ?? null);
   const intervals = bootstrap ? bootstrapIntervals(prepared, Object.keys(point), bootstrap) : {};
   const metrics: Record<string, MetricValue> = {};
-  for (const [name, value] of Object.entries(point)) metrics[name] = intervals[name] ? { value, ci: intervals[name], n: prepared.rows } : { value, n: prepared.rows };
+  for (const [name, value] of Object.entries(point))
+    metrics[name] = intervals[name]
+      ? { value, ci: intervals[name], n: prepared.rows }
+      : { value, n: prepared.rows };
   return { metrics, confusion: prepared.confusion };
 }
 
-function sliceGaps(slices: Evaluation['slices'], info: Record<string, SliceInfo>): Record<string, SliceGap> {
+function sliceGaps(
+  slices: Evaluation['slices'],
+  info: Record<string, SliceInfo>,
+): Record<string, SliceGap> {
   const gaps: Record<string, SliceGap> = {};
   const large = Object.keys(slices).filter((name) => !info[name]!.small);
   const metricNames = new Set(large.flatMap((name) => Object.keys(slices[name]!)));
@@ -122,7 +161,14 @@ function sliceGaps(slices: Evaluation['slices'], info: Record<string, SliceInfo>
       if (!best || (lower ? value < best[1] : value > best[1])) best = [name, value];
       if (!worst || (lower ? value > worst[1] : value < worst[1])) worst = [name, value];
     }
-    if (count >= 2 && best && worst) gaps[metric] = { best: best[0], bestValue: best[1], worst: worst[0], worstValue: worst[1], gap: Math.abs(best[1] - worst[1]) };
+    if (count >= 2 && best && worst)
+      gaps[metric] = {
+        best: best[0],
+        bestValue: best[1],
+        worst: worst[0],
+        worstValue: worst[1],
+        gap: Math.abs(best[1] - worst[1]),
+      };
   }
   return gaps;
 }

@@ -60,10 +60,19 @@ const MAX_SCORE_CELLS = 50_000_000;
 /** How far a row of probabilities may sum from 1 (scikit-learn's roc_auc_score check, rtol 1e-5). */
 const PROBABILITY_SUM_TOLERANCE = 1e-5;
 
-export async function readPredictions(path: string, format: DataFormat, spec: PredictionSpec): Promise<ReadPredictions> {
+export async function readPredictions(
+  path: string,
+  format: DataFormat,
+  spec: PredictionSpec,
+): Promise<ReadPredictions> {
   const builder = new PredictionSetBuilder(spec, path);
   const labels = createHash('sha256');
-  const sliceColumns = (spec.slices ?? []).map((column) => ({ column, values: [] as string[], lookup: new Map<string, number>(), index: new GrowableInt32() }));
+  const sliceColumns = (spec.slices ?? []).map((column) => ({
+    column,
+    values: [] as string[],
+    lookup: new Map<string, number>(),
+    index: new GrowableInt32(),
+  }));
   let positions: ColumnPositions | undefined;
   let rows = 0;
   await readTable(path, format, {
@@ -74,9 +83,13 @@ export async function readPredictions(path: string, format: DataFormat, spec: Pr
       if (blank) return; // an empty line holds no example
       // Where a value is, for messages: text formats name the file line; Parquet has no lines, so the data row (row 1 is the first).
       const where = textLine !== undefined ? `line ${textLine}` : `data row ${row}`;
-      if (problem) throw new UserError(`The predictions file "${path}" cannot be read at ${where}: ${problem}.`);
+      if (problem)
+        throw new UserError(
+          `The predictions file "${path}" cannot be read at ${where}: ${problem}.`,
+        );
       rows++;
-      const at = (column: string, index: number) => new Cell(path, where, column, cellText(cells[index]));
+      const at = (column: string, index: number) =>
+        new Cell(path, where, column, cellText(cells[index]));
       const label = at(spec.label, positions!.label).required();
       labels.update(`${label}\n`);
       builder.add(
@@ -89,7 +102,9 @@ export async function readPredictions(path: string, format: DataFormat, spec: Pr
         let index = slice.lookup.get(value);
         if (index === undefined) {
           if (slice.values.length === MAX_SLICE_VALUES) {
-            throw new UserError(`The slice column "${slice.column}" of "${path}" has more than ${MAX_SLICE_VALUES} distinct values (${where} brings another): slice by a column with fewer values, e.g. a bucketed one.`);
+            throw new UserError(
+              `The slice column "${slice.column}" of "${path}" has more than ${MAX_SLICE_VALUES} distinct values (${where} brings another): slice by a column with fewer values, e.g. a bucketed one.`,
+            );
           }
           index = slice.values.length;
           slice.values.push(value);
@@ -99,13 +114,23 @@ export async function readPredictions(path: string, format: DataFormat, spec: Pr
       });
     },
   });
-  if (!positions) throw new UserError(`The predictions file "${path}" is empty: it needs a header row and one row per example.`);
-  if (rows === 0) throw new UserError(`The predictions file "${path}" has a header but no rows: there is nothing to evaluate.`);
+  if (!positions)
+    throw new UserError(
+      `The predictions file "${path}" is empty: it needs a header row and one row per example.`,
+    );
+  if (rows === 0)
+    throw new UserError(
+      `The predictions file "${path}" has a header but no rows: there is nothing to evaluate.`,
+    );
   return {
     set: builder.build(),
     rows,
     labelsSha256: labels.digest('hex'),
-    slices: sliceColumns.map(({ column, values, index }) => ({ column, values, index: index.finish() })),
+    slices: sliceColumns.map(({ column, values, index }) => ({
+      column,
+      values,
+      index: index.finish(),
+    })),
   };
 }
 
@@ -142,9 +167,14 @@ function locateColumns(path: string, header: string[], spec: PredictionSpec): Co
   header.forEach((name, i) => positions.has(name) || positions.set(name, i));
   const missing = wanted.filter(([, column]) => !positions.has(column));
   if (missing.length) {
-    const names = missing.slice(0, 5).map(([input, column]) => `${quoteValue(column)} (input ${input})`).join(' and ');
+    const names = missing
+      .slice(0, 5)
+      .map(([input, column]) => `${quoteValue(column)} (input ${input})`)
+      .join(' and ');
     const more = missing.length > 5 ? ` and ${missing.length - 5} more` : '';
-    throw new UserError(`The predictions file "${path}" has no column ${names}${more}. Its columns are: ${someQuoted(header, 20)}.`);
+    throw new UserError(
+      `The predictions file "${path}" has no column ${names}${more}. Its columns are: ${someQuoted(header, 20)}.`,
+    );
   }
   const position = (column: string) => positions.get(column)!;
   return {
@@ -167,17 +197,24 @@ export class Cell {
   ) {}
 
   fail(problem: string, advice: string): never {
-    throw new UserError(`The predictions file "${this.path}", ${this.where}, column "${this.column}": ${problem}. ${advice}`);
+    throw new UserError(
+      `The predictions file "${this.path}", ${this.where}, column "${this.column}": ${problem}. ${advice}`,
+    );
   }
 
   required(): string {
-    if (this.text.trim() === '') this.fail('the value is empty', 'Every row needs a label and a prediction; drop rows the model did not score.');
+    if (this.text.trim() === '')
+      this.fail(
+        'the value is empty',
+        'Every row needs a label and a prediction; drop rows the model did not score.',
+      );
     return this.text;
   }
 
   number(what: string, advice: string): number {
     const value = this.text.trim() === '' ? Number.NaN : Number(this.text);
-    if (!Number.isFinite(value)) this.fail(`the ${what} ${quoteValue(this.text)} is not a finite number`, advice);
+    if (!Number.isFinite(value))
+      this.fail(`the ${what} ${quoteValue(this.text)} is not a finite number`, advice);
     return value;
   }
 }
@@ -223,11 +260,20 @@ export class PredictionSetBuilder {
     const { spec } = this;
     if (spec.task === 'regression') {
       const advice = 'A regression task needs numbers there.';
-      this.numericLabels.push(new Cell(this.path, row.where, spec.label, row.label).number('label', advice));
-      this.numericPredictions.push(new Cell(this.path, row.where, spec.prediction, row.prediction).number('prediction', advice));
+      this.numericLabels.push(
+        new Cell(this.path, row.where, spec.label, row.label).number('label', advice),
+      );
+      this.numericPredictions.push(
+        new Cell(this.path, row.where, spec.prediction, row.prediction).number(
+          'prediction',
+          advice,
+        ),
+      );
     } else {
       if (MISSING_PREDICTIONS.has(row.prediction.trim())) {
-        throw new UserError(`The predictions file "${this.path}", ${row.where}, column "${spec.prediction}": the prediction is ${quoteValue(row.prediction)}, a missing value, not a class. Drop rows the model did not score, or fix the model's output.`);
+        throw new UserError(
+          `The predictions file "${this.path}", ${row.where}, column "${spec.prediction}": the prediction is ${quoteValue(row.prediction)}, a missing value, not a class. Drop rows the model did not score, or fix the model's output.`,
+        );
       }
       this.labels.push(this.classOf(row.label, row.where, spec.label));
       this.predictions.push(this.classOf(row.prediction, row.where, spec.prediction));
@@ -249,13 +295,19 @@ export class PredictionSetBuilder {
     let sum = 0;
     for (const cell of cells) {
       const p = cell.number('probability', 'Score columns hold probabilities from 0 to 1.');
-      if (p < 0 || p > 1) cell.fail(`the probability ${p} is outside 0 to 1`, 'Score columns hold probabilities (predict_proba), not raw decision scores.');
+      if (p < 0 || p > 1)
+        cell.fail(
+          `the probability ${p} is outside 0 to 1`,
+          'Score columns hold probabilities (predict_proba), not raw decision scores.',
+        );
       sum += p;
       this.scores.push(p);
     }
     if (this.spec.task === 'multiclass' && Math.abs(sum - 1) > PROBABILITY_SUM_TOLERANCE) {
       const columns = cells.map((c) => `"${c.column}"`).join(', ');
-      throw new UserError(`The predictions file "${this.path}", ${row.where}: the probabilities in columns ${columns} sum to ${sum}, not 1. Each row needs the probability of every class; list a score column for every class in "score-columns".`);
+      throw new UserError(
+        `The predictions file "${this.path}", ${row.where}: the probabilities in columns ${columns} sum to ${sum}, not 1. Each row needs the probability of every class; list a score column for every class in "score-columns".`,
+      );
     }
   }
 
@@ -279,7 +331,9 @@ export class PredictionSetBuilder {
       );
     }
     if (spec.task === 'multiclass' && this.scoreClasses.length && !this.scored.has(name)) {
-      throw new UserError(`The predictions file "${this.path}", ${where}, column "${column}": the class ${quoteValue(name)} has no probability column; "score-columns" covers ${someQuoted(this.scoreClasses)}. List one column per class.`);
+      throw new UserError(
+        `The predictions file "${this.path}", ${where}, column "${column}": the class ${quoteValue(name)} has no probability column; "score-columns" covers ${someQuoted(this.scoreClasses)}. List one column per class.`,
+      );
     }
     return this.classIndex(name);
   }
@@ -288,8 +342,17 @@ export class PredictionSetBuilder {
   build(): PredictionSet {
     const { spec, path } = this;
     const weights = this.weights.length ? this.weights.finish() : undefined;
-    if (weights && !weights.some((w) => w > 0)) throw new UserError(`The predictions file "${path}": every weight in column "${spec.weight}" is 0, so no row counts.`);
-    if (spec.task === 'regression') return { task: 'regression', labels: this.numericLabels.finish(), predictions: this.numericPredictions.finish(), weights };
+    if (weights && !weights.some((w) => w > 0))
+      throw new UserError(
+        `The predictions file "${path}": every weight in column "${spec.weight}" is 0, so no row counts.`,
+      );
+    if (spec.task === 'regression')
+      return {
+        task: 'regression',
+        labels: this.numericLabels.finish(),
+        predictions: this.numericPredictions.finish(),
+        weights,
+      };
     // Classes that occur in the rows (the positive class may not), in scikit-learn's order.
     const labels = this.labels.finish();
     const predictions = this.predictions.finish();
@@ -327,11 +390,18 @@ function renumbering(from: readonly string[], to: readonly string[]): Int32Array
 export function subsetPredictions(set: PredictionSet, rows: Uint32Array): PredictionSet {
   const pick = <T extends Float64Array | Int32Array>(values: T, width = 1): T => {
     const out = new (values.constructor as new (length: number) => T)(rows.length * width);
-    for (let j = 0; j < rows.length; j++) for (let c = 0; c < width; c++) out[j * width + c] = values[rows[j]! * width + c]!;
+    for (let j = 0; j < rows.length; j++)
+      for (let c = 0; c < width; c++) out[j * width + c] = values[rows[j]! * width + c]!;
     return out;
   };
   const weights = set.weights && pick(set.weights);
-  if (set.task === 'regression') return { task: 'regression', labels: pick(set.labels), predictions: pick(set.predictions), weights };
+  if (set.task === 'regression')
+    return {
+      task: 'regression',
+      labels: pick(set.labels),
+      predictions: pick(set.predictions),
+      weights,
+    };
   const labels = pick(set.labels);
   const predictions = pick(set.predictions);
   const present = new Uint8Array(set.classes.length);
@@ -343,7 +413,14 @@ export function subsetPredictions(set: PredictionSet, rows: Uint32Array): Predic
     predictions[j] = renumber[predictions[j]!]!;
   }
   const width = set.task === 'binary' ? 1 : (set.scoreClasses?.length ?? 0);
-  return { ...set, classes, labels, predictions, weights, scores: set.scores && pick(set.scores, width) };
+  return {
+    ...set,
+    classes,
+    labels,
+    predictions,
+    weights,
+    scores: set.scores && pick(set.scores, width),
+  };
 }
 
 class GrowableFloat64 {

@@ -50,7 +50,12 @@ export function rankingMetrics(column: RankedColumn, weighting: RankingWeights):
     let tp = 0;
     let all = 0;
     for (let j = start; j < end; j++) {
-      const w = key !== -1 ? poissonAt(key, fileRows[j]!) * (sampleWeights ? sampleWeights[j]! : 1) : weights === null ? 1 : weights[rows === null ? j : rows[j]!]!;
+      const w =
+        key !== -1
+          ? poissonAt(key, fileRows[j]!) * (sampleWeights ? sampleWeights[j]! : 1)
+          : weights === null
+            ? 1
+            : weights[rows === null ? j : rows[j]!]!;
       // w·1 and w·0 are exact, so this equals summing by branch, without the mispredictions.
       tp += w * positive[j]!;
       all += w;
@@ -64,8 +69,10 @@ export function rankingMetrics(column: RankedColumn, weighting: RankingWeights):
     if (tp > 0) precisionSum += tp * (truePositives / (truePositives + falsePositives));
   }
   return {
-    rocAuc: truePositives > 0 && falsePositives > 0 ? area / (truePositives * falsePositives) : undefined,
-    averagePrecision: truePositives > 0 ? precisionSum / truePositives : falsePositives > 0 ? 0 : undefined,
+    rocAuc:
+      truePositives > 0 && falsePositives > 0 ? area / (truePositives * falsePositives) : undefined,
+    averagePrecision:
+      truePositives > 0 ? precisionSum / truePositives : falsePositives > 0 ? 0 : undefined,
     positives: truePositives,
   };
 }

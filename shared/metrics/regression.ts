@@ -31,7 +31,11 @@ export interface RegressionMetrics {
  * weights are whole-number repeat counts of unweighted rows (a bootstrap resample), whose
  * median is the median of the rows repeated, not a weighted percentile.
  */
-export function regressionMetrics(rows: RegressionRows, weights: Float64Array | null, countsOnly: boolean): RegressionMetrics | undefined {
+export function regressionMetrics(
+  rows: RegressionRows,
+  weights: Float64Array | null,
+  countsOnly: boolean,
+): RegressionMetrics | undefined {
   const { labels, predictions, absoluteErrors } = rows;
   const n = labels.length;
   let weight = 0;
@@ -82,11 +86,20 @@ function explained(residual: number, total: number): number {
   return residual === 0 ? 1 : 0;
 }
 
-function medianAbsoluteError({ absoluteErrors }: RegressionRows, weights: Float64Array | null, countsOnly: boolean): number {
+function medianAbsoluteError(
+  { absoluteErrors }: RegressionRows,
+  weights: Float64Array | null,
+  countsOnly: boolean,
+): number {
   const n = absoluteErrors.length;
   // Rows are in descending order: ascending rank j is row n − 1 − j.
   const ascending = (j: number) => n - 1 - j;
-  if (weights === null) return (absoluteErrors[ascending(Math.floor((n - 1) / 2))]! + absoluteErrors[ascending(Math.floor(n / 2))]!) / 2;
+  if (weights === null)
+    return (
+      (absoluteErrors[ascending(Math.floor((n - 1) / 2))]! +
+        absoluteErrors[ascending(Math.floor(n / 2))]!) /
+      2
+    );
   let totalWeight = 0;
   for (let i = 0; i < n; i++) totalWeight += weights[i]!;
   if (countsOnly) {

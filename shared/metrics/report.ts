@@ -42,8 +42,25 @@ export const metricsReportSchema = z.object({
     .object({
       minSize: z.number().int().nonnegative(),
       headline: z.string(),
-      slices: z.record(z.string(), z.object({ column: z.string(), value: z.string(), rows: z.number().int().nonnegative(), small: z.boolean() })),
-      gaps: z.record(z.string(), z.object({ best: z.string(), bestValue: z.number(), worst: z.string(), worstValue: z.number(), gap: z.number() })),
+      slices: z.record(
+        z.string(),
+        z.object({
+          column: z.string(),
+          value: z.string(),
+          rows: z.number().int().nonnegative(),
+          small: z.boolean(),
+        }),
+      ),
+      gaps: z.record(
+        z.string(),
+        z.object({
+          best: z.string(),
+          bestValue: z.number(),
+          worst: z.string(),
+          worstValue: z.number(),
+          gap: z.number(),
+        }),
+      ),
     })
     .optional(),
   /**
@@ -52,9 +69,23 @@ export const metricsReportSchema = z.object({
    * rows, `totalClasses` counts them all, and rows of the others (and their per-class metrics)
    * are left out.
    */
-  confusionMatrix: z.object({ classes: z.array(z.string()), matrix: z.array(z.array(z.number())), totalClasses: z.number().int().positive().optional() }).optional(),
+  confusionMatrix: z
+    .object({
+      classes: z.array(z.string()),
+      matrix: z.array(z.array(z.number())),
+      totalClasses: z.number().int().positive().optional(),
+    })
+    .optional(),
   /** How the confidence intervals were computed; `requested` when the work budget allowed fewer resamples. */
-  bootstrap: z.object({ method: z.string(), resamples: z.number().int().positive(), requested: z.number().int().positive().optional(), confidence: z.number(), seed: z.number().int() }).optional(),
+  bootstrap: z
+    .object({
+      method: z.string(),
+      resamples: z.number().int().positive(),
+      requested: z.number().int().positive().optional(),
+      confidence: z.number(),
+      seed: z.number().int(),
+    })
+    .optional(),
 });
 
 export type MetricsReport = z.output<typeof metricsReportSchema>;
@@ -72,15 +103,34 @@ export interface LoadedMetrics {
   slices?: Record<string, Record<string, MetricEntry>>;
 }
 
-export async function loadMetrics(path: string, what: string, baseDir = process.cwd()): Promise<LoadedMetrics> {
+export async function loadMetrics(
+  path: string,
+  what: string,
+  baseDir = process.cwd(),
+): Promise<LoadedMetrics> {
   const text = await readUserFile(path, what, baseDir);
   const value = await parseStructured(text, path, what);
-  if (value && typeof value === 'object' && (value as { format?: unknown }).format === METRICS_REPORT_FORMAT) {
+  if (
+    value &&
+    typeof value === 'object' &&
+    (value as { format?: unknown }).format === METRICS_REPORT_FORMAT
+  ) {
     const report = await validateStructured(value, metricsReportSchema, { path, what, text });
-    return { source: path, model: report.model, version: report.version, fingerprint: report.fingerprint, evaluationSha256: report.evaluation?.dataSha256, metrics: report.metrics, slices: report.slices };
+    return {
+      source: path,
+      model: report.model,
+      version: report.version,
+      fingerprint: report.fingerprint,
+      evaluationSha256: report.evaluation?.dataSha256,
+      metrics: report.metrics,
+      slices: report.slices,
+    };
   }
   const metrics = flattenMetrics(value, path, what);
-  if (Object.keys(metrics).length === 0) throw new UserError(`The ${what} "${path}" holds no numeric metrics. Expected a metrics report from evaluate-model or a JSON/YAML object of numbers.`);
+  if (Object.keys(metrics).length === 0)
+    throw new UserError(
+      `The ${what} "${path}" holds no numeric metrics. Expected a metrics report from evaluate-model or a JSON/YAML object of numbers.`,
+    );
   return { source: path, metrics };
 }
 
@@ -88,16 +138,23 @@ export async function loadMetrics(path: string, what: string, baseDir = process.
  * Flattens nested objects of numbers the way DVC does (`{"val": {"acc": 0.9}}` → `val.acc`).
  * Booleans, strings and nulls are not metrics and are left out; arrays are not supported.
  */
-export function flattenMetrics(value: unknown, path: string, what: string): Record<string, MetricEntry> {
+export function flattenMetrics(
+  value: unknown,
+  path: string,
+  what: string,
+): Record<string, MetricEntry> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new UserError(`The ${what} "${path}" must be a JSON or YAML object of metrics (name: number); its top level is ${Array.isArray(value) ? 'a list' : typeof value}.`);
+    throw new UserError(
+      `The ${what} "${path}" must be a JSON or YAML object of metrics (name: number); its top level is ${Array.isArray(value) ? 'a list' : typeof value}.`,
+    );
   }
   const out: Record<string, MetricEntry> = {};
   const walk = (node: Record<string, unknown>, prefix: string) => {
     for (const [key, child] of Object.entries(node)) {
       const name = prefix ? `${prefix}.${key}` : key;
       if (typeof child === 'number') out[name] = { value: child };
-      else if (child && typeof child === 'object' && !Array.isArray(child)) walk(child as Record<string, unknown>, name);
+      else if (child && typeof child === 'object' && !Array.isArray(child))
+        walk(child as Record<string, unknown>, name);
     }
   };
   walk(value as Record<string, unknown>, '');
@@ -105,5 +162,7 @@ export function flattenMetrics(value: unknown, path: string, what: string): Reco
 }
 
 export function metricValues(loaded: LoadedMetrics): Record<string, number> {
-  return Object.fromEntries(Object.entries(loaded.metrics).map(([name, metric]) => [name, metric.value]));
+  return Object.fromEntries(
+    Object.entries(loaded.metrics).map(([name, metric]) => [name, metric.value]),
+  );
 }

@@ -61,7 +61,8 @@ export function descendingOrder(values: Float64Array, stride = 1, offset = 0): S
   const ends = new Uint32Array(n);
   let groups = 0;
   for (let i = 1; i < n; i++) {
-    if (high[order[i]!] !== high[order[i - 1]!] || low[order[i]!] !== low[order[i - 1]!]) ends[groups++] = i;
+    if (high[order[i]!] !== high[order[i - 1]!] || low[order[i]!] !== low[order[i - 1]!])
+      ends[groups++] = i;
   }
   if (n > 0) ends[groups++] = n;
   return { order, groupEnds: ends.slice(0, groups) };

@@ -58,7 +58,10 @@ export interface ColumnProfile {
   state: ColumnState;
 }
 
-export type ColumnTally = Pick<ColumnProfile, 'count' | 'nulls' | 'invalid' | 'nan' | 'inf' | 'state'>;
+export type ColumnTally = Pick<
+  ColumnProfile,
+  'count' | 'nulls' | 'invalid' | 'nan' | 'inf' | 'state'
+>;
 
 export interface SourceProfile {
   path: string;
@@ -173,7 +176,9 @@ export class ColumnStats {
       quantiles: quantileValues ? { q: [...PROFILE_QUANTILES], values: quantileValues } : null,
       histogram: this.histogram(),
       // Once counters were cut, only values that stand out above the cut are worth showing.
-      topValues: this.top ? this.top.top(TOP_VALUES).filter((v) => v.count > this.top!.error) : null,
+      topValues: this.top
+        ? this.top.top(TOP_VALUES).filter((v) => v.count > this.top!.error)
+        : null,
       topValuesExact: this.top ? this.top.error === 0 : false,
       state: this.tally().state,
     };
@@ -190,8 +195,16 @@ export class ColumnStats {
   }
 }
 
-export function buildProfile(columns: readonly ColumnStats[], sources: SourceProfile[]): DataProfile {
-  return { format: PROFILE_FORMAT, rows: sources.reduce((sum, s) => sum + s.rows, 0), sources, columns: columns.map((c) => c.toProfile()) };
+export function buildProfile(
+  columns: readonly ColumnStats[],
+  sources: SourceProfile[],
+): DataProfile {
+  return {
+    format: PROFILE_FORMAT,
+    rows: sources.reduce((sum, s) => sum + s.rows, 0),
+    sources,
+    columns: columns.map((c) => c.toProfile()),
+  };
 }
 
 /**
@@ -199,26 +212,54 @@ export function buildProfile(columns: readonly ColumnStats[], sources: SourcePro
  * (a column missing from a shard simply contributes nothing there); their types must agree.
  */
 export function mergeProfiles(profiles: readonly DataProfile[]): DataProfile {
-  if (profiles.length === 0) throw new UserError('There are no profiles to merge: give at least one profile file.');
+  if (profiles.length === 0)
+    throw new UserError('There are no profiles to merge: give at least one profile file.');
   const merged = new Map<string, ColumnStats>();
   for (const profile of profiles) {
     for (const column of profile.columns) {
       const existing = merged.get(column.name);
       if (!existing) merged.set(column.name, ColumnStats.fromProfile(column));
       else if (existing.type !== column.type) {
-        throw new UserError(`Cannot merge profiles: column "${column.name}" is ${existing.type} in one profile and ${column.type} in another. Profile every shard with the same schema.`);
+        throw new UserError(
+          `Cannot merge profiles: column "${column.name}" is ${existing.type} in one profile and ${column.type} in another. Profile every shard with the same schema.`,
+        );
       } else existing.mergeProfile(column);
     }
   }
-  return buildProfile([...merged.values()], profiles.flatMap((p) => p.sources));
+  return buildProfile(
+    [...merged.values()],
+    profiles.flatMap((p) => p.sources),
+  );
 }
 
-const looseState = z.object({ distinct: z.union([z.object({ p: z.number(), exact: z.array(z.number()) }), z.object({ p: z.number(), registers: z.string() })]) }).passthrough();
+const looseState = z
+  .object({
+    distinct: z.union([
+      z.object({ p: z.number(), exact: z.array(z.number()) }),
+      z.object({ p: z.number(), registers: z.string() }),
+    ]),
+  })
+  .passthrough();
 const profileFile = z.object({
-  format: z.literal(PROFILE_FORMAT, { error: `not a profile: "format" must be "${PROFILE_FORMAT}"` }),
+  format: z.literal(PROFILE_FORMAT, {
+    error: `not a profile: "format" must be "${PROFILE_FORMAT}"`,
+  }),
   rows: z.number(),
   sources: z.array(z.object({ path: z.string(), format: z.string(), rows: z.number() })),
-  columns: z.array(z.object({ name: z.string(), type: z.string(), count: z.number(), nulls: z.number(), invalid: z.number(), nan: z.number(), inf: z.number(), state: looseState }).passthrough()),
+  columns: z.array(
+    z
+      .object({
+        name: z.string(),
+        type: z.string(),
+        count: z.number(),
+        nulls: z.number(),
+        invalid: z.number(),
+        nan: z.number(),
+        inf: z.number(),
+        state: looseState,
+      })
+      .passthrough(),
+  ),
 });
 
 export async function readProfile(path: string): Promise<DataProfile> {

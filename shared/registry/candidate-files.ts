@@ -7,7 +7,16 @@ import { resolve } from 'node:path';
 import { createStepDir } from '../action/context.js';
 import { UserError } from '../action/errors.js';
 import type { Logger } from '../action/runner.js';
-import { artifactServiceAvailable, downloadArtifact, listRunArtifacts, MANIFEST_FILE, metricsArtifactName, METRICS_FILE, modelArtifactName, type OtherRun } from '../artifacts/model-artifact.js';
+import {
+  artifactServiceAvailable,
+  downloadArtifact,
+  listRunArtifacts,
+  MANIFEST_FILE,
+  metricsArtifactName,
+  METRICS_FILE,
+  modelArtifactName,
+  type OtherRun,
+} from '../artifacts/model-artifact.js';
 import { readStructuredFile } from '../files/structured.js';
 import { quoteValue, requireIdentifier } from '../identifiers.js';
 import { manifestSchema } from '../lineage/manifest.js';
@@ -34,11 +43,19 @@ export interface CandidateContext {
   log: Logger;
 }
 
-export async function candidateFiles(source: CandidateSource, context: CandidateContext): Promise<CandidateFiles> {
+export async function candidateFiles(
+  source: CandidateSource,
+  context: CandidateContext,
+): Promise<CandidateFiles> {
   const workspace = resolve(context.workingDirectory);
   switch (source.kind) {
     case 'manifest':
-      return { manifestPath: source.manifest, baseDir: workspace, metricsPath: source.metrics, metricsDir: workspace };
+      return {
+        manifestPath: source.manifest,
+        baseDir: workspace,
+        metricsPath: source.metrics,
+        metricsDir: workspace,
+      };
     case 'run':
       return artifactFiles(source, context, otherRun(source.runId, context));
     case 'artifact':
@@ -49,21 +66,42 @@ export async function candidateFiles(source: CandidateSource, context: Candidate
 }
 
 function otherRun(runId: number, context: CandidateContext): OtherRun {
-  if (!context.registry) throw new UserError(`Input "run-id" reads the artifacts of run ${runId} through the GitHub API, which needs a GitHub token and repository (a workflow run).`);
+  if (!context.registry)
+    throw new UserError(
+      `Input "run-id" reads the artifacts of run ${runId} through the GitHub API, which needs a GitHub token and repository (a workflow run).`,
+    );
   return { runId, token: context.token, repository: context.registry.repository };
 }
 
 /** The model (and, without "metrics", its metrics report) from the artifacts of this run or of `fromRun`. */
-async function artifactFiles(source: { artifact?: string; metrics?: string; version?: string }, context: CandidateContext, fromRun?: OtherRun): Promise<CandidateFiles> {
+async function artifactFiles(
+  source: { artifact?: string; metrics?: string; version?: string },
+  context: CandidateContext,
+  fromRun?: OtherRun,
+): Promise<CandidateFiles> {
   const { model, log } = context;
-  if (!fromRun && !artifactServiceAvailable(context.env)) throw new UserError(`Input "artifact" needs the GitHub artifact service, which only a GitHub runner offers. Outside a runner, download the artifact and pass its ${MANIFEST_FILE} as "manifest".`);
-  const artifact = source.artifact ?? (source.version ? modelArtifactName(model, source.version) : await onlyModelArtifact(model, fromRun!));
+  if (!fromRun && !artifactServiceAvailable(context.env))
+    throw new UserError(
+      `Input "artifact" needs the GitHub artifact service, which only a GitHub runner offers. Outside a runner, download the artifact and pass its ${MANIFEST_FILE} as "manifest".`,
+    );
+  const artifact =
+    source.artifact ??
+    (source.version
+      ? modelArtifactName(model, source.version)
+      : await onlyModelArtifact(model, fromRun!));
   const into = await createStepDir(context.tempDir, 'promote-model', 'artifact');
   const hint = fromRun
     ? `Pass the run that trained ${model} (its train-model step uploads model-${model}-<version>), and "version" or "artifact" when it trained several versions.`
     : 'Pass the artifact-name output of a train-model step from a job that ran before this one.';
   const baseDir = await downloadArtifact({ name: artifact, into, log, hint, fromRun });
-  if (source.metrics) return { manifestPath: MANIFEST_FILE, baseDir, metricsPath: source.metrics, metricsDir: resolve(context.workingDirectory), artifact };
+  if (source.metrics)
+    return {
+      manifestPath: MANIFEST_FILE,
+      baseDir,
+      metricsPath: source.metrics,
+      metricsDir: resolve(context.workingDirectory),
+      artifact,
+    };
   // The metrics report evaluate-model uploaded for this version, named after it.
   const manifest = await readStructuredFile(MANIFEST_FILE, manifestSchema, 'manifest', baseDir);
   const metricsDir = await downloadArtifact({
@@ -81,15 +119,35 @@ async function onlyModelArtifact(model: string, run: OtherRun): Promise<string> 
   const names = await listRunArtifacts(run);
   // Names come from the API: any job of that run could have uploaded one, so they are shown quoted and checked.
   const models = names.filter((name) => name.startsWith(`model-${model}-`));
-  if (models.length === 1) return requireIdentifier('artifact name', models[0]!, `The model artifact of workflow run ${run.runId}`);
-  if (!models.length) throw new UserError(`Workflow run ${run.runId} uploaded no model artifact of ${model} (artifacts: ${names.map(quoteValue).join(', ') || 'none'}). Pass the run whose train-model step trained it.`);
-  throw new UserError(`Workflow run ${run.runId} uploaded several versions of ${model} (${models.map(quoteValue).join(', ')}); give "version" or "artifact" to say which to promote.`);
+  if (models.length === 1)
+    return requireIdentifier(
+      'artifact name',
+      models[0]!,
+      `The model artifact of workflow run ${run.runId}`,
+    );
+  if (!models.length)
+    throw new UserError(
+      `Workflow run ${run.runId} uploaded no model artifact of ${model} (artifacts: ${names.map(quoteValue).join(', ') || 'none'}). Pass the run whose train-model step trained it.`,
+    );
+  throw new UserError(
+    `Workflow run ${run.runId} uploaded several versions of ${model} (${models.map(quoteValue).join(', ')}); give "version" or "artifact" to say which to promote.`,
+  );
 }
 
 async function releaseFiles(version: string, context: CandidateContext): Promise<CandidateFiles> {
   const { registry, model } = context;
-  if (!registry) throw new UserError(`Rolling back to ${model} ${version} restores it from its GitHub Release, which needs a GitHub token and repository (a workflow run). Outside a runner, give "manifest" and "metrics".`);
+  if (!registry)
+    throw new UserError(
+      `Rolling back to ${model} ${version} restores it from its GitHub Release, which needs a GitHub token and repository (a workflow run). Outside a runner, give "manifest" and "metrics".`,
+    );
   const into = await createStepDir(context.tempDir, 'promote-model', 'release');
   const restored = await downloadModelRelease(registry, { model, version, into }, context.log);
-  return { manifestPath: restored.manifestPath, baseDir: into, metricsPath: restored.metricsPath, metricsDir: into, restoredFrom: restored.url, metricsUrl: restored.metricsUrl };
+  return {
+    manifestPath: restored.manifestPath,
+    baseDir: into,
+    metricsPath: restored.metricsPath,
+    metricsDir: into,
+    restoredFrom: restored.url,
+    metricsUrl: restored.metricsUrl,
+  };
 }

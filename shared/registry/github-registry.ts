@@ -55,7 +55,9 @@ const deploymentPayloadSchema = z.object({
   /** The environment reviewers who approved the job that recorded this promotion. */
   approvals: z.array(approvalSchema).optional(),
   /** Set when an earlier version was restored: the version it replaced and why. */
-  rollback: z.object({ from: identifier('model version').optional(), reason: z.string() }).optional(),
+  rollback: z
+    .object({ from: identifier('model version').optional(), reason: z.string() })
+    .optional(),
 });
 
 export type DeploymentPayload = z.output<typeof deploymentPayloadSchema>;
@@ -88,22 +90,41 @@ function parsePayload(raw: unknown): DeploymentPayload | undefined {
  * latest status is success. Deployments of the task whose payload is not ours are skipped, not
  * trusted. Lazy, so that finding the current model reads as little as it can.
  */
-export async function* modelsInEnvironment(registry: Registry, model: string, environment: string): AsyncGenerator<DeployedModel> {
-  for await (const deployment of registry.listDeployments({ task: modelTask(model), environment })) {
+export async function* modelsInEnvironment(
+  registry: Registry,
+  model: string,
+  environment: string,
+): AsyncGenerator<DeployedModel> {
+  for await (const deployment of registry.listDeployments({
+    task: modelTask(model),
+    environment,
+  })) {
     const latest = await registry.latestDeploymentStatus(deployment.id);
     if (latest?.state !== 'success') continue;
     const payload = parsePayload(deployment.payload);
     if (!payload || payload.model !== model) continue;
-    yield { deploymentId: deployment.id, environment, sha: deployment.sha, createdAt: deployment.createdAt, creator: deployment.creator, payload };
+    yield {
+      deploymentId: deployment.id,
+      environment,
+      sha: deployment.sha,
+      createdAt: deployment.createdAt,
+      creator: deployment.creator,
+      payload,
+    };
   }
 }
 
 /** The model in `environment` now, and the version before it (a re-run needs both). */
-export async function currentAndPrevious(registry: Registry, model: string, environment: string): Promise<{ current?: DeployedModel; previous?: DeployedModel }> {
+export async function currentAndPrevious(
+  registry: Registry,
+  model: string,
+  environment: string,
+): Promise<{ current?: DeployedModel; previous?: DeployedModel }> {
   let current: DeployedModel | undefined;
   for await (const deployed of modelsInEnvironment(registry, model, environment)) {
     if (!current) current = deployed;
-    else if (deployed.payload.version !== current.payload.version) return { current, previous: deployed };
+    else if (deployed.payload.version !== current.payload.version)
+      return { current, previous: deployed };
   }
   return { current };
 }
@@ -117,7 +138,10 @@ export interface NewDeployment {
   description: string;
 }
 
-export async function createModelDeployment(registry: Registry, deployment: NewDeployment): Promise<number> {
+export async function createModelDeployment(
+  registry: Registry,
+  deployment: NewDeployment,
+): Promise<number> {
   try {
     const created = await registry.createDeployment({
       ref: deployment.sha,
@@ -130,10 +154,14 @@ export async function createModelDeployment(registry: Registry, deployment: NewD
     return created.id;
   } catch (error) {
     if (statusOf(error) === 409) {
-      throw new UserError(`GitHub refused to create the deployment of ${deployment.model} to ${deployment.environment} (409 Conflict: ${(error as Error).message}). Nothing was recorded.`);
+      throw new UserError(
+        `GitHub refused to create the deployment of ${deployment.model} to ${deployment.environment} (409 Conflict: ${(error as Error).message}). Nothing was recorded.`,
+      );
     }
     if (statusOf(error) === 403 || statusOf(error) === 404) {
-      throw new UserError(`GitHub refused to create the deployment (${statusOf(error)}): ${(error as Error).message}. The job needs "permissions: deployments: write". Nothing was recorded.`);
+      throw new UserError(
+        `GitHub refused to create the deployment (${statusOf(error)}): ${(error as Error).message}. The job needs "permissions: deployments: write". Nothing was recorded.`,
+      );
     }
     throw error;
   }
@@ -145,33 +173,55 @@ export async function setDeploymentState(
   state: 'in_progress' | 'success' | 'failure' | 'error',
   details: { description: string; logUrl?: string; environmentUrl?: string },
 ): Promise<void> {
-  await registry.createDeploymentStatus(deploymentId, { state, description: shorten(details.description), logUrl: details.logUrl, environmentUrl: details.environmentUrl });
+  await registry.createDeploymentStatus(deploymentId, {
+    state,
+    description: shorten(details.description),
+    logUrl: details.logUrl,
+    environmentUrl: details.environmentUrl,
+  });
 }
 
 /**
  * Records a failure on a deployment whose promotion could not finish, so that it never counts
  * as the model in the environment. Best effort: the original error is what the user must see.
  */
-export async function markDeploymentFailed(registry: Registry, deploymentId: number, reason: string, log: Logger, logUrl?: string): Promise<void> {
+export async function markDeploymentFailed(
+  registry: Registry,
+  deploymentId: number,
+  reason: string,
+  log: Logger,
+  logUrl?: string,
+): Promise<void> {
   try {
     await setDeploymentState(registry, deploymentId, 'failure', { description: reason, logUrl });
   } catch (error) {
-    log.warning(`Could not mark deployment ${deploymentId} as failed (${(error as Error).message}); its latest status is not success, so it does not count as the model in the environment.`);
+    log.warning(
+      `Could not mark deployment ${deploymentId} as failed (${(error as Error).message}); its latest status is not success, so it does not count as the model in the environment.`,
+    );
   }
 }
 
 function shorten(text: string): string {
-  return text.length > STATUS_DESCRIPTION_LIMIT ? `${text.slice(0, STATUS_DESCRIPTION_LIMIT - 1)}…` : text;
+  return text.length > STATUS_DESCRIPTION_LIMIT
+    ? `${text.slice(0, STATUS_DESCRIPTION_LIMIT - 1)}…`
+    : text;
 }
 
 /** The registry is the repository on GitHub: its deployments and releases, through the port. */
 export type Registry = GitHubPort;
 
 /** The registry of this repository, or undefined where there is none (no token or repository: a laptop). */
-export async function openRegistry(token: string | undefined, context: RunContext, log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<Registry | undefined> {
+export async function openRegistry(
+  token: string | undefined,
+  context: RunContext,
+  log: Logger,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Registry | undefined> {
   const repository = parseRepository(context.repository);
   if (!token || !repository) {
-    log.info('No GitHub token or repository here (not a GitHub runner), so nothing is read from or recorded in the registry.');
+    log.info(
+      'No GitHub token or repository here (not a GitHub runner), so nothing is read from or recorded in the registry.',
+    );
     return undefined;
   }
   const { createOctokitPort } = await import('../github/octokit-port.js');

@@ -33,25 +33,49 @@ export function renderModelCard(args: {
     ['Fingerprint', inlineCode(manifest.fingerprint)],
     ['Commit', manifest.git.sha ? inlineCode(manifest.git.sha) : '—'],
     ['Trained by', manifest.git.runUrl ? `[workflow run](${encodeURI(manifest.git.runUrl)})` : '—'],
-    ['Config', `${inlineCode(manifest.config.path)} (sha256 ${inlineCode(manifest.config.sha256.slice(0, 16))})`],
+    [
+      'Config',
+      `${inlineCode(manifest.config.path)} (sha256 ${inlineCode(manifest.config.sha256.slice(0, 16))})`,
+    ],
     ['Command', inlineCode(manifest.command)],
     ['Seed', String(manifest.seed)],
-    ['Evaluation data', metrics.evaluationSha256 ? `sha256 of labels ${inlineCode(metrics.evaluationSha256.slice(0, 16))}` : '—'],
+    [
+      'Evaluation data',
+      metrics.evaluationSha256
+        ? `sha256 of labels ${inlineCode(metrics.evaluationSha256.slice(0, 16))}`
+        : '—',
+    ],
   ];
-  return [
-    `# Model card: ${escapeMarkdown(manifest.model.name)} ${inlineCode(manifest.model.version)}`,
-    `Promoted to ${inlineCode(args.environment)}; gates: **${args.gates.verdict}**${args.baselineVersion ? ` against ${inlineCode(args.baselineVersion)}` : ''}.`,
-    promotionSection(args.record),
-    args.intendedUse ? `## Intended use\n\n${escapeMarkdown(args.intendedUse)}` : '',
-    `## Metrics\n\n${markdownTable(['Metric', 'Value', 'Confidence interval', 'n'], metricRows)}`,
-    slicesSection(metrics),
-    `## Data\n\n${manifest.data.length ? markdownTable(['File', 'sha256'], manifest.data.map((d) => [inlineCode(d.path), inlineCode(d.sha256.slice(0, 16))])) : 'The manifest records no data files (train-model was given no `data`).'}`,
-    args.profile ? profileSection(args.profile) : '',
-    `## Files\n\n${markdownTable(['File', 'Bytes', 'sha256'], manifest.outputs.map((o) => [inlineCode(o.path), String(o.bytes ?? ''), inlineCode(o.sha256)]))}`,
-    `## Lineage\n\n${markdownTable(['', ''], lineage)}`,
-  ]
-    .filter(Boolean)
-    .join('\n\n') + '\n';
+  return (
+    [
+      `# Model card: ${escapeMarkdown(manifest.model.name)} ${inlineCode(manifest.model.version)}`,
+      `Promoted to ${inlineCode(args.environment)}; gates: **${args.gates.verdict}**${args.baselineVersion ? ` against ${inlineCode(args.baselineVersion)}` : ''}.`,
+      promotionSection(args.record),
+      args.intendedUse ? `## Intended use\n\n${escapeMarkdown(args.intendedUse)}` : '',
+      `## Metrics\n\n${markdownTable(['Metric', 'Value', 'Confidence interval', 'n'], metricRows)}`,
+      slicesSection(metrics),
+      `## Data\n\n${
+        manifest.data.length
+          ? markdownTable(
+              ['File', 'sha256'],
+              manifest.data.map((d) => [inlineCode(d.path), inlineCode(d.sha256.slice(0, 16))]),
+            )
+          : 'The manifest records no data files (train-model was given no `data`).'
+      }`,
+      args.profile ? profileSection(args.profile) : '',
+      `## Files\n\n${markdownTable(
+        ['File', 'Bytes', 'sha256'],
+        manifest.outputs.map((o) => [
+          inlineCode(o.path),
+          String(o.bytes ?? ''),
+          inlineCode(o.sha256),
+        ]),
+      )}`,
+      `## Lineage\n\n${markdownTable(['', ''], lineage)}`,
+    ]
+      .filter(Boolean)
+      .join('\n\n') + '\n'
+  );
 }
 
 /** How many metric columns the slice table shows: a card is read, not searched. */
@@ -61,19 +85,30 @@ const SLICE_METRICS = 5;
 function slicesSection(metrics: LoadedMetrics): string {
   const slices = Object.entries(metrics.slices ?? {});
   if (!slices.length) return '';
-  const names = Object.keys(metrics.metrics).filter((name) => slices.some(([, values]) => values[name] !== undefined)).slice(0, SLICE_METRICS);
+  const names = Object.keys(metrics.metrics)
+    .filter((name) => slices.some(([, values]) => values[name] !== undefined))
+    .slice(0, SLICE_METRICS);
   if (!names.length) return '';
   const first = names[0]!;
   slices.sort(([, a], [, b]) => (a[first]?.value ?? Infinity) - (b[first]?.value ?? Infinity));
-  const cell = (entry: LoadedMetrics['metrics'][string] | undefined) => (entry ? `${format(entry.value)}${entry.ci ? ` [${format(entry.ci[0])}, ${format(entry.ci[1])}]` : ''}` : '—');
-  const rows = slices.map(([slice, values]) => [inlineCode(slice), String(Object.values(values).find((v) => v.n !== undefined)?.n ?? '—'), ...names.map((name) => cell(values[name]))]);
+  const cell = (entry: LoadedMetrics['metrics'][string] | undefined) =>
+    entry
+      ? `${format(entry.value)}${entry.ci ? ` [${format(entry.ci[0])}, ${format(entry.ci[1])}]` : ''}`
+      : '—';
+  const rows = slices.map(([slice, values]) => [
+    inlineCode(slice),
+    String(Object.values(values).find((v) => v.n !== undefined)?.n ?? '—'),
+    ...names.map((name) => cell(values[name])),
+  ]);
   return `## Slices\n\n${markdownTable(['Slice', 'n', ...names.map(inlineCode)], rows)}`;
 }
 
 /** The training data as validate-data profiled it: how much, how complete, what range. */
 function profileSection(profile: DataProfile): string {
-  const percent = (part: number, whole: number) => (whole ? `${Number(((part / whole) * 100).toPrecision(3))}%` : '—');
-  const number = (value: number | null | undefined) => (value === null || value === undefined ? '—' : format(value));
+  const percent = (part: number, whole: number) =>
+    whole ? `${Number(((part / whole) * 100).toPrecision(3))}%` : '—';
+  const number = (value: number | null | undefined) =>
+    value === null || value === undefined ? '—' : format(value);
   const rows = profile.columns.map((column) => [
     inlineCode(column.name),
     escapeMarkdown(column.type),
@@ -83,13 +118,18 @@ function profileSection(profile: DataProfile): string {
     number(column.mean),
     number(column.max),
   ]);
-  const sources = profile.sources.map((source) => `${inlineCode(source.path)} (${source.rows} rows)`).join(', ');
+  const sources = profile.sources
+    .map((source) => `${inlineCode(source.path)} (${source.rows} rows)`)
+    .join(', ');
   return `## Data profile\n\n${profile.rows} rows from ${sources || 'the profiled files'}.\n\n${markdownTable(['Column', 'Type', 'Nulls', 'Distinct', 'Min', 'Mean', 'Max'], rows)}`;
 }
 
 /** Who let the model through and on which judgement: the audit trail a reader of the release needs. */
 function promotionSection(record: PromotionRecord): string {
-  const promoted = ['Promoted', `${record.promotedAt.slice(0, 10)} by ${record.actor ? escapeMarkdown(record.actor) : 'unknown'}${record.runUrl ? ` ([workflow run](${encodeURI(record.runUrl)}))` : ''}`];
+  const promoted = [
+    'Promoted',
+    `${record.promotedAt.slice(0, 10)} by ${record.actor ? escapeMarkdown(record.actor) : 'unknown'}${record.runUrl ? ` ([workflow run](${encodeURI(record.runUrl)}))` : ''}`,
+  ];
   return `## Promotion\n\n${markdownTable(['', ''], [promoted, ...auditRows(record)])}`;
 }
 
@@ -99,16 +139,31 @@ export function auditRows(record: PromotionRecord): string[][] {
     ['Approved by', escapeMarkdown(describeApprovals(record.approvals))],
     ['Comparison digest', inlineCode(record.comparisonDigest)],
   ];
-  if (record.rollback) rows.push(['Rollback', `from ${record.rollback.from ? inlineCode(record.rollback.from) : 'no model'}: ${escapeMarkdown(record.rollback.reason)}`]);
+  if (record.rollback)
+    rows.push([
+      'Rollback',
+      `from ${record.rollback.from ? inlineCode(record.rollback.from) : 'no model'}: ${escapeMarkdown(record.rollback.reason)}`,
+    ]);
   if (record.overrideReason) rows.push(['Gates overridden', escapeMarkdown(record.overrideReason)]);
   return rows;
 }
 
 /** The config's `intended_use` (or `description`), for the model card, when the config is at hand. */
-export async function intendedUseFromConfig(configPath: string, cwd: string): Promise<string | undefined> {
+export async function intendedUseFromConfig(
+  configPath: string,
+  cwd: string,
+): Promise<string | undefined> {
   try {
-    const config = await parseStructured(await readFile(resolve(cwd, configPath), 'utf8'), configPath, 'config file');
-    const value = config && typeof config === 'object' ? ((config as Record<string, unknown>).intended_use ?? (config as Record<string, unknown>).description) : undefined;
+    const config = await parseStructured(
+      await readFile(resolve(cwd, configPath), 'utf8'),
+      configPath,
+      'config file',
+    );
+    const value =
+      config && typeof config === 'object'
+        ? ((config as Record<string, unknown>).intended_use ??
+          (config as Record<string, unknown>).description)
+        : undefined;
     return typeof value === 'string' ? value : undefined;
   } catch {
     return undefined;

@@ -38,11 +38,22 @@ export interface ReleaseFile {
 }
 
 /** The release's files; each model file at its real path inside the model's folder (see manifest-files.ts). */
-export async function releaseFiles(args: { manifest: Manifest; manifestPath: string; model: ManifestFiles; metricsPath: string; modelCardPath: string }): Promise<ReleaseFile[]> {
+export async function releaseFiles(args: {
+  manifest: Manifest;
+  manifestPath: string;
+  model: ManifestFiles;
+  metricsPath: string;
+  modelCardPath: string;
+}): Promise<ReleaseFile[]> {
   const outputs: ReleaseFile[] = [];
   for (const [index, output] of args.manifest.outputs.entries()) {
     const path = await manifestFilePath(args.model, `outputs[${index}].path`, output.path);
-    outputs.push({ name: assetName(output.path), path, contentType: 'application/octet-stream', sha256: output.sha256 });
+    outputs.push({
+      name: assetName(output.path),
+      path,
+      contentType: 'application/octet-stream',
+      sha256: output.sha256,
+    });
   }
   return [
     { name: MODEL_CARD_ASSET, path: args.modelCardPath, contentType: 'text/markdown' },
@@ -70,18 +81,41 @@ export interface StagedRelease {
  */
 export async function stageModelRelease(
   registry: Registry,
-  release: { model: string; version: string; sha: string; title: string; body: string; files: ReleaseFile[] },
+  release: {
+    model: string;
+    version: string;
+    sha: string;
+    title: string;
+    body: string;
+    files: ReleaseFile[];
+  },
   log: Logger,
 ): Promise<StagedRelease> {
   const tag = releaseTag(release.model, release.version);
   const published = await registry.getReleaseByTag(tag);
   if (published) {
-    log.info(`Release ${tag} is already published (${published.htmlUrl}); nothing is uploaded again.`);
-    return { id: published.id, tag, url: published.htmlUrl, alreadyPublished: true, assetUrls: new Map(published.assets.map((a) => [a.name, a.url])) };
+    log.info(
+      `Release ${tag} is already published (${published.htmlUrl}); nothing is uploaded again.`,
+    );
+    return {
+      id: published.id,
+      tag,
+      url: published.htmlUrl,
+      alreadyPublished: true,
+      assetUrls: new Map(published.assets.map((a) => [a.name, a.url])),
+    };
   }
   const drafts = await registry.listReleases();
   const draft = drafts.find((candidate) => candidate.draft && candidate.tag === tag);
-  const target = draft ?? (await registry.createRelease({ tag, targetCommitish: release.sha, name: release.title, body: release.body, draft: true }));
+  const target =
+    draft ??
+    (await registry.createRelease({
+      tag,
+      targetCommitish: release.sha,
+      name: release.title,
+      body: release.body,
+      draft: true,
+    }));
   if (draft) log.info(`Completing the draft release ${tag} left by an earlier attempt.`);
   const assetUrls = new Map(target.assets.map((asset) => [asset.name, asset.url]));
   for (const file of release.files) {
@@ -89,19 +123,31 @@ export async function stageModelRelease(
     const bytes = await readFile(file.path);
     // The bytes uploaded are the bytes verified: a file swapped since the check is not published.
     if (file.sha256 !== undefined && sha256Text(bytes) !== file.sha256) {
-      throw new UserError(`The model file for release asset "${file.name}" changed after it was checked against the manifest (sha256 ${sha256Text(bytes).slice(0, 16)}…, the manifest says ${file.sha256.slice(0, 16)}…). Nothing was published; promote only what train-model produced, unmodified.`);
+      throw new UserError(
+        `The model file for release asset "${file.name}" changed after it was checked against the manifest (sha256 ${sha256Text(bytes).slice(0, 16)}…, the manifest says ${file.sha256.slice(0, 16)}…). Nothing was published; promote only what train-model produced, unmodified.`,
+      );
     }
-    const uploaded = await registry.uploadReleaseAsset(target, { name: file.name, contentType: file.contentType, bytes });
+    const uploaded = await registry.uploadReleaseAsset(target, {
+      name: file.name,
+      contentType: file.contentType,
+      bytes,
+    });
     assetUrls.set(file.name, uploaded.url);
   }
   return { id: target.id, tag, url: target.htmlUrl, alreadyPublished: false, assetUrls };
 }
 
 /** Publishes a staged draft (last, as immutable releases require); returns the release page. */
-export async function publishStagedRelease(registry: Registry, staged: StagedRelease, log: Logger): Promise<string> {
+export async function publishStagedRelease(
+  registry: Registry,
+  staged: StagedRelease,
+  log: Logger,
+): Promise<string> {
   if (staged.alreadyPublished) return staged.url;
   const published = await registry.updateRelease(staged.id, { draft: false });
-  log.info(`Published release ${staged.tag} with ${staged.assetUrls.size} file(s): ${published.htmlUrl}`);
+  log.info(
+    `Published release ${staged.tag} with ${staged.assetUrls.size} file(s): ${published.htmlUrl}`,
+  );
   return published.htmlUrl;
 }
 
@@ -118,12 +164,17 @@ export async function downloadModelRelease(
   const tag = releaseTag(release.model, release.version);
   const found = await registry.getReleaseByTag(tag);
   if (!found) {
-    throw new UserError(`There is no published release ${tag} to restore ${release.model} ${release.version} from. Only versions that were promoted to production are kept as releases; give "manifest" or "artifact" to promote a new model.`);
+    throw new UserError(
+      `There is no published release ${tag} to restore ${release.model} ${release.version} from. Only versions that were promoted to production are kept as releases; give "manifest" or "artifact" to promote a new model.`,
+    );
   }
   const assets = new Map(found.assets.map((asset) => [asset.name, asset.id]));
   const fetchAsset = async (name: string, to: string) => {
     const id = assets.get(name);
-    if (id === undefined) throw new UserError(`Release ${tag} has no asset "${name}", so ${release.model} ${release.version} cannot be restored from it intact. Promote it from its manifest or artifact instead.`);
+    if (id === undefined)
+      throw new UserError(
+        `Release ${tag} has no asset "${name}", so ${release.model} ${release.version} cannot be restored from it intact. Promote it from its manifest or artifact instead.`,
+      );
     const bytes = await registry.downloadReleaseAsset(id);
     await mkdir(dirname(to), { recursive: true });
     await writeFile(to, bytes);
@@ -132,13 +183,27 @@ export async function downloadModelRelease(
   const metricsPath = join(release.into, METRICS_ASSET);
   await fetchAsset(MANIFEST_ASSET, manifestPath);
   await fetchAsset(METRICS_ASSET, metricsPath);
-  const manifest = await readStructuredFile(manifestPath, manifestSchema, `manifest of release ${tag}`);
+  const manifest = await readStructuredFile(
+    manifestPath,
+    manifestSchema,
+    `manifest of release ${tag}`,
+  );
   // Asset names come from GitHub and are only looked up; each file is written at its manifest
   // path (relative, without "..", by the manifest's schema), checked to stay in the folder.
   const files = { manifest: `manifest of release ${tag}`, baseDir: release.into };
   for (const [index, output] of manifest.outputs.entries()) {
-    await fetchAsset(assetName(output.path), await manifestFilePath(files, `outputs[${index}].path`, output.path));
+    await fetchAsset(
+      assetName(output.path),
+      await manifestFilePath(files, `outputs[${index}].path`, output.path),
+    );
   }
-  log.info(`Downloaded release ${tag}: the manifest, the metrics report and ${manifest.outputs.length} model file(s).`);
-  return { manifestPath, metricsPath, url: found.htmlUrl, metricsUrl: found.assets.find((a) => a.name === METRICS_ASSET)?.url };
+  log.info(
+    `Downloaded release ${tag}: the manifest, the metrics report and ${manifest.outputs.length} model file(s).`,
+  );
+  return {
+    manifestPath,
+    metricsPath,
+    url: found.htmlUrl,
+    metricsUrl: found.assets.find((a) => a.name === METRICS_ASSET)?.url,
+  };
 }

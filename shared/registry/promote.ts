@@ -19,9 +19,23 @@ import { manifestFilePath, type ManifestFiles } from '../lineage/manifest-files.
 import { loadMetrics, metricValues, type LoadedMetrics } from '../metrics/report.js';
 import { readProfile, type DataProfile } from '../profile/profile.js';
 import { readApprovals } from './approvals.js';
-import { currentAndPrevious, DEPLOYMENT_PAYLOAD_FORMAT, type DeployedModel, type DeploymentPayload, type Registry } from './github-registry.js';
+import {
+  currentAndPrevious,
+  DEPLOYMENT_PAYLOAD_FORMAT,
+  type DeployedModel,
+  type DeploymentPayload,
+  type Registry,
+} from './github-registry.js';
 import { intendedUseFromConfig, renderModelCard } from './model-card.js';
-import { METRICS_ASSET, PROFILE_ASSET, publishStagedRelease, releaseFiles, releaseTag, stageModelRelease, type StagedRelease } from './model-release.js';
+import {
+  METRICS_ASSET,
+  PROFILE_ASSET,
+  publishStagedRelease,
+  releaseFiles,
+  releaseTag,
+  stageModelRelease,
+  type StagedRelease,
+} from './model-release.js';
 import { buildPromotionRecord, type PromotionRecord } from './promotion-record.js';
 import { recordPromotion, requireCommitSha } from './record-deployment.js';
 import { verifyManifestOutputs } from './verify.js';
@@ -87,17 +101,29 @@ export interface PromotionOutcome {
 export async function promote(request: PromotionRequest): Promise<PromotionOutcome> {
   const { model, environment, candidate, registry, log } = request;
   const rollback = candidate.restoredFrom !== undefined;
-  const manifest = await readStructuredFile(candidate.manifestPath, manifestSchema, 'manifest', candidate.baseDir);
-  if (manifest.model.name !== model) throw new UserError(`The manifest "${candidate.manifestPath}" is for model "${manifest.model.name}", not "${model}".`);
+  const manifest = await readStructuredFile(
+    candidate.manifestPath,
+    manifestSchema,
+    'manifest',
+    candidate.baseDir,
+  );
+  if (manifest.model.name !== model)
+    throw new UserError(
+      `The manifest "${candidate.manifestPath}" is for model "${manifest.model.name}", not "${model}".`,
+    );
   const version = request.version ?? manifest.model.version;
   if (version !== manifest.model.version) {
-    throw new UserError(`Input "version" is "${version}", but the manifest "${candidate.manifestPath}" describes version "${manifest.model.version}". Promote the model the manifest describes, or leave "version" empty.`);
+    throw new UserError(
+      `Input "version" is "${version}", but the manifest "${candidate.manifestPath}" describes version "${manifest.model.version}". Promote the model the manifest describes, or leave "version" empty.`,
+    );
   }
   await refuseChangedFiles(manifest, modelFiles(candidate), `${model} ${version}`);
 
   const metrics = await loadMetrics(candidate.metricsPath, 'metrics file', candidate.metricsDir);
   if (metrics.fingerprint && metrics.fingerprint !== manifest.fingerprint) {
-    throw new UserError(`The metrics file "${candidate.metricsPath}" evaluates fingerprint ${metrics.fingerprint.slice(0, 12)}…, but the manifest's model has ${manifest.fingerprint.slice(0, 12)}…. Pass the metrics of this model.`);
+    throw new UserError(
+      `The metrics file "${candidate.metricsPath}" evaluates fingerprint ${metrics.fingerprint.slice(0, 12)}…, but the manifest's model has ${manifest.fingerprint.slice(0, 12)}…. Pass the metrics of this model.`,
+    );
   }
   const values = metricValues(metrics);
   const profile = request.profilePath ? await readProfile(request.profilePath) : undefined;
@@ -105,21 +131,39 @@ export async function promote(request: PromotionRequest): Promise<PromotionOutco
 
   // The gates are judged again against the model in the environment now: it may have changed
   // since the pull request was compared.
-  const { current, previous } = registry ? await currentAndPrevious(registry, model, environment) : {};
-  if (current && current.payload.version === version && current.payload.fingerprint === manifest.fingerprint) {
-    log.info(`${model} ${version} is already the model in ${environment} (deployment ${current.deploymentId}); nothing was recorded again.`);
+  const { current, previous } = registry
+    ? await currentAndPrevious(registry, model, environment)
+    : {};
+  if (
+    current &&
+    current.payload.version === version &&
+    current.payload.fingerprint === manifest.fingerprint
+  ) {
+    log.info(
+      `${model} ${version} is already the model in ${environment} (deployment ${current.deploymentId}); nothing was recorded again.`,
+    );
     return { ...base, previous, deploymentId: current.deploymentId, alreadyCurrent: true };
   }
   if (rollback && !request.overrideReason) {
-    throw new UserError(`Rolling ${environment} back to ${model} ${version} needs a reason: set override-reason (it is recorded in the deployment). Nothing was recorded.`);
+    throw new UserError(
+      `Rolling ${environment} back to ${model} ${version} needs a reason: set override-reason (it is recorded in the deployment). Nothing was recorded.`,
+    );
   }
 
-  const gates = evaluateGates(metrics.metrics, current?.payload.metrics, request.policy, { candidateSlices: metrics.slices ?? {} });
+  const gates = evaluateGates(metrics.metrics, current?.payload.metrics, request.policy, {
+    candidateSlices: metrics.slices ?? {},
+  });
   const comparisonDigest = digestComparison(gates, current);
-  log.info(current ? `Judged against ${current.payload.version}, the model in ${environment} now (comparison ${comparisonDigest}).` : `No model is in ${environment} yet; rules that compare with a baseline follow on-missing-baseline.`);
+  log.info(
+    current
+      ? `Judged against ${current.payload.version}, the model in ${environment} now (comparison ${comparisonDigest}).`
+      : `No model is in ${environment} yet; rules that compare with a baseline follow on-missing-baseline.`,
+  );
   refuseFailingGates({ gates, current, request, version, rollback });
 
-  const approvals = registry ? await readApprovals(registry, request.context.runId, environment, log) : [];
+  const approvals = registry
+    ? await readApprovals(registry, request.context.runId, environment, log)
+    : [];
   const record = buildPromotionRecord({
     manifest,
     environment,
@@ -130,16 +174,36 @@ export async function promote(request: PromotionRequest): Promise<PromotionOutco
     now: request.now,
     approvals,
     comparisonDigest,
-    ...(rollback ? { rollback: { from: current?.payload.version, reason: request.overrideReason! } } : request.overrideReason ? { overrideReason: request.overrideReason } : {}),
+    ...(rollback
+      ? { rollback: { from: current?.payload.version, reason: request.overrideReason! } }
+      : request.overrideReason
+        ? { overrideReason: request.overrideReason }
+        : {}),
   });
-  const recordPath = join(request.stepDir, `promotion-${environment.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
+  const recordPath = join(
+    request.stepDir,
+    `promotion-${environment.replace(/[^A-Za-z0-9._-]/g, '_')}.json`,
+  );
   await writeFile(recordPath, JSON.stringify(record, null, 2) + '\n');
-  if (!registry) return { ...base, previous: current, recordPath, record, alreadyCurrent: false, gates };
+  if (!registry)
+    return { ...base, previous: current, recordPath, record, alreadyCurrent: false, gates };
 
   const sha = requireCommitSha(request.ref ?? manifest.git.sha, `${model} ${version}`);
   // Production: the release is filled before the deployment exists, so the deployment can name
   // its metrics report; it is published only while the deployment is in progress.
-  const staged = environment === 'production' ? await stageProductionRelease({ request, manifest, metrics, gates, record, current, sha, profile }) : undefined;
+  const staged =
+    environment === 'production'
+      ? await stageProductionRelease({
+          request,
+          manifest,
+          metrics,
+          gates,
+          record,
+          current,
+          sha,
+          profile,
+        })
+      : undefined;
   const metricsUrl = staged?.assetUrls.get(METRICS_ASSET) ?? candidate.metricsUrl;
   let releaseUrl: string | undefined;
   const deploymentId = await recordPromotion(registry, {
@@ -148,10 +212,23 @@ export async function promote(request: PromotionRequest): Promise<PromotionOutco
     logUrl: request.context.runUrl,
     environmentUrl: `${request.context.serverUrl}/${registry.repository.owner}/${registry.repository.repo}/deployments/${encodeURIComponent(environment)}`,
     log,
-    whileInProgress: async () => (staged ? (releaseUrl = await publishStagedRelease(registry, staged, log)) : undefined),
-    payload: { ...deploymentPayload({ request, manifest, metrics, values, record }), ...(metricsUrl ? { metricsUrl } : {}) },
+    whileInProgress: async () =>
+      staged ? (releaseUrl = await publishStagedRelease(registry, staged, log)) : undefined,
+    payload: {
+      ...deploymentPayload({ request, manifest, metrics, values, record }),
+      ...(metricsUrl ? { metricsUrl } : {}),
+    },
   });
-  return { ...base, previous: current, deploymentId, releaseUrl, recordPath, record, alreadyCurrent: false, gates };
+  return {
+    ...base,
+    previous: current,
+    deploymentId,
+    releaseUrl,
+    recordPath,
+    record,
+    alreadyCurrent: false,
+    gates,
+  };
 }
 
 /** The model files, where the candidate's manifest names them: inside its base folder. */
@@ -159,23 +236,51 @@ function modelFiles(candidate: CandidateFiles): ManifestFiles {
   return { manifest: `manifest "${candidate.manifestPath}"`, baseDir: candidate.baseDir };
 }
 
-async function refuseChangedFiles(manifest: Manifest, files: ManifestFiles, what: string): Promise<void> {
+async function refuseChangedFiles(
+  manifest: Manifest,
+  files: ManifestFiles,
+  what: string,
+): Promise<void> {
   const mismatches = await verifyManifestOutputs(manifest, files);
   if (!mismatches.length) return;
-  const list = mismatches.map((m) => (m.problem === 'missing' ? `"${m.path}" is missing` : `"${m.path}" has sha256 ${m.actual!.slice(0, 16)}…, the manifest says ${m.expected.slice(0, 16)}…`)).join('; ');
-  throw new UserError(`Refusing to promote ${what}: the model files do not match the manifest (${list}). Promote only what train-model produced, unmodified.`);
+  const list = mismatches
+    .map((m) =>
+      m.problem === 'missing'
+        ? `"${m.path}" is missing`
+        : `"${m.path}" has sha256 ${m.actual!.slice(0, 16)}…, the manifest says ${m.expected.slice(0, 16)}…`,
+    )
+    .join('; ');
+  throw new UserError(
+    `Refusing to promote ${what}: the model files do not match the manifest (${list}). Promote only what train-model produced, unmodified.`,
+  );
 }
 
-function refuseFailingGates(args: { gates: GateResult; current?: DeployedModel; request: PromotionRequest; version: string; rollback: boolean }): void {
+function refuseFailingGates(args: {
+  gates: GateResult;
+  current?: DeployedModel;
+  request: PromotionRequest;
+  version: string;
+  rollback: boolean;
+}): void {
   const { gates, current, request, version } = args;
   if (gates.verdict !== 'fail') return;
   const { model, environment } = request;
-  const reasons = gates.metrics.filter((m) => m.status === 'fail').map((m) => `${m.name}: ${m.reasons.join('; ')}`);
-  const against = current ? `${current.payload.version}, the model in ${environment} now` : 'its absolute bounds (no model is in the environment yet)';
+  const reasons = gates.metrics
+    .filter((m) => m.status === 'fail')
+    .map((m) => `${m.name}: ${m.reasons.join('; ')}`);
+  const against = current
+    ? `${current.payload.version}, the model in ${environment} now`
+    : 'its absolute bounds (no model is in the environment yet)';
   const failure = `it fails its gates against ${against}: ${reasons.join(' | ')}`;
-  if (!request.overrideReason) throw new UserError(`Refusing to promote ${model} ${version} to ${environment}: ${failure}. Nothing was recorded; to promote anyway, set override-reason.`);
+  if (!request.overrideReason)
+    throw new UserError(
+      `Refusing to promote ${model} ${version} to ${environment}: ${failure}. Nothing was recorded; to promote anyway, set override-reason.`,
+    );
   const what = args.rollback ? 'Rolling back to' : 'Promoting';
-  request.log.warning(`${what} ${model} ${version} in ${environment} although ${failure}. Override reason: ${request.overrideReason}`, { title: 'promote-model' });
+  request.log.warning(
+    `${what} ${model} ${version} in ${environment} although ${failure}. Override reason: ${request.overrideReason}`,
+    { title: 'promote-model' },
+  );
 }
 
 /**
@@ -184,7 +289,13 @@ function refuseFailingGates(args: { gates: GateResult; current?: DeployedModel; 
  * deployment, so the record shows which judgement was approved.
  */
 function digestComparison(gates: GateResult, current: DeployedModel | undefined): string {
-  const metrics = gates.metrics.map(({ name, baseline, candidate, rule, status }) => ({ name, baseline: baseline ?? null, candidate: candidate ?? null, rule: rule ?? null, status }));
+  const metrics = gates.metrics.map(({ name, baseline, candidate, rule, status }) => ({
+    name,
+    baseline: baseline ?? null,
+    candidate: candidate ?? null,
+    rule: rule ?? null,
+    status,
+  }));
   return `sha256:${sha256Text(canonicalJson({ against: current?.payload.version ?? null, verdict: gates.verdict, metrics }))}`;
 }
 
@@ -207,7 +318,9 @@ function deploymentPayload(args: {
     comparisonDigest: record.comparisonDigest,
     ...(metrics.evaluationSha256 ? { dataSha256: metrics.evaluationSha256 } : {}),
     ...(request.candidate.artifact ? { artifact: request.candidate.artifact } : {}),
-    ...(request.environment === 'production' || request.candidate.restoredFrom ? { release: releaseTag(request.model, record.version) } : {}),
+    ...(request.environment === 'production' || request.candidate.restoredFrom
+      ? { release: releaseTag(request.model, record.version) }
+      : {}),
     ...(request.context.runUrl ? { runUrl: request.context.runUrl } : {}),
     ...(record.approvals.length ? { approvals: record.approvals } : {}),
     ...(record.rollback ? { rollback: record.rollback } : {}),
@@ -228,15 +341,53 @@ async function stageProductionRelease(args: {
   const { request, manifest, record } = args;
   const modelCardPath = join(request.stepDir, 'MODEL_CARD.md');
   // The config is read from the working directory, and only there (its path is the manifest's).
-  const configPath = await manifestFilePath({ ...modelFiles(request.candidate), baseDir: request.workingDirectory, folder: 'the working directory' }, 'config.path', manifest.config.path);
+  const configPath = await manifestFilePath(
+    {
+      ...modelFiles(request.candidate),
+      baseDir: request.workingDirectory,
+      folder: 'the working directory',
+    },
+    'config.path',
+    manifest.config.path,
+  );
   const intendedUse = await intendedUseFromConfig(configPath, request.workingDirectory);
-  await writeFile(modelCardPath, renderModelCard({ manifest, metrics: args.metrics, gates: args.gates, environment: request.environment, intendedUse, baselineVersion: args.current?.payload.version, record, profile: args.profile }));
+  await writeFile(
+    modelCardPath,
+    renderModelCard({
+      manifest,
+      metrics: args.metrics,
+      gates: args.gates,
+      environment: request.environment,
+      intendedUse,
+      baselineVersion: args.current?.payload.version,
+      record,
+      profile: args.profile,
+    }),
+  );
   const { candidate } = request;
-  const files = await releaseFiles({ manifest, manifestPath: resolve(candidate.baseDir, candidate.manifestPath), model: modelFiles(candidate), metricsPath: resolve(candidate.metricsDir, candidate.metricsPath), modelCardPath });
-  if (request.profilePath) files.push({ name: PROFILE_ASSET, path: resolve(request.profilePath), contentType: 'application/json' });
+  const files = await releaseFiles({
+    manifest,
+    manifestPath: resolve(candidate.baseDir, candidate.manifestPath),
+    model: modelFiles(candidate),
+    metricsPath: resolve(candidate.metricsDir, candidate.metricsPath),
+    modelCardPath,
+  });
+  if (request.profilePath)
+    files.push({
+      name: PROFILE_ASSET,
+      path: resolve(request.profilePath),
+      contentType: 'application/json',
+    });
   return stageModelRelease(
     request.registry!,
-    { model: request.model, version: record.version, sha: args.sha, title: `${request.model} ${record.version}`, body: await readFile(modelCardPath, 'utf8'), files },
+    {
+      model: request.model,
+      version: record.version,
+      sha: args.sha,
+      title: `${request.model} ${record.version}`,
+      body: await readFile(modelCardPath, 'utf8'),
+      files,
+    },
     request.log,
   );
 }

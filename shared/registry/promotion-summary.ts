@@ -12,11 +12,18 @@ export function renderPromotionSummary(outcome: PromotionOutcome): string {
     : `### 🚀 ${escapeMarkdown(model)} ${inlineCode(version)} ${verb} ${inlineCode(environment)}`;
   const facts: string[][] = [
     ['Model files', `all ${outcome.manifest.outputs.length} match the manifest`],
-    ['Gates', `**${gates?.verdict ?? 'not judged'}** against ${previous ? inlineCode(previous.payload.version) : 'no earlier model'}`],
+    [
+      'Gates',
+      `**${gates?.verdict ?? 'not judged'}** against ${previous ? inlineCode(previous.payload.version) : 'no earlier model'}`,
+    ],
   ];
   if (outcome.record) facts.push(...auditRows(outcome.record));
   if (outcome.deploymentId !== undefined) facts.push(['Deployment', String(outcome.deploymentId)]);
-  if (outcome.releaseUrl) facts.push(['Release', `[${escapeMarkdown(`${model}@${version}`)}](${encodeURI(outcome.releaseUrl)})`]);
+  if (outcome.releaseUrl)
+    facts.push([
+      'Release',
+      `[${escapeMarkdown(`${model}@${version}`)}](${encodeURI(outcome.releaseUrl)})`,
+    ]);
   const rows = (gates?.metrics ?? []).map((m) => [
     inlineCode(m.name),
     m.baseline === undefined ? '—' : format(m.baseline),
@@ -27,7 +34,20 @@ export function renderPromotionSummary(outcome: PromotionOutcome): string {
   return [
     headline,
     markdownTable(['', ''], facts),
-    rows.length ? markdownTable(['Metric', previous ? `In ${escapeMarkdown(environment)} (${escapeMarkdown(previous.payload.version)})` : 'Before', 'Promoted', 'Rule', 'Status'], rows) : '',
+    rows.length
+      ? markdownTable(
+          [
+            'Metric',
+            previous
+              ? `In ${escapeMarkdown(environment)} (${escapeMarkdown(previous.payload.version)})`
+              : 'Before',
+            'Promoted',
+            'Rule',
+            'Status',
+          ],
+          rows,
+        )
+      : '',
   ]
     .filter(Boolean)
     .join('\n\n');

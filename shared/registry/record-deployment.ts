@@ -5,7 +5,13 @@
  */
 import { UserError } from '../action/errors.js';
 import type { Logger } from '../action/runner.js';
-import { createModelDeployment, markDeploymentFailed, setDeploymentState, type DeploymentPayload, type Registry } from './github-registry.js';
+import {
+  createModelDeployment,
+  markDeploymentFailed,
+  setDeploymentState,
+  type DeploymentPayload,
+  type Registry,
+} from './github-registry.js';
 
 /**
  * `whileInProgress` runs after the deployment is marked in progress and before success (the
@@ -28,13 +34,33 @@ export async function recordPromotion(
   const { payload } = promotion;
   const sha = requireCommitSha(promotion.sha, `${payload.model} ${payload.version}`);
   const description = `${payload.model} ${payload.version}${payload.rollback ? ' (rollback)' : payload.overrideReason ? ' (gates overridden)' : ''}`;
-  const id = await createModelDeployment(registry, { model: payload.model, environment: promotion.environment, sha, payload, description });
+  const id = await createModelDeployment(registry, {
+    model: payload.model,
+    environment: promotion.environment,
+    sha,
+    payload,
+    description,
+  });
   try {
-    await setDeploymentState(registry, id, 'in_progress', { description: `Promoting ${description}`, logUrl: promotion.logUrl, environmentUrl: promotion.environmentUrl });
+    await setDeploymentState(registry, id, 'in_progress', {
+      description: `Promoting ${description}`,
+      logUrl: promotion.logUrl,
+      environmentUrl: promotion.environmentUrl,
+    });
     const publishedUrl = await promotion.whileInProgress?.();
-    await setDeploymentState(registry, id, 'success', { description: `Promoted ${description}`, logUrl: promotion.logUrl, environmentUrl: publishedUrl || promotion.environmentUrl });
+    await setDeploymentState(registry, id, 'success', {
+      description: `Promoted ${description}`,
+      logUrl: promotion.logUrl,
+      environmentUrl: publishedUrl || promotion.environmentUrl,
+    });
   } catch (error) {
-    await markDeploymentFailed(registry, id, `Promotion of ${description} did not finish`, promotion.log, promotion.logUrl);
+    await markDeploymentFailed(
+      registry,
+      id,
+      `Promotion of ${description} did not finish`,
+      promotion.log,
+      promotion.logUrl,
+    );
     throw error;
   }
   return id;
@@ -43,7 +69,9 @@ export async function recordPromotion(
 /** A deployment names the exact commit the model was trained from: a full SHA, nothing vaguer. */
 export function requireCommitSha(sha: string | undefined, what: string): string {
   if (!sha || !/^[0-9a-f]{40}$/.test(sha)) {
-    throw new UserError(`The manifest records no commit SHA for ${what} (got ${JSON.stringify(sha ?? null)}), and a deployment must name the exact commit. Train the model in a workflow run of this repository, or give "ref": the full SHA of the commit it was trained from.`);
+    throw new UserError(
+      `The manifest records no commit SHA for ${what} (got ${JSON.stringify(sha ?? null)}), and a deployment must name the exact commit. Train the model in a workflow run of this repository, or give "ref": the full SHA of the commit it was trained from.`,
+    );
   }
   return sha;
 }

@@ -5,13 +5,36 @@
 import { jsonDepthExceeded, MAX_NESTING_DEPTH } from '../files/nesting.js';
 
 export const FIELD_TYPES = [
-  'string', 'number', 'integer', 'boolean', 'object', 'array', 'list', 'datetime', 'date', 'time',
-  'year', 'yearmonth', 'duration', 'geopoint', 'geojson', 'any',
+  'string',
+  'number',
+  'integer',
+  'boolean',
+  'object',
+  'array',
+  'list',
+  'datetime',
+  'date',
+  'time',
+  'year',
+  'yearmonth',
+  'duration',
+  'geopoint',
+  'geojson',
+  'any',
 ] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
 /** Types whose values have an order, so that minimum and maximum mean something. */
-export const ORDERED_TYPES: ReadonlySet<FieldType> = new Set(['number', 'integer', 'datetime', 'date', 'time', 'year', 'yearmonth', 'duration']);
+export const ORDERED_TYPES: ReadonlySet<FieldType> = new Set([
+  'number',
+  'integer',
+  'datetime',
+  'date',
+  'time',
+  'year',
+  'yearmonth',
+  'duration',
+]);
 
 export type Cast = { ok: true; value: unknown } | { ok: false; expected: string };
 
@@ -33,11 +56,17 @@ const no = (expected: string): Cast => ({ ok: false, expected });
 
 const INTEGER = /^[+-]?\d+$/;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-const SPECIAL_NUMBERS: Record<string, number> = { nan: Number.NaN, inf: Infinity, '+inf': Infinity, '-inf': -Infinity };
+const SPECIAL_NUMBERS: Record<string, number> = {
+  nan: Number.NaN,
+  inf: Infinity,
+  '+inf': Infinity,
+  '-inf': -Infinity,
+};
 const TIME = /^(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/;
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/;
 const YEARMONTH = /^(\d{4})-(\d{2})$/;
-const DURATION = /^P(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$/;
+const DURATION =
+  /^P(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$/;
 /** One `@`, no spaces; the domain check is `isEmail`'s, since `[^\s@]+\.[^\s@]+` backtracks quadratically on a long cell. */
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+$/;
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$/;
@@ -62,23 +91,36 @@ export function castValue(field: CastOptions, text: string): Cast {
     case 'datetime':
       return field.format === 'any' ? anyDate(text, 'a datetime') : castDatetime(text);
     case 'time':
-      return TIME.test(text) && validClock(text.slice(0, 8)) ? ok(timeSeconds(text)) : no('a time (hh:mm:ss)');
+      return TIME.test(text) && validClock(text.slice(0, 8))
+        ? ok(timeSeconds(text))
+        : no('a time (hh:mm:ss)');
     case 'year':
       return /^-?\d{4}$/.test(text) ? ok(Number(text)) : no('a year (YYYY)');
     case 'yearmonth': {
       const m = YEARMONTH.exec(text);
-      return m && Number(m[2]) >= 1 && Number(m[2]) <= 12 ? ok(Number(m[1]) * 12 + Number(m[2]) - 1) : no('a year and month (YYYY-MM)');
+      return m && Number(m[2]) >= 1 && Number(m[2]) <= 12
+        ? ok(Number(m[1]) * 12 + Number(m[2]) - 1)
+        : no('a year and month (YYYY-MM)');
     }
     case 'duration': {
       const m = DURATION.exec(text);
       return m ? ok(durationSeconds(m)) : no('an ISO 8601 duration (e.g. P1DT2H)');
     }
     case 'object':
-      return castJson(text, (v) => v !== null && typeof v === 'object' && !Array.isArray(v), 'a JSON object');
+      return castJson(
+        text,
+        (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
+        'a JSON object',
+      );
     case 'array':
       return castJson(text, Array.isArray, 'a JSON array');
     case 'geojson':
-      return castJson(text, (v) => v !== null && typeof v === 'object' && typeof (v as { type?: unknown }).type === 'string', 'a GeoJSON object');
+      return castJson(
+        text,
+        (v) =>
+          v !== null && typeof v === 'object' && typeof (v as { type?: unknown }).type === 'string',
+        'a GeoJSON object',
+      );
     case 'geopoint':
       return castGeopoint(field.format, text);
     case 'list':
@@ -112,7 +154,8 @@ function castString(format: string | undefined, text: string): Cast {
 function numericText(field: CastOptions, text: string): string {
   let value = field.groupChar ? text.split(field.groupChar).join('') : text;
   if (field.bareNumber === false) value = trimNonNumeric(value);
-  if (field.decimalChar && field.decimalChar !== '.') value = value.split(field.decimalChar).join('.');
+  if (field.decimalChar && field.decimalChar !== '.')
+    value = value.split(field.decimalChar).join('.');
   return value;
 }
 
@@ -125,14 +168,21 @@ const isDigitOrPoint = (code: number) => (code >= 48 && code <= 57) || code === 
  */
 function trimNonNumeric(value: string): string {
   let start = 0;
-  while (start < value.length && !isDigitOrPoint(value.charCodeAt(start)) && value[start] !== '+' && value[start] !== '-') start++;
+  while (
+    start < value.length &&
+    !isDigitOrPoint(value.charCodeAt(start)) &&
+    value[start] !== '+' &&
+    value[start] !== '-'
+  )
+    start++;
   let end = value.length;
   while (end > start && !isDigitOrPoint(value.charCodeAt(end - 1))) end--;
   return value.slice(start, end);
 }
 
 function castInteger(field: CastOptions, text: string): Cast {
-  const plain = field.groupChar === undefined && field.decimalChar === undefined && field.bareNumber !== false;
+  const plain =
+    field.groupChar === undefined && field.decimalChar === undefined && field.bareNumber !== false;
   const value = plain ? text : numericText(field, text);
   if (!INTEGER.test(value)) return no('an integer');
   const number = Number(value);
@@ -141,7 +191,8 @@ function castInteger(field: CastOptions, text: string): Cast {
 
 function castNumber(field: CastOptions, text: string): Cast {
   // The common case first: plain decimal text, no group or decimal characters to strip.
-  const plain = field.groupChar === undefined && field.decimalChar === undefined && field.bareNumber !== false;
+  const plain =
+    field.groupChar === undefined && field.decimalChar === undefined && field.bareNumber !== false;
   if (plain && NUMBER.test(text)) return ok(Number(text));
   const special = text.length <= 4 ? SPECIAL_NUMBERS[text.toLowerCase()] : undefined;
   if (special !== undefined) return ok(special);
@@ -182,7 +233,10 @@ function castDate(text: string): Cast {
 
 /** A YYYY-MM-DD date as milliseconds since the epoch (UTC), or undefined. */
 function dateTime(text: string): number | undefined {
-  const y = text.length === 10 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45 ? digits(text, 0, 4) : -1;
+  const y =
+    text.length === 10 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45
+      ? digits(text, 0, 4)
+      : -1;
   const m = y < 0 ? -1 : digits(text, 5, 2);
   const d = m < 0 ? -1 : digits(text, 8, 2);
   return d < 0 || !validDate(y, m, d) ? undefined : Date.UTC(y, m - 1, d);
@@ -190,7 +244,11 @@ function dateTime(text: string): number | undefined {
 
 function castDatetime(text: string): Cast {
   const m = DATETIME.exec(text);
-  if (!m || !validDate(Number(m[1]), Number(m[2]), Number(m[3])) || !validClock(`${m[4]}:${m[5]}:${m[6]}`)) {
+  if (
+    !m ||
+    !validDate(Number(m[1]), Number(m[2]), Number(m[3])) ||
+    !validClock(`${m[4]}:${m[5]}:${m[6]}`)
+  ) {
     return no('a datetime (YYYY-MM-DDThh:mm:ss, optional fraction and time zone)');
   }
   const zoned = m[8] ? text : `${text}Z`;
@@ -217,12 +275,23 @@ function durationSeconds(m: RegExpExecArray): number {
   // parseFloat reads the number before the unit letter; an absent part counts 0.
   const unit = (group: number) => (m[group] === undefined ? 0 : Number.parseFloat(m[group]));
   const day = 86400;
-  return unit(1) * 365 * day + unit(3) * 30 * day + unit(5) * 7 * day + unit(7) * day + unit(10) * 3600 + unit(12) * 60 + unit(14);
+  return (
+    unit(1) * 365 * day +
+    unit(3) * 30 * day +
+    unit(5) * 7 * day +
+    unit(7) * day +
+    unit(10) * 3600 +
+    unit(12) * 60 +
+    unit(14)
+  );
 }
 
 function castJson(text: string, accept: (value: unknown) => boolean, expected: string): Cast {
   // JSON.parse takes any depth, but later walks of the value (keys, statistics) are recursive.
-  if ((text.indexOf('[') !== -1 || text.indexOf('{', 1) !== -1) && jsonDepthExceeded(text, MAX_NESTING_DEPTH) !== undefined) {
+  if (
+    (text.indexOf('[') !== -1 || text.indexOf('{', 1) !== -1) &&
+    jsonDepthExceeded(text, MAX_NESTING_DEPTH) !== undefined
+  ) {
     return no(`${expected} nested at most ${MAX_NESTING_DEPTH} levels deep`);
   }
   try {
@@ -243,10 +312,15 @@ function castGeopoint(format: string | undefined, text: string): Cast {
     [lon, lat] = Array.isArray(v) ? v : [v.lon, v.lat];
   } else {
     const parts = text.split(',').map((part) => part.trim());
-    if (parts.length !== 2 || !parts.every((part) => NUMBER.test(part))) return no('a geopoint ("lon, lat")');
+    if (parts.length !== 2 || !parts.every((part) => NUMBER.test(part)))
+      return no('a geopoint ("lon, lat")');
     [lon, lat] = parts.map(Number);
   }
-  const valid = typeof lon === 'number' && typeof lat === 'number' && Math.abs(lon) <= 180 && Math.abs(lat) <= 90;
+  const valid =
+    typeof lon === 'number' &&
+    typeof lat === 'number' &&
+    Math.abs(lon) <= 180 &&
+    Math.abs(lat) <= 90;
   return valid ? ok([lon, lat]) : no('a geopoint with longitude in ±180 and latitude in ±90');
 }
 
@@ -263,9 +337,22 @@ function castList(field: CastOptions, text: string): Cast {
 
 /** What each type expects, for values that are not text (JSON Lines, Parquet). */
 const EXPECTED: Record<FieldType, string> = {
-  string: 'a string', number: 'a number', integer: 'an integer', boolean: 'a boolean', object: 'a JSON object', array: 'a JSON array',
-  list: 'a list', datetime: 'a datetime (YYYY-MM-DDThh:mm:ss)', date: 'a date (YYYY-MM-DD)', time: 'a time (hh:mm:ss)', year: 'a year (YYYY)',
-  yearmonth: 'a year and month (YYYY-MM)', duration: 'an ISO 8601 duration (e.g. P1DT2H)', geopoint: 'a geopoint', geojson: 'a GeoJSON object', any: 'any value',
+  string: 'a string',
+  number: 'a number',
+  integer: 'an integer',
+  boolean: 'a boolean',
+  object: 'a JSON object',
+  array: 'a JSON array',
+  list: 'a list',
+  datetime: 'a datetime (YYYY-MM-DDThh:mm:ss)',
+  date: 'a date (YYYY-MM-DD)',
+  time: 'a time (hh:mm:ss)',
+  year: 'a year (YYYY)',
+  yearmonth: 'a year and month (YYYY-MM)',
+  duration: 'an ISO 8601 duration (e.g. P1DT2H)',
+  geopoint: 'a geopoint',
+  geojson: 'a GeoJSON object',
+  any: 'any value',
 };
 
 /**
@@ -288,7 +375,12 @@ export function castRaw(field: CastOptions, raw: unknown): Cast {
       return typeof raw === 'boolean' ? ok(raw) : no(EXPECTED.boolean);
     case 'object':
     case 'geojson':
-      return raw !== null && typeof raw === 'object' && !Array.isArray(raw) && (field.type === 'object' || typeof (raw as { type?: unknown }).type === 'string') ? ok(raw) : no(EXPECTED[field.type]);
+      return raw !== null &&
+        typeof raw === 'object' &&
+        !Array.isArray(raw) &&
+        (field.type === 'object' || typeof (raw as { type?: unknown }).type === 'string')
+        ? ok(raw)
+        : no(EXPECTED[field.type]);
     case 'array':
       return Array.isArray(raw) ? ok(raw) : no(EXPECTED.array);
     case 'list': {
@@ -303,7 +395,9 @@ export function castRaw(field: CastOptions, raw: unknown): Cast {
       return ok(items);
     }
     case 'geopoint':
-      return raw !== null && typeof raw === 'object' ? castGeopoint(Array.isArray(raw) ? 'array' : 'object', JSON.stringify(raw)) : no(EXPECTED.geopoint);
+      return raw !== null && typeof raw === 'object'
+        ? castGeopoint(Array.isArray(raw) ? 'array' : 'object', JSON.stringify(raw))
+        : no(EXPECTED.geopoint);
     default:
       return no(EXPECTED[field.type]);
   }
@@ -396,7 +490,8 @@ export function compileCast(field: CastOptions): (raw: unknown) => unknown {
     const cast = castRaw(field, raw);
     return cast.ok ? cast.value : CAST_FAILED;
   };
-  const plainNumbers = field.groupChar === undefined && field.decimalChar === undefined && field.bareNumber !== false;
+  const plainNumbers =
+    field.groupChar === undefined && field.decimalChar === undefined && field.bareNumber !== false;
   switch (field.type) {
     case 'string':
       if (field.format !== undefined && field.format !== 'default') return general;

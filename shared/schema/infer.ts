@@ -23,7 +23,14 @@ export interface InferOptions {
   missingValues?: string[];
 }
 
-const CANDIDATES: readonly FieldType[] = ['integer', 'number', 'boolean', 'date', 'datetime', 'string'];
+const CANDIDATES: readonly FieldType[] = [
+  'integer',
+  'number',
+  'boolean',
+  'date',
+  'datetime',
+  'string',
+];
 
 interface ColumnGuess {
   name: string;
@@ -48,7 +55,10 @@ export interface InferredSchema {
   fields: Record<string, unknown>[];
 }
 
-export async function inferSchema(files: readonly DataFile[], options: InferOptions = {}): Promise<InferredSchema> {
+export async function inferSchema(
+  files: readonly DataFile[],
+  options: InferOptions = {},
+): Promise<InferredSchema> {
   const sampleRows = options.sampleRows ?? 10_000;
   const enumLimit = options.enumLimit ?? 10;
   const missing = new Set(options.missingValues ?? ['']);
@@ -63,12 +73,23 @@ export async function inferSchema(files: readonly DataFile[], options: InferOpti
         {
           header(columnNames) {
             names = columnNames;
-            for (const name of names) if (!columns.has(name)) columns.set(name, { name, values: 0, nulls: 0, fits: new Set(CANDIDATES), members: new Map(), distinct: new DistinctCounter() });
+            for (const name of names)
+              if (!columns.has(name))
+                columns.set(name, {
+                  name,
+                  values: 0,
+                  nulls: 0,
+                  fits: new Set(CANDIDATES),
+                  members: new Map(),
+                  distinct: new DistinctCounter(),
+                });
           },
           row(row) {
             if (row.blank || row.problem) return;
             if (rows++ >= sampleRows) throw new SampleFull();
-            names.forEach((name, i) => observe(columns.get(name)!, row.cells[i] ?? null, missing, enumLimit));
+            names.forEach((name, i) =>
+              observe(columns.get(name)!, row.cells[i] ?? null, missing, enumLimit),
+            );
           },
         },
         { dialect: options.dialect },
@@ -87,7 +108,12 @@ export async function inferSchema(files: readonly DataFile[], options: InferOpti
   };
 }
 
-function observe(column: ColumnGuess, raw: RawValue, missing: ReadonlySet<string>, enumLimit: number): void {
+function observe(
+  column: ColumnGuess,
+  raw: RawValue,
+  missing: ReadonlySet<string>,
+  enumLimit: number,
+): void {
   if (raw === null || (typeof raw === 'string' && missing.has(raw))) {
     column.nulls++;
     return;
@@ -113,21 +139,35 @@ function observe(column: ColumnGuess, raw: RawValue, missing: ReadonlySet<string
 
 function fits(type: FieldType, raw: RawValue): boolean {
   if (typeof raw === 'string') return castValue({ type }, raw).ok;
-  if (typeof raw === 'number') return type === 'number' || (type === 'integer' && Number.isSafeInteger(raw));
+  if (typeof raw === 'number')
+    return type === 'number' || (type === 'integer' && Number.isSafeInteger(raw));
   if (typeof raw === 'boolean') return type === 'boolean';
   return false;
 }
 
 function describeField(column: ColumnGuess): Record<string, unknown> {
-  const type = column.values === 0 ? 'string' : CANDIDATES.find((candidate) => column.fits.has(candidate)) ?? 'any';
+  const type =
+    column.values === 0
+      ? 'string'
+      : (CANDIDATES.find((candidate) => column.fits.has(candidate)) ?? 'any');
   const constraints: Record<string, unknown> = {};
   if (column.nulls === 0 && column.values > 0) constraints.required = true;
   // An enum only where values repeat: a short sample of ids would otherwise become one.
-  const enumerable = (type === 'string' || type === 'integer') && column.members && column.values >= 2 * column.members.size;
+  const enumerable =
+    (type === 'string' || type === 'integer') &&
+    column.members &&
+    column.values >= 2 * column.members.size;
   if (enumerable) {
     const members = [...column.members!.values()].map((v) => (type === 'integer' ? Number(v) : v));
-    constraints.enum = members.sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : 1));
-  } else if ((type === 'integer' || type === 'string') && column.values > 1 && column.distinct.isExact() && column.distinct.estimate() === column.values) {
+    constraints.enum = members.sort((a, b) =>
+      typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : 1,
+    );
+  } else if (
+    (type === 'integer' || type === 'string') &&
+    column.values > 1 &&
+    column.distinct.isExact() &&
+    column.distinct.estimate() === column.values
+  ) {
     // Every value differs: an identifier, whose range says nothing about the next data.
     constraints.unique = true;
   } else if ((type === 'integer' || type === 'number') && column.min !== undefined) {

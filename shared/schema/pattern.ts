@@ -78,7 +78,8 @@ function unicodeEscapesInRe2Spelling(pattern: string): string {
   return pattern.replace(
     /\\(?:u([Dd][89ABab][0-9A-Fa-f]{2})\\u([Dd][C-Fc-f][0-9A-Fa-f]{2})|u([0-9A-Fa-f]{4})|u\{([0-9A-Fa-f]{1,6})\}|([\s\S]))/gu,
     (escape, high?: string, low?: string, four?: string, braced?: string) => {
-      if (high && low) return `\\x{${(0x10000 + ((parseInt(high, 16) - 0xd800) << 10) + (parseInt(low, 16) - 0xdc00)).toString(16)}}`;
+      if (high && low)
+        return `\\x{${(0x10000 + ((parseInt(high, 16) - 0xd800) << 10) + (parseInt(low, 16) - 0xdc00)).toString(16)}}`;
       const code = four ?? braced;
       return code ? `\\x{${code}}` : escape;
     },

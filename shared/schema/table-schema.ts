@@ -42,11 +42,23 @@ const statBounds = z
     stdev: bounds.optional(),
     min: bounds.optional(),
     max: bounds.optional(),
-    quantiles: z.array(z.object({ q: fraction, min: z.number().optional(), max: z.number().optional() }).strict()).optional(),
+    quantiles: z
+      .array(
+        z.object({ q: fraction, min: z.number().optional(), max: z.number().optional() }).strict(),
+      )
+      .optional(),
   })
   .strict();
 
-const FIELD_ROLES = ['feature', 'target', 'id', 'weight', 'timestamp', 'prediction', 'ignore'] as const;
+const FIELD_ROLES = [
+  'feature',
+  'target',
+  'id',
+  'weight',
+  'timestamp',
+  'prediction',
+  'ignore',
+] as const;
 
 const fieldMl = z
   .object({
@@ -70,13 +82,18 @@ const schemaMl = z
     /** Severity of the dataset-level findings below (default error). */
     severity: severity.optional(),
     rowCount: countBounds.optional(),
-    duplicateRows: z.object({ maxFraction: fraction.default(0) }).strict().optional(),
+    duplicateRows: z
+      .object({ maxFraction: fraction.default(0) })
+      .strict()
+      .optional(),
     classBalance: z.object({ minRatio: fraction }).strict().optional(),
   })
   .strict();
 
 /** v1 lists strings; v2 also allows `{value, label}` objects. */
-const missingValues = z.array(z.union([z.string(), z.object({ value: z.string(), label: z.string().optional() }).strict()]));
+const missingValues = z.array(
+  z.union([z.string(), z.object({ value: z.string(), label: z.string().optional() }).strict()]),
+);
 
 const field = z
   .object({
@@ -95,8 +112,12 @@ const field = z
     groupChar: z.string().length(1).optional(),
     bareNumber: z.boolean().optional(),
     delimiter: z.string().min(1).optional(),
-    itemType: z.enum(['string', 'integer', 'boolean', 'number', 'datetime', 'date', 'time']).optional(),
-    categories: z.array(z.union([scalar, z.object({ value: scalar, label: z.string().optional() })])).optional(),
+    itemType: z
+      .enum(['string', 'integer', 'boolean', 'number', 'datetime', 'date', 'time'])
+      .optional(),
+    categories: z
+      .array(z.union([scalar, z.object({ value: scalar, label: z.string().optional() })]))
+      .optional(),
     categoriesOrdered: z.boolean().optional(),
     ml: fieldMl.optional(),
   })
@@ -128,7 +149,11 @@ type Issue = (path: (string | number)[], message: string) => void;
 /** Everything a well-shaped descriptor can still get wrong, each at its path (and so its line). */
 function checkDescriptor(schema: TableSchema, ctx: z.core.$RefinementCtx<TableSchema>): void {
   const issue: Issue = (path, message) => ctx.addIssue({ code: 'custom', path, message });
-  if (schema.foreignKeys !== undefined) issue(['foreignKeys'], 'foreign keys are not supported yet; remove them, or check them in a separate step');
+  if (schema.foreignKeys !== undefined)
+    issue(
+      ['foreignKeys'],
+      'foreign keys are not supported yet; remove them, or check them in a separate step',
+    );
   const names = new Set<string>();
   schema.fields.forEach((f, i) => {
     if (names.has(f.name)) issue(['fields', i, 'name'], `the field name "${f.name}" is used twice`);
@@ -136,29 +161,58 @@ function checkDescriptor(schema: TableSchema, ctx: z.core.$RefinementCtx<TableSc
     checkField(f, (path, message) => issue(['fields', i, ...path], message));
   });
   const primaryKey = schema.primaryKey === undefined ? [] : [schema.primaryKey].flat();
-  primaryKey.forEach((name) => names.has(name) || issue(['primaryKey'], `"${name}" is not a field of the schema`));
-  schema.uniqueKeys?.forEach((key, i) => key.forEach((name) => names.has(name) || issue(['uniqueKeys', i], `"${name}" is not a field of the schema`)));
+  primaryKey.forEach(
+    (name) => names.has(name) || issue(['primaryKey'], `"${name}" is not a field of the schema`),
+  );
+  schema.uniqueKeys?.forEach((key, i) =>
+    key.forEach(
+      (name) =>
+        names.has(name) || issue(['uniqueKeys', i], `"${name}" is not a field of the schema`),
+    ),
+  );
   if (schema.ml?.classBalance) {
     const targets = schema.fields.filter((f) => f.ml?.role === 'target');
-    if (targets.length !== 1) issue(['ml', 'classBalance'], `class balance needs exactly one field with "ml: {role: target}"; the schema has ${targets.length}`);
+    if (targets.length !== 1)
+      issue(
+        ['ml', 'classBalance'],
+        `class balance needs exactly one field with "ml: {role: target}"; the schema has ${targets.length}`,
+      );
   }
 }
 
-const LENGTH_TYPES: ReadonlySet<FieldType> = new Set(['string', 'array', 'object', 'list', 'geojson', 'any']);
+const LENGTH_TYPES: ReadonlySet<FieldType> = new Set([
+  'string',
+  'array',
+  'object',
+  'list',
+  'geojson',
+  'any',
+]);
 const NUMERIC_TYPES: ReadonlySet<FieldType> = new Set(['number', 'integer']);
 
 function checkField(f: FieldDescriptor, issue: Issue): void {
   const c = f.constraints ?? {};
-  if (f.format && !formatSupported(f.type, f.format)) issue(['format'], `format "${f.format}" is not supported for type ${f.type}`);
+  if (f.format && !formatSupported(f.type, f.format))
+    issue(['format'], `format "${f.format}" is not supported for type ${f.type}`);
   if (c.pattern !== undefined) {
-    if (f.type !== 'string' && f.type !== 'any') issue(['constraints', 'pattern'], `pattern applies to string fields only; this field is ${f.type}`);
+    if (f.type !== 'string' && f.type !== 'any')
+      issue(
+        ['constraints', 'pattern'],
+        `pattern applies to string fields only; this field is ${f.type}`,
+      );
     const compiled = compilePattern(c.pattern);
-    if (typeof compiled === 'string') issue(['constraints', 'pattern'], `field ${JSON.stringify(f.name)}: ${compiled}`);
+    if (typeof compiled === 'string')
+      issue(['constraints', 'pattern'], `field ${JSON.stringify(f.name)}: ${compiled}`);
   }
   for (const key of ['minLength', 'maxLength'] as const) {
-    if (c[key] !== undefined && !LENGTH_TYPES.has(f.type)) issue(['constraints', key], `type ${f.type} has no length, so it takes no ${key}`);
+    if (c[key] !== undefined && !LENGTH_TYPES.has(f.type))
+      issue(['constraints', key], `type ${f.type} has no length, so it takes no ${key}`);
   }
-  if (c.minLength !== undefined && c.maxLength !== undefined && c.minLength > c.maxLength) issue(['constraints', 'minLength'], `minLength ${c.minLength} is above maxLength ${c.maxLength}`);
+  if (c.minLength !== undefined && c.maxLength !== undefined && c.minLength > c.maxLength)
+    issue(
+      ['constraints', 'minLength'],
+      `minLength ${c.minLength} is above maxLength ${c.maxLength}`,
+    );
   const cast: Record<string, number> = {};
   for (const bound of ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'] as const) {
     const value = c[bound];
@@ -173,20 +227,42 @@ function checkField(f: FieldDescriptor, issue: Issue): void {
   }
   const low = cast.minimum ?? cast.exclusiveMinimum;
   const high = cast.maximum ?? cast.exclusiveMaximum;
-  if (low !== undefined && high !== undefined && low > high) issue(['constraints'], 'the lower bound is above the upper bound: no value can pass');
-  const members = (values: readonly (string | number | boolean)[] | undefined, path: (string | number)[]) =>
-    values?.forEach((member, i) => castValue(f, String(member)).ok || issue([...path, i], `${JSON.stringify(member)} is not a valid ${f.type}`));
+  if (low !== undefined && high !== undefined && low > high)
+    issue(['constraints'], 'the lower bound is above the upper bound: no value can pass');
+  const members = (
+    values: readonly (string | number | boolean)[] | undefined,
+    path: (string | number)[],
+  ) =>
+    values?.forEach(
+      (member, i) =>
+        castValue(f, String(member)).ok ||
+        issue([...path, i], `${JSON.stringify(member)} is not a valid ${f.type}`),
+    );
   members(c.enum, ['constraints', 'enum']);
-  const categories = f.categories?.map((entry) => (typeof entry === 'object' ? entry.value : entry));
+  const categories = f.categories?.map((entry) =>
+    typeof entry === 'object' ? entry.value : entry,
+  );
   members(categories, ['categories']);
   if (c.enum && categories) {
     const allowed = new Set(categories.map(String));
-    c.enum.forEach((member, i) => allowed.has(String(member)) || issue(['constraints', 'enum', i], `${JSON.stringify(member)} is not one of the field's categories`));
+    c.enum.forEach(
+      (member, i) =>
+        allowed.has(String(member)) ||
+        issue(
+          ['constraints', 'enum', i],
+          `${JSON.stringify(member)} is not one of the field's categories`,
+        ),
+    );
   }
   const ml = f.ml;
-  if (ml?.stats && !NUMERIC_TYPES.has(f.type)) issue(['ml', 'stats'], `statistic bounds apply to number and integer fields; this field is ${f.type}`);
+  if (ml?.stats && !NUMERIC_TYPES.has(f.type))
+    issue(
+      ['ml', 'stats'],
+      `statistic bounds apply to number and integer fields; this field is ${f.type}`,
+    );
   for (const key of ['allowNaN', 'allowInf'] as const) {
-    if (ml?.[key] !== undefined && f.type !== 'number') issue(['ml', key], `${key} applies to number fields only; this field is ${f.type}`);
+    if (ml?.[key] !== undefined && f.type !== 'number')
+      issue(['ml', key], `${key} applies to number fields only; this field is ${f.type}`);
   }
 }
 
@@ -196,7 +272,12 @@ export interface CompiledField extends FieldDescriptor {
   missing: ReadonlySet<string>;
   pattern?: FieldPattern;
   /** Constraint bounds cast to the field's type, ready to compare. */
-  bounds: { minimum?: number; maximum?: number; exclusiveMinimum?: number; exclusiveMaximum?: number };
+  bounds: {
+    minimum?: number;
+    maximum?: number;
+    exclusiveMinimum?: number;
+    exclusiveMaximum?: number;
+  };
   enumValues?: ReadonlySet<unknown>;
   categoryValues?: ReadonlySet<unknown>;
   /** The line of the field's definition in the schema file, for findings about the whole column. */
@@ -223,20 +304,45 @@ export async function loadTableSchema(path: string): Promise<CompiledSchema> {
 
 /** A schema from an in-memory descriptor (inference, tests), validated as a file would be. */
 export async function tableSchemaFrom(value: unknown, source: string): Promise<CompiledSchema> {
-  return compileSchema(await validateStructured(value, descriptor, { path: source, what: 'schema' }), source);
+  return compileSchema(
+    await validateStructured(value, descriptor, { path: source, what: 'schema' }),
+    source,
+  );
 }
 
-function compileSchema(schema: TableSchema, source: string, lines: (number | undefined)[] = []): CompiledSchema {
-  const fields = schema.fields.map((f, i) => ({ ...compileField(f, schema.missingValues), line: lines[i] }));
+function compileSchema(
+  schema: TableSchema,
+  source: string,
+  lines: (number | undefined)[] = [],
+): CompiledSchema {
+  const fields = schema.fields.map((f, i) => ({
+    ...compileField(f, schema.missingValues),
+    line: lines[i],
+  }));
   const primaryKey = schema.primaryKey === undefined ? [] : [schema.primaryKey].flat();
-  return { source, descriptor: schema, fields, primaryKey, uniqueKeys: schema.uniqueKeys ?? [], mlLine: lines[schema.fields.length] ?? 1 };
+  return {
+    source,
+    descriptor: schema,
+    fields,
+    primaryKey,
+    uniqueKeys: schema.uniqueKeys ?? [],
+    mlLine: lines[schema.fields.length] ?? 1,
+  };
 }
 
-const missingText = (values: z.output<typeof missingValues>) => values.map((entry) => (typeof entry === 'string' ? entry : entry.value));
+const missingText = (values: z.output<typeof missingValues>) =>
+  values.map((entry) => (typeof entry === 'string' ? entry : entry.value));
 
-function compileField(f: FieldDescriptor, schemaMissing: z.output<typeof missingValues>): CompiledField {
+function compileField(
+  f: FieldDescriptor,
+  schemaMissing: z.output<typeof missingValues>,
+): CompiledField {
   const c = f.constraints ?? {};
-  const compiled: CompiledField = { ...f, missing: new Set(missingText(f.missingValues ?? schemaMissing)), bounds: {} };
+  const compiled: CompiledField = {
+    ...f,
+    missing: new Set(missingText(f.missingValues ?? schemaMissing)),
+    bounds: {},
+  };
   if (c.pattern !== undefined) compiled.pattern = compilePattern(c.pattern) as FieldPattern;
   for (const bound of ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'] as const) {
     const value = c[bound];
@@ -245,13 +351,21 @@ function compileField(f: FieldDescriptor, schemaMissing: z.output<typeof missing
     if (cast?.ok) compiled.bounds[bound] = cast.value as number;
   }
   compiled.enumValues = castMembers(compiled, c.enum);
-  compiled.categoryValues = castMembers(compiled, f.categories?.map((entry) => (typeof entry === 'object' ? entry.value : entry)));
+  compiled.categoryValues = castMembers(
+    compiled,
+    f.categories?.map((entry) => (typeof entry === 'object' ? entry.value : entry)),
+  );
   return compiled;
 }
 
-function castMembers(f: CompiledField, members: readonly (string | number | boolean)[] | undefined): ReadonlySet<unknown> | undefined {
+function castMembers(
+  f: CompiledField,
+  members: readonly (string | number | boolean)[] | undefined,
+): ReadonlySet<unknown> | undefined {
   if (!members) return undefined;
-  return new Set(members.map((member) => comparable((castValue(f, String(member)) as { value: unknown }).value)));
+  return new Set(
+    members.map((member) => comparable((castValue(f, String(member)) as { value: unknown }).value)),
+  );
 }
 
 /** A form of a cast value that Set membership and ordering compare by value. */

@@ -10,7 +10,11 @@ import type { StepEnvironment } from '../action/context.js';
  * the command is the pull request's code.
  */
 export function runStepEnvironment(env: StepEnvironment['env']): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('INPUT_') && !ACTION_ONLY_VARIABLES.has(name)));
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      ([name]) => !name.startsWith('INPUT_') && !ACTION_ONLY_VARIABLES.has(name),
+    ),
+  );
 }
 
 const ACTION_ONLY_VARIABLES = new Set([
@@ -28,7 +32,11 @@ const ACTION_ONLY_VARIABLES = new Set([
  * the switches that make common frameworks deterministic (cuBLAS workspace for PyTorch on
  * GPUs, TensorFlow's deterministic ops, Lightning's global seed, Python's hash seed).
  */
-export function trainingPins(model: string, configPath: string, seed: number): Record<string, string> {
+export function trainingPins(
+  model: string,
+  configPath: string,
+  seed: number,
+): Record<string, string> {
   const text = String(seed);
   return {
     MLOPS_MODEL_NAME: model,

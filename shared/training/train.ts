@@ -11,14 +11,29 @@ import { createStepDir, type StepEnvironment } from '../action/context.js';
 import { UserError } from '../action/errors.js';
 import type { Logger, Runner } from '../action/runner.js';
 import { ACTION_VERSION } from '../action/version.js';
-import { artifactServiceAvailable, MANIFEST_FILE, uploadModelArtifact, type UploadedArtifact } from '../artifacts/model-artifact.js';
-import { restoreTrainingOutputs, saveTrainingOutputs, trainingCacheKey } from '../cache/training-cache.js';
+import {
+  artifactServiceAvailable,
+  MANIFEST_FILE,
+  uploadModelArtifact,
+  type UploadedArtifact,
+} from '../artifacts/model-artifact.js';
+import {
+  restoreTrainingOutputs,
+  saveTrainingOutputs,
+  trainingCacheKey,
+} from '../cache/training-cache.js';
 import { confinePath, confinePaths, stepConfinement, type Confinement } from '../files/confine.js';
 import { expandPaths } from '../files/expand.js';
 import { sha256File } from '../files/hash.js';
 import { validateStructured } from '../files/structured.js';
 import { hashCodeTree, type CodeTree } from '../lineage/code-tree.js';
-import { canonicalConfigSha256, computeFingerprint, hashFiles, portablePath, versionOf } from '../lineage/fingerprint.js';
+import {
+  canonicalConfigSha256,
+  computeFingerprint,
+  hashFiles,
+  portablePath,
+  versionOf,
+} from '../lineage/fingerprint.js';
 import { MANIFEST_FORMAT, manifestSchema, type Manifest } from '../lineage/manifest.js';
 import { describeOutputs } from '../lineage/outputs.js';
 import { findDependencyFiles, unpinnedDependencies, type PinFinding } from '../lineage/pins.js';
@@ -49,41 +64,80 @@ export interface TrainingOutcome {
   artifact?: UploadedArtifact;
 }
 
-type Inside = (what: string, input: string, kind?: 'any') => (paths: readonly string[]) => Promise<string[]>;
+type Inside = (
+  what: string,
+  input: string,
+  kind?: 'any',
+) => (paths: readonly string[]) => Promise<string[]>;
 
-export async function trainAndRecord(request: TrainingRequest, step: StepEnvironment, runner: Runner): Promise<TrainingOutcome> {
+export async function trainAndRecord(
+  request: TrainingRequest,
+  step: StepEnvironment,
+  runner: Runner,
+): Promise<TrainingOutcome> {
   const context = step.context();
   const confinement = await stepConfinement(context.workspace, context.tempDir);
-  const cwd = await confinePath(request.workingDirectory, confinement, { what: 'working directory', input: 'working-directory', baseDir: process.cwd(), kind: 'folder' });
+  const cwd = await confinePath(request.workingDirectory, confinement, {
+    what: 'working directory',
+    input: 'working-directory',
+    baseDir: process.cwd(),
+    kind: 'folder',
+  });
   await requireDirectory(cwd);
-  if (request.outputs.length === 0) throw new UserError('Input "outputs" lists no files: name the model file the command writes (one path per line).');
+  if (request.outputs.length === 0)
+    throw new UserError(
+      'Input "outputs" lists no files: name the model file the command writes (one path per line).',
+    );
   const inside = confinedTo(confinement, cwd);
   const lineage = await fingerprintInputs(request, cwd, inside, context.workspace, runner);
   const { fingerprint } = lineage;
 
-  const cacheArgs = { model: request.model, fingerprint, outputs: lineage.outputPaths, baseDir: cwd, workspace: context.workspace, log: runner };
+  const cacheArgs = {
+    model: request.model,
+    fingerprint,
+    outputs: lineage.outputPaths,
+    baseDir: cwd,
+    workspace: context.workspace,
+    log: runner,
+  };
   const cached = request.cache ? await restoreTrainingOutputs(cacheArgs) : undefined;
   const environment = trainingPins(request.model, lineage.configPath, request.seed);
   let training: Manifest['training'];
   if (cached) {
-    training = { ...cached.training, restoredFrom: { runUrl: cached.git.runUrl, startedAt: cached.training.startedAt } };
-    runner.info(`Restored the outputs of fingerprint ${fingerprint.slice(0, 12)} from the cache; skipped training that took ${cached.training.durationSeconds.toFixed(1)} s.`);
+    training = {
+      ...cached.training,
+      restoredFrom: { runUrl: cached.git.runUrl, startedAt: cached.training.startedAt },
+    };
+    runner.info(
+      `Restored the outputs of fingerprint ${fingerprint.slice(0, 12)} from the cache; skipped training that took ${cached.training.durationSeconds.toFixed(1)} s.`,
+    );
   } else {
     const startedAt = new Date().toISOString();
     const { durationSeconds } = await runner.group(`Training ${request.model}`, () =>
-      runShellCommand(request.command, { cwd, env: { ...runStepEnvironment(step.env), ...environment }, tempDir: context.tempDir }),
+      runShellCommand(request.command, {
+        cwd,
+        env: { ...runStepEnvironment(step.env), ...environment },
+        tempDir: context.tempDir,
+      }),
     );
     training = { startedAt, durationSeconds };
     runner.info(`Training took ${durationSeconds.toFixed(1)} s.`);
   }
   const outputs = await describeOutputs(request.outputs, cwd, inside('output', 'outputs'));
-  if (cached && !sameOutputs(cached.outputs, outputs)) throw new UserError(`The outputs restored from the cache for fingerprint ${fingerprint.slice(0, 12)} do not match the manifest they were saved with. Delete the cache entry ${trainingCacheKey(request.model, fingerprint)} and run again.`);
+  if (cached && !sameOutputs(cached.outputs, outputs))
+    throw new UserError(
+      `The outputs restored from the cache for fingerprint ${fingerprint.slice(0, 12)} do not match the manifest they were saved with. Delete the cache entry ${trainingCacheKey(request.model, fingerprint)} and run again.`,
+    );
 
   const manifest: Manifest = {
     format: MANIFEST_FORMAT,
     model: { name: request.model, version: lineage.version },
     fingerprint,
-    config: { path: portablePath(request.config, cwd), sha256: await sha256File(request.config, 'config file', cwd), canonicalSha256: lineage.configCanonical },
+    config: {
+      path: portablePath(request.config, cwd),
+      sha256: await sha256File(request.config, 'config file', cwd),
+      canonicalSha256: lineage.configCanonical,
+    },
     data: lineage.data,
     code: { source: lineage.code.source, sha256: lineage.code.sha256, files: lineage.code.files },
     lockFiles: lineage.lockFiles,
@@ -93,30 +147,66 @@ export async function trainAndRecord(request: TrainingRequest, step: StepEnviron
     seed: request.seed,
     workingDirectory: request.workingDirectory,
     outputs,
-    runner: { os: context.runnerOs, arch: lineage.platform.arch, node: process.version, platform: lineage.platform.os },
+    runner: {
+      os: context.runnerOs,
+      arch: lineage.platform.arch,
+      node: process.version,
+      platform: lineage.platform.os,
+    },
     actionVersion: ACTION_VERSION,
-    git: { repository: context.repository, sha: context.sha, ref: context.ref, runId: context.runId, runUrl: context.runUrl },
+    git: {
+      repository: context.repository,
+      sha: context.sha,
+      ref: context.ref,
+      runId: context.runId,
+      runUrl: context.runUrl,
+    },
     training,
   };
   // The steps that read the manifest refuse paths that leave the working directory: say so here.
-  await validateStructured(manifest, manifestSchema, { path: MANIFEST_FILE, what: 'manifest train-model writes' });
+  await validateStructured(manifest, manifestSchema, {
+    path: MANIFEST_FILE,
+    what: 'manifest train-model writes',
+  });
   const dir = await createStepDir(context.tempDir, 'train-model', request.model);
   const manifestPath = join(dir, MANIFEST_FILE);
   await writeFile(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
   if (request.cache && !cached) await saveTrainingOutputs({ ...cacheArgs, manifest });
   const artifact = artifactServiceAvailable(step.env)
-    ? await uploadModelArtifact({ manifest, manifestPath, baseDir: cwd, stagingDir: join(dir, 'artifact'), log: runner })
+    ? await uploadModelArtifact({
+        manifest,
+        manifestPath,
+        baseDir: cwd,
+        stagingDir: join(dir, 'artifact'),
+        log: runner,
+      })
     : undefined;
-  if (!artifact) runner.info('No artifact service here (not a GitHub runner), so the model was not uploaded as an artifact.');
-  return { manifest, manifestPath, modelPath: lineage.outputPaths[0]!, cacheHit: Boolean(cached), artifact };
+  if (!artifact)
+    runner.info(
+      'No artifact service here (not a GitHub runner), so the model was not uploaded as an artifact.',
+    );
+  return {
+    manifest,
+    manifestPath,
+    modelPath: lineage.outputPaths[0]!,
+    cacheHit: Boolean(cached),
+    artifact,
+  };
 }
 
 function confinedTo(confinement: Confinement, cwd: string): Inside {
-  return (what, input, kind) => (paths) => confinePaths(paths, confinement, { what, input, baseDir: cwd, kind });
+  return (what, input, kind) => (paths) =>
+    confinePaths(paths, confinement, { what, input, baseDir: cwd, kind });
 }
 
 /** Hashes everything that decides the model, and reports what it could not pin. */
-async function fingerprintInputs(request: TrainingRequest, cwd: string, inside: Inside, workspace: string, log: Logger) {
+async function fingerprintInputs(
+  request: TrainingRequest,
+  cwd: string,
+  inside: Inside,
+  workspace: string,
+  log: Logger,
+) {
   const configPath = (await inside('config file', 'config')([request.config]))[0]!;
   const configCanonical = await canonicalConfigSha256(request.config, cwd);
   const dataPaths = await expandPaths(request.data, cwd, 'data file');
@@ -126,24 +216,59 @@ async function fingerprintInputs(request: TrainingRequest, cwd: string, inside: 
   const code = await hashCodeTree(request.code, cwd, outputPaths, inside('code file', 'code'));
   if (code.source === 'none') {
     const why = code.problem ?? 'The working directory is not in a git repository';
-    log.warning(`${why} and input "code" is empty, so no code is part of the fingerprint: list the code that trains the model in "code".`);
+    log.warning(
+      `${why} and input "code" is empty, so no code is part of the fingerprint: list the code that trains the model in "code".`,
+    );
   }
-  const dependencyFiles = await findDependencyFiles([cwd, dirname(configPath), ...(code.root ? [code.root] : [])]);
-  await inside('dependency file', 'working-directory')([...dependencyFiles.locks, ...dependencyFiles.manifests]);
+  const dependencyFiles = await findDependencyFiles([
+    cwd,
+    dirname(configPath),
+    ...(code.root ? [code.root] : []),
+  ]);
+  await inside(
+    'dependency file',
+    'working-directory',
+  )([...dependencyFiles.locks, ...dependencyFiles.manifests]);
   const lockFiles = await hashFiles(dependencyFiles.locks, cwd, 'lock file');
-  const unpinned = request.strictPins === 'off' ? [] : await unpinnedDependencies(dependencyFiles, (path) => portablePath(path, workspace));
+  const unpinned =
+    request.strictPins === 'off'
+      ? []
+      : await unpinnedDependencies(dependencyFiles, (path) => portablePath(path, workspace));
   reportUnpinned(unpinned, request.strictPins, log);
   const platform = { os: process.platform, arch: arch() };
-  const fingerprint = computeFingerprint({ configSha256: configCanonical, data, codeSha256: code.sha256, lockFiles, command: request.command, seed: request.seed, platform, actionVersion: ACTION_VERSION });
+  const fingerprint = computeFingerprint({
+    configSha256: configCanonical,
+    data,
+    codeSha256: code.sha256,
+    lockFiles,
+    command: request.command,
+    seed: request.seed,
+    platform,
+    actionVersion: ACTION_VERSION,
+  });
   const version = versionOf(fingerprint);
   log.info(
     `Fingerprint ${fingerprint} (version ${version}) over the config, ${data.length} data file(s), the code (${describeCode(code)}), ${lockFiles.length} lock file(s)${lockFiles.length ? ` (${lockFiles.map((l) => l.path).join(', ')})` : ''}, the command, seed ${request.seed}, ${platform.os}/${platform.arch} and mlops-actions ${ACTION_VERSION}.`,
   );
-  return { configPath, configCanonical, data, outputPaths, code, lockFiles, unpinned, platform, fingerprint, version };
+  return {
+    configPath,
+    configCanonical,
+    data,
+    outputPaths,
+    code,
+    lockFiles,
+    unpinned,
+    platform,
+    fingerprint,
+    version,
+  };
 }
 
 function sameOutputs(a: Manifest['outputs'], b: Manifest['outputs']): boolean {
-  return JSON.stringify(a.map((o) => [o.path, o.sha256])) === JSON.stringify(b.map((o) => [o.path, o.sha256]));
+  return (
+    JSON.stringify(a.map((o) => [o.path, o.sha256])) ===
+    JSON.stringify(b.map((o) => [o.path, o.sha256]))
+  );
 }
 
 const MAX_PIN_ANNOTATIONS = 10;
@@ -153,11 +278,22 @@ function reportUnpinned(findings: readonly PinFinding[], mode: StrictPins, log: 
   if (findings.length === 0 || mode === 'off') return;
   const located = findings.map((f) => `${f.file}:${f.line}: ${f.message}`);
   if (mode === 'error') {
-    throw new UserError(`strict-pins is "error" and ${findings.length} dependenc${findings.length === 1 ? 'y is' : 'ies are'} not pinned: ${located.join(' ')} Pin them, or set strict-pins to warn.`);
+    throw new UserError(
+      `strict-pins is "error" and ${findings.length} dependenc${findings.length === 1 ? 'y is' : 'ies are'} not pinned: ${located.join(' ')} Pin them, or set strict-pins to warn.`,
+    );
   }
   // GitHub shows at most 10 annotations per level per step: the rest go to the log.
-  findings.slice(0, MAX_PIN_ANNOTATIONS).forEach((f) => log.warning(`Unpinned dependency: ${f.message}`, { file: f.file, line: f.line, title: 'strict-pins' }));
-  if (findings.length > MAX_PIN_ANNOTATIONS) log.info(`More unpinned dependencies:\n${located.slice(MAX_PIN_ANNOTATIONS).join('\n')}`);
+  findings
+    .slice(0, MAX_PIN_ANNOTATIONS)
+    .forEach((f) =>
+      log.warning(`Unpinned dependency: ${f.message}`, {
+        file: f.file,
+        line: f.line,
+        title: 'strict-pins',
+      }),
+    );
+  if (findings.length > MAX_PIN_ANNOTATIONS)
+    log.info(`More unpinned dependencies:\n${located.slice(MAX_PIN_ANNOTATIONS).join('\n')}`);
 }
 
 function describeCode(code: CodeTree): string {
@@ -168,5 +304,6 @@ function describeCode(code: CodeTree): string {
 
 async function requireDirectory(path: string) {
   const info = await stat(path).catch(() => undefined);
-  if (!info?.isDirectory()) throw new UserError(`Input "working-directory" is "${path}", which is not a directory.`);
+  if (!info?.isDirectory())
+    throw new UserError(`Input "working-directory" is "${path}", which is not a directory.`);
 }

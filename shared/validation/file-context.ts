@@ -74,6 +74,16 @@ export interface FileContext {
 
 /** An empty file, or a header without rows. */
 export function reportEmpty({ file, summary, report }: FileContext, headerSeen: boolean): void {
-  if (!headerSeen) report({ code: 'empty-file', message: `The file "${file.path}" is empty: it has no ${file.format === 'parquet' ? 'columns' : file.format === 'jsonl' ? 'JSON object' : 'header row'}.` });
-  else if (summary.rows === 0) report({ code: 'empty-file', level: 'warning', line: file.format === 'parquet' ? undefined : 1, message: `The file "${file.path}" has a header but no data rows.` });
+  if (!headerSeen)
+    report({
+      code: 'empty-file',
+      message: `The file "${file.path}" is empty: it has no ${file.format === 'parquet' ? 'columns' : file.format === 'jsonl' ? 'JSON object' : 'header row'}.`,
+    });
+  else if (summary.rows === 0)
+    report({
+      code: 'empty-file',
+      level: 'warning',
+      line: file.format === 'parquet' ? undefined : 1,
+      message: `The file "${file.path}" has a header but no data rows.`,
+    });
 }

@@ -73,7 +73,10 @@ export interface Finding {
 }
 
 /** A finding as checks report it: `completeFinding` fills in its file, scope and level. */
-export type PartialFinding = Omit<Finding, 'file' | 'scope' | 'level'> & { level?: FindingLevel; file?: string };
+export type PartialFinding = Omit<Finding, 'file' | 'scope' | 'level'> & {
+  level?: FindingLevel;
+  file?: string;
+};
 
 export type Report = (finding: PartialFinding) => void;
 
@@ -81,7 +84,12 @@ export type Report = (finding: PartialFinding) => void;
 export function completeFinding(partial: PartialFinding, file: string): Finding {
   // Defaults first, then the partial's own: on Node 20 this is about 15 times faster than spreading
   // the partial first, and a hostile file can make millions of findings (one per blank line).
-  const finding = { file, level: 'error', scope: FINDING_CODES[partial.code], ...partial } as Finding;
+  const finding = {
+    file,
+    level: 'error',
+    scope: FINDING_CODES[partial.code],
+    ...partial,
+  } as Finding;
   if (finding.file === undefined) finding.file = file;
   if (finding.level === undefined) finding.level = 'error';
   return finding;
@@ -101,7 +109,8 @@ const MESSAGE_LIMIT = 2_000;
  * (markdown/escape.ts) with which a cell could forge lines or hide text in an annotation, a log
  * or the job summary.
  */
-const isSafe = (text: string | undefined, limit: number) => text === undefined || (text.length <= limit && !hasInvisible(text));
+const isSafe = (text: string | undefined, limit: number) =>
+  text === undefined || (text.length <= limit && !hasInvisible(text));
 
 /** A short, escaped excerpt of file content, for a finding: at most `limit` characters of it, then "…". */
 export function excerpt(value: string, limit = EXCERPT_LIMIT): string {
@@ -117,7 +126,13 @@ export function excerpt(value: string, limit = EXCERPT_LIMIT): string {
  */
 function safeFinding(finding: Finding): Finding {
   // Most findings are short and plain: they pass as they are (this runs for every finding).
-  if (isSafe(finding.message, MESSAGE_LIMIT) && isSafe(finding.observed, EXCERPT_LIMIT) && isSafe(finding.field, EXCERPT_LIMIT) && isSafe(finding.expected, MESSAGE_LIMIT)) return finding;
+  if (
+    isSafe(finding.message, MESSAGE_LIMIT) &&
+    isSafe(finding.observed, EXCERPT_LIMIT) &&
+    isSafe(finding.field, EXCERPT_LIMIT) &&
+    isSafe(finding.expected, MESSAGE_LIMIT)
+  )
+    return finding;
   const safe: Finding = { ...finding, message: excerpt(finding.message, MESSAGE_LIMIT) };
   if (finding.observed !== undefined) safe.observed = excerpt(finding.observed);
   if (finding.field !== undefined) safe.field = excerpt(finding.field);
@@ -156,15 +171,27 @@ export class FindingSink {
     const key = groupKey(finding);
     const group = this.groups.get(key);
     if (group) group.count++;
-    else this.groups.set(key, { code: finding.code, level: finding.level, field: finding.field, constraint: finding.constraint, file: finding.file, count: 1, first: finding });
+    else
+      this.groups.set(key, {
+        code: finding.code,
+        level: finding.level,
+        field: finding.field,
+        constraint: finding.constraint,
+        file: finding.file,
+        count: 1,
+        first: finding,
+      });
   }
 
   /** For each group, how many of its findings were counted but not kept. */
   unkept(): { group: FindingGroup; count: number }[] {
     const counts = new Map<string, number>();
     for (const [key, group] of this.groups) counts.set(key, group.count);
-    for (const finding of this.kept) counts.set(groupKey(finding), counts.get(groupKey(finding))! - 1);
-    return [...this.groups].filter(([key]) => counts.get(key)! > 0).map(([key, group]) => ({ group, count: counts.get(key)! }));
+    for (const finding of this.kept)
+      counts.set(groupKey(finding), counts.get(groupKey(finding))! - 1);
+    return [...this.groups]
+      .filter(([key]) => counts.get(key)! > 0)
+      .map(([key, group]) => ({ group, count: counts.get(key)! }));
   }
 
   /**
@@ -185,4 +212,5 @@ export class FindingSink {
   }
 }
 
-const groupKey = (finding: Finding) => `${finding.code}\u0000${finding.constraint ?? ''}\u0000${finding.field ?? ''}\u0000${finding.file}\u0000${finding.level}`;
+const groupKey = (finding: Finding) =>
+  `${finding.code}\u0000${finding.constraint ?? ''}\u0000${finding.field ?? ''}\u0000${finding.file}\u0000${finding.level}`;

@@ -11,9 +11,17 @@ import type { FieldState } from './row-checks.js';
  * field). The other rules map by name. JSON Lines and Parquet are always matched by name:
  * objects and Parquet schemas have no meaningful column order.
  */
-export function matchHeader(header: readonly string[], schema: CompiledSchema, states: readonly FieldState[], format: DataFormat, line: number | undefined, report: Report): (FieldState | undefined)[] {
+export function matchHeader(
+  header: readonly string[],
+  schema: CompiledSchema,
+  states: readonly FieldState[],
+  format: DataFormat,
+  line: number | undefined,
+  report: Report,
+): (FieldState | undefined)[] {
   const declared = schema.descriptor.fieldsMatch;
-  const mode = declared === 'exact' && (format === 'jsonl' || format === 'parquet') ? 'equal' : declared;
+  const mode =
+    declared === 'exact' && (format === 'jsonl' || format === 'parquet') ? 'equal' : declared;
   if (mode === 'exact') return matchByPosition(header, states, line, report);
   const byName = new Map(states.map((s) => [s.field.name, s]));
   const seen = new Set<string>();
@@ -23,51 +31,106 @@ export function matchHeader(header: readonly string[], schema: CompiledSchema, s
       return undefined;
     }
     if (seen.has(label)) {
-      report({ code: 'duplicate-label', line, field: label, message: `Column "${excerpt(label)}" appears more than once in the header.` });
+      report({
+        code: 'duplicate-label',
+        line,
+        field: label,
+        message: `Column "${excerpt(label)}" appears more than once in the header.`,
+      });
       return undefined;
     }
     seen.add(label);
     const state = byName.get(label);
     // subset: the data MAY have more columns than the schema; superset: it MAY have fewer.
     if (!state && (mode === 'equal' || mode === 'superset')) {
-      report({ code: 'extra-label', line, field: label, message: `Column "${excerpt(label)}" is not a field of the schema (fieldsMatch: ${mode}).` });
+      report({
+        code: 'extra-label',
+        line,
+        field: label,
+        message: `Column "${excerpt(label)}" is not a field of the schema (fieldsMatch: ${mode}).`,
+      });
     }
     return state;
   });
   const missing = schema.fields.filter((f) => !seen.has(f.name));
   if (mode === 'partial' && missing.length === schema.fields.length) {
-    report({ code: 'unmatched-header', line, message: 'No column of the header matches a schema field (fieldsMatch: partial needs at least one).' });
+    report({
+      code: 'unmatched-header',
+      line,
+      message:
+        'No column of the header matches a schema field (fieldsMatch: partial needs at least one).',
+    });
   } else {
     for (const f of missing) {
       // A required field needs its column whatever the rule.
       if ((mode === 'superset' || mode === 'partial') && !f.constraints?.required) continue;
-      report({ code: 'missing-label', line, field: f.name, message: `The schema field "${f.name}" has no column in the header.` });
+      report({
+        code: 'missing-label',
+        line,
+        field: f.name,
+        message: `The schema field "${f.name}" has no column in the header.`,
+      });
     }
   }
   return columns;
 }
 
-function matchByPosition(header: readonly string[], states: readonly FieldState[], line: number | undefined, report: Report): (FieldState | undefined)[] {
+function matchByPosition(
+  header: readonly string[],
+  states: readonly FieldState[],
+  line: number | undefined,
+  report: Report,
+): (FieldState | undefined)[] {
   const names = new Set(states.map((s) => s.field.name));
   const seen = new Set<string>();
   const columns = header.map((label, index) => {
     const state = states[index];
-    if (label.trim() === '') report({ code: 'blank-label', line, field: state?.field.name, message: `Column ${index + 1} has no name.` });
-    else if (seen.has(label)) report({ code: 'duplicate-label', line, field: label, message: `Column "${excerpt(label)}" appears more than once in the header.` });
+    if (label.trim() === '')
+      report({
+        code: 'blank-label',
+        line,
+        field: state?.field.name,
+        message: `Column ${index + 1} has no name.`,
+      });
+    else if (seen.has(label))
+      report({
+        code: 'duplicate-label',
+        line,
+        field: label,
+        message: `Column "${excerpt(label)}" appears more than once in the header.`,
+      });
     seen.add(label);
     if (!state) {
-      report({ code: 'extra-label', line, field: label, message: `Column ${index + 1} ("${excerpt(label)}") is beyond the schema's ${states.length} fields (fieldsMatch: exact).` });
+      report({
+        code: 'extra-label',
+        line,
+        field: label,
+        message: `Column ${index + 1} ("${excerpt(label)}") is beyond the schema's ${states.length} fields (fieldsMatch: exact).`,
+      });
       return undefined;
     }
     if (label.trim() !== '' && label !== state.field.name) {
-      const hint = names.has(label) ? ' The columns are in another order than the fields; use fieldsMatch: equal to match them by name.' : '';
-      report({ code: 'incorrect-label', line, field: state.field.name, observed: label, expected: state.field.name,
-        message: `Column ${index + 1} is "${excerpt(label)}" where the schema has field "${state.field.name}" (fieldsMatch: exact matches by position, so it is checked as "${state.field.name}").${hint}` });
+      const hint = names.has(label)
+        ? ' The columns are in another order than the fields; use fieldsMatch: equal to match them by name.'
+        : '';
+      report({
+        code: 'incorrect-label',
+        line,
+        field: state.field.name,
+        observed: label,
+        expected: state.field.name,
+        message: `Column ${index + 1} is "${excerpt(label)}" where the schema has field "${state.field.name}" (fieldsMatch: exact matches by position, so it is checked as "${state.field.name}").${hint}`,
+      });
     }
     return state;
   });
   for (const state of states.slice(header.length)) {
-    report({ code: 'missing-label', line, field: state.field.name, message: `The schema field "${state.field.name}" (field ${state.index + 1}) has no column: the header has ${header.length}.` });
+    report({
+      code: 'missing-label',
+      line,
+      field: state.field.name,
+      message: `The schema field "${state.field.name}" (field ${state.index + 1}) has no column: the header has ${header.length}.`,
+    });
   }
   return columns;
 }

@@ -14,46 +14,88 @@ import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { DataFileError } from '../data/data-file-error.js';
-import { delimitedLayout, delimitedShards, type DelimitedLayout } from '../data/delimited-shards.js';
+import {
+  delimitedLayout,
+  delimitedShards,
+  type DelimitedLayout,
+} from '../data/delimited-shards.js';
 import { openParquet } from '../data/parquet.js';
 import type { CompiledSchema } from '../schema/table-schema.js';
-import { reportEmpty, type DataFile, type FileContext, type ParallelOptions, type ValidateOptions } from './file-context.js';
+import {
+  reportEmpty,
+  type DataFile,
+  type FileContext,
+  type ParallelOptions,
+  type ValidateOptions,
+} from './file-context.js';
 import { matchHeader } from './header.js';
-import { workerInit, type FileSetup, type ShardRequest, type ShardResult, type ShardTask } from './shard-worker.js';
+import {
+  workerInit,
+  type FileSetup,
+  type ShardRequest,
+  type ShardResult,
+  type ShardTask,
+} from './shard-worker.js';
 
 export type { ParallelOptions } from './file-context.js';
 
 const DEFAULT_MIN_FILE_BYTES = 16 * 2 ** 20;
 const DEFAULT_SHARD_BYTES = 4 * 2 ** 20;
 
-export type ShardPlan = { kind: 'delimited'; layout: DelimitedLayout; bytes: number } | { kind: 'parquet'; columns: string[]; groupRows: number[] };
+export type ShardPlan =
+  | { kind: 'delimited'; layout: DelimitedLayout; bytes: number }
+  | { kind: 'parquet'; columns: string[]; groupRows: number[] };
 
 const workerCount = (options: ParallelOptions) => options.workers ?? availableParallelism();
 
 /** How a file would be cut into shards, or undefined when it is read in one pass. */
-export async function planShards(file: DataFile, options: ValidateOptions): Promise<ShardPlan | undefined> {
+export async function planShards(
+  file: DataFile,
+  options: ValidateOptions,
+): Promise<ShardPlan | undefined> {
   const parallel = options.parallel;
-  if (!parallel || workerCount(parallel) < 2 || file.format === 'jsonl' || /\.gz$/i.test(file.path)) return undefined;
+  if (!parallel || workerCount(parallel) < 2 || file.format === 'jsonl' || /\.gz$/i.test(file.path))
+    return undefined;
   // A file that cannot be read is left to the one-pass reader, which says what is wrong with it.
-  const size = await stat(file.path).then((s) => s.size, () => 0);
+  const size = await stat(file.path).then(
+    (s) => s.size,
+    () => 0,
+  );
   if (size < (parallel.minFileBytes ?? DEFAULT_MIN_FILE_BYTES)) return undefined;
   if (file.format === 'parquet') {
     const source = await openParquet(file.path).catch(() => undefined);
-    return source && source.groupRows.length > 1 ? { kind: 'parquet', columns: source.columns, groupRows: source.groupRows } : undefined;
+    return source && source.groupRows.length > 1
+      ? { kind: 'parquet', columns: source.columns, groupRows: source.groupRows }
+      : undefined;
   }
   const layout = await delimitedLayout(file.path, file.format, options.dialect);
   return layout && { kind: 'delimited', layout, bytes: size };
 }
 
 /** Checks one file in shards on the pool's workers, merging their results in row order. */
-export async function validateFileInShards(context: FileContext, pool: ShardPool, plan: ShardPlan): Promise<void> {
+export async function validateFileInShards(
+  context: FileContext,
+  pool: ShardPool,
+  plan: ShardPlan,
+): Promise<void> {
   const { file, schema, states } = context;
   const header = plan.kind === 'delimited' ? plan.layout.header : plan.columns;
   const headerLine = plan.kind === 'delimited' ? plan.layout.headerLine : undefined;
-  const columns = matchHeader(header, schema, states, file.format, headerLine, context.report).map((state) => state?.index);
-  const setup: FileSetup = { path: file.path, format: file.format, width: header.length, columns, ...(plan.kind === 'delimited' && { layout: plan.layout }) };
+  const columns = matchHeader(header, schema, states, file.format, headerLine, context.report).map(
+    (state) => state?.index,
+  );
+  const setup: FileSetup = {
+    path: file.path,
+    format: file.format,
+    width: header.length,
+    columns,
+    ...(plan.kind === 'delimited' && { layout: plan.layout }),
+  };
   const shardBytes = context.options.parallel?.shardBytes ?? DEFAULT_SHARD_BYTES;
-  const tasks = plan.kind === 'delimited' ? delimitedTasks(file.path, plan.layout, shardBytes) : parquetTasks(plan.groupRows);
+  const tasks =
+    plan.kind === 'delimited'
+      ? delimitedTasks(file.path, plan.layout, shardBytes)
+      : parquetTasks(plan.groupRows);
   let fatal: ShardResult['fatal'];
   await pool.run(setup, tasks, (result) => {
     if (result.seq === 0) context.uniqueness.expect(expectedRows(plan, result));
@@ -71,8 +113,13 @@ function expectedRows(plan: ShardPlan, first: ShardResult): number {
   return Math.ceil((plan.bytes / Math.max(1, first.bytes)) * first.keys.rows * 1.05);
 }
 
-async function* delimitedTasks(path: string, layout: DelimitedLayout, shardBytes: number): AsyncGenerator<ShardTask> {
-  for await (const shard of delimitedShards(path, layout, shardBytes)) yield { kind: 'delimited', shard };
+async function* delimitedTasks(
+  path: string,
+  layout: DelimitedLayout,
+  shardBytes: number,
+): AsyncGenerator<ShardTask> {
+  for await (const shard of delimitedShards(path, layout, shardBytes))
+    yield { kind: 'delimited', shard };
 }
 
 async function* parquetTasks(groupRows: readonly number[]): AsyncGenerator<ShardTask> {
@@ -115,7 +162,9 @@ function mergeShard(context: FileContext, result: ShardResult): void {
 /** Worker threads, started on first use and kept for every file of a validation. */
 export class ShardPool {
   private workers: { worker: Worker; pending: number }[] = [];
-  private readonly listeners = new Set<(event: { result?: ShardResult; error?: unknown }) => void>();
+  private readonly listeners = new Set<
+    (event: { result?: ShardResult; error?: unknown }) => void
+  >();
 
   constructor(
     private readonly options: ParallelOptions,
@@ -129,7 +178,10 @@ export class ShardPool {
     for (let i = 0; i < workerCount(this.options); i++) {
       // A fixed young generation: left to grow, it ends larger on a long file than on a short
       // one, and memory would creep with the file's length (bench: 1.15x on a 10x file; 1.0-1.1x with this).
-      const worker = new Worker(this.options.entry, { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 24 } });
+      const worker = new Worker(this.options.entry, {
+        workerData: init,
+        resourceLimits: { maxYoungGenerationSizeMb: 24 },
+      });
       const entry = { worker, pending: 0 };
       worker.on('message', (result: ShardResult) => {
         entry.pending--;
@@ -139,7 +191,9 @@ export class ShardPool {
         for (const listener of this.listeners) listener({ error });
       });
       worker.on('exit', (code) => {
-        if (code !== 0) for (const listener of this.listeners) listener({ error: new Error(`A validation worker stopped with exit code ${code}.`) });
+        if (code !== 0)
+          for (const listener of this.listeners)
+            listener({ error: new Error(`A validation worker stopped with exit code ${code}.`) });
       });
       this.workers.push(entry);
     }
@@ -150,7 +204,11 @@ export class ShardPool {
    * results to `onResult` in the order of the tasks. Once `onResult` returns false no more
    * tasks are sent, and the results still on their way are waited for and dropped.
    */
-  async run(setup: FileSetup, tasks: AsyncIterable<ShardTask>, onResult: (result: ShardResult) => boolean): Promise<void> {
+  async run(
+    setup: FileSetup,
+    tasks: AsyncIterable<ShardTask>,
+    onResult: (result: ShardResult) => boolean,
+  ): Promise<void> {
     this.start();
     const results = new Map<number, ShardResult>();
     let sent = 0;
@@ -187,7 +245,10 @@ export class ShardPool {
         const target = this.workers.reduce((least, w) => (w.pending < least.pending ? w : least));
         target.pending++;
         const request: ShardRequest = { seq: sent++, setup, task };
-        target.worker.postMessage(request, task.kind === 'delimited' ? [task.shard.bytes.buffer as ArrayBuffer] : []);
+        target.worker.postMessage(
+          request,
+          task.kind === 'delimited' ? [task.shard.bytes.buffer as ArrayBuffer] : [],
+        );
       }
       for (;;) {
         if (failure !== undefined) throw failure;

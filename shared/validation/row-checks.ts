@@ -13,7 +13,14 @@ import { ColumnStats } from '../profile/profile.js';
 import { fingerprint, hash32, hashNumber } from '../profile/sketches/hash.js';
 import { CAST_FAILED, castRaw, compileCast } from '../schema/cast.js';
 import type { CompiledField, CompiledSchema } from '../schema/table-schema.js';
-import { FINDING_CODES, shorten, type Finding, type FindingCode, type FindingLevel, type Report } from './findings.js';
+import {
+  FINDING_CODES,
+  shorten,
+  type Finding,
+  type FindingCode,
+  type FindingLevel,
+  type Report,
+} from './findings.js';
 
 /** What a field's column needs across all files: statistics, `mostly` bookkeeping, its compiled cast. */
 export interface FieldState {
@@ -68,7 +75,13 @@ function fieldState(field: CompiledField, index: number): FieldState {
 
 /** Columns whose top values mean something: text, booleans, enums and categories, targets. */
 function categorical(field: CompiledField): boolean {
-  return field.type === 'string' || field.type === 'boolean' || field.enumValues !== undefined || field.categoryValues !== undefined || field.ml?.role === 'target';
+  return (
+    field.type === 'string' ||
+    field.type === 'boolean' ||
+    field.enumValues !== undefined ||
+    field.categoryValues !== undefined ||
+    field.ml?.role === 'target'
+  );
 }
 
 /** A primary key or unique key: the fields it spans, by index. */
@@ -82,8 +95,21 @@ export interface RowKey {
 export function rowKeys(schema: CompiledSchema): RowKey[] {
   const index = (name: string) => schema.fields.findIndex((f) => f.name === name);
   const keys: RowKey[] = [];
-  if (schema.primaryKey.length) keys.push({ label: 'primary key', code: 'primary-key', indexes: schema.primaryKey.map(index), names: schema.primaryKey });
-  schema.uniqueKeys.forEach((names, i) => keys.push({ label: `unique key ${i + 1}`, code: 'unique-key', indexes: names.map(index), names }));
+  if (schema.primaryKey.length)
+    keys.push({
+      label: 'primary key',
+      code: 'primary-key',
+      indexes: schema.primaryKey.map(index),
+      names: schema.primaryKey,
+    });
+  schema.uniqueKeys.forEach((names, i) =>
+    keys.push({
+      label: `unique key ${i + 1}`,
+      code: 'unique-key',
+      indexes: names.map(index),
+      names,
+    }),
+  );
   return keys;
 }
 
@@ -123,20 +149,44 @@ export function rowChecker(setup: RowCheckerSetup): (r: TableRow) => void {
   return (r: TableRow) => {
     const { row, line } = r;
     if (r.problem) {
-      report({ code: 'source-error', row, line, message: `Row ${row} could not be read: ${r.problem}.` });
+      report({
+        code: 'source-error',
+        row,
+        line,
+        message: `Row ${row} could not be read: ${r.problem}.`,
+      });
       return;
     }
     if (r.blank && (width > 1 || jsonl)) {
-      report({ code: 'blank-row', row, line, expected: `${width} cells`, message: `Row ${row} is an empty line.` });
+      report({
+        code: 'blank-row',
+        row,
+        line,
+        expected: `${width} cells`,
+        message: `Row ${row} is an empty line.`,
+      });
       return;
     }
     const cells = r.cells;
     if (!jsonl && cells.length !== width) {
       const code: FindingCode = cells.length < width ? 'missing-cell' : 'extra-cell';
-      report({ code, row, line, observed: `${cells.length} cells`, expected: `${width} cells`, message: `Row ${row} has ${cells.length} cells; the header has ${width}.` });
+      report({
+        code,
+        row,
+        line,
+        observed: `${cells.length} cells`,
+        expected: `${width} cells`,
+        message: `Row ${row} has ${cells.length} cells; the header has ${width}.`,
+      });
     }
     if (r.extraKeys) {
-      report({ code: 'extra-cell', row, line, observed: r.extraKeys.join(', '), message: `Row ${row} has keys the first object does not have: ${r.extraKeys.map((k) => JSON.stringify(k)).join(', ')}.` });
+      report({
+        code: 'extra-cell',
+        row,
+        line,
+        observed: r.extraKeys.join(', '),
+        message: `Row ${row} has keys the first object does not have: ${r.extraKeys.map((k) => JSON.stringify(k)).join(', ')}.`,
+      });
     }
     values.fill(undefined);
     for (let i = 0; i < columns.length; i++) {
@@ -145,8 +195,10 @@ export function rowChecker(setup: RowCheckerSetup): (r: TableRow) => void {
     }
     let constraint = 0;
     for (const state of uniqueStates) sink.key(constraint++, keyOf(values[state.index]), row, line);
-    for (const key of keys) sink.key(constraint++, rowKeyOf(key, values, row, line, report), row, line);
-    if (duplicateRows) sink.key(constraint, fingerprint(cells.map(String).join('\u0001')), row, line);
+    for (const key of keys)
+      sink.key(constraint++, rowKeyOf(key, values, row, line, report), row, line);
+    if (duplicateRows)
+      sink.key(constraint, fingerprint(cells.map(String).join('\u0001')), row, line);
   };
 }
 
@@ -164,31 +216,65 @@ function keyOf(value: unknown): number | string | null {
  * spec says). A one-field numeric key (the usual id) is the number itself; other keys are the
  * JSON text of their parts.
  */
-function rowKeyOf(key: RowKey, values: readonly unknown[], row: number, line: number | undefined, report: Report): number | string | null {
+function rowKeyOf(
+  key: RowKey,
+  values: readonly unknown[],
+  row: number,
+  line: number | undefined,
+  report: Report,
+): number | string | null {
   if (key.indexes.length === 1) {
     const only = values[key.indexes[0]!];
     if (typeof only === 'number') return only;
   }
   const parts = key.indexes.map((i) => values[i]);
   if (parts.some((value) => value === undefined)) {
-    if (key.code === 'primary-key') report({ code: 'primary-key', row, line, field: key.names.join(', '), expected: 'a value in every key field', message: `Row ${row}: the ${key.label} (${key.names.join(', ')}) has an empty or invalid value.` });
+    if (key.code === 'primary-key')
+      report({
+        code: 'primary-key',
+        row,
+        line,
+        field: key.names.join(', '),
+        expected: 'a value in every key field',
+        message: `Row ${row}: the ${key.label} (${key.names.join(', ')}) has an empty or invalid value.`,
+      });
     return null;
   }
   return JSON.stringify(parts);
 }
 
-const describe = (raw: RawValue) => JSON.stringify(shorten(typeof raw === 'string' ? raw : JSON.stringify(raw), 40));
+const describe = (raw: RawValue) =>
+  JSON.stringify(shorten(typeof raw === 'string' ? raw : JSON.stringify(raw), 40));
 const textOf = (raw: RawValue) => (typeof raw === 'string' ? raw : JSON.stringify(raw));
 
 /** Casts and checks one cell, feeding the column's statistics; returns its cast value (undefined when missing or invalid). */
-function checkCell(state: FieldState, raw: RawValue, row: number, line: number | undefined, report: Report): unknown {
+function checkCell(
+  state: FieldState,
+  raw: RawValue,
+  row: number,
+  line: number | undefined,
+  report: Report,
+): unknown {
   const f = state.field;
   const stats = state.stats;
   stats.count++;
-  if (raw === null || (typeof raw === 'string' && (state.onlyEmptyIsMissing ? raw === '' : f.missing.has(raw)))) {
+  if (
+    raw === null ||
+    (typeof raw === 'string' && (state.onlyEmptyIsMissing ? raw === '' : f.missing.has(raw)))
+  ) {
     stats.nulls++;
     if (f.constraints?.required) {
-      report({ code: 'constraint-error', level: state.level, constraint: 'required', row, line, field: f.name, observed: textOf(raw), expected: 'a value', message: `Row ${row}: field "${f.name}" is required but empty.` });
+      report({
+        code: 'constraint-error',
+        level: state.level,
+        constraint: 'required',
+        row,
+        line,
+        field: f.name,
+        observed: textOf(raw),
+        expected: 'a value',
+        message: `Row ${row}: field "${f.name}" is required but empty.`,
+      });
     }
     return undefined;
   }
@@ -196,20 +282,59 @@ function checkCell(state: FieldState, raw: RawValue, row: number, line: number |
   if (value === CAST_FAILED) {
     stats.invalid++;
     const expected = (castRaw(f, raw) as { expected: string }).expected;
-    failValue(state, { code: 'type-error', row, line, field: f.name, observed: shorten(textOf(raw)), expected, message: `Row ${row}: field "${f.name}" should be ${expected}, got ${describe(raw)}.` }, report);
+    failValue(
+      state,
+      {
+        code: 'type-error',
+        row,
+        line,
+        field: f.name,
+        observed: shorten(textOf(raw)),
+        expected,
+        message: `Row ${row}: field "${f.name}" should be ${expected}, got ${describe(raw)}.`,
+      },
+      report,
+    );
     return undefined;
   }
   const numeric = typeof value === 'number';
   if (numeric) {
     stats.addNumber(value);
     if (value !== value) {
-      if (state.banNaN) report({ code: 'nan-value', level: state.level, row, line, field: f.name, observed: 'NaN', expected: 'a number (ml.allowNaN: false)', message: `Row ${row}: field "${f.name}" is NaN, which the schema bans.` });
+      if (state.banNaN)
+        report({
+          code: 'nan-value',
+          level: state.level,
+          row,
+          line,
+          field: f.name,
+          observed: 'NaN',
+          expected: 'a number (ml.allowNaN: false)',
+          message: `Row ${row}: field "${f.name}" is NaN, which the schema bans.`,
+        });
     } else if ((value === Infinity || value === -Infinity) && state.banInf) {
-      report({ code: 'inf-value', level: state.level, row, line, field: f.name, observed: String(value), expected: 'a finite number (ml.allowInf: false)', message: `Row ${row}: field "${f.name}" is ${value}, which the schema bans.` });
+      report({
+        code: 'inf-value',
+        level: state.level,
+        row,
+        line,
+        field: f.name,
+        observed: String(value),
+        expected: 'a finite number (ml.allowInf: false)',
+        message: `Row ${row}: field "${f.name}" is ${value}, which the schema bans.`,
+      });
     }
   }
   // Numbers are hashed by their bits: building their text for every cell would cost more than the rest.
-  const key = numeric ? undefined : typeof value === 'string' ? value : typeof value === 'boolean' ? (value ? 'true' : 'false') : JSON.stringify(value);
+  const key = numeric
+    ? undefined
+    : typeof value === 'string'
+      ? value
+      : typeof value === 'boolean'
+        ? value
+          ? 'true'
+          : 'false'
+        : JSON.stringify(value);
   stats.distinct.addHash(numeric ? hashNumber(value) : hash32(key!));
   if (state.topValues) {
     if (stats.distinct.isExact()) stats.top!.add(key ?? String(value));
@@ -222,18 +347,40 @@ function checkCell(state: FieldState, raw: RawValue, row: number, line: number |
     const broken = state.broken(raw, value);
     if (state.mostly) state.mostly.checked++;
     if (broken) {
-      failValue(state, { code: 'constraint-error', constraint: broken[0], row, line, field: f.name, observed: shorten(textOf(raw)), expected: broken[1], message: `Row ${row}: field "${f.name}" breaks ${broken[0]} (${broken[1]}): ${describe(raw)}.` }, report);
+      failValue(
+        state,
+        {
+          code: 'constraint-error',
+          constraint: broken[0],
+          row,
+          line,
+          field: f.name,
+          observed: shorten(textOf(raw)),
+          expected: broken[1],
+          message: `Row ${row}: field "${f.name}" breaks ${broken[0]} (${broken[1]}): ${describe(raw)}.`,
+        },
+        report,
+      );
     }
   } else if (state.mostly) state.mostly.checked++;
   return value;
 }
 
 /** Reports a failing value, or with ml.mostly tallies it for the column-level verdict. */
-function failValue(state: FieldState, finding: Omit<Finding, 'file' | 'scope' | 'level'>, report: Report): void {
+function failValue(
+  state: FieldState,
+  finding: Omit<Finding, 'file' | 'scope' | 'level'>,
+  report: Report,
+): void {
   if (state.mostly) {
     state.mostly.failures++;
     if (finding.code === 'type-error') state.mostly.checked++;
-    state.mostly.first ??= { ...finding, file: state.file, scope: FINDING_CODES[finding.code], level: state.level };
+    state.mostly.first ??= {
+      ...finding,
+      file: state.file,
+      scope: FINDING_CODES[finding.code],
+      level: state.level,
+    };
     return;
   }
   report({ ...finding, level: state.level });
@@ -253,24 +400,41 @@ function compileConstraints(f: CompiledField): FieldState['broken'] {
   const bounds = minimum !== undefined || maximum !== undefined;
   const exclusive = exclusiveMinimum !== undefined || exclusiveMaximum !== undefined;
   const lengths = c.minLength !== undefined || c.maxLength !== undefined;
-  const others = [exclusive, lengths, f.pattern !== undefined, f.enumValues !== undefined, f.categoryValues !== undefined].filter(Boolean).length;
+  const others = [
+    exclusive,
+    lengths,
+    f.pattern !== undefined,
+    f.enumValues !== undefined,
+    f.categoryValues !== undefined,
+  ].filter(Boolean).length;
   if (!bounds && others === 0) return undefined;
   if (bounds && others === 0) {
     const low = minimum ?? -Infinity;
     const high = maximum ?? Infinity;
     const below: Broken = ['minimum', `≥ ${c.minimum}`];
     const above: Broken = ['maximum', `≤ ${c.maximum}`];
-    return (_raw, value) => (typeof value !== 'number' ? undefined : value < low ? below : value > high ? above : undefined);
+    return (_raw, value) =>
+      typeof value !== 'number'
+        ? undefined
+        : value < low
+          ? below
+          : value > high
+            ? above
+            : undefined;
   }
   if (!bounds && others === 1 && f.enumValues) {
     const members = f.enumValues;
     const outside: Broken = ['enum', `one of ${c.enum!.join(', ')}`];
-    return (_raw, value) => (members.has(value !== null && typeof value === 'object' ? JSON.stringify(value) : value) ? undefined : outside);
+    return (_raw, value) =>
+      members.has(value !== null && typeof value === 'object' ? JSON.stringify(value) : value)
+        ? undefined
+        : outside;
   }
   if (!bounds && others === 1 && f.pattern) {
     const pattern = f.pattern;
     const unmatched: Broken = ['pattern', `to match ${c.pattern}`];
-    return (raw, value) => (pattern.matches(typeof raw === 'string' ? raw : String(value)) ? undefined : unmatched);
+    return (raw, value) =>
+      pattern.matches(typeof raw === 'string' ? raw : String(value)) ? undefined : unmatched;
   }
   return (raw, value) => brokenConstraint(f, raw, value);
 }
@@ -282,18 +446,27 @@ function brokenConstraint(f: CompiledField, raw: RawValue, value: unknown): Brok
   if (typeof value === 'number') {
     if (minimum !== undefined && value < minimum) return ['minimum', `≥ ${c.minimum}`];
     if (maximum !== undefined && value > maximum) return ['maximum', `≤ ${c.maximum}`];
-    if (exclusiveMinimum !== undefined && !(value > exclusiveMinimum)) return ['exclusiveMinimum', `> ${c.exclusiveMinimum}`];
-    if (exclusiveMaximum !== undefined && !(value < exclusiveMaximum)) return ['exclusiveMaximum', `< ${c.exclusiveMaximum}`];
+    if (exclusiveMinimum !== undefined && !(value > exclusiveMinimum))
+      return ['exclusiveMinimum', `> ${c.exclusiveMinimum}`];
+    if (exclusiveMaximum !== undefined && !(value < exclusiveMaximum))
+      return ['exclusiveMaximum', `< ${c.exclusiveMaximum}`];
   }
   if (c.minLength !== undefined || c.maxLength !== undefined) {
     const length = lengthOf(value);
-    if (c.minLength !== undefined && length < c.minLength) return ['minLength', `length ≥ ${c.minLength}`];
-    if (c.maxLength !== undefined && length > c.maxLength) return ['maxLength', `length ≤ ${c.maxLength}`];
+    if (c.minLength !== undefined && length < c.minLength)
+      return ['minLength', `length ≥ ${c.minLength}`];
+    if (c.maxLength !== undefined && length > c.maxLength)
+      return ['maxLength', `length ≤ ${c.maxLength}`];
   }
-  if (f.pattern && !f.pattern.matches(typeof raw === 'string' ? raw : String(value))) return ['pattern', `to match ${c.pattern}`];
+  if (f.pattern && !f.pattern.matches(typeof raw === 'string' ? raw : String(value)))
+    return ['pattern', `to match ${c.pattern}`];
   const member = value !== null && typeof value === 'object' ? JSON.stringify(value) : value;
   if (f.enumValues && !f.enumValues.has(member)) return ['enum', `one of ${c.enum!.join(', ')}`];
-  if (f.categoryValues && !f.categoryValues.has(member)) return ['categories', `one of ${f.categories!.map((e) => (typeof e === 'object' ? e.value : e)).join(', ')}`];
+  if (f.categoryValues && !f.categoryValues.has(member))
+    return [
+      'categories',
+      `one of ${f.categories!.map((e) => (typeof e === 'object' ? e.value : e)).join(', ')}`,
+    ];
   return undefined;
 }
 

@@ -10,13 +10,23 @@
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { DataFileError, type DataFileErrorCode } from '../data/data-file-error.js';
-import { parseDelimitedShard, type DelimitedLayout, type DelimitedShard } from '../data/delimited-shards.js';
+import {
+  parseDelimitedShard,
+  type DelimitedLayout,
+  type DelimitedShard,
+} from '../data/delimited-shards.js';
 import { openParquet, readParquetGroups, type ParquetSource } from '../data/parquet.js';
 import type { DataFormat, TableRow } from '../data/records.js';
 import type { ColumnTally } from '../profile/profile.js';
 import { tableSchemaFrom, type CompiledSchema } from '../schema/table-schema.js';
 import type { ParallelOptions } from './file-context.js';
-import { completeFinding, FindingSink, type Finding, type FindingGroup, type Report } from './findings.js';
+import {
+  completeFinding,
+  FindingSink,
+  type Finding,
+  type FindingGroup,
+  type Report,
+} from './findings.js';
 import { fieldStates, rowChecker, type MostlyTally } from './row-checks.js';
 import { KeyCollector, uniquenessChecks, type CollectedKeys } from './uniqueness.js';
 
@@ -65,7 +75,9 @@ export interface FileSetup {
   layout?: DelimitedLayout;
 }
 
-export type ShardTask = { kind: 'delimited'; shard: DelimitedShard } | { kind: 'parquet'; from: number; to: number; firstRow: number };
+export type ShardTask =
+  | { kind: 'delimited'; shard: DelimitedShard }
+  | { kind: 'parquet'; from: number; to: number; firstRow: number };
 
 export interface ShardRequest {
   seq: number;
@@ -93,7 +105,9 @@ export async function serveValidationShards(): Promise<void> {
   let queue = Promise.resolve();
   parentPort!.on('message', (request: ShardRequest) => {
     // One shard at a time, in the order sent (Parquet reads are asynchronous).
-    queue = queue.then(async () => parentPort!.postMessage(await checkShard(schema, init.maxFindings, request)));
+    queue = queue.then(async () =>
+      parentPort!.postMessage(await checkShard(schema, init.maxFindings, request)),
+    );
   });
 }
 
@@ -107,22 +121,41 @@ function openedParquet(path: string): Promise<ParquetSource> {
   return opened.source;
 }
 
-async function checkShard(schema: CompiledSchema, maxFindings: number, { seq, setup, task }: ShardRequest): Promise<ShardResult> {
+async function checkShard(
+  schema: CompiledSchema,
+  maxFindings: number,
+  { seq, setup, task }: ShardRequest,
+): Promise<ShardResult> {
   const states = fieldStates(schema);
   for (const state of states) state.file = setup.path;
   const sink = new FindingSink(maxFindings);
   const report: Report = (partial) => sink.add(completeFinding(partial, setup.path));
   const firstRow = task.kind === 'delimited' ? task.shard.firstRow : task.firstRow;
   const keys = new KeyCollector(uniquenessChecks(schema, states), firstRow);
-  const check = rowChecker({ schema, states, format: setup.format, width: setup.width, columns: setup.columns, report, keys });
+  const check = rowChecker({
+    schema,
+    states,
+    format: setup.format,
+    width: setup.width,
+    columns: setup.columns,
+    report,
+    keys,
+  });
   const onRow = (row: TableRow) => {
     keys.row(row.row, row.line);
     check(row);
   };
   let fatal: ShardResult['fatal'];
   try {
-    if (task.kind === 'delimited') parseDelimitedShard({ layout: setup.layout!, path: setup.path, shard: task.shard }, onRow);
-    else await readParquetGroups(await openedParquet(setup.path), (cells, row) => onRow({ cells, row }), task.from, task.to);
+    if (task.kind === 'delimited')
+      parseDelimitedShard({ layout: setup.layout!, path: setup.path, shard: task.shard }, onRow);
+    else
+      await readParquetGroups(
+        await openedParquet(setup.path),
+        (cells, row) => onRow({ cells, row }),
+        task.from,
+        task.to,
+      );
   } catch (error) {
     if (!(error instanceof DataFileError)) throw error;
     fatal = { code: error.code, message: error.message, line: error.line };

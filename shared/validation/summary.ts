@@ -10,12 +10,22 @@ import type { ValidationResult } from './validate.js';
 const ANNOTATIONS_PER_LEVEL = 10;
 
 /** Problems with the whole file or its header outrank the ones of a single cell. */
-const SCOPE_RANK: Record<FindingScope, number> = { file: 0, header: 1, dataset: 2, column: 3, row: 4, cell: 5 };
+const SCOPE_RANK: Record<FindingScope, number> = {
+  file: 0,
+  header: 1,
+  dataset: 2,
+  column: 3,
+  row: 4,
+  cell: 5,
+};
 
 /** Worst first: by scope, then by how many rows a kind of problem touches, then where it is first. */
 function rankGroups(groups: readonly FindingGroup[]): FindingGroup[] {
   return [...groups].sort(
-    (a, b) => SCOPE_RANK[FINDING_CODES[a.code]] - SCOPE_RANK[FINDING_CODES[b.code]] || b.count - a.count || (a.first.line ?? 0) - (b.first.line ?? 0),
+    (a, b) =>
+      SCOPE_RANK[FINDING_CODES[a.code]] - SCOPE_RANK[FINDING_CODES[b.code]] ||
+      b.count - a.count ||
+      (a.first.line ?? 0) - (b.first.line ?? 0),
   );
 }
 
@@ -33,21 +43,40 @@ function groupTitle(group: FindingGroup): string {
 export function annotate(result: ValidationResult, log: Logger, reportPath: string): void {
   for (const level of ['error', 'warning'] as const) {
     const groups = rankGroups(result.groups.filter((g) => g.level === level));
-    const room = groups.length > ANNOTATIONS_PER_LEVEL ? ANNOTATIONS_PER_LEVEL - 1 : ANNOTATIONS_PER_LEVEL;
+    const room =
+      groups.length > ANNOTATIONS_PER_LEVEL ? ANNOTATIONS_PER_LEVEL - 1 : ANNOTATIONS_PER_LEVEL;
     for (const group of groups.slice(0, room)) {
       const more = group.count > 1 ? ` (+${group.count - 1} more like this)` : '';
-      emit(log, level, `${group.first.message}${more}`, { file: group.file, line: group.first.line, title: groupTitle(group) });
+      emit(log, level, `${group.first.message}${more}`, {
+        file: group.file,
+        line: group.first.line,
+        title: groupTitle(group),
+      });
     }
     const rest = groups.slice(room);
     if (rest.length) {
       const findings = rest.reduce((sum, g) => sum + g.count, 0);
       const first = rest[0]!;
-      emit(log, level, `+${findings} more ${level === 'error' ? 'errors' : 'warnings'} of ${rest.length} other kinds (the first: ${first.first.message}); the full list is in the job summary and in ${reportPath}.`, { file: first.file, line: first.first.line, title: `+${rest.length} more kinds of ${level}` });
+      emit(
+        log,
+        level,
+        `+${findings} more ${level === 'error' ? 'errors' : 'warnings'} of ${rest.length} other kinds (the first: ${first.first.message}); the full list is in the job summary and in ${reportPath}.`,
+        {
+          file: first.file,
+          line: first.first.line,
+          title: `+${rest.length} more kinds of ${level}`,
+        },
+      );
     }
   }
 }
 
-function emit(log: Logger, level: FindingLevel, message: string, where: { file: string; line?: number; title: string }) {
+function emit(
+  log: Logger,
+  level: FindingLevel,
+  message: string,
+  where: { file: string; line?: number; title: string },
+) {
   if (level === 'error') log.error(message, where);
   else log.warning(message, where);
 }
@@ -60,7 +89,12 @@ const number = (value: number | null | undefined) => {
   return Math.abs(value) >= 1000 ? value.toFixed(1) : Number(value.toPrecision(4)).toString();
 };
 
-export function renderValidationSummary(result: ValidationResult, schemaPath: string, reportPath: string, profilePath?: string): string {
+export function renderValidationSummary(
+  result: ValidationResult,
+  schemaPath: string,
+  reportPath: string,
+  profilePath?: string,
+): string {
   const valid = result.errors === 0;
   const headline = valid
     ? `### ✅ Data valid: ${result.rows} rows in ${result.files.length} file(s) match ${inlineCode(schemaPath)}`
@@ -68,11 +102,20 @@ export function renderValidationSummary(result: ValidationResult, schemaPath: st
   const counts = result.warnings ? `${result.errors} error(s), ${result.warnings} warning(s).` : '';
   const files = markdownTable(
     ['File', 'Format', 'Rows', 'Errors', 'Warnings'],
-    result.files.map((f) => [inlineCode(f.path), f.format, String(f.rows), String(f.errors), String(f.warnings)]),
+    result.files.map((f) => [
+      inlineCode(f.path),
+      f.format,
+      String(f.rows),
+      String(f.errors),
+      String(f.warnings),
+    ]),
   );
   const parts = [headline, ...(counts ? [counts] : []), files];
   if (result.groups.length) {
-    const groups = [...rankGroups(result.groups.filter((g) => g.level === 'error')), ...rankGroups(result.groups.filter((g) => g.level === 'warning'))];
+    const groups = [
+      ...rankGroups(result.groups.filter((g) => g.level === 'error')),
+      ...rankGroups(result.groups.filter((g) => g.level === 'warning')),
+    ];
     const shown = groups.slice(0, SUMMARY_GROUPS);
     parts.push('#### Findings');
     parts.push(
@@ -90,22 +133,50 @@ export function renderValidationSummary(result: ValidationResult, schemaPath: st
         ]),
       ),
     );
-    if (groups.length > shown.length) parts.push(`_${groups.length - shown.length} more kinds of findings are not shown here._`);
-    parts.push(`_The report ${inlineCode(reportPath)} lists ${result.findings.length} finding(s) in full${result.findingsDropped ? ` (${result.findingsDropped} more were counted but not kept: raise max-errors to keep them)` : ''}._`);
+    if (groups.length > shown.length)
+      parts.push(`_${groups.length - shown.length} more kinds of findings are not shown here._`);
+    parts.push(
+      `_The report ${inlineCode(reportPath)} lists ${result.findings.length} finding(s) in full${result.findingsDropped ? ` (${result.findingsDropped} more were counted but not kept: raise max-errors to keep them)` : ''}._`,
+    );
   }
   const columns = result.profile.columns.filter((c) => c.count > 0);
   if (columns.length) {
     parts.push('#### Columns');
-    parts.push(markdownTable(['Column', 'Type', 'Missing', 'Invalid', 'Distinct', 'Min', 'Mean', 'Median', 'Max', 'Stdev', 'Top values'], columns.map(columnRow)));
-    if (profilePath) parts.push(`_The full profile (quantiles, decile histogram, mergeable sketches) is in ${inlineCode(profilePath)}._`);
+    parts.push(
+      markdownTable(
+        [
+          'Column',
+          'Type',
+          'Missing',
+          'Invalid',
+          'Distinct',
+          'Min',
+          'Mean',
+          'Median',
+          'Max',
+          'Stdev',
+          'Top values',
+        ],
+        columns.map(columnRow),
+      ),
+    );
+    if (profilePath)
+      parts.push(
+        `_The full profile (quantiles, decile histogram, mergeable sketches) is in ${inlineCode(profilePath)}._`,
+      );
   }
   return parts.join('\n\n');
 }
 
 function columnRow(c: ColumnProfile): string[] {
   const missing = c.nulls ? `${c.nulls} (${((c.nulls / c.count) * 100).toFixed(1)}%)` : '0';
-  const special = [c.nan ? `${c.nan} NaN` : '', c.inf ? `${c.inf} ±Inf` : ''].filter(Boolean).join(', ');
-  const top = (c.topValues ?? []).slice(0, 3).map((v) => `${inlineCode(v.value.slice(0, 30))} ${v.count}`).join(', ');
+  const special = [c.nan ? `${c.nan} NaN` : '', c.inf ? `${c.inf} ±Inf` : '']
+    .filter(Boolean)
+    .join(', ');
+  const top = (c.topValues ?? [])
+    .slice(0, 3)
+    .map((v) => `${inlineCode(v.value.slice(0, 30))} ${v.count}`)
+    .join(', ');
   const median = c.quantiles ? c.quantiles.values[c.quantiles.q.indexOf(0.5)] : null;
   return [
     inlineCode(c.name),

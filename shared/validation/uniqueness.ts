@@ -51,7 +51,16 @@ export class UniquenessTracker {
   ) {
     this.checks = checksOf(schema, states);
     this.sets = this.checks.map(() => new KeySet(limit));
-    this.sameAs = this.checks.map((check) => (check.kind === 'key' ? this.checks.findIndex((other) => other.kind === 'field' && check.key.indexes.length === 1 && other.state.index === check.key.indexes[0]) : -1));
+    this.sameAs = this.checks.map((check) =>
+      check.kind === 'key'
+        ? this.checks.findIndex(
+            (other) =>
+              other.kind === 'field' &&
+              check.key.indexes.length === 1 &&
+              other.state.index === check.key.indexes[0],
+          )
+        : -1,
+    );
     this.fresh = this.checks.map(() => true);
   }
 
@@ -64,37 +73,83 @@ export class UniquenessTracker {
 
   /** A sink that checks each key as it comes, reporting repeats for `file`. */
   sink(file: string, report: Report): KeySink {
-    return { key: (constraint, key, row, line) => this.check(constraint, key, row, line, file, report) };
+    return {
+      key: (constraint, key, row, line) => this.check(constraint, key, row, line, file, report),
+    };
   }
 
-  check(constraint: number, key: number | string | null, row: number, line: number | undefined, file: string, report: Report): void {
+  check(
+    constraint: number,
+    key: number | string | null,
+    row: number,
+    line: number | undefined,
+    file: string,
+    report: Report,
+  ): void {
     if (key === null) return;
     const check = this.checks[constraint]!;
     const same = this.sameAs[constraint]!;
     const set = this.sets[constraint]!;
     // A row's key is its fingerprint already.
-    const fresh = same >= 0 ? this.fresh[same]! : typeof key === 'string' ? set.addText(key) : check.kind === 'rows' ? set.addFingerprint(key) : set.addNumber(key);
+    const fresh =
+      same >= 0
+        ? this.fresh[same]!
+        : typeof key === 'string'
+          ? set.addText(key)
+          : check.kind === 'rows'
+            ? set.addFingerprint(key)
+            : set.addNumber(key);
     this.fresh[constraint] = fresh;
     if (fresh) return;
     if (check.kind === 'rows') {
       this.duplicates++;
-      this.firstDuplicate ??= { code: 'duplicate-row', level: 'error', scope: 'dataset', file, row, line, message: `Row ${row} repeats an earlier row.` };
+      this.firstDuplicate ??= {
+        code: 'duplicate-row',
+        level: 'error',
+        scope: 'dataset',
+        file,
+        row,
+        line,
+        message: `Row ${row} repeats an earlier row.`,
+      };
       return;
     }
     const text = String(key);
     if (check.kind === 'field') {
       const f = check.state.field;
-      report({ code: 'unique-error', level: check.state.level, row, line, field: f.name, observed: shorten(text), expected: 'a unique value', message: `Row ${row}: field "${f.name}" repeats the value ${JSON.stringify(shorten(text, 40))} (unique).` });
+      report({
+        code: 'unique-error',
+        level: check.state.level,
+        row,
+        line,
+        field: f.name,
+        observed: shorten(text),
+        expected: 'a unique value',
+        message: `Row ${row}: field "${f.name}" repeats the value ${JSON.stringify(shorten(text, 40))} (unique).`,
+      });
       return;
     }
     const { key: rowKey } = check;
-    const observed = typeof key === 'number' ? text : (JSON.parse(key) as unknown[]).map(String).join(', ');
-    report({ code: rowKey.code, row, line, field: rowKey.names.join(', '), observed: shorten(observed), expected: 'a unique key',
-      message: `Row ${row}: the ${rowKey.label} (${rowKey.names.join(', ')}) repeats ${typeof key === 'number' ? `[${key}]` : shorten(key, 60)}.` });
+    const observed =
+      typeof key === 'number' ? text : (JSON.parse(key) as unknown[]).map(String).join(', ');
+    report({
+      code: rowKey.code,
+      row,
+      line,
+      field: rowKey.names.join(', '),
+      observed: shorten(observed),
+      expected: 'a unique key',
+      message: `Row ${row}: the ${rowKey.label} (${rowKey.names.join(', ')}) repeats ${typeof key === 'number' ? `[${key}]` : shorten(key, 60)}.`,
+    });
   }
 
   /** Checks the keys a worker collected for a shard, row by row; `before(row)` runs ahead of each row's keys. */
-  replay(collected: CollectedKeys, file: string, report: Report, before: (row: number) => void): void {
+  replay(
+    collected: CollectedKeys,
+    file: string,
+    report: Report,
+    before: (row: number) => void,
+  ): void {
     const { firstRow, rows, lines, keys } = collected;
     for (let i = 0; i < rows; i++) {
       const row = firstRow + i;
@@ -110,12 +165,32 @@ export class UniquenessTracker {
       if (!this.sets[this.sameAs[i]! >= 0 ? this.sameAs[i]! : i]!.saturated) continue;
       if (check.kind === 'field') {
         const f = check.state.field;
-        report({ code: 'check-limit', level: 'warning', field: f.name, line: f.line, constraint: 'unique', message: `Field "${f.name}": uniqueness was checked against the first ${this.limit} distinct values only; duplicates among later values may be missed.` });
+        report({
+          code: 'check-limit',
+          level: 'warning',
+          field: f.name,
+          line: f.line,
+          constraint: 'unique',
+          message: `Field "${f.name}": uniqueness was checked against the first ${this.limit} distinct values only; duplicates among later values may be missed.`,
+        });
       } else if (check.kind === 'key') {
         const { key } = check;
-        report({ code: 'check-limit', level: 'warning', field: key.names.join(', '), line: this.schema.mlLine, constraint: key.code, message: `The ${key.label} (${key.names.join(', ')}) was checked against its first ${this.limit} distinct values only; repeats among later rows may be missed.` });
+        report({
+          code: 'check-limit',
+          level: 'warning',
+          field: key.names.join(', '),
+          line: this.schema.mlLine,
+          constraint: key.code,
+          message: `The ${key.label} (${key.names.join(', ')}) was checked against its first ${this.limit} distinct values only; repeats among later rows may be missed.`,
+        });
       } else {
-        report({ code: 'check-limit', level: 'warning', line: this.schema.mlLine, constraint: 'duplicateRows', message: `Duplicate rows were looked for among the first ${this.limit} distinct rows only; repeats among later rows may be missed.` });
+        report({
+          code: 'check-limit',
+          level: 'warning',
+          line: this.schema.mlLine,
+          constraint: 'duplicateRows',
+          message: `Duplicate rows were looked for among the first ${this.limit} distinct rows only; repeats among later rows may be missed.`,
+        });
       }
     }
   }
@@ -159,6 +234,12 @@ export class KeyCollector implements KeySink {
   }
 
   collected(): CollectedKeys {
-    return { firstRow: this.firstRow, rows: this.rows, keys: this.keys, ...(this.lines.length === this.rows && this.rows > 0 && { lines: Int32Array.from(this.lines) }) };
+    return {
+      firstRow: this.firstRow,
+      rows: this.rows,
+      keys: this.keys,
+      ...(this.lines.length === this.rows &&
+        this.rows > 0 && { lines: Int32Array.from(this.lines) }),
+    };
   }
 }

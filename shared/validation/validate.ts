@@ -17,8 +17,20 @@ import { buildProfile, type DataProfile } from '../profile/profile.js';
 import { FINGERPRINT_LIMIT } from '../profile/sketches/key-set.js';
 import type { CompiledSchema } from '../schema/table-schema.js';
 import { checkColumns, checkDataset } from './aggregate-checks.js';
-import { reportEmpty, type DataFile, type FileContext, type FileSummary, type ValidateOptions } from './file-context.js';
-import { completeFinding, FindingSink, type Finding, type FindingGroup, type Report } from './findings.js';
+import {
+  reportEmpty,
+  type DataFile,
+  type FileContext,
+  type FileSummary,
+  type ValidateOptions,
+} from './file-context.js';
+import {
+  completeFinding,
+  FindingSink,
+  type Finding,
+  type FindingGroup,
+  type Report,
+} from './findings.js';
 import { matchHeader } from './header.js';
 import { planShards, ShardPool, validateFileInShards } from './parallel.js';
 import { fieldStates, rowChecker } from './row-checks.js';
@@ -39,26 +51,39 @@ export interface ValidationResult {
   profile: DataProfile;
 }
 
-
-
-
 /**
  * Validates every file against the schema. The files are one table split in parts: uniqueness
  * (unique fields, primary and unique keys, duplicate rows) and the column and dataset checks
  * hold across all of them.
  */
-export async function validateFiles(files: readonly DataFile[], schema: CompiledSchema, options: ValidateOptions | number): Promise<ValidationResult> {
-  const settings: ValidateOptions = typeof options === 'number' ? { maxFindings: options } : options;
+export async function validateFiles(
+  files: readonly DataFile[],
+  schema: CompiledSchema,
+  options: ValidateOptions | number,
+): Promise<ValidationResult> {
+  const settings: ValidateOptions =
+    typeof options === 'number' ? { maxFindings: options } : options;
   const sink = new FindingSink(settings.maxFindings);
   const states = fieldStates(schema);
-  const uniqueness = new UniquenessTracker(schema, states, settings.uniqueLimit ?? FINGERPRINT_LIMIT);
+  const uniqueness = new UniquenessTracker(
+    schema,
+    states,
+    settings.uniqueLimit ?? FINGERPRINT_LIMIT,
+  );
   const summaries: FileSummary[] = [];
   let pool: ShardPool | undefined;
   try {
     for (const file of files) {
-      const summary: FileSummary = { path: file.path, format: file.format, rows: 0, errors: 0, warnings: 0 };
+      const summary: FileSummary = {
+        path: file.path,
+        format: file.format,
+        rows: 0,
+        errors: 0,
+        warnings: 0,
+      };
       const count = (finding: Finding, times = 1) => {
-        if (finding.file === file.path) summary[finding.level === 'error' ? 'errors' : 'warnings'] += times;
+        if (finding.file === file.path)
+          summary[finding.level === 'error' ? 'errors' : 'warnings'] += times;
       };
       const add = (finding: Finding) => {
         sink.add(finding);
@@ -72,11 +97,23 @@ export async function validateFiles(files: readonly DataFile[], schema: Compiled
         const now = performance.now();
         if (!settings.onProgress || now - lastProgress < interval) return;
         lastProgress = now;
-        settings.onProgress({ file: file.path, rows, rowsPerSecond: (rows * 1000) / (now - started) });
+        settings.onProgress({
+          file: file.path,
+          rows,
+          rowsPerSecond: (rows * 1000) / (now - started),
+        });
       };
       for (const state of states) state.file = file.path;
       const context: FileContext = {
-        file, schema, states, uniqueness, summary, report, add, options: settings, progress,
+        file,
+        schema,
+        states,
+        uniqueness,
+        summary,
+        report,
+        add,
+        options: settings,
+        progress,
         addUnkept: (group, times) => {
           sink.addUnkept(group, times);
           count(group.first, times);
@@ -84,11 +121,20 @@ export async function validateFiles(files: readonly DataFile[], schema: Compiled
       };
       try {
         const plan = await planShards(file, settings);
-        if (plan) await validateFileInShards(context, (pool ??= new ShardPool(settings.parallel!, schema, settings.maxFindings)), plan);
+        if (plan)
+          await validateFileInShards(
+            context,
+            (pool ??= new ShardPool(settings.parallel!, schema, settings.maxFindings)),
+            plan,
+          );
         else await validateFile(context);
       } catch (error) {
         if (!(error instanceof DataFileError)) throw error;
-        report({ code: error.code, line: error.line, message: `${error.message}${summary.rows ? ` Rows before the problem (${summary.rows}) were checked.` : ''}` });
+        report({
+          code: error.code,
+          line: error.line,
+          message: `${error.message}${summary.rows ? ` Rows before the problem (${summary.rows}) were checked.` : ''}`,
+        });
       }
       summaries.push(summary);
     }
@@ -98,10 +144,20 @@ export async function validateFiles(files: readonly DataFile[], schema: Compiled
   const schemaReport: Report = (partial) => sink.add(completeFinding(partial, schema.source));
   uniqueness.limitFindings(schemaReport);
   const rows = summaries.reduce((sum, s) => sum + s.rows, 0);
-  const profile = buildProfile(states.map((s) => s.stats), summaries.map((s) => ({ path: s.path, format: s.format, rows: s.rows })));
+  const profile = buildProfile(
+    states.map((s) => s.stats),
+    summaries.map((s) => ({ path: s.path, format: s.format, rows: s.rows })),
+  );
   if (rows > 0) {
     checkColumns(schema, states, profile, schemaReport);
-    checkDataset(schema, profile, schema.descriptor.ml?.duplicateRows ? { count: uniqueness.duplicates, first: uniqueness.firstDuplicate } : undefined, schemaReport);
+    checkDataset(
+      schema,
+      profile,
+      schema.descriptor.ml?.duplicateRows
+        ? { count: uniqueness.duplicates, first: uniqueness.firstDuplicate }
+        : undefined,
+      schemaReport,
+    );
   }
   return {
     rows,
@@ -124,8 +180,18 @@ async function validateFile(context: FileContext): Promise<void> {
     file.format,
     {
       header(names, line) {
-        const columns = matchHeader(names, schema, states, file.format, line, report).map((state) => state?.index);
-        checkRow = rowChecker({ schema, states, format: file.format, width: names.length, columns, report, keys: context.uniqueness.sink(file.path, report) });
+        const columns = matchHeader(names, schema, states, file.format, line, report).map(
+          (state) => state?.index,
+        );
+        checkRow = rowChecker({
+          schema,
+          states,
+          format: file.format,
+          width: names.length,
+          columns,
+          report,
+          keys: context.uniqueness.sink(file.path, report),
+        });
       },
       row(r) {
         summary.rows = r.row;
@@ -137,4 +203,3 @@ async function validateFile(context: FileContext): Promise<void> {
   );
   reportEmpty(context, checkRow !== undefined);
 }
-

@@ -15,23 +15,59 @@ const standIns = await sharedStandIns();
 const job = await exampleWorkspace();
 const event = pullRequestEvent() as { pull_request: { number: number; base: { sha: string } } };
 // A pull request is judged by its base branch's gate policy, read through the API.
-standIns.github.commitFiles(event.pull_request.base.sha, { 'examples/churn/gates.yaml': await readFile(join(job.workspace, 'examples/churn/gates.yaml'), 'utf8') });
+standIns.github.commitFiles(event.pull_request.base.sha, {
+  'examples/churn/gates.yaml': await readFile(
+    join(job.workspace, 'examples/churn/gates.yaml'),
+    'utf8',
+  ),
+});
 await job.write('cand.json', JSON.stringify({ accuracy: 0.81 }));
 await job.write('base-low.json', JSON.stringify({ accuracy: 0.8 }));
 await job.write('base-high.json', JSON.stringify({ accuracy: 0.9 }));
 
 const compare = (inputs: Record<string, string>, options: Partial<RunOptions> = {}) =>
-  runInProcess(compareMetrics, { ...job, standIns, inputs: { 'model-name': 'churn', metrics: 'cand.json', gates: 'examples/churn/gates.yaml', ...inputs }, ...options });
+  runInProcess(compareMetrics, {
+    ...job,
+    standIns,
+    inputs: {
+      'model-name': 'churn',
+      metrics: 'cand.json',
+      gates: 'examples/churn/gates.yaml',
+      ...inputs,
+    },
+    ...options,
+  });
 
 /** A production deployment as promote-model records it, through the stand-in's REST API. */
 async function deploy(version: string, accuracy: number): Promise<void> {
   const post = async (path: string, body: unknown) => {
-    const response = await fetch(`${standIns.github.url}/repos/${OWNER}/${REPO}${path}`, { method: 'POST', headers: { authorization: `token ${GitHubApiStandIn.READ_WRITE_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${standIns.github.url}/repos/${OWNER}/${REPO}${path}`, {
+      method: 'POST',
+      headers: {
+        authorization: `token ${GitHubApiStandIn.READ_WRITE_TOKEN}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify(body),
+    });
     expect(response.status, await response.clone().text()).toBeLessThan(300);
     return (await response.json()) as { id: number };
   };
-  const payload = { format: DEPLOYMENT_PAYLOAD_FORMAT, model: 'churn', version, fingerprint: version.padEnd(64, '0'), metricsDigest: 'd', metrics: { accuracy } };
-  const deployment = await post('/deployments', { ref: 'f'.repeat(40), task: 'model:churn', environment: 'production', auto_merge: false, required_contexts: [], payload });
+  const payload = {
+    format: DEPLOYMENT_PAYLOAD_FORMAT,
+    model: 'churn',
+    version,
+    fingerprint: version.padEnd(64, '0'),
+    metricsDigest: 'd',
+    metrics: { accuracy },
+  };
+  const deployment = await post('/deployments', {
+    ref: 'f'.repeat(40),
+    task: 'model:churn',
+    environment: 'production',
+    auto_merge: false,
+    required_contexts: [],
+    payload,
+  });
   await post(`/deployments/${deployment.id}/statuses`, { state: 'success' });
 }
 
@@ -40,24 +76,46 @@ describe('compare-metrics run()', () => {
     const result = await compare({ baseline: 'base-low.json' });
     expect(result.errors).toEqual([]);
     expect(result.exitCode).toBe(0);
-    expect(Object.keys(result.outputs).sort()).toEqual(Object.keys((await actionMetadata('compare-metrics')).outputs).sort());
-    expect(result.outputs).toMatchObject({ passed: 'true', verdict: 'pass', 'comment-artifact': '' });
+    expect(Object.keys(result.outputs).sort()).toEqual(
+      Object.keys((await actionMetadata('compare-metrics')).outputs).sort(),
+    );
+    expect(result.outputs).toMatchObject({
+      passed: 'true',
+      verdict: 'pass',
+      'comment-artifact': '',
+    });
     const document = JSON.parse(await readFile(result.outputs.report!, 'utf8'));
-    expect(document).toMatchObject({ format: 'mlops-actions/comparison@1', model: 'churn', verdict: 'pass', candidate: { source: 'cand.json' }, baseline: { source: 'base-low.json' } });
+    expect(document).toMatchObject({
+      format: 'mlops-actions/comparison@1',
+      model: 'churn',
+      verdict: 'pass',
+      candidate: { source: 'cand.json' },
+      baseline: { source: 'base-low.json' },
+    });
     expect(result.summary).toContain('| `accuracy` | 0.8 | 0.81 | +0.01 |');
-    expect(result.outputs['comment-url']).toMatch(new RegExp(`/issues/comments/\\d+|#issuecomment-\\d+`));
+    expect(result.outputs['comment-url']).toMatch(
+      new RegExp(`/issues/comments/\\d+|#issuecomment-\\d+`),
+    );
     const comments = standIns.github.comments.get(event.pull_request.number) ?? [];
-    expect(comments.some((c) => String(c.body).includes('| `accuracy` | 0.8 | 0.81 | +0.01 |'))).toBe(true);
+    expect(
+      comments.some((c) => String(c.body).includes('| `accuracy` | 0.8 | 0.81 | +0.01 |')),
+    ).toBe(true);
   });
 
   it('fails a regression with an error annotation per failing metric, and the step only with fail-on-regression', async () => {
-    const reported = await compare({ baseline: 'base-high.json', 'fail-on-regression': 'false', comment: 'false' });
+    const reported = await compare({
+      baseline: 'base-high.json',
+      'fail-on-regression': 'false',
+      comment: 'false',
+    });
     expect(reported.exitCode).toBe(0);
     expect(reported.outputs).toMatchObject({ passed: 'false', verdict: 'fail', 'comment-url': '' });
     expect(reported.errors).toEqual([expect.stringMatching(/^churn: accuracy /)]);
     const failed = await compare({ baseline: 'base-high.json', comment: 'false' });
     expect(failed.exitCode).toBe(1);
-    expect(failed.errors.at(-1)).toMatch(/^churn fails its gates \(see the table in the job summary\)\. Set fail-on-regression: false/);
+    expect(failed.errors.at(-1)).toMatch(
+      /^churn fails its gates \(see the table in the job summary\)\. Set fail-on-regression: false/,
+    );
     expect(failed.outputs.verdict).toBe('fail');
   });
 
@@ -68,27 +126,43 @@ describe('compare-metrics run()', () => {
     const result = await compare({ comment: 'false' });
     expect(result.exitCode, result.errors.join()).toBe(0);
     expect(result.outputs).toMatchObject({ verdict: 'pass', 'baseline-version': 'aaaaaaaaaaaa' });
-    expect(JSON.parse(await readFile(result.outputs.report!, 'utf8')).lineage.baseline).toMatchObject({ version: 'aaaaaaaaaaaa', commit: 'f'.repeat(40) });
+    expect(
+      JSON.parse(await readFile(result.outputs.report!, 'utf8')).lineage.baseline,
+    ).toMatchObject({ version: 'aaaaaaaaaaaa', commit: 'f'.repeat(40) });
   });
 
-  it('hands the comment of a fork\'s pull request (read-only token) over as an artifact', async () => {
-    const fork = { name: 'pull_request', payload: pullRequestEvent({ number: 301, headSha: 'a'.repeat(40), fork: true }) };
-    const result = await compare({ baseline: 'base-low.json' }, { token: 'read-only', event: fork });
+  it("hands the comment of a fork's pull request (read-only token) over as an artifact", async () => {
+    const fork = {
+      name: 'pull_request',
+      payload: pullRequestEvent({ number: 301, headSha: 'a'.repeat(40), fork: true }),
+    };
+    const result = await compare(
+      { baseline: 'base-low.json' },
+      { token: 'read-only', event: fork },
+    );
     expect(result.exitCode, result.errors.join()).toBe(0);
     expect(result.outputs['comment-url']).toBe('');
     expect(result.outputs['comment-artifact']).toBe('compare-metrics-comment-churn-attempt-1');
     expect(standIns.github.comments.get(301)).toBeUndefined();
-    expect(result.annotations.find((a) => a.level === 'notice')?.message).toMatch(/^The comment for pull request #301 is in artifact compare-metrics-comment-churn-attempt-1: a workflow triggered by workflow_run can post it/);
+    expect(result.annotations.find((a) => a.level === 'notice')?.message).toMatch(
+      /^The comment for pull request #301 is in artifact compare-metrics-comment-churn-attempt-1: a workflow triggered by workflow_run can post it/,
+    );
   });
 
-  it('posts the comment a fork\'s run handed over, from a workflow_run workflow (comment-from-run)', async () => {
+  it("posts the comment a fork's run handed over, from a workflow_run workflow (comment-from-run)", async () => {
     const head = 'a'.repeat(40);
     const runId = 7001;
     standIns.newRun();
     standIns.publishRun(runId);
     standIns.github.pullRequests.set(305, { headSha: head });
-    const fork = { name: 'pull_request', payload: pullRequestEvent({ number: 305, headSha: head, fork: true }) };
-    const handed = await compare({ baseline: 'base-low.json' }, { token: 'read-only', event: fork, env: { GITHUB_RUN_ID: String(runId) } });
+    const fork = {
+      name: 'pull_request',
+      payload: pullRequestEvent({ number: 305, headSha: head, fork: true }),
+    };
+    const handed = await compare(
+      { baseline: 'base-low.json' },
+      { token: 'read-only', event: fork, env: { GITHUB_RUN_ID: String(runId) } },
+    );
     expect(handed.outputs['comment-artifact']).toBe('compare-metrics-comment-churn-attempt-1');
     standIns.newRun();
     const posted = await runInProcess(compareMetrics, {
@@ -102,17 +176,41 @@ describe('compare-metrics run()', () => {
     expect(posted.exitCode).toBe(0);
     const comments = standIns.github.comments.get(305)!;
     expect(comments).toHaveLength(1);
-    expect(posted.outputs).toMatchObject({ verdict: 'pass', passed: 'true', 'comment-url': comments[0]!.html_url, 'comment-artifact': '' });
+    expect(posted.outputs).toMatchObject({
+      verdict: 'pass',
+      passed: 'true',
+      'comment-url': comments[0]!.html_url,
+      'comment-artifact': '',
+    });
     expect(comments[0]!.body).toContain(`from the artifact of run ${runId}`);
-    const wrongRun = await runInProcess(compareMetrics, { ...job, standIns, inputs: { 'model-name': 'churn', 'comment-from-run': '1' }, event: { name: 'workflow_run', payload: workflowRunEvent({ id: runId, headSha: head }) } });
-    expect(wrongRun.errors.at(-1)).toMatch(/^"comment-from-run" is 1, but this workflow was triggered by run 7001/);
+    const wrongRun = await runInProcess(compareMetrics, {
+      ...job,
+      standIns,
+      inputs: { 'model-name': 'churn', 'comment-from-run': '1' },
+      event: { name: 'workflow_run', payload: workflowRunEvent({ id: runId, headSha: head }) },
+    });
+    expect(wrongRun.errors.at(-1)).toMatch(
+      /^"comment-from-run" is 1, but this workflow was triggered by run 7001/,
+    );
   });
 
   it.each([
     ['no metrics', { metrics: '' }, /Input "metrics" is required/],
-    ['metrics beside comment-from-run', { 'comment-from-run': '123' }, /Give either "metrics" .* or "comment-from-run"/],
-    ['a metrics file outside the workspace', { metrics: '../cand.json' }, /metrics file "\.\.\/cand\.json".*outside/i],
-    ['a history out of range', { history: '51' }, /input "history" must be a whole number from 0 to 50/],
+    [
+      'metrics beside comment-from-run',
+      { 'comment-from-run': '123' },
+      /Give either "metrics" .* or "comment-from-run"/,
+    ],
+    [
+      'a metrics file outside the workspace',
+      { metrics: '../cand.json' },
+      /metrics file "\.\.\/cand\.json".*outside/i,
+    ],
+    [
+      'a history out of range',
+      { history: '51' },
+      /input "history" must be a whole number from 0 to 50/,
+    ],
   ])('ends with a clear error on %s', async (_case, inputs, pattern) => {
     const result = await compare({ baseline: 'base-low.json', comment: 'false', ...inputs });
     expect(result.exitCode).toBe(1);
@@ -121,9 +219,19 @@ describe('compare-metrics run()', () => {
   });
 
   it('refuses a baseline report of another model', async () => {
-    await job.write('base-other.json', JSON.stringify({ format: 'mlops-actions/metrics-report@1', model: 'other', metrics: { accuracy: { value: 0.8 } }, slices: {} }));
+    await job.write(
+      'base-other.json',
+      JSON.stringify({
+        format: 'mlops-actions/metrics-report@1',
+        model: 'other',
+        metrics: { accuracy: { value: 0.8 } },
+        slices: {},
+      }),
+    );
     const result = await compare({ baseline: 'base-other.json', comment: 'false' });
     expect(result.exitCode).toBe(1);
-    expect(result.errors.at(-1)).toMatch(/The baseline file "base-other.json" is a report for model "other", but "model-name" is "churn"/);
+    expect(result.errors.at(-1)).toMatch(
+      /The baseline file "base-other.json" is a report for model "other", but "model-name" is "churn"/,
+    );
   });
 });

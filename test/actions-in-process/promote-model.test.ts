@@ -9,30 +9,71 @@ import { runInProcess } from '../helpers/in-process.js';
 const standIns = await StandIns.start();
 afterAll(() => standIns.stop());
 const job = await exampleWorkspace();
-const command = 'node examples/churn/train.mjs --train data/train.csv --eval data/eval.csv --model-out model/model.json --predictions-out model/predictions.csv';
+const command =
+  'node examples/churn/train.mjs --train data/train.csv --eval data/eval.csv --model-out model/model.json --predictions-out model/predictions.csv';
 
 /** A trained model (trained in process too) with a metrics report of the given accuracy. */
 async function candidate(seed: string, accuracy: number) {
-  const trained = await runInProcess(trainModel, { ...job, standIns, inputs: { 'model-name': 'churn', run: command, config: 'examples/churn/config.json', outputs: 'model/model.json\nmodel/predictions.csv', seed } });
+  const trained = await runInProcess(trainModel, {
+    ...job,
+    standIns,
+    inputs: {
+      'model-name': 'churn',
+      run: command,
+      config: 'examples/churn/config.json',
+      outputs: 'model/model.json\nmodel/predictions.csv',
+      seed,
+    },
+  });
   expect(trained.exitCode, trained.errors.join()).toBe(0);
-  const metrics = await job.write(`metrics-${seed}.json`, JSON.stringify({ format: 'mlops-actions/metrics-report@1', model: 'churn', version: trained.outputs.version, fingerprint: trained.outputs.fingerprint, metrics: { accuracy: { value: accuracy, n: 100 } } }));
+  const metrics = await job.write(
+    `metrics-${seed}.json`,
+    JSON.stringify({
+      format: 'mlops-actions/metrics-report@1',
+      model: 'churn',
+      version: trained.outputs.version,
+      fingerprint: trained.outputs.fingerprint,
+      metrics: { accuracy: { value: accuracy, n: 100 } },
+    }),
+  );
   return { manifest: trained.outputs.manifest!, metrics, version: trained.outputs.version! };
 }
-const promote = (inputs: Record<string, string>) => runInProcess(promoteModel, { ...job, standIns, inputs: { 'model-name': 'churn', gates: 'examples/churn/gates.yaml', ...inputs } });
-const deploymentsTo = (environment: string) => standIns.github.deployments.filter((d) => d.environment === environment);
+const promote = (inputs: Record<string, string>) =>
+  runInProcess(promoteModel, {
+    ...job,
+    standIns,
+    inputs: { 'model-name': 'churn', gates: 'examples/churn/gates.yaml', ...inputs },
+  });
+const deploymentsTo = (environment: string) =>
+  standIns.github.deployments.filter((d) => d.environment === environment);
 
 describe('promote-model run()', () => {
   const v1 = candidate('1', 0.8);
 
   it('records a promotion as a deployment, sets every output and the summary', async () => {
     const model = await v1;
-    const result = await promote({ environment: 'staging', manifest: model.manifest, metrics: model.metrics });
+    const result = await promote({
+      environment: 'staging',
+      manifest: model.manifest,
+      metrics: model.metrics,
+    });
     expect(result.errors).toEqual([]);
     expect(result.exitCode).toBe(0);
-    expect(Object.keys(result.outputs).sort()).toEqual(Object.keys((await actionMetadata('promote-model')).outputs).sort());
+    expect(Object.keys(result.outputs).sort()).toEqual(
+      Object.keys((await actionMetadata('promote-model')).outputs).sort(),
+    );
     const [deployment] = deploymentsTo('staging');
-    expect(deployment).toMatchObject({ task: 'model:churn', environment: 'staging', payload: { version: model.version, metrics: { accuracy: 0.8 } } });
-    expect(result.outputs).toMatchObject({ version: model.version, 'previous-version': '', 'deployment-id': String(deployment!.id), 'release-url': '' });
+    expect(deployment).toMatchObject({
+      task: 'model:churn',
+      environment: 'staging',
+      payload: { version: model.version, metrics: { accuracy: 0.8 } },
+    });
+    expect(result.outputs).toMatchObject({
+      version: model.version,
+      'previous-version': '',
+      'deployment-id': String(deployment!.id),
+      'release-url': '',
+    });
     expect(result.outputs.record!.startsWith(job.runnerTemp)).toBe(true);
     expect(result.summary).toContain(deployment!.payload.comparisonDigest);
   });
@@ -40,7 +81,11 @@ describe('promote-model run()', () => {
   it('records nothing on a re-run of the same version', async () => {
     const model = await v1;
     const before = standIns.github.writes().length;
-    const rerun = await promote({ environment: 'staging', manifest: model.manifest, metrics: model.metrics });
+    const rerun = await promote({
+      environment: 'staging',
+      manifest: model.manifest,
+      metrics: model.metrics,
+    });
     expect(rerun.exitCode, rerun.errors.join()).toBe(0);
     expect(standIns.github.writes().length).toBe(before);
     expect(rerun.summary).toBe('');
@@ -48,21 +93,47 @@ describe('promote-model run()', () => {
 
   it('refuses a candidate worse than the model in the environment, and names the version before', async () => {
     const worse = await candidate('2', 0.7);
-    const refused = await promote({ environment: 'staging', manifest: worse.manifest, metrics: worse.metrics });
+    const refused = await promote({
+      environment: 'staging',
+      manifest: worse.manifest,
+      metrics: worse.metrics,
+    });
     expect(refused.exitCode).toBe(1);
-    expect(refused.errors.at(-1)).toMatch(/^Refusing to promote churn \w+ to staging: it fails its gates against \w+, the model in staging now: accuracy: it got worse by 0\.1, more than the tolerated 0\.02\. Nothing was recorded/);
+    expect(refused.errors.at(-1)).toMatch(
+      /^Refusing to promote churn \w+ to staging: it fails its gates against \w+, the model in staging now: accuracy: it got worse by 0\.1, more than the tolerated 0\.02\. Nothing was recorded/,
+    );
     expect(deploymentsTo('staging')).toHaveLength(1);
     const better = await candidate('3', 0.9);
-    const promoted = await promote({ environment: 'staging', manifest: better.manifest, metrics: better.metrics });
+    const promoted = await promote({
+      environment: 'staging',
+      manifest: better.manifest,
+      metrics: better.metrics,
+    });
     expect(promoted.outputs['previous-version']).toBe((await v1).version);
   });
 
   it.each([
-    ['a manifest and an artifact', { manifest: 'm.json', artifact: 'model-churn-1', metrics: 'x.json' }, /^Give either "manifest" or "artifact", not both/],
-    ['a manifest without metrics', { manifest: 'm.json' }, /^Input "metrics" is required when the model comes from "manifest"/],
+    [
+      'a manifest and an artifact',
+      { manifest: 'm.json', artifact: 'model-churn-1', metrics: 'x.json' },
+      /^Give either "manifest" or "artifact", not both/,
+    ],
+    [
+      'a manifest without metrics',
+      { manifest: 'm.json' },
+      /^Input "metrics" is required when the model comes from "manifest"/,
+    ],
     ['no model at all', {}, /^Give "manifest" \(a path from train-model in this job\), "artifact"/],
-    ['a run id that is not a number', { 'run-id': 'abc' }, /input "run-id" must be the numeric id of a workflow run/],
-    ['a metrics file outside the workspace', { manifest: 'm.json', metrics: '../x.json' }, /metrics file "\.\.\/x\.json".*outside/i],
+    [
+      'a run id that is not a number',
+      { 'run-id': 'abc' },
+      /input "run-id" must be the numeric id of a workflow run/,
+    ],
+    [
+      'a metrics file outside the workspace',
+      { manifest: 'm.json', metrics: '../x.json' },
+      /metrics file "\.\.\/x\.json".*outside/i,
+    ],
   ])('ends with a clear error on %s', async (_case, inputs, pattern) => {
     const result = await promote({ environment: 'staging', ...inputs });
     expect(result.exitCode).toBe(1);

@@ -8,42 +8,89 @@ import { exampleWorkspace } from '../actions/workspace.js';
 import { runInProcess } from '../helpers/in-process.js';
 
 const job = await exampleWorkspace();
-const command = 'node examples/churn/train.mjs --train data/train.csv --eval data/eval.csv --model-out model/model.json --predictions-out model/predictions.csv';
+const command =
+  'node examples/churn/train.mjs --train data/train.csv --eval data/eval.csv --model-out model/model.json --predictions-out model/predictions.csv';
 const train = (overrides: Record<string, string> = {}) =>
-  runInProcess(trainModel, { ...job, inputs: { 'model-name': 'churn', run: command, config: 'examples/churn/config.json', data: 'data/train.csv\ndata/eval.csv', outputs: 'model/model.json\nmodel/predictions.csv', ...overrides } });
-const manifestOf = async (path: string) => manifestSchema.parse(JSON.parse(await readFile(path, 'utf8')));
+  runInProcess(trainModel, {
+    ...job,
+    inputs: {
+      'model-name': 'churn',
+      run: command,
+      config: 'examples/churn/config.json',
+      data: 'data/train.csv\ndata/eval.csv',
+      outputs: 'model/model.json\nmodel/predictions.csv',
+      ...overrides,
+    },
+  });
+const manifestOf = async (path: string) =>
+  manifestSchema.parse(JSON.parse(await readFile(path, 'utf8')));
 
 describe('train-model run()', () => {
   it('trains, writes the manifest, sets every output and the summary', async () => {
     const result = await train();
     expect(result.errors).toEqual([]);
     expect(result.exitCode).toBe(0);
-    expect(Object.keys(result.outputs).sort()).toEqual(Object.keys((await actionMetadata('train-model')).outputs).sort());
+    expect(Object.keys(result.outputs).sort()).toEqual(
+      Object.keys((await actionMetadata('train-model')).outputs).sort(),
+    );
     const manifest = await manifestOf(result.outputs.manifest!);
-    expect(manifest).toMatchObject({ model: { name: 'churn', version: result.outputs.version }, fingerprint: result.outputs.fingerprint, seed: 0, command, workingDirectory: '.' });
-    expect(manifest.outputs.map((o) => o.path)).toEqual(['model/model.json', 'model/predictions.csv']);
+    expect(manifest).toMatchObject({
+      model: { name: 'churn', version: result.outputs.version },
+      fingerprint: result.outputs.fingerprint,
+      seed: 0,
+      command,
+      workingDirectory: '.',
+    });
+    expect(manifest.outputs.map((o) => o.path)).toEqual([
+      'model/model.json',
+      'model/predictions.csv',
+    ]);
     expect(manifest.data.map((d) => d.path)).toEqual(['data/train.csv', 'data/eval.csv']);
     expect(manifest.code).toMatchObject({ source: 'git' });
-    expect(manifest.git).toMatchObject({ repository: 'Codertocat/Hello-World', runUrl: 'https://github.com/Codertocat/Hello-World/actions/runs/8675309' });
-    expect(manifest.environment).toMatchObject({ MLOPS_CONFIG: 'examples/churn/config.json', MLOPS_SEED: '0', PYTHONHASHSEED: '0', CUBLAS_WORKSPACE_CONFIG: ':4096:8' });
-    expect(result.outputs).toMatchObject({ 'model-path': join(job.workspace, 'model/model.json'), 'cache-hit': 'false' });
+    expect(manifest.git).toMatchObject({
+      repository: 'Codertocat/Hello-World',
+      runUrl: 'https://github.com/Codertocat/Hello-World/actions/runs/8675309',
+    });
+    expect(manifest.environment).toMatchObject({
+      MLOPS_CONFIG: 'examples/churn/config.json',
+      MLOPS_SEED: '0',
+      PYTHONHASHSEED: '0',
+      CUBLAS_WORKSPACE_CONFIG: ':4096:8',
+    });
+    expect(result.outputs).toMatchObject({
+      'model-path': join(job.workspace, 'model/model.json'),
+      'cache-hit': 'false',
+    });
     expect(result.outputs.manifest!.startsWith(job.runnerTemp)).toBe(true);
     expect(result.summary).toContain(`Trained churn version \`${result.outputs.version}\``);
-    expect(result.runner.log.some((entry) => /^Fingerprint [0-9a-f]{64} \(version /.test(entry.message))).toBe(true);
+    expect(
+      result.runner.log.some((entry) => /^Fingerprint [0-9a-f]{64} \(version /.test(entry.message)),
+    ).toBe(true);
   });
 
   it('gives the same fingerprint for the same inputs and another one for another seed', async () => {
     const [a, b, c] = [await train(), await train(), await train({ seed: '1' })];
     expect(b.outputs.fingerprint).toBe(a.outputs.fingerprint);
     expect(c.outputs.fingerprint).not.toBe(a.outputs.fingerprint);
-    expect((await manifestOf(c.outputs.manifest!)).environment).toMatchObject({ MLOPS_SEED: '1', PL_GLOBAL_SEED: '1' });
+    expect((await manifestOf(c.outputs.manifest!)).environment).toMatchObject({
+      MLOPS_SEED: '1',
+      PL_GLOBAL_SEED: '1',
+    });
   });
 
-  it('gives the command the step\'s variables and the pins, without the inputs or the action-only tokens', async () => {
-    const print = ['MLOPS_MODEL_NAME', 'MLOPS_SEED', 'GITHUB_REPOSITORY'].map((name) => `"$${name}"`).join(' ');
-    const result = await train({ run: `mkdir -p pins && printf "%s|" ${print} "\${INPUT_RUN:-none}" "\${ACTIONS_RUNTIME_TOKEN:-none}" > pins/env.txt`, outputs: 'pins/env.txt', seed: '7' });
+  it("gives the command the step's variables and the pins, without the inputs or the action-only tokens", async () => {
+    const print = ['MLOPS_MODEL_NAME', 'MLOPS_SEED', 'GITHUB_REPOSITORY']
+      .map((name) => `"$${name}"`)
+      .join(' ');
+    const result = await train({
+      run: `mkdir -p pins && printf "%s|" ${print} "\${INPUT_RUN:-none}" "\${ACTIONS_RUNTIME_TOKEN:-none}" > pins/env.txt`,
+      outputs: 'pins/env.txt',
+      seed: '7',
+    });
     expect(result.exitCode, result.errors.join()).toBe(0);
-    expect(await readFile(join(job.workspace, 'pins/env.txt'), 'utf8')).toBe('churn|7|Codertocat/Hello-World|none|none|');
+    expect(await readFile(join(job.workspace, 'pins/env.txt'), 'utf8')).toBe(
+      'churn|7|Codertocat/Hello-World|none|none|',
+    );
   });
 
   it('reports unpinned requirements as warnings at file and line, or fails with strict-pins: error', async () => {
@@ -51,23 +98,48 @@ describe('train-model run()', () => {
     try {
       const warned = await train();
       expect(warned.exitCode).toBe(0);
-      expect(warned.annotations.find((a) => a.where?.title === 'strict-pins')).toMatchObject({ level: 'warning', where: { file: 'requirements.txt', line: 2 } });
+      expect(warned.annotations.find((a) => a.where?.title === 'strict-pins')).toMatchObject({
+        level: 'warning',
+        where: { file: 'requirements.txt', line: 2 },
+      });
       const strict = await train({ 'strict-pins': 'error' });
       expect(strict.exitCode).toBe(1);
-      expect(strict.errors.at(-1)).toMatch(/^strict-pins is "error" and 1 dependency is not pinned: requirements.txt:2: /);
+      expect(strict.errors.at(-1)).toMatch(
+        /^strict-pins is "error" and 1 dependency is not pinned: requirements.txt:2: /,
+      );
     } finally {
       await job.write('requirements.txt', 'numpy==1.26.4\n');
     }
   });
 
   it.each([
-    ['a failing command', { run: 'echo training...; exit 3' }, /The training command exited with code 3\./],
-    ['an output the command did not write', { run: 'true', outputs: 'model/never.bin' }, /the output "model\/never.bin" listed in "outputs" is missing/],
+    [
+      'a failing command',
+      { run: 'echo training...; exit 3' },
+      /The training command exited with code 3\./,
+    ],
+    [
+      'an output the command did not write',
+      { run: 'true', outputs: 'model/never.bin' },
+      /the output "model\/never.bin" listed in "outputs" is missing/,
+    ],
     ['no outputs', { outputs: ' ' }, /input "outputs"|Input "outputs" lists no files/],
     ['a missing config', { config: 'nope.yaml' }, /config file "nope.yaml" does not exist/],
-    ['a config outside the workspace', { config: '../config.json' }, /config file "\.\.\/config\.json".*outside/i],
-    ['a working directory that is a file', { 'working-directory': 'examples/churn/config.json' }, /working-directory|not a directory/],
-    ['a seed out of range', { seed: '-1' }, /input "seed" must be a whole number from 0 to 4294967295; got "-1"/],
+    [
+      'a config outside the workspace',
+      { config: '../config.json' },
+      /config file "\.\.\/config\.json".*outside/i,
+    ],
+    [
+      'a working directory that is a file',
+      { 'working-directory': 'examples/churn/config.json' },
+      /working-directory|not a directory/,
+    ],
+    [
+      'a seed out of range',
+      { seed: '-1' },
+      /input "seed" must be a whole number from 0 to 4294967295; got "-1"/,
+    ],
   ])('ends with a clear error on %s', async (_case, overrides, pattern) => {
     const result = await train(overrides);
     expect(result.exitCode).toBe(1);

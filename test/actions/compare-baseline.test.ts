@@ -19,14 +19,30 @@ const job = await exampleWorkspace();
 await job.write('cand.json', JSON.stringify({ accuracy: 0.81 }));
 // Pull requests are judged by the base branch's gate policy, read through the API: the base
 // commit holds the same policies as the checkout (compare-policy.test.ts tests a PR that changes one).
-const BASE_SHA = (pullRequestEvent() as { pull_request: { base: { sha: string } } }).pull_request.base.sha;
-const sliced = 'metrics:\n  accuracy:\n    direction: higher\n    max-regression: 0.05\n    slices:\n      max-regression: 0.02\n';
-standIns.github.commitFiles(BASE_SHA, { 'examples/churn/gates.yaml': await readFile(join(job.workspace, 'examples/churn/gates.yaml'), 'utf8'), 'sliced-gates.yaml': sliced });
-const client = await createGitHubClient(GitHubApiStandIn.READ_WRITE_TOKEN, recordingRunner(), { GITHUB_API_URL: standIns.github.url });
+const BASE_SHA = (pullRequestEvent() as { pull_request: { base: { sha: string } } }).pull_request
+  .base.sha;
+const sliced =
+  'metrics:\n  accuracy:\n    direction: higher\n    max-regression: 0.05\n    slices:\n      max-regression: 0.02\n';
+standIns.github.commitFiles(BASE_SHA, {
+  'examples/churn/gates.yaml': await readFile(
+    join(job.workspace, 'examples/churn/gates.yaml'),
+    'utf8',
+  ),
+  'sliced-gates.yaml': sliced,
+});
+const client = await createGitHubClient(GitHubApiStandIn.READ_WRITE_TOKEN, recordingRunner(), {
+  GITHUB_API_URL: standIns.github.url,
+});
 const repo = { owner: OWNER, repo: REPO };
 
 /** A deployment as promote-model records it (or not, for the cases that must be skipped). */
-async function deploy(environment: string, version: string, accuracy: number, state: 'success' | 'failure', payload: Record<string, unknown> = {}) {
+async function deploy(
+  environment: string,
+  version: string,
+  accuracy: number,
+  state: 'success' | 'failure',
+  payload: Record<string, unknown> = {},
+) {
   const { data } = await client.rest.repos.createDeployment({
     ...repo,
     ref: 'f'.repeat(40),
@@ -34,19 +50,44 @@ async function deploy(environment: string, version: string, accuracy: number, st
     environment,
     auto_merge: false,
     required_contexts: [],
-    payload: { format: DEPLOYMENT_PAYLOAD_FORMAT, model: 'churn', version, fingerprint: version.padEnd(64, '0'), metricsDigest: 'd', metrics: { accuracy }, ...payload },
+    payload: {
+      format: DEPLOYMENT_PAYLOAD_FORMAT,
+      model: 'churn',
+      version,
+      fingerprint: version.padEnd(64, '0'),
+      metricsDigest: 'd',
+      metrics: { accuracy },
+      ...payload,
+    },
   });
-  await client.rest.repos.createDeploymentStatus({ ...repo, deployment_id: (data as { id: number }).id, state });
+  await client.rest.repos.createDeploymentStatus({
+    ...repo,
+    deployment_id: (data as { id: number }).id,
+    state,
+  });
 }
 
 const compare = (inputs: Record<string, string> = {}) =>
-  run('compare-metrics', job, { 'model-name': 'churn', metrics: 'cand.json', gates: 'examples/churn/gates.yaml', comment: 'false', ...inputs }, { standIns });
+  run(
+    'compare-metrics',
+    job,
+    {
+      'model-name': 'churn',
+      metrics: 'cand.json',
+      gates: 'examples/churn/gates.yaml',
+      comment: 'false',
+      ...inputs,
+    },
+    { standIns },
+  );
 
 describe('compare-metrics baseline from the registry', () => {
   it('says there is no model in production yet, and follows on-missing-baseline', async () => {
     const result = await compare();
     expect(result.outputs).toMatchObject({ verdict: 'warn', 'baseline-version': '' });
-    expect(await readFile(result.outputs['comment-file']!, 'utf8')).toContain('**No baseline:** no model is in production yet (no successful deployment of task model:churn).');
+    expect(await readFile(result.outputs['comment-file']!, 'utf8')).toContain(
+      '**No baseline:** no model is in production yet (no successful deployment of task model:churn).',
+    );
   });
 
   it('compares with the newest successful production deployment, skipping failed and foreign ones', async () => {
@@ -57,7 +98,9 @@ describe('compare-metrics baseline from the registry', () => {
     expect(result.exitCode, result.stdout).toBe(0);
     expect(result.outputs).toMatchObject({ verdict: 'pass', 'baseline-version': 'aaaaaaaaaaaa' });
     const comment = await readFile(result.outputs['comment-file']!, 'utf8');
-    expect(comment).toMatch(/Compared with `aaaaaaaaaaaa`, the model in `production` since \d{4}-\d\d-\d\d \(commit `ffffffffffff`, \[deployment \d+\]\(https:\/\/github.com\/Codertocat\/Hello-World\/deployments\/production\)\): the newest successful deployment of `model:churn` there, using the metric values its deployment records\./);
+    expect(comment).toMatch(
+      /Compared with `aaaaaaaaaaaa`, the model in `production` since \d{4}-\d\d-\d\d \(commit `ffffffffffff`, \[deployment \d+\]\(https:\/\/github.com\/Codertocat\/Hello-World\/deployments\/production\)\): the newest successful deployment of `model:churn` there, using the metric values its deployment records\./,
+    );
     expect(comment).toContain('| `accuracy` | 0.8 | 0.81 | +0.01 |');
   });
 
@@ -74,11 +117,21 @@ describe('compare-metrics baseline from the registry', () => {
   });
 
   it('uses an explicit baseline file without reading the registry', async () => {
-    await job.write('base.json', JSON.stringify({ format: 'mlops-actions/metrics-report@1', model: 'churn', version: 'file-version', metrics: { accuracy: { value: 0.79 } } }));
+    await job.write(
+      'base.json',
+      JSON.stringify({
+        format: 'mlops-actions/metrics-report@1',
+        model: 'churn',
+        version: 'file-version',
+        metrics: { accuracy: { value: 0.79 } },
+      }),
+    );
     const before = standIns.github.log.length;
     const result = await compare({ baseline: 'base.json' });
     expect(result.outputs['baseline-version']).toBe('file-version');
-    expect(standIns.github.log.slice(before).filter((e) => e.path.includes('/deployments'))).toEqual([]);
+    expect(
+      standIns.github.log.slice(before).filter((e) => e.path.includes('/deployments')),
+    ).toEqual([]);
   });
 });
 
@@ -88,13 +141,23 @@ describe('compare-metrics baseline from the full report the deployment records',
     model: 'churn',
     version: 'rrrrrrrrrrrr',
     metrics: { accuracy: { value: accuracy, ci: [accuracy - 0.02, accuracy + 0.02], n: 500 } },
-    slices: { 'plan=pro': { accuracy: { value: accuracy + 0.05, n: 200 } }, 'plan=basic': { accuracy: { value: accuracy - 0.05, n: 300 } } },
+    slices: {
+      'plan=pro': { accuracy: { value: accuracy + 0.05, n: 200 } },
+      'plan=basic': { accuracy: { value: accuracy - 0.05, n: 300 } },
+    },
   });
 
   /** A production release holding metrics.json, as promote-model publishes it; returns the asset's API URL. */
   async function releaseAsset(tag: string, report: unknown): Promise<string> {
     const { data: release } = await client.rest.repos.createRelease({ ...repo, tag_name: tag });
-    const { data: asset } = await client.rest.repos.uploadReleaseAsset({ ...repo, baseUrl: standIns.github.url, release_id: release.id, name: 'metrics.json', data: JSON.stringify(report) as unknown as string, headers: { 'content-type': 'application/json' } });
+    const { data: asset } = await client.rest.repos.uploadReleaseAsset({
+      ...repo,
+      baseUrl: standIns.github.url,
+      release_id: release.id,
+      name: 'metrics.json',
+      data: JSON.stringify(report) as unknown as string,
+      headers: { 'content-type': 'application/json' },
+    });
     return asset.url;
   }
   const digest = async (values: Record<string, number>) => {
@@ -103,32 +166,64 @@ describe('compare-metrics baseline from the full report the deployment records',
   };
 
   it('reads the release asset, with its CIs and slices, and charts the recent versions', async () => {
-    for (const [version, accuracy] of [['h1', 0.7], ['h2', 0.74], ['h3', 0.76]] as const) await deploy('production', version, accuracy, 'success');
+    for (const [version, accuracy] of [
+      ['h1', 0.7],
+      ['h2', 0.74],
+      ['h3', 0.76],
+    ] as const)
+      await deploy('production', version, accuracy, 'success');
     const url = await releaseAsset('churn@rrrrrrrrrrrr', metricsReport(0.8));
-    await deploy('production', 'rrrrrrrrrrrr', 0.8, 'success', { metricsUrl: url, metricsDigest: await digest({ accuracy: 0.8 }) });
+    await deploy('production', 'rrrrrrrrrrrr', 0.8, 'success', {
+      metricsUrl: url,
+      metricsDigest: await digest({ accuracy: 0.8 }),
+    });
     await job.write('sliced-gates.yaml', sliced);
-    await job.write('cand-sliced.json', JSON.stringify({ ...metricsReport(0.79), version: 'cand' }));
-    const result = await compare({ metrics: 'cand-sliced.json', gates: 'sliced-gates.yaml', history: '3' });
+    await job.write(
+      'cand-sliced.json',
+      JSON.stringify({ ...metricsReport(0.79), version: 'cand' }),
+    );
+    const result = await compare({
+      metrics: 'cand-sliced.json',
+      gates: 'sliced-gates.yaml',
+      history: '3',
+    });
     expect(result.exitCode, result.stdout).toBe(0);
     const comment = await readFile(result.outputs['comment-file']!, 'utf8');
     expect(comment).toContain('using its full metrics report.');
-    expect(comment).toContain('| `accuracy` | 0.8 <sub>[0.78, 0.82]</sub> | 0.79 <sub>[0.77, 0.81]</sub> |');
-    expect(comment).toContain('| `plan=basic` | 0.75 <sub>n=300</sub> | 0.74 <sub>n=300</sub> | -0.01 | worst |');
+    expect(comment).toContain(
+      '| `accuracy` | 0.8 <sub>[0.78, 0.82]</sub> | 0.79 <sub>[0.77, 0.81]</sub> |',
+    );
+    expect(comment).toContain(
+      '| `plan=basic` | 0.75 <sub>n=300</sub> | 0.74 <sub>n=300</sub> | -0.01 | worst |',
+    );
     expect(comment).toContain('x-axis ["h2", "h3", "rrrrrrrrrrrr", "this PR"]');
     expect(comment).toContain('line [0.74, 0.76, 0.8, 0.79]');
   });
 
   it('falls back to the payload values when the asset does not match the recorded digest, or lies outside this repository', async () => {
     const url = await releaseAsset('churn@tampered', metricsReport(0.99));
-    await deploy('production', 'tttttttttttt', 0.8, 'success', { metricsUrl: url, metricsDigest: await digest({ accuracy: 0.8 }) });
+    await deploy('production', 'tttttttttttt', 0.8, 'success', {
+      metricsUrl: url,
+      metricsDigest: await digest({ accuracy: 0.8 }),
+    });
     const tampered = await compare({ history: '0' });
-    expect(tampered.annotations.map((a) => a.message).join('\n')).toMatch(/is not the one deployment \d+ recorded .*; using the metric values of its payload/);
-    expect(await readFile(tampered.outputs['comment-file']!, 'utf8')).toContain('using the metric values its deployment records (its full report could not be read).');
+    expect(tampered.annotations.map((a) => a.message).join('\n')).toMatch(
+      /is not the one deployment \d+ recorded .*; using the metric values of its payload/,
+    );
+    expect(await readFile(tampered.outputs['comment-file']!, 'utf8')).toContain(
+      'using the metric values its deployment records (its full report could not be read).',
+    );
 
-    await deploy('production', 'uuuuuuuuuuuu', 0.8, 'success', { metricsUrl: 'https://evil.example/metrics.json' });
+    await deploy('production', 'uuuuuuuuuuuu', 0.8, 'success', {
+      metricsUrl: 'https://evil.example/metrics.json',
+    });
     const before = standIns.github.log.length;
     const foreign = await compare({ history: '0' });
-    expect(foreign.annotations.map((a) => a.message).join('\n')).toMatch(/recorded at https:\/\/evil.example\/metrics.json, which is not a release asset of Codertocat\/Hello-World/);
-    expect(standIns.github.log.slice(before).some((e) => e.path.includes('/releases/'))).toBe(false);
+    expect(foreign.annotations.map((a) => a.message).join('\n')).toMatch(
+      /recorded at https:\/\/evil.example\/metrics.json, which is not a release asset of Codertocat\/Hello-World/,
+    );
+    expect(standIns.github.log.slice(before).some((e) => e.path.includes('/releases/'))).toBe(
+      false,
+    );
   });
 });

@@ -7,27 +7,53 @@ import { actionMetadata } from '../../harness/runner/run-bundle.js';
 import { exampleWorkspace, expectUserError, run } from './workspace.js';
 
 const job = await exampleWorkspace();
-const command = 'node examples/churn/train.mjs --train data/train.csv --eval data/eval.csv --model-out model/model.json --predictions-out model/predictions.csv';
-const trainInputs = (overrides: Record<string, string> = {}) => ({ 'model-name': 'churn', run: command, config: 'examples/churn/config.json', data: 'data/train.csv\ndata/eval.csv', outputs: 'model/model.json\nmodel/predictions.csv', ...overrides });
-const train = (overrides: Record<string, string> = {}) => run('train-model', job, trainInputs(overrides));
+const command =
+  'node examples/churn/train.mjs --train data/train.csv --eval data/eval.csv --model-out model/model.json --predictions-out model/predictions.csv';
+const trainInputs = (overrides: Record<string, string> = {}) => ({
+  'model-name': 'churn',
+  run: command,
+  config: 'examples/churn/config.json',
+  data: 'data/train.csv\ndata/eval.csv',
+  outputs: 'model/model.json\nmodel/predictions.csv',
+  ...overrides,
+});
+const train = (overrides: Record<string, string> = {}) =>
+  run('train-model', job, trainInputs(overrides));
 
 describe('train-model bundle', () => {
   it('trains, writes a manifest that lists every output with its sha256, and sets every declared output', async () => {
     const result = await train();
     expect(result.exitCode, result.stdout).toBe(0);
-    expect(Object.keys(result.outputs).sort()).toEqual(Object.keys((await actionMetadata('train-model')).outputs).sort());
-    const manifest = manifestSchema.parse(JSON.parse(await readFile(result.outputs.manifest!, 'utf8')));
-    expect(manifest).toMatchObject({ model: { name: 'churn', version: result.outputs.version }, fingerprint: result.outputs.fingerprint, seed: 0, command });
-    expect(manifest.outputs.map((o) => o.path)).toEqual(['model/model.json', 'model/predictions.csv']);
+    expect(Object.keys(result.outputs).sort()).toEqual(
+      Object.keys((await actionMetadata('train-model')).outputs).sort(),
+    );
+    const manifest = manifestSchema.parse(
+      JSON.parse(await readFile(result.outputs.manifest!, 'utf8')),
+    );
+    expect(manifest).toMatchObject({
+      model: { name: 'churn', version: result.outputs.version },
+      fingerprint: result.outputs.fingerprint,
+      seed: 0,
+      command,
+    });
+    expect(manifest.outputs.map((o) => o.path)).toEqual([
+      'model/model.json',
+      'model/predictions.csv',
+    ]);
     expect(manifest.data.map((d) => d.path)).toEqual(['data/train.csv', 'data/eval.csv']);
-    expect(manifest.git).toMatchObject({ repository: 'Codertocat/Hello-World', runUrl: 'https://github.com/Codertocat/Hello-World/actions/runs/8675309' });
+    expect(manifest.git).toMatchObject({
+      repository: 'Codertocat/Hello-World',
+      runUrl: 'https://github.com/Codertocat/Hello-World/actions/runs/8675309',
+    });
     expect(result.outputs['model-path']).toBe(join(job.workspace, 'model/model.json'));
     expect(result.stdout).toMatch(/Epoch|epoch/);
   });
 
   it('gives the same fingerprint for the same inputs, also when the config is only reformatted', async () => {
     const first = await train();
-    const config = JSON.parse(await readFile(join(job.workspace, 'examples/churn/config.json'), 'utf8')) as Record<string, unknown>;
+    const config = JSON.parse(
+      await readFile(join(job.workspace, 'examples/churn/config.json'), 'utf8'),
+    ) as Record<string, unknown>;
     const reordered = Object.fromEntries(Object.entries(config).reverse());
     await job.write('config-reformatted.json', JSON.stringify(reordered, null, 8));
     const second = await train({ config: 'config-reformatted.json' });
@@ -35,7 +61,18 @@ describe('train-model bundle', () => {
   });
 
   it.each([
-    ['a config value', async () => ({ config: await job.write('config-changed.json', (await readFile(join(job.workspace, 'examples/churn/config.json'), 'utf8')).replace(/"epochs":\s*\d+/, '"epochs": 7')) })],
+    [
+      'a config value',
+      async () => ({
+        config: await job.write(
+          'config-changed.json',
+          (await readFile(join(job.workspace, 'examples/churn/config.json'), 'utf8')).replace(
+            /"epochs":\s*\d+/,
+            '"epochs": 7',
+          ),
+        ),
+      }),
+    ],
     ['the seed', async () => ({ seed: '1' })],
     ['a data file', async () => ({ data: 'data/train.csv' })],
     ['the command', async () => ({ run: `${command} # changed` })],
@@ -47,15 +84,36 @@ describe('train-model bundle', () => {
   });
 
   it('passes the pins to the command in its environment, and records them', async () => {
-    const variables = ['MLOPS_CONFIG', 'MLOPS_MODEL_NAME', 'MLOPS_SEED', 'PYTHONHASHSEED', 'PL_GLOBAL_SEED', 'CUBLAS_WORKSPACE_CONFIG', 'TF_DETERMINISTIC_OPS', 'TF_CUDNN_DETERMINISTIC'];
+    const variables = [
+      'MLOPS_CONFIG',
+      'MLOPS_MODEL_NAME',
+      'MLOPS_SEED',
+      'PYTHONHASHSEED',
+      'PL_GLOBAL_SEED',
+      'CUBLAS_WORKSPACE_CONFIG',
+      'TF_DETERMINISTIC_OPS',
+      'TF_CUDNN_DETERMINISTIC',
+    ];
     const print = variables.map((name) => `"$${name}"`).join(' ');
     // The command is the pull request's code: it gets what a run: step gets, not the action's
     // inputs nor the service tokens the runner gives actions only.
-    const result = await train({ run: `mkdir -p pins && printf "%s|" ${print} "\${INPUT_RUN:-none}" "\${ACTIONS_RUNTIME_TOKEN:-none}" "\${ACTIONS_RESULTS_URL:-none}" > pins/env.txt`, outputs: 'pins/env.txt', seed: '7' });
+    const result = await train({
+      run: `mkdir -p pins && printf "%s|" ${print} "\${INPUT_RUN:-none}" "\${ACTIONS_RUNTIME_TOKEN:-none}" "\${ACTIONS_RESULTS_URL:-none}" > pins/env.txt`,
+      outputs: 'pins/env.txt',
+      seed: '7',
+    });
     expect(result.exitCode, result.stdout).toBe(0);
-    expect(await readFile(join(job.workspace, 'pins/env.txt'), 'utf8')).toBe(`${join(job.workspace, 'examples/churn/config.json')}|churn|7|7|7|:4096:8|1|1|none|none|none|`);
-    const manifest = manifestSchema.parse(JSON.parse(await readFile(result.outputs.manifest!, 'utf8')));
-    expect(manifest.environment).toMatchObject({ MLOPS_CONFIG: 'examples/churn/config.json', MLOPS_SEED: '7', CUBLAS_WORKSPACE_CONFIG: ':4096:8' });
+    expect(await readFile(join(job.workspace, 'pins/env.txt'), 'utf8')).toBe(
+      `${join(job.workspace, 'examples/churn/config.json')}|churn|7|7|7|:4096:8|1|1|none|none|none|`,
+    );
+    const manifest = manifestSchema.parse(
+      JSON.parse(await readFile(result.outputs.manifest!, 'utf8')),
+    );
+    expect(manifest.environment).toMatchObject({
+      MLOPS_CONFIG: 'examples/churn/config.json',
+      MLOPS_SEED: '7',
+      CUBLAS_WORKSPACE_CONFIG: ':4096:8',
+    });
   });
 
   it('gives the same fingerprint in another checkout at another path, as on another machine', async () => {
@@ -76,7 +134,9 @@ describe('train-model bundle', () => {
     await writeFile(script, original);
     expect(edited.outputs.fingerprint).not.toBe(base.outputs.fingerprint);
     expect((await train()).outputs.fingerprint).toBe(base.outputs.fingerprint);
-    const manifest = manifestSchema.parse(JSON.parse(await readFile(base.outputs.manifest!, 'utf8')));
+    const manifest = manifestSchema.parse(
+      JSON.parse(await readFile(base.outputs.manifest!, 'utf8')),
+    );
     expect(manifest.code).toMatchObject({ source: 'git', files: 7 });
   });
 
@@ -84,7 +144,9 @@ describe('train-model bundle', () => {
     const inputs = { code: 'examples/churn/*.mjs', data: 'data/*.csv' };
     const base = await train(inputs);
     expect(base.exitCode, base.stdout).toBe(0);
-    const manifest = manifestSchema.parse(JSON.parse(await readFile(base.outputs.manifest!, 'utf8')));
+    const manifest = manifestSchema.parse(
+      JSON.parse(await readFile(base.outputs.manifest!, 'utf8')),
+    );
     expect(manifest.code).toMatchObject({ source: 'paths', files: 3 });
     expect(manifest.data.map((d) => d.path)).toEqual(['data/eval.csv', 'data/train.csv']);
     const gates = join(job.workspace, 'examples/churn/gates.yaml');
@@ -93,7 +155,10 @@ describe('train-model bundle', () => {
     const unrelated = await train(inputs);
     await writeFile(gates, original);
     expect(unrelated.outputs.fingerprint).toBe(base.outputs.fingerprint);
-    expectUserError(await train({ data: 'data/*.parquet' }), /The data file pattern "data\/\*\.parquet" matches no file/);
+    expectUserError(
+      await train({ data: 'data/*.parquet' }),
+      /The data file pattern "data\/\*\.parquet" matches no file/,
+    );
   });
 
   it('fingerprints the lock files it finds, and reports unpinned requirements with file and line', async () => {
@@ -104,13 +169,22 @@ describe('train-model bundle', () => {
     expect(warned.outputs.fingerprint).not.toBe(base.outputs.fingerprint);
     const warnings = warned.annotations.filter((a) => a.command === 'warning');
     expect(warnings.map((w) => [w.properties.file, w.properties.line, w.message])).toEqual([
-      ['requirements.txt', '3', expect.stringMatching(/"scikit-learn" allows a range \(>=1\.2\): pin one version with ==/)],
+      [
+        'requirements.txt',
+        '3',
+        expect.stringMatching(/"scikit-learn" allows a range \(>=1\.2\): pin one version with ==/),
+      ],
       ['requirements.txt', '4', expect.stringMatching(/"pandas" has no version/)],
     ]);
-    const manifest = manifestSchema.parse(JSON.parse(await readFile(warned.outputs.manifest!, 'utf8')));
+    const manifest = manifestSchema.parse(
+      JSON.parse(await readFile(warned.outputs.manifest!, 'utf8')),
+    );
     expect(manifest.lockFiles!.map((l) => l.path)).toEqual(['requirements.txt']);
     expect(manifest.unpinned).toHaveLength(2);
-    expectUserError(await train({ 'strict-pins': 'error' }), /strict-pins is "error" and 2 dependencies are not pinned: requirements.txt:3: "scikit-learn" allows a range .* requirements.txt:4: "pandas" has no version/);
+    expectUserError(
+      await train({ 'strict-pins': 'error' }),
+      /strict-pins is "error" and 2 dependencies are not pinned: requirements.txt:3: "scikit-learn" allows a range .* requirements.txt:4: "pandas" has no version/,
+    );
     const off = await train({ 'strict-pins': 'off' });
     expect(off.annotations.filter((a) => a.command === 'warning')).toEqual([]);
     await job.write('requirements.txt', 'numpy==1.26.4\n');
@@ -119,9 +193,14 @@ describe('train-model bundle', () => {
   });
 
   it('records every file of an output folder', async () => {
-    const result = await train({ run: 'mkdir -p bundle/sub && echo a > bundle/a.txt && echo b > bundle/sub/b.txt', outputs: 'bundle' });
+    const result = await train({
+      run: 'mkdir -p bundle/sub && echo a > bundle/a.txt && echo b > bundle/sub/b.txt',
+      outputs: 'bundle',
+    });
     expect(result.exitCode, result.stdout).toBe(0);
-    const manifest = manifestSchema.parse(JSON.parse(await readFile(result.outputs.manifest!, 'utf8')));
+    const manifest = manifestSchema.parse(
+      JSON.parse(await readFile(result.outputs.manifest!, 'utf8')),
+    );
     expect(manifest.outputs.map((o) => o.path)).toEqual(['bundle/a.txt', 'bundle/sub/b.txt']);
   });
 
@@ -130,12 +209,22 @@ describe('train-model bundle', () => {
     try {
       const result = await train();
       expect(result.exitCode, result.stdout).toBe(0);
-      expect(result.annotations.filter((a) => a.command === 'warning').map((a) => a.message).join('\n')).toMatch(/not in a git repository and input "code" is empty/);
+      expect(
+        result.annotations
+          .filter((a) => a.command === 'warning')
+          .map((a) => a.message)
+          .join('\n'),
+      ).toMatch(/not in a git repository and input "code" is empty/);
       // A repository git cannot read (here a broken worktree link) warns with git's reason.
       await job.write('.git', 'gitdir: /nonexistent/worktree\n');
       const broken = await train();
       expect(broken.exitCode, broken.stdout).toBe(0);
-      expect(broken.annotations.filter((a) => a.command === 'warning').map((a) => a.message).join('\n')).toMatch(/git could not list the files of .*\(fatal: .*\) and input "code" is empty/);
+      expect(
+        broken.annotations
+          .filter((a) => a.command === 'warning')
+          .map((a) => a.message)
+          .join('\n'),
+      ).toMatch(/git could not list the files of .*\(fatal: .*\) and input "code" is empty/);
       await rm(join(job.workspace, '.git'));
     } finally {
       await rename(join(job.workspace, '.git-away'), join(job.workspace, '.git'));
@@ -143,28 +232,59 @@ describe('train-model bundle', () => {
   });
 
   it.each([
-    ['a failing command', { run: 'echo training...; exit 3' }, /The training command exited with code 3\. Its output is in the log above this message\. Command: echo training\.\.\.; exit 3/],
+    [
+      'a failing command',
+      { run: 'echo training...; exit 3' },
+      /The training command exited with code 3\. Its output is in the log above this message\. Command: echo training\.\.\.; exit 3/,
+    ],
     ['a failing stage of a pipe', { run: 'false | cat' }, /exited with code 1/],
-    ['an output the command did not write', { run: 'true', outputs: 'model/never.bin' }, /the output "model\/never.bin" listed in "outputs" is missing/],
+    [
+      'an output the command did not write',
+      { run: 'true', outputs: 'model/never.bin' },
+      /the output "model\/never.bin" listed in "outputs" is missing/,
+    ],
     ['a missing config', { config: 'nope.yaml' }, /config file "nope.yaml" does not exist/],
-    ['a seed out of range', { seed: '-1' }, /input "seed" must be a whole number from 0 to 4294967295; got "-1"/],
-    ['a bad model name', { 'model-name': 'churn model' }, /input "model-name" must start with a letter or digit/],
+    [
+      'a seed out of range',
+      { seed: '-1' },
+      /input "seed" must be a whole number from 0 to 4294967295; got "-1"/,
+    ],
+    [
+      'a bad model name',
+      { 'model-name': 'churn model' },
+      /input "model-name" must start with a letter or digit/,
+    ],
   ])('ends with a clear error on %s', async (_case, overrides, pattern) => {
     expectUserError(await train(overrides), pattern);
   });
 });
 
 describe('evaluate-model bundle', () => {
-  const evaluate = (inputs: Record<string, string>) => run('evaluate-model', job, { 'model-name': 'churn', ...inputs });
+  const evaluate = (inputs: Record<string, string>) =>
+    run('evaluate-model', job, { 'model-name': 'churn', ...inputs });
 
   it('reads predictions as JSON Lines the same as CSV', async () => {
-    const csv = (await readFile(join(job.workspace, 'model/predictions.csv'), 'utf8')).trim().split('\n').map((line) => line.split(','));
+    const csv = (await readFile(join(job.workspace, 'model/predictions.csv'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => line.split(','));
     const [header, ...rows] = csv;
-    await job.write('model/predictions.jsonl', rows.map((row) => JSON.stringify(Object.fromEntries(header!.map((column, i) => [column, row[i]])))).join('\n') + '\n');
+    await job.write(
+      'model/predictions.jsonl',
+      rows
+        .map((row) =>
+          JSON.stringify(Object.fromEntries(header!.map((column, i) => [column, row[i]]))),
+        )
+        .join('\n') + '\n',
+    );
     const inputs = { task: 'binary', 'score-columns': 'score', bootstrap: '50' };
-    const [fromCsv, fromJsonl] = [await evaluate({ predictions: 'model/predictions.csv', ...inputs }), await evaluate({ predictions: 'model/predictions.jsonl', ...inputs })];
+    const [fromCsv, fromJsonl] = [
+      await evaluate({ predictions: 'model/predictions.csv', ...inputs }),
+      await evaluate({ predictions: 'model/predictions.jsonl', ...inputs }),
+    ];
     expect(fromJsonl.exitCode, fromJsonl.stdout).toBe(0);
-    const report = async (result: typeof fromCsv) => JSON.parse(await readFile(result.outputs.metrics!, 'utf8'));
+    const report = async (result: typeof fromCsv) =>
+      JSON.parse(await readFile(result.outputs.metrics!, 'utf8'));
     const [a, b] = [await report(fromCsv), await report(fromJsonl)];
     expect(b.metrics).toEqual(a.metrics);
     expect(b.evaluation.dataSha256).toBe(a.evaluation.dataSha256);
@@ -172,16 +292,57 @@ describe('evaluate-model bundle', () => {
 
   it('computes the metric suite with intervals and slices from the predictions, and writes the metrics report', async () => {
     const trained = await train();
-    const inputs = { predictions: 'model/predictions.csv', task: 'binary', 'score-columns': 'score', slices: 'contract', bootstrap: '200', 'min-slice-size': '50', manifest: trained.outputs.manifest! };
+    const inputs = {
+      predictions: 'model/predictions.csv',
+      task: 'binary',
+      'score-columns': 'score',
+      slices: 'contract',
+      bootstrap: '200',
+      'min-slice-size': '50',
+      manifest: trained.outputs.manifest!,
+    };
     const result = await evaluate(inputs);
     expect(result.exitCode, result.stdout).toBe(0);
-    expect(Object.keys(result.outputs).sort()).toEqual(Object.keys((await actionMetadata('evaluate-model')).outputs).sort());
-    const report = metricsReportSchema.parse(JSON.parse(await readFile(result.outputs.metrics!, 'utf8')));
-    const rows = (await readFile(join(job.workspace, 'model/predictions.csv'), 'utf8')).trim().split('\n').slice(1).map((line) => line.split(','));
+    expect(Object.keys(result.outputs).sort()).toEqual(
+      Object.keys((await actionMetadata('evaluate-model')).outputs).sort(),
+    );
+    const report = metricsReportSchema.parse(
+      JSON.parse(await readFile(result.outputs.metrics!, 'utf8')),
+    );
+    const rows = (await readFile(join(job.workspace, 'model/predictions.csv'), 'utf8'))
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(','));
     const expected = rows.filter((r) => r[2] === r[3]).length / rows.length;
-    expect(report).toMatchObject({ model: 'churn', version: trained.outputs.version, fingerprint: trained.outputs.fingerprint, task: 'binary', metrics: { accuracy: { value: expected, n: 200 } } });
-    expect(report.bootstrap).toEqual({ method: 'poisson-bootstrap, percentile interval', resamples: 200, confidence: 0.95, seed: 0 });
-    for (const name of ['accuracy', 'balanced_accuracy', 'precision', 'recall', 'f1', 'f1_macro', 'matthews_corrcoef', 'roc_auc', 'average_precision', 'log_loss', 'brier_score', 'precision.0', 'recall.1']) {
+    expect(report).toMatchObject({
+      model: 'churn',
+      version: trained.outputs.version,
+      fingerprint: trained.outputs.fingerprint,
+      task: 'binary',
+      metrics: { accuracy: { value: expected, n: 200 } },
+    });
+    expect(report.bootstrap).toEqual({
+      method: 'poisson-bootstrap, percentile interval',
+      resamples: 200,
+      confidence: 0.95,
+      seed: 0,
+    });
+    for (const name of [
+      'accuracy',
+      'balanced_accuracy',
+      'precision',
+      'recall',
+      'f1',
+      'f1_macro',
+      'matthews_corrcoef',
+      'roc_auc',
+      'average_precision',
+      'log_loss',
+      'brier_score',
+      'precision.0',
+      'recall.1',
+    ]) {
       const metric = report.metrics[name]!;
       expect(metric, name).toBeDefined();
       expect(metric.ci![0], name).toBeLessThanOrEqual(metric.value);
@@ -194,57 +355,151 @@ describe('evaluate-model bundle', () => {
     expect(Object.keys(report.slices).sort()).toEqual(contracts.map((c) => `contract=${c}`).sort());
     for (const contract of contracts) {
       const mine = rows.filter((r) => r[1] === contract);
-      expect(report.sliceSummary!.slices[`contract=${contract}`]).toEqual({ column: 'contract', value: contract, rows: mine.length, small: mine.length < 50 });
-      expect(report.slices[`contract=${contract}`]!.accuracy!.value).toBeCloseTo(mine.filter((r) => r[2] === r[3]).length / mine.length, 12);
+      expect(report.sliceSummary!.slices[`contract=${contract}`]).toEqual({
+        column: 'contract',
+        value: contract,
+        rows: mine.length,
+        small: mine.length < 50,
+      });
+      expect(report.slices[`contract=${contract}`]!.accuracy!.value).toBeCloseTo(
+        mine.filter((r) => r[2] === r[3]).length / mine.length,
+        12,
+      );
     }
     expect(result.summary).toContain('Worst slice');
     expect(JSON.parse(result.outputs.summary!)).toMatchObject({ accuracy: expected });
     // Seeded: a second run gives the same intervals.
-    const again = metricsReportSchema.parse(JSON.parse(await readFile((await evaluate(inputs)).outputs.metrics!, 'utf8')));
+    const again = metricsReportSchema.parse(
+      JSON.parse(await readFile((await evaluate(inputs)).outputs.metrics!, 'utf8')),
+    );
     expect(again.metrics).toEqual(report.metrics);
     expect(again.slices).toEqual(report.slices);
   });
 
   it('computes the regression metrics, weighted', async () => {
     await job.write('reg.csv', 'y,yhat,w\n1,2,1\n2,2,1\n3,5,2\n');
-    const result = await evaluate({ 'model-name': 'reg', predictions: 'reg.csv', task: 'regression', 'label-column': 'y', 'prediction-column': 'yhat', 'weight-column': 'w', bootstrap: '0' });
+    const result = await evaluate({
+      'model-name': 'reg',
+      predictions: 'reg.csv',
+      task: 'regression',
+      'label-column': 'y',
+      'prediction-column': 'yhat',
+      'weight-column': 'w',
+      bootstrap: '0',
+    });
     expect(result.exitCode, result.stdout).toBe(0);
     const summary = JSON.parse(result.outputs.summary!) as Record<string, number>;
     expect(summary).toMatchObject({ mae: 5 / 4, mse: 9 / 4, rmse: 1.5 });
-    expect(Object.keys(summary).sort()).toEqual(['explained_variance', 'mae', 'mape', 'median_absolute_error', 'mse', 'r2', 'rmse']);
+    expect(Object.keys(summary).sort()).toEqual([
+      'explained_variance',
+      'mae',
+      'mape',
+      'median_absolute_error',
+      'mse',
+      'r2',
+      'rmse',
+    ]);
   });
 
-  it('takes a metrics file written by the user\'s own code, flattening nested keys with dots', async () => {
+  it("takes a metrics file written by the user's own code, flattening nested keys with dots", async () => {
     await job.write('my-metrics.yaml', 'val:\n  acc: 0.91\n  loss: 0.3\nepochs: 12\nnote: text\n');
     const result = await evaluate({ metrics: 'my-metrics.yaml' });
     expect(result.exitCode, result.stdout).toBe(0);
-    expect(JSON.parse(result.outputs.summary!)).toEqual({ 'val.acc': 0.91, 'val.loss': 0.3, epochs: 12 });
-    const report = metricsReportSchema.parse(JSON.parse(await readFile(result.outputs.metrics!, 'utf8')));
+    expect(JSON.parse(result.outputs.summary!)).toEqual({
+      'val.acc': 0.91,
+      'val.loss': 0.3,
+      epochs: 12,
+    });
+    const report = metricsReportSchema.parse(
+      JSON.parse(await readFile(result.outputs.metrics!, 'utf8')),
+    );
     expect(report.metrics['val.acc']).toEqual({ value: 0.91 });
   });
 
   it.each([
-    ['a missing label column', { predictions: 'model/predictions.csv', task: 'binary', 'label-column': 'target' }, /predictions file "model\/predictions.csv" has no column "target" \(input label-column\)\. Its columns are: "customer_id"/],
-    ['a missing score column', { predictions: 'model/predictions.csv', task: 'binary', 'score-columns': 'proba' }, /has no column "proba" \(input score-columns\)/],
-    ['an empty prediction', { predictions: 'holes.csv', task: 'binary' }, /"holes.csv", line 3, column "prediction": the value is empty/],
-    ['a NaN prediction in regression', { predictions: 'nan.csv', task: 'regression' }, /"nan.csv", line 2, column "prediction": the prediction "NaN" is not a finite number/],
-    ['a NaN prediction in classification', { predictions: 'nan-class.csv', task: 'multiclass' }, /"nan-class.csv", line 3, column "prediction": the prediction is "nan", a missing value/],
-    ['probabilities that do not sum to 1', { predictions: 'proba.csv', task: 'multiclass', 'score-columns': 'a=pa\nb=pb\nc=pc' }, /"proba.csv", line 3: the probabilities in columns "pa", "pb", "pc" sum to 0.9, not 1/],
-    ['a probability above 1', { predictions: 'proba-high.csv', task: 'multiclass', 'score-columns': 'a=pa\nb=pb\nc=pc' }, /"proba-high.csv", line 3, column "pa": the probability 1.5 is outside 0 to 1/],
-    ['a class without a probability column', { predictions: 'proba.csv', task: 'multiclass', 'score-columns': 'a=pa\nb=pb' }, /"proba.csv", line 2, column "label": the class "c" has no probability column; "score-columns" covers "a", "b"/],
-    ['a third class in a binary task', { predictions: 'proba.csv', task: 'binary', 'positive-label': 'a' }, /"proba.csv", line 4, column "label": "b" is a third class beside "a" and "c", but "task" is binary \(positive class "a"\)/],
-    ['a negative weight', { predictions: 'weights.csv', task: 'binary', 'weight-column': 'w' }, /"weights.csv", line 3, column "w": the weight -1 is negative/],
-    ['an unknown task', { predictions: 'model/predictions.csv', task: 'ranking' }, /input "task" must be one of binary, multiclass, regression; got "ranking"/],
-    ['predictions without a task', { predictions: 'model/predictions.csv' }, /Input "task" is required with "predictions"/],
-    ['both a metrics file and predictions', { predictions: 'model/predictions.csv', metrics: 'my-metrics.yaml' }, /cannot be set beside it: give either "metrics" or "predictions"/],
+    [
+      'a missing label column',
+      { predictions: 'model/predictions.csv', task: 'binary', 'label-column': 'target' },
+      /predictions file "model\/predictions.csv" has no column "target" \(input label-column\)\. Its columns are: "customer_id"/,
+    ],
+    [
+      'a missing score column',
+      { predictions: 'model/predictions.csv', task: 'binary', 'score-columns': 'proba' },
+      /has no column "proba" \(input score-columns\)/,
+    ],
+    [
+      'an empty prediction',
+      { predictions: 'holes.csv', task: 'binary' },
+      /"holes.csv", line 3, column "prediction": the value is empty/,
+    ],
+    [
+      'a NaN prediction in regression',
+      { predictions: 'nan.csv', task: 'regression' },
+      /"nan.csv", line 2, column "prediction": the prediction "NaN" is not a finite number/,
+    ],
+    [
+      'a NaN prediction in classification',
+      { predictions: 'nan-class.csv', task: 'multiclass' },
+      /"nan-class.csv", line 3, column "prediction": the prediction is "nan", a missing value/,
+    ],
+    [
+      'probabilities that do not sum to 1',
+      { predictions: 'proba.csv', task: 'multiclass', 'score-columns': 'a=pa\nb=pb\nc=pc' },
+      /"proba.csv", line 3: the probabilities in columns "pa", "pb", "pc" sum to 0.9, not 1/,
+    ],
+    [
+      'a probability above 1',
+      { predictions: 'proba-high.csv', task: 'multiclass', 'score-columns': 'a=pa\nb=pb\nc=pc' },
+      /"proba-high.csv", line 3, column "pa": the probability 1.5 is outside 0 to 1/,
+    ],
+    [
+      'a class without a probability column',
+      { predictions: 'proba.csv', task: 'multiclass', 'score-columns': 'a=pa\nb=pb' },
+      /"proba.csv", line 2, column "label": the class "c" has no probability column; "score-columns" covers "a", "b"/,
+    ],
+    [
+      'a third class in a binary task',
+      { predictions: 'proba.csv', task: 'binary', 'positive-label': 'a' },
+      /"proba.csv", line 4, column "label": "b" is a third class beside "a" and "c", but "task" is binary \(positive class "a"\)/,
+    ],
+    [
+      'a negative weight',
+      { predictions: 'weights.csv', task: 'binary', 'weight-column': 'w' },
+      /"weights.csv", line 3, column "w": the weight -1 is negative/,
+    ],
+    [
+      'an unknown task',
+      { predictions: 'model/predictions.csv', task: 'ranking' },
+      /input "task" must be one of binary, multiclass, regression; got "ranking"/,
+    ],
+    [
+      'predictions without a task',
+      { predictions: 'model/predictions.csv' },
+      /Input "task" is required with "predictions"/,
+    ],
+    [
+      'both a metrics file and predictions',
+      { predictions: 'model/predictions.csv', metrics: 'my-metrics.yaml' },
+      /cannot be set beside it: give either "metrics" or "predictions"/,
+    ],
     ['neither', {}, /Give either "predictions" .* or "metrics"/],
-    ['a manifest of another model', { predictions: 'model/predictions.csv', task: 'binary', manifest: 'other-manifest.json' }, /other-manifest.json" is not valid|is for model/],
+    [
+      'a manifest of another model',
+      { predictions: 'model/predictions.csv', task: 'binary', manifest: 'other-manifest.json' },
+      /other-manifest.json" is not valid|is for model/,
+    ],
   ])('ends with a clear error on %s', async (_case, inputs, pattern) => {
     await job.write('holes.csv', 'label,prediction\n1,1\n0,\n');
     await job.write('nan.csv', 'label,prediction\n1.5,NaN\n');
     await job.write('nan-class.csv', 'label,prediction\na,a\nb,nan\n');
-    await job.write('proba.csv', 'label,prediction,pa,pb,pc\nc,a,0.2,0.3,0.5\na,a,0.5,0.3,0.1\nb,b,1.5,0,0\n');
-    await job.write('proba-high.csv', 'label,prediction,pa,pb,pc\na,a,0.5,0.3,0.2\nb,b,1.5,-0.5,0\n');
+    await job.write(
+      'proba.csv',
+      'label,prediction,pa,pb,pc\nc,a,0.2,0.3,0.5\na,a,0.5,0.3,0.1\nb,b,1.5,0,0\n',
+    );
+    await job.write(
+      'proba-high.csv',
+      'label,prediction,pa,pb,pc\na,a,0.5,0.3,0.2\nb,b,1.5,-0.5,0\n',
+    );
     await job.write('weights.csv', 'label,prediction,w\n1,1,2\n0,1,-1\n');
     await job.write('my-metrics.yaml', 'acc: 0.9\n');
     await job.write('other-manifest.json', '{"format": "mlops-actions/model-manifest@1"}');

@@ -10,46 +10,91 @@ const schema = 'examples/churn/schema.yaml';
 
 describe('validate-data bundle', () => {
   it('validates the example data and sets every declared output', async () => {
-    const result = await run('validate-data', job, { data: 'data/train.csv\ndata/eval.csv', schema });
+    const result = await run('validate-data', job, {
+      data: 'data/train.csv\ndata/eval.csv',
+      schema,
+    });
     expect(result.exitCode, result.stdout).toBe(0);
-    expect(Object.keys(result.outputs).sort()).toEqual(Object.keys((await actionMetadata('validate-data')).outputs).sort());
-    expect(result.outputs).toMatchObject({ valid: 'true', rows: '600', errors: '0', warnings: '0' });
+    expect(Object.keys(result.outputs).sort()).toEqual(
+      Object.keys((await actionMetadata('validate-data')).outputs).sort(),
+    );
+    expect(result.outputs).toMatchObject({
+      valid: 'true',
+      rows: '600',
+      errors: '0',
+      warnings: '0',
+    });
     const report = JSON.parse(await readFile(result.outputs.report!, 'utf8'));
-    expect(report).toMatchObject({ format: 'mlops-actions/validation-report@1', valid: true, rows: 600 });
+    expect(report).toMatchObject({
+      format: 'mlops-actions/validation-report@1',
+      valid: true,
+      rows: 600,
+    });
     expect(result.summary).toContain('Data valid: 600 rows in 2 file(s)');
   });
 
   it('fails on bad rows with one annotation per kind at file and line, "+N more like this"', async () => {
     const lines = (await readFile(`${job.workspace}/data/eval.csv`, 'utf8')).trimEnd().split('\n');
-    const broken = lines.map((line, index) => (index > 0 && index <= 15 ? line.replace(/,(one-year|two-year|month-to-month),/, ',weekly,') : line));
+    const broken = lines.map((line, index) =>
+      index > 0 && index <= 15
+        ? line.replace(/,(one-year|two-year|month-to-month),/, ',weekly,')
+        : line,
+    );
     await job.write('data/broken.csv', broken.join('\n') + '\n');
     const result = await run('validate-data', job, { data: 'data/broken.csv', schema });
     expectUserError(result, /Data validation found 15 error\(s\)/);
-    const errors = result.annotations.filter((a) => a.command === 'error' && a.properties.file === 'data/broken.csv');
+    const errors = result.annotations.filter(
+      (a) => a.command === 'error' && a.properties.file === 'data/broken.csv',
+    );
     expect(errors).toHaveLength(1);
-    expect(errors[0]!.properties).toMatchObject({ line: '2', title: 'constraint-error (enum): contract' });
+    expect(errors[0]!.properties).toMatchObject({
+      line: '2',
+      title: 'constraint-error (enum): contract',
+    });
     expect(errors[0]!.message).toMatch(/breaks enum .* \(\+14 more like this\)$/);
     expect(result.outputs).toMatchObject({ valid: 'false', errors: '15' });
     expect(result.summary).toContain('#### Findings');
-    expect(result.summary).toMatch(/\| error \| constraint-error \(enum\) \| `contract` \| 15 \| `data\/broken.csv`:2 \|/);
+    expect(result.summary).toMatch(
+      /\| error \| constraint-error \(enum\) \| `contract` \| 15 \| `data\/broken.csv`:2 \|/,
+    );
   });
 
   it('keeps to 10 error annotations, worst kinds first, the last one counting the rest', async () => {
-    const header = 'customer_id,tenure_months,monthly_charges,contract,support_calls,signup_date,churned';
+    const header =
+      'customer_id,tenure_months,monthly_charges,contract,support_calls,signup_date,churned';
     const rows = [
-      'x,1,20,one-year,0,2020-01-01,0', '0,1,20,one-year,0,2020-01-01,0', '3,x,20,one-year,0,2020-01-01,0', '4,99,20,one-year,0,2020-01-01,0',
-      '5,1,x,one-year,0,2020-01-01,0', '6,1,1,one-year,0,2020-01-01,0', '7,1,20,weekly,0,2020-01-01,0', '8,1,20,one-year,x,2020-01-01,0',
-      '9,1,20,one-year,99,2020-01-01,0', '10,1,20,one-year,0,x,0', '11,1,20,one-year,0,2000-01-01,0', '12,1,20,one-year,0,2020-01-01,x',
-      '13,1,20,one-year,0,2020-01-01,7', '13,1,20,one-year,0,2020-01-01,0', '14,1,20,one-year,0,2020-01-01',
+      'x,1,20,one-year,0,2020-01-01,0',
+      '0,1,20,one-year,0,2020-01-01,0',
+      '3,x,20,one-year,0,2020-01-01,0',
+      '4,99,20,one-year,0,2020-01-01,0',
+      '5,1,x,one-year,0,2020-01-01,0',
+      '6,1,1,one-year,0,2020-01-01,0',
+      '7,1,20,weekly,0,2020-01-01,0',
+      '8,1,20,one-year,x,2020-01-01,0',
+      '9,1,20,one-year,99,2020-01-01,0',
+      '10,1,20,one-year,0,x,0',
+      '11,1,20,one-year,0,2000-01-01,0',
+      '12,1,20,one-year,0,2020-01-01,x',
+      '13,1,20,one-year,0,2020-01-01,7',
+      '13,1,20,one-year,0,2020-01-01,0',
+      '14,1,20,one-year,0,2020-01-01',
     ];
     await job.write('data/many-kinds.csv', [header, ...rows].join('\n') + '\n');
     const result = await run('validate-data', job, { data: 'data/many-kinds.csv', schema });
     const errors = result.annotations.filter((a) => a.command === 'error' && a.properties.file);
     expect(errors).toHaveLength(10);
-    expect(errors.every((e) => (e.properties.file === 'data/many-kinds.csv' || e.properties.file === schema) && Number(e.properties.line) > 1)).toBe(true);
+    expect(
+      errors.every(
+        (e) =>
+          (e.properties.file === 'data/many-kinds.csv' || e.properties.file === schema) &&
+          Number(e.properties.line) > 1,
+      ),
+    ).toBe(true);
     // Dataset and column checks come first, pointing into the schema (its ml block, the
     // field's definition); then row problems before cell problems, the more frequent first.
-    expect(errors.slice(0, 6).map((e) => [e.properties.title, e.properties.file, e.properties.line])).toEqual([
+    expect(
+      errors.slice(0, 6).map((e) => [e.properties.title, e.properties.file, e.properties.line]),
+    ).toEqual([
       ['row-count', schema, '8'],
       ['class-imbalance: churned', schema, '8'],
       ['stat-out-of-range (mean): monthly_charges', schema, '28'],
@@ -58,9 +103,16 @@ describe('validate-data bundle', () => {
       ['missing-cell', 'data/many-kinds.csv', '16'],
     ]);
     expect(errors[4]!.message).toMatch(/\(\+1 more like this\)$/);
-    expect(errors[9]!.message).toMatch(/^\+\d+ more errors of \d+ other kinds \(the first: .*\); the full list is in the job summary/);
+    expect(errors[9]!.message).toMatch(
+      /^\+\d+ more errors of \d+ other kinds \(the first: .*\); the full list is in the job summary/,
+    );
     const counted = Number(/^\+(\d+) more errors/.exec(errors[9]!.message)![1]);
-    const shown = errors.slice(0, 9).reduce((sum, e) => sum + 1 + Number(/\(\+(\d+) more like this\)$/.exec(e.message)?.[1] ?? 0), 0);
+    const shown = errors
+      .slice(0, 9)
+      .reduce(
+        (sum, e) => sum + 1 + Number(/\(\+(\d+) more like this\)$/.exec(e.message)?.[1] ?? 0),
+        0,
+      );
     expect(shown + counted).toBe(Number(result.outputs.errors));
   });
 
@@ -68,30 +120,69 @@ describe('validate-data bundle', () => {
     const csv = (await readFile(`${job.workspace}/data/train.csv`, 'utf8')).trimEnd().split('\n');
     const names = csv[0]!.split(',');
     const types = ['integer', 'integer', 'number', 'string', 'integer', 'string', 'integer'];
-    const rows = csv.slice(1).map((line) => line.split(',').map((cell, i) => (types[i] === 'string' ? cell : Number(cell))));
-    await job.write('shards/part-1.jsonl', rows.slice(0, 200).map((row) => JSON.stringify(Object.fromEntries(names.map((n, i) => [n, row[i]])))).join('\n') + '\n');
-    await writeParquet(`${job.workspace}/shards/part-2.parquet`, { columns: names, rows: rows.slice(200) as (string | number)[][] });
-    const result = await run('validate-data', job, { data: 'shards/part-*', schema, profile: 'out/profile.json' });
+    const rows = csv
+      .slice(1)
+      .map((line) =>
+        line.split(',').map((cell, i) => (types[i] === 'string' ? cell : Number(cell))),
+      );
+    await job.write(
+      'shards/part-1.jsonl',
+      rows
+        .slice(0, 200)
+        .map((row) => JSON.stringify(Object.fromEntries(names.map((n, i) => [n, row[i]]))))
+        .join('\n') + '\n',
+    );
+    await writeParquet(`${job.workspace}/shards/part-2.parquet`, {
+      columns: names,
+      rows: rows.slice(200) as (string | number)[][],
+    });
+    const result = await run('validate-data', job, {
+      data: 'shards/part-*',
+      schema,
+      profile: 'out/profile.json',
+    });
     expect(result.exitCode, result.stdout).toBe(0);
-    expect(result.outputs).toMatchObject({ valid: 'true', rows: '400', profile: 'out/profile.json' });
+    expect(result.outputs).toMatchObject({
+      valid: 'true',
+      rows: '400',
+      profile: 'out/profile.json',
+    });
     const profile = JSON.parse(await readFile(`${job.workspace}/out/profile.json`, 'utf8'));
-    expect(profile).toMatchObject({ format: 'mlops-actions/profile@1', rows: 400, sources: [{ path: 'shards/part-1.jsonl', rows: 200 }, { path: 'shards/part-2.parquet', rows: 200 }] });
+    expect(profile).toMatchObject({
+      format: 'mlops-actions/profile@1',
+      rows: 400,
+      sources: [
+        { path: 'shards/part-1.jsonl', rows: 200 },
+        { path: 'shards/part-2.parquet', rows: 200 },
+      ],
+    });
     expect(result.summary).toContain('#### Columns');
   });
 
   it('reports without failing when fail-on is never', async () => {
-    const result = await run('validate-data', job, { data: 'data/broken.csv', schema, 'fail-on': 'never' });
+    const result = await run('validate-data', job, {
+      data: 'data/broken.csv',
+      schema,
+      'fail-on': 'never',
+    });
     expect(result.exitCode).toBe(0);
     expect(result.outputs.valid).toBe('false');
   });
 
   it('fails on warnings when fail-on is warning', async () => {
-    await job.write('data/header-only.csv', 'customer_id,tenure_months,monthly_charges,contract,support_calls,signup_date,churned\n');
-    const result = await run('validate-data', job, { data: 'data/header-only.csv', schema, 'fail-on': 'warning' });
+    await job.write(
+      'data/header-only.csv',
+      'customer_id,tenure_months,monthly_charges,contract,support_calls,signup_date,churned\n',
+    );
+    const result = await run('validate-data', job, {
+      data: 'data/header-only.csv',
+      schema,
+      'fail-on': 'warning',
+    });
     expectUserError(result, /0 error\(s\) and 1 warning\(s\) \(fail-on: warning\)/);
   });
 
-  it('keeps each step\'s report when two steps of one job validate different files', async () => {
+  it("keeps each step's report when two steps of one job validate different files", async () => {
     const train = await run('validate-data', job, { data: 'data/train.csv', schema });
     const evaluation = await run('validate-data', job, { data: 'data/eval.csv', schema });
     expect(train.outputs.report).not.toBe(evaluation.outputs.report);
@@ -100,7 +191,10 @@ describe('validate-data bundle', () => {
   });
 
   it('reads gzip-compressed data', async () => {
-    await job.write('data/train.csv.gz', gzipSync(await readFile(`${job.workspace}/data/train.csv`)));
+    await job.write(
+      'data/train.csv.gz',
+      gzipSync(await readFile(`${job.workspace}/data/train.csv`)),
+    );
     const result = await run('validate-data', job, { data: 'data/train.csv.gz', schema });
     expect(result.outputs).toMatchObject({ valid: 'true', rows: '400' });
   });
@@ -108,17 +202,32 @@ describe('validate-data bundle', () => {
   it('checks a large file in shards on worker threads, with every finding at its own row and line', async () => {
     // Past 16 MiB a CSV file is cut into shards that worker threads (running this same bundle) check.
     const contracts = ['month-to-month', 'one-year', 'two-year'];
-    const rows: string[] = ['customer_id,tenure_months,monthly_charges,contract,support_calls,signup_date,churned'];
+    const rows: string[] = [
+      'customer_id,tenure_months,monthly_charges,contract,support_calls,signup_date,churned',
+    ];
     for (let id = 1; id <= 450_000; id++) {
       const tenure = id === 400_000 ? 99 : id % 72;
-      rows.push(`${id === 420_000 ? 5 : id},${tenure},${20 + (id % 90)}.5,${contracts[id % 3]},${id % 11},2020-0${1 + (id % 9)}-1${id % 10},${id % 3 === 0 ? 1 : 0}`);
+      rows.push(
+        `${id === 420_000 ? 5 : id},${tenure},${20 + (id % 90)}.5,${contracts[id % 3]},${id % 11},2020-0${1 + (id % 9)}-1${id % 10},${id % 3 === 0 ? 1 : 0}`,
+      );
     }
     await job.write('data/large.csv', rows.join('\n') + '\n');
-    const result = await run('validate-data', job, { data: 'data/large.csv', schema, 'max-errors': '10' });
+    const result = await run('validate-data', job, {
+      data: 'data/large.csv',
+      schema,
+      'max-errors': '10',
+    });
     expect(result.outputs).toMatchObject({ valid: 'false', rows: '450000', errors: '3' });
     const report = JSON.parse(await readFile(result.outputs.report!, 'utf8'));
     expect(report.files[0].shards, JSON.stringify(report.files)).toBeGreaterThan(3);
-    expect(report.findings.map((f: { code: string; row: number; line: number; field: string }) => [f.code, f.row, f.line, f.field])).toEqual([
+    expect(
+      report.findings.map((f: { code: string; row: number; line: number; field: string }) => [
+        f.code,
+        f.row,
+        f.line,
+        f.field,
+      ]),
+    ).toEqual([
       ['constraint-error', 400_000, 400_001, 'tenure_months'],
       ['unique-error', 420_000, 420_001, 'customer_id'],
       ['primary-key', 420_000, 420_001, 'customer_id'],
@@ -126,14 +235,46 @@ describe('validate-data bundle', () => {
   });
 
   it.each([
-    ['a missing data file', { data: 'data/nope.csv', schema }, /data file "data\/nope.csv" does not exist/],
-    ['a missing schema file', { data: 'data/train.csv', schema: 'nope.yaml' }, /schema file "nope.yaml" does not exist/],
-    ['malformed YAML in the schema', { data: 'data/train.csv', schema: 'bad-schema.yaml' }, /schema file "bad-schema.yaml" is not valid YAML at line 3/],
-    ['an unknown format', { data: 'data/train.csv', schema, format: 'xlsx' }, /input "format" must be one of auto, csv, tsv, jsonl, parquet; got "xlsx"/],
-    ['a delimiter of two characters', { data: 'data/train.csv', schema, delimiter: ';;' }, /input "delimiter" must be one character/],
-    ['a glob that matches nothing', { data: 'data/*.xlsx', schema }, /The data pattern "data\/\*\.xlsx" matches no file/],
-    ['an unknown extension', { data: 'examples/churn/config.json', schema }, /Cannot tell the format of data file "examples\/churn\/config.json"/],
-    ['a missing required input', { data: 'data/train.csv' }, /input "schema" is required but was not supplied/],
+    [
+      'a missing data file',
+      { data: 'data/nope.csv', schema },
+      /data file "data\/nope.csv" does not exist/,
+    ],
+    [
+      'a missing schema file',
+      { data: 'data/train.csv', schema: 'nope.yaml' },
+      /schema file "nope.yaml" does not exist/,
+    ],
+    [
+      'malformed YAML in the schema',
+      { data: 'data/train.csv', schema: 'bad-schema.yaml' },
+      /schema file "bad-schema.yaml" is not valid YAML at line 3/,
+    ],
+    [
+      'an unknown format',
+      { data: 'data/train.csv', schema, format: 'xlsx' },
+      /input "format" must be one of auto, csv, tsv, jsonl, parquet; got "xlsx"/,
+    ],
+    [
+      'a delimiter of two characters',
+      { data: 'data/train.csv', schema, delimiter: ';;' },
+      /input "delimiter" must be one character/,
+    ],
+    [
+      'a glob that matches nothing',
+      { data: 'data/*.xlsx', schema },
+      /The data pattern "data\/\*\.xlsx" matches no file/,
+    ],
+    [
+      'an unknown extension',
+      { data: 'examples/churn/config.json', schema },
+      /Cannot tell the format of data file "examples\/churn\/config.json"/,
+    ],
+    [
+      'a missing required input',
+      { data: 'data/train.csv' },
+      /input "schema" is required but was not supplied/,
+    ],
   ])('ends with a clear error on %s', async (_case, inputs, pattern) => {
     await job.write('bad-schema.yaml', 'fields:\n  - name: a\n  type: string\n');
     expectUserError(await run('validate-data', job, inputs), pattern);

@@ -3,18 +3,41 @@ import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
 import { commitCheckout } from '../../harness/runner/checkout.js';
-import { REPOSITORY_ROOT, runBundle, type RunOptions, type RunResult } from '../../harness/runner/run-bundle.js';
+import {
+  REPOSITORY_ROOT,
+  runBundle,
+  type RunOptions,
+  type RunResult,
+} from '../../harness/runner/run-bundle.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 /** A job workspace: a git checkout of the example project, with a small data set generated beside it. */
-export async function exampleWorkspace(): Promise<{ workspace: string; runnerTemp: string; write: (path: string, text: string | Buffer) => Promise<string> }> {
+export async function exampleWorkspace(): Promise<{
+  workspace: string;
+  runnerTemp: string;
+  write: (path: string, text: string | Buffer) => Promise<string>;
+}> {
   const root = await tempDir('mlops-bundle-');
   const workspace = join(root, 'workspace');
   const runnerTemp = join(root, 'temp');
   await mkdir(runnerTemp, { recursive: true });
-  await cp(join(REPOSITORY_ROOT, 'examples', 'churn'), join(workspace, 'examples', 'churn'), { recursive: true });
+  await cp(join(REPOSITORY_ROOT, 'examples', 'churn'), join(workspace, 'examples', 'churn'), {
+    recursive: true,
+  });
   commitCheckout(workspace);
-  execFileSync(process.execPath, ['examples/churn/generate-data.mjs', '--out', 'data', '--rows-train', '400', '--rows-eval', '200'], { cwd: workspace, stdio: 'ignore' });
+  execFileSync(
+    process.execPath,
+    [
+      'examples/churn/generate-data.mjs',
+      '--out',
+      'data',
+      '--rows-train',
+      '400',
+      '--rows-eval',
+      '200',
+    ],
+    { cwd: workspace, stdio: 'ignore' },
+  );
   const write = async (path: string, text: string | Buffer) => {
     await mkdir(dirname(join(workspace, path)), { recursive: true });
     await writeFile(join(workspace, path), text);
@@ -23,8 +46,18 @@ export async function exampleWorkspace(): Promise<{ workspace: string; runnerTem
   return { workspace, runnerTemp, write };
 }
 
-export function run(action: string, job: { workspace: string; runnerTemp: string }, inputs: Record<string, string>, extra: Partial<RunOptions> = {}): Promise<RunResult> {
-  return runBundle(action, { workspace: job.workspace, runnerTemp: job.runnerTemp, inputs, ...extra });
+export function run(
+  action: string,
+  job: { workspace: string; runnerTemp: string },
+  inputs: Record<string, string>,
+  extra: Partial<RunOptions> = {},
+): Promise<RunResult> {
+  return runBundle(action, {
+    workspace: job.workspace,
+    runnerTemp: job.runnerTemp,
+    inputs,
+    ...extra,
+  });
 }
 
 /** The user-facing contract of a failed step: exit 1, one error paragraph that says `pattern`, no stack trace. */
@@ -38,5 +71,10 @@ export function expectUserError(result: RunResult, pattern: RegExp): void {
   expect(result.stdout + result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
   // Node's own deprecation notices from dependencies (unzip code on a damaged archive) may appear;
   // nothing else may.
-  expect(result.stderr.replace(/^\(node:\d+\) \[DEP\d+\] DeprecationWarning: .*\n|^\(Use `node --trace-deprecation .*\n/gm, '')).toBe('');
+  expect(
+    result.stderr.replace(
+      /^\(node:\d+\) \[DEP\d+\] DeprecationWarning: .*\n|^\(Use `node --trace-deprecation .*\n/gm,
+      '',
+    ),
+  ).toBe('');
 }

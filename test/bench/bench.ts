@@ -17,7 +17,8 @@ if (!Number.isInteger(rounds) || rounds < 1) {
   console.error('--rounds takes a whole number of 1 or more');
   process.exit(2);
 }
-const flag = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const flag = (name: string) =>
+  process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
 const only = flag('--only');
 if (only !== undefined && only !== 'startup' && only !== 'validate' && only !== 'metrics') {
   console.error('--only takes startup, validate or metrics');
@@ -25,7 +26,12 @@ if (only !== undefined && only !== 'startup' && only !== 'validate' && only !== 
 }
 const benchRows = Number(flag('--rows') ?? 1_000_000);
 const validateRounds = Number(flag('--validate-rounds') ?? 3);
-if (!Number.isInteger(benchRows) || benchRows < 1000 || !Number.isInteger(validateRounds) || validateRounds < 1) {
+if (
+  !Number.isInteger(benchRows) ||
+  benchRows < 1000 ||
+  !Number.isInteger(validateRounds) ||
+  validateRounds < 1
+) {
   console.error('--rows takes a whole number of 1000 or more, --validate-rounds one of 1 or more');
   process.exit(2);
 }
@@ -38,7 +44,13 @@ if (only === 'metrics') {
   process.exit(0);
 }
 if (only === 'validate') {
-  console.log(await benchValidateData(root, { rows: benchRows, rounds: validateRounds, skipScale: process.argv.includes('--skip-scale') }));
+  console.log(
+    await benchValidateData(root, {
+      rows: benchRows,
+      rounds: validateRounds,
+      skipScale: process.argv.includes('--skip-scale'),
+    }),
+  );
   process.exit(0);
 }
 console.log(renderStartup(await benchStartup(join(root, 'startup'), rounds), rounds));
@@ -56,9 +68,18 @@ const { checkResponse } = await import('../../harness/stand-ins/openapi.js');
 const loadStarted = performance.now();
 checkResponse('GET', '/repos/{owner}/{repo}/issues/{issue_number}/comments', 200, []);
 const descriptionMs = performance.now() - loadStarted;
-console.log(`\nGitHub stand-ins (REST API + results service): start ${Math.max(...starts).toFixed(1)} ms at most over 5 starts; loading GitHub's OpenAPI description and compiling the first schema ${descriptionMs.toFixed(0)} ms once per process (target: under 1,000 ms together)`);
+console.log(
+  `\nGitHub stand-ins (REST API + results service): start ${Math.max(...starts).toFixed(1)} ms at most over 5 starts; loading GitHub's OpenAPI description and compiling the first schema ${descriptionMs.toFixed(0)} ms once per process (target: under 1,000 ms together)`,
+);
 if (only !== 'startup') {
   console.log(`\nvalidate-data, ${benchRows.toLocaleString('en-US')} rows × 12 columns`);
-  console.log(await benchValidateData(root, { rows: benchRows, rounds: validateRounds, skipScale: process.argv.includes('--skip-scale') }));
+  console.log(
+    await benchValidateData(root, {
+      rows: benchRows,
+      rounds: validateRounds,
+      skipScale: process.argv.includes('--skip-scale'),
+    }),
+  );
 }
-if (only === undefined) console.log('\n' + renderMetrics(await benchMetrics(join(root, 'metrics'))));
+if (only === undefined)
+  console.log('\n' + renderMetrics(await benchMetrics(join(root, 'metrics'))));

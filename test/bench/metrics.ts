@@ -45,18 +45,25 @@ async function generate(dir: string, task: 'binary' | 'multiclass', k: number): 
   const width = task === 'binary' ? 1 : k;
   const scores = new Float64Array(ROWS * width);
   const csv = createWriteStream(join(dir, 'predictions.csv'));
-  const header = task === 'binary' ? 'label,prediction,score' : `label,prediction,${Array.from({ length: k }, (_, c) => `p${c}`).join(',')}`;
+  const header =
+    task === 'binary'
+      ? 'label,prediction,score'
+      : `label,prediction,${Array.from({ length: k }, (_, c) => `p${c}`).join(',')}`;
   let chunk = header + '\n';
   for (let i = 0; i < ROWS; i++) {
     const label = Math.floor(uniform() * k);
     labels[i] = label;
     predictions[i] = uniform() < 0.75 ? label : Math.floor(uniform() * k);
     if (task === 'binary') {
-      scores[i] = Math.round(Math.min(1, Math.max(0, 0.35 * label + 0.65 * uniform())) * 1000) / 1000;
+      scores[i] =
+        Math.round(Math.min(1, Math.max(0, 0.35 * label + 0.65 * uniform())) * 1000) / 1000;
       chunk += `${label},${predictions[i]},${scores[i]}\n`;
     } else {
       // Integer weights over 1000 give probabilities that are exact thousandths summing to 1.
-      const raw = Array.from({ length: k }, (_, c) => 1 + Math.floor(uniform() * 100) + (c === label ? 60 : 0));
+      const raw = Array.from(
+        { length: k },
+        (_, c) => 1 + Math.floor(uniform() * 100) + (c === label ? 60 : 0),
+      );
       const sum = raw.reduce((a, b) => a + b, 0);
       const thousandths = raw.map((r) => Math.floor((r / sum) * 1000));
       thousandths[label]! += 1000 - thousandths.reduce((a, b) => a + b, 0);
@@ -64,7 +71,8 @@ async function generate(dir: string, task: 'binary' | 'multiclass', k: number): 
       chunk += `${label},${predictions[i]},${thousandths.map((t) => t / 1000).join(',')}\n`;
     }
     if (chunk.length > 1 << 20) {
-      if (!csv.write(chunk)) await new Promise<void>((resolve) => csv.once('drain', () => resolve()));
+      if (!csv.write(chunk))
+        await new Promise<void>((resolve) => csv.once('drain', () => resolve()));
       chunk = '';
     }
   }
@@ -77,24 +85,44 @@ async function generate(dir: string, task: 'binary' | 'multiclass', k: number): 
 
 function runJson(command: string, args: string[]): Side {
   const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr || result.error?.message}`);
+  if (result.status !== 0)
+    throw new Error(
+      `${command} ${args.join(' ')} failed: ${result.stderr || result.error?.message}`,
+    );
   return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as Side;
 }
 
 export async function benchMetrics(root: string): Promise<MetricsBenchRow[]> {
   const probe = spawnSync(PYTHON, ['-c', 'import sklearn, pandas'], { encoding: 'utf8' });
-  if (probe.status !== 0) throw new Error(`The metrics bench compares with scikit-learn at ${PYTHON}, which cannot import it: apt-get install -y python3-sklearn python3-pandas`);
+  if (probe.status !== 0)
+    throw new Error(
+      `The metrics bench compares with scikit-learn at ${PYTHON}, which cannot import it: apt-get install -y python3-sklearn python3-pandas`,
+    );
   const rows: MetricsBenchRow[] = [];
-  for (const [task, k] of [['binary', 2], ['multiclass', 5]] as const) {
+  for (const [task, k] of [
+    ['binary', 2],
+    ['multiclass', 5],
+  ] as const) {
     const dir = join(root, task);
     await generate(dir, task, k);
     const sklearn = runJson(PYTHON, [join(here, 'metrics_sklearn.py'), dir, task, String(k)]);
     const tsx = join(here, '..', '..', 'node_modules', '.bin', 'tsx');
-    const ours = runJson(tsx, [join(here, 'metrics-worker.ts'), dir, task, String(k), String(RESAMPLES)]);
+    const ours = runJson(tsx, [
+      join(here, 'metrics-worker.ts'),
+      dir,
+      task,
+      String(k),
+      String(RESAMPLES),
+    ]);
     const names = Object.keys(sklearn.values);
     const missing = names.filter((name) => ours.values[name] === undefined);
-    if (missing.length) throw new Error(`evaluate-model did not compute ${missing.join(', ')} on the ${task} bench data`);
-    const maxDifference = Math.max(...names.map((name) => Math.abs(ours.values[name]! - sklearn.values[name]!)));
+    if (missing.length)
+      throw new Error(
+        `evaluate-model did not compute ${missing.join(', ')} on the ${task} bench data`,
+      );
+    const maxDifference = Math.max(
+      ...names.map((name) => Math.abs(ours.values[name]! - sklearn.values[name]!)),
+    );
     rows.push({ task: `${task} (${k} classes)`, ours, sklearn, maxDifference });
   }
   return rows;
@@ -105,7 +133,7 @@ export function renderMetrics(rows: readonly MetricsBenchRow[]): string {
   const s = (seconds: number) => `${seconds.toFixed(2)} s`;
   const lines = [
     `Metric suite on ${ROWS.toLocaleString('en')} predictions against scikit-learn ${rows[0]?.sklearn.sklearn ?? ''} (same arrays, same run; ${process.version}, ${execFileSync('nproc').toString().trim()} cores)`,
-    'targets: point metrics ≥ 3x faster than scikit-learn; point + 1,000-resample bootstrap ≤ 10x scikit-learn\'s point time',
+    "targets: point metrics ≥ 3x faster than scikit-learn; point + 1,000-resample bootstrap ≤ 10x scikit-learn's point time",
     '',
     '| task | scikit-learn point | evaluate-model point | speed-up | + 1,000 bootstraps | × sklearn point | peak RSS sklearn / ours | CSV read pandas / ours | largest difference |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -116,6 +144,9 @@ export function renderMetrics(rows: readonly MetricsBenchRow[]): string {
       `| ${row.task} | ${s(row.sklearn.pointSeconds)} | ${s(row.ours.pointSeconds)} | ${(row.sklearn.pointSeconds / row.ours.pointSeconds).toFixed(1)}x | ${s(row.ours.bootstrapSeconds!)} | ${(total / row.sklearn.pointSeconds).toFixed(1)}x | ${mb(row.sklearn.maxRssBytes)} / ${mb(row.ours.maxRssBytes)} | ${row.sklearn.readCsvSeconds === null ? '–' : s(row.sklearn.readCsvSeconds)} / ${s(row.ours.readCsvSeconds!)} | ${row.maxDifference.toExponential(1)} |`,
     );
   }
-  lines.push('', 'Bootstrap: Poisson(1) row weights drawn per resample from a counter-based generator; each resample is a few sequential passes (confusion counts, per-row losses, ranking walks over orders sorted once), no re-sorting.');
+  lines.push(
+    '',
+    'Bootstrap: Poisson(1) row weights drawn per resample from a counter-based generator; each resample is a few sequential passes (confusion counts, per-row losses, ranking walks over orders sorted once), no re-sorting.',
+  );
   return lines.join('\n');
 }

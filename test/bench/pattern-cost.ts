@@ -10,7 +10,11 @@ const ROUNDS = 5;
 const PATTERN = '[A-Z]{2}\\d{4}';
 
 const letter = (i: number) => String.fromCharCode(65 + (i % 26));
-const cells = Array.from({ length: CELLS }, (_, i) => (i % 10 === 0 ? `X${i % 10000}` : `${letter(i)}${letter(i * 7)}${String(i % 10000).padStart(4, '0')}`));
+const cells = Array.from({ length: CELLS }, (_, i) =>
+  i % 10 === 0
+    ? `X${i % 10000}`
+    : `${letter(i)}${letter(i * 7)}${String(i % 10000).padStart(4, '0')}`,
+);
 
 /** Median nanoseconds per cell over the rounds, and how many cells matched. */
 function measure(matches: (text: string) => boolean): { nsPerCell: number; matched: number } {
@@ -30,7 +34,17 @@ const linear = compilePattern(PATTERN) as FieldPattern;
 const before = measure((text) => regexp.test(text));
 const now = measure((text) => linear.matches(text));
 console.table([
-  { engine: 'RegExp (before)', 'ns per cell': before.nsPerCell.toFixed(0), matched: before.matched },
-  { engine: 're2js testExact (now)', 'ns per cell': now.nsPerCell.toFixed(0), matched: now.matched },
+  {
+    engine: 'RegExp (before)',
+    'ns per cell': before.nsPerCell.toFixed(0),
+    matched: before.matched,
+  },
+  {
+    engine: 're2js testExact (now)',
+    'ns per cell': now.nsPerCell.toFixed(0),
+    matched: now.matched,
+  },
 ]);
-console.log(`ratio: ${(now.nsPerCell / before.nsPerCell).toFixed(1)}× over ${CELLS} cells of /${PATTERN}/`);
+console.log(
+  `ratio: ${(now.nsPerCell / before.nsPerCell).toFixed(1)}× over ${CELLS} cells of /${PATTERN}/`,
+);

@@ -23,7 +23,20 @@ import { median, shuffle } from './startup.js';
 
 const COUNTRIES = ['DE', 'FR', 'US', 'GB', 'ES', 'IT', 'NL', 'SE'];
 const SEGMENTS = ['A', 'B', 'C', 'D'];
-const HEADER = ['id', 'age', 'income', 'score', 'balance', 'country', 'segment', 'code', 'signup', 'active', 'clicks', 'label'];
+const HEADER = [
+  'id',
+  'age',
+  'income',
+  'score',
+  'balance',
+  'country',
+  'segment',
+  'code',
+  'signup',
+  'active',
+  'clicks',
+  'label',
+];
 
 const SCHEMA = {
   $schema: 'https://datapackage.org/profiles/2.0/tableschema.json',
@@ -32,14 +45,24 @@ const SCHEMA = {
     { name: 'id', type: 'integer', constraints: { required: true, minimum: 1 } },
     { name: 'age', type: 'integer', constraints: { required: true, minimum: 18, maximum: 90 } },
     { name: 'income', type: 'number', constraints: { minimum: 0, maximum: 200000 } },
-    { name: 'score', type: 'number', constraints: { minimum: 0, maximum: 1 }, ml: { stats: { mean: { min: 0.4, max: 0.6 } } } },
+    {
+      name: 'score',
+      type: 'number',
+      constraints: { minimum: 0, maximum: 1 },
+      ml: { stats: { mean: { min: 0.4, max: 0.6 } } },
+    },
     { name: 'balance', type: 'number', constraints: { minimum: -5000, maximum: 5000 } },
     { name: 'country', type: 'string', constraints: { required: true, enum: COUNTRIES } },
     { name: 'segment', type: 'string', constraints: { enum: SEGMENTS } },
     { name: 'code', type: 'string', constraints: { pattern: '[A-Z]{2}[0-9]{4}' } },
     { name: 'signup', type: 'date', constraints: { minimum: '2015-01-01', maximum: '2024-12-31' } },
     { name: 'active', type: 'boolean' },
-    { name: 'clicks', type: 'integer', constraints: { minimum: 0, maximum: 1000 }, ml: { nullFraction: { max: 0.05 } } },
+    {
+      name: 'clicks',
+      type: 'integer',
+      constraints: { minimum: 0, maximum: 1000 },
+      ml: { nullFraction: { max: 0.05 } },
+    },
     { name: 'label', type: 'integer', constraints: { enum: [0, 1] }, ml: { role: 'target' } },
   ],
   ml: { rowCount: { min: 1 } },
@@ -98,8 +121,25 @@ async function writeParquet(path: string, count: number): Promise<void> {
   const { parquetWriteFile } = await import('hyparquet-writer');
   const columns: unknown[][] = HEADER.map(() => []);
   for (const row of rows(count)) row.forEach((cell, i) => columns[i]!.push(cell));
-  const types = ['INT32', 'INT32', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'STRING', 'STRING', 'STRING', 'STRING', 'BOOLEAN', 'INT32', 'INT32'] as const;
-  parquetWriteFile({ filename: `${path}.partial`, rowGroupSize: 100_000, columnData: HEADER.map((name, i) => ({ name, data: columns[i]!, type: types[i] })) });
+  const types = [
+    'INT32',
+    'INT32',
+    'DOUBLE',
+    'DOUBLE',
+    'DOUBLE',
+    'STRING',
+    'STRING',
+    'STRING',
+    'STRING',
+    'BOOLEAN',
+    'INT32',
+    'INT32',
+  ] as const;
+  parquetWriteFile({
+    filename: `${path}.partial`,
+    rowGroupSize: 100_000,
+    columnData: HEADER.map((name, i) => ({ name, data: columns[i]!, type: types[i] })),
+  });
   await rename(`${path}.partial`, path);
 }
 
@@ -135,7 +175,10 @@ const CATEGORICAL = ['country', 'segment', 'code', 'active', 'label'];
 const QUANTILES = '[0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1]';
 const DUCKDB_PROFILE = [
   ...HEADER.map((c) => `count(${c}) AS ${c}_count, approx_count_distinct(${c}) AS ${c}_distinct`),
-  ...NUMERIC.map((c) => `min(${c}) AS ${c}_min, max(${c}) AS ${c}_max, avg(${c}) AS ${c}_mean, stddev_samp(${c}) AS ${c}_stdev, approx_quantile(${c}, ${QUANTILES}) AS ${c}_quantiles`),
+  ...NUMERIC.map(
+    (c) =>
+      `min(${c}) AS ${c}_min, max(${c}) AS ${c}_max, avg(${c}) AS ${c}_mean, stddev_samp(${c}) AS ${c}_stdev, approx_quantile(${c}, ${QUANTILES}) AS ${c}_quantiles`,
+  ),
   ...CATEGORICAL.map((c) => `approx_top_k(${c}, 20) AS ${c}_top`),
 ].join(',\n    ');
 
@@ -168,20 +211,39 @@ interface Measurement {
 }
 
 /** Runs a command under /usr/bin/time: wall seconds and peak RSS of the process (and its children). */
-async function measure(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ seconds: number; peakMb: number; stdout: string }> {
+async function measure(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ seconds: number; peakMb: number; stdout: string }> {
   const timeFile = join(REPOSITORY_ROOT, '.tmp', 'bench', `time-${process.pid}.txt`);
-  const child = spawn('/usr/bin/time', ['-f', '%e %M', '-o', timeFile, command, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('/usr/bin/time', ['-f', '%e %M', '-o', timeFile, command, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
   const [code] = (await once(child, 'close')) as [number];
-  if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${code}:\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`);
-  const [seconds, kb] = (await readFile(timeFile, 'utf8')).trim().split('\n').at(-1)!.split(' ').map(Number) as [number, number];
+  if (code !== 0)
+    throw new Error(
+      `${command} ${args.join(' ')} exited with ${code}:\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`,
+    );
+  const [seconds, kb] = (await readFile(timeFile, 'utf8'))
+    .trim()
+    .split('\n')
+    .at(-1)!
+    .split(' ')
+    .map(Number) as [number, number];
   return { seconds, peakMb: kb / 1024, stdout };
 }
 
-async function validateData(dir: string, file: string, format: string): Promise<{ seconds: number; peakMb: number; stdout: string; rows: number }> {
+async function validateData(
+  dir: string,
+  file: string,
+  format: string,
+): Promise<{ seconds: number; peakMb: number; stdout: string; rows: number }> {
   const bundle = join(REPOSITORY_ROOT, 'actions', 'validate-data', 'dist', 'index.js');
   const env = {
     PATH: process.env.PATH ?? '',
@@ -193,9 +255,11 @@ async function validateData(dir: string, file: string, format: string): Promise<
     'INPUT_MAX-ERRORS': '1000',
   };
   const result = await measure(process.execPath, [bundle], env);
-  if (!/^output valid: true$/m.test(result.stdout)) throw new Error(`validate-data did not pass the bench data:\n${result.stdout.slice(-3000)}`);
+  if (!/^output valid: true$/m.test(result.stdout))
+    throw new Error(`validate-data did not pass the bench data:\n${result.stdout.slice(-3000)}`);
   const rows = Number(/^output rows: (\d+)$/m.exec(result.stdout)?.[1]);
-  if (!Number.isInteger(rows)) throw new Error(`validate-data printed no row count:\n${result.stdout.slice(-3000)}`);
+  if (!Number.isInteger(rows))
+    throw new Error(`validate-data printed no row count:\n${result.stdout.slice(-3000)}`);
   return { ...result, rows };
 }
 
@@ -216,7 +280,10 @@ export interface ValidateBenchOptions {
   skipScale?: boolean;
 }
 
-export async function benchValidateData(root: string, options: ValidateBenchOptions): Promise<string> {
+export async function benchValidateData(
+  root: string,
+  options: ValidateBenchOptions,
+): Promise<string> {
   const dir = join(root, 'validate-data');
   await mkdir(join(dir, 'runner-temp'), { recursive: true });
   await writeFile(join(dir, 'schema.json'), JSON.stringify(SCHEMA, null, 2));
@@ -226,7 +293,9 @@ export async function benchValidateData(root: string, options: ValidateBenchOpti
   const started = performance.now();
   await writeCsv(csv, n);
   await writeParquet(parquet, n);
-  const log = [`Generated ${n.toLocaleString('en-US')} rows × 12 columns (CSV ${((await stat(csv)).size / 2 ** 20).toFixed(0)} MiB, Parquet ${((await stat(parquet)).size / 2 ** 20).toFixed(0)} MiB) in ${((performance.now() - started) / 1000).toFixed(1)} s`];
+  const log = [
+    `Generated ${n.toLocaleString('en-US')} rows × 12 columns (CSV ${((await stat(csv)).size / 2 ** 20).toFixed(0)} MiB, Parquet ${((await stat(parquet)).size / 2 ** 20).toFixed(0)} MiB) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  ];
 
   const results: Measurement[] = [];
   const duckScript = join(dir, 'duckdb-checks.mjs');
@@ -237,30 +306,63 @@ export async function benchValidateData(root: string, options: ValidateBenchOpti
 
   // Every command runs `rounds` times, interleaved in a shuffled order round by round, so that
   // load from other processes on the machine hits all alike; the median of each is reported.
-  const commands: { name: string; file: 'csv' | 'parquet'; run: () => Promise<{ seconds: number; peakMb: number; rows: number }> }[] = [];
-  for (const [format, file] of [['csv', csv], ['parquet', parquet]] as const) {
-    commands.push({ name: 'validate-data', file: format, run: () => validateData(dir, file, format) });
-    commands.push({ name: 'DuckDB (checks + profile, SQL)', file: format, run: async () => {
-      const duck = await measure(process.execPath, [duckScript, file, format]);
-      return { ...duck, rows: Number(JSON.parse(duck.stdout)[0].rows) };
-    } });
+  const commands: {
+    name: string;
+    file: 'csv' | 'parquet';
+    run: () => Promise<{ seconds: number; peakMb: number; rows: number }>;
+  }[] = [];
+  for (const [format, file] of [
+    ['csv', csv],
+    ['parquet', parquet],
+  ] as const) {
+    commands.push({
+      name: 'validate-data',
+      file: format,
+      run: () => validateData(dir, file, format),
+    });
+    commands.push({
+      name: 'DuckDB (checks + profile, SQL)',
+      file: format,
+      run: async () => {
+        const duck = await measure(process.execPath, [duckScript, file, format]);
+        return { ...duck, rows: Number(JSON.parse(duck.stdout)[0].rows) };
+      },
+    });
     if (format === 'csv') {
       if (pandasAvailable()) {
-        commands.push({ name: 'pandas (checks + describe)', file: format, run: async () => {
-          const pandas = await measure('/usr/bin/python3', [pandasScript, file]);
-          return { ...pandas, rows: Number(pandas.stdout.split(' ')[0]) };
-        } });
+        commands.push({
+          name: 'pandas (checks + describe)',
+          file: format,
+          run: async () => {
+            const pandas = await measure('/usr/bin/python3', [pandasScript, file]);
+            return { ...pandas, rows: Number(pandas.stdout.split(' ')[0]) };
+          },
+        });
       } else log.push('pandas: not measured (apt-get install python3-pandas for /usr/bin/python3)');
-      commands.push({ name: 'cat (read the bytes)', file: format, run: async () => ({ ...(await measure('cat', [file])), rows: n }) });
+      commands.push({
+        name: 'cat (read the bytes)',
+        file: format,
+        run: async () => ({ ...(await measure('cat', [file])), rows: n }),
+      });
     }
   }
   const samples = commands.map(() => [] as { seconds: number; peakMb: number; rows: number }[]);
   for (let round = 0; round < options.rounds; round++) {
-    for (const index of shuffle(commands.map((_, i) => i), round + 1)) samples[index]!.push(await commands[index]!.run());
+    for (const index of shuffle(
+      commands.map((_, i) => i),
+      round + 1,
+    ))
+      samples[index]!.push(await commands[index]!.run());
   }
   commands.forEach((command, i) => {
     const runs = samples[i]!;
-    results.push({ name: command.name, file: command.file, rows: runs[0]!.rows, seconds: median(runs.map((r) => r.seconds)), peakMb: median(runs.map((r) => r.peakMb)) });
+    results.push({
+      name: command.name,
+      file: command.file,
+      rows: runs[0]!.rows,
+      seconds: median(runs.map((r) => r.seconds)),
+      peakMb: median(runs.map((r) => r.peakMb)),
+    });
   });
   log.push(`Median of ${options.rounds} interleaved rounds.`);
 
@@ -269,21 +371,40 @@ export async function benchValidateData(root: string, options: ValidateBenchOpti
     const big = join(dir, `data-${n * 10}.csv`);
     await writeCsv(big, n * 10);
     const tenfold = await validateData(dir, big, 'csv');
-    results.push({ name: 'validate-data, 10× file', file: 'csv', rows: tenfold.rows, seconds: tenfold.seconds, peakMb: tenfold.peakMb });
+    results.push({
+      name: 'validate-data, 10× file',
+      file: 'csv',
+      rows: tenfold.rows,
+      seconds: tenfold.seconds,
+      peakMb: tenfold.peakMb,
+    });
     const one = results.find((r) => r.name === 'validate-data' && r.file === 'csv')!;
     const ratio = tenfold.peakMb / one.peakMb;
     scale = `Memory on a 10× file: peak RSS ${tenfold.peakMb.toFixed(0)} MB against ${one.peakMb.toFixed(0)} MB, ${ratio.toFixed(2)}× (target < 1.2×): ${ratio < 1.2 ? 'within target' : 'OVER TARGET'}`;
   }
-  return [...log, '', renderTable(results), '', ...verdicts(results), ...(scale ? [scale] : [])].join('\n');
+  return [
+    ...log,
+    '',
+    renderTable(results),
+    '',
+    ...verdicts(results),
+    ...(scale ? [scale] : []),
+  ].join('\n');
 }
 
 function renderTable(results: Measurement[]): string {
-  const lines = [`${'command'.padEnd(34)} ${'file'.padEnd(8)} ${'rows'.padStart(11)} ${'seconds'.padStart(8)} ${'rows/s'.padStart(11)} ${'peak RSS MB'.padStart(12)}  vs validate-data`];
+  const lines = [
+    `${'command'.padEnd(34)} ${'file'.padEnd(8)} ${'rows'.padStart(11)} ${'seconds'.padStart(8)} ${'rows/s'.padStart(11)} ${'peak RSS MB'.padStart(12)}  vs validate-data`,
+  ];
   for (const r of results) {
     const ours = results.find((o) => o.name === 'validate-data' && o.file === r.file)!;
     const speed = r.rows / r.seconds;
-    const versus = r.name.startsWith('validate-data') ? '' : `${((ours.rows / ours.seconds) / speed).toFixed(2)}x of its speed`;
-    lines.push(`${r.name.padEnd(34)} ${r.file.padEnd(8)} ${r.rows.toLocaleString('en-US').padStart(11)} ${r.seconds.toFixed(2).padStart(8)} ${Math.round(speed).toLocaleString('en-US').padStart(11)} ${r.peakMb.toFixed(0).padStart(12)}  ${versus}`);
+    const versus = r.name.startsWith('validate-data')
+      ? ''
+      : `${(ours.rows / ours.seconds / speed).toFixed(2)}x of its speed`;
+    lines.push(
+      `${r.name.padEnd(34)} ${r.file.padEnd(8)} ${r.rows.toLocaleString('en-US').padStart(11)} ${r.seconds.toFixed(2).padStart(8)} ${Math.round(speed).toLocaleString('en-US').padStart(11)} ${r.peakMb.toFixed(0).padStart(12)}  ${versus}`,
+    );
   }
   return lines.join('\n');
 }
@@ -296,13 +417,19 @@ function verdicts(results: Measurement[]): string[] {
   const ours = speed('validate-data', 'csv')!;
   const out: string[] = [];
   const pandas = speed('pandas', 'csv');
-  if (pandas) out.push(`CSV: validate-data is ${(ours / pandas).toFixed(2)}x pandas (target ≥ 2x): ${ours / pandas >= 2 ? 'within target' : 'BELOW TARGET'}`);
+  if (pandas)
+    out.push(
+      `CSV: validate-data is ${(ours / pandas).toFixed(2)}x pandas (target ≥ 2x): ${ours / pandas >= 2 ? 'within target' : 'BELOW TARGET'}`,
+    );
   for (const file of ['csv', 'parquet']) {
     const mine = speed('validate-data', file)!;
     const duck = speed('DuckDB', file)!;
-    out.push(`${file === 'csv' ? 'CSV' : 'Parquet'}: validate-data is ${(mine / duck).toFixed(2)}x DuckDB (target ≥ 0.5x): ${mine / duck >= 0.5 ? 'within target' : 'BELOW TARGET'}`);
+    out.push(
+      `${file === 'csv' ? 'CSV' : 'Parquet'}: validate-data is ${(mine / duck).toFixed(2)}x DuckDB (target ≥ 0.5x): ${mine / duck >= 0.5 ? 'within target' : 'BELOW TARGET'}`,
+    );
   }
   const cat = speed('cat', 'csv');
-  if (cat) out.push(`CSV: validate-data runs at ${((ours / cat) * 100).toFixed(1)}% of the speed of cat`);
+  if (cat)
+    out.push(`CSV: validate-data runs at ${((ours / cat) * 100).toFixed(1)}% of the speed of cat`);
   return out;
 }

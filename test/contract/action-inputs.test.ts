@@ -11,9 +11,15 @@ import { REPOSITORY_ROOT } from '../../harness/runner/run-bundle.js';
 
 const actions = await loadActions(REPOSITORY_ROOT);
 
-async function contract(folder: string): Promise<{ inputs: InputSchema; outputs: readonly string[] }> {
-  const { inputs } = (await import(`../../actions/${folder}/src/inputs.ts`)) as { inputs: InputSchema };
-  const { OUTPUTS } = (await import(`../../actions/${folder}/src/outputs.ts`)) as { OUTPUTS: readonly string[] };
+async function contract(
+  folder: string,
+): Promise<{ inputs: InputSchema; outputs: readonly string[] }> {
+  const { inputs } = (await import(`../../actions/${folder}/src/inputs.ts`)) as {
+    inputs: InputSchema;
+  };
+  const { OUTPUTS } = (await import(`../../actions/${folder}/src/outputs.ts`)) as {
+    OUTPUTS: readonly string[];
+  };
   return { inputs, outputs: OUTPUTS };
 }
 
@@ -33,7 +39,11 @@ describe.each(actions.map((action) => [action.folder, action] as const))('%s', (
     const wrong = Object.entries(action.inputs).flatMap(([name, declared]) => {
       const alwaysPresent = declared.required === true || declared.default !== undefined;
       const acceptsAbsent = inputs.shape[name]!.safeParse(undefined).success;
-      return alwaysPresent === acceptsAbsent ? [`${name}: ${alwaysPresent ? 'declared always present but optional in code' : 'optional in action.yml but required in code'}`] : [];
+      return alwaysPresent === acceptsAbsent
+        ? [
+            `${name}: ${alwaysPresent ? 'declared always present but optional in code' : 'optional in action.yml but required in code'}`,
+          ]
+        : [];
     });
     expect(wrong).toEqual([]);
   });
@@ -42,7 +52,9 @@ describe.each(actions.map((action) => [action.folder, action] as const))('%s', (
     const { inputs } = await contract(folder);
     const rejected = Object.entries(action.inputs)
       .filter(([, declared]) => declared.default !== undefined)
-      .filter(([name, declared]) => !inputs.shape[name]!.safeParse(String(declared.default)).success)
+      .filter(
+        ([name, declared]) => !inputs.shape[name]!.safeParse(String(declared.default)).success,
+      )
       .map(([name]) => name);
     expect(rejected).toEqual([]);
   });
@@ -50,7 +62,9 @@ describe.each(actions.map((action) => [action.folder, action] as const))('%s', (
 
 async function sourceFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries.filter((entry) => entry.isFile() && entry.name.endsWith('.ts')).map((entry) => join(entry.parentPath, entry.name));
+  return entries
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    .map((entry) => join(entry.parentPath, entry.name));
 }
 
 /** A read of an input that bypasses readInputs: `process.env.INPUT_X`, `env['INPUT_X']`, `runner.getInput('x')`. */
@@ -58,12 +72,19 @@ const DIRECT_READ = /\benv\.INPUT_|\benv\[\s*[`'"]INPUT_|\.getInput\(\s*[`'"]/;
 
 describe('input reading', () => {
   it('recognises direct reads', () => {
-    expect(["process.env.INPUT_DATA", "env['INPUT_FAIL-ON']", "runner.getInput('data')"].every((code) => DIRECT_READ.test(code))).toBe(true);
+    expect(
+      ['process.env.INPUT_DATA', "env['INPUT_FAIL-ON']", "runner.getInput('data')"].every((code) =>
+        DIRECT_READ.test(code),
+      ),
+    ).toBe(true);
     expect(DIRECT_READ.test("name.startsWith('INPUT_')")).toBe(false);
   });
 
   it('goes through the declared schemas only: no code reads INPUT_* variables directly', async () => {
-    const files = [...(await sourceFiles(join(REPOSITORY_ROOT, 'shared'))), ...(await sourceFiles(join(REPOSITORY_ROOT, 'actions')))].filter((file) => !file.includes('/dist/'));
+    const files = [
+      ...(await sourceFiles(join(REPOSITORY_ROOT, 'shared'))),
+      ...(await sourceFiles(join(REPOSITORY_ROOT, 'actions'))),
+    ].filter((file) => !file.includes('/dist/'));
     expect(files.length).toBeGreaterThan(20);
     const offenders: string[] = [];
     for (const file of files) {

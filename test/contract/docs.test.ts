@@ -7,7 +7,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { isRequired, loadActions, type ActionMetadata } from '../../.github/scripts/action-metadata.js';
+import {
+  isRequired,
+  loadActions,
+  type ActionMetadata,
+} from '../../.github/scripts/action-metadata.js';
 import {
   CATALOG_FILE,
   README_END,
@@ -41,7 +45,10 @@ async function readOptional(file: string): Promise<string | undefined> {
 
 /** Splits a Markdown table row on its unescaped pipes. */
 function cells(row: string): string[] {
-  return row.split(/(?<!\\)\|/).slice(1, -1).map((cell) => cell.trim());
+  return row
+    .split(/(?<!\\)\|/)
+    .slice(1, -1)
+    .map((cell) => cell.trim());
 }
 
 function fakeAction(overrides: Partial<ActionMetadata> = {}): ActionMetadata {
@@ -67,20 +74,26 @@ describe('generated docs are up to date', () => {
     const expected = renderCatalog(await actions());
     const current = await readOptional(CATALOG_FILE);
     expect(current, `${CATALOG_FILE} is missing. ${REGENERATE}`).toBeDefined();
-    expect(current, `${CATALOG_FILE} is out of date with the action.yml files. ${REGENERATE}`).toBe(expected);
+    expect(current, `${CATALOG_FILE} is out of date with the action.yml files. ${REGENERATE}`).toBe(
+      expected,
+    );
   });
 
   it(`the action table in ${README_FILE} matches the action.yml files`, async () => {
     const block = renderReadmeBlock(await actions());
     const readme = await readOptional(README_FILE);
     if (readme !== undefined && hasReadmeMarkers(readme)) {
-      expect(readme, `The action table in ${README_FILE} is out of date. ${REGENERATE}`).toBe(updateReadme(readme, block));
+      expect(readme, `The action table in ${README_FILE} is out of date. ${REGENERATE}`).toBe(
+        updateReadme(readme, block),
+      );
       return;
     }
     // No README (or no markers) yet: still check that the block would be put in place.
     const sample = `# Project\n\n${README_START}\nold table\n${README_END}\n\nMore text.\n`;
     const updated = updateReadme(sample, block);
-    expect(updated).toBe(`# Project\n\n${README_START}\n\n${block}\n\n${README_END}\n\nMore text.\n`);
+    expect(updated).toBe(
+      `# Project\n\n${README_START}\n\n${block}\n\n${README_END}\n\nMore text.\n`,
+    );
     expect(updateReadme(updated, block)).toBe(updated);
   });
 });
@@ -112,7 +125,9 @@ describe('updateReadme', () => {
   it('rejects malformed markers', () => {
     expect(() => updateReadme(`${README_START}\nx\n`, 'b')).toThrow(README_END);
     expect(() => updateReadme(`${README_END}\nx\n${README_START}\n`, 'b')).toThrow(/before/);
-    expect(() => updateReadme(`${README_START}${README_END}\n${README_START}${README_END}\n`, 'b')).toThrow(/more than one/);
+    expect(() =>
+      updateReadme(`${README_START}${README_END}\n${README_START}${README_END}\n`, 'b'),
+    ).toThrow(/more than one/);
   });
 });
 
@@ -125,7 +140,9 @@ describe('rendering', () => {
     expect(catalog).toContain('| `level` | no | `a\\|b` | A \\| B |');
     expect(catalog).toContain('| `result` | pass \\| fail |');
     const block = renderReadmeBlock([action]);
-    expect(block).toContain('| [fake-action](action-catalog.md#fake-action) | Does a \\| b and c. | **`mode`**, `level` |');
+    expect(block).toContain(
+      '| [fake-action](action-catalog.md#fake-action) | Does a \\| b and c. | **`mode`**, `level` |',
+    );
     // Every table row has as many cells as its header.
     for (const text of [catalog, block]) {
       let columns = 0;
@@ -149,16 +166,23 @@ describe('rendering', () => {
 
   it('renders deprecated inputs and actions without inputs or outputs', () => {
     const catalog = renderCatalog([
-      fakeAction({ inputs: { old: { description: 'Old.', deprecationMessage: 'Use `new`.' } }, outputs: {} }),
+      fakeAction({
+        inputs: { old: { description: 'Old.', deprecationMessage: 'Use `new`.' } },
+        outputs: {},
+      }),
     ]);
     expect(catalog).toContain('| `old` | no | | **Deprecated:** Use `new`. Old. |');
     expect(catalog).toContain('### Outputs\n\nNone.');
-    expect(usesSnippet(fakeAction({ inputs: {} }))).toBe('- uses: mlops-actions/mlops-actions/actions/fake-action@v1');
+    expect(usesSnippet(fakeAction({ inputs: {} }))).toBe(
+      '- uses: mlops-actions/mlops-actions/actions/fake-action@v1',
+    );
   });
 
   it('gives every action a valid uses: snippet with exactly its required inputs', async () => {
     for (const action of await actions()) {
-      const [step] = parseYaml(usesSnippet(action)) as [{ uses: string; with?: Record<string, string> }];
+      const [step] = parseYaml(usesSnippet(action)) as [
+        { uses: string; with?: Record<string, string> },
+      ];
       expect(step.uses).toBe(`mlops-actions/mlops-actions/actions/${action.folder}@v1`);
       const required = Object.entries(action.inputs)
         .filter(([, input]) => isRequired(input))

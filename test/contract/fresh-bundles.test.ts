@@ -6,7 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { REPOSITORY_ROOT } from '../../harness/runner/run-bundle.js';
 import { assertFreshBundle } from '../../.github/scripts/source-hash.js';
 
-const targets = [...readdirSync(join(REPOSITORY_ROOT, 'actions'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name), 'cli'];
+const targets = [
+  ...readdirSync(join(REPOSITORY_ROOT, 'actions'), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name),
+  'cli',
+];
 
 describe('bundles', () => {
   it.each(targets)('dist/ of %s is built from the current sources', (target) => {

@@ -8,7 +8,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isReadOnlyToken, statusOf } from '../../shared/github/client.js';
 import { createOctokitPort } from '../../shared/github/octokit-port.js';
 import type { GitHubPort } from '../../shared/github/port.js';
-import { FakeGitHub, PERSONAL, READ_ONLY_TOKEN, READ_WRITE, type FakeToken } from '../fakes/github-port.js';
+import {
+  FakeGitHub,
+  PERSONAL,
+  READ_ONLY_TOKEN,
+  READ_WRITE,
+  type FakeToken,
+} from '../fakes/github-port.js';
 import { recordingRunner } from '../helpers/recording-runner.js';
 import { GitHubApiStandIn, OWNER, REPO } from '../../harness/stand-ins/github-api.js';
 
@@ -18,32 +24,57 @@ interface Implementation {
   port(token?: Token): Promise<GitHubPort>;
   commitFiles(ref: string, files: Record<string, string>): void;
   openPullRequest(number: number, headSha: string): void;
-  review(runId: number, review: { login: string; state: 'approved' | 'rejected'; comment: string; environments: string[] }): void;
+  review(
+    runId: number,
+    review: {
+      login: string;
+      state: 'approved' | 'rejected';
+      comment: string;
+      environments: string[];
+    },
+  ): void;
   violations(): string[];
 }
 
 const standIn = await new GitHubApiStandIn().start();
 afterAll(() => standIn.stop());
-const standInTokens: Record<Token, string> = { 'read-write': GitHubApiStandIn.READ_WRITE_TOKEN, 'read-only': GitHubApiStandIn.READ_ONLY_TOKEN, personal: GitHubApiStandIn.PERSONAL_TOKEN };
+const standInTokens: Record<Token, string> = {
+  'read-write': GitHubApiStandIn.READ_WRITE_TOKEN,
+  'read-only': GitHubApiStandIn.READ_ONLY_TOKEN,
+  personal: GitHubApiStandIn.PERSONAL_TOKEN,
+};
 const overHttp: Implementation = {
-  port: (token = 'read-write') => createOctokitPort(standInTokens[token], { owner: OWNER, repo: REPO }, recordingRunner(), { GITHUB_API_URL: standIn.url }),
+  port: (token = 'read-write') =>
+    createOctokitPort(standInTokens[token], { owner: OWNER, repo: REPO }, recordingRunner(), {
+      GITHUB_API_URL: standIn.url,
+    }),
   commitFiles: (ref, files) => standIn.commitFiles(ref, files),
   openPullRequest: (number, headSha) => standIn.pullRequests.set(number, { headSha }),
-  review: (runId, review) => standIn.runReviews.set(runId, [...(standIn.runReviews.get(runId) ?? []), review]),
+  review: (runId, review) =>
+    standIn.runReviews.set(runId, [...(standIn.runReviews.get(runId) ?? []), review]),
   violations: () => standIn.violations,
 };
 
 const fake = new FakeGitHub();
-const fakeTokens: Record<Token, FakeToken> = { 'read-write': READ_WRITE, 'read-only': READ_ONLY_TOKEN, personal: PERSONAL };
+const fakeTokens: Record<Token, FakeToken> = {
+  'read-write': READ_WRITE,
+  'read-only': READ_ONLY_TOKEN,
+  personal: PERSONAL,
+};
 const inMemory: Implementation = {
   port: async (token = 'read-write') => fake.port(fakeTokens[token]),
   commitFiles: (ref, files) => fake.commitFiles(ref, files),
   openPullRequest: (number, headSha) => fake.pullRequests.set(number, { headSha }),
-  review: (runId, review) => fake.runReviews.set(runId, [...(fake.runReviews.get(runId) ?? []), review]),
+  review: (runId, review) =>
+    fake.runReviews.set(runId, [...(fake.runReviews.get(runId) ?? []), review]),
   violations: () => [],
 };
 
-const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 const SHA = 'c'.repeat(40);
 
 describe.each([
@@ -52,23 +83,48 @@ describe.each([
 ])('%s', (_name, github) => {
   it('lists deployments newest first, by task and environment, with their latest status', async () => {
     const port = await github.port();
-    const deploy = (task: string, environment: string) => port.createDeployment({ ref: SHA, task, environment, payload: { n: task }, description: 'd', productionEnvironment: false });
+    const deploy = (task: string, environment: string) =>
+      port.createDeployment({
+        ref: SHA,
+        task,
+        environment,
+        payload: { n: task },
+        description: 'd',
+        productionEnvironment: false,
+      });
     const first = await deploy('model:port-a', 'staging');
     const second = await deploy('model:port-a', 'staging');
     await deploy('model:port-a', 'qa');
     await deploy('model:port-b', 'staging');
     await port.createDeploymentStatus(first.id, { state: 'in_progress', description: 'going' });
-    await port.createDeploymentStatus(first.id, { state: 'success', description: 'done', logUrl: 'https://github.com/o/r/actions/runs/1' });
+    await port.createDeploymentStatus(first.id, {
+      state: 'success',
+      description: 'done',
+      logUrl: 'https://github.com/o/r/actions/runs/1',
+    });
     const listed: number[] = [];
-    for await (const d of port.listDeployments({ task: 'model:port-a', environment: 'staging' })) listed.push(d.id);
+    for await (const d of port.listDeployments({ task: 'model:port-a', environment: 'staging' }))
+      listed.push(d.id);
     expect(listed).toEqual([second.id, first.id]);
     expect(await port.latestDeploymentStatus(first.id)).toEqual({ state: 'success' });
     expect(await port.latestDeploymentStatus(second.id)).toBeUndefined();
     // The first deployment keeps its success: statuses are recorded without auto_inactive.
     await port.createDeploymentStatus(second.id, { state: 'success', description: 'done' });
     expect(await port.latestDeploymentStatus(first.id)).toEqual({ state: 'success' });
-    expect(first).toMatchObject({ sha: SHA, task: 'model:port-a', environment: 'staging', payload: { n: 'model:port-a' }, creator: 'github-actions[bot]' });
-    expect(statusOf(await failure(port.createDeploymentStatus(first.id, { state: 'success', description: 'x'.repeat(141) })))).toBe(422);
+    expect(first).toMatchObject({
+      sha: SHA,
+      task: 'model:port-a',
+      environment: 'staging',
+      payload: { n: 'model:port-a' },
+      creator: 'github-actions[bot]',
+    });
+    expect(
+      statusOf(
+        await failure(
+          port.createDeploymentStatus(first.id, { state: 'success', description: 'x'.repeat(141) }),
+        ),
+      ),
+    ).toBe(422);
   });
 
   it('refuses writes with a read-only token, and GET /user with an installation token', async () => {
@@ -80,13 +136,17 @@ describe.each([
     expect(await (await github.port('personal')).getAuthenticatedUser()).toBe('octocat');
   });
 
-  it('keeps comments within GitHub\'s limit and their authors\' hands', async () => {
+  it("keeps comments within GitHub's limit and their authors' hands", async () => {
     const port = await github.port();
     const created = await port.createComment(4, 'first');
     expect(created).toMatchObject({ body: 'first', author: 'github-actions[bot]' });
     expect(statusOf(await failure(port.createComment(4, 'x'.repeat(65_537))))).toBe(422);
     expect(statusOf(await failure(port.updateComment(created.id, 'x'.repeat(65_537))))).toBe(422);
-    expect(statusOf(await failure((await github.port('personal')).updateComment(created.id, 'taken over')))).toBe(403);
+    expect(
+      statusOf(
+        await failure((await github.port('personal')).updateComment(created.id, 'taken over')),
+      ),
+    ).toBe(403);
     expect((await port.updateComment(created.id, 'second')).body).toBe('second');
     expect((await port.getComment(created.id)).body).toBe('second');
     expect((await port.listIssueComments(4)).map((c) => c.body)).toEqual(['second']);
@@ -96,18 +156,53 @@ describe.each([
 
   it('finds a release by its tag only once published, and gives back the bytes of its assets', async () => {
     const port = await github.port();
-    const draft = await port.createRelease({ tag: 'port@111111111111', targetCommitish: SHA, name: 'port', body: 'b', draft: true });
+    const draft = await port.createRelease({
+      tag: 'port@111111111111',
+      targetCommitish: SHA,
+      name: 'port',
+      body: 'b',
+      draft: true,
+    });
     expect(await port.getReleaseByTag('port@111111111111')).toBeUndefined();
-    expect((await port.listReleases()).find((r) => r.tag === 'port@111111111111')).toMatchObject({ id: draft.id, draft: true });
+    expect((await port.listReleases()).find((r) => r.tag === 'port@111111111111')).toMatchObject({
+      id: draft.id,
+      draft: true,
+    });
     const bytes = Buffer.from([0, 1, 2, 255, 10, 13]);
-    const asset = await port.uploadReleaseAsset(draft, { name: 'model.bin', contentType: 'application/octet-stream', bytes });
-    expect(statusOf(await failure(port.uploadReleaseAsset(draft, { name: 'model.bin', contentType: 'application/octet-stream', bytes })))).toBe(422);
+    const asset = await port.uploadReleaseAsset(draft, {
+      name: 'model.bin',
+      contentType: 'application/octet-stream',
+      bytes,
+    });
+    expect(
+      statusOf(
+        await failure(
+          port.uploadReleaseAsset(draft, {
+            name: 'model.bin',
+            contentType: 'application/octet-stream',
+            bytes,
+          }),
+        ),
+      ),
+    ).toBe(422);
     await port.updateRelease(draft.id, { draft: false });
     const published = await port.getReleaseByTag('port@111111111111');
     expect(published?.assets).toEqual([asset]);
     expect(asset.url).toMatch(/\/repos\/Codertocat\/Hello-World\/releases\/assets\/\d+$/);
     expect((await port.downloadReleaseAsset(asset.id)).equals(bytes)).toBe(true);
-    expect(statusOf(await failure(port.createRelease({ tag: 'port@111111111111', targetCommitish: SHA, name: 'again', body: '', draft: true })))).toBe(422);
+    expect(
+      statusOf(
+        await failure(
+          port.createRelease({
+            tag: 'port@111111111111',
+            targetCommitish: SHA,
+            name: 'again',
+            body: '',
+            draft: true,
+          }),
+        ),
+      ),
+    ).toBe(422);
   });
 
   it('reads files at a commit: a file, a folder, a missing path and an unknown ref', async () => {
@@ -115,28 +210,44 @@ describe.each([
     const port = await github.port();
     const file = await port.getRepositoryContent('models/gates.yaml', SHA);
     expect(file).toMatchObject({ type: 'file', encoding: 'base64', size: 12 });
-    expect('content' in file && Buffer.from(file.content, 'base64').toString()).toBe('metrics: {}\n');
+    expect('content' in file && Buffer.from(file.content, 'base64').toString()).toBe(
+      'metrics: {}\n',
+    );
     expect(await port.getRepositoryContent('models', SHA)).toEqual({ type: 'folder' });
-    expect(statusOf(await failure(port.getRepositoryContent('models/missing.yaml', SHA)))).toBe(404);
-    const unknownRef = await failure(port.getRepositoryContent('models/gates.yaml', 'no-such-branch'));
+    expect(statusOf(await failure(port.getRepositoryContent('models/missing.yaml', SHA)))).toBe(
+      404,
+    );
+    const unknownRef = await failure(
+      port.getRepositoryContent('models/gates.yaml', 'no-such-branch'),
+    );
     expect(statusOf(unknownRef)).toBe(404);
     expect(String((unknownRef as Error).message)).toMatch(/No commit found/i);
   });
 
-  it('reads pull requests and a run\'s review log', async () => {
+  it("reads pull requests and a run's review log", async () => {
     github.openPullRequest(12, 'd'.repeat(40));
-    github.review(77, { login: 'alice', state: 'approved', comment: 'ship it', environments: ['production'] });
+    github.review(77, {
+      login: 'alice',
+      state: 'approved',
+      comment: 'ship it',
+      environments: ['production'],
+    });
     const port = await github.port();
-    expect(await port.getPullRequest(12)).toEqual({ headSha: 'd'.repeat(40), baseRepository: `${OWNER}/${REPO}` });
+    expect(await port.getPullRequest(12)).toEqual({
+      headSha: 'd'.repeat(40),
+      baseRepository: `${OWNER}/${REPO}`,
+    });
     expect(await port.getPullRequest(13)).toBeUndefined();
-    expect(await port.listRunApprovals(77)).toEqual([{ login: 'alice', state: 'approved', comment: 'ship it', environments: ['production'] }]);
+    expect(await port.listRunApprovals(77)).toEqual([
+      { login: 'alice', state: 'approved', comment: 'ship it', environments: ['production'] },
+    ]);
     expect(await port.listRunApprovals(78)).toEqual([]);
     expect(github.violations()).toEqual([]);
   });
 });
 
 describe('the Octokit port', () => {
-  it('is opened on the API of the environment it is given, not only the process\'s', async () => {
+  it("is opened on the API of the environment it is given, not only the process's", async () => {
     const { postPullRequestComment } = await import('../../shared/github/pull-request-comment.js');
     const posted = await postPullRequestComment({
       repository: `${OWNER}/${REPO}`,

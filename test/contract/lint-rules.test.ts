@@ -16,28 +16,47 @@ import { tempDir } from '../helpers/temp-dir.js';
 const REPOSITORY = fileURLToPath(new URL('../../', import.meta.url));
 
 const FILES: Record<string, string> = {
-  'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, module: 'ES2022', moduleResolution: 'bundler', target: 'ES2022', noEmit: true }, include: ['**/*.ts'] }),
+  'tsconfig.json': JSON.stringify({
+    compilerOptions: {
+      strict: true,
+      module: 'ES2022',
+      moduleResolution: 'bundler',
+      target: 'ES2022',
+      noEmit: true,
+    },
+    include: ['**/*.ts'],
+  }),
   // Two modules whose runtime imports make a cycle.
-  'shared/data/first.ts': "import { second } from './second.js';\nexport const first = (): number => second() + 1;\n",
-  'shared/data/second.ts': "import { first } from './first.js';\nexport const second = (): number => (Math.random() > 2 ? first() : 0);\n",
+  'shared/data/first.ts':
+    "import { second } from './second.js';\nexport const first = (): number => second() + 1;\n",
+  'shared/data/second.ts':
+    "import { first } from './first.js';\nexport const second = (): number => (Math.random() > 2 ? first() : 0);\n",
   // shared/ reaching into an action.
-  'shared/leak.ts': "import { run } from '../actions/validate-data/src/run.js';\nexport const leak = run;\n",
+  'shared/leak.ts':
+    "import { run } from '../actions/validate-data/src/run.js';\nexport const leak = run;\n",
   // An action reaching into another action.
-  'actions/validate-data/src/run.ts': "import { identity } from '../../../shared/clean.js';\nexport const run = (): number => identity(1);\n",
-  'actions/train-model/src/run.ts': "import { run as validate } from '../../validate-data/src/run.js';\nexport const run = validate;\n",
+  'actions/validate-data/src/run.ts':
+    "import { identity } from '../../../shared/clean.js';\nexport const run = (): number => identity(1);\n",
+  'actions/train-model/src/run.ts':
+    "import { run as validate } from '../../validate-data/src/run.js';\nexport const run = validate;\n",
   // An example importing a test helper.
   'test/helper.ts': 'export const helper = 1;\n',
   'examples/demo.ts': "import { helper } from '../test/helper.js';\nexport const demo = helper;\n",
   // A domain module importing the input layer, and the action layer doing so (allowed).
   'shared/action/inputs.ts': 'export const PATTERN = /^a$/;\n',
-  'shared/action/context.ts': "import { PATTERN } from './inputs.js';\nexport const context = PATTERN;\n",
-  'shared/metrics/metric.ts': "import { PATTERN } from '../action/inputs.js';\nexport const metric = PATTERN;\n",
+  'shared/action/context.ts':
+    "import { PATTERN } from './inputs.js';\nexport const context = PATTERN;\n",
+  'shared/metrics/metric.ts':
+    "import { PATTERN } from '../action/inputs.js';\nexport const metric = PATTERN;\n",
   // A promise nobody awaits.
-  'shared/floating.ts': 'async function work(): Promise<void> {}\nexport function start(): void {\n  work();\n}\n',
+  'shared/floating.ts':
+    'async function work(): Promise<void> {}\nexport function start(): void {\n  work();\n}\n',
   'shared/clean.ts': 'export const identity = (value: number): number => value;\n',
   // A cycle of type-only imports: import-x/no-cycle lets it pass; `npm run cycles` (madge) does not.
-  'shared/types/left.ts': "import type { Right } from './right.js';\nexport interface Left { right?: Right }\n",
-  'shared/types/right.ts': "import type { Left } from './left.js';\nexport interface Right { left?: Left }\n",
+  'shared/types/left.ts':
+    "import type { Right } from './right.js';\nexport interface Left { right?: Right }\n",
+  'shared/types/right.ts':
+    "import type { Left } from './left.js';\nexport interface Right { left?: Left }\n",
   'cli/src/index.ts': 'export {};\n',
   'harness/index.ts': 'export {};\n',
   '.github/scripts/build.ts': 'export {};\n',
@@ -58,7 +77,12 @@ beforeAll(async () => {
   await symlink(join(REPOSITORY, 'node_modules'), join(root, 'node_modules'), 'dir');
   const eslint = new ESLint({ cwd: root });
   const lint = await eslint.lintFiles(['**/*.ts']);
-  results = new Map(lint.map((result) => [result.filePath.slice(root.length + 1), result.messages.map((m) => m.ruleId ?? m.message)]));
+  results = new Map(
+    lint.map((result) => [
+      result.filePath.slice(root.length + 1),
+      result.messages.map((m) => m.ruleId ?? m.message),
+    ]),
+  );
 });
 
 describe('eslint.config.js', () => {
@@ -89,17 +113,30 @@ describe('eslint.config.js', () => {
   });
 
   it('passes the files that break no rule', () => {
-    for (const path of ['shared/clean.ts', 'actions/validate-data/src/run.ts', 'test/helper.ts', 'shared/action/inputs.ts', 'shared/types/left.ts']) expect(results.get(path), path).toEqual([]);
+    for (const path of [
+      'shared/clean.ts',
+      'actions/validate-data/src/run.ts',
+      'test/helper.ts',
+      'shared/action/inputs.ts',
+      'shared/types/left.ts',
+    ])
+      expect(results.get(path), path).toEqual([]);
   });
 });
 
 describe('npm run cycles', () => {
   it('fails a cycle of type-only imports, naming its modules', async () => {
-    const script = JSON.parse(await readFile(join(REPOSITORY, 'package.json'), 'utf8')).scripts.cycles as string;
+    const script = JSON.parse(await readFile(join(REPOSITORY, 'package.json'), 'utf8')).scripts
+      .cycles as string;
     const [command, ...args] = script.split(' ');
     expect(command).toBe('madge');
     const madge = join(REPOSITORY, 'node_modules', 'madge', 'bin', 'cli.js');
-    const failure = await promisify(execFile)(process.execPath, [madge, ...args], { cwd: root }).then(() => undefined, (error: { code?: number; stdout?: string }) => error);
+    const failure = await promisify(execFile)(process.execPath, [madge, ...args], {
+      cwd: root,
+    }).then(
+      () => undefined,
+      (error: { code?: number; stdout?: string }) => error,
+    );
     expect(failure?.code).toBe(1);
     expect(failure?.stdout).toContain('shared/types/left.ts > shared/types/right.ts');
   });

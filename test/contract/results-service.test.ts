@@ -28,14 +28,25 @@ describe('artifacts through @actions/artifact', () => {
     await mkdir('out', { recursive: true });
     await writeFile('out/model.bin', Buffer.alloc(3 * 1024 * 1024, 7));
     const client = new DefaultArtifactClient();
-    const uploaded = await client.uploadArtifact('bundle', [join(workspace, 'out/model.bin')], workspace);
+    const uploaded = await client.uploadArtifact(
+      'bundle',
+      [join(workspace, 'out/model.bin')],
+      workspace,
+    );
     expect(uploaded.size).toBeGreaterThan(0);
     expect((await client.listArtifacts()).artifacts.map((a) => a.name)).toEqual(['bundle']);
     const { artifact } = await client.getArtifact('bundle');
-    const { digestMismatch } = await client.downloadArtifact(artifact.id, { path: join(workspace, 'down'), expectedHash: artifact.digest });
+    const { digestMismatch } = await client.downloadArtifact(artifact.id, {
+      path: join(workspace, 'down'),
+      expectedHash: artifact.digest,
+    });
     expect(digestMismatch).toBe(false);
     // Buffer.equals, not toEqual: a 3 MiB deep comparison takes vitest half a minute.
-    expect((await readFile(join(workspace, 'down/out/model.bin'))).equals(Buffer.alloc(3 * 1024 * 1024, 7))).toBe(true);
+    expect(
+      (await readFile(join(workspace, 'down/out/model.bin'))).equals(
+        Buffer.alloc(3 * 1024 * 1024, 7),
+      ),
+    ).toBe(true);
     await client.deleteArtifact('bundle');
     expect((await client.listArtifacts()).artifacts).toEqual([]);
     expect(service.violations).toEqual([]);
@@ -45,7 +56,9 @@ describe('artifacts through @actions/artifact', () => {
     await writeFile('x.txt', 'x');
     const client = new DefaultArtifactClient();
     await client.uploadArtifact('once', [join(workspace, 'x.txt')], workspace);
-    await expect(client.uploadArtifact('once', [join(workspace, 'x.txt')], workspace)).rejects.toThrow(/already exists/);
+    await expect(
+      client.uploadArtifact('once', [join(workspace, 'x.txt')], workspace),
+    ).rejects.toThrow(/already exists/);
   });
 });
 

@@ -46,7 +46,8 @@ function findWorkflows(): string[] {
   const found: string[] = [];
   const workflowsIn = (dir: string) => {
     for (const entry of listDir(dir)) {
-      if (entry.isFile() && WORKFLOW_FILE.test(entry.name)) found.push(toPosix(relative(root, join(dir, entry.name))));
+      if (entry.isFile() && WORKFLOW_FILE.test(entry.name))
+        found.push(toPosix(relative(root, join(dir, entry.name))));
     }
   };
   workflowsIn(join(root, '.github', 'workflows'));
@@ -63,7 +64,9 @@ function findWorkflows(): string[] {
 }
 
 function format(path: string, findings: readonly LintResult[]): string[] {
-  return findings.map((finding) => `${path}:${finding.line}:${finding.column} ${finding.kind} ${finding.message}`);
+  return findings.map(
+    (finding) => `${path}:${finding.line}:${finding.column} ${finding.kind} ${finding.message}`,
+  );
 }
 
 /** `run:` values (step scripts, and train-model's `run` input, which is also a bash script) that contain `${{`. */
@@ -79,7 +82,9 @@ function interpolatedScripts(path: string, source: string): string[] {
       if (!value.includes('${{')) return;
       const line = pair.value.range ? lineCounter.linePos(pair.value.range[0]).line : 0;
       const expression = /\$\{\{.*?\}\}/.exec(value)?.[0] ?? '${{';
-      found.push(`${path}:${line} run: interpolates ${expression}; pass the value through env: and use "$NAME" instead`);
+      found.push(
+        `${path}:${line} run: interpolates ${expression}; pass the value through env: and use "$NAME" instead`,
+      );
     },
   });
   return found;
@@ -113,19 +118,35 @@ function grantsWrite(permissions: Job['permissions']): boolean {
 
 /** Problems with how a workflow that runs on pull requests separates their code from write tokens. */
 function tokenProblems(path: string, source: string): string[] {
-  const workflow = parse(source) as { on?: unknown; permissions?: Job['permissions']; jobs?: Record<string, Job> };
+  const workflow = parse(source) as {
+    on?: unknown;
+    permissions?: Job['permissions'];
+    jobs?: Record<string, Job>;
+  };
   if (!triggers(workflow.on).some((event) => PULL_REQUEST_EVENTS.includes(event))) return [];
   const problems: string[] = [];
-  if (workflow.permissions === undefined || grantsWrite(workflow.permissions)) problems.push(`${path}: give the workflow read-only top-level permissions (e.g. "permissions: {}") and each job what it needs`);
+  if (workflow.permissions === undefined || grantsWrite(workflow.permissions))
+    problems.push(
+      `${path}: give the workflow read-only top-level permissions (e.g. "permissions: {}") and each job what it needs`,
+    );
   for (const [name, job] of Object.entries(workflow.jobs ?? {})) {
     const steps = job.steps ?? [];
     const checkouts = steps.filter((step) => step.uses?.startsWith('actions/checkout@'));
     const writes = grantsWrite(job.permissions ?? workflow.permissions);
-    if (checkouts.length && writes) problems.push(`${path}: job "${name}" checks out the pull request and holds a write permission; split it so that the job with the write token never runs the pull request's code`);
+    if (checkouts.length && writes)
+      problems.push(
+        `${path}: job "${name}" checks out the pull request and holds a write permission; split it so that the job with the write token never runs the pull request's code`,
+      );
     for (const checkout of checkouts) {
-      if (checkout.with?.['persist-credentials'] !== false) problems.push(`${path}: job "${name}" checks out without "persist-credentials: false", leaving the token where the pull request's code can read it`);
+      if (checkout.with?.['persist-credentials'] !== false)
+        problems.push(
+          `${path}: job "${name}" checks out without "persist-credentials: false", leaving the token where the pull request's code can read it`,
+        );
     }
-    if (writes && steps.some((step) => step.run !== undefined)) problems.push(`${path}: job "${name}" holds a write permission and runs scripts; run scripts in a job without one`);
+    if (writes && steps.some((step) => step.run !== undefined))
+      problems.push(
+        `${path}: job "${name}" holds a write permission and runs scripts; run scripts in a job without one`,
+      );
   }
   return problems;
 }
@@ -134,7 +155,10 @@ const workflows = findWorkflows();
 
 describe('workflows', () => {
   it('are found (at least 3)', () => {
-    expect(workflows.length, `Found only: ${workflows.join(', ') || 'nothing'}`).toBeGreaterThanOrEqual(3);
+    expect(
+      workflows.length,
+      `Found only: ${workflows.join(', ') || 'nothing'}`,
+    ).toBeGreaterThanOrEqual(3);
   });
 
   it('actionlint reports a broken workflow (the linter is live)', async () => {
@@ -150,12 +174,17 @@ describe('workflows', () => {
     ].join('\n');
     const findings = await runLint(broken, 'broken.yml');
     const kinds = findings.map((finding) => finding.kind);
-    expect(kinds, format('broken.yml', findings).join('\n')).toEqual(expect.arrayContaining(['events', 'job-needs']));
-    expect(findings.find((finding) => finding.kind === 'events')?.message).toContain('pull_requestt');
+    expect(kinds, format('broken.yml', findings).join('\n')).toEqual(
+      expect.arrayContaining(['events', 'job-needs']),
+    );
+    expect(findings.find((finding) => finding.kind === 'events')?.message).toContain(
+      'pull_requestt',
+    );
   });
 
   it('the ${{ }} check reports an interpolated script', () => {
-    const source = 'jobs:\n  a:\n    steps:\n      - run: echo "${{ github.head_ref }}"\n      - env:\n          REF: ${{ github.head_ref }}\n        run: echo "$REF"\n';
+    const source =
+      'jobs:\n  a:\n    steps:\n      - run: echo "${{ github.head_ref }}"\n      - env:\n          REF: ${{ github.head_ref }}\n        run: echo "$REF"\n';
     expect(interpolatedScripts('x.yml', source)).toEqual([
       'x.yml:4 run: interpolates ${{ github.head_ref }}; pass the value through env: and use "$NAME" instead',
     ]);
@@ -185,10 +214,15 @@ describe('workflows', () => {
       'x.yml: job "check" checks out without "persist-credentials: false", leaving the token where the pull request\'s code can read it',
       'x.yml: job "check" holds a write permission and runs scripts; run scripts in a job without one',
     ]);
-    expect(tokenProblems('y.yml', 'on: push\njobs:\n  a:\n    steps:\n      - uses: actions/checkout@v5\n')).toEqual([]);
+    expect(
+      tokenProblems(
+        'y.yml',
+        'on: push\njobs:\n  a:\n    steps:\n      - uses: actions/checkout@v5\n',
+      ),
+    ).toEqual([]);
   });
 
-  it.each(workflows)('%s keeps pull requests\' code away from write tokens', (path) => {
+  it.each(workflows)("%s keeps pull requests' code away from write tokens", (path) => {
     const found = tokenProblems(path, readFileSync(join(root, path), 'utf8'));
     if (found.length > 0) assert.fail(found.join('\n'));
   });

@@ -10,48 +10,104 @@ afterAll(() => standIns.stop());
 
 describe('the example pipeline, chained as the workflows chain it', () => {
   it('releases a model to staging and production, then checks a pull request against it', async () => {
-    const run = await runExamplePipeline({ root: join(await tempDir('mlops-e2e-'), 'run'), standIns });
+    const run = await runExamplePipeline({
+      root: join(await tempDir('mlops-e2e-'), 'run'),
+      standIns,
+    });
     expect(run.steps.map((s) => `${s.job}: ${s.step}`)).toHaveLength(11);
     expect(run.steps.every((s) => s.result.exitCode === 0)).toBe(true);
-    const [trainProd, evalProd, , promoteProd, validate, train, evaluate, compare] = run.steps.map((s) => s.result);
+    const [trainProd, evalProd, , promoteProd, validate, train, evaluate, compare] = run.steps.map(
+      (s) => s.result,
+    );
     // Production got the staging job's artifact: same version, no retraining, recorded as the
     // model in production.
     expect(promoteProd!.outputs.version).toBe(trainProd!.outputs.version);
-    const production = standIns.github.deployments.find((d) => String(d.id) === promoteProd!.outputs['deployment-id']);
-    expect(production).toMatchObject({ task: 'model:churn', environment: 'production', payload: { version: trainProd!.outputs.version, artifact: trainProd!.outputs['artifact-name'] } });
+    const production = standIns.github.deployments.find(
+      (d) => String(d.id) === promoteProd!.outputs['deployment-id'],
+    );
+    expect(production).toMatchObject({
+      task: 'model:churn',
+      environment: 'production',
+      payload: {
+        version: trainProd!.outputs.version,
+        artifact: trainProd!.outputs['artifact-name'],
+      },
+    });
     expect(validate!.outputs).toMatchObject({ valid: 'true', rows: '3000' });
-    expect(compare!.outputs).toMatchObject({ verdict: 'pass', 'baseline-version': trainProd!.outputs.version });
+    expect(compare!.outputs).toMatchObject({
+      verdict: 'pass',
+      'baseline-version': trainProd!.outputs.version,
+    });
     expect(train!.outputs.fingerprint).not.toBe(trainProd!.outputs.fingerprint);
     const candidate = JSON.parse(evaluate!.outputs.summary!).accuracy as number;
     const productionAccuracy = JSON.parse(evalProd!.outputs.summary!).accuracy as number;
     expect(candidate).toBeGreaterThan(productionAccuracy);
     const comparison = JSON.parse(await readFile(compare!.outputs.report!, 'utf8'));
-    expect(comparison.metrics[0]).toMatchObject({ name: 'accuracy', baseline: productionAccuracy, candidate, status: 'pass' });
+    expect(comparison.metrics[0]).toMatchObject({
+      name: 'accuracy',
+      baseline: productionAccuracy,
+      candidate,
+      status: 'pass',
+    });
     expect(comparison.notLikeForLike).toBe(false);
     // The re-run restores training from the cache and updates the one comment.
-    expect(run.rerun.train.outputs).toMatchObject({ 'cache-hit': 'true', fingerprint: train!.outputs.fingerprint });
+    expect(run.rerun.train.outputs).toMatchObject({
+      'cache-hit': 'true',
+      fingerprint: train!.outputs.fingerprint,
+    });
     const comments = standIns.github.comments.get(2) ?? [];
     expect(comments).toHaveLength(1);
     expect(run.rerun.comparison.outputs['comment-url']).toBe(compare!.outputs['comment-url']);
-    expect(comments[0]!.body).toContain(`Compared with \`${trainProd!.outputs.version}\`, the model in \`production\` since`);
+    expect(comments[0]!.body).toContain(
+      `Compared with \`${trainProd!.outputs.version}\`, the model in \`production\` since`,
+    );
     // The compare job has no checkout: the policy is the base branch's, read through the API, and
     // the pull request's version (at its merge commit) is the same.
-    expect(comments[0]!.body).toContain(`Judged by the gate policy \`examples/churn/gates.yaml\` of the base branch (\`master\` at \`${run.commits.base.slice(0, 12)}\`).`);
-    expect(comparison.policy).toMatchObject({ kind: 'base', baseSha: run.commits.base, found: true, proposed: 'same' });
+    expect(comments[0]!.body).toContain(
+      `Judged by the gate policy \`examples/churn/gates.yaml\` of the base branch (\`master\` at \`${run.commits.base.slice(0, 12)}\`).`,
+    );
+    expect(comparison.policy).toMatchObject({
+      kind: 'base',
+      baseSha: run.commits.base,
+      found: true,
+      proposed: 'same',
+    });
     expect(standIns.violations()).toEqual([]);
   });
 
   it('stops at the comparison when the candidate regresses', async () => {
     const root = join(await tempDir('mlops-e2e-'), 'run');
-    const regressed = JSON.stringify({ model: 'logistic-regression', learning_rate: 0.01, epochs: 1, l2: 0.5, features: ['support_calls'], threshold: 0.5 });
-    const error = await runExamplePipeline({ root, standIns, candidateConfig: 'examples/churn/regressed-config.json', prepare: async (write) => write('examples/churn/regressed-config.json', regressed) }).catch((e: unknown) => e);
-    expect(String(error)).toMatch(/Step "Compare with production" \(compare\) failed with exit code 1: churn: accuracy .* is below the minimum 0\.7; it got worse by/);
+    const regressed = JSON.stringify({
+      model: 'logistic-regression',
+      learning_rate: 0.01,
+      epochs: 1,
+      l2: 0.5,
+      features: ['support_calls'],
+      threshold: 0.5,
+    });
+    const error = await runExamplePipeline({
+      root,
+      standIns,
+      candidateConfig: 'examples/churn/regressed-config.json',
+      prepare: async (write) => write('examples/churn/regressed-config.json', regressed),
+    }).catch((e: unknown) => e);
+    expect(String(error)).toMatch(
+      /Step "Compare with production" \(compare\) failed with exit code 1: churn: accuracy .* is below the minimum 0\.7; it got worse by/,
+    );
   });
 
   it('still stops a regressed candidate whose pull request loosens the gates, and shows the loosening', async () => {
     const root = join(await tempDir('mlops-e2e-'), 'run');
-    const regressed = JSON.stringify({ model: 'logistic-regression', learning_rate: 0.01, epochs: 1, l2: 0.5, features: ['support_calls'], threshold: 0.5 });
-    const gates = 'metrics:\n  accuracy:\n    direction: higher\n    min: 0.1\n    max-regression: 0.5\n    level: warn\n';
+    const regressed = JSON.stringify({
+      model: 'logistic-regression',
+      learning_rate: 0.01,
+      epochs: 1,
+      l2: 0.5,
+      features: ['support_calls'],
+      threshold: 0.5,
+    });
+    const gates =
+      'metrics:\n  accuracy:\n    direction: higher\n    min: 0.1\n    max-regression: 0.5\n    level: warn\n';
     const error = await runExamplePipeline({
       root,
       standIns,
@@ -61,11 +117,17 @@ describe('the example pipeline, chained as the workflows chain it', () => {
         await write('examples/churn/gates.yaml', gates);
       },
     }).catch((e: unknown) => e);
-    expect(String(error)).toMatch(/Step "Compare with production" \(compare\) failed with exit code 1: churn: accuracy .* is below the minimum 0\.7/);
+    expect(String(error)).toMatch(
+      /Step "Compare with production" \(compare\) failed with exit code 1: churn: accuracy .* is below the minimum 0\.7/,
+    );
     const body = (standIns.github.comments.get(2) ?? [])[0]!.body as string;
     expect(body).toContain('### churn');
     expect(body).toContain('❌ fails its gates');
-    for (const line of ['⚠️ this PR loosens `accuracy` min from 0.7 to 0.1', '⚠️ this PR loosens `accuracy` max-regression from 0.02 to 0.5', '⚠️ this PR loosens `accuracy` level from fail to warn']) {
+    for (const line of [
+      '⚠️ this PR loosens `accuracy` min from 0.7 to 0.1',
+      '⚠️ this PR loosens `accuracy` max-regression from 0.02 to 0.5',
+      '⚠️ this PR loosens `accuracy` level from fail to warn',
+    ]) {
       expect(body).toContain(`> - ${line}`);
     }
   });

@@ -50,11 +50,24 @@ export interface FakeToken {
   readOnly: boolean;
 }
 
-export const READ_WRITE: FakeToken = { login: 'github-actions[bot]', installation: true, readOnly: false };
+export const READ_WRITE: FakeToken = {
+  login: 'github-actions[bot]',
+  installation: true,
+  readOnly: false,
+};
 export const READ_ONLY_TOKEN: FakeToken = { ...READ_WRITE, readOnly: true };
 export const PERSONAL: FakeToken = { login: 'octocat', installation: false, readOnly: false };
 
-const WRITES = new Set<Operation>(['createDeployment', 'createDeploymentStatus', 'createRelease', 'updateRelease', 'uploadReleaseAsset', 'createComment', 'updateComment', 'deleteComment']);
+const WRITES = new Set<Operation>([
+  'createDeployment',
+  'createDeploymentStatus',
+  'createRelease',
+  'updateRelease',
+  'uploadReleaseAsset',
+  'createComment',
+  'updateComment',
+  'deleteComment',
+]);
 
 interface StoredComment extends IssueComment {
   issueNumber: number;
@@ -96,13 +109,24 @@ export class FakeGitHub {
   port(token: FakeToken = READ_WRITE): GitHubPort {
     const operations = this.operations(token);
     const guarded = {} as Record<Operation, unknown>;
-    for (const [name, operation] of Object.entries(operations) as [Operation, (...args: unknown[]) => unknown][]) {
-      guarded[name] = name === 'listDeployments' ? (...args: unknown[]) => this.guardIterable(name, token, () => operation(...args) as AsyncIterable<Deployment>) : (...args: unknown[]) => this.guard(name, token, () => operation(...args));
+    for (const [name, operation] of Object.entries(operations) as [
+      Operation,
+      (...args: unknown[]) => unknown,
+    ][]) {
+      guarded[name] =
+        name === 'listDeployments'
+          ? (...args: unknown[]) =>
+              this.guardIterable(name, token, () => operation(...args) as AsyncIterable<Deployment>)
+          : (...args: unknown[]) => this.guard(name, token, () => operation(...args));
     }
     return { repository: this.repository, ...(guarded as Omit<GitHubPort, 'repository'>) };
   }
 
-  private async guard<T>(operation: Operation, token: FakeToken, body: () => T | Promise<T>): Promise<T> {
+  private async guard<T>(
+    operation: Operation,
+    token: FakeToken,
+    body: () => T | Promise<T>,
+  ): Promise<T> {
     this.calls.push(operation);
     const fault = this.faults.findIndex((f) => f.operation === operation);
     if (fault >= 0) throw this.faults.splice(fault, 1)[0]!.error;
@@ -114,7 +138,11 @@ export class FakeGitHub {
     return result;
   }
 
-  private async *guardIterable(operation: Operation, token: FakeToken, body: () => AsyncIterable<Deployment>): AsyncIterable<Deployment> {
+  private async *guardIterable(
+    operation: Operation,
+    token: FakeToken,
+    body: () => AsyncIterable<Deployment>,
+  ): AsyncIterable<Deployment> {
     const items = await this.guard(operation, token, async () => {
       const all: Deployment[] = [];
       for await (const item of body()) all.push(item);
@@ -149,10 +177,18 @@ export class FakeGitHub {
   }
 
   private operations(token: FakeToken): Omit<GitHubPort, 'repository'> {
-    const publicRelease = ({ bytes: _bytes, ...release }: FakeGitHub['releases'][number]): Release => release;
-    const publicComment = ({ issueNumber: _issue, ...comment }: StoredComment): IssueComment => comment;
+    const publicRelease = ({
+      bytes: _bytes,
+      ...release
+    }: FakeGitHub['releases'][number]): Release => release;
+    const publicComment = ({ issueNumber: _issue, ...comment }: StoredComment): IssueComment =>
+      comment;
     const checkBody = (body: string) => {
-      if (body.length > COMMENT_BODY_LIMIT) throw new GitHubError(422, `Validation Failed: body is too long (maximum is ${COMMENT_BODY_LIMIT} characters)`);
+      if (body.length > COMMENT_BODY_LIMIT)
+        throw new GitHubError(
+          422,
+          `Validation Failed: body is too long (maximum is ${COMMENT_BODY_LIMIT} characters)`,
+        );
     };
     return {
       getAuthenticatedUser: async () => {
@@ -161,7 +197,11 @@ export class FakeGitHub {
       },
 
       listDeployments: (filter) => {
-        const matching = this.deployments.filter((d) => (filter.task === undefined || d.task === filter.task) && (filter.environment === undefined || d.environment === filter.environment));
+        const matching = this.deployments.filter(
+          (d) =>
+            (filter.task === undefined || d.task === filter.task) &&
+            (filter.environment === undefined || d.environment === filter.environment),
+        );
         return (async function* () {
           for (const { statuses: _statuses, ...deployment } of matching.reverse()) yield deployment;
         })();
@@ -173,14 +213,26 @@ export class FakeGitHub {
         return latest ? { state: latest.state } : undefined;
       },
       createDeployment: async (request: NewDeploymentRequest) => {
-        const deployment = { id: this.id(), sha: request.ref, task: request.task, environment: request.environment, payload: request.payload, createdAt: this.now(), creator: token.login };
+        const deployment = {
+          id: this.id(),
+          sha: request.ref,
+          task: request.task,
+          environment: request.environment,
+          payload: request.payload,
+          createdAt: this.now(),
+          creator: token.login,
+        };
         this.deployments.push({ ...deployment, statuses: [] });
         return deployment;
       },
       createDeploymentStatus: async (deploymentId, status) => {
         const deployment = this.deployments.find((d) => d.id === deploymentId);
         if (!deployment) throw new GitHubError(404, 'Not Found');
-        if (status.description.length > STATUS_DESCRIPTION_LIMIT) throw new GitHubError(422, `Validation Failed: description is too long (maximum is ${STATUS_DESCRIPTION_LIMIT} characters)`);
+        if (status.description.length > STATUS_DESCRIPTION_LIMIT)
+          throw new GitHubError(
+            422,
+            `Validation Failed: description is too long (maximum is ${STATUS_DESCRIPTION_LIMIT} characters)`,
+          );
         deployment.statuses.push(status);
       },
 
@@ -191,9 +243,18 @@ export class FakeGitHub {
       },
       listReleases: async () => [...this.releases].reverse().map(publicRelease),
       createRelease: async (request: NewRelease) => {
-        if (this.releases.some((r) => r.tag === request.tag)) throw new GitHubError(422, 'Validation Failed: tag_name already_exists');
+        if (this.releases.some((r) => r.tag === request.tag))
+          throw new GitHubError(422, 'Validation Failed: tag_name already_exists');
         const id = this.id();
-        const release = { id, tag: request.tag, draft: request.draft, htmlUrl: `https://github.com/${this.repository.owner}/${this.repository.repo}/releases/tag/${encodeURIComponent(request.tag)}`, uploadUrl: `https://uploads.github.com/repos/${this.repository.owner}/${this.repository.repo}/releases/${id}/assets{?name,label}`, assets: [], bytes: new Map() };
+        const release = {
+          id,
+          tag: request.tag,
+          draft: request.draft,
+          htmlUrl: `https://github.com/${this.repository.owner}/${this.repository.repo}/releases/tag/${encodeURIComponent(request.tag)}`,
+          uploadUrl: `https://uploads.github.com/repos/${this.repository.owner}/${this.repository.repo}/releases/${id}/assets{?name,label}`,
+          assets: [],
+          bytes: new Map(),
+        };
         this.releases.push(release);
         return publicRelease(release);
       },
@@ -204,9 +265,14 @@ export class FakeGitHub {
       },
       uploadReleaseAsset: async (target, asset) => {
         const release = this.release(target.id);
-        if (release.assets.some((a) => a.name === asset.name)) throw new GitHubError(422, 'Validation Failed: name already_exists');
+        if (release.assets.some((a) => a.name === asset.name))
+          throw new GitHubError(422, 'Validation Failed: name already_exists');
         const id = this.id();
-        const uploaded: ReleaseAsset = { id, name: asset.name, url: this.apiUrl(`/releases/assets/${id}`) };
+        const uploaded: ReleaseAsset = {
+          id,
+          name: asset.name,
+          url: this.apiUrl(`/releases/assets/${id}`),
+        };
         release.assets.push(uploaded);
         release.bytes.set(id, Buffer.from(asset.bytes));
         return uploaded;
@@ -217,12 +283,19 @@ export class FakeGitHub {
         return bytes;
       },
 
-      listIssueComments: async (issueNumber) => this.comments.filter((c) => c.issueNumber === issueNumber).map(publicComment),
+      listIssueComments: async (issueNumber) =>
+        this.comments.filter((c) => c.issueNumber === issueNumber).map(publicComment),
       getComment: async (commentId) => publicComment(this.comment(commentId)),
       createComment: async (issueNumber, body) => {
         checkBody(body);
         const id = this.id();
-        const comment = { id, issueNumber, body, author: token.login, htmlUrl: `https://github.com/${this.repository.owner}/${this.repository.repo}/pull/${issueNumber}#issuecomment-${id}` };
+        const comment = {
+          id,
+          issueNumber,
+          body,
+          author: token.login,
+          htmlUrl: `https://github.com/${this.repository.owner}/${this.repository.repo}/pull/${issueNumber}#issuecomment-${id}`,
+        };
         this.comments.push(comment);
         return publicComment(comment);
       },
@@ -235,22 +308,37 @@ export class FakeGitHub {
       },
       deleteComment: async (commentId) => {
         this.comment(commentId);
-        this.comments.splice(this.comments.findIndex((c) => c.id === commentId), 1);
+        this.comments.splice(
+          this.comments.findIndex((c) => c.id === commentId),
+          1,
+        );
       },
 
       getPullRequest: async (number) => {
         const pr = this.pullRequests.get(number);
-        return pr && { headSha: pr.headSha, baseRepository: `${this.repository.owner}/${this.repository.repo}` };
+        return (
+          pr && {
+            headSha: pr.headSha,
+            baseRepository: `${this.repository.owner}/${this.repository.repo}`,
+          }
+        );
       },
       getRepositoryContent: async (path, ref): Promise<RepositoryContent> => {
         // Like GitHub, any full commit sha exists (with no files unless some were committed); an unknown branch does not.
-        const tree = this.files.get(ref) ?? (/^[0-9a-f]{40}$/.test(ref) ? new Map<string, string | Buffer>() : undefined);
+        const tree =
+          this.files.get(ref) ??
+          (/^[0-9a-f]{40}$/.test(ref) ? new Map<string, string | Buffer>() : undefined);
         if (!tree) throw new GitHubError(404, `No commit found for the ref ${ref}`);
         const content = tree.get(path);
         if (content !== undefined) {
           const bytes = Buffer.from(content);
           const large = bytes.length > CONTENT_LIMIT;
-          return { type: 'file', size: bytes.length, encoding: large ? 'none' : 'base64', content: large ? '' : bytes.toString('base64') };
+          return {
+            type: 'file',
+            size: bytes.length,
+            encoding: large ? 'none' : 'base64',
+            content: large ? '' : bytes.toString('base64'),
+          };
         }
         if ([...tree.keys()].some((file) => file.startsWith(`${path}/`))) return { type: 'folder' };
         throw new GitHubError(404, 'Not Found');

@@ -17,22 +17,40 @@ const csvCell = (cell: Cell) => {
 };
 
 export async function writeCsv(path: string, table: Table): Promise<string> {
-  await writeFile(path, [table.columns, ...table.rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n');
+  await writeFile(
+    path,
+    [table.columns, ...table.rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n',
+  );
   return path;
 }
 
 export async function writeJsonl(path: string, table: Table): Promise<string> {
-  await writeFile(path, table.rows.map((row) => JSON.stringify(Object.fromEntries(table.columns.map((name, i) => [name, row[i]])))).join('\n') + '\n');
+  await writeFile(
+    path,
+    table.rows
+      .map((row) =>
+        JSON.stringify(Object.fromEntries(table.columns.map((name, i) => [name, row[i]]))),
+      )
+      .join('\n') + '\n',
+  );
   return path;
 }
 
-export async function writeParquet(path: string, table: Table, rowGroupSize?: number): Promise<string> {
+export async function writeParquet(
+  path: string,
+  table: Table,
+  rowGroupSize?: number,
+): Promise<string> {
   parquetWriteFile({
     filename: path,
     columnData: table.columns.map((name, i) => {
       const type = table.parquetTypes?.[name];
       // INT64 columns take BigInts, as hyparquet also returns them (the reader turns them back).
-      const data = table.rows.map((row) => (type === 'INT64' && typeof row[i] === 'number' ? BigInt(row[i] as number) : (row[i] ?? null)));
+      const data = table.rows.map((row) =>
+        type === 'INT64' && typeof row[i] === 'number'
+          ? BigInt(row[i] as number)
+          : (row[i] ?? null),
+      );
       return { name, data, type };
     }),
     ...(rowGroupSize && { rowGroupSize }),

@@ -28,9 +28,23 @@ export interface InProcessResult {
  * run's artifacts). They are set for the run and put back after; this project's own code reads
  * the step's.
  */
-const LIBRARY_VARIABLES = ['GITHUB_API_URL', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_RUNTIME_URL', 'ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_SERVICE_V2', 'GITHUB_SERVER_URL', 'GITHUB_REPOSITORY', 'GITHUB_RUN_ID', 'GITHUB_RUN_ATTEMPT', 'GITHUB_WORKFLOW'];
+const LIBRARY_VARIABLES = [
+  'GITHUB_API_URL',
+  'ACTIONS_RUNTIME_TOKEN',
+  'ACTIONS_RUNTIME_URL',
+  'ACTIONS_RESULTS_URL',
+  'ACTIONS_CACHE_SERVICE_V2',
+  'GITHUB_SERVER_URL',
+  'GITHUB_REPOSITORY',
+  'GITHUB_RUN_ID',
+  'GITHUB_RUN_ATTEMPT',
+  'GITHUB_WORKFLOW',
+];
 
-export async function runInProcess<S extends InputSchema>(action: ActionDefinition<S>, options: RunOptions): Promise<InProcessResult> {
+export async function runInProcess<S extends InputSchema>(
+  action: ActionDefinition<S>,
+  options: RunOptions,
+): Promise<InProcessResult> {
   const metadata = await actionMetadata(action.name);
   const prepared = await prepareStep(action.name, options);
   const inputs: Record<string, string> = {};
@@ -51,7 +65,9 @@ export async function runInProcess<S extends InputSchema>(action: ActionDefiniti
     process.chdir(cwd);
     for (const [name, value] of Object.entries(saved)) setVariable(name, value);
   }
-  const annotations = runner.log.filter((entry) => entry.level === 'error' || entry.level === 'warning' || entry.level === 'notice');
+  const annotations = runner.log.filter(
+    (entry) => entry.level === 'error' || entry.level === 'warning' || entry.level === 'notice',
+  );
   return {
     exitCode,
     runner,

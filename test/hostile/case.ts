@@ -5,7 +5,8 @@
  * escaped; the corpus also checks, for each case, that no stack trace is printed, that no value of the step's environment is
  * echoed, that nothing is written outside the job's folders, and that the step ends in time.
  */
-type HostileAction = 'validate-data' | 'train-model' | 'evaluate-model' | 'compare-metrics' | 'promote-model' | 'cli';
+type HostileAction =
+  'validate-data' | 'train-model' | 'evaluate-model' | 'compare-metrics' | 'promote-model' | 'cli';
 
 /** A file of the case: its content, or a symbolic link to `symlink` (absolute, or relative to the link). */
 export type CaseFile = string | Buffer | { symlink: string };

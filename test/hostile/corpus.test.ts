@@ -26,9 +26,12 @@ const casesDir = join(dirname(fileURLToPath(import.meta.url)), 'cases');
 const cases: HostileCase[] = [];
 // HOSTILE_FILES=paths.ts,parsing.ts narrows the corpus to some files, for the edit loop.
 const only = process.env.HOSTILE_FILES?.split(',');
-for (const file of (await readdir(casesDir)).filter((name) => name.endsWith('.ts') && (!only || only.includes(name))).sort()) {
+for (const file of (await readdir(casesDir))
+  .filter((name) => name.endsWith('.ts') && (!only || only.includes(name)))
+  .sort()) {
   const module = (await import(join(casesDir, file))) as { cases?: HostileCase[] };
-  if (!Array.isArray(module.cases)) throw new Error(`test/hostile/cases/${file} exports no "cases" array`);
+  if (!Array.isArray(module.cases))
+    throw new Error(`test/hostile/cases/${file} exports no "cases" array`);
   cases.push(...module.cases);
 }
 const repeated = cases.map((c) => c.id).find((id, index, ids) => ids.indexOf(id) !== index);
@@ -41,10 +44,16 @@ const outside = join(root, 'outside');
 await mkdir(outside, { recursive: true });
 await writeFile(join(outside, 'secret.txt'), `TOKEN=${canary}\n`);
 // As actions/checkout leaves a checkout with persist-credentials: the token in .git/config.
-await appendFile(join(job.workspace, '.git', 'config'), `[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic ${canary}\n`);
+await appendFile(
+  join(job.workspace, '.git', 'config'),
+  `[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic ${canary}\n`,
+);
 
 function fill(text: string, id: string): string {
-  return text.replaceAll('{dir}', `hostile/${id}`).replaceAll('{outside}', outside).replaceAll('{workspace}', job.workspace);
+  return text
+    .replaceAll('{dir}', `hostile/${id}`)
+    .replaceAll('{outside}', outside)
+    .replaceAll('{workspace}', job.workspace);
 }
 
 async function writeCaseFiles(testCase: HostileCase): Promise<void> {
@@ -56,7 +65,8 @@ async function writeCaseFiles(testCase: HostileCase): Promise<void> {
   }
 }
 
-const isLink = (content: CaseFile): content is { symlink: string } => typeof content === 'object' && !Buffer.isBuffer(content);
+const isLink = (content: CaseFile): content is { symlink: string } =>
+  typeof content === 'object' && !Buffer.isBuffer(content);
 
 interface Outcome {
   exitCode: number;
@@ -72,21 +82,52 @@ async function runCase(testCase: HostileCase): Promise<Outcome> {
   const env = { MLOPS_CANARY: canary };
   if (testCase.action === 'cli') {
     const args = (testCase.args ?? []).map((arg) => fill(arg, testCase.id));
-    const result = await spawnNode(join(REPOSITORY_ROOT, 'cli', 'dist', 'index.js'), job.workspace, { PATH: process.env.PATH ?? '', HOME: root, RUNNER_TEMP: job.runnerTemp, ...env }, STEP_BOUND_MS, args);
-    return { exitCode: result.exitCode, timedOut: result.timedOut, errorText: `${result.stderr}${result.stdout}`, log: result.stdout + result.stderr, stderr: '', rendered: result.stdout };
+    const result = await spawnNode(
+      join(REPOSITORY_ROOT, 'cli', 'dist', 'index.js'),
+      job.workspace,
+      { PATH: process.env.PATH ?? '', HOME: root, RUNNER_TEMP: job.runnerTemp, ...env },
+      STEP_BOUND_MS,
+      args,
+    );
+    return {
+      exitCode: result.exitCode,
+      timedOut: result.timedOut,
+      errorText: `${result.stderr}${result.stdout}`,
+      log: result.stdout + result.stderr,
+      stderr: '',
+      rendered: result.stdout,
+    };
   }
-  const inputs = Object.fromEntries(Object.entries(testCase.inputs ?? {}).map(([name, value]) => [name, fill(value, testCase.id)]));
-  const result = await runBundle(testCase.action, { workspace: job.workspace, runnerTemp: job.runnerTemp, inputs, env, timeoutMs: STEP_BOUND_MS, ...(testCase.event ? { event: testCase.event } : {}) });
+  const inputs = Object.fromEntries(
+    Object.entries(testCase.inputs ?? {}).map(([name, value]) => [name, fill(value, testCase.id)]),
+  );
+  const result = await runBundle(testCase.action, {
+    workspace: job.workspace,
+    runnerTemp: job.runnerTemp,
+    inputs,
+    env,
+    timeoutMs: STEP_BOUND_MS,
+    ...(testCase.event ? { event: testCase.event } : {}),
+  });
   const commentFile = result.outputs['comment-file'];
   const comment = commentFile ? await readFile(commentFile, 'utf8').catch(() => '') : '';
   return {
     exitCode: result.exitCode,
     timedOut: result.timedOut,
     // As GitHub shows an annotation: where (file and line, when given), then the message.
-    errorText: result.annotations.filter((a) => a.command === 'error').map((a) => `${a.properties.file ? `${a.properties.file}${a.properties.line ? `:${a.properties.line}` : ''}: ` : ''}${a.message}`).join(' | '),
+    errorText: result.annotations
+      .filter((a) => a.command === 'error')
+      .map(
+        (a) =>
+          `${a.properties.file ? `${a.properties.file}${a.properties.line ? `:${a.properties.line}` : ''}: ` : ''}${a.message}`,
+      )
+      .join(' | '),
     log: result.stdout + result.stderr,
     // Node's deprecation notices from dependencies may appear on standard error; nothing else may.
-    stderr: result.stderr.replace(/^\(node:\d+\) \[DEP\d+\] DeprecationWarning: .*\n|^\(Use `node --trace-deprecation .*\n/gm, ''),
+    stderr: result.stderr.replace(
+      /^\(node:\d+\) \[DEP\d+\] DeprecationWarning: .*\n|^\(Use `node --trace-deprecation .*\n/gm,
+      '',
+    ),
     rendered: [result.summary, comment, ...Object.values(result.outputs)].join('\n'),
   };
 }
@@ -98,7 +139,11 @@ async function filesWrittenSince(dir: string, since: number): Promise<string[]> 
   for (const entry of entries) {
     if (!entry.isFile()) continue;
     const path = join(entry.parentPath, entry.name);
-    if (path.includes(`${join(job.workspace, '.git')}/`) || path.startsWith(join(job.workspace, 'hostile') + '/')) continue;
+    if (
+      path.includes(`${join(job.workspace, '.git')}/`) ||
+      path.startsWith(join(job.workspace, 'hostile') + '/')
+    )
+      continue;
     const info = await lstat(path);
     if (info.mtimeMs >= since && info.size < 256 * 1024 * 1024) written.push(path);
   }
@@ -115,11 +160,23 @@ let refused = 0;
 let renderedCount = 0;
 
 describe('hostile inputs, through the built bundles', () => {
-  it.skipIf(only)('has a corpus of at least 80 refused cases across the five actions and the CLI', () => {
-    const refusals = cases.filter((c) => 'error' in c.expect);
-    expect(refusals.length).toBeGreaterThanOrEqual(80);
-    expect(new Set(refusals.map((c) => c.action))).toEqual(new Set(['validate-data', 'train-model', 'evaluate-model', 'compare-metrics', 'promote-model', 'cli']));
-  });
+  it.skipIf(only)(
+    'has a corpus of at least 80 refused cases across the five actions and the CLI',
+    () => {
+      const refusals = cases.filter((c) => 'error' in c.expect);
+      expect(refusals.length).toBeGreaterThanOrEqual(80);
+      expect(new Set(refusals.map((c) => c.action))).toEqual(
+        new Set([
+          'validate-data',
+          'train-model',
+          'evaluate-model',
+          'compare-metrics',
+          'promote-model',
+          'cli',
+        ]),
+      );
+    },
+  );
 
   it.each(cases.map((c) => [`${c.action}: ${c.id}`, c] as const))('%s', async (_name, testCase) => {
     await writeCaseFiles(testCase);
@@ -134,22 +191,38 @@ describe('hostile inputs, through the built bundles', () => {
     } else {
       expect(outcome.exitCode, outcome.log).toBe(0);
       expect(outcome.rendered).not.toMatch(testCase.expect.rendered.raw);
-      if (testCase.expect.rendered.shown) expect(outcome.rendered).toMatch(testCase.expect.rendered.shown);
+      if (testCase.expect.rendered.shown)
+        expect(outcome.rendered).toMatch(testCase.expect.rendered.shown);
       renderedCount++;
     }
     expect(outcome.log).not.toMatch(/\n\s+at .+:\d+:\d+/);
     expect(outcome.log).not.toMatch(/bug in mlops-actions/);
     expect(outcome.stderr).toBe('');
 
-    expect(outcome.log + outcome.rendered, 'the step echoed a value it may not read').not.toContain(canary);
-    const written = [...(await filesWrittenSince(job.workspace, started)), ...(await filesWrittenSince(job.runnerTemp, started))];
-    expect(await echoedIn(written), 'a file the step wrote holds a value it may not read').toEqual([]);
-    expect((await readdir(outside)).sort(), 'the step wrote outside the workspace').toEqual(['secret.txt']);
-    expect((await readdir(root)).sort(), 'the step wrote beside the workspace').toEqual(['outside', 'temp', 'workspace']);
+    expect(outcome.log + outcome.rendered, 'the step echoed a value it may not read').not.toContain(
+      canary,
+    );
+    const written = [
+      ...(await filesWrittenSince(job.workspace, started)),
+      ...(await filesWrittenSince(job.runnerTemp, started)),
+    ];
+    expect(await echoedIn(written), 'a file the step wrote holds a value it may not read').toEqual(
+      [],
+    );
+    expect((await readdir(outside)).sort(), 'the step wrote outside the workspace').toEqual([
+      'secret.txt',
+    ]);
+    expect((await readdir(root)).sort(), 'the step wrote beside the workspace').toEqual([
+      'outside',
+      'temp',
+      'workspace',
+    ]);
   });
 });
 
 afterAll(() => {
   // The count CI prints (see .ci/run): the cases that ran and held.
-  console.log(`hostile corpus: ${refused + renderedCount} of ${cases.length} cases held (${refused} refused with a clear error, ${renderedCount} rendered escaped)`);
+  console.log(
+    `hostile corpus: ${refused + renderedCount} of ${cases.length} cases held (${refused} refused with a clear error, ${renderedCount} rendered escaped)`,
+  );
 });

@@ -15,11 +15,20 @@ function multiclassSet(n: number, seed: number, weighted = false): Classificatio
     labels[i] = Math.floor(uniform() * k);
     predictions[i] = uniform() < 0.8 ? labels[i]! : Math.floor(uniform() * k);
     let sum = 0;
-    for (let c = 0; c < k; c++) sum += scores[i * k + c] = Math.round((uniform() + (c === predictions[i] ? 1 : 0)) * 10);
+    for (let c = 0; c < k; c++)
+      sum += scores[i * k + c] = Math.round((uniform() + (c === predictions[i] ? 1 : 0)) * 10);
     for (let c = 0; c < k; c++) scores[i * k + c]! /= sum;
   }
   const weights = weighted ? Float64Array.from({ length: n }, () => uniform() * 2) : undefined;
-  return { task: 'multiclass', classes: ['a', 'b', 'c'], labels, predictions, scores, scoreClasses: ['a', 'b', 'c'], weights };
+  return {
+    task: 'multiclass',
+    classes: ['a', 'b', 'c'],
+    labels,
+    predictions,
+    scores,
+    scoreClasses: ['a', 'b', 'c'],
+    weights,
+  };
 }
 
 describe('Poisson bootstrap weights', () => {
@@ -38,14 +47,22 @@ describe('Poisson bootstrap weights', () => {
       const set = multiclassSet(500, 1, weighted);
       const prepared = prepareMetrics(set);
       const key = new Xoshiro128(9).nextUint32();
-      const fileOrder = Float64Array.from({ length: 500 }, (_, row) => poissonAt(key, row) * (set.weights ? set.weights[row]! : 1));
+      const fileOrder = Float64Array.from(
+        { length: 500 },
+        (_, row) => poissonAt(key, row) * (set.weights ? set.weights[row]! : 1),
+      );
       const out = new Float64Array(prepared.names.length);
       prepared.resample(new Xoshiro128(9), new Float64Array(500), out);
-      const resampled = Object.fromEntries(prepared.names.map((name, slot) => [name, out[slot]!]).filter(([, value]) => !Number.isNaN(value)));
+      const resampled = Object.fromEntries(
+        prepared.names
+          .map((name, slot) => [name, out[slot]!])
+          .filter(([, value]) => !Number.isNaN(value)),
+      );
       const direct = prepared.evaluate(fileOrder);
       expect(Object.keys(resampled).sort()).toEqual(Object.keys(direct).sort());
       expect(Object.keys(direct).length).toBeGreaterThan(15);
-      for (const [name, value] of Object.entries(direct)) expect(resampled[name], name).toBeCloseTo(value, 12);
+      for (const [name, value] of Object.entries(direct))
+        expect(resampled[name], name).toBeCloseTo(value, 12);
     }
   });
 
@@ -58,8 +75,12 @@ describe('Poisson bootstrap weights', () => {
     for (let r = 0; r < 200; r++) {
       const key = keys.nextUint32();
       prepared.resample(random, new Float64Array(5), out);
-      const direct = prepared.evaluate(Float64Array.from({ length: 5 }, (_, row) => poissonAt(key, row)));
-      prepared.names.forEach((name, slot) => expect(out[slot], `${name}, resample ${r}`).toBe(direct[name] ?? Number.NaN));
+      const direct = prepared.evaluate(
+        Float64Array.from({ length: 5 }, (_, row) => poissonAt(key, row)),
+      );
+      prepared.names.forEach((name, slot) =>
+        expect(out[slot], `${name}, resample ${r}`).toBe(direct[name] ?? Number.NaN),
+      );
     }
   });
 });
@@ -72,14 +93,23 @@ describe('bootstrapIntervals', () => {
     const names = Object.keys(prepared.evaluate(null));
     const first = bootstrapIntervals(prepared, names, options);
     expect(bootstrapIntervals(prepared, names, options)).toEqual(first);
-    expect(bootstrapIntervals(prepared, names, { ...options, seed: 4 }).accuracy).not.toEqual(first.accuracy);
+    expect(bootstrapIntervals(prepared, names, { ...options, seed: 4 }).accuracy).not.toEqual(
+      first.accuracy,
+    );
   });
 
   it('brackets each value, about as widely as the normal approximation for accuracy', () => {
     const prepared = prepareMetrics(multiclassSet(2000, 5));
     const point = prepared.evaluate(null);
     const intervals = bootstrapIntervals(prepared, Object.keys(point), options);
-    for (const name of ['accuracy', 'f1_macro', 'log_loss', 'roc_auc_ovr', 'average_precision', 'matthews_corrcoef']) {
+    for (const name of [
+      'accuracy',
+      'f1_macro',
+      'log_loss',
+      'roc_auc_ovr',
+      'average_precision',
+      'matthews_corrcoef',
+    ]) {
       expect(intervals[name]![0], name).toBeLessThan(point[name]!);
       expect(intervals[name]![1], name).toBeGreaterThan(point[name]!);
     }
@@ -99,7 +129,14 @@ describe('bootstrapIntervals', () => {
       const prepared = prepareMetrics({ task: 'regression', labels, predictions, weights });
       const point = prepared.evaluate(weights ?? null);
       const intervals = bootstrapIntervals(prepared, Object.keys(point), options);
-      for (const name of ['mae', 'rmse', 'r2', 'median_absolute_error', 'explained_variance', 'mape']) {
+      for (const name of [
+        'mae',
+        'rmse',
+        'r2',
+        'median_absolute_error',
+        'explained_variance',
+        'mape',
+      ]) {
         expect(intervals[name]![0], name).toBeLessThanOrEqual(point[name]!);
         expect(intervals[name]![1], name).toBeGreaterThanOrEqual(point[name]!);
         expect(intervals[name]![1], name).toBeGreaterThan(intervals[name]![0]);
@@ -109,7 +146,8 @@ describe('bootstrapIntervals', () => {
 
   it('narrows with the confidence level', () => {
     const prepared = prepareMetrics(multiclassSet(600, 6));
-    const at = (confidence: number) => bootstrapIntervals(prepared, ['accuracy'], { ...options, confidence }).accuracy!;
+    const at = (confidence: number) =>
+      bootstrapIntervals(prepared, ['accuracy'], { ...options, confidence }).accuracy!;
     const [wide, narrow] = [at(0.99), at(0.5)];
     expect(wide[1] - wide[0]).toBeGreaterThan(narrow[1] - narrow[0]);
   });
@@ -128,7 +166,9 @@ describe('bootstrapIntervals', () => {
     expect(intervals.roc_auc_ovr).toBeDefined();
     set.labels[39] = 1;
     set.predictions[39] = 2;
-    expect(bootstrapIntervals(prepareMetrics(set), ['roc_auc_ovr'], options).roc_auc_ovr).toBeUndefined();
+    expect(
+      bootstrapIntervals(prepareMetrics(set), ['roc_auc_ovr'], options).roc_auc_ovr,
+    ).toBeUndefined();
   });
 });
 

@@ -25,9 +25,17 @@ const valid: [CastOptions, string, unknown][] = [
   [{ type: 'list', itemType: 'integer' }, '1,2,3', [1, 2, 3]],
   [{ type: 'geopoint' }, '90, 45', [90, 45]],
   [{ type: 'geopoint', format: 'array' }, '[90, 45]', [90, 45]],
-  [{ type: 'geojson' }, '{"type":"Point","coordinates":[1,2]}', { type: 'Point', coordinates: [1, 2] }],
+  [
+    { type: 'geojson' },
+    '{"type":"Point","coordinates":[1,2]}',
+    { type: 'Point', coordinates: [1, 2] },
+  ],
   [{ type: 'string', format: 'email' }, 'a@b.io', 'a@b.io'],
-  [{ type: 'string', format: 'uuid' }, '123e4567-e89b-12d3-a456-426614174000', '123e4567-e89b-12d3-a456-426614174000'],
+  [
+    { type: 'string', format: 'uuid' },
+    '123e4567-e89b-12d3-a456-426614174000',
+    '123e4567-e89b-12d3-a456-426614174000',
+  ],
   [{ type: 'string', format: 'uri' }, 'https://x.org/a', 'https://x.org/a'],
   [{ type: 'string', format: 'binary' }, 'aGk=', 'aGk='],
   [{ type: 'any' }, 'whatever', 'whatever'],
@@ -91,20 +99,90 @@ describe('compileCast', () => {
   it('gives exactly what castRaw gives, for text and typed values alike', async () => {
     const { castRaw, compileCast, CAST_FAILED } = await import('../../shared/schema/cast.js');
     const fields: CastOptions[] = [
-      { type: 'string' }, { type: 'string', format: 'email' }, { type: 'integer' }, { type: 'integer', groupChar: ',' }, { type: 'number' },
-      { type: 'number', decimalChar: ',' }, { type: 'boolean' }, { type: 'boolean', trueValues: ['yes'] }, { type: 'date' }, { type: 'any' },
+      { type: 'string' },
+      { type: 'string', format: 'email' },
+      { type: 'integer' },
+      { type: 'integer', groupChar: ',' },
+      { type: 'number' },
+      { type: 'number', decimalChar: ',' },
+      { type: 'boolean' },
+      { type: 'boolean', trueValues: ['yes'] },
+      { type: 'date' },
+      { type: 'any' },
     ];
-    const raws: unknown[] = ['', 'a@b.io', '42', '-7', '1,234', '1.5', '3,25', 'NaN', '-INF', '1e3', 'true', 'FALSE', '1', '0', 'yes', '2024-02-29', 'x',
-      42, 1.5, 2 ** 60, true, null, [1], { a: 1 },
+    const raws: unknown[] = [
+      '',
+      'a@b.io',
+      '42',
+      '-7',
+      '1,234',
+      '1.5',
+      '3,25',
+      'NaN',
+      '-INF',
+      '1e3',
+      'true',
+      'FALSE',
+      '1',
+      '0',
+      'yes',
+      '2024-02-29',
+      'x',
+      42,
+      1.5,
+      2 ** 60,
+      true,
+      null,
+      [1],
+      { a: 1 },
       // the hand-written number scanners against the regular expressions they replace
-      '+', '-', '.', '+.', '-.5', '5.', '.5', '007', '-0', '+12', '1e', '1e+', '1E-7', '1.5e3.2', ' 1', '1 ', '1_000', '0x1F', '0b11', 'Infinity', '١٢',
-      '123456789012345', '1234567890123456', '0.1', '0.3', '-2.675', '1234567.891', '0.000001234', '999999999999999.9', '1.7976931348623157', '4.35', '00.5', '-0.0', '9007199254740991', '-9007199254740991', '9007199254740992', '99999999999999999999', '2024-13-01', '2024-02-30'];
+      '+',
+      '-',
+      '.',
+      '+.',
+      '-.5',
+      '5.',
+      '.5',
+      '007',
+      '-0',
+      '+12',
+      '1e',
+      '1e+',
+      '1E-7',
+      '1.5e3.2',
+      ' 1',
+      '1 ',
+      '1_000',
+      '0x1F',
+      '0b11',
+      'Infinity',
+      '١٢',
+      '123456789012345',
+      '1234567890123456',
+      '0.1',
+      '0.3',
+      '-2.675',
+      '1234567.891',
+      '0.000001234',
+      '999999999999999.9',
+      '1.7976931348623157',
+      '4.35',
+      '00.5',
+      '-0.0',
+      '9007199254740991',
+      '-9007199254740991',
+      '9007199254740992',
+      '99999999999999999999',
+      '2024-13-01',
+      '2024-02-30',
+    ];
     for (const field of fields) {
       const compiled = compileCast(field);
       for (const raw of raws) {
         const expected = castRaw(field, raw);
         const actual = compiled(raw);
-        if (expected.ok) expect(actual, `${JSON.stringify(field)} ${JSON.stringify(raw)}`).toEqual(expected.value);
+        if (expected.ok)
+          expect(actual, `${JSON.stringify(field)} ${JSON.stringify(raw)}`).toEqual(expected.value);
         else expect(actual, `${JSON.stringify(field)} ${JSON.stringify(raw)}`).toBe(CAST_FAILED);
       }
     }

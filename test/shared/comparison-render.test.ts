@@ -7,7 +7,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { metricChart } from '../../shared/comparison/chart.js';
-import { COMMENT_MARKER, composeComment, holdsSection, mergeSection, parseSections, sectionBudget } from '../../shared/comparison/comment.js';
+import {
+  COMMENT_MARKER,
+  composeComment,
+  holdsSection,
+  mergeSection,
+  parseSections,
+  sectionBudget,
+} from '../../shared/comparison/comment.js';
 import type { ComparisonDocument } from '../../shared/comparison/document.js';
 import { renderSection } from '../../shared/comparison/post.js';
 import { evaluateGates } from '../../shared/gates/judge.js';
@@ -15,12 +22,19 @@ import { gatePolicySchema } from '../../shared/gates/policy.js';
 import { COMMENT_BODY_LIMIT } from '../../shared/github/sticky-comment.js';
 import { markdownLink, mermaidLabel } from '../../shared/markdown/escape.js';
 import { REPOSITORY_ROOT } from '../../harness/runner/run-bundle.js';
-import { GOLDEN_LINKS, goldenComment, goldenDocument, goldenTwoModelComment } from '../fixtures/comparison/golden-comparison.js';
+import {
+  GOLDEN_LINKS,
+  goldenComment,
+  goldenDocument,
+  goldenTwoModelComment,
+} from '../fixtures/comparison/golden-comparison.js';
 
 async function expectGolden(file: string, actual: string) {
   const path = join(REPOSITORY_ROOT, 'examples', 'comments', file);
   if (process.env.UPDATE_GOLDEN) await writeFile(path, actual);
-  expect(actual, `${file} is stale: run "npm run golden" and review the diff`).toBe(await readFile(path, 'utf8'));
+  expect(actual, `${file} is stale: run "npm run golden" and review the diff`).toBe(
+    await readFile(path, 'utf8'),
+  );
 }
 
 /** Each row of every GFM table in `markdown` has as many cells as its header. */
@@ -37,7 +51,11 @@ function expectIntactTables(markdown: string) {
   }
 }
 
-const plainDocument = (metrics: Record<string, number>, policy = gatePolicySchema.parse({}), baseline?: Record<string, number>): ComparisonDocument => {
+const plainDocument = (
+  metrics: Record<string, number>,
+  policy = gatePolicySchema.parse({}),
+  baseline?: Record<string, number>,
+): ComparisonDocument => {
   const result = evaluateGates(metrics, baseline, policy);
   return {
     format: 'mlops-actions/comparison@1',
@@ -45,7 +63,9 @@ const plainDocument = (metrics: Record<string, number>, policy = gatePolicySchem
     verdict: result.verdict,
     candidate: { source: 'm.json' },
     baseline: baseline ? { source: 'b.json' } : null,
-    baselineSource: baseline ? { kind: 'file', path: 'b.json' } : { kind: 'none', reason: 'none given' },
+    baselineSource: baseline
+      ? { kind: 'file', path: 'b.json' }
+      : { kind: 'none', reason: 'none given' },
     notLikeForLike: false,
     gates: null,
     metrics: result.metrics,
@@ -74,25 +94,45 @@ describe('the rendered comment', () => {
   it.each([
     ['5,000 ungated metrics', false],
     ['5,000 gated metrics', true],
-  ])('keeps %s under GitHub\'s limit, cut at rows, naming the artifact with everything', (_case, gated) => {
-    const names = Array.from({ length: 5000 }, (_, i) => `metric_with_a_rather_long_name_${i}`);
-    const values = Object.fromEntries(names.map((name, i) => [name, i / 5000]));
-    const policy = gatePolicySchema.parse({ metrics: gated ? Object.fromEntries(names.map((name) => [name, { direction: 'higher', 'max-regression': 0.5 }])) : {} });
-    const document = plainDocument(values, policy, values);
-    const budget = sectionBudget(undefined, 'churn', COMMENT_BODY_LIMIT);
-    const comment = composeComment([renderSection(document, GOLDEN_LINKS, budget)]);
-    expect(comment.length).toBeLessThanOrEqual(COMMENT_BODY_LIMIT);
-    expect(comment.length).toBeGreaterThan(COMMENT_BODY_LIMIT * 0.8); // the room is used, not thrown away
-    expect(comment).toMatch(/_\d+ more metrics not shown here: the full report is in the artifact `comparison-churn-attempt-1` of this run\._/);
-    expect(comment).toContain('<!-- /mlops-actions:compare-metrics:section model=churn -->');
-    expectIntactTables(comment);
-    expect(holdsSection(comment, parseSections(comment)[0]!)).toBe(true);
-  });
+  ])(
+    "keeps %s under GitHub's limit, cut at rows, naming the artifact with everything",
+    (_case, gated) => {
+      const names = Array.from({ length: 5000 }, (_, i) => `metric_with_a_rather_long_name_${i}`);
+      const values = Object.fromEntries(names.map((name, i) => [name, i / 5000]));
+      const policy = gatePolicySchema.parse({
+        metrics: gated
+          ? Object.fromEntries(
+              names.map((name) => [name, { direction: 'higher', 'max-regression': 0.5 }]),
+            )
+          : {},
+      });
+      const document = plainDocument(values, policy, values);
+      const budget = sectionBudget(undefined, 'churn', COMMENT_BODY_LIMIT);
+      const comment = composeComment([renderSection(document, GOLDEN_LINKS, budget)]);
+      expect(comment.length).toBeLessThanOrEqual(COMMENT_BODY_LIMIT);
+      expect(comment.length).toBeGreaterThan(COMMENT_BODY_LIMIT * 0.8); // the room is used, not thrown away
+      expect(comment).toMatch(
+        /_\d+ more metrics not shown here: the full report is in the artifact `comparison-churn-attempt-1` of this run\._/,
+      );
+      expect(comment).toContain('<!-- /mlops-actions:compare-metrics:section model=churn -->');
+      expectIntactTables(comment);
+      expect(holdsSection(comment, parseSections(comment)[0]!)).toBe(true);
+    },
+  );
 
   it('renders hostile names inert everywhere: headings, tables, reasons, slices, lineage and charts', () => {
-    const hostile = ['<img src=x onerror=alert(1)>', '@everyone', 'a|b', '[x](javascript:alert(1))', '<!-- /mlops-actions:compare-metrics:section model=churn -->', '```mermaid'];
+    const hostile = [
+      '<img src=x onerror=alert(1)>',
+      '@everyone',
+      'a|b',
+      '[x](javascript:alert(1))',
+      '<!-- /mlops-actions:compare-metrics:section model=churn -->',
+      '```mermaid',
+    ];
     const metrics = Object.fromEntries(hostile.map((name, i) => [name, i]));
-    const policy = gatePolicySchema.parse({ metrics: Object.fromEntries(hostile.map((name) => [name, { direction: 'higher', min: 10 }])) });
+    const policy = gatePolicySchema.parse({
+      metrics: Object.fromEntries(hostile.map((name) => [name, { direction: 'higher', min: 10 }])),
+    });
     const document: ComparisonDocument = {
       ...plainDocument(metrics, policy),
       candidate: { source: 'm.json', version: '<b>v1</b> @org/team' },
@@ -100,7 +140,9 @@ describe('the rendered comment', () => {
     };
     const section = renderSection(document, GOLDEN_LINKS);
     const comment = composeComment([section]);
-    const outsideCode = comment.replace(/^```mermaid\n[\s\S]*?^```$/gm, '').replace(/(`+)[^`\n]*?\1/g, '');
+    const outsideCode = comment
+      .replace(/^```mermaid\n[\s\S]*?^```$/gm, '')
+      .replace(/(`+)[^`\n]*?\1/g, '');
     expect(outsideCode).not.toMatch(/<img|<b>|\]\(javascript/);
     expect(comment).not.toMatch(/@everyone|@org/);
     expectIntactTables(comment);
@@ -110,14 +152,19 @@ describe('the rendered comment', () => {
     const charts = [...comment.matchAll(/^```mermaid\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
     expect(charts.length).toBeGreaterThan(0);
     for (const chart of charts) {
-      for (const quoted of chart.match(/"[^"\n]*"/g) ?? []) expect(quoted.slice(1, -1)).toMatch(/^[A-Za-z0-9 ._:=+\-/()…]*$/);
+      for (const quoted of chart.match(/"[^"\n]*"/g) ?? [])
+        expect(quoted.slice(1, -1)).toMatch(/^[A-Za-z0-9 ._:=+\-/()…]*$/);
       expect(chart.replace(/ --> /g, ' ')).not.toMatch(/[<>`%{}]/);
     }
   });
 });
 
 describe('sections of one comment', () => {
-  const section = (model: string, verdict: 'pass' | 'fail', body: string) => ({ model, meta: { verdict, candidate: 'v1' }, body });
+  const section = (model: string, verdict: 'pass' | 'fail', body: string) => ({
+    model,
+    meta: { verdict, candidate: 'v1' },
+    body,
+  });
 
   it('replaces only its own section and rebuilds the status table', () => {
     const first = mergeSection(undefined, section('churn', 'pass', 'churn body'));
@@ -147,7 +194,14 @@ describe('chart and link escaping', () => {
   });
 
   it('draws a metric over the versions and the candidate, numbering repeated versions', () => {
-    const chart = metricChart('acc', [{ version: 'v1', metrics: { acc: 0.8 } }, { version: 'v1', metrics: { acc: 0.82 } }], 0.9)!;
+    const chart = metricChart(
+      'acc',
+      [
+        { version: 'v1', metrics: { acc: 0.8 } },
+        { version: 'v1', metrics: { acc: 0.82 } },
+      ],
+      0.9,
+    )!;
     expect(chart).toContain('x-axis ["v1", "v1 (2)", "this PR"]');
     expect(chart).toContain('line [0.8, 0.82, 0.9]');
     expect(chart).toMatch(/y-axis "acc" 0\.775 --> 0\.925/);
@@ -169,10 +223,24 @@ describe('the size limit, with whatever the report holds', () => {
     const metrics: Record<string, number> = { [long]: 1 };
     const candidateSlices: Record<string, Record<string, number>> = {};
     for (let i = 0; i < 3000; i++) metrics[`m${i}`] = i;
-    for (let s = 0; s < 10; s++) candidateSlices[`slice ${s} ${long.slice(0, 500)}`] = Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, v + s]));
-    const policy = gatePolicySchema.parse({ metrics: { [long]: { direction: 'higher', min: 5, slices: { min: 100 } }, m1: { direction: 'higher', slices: { 'max-gap': 1 } } } });
+    for (let s = 0; s < 10; s++)
+      candidateSlices[`slice ${s} ${long.slice(0, 500)}`] = Object.fromEntries(
+        Object.entries(metrics).map(([k, v]) => [k, v + s]),
+      );
+    const policy = gatePolicySchema.parse({
+      metrics: {
+        [long]: { direction: 'higher', min: 5, slices: { min: 100 } },
+        m1: { direction: 'higher', slices: { 'max-gap': 1 } },
+      },
+    });
     const result = evaluateGates(metrics, undefined, policy, { candidateSlices });
-    const document: ComparisonDocument = { ...plainDocument({}), candidate: { source: 'm.json', version: long }, verdict: result.verdict, metrics: result.metrics, slices: result.slices };
+    const document: ComparisonDocument = {
+      ...plainDocument({}),
+      candidate: { source: 'm.json', version: long },
+      verdict: result.verdict,
+      metrics: result.metrics,
+      slices: result.slices,
+    };
     for (const budget of [COMMENT_BODY_LIMIT - 2000, 20_000, 3_000, 500]) {
       const section = renderSection(document, GOLDEN_LINKS, budget);
       expect(section.body.length, `budget ${budget}`).toBeLessThanOrEqual(budget);
@@ -184,6 +252,8 @@ describe('the size limit, with whatever the report holds', () => {
     expect(roomy).toContain(`${'n'.repeat(119)}…`);
     expect(roomy).not.toContain('n'.repeat(400)); // names are cut at 120, reasons (which quote slice names) at 400
     expect(roomy).toMatch(/… and \d+ more metrics by slice/);
-    expect(renderSection(document, GOLDEN_LINKS, 500).body).toMatch(/This section was shortened to fit GitHub's comment size limit/);
+    expect(renderSection(document, GOLDEN_LINKS, 500).body).toMatch(
+      /This section was shortened to fit GitHub's comment size limit/,
+    );
   });
 });

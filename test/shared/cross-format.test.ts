@@ -19,7 +19,15 @@ const table: Table = {
     [6, 121, 0.125, null, 'JKL', true, '2020-01-01'],
   ],
   // Parquet columns are typed: "age" holds text there, so that a non-integer can be in it.
-  parquetTypes: { id: 'INT64', age: 'STRING', score: 'DOUBLE', city: 'STRING', code: 'STRING', active: 'BOOLEAN', joined: 'STRING' },
+  parquetTypes: {
+    id: 'INT64',
+    age: 'STRING',
+    score: 'DOUBLE',
+    city: 'STRING',
+    code: 'STRING',
+    active: 'BOOLEAN',
+    joined: 'STRING',
+  },
 };
 table.rows.forEach((row) => (row[1] = row[1] === null ? null : String(row[1])));
 
@@ -29,8 +37,18 @@ const schema = await tableSchemaFrom(
     fields: [
       { name: 'id', type: 'integer' },
       { name: 'age', type: 'integer', constraints: { required: true, minimum: 0, maximum: 120 } },
-      { name: 'score', type: 'number', constraints: { exclusiveMaximum: 1 }, ml: { stats: { mean: { max: 0.4 } } } },
-      { name: 'city', type: 'string', constraints: { enum: ['Paris', 'Rome'] }, ml: { nullFraction: { max: 0.1 } } },
+      {
+        name: 'score',
+        type: 'number',
+        constraints: { exclusiveMaximum: 1 },
+        ml: { stats: { mean: { max: 0.4 } } },
+      },
+      {
+        name: 'city',
+        type: 'string',
+        constraints: { enum: ['Paris', 'Rome'] },
+        ml: { nullFraction: { max: 0.1 } },
+      },
       { name: 'code', type: 'string', constraints: { pattern: '[A-Z]{3}' } },
       { name: 'active', type: 'boolean' },
       { name: 'joined', type: 'date', constraints: { minimum: '2020-01-01' } },
@@ -48,8 +66,21 @@ async function findings(format: DataFormat) {
   const result = await validateFiles([{ path, format }], schema, 100);
   return {
     rows: result.rows,
-    findings: result.findings.map((f) => [f.code, f.constraint ?? '', f.row ?? '', f.field ?? ''].join(' ')),
-    profile: result.profile.columns.map(({ name, count, nulls, invalid, distinct, min, max, mean }) => ({ name, count, nulls, invalid, distinct, min, max, mean })),
+    findings: result.findings.map((f) =>
+      [f.code, f.constraint ?? '', f.row ?? '', f.field ?? ''].join(' '),
+    ),
+    profile: result.profile.columns.map(
+      ({ name, count, nulls, invalid, distinct, min, max, mean }) => ({
+        name,
+        count,
+        nulls,
+        invalid,
+        distinct,
+        min,
+        max,
+        mean,
+      }),
+    ),
   };
 }
 

@@ -4,7 +4,10 @@ import { computeFingerprint, portablePath, versionOf } from '../../shared/lineag
 
 const base = {
   configSha256: 'c'.repeat(64),
-  data: [{ path: 'a.csv', sha256: '1'.repeat(64) }, { path: 'b.csv', sha256: '2'.repeat(64) }],
+  data: [
+    { path: 'a.csv', sha256: '1'.repeat(64) },
+    { path: 'b.csv', sha256: '2'.repeat(64) },
+  ],
   codeSha256: 'e'.repeat(64),
   lockFiles: [{ path: 'requirements.txt', sha256: '4'.repeat(64) }],
   command: 'python train.py',
@@ -39,7 +42,9 @@ describe('computeFingerprint', () => {
 
 describe('canonicalJson', () => {
   it('sorts keys at every level and keeps array order', () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, 1], c: null } })).toBe('{"a":{"c":null,"d":[2,1]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [2, 1], c: null } })).toBe(
+      '{"a":{"c":null,"d":[2,1]},"b":1}',
+    );
   });
 });
 

@@ -2,22 +2,95 @@ import { describe, expect, it } from 'vitest';
 import { evaluateGates } from '../../shared/gates/judge.js';
 import { gatePolicySchema, type GatePolicy } from '../../shared/gates/policy.js';
 
-const policy = (metrics: Record<string, unknown>, onMissing = 'warn'): GatePolicy => gatePolicySchema.parse({ 'on-missing-baseline': onMissing, metrics });
+const policy = (metrics: Record<string, unknown>, onMissing = 'warn'): GatePolicy =>
+  gatePolicySchema.parse({ 'on-missing-baseline': onMissing, metrics });
 
 describe('evaluateGates', () => {
   it.each([
-    ['within tolerance', { accuracy: 0.79 }, { accuracy: 0.8 }, { direction: 'higher', 'max-regression': 0.02 }, 'pass'],
-    ['exactly at the tolerance (float noise ignored)', { accuracy: 0.7 }, { accuracy: 0.72 }, { direction: 'higher', 'max-regression': 0.02 }, 'pass'],
-    ['beyond tolerance', { accuracy: 0.77 }, { accuracy: 0.8 }, { direction: 'higher', 'max-regression': 0.02 }, 'fail'],
-    ['lower is better', { rmse: 1.1 }, { rmse: 1.0 }, { direction: 'lower', 'max-regression': 0.05 }, 'fail'],
-    ['lower is better, improving', { rmse: 0.9 }, { rmse: 1.0 }, { direction: 'lower', 'max-regression': 0.05 }, 'pass'],
-    ['relative tolerance', { rmse: 1.06 }, { rmse: 1.0 }, { direction: 'lower', 'max-regression-relative': 0.05 }, 'fail'],
-    ['required improvement missed', { accuracy: 0.805 }, { accuracy: 0.8 }, { direction: 'higher', 'min-improvement': 0.01 }, 'fail'],
-    ['below the absolute minimum', { accuracy: 0.69 }, { accuracy: 0.6 }, { direction: 'higher', min: 0.7 }, 'fail'],
-    ['above the absolute maximum', { latency: 12 }, { latency: 9 }, { direction: 'lower', max: 10 }, 'fail'],
-    ['a warn-level rule broken', { accuracy: 0.7 }, { accuracy: 0.8 }, { direction: 'higher', 'max-regression': 0.02, level: 'warn' }, 'warn'],
-    ['an info-level rule broken', { accuracy: 0.7 }, { accuracy: 0.8 }, { direction: 'higher', 'max-regression': 0.02, level: 'info' }, 'pass'],
-    ['a gated metric missing from the candidate', {}, { accuracy: 0.8 }, { direction: 'higher', min: 0.5 }, 'fail'],
+    [
+      'within tolerance',
+      { accuracy: 0.79 },
+      { accuracy: 0.8 },
+      { direction: 'higher', 'max-regression': 0.02 },
+      'pass',
+    ],
+    [
+      'exactly at the tolerance (float noise ignored)',
+      { accuracy: 0.7 },
+      { accuracy: 0.72 },
+      { direction: 'higher', 'max-regression': 0.02 },
+      'pass',
+    ],
+    [
+      'beyond tolerance',
+      { accuracy: 0.77 },
+      { accuracy: 0.8 },
+      { direction: 'higher', 'max-regression': 0.02 },
+      'fail',
+    ],
+    [
+      'lower is better',
+      { rmse: 1.1 },
+      { rmse: 1.0 },
+      { direction: 'lower', 'max-regression': 0.05 },
+      'fail',
+    ],
+    [
+      'lower is better, improving',
+      { rmse: 0.9 },
+      { rmse: 1.0 },
+      { direction: 'lower', 'max-regression': 0.05 },
+      'pass',
+    ],
+    [
+      'relative tolerance',
+      { rmse: 1.06 },
+      { rmse: 1.0 },
+      { direction: 'lower', 'max-regression-relative': 0.05 },
+      'fail',
+    ],
+    [
+      'required improvement missed',
+      { accuracy: 0.805 },
+      { accuracy: 0.8 },
+      { direction: 'higher', 'min-improvement': 0.01 },
+      'fail',
+    ],
+    [
+      'below the absolute minimum',
+      { accuracy: 0.69 },
+      { accuracy: 0.6 },
+      { direction: 'higher', min: 0.7 },
+      'fail',
+    ],
+    [
+      'above the absolute maximum',
+      { latency: 12 },
+      { latency: 9 },
+      { direction: 'lower', max: 10 },
+      'fail',
+    ],
+    [
+      'a warn-level rule broken',
+      { accuracy: 0.7 },
+      { accuracy: 0.8 },
+      { direction: 'higher', 'max-regression': 0.02, level: 'warn' },
+      'warn',
+    ],
+    [
+      'an info-level rule broken',
+      { accuracy: 0.7 },
+      { accuracy: 0.8 },
+      { direction: 'higher', 'max-regression': 0.02, level: 'info' },
+      'pass',
+    ],
+    [
+      'a gated metric missing from the candidate',
+      {},
+      { accuracy: 0.8 },
+      { direction: 'higher', min: 0.5 },
+      'fail',
+    ],
   ])('%s', (_case, candidate, baseline, rule, verdict) => {
     const name = Object.keys({ ...candidate, ...baseline })[0]!;
     expect(evaluateGates(candidate, baseline, policy({ [name]: rule })).verdict).toBe(verdict);
@@ -28,19 +101,36 @@ describe('evaluateGates', () => {
     ['warn', 'warn'],
     ['fail', 'fail'],
   ])('follows on-missing-baseline: %s', (onMissing, verdict) => {
-    const result = evaluateGates({ accuracy: 0.9 }, undefined, policy({ accuracy: { direction: 'higher', 'max-regression': 0.01 } }, onMissing));
+    const result = evaluateGates(
+      { accuracy: 0.9 },
+      undefined,
+      policy({ accuracy: { direction: 'higher', 'max-regression': 0.01 } }, onMissing),
+    );
     expect(result.verdict).toBe(verdict);
     expect(result.hasBaseline).toBe(false);
   });
 
   it('still checks absolute bounds without a baseline', () => {
-    expect(evaluateGates({ accuracy: 0.5 }, undefined, policy({ accuracy: { direction: 'higher', min: 0.7 } }, 'pass')).verdict).toBe('fail');
+    expect(
+      evaluateGates(
+        { accuracy: 0.5 },
+        undefined,
+        policy({ accuracy: { direction: 'higher', min: 0.7 } }, 'pass'),
+      ).verdict,
+    ).toBe('fail');
   });
 
   it('shows deltas and the rule, and marks ungated metrics as added, removed or info', () => {
-    const result = evaluateGates({ accuracy: 0.81, f1: 0.7 }, { accuracy: 0.8, auc: 0.9 }, policy({ accuracy: { direction: 'higher', min: 0.7, 'max-regression': 0.02 } }));
+    const result = evaluateGates(
+      { accuracy: 0.81, f1: 0.7 },
+      { accuracy: 0.8, auc: 0.9 },
+      policy({ accuracy: { direction: 'higher', min: 0.7, 'max-regression': 0.02 } }),
+    );
     const byName = Object.fromEntries(result.metrics.map((m) => [m.name, m]));
-    expect(byName.accuracy).toMatchObject({ status: 'pass', rule: 'higher is better; ≥ 0.7; drop ≤ 0.02' });
+    expect(byName.accuracy).toMatchObject({
+      status: 'pass',
+      rule: 'higher is better; ≥ 0.7; drop ≤ 0.02',
+    });
     expect(byName.accuracy!.delta).toBeCloseTo(0.01, 12);
     expect(byName.accuracy!.deltaRelative).toBeCloseTo(0.0125, 12);
     expect(byName.f1!.status).toBe('added');
@@ -48,44 +138,99 @@ describe('evaluateGates', () => {
   });
 
   it('explains every broken rule', () => {
-    const result = evaluateGates({ accuracy: 0.6 }, { accuracy: 0.8 }, policy({ accuracy: { direction: 'higher', min: 0.7, 'max-regression': 0.1 } }));
-    expect(result.metrics[0]!.reasons).toEqual(['0.6 is below the minimum 0.7', 'it got worse by 0.2, more than the tolerated 0.1']);
+    const result = evaluateGates(
+      { accuracy: 0.6 },
+      { accuracy: 0.8 },
+      policy({ accuracy: { direction: 'higher', min: 0.7, 'max-regression': 0.1 } }),
+    );
+    expect(result.metrics[0]!.reasons).toEqual([
+      '0.6 is below the minimum 0.7',
+      'it got worse by 0.2, more than the tolerated 0.1',
+    ]);
   });
 
   it('rejects a rule with min above max and unknown keys', () => {
-    expect(gatePolicySchema.safeParse({ metrics: { a: { direction: 'higher', min: 2, max: 1 } } }).success).toBe(false);
-    expect(gatePolicySchema.safeParse({ metrics: { a: { direction: 'higher', tolerance: 1 } } }).success).toBe(false);
+    expect(
+      gatePolicySchema.safeParse({ metrics: { a: { direction: 'higher', min: 2, max: 1 } } })
+        .success,
+    ).toBe(false);
+    expect(
+      gatePolicySchema.safeParse({ metrics: { a: { direction: 'higher', tolerance: 1 } } }).success,
+    ).toBe(false);
     expect(gatePolicySchema.safeParse({ metrics: { a: { direction: 'up' } } }).success).toBe(false);
   });
 });
 
 describe('evaluateGates with confidence intervals (inconclusive-within-ci)', () => {
   const rule = { direction: 'higher', 'max-regression': 0.02 };
-  const noisy = (onPolicy: boolean, metricRule: Record<string, unknown> = rule) => gatePolicySchema.parse({ 'inconclusive-within-ci': onPolicy, metrics: { accuracy: metricRule } });
+  const noisy = (onPolicy: boolean, metricRule: Record<string, unknown> = rule) =>
+    gatePolicySchema.parse({
+      'inconclusive-within-ci': onPolicy,
+      metrics: { accuracy: metricRule },
+    });
 
-  it('is inconclusive when a regression beyond tolerance lies inside the candidate\'s CI', () => {
-    const result = evaluateGates({ accuracy: { value: 0.75, ci: [0.7, 0.81] } }, { accuracy: 0.8 }, noisy(true));
+  it("is inconclusive when a regression beyond tolerance lies inside the candidate's CI", () => {
+    const result = evaluateGates(
+      { accuracy: { value: 0.75, ci: [0.7, 0.81] } },
+      { accuracy: 0.8 },
+      noisy(true),
+    );
     expect(result.verdict).toBe('inconclusive');
     expect(result.metrics[0]).toMatchObject({ status: 'inconclusive', candidateCi: [0.7, 0.81] });
-    expect(result.metrics[0]!.reasons).toEqual(["it got worse by 0.05, more than the tolerated 0.02, but the baseline lies inside the candidate's confidence interval [0.7, 0.81]"]);
+    expect(result.metrics[0]!.reasons).toEqual([
+      "it got worse by 0.05, more than the tolerated 0.02, but the baseline lies inside the candidate's confidence interval [0.7, 0.81]",
+    ]);
   });
 
   it('fails when the baseline lies outside the CI, when the report has no CI, or when the policy does not allow it', () => {
-    expect(evaluateGates({ accuracy: { value: 0.75, ci: [0.72, 0.78] } }, { accuracy: 0.8 }, noisy(true)).verdict).toBe('fail');
+    expect(
+      evaluateGates({ accuracy: { value: 0.75, ci: [0.72, 0.78] } }, { accuracy: 0.8 }, noisy(true))
+        .verdict,
+    ).toBe('fail');
     expect(evaluateGates({ accuracy: 0.75 }, { accuracy: 0.8 }, noisy(true)).verdict).toBe('fail');
-    expect(evaluateGates({ accuracy: { value: 0.75, ci: [0.7, 0.81] } }, { accuracy: 0.8 }, noisy(false)).verdict).toBe('fail');
+    expect(
+      evaluateGates({ accuracy: { value: 0.75, ci: [0.7, 0.81] } }, { accuracy: 0.8 }, noisy(false))
+        .verdict,
+    ).toBe('fail');
   });
 
   it('lets a metric override the policy either way', () => {
-    expect(evaluateGates({ accuracy: { value: 0.75, ci: [0.7, 0.81] } }, { accuracy: 0.8 }, noisy(false, { ...rule, 'inconclusive-within-ci': true })).verdict).toBe('inconclusive');
-    expect(evaluateGates({ accuracy: { value: 0.75, ci: [0.7, 0.81] } }, { accuracy: 0.8 }, noisy(true, { ...rule, 'inconclusive-within-ci': false })).verdict).toBe('fail');
+    expect(
+      evaluateGates(
+        { accuracy: { value: 0.75, ci: [0.7, 0.81] } },
+        { accuracy: 0.8 },
+        noisy(false, { ...rule, 'inconclusive-within-ci': true }),
+      ).verdict,
+    ).toBe('inconclusive');
+    expect(
+      evaluateGates(
+        { accuracy: { value: 0.75, ci: [0.7, 0.81] } },
+        { accuracy: 0.8 },
+        noisy(true, { ...rule, 'inconclusive-within-ci': false }),
+      ).verdict,
+    ).toBe('fail');
   });
 
   it('never softens absolute bounds or a required improvement, and keeps a warn rule at warn', () => {
     const wide = { value: 0.6, ci: [0.5, 0.9] as [number, number] };
-    expect(evaluateGates({ accuracy: wide }, { accuracy: 0.8 }, noisy(true, { direction: 'higher', min: 0.7 })).verdict).toBe('fail');
-    expect(evaluateGates({ accuracy: { value: 0.805, ci: [0.7, 0.9] } }, { accuracy: 0.8 }, noisy(true, { direction: 'higher', 'min-improvement': 0.01 })).verdict).toBe('fail');
-    expect(evaluateGates({ accuracy: wide }, { accuracy: 0.8 }, noisy(true, { ...rule, level: 'warn' })).verdict).toBe('warn');
+    expect(
+      evaluateGates(
+        { accuracy: wide },
+        { accuracy: 0.8 },
+        noisy(true, { direction: 'higher', min: 0.7 }),
+      ).verdict,
+    ).toBe('fail');
+    expect(
+      evaluateGates(
+        { accuracy: { value: 0.805, ci: [0.7, 0.9] } },
+        { accuracy: 0.8 },
+        noisy(true, { direction: 'higher', 'min-improvement': 0.01 }),
+      ).verdict,
+    ).toBe('fail');
+    expect(
+      evaluateGates({ accuracy: wide }, { accuracy: 0.8 }, noisy(true, { ...rule, level: 'warn' }))
+        .verdict,
+    ).toBe('warn');
   });
 
   it('ranks the verdict fail > inconclusive > warn > pass', () => {
@@ -94,9 +239,15 @@ describe('evaluateGates with confidence intervals (inconclusive-within-ci)', () 
       metrics: { a: rule, b: { ...rule, level: 'warn' }, c: { direction: 'higher', min: 0.9 } },
     });
     const noisyA = { value: 0.75, ci: [0.7, 0.81] as [number, number] };
-    expect(evaluateGates({ a: noisyA, b: 0.5, c: 0.95 }, { a: 0.8, b: 0.8 }, policy).verdict).toBe('inconclusive');
-    expect(evaluateGates({ a: noisyA, b: 0.5, c: 0.5 }, { a: 0.8, b: 0.8 }, policy).verdict).toBe('fail');
-    expect(evaluateGates({ a: 0.8, b: 0.5, c: 0.95 }, { a: 0.8, b: 0.8 }, policy).verdict).toBe('warn');
+    expect(evaluateGates({ a: noisyA, b: 0.5, c: 0.95 }, { a: 0.8, b: 0.8 }, policy).verdict).toBe(
+      'inconclusive',
+    );
+    expect(evaluateGates({ a: noisyA, b: 0.5, c: 0.5 }, { a: 0.8, b: 0.8 }, policy).verdict).toBe(
+      'fail',
+    );
+    expect(evaluateGates({ a: 0.8, b: 0.5, c: 0.95 }, { a: 0.8, b: 0.8 }, policy).verdict).toBe(
+      'warn',
+    );
   });
 
   it('still takes plain numbers, as promote-model passes them', () => {
@@ -106,65 +257,134 @@ describe('evaluateGates with confidence intervals (inconclusive-within-ci)', () 
 });
 
 describe('evaluateGates on slices', () => {
-  const slices = (values: Record<string, number | { value: number; ci?: [number, number]; n?: number }>) => Object.fromEntries(Object.entries(values).map(([slice, v]) => [slice, { accuracy: v }]));
+  const slices = (
+    values: Record<string, number | { value: number; ci?: [number, number]; n?: number }>,
+  ) => Object.fromEntries(Object.entries(values).map(([slice, v]) => [slice, { accuracy: v }]));
   const sliced = (sliceRule: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-    gatePolicySchema.parse({ ...extra, metrics: { accuracy: { direction: 'higher', slices: sliceRule } } });
+    gatePolicySchema.parse({
+      ...extra,
+      metrics: { accuracy: { direction: 'higher', slices: sliceRule } },
+    });
   const candidateSlices = slices({ 'plan=basic': 0.7, 'plan=pro': 0.85, 'plan=team': 0.8 });
   const baselineSlices = slices({ 'plan=basic': 0.74, 'plan=pro': 0.84, 'plan=team': 0.8 });
 
   it('finds the worst and best slice and the gap between them', () => {
-    const result = evaluateGates({ accuracy: 0.8 }, { accuracy: 0.8 }, sliced({ 'max-gap': 0.2 }), { candidateSlices, baselineSlices });
+    const result = evaluateGates({ accuracy: 0.8 }, { accuracy: 0.8 }, sliced({ 'max-gap': 0.2 }), {
+      candidateSlices,
+      baselineSlices,
+    });
     expect(result.verdict).toBe('pass');
     expect(result.slices).toHaveLength(1);
     const [accuracy] = result.slices;
-    expect(accuracy).toMatchObject({ metric: 'accuracy', status: 'pass', worst: { slice: 'plan=basic', value: 0.7 }, best: { slice: 'plan=pro', value: 0.85 }, baselineWorst: { slice: 'plan=basic', value: 0.74 } });
+    expect(accuracy).toMatchObject({
+      metric: 'accuracy',
+      status: 'pass',
+      worst: { slice: 'plan=basic', value: 0.7 },
+      best: { slice: 'plan=pro', value: 0.85 },
+      baselineWorst: { slice: 'plan=basic', value: 0.74 },
+    });
     expect(accuracy!.gap).toBeCloseTo(0.15, 12);
     expect(accuracy!.rows.map((r) => r.slice)).toEqual(['plan=basic', 'plan=pro', 'plan=team']);
   });
 
   it.each([
-    ['a slice below the minimum', { min: 0.72 }, 'fail', 'slice "plan=basic" (0.7) below the minimum 0.72'],
-    ['best and worst too far apart', { 'max-gap': 0.1 }, 'fail', 'the best slice "plan=pro" and the worst "plan=basic" lie 0.15 apart, more than the tolerated 0.1'],
-    ['the worst slice dropping more than tolerated', { 'max-regression': 0.03 }, 'fail', 'the worst slice "plan=basic" (0.7) is worse by 0.04 than the baseline\'s worst "plan=basic" (0.74), more than the tolerated 0.03'],
+    [
+      'a slice below the minimum',
+      { min: 0.72 },
+      'fail',
+      'slice "plan=basic" (0.7) below the minimum 0.72',
+    ],
+    [
+      'best and worst too far apart',
+      { 'max-gap': 0.1 },
+      'fail',
+      'the best slice "plan=pro" and the worst "plan=basic" lie 0.15 apart, more than the tolerated 0.1',
+    ],
+    [
+      'the worst slice dropping more than tolerated',
+      { 'max-regression': 0.03 },
+      'fail',
+      'the worst slice "plan=basic" (0.7) is worse by 0.04 than the baseline\'s worst "plan=basic" (0.74), more than the tolerated 0.03',
+    ],
     ['a warn-level slice rule', { 'max-regression': 0.03, level: 'warn' }, 'warn', undefined],
     ['the worst slice within tolerance', { 'max-regression': 0.05 }, 'pass', undefined],
   ])('judges %s', (_case, rule, verdict, reason) => {
-    const result = evaluateGates({ accuracy: 0.8 }, { accuracy: 0.8 }, sliced(rule), { candidateSlices, baselineSlices });
+    const result = evaluateGates({ accuracy: 0.8 }, { accuracy: 0.8 }, sliced(rule), {
+      candidateSlices,
+      baselineSlices,
+    });
     expect(result.verdict).toBe(verdict);
     if (reason) expect(result.slices[0]!.reasons).toEqual([reason]);
   });
 
   it('ignores slices with fewer examples than min-n, and says so', () => {
-    const tiny = slices({ 'plan=basic': { value: 0.2, n: 5 }, 'plan=pro': { value: 0.85, n: 500 }, 'plan=team': { value: 0.8, n: 400 } });
-    const result = evaluateGates({ accuracy: 0.8 }, undefined, sliced({ min: 0.7, 'min-n': 30 }), { candidateSlices: tiny });
+    const tiny = slices({
+      'plan=basic': { value: 0.2, n: 5 },
+      'plan=pro': { value: 0.85, n: 500 },
+      'plan=team': { value: 0.8, n: 400 },
+    });
+    const result = evaluateGates({ accuracy: 0.8 }, undefined, sliced({ min: 0.7, 'min-n': 30 }), {
+      candidateSlices: tiny,
+    });
     expect(result.verdict).toBe('pass');
     expect(result.slices[0]!.worst!.slice).toBe('plan=team');
     expect(result.slices[0]!.rows.find((r) => r.slice === 'plan=basic')!.ignored).toBe(true);
   });
 
-  it('is inconclusive when the worst slice\'s drop lies inside its confidence interval', () => {
-    const noisyCandidate = slices({ 'plan=basic': { value: 0.7, ci: [0.6, 0.78] }, 'plan=pro': 0.85 });
-    const result = evaluateGates({ accuracy: 0.8 }, { accuracy: 0.8 }, sliced({ 'max-regression': 0.01 }, { 'inconclusive-within-ci': true }), { candidateSlices: noisyCandidate, baselineSlices });
+  it("is inconclusive when the worst slice's drop lies inside its confidence interval", () => {
+    const noisyCandidate = slices({
+      'plan=basic': { value: 0.7, ci: [0.6, 0.78] },
+      'plan=pro': 0.85,
+    });
+    const result = evaluateGates(
+      { accuracy: 0.8 },
+      { accuracy: 0.8 },
+      sliced({ 'max-regression': 0.01 }, { 'inconclusive-within-ci': true }),
+      { candidateSlices: noisyCandidate, baselineSlices },
+    );
     expect(result.verdict).toBe('inconclusive');
   });
 
   it('fails a slice rule the candidate cannot be judged by (no slices), and follows on-missing-baseline for the baseline', () => {
-    expect(evaluateGates({ accuracy: 0.8 }, { accuracy: 0.8 }, sliced({ min: 0.5 }), { candidateSlices: {} }).slices[0]!.reasons).toEqual(['the candidate reports no slices for this metric']);
-    expect(evaluateGates({ accuracy: 0.8 }, { accuracy: 0.8 }, sliced({ min: 0.5 }), { candidateSlices: {} }).verdict).toBe('fail');
+    expect(
+      evaluateGates({ accuracy: 0.8 }, { accuracy: 0.8 }, sliced({ min: 0.5 }), {
+        candidateSlices: {},
+      }).slices[0]!.reasons,
+    ).toEqual(['the candidate reports no slices for this metric']);
+    expect(
+      evaluateGates({ accuracy: 0.8 }, { accuracy: 0.8 }, sliced({ min: 0.5 }), {
+        candidateSlices: {},
+      }).verdict,
+    ).toBe('fail');
     // A caller with metric values only (no slice data at all) is not judged by slice rules.
-    expect(evaluateGates({ accuracy: 0.8 }, { accuracy: 0.8 }, sliced({ min: 0.5 })).slices).toEqual([]);
-    const noBaseline = evaluateGates({ accuracy: 0.8 }, undefined, sliced({ 'max-regression': 0.01 }, { 'on-missing-baseline': 'warn' }), { candidateSlices });
+    expect(
+      evaluateGates({ accuracy: 0.8 }, { accuracy: 0.8 }, sliced({ min: 0.5 })).slices,
+    ).toEqual([]);
+    const noBaseline = evaluateGates(
+      { accuracy: 0.8 },
+      undefined,
+      sliced({ 'max-regression': 0.01 }, { 'on-missing-baseline': 'warn' }),
+      { candidateSlices },
+    );
     expect(noBaseline.verdict).toBe('warn');
-    expect(noBaseline.slices[0]!.reasons).toEqual(['there is no baseline to compare with (on-missing-baseline: warn)']);
+    expect(noBaseline.slices[0]!.reasons).toEqual([
+      'there is no baseline to compare with (on-missing-baseline: warn)',
+    ]);
   });
 
   it('shows metrics reported by slice without rules as info', () => {
-    const result = evaluateGates({ accuracy: 0.8 }, undefined, gatePolicySchema.parse({}), { candidateSlices });
+    const result = evaluateGates({ accuracy: 0.8 }, undefined, gatePolicySchema.parse({}), {
+      candidateSlices,
+    });
     expect(result.slices[0]).toMatchObject({ metric: 'accuracy', status: 'info' });
     expect(result.verdict).toBe('pass');
   });
 
   it('rejects unknown slice-rule keys', () => {
-    expect(gatePolicySchema.safeParse({ metrics: { a: { direction: 'higher', slices: { 'worst-min': 0.5 } } } }).success).toBe(false);
+    expect(
+      gatePolicySchema.safeParse({
+        metrics: { a: { direction: 'higher', slices: { 'worst-min': 0.5 } } },
+      }).success,
+    ).toBe(false);
   });
 });

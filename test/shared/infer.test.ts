@@ -9,12 +9,22 @@ import { tempDir } from '../helpers/temp-dir.js';
 const dir = await tempDir();
 const table: Table = {
   columns: ['id', 'flag', 'when', 'amount', 'tier', 'note'],
-  rows: Array.from({ length: 40 }, (_, i) => [i + 1, i % 2 === 0, `2024-01-${String((i % 28) + 1).padStart(2, '0')}`, i * 1.5, ['gold', 'silver'][i % 2]!, i % 5 ? `note ${i}` : null]),
+  rows: Array.from({ length: 40 }, (_, i) => [
+    i + 1,
+    i % 2 === 0,
+    `2024-01-${String((i % 28) + 1).padStart(2, '0')}`,
+    i * 1.5,
+    ['gold', 'silver'][i % 2]!,
+    i % 5 ? `note ${i}` : null,
+  ]),
 };
 
 describe('inferSchema', () => {
   it('infers types, required, enums, identifiers and ranges from JSON Lines and Parquet alike', async () => {
-    for (const [format, path] of [['jsonl', await writeJsonl(join(dir, 'a.jsonl'), table)], ['parquet', await writeParquet(join(dir, 'a.parquet'), table)]] as const) {
+    for (const [format, path] of [
+      ['jsonl', await writeJsonl(join(dir, 'a.jsonl'), table)],
+      ['parquet', await writeParquet(join(dir, 'a.parquet'), table)],
+    ] as const) {
       const schema = await inferSchema([{ path, format }]);
       expect(schema.fields.map((f) => [f.name, f.type, f.constraints])).toEqual([
         ['id', 'integer', { required: true, unique: true }],
@@ -24,7 +34,11 @@ describe('inferSchema', () => {
         ['tier', 'string', { required: true, enum: ['gold', 'silver'] }],
         ['note', 'string', { unique: true }],
       ]);
-      const result = await validateFiles([{ path, format }], await tableSchemaFrom(schema, 'inferred.yaml'), 10);
+      const result = await validateFiles(
+        [{ path, format }],
+        await tableSchemaFrom(schema, 'inferred.yaml'),
+        10,
+      );
       expect(result.errors, JSON.stringify(result.findings)).toBe(0);
     }
   });
@@ -33,6 +47,10 @@ describe('inferSchema', () => {
     const path = await writeJsonl(join(dir, 'b.jsonl'), table);
     const schema = await inferSchema([{ path, format: 'jsonl' }], { sampleRows: 5 });
     expect(schema.description).toMatch(/from 5 row\(s\)/);
-    expect(schema.fields.find((f) => f.name === 'amount')!.constraints).toEqual({ required: true, minimum: 0, maximum: 6 });
+    expect(schema.fields.find((f) => f.name === 'amount')!.constraints).toEqual({
+      required: true,
+      minimum: 0,
+      maximum: 6,
+    });
   });
 });

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { InputError } from '../../shared/action/errors.js';
-import { choice, decimalBetween, flag, modelName, pathList, readInputs, text, wholeNumber } from '../../shared/action/inputs.js';
+import {
+  choice,
+  decimalBetween,
+  flag,
+  modelName,
+  pathList,
+  readInputs,
+  text,
+  wholeNumber,
+} from '../../shared/action/inputs.js';
 
 const schema = z.object({
   'model-name': modelName(),
@@ -16,7 +25,15 @@ const read = (values: Record<string, string>) => readInputs(schema, (name) => va
 
 describe('readInputs', () => {
   it('parses every input into its type', () => {
-    expect(read({ 'model-name': 'churn-v2', mode: 'b', strict: 'TRUE', limit: '10', files: ' a.csv \n\n b.csv\n' })).toEqual({
+    expect(
+      read({
+        'model-name': 'churn-v2',
+        mode: 'b',
+        strict: 'TRUE',
+        limit: '10',
+        files: ' a.csv \n\n b.csv\n',
+      }),
+    ).toEqual({
       'model-name': 'churn-v2',
       mode: 'b',
       strict: true,
@@ -42,11 +59,15 @@ describe('readInputs', () => {
   });
 
   it('treats an empty value as not supplied', () => {
-    expect(() => read({ 'model-name': 'm', mode: '', strict: 'false', limit: '1', files: 'x' })).toThrow('input "mode" is required but was not supplied');
+    expect(() =>
+      read({ 'model-name': 'm', mode: '', strict: 'false', limit: '1', files: 'x' }),
+    ).toThrow('input "mode" is required but was not supplied');
   });
 
   it.each(['1.5', '1e3', ' ', 'ten', '-1'])('rejects %j as a whole number', (value) => {
-    expect(() => read({ 'model-name': 'm', mode: 'a', strict: 'false', limit: value, files: 'x' })).toThrow(/input "limit"|input "limit" is required/);
+    expect(() =>
+      read({ 'model-name': 'm', mode: 'a', strict: 'false', limit: value, files: 'x' }),
+    ).toThrow(/input "limit"|input "limit" is required/);
   });
 });
 
@@ -56,6 +77,9 @@ describe('decimalBetween', () => {
     expect(level.parse('0.95')).toBe(0.95);
     expect(level.parse('.5')).toBe(0.5);
     expect(level.parse('9e-1')).toBe(0.9);
-    for (const bad of ['1', '0', '95%', 'abc', '', '0x1']) expect(level.safeParse(bad).error?.issues[0]?.message, bad).toBe(`must be a number between 0 and 1 (exclusive); got ${JSON.stringify(bad)}`);
+    for (const bad of ['1', '0', '95%', 'abc', '', '0x1'])
+      expect(level.safeParse(bad).error?.issues[0]?.message, bad).toBe(
+        `must be a number between 0 and 1 (exclusive); got ${JSON.stringify(bad)}`,
+      );
   });
 });

@@ -8,7 +8,11 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { delimitedLayout, delimitedShards, parseDelimitedShard } from '../../shared/data/delimited-shards.js';
+import {
+  delimitedLayout,
+  delimitedShards,
+  parseDelimitedShard,
+} from '../../shared/data/delimited-shards.js';
 import { readDelimited } from '../../shared/data/delimited.js';
 import type { TableRow } from '../../shared/data/records.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -20,7 +24,9 @@ interface OracleCase {
   pandas: string[][];
 }
 
-const oracle = JSON.parse(readFileSync(new URL('../fixtures/line-endings/oracle.json', import.meta.url), 'utf8')) as { cases: OracleCase[] };
+const oracle = JSON.parse(
+  readFileSync(new URL('../fixtures/line-endings/oracle.json', import.meta.url), 'utf8'),
+) as { cases: OracleCase[] };
 const dir = await tempDir();
 
 async function fileOf(name: string, text: string): Promise<string> {
@@ -38,7 +44,10 @@ async function onePass(path: string): Promise<{ cells: string[]; line: number }[
   return rows;
 }
 
-async function sharded(path: string, shardBytes: number): Promise<{ cells: string[]; line: number }[]> {
+async function sharded(
+  path: string,
+  shardBytes: number,
+): Promise<{ cells: string[]; line: number }[]> {
   const layout = await delimitedLayout(path, 'csv');
   expect(layout).toBeDefined();
   const rows = [{ cells: layout!.header, line: layout!.headerLine }];
@@ -57,27 +66,43 @@ describe('line ends, as Python csv and pandas read them', () => {
     for (const entry of oracle.cases) expect(entry.pandas, entry.name).toEqual(entry.csv);
   });
 
-  it.each(oracle.cases.map((entry) => [entry.name, entry] as const))('one pass: %s', async (_name, entry) => {
-    const rows = await onePass(await fileOf(entry.name, entry.text));
-    expect(rows.map((row) => row.cells)).toEqual(entry.csv);
-  });
+  it.each(oracle.cases.map((entry) => [entry.name, entry] as const))(
+    'one pass: %s',
+    async (_name, entry) => {
+      const rows = await onePass(await fileOf(entry.name, entry.text));
+      expect(rows.map((row) => row.cells)).toEqual(entry.csv);
+    },
+  );
 
-  it.each(oracle.cases.map((entry) => [entry.name, entry] as const))('in shards cut at every size: %s', async (_name, entry) => {
-    const path = await fileOf(`${entry.name}-shards`, entry.text);
-    const reference = await onePass(path);
-    for (const shardBytes of [1, 2, 3, 4, 5, 7, 11, 64]) {
-      const rows = await sharded(path, shardBytes);
-      expect(rows.map((row) => row.cells), `shards of ${shardBytes} bytes`).toEqual(entry.csv);
-      // The same file lines as the one-pass reader (a lone CR counts as a line end).
-      expect(rows.map((row) => row.line), `lines, shards of ${shardBytes} bytes`).toEqual(reference.map((row) => row.line));
-    }
-  });
+  it.each(oracle.cases.map((entry) => [entry.name, entry] as const))(
+    'in shards cut at every size: %s',
+    async (_name, entry) => {
+      const path = await fileOf(`${entry.name}-shards`, entry.text);
+      const reference = await onePass(path);
+      for (const shardBytes of [1, 2, 3, 4, 5, 7, 11, 64]) {
+        const rows = await sharded(path, shardBytes);
+        expect(
+          rows.map((row) => row.cells),
+          `shards of ${shardBytes} bytes`,
+        ).toEqual(entry.csv);
+        // The same file lines as the one-pass reader (a lone CR counts as a line end).
+        expect(
+          rows.map((row) => row.line),
+          `lines, shards of ${shardBytes} bytes`,
+        ).toEqual(reference.map((row) => row.line));
+      }
+    },
+  );
 
   it('follows quotes after any delimiter of the dialect, a two-unit one too', async () => {
     const path = await fileOf('astral', 'a\u{1F600}b\r\n1\u{1F600}"x\r\ny"\r2\u{1F600}3\n');
     const rows: string[][] = [];
     await readDelimited(path, 'csv', ({ fields }) => rows.push(fields), { delimiter: '\u{1F600}' });
-    expect(rows).toEqual([['a', 'b'], ['1', 'x\r\ny'], ['2', '3']]);
+    expect(rows).toEqual([
+      ['a', 'b'],
+      ['1', 'x\r\ny'],
+      ['2', '3'],
+    ]);
   });
 
   it('counts a lone CR, LF or CRLF as one line, so findings point at the editor line', async () => {

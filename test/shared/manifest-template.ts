@@ -24,4 +24,3 @@ export function validManifest() {
     training: { startedAt: '2026-01-01T00:00:00.000Z', durationSeconds: 1 },
   };
 }
-

@@ -7,11 +7,17 @@ import { validManifest } from './manifest-template.js';
 
 const sha = 'a'.repeat(64);
 
-async function refusal(change: (manifest: ReturnType<typeof validManifest>) => void): Promise<string> {
+async function refusal(
+  change: (manifest: ReturnType<typeof validManifest>) => void,
+): Promise<string> {
   const manifest = validManifest();
   change(manifest);
   const text = JSON.stringify(manifest, null, 2);
-  const error = await validateStructured(JSON.parse(text), manifestSchema, { path: 'model-manifest.json', what: 'manifest', text }).then(
+  const error = await validateStructured(JSON.parse(text), manifestSchema, {
+    path: 'model-manifest.json',
+    what: 'manifest',
+    text,
+  }).then(
     () => undefined,
     (caught: unknown) => caught,
   );
@@ -22,7 +28,14 @@ async function refusal(change: (manifest: ReturnType<typeof validManifest>) => v
 describe('manifest paths', () => {
   it('takes the paths train-model records', () => {
     expect(manifestSchema.parse(validManifest()).outputs).toHaveLength(2);
-    for (const path of ['model.pkl', 'model/sub dir/weights.bin', 'a/.hidden', 'a/..b/c', 'é/ü.bin']) expect(manifestPathProblem(path), path).toBeUndefined();
+    for (const path of [
+      'model.pkl',
+      'model/sub dir/weights.bin',
+      'a/.hidden',
+      'a/..b/c',
+      'é/ü.bin',
+    ])
+      expect(manifestPathProblem(path), path).toBeUndefined();
   });
 
   it.each([
@@ -41,42 +54,81 @@ describe('manifest paths', () => {
   ])('refuses the output path %j: %s', async (path, problem) => {
     expect(manifestPathProblem(path)).toContain(problem);
     const message = await refusal((m) => (m.outputs[1]!.path = path));
-    expect(message).toMatch(/^The manifest "model-manifest\.json" is not valid: "outputs\[1\]\.path" \(line \d+\): must be a relative path inside the working directory, with "\/" separators, but /);
+    expect(message).toMatch(
+      /^The manifest "model-manifest\.json" is not valid: "outputs\[1\]\.path" \(line \d+\): must be a relative path inside the working directory, with "\/" separators, but /,
+    );
     expect(message).toContain(problem);
     expect(message).not.toContain('\n');
   });
 
   it('refuses the same paths in data and config, and lets only lock files start with ".."', async () => {
-    expect(await refusal((m) => (m.data[0]!.path = '/data/train.csv'))).toMatch(/"data\[0\]\.path" \(line \d+\): must be a relative path with "\/" separators, but it is absolute; got "\/data\/train\.csv"/);
-    expect(await refusal((m) => (m.config.path = '../../config.json'))).toMatch(/"config\.path" \(line \d+\): .*it has a "\.\." segment; got "\.\.\/\.\.\/config\.json"/);
-    expect(await refusal((m) => (m.lockFiles[0]!.path = '../a/../b.lock'))).toMatch(/"lockFiles\[0\]\.path" \(line \d+\): must be a relative path with "\/" separators, but it has a "\.\." segment after its start/);
-    expect(await refusal((m) => (m.lockFiles[0]!.path = '/b.lock'))).toMatch(/"lockFiles\[0\]\.path".*it is absolute/);
+    expect(await refusal((m) => (m.data[0]!.path = '/data/train.csv'))).toMatch(
+      /"data\[0\]\.path" \(line \d+\): must be a relative path with "\/" separators, but it is absolute; got "\/data\/train\.csv"/,
+    );
+    expect(await refusal((m) => (m.config.path = '../../config.json'))).toMatch(
+      /"config\.path" \(line \d+\): .*it has a "\.\." segment; got "\.\.\/\.\.\/config\.json"/,
+    );
+    expect(await refusal((m) => (m.lockFiles[0]!.path = '../a/../b.lock'))).toMatch(
+      /"lockFiles\[0\]\.path" \(line \d+\): must be a relative path with "\/" separators, but it has a "\.\." segment after its start/,
+    );
+    expect(await refusal((m) => (m.lockFiles[0]!.path = '/b.lock'))).toMatch(
+      /"lockFiles\[0\]\.path".*it is absolute/,
+    );
   });
 
   it('refuses an output listed twice, or inside another output', async () => {
-    expect(await refusal((m) => (m.outputs[1]!.path = 'model/model.json'))).toMatch(/"outputs\[1\]\.path" \(line \d+\): lists "model\/model\.json" a second time \(also at outputs\[0\]\)/);
-    expect(await refusal((m) => m.outputs.push({ path: 'model/model.json/x', sha256: sha, bytes: 1 }))).toMatch(/"outputs\[2\]\.path" \(line \d+\): puts "model\/model\.json\/x" inside "model\/model\.json", which is listed as a file/);
-    expect(await refusal((m) => m.outputs.push({ path: 'model/model.json/x/y', sha256: sha, bytes: 1 }))).toMatch(/puts "model\/model\.json\/x\/y" inside "model\/model\.json"/);
+    expect(await refusal((m) => (m.outputs[1]!.path = 'model/model.json'))).toMatch(
+      /"outputs\[1\]\.path" \(line \d+\): lists "model\/model\.json" a second time \(also at outputs\[0\]\)/,
+    );
+    expect(
+      await refusal((m) => m.outputs.push({ path: 'model/model.json/x', sha256: sha, bytes: 1 })),
+    ).toMatch(
+      /"outputs\[2\]\.path" \(line \d+\): puts "model\/model\.json\/x" inside "model\/model\.json", which is listed as a file/,
+    );
+    expect(
+      await refusal((m) => m.outputs.push({ path: 'model/model.json/x/y', sha256: sha, bytes: 1 })),
+    ).toMatch(/puts "model\/model\.json\/x\/y" inside "model\/model\.json"/);
     // A sibling whose name merely starts with a listed file's name is fine.
-    expect(manifestSchema.safeParse({ ...validManifest(), outputs: [...validManifest().outputs, { path: 'model/model.json-b/x', sha256: sha }] }).success).toBe(true);
+    expect(
+      manifestSchema.safeParse({
+        ...validManifest(),
+        outputs: [...validManifest().outputs, { path: 'model/model.json-b/x', sha256: sha }],
+      }).success,
+    ).toBe(true);
   });
 });
 
 describe('identifiers in files', () => {
-  it.each(['../../x', '$(id)', 'a b', 'v1;rm -rf /', '1\n2', 'x'.repeat(300)])('refuses the manifest version %j, naming the field and the rule', async (version) => {
-    const message = await refusal((m) => (m.model.version = version));
-    expect(message).toMatch(/^The manifest "model-manifest\.json" is not valid: "model\.version" \(line 5\): must start and end with a letter or digit .*; got "/);
-    expect(message).not.toContain('\n');
-  });
+  it.each(['../../x', '$(id)', 'a b', 'v1;rm -rf /', '1\n2', 'x'.repeat(300)])(
+    'refuses the manifest version %j, naming the field and the rule',
+    async (version) => {
+      const message = await refusal((m) => (m.model.version = version));
+      expect(message).toMatch(
+        /^The manifest "model-manifest\.json" is not valid: "model\.version" \(line 5\): must start and end with a letter or digit .*; got "/,
+      );
+      expect(message).not.toContain('\n');
+    },
+  );
 
   it('refuses a manifest model name outside the alphabet', async () => {
-    expect(await refusal((m) => (m.model.name = 'churn`id`'))).toMatch(/"model\.name" \(line 4\): must start with a letter or digit and use only letters.*; got "churn`id`"/);
+    expect(await refusal((m) => (m.model.name = 'churn`id`'))).toMatch(
+      /"model\.name" \(line 4\): must start with a letter or digit and use only letters.*; got "churn`id`"/,
+    );
   });
 
   it('refuses a metrics report whose model or version is not an identifier', () => {
-    const report = { format: METRICS_REPORT_FORMAT, model: 'churn', version: 'aaaaaaaaaaaa', metrics: { accuracy: { value: 0.9 } } };
+    const report = {
+      format: METRICS_REPORT_FORMAT,
+      model: 'churn',
+      version: 'aaaaaaaaaaaa',
+      metrics: { accuracy: { value: 0.9 } },
+    };
     expect(metricsReportSchema.safeParse(report).success).toBe(true);
-    expect(metricsReportSchema.safeParse({ ...report, version: '$(id)' }).error?.issues[0]).toMatchObject({ path: ['version'], message: expect.stringMatching(/; got "\$\(id\)"$/) });
-    expect(metricsReportSchema.safeParse({ ...report, model: '../x' }).error?.issues[0]).toMatchObject({ path: ['model'] });
+    expect(
+      metricsReportSchema.safeParse({ ...report, version: '$(id)' }).error?.issues[0],
+    ).toMatchObject({ path: ['version'], message: expect.stringMatching(/; got "\$\(id\)"$/) });
+    expect(
+      metricsReportSchema.safeParse({ ...report, model: '../x' }).error?.issues[0],
+    ).toMatchObject({ path: ['model'] });
   });
 });

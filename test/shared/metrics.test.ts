@@ -6,7 +6,12 @@ import { prepareMetrics, type Task } from '../../shared/metrics/compute.js';
 import { evaluatePredictions } from '../../shared/metrics/evaluate-predictions.js';
 import { writeCsv, writeJsonl, writeParquet } from '../helpers/data-files.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { Cell, PredictionSetBuilder, readPredictions, subsetPredictions } from '../../shared/metrics/predictions.js';
+import {
+  Cell,
+  PredictionSetBuilder,
+  readPredictions,
+  subsetPredictions,
+} from '../../shared/metrics/predictions.js';
 import { flattenMetrics } from '../../shared/metrics/report.js';
 
 interface Case {
@@ -25,20 +30,39 @@ interface Case {
 }
 
 // Values computed by scikit-learn: test/fixtures/metrics/make_fixtures.py writes this file.
-const fixtures = JSON.parse(readFileSync(new URL('../fixtures/metrics/sklearn-values.json', import.meta.url), 'utf8')) as { sklearn: string; cases: Case[] };
+const fixtures = JSON.parse(
+  readFileSync(new URL('../fixtures/metrics/sklearn-values.json', import.meta.url), 'utf8'),
+) as { sklearn: string; cases: Case[] };
 
 /** The fixture's rows through the same builder the predictions reader uses. */
 function buildSet(fixture: Case) {
-  const scoreColumns = fixture.task === 'binary' ? [{ class: fixture.positive!, column: 'score' }] : (fixture.scoreClasses ?? []).map((c) => ({ class: c, column: `p_${c}` }));
+  const scoreColumns =
+    fixture.task === 'binary'
+      ? [{ class: fixture.positive!, column: 'score' }]
+      : (fixture.scoreClasses ?? []).map((c) => ({ class: c, column: `p_${c}` }));
   const builder = new PredictionSetBuilder(
-    { task: fixture.task, label: 'label', prediction: 'prediction', positive: fixture.positive, scores: fixture.scores ? scoreColumns : undefined, weight: fixture.weights ? 'weight' : undefined },
+    {
+      task: fixture.task,
+      label: 'label',
+      prediction: 'prediction',
+      positive: fixture.positive,
+      scores: fixture.scores ? scoreColumns : undefined,
+      weight: fixture.weights ? 'weight' : undefined,
+    },
     'fixture.csv',
   );
   fixture.labels.forEach((label, index) => {
     const where = `line ${index + 2}`;
     const row = fixture.scores?.[index];
-    const scores = row === undefined ? [] : (Array.isArray(row) ? row : [row]).map((p, c) => new Cell('fixture.csv', where, scoreColumns[c]!.column, String(p)));
-    const weight = fixture.weights ? new Cell('fixture.csv', where, 'weight', String(fixture.weights[index])) : undefined;
+    const scores =
+      row === undefined
+        ? []
+        : (Array.isArray(row) ? row : [row]).map(
+            (p, c) => new Cell('fixture.csv', where, scoreColumns[c]!.column, String(p)),
+          );
+    const weight = fixture.weights
+      ? new Cell('fixture.csv', where, 'weight', String(fixture.weights[index]))
+      : undefined;
     builder.add({ where, label, prediction: fixture.predictions[index]! }, scores, weight);
   });
   return builder.build();
@@ -47,18 +71,27 @@ function buildSet(fixture: Case) {
 function expectClose(actual: Record<string, number>, expected: Record<string, number>) {
   expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
   for (const [name, value] of Object.entries(expected)) {
-    expect(Math.abs(actual[name]! - value), `${name}: ${actual[name]} vs scikit-learn's ${value}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(value)));
+    expect(
+      Math.abs(actual[name]! - value),
+      `${name}: ${actual[name]} vs scikit-learn's ${value}`,
+    ).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(value)));
   }
 }
 
 describe(`metrics against scikit-learn ${fixtures.sklearn}`, () => {
   it('has fixtures for every task, with weights, ties and a single class', () => {
-    expect(new Set(fixtures.cases.map((c) => c.task))).toEqual(new Set(['binary', 'multiclass', 'regression']));
-    expect(new Set(fixtures.cases.filter((c) => c.weights).map((c) => c.task))).toEqual(new Set(['binary', 'multiclass', 'regression']));
+    expect(new Set(fixtures.cases.map((c) => c.task))).toEqual(
+      new Set(['binary', 'multiclass', 'regression']),
+    );
+    expect(new Set(fixtures.cases.filter((c) => c.weights).map((c) => c.task))).toEqual(
+      new Set(['binary', 'multiclass', 'regression']),
+    );
     expect(fixtures.cases.some((c) => new Set(c.labels).size === 1 && c.scores)).toBe(true);
     // A slice whose rows hold a single class, where ROC AUC is undefined.
     const sliced = fixtures.cases.find((c) => c.task === 'binary' && c.expectedSlices)!;
-    expect(Object.values(sliced.expectedSlices!).some((expected) => expected.roc_auc === undefined)).toBe(true);
+    expect(
+      Object.values(sliced.expectedSlices!).some((expected) => expected.roc_auc === undefined),
+    ).toBe(true);
   });
 
   it.each(fixtures.cases.map((c) => [c.name, c] as const))('%s', (_name, fixture) => {
@@ -66,44 +99,96 @@ describe(`metrics against scikit-learn ${fixtures.sklearn}`, () => {
     const prepared = prepareMetrics(set);
     expectClose(prepared.evaluate(set.weights ?? null), fixture.expected);
     if (fixture.confusion) {
-      const asMap = (c: { classes: string[]; matrix: number[][] }) => Object.fromEntries(c.classes.flatMap((t, i) => c.classes.map((p, j) => [`${t}→${p}`, c.matrix[i]![j]!])));
+      const asMap = (c: { classes: string[]; matrix: number[][] }) =>
+        Object.fromEntries(
+          c.classes.flatMap((t, i) => c.classes.map((p, j) => [`${t}→${p}`, c.matrix[i]![j]!])),
+        );
       const actual = asMap(prepared.confusion!);
-      for (const [cell, value] of Object.entries(asMap(fixture.confusion))) expect(actual[cell], cell).toBeCloseTo(value, 9);
+      for (const [cell, value] of Object.entries(asMap(fixture.confusion)))
+        expect(actual[cell], cell).toBeCloseTo(value, 9);
     }
   });
 
-  it.each(fixtures.cases.filter((c) => c.slices).map((c) => [c.name, c] as const))('%s: read from a CSV file, per slice', async (_name, fixture) => {
-    const dir = await tempDir();
-    const scoreColumns = fixture.task === 'binary' ? [{ class: fixture.positive!, column: 'score' }] : fixture.scoreClasses!.map((c) => ({ class: c, column: `p_${c}` }));
-    const header = ['label', 'prediction', ...scoreColumns.map((c) => c.column), 'weight', 'slice'];
-    const lines = fixture.labels.map((label, i) => {
-      const row = fixture.scores![i]!;
-      return [label, fixture.predictions[i]!, ...(Array.isArray(row) ? row : [row]).map(String), String(fixture.weights?.[i] ?? 1), fixture.slices![i]!].join(',');
-    });
-    const path = join(dir, 'predictions.csv');
-    await writeFile(path, [header.join(','), ...lines].join('\n') + '\n');
-    const spec = { task: fixture.task, label: 'label', prediction: 'prediction', positive: fixture.positive, scores: scoreColumns, weight: 'weight', slices: ['slice'] };
-    const evaluation = await evaluatePredictions(path, 'csv', spec, { minSliceSize: 30 });
-    const values = (metrics: Record<string, { value: number }>) => Object.fromEntries(Object.entries(metrics).map(([name, m]) => [name, m.value]));
-    expectClose(values(evaluation.metrics), fixture.expected);
-    expect(Object.keys(evaluation.slices).sort()).toEqual(Object.keys(fixture.expectedSlices!).map((v) => `slice=${v}`).sort());
-    for (const [value, expected] of Object.entries(fixture.expectedSlices!)) {
-      expectClose(values(evaluation.slices[`slice=${value}`]!), expected);
-      const rows = fixture.slices!.filter((s) => s === value).length;
-      expect(evaluation.sliceSummary!.slices[`slice=${value}`]).toEqual({ column: 'slice', value, rows, small: rows < 30 });
-    }
-  });
+  it.each(fixtures.cases.filter((c) => c.slices).map((c) => [c.name, c] as const))(
+    '%s: read from a CSV file, per slice',
+    async (_name, fixture) => {
+      const dir = await tempDir();
+      const scoreColumns =
+        fixture.task === 'binary'
+          ? [{ class: fixture.positive!, column: 'score' }]
+          : fixture.scoreClasses!.map((c) => ({ class: c, column: `p_${c}` }));
+      const header = [
+        'label',
+        'prediction',
+        ...scoreColumns.map((c) => c.column),
+        'weight',
+        'slice',
+      ];
+      const lines = fixture.labels.map((label, i) => {
+        const row = fixture.scores![i]!;
+        return [
+          label,
+          fixture.predictions[i]!,
+          ...(Array.isArray(row) ? row : [row]).map(String),
+          String(fixture.weights?.[i] ?? 1),
+          fixture.slices![i]!,
+        ].join(',');
+      });
+      const path = join(dir, 'predictions.csv');
+      await writeFile(path, [header.join(','), ...lines].join('\n') + '\n');
+      const spec = {
+        task: fixture.task,
+        label: 'label',
+        prediction: 'prediction',
+        positive: fixture.positive,
+        scores: scoreColumns,
+        weight: 'weight',
+        slices: ['slice'],
+      };
+      const evaluation = await evaluatePredictions(path, 'csv', spec, { minSliceSize: 30 });
+      const values = (metrics: Record<string, { value: number }>) =>
+        Object.fromEntries(Object.entries(metrics).map(([name, m]) => [name, m.value]));
+      expectClose(values(evaluation.metrics), fixture.expected);
+      expect(Object.keys(evaluation.slices).sort()).toEqual(
+        Object.keys(fixture.expectedSlices!)
+          .map((v) => `slice=${v}`)
+          .sort(),
+      );
+      for (const [value, expected] of Object.entries(fixture.expectedSlices!)) {
+        expectClose(values(evaluation.slices[`slice=${value}`]!), expected);
+        const rows = fixture.slices!.filter((s) => s === value).length;
+        expect(evaluation.sliceSummary!.slices[`slice=${value}`]).toEqual({
+          column: 'slice',
+          value,
+          rows,
+          small: rows < 30,
+        });
+      }
+    },
+  );
 
   it('gives the same values on a subset of rows as on those rows alone (slices)', () => {
-    const fixture = fixtures.cases.find((c) => c.name === 'multiclass, text labels, tied probabilities')!;
+    const fixture = fixtures.cases.find(
+      (c) => c.name === 'multiclass, text labels, tied probabilities',
+    )!;
     const set = buildSet(fixture);
     const rows = Uint32Array.from(fixture.labels.keys()).filter((i) => i % 3 === 0);
-    const alone = buildSet({ ...fixture, labels: [...rows].map((i) => fixture.labels[i]!), predictions: [...rows].map((i) => fixture.predictions[i]!), scores: [...rows].map((i) => (fixture.scores as number[][])[i]!) });
-    expectClose(prepareMetrics(subsetPredictions(set, rows)).evaluate(null), prepareMetrics(alone).evaluate(null));
+    const alone = buildSet({
+      ...fixture,
+      labels: [...rows].map((i) => fixture.labels[i]!),
+      predictions: [...rows].map((i) => fixture.predictions[i]!),
+      scores: [...rows].map((i) => (fixture.scores as number[][])[i]!),
+    });
+    expectClose(
+      prepareMetrics(subsetPredictions(set, rows)).evaluate(null),
+      prepareMetrics(alone).evaluate(null),
+    );
   });
 
   it('treats bootstrap counts as repeated rows', () => {
-    const fixture = fixtures.cases.find((c) => c.name === 'regression, tied integer errors, even rows')!;
+    const fixture = fixtures.cases.find(
+      (c) => c.name === 'regression, tied integer errors, even rows',
+    )!;
     const counts = Float64Array.from([2, 0, 1, 3, 0, 1]);
     const repeated = { ...fixture, labels: [] as string[], predictions: [] as string[] };
     counts.forEach((count, i) => {
@@ -112,13 +197,22 @@ describe(`metrics against scikit-learn ${fixtures.sklearn}`, () => {
         repeated.predictions.push(fixture.predictions[i]!);
       }
     });
-    expectClose(prepareMetrics(buildSet(fixture)).evaluate(counts), prepareMetrics(buildSet(repeated)).evaluate(null));
+    expectClose(
+      prepareMetrics(buildSet(fixture)).evaluate(counts),
+      prepareMetrics(buildSet(repeated)).evaluate(null),
+    );
   });
 });
 
 describe('flattenMetrics', () => {
   it('joins nested keys with dots and keeps only numbers, as DVC does', () => {
-    expect(flattenMetrics({ train: { loss: 0.1, epochs: { best: 3 } }, acc: 0.9, name: 'x', ok: true, list: [1] }, 'm.json', 'metrics file')).toEqual({
+    expect(
+      flattenMetrics(
+        { train: { loss: 0.1, epochs: { best: 3 } }, acc: 0.9, name: 'x', ok: true, list: [1] },
+        'm.json',
+        'metrics file',
+      ),
+    ).toEqual({
       'train.loss': { value: 0.1 },
       'train.epochs.best': { value: 3 },
       acc: { value: 0.9 },
@@ -127,7 +221,7 @@ describe('flattenMetrics', () => {
 });
 
 describe('predictions in every format validate-data reads', () => {
-  it('gives scikit-learn\'s values, and the same evaluation hash, from CSV, JSON Lines and Parquet', async () => {
+  it("gives scikit-learn's values, and the same evaluation hash, from CSV, JSON Lines and Parquet", async () => {
     const fixture = fixtures.cases.find((c) => c.slices && c.task === 'binary')!;
     const dir = await tempDir();
     const table = {
@@ -135,16 +229,41 @@ describe('predictions in every format validate-data reads', () => {
       // Labels stay text in every format: a numeric label column would read back as numbers in
       // JSON Lines and Parquet, which is what the per-format readers are for; here the point is
       // that the same table gives the same evaluation.
-      rows: fixture.labels.map((label, i) => [label, fixture.predictions[i]!, fixture.scores![i] as number, fixture.weights?.[i] ?? 1, fixture.slices![i]!]),
-      parquetTypes: { label: 'STRING', prediction: 'STRING', score: 'DOUBLE', weight: 'DOUBLE', slice: 'STRING' } as const,
+      rows: fixture.labels.map((label, i) => [
+        label,
+        fixture.predictions[i]!,
+        fixture.scores![i] as number,
+        fixture.weights?.[i] ?? 1,
+        fixture.slices![i]!,
+      ]),
+      parquetTypes: {
+        label: 'STRING',
+        prediction: 'STRING',
+        score: 'DOUBLE',
+        weight: 'DOUBLE',
+        slice: 'STRING',
+      } as const,
     };
-    const spec = { task: fixture.task, label: 'label', prediction: 'prediction', positive: fixture.positive, scores: [{ class: fixture.positive!, column: 'score' }], weight: 'weight', slices: ['slice'] };
+    const spec = {
+      task: fixture.task,
+      label: 'label',
+      prediction: 'prediction',
+      positive: fixture.positive,
+      scores: [{ class: fixture.positive!, column: 'score' }],
+      weight: 'weight',
+      slices: ['slice'],
+    };
     const results = [];
-    for (const [format, write] of [['csv', writeCsv], ['jsonl', writeJsonl], ['parquet', writeParquet]] as const) {
+    for (const [format, write] of [
+      ['csv', writeCsv],
+      ['jsonl', writeJsonl],
+      ['parquet', writeParquet],
+    ] as const) {
       const path = await write(join(dir, `predictions.${format}`), table);
       results.push(await evaluatePredictions(path, format, spec, { minSliceSize: 30 }));
     }
-    const values = (metrics: Record<string, { value: number }>) => Object.fromEntries(Object.entries(metrics).map(([name, m]) => [name, m.value]));
+    const values = (metrics: Record<string, { value: number }>) =>
+      Object.fromEntries(Object.entries(metrics).map(([name, m]) => [name, m.value]));
     for (const result of results) {
       expectClose(values(result.metrics), fixture.expected);
       expect(result.labelsSha256).toBe(results[0]!.labelsSha256);
@@ -154,10 +273,28 @@ describe('predictions in every format validate-data reads', () => {
 
   it('places a bad value at its file line in text formats and at its data row in Parquet, which has no lines', async () => {
     const dir = await tempDir();
-    const table = { columns: ['label', 'prediction'], rows: [['1', '1'], ['0', ''], ['1', '0']], parquetTypes: { label: 'STRING', prediction: 'STRING' } as const };
-    const spec = { task: 'binary' as const, label: 'label', prediction: 'prediction', positive: '1' };
-    const failure = async (format: 'csv' | 'parquet', path: string) => (await readPredictions(path, format, spec).catch((error: unknown) => error)) as Error;
-    expect((await failure('csv', await writeCsv(join(dir, 'p.csv'), table))).message).toMatch(/"[^"]*p\.csv", line 3, column "prediction": the value is empty/);
-    expect((await failure('parquet', await writeParquet(join(dir, 'p.parquet'), table))).message).toMatch(/"[^"]*p\.parquet", data row 2, column "prediction": the value is empty/);
+    const table = {
+      columns: ['label', 'prediction'],
+      rows: [
+        ['1', '1'],
+        ['0', ''],
+        ['1', '0'],
+      ],
+      parquetTypes: { label: 'STRING', prediction: 'STRING' } as const,
+    };
+    const spec = {
+      task: 'binary' as const,
+      label: 'label',
+      prediction: 'prediction',
+      positive: '1',
+    };
+    const failure = async (format: 'csv' | 'parquet', path: string) =>
+      (await readPredictions(path, format, spec).catch((error: unknown) => error)) as Error;
+    expect((await failure('csv', await writeCsv(join(dir, 'p.csv'), table))).message).toMatch(
+      /"[^"]*p\.csv", line 3, column "prediction": the value is empty/,
+    );
+    expect(
+      (await failure('parquet', await writeParquet(join(dir, 'p.parquet'), table))).message,
+    ).toMatch(/"[^"]*p\.parquet", data row 2, column "prediction": the value is empty/);
   });
 });

@@ -13,7 +13,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataFileError } from '../../shared/data/data-file-error.js';
 import { normaliseParquetValue, openParquet, readParquet } from '../../shared/data/parquet.js';
-import { decodeFlatColumn, decodeHybrid, FlatUnsupported, planFlatColumn } from '../../shared/data/parquet-flat.js';
+import {
+  decodeFlatColumn,
+  decodeHybrid,
+  FlatUnsupported,
+  planFlatColumn,
+} from '../../shared/data/parquet-flat.js';
 import type { RawValue } from '../../shared/data/records.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'parquet-flat-'));
@@ -25,14 +30,20 @@ async function hyparquetRows(path: string): Promise<RawValue[][]> {
   const rows = (await hyparquet.parquetReadObjects({
     file,
     compressors,
-    parsers: { dateFromDays: (days: number) => new Date(days * 86_400_000).toISOString().slice(0, 10) },
+    parsers: {
+      dateFromDays: (days: number) => new Date(days * 86_400_000).toISOString().slice(0, 10),
+    },
   })) as Record<string, unknown>[];
   return rows.map((row) => Object.values(row).map(normaliseParquetValue));
 }
 
 async function projectRows(path: string): Promise<RawValue[][]> {
   const rows: RawValue[][] = [];
-  await readParquet(path, () => {}, (cells) => rows.push([...cells]));
+  await readParquet(
+    path,
+    () => {},
+    (cells) => rows.push([...cells]),
+  );
   return rows;
 }
 
@@ -42,11 +53,19 @@ async function flatColumns(path: string): Promise<string[]> {
   const bytes = new Uint8Array(readFileSync(path));
   return source.columns.filter((name, c) =>
     source.metadata.row_groups.every((group, g) => {
-      const chunk = group.columns.find((column) => column.meta_data?.path_in_schema.join('.') === name);
-      const plan = chunk?.meta_data && planFlatColumn(source.elements[c]!, chunk.meta_data, compressors);
+      const chunk = group.columns.find(
+        (column) => column.meta_data?.path_in_schema.join('.') === name,
+      );
+      const plan =
+        chunk?.meta_data && planFlatColumn(source.elements[c]!, chunk.meta_data, compressors);
       if (!plan) return false;
       try {
-        decodeFlatColumn(bytes.subarray(plan.start, plan.end), plan, source.groupRows[g]!, compressors);
+        decodeFlatColumn(
+          bytes.subarray(plan.start, plan.end),
+          plan,
+          source.groupRows[g]!,
+          compressors,
+        );
         return true;
       } catch (error) {
         if (error instanceof FlatUnsupported) return false;
@@ -67,13 +86,37 @@ describe('flat Parquet columns', () => {
       rowGroupSize: 2000,
       pageSize: 4096,
       columnData: [
-        { name: 'int32', type: 'INT32', data: range((i) => (i % 9 === 0 ? null : (i * 7919) % 200_001 - 100_000)) },
+        {
+          name: 'int32',
+          type: 'INT32',
+          data: range((i) => (i % 9 === 0 ? null : ((i * 7919) % 200_001) - 100_000)),
+        },
         { name: 'required', type: 'INT32', nullable: false, data: range((i) => i % 17) },
-        { name: 'int64', type: 'INT64', data: range((i) => (i % 5 === 0 ? null : i % 3 === 0 ? 9_007_199_254_740_993n + BigInt(i) : -BigInt(i) * 1_000_003n)) },
-        { name: 'double', type: 'DOUBLE', data: range((i) => [Number.NaN, -0, Infinity, null, i / 7][i % 5]) },
+        {
+          name: 'int64',
+          type: 'INT64',
+          data: range((i) =>
+            i % 5 === 0
+              ? null
+              : i % 3 === 0
+                ? 9_007_199_254_740_993n + BigInt(i)
+                : -BigInt(i) * 1_000_003n,
+          ),
+        },
+        {
+          name: 'double',
+          type: 'DOUBLE',
+          data: range((i) => [Number.NaN, -0, Infinity, null, i / 7][i % 5]),
+        },
         { name: 'float', type: 'FLOAT', data: range((i) => (i % 4 === 0 ? null : i / 3)) },
         { name: 'flag', type: 'BOOLEAN', data: range((i) => (i % 6 === 0 ? null : i % 4 === 1)) },
-        { name: 'category', type: 'STRING', data: range((i) => (i % 10 === 0 ? null : ['apple', 'pear', 'fig', 'ünïcødé', ''][i % 5])) },
+        {
+          name: 'category',
+          type: 'STRING',
+          data: range((i) =>
+            i % 10 === 0 ? null : ['apple', 'pear', 'fig', 'ünïcødé', ''][i % 5],
+          ),
+        },
         { name: 'text', type: 'STRING', data: range((i) => `row ${i} ✓ ${'x'.repeat(i % 40)}`) },
         { name: 'all-null', type: 'DOUBLE', data: range(() => null) },
       ],
@@ -81,7 +124,17 @@ describe('flat Parquet columns', () => {
     const rows = await projectRows(path);
     expect(rows).toHaveLength(N);
     expect(rows).toEqual(await hyparquetRows(path));
-    expect(await flatColumns(path)).toEqual(['int32', 'required', 'int64', 'double', 'float', 'flag', 'category', 'text', 'all-null']);
+    expect(await flatColumns(path)).toEqual([
+      'int32',
+      'required',
+      'int64',
+      'double',
+      'float',
+      'flag',
+      'category',
+      'text',
+      'all-null',
+    ]);
   });
 
   describe('read as hyparquet reads them from DuckDB files (data page v1)', () => {
@@ -100,7 +153,9 @@ describe('flat Parquet columns', () => {
     for (const codec of ['uncompressed', 'snappy', 'gzip', 'zstd', 'brotli', 'lz4_raw']) {
       it(codec, async () => {
         const path = join(dir, `duckdb-${codec}.parquet`);
-        await copy(`COPY (${select}) TO '${path}' (FORMAT parquet, COMPRESSION ${codec}, ROW_GROUP_SIZE 2048)`);
+        await copy(
+          `COPY (${select}) TO '${path}' (FORMAT parquet, COMPRESSION ${codec}, ROW_GROUP_SIZE 2048)`,
+        );
         expect((await openParquet(path)).groupRows.length).toBeGreaterThan(1);
         expect(await projectRows(path)).toEqual(await hyparquetRows(path));
         expect(await flatColumns(path)).toEqual(flat);
@@ -109,7 +164,9 @@ describe('flat Parquet columns', () => {
 
     it('leaves DELTA and BYTE_STREAM_SPLIT pages (DuckDB PARQUET_VERSION V2) to hyparquet, in the same row group as its own', async () => {
       const path = join(dir, 'duckdb-v2.parquet');
-      await copy(`COPY (${select}) TO '${path}' (FORMAT parquet, COMPRESSION zstd, PARQUET_VERSION V2, ROW_GROUP_SIZE 2048)`);
+      await copy(
+        `COPY (${select}) TO '${path}' (FORMAT parquet, COMPRESSION zstd, PARQUET_VERSION V2, ROW_GROUP_SIZE 2048)`,
+      );
       expect(await projectRows(path)).toEqual(await hyparquetRows(path));
       const own = await flatColumns(path);
       expect(own).toContain('cat');
@@ -120,28 +177,55 @@ describe('flat Parquet columns', () => {
 
   it('unpacks the RLE / bit-packed hybrid at every bit width up to 24, and refuses wider ones', () => {
     for (let width = 1; width <= 24; width++) {
-      const values = Array.from({ length: 1000 }, (_, i) => (i % 97 < 40 ? 5 % 2 ** width : (i * 2_654_435_761) % 2 ** width));
+      const values = Array.from({ length: 1000 }, (_, i) =>
+        i % 97 < 40 ? 5 % 2 ** width : (i * 2_654_435_761) % 2 ** width,
+      );
       const encoded = encodeHybrid(values, width);
       const out = new Uint32Array(values.length);
       decodeHybrid(encoded, 0, encoded.length, width, out, 0, values.length);
       expect([...out], `width ${width}`).toEqual(values);
-      expect(() => decodeHybrid(encoded.subarray(0, encoded.length - 1), 0, encoded.length - 1, width, new Uint32Array(values.length), 0, values.length), `width ${width}`).toThrow(/past the end|hold/);
+      expect(
+        () =>
+          decodeHybrid(
+            encoded.subarray(0, encoded.length - 1),
+            0,
+            encoded.length - 1,
+            width,
+            new Uint32Array(values.length),
+            0,
+            values.length,
+          ),
+        `width ${width}`,
+      ).toThrow(/past the end|hold/);
     }
-    expect(() => decodeHybrid(new Uint8Array(8), 0, 8, 25, new Uint32Array(1), 0, 1)).toThrow(FlatUnsupported);
+    expect(() => decodeHybrid(new Uint8Array(8), 0, 8, 25, new Uint32Array(1), 0, 1)).toThrow(
+      FlatUnsupported,
+    );
   });
 
   it('reports a damaged page as a corrupt row group, never a crash', async () => {
     const path = join(dir, 'damaged.parquet');
-    parquetWriteFile({ filename: path, codec: 'UNCOMPRESSED', rowGroupSize: 1000, columnData: [{ name: 'n', type: 'INT32', data: range((i) => i) }] });
+    parquetWriteFile({
+      filename: path,
+      codec: 'UNCOMPRESSED',
+      rowGroupSize: 1000,
+      columnData: [{ name: 'n', type: 'INT32', data: range((i) => i) }],
+    });
     const source = await openParquet(path);
-    const plan = planFlatColumn(source.elements[0]!, source.metadata.row_groups[1]!.columns[0]!.meta_data!, compressors)!;
+    const plan = planFlatColumn(
+      source.elements[0]!,
+      source.metadata.row_groups[1]!.columns[0]!.meta_data!,
+      compressors,
+    )!;
     const bytes = readFileSync(path);
     // The page header's first field (the page type) becomes a type Parquet does not have.
     bytes[plan.start + 1] = 0x7f;
     writeFileSync(path, bytes);
     const error = await projectRows(path).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(DataFileError);
-    expect((error as Error).message).toMatch(/not a readable Parquet file \(row group 2, rows 1001 to 2000: .*page/);
+    expect((error as Error).message).toMatch(
+      /not a readable Parquet file \(row group 2, rows 1001 to 2000: .*page/,
+    );
   });
 });
 
@@ -158,15 +242,18 @@ function encodeHybrid(values: number[], width: number): Uint8Array {
     while (i + run < values.length && values[i + run] === values[i]) run++;
     if (run >= 8) {
       varint(run * 2);
-      for (let b = 0; b < Math.ceil(width / 8); b++) bytes.push(Math.floor(values[i]! / 2 ** (8 * b)) & 0xff);
+      for (let b = 0; b < Math.ceil(width / 8); b++)
+        bytes.push(Math.floor(values[i]! / 2 ** (8 * b)) & 0xff);
       i += run;
       continue;
     }
     const group = values.slice(i, i + 8);
     varint(3); // one group of 8, bit-packed
     const bits: number[] = [];
-    for (let k = 0; k < 8; k++) for (let b = 0; b < width; b++) bits.push(Math.floor((group[k] ?? 0) / 2 ** b) % 2);
-    for (let k = 0; k < bits.length; k += 8) bytes.push(bits.slice(k, k + 8).reduce((byte, bit, b) => byte + bit * 2 ** b, 0));
+    for (let k = 0; k < 8; k++)
+      for (let b = 0; b < width; b++) bits.push(Math.floor((group[k] ?? 0) / 2 ** b) % 2);
+    for (let k = 0; k < bits.length; k += 8)
+      bytes.push(bits.slice(k, k + 8).reduce((byte, bit, b) => byte + bit * 2 ** b, 0));
     i += 8;
   }
   return Uint8Array.from(bytes);

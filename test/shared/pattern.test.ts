@@ -33,7 +33,12 @@ describe('schema patterns: whole-value match in linear time', () => {
     expect(zip.matches('AB1234\n')).toBe(false);
     // An alternation is whole-value too: neither side matches a part only.
     const either = compiled('a|bc');
-    expect(['a', 'bc', 'abc', 'b'].map((text) => either.matches(text))).toEqual([true, true, false, false]);
+    expect(['a', 'bc', 'abc', 'b'].map((text) => either.matches(text))).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
     expect(compiled('').matches('')).toBe(true);
   });
 
@@ -47,7 +52,9 @@ describe('schema patterns: whole-value match in linear time', () => {
     // An escaped backslash before "u" is a backslash and a letter, not a code point.
     expect(compiled('\\\\u0041').matches('\\u0041')).toBe(true);
     // Only a lower-case \u is a code point; RE2 refuses \U, as it refuses other escapes it lacks.
-    expect(compilePattern('\\U00000041')).toMatch(/not a valid regular expression \(RE2 syntax\): invalid escape sequence at "\\U"/);
+    expect(compilePattern('\\U00000041')).toMatch(
+      /not a valid regular expression \(RE2 syntax\): invalid escape sequence at "\\U"/,
+    );
     expect(compiled('\\uD83D\\ude00').matches('😀')).toBe(true);
   });
 
@@ -71,30 +78,58 @@ describe('schema patterns: whole-value match in linear time', () => {
       ['(?>a+)b', 'an atomic group'],
       ['a++', 'a possessive quantifier'],
     ] as const) {
-      expect(compilePattern(pattern), pattern).toMatch(new RegExp(`^the pattern uses ${construct}\\b.*linear-time pattern engine .*does not support`));
+      expect(compilePattern(pattern), pattern).toMatch(
+        new RegExp(
+          `^the pattern uses ${construct}\\b.*linear-time pattern engine .*does not support`,
+        ),
+      );
     }
   });
 
   it('refuses a pattern that does not parse, naming the problem and where', () => {
-    expect(compilePattern('[a-')).toMatch(/^not a valid regular expression \(RE2 syntax\): missing closing \] at "\[a-"$/);
+    expect(compilePattern('[a-')).toMatch(
+      /^not a valid regular expression \(RE2 syntax\): missing closing \] at "\[a-"$/,
+    );
     expect(compilePattern('a)|(b')).toMatch(/unexpected \)/);
     expect(compilePattern('a{2000}')).toMatch(/invalid repeat count/);
   });
 
   it('refuses a pattern whose program is too large to run on every character', () => {
-    expect(compilePattern('[ab]{999}'.repeat(6))).toMatch(/compiles to \d+ matching steps, more than the 5000 allowed/);
-    expect(typeof compilePattern('[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\\.[A-Za-z]{2,63}')).toBe('object');
+    expect(compilePattern('[ab]{999}'.repeat(6))).toMatch(
+      /compiles to \d+ matching steps, more than the 5000 allowed/,
+    );
+    expect(
+      typeof compilePattern('[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\\.[A-Za-z]{2,63}'),
+    ).toBe('object');
   });
 
   it('names the field and its line when the schema is loaded', async () => {
-    const message = await schemaError('fields:\n  - name: id\n  - name: zip\n    constraints:\n      pattern: "(?=9)\\\\d{5}"\n');
-    expect(message).toMatch(/"fields\[1\]\.constraints\.pattern" \(line 5\): field "zip": the pattern uses a lookahead "\(\?=…\)", which the linear-time pattern engine/);
+    const message = await schemaError(
+      'fields:\n  - name: id\n  - name: zip\n    constraints:\n      pattern: "(?=9)\\\\d{5}"\n',
+    );
+    expect(message).toMatch(
+      /"fields\[1\]\.constraints\.pattern" \(line 5\): field "zip": the pattern uses a lookahead "\(\?=…\)", which the linear-time pattern engine/,
+    );
   });
 
   it('checks the email format in linear time, accepting what the backtracking expression accepted', () => {
     const email = (text: string) => castValue({ type: 'string', format: 'email' }, text).ok;
     const before = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-    for (const text of ['a@b.c', 'a@b.', 'a@.b', 'a@..b', 'a@b..', 'a@bc', '@b.c', 'a@b@c.d', 'a b@c.d', 'a@b.c ', 'x.y@sub.example.org', 'a@.', 'a@b.c.']) {
+    for (const text of [
+      'a@b.c',
+      'a@b.',
+      'a@.b',
+      'a@..b',
+      'a@b..',
+      'a@bc',
+      '@b.c',
+      'a@b@c.d',
+      'a b@c.d',
+      'a@b.c ',
+      'x.y@sub.example.org',
+      'a@.',
+      'a@b.c.',
+    ]) {
       expect(email(text), text).toBe(before.test(text));
     }
     const started = performance.now();
@@ -115,7 +150,10 @@ describe('schema patterns: whole-value match in linear time', () => {
       ['PT4H', 4 * 3600],
       ['PT5M', 300],
       ['PT6.25S', 6.25],
-      ['P1Y2M3W4DT5H6M7S', 365 * 86400 + 60 * 86400 + 21 * 86400 + 4 * 86400 + 5 * 3600 + 6 * 60 + 7],
+      [
+        'P1Y2M3W4DT5H6M7S',
+        365 * 86400 + 60 * 86400 + 21 * 86400 + 4 * 86400 + 5 * 3600 + 6 * 60 + 7,
+      ],
       ['P1MT1M', 30 * 86400 + 60],
     ];
     for (const [text, value] of expected) expect(seconds(text), text).toBeCloseTo(value, 6);

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ACTION_VERSION } from '../../shared/action/version.js';
-import { condaFindings, LOCK_FILE_PATTERN, manifestWithoutLock, requirementFindings } from '../../shared/lineage/pins.js';
+import {
+  condaFindings,
+  LOCK_FILE_PATTERN,
+  manifestWithoutLock,
+  requirementFindings,
+} from '../../shared/lineage/pins.js';
 
 describe('requirementFindings', () => {
   it('passes exact pins, options, includes, comments and hashed or committed URLs', () => {
@@ -22,7 +27,13 @@ describe('requirementFindings', () => {
   });
 
   it('reports ranges, bare names, wildcards and moving URLs with their lines', () => {
-    const text = ['numpy>=1.2', 'pandas', 'scipy==1.*', 'tool~=2.0', 'lib @ git+https://github.com/o/r@main'].join('\n');
+    const text = [
+      'numpy>=1.2',
+      'pandas',
+      'scipy==1.*',
+      'tool~=2.0',
+      'lib @ git+https://github.com/o/r@main',
+    ].join('\n');
     const findings = requirementFindings(text, 'req/dev.txt');
     expect(findings.map((f) => [f.file, f.line])).toEqual([
       ['req/dev.txt', 1],
@@ -39,8 +50,25 @@ describe('requirementFindings', () => {
 
 describe('condaFindings', () => {
   it('reports conda and pip dependencies without one version', () => {
-    const text = ['name: train', 'channels:', '  - conda-forge', 'dependencies:', '  - python=3.11', '  - numpy=1.26.4', '  - conda-forge::scipy', '  - pandas>=2', '  - pip', '  - pip:', '    - requests==2.31.0', '    - rich', 'variables:', '  - x'].join('\n');
-    expect(condaFindings(text, 'environment.yml').map((f) => [f.line, f.message.slice(0, 40)])).toEqual([
+    const text = [
+      'name: train',
+      'channels:',
+      '  - conda-forge',
+      'dependencies:',
+      '  - python=3.11',
+      '  - numpy=1.26.4',
+      '  - conda-forge::scipy',
+      '  - pandas>=2',
+      '  - pip',
+      '  - pip:',
+      '    - requests==2.31.0',
+      '    - rich',
+      'variables:',
+      '  - x',
+    ].join('\n');
+    expect(
+      condaFindings(text, 'environment.yml').map((f) => [f.line, f.message.slice(0, 40)]),
+    ).toEqual([
       [7, 'conda dependency "conda-forge::scipy" do'],
       [8, 'conda dependency "pandas>=2" does not pi'],
       [9, 'conda dependency "pip" does not pin one '],
@@ -51,20 +79,60 @@ describe('condaFindings', () => {
 
 describe('manifestWithoutLock', () => {
   it('reports a manifest whose lock file is missing, not one beside its lock', () => {
-    expect(manifestWithoutLock('pyproject.toml', 'pyproject.toml', ['pyproject.toml'], '[project]\ndependencies = ["numpy"]\n')?.message).toMatch(/pyproject.toml without a lock file \(poetry.lock, uv.lock/);
-    expect(manifestWithoutLock('pyproject.toml', 'pyproject.toml', ['pyproject.toml', 'uv.lock'], '[project]\ndependencies = ["numpy"]\n')).toBeUndefined();
-    expect(manifestWithoutLock('pyproject.toml', 'pyproject.toml', ['pyproject.toml'], '[tool.ruff]\nline-length = 100\n')).toBeUndefined();
-    expect(manifestWithoutLock('web/package.json', 'package.json', ['package.json'])?.file).toBe('web/package.json');
+    expect(
+      manifestWithoutLock(
+        'pyproject.toml',
+        'pyproject.toml',
+        ['pyproject.toml'],
+        '[project]\ndependencies = ["numpy"]\n',
+      )?.message,
+    ).toMatch(/pyproject.toml without a lock file \(poetry.lock, uv.lock/);
+    expect(
+      manifestWithoutLock(
+        'pyproject.toml',
+        'pyproject.toml',
+        ['pyproject.toml', 'uv.lock'],
+        '[project]\ndependencies = ["numpy"]\n',
+      ),
+    ).toBeUndefined();
+    expect(
+      manifestWithoutLock(
+        'pyproject.toml',
+        'pyproject.toml',
+        ['pyproject.toml'],
+        '[tool.ruff]\nline-length = 100\n',
+      ),
+    ).toBeUndefined();
+    expect(manifestWithoutLock('web/package.json', 'package.json', ['package.json'])?.file).toBe(
+      'web/package.json',
+    );
   });
 
   it('knows the lock files of the common tools', () => {
-    for (const name of ['requirements.txt', 'requirements-dev.txt', 'poetry.lock', 'uv.lock', 'Pipfile.lock', 'environment.yml', 'package-lock.json', 'conda-lock.yml']) expect(LOCK_FILE_PATTERN.test(name), name).toBe(true);
-    for (const name of ['pyproject.toml', 'README.md', 'requirements.in']) expect(LOCK_FILE_PATTERN.test(name), name).toBe(false);
+    for (const name of [
+      'requirements.txt',
+      'requirements-dev.txt',
+      'poetry.lock',
+      'uv.lock',
+      'Pipfile.lock',
+      'environment.yml',
+      'package-lock.json',
+      'conda-lock.yml',
+    ])
+      expect(LOCK_FILE_PATTERN.test(name), name).toBe(true);
+    for (const name of ['pyproject.toml', 'README.md', 'requirements.in'])
+      expect(LOCK_FILE_PATTERN.test(name), name).toBe(false);
   });
 });
 
 describe('ACTION_VERSION', () => {
   it('is the version in package.json', () => {
-    expect(ACTION_VERSION).toBe((JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version);
+    expect(ACTION_VERSION).toBe(
+      (
+        JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+          version: string;
+        }
+      ).version,
+    );
   });
 });

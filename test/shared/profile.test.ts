@@ -22,7 +22,8 @@ function values(count: number, seed: number): number[] {
   });
 }
 
-const exactQuantile = (sorted: number[], q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!;
+const exactQuantile = (sorted: number[], q: number) =>
+  sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!;
 
 describe('sketches', () => {
   it('merges moments exactly (Chan et al.)', () => {
@@ -61,7 +62,10 @@ describe('sketches', () => {
     const small = new QuantileSketch();
     [5, 1, 4, 2, 3].forEach((x) => small.add(x));
     expect(small.quantiles([0, 0.5, 1])).toEqual([1, 3, 5]);
-    expect(small.quantiles([0.2, 0.4])).toEqual([exactQuantile([1, 2, 3, 4, 5], 0.2), exactQuantile([1, 2, 3, 4, 5], 0.4)]);
+    expect(small.quantiles([0.2, 0.4])).toEqual([
+      exactQuantile([1, 2, 3, 4, 5], 0.2),
+      exactQuantile([1, 2, 3, 4, 5], 0.4),
+    ]);
   });
 
   it('sorts a KLL base level as the native sort does, whatever the shape of the values', () => {
@@ -75,14 +79,18 @@ describe('sketches', () => {
       'an outlier': uniform.map((x, i) => (i === 400 ? 1e300 : x)),
       negatives: uniform.map((x, i) => (i % 2 ? -x : x)),
       constant: uniform.map(() => 4.2),
-      'huge span': uniform.map((x, i) => (i === 0 ? -Number.MAX_VALUE : i === 1 ? Number.MAX_VALUE : x)),
+      'huge span': uniform.map((x, i) =>
+        i === 0 ? -Number.MAX_VALUE : i === 1 ? Number.MAX_VALUE : x,
+      ),
       ascending: uniform.map((_, i) => i * 3),
       'ascending with ties': uniform.map((_, i) => Math.floor(i / 3)),
       'ascending but the last': uniform.map((_, i) => (i === 799 ? -1 : i)),
       'ascending then a dip': uniform.map((_, i) => (i === 400 ? 398.5 : i)),
     };
     for (const [shape, data] of Object.entries(shapes)) {
-      expect(Array.from(sortFinite(Float64Array.from(data))), shape).toEqual(Array.from(Float64Array.from(data).sort()));
+      expect(Array.from(sortFinite(Float64Array.from(data))), shape).toEqual(
+        Array.from(Float64Array.from(data).sort()),
+      );
     }
   });
 
@@ -102,7 +110,10 @@ describe('sketches', () => {
   it('keeps exact top values while they fit, and the heavy hitters when they do not', () => {
     const top = new TopValues(4);
     ['a', 'b', 'a', 'c', 'a', 'b'].forEach((v) => top.add(v));
-    expect(top.top(2)).toEqual([{ value: 'a', count: 3 }, { value: 'b', count: 2 }]);
+    expect(top.top(2)).toEqual([
+      { value: 'a', count: 3 },
+      { value: 'b', count: 2 },
+    ]);
     expect(top.error).toBe(0);
     const heavy = new TopValues(4);
     for (let i = 0; i < 10_000; i++) heavy.add(i % 2 ? 'hot' : `cold ${i}`);
@@ -113,15 +124,56 @@ describe('sketches', () => {
 
   it('keeps keys exactly: integers near the first as bits, the rest as fingerprints, one limit for both', () => {
     const keys = new KeySet(10);
-    const added = [1000, 1001, -0, 0, 1000 + 2 ** 25, 1000 - 2 ** 25, 2.5, 2 ** 60, 'text', 1000, 2.5, 2 ** 60, 'text', 1001];
-    expect(added.map((key) => (typeof key === 'string' ? keys.addText(key) : keys.addNumber(key)))).toEqual([
-      true, true, true, false, true, true, true, true, true, false, false, false, false, false,
+    const added = [
+      1000,
+      1001,
+      -0,
+      0,
+      1000 + 2 ** 25,
+      1000 - 2 ** 25,
+      2.5,
+      2 ** 60,
+      'text',
+      1000,
+      2.5,
+      2 ** 60,
+      'text',
+      1001,
+    ];
+    expect(
+      added.map((key) => (typeof key === 'string' ? keys.addText(key) : keys.addNumber(key))),
+    ).toEqual([
+      true,
+      true,
+      true,
+      false,
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
     ]);
     expect([keys.size, keys.saturated]).toEqual([8, false]);
-    expect([keys.addNumber(7), keys.addNumber(8), keys.addText('more')]).toEqual([true, true, true]);
+    expect([keys.addNumber(7), keys.addNumber(8), keys.addText('more')]).toEqual([
+      true,
+      true,
+      true,
+    ]);
     // At the limit (10): kept keys are still repeats; new ones, bits or fingerprints, are taken as new and not kept.
     expect([keys.size, keys.saturated]).toEqual([10, true]);
-    expect([keys.addNumber(9), keys.addNumber(9), keys.addText('again'), keys.addText('again'), keys.addNumber(7), keys.addText('text')]).toEqual([true, true, true, true, false, false]);
+    expect([
+      keys.addNumber(9),
+      keys.addNumber(9),
+      keys.addText('again'),
+      keys.addText('again'),
+      keys.addNumber(7),
+      keys.addText('text'),
+    ]).toEqual([true, true, true, true, false, false]);
     expect(keys.size).toBe(10);
   });
 
@@ -136,20 +188,43 @@ describe('sketches', () => {
 });
 
 const dir = await tempDir();
-const schema = await tableSchemaFrom({ fields: [{ name: 'id', type: 'integer' }, { name: 'x', type: 'number' }, { name: 'label', type: 'string' }] }, 'schema.yaml');
+const schema = await tableSchemaFrom(
+  {
+    fields: [
+      { name: 'id', type: 'integer' },
+      { name: 'x', type: 'number' },
+      { name: 'label', type: 'string' },
+    ],
+  },
+  'schema.yaml',
+);
 
 describe('data profiles', () => {
   const table = (from: number, to: number) => ({
     columns: ['id', 'x', 'label'],
-    rows: Array.from({ length: to - from }, (_, i) => [from + i, (from + i) % 17 === 0 ? null : ((from + i) * 7919) % 1000 / 10, (from + i) % 3 === 0 ? 'yes' : 'no']),
+    rows: Array.from({ length: to - from }, (_, i) => [
+      from + i,
+      (from + i) % 17 === 0 ? null : (((from + i) * 7919) % 1000) / 10,
+      (from + i) % 3 === 0 ? 'yes' : 'no',
+    ]),
   });
-  const profileOf = async (...paths: string[]) => (await validateFiles(paths.map((path) => ({ path, format: 'csv' as const })), schema, 10)).profile;
+  const profileOf = async (...paths: string[]) =>
+    (
+      await validateFiles(
+        paths.map((path) => ({ path, format: 'csv' as const })),
+        schema,
+        10,
+      )
+    ).profile;
 
   it('merges the profiles of shards into the profile of the whole', async () => {
     const a = await writeCsv(join(dir, 'a.csv'), table(0, 3000));
     const b = await writeCsv(join(dir, 'b.csv'), table(3000, 5000));
     const whole = await profileOf(a, b);
-    const merged = mergeProfiles([JSON.parse(JSON.stringify(await profileOf(a))), JSON.parse(JSON.stringify(await profileOf(b)))]);
+    const merged = mergeProfiles([
+      JSON.parse(JSON.stringify(await profileOf(a))),
+      JSON.parse(JSON.stringify(await profileOf(b))),
+    ]);
     expect(merged.format).toBe(PROFILE_FORMAT);
     expect(merged.rows).toBe(5000);
     expect(merged.sources.map((s) => s.rows)).toEqual([3000, 2000]);
@@ -157,8 +232,27 @@ describe('data profiles', () => {
       const expected = whole.columns[i]!;
       const topValues = column.topValuesExact ? column.topValues : undefined;
       expect(column.topValuesExact).toBe(expected.topValuesExact);
-      expect({ ...column, topValues, mean: undefined, stdev: undefined, quantiles: undefined, histogram: undefined, state: undefined, distinct: undefined, distinctExact: undefined })
-        .toEqual({ ...expected, topValues, mean: undefined, stdev: undefined, quantiles: undefined, histogram: undefined, state: undefined, distinct: undefined, distinctExact: undefined });
+      expect({
+        ...column,
+        topValues,
+        mean: undefined,
+        stdev: undefined,
+        quantiles: undefined,
+        histogram: undefined,
+        state: undefined,
+        distinct: undefined,
+        distinctExact: undefined,
+      }).toEqual({
+        ...expected,
+        topValues,
+        mean: undefined,
+        stdev: undefined,
+        quantiles: undefined,
+        histogram: undefined,
+        state: undefined,
+        distinct: undefined,
+        distinctExact: undefined,
+      });
       expect(column.mean ?? 0).toBeCloseTo(expected.mean ?? 0, 9);
       expect(column.stdev ?? 0).toBeCloseTo(expected.stdev ?? 0, 9);
       expect(Math.abs(column.distinct / expected.distinct - 1)).toBeLessThan(0.03);
@@ -167,13 +261,18 @@ describe('data profiles', () => {
     expect(x).toMatchObject({ count: 5000, nulls: 295, min: 0, max: 99.9 });
     expect(x.histogram!.edges).toHaveLength(11);
     expect(x.histogram!.counts.reduce((s, c) => s + c, 0)).toBe(5000 - 295);
-    expect(merged.columns[2]!.topValues).toEqual([{ value: 'no', count: 3333 }, { value: 'yes', count: 1667 }]);
+    expect(merged.columns[2]!.topValues).toEqual([
+      { value: 'no', count: 3333 },
+      { value: 'yes', count: 1667 },
+    ]);
   });
 
   it('refuses to merge columns of different types', async () => {
     const profile = await profileOf(await writeCsv(join(dir, 'c.csv'), table(0, 10)));
     const other = JSON.parse(JSON.stringify(profile));
     other.columns[1].type = 'string';
-    expect(() => mergeProfiles([profile, other])).toThrow(/column "x" is number in one profile and string in another/);
+    expect(() => mergeProfiles([profile, other])).toThrow(
+      /column "x" is number in one profile and string in another/,
+    );
   });
 });

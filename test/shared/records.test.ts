@@ -4,7 +4,12 @@ import { gzipSync } from 'node:zlib';
 import { parquetWriteFile } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../shared/action/errors.js';
-import { formatFromPath, readRecords, readTable, type DataRecord } from '../../shared/data/records.js';
+import {
+  formatFromPath,
+  readRecords,
+  readTable,
+  type DataRecord,
+} from '../../shared/data/records.js';
 import { writeParquet } from '../helpers/data-files.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -18,8 +23,30 @@ async function records(path: string, format: Parameters<typeof readRecords>[1]) 
 
 describe('readRecords', () => {
   it('picks the format from the file name', () => {
-    expect(['a.csv', 'a.CSV.gz', 'a.tab', 'a.tsv.gz', 'a.jsonl', 'a.ndjson.gz', 'a.parquet', 'a.pq', 'a.parquet.gz', 'a.txt'].map(formatFromPath)).toEqual([
-      'csv', 'csv', 'tsv', 'tsv', 'jsonl', 'jsonl', 'parquet', 'parquet', undefined, undefined,
+    expect(
+      [
+        'a.csv',
+        'a.CSV.gz',
+        'a.tab',
+        'a.tsv.gz',
+        'a.jsonl',
+        'a.ndjson.gz',
+        'a.parquet',
+        'a.pq',
+        'a.parquet.gz',
+        'a.txt',
+      ].map(formatFromPath),
+    ).toEqual([
+      'csv',
+      'csv',
+      'tsv',
+      'tsv',
+      'jsonl',
+      'jsonl',
+      'parquet',
+      'parquet',
+      undefined,
+      undefined,
     ]);
   });
 
@@ -28,7 +55,10 @@ describe('readRecords', () => {
     await writeFile(path, 'a,b\n1,"x\ny"\n\n2,z\n');
     expect(await records(path, 'csv')).toEqual({
       columns: ['a', 'b'],
-      out: [{ values: { a: '1', b: 'x\ny' }, row: 1, line: 2 }, { values: { a: '2', b: 'z' }, row: 3, line: 5 }],
+      out: [
+        { values: { a: '1', b: 'x\ny' }, row: 1, line: 2 },
+        { values: { a: '2', b: 'z' }, row: 3, line: 5 },
+      ],
     });
   });
 
@@ -37,7 +67,10 @@ describe('readRecords', () => {
     await writeFile(path, gzipSync('{"a":1,"b":{"c":[1,2]}}\r\n{"a":null}\n'));
     expect(await records(path, 'jsonl')).toEqual({
       columns: ['a', 'b'],
-      out: [{ values: { a: 1, b: { c: [1, 2] } }, row: 1, line: 1 }, { values: { a: null, b: null }, row: 2, line: 2 }],
+      out: [
+        { values: { a: 1, b: { c: [1, 2] } }, row: 1, line: 1 },
+        { values: { a: null, b: null }, row: 2, line: 2 },
+      ],
     });
   });
 
@@ -48,7 +81,11 @@ describe('readRecords', () => {
       rowGroupSize: 2,
       columnData: [
         { name: 'big', data: [1n, 2n ** 60n, null], type: 'INT64' },
-        { name: 'when', data: [new Date(Date.UTC(2024, 0, 2, 3, 4, 5)), new Date(0), null], type: 'TIMESTAMP' },
+        {
+          name: 'when',
+          data: [new Date(Date.UTC(2024, 0, 2, 3, 4, 5)), new Date(0), null],
+          type: 'TIMESTAMP',
+        },
         { name: 'x', data: [0.5, null, 2], type: 'DOUBLE' },
       ],
     });
@@ -56,29 +93,49 @@ describe('readRecords', () => {
       columns: ['big', 'when', 'x'],
       out: [
         { values: { big: 1, when: '2024-01-02T03:04:05.000Z', x: 0.5 }, row: 1 },
-        { values: { big: '1152921504606846976', when: '1970-01-01T00:00:00.000Z', x: null }, row: 2 },
+        {
+          values: { big: '1152921504606846976', when: '1970-01-01T00:00:00.000Z', x: null },
+          row: 2,
+        },
         { values: { big: null, when: null, x: 2 }, row: 3 },
       ],
     });
   });
 
   it('reads Parquet DATE columns as YYYY-MM-DD, and many row groups in order', async () => {
-    const path = await writeParquet(join(dir, 'b.parquet'), { columns: ['i'], rows: Array.from({ length: 2500 }, (_, i) => [i]) }, 1000);
+    const path = await writeParquet(
+      join(dir, 'b.parquet'),
+      { columns: ['i'], rows: Array.from({ length: 2500 }, (_, i) => [i]) },
+      1000,
+    );
     const { out } = await records(path, 'parquet');
     expect(out.map((r) => r.values.i)).toEqual(Array.from({ length: 2500 }, (_, i) => i));
     const dates = join(dir, 'c.parquet');
-    parquetWriteFile({ filename: dates, columnData: [{ name: 'd', data: [19723] }], schema: [{ name: 'root', num_children: 1 }, { name: 'd', type: 'INT32', converted_type: 'DATE', repetition_type: 'OPTIONAL' }] });
+    parquetWriteFile({
+      filename: dates,
+      columnData: [{ name: 'd', data: [19723] }],
+      schema: [
+        { name: 'root', num_children: 1 },
+        { name: 'd', type: 'INT32', converted_type: 'DATE', repetition_type: 'OPTIONAL' },
+      ],
+    });
     expect((await records(dates, 'parquet')).out[0]!.values).toEqual({ d: '2024-01-01' });
   });
 
   it('stops with a located UserError on a row it cannot read', async () => {
     const path = join(dir, 'bad.jsonl');
     await writeFile(path, '{"a":1}\n[2]\n');
-    await expect(records(path, 'jsonl')).rejects.toThrow(new UserError(`The data file "${path}" cannot be read at line 2: line 2 is a JSON array, not an object.`));
+    await expect(records(path, 'jsonl')).rejects.toThrow(
+      new UserError(
+        `The data file "${path}" cannot be read at line 2: line 2 is a JSON array, not an object.`,
+      ),
+    );
     const ragged = join(dir, 'ragged.csv');
     await writeFile(ragged, 'a,b\n1\n');
     await expect(records(ragged, 'csv')).rejects.toThrow(/line 2: 1 cells where the header has 2/);
-    await expect(records(join(dir, 'x.parquet.gz'), 'parquet')).rejects.toThrow(/gzip-compressed Parquet/);
+    await expect(records(join(dir, 'x.parquet.gz'), 'parquet')).rejects.toThrow(
+      /gzip-compressed Parquet/,
+    );
     await expect(records(join(dir, 'missing.csv'), 'csv')).rejects.toThrow(/does not exist/);
   });
 });
@@ -88,7 +145,10 @@ describe('readTable on JSON Lines whose first lines are not objects', () => {
     const path = join(dir, name);
     await writeFile(path, text);
     const events: unknown[] = [];
-    await readTable(path, 'jsonl', { header: (columns, line) => events.push({ header: [...columns], line }), row: ({ row, line, problem }) => events.push({ row, line, problem }) });
+    await readTable(path, 'jsonl', {
+      header: (columns, line) => events.push({ header: [...columns], line }),
+      row: ({ row, line, problem }) => events.push({ row, line, problem }),
+    });
     return events;
   }
 
@@ -102,11 +162,17 @@ describe('readTable on JSON Lines whose first lines are not objects', () => {
   });
 
   it('gives an empty header when no line is an object', async () => {
-    expect(await table('no-object.jsonl', '1\n"x"\n')).toEqual([{ header: [], line: 1 }, { row: 1, line: 1, problem: 'line 1 is a JSON number, not an object' }, { row: 2, line: 2, problem: 'line 2 is a JSON string, not an object' }]);
+    expect(await table('no-object.jsonl', '1\n"x"\n')).toEqual([
+      { header: [], line: 1 },
+      { row: 1, line: 1, problem: 'line 1 is a JSON number, not an object' },
+      { row: 2, line: 2, problem: 'line 2 is a JSON string, not an object' },
+    ]);
   });
 
   it('stops a long file without any object: it is not JSON Lines', async () => {
-    await expect(table('not-jsonl.jsonl', 'a,b\n'.repeat(5000))).rejects.toThrow(/^The data file ".*not-jsonl.jsonl" has no JSON object in its first 1000 lines \(line 1 is not valid JSON.*\): it is not JSON Lines, one object per line\.$/);
+    await expect(table('not-jsonl.jsonl', 'a,b\n'.repeat(5000))).rejects.toThrow(
+      /^The data file ".*not-jsonl.jsonl" has no JSON object in its first 1000 lines \(line 1 is not valid JSON.*\): it is not JSON Lines, one object per line\.$/,
+    );
   });
 });
 
@@ -115,12 +181,17 @@ describe('readTable on JSON Lines that is not valid JSON', () => {
     const path = join(dir, 'bad-json.jsonl');
     await writeFile(path, '{"a":1}\nnot json\n{"a": 1,, "b": 2}\n{"a":"\u001b[31mred"}\n{"a":\n');
     const problems: (string | undefined)[] = [];
-    await readTable(path, 'jsonl', { header: () => {}, row: ({ problem }) => problems.push(problem) });
+    await readTable(path, 'jsonl', {
+      header: () => {},
+      row: ({ problem }) => problems.push(problem),
+    });
     expect(problems).toEqual([
       undefined,
       "line 2 is not valid JSON (Unexpected token 'o')",
       expect.stringMatching(/^line 3 is not valid JSON \(.* at character 9\)$/),
-      expect.stringMatching(/^line 4 is not valid JSON \(Bad control character in string literal at character 7\)$/),
+      expect.stringMatching(
+        /^line 4 is not valid JSON \(Bad control character in string literal at character 7\)$/,
+      ),
       'line 5 is not valid JSON (Unexpected end of JSON input)',
     ]);
   });

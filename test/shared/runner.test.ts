@@ -1,7 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createRunner, escapeCommandProperty, formatCommand, inputVariableName, STEP_SUMMARY_LIMIT_BYTES } from '../../shared/action/runner.js';
+import {
+  createRunner,
+  escapeCommandProperty,
+  formatCommand,
+  inputVariableName,
+  STEP_SUMMARY_LIMIT_BYTES,
+} from '../../shared/action/runner.js';
 import { parseFileCommands, parseWorkflowCommands } from '../../harness/runner/file-commands.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -12,7 +18,9 @@ describe('runner contract', () => {
   });
 
   it('escapes workflow-command data and properties as actions/toolkit does', () => {
-    expect(formatCommand('error', '50% done\nnext', { file: 'a,b:c.csv', line: 3 })).toBe('::error file=a%2Cb%3Ac.csv,line=3::50%25 done%0Anext');
+    expect(formatCommand('error', '50% done\nnext', { file: 'a,b:c.csv', line: 3 })).toBe(
+      '::error file=a%2Cb%3Ac.csv,line=3::50%25 done%0Anext',
+    );
     expect(escapeCommandProperty('x%\r')).toBe('x%25%0D');
   });
 
@@ -24,7 +32,10 @@ describe('runner contract', () => {
     const hostile = 'line1\nEOF\nname<<EOF\n%0A ::error::x';
     runner.setOutput('report', hostile);
     runner.setOutput('count', 3);
-    expect(parseFileCommands(await readFile(file, 'utf8'), 'output')).toEqual({ report: hostile, count: '3' });
+    expect(parseFileCommands(await readFile(file, 'utf8'), 'output')).toEqual({
+      report: hostile,
+      count: '3',
+    });
   });
 
   it('writes annotations and reads inputs from the environment', () => {
@@ -33,7 +44,13 @@ describe('runner contract', () => {
     expect(runner.getInput('fail-on')).toBe('warning');
     expect(runner.getInput('absent')).toBeUndefined();
     runner.warning('careful', { file: 'data.csv', line: 7, title: 'type-error' });
-    expect(parseWorkflowCommands(lines.join('\n'))).toEqual([{ command: 'warning', properties: { file: 'data.csv', line: '7', title: 'type-error' }, message: 'careful' }]);
+    expect(parseWorkflowCommands(lines.join('\n'))).toEqual([
+      {
+        command: 'warning',
+        properties: { file: 'data.csv', line: '7', title: 'type-error' },
+        message: 'careful',
+      },
+    ]);
   });
 
   it('stops the job summary at GitHub’s 1 MiB with a note and a warning, never past it', async () => {

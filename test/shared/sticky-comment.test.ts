@@ -5,16 +5,33 @@
  * right after this one.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { composeComment, holdsSection, mergeSection, parseSections, type Section } from '../../shared/comparison/comment.js';
-import { COMMENT_BODY_LIMIT, upsertStickyComment, type StickyContent } from '../../shared/github/sticky-comment.js';
+import {
+  composeComment,
+  holdsSection,
+  mergeSection,
+  parseSections,
+  type Section,
+} from '../../shared/comparison/comment.js';
+import {
+  COMMENT_BODY_LIMIT,
+  upsertStickyComment,
+  type StickyContent,
+} from '../../shared/github/sticky-comment.js';
 import { FakeGitHub, GitHubError, PERSONAL, READ_ONLY_TOKEN } from '../fakes/github-port.js';
 import { recordingRunner } from '../helpers/recording-runner.js';
 
 const MARKER = '<!-- mlops-actions:compare-metrics -->';
 const issue = 7;
 const target = { issueNumber: issue, marker: MARKER };
-const section = (model: string, body: string): Section => ({ model, meta: { verdict: 'pass' }, body });
-const writing = (own: Section): StickyContent => ({ compose: (existing) => mergeSection(existing, own), holds: (body) => holdsSection(body, own) });
+const section = (model: string, body: string): Section => ({
+  model,
+  meta: { verdict: 'pass' },
+  body,
+});
+const writing = (own: Section): StickyContent => ({
+  compose: (existing) => mergeSection(existing, own),
+  holds: (body) => holdsSection(body, own),
+});
 
 let github: FakeGitHub;
 let log: ReturnType<typeof recordingRunner>;
@@ -28,9 +45,15 @@ const seed = (body: string) => github.port().createComment(issue, body);
 describe('the sticky comment', () => {
   it('creates it once, then updates it in place, and leaves it alone when nothing changed', async () => {
     const port = github.port();
-    expect(await upsertStickyComment(port, target, `${MARKER}\nv1`, log)).toMatchObject({ status: 'created' });
-    expect(await upsertStickyComment(port, target, `${MARKER}\nv2`, log)).toMatchObject({ status: 'updated' });
-    expect(await upsertStickyComment(port, target, `${MARKER}\nv2`, log)).toMatchObject({ status: 'unchanged' });
+    expect(await upsertStickyComment(port, target, `${MARKER}\nv1`, log)).toMatchObject({
+      status: 'created',
+    });
+    expect(await upsertStickyComment(port, target, `${MARKER}\nv2`, log)).toMatchObject({
+      status: 'updated',
+    });
+    expect(await upsertStickyComment(port, target, `${MARKER}\nv2`, log)).toMatchObject({
+      status: 'unchanged',
+    });
     expect(bodies()).toEqual([`${MARKER}\nv2`]);
   });
 
@@ -38,11 +61,13 @@ describe('the sticky comment', () => {
     await github.port(PERSONAL).createComment(issue, `${MARKER}\nforged`);
     await upsertStickyComment(github.port(), target, `${MARKER}\nours`, log);
     expect(bodies()).toEqual([`${MARKER}\nforged`, `${MARKER}\nours`]);
-    expect(await upsertStickyComment(github.port(PERSONAL), target, `${MARKER}\nmine`, log)).toMatchObject({ status: 'updated' });
+    expect(
+      await upsertStickyComment(github.port(PERSONAL), target, `${MARKER}\nmine`, log),
+    ).toMatchObject({ status: 'updated' });
     expect(bodies()).toEqual([`${MARKER}\nmine`, `${MARKER}\nours`]);
   });
 
-  it('cuts a body over GitHub\'s limit at a line break, keeping the marker', async () => {
+  it("cuts a body over GitHub's limit at a line break, keeping the marker", async () => {
     await upsertStickyComment(github.port(), target, `${MARKER}\n${'row\n'.repeat(20_000)}`, log);
     const [body] = bodies();
     expect(body!.length).toBeLessThanOrEqual(COMMENT_BODY_LIMIT);
@@ -51,16 +76,32 @@ describe('the sticky comment', () => {
   });
 
   it('skips, saying why, on a read-only token (a pull request from a fork)', async () => {
-    const result = await upsertStickyComment(github.port(READ_ONLY_TOKEN), target, `${MARKER}\nv1`, log);
-    expect(result).toEqual({ status: 'skipped', reason: expect.stringMatching(/token is read-only/) });
+    const result = await upsertStickyComment(
+      github.port(READ_ONLY_TOKEN),
+      target,
+      `${MARKER}\nv1`,
+      log,
+    );
+    expect(result).toEqual({
+      status: 'skipped',
+      reason: expect.stringMatching(/token is read-only/),
+    });
     expect(bodies()).toEqual([]);
   });
 
   it('looks again before creating once more after a 5xx, and does not write twice', async () => {
     github.inject('createComment', new GitHubError(502, 'Bad Gateway'));
-    expect(await upsertStickyComment(github.port(), target, `${MARKER}\nv1`, log)).toMatchObject({ status: 'created' });
+    expect(await upsertStickyComment(github.port(), target, `${MARKER}\nv1`, log)).toMatchObject({
+      status: 'created',
+    });
     expect(bodies()).toEqual([`${MARKER}\nv1`]);
-    expect(github.calls).toEqual(['getAuthenticatedUser', 'listIssueComments', 'createComment', 'listIssueComments', 'createComment']);
+    expect(github.calls).toEqual([
+      'getAuthenticatedUser',
+      'listIssueComments',
+      'createComment',
+      'listIssueComments',
+      'createComment',
+    ]);
   });
 });
 
@@ -71,25 +112,48 @@ describe('sections written concurrently', () => {
     github.afterCall = (operation) => {
       if (operation !== 'updateComment') return;
       github.afterCall = undefined;
-      github.comments[0]!.body = composeComment([section('churn', 'churn v1'), section('fraud', 'fraud v2')]);
+      github.comments[0]!.body = composeComment([
+        section('churn', 'churn v1'),
+        section('fraud', 'fraud v2'),
+      ]);
     };
     github.calls.length = 0;
-    const result = await upsertStickyComment(github.port(), target, writing(section('churn', 'churn v2')), log);
+    const result = await upsertStickyComment(
+      github.port(),
+      target,
+      writing(section('churn', 'churn v2')),
+      log,
+    );
     expect(result.status).toBe('updated');
     expect(parseSections(bodies()[0]!).map((s) => s.body)).toEqual(['churn v2', 'fraud v2']);
-    expect(github.calls).toEqual(['getAuthenticatedUser', 'listIssueComments', 'updateComment', 'getComment', 'updateComment', 'getComment']);
+    expect(github.calls).toEqual([
+      'getAuthenticatedUser',
+      'listIssueComments',
+      'updateComment',
+      'getComment',
+      'updateComment',
+      'getComment',
+    ]);
   });
 
   it('gives up after 3 writes against a writer that never stops, and says so', async () => {
     await seed(composeComment([section('fraud', 'fraud v1')]));
     let rewrites = 0;
     github.afterCall = (operation) => {
-      if (operation === 'updateComment') github.comments[0]!.body = composeComment([section('fraud', `fraud ${++rewrites}`)]);
+      if (operation === 'updateComment')
+        github.comments[0]!.body = composeComment([section('fraud', `fraud ${++rewrites}`)]);
     };
-    const result = await upsertStickyComment(github.port(), target, writing(section('churn', 'churn v1')), log);
+    const result = await upsertStickyComment(
+      github.port(),
+      target,
+      writing(section('churn', 'churn v1')),
+      log,
+    );
     expect(result.status).toBe('updated');
     expect(github.calls.filter((c) => c === 'updateComment')).toHaveLength(3);
-    expect(log.log.map((e) => e.message).join('\n')).toMatch(/could not be confirmed after 3 writes/);
+    expect(log.log.map((e) => e.message).join('\n')).toMatch(
+      /could not be confirmed after 3 writes/,
+    );
   });
 
   it('moves its section into the older comment when both writers created one', async () => {
@@ -98,9 +162,19 @@ describe('sections written concurrently', () => {
       if (operation !== 'createComment') return;
       github.afterCall = undefined;
       const ours = github.comments[0]!;
-      github.comments.unshift({ ...ours, id: ours.id - 500, htmlUrl: `${ours.htmlUrl}-older`, body: composeComment([section('fraud', 'fraud v1')]) });
+      github.comments.unshift({
+        ...ours,
+        id: ours.id - 500,
+        htmlUrl: `${ours.htmlUrl}-older`,
+        body: composeComment([section('fraud', 'fraud v1')]),
+      });
     };
-    const result = await upsertStickyComment(github.port(), target, writing(section('churn', 'churn v1')), log);
+    const result = await upsertStickyComment(
+      github.port(),
+      target,
+      writing(section('churn', 'churn v1')),
+      log,
+    );
     expect(bodies()).toHaveLength(1);
     expect(parseSections(bodies()[0]!).map((s) => s.model)).toEqual(['churn', 'fraud']);
     expect(result).toEqual({ status: 'updated', url: github.comments[0]!.htmlUrl });

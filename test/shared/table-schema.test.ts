@@ -22,45 +22,114 @@ async function schemaError(text: string, extension = '.yaml'): Promise<string> {
 
 describe('table schema: the descriptor is checked first, with errors that point into it', () => {
   it('rejects an invalid regex with its line', async () => {
-    expect(await schemaError('fields:\n  - name: a\n    constraints: {pattern: "[a-"}\n')).toMatch(/"fields\[0\]\.constraints\.pattern" \(line 3\): field "a": not a valid regular expression \(RE2 syntax\): missing closing \]/);
+    expect(await schemaError('fields:\n  - name: a\n    constraints: {pattern: "[a-"}\n')).toMatch(
+      /"fields\[0\]\.constraints\.pattern" \(line 3\): field "a": not a valid regular expression \(RE2 syntax\): missing closing \]/,
+    );
   });
 
   it('rejects unknown keys, types, and constraints that do not fit the type', async () => {
-    expect(await schemaError('fields:\n  - name: a\n    type: integer\n    constraints: {minimum: abc}\n')).toMatch(/"fields\[0\]\.constraints\.minimum" \(line 4\): "abc" is not a valid integer/);
-    expect(await schemaError('fields:\n  - name: a\n    type: text\n')).toMatch(/"fields\[0\]\.type" \(line 3\)/);
-    expect(await schemaError('fields:\n  - name: a\n    type: string\n    constraints: {minimum: 1}\n')).toMatch(/type string has no order/);
-    expect(await schemaError('fields:\n  - name: a\n    type: integer\n    constraints: {maxLength: 1}\n')).toMatch(/type integer has no length/);
-    expect(await schemaError('fields:\n  - name: a\n    type: integer\n    constraints: {pattern: "1"}\n')).toMatch(/pattern applies to string fields only/);
-    expect(await schemaError('fields:\n  - name: a\n    type: date\n    format: "%d/%m/%Y"\n')).toMatch(/format "%d\/%m\/%Y" is not supported for type date/);
-    expect(await schemaError('fields:\n  - name: a\n    constraints: {jsonSchema: {}}\n')).toMatch(/"fields\[0\]\.constraints" \(line 3\): Unrecognized key: "jsonSchema"/);
+    expect(
+      await schemaError(
+        'fields:\n  - name: a\n    type: integer\n    constraints: {minimum: abc}\n',
+      ),
+    ).toMatch(/"fields\[0\]\.constraints\.minimum" \(line 4\): "abc" is not a valid integer/);
+    expect(await schemaError('fields:\n  - name: a\n    type: text\n')).toMatch(
+      /"fields\[0\]\.type" \(line 3\)/,
+    );
+    expect(
+      await schemaError('fields:\n  - name: a\n    type: string\n    constraints: {minimum: 1}\n'),
+    ).toMatch(/type string has no order/);
+    expect(
+      await schemaError(
+        'fields:\n  - name: a\n    type: integer\n    constraints: {maxLength: 1}\n',
+      ),
+    ).toMatch(/type integer has no length/);
+    expect(
+      await schemaError(
+        'fields:\n  - name: a\n    type: integer\n    constraints: {pattern: "1"}\n',
+      ),
+    ).toMatch(/pattern applies to string fields only/);
+    expect(
+      await schemaError('fields:\n  - name: a\n    type: date\n    format: "%d/%m/%Y"\n'),
+    ).toMatch(/format "%d\/%m\/%Y" is not supported for type date/);
+    expect(await schemaError('fields:\n  - name: a\n    constraints: {jsonSchema: {}}\n')).toMatch(
+      /"fields\[0\]\.constraints" \(line 3\): Unrecognized key: "jsonSchema"/,
+    );
   });
 
   it('rejects bounds that no value can meet, and enums outside the categories', async () => {
-    expect(await schemaError('fields:\n  - name: a\n    type: integer\n    constraints: {minimum: 5, maximum: 1}\n')).toMatch(/lower bound is above the upper bound/);
-    expect(await schemaError('fields:\n  - name: a\n    type: string\n    constraints: {minLength: 5, maxLength: 1}\n')).toMatch(/minLength 5 is above maxLength 1/);
-    expect(await schemaError('fields:\n  - name: a\n    categories: [x, y]\n    constraints:\n      enum: [x, z]\n')).toMatch(/"fields\[0\]\.constraints\.enum\[1\]" \(line 5\): "z" is not one of the field's categories/);
+    expect(
+      await schemaError(
+        'fields:\n  - name: a\n    type: integer\n    constraints: {minimum: 5, maximum: 1}\n',
+      ),
+    ).toMatch(/lower bound is above the upper bound/);
+    expect(
+      await schemaError(
+        'fields:\n  - name: a\n    type: string\n    constraints: {minLength: 5, maxLength: 1}\n',
+      ),
+    ).toMatch(/minLength 5 is above maxLength 1/);
+    expect(
+      await schemaError(
+        'fields:\n  - name: a\n    categories: [x, y]\n    constraints:\n      enum: [x, z]\n',
+      ),
+    ).toMatch(
+      /"fields\[0\]\.constraints\.enum\[1\]" \(line 5\): "z" is not one of the field's categories/,
+    );
   });
 
   it('rejects keys that name no field, duplicate field names and foreign keys', async () => {
-    expect(await schemaError('fields:\n  - name: a\nprimaryKey: b\n')).toMatch(/"primaryKey" \(line 3\): "b" is not a field of the schema/);
-    expect(await schemaError('fields:\n  - name: a\nuniqueKeys: [[a, c]]\n')).toMatch(/"uniqueKeys\[0\]" \(line 3\): "c" is not a field/);
-    expect(await schemaError('fields:\n  - name: a\n  - name: a\n')).toMatch(/"fields\[1\]\.name" \(line 3\): the field name "a" is used twice/);
-    expect(await schemaError('fields:\n  - name: a\nforeignKeys: []\n')).toMatch(/foreign keys are not supported yet/);
+    expect(await schemaError('fields:\n  - name: a\nprimaryKey: b\n')).toMatch(
+      /"primaryKey" \(line 3\): "b" is not a field of the schema/,
+    );
+    expect(await schemaError('fields:\n  - name: a\nuniqueKeys: [[a, c]]\n')).toMatch(
+      /"uniqueKeys\[0\]" \(line 3\): "c" is not a field/,
+    );
+    expect(await schemaError('fields:\n  - name: a\n  - name: a\n')).toMatch(
+      /"fields\[1\]\.name" \(line 3\): the field name "a" is used twice/,
+    );
+    expect(await schemaError('fields:\n  - name: a\nforeignKeys: []\n')).toMatch(
+      /foreign keys are not supported yet/,
+    );
   });
 
   it('checks the ml extensions', async () => {
-    expect(await schemaError('fields:\n  - name: a\n    type: string\n    ml: {stats: {mean: {min: 1}}}\n')).toMatch(/"fields\[0\]\.ml\.stats" \(line 4\): statistic bounds apply to number and integer fields/);
-    expect(await schemaError('fields:\n  - name: a\n    type: integer\n    ml: {allowNaN: false}\n')).toMatch(/allowNaN applies to number fields only/);
-    expect(await schemaError('fields:\n  - name: a\n    ml: {mostly: 1.5}\n')).toMatch(/"fields\[0\]\.ml\.mostly" \(line 3\): Too big/);
-    expect(await schemaError('fields:\n  - name: a\n    ml: {role: label}\n')).toMatch(/"fields\[0\]\.ml\.role" \(line 3\)/);
-    expect(await schemaError('fields:\n  - name: a\nml:\n  classBalance: {minRatio: 0.1}\n')).toMatch(/"ml\.classBalance" \(line 4\): class balance needs exactly one field with "ml: \{role: target\}"; the schema has 0/);
+    expect(
+      await schemaError(
+        'fields:\n  - name: a\n    type: string\n    ml: {stats: {mean: {min: 1}}}\n',
+      ),
+    ).toMatch(
+      /"fields\[0\]\.ml\.stats" \(line 4\): statistic bounds apply to number and integer fields/,
+    );
+    expect(
+      await schemaError('fields:\n  - name: a\n    type: integer\n    ml: {allowNaN: false}\n'),
+    ).toMatch(/allowNaN applies to number fields only/);
+    expect(await schemaError('fields:\n  - name: a\n    ml: {mostly: 1.5}\n')).toMatch(
+      /"fields\[0\]\.ml\.mostly" \(line 3\): Too big/,
+    );
+    expect(await schemaError('fields:\n  - name: a\n    ml: {role: label}\n')).toMatch(
+      /"fields\[0\]\.ml\.role" \(line 3\)/,
+    );
+    expect(
+      await schemaError('fields:\n  - name: a\nml:\n  classBalance: {minRatio: 0.1}\n'),
+    ).toMatch(
+      /"ml\.classBalance" \(line 4\): class balance needs exactly one field with "ml: \{role: target\}"; the schema has 0/,
+    );
   });
 
   it('accepts v1 descriptors (string primary key) and v2 ones in JSON, and knows where each field is defined', async () => {
-    const v1 = await loadTableSchema(await write('{"fields": [{"name": "id", "type": "integer"}], "primaryKey": "id"}', '.json'));
+    const v1 = await loadTableSchema(
+      await write('{"fields": [{"name": "id", "type": "integer"}], "primaryKey": "id"}', '.json'),
+    );
     expect(v1.primaryKey).toEqual(['id']);
-    const v2 = await loadTableSchema(await write('$schema: https://datapackage.org/profiles/2.0/tableschema.json\nfields:\n  - name: a\n  - name: b\n    type: number\nml:\n  rowCount: {min: 1}\n'));
-    expect(v2.fields.map((f) => [f.name, f.line])).toEqual([['a', 3], ['b', 4]]);
+    const v2 = await loadTableSchema(
+      await write(
+        '$schema: https://datapackage.org/profiles/2.0/tableschema.json\nfields:\n  - name: a\n  - name: b\n    type: number\nml:\n  rowCount: {min: 1}\n',
+      ),
+    );
+    expect(v2.fields.map((f) => [f.name, f.line])).toEqual([
+      ['a', 3],
+      ['b', 4],
+    ]);
     expect(v2.mlLine).toBe(7);
   });
 });

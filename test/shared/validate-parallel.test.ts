@@ -17,7 +17,12 @@ import { tempDir } from '../helpers/temp-dir.js';
 
 const dir = await tempDir();
 const entry = fileURLToPath(new URL('./validation-worker-entry.mjs', import.meta.url));
-const shards = (shardBytes: number): ParallelOptions => ({ entry, workers: 2, minFileBytes: 0, shardBytes });
+const shards = (shardBytes: number): ParallelOptions => ({
+  entry,
+  workers: 2,
+  minFileBytes: 0,
+  shardBytes,
+});
 
 const FIELDS = [
   { name: 'id', type: 'integer', constraints: { required: true } },
@@ -27,7 +32,12 @@ const FIELDS = [
   { name: 'note', type: 'string', constraints: { maxLength: 12 } },
   { name: 'count', type: 'integer', ml: { mostly: 0.9 }, constraints: { minimum: 0 } },
 ];
-const SCHEMA = { fields: FIELDS, primaryKey: 'id', uniqueKeys: [['group', 'note']], ml: { duplicateRows: { maxFraction: 0.5 } } };
+const SCHEMA = {
+  fields: FIELDS,
+  primaryKey: 'id',
+  uniqueKeys: [['group', 'note']],
+  ml: { duplicateRows: { maxFraction: 0.5 } },
+};
 
 /** 2,000 rows with problems spread over the file: each kind recurs, so it lands in many shards. */
 function rows(): Cell[][] {
@@ -37,7 +47,8 @@ function rows(): Cell[][] {
     const code = i % 251 === 0 ? 'AB7' : i % 331 === 0 ? 'lower1' : `AB${i}`;
     const score: Cell = i % 97 === 0 ? 1.5 : i % 173 === 0 ? 'high' : (i % 100) / 100;
     const group = i % 211 === 0 ? 'z' : ['a', 'b', 'c'][i % 3]!;
-    const note = i % 89 === 0 ? `quoted, "with" comma ${i}` : i % 127 === 0 ? `two\nlines ${i}` : `n${i}`;
+    const note =
+      i % 89 === 0 ? `quoted, "with" comma ${i}` : i % 127 === 0 ? `two\nlines ${i}` : `n${i}`;
     const count: Cell = i % 9 === 0 ? -1 : i % 50;
     out.push([id, code, score, group, note, count]);
   }
@@ -49,7 +60,14 @@ function rows(): Cell[][] {
 const parquetTable = () => ({
   columns: FIELDS.map((f) => f.name),
   rows: rows().map((row) => row.map((cell, i) => (i === 2 && cell !== null ? String(cell) : cell))),
-  parquetTypes: { id: 'INT32', code: 'STRING', score: 'STRING', group: 'STRING', note: 'STRING', count: 'INT32' } as const,
+  parquetTypes: {
+    id: 'INT32',
+    code: 'STRING',
+    score: 'STRING',
+    group: 'STRING',
+    note: 'STRING',
+    count: 'INT32',
+  } as const,
 });
 
 const csvCell = (cell: Cell) => {
@@ -64,16 +82,32 @@ async function csv(name: string, lines: string[], newline = '\n'): Promise<strin
   return path;
 }
 
-const csvLines = (data: Cell[][]) => [FIELDS.map((f) => f.name).join(','), ...data.map((row) => row.map(csvCell).join(','))];
+const csvLines = (data: Cell[][]) => [
+  FIELDS.map((f) => f.name).join(','),
+  ...data.map((row) => row.map(csvCell).join(',')),
+];
 
-async function both(files: { path: string; format: DataFormat }[], maxFindings: number, shardBytes = 700, schema: unknown = SCHEMA): Promise<[ValidationResult, ValidationResult]> {
+async function both(
+  files: { path: string; format: DataFormat }[],
+  maxFindings: number,
+  shardBytes = 700,
+  schema: unknown = SCHEMA,
+): Promise<[ValidationResult, ValidationResult]> {
   const compiled = await tableSchemaFrom(schema, 'schema.yaml');
   const onePass = await validateFiles(files, compiled, { maxFindings });
-  const sharded = await validateFiles(files, compiled, { maxFindings, parallel: shards(shardBytes) });
+  const sharded = await validateFiles(files, compiled, {
+    maxFindings,
+    parallel: shards(shardBytes),
+  });
   return [onePass, sharded];
 }
 
-const byKey = (result: ValidationResult) => [...result.groups].sort((a, b) => JSON.stringify([a.code, a.constraint, a.field, a.file, a.level]).localeCompare(JSON.stringify([b.code, b.constraint, b.field, b.file, b.level])));
+const byKey = (result: ValidationResult) =>
+  [...result.groups].sort((a, b) =>
+    JSON.stringify([a.code, a.constraint, a.field, a.file, a.level]).localeCompare(
+      JSON.stringify([b.code, b.constraint, b.field, b.file, b.level]),
+    ),
+  );
 
 function expectSame(sharded: ValidationResult, onePass: ValidationResult): void {
   expect(onePass.errors).toBeGreaterThan(0);
@@ -81,10 +115,33 @@ function expectSame(sharded: ValidationResult, onePass: ValidationResult): void 
   expect(sharded.files[0]!.shards).toBeGreaterThan(4);
   expect(sharded.findings).toEqual(onePass.findings);
   const files = (result: ValidationResult) => result.files.map(({ shards: _, ...file }) => file);
-  expect({ ...sharded, files: files(sharded), findings: [], groups: byKey(sharded), profile: undefined }).toEqual({ ...onePass, files: files(onePass), findings: [], groups: byKey(onePass), profile: undefined });
+  expect({
+    ...sharded,
+    files: files(sharded),
+    findings: [],
+    groups: byKey(sharded),
+    profile: undefined,
+  }).toEqual({
+    ...onePass,
+    files: files(onePass),
+    findings: [],
+    groups: byKey(onePass),
+    profile: undefined,
+  });
   sharded.profile.columns.forEach((column, i) => {
     const reference = onePass.profile.columns[i]!;
-    const exact = (c: typeof column) => ({ count: c.count, nulls: c.nulls, invalid: c.invalid, nan: c.nan, inf: c.inf, distinct: c.distinct, distinctExact: c.distinctExact, min: c.min, max: c.max, topValues: c.topValues });
+    const exact = (c: typeof column) => ({
+      count: c.count,
+      nulls: c.nulls,
+      invalid: c.invalid,
+      nan: c.nan,
+      inf: c.inf,
+      distinct: c.distinct,
+      distinctExact: c.distinctExact,
+      min: c.min,
+      max: c.max,
+      topValues: c.topValues,
+    });
     expect(exact(column)).toEqual(exact(reference));
     if (reference.mean !== null) expect(column.mean).toBeCloseTo(reference.mean, 9);
     if (reference.stdev !== null) expect(column.stdev).toBeCloseTo(reference.stdev, 9);
@@ -96,7 +153,16 @@ describe('validation in shards on worker threads', () => {
     const path = await csv('many.csv', csvLines(rows()));
     const [onePass, sharded] = await both([{ path, format: 'csv' }], 1000);
     expectSame(sharded, onePass);
-    expect(new Set(onePass.findings.map((f) => f.code))).toEqual(new Set(['constraint-error', 'type-error', 'unique-error', 'primary-key', 'unique-key', 'mostly-violated']));
+    expect(new Set(onePass.findings.map((f) => f.code))).toEqual(
+      new Set([
+        'constraint-error',
+        'type-error',
+        'unique-error',
+        'primary-key',
+        'unique-key',
+        'mostly-violated',
+      ]),
+    );
     expect(onePass.findings.some((f) => f.code === 'primary-key' && f.row === 2001)).toBe(true);
   });
 
@@ -116,7 +182,9 @@ describe('validation in shards on worker threads', () => {
     const path = await csv('crlf.csv', lines, '\r\n');
     const [onePass, sharded] = await both([{ path, format: 'csv' }], 1000, 300);
     expectSame(sharded, onePass);
-    expect(onePass.findings.map((f) => f.code)).toEqual(expect.arrayContaining(['blank-row', 'missing-cell', 'extra-cell', 'source-error']));
+    expect(onePass.findings.map((f) => f.code)).toEqual(
+      expect.arrayContaining(['blank-row', 'missing-cell', 'extra-cell', 'source-error']),
+    );
   });
 
   it('reports a quote that ends a field too early on its own row, and reads on from the next line', async () => {
@@ -126,7 +194,9 @@ describe('validation in shards on worker threads', () => {
     lines.splice(300, 0, '11,"AB11"x,0.5,a,y,1');
     const path = await csv('quotes.csv', lines);
     const [, sharded] = await both([{ path, format: 'csv' }], 1000, 300);
-    expect(sharded.findings.filter((f) => f.code === 'source-error')).toMatchObject([{ row: 300, line: 301 + 2, message: expect.stringContaining('Row 300 could not be read') }]);
+    expect(sharded.findings.filter((f) => f.code === 'source-error')).toMatchObject([
+      { row: 300, line: 301 + 2, message: expect.stringContaining('Row 300 could not be read') },
+    ]);
     const after = sharded.findings.find((f) => f.row! > 300 && f.code === 'constraint-error')!;
     expect(after.line! - after.row!).toBe(3);
   });
@@ -135,27 +205,63 @@ describe('validation in shards on worker threads', () => {
     const text = csvLines(rows()).join('\n') + '\n';
     const at = text.indexOf('\n', Math.floor(text.length * 0.7)) + 1;
     const path = join(dir, 'latin1.csv');
-    await writeFile(path, Buffer.concat([Buffer.from(text.slice(0, at)), Buffer.from([0x31, 0x2c, 0xe9, 0x0a]), Buffer.from(text.slice(at))]));
+    await writeFile(
+      path,
+      Buffer.concat([
+        Buffer.from(text.slice(0, at)),
+        Buffer.from([0x31, 0x2c, 0xe9, 0x0a]),
+        Buffer.from(text.slice(at)),
+      ]),
+    );
     const [onePass, sharded] = await both([{ path, format: 'csv' }], 1000);
     expectSame(sharded, onePass);
-    expect(onePass.findings.filter((f) => f.code === 'encoding-error')).toMatchObject([{ line: 1449, message: expect.stringMatching(/\(line 1449\).*Rows before the problem \(1436\) were checked/) }]);
+    expect(onePass.findings.filter((f) => f.code === 'encoding-error')).toMatchObject([
+      {
+        line: 1449,
+        message: expect.stringMatching(
+          /\(line 1449\).*Rows before the problem \(1436\) were checked/,
+        ),
+      },
+    ]);
   });
 
   it('decides uniqueness across files, whether each is sharded or read in one pass', async () => {
     const data = rows();
     const first = await csv('part-1.csv', csvLines(data.slice(0, 1200)));
-    const second = await csv('part-2.jsonl', data.slice(1100).map((row) => JSON.stringify(Object.fromEntries(FIELDS.map((f, i) => [f.name, row[i]])))));
-    const [onePass, sharded] = await both([{ path: first, format: 'csv' }, { path: second, format: 'jsonl' }], 1000);
+    const second = await csv(
+      'part-2.jsonl',
+      data
+        .slice(1100)
+        .map((row) => JSON.stringify(Object.fromEntries(FIELDS.map((f, i) => [f.name, row[i]])))),
+    );
+    const [onePass, sharded] = await both(
+      [
+        { path: first, format: 'csv' },
+        { path: second, format: 'jsonl' },
+      ],
+      1000,
+    );
     expectSame(sharded, onePass);
-    expect(onePass.findings.filter((f) => f.file === second && f.code === 'primary-key').length).toBeGreaterThanOrEqual(100);
+    expect(
+      onePass.findings.filter((f) => f.file === second && f.code === 'primary-key').length,
+    ).toBeGreaterThanOrEqual(100);
   });
 
   it('checks Parquet row groups on workers as one pass does, up to max-errors, with or without duplicate rows', async () => {
     const path = join(dir, 'columns.parquet');
     await writeParquet(path, parquetTable(), 150);
     const { ml: _, ...withoutDuplicateRows } = SCHEMA;
-    for (const [maxFindings, schema] of [[1000, SCHEMA], [7, SCHEMA], [1000, withoutDuplicateRows]] as const) {
-      const [onePass, sharded] = await both([{ path, format: 'parquet' }], maxFindings, 700, schema);
+    for (const [maxFindings, schema] of [
+      [1000, SCHEMA],
+      [7, SCHEMA],
+      [1000, withoutDuplicateRows],
+    ] as const) {
+      const [onePass, sharded] = await both(
+        [{ path, format: 'parquet' }],
+        maxFindings,
+        700,
+        schema,
+      );
       expectSame(sharded, onePass);
     }
   });
@@ -164,7 +270,8 @@ describe('validation in shards on worker threads', () => {
     const path = join(dir, 'corrupt.parquet');
     await writeParquet(path, parquetTable(), 150);
     const { parquetMetadataAsync, asyncBufferFromFile } = await import('hyparquet');
-    const chunk = (await parquetMetadataAsync(await asyncBufferFromFile(path))).row_groups[6]!.columns[1]!.meta_data!;
+    const chunk = (await parquetMetadataAsync(await asyncBufferFromFile(path))).row_groups[6]!
+      .columns[1]!.meta_data!;
     const bytes = await readFile(path);
     bytes.fill(0xff, Number(chunk.data_page_offset) + 4, Number(chunk.data_page_offset) + 40);
     await writeFile(path, bytes);
@@ -172,21 +279,35 @@ describe('validation in shards on worker threads', () => {
     for (const schema of [SCHEMA, withoutDuplicateRows]) {
       const [onePass, sharded] = await both([{ path, format: 'parquet' }], 1000, 700, schema);
       expectSame(sharded, onePass);
-      expect(onePass.findings.filter((f) => f.code === 'format-error')).toMatchObject([{ message: expect.stringContaining('row group 7, rows 901 to 1050') }]);
+      expect(onePass.findings.filter((f) => f.code === 'format-error')).toMatchObject([
+        { message: expect.stringContaining('row group 7, rows 901 to 1050') },
+      ]);
       expect(onePass.rows).toBe(900);
     }
   });
 
   it('reads in one pass the files whose records a byte scanner cannot find', async () => {
     const plain = await csv('plain.csv', ['a;b', '1;2']);
-    expect(await delimitedLayout(plain, 'csv', { delimiter: ';' })).toMatchObject({ header: ['a', 'b'], dataLine: 2 });
-    expect(await delimitedLayout(plain, 'csv', { delimiter: ';', escapeChar: '\\' })).toBeUndefined(); // a backslash escape hides quotes from the scanner
+    expect(await delimitedLayout(plain, 'csv', { delimiter: ';' })).toMatchObject({
+      header: ['a', 'b'],
+      dataLine: 2,
+    });
+    expect(
+      await delimitedLayout(plain, 'csv', { delimiter: ';', escapeChar: '\\' }),
+    ).toBeUndefined(); // a backslash escape hides quotes from the scanner
     expect(await delimitedLayout(plain, 'csv', { delimiter: '§' })).toBeUndefined(); // a delimiter of more than one byte
     // Old Mac line ends (a lone \r) end records for the scanner too, as for Python's csv module.
-    expect(await delimitedLayout(await csv('mac.csv', ['a,b', '1,2'], '\r'), 'csv')).toMatchObject({ header: ['a', 'b'], dataLine: 2 });
+    expect(await delimitedLayout(await csv('mac.csv', ['a,b', '1,2'], '\r'), 'csv')).toMatchObject({
+      header: ['a', 'b'],
+      dataLine: 2,
+    });
     const path = await csv('escaped.csv', csvLines(rows()));
     const compiled = await tableSchemaFrom(SCHEMA, 'schema.yaml');
-    const result = await validateFiles([{ path, format: 'csv' }], compiled, { maxFindings: 10, dialect: { escapeChar: '\\' }, parallel: shards(700) });
+    const result = await validateFiles([{ path, format: 'csv' }], compiled, {
+      maxFindings: 10,
+      dialect: { escapeChar: '\\' },
+      parallel: shards(700),
+    });
     expect(result.files[0]!.shards).toBeUndefined();
     expect(result.rows).toBe(2001);
   });

@@ -58,7 +58,10 @@ const STEP_FILES_FOLDER = 'mlops-actions';
 /** The confinement of a step: its workspace, and the suite's own folder in the temp folder. */
 async function stepConfinement(workspace, tempDir) {
     const folders = [(0,external_node_path_.resolve)(workspace), (0,external_node_path_.resolve)(tempDir, STEP_FILES_FOLDER)];
-    return { workspace: (0,external_node_path_.resolve)(workspace), roots: await Promise.all(folders.map(async (folder) => (await confine_realPathOfNearest(folder)) ?? folder)) };
+    return {
+        workspace: (0,external_node_path_.resolve)(workspace),
+        roots: await Promise.all(folders.map(async (folder) => (await confine_realPathOfNearest(folder)) ?? folder)),
+    };
 }
 /**
  * The absolute path that `path` names, after checking that it leads, symbolic links resolved,
@@ -160,7 +163,11 @@ async function confineFileInputs(input, names, confinement, baseDir = process.cw
     for (const name of names) {
         const path = input[name];
         if (typeof path === 'string')
-            await confinePath(path, confinement, { what: INPUT_FILES[name] ?? 'file', input: name, baseDir });
+            await confinePath(path, confinement, {
+                what: INPUT_FILES[name] ?? 'file',
+                input: name,
+                baseDir,
+            });
     }
 }
 /** How messages name the file each input holds. */
@@ -264,7 +271,10 @@ async function uploadModelArtifact(args) {
     const model = { manifest: `manifest of artifact ${name}`, baseDir: args.baseDir };
     const files = [{ from: args.manifestPath, as: MANIFEST_FILE }];
     for (const [index, output] of args.manifest.outputs.entries())
-        files.push({ from: await manifestFilePath(model, `outputs[${index}].path`, output.path), as: output.path });
+        files.push({
+            from: await manifestFilePath(model, `outputs[${index}].path`, output.path),
+            as: output.path,
+        });
     return uploadArtifact(name, files, args.stagingDir, args.log);
 }
 function uploadMetricsArtifact(args) {
@@ -272,7 +282,12 @@ function uploadMetricsArtifact(args) {
 }
 /** How @actions/artifact finds another run's artifacts through the REST API. */
 function findByOf(run) {
-    return { token: run.token, workflowRunId: run.runId, repositoryOwner: run.repository.owner, repositoryName: run.repository.repo };
+    return {
+        token: run.token,
+        workflowRunId: run.runId,
+        repositoryOwner: run.repository.owner,
+        repositoryName: run.repository.repo,
+    };
 }
 /**
  * Downloads an artifact of this run, or of `fromRun`, checking its digest; returns the folder it
@@ -282,18 +297,26 @@ async function downloadArtifactIfPresent(args) {
     const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(730), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
     const client = new DefaultArtifactClient();
     const findBy = args.fromRun && findByOf(args.fromRun);
-    const found = await client.getArtifact(args.name, findBy ? { findBy } : undefined).catch((error) => {
+    const found = await client
+        .getArtifact(args.name, findBy ? { findBy } : undefined)
+        .catch((error) => {
         if (error.name === 'ArtifactNotFoundError')
             return undefined;
         const reason = error.message.replace(/\s+/g, ' ').trim();
         const which = args.fromRun ? `workflow run ${args.fromRun.runId}` : 'this workflow run';
-        const permission = args.fromRun ? ' Reading another run\'s artifacts needs "permissions: actions: read".' : '';
+        const permission = args.fromRun
+            ? ' Reading another run\'s artifacts needs "permissions: actions: read".'
+            : '';
         throw new errors/* UserError */.yo(`Could not read artifact "${args.name}" of ${which} (${reason}).${permission}`);
     });
     if (!found)
         return undefined;
     // The service reports digests as "sha256:<hex>", the form downloadArtifact compares with.
-    const { downloadPath, digestMismatch } = await client.downloadArtifact(found.artifact.id, { path: args.into, expectedHash: found.artifact.digest, ...(findBy ? { findBy } : {}) });
+    const { downloadPath, digestMismatch } = await client.downloadArtifact(found.artifact.id, {
+        path: args.into,
+        expectedHash: found.artifact.digest,
+        ...(findBy ? { findBy } : {}),
+    });
     if (digestMismatch)
         throw new errors/* UserError */.yo(`Artifact "${args.name}" did not download intact: its sha256 differs from the one recorded at upload. Re-run the job; if it happens again, the artifact is damaged.`);
     args.log.info(`Downloaded artifact ${args.name} (id ${found.artifact.id}) to ${(0,external_node_path_.basename)(downloadPath ?? args.into)}.`);
@@ -311,7 +334,9 @@ async function downloadArtifact(args) {
 async function listRunArtifacts(run) {
     const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(730), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
     const findBy = findByOf(run);
-    const { artifacts } = await new DefaultArtifactClient().listArtifacts({ findBy }).catch((error) => {
+    const { artifacts } = await new DefaultArtifactClient()
+        .listArtifacts({ findBy })
+        .catch((error) => {
         throw new UserError(`Could not list the artifacts of workflow run ${run.runId} (${error.message.replace(/\s+/g, ' ').trim()}). The job needs "permissions: actions: read".`);
     });
     return artifacts.map((artifact) => artifact.name);
@@ -419,12 +444,18 @@ async function parseStructured(text, path, what) {
     const yaml = await __nccwpck_require__.e(/* import() */ 243).then(__nccwpck_require__.bind(__nccwpck_require__, 33243));
     let value;
     try {
-        value = yaml.load(text, { filename: path, maxDepth: STRUCTURED_LIMITS.maxDepth, maxAliases: STRUCTURED_LIMITS.maxAliases });
+        value = yaml.load(text, {
+            filename: path,
+            maxDepth: STRUCTURED_LIMITS.maxDepth,
+            maxAliases: STRUCTURED_LIMITS.maxAliases,
+        });
     }
     catch (error) {
         if (!(error instanceof yaml.YAMLException))
             throw error;
-        const mark = error.mark ? ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}` : '';
+        const mark = error.mark
+            ? ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}`
+            : '';
         if (/maxAliases/.test(error.reason)) {
             throw new errors/* UserError */.yo(`The ${what} "${path}" has more than ${STRUCTURED_LIMITS.maxAliases} YAML aliases (the one past the limit is${mark}); write the values out instead of repeating anchors.`);
         }
@@ -463,7 +494,13 @@ function measureExpanded(root, limit = Infinity) {
     const enter = (node) => {
         open.add(node);
         distinct++;
-        stack.push({ node, children: Array.isArray(node) ? node : Object.values(node), next: 0, values: 1, depth: 1 });
+        stack.push({
+            node,
+            children: Array.isArray(node) ? node : Object.values(node),
+            next: 0,
+            values: 1,
+            depth: 1,
+        });
     };
     enter(root);
     let result = { values: 1, depth: 1 };
@@ -529,7 +566,8 @@ function jsonErrorOffset(text, error) {
         catch (prefixError) {
             const message = prefixError.message;
             const position = positionIn(prefixError);
-            return /end of JSON input|Unterminated/.test(message) || (position !== undefined && position >= prefixLength);
+            return (/end of JSON input|Unterminated/.test(message) ||
+                (position !== undefined && position >= prefixLength));
         }
     };
     let good = 0;
@@ -562,13 +600,17 @@ async function validateStructured(value, schema, source) {
     if (result.success)
         return result.data;
     const issues = result.error.issues.slice(0, 10);
-    const lines = source.text ? await locateLines(source.text, issues.map((issue) => issue.path)) : [];
+    const lines = source.text
+        ? await locateLines(source.text, issues.map((issue) => issue.path))
+        : [];
     const problems = issues.map((issue, index) => {
         const field = issue.path.length ? `"${formatPath(issue.path)}"` : 'the top level';
         const line = lines[index] ? ` (line ${lines[index]})` : '';
         return `${field}${line}: ${issue.message}${describeInput(issue)}`;
     });
-    const more = result.error.issues.length > issues.length ? `; and ${result.error.issues.length - issues.length} more` : '';
+    const more = result.error.issues.length > issues.length
+        ? `; and ${result.error.issues.length - issues.length} more`
+        : '';
     throw new errors/* UserError */.yo(`The ${source.what} "${source.path}" is not valid: ${problems.join('; ')}${more}.`);
 }
 /** The offending value, when it is short and the message does not already show it. */
@@ -580,7 +622,7 @@ function describeInput(issue) {
     return shown.length <= 60 && !issue.message.includes(shown) ? `, got ${shown}` : '';
 }
 function formatPath(path) {
-    return path.reduce((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+    return path.reduce((out, key) => typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key), '');
 }
 const keyOf = (path) => JSON.stringify(path.map(String));
 /** The line of the deepest node that exists along each path (JSON is YAML, so one walker serves both). */
@@ -624,7 +666,11 @@ async function nodeOffsets(text) {
         else if (event.type === yaml.EVENT_ID.MAPPING || event.type === yaml.EVENT_ID.SEQUENCE) {
             const path = nextPath() ?? [...stack.at(-1).path, '?'];
             offsets.set(keyOf(path), event.start);
-            stack.push({ kind: event.type === yaml.EVENT_ID.MAPPING ? 'mapping' : 'sequence', path, index: 0 });
+            stack.push({
+                kind: event.type === yaml.EVENT_ID.MAPPING ? 'mapping' : 'sequence',
+                path,
+                index: 0,
+            });
         }
         else if (event.type === yaml.EVENT_ID.ALIAS) {
             nextPath();
@@ -646,17 +692,33 @@ function entry(input) {
         return undefined;
     if (typeof input === 'number')
         return { value: input };
-    return { value: input.value, ...(input.ci ? { ci: [input.ci[0], input.ci[1]] } : {}), ...(input.n !== undefined ? { n: input.n } : {}) };
+    return {
+        value: input.value,
+        ...(input.ci ? { ci: [input.ci[0], input.ci[1]] } : {}),
+        ...(input.n !== undefined ? { n: input.n } : {}),
+    };
 }
 function evaluateGates(candidate, baseline, policy, options = {}) {
-    const names = [...new Set([...Object.keys(policy.metrics), ...Object.keys(candidate), ...Object.keys(baseline ?? {})])];
+    const names = [
+        ...new Set([
+            ...Object.keys(policy.metrics),
+            ...Object.keys(candidate),
+            ...Object.keys(baseline ?? {}),
+        ]),
+    ];
     const hasBaseline = baseline !== undefined;
     const metrics = names.map((name) => compareMetric(name, entry(candidate[name]), entry(baseline?.[name]), policy.metrics[name], policy, hasBaseline));
     const slices = options.candidateSlices ? compareSlices(options, policy, hasBaseline) : [];
     return { verdict: overallVerdict([...metrics, ...slices]), metrics, slices, hasBaseline };
 }
 function compareMetric(name, cand, base, rule, policy, hasBaseline) {
-    const comparison = { name, candidate: cand?.value, baseline: base?.value, status: 'pass', reasons: [] };
+    const comparison = {
+        name,
+        candidate: cand?.value,
+        baseline: base?.value,
+        status: 'pass',
+        reasons: [],
+    };
     if (cand?.ci)
         comparison.candidateCi = cand.ci;
     if (base?.ci)
@@ -665,10 +727,12 @@ function compareMetric(name, cand, base, rule, policy, hasBaseline) {
         comparison.n = cand.n;
     if (cand !== undefined && base !== undefined) {
         comparison.delta = cand.value - base.value;
-        comparison.deltaRelative = base.value === 0 ? undefined : (cand.value - base.value) / Math.abs(base.value);
+        comparison.deltaRelative =
+            base.value === 0 ? undefined : (cand.value - base.value) / Math.abs(base.value);
     }
     if (!rule) {
-        comparison.status = cand === undefined ? 'removed' : base === undefined && hasBaseline ? 'added' : 'info';
+        comparison.status =
+            cand === undefined ? 'removed' : base === undefined && hasBaseline ? 'added' : 'info';
         return comparison;
     }
     comparison.rule = describeRule(rule);
@@ -678,21 +742,29 @@ function compareMetric(name, cand, base, rule, policy, hasBaseline) {
         flag(comparison, rule.level, `${format(cand.value)} is below the minimum ${format(rule.min)}`);
     if (rule.max !== undefined && cand.value > rule.max + EPSILON)
         flag(comparison, rule.level, `${format(cand.value)} is above the maximum ${format(rule.max)}`);
-    const needsBaseline = rule['max-regression'] !== undefined || rule['max-regression-relative'] !== undefined || rule['min-improvement'] !== undefined;
+    const needsBaseline = rule['max-regression'] !== undefined ||
+        rule['max-regression-relative'] !== undefined ||
+        rule['min-improvement'] !== undefined;
     if (needsBaseline && base === undefined)
-        return missingBaseline(comparison, rule.level, policy, hasBaseline ? 'the baseline does not report this metric' : 'there is no baseline to compare with');
+        return missingBaseline(comparison, rule.level, policy, hasBaseline
+            ? 'the baseline does not report this metric'
+            : 'there is no baseline to compare with');
     if (base === undefined)
         return comparison;
     const better = rule.direction === 'higher' ? 1 : -1;
     const improvement = (cand.value - base.value) * better;
     const regression = -improvement;
     const noisy = inconclusiveAllowed(rule, policy) && within(cand.ci, base.value);
-    const regressed = (reason) => (noisy ? flag(comparison, softened(rule.level), `${reason}, but the baseline lies inside the candidate's confidence interval ${interval(cand.ci)}`) : flag(comparison, rule.level, reason));
+    const regressed = (reason) => noisy
+        ? flag(comparison, softened(rule.level), `${reason}, but the baseline lies inside the candidate's confidence interval ${interval(cand.ci)}`)
+        : flag(comparison, rule.level, reason);
     const maxDrop = rule['max-regression'];
     if (maxDrop !== undefined && regression > maxDrop + EPSILON)
         regressed(`it got worse by ${format(regression)}, more than the tolerated ${format(maxDrop)}`);
     const maxRelative = rule['max-regression-relative'];
-    if (maxRelative !== undefined && base.value !== 0 && regression / Math.abs(base.value) > maxRelative + EPSILON) {
+    if (maxRelative !== undefined &&
+        base.value !== 0 &&
+        regression / Math.abs(base.value) > maxRelative + EPSILON) {
         regressed(`it got worse by ${percent(regression / Math.abs(base.value))}, more than the tolerated ${percent(maxRelative)}`);
     }
     const minGain = rule['min-improvement'];
@@ -731,9 +803,19 @@ function compareSlicesOf(metric, candidateSlices, baselineSlices, rule, policy, 
     const names = [...new Set([...candidate.map((v) => v.slice), ...baseline.map((v) => v.slice)])];
     const rows = names.map((slice) => {
         const cand = candidate.find((v) => v.slice === slice);
-        return { slice, candidate: cand, baseline: baseline.find((v) => v.slice === slice), ignored: cand !== undefined && !judged(cand) };
+        return {
+            slice,
+            candidate: cand,
+            baseline: baseline.find((v) => v.slice === slice),
+            ignored: cand !== undefined && !judged(cand),
+        };
     });
-    const result = { metric, status: sliceRule ? 'pass' : 'info', reasons: [], rows };
+    const result = {
+        metric,
+        status: sliceRule ? 'pass' : 'info',
+        reasons: [],
+        rows,
+    };
     const direction = rule?.direction ?? 'higher';
     const [worst, best] = extremes(candidate.filter(judged), direction);
     const [baselineWorst] = extremes(baseline.filter(judged), direction);
@@ -750,8 +832,13 @@ function compareSlicesOf(metric, candidateSlices, baselineSlices, rule, policy, 
     result.rule = describeSliceRule(sliceRule);
     const level = sliceRule.level ?? rule.level;
     if (!worst || !best)
-        return flag(result, level, candidate.length ? `no slice has at least ${minN} examples to judge` : 'the candidate reports no slices for this metric');
-    const names3 = (values) => values.slice(0, 3).map((v) => `"${v.slice}" (${format(v.value)})`).join(', ') + (values.length > 3 ? ` and ${values.length - 3} more` : '');
+        return flag(result, level, candidate.length
+            ? `no slice has at least ${minN} examples to judge`
+            : 'the candidate reports no slices for this metric');
+    const names3 = (values) => values
+        .slice(0, 3)
+        .map((v) => `"${v.slice}" (${format(v.value)})`)
+        .join(', ') + (values.length > 3 ? ` and ${values.length - 3} more` : '');
     const { min, max } = sliceRule;
     const below = min === undefined ? [] : candidate.filter((v) => judged(v) && v.value < min - EPSILON);
     const above = max === undefined ? [] : candidate.filter((v) => judged(v) && v.value > max + EPSILON);
@@ -766,7 +853,9 @@ function compareSlicesOf(metric, candidateSlices, baselineSlices, rule, policy, 
     const maxDrop = sliceRule['max-regression'];
     if (maxDrop !== undefined) {
         if (!baselineWorst)
-            return missingBaseline(result, level, policy, hasBaseline ? 'the baseline reports no slices for this metric' : 'there is no baseline to compare with');
+            return missingBaseline(result, level, policy, hasBaseline
+                ? 'the baseline reports no slices for this metric'
+                : 'there is no baseline to compare with');
         const regression = (baselineWorst.value - worst.value) * (direction === 'higher' ? 1 : -1);
         if (regression > maxDrop + EPSILON) {
             const reason = `the worst slice "${worst.slice}" (${format(worst.value)}) is worse by ${format(regression)} than the baseline's worst "${baselineWorst.slice}" (${format(baselineWorst.value)}), more than the tolerated ${format(maxDrop)}`;
@@ -801,7 +890,15 @@ function missingBaseline(result, level, policy, why) {
         return result;
     return flag(result, outcome === 'fail' ? level : level === 'fail' ? 'warn' : level, `${why} (on-missing-baseline: ${outcome})`);
 }
-const SEVERITY = { pass: 0, info: 0, added: 0, removed: 0, warn: 1, inconclusive: 2, fail: 3 };
+const SEVERITY = {
+    pass: 0,
+    info: 0,
+    added: 0,
+    removed: 0,
+    warn: 1,
+    inconclusive: 2,
+    fail: 3,
+};
 function flag(result, status, reason) {
     result.reasons.push(reason);
     if (SEVERITY[status] >= SEVERITY[result.status] && status !== 'pass')
@@ -933,12 +1030,17 @@ function diffPolicies(base, proposed) {
         else if (from && !to)
             changes.push({ metric, kind: 'removes', effect: 'looser', from: describeWhole(from) });
         else if (from && to)
-            changes.push(...metricChanges(metric, from, to, [base?.['inconclusive-within-ci'] ?? false, proposed?.['inconclusive-within-ci'] ?? false]));
+            changes.push(...metricChanges(metric, from, to, [
+                base?.['inconclusive-within-ci'] ?? false,
+                proposed?.['inconclusive-within-ci'] ?? false,
+            ]));
     }
     return changes;
 }
 function describeWhole(rule) {
-    return rule.slices ? `${describeRule(rule)}; by slice: ${describeSliceRule(rule.slices)}` : describeRule(rule);
+    return rule.slices
+        ? `${describeRule(rule)}; by slice: ${describeSliceRule(rule.slices)}`
+        : describeRule(rule);
 }
 /** `inherited`: the policies' own `inconclusive-within-ci`, which a metric without one follows. */
 function metricChanges(metric, from, to, inherited) {
@@ -950,12 +1052,27 @@ function metricChanges(metric, from, to, inherited) {
         softening.effect = was === now ? 'other' : now ? 'looser' : 'stricter';
     }
     if (!from.slices && to.slices)
-        changes.push({ metric, rule: 'slices', kind: 'adds', effect: 'stricter', to: describeSliceRule(to.slices) });
+        changes.push({
+            metric,
+            rule: 'slices',
+            kind: 'adds',
+            effect: 'stricter',
+            to: describeSliceRule(to.slices),
+        });
     else if (from.slices && !to.slices)
-        changes.push({ metric, rule: 'slices', kind: 'removes', effect: 'looser', from: describeSliceRule(from.slices) });
+        changes.push({
+            metric,
+            rule: 'slices',
+            kind: 'removes',
+            effect: 'looser',
+            from: describeSliceRule(from.slices),
+        });
     else if (from.slices && to.slices) {
         // An unset slice level is the metric's level.
-        const level = (slices, rule) => ({ ...slices, level: slices.level ?? rule.level });
+        const level = (slices, rule) => ({
+            ...slices,
+            level: slices.level ?? rule.level,
+        });
         changes.push(...fieldChanges(metric, 'slices.', level(from.slices, from), level(to.slices, to), SLICE_FIELDS));
     }
     return changes;
@@ -969,8 +1086,20 @@ function fieldChanges(metric, prefix, from, to, fields) {
             continue;
         const was = leniency(before);
         const now = leniency(after);
-        const effect = was === undefined || now === undefined || was === now ? 'other' : now > was ? 'looser' : 'stricter';
-        const kind = before === undefined ? 'adds' : after === undefined ? 'removes' : effect === 'looser' ? 'loosens' : effect === 'stricter' ? 'tightens' : 'changes';
+        const effect = was === undefined || now === undefined || was === now
+            ? 'other'
+            : now > was
+                ? 'looser'
+                : 'stricter';
+        const kind = before === undefined
+            ? 'adds'
+            : after === undefined
+                ? 'removes'
+                : effect === 'looser'
+                    ? 'loosens'
+                    : effect === 'stricter'
+                        ? 'tightens'
+                        : 'changes';
         changes.push({
             ...(metric === undefined ? {} : { metric }),
             rule: `${prefix}${key}`,
@@ -997,7 +1126,9 @@ function describeChange(change, render) {
     const subject = change.metric === undefined ? '' : `${render.name(change.metric)} `;
     const effect = change.effect === 'other' ? '' : ` (${change.effect})`;
     if (change.rule === undefined) {
-        return change.kind === 'adds' ? `adds a gate on ${subject}(${render.value(change.to ?? '')})` : `removes the gate on ${subject}(${render.value(change.from ?? '')})${effect}`;
+        return change.kind === 'adds'
+            ? `adds a gate on ${subject}(${render.value(change.to ?? '')})`
+            : `removes the gate on ${subject}(${render.value(change.from ?? '')})${effect}`;
     }
     const rule = render.value(change.rule);
     switch (change.kind) {
@@ -1034,7 +1165,9 @@ const sliceRule = schemas/* object */.Ikc({
 })
     .strict();
 const metricRule = schemas/* object */.Ikc({
-    direction: schemas/* enum */.k5n(['higher', 'lower'], { error: 'direction must be "higher" or "lower" (which way is better)' }),
+    direction: schemas/* enum */.k5n(['higher', 'lower'], {
+        error: 'direction must be "higher" or "lower" (which way is better)',
+    }),
     min: schemas/* number */.aig().optional(),
     max: schemas/* number */.aig().optional(),
     'max-regression': nonNegative.optional(),
@@ -1046,7 +1179,10 @@ const metricRule = schemas/* object */.Ikc({
     slices: sliceRule.optional(),
 })
     .strict()
-    .refine((rule) => rule.min === undefined || rule.max === undefined || rule.min <= rule.max, { error: 'min is greater than max', path: ['min'] });
+    .refine((rule) => rule.min === undefined || rule.max === undefined || rule.min <= rule.max, {
+    error: 'min is greater than max',
+    path: ['min'],
+});
 const gatePolicySchema = schemas/* object */.Ikc({
     'on-missing-baseline': schemas/* enum */.k5n(['pass', 'warn', 'fail']).default('warn'),
     /**
@@ -1057,7 +1193,11 @@ const gatePolicySchema = schemas/* object */.Ikc({
     metrics: schemas/* record */.g1P(schemas/* string */.YjP().min(1), metricRule).default({}),
 })
     .strict();
-const EMPTY_POLICY = { 'on-missing-baseline': 'warn', 'inconclusive-within-ci': false, metrics: {} };
+const EMPTY_POLICY = {
+    'on-missing-baseline': 'warn',
+    'inconclusive-within-ci': false,
+    metrics: {},
+};
 async function loadGatePolicy(path, baseDir = process.cwd()) {
     return path ? readStructuredFile(path, gatePolicySchema, 'gate policy', baseDir) : EMPTY_POLICY;
 }
@@ -1111,7 +1251,10 @@ async function resolveGatePolicy(request) {
     if (!path)
         return { policy: EMPTY_POLICY };
     if (!pullRequest || request.from === 'workspace') {
-        return { policy: await loadGatePolicy(path), source: { kind: 'workspace', path, optedOut: Boolean(pullRequest) } };
+        return {
+            policy: await loadGatePolicy(path),
+            source: { kind: 'workspace', path, optedOut: Boolean(pullRequest) },
+        };
     }
     const repositoryPath = repositoryPathOf(path, request.workspace);
     const baseSha = pullRequest.baseSha;
@@ -1123,7 +1266,9 @@ async function resolveGatePolicy(request) {
     }
     const readFile = request.readFile;
     const baseText = await readFile(repositoryPath, baseSha);
-    const base = baseText === undefined ? undefined : await parsePolicy(baseText, repositoryPath, `base branch's gate policy (${pullRequest.baseRef} at ${baseSha.slice(0, 12)})`);
+    const base = baseText === undefined
+        ? undefined
+        : await parsePolicy(baseText, repositoryPath, `base branch's gate policy (${pullRequest.baseRef} at ${baseSha.slice(0, 12)})`);
     const proposed = await proposedPolicy(request, repositoryPath, readFile);
     const changes = proposed === 'unknown' ? [] : diffPolicies(base, proposed);
     const source = {
@@ -1167,10 +1312,16 @@ async function proposedPolicy(request, repositoryPath, readFile) {
     });
     if (text === 'unknown')
         return text;
-    return text === undefined ? undefined : parsePolicy(text, repositoryPath, `pull request's gate policy (at ${request.proposedRef.slice(0, 12)})`);
+    return text === undefined
+        ? undefined
+        : parsePolicy(text, repositoryPath, `pull request's gate policy (at ${request.proposedRef.slice(0, 12)})`);
 }
 async function parsePolicy(text, path, what) {
-    return validateStructured(await parseStructured(text, path, what), gatePolicySchema, { path, what, text });
+    return validateStructured(await parseStructured(text, path, what), gatePolicySchema, {
+        path,
+        what,
+        text,
+    });
 }
 /**
  * The `gates` input as a path in the repository: relative to the checkout's root, inside it, in
@@ -1194,7 +1345,7 @@ function repositoryPathOf(path, workspace) {
     if (segments.some((segment) => segment.toLowerCase() === '.git'))
         throw refuse('files under ".git" are not the repository\'s');
     if (!segments.length)
-        throw refuse('it names the repository\'s root, not a file');
+        throw refuse("it names the repository's root, not a file");
     return segments.join('/');
 }
 /**
@@ -1205,7 +1356,12 @@ async function gatePolicyFor(args) {
     const { context, path } = args;
     const env = args.env ?? process.env;
     const pullRequest = context.pullRequest;
-    const request = { path, from: args.from, workspace: context.workspace, pullRequest };
+    const request = {
+        path,
+        from: args.from,
+        workspace: context.workspace,
+        pullRequest,
+    };
     if (!path || !pullRequest || args.from === 'workspace')
         return resolveGatePolicy(request);
     // On pull_request, GITHUB_SHA is the test merge commit: the policy as it would be once merged.
@@ -1219,7 +1375,10 @@ async function gatePolicyFor(args) {
     else if (!repository)
         request.noApi = 'GITHUB_REPOSITORY is not set';
     else {
-        const [{ createOctokitPort }, { repositoryFileReader }] = await Promise.all([__nccwpck_require__.e(/* import() */ 113).then(__nccwpck_require__.bind(__nccwpck_require__, 82113)), __nccwpck_require__.e(/* import() */ 180).then(__nccwpck_require__.bind(__nccwpck_require__, 92180))]);
+        const [{ createOctokitPort }, { repositoryFileReader }] = await Promise.all([
+            __nccwpck_require__.e(/* import() */ 113).then(__nccwpck_require__.bind(__nccwpck_require__, 82113)),
+            __nccwpck_require__.e(/* import() */ 180).then(__nccwpck_require__.bind(__nccwpck_require__, 92180)),
+        ]);
         request.readFile = repositoryFileReader(await createOctokitPort(args.token, repository, args.log, env));
     }
     return resolveGatePolicy(request);
@@ -1271,8 +1430,14 @@ function manifestPathProblem(path, leadingParents = false) {
 const relativePath = (leadingParents = false) => schemas/* string */.YjP().superRefine((value, ctx) => {
     const problem = manifestPathProblem(value, leadingParents);
     if (problem) {
-        const rule = leadingParents ? 'a relative path with "/" separators' : 'a relative path inside the working directory, with "/" separators';
-        ctx.addIssue({ code: 'custom', input: value, message: `must be ${rule}, but ${problem}; got ${(0,identifiers/* quoteValue */.cl)(value)}` });
+        const rule = leadingParents
+            ? 'a relative path with "/" separators'
+            : 'a relative path inside the working directory, with "/" separators';
+        ctx.addIssue({
+            code: 'custom',
+            input: value,
+            message: `must be ${rule}, but ${problem}; got ${(0,identifiers/* quoteValue */.cl)(value)}`,
+        });
     }
 });
 const sha256 = schemas/* string */.YjP().regex(/^[0-9a-f]{64}$/);
@@ -1286,14 +1451,26 @@ const outputFiles = schemas/* array */.YOg(hashedFile(relativePath()))
     .min(1)
     .superRefine((outputs, ctx) => {
     const keys = outputs.map((output) => output.path.replaceAll('/', '\u0000'));
-    const order = keys.map((_, index) => index).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b));
+    const order = keys
+        .map((_, index) => index)
+        .sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b));
     for (let at = 1; at < order.length; at++) {
         const [before, index] = [order[at - 1], order[at]];
         const [earlier, path] = [outputs[before].path, outputs[index].path];
         if (keys[index] === keys[before])
-            ctx.addIssue({ code: 'custom', path: [index, 'path'], input: path, message: `lists ${(0,identifiers/* quoteValue */.cl)(path)} a second time (also at outputs[${before}])` });
+            ctx.addIssue({
+                code: 'custom',
+                path: [index, 'path'],
+                input: path,
+                message: `lists ${(0,identifiers/* quoteValue */.cl)(path)} a second time (also at outputs[${before}])`,
+            });
         else if (keys[index].startsWith(`${keys[before]}\u0000`))
-            ctx.addIssue({ code: 'custom', path: [index, 'path'], input: path, message: `puts ${(0,identifiers/* quoteValue */.cl)(path)} inside ${(0,identifiers/* quoteValue */.cl)(earlier)}, which is listed as a file` });
+            ctx.addIssue({
+                code: 'custom',
+                path: [index, 'path'],
+                input: path,
+                message: `puts ${(0,identifiers/* quoteValue */.cl)(path)} inside ${(0,identifiers/* quoteValue */.cl)(earlier)}, which is listed as a file`,
+            });
     }
 });
 const manifestSchema = schemas/* object */.Ikc({
@@ -1305,7 +1482,12 @@ const manifestSchema = schemas/* object */.Ikc({
     // lists these files in the model card and never opens them.
     data: schemas/* array */.YOg(hashedFile(relativePath(true))),
     /** The code tree (see code-tree.ts): its sha256, where it came from and how many files. */
-    code: schemas/* object */.Ikc({ source: schemas/* enum */.k5n(['git', 'paths', 'none']), sha256: schemas/* string */.YjP(), files: schemas/* number */.aig().int().nonnegative() }).optional(),
+    code: schemas/* object */.Ikc({
+        source: schemas/* enum */.k5n(['git', 'paths', 'none']),
+        sha256: schemas/* string */.YjP(),
+        files: schemas/* number */.aig().int().nonnegative(),
+    })
+        .optional(),
     /** Dependency lock files, each with its sha256. */
     lockFiles: schemas/* array */.YOg(hashedFile(relativePath(true))).optional(),
     /** Unpinned dependencies found (`strict-pins`), as `file:line: message`. */
@@ -1316,7 +1498,12 @@ const manifestSchema = schemas/* object */.Ikc({
     seed: schemas/* number */.aig().int(),
     workingDirectory: schemas/* string */.YjP(),
     outputs: outputFiles,
-    runner: schemas/* object */.Ikc({ os: schemas/* string */.YjP(), arch: schemas/* string */.YjP(), node: schemas/* string */.YjP(), platform: schemas/* string */.YjP().optional() }),
+    runner: schemas/* object */.Ikc({
+        os: schemas/* string */.YjP(),
+        arch: schemas/* string */.YjP(),
+        node: schemas/* string */.YjP(),
+        platform: schemas/* string */.YjP().optional(),
+    }),
     /** The mlops-actions version that trained (part of the fingerprint). */
     actionVersion: schemas/* string */.YjP().optional(),
     git: schemas/* object */.Ikc({
@@ -1374,8 +1561,19 @@ const metricsReportSchema = schemas/* object */.Ikc({
     sliceSummary: schemas/* object */.Ikc({
         minSize: schemas/* number */.aig().int().nonnegative(),
         headline: schemas/* string */.YjP(),
-        slices: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* object */.Ikc({ column: schemas/* string */.YjP(), value: schemas/* string */.YjP(), rows: schemas/* number */.aig().int().nonnegative(), small: schemas/* boolean */.zMY() })),
-        gaps: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* object */.Ikc({ best: schemas/* string */.YjP(), bestValue: schemas/* number */.aig(), worst: schemas/* string */.YjP(), worstValue: schemas/* number */.aig(), gap: schemas/* number */.aig() })),
+        slices: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* object */.Ikc({
+            column: schemas/* string */.YjP(),
+            value: schemas/* string */.YjP(),
+            rows: schemas/* number */.aig().int().nonnegative(),
+            small: schemas/* boolean */.zMY(),
+        })),
+        gaps: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* object */.Ikc({
+            best: schemas/* string */.YjP(),
+            bestValue: schemas/* number */.aig(),
+            worst: schemas/* string */.YjP(),
+            worstValue: schemas/* number */.aig(),
+            gap: schemas/* number */.aig(),
+        })),
     })
         .optional(),
     /**
@@ -1384,16 +1582,38 @@ const metricsReportSchema = schemas/* object */.Ikc({
      * rows, `totalClasses` counts them all, and rows of the others (and their per-class metrics)
      * are left out.
      */
-    confusionMatrix: schemas/* object */.Ikc({ classes: schemas/* array */.YOg(schemas/* string */.YjP()), matrix: schemas/* array */.YOg(schemas/* array */.YOg(schemas/* number */.aig())), totalClasses: schemas/* number */.aig().int().positive().optional() }).optional(),
+    confusionMatrix: schemas/* object */.Ikc({
+        classes: schemas/* array */.YOg(schemas/* string */.YjP()),
+        matrix: schemas/* array */.YOg(schemas/* array */.YOg(schemas/* number */.aig())),
+        totalClasses: schemas/* number */.aig().int().positive().optional(),
+    })
+        .optional(),
     /** How the confidence intervals were computed; `requested` when the work budget allowed fewer resamples. */
-    bootstrap: schemas/* object */.Ikc({ method: schemas/* string */.YjP(), resamples: schemas/* number */.aig().int().positive(), requested: schemas/* number */.aig().int().positive().optional(), confidence: schemas/* number */.aig(), seed: schemas/* number */.aig().int() }).optional(),
+    bootstrap: schemas/* object */.Ikc({
+        method: schemas/* string */.YjP(),
+        resamples: schemas/* number */.aig().int().positive(),
+        requested: schemas/* number */.aig().int().positive().optional(),
+        confidence: schemas/* number */.aig(),
+        seed: schemas/* number */.aig().int(),
+    })
+        .optional(),
 });
 async function loadMetrics(path, what, baseDir = process.cwd()) {
     const text = await readUserFile(path, what, baseDir);
     const value = await parseStructured(text, path, what);
-    if (value && typeof value === 'object' && value.format === METRICS_REPORT_FORMAT) {
+    if (value &&
+        typeof value === 'object' &&
+        value.format === METRICS_REPORT_FORMAT) {
         const report = await validateStructured(value, metricsReportSchema, { path, what, text });
-        return { source: path, model: report.model, version: report.version, fingerprint: report.fingerprint, evaluationSha256: report.evaluation?.dataSha256, metrics: report.metrics, slices: report.slices };
+        return {
+            source: path,
+            model: report.model,
+            version: report.version,
+            fingerprint: report.fingerprint,
+            evaluationSha256: report.evaluation?.dataSha256,
+            metrics: report.metrics,
+            slices: report.slices,
+        };
     }
     const metrics = flattenMetrics(value, path, what);
     if (Object.keys(metrics).length === 0)
@@ -1447,7 +1667,11 @@ async function readApprovals(registry, runId, environment, log) {
         const reviews = await registry.listRunApprovals(Number(runId));
         return reviews
             .filter((review) => review.environments.includes(environment))
-            .map((review) => ({ login: review.login, state: approvalSchema.shape.state.catch('pending').parse(review.state), ...(review.comment ? { comment: review.comment } : {}) }));
+            .map((review) => ({
+            login: review.login,
+            state: approvalSchema.shape.state.catch('pending').parse(review.state),
+            ...(review.comment ? { comment: review.comment } : {}),
+        }));
     }
     catch (error) {
         const status = statusOf(error);
@@ -1517,7 +1741,8 @@ const deploymentPayloadSchema = schemas/* object */.Ikc({
     /** The environment reviewers who approved the job that recorded this promotion. */
     approvals: schemas/* array */.YOg(approvalSchema).optional(),
     /** Set when an earlier version was restored: the version it replaced and why. */
-    rollback: schemas/* object */.Ikc({ from: (0,identifiers/* identifier */.Cv)('model version').optional(), reason: schemas/* string */.YjP() }).optional(),
+    rollback: schemas/* object */.Ikc({ from: (0,identifiers/* identifier */.Cv)('model version').optional(), reason: schemas/* string */.YjP() })
+        .optional(),
 });
 /** Deployment payloads come back as an object or as a JSON string, depending on how they were sent. */
 function parsePayload(raw) {
@@ -1539,14 +1764,24 @@ function parsePayload(raw) {
  * trusted. Lazy, so that finding the current model reads as little as it can.
  */
 async function* modelsInEnvironment(registry, model, environment) {
-    for await (const deployment of registry.listDeployments({ task: (0,identifiers/* modelTask */.Zl)(model), environment })) {
+    for await (const deployment of registry.listDeployments({
+        task: (0,identifiers/* modelTask */.Zl)(model),
+        environment,
+    })) {
         const latest = await registry.latestDeploymentStatus(deployment.id);
         if (latest?.state !== 'success')
             continue;
         const payload = parsePayload(deployment.payload);
         if (!payload || payload.model !== model)
             continue;
-        yield { deploymentId: deployment.id, environment, sha: deployment.sha, createdAt: deployment.createdAt, creator: deployment.creator, payload };
+        yield {
+            deploymentId: deployment.id,
+            environment,
+            sha: deployment.sha,
+            createdAt: deployment.createdAt,
+            creator: deployment.creator,
+            payload,
+        };
     }
 }
 /** The model in `environment` now, and the version before it (a re-run needs both). */
@@ -1583,7 +1818,12 @@ async function createModelDeployment(registry, deployment) {
     }
 }
 async function setDeploymentState(registry, deploymentId, state, details) {
-    await registry.createDeploymentStatus(deploymentId, { state, description: shorten(details.description), logUrl: details.logUrl, environmentUrl: details.environmentUrl });
+    await registry.createDeploymentStatus(deploymentId, {
+        state,
+        description: shorten(details.description),
+        logUrl: details.logUrl,
+        environmentUrl: details.environmentUrl,
+    });
 }
 /**
  * Records a failure on a deployment whose promotion could not finish, so that it never counts
@@ -1598,7 +1838,9 @@ async function markDeploymentFailed(registry, deploymentId, reason, log, logUrl)
     }
 }
 function shorten(text) {
-    return text.length > STATUS_DESCRIPTION_LIMIT ? `${text.slice(0, STATUS_DESCRIPTION_LIMIT - 1)}…` : text;
+    return text.length > STATUS_DESCRIPTION_LIMIT
+        ? `${text.slice(0, STATUS_DESCRIPTION_LIMIT - 1)}…`
+        : text;
 }
 /** The registry of this repository, or undefined where there is none (no token or repository: a laptop). */
 async function openRegistry(token, context, log, env = process.env) {
@@ -1656,9 +1898,19 @@ function sortKeys(value) {
 
 async function resolveBaseline(args) {
     if (args.file)
-        return { metrics: await args.loadFile(args.file), source: { kind: 'file', path: args.file }, history: [] };
+        return {
+            metrics: await args.loadFile(args.file),
+            source: { kind: 'file', path: args.file },
+            history: [],
+        };
     if (!args.registry)
-        return { source: { kind: 'none', reason: 'no baseline file was given, and the registry cannot be read here (no GitHub token or repository)' }, history: [] };
+        return {
+            source: {
+                kind: 'none',
+                reason: 'no baseline file was given, and the registry cannot be read here (no GitHub token or repository)',
+            },
+            history: [],
+        };
     const recent = [];
     try {
         for await (const deployed of modelsInEnvironment(args.registry, args.model, args.environment)) {
@@ -1671,11 +1923,23 @@ async function resolveBaseline(args) {
         if ((0,client/* statusOf */.c2)(error) !== 403 && (0,client/* statusOf */.c2)(error) !== 404)
             throw error;
         args.log.warning(`Could not read the deployments of ${args.environment} (${(0,client/* statusOf */.c2)(error)}); the job needs "permissions: deployments: read". Comparing without a baseline.`);
-        return { source: { kind: 'none', reason: `the deployments of ${args.environment} could not be read (the token lacks deployments: read)` }, history: [] };
+        return {
+            source: {
+                kind: 'none',
+                reason: `the deployments of ${args.environment} could not be read (the token lacks deployments: read)`,
+            },
+            history: [],
+        };
     }
     const deployed = recent[0];
     if (!deployed)
-        return { source: { kind: 'none', reason: `no model is in ${args.environment} yet (no successful deployment of task ${(0,identifiers/* modelTask */.Zl)(args.model)})` }, history: [] };
+        return {
+            source: {
+                kind: 'none',
+                reason: `no model is in ${args.environment} yet (no successful deployment of task ${(0,identifiers/* modelTask */.Zl)(args.model)})`,
+            },
+            history: [],
+        };
     const { payload } = deployed;
     const fromPayload = {
         source: `${args.environment} deployment ${deployed.deploymentId}`,
@@ -1690,14 +1954,23 @@ async function resolveBaseline(args) {
     if (payload.metricsUrl) {
         const fetched = await fetchRecordedReport(args.registry, deployed, args.apiUrl ?? 'https://api.github.com', args.log);
         if (fetched) {
-            metrics = { ...fetched, source: `${args.environment} deployment ${deployed.deploymentId} (${fetched.source})` };
+            metrics = {
+                ...fetched,
+                source: `${args.environment} deployment ${deployed.deploymentId} (${fetched.source})`,
+            };
             report = 'fetched';
         }
         else
             report = 'unavailable';
     }
-    const history = collapseRedeployments(recent).reverse().map((d) => ({ version: d.payload.version, metrics: d.payload.metrics }));
-    return { metrics, source: { kind: 'registry', environment: args.environment, deployment: deployed, report }, history };
+    const history = collapseRedeployments(recent)
+        .reverse()
+        .map((d) => ({ version: d.payload.version, metrics: d.payload.metrics }));
+    return {
+        metrics,
+        source: { kind: 'registry', environment: args.environment, deployment: deployed, report },
+        history,
+    };
 }
 /** A model deployed again without a new version shows once in the history. */
 function collapseRedeployments(newestFirst) {
@@ -1721,9 +1994,22 @@ async function fetchRecordedReport(registry, deployed, apiUrl, log) {
     try {
         const text = (await registry.downloadReleaseAsset(Number(assetId))).toString('utf8');
         const source = `release asset ${assetId}`;
-        const parsed = await validateStructured(JSON.parse(text), metricsReportSchema, { path: source, what: 'baseline metrics report', text });
-        const loaded = { source, model: parsed.model, version: parsed.version, fingerprint: parsed.fingerprint, evaluationSha256: parsed.evaluation?.dataSha256, metrics: parsed.metrics, slices: parsed.slices };
-        if (parsed.model !== deployed.payload.model || sha256Text(canonicalJson(metricValues(loaded))) !== deployed.payload.metricsDigest) {
+        const parsed = await validateStructured(JSON.parse(text), metricsReportSchema, {
+            path: source,
+            what: 'baseline metrics report',
+            text,
+        });
+        const loaded = {
+            source,
+            model: parsed.model,
+            version: parsed.version,
+            fingerprint: parsed.fingerprint,
+            evaluationSha256: parsed.evaluation?.dataSha256,
+            metrics: parsed.metrics,
+            slices: parsed.slices,
+        };
+        if (parsed.model !== deployed.payload.model ||
+            sha256Text(canonicalJson(metricValues(loaded))) !== deployed.payload.metricsDigest) {
             log.warning(`The metrics report at ${url} is not the one ${where} recorded (model or metric values differ from its digest); using the metric values of its payload.`);
             return undefined;
         }
@@ -1766,7 +2052,15 @@ function summarizeBaseline(source) {
 
 const COMPARISON_FORMAT = 'mlops-actions/comparison@1';
 const ci = schemas/* tuple */.PVZ([schemas/* number */.aig(), schemas/* number */.aig()]);
-const document_status = schemas/* enum */.k5n(['pass', 'warn', 'inconclusive', 'fail', 'info', 'added', 'removed']);
+const document_status = schemas/* enum */.k5n([
+    'pass',
+    'warn',
+    'inconclusive',
+    'fail',
+    'info',
+    'added',
+    'removed',
+]);
 const verdict = schemas/* enum */.k5n(['pass', 'warn', 'inconclusive', 'fail']);
 const sha = schemas/* string */.YjP().regex(/^[0-9a-f]{1,64}$/);
 const metricComparison = schemas/* object */.Ikc({
@@ -1782,7 +2076,12 @@ const metricComparison = schemas/* object */.Ikc({
     status: document_status,
     reasons: schemas/* array */.YOg(schemas/* string */.YjP()),
 });
-const sliceValue = schemas/* object */.Ikc({ slice: schemas/* string */.YjP(), value: schemas/* number */.aig(), ci: ci.optional(), n: schemas/* number */.aig().optional() });
+const sliceValue = schemas/* object */.Ikc({
+    slice: schemas/* string */.YjP(),
+    value: schemas/* number */.aig(),
+    ci: ci.optional(),
+    n: schemas/* number */.aig().optional(),
+});
 const sliceComparison = schemas/* object */.Ikc({
     metric: schemas/* string */.YjP(),
     rule: schemas/* string */.YjP().optional(),
@@ -1792,7 +2091,12 @@ const sliceComparison = schemas/* object */.Ikc({
     best: sliceValue.optional(),
     baselineWorst: sliceValue.optional(),
     gap: schemas/* number */.aig().optional(),
-    rows: schemas/* array */.YOg(schemas/* object */.Ikc({ slice: schemas/* string */.YjP(), candidate: sliceValue.optional(), baseline: sliceValue.optional(), ignored: schemas/* boolean */.zMY() })),
+    rows: schemas/* array */.YOg(schemas/* object */.Ikc({
+        slice: schemas/* string */.YjP(),
+        candidate: sliceValue.optional(),
+        baseline: sliceValue.optional(),
+        ignored: schemas/* boolean */.zMY(),
+    })),
 });
 /** Which baseline was used and why, as the comment states it. */
 const baselineSummarySchema = schemas/* discriminatedUnion */.gMt('kind', [
@@ -1819,7 +2123,11 @@ const lineageSide = schemas/* object */.Ikc({
     commit: sha.optional(),
     runUrl: schemas/* string */.YjP().optional(),
 });
-const side = schemas/* object */.Ikc({ source: schemas/* string */.YjP(), version: schemas/* string */.YjP().optional(), evaluationSha256: schemas/* string */.YjP().optional() });
+const side = schemas/* object */.Ikc({
+    source: schemas/* string */.YjP(),
+    version: schemas/* string */.YjP().optional(),
+    evaluationSha256: schemas/* string */.YjP().optional(),
+});
 const comparisonDocumentSchema = schemas/* object */.Ikc({
     format: schemas/* literal */.euz(COMPARISON_FORMAT),
     model: schemas/* string */.YjP().regex(identifiers/* MODEL_NAME_PATTERN */.lM),
@@ -1836,10 +2144,16 @@ const comparisonDocumentSchema = schemas/* object */.Ikc({
     slices: schemas/* array */.YOg(sliceComparison),
     lineage: schemas/* object */.Ikc({ candidate: lineageSide, baseline: lineageSide.optional() }).optional(),
     /** The recent models in the baseline environment, oldest first. */
-    history: schemas/* array */.YOg(schemas/* object */.Ikc({ version: schemas/* string */.YjP(), metrics: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* number */.aig()) })).optional(),
+    history: schemas/* array */.YOg(schemas/* object */.Ikc({ version: schemas/* string */.YjP(), metrics: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* number */.aig()) }))
+        .optional(),
 });
 function gateResultOf(document) {
-    return { verdict: document.verdict, metrics: document.metrics, slices: document.slices, hasBaseline: document.baseline !== null };
+    return {
+        verdict: document.verdict,
+        metrics: document.metrics,
+        slices: document.slices,
+        hasBaseline: document.baseline !== null,
+    };
 }
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/errors.js
@@ -1879,13 +2193,21 @@ function commentArtifactName(model, runAttempt) {
 const requestSchema = schemas/* object */.Ikc({
     format: schemas/* literal */.euz(COMMENT_REQUEST_FORMAT),
     model: schemas/* string */.YjP().regex(identifiers/* MODEL_NAME_PATTERN */.lM),
-    pullRequest: schemas/* number */.aig().int().positive().max(2 ** 31),
+    pullRequest: schemas/* number */.aig()
+        .int()
+        .positive()
+        .max(2 ** 31),
     headSha: schemas/* string */.YjP().regex(/^[0-9a-f]{40}$/),
 })
     .strict();
 async function writeCommentRequest(dir, document, pullRequest) {
     await (0,promises_.mkdir)(dir, { recursive: true });
-    const request = { format: COMMENT_REQUEST_FORMAT, model: document.model, pullRequest: pullRequest.number, headSha: pullRequest.headSha };
+    const request = {
+        format: COMMENT_REQUEST_FORMAT,
+        model: document.model,
+        pullRequest: pullRequest.number,
+        headSha: pullRequest.headSha,
+    };
     await (0,promises_.writeFile)((0,external_node_path_.join)(dir, REQUEST_FILE), JSON.stringify(request, null, 2) + '\n');
     await (0,promises_.writeFile)((0,external_node_path_.join)(dir, DOCUMENT_FILE), JSON.stringify(document) + '\n');
     return [
@@ -1913,14 +2235,22 @@ async function readCommentRequest(dir, artifact, model) {
         catch {
             throw new errors/* UserError */.yo(`${file} in artifact ${artifact} is not JSON. Nothing was posted.`);
         }
-        return validateStructured(value, schema, { path: `${artifact}/${file}`, what: 'comment artifact file', text });
+        return validateStructured(value, schema, {
+            path: `${artifact}/${file}`,
+            what: 'comment artifact file',
+            text,
+        });
     };
     const request = await read(REQUEST_FILE, requestSchema);
     const document = await read(DOCUMENT_FILE, comparisonDocumentSchema);
     if (request.model !== model || document.model !== model) {
         throw new errors/* UserError */.yo(`Artifact ${artifact} holds the comparison of model "${document.model}" (request for "${request.model}"), not "${model}". Nothing was posted.`);
     }
-    return { request, document: { ...document, verdict: overallVerdict([...document.metrics, ...document.slices]) }, documentPath: (0,external_node_path_.join)(dir, DOCUMENT_FILE) };
+    return {
+        request,
+        document: { ...document, verdict: overallVerdict([...document.metrics, ...document.slices]) },
+        documentPath: (0,external_node_path_.join)(dir, DOCUMENT_FILE),
+    };
 }
 /** The triggering run, from a workflow_run event payload. */
 const workflowRunEvent = schemas/* object */.Ikc({
@@ -1952,7 +2282,8 @@ async function verifyPullRequest(request, run, repository, reader) {
     };
     if (request.headSha !== run.head_sha)
         refuse(`the artifact names head commit ${request.headSha.slice(0, 12)}, but the run ran on ${run.head_sha.slice(0, 12)}`);
-    if (run.pull_requests.length && !run.pull_requests.some((pr) => pr.number === request.pullRequest))
+    if (run.pull_requests.length &&
+        !run.pull_requests.some((pr) => pr.number === request.pullRequest))
         refuse(`the run belongs to pull request(s) ${run.pull_requests.map((pr) => `#${pr.number}`).join(', ')}`);
     const pr = await reader.headOf(request.pullRequest);
     if (!pr)
@@ -1978,9 +2309,16 @@ var markdown_escape = __nccwpck_require__(32215);
 const MAX_LISTED = 15;
 const MAX_TEXT = 120;
 function clipped(text) {
-    return text.length <= MAX_TEXT ? text : `${Array.from(text).slice(0, MAX_TEXT - 1).join('')}…`;
+    return text.length <= MAX_TEXT
+        ? text
+        : `${Array.from(text)
+            .slice(0, MAX_TEXT - 1)
+            .join('')}…`;
 }
-const asMarkdown = { name: (text) => (0,markdown_escape/* inlineCode */.ti)(clipped(text)), value: (text) => (0,markdown_escape/* escapeMarkdown */.FV)(clipped(text)) };
+const asMarkdown = {
+    name: (text) => (0,markdown_escape/* inlineCode */.ti)(clipped(text)),
+    value: (text) => (0,markdown_escape/* escapeMarkdown */.FV)(clipped(text)),
+};
 /** One change as a Markdown sentence, e.g. "this PR loosens `accuracy` max-regression from 0.02 to 0.2". */
 function changeLine(change) {
     return `${change.effect === 'looser' ? '⚠️ ' : ''}this PR ${describeChange(change, asMarkdown)}`;
@@ -2023,7 +2361,9 @@ function policyAnnotation(source) {
     if (source?.kind !== 'base' || !['changed', 'added', 'removed'].includes(source.proposed))
         return undefined;
     const quote = (text) => JSON.stringify(clipped(text));
-    const changes = source.changes.slice(0, 5).map((change) => `this PR ${describeChange(change, { name: quote, value: clipped })}`);
+    const changes = source.changes
+        .slice(0, 5)
+        .map((change) => `this PR ${describeChange(change, { name: quote, value: clipped })}`);
     const more = source.changes.length + source.more - changes.length;
     const text = `The pull request changes the gate policy "${source.path}"; it was judged by the base branch's policy (${source.baseRef} at ${source.baseSha.slice(0, 12)}), and the changes are not applied until merged: ${changes.join('; ')}${more > 0 ? `; and ${more} more` : ''}.`;
     return { level: loosens(source.changes) ? 'warning' : 'notice', text };
@@ -2039,7 +2379,10 @@ async function postPullRequestComment(request) {
         log.info(`Not a pull request run (event ${request.eventName ?? 'unknown'}), so no comment was posted; the body is in ${request.bodyFile}.`);
         return { posted: false, why: 'not-a-pull-request' };
     }
-    const [{ createOctokitPort }, { upsertStickyComment }] = await Promise.all([__nccwpck_require__.e(/* import() */ 113).then(__nccwpck_require__.bind(__nccwpck_require__, 82113)), Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 17853))]);
+    const [{ createOctokitPort }, { upsertStickyComment }] = await Promise.all([
+        __nccwpck_require__.e(/* import() */ 113).then(__nccwpck_require__.bind(__nccwpck_require__, 82113)),
+        Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 17853)),
+    ]);
     const github = await createOctokitPort(request.token, repository, log, request.env);
     const result = await upsertStickyComment(github, { issueNumber: request.pullRequestNumber, marker: request.marker }, request.content, log);
     if (result.status === 'skipped') {
@@ -2062,7 +2405,9 @@ var sticky_comment = __nccwpck_require__(17853);
 
 /** A line chart of `metric` over `history` (oldest first) and the candidate; undefined with fewer than two points. */
 function metricChart(metric, history, candidate) {
-    const points = history.filter((point) => Number.isFinite(point.metrics[metric])).map((point) => ({ label: (0,markdown_escape/* mermaidLabel */._b)(point.version, 14), value: point.metrics[metric] }));
+    const points = history
+        .filter((point) => Number.isFinite(point.metrics[metric]))
+        .map((point) => ({ label: (0,markdown_escape/* mermaidLabel */._b)(point.version, 14), value: point.metrics[metric] }));
     if (candidate !== undefined && Number.isFinite(candidate))
         points.push({ label: 'this PR', value: candidate });
     if (points.length < 2)
@@ -2123,7 +2468,9 @@ const MAX_REASON = 400;
 function clip(text, max) {
     if (text.length <= max)
         return text;
-    return Array.from(text).slice(0, max - 1).join('') + '…';
+    return (Array.from(text)
+        .slice(0, max - 1)
+        .join('') + '…');
 }
 /** A metric, slice or version name from a file: inline code, shortened. */
 function code(text) {
@@ -2144,7 +2491,12 @@ const STATUS = {
     added: '🆕 added',
     removed: '➖ removed',
 };
-const VERDICT_ICON = { pass: '✅', warn: '⚠️', inconclusive: '❔', fail: '❌' };
+const VERDICT_ICON = {
+    pass: '✅',
+    warn: '⚠️',
+    inconclusive: '❔',
+    fail: '❌',
+};
 /** The heading of a model's section, also used for the status table of a multi-model comment. */
 function headline(model, candidateVersion, verdict) {
     return `${(0,markdown_escape/* escapeMarkdown */.FV)(model)}${candidateVersion ? ` ${code(candidateVersion)}` : ''} ${HEADLINE[verdict]}`;
@@ -2153,18 +2505,33 @@ function renderComparison(view, links, budget = Number.POSITIVE_INFINITY) {
     const { model, candidate } = view;
     const baseline = view.baseline ?? undefined;
     const result = gateResultOf(view);
-    const pointer = links.reportArtifact ? `the full report is in the artifact ${(0,markdown_escape/* inlineCode */.ti)(links.reportArtifact)} of this run` : 'the full report is in the step\'s `report` output';
-    const fixedHead = [`### ${headline(model, candidate.version, result.verdict)}`, tally(result), describeBaseline(view.baselineSource, baseline, links)];
+    const pointer = links.reportArtifact
+        ? `the full report is in the artifact ${(0,markdown_escape/* inlineCode */.ti)(links.reportArtifact)} of this run`
+        : "the full report is in the step's `report` output";
+    const fixedHead = [
+        `### ${headline(model, candidate.version, result.verdict)}`,
+        tally(result),
+        describeBaseline(view.baselineSource, baseline, links),
+    ];
     const policyNote = renderPolicyNote(view.policy);
     if (policyNote)
         fixedHead.push(policyNote);
     if (view.notLikeForLike) {
         fixedHead.push(`> [!WARNING]\n> Not like-for-like: the baseline and the candidate were evaluated on different data (evaluation data ${(0,markdown_escape/* inlineCode */.ti)(render_short(baseline?.evaluationSha256))} vs ${(0,markdown_escape/* inlineCode */.ti)(render_short(candidate.evaluationSha256))}), so the deltas do not compare the same examples.`);
     }
-    const problems = [...result.metrics.map((m) => ({ name: code(m.name), status: m.status, reasons: m.reasons })), ...result.slices.map((s) => ({ name: `${code(s.metric)} by slice`, status: s.status, reasons: s.reasons }))].filter((p) => p.status === 'fail' || p.status === 'warn' || p.status === 'inconclusive');
+    const problems = [
+        ...result.metrics.map((m) => ({ name: code(m.name), status: m.status, reasons: m.reasons })),
+        ...result.slices.map((s) => ({
+            name: `${code(s.metric)} by slice`,
+            status: s.status,
+            reasons: s.reasons,
+        })),
+    ].filter((p) => p.status === 'fail' || p.status === 'warn' || p.status === 'inconclusive');
     problems.sort((a, b) => RANK[b.status] - RANK[a.status]);
     if (problems.length) {
-        const shown = problems.slice(0, MAX_REASONS).map((p) => `- ${STATUS[p.status]} ${p.name}: ${p.reasons.map((reason) => (0,markdown_escape/* escapeMarkdown */.FV)(clip(reason, MAX_REASON))).join('; ')}`);
+        const shown = problems
+            .slice(0, MAX_REASONS)
+            .map((p) => `- ${STATUS[p.status]} ${p.name}: ${p.reasons.map((reason) => (0,markdown_escape/* escapeMarkdown */.FV)(clip(reason, MAX_REASON))).join('; ')}`);
         if (problems.length > MAX_REASONS)
             shown.push(`- … and ${problems.length - MAX_REASONS} more; ${pointer}.`);
         fixedHead.push(shown.join('\n'));
@@ -2185,7 +2552,9 @@ function renderComparison(view, links, budget = Number.POSITIVE_INFINITY) {
     let room = budget - fixedLength - 200;
     const take = (render, what) => {
         const rendered = render(Math.max(0, room));
-        const text = rendered.length <= room ? rendered : `_${what} left out to fit GitHub's comment size limit: ${pointer}._`;
+        const text = rendered.length <= room
+            ? rendered
+            : `_${what} left out to fit GitHub's comment size limit: ${pointer}._`;
         room -= text.length + 2;
         return text;
     };
@@ -2200,15 +2569,31 @@ function renderComparison(view, links, budget = Number.POSITIVE_INFINITY) {
         return section;
     // Even the fixed parts do not fit (very little room left by other models' sections): the
     // headline, the tally and where to find everything.
-    return join([`### ${headline(model, candidate.version, result.verdict)}`, tally(result), `_This section was shortened to fit GitHub's comment size limit: ${pointer}._`]);
+    return join([
+        `### ${headline(model, candidate.version, result.verdict)}`,
+        tally(result),
+        `_This section was shortened to fit GitHub's comment size limit: ${pointer}._`,
+    ]);
 }
-const RANK = { pass: 0, info: 0, added: 0, removed: 0, warn: 1, inconclusive: 2, fail: 3 };
+const RANK = {
+    pass: 0,
+    info: 0,
+    added: 0,
+    removed: 0,
+    warn: 1,
+    inconclusive: 2,
+    fail: 3,
+};
 /** One sentence counting the gated metrics by status, so the headline needs no scrolling. */
 function tally(result) {
     const gated = [...result.metrics.filter((m) => m.rule), ...result.slices.filter((s) => s.rule)];
     const ungated = result.metrics.length - result.metrics.filter((m) => m.rule).length;
-    const counts = ['fail', 'inconclusive', 'warn', 'pass', 'info'].map((status) => [status, gated.filter((g) => g.status === status).length]).filter(([, n]) => n > 0);
-    const gates = gated.length ? `${gated.length} ${gated.length === 1 ? 'gate' : 'gates'}: ${counts.map(([status, n]) => `${n} ${status === 'pass' ? 'passed' : status === 'fail' ? 'failed' : status}`).join(', ')}` : 'No gates apply (no gate policy, or it names none of these metrics)';
+    const counts = ['fail', 'inconclusive', 'warn', 'pass', 'info']
+        .map((status) => [status, gated.filter((g) => g.status === status).length])
+        .filter(([, n]) => n > 0);
+    const gates = gated.length
+        ? `${gated.length} ${gated.length === 1 ? 'gate' : 'gates'}: ${counts.map(([status, n]) => `${n} ${status === 'pass' ? 'passed' : status === 'fail' ? 'failed' : status}`).join(', ')}`
+        : 'No gates apply (no gate policy, or it names none of these metrics)';
     return `**${gates}.** ${ungated ? `${ungated} ${gated.length ? 'more ' : ''}${ungated === 1 ? 'metric is' : 'metrics are'} reported without a gate.` : ''}`.trim();
 }
 /** The gated metrics and anything not passing; without a policy, the first few metrics. */
@@ -2218,7 +2603,9 @@ function keyMetrics(metrics) {
 }
 function baselineColumn(source, baseline) {
     const label = source.kind === 'registry' ? render_capitalise(source.environment) : 'Baseline';
-    return baseline?.version ? `${(0,markdown_escape/* escapeMarkdown */.FV)(label)} (${code(baseline.version)})` : (0,markdown_escape/* escapeMarkdown */.FV)(label);
+    return baseline?.version
+        ? `${(0,markdown_escape/* escapeMarkdown */.FV)(label)} (${code(baseline.version)})`
+        : (0,markdown_escape/* escapeMarkdown */.FV)(label);
 }
 function render_capitalise(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
@@ -2229,8 +2616,14 @@ function describeBaseline(source, baseline, links) {
             return `Compared with the baseline${baseline?.version ? ` ${(0,markdown_escape/* inlineCode */.ti)(baseline.version)}` : ''} from ${(0,markdown_escape/* inlineCode */.ti)(source.path)}, given as the \`baseline\` input.`;
         case 'registry': {
             const since = source.createdAt.slice(0, 10);
-            const environmentUrl = links.repository ? `${links.serverUrl}/${links.repository}/deployments/${encodeURIComponent(source.environment)}` : undefined;
-            const report = source.report === 'fetched' ? 'its full metrics report' : source.report === 'unavailable' ? 'the metric values its deployment records (its full report could not be read)' : 'the metric values its deployment records';
+            const environmentUrl = links.repository
+                ? `${links.serverUrl}/${links.repository}/deployments/${encodeURIComponent(source.environment)}`
+                : undefined;
+            const report = source.report === 'fetched'
+                ? 'its full metrics report'
+                : source.report === 'unavailable'
+                    ? 'the metric values its deployment records (its full report could not be read)'
+                    : 'the metric values its deployment records';
             return `Compared with ${(0,markdown_escape/* inlineCode */.ti)(source.version)}, the model in ${(0,markdown_escape/* inlineCode */.ti)(source.environment)} since ${(0,markdown_escape/* escapeMarkdown */.FV)(since)} (commit ${(0,markdown_escape/* inlineCode */.ti)(source.sha.slice(0, 12))}, ${(0,markdown_escape/* markdownLink */.iQ)(`deployment ${source.deploymentId}`, environmentUrl)}): the newest successful deployment of ${(0,markdown_escape/* inlineCode */.ti)(`model:${source.model}`)} there, using ${report}.`;
         }
         case 'none':
@@ -2248,7 +2641,9 @@ function metricRow(m) {
         valueWithCi(m.baseline, m.baselineCi),
         valueWithCi(m.candidate, m.candidateCi),
         m.delta === undefined ? '—' : signed(m.delta),
-        m.deltaRelative === undefined ? '—' : (m.deltaRelative >= 0 ? '+' : '') + percent(m.deltaRelative),
+        m.deltaRelative === undefined
+            ? '—'
+            : (m.deltaRelative >= 0 ? '+' : '') + percent(m.deltaRelative),
         m.rule ? (0,markdown_escape/* escapeMarkdown */.FV)(m.rule) : '',
         STATUS[m.status],
     ];
@@ -2280,7 +2675,7 @@ function details(summary, body, open = false) {
 function sliceCell(value) {
     if (!value)
         return '—';
-    return valueWithCi(value.value, value.ci) + (value.n !== undefined ? ` <sub>n=${value.n}</sub>` : '');
+    return (valueWithCi(value.value, value.ci) + (value.n !== undefined ? ` <sub>n=${value.n}</sub>` : ''));
 }
 /** Per metric, its slices worst first, in one collapsible section; failing slice rules open it. */
 function sliceSection(slices, baselineHeader, budget, pointer) {
@@ -2288,7 +2683,9 @@ function sliceSection(slices, baselineHeader, budget, pointer) {
     const ordered = [...slices].sort((a, b) => RANK[b.status] - RANK[a.status] || Number(Boolean(b.rule)) - Number(Boolean(a.rule)));
     const listed = ordered.slice(0, MAX_REASONS);
     const summaryLines = listed.map((s) => {
-        const worst = s.worst ? `worst ${code(s.worst.slice)} ${format(s.worst.value)}` : 'no judged slice';
+        const worst = s.worst
+            ? `worst ${code(s.worst.slice)} ${format(s.worst.value)}`
+            : 'no judged slice';
         const gap = s.gap !== undefined ? `, gap ${format(s.gap)}` : '';
         return `- ${STATUS[s.status]} ${code(s.metric)}: ${worst}${gap}${s.rule ? ` (${(0,markdown_escape/* escapeMarkdown */.FV)(s.rule)})` : ''}`;
     });
@@ -2300,12 +2697,22 @@ function sliceSection(slices, baselineHeader, budget, pointer) {
     for (const slice of listed) {
         // Worst first (whichever way is better), slices too small to judge last.
         const ascending = !slice.worst || !slice.best || slice.worst.value <= slice.best.value;
-        const order = (row) => (row.candidate === undefined || row.ignored ? Infinity : ascending ? row.candidate.value : -row.candidate.value);
+        const order = (row) => row.candidate === undefined || row.ignored
+            ? Infinity
+            : ascending
+                ? row.candidate.value
+                : -row.candidate.value;
         const rows = [...slice.rows]
             .sort((a, b) => order(a) - order(b) || a.slice.localeCompare(b.slice))
             .map((row) => {
             const delta = row.candidate && row.baseline ? signed(row.candidate.value - row.baseline.value) : '—';
-            const note = row.ignored ? 'too few examples, not judged' : row.slice === slice.worst?.slice ? 'worst' : row.slice === slice.best?.slice ? 'best' : '';
+            const note = row.ignored
+                ? 'too few examples, not judged'
+                : row.slice === slice.worst?.slice
+                    ? 'worst'
+                    : row.slice === slice.best?.slice
+                        ? 'best'
+                        : '';
             return [code(row.slice), sliceCell(row.baseline), sliceCell(row.candidate), delta, note];
         });
         const table = fitTable([`${code(slice.metric)} by slice`, baselineHeader, 'Candidate', 'Δ', ''], rows, Math.max(0, room), (left) => `_${left} more ${left === 1 ? 'slice' : 'slices'}: ${pointer}._`);
@@ -2326,20 +2733,46 @@ function renderLineage(view, baselineHeader, links) {
     const { candidate, baseline } = lineage;
     const code = (value) => (value ? (0,markdown_escape/* inlineCode */.ti)(render_short(value)) : '—');
     const rows = [
-        ['Version', candidate.version ? (0,markdown_escape/* inlineCode */.ti)(candidate.version) : '—', baseline?.version ? (0,markdown_escape/* inlineCode */.ti)(baseline.version) : '—'],
+        [
+            'Version',
+            candidate.version ? (0,markdown_escape/* inlineCode */.ti)(candidate.version) : '—',
+            baseline?.version ? (0,markdown_escape/* inlineCode */.ti)(baseline.version) : '—',
+        ],
         ['Fingerprint', code(candidate.fingerprint), code(baseline?.fingerprint)],
-        ['Evaluation data', code(candidate.evaluationSha256) + (view.notLikeForLike ? ' ⚠️ differs' : ''), code(baseline?.evaluationSha256)],
+        [
+            'Evaluation data',
+            code(candidate.evaluationSha256) + (view.notLikeForLike ? ' ⚠️ differs' : ''),
+            code(baseline?.evaluationSha256),
+        ],
         ['Config', code(candidate.configSha256), code(baseline?.configSha256)],
-        ['Training data', candidate.dataFiles?.length ? candidate.dataFiles.slice(0, 5).map((f) => `${(0,markdown_escape/* inlineCode */.ti)(f.path)} ${(0,markdown_escape/* inlineCode */.ti)(render_short(f.sha256))}`).join('<br>') + (candidate.dataFiles.length > 5 ? `<br>… ${candidate.dataFiles.length - 5} more` : '') : '—', '—'],
+        [
+            'Training data',
+            candidate.dataFiles?.length
+                ? candidate.dataFiles
+                    .slice(0, 5)
+                    .map((f) => `${(0,markdown_escape/* inlineCode */.ti)(f.path)} ${(0,markdown_escape/* inlineCode */.ti)(render_short(f.sha256))}`)
+                    .join('<br>') +
+                    (candidate.dataFiles.length > 5 ? `<br>… ${candidate.dataFiles.length - 5} more` : '')
+                : '—',
+            '—',
+        ],
         ['Commit', code(candidate.commit), code(baseline?.commit)],
-        ['Run', links.runUrl ? (0,markdown_escape/* markdownLink */.iQ)('this run', links.runUrl) : '—', baseline?.runUrl && isRunOf(links, baseline.runUrl) ? (0,markdown_escape/* markdownLink */.iQ)('workflow run', baseline.runUrl) : '—'],
+        [
+            'Run',
+            links.runUrl ? (0,markdown_escape/* markdownLink */.iQ)('this run', links.runUrl) : '—',
+            baseline?.runUrl && isRunOf(links, baseline.runUrl)
+                ? (0,markdown_escape/* markdownLink */.iQ)('workflow run', baseline.runUrl)
+                : '—',
+        ],
     ];
     const useful = rows.filter(([, a, b]) => a !== '—' || b !== '—');
     return details('Lineage', (0,markdown_escape/* markdownTable */.Qj)(['', 'Candidate', baselineHeader], useful));
 }
 /** Only links to runs of this repository are shown: URLs in payloads and artifacts are not trusted. */
 function isRunOf(links, url) {
-    return Boolean(links.repository) && url.startsWith(`${links.serverUrl}/${links.repository}/actions/runs/`) && /^[^\s()<>]+$/.test(url);
+    return (Boolean(links.repository) &&
+        url.startsWith(`${links.serverUrl}/${links.repository}/actions/runs/`) &&
+        /^[^\s()<>]+$/.test(url));
 }
 function renderCharts(view, key) {
     if (!view.history?.length)
@@ -2350,7 +2783,9 @@ function renderCharts(view, key) {
         .slice(0, MAX_CHARTS);
     if (!charts.length)
         return undefined;
-    const environment = view.baselineSource.kind === 'registry' ? view.baselineSource.environment : 'the baseline environment';
+    const environment = view.baselineSource.kind === 'registry'
+        ? view.baselineSource.environment
+        : 'the baseline environment';
     return details(`History: the last ${view.history.length} ${view.history.length === 1 ? 'version' : 'versions'} in ${(0,markdown_escape/* escapeMarkdown */.FV)(environment)} and this pull request`, charts.join('\n\n'));
 }
 function signed(value) {
@@ -2412,7 +2847,11 @@ function parseSections(body) {
             break;
         const meta = sectionMeta.safeParse(decodeMeta(start[2]));
         if (meta.success)
-            sections.push({ model: start[1], meta: meta.data, body: lines.slice(i + 1, end).join('\n') });
+            sections.push({
+                model: start[1],
+                meta: meta.data,
+                body: lines.slice(i + 1, end).join('\n'),
+            });
         i = end;
     }
     return sections;
@@ -2452,13 +2891,19 @@ function mergeSection(existingBody, section) {
 /** How many characters a model's section may take, given the other sections already in the comment. */
 function sectionBudget(existingBody, model, limit) {
     const others = parseSections(existingBody ?? '').filter((s) => s.model !== model);
-    const placeholder = { model, meta: { verdict: 'fail', candidate: 'x'.repeat(200), baseline: 'x'.repeat(400) }, body: '' };
+    const placeholder = {
+        model,
+        meta: { verdict: 'fail', candidate: 'x'.repeat(200), baseline: 'x'.repeat(400) },
+        body: '',
+    };
     return limit - composeComment([...others, placeholder]).length - 64;
 }
 /** True when `body` holds exactly this section: the check that a concurrent writer did not overwrite it. */
 function holdsSection(body, section) {
     const found = parseSections(body).find((s) => s.model === section.model);
-    return found !== undefined && found.body === section.body.trimEnd() && JSON.stringify(found.meta) === JSON.stringify(section.meta);
+    return (found !== undefined &&
+        found.body === section.body.trimEnd() &&
+        JSON.stringify(found.meta) === JSON.stringify(section.meta));
 }
 
 ;// CONCATENATED MODULE: ./shared/comparison/post.ts
@@ -2468,10 +2913,20 @@ function holdsSection(body, section) {
 
 function renderSection(document, links, budget = Number.POSITIVE_INFINITY) {
     const source = document.baselineSource;
-    const baseline = source.kind === 'registry' ? `${source.version} (${source.environment})` : source.kind === 'file' ? (document.baseline?.version ?? source.path) : 'no baseline';
+    const baseline = source.kind === 'registry'
+        ? `${source.version} (${source.environment})`
+        : source.kind === 'file'
+            ? (document.baseline?.version ?? source.path)
+            : 'no baseline';
     return {
         model: document.model,
-        meta: { verdict: document.verdict, ...(document.candidate.version ? { candidate: document.candidate.version.slice(0, 200) } : {}), baseline: baseline.slice(0, 400) },
+        meta: {
+            verdict: document.verdict,
+            ...(document.candidate.version
+                ? { candidate: document.candidate.version.slice(0, 200) }
+                : {}),
+            baseline: baseline.slice(0, 400),
+        },
         body: renderComparison(document, links, budget),
     };
 }
@@ -2525,7 +2980,9 @@ async function compareCandidate(request, step, log) {
     const { model } = request;
     const context = step.context();
     const candidate = await loadMetrics(request.metrics, 'metrics file');
-    const registry = request.baseline ? undefined : await openRegistry(request.token, context, log, step.env);
+    const registry = request.baseline
+        ? undefined
+        : await openRegistry(request.token, context, log, step.env);
     const resolved = await resolveBaseline({
         file: request.baseline,
         model,
@@ -2537,26 +2994,47 @@ async function compareCandidate(request, step, log) {
         loadFile: (path) => loadMetrics(path, 'baseline metrics file'),
     });
     const baseline = resolved.metrics;
-    const { policy, source: policySource } = await gatePolicyFor({ path: request.gates, from: request.gatesFrom, context, token: request.token, log, env: step.env });
-    for (const [role, loaded] of [['metrics', candidate], ['baseline', baseline]]) {
+    const { policy, source: policySource } = await gatePolicyFor({
+        path: request.gates,
+        from: request.gatesFrom,
+        context,
+        token: request.token,
+        log,
+        env: step.env,
+    });
+    for (const [role, loaded] of [
+        ['metrics', candidate],
+        ['baseline', baseline],
+    ]) {
         if (loaded?.model && loaded.model !== model) {
             throw new errors/* UserError */.yo(`The ${role} file "${loaded.source}" is a report for model "${loaded.model}", but "model-name" is "${model}". Compare reports of the same model.`);
         }
     }
-    const result = evaluateGates(candidate.metrics, baseline?.metrics, policy, { candidateSlices: candidate.slices ?? {}, baselineSlices: baseline?.slices });
+    const result = evaluateGates(candidate.metrics, baseline?.metrics, policy, {
+        candidateSlices: candidate.slices ?? {},
+        baselineSlices: baseline?.slices,
+    });
     const document = comparisonDocument(request, candidate, resolved, result, policySource, await candidateLineage(request, candidate, context));
     const dir = await (0,action_context/* createStepDir */.S)(context.tempDir, 'compare-metrics', model);
     const reportPath = (0,external_node_path_.join)(dir, 'comparison.json');
     const commentPath = (0,external_node_path_.join)(dir, 'comment.md');
     const fullPath = (0,external_node_path_.join)(dir, 'comparison.md');
     await (0,promises_.writeFile)(reportPath, JSON.stringify(document, null, 2) + '\n');
-    const links = { serverUrl: context.serverUrl, repository: context.repository, sha: context.sha, runUrl: context.runUrl };
+    const links = {
+        serverUrl: context.serverUrl,
+        repository: context.repository,
+        sha: context.sha,
+        runUrl: context.runUrl,
+    };
     await (0,promises_.writeFile)(fullPath, renderSection(document, links).body);
     let reportArtifact = '';
     if (artifactServiceAvailable(step.env)) {
         const name = reportArtifactName(model, context.runAttempt);
         try {
-            await uploadArtifact(name, [{ from: reportPath, as: 'comparison.json' }, { from: fullPath, as: 'comparison.md' }], (0,external_node_path_.join)(dir, 'report-artifact'), log);
+            await uploadArtifact(name, [
+                { from: reportPath, as: 'comparison.json' },
+                { from: fullPath, as: 'comparison.md' },
+            ], (0,external_node_path_.join)(dir, 'report-artifact'), log);
             reportArtifact = name;
         }
         catch (error) {
@@ -2573,7 +3051,17 @@ async function compareCandidate(request, step, log) {
     let commentUrl = '';
     let commentArtifact = '';
     if (request.comment) {
-        const posted = await postSection({ document, links: withArtifact, token: request.token, repository: context.repository, pullRequestNumber: context.pullRequest?.number, eventName: context.eventName, bodyFile: commentPath, log, env: step.env });
+        const posted = await postSection({
+            document,
+            links: withArtifact,
+            token: request.token,
+            repository: context.repository,
+            pullRequestNumber: context.pullRequest?.number,
+            eventName: context.eventName,
+            bodyFile: commentPath,
+            log,
+            env: step.env,
+        });
         if (posted.posted)
             commentUrl = posted.url;
         else if (posted.why === 'read-only' && context.pullRequest)
@@ -2590,7 +3078,9 @@ function comparisonDocument(request, candidate, resolved, result, policy, candid
         candidate: compare_side(candidate),
         baseline: baseline ? compare_side(baseline) : null,
         baselineSource: summarizeBaseline(resolved.source),
-        notLikeForLike: Boolean(baseline?.evaluationSha256 && candidate.evaluationSha256 && baseline.evaluationSha256 !== candidate.evaluationSha256),
+        notLikeForLike: Boolean(baseline?.evaluationSha256 &&
+            candidate.evaluationSha256 &&
+            baseline.evaluationSha256 !== candidate.evaluationSha256),
         gates: request.gates ?? null,
         ...(policy ? { policy } : {}),
         metrics: result.metrics,
@@ -2598,12 +3088,22 @@ function comparisonDocument(request, candidate, resolved, result, policy, candid
         lineage: {
             candidate: candidateSide,
             ...(resolved.source.kind === 'registry'
-                ? { baseline: baselineLineage(resolved.source.deployment.payload, resolved.source.deployment.sha) }
+                ? {
+                    baseline: baselineLineage(resolved.source.deployment.payload, resolved.source.deployment.sha),
+                }
                 : baseline
-                    ? { baseline: { version: baseline.version, fingerprint: baseline.fingerprint, evaluationSha256: baseline.evaluationSha256 } }
+                    ? {
+                        baseline: {
+                            version: baseline.version,
+                            fingerprint: baseline.fingerprint,
+                            evaluationSha256: baseline.evaluationSha256,
+                        },
+                    }
                     : {}),
         },
-        ...(request.history > 0 && resolved.history.length ? { history: resolved.history.slice(-request.history) } : {}),
+        ...(request.history > 0 && resolved.history.length
+            ? { history: resolved.history.slice(-request.history) }
+            : {}),
     };
 }
 /**
@@ -2613,7 +3113,11 @@ function comparisonDocument(request, candidate, resolved, result, policy, candid
 function annotateVerdict(model, result, policySource, log) {
     const entries = [
         ...result.metrics.map((m) => ({ name: m.name, status: m.status, reasons: m.reasons })),
-        ...result.slices.map((s) => ({ name: `${s.metric} by slice`, status: s.status, reasons: s.reasons })),
+        ...result.slices.map((s) => ({
+            name: `${s.metric} by slice`,
+            status: s.status,
+            reasons: s.reasons,
+        })),
     ];
     for (const entry of entries) {
         if (entry.status !== 'fail' && entry.status !== 'warn' && entry.status !== 'inconclusive')
@@ -2622,19 +3126,27 @@ function annotateVerdict(model, result, policySource, log) {
         if (entry.status === 'fail')
             log.error(message, { title: 'compare-metrics' });
         else
-            log.warning(message, { title: entry.status === 'inconclusive' ? 'compare-metrics: inconclusive' : 'compare-metrics' });
+            log.warning(message, {
+                title: entry.status === 'inconclusive' ? 'compare-metrics: inconclusive' : 'compare-metrics',
+            });
     }
     const policyNote = policyAnnotation(policySource);
     if (policyNote)
         log[policyNote.level](policyNote.text, { title: 'compare-metrics: gate policy' });
 }
 function compare_side(loaded) {
-    return { source: loaded.source, ...(loaded.version ? { version: loaded.version } : {}), ...(loaded.evaluationSha256 ? { evaluationSha256: loaded.evaluationSha256 } : {}) };
+    return {
+        source: loaded.source,
+        ...(loaded.version ? { version: loaded.version } : {}),
+        ...(loaded.evaluationSha256 ? { evaluationSha256: loaded.evaluationSha256 } : {}),
+    };
 }
 const SHA = /^[0-9a-f]{1,64}$/;
 const ifSha = (value) => (value && SHA.test(value) ? value : undefined);
 async function candidateLineage(request, candidate, context) {
-    const manifest = request.manifest ? await readStructuredFile(request.manifest, manifestSchema, 'manifest') : undefined;
+    const manifest = request.manifest
+        ? await readStructuredFile(request.manifest, manifestSchema, 'manifest')
+        : undefined;
     if (manifest && manifest.model.name !== request.model) {
         throw new errors/* UserError */.yo(`The manifest "${request.manifest}" is for model "${manifest.model.name}", not "${request.model}". Pass the manifest output of the train-model step of this model.`);
     }
@@ -2648,7 +3160,14 @@ async function candidateLineage(request, candidate, context) {
     });
 }
 function baselineLineage(payload, sha) {
-    return prune({ version: payload.version, fingerprint: ifSha(payload.fingerprint), evaluationSha256: ifSha(payload.dataSha256), configSha256: ifSha(payload.configSha256), commit: ifSha(sha), runUrl: payload.runUrl });
+    return prune({
+        version: payload.version,
+        fingerprint: ifSha(payload.fingerprint),
+        evaluationSha256: ifSha(payload.dataSha256),
+        configSha256: ifSha(payload.configSha256),
+        commit: ifSha(sha),
+        runUrl: payload.runUrl,
+    });
 }
 function prune(value) {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
@@ -2664,7 +3183,10 @@ async function handOverComment(document, step, dir, log) {
         return '';
     }
     const name = commentArtifactName(document.model, context.runAttempt);
-    const files = await writeCommentRequest((0,external_node_path_.join)(dir, 'comment-request'), document, { number: context.pullRequest.number, headSha: context.pullRequest.headSha });
+    const files = await writeCommentRequest((0,external_node_path_.join)(dir, 'comment-request'), document, {
+        number: context.pullRequest.number,
+        headSha: context.pullRequest.headSha,
+    });
     await uploadArtifact(name, files, (0,external_node_path_.join)(dir, 'comment-artifact'), log);
     log.notice(`The comment for pull request #${context.pullRequest.number} is in artifact ${name}: a workflow triggered by workflow_run can post it with compare-metrics and "comment-from-run: \${{ github.event.workflow_run.id }}".`, { title: 'compare-metrics' });
     return name;
@@ -2688,7 +3210,11 @@ const inputs_inputs = schemas/* object */.Ikc({
     history: (0,inputs/* wholeNumber */.rD)(0, 50),
     'fail-on-regression': (0,inputs/* flag */.Jt)(),
     comment: (0,inputs/* flag */.Jt)(),
-    'comment-from-run': schemas/* string */.YjP().regex(/^[1-9]\d{0,19}$/, { error: 'must be a workflow run id (digits), e.g. ${{ github.event.workflow_run.id }}' }).optional(),
+    'comment-from-run': schemas/* string */.YjP()
+        .regex(/^[1-9]\d{0,19}$/, {
+        error: 'must be a workflow run id (digits), e.g. ${{ github.event.workflow_run.id }}',
+    })
+        .optional(),
     'github-token': (0,inputs/* text */.Qq)(),
 });
 /**
@@ -2733,7 +3259,16 @@ async function postFromRun(input, step, runner, set) {
     if (!repository)
         throw new errors/* UserError */.yo('GITHUB_REPOSITORY is not set; "comment-from-run" only works on a GitHub runner.');
     const nothingPosted = () => {
-        for (const name of ['passed', 'verdict', 'report', 'comment-file', 'baseline-version', 'comment-url', 'comment-artifact', 'report-artifact'])
+        for (const name of [
+            'passed',
+            'verdict',
+            'report',
+            'comment-file',
+            'baseline-version',
+            'comment-url',
+            'comment-artifact',
+            'report-artifact',
+        ])
             set(name, '');
     };
     if (!/^pull_request/.test(run.event)) {
@@ -2751,7 +3286,9 @@ async function postFromRun(input, step, runner, set) {
     const { request, document, documentPath } = await readCommentRequest(into, artifact, model);
     const { createOctokitPort } = await __nccwpck_require__.e(/* import() */ 113).then(__nccwpck_require__.bind(__nccwpck_require__, 82113));
     const github = await createOctokitPort(input['github-token'], repository, runner, step.env);
-    await verifyPullRequest(request, run, context.repository, { headOf: (number) => github.getPullRequest(number) });
+    await verifyPullRequest(request, run, context.repository, {
+        headOf: (number) => github.getPullRequest(number),
+    });
     const links = {
         serverUrl: context.serverUrl,
         repository: context.repository,
@@ -2761,7 +3298,17 @@ async function postFromRun(input, step, runner, set) {
     };
     const commentPath = (0,external_node_path_.join)(dir, 'comment.md');
     await (0,promises_.writeFile)(commentPath, renderSection(document, links).body);
-    const posted = await postSection({ document, links, token: input['github-token'], repository: context.repository, pullRequestNumber: request.pullRequest, eventName: 'pull_request', bodyFile: commentPath, log: runner, env: step.env });
+    const posted = await postSection({
+        document,
+        links,
+        token: input['github-token'],
+        repository: context.repository,
+        pullRequestNumber: request.pullRequest,
+        eventName: 'pull_request',
+        bodyFile: commentPath,
+        log: runner,
+        env: step.env,
+    });
     if (!posted.posted)
         throw new errors/* UserError */.yo(`The comment could not be posted on pull request #${request.pullRequest}: the token is read-only. Give the workflow "permissions: pull-requests: write".`);
     set('passed', document.verdict !== 'fail');
@@ -2965,7 +3512,9 @@ function isUserError(error) {
 }
 /** Node's error code (ENOENT, EISDIR, ...) when there is one. */
 function errnoCode(error) {
-    return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+    return error instanceof Error && 'code' in error && typeof error.code === 'string'
+        ? error.code
+        : undefined;
 }
 
 
@@ -3023,7 +3572,9 @@ const quote = (value) => (0,_identifiers_js__WEBPACK_IMPORTED_MODULE_0__/* .quot
 /** Any non-empty text. */
 const text = () => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP();
 /** One of a fixed set of values; the error lists them. */
-const choice = (values) => zod__WEBPACK_IMPORTED_MODULE_2__/* ["enum"] */ .k5n(values, { error: (issue) => `must be one of ${values.join(', ')}; got ${quote(issue.input)}` });
+const choice = (values) => zod__WEBPACK_IMPORTED_MODULE_2__/* ["enum"] */ .k5n(values, {
+    error: (issue) => `must be one of ${values.join(', ')}; got ${quote(issue.input)}`,
+});
 const TRUE_SPELLINGS = ['true', 'True', 'TRUE'];
 const FALSE_SPELLINGS = ['false', 'False', 'FALSE'];
 /** A boolean with the YAML 1.2 spellings the runner accepts; anything else is an error, not false. */
@@ -3032,7 +3583,11 @@ const flag = () => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().transfor
         return true;
     if (FALSE_SPELLINGS.includes(value))
         return false;
-    ctx.addIssue({ code: 'custom', input: value, message: `must be true or false; got ${quote(value)}` });
+    ctx.addIssue({
+        code: 'custom',
+        input: value,
+        message: `must be true or false; got ${quote(value)}`,
+    });
     return zod__WEBPACK_IMPORTED_MODULE_3__/* .NEVER */ .tm;
 });
 /** A whole number within bounds. */
@@ -3041,7 +3596,11 @@ const wholeNumber = (min, max = Number.MAX_SAFE_INTEGER) => zod__WEBPACK_IMPORTE
     if (Number.isSafeInteger(number) && number >= min && number <= max)
         return number;
     const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
-    ctx.addIssue({ code: 'custom', input: value, message: `must be a whole number ${range}; got ${quote(value)}` });
+    ctx.addIssue({
+        code: 'custom',
+        input: value,
+        message: `must be a whole number ${range}; got ${quote(value)}`,
+    });
     return zod__WEBPACK_IMPORTED_MODULE_3__/* .NEVER */ .tm;
 });
 /** One path per line (blank lines ignored), as @actions/cache and upload-artifact take lists. */
@@ -3064,7 +3623,11 @@ const decimalBetween = (low, high) => z.string().transform((value, ctx) => {
     const number = /^\s*-?(\d+\.?\d*|\.\d+)(e-?\d+)?\s*$/i.test(value) ? Number(value) : Number.NaN;
     if (number > low && number < high)
         return number;
-    ctx.addIssue({ code: 'custom', input: value, message: `must be a number between ${low} and ${high} (exclusive); got ${quote(value)}` });
+    ctx.addIssue({
+        code: 'custom',
+        input: value,
+        message: `must be a number between ${low} and ${high} (exclusive); got ${quote(value)}`,
+    });
     return z.NEVER;
 });
 
@@ -3154,7 +3717,7 @@ function createRunner(env = process.env, write = (line) => process.stdout.write(
             if (used + bytes > STEP_SUMMARY_LIMIT_BYTES) {
                 summaryTruncated = true;
                 (0,external_node_fs_.appendFileSync)(summaryFile, `${external_node_os_.EOL}_The rest of this summary was left out: GitHub shows at most 1 MiB per step. The full report is in the step's outputs._${external_node_os_.EOL}`);
-                runner.warning('The job summary reached GitHub\'s 1 MiB limit; the rest was left out. See the report output for everything.');
+                runner.warning("The job summary reached GitHub's 1 MiB limit; the rest was left out. See the report output for everything.");
                 return;
             }
             (0,external_node_fs_.appendFileSync)(summaryFile, markdown + external_node_os_.EOL, 'utf8');
@@ -3223,8 +3786,14 @@ function httpFailure(error) {
     if (!(error instanceof Error) || !('status' in error) || typeof error.status !== 'number')
         return undefined;
     const request = error.request;
-    const where = request?.url ? `${request.method ?? ''} ${new URL(request.url).pathname}`.trim() : 'a request';
-    return { status: error.status, request: where, message: error.message.replace(/\s+/g, ' ').slice(0, 300) };
+    const where = request?.url
+        ? `${request.method ?? ''} ${new URL(request.url).pathname}`.trim()
+        : 'a request';
+    return {
+        status: error.status,
+        request: where,
+        message: error.message.replace(/\s+/g, ' ').slice(0, 300),
+    };
 }
 
 
@@ -3268,11 +3837,17 @@ async function createGitHubClient(token, log, env = process.env) {
 }
 /** The HTTP status of an Octokit error, if it is one. */
 function statusOf(error) {
-    return typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number' ? error.status : undefined;
+    return typeof error === 'object' &&
+        error !== null &&
+        'status' in error &&
+        typeof error.status === 'number'
+        ? error.status
+        : undefined;
 }
 /** GitHub's answer to a write with a read-only token, e.g. on a pull request from a fork. */
 function isReadOnlyToken(error) {
-    return statusOf(error) === 403 && /Resource not accessible by integration/i.test(String(error.message));
+    return (statusOf(error) === 403 &&
+        /Resource not accessible by integration/i.test(String(error.message)));
 }
 function parseRepository(fullName) {
     const match = /^([^/\s]+)\/([^/\s]+)$/.exec(fullName ?? '');
@@ -3328,7 +3903,10 @@ async function upsertStickyComment(github, target, content, log) {
     }
     catch (error) {
         if ((0,_client_js__WEBPACK_IMPORTED_MODULE_0__/* .isReadOnlyToken */ .EP)(error)) {
-            return { status: 'skipped', reason: 'the token is read-only (a pull request from a fork gets one), so the comment could not be written' };
+            return {
+                status: 'skipped',
+                reason: 'the token is read-only (a pull request from a fork gets one), so the comment could not be written',
+            };
         }
         throw error;
     }
@@ -3443,7 +4021,10 @@ const MODEL_NAME = {
  */
 const MODEL_VERSION = {
     rule: 'start and end with a letter or digit and use only letters, digits, ".", "_" and "-", without ".." and not ending in ".lock" (at most 64 characters)',
-    test: (value) => VERSION_PATTERN.test(value) && /[A-Za-z0-9]$/.test(value) && !value.includes('..') && !value.endsWith('.lock'),
+    test: (value) => VERSION_PATTERN.test(value) &&
+        /[A-Za-z0-9]$/.test(value) &&
+        !value.includes('..') &&
+        !value.endsWith('.lock'),
 };
 /**
  * GitHub allows almost any character in an environment name; this is the subset that is safe
@@ -3478,14 +4059,19 @@ function isIdentifier(kind, value) {
 }
 /** Why `value` is not a `kind`, as "must …; got "…"", or undefined when it is one. */
 function identifierProblem(kind, value) {
-    return isIdentifier(kind, value) ? undefined : `must ${ALPHABETS[kind].rule}; got ${quoteValue(value)}`;
+    return isIdentifier(kind, value)
+        ? undefined
+        : `must ${ALPHABETS[kind].rule}; got ${quoteValue(value)}`;
 }
 /**
  * A zod string that must be a `kind`: for action inputs and for the fields of files and payloads,
  * whose errors then name the input, or the file, field and line (see validateStructured).
  */
 function identifier(kind) {
-    return zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().refine((value) => isIdentifier(kind, value), { error: (issue) => identifierProblem(kind, issue.input) });
+    return zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()
+        .refine((value) => isIdentifier(kind, value), {
+        error: (issue) => identifierProblem(kind, issue.input),
+    });
 }
 /** `value` when it is a `kind`; otherwise a UserError that starts with `where` ("The artifact name", "Input \"version\""). */
 function requireIdentifier(kind, value, where, advice = '') {
@@ -3519,7 +4105,9 @@ function quoteValue(value) {
     const characters = [...value];
     // JSON escapes the C0 controls; the rest of the invisible characters are escaped after it.
     const shown = (0,_markdown_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInvisible */ .ts)(JSON.stringify(characters.slice(0, SHOWN_CHARACTERS).join('')));
-    return characters.length > SHOWN_CHARACTERS ? `${shown}… (${characters.length} characters)` : shown;
+    return characters.length > SHOWN_CHARACTERS
+        ? `${shown}… (${characters.length} characters)`
+        : shown;
 }
 
 
@@ -3603,8 +4191,9 @@ function mermaidLabel(text, maxLength = 24) {
  * and direction marks, line and paragraph separators, the BOM): in a log line, an annotation or
  * an error message they break the line, hide text or reorder it.
  */
+const INVISIBLE = 
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;
+/[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;
 const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
 function hasInvisible(text) {
     return INVISIBLE.test(text);
@@ -3613,7 +4202,13 @@ function hasInvisible(text) {
 function escapeInvisible(text) {
     return text.replace(INVISIBLE_ALL, (char) => {
         const code = char.charCodeAt(0);
-        return code === 0x0a ? '\\n' : code === 0x0d ? '\\r' : code === 0x09 ? '\\t' : `\\u${code.toString(16).padStart(4, '0')}`;
+        return code === 0x0a
+            ? '\\n'
+            : code === 0x0d
+                ? '\\r'
+                : code === 0x09
+                    ? '\\t'
+                    : `\\u${code.toString(16).padStart(4, '0')}`;
     });
 }
 

@@ -1,1 +1,10 @@
-export const OUTPUTS = ['passed', 'verdict', 'report', 'comment-file', 'baseline-version', 'comment-url', 'comment-artifact', 'report-artifact'] as const;
+export const OUTPUTS = [
+  'passed',
+  'verdict',
+  'report',
+  'comment-file',
+  'baseline-version',
+  'comment-url',
+  'comment-artifact',
+  'report-artifact',
+] as const;

@@ -10,27 +10,57 @@ import { createStepDir, type StepEnvironment } from '../../../shared/action/cont
 import { downloadArtifactIfPresent } from '../../../shared/artifacts/model-artifact.js';
 import { UserError } from '../../../shared/action/errors.js';
 import type { Runner } from '../../../shared/action/runner.js';
-import { commentArtifactName, readCommentRequest, triggeringRun, verifyPullRequest } from '../../../shared/comparison/fork-comment.js';
+import {
+  commentArtifactName,
+  readCommentRequest,
+  triggeringRun,
+  verifyPullRequest,
+} from '../../../shared/comparison/fork-comment.js';
 import { postSection, renderSection } from '../../../shared/comparison/post.js';
 import { writeFile } from 'node:fs/promises';
 import { parseRepository } from '../../../shared/github/client.js';
 import type { Inputs } from './inputs.js';
 import type { OUTPUTS } from './outputs.js';
 
-export async function postFromRun(input: Inputs, step: StepEnvironment, runner: Runner, set: (name: (typeof OUTPUTS)[number], value: string | boolean) => void): Promise<void> {
+export async function postFromRun(
+  input: Inputs,
+  step: StepEnvironment,
+  runner: Runner,
+  set: (name: (typeof OUTPUTS)[number], value: string | boolean) => void,
+): Promise<void> {
   const model = input['model-name'];
   const context = step.context();
-  const run = triggeringRun(JSON.parse(readFileSync(step.env.GITHUB_EVENT_PATH ?? '', 'utf8')), context.eventName);
+  const run = triggeringRun(
+    JSON.parse(readFileSync(step.env.GITHUB_EVENT_PATH ?? '', 'utf8')),
+    context.eventName,
+  );
   if (String(run.id) !== input['comment-from-run']) {
-    throw new UserError(`"comment-from-run" is ${input['comment-from-run']}, but this workflow was triggered by run ${run.id}. Pass \${{ github.event.workflow_run.id }}: the pull request is checked against the triggering run.`);
+    throw new UserError(
+      `"comment-from-run" is ${input['comment-from-run']}, but this workflow was triggered by run ${run.id}. Pass \${{ github.event.workflow_run.id }}: the pull request is checked against the triggering run.`,
+    );
   }
   const repository = parseRepository(context.repository);
-  if (!repository) throw new UserError('GITHUB_REPOSITORY is not set; "comment-from-run" only works on a GitHub runner.');
+  if (!repository)
+    throw new UserError(
+      'GITHUB_REPOSITORY is not set; "comment-from-run" only works on a GitHub runner.',
+    );
   const nothingPosted = () => {
-    for (const name of ['passed', 'verdict', 'report', 'comment-file', 'baseline-version', 'comment-url', 'comment-artifact', 'report-artifact'] as const) set(name, '');
+    for (const name of [
+      'passed',
+      'verdict',
+      'report',
+      'comment-file',
+      'baseline-version',
+      'comment-url',
+      'comment-artifact',
+      'report-artifact',
+    ] as const)
+      set(name, '');
   };
   if (!/^pull_request/.test(run.event)) {
-    runner.info(`Run ${run.id} was triggered by ${run.event}, not by a pull request; there is no comment to post.`);
+    runner.info(
+      `Run ${run.id} was triggered by ${run.event}, not by a pull request; there is no comment to post.`,
+    );
     return nothingPosted();
   }
 
@@ -39,14 +69,18 @@ export async function postFromRun(input: Inputs, step: StepEnvironment, runner: 
   const into = join(dir, 'artifact');
   const fromRun = { runId: run.id, token: input['github-token'], repository };
   if (!(await downloadArtifactIfPresent({ name: artifact, into, log: runner, fromRun }))) {
-    runner.info(`Run ${run.id} left no artifact ${artifact}: its comment was posted directly (or it compared no ${model}). Nothing to do.`);
+    runner.info(
+      `Run ${run.id} left no artifact ${artifact}: its comment was posted directly (or it compared no ${model}). Nothing to do.`,
+    );
     return nothingPosted();
   }
   const { request, document, documentPath } = await readCommentRequest(into, artifact, model);
 
   const { createOctokitPort } = await import('../../../shared/github/octokit-port.js');
   const github = await createOctokitPort(input['github-token'], repository, runner, step.env);
-  await verifyPullRequest(request, run, context.repository!, { headOf: (number) => github.getPullRequest(number) });
+  await verifyPullRequest(request, run, context.repository!, {
+    headOf: (number) => github.getPullRequest(number),
+  });
 
   const links = {
     serverUrl: context.serverUrl,
@@ -57,8 +91,21 @@ export async function postFromRun(input: Inputs, step: StepEnvironment, runner: 
   };
   const commentPath = join(dir, 'comment.md');
   await writeFile(commentPath, renderSection(document, links).body);
-  const posted = await postSection({ document, links, token: input['github-token'], repository: context.repository, pullRequestNumber: request.pullRequest, eventName: 'pull_request', bodyFile: commentPath, log: runner, env: step.env });
-  if (!posted.posted) throw new UserError(`The comment could not be posted on pull request #${request.pullRequest}: the token is read-only. Give the workflow "permissions: pull-requests: write".`);
+  const posted = await postSection({
+    document,
+    links,
+    token: input['github-token'],
+    repository: context.repository,
+    pullRequestNumber: request.pullRequest,
+    eventName: 'pull_request',
+    bodyFile: commentPath,
+    log: runner,
+    env: step.env,
+  });
+  if (!posted.posted)
+    throw new UserError(
+      `The comment could not be posted on pull request #${request.pullRequest}: the token is read-only. Give the workflow "permissions: pull-requests: write".`,
+    );
 
   set('passed', document.verdict !== 'fail');
   set('verdict', document.verdict);

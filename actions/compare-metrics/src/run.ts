@@ -12,8 +12,13 @@ export const compareMetrics: ActionDefinition<typeof inputs> = {
   name: 'compare-metrics',
   inputs,
   async run(input: Inputs, runner: Runner, step: StepEnvironment) {
-    await confineFileInputs(input, ['metrics', 'baseline', 'gates', 'manifest'], await stepConfinement(step.workspace, step.tempDir));
-    const set = (name: (typeof OUTPUTS)[number], value: string | boolean) => runner.setOutput(name, value);
+    await confineFileInputs(
+      input,
+      ['metrics', 'baseline', 'gates', 'manifest'],
+      await stepConfinement(step.workspace, step.tempDir),
+    );
+    const set = (name: (typeof OUTPUTS)[number], value: string | boolean) =>
+      runner.setOutput(name, value);
     const metrics = requireOneMode(input);
     if (metrics === undefined) return postFromRun(input, step, runner, set);
     const model = input['model-name'];
@@ -40,7 +45,9 @@ export const compareMetrics: ActionDefinition<typeof inputs> = {
     set('comment-artifact', outcome.commentArtifact);
     set('report-artifact', outcome.reportArtifact);
     if (verdict === 'fail' && input['fail-on-regression']) {
-      throw new UserError(`${model} fails its gates (see the table in the job summary). Set fail-on-regression: false to report without failing.`);
+      throw new UserError(
+        `${model} fails its gates (see the table in the job summary). Set fail-on-regression: false to report without failing.`,
+      );
     }
   },
 };

@@ -1951,7 +1951,10 @@ const STEP_FILES_FOLDER = 'mlops-actions';
 /** The confinement of a step: its workspace, and the suite's own folder in the temp folder. */
 async function stepConfinement(workspace, tempDir) {
     const folders = [(0,external_node_path_.resolve)(workspace), (0,external_node_path_.resolve)(tempDir, STEP_FILES_FOLDER)];
-    return { workspace: (0,external_node_path_.resolve)(workspace), roots: await Promise.all(folders.map(async (folder) => (await confine_realPathOfNearest(folder)) ?? folder)) };
+    return {
+        workspace: (0,external_node_path_.resolve)(workspace),
+        roots: await Promise.all(folders.map(async (folder) => (await confine_realPathOfNearest(folder)) ?? folder)),
+    };
 }
 /**
  * The absolute path that `path` names, after checking that it leads, symbolic links resolved,
@@ -2053,7 +2056,11 @@ async function confineFileInputs(input, names, confinement, baseDir = process.cw
     for (const name of names) {
         const path = input[name];
         if (typeof path === 'string')
-            await confinePath(path, confinement, { what: INPUT_FILES[name] ?? 'file', input: name, baseDir });
+            await confinePath(path, confinement, {
+                what: INPUT_FILES[name] ?? 'file',
+                input: name,
+                baseDir,
+            });
     }
 }
 /** How messages name the file each input holds. */
@@ -2157,7 +2164,10 @@ async function uploadModelArtifact(args) {
     const model = { manifest: `manifest of artifact ${name}`, baseDir: args.baseDir };
     const files = [{ from: args.manifestPath, as: MANIFEST_FILE }];
     for (const [index, output] of args.manifest.outputs.entries())
-        files.push({ from: await manifestFilePath(model, `outputs[${index}].path`, output.path), as: output.path });
+        files.push({
+            from: await manifestFilePath(model, `outputs[${index}].path`, output.path),
+            as: output.path,
+        });
     return uploadArtifact(name, files, args.stagingDir, args.log);
 }
 function uploadMetricsArtifact(args) {
@@ -2165,7 +2175,12 @@ function uploadMetricsArtifact(args) {
 }
 /** How @actions/artifact finds another run's artifacts through the REST API. */
 function findByOf(run) {
-    return { token: run.token, workflowRunId: run.runId, repositoryOwner: run.repository.owner, repositoryName: run.repository.repo };
+    return {
+        token: run.token,
+        workflowRunId: run.runId,
+        repositoryOwner: run.repository.owner,
+        repositoryName: run.repository.repo,
+    };
 }
 /**
  * Downloads an artifact of this run, or of `fromRun`, checking its digest; returns the folder it
@@ -2175,18 +2190,26 @@ async function downloadArtifactIfPresent(args) {
     const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 851).then(__nccwpck_require__.bind(__nccwpck_require__, 74851));
     const client = new DefaultArtifactClient();
     const findBy = args.fromRun && findByOf(args.fromRun);
-    const found = await client.getArtifact(args.name, findBy ? { findBy } : undefined).catch((error) => {
+    const found = await client
+        .getArtifact(args.name, findBy ? { findBy } : undefined)
+        .catch((error) => {
         if (error.name === 'ArtifactNotFoundError')
             return undefined;
         const reason = error.message.replace(/\s+/g, ' ').trim();
         const which = args.fromRun ? `workflow run ${args.fromRun.runId}` : 'this workflow run';
-        const permission = args.fromRun ? ' Reading another run\'s artifacts needs "permissions: actions: read".' : '';
+        const permission = args.fromRun
+            ? ' Reading another run\'s artifacts needs "permissions: actions: read".'
+            : '';
         throw new UserError(`Could not read artifact "${args.name}" of ${which} (${reason}).${permission}`);
     });
     if (!found)
         return undefined;
     // The service reports digests as "sha256:<hex>", the form downloadArtifact compares with.
-    const { downloadPath, digestMismatch } = await client.downloadArtifact(found.artifact.id, { path: args.into, expectedHash: found.artifact.digest, ...(findBy ? { findBy } : {}) });
+    const { downloadPath, digestMismatch } = await client.downloadArtifact(found.artifact.id, {
+        path: args.into,
+        expectedHash: found.artifact.digest,
+        ...(findBy ? { findBy } : {}),
+    });
     if (digestMismatch)
         throw new UserError(`Artifact "${args.name}" did not download intact: its sha256 differs from the one recorded at upload. Re-run the job; if it happens again, the artifact is damaged.`);
     args.log.info(`Downloaded artifact ${args.name} (id ${found.artifact.id}) to ${basename(downloadPath ?? args.into)}.`);
@@ -2204,7 +2227,9 @@ async function downloadArtifact(args) {
 async function listRunArtifacts(run) {
     const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 851).then(__nccwpck_require__.bind(__nccwpck_require__, 74851));
     const findBy = findByOf(run);
-    const { artifacts } = await new DefaultArtifactClient().listArtifacts({ findBy }).catch((error) => {
+    const { artifacts } = await new DefaultArtifactClient()
+        .listArtifacts({ findBy })
+        .catch((error) => {
         throw new UserError(`Could not list the artifacts of workflow run ${run.runId} (${error.message.replace(/\s+/g, ' ').trim()}). The job needs "permissions: actions: read".`);
     });
     return artifacts.map((artifact) => artifact.name);
@@ -2312,12 +2337,18 @@ async function parseStructured(text, path, what) {
     const yaml = await __nccwpck_require__.e(/* import() */ 243).then(__nccwpck_require__.bind(__nccwpck_require__, 33243));
     let value;
     try {
-        value = yaml.load(text, { filename: path, maxDepth: STRUCTURED_LIMITS.maxDepth, maxAliases: STRUCTURED_LIMITS.maxAliases });
+        value = yaml.load(text, {
+            filename: path,
+            maxDepth: STRUCTURED_LIMITS.maxDepth,
+            maxAliases: STRUCTURED_LIMITS.maxAliases,
+        });
     }
     catch (error) {
         if (!(error instanceof yaml.YAMLException))
             throw error;
-        const mark = error.mark ? ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}` : '';
+        const mark = error.mark
+            ? ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}`
+            : '';
         if (/maxAliases/.test(error.reason)) {
             throw new errors/* UserError */.yo(`The ${what} "${path}" has more than ${STRUCTURED_LIMITS.maxAliases} YAML aliases (the one past the limit is${mark}); write the values out instead of repeating anchors.`);
         }
@@ -2356,7 +2387,13 @@ function measureExpanded(root, limit = Infinity) {
     const enter = (node) => {
         open.add(node);
         distinct++;
-        stack.push({ node, children: Array.isArray(node) ? node : Object.values(node), next: 0, values: 1, depth: 1 });
+        stack.push({
+            node,
+            children: Array.isArray(node) ? node : Object.values(node),
+            next: 0,
+            values: 1,
+            depth: 1,
+        });
     };
     enter(root);
     let result = { values: 1, depth: 1 };
@@ -2422,7 +2459,8 @@ function jsonErrorOffset(text, error) {
         catch (prefixError) {
             const message = prefixError.message;
             const position = positionIn(prefixError);
-            return /end of JSON input|Unterminated/.test(message) || (position !== undefined && position >= prefixLength);
+            return (/end of JSON input|Unterminated/.test(message) ||
+                (position !== undefined && position >= prefixLength));
         }
     };
     let good = 0;
@@ -2455,13 +2493,17 @@ async function validateStructured(value, schema, source) {
     if (result.success)
         return result.data;
     const issues = result.error.issues.slice(0, 10);
-    const lines = source.text ? await locateLines(source.text, issues.map((issue) => issue.path)) : [];
+    const lines = source.text
+        ? await locateLines(source.text, issues.map((issue) => issue.path))
+        : [];
     const problems = issues.map((issue, index) => {
         const field = issue.path.length ? `"${formatPath(issue.path)}"` : 'the top level';
         const line = lines[index] ? ` (line ${lines[index]})` : '';
         return `${field}${line}: ${issue.message}${describeInput(issue)}`;
     });
-    const more = result.error.issues.length > issues.length ? `; and ${result.error.issues.length - issues.length} more` : '';
+    const more = result.error.issues.length > issues.length
+        ? `; and ${result.error.issues.length - issues.length} more`
+        : '';
     throw new errors/* UserError */.yo(`The ${source.what} "${source.path}" is not valid: ${problems.join('; ')}${more}.`);
 }
 /** The offending value, when it is short and the message does not already show it. */
@@ -2473,7 +2515,7 @@ function describeInput(issue) {
     return shown.length <= 60 && !issue.message.includes(shown) ? `, got ${shown}` : '';
 }
 function formatPath(path) {
-    return path.reduce((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+    return path.reduce((out, key) => typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key), '');
 }
 const keyOf = (path) => JSON.stringify(path.map(String));
 /** The line of the deepest node that exists along each path (JSON is YAML, so one walker serves both). */
@@ -2517,7 +2559,11 @@ async function nodeOffsets(text) {
         else if (event.type === yaml.EVENT_ID.MAPPING || event.type === yaml.EVENT_ID.SEQUENCE) {
             const path = nextPath() ?? [...stack.at(-1).path, '?'];
             offsets.set(keyOf(path), event.start);
-            stack.push({ kind: event.type === yaml.EVENT_ID.MAPPING ? 'mapping' : 'sequence', path, index: 0 });
+            stack.push({
+                kind: event.type === yaml.EVENT_ID.MAPPING ? 'mapping' : 'sequence',
+                path,
+                index: 0,
+            });
         }
         else if (event.type === yaml.EVENT_ID.ALIAS) {
             nextPath();
@@ -2579,8 +2625,14 @@ function manifestPathProblem(path, leadingParents = false) {
 const relativePath = (leadingParents = false) => schemas/* string */.YjP().superRefine((value, ctx) => {
     const problem = manifestPathProblem(value, leadingParents);
     if (problem) {
-        const rule = leadingParents ? 'a relative path with "/" separators' : 'a relative path inside the working directory, with "/" separators';
-        ctx.addIssue({ code: 'custom', input: value, message: `must be ${rule}, but ${problem}; got ${(0,identifiers/* quoteValue */.cl)(value)}` });
+        const rule = leadingParents
+            ? 'a relative path with "/" separators'
+            : 'a relative path inside the working directory, with "/" separators';
+        ctx.addIssue({
+            code: 'custom',
+            input: value,
+            message: `must be ${rule}, but ${problem}; got ${(0,identifiers/* quoteValue */.cl)(value)}`,
+        });
     }
 });
 const sha256 = schemas/* string */.YjP().regex(/^[0-9a-f]{64}$/);
@@ -2594,14 +2646,26 @@ const outputFiles = schemas/* array */.YOg(hashedFile(relativePath()))
     .min(1)
     .superRefine((outputs, ctx) => {
     const keys = outputs.map((output) => output.path.replaceAll('/', '\u0000'));
-    const order = keys.map((_, index) => index).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b));
+    const order = keys
+        .map((_, index) => index)
+        .sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b));
     for (let at = 1; at < order.length; at++) {
         const [before, index] = [order[at - 1], order[at]];
         const [earlier, path] = [outputs[before].path, outputs[index].path];
         if (keys[index] === keys[before])
-            ctx.addIssue({ code: 'custom', path: [index, 'path'], input: path, message: `lists ${(0,identifiers/* quoteValue */.cl)(path)} a second time (also at outputs[${before}])` });
+            ctx.addIssue({
+                code: 'custom',
+                path: [index, 'path'],
+                input: path,
+                message: `lists ${(0,identifiers/* quoteValue */.cl)(path)} a second time (also at outputs[${before}])`,
+            });
         else if (keys[index].startsWith(`${keys[before]}\u0000`))
-            ctx.addIssue({ code: 'custom', path: [index, 'path'], input: path, message: `puts ${(0,identifiers/* quoteValue */.cl)(path)} inside ${(0,identifiers/* quoteValue */.cl)(earlier)}, which is listed as a file` });
+            ctx.addIssue({
+                code: 'custom',
+                path: [index, 'path'],
+                input: path,
+                message: `puts ${(0,identifiers/* quoteValue */.cl)(path)} inside ${(0,identifiers/* quoteValue */.cl)(earlier)}, which is listed as a file`,
+            });
     }
 });
 const manifestSchema = schemas/* object */.Ikc({
@@ -2613,7 +2677,12 @@ const manifestSchema = schemas/* object */.Ikc({
     // lists these files in the model card and never opens them.
     data: schemas/* array */.YOg(hashedFile(relativePath(true))),
     /** The code tree (see code-tree.ts): its sha256, where it came from and how many files. */
-    code: schemas/* object */.Ikc({ source: schemas/* enum */.k5n(['git', 'paths', 'none']), sha256: schemas/* string */.YjP(), files: schemas/* number */.aig().int().nonnegative() }).optional(),
+    code: schemas/* object */.Ikc({
+        source: schemas/* enum */.k5n(['git', 'paths', 'none']),
+        sha256: schemas/* string */.YjP(),
+        files: schemas/* number */.aig().int().nonnegative(),
+    })
+        .optional(),
     /** Dependency lock files, each with its sha256. */
     lockFiles: schemas/* array */.YOg(hashedFile(relativePath(true))).optional(),
     /** Unpinned dependencies found (`strict-pins`), as `file:line: message`. */
@@ -2624,7 +2693,12 @@ const manifestSchema = schemas/* object */.Ikc({
     seed: schemas/* number */.aig().int(),
     workingDirectory: schemas/* string */.YjP(),
     outputs: outputFiles,
-    runner: schemas/* object */.Ikc({ os: schemas/* string */.YjP(), arch: schemas/* string */.YjP(), node: schemas/* string */.YjP(), platform: schemas/* string */.YjP().optional() }),
+    runner: schemas/* object */.Ikc({
+        os: schemas/* string */.YjP(),
+        arch: schemas/* string */.YjP(),
+        node: schemas/* string */.YjP(),
+        platform: schemas/* string */.YjP().optional(),
+    }),
     /** The mlops-actions version that trained (part of the fingerprint). */
     actionVersion: schemas/* string */.YjP().optional(),
     git: schemas/* object */.Ikc({
@@ -2700,7 +2774,12 @@ const FINDING_CODES = {
 function completeFinding(partial, file) {
     // Defaults first, then the partial's own: on Node 20 this is about 15 times faster than spreading
     // the partial first, and a hostile file can make millions of findings (one per blank line).
-    const finding = { file, level: 'error', scope: FINDING_CODES[partial.code], ...partial };
+    const finding = {
+        file,
+        level: 'error',
+        scope: FINDING_CODES[partial.code],
+        ...partial,
+    };
     if (finding.file === undefined)
         finding.file = file;
     if (finding.level === undefined)
@@ -2734,7 +2813,10 @@ function excerpt(value, limit = EXCERPT_LIMIT) {
  */
 function safeFinding(finding) {
     // Most findings are short and plain: they pass as they are (this runs for every finding).
-    if (isSafe(finding.message, MESSAGE_LIMIT) && isSafe(finding.observed, EXCERPT_LIMIT) && isSafe(finding.field, EXCERPT_LIMIT) && isSafe(finding.expected, MESSAGE_LIMIT))
+    if (isSafe(finding.message, MESSAGE_LIMIT) &&
+        isSafe(finding.observed, EXCERPT_LIMIT) &&
+        isSafe(finding.field, EXCERPT_LIMIT) &&
+        isSafe(finding.expected, MESSAGE_LIMIT))
         return finding;
     const safe = { ...finding, message: excerpt(finding.message, MESSAGE_LIMIT) };
     if (finding.observed !== undefined)
@@ -2771,7 +2853,15 @@ class FindingSink {
         if (group)
             group.count++;
         else
-            this.groups.set(key, { code: finding.code, level: finding.level, field: finding.field, constraint: finding.constraint, file: finding.file, count: 1, first: finding });
+            this.groups.set(key, {
+                code: finding.code,
+                level: finding.level,
+                field: finding.field,
+                constraint: finding.constraint,
+                file: finding.file,
+                count: 1,
+                first: finding,
+            });
     }
     /** For each group, how many of its findings were counted but not kept. */
     unkept() {
@@ -2780,7 +2870,9 @@ class FindingSink {
             counts.set(key, group.count);
         for (const finding of this.kept)
             counts.set(groupKey(finding), counts.get(groupKey(finding)) - 1);
-        return [...this.groups].filter(([key]) => counts.get(key) > 0).map(([key, group]) => ({ group, count: counts.get(key) }));
+        return [...this.groups]
+            .filter(([key]) => counts.get(key) > 0)
+            .map(([key, group]) => ({ group, count: counts.get(key) }));
     }
     /**
      * Takes in `count` more findings of a group that were counted elsewhere (a worker's shard)
@@ -3104,7 +3196,7 @@ function expansionLimit(path, compressedBytes) {
         },
     });
 }
-const formatBytes = (bytes) => (bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`);
+const formatBytes = (bytes) => bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
 class InvalidUtf8Error extends Error {
     offset;
     line;
@@ -3176,7 +3268,15 @@ function countByte(bytes, byte, end) {
 function firstInvalidUtf8(bytes) {
     for (let i = 0; i < bytes.length;) {
         const b = bytes[i];
-        const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+        const length = b < 0x80
+            ? 1
+            : b >= 0xc2 && b <= 0xdf
+                ? 2
+                : b >= 0xe0 && b <= 0xef
+                    ? 3
+                    : b >= 0xf0 && b <= 0xf4
+                        ? 4
+                        : 0;
         if (length === 0)
             return i;
         for (let k = 1; k < length; k++)
@@ -3187,7 +3287,8 @@ function firstInvalidUtf8(bytes) {
     return Math.max(0, bytes.length - 1);
 }
 function startsWithUtf16Bom(bytes) {
-    return bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+    return (bytes.length >= 2 &&
+        ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)));
 }
 /** The error for a data file whose bytes are not UTF-8, at the first bad byte. */
 function invalidUtf8(path, offset, line, utf16 = false) {
@@ -3235,13 +3336,19 @@ async function readJsonLines(path, onLine) {
             return onLine({ line, problem: `not valid JSON (${jsonReason(error)})` });
         }
         if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-            return onLine({ line, problem: `a JSON ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}, not an object` });
+            return onLine({
+                line,
+                problem: `a JSON ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}, not an object`,
+            });
         }
         // Only a line with a nested value is scanned: most records are flat.
         if (trimmed.indexOf('[') !== -1 || trimmed.indexOf('{', 1) !== -1) {
             const at = jsonDepthExceeded(trimmed, STRUCTURED_LIMITS.maxDepth);
             if (at !== undefined)
-                return onLine({ line, problem: `an object whose values nest more than ${STRUCTURED_LIMITS.maxDepth} levels deep (from character ${at + 1}); flatten the record` });
+                return onLine({
+                    line,
+                    problem: `an object whose values nest more than ${STRUCTURED_LIMITS.maxDepth} levels deep (from character ${at + 1}); flatten the record`,
+                });
         }
         onLine({ line, value: value });
     };
@@ -3352,7 +3459,12 @@ class ThriftReader {
                 return fields;
             const delta = header >> 4;
             field = delta === 0 ? this.zigzag() : field + delta;
-            fields[field] = type === CompactType.True ? true : type === CompactType.False ? false : this.value(type, depth);
+            fields[field] =
+                type === CompactType.True
+                    ? true
+                    : type === CompactType.False
+                        ? false
+                        : this.value(type, depth);
         }
     }
     value(type, depth) {
@@ -3379,7 +3491,9 @@ class ThriftReader {
                 const elementType = header & 0x0f;
                 const items = [];
                 for (let i = 0; i < size; i++)
-                    items.push(elementType === CompactType.True || elementType === CompactType.False ? this.byte() === 1 : this.value(elementType, depth + 1));
+                    items.push(elementType === CompactType.True || elementType === CompactType.False
+                        ? this.byte() === 1
+                        : this.value(elementType, depth + 1));
                 return items;
             }
             case CompactType.Map: {
@@ -3450,11 +3564,14 @@ function flatValueKind(element) {
         case 'INT32':
             if (converted === 'DATE' || logical?.type === 'DATE')
                 return 'date';
-            if (converted === 'UINT_32' || (logical?.type === 'INTEGER' && !logical.isSigned && logical.bitWidth === 32))
+            if (converted === 'UINT_32' ||
+                (logical?.type === 'INTEGER' && !logical.isSigned && logical.bitWidth === 32))
                 return 'uint32';
             if (logical && logical.type !== 'INTEGER')
                 return undefined;
-            return !converted || ['INT_8', 'INT_16', 'INT_32', 'UINT_8', 'UINT_16'].includes(converted) ? 'int32' : undefined;
+            return !converted || ['INT_8', 'INT_16', 'INT_32', 'UINT_8', 'UINT_16'].includes(converted)
+                ? 'int32'
+                : undefined;
         case 'INT64':
             if (logical && !(logical.type === 'INTEGER' && logical.isSigned))
                 return undefined;
@@ -3479,7 +3596,14 @@ function planFlatColumn(element, meta, compressors) {
     const dataStart = Number(meta.data_page_offset);
     // Some writers leave dictionary_page_offset at 0 when there is none.
     const from = start > 0 && start < dataStart ? start : dataStart;
-    return { kind, type: element.type, nullable: element.repetition_type !== 'REQUIRED', codec: meta.codec, start: from, end: from + Number(meta.total_compressed_size) };
+    return {
+        kind,
+        type: element.type,
+        nullable: element.repetition_type !== 'REQUIRED',
+        codec: meta.codec,
+        start: from,
+        end: from + Number(meta.total_compressed_size),
+    };
 }
 /** Page types and encodings by their numbers in parquet.thrift. */
 const PAGE = { data: 0, index: 1, dictionary: 2, dataV2: 3 };
@@ -3540,7 +3664,9 @@ function decodeFlatColumn(chunk, plan, rows, compressors, buffers = {}) {
                 throw new Error('definition levels run past the end of their page');
             const present = plan.nullable ? column.definitionLevels(page, 0, levelBytes, count) : count;
             const valueBytes = page.subarray(levelBytes);
-            const bytes = v2[7] === false ? valueBytes : decompress(valueBytes, uncompressedSize - levelBytes, plan.codec, compressors);
+            const bytes = v2[7] === false
+                ? valueBytes
+                : decompress(valueBytes, uncompressedSize - levelBytes, plan.codec, compressors);
             column.values(bytes, 0, present, parquet_flat_int(v2[4], 'encoding'), dictionary);
         }
         else if (type !== PAGE.index) {
@@ -3555,7 +3681,10 @@ function parquet_flat_int(value, field) {
     return value;
 }
 function struct(value, field) {
-    if (typeof value !== 'object' || value === null || value instanceof Uint8Array || Array.isArray(value))
+    if (typeof value !== 'object' ||
+        value === null ||
+        value instanceof Uint8Array ||
+        Array.isArray(value))
         throw new Error(`the page header has no ${field}`);
     return value;
 }
@@ -3653,14 +3782,17 @@ class ColumnBuilder {
         this.filled += count;
     }
     result() {
-        return { values: this.numbers ?? this.list, present: this.nulls > 0 ? this.present : undefined };
+        return {
+            values: this.numbers ?? this.list,
+            present: this.nulls > 0 ? this.present : undefined,
+        };
     }
 }
 // Scratch arrays for a page's dictionary indices and bits, used up before the next page.
 let indexScratch = new Uint32Array(0);
 let bitScratch = new Uint8Array(0);
-const scratchIndices = (count) => (indexScratch.length >= count ? indexScratch : (indexScratch = new Uint32Array(count)));
-const scratchBits = (count) => (bitScratch.length >= count ? bitScratch : (bitScratch = new Uint8Array(count)));
+const scratchIndices = (count) => indexScratch.length >= count ? indexScratch : (indexScratch = new Uint32Array(count));
+const scratchBits = (count) => bitScratch.length >= count ? bitScratch : (bitScratch = new Uint8Array(count));
 // The gathers are separate functions so that each sees one array type and V8 keeps it fast.
 function gatherNumbers(numbers, at, dictionary, indices, count) {
     for (let i = 0; i < count; i++) {
@@ -3684,14 +3816,22 @@ const pastDictionary = (index, entries) => new Error(`dictionary index ${index} 
  * other kinds written into `list` from index `at` (which is returned).
  */
 function decodePlain(plan, bytes, offset, count, list, at) {
-    const width = plan.type === 'INT32' || plan.type === 'FLOAT' ? 4 : plan.type === 'INT64' || plan.type === 'DOUBLE' ? 8 : 0;
+    const width = plan.type === 'INT32' || plan.type === 'FLOAT'
+        ? 4
+        : plan.type === 'INT64' || plan.type === 'DOUBLE'
+            ? 8
+            : 0;
     if (width && offset + count * width > bytes.length)
         throw new Error(`a page holds fewer than its ${count} values`);
     // A copy makes the values aligned for a typed-array view; Parquet stores them little-endian, as this machine does (checked in parquet.ts).
-    const aligned = width ? bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + count * width) : undefined;
+    const aligned = width
+        ? bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + count * width)
+        : undefined;
     switch (plan.kind) {
         case 'float':
-            return plan.type === 'FLOAT' ? Float64Array.from(new Float32Array(aligned)) : new Float64Array(aligned);
+            return plan.type === 'FLOAT'
+                ? Float64Array.from(new Float32Array(aligned))
+                : new Float64Array(aligned);
         case 'int32':
             return Float64Array.from(new Int32Array(aligned));
         case 'uint32':
@@ -3723,7 +3863,9 @@ function int64Values(words, count, list, at) {
         const low = words[2 * i];
         const high = words[2 * i + 1];
         const safe = high >= -0x200000 && high < 0x200000 && !(high === -0x200000 && low === 0);
-        list[at + i] = safe ? high * 0x100000000 + (low >>> 0) : ((BigInt(high) << 32n) | BigInt(low >>> 0)).toString();
+        list[at + i] = safe
+            ? high * 0x100000000 + (low >>> 0)
+            : ((BigInt(high) << 32n) | BigInt(low >>> 0)).toString();
     }
 }
 /** Length-prefixed UTF-8 strings; invalid bytes become U+FFFD, as TextDecoder (hyparquet) makes them. */
@@ -3850,7 +3992,9 @@ function normaliseParquetValue(value) {
     if (value === undefined || value === null)
         return null;
     if (typeof value === 'bigint')
-        return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
+        return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+            ? Number(value)
+            : value.toString();
     if (value instanceof Date)
         return value.toISOString();
     if (value instanceof Uint8Array)
@@ -3880,8 +4024,20 @@ async function openParquet(path) {
     }
     const children = hyparquet.parquetSchema(metadata).children;
     const columns = children.map((child) => child.element.name);
-    const elements = children.map((child) => ({ ...child.element, num_children: child.children.length }));
-    return { path, hyparquet, file, metadata, columns, elements, groupRows: metadata.row_groups.map((group) => Number(group.num_rows)), buffers: columns.map(() => ({})) };
+    const elements = children.map((child) => ({
+        ...child.element,
+        num_children: child.children.length,
+    }));
+    return {
+        path,
+        hyparquet,
+        file,
+        metadata,
+        columns,
+        elements,
+        groupRows: metadata.row_groups.map((group) => Number(group.num_rows)),
+        buffers: columns.map(() => ({})),
+    };
 }
 const corrupt = (path, where, error) => new DataFileError(`The data file "${path}" is not a readable Parquet file (${where}: ${error.message}). Write it again, or check that it is Parquet.`, 'format-error', path);
 /** `onRow` gets one cells array, refilled for every row: read it during the call, do not keep it. */
@@ -3921,7 +4077,9 @@ function groupStart(source, group) {
 }
 /** A decoded Parquet value as a raw cell: numbers, strings, booleans and null as they are, the rest normalised. */
 function parquetCell(value) {
-    return typeof value === 'object' || typeof value === 'bigint' || value === undefined ? normaliseParquetValue(value) : value;
+    return typeof value === 'object' || typeof value === 'bigint' || value === undefined
+        ? normaliseParquetValue(value)
+        : value;
 }
 /** Typed-array views in the flat decoder read Parquet's little-endian numbers as this machine's. */
 const FLAT_DECODER = (0,external_node_os_.endianness)() === 'LE';
@@ -3950,8 +4108,11 @@ async function readFlatColumns(source, group, compressors) {
     const rowGroup = source.metadata.row_groups[group];
     const rows = source.groupRows[group];
     const plans = source.columns.map((name, c) => {
-        const chunk = rowGroup.columns.find((column) => column.meta_data?.path_in_schema.length === 1 && column.meta_data.path_in_schema[0] === name);
-        return chunk?.meta_data && !chunk.file_path ? planFlatColumn(source.elements[c], chunk.meta_data, compressors) : undefined;
+        const chunk = rowGroup.columns.find((column) => column.meta_data?.path_in_schema.length === 1 &&
+            column.meta_data.path_in_schema[0] === name);
+        return chunk?.meta_data && !chunk.file_path
+            ? planFlatColumn(source.elements[c], chunk.meta_data, compressors)
+            : undefined;
     });
     const planned = plans.filter((plan) => plan !== undefined);
     if (planned.length === 0)
@@ -3992,7 +4153,16 @@ async function readWithHyparquet(source, names, rowStart, rowEnd, compressors) {
         for (let row = Math.max(chunk.rowStart, rowStart); row < Math.min(chunk.rowEnd, rowEnd); row++)
             target[row - rowStart] = chunk.columnData[row - chunk.rowStart];
     };
-    await hyparquet.parquetRead({ file, metadata, columns: names, compressors, parsers: PARSERS, rowStart, rowEnd, onChunk: place });
+    await hyparquet.parquetRead({
+        file,
+        metadata,
+        columns: names,
+        compressors,
+        parsers: PARSERS,
+        rowStart,
+        rowEnd,
+        onChunk: place,
+    });
     return data;
 }
 
@@ -4080,7 +4250,12 @@ async function readJsonTable(path, handlers) {
             return;
         }
         if ('problem' in entry) {
-            const problem = { cells: [], row: ++row, line: entry.line, problem: `line ${entry.line} is ${entry.problem}` };
+            const problem = {
+                cells: [],
+                row: ++row,
+                line: entry.line,
+                problem: `line ${entry.line} is ${entry.problem}`,
+            };
             if (columns)
                 return handlers.row(problem);
             early.push(problem);
@@ -4105,7 +4280,9 @@ async function readJsonTable(path, handlers) {
             else
                 cells[at] = value[key] ?? null;
         }
-        handlers.row(extraKeys ? { cells, row: ++row, line: entry.line, extraKeys } : { cells, row: ++row, line: entry.line });
+        handlers.row(extraKeys
+            ? { cells, row: ++row, line: entry.line, extraKeys }
+            : { cells, row: ++row, line: entry.line });
     });
     if (!columns && early.length) {
         // No object at all: the header is empty, and each line says why.
@@ -4135,7 +4312,9 @@ async function readRecords(path, format, onRecord, options = {}) {
             const values = {};
             for (let i = 0; i < columns.length; i++)
                 values[columns[i]] = row.cells[i] ?? null;
-            onRecord(row.line !== undefined ? { values, row: row.row, line: row.line } : { values, row: row.row });
+            onRecord(row.line !== undefined
+                ? { values, row: row.row, line: row.line }
+                : { values, row: row.row });
         },
     }, options);
     return columns;
@@ -4338,7 +4517,10 @@ function bootstrapIntervals(prepared, names, options) {
     const intervals = {};
     const tail = (1 - options.confidence) / 2;
     for (let m = 0; m < names.length; m++) {
-        const defined = draws.subarray(m * options.resamples, (m + 1) * options.resamples).filter((v) => !Number.isNaN(v)).sort();
+        const defined = draws
+            .subarray(m * options.resamples, (m + 1) * options.resamples)
+            .filter((v) => !Number.isNaN(v))
+            .sort();
         if (defined.length * 2 <= options.resamples)
             continue;
         intervals[names[m]] = [quantile(defined, tail), quantile(defined, 1 - tail)];
@@ -4385,7 +4567,12 @@ function perClass({ k, support, predicted, truePositive }) {
         const precision = predicted[c] === 0 ? 0 : tp / predicted[c];
         const recall = support[c] === 0 ? 0 : tp / support[c];
         const denominator = precision + recall;
-        result.push({ precision, recall, f1: denominator === 0 ? 0 : (2 * precision * recall) / denominator, support: support[c] });
+        result.push({
+            precision,
+            recall,
+            f1: denominator === 0 ? 0 : (2 * precision * recall) / denominator,
+            support: support[c],
+        });
     }
     return result;
 }
@@ -4400,14 +4587,18 @@ function accuracy(tallies) {
 }
 function balancedAccuracy(classes) {
     const present = classes.filter((c) => c.support > 0);
-    return present.length ? present.reduce((sum, c) => sum + c.recall, 0) / present.length : undefined;
+    return present.length
+        ? present.reduce((sum, c) => sum + c.recall, 0) / present.length
+        : undefined;
 }
 function macroAverage(classes, key) {
     return classes.length ? classes.reduce((sum, c) => sum + c[key], 0) / classes.length : undefined;
 }
 function weightedAverage(classes, key) {
     const support = classes.reduce((sum, c) => sum + c.support, 0);
-    return support > 0 ? classes.reduce((sum, c) => sum + c[key] * c.support, 0) / support : undefined;
+    return support > 0
+        ? classes.reduce((sum, c) => sum + c[key] * c.support, 0) / support
+        : undefined;
 }
 /** scikit-learn's multiclass MCC, which needs only the marginals and the trace of the matrix. */
 function matthewsCorrcoef(tallies) {
@@ -4445,7 +4636,10 @@ function cappedConfusion(classes, labels, predictions, weights, limit) {
         if (t !== -1 && p !== -1)
             counts[t * m + p] += weights === null ? 1 : weights[i];
     }
-    return { shown, matrix: Array.from({ length: m }, (_, t) => Array.from(counts.subarray(t * m, t * m + m))) };
+    return {
+        shown,
+        matrix: Array.from({ length: m }, (_, t) => Array.from(counts.subarray(t * m, t * m + m))),
+    };
 }
 /** The indices of the `limit` classes with the most support (ties: the earlier), in class order. */
 function shownClasses(support, limit) {
@@ -4506,7 +4700,11 @@ function rankingMetrics(column, weighting) {
         let tp = 0;
         let all = 0;
         for (let j = start; j < end; j++) {
-            const w = key !== -1 ? poissonAt(key, fileRows[j]) * (sampleWeights ? sampleWeights[j] : 1) : weights === null ? 1 : weights[rows === null ? j : rows[j]];
+            const w = key !== -1
+                ? poissonAt(key, fileRows[j]) * (sampleWeights ? sampleWeights[j] : 1)
+                : weights === null
+                    ? 1
+                    : weights[rows === null ? j : rows[j]];
             // w·1 and w·0 are exact, so this equals summing by branch, without the mispredictions.
             tp += w * positive[j];
             all += w;
@@ -4591,7 +4789,9 @@ function medianAbsoluteError({ absoluteErrors }, weights, countsOnly) {
     // Rows are in descending order: ascending rank j is row n − 1 − j.
     const ascending = (j) => n - 1 - j;
     if (weights === null)
-        return (absoluteErrors[ascending(Math.floor((n - 1) / 2))] + absoluteErrors[ascending(Math.floor(n / 2))]) / 2;
+        return ((absoluteErrors[ascending(Math.floor((n - 1) / 2))] +
+            absoluteErrors[ascending(Math.floor(n / 2))]) /
+            2);
     let totalWeight = 0;
     for (let i = 0; i < n; i++)
         totalWeight += weights[i];
@@ -4710,7 +4910,9 @@ const MAX_REPORTED_CLASSES = 50;
 function sortClasses(classes) {
     const list = [...new Set(classes)];
     const numeric = list.every((c) => c.trim() !== '' && Number.isFinite(Number(c)));
-    return numeric ? list.sort((a, b) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0)) : list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return numeric
+        ? list.sort((a, b) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0))
+        : list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 function prepareMetrics(set) {
     return set.task === 'regression' ? prepareRegression(set) : prepareClassification(set);
@@ -4739,7 +4941,8 @@ function prepared(rows, held, sampleWeights, names, evaluateHeld) {
         resample(random, buffer, out) {
             const key = random.nextUint32();
             for (let j = 0; j < rows; j++)
-                buffer[j] = poissonAt(key, held === null ? j : held[j]) * (heldWeights ? heldWeights[j] : 1);
+                buffer[j] =
+                    poissonAt(key, held === null ? j : held[j]) * (heldWeights ? heldWeights[j] : 1);
             // A handful of rows has few distinct weightings, and the metrics are a function of the
             // weights: each is computed once (a thousand resamples of a tiny file then start fast).
             const seen = memo && buffer.join(',');
@@ -4788,8 +4991,20 @@ function prepareRegression(set) {
         errors[i] = Math.abs(set.predictions[i] - set.labels[i]);
     // Held by descending absolute error: the median is then a walk, not a sort, per resample.
     const { order } = descendingOrder(errors);
-    const rows = { labels: gather(set.labels, order), predictions: gather(set.predictions, order), absoluteErrors: gather(errors, order) };
-    const names = ['mae', 'mse', 'rmse', 'r2', 'mape', 'median_absolute_error', 'explained_variance'];
+    const rows = {
+        labels: gather(set.labels, order),
+        predictions: gather(set.predictions, order),
+        absoluteErrors: gather(errors, order),
+    };
+    const names = [
+        'mae',
+        'mse',
+        'rmse',
+        'r2',
+        'mape',
+        'median_absolute_error',
+        'explained_variance',
+    ];
     // Weights without sample weights are bootstrap repeat counts: their median is that of the rows repeated.
     return prepared(n, order, set.weights, names, (weights, out) => {
         const metrics = regressionMetrics(rows, weights, weights !== null && !set.weights);
@@ -4806,7 +5021,9 @@ function prepareClassification(set) {
     const scoreColumn = new Map(scoreClasses.map((c, column) => [c, column]));
     const columnOf = set.classes.map((c) => scoreColumn.get(c) ?? -1);
     // Held in the order of the first score column, so that its ranking walk is sequential.
-    const orders = set.scores ? scoreClasses.map((_, c) => descendingOrder(set.scores, width, c)) : [];
+    const orders = set.scores
+        ? scoreClasses.map((_, c) => descendingOrder(set.scores, width, c))
+        : [];
     const held = orders[0]?.order ?? null;
     const labels = gather(set.labels, held);
     const predictions = gather(set.predictions, held);
@@ -4845,7 +5062,13 @@ function prepareClassification(set) {
             const positive = new Uint8Array(n);
             for (let r = 0; r < n; r++)
                 positive[r] = columnOf[fileLabels[fileRows[r]]] === c ? 1 : 0;
-            columns.push({ groupEnds: order.groupEnds, positive, rows, fileRows, sampleWeights: set.weights && gather(set.weights, fileRows) });
+            columns.push({
+                groupEnds: order.groupEnds,
+                positive,
+                rows,
+                fileRows,
+                sampleWeights: set.weights && gather(set.weights, fileRows),
+            });
         });
     }
     const positiveIndex = binary ? set.classes.indexOf(set.positive) : -1;
@@ -4892,19 +5115,29 @@ function prepareClassification(set) {
                 const support = ranked.reduce((sum, r) => sum + r.positives, 0);
                 put(out, rocAucOvrSlot, all ? ranked.reduce((sum, r) => sum + r.rocAuc, 0) / ranked.length : undefined);
                 put(out, rocAucOvrWeightedSlot, all ? ranked.reduce((sum, r) => sum + r.rocAuc * r.positives, 0) / support : undefined);
-                put(out, averagePrecisionSlot, ranked.every((r) => r.averagePrecision !== undefined) ? ranked.reduce((sum, r) => sum + r.averagePrecision, 0) / ranked.length : undefined);
+                put(out, averagePrecisionSlot, ranked.every((r) => r.averagePrecision !== undefined)
+                    ? ranked.reduce((sum, r) => sum + r.averagePrecision, 0) / ranked.length
+                    : undefined);
             }
         }
     };
     return {
         ...prepared(n, held, set.weights, slots.names, evaluateHeld),
-        confusion: { classes: shown.map((c) => set.classes[c]), matrix, ...(shown.length < k ? { totalClasses: k } : {}) },
+        confusion: {
+            classes: shown.map((c) => set.classes[c]),
+            matrix,
+            ...(shown.length < k ? { totalClasses: k } : {}),
+        },
     };
 }
 function confusionSlots(slots, classes, shown, binary) {
     const accuracySlot = slots.add('accuracy');
     const balancedAccuracy = slots.add('balanced_accuracy');
-    const own = [slots.add('precision', binary), slots.add('recall', binary), slots.add('f1', binary)];
+    const own = [
+        slots.add('precision', binary),
+        slots.add('recall', binary),
+        slots.add('f1', binary),
+    ];
     const macro = [-1, -1, -1];
     const weighted = [-1, -1, -1];
     ['precision', 'recall', 'f1'].forEach((key, m) => {
@@ -4914,7 +5147,11 @@ function confusionSlots(slots, classes, shown, binary) {
     const matthews = slots.add('matthews_corrcoef');
     const perClass = classes.map(() => [-1, -1, -1]);
     for (const c of shown)
-        perClass[c] = [slots.add(`precision.${classes[c]}`), slots.add(`recall.${classes[c]}`), slots.add(`f1.${classes[c]}`)];
+        perClass[c] = [
+            slots.add(`precision.${classes[c]}`),
+            slots.add(`recall.${classes[c]}`),
+            slots.add(`f1.${classes[c]}`),
+        ];
     return { accuracy: accuracySlot, balancedAccuracy, own, macro, weighted, matthews, perClass };
 }
 const KEYS = ['precision', 'recall', 'f1'];
@@ -4963,7 +5200,12 @@ const PROBABILITY_SUM_TOLERANCE = 1e-5;
 async function readPredictions(path, format, spec) {
     const builder = new PredictionSetBuilder(spec, path);
     const labels = (0,external_node_crypto_.createHash)('sha256');
-    const sliceColumns = (spec.slices ?? []).map((column) => ({ column, values: [], lookup: new Map(), index: new GrowableInt32() }));
+    const sliceColumns = (spec.slices ?? []).map((column) => ({
+        column,
+        values: [],
+        lookup: new Map(),
+        index: new GrowableInt32(),
+    }));
     let positions;
     let rows = 0;
     await readTable(path, format, {
@@ -5005,7 +5247,11 @@ async function readPredictions(path, format, spec) {
         set: builder.build(),
         rows,
         labelsSha256: labels.digest('hex'),
-        slices: sliceColumns.map(({ column, values, index }) => ({ column, values, index: index.finish() })),
+        slices: sliceColumns.map(({ column, values, index }) => ({
+            column,
+            values,
+            index: index.finish(),
+        })),
     };
 }
 /**
@@ -5035,7 +5281,10 @@ function locateColumns(path, header, spec) {
     header.forEach((name, i) => positions.has(name) || positions.set(name, i));
     const missing = wanted.filter(([, column]) => !positions.has(column));
     if (missing.length) {
-        const names = missing.slice(0, 5).map(([input, column]) => `${(0,identifiers/* quoteValue */.cl)(column)} (input ${input})`).join(' and ');
+        const names = missing
+            .slice(0, 5)
+            .map(([input, column]) => `${(0,identifiers/* quoteValue */.cl)(column)} (input ${input})`)
+            .join(' and ');
         const more = missing.length > 5 ? ` and ${missing.length - 5} more` : '';
         throw new errors/* UserError */.yo(`The predictions file "${path}" has no column ${names}${more}. Its columns are: ${someQuoted(header, 20)}.`);
     }
@@ -5177,7 +5426,12 @@ class PredictionSetBuilder {
         if (weights && !weights.some((w) => w > 0))
             throw new errors/* UserError */.yo(`The predictions file "${path}": every weight in column "${spec.weight}" is 0, so no row counts.`);
         if (spec.task === 'regression')
-            return { task: 'regression', labels: this.numericLabels.finish(), predictions: this.numericPredictions.finish(), weights };
+            return {
+                task: 'regression',
+                labels: this.numericLabels.finish(),
+                predictions: this.numericPredictions.finish(),
+                weights,
+            };
         // Classes that occur in the rows (the positive class may not), in scikit-learn's order.
         const labels = this.labels.finish();
         const predictions = this.predictions.finish();
@@ -5222,7 +5476,12 @@ function subsetPredictions(set, rows) {
     };
     const weights = set.weights && pick(set.weights);
     if (set.task === 'regression')
-        return { task: 'regression', labels: pick(set.labels), predictions: pick(set.predictions), weights };
+        return {
+            task: 'regression',
+            labels: pick(set.labels),
+            predictions: pick(set.predictions),
+            weights,
+        };
     const labels = pick(set.labels);
     const predictions = pick(set.predictions);
     const present = new Uint8Array(set.classes.length);
@@ -5235,7 +5494,14 @@ function subsetPredictions(set, rows) {
         predictions[j] = renumber[predictions[j]];
     }
     const width = set.task === 'binary' ? 1 : (set.scoreClasses?.length ?? 0);
-    return { ...set, classes, labels, predictions, weights, scores: set.scores && pick(set.scores, width) };
+    return {
+        ...set,
+        classes,
+        labels,
+        predictions,
+        weights,
+        scores: set.scores && pick(set.scores, width),
+    };
 }
 class GrowableFloat64 {
     data = new Float64Array(1024);
@@ -5273,7 +5539,15 @@ class GrowableInt32 {
 
 
 /** Metrics that are better when lower; every other metric is better when higher. */
-const LOWER_IS_BETTER = new Set(['log_loss', 'brier_score', 'mae', 'mse', 'rmse', 'mape', 'median_absolute_error']);
+const LOWER_IS_BETTER = new Set([
+    'log_loss',
+    'brier_score',
+    'mae',
+    'mse',
+    'rmse',
+    'mape',
+    'median_absolute_error',
+]);
 function lowerIsBetter(metric) {
     return LOWER_IS_BETTER.has(metric);
 }
@@ -5283,7 +5557,12 @@ async function evaluatePredictions(path, format, spec, options) {
     let bootstrap = options.bootstrap;
     if (bootstrap) {
         const set = read.set;
-        const shape = { rows: read.rows, classes: set.task === 'regression' ? 0 : set.classes.length, scoreColumns: spec.scores?.length ?? 0, sliceColumns: read.slices.length };
+        const shape = {
+            rows: read.rows,
+            classes: set.task === 'regression' ? 0 : set.classes.length,
+            scoreColumns: spec.scores?.length ?? 0,
+            sliceColumns: read.slices.length,
+        };
         const bounded = boundedResamples(bootstrap.resamples, shape, path, options.workBudget);
         if (bounded.warning)
             warnings.push(bounded.warning);
@@ -5300,7 +5579,12 @@ async function evaluatePredictions(path, format, spec, options) {
             const rows = Uint32Array.from(members[v]);
             const sliceBootstrap = bootstrap && { ...bootstrap, seed: derivedSeed(bootstrap.seed, name) };
             slices[name] = evaluateSet(subsetPredictions(read.set, rows), sliceBootstrap).metrics;
-            info[name] = { column: slice.column, value, rows: rows.length, small: rows.length < options.minSliceSize };
+            info[name] = {
+                column: slice.column,
+                value,
+                rows: rows.length,
+                small: rows.length < options.minSliceSize,
+            };
         });
     }
     const headline = read.set.task === 'regression' ? 'rmse' : 'accuracy';
@@ -5310,7 +5594,9 @@ async function evaluatePredictions(path, format, spec, options) {
         metrics: whole.metrics,
         confusion: whole.confusion,
         slices,
-        sliceSummary: read.slices.length ? { minSize: options.minSliceSize, slices: info, headline, gaps: sliceGaps(slices, info) } : undefined,
+        sliceSummary: read.slices.length
+            ? { minSize: options.minSliceSize, slices: info, headline, gaps: sliceGaps(slices, info) }
+            : undefined,
         bootstrap,
         warnings,
     };
@@ -5321,7 +5607,9 @@ function evaluateSet(set, bootstrap) {
     const intervals = bootstrap ? bootstrapIntervals(prepared, Object.keys(point), bootstrap) : {};
     const metrics = {};
     for (const [name, value] of Object.entries(point))
-        metrics[name] = intervals[name] ? { value, ci: intervals[name], n: prepared.rows } : { value, n: prepared.rows };
+        metrics[name] = intervals[name]
+            ? { value, ci: intervals[name], n: prepared.rows }
+            : { value, n: prepared.rows };
     return { metrics, confusion: prepared.confusion };
 }
 function sliceGaps(slices, info) {
@@ -5344,7 +5632,13 @@ function sliceGaps(slices, info) {
                 worst = [name, value];
         }
         if (count >= 2 && best && worst)
-            gaps[metric] = { best: best[0], bestValue: best[1], worst: worst[0], worstValue: worst[1], gap: Math.abs(best[1] - worst[1]) };
+            gaps[metric] = {
+                best: best[0],
+                bestValue: best[1],
+                worst: worst[0],
+                worstValue: worst[1],
+                gap: Math.abs(best[1] - worst[1]),
+            };
     }
     return gaps;
 }
@@ -5389,8 +5683,19 @@ const metricsReportSchema = schemas/* object */.Ikc({
     sliceSummary: schemas/* object */.Ikc({
         minSize: schemas/* number */.aig().int().nonnegative(),
         headline: schemas/* string */.YjP(),
-        slices: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* object */.Ikc({ column: schemas/* string */.YjP(), value: schemas/* string */.YjP(), rows: schemas/* number */.aig().int().nonnegative(), small: schemas/* boolean */.zMY() })),
-        gaps: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* object */.Ikc({ best: schemas/* string */.YjP(), bestValue: schemas/* number */.aig(), worst: schemas/* string */.YjP(), worstValue: schemas/* number */.aig(), gap: schemas/* number */.aig() })),
+        slices: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* object */.Ikc({
+            column: schemas/* string */.YjP(),
+            value: schemas/* string */.YjP(),
+            rows: schemas/* number */.aig().int().nonnegative(),
+            small: schemas/* boolean */.zMY(),
+        })),
+        gaps: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* object */.Ikc({
+            best: schemas/* string */.YjP(),
+            bestValue: schemas/* number */.aig(),
+            worst: schemas/* string */.YjP(),
+            worstValue: schemas/* number */.aig(),
+            gap: schemas/* number */.aig(),
+        })),
     })
         .optional(),
     /**
@@ -5399,16 +5704,38 @@ const metricsReportSchema = schemas/* object */.Ikc({
      * rows, `totalClasses` counts them all, and rows of the others (and their per-class metrics)
      * are left out.
      */
-    confusionMatrix: schemas/* object */.Ikc({ classes: schemas/* array */.YOg(schemas/* string */.YjP()), matrix: schemas/* array */.YOg(schemas/* array */.YOg(schemas/* number */.aig())), totalClasses: schemas/* number */.aig().int().positive().optional() }).optional(),
+    confusionMatrix: schemas/* object */.Ikc({
+        classes: schemas/* array */.YOg(schemas/* string */.YjP()),
+        matrix: schemas/* array */.YOg(schemas/* array */.YOg(schemas/* number */.aig())),
+        totalClasses: schemas/* number */.aig().int().positive().optional(),
+    })
+        .optional(),
     /** How the confidence intervals were computed; `requested` when the work budget allowed fewer resamples. */
-    bootstrap: schemas/* object */.Ikc({ method: schemas/* string */.YjP(), resamples: schemas/* number */.aig().int().positive(), requested: schemas/* number */.aig().int().positive().optional(), confidence: schemas/* number */.aig(), seed: schemas/* number */.aig().int() }).optional(),
+    bootstrap: schemas/* object */.Ikc({
+        method: schemas/* string */.YjP(),
+        resamples: schemas/* number */.aig().int().positive(),
+        requested: schemas/* number */.aig().int().positive().optional(),
+        confidence: schemas/* number */.aig(),
+        seed: schemas/* number */.aig().int(),
+    })
+        .optional(),
 });
 async function loadMetrics(path, what, baseDir = process.cwd()) {
     const text = await readUserFile(path, what, baseDir);
     const value = await parseStructured(text, path, what);
-    if (value && typeof value === 'object' && value.format === METRICS_REPORT_FORMAT) {
+    if (value &&
+        typeof value === 'object' &&
+        value.format === METRICS_REPORT_FORMAT) {
         const report = await validateStructured(value, metricsReportSchema, { path, what, text });
-        return { source: path, model: report.model, version: report.version, fingerprint: report.fingerprint, evaluationSha256: report.evaluation?.dataSha256, metrics: report.metrics, slices: report.slices };
+        return {
+            source: path,
+            model: report.model,
+            version: report.version,
+            fingerprint: report.fingerprint,
+            evaluationSha256: report.evaluation?.dataSha256,
+            metrics: report.metrics,
+            slices: report.slices,
+        };
     }
     const metrics = flattenMetrics(value, path, what);
     if (Object.keys(metrics).length === 0)
@@ -5461,20 +5788,34 @@ async function reportFromPredictions(request, identity, log) {
     const format = formatFromPath(predictions);
     if (!format)
         throw new errors/* UserError */.yo(`Cannot tell the format of the predictions file "${predictions}" from its extension: use .csv, .tsv, .jsonl (optionally .gz) or .parquet.`);
-    const bootstrap = request.bootstrap > 0 ? { resamples: request.bootstrap, confidence: request.confidence, seed: request.seed } : undefined;
-    const evaluation = await evaluatePredictions(predictions, format, spec, { bootstrap, minSliceSize: request.minSliceSize });
+    const bootstrap = request.bootstrap > 0
+        ? { resamples: request.bootstrap, confidence: request.confidence, seed: request.seed }
+        : undefined;
+    const evaluation = await evaluatePredictions(predictions, format, spec, {
+        bootstrap,
+        minSliceSize: request.minSliceSize,
+    });
     for (const warning of evaluation.warnings)
         log.warning(warning);
     const ran = evaluation.bootstrap;
     return {
         ...identity,
         task: spec.task,
-        evaluation: { predictions, predictionsSha256: await sha256File(predictions, 'predictions file'), dataSha256: evaluation.labelsSha256, rows: evaluation.rows },
+        evaluation: {
+            predictions,
+            predictionsSha256: await sha256File(predictions, 'predictions file'),
+            dataSha256: evaluation.labelsSha256,
+            rows: evaluation.rows,
+        },
         metrics: evaluation.metrics,
         slices: evaluation.slices,
         sliceSummary: evaluation.sliceSummary,
         confusionMatrix: evaluation.confusion,
-        bootstrap: ran && { method: BOOTSTRAP_METHOD, ...ran, ...(ran.resamples < request.bootstrap ? { requested: request.bootstrap } : {}) },
+        bootstrap: ran && {
+            method: BOOTSTRAP_METHOD,
+            ...ran,
+            ...(ran.resamples < request.bootstrap ? { requested: request.bootstrap } : {}),
+        },
     };
 }
 
@@ -5484,19 +5825,35 @@ async function reportFromPredictions(request, identity, log) {
 const format = (value) => (Number.isInteger(value) ? String(value) : value.toPrecision(4));
 /** Class names are labels from the predictions file: escaped, and cut so that one long label cannot fill the summary. */
 const MAX_CLASS_NAME = 60;
-const className = (name) => (0,markdown_escape/* escapeMarkdown */.FV)([...name].length > MAX_CLASS_NAME ? `${[...name].slice(0, MAX_CLASS_NAME - 1).join('')}…` : name);
+const className = (name) => (0,markdown_escape/* escapeMarkdown */.FV)([...name].length > MAX_CLASS_NAME
+    ? `${[...name].slice(0, MAX_CLASS_NAME - 1).join('')}…`
+    : name);
 function renderEvaluationSummary(report) {
     const heading = `### 📏 ${(0,markdown_escape/* escapeMarkdown */.FV)(report.model)}${report.version ? ` version \`${report.version}\`` : ''}${report.evaluation ? ` on ${report.evaluation.rows} examples` : ''}${report.task ? ` (${report.task})` : ''}`;
-    const level = report.bootstrap ? `${Math.round(report.bootstrap.confidence * 1000) / 10}% CI` : undefined;
+    const level = report.bootstrap
+        ? `${Math.round(report.bootstrap.confidence * 1000) / 10}% CI`
+        : undefined;
     const entries = Object.entries(report.metrics);
     // Per-class values (`precision.cat`) go in their own table; a metrics file's dotted names stay in the main one.
-    const perClass = report.confusionMatrix ? entries.filter(([name]) => /^(precision|recall|f1)\./.test(name)) : [];
+    const perClass = report.confusionMatrix
+        ? entries.filter(([name]) => /^(precision|recall|f1)\./.test(name))
+        : [];
     const main = entries.filter((entry) => !perClass.includes(entry));
-    const row = ([name, m]) => [(0,markdown_escape/* escapeMarkdown */.FV)(name), format(m.value), ...(level ? [m.ci ? `${format(m.ci[0])} – ${format(m.ci[1])}` : ''] : []), m.n === undefined ? '' : String(m.n)];
-    const parts = [heading, (0,markdown_escape/* markdownTable */.Qj)(['Metric', 'Value', ...(level ? [level] : []), 'n'], main.map(row))];
+    const row = ([name, m]) => [
+        (0,markdown_escape/* escapeMarkdown */.FV)(name),
+        format(m.value),
+        ...(level ? [m.ci ? `${format(m.ci[0])} – ${format(m.ci[1])}` : ''] : []),
+        m.n === undefined ? '' : String(m.n),
+    ];
+    const parts = [
+        heading,
+        (0,markdown_escape/* markdownTable */.Qj)(['Metric', 'Value', ...(level ? [level] : []), 'n'], main.map(row)),
+    ];
     if (report.bootstrap) {
         const { resamples, requested, method, seed } = report.bootstrap;
-        const reduced = requested ? ` (${requested} were asked for; the bootstrap's work budget allowed ${resamples} on this file)` : '';
+        const reduced = requested
+            ? ` (${requested} were asked for; the bootstrap's work budget allowed ${resamples} on this file)`
+            : '';
         parts.push(`Intervals: ${resamples} bootstrap resamples${reduced} (${(0,markdown_escape/* escapeMarkdown */.FV)(method)}), seed ${seed}.`);
     }
     if (report.confusionMatrix) {
@@ -5504,9 +5861,14 @@ function renderEvaluationSummary(report) {
         if (totalClasses !== undefined && totalClasses > classes.length) {
             parts.push(`${totalClasses} classes: per-class values and the confusion matrix show the ${classes.length} with the most rows; the other ${totalClasses - classes.length} are left out there (the averages cover every class).`);
         }
-        const details = [(0,markdown_escape/* markdownTable */.Qj)(['true ↓ / predicted →', ...classes.map(className)], matrix.map((counts, t) => [className(classes[t]), ...counts.map(format)]))];
+        const details = [
+            (0,markdown_escape/* markdownTable */.Qj)(['true ↓ / predicted →', ...classes.map(className)], matrix.map((counts, t) => [className(classes[t]), ...counts.map(format)])),
+        ];
         if (perClass.length) {
-            const byClass = classes.map((c) => [className(c), ...['precision', 'recall', 'f1'].map((m) => (report.metrics[`${m}.${c}`] ? format(report.metrics[`${m}.${c}`].value) : ''))]);
+            const byClass = classes.map((c) => [
+                className(c),
+                ...['precision', 'recall', 'f1'].map((m) => report.metrics[`${m}.${c}`] ? format(report.metrics[`${m}.${c}`].value) : ''),
+            ]);
             details.unshift((0,markdown_escape/* markdownTable */.Qj)(['Class', 'Precision', 'Recall', 'F1'], byClass));
         }
         parts.push(`<details><summary>Per class and confusion matrix</summary>\n\n${details.join('\n\n')}\n\n</details>`);
@@ -5516,7 +5878,13 @@ function renderEvaluationSummary(report) {
         const headline = summary.headline;
         const rows = Object.entries(summary.slices).map(([name, info]) => {
             const metric = report.slices[name]?.[headline];
-            return [(0,markdown_escape/* escapeMarkdown */.FV)(name), String(info.rows), metric ? format(metric.value) : 'undefined', metric?.ci ? `${format(metric.ci[0])} – ${format(metric.ci[1])}` : '', info.small ? `⚠️ under ${summary.minSize} rows` : ''];
+            return [
+                (0,markdown_escape/* escapeMarkdown */.FV)(name),
+                String(info.rows),
+                metric ? format(metric.value) : 'undefined',
+                metric?.ci ? `${format(metric.ci[0])} – ${format(metric.ci[1])}` : '',
+                info.small ? `⚠️ under ${summary.minSize} rows` : '',
+            ];
         });
         parts.push(`#### Slices by ${(0,markdown_escape/* escapeMarkdown */.FV)(headline)}`, (0,markdown_escape/* markdownTable */.Qj)(['Slice', 'Rows', (0,markdown_escape/* escapeMarkdown */.FV)(headline), level ?? 'CI', 'Note'], rows));
         const gap = summary.gaps[headline];
@@ -5550,7 +5918,13 @@ const inputs_inputs = schemas/* object */.Ikc({
     manifest: (0,inputs/* text */.Qq)().optional(),
 });
 /** Inputs that describe a predictions file, and so mean nothing beside `metrics`. */
-const PREDICTION_INPUTS = ['predictions', 'task', 'score-columns', 'weight-column', 'slices'];
+const PREDICTION_INPUTS = [
+    'predictions',
+    'task',
+    'score-columns',
+    'weight-column',
+    'slices',
+];
 /** What to evaluate: a metrics file the user's code wrote, or a predictions file with how to read it. */
 function evaluationSource(input) {
     if (input.metrics) {
@@ -5568,11 +5942,19 @@ function evaluationSource(input) {
         label: input['label-column'],
         prediction: input['prediction-column'],
         positive: input.task === 'binary' ? input['positive-label'] : undefined,
-        scores: input['score-columns'] && scoreColumns(input['score-columns'], input.task, input['positive-label']),
+        scores: input['score-columns'] &&
+            scoreColumns(input['score-columns'], input.task, input['positive-label']),
         weight: input['weight-column'],
         slices: input.slices,
     };
-    return { predictions: input.predictions, spec, bootstrap: input.bootstrap, confidence: input.confidence, seed: input['bootstrap-seed'], minSliceSize: input['min-slice-size'] };
+    return {
+        predictions: input.predictions,
+        spec,
+        bootstrap: input.bootstrap,
+        confidence: input.confidence,
+        seed: input['bootstrap-seed'],
+        minSliceSize: input['min-slice-size'],
+    };
 }
 /** `score-columns` lines: `<class>=<column>`, or a bare column named as its class (binary: the positive class). */
 function scoreColumns(lines, task, positive) {
@@ -5580,7 +5962,9 @@ function scoreColumns(lines, task, positive) {
         throw new errors/* InputError */.dz('Input "score-columns" holds class probabilities; a regression task has none. Leave it empty.');
     const columns = lines.map((line) => {
         const split = line.indexOf('=');
-        return split === -1 ? { class: task === 'binary' ? positive : line, column: line } : { class: line.slice(0, split).trim(), column: line.slice(split + 1).trim() };
+        return split === -1
+            ? { class: task === 'binary' ? positive : line, column: line }
+            : { class: line.slice(0, split).trim(), column: line.slice(split + 1).trim() };
     });
     if (task === 'binary') {
         if (columns.length !== 1)
@@ -5613,21 +5997,39 @@ const evaluateModel = {
     async run(input, runner, step) {
         const model = input['model-name'];
         await confineFileInputs(input, ['predictions', 'metrics', 'manifest'], await stepConfinement(step.workspace, step.tempDir));
-        const manifest = input.manifest ? await readStructuredFile(input.manifest, manifestSchema, 'manifest') : undefined;
+        const manifest = input.manifest
+            ? await readStructuredFile(input.manifest, manifestSchema, 'manifest')
+            : undefined;
         if (manifest && manifest.model.name !== model) {
             throw new errors/* UserError */.yo(`The manifest "${input.manifest}" is for model "${manifest.model.name}", but "model-name" is "${model}". Pass the manifest of the model you evaluate.`);
         }
-        const identity = { format: METRICS_REPORT_FORMAT, model, version: manifest?.model.version, fingerprint: manifest?.fingerprint };
+        const identity = {
+            format: METRICS_REPORT_FORMAT,
+            model,
+            version: manifest?.model.version,
+            fingerprint: manifest?.fingerprint,
+        };
         const source = evaluationSource(input);
-        const report = 'metrics' in source ? await reportFromMetricsFile(source.metrics, identity) : await reportFromPredictions(source, identity, runner);
+        const report = 'metrics' in source
+            ? await reportFromMetricsFile(source.metrics, identity)
+            : await reportFromPredictions(source, identity, runner);
         const dir = await (0,context/* createStepDir */.S)(step.tempDir, 'evaluate-model', model);
         const reportPath = (0,external_node_path_.join)(dir, 'metrics.json');
         await (0,promises_.writeFile)(reportPath, JSON.stringify(report, null, 2) + '\n');
         const values = metricValues({ source: reportPath, metrics: report.metrics });
-        runner.info(`Evaluated ${model}${report.evaluation ? ` on ${report.evaluation.rows} rows` : ''}: ${Object.entries(values).filter(([name]) => !/^(precision|recall|f1)\./.test(name)).map(([name, value]) => `${name}=${value.toPrecision(6)}`).join(', ')}`);
+        runner.info(`Evaluated ${model}${report.evaluation ? ` on ${report.evaluation.rows} rows` : ''}: ${Object.entries(values)
+            .filter(([name]) => !/^(precision|recall|f1)\./.test(name))
+            .map(([name, value]) => `${name}=${value.toPrecision(6)}`)
+            .join(', ')}`);
         runner.appendSummary(renderEvaluationSummary(report));
         const artifact = report.version && artifactServiceAvailable(step.env)
-            ? await uploadMetricsArtifact({ model, version: report.version, reportPath, stagingDir: (0,external_node_path_.join)(dir, 'artifact'), log: runner })
+            ? await uploadMetricsArtifact({
+                model,
+                version: report.version,
+                reportPath,
+                stagingDir: (0,external_node_path_.join)(dir, 'artifact'),
+                log: runner,
+            })
             : undefined;
         const set = (name, value) => runner.setOutput(name, value);
         set('metrics', reportPath);
@@ -5783,7 +6185,9 @@ function isUserError(error) {
 }
 /** Node's error code (ENOENT, EISDIR, ...) when there is one. */
 function errnoCode(error) {
-    return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+    return error instanceof Error && 'code' in error && typeof error.code === 'string'
+        ? error.code
+        : undefined;
 }
 
 
@@ -5841,7 +6245,9 @@ const quote = (value) => (0,_identifiers_js__WEBPACK_IMPORTED_MODULE_0__/* .quot
 /** Any non-empty text. */
 const text = () => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP();
 /** One of a fixed set of values; the error lists them. */
-const choice = (values) => zod__WEBPACK_IMPORTED_MODULE_2__/* ["enum"] */ .k5n(values, { error: (issue) => `must be one of ${values.join(', ')}; got ${quote(issue.input)}` });
+const choice = (values) => zod__WEBPACK_IMPORTED_MODULE_2__/* ["enum"] */ .k5n(values, {
+    error: (issue) => `must be one of ${values.join(', ')}; got ${quote(issue.input)}`,
+});
 const TRUE_SPELLINGS = (/* unused pure expression or super */ null && (['true', 'True', 'TRUE']));
 const FALSE_SPELLINGS = (/* unused pure expression or super */ null && (['false', 'False', 'FALSE']));
 /** A boolean with the YAML 1.2 spellings the runner accepts; anything else is an error, not false. */
@@ -5850,7 +6256,11 @@ const flag = () => z.string().transform((value, ctx) => {
         return true;
     if (FALSE_SPELLINGS.includes(value))
         return false;
-    ctx.addIssue({ code: 'custom', input: value, message: `must be true or false; got ${quote(value)}` });
+    ctx.addIssue({
+        code: 'custom',
+        input: value,
+        message: `must be true or false; got ${quote(value)}`,
+    });
     return z.NEVER;
 });
 /** A whole number within bounds. */
@@ -5859,7 +6269,11 @@ const wholeNumber = (min, max = Number.MAX_SAFE_INTEGER) => zod__WEBPACK_IMPORTE
     if (Number.isSafeInteger(number) && number >= min && number <= max)
         return number;
     const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
-    ctx.addIssue({ code: 'custom', input: value, message: `must be a whole number ${range}; got ${quote(value)}` });
+    ctx.addIssue({
+        code: 'custom',
+        input: value,
+        message: `must be a whole number ${range}; got ${quote(value)}`,
+    });
     return zod__WEBPACK_IMPORTED_MODULE_3__/* .NEVER */ .tm;
 });
 /** One path per line (blank lines ignored), as @actions/cache and upload-artifact take lists. */
@@ -5882,7 +6296,11 @@ const decimalBetween = (low, high) => zod__WEBPACK_IMPORTED_MODULE_2__/* .string
     const number = /^\s*-?(\d+\.?\d*|\.\d+)(e-?\d+)?\s*$/i.test(value) ? Number(value) : Number.NaN;
     if (number > low && number < high)
         return number;
-    ctx.addIssue({ code: 'custom', input: value, message: `must be a number between ${low} and ${high} (exclusive); got ${quote(value)}` });
+    ctx.addIssue({
+        code: 'custom',
+        input: value,
+        message: `must be a number between ${low} and ${high} (exclusive); got ${quote(value)}`,
+    });
     return zod__WEBPACK_IMPORTED_MODULE_3__/* .NEVER */ .tm;
 });
 
@@ -5972,7 +6390,7 @@ function createRunner(env = process.env, write = (line) => process.stdout.write(
             if (used + bytes > STEP_SUMMARY_LIMIT_BYTES) {
                 summaryTruncated = true;
                 (0,external_node_fs_.appendFileSync)(summaryFile, `${external_node_os_.EOL}_The rest of this summary was left out: GitHub shows at most 1 MiB per step. The full report is in the step's outputs._${external_node_os_.EOL}`);
-                runner.warning('The job summary reached GitHub\'s 1 MiB limit; the rest was left out. See the report output for everything.');
+                runner.warning("The job summary reached GitHub's 1 MiB limit; the rest was left out. See the report output for everything.");
                 return;
             }
             (0,external_node_fs_.appendFileSync)(summaryFile, markdown + external_node_os_.EOL, 'utf8');
@@ -6041,8 +6459,14 @@ function httpFailure(error) {
     if (!(error instanceof Error) || !('status' in error) || typeof error.status !== 'number')
         return undefined;
     const request = error.request;
-    const where = request?.url ? `${request.method ?? ''} ${new URL(request.url).pathname}`.trim() : 'a request';
-    return { status: error.status, request: where, message: error.message.replace(/\s+/g, ' ').slice(0, 300) };
+    const where = request?.url
+        ? `${request.method ?? ''} ${new URL(request.url).pathname}`.trim()
+        : 'a request';
+    return {
+        status: error.status,
+        request: where,
+        message: error.message.replace(/\s+/g, ' ').slice(0, 300),
+    };
 }
 
 
@@ -6094,7 +6518,10 @@ const MODEL_NAME = {
  */
 const MODEL_VERSION = {
     rule: 'start and end with a letter or digit and use only letters, digits, ".", "_" and "-", without ".." and not ending in ".lock" (at most 64 characters)',
-    test: (value) => VERSION_PATTERN.test(value) && /[A-Za-z0-9]$/.test(value) && !value.includes('..') && !value.endsWith('.lock'),
+    test: (value) => VERSION_PATTERN.test(value) &&
+        /[A-Za-z0-9]$/.test(value) &&
+        !value.includes('..') &&
+        !value.endsWith('.lock'),
 };
 /**
  * GitHub allows almost any character in an environment name; this is the subset that is safe
@@ -6129,14 +6556,19 @@ function isIdentifier(kind, value) {
 }
 /** Why `value` is not a `kind`, as "must …; got "…"", or undefined when it is one. */
 function identifierProblem(kind, value) {
-    return isIdentifier(kind, value) ? undefined : `must ${ALPHABETS[kind].rule}; got ${quoteValue(value)}`;
+    return isIdentifier(kind, value)
+        ? undefined
+        : `must ${ALPHABETS[kind].rule}; got ${quoteValue(value)}`;
 }
 /**
  * A zod string that must be a `kind`: for action inputs and for the fields of files and payloads,
  * whose errors then name the input, or the file, field and line (see validateStructured).
  */
 function identifier(kind) {
-    return zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().refine((value) => isIdentifier(kind, value), { error: (issue) => identifierProblem(kind, issue.input) });
+    return zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()
+        .refine((value) => isIdentifier(kind, value), {
+        error: (issue) => identifierProblem(kind, issue.input),
+    });
 }
 /** `value` when it is a `kind`; otherwise a UserError that starts with `where` ("The artifact name", "Input \"version\""). */
 function requireIdentifier(kind, value, where, advice = '') {
@@ -6170,7 +6602,9 @@ function quoteValue(value) {
     const characters = [...value];
     // JSON escapes the C0 controls; the rest of the invisible characters are escaped after it.
     const shown = (0,_markdown_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInvisible */ .ts)(JSON.stringify(characters.slice(0, SHOWN_CHARACTERS).join('')));
-    return characters.length > SHOWN_CHARACTERS ? `${shown}… (${characters.length} characters)` : shown;
+    return characters.length > SHOWN_CHARACTERS
+        ? `${shown}… (${characters.length} characters)`
+        : shown;
 }
 
 
@@ -6251,8 +6685,9 @@ function mermaidLabel(text, maxLength = 24) {
  * and direction marks, line and paragraph separators, the BOM): in a log line, an annotation or
  * an error message they break the line, hide text or reorder it.
  */
+const INVISIBLE = 
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;
+/[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;
 const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
 function hasInvisible(text) {
     return INVISIBLE.test(text);
@@ -6261,7 +6696,13 @@ function hasInvisible(text) {
 function escapeInvisible(text) {
     return text.replace(INVISIBLE_ALL, (char) => {
         const code = char.charCodeAt(0);
-        return code === 0x0a ? '\\n' : code === 0x0d ? '\\r' : code === 0x09 ? '\\t' : `\\u${code.toString(16).padStart(4, '0')}`;
+        return code === 0x0a
+            ? '\\n'
+            : code === 0x0d
+                ? '\\r'
+                : code === 0x09
+                    ? '\\t'
+                    : `\\u${code.toString(16).padStart(4, '0')}`;
     });
 }
 

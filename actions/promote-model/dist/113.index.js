@@ -27,11 +27,36 @@ const reviewLogEntry = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({
     user: zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({ login: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP() }),
     environments: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({ name: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional() })),
 });
-const fileEntry = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({ type: zod__WEBPACK_IMPORTED_MODULE_1__/* .literal */ .euz('file'), encoding: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(), content: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(), size: zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig() });
+const fileEntry = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({
+    type: zod__WEBPACK_IMPORTED_MODULE_1__/* .literal */ .euz('file'),
+    encoding: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(),
+    content: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(),
+    size: zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig(),
+});
 const otherEntry = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({ type: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP() });
-const deployment = (d) => ({ id: Number(d.id), sha: d.sha, task: d.task, environment: d.environment, payload: d.payload, createdAt: d.created_at, creator: d.creator?.login });
-const release = (r) => ({ id: r.id, tag: r.tag_name, draft: r.draft, htmlUrl: r.html_url, uploadUrl: r.upload_url, assets: r.assets.map(({ id, name, url }) => ({ id, name, url })) });
-const comment = (c) => ({ id: Number(c.id), body: c.body ?? '', htmlUrl: c.html_url, author: c.user?.login });
+const deployment = (d) => ({
+    id: Number(d.id),
+    sha: d.sha,
+    task: d.task,
+    environment: d.environment,
+    payload: d.payload,
+    createdAt: d.created_at,
+    creator: d.creator?.login,
+});
+const release = (r) => ({
+    id: r.id,
+    tag: r.tag_name,
+    draft: r.draft,
+    htmlUrl: r.html_url,
+    uploadUrl: r.upload_url,
+    assets: r.assets.map(({ id, name, url }) => ({ id, name, url })),
+});
+const comment = (c) => ({
+    id: Number(c.id),
+    body: c.body ?? '',
+    htmlUrl: c.html_url,
+    author: c.user?.login,
+});
 const undefinedOn404 = (error) => {
     if ((0,_client_js__WEBPACK_IMPORTED_MODULE_0__/* .statusOf */ .c2)(error) === 404)
         return undefined;
@@ -45,13 +70,21 @@ function octokitPort(client, repository) {
             return (await client.rest.users.getAuthenticated()).data.login;
         },
         async *listDeployments(filter) {
-            const pages = client.paginate.iterator(client.rest.repos.listDeployments, { ...repo, ...filter, per_page: 100 });
+            const pages = client.paginate.iterator(client.rest.repos.listDeployments, {
+                ...repo,
+                ...filter,
+                per_page: 100,
+            });
             for await (const page of pages)
                 for (const d of page.data)
                     yield deployment(d);
         },
         async latestDeploymentStatus(deploymentId) {
-            const { data } = await client.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: deploymentId, per_page: 1 });
+            const { data } = await client.rest.repos.listDeploymentStatuses({
+                ...repo,
+                deployment_id: deploymentId,
+                per_page: 1,
+            });
             return data[0] ? { state: data[0].state } : undefined;
         },
         async createDeployment(request) {
@@ -87,17 +120,30 @@ function octokitPort(client, repository) {
             });
         },
         async getReleaseByTag(tag) {
-            return client.rest.repos.getReleaseByTag({ ...repo, tag }).then(({ data }) => release(data), undefinedOn404);
+            return client.rest.repos
+                .getReleaseByTag({ ...repo, tag })
+                .then(({ data }) => release(data), undefinedOn404);
         },
         async listReleases() {
             return (await client.paginate(client.rest.repos.listReleases, { ...repo, per_page: 100 })).map(release);
         },
         async createRelease(request) {
-            const { data } = await client.rest.repos.createRelease({ ...repo, tag_name: request.tag, target_commitish: request.targetCommitish, name: request.name, body: request.body, draft: request.draft });
+            const { data } = await client.rest.repos.createRelease({
+                ...repo,
+                tag_name: request.tag,
+                target_commitish: request.targetCommitish,
+                name: request.name,
+                body: request.body,
+                draft: request.draft,
+            });
             return release(data);
         },
         async updateRelease(releaseId, change) {
-            return release((await client.rest.repos.updateRelease({ ...repo, release_id: releaseId, draft: change.draft })).data);
+            return release((await client.rest.repos.updateRelease({
+                ...repo,
+                release_id: releaseId,
+                draft: change.draft,
+            })).data);
         },
         async uploadReleaseAsset(target, asset) {
             const { data } = await client.rest.repos.uploadReleaseAsset({
@@ -112,18 +158,31 @@ function octokitPort(client, repository) {
             return { id: data.id, name: data.name, url: data.url };
         },
         async downloadReleaseAsset(assetId) {
-            const { data } = await client.rest.repos.getReleaseAsset({ ...repo, asset_id: assetId, headers: { accept: 'application/octet-stream' } });
+            const { data } = await client.rest.repos.getReleaseAsset({
+                ...repo,
+                asset_id: assetId,
+                headers: { accept: 'application/octet-stream' },
+            });
             return Buffer.from(data);
         },
         async listIssueComments(issueNumber) {
-            return (await client.paginate(client.rest.issues.listComments, { ...repo, issue_number: issueNumber, per_page: 100 })).map(comment);
+            return (await client.paginate(client.rest.issues.listComments, {
+                ...repo,
+                issue_number: issueNumber,
+                per_page: 100,
+            })).map(comment);
         },
         async getComment(commentId) {
             return comment((await client.rest.issues.getComment({ ...repo, comment_id: commentId })).data);
         },
         async createComment(issueNumber, body, options = {}) {
             const request = options.retries === undefined ? {} : { request: { retries: options.retries } };
-            return comment((await client.rest.issues.createComment({ ...repo, issue_number: issueNumber, body, ...request })).data);
+            return comment((await client.rest.issues.createComment({
+                ...repo,
+                issue_number: issueNumber,
+                body,
+                ...request,
+            })).data);
         },
         async updateComment(commentId, body) {
             return comment((await client.rest.issues.updateComment({ ...repo, comment_id: commentId, body })).data);
@@ -132,7 +191,9 @@ function octokitPort(client, repository) {
             await client.rest.issues.deleteComment({ ...repo, comment_id: commentId });
         },
         async getPullRequest(number) {
-            return client.rest.pulls.get({ ...repo, pull_number: number }).then(({ data }) => ({ headSha: data.head.sha, baseRepository: data.base.repo.full_name }), undefinedOn404);
+            return client.rest.pulls
+                .get({ ...repo, pull_number: number })
+                .then(({ data }) => ({ headSha: data.head.sha, baseRepository: data.base.repo.full_name }), undefinedOn404);
         },
         async getRepositoryContent(path, ref) {
             const { data } = await client.rest.repos.getContent({ ...repo, path, ref });
@@ -152,7 +213,7 @@ function octokitPort(client, repository) {
                 login: entry.user.login,
                 state: entry.state,
                 ...(entry.comment ? { comment: entry.comment } : {}),
-                environments: entry.environments.flatMap((env) => (env.name === undefined ? [] : [env.name])),
+                environments: entry.environments.flatMap((env) => env.name === undefined ? [] : [env.name]),
             }));
         },
     };

@@ -56,7 +56,10 @@ const STEP_FILES_FOLDER = 'mlops-actions';
 /** The confinement of a step: its workspace, and the suite's own folder in the temp folder. */
 async function stepConfinement(workspace, tempDir) {
     const folders = [(0,external_node_path_.resolve)(workspace), (0,external_node_path_.resolve)(tempDir, STEP_FILES_FOLDER)];
-    return { workspace: (0,external_node_path_.resolve)(workspace), roots: await Promise.all(folders.map(async (folder) => (await realPathOfNearest(folder)) ?? folder)) };
+    return {
+        workspace: (0,external_node_path_.resolve)(workspace),
+        roots: await Promise.all(folders.map(async (folder) => (await realPathOfNearest(folder)) ?? folder)),
+    };
 }
 /**
  * The absolute path that `path` names, after checking that it leads, symbolic links resolved,
@@ -158,7 +161,11 @@ async function confineFileInputs(input, names, confinement, baseDir = process.cw
     for (const name of names) {
         const path = input[name];
         if (typeof path === 'string')
-            await confinePath(path, confinement, { what: INPUT_FILES[name] ?? 'file', input: name, baseDir });
+            await confinePath(path, confinement, {
+                what: INPUT_FILES[name] ?? 'file',
+                input: name,
+                baseDir,
+            });
     }
 }
 /** How messages name the file each input holds. */
@@ -275,12 +282,18 @@ async function parseStructured(text, path, what) {
     const yaml = await __nccwpck_require__.e(/* import() */ 243).then(__nccwpck_require__.bind(__nccwpck_require__, 33243));
     let value;
     try {
-        value = yaml.load(text, { filename: path, maxDepth: STRUCTURED_LIMITS.maxDepth, maxAliases: STRUCTURED_LIMITS.maxAliases });
+        value = yaml.load(text, {
+            filename: path,
+            maxDepth: STRUCTURED_LIMITS.maxDepth,
+            maxAliases: STRUCTURED_LIMITS.maxAliases,
+        });
     }
     catch (error) {
         if (!(error instanceof yaml.YAMLException))
             throw error;
-        const mark = error.mark ? ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}` : '';
+        const mark = error.mark
+            ? ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}`
+            : '';
         if (/maxAliases/.test(error.reason)) {
             throw new errors/* UserError */.yo(`The ${what} "${path}" has more than ${STRUCTURED_LIMITS.maxAliases} YAML aliases (the one past the limit is${mark}); write the values out instead of repeating anchors.`);
         }
@@ -319,7 +332,13 @@ function measureExpanded(root, limit = Infinity) {
     const enter = (node) => {
         open.add(node);
         distinct++;
-        stack.push({ node, children: Array.isArray(node) ? node : Object.values(node), next: 0, values: 1, depth: 1 });
+        stack.push({
+            node,
+            children: Array.isArray(node) ? node : Object.values(node),
+            next: 0,
+            values: 1,
+            depth: 1,
+        });
     };
     enter(root);
     let result = { values: 1, depth: 1 };
@@ -385,7 +404,8 @@ function jsonErrorOffset(text, error) {
         catch (prefixError) {
             const message = prefixError.message;
             const position = positionIn(prefixError);
-            return /end of JSON input|Unterminated/.test(message) || (position !== undefined && position >= prefixLength);
+            return (/end of JSON input|Unterminated/.test(message) ||
+                (position !== undefined && position >= prefixLength));
         }
     };
     let good = 0;
@@ -418,13 +438,17 @@ async function validateStructured(value, schema, source) {
     if (result.success)
         return result.data;
     const issues = result.error.issues.slice(0, 10);
-    const lines = source.text ? await locateLines(source.text, issues.map((issue) => issue.path)) : [];
+    const lines = source.text
+        ? await locateLines(source.text, issues.map((issue) => issue.path))
+        : [];
     const problems = issues.map((issue, index) => {
         const field = issue.path.length ? `"${formatPath(issue.path)}"` : 'the top level';
         const line = lines[index] ? ` (line ${lines[index]})` : '';
         return `${field}${line}: ${issue.message}${describeInput(issue)}`;
     });
-    const more = result.error.issues.length > issues.length ? `; and ${result.error.issues.length - issues.length} more` : '';
+    const more = result.error.issues.length > issues.length
+        ? `; and ${result.error.issues.length - issues.length} more`
+        : '';
     throw new errors/* UserError */.yo(`The ${source.what} "${source.path}" is not valid: ${problems.join('; ')}${more}.`);
 }
 /** The offending value, when it is short and the message does not already show it. */
@@ -436,7 +460,7 @@ function describeInput(issue) {
     return shown.length <= 60 && !issue.message.includes(shown) ? `, got ${shown}` : '';
 }
 function formatPath(path) {
-    return path.reduce((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+    return path.reduce((out, key) => typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key), '');
 }
 const keyOf = (path) => JSON.stringify(path.map(String));
 /** The line of the deepest node that exists along each path (JSON is YAML, so one walker serves both). */
@@ -480,7 +504,11 @@ async function nodeOffsets(text) {
         else if (event.type === yaml.EVENT_ID.MAPPING || event.type === yaml.EVENT_ID.SEQUENCE) {
             const path = nextPath() ?? [...stack.at(-1).path, '?'];
             offsets.set(keyOf(path), event.start);
-            stack.push({ kind: event.type === yaml.EVENT_ID.MAPPING ? 'mapping' : 'sequence', path, index: 0 });
+            stack.push({
+                kind: event.type === yaml.EVENT_ID.MAPPING ? 'mapping' : 'sequence',
+                path,
+                index: 0,
+            });
         }
         else if (event.type === yaml.EVENT_ID.ALIAS) {
             nextPath();
@@ -518,7 +546,9 @@ const sliceRule = schemas/* object */.Ikc({
 })
     .strict();
 const metricRule = schemas/* object */.Ikc({
-    direction: schemas/* enum */.k5n(['higher', 'lower'], { error: 'direction must be "higher" or "lower" (which way is better)' }),
+    direction: schemas/* enum */.k5n(['higher', 'lower'], {
+        error: 'direction must be "higher" or "lower" (which way is better)',
+    }),
     min: schemas/* number */.aig().optional(),
     max: schemas/* number */.aig().optional(),
     'max-regression': nonNegative.optional(),
@@ -530,7 +560,10 @@ const metricRule = schemas/* object */.Ikc({
     slices: sliceRule.optional(),
 })
     .strict()
-    .refine((rule) => rule.min === undefined || rule.max === undefined || rule.min <= rule.max, { error: 'min is greater than max', path: ['min'] });
+    .refine((rule) => rule.min === undefined || rule.max === undefined || rule.min <= rule.max, {
+    error: 'min is greater than max',
+    path: ['min'],
+});
 const gatePolicySchema = schemas/* object */.Ikc({
     'on-missing-baseline': schemas/* enum */.k5n(['pass', 'warn', 'fail']).default('warn'),
     /**
@@ -541,7 +574,11 @@ const gatePolicySchema = schemas/* object */.Ikc({
     metrics: schemas/* record */.g1P(schemas/* string */.YjP().min(1), metricRule).default({}),
 })
     .strict();
-const EMPTY_POLICY = { 'on-missing-baseline': 'warn', 'inconclusive-within-ci': false, metrics: {} };
+const EMPTY_POLICY = {
+    'on-missing-baseline': 'warn',
+    'inconclusive-within-ci': false,
+    metrics: {},
+};
 async function loadGatePolicy(path, baseDir = process.cwd()) {
     return path ? readStructuredFile(path, gatePolicySchema, 'gate policy', baseDir) : EMPTY_POLICY;
 }
@@ -639,7 +676,10 @@ async function uploadModelArtifact(args) {
     const model = { manifest: `manifest of artifact ${name}`, baseDir: args.baseDir };
     const files = [{ from: args.manifestPath, as: MANIFEST_FILE }];
     for (const [index, output] of args.manifest.outputs.entries())
-        files.push({ from: await manifestFilePath(model, `outputs[${index}].path`, output.path), as: output.path });
+        files.push({
+            from: await manifestFilePath(model, `outputs[${index}].path`, output.path),
+            as: output.path,
+        });
     return uploadArtifact(name, files, args.stagingDir, args.log);
 }
 function uploadMetricsArtifact(args) {
@@ -647,7 +687,12 @@ function uploadMetricsArtifact(args) {
 }
 /** How @actions/artifact finds another run's artifacts through the REST API. */
 function findByOf(run) {
-    return { token: run.token, workflowRunId: run.runId, repositoryOwner: run.repository.owner, repositoryName: run.repository.repo };
+    return {
+        token: run.token,
+        workflowRunId: run.runId,
+        repositoryOwner: run.repository.owner,
+        repositoryName: run.repository.repo,
+    };
 }
 /**
  * Downloads an artifact of this run, or of `fromRun`, checking its digest; returns the folder it
@@ -657,18 +702,26 @@ async function downloadArtifactIfPresent(args) {
     const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(730), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
     const client = new DefaultArtifactClient();
     const findBy = args.fromRun && findByOf(args.fromRun);
-    const found = await client.getArtifact(args.name, findBy ? { findBy } : undefined).catch((error) => {
+    const found = await client
+        .getArtifact(args.name, findBy ? { findBy } : undefined)
+        .catch((error) => {
         if (error.name === 'ArtifactNotFoundError')
             return undefined;
         const reason = error.message.replace(/\s+/g, ' ').trim();
         const which = args.fromRun ? `workflow run ${args.fromRun.runId}` : 'this workflow run';
-        const permission = args.fromRun ? ' Reading another run\'s artifacts needs "permissions: actions: read".' : '';
+        const permission = args.fromRun
+            ? ' Reading another run\'s artifacts needs "permissions: actions: read".'
+            : '';
         throw new errors/* UserError */.yo(`Could not read artifact "${args.name}" of ${which} (${reason}).${permission}`);
     });
     if (!found)
         return undefined;
     // The service reports digests as "sha256:<hex>", the form downloadArtifact compares with.
-    const { downloadPath, digestMismatch } = await client.downloadArtifact(found.artifact.id, { path: args.into, expectedHash: found.artifact.digest, ...(findBy ? { findBy } : {}) });
+    const { downloadPath, digestMismatch } = await client.downloadArtifact(found.artifact.id, {
+        path: args.into,
+        expectedHash: found.artifact.digest,
+        ...(findBy ? { findBy } : {}),
+    });
     if (digestMismatch)
         throw new errors/* UserError */.yo(`Artifact "${args.name}" did not download intact: its sha256 differs from the one recorded at upload. Re-run the job; if it happens again, the artifact is damaged.`);
     args.log.info(`Downloaded artifact ${args.name} (id ${found.artifact.id}) to ${(0,external_node_path_.basename)(downloadPath ?? args.into)}.`);
@@ -686,7 +739,9 @@ async function downloadArtifact(args) {
 async function listRunArtifacts(run) {
     const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(730), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
     const findBy = findByOf(run);
-    const { artifacts } = await new DefaultArtifactClient().listArtifacts({ findBy }).catch((error) => {
+    const { artifacts } = await new DefaultArtifactClient()
+        .listArtifacts({ findBy })
+        .catch((error) => {
         throw new errors/* UserError */.yo(`Could not list the artifacts of workflow run ${run.runId} (${error.message.replace(/\s+/g, ' ').trim()}). The job needs "permissions: actions: read".`);
     });
     return artifacts.map((artifact) => artifact.name);
@@ -738,8 +793,14 @@ function manifestPathProblem(path, leadingParents = false) {
 const relativePath = (leadingParents = false) => schemas/* string */.YjP().superRefine((value, ctx) => {
     const problem = manifestPathProblem(value, leadingParents);
     if (problem) {
-        const rule = leadingParents ? 'a relative path with "/" separators' : 'a relative path inside the working directory, with "/" separators';
-        ctx.addIssue({ code: 'custom', input: value, message: `must be ${rule}, but ${problem}; got ${(0,identifiers/* quoteValue */.cl)(value)}` });
+        const rule = leadingParents
+            ? 'a relative path with "/" separators'
+            : 'a relative path inside the working directory, with "/" separators';
+        ctx.addIssue({
+            code: 'custom',
+            input: value,
+            message: `must be ${rule}, but ${problem}; got ${(0,identifiers/* quoteValue */.cl)(value)}`,
+        });
     }
 });
 const sha256 = schemas/* string */.YjP().regex(/^[0-9a-f]{64}$/);
@@ -753,14 +814,26 @@ const outputFiles = schemas/* array */.YOg(hashedFile(relativePath()))
     .min(1)
     .superRefine((outputs, ctx) => {
     const keys = outputs.map((output) => output.path.replaceAll('/', '\u0000'));
-    const order = keys.map((_, index) => index).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b));
+    const order = keys
+        .map((_, index) => index)
+        .sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b));
     for (let at = 1; at < order.length; at++) {
         const [before, index] = [order[at - 1], order[at]];
         const [earlier, path] = [outputs[before].path, outputs[index].path];
         if (keys[index] === keys[before])
-            ctx.addIssue({ code: 'custom', path: [index, 'path'], input: path, message: `lists ${(0,identifiers/* quoteValue */.cl)(path)} a second time (also at outputs[${before}])` });
+            ctx.addIssue({
+                code: 'custom',
+                path: [index, 'path'],
+                input: path,
+                message: `lists ${(0,identifiers/* quoteValue */.cl)(path)} a second time (also at outputs[${before}])`,
+            });
         else if (keys[index].startsWith(`${keys[before]}\u0000`))
-            ctx.addIssue({ code: 'custom', path: [index, 'path'], input: path, message: `puts ${(0,identifiers/* quoteValue */.cl)(path)} inside ${(0,identifiers/* quoteValue */.cl)(earlier)}, which is listed as a file` });
+            ctx.addIssue({
+                code: 'custom',
+                path: [index, 'path'],
+                input: path,
+                message: `puts ${(0,identifiers/* quoteValue */.cl)(path)} inside ${(0,identifiers/* quoteValue */.cl)(earlier)}, which is listed as a file`,
+            });
     }
 });
 const manifestSchema = schemas/* object */.Ikc({
@@ -772,7 +845,12 @@ const manifestSchema = schemas/* object */.Ikc({
     // lists these files in the model card and never opens them.
     data: schemas/* array */.YOg(hashedFile(relativePath(true))),
     /** The code tree (see code-tree.ts): its sha256, where it came from and how many files. */
-    code: schemas/* object */.Ikc({ source: schemas/* enum */.k5n(['git', 'paths', 'none']), sha256: schemas/* string */.YjP(), files: schemas/* number */.aig().int().nonnegative() }).optional(),
+    code: schemas/* object */.Ikc({
+        source: schemas/* enum */.k5n(['git', 'paths', 'none']),
+        sha256: schemas/* string */.YjP(),
+        files: schemas/* number */.aig().int().nonnegative(),
+    })
+        .optional(),
     /** Dependency lock files, each with its sha256. */
     lockFiles: schemas/* array */.YOg(hashedFile(relativePath(true))).optional(),
     /** Unpinned dependencies found (`strict-pins`), as `file:line: message`. */
@@ -783,7 +861,12 @@ const manifestSchema = schemas/* object */.Ikc({
     seed: schemas/* number */.aig().int(),
     workingDirectory: schemas/* string */.YjP(),
     outputs: outputFiles,
-    runner: schemas/* object */.Ikc({ os: schemas/* string */.YjP(), arch: schemas/* string */.YjP(), node: schemas/* string */.YjP(), platform: schemas/* string */.YjP().optional() }),
+    runner: schemas/* object */.Ikc({
+        os: schemas/* string */.YjP(),
+        arch: schemas/* string */.YjP(),
+        node: schemas/* string */.YjP(),
+        platform: schemas/* string */.YjP().optional(),
+    }),
     /** The mlops-actions version that trained (part of the fingerprint). */
     actionVersion: schemas/* string */.YjP().optional(),
     git: schemas/* object */.Ikc({
@@ -871,7 +954,12 @@ async function releaseFiles(args) {
     const outputs = [];
     for (const [index, output] of args.manifest.outputs.entries()) {
         const path = await manifest_files_manifestFilePath(args.model, `outputs[${index}].path`, output.path);
-        outputs.push({ name: assetName(output.path), path, contentType: 'application/octet-stream', sha256: output.sha256 });
+        outputs.push({
+            name: assetName(output.path),
+            path,
+            contentType: 'application/octet-stream',
+            sha256: output.sha256,
+        });
     }
     return [
         { name: MODEL_CARD_ASSET, path: args.modelCardPath, contentType: 'text/markdown' },
@@ -890,11 +978,24 @@ async function stageModelRelease(registry, release, log) {
     const published = await registry.getReleaseByTag(tag);
     if (published) {
         log.info(`Release ${tag} is already published (${published.htmlUrl}); nothing is uploaded again.`);
-        return { id: published.id, tag, url: published.htmlUrl, alreadyPublished: true, assetUrls: new Map(published.assets.map((a) => [a.name, a.url])) };
+        return {
+            id: published.id,
+            tag,
+            url: published.htmlUrl,
+            alreadyPublished: true,
+            assetUrls: new Map(published.assets.map((a) => [a.name, a.url])),
+        };
     }
     const drafts = await registry.listReleases();
     const draft = drafts.find((candidate) => candidate.draft && candidate.tag === tag);
-    const target = draft ?? (await registry.createRelease({ tag, targetCommitish: release.sha, name: release.title, body: release.body, draft: true }));
+    const target = draft ??
+        (await registry.createRelease({
+            tag,
+            targetCommitish: release.sha,
+            name: release.title,
+            body: release.body,
+            draft: true,
+        }));
     if (draft)
         log.info(`Completing the draft release ${tag} left by an earlier attempt.`);
     const assetUrls = new Map(target.assets.map((asset) => [asset.name, asset.url]));
@@ -906,7 +1007,11 @@ async function stageModelRelease(registry, release, log) {
         if (file.sha256 !== undefined && sha256Text(bytes) !== file.sha256) {
             throw new errors/* UserError */.yo(`The model file for release asset "${file.name}" changed after it was checked against the manifest (sha256 ${sha256Text(bytes).slice(0, 16)}…, the manifest says ${file.sha256.slice(0, 16)}…). Nothing was published; promote only what train-model produced, unmodified.`);
         }
-        const uploaded = await registry.uploadReleaseAsset(target, { name: file.name, contentType: file.contentType, bytes });
+        const uploaded = await registry.uploadReleaseAsset(target, {
+            name: file.name,
+            contentType: file.contentType,
+            bytes,
+        });
         assetUrls.set(file.name, uploaded.url);
     }
     return { id: target.id, tag, url: target.htmlUrl, alreadyPublished: false, assetUrls };
@@ -951,7 +1056,12 @@ async function downloadModelRelease(registry, release, log) {
         await fetchAsset(assetName(output.path), await manifest_files_manifestFilePath(files, `outputs[${index}].path`, output.path));
     }
     log.info(`Downloaded release ${tag}: the manifest, the metrics report and ${manifest.outputs.length} model file(s).`);
-    return { manifestPath, metricsPath, url: found.htmlUrl, metricsUrl: found.assets.find((a) => a.name === METRICS_ASSET)?.url };
+    return {
+        manifestPath,
+        metricsPath,
+        url: found.htmlUrl,
+        metricsUrl: found.assets.find((a) => a.name === METRICS_ASSET)?.url,
+    };
 }
 
 ;// CONCATENATED MODULE: ./shared/registry/candidate-files.ts
@@ -972,7 +1082,12 @@ async function candidateFiles(source, context) {
     const workspace = (0,external_node_path_.resolve)(context.workingDirectory);
     switch (source.kind) {
         case 'manifest':
-            return { manifestPath: source.manifest, baseDir: workspace, metricsPath: source.metrics, metricsDir: workspace };
+            return {
+                manifestPath: source.manifest,
+                baseDir: workspace,
+                metricsPath: source.metrics,
+                metricsDir: workspace,
+            };
         case 'run':
             return artifactFiles(source, context, otherRun(source.runId, context));
         case 'artifact':
@@ -991,14 +1106,23 @@ async function artifactFiles(source, context, fromRun) {
     const { model, log } = context;
     if (!fromRun && !artifactServiceAvailable(context.env))
         throw new errors/* UserError */.yo(`Input "artifact" needs the GitHub artifact service, which only a GitHub runner offers. Outside a runner, download the artifact and pass its ${MANIFEST_FILE} as "manifest".`);
-    const artifact = source.artifact ?? (source.version ? (0,identifiers/* modelArtifactName */.Rn)(model, source.version) : await onlyModelArtifact(model, fromRun));
+    const artifact = source.artifact ??
+        (source.version
+            ? (0,identifiers/* modelArtifactName */.Rn)(model, source.version)
+            : await onlyModelArtifact(model, fromRun));
     const into = await (0,action_context/* createStepDir */.S)(context.tempDir, 'promote-model', 'artifact');
     const hint = fromRun
         ? `Pass the run that trained ${model} (its train-model step uploads model-${model}-<version>), and "version" or "artifact" when it trained several versions.`
         : 'Pass the artifact-name output of a train-model step from a job that ran before this one.';
     const baseDir = await downloadArtifact({ name: artifact, into, log, hint, fromRun });
     if (source.metrics)
-        return { manifestPath: MANIFEST_FILE, baseDir, metricsPath: source.metrics, metricsDir: (0,external_node_path_.resolve)(context.workingDirectory), artifact };
+        return {
+            manifestPath: MANIFEST_FILE,
+            baseDir,
+            metricsPath: source.metrics,
+            metricsDir: (0,external_node_path_.resolve)(context.workingDirectory),
+            artifact,
+        };
     // The metrics report evaluate-model uploaded for this version, named after it.
     const manifest = await readStructuredFile(MANIFEST_FILE, manifestSchema, 'manifest', baseDir);
     const metricsDir = await downloadArtifact({
@@ -1027,7 +1151,14 @@ async function candidate_files_releaseFiles(version, context) {
         throw new errors/* UserError */.yo(`Rolling back to ${model} ${version} restores it from its GitHub Release, which needs a GitHub token and repository (a workflow run). Outside a runner, give "manifest" and "metrics".`);
     const into = await (0,action_context/* createStepDir */.S)(context.tempDir, 'promote-model', 'release');
     const restored = await downloadModelRelease(registry, { model, version, into }, context.log);
-    return { manifestPath: restored.manifestPath, baseDir: into, metricsPath: restored.metricsPath, metricsDir: into, restoredFrom: restored.url, metricsUrl: restored.metricsUrl };
+    return {
+        manifestPath: restored.manifestPath,
+        baseDir: into,
+        metricsPath: restored.metricsPath,
+        metricsDir: into,
+        restoredFrom: restored.url,
+        metricsUrl: restored.metricsUrl,
+    };
 }
 
 // EXTERNAL MODULE: ./shared/github/client.ts
@@ -1054,7 +1185,11 @@ async function readApprovals(registry, runId, environment, log) {
         const reviews = await registry.listRunApprovals(Number(runId));
         return reviews
             .filter((review) => review.environments.includes(environment))
-            .map((review) => ({ login: review.login, state: approvalSchema.shape.state.catch('pending').parse(review.state), ...(review.comment ? { comment: review.comment } : {}) }));
+            .map((review) => ({
+            login: review.login,
+            state: approvalSchema.shape.state.catch('pending').parse(review.state),
+            ...(review.comment ? { comment: review.comment } : {}),
+        }));
     }
     catch (error) {
         const status = (0,client/* statusOf */.c2)(error);
@@ -1124,7 +1259,8 @@ const deploymentPayloadSchema = schemas/* object */.Ikc({
     /** The environment reviewers who approved the job that recorded this promotion. */
     approvals: schemas/* array */.YOg(approvalSchema).optional(),
     /** Set when an earlier version was restored: the version it replaced and why. */
-    rollback: schemas/* object */.Ikc({ from: (0,identifiers/* identifier */.Cv)('model version').optional(), reason: schemas/* string */.YjP() }).optional(),
+    rollback: schemas/* object */.Ikc({ from: (0,identifiers/* identifier */.Cv)('model version').optional(), reason: schemas/* string */.YjP() })
+        .optional(),
 });
 /** Deployment payloads come back as an object or as a JSON string, depending on how they were sent. */
 function parsePayload(raw) {
@@ -1146,14 +1282,24 @@ function parsePayload(raw) {
  * trusted. Lazy, so that finding the current model reads as little as it can.
  */
 async function* modelsInEnvironment(registry, model, environment) {
-    for await (const deployment of registry.listDeployments({ task: (0,identifiers/* modelTask */.Zl)(model), environment })) {
+    for await (const deployment of registry.listDeployments({
+        task: (0,identifiers/* modelTask */.Zl)(model),
+        environment,
+    })) {
         const latest = await registry.latestDeploymentStatus(deployment.id);
         if (latest?.state !== 'success')
             continue;
         const payload = parsePayload(deployment.payload);
         if (!payload || payload.model !== model)
             continue;
-        yield { deploymentId: deployment.id, environment, sha: deployment.sha, createdAt: deployment.createdAt, creator: deployment.creator, payload };
+        yield {
+            deploymentId: deployment.id,
+            environment,
+            sha: deployment.sha,
+            createdAt: deployment.createdAt,
+            creator: deployment.creator,
+            payload,
+        };
     }
 }
 /** The model in `environment` now, and the version before it (a re-run needs both). */
@@ -1190,7 +1336,12 @@ async function createModelDeployment(registry, deployment) {
     }
 }
 async function setDeploymentState(registry, deploymentId, state, details) {
-    await registry.createDeploymentStatus(deploymentId, { state, description: shorten(details.description), logUrl: details.logUrl, environmentUrl: details.environmentUrl });
+    await registry.createDeploymentStatus(deploymentId, {
+        state,
+        description: shorten(details.description),
+        logUrl: details.logUrl,
+        environmentUrl: details.environmentUrl,
+    });
 }
 /**
  * Records a failure on a deployment whose promotion could not finish, so that it never counts
@@ -1205,7 +1356,9 @@ async function markDeploymentFailed(registry, deploymentId, reason, log, logUrl)
     }
 }
 function shorten(text) {
-    return text.length > STATUS_DESCRIPTION_LIMIT ? `${text.slice(0, STATUS_DESCRIPTION_LIMIT - 1)}…` : text;
+    return text.length > STATUS_DESCRIPTION_LIMIT
+        ? `${text.slice(0, STATUS_DESCRIPTION_LIMIT - 1)}…`
+        : text;
 }
 /** The registry of this repository, or undefined where there is none (no token or repository: a laptop). */
 async function openRegistry(token, context, log, env = process.env) {
@@ -1226,17 +1379,33 @@ function entry(input) {
         return undefined;
     if (typeof input === 'number')
         return { value: input };
-    return { value: input.value, ...(input.ci ? { ci: [input.ci[0], input.ci[1]] } : {}), ...(input.n !== undefined ? { n: input.n } : {}) };
+    return {
+        value: input.value,
+        ...(input.ci ? { ci: [input.ci[0], input.ci[1]] } : {}),
+        ...(input.n !== undefined ? { n: input.n } : {}),
+    };
 }
 function evaluateGates(candidate, baseline, policy, options = {}) {
-    const names = [...new Set([...Object.keys(policy.metrics), ...Object.keys(candidate), ...Object.keys(baseline ?? {})])];
+    const names = [
+        ...new Set([
+            ...Object.keys(policy.metrics),
+            ...Object.keys(candidate),
+            ...Object.keys(baseline ?? {}),
+        ]),
+    ];
     const hasBaseline = baseline !== undefined;
     const metrics = names.map((name) => compareMetric(name, entry(candidate[name]), entry(baseline?.[name]), policy.metrics[name], policy, hasBaseline));
     const slices = options.candidateSlices ? compareSlices(options, policy, hasBaseline) : [];
     return { verdict: overallVerdict([...metrics, ...slices]), metrics, slices, hasBaseline };
 }
 function compareMetric(name, cand, base, rule, policy, hasBaseline) {
-    const comparison = { name, candidate: cand?.value, baseline: base?.value, status: 'pass', reasons: [] };
+    const comparison = {
+        name,
+        candidate: cand?.value,
+        baseline: base?.value,
+        status: 'pass',
+        reasons: [],
+    };
     if (cand?.ci)
         comparison.candidateCi = cand.ci;
     if (base?.ci)
@@ -1245,10 +1414,12 @@ function compareMetric(name, cand, base, rule, policy, hasBaseline) {
         comparison.n = cand.n;
     if (cand !== undefined && base !== undefined) {
         comparison.delta = cand.value - base.value;
-        comparison.deltaRelative = base.value === 0 ? undefined : (cand.value - base.value) / Math.abs(base.value);
+        comparison.deltaRelative =
+            base.value === 0 ? undefined : (cand.value - base.value) / Math.abs(base.value);
     }
     if (!rule) {
-        comparison.status = cand === undefined ? 'removed' : base === undefined && hasBaseline ? 'added' : 'info';
+        comparison.status =
+            cand === undefined ? 'removed' : base === undefined && hasBaseline ? 'added' : 'info';
         return comparison;
     }
     comparison.rule = describeRule(rule);
@@ -1258,21 +1429,29 @@ function compareMetric(name, cand, base, rule, policy, hasBaseline) {
         flag(comparison, rule.level, `${format(cand.value)} is below the minimum ${format(rule.min)}`);
     if (rule.max !== undefined && cand.value > rule.max + EPSILON)
         flag(comparison, rule.level, `${format(cand.value)} is above the maximum ${format(rule.max)}`);
-    const needsBaseline = rule['max-regression'] !== undefined || rule['max-regression-relative'] !== undefined || rule['min-improvement'] !== undefined;
+    const needsBaseline = rule['max-regression'] !== undefined ||
+        rule['max-regression-relative'] !== undefined ||
+        rule['min-improvement'] !== undefined;
     if (needsBaseline && base === undefined)
-        return missingBaseline(comparison, rule.level, policy, hasBaseline ? 'the baseline does not report this metric' : 'there is no baseline to compare with');
+        return missingBaseline(comparison, rule.level, policy, hasBaseline
+            ? 'the baseline does not report this metric'
+            : 'there is no baseline to compare with');
     if (base === undefined)
         return comparison;
     const better = rule.direction === 'higher' ? 1 : -1;
     const improvement = (cand.value - base.value) * better;
     const regression = -improvement;
     const noisy = inconclusiveAllowed(rule, policy) && within(cand.ci, base.value);
-    const regressed = (reason) => (noisy ? flag(comparison, softened(rule.level), `${reason}, but the baseline lies inside the candidate's confidence interval ${interval(cand.ci)}`) : flag(comparison, rule.level, reason));
+    const regressed = (reason) => noisy
+        ? flag(comparison, softened(rule.level), `${reason}, but the baseline lies inside the candidate's confidence interval ${interval(cand.ci)}`)
+        : flag(comparison, rule.level, reason);
     const maxDrop = rule['max-regression'];
     if (maxDrop !== undefined && regression > maxDrop + EPSILON)
         regressed(`it got worse by ${format(regression)}, more than the tolerated ${format(maxDrop)}`);
     const maxRelative = rule['max-regression-relative'];
-    if (maxRelative !== undefined && base.value !== 0 && regression / Math.abs(base.value) > maxRelative + EPSILON) {
+    if (maxRelative !== undefined &&
+        base.value !== 0 &&
+        regression / Math.abs(base.value) > maxRelative + EPSILON) {
         regressed(`it got worse by ${percent(regression / Math.abs(base.value))}, more than the tolerated ${percent(maxRelative)}`);
     }
     const minGain = rule['min-improvement'];
@@ -1311,9 +1490,19 @@ function compareSlicesOf(metric, candidateSlices, baselineSlices, rule, policy, 
     const names = [...new Set([...candidate.map((v) => v.slice), ...baseline.map((v) => v.slice)])];
     const rows = names.map((slice) => {
         const cand = candidate.find((v) => v.slice === slice);
-        return { slice, candidate: cand, baseline: baseline.find((v) => v.slice === slice), ignored: cand !== undefined && !judged(cand) };
+        return {
+            slice,
+            candidate: cand,
+            baseline: baseline.find((v) => v.slice === slice),
+            ignored: cand !== undefined && !judged(cand),
+        };
     });
-    const result = { metric, status: sliceRule ? 'pass' : 'info', reasons: [], rows };
+    const result = {
+        metric,
+        status: sliceRule ? 'pass' : 'info',
+        reasons: [],
+        rows,
+    };
     const direction = rule?.direction ?? 'higher';
     const [worst, best] = extremes(candidate.filter(judged), direction);
     const [baselineWorst] = extremes(baseline.filter(judged), direction);
@@ -1330,8 +1519,13 @@ function compareSlicesOf(metric, candidateSlices, baselineSlices, rule, policy, 
     result.rule = describeSliceRule(sliceRule);
     const level = sliceRule.level ?? rule.level;
     if (!worst || !best)
-        return flag(result, level, candidate.length ? `no slice has at least ${minN} examples to judge` : 'the candidate reports no slices for this metric');
-    const names3 = (values) => values.slice(0, 3).map((v) => `"${v.slice}" (${format(v.value)})`).join(', ') + (values.length > 3 ? ` and ${values.length - 3} more` : '');
+        return flag(result, level, candidate.length
+            ? `no slice has at least ${minN} examples to judge`
+            : 'the candidate reports no slices for this metric');
+    const names3 = (values) => values
+        .slice(0, 3)
+        .map((v) => `"${v.slice}" (${format(v.value)})`)
+        .join(', ') + (values.length > 3 ? ` and ${values.length - 3} more` : '');
     const { min, max } = sliceRule;
     const below = min === undefined ? [] : candidate.filter((v) => judged(v) && v.value < min - EPSILON);
     const above = max === undefined ? [] : candidate.filter((v) => judged(v) && v.value > max + EPSILON);
@@ -1346,7 +1540,9 @@ function compareSlicesOf(metric, candidateSlices, baselineSlices, rule, policy, 
     const maxDrop = sliceRule['max-regression'];
     if (maxDrop !== undefined) {
         if (!baselineWorst)
-            return missingBaseline(result, level, policy, hasBaseline ? 'the baseline reports no slices for this metric' : 'there is no baseline to compare with');
+            return missingBaseline(result, level, policy, hasBaseline
+                ? 'the baseline reports no slices for this metric'
+                : 'there is no baseline to compare with');
         const regression = (baselineWorst.value - worst.value) * (direction === 'higher' ? 1 : -1);
         if (regression > maxDrop + EPSILON) {
             const reason = `the worst slice "${worst.slice}" (${format(worst.value)}) is worse by ${format(regression)} than the baseline's worst "${baselineWorst.slice}" (${format(baselineWorst.value)}), more than the tolerated ${format(maxDrop)}`;
@@ -1381,7 +1577,15 @@ function missingBaseline(result, level, policy, why) {
         return result;
     return flag(result, outcome === 'fail' ? level : level === 'fail' ? 'warn' : level, `${why} (on-missing-baseline: ${outcome})`);
 }
-const SEVERITY = { pass: 0, info: 0, added: 0, removed: 0, warn: 1, inconclusive: 2, fail: 3 };
+const SEVERITY = {
+    pass: 0,
+    info: 0,
+    added: 0,
+    removed: 0,
+    warn: 1,
+    inconclusive: 2,
+    fail: 3,
+};
 function flag(result, status, reason) {
     result.reasons.push(reason);
     if (SEVERITY[status] >= SEVERITY[result.status] && status !== 'pass')
@@ -1480,8 +1684,19 @@ const metricsReportSchema = schemas/* object */.Ikc({
     sliceSummary: schemas/* object */.Ikc({
         minSize: schemas/* number */.aig().int().nonnegative(),
         headline: schemas/* string */.YjP(),
-        slices: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* object */.Ikc({ column: schemas/* string */.YjP(), value: schemas/* string */.YjP(), rows: schemas/* number */.aig().int().nonnegative(), small: schemas/* boolean */.zMY() })),
-        gaps: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* object */.Ikc({ best: schemas/* string */.YjP(), bestValue: schemas/* number */.aig(), worst: schemas/* string */.YjP(), worstValue: schemas/* number */.aig(), gap: schemas/* number */.aig() })),
+        slices: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* object */.Ikc({
+            column: schemas/* string */.YjP(),
+            value: schemas/* string */.YjP(),
+            rows: schemas/* number */.aig().int().nonnegative(),
+            small: schemas/* boolean */.zMY(),
+        })),
+        gaps: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* object */.Ikc({
+            best: schemas/* string */.YjP(),
+            bestValue: schemas/* number */.aig(),
+            worst: schemas/* string */.YjP(),
+            worstValue: schemas/* number */.aig(),
+            gap: schemas/* number */.aig(),
+        })),
     })
         .optional(),
     /**
@@ -1490,16 +1705,38 @@ const metricsReportSchema = schemas/* object */.Ikc({
      * rows, `totalClasses` counts them all, and rows of the others (and their per-class metrics)
      * are left out.
      */
-    confusionMatrix: schemas/* object */.Ikc({ classes: schemas/* array */.YOg(schemas/* string */.YjP()), matrix: schemas/* array */.YOg(schemas/* array */.YOg(schemas/* number */.aig())), totalClasses: schemas/* number */.aig().int().positive().optional() }).optional(),
+    confusionMatrix: schemas/* object */.Ikc({
+        classes: schemas/* array */.YOg(schemas/* string */.YjP()),
+        matrix: schemas/* array */.YOg(schemas/* array */.YOg(schemas/* number */.aig())),
+        totalClasses: schemas/* number */.aig().int().positive().optional(),
+    })
+        .optional(),
     /** How the confidence intervals were computed; `requested` when the work budget allowed fewer resamples. */
-    bootstrap: schemas/* object */.Ikc({ method: schemas/* string */.YjP(), resamples: schemas/* number */.aig().int().positive(), requested: schemas/* number */.aig().int().positive().optional(), confidence: schemas/* number */.aig(), seed: schemas/* number */.aig().int() }).optional(),
+    bootstrap: schemas/* object */.Ikc({
+        method: schemas/* string */.YjP(),
+        resamples: schemas/* number */.aig().int().positive(),
+        requested: schemas/* number */.aig().int().positive().optional(),
+        confidence: schemas/* number */.aig(),
+        seed: schemas/* number */.aig().int(),
+    })
+        .optional(),
 });
 async function loadMetrics(path, what, baseDir = process.cwd()) {
     const text = await readUserFile(path, what, baseDir);
     const value = await parseStructured(text, path, what);
-    if (value && typeof value === 'object' && value.format === METRICS_REPORT_FORMAT) {
+    if (value &&
+        typeof value === 'object' &&
+        value.format === METRICS_REPORT_FORMAT) {
         const report = await validateStructured(value, metricsReportSchema, { path, what, text });
-        return { source: path, model: report.model, version: report.version, fingerprint: report.fingerprint, evaluationSha256: report.evaluation?.dataSha256, metrics: report.metrics, slices: report.slices };
+        return {
+            source: path,
+            model: report.model,
+            version: report.version,
+            fingerprint: report.fingerprint,
+            evaluationSha256: report.evaluation?.dataSha256,
+            metrics: report.metrics,
+            slices: report.slices,
+        };
     }
     const metrics = flattenMetrics(value, path, what);
     if (Object.keys(metrics).length === 0)
@@ -1615,7 +1852,11 @@ class quantiles_QuantileSketch {
         const pairs = [];
         this.levels.forEach((items, level) => items.forEach((value) => pairs.push([value, 2 ** level])));
         pairs.sort((a, b) => a[0] - b[0]);
-        return { values: pairs.map((p) => p[0]), weights: pairs.map((p) => p[1]), total: pairs.reduce((sum, p) => sum + p[1], 0) };
+        return {
+            values: pairs.map((p) => p[0]),
+            weights: pairs.map((p) => p[1]),
+            total: pairs.reduce((sum, p) => sum + p[1], 0),
+        };
     }
     /** Quantiles at each q in [0, 1]; the lower of two middle values, as a rank statistic. */
     quantiles(qs) {
@@ -1866,7 +2107,9 @@ class ColumnStats {
             quantiles: quantileValues ? { q: [...PROFILE_QUANTILES], values: quantileValues } : null,
             histogram: this.histogram(),
             // Once counters were cut, only values that stand out above the cut are worth showing.
-            topValues: this.top ? this.top.top(TOP_VALUES).filter((v) => v.count > this.top.error) : null,
+            topValues: this.top
+                ? this.top.top(TOP_VALUES).filter((v) => v.count > this.top.error)
+                : null,
             topValuesExact: this.top ? this.top.error === 0 : false,
             state: this.tally().state,
         };
@@ -1883,7 +2126,12 @@ class ColumnStats {
     }
 }
 function buildProfile(columns, sources) {
-    return { format: PROFILE_FORMAT, rows: sources.reduce((sum, s) => sum + s.rows, 0), sources, columns: columns.map((c) => c.toProfile()) };
+    return {
+        format: PROFILE_FORMAT,
+        rows: sources.reduce((sum, s) => sum + s.rows, 0),
+        sources,
+        columns: columns.map((c) => c.toProfile()),
+    };
 }
 /**
  * One profile of the union of the data behind several profiles. Columns are matched by name
@@ -1907,12 +2155,30 @@ function mergeProfiles(profiles) {
     }
     return buildProfile([...merged.values()], profiles.flatMap((p) => p.sources));
 }
-const looseState = schemas/* object */.Ikc({ distinct: schemas/* union */.KCZ([schemas/* object */.Ikc({ p: schemas/* number */.aig(), exact: schemas/* array */.YOg(schemas/* number */.aig()) }), schemas/* object */.Ikc({ p: schemas/* number */.aig(), registers: schemas/* string */.YjP() })]) }).passthrough();
+const looseState = schemas/* object */.Ikc({
+    distinct: schemas/* union */.KCZ([
+        schemas/* object */.Ikc({ p: schemas/* number */.aig(), exact: schemas/* array */.YOg(schemas/* number */.aig()) }),
+        schemas/* object */.Ikc({ p: schemas/* number */.aig(), registers: schemas/* string */.YjP() }),
+    ]),
+})
+    .passthrough();
 const profileFile = schemas/* object */.Ikc({
-    format: schemas/* literal */.euz(PROFILE_FORMAT, { error: `not a profile: "format" must be "${PROFILE_FORMAT}"` }),
+    format: schemas/* literal */.euz(PROFILE_FORMAT, {
+        error: `not a profile: "format" must be "${PROFILE_FORMAT}"`,
+    }),
     rows: schemas/* number */.aig(),
     sources: schemas/* array */.YOg(schemas/* object */.Ikc({ path: schemas/* string */.YjP(), format: schemas/* string */.YjP(), rows: schemas/* number */.aig() })),
-    columns: schemas/* array */.YOg(schemas/* object */.Ikc({ name: schemas/* string */.YjP(), type: schemas/* string */.YjP(), count: schemas/* number */.aig(), nulls: schemas/* number */.aig(), invalid: schemas/* number */.aig(), nan: schemas/* number */.aig(), inf: schemas/* number */.aig(), state: looseState }).passthrough()),
+    columns: schemas/* array */.YOg(schemas/* object */.Ikc({
+        name: schemas/* string */.YjP(),
+        type: schemas/* string */.YjP(),
+        count: schemas/* number */.aig(),
+        nulls: schemas/* number */.aig(),
+        invalid: schemas/* number */.aig(),
+        nan: schemas/* number */.aig(),
+        inf: schemas/* number */.aig(),
+        state: looseState,
+    })
+        .passthrough()),
 });
 async function readProfile(path) {
     return (await readStructuredFile(path, profileFile, 'profile file'));
@@ -1940,25 +2206,39 @@ function renderModelCard(args) {
         ['Fingerprint', (0,markdown_escape/* inlineCode */.ti)(manifest.fingerprint)],
         ['Commit', manifest.git.sha ? (0,markdown_escape/* inlineCode */.ti)(manifest.git.sha) : '—'],
         ['Trained by', manifest.git.runUrl ? `[workflow run](${encodeURI(manifest.git.runUrl)})` : '—'],
-        ['Config', `${(0,markdown_escape/* inlineCode */.ti)(manifest.config.path)} (sha256 ${(0,markdown_escape/* inlineCode */.ti)(manifest.config.sha256.slice(0, 16))})`],
+        [
+            'Config',
+            `${(0,markdown_escape/* inlineCode */.ti)(manifest.config.path)} (sha256 ${(0,markdown_escape/* inlineCode */.ti)(manifest.config.sha256.slice(0, 16))})`,
+        ],
         ['Command', (0,markdown_escape/* inlineCode */.ti)(manifest.command)],
         ['Seed', String(manifest.seed)],
-        ['Evaluation data', metrics.evaluationSha256 ? `sha256 of labels ${(0,markdown_escape/* inlineCode */.ti)(metrics.evaluationSha256.slice(0, 16))}` : '—'],
+        [
+            'Evaluation data',
+            metrics.evaluationSha256
+                ? `sha256 of labels ${(0,markdown_escape/* inlineCode */.ti)(metrics.evaluationSha256.slice(0, 16))}`
+                : '—',
+        ],
     ];
-    return [
+    return ([
         `# Model card: ${(0,markdown_escape/* escapeMarkdown */.FV)(manifest.model.name)} ${(0,markdown_escape/* inlineCode */.ti)(manifest.model.version)}`,
         `Promoted to ${(0,markdown_escape/* inlineCode */.ti)(args.environment)}; gates: **${args.gates.verdict}**${args.baselineVersion ? ` against ${(0,markdown_escape/* inlineCode */.ti)(args.baselineVersion)}` : ''}.`,
         promotionSection(args.record),
         args.intendedUse ? `## Intended use\n\n${(0,markdown_escape/* escapeMarkdown */.FV)(args.intendedUse)}` : '',
         `## Metrics\n\n${(0,markdown_escape/* markdownTable */.Qj)(['Metric', 'Value', 'Confidence interval', 'n'], metricRows)}`,
         slicesSection(metrics),
-        `## Data\n\n${manifest.data.length ? (0,markdown_escape/* markdownTable */.Qj)(['File', 'sha256'], manifest.data.map((d) => [(0,markdown_escape/* inlineCode */.ti)(d.path), (0,markdown_escape/* inlineCode */.ti)(d.sha256.slice(0, 16))])) : 'The manifest records no data files (train-model was given no `data`).'}`,
+        `## Data\n\n${manifest.data.length
+            ? (0,markdown_escape/* markdownTable */.Qj)(['File', 'sha256'], manifest.data.map((d) => [(0,markdown_escape/* inlineCode */.ti)(d.path), (0,markdown_escape/* inlineCode */.ti)(d.sha256.slice(0, 16))]))
+            : 'The manifest records no data files (train-model was given no `data`).'}`,
         args.profile ? profileSection(args.profile) : '',
-        `## Files\n\n${(0,markdown_escape/* markdownTable */.Qj)(['File', 'Bytes', 'sha256'], manifest.outputs.map((o) => [(0,markdown_escape/* inlineCode */.ti)(o.path), String(o.bytes ?? ''), (0,markdown_escape/* inlineCode */.ti)(o.sha256)]))}`,
+        `## Files\n\n${(0,markdown_escape/* markdownTable */.Qj)(['File', 'Bytes', 'sha256'], manifest.outputs.map((o) => [
+            (0,markdown_escape/* inlineCode */.ti)(o.path),
+            String(o.bytes ?? ''),
+            (0,markdown_escape/* inlineCode */.ti)(o.sha256),
+        ]))}`,
         `## Lineage\n\n${(0,markdown_escape/* markdownTable */.Qj)(['', ''], lineage)}`,
     ]
         .filter(Boolean)
-        .join('\n\n') + '\n';
+        .join('\n\n') + '\n');
 }
 /** How many metric columns the slice table shows: a card is read, not searched. */
 const SLICE_METRICS = 5;
@@ -1967,19 +2247,27 @@ function slicesSection(metrics) {
     const slices = Object.entries(metrics.slices ?? {});
     if (!slices.length)
         return '';
-    const names = Object.keys(metrics.metrics).filter((name) => slices.some(([, values]) => values[name] !== undefined)).slice(0, SLICE_METRICS);
+    const names = Object.keys(metrics.metrics)
+        .filter((name) => slices.some(([, values]) => values[name] !== undefined))
+        .slice(0, SLICE_METRICS);
     if (!names.length)
         return '';
     const first = names[0];
     slices.sort(([, a], [, b]) => (a[first]?.value ?? Infinity) - (b[first]?.value ?? Infinity));
-    const cell = (entry) => (entry ? `${format(entry.value)}${entry.ci ? ` [${format(entry.ci[0])}, ${format(entry.ci[1])}]` : ''}` : '—');
-    const rows = slices.map(([slice, values]) => [(0,markdown_escape/* inlineCode */.ti)(slice), String(Object.values(values).find((v) => v.n !== undefined)?.n ?? '—'), ...names.map((name) => cell(values[name]))]);
+    const cell = (entry) => entry
+        ? `${format(entry.value)}${entry.ci ? ` [${format(entry.ci[0])}, ${format(entry.ci[1])}]` : ''}`
+        : '—';
+    const rows = slices.map(([slice, values]) => [
+        (0,markdown_escape/* inlineCode */.ti)(slice),
+        String(Object.values(values).find((v) => v.n !== undefined)?.n ?? '—'),
+        ...names.map((name) => cell(values[name])),
+    ]);
     return `## Slices\n\n${(0,markdown_escape/* markdownTable */.Qj)(['Slice', 'n', ...names.map(markdown_escape/* inlineCode */.ti)], rows)}`;
 }
 /** The training data as validate-data profiled it: how much, how complete, what range. */
 function profileSection(profile) {
-    const percent = (part, whole) => (whole ? `${Number(((part / whole) * 100).toPrecision(3))}%` : '—');
-    const number = (value) => (value === null || value === undefined ? '—' : format(value));
+    const percent = (part, whole) => whole ? `${Number(((part / whole) * 100).toPrecision(3))}%` : '—';
+    const number = (value) => value === null || value === undefined ? '—' : format(value);
     const rows = profile.columns.map((column) => [
         (0,markdown_escape/* inlineCode */.ti)(column.name),
         (0,markdown_escape/* escapeMarkdown */.FV)(column.type),
@@ -1989,12 +2277,17 @@ function profileSection(profile) {
         number(column.mean),
         number(column.max),
     ]);
-    const sources = profile.sources.map((source) => `${(0,markdown_escape/* inlineCode */.ti)(source.path)} (${source.rows} rows)`).join(', ');
+    const sources = profile.sources
+        .map((source) => `${(0,markdown_escape/* inlineCode */.ti)(source.path)} (${source.rows} rows)`)
+        .join(', ');
     return `## Data profile\n\n${profile.rows} rows from ${sources || 'the profiled files'}.\n\n${(0,markdown_escape/* markdownTable */.Qj)(['Column', 'Type', 'Nulls', 'Distinct', 'Min', 'Mean', 'Max'], rows)}`;
 }
 /** Who let the model through and on which judgement: the audit trail a reader of the release needs. */
 function promotionSection(record) {
-    const promoted = ['Promoted', `${record.promotedAt.slice(0, 10)} by ${record.actor ? (0,markdown_escape/* escapeMarkdown */.FV)(record.actor) : 'unknown'}${record.runUrl ? ` ([workflow run](${encodeURI(record.runUrl)}))` : ''}`];
+    const promoted = [
+        'Promoted',
+        `${record.promotedAt.slice(0, 10)} by ${record.actor ? (0,markdown_escape/* escapeMarkdown */.FV)(record.actor) : 'unknown'}${record.runUrl ? ` ([workflow run](${encodeURI(record.runUrl)}))` : ''}`,
+    ];
     return `## Promotion\n\n${(0,markdown_escape/* markdownTable */.Qj)(['', ''], [promoted, ...auditRows(record)])}`;
 }
 /** The rows of a promotion's audit trail, the same in the model card and the job summary. */
@@ -2004,7 +2297,10 @@ function auditRows(record) {
         ['Comparison digest', (0,markdown_escape/* inlineCode */.ti)(record.comparisonDigest)],
     ];
     if (record.rollback)
-        rows.push(['Rollback', `from ${record.rollback.from ? (0,markdown_escape/* inlineCode */.ti)(record.rollback.from) : 'no model'}: ${(0,markdown_escape/* escapeMarkdown */.FV)(record.rollback.reason)}`]);
+        rows.push([
+            'Rollback',
+            `from ${record.rollback.from ? (0,markdown_escape/* inlineCode */.ti)(record.rollback.from) : 'no model'}: ${(0,markdown_escape/* escapeMarkdown */.FV)(record.rollback.reason)}`,
+        ]);
     if (record.overrideReason)
         rows.push(['Gates overridden', (0,markdown_escape/* escapeMarkdown */.FV)(record.overrideReason)]);
     return rows;
@@ -2013,7 +2309,10 @@ function auditRows(record) {
 async function intendedUseFromConfig(configPath, cwd) {
     try {
         const config = await parseStructured(await (0,promises_.readFile)((0,external_node_path_.resolve)(cwd, configPath), 'utf8'), configPath, 'config file');
-        const value = config && typeof config === 'object' ? (config.intended_use ?? config.description) : undefined;
+        const value = config && typeof config === 'object'
+            ? (config.intended_use ??
+                config.description)
+            : undefined;
         return typeof value === 'string' ? value : undefined;
     }
     catch {
@@ -2066,11 +2365,25 @@ async function recordPromotion(registry, promotion) {
     const { payload } = promotion;
     const sha = requireCommitSha(promotion.sha, `${payload.model} ${payload.version}`);
     const description = `${payload.model} ${payload.version}${payload.rollback ? ' (rollback)' : payload.overrideReason ? ' (gates overridden)' : ''}`;
-    const id = await createModelDeployment(registry, { model: payload.model, environment: promotion.environment, sha, payload, description });
+    const id = await createModelDeployment(registry, {
+        model: payload.model,
+        environment: promotion.environment,
+        sha,
+        payload,
+        description,
+    });
     try {
-        await setDeploymentState(registry, id, 'in_progress', { description: `Promoting ${description}`, logUrl: promotion.logUrl, environmentUrl: promotion.environmentUrl });
+        await setDeploymentState(registry, id, 'in_progress', {
+            description: `Promoting ${description}`,
+            logUrl: promotion.logUrl,
+            environmentUrl: promotion.environmentUrl,
+        });
         const publishedUrl = await promotion.whileInProgress?.();
-        await setDeploymentState(registry, id, 'success', { description: `Promoted ${description}`, logUrl: promotion.logUrl, environmentUrl: publishedUrl || promotion.environmentUrl });
+        await setDeploymentState(registry, id, 'success', {
+            description: `Promoted ${description}`,
+            logUrl: promotion.logUrl,
+            environmentUrl: publishedUrl || promotion.environmentUrl,
+        });
     }
     catch (error) {
         await markDeploymentFailed(registry, id, `Promotion of ${description} did not finish`, promotion.log, promotion.logUrl);
@@ -2154,19 +2467,29 @@ async function promote(request) {
     const base = { model, version, environment, manifest, metrics, rollback };
     // The gates are judged again against the model in the environment now: it may have changed
     // since the pull request was compared.
-    const { current, previous } = registry ? await currentAndPrevious(registry, model, environment) : {};
-    if (current && current.payload.version === version && current.payload.fingerprint === manifest.fingerprint) {
+    const { current, previous } = registry
+        ? await currentAndPrevious(registry, model, environment)
+        : {};
+    if (current &&
+        current.payload.version === version &&
+        current.payload.fingerprint === manifest.fingerprint) {
         log.info(`${model} ${version} is already the model in ${environment} (deployment ${current.deploymentId}); nothing was recorded again.`);
         return { ...base, previous, deploymentId: current.deploymentId, alreadyCurrent: true };
     }
     if (rollback && !request.overrideReason) {
         throw new errors/* UserError */.yo(`Rolling ${environment} back to ${model} ${version} needs a reason: set override-reason (it is recorded in the deployment). Nothing was recorded.`);
     }
-    const gates = evaluateGates(metrics.metrics, current?.payload.metrics, request.policy, { candidateSlices: metrics.slices ?? {} });
+    const gates = evaluateGates(metrics.metrics, current?.payload.metrics, request.policy, {
+        candidateSlices: metrics.slices ?? {},
+    });
     const comparisonDigest = digestComparison(gates, current);
-    log.info(current ? `Judged against ${current.payload.version}, the model in ${environment} now (comparison ${comparisonDigest}).` : `No model is in ${environment} yet; rules that compare with a baseline follow on-missing-baseline.`);
+    log.info(current
+        ? `Judged against ${current.payload.version}, the model in ${environment} now (comparison ${comparisonDigest}).`
+        : `No model is in ${environment} yet; rules that compare with a baseline follow on-missing-baseline.`);
     refuseFailingGates({ gates, current, request, version, rollback });
-    const approvals = registry ? await readApprovals(registry, request.context.runId, environment, log) : [];
+    const approvals = registry
+        ? await readApprovals(registry, request.context.runId, environment, log)
+        : [];
     const record = buildPromotionRecord({
         manifest,
         environment,
@@ -2177,7 +2500,11 @@ async function promote(request) {
         now: request.now,
         approvals,
         comparisonDigest,
-        ...(rollback ? { rollback: { from: current?.payload.version, reason: request.overrideReason } } : request.overrideReason ? { overrideReason: request.overrideReason } : {}),
+        ...(rollback
+            ? { rollback: { from: current?.payload.version, reason: request.overrideReason } }
+            : request.overrideReason
+                ? { overrideReason: request.overrideReason }
+                : {}),
     });
     const recordPath = (0,external_node_path_.join)(request.stepDir, `promotion-${environment.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
     await (0,promises_.writeFile)(recordPath, JSON.stringify(record, null, 2) + '\n');
@@ -2186,7 +2513,18 @@ async function promote(request) {
     const sha = requireCommitSha(request.ref ?? manifest.git.sha, `${model} ${version}`);
     // Production: the release is filled before the deployment exists, so the deployment can name
     // its metrics report; it is published only while the deployment is in progress.
-    const staged = environment === 'production' ? await stageProductionRelease({ request, manifest, metrics, gates, record, current, sha, profile }) : undefined;
+    const staged = environment === 'production'
+        ? await stageProductionRelease({
+            request,
+            manifest,
+            metrics,
+            gates,
+            record,
+            current,
+            sha,
+            profile,
+        })
+        : undefined;
     const metricsUrl = staged?.assetUrls.get(METRICS_ASSET) ?? candidate.metricsUrl;
     let releaseUrl;
     const deploymentId = await recordPromotion(registry, {
@@ -2195,10 +2533,22 @@ async function promote(request) {
         logUrl: request.context.runUrl,
         environmentUrl: `${request.context.serverUrl}/${registry.repository.owner}/${registry.repository.repo}/deployments/${encodeURIComponent(environment)}`,
         log,
-        whileInProgress: async () => (staged ? (releaseUrl = await publishStagedRelease(registry, staged, log)) : undefined),
-        payload: { ...deploymentPayload({ request, manifest, metrics, values, record }), ...(metricsUrl ? { metricsUrl } : {}) },
+        whileInProgress: async () => staged ? (releaseUrl = await publishStagedRelease(registry, staged, log)) : undefined,
+        payload: {
+            ...deploymentPayload({ request, manifest, metrics, values, record }),
+            ...(metricsUrl ? { metricsUrl } : {}),
+        },
     });
-    return { ...base, previous: current, deploymentId, releaseUrl, recordPath, record, alreadyCurrent: false, gates };
+    return {
+        ...base,
+        previous: current,
+        deploymentId,
+        releaseUrl,
+        recordPath,
+        record,
+        alreadyCurrent: false,
+        gates,
+    };
 }
 /** The model files, where the candidate's manifest names them: inside its base folder. */
 function modelFiles(candidate) {
@@ -2208,7 +2558,11 @@ async function refuseChangedFiles(manifest, files, what) {
     const mismatches = await verifyManifestOutputs(manifest, files);
     if (!mismatches.length)
         return;
-    const list = mismatches.map((m) => (m.problem === 'missing' ? `"${m.path}" is missing` : `"${m.path}" has sha256 ${m.actual.slice(0, 16)}…, the manifest says ${m.expected.slice(0, 16)}…`)).join('; ');
+    const list = mismatches
+        .map((m) => m.problem === 'missing'
+        ? `"${m.path}" is missing`
+        : `"${m.path}" has sha256 ${m.actual.slice(0, 16)}…, the manifest says ${m.expected.slice(0, 16)}…`)
+        .join('; ');
     throw new errors/* UserError */.yo(`Refusing to promote ${what}: the model files do not match the manifest (${list}). Promote only what train-model produced, unmodified.`);
 }
 function refuseFailingGates(args) {
@@ -2216,8 +2570,12 @@ function refuseFailingGates(args) {
     if (gates.verdict !== 'fail')
         return;
     const { model, environment } = request;
-    const reasons = gates.metrics.filter((m) => m.status === 'fail').map((m) => `${m.name}: ${m.reasons.join('; ')}`);
-    const against = current ? `${current.payload.version}, the model in ${environment} now` : 'its absolute bounds (no model is in the environment yet)';
+    const reasons = gates.metrics
+        .filter((m) => m.status === 'fail')
+        .map((m) => `${m.name}: ${m.reasons.join('; ')}`);
+    const against = current
+        ? `${current.payload.version}, the model in ${environment} now`
+        : 'its absolute bounds (no model is in the environment yet)';
     const failure = `it fails its gates against ${against}: ${reasons.join(' | ')}`;
     if (!request.overrideReason)
         throw new errors/* UserError */.yo(`Refusing to promote ${model} ${version} to ${environment}: ${failure}. Nothing was recorded; to promote anyway, set override-reason.`);
@@ -2230,7 +2588,13 @@ function refuseFailingGates(args) {
  * deployment, so the record shows which judgement was approved.
  */
 function digestComparison(gates, current) {
-    const metrics = gates.metrics.map(({ name, baseline, candidate, rule, status }) => ({ name, baseline: baseline ?? null, candidate: candidate ?? null, rule: rule ?? null, status }));
+    const metrics = gates.metrics.map(({ name, baseline, candidate, rule, status }) => ({
+        name,
+        baseline: baseline ?? null,
+        candidate: candidate ?? null,
+        rule: rule ?? null,
+        status,
+    }));
     return `sha256:${sha256Text(canonicalJson({ against: current?.payload.version ?? null, verdict: gates.verdict, metrics }))}`;
 }
 function deploymentPayload(args) {
@@ -2246,7 +2610,9 @@ function deploymentPayload(args) {
         comparisonDigest: record.comparisonDigest,
         ...(metrics.evaluationSha256 ? { dataSha256: metrics.evaluationSha256 } : {}),
         ...(request.candidate.artifact ? { artifact: request.candidate.artifact } : {}),
-        ...(request.environment === 'production' || request.candidate.restoredFrom ? { release: (0,identifiers/* releaseTag */.aF)(request.model, record.version) } : {}),
+        ...(request.environment === 'production' || request.candidate.restoredFrom
+            ? { release: (0,identifiers/* releaseTag */.aF)(request.model, record.version) }
+            : {}),
         ...(request.context.runUrl ? { runUrl: request.context.runUrl } : {}),
         ...(record.approvals.length ? { approvals: record.approvals } : {}),
         ...(record.rollback ? { rollback: record.rollback } : {}),
@@ -2257,14 +2623,44 @@ async function stageProductionRelease(args) {
     const { request, manifest, record } = args;
     const modelCardPath = (0,external_node_path_.join)(request.stepDir, 'MODEL_CARD.md');
     // The config is read from the working directory, and only there (its path is the manifest's).
-    const configPath = await manifest_files_manifestFilePath({ ...modelFiles(request.candidate), baseDir: request.workingDirectory, folder: 'the working directory' }, 'config.path', manifest.config.path);
+    const configPath = await manifest_files_manifestFilePath({
+        ...modelFiles(request.candidate),
+        baseDir: request.workingDirectory,
+        folder: 'the working directory',
+    }, 'config.path', manifest.config.path);
     const intendedUse = await intendedUseFromConfig(configPath, request.workingDirectory);
-    await (0,promises_.writeFile)(modelCardPath, renderModelCard({ manifest, metrics: args.metrics, gates: args.gates, environment: request.environment, intendedUse, baselineVersion: args.current?.payload.version, record, profile: args.profile }));
+    await (0,promises_.writeFile)(modelCardPath, renderModelCard({
+        manifest,
+        metrics: args.metrics,
+        gates: args.gates,
+        environment: request.environment,
+        intendedUse,
+        baselineVersion: args.current?.payload.version,
+        record,
+        profile: args.profile,
+    }));
     const { candidate } = request;
-    const files = await releaseFiles({ manifest, manifestPath: (0,external_node_path_.resolve)(candidate.baseDir, candidate.manifestPath), model: modelFiles(candidate), metricsPath: (0,external_node_path_.resolve)(candidate.metricsDir, candidate.metricsPath), modelCardPath });
+    const files = await releaseFiles({
+        manifest,
+        manifestPath: (0,external_node_path_.resolve)(candidate.baseDir, candidate.manifestPath),
+        model: modelFiles(candidate),
+        metricsPath: (0,external_node_path_.resolve)(candidate.metricsDir, candidate.metricsPath),
+        modelCardPath,
+    });
     if (request.profilePath)
-        files.push({ name: PROFILE_ASSET, path: (0,external_node_path_.resolve)(request.profilePath), contentType: 'application/json' });
-    return stageModelRelease(request.registry, { model: request.model, version: record.version, sha: args.sha, title: `${request.model} ${record.version}`, body: await (0,promises_.readFile)(modelCardPath, 'utf8'), files }, request.log);
+        files.push({
+            name: PROFILE_ASSET,
+            path: (0,external_node_path_.resolve)(request.profilePath),
+            contentType: 'application/json',
+        });
+    return stageModelRelease(request.registry, {
+        model: request.model,
+        version: record.version,
+        sha: args.sha,
+        title: `${request.model} ${record.version}`,
+        body: await (0,promises_.readFile)(modelCardPath, 'utf8'),
+        files,
+    }, request.log);
 }
 
 ;// CONCATENATED MODULE: ./shared/registry/promotion-summary.ts
@@ -2280,14 +2676,20 @@ function renderPromotionSummary(outcome) {
         : `### 🚀 ${(0,markdown_escape/* escapeMarkdown */.FV)(model)} ${(0,markdown_escape/* inlineCode */.ti)(version)} ${verb} ${(0,markdown_escape/* inlineCode */.ti)(environment)}`;
     const facts = [
         ['Model files', `all ${outcome.manifest.outputs.length} match the manifest`],
-        ['Gates', `**${gates?.verdict ?? 'not judged'}** against ${previous ? (0,markdown_escape/* inlineCode */.ti)(previous.payload.version) : 'no earlier model'}`],
+        [
+            'Gates',
+            `**${gates?.verdict ?? 'not judged'}** against ${previous ? (0,markdown_escape/* inlineCode */.ti)(previous.payload.version) : 'no earlier model'}`,
+        ],
     ];
     if (outcome.record)
         facts.push(...auditRows(outcome.record));
     if (outcome.deploymentId !== undefined)
         facts.push(['Deployment', String(outcome.deploymentId)]);
     if (outcome.releaseUrl)
-        facts.push(['Release', `[${(0,markdown_escape/* escapeMarkdown */.FV)(`${model}@${version}`)}](${encodeURI(outcome.releaseUrl)})`]);
+        facts.push([
+            'Release',
+            `[${(0,markdown_escape/* escapeMarkdown */.FV)(`${model}@${version}`)}](${encodeURI(outcome.releaseUrl)})`,
+        ]);
     const rows = (gates?.metrics ?? []).map((m) => [
         (0,markdown_escape/* inlineCode */.ti)(m.name),
         m.baseline === undefined ? '—' : format(m.baseline),
@@ -2298,7 +2700,17 @@ function renderPromotionSummary(outcome) {
     return [
         headline,
         (0,markdown_escape/* markdownTable */.Qj)(['', ''], facts),
-        rows.length ? (0,markdown_escape/* markdownTable */.Qj)(['Metric', previous ? `In ${(0,markdown_escape/* escapeMarkdown */.FV)(environment)} (${(0,markdown_escape/* escapeMarkdown */.FV)(previous.payload.version)})` : 'Before', 'Promoted', 'Rule', 'Status'], rows) : '',
+        rows.length
+            ? (0,markdown_escape/* markdownTable */.Qj)([
+                'Metric',
+                previous
+                    ? `In ${(0,markdown_escape/* escapeMarkdown */.FV)(environment)} (${(0,markdown_escape/* escapeMarkdown */.FV)(previous.payload.version)})`
+                    : 'Before',
+                'Promoted',
+                'Rule',
+                'Status',
+            ], rows)
+            : '',
     ]
         .filter(Boolean)
         .join('\n\n');
@@ -2315,13 +2727,20 @@ const inputs_inputs = schemas/* object */.Ikc({
     environment: (0,inputs/* environmentName */.VE)(),
     manifest: (0,inputs/* text */.Qq)().optional(),
     artifact: (0,inputs/* artifactName */.Cs)().optional(),
-    'run-id': schemas/* string */.YjP().regex(/^[1-9][0-9]{0,18}$/, { error: 'must be the numeric id of a workflow run, e.g. ${{ github.event.workflow_run.id }}' }).transform(Number).optional(),
+    'run-id': schemas/* string */.YjP()
+        .regex(/^[1-9][0-9]{0,18}$/, {
+        error: 'must be the numeric id of a workflow run, e.g. ${{ github.event.workflow_run.id }}',
+    })
+        .transform(Number)
+        .optional(),
     metrics: (0,inputs/* text */.Qq)().optional(),
     version: (0,inputs/* modelVersion */.C5)().optional(),
     gates: (0,inputs/* text */.Qq)().optional(),
     profile: (0,inputs/* text */.Qq)().optional(),
     'override-reason': (0,inputs/* text */.Qq)().optional(),
-    ref: schemas/* string */.YjP().regex(/^[0-9a-f]{40}$/, { error: 'must be the full 40-character SHA of a commit' }).optional(),
+    ref: schemas/* string */.YjP()
+        .regex(/^[0-9a-f]{40}$/, { error: 'must be the full 40-character SHA of a commit' })
+        .optional(),
     'github-token': (0,inputs/* text */.Qq)(),
     'working-directory': (0,inputs/* text */.Qq)(),
 });
@@ -2365,10 +2784,23 @@ const promoteModel = {
         const model = input['model-name'];
         const context = step.context();
         const confinement = await stepConfinement(context.workspace, context.tempDir);
-        const cwd = await confinePath(input['working-directory'], confinement, { what: 'working directory', input: 'working-directory', baseDir: process.cwd(), kind: 'folder' });
+        const cwd = await confinePath(input['working-directory'], confinement, {
+            what: 'working directory',
+            input: 'working-directory',
+            baseDir: process.cwd(),
+            kind: 'folder',
+        });
         await confineFileInputs(input, ['manifest', 'metrics', 'gates', 'profile'], confinement, cwd);
         const registry = await openRegistry(input['github-token'], context, runner, step.env);
-        const candidate = await candidateFiles(candidateSource(input), { model, workingDirectory: input['working-directory'], registry, token: input['github-token'], tempDir: step.tempDir, env: step.env, log: runner });
+        const candidate = await candidateFiles(candidateSource(input), {
+            model,
+            workingDirectory: input['working-directory'],
+            registry,
+            token: input['github-token'],
+            tempDir: step.tempDir,
+            env: step.env,
+            log: runner,
+        });
         const outcome = await promote({
             model,
             environment: input.environment,
@@ -2545,7 +2977,9 @@ function isUserError(error) {
 }
 /** Node's error code (ENOENT, EISDIR, ...) when there is one. */
 function errnoCode(error) {
-    return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+    return error instanceof Error && 'code' in error && typeof error.code === 'string'
+        ? error.code
+        : undefined;
 }
 
 
@@ -2601,7 +3035,9 @@ const quote = (value) => quoteValue(String(value));
 /** Any non-empty text. */
 const text = () => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP();
 /** One of a fixed set of values; the error lists them. */
-const choice = (values) => z.enum(values, { error: (issue) => `must be one of ${values.join(', ')}; got ${quote(issue.input)}` });
+const choice = (values) => z.enum(values, {
+    error: (issue) => `must be one of ${values.join(', ')}; got ${quote(issue.input)}`,
+});
 const TRUE_SPELLINGS = (/* unused pure expression or super */ null && (['true', 'True', 'TRUE']));
 const FALSE_SPELLINGS = (/* unused pure expression or super */ null && (['false', 'False', 'FALSE']));
 /** A boolean with the YAML 1.2 spellings the runner accepts; anything else is an error, not false. */
@@ -2610,7 +3046,11 @@ const flag = () => z.string().transform((value, ctx) => {
         return true;
     if (FALSE_SPELLINGS.includes(value))
         return false;
-    ctx.addIssue({ code: 'custom', input: value, message: `must be true or false; got ${quote(value)}` });
+    ctx.addIssue({
+        code: 'custom',
+        input: value,
+        message: `must be true or false; got ${quote(value)}`,
+    });
     return z.NEVER;
 });
 /** A whole number within bounds. */
@@ -2619,7 +3059,11 @@ const wholeNumber = (min, max = Number.MAX_SAFE_INTEGER) => z.string().transform
     if (Number.isSafeInteger(number) && number >= min && number <= max)
         return number;
     const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
-    ctx.addIssue({ code: 'custom', input: value, message: `must be a whole number ${range}; got ${quote(value)}` });
+    ctx.addIssue({
+        code: 'custom',
+        input: value,
+        message: `must be a whole number ${range}; got ${quote(value)}`,
+    });
     return z.NEVER;
 });
 /** One path per line (blank lines ignored), as @actions/cache and upload-artifact take lists. */
@@ -2642,7 +3086,11 @@ const decimalBetween = (low, high) => z.string().transform((value, ctx) => {
     const number = /^\s*-?(\d+\.?\d*|\.\d+)(e-?\d+)?\s*$/i.test(value) ? Number(value) : Number.NaN;
     if (number > low && number < high)
         return number;
-    ctx.addIssue({ code: 'custom', input: value, message: `must be a number between ${low} and ${high} (exclusive); got ${quote(value)}` });
+    ctx.addIssue({
+        code: 'custom',
+        input: value,
+        message: `must be a number between ${low} and ${high} (exclusive); got ${quote(value)}`,
+    });
     return z.NEVER;
 });
 
@@ -2732,7 +3180,7 @@ function createRunner(env = process.env, write = (line) => process.stdout.write(
             if (used + bytes > STEP_SUMMARY_LIMIT_BYTES) {
                 summaryTruncated = true;
                 (0,external_node_fs_.appendFileSync)(summaryFile, `${external_node_os_.EOL}_The rest of this summary was left out: GitHub shows at most 1 MiB per step. The full report is in the step's outputs._${external_node_os_.EOL}`);
-                runner.warning('The job summary reached GitHub\'s 1 MiB limit; the rest was left out. See the report output for everything.');
+                runner.warning("The job summary reached GitHub's 1 MiB limit; the rest was left out. See the report output for everything.");
                 return;
             }
             (0,external_node_fs_.appendFileSync)(summaryFile, markdown + external_node_os_.EOL, 'utf8');
@@ -2801,8 +3249,14 @@ function httpFailure(error) {
     if (!(error instanceof Error) || !('status' in error) || typeof error.status !== 'number')
         return undefined;
     const request = error.request;
-    const where = request?.url ? `${request.method ?? ''} ${new URL(request.url).pathname}`.trim() : 'a request';
-    return { status: error.status, request: where, message: error.message.replace(/\s+/g, ' ').slice(0, 300) };
+    const where = request?.url
+        ? `${request.method ?? ''} ${new URL(request.url).pathname}`.trim()
+        : 'a request';
+    return {
+        status: error.status,
+        request: where,
+        message: error.message.replace(/\s+/g, ' ').slice(0, 300),
+    };
 }
 
 
@@ -2846,11 +3300,17 @@ async function createGitHubClient(token, log, env = process.env) {
 }
 /** The HTTP status of an Octokit error, if it is one. */
 function statusOf(error) {
-    return typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number' ? error.status : undefined;
+    return typeof error === 'object' &&
+        error !== null &&
+        'status' in error &&
+        typeof error.status === 'number'
+        ? error.status
+        : undefined;
 }
 /** GitHub's answer to a write with a read-only token, e.g. on a pull request from a fork. */
 function isReadOnlyToken(error) {
-    return statusOf(error) === 403 && /Resource not accessible by integration/i.test(String(error.message));
+    return (statusOf(error) === 403 &&
+        /Resource not accessible by integration/i.test(String(error.message)));
 }
 function parseRepository(fullName) {
     const match = /^([^/\s]+)\/([^/\s]+)$/.exec(fullName ?? '');
@@ -2910,7 +3370,10 @@ const MODEL_NAME = {
  */
 const MODEL_VERSION = {
     rule: 'start and end with a letter or digit and use only letters, digits, ".", "_" and "-", without ".." and not ending in ".lock" (at most 64 characters)',
-    test: (value) => VERSION_PATTERN.test(value) && /[A-Za-z0-9]$/.test(value) && !value.includes('..') && !value.endsWith('.lock'),
+    test: (value) => VERSION_PATTERN.test(value) &&
+        /[A-Za-z0-9]$/.test(value) &&
+        !value.includes('..') &&
+        !value.endsWith('.lock'),
 };
 /**
  * GitHub allows almost any character in an environment name; this is the subset that is safe
@@ -2945,14 +3408,19 @@ function isIdentifier(kind, value) {
 }
 /** Why `value` is not a `kind`, as "must …; got "…"", or undefined when it is one. */
 function identifierProblem(kind, value) {
-    return isIdentifier(kind, value) ? undefined : `must ${ALPHABETS[kind].rule}; got ${quoteValue(value)}`;
+    return isIdentifier(kind, value)
+        ? undefined
+        : `must ${ALPHABETS[kind].rule}; got ${quoteValue(value)}`;
 }
 /**
  * A zod string that must be a `kind`: for action inputs and for the fields of files and payloads,
  * whose errors then name the input, or the file, field and line (see validateStructured).
  */
 function identifier(kind) {
-    return zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().refine((value) => isIdentifier(kind, value), { error: (issue) => identifierProblem(kind, issue.input) });
+    return zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()
+        .refine((value) => isIdentifier(kind, value), {
+        error: (issue) => identifierProblem(kind, issue.input),
+    });
 }
 /** `value` when it is a `kind`; otherwise a UserError that starts with `where` ("The artifact name", "Input \"version\""). */
 function requireIdentifier(kind, value, where, advice = '') {
@@ -2986,7 +3454,9 @@ function quoteValue(value) {
     const characters = [...value];
     // JSON escapes the C0 controls; the rest of the invisible characters are escaped after it.
     const shown = (0,_markdown_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInvisible */ .ts)(JSON.stringify(characters.slice(0, SHOWN_CHARACTERS).join('')));
-    return characters.length > SHOWN_CHARACTERS ? `${shown}… (${characters.length} characters)` : shown;
+    return characters.length > SHOWN_CHARACTERS
+        ? `${shown}… (${characters.length} characters)`
+        : shown;
 }
 
 
@@ -3068,8 +3538,9 @@ function mermaidLabel(text, maxLength = 24) {
  * and direction marks, line and paragraph separators, the BOM): in a log line, an annotation or
  * an error message they break the line, hide text or reorder it.
  */
+const INVISIBLE = 
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;
+/[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;
 const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
 function hasInvisible(text) {
     return INVISIBLE.test(text);
@@ -3078,7 +3549,13 @@ function hasInvisible(text) {
 function escapeInvisible(text) {
     return text.replace(INVISIBLE_ALL, (char) => {
         const code = char.charCodeAt(0);
-        return code === 0x0a ? '\\n' : code === 0x0d ? '\\r' : code === 0x09 ? '\\t' : `\\u${code.toString(16).padStart(4, '0')}`;
+        return code === 0x0a
+            ? '\\n'
+            : code === 0x0d
+                ? '\\r'
+                : code === 0x09
+                    ? '\\t'
+                    : `\\u${code.toString(16).padStart(4, '0')}`;
     });
 }
 

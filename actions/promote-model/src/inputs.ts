@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { UserError } from '../../../shared/action/errors.js';
-import { artifactName, environmentName, modelName, modelVersion, text } from '../../../shared/action/inputs.js';
+import {
+  artifactName,
+  environmentName,
+  modelName,
+  modelVersion,
+  text,
+} from '../../../shared/action/inputs.js';
 import type { CandidateSource } from '../../../shared/registry/candidate-files.js';
 
 export const inputs = z.object({
@@ -8,13 +14,22 @@ export const inputs = z.object({
   environment: environmentName(),
   manifest: text().optional(),
   artifact: artifactName().optional(),
-  'run-id': z.string().regex(/^[1-9][0-9]{0,18}$/, { error: 'must be the numeric id of a workflow run, e.g. ${{ github.event.workflow_run.id }}' }).transform(Number).optional(),
+  'run-id': z
+    .string()
+    .regex(/^[1-9][0-9]{0,18}$/, {
+      error: 'must be the numeric id of a workflow run, e.g. ${{ github.event.workflow_run.id }}',
+    })
+    .transform(Number)
+    .optional(),
   metrics: text().optional(),
   version: modelVersion().optional(),
   gates: text().optional(),
   profile: text().optional(),
   'override-reason': text().optional(),
-  ref: z.string().regex(/^[0-9a-f]{40}$/, { error: 'must be the full 40-character SHA of a commit' }).optional(),
+  ref: z
+    .string()
+    .regex(/^[0-9a-f]{40}$/, { error: 'must be the full 40-character SHA of a commit' })
+    .optional(),
   'github-token': text(),
   'working-directory': text(),
 });
@@ -25,15 +40,24 @@ export type Inputs = z.output<typeof inputs>;
 export function candidateSource(input: Inputs): CandidateSource {
   const { manifest, artifact, metrics, version } = input;
   const runId = input['run-id'];
-  if (manifest && (artifact || runId)) throw new UserError('Give either "manifest" or "artifact", not both (nor "manifest" with "run-id"): the artifact carries its own manifest.');
+  if (manifest && (artifact || runId))
+    throw new UserError(
+      'Give either "manifest" or "artifact", not both (nor "manifest" with "run-id"): the artifact carries its own manifest.',
+    );
   if (manifest) {
-    if (!metrics) throw new UserError('Input "metrics" is required when the model comes from "manifest": pass the metrics output of evaluate-model.');
+    if (!metrics)
+      throw new UserError(
+        'Input "metrics" is required when the model comes from "manifest": pass the metrics output of evaluate-model.',
+      );
     return { kind: 'manifest', manifest, metrics };
   }
   if (runId) return { kind: 'run', runId, artifact, metrics, version };
   if (artifact) return { kind: 'artifact', artifact, metrics, version };
   if (version) {
-    if (metrics) throw new UserError('A rollback restores the metrics report from the release; leave "metrics" empty.');
+    if (metrics)
+      throw new UserError(
+        'A rollback restores the metrics report from the release; leave "metrics" empty.',
+      );
     return { kind: 'release', version };
   }
   throw new UserError(

@@ -1,1 +1,7 @@
-export const OUTPUTS = ['version', 'record', 'deployment-id', 'previous-version', 'release-url'] as const;
+export const OUTPUTS = [
+  'version',
+  'record',
+  'deployment-id',
+  'previous-version',
+  'release-url',
+] as const;

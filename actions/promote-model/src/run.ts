@@ -18,10 +18,23 @@ export const promoteModel: ActionDefinition<typeof inputs> = {
     const model = input['model-name'];
     const context = step.context();
     const confinement = await stepConfinement(context.workspace, context.tempDir);
-    const cwd = await confinePath(input['working-directory'], confinement, { what: 'working directory', input: 'working-directory', baseDir: process.cwd(), kind: 'folder' });
+    const cwd = await confinePath(input['working-directory'], confinement, {
+      what: 'working directory',
+      input: 'working-directory',
+      baseDir: process.cwd(),
+      kind: 'folder',
+    });
     await confineFileInputs(input, ['manifest', 'metrics', 'gates', 'profile'], confinement, cwd);
     const registry = await openRegistry(input['github-token'], context, runner, step.env);
-    const candidate = await candidateFiles(candidateSource(input), { model, workingDirectory: input['working-directory'], registry, token: input['github-token'], tempDir: step.tempDir, env: step.env, log: runner });
+    const candidate = await candidateFiles(candidateSource(input), {
+      model,
+      workingDirectory: input['working-directory'],
+      registry,
+      token: input['github-token'],
+      tempDir: step.tempDir,
+      env: step.env,
+      log: runner,
+    });
     const outcome = await promote({
       model,
       environment: input.environment,
@@ -39,10 +52,13 @@ export const promoteModel: ActionDefinition<typeof inputs> = {
       now: new Date(),
     });
     if (!outcome.alreadyCurrent) {
-      runner.info(`Promoted ${model} ${outcome.version} to ${input.environment}${outcome.deploymentId ? ` (deployment ${outcome.deploymentId})` : ''}. Record: ${outcome.recordPath}`);
+      runner.info(
+        `Promoted ${model} ${outcome.version} to ${input.environment}${outcome.deploymentId ? ` (deployment ${outcome.deploymentId})` : ''}. Record: ${outcome.recordPath}`,
+      );
       runner.appendSummary(renderPromotionSummary(outcome));
     }
-    const set = (name: (typeof OUTPUTS)[number], value: string | number | undefined) => runner.setOutput(name, value === undefined ? '' : String(value));
+    const set = (name: (typeof OUTPUTS)[number], value: string | number | undefined) =>
+      runner.setOutput(name, value === undefined ? '' : String(value));
     set('version', outcome.version);
     set('record', outcome.recordPath);
     set('deployment-id', outcome.deploymentId);

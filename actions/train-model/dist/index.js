@@ -31,11 +31,17 @@ var markdown_escape = __nccwpck_require__(32215);
 
 /** The job summary of a training: the version, what the fingerprint covers, and every output. */
 function renderTrainingSummary(manifest) {
-    const rows = manifest.outputs.map((o) => `| ${(0,markdown_escape/* inlineCode */.ti)(o.path)} | ${o.bytes ?? ''} | \`${o.sha256.slice(0, 16)}…\` |`).join('\n');
+    const rows = manifest.outputs
+        .map((o) => `| ${(0,markdown_escape/* inlineCode */.ti)(o.path)} | ${o.bytes ?? ''} | \`${o.sha256.slice(0, 16)}…\` |`)
+        .join('\n');
     return [
         `### 🧪 Trained ${(0,markdown_escape/* escapeMarkdown */.FV)(manifest.model.name)} version \`${manifest.model.version}\``,
         `Fingerprint \`${manifest.fingerprint}\` over the config, ${manifest.data.length} data file(s), the code, ${manifest.lockFiles?.length ?? 0} lock file(s), the command and seed ${manifest.seed}; training took ${manifest.training.durationSeconds.toFixed(1)} s.`,
-        ...(manifest.unpinned?.length ? [`⚠️ ${manifest.unpinned.length} unpinned dependenc${manifest.unpinned.length === 1 ? 'y' : 'ies'}: ${manifest.unpinned.map((u) => (0,markdown_escape/* inlineCode */.ti)(u)).join(', ')}`] : []),
+        ...(manifest.unpinned?.length
+            ? [
+                `⚠️ ${manifest.unpinned.length} unpinned dependenc${manifest.unpinned.length === 1 ? 'y' : 'ies'}: ${manifest.unpinned.map((u) => (0,markdown_escape/* inlineCode */.ti)(u)).join(', ')}`,
+            ]
+            : []),
         '| Output | Bytes | sha256 |\n| --- | --- | --- |\n' + rows,
     ].join('\n\n');
 }
@@ -83,7 +89,10 @@ const STEP_FILES_FOLDER = 'mlops-actions';
 /** The confinement of a step: its workspace, and the suite's own folder in the temp folder. */
 async function stepConfinement(workspace, tempDir) {
     const folders = [(0,external_node_path_.resolve)(workspace), (0,external_node_path_.resolve)(tempDir, STEP_FILES_FOLDER)];
-    return { workspace: (0,external_node_path_.resolve)(workspace), roots: await Promise.all(folders.map(async (folder) => (await realPathOfNearest(folder)) ?? folder)) };
+    return {
+        workspace: (0,external_node_path_.resolve)(workspace),
+        roots: await Promise.all(folders.map(async (folder) => (await realPathOfNearest(folder)) ?? folder)),
+    };
 }
 /**
  * The absolute path that `path` names, after checking that it leads, symbolic links resolved,
@@ -185,7 +194,11 @@ async function confineFileInputs(input, names, confinement, baseDir = process.cw
     for (const name of names) {
         const path = input[name];
         if (typeof path === 'string')
-            await confinePath(path, confinement, { what: INPUT_FILES[name] ?? 'file', input: name, baseDir });
+            await confinePath(path, confinement, {
+                what: INPUT_FILES[name] ?? 'file',
+                input: name,
+                baseDir,
+            });
     }
 }
 /** How messages name the file each input holds. */
@@ -289,7 +302,10 @@ async function uploadModelArtifact(args) {
     const model = { manifest: `manifest of artifact ${name}`, baseDir: args.baseDir };
     const files = [{ from: args.manifestPath, as: MANIFEST_FILE }];
     for (const [index, output] of args.manifest.outputs.entries())
-        files.push({ from: await manifestFilePath(model, `outputs[${index}].path`, output.path), as: output.path });
+        files.push({
+            from: await manifestFilePath(model, `outputs[${index}].path`, output.path),
+            as: output.path,
+        });
     return uploadArtifact(name, files, args.stagingDir, args.log);
 }
 function uploadMetricsArtifact(args) {
@@ -297,7 +313,12 @@ function uploadMetricsArtifact(args) {
 }
 /** How @actions/artifact finds another run's artifacts through the REST API. */
 function findByOf(run) {
-    return { token: run.token, workflowRunId: run.runId, repositoryOwner: run.repository.owner, repositoryName: run.repository.repo };
+    return {
+        token: run.token,
+        workflowRunId: run.runId,
+        repositoryOwner: run.repository.owner,
+        repositoryName: run.repository.repo,
+    };
 }
 /**
  * Downloads an artifact of this run, or of `fromRun`, checking its digest; returns the folder it
@@ -307,18 +328,26 @@ async function downloadArtifactIfPresent(args) {
     const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(110), __nccwpck_require__.e(934)]).then(__nccwpck_require__.bind(__nccwpck_require__, 99934));
     const client = new DefaultArtifactClient();
     const findBy = args.fromRun && findByOf(args.fromRun);
-    const found = await client.getArtifact(args.name, findBy ? { findBy } : undefined).catch((error) => {
+    const found = await client
+        .getArtifact(args.name, findBy ? { findBy } : undefined)
+        .catch((error) => {
         if (error.name === 'ArtifactNotFoundError')
             return undefined;
         const reason = error.message.replace(/\s+/g, ' ').trim();
         const which = args.fromRun ? `workflow run ${args.fromRun.runId}` : 'this workflow run';
-        const permission = args.fromRun ? ' Reading another run\'s artifacts needs "permissions: actions: read".' : '';
+        const permission = args.fromRun
+            ? ' Reading another run\'s artifacts needs "permissions: actions: read".'
+            : '';
         throw new UserError(`Could not read artifact "${args.name}" of ${which} (${reason}).${permission}`);
     });
     if (!found)
         return undefined;
     // The service reports digests as "sha256:<hex>", the form downloadArtifact compares with.
-    const { downloadPath, digestMismatch } = await client.downloadArtifact(found.artifact.id, { path: args.into, expectedHash: found.artifact.digest, ...(findBy ? { findBy } : {}) });
+    const { downloadPath, digestMismatch } = await client.downloadArtifact(found.artifact.id, {
+        path: args.into,
+        expectedHash: found.artifact.digest,
+        ...(findBy ? { findBy } : {}),
+    });
     if (digestMismatch)
         throw new UserError(`Artifact "${args.name}" did not download intact: its sha256 differs from the one recorded at upload. Re-run the job; if it happens again, the artifact is damaged.`);
     args.log.info(`Downloaded artifact ${args.name} (id ${found.artifact.id}) to ${basename(downloadPath ?? args.into)}.`);
@@ -336,7 +365,9 @@ async function downloadArtifact(args) {
 async function listRunArtifacts(run) {
     const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(110), __nccwpck_require__.e(934)]).then(__nccwpck_require__.bind(__nccwpck_require__, 99934));
     const findBy = findByOf(run);
-    const { artifacts } = await new DefaultArtifactClient().listArtifacts({ findBy }).catch((error) => {
+    const { artifacts } = await new DefaultArtifactClient()
+        .listArtifacts({ findBy })
+        .catch((error) => {
         throw new UserError(`Could not list the artifacts of workflow run ${run.runId} (${error.message.replace(/\s+/g, ' ').trim()}). The job needs "permissions: actions: read".`);
     });
     return artifacts.map((artifact) => artifact.name);
@@ -390,8 +421,14 @@ function manifestPathProblem(path, leadingParents = false) {
 const relativePath = (leadingParents = false) => schemas/* string */.YjP().superRefine((value, ctx) => {
     const problem = manifestPathProblem(value, leadingParents);
     if (problem) {
-        const rule = leadingParents ? 'a relative path with "/" separators' : 'a relative path inside the working directory, with "/" separators';
-        ctx.addIssue({ code: 'custom', input: value, message: `must be ${rule}, but ${problem}; got ${(0,identifiers/* quoteValue */.cl)(value)}` });
+        const rule = leadingParents
+            ? 'a relative path with "/" separators'
+            : 'a relative path inside the working directory, with "/" separators';
+        ctx.addIssue({
+            code: 'custom',
+            input: value,
+            message: `must be ${rule}, but ${problem}; got ${(0,identifiers/* quoteValue */.cl)(value)}`,
+        });
     }
 });
 const sha256 = schemas/* string */.YjP().regex(/^[0-9a-f]{64}$/);
@@ -405,14 +442,26 @@ const outputFiles = schemas/* array */.YOg(hashedFile(relativePath()))
     .min(1)
     .superRefine((outputs, ctx) => {
     const keys = outputs.map((output) => output.path.replaceAll('/', '\u0000'));
-    const order = keys.map((_, index) => index).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b));
+    const order = keys
+        .map((_, index) => index)
+        .sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b));
     for (let at = 1; at < order.length; at++) {
         const [before, index] = [order[at - 1], order[at]];
         const [earlier, path] = [outputs[before].path, outputs[index].path];
         if (keys[index] === keys[before])
-            ctx.addIssue({ code: 'custom', path: [index, 'path'], input: path, message: `lists ${(0,identifiers/* quoteValue */.cl)(path)} a second time (also at outputs[${before}])` });
+            ctx.addIssue({
+                code: 'custom',
+                path: [index, 'path'],
+                input: path,
+                message: `lists ${(0,identifiers/* quoteValue */.cl)(path)} a second time (also at outputs[${before}])`,
+            });
         else if (keys[index].startsWith(`${keys[before]}\u0000`))
-            ctx.addIssue({ code: 'custom', path: [index, 'path'], input: path, message: `puts ${(0,identifiers/* quoteValue */.cl)(path)} inside ${(0,identifiers/* quoteValue */.cl)(earlier)}, which is listed as a file` });
+            ctx.addIssue({
+                code: 'custom',
+                path: [index, 'path'],
+                input: path,
+                message: `puts ${(0,identifiers/* quoteValue */.cl)(path)} inside ${(0,identifiers/* quoteValue */.cl)(earlier)}, which is listed as a file`,
+            });
     }
 });
 const manifestSchema = schemas/* object */.Ikc({
@@ -424,7 +473,12 @@ const manifestSchema = schemas/* object */.Ikc({
     // lists these files in the model card and never opens them.
     data: schemas/* array */.YOg(hashedFile(relativePath(true))),
     /** The code tree (see code-tree.ts): its sha256, where it came from and how many files. */
-    code: schemas/* object */.Ikc({ source: schemas/* enum */.k5n(['git', 'paths', 'none']), sha256: schemas/* string */.YjP(), files: schemas/* number */.aig().int().nonnegative() }).optional(),
+    code: schemas/* object */.Ikc({
+        source: schemas/* enum */.k5n(['git', 'paths', 'none']),
+        sha256: schemas/* string */.YjP(),
+        files: schemas/* number */.aig().int().nonnegative(),
+    })
+        .optional(),
     /** Dependency lock files, each with its sha256. */
     lockFiles: schemas/* array */.YOg(hashedFile(relativePath(true))).optional(),
     /** Unpinned dependencies found (`strict-pins`), as `file:line: message`. */
@@ -435,7 +489,12 @@ const manifestSchema = schemas/* object */.Ikc({
     seed: schemas/* number */.aig().int(),
     workingDirectory: schemas/* string */.YjP(),
     outputs: outputFiles,
-    runner: schemas/* object */.Ikc({ os: schemas/* string */.YjP(), arch: schemas/* string */.YjP(), node: schemas/* string */.YjP(), platform: schemas/* string */.YjP().optional() }),
+    runner: schemas/* object */.Ikc({
+        os: schemas/* string */.YjP(),
+        arch: schemas/* string */.YjP(),
+        node: schemas/* string */.YjP(),
+        platform: schemas/* string */.YjP().optional(),
+    }),
     /** The mlops-actions version that trained (part of the fingerprint). */
     actionVersion: schemas/* string */.YjP().optional(),
     git: schemas/* object */.Ikc({
@@ -564,7 +623,9 @@ const GLOB_CHARACTERS = /[*?[\]]|^!/;
 /** Absolute paths of the files the entries name, each once: in the order given, a pattern's or folder's matches sorted. */
 async function expandPaths(entries, baseDir, what) {
     const files = new Set();
-    const exclusions = entries.filter((e) => e.startsWith('!')).map((e) => `!${absolutePattern(e.slice(1), baseDir)}`);
+    const exclusions = entries
+        .filter((e) => e.startsWith('!'))
+        .map((e) => `!${absolutePattern(e.slice(1), baseDir)}`);
     for (const entry of entries) {
         if (entry.startsWith('!'))
             continue;
@@ -575,7 +636,10 @@ async function expandPaths(entries, baseDir, what) {
         }
         // Each pattern alone, so that one matching nothing is reported; exclusions apply to all.
         const glob = await Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(377)]).then(__nccwpck_require__.bind(__nccwpck_require__, 42377));
-        const globber = await glob.create([absolutePattern(entry, baseDir), ...exclusions].join('\n'), { matchDirectories: false, followSymbolicLinks: false });
+        const globber = await glob.create([absolutePattern(entry, baseDir), ...exclusions].join('\n'), {
+            matchDirectories: false,
+            followSymbolicLinks: false,
+        });
         const matched = (await globber.glob()).filter((path) => !path.split(/[\\/]/).includes('.git'));
         if (matched.length === 0)
             throw new errors/* UserError */.yo(`The ${what} pattern "${entry}" matches no file (relative paths resolve against ${baseDir}).`);
@@ -599,7 +663,10 @@ async function filesAt(entry, baseDir, what) {
     const found = await (0,promises_.readdir)(absolute, { recursive: true, withFileTypes: true });
     // Links are listed too (those that lead to a file), so that the caller's confinement judges
     // where they lead rather than their being dropped without a word.
-    const candidates = found.filter((d) => d.isFile() || d.isSymbolicLink()).map((d) => (0,external_node_path_.join)(d.parentPath, d.name)).filter((path) => !path.slice(absolute.length).split(/[\\/]/).includes('.git'));
+    const candidates = found
+        .filter((d) => d.isFile() || d.isSymbolicLink())
+        .map((d) => (0,external_node_path_.join)(d.parentPath, d.name))
+        .filter((path) => !path.slice(absolute.length).split(/[\\/]/).includes('.git'));
     const files = [];
     for (const path of candidates)
         if ((await (0,promises_.stat)(path).catch(() => undefined))?.isFile())
@@ -720,12 +787,18 @@ async function parseStructured(text, path, what) {
     const yaml = await __nccwpck_require__.e(/* import() */ 243).then(__nccwpck_require__.bind(__nccwpck_require__, 33243));
     let value;
     try {
-        value = yaml.load(text, { filename: path, maxDepth: STRUCTURED_LIMITS.maxDepth, maxAliases: STRUCTURED_LIMITS.maxAliases });
+        value = yaml.load(text, {
+            filename: path,
+            maxDepth: STRUCTURED_LIMITS.maxDepth,
+            maxAliases: STRUCTURED_LIMITS.maxAliases,
+        });
     }
     catch (error) {
         if (!(error instanceof yaml.YAMLException))
             throw error;
-        const mark = error.mark ? ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}` : '';
+        const mark = error.mark
+            ? ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}`
+            : '';
         if (/maxAliases/.test(error.reason)) {
             throw new errors/* UserError */.yo(`The ${what} "${path}" has more than ${STRUCTURED_LIMITS.maxAliases} YAML aliases (the one past the limit is${mark}); write the values out instead of repeating anchors.`);
         }
@@ -764,7 +837,13 @@ function measureExpanded(root, limit = Infinity) {
     const enter = (node) => {
         open.add(node);
         distinct++;
-        stack.push({ node, children: Array.isArray(node) ? node : Object.values(node), next: 0, values: 1, depth: 1 });
+        stack.push({
+            node,
+            children: Array.isArray(node) ? node : Object.values(node),
+            next: 0,
+            values: 1,
+            depth: 1,
+        });
     };
     enter(root);
     let result = { values: 1, depth: 1 };
@@ -830,7 +909,8 @@ function jsonErrorOffset(text, error) {
         catch (prefixError) {
             const message = prefixError.message;
             const position = positionIn(prefixError);
-            return /end of JSON input|Unterminated/.test(message) || (position !== undefined && position >= prefixLength);
+            return (/end of JSON input|Unterminated/.test(message) ||
+                (position !== undefined && position >= prefixLength));
         }
     };
     let good = 0;
@@ -863,13 +943,17 @@ async function validateStructured(value, schema, source) {
     if (result.success)
         return result.data;
     const issues = result.error.issues.slice(0, 10);
-    const lines = source.text ? await locateLines(source.text, issues.map((issue) => issue.path)) : [];
+    const lines = source.text
+        ? await locateLines(source.text, issues.map((issue) => issue.path))
+        : [];
     const problems = issues.map((issue, index) => {
         const field = issue.path.length ? `"${formatPath(issue.path)}"` : 'the top level';
         const line = lines[index] ? ` (line ${lines[index]})` : '';
         return `${field}${line}: ${issue.message}${describeInput(issue)}`;
     });
-    const more = result.error.issues.length > issues.length ? `; and ${result.error.issues.length - issues.length} more` : '';
+    const more = result.error.issues.length > issues.length
+        ? `; and ${result.error.issues.length - issues.length} more`
+        : '';
     throw new errors/* UserError */.yo(`The ${source.what} "${source.path}" is not valid: ${problems.join('; ')}${more}.`);
 }
 /** The offending value, when it is short and the message does not already show it. */
@@ -881,7 +965,7 @@ function describeInput(issue) {
     return shown.length <= 60 && !issue.message.includes(shown) ? `, got ${shown}` : '';
 }
 function formatPath(path) {
-    return path.reduce((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+    return path.reduce((out, key) => typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key), '');
 }
 const keyOf = (path) => JSON.stringify(path.map(String));
 /** The line of the deepest node that exists along each path (JSON is YAML, so one walker serves both). */
@@ -925,7 +1009,11 @@ async function nodeOffsets(text) {
         else if (event.type === yaml.EVENT_ID.MAPPING || event.type === yaml.EVENT_ID.SEQUENCE) {
             const path = nextPath() ?? [...stack.at(-1).path, '?'];
             offsets.set(keyOf(path), event.start);
-            stack.push({ kind: event.type === yaml.EVENT_ID.MAPPING ? 'mapping' : 'sequence', path, index: 0 });
+            stack.push({
+                kind: event.type === yaml.EVENT_ID.MAPPING ? 'mapping' : 'sequence',
+                path,
+                index: 0,
+            });
         }
         else if (event.type === yaml.EVENT_ID.ALIAS) {
             nextPath();
@@ -968,7 +1056,9 @@ function computeFingerprint(inputs) {
     }));
 }
 function byPath(files) {
-    return [...files].map(({ path, sha256 }) => ({ path, sha256 })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return [...files]
+        .map(({ path, sha256 }) => ({ path, sha256 }))
+        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 /** The version a fingerprint gives: its first 12 hex digits (same inputs, same version). */
 function versionOf(fingerprint) {
@@ -981,7 +1071,10 @@ async function canonicalConfigSha256(path, baseDir) {
 async function hashFiles(paths, baseDir, what) {
     const hashed = [];
     for (const path of paths) {
-        hashed.push({ path: portablePath(path, baseDir), sha256: await sha256File(path, what, baseDir) });
+        hashed.push({
+            path: portablePath(path, baseDir),
+            sha256: await sha256File(path, what, baseDir),
+        });
     }
     return hashed;
 }
@@ -1026,11 +1119,21 @@ async function hashCodeTree(code, cwd, outputs = [], check = async () => undefin
     let listed;
     let changed;
     try {
-        [listed, changed] = await Promise.all([git(top, ['ls-files', '-s', '-z']), git(top, ['diff', '--name-only', '-z', '--no-renames'])]);
+        [listed, changed] = await Promise.all([
+            git(top, ['ls-files', '-s', '-z']),
+            git(top, ['diff', '--name-only', '-z', '--no-renames']),
+        ]);
     }
     catch (error) {
-        const reason = (error.stderr || error.message).trim().split('\n')[0];
-        return { source: 'none', sha256: sha256Text('no code'), files: 0, problem: `git could not list the files of ${top} (${reason})` };
+        const reason = (error.stderr || error.message)
+            .trim()
+            .split('\n')[0];
+        return {
+            source: 'none',
+            sha256: sha256Text('no code'),
+            files: 0,
+            problem: `git could not list the files of ${top} (${reason})`,
+        };
     }
     const index = parseNulList(listed);
     const modified = new Set(parseNulList(changed));
@@ -1051,7 +1154,12 @@ async function hashCodeTree(code, cwd, outputs = [], check = async () => undefin
             entries.push([path, `${mode}:${blob}`]);
         }
     }
-    return { source: 'git', sha256: sha256Text(canonicalJson(entries)), files: entries.length, root: top };
+    return {
+        source: 'git',
+        sha256: sha256Text(canonicalJson(entries)),
+        files: entries.length,
+        root: top,
+    };
 }
 async function workingTreeHash(file) {
     const info = await (0,promises_.lstat)(file).catch(() => undefined);
@@ -1076,7 +1184,11 @@ async function repositoryRoot(cwd) {
     }
 }
 async function git(cwd, args) {
-    const { stdout } = await run('git', ['-c', 'core.quotepath=off', ...args], { cwd, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
+    const { stdout } = await run('git', ['-c', 'core.quotepath=off', ...args], {
+        cwd,
+        maxBuffer: 256 * 1024 * 1024,
+        encoding: 'utf8',
+    });
     return stdout;
 }
 function parseNulList(text) {
@@ -1106,7 +1218,11 @@ async function describeOutputs(paths, baseDir, check = async () => undefined) {
         const files = info.isFile() ? [absolute] : await expandPaths([absolute], baseDir, 'output');
         await check(files);
         for (const file of files)
-            outputs.push({ path: portablePath(file, baseDir), sha256: await sha256File(file), bytes: (await (0,promises_.stat)(file)).size });
+            outputs.push({
+                path: portablePath(file, baseDir),
+                sha256: await sha256File(file),
+                bytes: (await (0,promises_.stat)(file)).size,
+            });
     }
     return outputs;
 }
@@ -1150,9 +1266,15 @@ function manifestWithoutLock(file, name, siblings, pyprojectText) {
     if (!locks || locks.some((lock) => siblings.includes(lock)))
         return undefined;
     // A pyproject.toml that declares no dependencies (a tool configuration only) needs no lock.
-    if (name === 'pyproject.toml' && pyprojectText !== undefined && !/^\s*(dependencies\s*=|\[tool\.poetry\.dependencies\]|\[project\.optional-dependencies\])/m.test(pyprojectText))
+    if (name === 'pyproject.toml' &&
+        pyprojectText !== undefined &&
+        !/^\s*(dependencies\s*=|\[tool\.poetry\.dependencies\]|\[project\.optional-dependencies\])/m.test(pyprojectText))
         return undefined;
-    return { file, line: 1, message: `${name} without a lock file (${locks.join(', ')}): the versions installed can change from run to run. Commit the lock file your tool writes.` };
+    return {
+        file,
+        line: 1,
+        message: `${name} without a lock file (${locks.join(', ')}): the versions installed can change from run to run. Commit the lock file your tool writes.`,
+    };
 }
 /**
  * Requirements-file lines that do not pin one version: pip's `name==version` (or `===`), a
@@ -1170,18 +1292,29 @@ function requirementFindings(text, file) {
         const requirement = line.replace(/(^|\s)#.*$/, '').trim();
         if (requirement === '' || requirement.startsWith('-'))
             continue;
-        const spec = requirement.split(';')[0].replace(/\s--hash=\S+/g, '').trim();
+        const spec = requirement
+            .split(';')[0]
+            .replace(/\s--hash=\S+/g, '')
+            .trim();
         if (/^[A-Za-z0-9][\w.-]*(\[[^\]]*\])?\s*===?\s*[^\s,<>=!~*]+$/.test(spec))
             continue;
         if (/@\s*\S+/.test(spec) || /^(git\+|https?:|file:)/.test(spec)) {
             if (/@[0-9a-f]{40}\b|#sha256=[0-9a-f]{64}|\.whl$/.test(spec))
                 continue;
-            findings.push({ file, line: first + 1, message: `"${spec}" is a URL without a commit hash or sha256: what it installs can change. Pin a commit (…@<40-hex sha>) or a file hash.` });
+            findings.push({
+                file,
+                line: first + 1,
+                message: `"${spec}" is a URL without a commit hash or sha256: what it installs can change. Pin a commit (…@<40-hex sha>) or a file hash.`,
+            });
             continue;
         }
         const name = /^[A-Za-z0-9][\w.-]*/.exec(spec)?.[0] ?? spec;
         const how = spec === name ? 'has no version' : `allows a range (${spec.slice(name.length).trim()})`;
-        findings.push({ file, line: first + 1, message: `"${name}" ${how}: pin one version with ==, e.g. ${name}==<version> (pip freeze shows the installed one).` });
+        findings.push({
+            file,
+            line: first + 1,
+            message: `"${name}" ${how}: pin one version with ==, e.g. ${name}==<version> (pip freeze shows the installed one).`,
+        });
     }
     return findings;
 }
@@ -1218,7 +1351,11 @@ function condaFindings(text, file) {
         const spec = value.replace(/^[\w.-]+::/, ''); // channel::package
         if (/^[A-Za-z0-9][\w.-]*\s*==?\s*\d[^\s,<>|*]*(=\S+)?$/.test(spec) && !/[*]/.test(spec))
             return;
-        findings.push({ file, line: index + 1, message: `conda dependency "${value}" does not pin one version: write ${/^[\w.-]+/.exec(spec)?.[0] ?? spec}=<version> (conda list shows the installed one), or use conda-lock.` });
+        findings.push({
+            file,
+            line: index + 1,
+            message: `conda dependency "${value}" does not pin one version: write ${/^[\w.-]+/.exec(spec)?.[0] ?? spec}=<version> (conda list shows the installed one), or use conda-lock.`,
+        });
     });
     return findings;
 }
@@ -1261,14 +1398,20 @@ async function runShellCommand(command, options) {
     const started = performance.now();
     try {
         const status = await new Promise((resolve, reject) => {
-            const child = (0,external_node_child_process_namespaceObject.spawn)('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', script], { cwd: options.cwd, env: options.env, stdio: 'inherit' });
+            const child = (0,external_node_child_process_namespaceObject.spawn)('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', script], {
+                cwd: options.cwd,
+                env: options.env,
+                stdio: 'inherit',
+            });
             child.on('error', reject);
             child.on('close', (code, signal) => resolve({ code, signal }));
         }).catch((error) => {
             throw new errors/* UserError */.yo(`The training command could not be started in "${options.cwd}": ${error.message}.`);
         });
         if (status.code !== 0) {
-            const how = status.signal ? `was killed by signal ${status.signal}` : `exited with code ${status.code}`;
+            const how = status.signal
+                ? `was killed by signal ${status.signal}`
+                : `exited with code ${status.code}`;
             throw new errors/* UserError */.yo(`The training command ${how}. Its output is in the log above this message. Command: ${oneLine(command)}`);
         }
     }
@@ -1348,24 +1491,43 @@ function trainingPins(model, configPath, seed) {
 async function trainAndRecord(request, step, runner) {
     const context = step.context();
     const confinement = await stepConfinement(context.workspace, context.tempDir);
-    const cwd = await confinePath(request.workingDirectory, confinement, { what: 'working directory', input: 'working-directory', baseDir: process.cwd(), kind: 'folder' });
+    const cwd = await confinePath(request.workingDirectory, confinement, {
+        what: 'working directory',
+        input: 'working-directory',
+        baseDir: process.cwd(),
+        kind: 'folder',
+    });
     await requireDirectory(cwd);
     if (request.outputs.length === 0)
         throw new errors/* UserError */.yo('Input "outputs" lists no files: name the model file the command writes (one path per line).');
     const inside = confinedTo(confinement, cwd);
     const lineage = await fingerprintInputs(request, cwd, inside, context.workspace, runner);
     const { fingerprint } = lineage;
-    const cacheArgs = { model: request.model, fingerprint, outputs: lineage.outputPaths, baseDir: cwd, workspace: context.workspace, log: runner };
+    const cacheArgs = {
+        model: request.model,
+        fingerprint,
+        outputs: lineage.outputPaths,
+        baseDir: cwd,
+        workspace: context.workspace,
+        log: runner,
+    };
     const cached = request.cache ? await restoreTrainingOutputs(cacheArgs) : undefined;
     const environment = trainingPins(request.model, lineage.configPath, request.seed);
     let training;
     if (cached) {
-        training = { ...cached.training, restoredFrom: { runUrl: cached.git.runUrl, startedAt: cached.training.startedAt } };
+        training = {
+            ...cached.training,
+            restoredFrom: { runUrl: cached.git.runUrl, startedAt: cached.training.startedAt },
+        };
         runner.info(`Restored the outputs of fingerprint ${fingerprint.slice(0, 12)} from the cache; skipped training that took ${cached.training.durationSeconds.toFixed(1)} s.`);
     }
     else {
         const startedAt = new Date().toISOString();
-        const { durationSeconds } = await runner.group(`Training ${request.model}`, () => runShellCommand(request.command, { cwd, env: { ...runStepEnvironment(step.env), ...environment }, tempDir: context.tempDir }));
+        const { durationSeconds } = await runner.group(`Training ${request.model}`, () => runShellCommand(request.command, {
+            cwd,
+            env: { ...runStepEnvironment(step.env), ...environment },
+            tempDir: context.tempDir,
+        }));
         training = { startedAt, durationSeconds };
         runner.info(`Training took ${durationSeconds.toFixed(1)} s.`);
     }
@@ -1376,7 +1538,11 @@ async function trainAndRecord(request, step, runner) {
         format: MANIFEST_FORMAT,
         model: { name: request.model, version: lineage.version },
         fingerprint,
-        config: { path: portablePath(request.config, cwd), sha256: await sha256File(request.config, 'config file', cwd), canonicalSha256: lineage.configCanonical },
+        config: {
+            path: portablePath(request.config, cwd),
+            sha256: await sha256File(request.config, 'config file', cwd),
+            canonicalSha256: lineage.configCanonical,
+        },
         data: lineage.data,
         code: { source: lineage.code.source, sha256: lineage.code.sha256, files: lineage.code.files },
         lockFiles: lineage.lockFiles,
@@ -1386,24 +1552,50 @@ async function trainAndRecord(request, step, runner) {
         seed: request.seed,
         workingDirectory: request.workingDirectory,
         outputs,
-        runner: { os: context.runnerOs, arch: lineage.platform.arch, node: process.version, platform: lineage.platform.os },
+        runner: {
+            os: context.runnerOs,
+            arch: lineage.platform.arch,
+            node: process.version,
+            platform: lineage.platform.os,
+        },
         actionVersion: ACTION_VERSION,
-        git: { repository: context.repository, sha: context.sha, ref: context.ref, runId: context.runId, runUrl: context.runUrl },
+        git: {
+            repository: context.repository,
+            sha: context.sha,
+            ref: context.ref,
+            runId: context.runId,
+            runUrl: context.runUrl,
+        },
         training,
     };
     // The steps that read the manifest refuse paths that leave the working directory: say so here.
-    await validateStructured(manifest, manifestSchema, { path: MANIFEST_FILE, what: 'manifest train-model writes' });
+    await validateStructured(manifest, manifestSchema, {
+        path: MANIFEST_FILE,
+        what: 'manifest train-model writes',
+    });
     const dir = await (0,action_context/* createStepDir */.S)(context.tempDir, 'train-model', request.model);
     const manifestPath = (0,external_node_path_.join)(dir, MANIFEST_FILE);
     await (0,promises_.writeFile)(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
     if (request.cache && !cached)
         await saveTrainingOutputs({ ...cacheArgs, manifest });
     const artifact = artifactServiceAvailable(step.env)
-        ? await uploadModelArtifact({ manifest, manifestPath, baseDir: cwd, stagingDir: (0,external_node_path_.join)(dir, 'artifact'), log: runner })
+        ? await uploadModelArtifact({
+            manifest,
+            manifestPath,
+            baseDir: cwd,
+            stagingDir: (0,external_node_path_.join)(dir, 'artifact'),
+            log: runner,
+        })
         : undefined;
     if (!artifact)
         runner.info('No artifact service here (not a GitHub runner), so the model was not uploaded as an artifact.');
-    return { manifest, manifestPath, modelPath: lineage.outputPaths[0], cacheHit: Boolean(cached), artifact };
+    return {
+        manifest,
+        manifestPath,
+        modelPath: lineage.outputPaths[0],
+        cacheHit: Boolean(cached),
+        artifact,
+    };
 }
 function confinedTo(confinement, cwd) {
     return (what, input, kind) => (paths) => confinePaths(paths, confinement, { what, input, baseDir: cwd, kind });
@@ -1421,19 +1613,46 @@ async function fingerprintInputs(request, cwd, inside, workspace, log) {
         const why = code.problem ?? 'The working directory is not in a git repository';
         log.warning(`${why} and input "code" is empty, so no code is part of the fingerprint: list the code that trains the model in "code".`);
     }
-    const dependencyFiles = await findDependencyFiles([cwd, (0,external_node_path_.dirname)(configPath), ...(code.root ? [code.root] : [])]);
+    const dependencyFiles = await findDependencyFiles([
+        cwd,
+        (0,external_node_path_.dirname)(configPath),
+        ...(code.root ? [code.root] : []),
+    ]);
     await inside('dependency file', 'working-directory')([...dependencyFiles.locks, ...dependencyFiles.manifests]);
     const lockFiles = await hashFiles(dependencyFiles.locks, cwd, 'lock file');
-    const unpinned = request.strictPins === 'off' ? [] : await unpinnedDependencies(dependencyFiles, (path) => portablePath(path, workspace));
+    const unpinned = request.strictPins === 'off'
+        ? []
+        : await unpinnedDependencies(dependencyFiles, (path) => portablePath(path, workspace));
     reportUnpinned(unpinned, request.strictPins, log);
     const platform = { os: process.platform, arch: (0,external_node_os_.arch)() };
-    const fingerprint = computeFingerprint({ configSha256: configCanonical, data, codeSha256: code.sha256, lockFiles, command: request.command, seed: request.seed, platform, actionVersion: ACTION_VERSION });
+    const fingerprint = computeFingerprint({
+        configSha256: configCanonical,
+        data,
+        codeSha256: code.sha256,
+        lockFiles,
+        command: request.command,
+        seed: request.seed,
+        platform,
+        actionVersion: ACTION_VERSION,
+    });
     const version = versionOf(fingerprint);
     log.info(`Fingerprint ${fingerprint} (version ${version}) over the config, ${data.length} data file(s), the code (${describeCode(code)}), ${lockFiles.length} lock file(s)${lockFiles.length ? ` (${lockFiles.map((l) => l.path).join(', ')})` : ''}, the command, seed ${request.seed}, ${platform.os}/${platform.arch} and mlops-actions ${ACTION_VERSION}.`);
-    return { configPath, configCanonical, data, outputPaths, code, lockFiles, unpinned, platform, fingerprint, version };
+    return {
+        configPath,
+        configCanonical,
+        data,
+        outputPaths,
+        code,
+        lockFiles,
+        unpinned,
+        platform,
+        fingerprint,
+        version,
+    };
 }
 function sameOutputs(a, b) {
-    return JSON.stringify(a.map((o) => [o.path, o.sha256])) === JSON.stringify(b.map((o) => [o.path, o.sha256]));
+    return (JSON.stringify(a.map((o) => [o.path, o.sha256])) ===
+        JSON.stringify(b.map((o) => [o.path, o.sha256])));
 }
 const MAX_PIN_ANNOTATIONS = 10;
 /** Unpinned dependencies: an error naming each (strict-pins: error), or a warning annotation on each line. */
@@ -1445,7 +1664,13 @@ function reportUnpinned(findings, mode, log) {
         throw new errors/* UserError */.yo(`strict-pins is "error" and ${findings.length} dependenc${findings.length === 1 ? 'y is' : 'ies are'} not pinned: ${located.join(' ')} Pin them, or set strict-pins to warn.`);
     }
     // GitHub shows at most 10 annotations per level per step: the rest go to the log.
-    findings.slice(0, MAX_PIN_ANNOTATIONS).forEach((f) => log.warning(`Unpinned dependency: ${f.message}`, { file: f.file, line: f.line, title: 'strict-pins' }));
+    findings
+        .slice(0, MAX_PIN_ANNOTATIONS)
+        .forEach((f) => log.warning(`Unpinned dependency: ${f.message}`, {
+        file: f.file,
+        line: f.line,
+        title: 'strict-pins',
+    }));
     if (findings.length > MAX_PIN_ANNOTATIONS)
         log.info(`More unpinned dependencies:\n${located.slice(MAX_PIN_ANNOTATIONS).join('\n')}`);
 }
@@ -1660,7 +1885,9 @@ function isUserError(error) {
 }
 /** Node's error code (ENOENT, EISDIR, ...) when there is one. */
 function errnoCode(error) {
-    return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+    return error instanceof Error && 'code' in error && typeof error.code === 'string'
+        ? error.code
+        : undefined;
 }
 
 
@@ -1718,7 +1945,9 @@ const quote = (value) => (0,_identifiers_js__WEBPACK_IMPORTED_MODULE_0__/* .quot
 /** Any non-empty text. */
 const text = () => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP();
 /** One of a fixed set of values; the error lists them. */
-const choice = (values) => zod__WEBPACK_IMPORTED_MODULE_2__/* ["enum"] */ .k5n(values, { error: (issue) => `must be one of ${values.join(', ')}; got ${quote(issue.input)}` });
+const choice = (values) => zod__WEBPACK_IMPORTED_MODULE_2__/* ["enum"] */ .k5n(values, {
+    error: (issue) => `must be one of ${values.join(', ')}; got ${quote(issue.input)}`,
+});
 const TRUE_SPELLINGS = ['true', 'True', 'TRUE'];
 const FALSE_SPELLINGS = ['false', 'False', 'FALSE'];
 /** A boolean with the YAML 1.2 spellings the runner accepts; anything else is an error, not false. */
@@ -1727,7 +1956,11 @@ const flag = () => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().transfor
         return true;
     if (FALSE_SPELLINGS.includes(value))
         return false;
-    ctx.addIssue({ code: 'custom', input: value, message: `must be true or false; got ${quote(value)}` });
+    ctx.addIssue({
+        code: 'custom',
+        input: value,
+        message: `must be true or false; got ${quote(value)}`,
+    });
     return zod__WEBPACK_IMPORTED_MODULE_3__/* .NEVER */ .tm;
 });
 /** A whole number within bounds. */
@@ -1736,7 +1969,11 @@ const wholeNumber = (min, max = Number.MAX_SAFE_INTEGER) => zod__WEBPACK_IMPORTE
     if (Number.isSafeInteger(number) && number >= min && number <= max)
         return number;
     const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
-    ctx.addIssue({ code: 'custom', input: value, message: `must be a whole number ${range}; got ${quote(value)}` });
+    ctx.addIssue({
+        code: 'custom',
+        input: value,
+        message: `must be a whole number ${range}; got ${quote(value)}`,
+    });
     return zod__WEBPACK_IMPORTED_MODULE_3__/* .NEVER */ .tm;
 });
 /** One path per line (blank lines ignored), as @actions/cache and upload-artifact take lists. */
@@ -1759,7 +1996,11 @@ const decimalBetween = (low, high) => z.string().transform((value, ctx) => {
     const number = /^\s*-?(\d+\.?\d*|\.\d+)(e-?\d+)?\s*$/i.test(value) ? Number(value) : Number.NaN;
     if (number > low && number < high)
         return number;
-    ctx.addIssue({ code: 'custom', input: value, message: `must be a number between ${low} and ${high} (exclusive); got ${quote(value)}` });
+    ctx.addIssue({
+        code: 'custom',
+        input: value,
+        message: `must be a number between ${low} and ${high} (exclusive); got ${quote(value)}`,
+    });
     return z.NEVER;
 });
 
@@ -1849,7 +2090,7 @@ function createRunner(env = process.env, write = (line) => process.stdout.write(
             if (used + bytes > STEP_SUMMARY_LIMIT_BYTES) {
                 summaryTruncated = true;
                 (0,external_node_fs_.appendFileSync)(summaryFile, `${external_node_os_.EOL}_The rest of this summary was left out: GitHub shows at most 1 MiB per step. The full report is in the step's outputs._${external_node_os_.EOL}`);
-                runner.warning('The job summary reached GitHub\'s 1 MiB limit; the rest was left out. See the report output for everything.');
+                runner.warning("The job summary reached GitHub's 1 MiB limit; the rest was left out. See the report output for everything.");
                 return;
             }
             (0,external_node_fs_.appendFileSync)(summaryFile, markdown + external_node_os_.EOL, 'utf8');
@@ -1918,8 +2159,14 @@ function httpFailure(error) {
     if (!(error instanceof Error) || !('status' in error) || typeof error.status !== 'number')
         return undefined;
     const request = error.request;
-    const where = request?.url ? `${request.method ?? ''} ${new URL(request.url).pathname}`.trim() : 'a request';
-    return { status: error.status, request: where, message: error.message.replace(/\s+/g, ' ').slice(0, 300) };
+    const where = request?.url
+        ? `${request.method ?? ''} ${new URL(request.url).pathname}`.trim()
+        : 'a request';
+    return {
+        status: error.status,
+        request: where,
+        message: error.message.replace(/\s+/g, ' ').slice(0, 300),
+    };
 }
 
 
@@ -1971,7 +2218,10 @@ const MODEL_NAME = {
  */
 const MODEL_VERSION = {
     rule: 'start and end with a letter or digit and use only letters, digits, ".", "_" and "-", without ".." and not ending in ".lock" (at most 64 characters)',
-    test: (value) => VERSION_PATTERN.test(value) && /[A-Za-z0-9]$/.test(value) && !value.includes('..') && !value.endsWith('.lock'),
+    test: (value) => VERSION_PATTERN.test(value) &&
+        /[A-Za-z0-9]$/.test(value) &&
+        !value.includes('..') &&
+        !value.endsWith('.lock'),
 };
 /**
  * GitHub allows almost any character in an environment name; this is the subset that is safe
@@ -2006,14 +2256,19 @@ function isIdentifier(kind, value) {
 }
 /** Why `value` is not a `kind`, as "must …; got "…"", or undefined when it is one. */
 function identifierProblem(kind, value) {
-    return isIdentifier(kind, value) ? undefined : `must ${ALPHABETS[kind].rule}; got ${quoteValue(value)}`;
+    return isIdentifier(kind, value)
+        ? undefined
+        : `must ${ALPHABETS[kind].rule}; got ${quoteValue(value)}`;
 }
 /**
  * A zod string that must be a `kind`: for action inputs and for the fields of files and payloads,
  * whose errors then name the input, or the file, field and line (see validateStructured).
  */
 function identifier(kind) {
-    return zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().refine((value) => isIdentifier(kind, value), { error: (issue) => identifierProblem(kind, issue.input) });
+    return zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()
+        .refine((value) => isIdentifier(kind, value), {
+        error: (issue) => identifierProblem(kind, issue.input),
+    });
 }
 /** `value` when it is a `kind`; otherwise a UserError that starts with `where` ("The artifact name", "Input \"version\""). */
 function requireIdentifier(kind, value, where, advice = '') {
@@ -2047,7 +2302,9 @@ function quoteValue(value) {
     const characters = [...value];
     // JSON escapes the C0 controls; the rest of the invisible characters are escaped after it.
     const shown = (0,_markdown_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInvisible */ .ts)(JSON.stringify(characters.slice(0, SHOWN_CHARACTERS).join('')));
-    return characters.length > SHOWN_CHARACTERS ? `${shown}… (${characters.length} characters)` : shown;
+    return characters.length > SHOWN_CHARACTERS
+        ? `${shown}… (${characters.length} characters)`
+        : shown;
 }
 
 
@@ -2128,8 +2385,9 @@ function mermaidLabel(text, maxLength = 24) {
  * and direction marks, line and paragraph separators, the BOM): in a log line, an annotation or
  * an error message they break the line, hide text or reorder it.
  */
+const INVISIBLE = 
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;
+/[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;
 const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
 function hasInvisible(text) {
     return INVISIBLE.test(text);
@@ -2138,7 +2396,13 @@ function hasInvisible(text) {
 function escapeInvisible(text) {
     return text.replace(INVISIBLE_ALL, (char) => {
         const code = char.charCodeAt(0);
-        return code === 0x0a ? '\\n' : code === 0x0d ? '\\r' : code === 0x09 ? '\\t' : `\\u${code.toString(16).padStart(4, '0')}`;
+        return code === 0x0a
+            ? '\\n'
+            : code === 0x0d
+                ? '\\r'
+                : code === 0x09
+                    ? '\\t'
+                    : `\\u${code.toString(16).padStart(4, '0')}`;
     });
 }
 

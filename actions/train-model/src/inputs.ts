@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { choice, flag, modelName, pathList, text, wholeNumber } from '../../../shared/action/inputs.js';
+import {
+  choice,
+  flag,
+  modelName,
+  pathList,
+  text,
+  wholeNumber,
+} from '../../../shared/action/inputs.js';
 
 export const inputs = z.object({
   'model-name': modelName(),

@@ -1,1 +1,9 @@
-export const OUTPUTS = ['fingerprint', 'version', 'manifest', 'model-path', 'cache-hit', 'artifact-name', 'artifact-id'] as const;
+export const OUTPUTS = [
+  'fingerprint',
+  'version',
+  'manifest',
+  'model-path',
+  'cache-hit',
+  'artifact-name',
+  'artifact-id',
+] as const;

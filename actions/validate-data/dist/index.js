@@ -1968,13 +1968,19 @@ async function readJsonLines(path, onLine) {
             return onLine({ line, problem: `not valid JSON (${jsonReason(error)})` });
         }
         if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-            return onLine({ line, problem: `a JSON ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}, not an object` });
+            return onLine({
+                line,
+                problem: `a JSON ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}, not an object`,
+            });
         }
         // Only a line with a nested value is scanned: most records are flat.
         if (trimmed.indexOf('[') !== -1 || trimmed.indexOf('{', 1) !== -1) {
             const at = (0,structured/* jsonDepthExceeded */.bp)(trimmed, structured/* STRUCTURED_LIMITS */.Hs.maxDepth);
             if (at !== undefined)
-                return onLine({ line, problem: `an object whose values nest more than ${structured/* STRUCTURED_LIMITS */.Hs.maxDepth} levels deep (from character ${at + 1}); flatten the record` });
+                return onLine({
+                    line,
+                    problem: `an object whose values nest more than ${structured/* STRUCTURED_LIMITS */.Hs.maxDepth} levels deep (from character ${at + 1}); flatten the record`,
+                });
         }
         onLine({ line, value: value });
     };
@@ -2126,7 +2132,12 @@ async function readJsonTable(path, handlers) {
             return;
         }
         if ('problem' in entry) {
-            const problem = { cells: [], row: ++row, line: entry.line, problem: `line ${entry.line} is ${entry.problem}` };
+            const problem = {
+                cells: [],
+                row: ++row,
+                line: entry.line,
+                problem: `line ${entry.line} is ${entry.problem}`,
+            };
             if (columns)
                 return handlers.row(problem);
             early.push(problem);
@@ -2151,7 +2162,9 @@ async function readJsonTable(path, handlers) {
             else
                 cells[at] = value[key] ?? null;
         }
-        handlers.row(extraKeys ? { cells, row: ++row, line: entry.line, extraKeys } : { cells, row: ++row, line: entry.line });
+        handlers.row(extraKeys
+            ? { cells, row: ++row, line: entry.line, extraKeys }
+            : { cells, row: ++row, line: entry.line });
     });
     if (!columns && early.length) {
         // No object at all: the header is empty, and each line says why.
@@ -2181,7 +2194,9 @@ async function readRecords(path, format, onRecord, options = {}) {
             const values = {};
             for (let i = 0; i < columns.length; i++)
                 values[columns[i]] = row.cells[i] ?? null;
-            onRecord(row.line !== undefined ? { values, row: row.row, line: row.line } : { values, row: row.row });
+            onRecord(row.line !== undefined
+                ? { values, row: row.row, line: row.line }
+                : { values, row: row.row });
         },
     }, options);
     return columns;
@@ -2210,7 +2225,10 @@ const STEP_FILES_FOLDER = 'mlops-actions';
 /** The confinement of a step: its workspace, and the suite's own folder in the temp folder. */
 async function stepConfinement(workspace, tempDir) {
     const folders = [(0,external_node_path_.resolve)(workspace), (0,external_node_path_.resolve)(tempDir, STEP_FILES_FOLDER)];
-    return { workspace: (0,external_node_path_.resolve)(workspace), roots: await Promise.all(folders.map(async (folder) => (await realPathOfNearest(folder)) ?? folder)) };
+    return {
+        workspace: (0,external_node_path_.resolve)(workspace),
+        roots: await Promise.all(folders.map(async (folder) => (await realPathOfNearest(folder)) ?? folder)),
+    };
 }
 /**
  * The absolute path that `path` names, after checking that it leads, symbolic links resolved,
@@ -2312,7 +2330,11 @@ async function confineFileInputs(input, names, confinement, baseDir = process.cw
     for (const name of names) {
         const path = input[name];
         if (typeof path === 'string')
-            await confinePath(path, confinement, { what: INPUT_FILES[name] ?? 'file', input: name, baseDir });
+            await confinePath(path, confinement, {
+                what: INPUT_FILES[name] ?? 'file',
+                input: name,
+                baseDir,
+            });
     }
 }
 /** How messages name the file each input holds. */
@@ -2344,7 +2366,13 @@ async function expandDataPaths(entries, cwd = process.cwd()) {
         const { glob } = await __nccwpck_require__.e(/* import() */ 448).then(__nccwpck_require__.bind(__nccwpck_require__, 448));
         // Links are not followed: a pull request's link to / or /proc would have the walk read the
         // runner's whole file system (and loop). A linked file is validated when named directly.
-        const matches = (await glob(entry, { cwd, onlyFiles: true, dot: false, expandDirectories: false, followSymbolicLinks: false })).sort();
+        const matches = (await glob(entry, {
+            cwd,
+            onlyFiles: true,
+            dot: false,
+            expandDirectories: false,
+            followSymbolicLinks: false,
+        })).sort();
         if (matches.length === 0)
             throw new errors/* UserError */.yo(`The data pattern "${entry}" matches no file (relative to ${cwd}). Check the pattern, or that the files exist at this step.`);
         paths.push(...matches);
@@ -2364,10 +2392,19 @@ var findings = __nccwpck_require__(352);
 /** GitHub shows at most 10 annotations per level per step and drops the rest silently. */
 const ANNOTATIONS_PER_LEVEL = 10;
 /** Problems with the whole file or its header outrank the ones of a single cell. */
-const SCOPE_RANK = { file: 0, header: 1, dataset: 2, column: 3, row: 4, cell: 5 };
+const SCOPE_RANK = {
+    file: 0,
+    header: 1,
+    dataset: 2,
+    column: 3,
+    row: 4,
+    cell: 5,
+};
 /** Worst first: by scope, then by how many rows a kind of problem touches, then where it is first. */
 function rankGroups(groups) {
-    return [...groups].sort((a, b) => SCOPE_RANK[findings/* FINDING_CODES */.f2[a.code]] - SCOPE_RANK[findings/* FINDING_CODES */.f2[b.code]] || b.count - a.count || (a.first.line ?? 0) - (b.first.line ?? 0));
+    return [...groups].sort((a, b) => SCOPE_RANK[findings/* FINDING_CODES */.f2[a.code]] - SCOPE_RANK[findings/* FINDING_CODES */.f2[b.code]] ||
+        b.count - a.count ||
+        (a.first.line ?? 0) - (b.first.line ?? 0));
 }
 function groupTitle(group) {
     const what = group.constraint ? `${group.code} (${group.constraint})` : group.code;
@@ -2385,13 +2422,21 @@ function annotate(result, log, reportPath) {
         const room = groups.length > ANNOTATIONS_PER_LEVEL ? ANNOTATIONS_PER_LEVEL - 1 : ANNOTATIONS_PER_LEVEL;
         for (const group of groups.slice(0, room)) {
             const more = group.count > 1 ? ` (+${group.count - 1} more like this)` : '';
-            emit(log, level, `${group.first.message}${more}`, { file: group.file, line: group.first.line, title: groupTitle(group) });
+            emit(log, level, `${group.first.message}${more}`, {
+                file: group.file,
+                line: group.first.line,
+                title: groupTitle(group),
+            });
         }
         const rest = groups.slice(room);
         if (rest.length) {
             const findings = rest.reduce((sum, g) => sum + g.count, 0);
             const first = rest[0];
-            emit(log, level, `+${findings} more ${level === 'error' ? 'errors' : 'warnings'} of ${rest.length} other kinds (the first: ${first.first.message}); the full list is in the job summary and in ${reportPath}.`, { file: first.file, line: first.first.line, title: `+${rest.length} more kinds of ${level}` });
+            emit(log, level, `+${findings} more ${level === 'error' ? 'errors' : 'warnings'} of ${rest.length} other kinds (the first: ${first.first.message}); the full list is in the job summary and in ${reportPath}.`, {
+                file: first.file,
+                line: first.first.line,
+                title: `+${rest.length} more kinds of ${level}`,
+            });
         }
     }
 }
@@ -2415,10 +2460,19 @@ function renderValidationSummary(result, schemaPath, reportPath, profilePath) {
         ? `### ✅ Data valid: ${result.rows} rows in ${result.files.length} file(s) match ${(0,markdown_escape/* inlineCode */.ti)(schemaPath)}`
         : `### ❌ Data invalid: ${result.errors} error(s) in ${result.rows} rows checked against ${(0,markdown_escape/* inlineCode */.ti)(schemaPath)}`;
     const counts = result.warnings ? `${result.errors} error(s), ${result.warnings} warning(s).` : '';
-    const files = (0,markdown_escape/* markdownTable */.Qj)(['File', 'Format', 'Rows', 'Errors', 'Warnings'], result.files.map((f) => [(0,markdown_escape/* inlineCode */.ti)(f.path), f.format, String(f.rows), String(f.errors), String(f.warnings)]));
+    const files = (0,markdown_escape/* markdownTable */.Qj)(['File', 'Format', 'Rows', 'Errors', 'Warnings'], result.files.map((f) => [
+        (0,markdown_escape/* inlineCode */.ti)(f.path),
+        f.format,
+        String(f.rows),
+        String(f.errors),
+        String(f.warnings),
+    ]));
     const parts = [headline, ...(counts ? [counts] : []), files];
     if (result.groups.length) {
-        const groups = [...rankGroups(result.groups.filter((g) => g.level === 'error')), ...rankGroups(result.groups.filter((g) => g.level === 'warning'))];
+        const groups = [
+            ...rankGroups(result.groups.filter((g) => g.level === 'error')),
+            ...rankGroups(result.groups.filter((g) => g.level === 'warning')),
+        ];
         const shown = groups.slice(0, SUMMARY_GROUPS);
         parts.push('#### Findings');
         parts.push((0,markdown_escape/* markdownTable */.Qj)(['Level', 'Code', 'Field', 'Count', 'First at', 'Observed', 'Expected', 'First problem'], shown.map((g) => [
@@ -2438,7 +2492,19 @@ function renderValidationSummary(result, schemaPath, reportPath, profilePath) {
     const columns = result.profile.columns.filter((c) => c.count > 0);
     if (columns.length) {
         parts.push('#### Columns');
-        parts.push((0,markdown_escape/* markdownTable */.Qj)(['Column', 'Type', 'Missing', 'Invalid', 'Distinct', 'Min', 'Mean', 'Median', 'Max', 'Stdev', 'Top values'], columns.map(columnRow)));
+        parts.push((0,markdown_escape/* markdownTable */.Qj)([
+            'Column',
+            'Type',
+            'Missing',
+            'Invalid',
+            'Distinct',
+            'Min',
+            'Mean',
+            'Median',
+            'Max',
+            'Stdev',
+            'Top values',
+        ], columns.map(columnRow)));
         if (profilePath)
             parts.push(`_The full profile (quantiles, decile histogram, mergeable sketches) is in ${(0,markdown_escape/* inlineCode */.ti)(profilePath)}._`);
     }
@@ -2446,8 +2512,13 @@ function renderValidationSummary(result, schemaPath, reportPath, profilePath) {
 }
 function columnRow(c) {
     const missing = c.nulls ? `${c.nulls} (${((c.nulls / c.count) * 100).toFixed(1)}%)` : '0';
-    const special = [c.nan ? `${c.nan} NaN` : '', c.inf ? `${c.inf} ±Inf` : ''].filter(Boolean).join(', ');
-    const top = (c.topValues ?? []).slice(0, 3).map((v) => `${(0,markdown_escape/* inlineCode */.ti)(v.value.slice(0, 30))} ${v.count}`).join(', ');
+    const special = [c.nan ? `${c.nan} NaN` : '', c.inf ? `${c.inf} ±Inf` : '']
+        .filter(Boolean)
+        .join(', ');
+    const top = (c.topValues ?? [])
+        .slice(0, 3)
+        .map((v) => `${(0,markdown_escape/* inlineCode */.ti)(v.value.slice(0, 30))} ${v.count}`)
+        .join(', ');
     const median = c.quantiles ? c.quantiles.values[c.quantiles.q.indexOf(0.5)] : null;
     return [
         (0,markdown_escape/* inlineCode */.ti)(c.name),
@@ -2471,13 +2542,17 @@ var profile_profile = __nccwpck_require__(830);
 // EXTERNAL MODULE: ./shared/profile/sketches/key-set.ts
 var key_set = __nccwpck_require__(703);
 ;// CONCATENATED MODULE: ./shared/validation/aggregate-checks.ts
-const show = (value) => (Number.isInteger(value) ? String(value) : value.toPrecision(6).replace(/\.?0+$/, ''));
+const show = (value) => Number.isInteger(value) ? String(value) : value.toPrecision(6).replace(/\.?0+$/, '');
 const percent = (value) => `${(value * 100).toFixed(2).replace(/\.?0+$/, '')}%`;
 function outside(value, range) {
     if (range.min !== undefined && value < range.min)
-        return range.max !== undefined ? `between ${show(range.min)} and ${show(range.max)}` : `≥ ${show(range.min)}`;
+        return range.max !== undefined
+            ? `between ${show(range.min)} and ${show(range.max)}`
+            : `≥ ${show(range.min)}`;
     if (range.max !== undefined && value > range.max)
-        return range.min !== undefined ? `between ${show(range.min)} and ${show(range.max)}` : `≤ ${show(range.max)}`;
+        return range.min !== undefined
+            ? `between ${show(range.min)} and ${show(range.max)}`
+            : `≤ ${show(range.max)}`;
     return undefined;
 }
 function checkColumns(schema, states, profile, report) {
@@ -2488,15 +2563,31 @@ function checkColumns(schema, states, profile, report) {
             continue;
         const column = profile.columns[state.index];
         const at = { field: f.name, line: f.line, level: state.level };
-        const flag = (code, constraint, observed, expected, message, count) => report({ ...at, code, constraint, observed, expected, message: `Field "${f.name}": ${message}`, count });
+        const flag = (code, constraint, observed, expected, message, count) => report({
+            ...at,
+            code,
+            constraint,
+            observed,
+            expected,
+            message: `Field "${f.name}": ${message}`,
+            count,
+        });
         const present = column.count - column.nulls;
         if (state.mostly && state.mostly.checked > 0 && ml.mostly !== undefined) {
             const { failures, checked, first } = state.mostly;
             const passing = 1 - failures / checked;
             if (passing < ml.mostly) {
                 const where = first ? { file: first.file, row: first.row, line: first.line } : {};
-                report({ ...at, ...where, code: 'mostly-violated', constraint: first?.constraint ?? first?.code, count: failures, observed: percent(passing), expected: `≥ ${percent(ml.mostly)} (mostly)`,
-                    message: `Field "${f.name}": ${failures} of ${checked} values fail its checks, so only ${percent(passing)} pass where mostly: ${ml.mostly} asks for ${percent(ml.mostly)}. The first: ${first?.message ?? ''}` });
+                report({
+                    ...at,
+                    ...where,
+                    code: 'mostly-violated',
+                    constraint: first?.constraint ?? first?.code,
+                    count: failures,
+                    observed: percent(passing),
+                    expected: `≥ ${percent(ml.mostly)} (mostly)`,
+                    message: `Field "${f.name}": ${failures} of ${checked} values fail its checks, so only ${percent(passing)} pass where mostly: ${ml.mostly} asks for ${percent(ml.mostly)}. The first: ${first?.message ?? ''}`,
+                });
             }
         }
         if (ml.nullFraction && column.count > 0) {
@@ -2550,14 +2641,29 @@ function checkDataset(schema, profile, duplicates, report) {
     if (ml.rowCount) {
         const expected = outside(profile.rows, ml.rowCount);
         if (expected)
-            report({ ...at, code: 'row-count', observed: String(profile.rows), expected, message: `The data has ${profile.rows} rows, expected ${expected} (ml.rowCount).` });
+            report({
+                ...at,
+                code: 'row-count',
+                observed: String(profile.rows),
+                expected,
+                message: `The data has ${profile.rows} rows, expected ${expected} (ml.rowCount).`,
+            });
     }
     if (ml.duplicateRows && duplicates && duplicates.count > 0) {
         const share = duplicates.count / profile.rows;
         if (share > ml.duplicateRows.maxFraction) {
             const first = duplicates.first;
-            report({ ...at, file: first.file, row: first.row, line: first.line, code: 'duplicate-row', count: duplicates.count, observed: percent(share), expected: `≤ ${percent(ml.duplicateRows.maxFraction)}`,
-                message: `${duplicates.count} of ${profile.rows} rows repeat an earlier row (${percent(share)}), more than the ${percent(ml.duplicateRows.maxFraction)} allowed; the first is row ${first.row}${first.line ? ` (line ${first.line})` : ''} of ${first.file}.` });
+            report({
+                ...at,
+                file: first.file,
+                row: first.row,
+                line: first.line,
+                code: 'duplicate-row',
+                count: duplicates.count,
+                observed: percent(share),
+                expected: `≤ ${percent(ml.duplicateRows.maxFraction)}`,
+                message: `${duplicates.count} of ${profile.rows} rows repeat an earlier row (${percent(share)}), more than the ${percent(ml.duplicateRows.maxFraction)} allowed; the first is row ${first.row}${first.line ? ` (line ${first.line})` : ''} of ${first.file}.`,
+            });
         }
     }
     if (ml.classBalance) {
@@ -2576,12 +2682,25 @@ function checkDataset(schema, profile, duplicates, report) {
             const [common, commonCount] = sorted[sorted.length - 1];
             const ratio = commonCount === 0 ? 0 : rareCount / commonCount;
             if (ratio < ml.classBalance.minRatio) {
-                report({ ...at, field: target.name, code: 'class-imbalance', observed: show(ratio), expected: `≥ ${show(ml.classBalance.minRatio)}`,
-                    message: `Target "${target.name}": the rarest class ${JSON.stringify(rare)} has ${rareCount} rows against ${commonCount} for ${JSON.stringify(common)} (ratio ${show(ratio)}, at least ${show(ml.classBalance.minRatio)} required).` });
+                report({
+                    ...at,
+                    field: target.name,
+                    code: 'class-imbalance',
+                    observed: show(ratio),
+                    expected: `≥ ${show(ml.classBalance.minRatio)}`,
+                    message: `Target "${target.name}": the rarest class ${JSON.stringify(rare)} has ${rareCount} rows against ${commonCount} for ${JSON.stringify(common)} (ratio ${show(ratio)}, at least ${show(ml.classBalance.minRatio)} required).`,
+                });
             }
         }
         else if (!column.topValuesExact) {
-            report({ ...at, level: 'warning', field: target.name, code: 'check-limit', constraint: 'classBalance', message: `Target "${target.name}" has too many distinct values to count every class exactly; class balance was not checked. Is it really a classification target?` });
+            report({
+                ...at,
+                level: 'warning',
+                field: target.name,
+                code: 'check-limit',
+                constraint: 'classBalance',
+                message: `Target "${target.name}" has too many distinct values to count every class exactly; class balance was not checked. Is it really a classification target?`,
+            });
         }
     }
 }
@@ -2590,9 +2709,17 @@ function checkDataset(schema, profile, duplicates, report) {
 /** An empty file, or a header without rows. */
 function reportEmpty({ file, summary, report }, headerSeen) {
     if (!headerSeen)
-        report({ code: 'empty-file', message: `The file "${file.path}" is empty: it has no ${file.format === 'parquet' ? 'columns' : file.format === 'jsonl' ? 'JSON object' : 'header row'}.` });
+        report({
+            code: 'empty-file',
+            message: `The file "${file.path}" is empty: it has no ${file.format === 'parquet' ? 'columns' : file.format === 'jsonl' ? 'JSON object' : 'header row'}.`,
+        });
     else if (summary.rows === 0)
-        report({ code: 'empty-file', level: 'warning', line: file.format === 'parquet' ? undefined : 1, message: `The file "${file.path}" has a header but no data rows.` });
+        report({
+            code: 'empty-file',
+            level: 'warning',
+            line: file.format === 'parquet' ? undefined : 1,
+            message: `The file "${file.path}" has a header but no data rows.`,
+        });
 }
 
 ;// CONCATENATED MODULE: ./shared/validation/header.ts
@@ -2617,27 +2744,46 @@ function matchHeader(header, schema, states, format, line, report) {
             return undefined;
         }
         if (seen.has(label)) {
-            report({ code: 'duplicate-label', line, field: label, message: `Column "${(0,findings/* excerpt */.Kb)(label)}" appears more than once in the header.` });
+            report({
+                code: 'duplicate-label',
+                line,
+                field: label,
+                message: `Column "${(0,findings/* excerpt */.Kb)(label)}" appears more than once in the header.`,
+            });
             return undefined;
         }
         seen.add(label);
         const state = byName.get(label);
         // subset: the data MAY have more columns than the schema; superset: it MAY have fewer.
         if (!state && (mode === 'equal' || mode === 'superset')) {
-            report({ code: 'extra-label', line, field: label, message: `Column "${(0,findings/* excerpt */.Kb)(label)}" is not a field of the schema (fieldsMatch: ${mode}).` });
+            report({
+                code: 'extra-label',
+                line,
+                field: label,
+                message: `Column "${(0,findings/* excerpt */.Kb)(label)}" is not a field of the schema (fieldsMatch: ${mode}).`,
+            });
         }
         return state;
     });
     const missing = schema.fields.filter((f) => !seen.has(f.name));
     if (mode === 'partial' && missing.length === schema.fields.length) {
-        report({ code: 'unmatched-header', line, message: 'No column of the header matches a schema field (fieldsMatch: partial needs at least one).' });
+        report({
+            code: 'unmatched-header',
+            line,
+            message: 'No column of the header matches a schema field (fieldsMatch: partial needs at least one).',
+        });
     }
     else {
         for (const f of missing) {
             // A required field needs its column whatever the rule.
             if ((mode === 'superset' || mode === 'partial') && !f.constraints?.required)
                 continue;
-            report({ code: 'missing-label', line, field: f.name, message: `The schema field "${f.name}" has no column in the header.` });
+            report({
+                code: 'missing-label',
+                line,
+                field: f.name,
+                message: `The schema field "${f.name}" has no column in the header.`,
+            });
         }
     }
     return columns;
@@ -2648,23 +2794,51 @@ function matchByPosition(header, states, line, report) {
     const columns = header.map((label, index) => {
         const state = states[index];
         if (label.trim() === '')
-            report({ code: 'blank-label', line, field: state?.field.name, message: `Column ${index + 1} has no name.` });
+            report({
+                code: 'blank-label',
+                line,
+                field: state?.field.name,
+                message: `Column ${index + 1} has no name.`,
+            });
         else if (seen.has(label))
-            report({ code: 'duplicate-label', line, field: label, message: `Column "${(0,findings/* excerpt */.Kb)(label)}" appears more than once in the header.` });
+            report({
+                code: 'duplicate-label',
+                line,
+                field: label,
+                message: `Column "${(0,findings/* excerpt */.Kb)(label)}" appears more than once in the header.`,
+            });
         seen.add(label);
         if (!state) {
-            report({ code: 'extra-label', line, field: label, message: `Column ${index + 1} ("${(0,findings/* excerpt */.Kb)(label)}") is beyond the schema's ${states.length} fields (fieldsMatch: exact).` });
+            report({
+                code: 'extra-label',
+                line,
+                field: label,
+                message: `Column ${index + 1} ("${(0,findings/* excerpt */.Kb)(label)}") is beyond the schema's ${states.length} fields (fieldsMatch: exact).`,
+            });
             return undefined;
         }
         if (label.trim() !== '' && label !== state.field.name) {
-            const hint = names.has(label) ? ' The columns are in another order than the fields; use fieldsMatch: equal to match them by name.' : '';
-            report({ code: 'incorrect-label', line, field: state.field.name, observed: label, expected: state.field.name,
-                message: `Column ${index + 1} is "${(0,findings/* excerpt */.Kb)(label)}" where the schema has field "${state.field.name}" (fieldsMatch: exact matches by position, so it is checked as "${state.field.name}").${hint}` });
+            const hint = names.has(label)
+                ? ' The columns are in another order than the fields; use fieldsMatch: equal to match them by name.'
+                : '';
+            report({
+                code: 'incorrect-label',
+                line,
+                field: state.field.name,
+                observed: label,
+                expected: state.field.name,
+                message: `Column ${index + 1} is "${(0,findings/* excerpt */.Kb)(label)}" where the schema has field "${state.field.name}" (fieldsMatch: exact matches by position, so it is checked as "${state.field.name}").${hint}`,
+            });
         }
         return state;
     });
     for (const state of states.slice(header.length)) {
-        report({ code: 'missing-label', line, field: state.field.name, message: `The schema field "${state.field.name}" (field ${state.index + 1}) has no column: the header has ${header.length}.` });
+        report({
+            code: 'missing-label',
+            line,
+            field: state.field.name,
+            message: `The schema field "${state.field.name}" (field ${state.index + 1}) has no column: the header has ${header.length}.`,
+        });
     }
     return columns;
 }
@@ -2711,7 +2885,9 @@ async function planShards(file, options) {
         return undefined;
     if (file.format === 'parquet') {
         const source = await (0,parquet/* openParquet */.D4)(file.path).catch(() => undefined);
-        return source && source.groupRows.length > 1 ? { kind: 'parquet', columns: source.columns, groupRows: source.groupRows } : undefined;
+        return source && source.groupRows.length > 1
+            ? { kind: 'parquet', columns: source.columns, groupRows: source.groupRows }
+            : undefined;
     }
     const layout = await (0,delimited_shards/* delimitedLayout */.g_)(file.path, file.format, options.dialect);
     return layout && { kind: 'delimited', layout, bytes: size };
@@ -2722,9 +2898,17 @@ async function validateFileInShards(context, pool, plan) {
     const header = plan.kind === 'delimited' ? plan.layout.header : plan.columns;
     const headerLine = plan.kind === 'delimited' ? plan.layout.headerLine : undefined;
     const columns = matchHeader(header, schema, states, file.format, headerLine, context.report).map((state) => state?.index);
-    const setup = { path: file.path, format: file.format, width: header.length, columns, ...(plan.kind === 'delimited' && { layout: plan.layout }) };
+    const setup = {
+        path: file.path,
+        format: file.format,
+        width: header.length,
+        columns,
+        ...(plan.kind === 'delimited' && { layout: plan.layout }),
+    };
     const shardBytes = context.options.parallel?.shardBytes ?? DEFAULT_SHARD_BYTES;
-    const tasks = plan.kind === 'delimited' ? delimitedTasks(file.path, plan.layout, shardBytes) : parquetTasks(plan.groupRows);
+    const tasks = plan.kind === 'delimited'
+        ? delimitedTasks(file.path, plan.layout, shardBytes)
+        : parquetTasks(plan.groupRows);
     let fatal;
     await pool.run(setup, tasks, (result) => {
         if (result.seq === 0)
@@ -2804,7 +2988,10 @@ class ShardPool {
         for (let i = 0; i < workerCount(this.options); i++) {
             // A fixed young generation: left to grow, it ends larger on a long file than on a short
             // one, and memory would creep with the file's length (bench: 1.15x on a 10x file; 1.0-1.1x with this).
-            const worker = new external_node_worker_threads_.Worker(this.options.entry, { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 24 } });
+            const worker = new external_node_worker_threads_.Worker(this.options.entry, {
+                workerData: init,
+                resourceLimits: { maxYoungGenerationSizeMb: 24 },
+            });
             const entry = { worker, pending: 0 };
             worker.on('message', (result) => {
                 entry.pending--;
@@ -2933,7 +3120,13 @@ async function validateFiles(files, schema, options) {
     let pool;
     try {
         for (const file of files) {
-            const summary = { path: file.path, format: file.format, rows: 0, errors: 0, warnings: 0 };
+            const summary = {
+                path: file.path,
+                format: file.format,
+                rows: 0,
+                errors: 0,
+                warnings: 0,
+            };
             const count = (finding, times = 1) => {
                 if (finding.file === file.path)
                     summary[finding.level === 'error' ? 'errors' : 'warnings'] += times;
@@ -2951,12 +3144,24 @@ async function validateFiles(files, schema, options) {
                 if (!settings.onProgress || now - lastProgress < interval)
                     return;
                 lastProgress = now;
-                settings.onProgress({ file: file.path, rows, rowsPerSecond: (rows * 1000) / (now - started) });
+                settings.onProgress({
+                    file: file.path,
+                    rows,
+                    rowsPerSecond: (rows * 1000) / (now - started),
+                });
             };
             for (const state of states)
                 state.file = file.path;
             const context = {
-                file, schema, states, uniqueness, summary, report, add, options: settings, progress,
+                file,
+                schema,
+                states,
+                uniqueness,
+                summary,
+                report,
+                add,
+                options: settings,
+                progress,
                 addUnkept: (group, times) => {
                     sink.addUnkept(group, times);
                     count(group.first, times);
@@ -2972,7 +3177,11 @@ async function validateFiles(files, schema, options) {
             catch (error) {
                 if (!(error instanceof data_file_error/* DataFileError */.t))
                     throw error;
-                report({ code: error.code, line: error.line, message: `${error.message}${summary.rows ? ` Rows before the problem (${summary.rows}) were checked.` : ''}` });
+                report({
+                    code: error.code,
+                    line: error.line,
+                    message: `${error.message}${summary.rows ? ` Rows before the problem (${summary.rows}) were checked.` : ''}`,
+                });
             }
             summaries.push(summary);
         }
@@ -2986,7 +3195,9 @@ async function validateFiles(files, schema, options) {
     const profile = (0,profile_profile/* buildProfile */.Er)(states.map((s) => s.stats), summaries.map((s) => ({ path: s.path, format: s.format, rows: s.rows })));
     if (rows > 0) {
         checkColumns(schema, states, profile, schemaReport);
-        checkDataset(schema, profile, schema.descriptor.ml?.duplicateRows ? { count: uniqueness.duplicates, first: uniqueness.firstDuplicate } : undefined, schemaReport);
+        checkDataset(schema, profile, schema.descriptor.ml?.duplicateRows
+            ? { count: uniqueness.duplicates, first: uniqueness.firstDuplicate }
+            : undefined, schemaReport);
     }
     return {
         rows,
@@ -3006,7 +3217,15 @@ async function validateFile(context) {
     await readTable(file.path, file.format, {
         header(names, line) {
             const columns = matchHeader(names, schema, states, file.format, line, report).map((state) => state?.index);
-            checkRow = (0,row_checks/* rowChecker */.g2)({ schema, states, format: file.format, width: names.length, columns, report, keys: context.uniqueness.sink(file.path, report) });
+            checkRow = (0,row_checks/* rowChecker */.g2)({
+                schema,
+                states,
+                format: file.format,
+                width: names.length,
+                columns,
+                report,
+                keys: context.uniqueness.sink(file.path, report),
+            });
         },
         row(r) {
             summary.rows = r.row;
@@ -3025,7 +3244,11 @@ var inputs = __nccwpck_require__(593);
 ;// CONCATENATED MODULE: ./actions/validate-data/src/inputs.ts
 
 
-const oneCharacter = () => schemas/* string */.YjP().refine((value) => [...value].length === 1 || value === '\\t', { error: (issue) => `must be one character (\\t for a tab); got ${JSON.stringify(issue.input)}` }).transform((value) => (value === '\\t' ? '\t' : value));
+const oneCharacter = () => schemas/* string */.YjP()
+    .refine((value) => [...value].length === 1 || value === '\\t', {
+    error: (issue) => `must be one character (\\t for a tab); got ${JSON.stringify(issue.input)}`,
+})
+    .transform((value) => (value === '\\t' ? '\t' : value));
 const inputs_inputs = schemas/* object */.Ikc({
     data: (0,inputs/* pathList */.CN)(),
     schema: (0,inputs/* text */.Qq)(),
@@ -3062,11 +3285,24 @@ const validateData = {
         const paths = await expandDataPaths(input.data);
         await confinePaths(paths, confinement, { what: 'data file', input: 'data', baseDir: cwd });
         const files = paths.map((path) => ({ path, format: resolveFormat(path, input.format) }));
-        await confinePath(input.schema, confinement, { what: 'schema file', input: 'schema', baseDir: cwd });
+        await confinePath(input.schema, confinement, {
+            what: 'schema file',
+            input: 'schema',
+            baseDir: cwd,
+        });
         if (input.profile)
-            await confinePath(input.profile, confinement, { what: 'profile file', input: 'profile', baseDir: cwd, kind: 'any' });
+            await confinePath(input.profile, confinement, {
+                what: 'profile file',
+                input: 'profile',
+                baseDir: cwd,
+                kind: 'any',
+            });
         const schema = await (0,table_schema/* loadTableSchema */.y)(input.schema);
-        const dialect = { delimiter: input.delimiter, quoteChar: input['quote-char'], escapeChar: input['escape-char'] };
+        const dialect = {
+            delimiter: input.delimiter,
+            quoteChar: input['quote-char'],
+            escapeChar: input['escape-char'],
+        };
         const result = await runner.group(`Validating ${files.length} file(s) against ${input.schema}`, () => validateFiles(files, schema, {
             maxFindings: input['max-errors'],
             dialect,
@@ -3077,7 +3313,12 @@ const validateData = {
         const reportPath = (0,external_node_path_.join)(dir, 'validation-report.json');
         const valid = result.errors === 0;
         const { profile, ...rest } = result;
-        const report = { format: 'mlops-actions/validation-report@1', valid, schema: input.schema, ...rest };
+        const report = {
+            format: 'mlops-actions/validation-report@1',
+            valid,
+            schema: input.schema,
+            ...rest,
+        };
         await (0,promises_.writeFile)(reportPath, JSON.stringify(report, null, 2) + '\n');
         const profilePath = input.profile ?? (0,external_node_path_.join)(dir, 'data-profile.json');
         await (0,promises_.mkdir)((0,external_node_path_.dirname)(profilePath), { recursive: true });
@@ -3255,7 +3496,9 @@ function isUserError(error) {
 }
 /** Node's error code (ENOENT, EISDIR, ...) when there is one. */
 function errnoCode(error) {
-    return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+    return error instanceof Error && 'code' in error && typeof error.code === 'string'
+        ? error.code
+        : undefined;
 }
 
 
@@ -3317,7 +3560,10 @@ const MODEL_NAME = {
  */
 const MODEL_VERSION = {
     rule: 'start and end with a letter or digit and use only letters, digits, ".", "_" and "-", without ".." and not ending in ".lock" (at most 64 characters)',
-    test: (value) => VERSION_PATTERN.test(value) && /[A-Za-z0-9]$/.test(value) && !value.includes('..') && !value.endsWith('.lock'),
+    test: (value) => VERSION_PATTERN.test(value) &&
+        /[A-Za-z0-9]$/.test(value) &&
+        !value.includes('..') &&
+        !value.endsWith('.lock'),
 };
 /**
  * GitHub allows almost any character in an environment name; this is the subset that is safe
@@ -3352,14 +3598,20 @@ function isIdentifier(kind, value) {
 }
 /** Why `value` is not a `kind`, as "must …; got "…"", or undefined when it is one. */
 function identifierProblem(kind, value) {
-    return isIdentifier(kind, value) ? undefined : `must ${ALPHABETS[kind].rule}; got ${quoteValue(value)}`;
+    return isIdentifier(kind, value)
+        ? undefined
+        : `must ${ALPHABETS[kind].rule}; got ${quoteValue(value)}`;
 }
 /**
  * A zod string that must be a `kind`: for action inputs and for the fields of files and payloads,
  * whose errors then name the input, or the file, field and line (see validateStructured).
  */
 function identifiers_identifier(kind) {
-    return z.string().refine((value) => isIdentifier(kind, value), { error: (issue) => identifierProblem(kind, issue.input) });
+    return z
+        .string()
+        .refine((value) => isIdentifier(kind, value), {
+        error: (issue) => identifierProblem(kind, issue.input),
+    });
 }
 /** `value` when it is a `kind`; otherwise a UserError that starts with `where` ("The artifact name", "Input \"version\""). */
 function requireIdentifier(kind, value, where, advice = '') {
@@ -3393,7 +3645,9 @@ function quoteValue(value) {
     const characters = [...value];
     // JSON escapes the C0 controls; the rest of the invisible characters are escaped after it.
     const shown = (0,markdown_escape/* escapeInvisible */.ts)(JSON.stringify(characters.slice(0, SHOWN_CHARACTERS).join('')));
-    return characters.length > SHOWN_CHARACTERS ? `${shown}… (${characters.length} characters)` : shown;
+    return characters.length > SHOWN_CHARACTERS
+        ? `${shown}… (${characters.length} characters)`
+        : shown;
 }
 
 // EXTERNAL MODULE: ./shared/action/errors.ts
@@ -3434,7 +3688,9 @@ const quote = (value) => quoteValue(String(value));
 /** Any non-empty text. */
 const inputs_text = () => schemas/* string */.YjP();
 /** One of a fixed set of values; the error lists them. */
-const choice = (values) => schemas/* enum */.k5n(values, { error: (issue) => `must be one of ${values.join(', ')}; got ${quote(issue.input)}` });
+const choice = (values) => schemas/* enum */.k5n(values, {
+    error: (issue) => `must be one of ${values.join(', ')}; got ${quote(issue.input)}`,
+});
 const TRUE_SPELLINGS = (/* unused pure expression or super */ null && (['true', 'True', 'TRUE']));
 const FALSE_SPELLINGS = (/* unused pure expression or super */ null && (['false', 'False', 'FALSE']));
 /** A boolean with the YAML 1.2 spellings the runner accepts; anything else is an error, not false. */
@@ -3443,7 +3699,11 @@ const flag = () => z.string().transform((value, ctx) => {
         return true;
     if (FALSE_SPELLINGS.includes(value))
         return false;
-    ctx.addIssue({ code: 'custom', input: value, message: `must be true or false; got ${quote(value)}` });
+    ctx.addIssue({
+        code: 'custom',
+        input: value,
+        message: `must be true or false; got ${quote(value)}`,
+    });
     return z.NEVER;
 });
 /** A whole number within bounds. */
@@ -3452,7 +3712,11 @@ const wholeNumber = (min, max = Number.MAX_SAFE_INTEGER) => schemas/* string */.
     if (Number.isSafeInteger(number) && number >= min && number <= max)
         return number;
     const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
-    ctx.addIssue({ code: 'custom', input: value, message: `must be a whole number ${range}; got ${quote(value)}` });
+    ctx.addIssue({
+        code: 'custom',
+        input: value,
+        message: `must be a whole number ${range}; got ${quote(value)}`,
+    });
     return core/* NEVER */.tm;
 });
 /** One path per line (blank lines ignored), as @actions/cache and upload-artifact take lists. */
@@ -3475,7 +3739,11 @@ const decimalBetween = (low, high) => z.string().transform((value, ctx) => {
     const number = /^\s*-?(\d+\.?\d*|\.\d+)(e-?\d+)?\s*$/i.test(value) ? Number(value) : Number.NaN;
     if (number > low && number < high)
         return number;
-    ctx.addIssue({ code: 'custom', input: value, message: `must be a number between ${low} and ${high} (exclusive); got ${quote(value)}` });
+    ctx.addIssue({
+        code: 'custom',
+        input: value,
+        message: `must be a number between ${low} and ${high} (exclusive); got ${quote(value)}`,
+    });
     return z.NEVER;
 });
 
@@ -3565,7 +3833,7 @@ function createRunner(env = process.env, write = (line) => process.stdout.write(
             if (used + bytes > STEP_SUMMARY_LIMIT_BYTES) {
                 summaryTruncated = true;
                 (0,external_node_fs_.appendFileSync)(summaryFile, `${external_node_os_.EOL}_The rest of this summary was left out: GitHub shows at most 1 MiB per step. The full report is in the step's outputs._${external_node_os_.EOL}`);
-                runner.warning('The job summary reached GitHub\'s 1 MiB limit; the rest was left out. See the report output for everything.');
+                runner.warning("The job summary reached GitHub's 1 MiB limit; the rest was left out. See the report output for everything.");
                 return;
             }
             (0,external_node_fs_.appendFileSync)(summaryFile, markdown + external_node_os_.EOL, 'utf8');
@@ -3634,8 +3902,14 @@ function httpFailure(error) {
     if (!(error instanceof Error) || !('status' in error) || typeof error.status !== 'number')
         return undefined;
     const request = error.request;
-    const where = request?.url ? `${request.method ?? ''} ${new URL(request.url).pathname}`.trim() : 'a request';
-    return { status: error.status, request: where, message: error.message.replace(/\s+/g, ' ').slice(0, 300) };
+    const where = request?.url
+        ? `${request.method ?? ''} ${new URL(request.url).pathname}`.trim()
+        : 'a request';
+    return {
+        status: error.status,
+        request: where,
+        message: error.message.replace(/\s+/g, ' ').slice(0, 300),
+    };
 }
 
 
@@ -3752,10 +4026,23 @@ async function delimitedLayout(path, format, dialect = {}) {
                 continue;
             }
             const crlf = text.endsWith('\r');
-            const parsed = papaparse__WEBPACK_IMPORTED_MODULE_1___default().parse(crlf ? text.slice(0, -1) : text, { delimiter, quoteChar, escapeChar, newline: '\n' });
+            const parsed = papaparse__WEBPACK_IMPORTED_MODULE_1___default().parse(crlf ? text.slice(0, -1) : text, {
+                delimiter,
+                quoteChar,
+                escapeChar,
+                newline: '\n',
+            });
             if (parsed.errors.length || parsed.data.length !== 1)
                 return undefined;
-            return { delimiter, quoteChar, crlf, header: parsed.data[0], headerLine: line, dataOffset: end, dataLine: line + lines };
+            return {
+                delimiter,
+                quoteChar,
+                crlf,
+                header: parsed.data[0],
+                headerLine: line,
+                dataOffset: end,
+                dataLine: line + lines,
+            };
         }
     }
     catch {
@@ -3817,7 +4104,8 @@ async function* delimitedShards(path, layout, shardBytes) {
                 buffer = larger;
             }
             // A shard grown for one long record: that record (the first) may still be over the limit.
-            if (grown && (end === -1 ? filled : scanner.nextRecordEnd(buffer, 0, filled)) > _delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_RECORD_LENGTH */ ._S)
+            if (grown &&
+                (end === -1 ? filled : scanner.nextRecordEnd(buffer, 0, filled)) > _delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_RECORD_LENGTH */ ._S)
                 throw (0,_delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .recordTooLong */ .oV)(path, line);
             const final = eof && (end === -1 || end === filled);
             const cut = final ? filled : end;
@@ -3879,7 +4167,11 @@ class RecordScanner {
                 loneCRs++;
             return true;
         });
-        return { end: found, records, newlines: found === -1 ? 0 : (0,_delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .countByte */ .IS)(view, NEWLINE, found) + loneCRs };
+        return {
+            end: found,
+            records,
+            newlines: found === -1 ? 0 : (0,_delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .countByte */ .IS)(view, NEWLINE, found) + loneCRs,
+        };
     }
     /** The line breaks in the whole text bytes[0, end): each \n, and each lone \r outside quotes (inside, it is part of a cell). */
     lineBreaks(bytes, end) {
@@ -4038,11 +4330,18 @@ function readQuotedRecords(text, layout, next, onRow) {
             record = record.slice(0, -1);
         if (record.indexOf(quoteChar) === -1) {
             next.line++;
-            onRow(record === '' ? { cells: [''], row, line, blank: true } : { cells: record.split(delimiter), row, line });
+            onRow(record === ''
+                ? { cells: [''], row, line, blank: true }
+                : { cells: record.split(delimiter), row, line });
             continue;
         }
         next.line += 1 + (0,_delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .countNewlines */ .Dn)(record);
-        const parsed = papaparse__WEBPACK_IMPORTED_MODULE_1___default().parse(record, { delimiter, quoteChar, escapeChar: quoteChar, newline });
+        const parsed = papaparse__WEBPACK_IMPORTED_MODULE_1___default().parse(record, {
+            delimiter,
+            quoteChar,
+            escapeChar: quoteChar,
+            newline,
+        });
         const error = parsed.errors[0];
         const cells = parsed.data[0] ?? [''];
         if (error)
@@ -4382,7 +4681,7 @@ function expansionLimit(path, compressedBytes) {
         },
     });
 }
-const formatBytes = (bytes) => (bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`);
+const formatBytes = (bytes) => bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
 class InvalidUtf8Error extends Error {
     offset;
     line;
@@ -4454,7 +4753,15 @@ function countByte(bytes, byte, end) {
 function firstInvalidUtf8(bytes) {
     for (let i = 0; i < bytes.length;) {
         const b = bytes[i];
-        const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+        const length = b < 0x80
+            ? 1
+            : b >= 0xc2 && b <= 0xdf
+                ? 2
+                : b >= 0xe0 && b <= 0xef
+                    ? 3
+                    : b >= 0xf0 && b <= 0xf4
+                        ? 4
+                        : 0;
         if (length === 0)
             return i;
         for (let k = 1; k < length; k++)
@@ -4465,7 +4772,8 @@ function firstInvalidUtf8(bytes) {
     return Math.max(0, bytes.length - 1);
 }
 function startsWithUtf16Bom(bytes) {
-    return bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+    return (bytes.length >= 2 &&
+        ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)));
 }
 /** The error for a data file whose bytes are not UTF-8, at the first bad byte. */
 function invalidUtf8(path, offset, line, utf16 = false) {
@@ -4553,7 +4861,12 @@ class ThriftReader {
                 return fields;
             const delta = header >> 4;
             field = delta === 0 ? this.zigzag() : field + delta;
-            fields[field] = type === CompactType.True ? true : type === CompactType.False ? false : this.value(type, depth);
+            fields[field] =
+                type === CompactType.True
+                    ? true
+                    : type === CompactType.False
+                        ? false
+                        : this.value(type, depth);
         }
     }
     value(type, depth) {
@@ -4580,7 +4893,9 @@ class ThriftReader {
                 const elementType = header & 0x0f;
                 const items = [];
                 for (let i = 0; i < size; i++)
-                    items.push(elementType === CompactType.True || elementType === CompactType.False ? this.byte() === 1 : this.value(elementType, depth + 1));
+                    items.push(elementType === CompactType.True || elementType === CompactType.False
+                        ? this.byte() === 1
+                        : this.value(elementType, depth + 1));
                 return items;
             }
             case CompactType.Map: {
@@ -4651,11 +4966,14 @@ function flatValueKind(element) {
         case 'INT32':
             if (converted === 'DATE' || logical?.type === 'DATE')
                 return 'date';
-            if (converted === 'UINT_32' || (logical?.type === 'INTEGER' && !logical.isSigned && logical.bitWidth === 32))
+            if (converted === 'UINT_32' ||
+                (logical?.type === 'INTEGER' && !logical.isSigned && logical.bitWidth === 32))
                 return 'uint32';
             if (logical && logical.type !== 'INTEGER')
                 return undefined;
-            return !converted || ['INT_8', 'INT_16', 'INT_32', 'UINT_8', 'UINT_16'].includes(converted) ? 'int32' : undefined;
+            return !converted || ['INT_8', 'INT_16', 'INT_32', 'UINT_8', 'UINT_16'].includes(converted)
+                ? 'int32'
+                : undefined;
         case 'INT64':
             if (logical && !(logical.type === 'INTEGER' && logical.isSigned))
                 return undefined;
@@ -4680,7 +4998,14 @@ function planFlatColumn(element, meta, compressors) {
     const dataStart = Number(meta.data_page_offset);
     // Some writers leave dictionary_page_offset at 0 when there is none.
     const from = start > 0 && start < dataStart ? start : dataStart;
-    return { kind, type: element.type, nullable: element.repetition_type !== 'REQUIRED', codec: meta.codec, start: from, end: from + Number(meta.total_compressed_size) };
+    return {
+        kind,
+        type: element.type,
+        nullable: element.repetition_type !== 'REQUIRED',
+        codec: meta.codec,
+        start: from,
+        end: from + Number(meta.total_compressed_size),
+    };
 }
 /** Page types and encodings by their numbers in parquet.thrift. */
 const PAGE = { data: 0, index: 1, dictionary: 2, dataV2: 3 };
@@ -4741,7 +5066,9 @@ function decodeFlatColumn(chunk, plan, rows, compressors, buffers = {}) {
                 throw new Error('definition levels run past the end of their page');
             const present = plan.nullable ? column.definitionLevels(page, 0, levelBytes, count) : count;
             const valueBytes = page.subarray(levelBytes);
-            const bytes = v2[7] === false ? valueBytes : decompress(valueBytes, uncompressedSize - levelBytes, plan.codec, compressors);
+            const bytes = v2[7] === false
+                ? valueBytes
+                : decompress(valueBytes, uncompressedSize - levelBytes, plan.codec, compressors);
             column.values(bytes, 0, present, parquet_flat_int(v2[4], 'encoding'), dictionary);
         }
         else if (type !== PAGE.index) {
@@ -4756,7 +5083,10 @@ function parquet_flat_int(value, field) {
     return value;
 }
 function struct(value, field) {
-    if (typeof value !== 'object' || value === null || value instanceof Uint8Array || Array.isArray(value))
+    if (typeof value !== 'object' ||
+        value === null ||
+        value instanceof Uint8Array ||
+        Array.isArray(value))
         throw new Error(`the page header has no ${field}`);
     return value;
 }
@@ -4854,14 +5184,17 @@ class ColumnBuilder {
         this.filled += count;
     }
     result() {
-        return { values: this.numbers ?? this.list, present: this.nulls > 0 ? this.present : undefined };
+        return {
+            values: this.numbers ?? this.list,
+            present: this.nulls > 0 ? this.present : undefined,
+        };
     }
 }
 // Scratch arrays for a page's dictionary indices and bits, used up before the next page.
 let indexScratch = new Uint32Array(0);
 let bitScratch = new Uint8Array(0);
-const scratchIndices = (count) => (indexScratch.length >= count ? indexScratch : (indexScratch = new Uint32Array(count)));
-const scratchBits = (count) => (bitScratch.length >= count ? bitScratch : (bitScratch = new Uint8Array(count)));
+const scratchIndices = (count) => indexScratch.length >= count ? indexScratch : (indexScratch = new Uint32Array(count));
+const scratchBits = (count) => bitScratch.length >= count ? bitScratch : (bitScratch = new Uint8Array(count));
 // The gathers are separate functions so that each sees one array type and V8 keeps it fast.
 function gatherNumbers(numbers, at, dictionary, indices, count) {
     for (let i = 0; i < count; i++) {
@@ -4885,14 +5218,22 @@ const pastDictionary = (index, entries) => new Error(`dictionary index ${index} 
  * other kinds written into `list` from index `at` (which is returned).
  */
 function decodePlain(plan, bytes, offset, count, list, at) {
-    const width = plan.type === 'INT32' || plan.type === 'FLOAT' ? 4 : plan.type === 'INT64' || plan.type === 'DOUBLE' ? 8 : 0;
+    const width = plan.type === 'INT32' || plan.type === 'FLOAT'
+        ? 4
+        : plan.type === 'INT64' || plan.type === 'DOUBLE'
+            ? 8
+            : 0;
     if (width && offset + count * width > bytes.length)
         throw new Error(`a page holds fewer than its ${count} values`);
     // A copy makes the values aligned for a typed-array view; Parquet stores them little-endian, as this machine does (checked in parquet.ts).
-    const aligned = width ? bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + count * width) : undefined;
+    const aligned = width
+        ? bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + count * width)
+        : undefined;
     switch (plan.kind) {
         case 'float':
-            return plan.type === 'FLOAT' ? Float64Array.from(new Float32Array(aligned)) : new Float64Array(aligned);
+            return plan.type === 'FLOAT'
+                ? Float64Array.from(new Float32Array(aligned))
+                : new Float64Array(aligned);
         case 'int32':
             return Float64Array.from(new Int32Array(aligned));
         case 'uint32':
@@ -4924,7 +5265,9 @@ function int64Values(words, count, list, at) {
         const low = words[2 * i];
         const high = words[2 * i + 1];
         const safe = high >= -0x200000 && high < 0x200000 && !(high === -0x200000 && low === 0);
-        list[at + i] = safe ? high * 0x100000000 + (low >>> 0) : ((BigInt(high) << 32n) | BigInt(low >>> 0)).toString();
+        list[at + i] = safe
+            ? high * 0x100000000 + (low >>> 0)
+            : ((BigInt(high) << 32n) | BigInt(low >>> 0)).toString();
     }
 }
 /** Length-prefixed UTF-8 strings; invalid bytes become U+FFFD, as TextDecoder (hyparquet) makes them. */
@@ -5051,7 +5394,9 @@ function normaliseParquetValue(value) {
     if (value === undefined || value === null)
         return null;
     if (typeof value === 'bigint')
-        return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
+        return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+            ? Number(value)
+            : value.toString();
     if (value instanceof Date)
         return value.toISOString();
     if (value instanceof Uint8Array)
@@ -5081,8 +5426,20 @@ async function openParquet(path) {
     }
     const children = hyparquet.parquetSchema(metadata).children;
     const columns = children.map((child) => child.element.name);
-    const elements = children.map((child) => ({ ...child.element, num_children: child.children.length }));
-    return { path, hyparquet, file, metadata, columns, elements, groupRows: metadata.row_groups.map((group) => Number(group.num_rows)), buffers: columns.map(() => ({})) };
+    const elements = children.map((child) => ({
+        ...child.element,
+        num_children: child.children.length,
+    }));
+    return {
+        path,
+        hyparquet,
+        file,
+        metadata,
+        columns,
+        elements,
+        groupRows: metadata.row_groups.map((group) => Number(group.num_rows)),
+        buffers: columns.map(() => ({})),
+    };
 }
 const corrupt = (path, where, error) => new data_file_error/* DataFileError */.t(`The data file "${path}" is not a readable Parquet file (${where}: ${error.message}). Write it again, or check that it is Parquet.`, 'format-error', path);
 /** `onRow` gets one cells array, refilled for every row: read it during the call, do not keep it. */
@@ -5122,7 +5479,9 @@ function groupStart(source, group) {
 }
 /** A decoded Parquet value as a raw cell: numbers, strings, booleans and null as they are, the rest normalised. */
 function parquetCell(value) {
-    return typeof value === 'object' || typeof value === 'bigint' || value === undefined ? normaliseParquetValue(value) : value;
+    return typeof value === 'object' || typeof value === 'bigint' || value === undefined
+        ? normaliseParquetValue(value)
+        : value;
 }
 /** Typed-array views in the flat decoder read Parquet's little-endian numbers as this machine's. */
 const FLAT_DECODER = (0,external_node_os_.endianness)() === 'LE';
@@ -5151,8 +5510,11 @@ async function readFlatColumns(source, group, compressors) {
     const rowGroup = source.metadata.row_groups[group];
     const rows = source.groupRows[group];
     const plans = source.columns.map((name, c) => {
-        const chunk = rowGroup.columns.find((column) => column.meta_data?.path_in_schema.length === 1 && column.meta_data.path_in_schema[0] === name);
-        return chunk?.meta_data && !chunk.file_path ? planFlatColumn(source.elements[c], chunk.meta_data, compressors) : undefined;
+        const chunk = rowGroup.columns.find((column) => column.meta_data?.path_in_schema.length === 1 &&
+            column.meta_data.path_in_schema[0] === name);
+        return chunk?.meta_data && !chunk.file_path
+            ? planFlatColumn(source.elements[c], chunk.meta_data, compressors)
+            : undefined;
     });
     const planned = plans.filter((plan) => plan !== undefined);
     if (planned.length === 0)
@@ -5193,7 +5555,16 @@ async function readWithHyparquet(source, names, rowStart, rowEnd, compressors) {
         for (let row = Math.max(chunk.rowStart, rowStart); row < Math.min(chunk.rowEnd, rowEnd); row++)
             target[row - rowStart] = chunk.columnData[row - chunk.rowStart];
     };
-    await hyparquet.parquetRead({ file, metadata, columns: names, compressors, parsers: PARSERS, rowStart, rowEnd, onChunk: place });
+    await hyparquet.parquetRead({
+        file,
+        metadata,
+        columns: names,
+        compressors,
+        parsers: PARSERS,
+        rowStart,
+        rowEnd,
+        onChunk: place,
+    });
     return data;
 }
 
@@ -5338,12 +5709,18 @@ async function parseStructured(text, path, what) {
     const yaml = await __nccwpck_require__.e(/* import() */ 243).then(__nccwpck_require__.bind(__nccwpck_require__, 243));
     let value;
     try {
-        value = yaml.load(text, { filename: path, maxDepth: STRUCTURED_LIMITS.maxDepth, maxAliases: STRUCTURED_LIMITS.maxAliases });
+        value = yaml.load(text, {
+            filename: path,
+            maxDepth: STRUCTURED_LIMITS.maxDepth,
+            maxAliases: STRUCTURED_LIMITS.maxAliases,
+        });
     }
     catch (error) {
         if (!(error instanceof yaml.YAMLException))
             throw error;
-        const mark = error.mark ? ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}` : '';
+        const mark = error.mark
+            ? ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}`
+            : '';
         if (/maxAliases/.test(error.reason)) {
             throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`The ${what} "${path}" has more than ${STRUCTURED_LIMITS.maxAliases} YAML aliases (the one past the limit is${mark}); write the values out instead of repeating anchors.`);
         }
@@ -5382,7 +5759,13 @@ function measureExpanded(root, limit = Infinity) {
     const enter = (node) => {
         open.add(node);
         distinct++;
-        stack.push({ node, children: Array.isArray(node) ? node : Object.values(node), next: 0, values: 1, depth: 1 });
+        stack.push({
+            node,
+            children: Array.isArray(node) ? node : Object.values(node),
+            next: 0,
+            values: 1,
+            depth: 1,
+        });
     };
     enter(root);
     let result = { values: 1, depth: 1 };
@@ -5448,7 +5831,8 @@ function jsonErrorOffset(text, error) {
         catch (prefixError) {
             const message = prefixError.message;
             const position = positionIn(prefixError);
-            return /end of JSON input|Unterminated/.test(message) || (position !== undefined && position >= prefixLength);
+            return (/end of JSON input|Unterminated/.test(message) ||
+                (position !== undefined && position >= prefixLength));
         }
     };
     let good = 0;
@@ -5481,13 +5865,17 @@ async function validateStructured(value, schema, source) {
     if (result.success)
         return result.data;
     const issues = result.error.issues.slice(0, 10);
-    const lines = source.text ? await locateLines(source.text, issues.map((issue) => issue.path)) : [];
+    const lines = source.text
+        ? await locateLines(source.text, issues.map((issue) => issue.path))
+        : [];
     const problems = issues.map((issue, index) => {
         const field = issue.path.length ? `"${formatPath(issue.path)}"` : 'the top level';
         const line = lines[index] ? ` (line ${lines[index]})` : '';
         return `${field}${line}: ${issue.message}${describeInput(issue)}`;
     });
-    const more = result.error.issues.length > issues.length ? `; and ${result.error.issues.length - issues.length} more` : '';
+    const more = result.error.issues.length > issues.length
+        ? `; and ${result.error.issues.length - issues.length} more`
+        : '';
     throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`The ${source.what} "${source.path}" is not valid: ${problems.join('; ')}${more}.`);
 }
 /** The offending value, when it is short and the message does not already show it. */
@@ -5499,7 +5887,7 @@ function describeInput(issue) {
     return shown.length <= 60 && !issue.message.includes(shown) ? `, got ${shown}` : '';
 }
 function formatPath(path) {
-    return path.reduce((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+    return path.reduce((out, key) => typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key), '');
 }
 const keyOf = (path) => JSON.stringify(path.map(String));
 /** The line of the deepest node that exists along each path (JSON is YAML, so one walker serves both). */
@@ -5543,7 +5931,11 @@ async function nodeOffsets(text) {
         else if (event.type === yaml.EVENT_ID.MAPPING || event.type === yaml.EVENT_ID.SEQUENCE) {
             const path = nextPath() ?? [...stack.at(-1).path, '?'];
             offsets.set(keyOf(path), event.start);
-            stack.push({ kind: event.type === yaml.EVENT_ID.MAPPING ? 'mapping' : 'sequence', path, index: 0 });
+            stack.push({
+                kind: event.type === yaml.EVENT_ID.MAPPING ? 'mapping' : 'sequence',
+                path,
+                index: 0,
+            });
         }
         else if (event.type === yaml.EVENT_ID.ALIAS) {
             nextPath();
@@ -5637,8 +6029,9 @@ function mermaidLabel(text, maxLength = 24) {
  * and direction marks, line and paragraph separators, the BOM): in a log line, an annotation or
  * an error message they break the line, hide text or reorder it.
  */
+const INVISIBLE = 
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;
+/[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;
 const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
 function hasInvisible(text) {
     return INVISIBLE.test(text);
@@ -5647,7 +6040,13 @@ function hasInvisible(text) {
 function escapeInvisible(text) {
     return text.replace(INVISIBLE_ALL, (char) => {
         const code = char.charCodeAt(0);
-        return code === 0x0a ? '\\n' : code === 0x0d ? '\\r' : code === 0x09 ? '\\t' : `\\u${code.toString(16).padStart(4, '0')}`;
+        return code === 0x0a
+            ? '\\n'
+            : code === 0x0d
+                ? '\\r'
+                : code === 0x09
+                    ? '\\t'
+                    : `\\u${code.toString(16).padStart(4, '0')}`;
     });
 }
 
@@ -5760,7 +6159,9 @@ class DistinctCounter {
                 this.registers[i] = other[i];
     }
     toJSON() {
-        return this.exact ? { p: this.p, exact: [...this.exact] } : { p: this.p, registers: Buffer.from(this.registers).toString('base64') };
+        return this.exact
+            ? { p: this.p, exact: [...this.exact] }
+            : { p: this.p, registers: Buffer.from(this.registers).toString('base64') };
     }
     static from(state) {
         const counter = new DistinctCounter(state.p);
@@ -5802,7 +6203,13 @@ class Moments {
         return this.n > 1 ? Math.sqrt(this.m2 / (this.n - 1)) : null;
     }
     toJSON() {
-        return { n: this.n, mean: this.mean, m2: this.m2, min: this.n ? this.min : null, max: this.n ? this.max : null };
+        return {
+            n: this.n,
+            mean: this.mean,
+            m2: this.m2,
+            min: this.n ? this.min : null,
+            max: this.n ? this.max : null,
+        };
     }
     static from(state) {
         const moments = new Moments();
@@ -5895,7 +6302,11 @@ class QuantileSketch {
         const pairs = [];
         this.levels.forEach((items, level) => items.forEach((value) => pairs.push([value, 2 ** level])));
         pairs.sort((a, b) => a[0] - b[0]);
-        return { values: pairs.map((p) => p[0]), weights: pairs.map((p) => p[1]), total: pairs.reduce((sum, p) => sum + p[1], 0) };
+        return {
+            values: pairs.map((p) => p[0]),
+            weights: pairs.map((p) => p[1]),
+            total: pairs.reduce((sum, p) => sum + p[1], 0),
+        };
     }
     /** Quantiles at each q in [0, 1]; the lower of two middle values, as a rank statistic. */
     quantiles(qs) {
@@ -6206,7 +6617,9 @@ class ColumnStats {
             quantiles: quantileValues ? { q: [...PROFILE_QUANTILES], values: quantileValues } : null,
             histogram: this.histogram(),
             // Once counters were cut, only values that stand out above the cut are worth showing.
-            topValues: this.top ? this.top.top(TOP_VALUES).filter((v) => v.count > this.top.error) : null,
+            topValues: this.top
+                ? this.top.top(TOP_VALUES).filter((v) => v.count > this.top.error)
+                : null,
             topValuesExact: this.top ? this.top.error === 0 : false,
             state: this.tally().state,
         };
@@ -6223,7 +6636,12 @@ class ColumnStats {
     }
 }
 function buildProfile(columns, sources) {
-    return { format: PROFILE_FORMAT, rows: sources.reduce((sum, s) => sum + s.rows, 0), sources, columns: columns.map((c) => c.toProfile()) };
+    return {
+        format: PROFILE_FORMAT,
+        rows: sources.reduce((sum, s) => sum + s.rows, 0),
+        sources,
+        columns: columns.map((c) => c.toProfile()),
+    };
 }
 /**
  * One profile of the union of the data behind several profiles. Columns are matched by name
@@ -6247,12 +6665,30 @@ function mergeProfiles(profiles) {
     }
     return buildProfile([...merged.values()], profiles.flatMap((p) => p.sources));
 }
-const looseState = schemas/* object */.Ikc({ distinct: schemas/* union */.KCZ([schemas/* object */.Ikc({ p: schemas/* number */.aig(), exact: schemas/* array */.YOg(schemas/* number */.aig()) }), schemas/* object */.Ikc({ p: schemas/* number */.aig(), registers: schemas/* string */.YjP() })]) }).passthrough();
+const looseState = schemas/* object */.Ikc({
+    distinct: schemas/* union */.KCZ([
+        schemas/* object */.Ikc({ p: schemas/* number */.aig(), exact: schemas/* array */.YOg(schemas/* number */.aig()) }),
+        schemas/* object */.Ikc({ p: schemas/* number */.aig(), registers: schemas/* string */.YjP() }),
+    ]),
+})
+    .passthrough();
 const profileFile = schemas/* object */.Ikc({
-    format: schemas/* literal */.euz(PROFILE_FORMAT, { error: `not a profile: "format" must be "${PROFILE_FORMAT}"` }),
+    format: schemas/* literal */.euz(PROFILE_FORMAT, {
+        error: `not a profile: "format" must be "${PROFILE_FORMAT}"`,
+    }),
     rows: schemas/* number */.aig(),
     sources: schemas/* array */.YOg(schemas/* object */.Ikc({ path: schemas/* string */.YjP(), format: schemas/* string */.YjP(), rows: schemas/* number */.aig() })),
-    columns: schemas/* array */.YOg(schemas/* object */.Ikc({ name: schemas/* string */.YjP(), type: schemas/* string */.YjP(), count: schemas/* number */.aig(), nulls: schemas/* number */.aig(), invalid: schemas/* number */.aig(), nan: schemas/* number */.aig(), inf: schemas/* number */.aig(), state: looseState }).passthrough()),
+    columns: schemas/* array */.YOg(schemas/* object */.Ikc({
+        name: schemas/* string */.YjP(),
+        type: schemas/* string */.YjP(),
+        count: schemas/* number */.aig(),
+        nulls: schemas/* number */.aig(),
+        invalid: schemas/* number */.aig(),
+        nan: schemas/* number */.aig(),
+        inf: schemas/* number */.aig(),
+        state: looseState,
+    })
+        .passthrough()),
 });
 async function readProfile(path) {
     return (await readStructuredFile(path, profileFile, 'profile file'));
@@ -6502,16 +6938,44 @@ class KeySet {
  */
 
 const FIELD_TYPES = [
-    'string', 'number', 'integer', 'boolean', 'object', 'array', 'list', 'datetime', 'date', 'time',
-    'year', 'yearmonth', 'duration', 'geopoint', 'geojson', 'any',
+    'string',
+    'number',
+    'integer',
+    'boolean',
+    'object',
+    'array',
+    'list',
+    'datetime',
+    'date',
+    'time',
+    'year',
+    'yearmonth',
+    'duration',
+    'geopoint',
+    'geojson',
+    'any',
 ];
 /** Types whose values have an order, so that minimum and maximum mean something. */
-const ORDERED_TYPES = new Set(['number', 'integer', 'datetime', 'date', 'time', 'year', 'yearmonth', 'duration']);
+const ORDERED_TYPES = new Set([
+    'number',
+    'integer',
+    'datetime',
+    'date',
+    'time',
+    'year',
+    'yearmonth',
+    'duration',
+]);
 const ok = (value) => ({ ok: true, value });
 const no = (expected) => ({ ok: false, expected });
 const INTEGER = /^[+-]?\d+$/;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-const SPECIAL_NUMBERS = { nan: Number.NaN, inf: Infinity, '+inf': Infinity, '-inf': -Infinity };
+const SPECIAL_NUMBERS = {
+    nan: Number.NaN,
+    inf: Infinity,
+    '+inf': Infinity,
+    '-inf': -Infinity,
+};
 const TIME = /^(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/;
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/;
 const YEARMONTH = /^(\d{4})-(\d{2})$/;
@@ -6541,12 +7005,16 @@ function castValue(field, text) {
         case 'datetime':
             return field.format === 'any' ? anyDate(text, 'a datetime') : castDatetime(text);
         case 'time':
-            return TIME.test(text) && validClock(text.slice(0, 8)) ? ok(timeSeconds(text)) : no('a time (hh:mm:ss)');
+            return TIME.test(text) && validClock(text.slice(0, 8))
+                ? ok(timeSeconds(text))
+                : no('a time (hh:mm:ss)');
         case 'year':
             return /^-?\d{4}$/.test(text) ? ok(Number(text)) : no('a year (YYYY)');
         case 'yearmonth': {
             const m = YEARMONTH.exec(text);
-            return m && Number(m[2]) >= 1 && Number(m[2]) <= 12 ? ok(Number(m[1]) * 12 + Number(m[2]) - 1) : no('a year and month (YYYY-MM)');
+            return m && Number(m[2]) >= 1 && Number(m[2]) <= 12
+                ? ok(Number(m[1]) * 12 + Number(m[2]) - 1)
+                : no('a year and month (YYYY-MM)');
         }
         case 'duration': {
             const m = DURATION.exec(text);
@@ -6601,7 +7069,10 @@ const isDigitOrPoint = (code) => (code >= 48 && code <= 57) || code === 46;
  */
 function trimNonNumeric(value) {
     let start = 0;
-    while (start < value.length && !isDigitOrPoint(value.charCodeAt(start)) && value[start] !== '+' && value[start] !== '-')
+    while (start < value.length &&
+        !isDigitOrPoint(value.charCodeAt(start)) &&
+        value[start] !== '+' &&
+        value[start] !== '-')
         start++;
     let end = value.length;
     while (end > start && !isDigitOrPoint(value.charCodeAt(end - 1)))
@@ -6658,14 +7129,18 @@ function castDate(text) {
 }
 /** A YYYY-MM-DD date as milliseconds since the epoch (UTC), or undefined. */
 function dateTime(text) {
-    const y = text.length === 10 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45 ? digits(text, 0, 4) : -1;
+    const y = text.length === 10 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45
+        ? digits(text, 0, 4)
+        : -1;
     const m = y < 0 ? -1 : digits(text, 5, 2);
     const d = m < 0 ? -1 : digits(text, 8, 2);
     return d < 0 || !validDate(y, m, d) ? undefined : Date.UTC(y, m - 1, d);
 }
 function castDatetime(text) {
     const m = DATETIME.exec(text);
-    if (!m || !validDate(Number(m[1]), Number(m[2]), Number(m[3])) || !validClock(`${m[4]}:${m[5]}:${m[6]}`)) {
+    if (!m ||
+        !validDate(Number(m[1]), Number(m[2]), Number(m[3])) ||
+        !validClock(`${m[4]}:${m[5]}:${m[6]}`)) {
         return no('a datetime (YYYY-MM-DDThh:mm:ss, optional fraction and time zone)');
     }
     const zoned = m[8] ? text : `${text}Z`;
@@ -6689,11 +7164,18 @@ function durationSeconds(m) {
     // parseFloat reads the number before the unit letter; an absent part counts 0.
     const unit = (group) => (m[group] === undefined ? 0 : Number.parseFloat(m[group]));
     const day = 86400;
-    return unit(1) * 365 * day + unit(3) * 30 * day + unit(5) * 7 * day + unit(7) * day + unit(10) * 3600 + unit(12) * 60 + unit(14);
+    return (unit(1) * 365 * day +
+        unit(3) * 30 * day +
+        unit(5) * 7 * day +
+        unit(7) * day +
+        unit(10) * 3600 +
+        unit(12) * 60 +
+        unit(14));
 }
 function castJson(text, accept, expected) {
     // JSON.parse takes any depth, but later walks of the value (keys, statistics) are recursive.
-    if ((text.indexOf('[') !== -1 || text.indexOf('{', 1) !== -1) && (0,_files_nesting_js__WEBPACK_IMPORTED_MODULE_0__/* .jsonDepthExceeded */ .b)(text, _files_nesting_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_NESTING_DEPTH */ .w) !== undefined) {
+    if ((text.indexOf('[') !== -1 || text.indexOf('{', 1) !== -1) &&
+        (0,_files_nesting_js__WEBPACK_IMPORTED_MODULE_0__/* .jsonDepthExceeded */ .b)(text, _files_nesting_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_NESTING_DEPTH */ .w) !== undefined) {
         return no(`${expected} nested at most ${_files_nesting_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_NESTING_DEPTH */ .w} levels deep`);
     }
     try {
@@ -6720,7 +7202,10 @@ function castGeopoint(format, text) {
             return no('a geopoint ("lon, lat")');
         [lon, lat] = parts.map(Number);
     }
-    const valid = typeof lon === 'number' && typeof lat === 'number' && Math.abs(lon) <= 180 && Math.abs(lat) <= 90;
+    const valid = typeof lon === 'number' &&
+        typeof lat === 'number' &&
+        Math.abs(lon) <= 180 &&
+        Math.abs(lat) <= 90;
     return valid ? ok([lon, lat]) : no('a geopoint with longitude in ±180 and latitude in ±90');
 }
 function castList(field, text) {
@@ -6736,9 +7221,22 @@ function castList(field, text) {
 }
 /** What each type expects, for values that are not text (JSON Lines, Parquet). */
 const EXPECTED = {
-    string: 'a string', number: 'a number', integer: 'an integer', boolean: 'a boolean', object: 'a JSON object', array: 'a JSON array',
-    list: 'a list', datetime: 'a datetime (YYYY-MM-DDThh:mm:ss)', date: 'a date (YYYY-MM-DD)', time: 'a time (hh:mm:ss)', year: 'a year (YYYY)',
-    yearmonth: 'a year and month (YYYY-MM)', duration: 'an ISO 8601 duration (e.g. P1DT2H)', geopoint: 'a geopoint', geojson: 'a GeoJSON object', any: 'any value',
+    string: 'a string',
+    number: 'a number',
+    integer: 'an integer',
+    boolean: 'a boolean',
+    object: 'a JSON object',
+    array: 'a JSON array',
+    list: 'a list',
+    datetime: 'a datetime (YYYY-MM-DDThh:mm:ss)',
+    date: 'a date (YYYY-MM-DD)',
+    time: 'a time (hh:mm:ss)',
+    year: 'a year (YYYY)',
+    yearmonth: 'a year and month (YYYY-MM)',
+    duration: 'an ISO 8601 duration (e.g. P1DT2H)',
+    geopoint: 'a geopoint',
+    geojson: 'a GeoJSON object',
+    any: 'any value',
 };
 /**
  * Casts a raw value from any format: text goes through `castValue` (the lexical forms of the
@@ -6762,7 +7260,12 @@ function castRaw(field, raw) {
             return typeof raw === 'boolean' ? ok(raw) : no(EXPECTED.boolean);
         case 'object':
         case 'geojson':
-            return raw !== null && typeof raw === 'object' && !Array.isArray(raw) && (field.type === 'object' || typeof raw.type === 'string') ? ok(raw) : no(EXPECTED[field.type]);
+            return raw !== null &&
+                typeof raw === 'object' &&
+                !Array.isArray(raw) &&
+                (field.type === 'object' || typeof raw.type === 'string')
+                ? ok(raw)
+                : no(EXPECTED[field.type]);
         case 'array':
             return Array.isArray(raw) ? ok(raw) : no(EXPECTED.array);
         case 'list': {
@@ -6779,7 +7282,9 @@ function castRaw(field, raw) {
             return ok(items);
         }
         case 'geopoint':
-            return raw !== null && typeof raw === 'object' ? castGeopoint(Array.isArray(raw) ? 'array' : 'object', JSON.stringify(raw)) : no(EXPECTED.geopoint);
+            return raw !== null && typeof raw === 'object'
+                ? castGeopoint(Array.isArray(raw) ? 'array' : 'object', JSON.stringify(raw))
+                : no(EXPECTED.geopoint);
         default:
             return no(EXPECTED[field.type]);
     }
@@ -13873,10 +14378,19 @@ const statBounds = schemas/* object */.Ikc({
     stdev: bounds.optional(),
     min: bounds.optional(),
     max: bounds.optional(),
-    quantiles: schemas/* array */.YOg(schemas/* object */.Ikc({ q: fraction, min: schemas/* number */.aig().optional(), max: schemas/* number */.aig().optional() }).strict()).optional(),
+    quantiles: schemas/* array */.YOg(schemas/* object */.Ikc({ q: fraction, min: schemas/* number */.aig().optional(), max: schemas/* number */.aig().optional() }).strict())
+        .optional(),
 })
     .strict();
-const FIELD_ROLES = ['feature', 'target', 'id', 'weight', 'timestamp', 'prediction', 'ignore'];
+const FIELD_ROLES = [
+    'feature',
+    'target',
+    'id',
+    'weight',
+    'timestamp',
+    'prediction',
+    'ignore',
+];
 const fieldMl = schemas/* object */.Ikc({
     role: schemas/* enum */.k5n(FIELD_ROLES).optional(),
     /** Severity of this field's findings (default error). */
@@ -13896,7 +14410,9 @@ const schemaMl = schemas/* object */.Ikc({
     /** Severity of the dataset-level findings below (default error). */
     severity: severity.optional(),
     rowCount: countBounds.optional(),
-    duplicateRows: schemas/* object */.Ikc({ maxFraction: fraction.default(0) }).strict().optional(),
+    duplicateRows: schemas/* object */.Ikc({ maxFraction: fraction.default(0) })
+        .strict()
+        .optional(),
     classBalance: schemas/* object */.Ikc({ minRatio: fraction }).strict().optional(),
 })
     .strict();
@@ -13918,8 +14434,10 @@ const field = schemas/* object */.Ikc({
     groupChar: schemas/* string */.YjP().length(1).optional(),
     bareNumber: schemas/* boolean */.zMY().optional(),
     delimiter: schemas/* string */.YjP().min(1).optional(),
-    itemType: schemas/* enum */.k5n(['string', 'integer', 'boolean', 'number', 'datetime', 'date', 'time']).optional(),
-    categories: schemas/* array */.YOg(schemas/* union */.KCZ([scalar, schemas/* object */.Ikc({ value: scalar, label: schemas/* string */.YjP().optional() })])).optional(),
+    itemType: schemas/* enum */.k5n(['string', 'integer', 'boolean', 'number', 'datetime', 'date', 'time'])
+        .optional(),
+    categories: schemas/* array */.YOg(schemas/* union */.KCZ([scalar, schemas/* object */.Ikc({ value: scalar, label: schemas/* string */.YjP().optional() })]))
+        .optional(),
     categoriesOrdered: schemas/* boolean */.zMY().optional(),
     ml: fieldMl.optional(),
 })
@@ -13960,7 +14478,14 @@ function checkDescriptor(schema, ctx) {
             issue(['ml', 'classBalance'], `class balance needs exactly one field with "ml: {role: target}"; the schema has ${targets.length}`);
     }
 }
-const LENGTH_TYPES = new Set(['string', 'array', 'object', 'list', 'geojson', 'any']);
+const LENGTH_TYPES = new Set([
+    'string',
+    'array',
+    'object',
+    'list',
+    'geojson',
+    'any',
+]);
 const NUMERIC_TYPES = new Set(['number', 'integer']);
 function checkField(f, issue) {
     const c = f.constraints ?? {};
@@ -13998,13 +14523,15 @@ function checkField(f, issue) {
     const high = cast.maximum ?? cast.exclusiveMaximum;
     if (low !== undefined && high !== undefined && low > high)
         issue(['constraints'], 'the lower bound is above the upper bound: no value can pass');
-    const members = (values, path) => values?.forEach((member, i) => (0,schema_cast/* castValue */.Lm)(f, String(member)).ok || issue([...path, i], `${JSON.stringify(member)} is not a valid ${f.type}`));
+    const members = (values, path) => values?.forEach((member, i) => (0,schema_cast/* castValue */.Lm)(f, String(member)).ok ||
+        issue([...path, i], `${JSON.stringify(member)} is not a valid ${f.type}`));
     members(c.enum, ['constraints', 'enum']);
-    const categories = f.categories?.map((entry) => (typeof entry === 'object' ? entry.value : entry));
+    const categories = f.categories?.map((entry) => typeof entry === 'object' ? entry.value : entry);
     members(categories, ['categories']);
     if (c.enum && categories) {
         const allowed = new Set(categories.map(String));
-        c.enum.forEach((member, i) => allowed.has(String(member)) || issue(['constraints', 'enum', i], `${JSON.stringify(member)} is not one of the field's categories`));
+        c.enum.forEach((member, i) => allowed.has(String(member)) ||
+            issue(['constraints', 'enum', i], `${JSON.stringify(member)} is not one of the field's categories`));
     }
     const ml = f.ml;
     if (ml?.stats && !NUMERIC_TYPES.has(f.type))
@@ -14026,14 +14553,28 @@ async function tableSchemaFrom(value, source) {
     return compileSchema(await (0,structured/* validateStructured */.me)(value, descriptor, { path: source, what: 'schema' }), source);
 }
 function compileSchema(schema, source, lines = []) {
-    const fields = schema.fields.map((f, i) => ({ ...compileField(f, schema.missingValues), line: lines[i] }));
+    const fields = schema.fields.map((f, i) => ({
+        ...compileField(f, schema.missingValues),
+        line: lines[i],
+    }));
     const primaryKey = schema.primaryKey === undefined ? [] : [schema.primaryKey].flat();
-    return { source, descriptor: schema, fields, primaryKey, uniqueKeys: schema.uniqueKeys ?? [], mlLine: lines[schema.fields.length] ?? 1 };
+    return {
+        source,
+        descriptor: schema,
+        fields,
+        primaryKey,
+        uniqueKeys: schema.uniqueKeys ?? [],
+        mlLine: lines[schema.fields.length] ?? 1,
+    };
 }
 const missingText = (values) => values.map((entry) => (typeof entry === 'string' ? entry : entry.value));
 function compileField(f, schemaMissing) {
     const c = f.constraints ?? {};
-    const compiled = { ...f, missing: new Set(missingText(f.missingValues ?? schemaMissing)), bounds: {} };
+    const compiled = {
+        ...f,
+        missing: new Set(missingText(f.missingValues ?? schemaMissing)),
+        bounds: {},
+    };
     if (c.pattern !== undefined)
         compiled.pattern = compilePattern(c.pattern);
     for (const bound of ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum']) {
@@ -14132,7 +14673,12 @@ const FINDING_CODES = {
 function completeFinding(partial, file) {
     // Defaults first, then the partial's own: on Node 20 this is about 15 times faster than spreading
     // the partial first, and a hostile file can make millions of findings (one per blank line).
-    const finding = { file, level: 'error', scope: FINDING_CODES[partial.code], ...partial };
+    const finding = {
+        file,
+        level: 'error',
+        scope: FINDING_CODES[partial.code],
+        ...partial,
+    };
     if (finding.file === undefined)
         finding.file = file;
     if (finding.level === undefined)
@@ -14166,7 +14712,10 @@ function excerpt(value, limit = EXCERPT_LIMIT) {
  */
 function safeFinding(finding) {
     // Most findings are short and plain: they pass as they are (this runs for every finding).
-    if (isSafe(finding.message, MESSAGE_LIMIT) && isSafe(finding.observed, EXCERPT_LIMIT) && isSafe(finding.field, EXCERPT_LIMIT) && isSafe(finding.expected, MESSAGE_LIMIT))
+    if (isSafe(finding.message, MESSAGE_LIMIT) &&
+        isSafe(finding.observed, EXCERPT_LIMIT) &&
+        isSafe(finding.field, EXCERPT_LIMIT) &&
+        isSafe(finding.expected, MESSAGE_LIMIT))
         return finding;
     const safe = { ...finding, message: excerpt(finding.message, MESSAGE_LIMIT) };
     if (finding.observed !== undefined)
@@ -14203,7 +14752,15 @@ class FindingSink {
         if (group)
             group.count++;
         else
-            this.groups.set(key, { code: finding.code, level: finding.level, field: finding.field, constraint: finding.constraint, file: finding.file, count: 1, first: finding });
+            this.groups.set(key, {
+                code: finding.code,
+                level: finding.level,
+                field: finding.field,
+                constraint: finding.constraint,
+                file: finding.file,
+                count: 1,
+                first: finding,
+            });
     }
     /** For each group, how many of its findings were counted but not kept. */
     unkept() {
@@ -14212,7 +14769,9 @@ class FindingSink {
             counts.set(key, group.count);
         for (const finding of this.kept)
             counts.set(groupKey(finding), counts.get(groupKey(finding)) - 1);
-        return [...this.groups].filter(([key]) => counts.get(key) > 0).map(([key, group]) => ({ group, count: counts.get(key) }));
+        return [...this.groups]
+            .filter(([key]) => counts.get(key) > 0)
+            .map(([key, group]) => ({ group, count: counts.get(key) }));
     }
     /**
      * Takes in `count` more findings of a group that were counted elsewhere (a worker's shard)
@@ -14280,14 +14839,28 @@ function fieldState(field, index) {
 }
 /** Columns whose top values mean something: text, booleans, enums and categories, targets. */
 function categorical(field) {
-    return field.type === 'string' || field.type === 'boolean' || field.enumValues !== undefined || field.categoryValues !== undefined || field.ml?.role === 'target';
+    return (field.type === 'string' ||
+        field.type === 'boolean' ||
+        field.enumValues !== undefined ||
+        field.categoryValues !== undefined ||
+        field.ml?.role === 'target');
 }
 function rowKeys(schema) {
     const index = (name) => schema.fields.findIndex((f) => f.name === name);
     const keys = [];
     if (schema.primaryKey.length)
-        keys.push({ label: 'primary key', code: 'primary-key', indexes: schema.primaryKey.map(index), names: schema.primaryKey });
-    schema.uniqueKeys.forEach((names, i) => keys.push({ label: `unique key ${i + 1}`, code: 'unique-key', indexes: names.map(index), names }));
+        keys.push({
+            label: 'primary key',
+            code: 'primary-key',
+            indexes: schema.primaryKey.map(index),
+            names: schema.primaryKey,
+        });
+    schema.uniqueKeys.forEach((names, i) => keys.push({
+        label: `unique key ${i + 1}`,
+        code: 'unique-key',
+        indexes: names.map(index),
+        names,
+    }));
     return keys;
 }
 /** The function that checks each row of one file, in order. */
@@ -14304,20 +14877,44 @@ function rowChecker(setup) {
     return (r) => {
         const { row, line } = r;
         if (r.problem) {
-            report({ code: 'source-error', row, line, message: `Row ${row} could not be read: ${r.problem}.` });
+            report({
+                code: 'source-error',
+                row,
+                line,
+                message: `Row ${row} could not be read: ${r.problem}.`,
+            });
             return;
         }
         if (r.blank && (width > 1 || jsonl)) {
-            report({ code: 'blank-row', row, line, expected: `${width} cells`, message: `Row ${row} is an empty line.` });
+            report({
+                code: 'blank-row',
+                row,
+                line,
+                expected: `${width} cells`,
+                message: `Row ${row} is an empty line.`,
+            });
             return;
         }
         const cells = r.cells;
         if (!jsonl && cells.length !== width) {
             const code = cells.length < width ? 'missing-cell' : 'extra-cell';
-            report({ code, row, line, observed: `${cells.length} cells`, expected: `${width} cells`, message: `Row ${row} has ${cells.length} cells; the header has ${width}.` });
+            report({
+                code,
+                row,
+                line,
+                observed: `${cells.length} cells`,
+                expected: `${width} cells`,
+                message: `Row ${row} has ${cells.length} cells; the header has ${width}.`,
+            });
         }
         if (r.extraKeys) {
-            report({ code: 'extra-cell', row, line, observed: r.extraKeys.join(', '), message: `Row ${row} has keys the first object does not have: ${r.extraKeys.map((k) => JSON.stringify(k)).join(', ')}.` });
+            report({
+                code: 'extra-cell',
+                row,
+                line,
+                observed: r.extraKeys.join(', '),
+                message: `Row ${row} has keys the first object does not have: ${r.extraKeys.map((k) => JSON.stringify(k)).join(', ')}.`,
+            });
         }
         values.fill(undefined);
         for (let i = 0; i < columns.length; i++) {
@@ -14359,7 +14956,14 @@ function rowKeyOf(key, values, row, line, report) {
     const parts = key.indexes.map((i) => values[i]);
     if (parts.some((value) => value === undefined)) {
         if (key.code === 'primary-key')
-            report({ code: 'primary-key', row, line, field: key.names.join(', '), expected: 'a value in every key field', message: `Row ${row}: the ${key.label} (${key.names.join(', ')}) has an empty or invalid value.` });
+            report({
+                code: 'primary-key',
+                row,
+                line,
+                field: key.names.join(', '),
+                expected: 'a value in every key field',
+                message: `Row ${row}: the ${key.label} (${key.names.join(', ')}) has an empty or invalid value.`,
+            });
         return null;
     }
     return JSON.stringify(parts);
@@ -14371,10 +14975,21 @@ function checkCell(state, raw, row, line, report) {
     const f = state.field;
     const stats = state.stats;
     stats.count++;
-    if (raw === null || (typeof raw === 'string' && (state.onlyEmptyIsMissing ? raw === '' : f.missing.has(raw)))) {
+    if (raw === null ||
+        (typeof raw === 'string' && (state.onlyEmptyIsMissing ? raw === '' : f.missing.has(raw)))) {
         stats.nulls++;
         if (f.constraints?.required) {
-            report({ code: 'constraint-error', level: state.level, constraint: 'required', row, line, field: f.name, observed: textOf(raw), expected: 'a value', message: `Row ${row}: field "${f.name}" is required but empty.` });
+            report({
+                code: 'constraint-error',
+                level: state.level,
+                constraint: 'required',
+                row,
+                line,
+                field: f.name,
+                observed: textOf(raw),
+                expected: 'a value',
+                message: `Row ${row}: field "${f.name}" is required but empty.`,
+            });
         }
         return undefined;
     }
@@ -14382,7 +14997,15 @@ function checkCell(state, raw, row, line, report) {
     if (value === _schema_cast_js__WEBPACK_IMPORTED_MODULE_2__/* .CAST_FAILED */ .UA) {
         stats.invalid++;
         const expected = (0,_schema_cast_js__WEBPACK_IMPORTED_MODULE_2__/* .castRaw */ .Uh)(f, raw).expected;
-        failValue(state, { code: 'type-error', row, line, field: f.name, observed: (0,_findings_js__WEBPACK_IMPORTED_MODULE_3__/* .shorten */ .ml)(textOf(raw)), expected, message: `Row ${row}: field "${f.name}" should be ${expected}, got ${describe(raw)}.` }, report);
+        failValue(state, {
+            code: 'type-error',
+            row,
+            line,
+            field: f.name,
+            observed: (0,_findings_js__WEBPACK_IMPORTED_MODULE_3__/* .shorten */ .ml)(textOf(raw)),
+            expected,
+            message: `Row ${row}: field "${f.name}" should be ${expected}, got ${describe(raw)}.`,
+        }, report);
         return undefined;
     }
     const numeric = typeof value === 'number';
@@ -14390,14 +15013,40 @@ function checkCell(state, raw, row, line, report) {
         stats.addNumber(value);
         if (value !== value) {
             if (state.banNaN)
-                report({ code: 'nan-value', level: state.level, row, line, field: f.name, observed: 'NaN', expected: 'a number (ml.allowNaN: false)', message: `Row ${row}: field "${f.name}" is NaN, which the schema bans.` });
+                report({
+                    code: 'nan-value',
+                    level: state.level,
+                    row,
+                    line,
+                    field: f.name,
+                    observed: 'NaN',
+                    expected: 'a number (ml.allowNaN: false)',
+                    message: `Row ${row}: field "${f.name}" is NaN, which the schema bans.`,
+                });
         }
         else if ((value === Infinity || value === -Infinity) && state.banInf) {
-            report({ code: 'inf-value', level: state.level, row, line, field: f.name, observed: String(value), expected: 'a finite number (ml.allowInf: false)', message: `Row ${row}: field "${f.name}" is ${value}, which the schema bans.` });
+            report({
+                code: 'inf-value',
+                level: state.level,
+                row,
+                line,
+                field: f.name,
+                observed: String(value),
+                expected: 'a finite number (ml.allowInf: false)',
+                message: `Row ${row}: field "${f.name}" is ${value}, which the schema bans.`,
+            });
         }
     }
     // Numbers are hashed by their bits: building their text for every cell would cost more than the rest.
-    const key = numeric ? undefined : typeof value === 'string' ? value : typeof value === 'boolean' ? (value ? 'true' : 'false') : JSON.stringify(value);
+    const key = numeric
+        ? undefined
+        : typeof value === 'string'
+            ? value
+            : typeof value === 'boolean'
+                ? value
+                    ? 'true'
+                    : 'false'
+                : JSON.stringify(value);
     stats.distinct.addHash(numeric ? (0,_profile_sketches_hash_js__WEBPACK_IMPORTED_MODULE_1__/* .hashNumber */ .YR)(value) : (0,_profile_sketches_hash_js__WEBPACK_IMPORTED_MODULE_1__/* .hash32 */ .Ap)(key));
     if (state.topValues) {
         if (stats.distinct.isExact())
@@ -14412,7 +15061,16 @@ function checkCell(state, raw, row, line, report) {
         if (state.mostly)
             state.mostly.checked++;
         if (broken) {
-            failValue(state, { code: 'constraint-error', constraint: broken[0], row, line, field: f.name, observed: (0,_findings_js__WEBPACK_IMPORTED_MODULE_3__/* .shorten */ .ml)(textOf(raw)), expected: broken[1], message: `Row ${row}: field "${f.name}" breaks ${broken[0]} (${broken[1]}): ${describe(raw)}.` }, report);
+            failValue(state, {
+                code: 'constraint-error',
+                constraint: broken[0],
+                row,
+                line,
+                field: f.name,
+                observed: (0,_findings_js__WEBPACK_IMPORTED_MODULE_3__/* .shorten */ .ml)(textOf(raw)),
+                expected: broken[1],
+                message: `Row ${row}: field "${f.name}" breaks ${broken[0]} (${broken[1]}): ${describe(raw)}.`,
+            }, report);
         }
     }
     else if (state.mostly)
@@ -14425,7 +15083,12 @@ function failValue(state, finding, report) {
         state.mostly.failures++;
         if (finding.code === 'type-error')
             state.mostly.checked++;
-        state.mostly.first ??= { ...finding, file: state.file, scope: _findings_js__WEBPACK_IMPORTED_MODULE_3__/* .FINDING_CODES */ .f2[finding.code], level: state.level };
+        state.mostly.first ??= {
+            ...finding,
+            file: state.file,
+            scope: _findings_js__WEBPACK_IMPORTED_MODULE_3__/* .FINDING_CODES */ .f2[finding.code],
+            level: state.level,
+        };
         return;
     }
     report({ ...finding, level: state.level });
@@ -14441,7 +15104,13 @@ function compileConstraints(f) {
     const bounds = minimum !== undefined || maximum !== undefined;
     const exclusive = exclusiveMinimum !== undefined || exclusiveMaximum !== undefined;
     const lengths = c.minLength !== undefined || c.maxLength !== undefined;
-    const others = [exclusive, lengths, f.pattern !== undefined, f.enumValues !== undefined, f.categoryValues !== undefined].filter(Boolean).length;
+    const others = [
+        exclusive,
+        lengths,
+        f.pattern !== undefined,
+        f.enumValues !== undefined,
+        f.categoryValues !== undefined,
+    ].filter(Boolean).length;
     if (!bounds && others === 0)
         return undefined;
     if (bounds && others === 0) {
@@ -14449,17 +15118,25 @@ function compileConstraints(f) {
         const high = maximum ?? Infinity;
         const below = ['minimum', `≥ ${c.minimum}`];
         const above = ['maximum', `≤ ${c.maximum}`];
-        return (_raw, value) => (typeof value !== 'number' ? undefined : value < low ? below : value > high ? above : undefined);
+        return (_raw, value) => typeof value !== 'number'
+            ? undefined
+            : value < low
+                ? below
+                : value > high
+                    ? above
+                    : undefined;
     }
     if (!bounds && others === 1 && f.enumValues) {
         const members = f.enumValues;
         const outside = ['enum', `one of ${c.enum.join(', ')}`];
-        return (_raw, value) => (members.has(value !== null && typeof value === 'object' ? JSON.stringify(value) : value) ? undefined : outside);
+        return (_raw, value) => members.has(value !== null && typeof value === 'object' ? JSON.stringify(value) : value)
+            ? undefined
+            : outside;
     }
     if (!bounds && others === 1 && f.pattern) {
         const pattern = f.pattern;
         const unmatched = ['pattern', `to match ${c.pattern}`];
-        return (raw, value) => (pattern.matches(typeof raw === 'string' ? raw : String(value)) ? undefined : unmatched);
+        return (raw, value) => pattern.matches(typeof raw === 'string' ? raw : String(value)) ? undefined : unmatched;
     }
     return (raw, value) => brokenConstraint(f, raw, value);
 }
@@ -14490,7 +15167,10 @@ function brokenConstraint(f, raw, value) {
     if (f.enumValues && !f.enumValues.has(member))
         return ['enum', `one of ${c.enum.join(', ')}`];
     if (f.categoryValues && !f.categoryValues.has(member))
-        return ['categories', `one of ${f.categories.map((e) => (typeof e === 'object' ? e.value : e)).join(', ')}`];
+        return [
+            'categories',
+            `one of ${f.categories.map((e) => (typeof e === 'object' ? e.value : e)).join(', ')}`,
+        ];
     return undefined;
 }
 function lengthOf(value) {
@@ -14598,7 +15278,15 @@ async function checkShard(schema, maxFindings, { seq, setup, task }) {
     const report = (partial) => sink.add((0,_findings_js__WEBPACK_IMPORTED_MODULE_5__/* .completeFinding */ .R5)(partial, setup.path));
     const firstRow = task.kind === 'delimited' ? task.shard.firstRow : task.firstRow;
     const keys = new _uniqueness_js__WEBPACK_IMPORTED_MODULE_7__/* .KeyCollector */ .jO((0,_uniqueness_js__WEBPACK_IMPORTED_MODULE_7__/* .uniquenessChecks */ .GI)(schema, states), firstRow);
-    const check = (0,_row_checks_js__WEBPACK_IMPORTED_MODULE_6__/* .rowChecker */ .g2)({ schema, states, format: setup.format, width: setup.width, columns: setup.columns, report, keys });
+    const check = (0,_row_checks_js__WEBPACK_IMPORTED_MODULE_6__/* .rowChecker */ .g2)({
+        schema,
+        states,
+        format: setup.format,
+        width: setup.width,
+        columns: setup.columns,
+        report,
+        keys,
+    });
     const onRow = (row) => {
         keys.row(row.row, row.line);
         check(row);
@@ -14687,7 +15375,11 @@ class UniquenessTracker {
         this.limit = limit;
         this.checks = checksOf(schema, states);
         this.sets = this.checks.map(() => new _profile_sketches_key_set_js__WEBPACK_IMPORTED_MODULE_0__/* .KeySet */ .wj(limit));
-        this.sameAs = this.checks.map((check) => (check.kind === 'key' ? this.checks.findIndex((other) => other.kind === 'field' && check.key.indexes.length === 1 && other.state.index === check.key.indexes[0]) : -1));
+        this.sameAs = this.checks.map((check) => check.kind === 'key'
+            ? this.checks.findIndex((other) => other.kind === 'field' &&
+                check.key.indexes.length === 1 &&
+                other.state.index === check.key.indexes[0])
+            : -1);
         this.fresh = this.checks.map(() => true);
     }
     /** Makes room in every set for `rows` more rows than it holds (see KeySet.reserve). */
@@ -14699,7 +15391,9 @@ class UniquenessTracker {
     }
     /** A sink that checks each key as it comes, reporting repeats for `file`. */
     sink(file, report) {
-        return { key: (constraint, key, row, line) => this.check(constraint, key, row, line, file, report) };
+        return {
+            key: (constraint, key, row, line) => this.check(constraint, key, row, line, file, report),
+        };
     }
     check(constraint, key, row, line, file, report) {
         if (key === null)
@@ -14708,25 +15402,55 @@ class UniquenessTracker {
         const same = this.sameAs[constraint];
         const set = this.sets[constraint];
         // A row's key is its fingerprint already.
-        const fresh = same >= 0 ? this.fresh[same] : typeof key === 'string' ? set.addText(key) : check.kind === 'rows' ? set.addFingerprint(key) : set.addNumber(key);
+        const fresh = same >= 0
+            ? this.fresh[same]
+            : typeof key === 'string'
+                ? set.addText(key)
+                : check.kind === 'rows'
+                    ? set.addFingerprint(key)
+                    : set.addNumber(key);
         this.fresh[constraint] = fresh;
         if (fresh)
             return;
         if (check.kind === 'rows') {
             this.duplicates++;
-            this.firstDuplicate ??= { code: 'duplicate-row', level: 'error', scope: 'dataset', file, row, line, message: `Row ${row} repeats an earlier row.` };
+            this.firstDuplicate ??= {
+                code: 'duplicate-row',
+                level: 'error',
+                scope: 'dataset',
+                file,
+                row,
+                line,
+                message: `Row ${row} repeats an earlier row.`,
+            };
             return;
         }
         const text = String(key);
         if (check.kind === 'field') {
             const f = check.state.field;
-            report({ code: 'unique-error', level: check.state.level, row, line, field: f.name, observed: (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(text), expected: 'a unique value', message: `Row ${row}: field "${f.name}" repeats the value ${JSON.stringify((0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(text, 40))} (unique).` });
+            report({
+                code: 'unique-error',
+                level: check.state.level,
+                row,
+                line,
+                field: f.name,
+                observed: (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(text),
+                expected: 'a unique value',
+                message: `Row ${row}: field "${f.name}" repeats the value ${JSON.stringify((0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(text, 40))} (unique).`,
+            });
             return;
         }
         const { key: rowKey } = check;
         const observed = typeof key === 'number' ? text : JSON.parse(key).map(String).join(', ');
-        report({ code: rowKey.code, row, line, field: rowKey.names.join(', '), observed: (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(observed), expected: 'a unique key',
-            message: `Row ${row}: the ${rowKey.label} (${rowKey.names.join(', ')}) repeats ${typeof key === 'number' ? `[${key}]` : (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(key, 60)}.` });
+        report({
+            code: rowKey.code,
+            row,
+            line,
+            field: rowKey.names.join(', '),
+            observed: (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(observed),
+            expected: 'a unique key',
+            message: `Row ${row}: the ${rowKey.label} (${rowKey.names.join(', ')}) repeats ${typeof key === 'number' ? `[${key}]` : (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(key, 60)}.`,
+        });
     }
     /** Checks the keys a worker collected for a shard, row by row; `before(row)` runs ahead of each row's keys. */
     replay(collected, file, report, before) {
@@ -14746,14 +15470,34 @@ class UniquenessTracker {
                 continue;
             if (check.kind === 'field') {
                 const f = check.state.field;
-                report({ code: 'check-limit', level: 'warning', field: f.name, line: f.line, constraint: 'unique', message: `Field "${f.name}": uniqueness was checked against the first ${this.limit} distinct values only; duplicates among later values may be missed.` });
+                report({
+                    code: 'check-limit',
+                    level: 'warning',
+                    field: f.name,
+                    line: f.line,
+                    constraint: 'unique',
+                    message: `Field "${f.name}": uniqueness was checked against the first ${this.limit} distinct values only; duplicates among later values may be missed.`,
+                });
             }
             else if (check.kind === 'key') {
                 const { key } = check;
-                report({ code: 'check-limit', level: 'warning', field: key.names.join(', '), line: this.schema.mlLine, constraint: key.code, message: `The ${key.label} (${key.names.join(', ')}) was checked against its first ${this.limit} distinct values only; repeats among later rows may be missed.` });
+                report({
+                    code: 'check-limit',
+                    level: 'warning',
+                    field: key.names.join(', '),
+                    line: this.schema.mlLine,
+                    constraint: key.code,
+                    message: `The ${key.label} (${key.names.join(', ')}) was checked against its first ${this.limit} distinct values only; repeats among later rows may be missed.`,
+                });
             }
             else {
-                report({ code: 'check-limit', level: 'warning', line: this.schema.mlLine, constraint: 'duplicateRows', message: `Duplicate rows were looked for among the first ${this.limit} distinct rows only; repeats among later rows may be missed.` });
+                report({
+                    code: 'check-limit',
+                    level: 'warning',
+                    line: this.schema.mlLine,
+                    constraint: 'duplicateRows',
+                    message: `Duplicate rows were looked for among the first ${this.limit} distinct rows only; repeats among later rows may be missed.`,
+                });
             }
         }
     }
@@ -14783,7 +15527,13 @@ class KeyCollector {
         this.keys[constraint][row - this.firstRow] = key;
     }
     collected() {
-        return { firstRow: this.firstRow, rows: this.rows, keys: this.keys, ...(this.lines.length === this.rows && this.rows > 0 && { lines: Int32Array.from(this.lines) }) };
+        return {
+            firstRow: this.firstRow,
+            rows: this.rows,
+            keys: this.keys,
+            ...(this.lines.length === this.rows &&
+                this.rows > 0 && { lines: Int32Array.from(this.lines) }),
+        };
     }
 }
 

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { choice, pathList, text, wholeNumber } from '../../../shared/action/inputs.js';
 
-const oneCharacter = () => z.string().refine((value) => [...value].length === 1 || value === '\\t', { error: (issue) => `must be one character (\\t for a tab); got ${JSON.stringify(issue.input)}` }).transform((value) => (value === '\\t' ? '\t' : value));
+const oneCharacter = () =>
+  z
+    .string()
+    .refine((value) => [...value].length === 1 || value === '\\t', {
+      error: (issue) => `must be one character (\\t for a tab); got ${JSON.stringify(issue.input)}`,
+    })
+    .transform((value) => (value === '\\t' ? '\t' : value));
 
 export const inputs = z.object({
   data: pathList(),

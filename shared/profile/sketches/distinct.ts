@@ -80,11 +80,14 @@ export class DistinctCounter {
     }
     if (this.exact) this.toRegisters();
     const other = Buffer.from(state.registers, 'base64');
-    for (let i = 0; i < this.registers!.length; i++) if (other[i]! > this.registers![i]!) this.registers![i] = other[i]!;
+    for (let i = 0; i < this.registers!.length; i++)
+      if (other[i]! > this.registers![i]!) this.registers![i] = other[i]!;
   }
 
   toJSON(): DistinctState {
-    return this.exact ? { p: this.p, exact: [...this.exact] } : { p: this.p, registers: Buffer.from(this.registers!).toString('base64') };
+    return this.exact
+      ? { p: this.p, exact: [...this.exact] }
+      : { p: this.p, registers: Buffer.from(this.registers!).toString('base64') };
   }
 
   static from(state: DistinctState): DistinctCounter {

@@ -32,7 +32,8 @@ export function hashNumber(value: number, seed = 0): number {
 
 /** A 53-bit fingerprint of a number, as `fingerprint` is of text. */
 export function fingerprintNumber(value: number): number {
-  const result = hashNumber(value, 0x9e3779b9) * 0x200000 + (hashNumber(value, 0x7f4a7c15) & 0x1fffff);
+  const result =
+    hashNumber(value, 0x9e3779b9) * 0x200000 + (hashNumber(value, 0x7f4a7c15) & 0x1fffff);
   return result === 0 ? 1 : result;
 }
 

@@ -25,7 +25,8 @@ export class FingerprintSet {
   has(key: number): boolean {
     const table = this.table;
     const mask = table.length - 1;
-    for (let slot = key & mask; table[slot] !== 0; slot = (slot + 1) & mask) if (table[slot] === key) return true;
+    for (let slot = key & mask; table[slot] !== 0; slot = (slot + 1) & mask)
+      if (table[slot] === key) return true;
     return false;
   }
 
@@ -60,7 +61,10 @@ export class FingerprintSet {
    * are coming: growing step by step re-inserts every key each time, a cache miss each.
    */
   reserve(keys: number): void {
-    const slots = Math.min(this.maxSlots, 2 ** Math.ceil(Math.log2((Math.min(keys, this.limit) * 4) / 3 + 1)));
+    const slots = Math.min(
+      this.maxSlots,
+      2 ** Math.ceil(Math.log2((Math.min(keys, this.limit) * 4) / 3 + 1)),
+    );
     if (slots > this.table.length) this.grow(slots);
   }
 
@@ -98,7 +102,9 @@ export class KeySet {
   /** Keys to make room for in `prints`, once the first fingerprint comes (integer keys may never need it). */
   private reserved = 0;
   private base: number | undefined;
-  private readonly pages = new Array<Uint32Array | undefined>(BITMAP_RANGE >>> PAGE_SHIFT).fill(undefined);
+  private readonly pages = new Array<Uint32Array | undefined>(BITMAP_RANGE >>> PAGE_SHIFT).fill(
+    undefined,
+  );
 
   constructor(readonly limit = FINGERPRINT_LIMIT) {
     this.prints = new FingerprintSet(limit);

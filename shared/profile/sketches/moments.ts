@@ -44,7 +44,13 @@ export class Moments {
   }
 
   toJSON(): MomentsState {
-    return { n: this.n, mean: this.mean, m2: this.m2, min: this.n ? this.min : null, max: this.n ? this.max : null };
+    return {
+      n: this.n,
+      mean: this.mean,
+      m2: this.m2,
+      min: this.n ? this.min : null,
+      max: this.n ? this.max : null,
+    };
   }
 
   static from(state: MomentsState): Moments {

@@ -87,7 +87,10 @@ export class QuantileSketch {
     for (const x of base) this.add(x);
     upper.forEach((items, i) => {
       while (this.upper.length <= i) this.upper.push([]);
-      this.upper[i] = mergeSorted(this.upper[i]!, [...items].sort((a, b) => a - b));
+      this.upper[i] = mergeSorted(
+        this.upper[i]!,
+        [...items].sort((a, b) => a - b),
+      );
     });
     this.n = n;
     // Compress until every level fits again (a merge can overfill several).
@@ -96,9 +99,15 @@ export class QuantileSketch {
 
   private weighted(): { values: number[]; weights: number[]; total: number } {
     const pairs: [number, number][] = [];
-    this.levels.forEach((items, level) => items.forEach((value) => pairs.push([value, 2 ** level])));
+    this.levels.forEach((items, level) =>
+      items.forEach((value) => pairs.push([value, 2 ** level])),
+    );
     pairs.sort((a, b) => a[0] - b[0]);
-    return { values: pairs.map((p) => p[0]), weights: pairs.map((p) => p[1]), total: pairs.reduce((sum, p) => sum + p[1], 0) };
+    return {
+      values: pairs.map((p) => p[0]),
+      weights: pairs.map((p) => p[1]),
+      total: pairs.reduce((sum, p) => sum + p[1], 0),
+    };
   }
 
   /** Quantiles at each q in [0, 1]; the lower of two middle values, as a rank statistic. */

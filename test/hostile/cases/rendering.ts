@@ -14,7 +14,13 @@ export const cases: HostileCase[] = [
     files: { 'schema.json': schema, 'data.csv': `"${name}"\n1\n2\n` },
     inputs: { data: '{dir}/data.csv', schema: '{dir}/schema.json' },
     // In the summary the name stands in code spans (inert) with its mention broken; never as markup.
-    expect: { rendered: { raw: /(^|[^`])<img src=x|@octocat(?!\u200B)/m, shown: /`<img src=x onerror=alert\(1\)> \*\*bold\*\* @\u200Boctocat \[link\]\(https:\/\/example.com\) \\\| pipe`/ } },
+    expect: {
+      rendered: {
+        raw: /(^|[^`])<img src=x|@octocat(?!\u200B)/m,
+        shown:
+          /`<img src=x onerror=alert\(1\)> \*\*bold\*\* @\u200Boctocat \[link\]\(https:\/\/example.com\) \\\| pipe`/,
+      },
+    },
   },
   {
     id: 'r-field-name-invalid',
