@@ -19,7 +19,7 @@ import { runAction } from '../../shared/action/run-action.js';
 import { formatFromPath, type DataFormat } from '../../shared/data/records.js';
 import { stepEnvironment, type StepEnvironment } from '../../shared/action/context.js';
 import { confinePaths, stepConfinement } from '../../shared/files/confine.js';
-import { expandDataPaths } from '../../shared/files/data-paths.js';
+import { displayPath, expandPaths } from '../../shared/files/expand.js';
 import {
   isValidationWorker,
   offerValidationWorkers,
@@ -140,7 +140,7 @@ async function dataFiles(
 ): Promise<{ path: string; format: DataFormat }[]> {
   if (!patterns?.length)
     throw new UsageError('--data is required: give a data file or glob pattern.');
-  const paths = await expandDataPaths(patterns);
+  const paths = await expandFrom(patterns, 'data file');
   await confined(step, paths, 'data file');
   return paths.map((path) => {
     const detected = format && format !== 'auto' ? (format as DataFormat) : formatFromPath(path);
@@ -213,7 +213,7 @@ async function merge(args: string[]): Promise<number> {
   const step = stepIn(values.workspace);
   if (!values.out) throw new UsageError('--out is required: where to write the merged profile.');
   if (positionals.length === 0) throw new UsageError('Give the profile files to merge.');
-  const paths = await expandDataPaths(positionals);
+  const paths = await expandFrom(positionals, 'profile file');
   await confined(step, paths, 'profile file');
   const merged = mergeProfiles(await Promise.all(paths.map(readProfile)));
   await output(step, values.out, `${JSON.stringify(merged)}\n`);
@@ -283,4 +283,10 @@ if (isValidationWorker()) await serveValidationShards();
 else {
   offerValidationWorkers(realpathSync(process.argv[1]!));
   process.exitCode = await main(process.argv.slice(2));
+}
+
+/** Paths as the CLI's reports show them: relative to the current folder. */
+async function expandFrom(entries: readonly string[], what: string): Promise<string[]> {
+  const cwd = process.cwd();
+  return (await expandPaths(entries, cwd, what)).map((path) => displayPath(path, cwd));
 }

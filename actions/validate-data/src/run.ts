@@ -6,7 +6,7 @@ import type { ActionDefinition } from '../../../shared/action/run-action.js';
 import type { Runner } from '../../../shared/action/runner.js';
 import { formatFromPath, type DataFormat } from '../../../shared/data/records.js';
 import { confinePath, confinePaths, stepConfinement } from '../../../shared/files/confine.js';
-import { expandDataPaths } from '../../../shared/files/data-paths.js';
+import { displayPath, expandPaths } from '../../../shared/files/expand.js';
 import { loadTableSchema } from '../../../shared/schema/table-schema.js';
 import { annotate, renderValidationSummary } from '../../../shared/validation/summary.js';
 import { validationWorkers } from '../../../shared/validation/shard-worker.js';
@@ -24,7 +24,9 @@ export const validateData: ActionDefinition<typeof inputs> = {
       );
     const confinement = await stepConfinement(step.workspace, step.tempDir);
     const cwd = process.cwd();
-    const paths = await expandDataPaths(input.data);
+    const paths = (await expandPaths(input.data, cwd, 'data file')).map((path) =>
+      displayPath(path, cwd),
+    );
     await confinePaths(paths, confinement, { what: 'data file', input: 'data', baseDir: cwd });
     const files = paths.map(
       (path) => ({ path, format: resolveFormat(path, input.format) }) satisfies DataFile,
