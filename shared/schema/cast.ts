@@ -3,6 +3,7 @@
  * follows the lexical forms of the v2 spec; a value that does not fit gives the reason.
  */
 import { jsonDepthExceeded, MAX_NESTING_DEPTH } from '../files/nesting.js';
+import { compileStrptime, isStrptimeFormat, type StrptimePattern } from './strptime.js';
 
 export const FIELD_TYPES = [
   'string',
@@ -49,6 +50,10 @@ export interface CastOptions {
   bareNumber?: boolean;
   delimiter?: string;
   itemType?: string;
+  /** v2 `arrayItem`: how each item of an array field casts. */
+  arrayItem?: CastOptions;
+  /** Missing values of the enclosing field, which array items share. */
+  missing?: ReadonlySet<string>;
 }
 
 const ok = (value: unknown): Cast => ({ ok: true, value });
@@ -56,11 +61,17 @@ const no = (expected: string): Cast => ({ ok: false, expected });
 
 const INTEGER = /^[+-]?\d+$/;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+/** What Python's Decimal reads besides digits (case-insensitive, optionally signed), as frictionless does. */
 const SPECIAL_NUMBERS: Record<string, number> = {
   nan: Number.NaN,
+  '+nan': Number.NaN,
+  '-nan': Number.NaN,
   inf: Infinity,
   '+inf': Infinity,
   '-inf': -Infinity,
+  infinity: Infinity,
+  '+infinity': Infinity,
+  '-infinity': -Infinity,
 };
 const TIME = /^(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/;
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/;
@@ -87,15 +98,19 @@ export function castValue(field: CastOptions, text: string): Cast {
       return no('a boolean');
     }
     case 'date':
+      if (isStrptimeFormat(field.format)) return castPattern(field.format, 'date', text);
       return field.format === 'any' ? anyDate(text, 'a date') : castDate(text);
     case 'datetime':
+      if (isStrptimeFormat(field.format)) return castPattern(field.format, 'datetime', text);
       return field.format === 'any' ? anyDate(text, 'a datetime') : castDatetime(text);
     case 'time':
+      if (isStrptimeFormat(field.format)) return castPattern(field.format, 'time', text);
       return TIME.test(text) && validClock(text.slice(0, 8))
         ? ok(timeSeconds(text))
         : no('a time (hh:mm:ss)');
     case 'year':
-      return /^-?\d{4}$/.test(text) ? ok(Number(text)) : no('a year (YYYY)');
+      // Four digits, 0000 to 9999, as frictionless reads a year (gYear's negative years are not taken).
+      return /^\d{4}$/.test(text) ? ok(Number(text)) : no('a year (YYYY)');
     case 'yearmonth': {
       const m = YEARMONTH.exec(text);
       return m && Number(m[2]) >= 1 && Number(m[2]) <= 12
@@ -112,8 +127,10 @@ export function castValue(field: CastOptions, text: string): Cast {
         (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
         'a JSON object',
       );
-    case 'array':
-      return castJson(text, Array.isArray, 'a JSON array');
+    case 'array': {
+      const parsed = castJson(text, Array.isArray, 'a JSON array');
+      return parsed.ok && field.arrayItem ? castItems(field, parsed.value as unknown[]) : parsed;
+    }
     case 'geojson':
       return castJson(
         text,
@@ -150,41 +167,47 @@ function castString(format: string | undefined, text: string): Cast {
   }
 }
 
-/** Strips group characters and, when bareNumber is false, leading and trailing non-digits. */
-function numericText(field: CastOptions, text: string): string {
-  let value = field.groupChar ? text.split(field.groupChar).join('') : text;
+/**
+ * The number text as frictionless reads it (fields/number.py), in its order: surrounding
+ * whitespace stripped; with bareNumber false, everything before the first digit or "-" and
+ * after the last digit dropped; group characters removed; then, when decimalChar is not ".",
+ * a "." left over makes the cell invalid (with decimalChar "," the text "1.234" is not 1.234:
+ * in such files it usually means 1234), and decimalChar becomes ".". Undefined: not a number.
+ */
+function numericText(field: CastOptions, text: string): string | undefined {
+  let value = text.trim();
   if (field.bareNumber === false) value = trimNonNumeric(value);
-  if (field.decimalChar && field.decimalChar !== '.')
-    value = value.split(field.decimalChar).join('.');
+  if (field.groupChar) value = value.split(field.groupChar).join('');
+  const decimal = field.decimalChar;
+  if (decimal !== undefined && decimal !== '.') {
+    if (value.includes('.')) return undefined;
+    value = value.split(decimal).join('.');
+  }
   return value;
 }
 
-const isDigitOrPoint = (code: number) => (code >= 48 && code <= 57) || code === 46;
+const isDigit = (code: number) => code >= 48 && code <= 57;
 
 /**
- * Drops leading characters other than digits, signs and ".", and trailing ones other than
- * digits and ".", by index: the expression `[^\d.]+$` backtracks quadratically on a long run
- * of letters followed by a digit.
+ * Python's `re.sub(r"((^[^-\d]*)|(\D*$))", "", cell)`, by index: leading characters other than
+ * digits and "-" (so a "+" or "." too) and trailing non-digits go. By index because the
+ * expression `\D*$` backtracks quadratically on a long run of letters followed by a digit.
  */
 function trimNonNumeric(value: string): string {
   let start = 0;
-  while (
-    start < value.length &&
-    !isDigitOrPoint(value.charCodeAt(start)) &&
-    value[start] !== '+' &&
-    value[start] !== '-'
-  )
-    start++;
+  while (start < value.length && !isDigit(value.charCodeAt(start)) && value[start] !== '-') start++;
   let end = value.length;
-  while (end > start && !isDigitOrPoint(value.charCodeAt(end - 1))) end--;
+  while (end > start && !isDigit(value.charCodeAt(end - 1))) end--;
   return value.slice(start, end);
 }
 
 function castInteger(field: CastOptions, text: string): Cast {
-  const plain =
-    field.groupChar === undefined && field.decimalChar === undefined && field.bareNumber !== false;
-  const value = plain ? text : numericText(field, text);
-  if (!INTEGER.test(value)) return no('an integer');
+  // v2 gives integers groupChar and bareNumber; decimalChar is a number's only.
+  const value = numericText(
+    { groupChar: field.groupChar, bareNumber: field.bareNumber } as CastOptions,
+    text,
+  );
+  if (value === undefined || !INTEGER.test(value)) return no('an integer');
   const number = Number(value);
   return Number.isSafeInteger(number) ? ok(number) : no('an integer within ±2^53');
 }
@@ -194,11 +217,11 @@ function castNumber(field: CastOptions, text: string): Cast {
   const plain =
     field.groupChar === undefined && field.decimalChar === undefined && field.bareNumber !== false;
   if (plain && NUMBER.test(text)) return ok(Number(text));
-  const special = text.length <= 4 ? SPECIAL_NUMBERS[text.toLowerCase()] : undefined;
-  if (special !== undefined) return ok(special);
-  if (plain) return no('a number');
   const value = numericText(field, text);
-  return NUMBER.test(value) ? ok(Number(value)) : no('a number');
+  if (value === undefined) return no(`a number with decimal character "${field.decimalChar}"`);
+  if (NUMBER.test(value)) return ok(Number(value));
+  const special = value.length <= 9 ? SPECIAL_NUMBERS[value.toLowerCase()] : undefined;
+  return special !== undefined ? ok(special) : no('a number');
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -255,6 +278,20 @@ function castDatetime(text: string): Cast {
   return ok(Date.parse(zoned));
 }
 
+const PATTERN_EXPECTED = { date: 'a date', time: 'a time', datetime: 'a datetime' } as const;
+
+/** A `<PATTERN>` format (strptime.ts): the schema check has made sure it compiles. */
+function castPattern(format: string, type: keyof typeof PATTERN_EXPECTED, text: string): Cast {
+  const pattern = compileStrptime(format) as StrptimePattern;
+  const expected = `${PATTERN_EXPECTED[type]} in the format ${format}`;
+  if (typeof pattern === 'string') return no(expected);
+  const m = pattern.parse(text);
+  if (!m) return no(expected);
+  if (type === 'date') return ok(m.date);
+  if (type === 'time') return ok(m.seconds);
+  return ok(m.date + m.seconds * 1000 - (m.offset ?? 0) * 1000);
+}
+
 function anyDate(text: string, expected: string): Cast {
   const time = Date.parse(text);
   return Number.isNaN(time) ? no(expected) : ok(time);
@@ -307,9 +344,10 @@ function castGeopoint(format: string | undefined, text: string): Cast {
   let lat: unknown;
   if (format === 'array' || format === 'object') {
     const parsed = castJson(text, (v) => v !== null && typeof v === 'object', 'a geopoint');
-    if (!parsed.ok) return no(`a geopoint (${format})`);
-    const v = parsed.value as Record<string, unknown> | unknown[];
-    [lon, lat] = Array.isArray(v) ? v : [v.lon, v.lat];
+    if (!parsed.ok) return no(GEOPOINT_EXPECTED[format]);
+    const point = geopointParts(format, parsed.value);
+    if (!point) return no(GEOPOINT_EXPECTED[format]);
+    [lon, lat] = point;
   } else {
     const parts = text.split(',').map((part) => part.trim());
     if (parts.length !== 2 || !parts.every((part) => NUMBER.test(part)))
@@ -322,6 +360,39 @@ function castGeopoint(format: string | undefined, text: string): Cast {
     Math.abs(lon) <= 180 &&
     Math.abs(lat) <= 90;
   return valid ? ok([lon, lat]) : no('a geopoint with longitude in ±180 and latitude in ±90');
+}
+
+const GEOPOINT_EXPECTED = {
+  array: 'a geopoint as a JSON array [lon, lat]',
+  object: 'a geopoint as a JSON object {"lon": …, "lat": …}',
+} as const;
+
+/**
+ * The array format is exactly [lon, lat]; the object format exactly {lon, lat}: an array is
+ * not an object here (frictionless refuses "[180, -90]" for the object format).
+ */
+function geopointParts(format: 'array' | 'object', v: unknown): [unknown, unknown] | undefined {
+  if (format === 'array') return Array.isArray(v) && v.length === 2 ? [v[0], v[1]] : undefined;
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const o = v as Record<string, unknown>;
+  return Object.keys(o).length === 2 && 'lon' in o && 'lat' in o ? [o.lon, o.lat] : undefined;
+}
+
+/** The items of an array field with `arrayItem`, each cast as the item field says; missing items stay null. */
+function castItems(field: CastOptions, items: readonly unknown[]): Cast {
+  const item = field.arrayItem!;
+  const missing = item.missing ?? field.missing ?? new Set(['']);
+  const cast: unknown[] = [];
+  for (const value of items) {
+    if (value === null || (typeof value === 'string' && missing.has(value))) {
+      cast.push(null);
+      continue;
+    }
+    const result = castRaw(item, value);
+    if (!result.ok) return no(`an array of ${item.type} items (an item is not ${result.expected})`);
+    cast.push(result.value);
+  }
+  return ok(cast);
 }
 
 function castList(field: CastOptions, text: string): Cast {
@@ -368,9 +439,12 @@ export function castRaw(field: CastOptions, raw: unknown): Cast {
     case 'number':
       return typeof raw === 'number' ? ok(raw) : no(EXPECTED.number);
     case 'integer':
-    case 'year':
       if (typeof raw !== 'number' || !Number.isInteger(raw)) return no(EXPECTED[field.type]);
       return Number.isSafeInteger(raw) ? ok(raw) : no('an integer within ±2^53');
+    case 'year':
+      return typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw <= 9999
+        ? ok(raw)
+        : no(EXPECTED.year);
     case 'boolean':
       return typeof raw === 'boolean' ? ok(raw) : no(EXPECTED.boolean);
     case 'object':
@@ -382,7 +456,8 @@ export function castRaw(field: CastOptions, raw: unknown): Cast {
         ? ok(raw)
         : no(EXPECTED[field.type]);
     case 'array':
-      return Array.isArray(raw) ? ok(raw) : no(EXPECTED.array);
+      if (!Array.isArray(raw)) return no(EXPECTED.array);
+      return field.arrayItem ? castItems(field, raw) : ok(raw);
     case 'list': {
       if (!Array.isArray(raw)) return no(EXPECTED.list);
       const itemType = (field.itemType ?? 'string') as FieldType;
@@ -394,10 +469,12 @@ export function castRaw(field: CastOptions, raw: unknown): Cast {
       }
       return ok(items);
     }
-    case 'geopoint':
-      return raw !== null && typeof raw === 'object'
-        ? castGeopoint(Array.isArray(raw) ? 'array' : 'object', JSON.stringify(raw))
-        : no(EXPECTED.geopoint);
+    case 'geopoint': {
+      // A JSON value in the field's format; under the default "lon, lat" format, a [lon, lat] array as frictionless takes it.
+      if (raw === null || typeof raw !== 'object') return no(EXPECTED.geopoint);
+      const format = field.format === 'object' ? 'object' : 'array';
+      return castGeopoint(format, JSON.stringify(raw));
+    }
     default:
       return no(EXPECTED[field.type]);
   }
@@ -499,7 +576,11 @@ export function compileCast(field: CastOptions): (raw: unknown) => unknown {
     case 'integer':
       if (!plainNumbers) return general;
       return (raw) => {
-        if (typeof raw === 'string') return plainInteger(raw);
+        if (typeof raw === 'string') {
+          // The rarer forms (surrounding spaces) go the general way, so the answer is castRaw's.
+          const value = plainInteger(raw);
+          return value === CAST_FAILED ? general(raw) : value;
+        }
         return typeof raw === 'number' && Number.isSafeInteger(raw) ? raw : CAST_FAILED;
       };
     case 'number':
