@@ -13,13 +13,17 @@ export function trainingCacheKey(model: string, fingerprint: string): string {
   return `mlops-actions-train-${model}-${fingerprint}`;
 }
 
-/** Paths as @actions/cache takes them: relative to the workspace, so the key's version is the same on every runner. */
-function cachePaths(
+/**
+ * Paths as @actions/cache takes them: relative to the workspace, so the key's version is the
+ * same on every runner, and sorted, since that version hashes the list in order and listing
+ * `outputs` in another order must find the same entry.
+ */
+export function cachePaths(
   outputs: readonly string[],
   manifestSidecar: string,
   workspace: string,
 ): string[] {
-  return [...outputs, manifestSidecar].map((path) => relative(workspace, path));
+  return [...outputs, manifestSidecar].map((path) => relative(workspace, path)).sort();
 }
 
 /** Where the manifest of a cached run travels with its outputs, for the length of a save or restore. */

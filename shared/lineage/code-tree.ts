@@ -28,20 +28,27 @@ export interface CodeTree {
 }
 
 /**
- * `outputs`: absolute paths of what training writes; a model committed to the repository is
- * not code, and counting it would change the fingerprint every time training rewrites it.
+ * `excluded`: absolute paths that are not code whichever way the code is named. What training
+ * writes: a model committed to the repository would change the fingerprint every time training
+ * rewrites it. The config: it counts by its typed canonical form (canonical-config.ts), so its
+ * bytes must not count a second time, or re-indenting it would change the fingerprint.
  */
 export async function hashCodeTree(
   code: readonly string[] | undefined,
   cwd: string,
-  outputs: readonly string[] = [],
+  excluded: readonly string[] = [],
   check: (files: readonly string[]) => Promise<unknown> = async () => undefined,
 ): Promise<CodeTree> {
+  const isExcluded = (absolute: string) =>
+    excluded.some((path) => absolute === path || absolute.startsWith(`${path}/`));
   if (code?.length) {
     const files = await expandPaths(code, cwd, 'code path');
     await check(files);
     const entries: [string, string][] = [];
-    for (const file of files) entries.push([portablePath(file, cwd), await sha256File(file)]);
+    for (const file of files) {
+      if (isExcluded(resolve(cwd, file))) continue;
+      entries.push([portablePath(file, cwd), await sha256File(file)]);
+    }
     return { source: 'paths', sha256: sha256Text(canonicalJson(entries)), files: entries.length };
   }
   const top = await repositoryRoot(cwd);
@@ -67,14 +74,10 @@ export async function hashCodeTree(
   const index = parseNulList(listed);
   const modified = new Set(parseNulList(changed));
   const entries: [string, string][] = [];
-  const isOutput = (path: string) =>
-    outputs.some(
-      (output) => `${top}/${path}` === output || `${top}/${path}`.startsWith(`${output}/`),
-    );
   for (const line of index) {
     const tab = line.indexOf('\t');
     const path = line.slice(tab + 1);
-    if (isOutput(path)) continue;
+    if (isExcluded(`${top}/${path}`)) continue;
     const [mode, blob] = line.slice(0, tab).split(' ');
     if (modified.has(path)) {
       // Deleted in the working tree: the deletion is the change. A link counts by where it

@@ -5,8 +5,8 @@
  */
 import { relative, resolve, sep } from 'node:path';
 import { canonicalJson, sha256File, sha256Text } from '../files/hash.js';
-import { parseStructured } from '../files/structured.js';
 import { readUserFile } from '../files/read-file.js';
+import { canonicalConfigText } from './canonical-config.js';
 
 export interface HashedFile {
   path: string;
@@ -14,7 +14,7 @@ export interface HashedFile {
 }
 
 export interface FingerprintInputs {
-  /** sha256 of the config's canonical JSON: formatting and key order do not count, values do. */
+  /** sha256 of the config's typed canonical form (canonical-config.ts): formatting and key order do not count, values and their types do. */
   configSha256: string;
   data: HashedFile[];
   /** The code tree's sha256 (see code-tree.ts). */
@@ -28,7 +28,7 @@ export interface FingerprintInputs {
   actionVersion: string;
 }
 
-const FINGERPRINT_FORMAT = 'mlops-actions/fingerprint@2';
+const FINGERPRINT_FORMAT = 'mlops-actions/fingerprint@3';
 
 export function computeFingerprint(inputs: FingerprintInputs): string {
   return sha256Text(
@@ -59,7 +59,7 @@ export function versionOf(fingerprint: string): string {
 
 export async function canonicalConfigSha256(path: string, baseDir: string): Promise<string> {
   const text = await readUserFile(path, 'config file', baseDir);
-  return sha256Text(canonicalJson(await parseStructured(text, path, 'config file')));
+  return sha256Text(await canonicalConfigText(text, path));
 }
 
 export async function hashFiles(

@@ -213,7 +213,12 @@ async function fingerprintInputs(
   await inside('data file', 'data')(dataPaths);
   const data = await hashFiles(dataPaths, cwd, 'data file');
   const outputPaths = await inside('output', 'outputs', 'any')(request.outputs);
-  const code = await hashCodeTree(request.code, cwd, outputPaths, inside('code file', 'code'));
+  const code = await hashCodeTree(
+    request.code,
+    cwd,
+    [...outputPaths, configPath],
+    inside('code file', 'code'),
+  );
   if (code.source === 'none') {
     const why = code.problem ?? 'The working directory is not in a git repository';
     log.warning(
@@ -264,11 +269,11 @@ async function fingerprintInputs(
   };
 }
 
+/** The same files with the same content, in any order (`outputs` may list them in another). */
 function sameOutputs(a: Manifest['outputs'], b: Manifest['outputs']): boolean {
-  return (
-    JSON.stringify(a.map((o) => [o.path, o.sha256])) ===
-    JSON.stringify(b.map((o) => [o.path, o.sha256]))
-  );
+  const key = (outputs: Manifest['outputs']) =>
+    JSON.stringify(outputs.map((o) => [o.path, o.sha256]).sort());
+  return key(a) === key(b);
 }
 
 const MAX_PIN_ANNOTATIONS = 10;
@@ -283,15 +288,13 @@ function reportUnpinned(findings: readonly PinFinding[], mode: StrictPins, log: 
     );
   }
   // GitHub shows at most 10 annotations per level per step: the rest go to the log.
-  findings
-    .slice(0, MAX_PIN_ANNOTATIONS)
-    .forEach((f) =>
-      log.warning(`Unpinned dependency: ${f.message}`, {
-        file: f.file,
-        line: f.line,
-        title: 'strict-pins',
-      }),
-    );
+  findings.slice(0, MAX_PIN_ANNOTATIONS).forEach((f) =>
+    log.warning(`Unpinned dependency: ${f.message}`, {
+      file: f.file,
+      line: f.line,
+      title: 'strict-pins',
+    }),
+  );
   if (findings.length > MAX_PIN_ANNOTATIONS)
     log.info(`More unpinned dependencies:\n${located.slice(MAX_PIN_ANNOTATIONS).join('\n')}`);
 }

@@ -112,6 +112,47 @@ describe('train-model run()', () => {
     }
   });
 
+  it('keeps the fingerprint when the config is only re-indented or its keys reordered, whatever the code setting', async () => {
+    const config = 'examples/churn/config.json';
+    const original = await readFile(join(job.workspace, config), 'utf8');
+    const parsed = JSON.parse(original) as Record<string, unknown>;
+    const reversed = Object.fromEntries(Object.entries(parsed).reverse());
+    try {
+      for (const code of ['', 'examples/churn']) {
+        await job.write(config, original);
+        const before = await train({ code });
+        await job.write(config, JSON.stringify(reversed, null, 7) + '\n');
+        const after = await train({ code });
+        expect(after.exitCode, after.errors.join()).toBe(0);
+        expect(after.outputs.fingerprint, `code: "${code}"`).toBe(before.outputs.fingerprint);
+      }
+    } finally {
+      await job.write(config, original);
+    }
+  });
+
+  it('gives 50 and 50.0 different fingerprints (scikit-learn refuses n_estimators=50.0), and the same to 50.0 and 5e1', async () => {
+    const fingerprintOf = async (text: string) => {
+      const config = await job.write('typed/config.yaml', text);
+      const result = await train({
+        config,
+        code: 'examples/churn/train.mjs',
+        run: 'mkdir -p typed && echo model > typed/model.bin',
+        outputs: 'typed/model.bin',
+      });
+      expect(result.exitCode, result.errors.join()).toBe(0);
+      return result.outputs.fingerprint;
+    };
+    const integer = await fingerprintOf('n_estimators: 50\n');
+    const float = await fingerprintOf('n_estimators: 50.0\n');
+    const text = await fingerprintOf('n_estimators: "50"\n');
+    expect(float).not.toBe(integer);
+    expect(text).not.toBe(integer);
+    expect(text).not.toBe(float);
+    expect(await fingerprintOf('n_estimators: 5.0e1 # same float\n')).toBe(float);
+    expect(await fingerprintOf('{"n_estimators": 50}')).toBe(integer);
+  });
+
   it.each([
     [
       'a failing command',

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { cachePaths } from '../../shared/cache/training-cache.js';
 import { canonicalJson } from '../../shared/files/hash.js';
+import { canonicalConfigText } from '../../shared/lineage/canonical-config.js';
 import { computeFingerprint, portablePath, versionOf } from '../../shared/lineage/fingerprint.js';
 
 const base = {
@@ -52,5 +54,66 @@ describe('portablePath', () => {
   it('is relative to the base folder with "/" separators', () => {
     expect(portablePath('./data/../data/x.csv', '/repo')).toBe('data/x.csv');
     expect(portablePath('/repo/m/model.bin', '/repo')).toBe('m/model.bin');
+  });
+});
+
+describe('canonicalConfigText', () => {
+  const yamlText = (text: string) => canonicalConfigText(text, 'config.yaml');
+
+  it('keeps the YAML 1.2 type of every scalar: int, float, string, bool, null', async () => {
+    const forms = await Promise.all(
+      ['n: 50', 'n: 50.0', "n: '50'", 'n: true', 'n: null', 'n: 0x32', 'n: .nan', 'n: -.inf'].map(
+        yamlText,
+      ),
+    );
+    // 50 and 0x32 are the same int; every other form differs from each other.
+    expect(forms[5]).toBe(forms[0]);
+    const distinct = forms.filter((_, index) => index !== 5);
+    expect(new Set(distinct).size).toBe(distinct.length);
+  });
+
+  it('ignores formatting, comments, key order and the spelling of a number', async () => {
+    const reference = await yamlText('b: [1, 2.5]\na: {y: "s", x: 0.1}\n');
+    for (const text of [
+      'a:\n    x: 1.0e-1   # comment\n    y: s\nb:\n  - 1\n  - 2.50\n',
+      '{"a": {"y": "s", "x": 0.1}, "b": [1, 2.5]}',
+    ])
+      expect(await yamlText(text)).toBe(reference);
+    expect(await canonicalConfigText('{"b":[1,2.5],"a":{"x":0.1,"y":"s"}}', 'c.json')).toBe(
+      reference,
+    );
+    expect(await yamlText('b: [2.5, 1]\na: {y: "s", x: 0.1}\n')).not.toBe(reference);
+  });
+
+  it("tells a JSON 50 from 50.0, as Python's json module does", async () => {
+    expect(await canonicalConfigText('{"n": 50}', 'c.json')).not.toBe(
+      await canonicalConfigText('{"n": 50.0}', 'c.json'),
+    );
+  });
+
+  it('resolves merge keys and anchors as the values they stand for', async () => {
+    expect(await yamlText('base: &b {lr: 0.1}\nrun:\n  <<: *b\n  epochs: 3\n')).toBe(
+      await yamlText('base: {lr: 0.1}\nrun: {lr: 0.1, epochs: 3}\n'),
+    );
+  });
+
+  it('keeps the budgets of structured.ts: an alias bomb is refused before the walk', async () => {
+    const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let level = 1; level < 9; level++) {
+      const previous = Array(10)
+        .fill(`*a${level - 1}`)
+        .join(', ');
+      lines.push(`a${level}: &a${level} [${previous}]`);
+    }
+    await expect(yamlText(lines.join('\n'))).rejects.toThrow(/expand to more than 100,000 values/);
+  });
+});
+
+describe('cachePaths', () => {
+  it('does not depend on the order of outputs', () => {
+    const outputs = ['/w/model/b.bin', '/w/model/a.bin'];
+    expect(cachePaths(outputs, '/w/.mlops-actions/m.json', '/w')).toEqual(
+      cachePaths([...outputs].reverse(), '/w/.mlops-actions/m.json', '/w'),
+    );
   });
 });
