@@ -16,7 +16,7 @@ import { validateData } from '../../actions/validate-data/src/run.js';
 import { createCliRunner } from '../../shared/action/cli-runner.js';
 import { isUserError, UserError } from '../../shared/action/errors.js';
 import { runAction } from '../../shared/action/run-action.js';
-import { formatFromPath, type DataFormat } from '../../shared/data/records.js';
+import { detectFormat, type DataFormat } from '../../shared/data/records.js';
 import { stepEnvironment, type StepEnvironment } from '../../shared/action/context.js';
 import { confinePaths, stepConfinement } from '../../shared/files/confine.js';
 import { displayPath, expandPaths } from '../../shared/files/expand.js';
@@ -142,14 +142,11 @@ async function dataFiles(
     throw new UsageError('--data is required: give a data file or glob pattern.');
   const paths = await expandFrom(patterns, 'data file');
   await confined(step, paths, 'data file');
-  return paths.map((path) => {
-    const detected = format && format !== 'auto' ? (format as DataFormat) : formatFromPath(path);
-    if (!detected || !['csv', 'tsv', 'jsonl', 'parquet'].includes(detected))
-      throw new UserError(
-        `Cannot tell the format of "${path}"; give --format csv, tsv, jsonl or parquet.`,
-      );
-    return { path, format: detected };
-  });
+  const named = format && format !== 'auto' ? dataFormat(format) : undefined;
+  return paths.map((path) => ({
+    path,
+    format: named ?? detectFormat(path, 'data file', 'Give --format csv, tsv, jsonl or parquet.'),
+  }));
 }
 
 function count(value: string | undefined, name: string, fallback: number): number {
@@ -289,4 +286,10 @@ else {
 async function expandFrom(entries: readonly string[], what: string): Promise<string[]> {
   const cwd = process.cwd();
   return (await expandPaths(entries, cwd, what)).map((path) => displayPath(path, cwd));
+}
+
+function dataFormat(format: string): DataFormat {
+  if (format === 'csv' || format === 'tsv' || format === 'jsonl' || format === 'parquet')
+    return format;
+  throw new UsageError(`--format takes auto, csv, tsv, jsonl or parquet; got "${format}".`);
 }

@@ -56,8 +56,25 @@ export interface ReadOptions {
   dialect?: Dialect;
 }
 
+/** The extensions `formatFromPath` knows, as every message that asks for one lists them. */
+const KNOWN_EXTENSIONS =
+  '.csv, .tsv or .tab, .jsonl or .ndjson (these three optionally .gz), .parquet or .pq';
+
+/**
+ * The format of a file a user named, from its extension, or a UserError that names the file,
+ * the extensions known and `remedy` (how to name the format instead, in the caller's terms).
+ */
+export function detectFormat(path: string, what: string, remedy: string): DataFormat {
+  const format = formatFromPath(path);
+  if (!format)
+    throw new UserError(
+      `Cannot tell the format of the ${what} "${path}" from its extension (expected ${KNOWN_EXTENSIONS}). ${remedy}`,
+    );
+  return format;
+}
+
 /** The format from the file name (`.csv`, `.tsv`/`.tab`, `.jsonl`/`.ndjson`, `.parquet`/`.pq`, text formats optionally `.gz`). */
-export function formatFromPath(path: string): DataFormat | undefined {
+function formatFromPath(path: string): DataFormat | undefined {
   const match = /\.(csv|tsv|tab|jsonl|ndjson|parquet|pq)(\.gz)?$/i.exec(path);
   if (!match) return undefined;
   const extension = match[1]!.toLowerCase();

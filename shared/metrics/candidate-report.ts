@@ -3,9 +3,8 @@
  * code wrote, or computed from a predictions file (the metric suite, slices, confusion matrix
  * and, when asked, bootstrap intervals).
  */
-import { UserError } from '../action/errors.js';
 import type { Logger } from '../action/runner.js';
-import { formatFromPath } from '../data/records.js';
+import { detectFormat } from '../data/records.js';
 import { sha256File } from '../files/hash.js';
 import { BOOTSTRAP_METHOD } from './bootstrap.js';
 import { evaluatePredictions } from './evaluate-predictions.js';
@@ -39,11 +38,7 @@ export async function reportFromPredictions(
   log: Logger,
 ): Promise<MetricsReport> {
   const { predictions, spec } = request;
-  const format = formatFromPath(predictions);
-  if (!format)
-    throw new UserError(
-      `Cannot tell the format of the predictions file "${predictions}" from its extension: use .csv, .tsv, .jsonl (optionally .gz) or .parquet.`,
-    );
+  const format = detectFormat(predictions, 'predictions file', 'Rename the file to match.');
   const bootstrap =
     request.bootstrap > 0
       ? { resamples: request.bootstrap, confidence: request.confidence, seed: request.seed }

@@ -268,7 +268,7 @@ describe('validate-data bundle', () => {
     [
       'an unknown extension',
       { data: 'examples/churn/config.json', schema },
-      /Cannot tell the format of data file "examples\/churn\/config.json"/,
+      /Cannot tell the format of the data file "examples\/churn\/config.json"/,
     ],
     [
       'a missing required input',

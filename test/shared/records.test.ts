@@ -5,7 +5,7 @@ import { parquetWriteFile } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../shared/action/errors.js';
 import {
-  formatFromPath,
+  detectFormat,
   readRecords,
   readTable,
   type DataRecord,
@@ -22,32 +22,17 @@ async function records(path: string, format: Parameters<typeof readRecords>[1]) 
 }
 
 describe('readRecords', () => {
-  it('picks the format from the file name', () => {
+  it('picks the format from the file name, and names the file and the known extensions when it cannot', () => {
+    const detect = (path: string) => detectFormat(path, 'data file', 'Set "format".');
     expect(
-      [
-        'a.csv',
-        'a.CSV.gz',
-        'a.tab',
-        'a.tsv.gz',
-        'a.jsonl',
-        'a.ndjson.gz',
-        'a.parquet',
-        'a.pq',
-        'a.parquet.gz',
-        'a.txt',
-      ].map(formatFromPath),
-    ).toEqual([
-      'csv',
-      'csv',
-      'tsv',
-      'tsv',
-      'jsonl',
-      'jsonl',
-      'parquet',
-      'parquet',
-      undefined,
-      undefined,
-    ]);
+      ['a.csv', 'a.CSV.gz', 'a.tab', 'a.tsv.gz', 'a.jsonl', 'a.ndjson.gz', 'a.parquet', 'a.pq'].map(
+        detect,
+      ),
+    ).toEqual(['csv', 'csv', 'tsv', 'tsv', 'jsonl', 'jsonl', 'parquet', 'parquet']);
+    for (const path of ['a.parquet.gz', 'a.txt'])
+      expect(() => detect(path)).toThrow(
+        `Cannot tell the format of the data file "${path}" from its extension (expected .csv, .tsv or .tab, .jsonl or .ndjson (these three optionally .gz), .parquet or .pq). Set "format".`,
+      );
   });
 
   it('reads CSV records with their row and file line', async () => {

@@ -4,7 +4,7 @@ import { createStepDir, type StepEnvironment } from '../../../shared/action/cont
 import { UserError } from '../../../shared/action/errors.js';
 import type { ActionDefinition } from '../../../shared/action/run-action.js';
 import type { Runner } from '../../../shared/action/runner.js';
-import { formatFromPath, type DataFormat } from '../../../shared/data/records.js';
+import { detectFormat, type DataFormat } from '../../../shared/data/records.js';
 import { confinePath, confinePaths, stepConfinement } from '../../../shared/files/confine.js';
 import { displayPath, expandPaths } from '../../../shared/files/expand.js';
 import { loadTableSchema } from '../../../shared/schema/table-schema.js';
@@ -107,11 +107,5 @@ export const validateData: ActionDefinition<typeof inputs> = {
 };
 
 function resolveFormat(path: string, format: Inputs['format']): DataFormat {
-  if (format !== 'auto') return format;
-  const detected = formatFromPath(path);
-  if (!detected)
-    throw new UserError(
-      `Cannot tell the format of data file "${path}" from its extension (expected .csv, .tsv, .tab, .jsonl or .ndjson, optionally .gz, or .parquet). Set the "format" input.`,
-    );
-  return detected;
+  return format !== 'auto' ? format : detectFormat(path, 'data file', 'Set the "format" input.');
 }
