@@ -25,9 +25,9 @@ export const FINDING_CODES = {
   'unmatched-header': 'header', // no column matches any field (fieldsMatch: partial)
   // row
   'source-error': 'row', // a row cannot be read (bad quoting, invalid JSON, not an object)
-  'blank-row': 'row', // an empty line in a table of several columns
-  'missing-cell': 'row', // fewer cells than the header
-  'extra-cell': 'row', // more cells than the header (JSON Lines: keys the first object lacks)
+  'blank-row': 'row', // every cell of the row empty or missing (an empty line too), in a table of several columns
+  'missing-cell': 'row', // one per cell a short row lacks (fieldsMatch exact: up to the schema's fields; else the header's)
+  'extra-cell': 'row', // one per cell past the expected width (JSON Lines: keys the first object lacks)
   'primary-key': 'row', // a primary key value repeats or is missing
   'unique-key': 'row', // a uniqueKeys combination repeats
   // cell
@@ -63,6 +63,12 @@ export interface Finding {
   /** 1-based file line: where the row starts, or the schema line of the field or check. */
   line?: number;
   field?: string;
+  /**
+   * 1-based position of the column in the file (frictionless' fieldNumber): on every cell and
+   * label finding. A schema field with no column is placed after the file's columns, as
+   * frictionless places it.
+   */
+  fieldNumber?: number;
   /** For constraint-error, stat-out-of-range and mostly-violated: which constraint or statistic. */
   constraint?: string;
   /** What was found: the cell (shortened to 120 characters) or the statistic. */

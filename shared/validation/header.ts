@@ -11,7 +11,7 @@ import type { FieldState } from './row-checks.js';
  * field). The other rules map by name. JSON Lines and Parquet are always matched by name:
  * objects and Parquet schemas have no meaningful column order.
  */
-export function matchHeader(
+function matchHeader(
   header: readonly string[],
   schema: CompiledSchema,
   states: readonly FieldState[],
@@ -27,7 +27,12 @@ export function matchHeader(
   const seen = new Set<string>();
   const columns = header.map((label, index) => {
     if (label.trim() === '') {
-      report({ code: 'blank-label', line, message: `Column ${index + 1} has no name.` });
+      report({
+        code: 'blank-label',
+        line,
+        fieldNumber: index + 1,
+        message: `Column ${index + 1} has no name.`,
+      });
       return undefined;
     }
     if (seen.has(label)) {
@@ -35,6 +40,7 @@ export function matchHeader(
         code: 'duplicate-label',
         line,
         field: label,
+        fieldNumber: index + 1,
         message: `Column "${excerpt(label)}" appears more than once in the header.`,
       });
       return undefined;
@@ -47,6 +53,7 @@ export function matchHeader(
         code: 'extra-label',
         line,
         field: label,
+        fieldNumber: index + 1,
         message: `Column "${excerpt(label)}" is not a field of the schema (fieldsMatch: ${mode}).`,
       });
     }
@@ -61,18 +68,55 @@ export function matchHeader(
         'No column of the header matches a schema field (fieldsMatch: partial needs at least one).',
     });
   } else {
+    // Frictionless numbers a field without a column after the file's columns, in schema order.
+    let fieldNumber = header.length;
     for (const f of missing) {
-      // A required field needs its column whatever the rule.
-      if ((mode === 'superset' || mode === 'partial') && !f.constraints?.required) continue;
+      // A required field (a primary key's fields are required) needs its column whatever the rule.
+      const required = f.constraints?.required || schema.primaryKey.includes(f.name);
+      if ((mode === 'superset' || mode === 'partial') && !required) continue;
       report({
         code: 'missing-label',
         line,
         field: f.name,
-        message: `The schema field "${f.name}" has no column in the header.`,
+        fieldNumber: ++fieldNumber,
+        message: `The schema field "${f.name}" has no column in the header${required ? ', and it is required: every row lacks it' : ''}.`,
       });
     }
   }
   return columns;
+}
+
+/** How the rows of a file are read against the schema: which column is which field, and how many cells a row should have. */
+export interface HeaderLayout {
+  /** For each expected cell of a row, the index of its field (undefined: no field). */
+  columns: (number | undefined)[];
+  /** The header's labels, to name a cell that has no field. */
+  labels: readonly string[];
+}
+
+/**
+ * Matches the header (matchHeader) and sets out the cells each row should have, as frictionless
+ * does: with fieldsMatch exact (CSV, TSV), the schema's fields by position, so a field without a
+ * column is a missing cell in every row and a column past the fields an extra cell in every
+ * row; with the other rules, the header's columns, a field without a column reported once.
+ * Each field's state learns its column number (1-based) in this file, for its findings.
+ */
+export function layoutHeader(
+  header: readonly string[],
+  schema: CompiledSchema,
+  states: readonly FieldState[],
+  format: DataFormat,
+  line: number | undefined,
+  report: Report,
+): HeaderLayout {
+  const matched = matchHeader(header, schema, states, format, line, report);
+  const exact = schema.descriptor.fieldsMatch === 'exact' && (format === 'csv' || format === 'tsv');
+  const columns = exact ? states.map((s) => s.index) : matched.map((s) => s?.index);
+  for (const state of states) state.column = undefined;
+  columns.forEach((index, i) => {
+    if (index !== undefined) states[index]!.column ??= i + 1;
+  });
+  return { columns, labels: header };
 }
 
 function matchByPosition(
@@ -90,6 +134,7 @@ function matchByPosition(
         code: 'blank-label',
         line,
         field: state?.field.name,
+        fieldNumber: index + 1,
         message: `Column ${index + 1} has no name.`,
       });
     else if (seen.has(label))
@@ -97,6 +142,7 @@ function matchByPosition(
         code: 'duplicate-label',
         line,
         field: label,
+        fieldNumber: index + 1,
         message: `Column "${excerpt(label)}" appears more than once in the header.`,
       });
     seen.add(label);
@@ -105,6 +151,7 @@ function matchByPosition(
         code: 'extra-label',
         line,
         field: label,
+        fieldNumber: index + 1,
         message: `Column ${index + 1} ("${excerpt(label)}") is beyond the schema's ${states.length} fields (fieldsMatch: exact).`,
       });
       return undefined;
@@ -117,6 +164,7 @@ function matchByPosition(
         code: 'incorrect-label',
         line,
         field: state.field.name,
+        fieldNumber: index + 1,
         observed: label,
         expected: state.field.name,
         message: `Column ${index + 1} is "${excerpt(label)}" where the schema has field "${state.field.name}" (fieldsMatch: exact matches by position, so it is checked as "${state.field.name}").${hint}`,
@@ -129,7 +177,8 @@ function matchByPosition(
       code: 'missing-label',
       line,
       field: state.field.name,
-      message: `The schema field "${state.field.name}" (field ${state.index + 1}) has no column: the header has ${header.length}.`,
+      fieldNumber: state.index + 1,
+      message: `The schema field "${state.field.name}" (field ${state.index + 1}) has no column: the header has ${header.length}, so each row lacks its cell (fieldsMatch: exact).`,
     });
   }
   return columns;

@@ -28,7 +28,7 @@ import {
   type ParallelOptions,
   type ValidateOptions,
 } from './file-context.js';
-import { matchHeader } from './header.js';
+import { layoutHeader } from './header.js';
 import {
   workerInit,
   type FileSetup,
@@ -81,14 +81,10 @@ export async function validateFileInShards(
   const { file, schema, states } = context;
   const header = plan.kind === 'delimited' ? plan.layout.header : plan.columns;
   const headerLine = plan.kind === 'delimited' ? plan.layout.headerLine : undefined;
-  const columns = matchHeader(header, schema, states, file.format, headerLine, context.report).map(
-    (state) => state?.index,
-  );
   const setup: FileSetup = {
     path: file.path,
     format: file.format,
-    width: header.length,
-    columns,
+    ...layoutHeader(header, schema, states, file.format, headerLine, context.report),
     ...(plan.kind === 'delimited' && { layout: plan.layout }),
   };
   const shardBytes = context.options.parallel?.shardBytes ?? DEFAULT_SHARD_BYTES;

@@ -14,10 +14,10 @@ import { fingerprint, hash32, hashNumber } from '../profile/sketches/hash.js';
 import { CAST_FAILED, castRaw, compileCast } from '../schema/cast.js';
 import type { CompiledField, CompiledSchema } from '../schema/table-schema.js';
 import {
+  excerpt,
   FINDING_CODES,
   shorten,
   type Finding,
-  type FindingCode,
   type FindingLevel,
   type Report,
 } from './findings.js';
@@ -38,6 +38,8 @@ export interface FieldState {
   broken: ((raw: RawValue, value: unknown) => Broken | undefined) | undefined;
   /** The file being read, for the location of the first `mostly` failure. */
   file: string;
+  /** The field's column in the file being read (1-based; frictionless' fieldNumber), when it has one. */
+  column?: number;
   /** The usual missingValues, [""]: a comparison instead of a Set lookup per cell. */
   onlyEmptyIsMissing: boolean;
   /** The field's cast, compiled: the value or CAST_FAILED. */
@@ -127,25 +129,45 @@ export interface RowCheckerSetup {
   schema: CompiledSchema;
   states: FieldState[];
   format: DataFormat;
-  /** Header width: the cells a row should have (CSV and TSV). */
-  width: number;
-  /** For each column of the file, the index of its field (undefined: no field). */
+  /**
+   * For each cell a row should have, the index of its field (undefined: no field); its length
+   * is the row's expected width (header.ts, layoutHeader).
+   */
   columns: readonly (number | undefined)[];
+  /** The header's labels, to name a cell that has no field. */
+  labels?: readonly string[];
   report: Report;
   keys: KeySink;
 }
 
 /** The function that checks each row of one file, in order. */
 export function rowChecker(setup: RowCheckerSetup): (r: TableRow) => void {
-  const { schema, states, format, width, report, keys: sink } = setup;
+  const { schema, states, format, report, keys: sink } = setup;
+  const labels = setup.labels ?? [];
   const columns = setup.columns.map((index) => (index === undefined ? undefined : states[index]));
+  const width = columns.length;
   const keys = rowKeys(schema);
   const uniqueStates = states.filter((s) => s.unique);
   const duplicateRows = schema.descriptor.ml?.duplicateRows !== undefined;
   const values: unknown[] = new Array(states.length);
   const jsonl = format === 'jsonl';
+  const delimited = format === 'csv' || format === 'tsv';
   // A cell a ragged CSV row lacks reads as empty text; JSON Lines and Parquet have null for no value.
-  const absent = format === 'csv' || format === 'tsv' ? '' : null;
+  const absent = delimited ? '' : null;
+  // The name frictionless gives a cell's column: its field's, else the header's label.
+  const nameAt = (i: number) => columns[i]?.field.name ?? labels[i];
+  // A one-column table has no blank rows: its empty line is an empty value.
+  const blankable = width > 1;
+  const isBlank = (cells: readonly RawValue[]) => {
+    for (let i = 0; i < width; i++) {
+      const cell = cells[i];
+      if (cell === undefined || cell === null || cell === '') continue;
+      const state = columns[i];
+      if (state && typeof cell === 'string' && state.field.missing.has(cell)) continue;
+      return false;
+    }
+    return true;
+  };
   return (r: TableRow) => {
     const { row, line } = r;
     if (r.problem) {
@@ -157,28 +179,21 @@ export function rowChecker(setup: RowCheckerSetup): (r: TableRow) => void {
       });
       return;
     }
-    if (r.blank && (width > 1 || jsonl)) {
+    const cells = r.cells;
+    // Frictionless: a row whose every cell is empty or a missing value is one blank-row, in place of its other findings.
+    if ((r.blank && (blankable || jsonl)) || (blankable && !r.extraKeys && isBlank(cells))) {
       report({
         code: 'blank-row',
         row,
         line,
         expected: `${width} cells`,
-        message: `Row ${row} is an empty line.`,
+        message: r.blank
+          ? `Row ${row} is an empty line.`
+          : `Row ${row} is blank: all its ${width} cells are empty.`,
       });
       return;
     }
-    const cells = r.cells;
-    if (!jsonl && cells.length !== width) {
-      const code: FindingCode = cells.length < width ? 'missing-cell' : 'extra-cell';
-      report({
-        code,
-        row,
-        line,
-        observed: `${cells.length} cells`,
-        expected: `${width} cells`,
-        message: `Row ${row} has ${cells.length} cells; the header has ${width}.`,
-      });
-    }
+    if (!jsonl && cells.length !== width) reportShape(cells, row, line);
     if (r.extraKeys) {
       report({
         code: 'extra-cell',
@@ -189,9 +204,10 @@ export function rowChecker(setup: RowCheckerSetup): (r: TableRow) => void {
       });
     }
     values.fill(undefined);
-    for (let i = 0; i < columns.length; i++) {
+    for (let i = 0; i < width; i++) {
       const state = columns[i];
-      if (state) values[state.index] = checkCell(state, cells[i] ?? absent, row, line, report);
+      if (state)
+        values[state.index] = checkCell(state, cells[i] ?? absent, i + 1, row, line, report);
     }
     let constraint = 0;
     for (const state of uniqueStates) sink.key(constraint++, keyOf(values[state.index]), row, line);
@@ -200,6 +216,37 @@ export function rowChecker(setup: RowCheckerSetup): (r: TableRow) => void {
     if (duplicateRows)
       sink.key(constraint, fingerprint(cells.map(String).join('\u0001')), row, line);
   };
+
+  /** One missing-cell per cell a short row lacks, one extra-cell per cell past the width, as frictionless reports them. */
+  function reportShape(cells: readonly RawValue[], row: number, line: number | undefined) {
+    const length = cells.length;
+    for (let i = length; i < width; i++) {
+      const field = nameAt(i);
+      report({
+        code: 'missing-cell',
+        row,
+        line,
+        field,
+        fieldNumber: i + 1,
+        observed: `${length} cells`,
+        expected: `${width} cells`,
+        message: `Row ${row} has ${length} cells where ${width} are expected: it lacks cell ${i + 1}${field !== undefined ? ` ("${excerpt(field)}")` : ''}.`,
+      });
+    }
+    for (let i = width; i < length; i++) {
+      const field = labels[i];
+      report({
+        code: 'extra-cell',
+        row,
+        line,
+        field,
+        fieldNumber: i + 1,
+        observed: shorten(textOf(cells[i]!)),
+        expected: `${width} cells`,
+        message: `Row ${row} has ${length} cells where ${width} are expected: cell ${i + 1}${field !== undefined ? ` (under "${excerpt(field)}")` : ''} has no field.`,
+      });
+    }
+  }
 }
 
 /** A cast value as a uniqueness key: numbers by their bits, everything else by its text. */
@@ -251,6 +298,7 @@ const textOf = (raw: RawValue) => (typeof raw === 'string' ? raw : JSON.stringif
 function checkCell(
   state: FieldState,
   raw: RawValue,
+  fieldNumber: number,
   row: number,
   line: number | undefined,
   report: Report,
@@ -271,6 +319,7 @@ function checkCell(
         row,
         line,
         field: f.name,
+        fieldNumber,
         observed: textOf(raw),
         expected: 'a value',
         message: `Row ${row}: field "${f.name}" is required but empty.`,
@@ -289,6 +338,7 @@ function checkCell(
         row,
         line,
         field: f.name,
+        fieldNumber,
         observed: shorten(textOf(raw)),
         expected,
         message: `Row ${row}: field "${f.name}" should be ${expected}, got ${describe(raw)}.`,
@@ -308,6 +358,7 @@ function checkCell(
           row,
           line,
           field: f.name,
+          fieldNumber,
           observed: 'NaN',
           expected: 'a number (ml.allowNaN: false)',
           message: `Row ${row}: field "${f.name}" is NaN, which the schema bans.`,
@@ -319,6 +370,7 @@ function checkCell(
         row,
         line,
         field: f.name,
+        fieldNumber,
         observed: String(value),
         expected: 'a finite number (ml.allowInf: false)',
         message: `Row ${row}: field "${f.name}" is ${value}, which the schema bans.`,
@@ -355,6 +407,7 @@ function checkCell(
           row,
           line,
           field: f.name,
+          fieldNumber,
           observed: shorten(textOf(raw)),
           expected: broken[1],
           message: `Row ${row}: field "${f.name}" breaks ${broken[0]} (${broken[1]}): ${describe(raw)}.`,

@@ -68,10 +68,10 @@ export function isValidationWorker(): boolean {
 export interface FileSetup {
   path: string;
   format: DataFormat;
-  /** Header width. */
-  width: number;
-  /** For each column, the index of its field. */
+  /** For each cell a row should have, the index of its field (header.ts, layoutHeader). */
   columns: (number | undefined)[];
+  /** The header's labels. */
+  labels: readonly string[];
   layout?: DelimitedLayout;
 }
 
@@ -136,8 +136,8 @@ async function checkShard(
     schema,
     states,
     format: setup.format,
-    width: setup.width,
     columns: setup.columns,
+    labels: setup.labels,
     report,
     keys,
   });

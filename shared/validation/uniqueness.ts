@@ -123,6 +123,7 @@ export class UniquenessTracker {
         row,
         line,
         field: f.name,
+        fieldNumber: check.state.column,
         observed: shorten(text),
         expected: 'a unique value',
         message: `Row ${row}: field "${f.name}" repeats the value ${JSON.stringify(shorten(text, 40))} (unique).`,

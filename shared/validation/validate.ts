@@ -31,7 +31,7 @@ import {
   type FindingGroup,
   type Report,
 } from './findings.js';
-import { matchHeader } from './header.js';
+import { layoutHeader } from './header.js';
 import { planShards, ShardPool, validateFileInShards } from './parallel.js';
 import { fieldStates, rowChecker } from './row-checks.js';
 import { UniquenessTracker } from './uniqueness.js';
@@ -180,15 +180,11 @@ async function validateFile(context: FileContext): Promise<void> {
     file.format,
     {
       header(names, line) {
-        const columns = matchHeader(names, schema, states, file.format, line, report).map(
-          (state) => state?.index,
-        );
         checkRow = rowChecker({
           schema,
           states,
           format: file.format,
-          width: names.length,
-          columns,
+          ...layoutHeader(names, schema, states, file.format, line, report),
           report,
           keys: context.uniqueness.sink(file.path, report),
         });

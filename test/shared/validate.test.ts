@@ -265,6 +265,65 @@ describe('validateFiles: rows and headers', () => {
     ]);
   });
 
+  it('reports one missing-cell or extra-cell per cell, with its field name and number (frictionless invalid.csv)', async () => {
+    const fields = ['a', 'b', 'c', 'd'].map((name) => ({ name }));
+    const result = await validate('a,b,c,d\n1,x\n,,,\n2,y,1,2,3,4\n', fields);
+    expect(
+      result.findings.map((f) => [f.line ?? null, f.fieldNumber ?? null, f.code, f.field ?? null]),
+    ).toEqual([
+      [2, 3, 'missing-cell', 'c'],
+      [2, 4, 'missing-cell', 'd'],
+      [3, null, 'blank-row', null],
+      [4, 5, 'extra-cell', null],
+      [4, 6, 'extra-cell', null],
+    ]);
+  });
+
+  it('reports a row of empty cells as one blank-row in place of its other findings', async () => {
+    const fields = [
+      { name: 'a', type: 'integer', constraints: { required: true } },
+      { name: 'b', type: 'integer' },
+    ];
+    expectCodes(await validate('a,b\n1,2\n,\nNA,\n', fields, { missingValues: ['', 'NA'] }), [
+      'blank-row@3',
+      'blank-row@4',
+    ]);
+    // A row with one value is not blank: its required empty cell is reported.
+    expectCodes(await validate('a,b\n,2\n', fields), ['constraint-error@2']);
+  });
+
+  it('reports a required field without a column as frictionless does: per row under exact, once otherwise', async () => {
+    const fields = [{ name: 'a' }, { name: 'b', constraints: { required: true } }];
+    const exact = await validate('a\n1\n2\n', fields);
+    expect(exact.findings.map((f) => [f.line ?? null, f.fieldNumber, f.code, f.field])).toEqual([
+      [1, 2, 'missing-label', 'b'],
+      [2, 2, 'missing-cell', 'b'],
+      [2, 2, 'constraint-error', 'b'],
+      [3, 2, 'missing-cell', 'b'],
+      [3, 2, 'constraint-error', 'b'],
+    ]);
+    const partial = await validate('a\n1\n2\n', fields, { fieldsMatch: 'partial' });
+    expect(partial.findings.map((f) => [f.fieldNumber, f.code, f.field])).toEqual([
+      [2, 'missing-label', 'b'],
+    ]);
+  });
+
+  it('puts the field number of its column on cell and label findings', async () => {
+    const result = await validate(
+      'name,id\nx,1\ny,oops\nz,1\n',
+      [
+        { name: 'id', type: 'integer', constraints: { unique: true } },
+        { name: 'name', constraints: { maxLength: 0 } },
+      ],
+      { fieldsMatch: 'equal' },
+    );
+    const byCode = (code: string) =>
+      result.findings.filter((f) => f.code === code).map((f) => [f.field, f.fieldNumber]);
+    expect(byCode('type-error')).toEqual([['id', 2]]);
+    expect(byCode('unique-error')).toEqual([['id', 2]]);
+    expect(byCode('constraint-error')[0]).toEqual(['name', 1]);
+  });
+
   it('reports bad quoting as a source error on its line', async () => {
     expect(
       codes(await validate('a,b\n1,2\n3,"unterminated\n', [{ name: 'a' }, { name: 'b' }])),
@@ -292,9 +351,17 @@ describe('validateFiles: rows and headers', () => {
     const swapped = await validate('b,a\nx,2\n', [{ name: 'a', type: 'integer' }, { name: 'b' }]);
     expectCodes(swapped, ['incorrect-label@1', 'incorrect-label@1', 'type-error@2']);
     expect(swapped.findings[2]).toMatchObject({ field: 'a', observed: 'x' });
-    expectCodes(await validate('a\n1\n', fields), ['missing-label@1']);
+    // exact, as frictionless: a field without a column is also a missing cell in every row, a column past the fields an extra cell.
+    expectCodes(await validate('a\n1\n2\n', fields), [
+      'missing-label@1',
+      'missing-cell@2',
+      'missing-cell@3',
+    ]);
     expectCodes(await validate('b,a\n1,2\n', fields, { fieldsMatch: 'equal' }), []);
-    expectCodes(await validate('a,b,c\n1,2,3\n', fields), ['extra-label@1']);
+    expectCodes(await validate('a,b,c\n1,2,3\n', fields), ['extra-label@1', 'extra-cell@2']);
+    expectCodes(await validate('a,b,c\n1,2,3\n', fields, { fieldsMatch: 'equal' }), [
+      'extra-label@1',
+    ]);
     // subset: the data has every schema field and MAY have more; superset: only schema fields, MAY have fewer.
     expectCodes(await validate('a,b,c\n1,2,3\n', fields, { fieldsMatch: 'subset' }), []);
     expectCodes(await validate('a,b,c\n1,2,3\n', fields, { fieldsMatch: 'superset' }), [
