@@ -158,7 +158,7 @@ export class ColumnStats {
 
   toProfile(): ColumnProfile {
     const moments = this.moments?.n ? this.moments : undefined;
-    const quantileValues = this.quantiles?.quantiles(PROFILE_QUANTILES) ?? null;
+    const quantileValues = this.exactEnds(this.quantiles?.quantiles(PROFILE_QUANTILES));
     return {
       name: this.name,
       type: this.type,
@@ -184,9 +184,23 @@ export class ColumnStats {
     };
   }
 
-  /** Ten bins between the deciles of this data: the reference bins of PSI-style drift checks. */
+  /**
+   * Quantile estimates whose ends are the exact minimum and maximum (kept by the moments):
+   * KLL may drop a lone outlier from its sample, and q0 and q1 are what drift and the reader
+   * take as the range of the data. The inner estimates are kept inside that range.
+   */
+  private exactEnds(values: number[] | undefined): number[] | null {
+    const moments = this.moments?.n ? this.moments : undefined;
+    if (!values || !moments) return values ?? null;
+    const { min, max } = moments;
+    return values.map((v, i) =>
+      i === 0 ? min : i === values.length - 1 ? max : Math.min(max, Math.max(min, v)),
+    );
+  }
+
+  /** Ten bins between the deciles of this data: the reference bins of PSI-style drift checks; the outer edges are the exact minimum and maximum. */
   private histogram(): ColumnProfile['histogram'] {
-    const edges = this.quantiles?.quantiles(DECILES);
+    const edges = this.exactEnds(this.quantiles?.quantiles(DECILES));
     if (!edges || !this.quantiles) return null;
     const ranks = this.quantiles.ranks(edges);
     // Bin i holds (edges[i], edges[i + 1]]; the first also holds the minimum itself.

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mergeProfiles, PROFILE_FORMAT } from '../../shared/profile/profile.js';
+import { ColumnStats, mergeProfiles, PROFILE_FORMAT } from '../../shared/profile/profile.js';
 import { DistinctCounter } from '../../shared/profile/sketches/distinct.js';
 import { fingerprint, hash32 } from '../../shared/profile/sketches/hash.js';
 import { FingerprintSet, KeySet } from '../../shared/profile/sketches/key-set.js';
@@ -265,6 +265,29 @@ describe('data profiles', () => {
       { value: 'no', count: 3333 },
       { value: 'yes', count: 1667 },
     ]);
+  });
+
+  it('keeps the exact minimum and maximum as q0 and q1 and as the outer edges of the histogram, merged or not', () => {
+    const stats = new ColumnStats('x', 'number');
+    const data = values(50_000, 7);
+    data[31_337] = 1e9; // a lone outlier that a sampled sketch would drop
+    data[4_242] = -5;
+    for (const x of data) stats.addNumber(x);
+    const check = (column: ReturnType<ColumnStats['toProfile']>) => {
+      const q = column.quantiles!.values;
+      expect([q[0], q.at(-1)]).toEqual([-5, 1e9]);
+      expect([column.min, column.max]).toEqual([-5, 1e9]);
+      expect(q).toEqual([...q].sort((a, b) => a - b));
+      const edges = column.histogram!.edges;
+      expect([edges[0], edges.at(-1)]).toEqual([-5, 1e9]);
+      expect(column.histogram!.counts.reduce((s, c) => s + c, 0)).toBe(data.length);
+    };
+    check(stats.toProfile());
+    const half = new ColumnStats('x', 'number');
+    const other = new ColumnStats('x', 'number');
+    data.forEach((x, i) => (i % 2 ? half : other).addNumber(x));
+    half.mergeProfile(JSON.parse(JSON.stringify(other.toProfile())));
+    check(half.toProfile());
   });
 
   it('refuses to merge columns of different types', async () => {
