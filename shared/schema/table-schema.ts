@@ -4,12 +4,20 @@
  * shapes by zod, and what needs more than shapes (unknown field names in keys, regexes that do
  * not compile, constraints that do not apply to the field's type, bounds that do not cast) as
  * refinements, so that every problem is reported with the line of the schema file it is on.
+ *
+ * The reader is open-world where the spec is: a schema, a field and its constraints MAY carry
+ * other properties (`"unit": "kg"`, `rdfType`, a tool's own keys); they are kept and ignored.
+ * Only a likely typo of a known key (`minimun`, within two edits) is reported, as a warning.
+ * The `ml` blocks are this project's own namespace, and stay closed.
  */
 import { z } from 'zod';
 import { readUserFile } from '../files/read-file.js';
 import { locateLines, parseStructured, validateStructured } from '../files/structured.js';
 import { castValue, FIELD_TYPES, ORDERED_TYPES, type FieldType } from './cast.js';
+import { compileJsonSchema, type JsonSchemaCheck } from './json-schema.js';
 import { compilePattern, type FieldPattern } from './pattern.js';
+import { compileStrptime, isStrptimeFormat } from './strptime.js';
+import { likelyTypos, type SchemaWarning } from './typos.js';
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const fraction = z.number().min(0).max(1);
@@ -31,8 +39,10 @@ const constraints = z
     exclusiveMaximum: scalar.optional(),
     pattern: z.string().optional(),
     enum: z.array(scalar).min(1).optional(),
+    /** v2: a JSON Schema each value of an object or array field must be valid against. */
+    jsonSchema: z.record(z.string(), z.unknown()).optional(),
   })
-  .strict();
+  .loose();
 
 /** Statistic bounds on a numeric column (Great Expectations' column aggregate expectations). */
 const statBounds = z
@@ -95,33 +105,51 @@ const missingValues = z.array(
   z.union([z.string(), z.object({ value: z.string(), label: z.string().optional() }).strict()]),
 );
 
-const field = z
+const fieldProperties = {
+  name: z.string().min(1),
+  type: z.enum(FIELD_TYPES).default('any'),
+  format: z.string().optional(),
+  title: z.string().optional(),
+  description: z.string().optional(),
+  example: z.unknown().optional(),
+  rdfType: z.string().optional(),
+  constraints: constraints.optional(),
+  missingValues: missingValues.optional(),
+  trueValues: z.array(z.string()).optional(),
+  falseValues: z.array(z.string()).optional(),
+  decimalChar: z.string().length(1).optional(),
+  groupChar: z.string().length(1).optional(),
+  bareNumber: z.boolean().optional(),
+  delimiter: z.string().min(1).optional(),
+  itemType: z
+    .enum(['string', 'integer', 'boolean', 'number', 'datetime', 'date', 'time'])
+    .optional(),
+  categories: z
+    .array(z.union([scalar, z.object({ value: scalar, label: z.string().optional() })]))
+    .optional(),
+  categoriesOrdered: z.boolean().optional(),
+  ml: fieldMl.optional(),
+};
+
+/** A field's own properties; it MAY carry others (kept, ignored). */
+const fieldBase = z.object(fieldProperties).loose();
+
+/** v2 `arrayItem`: the field every item of an array field is; no name of its own, no nesting. */
+const arrayItem = fieldBase.extend({
+  name: z.string().min(1).optional(),
+  arrayItem: z.never().optional(),
+});
+
+const field = fieldBase.extend({ arrayItem: arrayItem.optional() });
+
+const keyFields = z.union([z.string(), z.array(z.string()).min(1)]);
+/** A foreign key: v1 spells a self-reference `resource: ""`; v2 leaves `resource` out. */
+const foreignKey = z
   .object({
-    name: z.string().min(1),
-    type: z.enum(FIELD_TYPES).default('any'),
-    format: z.string().optional(),
-    title: z.string().optional(),
-    description: z.string().optional(),
-    example: z.unknown().optional(),
-    rdfType: z.string().optional(),
-    constraints: constraints.optional(),
-    missingValues: missingValues.optional(),
-    trueValues: z.array(z.string()).optional(),
-    falseValues: z.array(z.string()).optional(),
-    decimalChar: z.string().length(1).optional(),
-    groupChar: z.string().length(1).optional(),
-    bareNumber: z.boolean().optional(),
-    delimiter: z.string().min(1).optional(),
-    itemType: z
-      .enum(['string', 'integer', 'boolean', 'number', 'datetime', 'date', 'time'])
-      .optional(),
-    categories: z
-      .array(z.union([scalar, z.object({ value: scalar, label: z.string().optional() })]))
-      .optional(),
-    categoriesOrdered: z.boolean().optional(),
-    ml: fieldMl.optional(),
+    fields: keyFields,
+    reference: z.object({ resource: z.string().optional(), fields: keyFields }).loose(),
   })
-  .strict();
+  .loose();
 
 const descriptorShape = z
   .object({
@@ -134,12 +162,14 @@ const descriptorShape = z
     primaryKey: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
     uniqueKeys: z.array(z.array(z.string()).min(1)).optional(),
     fieldsMatch: z.enum(['exact', 'equal', 'subset', 'superset', 'partial']).default('exact'),
-    foreignKeys: z.unknown().optional(),
+    foreignKeys: z.array(foreignKey).optional(),
     ml: schemaMl.optional(),
   })
-  .strict();
+  .loose();
 
+type FieldBase = z.output<typeof fieldBase>;
 type FieldDescriptor = z.output<typeof field>;
+type ItemDescriptor = z.output<typeof arrayItem>;
 type TableSchema = z.output<typeof descriptorShape>;
 
 const descriptor = descriptorShape.superRefine(checkDescriptor);
@@ -149,11 +179,6 @@ type Issue = (path: (string | number)[], message: string) => void;
 /** Everything a well-shaped descriptor can still get wrong, each at its path (and so its line). */
 function checkDescriptor(schema: TableSchema, ctx: z.core.$RefinementCtx<TableSchema>): void {
   const issue: Issue = (path, message) => ctx.addIssue({ code: 'custom', path, message });
-  if (schema.foreignKeys !== undefined)
-    issue(
-      ['foreignKeys'],
-      'foreign keys are not supported yet; remove them, or check them in a separate step',
-    );
   const names = new Set<string>();
   schema.fields.forEach((f, i) => {
     if (names.has(f.name)) issue(['fields', i, 'name'], `the field name "${f.name}" is used twice`);
@@ -170,6 +195,29 @@ function checkDescriptor(schema: TableSchema, ctx: z.core.$RefinementCtx<TableSc
         names.has(name) || issue(['uniqueKeys', i], `"${name}" is not a field of the schema`),
     ),
   );
+  schema.foreignKeys?.forEach((key, i) => {
+    const local = [key.fields].flat();
+    const remote = [key.reference.fields].flat();
+    local.forEach(
+      (name) =>
+        names.has(name) ||
+        issue(['foreignKeys', i, 'fields'], `"${name}" is not a field of the schema`),
+    );
+    if (local.length !== remote.length)
+      issue(
+        ['foreignKeys', i, 'reference', 'fields'],
+        `the foreign key has ${local.length} field(s) but its reference ${remote.length}; they pair up one to one`,
+      );
+    if (!key.reference.resource)
+      remote.forEach(
+        (name) =>
+          names.has(name) ||
+          issue(
+            ['foreignKeys', i, 'reference', 'fields'],
+            `"${name}" is not a field of the schema (a reference without "resource" points at this table)`,
+          ),
+      );
+  });
   if (schema.ml?.classBalance) {
     const targets = schema.fields.filter((f) => f.ml?.role === 'target');
     if (targets.length !== 1)
@@ -190,10 +238,35 @@ const LENGTH_TYPES: ReadonlySet<FieldType> = new Set([
 ]);
 const NUMERIC_TYPES: ReadonlySet<FieldType> = new Set(['number', 'integer']);
 
-function checkField(f: FieldDescriptor, issue: Issue): void {
+function checkField(f: FieldDescriptor | ItemDescriptor, issue: Issue): void {
   const c = f.constraints ?? {};
-  if (f.format && !formatSupported(f.type, f.format))
-    issue(['format'], `format "${f.format}" is not supported for type ${f.type}`);
+  if (f.format && isStrptimeFormat(f.format) && PATTERN_TYPES.has(f.type)) {
+    const compiled = compileStrptime(f.format);
+    if (typeof compiled === 'string') issue(['format'], compiled);
+  } else if (f.format && !formatSupported(f.type, f.format))
+    issue(
+      ['format'],
+      `format "${f.format}" is not supported for type ${f.type}${PATTERN_TYPES.has(f.type) ? ' (a date pattern needs % directives, e.g. %d/%m/%Y)' : ''}`,
+    );
+  if (c.jsonSchema !== undefined) {
+    if (f.type !== 'object' && f.type !== 'array')
+      issue(
+        ['constraints', 'jsonSchema'],
+        `jsonSchema applies to object and array fields; this field is ${f.type}`,
+      );
+    else {
+      const compiled = compileJsonSchema(c.jsonSchema);
+      if (typeof compiled === 'string') issue(['constraints', 'jsonSchema'], compiled);
+    }
+  }
+  if ('arrayItem' in f && f.arrayItem !== undefined) {
+    if (f.type !== 'array')
+      issue(['arrayItem'], `arrayItem applies to array fields; this field is ${f.type}`);
+    else
+      checkField({ ...f.arrayItem, type: f.arrayItem.type }, (path, message) =>
+        issue(['arrayItem', ...path], message),
+      );
+  }
   if (c.pattern !== undefined) {
     if (f.type !== 'string' && f.type !== 'any')
       issue(
@@ -266,11 +339,18 @@ function checkField(f: FieldDescriptor, issue: Issue): void {
   }
 }
 
+const PATTERN_TYPES: ReadonlySet<FieldType> = new Set(['date', 'time', 'datetime']);
+
 /** A field with everything compiled that per-cell checks need. */
-export interface CompiledField extends FieldDescriptor {
+export interface CompiledField extends FieldBase {
   type: FieldType;
   missing: ReadonlySet<string>;
   pattern?: FieldPattern;
+  /** v2 `constraints.jsonSchema`, compiled once. */
+  jsonSchema?: JsonSchemaCheck;
+  /** v2 `arrayItem`, compiled: casting uses it as `arrayItem`, item constraints as `itemField`. */
+  arrayItem?: CompiledField;
+  itemField?: CompiledField;
   /** Constraint bounds cast to the field's type, ready to compare. */
   bounds: {
     minimum?: number;
@@ -290,24 +370,70 @@ export interface CompiledSchema {
   fields: CompiledField[];
   primaryKey: string[];
   uniqueKeys: string[][];
+  /** Foreign keys, with the key fields as lists; `resource` undefined: this table. */
+  foreignKeys: ForeignKey[];
   /** The line of the schema's `ml` block (or its first line), for dataset-level findings. */
   mlLine?: number;
+  /** Likely typos of known keys: warnings, since the spec lets a schema carry other properties. */
+  warnings: SchemaWarning[];
+}
+
+export interface ForeignKey {
+  fields: string[];
+  resource?: string;
+  referenceFields: string[];
+  /** The line of the key in the schema file. */
+  line?: number;
 }
 
 export async function loadTableSchema(path: string): Promise<CompiledSchema> {
   const text = await readUserFile(path, 'schema file');
   const value = await parseStructured(text, path, 'schema file');
-  const schema = await validateStructured(value, descriptor, { path, what: 'schema file', text });
-  const lines = await locateLines(text, [...schema.fields.map((_, i) => ['fields', i]), ['ml']]);
-  return compileSchema(schema, path, lines);
+  return schemaFromText(value, path, text);
+}
+
+/**
+ * A schema already parsed from `text` (a schema file, or a resource's schema inside a
+ * datapackage.json, at `at`), validated with lines for its problems and its warnings.
+ */
+export async function schemaFromText(
+  value: unknown,
+  path: string,
+  text: string,
+  at: readonly (string | number)[] = [],
+): Promise<CompiledSchema> {
+  const within = at.reduce<unknown>(
+    (node, key) => (node as Record<string | number, unknown> | undefined)?.[key],
+    value,
+  );
+  const schema = await validateStructured(within, descriptor, {
+    path,
+    what: 'schema file',
+    text,
+  });
+  const typos = likelyTypos(within);
+  const keys = schema.foreignKeys ?? [];
+  const lines = await locateLines(text, [
+    ...schema.fields.map((_, i) => [...at, 'fields', i]),
+    [...at, 'ml'],
+    ...keys.map((_, i) => [...at, 'foreignKeys', i]),
+    ...typos.map((typo) => [...at, ...typo.path]),
+  ]);
+  const compiled = compileSchema(schema, path, lines);
+  const n = schema.fields.length + 1;
+  compiled.foreignKeys.forEach((key, i) => (key.line = lines[n + i]));
+  compiled.warnings = typos.map((typo, i) => ({ ...typo, line: lines[n + keys.length + i] }));
+  return compiled;
 }
 
 /** A schema from an in-memory descriptor (inference, tests), validated as a file would be. */
 export async function tableSchemaFrom(value: unknown, source: string): Promise<CompiledSchema> {
-  return compileSchema(
+  const compiled = compileSchema(
     await validateStructured(value, descriptor, { path: source, what: 'schema' }),
     source,
   );
+  compiled.warnings = likelyTypos(value);
+  return compiled;
 }
 
 function compileSchema(
@@ -326,7 +452,13 @@ function compileSchema(
     fields,
     primaryKey,
     uniqueKeys: schema.uniqueKeys ?? [],
+    foreignKeys: (schema.foreignKeys ?? []).map((key) => ({
+      fields: [key.fields].flat(),
+      resource: key.reference.resource || undefined,
+      referenceFields: [key.reference.fields].flat(),
+    })),
     mlLine: lines[schema.fields.length] ?? 1,
+    warnings: [],
   };
 }
 
@@ -334,16 +466,29 @@ const missingText = (values: z.output<typeof missingValues>) =>
   values.map((entry) => (typeof entry === 'string' ? entry : entry.value));
 
 function compileField(
-  f: FieldDescriptor,
+  f: FieldDescriptor | ItemDescriptor,
   schemaMissing: z.output<typeof missingValues>,
 ): CompiledField {
   const c = f.constraints ?? {};
+  const { arrayItem: item, ...rest } = f as FieldDescriptor;
   const compiled: CompiledField = {
-    ...f,
+    ...rest,
+    name: f.name ?? '',
     missing: new Set(missingText(f.missingValues ?? schemaMissing)),
     bounds: {},
   };
   if (c.pattern !== undefined) compiled.pattern = compilePattern(c.pattern) as FieldPattern;
+  if (c.jsonSchema !== undefined)
+    compiled.jsonSchema = compileJsonSchema(c.jsonSchema) as JsonSchemaCheck;
+  if (item) {
+    // The item field shares the array field's name and missing values unless it has its own.
+    const itemField = compileField(
+      { ...item, name: item.name ?? f.name },
+      f.missingValues ?? schemaMissing,
+    );
+    compiled.arrayItem = itemField;
+    if (item.constraints) compiled.itemField = itemField;
+  }
   for (const bound of ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'] as const) {
     const value = c[bound];
     const cast = value === undefined ? undefined : castValue(f, String(value));
@@ -374,6 +519,7 @@ function comparable(value: unknown): unknown {
   return value;
 }
 
+/** Named formats; date, time and datetime also take a strptime `<PATTERN>` (strptime.ts). */
 const FORMATS: Partial<Record<FieldType, readonly string[]>> = {
   string: ['default', 'email', 'uri', 'binary', 'uuid'],
   date: ['default', 'any'],

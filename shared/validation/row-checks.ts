@@ -459,6 +459,7 @@ function compileConstraints(f: CompiledField): FieldState['broken'] {
     f.pattern !== undefined,
     f.enumValues !== undefined,
     f.categoryValues !== undefined,
+    f.jsonSchema !== undefined || f.itemField !== undefined,
   ].filter(Boolean).length;
   if (!bounds && others === 0) return undefined;
   if (bounds && others === 0) {
@@ -520,6 +521,14 @@ function brokenConstraint(f: CompiledField, raw: RawValue, value: unknown): Brok
       'categories',
       `one of ${f.categories!.map((e) => (typeof e === 'object' ? e.value : e)).join(', ')}`,
     ];
+  const invalid = f.jsonSchema?.check(value);
+  if (invalid !== undefined) return ['jsonSchema', invalid];
+  // v2 arrayItem: each present item meets the item field's constraints.
+  if (f.itemField && Array.isArray(value))
+    for (const item of value as RawValue[]) {
+      const broken = item === null ? undefined : brokenConstraint(f.itemField, item, item);
+      if (broken) return [`arrayItem.${broken[0]}`, `each item ${broken[1]}`];
+    }
   return undefined;
 }
 

@@ -27,7 +27,7 @@ describe('table schema: the descriptor is checked first, with errors that point 
     );
   });
 
-  it('rejects unknown keys, types, and constraints that do not fit the type', async () => {
+  it('rejects unknown types, formats and constraints that do not fit the type', async () => {
     expect(
       await schemaError(
         'fields:\n  - name: a\n    type: integer\n    constraints: {minimum: abc}\n',
@@ -50,10 +50,37 @@ describe('table schema: the descriptor is checked first, with errors that point 
       ),
     ).toMatch(/pattern applies to string fields only/);
     expect(
-      await schemaError('fields:\n  - name: a\n    type: date\n    format: "%d/%m/%Y"\n'),
-    ).toMatch(/format "%d\/%m\/%Y" is not supported for type date/);
-    expect(await schemaError('fields:\n  - name: a\n    constraints: {jsonSchema: {}}\n')).toMatch(
-      /"fields\[0\]\.constraints" \(line 3\): Unrecognized key: "jsonSchema"/,
+      await schemaError('fields:\n  - name: a\n    type: date\n    format: "%d/%Q/%Y"\n'),
+    ).toMatch(/"fields\[0\]\.format" \(line 4\): "%Q" is not a strptime directive/);
+    expect(
+      await schemaError('fields:\n  - name: a\n    type: date\n    format: "%Y week %U"\n'),
+    ).toMatch(/%U \(a week number\), which is not supported/);
+    expect(
+      await schemaError('fields:\n  - name: a\n    type: date\n    format: "invalid"\n'),
+    ).toMatch(
+      /format "invalid" is not supported for type date \(a date pattern needs % directives/,
+    );
+    expect(
+      await schemaError(
+        'fields:\n  - name: a\n    type: string\n    constraints: {jsonSchema: {type: object}}\n',
+      ),
+    ).toMatch(
+      /"fields\[0\]\.constraints\.jsonSchema" \(line 4\): jsonSchema applies to object and array fields; this field is string/,
+    );
+    expect(
+      await schemaError(
+        'fields:\n  - name: a\n    type: object\n    constraints:\n      jsonSchema: {$ref: "https://example.com/s.json"}\n',
+      ),
+    ).toMatch(/jsonSchema is not a usable JSON Schema: .*example\.com.*not fetched/);
+    expect(
+      await schemaError('fields:\n  - name: a\n    type: string\n    arrayItem: {type: integer}\n'),
+    ).toMatch(/"fields\[0\]\.arrayItem" \(line 4\): arrayItem applies to array fields/);
+    expect(
+      await schemaError(
+        'fields:\n  - name: a\n    type: array\n    arrayItem:\n      type: integer\n      constraints: {minimum: x}\n',
+      ),
+    ).toMatch(
+      /"fields\[0\]\.arrayItem\.constraints\.minimum" \(line 6\): "x" is not a valid integer/,
     );
   });
 
@@ -87,8 +114,22 @@ describe('table schema: the descriptor is checked first, with errors that point 
     expect(await schemaError('fields:\n  - name: a\n  - name: a\n')).toMatch(
       /"fields\[1\]\.name" \(line 3\): the field name "a" is used twice/,
     );
-    expect(await schemaError('fields:\n  - name: a\nforeignKeys: []\n')).toMatch(
-      /foreign keys are not supported yet/,
+    expect(
+      await schemaError(
+        'fields:\n  - name: a\nforeignKeys:\n  - fields: b\n    reference: {resource: other, fields: id}\n',
+      ),
+    ).toMatch(/"foreignKeys\[0\]\.fields" \(line 4\): "b" is not a field of the schema/);
+    expect(
+      await schemaError(
+        'fields:\n  - name: a\n  - name: b\nforeignKeys:\n  - fields: [a, b]\n    reference: {resource: other, fields: id}\n',
+      ),
+    ).toMatch(/the foreign key has 2 field\(s\) but its reference 1/);
+    expect(
+      await schemaError(
+        'fields:\n  - name: a\nforeignKeys:\n  - fields: a\n    reference: {resource: "", fields: parent}\n',
+      ),
+    ).toMatch(
+      /"parent" is not a field of the schema \(a reference without "resource" points at this table\)/,
     );
   });
 
@@ -131,5 +172,76 @@ describe('table schema: the descriptor is checked first, with errors that point 
       ['b', 4],
     ]);
     expect(v2.mlLine).toBe(7);
+  });
+});
+
+describe('table schema: open-world where the spec is', () => {
+  it('keeps and ignores properties of its own on the schema, a field and its constraints', async () => {
+    const schema = await loadTableSchema(
+      await write(
+        'fields:\n  - name: weight\n    type: number\n    unit: kg\n    constraints: {minimum: 0, x-note: fine}\nx-owner: data team\n',
+      ),
+    );
+    expect(schema.fields[0]!.bounds.minimum).toBe(0);
+    expect((schema.fields[0] as Record<string, unknown>).unit).toBe('kg');
+    expect(schema.warnings).toEqual([]);
+  });
+
+  it('warns about likely typos of known keys, at their line', async () => {
+    const schema = await loadTableSchema(
+      await write(
+        'fields:\n  - name: a\n    type: integer\n    constraints:\n      minimun: 1\n  - name: b\n    fromat: email\nprimarykey: a\n',
+      ),
+    );
+    expect(schema.warnings.map((w) => [w.path.join('.'), w.line, w.message])).toEqual([
+      ['primarykey', 8, expect.stringMatching(/did you mean "primaryKey"\?/)],
+      [
+        'fields.0.constraints.minimun',
+        5,
+        expect.stringMatching(/"minimun" .* did you mean "minimum"\?/),
+      ],
+      ['fields.1.fromat', 7, expect.stringMatching(/did you mean "format"\?/)],
+    ]);
+    expect(schema.fields[0]!.bounds.minimum).toBeUndefined();
+  });
+
+  it('reads v2 jsonSchema, arrayItem, strptime formats and foreign keys', async () => {
+    const schema = await loadTableSchema(
+      await write(
+        JSON.stringify({
+          fields: [
+            { name: 'id', type: 'integer' },
+            { name: 'parent', type: 'integer' },
+            {
+              name: 'meta',
+              type: 'object',
+              constraints: {
+                jsonSchema: {
+                  type: 'object',
+                  properties: { a: { type: 'number' } },
+                  required: ['a'],
+                },
+              },
+            },
+            {
+              name: 'tags',
+              type: 'array',
+              arrayItem: { type: 'string', constraints: { enum: ['x', 'y'] } },
+            },
+            { name: 'day', type: 'date', format: '%d/%m/%Y' },
+          ],
+          foreignKeys: [{ fields: 'parent', reference: { resource: '', fields: 'id' } }],
+        }),
+        '.json',
+      ),
+    );
+    const [, , meta, tags, day] = schema.fields;
+    expect(meta!.jsonSchema!.check({ a: 1 })).toBeUndefined();
+    expect(meta!.jsonSchema!.check({ b: 1 })).toMatch(/must have required property 'a'/);
+    expect(tags!.itemField!.enumValues).toEqual(new Set(['x', 'y']));
+    expect(day!.format).toBe('%d/%m/%Y');
+    expect(schema.foreignKeys).toEqual([
+      { fields: ['parent'], resource: undefined, referenceFields: ['id'], line: 1 },
+    ]);
   });
 });
