@@ -59,6 +59,7 @@ export async function reportFromPredictions(
       rows: evaluation.rows,
     },
     metrics: evaluation.metrics,
+    ...(Object.keys(evaluation.skipped).length ? { skipped: evaluation.skipped } : {}),
     slices: evaluation.slices,
     sliceSummary: evaluation.sliceSummary,
     confusionMatrix: evaluation.confusion,

@@ -21,9 +21,10 @@ import {
   weightedAverage,
   type ClassTallies,
 } from './classification.js';
+import { quoteValue } from '../identifiers.js';
 import { poissonAt, type Xoshiro128 } from './random.js';
 import { rankingMetrics, type RankedColumn } from './ranking.js';
-import { regressionMetrics, type RegressionRows } from './regression.js';
+import { REGRESSION_REASONS, regressionMetrics, regressionRows } from './regression.js';
 import { descendingOrder } from './sort.js';
 
 export type Task = 'binary' | 'multiclass' | 'regression';
@@ -68,6 +69,8 @@ export interface PreparedMetrics {
   rows: number;
   /** Every metric these rows can have, in report order: the slots of `resample`'s output. */
   names: readonly string[];
+  /** Why a metric of `names` is undefined on these rows (under their sample weights), in scikit-learn's words where it has some. */
+  why(name: string): string | undefined;
   /** Every metric defined on these rows under per-row `weights` (null: all ones). */
   evaluate(weights: Float64Array | null): Record<string, number>;
   /**
@@ -85,6 +88,48 @@ export interface PreparedMetrics {
    */
   confusion?: { classes: string[]; matrix: number[][]; totalClasses?: number };
 }
+
+/** The metrics of a regression, in report order. */
+export const REGRESSION_METRICS = [
+  'mae',
+  'mse',
+  'rmse',
+  'r2',
+  'mape',
+  'median_absolute_error',
+  'explained_variance',
+  'mean_squared_log_error',
+  'max_error',
+  'd2_absolute_error_score',
+] as const;
+
+/**
+ * Every metric a task defines (besides per-class values): each is either in a report or
+ * listed under its `skipped`, with the reason. `scored`: the probability metrics too.
+ */
+export function taskMetrics(task: Task): {
+  point: readonly string[];
+  probability: readonly string[];
+} {
+  if (task === 'regression') return { point: REGRESSION_METRICS, probability: [] };
+  const averaged = ['precision', 'recall', 'f1'].flatMap((m) => [`${m}_macro`, `${m}_weighted`]);
+  const point = [
+    'accuracy',
+    'balanced_accuracy',
+    ...(task === 'binary' ? ['precision', 'recall', 'f1'] : []),
+    ...averaged,
+    'matthews_corrcoef',
+  ];
+  const probability =
+    task === 'binary'
+      ? ['log_loss', 'brier_score', 'roc_auc', 'average_precision']
+      : ['log_loss', 'roc_auc_ovr', 'roc_auc_ovr_weighted', 'average_precision'];
+  return { point, probability };
+}
+
+/** scikit-learn's words when ROC AUC has rows of one class only. */
+export const ONE_CLASS_ROC_AUC =
+  'Only one class present in y_true. ROC AUC score is not defined in that case.';
 
 /**
  * Most classes whose per-class values (`precision.<class>`, …) and confusion matrix row and
@@ -117,7 +162,7 @@ function prepared(
   sampleWeights: Float64Array | undefined,
   names: readonly string[],
   evaluateHeld: (weights: Float64Array | null, out: Float64Array, resampleKey?: number) => void,
-): Omit<PreparedMetrics, 'confusion'> {
+): Omit<PreparedMetrics, 'confusion' | 'why'> {
   const heldWeights = sampleWeights && gather(sampleWeights, held);
   const memo = rows <= MEMO_ROWS ? new Map<string, Float64Array>() : undefined;
   return {
@@ -188,25 +233,28 @@ function prepareRegression(set: RegressionSet): PreparedMetrics {
   for (let i = 0; i < n; i++) errors[i] = Math.abs(set.predictions[i]! - set.labels[i]!);
   // Held by descending absolute error: the median is then a walk, not a sort, per resample.
   const { order } = descendingOrder(errors);
-  const rows: RegressionRows = {
-    labels: gather(set.labels, order),
-    predictions: gather(set.predictions, order),
-    absoluteErrors: gather(errors, order),
-  };
-  const names = [
-    'mae',
-    'mse',
-    'rmse',
-    'r2',
-    'mape',
-    'median_absolute_error',
-    'explained_variance',
-  ] as const;
+  const labels = gather(set.labels, order);
+  // The labels' ascending order in held positions, for the median of the labels (d2).
+  const labelOrder = descendingOrder(labels).order.reverse();
+  const rows = regressionRows(
+    labels,
+    gather(set.predictions, order),
+    gather(errors, order),
+    labelOrder,
+  );
+  const names = REGRESSION_METRICS;
   // Weights without sample weights are bootstrap repeat counts: their median is that of the rows repeated.
-  return prepared(n, order, set.weights, names, (weights, out) => {
+  const frame = prepared(n, order, set.weights, names, (weights, out) => {
     const metrics = regressionMetrics(rows, weights, weights !== null && !set.weights);
     names.forEach((name, slot) => put(out, slot, metrics?.[name]));
   });
+  return {
+    ...frame,
+    why: (name) =>
+      name === 'mean_squared_log_error' || name === 'r2' || name === 'd2_absolute_error_score'
+        ? REGRESSION_REASONS[name]
+        : undefined,
+  };
 }
 
 function prepareClassification(set: ClassificationSet): PreparedMetrics {
@@ -339,8 +387,25 @@ function prepareClassification(set: ClassificationSet): PreparedMetrics {
       }
     }
   };
+  // Why a probability metric is undefined: a scored class that no row has, or that every row has.
+  const why = (name: string): string | undefined => {
+    if (name === 'roc_auc') return ONE_CLASS_ROC_AUC;
+    if (name !== 'roc_auc_ovr' && name !== 'roc_auc_ovr_weighted') return undefined;
+    const support = new Float64Array(width);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const w = set.weights ? set.weights[i]! : 1;
+      const column = columnOf[set.labels[i]!]!;
+      if (column !== -1) support[column]! += w;
+      total += w;
+    }
+    const c = support.findIndex((s) => s === 0 || s === total);
+    if (c === -1) return ONE_CLASS_ROC_AUC;
+    return `${ONE_CLASS_ROC_AUC} (one-vs-rest for class ${quoteValue(scoreClasses[c])}, which ${support[c] === 0 ? 'no row has' : 'every row has'} as its label)`;
+  };
   return {
     ...prepared(n, held, set.weights, slots.names, evaluateHeld),
+    why,
     confusion: {
       classes: shown.map((c) => set.classes[c]!),
       matrix,

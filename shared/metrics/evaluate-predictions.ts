@@ -6,7 +6,13 @@ import {
   derivedSeed,
   type BootstrapOptions,
 } from './bootstrap.js';
-import { prepareMetrics, type MetricValue, type PredictionSet } from './compute.js';
+import {
+  prepareMetrics,
+  taskMetrics,
+  type MetricValue,
+  type PredictionSet,
+  type PreparedMetrics,
+} from './compute.js';
 import { readPredictions, subsetPredictions, type PredictionSpec } from './predictions.js';
 
 export interface EvaluationOptions {
@@ -48,6 +54,8 @@ export interface Evaluation {
   rows: number;
   labelsSha256: string;
   metrics: Record<string, MetricValue>;
+  /** Every metric the task defines that is not in `metrics`, with the reason (scikit-learn's words where it has some). */
+  skipped: Record<string, string>;
   confusion?: { classes: string[]; matrix: number[][]; totalClasses?: number };
   slices: Record<string, Record<string, MetricValue>>;
   sliceSummary?: SliceSummary;
@@ -66,6 +74,8 @@ const LOWER_IS_BETTER = new Set([
   'rmse',
   'mape',
   'median_absolute_error',
+  'mean_squared_log_error',
+  'max_error',
 ]);
 
 function lowerIsBetter(metric: string): boolean {
@@ -80,6 +90,14 @@ export async function evaluatePredictions(
 ): Promise<Evaluation> {
   const read = await readPredictions(path, format, spec);
   const warnings: string[] = [];
+  if (read.dropped.rows)
+    warnings.push(
+      `Left out ${read.dropped.rows} rows of "${path}" whose label is missing (the first at ${read.dropped.first}), as "missing-labels: drop" asks: the metrics cover the other ${read.rows} rows.`,
+    );
+  if (read.probabilityProblem)
+    warnings.push(
+      `The probabilities in "${path}" are not probabilities, so the metrics that need them are not computed (the others are): ${read.probabilityProblem}.`,
+    );
   let bootstrap = options.bootstrap;
   if (bootstrap) {
     const set = read.set;
@@ -117,6 +135,7 @@ export async function evaluatePredictions(
     rows: read.rows,
     labelsSha256: read.labelsSha256,
     metrics: whole.metrics,
+    skipped: skippedMetrics(spec, whole, read.probabilityProblem),
     confusion: whole.confusion,
     slices,
     sliceSummary: read.slices.length
@@ -127,10 +146,33 @@ export async function evaluatePredictions(
   };
 }
 
-function evaluateSet(
-  set: PredictionSet,
-  bootstrap: BootstrapOptions | undefined,
-): { metrics: Record<string, MetricValue>; confusion?: Evaluation['confusion'] } {
+/** The task's metrics that the evaluation does not hold, each with why. */
+function skippedMetrics(
+  spec: PredictionSpec,
+  whole: EvaluatedSet,
+  probabilityProblem: string | undefined,
+): Record<string, string> {
+  const { point, probability } = taskMetrics(spec.task);
+  const skipped: Record<string, string> = {};
+  for (const name of point)
+    if (!(name in whole.metrics))
+      skipped[name] = whole.prepared.why(name) ?? 'undefined on these rows';
+  for (const name of probability) {
+    if (name in whole.metrics) continue;
+    skipped[name] = !spec.scores?.length
+      ? 'no probabilities: "score-columns" is empty'
+      : (probabilityProblem ?? whole.prepared.why(name) ?? 'undefined on these rows');
+  }
+  return skipped;
+}
+
+interface EvaluatedSet {
+  metrics: Record<string, MetricValue>;
+  confusion?: Evaluation['confusion'];
+  prepared: PreparedMetrics;
+}
+
+function evaluateSet(set: PredictionSet, bootstrap: BootstrapOptions | undefined): EvaluatedSet {
   const prepared = prepareMetrics(set);
   const point = prepared.evaluate(set.weights ?? null);
   const intervals = bootstrap ? bootstrapIntervals(prepared, Object.keys(point), bootstrap) : {};
@@ -139,7 +181,7 @@ function evaluateSet(
     metrics[name] = intervals[name]
       ? { value, ci: intervals[name], n: prepared.rows }
       : { value, n: prepared.rows };
-  return { metrics, confusion: prepared.confusion };
+  return { metrics, confusion: prepared.confusion, prepared };
 }
 
 function sliceGaps(

@@ -30,6 +30,8 @@ export interface PredictionSpec {
   weight?: string;
   /** Columns whose values split the rows into slices. */
   slices?: readonly string[];
+  /** A row whose label is missing (MISSING_VALUES): an error at its line (default), or left out and counted. */
+  missingLabels?: 'error' | 'drop';
 }
 
 interface SliceColumn {
@@ -46,6 +48,10 @@ export interface ReadPredictions {
   /** sha256 of the true labels in row order: equal when two models were scored on the same examples. */
   labelsSha256: string;
   slices: SliceColumn[];
+  /** Rows left out for a missing label ("missing-labels: drop"), and where the first was. */
+  dropped: { rows: number; first?: string };
+  /** Why the probability metrics are not computed: the first row whose probabilities are not probabilities. */
+  probabilityProblem?: string;
 }
 
 /** Most distinct values a slice column may have: each slice is evaluated and bootstrapped on its own. */
@@ -56,9 +62,6 @@ const MAX_SLICE_VALUES = 100;
  * number and ranked once per column, about 30 bytes in all, so this is about 1.5 GB.
  */
 const MAX_SCORE_CELLS = 50_000_000;
-
-/** How far a row of probabilities may sum from 1 (scikit-learn's roc_auc_score check, rtol 1e-5). */
-const PROBABILITY_SUM_TOLERANCE = 1e-5;
 
 export async function readPredictions(
   path: string,
@@ -87,16 +90,17 @@ export async function readPredictions(
         throw new UserError(
           `The predictions file "${path}" cannot be read at ${where}: ${problem}.`,
         );
-      rows++;
       const at = (column: string, index: number) =>
         new Cell(path, where, column, cellText(cells[index]));
-      const label = at(spec.label, positions!.label).required();
-      labels.update(`${label}\n`);
-      builder.add(
-        { where, label, prediction: at(spec.prediction, positions!.prediction).required() },
+      const label = cellText(cells[positions!.label]);
+      const kept = builder.add(
+        { where, label, prediction: cellText(cells[positions!.prediction]) },
         positions!.scores.map((index, s) => at(spec.scores![s]!.column, index)),
         positions!.weight === undefined ? undefined : at(spec.weight!, positions!.weight),
       );
+      if (!kept) return;
+      rows++;
+      labels.update(`${label}\n`);
       sliceColumns.forEach((slice, s) => {
         const value = cellText(cells[positions!.slices[s]!]);
         let index = slice.lookup.get(value);
@@ -120,11 +124,15 @@ export async function readPredictions(
     );
   if (rows === 0)
     throw new UserError(
-      `The predictions file "${path}" has a header but no rows: there is nothing to evaluate.`,
+      builder.dropped.rows
+        ? `The predictions file "${path}": every row's label is missing (${builder.dropped.rows} rows dropped, as "missing-labels: drop" asks), so there is nothing to evaluate.`
+        : `The predictions file "${path}" has a header but no rows: there is nothing to evaluate.`,
     );
   return {
     set: builder.build(),
     rows,
+    dropped: { ...builder.dropped },
+    probabilityProblem: builder.probabilityProblem,
     labelsSha256: labels.digest('hex'),
     slices: sliceColumns.map(({ column, values, index }) => ({
       column,
@@ -226,24 +234,82 @@ interface LabelledRow {
   prediction: string;
 }
 
-const MISSING_PREDICTIONS = new Set(['NaN', 'nan', 'NAN']);
+/**
+ * Label and prediction values that mean "no value": the empty cell (and JSON null) and the
+ * spellings of NaN and NA that pandas and R write for a missing value. A literal `NaN` in a
+ * label column is never a class.
+ */
+export const MISSING_VALUES: ReadonlySet<string> = new Set([
+  '',
+  'NaN',
+  'nan',
+  'NAN',
+  '-NaN',
+  '-nan',
+  'NA',
+  'N/A',
+  'n/a',
+  '<NA>',
+  'null',
+  'NULL',
+]);
+
+/** A decimal number as pandas and R write one (`0`, `-1.5`, `0.0`, `1e-3`); not `0x10`, `Infinity` or the empty text. */
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** The class a numeric label stands for: `0`, `0.0`, `0e0` and `-0` are all `0`. */
+function numberKey(text: string): string {
+  return String(Number(text.trim()));
+}
+
+const isNumber = (text: string) => NUMBER.test(text.trim());
 
 /**
- * Collects rows into a prediction set. Classes are numbered as they first appear and put in
+ * How far a multiclass row of probabilities may sum from 1 and still count as probabilities:
+ * 0.005, which covers probabilities rounded to 3 decimals for up to 10 classes and to 4
+ * decimals for up to 100 (each rounding moves a row's sum by at most half a unit in the last
+ * place). log_loss renormalises every row, as scikit-learn does.
+ */
+export const PROBABILITY_SUM_TOLERANCE = 0.005;
+
+/**
+ * Most classes that may occur in the predictions but not among the labels before the two
+ * columns count as naming classes differently, when they also cover fewer than half the rows.
+ */
+const MAX_FOREIGN_PREDICTED_CLASSES = 1;
+
+/**
+ * Collects rows into a prediction set. Values are interned as the text they are; whether they
+ * are compared as numbers or as text is decided when the set is built, once both columns have
+ * been read: numbers when every label and every prediction is a number (`0` and `0.0` are then
+ * one class, as in scikit-learn on numeric arrays), text otherwise. Classes are put in
  * scikit-learn's order when the set is built. Values come as cells so that every problem is
  * reported with its line and column; tests feed it cells directly.
  */
 export class PredictionSetBuilder {
-  private readonly classLookup = new Map<string, number>();
-  private readonly classNames: string[] = [];
+  /** Distinct label and prediction texts, with where each first occurs. */
+  private readonly rawLookup = new Map<string, number>();
+  private readonly rawTexts: string[] = [];
+  private readonly rawWhere: string[] = [];
+  private readonly rawColumn: string[] = [];
   private readonly labels = new GrowableInt32();
   private readonly predictions = new GrowableInt32();
+  private labelsNumeric = true;
+  private predictionsNumeric = true;
+  /** Binary: the classes so far compared as text and as numbers (with the positive class), to fail at the line that brings a third. */
+  private readonly binaryText = new Set<string>();
+  private readonly binaryNumbers = new Set<string>();
+  private readonly labelText = new Set<string>();
+  private readonly labelNumbers = new Set<string>();
   private readonly numericLabels = new GrowableFloat64();
   private readonly numericPredictions = new GrowableFloat64();
-  private readonly scores = new GrowableFloat64();
+  private scores: GrowableFloat64 | undefined = new GrowableFloat64();
   private readonly weights = new GrowableFloat64();
   private readonly scoreClasses: string[];
-  private readonly scored: ReadonlySet<string>;
+  /** Rows left out for a missing label, and where the first was. */
+  readonly dropped = { rows: 0, first: undefined as string | undefined };
+  /** Why the probability metrics cannot be computed: the first row whose probabilities are not probabilities. */
+  probabilityProblem: string | undefined;
 
   constructor(
     private readonly spec: PredictionSpec,
@@ -252,12 +318,28 @@ export class PredictionSetBuilder {
     private readonly maxScoreCells = MAX_SCORE_CELLS,
   ) {
     this.scoreClasses = (spec.scores ?? []).map((s) => s.class);
-    this.scored = new Set(this.scoreClasses);
-    if (spec.task === 'binary' && spec.positive !== undefined) this.classIndex(spec.positive);
+    if (spec.task === 'binary' && spec.positive !== undefined) {
+      this.binaryText.add(spec.positive);
+      this.binaryNumbers.add(isNumber(spec.positive) ? numberKey(spec.positive) : spec.positive);
+    }
   }
 
-  add(row: LabelledRow, scores: readonly Cell[], weight: Cell | undefined): void {
+  /** Adds a row; false when it was left out for a missing label (missing-labels: drop). */
+  add(row: LabelledRow, scores: readonly Cell[], weight: Cell | undefined): boolean {
     const { spec } = this;
+    if (MISSING_VALUES.has(row.label.trim())) {
+      if (spec.missingLabels === 'drop') {
+        this.dropped.rows++;
+        this.dropped.first ??= row.where;
+        return false;
+      }
+      new Cell(this.path, row.where, spec.label, row.label).fail(
+        row.label.trim() === ''
+          ? 'the label is empty'
+          : `the label ${quoteValue(row.label)} is a missing value, not a class`,
+        'Every row needs its true label: fill it in, or set "missing-labels: drop" to leave such rows out (they are counted in a warning).',
+      );
+    }
     if (spec.task === 'regression') {
       const advice = 'A regression task needs numbers there.';
       this.numericLabels.push(
@@ -270,13 +352,16 @@ export class PredictionSetBuilder {
         ),
       );
     } else {
-      if (MISSING_PREDICTIONS.has(row.prediction.trim())) {
+      const prediction = row.prediction.trim();
+      if (prediction === '')
+        new Cell(this.path, row.where, spec.prediction, row.prediction).required();
+      if (MISSING_VALUES.has(prediction)) {
         throw new UserError(
           `The predictions file "${this.path}", ${row.where}, column "${spec.prediction}": the prediction is ${quoteValue(row.prediction)}, a missing value, not a class. Drop rows the model did not score, or fix the model's output.`,
         );
       }
-      this.labels.push(this.classOf(row.label, row.where, spec.label));
-      this.predictions.push(this.classOf(row.prediction, row.where, spec.prediction));
+      this.labels.push(this.intern(row.label, row.where, spec.label, true));
+      this.predictions.push(this.intern(row.prediction, row.where, spec.prediction, false));
       if (scores.length) this.addScores(row, scores);
     }
     if (weight) {
@@ -284,58 +369,108 @@ export class PredictionSetBuilder {
       if (value < 0) weight.fail(`the weight ${value} is negative`, 'Weights must be 0 or more.');
       this.weights.push(value);
     }
+    return true;
   }
 
   private addScores(row: LabelledRow, cells: readonly Cell[]) {
-    if (this.scores.length + cells.length > this.maxScoreCells) {
+    if (this.rows() * cells.length > this.maxScoreCells) {
       throw new UserError(
         `The predictions file "${this.path}", ${row.where}: more than ${this.maxScoreCells.toLocaleString('en-US')} probabilities (rows × ${cells.length} score columns), more than evaluate-model holds in memory. Evaluate a sample of the rows, or fewer score columns.`,
       );
     }
     let sum = 0;
+    let problem: string | undefined;
     for (const cell of cells) {
       const p = cell.number('probability', 'Score columns hold probabilities from 0 to 1.');
-      if (p < 0 || p > 1)
-        cell.fail(
-          `the probability ${p} is outside 0 to 1`,
-          'Score columns hold probabilities (predict_proba), not raw decision scores.',
-        );
+      if ((p < 0 || p > 1) && problem === undefined)
+        problem = `${p > 1 ? 'y_prob contains values greater than 1.' : 'y_prob contains values less than 0.'} (${row.where}, column "${cell.column}": ${p}; score columns hold probabilities, predict_proba, not decision scores)`;
       sum += p;
-      this.scores.push(p);
+      this.scores?.push(p);
     }
-    if (this.spec.task === 'multiclass' && Math.abs(sum - 1) > PROBABILITY_SUM_TOLERANCE) {
-      const columns = cells.map((c) => `"${c.column}"`).join(', ');
-      throw new UserError(
-        `The predictions file "${this.path}", ${row.where}: the probabilities in columns ${columns} sum to ${sum}, not 1. Each row needs the probability of every class; list a score column for every class in "score-columns".`,
-      );
+    if (
+      problem === undefined &&
+      this.spec.task === 'multiclass' &&
+      Math.abs(sum - 1) > PROBABILITY_SUM_TOLERANCE
+    ) {
+      const columns = cells
+        .slice(0, 5)
+        .map((c) => quoteValue(c.column))
+        .join(', ');
+      problem = `Target scores need to be probabilities for multiclass roc_auc, i.e. they should sum up to 1.0 over classes (${row.where}: the probabilities in columns ${columns}${cells.length > 5 ? ` and ${cells.length - 5} more` : ''} sum to ${sum}, more than ${PROBABILITY_SUM_TOLERANCE} from 1; list a score column for every class)`;
+    }
+    if (problem !== undefined && this.probabilityProblem === undefined) {
+      // Point metrics need no probabilities: they are still computed; the probabilities are let go.
+      this.probabilityProblem = problem;
+      this.scores = undefined;
     }
   }
 
-  private classIndex(name: string): number {
-    let index = this.classLookup.get(name);
-    if (index === undefined) {
-      index = this.classNames.length;
-      this.classLookup.set(name, index);
-      this.classNames.push(name);
-    }
-    return index;
+  private rows(): number {
+    return this.labels.length;
   }
 
-  private classOf(name: string, where: string, column: string): number {
-    const known = this.classLookup.get(name);
-    if (known !== undefined) return known;
-    const { spec } = this;
-    if (spec.task === 'binary' && this.classNames.length === 2) {
-      throw new UserError(
-        `The predictions file "${this.path}", ${where}, column "${column}": ${quoteValue(name)} is a third class beside ${this.classNames.map(quoteValue).join(' and ')}, but "task" is binary (positive class ${JSON.stringify(spec.positive)}). Use task: multiclass, or set "positive-label" to the positive class.`,
-      );
+  private intern(text: string, where: string, column: string, label: boolean): number {
+    let id = this.rawLookup.get(text);
+    const numeric = isNumber(text);
+    if (label ? this.labelsNumeric && !numeric : this.predictionsNumeric && !numeric) {
+      if (label) this.labelsNumeric = false;
+      else this.predictionsNumeric = false;
+      this.checkBinary(text, where, column, label);
     }
-    if (spec.task === 'multiclass' && this.scoreClasses.length && !this.scored.has(name)) {
-      throw new UserError(
-        `The predictions file "${this.path}", ${where}, column "${column}": the class ${quoteValue(name)} has no probability column; "score-columns" covers ${someQuoted(this.scoreClasses)}. List one column per class.`,
-      );
+    if (id === undefined) {
+      id = this.rawTexts.length;
+      this.rawLookup.set(text, id);
+      this.rawTexts.push(text);
+      this.rawWhere.push(where);
+      this.rawColumn.push(column);
     }
-    return this.classIndex(name);
+    if (this.spec.task === 'binary') {
+      const before = this.binaryText.size + this.binaryNumbers.size;
+      this.binaryText.add(text);
+      if (numeric) this.binaryNumbers.add(numberKey(text));
+      if (label) {
+        this.labelText.add(text);
+        if (numeric) this.labelNumbers.add(numberKey(text));
+      }
+      if (this.binaryText.size + this.binaryNumbers.size !== before)
+        this.checkBinary(text, where, column, label);
+    }
+    return id;
+  }
+
+  /**
+   * A binary task fails at the value that makes a third class however the columns end up
+   * compared: as text (a column that is not all numbers), or as numbers with three values.
+   */
+  private checkBinary(text: string, where: string, column: string, label: boolean): void {
+    if (this.spec.task !== 'binary') return;
+    const numeric = this.labelsNumeric && this.predictionsNumeric;
+    const classes = numeric ? this.binaryNumbers : this.binaryText;
+    if (this.binaryText.size <= 2 || (numeric && this.binaryNumbers.size <= 2)) return;
+    const own = numeric && isNumber(text) ? numberKey(text) : text;
+    const others = [...classes].filter((c) => c !== own).slice(0, 2);
+    new Cell(this.path, where, column, text).fail(
+      `${quoteValue(text)} is a third class beside ${others.map(quoteValue).join(' and ')}, but "task" is binary (positive class ${quoteValue(this.spec.positive)})`,
+      this.binaryAdvice(text, label, numeric),
+    );
+  }
+
+  /** What to do about a third class, for the file in front of it. */
+  private binaryAdvice(text: string, label: boolean, numeric: boolean): string {
+    const input = label ? 'label-column' : 'prediction-column';
+    const value = Number(text);
+    if (isNumber(text) && value > 0 && value < 1)
+      return `The column seems to hold probabilities, not classes: point "${input}" at the column of classes, and "score-columns" at the probability of the positive class.`;
+    const labelClasses = numeric ? this.labelNumbers : this.labelText;
+    if (label && labelClasses.size > 2)
+      return 'The labels hold more than two classes: use task: multiclass, which compares labels and predictions as the same values (0 and 0.0 as one class when both columns hold numbers).';
+    if (!label && this.labelsNumeric !== this.predictionsNumeric)
+      return `The labels are ${this.labelsNumeric ? 'numbers' : 'text'} and the predictions ${this.predictionsNumeric ? 'numbers' : 'text'}: write the predicted classes as the labels are written, so that they compare.`;
+    const positive = this.spec.positive ?? '';
+    const positiveKey = numeric && isNumber(positive) ? numberKey(positive) : positive;
+    if (!labelClasses.has(positiveKey))
+      return `The positive class ${quoteValue(positive)} is not among the labels (${[...labelClasses].slice(0, 2).map(quoteValue).join(', ')}): set "positive-label" to the label of the positive class.`;
+    return 'The predictions name a class the labels do not have: check that "prediction-column" holds the predicted class, written as the labels are.';
   }
 
   /** The set, with classes in scikit-learn's order. */
@@ -353,24 +488,99 @@ export class PredictionSetBuilder {
         predictions: this.numericPredictions.finish(),
         weights,
       };
-    // Classes that occur in the rows (the positive class may not), in scikit-learn's order.
+    const numeric = this.labelsNumeric && this.predictionsNumeric;
+    const keyOf = (text: string) => (numeric && isNumber(text) ? numberKey(text) : text);
+    // Each distinct text's class, numbered by first appearance.
+    const keyIndex = new Map<string, number>();
+    const keys: string[] = [];
+    const rawClass = Int32Array.from(this.rawTexts, (text) => {
+      const key = keyOf(text);
+      let index = keyIndex.get(key);
+      if (index === undefined) {
+        index = keys.length;
+        keyIndex.set(key, index);
+        keys.push(key);
+      }
+      return index;
+    });
     const labels = this.labels.finish();
     const predictions = this.predictions.finish();
-    const seen = new Uint8Array(this.classNames.length);
+    for (let i = 0; i < labels.length; i++) {
+      labels[i] = rawClass[labels[i]!]!;
+      predictions[i] = rawClass[predictions[i]!]!;
+    }
+    const scoreClasses = this.scoredClasses(keyOf);
+    if (spec.task === 'multiclass') {
+      if (scoreClasses.length) this.checkScored(new Set(scoreClasses), keyOf);
+      this.checkOverlap(keys, labels, predictions);
+    }
+    // Classes that occur in the rows (the positive class may not), in scikit-learn's order.
+    const seen = new Uint8Array(keys.length);
     for (let i = 0; i < labels.length; i++) seen[labels[i]!] = seen[predictions[i]!] = 1;
-    const classes = sortClasses(this.classNames.filter((_, c) => seen[c]));
-    const renumber = renumbering(this.classNames, classes);
+    const classes = sortClasses(keys.filter((_, c) => seen[c]));
+    const renumber = renumbering(keys, classes);
     for (let i = 0; i < labels.length; i++) {
       labels[i] = renumber[labels[i]!]!;
       predictions[i] = renumber[predictions[i]!]!;
     }
     const set: ClassificationSet = { task: spec.task, classes, labels, predictions, weights };
-    if (spec.task === 'binary') set.positive = spec.positive;
-    if (this.scores.length) {
+    if (spec.task === 'binary') set.positive = keyOf(spec.positive!);
+    if (this.scores && this.scores.length) {
       set.scores = this.scores.finish();
-      if (spec.task === 'multiclass') set.scoreClasses = this.scoreClasses;
+      if (spec.task === 'multiclass') set.scoreClasses = scoreClasses;
     }
     return set;
+  }
+
+  /** The scored classes as the labels are compared; two columns for one class are refused. */
+  private scoredClasses(keyOf: (text: string) => string): string[] {
+    const seen = new Map<string, string>();
+    return this.scoreClasses.map((name) => {
+      const key = keyOf(name);
+      const other = seen.get(key);
+      if (other !== undefined)
+        throw new UserError(
+          `Input "score-columns" lists classes ${quoteValue(other)} and ${quoteValue(name)}, which are the same number, as the labels of "${this.path}" are compared. List each class once.`,
+        );
+      seen.set(key, name);
+      return key;
+    });
+  }
+
+  /** Every class of a multiclass file needs a probability column: fails at the first value without one. */
+  private checkScored(scored: ReadonlySet<string>, keyOf: (text: string) => string): void {
+    const id = this.rawTexts.findIndex((text) => !scored.has(keyOf(text)));
+    if (id === -1) return;
+    new Cell(this.path, this.rawWhere[id]!, this.rawColumn[id]!, this.rawTexts[id]!).fail(
+      `the class ${quoteValue(this.rawTexts[id])} has no probability column; "score-columns" covers ${someQuoted(this.scoreClasses)}`,
+      'List one column per class.',
+    );
+  }
+
+  /**
+   * Labels and predictions that barely share a class name their classes differently (`cat` and
+   * `0`, or `0` and `0.0` beside text): fail with both sets shown rather than report a
+   * meaningless accuracy. A weak model that predicts one foreign class is not refused.
+   */
+  private checkOverlap(keys: readonly string[], labels: Int32Array, predictions: Int32Array) {
+    const isLabel = new Uint8Array(keys.length);
+    const isPrediction = new Uint8Array(keys.length);
+    for (let i = 0; i < labels.length; i++) isLabel[labels[i]!] = isPrediction[predictions[i]!] = 1;
+    let matching = 0;
+    for (let i = 0; i < predictions.length; i++) matching += isLabel[predictions[i]!]!;
+    const foreign = keys.filter((_, c) => isPrediction[c] && !isLabel[c]);
+    if (foreign.length <= MAX_FOREIGN_PREDICTED_CLASSES || matching * 2 >= predictions.length)
+      return;
+    const { spec } = this;
+    throw new UserError(
+      `The predictions file "${this.path}": the labels (column "${spec.label}") and the predictions (column "${spec.prediction}") barely share a class: ${matching} of ${predictions.length} predictions are classes found among the labels. Labels: ${someQuoted(
+        keys.filter((_, c) => isLabel[c]),
+        10,
+      )}. Predictions: ${someQuoted(
+        keys.filter((_, c) => isPrediction[c]),
+        10,
+      )}. Write the predicted classes as the labels are written (the same names, or the same numbers).`,
+    );
   }
 }
 

@@ -35,6 +35,8 @@ export const metricsReportSchema = z.object({
     })
     .optional(),
   metrics: z.record(z.string(), metricValue),
+  /** Metrics the task defines that could not be computed, each with the reason (scikit-learn's words where it has some). */
+  skipped: z.record(z.string(), z.string()).optional(),
   /** Per slice (`column=value`), the same metrics on the slice's rows. */
   slices: z.record(z.string(), z.record(z.string(), metricValue)).default({}),
   /** Each slice's rows and whether it is under the minimum size; the largest gap per metric. */
@@ -99,6 +101,8 @@ export interface LoadedMetrics {
   fingerprint?: string;
   evaluationSha256?: string;
   metrics: Record<string, MetricEntry>;
+  /** Metrics a metrics report says were not computed, with the reason. */
+  skipped?: Record<string, string>;
   /** slice → metric → entry; empty for files other than metrics reports. */
   slices?: Record<string, Record<string, MetricEntry>>;
 }
@@ -123,6 +127,7 @@ export async function loadMetrics(
       fingerprint: report.fingerprint,
       evaluationSha256: report.evaluation?.dataSha256,
       metrics: report.metrics,
+      skipped: report.skipped,
       slices: report.slices,
     };
   }

@@ -34,6 +34,14 @@ export function renderEvaluationSummary(report: MetricsReport): string {
     heading,
     markdownTable(['Metric', 'Value', ...(level ? [level] : []), 'n'], main.map(row)),
   ];
+  const skipped = Object.entries(report.skipped ?? {});
+  if (skipped.length)
+    parts.push(
+      markdownTable(
+        ['Not computed', 'Why'],
+        skipped.map(([name, why]) => [escapeMarkdown(name), escapeMarkdown(why)]),
+      ),
+    );
   if (report.bootstrap) {
     const { resamples, requested, method, seed } = report.bootstrap;
     const reduced = requested

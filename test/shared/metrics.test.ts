@@ -24,6 +24,9 @@ interface Case {
   scoreClasses?: string[];
   weights?: number[];
   expected: Record<string, number>;
+  /** Metrics scikit-learn refuses (or returns as NaN) on these rows, with its message. */
+  refused?: Record<string, string>;
+  missingLabels?: 'drop';
   confusion?: { classes: string[]; matrix: number[][] };
   slices?: string[];
   expectedSlices?: Record<string, Record<string, number>>;
@@ -48,6 +51,7 @@ function buildSet(fixture: Case) {
       positive: fixture.positive,
       scores: fixture.scores ? scoreColumns : undefined,
       weight: fixture.weights ? 'weight' : undefined,
+      missingLabels: fixture.missingLabels,
     },
     'fixture.csv',
   );
@@ -68,6 +72,8 @@ function buildSet(fixture: Case) {
   return builder.build();
 }
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 function expectClose(actual: Record<string, number>, expected: Record<string, number>) {
   expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
   for (const [name, value] of Object.entries(expected)) {
@@ -87,6 +93,20 @@ describe(`metrics against scikit-learn ${fixtures.sklearn}`, () => {
       new Set(['binary', 'multiclass', 'regression']),
     );
     expect(fixtures.cases.some((c) => new Set(c.labels).size === 1 && c.scores)).toBe(true);
+    // The label forms and probabilities of issue 15: pandas floats (`0.0`) beside integers,
+    // missing labels, a scored class no label has, probabilities rounded to 4 decimals.
+    expect(
+      fixtures.cases.some((c) => c.predictions.includes('0.0') && c.labels.includes('0')),
+    ).toBe(true);
+    expect(fixtures.cases.some((c) => c.missingLabels && c.labels.includes('NaN'))).toBe(true);
+    expect(fixtures.cases.some((c) => c.refused?.roc_auc_ovr && !c.slices)).toBe(true);
+    expect(
+      fixtures.cases.some((c) =>
+        (c.scores as number[][] | undefined)?.some?.(
+          (row) => Array.isArray(row) && Math.abs(row.reduce((a, b) => a + b, 0) - 1) > 1e-5,
+        ),
+      ),
+    ).toBe(true);
     // A slice whose rows hold a single class, where ROC AUC is undefined.
     const sliced = fixtures.cases.find((c) => c.task === 'binary' && c.expectedSlices)!;
     expect(
@@ -98,6 +118,9 @@ describe(`metrics against scikit-learn ${fixtures.sklearn}`, () => {
     const set = buildSet(fixture);
     const prepared = prepareMetrics(set);
     expectClose(prepared.evaluate(set.weights ?? null), fixture.expected);
+    // What is left out is left out for scikit-learn's reason, in its words.
+    for (const [name, message] of Object.entries(fixture.refused ?? {}))
+      expect(prepared.why(name), name).toMatch(new RegExp(`^${escapeRegExp(message)}`));
     if (fixture.confusion) {
       const asMap = (c: { classes: string[]; matrix: number[][] }) =>
         Object.fromEntries(

@@ -21,6 +21,7 @@ export const inputs = z.object({
   'score-columns': pathList().optional(),
   'positive-label': text(),
   'weight-column': text().optional(),
+  'missing-labels': choice(['error', 'drop']),
   slices: pathList().optional(),
   'min-slice-size': wholeNumber(1),
   bootstrap: wholeNumber(0, 100000),
@@ -68,6 +69,7 @@ export function evaluationSource(input: Inputs): { metrics: string } | Predictio
       scoreColumns(input['score-columns'], input.task, input['positive-label']),
     weight: input['weight-column'],
     slices: input.slices,
+    missingLabels: input['missing-labels'],
   };
   return {
     predictions: input.predictions,

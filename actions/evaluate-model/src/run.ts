@@ -62,6 +62,8 @@ export const evaluateModel: ActionDefinition<typeof inputs> = {
         .map(([name, value]) => `${name}=${value.toPrecision(6)}`)
         .join(', ')}`,
     );
+    for (const [name, why] of Object.entries(report.skipped ?? {}))
+      runner.info(`Not computed: ${name}: ${why}`);
     runner.appendSummary(renderEvaluationSummary(report));
     const artifact =
       report.version && artifactServiceAvailable(step.env)
