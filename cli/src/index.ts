@@ -7,7 +7,7 @@
  *   merge-profiles  merges data profiles of shards into one
  *   registry        lists every model and the version in each environment
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,7 @@ import { createCliRunner } from '../../shared/action/cli-runner.js';
 import { isUserError, UserError } from '../../shared/action/errors.js';
 import { runAction } from '../../shared/action/run-action.js';
 import { detectFormat, type DataFormat } from '../../shared/data/records.js';
+import { actionDefaults } from '../../shared/action/action-defaults.js';
 import { stepEnvironment, type StepEnvironment } from '../../shared/action/context.js';
 import { confinePaths, stepConfinement } from '../../shared/files/confine.js';
 import { displayPath, expandPaths } from '../../shared/files/expand.js';
@@ -59,26 +60,15 @@ Commands:
 
 class UsageError extends Error {}
 
-/** validate-data's declared defaults, read from its action.yml: the one source of truth. */
-function actionDefaults(): Record<string, string> {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const text = readFileSync(
-    join(here, '..', '..', 'actions', 'validate-data', 'action.yml'),
-    'utf8',
-  );
-  const defaults: Record<string, string> = {};
-  // action.yml's inputs are flat `name:` blocks with an optional `default:`; no YAML parser is
-  // needed on this start-up path.
-  let current: string | undefined;
-  for (const line of text.split('\n')) {
-    const name = /^ {2}([a-z-]+):\s*$/.exec(line);
-    if (name) current = name[1];
-    const value = /^ {4}default:\s*'?([^']*)'?\s*$/.exec(line);
-    if (current && value) defaults[current] = value[1]!;
-    if (/^outputs:/.test(line)) break;
-  }
-  return defaults;
-}
+/** validate-data's action.yml, whose declared defaults the validate command starts from. */
+const VALIDATE_DATA_METADATA = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'actions',
+  'validate-data',
+  'action.yml',
+);
 
 async function validate(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -101,7 +91,7 @@ async function validate(args: string[]): Promise<number> {
   const { data, summary, verbose, workspace, ...rest } = values;
   const step = stepIn(workspace);
   if (summary) await confined(step, [summary], 'summary file', 'any');
-  const inputs: Record<string, string> = { ...actionDefaults() };
+  const inputs: Record<string, string> = { ...(await actionDefaults(VALIDATE_DATA_METADATA)) };
   for (const [name, value] of Object.entries(rest))
     if (typeof value === 'string') inputs[name] = value;
   if (data) inputs.data = data.join('\n');
