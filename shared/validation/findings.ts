@@ -30,6 +30,7 @@ export const FINDING_CODES = {
   'extra-cell': 'row', // one per cell past the expected width (JSON Lines: keys the first object lacks)
   'primary-key': 'row', // a primary key value repeats or is missing
   'unique-key': 'row', // a uniqueKeys combination repeats
+  'foreign-key': 'row', // a foreignKeys value has no match in the referenced fields
   // cell
   'type-error': 'cell', // not of the field's type and format
   'constraint-error': 'cell', // breaks a constraint; `constraint` names it

@@ -31,6 +31,7 @@ import {
   type FindingGroup,
   type Report,
 } from './findings.js';
+import { checkForeignKeys, type Table } from './foreign-keys.js';
 import { layoutHeader } from './header.js';
 import { planShards, ShardPool, validateFileInShards } from './parallel.js';
 import { fieldStates, rowChecker } from './row-checks.js';
@@ -60,6 +61,8 @@ export async function validateFiles(
   files: readonly DataFile[],
   schema: CompiledSchema,
   options: ValidateOptions | number,
+  /** Every table of the run (a Data Package's resources), for foreign keys to other resources. */
+  tables: readonly Table[] = [],
 ): Promise<ValidationResult> {
   const settings: ValidateOptions =
     typeof options === 'number' ? { maxFindings: options } : options;
@@ -144,6 +147,17 @@ export async function validateFiles(
   const schemaReport: Report = (partial) => sink.add(completeFinding(partial, schema.source));
   uniqueness.limitFindings(schemaReport);
   const rows = summaries.reduce((sum, s) => sum + s.rows, 0);
+  if (schema.foreignKeys.length > 0 && rows > 0) {
+    const reportAt =
+      (file: string): Report =>
+      (partial) => {
+        const finding = completeFinding(partial, file);
+        sink.add(finding);
+        const summary = summaries.find((s) => s.path === file);
+        if (summary) summary[finding.level === 'error' ? 'errors' : 'warnings']++;
+      };
+    await checkForeignKeys({ files, schema }, tables, reportAt, { dialect: settings.dialect });
+  }
   const profile = buildProfile(
     states.map((s) => s.stats),
     summaries.map((s) => ({ path: s.path, format: s.format, rows: s.rows })),

@@ -412,6 +412,31 @@ describe('validateFiles: rows and headers', () => {
     result.findings.forEach((f) => seen.add(f.code));
   });
 
+  it('checks a foreign key into the same table across its files, a later parent too; an all-missing key is not checked', async () => {
+    const fields = [
+      { name: 'id', type: 'integer' },
+      { name: 'parent', type: 'integer' },
+    ];
+    const compiled = await schema(fields, {
+      foreignKeys: [{ fields: 'parent', reference: { resource: '', fields: 'id' } }],
+    });
+    const first = await file('id,parent\n1,\n2,3\n');
+    const second = await file('id,parent\n3,1\n4,9\n');
+    const result = await validateFiles(
+      [
+        { path: first, format: 'csv' },
+        { path: second, format: 'csv' },
+      ],
+      compiled,
+      100,
+    );
+    expect(
+      result.findings.map((f) => [f.code, f.file === second ? 2 : 1, f.row, f.line, f.observed]),
+    ).toEqual([['foreign-key', 2, 2, 3, '9']]);
+    expect(result.files.map((f) => f.errors)).toEqual([0, 1]);
+    result.findings.forEach((f) => seen.add(f.code));
+  });
+
   it('warns on a file with a header and no rows, and errors on an empty file', async () => {
     expect((await validate('a\n', [{ name: 'a' }])).findings).toMatchObject([
       { code: 'empty-file', level: 'warning', scope: 'file' },
