@@ -36,6 +36,7 @@ const metricComparison = z.object({
   rule: z.string().optional(),
   status,
   reasons: z.array(z.string()),
+  notComputed: z.string().optional(),
 });
 
 const sliceValue = z.object({

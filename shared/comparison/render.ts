@@ -266,7 +266,9 @@ function metricRow(m: MetricComparison): string[] {
   return [
     code(m.name),
     valueWithCi(m.baseline, m.baselineCi),
-    valueWithCi(m.candidate, m.candidateCi),
+    m.candidate === undefined && m.notComputed !== undefined
+      ? 'not computed'
+      : valueWithCi(m.candidate, m.candidateCi),
     m.delta === undefined ? '—' : signed(m.delta),
     m.deltaRelative === undefined
       ? '—'

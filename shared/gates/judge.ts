@@ -28,6 +28,8 @@ export interface GateOptions {
    */
   candidateSlices?: SliceInputs;
   baselineSlices?: SliceInputs;
+  /** Metrics the candidate's report lists as not computed, with the reason (its `skipped`). */
+  candidateSkipped?: Readonly<Record<string, string>>;
 }
 
 export interface MetricComparison {
@@ -48,6 +50,8 @@ export interface MetricComparison {
   status: MetricStatus;
   /** Why the status is not pass, one sentence each. */
   reasons: string[];
+  /** Why the candidate has no value, when its report says (e.g. ROC AUC with one class). */
+  notComputed?: string;
 }
 
 export interface SliceValue {
@@ -127,6 +131,7 @@ export function evaluateGates(
       policy.metrics[name],
       policy,
       hasBaseline,
+      options.candidateSkipped?.[name],
     ),
   );
   const slices = options.candidateSlices ? compareSlices(options, policy, hasBaseline) : [];
@@ -140,6 +145,7 @@ function compareMetric(
   rule: MetricRule | undefined,
   policy: GatePolicy,
   hasBaseline: boolean,
+  notComputed: string | undefined,
 ): MetricComparison {
   const comparison: MetricComparison = {
     name,
@@ -148,6 +154,7 @@ function compareMetric(
     status: 'pass',
     reasons: [],
   };
+  if (cand === undefined && notComputed !== undefined) comparison.notComputed = notComputed;
   if (cand?.ci) comparison.candidateCi = cand.ci;
   if (base?.ci) comparison.baselineCi = base.ci;
   if (cand?.n !== undefined) comparison.n = cand.n;
@@ -163,7 +170,13 @@ function compareMetric(
   }
   comparison.rule = describeRule(rule);
   if (cand === undefined)
-    return flag(comparison, rule.level, 'the candidate does not report this gated metric');
+    return flag(
+      comparison,
+      rule.level,
+      notComputed !== undefined
+        ? `not computed: ${notComputed}`
+        : 'the candidate does not report this gated metric',
+    );
 
   if (rule.min !== undefined && cand.value < rule.min - EPSILON)
     flag(comparison, rule.level, `${format(cand.value)} is below the minimum ${format(rule.min)}`);
