@@ -59,7 +59,7 @@ export async function compareCandidate(
   const candidate = await loadMetrics(request.metrics, 'metrics file');
   const registry = request.baseline
     ? undefined
-    : await openRegistry(request.token, context, log, step.github);
+    : await openRegistry(request.token, context, log, step.env);
   const resolved = await resolveBaseline({
     file: request.baseline,
     model,
@@ -78,7 +78,6 @@ export async function compareCandidate(
     token: request.token,
     log,
     env: step.env,
-    github: step.github,
   });
   for (const [role, loaded] of [
     ['metrics', candidate],
@@ -161,7 +160,7 @@ export async function compareCandidate(
       eventName: context.eventName,
       bodyFile: commentPath,
       log,
-      github: step.github,
+      env: step.env,
     });
     if (posted.posted) commentUrl = posted.url;
     else if (posted.why === 'read-only' && context.pullRequest)
