@@ -46,7 +46,7 @@ export async function canonicalConfigText(text: string, path: string): Promise<s
  * always with a "." or an exponent (or as NaN, Infinity, -Infinity, -0.0), a string quoted.
  * Mapping keys are typed the same way and sorted; sequences keep their order.
  */
-export function typedText(value: unknown): string {
+function typedText(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'number') return floatText(value);

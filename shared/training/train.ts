@@ -36,7 +36,7 @@ import {
 } from '../lineage/fingerprint.js';
 import { MANIFEST_FORMAT, manifestSchema, type Manifest } from '../lineage/manifest.js';
 import { describeOutputs } from '../lineage/outputs.js';
-import { findDependencyFiles, unpinnedDependencies, type PinFinding } from '../lineage/pins.js';
+import { findDependencyFiles, inspectDependencies, type PinFinding } from '../lineage/pins.js';
 import { runShellCommand } from '../lineage/run-command.js';
 import { runStepEnvironment, trainingPins } from './environment.js';
 
@@ -89,7 +89,7 @@ export async function trainAndRecord(
       'Input "outputs" lists no files: name the model file the command writes (one path per line).',
     );
   const inside = confinedTo(confinement, cwd);
-  const lineage = await fingerprintInputs(request, cwd, inside, context.workspace, runner);
+  const lineage = await fingerprintInputs(request, cwd, inside, confinement, runner);
   const { fingerprint } = lineage;
 
   const cacheArgs = {
@@ -204,7 +204,7 @@ async function fingerprintInputs(
   request: TrainingRequest,
   cwd: string,
   inside: Inside,
-  workspace: string,
+  confinement: Confinement,
   log: Logger,
 ) {
   const configPath = (await inside('config file', 'config')([request.config]))[0]!;
@@ -225,20 +225,30 @@ async function fingerprintInputs(
       `${why} and input "code" is empty, so no code is part of the fingerprint: list the code that trains the model in "code".`,
     );
   }
-  const dependencyFiles = await findDependencyFiles([
+  const dependencyFiles = await findDependencyFiles(
+    [cwd, dirname(configPath), ...(code.root ? [code.root] : [])],
     cwd,
-    dirname(configPath),
-    ...(code.root ? [code.root] : []),
-  ]);
+  );
   await inside(
     'dependency file',
     'working-directory',
   )([...dependencyFiles.locks, ...dependencyFiles.manifests]);
-  const lockFiles = await hashFiles(dependencyFiles.locks, cwd, 'lock file');
-  const unpinned =
-    request.strictPins === 'off'
-      ? []
-      : await unpinnedDependencies(dependencyFiles, (path) => portablePath(path, workspace));
+  // Always read: the files that `-r` and `-c` include pin too, so they are part of the fingerprint.
+  const dependencies = await inspectDependencies(dependencyFiles, {
+    show: (path) => portablePath(path, confinement.workspace),
+    confine: (target, from) =>
+      confinePath(target, confinement, {
+        what: `requirements file included by ${portablePath(from, confinement.workspace)}`,
+        baseDir: dirname(from),
+        kind: 'any',
+      }),
+  });
+  const lockFiles = await hashFiles(
+    [...dependencyFiles.locks, ...dependencies.included],
+    cwd,
+    'lock file',
+  );
+  const unpinned = request.strictPins === 'off' ? [] : dependencies.findings;
   reportUnpinned(unpinned, request.strictPins, log);
   const platform = { os: process.platform, arch: arch() };
   const fingerprint = computeFingerprint({

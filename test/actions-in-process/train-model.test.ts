@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { trainModel } from '../../actions/train-model/src/run.js';
@@ -108,6 +108,44 @@ describe('train-model run()', () => {
         /^strict-pins is "error" and 1 dependency is not pinned: requirements.txt:2: /,
       );
     } finally {
+      await job.write('requirements.txt', 'numpy==1.26.4\n');
+    }
+  });
+
+  it('strict-pins follows pip: -e without a commit, -r includes, setup.py, requirements/*.txt, each at file and line and fingerprinted', async () => {
+    const files = {
+      'requirements.txt': 'numpy==1.26.4\n-r requirements/base.txt\n',
+      'requirements/base.txt': '-e git+https://github.com/o/lib#egg=lib\n',
+      'requirements/extra/dev.in': 'pytest\n',
+      'services/requirements-api.txt': 'fastapi>=0.1\n',
+      'setup.py': 'setup(\n    install_requires=["pandas>=2"],\n)\n',
+    };
+    for (const [path, text] of Object.entries(files)) await job.write(path, text);
+    await job.write('requirements/base.txt', files['requirements/base.txt'] + '-r extra/dev.in\n');
+    try {
+      const strict = await train({ 'strict-pins': 'error' });
+      expect(strict.exitCode).toBe(1);
+      const message = strict.errors.at(-1)!;
+      for (const where of [
+        'requirements/base.txt:1: "-e git+https://github.com/o/lib#egg=lib" installs whatever',
+        'requirements/extra/dev.in:1: "pytest" has no version',
+        'services/requirements-api.txt:1: "fastapi" allows a range',
+        'setup.py:2: "pandas" allows a range',
+      ])
+        expect(message).toContain(where);
+      expect(message).toContain('-e git+https://github.com/o/lib@<40-hex commit sha>#egg=lib');
+      const warned = await train();
+      const manifest = await manifestOf(warned.outputs.manifest!);
+      expect(manifest.lockFiles?.map((l) => l.path).sort()).toEqual([
+        'requirements.txt',
+        'requirements/base.txt',
+        'requirements/extra/dev.in',
+        'services/requirements-api.txt',
+      ]);
+      await job.write('requirements/extra/dev.in', 'pytest==8.0.0\n');
+      expect((await train()).outputs.fingerprint).not.toBe(warned.outputs.fingerprint);
+    } finally {
+      for (const path of Object.keys(files)) await rm(join(job.workspace, path), { force: true });
       await job.write('requirements.txt', 'numpy==1.26.4\n');
     }
   });
