@@ -2,7 +2,8 @@
  * Parquet files read row group by row group with hyparquet (pure JavaScript, no native
  * binding), so memory holds one row group at a time whatever the file size. Values come out
  * as the JSON-like values the rest of the project knows: INT64 as numbers (as digit strings
- * beyond ±2^53, so no digit is lost), DATE as `YYYY-MM-DD`, timestamps as ISO 8601 text.
+ * beyond ±2^53, so no digit is lost), DECIMAL as the decimal it is (decimal.ts: never scaled
+ * through a float), DATE as `YYYY-MM-DD`, timestamps as ISO 8601 text.
  * Flat columns of plain types take the faster decoder in parquet-flat.ts; hyparquet reads the rest.
  */
 import type * as hyparquetModule from 'hyparquet';
@@ -10,6 +11,7 @@ import type { Compressors, ParquetParsers, SchemaElement } from 'hyparquet';
 import { endianness } from 'node:os';
 import { fileError } from '../files/read-file.js';
 import { DataFileError } from './data-file-error.js';
+import { decimalCell, unscaledOf } from './decimal.js';
 import {
   decodeFlatColumn,
   FlatUnsupported,
@@ -59,6 +61,10 @@ export interface ParquetSource {
   groupRows: number[];
   /** Each column's arrays for the flat decoder, filled again for every row group read (one at a time). */
   buffers: FlatBuffers[];
+  /** Each DECIMAL column's scale (undefined for other columns): hyparquet hands over its unscaled integers. */
+  scales: (number | undefined)[];
+  /** The footer as hyparquet is given it: DECIMAL annotations removed, so that it does not scale them through a float. */
+  readMetadata: Metadata;
 }
 
 /** Opens a Parquet file and reads its footer; a corrupt footer is a located DataFileError. */
@@ -82,6 +88,9 @@ export async function openParquet(path: string): Promise<ParquetSource> {
     ...child.element,
     num_children: child.children.length,
   }));
+  const scales = elements.map((element) =>
+    !element.num_children && isDecimal(element) ? (element.scale ?? 0) : undefined,
+  );
   return {
     path,
     hyparquet,
@@ -91,8 +100,22 @@ export async function openParquet(path: string): Promise<ParquetSource> {
     elements,
     groupRows: metadata.row_groups.map((group) => Number(group.num_rows)),
     buffers: columns.map(() => ({})),
+    scales,
+    readMetadata: scales.some((scale) => scale !== undefined)
+      ? {
+          ...metadata,
+          schema: metadata.schema.map((element) =>
+            isDecimal(element)
+              ? { ...element, converted_type: undefined, logical_type: undefined }
+              : element,
+          ),
+        }
+      : metadata,
   };
 }
+
+const isDecimal = (element: SchemaElement) =>
+  element.converted_type === 'DECIMAL' || element.logical_type?.type === 'DECIMAL';
 
 const corrupt = (path: string, where: string, error: unknown) =>
   new DataFileError(
@@ -131,7 +154,12 @@ export async function readParquetGroups(
         if (column.present !== undefined && column.present[i] === 0) cells[c] = null;
         else {
           const value = column.values[next[c]!++];
-          cells[c] = column.decoded ? (value as RawValue) : parquetCell(value);
+          const scale = source.scales[c];
+          cells[c] = column.decoded
+            ? (value as RawValue)
+            : scale !== undefined
+              ? decimalOf(value, scale)
+              : parquetCell(value);
         }
       }
       onRow(cells, rowStart + i + 1);
@@ -144,6 +172,12 @@ function groupStart(source: ParquetSource, group: number): number {
   let start = 0;
   for (let i = 0; i < group; i++) start += source.groupRows[i]!;
   return start;
+}
+
+/** A DECIMAL's unscaled integer (a number, bigint or bytes, as its physical type has it) as a cell. */
+function decimalOf(value: unknown, scale: number): RawValue {
+  const unscaled = unscaledOf(value);
+  return unscaled === undefined ? null : decimalCell(unscaled, scale);
 }
 
 /** A decoded Parquet value as a raw cell: numbers, strings, booleans and null as they are, the rest normalised. */
@@ -240,7 +274,8 @@ async function readWithHyparquet(
   rowEnd: number,
   compressors: Compressors,
 ): Promise<Map<string, ArrayLike<unknown>>> {
-  const { hyparquet, file, metadata } = source;
+  const { hyparquet, file } = source;
+  const metadata = source.readMetadata;
   // Column by column (onChunk), not row objects (onComplete): hyparquet then skips transposing the row group.
   const data = new Map<string, ArrayLike<unknown>>();
   const place = (chunk: {
@@ -260,15 +295,30 @@ async function readWithHyparquet(
     for (let row = Math.max(chunk.rowStart, rowStart); row < Math.min(chunk.rowEnd, rowEnd); row++)
       target[row - rowStart] = chunk.columnData[row - chunk.rowStart];
   };
-  await hyparquet.parquetRead({
-    file,
-    metadata,
-    columns: names,
-    compressors,
-    parsers: PARSERS,
-    rowStart,
-    rowEnd,
-    onChunk: place,
-  });
+  const read = (columns: string[], utf8: boolean) =>
+    hyparquet.parquetRead({
+      file,
+      metadata,
+      columns,
+      compressors,
+      parsers: PARSERS,
+      utf8,
+      rowStart,
+      rowEnd,
+      onChunk: place,
+    });
+  // A BYTE_ARRAY DECIMAL holds bytes, not text: read without UTF-8 decoding.
+  const binary = new Set(
+    source.columns.filter(
+      (_, c) => source.scales[c] !== undefined && source.elements[c]!.type === 'BYTE_ARRAY',
+    ),
+  );
+  const text = names.filter((name) => !binary.has(name));
+  if (text.length) await read(text, true);
+  if (text.length < names.length)
+    await read(
+      names.filter((name) => binary.has(name)),
+      false,
+    );
   return data;
 }

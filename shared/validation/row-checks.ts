@@ -8,6 +8,7 @@
  * keys go to a `KeySink`, which either checks them at once (one pass) or collects them for the
  * main thread to check in row order (shards); see uniqueness.ts.
  */
+import { compareDecimalText } from '../data/decimal.js';
 import type { DataFormat, RawValue, TableRow } from '../data/records.js';
 import { ColumnStats } from '../profile/profile.js';
 import { fingerprint, hash32, hashNumber } from '../profile/sketches/hash.js';
@@ -467,14 +468,20 @@ function compileConstraints(f: CompiledField): FieldState['broken'] {
     const high = maximum ?? Infinity;
     const below: Broken = ['minimum', `≥ ${c.minimum}`];
     const above: Broken = ['maximum', `≤ ${c.maximum}`];
-    return (_raw, value) =>
+    const lowText = String(c.minimum);
+    const highText = String(c.maximum);
+    return (raw, value) =>
       typeof value !== 'number'
         ? undefined
         : value < low
           ? below
           : value > high
             ? above
-            : undefined;
+            : value === high && decimalOrder(raw, highText) === 1
+              ? above
+              : value === low && decimalOrder(raw, lowText) === -1
+                ? below
+                : undefined;
   }
   if (!bounds && others === 1 && f.enumValues) {
     const members = f.enumValues;
@@ -493,16 +500,30 @@ function compileConstraints(f: CompiledField): FieldState['broken'] {
   return (raw, value) => brokenConstraint(f, raw, value);
 }
 
+/**
+ * A number cell's text against a bound's, exactly, for when their doubles tie: two decimals
+ * closer than a double can tell apart (a Parquet DECIMAL(38, 20), a long CSV number) are still
+ * ordered as the decimals they are. Undefined when the cell is not decimal text.
+ */
+function decimalOrder(raw: RawValue, bound: string): -1 | 0 | 1 | undefined {
+  return typeof raw === 'string' ? compareDecimalText(raw, bound) : undefined;
+}
+
 /** The first constraint the value breaks, as [name, what was expected]. */
 function brokenConstraint(f: CompiledField, raw: RawValue, value: unknown): Broken | undefined {
   const c = f.constraints ?? {};
   const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = f.bounds;
   if (typeof value === 'number') {
-    if (minimum !== undefined && value < minimum) return ['minimum', `≥ ${c.minimum}`];
-    if (maximum !== undefined && value > maximum) return ['maximum', `≤ ${c.maximum}`];
-    if (exclusiveMinimum !== undefined && !(value > exclusiveMinimum))
+    // A tie between doubles is settled by the decimals themselves (decimalOrder).
+    const order = (bound: number, text: unknown) =>
+      value < bound ? -1 : value > bound ? 1 : (decimalOrder(raw, String(text)) ?? 0);
+    if (minimum !== undefined && order(minimum, c.minimum) < 0)
+      return ['minimum', `≥ ${c.minimum}`];
+    if (maximum !== undefined && order(maximum, c.maximum) > 0)
+      return ['maximum', `≤ ${c.maximum}`];
+    if (exclusiveMinimum !== undefined && !(order(exclusiveMinimum, c.exclusiveMinimum) > 0))
       return ['exclusiveMinimum', `> ${c.exclusiveMinimum}`];
-    if (exclusiveMaximum !== undefined && !(value < exclusiveMaximum))
+    if (exclusiveMaximum !== undefined && !(order(exclusiveMaximum, c.exclusiveMaximum) < 0))
       return ['exclusiveMaximum', `< ${c.exclusiveMaximum}`];
   }
   if (c.minLength !== undefined || c.maxLength !== undefined) {

@@ -7,6 +7,7 @@ import { tableSchemaFrom } from '../../shared/schema/table-schema.js';
 import { FINDING_CODES, type FindingCode } from '../../shared/validation/findings.js';
 import { validateFiles, type ValidationResult } from '../../shared/validation/validate.js';
 import { writeParquet } from '../helpers/data-files.js';
+import { MONEY_ROWS, writeDecimalParquet } from '../helpers/decimal-parquet.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const dir = await tempDir();
@@ -181,6 +182,34 @@ describe('validateFiles: cells', () => {
       { code: 'constraint-error', constraint: 'required', row: 2, observed: 'null' },
     ]);
     expect(result.profile.columns[0]).toMatchObject({ nulls: 1, invalid: 0 });
+  });
+
+  it('compares a Parquet DECIMAL as the decimal it is: 99.99 is within maximum 99.99, in the profile too', async () => {
+    const path = writeDecimalParquet(join(dir, 'money.parquet'), MONEY_ROWS);
+    const money = await schema([
+      { name: 'amount', type: 'number', constraints: { maximum: 99.99, minimum: -123.45 } },
+      { name: 'wide', type: 'number', constraints: { maximum: 99.99 } },
+    ]);
+    const result = await validateFiles([{ path, format: 'parquet' }], money, 10);
+    expect(result.findings).toEqual([]);
+    expect(result.profile.columns[0]).toMatchObject({ min: -123.45, max: 99.99 });
+    expect(result.profile.columns[0]!.quantiles!.values.at(-1)).toBe(99.99);
+    // One unit of the 20th decimal past the bound is past it, though its nearest double is 99.99.
+    const past = writeDecimalParquet(join(dir, 'money-past.parquet'), [
+      { amount: 10000n, wide: 9999n * 10n ** 18n + 1n },
+    ]);
+    const over = await validateFiles([{ path: past, format: 'parquet' }], money, 10);
+    expect(over.findings.map((f) => [f.field, f.constraint, f.observed])).toEqual([
+      ['amount', 'maximum', '100'],
+      ['wide', 'maximum', '99.99000000000000000001'],
+    ]);
+    // The same in CSV text, and the bound itself still passes.
+    expectCodes(
+      await validate('x\n99.99000000000000000001\n99.990\n-0.000000000000000000001\n', [
+        { name: 'x', type: 'number', constraints: { maximum: 99.99, minimum: 0 } },
+      ]),
+      ['constraint-error@2', 'constraint-error@4'],
+    );
   });
 
   it('reports a repeated value in a unique field', async () => {
