@@ -189,7 +189,7 @@ export class ColumnStats {
    * KLL may drop a lone outlier from its sample, and q0 and q1 are what drift and the reader
    * take as the range of the data. The inner estimates are kept inside that range.
    */
-  private exactEnds(values: number[] | undefined): number[] | null {
+  private exactEnds(values: number[] | null | undefined): number[] | null {
     const moments = this.moments?.n ? this.moments : undefined;
     if (!values || !moments) return values ?? null;
     const { min, max } = moments;
