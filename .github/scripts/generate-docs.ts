@@ -8,9 +8,9 @@
  * The rendering functions are pure and deterministic (no dates, no environment), so the
  * contract tests can compare the committed files with freshly rendered text.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { realpathSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   ActionMetadataError,
@@ -20,6 +20,7 @@ import {
   type ActionInput,
   type ActionMetadata,
 } from './action-metadata.js';
+import { CONFORMANCE_FILE, renderConformance } from './generate-conformance.js';
 
 export const CATALOG_FILE = 'action-catalog.md';
 export const README_FILE = 'README.md';
@@ -204,6 +205,11 @@ export async function generatedFiles(
       current: await readOptional(join(root, CATALOG_FILE)),
     },
   ];
+  files.push({
+    file: CONFORMANCE_FILE,
+    expected: renderConformance(),
+    current: await readOptional(join(root, CONFORMANCE_FILE)),
+  });
   const readme = await readOptional(join(root, README_FILE));
   if (readme !== undefined && hasReadmeMarkers(readme)) {
     files.push({
@@ -249,6 +255,7 @@ async function main(args: readonly string[]): Promise<number> {
     if (file.current === file.expected) {
       console.log(`${file.file}: up to date`);
     } else {
+      await mkdir(dirname(join(root, file.file)), { recursive: true });
       await writeFile(join(root, file.file), file.expected);
       console.log(`${file.file}: written`);
     }

@@ -127,6 +127,12 @@ export const CAST_CASES: readonly CastCase[] = [
     ['1.234', INVALID, { decimalChar: ',' }],
     ['1.234.', INVALID, { decimalChar: ',', bareNumber: false }],
     ['1234.', value(1234), { decimalChar: ',', bareNumber: false }],
+    [
+      '1_000',
+      INVALID,
+      undefined,
+      'frictionless casts with Python\'s Decimal, which also takes underscores between digits ("1_000" is 1000); the spec\'s lexical form has none (groupChar is how a file declares digit separators), so the project refuses it',
+    ],
   ]),
   ...cases(spec('test_number.py', 'test_number_group_char_issue_1444'), 'number', undefined, [
     ['8.699,8', value(8699.8), { decimalChar: ',', groupChar: '.' }],
@@ -252,6 +258,14 @@ export const CAST_CASES: readonly CastCase[] = [
     ['7  March   2021', value(date('2021-03-07'))],
   ]),
   ...cases(V2('date: <PATTERN>'), 'date', '%Y-%j', [['2020-060', value(date('2020-02-29'))]]),
+  ...cases(V2('date: <PATTERN>'), 'date', '%Y %W %w', [
+    [
+      '2020 10 1',
+      { schemaError: /%W \(a week number\), which is not supported/ },
+      undefined,
+      "Python's strptime computes a date from a week number and a weekday (%U, %W, %G, %V with %w or %u); the project does not implement week dates and refuses such a pattern when it reads the schema, rather than misread the cells",
+    ],
+  ]),
   ...cases(TIME, 'time', undefined, [
     ['06:00:00', value(seconds(6))],
     ['06:00:00Z', value(seconds(6))],
@@ -293,6 +307,12 @@ export const CAST_CASES: readonly CastCase[] = [
     ['2014-01-01T06:00:00+01:00', value(datetime('2014-01-01T05:00:00Z'))],
     ['2014-01-01T06:00:00+1:00', INVALID],
     ['Mon 1st Jan 2014 9 am', INVALID],
+    [
+      '2014-01-01 06:00:00',
+      INVALID,
+      undefined,
+      'frictionless reads the default datetime with dateutil\'s isoparse, which takes any one character between date and time; the spec says YYYY-MM-DDThh:mm:ss, so the project asks for the "T" (a space-separated datetime can be read with the format "%Y-%m-%d %H:%M:%S")',
+    ],
     ['invalid', INVALID],
     [true, INVALID],
     ['', MISSING],
