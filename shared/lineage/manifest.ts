@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { identifier, quoteValue } from '../identifiers.js';
+import { runtimeSchema } from './runtime.js';
 
 export const MANIFEST_FORMAT = 'mlops-actions/model-manifest@1';
 /** Linux's PATH_MAX: no file a training command writes has a longer path. */
@@ -120,6 +121,8 @@ export const manifestSchema = z.object({
     node: z.string(),
     platform: z.string().optional(),
   }),
+  /** What the command ran on: Python and its packages, R, the runner image, the OS (runtime.ts). */
+  runtime: runtimeSchema.optional(),
   /** The mlops-actions version that trained (part of the fingerprint). */
   actionVersion: z.string().optional(),
   git: z.object({

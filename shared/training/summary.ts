@@ -9,6 +9,7 @@ export function renderTrainingSummary(manifest: Manifest): string {
   return [
     `### 🧪 Trained ${escapeMarkdown(manifest.model.name)} version \`${manifest.model.version}\``,
     `Fingerprint \`${manifest.fingerprint}\` over the config, ${manifest.data.length} data file(s), the code, ${manifest.lockFiles?.length ?? 0} lock file(s), the command and seed ${manifest.seed}; training took ${manifest.training.durationSeconds.toFixed(1)} s.`,
+    ...(manifest.runtime ? [describeRuntime(manifest.runtime)] : []),
     ...(manifest.unpinned?.length
       ? [
           `⚠️ ${manifest.unpinned.length} unpinned dependenc${manifest.unpinned.length === 1 ? 'y' : 'ies'}: ${manifest.unpinned.map((u) => inlineCode(u)).join(', ')}`,
@@ -16,4 +17,18 @@ export function renderTrainingSummary(manifest: Manifest): string {
       : []),
     '| Output | Bytes | sha256 |\n| --- | --- | --- |\n' + rows,
   ].join('\n\n');
+}
+
+/** One line: the interpreters, how many packages, the image and the OS the command ran on. */
+function describeRuntime(runtime: NonNullable<Manifest['runtime']>): string {
+  const parts = [
+    runtime.python &&
+      `Python ${inlineCode(runtime.python.version)}${runtime.python.packages ? ` with ${runtime.python.packages.length} packages` : ''}`,
+    runtime.r && `R ${inlineCode(runtime.r.version)}`,
+    runtime.image &&
+      `image ${inlineCode([runtime.image.os, runtime.image.version].filter(Boolean).join(' '))}`,
+    runtime.osRelease?.prettyName && escapeMarkdown(runtime.osRelease.prettyName),
+  ].filter(Boolean);
+  const listed = runtime.python?.packages ? '; the manifest lists every installed package' : '';
+  return `Ran on ${parts.length ? parts.join(', ') : 'an unknown runtime'}${listed}.`;
 }

@@ -38,6 +38,7 @@ import { MANIFEST_FORMAT, manifestSchema, type Manifest } from '../lineage/manif
 import { describeOutputs } from '../lineage/outputs.js';
 import { findDependencyFiles, inspectDependencies, type PinFinding } from '../lineage/pins.js';
 import { runShellCommand } from '../lineage/run-command.js';
+import { readRuntime, type Runtime } from '../lineage/runtime.js';
 import { runStepEnvironment, trainingPins } from './environment.js';
 
 type StrictPins = 'error' | 'warn' | 'off';
@@ -102,8 +103,12 @@ export async function trainAndRecord(
   };
   const cached = request.cache ? await restoreTrainingOutputs(cacheArgs) : undefined;
   const environment = trainingPins(request.model, lineage.configPath, request.seed);
+  const commandEnv = { ...runStepEnvironment(step.env), ...environment };
   let training: Manifest['training'];
+  let runtime: Runtime | undefined;
   if (cached) {
+    // The outputs are the earlier run's: so is what they were trained on.
+    runtime = cached.runtime;
     training = {
       ...cached.training,
       restoredFrom: { runUrl: cached.git.runUrl, startedAt: cached.training.startedAt },
@@ -114,13 +119,10 @@ export async function trainAndRecord(
   } else {
     const startedAt = new Date().toISOString();
     const { durationSeconds } = await runner.group(`Training ${request.model}`, () =>
-      runShellCommand(request.command, {
-        cwd,
-        env: { ...runStepEnvironment(step.env), ...environment },
-        tempDir: context.tempDir,
-      }),
+      runShellCommand(request.command, { cwd, env: commandEnv, tempDir: context.tempDir }),
     );
     training = { startedAt, durationSeconds };
+    runtime = await readRuntime(commandEnv, cwd);
     runner.info(`Training took ${durationSeconds.toFixed(1)} s.`);
   }
   const outputs = await describeOutputs(request.outputs, cwd, inside('output', 'outputs'));
@@ -153,6 +155,7 @@ export async function trainAndRecord(
       node: process.version,
       platform: lineage.platform.os,
     },
+    ...(runtime ? { runtime } : {}),
     actionVersion: ACTION_VERSION,
     git: {
       repository: context.repository,

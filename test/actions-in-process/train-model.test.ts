@@ -68,6 +68,33 @@ describe('train-model run()', () => {
     ).toBe(true);
   });
 
+  it('records what exactly ran: Python and its packages, read after training, the runner image and the OS', async () => {
+    const result = await runInProcess(trainModel, {
+      ...job,
+      inputs: {
+        'model-name': 'churn',
+        // Installs a distribution during training: the manifest must list it, so it is read after.
+        run: 'mkdir -p env/site/late_pkg-1.2.3.dist-info && printf "Metadata-Version: 2.1\\nName: late-pkg\\nVersion: 1.2.3\\n" > env/site/late_pkg-1.2.3.dist-info/METADATA && echo m > env/model.bin',
+        config: 'examples/churn/config.json',
+        outputs: 'env/model.bin',
+      },
+      env: {
+        ImageOS: 'ubuntu24',
+        ImageVersion: '20250105.1.0',
+        PYTHONPATH: join(job.workspace, 'env/site'),
+      },
+    });
+    expect(result.exitCode, result.errors.join()).toBe(0);
+    const { runtime } = await manifestOf(result.outputs.manifest!);
+    expect(runtime?.python?.version).toMatch(/^3\.\d+\.\d+/);
+    expect(runtime?.python?.packages).toContainEqual({ name: 'late-pkg', version: '1.2.3' });
+    expect(runtime?.image).toEqual({ os: 'ubuntu24', version: '20250105.1.0' });
+    expect(runtime?.osRelease?.id).toMatch(/\w/);
+    expect(result.summary).toMatch(
+      /Ran on Python `3\.\d+\.\d+` with \d+ packages, image `ubuntu24 20250105\.1\.0`/,
+    );
+  });
+
   it('gives the same fingerprint for the same inputs and another one for another seed', async () => {
     const [a, b, c] = [await train(), await train(), await train({ seed: '1' })];
     expect(b.outputs.fingerprint).toBe(a.outputs.fingerprint);
