@@ -15,6 +15,7 @@ import { readStructuredFile } from '../files/structured.js';
 import { evaluateGates, type GateResult } from '../gates/judge.js';
 import { gatePolicyFor, type GatesFrom, type PolicySource } from '../gates/policy-source.js';
 import { manifestSchema } from '../lineage/manifest.js';
+import { summariseRuntime, type RuntimeSummary } from '../lineage/runtime.js';
 import { loadMetrics, type LoadedMetrics } from '../metrics/report.js';
 import { openRegistry } from '../registry/github-registry.js';
 import { resolveBaseline, summarizeBaseline, type ResolvedBaseline } from './baseline.js';
@@ -283,6 +284,7 @@ async function candidateLineage(
     configSha256: ifSha(manifest?.config.sha256),
     dataFiles: manifest?.data.map((file) => ({ path: file.path, sha256: file.sha256 })),
     commit: ifSha(manifest?.git.sha ?? context.sha),
+    runtime: summariseRuntime(manifest?.runtime),
   });
 }
 
@@ -293,6 +295,7 @@ function baselineLineage(
     dataSha256?: string;
     configSha256?: string;
     runUrl?: string;
+    runtime?: RuntimeSummary;
   },
   sha: string,
 ): LineageSide {
@@ -303,6 +306,7 @@ function baselineLineage(
     configSha256: ifSha(payload.configSha256),
     commit: ifSha(sha),
     runUrl: payload.runUrl,
+    runtime: payload.runtime,
   });
 }
 

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { MODEL_NAME_PATTERN } from '../identifiers.js';
 import type { GateResult, MetricStatus, Verdict } from '../gates/judge.js';
 import { policySourceSchema } from '../gates/policy-source.js';
+import { runtimeSummarySchema } from '../lineage/runtime.js';
 
 export const COMPARISON_FORMAT = 'mlops-actions/comparison@1';
 
@@ -91,6 +92,8 @@ const lineageSide = z.object({
   dataFiles: z.array(z.object({ path: z.string(), sha256: sha })).optional(),
   commit: sha.optional(),
   runUrl: z.string().optional(),
+  /** What the model was trained on, in short (see lineage/runtime.ts). */
+  runtime: runtimeSummarySchema.optional(),
 });
 export type LineageSide = z.output<typeof lineageSide>;
 

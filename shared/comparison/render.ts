@@ -21,6 +21,7 @@ import {
   type Verdict,
 } from '../gates/judge.js';
 import { escapeMarkdown, inlineCode, markdownLink, markdownTable } from '../markdown/escape.js';
+import type { RuntimeSummary } from '../lineage/runtime.js';
 import { metricChart } from './chart.js';
 import { gateResultOf, type BaselineSummary, type ComparisonDocument } from './document.js';
 import { renderPolicyNote } from './policy-note.js';
@@ -429,6 +430,7 @@ function renderLineage(
       '—',
     ],
     ['Commit', code(candidate.commit), code(baseline?.commit)],
+    ...runtimeRows(candidate.runtime, baseline?.runtime),
     [
       'Run',
       links.runUrl ? markdownLink('this run', links.runUrl) : '—',
@@ -439,6 +441,42 @@ function renderLineage(
   ];
   const useful = rows.filter(([, a, b]) => a !== '—' || b !== '—');
   return details('Lineage', markdownTable(['', 'Candidate', baselineHeader], useful));
+}
+
+/**
+ * What each model was trained on (Python, R, installed packages, runner image, OS), each row
+ * marked when both sides are known and differ: a metric change may come from the environment,
+ * not the model. The values come from manifests and payloads, so they are shown as code.
+ */
+function runtimeRows(
+  candidate: RuntimeSummary | undefined,
+  baseline: RuntimeSummary | undefined,
+): string[][] {
+  if (!candidate && !baseline) return [];
+  const row = (
+    label: string,
+    value: (side: RuntimeSummary) => string | undefined,
+    show: (side: RuntimeSummary) => string = (side) => inlineCode(value(side)!),
+  ): string[] => {
+    const [a, b] = [candidate && value(candidate), baseline && value(baseline)];
+    const differs = a !== undefined && b !== undefined && a !== b ? ' ⚠️ differs' : '';
+    return [
+      label,
+      a !== undefined ? show(candidate!) + differs : '—',
+      b !== undefined ? show(baseline!) : '—',
+    ];
+  };
+  return [
+    row('Python', (side) => side.python),
+    row('R', (side) => side.r),
+    row(
+      'Python packages',
+      (side) => side.packages?.sha256,
+      (side) => `${side.packages!.count} (${inlineCode(short(side.packages!.sha256))})`,
+    ),
+    row('Runner image', (side) => side.image),
+    row('OS', (side) => side.os),
+  ];
 }
 
 /** Only links to runs of this repository are shown: URLs in payloads and artifacts are not trusted. */

@@ -15,6 +15,7 @@ import type { RunContext } from '../action/context.js';
 import { parseRepository, statusOf } from '../github/client.js';
 import type { GitHubPort } from '../github/port.js';
 import { identifier, modelTask } from '../identifiers.js';
+import { runtimeSummarySchema } from '../lineage/runtime.js';
 import { approvalSchema } from './approvals.js';
 
 export const DEPLOYMENT_PAYLOAD_FORMAT = 'mlops-actions/deployment@1';
@@ -46,6 +47,8 @@ const deploymentPayloadSchema = z.object({
   metricsUrl: z.string().optional(),
   /** sha256 of the training config (the lineage manifest's config.sha256), shown in the comment's lineage. */
   configSha256: z.string().optional(),
+  /** What the model was trained on, in short (lineage/runtime.ts); a malformed one is dropped, not the payload. */
+  runtime: runtimeSummarySchema.optional().catch(undefined),
   runUrl: z.string().optional(),
   overrideReason: z.string().optional(),
   /** sha256 of the comparison the gates made against the model in the environment before. */

@@ -16,6 +16,7 @@ import type { GatePolicy } from '../gates/policy.js';
 import { readStructuredFile } from '../files/structured.js';
 import { manifestSchema, type Manifest } from '../lineage/manifest.js';
 import { manifestFilePath, type ManifestFiles } from '../lineage/manifest-files.js';
+import { summariseRuntime } from '../lineage/runtime.js';
 import { loadMetrics, metricValues, type LoadedMetrics } from '../metrics/report.js';
 import { readProfile, type DataProfile } from '../profile/profile.js';
 import { readApprovals } from './approvals.js';
@@ -315,6 +316,7 @@ function deploymentPayload(args: {
     metricsDigest: record.metricsDigest,
     metrics: args.values,
     configSha256: manifest.config.sha256,
+    ...(manifest.runtime ? { runtime: summariseRuntime(manifest.runtime) } : {}),
     comparisonDigest: record.comparisonDigest,
     ...(metrics.evaluationSha256 ? { dataSha256: metrics.evaluationSha256 } : {}),
     ...(request.candidate.artifact ? { artifact: request.candidate.artifact } : {}),
