@@ -57,6 +57,8 @@ const statBounds = z
         z.object({ q: fraction, min: z.number().optional(), max: z.number().optional() }).strict(),
       )
       .optional(),
+    /** Severity of these statistics' findings alone (default: the field's): infer-schema writes observed ranges as warnings. */
+    severity: severity.optional(),
   })
   .strict();
 

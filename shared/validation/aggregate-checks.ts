@@ -109,7 +109,23 @@ export function checkColumns(
           `${approx}${column.distinct} distinct of ${present} values (${show(share)}), expected ${expected}.`,
         );
     }
-    if (ml.stats) checkStats(state, column, ml.stats, flag);
+    if (ml.stats) {
+      // ml.stats.severity sets these findings' level alone: an observed range may warn while type errors still fail.
+      const level = ml.stats.severity;
+      const statFlag: Flag = level
+        ? (code, constraint, observed, expected, message) =>
+            report({
+              ...at,
+              level,
+              code,
+              constraint,
+              observed,
+              expected,
+              message: `Field "${f.name}": ${message}`,
+            })
+        : flag;
+      checkStats(state, column, ml.stats, statFlag);
+    }
   }
 }
 
