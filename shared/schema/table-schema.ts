@@ -408,10 +408,11 @@ export async function schemaFromText(
     (node, key) => (node as Record<string | number, unknown> | undefined)?.[key],
     value,
   );
+  // Lines are found from the file's root, so a schema inside a Data Package is shown by path only.
   const schema = await validateStructured(within, descriptor, {
-    path,
-    what: 'schema file',
-    text,
+    path: at.length ? `${path}, at ${at.join('.')},` : path,
+    what: at.length ? 'Data Package' : 'schema file',
+    text: at.length ? undefined : text,
   });
   const typos = likelyTypos(within);
   const keys = schema.foreignKeys ?? [];

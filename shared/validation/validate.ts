@@ -213,3 +213,29 @@ async function validateFile(context: FileContext): Promise<void> {
   );
   reportEmpty(context, checkRow !== undefined);
 }
+
+/**
+ * The results of several tables (a Data Package's resources) as one, for the report, the
+ * summary and the annotations: counts add up, files and groups follow one another, and the
+ * kept findings stay within `maxFindings`. Each table keeps its own profile (their columns
+ * differ), so the merged profile is the first table's; callers write the others themselves.
+ */
+export function mergeResults(
+  results: readonly ValidationResult[],
+  maxFindings: number,
+): ValidationResult {
+  if (results.length === 1) return results[0]!;
+  const findings = results.flatMap((r) => r.findings);
+  return {
+    rows: results.reduce((sum, r) => sum + r.rows, 0),
+    errors: results.reduce((sum, r) => sum + r.errors, 0),
+    warnings: results.reduce((sum, r) => sum + r.warnings, 0),
+    files: results.flatMap((r) => r.files),
+    findings: findings.slice(0, maxFindings),
+    findingsDropped:
+      results.reduce((sum, r) => sum + r.findingsDropped, 0) +
+      Math.max(0, findings.length - maxFindings),
+    groups: results.flatMap((r) => r.groups),
+    profile: results[0]!.profile,
+  };
+}

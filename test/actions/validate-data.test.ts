@@ -279,4 +279,138 @@ describe('validate-data bundle', () => {
     await job.write('bad-schema.yaml', 'fields:\n  - name: a\n  type: string\n');
     expectUserError(await run('validate-data', job, inputs), pattern);
   });
+
+  // Issue 14: valid Table Schemas that were refused, wrong answers, problems not found.
+  const ISSUE_14_SCHEMA = {
+    fields: [
+      { name: 'id', type: 'integer', constraints: { minimun: 1 } },
+      { name: 'weight', type: 'number', unit: 'kg', decimalChar: ',' },
+      { name: 'day', type: 'date', format: '%d/%m/%Y' },
+      {
+        name: 'meta',
+        type: 'object',
+        constraints: {
+          jsonSchema: {
+            type: 'object',
+            properties: { a: { type: 'number' } },
+            required: ['a'],
+          },
+        },
+      },
+      { name: 'tags', type: 'array', arrayItem: { type: 'integer' } },
+      { name: 'place', type: 'geopoint', format: 'object' },
+    ],
+  };
+  const row = (cells: string[]) => cells.map((c) => `"${c.replace(/"/g, '""')}"`).join(',');
+  const ISSUE_14_HEADER = 'id,weight,day,meta,tags,place';
+
+  it('reads the valid schemas issue 14 lists: custom properties, jsonSchema, arrayItem, strptime formats, and warns on a typo', async () => {
+    await job.write('issue14/schema.json', JSON.stringify(ISSUE_14_SCHEMA, null, 2));
+    await job.write(
+      'issue14/good.csv',
+      [
+        ISSUE_14_HEADER,
+        row(['1', '1234,5', '31/12/2020', '{"a": 1}', '["1", 2]', '{"lon": 180, "lat": -90}']),
+      ].join('\n') + '\n',
+    );
+    const result = await run('validate-data', job, {
+      data: 'issue14/good.csv',
+      schema: 'issue14/schema.json',
+    });
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(result.outputs).toMatchObject({ valid: 'true', rows: '1', errors: '0' });
+    const warnings = result.annotations.filter((a) => a.command === 'warning');
+    expect(warnings.map((a) => [a.properties.file, a.properties.line, a.message])).toEqual([
+      [
+        'issue14/schema.json',
+        '7',
+        expect.stringMatching(/"minimun" is not a Table Schema key, .*did you mean "minimum"\?/),
+      ],
+    ]);
+  });
+
+  it('gives the right answers issue 14 lists: decimalChar "," refuses "1.234", geopoint object refuses an array, and the new checks bite', async () => {
+    await job.write('issue14/schema.json', JSON.stringify(ISSUE_14_SCHEMA, null, 2));
+    await job.write(
+      'issue14/bad.csv',
+      [
+        ISSUE_14_HEADER,
+        row(['1', '1.234', '31/12/2020', '{"a": 1}', '[]', '{"lon": 1, "lat": 2}']),
+        row(['2', '1', '2020-12-31', '{"a": 1}', '[]', '{"lon": 1, "lat": 2}']),
+        row(['3', '1', '31/12/2020', '{"b": 1}', '[]', '{"lon": 1, "lat": 2}']),
+        row(['4', '1', '31/12/2020', '{"a": 1}', '["x"]', '{"lon": 1, "lat": 2}']),
+        row(['5', '1', '31/12/2020', '{"a": 1}', '[]', '[180, -90]']),
+      ].join('\n') + '\n',
+    );
+    const result = await run('validate-data', job, {
+      data: 'issue14/bad.csv',
+      schema: 'issue14/schema.json',
+      'fail-on': 'never',
+    });
+    expect(result.exitCode, result.stdout).toBe(0);
+    const report = JSON.parse(await readFile(result.outputs.report!, 'utf8')) as {
+      findings: { code: string; row: number; field: string; constraint?: string }[];
+    };
+    expect(report.findings.map((f) => [f.row, f.code, f.field, f.constraint])).toEqual([
+      [1, 'type-error', 'weight', undefined],
+      [2, 'type-error', 'day', undefined],
+      [3, 'constraint-error', 'meta', 'jsonSchema'],
+      [4, 'type-error', 'tags', undefined],
+      [5, 'type-error', 'place', undefined],
+    ]);
+    expect(result.outputs).toMatchObject({ valid: 'false', errors: '5' });
+  });
+
+  it('takes a Data Package as the schema and checks foreign keys across its resources', async () => {
+    await job.write(
+      'issue14/package/datapackage.json',
+      JSON.stringify({
+        name: 'shop',
+        resources: [
+          {
+            name: 'customers',
+            path: 'customers.csv',
+            schema: { fields: [{ name: 'id', type: 'integer' }], primaryKey: 'id' },
+          },
+          {
+            name: 'orders',
+            path: ['orders-1.csv', 'orders-2.csv'],
+            schema: {
+              fields: [
+                { name: 'order', type: 'integer' },
+                { name: 'customer', type: 'integer' },
+              ],
+              foreignKeys: [
+                { fields: 'customer', reference: { resource: 'customers', fields: 'id' } },
+              ],
+            },
+          },
+        ],
+      }),
+    );
+    await job.write('issue14/package/customers.csv', 'id\n1\n2\n');
+    await job.write('issue14/package/orders-1.csv', 'order,customer\n10,1\n11,3\n');
+    await job.write('issue14/package/orders-2.csv', 'order,customer\n12,2\n13,\n');
+    const result = await run('validate-data', job, {
+      data: 'issue14/package/*.csv',
+      schema: 'issue14/package/datapackage.json',
+    });
+    expectUserError(result, /Data validation found 1 error\(s\)/);
+    const report = JSON.parse(await readFile(result.outputs.report!, 'utf8')) as {
+      rows: number;
+      findings: { code: string; file: string; row: number; line: number; observed: string }[];
+    };
+    expect(report.rows).toBe(6);
+    expect(report.findings.map((f) => [f.code, f.file, f.row, f.line, f.observed])).toEqual([
+      ['foreign-key', 'issue14/package/orders-1.csv', 2, 3, '3'],
+    ]);
+    const outside = await run('validate-data', job, {
+      data: 'issue14/good.csv',
+      schema: 'issue14/package/datapackage.json',
+    });
+    expectUserError(
+      outside,
+      /"issue14\/good\.csv" is not a path of any resource of the Data Package/,
+    );
+  });
 });
