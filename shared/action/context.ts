@@ -8,6 +8,7 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { GitHubConnector } from '../github/port.js';
 import { UserError } from './errors.js';
 
 interface PullRequestContext {
@@ -121,15 +122,29 @@ export interface StepEnvironment {
   readonly tempDir: string;
   /** Read on first use, so that actions that need only the folders do not parse the event payload. */
   context(): RunContext;
+  /** How this step reaches GitHub: over the REST API at GITHUB_API_URL unless a test connects it elsewhere. */
+  readonly github: GitHubConnector;
 }
 
-export function stepEnvironment(env: NodeJS.ProcessEnv = process.env): StepEnvironment {
+export function stepEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+  github: GitHubConnector = restConnector(env),
+): StepEnvironment {
   let context: RunContext | undefined;
   return {
     env,
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
     tempDir: runnerTempDir(env),
     context: () => (context ??= readRunContext(env)),
+    github,
+  };
+}
+
+/** GitHub's REST API at the step's GITHUB_API_URL; Octokit is loaded on first use only. */
+function restConnector(env: NodeJS.ProcessEnv): GitHubConnector {
+  return async (token, repository, log) => {
+    const { createOctokitPort } = await import('../github/octokit-port.js');
+    return createOctokitPort(token, repository, log, env);
   };
 }
 

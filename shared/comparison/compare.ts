@@ -60,7 +60,7 @@ export async function compareCandidate(
   const candidate = await loadMetrics(request.metrics, 'metrics file');
   const registry = request.baseline
     ? undefined
-    : await openRegistry(request.token, context, log, step.env);
+    : await openRegistry(request.token, context, log, step.github);
   const resolved = await resolveBaseline({
     file: request.baseline,
     model,
@@ -79,6 +79,7 @@ export async function compareCandidate(
     token: request.token,
     log,
     env: step.env,
+    github: step.github,
   });
   for (const [role, loaded] of [
     ['metrics', candidate],
@@ -161,7 +162,7 @@ export async function compareCandidate(
       eventName: context.eventName,
       bodyFile: commentPath,
       log,
-      env: step.env,
+      github: step.github,
     });
     if (posted.posted) commentUrl = posted.url;
     else if (posted.why === 'read-only' && context.pullRequest)

@@ -4,6 +4,7 @@
  * checked after writing (see sticky-comment.ts).
  */
 import type { Logger } from '../action/runner.js';
+import type { GitHubConnector } from '../github/port.js';
 import { postPullRequestComment, type PostResult } from '../github/pull-request-comment.js';
 import { COMMENT_BODY_LIMIT } from '../github/sticky-comment.js';
 import {
@@ -50,8 +51,8 @@ export async function postSection(args: {
   eventName?: string;
   bodyFile: string;
   log: Logger;
-  /** Where GITHUB_API_URL is read; the process's environment unless the step's is given. */
-  env?: NodeJS.ProcessEnv;
+  /** How the step reaches GitHub. */
+  github: GitHubConnector;
 }): Promise<PostResult> {
   let written: Section | undefined;
   return postPullRequestComment({
@@ -62,7 +63,7 @@ export async function postSection(args: {
     marker: COMMENT_MARKER,
     bodyFile: args.bodyFile,
     log: args.log,
-    ...(args.env ? { env: args.env } : {}),
+    github: args.github,
     content: {
       compose(existing) {
         written = renderSection(

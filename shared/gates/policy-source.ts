@@ -16,6 +16,7 @@ import { parseStructured, validateStructured } from '../files/structured.js';
 import { quoteValue } from '../identifiers.js';
 import { parseRepository } from '../github/client.js';
 import type { ReadRepositoryFile } from '../github/contents.js';
+import type { GitHubConnector } from '../github/port.js';
 import { diffPolicies, policyChangeSchema, type PolicyChange } from './policy-diff.js';
 import { EMPTY_POLICY, gatePolicySchema, loadGatePolicy, type GatePolicy } from './policy.js';
 
@@ -213,10 +214,12 @@ export async function gatePolicyFor(args: {
   context: RunContext;
   token: string;
   log: Logger;
-  env?: NodeJS.ProcessEnv;
+  /** The step's variables (GITHUB_SHA, the merge commit on pull_request). */
+  env: Readonly<NodeJS.ProcessEnv>;
+  /** How the step reaches GitHub, to read the base branch's policy. */
+  github: GitHubConnector;
 }): Promise<ResolvedPolicy> {
-  const { context, path } = args;
-  const env = args.env ?? process.env;
+  const { context, path, env } = args;
   const pullRequest = context.pullRequest;
   const request: PolicyRequest = {
     path,
@@ -234,13 +237,8 @@ export async function gatePolicyFor(args: {
   if (!args.token) request.noApi = 'no token was given ("github-token" is empty)';
   else if (!repository) request.noApi = 'GITHUB_REPOSITORY is not set';
   else {
-    const [{ createOctokitPort }, { repositoryFileReader }] = await Promise.all([
-      import('../github/octokit-port.js'),
-      import('../github/contents.js'),
-    ]);
-    request.readFile = repositoryFileReader(
-      await createOctokitPort(args.token, repository, args.log, env),
-    );
+    const { repositoryFileReader } = await import('../github/contents.js');
+    request.readFile = repositoryFileReader(await args.github(args.token, repository, args.log));
   }
   return resolveGatePolicy(request);
 }

@@ -7,6 +7,7 @@
  * `statusOf`) and GitHub's message (a read-only token's write says "Resource not accessible by
  * integration"), so the domain decides what a 403, 404 or 409 means where it is.
  */
+import type { Logger } from '../action/runner.js';
 import type { Repository } from './client.js';
 
 export interface Deployment {
@@ -92,6 +93,16 @@ export type RepositoryContent =
   | { type: 'file'; encoding: string; content: string; size: number }
   | { type: 'folder' }
   | { type: string };
+
+/**
+ * How a step reaches GitHub: a port for a token and a repository. The entry's step environment
+ * connects over the REST API (octokit-port.ts); in-process tests connect to the in-memory fake.
+ */
+export type GitHubConnector = (
+  token: string,
+  repository: Repository,
+  log: Logger,
+) => Promise<GitHubPort>;
 
 export interface GitHubPort {
   readonly repository: Repository;

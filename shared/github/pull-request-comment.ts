@@ -1,6 +1,7 @@
 /** Posting a report on the pull request a run belongs to, when there is one. */
 import type { Logger } from '../action/runner.js';
 import { parseRepository } from './client.js';
+import type { GitHubConnector } from './port.js';
 import type { StickyContent } from './sticky-comment.js';
 
 export interface PullRequestComment {
@@ -13,8 +14,8 @@ export interface PullRequestComment {
   log: Logger;
   /** Where the body is kept, for when it cannot be posted. */
   bodyFile: string;
-  /** Where GITHUB_API_URL is read; the process's environment by default. */
-  env?: NodeJS.ProcessEnv;
+  /** How the step reaches GitHub. */
+  github: GitHubConnector;
 }
 
 export type PostResult =
@@ -30,11 +31,8 @@ export async function postPullRequestComment(request: PullRequestComment): Promi
     );
     return { posted: false, why: 'not-a-pull-request' };
   }
-  const [{ createOctokitPort }, { upsertStickyComment }] = await Promise.all([
-    import('./octokit-port.js'),
-    import('./sticky-comment.js'),
-  ]);
-  const github = await createOctokitPort(request.token, repository, log, request.env);
+  const { upsertStickyComment } = await import('./sticky-comment.js');
+  const github = await request.github(request.token, repository, log);
   const result = await upsertStickyComment(
     github,
     { issueNumber: request.pullRequestNumber, marker: request.marker },

@@ -13,7 +13,7 @@ import { UserError } from '../action/errors.js';
 import type { Logger } from '../action/runner.js';
 import type { RunContext } from '../action/context.js';
 import { parseRepository, statusOf } from '../github/client.js';
-import type { GitHubPort } from '../github/port.js';
+import type { GitHubConnector, GitHubPort } from '../github/port.js';
 import { identifier, modelTask } from '../identifiers.js';
 import { runtimeSummarySchema } from '../lineage/runtime.js';
 import { approvalSchema } from './approvals.js';
@@ -218,7 +218,7 @@ export async function openRegistry(
   token: string | undefined,
   context: RunContext,
   log: Logger,
-  env: NodeJS.ProcessEnv = process.env,
+  connect: GitHubConnector,
 ): Promise<Registry | undefined> {
   const repository = parseRepository(context.repository);
   if (!token || !repository) {
@@ -227,6 +227,5 @@ export async function openRegistry(
     );
     return undefined;
   }
-  const { createOctokitPort } = await import('../github/octokit-port.js');
-  return createOctokitPort(token, repository, log, env);
+  return connect(token, repository, log);
 }

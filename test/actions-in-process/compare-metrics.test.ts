@@ -4,18 +4,19 @@ import { describe, expect, it } from 'vitest';
 import { compareMetrics } from '../../actions/compare-metrics/src/run.js';
 import { pullRequestEvent, workflowRunEvent } from '../../harness/runner/events.js';
 import { actionMetadata } from '../../harness/runner/run-bundle.js';
-import { GitHubApiStandIn, OWNER, REPO } from '../../harness/stand-ins/github-api.js';
 import { sharedStandIns } from '../../harness/stand-ins/index.js';
 import { DEPLOYMENT_PAYLOAD_FORMAT } from '../../shared/registry/github-registry.js';
 import { exampleWorkspace } from '../actions/workspace.js';
-import { runInProcess } from '../helpers/in-process.js';
-import type { RunOptions } from '../../harness/runner/run-bundle.js';
+import { FakeGitHub } from '../fakes/github-port.js';
+import { runInProcess, type InProcessOptions } from '../helpers/in-process.js';
 
+// The artifact service (the fork hand-over) is the stand-in's; the action's GitHub is the fake.
 const standIns = await sharedStandIns();
+const github = new FakeGitHub();
 const job = await exampleWorkspace();
 const event = pullRequestEvent() as { pull_request: { number: number; base: { sha: string } } };
 // A pull request is judged by its base branch's gate policy, read through the API.
-standIns.github.commitFiles(event.pull_request.base.sha, {
+github.commitFiles(event.pull_request.base.sha, {
   'examples/churn/gates.yaml': await readFile(
     join(job.workspace, 'examples/churn/gates.yaml'),
     'utf8',
@@ -25,10 +26,11 @@ await job.write('cand.json', JSON.stringify({ accuracy: 0.81 }));
 await job.write('base-low.json', JSON.stringify({ accuracy: 0.8 }));
 await job.write('base-high.json', JSON.stringify({ accuracy: 0.9 }));
 
-const compare = (inputs: Record<string, string>, options: Partial<RunOptions> = {}) =>
+const compare = (inputs: Record<string, string>, options: Partial<InProcessOptions> = {}) =>
   runInProcess(compareMetrics, {
     ...job,
     standIns,
+    github,
     inputs: {
       'model-name': 'churn',
       metrics: 'cand.json',
@@ -38,37 +40,28 @@ const compare = (inputs: Record<string, string>, options: Partial<RunOptions> = 
     ...options,
   });
 
-/** A production deployment as promote-model records it, through the stand-in's REST API. */
+const commentsOn = (issueNumber: number) =>
+  github.comments.filter((comment) => comment.issueNumber === issueNumber);
+
+/** A production deployment as promote-model records it, through the port. */
 async function deploy(version: string, accuracy: number): Promise<void> {
-  const post = async (path: string, body: unknown) => {
-    const response = await fetch(`${standIns.github.url}/repos/${OWNER}/${REPO}${path}`, {
-      method: 'POST',
-      headers: {
-        authorization: `token ${GitHubApiStandIn.READ_WRITE_TOKEN}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify(body),
-    });
-    expect(response.status, await response.clone().text()).toBeLessThan(300);
-    return (await response.json()) as { id: number };
-  };
-  const payload = {
-    format: DEPLOYMENT_PAYLOAD_FORMAT,
-    model: 'churn',
-    version,
-    fingerprint: version.padEnd(64, '0'),
-    metricsDigest: 'd',
-    metrics: { accuracy },
-  };
-  const deployment = await post('/deployments', {
+  const port = github.port();
+  const deployment = await port.createDeployment({
     ref: 'f'.repeat(40),
     task: 'model:churn',
     environment: 'production',
-    auto_merge: false,
-    required_contexts: [],
-    payload,
+    description: `churn ${version}`,
+    productionEnvironment: true,
+    payload: {
+      format: DEPLOYMENT_PAYLOAD_FORMAT,
+      model: 'churn',
+      version,
+      fingerprint: version.padEnd(64, '0'),
+      metricsDigest: 'd',
+      metrics: { accuracy },
+    },
   });
-  await post(`/deployments/${deployment.id}/statuses`, { state: 'success' });
+  await port.createDeploymentStatus(deployment.id, { state: 'success', description: 'promoted' });
 }
 
 describe('compare-metrics run()', () => {
@@ -96,7 +89,7 @@ describe('compare-metrics run()', () => {
     expect(result.outputs['comment-url']).toMatch(
       new RegExp(`/issues/comments/\\d+|#issuecomment-\\d+`),
     );
-    const comments = standIns.github.comments.get(event.pull_request.number) ?? [];
+    const comments = commentsOn(event.pull_request.number);
     expect(
       comments.some((c) => String(c.body).includes('| `accuracy` | 0.8 | 0.81 | +0.01 |')),
     ).toBe(true);
@@ -143,7 +136,7 @@ describe('compare-metrics run()', () => {
     expect(result.exitCode, result.errors.join()).toBe(0);
     expect(result.outputs['comment-url']).toBe('');
     expect(result.outputs['comment-artifact']).toBe('compare-metrics-comment-churn-attempt-1');
-    expect(standIns.github.comments.get(301)).toBeUndefined();
+    expect(commentsOn(301)).toEqual([]);
     expect(result.annotations.find((a) => a.level === 'notice')?.message).toMatch(
       /^The comment for pull request #301 is in artifact compare-metrics-comment-churn-attempt-1: a workflow triggered by workflow_run can post it/,
     );
@@ -154,7 +147,7 @@ describe('compare-metrics run()', () => {
     const runId = 7001;
     standIns.newRun();
     standIns.publishRun(runId);
-    standIns.github.pullRequests.set(305, { headSha: head });
+    github.pullRequests.set(305, { headSha: head });
     const fork = {
       name: 'pull_request',
       payload: pullRequestEvent({ number: 305, headSha: head, fork: true }),
@@ -168,24 +161,26 @@ describe('compare-metrics run()', () => {
     const posted = await runInProcess(compareMetrics, {
       ...job,
       standIns,
+      github,
       inputs: { 'model-name': 'churn', 'comment-from-run': String(runId) },
       event: { name: 'workflow_run', payload: workflowRunEvent({ id: runId, headSha: head }) },
       env: { GITHUB_RUN_ID: String(runId + 500) },
     });
     expect(posted.errors).toEqual([]);
     expect(posted.exitCode).toBe(0);
-    const comments = standIns.github.comments.get(305)!;
+    const comments = commentsOn(305);
     expect(comments).toHaveLength(1);
     expect(posted.outputs).toMatchObject({
       verdict: 'pass',
       passed: 'true',
-      'comment-url': comments[0]!.html_url,
+      'comment-url': comments[0]!.htmlUrl,
       'comment-artifact': '',
     });
     expect(comments[0]!.body).toContain(`from the artifact of run ${runId}`);
     const wrongRun = await runInProcess(compareMetrics, {
       ...job,
       standIns,
+      github,
       inputs: { 'model-name': 'churn', 'comment-from-run': '1' },
       event: { name: 'workflow_run', payload: workflowRunEvent({ id: runId, headSha: head }) },
     });

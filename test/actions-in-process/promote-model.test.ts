@@ -4,10 +4,13 @@ import { trainModel } from '../../actions/train-model/src/run.js';
 import { actionMetadata } from '../../harness/runner/run-bundle.js';
 import { StandIns } from '../../harness/stand-ins/index.js';
 import { exampleWorkspace } from '../actions/workspace.js';
+import { FakeGitHub } from '../fakes/github-port.js';
 import { runInProcess } from '../helpers/in-process.js';
 
+// The artifact and cache services are the stand-ins'; the action's GitHub is the fake.
 const standIns = await StandIns.start();
 afterAll(() => standIns.stop());
+const github = new FakeGitHub();
 const job = await exampleWorkspace();
 const command =
   'node examples/churn/train.mjs --train data/train.csv --eval data/eval.csv --model-out model/model.json --predictions-out model/predictions.csv';
@@ -42,10 +45,11 @@ const promote = (inputs: Record<string, string>) =>
   runInProcess(promoteModel, {
     ...job,
     standIns,
+    github,
     inputs: { 'model-name': 'churn', gates: 'examples/churn/gates.yaml', ...inputs },
   });
 const deploymentsTo = (environment: string) =>
-  standIns.github.deployments.filter((d) => d.environment === environment);
+  github.deployments.filter((d) => d.environment === environment);
 
 describe('promote-model run()', () => {
   const v1 = candidate('1', 0.8);
@@ -75,19 +79,21 @@ describe('promote-model run()', () => {
       'release-url': '',
     });
     expect(result.outputs.record!.startsWith(job.runnerTemp)).toBe(true);
-    expect(result.summary).toContain(deployment!.payload.comparisonDigest);
+    expect(result.summary).toContain(
+      (deployment!.payload as { comparisonDigest: string }).comparisonDigest,
+    );
   });
 
   it('records nothing on a re-run of the same version', async () => {
     const model = await v1;
-    const before = standIns.github.writes().length;
+    const before = github.writes().length;
     const rerun = await promote({
       environment: 'staging',
       manifest: model.manifest,
       metrics: model.metrics,
     });
     expect(rerun.exitCode, rerun.errors.join()).toBe(0);
-    expect(standIns.github.writes().length).toBe(before);
+    expect(github.writes().length).toBe(before);
     expect(rerun.summary).toBe('');
   });
 

@@ -247,8 +247,9 @@ describe.each([
 });
 
 describe('the Octokit port', () => {
-  it("is opened on the API of the environment it is given, not only the process's", async () => {
+  it("is opened on the API of the step's environment, not the process's", async () => {
     const { postPullRequestComment } = await import('../../shared/github/pull-request-comment.js');
+    const { stepEnvironment } = await import('../../shared/action/context.js');
     const posted = await postPullRequestComment({
       repository: `${OWNER}/${REPO}`,
       pullRequestNumber: 21,
@@ -257,7 +258,7 @@ describe('the Octokit port', () => {
       content: '<!-- port -->\nhello',
       bodyFile: 'comment.md',
       log: recordingRunner(),
-      env: { GITHUB_API_URL: standIn.url },
+      github: stepEnvironment({ GITHUB_API_URL: standIn.url }).github,
     });
     expect(posted).toMatchObject({ posted: true });
     expect(standIn.comments.get(21)?.map((c) => c.body)).toEqual(['<!-- port -->\nhello']);

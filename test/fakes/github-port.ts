@@ -95,6 +95,11 @@ export class FakeGitHub {
   private nextId = 1000;
   private clock = Date.parse('2026-01-01T00:00:00Z');
 
+  /** The writes called so far, in order (failed ones too). */
+  writes(): Operation[] {
+    return this.calls.filter((operation) => WRITES.has(operation));
+  }
+
   /** The next call of `operation` fails with `error` (e.g. a 502), without effect. */
   inject(operation: Operation, error: Error): void {
     this.faults.push({ operation, error });

@@ -9,6 +9,10 @@ import { runAction, type ActionDefinition } from '../../shared/action/run-action
 import type { InputSchema } from '../../shared/action/inputs.js';
 import { inputVariableName } from '../../shared/action/runner.js';
 import { actionMetadata, prepareStep, type RunOptions } from '../../harness/runner/run-bundle.js';
+import { StandIns, type TokenKind } from '../../harness/stand-ins/index.js';
+import type { GitHubConnector } from '../../shared/github/port.js';
+import type { FakeGitHub } from '../fakes/github-port.js';
+import { PERSONAL, READ_ONLY_TOKEN, READ_WRITE, type FakeToken } from '../fakes/github-port.js';
 import { recordingRunner, type RecordedRunner } from './recording-runner.js';
 
 export interface InProcessResult {
@@ -41,9 +45,36 @@ const LIBRARY_VARIABLES = [
   'GITHUB_WORKFLOW',
 ];
 
+export interface InProcessOptions extends RunOptions {
+  /**
+   * The in-memory GitHub the action's own GitHub calls go to (its port), instead of the HTTP
+   * stand-in: milliseconds rather than Octokit's pacing of writes. Libraries that call GitHub
+   * themselves (@actions/artifact listing another run's artifacts) still reach the stand-in.
+   */
+  github?: FakeGitHub;
+}
+
+const FAKE_TOKENS: Record<TokenKind, FakeToken> = {
+  'read-write': READ_WRITE,
+  'read-only': READ_ONLY_TOKEN,
+  personal: PERSONAL,
+};
+
+/** The fake's port for the token the step was given, as GitHub tells tokens apart. */
+function fakeConnector(github: FakeGitHub): GitHubConnector {
+  const kinds = new Map(
+    (Object.keys(FAKE_TOKENS) as TokenKind[]).map((kind) => [StandIns.token(kind), kind]),
+  );
+  return async (token) => {
+    const kind = kinds.get(token);
+    if (!kind) throw new Error(`The in-process fake does not know the token "${token}".`);
+    return github.port(FAKE_TOKENS[kind]);
+  };
+}
+
 export async function runInProcess<S extends InputSchema>(
   action: ActionDefinition<S>,
-  options: RunOptions,
+  options: InProcessOptions,
 ): Promise<InProcessResult> {
   const metadata = await actionMetadata(action.name);
   const prepared = await prepareStep(action.name, options);
@@ -60,7 +91,10 @@ export async function runInProcess<S extends InputSchema>(
     for (const name of LIBRARY_VARIABLES) setVariable(name, prepared.env[name]);
     // Relative paths in inputs are relative to the step's working directory, the workspace.
     process.chdir(prepared.cwd);
-    exitCode = await runAction(action, runner, stepEnvironment(prepared.env));
+    const step = options.github
+      ? stepEnvironment(prepared.env, fakeConnector(options.github))
+      : stepEnvironment(prepared.env);
+    exitCode = await runAction(action, runner, step);
   } finally {
     process.chdir(cwd);
     for (const [name, value] of Object.entries(saved)) setVariable(name, value);

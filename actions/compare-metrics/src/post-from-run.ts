@@ -76,8 +76,7 @@ export async function postFromRun(
   }
   const { request, document, documentPath } = await readCommentRequest(into, artifact, model);
 
-  const { createOctokitPort } = await import('../../../shared/github/octokit-port.js');
-  const github = await createOctokitPort(input['github-token'], repository, runner, step.env);
+  const github = await step.github(input['github-token'], repository, runner);
   await verifyPullRequest(request, run, context.repository!, {
     headOf: (number) => github.getPullRequest(number),
   });
@@ -100,7 +99,7 @@ export async function postFromRun(
     eventName: 'pull_request',
     bodyFile: commentPath,
     log: runner,
-    env: step.env,
+    github: step.github,
   });
   if (!posted.posted)
     throw new UserError(

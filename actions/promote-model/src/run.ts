@@ -25,7 +25,7 @@ export const promoteModel: ActionDefinition<typeof inputs> = {
       kind: 'folder',
     });
     await confineFileInputs(input, ['manifest', 'metrics', 'gates', 'profile'], confinement, cwd);
-    const registry = await openRegistry(input['github-token'], context, runner, step.env);
+    const registry = await openRegistry(input['github-token'], context, runner, step.github);
     const candidate = await candidateFiles(candidateSource(input), {
       model,
       workingDirectory: input['working-directory'],
