@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { load } from 'js-yaml';
@@ -163,6 +163,87 @@ describe('mlops-actions (the command-line entry)', () => {
     expect(missing.code).toBe(1);
     expect(missing.stdout).toMatch(/data file "nope.csv" does not exist/);
     expect(missing.stdout + missing.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  });
+
+  it('reads the schemas and cells of issue 14 as the action does: open-world keys, jsonSchema, arrayItem, strptime, decimalChar, geopoint object', async () => {
+    await mkdir(join(dir, 'issue14'), { recursive: true });
+    await writeFile(
+      join(dir, 'issue14', 'schema.yaml'),
+      [
+        'fields:',
+        '  - {name: weight, type: number, unit: kg, decimalChar: ","}',
+        '  - name: day',
+        '    type: date',
+        '    format: "%d/%m/%Y"',
+        '    constraints: {requird: true}',
+        '  - name: meta',
+        '    type: object',
+        '    constraints:',
+        '      jsonSchema: {type: object, required: [a]}',
+        '  - {name: tags, type: array, arrayItem: {type: integer}}',
+        '  - {name: place, type: geopoint, format: object}',
+        '',
+      ].join('\n'),
+    );
+    await writeFile(
+      join(dir, 'issue14', 'data.csv'),
+      [
+        'weight,day,meta,tags,place',
+        '"1,5",31/12/2020,"{""a"": 1}","[1, ""2""]","{""lon"": 180, ""lat"": -90}"',
+        '1.234,2020-12-31,"{""b"": 1}","[""x""]","[180, -90]"',
+        '',
+      ].join('\n'),
+    );
+    const result = await run(
+      'validate',
+      '--data',
+      'issue14/data.csv',
+      '--schema',
+      'issue14/schema.yaml',
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /^warning: issue14\/schema\.yaml:6: .*"requird" is not a Table Schema key, so it is ignored; did you mean "required"\?/m,
+    );
+    for (const expected of [
+      /^error: issue14\/data\.csv:3: \[type-error: weight\]/m,
+      /^error: issue14\/data\.csv:3: \[type-error: day\]/m,
+      /^error: issue14\/data\.csv:3: \[constraint-error \(jsonSchema\): meta\]/m,
+      /^error: issue14\/data\.csv:3: \[type-error: tags\]/m,
+      /^error: issue14\/data\.csv:3: \[type-error: place\]/m,
+    ])
+      expect(result.stdout).toMatch(expected);
+    expect(result.stdout).toMatch(/Data validation found 5 error\(s\)/);
+  });
+
+  it('takes a Data Package as --schema and checks its foreign keys', async () => {
+    await mkdir(join(dir, 'pkg'), { recursive: true });
+    await writeFile(
+      join(dir, 'pkg', 'datapackage.yaml'),
+      [
+        'resources:',
+        '  - name: people',
+        '    path: people.csv',
+        '    schema:',
+        '      fields: [{name: id, type: integer}, {name: parent, type: integer}]',
+        '      foreignKeys:',
+        '        - {fields: parent, reference: {resource: "", fields: id}}',
+        '',
+      ].join('\n'),
+    );
+    await writeFile(join(dir, 'pkg', 'people.csv'), 'id,parent\n1,\n2,3\n3,1\n4,7\n');
+    const result = await run(
+      'validate',
+      '--data',
+      'pkg/people.csv',
+      '--schema',
+      'pkg/datapackage.yaml',
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /^error: pkg\/people\.csv:5: \[foreign-key: parent\] Row 4: the foreign key \(parent\) = \(7\) has no match in id of this table\./m,
+    );
+    expect(result.stdout).toMatch(/Data validation found 1 error\(s\)/);
   });
 });
 
