@@ -59,7 +59,7 @@ const MONTHS = [
 /** A pattern longer than this is not a date format; it also bounds the compiled automaton. */
 const MAX_PATTERN_LENGTH = 200;
 
-export interface Moment {
+interface Moment {
   /** Milliseconds since the epoch of the date (UTC midnight). */
   date: number;
   /** Seconds since midnight, with the fraction. */

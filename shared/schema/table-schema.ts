@@ -380,7 +380,7 @@ export interface CompiledSchema {
   warnings: SchemaWarning[];
 }
 
-export interface ForeignKey {
+interface ForeignKey {
   fields: string[];
   resource?: string;
   referenceFields: string[];

@@ -61,7 +61,7 @@ export interface SchemaWarning {
 }
 
 /** The known key `key` is likely a misspelling of, if any: same letters but case, or within 2 edits (1 for short keys). */
-export function closestKey(key: string, known: readonly string[]): string | undefined {
+function closestKey(key: string, known: readonly string[]): string | undefined {
   if (known.includes(key)) return undefined;
   const lower = key.toLowerCase();
   let best: string | undefined;
