@@ -60,28 +60,27 @@ function matchHeader(
     return state;
   });
   const missing = schema.fields.filter((f) => !seen.has(f.name));
-  if (mode === 'partial' && missing.length === schema.fields.length) {
+  if (mode === 'partial' && missing.length === schema.fields.length)
     report({
       code: 'unmatched-header',
       line,
       message:
         'No column of the header matches a schema field (fieldsMatch: partial needs at least one).',
     });
-  } else {
-    // Frictionless numbers a field without a column after the file's columns, in schema order.
-    let fieldNumber = header.length;
-    for (const f of missing) {
-      // A required field (a primary key's fields are required) needs its column whatever the rule.
-      const required = f.constraints?.required || schema.primaryKey.includes(f.name);
-      if ((mode === 'superset' || mode === 'partial') && !required) continue;
-      report({
-        code: 'missing-label',
-        line,
-        field: f.name,
-        fieldNumber: ++fieldNumber,
-        message: `The schema field "${f.name}" has no column in the header${required ? ', and it is required: every row lacks it' : ''}.`,
-      });
-    }
+  // As frictionless: the fields without a column are named too, unmatched header or not, and
+  // numbered after the file's columns, in schema order.
+  let fieldNumber = header.length;
+  for (const f of missing) {
+    // A required field (a primary key's fields are required) needs its column whatever the rule.
+    const required = f.constraints?.required || schema.primaryKey.includes(f.name);
+    if ((mode === 'superset' || mode === 'partial') && !required) continue;
+    report({
+      code: 'missing-label',
+      line,
+      field: f.name,
+      fieldNumber: ++fieldNumber,
+      message: `The schema field "${f.name}" has no column in the header${required ? ', and it is required: every row lacks it' : ''}.`,
+    });
   }
   return columns;
 }
@@ -137,7 +136,8 @@ function matchByPosition(
         fieldNumber: index + 1,
         message: `Column ${index + 1} has no name.`,
       });
-    else if (seen.has(label))
+    const duplicate = label.trim() !== '' && seen.has(label);
+    if (duplicate)
       report({
         code: 'duplicate-label',
         line,
@@ -156,7 +156,8 @@ function matchByPosition(
       });
       return undefined;
     }
-    if (label.trim() !== '' && label !== state.field.name) {
+    // A duplicate is reported as that alone, as frictionless does.
+    if (label.trim() !== '' && !duplicate && label !== state.field.name) {
       const hint = names.has(label)
         ? ' The columns are in another order than the fields; use fieldsMatch: equal to match them by name.'
         : '';
