@@ -172,7 +172,9 @@ describe('train-model bundle', () => {
       [
         'requirements.txt',
         '3',
-        expect.stringMatching(/"scikit-learn" allows a range \(>=1\.2\): pin one version with ==/),
+        expect.stringMatching(
+          /"scikit-learn" allows a range \(>=1\.2\): write scikit-learn==<version> instead/,
+        ),
       ],
       ['requirements.txt', '4', expect.stringMatching(/"pandas" has no version/)],
     ]);
@@ -190,6 +192,39 @@ describe('train-model bundle', () => {
     await job.write('requirements.txt', 'numpy==1.26.4\n');
     expect((await train({ 'strict-pins': 'error' })).exitCode).toBe(0);
     await rm(join(job.workspace, 'requirements.txt'));
+  });
+
+  it('issue 15: types count in the config, -e without a commit and -r includes are caught, the manifest records the runtime', async () => {
+    const trivial = { run: 'mkdir -p t15 && echo m > t15/model.bin', outputs: 't15/model.bin' };
+    const withConfig = async (text: string, extra: Record<string, string> = {}) =>
+      train({ config: await job.write('t15/config.yaml', text), ...trivial, ...extra });
+    const integer = await withConfig('n_estimators: 50\n');
+    const float = await withConfig('n_estimators: 50.0\n');
+    expect(integer.exitCode, integer.stdout).toBe(0);
+    expect(float.outputs.fingerprint).not.toBe(integer.outputs.fingerprint);
+    // Re-indented and commented, default code setting (the git tree, the config tracked or not).
+    const reindented = await withConfig('n_estimators:    50   # trees\n');
+    expect(reindented.outputs.fingerprint).toBe(integer.outputs.fingerprint);
+
+    await job.write('requirements.txt', 'numpy==1.26.4\n-r requirements/dev.txt\n');
+    await job.write('requirements/dev.txt', '-e git+https://github.com/o/lib#egg=lib\n');
+    try {
+      expectUserError(
+        await withConfig('n_estimators: 50\n', { 'strict-pins': 'error' }),
+        /requirements\/dev.txt:1: "-e git\+https:\/\/github.com\/o\/lib#egg=lib" installs whatever that git reference holds .* -e git\+https:\/\/github.com\/o\/lib@<40-hex commit sha>#egg=lib/,
+      );
+    } finally {
+      await rm(join(job.workspace, 'requirements'), { recursive: true, force: true });
+      await rm(join(job.workspace, 'requirements.txt'), { force: true });
+    }
+
+    const imaged = await withConfig('n_estimators: 50\n', {});
+    const manifest = manifestSchema.parse(
+      JSON.parse(await readFile(imaged.outputs.manifest!, 'utf8')),
+    );
+    expect(manifest.runtime?.python?.version).toMatch(/^3\.\d+\.\d+$/);
+    expect(manifest.runtime?.python?.packages?.length).toBeGreaterThan(0);
+    expect(manifest.runtime?.osRelease?.id).toMatch(/\w/);
   });
 
   it('records every file of an output folder', async () => {
@@ -391,14 +426,50 @@ describe('evaluate-model bundle', () => {
     const summary = JSON.parse(result.outputs.summary!) as Record<string, number>;
     expect(summary).toMatchObject({ mae: 5 / 4, mse: 9 / 4, rmse: 1.5 });
     expect(Object.keys(summary).sort()).toEqual([
+      'd2_absolute_error_score',
       'explained_variance',
       'mae',
       'mape',
+      'max_error',
+      'mean_squared_log_error',
       'median_absolute_error',
       'mse',
       'r2',
       'rmse',
     ]);
+  });
+
+  it('compares pandas-written 0.0 with 0, drops a NaN label when asked, and keeps accuracy when probabilities are bad (issue 15)', async () => {
+    // Integer labels, float predictions (as pandas writes them), one NaN label, one row whose
+    // probabilities sum to 0.8, the others rounded to 4 decimals (1.0001).
+    const rows = [
+      [0, '0.0', 0.5001, 0.25, 0.25],
+      [1, '1.0', 0.25, 0.5001, 0.25],
+      [2, '2.0', 0.25, 0.25, 0.5001],
+      ['NaN', '2.0', 0.25, 0.25, 0.5001],
+      [0, '1.0', 0.3, 0.4, 0.1],
+      [1, '1.0', 0.25, 0.5001, 0.25],
+    ];
+    await job.write(
+      'p15.csv',
+      `label,prediction,p0,p1,p2\n${rows.map((r) => r.join(',')).join('\n')}\n`,
+    );
+    const result = await evaluate({
+      predictions: 'p15.csv',
+      task: 'multiclass',
+      'score-columns': '0=p0\n1=p1\n2=p2',
+      'missing-labels': 'drop',
+      bootstrap: '0',
+    });
+    expect(result.exitCode, result.stdout).toBe(0);
+    const report = metricsReportSchema.parse(
+      JSON.parse(await readFile(result.outputs.metrics!, 'utf8')),
+    );
+    expect(report.evaluation!.rows).toBe(5);
+    expect(report.metrics.accuracy!.value).toBe(0.8);
+    expect(report.metrics.log_loss).toBeUndefined();
+    expect(report.skipped!.log_loss).toMatch(/should sum up to 1\.0 over classes \(line 6: /);
+    expect(result.stdout).toMatch(/::warning[^\n]*Left out 1 rows[^\n]*line 5/);
   });
 
   it("takes a metrics file written by the user's own code, flattening nested keys with dots", async () => {
@@ -441,16 +512,6 @@ describe('evaluate-model bundle', () => {
       'a NaN prediction in classification',
       { predictions: 'nan-class.csv', task: 'multiclass' },
       /"nan-class.csv", line 3, column "prediction": the prediction is "nan", a missing value/,
-    ],
-    [
-      'probabilities that do not sum to 1',
-      { predictions: 'proba.csv', task: 'multiclass', 'score-columns': 'a=pa\nb=pb\nc=pc' },
-      /"proba.csv", line 3: the probabilities in columns "pa", "pb", "pc" sum to 0.9, not 1/,
-    ],
-    [
-      'a probability above 1',
-      { predictions: 'proba-high.csv', task: 'multiclass', 'score-columns': 'a=pa\nb=pb\nc=pc' },
-      /"proba-high.csv", line 3, column "pa": the probability 1.5 is outside 0 to 1/,
     ],
     [
       'a class without a probability column',
@@ -505,4 +566,40 @@ describe('evaluate-model bundle', () => {
     await job.write('other-manifest.json', '{"format": "mlops-actions/model-manifest@1"}');
     expectUserError(await evaluate(inputs), pattern);
   });
+
+  it.each([
+    [
+      'probabilities that do not sum to 1',
+      'label,prediction,pa,pb,pc\nc,a,0.2,0.3,0.5\na,a,0.5,0.3,0.1\nb,b,0.1,0.8,0.1\n',
+      /^Target scores need to be probabilities .* \(line 3: the probabilities in columns "pa", "pb", "pc" sum to 0\.9/,
+    ],
+    [
+      'a probability above 1',
+      'label,prediction,pa,pb,pc\na,a,0.5,0.3,0.2\nb,b,1.5,-0.5,0\nc,b,0.1,0.1,0.8\n',
+      /^y_prob contains values greater than 1\. \(line 3, column "pa": 1\.5;/,
+    ],
+  ])(
+    'computes the point metrics and skips the probability metrics, with the reason, on %s',
+    async (_case, text, reason) => {
+      await job.write('bad-proba.csv', text);
+      const result = await evaluate({
+        predictions: 'bad-proba.csv',
+        task: 'multiclass',
+        'score-columns': 'a=pa\nb=pb\nc=pc',
+        bootstrap: '0',
+      });
+      expect(result.exitCode, result.stdout).toBe(0);
+      const report = metricsReportSchema.parse(
+        JSON.parse(await readFile(result.outputs.metrics!, 'utf8')),
+      );
+      expect(report.metrics.accuracy).toBeDefined();
+      expect(Object.keys(report.skipped!).sort()).toEqual([
+        'average_precision',
+        'log_loss',
+        'roc_auc_ovr',
+        'roc_auc_ovr_weighted',
+      ]);
+      expect(report.skipped!.roc_auc_ovr).toMatch(reason);
+    },
+  );
 });
