@@ -188,3 +188,65 @@ describe('compileCast', () => {
     }
   });
 });
+
+describe('issue 14: numbers, strptime patterns, geopoints and hostile schemas', () => {
+  it('refuses a "." where decimalChar is "," (frictionless issue 1005), before and after bareNumber trims', () => {
+    expect(castValue({ type: 'number', decimalChar: ',' }, '1.234').ok).toBe(false);
+    expect(castValue({ type: 'number', decimalChar: ',', groupChar: '.' }, '1.234')).toEqual({
+      ok: true,
+      value: 1234,
+    });
+    expect(castValue({ type: 'number', decimalChar: ',', bareNumber: false }, '1.234.').ok).toBe(
+      false,
+    );
+    // bareNumber strips a leading "+" and "." as frictionless' expression does.
+    expect(castValue({ type: 'number', bareNumber: false }, '+.5')).toEqual({ ok: true, value: 5 });
+  });
+
+  it('reads strptime patterns as Python does: leftmost match, then no leftover text; real dates only', async () => {
+    const { compileStrptime } = await import('../../shared/schema/strptime.js');
+    const at = (format: string, text: string) => {
+      const pattern = compileStrptime(format);
+      if (typeof pattern === 'string') throw new Error(pattern);
+      return pattern.parse(text);
+    };
+    // Alternatives in Python's order: %m takes "12" (1[0-2] comes first), %d then "31".
+    expect(at('%m%d', '1231')).toMatchObject({ date: Date.UTC(1900, 11, 31) });
+    // Years below 100 stay themselves (Date.UTC would read 50 as 1950).
+    expect(at('%Y', '0050')).toMatchObject({ date: Date.parse('0050-01-01T00:00:00Z') });
+    expect(at('%d/%m/%Y', '30/02/2020')).toBeUndefined();
+    expect(at('%H:%M:%S', '23:59:61')).toBeUndefined();
+    expect(at('%y', '68')).toMatchObject({ date: Date.UTC(2068, 0, 1) });
+    expect(at('%y', '69')).toMatchObject({ date: Date.UTC(1969, 0, 1) });
+    expect(at('%d%%', '5%')).toMatchObject({ date: Date.UTC(1900, 0, 5) });
+    expect(compileStrptime('%d'.repeat(101))).toMatch(/more than the 200 allowed/);
+    expect(compileStrptime('%')).toMatch(/lone "%"/);
+  });
+
+  it('takes linear time on a hostile pattern and cell', async () => {
+    const { compileStrptime } = await import('../../shared/schema/strptime.js');
+    const pattern = compileStrptime('%d'.repeat(60) + 'x');
+    if (typeof pattern === 'string') throw new Error(pattern);
+    const started = performance.now();
+    expect(pattern.parse('1'.repeat(5000))).toBeUndefined();
+    expect(performance.now() - started).toBeLessThan(1000);
+    const { compileJsonSchema } = await import('../../shared/schema/json-schema.js');
+    const check = compileJsonSchema({ type: 'object', properties: { a: { pattern: '^(a+)+$' } } });
+    if (typeof check === 'string') throw new Error(check);
+    const begun = performance.now();
+    expect(check.check({ a: `${'a'.repeat(40)}!` })).toMatch(/must match pattern/);
+    expect(performance.now() - begun).toBeLessThan(1000);
+  });
+
+  it('keeps geopoint formats apart: object is {lon, lat} only, array is [lon, lat] only', () => {
+    expect(castValue({ type: 'geopoint', format: 'object' }, '[180, -90]').ok).toBe(false);
+    expect(castValue({ type: 'geopoint', format: 'object' }, '{"lat": -90, "lon": 180}')).toEqual({
+      ok: true,
+      value: [180, -90],
+    });
+    expect(castValue({ type: 'geopoint', format: 'array' }, '{"lon": 180, "lat": -90}').ok).toBe(
+      false,
+    );
+    expect(castValue({ type: 'geopoint', format: 'array' }, '[1, 2, 3]').ok).toBe(false);
+  });
+});
