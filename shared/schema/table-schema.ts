@@ -410,8 +410,8 @@ export async function schemaFromText(
   );
   // Lines are found from the file's root, so a schema inside a Data Package is shown by path only.
   const schema = await validateStructured(within, descriptor, {
-    path: at.length ? `${path}, at ${at.join('.')},` : path,
-    what: at.length ? 'Data Package' : 'schema file',
+    path,
+    what: at.length ? `schema at ${at.join('.')} in the Data Package` : 'schema file',
     text: at.length ? undefined : text,
   });
   const typos = likelyTypos(within);
