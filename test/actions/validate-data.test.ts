@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { actionMetadata } from '../../harness/runner/run-bundle.js';
 import { writeParquet } from '../helpers/data-files.js';
+import { MONEY_ROWS, writeDecimalParquet } from '../helpers/decimal-parquet.js';
 import { exampleWorkspace, expectUserError, run } from './workspace.js';
 
 const job = await exampleWorkspace();
@@ -100,7 +101,7 @@ describe('validate-data bundle', () => {
       ['stat-out-of-range (mean): monthly_charges', schema, '28'],
       ['stat-out-of-range (quantile 0.5): monthly_charges', schema, '28'],
       ['primary-key: customer_id', 'data/many-kinds.csv', '2'],
-      ['missing-cell', 'data/many-kinds.csv', '16'],
+      ['missing-cell: churned', 'data/many-kinds.csv', '16'],
     ]);
     expect(errors[4]!.message).toMatch(/\(\+1 more like this\)$/);
     expect(errors[9]!.message).toMatch(
@@ -412,5 +413,94 @@ describe('validate-data bundle', () => {
       outside,
       /"issue14\/good\.csv" is not a path of any resource of the Data Package/,
     );
+  });
+  it("reports rows at frictionless' granularity (issue 14): blank rows, one finding per missing or extra cell with its field, per row after a missing column", async () => {
+    const fields = ['a', 'b', 'c', 'd'].map((name) => ({ name, type: 'integer' }));
+    await job.write(
+      'issue14/rows/schema.json',
+      JSON.stringify({
+        fields: [...fields.slice(0, 3), { ...fields[3], constraints: { required: true } }],
+      }),
+    );
+    await job.write('issue14/rows/ragged.csv', 'a,b,c,d\n1,2,3,4\n,,,\n1,2\n1,2,3,4,5,6\n');
+    await job.write('issue14/rows/no-d.csv', 'a,b,c\n1,2,3\n4,5,6\n');
+    const result = await run('validate-data', job, {
+      data: 'issue14/rows/*.csv',
+      schema: 'issue14/rows/schema.json',
+      'fail-on': 'never',
+    });
+    expect(result.exitCode, result.stdout).toBe(0);
+    const report = JSON.parse(await readFile(result.outputs.report!, 'utf8')) as {
+      findings: {
+        file: string;
+        line?: number;
+        fieldNumber?: number;
+        code: string;
+        field?: string;
+      }[];
+    };
+    expect(
+      report.findings.map((f) => [
+        f.file.replace('issue14/rows/', ''),
+        f.line,
+        f.fieldNumber,
+        f.code,
+        f.field,
+      ]),
+    ).toEqual([
+      ['no-d.csv', 1, 4, 'missing-label', 'd'],
+      ['no-d.csv', 2, 4, 'missing-cell', 'd'],
+      ['no-d.csv', 2, 4, 'constraint-error', 'd'],
+      ['no-d.csv', 3, 4, 'missing-cell', 'd'],
+      ['no-d.csv', 3, 4, 'constraint-error', 'd'],
+      ['ragged.csv', 3, undefined, 'blank-row', undefined],
+      ['ragged.csv', 4, 3, 'missing-cell', 'c'],
+      ['ragged.csv', 4, 4, 'missing-cell', 'd'],
+      ['ragged.csv', 4, 4, 'constraint-error', 'd'],
+      ['ragged.csv', 5, 5, 'extra-cell', undefined],
+      ['ragged.csv', 5, 6, 'extra-cell', undefined],
+    ]);
+    // The annotations group them: one per kind, "+N more like this".
+    const errors = result.annotations.filter((a) => a.command === 'error');
+    expect(errors.map((a) => [a.properties.title, a.properties.file, a.properties.line])).toEqual(
+      expect.arrayContaining([
+        ['missing-cell: d', 'issue14/rows/no-d.csv', '2'],
+        ['extra-cell', 'issue14/rows/ragged.csv', '5'],
+        ['blank-row', 'issue14/rows/ragged.csv', '3'],
+      ]),
+    );
+    expect(errors.find((a) => a.properties.title === 'missing-cell: d')!.message).toMatch(
+      /\(\+1 more like this\)$/,
+    );
+  });
+
+  it('compares a Parquet DECIMAL(9,2) 99.99 with maximum 99.99 as the decimal it is, and keeps it as the profile max and q1 (issue 14)', async () => {
+    writeDecimalParquet(`${job.workspace}/issue14/money.parquet`, MONEY_ROWS);
+    await job.write(
+      'issue14/money.json',
+      JSON.stringify({
+        fields: [
+          { name: 'amount', type: 'number', constraints: { maximum: 99.99 } },
+          { name: 'wide', type: 'number', constraints: { maximum: 99.99 } },
+        ],
+      }),
+    );
+    const result = await run('validate-data', job, {
+      data: 'issue14/money.parquet',
+      schema: 'issue14/money.json',
+      profile: 'issue14/money-profile.json',
+    });
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(result.outputs).toMatchObject({ valid: 'true', rows: '4', errors: '0' });
+    const profile = JSON.parse(
+      await readFile(`${job.workspace}/issue14/money-profile.json`, 'utf8'),
+    );
+    const amount = profile.columns[0];
+    expect([
+      amount.min,
+      amount.max,
+      amount.quantiles.values[0],
+      amount.quantiles.values.at(-1),
+    ]).toEqual([-123.45, 99.99, -123.45, 99.99]);
   });
 });
