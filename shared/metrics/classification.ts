@@ -26,10 +26,13 @@ export interface ClassTallies {
   total: number;
 }
 
+/** Per row, the index of a class: bytes when there are at most 256 classes. */
+export type ClassCodes = Int32Array | Uint8Array;
+
 export function classTallies(
   k: number,
-  labels: Int32Array,
-  predictions: Int32Array,
+  labels: ClassCodes,
+  predictions: ClassCodes,
   weights: Float64Array | null,
 ): ClassTallies {
   const support = new Float64Array(k);

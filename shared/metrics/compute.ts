@@ -19,6 +19,7 @@ import {
   multiclassRowLogLoss,
   perClass,
   weightedAverage,
+  type ClassCodes,
   type ClassTallies,
 } from './classification.js';
 import { quoteValue } from '../identifiers.js';
@@ -215,6 +216,14 @@ function put(out: Float64Array, slot: number, value: number | undefined): void {
   if (slot !== -1) out[slot] = value ?? Number.NaN;
 }
 
+/** Class codes (0 … k − 1) in held order, as bytes when k ≤ 256. */
+function classCodes(codes: Int32Array, held: Uint32Array | null, k: number): ClassCodes {
+  if (k > 256) return gather(codes, held);
+  const out = new Uint8Array(codes.length);
+  for (let j = 0; j < codes.length; j++) out[j] = codes[held === null ? j : held[j]!]!;
+  return out;
+}
+
 function gather<T extends Float64Array | Int32Array | Uint8Array>(
   values: T,
   held: Uint32Array | null,
@@ -271,9 +280,12 @@ function prepareClassification(set: ClassificationSet): PreparedMetrics {
     ? scoreClasses.map((_, c) => descendingOrder(set.scores!, width, c))
     : [];
   const held = orders[0]?.order ?? null;
-  const labels = gather(set.labels, held);
-  const predictions = gather(set.predictions, held);
-  const scores = set.scores && gather(set.scores, held, width);
+  // Class codes in held order: a byte each when the classes fit one (a binary task holds two
+  // arrays of a byte a row, not of four).
+  const labels = classCodes(set.labels, held, k);
+  const predictions = classCodes(set.predictions, held, k);
+  // The scores are read through `held`, not copied into held order: they are only read here.
+  const scores = set.scores;
   let rowLogLoss: Float64Array | undefined;
   let rowBrier: Float64Array | undefined;
   const columns: RankedColumn[] = [];
@@ -284,16 +296,17 @@ function prepareClassification(set: ClassificationSet): PreparedMetrics {
     for (let j = 0; j < n; j++) {
       const column = columnOf[labels[j]!]!;
       if (brier) {
-        const p = scores[j]!;
+        const p = scores[held![j]!]!;
         rowLogLoss[j] = binaryRowLogLoss(p, column === 0);
         brier[j] = ((column === 0 ? 1 : 0) - p) ** 2;
       } else {
-        rowLogLoss[j] = multiclassRowLogLoss(scores, j * width, width, column);
+        rowLogLoss[j] = multiclassRowLogLoss(scores, held![j]! * width, width, column);
       }
     }
     // Each column's ranking, in held positions; the first column's is the held order itself.
-    const positionOf = new Uint32Array(n);
-    for (let j = 0; j < n; j++) positionOf[held![j]!] = j;
+    // Only the other columns need it (one fewer array of n words for a binary task).
+    const positionOf = new Uint32Array(orders.length > 1 ? n : 0);
+    if (orders.length > 1) for (let j = 0; j < n; j++) positionOf[held![j]!] = j;
     const fileLabels = set.labels;
     orders.forEach((order, c) => {
       const fileRows = order.order;

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { UserError } from '../action/errors.js';
 import { quoteValue } from '../identifiers.js';
+import { countNewlines, openText } from '../data/delimited.js';
 import { readTable, type DataFormat, type RawValue } from '../data/records.js';
 import { sortClasses, type ClassificationSet, type PredictionSet, type Task } from './compute.js';
 
@@ -68,7 +69,12 @@ export async function readPredictions(
   format: DataFormat,
   spec: PredictionSpec,
 ): Promise<ReadPredictions> {
-  const builder = new PredictionSetBuilder(spec, path);
+  const builder = new PredictionSetBuilder(
+    spec,
+    path,
+    MAX_SCORE_CELLS,
+    await lineCapacity(path, format),
+  );
   const labels = createHash('sha256');
   const sliceColumns = (spec.slices ?? []).map((column) => ({
     column,
@@ -292,8 +298,8 @@ export class PredictionSetBuilder {
   private readonly rawTexts: string[] = [];
   private readonly rawWhere: string[] = [];
   private readonly rawColumn: string[] = [];
-  private readonly labels = new GrowableInt32();
-  private readonly predictions = new GrowableInt32();
+  private readonly labels: GrowableInt32;
+  private readonly predictions: GrowableInt32;
   private labelsNumeric = true;
   private predictionsNumeric = true;
   /** Binary: the classes so far compared as text and as numbers (with the positive class), to fail at the line that brings a third. */
@@ -301,10 +307,10 @@ export class PredictionSetBuilder {
   private readonly binaryNumbers = new Set<string>();
   private readonly labelText = new Set<string>();
   private readonly labelNumbers = new Set<string>();
-  private readonly numericLabels = new GrowableFloat64();
-  private readonly numericPredictions = new GrowableFloat64();
-  private scores: GrowableFloat64 | undefined = new GrowableFloat64();
-  private readonly weights = new GrowableFloat64();
+  private readonly numericLabels: GrowableFloat64;
+  private readonly numericPredictions: GrowableFloat64;
+  private scores: GrowableFloat64 | undefined;
+  private readonly weights: GrowableFloat64;
   private readonly scoreClasses: string[];
   /** Rows left out for a missing label, and where the first was. */
   readonly dropped = { rows: 0, first: undefined as string | undefined };
@@ -316,8 +322,20 @@ export class PredictionSetBuilder {
     /** The file, for error messages. */
     private readonly path: string,
     private readonly maxScoreCells = MAX_SCORE_CELLS,
+    /** At most how many rows the file holds, when known: each column is then allocated once. */
+    rows?: number,
   ) {
     this.scoreClasses = (spec.scores ?? []).map((s) => s.class);
+    this.labels = new GrowableInt32(rows);
+    this.predictions = new GrowableInt32(rows);
+    this.numericLabels = new GrowableFloat64(rows);
+    this.numericPredictions = new GrowableFloat64(rows);
+    this.weights = new GrowableFloat64(rows);
+    const width = this.scoreClasses.length;
+    // Never more than the most probabilities a file may hold: a file past it is refused.
+    this.scores = new GrowableFloat64(
+      rows === undefined ? undefined : Math.min(rows * width, maxScoreCells + width),
+    );
     if (spec.task === 'binary' && spec.positive !== undefined) {
       this.binaryText.add(spec.positive);
       this.binaryNumbers.add(isNumber(spec.positive) ? numberKey(spec.positive) : spec.positive);
@@ -633,34 +651,69 @@ export function subsetPredictions(set: PredictionSet, rows: Uint32Array): Predic
   };
 }
 
-class GrowableFloat64 {
-  private data = new Float64Array(1024);
+/**
+ * A column of numbers of unknown length. With a capacity (the file's line count) it is one
+ * array of that length, and `finish` hands out its first `length` entries without a copy;
+ * past the capacity (or without one) it grows in chunks, never copying what it holds (a
+ * doubling array holds the old and the new array at once), and `finish` copies it once.
+ */
+class Column<T extends Float64Array | Int32Array> {
+  private readonly chunks: T[] = [];
+  private current: T | undefined;
+  private used = 0;
   length = 0;
+  constructor(
+    private readonly make: (length: number) => T,
+    private readonly capacity = CHUNK,
+  ) {}
   push(value: number) {
-    if (this.length === this.data.length) {
-      const bigger = new Float64Array(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
+    if (this.current === undefined) this.current = this.make(Math.max(1, this.capacity));
+    else if (this.used === this.current.length) {
+      this.chunks.push(this.current);
+      this.current = this.make(CHUNK);
+      this.used = 0;
     }
-    this.data[this.length++] = value;
+    this.current[this.used++] = value;
+    this.length++;
   }
-  finish(): Float64Array {
-    return this.data.slice(0, this.length);
+  finish(): T {
+    const current = this.current ?? this.make(0);
+    if (this.chunks.length === 0) return current.subarray(0, this.used) as T;
+    const out = this.make(this.length);
+    let at = 0;
+    for (const chunk of this.chunks) {
+      out.set(chunk, at);
+      at += chunk.length;
+    }
+    out.set(current.subarray(0, this.used), at);
+    this.chunks.length = 0;
+    return out;
   }
 }
 
-class GrowableInt32 {
-  private data = new Int32Array(1024);
-  length = 0;
-  push(value: number) {
-    if (this.length === this.data.length) {
-      const bigger = new Int32Array(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[this.length++] = value;
+/** Values per chunk of a column past its capacity: 512 KB of float64. */
+const CHUNK = 65536;
+
+class GrowableFloat64 extends Column<Float64Array> {
+  constructor(capacity?: number) {
+    super((length) => new Float64Array(length), capacity);
   }
-  finish(): Int32Array {
-    return this.data.slice(0, this.length);
+}
+
+class GrowableInt32 extends Column<Int32Array> {
+  constructor(capacity?: number) {
+    super((length) => new Int32Array(length), capacity);
   }
+}
+
+/**
+ * At most how many rows a text file holds: its line breaks, counted in one streaming pass
+ * before it is read, so that each column is allocated once at about its size (Parquet: none).
+ */
+async function lineCapacity(path: string, format: DataFormat): Promise<number | undefined> {
+  if (format === 'parquet') return undefined;
+  const text = await openText(path);
+  let lines = 1;
+  for await (const chunk of text) lines += countNewlines(chunk as string);
+  return lines;
 }

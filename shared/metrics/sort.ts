@@ -20,10 +20,10 @@ export function descendingOrder(values: Float64Array, stride = 1, offset = 0): S
   const [lo, hi] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
   // Keys as unsigned 64-bit halves that sort like the numbers (flip every bit of negatives, the
   // sign bit of the rest), then complemented, so ascending key order is descending value order.
-  const high = new Uint32Array(n);
-  const low = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    const at = 2 * (offset + i * stride);
+  // Derived from the value's bits in each pass rather than held: two fewer arrays of n words,
+  // which is most of what an evaluation of a million rows holds at its peak.
+  const key = (row: number, high: boolean): number => {
+    const at = 2 * (offset + row * stride);
     let h = words[at + hi]!;
     let l = words[at + lo]!;
     if (h === 0x80000000 && l === 0) h = 0; // -0 is the same threshold as 0
@@ -33,18 +33,17 @@ export function descendingOrder(values: Float64Array, stride = 1, offset = 0): S
     } else {
       h |= 0x80000000;
     }
-    high[i] = ~h;
-    low[i] = ~l;
-  }
+    return (high ? ~h : ~l) >>> 0;
+  };
   let order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   let scratch = new Uint32Array(n);
   const counts = new Uint32Array(65536);
   for (let pass = 0; pass < 4; pass++) {
-    const keys = pass < 2 ? low : high;
+    const high = pass >= 2;
     const shift = pass % 2 === 0 ? 0 : 16;
     counts.fill(0);
-    for (let i = 0; i < n; i++) counts[(keys[i]! >>> shift) & 0xffff]!++;
+    for (let i = 0; i < n; i++) counts[(key(i, high) >>> shift) & 0xffff]!++;
     if (counts.includes(n)) continue; // every key has this digit: the pass would change nothing
     let sum = 0;
     for (let b = 0; b < 65536; b++) {
@@ -54,16 +53,16 @@ export function descendingOrder(values: Float64Array, stride = 1, offset = 0): S
     }
     for (let i = 0; i < n; i++) {
       const row = order[i]!;
-      scratch[counts[(keys[row]! >>> shift) & 0xffff]!++] = row;
+      scratch[counts[(key(row, high) >>> shift) & 0xffff]!++] = row;
     }
     [order, scratch] = [scratch, order];
   }
-  const ends = new Uint32Array(n);
+  // The scratch array holds the group ends: no third array of n words.
+  const ends = scratch;
   let groups = 0;
-  for (let i = 1; i < n; i++) {
-    if (high[order[i]!] !== high[order[i - 1]!] || low[order[i]!] !== low[order[i - 1]!])
-      ends[groups++] = i;
-  }
+  // Equal values (0 and -0 too) are one threshold.
+  const value = (row: number) => values[offset + row * stride]!;
+  for (let i = 1; i < n; i++) if (value(order[i]!) !== value(order[i - 1]!)) ends[groups++] = i;
   if (n > 0) ends[groups++] = n;
   return { order, groupEnds: ends.slice(0, groups) };
 }
