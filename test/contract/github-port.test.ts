@@ -34,6 +34,8 @@ interface Implementation {
     },
   ): void;
   violations(): string[];
+  /** The REST API the port answers at: release asset URLs name it. */
+  apiUrl: string;
 }
 
 const standIn = await new GitHubApiStandIn().start();
@@ -53,9 +55,10 @@ const overHttp: Implementation = {
   review: (runId, review) =>
     standIn.runReviews.set(runId, [...(standIn.runReviews.get(runId) ?? []), review]),
   violations: () => standIn.violations,
+  apiUrl: standIn.url,
 };
 
-const fake = new FakeGitHub();
+const fake = new FakeGitHub('https://api.example.test');
 const fakeTokens: Record<Token, FakeToken> = {
   'read-write': READ_WRITE,
   'read-only': READ_ONLY_TOKEN,
@@ -68,6 +71,7 @@ const inMemory: Implementation = {
   review: (runId, review) =>
     fake.runReviews.set(runId, [...(fake.runReviews.get(runId) ?? []), review]),
   violations: () => [],
+  apiUrl: fake.apiUrl,
 };
 
 const failure = (promise: Promise<unknown>) =>
@@ -242,6 +246,49 @@ describe.each([
       { login: 'alice', state: 'approved', comment: 'ship it', environments: ['production'] },
     ]);
     expect(await port.listRunApprovals(78)).toEqual([]);
+    expect(github.violations()).toEqual([]);
+  });
+});
+
+describe.each([
+  ['the in-memory fake', inMemory],
+  ['the Octokit port over the HTTP stand-in', overHttp],
+])('%s, failing', (_name, github) => {
+  const requestOf = (error: unknown) => {
+    const request = (error as { request?: { method?: string; url?: string } }).request;
+    return request?.url && `${request.method} ${new URL(request.url).pathname}`;
+  };
+
+  it('names the request GitHub answered with an error, as the runner contract reports it', async () => {
+    const missing = await failure(
+      (await github.port()).createDeploymentStatus(999_999, { state: 'success', description: 'd' }),
+    );
+    expect(statusOf(missing)).toBe(404);
+    expect(requestOf(missing)).toBe(`POST /repos/${OWNER}/${REPO}/deployments/999999/statuses`);
+    const readOnly = await failure((await github.port('read-only')).createComment(5, 'hello'));
+    expect(requestOf(readOnly)).toBe(`POST /repos/${OWNER}/${REPO}/issues/5/comments`);
+    const noComment = await failure((await github.port()).updateComment(999_999, 'x'));
+    expect(statusOf(noComment)).toBe(404);
+    expect(requestOf(noComment)).toBe(`PATCH /repos/${OWNER}/${REPO}/issues/comments/999999`);
+  });
+
+  it('names release assets at the API it answers at (compare-metrics follows only those)', async () => {
+    const port = await github.port();
+    const release = await port.createRelease({
+      tag: 'api@222222222222',
+      targetCommitish: SHA,
+      name: 'api',
+      body: '',
+      draft: true,
+    });
+    const asset = await port.uploadReleaseAsset(release, {
+      name: 'metrics.json',
+      contentType: 'application/json',
+      bytes: Buffer.from('{}'),
+    });
+    expect(asset.url).toBe(
+      `${github.apiUrl.replace(/\/$/, '')}/repos/${OWNER}/${REPO}/releases/assets/${asset.id}`,
+    );
     expect(github.violations()).toEqual([]);
   });
 });

@@ -22,8 +22,11 @@ import type {
   RunReview,
 } from '../../shared/github/port.js';
 
-/** A failure as Octokit throws it: the HTTP status and GitHub's message. */
+/** A failure as Octokit throws it: the HTTP status, GitHub's message and the request it answered. */
 export class GitHubError extends Error {
+  /** As on Octokit's RequestError; the fake fills it in for the operation that failed. */
+  request?: { method: string; url: string };
+
   constructor(
     readonly status: number,
     message: string,
@@ -86,6 +89,10 @@ export class FakeGitHub {
   readonly files = new Map<string, Map<string, string | Buffer>>();
   readonly pullRequests = new Map<number, { headSha: string }>();
   readonly runReviews = new Map<number, RunReview[]>();
+  /** What each deployment was created with (its description and production flag), by id. */
+  readonly deploymentRequests = new Map<number, NewDeploymentRequest>();
+  /** What each release was created with (its target commit, name and body), by id. */
+  readonly releaseRequests = new Map<number, NewRelease>();
   /** Every operation called, in order, with failures too. */
   readonly calls: Operation[] = [];
   /** Runs after each operation answers, before the caller continues: another writer's move, in a test. */
@@ -94,6 +101,12 @@ export class FakeGitHub {
   private readonly faults: { operation: Operation; error: Error }[] = [];
   private nextId = 1000;
   private clock = Date.parse('2026-01-01T00:00:00Z');
+
+  /**
+   * `apiUrl`: the REST API this GitHub answers at, which its asset URLs name. An in-process test
+   * gives the step's GITHUB_API_URL, as the domain follows only asset URLs of the step's API.
+   */
+  constructor(readonly apiUrl = 'https://api.github.com') {}
 
   /** The writes called so far, in order (failed ones too). */
   writes(): Operation[] {
@@ -121,8 +134,13 @@ export class FakeGitHub {
       guarded[name] =
         name === 'listDeployments'
           ? (...args: unknown[]) =>
-              this.guardIterable(name, token, () => operation(...args) as AsyncIterable<Deployment>)
-          : (...args: unknown[]) => this.guard(name, token, () => operation(...args));
+              this.guardIterable(
+                name,
+                token,
+                () => operation(...args) as AsyncIterable<Deployment>,
+                args,
+              )
+          : (...args: unknown[]) => this.guard(name, token, () => operation(...args), args);
     }
     return { repository: this.repository, ...(guarded as Omit<GitHubPort, 'repository'>) };
   }
@@ -131,13 +149,19 @@ export class FakeGitHub {
     operation: Operation,
     token: FakeToken,
     body: () => T | Promise<T>,
+    args: unknown[] = [],
   ): Promise<T> {
     this.calls.push(operation);
     const fault = this.faults.findIndex((f) => f.operation === operation);
-    if (fault >= 0) throw this.faults.splice(fault, 1)[0]!.error;
-    if (token.readOnly && WRITES.has(operation)) throw new GitHubError(403, READ_ONLY);
+    let answer: T;
+    try {
+      if (fault >= 0) throw this.faults.splice(fault, 1)[0]!.error;
+      if (token.readOnly && WRITES.has(operation)) throw new GitHubError(403, READ_ONLY);
+      answer = await body();
+    } catch (error) {
+      throw this.withRequest(error, operation, args);
+    }
     // A copy, as an answer over HTTP would be: the caller cannot change the fake's state through it.
-    const answer = await body();
     const result = Buffer.isBuffer(answer) ? (Buffer.from(answer) as T) : structuredClone(answer);
     this.afterCall?.(operation);
     return result;
@@ -147,13 +171,60 @@ export class FakeGitHub {
     operation: Operation,
     token: FakeToken,
     body: () => AsyncIterable<Deployment>,
+    args: unknown[],
   ): AsyncIterable<Deployment> {
-    const items = await this.guard(operation, token, async () => {
-      const all: Deployment[] = [];
-      for await (const item of body()) all.push(item);
-      return all;
-    });
+    const items = await this.guard(
+      operation,
+      token,
+      async () => {
+        const all: Deployment[] = [];
+        for await (const item of body()) all.push(item);
+        return all;
+      },
+      args,
+    );
     yield* items;
+  }
+
+  /**
+   * An HTTP failure names the request it answered, as Octokit's RequestError does (the runner
+   * contract reports "GitHub answered 502 to POST /repos/…"); a test's injected error gets it too.
+   */
+  private withRequest(error: unknown, operation: Operation, args: unknown[]): unknown {
+    if (!(error instanceof GitHubError) || error.request) return error;
+    const [method, path] = this.route(operation, args);
+    const host = operation === 'uploadReleaseAsset' ? 'https://uploads.github.com' : this.apiUrl;
+    error.request = { method, url: `${host.replace(/\/$/, '')}${path}` };
+    return error;
+  }
+
+  /** The REST route of each operation, as octokit-port.ts calls it. */
+  private route(operation: Operation, args: unknown[]): [string, string] {
+    const repo = `/repos/${this.repository.owner}/${this.repository.repo}`;
+    const [first] = args;
+    const id = typeof first === 'object' && first !== null ? (first as { id: number }).id : first;
+    const routes: Record<Operation, [string, string]> = {
+      getAuthenticatedUser: ['GET', '/user'],
+      listDeployments: ['GET', `${repo}/deployments`],
+      latestDeploymentStatus: ['GET', `${repo}/deployments/${id}/statuses`],
+      createDeployment: ['POST', `${repo}/deployments`],
+      createDeploymentStatus: ['POST', `${repo}/deployments/${id}/statuses`],
+      getReleaseByTag: ['GET', `${repo}/releases/tags/${encodeURIComponent(String(id))}`],
+      listReleases: ['GET', `${repo}/releases`],
+      createRelease: ['POST', `${repo}/releases`],
+      updateRelease: ['PATCH', `${repo}/releases/${id}`],
+      uploadReleaseAsset: ['POST', `${repo}/releases/${id}/assets`],
+      downloadReleaseAsset: ['GET', `${repo}/releases/assets/${id}`],
+      listIssueComments: ['GET', `${repo}/issues/${id}/comments`],
+      getComment: ['GET', `${repo}/issues/comments/${id}`],
+      createComment: ['POST', `${repo}/issues/${id}/comments`],
+      updateComment: ['PATCH', `${repo}/issues/comments/${id}`],
+      deleteComment: ['DELETE', `${repo}/issues/comments/${id}`],
+      getPullRequest: ['GET', `${repo}/pulls/${id}`],
+      getRepositoryContent: ['GET', `${repo}/contents/${String(id)}`],
+      listRunApprovals: ['GET', `${repo}/actions/runs/${id}/approvals`],
+    };
+    return routes[operation];
   }
 
   private id(): number {
@@ -165,8 +236,8 @@ export class FakeGitHub {
     return new Date(this.clock).toISOString();
   }
 
-  private apiUrl(path: string): string {
-    return `https://api.github.com/repos/${this.repository.owner}/${this.repository.repo}${path}`;
+  private repoApiUrl(path: string): string {
+    return `${this.apiUrl.replace(/\/$/, '')}/repos/${this.repository.owner}/${this.repository.repo}${path}`;
   }
 
   private release(id: number) {
@@ -228,6 +299,7 @@ export class FakeGitHub {
           creator: token.login,
         };
         this.deployments.push({ ...deployment, statuses: [] });
+        this.deploymentRequests.set(deployment.id, structuredClone(request));
         return deployment;
       },
       createDeploymentStatus: async (deploymentId, status) => {
@@ -261,6 +333,7 @@ export class FakeGitHub {
           bytes: new Map(),
         };
         this.releases.push(release);
+        this.releaseRequests.set(id, structuredClone(request));
         return publicRelease(release);
       },
       updateRelease: async (releaseId, change) => {
@@ -276,7 +349,7 @@ export class FakeGitHub {
         const uploaded: ReleaseAsset = {
           id,
           name: asset.name,
-          url: this.apiUrl(`/releases/assets/${id}`),
+          url: this.repoApiUrl(`/releases/assets/${id}`),
         };
         release.assets.push(uploaded);
         release.bytes.set(id, Buffer.from(asset.bytes));
