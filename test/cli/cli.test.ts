@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +11,7 @@ import { GitHubApiStandIn, OWNER, REPO } from '../../harness/stand-ins/github-ap
 import { StandIns } from '../../harness/stand-ins/index.js';
 import { REPOSITORY_ROOT } from '../../harness/runner/run-bundle.js';
 import { writeJsonl } from '../helpers/data-files.js';
+import { MONEY_ROWS, writeDecimalParquet } from '../helpers/decimal-parquet.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const dir = await tempDir('mlops-cli-');
@@ -41,23 +42,132 @@ await writeFile(
   'id,age,city,score\n1,30,Paris,0.5\n2,40,Rome,0.25\n3,50,Paris,0.75\n4,60,Paris,1.5\n',
 );
 await writeFile(join(dir, 'more.csv'), 'id,age,city,score\n5,70,Oslo,0.5\n6,x,Rome,0.5\n');
+// The schema the validation tests check against: a reviewed one, with the enum and keys a reviewer adds.
+await writeFile(
+  join(dir, 'schema.yaml'),
+  [
+    'fields:',
+    '  - {name: id, type: integer, constraints: {required: true, unique: true}}',
+    '  - {name: age, type: integer, constraints: {required: true, unique: true}}',
+    '  - {name: city, type: string, constraints: {required: true, enum: [Paris, Rome]}}',
+    '  - {name: score, type: number, constraints: {required: true, minimum: 0.25, maximum: 1.5}}',
+    '',
+  ].join('\n'),
+);
 
 describe('mlops-actions (the command-line entry)', () => {
-  it('infers a schema that its own sample passes', async () => {
-    const inferred = await run('infer-schema', '--data', 'train.csv', '--out', 'schema.yaml');
+  it('infers a schema that its own sample passes, with no key, enum or range a 4-row sample cannot support', async () => {
+    const inferred = await run('infer-schema', '--data', 'train.csv', '--out', 'inferred.yaml');
     expect(inferred.code, inferred.stderr).toBe(0);
-    const schema = load(await readFile(join(dir, 'schema.yaml'), 'utf8')) as {
-      fields: { name: string; type: string; constraints: Record<string, unknown> }[];
+    const schema = load(await readFile(join(dir, 'inferred.yaml'), 'utf8')) as {
+      fields: { name: string; type: string; constraints?: unknown; ml?: unknown }[];
+    };
+    expect(schema.fields.map((f) => [f.name, f.type, f.constraints, f.ml])).toEqual([
+      [
+        'id',
+        'integer',
+        undefined,
+        { stats: { min: { min: 1 }, max: { max: 4 }, severity: 'warning' } },
+      ],
+      [
+        'age',
+        'integer',
+        undefined,
+        { stats: { min: { min: 30 }, max: { max: 60 }, severity: 'warning' } },
+      ],
+      ['city', 'string', undefined, undefined],
+      [
+        'score',
+        'number',
+        undefined,
+        { stats: { min: { min: 0.25 }, max: { max: 1.5 }, severity: 'warning' } },
+      ],
+    ]);
+    const valid = await run('validate', '--data', 'train.csv', '--schema', 'inferred.yaml');
+    expect(valid.code, valid.stdout).toBe(0);
+    expect(valid.stdout).toMatch(/^valid: true$/m);
+  });
+
+  it('infers from the churn example train.csv a schema that its eval.csv passes, with a real key unique and an empty column without enum (issue 14)', async () => {
+    execFileSync(process.execPath, [
+      join(REPOSITORY_ROOT, 'examples/churn/generate-data.mjs'),
+      '--out',
+      join(dir, 'churn'),
+    ]);
+    const inferred = await run(
+      'infer-schema',
+      '--data',
+      'churn/train.csv',
+      '--out',
+      'churn/schema.json',
+    );
+    expect(inferred.code, inferred.stderr).toBe(0);
+    const churn = await run(
+      'validate',
+      '--data',
+      'churn/eval.csv',
+      '--schema',
+      'churn/schema.json',
+    );
+    expect(churn.code, churn.stdout).toBe(0);
+    expect(churn.stdout).toMatch(/^errors: 0$/m);
+    await mkdir(join(dir, 'keys'), { recursive: true });
+    const ids = (from: number) =>
+      Array.from({ length: 3000 }, (_, i) => `${from + i},,${['gold', 'silver'][i % 2]}`).join(
+        '\n',
+      );
+    await writeFile(join(dir, 'keys', 'keys.csv'), `id,note,tier\n${ids(1)}\n`);
+    await writeFile(join(dir, 'keys', 'next.csv'), `id,note,tier\n${ids(3001)}\n`);
+    expect(
+      (await run('infer-schema', '--data', 'keys/keys.csv', '--out', 'keys/schema.json')).code,
+    ).toBe(0);
+    const schema = JSON.parse(await readFile(join(dir, 'keys', 'schema.json'), 'utf8')) as {
+      fields: { name: string; type: string; constraints?: Record<string, unknown> }[];
     };
     expect(schema.fields.map((f) => [f.name, f.type, f.constraints])).toEqual([
       ['id', 'integer', { required: true, unique: true }],
-      ['age', 'integer', { required: true, unique: true }],
-      ['city', 'string', { required: true, enum: ['Paris', 'Rome'] }],
-      ['score', 'number', { required: true, minimum: 0.25, maximum: 1.5 }],
+      ['note', 'string', undefined],
+      ['tier', 'string', { required: true, enum: ['gold', 'silver'] }],
     ]);
-    const valid = await run('validate', '--data', 'train.csv', '--schema', 'schema.yaml');
-    expect(valid.code, valid.stdout).toBe(0);
-    expect(valid.stdout).toMatch(/^valid: true$/m);
+    const next = await run('validate', '--data', 'keys/next.csv', '--schema', 'keys/schema.json');
+    expect(next.code, next.stdout).toBe(0);
+    expect(next.stdout).toMatch(/^warning: .*\[stat-out-of-range \(max\): id\]/m);
+  });
+
+  it("reports rows at frictionless' granularity and reads a Parquet DECIMAL as the decimal it is (issue 14)", async () => {
+    await mkdir(join(dir, 'rows'), { recursive: true });
+    await writeFile(
+      join(dir, 'rows', 'schema.yaml'),
+      'fields:\n  - {name: a, type: integer}\n  - {name: b, type: integer}\n  - {name: c, type: integer, constraints: {required: true}}\n',
+    );
+    await writeFile(join(dir, 'rows', 'data.csv'), 'a,b\n1,2\n,\n1,2,3\n4,5\n');
+    const rows = await run('validate', '--data', 'rows/data.csv', '--schema', 'rows/schema.yaml');
+    expect(rows.code).toBe(1);
+    for (const expected of [
+      /^error: rows\/data\.csv:1: \[missing-label: c\]/m,
+      /^error: rows\/data\.csv:2: \[missing-cell: c\] .*\(\+1 more like this\)$/m,
+      /^error: rows\/data\.csv:3: \[blank-row\]/m,
+    ])
+      expect(rows.stdout).toMatch(expected);
+    writeDecimalParquet(join(dir, 'money.parquet'), MONEY_ROWS);
+    await writeFile(
+      join(dir, 'money.yaml'),
+      'fields:\n  - {name: amount, type: number, constraints: {maximum: 99.99}}\n  - {name: wide, type: number, constraints: {maximum: 99.99}}\n',
+    );
+    const money = await run(
+      'validate',
+      '--data',
+      'money.parquet',
+      '--schema',
+      'money.yaml',
+      '--profile',
+      'money-profile.json',
+    );
+    expect(money.code, money.stdout).toBe(0);
+    const profile = JSON.parse(await readFile(join(dir, 'money-profile.json'), 'utf8'));
+    expect([profile.columns[0].max, profile.columns[0].quantiles.values.at(-1)]).toEqual([
+      99.99, 99.99,
+    ]);
   });
 
   it("validates through the action's own code path, with its defaults, and fails as it does", async () => {
