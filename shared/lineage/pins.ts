@@ -85,21 +85,28 @@ export interface DependencyFiles {
 /**
  * The lock files and manifests directly in each of `dirs`, and the pip requirement files
  * anywhere under `cwd` (hidden folders, virtual environments and node_modules left out).
+ * `outputs` (absolute paths) are left out: a model folder often holds a requirements.txt that
+ * training wrote (MLflow does), which would change the fingerprint of the next run.
  */
 export async function findDependencyFiles(
   dirs: readonly string[],
   cwd?: string,
+  outputs: readonly string[] = [],
 ): Promise<DependencyFiles> {
+  const isOutput = (path: string) =>
+    outputs.some((output) => path === output || path.startsWith(`${output}/`));
   const locks = new Set<string>();
   const manifests = new Set<string>();
   for (const dir of new Set(dirs)) {
     const names = await readdir(dir).catch(() => [] as string[]);
     for (const name of names.sort()) {
+      if (isOutput(join(dir, name))) continue;
       if (LOCK_FILE_PATTERN.test(name)) locks.add(join(dir, name));
       if (Object.hasOwn(MANIFESTS, name)) manifests.add(join(dir, name));
     }
   }
-  if (cwd !== undefined) for (const file of await requirementFilesUnder(cwd)) locks.add(file);
+  if (cwd !== undefined)
+    for (const file of await requirementFilesUnder(cwd)) if (!isOutput(file)) locks.add(file);
   return { locks: [...locks], manifests: [...manifests] };
 }
 

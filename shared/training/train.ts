@@ -231,6 +231,7 @@ async function fingerprintInputs(
   const dependencyFiles = await findDependencyFiles(
     [cwd, dirname(configPath), ...(code.root ? [code.root] : [])],
     cwd,
+    outputPaths,
   );
   await inside(
     'dependency file',

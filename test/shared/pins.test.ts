@@ -245,6 +245,17 @@ describe('inspectDependencies', () => {
     ]);
   });
 
+  it('leaves out the requirement files inside an output (a model folder MLflow wrote)', async () => {
+    const root = await mkdtemp(join(await scratch, 'out-'));
+    await mkdir(join(root, 'model'), { recursive: true });
+    await writeFile(join(root, 'model', 'requirements.txt'), 'numpy\n');
+    await writeFile(join(root, 'requirements-dev.txt'), 'numpy==1.26.4\n');
+    const found = await findDependencyFiles([root, join(root, 'model')], root, [
+      join(root, 'model'),
+    ]);
+    expect(found.locks).toEqual([join(root, 'requirements-dev.txt')]);
+  });
+
   it('refuses an include that leads outside the workspace, and reports a missing or URL include', async () => {
     await expect(
       inspect({ 'workspace/requirements.txt': '-r ../secret.txt\n', 'secret.txt': 'x==1\n' }),
