@@ -48,15 +48,27 @@ function engineFor(schema: AnySchemaObject): Ajv | Ajv2019 | Ajv2020 {
   return engines.draft7;
 }
 
-/** The schema compiled, or why it cannot be (a sentence fragment). */
+/** Compiled schemas by descriptor object: the schema check and the field compiler share one compile. */
+const compiled = new WeakMap<object, JsonSchemaCheck | string>();
+
+/** The schema compiled (once per descriptor object), or why it cannot be (a sentence fragment). */
 export function compileJsonSchema(schema: unknown): JsonSchemaCheck | string {
   if (schema === null || typeof schema !== 'object' || Array.isArray(schema))
     return 'jsonSchema must be a JSON Schema object';
+  let result = compiled.get(schema);
+  if (result === undefined) {
+    result = compile(schema as AnySchemaObject);
+    compiled.set(schema, result);
+  }
+  return result;
+}
+
+function compile(schema: AnySchemaObject): JsonSchemaCheck | string {
   let validate: ValidateFunction;
   try {
     // A copy: ajv keeps compiled schemas by identity and would otherwise mutate nothing, but
     // the id ($id) of one field's schema must not clash with another's.
-    const copy = { ...(schema as AnySchemaObject) };
+    const copy = { ...schema };
     delete copy.$id;
     validate = engineFor(copy).compile(copy);
   } catch (error) {
