@@ -17,6 +17,7 @@ const SCHEMA_KEYS = [
   'title',
   'description',
   '$schema',
+  'ml',
 ];
 const FIELD_KEYS = [
   'name',
@@ -38,6 +39,7 @@ const FIELD_KEYS = [
   'arrayItem',
   'categories',
   'categoriesOrdered',
+  'ml',
 ];
 const CONSTRAINT_KEYS = [
   'required',
