@@ -4,6 +4,7 @@
  * harness/runner/run-bundle.ts gives the bundle, but through the recording runner, so a test
  * sees outputs, summary and annotations without a build or a child process.
  */
+import { expect } from 'vitest';
 import { stepEnvironment } from '../../shared/action/context.js';
 import { runAction, type ActionDefinition } from '../../shared/action/run-action.js';
 import type { InputSchema } from '../../shared/action/inputs.js';
@@ -116,4 +117,16 @@ export async function runInProcess<S extends InputSchema>(
 function setVariable(name: string, value: string | undefined): void {
   if (value === undefined) delete process.env[name];
   else process.env[name] = value;
+}
+
+/**
+ * The user-facing contract of a failed step, in process (test/actions/workspace.ts has the
+ * bundle's): exit 1, an error paragraph that says `pattern`, reported as the user's to fix.
+ */
+export function expectUserError(result: InProcessResult, pattern: RegExp): void {
+  expect(result.exitCode, result.errors.join(' | ')).toBe(1);
+  expect(result.errors.join(' | ')).toMatch(pattern);
+  const last = result.errors.at(-1)!;
+  expect(last).not.toContain('\n');
+  expect(last).not.toMatch(/bug in mlops-actions/);
 }
