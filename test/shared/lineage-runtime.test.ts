@@ -47,7 +47,7 @@ function documentWith(candidate?: Runtime, baseline?: Runtime): ComparisonDocume
 }
 
 const lineageRows = (document: ComparisonDocument) =>
-  renderComparison(document, {})
+  renderComparison(document, { serverUrl: 'https://github.com' })
     .split('\n')
     .filter((line) => /^\| (Python|R|Python packages|Runner image|OS) \|/.test(line));
 
