@@ -221,7 +221,8 @@ export function rowChecker(setup: RowCheckerSetup): (r: TableRow) => void {
   /** One missing-cell per cell a short row lacks, one extra-cell per cell past the width, as frictionless reports them. */
   function reportShape(cells: readonly RawValue[], row: number, line: number | undefined) {
     const length = cells.length;
-    for (let i = length; i < width; i++) {
+    const missingEnd = Math.min(width, length + CELL_FINDINGS_PER_ROW);
+    for (let i = length; i < missingEnd; i++) {
       const field = nameAt(i);
       report({
         code: 'missing-cell',
@@ -234,7 +235,9 @@ export function rowChecker(setup: RowCheckerSetup): (r: TableRow) => void {
         message: `Row ${row} has ${length} cells where ${width} are expected: it lacks cell ${i + 1}${field !== undefined ? ` ("${excerpt(field)}")` : ''}.`,
       });
     }
-    for (let i = width; i < length; i++) {
+    if (missingEnd < width) reportRest('missing-cell', width - missingEnd, length, row, line);
+    const extraEnd = Math.min(length, width + CELL_FINDINGS_PER_ROW);
+    for (let i = width; i < extraEnd; i++) {
       const field = labels[i];
       report({
         code: 'extra-cell',
@@ -247,8 +250,31 @@ export function rowChecker(setup: RowCheckerSetup): (r: TableRow) => void {
         message: `Row ${row} has ${length} cells where ${width} are expected: cell ${i + 1}${field !== undefined ? ` (under "${excerpt(field)}")` : ''} has no field.`,
       });
     }
+    if (extraEnd < length) reportRest('extra-cell', length - extraEnd, length, row, line);
+  }
+
+  /** One finding for the cells of a row past CELL_FINDINGS_PER_ROW: a hostile row of a million commas makes 101 findings, not a million. */
+  function reportRest(
+    code: 'missing-cell' | 'extra-cell',
+    count: number,
+    length: number,
+    row: number,
+    line: number | undefined,
+  ) {
+    report({
+      code,
+      row,
+      line,
+      count,
+      observed: `${length} cells`,
+      expected: `${width} cells`,
+      message: `Row ${row} has ${length} cells where ${width} are expected: ${count} more cells ${code === 'missing-cell' ? 'are missing' : 'have no field'} past the first ${CELL_FINDINGS_PER_ROW} reported.`,
+    });
   }
 }
+
+/** Missing or extra cells reported one by one per row; the rest of the row's are counted in one more finding. */
+const CELL_FINDINGS_PER_ROW = 100;
 
 /** A cast value as a uniqueness key: numbers by their bits, everything else by its text. */
 function keyOf(value: unknown): number | string | null {

@@ -308,6 +308,15 @@ describe('validateFiles: rows and headers', () => {
     ]);
   });
 
+  it('reports at most 100 extra or missing cells of a row one by one, and counts the rest in one finding', async () => {
+    const path = await file(`a,b\n1,2${',x'.repeat(1000)}\n`);
+    const fields = [{ name: 'a' }, { name: 'b' }];
+    const result = await validateFiles([{ path, format: 'csv' }], await schema(fields), 1000);
+    expect(result.findings).toHaveLength(101);
+    expect(result.findings[99]).toMatchObject({ code: 'extra-cell', fieldNumber: 102 });
+    expect(result.findings.at(-1)).toMatchObject({ code: 'extra-cell', count: 900, line: 2 });
+  });
+
   it('reports a row of empty cells as one blank-row in place of its other findings', async () => {
     const fields = [
       { name: 'a', type: 'integer', constraints: { required: true } },
