@@ -12,6 +12,14 @@ import { renderComparison } from '../../shared/comparison/render.js';
 import { evaluateGates } from '../../shared/gates/judge.js';
 import { gatePolicySchema } from '../../shared/gates/policy.js';
 import { summariseRuntime, type Runtime } from '../../shared/lineage/runtime.js';
+import {
+  currentAndPrevious,
+  DEPLOYMENT_PAYLOAD_FORMAT,
+  type DeploymentPayload,
+} from '../../shared/registry/github-registry.js';
+import { recordPromotion } from '../../shared/registry/record-deployment.js';
+import { FakeGitHub } from '../fakes/github-port.js';
+import { recordingRunner } from '../helpers/recording-runner.js';
 
 const trainedOn = (python: string, sklearn: string, image = '20250105.1.0'): Runtime => ({
   python: {
@@ -84,5 +92,43 @@ describe('lineage: the training runtime', () => {
     // Inside a code span, HTML is shown, not rendered; the "|" is escaped so the table holds.
     expect(row).toMatch(/^\| Python \| (`+) .*<img src=x>.* \1 \| — \|$/);
     expect(row.split(/(?<!\\)\|/)).toHaveLength(5);
+  });
+});
+
+describe("the production model's runtime, from its deployment payload", () => {
+  const payload = (version: string, runtime: unknown): DeploymentPayload =>
+    ({
+      format: DEPLOYMENT_PAYLOAD_FORMAT,
+      model: 'churn',
+      version,
+      fingerprint: 'f'.repeat(64),
+      metricsDigest: 'd',
+      metrics: { accuracy: 0.8 },
+      runtime,
+    }) as DeploymentPayload;
+
+  it('is read back as promote-model wrote it; a malformed one is dropped, not the deployment', async () => {
+    const github = new FakeGitHub();
+    const log = recordingRunner();
+    const summary = summariseRuntime(trainedOn('3.11.7', '1.4.2'));
+    const sha = 'a'.repeat(40);
+    await recordPromotion(github.port(), {
+      environment: 'production',
+      sha,
+      payload: payload('v1', summary),
+      log,
+    });
+    expect(
+      (await currentAndPrevious(github.port(), 'churn', 'production')).current?.payload.runtime,
+    ).toEqual(summary);
+    await recordPromotion(github.port(), {
+      environment: 'production',
+      sha,
+      payload: payload('v2', { python: 42, packages: 'many' }),
+      log,
+    });
+    const { current } = await currentAndPrevious(github.port(), 'churn', 'production');
+    expect(current?.payload.version).toBe('v2');
+    expect(current?.payload.runtime).toBeUndefined();
   });
 });
