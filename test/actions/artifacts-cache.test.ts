@@ -52,6 +52,26 @@ describe('the run cache', () => {
     expect(second.stdout).toMatch(/skipped training that took \d+\.\d s/);
   });
 
+  it('restores whatever the order of outputs, with the runtime of the run that trained (issue 15)', async () => {
+    standIns.newRun();
+    const first = await train({
+      cache: 'true',
+      outputs: 'model/predictions.csv\nmodel/model.json',
+    });
+    expect(first.exitCode, first.stdout).toBe(0);
+    standIns.newRun();
+    const second = await train({
+      cache: 'true',
+      outputs: 'model/model.json\nmodel/predictions.csv',
+    });
+    expect(second.exitCode, second.stdout).toBe(0);
+    expect(second.outputs['cache-hit']).toBe('true');
+    const [a, b] = await Promise.all(
+      [first, second].map(async (r) => JSON.parse(await readFile(r.outputs.manifest!, 'utf8'))),
+    );
+    expect(b.runtime).toEqual(a.runtime);
+  });
+
   it('trains when the config changes the fingerprint', async () => {
     const base = await train({ cache: 'true' });
     await job.write(
