@@ -1,11 +1,15 @@
 /**
- * compare-metrics finding its baseline in the registry: the model in the baseline environment
- * is the newest deployment of task model:<name> whose latest status is success.
+ * compare-metrics' bundle finding its baseline in the registry over the REST stand-in: the smoke
+ * layer. It proves the built bundle, the runner contract (outputs, annotations, exit code) and
+ * the Octokit port's reads on the wire: deployments, their statuses and the release asset a
+ * deployment names. Which deployment is the baseline, the full report's checks and the history
+ * are tested in process on the in-memory GitHub: test/actions-in-process/compare-baseline.test.ts.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createGitHubClient } from '../../shared/github/client.js';
+import { canonicalJson, sha256Text } from '../../shared/files/hash.js';
 import { DEPLOYMENT_PAYLOAD_FORMAT } from '../../shared/registry/github-registry.js';
 import { recordingRunner } from '../helpers/recording-runner.js';
 import { GitHubApiStandIn, OWNER, REPO } from '../../harness/stand-ins/github-api.js';
@@ -17,48 +21,44 @@ const standIns = await StandIns.start();
 afterAll(() => standIns.stop());
 const job = await exampleWorkspace();
 await job.write('cand.json', JSON.stringify({ accuracy: 0.81 }));
+await job.write('worse.json', JSON.stringify({ accuracy: 0.7 }));
 // Pull requests are judged by the base branch's gate policy, read through the API: the base
 // commit holds the same policies as the checkout (compare-policy.test.ts tests a PR that changes one).
 const BASE_SHA = (pullRequestEvent() as { pull_request: { base: { sha: string } } }).pull_request
   .base.sha;
-const sliced =
-  'metrics:\n  accuracy:\n    direction: higher\n    max-regression: 0.05\n    slices:\n      max-regression: 0.02\n';
 standIns.github.commitFiles(BASE_SHA, {
   'examples/churn/gates.yaml': await readFile(
     join(job.workspace, 'examples/churn/gates.yaml'),
     'utf8',
   ),
-  'sliced-gates.yaml': sliced,
 });
 const client = await createGitHubClient(GitHubApiStandIn.READ_WRITE_TOKEN, recordingRunner(), {
   GITHUB_API_URL: standIns.github.url,
 });
 const repo = { owner: OWNER, repo: REPO };
 
-/** A deployment as promote-model records it (or not, for the cases that must be skipped). */
+/** A deployment as promote-model records it, with its latest status; `asString` sends the payload as JSON text. */
 async function deploy(
-  environment: string,
   version: string,
-  accuracy: number,
   state: 'success' | 'failure',
-  payload: Record<string, unknown> = {},
+  payload: Record<string, unknown>,
+  asString = false,
 ) {
+  const full = {
+    format: DEPLOYMENT_PAYLOAD_FORMAT,
+    model: 'churn',
+    version,
+    fingerprint: version.padEnd(64, '0'),
+    ...payload,
+  };
   const { data } = await client.rest.repos.createDeployment({
     ...repo,
     ref: 'f'.repeat(40),
     task: 'model:churn',
-    environment,
+    environment: 'production',
     auto_merge: false,
     required_contexts: [],
-    payload: {
-      format: DEPLOYMENT_PAYLOAD_FORMAT,
-      model: 'churn',
-      version,
-      fingerprint: version.padEnd(64, '0'),
-      metricsDigest: 'd',
-      metrics: { accuracy },
-      ...payload,
-    },
+    payload: asString ? JSON.stringify(full) : full,
   });
   await client.rest.repos.createDeploymentStatus({
     ...repo,
@@ -81,75 +81,19 @@ const compare = (inputs: Record<string, string> = {}) =>
     { standIns },
   );
 
-describe('compare-metrics baseline from the registry', () => {
-  it('says there is no model in production yet, and follows on-missing-baseline', async () => {
-    const result = await compare();
-    expect(result.outputs).toMatchObject({ verdict: 'warn', 'baseline-version': '' });
-    expect(await readFile(result.outputs['comment-file']!, 'utf8')).toContain(
-      '**No baseline:** no model is in production yet (no successful deployment of task model:churn).',
-    );
-  });
-
-  it('compares with the newest successful production deployment, skipping failed and foreign ones', async () => {
-    await deploy('production', 'aaaaaaaaaaaa', 0.8, 'success');
-    await deploy('production', 'bbbbbbbbbbbb', 0.9, 'failure');
-    await deploy('production', 'cccccccccccc', 0.95, 'success', { format: 'someone-else@1' });
-    const result = await compare();
-    expect(result.exitCode, result.stdout).toBe(0);
-    expect(result.outputs).toMatchObject({ verdict: 'pass', 'baseline-version': 'aaaaaaaaaaaa' });
-    const comment = await readFile(result.outputs['comment-file']!, 'utf8');
-    expect(comment).toMatch(
-      /Compared with `aaaaaaaaaaaa`, the model in `production` since \d{4}-\d\d-\d\d \(commit `ffffffffffff`, \[deployment \d+\]\(https:\/\/github.com\/Codertocat\/Hello-World\/deployments\/production\)\): the newest successful deployment of `model:churn` there, using the metric values its deployment records\./,
-    );
-    expect(comment).toContain('| `accuracy` | 0.8 | 0.81 | +0.01 |');
-  });
-
-  it('fails a regression against the model in production', async () => {
-    await deploy('production', 'dddddddddddd', 0.9, 'success');
-    const result = await compare({ 'fail-on-regression': 'false' });
-    expect(result.outputs).toMatchObject({ verdict: 'fail', 'baseline-version': 'dddddddddddd' });
-  });
-
-  it('reads another environment when asked', async () => {
-    await deploy('staging', 'eeeeeeeeeeee', 0.5, 'success');
-    const result = await compare({ 'baseline-environment': 'staging' });
-    expect(result.outputs).toMatchObject({ verdict: 'pass', 'baseline-version': 'eeeeeeeeeeee' });
-  });
-
-  it('uses an explicit baseline file without reading the registry', async () => {
-    await job.write(
-      'base.json',
-      JSON.stringify({
-        format: 'mlops-actions/metrics-report@1',
-        model: 'churn',
-        version: 'file-version',
-        metrics: { accuracy: { value: 0.79 } },
-      }),
-    );
-    const before = standIns.github.log.length;
-    const result = await compare({ baseline: 'base.json' });
-    expect(result.outputs['baseline-version']).toBe('file-version');
-    expect(
-      standIns.github.log.slice(before).filter((e) => e.path.includes('/deployments')),
-    ).toEqual([]);
-  });
-});
-
-describe('compare-metrics baseline from the full report the deployment records', () => {
-  const metricsReport = (accuracy: number) => ({
-    format: 'mlops-actions/metrics-report@1',
-    model: 'churn',
-    version: 'rrrrrrrrrrrr',
-    metrics: { accuracy: { value: accuracy, ci: [accuracy - 0.02, accuracy + 0.02], n: 500 } },
-    slices: {
-      'plan=pro': { accuracy: { value: accuracy + 0.05, n: 200 } },
-      'plan=basic': { accuracy: { value: accuracy - 0.05, n: 300 } },
-    },
-  });
-
-  /** A production release holding metrics.json, as promote-model publishes it; returns the asset's API URL. */
-  async function releaseAsset(tag: string, report: unknown): Promise<string> {
-    const { data: release } = await client.rest.repos.createRelease({ ...repo, tag_name: tag });
+describe('the compare-metrics bundle against the model in production', () => {
+  it('compares with the newest successful deployment, reading the full report from its release asset', async () => {
+    await deploy('bbbbbbbbbbbb', 'failure', { metricsDigest: 'd', metrics: { accuracy: 0.5 } });
+    const report = {
+      format: 'mlops-actions/metrics-report@1',
+      model: 'churn',
+      version: 'rrrrrrrrrrrr',
+      metrics: { accuracy: { value: 0.8, ci: [0.78, 0.82], n: 500 } },
+    };
+    const { data: release } = await client.rest.repos.createRelease({
+      ...repo,
+      tag_name: 'churn@rrrrrrrrrrrr',
+    });
     const { data: asset } = await client.rest.repos.uploadReleaseAsset({
       ...repo,
       baseUrl: standIns.github.url,
@@ -158,72 +102,55 @@ describe('compare-metrics baseline from the full report the deployment records',
       data: JSON.stringify(report) as unknown as string,
       headers: { 'content-type': 'application/json' },
     });
-    return asset.url;
-  }
-  const digest = async (values: Record<string, number>) => {
-    const { canonicalJson, sha256Text } = await import('../../shared/files/hash.js');
-    return sha256Text(canonicalJson(values));
-  };
-
-  it('reads the release asset, with its CIs and slices, and charts the recent versions', async () => {
-    for (const [version, accuracy] of [
-      ['h1', 0.7],
-      ['h2', 0.74],
-      ['h3', 0.76],
-    ] as const)
-      await deploy('production', version, accuracy, 'success');
-    const url = await releaseAsset('churn@rrrrrrrrrrrr', metricsReport(0.8));
-    await deploy('production', 'rrrrrrrrrrrr', 0.8, 'success', {
-      metricsUrl: url,
-      metricsDigest: await digest({ accuracy: 0.8 }),
-    });
-    await job.write('sliced-gates.yaml', sliced);
-    await job.write(
-      'cand-sliced.json',
-      JSON.stringify({ ...metricsReport(0.79), version: 'cand' }),
+    // Sent as JSON text, so GitHub gives the payload back as a string, which is read all the same.
+    await deploy(
+      'rrrrrrrrrrrr',
+      'success',
+      {
+        metrics: { accuracy: 0.8 },
+        metricsDigest: sha256Text(canonicalJson({ accuracy: 0.8 })),
+        metricsUrl: asset.url,
+      },
+      true,
     );
-    const result = await compare({
-      metrics: 'cand-sliced.json',
-      gates: 'sliced-gates.yaml',
-      history: '3',
+    const result = await compare();
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    expect(result.annotations.filter((a) => a.command !== 'notice')).toEqual([]);
+    expect(result.outputs).toMatchObject({
+      passed: 'true',
+      verdict: 'pass',
+      'baseline-version': 'rrrrrrrrrrrr',
     });
-    expect(result.exitCode, result.stdout).toBe(0);
     const comment = await readFile(result.outputs['comment-file']!, 'utf8');
     expect(comment).toContain('using its full metrics report.');
-    expect(comment).toContain(
-      '| `accuracy` | 0.8 <sub>[0.78, 0.82]</sub> | 0.79 <sub>[0.77, 0.81]</sub> |',
-    );
-    expect(comment).toContain(
-      '| `plan=basic` | 0.75 <sub>n=300</sub> | 0.74 <sub>n=300</sub> | -0.01 | worst |',
-    );
-    expect(comment).toContain('x-axis ["h2", "h3", "rrrrrrrrrrrr", "this PR"]');
-    expect(comment).toContain('line [0.74, 0.76, 0.8, 0.79]');
+    expect(comment).toContain('| `accuracy` | 0.8 <sub>[0.78, 0.82]</sub> | 0.81 |');
+    expect(JSON.parse(await readFile(result.outputs.report!, 'utf8'))).toMatchObject({
+      verdict: 'pass',
+      lineage: { baseline: { version: 'rrrrrrrrrrrr', commit: 'f'.repeat(40) } },
+    });
+    expect(result.summary).toContain('rrrrrrrrrrrr');
   });
 
-  it('falls back to the payload values when the asset does not match the recorded digest, or lies outside this repository', async () => {
-    const url = await releaseAsset('churn@tampered', metricsReport(0.99));
-    await deploy('production', 'tttttttttttt', 0.8, 'success', {
-      metricsUrl: url,
-      metricsDigest: await digest({ accuracy: 0.8 }),
+  it('fails the step on a regression against it: an error annotation per failing metric, exit code 1, outputs set', async () => {
+    const result = await compare({ metrics: 'worse.json' });
+    expect(result.exitCode).toBe(1);
+    const errors = result.annotations.filter((a) => a.command === 'error').map((a) => a.message);
+    expect(errors[0]).toMatch(/^churn: accuracy /);
+    expect(errors.at(-1)).toMatch(
+      /^churn fails its gates \(see the table in the job summary\)\. Set fail-on-regression: false/,
+    );
+    expect(result.outputs).toMatchObject({
+      passed: 'false',
+      verdict: 'fail',
+      'baseline-version': 'rrrrrrrrrrrr',
     });
-    const tampered = await compare({ history: '0' });
-    expect(tampered.annotations.map((a) => a.message).join('\n')).toMatch(
-      /is not the one deployment \d+ recorded .*; using the metric values of its payload/,
-    );
-    expect(await readFile(tampered.outputs['comment-file']!, 'utf8')).toContain(
-      'using the metric values its deployment records (its full report could not be read).',
-    );
+    expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  });
+});
 
-    await deploy('production', 'uuuuuuuuuuuu', 0.8, 'success', {
-      metricsUrl: 'https://evil.example/metrics.json',
-    });
-    const before = standIns.github.log.length;
-    const foreign = await compare({ history: '0' });
-    expect(foreign.annotations.map((a) => a.message).join('\n')).toMatch(
-      /recorded at https:\/\/evil.example\/metrics.json, which is not a release asset of Codertocat\/Hello-World/,
-    );
-    expect(standIns.github.log.slice(before).some((e) => e.path.includes('/releases/'))).toBe(
-      false,
-    );
+describe('the stand-in agrees', () => {
+  it("saw no request outside GitHub's OpenAPI description", () => {
+    expect(standIns.github.log.some((e) => e.path.includes('/releases/assets/'))).toBe(true);
+    expect(standIns.violations()).toEqual([]);
   });
 });
