@@ -69,18 +69,14 @@ export async function readPredictions(
   format: DataFormat,
   spec: PredictionSpec,
 ): Promise<ReadPredictions> {
-  const builder = new PredictionSetBuilder(
-    spec,
-    path,
-    MAX_SCORE_CELLS,
-    await lineCapacity(path, format),
-  );
+  const capacity = await lineCapacity(path, format);
+  const builder = new PredictionSetBuilder(spec, path, MAX_SCORE_CELLS, capacity);
   const labels = createHash('sha256');
   const sliceColumns = (spec.slices ?? []).map((column) => ({
     column,
     values: [] as string[],
     lookup: new Map<string, number>(),
-    index: new GrowableInt32(),
+    index: new GrowableInt32(capacity),
   }));
   let positions: ColumnPositions | undefined;
   let rows = 0;

@@ -33,24 +33,38 @@ export interface MetricsBenchRow {
   ours: Side;
   sklearn: Side;
   maxDifference: number;
+  /** evaluate-model from the CSV file (reader, metrics, bootstrap): peak growth per row. */
+  memory?: { bytesPerRow: number; marginalBytesPerRow: number };
+}
+
+interface MemorySide {
+  rows: number;
+  peakRssBytes: number;
+  rssBeforeBytes: number;
+  bytesPerRow: number;
 }
 
 /** Seeded predictions: labels, a prediction right 75% of the time, probabilities that lean to the truth, rounded to 3 places (ties). */
-async function generate(dir: string, task: 'binary' | 'multiclass', k: number): Promise<void> {
+export async function generate(
+  dir: string,
+  task: 'binary' | 'multiclass',
+  k: number,
+  rows = ROWS,
+): Promise<void> {
   await mkdir(dir, { recursive: true });
   const random = new Xoshiro128(task === 'binary' ? 1 : 2);
   const uniform = () => random.nextUint32() / 4294967296;
-  const labels = new Int32Array(ROWS);
-  const predictions = new Int32Array(ROWS);
+  const labels = new Int32Array(rows);
+  const predictions = new Int32Array(rows);
   const width = task === 'binary' ? 1 : k;
-  const scores = new Float64Array(ROWS * width);
+  const scores = new Float64Array(rows * width);
   const csv = createWriteStream(join(dir, 'predictions.csv'));
   const header =
     task === 'binary'
       ? 'label,prediction,score'
       : `label,prediction,${Array.from({ length: k }, (_, c) => `p${c}`).join(',')}`;
   let chunk = header + '\n';
-  for (let i = 0; i < ROWS; i++) {
+  for (let i = 0; i < rows; i++) {
     const label = Math.floor(uniform() * k);
     labels[i] = label;
     predictions[i] = uniform() < 0.75 ? label : Math.floor(uniform() * k);
@@ -123,7 +137,29 @@ export async function benchMetrics(root: string): Promise<MetricsBenchRow[]> {
     const maxDifference = Math.max(
       ...names.map((name) => Math.abs(ours.values[name]! - sklearn.values[name]!)),
     );
-    rows.push({ task: `${task} (${k} classes)`, ours, sklearn, maxDifference });
+    // Peak memory of evaluate-model itself on the CSV file, at half and at all the rows: the
+    // difference per row is what each row costs (the rest is the process's fixed part).
+    let memory: MetricsBenchRow['memory'];
+    if (task === 'binary') {
+      await generate(`${dir}-half`, task, k, ROWS / 2);
+      const [half, all] = [`${dir}-half`, dir].map((folder) =>
+        runJson(process.execPath, [
+          '--expose-gc',
+          '--import',
+          'tsx',
+          join(here, 'metrics-memory.ts'),
+          folder,
+          task,
+          String(k),
+          String(RESAMPLES),
+        ]),
+      ) as unknown as [MemorySide, MemorySide];
+      memory = {
+        bytesPerRow: all.bytesPerRow,
+        marginalBytesPerRow: (all.peakRssBytes - half.peakRssBytes) / (all.rows - half.rows),
+      };
+    }
+    rows.push({ task: `${task} (${k} classes)`, ours, sklearn, maxDifference, memory });
   }
   return rows;
 }
@@ -144,6 +180,12 @@ export function renderMetrics(rows: readonly MetricsBenchRow[]): string {
       `| ${row.task} | ${s(row.sklearn.pointSeconds)} | ${s(row.ours.pointSeconds)} | ${(row.sklearn.pointSeconds / row.ours.pointSeconds).toFixed(1)}x | ${s(row.ours.bootstrapSeconds!)} | ${(total / row.sklearn.pointSeconds).toFixed(1)}x | ${mb(row.sklearn.maxRssBytes)} / ${mb(row.ours.maxRssBytes)} | ${row.sklearn.readCsvSeconds === null ? '–' : s(row.sklearn.readCsvSeconds)} / ${s(row.ours.readCsvSeconds!)} | ${row.maxDifference.toExponential(1)} |`,
     );
   }
+  for (const row of rows)
+    if (row.memory)
+      lines.push(
+        '',
+        `evaluate-model on the ${row.task} CSV file (reader, metrics, ${RESAMPLES} resamples): peak memory grows by ${row.memory.marginalBytesPerRow.toFixed(1)} bytes per row (between ${(ROWS / 2).toLocaleString('en')} and ${ROWS.toLocaleString('en')} rows; target ≤ 40), ${row.memory.bytesPerRow.toFixed(1)} bytes per row with the process's fixed part at ${ROWS.toLocaleString('en')} rows.`,
+      );
   lines.push(
     '',
     'Bootstrap: Poisson(1) row weights drawn per resample from a counter-based generator; each resample is a few sequential passes (confusion counts, per-row losses, ranking walks over orders sorted once), no re-sorting.',
