@@ -401,26 +401,29 @@ function prepareClassification(set: ClassificationSet): PreparedMetrics {
     }
   };
   // Why a probability metric is undefined: a scored class that no row has, or that every row has.
+  // Tallied now, not when asked: a closure over the set would keep its arrays alive through the
+  // bootstrap, which is where an evaluation's memory peaks.
+  const support = new Float64Array(width);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const w = set.weights ? set.weights[i]! : 1;
+    const column = columnOf[set.labels[i]!]!;
+    if (column !== -1) support[column]! += w;
+    total += w;
+  }
   const why = (name: string): string | undefined => {
     if (name === 'roc_auc') return ONE_CLASS_ROC_AUC;
     if (name !== 'roc_auc_ovr' && name !== 'roc_auc_ovr_weighted') return undefined;
-    const support = new Float64Array(width);
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      const w = set.weights ? set.weights[i]! : 1;
-      const column = columnOf[set.labels[i]!]!;
-      if (column !== -1) support[column]! += w;
-      total += w;
-    }
     const c = support.findIndex((s) => s === 0 || s === total);
     if (c === -1) return ONE_CLASS_ROC_AUC;
     return `${ONE_CLASS_ROC_AUC} (one-vs-rest for class ${quoteValue(scoreClasses[c])}, which ${support[c] === 0 ? 'no row has' : 'every row has'} as its label)`;
   };
+  const shownNames = shown.map((c) => set.classes[c]!);
   return {
     ...prepared(n, held, set.weights, slots.names, evaluateHeld),
     why,
     confusion: {
-      classes: shown.map((c) => set.classes[c]!),
+      classes: shownNames,
       matrix,
       ...(shown.length < k ? { totalClasses: k } : {}),
     },
