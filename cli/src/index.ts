@@ -20,7 +20,7 @@ import { detectFormat, type DataFormat } from '../../shared/data/records.js';
 import { actionDefaults } from '../../shared/action/action-defaults.js';
 import { stepEnvironment, type StepEnvironment } from '../../shared/action/context.js';
 import { confinePaths, stepConfinement } from '../../shared/files/confine.js';
-import { displayPath, expandPaths } from '../../shared/files/expand.js';
+import { expandPathsAsWritten } from '../../shared/files/expand.js';
 import {
   isValidationWorker,
   offerValidationWorkers,
@@ -272,10 +272,9 @@ else {
   process.exitCode = await main(process.argv.slice(2));
 }
 
-/** Paths as the CLI's reports show them: relative to the current folder. */
-async function expandFrom(entries: readonly string[], what: string): Promise<string[]> {
-  const cwd = process.cwd();
-  return (await expandPaths(entries, cwd, what)).map((path) => displayPath(path, cwd));
+/** Paths as the CLI's reports show them: as written, or relative to the current folder. */
+function expandFrom(entries: readonly string[], what: string): Promise<string[]> {
+  return expandPathsAsWritten(entries, process.cwd(), what);
 }
 
 function dataFormat(format: string): DataFormat {

@@ -34,8 +34,26 @@ export async function expandPaths(
   return [...files];
 }
 
-/** `path` as a report shows it: relative to `baseDir` when inside it, else absolute. */
-export function displayPath(path: string, baseDir: string): string {
+/**
+ * The same files as `expandPaths`, named as a report shows them: a file named by its path as
+ * the user wrote it, a file found in a folder or by a pattern relative to `baseDir` when inside
+ * it (absolute otherwise).
+ */
+export async function expandPathsAsWritten(
+  entries: readonly string[],
+  baseDir: string,
+  what: string,
+): Promise<string[]> {
+  const written = new Map(
+    entries.filter((e) => !e.startsWith('!')).map((entry) => [resolve(baseDir, entry), entry]),
+  );
+  return (await expandPaths(entries, baseDir, what)).map(
+    (path) => written.get(path) ?? displayPath(path, baseDir),
+  );
+}
+
+/** `path` relative to `baseDir` when inside it, else absolute. */
+function displayPath(path: string, baseDir: string): string {
   const inside = relative(baseDir, path);
   return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
 }

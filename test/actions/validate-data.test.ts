@@ -264,7 +264,7 @@ describe('validate-data bundle', () => {
     [
       'a glob that matches nothing',
       { data: 'data/*.xlsx', schema },
-      /The data pattern "data\/\*\.xlsx" matches no file/,
+      /The data file pattern "data\/\*\.xlsx" matches no file/,
     ],
     [
       'an unknown extension',

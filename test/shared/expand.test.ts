@@ -1,11 +1,12 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { displayPath, expandPaths } from '../../shared/files/expand.js';
+import { expandPaths, expandPathsAsWritten } from '../../shared/files/expand.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 let root: string;
-const names = (paths: string[]) => paths.map((path) => displayPath(path, root));
+const names = (paths: string[]) =>
+  paths.map((path) => (path.startsWith(`${root}/`) ? path.slice(root.length + 1) : path));
 
 beforeAll(async () => {
   root = await tempDir('mlops-expand-');
@@ -71,8 +72,13 @@ describe('expandPaths, the one reading of data, code and outputs', () => {
     );
   });
 
-  it('shows a path inside the base folder relative to it, and one outside as it is', () => {
-    expect(displayPath(join(root, 'data/x.csv'), root)).toBe('data/x.csv');
-    expect(displayPath('/etc/passwd', root)).toBe('/etc/passwd');
+  it('names files as the user wrote them, and found ones relative to the base folder', async () => {
+    expect(
+      await expandPathsAsWritten(['./README.md', 'data/{train,eval}.csv'], root, 'data file'),
+    ).toEqual(['./README.md', 'data/eval.csv', 'data/train.csv']);
+    // Found outside the base folder: absolute (confinement then judges it).
+    expect(await expandPathsAsWritten(['../READ*.md'], join(root, 'data'), 'data file')).toEqual([
+      join(root, 'README.md'),
+    ]);
   });
 });

@@ -6,7 +6,7 @@ import type { ActionDefinition } from '../../../shared/action/run-action.js';
 import type { Runner } from '../../../shared/action/runner.js';
 import { detectFormat, type DataFormat } from '../../../shared/data/records.js';
 import { confinePath, confinePaths, stepConfinement } from '../../../shared/files/confine.js';
-import { displayPath, expandPaths } from '../../../shared/files/expand.js';
+import { expandPathsAsWritten } from '../../../shared/files/expand.js';
 import {
   loadSchemaInput,
   type PackageResource,
@@ -33,9 +33,7 @@ export const validateData: ActionDefinition<typeof inputs> = {
       );
     const confinement = await stepConfinement(step.workspace, step.tempDir);
     const cwd = process.cwd();
-    const paths = (await expandPaths(input.data, cwd, 'data file')).map((path) =>
-      displayPath(path, cwd),
-    );
+    const paths = await expandPathsAsWritten(input.data, cwd, 'data file');
     await confinePaths(paths, confinement, { what: 'data file', input: 'data', baseDir: cwd });
     const files = paths.map(
       (path) => ({ path, format: resolveFormat(path, input.format) }) satisfies DataFile,

@@ -147,9 +147,11 @@ export const cases: HostileCase[] = [
   ),
   validate(
     'v-data-folder',
-    { 'folder/x.csv': 'id\n1\n' },
+    // A folder is read as the files inside it, and each is confined: a link among them is
+    // judged by where it leads.
+    { 'folder/x.csv': 'id\n1\n', 'folder/leak.csv': secret },
     { data: '{dir}/folder', format: 'csv' },
-    /hostile\/v-data-folder\/folder" is a folder; a file was expected|is a directory; a file was expected/,
+    outsideError('data', 'data file', 'hostile/v-data-folder/folder/leak.csv'),
   ),
 
   {
