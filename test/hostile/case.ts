@@ -1,6 +1,6 @@
 /**
  * One hostile input, as a pull request could bring it, run through a built bundle (or the
- * command-line entry) by `corpus.test.ts`. A case is refused with an error that says where
+ * command-line entry) by `corpus.ts`, one test file per area. A case is refused with an error that says where
  * (file, line or field) and what was expected, or, for names that are legitimate data, rendered
  * escaped; the corpus also checks, for each case, that no stack trace is printed, that no value of the step's environment is
  * echoed, that nothing is written outside the job's folders, and that the step ends in time.
