@@ -6,7 +6,9 @@
  *
  * JavaScript numbers cannot tell 50 from 50.0, so the config is read a second time with the
  * `yaml` package's YAML 1.2 core schema and `intAsBigInt` (integers arrive as bigint, floats as
- * number) and written out by `typedText` below. The first read, through parseStructured, has
+ * number) and written out by `typedText` below. A plain scalar that a YAML 1.1 reader (PyYAML)
+ * would read otherwise (`yes`, `010`, `5e1`, `0x32`) counts by its text, since the training code
+ * may read the config with one. The first read, through parseStructured, has
  * already refused syntax errors and documents past STRUCTURED_LIMITS (aliases, nesting, the
  * values aliases expand to), so this walk is bounded by the same budgets.
  */
@@ -14,31 +16,78 @@ import { UserError } from '../action/errors.js';
 import { parseStructured, STRUCTURED_LIMITS } from '../files/structured.js';
 
 /**
- * The typed canonical text of a JSON or YAML config. Equal for two configs exactly when a YAML
- * 1.2 (or JSON) reader gives both the same values of the same types.
+ * The typed canonical text of a JSON or YAML config. Equal for two configs when a YAML 1.2 (or
+ * JSON) reader gives both the same values of the same types, and a YAML 1.1 reader does too.
  */
 export async function canonicalConfigText(text: string, path: string): Promise<string> {
   await parseStructured(text, path, 'config file');
-  const { parse } = await import('yaml');
-  let value: unknown;
-  try {
-    value = parse(text, {
-      version: '1.2',
-      schema: 'core',
-      intAsBigInt: true,
-      mapAsMap: true,
-      merge: true,
-      // JSON lets a later key replace an earlier one; js-yaml has already refused YAML duplicates.
-      uniqueKeys: false,
-      maxAliasCount: STRUCTURED_LIMITS.maxExpandedValues,
-      prettyErrors: true,
-    });
-  } catch (error) {
+  const { parseDocument, visit } = await import('yaml');
+  const document = parseDocument(text, {
+    version: '1.2',
+    schema: 'core',
+    intAsBigInt: true,
+    merge: true,
+    // JSON lets a later key replace an earlier one; js-yaml has already refused YAML duplicates.
+    uniqueKeys: false,
+    prettyErrors: true,
+  });
+  const error = document.errors[0];
+  if (error)
     throw new UserError(
-      `The config file "${path}" could not be read as YAML 1.2 for its fingerprint: ${(error as Error).message.split('\n')[0]}. Write it as plain JSON or YAML 1.2.`,
+      `The config file "${path}" could not be read as YAML 1.2 for its fingerprint: ${error.message.split('\n')[0]}. Write it as plain JSON or YAML 1.2.`,
     );
-  }
+  if (!/\.json$/i.test(path))
+    visit(document, {
+      Scalar(_key, node) {
+        // `<<` stays: it is the merge key, already resolved as such.
+        if (
+          node.type === 'PLAIN' &&
+          typeof node.source === 'string' &&
+          node.source !== '<<' &&
+          !readAlike(node)
+        )
+          node.value = new PlainText(node.source);
+      },
+    });
+  const value: unknown = document.toJS({
+    mapAsMap: true,
+    maxAliasCount: STRUCTURED_LIMITS.maxExpandedValues,
+  });
   return typedText(value);
+}
+
+/**
+ * A plain scalar that YAML 1.1 readers (PyYAML, the most common reader of a training config)
+ * and YAML 1.2 read differently, or spell alike only in one of them: `yes` (a string in 1.2, true
+ * in 1.1), `010` (10 against 8), `1_000`, `5e1` (a float in 1.2, a string in PyYAML), `0x32`,
+ * `2024-01-01`. It counts by its text, so that no two configs a 1.1 reader tells apart share a
+ * fingerprint.
+ */
+class PlainText {
+  constructor(readonly text: string) {}
+}
+
+const PYYAML_IMPLICIT = [
+  /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/,
+  /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/,
+  /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/,
+  /^(?:<<|=|~|null|Null|NULL|)$/,
+  /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}/,
+];
+
+/** The plain scalar means the same typed value to a YAML 1.1 reader (PyYAML) as to YAML 1.2. */
+function readAlike(node: { value: unknown; source?: string }): boolean {
+  const source = node.source!;
+  const value = node.value;
+  if (typeof value === 'string') return !PYYAML_IMPLICIT.some((pattern) => pattern.test(source));
+  if (typeof value === 'bigint') return /^[-+]?(?:0|[1-9][0-9]*)$/.test(source);
+  if (typeof value === 'number')
+    return /^(?:[-+]?[0-9]+\.[0-9]*(?:[eE][-+][0-9]+)?|\.[0-9]+(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/.test(
+      source,
+    );
+  if (typeof value === 'boolean') return /^(?:true|True|TRUE|false|False|FALSE)$/.test(source);
+  if (value === null) return /^(?:~|null|Null|NULL|)$/.test(source);
+  return false;
 }
 
 /**
@@ -48,6 +97,7 @@ export async function canonicalConfigText(text: string, path: string): Promise<s
  */
 function typedText(value: unknown): string {
   if (value === null || value === undefined) return 'null';
+  if (value instanceof PlainText) return `!plain ${JSON.stringify(value.text)}`;
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'number') return floatText(value);
   if (typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);

@@ -196,7 +196,7 @@ describe('train-model run()', () => {
     }
   });
 
-  it('gives 50 and 50.0 different fingerprints (scikit-learn refuses n_estimators=50.0), and the same to 50.0 and 5e1', async () => {
+  it('gives 50 and 50.0 different fingerprints (scikit-learn refuses n_estimators=50.0), and the same to 50.0 and 5.0e+1', async () => {
     const fingerprintOf = async (text: string) => {
       const config = await job.write('typed/config.yaml', text);
       const result = await train({
@@ -214,7 +214,7 @@ describe('train-model run()', () => {
     expect(float).not.toBe(integer);
     expect(text).not.toBe(integer);
     expect(text).not.toBe(float);
-    expect(await fingerprintOf('n_estimators: 5.0e1 # same float\n')).toBe(float);
+    expect(await fingerprintOf('n_estimators: 5.0e+1 # same float\n')).toBe(float);
     expect(await fingerprintOf('{"n_estimators": 50}')).toBe(integer);
   });
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { cachePaths } from '../../shared/cache/training-cache.js';
 import { canonicalJson } from '../../shared/files/hash.js';
@@ -62,14 +63,28 @@ describe('canonicalConfigText', () => {
 
   it('keeps the YAML 1.2 type of every scalar: int, float, string, bool, null', async () => {
     const forms = await Promise.all(
-      ['n: 50', 'n: 50.0', "n: '50'", 'n: true', 'n: null', 'n: 0x32', 'n: .nan', 'n: -.inf'].map(
-        yamlText,
-      ),
+      ['n: 50', 'n: 50.0', "n: '50'", 'n: true', 'n: null', 'n: .nan', 'n: -.inf'].map(yamlText),
     );
-    // 50 and 0x32 are the same int; every other form differs from each other.
-    expect(forms[5]).toBe(forms[0]);
-    const distinct = forms.filter((_, index) => index !== 5);
-    expect(new Set(distinct).size).toBe(distinct.length);
+    expect(new Set(forms).size).toBe(forms.length);
+    expect(await yamlText('n: +50')).toBe(forms[0]);
+    expect(await yamlText('n: 50.00')).toBe(forms[1]);
+    expect(await yamlText('n: "50"')).toBe(forms[2]);
+    expect(await yamlText('n: True')).toBe(forms[3]);
+    expect(await yamlText('n: ~')).toBe(forms[4]);
+  });
+
+  it('counts a plain scalar that YAML 1.1 (PyYAML) reads otherwise by its text', async () => {
+    // yes: a string in 1.2, true in PyYAML; 010: 10 against 8; 5e1: a float against a string.
+    for (const [a, b] of [
+      ['yes', '"yes"'],
+      ['010', '10'],
+      ['5e1', '50.0'],
+      ['1_000', '"1_000"'],
+      ['2024-01-01', '"2024-01-01"'],
+    ])
+      expect(await yamlText(`n: ${a}`), a).not.toBe(await yamlText(`n: ${b}`));
+    expect(await yamlText('n: 5.0e+1')).toBe(await yamlText('n: 50.0'));
+    expect(await yamlText('{yes: 1}')).not.toBe(await yamlText('{"yes": 1}'));
   });
 
   it('ignores formatting, comments, key order and the spelling of a number', async () => {
@@ -89,6 +104,84 @@ describe('canonicalConfigText', () => {
     expect(await canonicalConfigText('{"n": 50}', 'c.json')).not.toBe(
       await canonicalConfigText('{"n": 50.0}', 'c.json'),
     );
+  });
+
+  it('never gives one fingerprint to two spellings PyYAML reads apart (checked against PyYAML)', async () => {
+    const spellings = [
+      '50',
+      '+50',
+      '050',
+      '0x32',
+      '0o62',
+      '0b110010',
+      '50_0',
+      '5_0',
+      '50.0',
+      '50.00',
+      '5e1',
+      '5.0e1',
+      '5.0e+1',
+      '5.0E+1',
+      '.5',
+      '0.5',
+      '1.',
+      '1.0',
+      '.inf',
+      '.Inf',
+      '-.inf',
+      '.nan',
+      '.NaN',
+      'yes',
+      'Yes',
+      'no',
+      'on',
+      'off',
+      'y',
+      'n',
+      'true',
+      'True',
+      'TRUE',
+      'false',
+      'null',
+      'Null',
+      '~',
+      '',
+      'abc',
+      'a b',
+      '2024-01-01',
+      '2024-1-1',
+      '1:30',
+      '1:30.5',
+      '0',
+      '-0',
+      '-0.0',
+      '+.5',
+      'inf',
+      'nan',
+      '0x',
+      '1e',
+      '1_000.5',
+    ];
+    const canonical = await Promise.all(spellings.map((s) => yamlText(`n: ${s}\n`)));
+    const pyyaml = JSON.parse(
+      execFileSync(
+        '/usr/bin/python3',
+        [
+          '-c',
+          'import json, sys, yaml\nprint(json.dumps([repr((type(v), v)) for v in (yaml.safe_load("n: " + s + "\\n")["n"] for s in json.load(sys.stdin))]))',
+        ],
+        { input: JSON.stringify(spellings), encoding: 'utf8' },
+      ),
+    ) as string[];
+    for (let a = 0; a < spellings.length; a++)
+      for (let b = a + 1; b < spellings.length; b++)
+        if (canonical[a] === canonical[b])
+          expect(pyyaml[a], `${spellings[a]} and ${spellings[b]} share a fingerprint`).toBe(
+            pyyaml[b],
+          );
+    // And the spellings that mean the same in both do share one.
+    expect(canonical[spellings.indexOf('50.0')]).toBe(canonical[spellings.indexOf('5.0e+1')]);
+    expect(canonical[spellings.indexOf('true')]).toBe(canonical[spellings.indexOf('True')]);
   });
 
   it('resolves merge keys and anchors as the values they stand for', async () => {
