@@ -16,6 +16,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** Orders `values[offset + i·stride]` for i = 0, 1, ... from highest to lowest. No NaN. */
 export function descendingOrder(values: Float64Array, stride = 1, offset = 0): ScoreOrder {
   const n = Math.floor((values.length - offset + stride - 1) / stride);
+  if (n < SMALL) return comparedOrder(values, stride, offset, n);
   const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
   const [lo, hi] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
   // Keys as unsigned 64-bit halves that sort like the numbers (flip every bit of negatives, the
@@ -67,6 +68,31 @@ export function descendingOrder(values: Float64Array, stride = 1, offset = 0): S
     if (high[order[i]!] !== high[order[i - 1]!] || low[order[i]!] !== low[order[i - 1]!])
       ends[groups++] = i;
   }
+  if (n > 0) ends[groups++] = n;
+  return { order, groupEnds: ends.slice(0, groups) };
+}
+
+/**
+ * Below this many rows a comparison sort is cheaper than the radix sort's four passes over
+ * 65,536 counters: a file of ten thousand classes sorts ten thousand short columns.
+ */
+const SMALL = 2048;
+
+/** The same order by comparison: descending, ties in row order (as the stable radix sort leaves them). */
+function comparedOrder(
+  values: Float64Array,
+  stride: number,
+  offset: number,
+  n: number,
+): ScoreOrder {
+  const value = (row: number) => values[offset + row * stride]!;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => value(b) - value(a) || a - b);
+  const ends = new Uint32Array(n);
+  let groups = 0;
+  // -0 === 0: one threshold, as in the radix sort.
+  for (let i = 1; i < n; i++) if (value(order[i]!) !== value(order[i - 1]!)) ends[groups++] = i;
   if (n > 0) ends[groups++] = n;
   return { order, groupEnds: ends.slice(0, groups) };
 }

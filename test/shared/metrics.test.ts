@@ -13,6 +13,7 @@ import {
   subsetPredictions,
 } from '../../shared/metrics/predictions.js';
 import { flattenMetrics } from '../../shared/metrics/report.js';
+import { descendingOrder } from '../../shared/metrics/sort.js';
 
 interface Case {
   name: string;
@@ -320,4 +321,24 @@ describe('predictions in every format validate-data reads', () => {
       (await failure('parquet', await writeParquet(join(dir, 'p.parquet'), table))).message,
     ).toMatch(/"[^"]*p\.parquet", data row 2, column "prediction": the value is empty/);
   });
+});
+
+describe('descendingOrder', () => {
+  // Both the radix sort (2,048 rows or more) and the comparison sort (fewer) against a plain sort.
+  it.each([100, 1000, 5000, 70_000])(
+    'orders %i scores from highest to lowest, ties (0 and -0 too) in row order',
+    (n) => {
+      let seed = n;
+      const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+      const values = Float64Array.from({ length: n }, (_, i) =>
+        i % 11 === 0 ? (i % 2 ? -0 : 0) : Math.round((next() - 0.3) * 200) / 100,
+      );
+      const expected = Array.from(values.keys()).sort((a, b) => values[b]! - values[a]! || a - b);
+      const { order, groupEnds } = descendingOrder(values);
+      expect(Array.from(order)).toEqual(expected);
+      const distinct = new Set(Array.from(values, (v) => (v === 0 ? 0 : v))).size;
+      expect(groupEnds).toHaveLength(distinct);
+      expect(groupEnds.at(-1)).toBe(n);
+    },
+  );
 });
