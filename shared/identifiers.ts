@@ -100,11 +100,9 @@ export function identifierProblem(kind: IdentifierKind, value: unknown): string 
  * whose errors then name the input, or the file, field and line (see validateStructured).
  */
 export function identifier(kind: IdentifierKind) {
-  return z
-    .string()
-    .refine((value) => isIdentifier(kind, value), {
-      error: (issue) => identifierProblem(kind, issue.input),
-    });
+  return z.string().refine((value) => isIdentifier(kind, value), {
+    error: (issue) => identifierProblem(kind, issue.input),
+  });
 }
 
 /** `value` when it is a `kind`; otherwise a UserError that starts with `where` ("The artifact name", "Input \"version\""). */

@@ -98,9 +98,7 @@ export class GitHubApiStandIn extends LoopbackService {
   /** Workflow runs (GITHUB_RUN_ID) → the results-service run whose artifacts they hold. */
   readonly workflowRuns = new Map<number, string>();
   /** The finalized artifacts of a results-service run, and where their zip can be downloaded; wired by StandIns. */
-  artifactsOf: (
-    backendRunId: string,
-  ) => {
+  artifactsOf: (backendRunId: string) => {
     id: number;
     name: string;
     size: number;
