@@ -3,7 +3,7 @@
  * `mlops-actions`: the command-line entry, so that a data scientist can run on a laptop what
  * the workflow runs on GitHub. Wiring only:
  *   validate        runs the validate-data action itself (same inputs, defaults from its action.yml)
- *   infer-schema    writes a starting Table Schema from sample data
+ *   infer-schema    writes a Table Schema from sample data
  *   merge-profiles  merges data profiles of shards into one
  *   registry        lists every model and the version in each environment
  */
@@ -44,7 +44,9 @@ Commands:
 
   infer-schema --data <path|glob> [--data ...] [--format ...] [--out <schema.yaml|.json>]
            [--sample-rows <n>] [--enum-limit <n>] [--delimiter <c>] [--workspace <dir>]
-      Writes a starting schema from sample data (to standard output without --out).
+      Writes a schema from sample data, the first --sample-rows rows of every file (to standard
+      output without --out): types, formats and missing values; unique and enum only with enough
+      support; observed ranges as ml.stats warnings, not constraints.
 
   merge-profiles --out <merged.json> [--workspace <dir>] <profile.json|glob> ...
       Merges the data profiles of shards (e.g. a job matrix) into the profile of the whole.

@@ -170,6 +170,14 @@ export const TABLE_CASES: TableCase[] = [
     source: at(RESOURCE, 'test_resource_validate_blank_rows_multiple'),
   },
   {
+    schema: { fields: [{ name: 'x', type: 'integer', constraints: { required: true } }] },
+    csv: 'x\n1\n\n2\n',
+    expected: [[3, 1, 'constraint-error']],
+    source: `${at(RESOURCE, 'test_resource_validate_blank_rows')}[one column]`,
+    differs:
+      "In a one-column table frictionless reads an empty line as a blank row, as in a wider one; the project reads it as the column's empty value (here a missing required value), as a one-column CSV writes a missing value as an empty line.",
+  },
+  {
     schema: {
       fields: [
         { name: 'id', type: 'integer' },
