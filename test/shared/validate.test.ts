@@ -330,6 +330,27 @@ describe('validateFiles: rows and headers', () => {
     expectCodes(await validate('a,b\n,2\n', fields), ['constraint-error@2']);
   });
 
+  it('reports an all-null JSON Lines object or Parquet row as a blank-row', async () => {
+    const fields = [
+      { name: 'a', type: 'integer', constraints: { required: true } },
+      { name: 'b', type: 'string' },
+    ];
+    expectCodes(
+      await validate('{"a": 1, "b": "x"}\n{}\n{"a": null, "b": null}\n', fields, {}, '.jsonl'),
+      ['blank-row@2', 'blank-row@3'],
+    );
+    const path = await writeParquet(join(dir, 'blank.parquet'), {
+      columns: ['a', 'b'],
+      rows: [
+        [1, 'x'],
+        [null, null],
+      ],
+      parquetTypes: { a: 'INT32', b: 'STRING' },
+    });
+    const parquet = await validateFiles([{ path, format: 'parquet' }], await schema(fields), 10);
+    expect(parquet.findings.map((f) => [f.code, f.row])).toEqual([['blank-row', 2]]);
+  });
+
   it('reports a required field without a column as frictionless does: per row under exact, once otherwise', async () => {
     const fields = [{ name: 'a' }, { name: 'b', constraints: { required: true } }];
     const exact = await validate('a\n1\n2\n', fields);
