@@ -8,7 +8,7 @@
 import type { RawValue } from './raw-value.js';
 
 /** The exact decimal text of unscaled × 10^-scale, without trailing fraction zeros: (9999n, 2) → "99.99". */
-export function decimalText(unscaled: bigint, scale: number): string {
+function decimalText(unscaled: bigint, scale: number): string {
   const negative = unscaled < 0n;
   let digits = (negative ? -unscaled : unscaled).toString();
   if (scale <= 0) return `${negative ? '-' : ''}${digits}${'0'.repeat(-scale)}`;
