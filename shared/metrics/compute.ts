@@ -91,7 +91,7 @@ export interface PreparedMetrics {
 }
 
 /** The metrics of a regression, in report order. */
-export const REGRESSION_METRICS = [
+const REGRESSION_METRICS = [
   'mae',
   'mse',
   'rmse',
@@ -129,7 +129,7 @@ export function taskMetrics(task: Task): {
 }
 
 /** scikit-learn's words when ROC AUC has rows of one class only. */
-export const ONE_CLASS_ROC_AUC =
+const ONE_CLASS_ROC_AUC =
   'Only one class present in y_true. ROC AUC score is not defined in that case.';
 
 /**

@@ -241,7 +241,7 @@ interface LabelledRow {
  * spellings of NaN and NA that pandas and R write for a missing value. A literal `NaN` in a
  * label column is never a class.
  */
-export const MISSING_VALUES: ReadonlySet<string> = new Set([
+const MISSING_VALUES: ReadonlySet<string> = new Set([
   '',
   'NaN',
   'nan',
@@ -272,7 +272,7 @@ const isNumber = (text: string) => NUMBER.test(text.trim());
  * decimals for up to 100 (each rounding moves a row's sum by at most half a unit in the last
  * place). log_loss renormalises every row, as scikit-learn does.
  */
-export const PROBABILITY_SUM_TOLERANCE = 0.005;
+const PROBABILITY_SUM_TOLERANCE = 0.005;
 
 /**
  * Most classes that may occur in the predictions but not among the labels before the two
