@@ -708,8 +708,14 @@ class GrowableInt32 extends Column<Int32Array> {
  */
 async function lineCapacity(path: string, format: DataFormat): Promise<number | undefined> {
   if (format === 'parquet') return undefined;
-  const text = await openText(path);
-  let lines = 1;
-  for await (const chunk of text) lines += countNewlines(chunk as string);
-  return lines;
+  try {
+    const text = await openText(path);
+    let lines = 1;
+    for await (const chunk of text) lines += countNewlines(chunk as string);
+    return lines;
+  } catch {
+    // Only a hint: the read that follows meets the same problem (bad UTF-8, a truncated gzip,
+    // a missing file) and reports it as a data error at its line.
+    return undefined;
+  }
 }
