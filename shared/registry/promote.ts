@@ -153,6 +153,7 @@ export async function promote(request: PromotionRequest): Promise<PromotionOutco
 
   const gates = evaluateGates(metrics.metrics, current?.payload.metrics, request.policy, {
     candidateSlices: metrics.slices ?? {},
+    ...(metrics.skipped ? { candidateSkipped: metrics.skipped } : {}),
   });
   const comparisonDigest = digestComparison(gates, current);
   log.info(

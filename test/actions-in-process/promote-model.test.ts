@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { promoteModel } from '../../actions/promote-model/src/run.js';
 import { trainModel } from '../../actions/train-model/src/run.js';
@@ -116,6 +118,31 @@ describe('promote-model run()', () => {
       metrics: better.metrics,
     });
     expect(promoted.outputs['previous-version']).toBe((await v1).version);
+  });
+
+  it('refuses a gated metric the report could not compute, giving the reason it gives', async () => {
+    const model = await candidate('4', 0.9);
+    const reason = 'Only one class present in y_true. ROC AUC score is not defined in that case.';
+    await job.write(
+      'metrics-4.json',
+      JSON.stringify({
+        ...JSON.parse(await readFile(join(job.workspace, model.metrics), 'utf8')),
+        skipped: { roc_auc: reason },
+      }),
+    );
+    const gates = await job.write(
+      'gates-roc.yaml',
+      'metrics:\n  roc_auc: {direction: higher, min: 0.7, level: fail}\n',
+    );
+    const refused = await promote({
+      environment: 'audit',
+      manifest: model.manifest,
+      metrics: model.metrics,
+      gates,
+    });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.errors.at(-1)).toContain(`roc_auc: not computed: ${reason}`);
+    expect(deploymentsTo('audit')).toEqual([]);
   });
 
   it.each([
