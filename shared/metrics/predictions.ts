@@ -31,8 +31,13 @@ export interface PredictionSpec {
   weight?: string;
   /** Columns whose values split the rows into slices. */
   slices?: readonly string[];
-  /** A row whose label is missing (MISSING_VALUES): an error at its line (default), or left out and counted. */
+  /** A row whose label is missing (see missingValues): an error at its line (default), or left out and counted. */
   missingLabels?: 'error' | 'drop';
+  /**
+   * The values that mean "missing", as a Table Schema's `missingValues` lists them; the empty
+   * cell always does. MISSING_VALUES, pandas' and R's spellings, when not given.
+   */
+  missingValues?: readonly string[];
 }
 
 interface SliceColumn {
@@ -312,6 +317,7 @@ export class PredictionSetBuilder {
   readonly dropped = { rows: 0, first: undefined as string | undefined };
   /** Why the probability metrics cannot be computed: the first row whose probabilities are not probabilities. */
   probabilityProblem: string | undefined;
+  private readonly missing: ReadonlySet<string>;
 
   constructor(
     private readonly spec: PredictionSpec,
@@ -322,6 +328,7 @@ export class PredictionSetBuilder {
     rows?: number,
   ) {
     this.scoreClasses = (spec.scores ?? []).map((s) => s.class);
+    this.missing = spec.missingValues ? new Set(['', ...spec.missingValues]) : MISSING_VALUES;
     this.labels = new GrowableInt32(rows);
     this.predictions = new GrowableInt32(rows);
     this.numericLabels = new GrowableFloat64(rows);
@@ -341,7 +348,7 @@ export class PredictionSetBuilder {
   /** Adds a row; false when it was left out for a missing label (missing-labels: drop). */
   add(row: LabelledRow, scores: readonly Cell[], weight: Cell | undefined): boolean {
     const { spec } = this;
-    if (MISSING_VALUES.has(row.label.trim())) {
+    if (this.missing.has(row.label.trim())) {
       if (spec.missingLabels === 'drop') {
         this.dropped.rows++;
         this.dropped.first ??= row.where;
@@ -351,7 +358,7 @@ export class PredictionSetBuilder {
         row.label.trim() === ''
           ? 'the label is empty'
           : `the label ${quoteValue(row.label)} is a missing value, not a class`,
-        'Every row needs its true label: fill it in, or set "missing-labels: drop" to leave such rows out (they are counted in a warning).',
+        'Every row needs its true label: fill it in, or set "missing-labels: drop" to leave such rows out (they are counted in a warning). Which values mean missing is the "missing-values" input.',
       );
     }
     if (spec.task === 'regression') {
@@ -369,7 +376,7 @@ export class PredictionSetBuilder {
       const prediction = row.prediction.trim();
       if (prediction === '')
         new Cell(this.path, row.where, spec.prediction, row.prediction).required();
-      if (MISSING_VALUES.has(prediction)) {
+      if (this.missing.has(prediction)) {
         throw new UserError(
           `The predictions file "${this.path}", ${row.where}, column "${spec.prediction}": the prediction is ${quoteValue(row.prediction)}, a missing value, not a class. Drop rows the model did not score, or fix the model's output.`,
         );

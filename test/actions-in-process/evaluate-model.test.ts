@@ -209,6 +209,32 @@ describe('evaluate-model never gives a silently wrong answer (issue 15)', () => 
     },
   );
 
+  it("reads missing labels as a schema's missingValues say, when missing-values lists them", async () => {
+    const rows = pandasRows.map((row, i) => (i === 3 ? ['-999', row[1]!] : row));
+    await job.write('p/sentinel.csv', csv('label,prediction', rows));
+    // By default -999 is a number, so a class: the file is read, with -999 among the labels.
+    const asClass = await evaluate({ predictions: 'p/sentinel.csv', task: 'multiclass' });
+    expect(asClass.errors).toEqual([]);
+    const refused = await evaluate({
+      predictions: 'p/sentinel.csv',
+      task: 'multiclass',
+      'missing-values': '-999\nn/a',
+    });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.errors.at(-1)).toContain(
+      'line 5, column "label": the label "-999" is a missing value, not a class',
+    );
+    const dropped = await evaluate({
+      predictions: 'p/sentinel.csv',
+      task: 'multiclass',
+      'missing-values': '-999',
+      'missing-labels': 'drop',
+      bootstrap: '0',
+    });
+    expect(dropped.errors).toEqual([]);
+    expect((await reportOf(dropped.outputs.metrics!)).evaluation!.rows).toBe(9);
+  });
+
   it('fails with both sets shown when labels and predictions barely share a class', async () => {
     const names = ['cat', 'dog', 'bird'];
     await job.write(

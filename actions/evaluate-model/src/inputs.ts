@@ -22,6 +22,8 @@ export const inputs = z.object({
   'positive-label': text(),
   'weight-column': text().optional(),
   'missing-labels': choice(['error', 'drop']),
+  // One value per line, as `slices` lists its columns.
+  'missing-values': pathList().optional(),
   slices: pathList().optional(),
   'min-slice-size': wholeNumber(1),
   bootstrap: wholeNumber(0, 100000),
@@ -70,6 +72,7 @@ export function evaluationSource(input: Inputs): { metrics: string } | Predictio
     weight: input['weight-column'],
     slices: input.slices,
     missingLabels: input['missing-labels'],
+    ...(input['missing-values']?.length ? { missingValues: input['missing-values'] } : {}),
   };
   return {
     predictions: input.predictions,
