@@ -90,7 +90,7 @@ export async function validateFileInShards(
   const shardBytes = context.options.parallel?.shardBytes ?? DEFAULT_SHARD_BYTES;
   const tasks =
     plan.kind === 'delimited'
-      ? delimitedTasks(file.path, plan.layout, shardBytes)
+      ? delimitedTasks(file.path, plan.layout, shardBytes, pool.size)
       : parquetTasks(plan.groupRows);
   let fatal: ShardResult['fatal'];
   await pool.run(setup, tasks, (result) => {
@@ -113,8 +113,9 @@ async function* delimitedTasks(
   path: string,
   layout: DelimitedLayout,
   shardBytes: number,
+  workers: number,
 ): AsyncGenerator<ShardTask> {
-  for await (const shard of delimitedShards(path, layout, shardBytes))
+  for await (const shard of delimitedShards(path, layout, shardBytes, workers))
     yield { kind: 'delimited', shard };
 }
 
@@ -167,6 +168,11 @@ export class ShardPool {
     private readonly schema: CompiledSchema,
     private readonly maxFindings: number,
   ) {}
+
+  /** The workers the pool runs (or will, once started). */
+  get size(): number {
+    return workerCount(this.options);
+  }
 
   private start(): void {
     if (this.workers.length) return;
