@@ -78,13 +78,13 @@ export function bootstrapIntervals(
   options: BootstrapOptions,
 ): Record<string, [number, number]> {
   const random = new Xoshiro128(options.seed);
-  const buffer = new Float64Array(prepared.rows);
   const out = new Float64Array(prepared.names.length);
   const slots = names.map((name) => prepared.names.indexOf(name));
   // One row of draws per metric, NaN where the resample leaves the metric undefined.
   const draws = new Float64Array(names.length * options.resamples).fill(Number.NaN);
   for (let r = 0; r < options.resamples; r++) {
-    prepared.resample(random, buffer, out);
+    // No buffer of weights: a classification draws each where it uses it (8 bytes a row less at peak).
+    prepared.resample(random, null, out);
     for (let m = 0; m < names.length; m++)
       if (slots[m] !== -1) draws[m * options.resamples + r] = out[slots[m]!]!;
   }

@@ -13,7 +13,6 @@ import {
   balancedAccuracy,
   binaryRowLogLoss,
   cappedConfusion,
-  classTallies,
   macroAverage,
   matthewsCorrcoef,
   multiclassRowLogLoss,
@@ -24,7 +23,7 @@ import {
 } from './classification.js';
 import { quoteValue } from '../identifiers.js';
 import { poissonAt, type Xoshiro128 } from './random.js';
-import { rankingMetrics, type RankedColumn } from './ranking.js';
+import { RankingWalk, rankingMetrics, type RankedColumn } from './ranking.js';
 import { REGRESSION_REASONS, regressionMetrics, regressionRows } from './regression.js';
 import { descendingOrder } from './sort.js';
 
@@ -78,10 +77,13 @@ export interface PreparedMetrics {
    * The metrics of one Poisson bootstrap resample, written to `out` in `names` order (NaN:
    * undefined in this resample): every row weighted by a Poisson(1) draw (times its sample
    * weight). The draws are made in the order the rows are held in, which makes every pass
-   * sequential; `buffer` has one entry per row. Numbers in slots, not an object per
-   * resample: a thousand resamples of a small file then cost next to nothing at start-up.
+   * sequential. `buffer`, one entry per row, holds the weights where a set needs them in
+   * memory (a regression's median walk); null: the set allocates one if it needs it (a
+   * classification draws each weight where it uses it, and needs none). Numbers in slots, not
+   * an object per resample: a thousand resamples of a small file then cost next to nothing at
+   * start-up.
    */
-  resample(random: Xoshiro128, buffer: Float64Array, out: Float64Array): void;
+  resample(random: Xoshiro128, buffer: Float64Array | null, out: Float64Array): void;
   /**
    * The weighted confusion matrix (classification), rows = true class, in `classes` order, over
    * at most MAX_REPORTED_CLASSES classes (those with the most rows); `totalClasses` is set when
@@ -155,7 +157,9 @@ export function prepareMetrics(set: PredictionSet): PreparedMetrics {
 /**
  * The shared frame of a prepared set: rows are held in an internal order (`held[j]` is the
  * original row at position j; null: the file's order) chosen so that the costliest walk is
- * sequential; `evaluateHeld` takes weights in that order.
+ * sequential; `evaluateHeld` takes weights in that order. `drawsWeights`: given a resample's
+ * key, `evaluateHeld` draws every row's weight itself (times its sample weight), so a resample
+ * needs no array of weights.
  */
 function prepared(
   rows: number,
@@ -163,8 +167,11 @@ function prepared(
   sampleWeights: Float64Array | undefined,
   names: readonly string[],
   evaluateHeld: (weights: Float64Array | null, out: Float64Array, resampleKey?: number) => void,
+  drawsWeights = false,
 ): Omit<PreparedMetrics, 'confusion' | 'why'> {
-  const heldWeights = sampleWeights && gather(sampleWeights, held);
+  // Both made on first need: a classification's resamples use neither.
+  let heldWeights: Float64Array | undefined | null = null;
+  let ownBuffer: Float64Array | undefined;
   const memo = rows <= MEMO_ROWS ? new Map<string, Float64Array>() : undefined;
   return {
     rows,
@@ -178,8 +185,14 @@ function prepared(
       });
       return metrics;
     },
-    resample(random, buffer, out) {
+    resample(random, given, out) {
       const key = random.nextUint32();
+      if (drawsWeights && memo === undefined) {
+        evaluateHeld(null, out, key);
+        return;
+      }
+      const buffer = given ?? (ownBuffer ??= new Float64Array(rows));
+      if (heldWeights === null) heldWeights = sampleWeights && gather(sampleWeights, held);
       for (let j = 0; j < rows; j++)
         buffer[j] =
           poissonAt(key, held === null ? j : held[j]!) * (heldWeights ? heldWeights[j]! : 1);
@@ -322,7 +335,8 @@ function prepareClassification(set: ClassificationSet): PreparedMetrics {
         positive,
         rows,
         fileRows,
-        sampleWeights: set.weights && gather(set.weights, fileRows),
+        // The first column is walked in the held pass, which has its own sample weights.
+        sampleWeights: c > 0 && set.weights ? gather(set.weights, fileRows) : undefined,
       });
     });
   }
@@ -344,34 +358,41 @@ function prepareClassification(set: ClassificationSet): PreparedMetrics {
   const rocAucOvrSlot = slots.add('roc_auc_ovr', scored && !binary);
   const rocAucOvrWeightedSlot = slots.add('roc_auc_ovr_weighted', scored && !binary);
   const averagePrecisionSlot = slots.add('average_precision', scored);
+  const heldWeights = set.weights && gather(set.weights, held);
+  const pass = heldPass({
+    n,
+    labels,
+    predictions,
+    held,
+    heldWeights,
+    tallies: emptyTallies(k),
+    rowLogLoss,
+    rowBrier,
+    first: columns[0],
+  });
   const evaluateHeld = (
     weights: Float64Array | null,
     out: Float64Array,
     resampleKey?: number,
   ): void => {
     out.fill(Number.NaN);
-    const tallies = classTallies(k, labels, predictions, weights);
+    const sums = pass(weights, resampleKey ?? -1);
+    const tallies = sums.tallies;
     if (tallies.total === 0) return;
     confusionMetrics(tallies, at, out, positiveIndex, binary);
     if (rowLogLoss) {
-      let weight = 0;
-      let logLoss = 0;
-      let brier = 0;
-      for (let j = 0; j < n; j++) {
-        const w = weights === null ? 1 : weights[j]!;
-        weight += w;
-        logLoss += w * rowLogLoss[j]!;
-        if (rowBrier !== undefined) brier += w * rowBrier[j]!;
-      }
       // log_loss needs two classes among the labels it is given (scikit-learn's `labels`).
-      put(out, logLossSlot, logLoss / weight);
-      put(out, brierSlot, brier / weight);
-      // The first column walks the held order, whose weights are at hand; the others draw theirs.
+      put(out, logLossSlot, sums.logLoss / tallies.total);
+      put(out, brierSlot, sums.brier / tallies.total);
+      // The first column was walked in the pass (it is the held order); the others walk their
+      // own orders, drawing a resample's weights on the way.
       const ranked = columns.map((column, c) =>
-        rankingMetrics(
-          column,
-          resampleKey !== undefined && c > 0 ? { resampleKey } : { array: weights },
-        ),
+        c === 0
+          ? sums.firstRanking!
+          : rankingMetrics(
+              column,
+              resampleKey !== undefined ? { resampleKey } : { array: weights },
+            ),
       );
       if (binary) {
         put(out, rocAucSlot, ranked[0]!.rocAuc);
@@ -420,7 +441,7 @@ function prepareClassification(set: ClassificationSet): PreparedMetrics {
   };
   const shownNames = shown.map((c) => set.classes[c]!);
   return {
-    ...prepared(n, held, set.weights, slots.names, evaluateHeld),
+    ...prepared(n, held, set.weights, slots.names, evaluateHeld, true),
     why,
     confusion: {
       classes: shownNames,
@@ -494,4 +515,87 @@ function confusionMetrics(
   put(out, at.matthews, matthewsCorrcoef(tallies));
   for (let c = 0; c < per.length; c++)
     for (let m = 0; m < 3; m++) put(out, at.perClass[c]![m]!, per[c]![KEYS[m]!]);
+}
+
+function emptyTallies(k: number): ClassTallies {
+  const zeros = () => new Float64Array(k);
+  return { k, support: zeros(), predicted: zeros(), truePositive: zeros(), total: 0 };
+}
+
+interface HeldRows {
+  n: number;
+  labels: ClassCodes;
+  predictions: ClassCodes;
+  held: Uint32Array | null;
+  /** Sample weights in held order. */
+  heldWeights: Float64Array | undefined;
+  /** Reused by every pass: a resample allocates nothing per row or per class. */
+  tallies: ClassTallies;
+  rowLogLoss: Float64Array | undefined;
+  rowBrier: Float64Array | undefined;
+  /** The ranking of the first score column, whose order is the held order. */
+  first: RankedColumn | undefined;
+}
+
+/**
+ * One pass down the held rows under `weights` (null: all ones) or, given a resample's key
+ * (not -1), under Poisson(1) weights drawn on the way (times the sample weights): the class
+ * tallies, the weighted sums of the per-row log loss and Brier score, and the first score
+ * column's ranking walk. One pass rather than one per metric: at a million rows a resample is
+ * bound by the walks over memory, and every weight is drawn once. Each sum adds the rows in
+ * held order, as the separate passes did, so the values are the same to the last bit.
+ */
+function heldPass(rows: HeldRows) {
+  const { n, labels, predictions, held, heldWeights, tallies, rowLogLoss, rowBrier, first } = rows;
+  const { support, predicted, truePositive } = tallies;
+  const ends = first?.groupEnds ?? new Uint32Array(0);
+  const positive = first?.positive ?? new Uint8Array(0);
+  return (weights: Float64Array | null, key: number) => {
+    support.fill(0);
+    predicted.fill(0);
+    truePositive.fill(0);
+    const walk = new RankingWalk();
+    let total = 0;
+    let logLoss = 0;
+    let brier = 0;
+    // The open run of tied scores in the first column: where it ends, and its sums.
+    let group = 0;
+    let end = ends.length > 0 ? ends[0]! : -1;
+    let groupPositive = 0;
+    let groupAll = 0;
+    for (let j = 0; j < n; j++) {
+      const w =
+        key !== -1
+          ? poissonAt(key, held === null ? j : held[j]!) * (heldWeights ? heldWeights[j]! : 1)
+          : weights === null
+            ? 1
+            : weights[j]!;
+      const t = labels[j]!;
+      const p = predictions[j]!;
+      support[t]! += w;
+      predicted[p]! += w;
+      if (t === p) truePositive[t]! += w;
+      total += w;
+      if (rowLogLoss !== undefined) {
+        logLoss += w * rowLogLoss[j]!;
+        if (rowBrier !== undefined) brier += w * rowBrier[j]!;
+        // w·1 and w·0 are exact, so this equals summing by branch, without the mispredictions.
+        groupPositive += w * positive[j]!;
+        groupAll += w;
+        if (j + 1 === end) {
+          walk.group(groupPositive, groupAll);
+          groupPositive = 0;
+          groupAll = 0;
+          end = ends[++group] ?? -1;
+        }
+      }
+    }
+    tallies.total = total;
+    return {
+      tallies,
+      logLoss,
+      brier,
+      firstRanking: first === undefined ? undefined : walk.result(),
+    };
+  };
 }

@@ -40,10 +40,7 @@ export function rankingMetrics(column: RankedColumn, weighting: RankingWeights):
   const { groupEnds, positive, rows, fileRows, sampleWeights } = column;
   const weights = 'array' in weighting ? weighting.array : null;
   const key = 'resampleKey' in weighting ? weighting.resampleKey : -1;
-  let truePositives = 0;
-  let falsePositives = 0;
-  let area = 0;
-  let precisionSum = 0;
+  const walk = new RankingWalk();
   let start = 0;
   for (let g = 0; g < groupEnds.length; g++) {
     const end = groupEnds[g]!;
@@ -61,18 +58,43 @@ export function rankingMetrics(column: RankedColumn, weighting: RankingWeights):
       all += w;
     }
     start = end;
-    const fp = all - tp;
-    const before = truePositives;
-    truePositives += tp;
-    falsePositives += fp;
-    area += (fp * (before + truePositives)) / 2;
-    if (tp > 0) precisionSum += tp * (truePositives / (truePositives + falsePositives));
+    walk.group(tp, all);
   }
-  return {
-    rocAuc:
-      truePositives > 0 && falsePositives > 0 ? area / (truePositives * falsePositives) : undefined,
-    averagePrecision:
-      truePositives > 0 ? precisionSum / truePositives : falsePositives > 0 ? 0 : undefined,
-    positives: truePositives,
-  };
+  return walk.result();
+}
+
+/**
+ * The running sums of one walk down a ranking, a run of tied scores at a time: apart from
+ * `rankingMetrics`, so that a pass over the rows that tallies other metrics too can walk the
+ * ranking it is held in on the way.
+ */
+export class RankingWalk {
+  private truePositives = 0;
+  private falsePositives = 0;
+  private area = 0;
+  private precisionSum = 0;
+
+  /** The next run of tied scores: `tp` the weight of its positive rows, `all` of all its rows. */
+  group(tp: number, all: number): void {
+    const fp = all - tp;
+    const before = this.truePositives;
+    this.truePositives += tp;
+    this.falsePositives += fp;
+    this.area += (fp * (before + this.truePositives)) / 2;
+    if (tp > 0)
+      this.precisionSum += tp * (this.truePositives / (this.truePositives + this.falsePositives));
+  }
+
+  result(): RankingMetrics {
+    const { truePositives, falsePositives } = this;
+    return {
+      rocAuc:
+        truePositives > 0 && falsePositives > 0
+          ? this.area / (truePositives * falsePositives)
+          : undefined,
+      averagePrecision:
+        truePositives > 0 ? this.precisionSum / truePositives : falsePositives > 0 ? 0 : undefined,
+      positives: truePositives,
+    };
+  }
 }
