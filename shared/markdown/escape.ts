@@ -20,6 +20,8 @@ export function escapeMarkdown(text: string): string {
 
 /** Inline code for hostile text: a backtick fence longer than any run inside it, mentions broken. */
 export function inlineCode(text: string): string {
+  // GFM has no empty code span: a pair of backticks around nothing is shown as two backticks.
+  if (text === '') return '_(empty)_';
   const flat = text.replace(/\r\n|\r|\n/g, ' ').replace(/@/g, '@\u200B');
   const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longestRun + 1);
@@ -47,19 +49,30 @@ export function markdownTable(
  */
 export function markdownLink(label: string, url: string | undefined): string {
   if (!url || !/^https?:\/\/[^\s]+$/i.test(url)) return label;
-  const safe = encodeURI(decodeURISafely(url)).replace(
-    /[()<>"'`[\]\\]/g,
-    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
-  );
-  return `[${label}](${safe})`;
+  return `[${label}](${percentEncodeUnsafe(url)})`;
 }
 
-function decodeURISafely(url: string): string {
-  try {
-    return decodeURI(url);
-  } catch {
-    return url;
+/** What a URL may hold as it is: RFC 3986's unreserved and reserved characters, less those that end a Markdown link or start markup. */
+const URL_SAFE = /[A-Za-z0-9\-._~:/?#@!$&*+,;=]/;
+
+/**
+ * Percent-encodes every character a Markdown link target may not hold, leaving escapes already
+ * in the URL alone (GitHub's release URLs carry the tag's "@" as %40; decoding and encoding
+ * again, as encodeURI(decodeURI(url)) does, turns that into %2540).
+ */
+function percentEncodeUnsafe(url: string): string {
+  let out = '';
+  for (let i = 0; i < url.length;) {
+    const codePoint = url.codePointAt(i)!;
+    const char = String.fromCodePoint(codePoint);
+    i += char.length;
+    if (URL_SAFE.test(char) || (char === '%' && /^[0-9A-Fa-f]{2}/.test(url.slice(i, i + 2))))
+      out += char;
+    else
+      for (const byte of Buffer.from(char, 'utf8'))
+        out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
+  return out;
 }
 
 /**

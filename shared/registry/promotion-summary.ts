@@ -1,6 +1,6 @@
 /** The job summary of a promotion: what the approver and later readers need to see in one place. */
 import { format } from '../gates/judge.js';
-import { escapeMarkdown, inlineCode, markdownTable } from '../markdown/escape.js';
+import { escapeMarkdown, inlineCode, markdownLink, markdownTable } from '../markdown/escape.js';
 import { auditRows } from './model-card.js';
 import type { PromotionOutcome } from './promote.js';
 
@@ -22,7 +22,8 @@ export function renderPromotionSummary(outcome: PromotionOutcome): string {
   if (outcome.releaseUrl)
     facts.push([
       'Release',
-      `[${escapeMarkdown(`${model}@${version}`)}](${encodeURI(outcome.releaseUrl)})`,
+      // GitHub's URL already encodes the tag's "@" (%40): encoding it again would give %2540.
+      markdownLink(escapeMarkdown(`${model}@${version}`), outcome.releaseUrl),
     ]);
   const rows = (gates?.metrics ?? []).map((m) => [
     inlineCode(m.name),

@@ -120,6 +120,12 @@ describe('promote-model records promotions in the registry', () => {
       // Oldest first here (the REST API lists them newest first).
       expect(deployment!.statuses.map((s) => s.state)).toEqual(['in_progress', 'success']);
       expect(result.summary).toContain(payloadOf(deployment!).comparisonDigest);
+      if (environment === 'production')
+        // The release's URL as GitHub gives it (the tag's "@" as %40), not encoded twice.
+        expect(result.summary).toContain(
+          `](${result.outputs['release-url']!.replace(/[()]/g, encodeURIComponent)})`,
+        );
+      expect(result.summary).not.toContain('%2540');
     }
     expect(github.deploymentRequests.get(deploymentsTo('production')[0]!.id)).toMatchObject({
       productionEnvironment: true,

@@ -212,6 +212,14 @@ describe('chart and link escaping', () => {
     expect(markdownLink('run', 'javascript:alert(1)')).toBe('run');
     expect(markdownLink('run', 'https://e.x/a)b(c')).toBe('[run](https://e.x/a%29b%28c)');
     expect(markdownLink('run', undefined)).toBe('run');
+    // Escapes already in the URL stay as they are (a release tag's "@" is %40, not %2540);
+    // what a link target may not hold is encoded once.
+    expect(markdownLink('v', 'https://e.x/releases/tag/churn%40abc')).toBe(
+      '[v](https://e.x/releases/tag/churn%40abc)',
+    );
+    expect(markdownLink('v', 'https://e.x/a/<é>`"\'[x]\\%zz')).toBe(
+      '[v](https://e.x/a/%3C%C3%A9%3E%60%22%27%5Bx%5D%5C%25zz)',
+    );
   });
 });
 

@@ -21,6 +21,11 @@ describe('inlineCode', () => {
     expect(inlineCode('`x')).toBe('`` `x ``');
     expect(inlineCode('hi @team\nbye')).toBe('`hi @\u200Bteam bye`');
   });
+
+  it('names an empty value, which GFM would show as a raw pair of backticks', () => {
+    expect(inlineCode('')).toBe('_(empty)_');
+    expect(inlineCode(' ')).toBe('` `');
+  });
 });
 
 describe('markdownTable', () => {
