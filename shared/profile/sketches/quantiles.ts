@@ -146,12 +146,16 @@ export class QuantileSketch {
   }
 }
 
-const BUCKETS = 1024;
+// 512 buckets for a base level of 800 values: fewer left empty than with 1,024 (every bucket is
+// visited three times a sort), still few values to insertion-sort in each.
+const BUCKETS = 512;
 const bucketEnds = new Uint32Array(BUCKETS + 1);
 let bucketed = new Float64Array(0);
+/** Each value's bucket, computed once rather than in both passes. */
+let bucketOfValue = new Uint16Array(0);
 
 /**
- * Sorts finite numbers in place, ascending: spread over 1,024 buckets between their minimum
+ * Sorts finite numbers in place, ascending: spread over 512 buckets between their minimum
  * and maximum, then each bucket sorted on its own (by insertion while small; a bucket of one
  * repeated value not at all). A full KLL base level is sorted for every 800 values a column
  * holds, and on the bench's columns this takes a third of the time of the native sort; values
@@ -172,12 +176,19 @@ export function sortFinite(values: Float64Array): Float64Array {
   if (ascending) return values;
   const scale = BUCKETS / (max - min);
   if (!(scale > 0 && scale < Infinity)) return min === max ? values : values.sort(); // all equal, or a span beyond the doubles
-  if (bucketed.length < n) bucketed = new Float64Array(n);
+  if (bucketed.length < n) {
+    bucketed = new Float64Array(n);
+    bucketOfValue = new Uint16Array(n);
+  }
   const ends = bucketEnds.fill(0);
-  const bucketOf = (v: number) => Math.min(BUCKETS - 1, ((v - min) * scale) | 0);
-  for (let i = 0; i < n; i++) ends[bucketOf(values[i]!) + 1]!++;
+  const which = bucketOfValue;
+  for (let i = 0; i < n; i++) {
+    const bucket = Math.min(BUCKETS - 1, ((values[i]! - min) * scale) | 0);
+    which[i] = bucket;
+    ends[bucket + 1]!++;
+  }
   for (let b = 1; b <= BUCKETS; b++) ends[b]! += ends[b - 1]!;
-  for (let i = 0; i < n; i++) bucketed[ends[bucketOf(values[i]!)]!++] = values[i]!;
+  for (let i = 0; i < n; i++) bucketed[ends[which[i]!]!++] = values[i]!;
   // ends[b] is now where bucket b ends.
   for (let b = 0, start = 0; b < BUCKETS; start = ends[b++]!) {
     const end = ends[b]!;
