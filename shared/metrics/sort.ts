@@ -12,13 +12,15 @@ export interface ScoreOrder {
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const [lo, hi] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
 
 /** Orders `values[offset + i·stride]` for i = 0, 1, ... from highest to lowest. No NaN. */
 export function descendingOrder(values: Float64Array, stride = 1, offset = 0): ScoreOrder {
   const n = Math.floor((values.length - offset + stride - 1) / stride);
   if (n < SMALL) return comparedOrder(values, stride, offset, n);
+  const counted = countedOrder(values, stride, offset, n);
+  if (counted !== undefined) return counted;
   const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
-  const [lo, hi] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
   // Keys as unsigned 64-bit halves that sort like the numbers (flip every bit of negatives, the
   // sign bit of the rest), then complemented, so ascending key order is descending value order.
   // Held while sorting (deriving them in every pass is three times slower); they are let go
@@ -95,4 +97,75 @@ function comparedOrder(
   for (let i = 1; i < n; i++) if (value(order[i]!) !== value(order[i - 1]!)) ends[groups++] = i;
   if (n > 0) ends[groups++] = n;
   return { order, groupEnds: ends.slice(0, groups) };
+}
+
+/**
+ * Most distinct scores the counting sort takes (codes fit 16 bits); with more, the radix sort.
+ * Scores often have few distinct values (rounded probabilities, a forest's leaf averages).
+ */
+const MAX_DISTINCT = 65536;
+/** Slots of the counting sort's hash table: a power of two, at most half full. */
+const TABLE_SIZE = MAX_DISTINCT * 4;
+
+/**
+ * The same order by counting, when the scores take at most MAX_DISTINCT values (undefined
+ * otherwise, found out as soon as one more turns up): each row's value numbered through a hash
+ * table of the bit patterns, the few values sorted, and the rows placed by their value's
+ * start, in row order (stable, as the radix sort). Two passes over the rows where the radix
+ * sort makes nine: about 15 ms for a million rows instead of 150.
+ */
+function countedOrder(
+  values: Float64Array,
+  stride: number,
+  offset: number,
+  n: number,
+): ScoreOrder | undefined {
+  const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+  const mask = TABLE_SIZE - 1;
+  const slotHigh = new Uint32Array(TABLE_SIZE);
+  const slotLow = new Uint32Array(TABLE_SIZE);
+  // The value's number, plus one (0: an empty slot).
+  const slotCode = new Uint32Array(TABLE_SIZE);
+  const distinct = new Float64Array(MAX_DISTINCT);
+  const counts = new Uint32Array(MAX_DISTINCT);
+  const codes = new Uint16Array(n);
+  let found = 0;
+  for (let i = 0; i < n; i++) {
+    const at = 2 * (offset + i * stride);
+    let h = words[at + hi]!;
+    const l = words[at + lo]!;
+    if (h === 0x80000000 && l === 0) h = 0; // -0 is the same threshold as 0
+    let slot = (Math.imul(h ^ Math.imul(l, 0x9e3779b1), 0x85ebca6b) >>> 14) & mask;
+    let code = slotCode[slot]!;
+    while (code !== 0 && (slotHigh[slot] !== h || slotLow[slot] !== l)) {
+      slot = (slot + 1) & mask;
+      code = slotCode[slot]!;
+    }
+    if (code === 0) {
+      if (found === MAX_DISTINCT) return undefined;
+      distinct[found] = h === 0 && l === 0 ? 0 : values[offset + i * stride]!;
+      code = ++found;
+      slotHigh[slot] = h;
+      slotLow[slot] = l;
+      slotCode[slot] = code;
+    }
+    codes[i] = code - 1;
+    counts[code - 1]!++;
+  }
+  // The distinct values from highest to lowest, and where each one's rows start.
+  const ranked = new Uint32Array(found);
+  for (let c = 0; c < found; c++) ranked[c] = c;
+  ranked.sort((a, b) => distinct[b]! - distinct[a]!);
+  const start = new Uint32Array(found);
+  const groupEnds = new Uint32Array(found);
+  let sum = 0;
+  for (let r = 0; r < found; r++) {
+    const c = ranked[r]!;
+    start[c] = sum;
+    sum += counts[c]!;
+    groupEnds[r] = sum;
+  }
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[start[codes[i]!]!++] = i;
+  return { order, groupEnds };
 }

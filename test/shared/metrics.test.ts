@@ -14,6 +14,7 @@ import {
 } from '../../shared/metrics/predictions.js';
 import { flattenMetrics } from '../../shared/metrics/report.js';
 import { descendingOrder } from '../../shared/metrics/sort.js';
+import { Xoshiro128 } from '../../shared/metrics/random.js';
 
 interface Case {
   name: string;
@@ -341,4 +342,33 @@ describe('descendingOrder', () => {
       expect(groupEnds.at(-1)).toBe(n);
     },
   );
+  // Few distinct scores take the counting sort, more than 65,536 the radix sort: both against a
+  // plain sort, on one column of a row-major table (as multiclass scores are held).
+  it.each([
+    ['few distinct values (counting sort)', 1000],
+    ['more distinct values than the counting sort takes (radix sort)', 0],
+  ])('orders a strided column with %s', (_, levels) => {
+    const n = 90_000;
+    const width = 3;
+    const random = new Xoshiro128(levels + 7);
+    const next = () => random.nextUint32() / 4294967296;
+    const table = Float64Array.from({ length: n * width }, (_, i) => {
+      const v = next() - 0.5;
+      if (i % 13 === 0) return i % 2 ? -0 : 0;
+      return levels ? Math.round(v * levels) / levels : v * 1e6 * next();
+    });
+    const column = Float64Array.from({ length: n }, (_, i) => table[i * width + 1]!);
+    const expected = Array.from(column.keys()).sort((a, b) => column[b]! - column[a]! || a - b);
+    const { order, groupEnds } = descendingOrder(table, width, 1);
+    expect(Array.from(order)).toEqual(expected);
+    const distinct = new Set(Array.from(column, (v) => (v === 0 ? 0 : v))).size;
+    expect(distinct > 65_536).toBe(levels === 0);
+    expect(groupEnds).toHaveLength(distinct);
+    expect(
+      Array.from(
+        groupEnds.subarray(0, -1),
+        (end) => column[order[end - 1]!]! > column[order[end]!]!,
+      ),
+    ).not.toContain(false);
+  });
 });
