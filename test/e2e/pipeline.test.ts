@@ -8,7 +8,9 @@ import { tempDir } from '../helpers/temp-dir.js';
 const standIns = await StandIns.start();
 afterAll(() => standIns.stop());
 
-describe('the example pipeline, chained as the workflows chain it', () => {
+// A test here is a chain of eight to twelve bundle steps, a whole workflow: about 20 s on an idle
+// two-core machine, so its timeout is five times that and more, for a busy one.
+describe('the example pipeline, chained as the workflows chain it', { timeout: 180_000 }, () => {
   it('releases a model to staging and production, then checks a pull request against it', async () => {
     const run = await runExamplePipeline({
       root: join(await tempDir('mlops-e2e-'), 'run'),

@@ -25,6 +25,8 @@ const optedOut = process.env.MLOPS_ACTIONS_ALLOW_NO_SKLEARN === '1';
 
 describe.skipIf(!sklearnVersion && optedOut)(
   `the iris example, trained with scikit-learn ${sklearnVersion ?? '(missing)'}`,
+  // Real training in Python, twice, through the bundles: a timeout with room for a busy machine.
+  { timeout: 180_000 },
   () => {
     it('has scikit-learn to run with', () => {
       expect(
