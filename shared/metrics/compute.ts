@@ -323,20 +323,17 @@ function prepareClassification(set: ClassificationSet): PreparedMetrics {
     const fileLabels = set.labels;
     orders.forEach((order, c) => {
       const fileRows = order.order;
-      let rows: Uint32Array | null = null;
-      if (c > 0) {
-        rows = new Uint32Array(n);
-        for (let r = 0; r < n; r++) rows[r] = positionOf[fileRows[r]!]!;
-      }
       const positive = new Uint8Array(n);
       for (let r = 0; r < n; r++) positive[r] = columnOf[fileLabels[fileRows[r]!]!] === c ? 1 : 0;
+      // The first column is walked in the held pass, which has its own sample weights.
+      const sampleWeights = c > 0 && set.weights ? gather(set.weights, fileRows) : undefined;
+      // The other columns' file rows become held positions in place (no further array of n words).
+      if (c > 0) for (let r = 0; r < n; r++) fileRows[r] = positionOf[fileRows[r]!]!;
       columns.push({
         groupEnds: order.groupEnds,
         positive,
-        rows,
-        fileRows,
-        // The first column is walked in the held pass, which has its own sample weights.
-        sampleWeights: c > 0 && set.weights ? gather(set.weights, fileRows) : undefined,
+        rows: c > 0 ? fileRows : null,
+        sampleWeights,
       });
     });
   }
@@ -366,6 +363,8 @@ function prepareClassification(set: ClassificationSet): PreparedMetrics {
     held,
     heldWeights,
     tallies: emptyTallies(k),
+    // A resample's Poisson counts, for the other score columns' walks (made on first need).
+    drawnFor: columns.length > 1,
     rowLogLoss,
     rowBrier,
     first: columns[0],
@@ -385,14 +384,11 @@ function prepareClassification(set: ClassificationSet): PreparedMetrics {
       put(out, logLossSlot, sums.logLoss / tallies.total);
       put(out, brierSlot, sums.brier / tallies.total);
       // The first column was walked in the pass (it is the held order); the others walk their
-      // own orders, drawing a resample's weights on the way.
+      // own orders, reading a resample's weights as the pass drew them.
       const ranked = columns.map((column, c) =>
         c === 0
           ? sums.firstRanking!
-          : rankingMetrics(
-              column,
-              resampleKey !== undefined ? { resampleKey } : { array: weights },
-            ),
+          : rankingMetrics(column, sums.drawn ? { drawn: sums.drawn } : { array: weights }),
       );
       if (binary) {
         put(out, rocAucSlot, ranked[0]!.rocAuc);
@@ -531,6 +527,8 @@ interface HeldRows {
   heldWeights: Float64Array | undefined;
   /** Reused by every pass: a resample allocates nothing per row or per class. */
   tallies: ClassTallies;
+  /** Whether a resample's pass keeps its Poisson counts (in held order) for other walks. */
+  drawnFor: boolean;
   rowLogLoss: Float64Array | undefined;
   rowBrier: Float64Array | undefined;
   /** The ranking of the first score column, whose order is the held order. */
@@ -547,10 +545,12 @@ interface HeldRows {
  */
 function heldPass(rows: HeldRows) {
   const { n, labels, predictions, held, heldWeights, tallies, rowLogLoss, rowBrier, first } = rows;
+  let kept: Uint8Array | undefined;
   const { support, predicted, truePositive } = tallies;
   const ends = first?.groupEnds ?? new Uint32Array(0);
   const positive = first?.positive ?? new Uint8Array(0);
   return (weights: Float64Array | null, key: number) => {
+    const drawn = key !== -1 && rows.drawnFor ? (kept ??= new Uint8Array(n)) : undefined;
     support.fill(0);
     predicted.fill(0);
     truePositive.fill(0);
@@ -564,12 +564,14 @@ function heldPass(rows: HeldRows) {
     let groupPositive = 0;
     let groupAll = 0;
     for (let j = 0; j < n; j++) {
-      const w =
-        key !== -1
-          ? poissonAt(key, held === null ? j : held[j]!) * (heldWeights ? heldWeights[j]! : 1)
-          : weights === null
-            ? 1
-            : weights[j]!;
+      let w: number;
+      if (key !== -1) {
+        const count = poissonAt(key, held === null ? j : held[j]!);
+        if (drawn !== undefined) drawn[j] = count;
+        w = count * (heldWeights ? heldWeights[j]! : 1);
+      } else {
+        w = weights === null ? 1 : weights[j]!;
+      }
       const t = labels[j]!;
       const p = predictions[j]!;
       support[t]! += w;
@@ -596,6 +598,7 @@ function heldPass(rows: HeldRows) {
       logLoss,
       brier,
       firstRanking: first === undefined ? undefined : walk.result(),
+      drawn,
     };
   };
 }

@@ -6,7 +6,6 @@
  * Written directly: the walk over a pre-sorted order is what makes a thousand bootstrap
  * resamples affordable, and no statistics library offers it with sample weights.
  */
-import { poissonAt } from './random.js';
 export interface RankingMetrics {
   /** Undefined when the rows hold only one class (scikit-learn raises ValueError). */
   rocAuc?: number;
@@ -23,23 +22,22 @@ export interface RankedColumn {
   positive: Uint8Array;
   /** Per ranked position, the row's index in the weights; null when ranked position is the index. */
   rows: Uint32Array | null;
-  /** Per ranked position, the row's index in the file (what a bootstrap weight is drawn for). */
-  fileRows: Uint32Array;
-  /** Per ranked position, the row's sample weight, if the rows have any. */
+  /** Per ranked position, the row's sample weight, if the rows have any (read with `drawn` weights). */
   sampleWeights?: Float64Array;
 }
 
 /**
- * Row weights as the ranking walk takes them: an array (null: all ones), or a bootstrap
- * resample's key, whose weights are drawn per row on the way (no gather from memory).
+ * Row weights as the ranking walk takes them, indexed like `rows`: an array (null: all ones),
+ * or a bootstrap resample's Poisson counts, a byte a row, which the walk multiplies by the
+ * sample weights.
  */
-export type RankingWeights = { array: Float64Array | null } | { resampleKey: number };
+export type RankingWeights = { array: Float64Array | null } | { drawn: Uint8Array };
 
 /** One walk down the rows by descending score. */
 export function rankingMetrics(column: RankedColumn, weighting: RankingWeights): RankingMetrics {
-  const { groupEnds, positive, rows, fileRows, sampleWeights } = column;
+  const { groupEnds, positive, rows, sampleWeights } = column;
   const weights = 'array' in weighting ? weighting.array : null;
-  const key = 'resampleKey' in weighting ? weighting.resampleKey : -1;
+  const drawn = 'drawn' in weighting ? weighting.drawn : null;
   const walk = new RankingWalk();
   let start = 0;
   for (let g = 0; g < groupEnds.length; g++) {
@@ -48,8 +46,8 @@ export function rankingMetrics(column: RankedColumn, weighting: RankingWeights):
     let all = 0;
     for (let j = start; j < end; j++) {
       const w =
-        key !== -1
-          ? poissonAt(key, fileRows[j]!) * (sampleWeights ? sampleWeights[j]! : 1)
+        drawn !== null
+          ? drawn[rows === null ? j : rows[j]!]! * (sampleWeights ? sampleWeights[j]! : 1)
           : weights === null
             ? 1
             : weights[rows === null ? j : rows[j]!]!;
