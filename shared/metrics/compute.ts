@@ -23,7 +23,7 @@ import {
 } from './classification.js';
 import { quoteValue } from '../identifiers.js';
 import { poissonAt, type Xoshiro128 } from './random.js';
-import { RankingWalk, rankingMetrics, type RankedColumn } from './ranking.js';
+import { RankingWalk, rankingMetrics, type RankedColumn, type RankingMetrics } from './ranking.js';
 import { REGRESSION_REASONS, regressionMetrics, regressionRows } from './regression.js';
 import { descendingOrder } from './sort.js';
 
@@ -290,7 +290,7 @@ function prepareClassification(set: ClassificationSet): PreparedMetrics {
   const columnOf = set.classes.map((c) => scoreColumn.get(c) ?? -1);
   // Held in the order of the first score column, so that its ranking walk is sequential.
   const orders = set.scores
-    ? scoreClasses.map((_, c) => descendingOrder(set.scores!, width, c))
+    ? scoreClasses.map((_, c) => descendingOrder(set.scores!, width, c, c > 0 && !set.weights))
     : [];
   const held = orders[0]?.order ?? null;
   // Class codes in held order: a byte each when the classes fit one (a binary task holds two
@@ -355,6 +355,12 @@ function prepareClassification(set: ClassificationSet): PreparedMetrics {
   const rocAucOvrSlot = slots.add('roc_auc_ovr', scored && !binary);
   const rocAucOvrWeightedSlot = slots.add('roc_auc_ovr_weighted', scored && !binary);
   const averagePrecisionSlot = slots.add('average_precision', scored);
+  const grouped = groupedWalks(
+    orders.slice(1).map((order) => order.groups),
+    held,
+    labels,
+    Int32Array.from(columnOf),
+  );
   const heldWeights = set.weights && gather(set.weights, held);
   const pass = heldPass({
     n,
@@ -385,10 +391,12 @@ function prepareClassification(set: ClassificationSet): PreparedMetrics {
       put(out, brierSlot, sums.brier / tallies.total);
       // The first column was walked in the pass (it is the held order); the others walk their
       // own orders, reading a resample's weights as the pass drew them.
+      const walked = sums.drawn && grouped ? grouped(sums.drawn) : [];
       const ranked = columns.map((column, c) =>
         c === 0
           ? sums.firstRanking!
-          : rankingMetrics(column, sums.drawn ? { drawn: sums.drawn } : { array: weights }),
+          : (walked[c - 1] ??
+            rankingMetrics(column, sums.drawn ? { drawn: sums.drawn } : { array: weights })),
       );
       if (binary) {
         put(out, rocAucSlot, ranked[0]!.rocAuc);
@@ -513,6 +521,9 @@ function confusionMetrics(
     for (let m = 0; m < 3; m++) put(out, at.perClass[c]![m]!, per[c]![KEYS[m]!]);
 }
 
+/** Most classes whose confusion matrix a pass tallies in cells (k² of them). */
+const MAX_CELL_CLASSES = 16;
+
 function emptyTallies(k: number): ClassTallies {
   const zeros = () => new Float64Array(k);
   return { k, support: zeros(), predicted: zeros(), truePositive: zeros(), total: 0 };
@@ -546,14 +557,21 @@ interface HeldRows {
 function heldPass(rows: HeldRows) {
   const { n, labels, predictions, held, heldWeights, tallies, rowLogLoss, rowBrier, first } = rows;
   let kept: Uint8Array | undefined;
+  const k = tallies.k;
+  const cells = k <= MAX_CELL_CLASSES ? new Int32Array(k * k) : undefined;
   const { support, predicted, truePositive } = tallies;
   const ends = first?.groupEnds ?? new Uint32Array(0);
   const positive = first?.positive ?? new Uint8Array(0);
-  return (weights: Float64Array | null, key: number) => {
+  const passRows = (weights: Float64Array | null, key: number) => {
     const drawn = key !== -1 && rows.drawnFor ? (kept ??= new Uint8Array(n)) : undefined;
     support.fill(0);
     predicted.fill(0);
     truePositive.fill(0);
+    // Whole-number weights (counts, or ones) over few classes are tallied in integer cells of
+    // the confusion matrix: one store a row instead of three, and exact in any order.
+    const integral =
+      cells !== undefined && (key !== -1 ? heldWeights === undefined : weights === null);
+    if (integral) cells.fill(0);
     const walk = new RankingWalk();
     let total = 0;
     let logLoss = 0;
@@ -565,8 +583,9 @@ function heldPass(rows: HeldRows) {
     let groupAll = 0;
     for (let j = 0; j < n; j++) {
       let w: number;
+      let count = 1;
       if (key !== -1) {
-        const count = poissonAt(key, held === null ? j : held[j]!);
+        count = poissonAt(key, held === null ? j : held[j]!);
         if (drawn !== undefined) drawn[j] = count;
         w = count * (heldWeights ? heldWeights[j]! : 1);
       } else {
@@ -574,9 +593,13 @@ function heldPass(rows: HeldRows) {
       }
       const t = labels[j]!;
       const p = predictions[j]!;
-      support[t]! += w;
-      predicted[p]! += w;
-      if (t === p) truePositive[t]! += w;
+      if (integral) {
+        cells![t * k + p]! += count;
+      } else {
+        support[t]! += w;
+        predicted[p]! += w;
+        if (t === p) truePositive[t]! += w;
+      }
       total += w;
       if (rowLogLoss !== undefined) {
         logLoss += w * rowLogLoss[j]!;
@@ -592,6 +615,14 @@ function heldPass(rows: HeldRows) {
         }
       }
     }
+    if (integral)
+      for (let t = 0; t < k; t++)
+        for (let p = 0; p < k; p++) {
+          const v = cells![t * k + p]!;
+          support[t]! += v;
+          predicted[p]! += v;
+          if (t === p) truePositive[t]! += v;
+        }
     tallies.total = total;
     return {
       tallies,
@@ -601,4 +632,68 @@ function heldPass(rows: HeldRows) {
       drawn,
     };
   };
+  return passRows;
+}
+
+/**
+ * The ranking walks of a resample over the score columns after the first whose thresholds are
+ * few (`groups`, per file row, from the counting sort): one sequential pass down the held rows
+ * tallies each row's Poisson count into its threshold in every such column, then each column
+ * walks its thresholds in order. Where following each column's order would read the counts
+ * at random, a row a column. Counts only (no sample weights, which have none of their own):
+ * sums of whole numbers are exact in any order, so the values equal the ordered walk's.
+ * Returns, per column after the first, its metrics (undefined: walk it in order); undefined
+ * when no column qualifies.
+ */
+function groupedWalks(
+  groups: readonly (Uint16Array | undefined)[],
+  held: Uint32Array | null,
+  labels: ClassCodes,
+  columnOf: Int32Array,
+): ((drawn: Uint8Array) => (RankingMetrics | undefined)[]) | undefined {
+  const which = groups.flatMap((g, m) => (g === undefined ? [] : [m]));
+  const count = which.length;
+  if (count === 0 || held === null) return undefined;
+  const n = held.length;
+  // Each row's threshold in every such column, row-major in held order.
+  const codes = new Uint16Array(n * count);
+  const sizes = which.map((m) => {
+    const perRow = groups[m]!;
+    let most = 0;
+    for (let j = 0; j < n; j++) {
+      const g = perRow[held[j]!]!;
+      codes[j * count + which.indexOf(m)] = g;
+      if (g > most) most = g;
+    }
+    return most + 1;
+  });
+  const offsets = Int32Array.from(sizes, (_, m) => sizes.slice(0, m).reduce((a, b) => a + b, 0));
+  // The score column of each tallied column (the first column is column 0).
+  const scoreColumn = Int32Array.from(which, (m) => m + 1);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const all = new Float64Array(total);
+  const positive = new Float64Array(total);
+  const walkGroups = (drawn: Uint8Array): (RankingMetrics | undefined)[] => {
+    all.fill(0);
+    positive.fill(0);
+    for (let j = 0; j < n; j++) {
+      const w = drawn[j]!;
+      if (w === 0) continue;
+      const own = columnOf[labels[j]!]!;
+      const base = j * count;
+      for (let t = 0; t < count; t++) {
+        const slot = offsets[t]! + codes[base + t]!;
+        all[slot]! += w;
+        if (own === scoreColumn[t]) positive[slot]! += w;
+      }
+    }
+    const out: (RankingMetrics | undefined)[] = groups.map(() => undefined);
+    which.forEach((m, t) => {
+      const walk = new RankingWalk();
+      for (let g = offsets[t]!; g < offsets[t]! + sizes[t]!; g++) walk.group(positive[g]!, all[g]!);
+      out[m] = walk.result();
+    });
+    return out;
+  };
+  return walkGroups;
 }

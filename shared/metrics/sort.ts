@@ -9,16 +9,30 @@ export interface ScoreOrder {
   order: Uint32Array;
   /** Exclusive end (in `order`) of each run of equal scores: the distinct thresholds. */
   groupEnds: Uint32Array;
+  /**
+   * Per row, the index of its run of equal scores (its threshold), when asked for and the
+   * scores take at most 65,536 values: a walk can then tally rows into their thresholds in
+   * any order instead of following `order`.
+   */
+  groups?: Uint16Array;
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const [lo, hi] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
 
-/** Orders `values[offset + i·stride]` for i = 0, 1, ... from highest to lowest. No NaN. */
-export function descendingOrder(values: Float64Array, stride = 1, offset = 0): ScoreOrder {
+/**
+ * Orders `values[offset + i·stride]` for i = 0, 1, ... from highest to lowest. No NaN.
+ * `withGroups`: set `groups` where the scores allow it.
+ */
+export function descendingOrder(
+  values: Float64Array,
+  stride = 1,
+  offset = 0,
+  withGroups = false,
+): ScoreOrder {
   const n = Math.floor((values.length - offset + stride - 1) / stride);
   if (n < SMALL) return comparedOrder(values, stride, offset, n);
-  const counted = countedOrder(values, stride, offset, n);
+  const counted = countedOrder(values, stride, offset, n, withGroups);
   if (counted !== undefined) return counted;
   const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
   // Keys as unsigned 64-bit halves that sort like the numbers (flip every bit of negatives, the
@@ -119,6 +133,7 @@ function countedOrder(
   stride: number,
   offset: number,
   n: number,
+  withGroups: boolean,
 ): ScoreOrder | undefined {
   const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
   const mask = TABLE_SIZE - 1;
@@ -158,14 +173,18 @@ function countedOrder(
   ranked.sort((a, b) => distinct[b]! - distinct[a]!);
   const start = new Uint32Array(found);
   const groupEnds = new Uint32Array(found);
+  const rankOf = new Uint16Array(found);
   let sum = 0;
   for (let r = 0; r < found; r++) {
     const c = ranked[r]!;
     start[c] = sum;
     sum += counts[c]!;
     groupEnds[r] = sum;
+    rankOf[c] = r;
   }
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[start[codes[i]!]!++] = i;
-  return { order, groupEnds };
+  if (!withGroups) return { order, groupEnds };
+  for (let i = 0; i < n; i++) codes[i] = rankOf[codes[i]!]!;
+  return { order, groupEnds, groups: codes };
 }
