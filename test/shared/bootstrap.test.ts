@@ -66,6 +66,48 @@ describe('Poisson bootstrap weights', () => {
     }
   });
 
+  // From 2,048 rows the orders come from the counting or the radix sort, and a resample takes
+  // its fast paths (integer confusion cells, per-threshold tallies of the other score columns):
+  // the same values as weighing the rows in file order, exactly when the weights are counts.
+  it.each([
+    ['6,000 rows, few distinct scores, counts', 6000, true, false],
+    ['6,000 rows, few distinct scores, sample weights', 6000, true, true],
+    ['70,000 rows, every score distinct (radix sort), counts', 70_000, false, false],
+  ])('give %s the metrics of their weights in file order', (_, n, rounded, weighted) => {
+    const set = multiclassSet(n, 5, weighted);
+    if (!rounded) for (let i = 0; i < set.scores!.length; i++) set.scores![i]! += i * 1e-9;
+    const binary: ClassificationSet = {
+      task: 'binary',
+      classes: ['a', 'b'],
+      labels: set.labels.map((l) => (l === 0 ? 0 : 1)),
+      predictions: set.predictions.map((p) => (p === 0 ? 0 : 1)),
+      positive: 'a',
+      scores: Float64Array.from({ length: n }, (_, i) => set.scores![i * 3]!),
+      weights: set.weights,
+    };
+    for (const each of [set, binary]) {
+      const prepared = prepareMetrics(each);
+      const random = new Xoshiro128(17);
+      const keys = new Xoshiro128(17);
+      const out = new Float64Array(prepared.names.length);
+      for (let r = 0; r < 3; r++) {
+        const key = keys.nextUint32();
+        prepared.resample(random, null, out);
+        const direct = prepared.evaluate(
+          Float64Array.from(
+            { length: n },
+            (_, row) => poissonAt(key, row) * (each.weights ? each.weights[row]! : 1),
+          ),
+        );
+        expect(Object.keys(direct).length).toBeGreaterThan(15);
+        prepared.names.forEach((name, slot) => {
+          if (weighted) expect(out[slot], name).toBeCloseTo(direct[name]!, 12);
+          else expect(out[slot], name).toBe(direct[name]);
+        });
+      }
+    }
+  });
+
   it('give a small set, whose resamples repeat and are remembered, the metrics of each weighting', () => {
     const set = multiclassSet(5, 3);
     const prepared = prepareMetrics(set);
