@@ -375,14 +375,29 @@ function utf8Decoder(): Transform {
   });
 }
 
+/**
+ * How many times `byte` occurs in bytes[0, end). Four bytes at a time (SWAR: a byte of the word
+ * XOR the pattern is zero where it matches, and the exact zero-byte test marks each such byte's
+ * high bit): the main thread counts every newline of a large file to number the shards' lines,
+ * and one indexOf call per newline took about twice as long.
+ */
 export function countByte(bytes: Uint8Array, byte: number, end: number): number {
   let count = 0;
-  for (
-    let index = bytes.indexOf(byte);
-    index !== -1 && index < end;
-    index = bytes.indexOf(byte, index + 1)
-  )
-    count++;
+  let i = 0;
+  const head = Math.min(end, (4 - (bytes.byteOffset & 3)) & 3);
+  for (; i < head; i++) if (bytes[i] === byte) count++;
+  const words = Math.max(0, (end - i) >>> 2);
+  if (words > 0) {
+    const view = new Uint32Array(bytes.buffer, bytes.byteOffset + i, words);
+    const pattern = Math.imul(byte, 0x01010101);
+    for (let k = 0; k < words; k++) {
+      const x = view[k]! ^ pattern;
+      const zeros = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f);
+      if (zeros !== 0) count += Math.imul((zeros >>> 7) & 0x01010101, 0x01010101) >>> 24;
+    }
+    i += words * 4;
+  }
+  for (; i < end; i++) if (bytes[i] === byte) count++;
   return count;
 }
 
