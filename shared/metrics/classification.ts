@@ -29,7 +29,7 @@ export interface ClassTallies {
 /** Per row, the index of a class: bytes when there are at most 256 classes. */
 export type ClassCodes = Int32Array | Uint8Array;
 
-export function classTallies(
+function classTallies(
   k: number,
   labels: ClassCodes,
   predictions: ClassCodes,
