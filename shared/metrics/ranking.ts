@@ -39,18 +39,27 @@ export function rankingMetrics(column: RankedColumn, weighting: RankingWeights):
   const weights = 'array' in weighting ? weighting.array : null;
   const drawn = 'drawn' in weighting ? weighting.drawn : null;
   const walk = new RankingWalk();
+  const weightAt = (j: number): number =>
+    drawn !== null
+      ? drawn[rows === null ? j : rows[j]!]! * (sampleWeights ? sampleWeights[j]! : 1)
+      : weights === null
+        ? 1
+        : weights[rows === null ? j : rows[j]!]!;
+  if (groupEnds.length === positive.length) {
+    // Every score distinct (continuous scores): a run per row, without the runs' bookkeeping.
+    for (let j = 0; j < positive.length; j++) {
+      const w = weightAt(j);
+      walk.group(w * positive[j]!, w);
+    }
+    return walk.result();
+  }
   let start = 0;
   for (let g = 0; g < groupEnds.length; g++) {
     const end = groupEnds[g]!;
     let tp = 0;
     let all = 0;
     for (let j = start; j < end; j++) {
-      const w =
-        drawn !== null
-          ? drawn[rows === null ? j : rows[j]!]! * (sampleWeights ? sampleWeights[j]! : 1)
-          : weights === null
-            ? 1
-            : weights[rows === null ? j : rows[j]!]!;
+      const w = weightAt(j);
       // w·1 and w·0 are exact, so this equals summing by branch, without the mispredictions.
       tp += w * positive[j]!;
       all += w;
