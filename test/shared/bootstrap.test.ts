@@ -108,6 +108,30 @@ describe('Poisson bootstrap weights', () => {
     }
   });
 
+  // Every score distinct takes the ranking walk's short path; one tie (a copy of a row, weighed
+  // 0) takes the general one: the same metrics, to the bit, in a point evaluation and a resample.
+  it.each([500, 5000])('rank %i rows of distinct scores as rows with one tie of no weight', (n) => {
+    const set = multiclassSet(n, 8);
+    for (let i = 0; i < set.scores!.length; i++) set.scores![i]! += i * 1e-9;
+    const ones = new Float64Array(n).fill(1);
+    const distinct: ClassificationSet = { ...set, weights: ones };
+    const tied: ClassificationSet = {
+      ...set,
+      labels: Int32Array.from([...set.labels, set.labels[0]!]),
+      predictions: Int32Array.from([...set.predictions, set.predictions[0]!]),
+      scores: Float64Array.from([...set.scores!, ...set.scores!.subarray(0, 3)]),
+      weights: Float64Array.from([...ones, 0]),
+    };
+    const [a, b] = [prepareMetrics(distinct), prepareMetrics(tied)];
+    const [pointA, pointB] = [a.evaluate(distinct.weights!), b.evaluate(tied.weights!)];
+    expect(pointA.roc_auc_ovr).toBeGreaterThan(0.5);
+    expect(pointA).toEqual(pointB);
+    const options = { resamples: 20, confidence: 0.9, seed: 2 };
+    expect(bootstrapIntervals(a, Object.keys(pointA), options)).toEqual(
+      bootstrapIntervals(b, Object.keys(pointB), options),
+    );
+  });
+
   it('give a small set, whose resamples repeat and are remembered, the metrics of each weighting', () => {
     const set = multiclassSet(5, 3);
     const prepared = prepareMetrics(set);
