@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32711);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(19582);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76655);
 
 
 process.exitCode = await (0,_shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_run_js__WEBPACK_IMPORTED_MODULE_1__/* .compareMetrics */ .f);
@@ -16,7 +16,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 19582:
+/***/ 76655:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -707,11 +707,11 @@ function evaluateGates(candidate, baseline, policy, options = {}) {
         ]),
     ];
     const hasBaseline = baseline !== undefined;
-    const metrics = names.map((name) => compareMetric(name, entry(candidate[name]), entry(baseline?.[name]), policy.metrics[name], policy, hasBaseline));
+    const metrics = names.map((name) => compareMetric(name, entry(candidate[name]), entry(baseline?.[name]), policy.metrics[name], policy, hasBaseline, options.candidateSkipped?.[name]));
     const slices = options.candidateSlices ? compareSlices(options, policy, hasBaseline) : [];
     return { verdict: overallVerdict([...metrics, ...slices]), metrics, slices, hasBaseline };
 }
-function compareMetric(name, cand, base, rule, policy, hasBaseline) {
+function compareMetric(name, cand, base, rule, policy, hasBaseline, notComputed) {
     const comparison = {
         name,
         candidate: cand?.value,
@@ -719,6 +719,8 @@ function compareMetric(name, cand, base, rule, policy, hasBaseline) {
         status: 'pass',
         reasons: [],
     };
+    if (cand === undefined && notComputed !== undefined)
+        comparison.notComputed = notComputed;
     if (cand?.ci)
         comparison.candidateCi = cand.ci;
     if (base?.ci)
@@ -737,7 +739,9 @@ function compareMetric(name, cand, base, rule, policy, hasBaseline) {
     }
     comparison.rule = describeRule(rule);
     if (cand === undefined)
-        return flag(comparison, rule.level, 'the candidate does not report this gated metric');
+        return flag(comparison, rule.level, notComputed !== undefined
+            ? `not computed: ${notComputed}`
+            : 'the candidate does not report this gated metric');
     if (rule.min !== undefined && cand.value < rule.min - EPSILON)
         flag(comparison, rule.level, `${format(cand.value)} is below the minimum ${format(rule.min)}`);
     if (rule.max !== undefined && cand.value > rule.max + EPSILON)
@@ -1353,8 +1357,7 @@ function repositoryPathOf(path, workspace) {
  * GitHub client is only created when a pull request's base policy must be read.
  */
 async function gatePolicyFor(args) {
-    const { context, path } = args;
-    const env = args.env ?? process.env;
+    const { context, path, env } = args;
     const pullRequest = context.pullRequest;
     const request = {
         path,
@@ -1375,13 +1378,210 @@ async function gatePolicyFor(args) {
     else if (!repository)
         request.noApi = 'GITHUB_REPOSITORY is not set';
     else {
-        const [{ createOctokitPort }, { repositoryFileReader }] = await Promise.all([
-            __nccwpck_require__.e(/* import() */ 113).then(__nccwpck_require__.bind(__nccwpck_require__, 82113)),
-            __nccwpck_require__.e(/* import() */ 180).then(__nccwpck_require__.bind(__nccwpck_require__, 92180)),
-        ]);
-        request.readFile = repositoryFileReader(await createOctokitPort(args.token, repository, args.log, env));
+        const { repositoryFileReader } = await __nccwpck_require__.e(/* import() */ 180).then(__nccwpck_require__.bind(__nccwpck_require__, 92180));
+        request.readFile = repositoryFileReader(await args.github(args.token, repository, args.log));
     }
     return resolveGatePolicy(request);
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+;// CONCATENATED MODULE: ./shared/files/hash.ts
+
+
+
+
+function sha256Text(text) {
+    return (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
+}
+/** The sha256 of a file, streamed so that model and data files of any size hash in constant memory. */
+async function sha256File(path, what = 'file', baseDir = process.cwd()) {
+    const hash = createHash('sha256');
+    try {
+        for await (const chunk of createReadStream(resolve(baseDir, path)))
+            hash.update(chunk);
+    }
+    catch (error) {
+        throw fileError(error, path, what, baseDir);
+    }
+    return hash.digest('hex');
+}
+/** JSON with object keys sorted at every level, so that equal content hashes equally. */
+function canonicalJson(value) {
+    return JSON.stringify(sortKeys(value));
+}
+function sortKeys(value) {
+    if (Array.isArray(value))
+        return value.map(sortKeys);
+    if (value && typeof value === 'object' && !(value instanceof Date)) {
+        return Object.fromEntries(Object.keys(value)
+            .sort()
+            .map((key) => [key, sortKeys(value[key])]));
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./shared/lineage/runtime.ts
+/**
+ * What the training ran on, read after the command: the Python on the command's PATH (its
+ * version and every installed distribution, as `pip freeze --all` lists them, read through
+ * importlib.metadata so that pip need not be installed), R's version when Rscript is there, the
+ * runner image (`ImageOS`/`ImageVersion`, set on GitHub's hosted runners) and the OS release
+ * (/etc/os-release). Interpreters run with argument lists, never through a shell, with a
+ * timeout and a bounded output; one that is missing or fails is left out, never fails the step.
+ */
+
+
+
+
+const LIMITS = {
+    /** How long one interpreter may take to answer. */
+    timeoutMs: 60_000,
+    /** Bytes of its output (a large environment lists a few thousand packages, ~100 kB). */
+    maxOutputBytes: 8 * 1024 * 1024,
+    maxPackages: 20_000,
+};
+const runtime_text = schemas/* string */.YjP().max(500);
+const packageSchema = schemas/* object */.Ikc({ name: schemas/* string */.YjP().max(200), version: schemas/* string */.YjP().max(200) });
+const runtimeSchema = schemas/* object */.Ikc({
+    python: schemas/* object */.Ikc({
+        version: runtime_text,
+        implementation: runtime_text.optional(),
+        executable: schemas/* string */.YjP().max(4096).optional(),
+        /** Every installed distribution, sorted by name: the `pip freeze --all` of the run. */
+        packages: schemas/* array */.YOg(packageSchema).max(LIMITS.maxPackages).optional(),
+    })
+        .optional(),
+    r: schemas/* object */.Ikc({ version: runtime_text }).optional(),
+    /** GitHub's hosted-runner image: `ImageOS` (e.g. ubuntu24) and `ImageVersion`. */
+    image: schemas/* object */.Ikc({ os: runtime_text.optional(), version: runtime_text.optional() }).optional(),
+    /** From /etc/os-release. */
+    osRelease: schemas/* object */.Ikc({ id: runtime_text.optional(), versionId: runtime_text.optional(), prettyName: runtime_text.optional() })
+        .optional(),
+});
+/**
+ * The runtime in a few fields, small enough for a deployment payload and a comparison: equal
+ * summaries mean the same interpreter versions, image, OS and installed packages.
+ */
+const runtimeSummarySchema = schemas/* object */.Ikc({
+    python: runtime_text.optional(),
+    r: runtime_text.optional(),
+    image: runtime_text.optional(),
+    os: runtime_text.optional(),
+    packages: schemas/* object */.Ikc({ count: schemas/* number */.aig().int().nonnegative(), sha256: schemas/* string */.YjP().regex(/^[0-9a-f]{64}$/) })
+        .optional(),
+});
+function summariseRuntime(runtime) {
+    if (!runtime)
+        return undefined;
+    const packages = runtime.python?.packages;
+    const image = [runtime.image?.os, runtime.image?.version].filter(Boolean).join(' ');
+    const os = runtime.osRelease?.prettyName ??
+        ([runtime.osRelease?.id, runtime.osRelease?.versionId].filter(Boolean).join(' ') || undefined);
+    const summary = {
+        ...(runtime.python ? { python: runtime.python.version } : {}),
+        ...(runtime.r ? { r: runtime.r.version } : {}),
+        ...(image ? { image } : {}),
+        ...(os ? { os } : {}),
+        ...(packages
+            ? {
+                packages: {
+                    count: packages.length,
+                    sha256: sha256Text(canonicalJson(packages.map((p) => `${p.name}==${p.version}`))),
+                },
+            }
+            : {}),
+    };
+    return Object.keys(summary).length ? summary : undefined;
+}
+/** Prints the interpreter's version and its installed distributions as JSON. */
+const PYTHON_SCRIPT = (/* unused pure expression or super */ null && (`
+import json, platform, sys
+try:
+    from importlib import metadata
+    found = {}
+    for dist in metadata.distributions():
+        name = dist.metadata["Name"]
+        if name:
+            found[name.lower()] = (name, dist.version or "")
+    packages = [{"name": n, "version": v} for n, v in sorted(found.values(), key=lambda p: p[0].lower())]
+except Exception:
+    packages = None
+print(json.dumps({"version": platform.python_version(), "implementation": platform.python_implementation(), "executable": sys.executable, "packages": packages}))
+`));
+/** The runtime the command ran with: `env` is the command's environment (its PATH finds the interpreters). */
+async function readRuntime(env, cwd) {
+    const [python, r, osRelease] = await Promise.all([
+        readPython(env, cwd),
+        readR(env, cwd),
+        readOsRelease(),
+    ]);
+    const image = {
+        ...(env.ImageOS ? { os: env.ImageOS } : {}),
+        ...(env.ImageVersion ? { version: env.ImageVersion } : {}),
+    };
+    return runtimeSchema.parse({
+        ...(python ? { python } : {}),
+        ...(r ? { r } : {}),
+        ...(Object.keys(image).length ? { image } : {}),
+        ...(osRelease ? { osRelease } : {}),
+    });
+}
+async function readPython(env, cwd) {
+    for (const command of ['python3', 'python']) {
+        const output = await run(command, ['-c', PYTHON_SCRIPT], env, cwd);
+        if (output === undefined)
+            continue;
+        const parsed = runtimeSchema.shape.python.safeParse((() => {
+            try {
+                const value = JSON.parse(output);
+                return { ...value, packages: value.packages ?? undefined };
+            }
+            catch {
+                return undefined;
+            }
+        })());
+        if (parsed.success && parsed.data)
+            return parsed.data;
+    }
+    return undefined;
+}
+async function readR(env, cwd) {
+    const output = await run('Rscript', ['-e', 'cat(as.character(getRversion()))'], env, cwd);
+    const version = output?.trim();
+    return version && /^\d+(\.\d+)*$/.test(version) ? { version } : undefined;
+}
+async function readOsRelease() {
+    const content = await readFile('/etc/os-release', 'utf8').catch(() => undefined);
+    if (content === undefined)
+        return undefined;
+    const fields = new Map();
+    for (const line of content.split('\n')) {
+        const match = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+        if (match)
+            fields.set(match[1], match[2].replace(/^(["'])(.*)\1$/, '$2').slice(0, 500));
+    }
+    const release = {
+        ...(fields.get('ID') ? { id: fields.get('ID') } : {}),
+        ...(fields.get('VERSION_ID') ? { versionId: fields.get('VERSION_ID') } : {}),
+        ...(fields.get('PRETTY_NAME') ? { prettyName: fields.get('PRETTY_NAME') } : {}),
+    };
+    return Object.keys(release).length ? release : undefined;
+}
+/** stdout of a program that exits 0 in time, else undefined (missing, failing, too slow or too talkative). */
+function run(command, args, env, cwd) {
+    return new Promise((resolve) => {
+        execFile(command, args, {
+            env,
+            cwd,
+            timeout: LIMITS.timeoutMs,
+            maxBuffer: LIMITS.maxOutputBytes,
+            encoding: 'utf8',
+            windowsHide: true,
+        }, (error, stdout) => resolve(error ? undefined : stdout));
+    });
 }
 
 ;// CONCATENATED MODULE: ./shared/lineage/manifest.ts
@@ -1393,6 +1593,7 @@ async function gatePolicyFor(args) {
  * paths it names must be relative paths inside the working directory, as train-model writes
  * them, since promote-model reads and publishes the files they name.
  */
+
 
 
 const MANIFEST_FORMAT = 'mlops-actions/model-manifest@1';
@@ -1504,6 +1705,8 @@ const manifestSchema = schemas/* object */.Ikc({
         node: schemas/* string */.YjP(),
         platform: schemas/* string */.YjP().optional(),
     }),
+    /** What the command ran on: Python and its packages, R, the runner image, the OS (runtime.ts). */
+    runtime: runtimeSchema.optional(),
     /** The mlops-actions version that trained (part of the fingerprint). */
     actionVersion: schemas/* string */.YjP().optional(),
     git: schemas/* object */.Ikc({
@@ -1555,6 +1758,8 @@ const metricsReportSchema = schemas/* object */.Ikc({
     })
         .optional(),
     metrics: schemas/* record */.g1P(schemas/* string */.YjP(), metricValue),
+    /** Metrics the task defines that could not be computed, each with the reason (scikit-learn's words where it has some). */
+    skipped: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* string */.YjP()).optional(),
     /** Per slice (`column=value`), the same metrics on the slice's rows. */
     slices: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* record */.g1P(schemas/* string */.YjP(), metricValue)).default({}),
     /** Each slice's rows and whether it is under the minimum size; the largest gap per metric. */
@@ -1612,6 +1817,7 @@ async function loadMetrics(path, what, baseDir = process.cwd()) {
             fingerprint: report.fingerprint,
             evaluationSha256: report.evaluation?.dataSha256,
             metrics: report.metrics,
+            skipped: report.skipped,
             slices: report.slices,
         };
     }
@@ -1705,6 +1911,7 @@ function describeApprovals(approvals) {
 
 
 
+
 const DEPLOYMENT_PAYLOAD_FORMAT = 'mlops-actions/deployment@1';
 /** GitHub rejects longer deployment status descriptions (422). */
 const STATUS_DESCRIPTION_LIMIT = 140;
@@ -1732,6 +1939,8 @@ const deploymentPayloadSchema = schemas/* object */.Ikc({
     metricsUrl: schemas/* string */.YjP().optional(),
     /** sha256 of the training config (the lineage manifest's config.sha256), shown in the comment's lineage. */
     configSha256: schemas/* string */.YjP().optional(),
+    /** What the model was trained on, in short (lineage/runtime.ts); a malformed one is dropped, not the payload. */
+    runtime: runtimeSummarySchema.optional().catch(undefined),
     runUrl: schemas/* string */.YjP().optional(),
     overrideReason: schemas/* string */.YjP().optional(),
     /** sha256 of the comparison the gates made against the model in the environment before. */
@@ -1843,51 +2052,13 @@ function shorten(text) {
         : text;
 }
 /** The registry of this repository, or undefined where there is none (no token or repository: a laptop). */
-async function openRegistry(token, context, log, env = process.env) {
+async function openRegistry(token, context, log, connect) {
     const repository = (0,client/* parseRepository */.SU)(context.repository);
     if (!token || !repository) {
         log.info('No GitHub token or repository here (not a GitHub runner), so nothing is read from or recorded in the registry.');
         return undefined;
     }
-    const { createOctokitPort } = await __nccwpck_require__.e(/* import() */ 113).then(__nccwpck_require__.bind(__nccwpck_require__, 82113));
-    return createOctokitPort(token, repository, log, env);
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
-;// CONCATENATED MODULE: ./shared/files/hash.ts
-
-
-
-
-function sha256Text(text) {
-    return (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
-}
-/** The sha256 of a file, streamed so that model and data files of any size hash in constant memory. */
-async function sha256File(path, what = 'file', baseDir = process.cwd()) {
-    const hash = createHash('sha256');
-    try {
-        for await (const chunk of createReadStream(resolve(baseDir, path)))
-            hash.update(chunk);
-    }
-    catch (error) {
-        throw fileError(error, path, what, baseDir);
-    }
-    return hash.digest('hex');
-}
-/** JSON with object keys sorted at every level, so that equal content hashes equally. */
-function canonicalJson(value) {
-    return JSON.stringify(sortKeys(value));
-}
-function sortKeys(value) {
-    if (Array.isArray(value))
-        return value.map(sortKeys);
-    if (value && typeof value === 'object' && !(value instanceof Date)) {
-        return Object.fromEntries(Object.keys(value)
-            .sort()
-            .map((key) => [key, sortKeys(value[key])]));
-    }
-    return value;
+    return connect(token, repository, log);
 }
 
 ;// CONCATENATED MODULE: ./shared/comparison/baseline.ts
@@ -2050,6 +2221,7 @@ function summarizeBaseline(source) {
 
 
 
+
 const COMPARISON_FORMAT = 'mlops-actions/comparison@1';
 const ci = schemas/* tuple */.PVZ([schemas/* number */.aig(), schemas/* number */.aig()]);
 const document_status = schemas/* enum */.k5n([
@@ -2075,6 +2247,7 @@ const metricComparison = schemas/* object */.Ikc({
     rule: schemas/* string */.YjP().optional(),
     status: document_status,
     reasons: schemas/* array */.YOg(schemas/* string */.YjP()),
+    notComputed: schemas/* string */.YjP().optional(),
 });
 const sliceValue = schemas/* object */.Ikc({
     slice: schemas/* string */.YjP(),
@@ -2122,6 +2295,8 @@ const lineageSide = schemas/* object */.Ikc({
     dataFiles: schemas/* array */.YOg(schemas/* object */.Ikc({ path: schemas/* string */.YjP(), sha256: sha })).optional(),
     commit: sha.optional(),
     runUrl: schemas/* string */.YjP().optional(),
+    /** What the model was trained on, in short (see lineage/runtime.ts). */
+    runtime: runtimeSummarySchema.optional(),
 });
 const side = schemas/* object */.Ikc({
     source: schemas/* string */.YjP(),
@@ -2379,11 +2554,8 @@ async function postPullRequestComment(request) {
         log.info(`Not a pull request run (event ${request.eventName ?? 'unknown'}), so no comment was posted; the body is in ${request.bodyFile}.`);
         return { posted: false, why: 'not-a-pull-request' };
     }
-    const [{ createOctokitPort }, { upsertStickyComment }] = await Promise.all([
-        __nccwpck_require__.e(/* import() */ 113).then(__nccwpck_require__.bind(__nccwpck_require__, 82113)),
-        Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 17853)),
-    ]);
-    const github = await createOctokitPort(request.token, repository, log, request.env);
+    const { upsertStickyComment } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 17853));
+    const github = await request.github(request.token, repository, log);
     const result = await upsertStickyComment(github, { issueNumber: request.pullRequestNumber, marker: request.marker }, request.content, log);
     if (result.status === 'skipped') {
         log.warning(`No comment was posted on pull request #${request.pullRequestNumber}: ${result.reason}. The body is in ${request.bodyFile}.`);
@@ -2639,7 +2811,9 @@ function metricRow(m) {
     return [
         code(m.name),
         valueWithCi(m.baseline, m.baselineCi),
-        valueWithCi(m.candidate, m.candidateCi),
+        m.candidate === undefined && m.notComputed !== undefined
+            ? 'not computed'
+            : valueWithCi(m.candidate, m.candidateCi),
         m.delta === undefined ? '—' : signed(m.delta),
         m.deltaRelative === undefined
             ? '—'
@@ -2757,6 +2931,7 @@ function renderLineage(view, baselineHeader, links) {
             '—',
         ],
         ['Commit', code(candidate.commit), code(baseline?.commit)],
+        ...runtimeRows(candidate.runtime, baseline?.runtime),
         [
             'Run',
             links.runUrl ? (0,markdown_escape/* markdownLink */.iQ)('this run', links.runUrl) : '—',
@@ -2767,6 +2942,31 @@ function renderLineage(view, baselineHeader, links) {
     ];
     const useful = rows.filter(([, a, b]) => a !== '—' || b !== '—');
     return details('Lineage', (0,markdown_escape/* markdownTable */.Qj)(['', 'Candidate', baselineHeader], useful));
+}
+/**
+ * What each model was trained on (Python, R, installed packages, runner image, OS), each row
+ * marked when both sides are known and differ: a metric change may come from the environment,
+ * not the model. The values come from manifests and payloads, so they are shown as code.
+ */
+function runtimeRows(candidate, baseline) {
+    if (!candidate && !baseline)
+        return [];
+    const row = (label, value, show = (side) => (0,markdown_escape/* inlineCode */.ti)(value(side))) => {
+        const [a, b] = [candidate && value(candidate), baseline && value(baseline)];
+        const differs = a !== undefined && b !== undefined && a !== b ? ' ⚠️ differs' : '';
+        return [
+            label,
+            a !== undefined ? show(candidate) + differs : '—',
+            b !== undefined ? show(baseline) : '—',
+        ];
+    };
+    return [
+        row('Python', (side) => side.python),
+        row('R', (side) => side.r),
+        row('Python packages', (side) => side.packages?.sha256, (side) => `${side.packages.count} (${(0,markdown_escape/* inlineCode */.ti)(render_short(side.packages.sha256))})`),
+        row('Runner image', (side) => side.image),
+        row('OS', (side) => side.os),
+    ];
 }
 /** Only links to runs of this repository are shown: URLs in payloads and artifacts are not trusted. */
 function isRunOf(links, url) {
@@ -2940,10 +3140,10 @@ async function postSection(args) {
         marker: COMMENT_MARKER,
         bodyFile: args.bodyFile,
         log: args.log,
-        ...(args.env ? { env: args.env } : {}),
+        github: args.github,
         content: {
             compose(existing) {
-                written = renderSection(args.document, args.links, sectionBudget(existing, args.document.model, sticky_comment.COMMENT_BODY_LIMIT));
+                written = renderSection(args.document, args.links, sectionBudget(existing, args.document.model, sticky_comment/* COMMENT_BODY_LIMIT */.t));
                 return mergeSection(existing, written);
             },
             holds: (body) => written !== undefined && holdsSection(body, written),
@@ -2975,6 +3175,7 @@ async function postSection(args) {
 
 
 
+
 /** Compares; the summary goes to the job summary as soon as it is written. */
 async function compareCandidate(request, step, log) {
     const { model } = request;
@@ -2982,7 +3183,7 @@ async function compareCandidate(request, step, log) {
     const candidate = await loadMetrics(request.metrics, 'metrics file');
     const registry = request.baseline
         ? undefined
-        : await openRegistry(request.token, context, log, step.env);
+        : await openRegistry(request.token, context, log, step.github);
     const resolved = await resolveBaseline({
         file: request.baseline,
         model,
@@ -3001,6 +3202,7 @@ async function compareCandidate(request, step, log) {
         token: request.token,
         log,
         env: step.env,
+        github: step.github,
     });
     for (const [role, loaded] of [
         ['metrics', candidate],
@@ -3013,6 +3215,7 @@ async function compareCandidate(request, step, log) {
     const result = evaluateGates(candidate.metrics, baseline?.metrics, policy, {
         candidateSlices: candidate.slices ?? {},
         baselineSlices: baseline?.slices,
+        candidateSkipped: candidate.skipped,
     });
     const document = comparisonDocument(request, candidate, resolved, result, policySource, await candidateLineage(request, candidate, context));
     const dir = await (0,action_context/* createStepDir */.S)(context.tempDir, 'compare-metrics', model);
@@ -3060,7 +3263,7 @@ async function compareCandidate(request, step, log) {
             eventName: context.eventName,
             bodyFile: commentPath,
             log,
-            env: step.env,
+            github: step.github,
         });
         if (posted.posted)
             commentUrl = posted.url;
@@ -3157,6 +3360,7 @@ async function candidateLineage(request, candidate, context) {
         configSha256: ifSha(manifest?.config.sha256),
         dataFiles: manifest?.data.map((file) => ({ path: file.path, sha256: file.sha256 })),
         commit: ifSha(manifest?.git.sha ?? context.sha),
+        runtime: summariseRuntime(manifest?.runtime),
     });
 }
 function baselineLineage(payload, sha) {
@@ -3167,6 +3371,7 @@ function baselineLineage(payload, sha) {
         configSha256: ifSha(payload.configSha256),
         commit: ifSha(sha),
         runUrl: payload.runUrl,
+        runtime: payload.runtime,
     });
 }
 function prune(value) {
@@ -3284,8 +3489,7 @@ async function postFromRun(input, step, runner, set) {
         return nothingPosted();
     }
     const { request, document, documentPath } = await readCommentRequest(into, artifact, model);
-    const { createOctokitPort } = await __nccwpck_require__.e(/* import() */ 113).then(__nccwpck_require__.bind(__nccwpck_require__, 82113));
-    const github = await createOctokitPort(input['github-token'], repository, runner, step.env);
+    const github = await step.github(input['github-token'], repository, runner);
     await verifyPullRequest(request, run, context.repository, {
         headOf: (number) => github.getPullRequest(number),
     });
@@ -3307,7 +3511,7 @@ async function postFromRun(input, step, runner, set) {
         eventName: 'pull_request',
         bodyFile: commentPath,
         log: runner,
-        env: step.env,
+        github: step.github,
     });
     if (!posted.posted)
         throw new errors/* UserError */.yo(`The comment could not be posted on pull request #${request.pullRequest}: the token is read-only. Give the workflow "permissions: pull-requests: write".`);
@@ -3458,13 +3662,21 @@ function readPullRequest(eventPath) {
         fromFork: headRepo !== undefined && headRepo !== pr.base.repo?.full_name,
     };
 }
-function stepEnvironment(env = process.env) {
+function stepEnvironment(env = process.env, github = restConnector(env)) {
     let context;
     return {
         env,
         workspace: env.GITHUB_WORKSPACE || process.cwd(),
         tempDir: runnerTempDir(env),
         context: () => (context ??= readRunContext(env)),
+        github,
+    };
+}
+/** GitHub's REST API at the step's GITHUB_API_URL; Octokit is loaded on first use only. */
+function restConnector(env) {
+    return async (token, repository, log) => {
+        const { createOctokitPort } = await __nccwpck_require__.e(/* import() */ 113).then(__nccwpck_require__.bind(__nccwpck_require__, 82113));
+        return createOctokitPort(token, repository, log, env);
     };
 }
 /** Scratch space for reports: RUNNER_TEMP on a runner, the OS temp folder elsewhere. */
@@ -3860,9 +4072,8 @@ function parseRepository(fullName) {
 /***/ 17853:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-__nccwpck_require__.r(__webpack_exports__);
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   COMMENT_BODY_LIMIT: () => (/* binding */ COMMENT_BODY_LIMIT),
+/* harmony export */   t: () => (/* binding */ COMMENT_BODY_LIMIT),
 /* harmony export */   upsertStickyComment: () => (/* binding */ upsertStickyComment)
 /* harmony export */ });
 /* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(16317);
@@ -4068,8 +4279,7 @@ function identifierProblem(kind, value) {
  * whose errors then name the input, or the file, field and line (see validateStructured).
  */
 function identifier(kind) {
-    return zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()
-        .refine((value) => isIdentifier(kind, value), {
+    return zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().refine((value) => isIdentifier(kind, value), {
         error: (issue) => identifierProblem(kind, issue.input),
     });
 }
@@ -4145,6 +4355,9 @@ function escapeMarkdown(text) {
 }
 /** Inline code for hostile text: a backtick fence longer than any run inside it, mentions broken. */
 function inlineCode(text) {
+    // GFM has no empty code span: a pair of backticks around nothing is shown as two backticks.
+    if (text === '')
+        return '_(empty)_';
     const flat = text.replace(/\r\n|\r|\n/g, ' ').replace(/@/g, '@\u200B');
     const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
     const fence = '`'.repeat(longestRun + 1);
@@ -4167,16 +4380,28 @@ function markdownTable(header, rows) {
 function markdownLink(label, url) {
     if (!url || !/^https?:\/\/[^\s]+$/i.test(url))
         return label;
-    const safe = encodeURI(decodeURISafely(url)).replace(/[()<>"'`[\]\\]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-    return `[${label}](${safe})`;
+    return `[${label}](${percentEncodeUnsafe(url)})`;
 }
-function decodeURISafely(url) {
-    try {
-        return decodeURI(url);
+/** What a URL may hold as it is: RFC 3986's unreserved and reserved characters, less those that end a Markdown link or start markup. */
+const URL_SAFE = /[A-Za-z0-9\-._~:/?#@!$&*+,;=]/;
+/**
+ * Percent-encodes every character a Markdown link target may not hold, leaving escapes already
+ * in the URL alone (GitHub's release URLs carry the tag's "@" as %40; decoding and encoding
+ * again, as encodeURI(decodeURI(url)) does, turns that into %2540).
+ */
+function percentEncodeUnsafe(url) {
+    let out = '';
+    for (let i = 0; i < url.length;) {
+        const codePoint = url.codePointAt(i);
+        const char = String.fromCodePoint(codePoint);
+        i += char.length;
+        if (URL_SAFE.test(char) || (char === '%' && /^[0-9A-Fa-f]{2}/.test(url.slice(i, i + 2))))
+            out += char;
+        else
+            for (const byte of Buffer.from(char, 'utf8'))
+                out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
     }
-    catch {
-        return url;
-    }
+    return out;
 }
 /**
  * Text for a Mermaid label: Mermaid parses quotes, brackets, backticks, `%%` directives and

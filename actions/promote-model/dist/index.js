@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32711);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(27664);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(90243);
 
 
 process.exitCode = await (0,_shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_run_js__WEBPACK_IMPORTED_MODULE_1__/* .promoteModel */ .I);
@@ -16,7 +16,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 27664:
+/***/ 90243:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -747,6 +747,208 @@ async function listRunArtifacts(run) {
     return artifacts.map((artifact) => artifact.name);
 }
 
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+;// CONCATENATED MODULE: ./shared/files/hash.ts
+
+
+
+
+function sha256Text(text) {
+    return (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
+}
+/** The sha256 of a file, streamed so that model and data files of any size hash in constant memory. */
+async function sha256File(path, what = 'file', baseDir = process.cwd()) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    try {
+        for await (const chunk of (0,external_node_fs_.createReadStream)((0,external_node_path_.resolve)(baseDir, path)))
+            hash.update(chunk);
+    }
+    catch (error) {
+        throw fileError(error, path, what, baseDir);
+    }
+    return hash.digest('hex');
+}
+/** JSON with object keys sorted at every level, so that equal content hashes equally. */
+function canonicalJson(value) {
+    return JSON.stringify(sortKeys(value));
+}
+function sortKeys(value) {
+    if (Array.isArray(value))
+        return value.map(sortKeys);
+    if (value && typeof value === 'object' && !(value instanceof Date)) {
+        return Object.fromEntries(Object.keys(value)
+            .sort()
+            .map((key) => [key, sortKeys(value[key])]));
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./shared/lineage/runtime.ts
+/**
+ * What the training ran on, read after the command: the Python on the command's PATH (its
+ * version and every installed distribution, as `pip freeze --all` lists them, read through
+ * importlib.metadata so that pip need not be installed), R's version when Rscript is there, the
+ * runner image (`ImageOS`/`ImageVersion`, set on GitHub's hosted runners) and the OS release
+ * (/etc/os-release). Interpreters run with argument lists, never through a shell, with a
+ * timeout and a bounded output; one that is missing or fails is left out, never fails the step.
+ */
+
+
+
+
+const LIMITS = {
+    /** How long one interpreter may take to answer. */
+    timeoutMs: 60_000,
+    /** Bytes of its output (a large environment lists a few thousand packages, ~100 kB). */
+    maxOutputBytes: 8 * 1024 * 1024,
+    maxPackages: 20_000,
+};
+const runtime_text = schemas/* string */.YjP().max(500);
+const packageSchema = schemas/* object */.Ikc({ name: schemas/* string */.YjP().max(200), version: schemas/* string */.YjP().max(200) });
+const runtimeSchema = schemas/* object */.Ikc({
+    python: schemas/* object */.Ikc({
+        version: runtime_text,
+        implementation: runtime_text.optional(),
+        executable: schemas/* string */.YjP().max(4096).optional(),
+        /** Every installed distribution, sorted by name: the `pip freeze --all` of the run. */
+        packages: schemas/* array */.YOg(packageSchema).max(LIMITS.maxPackages).optional(),
+    })
+        .optional(),
+    r: schemas/* object */.Ikc({ version: runtime_text }).optional(),
+    /** GitHub's hosted-runner image: `ImageOS` (e.g. ubuntu24) and `ImageVersion`. */
+    image: schemas/* object */.Ikc({ os: runtime_text.optional(), version: runtime_text.optional() }).optional(),
+    /** From /etc/os-release. */
+    osRelease: schemas/* object */.Ikc({ id: runtime_text.optional(), versionId: runtime_text.optional(), prettyName: runtime_text.optional() })
+        .optional(),
+});
+/**
+ * The runtime in a few fields, small enough for a deployment payload and a comparison: equal
+ * summaries mean the same interpreter versions, image, OS and installed packages.
+ */
+const runtimeSummarySchema = schemas/* object */.Ikc({
+    python: runtime_text.optional(),
+    r: runtime_text.optional(),
+    image: runtime_text.optional(),
+    os: runtime_text.optional(),
+    packages: schemas/* object */.Ikc({ count: schemas/* number */.aig().int().nonnegative(), sha256: schemas/* string */.YjP().regex(/^[0-9a-f]{64}$/) })
+        .optional(),
+});
+function summariseRuntime(runtime) {
+    if (!runtime)
+        return undefined;
+    const packages = runtime.python?.packages;
+    const image = [runtime.image?.os, runtime.image?.version].filter(Boolean).join(' ');
+    const os = runtime.osRelease?.prettyName ??
+        ([runtime.osRelease?.id, runtime.osRelease?.versionId].filter(Boolean).join(' ') || undefined);
+    const summary = {
+        ...(runtime.python ? { python: runtime.python.version } : {}),
+        ...(runtime.r ? { r: runtime.r.version } : {}),
+        ...(image ? { image } : {}),
+        ...(os ? { os } : {}),
+        ...(packages
+            ? {
+                packages: {
+                    count: packages.length,
+                    sha256: sha256Text(canonicalJson(packages.map((p) => `${p.name}==${p.version}`))),
+                },
+            }
+            : {}),
+    };
+    return Object.keys(summary).length ? summary : undefined;
+}
+/** Prints the interpreter's version and its installed distributions as JSON. */
+const PYTHON_SCRIPT = (/* unused pure expression or super */ null && (`
+import json, platform, sys
+try:
+    from importlib import metadata
+    found = {}
+    for dist in metadata.distributions():
+        name = dist.metadata["Name"]
+        if name:
+            found[name.lower()] = (name, dist.version or "")
+    packages = [{"name": n, "version": v} for n, v in sorted(found.values(), key=lambda p: p[0].lower())]
+except Exception:
+    packages = None
+print(json.dumps({"version": platform.python_version(), "implementation": platform.python_implementation(), "executable": sys.executable, "packages": packages}))
+`));
+/** The runtime the command ran with: `env` is the command's environment (its PATH finds the interpreters). */
+async function readRuntime(env, cwd) {
+    const [python, r, osRelease] = await Promise.all([
+        readPython(env, cwd),
+        readR(env, cwd),
+        readOsRelease(),
+    ]);
+    const image = {
+        ...(env.ImageOS ? { os: env.ImageOS } : {}),
+        ...(env.ImageVersion ? { version: env.ImageVersion } : {}),
+    };
+    return runtimeSchema.parse({
+        ...(python ? { python } : {}),
+        ...(r ? { r } : {}),
+        ...(Object.keys(image).length ? { image } : {}),
+        ...(osRelease ? { osRelease } : {}),
+    });
+}
+async function readPython(env, cwd) {
+    for (const command of ['python3', 'python']) {
+        const output = await run(command, ['-c', PYTHON_SCRIPT], env, cwd);
+        if (output === undefined)
+            continue;
+        const parsed = runtimeSchema.shape.python.safeParse((() => {
+            try {
+                const value = JSON.parse(output);
+                return { ...value, packages: value.packages ?? undefined };
+            }
+            catch {
+                return undefined;
+            }
+        })());
+        if (parsed.success && parsed.data)
+            return parsed.data;
+    }
+    return undefined;
+}
+async function readR(env, cwd) {
+    const output = await run('Rscript', ['-e', 'cat(as.character(getRversion()))'], env, cwd);
+    const version = output?.trim();
+    return version && /^\d+(\.\d+)*$/.test(version) ? { version } : undefined;
+}
+async function readOsRelease() {
+    const content = await readFile('/etc/os-release', 'utf8').catch(() => undefined);
+    if (content === undefined)
+        return undefined;
+    const fields = new Map();
+    for (const line of content.split('\n')) {
+        const match = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+        if (match)
+            fields.set(match[1], match[2].replace(/^(["'])(.*)\1$/, '$2').slice(0, 500));
+    }
+    const release = {
+        ...(fields.get('ID') ? { id: fields.get('ID') } : {}),
+        ...(fields.get('VERSION_ID') ? { versionId: fields.get('VERSION_ID') } : {}),
+        ...(fields.get('PRETTY_NAME') ? { prettyName: fields.get('PRETTY_NAME') } : {}),
+    };
+    return Object.keys(release).length ? release : undefined;
+}
+/** stdout of a program that exits 0 in time, else undefined (missing, failing, too slow or too talkative). */
+function run(command, args, env, cwd) {
+    return new Promise((resolve) => {
+        execFile(command, args, {
+            env,
+            cwd,
+            timeout: LIMITS.timeoutMs,
+            maxBuffer: LIMITS.maxOutputBytes,
+            encoding: 'utf8',
+            windowsHide: true,
+        }, (error, stdout) => resolve(error ? undefined : stdout));
+    });
+}
+
 ;// CONCATENATED MODULE: ./shared/lineage/manifest.ts
 /**
  * The lineage manifest (`model-manifest.json`): what a model was built from and what it is.
@@ -756,6 +958,7 @@ async function listRunArtifacts(run) {
  * paths it names must be relative paths inside the working directory, as train-model writes
  * them, since promote-model reads and publishes the files they name.
  */
+
 
 
 const MANIFEST_FORMAT = 'mlops-actions/model-manifest@1';
@@ -867,6 +1070,8 @@ const manifestSchema = schemas/* object */.Ikc({
         node: schemas/* string */.YjP(),
         platform: schemas/* string */.YjP().optional(),
     }),
+    /** What the command ran on: Python and its packages, R, the runner image, the OS (runtime.ts). */
+    runtime: runtimeSchema.optional(),
     /** The mlops-actions version that trained (part of the fingerprint). */
     actionVersion: schemas/* string */.YjP().optional(),
     git: schemas/* object */.Ikc({
@@ -883,45 +1088,6 @@ const manifestSchema = schemas/* object */.Ikc({
         restoredFrom: schemas/* object */.Ikc({ runUrl: schemas/* string */.YjP().optional(), startedAt: schemas/* string */.YjP() }).optional(),
     }),
 });
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
-;// CONCATENATED MODULE: ./shared/files/hash.ts
-
-
-
-
-function sha256Text(text) {
-    return (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
-}
-/** The sha256 of a file, streamed so that model and data files of any size hash in constant memory. */
-async function sha256File(path, what = 'file', baseDir = process.cwd()) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    try {
-        for await (const chunk of (0,external_node_fs_.createReadStream)((0,external_node_path_.resolve)(baseDir, path)))
-            hash.update(chunk);
-    }
-    catch (error) {
-        throw fileError(error, path, what, baseDir);
-    }
-    return hash.digest('hex');
-}
-/** JSON with object keys sorted at every level, so that equal content hashes equally. */
-function canonicalJson(value) {
-    return JSON.stringify(sortKeys(value));
-}
-function sortKeys(value) {
-    if (Array.isArray(value))
-        return value.map(sortKeys);
-    if (value && typeof value === 'object' && !(value instanceof Date)) {
-        return Object.fromEntries(Object.keys(value)
-            .sort()
-            .map((key) => [key, sortKeys(value[key])]));
-    }
-    return value;
-}
 
 ;// CONCATENATED MODULE: ./shared/registry/model-release.ts
 /**
@@ -1223,6 +1389,7 @@ function describeApprovals(approvals) {
 
 
 
+
 const DEPLOYMENT_PAYLOAD_FORMAT = 'mlops-actions/deployment@1';
 /** GitHub rejects longer deployment status descriptions (422). */
 const STATUS_DESCRIPTION_LIMIT = 140;
@@ -1250,6 +1417,8 @@ const deploymentPayloadSchema = schemas/* object */.Ikc({
     metricsUrl: schemas/* string */.YjP().optional(),
     /** sha256 of the training config (the lineage manifest's config.sha256), shown in the comment's lineage. */
     configSha256: schemas/* string */.YjP().optional(),
+    /** What the model was trained on, in short (lineage/runtime.ts); a malformed one is dropped, not the payload. */
+    runtime: runtimeSummarySchema.optional().catch(undefined),
     runUrl: schemas/* string */.YjP().optional(),
     overrideReason: schemas/* string */.YjP().optional(),
     /** sha256 of the comparison the gates made against the model in the environment before. */
@@ -1361,14 +1530,13 @@ function shorten(text) {
         : text;
 }
 /** The registry of this repository, or undefined where there is none (no token or repository: a laptop). */
-async function openRegistry(token, context, log, env = process.env) {
+async function openRegistry(token, context, log, connect) {
     const repository = (0,client/* parseRepository */.SU)(context.repository);
     if (!token || !repository) {
         log.info('No GitHub token or repository here (not a GitHub runner), so nothing is read from or recorded in the registry.');
         return undefined;
     }
-    const { createOctokitPort } = await __nccwpck_require__.e(/* import() */ 113).then(__nccwpck_require__.bind(__nccwpck_require__, 82113));
-    return createOctokitPort(token, repository, log, env);
+    return connect(token, repository, log);
 }
 
 ;// CONCATENATED MODULE: ./shared/gates/judge.ts
@@ -1394,11 +1562,11 @@ function evaluateGates(candidate, baseline, policy, options = {}) {
         ]),
     ];
     const hasBaseline = baseline !== undefined;
-    const metrics = names.map((name) => compareMetric(name, entry(candidate[name]), entry(baseline?.[name]), policy.metrics[name], policy, hasBaseline));
+    const metrics = names.map((name) => compareMetric(name, entry(candidate[name]), entry(baseline?.[name]), policy.metrics[name], policy, hasBaseline, options.candidateSkipped?.[name]));
     const slices = options.candidateSlices ? compareSlices(options, policy, hasBaseline) : [];
     return { verdict: overallVerdict([...metrics, ...slices]), metrics, slices, hasBaseline };
 }
-function compareMetric(name, cand, base, rule, policy, hasBaseline) {
+function compareMetric(name, cand, base, rule, policy, hasBaseline, notComputed) {
     const comparison = {
         name,
         candidate: cand?.value,
@@ -1406,6 +1574,8 @@ function compareMetric(name, cand, base, rule, policy, hasBaseline) {
         status: 'pass',
         reasons: [],
     };
+    if (cand === undefined && notComputed !== undefined)
+        comparison.notComputed = notComputed;
     if (cand?.ci)
         comparison.candidateCi = cand.ci;
     if (base?.ci)
@@ -1424,7 +1594,9 @@ function compareMetric(name, cand, base, rule, policy, hasBaseline) {
     }
     comparison.rule = describeRule(rule);
     if (cand === undefined)
-        return flag(comparison, rule.level, 'the candidate does not report this gated metric');
+        return flag(comparison, rule.level, notComputed !== undefined
+            ? `not computed: ${notComputed}`
+            : 'the candidate does not report this gated metric');
     if (rule.min !== undefined && cand.value < rule.min - EPSILON)
         flag(comparison, rule.level, `${format(cand.value)} is below the minimum ${format(rule.min)}`);
     if (rule.max !== undefined && cand.value > rule.max + EPSILON)
@@ -1678,6 +1850,8 @@ const metricsReportSchema = schemas/* object */.Ikc({
     })
         .optional(),
     metrics: schemas/* record */.g1P(schemas/* string */.YjP(), metricValue),
+    /** Metrics the task defines that could not be computed, each with the reason (scikit-learn's words where it has some). */
+    skipped: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* string */.YjP()).optional(),
     /** Per slice (`column=value`), the same metrics on the slice's rows. */
     slices: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* record */.g1P(schemas/* string */.YjP(), metricValue)).default({}),
     /** Each slice's rows and whether it is under the minimum size; the largest gap per metric. */
@@ -1735,6 +1909,7 @@ async function loadMetrics(path, what, baseDir = process.cwd()) {
             fingerprint: report.fingerprint,
             evaluationSha256: report.evaluation?.dataSha256,
             metrics: report.metrics,
+            skipped: report.skipped,
             slices: report.slices,
         };
     }
@@ -1893,11 +2068,15 @@ class quantiles_QuantileSketch {
         return sketch;
     }
 }
-const BUCKETS = 1024;
+// 512 buckets for a base level of 800 values: fewer left empty than with 1,024 (every bucket is
+// visited three times a sort), still few values to insertion-sort in each.
+const BUCKETS = 512;
 const bucketEnds = new Uint32Array(BUCKETS + 1);
 let bucketed = new Float64Array(0);
+/** Each value's bucket, computed once rather than in both passes. */
+let bucketOfValue = new Uint16Array(0);
 /**
- * Sorts finite numbers in place, ascending: spread over 1,024 buckets between their minimum
+ * Sorts finite numbers in place, ascending: spread over 512 buckets between their minimum
  * and maximum, then each bucket sorted on its own (by insertion while small; a bucket of one
  * repeated value not at all). A full KLL base level is sorted for every 800 values a column
  * holds, and on the bench's columns this takes a third of the time of the native sort; values
@@ -1923,16 +2102,21 @@ function sortFinite(values) {
     const scale = BUCKETS / (max - min);
     if (!(scale > 0 && scale < Infinity))
         return min === max ? values : values.sort(); // all equal, or a span beyond the doubles
-    if (bucketed.length < n)
+    if (bucketed.length < n) {
         bucketed = new Float64Array(n);
+        bucketOfValue = new Uint16Array(n);
+    }
     const ends = bucketEnds.fill(0);
-    const bucketOf = (v) => Math.min(BUCKETS - 1, ((v - min) * scale) | 0);
-    for (let i = 0; i < n; i++)
-        ends[bucketOf(values[i]) + 1]++;
+    const which = bucketOfValue;
+    for (let i = 0; i < n; i++) {
+        const bucket = Math.min(BUCKETS - 1, ((values[i] - min) * scale) | 0);
+        which[i] = bucket;
+        ends[bucket + 1]++;
+    }
     for (let b = 1; b <= BUCKETS; b++)
         ends[b] += ends[b - 1];
     for (let i = 0; i < n; i++)
-        bucketed[ends[bucketOf(values[i])]++] = values[i];
+        bucketed[ends[which[i]]++] = values[i];
     // ends[b] is now where bucket b ends.
     for (let b = 0, start = 0; b < BUCKETS; start = ends[b++]) {
         const end = ends[b];
@@ -2089,7 +2273,7 @@ class ColumnStats {
     }
     toProfile() {
         const moments = this.moments?.n ? this.moments : undefined;
-        const quantileValues = this.quantiles?.quantiles(PROFILE_QUANTILES) ?? null;
+        const quantileValues = this.exactEnds(this.quantiles?.quantiles(PROFILE_QUANTILES));
         return {
             name: this.name,
             type: this.type,
@@ -2114,9 +2298,21 @@ class ColumnStats {
             state: this.tally().state,
         };
     }
-    /** Ten bins between the deciles of this data: the reference bins of PSI-style drift checks. */
+    /**
+     * Quantile estimates whose ends are the exact minimum and maximum (kept by the moments):
+     * KLL may drop a lone outlier from its sample, and q0 and q1 are what drift and the reader
+     * take as the range of the data. The inner estimates are kept inside that range.
+     */
+    exactEnds(values) {
+        const moments = this.moments?.n ? this.moments : undefined;
+        if (!values || !moments)
+            return values ?? null;
+        const { min, max } = moments;
+        return values.map((v, i) => i === 0 ? min : i === values.length - 1 ? max : Math.min(max, Math.max(min, v)));
+    }
+    /** Ten bins between the deciles of this data: the reference bins of PSI-style drift checks; the outer edges are the exact minimum and maximum. */
     histogram() {
-        const edges = this.quantiles?.quantiles(DECILES);
+        const edges = this.exactEnds(this.quantiles?.quantiles(DECILES));
         if (!edges || !this.quantiles)
             return null;
         const ranks = this.quantiles.ranks(edges);
@@ -2447,6 +2643,7 @@ async function verifyManifestOutputs(manifest, files) {
 
 
 
+
 async function promote(request) {
     const { model, environment, candidate, registry, log } = request;
     const rollback = candidate.restoredFrom !== undefined;
@@ -2481,6 +2678,7 @@ async function promote(request) {
     }
     const gates = evaluateGates(metrics.metrics, current?.payload.metrics, request.policy, {
         candidateSlices: metrics.slices ?? {},
+        ...(metrics.skipped ? { candidateSkipped: metrics.skipped } : {}),
     });
     const comparisonDigest = digestComparison(gates, current);
     log.info(current
@@ -2607,6 +2805,7 @@ function deploymentPayload(args) {
         metricsDigest: record.metricsDigest,
         metrics: args.values,
         configSha256: manifest.config.sha256,
+        ...(manifest.runtime ? { runtime: summariseRuntime(manifest.runtime) } : {}),
         comparisonDigest: record.comparisonDigest,
         ...(metrics.evaluationSha256 ? { dataSha256: metrics.evaluationSha256 } : {}),
         ...(request.candidate.artifact ? { artifact: request.candidate.artifact } : {}),
@@ -2688,7 +2887,8 @@ function renderPromotionSummary(outcome) {
     if (outcome.releaseUrl)
         facts.push([
             'Release',
-            `[${(0,markdown_escape/* escapeMarkdown */.FV)(`${model}@${version}`)}](${encodeURI(outcome.releaseUrl)})`,
+            // GitHub's URL already encodes the tag's "@" (%40): encoding it again would give %2540.
+            (0,markdown_escape/* markdownLink */.iQ)((0,markdown_escape/* escapeMarkdown */.FV)(`${model}@${version}`), outcome.releaseUrl),
         ]);
     const rows = (gates?.metrics ?? []).map((m) => [
         (0,markdown_escape/* inlineCode */.ti)(m.name),
@@ -2791,7 +2991,7 @@ const promoteModel = {
             kind: 'folder',
         });
         await confineFileInputs(input, ['manifest', 'metrics', 'gates', 'profile'], confinement, cwd);
-        const registry = await openRegistry(input['github-token'], context, runner, step.env);
+        const registry = await openRegistry(input['github-token'], context, runner, step.github);
         const candidate = await candidateFiles(candidateSource(input), {
             model,
             workingDirectory: input['working-directory'],
@@ -2923,13 +3123,21 @@ function readPullRequest(eventPath) {
         fromFork: headRepo !== undefined && headRepo !== pr.base.repo?.full_name,
     };
 }
-function stepEnvironment(env = process.env) {
+function stepEnvironment(env = process.env, github = restConnector(env)) {
     let context;
     return {
         env,
         workspace: env.GITHUB_WORKSPACE || process.cwd(),
         tempDir: runnerTempDir(env),
         context: () => (context ??= readRunContext(env)),
+        github,
+    };
+}
+/** GitHub's REST API at the step's GITHUB_API_URL; Octokit is loaded on first use only. */
+function restConnector(env) {
+    return async (token, repository, log) => {
+        const { createOctokitPort } = await __nccwpck_require__.e(/* import() */ 113).then(__nccwpck_require__.bind(__nccwpck_require__, 82113));
+        return createOctokitPort(token, repository, log, env);
     };
 }
 /** Scratch space for reports: RUNNER_TEMP on a runner, the OS temp folder elsewhere. */
@@ -3417,8 +3625,7 @@ function identifierProblem(kind, value) {
  * whose errors then name the input, or the file, field and line (see validateStructured).
  */
 function identifier(kind) {
-    return zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()
-        .refine((value) => isIdentifier(kind, value), {
+    return zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().refine((value) => isIdentifier(kind, value), {
         error: (issue) => identifierProblem(kind, issue.input),
     });
 }
@@ -3468,10 +3675,11 @@ function quoteValue(value) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   FV: () => (/* binding */ escapeMarkdown),
 /* harmony export */   Qj: () => (/* binding */ markdownTable),
+/* harmony export */   iQ: () => (/* binding */ markdownLink),
 /* harmony export */   ti: () => (/* binding */ inlineCode),
 /* harmony export */   ts: () => (/* binding */ escapeInvisible)
 /* harmony export */ });
-/* unused harmony exports markdownLink, mermaidLabel, hasInvisible */
+/* unused harmony exports mermaidLabel, hasInvisible */
 /**
  * Text from data files and pull requests (metric names, column names, cell values, branch
  * names) is hostile: it must render as the literal text, never as Markdown, HTML, a table
@@ -3492,6 +3700,9 @@ function escapeMarkdown(text) {
 }
 /** Inline code for hostile text: a backtick fence longer than any run inside it, mentions broken. */
 function inlineCode(text) {
+    // GFM has no empty code span: a pair of backticks around nothing is shown as two backticks.
+    if (text === '')
+        return '_(empty)_';
     const flat = text.replace(/\r\n|\r|\n/g, ' ').replace(/@/g, '@\u200B');
     const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
     const fence = '`'.repeat(longestRun + 1);
@@ -3514,16 +3725,28 @@ function markdownTable(header, rows) {
 function markdownLink(label, url) {
     if (!url || !/^https?:\/\/[^\s]+$/i.test(url))
         return label;
-    const safe = encodeURI(decodeURISafely(url)).replace(/[()<>"'`[\]\\]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-    return `[${label}](${safe})`;
+    return `[${label}](${percentEncodeUnsafe(url)})`;
 }
-function decodeURISafely(url) {
-    try {
-        return decodeURI(url);
+/** What a URL may hold as it is: RFC 3986's unreserved and reserved characters, less those that end a Markdown link or start markup. */
+const URL_SAFE = /[A-Za-z0-9\-._~:/?#@!$&*+,;=]/;
+/**
+ * Percent-encodes every character a Markdown link target may not hold, leaving escapes already
+ * in the URL alone (GitHub's release URLs carry the tag's "@" as %40; decoding and encoding
+ * again, as encodeURI(decodeURI(url)) does, turns that into %2540).
+ */
+function percentEncodeUnsafe(url) {
+    let out = '';
+    for (let i = 0; i < url.length;) {
+        const codePoint = url.codePointAt(i);
+        const char = String.fromCodePoint(codePoint);
+        i += char.length;
+        if (URL_SAFE.test(char) || (char === '%' && /^[0-9A-Fa-f]{2}/.test(url.slice(i, i + 2))))
+            out += char;
+        else
+            for (const byte of Buffer.from(char, 'utf8'))
+                out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
     }
-    catch {
-        return url;
-    }
+    return out;
 }
 /**
  * Text for a Mermaid label: Mermaid parses quotes, brackets, backticks, `%%` directives and

@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32711);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7776);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(99413);
 
 
 process.exitCode = await (0,_shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_run_js__WEBPACK_IMPORTED_MODULE_1__/* .trainModel */ ._);
@@ -16,7 +16,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7776:
+/***/ 99413:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37,6 +37,7 @@ function renderTrainingSummary(manifest) {
     return [
         `### 🧪 Trained ${(0,markdown_escape/* escapeMarkdown */.FV)(manifest.model.name)} version \`${manifest.model.version}\``,
         `Fingerprint \`${manifest.fingerprint}\` over the config, ${manifest.data.length} data file(s), the code, ${manifest.lockFiles?.length ?? 0} lock file(s), the command and seed ${manifest.seed}; training took ${manifest.training.durationSeconds.toFixed(1)} s.`,
+        ...(manifest.runtime ? [describeRuntime(manifest.runtime)] : []),
         ...(manifest.unpinned?.length
             ? [
                 `⚠️ ${manifest.unpinned.length} unpinned dependenc${manifest.unpinned.length === 1 ? 'y' : 'ies'}: ${manifest.unpinned.map((u) => (0,markdown_escape/* inlineCode */.ti)(u)).join(', ')}`,
@@ -44,6 +45,19 @@ function renderTrainingSummary(manifest) {
             : []),
         '| Output | Bytes | sha256 |\n| --- | --- | --- |\n' + rows,
     ].join('\n\n');
+}
+/** One line: the interpreters, how many packages, the image and the OS the command ran on. */
+function describeRuntime(runtime) {
+    const parts = [
+        runtime.python &&
+            `Python ${(0,markdown_escape/* inlineCode */.ti)(runtime.python.version)}${runtime.python.packages ? ` with ${runtime.python.packages.length} packages` : ''}`,
+        runtime.r && `R ${(0,markdown_escape/* inlineCode */.ti)(runtime.r.version)}`,
+        runtime.image &&
+            `image ${(0,markdown_escape/* inlineCode */.ti)([runtime.image.os, runtime.image.version].filter(Boolean).join(' '))}`,
+        runtime.osRelease?.prettyName && (0,markdown_escape/* escapeMarkdown */.FV)(runtime.osRelease.prettyName),
+    ].filter(Boolean);
+    const listed = runtime.python?.packages ? '; the manifest lists every installed package' : '';
+    return `Ran on ${parts.length ? parts.join(', ') : 'an unknown runtime'}${listed}.`;
 }
 
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -276,7 +290,7 @@ function artifactServiceAvailable(env = process.env) {
  * hard links (a copy when linking fails), so large model files are not copied.
  */
 async function uploadArtifact(name, files, stagingDir, log) {
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(110), __nccwpck_require__.e(934)]).then(__nccwpck_require__.bind(__nccwpck_require__, 99934));
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(371), __nccwpck_require__.e(730), __nccwpck_require__.e(584)]).then(__nccwpck_require__.bind(__nccwpck_require__, 91584));
     const client = new DefaultArtifactClient();
     const existing = await client.getArtifact(name).catch(() => undefined);
     if (existing) {
@@ -325,7 +339,7 @@ function findByOf(run) {
  * is in, or undefined when there is no artifact of that name. Any other failure is a UserError.
  */
 async function downloadArtifactIfPresent(args) {
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(110), __nccwpck_require__.e(934)]).then(__nccwpck_require__.bind(__nccwpck_require__, 99934));
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(371), __nccwpck_require__.e(730), __nccwpck_require__.e(584)]).then(__nccwpck_require__.bind(__nccwpck_require__, 91584));
     const client = new DefaultArtifactClient();
     const findBy = args.fromRun && findByOf(args.fromRun);
     const found = await client
@@ -363,7 +377,7 @@ async function downloadArtifact(args) {
 }
 /** The names of the artifacts another run uploaded. */
 async function listRunArtifacts(run) {
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(110), __nccwpck_require__.e(934)]).then(__nccwpck_require__.bind(__nccwpck_require__, 99934));
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(371), __nccwpck_require__.e(730), __nccwpck_require__.e(584)]).then(__nccwpck_require__.bind(__nccwpck_require__, 91584));
     const findBy = findByOf(run);
     const { artifacts } = await new DefaultArtifactClient()
         .listArtifacts({ findBy })
@@ -375,6 +389,238 @@ async function listRunArtifacts(run) {
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 14 modules
 var schemas = __nccwpck_require__(45586);
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+;// CONCATENATED MODULE: ./shared/files/read-file.ts
+
+
+
+/**
+ * Reads a user-named file, turning the usual mistakes into messages that say which file, what
+ * was expected and what to do. `what` names the file in the user's terms ("schema file").
+ */
+async function read_file_readUserFile(path, what, baseDir = process.cwd()) {
+    try {
+        return await (0,promises_.readFile)((0,external_node_path_.resolve)(baseDir, path), 'utf8');
+    }
+    catch (error) {
+        throw fileError(error, path, what, baseDir);
+    }
+}
+/** `path` as the user wrote it; `baseDir` is what relative paths resolve against. */
+function fileError(error, path, what, baseDir = process.cwd()) {
+    const code = (0,errors/* errnoCode */.UK)(error);
+    const where = `${what} "${path}"`;
+    if (code === 'ENOENT') {
+        return new errors/* UserError */.yo(`The ${where} does not exist (looked for ${(0,external_node_path_.resolve)(baseDir, path)}). Check the path: relative paths resolve against ${baseDir}.`);
+    }
+    if (code === 'EISDIR')
+        return new errors/* UserError */.yo(`The ${where} is a directory; a file was expected.`);
+    if (code === 'EACCES')
+        return new errors/* UserError */.yo(`The ${where} cannot be read: permission denied.`);
+    return error instanceof Error ? error : new Error(String(error));
+}
+
+;// CONCATENATED MODULE: ./shared/files/hash.ts
+
+
+
+
+function hash_sha256Text(text) {
+    return (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
+}
+/** The sha256 of a file, streamed so that model and data files of any size hash in constant memory. */
+async function sha256File(path, what = 'file', baseDir = process.cwd()) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    try {
+        for await (const chunk of (0,external_node_fs_.createReadStream)((0,external_node_path_.resolve)(baseDir, path)))
+            hash.update(chunk);
+    }
+    catch (error) {
+        throw fileError(error, path, what, baseDir);
+    }
+    return hash.digest('hex');
+}
+/** JSON with object keys sorted at every level, so that equal content hashes equally. */
+function hash_canonicalJson(value) {
+    return JSON.stringify(sortKeys(value));
+}
+function sortKeys(value) {
+    if (Array.isArray(value))
+        return value.map(sortKeys);
+    if (value && typeof value === 'object' && !(value instanceof Date)) {
+        return Object.fromEntries(Object.keys(value)
+            .sort()
+            .map((key) => [key, sortKeys(value[key])]));
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./shared/lineage/runtime.ts
+/**
+ * What the training ran on, read after the command: the Python on the command's PATH (its
+ * version and every installed distribution, as `pip freeze --all` lists them, read through
+ * importlib.metadata so that pip need not be installed), R's version when Rscript is there, the
+ * runner image (`ImageOS`/`ImageVersion`, set on GitHub's hosted runners) and the OS release
+ * (/etc/os-release). Interpreters run with argument lists, never through a shell, with a
+ * timeout and a bounded output; one that is missing or fails is left out, never fails the step.
+ */
+
+
+
+
+const LIMITS = {
+    /** How long one interpreter may take to answer. */
+    timeoutMs: 60_000,
+    /** Bytes of its output (a large environment lists a few thousand packages, ~100 kB). */
+    maxOutputBytes: 8 * 1024 * 1024,
+    maxPackages: 20_000,
+};
+const runtime_text = schemas/* string */.YjP().max(500);
+const packageSchema = schemas/* object */.Ikc({ name: schemas/* string */.YjP().max(200), version: schemas/* string */.YjP().max(200) });
+const runtimeSchema = schemas/* object */.Ikc({
+    python: schemas/* object */.Ikc({
+        version: runtime_text,
+        implementation: runtime_text.optional(),
+        executable: schemas/* string */.YjP().max(4096).optional(),
+        /** Every installed distribution, sorted by name: the `pip freeze --all` of the run. */
+        packages: schemas/* array */.YOg(packageSchema).max(LIMITS.maxPackages).optional(),
+    })
+        .optional(),
+    r: schemas/* object */.Ikc({ version: runtime_text }).optional(),
+    /** GitHub's hosted-runner image: `ImageOS` (e.g. ubuntu24) and `ImageVersion`. */
+    image: schemas/* object */.Ikc({ os: runtime_text.optional(), version: runtime_text.optional() }).optional(),
+    /** From /etc/os-release. */
+    osRelease: schemas/* object */.Ikc({ id: runtime_text.optional(), versionId: runtime_text.optional(), prettyName: runtime_text.optional() })
+        .optional(),
+});
+/**
+ * The runtime in a few fields, small enough for a deployment payload and a comparison: equal
+ * summaries mean the same interpreter versions, image, OS and installed packages.
+ */
+const runtimeSummarySchema = schemas/* object */.Ikc({
+    python: runtime_text.optional(),
+    r: runtime_text.optional(),
+    image: runtime_text.optional(),
+    os: runtime_text.optional(),
+    packages: schemas/* object */.Ikc({ count: schemas/* number */.aig().int().nonnegative(), sha256: schemas/* string */.YjP().regex(/^[0-9a-f]{64}$/) })
+        .optional(),
+});
+function summariseRuntime(runtime) {
+    if (!runtime)
+        return undefined;
+    const packages = runtime.python?.packages;
+    const image = [runtime.image?.os, runtime.image?.version].filter(Boolean).join(' ');
+    const os = runtime.osRelease?.prettyName ??
+        ([runtime.osRelease?.id, runtime.osRelease?.versionId].filter(Boolean).join(' ') || undefined);
+    const summary = {
+        ...(runtime.python ? { python: runtime.python.version } : {}),
+        ...(runtime.r ? { r: runtime.r.version } : {}),
+        ...(image ? { image } : {}),
+        ...(os ? { os } : {}),
+        ...(packages
+            ? {
+                packages: {
+                    count: packages.length,
+                    sha256: sha256Text(canonicalJson(packages.map((p) => `${p.name}==${p.version}`))),
+                },
+            }
+            : {}),
+    };
+    return Object.keys(summary).length ? summary : undefined;
+}
+/** Prints the interpreter's version and its installed distributions as JSON. */
+const PYTHON_SCRIPT = `
+import json, platform, sys
+try:
+    from importlib import metadata
+    found = {}
+    for dist in metadata.distributions():
+        name = dist.metadata["Name"]
+        if name:
+            found[name.lower()] = (name, dist.version or "")
+    packages = [{"name": n, "version": v} for n, v in sorted(found.values(), key=lambda p: p[0].lower())]
+except Exception:
+    packages = None
+print(json.dumps({"version": platform.python_version(), "implementation": platform.python_implementation(), "executable": sys.executable, "packages": packages}))
+`;
+/** The runtime the command ran with: `env` is the command's environment (its PATH finds the interpreters). */
+async function readRuntime(env, cwd) {
+    const [python, r, osRelease] = await Promise.all([
+        readPython(env, cwd),
+        readR(env, cwd),
+        readOsRelease(),
+    ]);
+    const image = {
+        ...(env.ImageOS ? { os: env.ImageOS } : {}),
+        ...(env.ImageVersion ? { version: env.ImageVersion } : {}),
+    };
+    return runtimeSchema.parse({
+        ...(python ? { python } : {}),
+        ...(r ? { r } : {}),
+        ...(Object.keys(image).length ? { image } : {}),
+        ...(osRelease ? { osRelease } : {}),
+    });
+}
+async function readPython(env, cwd) {
+    for (const command of ['python3', 'python']) {
+        const output = await run(command, ['-c', PYTHON_SCRIPT], env, cwd);
+        if (output === undefined)
+            continue;
+        const parsed = runtimeSchema.shape.python.safeParse((() => {
+            try {
+                const value = JSON.parse(output);
+                return { ...value, packages: value.packages ?? undefined };
+            }
+            catch {
+                return undefined;
+            }
+        })());
+        if (parsed.success && parsed.data)
+            return parsed.data;
+    }
+    return undefined;
+}
+async function readR(env, cwd) {
+    const output = await run('Rscript', ['-e', 'cat(as.character(getRversion()))'], env, cwd);
+    const version = output?.trim();
+    return version && /^\d+(\.\d+)*$/.test(version) ? { version } : undefined;
+}
+async function readOsRelease() {
+    const content = await (0,promises_.readFile)('/etc/os-release', 'utf8').catch(() => undefined);
+    if (content === undefined)
+        return undefined;
+    const fields = new Map();
+    for (const line of content.split('\n')) {
+        const match = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+        if (match)
+            fields.set(match[1], match[2].replace(/^(["'])(.*)\1$/, '$2').slice(0, 500));
+    }
+    const release = {
+        ...(fields.get('ID') ? { id: fields.get('ID') } : {}),
+        ...(fields.get('VERSION_ID') ? { versionId: fields.get('VERSION_ID') } : {}),
+        ...(fields.get('PRETTY_NAME') ? { prettyName: fields.get('PRETTY_NAME') } : {}),
+    };
+    return Object.keys(release).length ? release : undefined;
+}
+/** stdout of a program that exits 0 in time, else undefined (missing, failing, too slow or too talkative). */
+function run(command, args, env, cwd) {
+    return new Promise((resolve) => {
+        (0,external_node_child_process_namespaceObject.execFile)(command, args, {
+            env,
+            cwd,
+            timeout: LIMITS.timeoutMs,
+            maxBuffer: LIMITS.maxOutputBytes,
+            encoding: 'utf8',
+            windowsHide: true,
+        }, (error, stdout) => resolve(error ? undefined : stdout));
+    });
+}
+
 ;// CONCATENATED MODULE: ./shared/lineage/manifest.ts
 /**
  * The lineage manifest (`model-manifest.json`): what a model was built from and what it is.
@@ -384,6 +630,7 @@ var schemas = __nccwpck_require__(45586);
  * paths it names must be relative paths inside the working directory, as train-model writes
  * them, since promote-model reads and publishes the files they name.
  */
+
 
 
 const MANIFEST_FORMAT = 'mlops-actions/model-manifest@1';
@@ -495,6 +742,8 @@ const manifestSchema = schemas/* object */.Ikc({
         node: schemas/* string */.YjP(),
         platform: schemas/* string */.YjP().optional(),
     }),
+    /** What the command ran on: Python and its packages, R, the runner image, the OS (runtime.ts). */
+    runtime: runtimeSchema.optional(),
     /** The mlops-actions version that trained (part of the fingerprint). */
     actionVersion: schemas/* string */.YjP().optional(),
     git: schemas/* object */.Ikc({
@@ -525,9 +774,13 @@ const manifestSchema = schemas/* object */.Ikc({
 function trainingCacheKey(model, fingerprint) {
     return `mlops-actions-train-${model}-${fingerprint}`;
 }
-/** Paths as @actions/cache takes them: relative to the workspace, so the key's version is the same on every runner. */
+/**
+ * Paths as @actions/cache takes them: relative to the workspace, so the key's version is the
+ * same on every runner, and sorted, since that version hashes the list in order and listing
+ * `outputs` in another order must find the same entry.
+ */
 function cachePaths(outputs, manifestSidecar, workspace) {
-    return [...outputs, manifestSidecar].map((path) => (0,external_node_path_.relative)(workspace, path));
+    return [...outputs, manifestSidecar].map((path) => (0,external_node_path_.relative)(workspace, path)).sort();
 }
 /** Where the manifest of a cached run travels with its outputs, for the length of a save or restore. */
 function sidecarPath(baseDir, model) {
@@ -538,7 +791,7 @@ async function restoreTrainingOutputs(args) {
     const key = trainingCacheKey(args.model, args.fingerprint);
     const sidecar = sidecarPath(args.baseDir, args.model);
     try {
-        const cache = await Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(110), __nccwpck_require__.e(377), __nccwpck_require__.e(39)]).then(__nccwpck_require__.bind(__nccwpck_require__, 84039));
+        const cache = await Promise.all(/* import() */[__nccwpck_require__.e(371), __nccwpck_require__.e(91)]).then(__nccwpck_require__.bind(__nccwpck_require__, 18091));
         if (!cache.isFeatureAvailable()) {
             args.log.warning('cache: true, but this runner offers no cache service; training runs as usual.');
             return undefined;
@@ -562,7 +815,7 @@ async function saveTrainingOutputs(args) {
     const key = trainingCacheKey(args.model, args.fingerprint);
     const sidecar = sidecarPath(args.baseDir, args.model);
     try {
-        const cache = await Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(110), __nccwpck_require__.e(377), __nccwpck_require__.e(39)]).then(__nccwpck_require__.bind(__nccwpck_require__, 84039));
+        const cache = await Promise.all(/* import() */[__nccwpck_require__.e(371), __nccwpck_require__.e(91)]).then(__nccwpck_require__.bind(__nccwpck_require__, 18091));
         if (!cache.isFeatureAvailable())
             return;
         await (0,promises_.mkdir)((0,external_node_path_.dirname)(sidecar), { recursive: true });
@@ -579,90 +832,89 @@ async function saveTrainingOutputs(args) {
     }
 }
 
-;// CONCATENATED MODULE: ./shared/files/read-file.ts
-
-
-
-/**
- * Reads a user-named file, turning the usual mistakes into messages that say which file, what
- * was expected and what to do. `what` names the file in the user's terms ("schema file").
- */
-async function read_file_readUserFile(path, what, baseDir = process.cwd()) {
-    try {
-        return await (0,promises_.readFile)((0,external_node_path_.resolve)(baseDir, path), 'utf8');
-    }
-    catch (error) {
-        throw fileError(error, path, what, baseDir);
-    }
-}
-/** `path` as the user wrote it; `baseDir` is what relative paths resolve against. */
-function fileError(error, path, what, baseDir = process.cwd()) {
-    const code = (0,errors/* errnoCode */.UK)(error);
-    const where = `${what} "${path}"`;
-    if (code === 'ENOENT') {
-        return new errors/* UserError */.yo(`The ${where} does not exist (looked for ${(0,external_node_path_.resolve)(baseDir, path)}). Check the path: relative paths resolve against ${baseDir}.`);
-    }
-    if (code === 'EISDIR')
-        return new errors/* UserError */.yo(`The ${where} is a directory; a file was expected.`);
-    if (code === 'EACCES')
-        return new errors/* UserError */.yo(`The ${where} cannot be read: permission denied.`);
-    return error instanceof Error ? error : new Error(String(error));
-}
-
 ;// CONCATENATED MODULE: ./shared/files/expand.ts
 /**
- * Path lists as users write them in `data`, `code` and `outputs`: files, folders (every file
- * inside, recursively, `.git` left out) and glob patterns (`data/*.csv`, `src/**`, `!` to
- * exclude), matched by @actions/glob as other actions match them.
+ * The one reading of a path list, as users write it in `data`, `code` and `outputs`, in every
+ * action and the CLI: one entry a line, each a file, a folder (every file inside, recursively)
+ * or a glob pattern (`data/*.csv`, `src/**`, `{train,eval}.csv`), and `!pattern` to leave files
+ * out. Hidden files match, as in @actions/glob and actions/upload-artifact's patterns; `.git`
+ * never does. Symbolic links are not followed while walking (a pull request's link to / or
+ * /proc would have the walk read the runner's file system, or loop), but a link that leads to a
+ * file is listed, so that the caller's confinement judges where it leads.
  */
 
 
 
 
-const GLOB_CHARACTERS = /[*?[\]]|^!/;
+const GLOB_CHARACTERS = /[*?[\]{}]/;
+const NEVER_MATCHED = ['**/.git/**', '.git/**'];
 /** Absolute paths of the files the entries name, each once: in the order given, a pattern's or folder's matches sorted. */
 async function expandPaths(entries, baseDir, what) {
+    const exclusions = entries.filter((e) => e.startsWith('!')).map((e) => e.slice(1));
+    const excluded = exclusions.length ? await matchPatterns(exclusions, baseDir) : new Set();
     const files = new Set();
-    const exclusions = entries
-        .filter((e) => e.startsWith('!'))
-        .map((e) => `!${absolutePattern(e.slice(1), baseDir)}`);
     for (const entry of entries) {
         if (entry.startsWith('!'))
             continue;
-        if (!GLOB_CHARACTERS.test(entry)) {
-            for (const file of await filesAt(entry, baseDir, what))
+        const found = GLOB_CHARACTERS.test(entry)
+            ? await patternMatches(entry, baseDir, what)
+            : await filesAt(entry, baseDir, what);
+        for (const file of found)
+            if (!excluded.has(file))
                 files.add(file);
-            continue;
-        }
-        // Each pattern alone, so that one matching nothing is reported; exclusions apply to all.
-        const glob = await Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(377)]).then(__nccwpck_require__.bind(__nccwpck_require__, 42377));
-        const globber = await glob.create([absolutePattern(entry, baseDir), ...exclusions].join('\n'), {
-            matchDirectories: false,
-            followSymbolicLinks: false,
-        });
-        const matched = (await globber.glob()).filter((path) => !path.split(/[\\/]/).includes('.git'));
-        if (matched.length === 0)
-            throw new errors/* UserError */.yo(`The ${what} pattern "${entry}" matches no file (relative paths resolve against ${baseDir}).`);
-        for (const file of matched.sort())
-            files.add(file);
     }
     return [...files];
 }
-function absolutePattern(pattern, baseDir) {
-    return pattern.startsWith('/') ? pattern : (0,external_node_path_.join)(baseDir, pattern);
+/**
+ * The same files as `expandPaths`, named as a report shows them: a file named by its path as
+ * the user wrote it, a file found in a folder or by a pattern relative to `baseDir` when inside
+ * it (absolute otherwise).
+ */
+async function expandPathsAsWritten(entries, baseDir, what) {
+    const written = new Map(entries.filter((e) => !e.startsWith('!')).map((entry) => [resolve(baseDir, entry), entry]));
+    return (await expandPaths(entries, baseDir, what)).map((path) => written.get(path) ?? displayPath(path, baseDir));
+}
+/** `path` relative to `baseDir` when inside it, else absolute. */
+function displayPath(path, baseDir) {
+    const inside = relative(baseDir, path);
+    return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
+}
+// Each pattern alone, so that one matching nothing is reported by name.
+async function patternMatches(pattern, baseDir, what) {
+    const matched = [...(await matchPatterns([pattern], baseDir))].sort();
+    if (matched.length === 0)
+        throw new errors/* UserError */.yo(`The ${what} pattern "${pattern}" matches no file (relative paths resolve against ${baseDir}). Check the pattern, or that the files exist at this step.`);
+    return matched;
+}
+async function matchPatterns(patterns, baseDir) {
+    // Loaded only for patterns: most workflows name their files, and start-up counts.
+    const { glob } = await __nccwpck_require__.e(/* import() */ 448).then(__nccwpck_require__.bind(__nccwpck_require__, 76448));
+    const matches = await glob([...patterns], {
+        cwd: baseDir,
+        absolute: true,
+        onlyFiles: true,
+        dot: true,
+        expandDirectories: false,
+        followSymbolicLinks: false,
+        ignore: NEVER_MATCHED,
+    });
+    return new Set(matches.map((path) => (0,external_node_path_.resolve)(path)));
 }
 async function filesAt(entry, baseDir, what) {
     const absolute = (0,external_node_path_.resolve)(baseDir, entry);
-    const info = await (0,promises_.stat)(absolute).catch((error) => {
+    const link = await (0,promises_.lstat)(absolute).catch((error) => {
         throw fileError(error, entry, what, baseDir);
     });
-    if (info.isFile())
+    const info = link.isSymbolicLink() ? await (0,promises_.stat)(absolute).catch(() => undefined) : link;
+    // A link is the caller's to judge (confinement follows it and names where it leads), unless
+    // it leads to a folder inside, which is read as the folder it stands for.
+    if (!info?.isDirectory() && link.isSymbolicLink())
+        return [absolute];
+    if (!info || info.isFile())
         return [absolute];
     if (!info.isDirectory())
         throw new errors/* UserError */.yo(`The ${what} "${entry}" is neither a file nor a folder.`);
     const found = await (0,promises_.readdir)(absolute, { recursive: true, withFileTypes: true });
-    // Links are listed too (those that lead to a file), so that the caller's confinement judges
-    // where they lead rather than their being dropped without a word.
     const candidates = found
         .filter((d) => d.isFile() || d.isSymbolicLink())
         .map((d) => (0,external_node_path_.join)(d.parentPath, d.name))
@@ -674,45 +926,6 @@ async function filesAt(entry, baseDir, what) {
     if (files.length === 0)
         throw new errors/* UserError */.yo(`The ${what} folder "${entry}" holds no files.`);
     return files.sort();
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
-;// CONCATENATED MODULE: ./shared/files/hash.ts
-
-
-
-
-function sha256Text(text) {
-    return (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
-}
-/** The sha256 of a file, streamed so that model and data files of any size hash in constant memory. */
-async function sha256File(path, what = 'file', baseDir = process.cwd()) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    try {
-        for await (const chunk of (0,external_node_fs_.createReadStream)((0,external_node_path_.resolve)(baseDir, path)))
-            hash.update(chunk);
-    }
-    catch (error) {
-        throw fileError(error, path, what, baseDir);
-    }
-    return hash.digest('hex');
-}
-/** JSON with object keys sorted at every level, so that equal content hashes equally. */
-function canonicalJson(value) {
-    return JSON.stringify(sortKeys(value));
-}
-function sortKeys(value) {
-    if (Array.isArray(value))
-        return value.map(sortKeys);
-    if (value && typeof value === 'object' && !(value instanceof Date)) {
-        return Object.fromEntries(Object.keys(value)
-            .sort()
-            .map((key) => [key, sortKeys(value[key])]));
-    }
-    return value;
 }
 
 ;// CONCATENATED MODULE: ./shared/files/nesting.ts
@@ -1027,10 +1240,139 @@ async function nodeOffsets(text) {
     return offsets;
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(57975);
+;// CONCATENATED MODULE: ./shared/lineage/canonical-config.ts
+/**
+ * The canonical form of a training config: the values it holds, with their YAML 1.2 / JSON
+ * types, and nothing of its formatting (indentation, quoting style, flow or block, comments,
+ * key order, `50.0` against `50.00`). Types count because the training code sees them:
+ * scikit-learn accepts `n_estimators: 50` and refuses `50.0`, and `"50"` is a string again.
+ *
+ * JavaScript numbers cannot tell 50 from 50.0, so the config is read a second time with the
+ * `yaml` package's YAML 1.2 core schema and `intAsBigInt` (integers arrive as bigint, floats as
+ * number) and written out by `typedText` below. A plain scalar that a YAML 1.1 reader (PyYAML)
+ * would read otherwise (`yes`, `010`, `5e1`, `0x32`) counts by its text, since the training code
+ * may read the config with one. The first read, through parseStructured, has
+ * already refused syntax errors and documents past STRUCTURED_LIMITS (aliases, nesting, the
+ * values aliases expand to), so this walk is bounded by the same budgets.
+ */
+
+
+/**
+ * The typed canonical text of a JSON or YAML config. Equal for two configs when a YAML 1.2 (or
+ * JSON) reader gives both the same values of the same types, and a YAML 1.1 reader does too.
+ */
+async function canonicalConfigText(text, path) {
+    await parseStructured(text, path, 'config file');
+    const { parseDocument, visit } = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 38815, 19));
+    const document = parseDocument(text, {
+        version: '1.2',
+        schema: 'core',
+        intAsBigInt: true,
+        merge: true,
+        // JSON lets a later key replace an earlier one; js-yaml has already refused YAML duplicates.
+        uniqueKeys: false,
+        prettyErrors: true,
+    });
+    const error = document.errors[0];
+    if (error)
+        throw new errors/* UserError */.yo(`The config file "${path}" could not be read as YAML 1.2 for its fingerprint: ${error.message.split('\n')[0]}. Write it as plain JSON or YAML 1.2.`);
+    if (!/\.json$/i.test(path))
+        visit(document, {
+            Scalar(_key, node) {
+                // `<<` stays: it is the merge key, already resolved as such.
+                if (node.type === 'PLAIN' &&
+                    typeof node.source === 'string' &&
+                    node.source !== '<<' &&
+                    !readAlike(node))
+                    node.value = new PlainText(node.source);
+            },
+        });
+    const value = document.toJS({
+        mapAsMap: true,
+        maxAliasCount: STRUCTURED_LIMITS.maxExpandedValues,
+    });
+    return typedText(value);
+}
+/**
+ * A plain scalar that YAML 1.1 readers (PyYAML, the most common reader of a training config)
+ * and YAML 1.2 read differently, or spell alike only in one of them: `yes` (a string in 1.2, true
+ * in 1.1), `010` (10 against 8), `1_000`, `5e1` (a float in 1.2, a string in PyYAML), `0x32`,
+ * `2024-01-01`. It counts by its text, so that no two configs a 1.1 reader tells apart share a
+ * fingerprint.
+ */
+class PlainText {
+    text;
+    constructor(text) {
+        this.text = text;
+    }
+}
+const PYYAML_IMPLICIT = [
+    /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/,
+    /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/,
+    /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/,
+    /^(?:<<|=|~|null|Null|NULL|)$/,
+    /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}/,
+];
+/** The plain scalar means the same typed value to a YAML 1.1 reader (PyYAML) as to YAML 1.2. */
+function readAlike(node) {
+    const source = node.source;
+    const value = node.value;
+    if (typeof value === 'string')
+        return !PYYAML_IMPLICIT.some((pattern) => pattern.test(source));
+    if (typeof value === 'bigint')
+        return /^[-+]?(?:0|[1-9][0-9]*)$/.test(source);
+    if (typeof value === 'number')
+        return /^(?:[-+]?[0-9]+\.[0-9]*(?:[eE][-+][0-9]+)?|\.[0-9]+(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/.test(source);
+    if (typeof value === 'boolean')
+        return /^(?:true|True|TRUE|false|False|FALSE)$/.test(source);
+    if (value === null)
+        return /^(?:~|null|Null|NULL|)$/.test(source);
+    return false;
+}
+/**
+ * JSON-like text in which every scalar says its type: an integer prints as digits, a float
+ * always with a "." or an exponent (or as NaN, Infinity, -Infinity, -0.0), a string quoted.
+ * Mapping keys are typed the same way and sorted; sequences keep their order.
+ */
+function typedText(value) {
+    if (value === null || value === undefined)
+        return 'null';
+    if (value instanceof PlainText)
+        return `!plain ${JSON.stringify(value.text)}`;
+    if (typeof value === 'bigint')
+        return value.toString();
+    if (typeof value === 'number')
+        return floatText(value);
+    if (typeof value === 'string' || typeof value === 'boolean')
+        return JSON.stringify(value);
+    if (Array.isArray(value))
+        return `[${value.map(typedText).join(',')}]`;
+    if (value instanceof Map) {
+        const entries = [...value.entries()].map(([key, item]) => [typedText(key), item]);
+        entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([key, item]) => `${key}:${typedText(item)}`).join(',')}}`;
+    }
+    if (value instanceof Set)
+        return typedText([...value].map(String).sort());
+    if (value instanceof Uint8Array)
+        return `!!binary ${Buffer.from(value).toString('base64')}`;
+    if (value instanceof Date)
+        return `!!timestamp ${value.toISOString()}`;
+    return typedText(new Map(Object.entries(value)));
+}
+function floatText(value) {
+    if (Number.isNaN(value))
+        return 'NaN';
+    if (!Number.isFinite(value))
+        return value > 0 ? 'Infinity' : '-Infinity';
+    if (Object.is(value, -0))
+        return '-0.0';
+    const text = String(value);
+    return /[.e]/.test(text) ? text : `${text}.0`;
+}
+
 ;// CONCATENATED MODULE: ./shared/lineage/fingerprint.ts
 /**
  * The fingerprint of a training run: a sha256 over everything that decides what the run
@@ -1041,9 +1383,9 @@ var external_node_util_ = __nccwpck_require__(57975);
 
 
 
-const FINGERPRINT_FORMAT = 'mlops-actions/fingerprint@2';
+const FINGERPRINT_FORMAT = 'mlops-actions/fingerprint@3';
 function computeFingerprint(inputs) {
-    return sha256Text(canonicalJson({
+    return hash_sha256Text(hash_canonicalJson({
         format: FINGERPRINT_FORMAT,
         config: inputs.configSha256,
         data: byPath(inputs.data),
@@ -1066,7 +1408,7 @@ function versionOf(fingerprint) {
 }
 async function canonicalConfigSha256(path, baseDir) {
     const text = await read_file_readUserFile(path, 'config file', baseDir);
-    return sha256Text(canonicalJson(await parseStructured(text, path, 'config file')));
+    return hash_sha256Text(await canonicalConfigText(text, path));
 }
 async function hashFiles(paths, baseDir, what) {
     const hashed = [];
@@ -1099,23 +1441,29 @@ function portablePath(path, baseDir) {
 
 
 
-const run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
+const code_tree_run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
 /**
- * `outputs`: absolute paths of what training writes; a model committed to the repository is
- * not code, and counting it would change the fingerprint every time training rewrites it.
+ * `excluded`: absolute paths that are not code whichever way the code is named. What training
+ * writes: a model committed to the repository would change the fingerprint every time training
+ * rewrites it. The config: it counts by its typed canonical form (canonical-config.ts), so its
+ * bytes must not count a second time, or re-indenting it would change the fingerprint.
  */
-async function hashCodeTree(code, cwd, outputs = [], check = async () => undefined) {
+async function hashCodeTree(code, cwd, excluded = [], check = async () => undefined) {
+    const isExcluded = (absolute) => excluded.some((path) => absolute === path || absolute.startsWith(`${path}/`));
     if (code?.length) {
         const files = await expandPaths(code, cwd, 'code path');
         await check(files);
         const entries = [];
-        for (const file of files)
+        for (const file of files) {
+            if (isExcluded((0,external_node_path_.resolve)(cwd, file)))
+                continue;
             entries.push([portablePath(file, cwd), await sha256File(file)]);
-        return { source: 'paths', sha256: sha256Text(canonicalJson(entries)), files: entries.length };
+        }
+        return { source: 'paths', sha256: hash_sha256Text(hash_canonicalJson(entries)), files: entries.length };
     }
     const top = await repositoryRoot(cwd);
     if (top === undefined)
-        return { source: 'none', sha256: sha256Text('no code'), files: 0 };
+        return { source: 'none', sha256: hash_sha256Text('no code'), files: 0 };
     let listed;
     let changed;
     try {
@@ -1130,7 +1478,7 @@ async function hashCodeTree(code, cwd, outputs = [], check = async () => undefin
             .split('\n')[0];
         return {
             source: 'none',
-            sha256: sha256Text('no code'),
+            sha256: hash_sha256Text('no code'),
             files: 0,
             problem: `git could not list the files of ${top} (${reason})`,
         };
@@ -1138,11 +1486,10 @@ async function hashCodeTree(code, cwd, outputs = [], check = async () => undefin
     const index = parseNulList(listed);
     const modified = new Set(parseNulList(changed));
     const entries = [];
-    const isOutput = (path) => outputs.some((output) => `${top}/${path}` === output || `${top}/${path}`.startsWith(`${output}/`));
     for (const line of index) {
         const tab = line.indexOf('\t');
         const path = line.slice(tab + 1);
-        if (isOutput(path))
+        if (isExcluded(`${top}/${path}`))
             continue;
         const [mode, blob] = line.slice(0, tab).split(' ');
         if (modified.has(path)) {
@@ -1156,7 +1503,7 @@ async function hashCodeTree(code, cwd, outputs = [], check = async () => undefin
     }
     return {
         source: 'git',
-        sha256: sha256Text(canonicalJson(entries)),
+        sha256: hash_sha256Text(hash_canonicalJson(entries)),
         files: entries.length,
         root: top,
     };
@@ -1166,7 +1513,7 @@ async function workingTreeHash(file) {
     if (!info)
         return 'deleted';
     if (info.isSymbolicLink())
-        return `link:${sha256Text(await (0,promises_.readlink)(file))}`;
+        return `link:${hash_sha256Text(await (0,promises_.readlink)(file))}`;
     if (!info.isFile())
         return `not-a-file:${info.mode.toString(8)}`;
     return `sha256:${await sha256File(file)}`;
@@ -1184,7 +1531,7 @@ async function repositoryRoot(cwd) {
     }
 }
 async function git(cwd, args) {
-    const { stdout } = await run('git', ['-c', 'core.quotepath=off', ...args], {
+    const { stdout } = await code_tree_run('git', ['-c', 'core.quotepath=off', ...args], {
         cwd,
         maxBuffer: 256 * 1024 * 1024,
         encoding: 'utf8',
@@ -1227,48 +1574,1733 @@ async function describeOutputs(paths, baseDir, check = async () => undefined) {
     return outputs;
 }
 
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+function getLineColFromPtr(string, ptr) {
+    let lines = string.slice(0, ptr).split(/\r?\n/);
+    return [lines.length, lines.pop().length + 1];
+}
+function makeCodeBlock(string, line, column) {
+    let lines = string.split(/\r?\n/);
+    let codeblock = '';
+    let numberLen = (Math.log10(line + 1) | 0) + 1;
+    for (let i = line - 1; i <= line + 1; i++) {
+        let l = lines[i - 1];
+        if (!l)
+            continue;
+        codeblock += i.toString().padEnd(numberLen, ' ');
+        codeblock += ':  ';
+        codeblock += l;
+        codeblock += '\n';
+        if (i === line) {
+            codeblock += ' '.repeat(numberLen + column + 2);
+            codeblock += '^\n';
+        }
+    }
+    return codeblock;
+}
+class TomlError extends Error {
+    line;
+    column;
+    codeblock;
+    constructor(message, options) {
+        const [line, column] = getLineColFromPtr(options.toml, options.ptr);
+        const codeblock = makeCodeBlock(options.toml, line, column);
+        super(`Invalid TOML document: ${message}\n\n${codeblock}`, options);
+        this.line = line;
+        this.column = column;
+        this.codeblock = codeblock;
+    }
+    /** @internal */
+    static x(message, ctx, ptr) {
+        throw new TomlError(message, { toml: ctx.s, ptr: ptr ?? ctx.p });
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/primitive.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function parseString(ctx) {
+    let startPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p++);
+    let first = c;
+    let isLiteral = c === 0x27; /* ' */
+    let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
+    if (isMultiline) {
+        // Trim initial newline
+        if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 0xa /* \n */)
+            ctx.p++;
+        else if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)
+            ctx.p += 2;
+    }
+    // For the record: it is not worth it to use a fast-path for literal strings using `indexOf`.
+    // Doing a char-by-char iteration ends up dispatching less instructions, for the same wall-clock runtime.
+    let parsed = '';
+    let sliceStart = ctx.p;
+    // states:
+    //   0 - decoding
+    //   1 - decoding escape
+    //   2 - whitespace escape (no newline encountered yet, must fail on non-whitespace)
+    //   3 - whitespace escape (newline encountered, allowed to transition back to normal decode)
+    let state = 0;
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        c = ctx.s.charCodeAt(ctx.p);
+        // Deal with newlines first, since that simplifies control character checking and handling across all states
+        if (isMultiline && (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */))) {
+            state = state && 3;
+        }
+        // Control characters are banned in TOML, so we throw an error if we encounter them
+        else if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in strings', ctx);
+        }
+        // The string might terminate while we're parsing through a newline escape.
+        // It must have encountered a newline; otherwise, it'll simply fail in another branch.
+        else if ((!state || state === 3) && c === first && (!isMultiline || (ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first))) {
+            if (isMultiline) {
+                // If the string ends with 4-5 quotes, then the first 1-2 are part of the string
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+            }
+            // If we're in a newline escape still, then there's nothing to add.
+            if (!state) {
+                // Avoid a useless concat operation if the string can be used as-is.
+                let s = ctx.s.slice(sliceStart, ctx.p);
+                parsed = parsed ? parsed + s : s;
+            }
+            ctx.p += isMultiline ? 3 : 1;
+            return parsed;
+        }
+        // Baseline state; keep moving forward unless an escape sequence starts
+        else if (!state) {
+            if (!isLiteral && c === 0x5c /* \ */) {
+                parsed += ctx.s.slice(sliceStart, (sliceStart = ctx.p));
+                state = 1;
+            }
+        }
+        else if (state === 1) {
+            if (c === 0x78 /* x */ || c === 0x75 /* u */ || c === 0x55 /* U */) { // Unicode escape
+                let errPtr = ctx.p++ - 1;
+                let value = 0;
+                let len = c === 0x78 /* x */ ? 2 : c === 0x75 /* u */ ? 4 : 8;
+                for (let j = 0; j < len; j++, ctx.p++) {
+                    let hex = ctx.s.charCodeAt(ctx.p);
+                    let digit = 
+                    /* 0-9 */ hex >= 0x30 && hex <= 0x39 ? hex - 0x30 :
+                        /* A-F */ hex >= 0x41 && hex <= 0x46 ? hex - 0x41 + 10 :
+                            /* a-f */ hex >= 0x61 && hex <= 0x66 ? hex - 0x61 + 10 : -1;
+                    if (digit < 0)
+                        TomlError.x('invalid non-hex character in unicode escape', ctx);
+                    value = (value << 4) | digit;
+                }
+                // Because JS does bitwise on signed 32bit integers, all 0xfzzzzzzz values are actually seen as negative
+                if (value < 0 || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) {
+                    TomlError.x('invalid unicode escape', ctx, errPtr);
+                }
+                parsed += String.fromCodePoint(value);
+                sliceStart = ctx.p--;
+                state = 0;
+            }
+            // Newline escape sequence. We only need to care about spaces and tabs; newlines are dealt with earlier
+            else if (isMultiline && (c === 0x20 || c === 0x9 /* \t */)) {
+                state = 2;
+            }
+            // Basic escape sequence
+            else {
+                if (c === 0x62 /* b */)
+                    parsed += '\b';
+                else if (c === 0x74 /* t */)
+                    parsed += '\t';
+                else if (c === 0x6e /* n */)
+                    parsed += '\n';
+                else if (c === 0x66 /* f */)
+                    parsed += '\f';
+                else if (c === 0x72 /* r */)
+                    parsed += '\r';
+                else if (c === 0x65 /* e */)
+                    parsed += '\x1b';
+                else if (c === 0x22 /* " */)
+                    parsed += '"';
+                else if (c === 0x5c /* \ */)
+                    parsed += '\\';
+                else
+                    TomlError.x('unrecognised escape sequence', ctx);
+                sliceStart = ctx.p + 1;
+                state = 0;
+            }
+        }
+        // Newline escape continuation: keep moving forward until the first non-whitespace char
+        else if (c !== 0x20 && c !== 0x9 /* \t */) {
+            if (state === 2)
+                TomlError.x('invalid escape: only line-ending whitespace may be escaped', ctx, sliceStart);
+            // State cannot be zero, or we'd have branched earlier already.
+            // If it's a backslash, immediately transition to the escape state so it can be processed.
+            state = !isLiteral && c === 0x5c /* \ */ ? 1 : 0;
+            sliceStart = ctx.p;
+        }
+    }
+    TomlError.x('unfinished string', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/date.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
+class TomlDate extends Date {
+    #hasDate = false;
+    #hasTime = false;
+    #offset = null;
+    constructor(date, fasttype, unsafeDelim) {
+        let hasDate = true;
+        let hasTime = true;
+        let offset = 'Z';
+        let c;
+        if (typeof date === 'string') {
+            if (fasttype)
+                prep: {
+                    // Date-time
+                    if (fasttype < 3) {
+                        if (+date.slice(11, 13) > 23) {
+                            date = '';
+                            break prep;
+                        }
+                        // Local
+                        if (fasttype === 2) {
+                            offset = null;
+                            date += 'Z';
+                        }
+                        // Offset; keep track of offset if not Z
+                        else if ((c = date.charCodeAt(date.length - 1)) !== 0x5a /* Z */ && c !== 0x7a /* z */) {
+                            offset = date.slice(date.length - 6);
+                        }
+                        if (unsafeDelim)
+                            date = date.slice(0, 10) + 'T' + date.slice(11);
+                    }
+                    // Time
+                    else if (fasttype === 4) {
+                        date = +date.slice(0, 2) > 23 ? '' : `0000-01-01T${date}Z`;
+                    }
+                    hasDate = fasttype !== 4;
+                    hasTime = fasttype !== 3;
+                }
+            else {
+                let match = date.match(DATE_TIME_RE);
+                if (match) {
+                    if (!match[1]) {
+                        hasDate = false;
+                        date = `0000-01-01T${date}`;
+                    }
+                    hasTime = !!match[2];
+                    // Make sure to use T instead of a space. Breaks in case of extreme values otherwise.
+                    hasTime && date[10] === ' ' && (date = date.replace(' ', 'T'));
+                    // Do not allow rollover hours.
+                    if (match[2] && +match[2] > 23) {
+                        date = '';
+                    }
+                    else {
+                        offset = match[3] || null;
+                        if (!offset && hasTime)
+                            date += 'Z';
+                    }
+                }
+                else {
+                    date = '';
+                }
+            }
+        }
+        super(date);
+        if (!isNaN(this.getTime())) {
+            this.#hasDate = hasDate;
+            this.#hasTime = hasTime;
+            this.#offset = offset;
+        }
+    }
+    isDateTime() {
+        return this.#hasDate && this.#hasTime;
+    }
+    isLocal() {
+        return !this.#hasDate || !this.#hasTime || !this.#offset;
+    }
+    isDate() {
+        return this.#hasDate && !this.#hasTime;
+    }
+    isTime() {
+        return this.#hasTime && !this.#hasDate;
+    }
+    isValid() {
+        return this.#hasDate || this.#hasTime;
+    }
+    toISOString() {
+        let iso = super.toISOString();
+        // Local Date
+        if (this.isDate())
+            return iso.slice(0, 10);
+        // Local Time
+        if (this.isTime())
+            return iso.slice(11, 23);
+        // Local DateTime
+        if (this.#offset === null)
+            return iso.slice(0, -1);
+        // Offset DateTime
+        if (this.#offset === 'Z' || this.#offset === 'z')
+            return iso;
+        // This part is quite annoying: JS strips the original timezone from the ISO string representation
+        // Instead of using a "modified" date and "Z", we restore the representation "as authored"
+        let offset = (+(this.#offset.slice(1, 3)) * 60) + +(this.#offset.slice(4, 6));
+        offset = this.#offset[0] === '-' ? offset : -offset;
+        let offsetDate = new Date(this.getTime() - (offset * 60e3));
+        return offsetDate.toISOString().slice(0, -1) + this.#offset;
+    }
+    static wrapAsOffsetDateTime(jsDate, offset = 'Z') {
+        let date = new TomlDate(jsDate);
+        date.#offset = offset;
+        return date;
+    }
+    static wrapAsLocalDateTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalDate(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasTime = false;
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasDate = false;
+        date.#offset = null;
+        return date;
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/extract.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function isDigit(char, base = 10) {
+    return base === 16
+        ? (char > 0x2f && char < 0x3a) || (char > 0x40 && char < 0x47) || (char > 0x60 && char < 0x67)
+        : (char > 0x2f && char < 0x30 + base);
+}
+function isEndOfValue(char, delim) {
+    // Whitespace -- we're permissive on `\r` for performance; it'll be dealt with later anyway
+    return char === 0x20 || char === 0x9 /* \t */ || char === 0xa /* \n */ || char === 0xd /* \r */ ||
+        // Structure end or next value delimiter
+        (delim && (char === delim || char === 0x2c /* , */)) ||
+        // Comment
+        char === 0x23; /* # */
+}
+/** @internal */
+function extractValue(ctx, end) {
+    let errPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p);
+    // Structs
+    if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+        ctx.d-- || TomlError.x('document contains excessively nested structures. aborting.', ctx);
+        let value = c === 0x5b /* [ */
+            ? parseArray(ctx)
+            : parseInlineTable(ctx);
+        ctx.d++;
+        return value;
+    }
+    // Strings
+    if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
+        return parseString(ctx);
+    }
+    // Booleans
+    // We can fast-path because the first character is enough to know the only possible value
+    if (c === 0x74 /* t */) { // Only possible valid value is `true`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x72 || ctx.s.charCodeAt(++ctx.p) !== 0x75 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, true;
+    }
+    if (c === 0x66 /* f */) { // Only possible valid value is `false`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6c || ctx.s.charCodeAt(++ctx.p) !== 0x73 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, false;
+    }
+    if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+        return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 0x2c - c, end);
+    }
+    // Rough heuristic, but `parseDate` falls back to number parsing if it's a false positive.
+    // e.g.: `a = 1\n-------------- = 1` would match this heuristic, but gracefully fallback to numbers.
+    if (ctx.s.charCodeAt(ctx.p + 4) === 0x2d /* - */ && ctx.s.charCodeAt(ctx.p + 7) === 0x2d /* - */) {
+        return parseDate(ctx, c, end);
+    }
+    // Same logic as above; `parseTime` falls back to number parsing if it's a false positive.
+    if (ctx.s.charCodeAt(ctx.p + 2) === 0x3a /* : */) {
+        return parseTime(ctx, c, end);
+    }
+    return parseNumber(ctx, ctx.p, c, 0, end);
+}
+// State:
+// 0: init
+// 1: integer
+// 2: fractional dot
+// 3: fractional
+// 4: exponent letter
+// 5: exponent
+// 6: exponent sign
+// 7: exponent with sign
+// >9: underscore; see below
+//     -> 12: was integer
+//     -> 14: was fractional
+//     -> 16: was exponent
+// states 2-5, 14, 16 are ONLY permitted iif base === 10
+function parseNumber(ctx, startPtr, startChr, sign, endChr) {
+    let c = startChr;
+    let state = 0;
+    let hasUnderscores = false;
+    // (+/-)inf
+    if (c === 0x69 /* i */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x6e || ctx.s.charCodeAt(++ctx.p) !== 0x66)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, (sign || 1) / 0;
+    }
+    // (+/-)nan
+    if (c === 0x6e /* n */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6e)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, NaN;
+    }
+    // Leading zero
+    // Only allowed cases: `0<EOV>`, `0.(...)`, `0e(...)`, `0x(...)`, `0b(...)`, `0o(...)`
+    // FWIW, `0e(...)` is a stupid case, but it's not banned per-se so we have to parse it
+    if (c === 0x30 /* 0 */) {
+        if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
+            return ctx.bi === true ? 0n : 0; // note: conveniently deals with `-0`
+        if (!sign) {
+            if (c === 0x78 /* x */)
+                return parseIntegerBaseN(ctx, startPtr, 16, endChr);
+            else if (c === 0x62 /* b */)
+                return parseIntegerBaseN(ctx, startPtr, 2, endChr);
+            else if (c === 0x6f /* o */)
+                return parseIntegerBaseN(ctx, startPtr, 8, endChr);
+        }
+        if (c === 0x2e /* . */)
+            state = 2;
+        else if (c === 0x65 /* e */ || c === 0x45 /* E */)
+            state = 4;
+        else
+            TomlError.x('illegal leading zero', ctx, startPtr);
+    }
+    // If the 1st char is not a digit by now, then it's not a valid TOML value at all
+    else if (!isDigit(c))
+        TomlError.x('invalid value', ctx, startPtr);
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (!state)
+            state = 1; // Detects single-digit numbers we can use a fast parse path for
+        // The way the states are numbered is not random: underscores are always permitted in odd-numbered states and
+        // never permitted in even-numbered ones.
+        if (c === 0x5f /* _ */) {
+            if (!(state & 1))
+                TomlError.x('illegal underscore', ctx);
+            state += 11; // 11 is a marker that makes the state even and greater than 9; see the numbering + rationale above
+            hasUnderscores = true;
+        }
+        // Transition to fractional part.
+        else if (state === 1 && c === 0x2e /* . */)
+            state = 2;
+        // Transition to exponent part.
+        else if ((state === 1 || state === 3) && (c === 0x65 /* e */ || c === 0x45 /* E */))
+            state = 4;
+        // + and - are permitted in state 4 only (handled before entering the function for state 0)
+        else if (state === 4 && (c === 0x2b /* + */ || c === 0x2d /* - */)) {
+            state = 6;
+        }
+        // All special cases have been handled; only digits are allowed here
+        else if (!isDigit(c))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear state flags
+        else if (state > 9)
+            state -= 11;
+        else if (!(state & 1))
+            state++;
+    }
+    // Single-char number; we can fast-path these very easily.
+    if (!state) {
+        let val = (startChr - 0x30 /* 0 */) * (sign || 1);
+        return ctx.bi === true ? BigInt(val) : val;
+    }
+    // Even-numbered states absolutely require a digit next; not even end of value is permitted
+    if (!(state & 1))
+        TomlError.x('unfinished numeric value', ctx, startPtr);
+    let str = ctx.s.slice(startPtr, ctx.p);
+    if (hasUnderscores)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return state > 1
+        ? parseFloat(str)
+        : parseInteger(ctx, str, 10, startPtr);
+}
+function parseIntegerBaseN(ctx, startPtr, base, endChr) {
+    let c, underscore = 1;
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (c === 0x5f /* _ */) {
+            if (underscore & 1)
+                TomlError.x('illegal underscore', ctx);
+            underscore = 3;
+        }
+        // We only need to check if the number is a valid digit, nothing else is permitted
+        else if (!isDigit(c, base))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear underscore flag
+        else if (underscore & 1)
+            underscore--;
+    }
+    // Trailing underscore is not allowed
+    if (underscore & 1)
+        TomlError.x('unfinished numeric value', ctx);
+    let str = ctx.s.slice(startPtr + 2, ctx.p);
+    if (underscore)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return parseInteger(ctx, str, base, startPtr);
+}
+function parseInteger(ctx, str, base, startPtr) {
+    if (ctx.bi !== true)
+        int: {
+            let val = parseInt(str, base);
+            if (!Number.isSafeInteger(val)) {
+                if (ctx.bi)
+                    break int;
+                TomlError.x('integer value cannot be represented losslessly', ctx, startPtr);
+            }
+            return val;
+        }
+    return base === 10 ? BigInt(str) : BigInt((base === 2 ? '0b' : base === 8 ? '0o' : '0x') + str);
+}
+function parseDate(ctx, c, endChr) {
+    let startPtr = ctx.p++, unsafeSeparator;
+    if (!isDigit(c) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++))) {
+        return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
+    }
+    ctx.p += 5;
+    if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
+        TomlError.x('invalid date-time: date part is malformed', ctx, startPtr);
+    if (ctx.p >= ctx.s.length || (((c = ctx.s.charCodeAt(ctx.p)) !== 0x20 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 0x54 /* T */ && c !== 0x74 /* t */)) {
+        let t = ctx.s.slice(startPtr, ctx.p);
+        return readDate(ctx, t, 3, false, startPtr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 3) !== 0x3a /* : */)
+        TomlError.x('invalid date-time: time part is malformed', ctx, startPtr);
+    if (ctx.s.charCodeAt(ctx.p += 3) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    if (c = ctx.s.charCodeAt(ctx.p)) {
+        if (c === 0x5a /* Z */ || c === 0x7a /* z */) {
+            let t = ctx.s.slice(startPtr, ++ctx.p);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, '[+00:00]');
+        }
+        if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+            // Temporal's ZonedDateTime is weird asf when it comes to dealing with traditional offsets...
+            // It's 1.2x faster to allocate a new string to pass to ZDT than use Instant.toZonedDateTimeISO
+            let t = ctx.s.slice(startPtr, ctx.p += 6);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, !ctx.ld && ('[' + ctx.s.slice(ctx.p - 6, ctx.p) + ']'));
+        }
+    }
+    let t = ctx.s.slice(startPtr, ctx.p);
+    return readDate(ctx, t, 2, unsafeSeparator, startPtr);
+}
+function parseTime(ctx, c, endChr) {
+    let start = ctx.p;
+    if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
+        return parseNumber(ctx, --ctx.p, c, 0, endChr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 4) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    let t = ctx.s.slice(start, ctx.p);
+    return readDate(ctx, t, 4, false, start);
+}
+function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
+    if (ctx.ld) {
+        let date = new TomlDate(str, type, unsafeDelim);
+        if (!date.isValid())
+            TomlError.x('invalid date', ctx, errPtr);
+        return date;
+    }
+    try {
+        if (temporalSuffix)
+            str += temporalSuffix;
+        switch (type) {
+            case 1: return Temporal.ZonedDateTime.from(str);
+            case 2: return Temporal.PlainDateTime.from(str);
+            case 3: return Temporal.PlainDate.from(str);
+            case 4: return Temporal.PlainTime.from(str);
+        }
+    }
+    catch (e) {
+        TomlError.x(e instanceof Error ? e.message : '' + e, ctx, errPtr);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/util.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function skipComment(ctx) {
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        let c = ctx.s.charCodeAt(ctx.p);
+        if (c === 0xa /* \n */)
+            break;
+        if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */) {
+            ctx.p++;
+            break;
+        }
+        if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in comments', ctx);
+        }
+    }
+}
+/** @internal */
+function skipVoid(ctx, banNewLines, banComments) {
+    let c;
+    while (ctx.p < ctx.s.length) {
+        while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 0x20 ||
+            c === 0x9 /* \t */ ||
+            (!banNewLines &&
+                (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)))))
+            ctx.p++;
+        if (banComments || c !== 0x23 /* # */)
+            break;
+        skipComment(ctx);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/struct.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+/** @internal */
+function parseKey(ctx, end = 0x3d /* = */) {
+    // States:
+    // 0: before first char
+    // 1: parsing bare key
+    // 2: after key component
+    let startPtr;
+    let state = 0;
+    let parsed = [];
+    let sliceStart;
+    let c = ctx.s.charCodeAt(startPtr = ctx.p);
+    do {
+        // End of key
+        if (c === end) {
+            if (!state)
+                TomlError.x('unexpected end of key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            return ctx.p++, parsed;
+        }
+        // Dotted key separator
+        else if (c === 0x2e /* . */) {
+            if (!state)
+                TomlError.x('illegal empty bare key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            state = 0;
+        }
+        // Quoted key
+        else if (!state && (c === 0x22 /* " */ || c === 0x27 /* ' */)) {
+            if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2))
+                TomlError.x('illegal quoted key: multiline strings are not allowed', ctx);
+            parsed.push(parseString(ctx));
+            state = 2;
+            ctx.p--;
+        }
+        // Whitespace; no-op in state 0 and 2, end of bare key in state 1
+        else if (c === 0x20 || c === 0x9 /* \t */) {
+            if (state === 1) {
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+                state = 2;
+            }
+        }
+        // If state is post-key, no character is allowed; otherwise ensure it's a bare-key component
+        else if (state === 2 || (c < 0x30 && c !== 0x2d /* - */) || (c > 0x39 && c < 0x41) || (c > 0x5a && c < 0x61 && c !== 0x5f /* _ */) || c > 0x7a) {
+            TomlError.x('illegal character in key', ctx);
+        }
+        // Illegal character
+        else if (!state) {
+            state = 1;
+            sliceStart = ctx.p;
+        }
+    } while (c = ctx.s.charCodeAt(++ctx.p));
+    TomlError.x('incomplete key-value: cannot find end of key', ctx, startPtr);
+}
+/** @internal */
+function parseInlineTable(ctx) {
+    let startPtr = ctx.p++;
+    let res = Object.create(null);
+    let seen = new Set();
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x7d /* } */) {
+            ctx.p++;
+            return res;
+        }
+        let k;
+        let t = res;
+        let hasOwn = false;
+        let errPtr = ctx.p;
+        let key = parseKey(ctx);
+        for (let i = 0; i < key.length; i++) {
+            if (i)
+                t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            k = key[i];
+            if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== 'object' || seen.has(t[k]))) {
+                TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+            }
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor')) {
+                t = ctx.uk !== 1 && TomlError.x('document contains an unsafe property', ctx, errPtr);
+                break;
+            }
+            if (!hasOwn && unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+            }
+        }
+        if (hasOwn) {
+            TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+        }
+        skipVoid(ctx, true, true);
+        let value = extractValue(ctx, 0x7d /* } */);
+        if (t && typeof (t[k] = value) === 'object')
+            seen.add(value);
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x7d /* } */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished table', ctx, startPtr);
+}
+/** @internal */
+function parseArray(ctx) {
+    let startPtr = ctx.p++;
+    let res = [];
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x5d /* ] */) {
+            ctx.p++;
+            return res;
+        }
+        res.push(extractValue(ctx, 0x5d /* ] */));
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x5d /* ] */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished array', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/parse.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function peekTable(ctx, key, table, meta, type) {
+    let t = table;
+    let m = meta;
+    let k;
+    let hasOwn = false;
+    let state;
+    for (let i = 0; i < key.length; i++) {
+        if (i) {
+            t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            m = (state = m[k]).c;
+            if (type === 0 /* Type.DOTTED */ && (state.t === 1 /* Type.EXPLICIT */ || state.t === 2 /* Type.ARRAY */)) {
+                return null;
+            }
+            if (state.t === 2 /* Type.ARRAY */) {
+                let l = t.length - 1;
+                t = t[l];
+                m = m[l].c;
+            }
+        }
+        k = key[i];
+        if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 /* Type.DOTTED */ && m[k]?.d) {
+            return null;
+        }
+        if (!hasOwn) {
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor'))
+                return false;
+            if (unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+                Object.defineProperty(m, k, { enumerable: true, configurable: true, writable: true });
+            }
+            m[k] = {
+                t: i < key.length - 1 && type === 2 /* Type.ARRAY */
+                    ? 3 /* Type.ARRAY_DOTTED */ : type,
+                d: false,
+                i: 0,
+                c: Object.create(null),
+            };
+        }
+    }
+    state = m[k];
+    if (state.t !== type && !(type === 1 /* Type.EXPLICIT */ && state.t === 3 /* Type.ARRAY_DOTTED */)) {
+        // Bad key type!
+        return null;
+    }
+    if (type === 2 /* Type.ARRAY */) {
+        if (!state.d) {
+            state.d = true;
+            t[k] = [];
+        }
+        t[k].push(t = Object.create(null));
+        state.c[state.i++] = (state = { t: 1 /* Type.EXPLICIT */, d: false, i: 0, c: Object.create(null) });
+    }
+    if (state.d) {
+        // Redefining a table!
+        return null;
+    }
+    state.d = true;
+    if (type === 1 /* Type.EXPLICIT */) {
+        t = hasOwn ? t[k] : (t[k] = Object.create(null));
+    }
+    else if (type === 0 /* Type.DOTTED */ && hasOwn) {
+        return null;
+    }
+    return [k, t, state.c];
+}
+function validateTablePeek(ctx, peek, ptr) {
+    if (peek === null || ctx.uk === 2)
+        TomlError.x(peek === null
+            ? 'trying to redefine an already defined table or value'
+            : 'document contains an unsafe property', ctx, ptr);
+}
+function parse(toml, options = {}) {
+    let ctx = {
+        s: toml,
+        p: 0,
+        d: options.maxDepth ?? 1000,
+        bi: options.integersAsBigInt ?? false,
+        ld: options.useLegacyDate ?? true,
+        uk: options.unsafeKeyBehaviour === 'throw' ? 2 : options.unsafeKeyBehaviour === 'drop' ? 1 : 0,
+    };
+    let res = Object.create(null);
+    let meta = Object.create(null);
+    let tmp;
+    let skipping = false;
+    let tbl = res;
+    let m = meta;
+    // BOM is allowed, skip.
+    // JS is UTF-16, so we have to check for the UTF-16 BOM instead of the UTF-8 BOM sequence!
+    if (toml.charCodeAt(0) === 0xfeff)
+        ctx.p++;
+    skipVoid(ctx);
+    while (ctx.p < toml.length) {
+        if (toml.charCodeAt(ctx.p) === 0x5b /* [ */) {
+            let isTableArray = toml.charCodeAt(++ctx.p) === 0x5b; /* [ */
+            tmp = ctx.p += +isTableArray;
+            skipping = false;
+            let k = parseKey(ctx, 0x5d /* ] */);
+            if (isTableArray) {
+                if (toml.charCodeAt(ctx.p) !== 0x5d /* ] */) {
+                    TomlError.x('expected end of table array declaration', ctx);
+                }
+                ctx.p++;
+            }
+            let p = peekTable(ctx, k, res, meta, isTableArray ? 2 /* Type.ARRAY */ : 1 /* Type.EXPLICIT */);
+            if (!p) {
+                validateTablePeek(ctx, p, tmp);
+                skipping = true;
+            }
+            else {
+                m = p[2];
+                tbl = p[1];
+            }
+        }
+        else {
+            tmp = ctx.p;
+            let k = parseKey(ctx);
+            let p = peekTable(ctx, k, tbl, m, 0 /* Type.DOTTED */);
+            if (!p && !skipping)
+                validateTablePeek(ctx, p, tmp);
+            skipVoid(ctx, true, true);
+            let v = extractValue(ctx, void 0);
+            if (p && !skipping)
+                p[1][p[0]] = v;
+        }
+        skipVoid(ctx, true);
+        if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 0xa /* \n */ && (tmp !== 0xd /* \r */ || toml.charCodeAt(ctx.p + 1) !== 0xa /* \n */)) {
+            TomlError.x('each key-value declaration must be followed by an end-of-line', ctx);
+        }
+        skipVoid(ctx);
+    }
+    return res;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/stringify.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let BARE_KEY = /^[a-z0-9-_]+$/i;
+let HAS_WELLFORMED = !!(''.isWellFormed);
+function extendedTypeOf(obj) {
+    let type = typeof obj;
+    if (type === 'object') {
+        if (Array.isArray(obj))
+            return 'array';
+        if (typeof obj.getUTCDate === 'function' && obj instanceof Date)
+            return 'date';
+        if (globalThis.Temporal) {
+            if (obj.until) {
+                if (obj instanceof Temporal.ZonedDateTime)
+                    return 'temporal/tz+uc';
+                if (obj instanceof Temporal.PlainDateTime || obj instanceof Temporal.PlainDate)
+                    return 'temporal/uc';
+                if (obj instanceof Temporal.PlainTime || obj instanceof Temporal.Instant)
+                    return 'temporal';
+                if (obj instanceof Temporal.PlainYearMonth)
+                    return 'temporal/x';
+            }
+            else if ((obj.toPlainDate && obj instanceof Temporal.PlainMonthDay) ||
+                (obj.negated && obj instanceof Temporal.Duration)) {
+                return 'temporal/x';
+            }
+        }
+    }
+    return type;
+}
+function isArrayOfTables(obj) {
+    for (let i = 0; i < obj.length; i++) {
+        if (extendedTypeOf(obj[i]) !== 'object')
+            return false;
+    }
+    return obj.length != 0;
+}
+function formatWellFormedStringUnchecked(s) {
+    return JSON.stringify(s).replaceAll('\x7f', '\\u007f');
+}
+function formatString(s) {
+    return formatWellFormedStringUnchecked(HAS_WELLFORMED ? s.toWellFormed() : s);
+}
+function formatKey(s) {
+    if (BARE_KEY.test(s))
+        return s;
+    if (HAS_WELLFORMED && !s.isWellFormed())
+        throw new RangeError('key contains illegal lone surrogates');
+    return formatWellFormedStringUnchecked(s);
+}
+function stringifyValue(val, type, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    switch (type) {
+        // @ts-expect-error -- intentional fallthrough case
+        case 'number':
+            if (isNaN(val))
+                return 'nan';
+            if (val === Infinity)
+                return 'inf';
+            if (val === -Infinity)
+                return '-inf';
+            if (Number.isInteger(val) && (numberAsFloat || !Number.isSafeInteger(val)))
+                return val.toFixed(1);
+        case 'bigint':
+        case 'boolean':
+        case 'temporal':
+            return val.toString();
+        case 'string':
+            return formatString(val);
+        case 'date':
+            if (isNaN(val.getTime()))
+                throw new TypeError('cannot serialize invalid date');
+            return val.toISOString();
+        case 'object':
+            return stringifyInlineTable(val, depth, numberAsFloat, strictTemporal);
+        case 'array':
+            return stringifyArray(val, depth, numberAsFloat, strictTemporal);
+        // @ts-expect-error -- intentional fallthrough case
+        case 'temporal/tz+uc':
+            if (strictTemporal) {
+                let tz = val.timeZoneId;
+                let tzc = tz.charCodeAt(0);
+                if (
+                // Classic offset
+                tzc !== 0x2b /* + */ && tzc !== 0x2d /* - */ &&
+                    (
+                    // Fast pre-check pass; see below for the actually accepted values
+                    (tzc !== 0x55 /* U */ && tzc !== 0x47 /* G */ && tzc !== 0x5a /* Z */ && tzc !== 0x45 /* E */) ||
+                        (
+                        // UTC and its aliases; Temporal implementations don't all canonicalise unfortunately
+                        tz !== 'UTC' && tz !== 'UCT' && tz !== 'Universal' && tz !== 'Zulu' &&
+                            // GMT is a TZ but it's for all intents and purposes equivalent to UTC. Safe to downgrade.
+                            !tz.startsWith('GMT') && tz !== 'Greenwich' &&
+                            // Etc/* are all safe to downgrade to offset (either UTC, GMT, or offset)
+                            !tz.startsWith('Etc/')))) {
+                    throw new TypeError('Temporal objects with an IANA timezone are not allowed in Temporal strict mode');
+                }
+            }
+        case 'temporal/uc':
+            if (strictTemporal && val.calendarId !== 'iso8601')
+                throw new TypeError('Temporal objects with a non-default calendar are not allowed in Temporal strict mode');
+            return val.toString({
+                calendarName: 'never',
+                timeZoneName: 'never',
+            });
+        case 'temporal/x':
+            throw new TypeError('Unsupported ' + val[Symbol.toStringTag]);
+    }
+}
+function stringifyInlineTable(obj, depth, numberAsFloat, strictTemporal) {
+    let keys = Object.keys(obj);
+    if (keys.length === 0)
+        return '{}';
+    let res = '{ ';
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (i)
+            res += ', ';
+        res += formatKey(k) + ' = ' + stringifyValue(obj[k], extendedTypeOf(obj[k]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' }';
+}
+function stringifyArray(array, depth, numberAsFloat, strictTemporal) {
+    if (array.length === 0)
+        return '[]';
+    let res = '[ ';
+    for (let i = 0; i < array.length; i++) {
+        if (i)
+            res += ', ';
+        if (array[i] === null || array[i] === void 0) {
+            throw new TypeError('arrays cannot contain null or undefined values');
+        }
+        res += stringifyValue(array[i], extendedTypeOf(array[i]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' ]';
+}
+function stringifyArrayTable(array, key, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let res = '';
+    for (let i = 0; i < array.length; i++) {
+        res += `${res && '\n'}[[${key}]]\n`;
+        res += stringifyTable(0, array[i], key, depth, numberAsFloat, strictTemporal);
+    }
+    return res;
+}
+function stringifyTable(tableKey, obj, prefix, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let preamble = '';
+    let tables = '';
+    let keys = Object.keys(obj);
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (obj[k] !== null && obj[k] !== void 0) {
+            let type = extendedTypeOf(obj[k]);
+            if (type === 'symbol' || type === 'function') {
+                throw new TypeError(`cannot serialize values of type '${type}'`);
+            }
+            let key = formatKey(k);
+            if (type === 'array' && isArrayOfTables(obj[k])) {
+                tables += (tables && '\n') + stringifyArrayTable(obj[k], prefix ? `${prefix}.${key}` : key, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else if (type === 'object') {
+                let tblKey = prefix ? `${prefix}.${key}` : key;
+                tables += (tables && '\n') + stringifyTable(tblKey, obj[k], tblKey, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else {
+                preamble += key;
+                preamble += ' = ';
+                preamble += stringifyValue(obj[k], type, depth, numberAsFloat, strictTemporal);
+                preamble += '\n';
+            }
+        }
+    }
+    if (tableKey && (preamble || !tables)) // Create table only if necessary
+        preamble = preamble ? `[${tableKey}]\n${preamble}` : `[${tableKey}]`;
+    return preamble && tables
+        ? `${preamble}\n${tables}`
+        : preamble || tables;
+}
+function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTemporal = false } = {}) {
+    if (extendedTypeOf(obj) !== 'object') {
+        throw new TypeError('stringify can only be called with an object');
+    }
+    let str = stringifyTable(0, obj, '', maxDepth, numbersAsFloat, strictTemporal);
+    if (str[str.length - 1] !== '\n')
+        return str + '\n';
+    return str;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/index.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+
+/** @deprecated use `import * as ... from 'smol-toml'` instead */
+/* harmony default export */ const dist = ({ parse: parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
+
+;// CONCATENATED MODULE: ./shared/lineage/python-manifests.ts
+/**
+ * The dependencies a Python project declares, each with its line: `install_requires` in
+ * setup.py and setup.cfg, `[project] dependencies` and Poetry's `[tool.poetry.dependencies]` in
+ * pyproject.toml. setup.py is a program, so it is read, never run, and only a literal list of
+ * strings counts: anything else is reported as unreadable rather than guessed at.
+ */
+
+function lineAt(text, offset) {
+    let line = 1;
+    for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1))
+        line++;
+    return line;
+}
+/**
+ * `install_requires=[...]` in setup.py, when it is a list of string literals (comments and a
+ * trailing comma allowed). A name, a call or a concatenation cannot be read without running the
+ * file: one dependency with a problem on that line says so.
+ */
+function setupPyDependencies(text) {
+    const found = [];
+    const keyword = /\binstall_requires\s*=\s*/g;
+    for (let match = keyword.exec(text); match; match = keyword.exec(text)) {
+        const start = match.index + match[0].length;
+        const line = lineAt(text, match.index);
+        const list = literalStrings(text, start);
+        // The list must be the whole value: `[...] + extra` is not.
+        const after = list ? text.slice(list.end).replace(/^(\s|#[^\n]*)*/, '') : '';
+        if (!list || !/^[,)]/.test(after)) {
+            found.push({
+                spec: 'install_requires',
+                line,
+                problem: 'setup.py sets install_requires to something other than a literal list of strings, which cannot be read without running it: write the list out in setup.py (install_requires=["numpy==1.26.4", ...]), or pin every dependency in a requirements or constraints file.',
+            });
+            continue;
+        }
+        for (const { value, offset } of list.items)
+            found.push({ spec: value, line: lineAt(text, offset) });
+    }
+    return found;
+}
+/** The string literals of a Python list starting at `start`, or undefined when it holds anything else. */
+function literalStrings(text, start) {
+    if (text[start] !== '[' && text[start] !== '(')
+        return undefined;
+    const close = text[start] === '[' ? ']' : ')';
+    const items = [];
+    const token = /\s+|#[^\n]*|,|(['"])((?:\\.|(?!\1)[^\\\n])*)\1|([\])])/y;
+    token.lastIndex = start + 1;
+    for (;;) {
+        const at = token.lastIndex;
+        const match = token.exec(text);
+        if (!match)
+            return undefined;
+        if (match[3])
+            return match[3] === close ? { items, end: token.lastIndex } : undefined;
+        if (match[1]) {
+            // A string prefix (f, r, b) right before the quote would have failed the match above.
+            items.push({ value: match[2].replace(/\\(.)/g, '$1'), offset: at });
+        }
+    }
+}
+/** `install_requires` under `[options]` in setup.cfg: one requirement a line (or `;`-separated on the first). */
+function setupCfgDependencies(text) {
+    const lines = text.split(/\r?\n/);
+    const found = [];
+    let section = '';
+    for (let index = 0; index < lines.length; index++) {
+        const header = /^\s*\[([^\]]+)\]/.exec(lines[index]);
+        if (header) {
+            section = header[1].trim();
+            continue;
+        }
+        const key = /^install_requires\s*[=:]\s*(.*)$/.exec(lines[index]);
+        if (section !== 'options' || !key)
+            continue;
+        const add = (value, line) => {
+            const spec = value.replace(/(^|\s)[#;].*$/, '').trim();
+            if (spec.startsWith('file:'))
+                found.push({
+                    spec,
+                    line,
+                    problem: `setup.cfg reads install_requires from ${spec.slice(5).trim()}: list the requirements in setup.cfg, or name that file in a requirements file (-r) so that it is checked.`,
+                });
+            else if (spec)
+                found.push({ spec, line });
+        };
+        add(key[1], index + 1);
+        while (index + 1 < lines.length && /^\s+\S/.test(lines[index + 1])) {
+            index++;
+            add(lines[index], index + 1);
+        }
+    }
+    return found;
+}
+/** `[project] dependencies` and `[tool.poetry.dependencies]` (python itself left out). */
+function pyprojectDependencies(text) {
+    const document = parse(text);
+    const found = [];
+    const projectLine = sectionLine(text, /^\s*\[project\]/m);
+    const dependencies = document.project?.dependencies;
+    if (Array.isArray(dependencies))
+        for (const spec of dependencies)
+            if (typeof spec === 'string')
+                found.push({ spec, line: quotedLine(text, spec, projectLine) });
+    const poetry = document.tool?.poetry?.dependencies;
+    if (poetry && typeof poetry === 'object') {
+        const poetryLine = sectionLine(text, /^\s*\[tool\.poetry\.dependencies\]/m);
+        for (const [name, value] of Object.entries(poetry)) {
+            if (name.toLowerCase() === 'python')
+                continue;
+            const line = keyLine(text, name, poetryLine);
+            found.push({ ...poetryRequirement(name, value), line });
+        }
+    }
+    return found;
+}
+/**
+ * A Poetry dependency as PEP 508: a bare version is exact in Poetry (`"1.26.4"` means ==1.26.4),
+ * `^`, `~`, `*` and comparisons are ranges; a git dependency pins with a 40-hex `rev`; a path
+ * dependency is this repository's code.
+ */
+function poetryRequirement(name, value) {
+    const table = value && typeof value === 'object' && !Array.isArray(value)
+        ? value
+        : undefined;
+    if (table?.path !== undefined)
+        return { spec: `${name} @ ./local`, pinned: true };
+    if (typeof table?.git === 'string') {
+        const rev = typeof table.rev === 'string' ? table.rev : undefined;
+        if (rev && /^[0-9a-f]{40}$/i.test(rev))
+            return { spec: name, pinned: true };
+        return {
+            spec: name,
+            problem: `Poetry dependency "${name}" follows ${rev ? `"${rev}"` : 'the default branch'} of ${table.git}: pin a commit, as in ${name} = { git = "${table.git}", rev = "<40-hex commit sha>" }.`,
+        };
+    }
+    const version = typeof value === 'string' ? value : table?.version;
+    if (typeof version !== 'string' || Array.isArray(value))
+        return {
+            spec: name,
+            problem: `Poetry dependency "${name}" has no single version: write ${name} = "<version>" (an exact version), or commit poetry.lock.`,
+        };
+    const exact = /^\s*(==?)?\s*(\d[\w.+!-]*)\s*$/.exec(version);
+    if (exact && !version.includes('*'))
+        return { spec: `${name}==${exact[2]}` };
+    return {
+        spec: name,
+        problem: `Poetry dependency "${name}" allows a range ("${version}"): write ${name} = "<version>" (an exact version), or commit poetry.lock.`,
+    };
+}
+function sectionLine(text, header) {
+    const match = header.exec(text);
+    return match ? lineAt(text, match.index + match[0].search(/\S/)) : 1;
+}
+/** The line of `"spec"` (or `'spec'`) at or after `fromLine`, else `fromLine`. */
+function quotedLine(text, spec, fromLine) {
+    const lines = text.split(/\r?\n/);
+    for (let index = fromLine - 1; index < lines.length; index++)
+        if (lines[index].includes(`"${spec}"`) || lines[index].includes(`'${spec}'`))
+            return index + 1;
+    return fromLine;
+}
+/** The line of the TOML key `key = …` (bare or quoted) at or after `fromLine`, else `fromLine`. */
+function keyLine(text, key, fromLine) {
+    const lines = text.split(/\r?\n/);
+    for (let index = fromLine - 1; index < lines.length; index++) {
+        const line = lines[index].trim();
+        for (const written of [key, `"${key}"`, `'${key}'`])
+            if (line.startsWith(written) && /^\s*=/.test(line.slice(written.length)))
+                return index + 1;
+    }
+    return fromLine;
+}
+
+;// CONCATENATED MODULE: ./shared/lineage/requirements.ts
+/**
+ * pip's requirements format, as pip reads it: logical lines (a trailing "\" continues one,
+ * "#" after a space starts a comment), options (`-r`/`--requirement` and `-c`/`--constraint`
+ * include another file, `-e`/`--editable` installs a project or a VCS checkout, `--hash` pins
+ * a file's digest) and PEP 508 requirements. Pure functions over text; following includes is
+ * pins.ts's work.
+ */
+const INCLUDE = /^(-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+|(?=[^\s-]))(\S+)$/;
+const EDITABLE = /^(-e|--editable)(?:\s*=\s*|\s+)(\S+)$/;
+/** The entries of a requirements file, each with the line it starts on. */
+function parseRequirements(text) {
+    const entries = [];
+    const lines = text.split(/\r?\n/);
+    for (let index = 0; index < lines.length; index++) {
+        let line = lines[index];
+        const first = index + 1;
+        while (line.endsWith('\\') && index + 1 < lines.length)
+            line = line.slice(0, -1) + ' ' + lines[++index];
+        const content = line.replace(/(^|\s)#.*$/, '').trim();
+        if (content === '')
+            continue;
+        const include = INCLUDE.exec(content);
+        if (include) {
+            const option = include[1].startsWith('-c') || include[1] === '--constraint' ? '-c' : '-r';
+            entries.push({ kind: 'include', option, target: include[2], line: first });
+            continue;
+        }
+        const editable = EDITABLE.exec(content);
+        if (editable) {
+            entries.push({ kind: 'editable', target: editable[2], line: first });
+            continue;
+        }
+        if (content.startsWith('-'))
+            continue; // --index-url, --find-links, --pre, ...: not a requirement
+        const hashed = /(^|\s)--hash[=\s]\S+/.test(content);
+        const spec = content.replace(/\s+--[\w-]+(?:[=\s]\S+)?/g, '').trim();
+        entries.push({ kind: 'requirement', spec, hashed, line: first });
+    }
+    return entries;
+}
+/** PEP 503's normalised name: `Scikit_Learn` and `scikit-learn` are one project. */
+function normaliseName(name) {
+    return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+const NAME = /^[A-Za-z0-9](?:[\w.-]*[A-Za-z0-9])?/;
+/** The normalised project name an exact `name==version` pin names, else undefined. */
+function exactPinName(spec) {
+    const bare = spec.split(';')[0].trim();
+    const match = /^([A-Za-z0-9][\w.-]*)(\[[^\]]*\])?\s*\(?\s*===?\s*([^\s,<>=!~*()]+)\s*\)?$/.exec(bare);
+    return match ? normaliseName(match[1]) : undefined;
+}
+/**
+ * Why a PEP 508 requirement (`numpy>=1.2`, `lib @ git+https://…`) does not pin one version, with
+ * the exact line that would, or undefined when it pins. `pinnedElsewhere`: names an included
+ * constraints file (or a lock file) pins, which pin the requirement too.
+ */
+function requirementProblem(spec, hashed, pinnedElsewhere = new Set()) {
+    if (exactPinName(spec) !== undefined)
+        return undefined;
+    const bare = spec.split(';')[0].trim();
+    if (/^(\.{1,2}(\/|$)|\/)/.test(bare))
+        return undefined; // a folder of this repository: its code
+    const direct = /^([A-Za-z0-9][\w.-]*(?:\[[^\]]*\])?)\s*@\s*(\S+)$/.exec(bare);
+    const url = direct ? direct[2] : /^[a-z][\w+.-]*:\/\//i.test(bare) ? bare : undefined;
+    if (url !== undefined)
+        return urlProblem(url, hashed, direct ? `${direct[1]} @ ` : '');
+    const name = NAME.exec(bare)?.[0] ?? bare;
+    if (pinnedElsewhere.has(normaliseName(name)))
+        return undefined;
+    const rest = bare.slice(name.length).trim();
+    const extras = /^\[[^\]]*\]/.exec(rest)?.[0] ?? '';
+    const range = rest.slice(extras.length).trim();
+    const how = range === '' ? 'has no version' : `allows a range (${range})`;
+    return `"${name}" ${how}: write ${name}${extras}==<version> instead (pip freeze shows the version installed).`;
+}
+/**
+ * A URL installs what it points to when the job runs: pinned when it is a VCS URL at a full
+ * commit, a file with its sha256 (`#sha256=` or `--hash`), or a wheel (its name holds its version).
+ */
+function urlProblem(url, hashed, prefix) {
+    const vcs = /^(git|hg|svn|bzr)\+/i.exec(url)?.[1]?.toLowerCase();
+    if (vcs) {
+        if (vcsPinned(url, vcs))
+            return undefined;
+        return `"${prefix}${url}" installs whatever that ${vcs} reference holds when the job runs: pin a commit, as in ${prefix}${withCommit(url, vcs)}`;
+    }
+    if (hashed || /#sha256=[0-9a-f]{64}\b/i.test(url) || /\.whl(#|$)/i.test(url))
+        return undefined;
+    return `"${prefix}${url}" is a URL without a hash: what it serves can change. Add its digest: ${prefix}${url.replace(/#.*$/, '')}#sha256=<sha256 of the file> (or --hash=sha256:<sha256>).`;
+}
+function vcsPinned(url, vcs) {
+    const revision = revisionOf(url);
+    if (revision === undefined)
+        return false;
+    return vcs === 'svn' || vcs === 'bzr' ? /^\d+$/.test(revision) : /^[0-9a-f]{40}$/i.test(revision);
+}
+/** The `@revision` of a VCS URL: after the path's last segment, before any `#fragment`. */
+function revisionOf(url) {
+    const base = url.split('#')[0];
+    return /\/[^/@]*@([^/@]+)$/.exec(base)?.[1];
+}
+/** The URL with its revision replaced by a placeholder for a full commit. */
+function withCommit(url, vcs) {
+    const [base, ...fragment] = url.split('#');
+    const placeholder = vcs === 'svn' || vcs === 'bzr' ? '<revision number>' : '<40-hex commit sha>';
+    const pinned = `${base.replace(/(\/[^/@]*)@[^/@]+$/, '$1')}@${placeholder}`;
+    return fragment.length ? `${pinned}#${fragment.join('#')}` : pinned;
+}
+/** Why an editable install (`-e …`) does not pin, or undefined for a folder of this repository. */
+function editableProblem(target) {
+    const vcs = /^(git|hg|svn|bzr)\+/i.exec(target)?.[1]?.toLowerCase();
+    if (!vcs) {
+        if (/^[a-z][\w+.-]*:\/\//i.test(target) && !/^file:/i.test(target))
+            return `"-e ${target}" installs from a URL that can change: point -e at a folder of this repository, or at a VCS URL with a commit.`;
+        return undefined;
+    }
+    if (vcsPinned(target, vcs))
+        return undefined;
+    return `"-e ${target}" installs whatever that ${vcs} reference holds when the job runs: pin a commit, as in -e ${withCommit(target, vcs)}`;
+}
+
 ;// CONCATENATED MODULE: ./shared/lineage/pins.ts
 /**
- * Dependency pins: the lock files that fix what a training run installs, and the
- * requirements that do not pin (a requirement without `==`, a manifest without its lock
- * file), each with its file and line. Pure functions over file text, plus discovery.
+ * Dependency pins: the lock files that fix what a training run installs, and the dependencies
+ * that do not pin one version, each with its file, line and the line that would pin it. pip's
+ * formats as pip reads them (requirements.ts): `-r`/`-c` includes followed inside the
+ * workspace, `-e` VCS installs, hashes; the Python project manifests (python-manifests.ts:
+ * setup.py, setup.cfg, pyproject.toml); conda environment files; and the other ecosystems'
+ * manifests, which need their lock file beside them.
  */
+
+
 
 
 /** Files that pin dependencies: their content is part of the fingerprint. */
 const LOCK_FILE_PATTERN = /^(requirements[\w.-]*\.txt|constraints[\w.-]*\.txt|poetry\.lock|uv\.lock|pdm\.lock|Pipfile\.lock|pixi\.lock|conda-lock\.ya?ml|environment[\w.-]*\.ya?ml|package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|Cargo\.lock|renv\.lock|Manifest\.toml|go\.sum)$/;
+/** pip requirement files, wherever they are under the working directory: `requirements-dev.txt`, `requirements/base.txt`. */
+const REQUIREMENT_FILE = /^(requirements|constraints)[\w.-]*\.txt$/;
+const REQUIREMENTS_FOLDER = /^(requirements|constraints)$/;
 /** Manifests that name dependencies without pinning them, and the lock files any of which pins them. */
 const MANIFESTS = {
     'pyproject.toml': ['poetry.lock', 'uv.lock', 'pdm.lock', 'pixi.lock'],
+    'setup.py': [],
+    'setup.cfg': [],
     Pipfile: ['Pipfile.lock'],
     'package.json': ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml'],
     'Cargo.toml': ['Cargo.lock'],
     'Project.toml': ['Manifest.toml'],
 };
-/** The lock files and manifests directly in each folder (not below: a repository's tests and vendored code have their own). */
-async function findDependencyFiles(dirs) {
+/** Python manifests whose dependencies are read one by one (the others need their lock file). */
+const PYTHON_MANIFESTS = {
+    'pyproject.toml': pyprojectDependencies,
+    'setup.py': setupPyDependencies,
+    'setup.cfg': setupCfgDependencies,
+};
+/** Bounds on the work a pull request's dependency files can cause. */
+const PIN_LIMITS = {
+    /** Requirement files reached through `-r`/`-c` includes (a cycle stops at the first repeat). */
+    maxIncludedFiles: 100,
+    /** Bytes of one requirements or manifest file. */
+    maxFileBytes: 1024 * 1024,
+    /** Folders visited looking for requirement files under the working directory, and how deep. */
+    maxFolders: 5000,
+    maxDepth: 8,
+};
+/** Folders that hold other projects' files (installed packages, caches), never this project's requirements. */
+const SKIPPED_FOLDERS = new Set([
+    'node_modules',
+    'site-packages',
+    '__pycache__',
+    'venv',
+    'env',
+    'dist',
+    'build',
+]);
+/**
+ * The lock files and manifests directly in each of `dirs`, and the pip requirement files
+ * anywhere under `cwd` (hidden folders, virtual environments and node_modules left out).
+ * `outputs` (absolute paths) are left out: a model folder often holds a requirements.txt that
+ * training wrote (MLflow does), which would change the fingerprint of the next run.
+ */
+async function findDependencyFiles(dirs, cwd, outputs = []) {
+    const isOutput = (path) => outputs.some((output) => path === output || path.startsWith(`${output}/`));
     const locks = new Set();
     const manifests = new Set();
     for (const dir of new Set(dirs)) {
         const names = await (0,promises_.readdir)(dir).catch(() => []);
         for (const name of names.sort()) {
+            if (isOutput((0,external_node_path_.join)(dir, name)))
+                continue;
             if (LOCK_FILE_PATTERN.test(name))
                 locks.add((0,external_node_path_.join)(dir, name));
-            if (name in MANIFESTS)
+            if (Object.hasOwn(MANIFESTS, name))
                 manifests.add((0,external_node_path_.join)(dir, name));
         }
     }
+    if (cwd !== undefined)
+        for (const file of await requirementFilesUnder(cwd))
+            if (!isOutput(file))
+                locks.add(file);
     return { locks: [...locks], manifests: [...manifests] };
 }
+/** Breadth first, without following symbolic links, within PIN_LIMITS. */
+async function requirementFilesUnder(root) {
+    const found = [];
+    let queue = [{ dir: root, depth: 0 }];
+    let visited = 0;
+    while (queue.length && visited < PIN_LIMITS.maxFolders) {
+        const next = [];
+        for (const { dir, depth } of queue) {
+            if (++visited > PIN_LIMITS.maxFolders)
+                break;
+            const entries = await (0,promises_.readdir)(dir, { withFileTypes: true }).catch(() => []);
+            entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+            const inRequirementsFolder = REQUIREMENTS_FOLDER.test((0,external_node_path_.basename)(dir));
+            for (const entry of entries) {
+                const path = (0,external_node_path_.join)(dir, entry.name);
+                if (entry.isFile()) {
+                    if (REQUIREMENT_FILE.test(entry.name) || (inRequirementsFolder && /\.txt$/.test(path)))
+                        found.push(path);
+                }
+                else if (entry.isDirectory() &&
+                    depth < PIN_LIMITS.maxDepth &&
+                    !entry.name.startsWith('.') &&
+                    !SKIPPED_FOLDERS.has(entry.name))
+                    next.push({ dir: path, depth: depth + 1 });
+            }
+        }
+        queue = next;
+    }
+    return found;
+}
 /** A manifest with no lock file beside it. `siblings`: the names in its folder. */
-function manifestWithoutLock(file, name, siblings, pyprojectText) {
+function manifestWithoutLock(file, name, siblings) {
     const locks = MANIFESTS[name];
-    if (!locks || locks.some((lock) => siblings.includes(lock)))
-        return undefined;
-    // A pyproject.toml that declares no dependencies (a tool configuration only) needs no lock.
-    if (name === 'pyproject.toml' &&
-        pyprojectText !== undefined &&
-        !/^\s*(dependencies\s*=|\[tool\.poetry\.dependencies\]|\[project\.optional-dependencies\])/m.test(pyprojectText))
+    if (!locks?.length || locks.some((lock) => siblings.includes(lock)))
         return undefined;
     return {
         file,
@@ -1277,46 +3309,21 @@ function manifestWithoutLock(file, name, siblings, pyprojectText) {
     };
 }
 /**
- * Requirements-file lines that do not pin one version: pip's `name==version` (or `===`), a
- * URL with a commit or a hash. Options, comments, includes (`-r`, `-c`) and blank lines pass.
+ * The requirement lines of one requirements text that do not pin one version (includes are not
+ * followed here: see inspectDependencies). `pinned`: names a constraints file pins.
  */
-function requirementFindings(text, file) {
-    const findings = [];
-    const lines = text.split(/\r?\n/);
-    for (let index = 0; index < lines.length; index++) {
-        // A trailing backslash continues the line (pip allows it, e.g. before --hash options).
-        let line = lines[index];
-        const first = index;
-        while (line.endsWith('\\') && index + 1 < lines.length)
-            line = line.slice(0, -1) + ' ' + lines[++index];
-        const requirement = line.replace(/(^|\s)#.*$/, '').trim();
-        if (requirement === '' || requirement.startsWith('-'))
-            continue;
-        const spec = requirement
-            .split(';')[0]
-            .replace(/\s--hash=\S+/g, '')
-            .trim();
-        if (/^[A-Za-z0-9][\w.-]*(\[[^\]]*\])?\s*===?\s*[^\s,<>=!~*]+$/.test(spec))
-            continue;
-        if (/@\s*\S+/.test(spec) || /^(git\+|https?:|file:)/.test(spec)) {
-            if (/@[0-9a-f]{40}\b|#sha256=[0-9a-f]{64}|\.whl$/.test(spec))
-                continue;
-            findings.push({
-                file,
-                line: first + 1,
-                message: `"${spec}" is a URL without a commit hash or sha256: what it installs can change. Pin a commit (…@<40-hex sha>) or a file hash.`,
-            });
-            continue;
-        }
-        const name = /^[A-Za-z0-9][\w.-]*/.exec(spec)?.[0] ?? spec;
-        const how = spec === name ? 'has no version' : `allows a range (${spec.slice(name.length).trim()})`;
-        findings.push({
-            file,
-            line: first + 1,
-            message: `"${name}" ${how}: pin one version with ==, e.g. ${name}==<version> (pip freeze shows the installed one).`,
-        });
-    }
-    return findings;
+function requirementFindings(text, file, pinned = new Set()) {
+    return parseRequirements(text).flatMap((entry) => {
+        const message = entryProblem(entry, pinned);
+        return message ? [{ file, line: entry.line, message }] : [];
+    });
+}
+function entryProblem(entry, pinned) {
+    if (entry.kind === 'editable')
+        return editableProblem(entry.target);
+    if (entry.kind === 'requirement')
+        return requirementProblem(entry.spec, entry.hashed, pinned);
+    return undefined;
 }
 /**
  * conda environment files: each dependency under `dependencies:` needs a version
@@ -1354,28 +3361,170 @@ function condaFindings(text, file) {
         findings.push({
             file,
             line: index + 1,
-            message: `conda dependency "${value}" does not pin one version: write ${/^[\w.-]+/.exec(spec)?.[0] ?? spec}=<version> (conda list shows the installed one), or use conda-lock.`,
+            message: `conda dependency "${value}" does not pin one version: write ${/^[\w.-]+/.exec(spec)?.[0] ?? spec}=<version> instead (conda list shows the installed one), or use conda-lock.`,
         });
     });
     return findings;
 }
-/** Every unpinned dependency in the lock files and manifests found. */
-async function unpinnedDependencies(files, show) {
+/** Follows the requirement files' includes and judges every dependency found. */
+async function inspectDependencies(files, options) {
     const findings = [];
-    for (const path of files.locks) {
-        const name = (0,external_node_path_.basename)(path);
-        if (/^(requirements|constraints)[\w.-]*\.txt$/.test(name))
-            findings.push(...requirementFindings(await (0,promises_.readFile)(path, 'utf8'), show(path)));
-        else if (/^environment[\w.-]*\.ya?ml$/.test(name))
-            findings.push(...condaFindings(await (0,promises_.readFile)(path, 'utf8'), show(path)));
+    const roots = files.locks.filter((path) => REQUIREMENT_FILE.test((0,external_node_path_.basename)(path)) || /\.txt$/.test(path));
+    const { read, included } = await followIncludes(roots, options, findings);
+    const constrained = new Set();
+    const pinnedAnywhere = new Set();
+    for (const file of read)
+        for (const entry of file.entries)
+            if (entry.kind === 'requirement') {
+                const name = exactPinName(entry.spec);
+                if (name === undefined)
+                    continue;
+                pinnedAnywhere.add(name);
+                if (file.constraint)
+                    constrained.add(name);
+            }
+    for (const file of read)
+        findings.push(...requirementFileFindings(file, options.show(file.path), constrained));
+    for (const path of files.locks)
+        if (/^environment[\w.-]*\.ya?ml$/.test((0,external_node_path_.basename)(path))) {
+            const text = await boundedText(path, options.show(path), findings);
+            if (text !== undefined)
+                findings.push(...condaFindings(text, options.show(path)));
+        }
+    for (const path of files.manifests)
+        findings.push(...(await manifestFindings(path, options.show(path), pinnedAnywhere)));
+    return { findings, included };
+}
+function requirementFileFindings(file, shown, constrained) {
+    const findings = [];
+    for (const entry of file.entries) {
+        const message = entryProblem(entry, constrained);
+        if (message)
+            findings.push({ file: shown, line: entry.line, message });
     }
-    for (const path of files.manifests) {
-        const name = (0,external_node_path_.basename)(path);
-        const siblings = await (0,promises_.readdir)((0,external_node_path_.dirname)(path)).catch(() => []);
-        const text = name === 'pyproject.toml' ? await (0,promises_.readFile)(path, 'utf8') : undefined;
-        const finding = manifestWithoutLock(show(path), name, siblings, text);
-        if (finding)
-            findings.push(finding);
+    return findings;
+}
+/** Reads the requirement files and, breadth first, every file they include, each once. */
+async function followIncludes(roots, options, findings) {
+    const seen = new Set(roots);
+    const read = [];
+    const included = [];
+    let queue = roots.map((path) => ({
+        path,
+        constraint: /^constraints/.test((0,external_node_path_.basename)(path)),
+    }));
+    while (queue.length) {
+        const next = [];
+        for (const { path, constraint } of queue) {
+            const shown = options.show(path);
+            const text = await boundedText(path, shown, findings);
+            if (text === undefined)
+                continue;
+            const entries = parseRequirements(text);
+            read.push({ path, entries, constraint });
+            for (const entry of entries) {
+                if (entry.kind !== 'include')
+                    continue;
+                const target = await includeTarget(entry, path, shown, options, findings);
+                if (target === undefined || seen.has(target))
+                    continue;
+                if (seen.size >= roots.length + PIN_LIMITS.maxIncludedFiles) {
+                    findings.push({
+                        file: shown,
+                        line: entry.line,
+                        message: `More than ${PIN_LIMITS.maxIncludedFiles} requirement files are included; "${entry.option} ${entry.target}" and the rest were not checked. Include fewer files.`,
+                    });
+                    continue;
+                }
+                seen.add(target);
+                included.push(target);
+                next.push({ path: target, constraint: constraint || entry.option === '-c' });
+            }
+        }
+        queue = next;
+    }
+    return { read, included };
+}
+/** An include's confined target, or undefined (with a finding) when it is a URL or missing. */
+async function includeTarget(entry, from, shown, options, findings) {
+    const written = `${entry.option} ${entry.target}`;
+    if (/^[a-z][\w+.-]*:\/\//i.test(entry.target)) {
+        findings.push({
+            file: shown,
+            line: entry.line,
+            message: `"${written}" includes a file from a URL, which can change and is not checked: commit that file to the repository and write ${entry.option} <its path> instead.`,
+        });
+        return undefined;
+    }
+    const target = await options.confine(entry.target, from);
+    const info = await (0,promises_.stat)(target).catch(() => undefined);
+    if (!info?.isFile()) {
+        findings.push({
+            file: shown,
+            line: entry.line,
+            message: `"${written}" names ${info ? 'a folder' : 'a file that does not exist'} (${options.show(target)}; paths are relative to ${shown}'s folder), so pip would fail: correct the path.`,
+        });
+        return undefined;
+    }
+    return target;
+}
+async function boundedText(path, shown, findings) {
+    const info = await (0,promises_.stat)(path).catch(() => undefined);
+    if (info && info.size > PIN_LIMITS.maxFileBytes) {
+        findings.push({
+            file: shown,
+            line: 1,
+            message: `${shown} is larger than ${PIN_LIMITS.maxFileBytes / 1024 / 1024} MB, so its pins were not checked: a dependency file is far smaller; check that it is the right file.`,
+        });
+        return undefined;
+    }
+    return (0,promises_.readFile)(path, 'utf8').catch(() => undefined);
+}
+/**
+ * A Python manifest's dependencies, one by one, unless its lock file is beside it; a dependency
+ * pinned with == in any requirements or constraints file found counts as pinned. Other
+ * manifests need their lock file.
+ */
+async function manifestFindings(path, shown, pinnedElsewhere) {
+    const name = (0,external_node_path_.basename)(path);
+    const siblings = await (0,promises_.readdir)((0,external_node_path_.dirname)(path)).catch(() => []);
+    const read = PYTHON_MANIFESTS[name];
+    if (!read) {
+        const finding = manifestWithoutLock(shown, name, siblings);
+        return finding ? [finding] : [];
+    }
+    if (MANIFESTS[name].some((lock) => siblings.includes(lock)))
+        return [];
+    const findings = [];
+    const text = await boundedText(path, shown, findings);
+    if (text === undefined)
+        return findings;
+    let declared;
+    try {
+        declared = read(text);
+    }
+    catch (error) {
+        const line = error.line ?? 1;
+        return [
+            {
+                file: shown,
+                line,
+                message: `${name} could not be read (${error.message.split('\n')[0]}), so its dependencies were not checked: correct it.`,
+            },
+        ];
+    }
+    for (const dependency of declared) {
+        if (dependency.pinned)
+            continue;
+        const message = dependency.problem ?? requirementProblem(dependency.spec, false, pinnedElsewhere);
+        if (message)
+            findings.push({
+                file: shown,
+                line: dependency.line,
+                message: dependency.problem
+                    ? message
+                    : `${message} Or pin it with == in a requirements or constraints file.`,
+            });
     }
     return findings;
 }
@@ -1488,6 +3637,7 @@ function trainingPins(model, configPath, seed) {
 
 
 
+
 async function trainAndRecord(request, step, runner) {
     const context = step.context();
     const confinement = await stepConfinement(context.workspace, context.tempDir);
@@ -1501,7 +3651,7 @@ async function trainAndRecord(request, step, runner) {
     if (request.outputs.length === 0)
         throw new errors/* UserError */.yo('Input "outputs" lists no files: name the model file the command writes (one path per line).');
     const inside = confinedTo(confinement, cwd);
-    const lineage = await fingerprintInputs(request, cwd, inside, context.workspace, runner);
+    const lineage = await fingerprintInputs(request, cwd, inside, confinement, runner);
     const { fingerprint } = lineage;
     const cacheArgs = {
         model: request.model,
@@ -1513,8 +3663,12 @@ async function trainAndRecord(request, step, runner) {
     };
     const cached = request.cache ? await restoreTrainingOutputs(cacheArgs) : undefined;
     const environment = trainingPins(request.model, lineage.configPath, request.seed);
+    const commandEnv = { ...runStepEnvironment(step.env), ...environment };
     let training;
+    let runtime;
     if (cached) {
+        // The outputs are the earlier run's: so is what they were trained on.
+        runtime = cached.runtime;
         training = {
             ...cached.training,
             restoredFrom: { runUrl: cached.git.runUrl, startedAt: cached.training.startedAt },
@@ -1523,12 +3677,9 @@ async function trainAndRecord(request, step, runner) {
     }
     else {
         const startedAt = new Date().toISOString();
-        const { durationSeconds } = await runner.group(`Training ${request.model}`, () => runShellCommand(request.command, {
-            cwd,
-            env: { ...runStepEnvironment(step.env), ...environment },
-            tempDir: context.tempDir,
-        }));
+        const { durationSeconds } = await runner.group(`Training ${request.model}`, () => runShellCommand(request.command, { cwd, env: commandEnv, tempDir: context.tempDir }));
         training = { startedAt, durationSeconds };
+        runtime = await readRuntime(commandEnv, cwd);
         runner.info(`Training took ${durationSeconds.toFixed(1)} s.`);
     }
     const outputs = await describeOutputs(request.outputs, cwd, inside('output', 'outputs'));
@@ -1558,6 +3709,7 @@ async function trainAndRecord(request, step, runner) {
             node: process.version,
             platform: lineage.platform.os,
         },
+        ...(runtime ? { runtime } : {}),
         actionVersion: ACTION_VERSION,
         git: {
             repository: context.repository,
@@ -1601,28 +3753,31 @@ function confinedTo(confinement, cwd) {
     return (what, input, kind) => (paths) => confinePaths(paths, confinement, { what, input, baseDir: cwd, kind });
 }
 /** Hashes everything that decides the model, and reports what it could not pin. */
-async function fingerprintInputs(request, cwd, inside, workspace, log) {
+async function fingerprintInputs(request, cwd, inside, confinement, log) {
     const configPath = (await inside('config file', 'config')([request.config]))[0];
     const configCanonical = await canonicalConfigSha256(request.config, cwd);
     const dataPaths = await expandPaths(request.data, cwd, 'data file');
     await inside('data file', 'data')(dataPaths);
     const data = await hashFiles(dataPaths, cwd, 'data file');
     const outputPaths = await inside('output', 'outputs', 'any')(request.outputs);
-    const code = await hashCodeTree(request.code, cwd, outputPaths, inside('code file', 'code'));
+    const code = await hashCodeTree(request.code, cwd, [...outputPaths, configPath], inside('code file', 'code'));
     if (code.source === 'none') {
         const why = code.problem ?? 'The working directory is not in a git repository';
         log.warning(`${why} and input "code" is empty, so no code is part of the fingerprint: list the code that trains the model in "code".`);
     }
-    const dependencyFiles = await findDependencyFiles([
-        cwd,
-        (0,external_node_path_.dirname)(configPath),
-        ...(code.root ? [code.root] : []),
-    ]);
+    const dependencyFiles = await findDependencyFiles([cwd, (0,external_node_path_.dirname)(configPath), ...(code.root ? [code.root] : [])], cwd, outputPaths);
     await inside('dependency file', 'working-directory')([...dependencyFiles.locks, ...dependencyFiles.manifests]);
-    const lockFiles = await hashFiles(dependencyFiles.locks, cwd, 'lock file');
-    const unpinned = request.strictPins === 'off'
-        ? []
-        : await unpinnedDependencies(dependencyFiles, (path) => portablePath(path, workspace));
+    // Always read: the files that `-r` and `-c` include pin too, so they are part of the fingerprint.
+    const dependencies = await inspectDependencies(dependencyFiles, {
+        show: (path) => portablePath(path, confinement.workspace),
+        confine: (target, from) => confinePath(target, confinement, {
+            what: `requirements file included by ${portablePath(from, confinement.workspace)}`,
+            baseDir: (0,external_node_path_.dirname)(from),
+            kind: 'any',
+        }),
+    });
+    const lockFiles = await hashFiles([...dependencyFiles.locks, ...dependencies.included], cwd, 'lock file');
+    const unpinned = request.strictPins === 'off' ? [] : dependencies.findings;
     reportUnpinned(unpinned, request.strictPins, log);
     const platform = { os: process.platform, arch: (0,external_node_os_.arch)() };
     const fingerprint = computeFingerprint({
@@ -1650,9 +3805,10 @@ async function fingerprintInputs(request, cwd, inside, workspace, log) {
         version,
     };
 }
+/** The same files with the same content, in any order (`outputs` may list them in another). */
 function sameOutputs(a, b) {
-    return (JSON.stringify(a.map((o) => [o.path, o.sha256])) ===
-        JSON.stringify(b.map((o) => [o.path, o.sha256])));
+    const key = (outputs) => JSON.stringify(outputs.map((o) => [o.path, o.sha256]).sort());
+    return key(a) === key(b);
 }
 const MAX_PIN_ANNOTATIONS = 10;
 /** Unpinned dependencies: an error naming each (strict-pins: error), or a warning annotation on each line. */
@@ -1664,9 +3820,7 @@ function reportUnpinned(findings, mode, log) {
         throw new errors/* UserError */.yo(`strict-pins is "error" and ${findings.length} dependenc${findings.length === 1 ? 'y is' : 'ies are'} not pinned: ${located.join(' ')} Pin them, or set strict-pins to warn.`);
     }
     // GitHub shows at most 10 annotations per level per step: the rest go to the log.
-    findings
-        .slice(0, MAX_PIN_ANNOTATIONS)
-        .forEach((f) => log.warning(`Unpinned dependency: ${f.message}`, {
+    findings.slice(0, MAX_PIN_ANNOTATIONS).forEach((f) => log.warning(`Unpinned dependency: ${f.message}`, {
         file: f.file,
         line: f.line,
         title: 'strict-pins',
@@ -1831,13 +3985,21 @@ function readPullRequest(eventPath) {
         fromFork: headRepo !== undefined && headRepo !== pr.base.repo?.full_name,
     };
 }
-function stepEnvironment(env = process.env) {
+function stepEnvironment(env = process.env, github = restConnector(env)) {
     let context;
     return {
         env,
         workspace: env.GITHUB_WORKSPACE || process.cwd(),
         tempDir: runnerTempDir(env),
         context: () => (context ??= readRunContext(env)),
+        github,
+    };
+}
+/** GitHub's REST API at the step's GITHUB_API_URL; Octokit is loaded on first use only. */
+function restConnector(env) {
+    return async (token, repository, log) => {
+        const { createOctokitPort } = await __nccwpck_require__.e(/* import() */ 155).then(__nccwpck_require__.bind(__nccwpck_require__, 82155));
+        return createOctokitPort(token, repository, log, env);
     };
 }
 /** Scratch space for reports: RUNNER_TEMP on a runner, the OS temp folder elsewhere. */
@@ -2265,8 +4427,7 @@ function identifierProblem(kind, value) {
  * whose errors then name the input, or the file, field and line (see validateStructured).
  */
 function identifier(kind) {
-    return zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()
-        .refine((value) => isIdentifier(kind, value), {
+    return zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().refine((value) => isIdentifier(kind, value), {
         error: (issue) => identifierProblem(kind, issue.input),
     });
 }
@@ -2339,6 +4500,9 @@ function escapeMarkdown(text) {
 }
 /** Inline code for hostile text: a backtick fence longer than any run inside it, mentions broken. */
 function inlineCode(text) {
+    // GFM has no empty code span: a pair of backticks around nothing is shown as two backticks.
+    if (text === '')
+        return '_(empty)_';
     const flat = text.replace(/\r\n|\r|\n/g, ' ').replace(/@/g, '@\u200B');
     const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
     const fence = '`'.repeat(longestRun + 1);
@@ -2361,16 +4525,28 @@ function markdownTable(header, rows) {
 function markdownLink(label, url) {
     if (!url || !/^https?:\/\/[^\s]+$/i.test(url))
         return label;
-    const safe = encodeURI(decodeURISafely(url)).replace(/[()<>"'`[\]\\]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-    return `[${label}](${safe})`;
+    return `[${label}](${percentEncodeUnsafe(url)})`;
 }
-function decodeURISafely(url) {
-    try {
-        return decodeURI(url);
+/** What a URL may hold as it is: RFC 3986's unreserved and reserved characters, less those that end a Markdown link or start markup. */
+const URL_SAFE = /[A-Za-z0-9\-._~:/?#@!$&*+,;=]/;
+/**
+ * Percent-encodes every character a Markdown link target may not hold, leaving escapes already
+ * in the URL alone (GitHub's release URLs carry the tag's "@" as %40; decoding and encoding
+ * again, as encodeURI(decodeURI(url)) does, turns that into %2540).
+ */
+function percentEncodeUnsafe(url) {
+    let out = '';
+    for (let i = 0; i < url.length;) {
+        const codePoint = url.codePointAt(i);
+        const char = String.fromCodePoint(codePoint);
+        i += char.length;
+        if (URL_SAFE.test(char) || (char === '%' && /^[0-9A-Fa-f]{2}/.test(url.slice(i, i + 2))))
+            out += char;
+        else
+            for (const byte of Buffer.from(char, 'utf8'))
+                out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
     }
-    catch {
-        return url;
-    }
+    return out;
 }
 /**
  * Text for a Mermaid label: Mermaid parses quotes, brackets, backticks, `%%` directives and
@@ -2476,6 +4652,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 73339:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("module");
 
 /***/ }),
 
@@ -2693,6 +4876,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
+/***/ 932:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 
 /***/ }),
 

@@ -2,12 +2,12 @@ export const id = 448;
 export const ids = [448];
 export const modules = {
 
-/***/ 501:
+/***/ 6501:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const pico = __webpack_require__(667);
+const pico = __webpack_require__(1667);
 const utils = __webpack_require__(504);
 
 function picomatch(glob, options, returnState = false) {
@@ -26,7 +26,7 @@ module.exports = picomatch;
 
 /***/ }),
 
-/***/ 564:
+/***/ 4564:
 /***/ ((module) => {
 
 
@@ -217,12 +217,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 458:
+/***/ 1458:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const constants = __webpack_require__(564);
+const constants = __webpack_require__(4564);
 const utils = __webpack_require__(504);
 
 /**
@@ -1649,15 +1649,15 @@ module.exports = parse;
 
 /***/ }),
 
-/***/ 667:
+/***/ 1667:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const scan = __webpack_require__(8);
-const parse = __webpack_require__(458);
+const scan = __webpack_require__(5008);
+const parse = __webpack_require__(1458);
 const utils = __webpack_require__(504);
-const constants = __webpack_require__(564);
+const constants = __webpack_require__(4564);
 const isObject = val => val && typeof val === 'object' && !Array.isArray(val);
 
 /**
@@ -2017,7 +2017,7 @@ module.exports = picomatch;
 
 /***/ }),
 
-/***/ 8:
+/***/ 5008:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -2039,7 +2039,7 @@ const {
   CHAR_RIGHT_CURLY_BRACE,    /* } */
   CHAR_RIGHT_PARENTHESES,    /* ) */
   CHAR_RIGHT_SQUARE_BRACKET  /* ] */
-} = __webpack_require__(564);
+} = __webpack_require__(4564);
 
 const isPathSeparator = code => {
   return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
@@ -2438,7 +2438,7 @@ const {
   REGEX_REMOVE_BACKSLASH,
   REGEX_SPECIAL_CHARS,
   REGEX_SPECIAL_CHARS_GLOBAL
-} = __webpack_require__(564);
+} = __webpack_require__(4564);
 
 exports.isObject = val => val !== null && typeof val === 'object' && !Array.isArray(val);
 exports.hasRegexChars = str => REGEX_SPECIAL_CHARS.test(str);
@@ -2506,7 +2506,7 @@ exports.basename = (path, { windows } = {}) => {
 
 /***/ }),
 
-/***/ 448:
+/***/ 6448:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2518,14 +2518,14 @@ __webpack_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: convertPathToPattern, escapePath, globSync, isDynamicPattern
 
 // EXTERNAL MODULE: external "fs"
-var external_fs_ = __webpack_require__(896);
+var external_fs_ = __webpack_require__(9896);
 var external_fs_namespaceObject = /*#__PURE__*/__webpack_require__.t(external_fs_, 2);
 // EXTERNAL MODULE: external "path"
-var external_path_ = __webpack_require__(928);
+var external_path_ = __webpack_require__(6928);
 // EXTERNAL MODULE: external "url"
-var external_url_ = __webpack_require__(16);
+var external_url_ = __webpack_require__(7016);
 // EXTERNAL MODULE: external "module"
-var external_module_ = __webpack_require__(339);
+var external_module_ = __webpack_require__(3339);
 ;// CONCATENATED MODULE: ./node_modules/tinyglobby/node_modules/fdir/dist/index.mjs
 
 
@@ -3098,7 +3098,7 @@ var Builder = class {
 //#endregion
 
 // EXTERNAL MODULE: ./node_modules/tinyglobby/node_modules/picomatch/index.js
-var picomatch = __webpack_require__(501);
+var picomatch = __webpack_require__(6501);
 ;// CONCATENATED MODULE: ./node_modules/tinyglobby/dist/index.mjs
 
 

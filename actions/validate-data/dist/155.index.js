@@ -1,0 +1,276 @@
+export const id = 155;
+export const ids = [155];
+export const modules = {
+
+/***/ 2155:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  createOctokitPort: () => (/* binding */ createOctokitPort)
+});
+
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 14 modules
+var schemas = __webpack_require__(5586);
+;// CONCATENATED MODULE: ./shared/github/client.ts
+/** Statuses that retrying cannot fix; 409 is added to Octokit's list because a deployment conflict must not be retried. */
+const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 451];
+/** How often a rate-limited request is tried again before the step gives up. */
+const RATE_LIMIT_RETRIES = 2;
+async function createGitHubClient(token, log, env = process.env) {
+    const [{ Octokit }, { restEndpointMethods }, { paginateRest }, { retry }, { throttling }] = await Promise.all([
+        __webpack_require__.e(/* import() */ 730).then(__webpack_require__.bind(__webpack_require__, 4730)),
+        __webpack_require__.e(/* import() */ 210).then(__webpack_require__.bind(__webpack_require__, 9210)),
+        __webpack_require__.e(/* import() */ 779).then(__webpack_require__.bind(__webpack_require__, 3779)),
+        Promise.all(/* import() */[__webpack_require__.e(251), __webpack_require__.e(735)]).then(__webpack_require__.bind(__webpack_require__, 9735)),
+        Promise.all(/* import() */[__webpack_require__.e(251), __webpack_require__.e(856)]).then(__webpack_require__.bind(__webpack_require__, 6856)),
+    ]);
+    const Client = Octokit.plugin(restEndpointMethods, paginateRest, retry, throttling);
+    const onLimit = (kind) => (retryAfter, options, _octokit, retryCount) => {
+        const again = retryCount < RATE_LIMIT_RETRIES;
+        log.warning(`GitHub ${kind} rate limit on ${options.method} ${options.url}; ${again ? `trying again in ${retryAfter} s` : 'giving up'}.`);
+        return again;
+    };
+    return new Client({
+        auth: token,
+        baseUrl: env.GITHUB_API_URL || 'https://api.github.com',
+        userAgent: 'mlops-actions',
+        retry: { doNotRetry: DO_NOT_RETRY },
+        throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+        log: { debug: log.debug, info: log.debug, warn: log.debug, error: log.debug },
+    });
+}
+/** The HTTP status of an Octokit error, if it is one. */
+function statusOf(error) {
+    return typeof error === 'object' &&
+        error !== null &&
+        'status' in error &&
+        typeof error.status === 'number'
+        ? error.status
+        : undefined;
+}
+/** GitHub's answer to a write with a read-only token, e.g. on a pull request from a fork. */
+function isReadOnlyToken(error) {
+    return (statusOf(error) === 403 &&
+        /Resource not accessible by integration/i.test(String(error.message)));
+}
+function parseRepository(fullName) {
+    const match = /^([^/\s]+)\/([^/\s]+)$/.exec(fullName ?? '');
+    return match ? { owner: match[1], repo: match[2] } : undefined;
+}
+
+;// CONCATENATED MODULE: ./shared/github/octokit-port.ts
+/**
+ * The GitHub port over the REST API (Octokit, with the retries, throttling and pagination of
+ * client.ts). The only module that knows GitHub's wire shapes; everything it returns is reduced
+ * to the port's types, and the answers the suite relies on field by field are checked with zod.
+ */
+
+
+async function createOctokitPort(token, repository, log, env = process.env) {
+    return octokitPort(await createGitHubClient(token, log, env), repository);
+}
+/** What GitHub answers for GET /actions/runs/{run_id}/approvals, reduced to what is recorded. */
+const reviewLogEntry = schemas/* object */.Ikc({
+    state: schemas/* string */.YjP(),
+    comment: schemas/* string */.YjP().nullish(),
+    user: schemas/* object */.Ikc({ login: schemas/* string */.YjP() }),
+    environments: schemas/* array */.YOg(schemas/* object */.Ikc({ name: schemas/* string */.YjP().optional() })),
+});
+const fileEntry = schemas/* object */.Ikc({
+    type: schemas/* literal */.euz('file'),
+    encoding: schemas/* string */.YjP(),
+    content: schemas/* string */.YjP(),
+    size: schemas/* number */.aig(),
+});
+const otherEntry = schemas/* object */.Ikc({ type: schemas/* string */.YjP() });
+const deployment = (d) => ({
+    id: Number(d.id),
+    sha: d.sha,
+    task: d.task,
+    environment: d.environment,
+    payload: d.payload,
+    createdAt: d.created_at,
+    creator: d.creator?.login,
+});
+const release = (r) => ({
+    id: r.id,
+    tag: r.tag_name,
+    draft: r.draft,
+    htmlUrl: r.html_url,
+    uploadUrl: r.upload_url,
+    assets: r.assets.map(({ id, name, url }) => ({ id, name, url })),
+});
+const comment = (c) => ({
+    id: Number(c.id),
+    body: c.body ?? '',
+    htmlUrl: c.html_url,
+    author: c.user?.login,
+});
+const undefinedOn404 = (error) => {
+    if (statusOf(error) === 404)
+        return undefined;
+    throw error;
+};
+function octokitPort(client, repository) {
+    const repo = repository;
+    return {
+        repository,
+        async getAuthenticatedUser() {
+            return (await client.rest.users.getAuthenticated()).data.login;
+        },
+        async *listDeployments(filter) {
+            const pages = client.paginate.iterator(client.rest.repos.listDeployments, {
+                ...repo,
+                ...filter,
+                per_page: 100,
+            });
+            for await (const page of pages)
+                for (const d of page.data)
+                    yield deployment(d);
+        },
+        async latestDeploymentStatus(deploymentId) {
+            const { data } = await client.rest.repos.listDeploymentStatuses({
+                ...repo,
+                deployment_id: deploymentId,
+                per_page: 1,
+            });
+            return data[0] ? { state: data[0].state } : undefined;
+        },
+        async createDeployment(request) {
+            const response = await client.rest.repos.createDeployment({
+                ...repo,
+                ref: request.ref,
+                task: request.task,
+                environment: request.environment,
+                payload: request.payload,
+                description: request.description,
+                // GitHub would otherwise merge the default branch into the ref instead of deploying.
+                auto_merge: false,
+                // Omitting the field requires every commit status to pass; the gates are checked by the action.
+                required_contexts: [],
+                transient_environment: false,
+                production_environment: request.productionEnvironment,
+            });
+            if (response.status !== 201 || !('id' in response.data)) {
+                throw new Error(`GitHub answered ${response.status} without creating a deployment: ${JSON.stringify(response.data)}`);
+            }
+            return deployment(response.data);
+        },
+        async createDeploymentStatus(deploymentId, status) {
+            await client.rest.repos.createDeploymentStatus({
+                ...repo,
+                deployment_id: deploymentId,
+                state: status.state,
+                description: status.description,
+                ...(status.logUrl ? { log_url: status.logUrl } : {}),
+                ...(status.environmentUrl ? { environment_url: status.environmentUrl } : {}),
+                // The registry reads earlier models (rollbacks, history): they must not be marked inactive.
+                auto_inactive: false,
+            });
+        },
+        async getReleaseByTag(tag) {
+            return client.rest.repos
+                .getReleaseByTag({ ...repo, tag })
+                .then(({ data }) => release(data), undefinedOn404);
+        },
+        async listReleases() {
+            return (await client.paginate(client.rest.repos.listReleases, { ...repo, per_page: 100 })).map(release);
+        },
+        async createRelease(request) {
+            const { data } = await client.rest.repos.createRelease({
+                ...repo,
+                tag_name: request.tag,
+                target_commitish: request.targetCommitish,
+                name: request.name,
+                body: request.body,
+                draft: request.draft,
+            });
+            return release(data);
+        },
+        async updateRelease(releaseId, change) {
+            return release((await client.rest.repos.updateRelease({
+                ...repo,
+                release_id: releaseId,
+                draft: change.draft,
+            })).data);
+        },
+        async uploadReleaseAsset(target, asset) {
+            const { data } = await client.rest.repos.uploadReleaseAsset({
+                ...repo,
+                release_id: target.id,
+                name: asset.name,
+                data: asset.bytes,
+                headers: { 'content-type': asset.contentType, 'content-length': asset.bytes.length },
+                // Uploads go to the host of the release's upload URL (uploads.github.com on github.com).
+                baseUrl: new URL(target.uploadUrl.replace(/\{.*\}$/, '')).origin,
+            });
+            return { id: data.id, name: data.name, url: data.url };
+        },
+        async downloadReleaseAsset(assetId) {
+            const { data } = await client.rest.repos.getReleaseAsset({
+                ...repo,
+                asset_id: assetId,
+                headers: { accept: 'application/octet-stream' },
+            });
+            return Buffer.from(data);
+        },
+        async listIssueComments(issueNumber) {
+            return (await client.paginate(client.rest.issues.listComments, {
+                ...repo,
+                issue_number: issueNumber,
+                per_page: 100,
+            })).map(comment);
+        },
+        async getComment(commentId) {
+            return comment((await client.rest.issues.getComment({ ...repo, comment_id: commentId })).data);
+        },
+        async createComment(issueNumber, body, options = {}) {
+            const request = options.retries === undefined ? {} : { request: { retries: options.retries } };
+            return comment((await client.rest.issues.createComment({
+                ...repo,
+                issue_number: issueNumber,
+                body,
+                ...request,
+            })).data);
+        },
+        async updateComment(commentId, body) {
+            return comment((await client.rest.issues.updateComment({ ...repo, comment_id: commentId, body })).data);
+        },
+        async deleteComment(commentId) {
+            await client.rest.issues.deleteComment({ ...repo, comment_id: commentId });
+        },
+        async getPullRequest(number) {
+            return client.rest.pulls
+                .get({ ...repo, pull_number: number })
+                .then(({ data }) => ({ headSha: data.head.sha, baseRepository: data.base.repo.full_name }), undefinedOn404);
+        },
+        async getRepositoryContent(path, ref) {
+            const { data } = await client.rest.repos.getContent({ ...repo, path, ref });
+            if (Array.isArray(data))
+                return { type: 'folder' };
+            const file = fileEntry.safeParse(data);
+            if (file.success)
+                return file.data;
+            const other = otherEntry.safeParse(data);
+            return { type: other.success ? other.data.type : 'entry' };
+        },
+        async listRunApprovals(runId) {
+            const { data } = await client.rest.actions.getReviewsForRun({ ...repo, run_id: runId });
+            return schemas/* array */.YOg(reviewLogEntry)
+                .parse(data)
+                .map((entry) => ({
+                login: entry.user.login,
+                state: entry.state,
+                ...(entry.comment ? { comment: entry.comment } : {}),
+                environments: entry.environments.flatMap((env) => env.name === undefined ? [] : [env.name]),
+            }));
+        },
+    };
+}
+
+
+/***/ })
+
+};
