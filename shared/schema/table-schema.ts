@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { readUserFile } from '../files/read-file.js';
 import { locateLines, parseStructured, validateStructured } from '../files/structured.js';
 import { castValue, FIELD_TYPES, ORDERED_TYPES, type FieldType } from './cast.js';
-import { compileJsonSchema, type JsonSchemaCheck } from './json-schema.js';
+import type { compileJsonSchema as CompileJsonSchema, JsonSchemaCheck } from './json-schema.js';
 import { compilePattern, type FieldPattern } from './pattern.js';
 import { compileStrptime, isStrptimeFormat } from './strptime.js';
 import { likelyTypos, type SchemaWarning } from './typos.js';
@@ -257,7 +257,7 @@ function checkField(f: FieldDescriptor | ItemDescriptor, issue: Issue): void {
         `jsonSchema applies to object and array fields; this field is ${f.type}`,
       );
     else {
-      const compiled = compileJsonSchema(c.jsonSchema);
+      const compiled = jsonSchemaCheck(c.jsonSchema);
       if (typeof compiled === 'string') issue(['constraints', 'jsonSchema'], compiled);
     }
   }
@@ -388,6 +388,29 @@ interface ForeignKey {
   line?: number;
 }
 
+/**
+ * The JSON Schema compiler, loaded only for a schema that has a `jsonSchema` constraint: ajv
+ * costs about 80 ms of every step's start-up, and most schemas never use it.
+ */
+let compileJsonSchema: typeof CompileJsonSchema | undefined;
+
+async function loadJsonSchemaSupport(value: unknown): Promise<void> {
+  if (!compileJsonSchema && hasKey(value, 'jsonSchema'))
+    ({ compileJsonSchema } = await import('./json-schema.js'));
+}
+
+/** Whether `key` is a property anywhere in a parsed document (its nesting is bounded on parse). */
+function hasKey(value: unknown, key: string): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (!Array.isArray(value) && Object.hasOwn(value, key)) return true;
+  return Object.values(value).some((child) => hasKey(child, key));
+}
+
+function jsonSchemaCheck(schema: unknown): JsonSchemaCheck | string {
+  if (!compileJsonSchema) throw new Error('jsonSchema support was not loaded for this schema');
+  return compileJsonSchema(schema);
+}
+
 export async function loadTableSchema(path: string): Promise<CompiledSchema> {
   const text = await readUserFile(path, 'schema file');
   const value = await parseStructured(text, path, 'schema file');
@@ -408,6 +431,7 @@ export async function schemaFromText(
     (node, key) => (node as Record<string | number, unknown> | undefined)?.[key],
     value,
   );
+  await loadJsonSchemaSupport(within);
   // Lines are found from the file's root, so a schema inside a Data Package is shown by path only.
   const schema = await validateStructured(within, descriptor, {
     path,
@@ -431,6 +455,7 @@ export async function schemaFromText(
 
 /** A schema from an in-memory descriptor (inference, tests), validated as a file would be. */
 export async function tableSchemaFrom(value: unknown, source: string): Promise<CompiledSchema> {
+  await loadJsonSchemaSupport(value);
   const compiled = compileSchema(
     await validateStructured(value, descriptor, { path: source, what: 'schema' }),
     source,
@@ -482,7 +507,7 @@ function compileField(
   };
   if (c.pattern !== undefined) compiled.pattern = compilePattern(c.pattern) as FieldPattern;
   if (c.jsonSchema !== undefined)
-    compiled.jsonSchema = compileJsonSchema(c.jsonSchema) as JsonSchemaCheck;
+    compiled.jsonSchema = jsonSchemaCheck(c.jsonSchema) as JsonSchemaCheck;
   if (item) {
     // The item field shares the array field's name and missing values unless it has its own.
     const itemField = compileField(
