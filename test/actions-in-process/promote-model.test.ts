@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { promoteModel } from '../../actions/promote-model/src/run.js';
-import { trainModel } from '../../actions/train-model/src/run.js';
 import { actionMetadata } from '../../harness/runner/run-bundle.js';
 import { StandIns } from '../../harness/stand-ins/index.js';
 import { exampleWorkspace } from '../actions/workspace.js';
 import { FakeGitHub } from '../fakes/github-port.js';
+import { trainedCandidate } from '../helpers/trained-candidate.js';
 import { runInProcess } from '../helpers/in-process.js';
 
 // The artifact and cache services are the stand-ins'; the action's GitHub is the fake.
@@ -14,35 +14,10 @@ const standIns = await StandIns.start();
 afterAll(() => standIns.stop());
 const github = new FakeGitHub();
 const job = await exampleWorkspace();
-const command =
-  'node examples/churn/train.mjs --train data/train.csv --eval data/eval.csv --model-out model/model.json --predictions-out model/predictions.csv';
 
 /** A trained model (trained in process too) with a metrics report of the given accuracy. */
-async function candidate(seed: string, accuracy: number) {
-  const trained = await runInProcess(trainModel, {
-    ...job,
-    standIns,
-    inputs: {
-      'model-name': 'churn',
-      run: command,
-      config: 'examples/churn/config.json',
-      outputs: 'model/model.json\nmodel/predictions.csv',
-      seed,
-    },
-  });
-  expect(trained.exitCode, trained.errors.join()).toBe(0);
-  const metrics = await job.write(
-    `metrics-${seed}.json`,
-    JSON.stringify({
-      format: 'mlops-actions/metrics-report@1',
-      model: 'churn',
-      version: trained.outputs.version,
-      fingerprint: trained.outputs.fingerprint,
-      metrics: { accuracy: { value: accuracy, n: 100 } },
-    }),
-  );
-  return { manifest: trained.outputs.manifest!, metrics, version: trained.outputs.version! };
-}
+const candidate = (seed: string, accuracy: number) =>
+  trainedCandidate(job, standIns, seed, accuracy);
 const promote = (inputs: Record<string, string>) =>
   runInProcess(promoteModel, {
     ...job,

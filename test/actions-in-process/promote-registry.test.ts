@@ -10,13 +10,13 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareMetrics } from '../../actions/compare-metrics/src/run.js';
 import { promoteModel } from '../../actions/promote-model/src/run.js';
-import { trainModel } from '../../actions/train-model/src/run.js';
 import { validateData } from '../../actions/validate-data/src/run.js';
 import { StandIns } from '../../harness/stand-ins/index.js';
 import type { DeploymentPayload } from '../../shared/registry/github-registry.js';
 import { exampleWorkspace } from '../actions/workspace.js';
 import { FakeGitHub, GitHubError } from '../fakes/github-port.js';
 import { expectUserError, runInProcess, type InProcessOptions } from '../helpers/in-process.js';
+import { trainedCandidate } from '../helpers/trained-candidate.js';
 
 // The artifact and cache services are the stand-ins'; the action's GitHub is the fake, answering
 // at the step's API URL (compare-metrics follows only release assets of that API).
@@ -24,39 +24,14 @@ const standIns = await StandIns.start();
 afterAll(() => standIns.stop());
 const github = new FakeGitHub(standIns.github.url);
 const job = await exampleWorkspace();
-const command =
-  'node examples/churn/train.mjs --train data/train.csv --eval data/eval.csv --model-out model/model.json --predictions-out model/predictions.csv';
 /** The commit the runner checked out (GITHUB_SHA), which train-model records. */
 const CHECKOUT_SHA = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
 /** The workflow run the steps run in (GITHUB_RUN_ID): its review log holds the approvals. */
 const RUN_ID = 8675309;
 
 /** A trained model (trained in process too) with a metrics report of the given accuracy. */
-async function candidate(seed: string, accuracy: number) {
-  const trained = await runInProcess(trainModel, {
-    ...job,
-    standIns,
-    inputs: {
-      'model-name': 'churn',
-      run: command,
-      config: 'examples/churn/config.json',
-      outputs: 'model/model.json\nmodel/predictions.csv',
-      seed,
-    },
-  });
-  expect(trained.exitCode, trained.errors.join()).toBe(0);
-  const metrics = await job.write(
-    `metrics-${seed}.json`,
-    JSON.stringify({
-      format: 'mlops-actions/metrics-report@1',
-      model: 'churn',
-      version: trained.outputs.version,
-      fingerprint: trained.outputs.fingerprint,
-      metrics: { accuracy: { value: accuracy, n: 100 } },
-    }),
-  );
-  return { manifest: trained.outputs.manifest!, metrics, version: trained.outputs.version! };
-}
+const candidate = (seed: string, accuracy: number) =>
+  trainedCandidate(job, standIns, seed, accuracy);
 const runPromote = (inputs: Record<string, string>, options: Partial<InProcessOptions> = {}) =>
   runInProcess(promoteModel, {
     ...job,
