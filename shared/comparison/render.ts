@@ -13,6 +13,7 @@ import {
   format,
   interval,
   percent,
+  SEVERITY,
   type GateResult,
   type MetricComparison,
   type MetricStatus,
@@ -122,7 +123,7 @@ export function renderComparison(
       reasons: s.reasons,
     })),
   ].filter((p) => p.status === 'fail' || p.status === 'warn' || p.status === 'inconclusive');
-  problems.sort((a, b) => RANK[b.status] - RANK[a.status]);
+  problems.sort((a, b) => SEVERITY[b.status] - SEVERITY[a.status]);
   if (problems.length) {
     const shown = problems
       .slice(0, MAX_REASONS)
@@ -189,16 +190,6 @@ export function renderComparison(
   ]);
 }
 
-const RANK: Record<MetricStatus, number> = {
-  pass: 0,
-  info: 0,
-  added: 0,
-  removed: 0,
-  warn: 1,
-  inconclusive: 2,
-  fail: 3,
-};
-
 /** One sentence counting the gated metrics by status, so the headline needs no scrolling. */
 function tally(result: GateResult): string {
   const gated = [...result.metrics.filter((m) => m.rule), ...result.slices.filter((s) => s.rule)];
@@ -214,7 +205,7 @@ function tally(result: GateResult): string {
 
 /** The gated metrics and anything not passing; without a policy, the first few metrics. */
 function keyMetrics(metrics: readonly MetricComparison[]): MetricComparison[] {
-  const key = metrics.filter((m) => m.rule || RANK[m.status] > 0);
+  const key = metrics.filter((m) => m.rule || SEVERITY[m.status] > 0);
   return key.length ? key : metrics.slice(0, MAX_KEY_ROWS_UNGATED);
 }
 
@@ -335,7 +326,8 @@ function sliceSection(
 ): string {
   // Judged slices first, then the most troubled; a bounded list, the rest in the report.
   const ordered = [...slices].sort(
-    (a, b) => RANK[b.status] - RANK[a.status] || Number(Boolean(b.rule)) - Number(Boolean(a.rule)),
+    (a, b) =>
+      SEVERITY[b.status] - SEVERITY[a.status] || Number(Boolean(b.rule)) - Number(Boolean(a.rule)),
   );
   const listed = ordered.slice(0, MAX_REASONS);
   const summaryLines = listed.map((s) => {
@@ -349,7 +341,7 @@ function sliceSection(
     summaryLines.push(
       `- … and ${ordered.length - listed.length} more metrics by slice; ${pointer}.`,
     );
-  const open = slices.some((s) => RANK[s.status] > 0);
+  const open = slices.some((s) => SEVERITY[s.status] > 0);
   const parts: string[] = [summaryLines.join('\n')];
   let room = budget - parts[0]!.length - 120;
   for (const slice of listed) {

@@ -405,7 +405,8 @@ function missingBaseline<T extends { status: MetricStatus; reasons: string[] }>(
   );
 }
 
-const SEVERITY: Record<MetricStatus, number> = {
+/** How bad a status is, for the worst-first orderings of the judgement and the comment. */
+export const SEVERITY: Record<MetricStatus, number> = {
   pass: 0,
   info: 0,
   added: 0,
