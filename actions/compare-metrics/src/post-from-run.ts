@@ -20,7 +20,7 @@ import { postSection, renderSection } from '../../../shared/comparison/post.js';
 import { writeFile } from 'node:fs/promises';
 import { parseRepository } from '../../../shared/github/client.js';
 import type { Inputs } from './inputs.js';
-import type { OUTPUTS } from './outputs.js';
+import { OUTPUTS } from './outputs.js';
 
 export async function postFromRun(
   input: Inputs,
@@ -45,17 +45,7 @@ export async function postFromRun(
       'GITHUB_REPOSITORY is not set; "comment-from-run" only works on a GitHub runner.',
     );
   const nothingPosted = () => {
-    for (const name of [
-      'passed',
-      'verdict',
-      'report',
-      'comment-file',
-      'baseline-version',
-      'comment-url',
-      'comment-artifact',
-      'report-artifact',
-    ] as const)
-      set(name, '');
+    for (const name of OUTPUTS) set(name, '');
   };
   if (!/^pull_request/.test(run.event)) {
     runner.info(
