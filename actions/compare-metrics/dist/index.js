@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32711);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76655);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(85325);
 
 
 process.exitCode = await (0,_shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_run_js__WEBPACK_IMPORTED_MODULE_1__/* .compareMetrics */ .f);
@@ -16,7 +16,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 76655:
+/***/ 85325:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -894,6 +894,7 @@ function missingBaseline(result, level, policy, why) {
         return result;
     return flag(result, outcome === 'fail' ? level : level === 'fail' ? 'warn' : level, `${why} (on-missing-baseline: ${outcome})`);
 }
+/** How bad a status is, for the worst-first orderings of the judgement and the comment. */
 const SEVERITY = {
     pass: 0,
     info: 0,
@@ -2699,7 +2700,7 @@ function renderComparison(view, links, budget = Number.POSITIVE_INFINITY) {
             reasons: s.reasons,
         })),
     ].filter((p) => p.status === 'fail' || p.status === 'warn' || p.status === 'inconclusive');
-    problems.sort((a, b) => RANK[b.status] - RANK[a.status]);
+    problems.sort((a, b) => SEVERITY[b.status] - SEVERITY[a.status]);
     if (problems.length) {
         const shown = problems
             .slice(0, MAX_REASONS)
@@ -2747,15 +2748,6 @@ function renderComparison(view, links, budget = Number.POSITIVE_INFINITY) {
         `_This section was shortened to fit GitHub's comment size limit: ${pointer}._`,
     ]);
 }
-const RANK = {
-    pass: 0,
-    info: 0,
-    added: 0,
-    removed: 0,
-    warn: 1,
-    inconclusive: 2,
-    fail: 3,
-};
 /** One sentence counting the gated metrics by status, so the headline needs no scrolling. */
 function tally(result) {
     const gated = [...result.metrics.filter((m) => m.rule), ...result.slices.filter((s) => s.rule)];
@@ -2770,7 +2762,7 @@ function tally(result) {
 }
 /** The gated metrics and anything not passing; without a policy, the first few metrics. */
 function keyMetrics(metrics) {
-    const key = metrics.filter((m) => m.rule || RANK[m.status] > 0);
+    const key = metrics.filter((m) => m.rule || SEVERITY[m.status] > 0);
     return key.length ? key : metrics.slice(0, MAX_KEY_ROWS_UNGATED);
 }
 function baselineColumn(source, baseline) {
@@ -2854,7 +2846,7 @@ function sliceCell(value) {
 /** Per metric, its slices worst first, in one collapsible section; failing slice rules open it. */
 function sliceSection(slices, baselineHeader, budget, pointer) {
     // Judged slices first, then the most troubled; a bounded list, the rest in the report.
-    const ordered = [...slices].sort((a, b) => RANK[b.status] - RANK[a.status] || Number(Boolean(b.rule)) - Number(Boolean(a.rule)));
+    const ordered = [...slices].sort((a, b) => SEVERITY[b.status] - SEVERITY[a.status] || Number(Boolean(b.rule)) - Number(Boolean(a.rule)));
     const listed = ordered.slice(0, MAX_REASONS);
     const summaryLines = listed.map((s) => {
         const worst = s.worst
@@ -2865,7 +2857,7 @@ function sliceSection(slices, baselineHeader, budget, pointer) {
     });
     if (ordered.length > listed.length)
         summaryLines.push(`- … and ${ordered.length - listed.length} more metrics by slice; ${pointer}.`);
-    const open = slices.some((s) => RANK[s.status] > 0);
+    const open = slices.some((s) => SEVERITY[s.status] > 0);
     const parts = [summaryLines.join('\n')];
     let room = budget - parts[0].length - 120;
     for (const slice of listed) {
@@ -3437,6 +3429,18 @@ function requireOneMode(input) {
     return input.metrics;
 }
 
+;// CONCATENATED MODULE: ./actions/compare-metrics/src/outputs.ts
+const OUTPUTS = [
+    'passed',
+    'verdict',
+    'report',
+    'comment-file',
+    'baseline-version',
+    'comment-url',
+    'comment-artifact',
+    'report-artifact',
+];
+
 ;// CONCATENATED MODULE: ./actions/compare-metrics/src/post-from-run.ts
 /**
  * The posting mode of compare-metrics, for a workflow triggered by workflow_run: it downloads
@@ -3444,6 +3448,7 @@ function requireOneMode(input) {
  * it against the triggering run, and posts it as the sticky comment. It never checks out or
  * runs anything from the pull request.
  */
+
 
 
 
@@ -3464,16 +3469,7 @@ async function postFromRun(input, step, runner, set) {
     if (!repository)
         throw new errors/* UserError */.yo('GITHUB_REPOSITORY is not set; "comment-from-run" only works on a GitHub runner.');
     const nothingPosted = () => {
-        for (const name of [
-            'passed',
-            'verdict',
-            'report',
-            'comment-file',
-            'baseline-version',
-            'comment-url',
-            'comment-artifact',
-            'report-artifact',
-        ])
+        for (const name of OUTPUTS)
             set(name, '');
     };
     if (!/^pull_request/.test(run.event)) {

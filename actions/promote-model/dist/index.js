@@ -1749,6 +1749,7 @@ function missingBaseline(result, level, policy, why) {
         return result;
     return flag(result, outcome === 'fail' ? level : level === 'fail' ? 'warn' : level, `${why} (on-missing-baseline: ${outcome})`);
 }
+/** How bad a status is, for the worst-first orderings of the judgement and the comment. */
 const SEVERITY = {
     pass: 0,
     info: 0,
