@@ -57,6 +57,11 @@ const deploymentPayloadSchema = z.object({
   release: identifier('release tag').optional(),
   /** The environment reviewers who approved the job that recorded this promotion. */
   approvals: z.array(approvalSchema).optional(),
+  /** The comparison the reviewers approved (promote-model's approved-digest), found unchanged. */
+  approval: z
+    .object({ digest: z.string(), by: z.array(z.string()), at: z.string() })
+    .optional()
+    .catch(undefined),
   /** Set when an earlier version was restored: the version it replaced and why. */
   rollback: z
     .object({ from: identifier('model version').optional(), reason: z.string() })
