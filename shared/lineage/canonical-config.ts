@@ -20,6 +20,64 @@ import { parseStructured, STRUCTURED_LIMITS } from '../files/structured.js';
  * JSON) reader gives both the same values of the same types, and a YAML 1.1 reader does too.
  */
 export async function canonicalConfigText(text: string, path: string): Promise<string> {
+  return typedText(await canonicalValue(text, path));
+}
+
+/**
+ * The config's values as `dvc params diff` lists them: one entry per leaf, keyed by its dotted
+ * path (see config-diff.ts), each value in the typed text of the canonical form, so that the
+ * diff between two configs changes exactly when their canonical hashes do.
+ */
+export async function canonicalConfigLeaves(text: string, path: string): Promise<ConfigLeaf[]> {
+  const leaves: ConfigLeaf[] = [];
+  collectLeaves(await canonicalValue(text, path), [], leaves);
+  return leaves;
+}
+
+/** A leaf of the config: its key path (each segment as text) and its value in typed text. */
+export interface ConfigLeaf {
+  path: string[];
+  value: string;
+}
+
+/** Maps are walked into; sequences, scalars and empty maps are leaves, as DVC treats them. */
+function collectLeaves(value: unknown, path: string[], into: ConfigLeaf[]): void {
+  const map =
+    value instanceof Map
+      ? value
+      : isPlainObject(value)
+        ? new Map(Object.entries(value as Record<string, unknown>))
+        : undefined;
+  if (map && map.size > 0) {
+    const entries = [...map.entries()].map(([key, item]) => [keyText(key), item] as const);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [key, item] of entries) collectLeaves(item, [...path, key], into);
+    return;
+  }
+  into.push({ path, value: value instanceof PlainText ? value.text : typedText(value) });
+}
+
+function isPlainObject(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof PlainText) &&
+    !(value instanceof Set) &&
+    !(value instanceof Uint8Array) &&
+    !(value instanceof Date)
+  );
+}
+
+/** A mapping key as a path segment: strings as they are, other keys (`1: x`, `true: y`) typed. */
+function keyText(key: unknown): string {
+  if (typeof key === 'string') return key;
+  if (key instanceof PlainText) return key.text;
+  return typedText(key);
+}
+
+/** The config read as YAML 1.2 with its types kept (see the header), bounded by STRUCTURED_LIMITS. */
+async function canonicalValue(text: string, path: string): Promise<unknown> {
   await parseStructured(text, path, 'config file');
   const { parseDocument, visit } = await import('yaml');
   const document = parseDocument(text, {
@@ -49,11 +107,10 @@ export async function canonicalConfigText(text: string, path: string): Promise<s
           node.value = new PlainText(node.source);
       },
     });
-  const value: unknown = document.toJS({
+  return document.toJS({
     mapAsMap: true,
     maxAliasCount: STRUCTURED_LIMITS.maxExpandedValues,
-  });
-  return typedText(value);
+  }) as unknown;
 }
 
 /**

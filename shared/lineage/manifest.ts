@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { identifier, quoteValue } from '../identifiers.js';
+import { MAX_CONFIG_LEAVES, MAX_CONFIG_TEXT } from './config-diff.js';
 import { runtimeSchema } from './runtime.js';
 
 export const MANIFEST_FORMAT = 'mlops-actions/model-manifest@1';
@@ -93,7 +94,23 @@ export const manifestSchema = z.object({
   format: z.literal(MANIFEST_FORMAT),
   model: z.object({ name: identifier('model name'), version: identifier('model version') }),
   fingerprint: sha256,
-  config: z.object({ path: relativePath(), sha256: z.string(), canonicalSha256: z.string() }),
+  config: z.object({
+    path: relativePath(),
+    sha256: z.string(),
+    canonicalSha256: z.string(),
+    /**
+     * The canonical config's values by dotted key, credentials hidden (config-diff.ts), for the
+     * comment's "Config changes"; absent in manifests written before it was recorded.
+     */
+    values: z
+      .record(z.string().max(MAX_CONFIG_TEXT), z.string().max(MAX_CONFIG_TEXT))
+      .refine((values) => Object.keys(values).length <= MAX_CONFIG_LEAVES, {
+        message: `must hold at most ${MAX_CONFIG_LEAVES} keys`,
+      })
+      .optional(),
+    /** How many of the config's values were not recorded (past MAX_CONFIG_LEAVES). */
+    valuesOmitted: z.number().int().nonnegative().optional(),
+  }),
   // Data may live beside the working directory (a monorepo's shared data/ folder): promotion
   // lists these files in the model card and never opens them.
   data: z.array(hashedFile(relativePath(true))),
@@ -136,7 +153,14 @@ export const manifestSchema = z.object({
     startedAt: z.string(),
     durationSeconds: z.number().nonnegative(),
     /** Set when the outputs came from the run cache: the run that trained them. */
-    restoredFrom: z.object({ runUrl: z.string().optional(), startedAt: z.string() }).optional(),
+    restoredFrom: z
+      .object({
+        runUrl: z.string().optional(),
+        startedAt: z.string(),
+        /** How long restoring the outputs took; `durationSeconds` is the training it saved. */
+        restoreSeconds: z.number().nonnegative().optional(),
+      })
+      .optional(),
   }),
 });
 

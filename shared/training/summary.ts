@@ -1,5 +1,5 @@
 import type { Manifest } from '../lineage/manifest.js';
-import { escapeMarkdown, inlineCode } from '../markdown/escape.js';
+import { escapeMarkdown, inlineCode, markdownLink } from '../markdown/escape.js';
 
 /** The job summary of a training: the version, what the fingerprint covers, and every output. */
 export function renderTrainingSummary(manifest: Manifest): string {
@@ -8,7 +8,8 @@ export function renderTrainingSummary(manifest: Manifest): string {
     .join('\n');
   return [
     `### 🧪 Trained ${escapeMarkdown(manifest.model.name)} version \`${manifest.model.version}\``,
-    `Fingerprint \`${manifest.fingerprint}\` over the config, ${manifest.data.length} data file(s), the code, ${manifest.lockFiles?.length ?? 0} lock file(s), the command and seed ${manifest.seed}; training took ${manifest.training.durationSeconds.toFixed(1)} s.`,
+    `Fingerprint \`${manifest.fingerprint}\` over the config, ${manifest.data.length} data file(s), the code, ${manifest.lockFiles?.length ?? 0} lock file(s), the command and seed ${manifest.seed}.`,
+    `**Cost:** ${describeCost(manifest.training)}`,
     ...(manifest.runtime ? [describeRuntime(manifest.runtime)] : []),
     ...(manifest.unpinned?.length
       ? [
@@ -31,4 +32,14 @@ function describeRuntime(runtime: NonNullable<Manifest['runtime']>): string {
   ].filter(Boolean);
   const listed = runtime.python?.packages ? '; the manifest lists every installed package' : '';
   return `Ran on ${parts.length ? parts.join(', ') : 'an unknown runtime'}${listed}.`;
+}
+
+/** Training time, or on a cache hit the run it came from and the training time it saved. */
+export function describeCost(training: Manifest['training']): string {
+  const seconds = (value: number) => `${value.toFixed(1)} s`;
+  const from = training.restoredFrom;
+  if (!from) return `training took ${seconds(training.durationSeconds)}.`;
+  const run = from.runUrl ? markdownLink('the run', from.runUrl) : 'a run';
+  const restore = from.restoreSeconds !== undefined ? ` in ${seconds(from.restoreSeconds)}` : '';
+  return `restored from the cache${restore}: trained by ${run} of ${escapeMarkdown(from.startedAt.slice(0, 19).replace('T', ' '))} UTC, which saves ${seconds(training.durationSeconds)} of training.`;
 }

@@ -24,9 +24,12 @@ import {
 } from '../cache/training-cache.js';
 import { confinePath, confinePaths, stepConfinement, type Confinement } from '../files/confine.js';
 import { expandPaths } from '../files/expand.js';
-import { sha256File } from '../files/hash.js';
+import { sha256File, sha256Text } from '../files/hash.js';
+import { readUserFile } from '../files/read-file.js';
 import { validateStructured } from '../files/structured.js';
+import { canonicalConfigLeaves } from '../lineage/canonical-config.js';
 import { hashCodeTree, type CodeTree } from '../lineage/code-tree.js';
+import { hidePatterns, recordConfigValues } from '../lineage/config-diff.js';
 import {
   canonicalConfigSha256,
   computeFingerprint,
@@ -54,6 +57,8 @@ export interface TrainingRequest {
   cache: boolean;
   strictPins: StrictPins;
   workingDirectory: string;
+  /** `hide-config-keys`: dotted keys or globs whose values the manifest must not record. */
+  hideConfigKeys?: readonly string[];
 }
 
 export interface TrainingOutcome {
@@ -101,7 +106,9 @@ export async function trainAndRecord(
     workspace: context.workspace,
     log: runner,
   };
+  const restoreStarted = performance.now();
   const cached = request.cache ? await restoreTrainingOutputs(cacheArgs) : undefined;
+  const restoreSeconds = (performance.now() - restoreStarted) / 1000;
   const environment = trainingPins(request.model, lineage.configPath, request.seed);
   const commandEnv = { ...runStepEnvironment(step.env), ...environment };
   let training: Manifest['training'];
@@ -111,10 +118,14 @@ export async function trainAndRecord(
     runtime = cached.runtime;
     training = {
       ...cached.training,
-      restoredFrom: { runUrl: cached.git.runUrl, startedAt: cached.training.startedAt },
+      restoredFrom: {
+        runUrl: cached.git.runUrl,
+        startedAt: cached.training.startedAt,
+        restoreSeconds,
+      },
     };
     runner.info(
-      `Restored the outputs of fingerprint ${fingerprint.slice(0, 12)} from the cache; skipped training that took ${cached.training.durationSeconds.toFixed(1)} s.`,
+      `Restored the outputs of fingerprint ${fingerprint.slice(0, 12)} from the cache in ${restoreSeconds.toFixed(1)} s; skipped training that took ${cached.training.durationSeconds.toFixed(1)} s.`,
     );
   } else {
     const startedAt = new Date().toISOString();
@@ -139,6 +150,7 @@ export async function trainAndRecord(
       path: portablePath(request.config, cwd),
       sha256: await sha256File(request.config, 'config file', cwd),
       canonicalSha256: lineage.configCanonical,
+      ...(await configValues(request, cwd)),
     },
     data: lineage.data,
     code: { source: lineage.code.source, sha256: lineage.code.sha256, files: lineage.code.files },
@@ -196,6 +208,22 @@ export async function trainAndRecord(
     artifact,
   };
 }
+
+/** The config's values for the comment's "Config changes", credentials and `hide-config-keys` hidden. */
+async function configValues(request: TrainingRequest, cwd: string): Promise<ConfigValueFields> {
+  const text = await readUserFile(request.config, 'config file', cwd);
+  const recorded = recordConfigValues(
+    await canonicalConfigLeaves(text, request.config),
+    hidePatterns(request.hideConfigKeys ?? []),
+    sha256Text,
+  );
+  return {
+    values: recorded.values,
+    ...(recorded.omitted ? { valuesOmitted: recorded.omitted } : {}),
+  };
+}
+
+type ConfigValueFields = Pick<Manifest['config'], 'values' | 'valuesOmitted'>;
 
 function confinedTo(confinement: Confinement, cwd: string): Inside {
   return (what, input, kind) => (paths) =>

@@ -196,6 +196,36 @@ describe('train-model run()', () => {
     }
   });
 
+  it('records the config values in the manifest with credentials and hide-config-keys hidden, and the training time', async () => {
+    const config = await job.write(
+      'secret/config.yaml',
+      'model: {max_depth: 6}\ndb: {password: hunter2, host: db.internal}\nendpoint: https://x.example\n',
+    );
+    const result = await train({
+      config,
+      code: 'examples/churn/train.mjs',
+      run: 'mkdir -p secret && echo model > secret/model.bin',
+      outputs: 'secret/model.bin',
+      'hide-config-keys': 'endpoint\n# comments and blank lines are ignored\n\ndb.h*',
+    });
+    expect(result.exitCode, result.errors.join()).toBe(0);
+    const manifest = await manifestOf(result.outputs.manifest!);
+    expect(manifest.config.values).toEqual({
+      'db.host': '(hidden)',
+      'db.password': '(hidden)',
+      endpoint: '(hidden)',
+      'model.max_depth': '6',
+    });
+    expect(await readFile(result.outputs.manifest!, 'utf8')).not.toMatch(
+      /hunter2|db\.internal|x\.example/,
+    );
+    expect(Number(result.outputs['training-seconds'])).toBeCloseTo(
+      manifest.training.durationSeconds,
+      1,
+    );
+    expect(result.summary).toMatch(/\*\*Cost:\*\* training took \d+\.\d s\./);
+  });
+
   it('gives 50 and 50.0 different fingerprints (scikit-learn refuses n_estimators=50.0), and the same to 50.0 and 5.0e+1', async () => {
     const fingerprintOf = async (text: string) => {
       const config = await job.write('typed/config.yaml', text);

@@ -19,6 +19,7 @@ export const inputs = z.object({
   cache: flag(),
   'strict-pins': choice(['error', 'warn', 'off']),
   'working-directory': text(),
+  'hide-config-keys': pathList().optional(),
 });
 
 export type Inputs = z.output<typeof inputs>;

@@ -4,6 +4,7 @@ export const OUTPUTS = [
   'manifest',
   'model-path',
   'cache-hit',
+  'training-seconds',
   'artifact-name',
   'artifact-id',
 ] as const;

@@ -21,6 +21,7 @@ export const trainModel: ActionDefinition<typeof inputs> = {
       cache: input.cache,
       strictPins: input['strict-pins'],
       workingDirectory: input['working-directory'],
+      hideConfigKeys: input['hide-config-keys'],
     };
     const outcome = await trainAndRecord(request, step, runner);
     runner.appendSummary(renderTrainingSummary(outcome.manifest));
@@ -30,6 +31,7 @@ export const trainModel: ActionDefinition<typeof inputs> = {
     set('manifest', outcome.manifestPath);
     set('model-path', outcome.modelPath);
     set('cache-hit', String(outcome.cacheHit));
+    set('training-seconds', outcome.manifest.training.durationSeconds.toFixed(1));
     set('artifact-name', outcome.artifact?.name ?? '');
     set('artifact-id', outcome.artifact ? String(outcome.artifact.id) : '');
   },
