@@ -1,15 +1,41 @@
 /**
  * A key metric across the recent versions in production, and the candidate, as a Mermaid
- * xychart, which GitHub renders in comments without any image host. Labels come from
- * deployment payloads and reports, so they pass through mermaidLabel.
+ * xychart, which GitHub renders in comments without any image host, followed by the values in
+ * one line of Markdown (a line chart shows the trend; the line says the numbers, and survives a
+ * viewer that draws no charts). Labels come from deployment payloads and reports, so they pass
+ * through mermaidLabel in the chart and inlineCode in the line.
  */
 import { format } from '../gates/judge.js';
-import { mermaidLabel } from '../markdown/escape.js';
+import { inlineCode, mermaidLabel } from '../markdown/escape.js';
 
 export interface HistoryPoint {
   version: string;
   metrics: Readonly<Record<string, number>>;
 }
+
+/**
+ * The chart's colours, fixed whatever colour mode the reader has. GitHub draws a chart with
+ * mermaid's "default" theme in light mode (its line is #ECECFF, pale lavender, nearly invisible
+ * on white) and "dark" in dark mode; a chart of its own colours reads the same in both: a white
+ * card with GitHub's text colour (#1f2328, 16:1 on white) and its accent blue (#0969da, 5:1) for
+ * the line. The directive's JSON holds no label, only these constants.
+ */
+const CHART_COLOURS = {
+  backgroundColor: '#ffffff',
+  titleColor: '#1f2328',
+  xAxisLabelColor: '#1f2328',
+  xAxisTitleColor: '#1f2328',
+  xAxisTickColor: '#59636e',
+  xAxisLineColor: '#59636e',
+  yAxisLabelColor: '#1f2328',
+  yAxisTitleColor: '#1f2328',
+  yAxisTickColor: '#59636e',
+  yAxisLineColor: '#59636e',
+  plotColorPalette: '#0969da',
+};
+/** Mermaid's default xychart is 700 by 500 pixels: a lower one keeps a comment short. */
+const CHART_SIZE = { width: 700, height: 320 };
+export const CHART_THEME_DIRECTIVE = `%%{init: ${JSON.stringify({ theme: 'base', themeVariables: { xyChart: CHART_COLOURS }, xyChart: CHART_SIZE })}}%%`;
 
 /** A line chart of `metric` over `history` (oldest first) and the candidate; undefined with fewer than two points. */
 export function metricChart(
@@ -19,22 +45,43 @@ export function metricChart(
 ): string | undefined {
   const points = history
     .filter((point) => Number.isFinite(point.metrics[metric]))
-    .map((point) => ({ label: mermaidLabel(point.version, 14), value: point.metrics[metric]! }));
-  if (candidate !== undefined && Number.isFinite(candidate))
-    points.push({ label: 'this PR', value: candidate });
-  if (points.length < 2) return undefined;
+    .map((point) => ({ version: point.version, value: point.metrics[metric]! }));
+  const hasCandidate = candidate !== undefined && Number.isFinite(candidate);
+  if (points.length + (hasCandidate ? 1 : 0) < 2) return undefined;
   const values = points.map((p) => p.value);
+  const labels = points.map((p) => mermaidLabel(p.version, 14));
+  if (hasCandidate) {
+    labels.push('this PR');
+    values.push(candidate);
+  }
   const [low, high] = yRange(Math.min(...values), Math.max(...values));
-  const labels = uniqueLabels(points.map((p) => p.label));
   return [
     '```mermaid',
+    CHART_THEME_DIRECTIVE,
     'xychart-beta',
     `  title "${mermaidLabel(metric, 60)}"`,
-    `  x-axis [${labels.map((label) => `"${label}"`).join(', ')}]`,
+    `  x-axis [${uniqueLabels(labels)
+      .map((label) => `"${label}"`)
+      .join(', ')}]`,
     `  y-axis "${mermaidLabel(metric, 30)}" ${format(low)} --> ${format(high)}`,
     `  line [${values.map((v) => format(v)).join(', ')}]`,
     '```',
+    '',
+    valuesLine(metric, points, hasCandidate ? candidate : undefined),
   ].join('\n');
+}
+
+/** The chart's numbers, oldest first, the candidate's in bold: readable at a glance and by a screen reader. */
+function valuesLine(
+  metric: string,
+  points: readonly { version: string; value: number }[],
+  candidate: number | undefined,
+): string {
+  const shown = points.map(
+    (p) => `${inlineCode([...p.version].slice(0, 14).join(''))} ${format(p.value)}`,
+  );
+  if (candidate !== undefined) shown.push(`this PR **${format(candidate)}**`);
+  return `<sub>${inlineCode(metric)}: ${shown.join(' → ')}</sub>`;
 }
 
 /** A range with some room around the values, so that a flat line is not drawn on the frame. */

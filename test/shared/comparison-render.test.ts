@@ -6,7 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { metricChart } from '../../shared/comparison/chart.js';
+import { CHART_THEME_DIRECTIVE, metricChart } from '../../shared/comparison/chart.js';
 import {
   COMMENT_MARKER,
   composeComment,
@@ -151,7 +151,10 @@ describe('the rendered comment', () => {
     expect(holdsSection(comment, section)).toBe(true);
     const charts = [...comment.matchAll(/^```mermaid\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
     expect(charts.length).toBeGreaterThan(0);
-    for (const chart of charts) {
+    for (const drawn of charts) {
+      // The colour directive is a constant (chart.ts); what comes from names must stay plain.
+      expect(drawn.startsWith(`${CHART_THEME_DIRECTIVE}\n`)).toBe(true);
+      const chart = drawn.slice(CHART_THEME_DIRECTIVE.length);
       for (const quoted of chart.match(/"[^"\n]*"/g) ?? [])
         expect(quoted.slice(1, -1)).toMatch(/^[A-Za-z0-9 ._:=+\-/()…]*$/);
       expect(chart.replace(/ --> /g, ' ')).not.toMatch(/[<>`%{}]/);
@@ -205,6 +208,9 @@ describe('chart and link escaping', () => {
     expect(chart).toContain('x-axis ["v1", "v1 (2)", "this PR"]');
     expect(chart).toContain('line [0.8, 0.82, 0.9]');
     expect(chart).toMatch(/y-axis "acc" 0\.775 --> 0\.925/);
+    // Colours that read on GitHub's light and dark themes, and the values in words under it.
+    expect(chart).toContain('"plotColorPalette":"#0969da"');
+    expect(chart).toContain('<sub>`acc`: `v1` 0.8 → `v1` 0.82 → this PR **0.9**</sub>');
     expect(metricChart('acc', [], 0.9)).toBeUndefined();
   });
 
