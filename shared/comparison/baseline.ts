@@ -12,7 +12,12 @@ import type { Logger } from '../action/runner.js';
 import { canonicalJson, sha256Text } from '../files/hash.js';
 import { validateStructured } from '../files/structured.js';
 import { statusOf } from '../github/client.js';
-import { metricsReportSchema, metricValues, type LoadedMetrics } from '../metrics/report.js';
+import {
+  loadedFromReport,
+  metricsReportSchema,
+  metricValues,
+  type LoadedMetrics,
+} from '../metrics/report.js';
 import {
   modelsInEnvironment,
   modelTask,
@@ -171,15 +176,7 @@ async function fetchRecordedReport(
       what: 'baseline metrics report',
       text,
     });
-    const loaded: LoadedMetrics = {
-      source,
-      model: parsed.model,
-      version: parsed.version,
-      fingerprint: parsed.fingerprint,
-      evaluationSha256: parsed.evaluation?.dataSha256,
-      metrics: parsed.metrics,
-      slices: parsed.slices,
-    };
+    const loaded = loadedFromReport(parsed, source);
     if (
       parsed.model !== deployed.payload.model ||
       sha256Text(canonicalJson(metricValues(loaded))) !== deployed.payload.metricsDigest

@@ -63,6 +63,7 @@ export async function reportFromPredictions(
     slices: evaluation.slices,
     sliceSummary: evaluation.sliceSummary,
     confusionMatrix: evaluation.confusion,
+    ...(evaluation.residuals ? { residuals: evaluation.residuals } : {}),
     bootstrap: ran && {
       method: BOOTSTRAP_METHOD,
       ...ran,

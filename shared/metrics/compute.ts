@@ -24,7 +24,13 @@ import {
 import { quoteValue } from '../identifiers.js';
 import { poissonAt, type Xoshiro128 } from './random.js';
 import { RankingWalk, rankingMetrics, type RankedColumn, type RankingMetrics } from './ranking.js';
-import { REGRESSION_REASONS, regressionMetrics, regressionRows } from './regression.js';
+import {
+  REGRESSION_REASONS,
+  regressionMetrics,
+  regressionRows,
+  residualQuantiles,
+  type ResidualQuantiles,
+} from './regression.js';
 import { descendingOrder } from './sort.js';
 
 export type Task = 'binary' | 'multiclass' | 'regression';
@@ -90,6 +96,8 @@ export interface PreparedMetrics {
    * there were more, whose rows and per-class values are then left out.
    */
   confusion?: { classes: string[]; matrix: number[][]; totalClasses?: number };
+  /** Regression: quantiles of prediction − label under the sample weights. */
+  residuals?: ResidualQuantiles;
 }
 
 /** The metrics of a regression, in report order. */
@@ -270,8 +278,10 @@ function prepareRegression(set: RegressionSet): PreparedMetrics {
     const metrics = regressionMetrics(rows, weights, weights !== null && !set.weights);
     names.forEach((name, slot) => put(out, slot, metrics?.[name]));
   });
+  const residuals = residualQuantiles(set.labels, set.predictions, set.weights);
   return {
     ...frame,
+    ...(residuals ? { residuals } : {}),
     why: (name) =>
       name === 'mean_squared_log_error' || name === 'r2' || name === 'd2_absolute_error_score'
         ? REGRESSION_REASONS[name]

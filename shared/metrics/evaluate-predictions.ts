@@ -13,6 +13,8 @@ import {
   type PredictionSet,
   type PreparedMetrics,
 } from './compute.js';
+import { lowerIsBetter } from './direction.js';
+import type { ResidualQuantiles } from './regression.js';
 import { readPredictions, subsetPredictions, type PredictionSpec } from './predictions.js';
 
 export interface EvaluationOptions {
@@ -57,29 +59,14 @@ export interface Evaluation {
   /** Every metric the task defines that is not in `metrics`, with the reason (scikit-learn's words where it has some). */
   skipped: Record<string, string>;
   confusion?: { classes: string[]; matrix: number[][]; totalClasses?: number };
+  /** Regression: quantiles of prediction − label. */
+  residuals?: ResidualQuantiles;
   slices: Record<string, Record<string, MetricValue>>;
   sliceSummary?: SliceSummary;
   /** The bootstrap as run: its resamples may be fewer than asked, within the work budget. */
   bootstrap?: BootstrapOptions;
   /** What the user should know about how this was computed (fewer resamples than asked). */
   warnings: string[];
-}
-
-/** Metrics that are better when lower; every other metric is better when higher. */
-const LOWER_IS_BETTER = new Set([
-  'log_loss',
-  'brier_score',
-  'mae',
-  'mse',
-  'rmse',
-  'mape',
-  'median_absolute_error',
-  'mean_squared_log_error',
-  'max_error',
-]);
-
-function lowerIsBetter(metric: string): boolean {
-  return LOWER_IS_BETTER.has(metric);
 }
 
 export async function evaluatePredictions(
@@ -137,6 +124,7 @@ export async function evaluatePredictions(
     metrics: whole.metrics,
     skipped: skippedMetrics(spec, whole, read.probabilityProblem),
     confusion: whole.confusion,
+    residuals: whole.prepared.residuals,
     slices,
     sliceSummary: read.slices.length
       ? { minSize: options.minSliceSize, slices: info, headline, gaps: sliceGaps(slices, info) }

@@ -211,3 +211,79 @@ function weightedMedian(
   }
   return value(n - 1);
 }
+
+/** The quantiles of the residual summary, in percent. */
+const RESIDUAL_PERCENTILES = [5, 25, 50, 75, 95] as const;
+
+/** Quantiles of prediction − label: where the errors lie, and which way the model leans. */
+export interface ResidualQuantiles {
+  p5: number;
+  p25: number;
+  p50: number;
+  p75: number;
+  p95: number;
+}
+
+/**
+ * The residual summary: without weights numpy's `percentile` (linear interpolation between the
+ * two nearest ranks); with weights scikit-learn's `_weighted_percentile`, the first residual
+ * whose cumulative weight reaches the quantile, the definition its median_absolute_error uses.
+ * Undefined without rows (or without weight).
+ */
+export function residualQuantiles(
+  labels: Float64Array,
+  predictions: Float64Array,
+  weights?: Float64Array,
+): ResidualQuantiles | undefined {
+  const n = labels.length;
+  if (n === 0) return undefined;
+  const residuals = new Float64Array(n);
+  for (let i = 0; i < n; i++) residuals[i] = predictions[i]! - labels[i]!;
+  const quantile = weights ? weightedQuantile(residuals, weights) : linearQuantile(residuals);
+  if (!quantile) return undefined;
+  const [p5, p25, p50, p75, p95] = RESIDUAL_PERCENTILES.map(quantile) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  return { p5, p25, p50, p75, p95 };
+}
+
+function linearQuantile(values: Float64Array): (percent: number) => number {
+  const sorted = values.slice().sort();
+  return (percent) => {
+    const position = (percent / 100) * (sorted.length - 1);
+    const below = Math.floor(position);
+    const t = position - below;
+    const a = sorted[below]!;
+    const b = sorted[Math.min(below + 1, sorted.length - 1)]!;
+    // numpy's lerp: from the nearer end, so that t = 1 gives b exactly.
+    return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;
+  };
+}
+
+function weightedQuantile(
+  values: Float64Array,
+  weights: Float64Array,
+): ((percent: number) => number) | undefined {
+  const order = Array.from(values.keys()).sort((i, j) => values[i]! - values[j]!);
+  const cumulative = new Float64Array(order.length);
+  let total = 0;
+  order.forEach((row, k) => (cumulative[k] = total += weights[row]!));
+  if (!(total > 0)) return undefined;
+  return (percent) => {
+    let target = (percent / 100) * total;
+    // scikit-learn: at 0, rows of no weight at the start do not count.
+    if (target === 0) target = Number.MIN_VALUE;
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! < target) lo = mid + 1;
+      else hi = mid;
+    }
+    return values[order[Math.min(lo, order.length - 1)]!]!;
+  };
+}

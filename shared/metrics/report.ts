@@ -17,6 +17,31 @@ const metricValue = z.object({
   n: z.number().int().nonnegative().optional(),
 });
 
+/** Most classes a confusion matrix of a report or a comparison holds (compute.ts keeps 50). */
+const MAX_MATRIX_CLASSES = 200;
+
+export const confusionMatrixSchema = z
+  .object({
+    classes: z.array(z.string()).max(MAX_MATRIX_CLASSES),
+    matrix: z.array(z.array(z.number()).max(MAX_MATRIX_CLASSES)).max(MAX_MATRIX_CLASSES),
+    totalClasses: z.number().int().positive().optional(),
+  })
+  .refine(
+    (m) =>
+      m.matrix.length === m.classes.length &&
+      m.matrix.every((row) => row.length === m.classes.length),
+    { error: 'the confusion matrix must have one row and one column per class' },
+  );
+export type ConfusionMatrix = z.output<typeof confusionMatrixSchema>;
+
+export const residualQuantilesSchema = z.object({
+  p5: z.number(),
+  p25: z.number(),
+  p50: z.number(),
+  p75: z.number(),
+  p95: z.number(),
+});
+
 export const metricsReportSchema = z.object({
   format: z.literal(METRICS_REPORT_FORMAT),
   // The model and version become outputs (compare-metrics' baseline-version) and are matched
@@ -71,13 +96,9 @@ export const metricsReportSchema = z.object({
    * rows, `totalClasses` counts them all, and rows of the others (and their per-class metrics)
    * are left out.
    */
-  confusionMatrix: z
-    .object({
-      classes: z.array(z.string()),
-      matrix: z.array(z.array(z.number())),
-      totalClasses: z.number().int().positive().optional(),
-    })
-    .optional(),
+  confusionMatrix: confusionMatrixSchema.optional(),
+  /** Regression: quantiles of prediction − label (weighted as the metrics are), see regression.ts. */
+  residuals: residualQuantilesSchema.optional(),
   /** How the confidence intervals were computed; `requested` when the work budget allowed fewer resamples. */
   bootstrap: z
     .object({
@@ -105,6 +126,25 @@ export interface LoadedMetrics {
   skipped?: Record<string, string>;
   /** slice → metric → entry; empty for files other than metrics reports. */
   slices?: Record<string, Record<string, MetricEntry>>;
+  /** A metrics report's confusion matrix (classification) or residual quantiles (regression). */
+  confusion?: ConfusionMatrix;
+  residuals?: MetricsReport['residuals'];
+}
+
+/** What compare-metrics takes from a metrics report, read from a file or a release asset. */
+export function loadedFromReport(report: MetricsReport, source: string): LoadedMetrics {
+  return {
+    source,
+    model: report.model,
+    version: report.version,
+    fingerprint: report.fingerprint,
+    evaluationSha256: report.evaluation?.dataSha256,
+    metrics: report.metrics,
+    skipped: report.skipped,
+    slices: report.slices,
+    ...(report.confusionMatrix ? { confusion: report.confusionMatrix } : {}),
+    ...(report.residuals ? { residuals: report.residuals } : {}),
+  };
 }
 
 export async function loadMetrics(
@@ -120,16 +160,7 @@ export async function loadMetrics(
     (value as { format?: unknown }).format === METRICS_REPORT_FORMAT
   ) {
     const report = await validateStructured(value, metricsReportSchema, { path, what, text });
-    return {
-      source: path,
-      model: report.model,
-      version: report.version,
-      fingerprint: report.fingerprint,
-      evaluationSha256: report.evaluation?.dataSha256,
-      metrics: report.metrics,
-      skipped: report.skipped,
-      slices: report.slices,
-    };
+    return loadedFromReport(report, path);
   }
   const metrics = flattenMetrics(value, path, what);
   if (Object.keys(metrics).length === 0)

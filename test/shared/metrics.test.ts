@@ -30,6 +30,8 @@ interface Case {
   refused?: Record<string, string>;
   missingLabels?: 'drop';
   confusion?: { classes: string[]; matrix: number[][] };
+  /** Quantiles of prediction − label (regression). */
+  residuals?: Record<string, number>;
   slices?: string[];
   expectedSlices?: Record<string, Record<string, number>>;
 }
@@ -131,6 +133,10 @@ describe(`metrics against scikit-learn ${fixtures.sklearn}`, () => {
       const actual = asMap(prepared.confusion!);
       for (const [cell, value] of Object.entries(asMap(fixture.confusion)))
         expect(actual[cell], cell).toBeCloseTo(value, 9);
+    }
+    if (fixture.task === 'regression') {
+      expect(fixture.residuals).toBeDefined();
+      expectClose({ ...prepared.residuals }, fixture.residuals!);
     }
   });
 
