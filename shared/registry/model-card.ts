@@ -138,6 +138,12 @@ export function auditRows(record: PromotionRecord): string[][] {
   const rows = [
     ['Approved by', escapeMarkdown(describeApprovals(record.approvals))],
     ['Comparison digest', inlineCode(record.comparisonDigest)],
+    [
+      'Approved comparison',
+      record.approval
+        ? `the digest the reviewers approved before the gate, recomputed unchanged at ${escapeMarkdown(record.approval.at)}`
+        : 'not bound: promote-model was given no `approved-digest`',
+    ],
   ];
   if (record.rollback)
     rows.push([

@@ -4,6 +4,11 @@
  * record the promotion as a deployment (with, for production, a Release that keeps the model
  * after its artifacts expire). A rollback is the same path for a version restored from its
  * Release, recorded as a rollback with its reason.
+ *
+ * Approval bound to evidence: a dry run (before the environment's approval gate) takes the same
+ * path up to recording and stops there, with the comparison's digest for the reviewer; the
+ * promotion after the approval recomputes the comparison and refuses when its digest is not the
+ * approved one, so what is recorded is what the reviewer saw.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -19,7 +24,7 @@ import { manifestFilePath, type ManifestFiles } from '../lineage/manifest-files.
 import { summariseRuntime } from '../lineage/runtime.js';
 import { loadMetrics, metricValues, type LoadedMetrics } from '../metrics/report.js';
 import { readProfile, type DataProfile } from '../profile/profile.js';
-import { readApprovals } from './approvals.js';
+import { readApprovals, type Approval } from './approvals.js';
 import {
   currentAndPrevious,
   DEPLOYMENT_PAYLOAD_FORMAT,
@@ -37,7 +42,11 @@ import {
   stageModelRelease,
   type StagedRelease,
 } from './model-release.js';
-import { buildPromotionRecord, type PromotionRecord } from './promotion-record.js';
+import {
+  buildPromotionRecord,
+  type BoundApproval,
+  type PromotionRecord,
+} from './promotion-record.js';
 import { recordPromotion, requireCommitSha } from './record-deployment.js';
 import { verifyManifestOutputs } from './verify.js';
 
@@ -79,6 +88,10 @@ export interface PromotionRequest {
   stepDir: string;
   log: Logger;
   now: Date;
+  /** Judge as a promotion would, then stop: nothing is written, the outcome carries the digest. */
+  dryRun?: boolean;
+  /** The comparison digest of the dry run the reviewers approved; the promotion must match it. */
+  approvedDigest?: string;
 }
 
 export interface PromotionOutcome {
@@ -93,6 +106,10 @@ export interface PromotionOutcome {
   record?: PromotionRecord;
   /** True when the version was already the model in the environment: nothing was written. */
   alreadyCurrent: boolean;
+  /** True for a dry run: judged, nothing recorded. */
+  dryRun: boolean;
+  /** The digest of the comparison judged (against the model in the environment now). */
+  comparisonDigest: string;
   gates?: GateResult;
   rollback: boolean;
   manifest: Manifest;
@@ -128,20 +145,41 @@ export async function promote(request: PromotionRequest): Promise<PromotionOutco
   }
   const values = metricValues(metrics);
   const profile = request.profilePath ? await readProfile(request.profilePath) : undefined;
-  const base = { model, version, environment, manifest, metrics, rollback };
+  const dryRun = request.dryRun === true;
 
   // The gates are judged again against the model in the environment now: it may have changed
   // since the pull request was compared.
   const { current, previous } = registry
     ? await currentAndPrevious(registry, model, environment)
     : {};
+  const judgeAgainst = (baseline: DeployedModel | undefined) => {
+    const judged = evaluateGates(metrics.metrics, baseline?.payload.metrics, request.policy, {
+      candidateSlices: metrics.slices ?? {},
+      ...(metrics.skipped ? { candidateSkipped: metrics.skipped } : {}),
+    });
+    const subject = { model, environment, version, fingerprint: manifest.fingerprint };
+    return { gates: judged, digest: digestComparison(subject, judged, baseline) };
+  };
+  // Judged before the re-run check too, so that a dry run for a version already in place still
+  // gives a digest: if the environment changes before the promotion, that digest no longer matches.
+  const { gates, digest: comparisonDigest } = judgeAgainst(current);
+  const base = {
+    model,
+    version,
+    environment,
+    manifest,
+    metrics,
+    rollback,
+    dryRun,
+    comparisonDigest,
+  };
   if (
     current &&
     current.payload.version === version &&
     current.payload.fingerprint === manifest.fingerprint
   ) {
     log.info(
-      `${model} ${version} is already the model in ${environment} (deployment ${current.deploymentId}); nothing was recorded again.`,
+      `${model} ${version} is already the model in ${environment} (deployment ${current.deploymentId}); nothing ${dryRun ? 'would be' : 'was'} recorded again.`,
     );
     return { ...base, previous, deploymentId: current.deploymentId, alreadyCurrent: true };
   }
@@ -151,17 +189,30 @@ export async function promote(request: PromotionRequest): Promise<PromotionOutco
     );
   }
 
-  const gates = evaluateGates(metrics.metrics, current?.payload.metrics, request.policy, {
-    candidateSlices: metrics.slices ?? {},
-    ...(metrics.skipped ? { candidateSkipped: metrics.skipped } : {}),
-  });
-  const comparisonDigest = digestComparison(gates, current);
   log.info(
     current
       ? `Judged against ${current.payload.version}, the model in ${environment} now (comparison ${comparisonDigest}).`
-      : `No model is in ${environment} yet; rules that compare with a baseline follow on-missing-baseline.`,
+      : `No model is in ${environment} yet; rules that compare with a baseline follow on-missing-baseline (comparison ${comparisonDigest}).`,
   );
+  if (request.approvedDigest !== undefined && request.approvedDigest !== comparisonDigest)
+    refuseChangedComparison({
+      request,
+      version,
+      current,
+      comparisonDigest,
+      // What the environment held before may be what the reviewer saw.
+      matchesThen: (baseline) => judgeAgainst(baseline).digest === request.approvedDigest,
+      previous,
+    });
   refuseFailingGates({ gates, current, request, version, rollback });
+  if (dryRun) {
+    // Every check a promotion makes before recording, the commit it would record on included.
+    if (registry) requireCommitSha(request.ref ?? manifest.git.sha, `${model} ${version}`);
+    log.info(
+      `Dry run: ${model} ${version} would be promoted to ${environment}; nothing was recorded. Pass comparison-digest ${comparisonDigest} as approved-digest to the promotion after the approval.`,
+    );
+    return { ...base, previous: current, alreadyCurrent: false, gates };
+  }
 
   const approvals = registry
     ? await readApprovals(registry, request.context.runId, environment, log)
@@ -176,6 +227,9 @@ export async function promote(request: PromotionRequest): Promise<PromotionOutco
     now: request.now,
     approvals,
     comparisonDigest,
+    ...(request.approvedDigest
+      ? { approval: boundApproval(request.approvedDigest, approvals, request.now) }
+      : {}),
     ...(rollback
       ? { rollback: { from: current?.payload.version, reason: request.overrideReason! } }
       : request.overrideReason
@@ -286,11 +340,16 @@ function refuseFailingGates(args: {
 }
 
 /**
- * A digest of the comparison the promotion was judged on: the baseline version, every metric's
- * values, rule and status. The same digest is in the job summary the approver reads and in the
- * deployment, so the record shows which judgement was approved.
+ * A digest of the comparison the promotion was judged on: what is promoted where (model,
+ * environment, version, fingerprint), against which model (version and fingerprint), and every
+ * metric's values, rule and status (so a changed policy changes it too). The dry run before the
+ * approval shows it to the reviewer; the promotion after the approval must compute the same.
  */
-function digestComparison(gates: GateResult, current: DeployedModel | undefined): string {
+function digestComparison(
+  subject: { model: string; environment: string; version: string; fingerprint: string },
+  gates: GateResult,
+  baseline: DeployedModel | undefined,
+): string {
   const metrics = gates.metrics.map(({ name, baseline, candidate, rule, status }) => ({
     name,
     baseline: baseline ?? null,
@@ -298,7 +357,47 @@ function digestComparison(gates: GateResult, current: DeployedModel | undefined)
     rule: rule ?? null,
     status,
   }));
-  return `sha256:${sha256Text(canonicalJson({ against: current?.payload.version ?? null, verdict: gates.verdict, metrics }))}`;
+  const against = baseline
+    ? { version: baseline.payload.version, fingerprint: baseline.payload.fingerprint }
+    : null;
+  return `sha256:${sha256Text(canonicalJson({ ...subject, against, verdict: gates.verdict, metrics }))}`;
+}
+
+/** The approved comparison as recorded: its digest, the reviewers who approved, and when it was checked. */
+function boundApproval(digest: string, approvals: readonly Approval[], now: Date): BoundApproval {
+  return {
+    digest,
+    by: approvals.filter((a) => a.state === 'approved').map((a) => a.login),
+    at: now.toISOString(),
+  };
+}
+
+/**
+ * The comparison is not the one the reviewers approved: say against what it was then (when an
+ * earlier model of the environment, or none, gives the approved digest) and now, and what to do.
+ */
+function refuseChangedComparison(args: {
+  request: PromotionRequest;
+  version: string;
+  current?: DeployedModel;
+  previous?: DeployedModel;
+  comparisonDigest: string;
+  matchesThen: (baseline: DeployedModel | undefined) => boolean;
+}): never {
+  const { request, version, current, previous } = args;
+  const { model, environment } = request;
+  const now = current
+    ? `${current.payload.version}, the model in ${environment} now`
+    : `no model, as ${environment} holds none now`;
+  const then =
+    current && args.matchesThen(undefined)
+      ? `The reviewers approved it when ${environment} held no model; it holds ${current.payload.version} now.`
+      : previous && args.matchesThen(previous)
+        ? `The reviewers approved it against ${previous.payload.version}, the model in ${environment} then; the model in ${environment} is now ${current!.payload.version}.`
+        : `It is judged against ${now}; the model in ${environment}, the candidate's metrics or the gate policy changed since the check (or the digest comes from the check of another model or environment).`;
+  throw new UserError(
+    `Refusing to promote ${model} ${version} to ${environment}: the comparison is not the one the reviewers approved (approved-digest ${request.approvedDigest}, now ${args.comparisonDigest}). ${then} Nothing was recorded. Re-run the workflow, so that its check job compares again and the reviewers approve the new comparison.`,
+  );
 }
 
 function deploymentPayload(args: {
@@ -326,6 +425,7 @@ function deploymentPayload(args: {
       : {}),
     ...(request.context.runUrl ? { runUrl: request.context.runUrl } : {}),
     ...(record.approvals.length ? { approvals: record.approvals } : {}),
+    ...(record.approval ? { approval: record.approval } : {}),
     ...(record.rollback ? { rollback: record.rollback } : {}),
     ...(record.overrideReason ? { overrideReason: record.overrideReason } : {}),
   };

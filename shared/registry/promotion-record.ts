@@ -10,6 +10,19 @@ import type { Approval } from './approvals.js';
 
 const PROMOTION_FORMAT = 'mlops-actions/promotion@1';
 
+/**
+ * The comparison the environment's reviewers approved (promote-model's `approved-digest`, from
+ * the dry run before the approval gate), which this promotion recomputed and found unchanged.
+ */
+export interface BoundApproval {
+  /** The approved comparison digest: equal to `comparisonDigest`, or nothing was recorded. */
+  digest: string;
+  /** The reviewers who approved this run's job for the environment (GitHub's review log). */
+  by: string[];
+  /** When the promotion checked the digest, after the approval (GitHub's review log has no time). */
+  at: string;
+}
+
 export interface PromotionRecord {
   format: typeof PROMOTION_FORMAT;
   model: string;
@@ -29,6 +42,8 @@ export interface PromotionRecord {
   approvals: Approval[];
   /** sha256 of the comparison against the model that was in the environment. */
   comparisonDigest: string;
+  /** Set when the promotion was bound to the comparison its reviewers approved. */
+  approval?: BoundApproval;
   rollback?: { from?: string; reason: string };
   overrideReason?: string;
   promotedAt: string;
@@ -44,6 +59,7 @@ export function buildPromotionRecord(args: {
   now: Date;
   approvals: Approval[];
   comparisonDigest: string;
+  approval?: BoundApproval;
   rollback?: { from?: string; reason: string };
   overrideReason?: string;
 }): PromotionRecord {
@@ -64,6 +80,7 @@ export function buildPromotionRecord(args: {
     actor: context.actor,
     approvals: args.approvals,
     comparisonDigest: args.comparisonDigest,
+    ...(args.approval ? { approval: args.approval } : {}),
     ...(args.rollback ? { rollback: args.rollback } : {}),
     ...(args.overrideReason ? { overrideReason: args.overrideReason } : {}),
     promotedAt: args.now.toISOString(),

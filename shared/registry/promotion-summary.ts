@@ -1,4 +1,4 @@
-/** The job summary of a promotion: what the approver and later readers need to see in one place. */
+/** The job summaries of promote-model: what the approver and later readers need to see in one place. */
 import { format } from '../gates/judge.js';
 import { escapeMarkdown, inlineCode, markdownLink, markdownTable } from '../markdown/escape.js';
 import { auditRows } from './model-card.js';
@@ -25,6 +25,59 @@ export function renderPromotionSummary(outcome: PromotionOutcome): string {
       // GitHub's URL already encodes the tag's "@" (%40): encoding it again would give %2540.
       markdownLink(escapeMarkdown(`${model}@${version}`), outcome.releaseUrl),
     ]);
+  return [
+    headline,
+    outcome.record && !outcome.record.approval ? UNBOUND_NOTICE : '',
+    markdownTable(['', ''], facts),
+    metricsTable(outcome, 'Promoted'),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+/** Said in the summary of a promotion that was not given the digest its reviewers approved. */
+const UNBOUND_NOTICE =
+  '> [!NOTE]\n> This approval was not bound to a comparison: promote-model was given no `approved-digest`, so the model in the environment, the candidate or the gate policy could have changed between what a reviewer saw and this promotion. Run promote-model with `dry-run: true` in a job before the approval gate and pass its `comparison-digest` output as `approved-digest`.';
+
+/**
+ * The dry run's summary, the page the reviewer opens before approving: what would be promoted,
+ * against which model, the verdict, and the digest the promotion after the approval must match.
+ */
+export function renderApprovalCheck(outcome: PromotionOutcome): string {
+  const { model, version, environment, previous, gates } = outcome;
+  const headline = `### 🔎 Before approving: ${escapeMarkdown(model)} ${inlineCode(version)} → ${inlineCode(environment)}`;
+  if (outcome.alreadyCurrent)
+    return [
+      headline,
+      `${escapeMarkdown(model)} ${inlineCode(version)} is already the model in ${inlineCode(environment)}: the promotion would record nothing.`,
+      markdownTable(['', ''], [['Comparison digest', inlineCode(outcome.comparisonDigest)]]),
+    ].join('\n\n');
+  const against = previous
+    ? `${inlineCode(previous.payload.version)}, the model in ${inlineCode(environment)} now (deployment ${previous.deploymentId}, since ${escapeMarkdown(previous.createdAt)})`
+    : `no model: ${inlineCode(environment)} holds none yet`;
+  const facts: string[][] = [
+    [
+      'Promotes',
+      `${escapeMarkdown(model)} ${inlineCode(version)} (fingerprint ${inlineCode(outcome.manifest.fingerprint.slice(0, 16))})${outcome.rollback ? ', a rollback' : ''}`,
+    ],
+    ['Against', against],
+    ['Verdict', `**${gates?.verdict ?? 'not judged'}**`],
+    ['Model files', `all ${outcome.manifest.outputs.length} match the manifest`],
+    ['Comparison digest', inlineCode(outcome.comparisonDigest)],
+  ];
+  return [
+    headline,
+    `Nothing was recorded. The promotion after your approval judges again and refuses unless its comparison digest is this one, so approve only if this is what you mean to promote.`,
+    markdownTable(['', ''], facts),
+    metricsTable(outcome, 'Candidate'),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+/** Each gated metric: the value in the environment, the candidate's, the rule and its status. */
+function metricsTable(outcome: PromotionOutcome, candidateHeader: string): string {
+  const { environment, previous, gates } = outcome;
   const rows = (gates?.metrics ?? []).map((m) => [
     inlineCode(m.name),
     m.baseline === undefined ? '—' : format(m.baseline),
@@ -32,24 +85,17 @@ export function renderPromotionSummary(outcome: PromotionOutcome): string {
     m.rule ? escapeMarkdown(m.rule) : '',
     m.status,
   ]);
-  return [
-    headline,
-    markdownTable(['', ''], facts),
-    rows.length
-      ? markdownTable(
-          [
-            'Metric',
-            previous
-              ? `In ${escapeMarkdown(environment)} (${escapeMarkdown(previous.payload.version)})`
-              : 'Before',
-            'Promoted',
-            'Rule',
-            'Status',
-          ],
-          rows,
-        )
-      : '',
-  ]
-    .filter(Boolean)
-    .join('\n\n');
+  if (!rows.length) return '';
+  return markdownTable(
+    [
+      'Metric',
+      previous
+        ? `In ${escapeMarkdown(environment)} (${escapeMarkdown(previous.payload.version)})`
+        : 'Before',
+      candidateHeader,
+      'Rule',
+      'Status',
+    ],
+    rows,
+  );
 }

@@ -138,6 +138,21 @@ describe('promote-model run()', () => {
       /input "run-id" must be the numeric id of a workflow run/,
     ],
     [
+      'an approved digest given to the check before the approval',
+      {
+        manifest: 'm.json',
+        metrics: 'x.json',
+        'dry-run': 'true',
+        'approved-digest': `sha256:${'a'.repeat(64)}`,
+      },
+      /^Give "approved-digest" to the promotion after the approval, not to the check before it/,
+    ],
+    [
+      'an approved digest that is not a comparison digest',
+      { manifest: 'm.json', metrics: 'x.json', 'approved-digest': 'a'.repeat(64) },
+      /input "approved-digest" must be the comparison-digest output of the promote-model check before the approval/,
+    ],
+    [
       'a metrics file outside the workspace',
       { manifest: 'm.json', metrics: '../x.json' },
       /metrics file "\.\.\/x\.json".*outside/i,

@@ -448,3 +448,178 @@ describe('hostile identifiers and model files', () => {
     expect([github.deployments.length, github.releases.length]).toEqual([deployments, releases]);
   });
 });
+
+describe('approval bound to evidence: the check before the gate, the promotion after it', () => {
+  // A registry of its own, so that what is in production is what these tests put there.
+  const bound = new FakeGitHub(standIns.github.url);
+  const inBound = { github: bound };
+  const production = () => bound.deployments.filter((d) => d.environment === 'production');
+  const DIGEST = /^sha256:[0-9a-f]{64}$/;
+  let inProduction: Awaited<ReturnType<typeof candidate>>;
+  let approved: Awaited<ReturnType<typeof candidate>>;
+  const runCheck = (model: { manifest: string; metrics: string }) =>
+    runPromote(
+      {
+        environment: 'production',
+        manifest: model.manifest,
+        metrics: model.metrics,
+        gates: 'examples/churn/gates.yaml',
+        'dry-run': 'true',
+      },
+      inBound,
+    );
+  const runBound = (model: { manifest: string; metrics: string }, digest?: string) =>
+    runPromote(
+      {
+        environment: 'production',
+        manifest: model.manifest,
+        metrics: model.metrics,
+        gates: 'examples/churn/gates.yaml',
+        ...(digest ? { 'approved-digest': digest } : {}),
+      },
+      inBound,
+    );
+
+  it('says in the summary and the model card when a promotion is not bound to an approved comparison', async () => {
+    inProduction = await candidate('21', 0.8);
+    const result = await runBound(inProduction);
+    expect(result.exitCode, result.errors.join()).toBe(0);
+    expect(result.summary).toContain('This approval was not bound to a comparison');
+    expect(noticesOf(result).join()).toMatch(/was not bound to an approved comparison/);
+    expect(payloadOf(production()[0]!).approval).toBeUndefined();
+    const card = cardOf(bound, `churn@${inProduction.version}`);
+    expect(card).toContain('| Approved comparison | not bound: promote-model was given no');
+  });
+
+  it('checks before the approval: judges as a promotion would, records nothing, gives the digest', async () => {
+    approved = await candidate('22', 0.85);
+    const before = bound.writes().length;
+    const result = await runCheck(approved);
+    expect(result.exitCode, result.errors.join()).toBe(0);
+    expect(bound.writes().length).toBe(before);
+    const digest = result.outputs['comparison-digest']!;
+    expect(digest).toMatch(DIGEST);
+    expect(result.outputs).toMatchObject({
+      version: approved.version,
+      'previous-version': inProduction.version,
+      'deployment-id': '',
+      record: '',
+      'release-url': '',
+    });
+    // What the reviewer reads: what is promoted, against which version, the verdict, the digest.
+    expect(result.summary).toContain(`churn \`${approved.version}\` → \`production\``);
+    expect(result.summary).toContain(
+      `| Against | \`${inProduction.version}\`, the model in \`production\` now (deployment ${production()[0]!.id}`,
+    );
+    expect(result.summary).toContain('| Verdict | **pass** |');
+    expect(result.summary).toContain(`| Comparison digest | \`${digest}\` |`);
+    expect(result.summary).toContain('| `accuracy` | 0.8 | 0.85 |');
+    // The same check again gives the same digest; a failing candidate fails the check itself.
+    expect((await runCheck(approved)).outputs['comparison-digest']).toBe(digest);
+    const report = JSON.parse(await readFile(join(job.workspace, approved.metrics), 'utf8'));
+    report.metrics.accuracy.value = 0.7;
+    const worse = await job.write('metrics-22-worse.json', JSON.stringify(report));
+    expectUserError(
+      await runCheck({ ...approved, metrics: worse }),
+      /Refusing to promote churn \w+ to production: it fails its gates against/,
+    );
+    expect(bound.writes().length).toBe(before);
+  });
+
+  it('promotes after the approval when the comparison is unchanged, recording the digest, who approved and when', async () => {
+    const digest = (await runCheck(approved)).outputs['comparison-digest']!;
+    bound.runReviews.set(RUN_ID, [
+      { login: 'octocat', state: 'approved', comment: 'Ship it!', environments: ['production'] },
+      { login: 'hubot', state: 'approved', environments: ['staging'] },
+    ]);
+    const started = Date.now();
+    const result = await runBound(approved, digest);
+    expect(result.exitCode, result.errors.join()).toBe(0);
+    const deployment = production().at(-1)!;
+    expect(payloadOf(deployment)).toMatchObject({
+      version: approved.version,
+      comparisonDigest: digest,
+      approval: { digest, by: ['octocat'] },
+    });
+    const at = Date.parse(payloadOf(deployment).approval!.at);
+    expect(at).toBeGreaterThanOrEqual(started - 1000);
+    expect(at).toBeLessThanOrEqual(Date.now());
+    const record = JSON.parse(await readFile(result.outputs.record!, 'utf8'));
+    expect(record.approval).toEqual(payloadOf(deployment).approval);
+    expect(result.outputs['comparison-digest']).toBe(digest);
+    expect(result.summary).not.toContain('not bound');
+    expect(noticesOf(result)).toEqual([]);
+    // The release notes are the model card: both carry the approved digest.
+    const card = cardOf(bound, `churn@${approved.version}`);
+    expect(card).toContain(`| Comparison digest | \`${digest}\` |`);
+    expect(card).toContain(
+      '| Approved comparison | the digest the reviewers approved before the gate, recomputed unchanged at',
+    );
+    expect(card).toContain('| Approved by | octocat (“Ship it\\!”) |');
+  });
+
+  it('refuses when the model in production changed between the check and the promotion, recording nothing', async () => {
+    const reviewed = await candidate('24', 0.9);
+    const digest = (await runCheck(reviewed)).outputs['comparison-digest']!;
+    // Meanwhile another run promotes a different model to production.
+    const meanwhile = await candidate('25', 0.88);
+    expect((await runBound(meanwhile)).exitCode).toBe(0);
+    // The job after the approval has the reviewed model's files (the workspace is shared here).
+    expect((await candidate('24', 0.9)).version).toBe(reviewed.version);
+    const [writes, releases] = [bound.writes().length, bound.releases.length];
+    const refused = await runBound(reviewed, digest);
+    expectUserError(
+      refused,
+      new RegExp(
+        `^Refusing to promote churn ${reviewed.version} to production: the comparison is not the one the reviewers approved \\(approved-digest ${digest}, now sha256:[0-9a-f]{64}\\)\\. The reviewers approved it against ${approved.version}, the model in production then; the model in production is now ${meanwhile.version}\\. Nothing was recorded\\. Re-run the workflow, so that its check job compares again and the reviewers approve the new comparison\\.$`,
+      ),
+    );
+    expect([bound.writes().length, bound.releases.length]).toEqual([writes, releases]);
+    expect(payloadOf(production().at(-1)!).version).toBe(meanwhile.version);
+  });
+
+  it("refuses when the candidate's metrics changed after the check, recording nothing", async () => {
+    const reviewed = await candidate('26', 0.95);
+    const digest = (await runCheck(reviewed)).outputs['comparison-digest']!;
+    const report = JSON.parse(await readFile(join(job.workspace, reviewed.metrics), 'utf8'));
+    report.metrics.accuracy.value = 0.97;
+    await job.write(reviewed.metrics, JSON.stringify(report));
+    const writes = bound.writes().length;
+    expectUserError(
+      await runBound(reviewed, digest),
+      /the comparison is not the one the reviewers approved .* It is judged against \w+, the model in production now; the model in production, the candidate's metrics or the gate policy changed since the check .* Nothing was recorded\. Re-run the workflow/,
+    );
+    expect(bound.writes().length).toBe(writes);
+  });
+
+  it('refuses the digest of a check for another environment', async () => {
+    const reviewed = await candidate('27', 0.96);
+    const staged = await runPromote(
+      {
+        environment: 'staging',
+        manifest: reviewed.manifest,
+        metrics: reviewed.metrics,
+        gates: 'examples/churn/gates.yaml',
+        'dry-run': 'true',
+      },
+      inBound,
+    );
+    expect(staged.exitCode, staged.errors.join()).toBe(0);
+    const writes = bound.writes().length;
+    expectUserError(
+      await runBound(reviewed, staged.outputs['comparison-digest']!),
+      /the comparison is not the one the reviewers approved/,
+    );
+    expect(bound.writes().length).toBe(writes);
+  });
+});
+
+/** The model card of the one release with this tag in a fake registry: its notes, as created. */
+function cardOf(registry: FakeGitHub, tag: string): string {
+  const [release, ...more] = registry.releases.filter((r) => r.tag === tag);
+  expect(more).toEqual([]);
+  return registry.releaseRequests.get(release!.id)!.body;
+}
+
+const noticesOf = (result: { annotations: { level: string; message: string }[] }) =>
+  result.annotations.filter((a) => a.level === 'notice').map((a) => a.message);

@@ -3,6 +3,7 @@ import { UserError } from '../../../shared/action/errors.js';
 import {
   artifactName,
   environmentName,
+  flag,
   modelName,
   modelVersion,
   text,
@@ -30,11 +31,27 @@ export const inputs = z.object({
     .string()
     .regex(/^[0-9a-f]{40}$/, { error: 'must be the full 40-character SHA of a commit' })
     .optional(),
+  'dry-run': flag(),
+  'approved-digest': z
+    .string()
+    .regex(/^sha256:[0-9a-f]{64}$/, {
+      error:
+        'must be the comparison-digest output of the promote-model check before the approval (dry-run: true), "sha256:" and 64 hex digits, e.g. ${{ needs.check.outputs.comparison-digest }}',
+    })
+    .optional(),
   'github-token': text(),
   'working-directory': text(),
 });
 
 export type Inputs = z.output<typeof inputs>;
+
+/** A dry run is the check before the approval; the approved digest belongs to the promotion after it. */
+export function refuseDryRunWithDigest(input: Inputs): void {
+  if (input['dry-run'] && input['approved-digest'])
+    throw new UserError(
+      'Give "approved-digest" to the promotion after the approval, not to the check before it: with "dry-run: true" nothing is promoted, so there is nothing to bind. Remove one of the two.',
+    );
+}
 
 /** Where the model comes from, by the inputs given: a manifest, an artifact (of this run or another), or a release. */
 export function candidateSource(input: Inputs): CandidateSource {

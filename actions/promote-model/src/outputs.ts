@@ -4,4 +4,5 @@ export const OUTPUTS = [
   'deployment-id',
   'previous-version',
   'release-url',
+  'comparison-digest',
 ] as const;

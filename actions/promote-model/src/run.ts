@@ -7,8 +7,11 @@ import { loadGatePolicy } from '../../../shared/gates/policy.js';
 import { candidateFiles } from '../../../shared/registry/candidate-files.js';
 import { openRegistry } from '../../../shared/registry/github-registry.js';
 import { promote } from '../../../shared/registry/promote.js';
-import { renderPromotionSummary } from '../../../shared/registry/promotion-summary.js';
-import { candidateSource, inputs, type Inputs } from './inputs.js';
+import {
+  renderApprovalCheck,
+  renderPromotionSummary,
+} from '../../../shared/registry/promotion-summary.js';
+import { candidateSource, inputs, refuseDryRunWithDigest, type Inputs } from './inputs.js';
 import type { OUTPUTS } from './outputs.js';
 
 export const promoteModel: ActionDefinition<typeof inputs> = {
@@ -16,6 +19,7 @@ export const promoteModel: ActionDefinition<typeof inputs> = {
   inputs,
   async run(input: Inputs, runner: Runner, step: StepEnvironment) {
     const model = input['model-name'];
+    refuseDryRunWithDigest(input);
     const context = step.context();
     const confinement = await stepConfinement(context.workspace, context.tempDir);
     const cwd = await confinePath(input['working-directory'], confinement, {
@@ -50,12 +54,21 @@ export const promoteModel: ActionDefinition<typeof inputs> = {
       stepDir: await createStepDir(context.tempDir, 'promote-model', model),
       log: runner,
       now: new Date(),
+      dryRun: input['dry-run'],
+      approvedDigest: input['approved-digest'],
     });
-    if (!outcome.alreadyCurrent) {
+    if (outcome.dryRun) {
+      runner.appendSummary(renderApprovalCheck(outcome));
+    } else if (!outcome.alreadyCurrent) {
       runner.info(
         `Promoted ${model} ${outcome.version} to ${input.environment}${outcome.deploymentId ? ` (deployment ${outcome.deploymentId})` : ''}. Record: ${outcome.recordPath}`,
       );
       runner.appendSummary(renderPromotionSummary(outcome));
+      if (!outcome.record?.approval)
+        runner.notice(
+          `The promotion of ${model} ${outcome.version} to ${input.environment} was not bound to an approved comparison (no approved-digest): see the job summary.`,
+          { title: 'promote-model' },
+        );
     }
     const set = (name: (typeof OUTPUTS)[number], value: string | number | undefined) =>
       runner.setOutput(name, value === undefined ? '' : String(value));
@@ -64,5 +77,6 @@ export const promoteModel: ActionDefinition<typeof inputs> = {
     set('deployment-id', outcome.deploymentId);
     set('previous-version', outcome.previous?.payload.version);
     set('release-url', outcome.releaseUrl);
+    set('comparison-digest', outcome.comparisonDigest);
   },
 };
