@@ -12,7 +12,7 @@ import { UserError } from '../action/errors.js';
 import type { Logger, Runner } from '../action/runner.js';
 import { artifactServiceAvailable, uploadArtifact } from '../artifacts/model-artifact.js';
 import { readStructuredFile } from '../files/structured.js';
-import { evaluateGates, type GateResult } from '../gates/judge.js';
+import { describeNotable, evaluateGates, type GateResult } from '../gates/judge.js';
 import { gatePolicyFor, type GatesFrom, type PolicySource } from '../gates/policy-source.js';
 import { manifestSchema } from '../lineage/manifest.js';
 import { summariseRuntime, type RuntimeSummary } from '../lineage/runtime.js';
@@ -196,6 +196,23 @@ function comparisonDocument(
     ...(policy ? { policy } : {}),
     metrics: result.metrics,
     slices: result.slices,
+    notable: result.notable,
+    ...(candidate.confusion
+      ? {
+          confusion: {
+            candidate: candidate.confusion,
+            ...(baseline?.confusion ? { baseline: baseline.confusion } : {}),
+          },
+        }
+      : {}),
+    ...(candidate.residuals
+      ? {
+          residuals: {
+            candidate: candidate.residuals,
+            ...(baseline?.residuals ? { baseline: baseline.residuals } : {}),
+          },
+        }
+      : {}),
     lineage: {
       candidate: candidateSide,
       ...(resolved.source.kind === 'registry'
@@ -249,6 +266,12 @@ function annotateVerdict(
         title:
           entry.status === 'inconclusive' ? 'compare-metrics: inconclusive' : 'compare-metrics',
       });
+  }
+  for (const change of result.notable) {
+    if (change.gated || (change.status !== 'fail' && change.status !== 'warn')) continue;
+    const message = `${model}: ${describeNotable(change)} (notable-regressions: ${change.status})`;
+    if (change.status === 'fail') log.error(message, { title: 'compare-metrics' });
+    else log.warning(message, { title: 'compare-metrics' });
   }
   const policyNote = policyAnnotation(policySource);
   if (policyNote) log[policyNote.level](policyNote.text, { title: 'compare-metrics: gate policy' });

@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { MODEL_NAME_PATTERN } from '../identifiers.js';
-import type { GateResult, MetricStatus, Verdict } from '../gates/judge.js';
+import type { GateResult, MetricStatus, NotableChange, Verdict } from '../gates/judge.js';
+import { confusionMatrixSchema, residualQuantilesSchema } from '../metrics/report.js';
 import { policySourceSchema } from '../gates/policy-source.js';
 import { runtimeSummarySchema } from '../lineage/runtime.js';
 
@@ -66,6 +67,24 @@ const sliceComparison = z.object({
   ),
 });
 
+const notableChange = z.object({
+  metric: z.string(),
+  slice: z.string().optional(),
+  baseline: z.number(),
+  candidate: z.number(),
+  delta: z.number(),
+  ci: ci.optional(),
+  kind: z.enum(['regression', 'improvement', 'change']),
+  basis: z.enum(['ci', 'relative']),
+  size: z.number(),
+  gated: z.boolean(),
+  status,
+}) satisfies z.ZodType<NotableChange>;
+
+/** A side of the comparison's confusion matrices or residual summaries: the candidate's, and production's when its report has one. */
+const bothSides = <T extends z.ZodType>(schema: T) =>
+  z.object({ candidate: schema, baseline: schema.optional() });
+
 /** Which baseline was used and why, as the comment states it. */
 const baselineSummarySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('file'), path: z.string() }),
@@ -117,6 +136,12 @@ export const comparisonDocumentSchema = z.object({
   policy: policySourceSchema.optional(),
   metrics: z.array(metricComparison),
   slices: z.array(sliceComparison),
+  /** The changes beyond the noise, gated or not, worst first (absent from documents of older versions). */
+  notable: z.array(notableChange).optional(),
+  /** Classification: the confusion matrices (weighted counts, rows = true class). */
+  confusion: bothSides(confusionMatrixSchema).optional(),
+  /** Regression: the quantiles of prediction − label. */
+  residuals: bothSides(residualQuantilesSchema).optional(),
   lineage: z.object({ candidate: lineageSide, baseline: lineageSide.optional() }).optional(),
   /** The recent models in the baseline environment, oldest first. */
   history: z
@@ -131,6 +156,7 @@ export function gateResultOf(document: ComparisonDocument): GateResult {
     verdict: document.verdict,
     metrics: document.metrics,
     slices: document.slices,
+    notable: document.notable ?? [],
     hasBaseline: document.baseline !== null,
   };
 }

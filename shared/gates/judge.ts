@@ -8,7 +8,14 @@
  * rule stays `warn`). Only regressions are softened this way: absolute bounds are judged on the
  * point value, and a required improvement must be shown, not merely not ruled out.
  * The verdict is the worst status: fail, then inconclusive, then warn, then pass.
+ *
+ * Notable changes: every metric and slice metric, gated or not, whose change is unlikely to be
+ * noise: the baseline lies outside the candidate's confidence interval, or, where there is no
+ * interval (or it has no width), the change exceeds NOTABLE_RELATIVE of the larger of the two
+ * values. The policy's `notable-regressions` gives an ungated one its status (info by default);
+ * a gated one is its gate's business and is not judged twice.
  */
+import { metricDirection, type Direction } from '../metrics/direction.js';
 import type { GatePolicy, Level, MetricRule, SliceRule } from './policy.js';
 
 export type Verdict = 'pass' | 'warn' | 'inconclusive' | 'fail';
@@ -83,12 +90,40 @@ export interface SliceComparison {
   rows: SliceRow[];
 }
 
+/** A change beyond the noise, of a metric or of a metric on one slice. */
+export interface NotableChange {
+  metric: string;
+  /** Set for a metric on one slice. */
+  slice?: string;
+  baseline: number;
+  candidate: number;
+  /** candidate − baseline */
+  delta: number;
+  /** The candidate's confidence interval, when the change was judged by it. */
+  ci?: [number, number];
+  /** By the metric's better direction; `change` when neither its rule nor its name says which. */
+  kind: 'regression' | 'improvement' | 'change';
+  /** ci: the baseline lies outside the candidate's interval; relative: beyond NOTABLE_RELATIVE. */
+  basis: 'ci' | 'relative';
+  /** How far beyond the noise: |delta| over the interval's half width, or the relative change over NOTABLE_RELATIVE. */
+  size: number;
+  /** A rule of the policy judges this metric (its slices, for a slice): its gate decides, not this. */
+  gated: boolean;
+  /** The gate's status when gated; otherwise `notable-regressions` for a regression, else info. */
+  status: MetricStatus;
+}
+
 export interface GateResult {
   verdict: Verdict;
   metrics: MetricComparison[];
   slices: SliceComparison[];
+  /** Worst first: regressions, improvements, then changes of unknown direction, each by size. */
+  notable: NotableChange[];
   hasBaseline: boolean;
 }
+
+/** Without an interval, a change of more than this fraction of the larger value is notable. */
+export const NOTABLE_RELATIVE = 0.05;
 
 /** Float noise (0.1 + 0.2) must not turn an exact limit into a failure. */
 const EPSILON = 1e-12;
@@ -135,7 +170,108 @@ export function evaluateGates(
     ),
   );
   const slices = options.candidateSlices ? compareSlices(options, policy, hasBaseline) : [];
-  return { verdict: overallVerdict([...metrics, ...slices]), metrics, slices, hasBaseline };
+  const notable = notableChanges(metrics, slices, policy);
+  return {
+    verdict: overallVerdict([...metrics, ...slices, ...notable]),
+    metrics,
+    slices,
+    notable,
+    hasBaseline,
+  };
+}
+
+/** The changes beyond the noise among the metrics and the judged slices; see the header. */
+export function notableChanges(
+  metrics: readonly MetricComparison[],
+  slices: readonly SliceComparison[],
+  policy: Pick<GatePolicy, 'notable-regressions' | 'metrics'>,
+): NotableChange[] {
+  const found: NotableChange[] = [];
+  const direction = (metric: string): Direction | undefined =>
+    (Object.hasOwn(policy.metrics, metric) ? policy.metrics[metric]?.direction : undefined) ??
+    metricDirection(metric);
+  const consider = (
+    metric: string,
+    slice: string | undefined,
+    candidate: Entry | undefined,
+    baseline: number | undefined,
+    gate: { rule?: string; status: MetricStatus },
+  ) => {
+    if (candidate === undefined || baseline === undefined) return;
+    const change = notable(candidate, baseline);
+    if (!change) return;
+    const better = direction(metric);
+    const delta = candidate.value - baseline;
+    const kind =
+      better === undefined
+        ? 'change'
+        : delta > 0 === (better === 'higher')
+          ? 'improvement'
+          : 'regression';
+    const gated = Boolean(gate.rule);
+    found.push({
+      metric,
+      ...(slice === undefined ? {} : { slice }),
+      baseline,
+      candidate: candidate.value,
+      delta,
+      ...(change.basis === 'ci' ? { ci: candidate.ci! } : {}),
+      kind,
+      ...change,
+      gated,
+      status: gated ? gate.status : kind === 'regression' ? policy['notable-regressions'] : 'info',
+    });
+  };
+  for (const m of metrics)
+    if (m.candidate !== undefined)
+      consider(m.name, undefined, { value: m.candidate, ci: m.candidateCi }, m.baseline, m);
+  for (const s of slices)
+    for (const row of s.rows)
+      if (!row.ignored) consider(s.metric, row.slice, row.candidate, row.baseline?.value, s);
+  const order = { regression: 0, improvement: 1, change: 2 };
+  return found.sort(
+    (a, b) =>
+      order[a.kind] - order[b.kind] ||
+      // Equal sizes up to float noise fall back to the names, so the order is stable.
+      (Math.abs(b.size - a.size) > 1e-9 ? b.size - a.size : 0) ||
+      a.metric.localeCompare(b.metric) ||
+      (a.slice ?? '').localeCompare(b.slice ?? ''),
+  );
+}
+
+/** Whether a change is beyond the noise, and by how much; undefined when it is not. */
+function notable(
+  candidate: Entry,
+  baseline: number,
+): { basis: 'ci' | 'relative'; size: number } | undefined {
+  const delta = candidate.value - baseline;
+  if (Math.abs(delta) <= EPSILON) return undefined;
+  const ci = candidate.ci;
+  if (ci && ci[1] - ci[0] > EPSILON) {
+    if (within(ci, baseline)) return undefined;
+    return { basis: 'ci', size: Math.abs(delta) / ((ci[1] - ci[0]) / 2) };
+  }
+  const relative = Math.abs(delta) / Math.max(Math.abs(candidate.value), Math.abs(baseline));
+  return relative > NOTABLE_RELATIVE + EPSILON
+    ? { basis: 'relative', size: relative / NOTABLE_RELATIVE }
+    : undefined;
+}
+
+/** A notable change in plain words, for annotations; the comment renders its own. */
+export function describeNotable(change: NotableChange): string {
+  const what =
+    change.slice === undefined ? change.metric : `${change.metric} on slice "${change.slice}"`;
+  const verb =
+    change.kind === 'regression'
+      ? 'regressed'
+      : change.kind === 'improvement'
+        ? 'improved'
+        : 'changed';
+  const noise =
+    change.basis === 'ci'
+      ? `outside the candidate's confidence interval ${interval(change.ci!)}`
+      : `more than ${percent(NOTABLE_RELATIVE)}`;
+  return `${what} ${verb} from ${format(change.baseline)} to ${format(change.candidate)} (${change.delta >= 0 ? '+' : ''}${format(change.delta)}), ${noise}${change.gated ? '' : ', without a gate'}`;
 }
 
 function compareMetric(

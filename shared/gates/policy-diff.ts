@@ -87,6 +87,15 @@ export function diffPolicies(
         { 'inconclusive-within-ci': METRIC_FIELDS['inconclusive-within-ci']! },
       ),
     );
+    changes.push(
+      ...fieldChanges(
+        undefined,
+        '',
+        { 'notable-regressions': base['notable-regressions'] },
+        { 'notable-regressions': proposed['notable-regressions'] },
+        { 'notable-regressions': METRIC_FIELDS.level! },
+      ),
+    );
   }
   for (const metric of new Set([...Object.keys(before), ...Object.keys(after)])) {
     const from = Object.hasOwn(before, metric) ? before[metric] : undefined;

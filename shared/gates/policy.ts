@@ -55,6 +55,12 @@ export const gatePolicySchema = z
      * confidence interval is `inconclusive` (the data cannot tell the two models apart), not failed.
      */
     'inconclusive-within-ci': z.boolean().default(false),
+    /**
+     * What a notable regression of a metric or slice that no rule gates does to the verdict:
+     * `info` (the comment lists it), `warn` or `fail`. Notable: the baseline lies outside the
+     * candidate's confidence interval, or, without one, the change exceeds 5% (judge.ts).
+     */
+    'notable-regressions': z.enum(LEVELS).default('info'),
     metrics: z.record(z.string().min(1), metricRule).default({}),
   })
   .strict();
@@ -66,6 +72,7 @@ export type SliceRule = z.output<typeof sliceRule>;
 export const EMPTY_POLICY: GatePolicy = {
   'on-missing-baseline': 'warn',
   'inconclusive-within-ci': false,
+  'notable-regressions': 'info',
   metrics: {},
 };
 

@@ -388,3 +388,115 @@ describe('evaluateGates on slices', () => {
     ).toBe(false);
   });
 });
+
+describe('notable changes, gated or not', () => {
+  const ci = (value: number, half: number) => ({
+    value,
+    ci: [value - half, value + half] as [number, number],
+    n: 500,
+  });
+
+  it("finds a slice's drop outside the candidate's interval though only accuracy is gated, and counts it as ungated", () => {
+    const result = evaluateGates(
+      { accuracy: ci(0.8, 0.02), recall: ci(0.6, 0.03) },
+      { accuracy: 0.805, recall: 0.61 },
+      policy({ accuracy: { direction: 'higher', 'max-regression': 0.02 } }),
+      {
+        candidateSlices: { 'contract=two-year': { recall: ci(0.37, 0.07) } },
+        baselineSlices: { 'contract=two-year': { recall: 0.84 } },
+      },
+    );
+    expect(result.verdict).toBe('pass');
+    expect(result.notable).toEqual([
+      expect.objectContaining({
+        metric: 'recall',
+        slice: 'contract=two-year',
+        kind: 'regression',
+        basis: 'ci',
+        gated: false,
+        status: 'info',
+      }),
+    ]);
+    // 0.47 below, over a half width of 0.07.
+    expect(result.notable[0]!.size).toBeCloseTo(0.47 / 0.07, 6);
+  });
+
+  it('leaves out changes inside the interval, or within 5% where there is none, and slices too small to judge', () => {
+    const result = evaluateGates(
+      { accuracy: ci(0.8, 0.02), f1: 0.62, precision: 0.7 },
+      { accuracy: 0.81, f1: 0.6, precision: 0.8 },
+      policy({ accuracy: { direction: 'higher', slices: { 'min-n': 100 } } }),
+      {
+        candidateSlices: { tiny: { accuracy: { value: 0.2, n: 10 } } },
+        baselineSlices: { tiny: { accuracy: { value: 0.9, n: 12 } } },
+      },
+    );
+    expect(result.notable.map((n) => [n.metric, n.slice, n.basis, n.kind])).toEqual([
+      ['precision', undefined, 'relative', 'regression'],
+    ]);
+  });
+
+  it('takes the direction from the rule, then from the metric: a lower log loss or latency is an improvement', () => {
+    const result = evaluateGates(
+      { log_loss: 0.3, 'latency_ms.p95': 30, accuracy: 0.7, custom_thing: 5, score: 3 },
+      { log_loss: 0.4, 'latency_ms.p95': 40, accuracy: 0.9, custom_thing: 10, score: 2 },
+      policy({ score: { direction: 'lower' } }),
+    );
+    const kinds = Object.fromEntries(result.notable.map((n) => [n.metric, n.kind]));
+    expect(kinds).toEqual({
+      accuracy: 'regression',
+      score: 'regression',
+      log_loss: 'improvement',
+      'latency_ms.p95': 'improvement',
+      custom_thing: 'change',
+    });
+    // Regressions first, the larger first; then improvements; then changes of unknown direction.
+    expect(result.notable.map((n) => n.metric)).toEqual([
+      'score',
+      'accuracy',
+      'latency_ms.p95',
+      'log_loss',
+      'custom_thing',
+    ]);
+    expect(result.notable.find((n) => n.metric === 'score')!.gated).toBe(true);
+  });
+
+  it.each([
+    ['info', 'pass', 'info'],
+    ['warn', 'warn', 'warn'],
+    ['fail', 'fail', 'fail'],
+  ] as const)(
+    'notable-regressions: %s turns an ungated regression into %s, never a gated one',
+    (level, verdict, status) => {
+      const gates = gatePolicySchema.parse({
+        'notable-regressions': level,
+        metrics: { accuracy: { direction: 'higher', 'max-regression': 0.5 } },
+      });
+      const result = evaluateGates(
+        { accuracy: ci(0.7, 0.01), recall: ci(0.5, 0.01) },
+        { accuracy: 0.8, recall: 0.6 },
+        gates,
+      );
+      expect(result.verdict).toBe(verdict);
+      const byName = Object.fromEntries(result.notable.map((n) => [n.metric, n]));
+      expect(byName.recall!.status).toBe(status);
+      expect(byName.accuracy!.gated).toBe(true);
+      // The gated regression is judged by its gate (max-regression 0.5: pass), not again here.
+      expect(byName.accuracy!.status).toBe('pass');
+    },
+  );
+
+  it('rejects an unknown notable-regressions level', () => {
+    expect(() => gatePolicySchema.parse({ 'notable-regressions': 'block' })).toThrow();
+    expect(gatePolicySchema.parse({})['notable-regressions']).toBe('info');
+  });
+
+  it('falls back to the relative threshold when the interval has no width', () => {
+    const result = evaluateGates(
+      { recall: { value: 1, ci: [1, 1] as [number, number] } },
+      { recall: 0.99 },
+      policy({}),
+    );
+    expect(result.notable).toEqual([]);
+  });
+});

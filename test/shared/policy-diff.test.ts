@@ -117,11 +117,13 @@ describe('diffPolicies', () => {
     const proposed = policy({
       'on-missing-baseline': 'pass',
       'inconclusive-within-ci': true,
+      'notable-regressions': 'warn',
       metrics: { f1: { direction: 'higher', min: 0.5 } },
     });
     expect(sentences(base, proposed)).toEqual([
       'loosens on-missing-baseline from fail to pass',
       'loosens inconclusive-within-ci from false to true',
+      'tightens notable-regressions from info to warn',
       'removes the gate on `accuracy` (higher is better; ≥ 0.7) (looser)',
       'adds a gate on `f1` (higher is better; ≥ 0.5)',
     ]);
