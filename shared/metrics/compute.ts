@@ -23,7 +23,13 @@ import {
 } from './classification.js';
 import { quoteValue } from '../identifiers.js';
 import { poissonAt, type Xoshiro128 } from './random.js';
-import { RankingWalk, rankingMetrics, type RankedColumn, type RankingMetrics } from './ranking.js';
+import {
+  RankingWalk,
+  rankingMetrics,
+  walkResult,
+  type RankedColumn,
+  type RankingMetrics,
+} from './ranking.js';
 import {
   REGRESSION_REASONS,
   regressionMetrics,
@@ -582,7 +588,6 @@ function heldPass(rows: HeldRows) {
     const integral =
       cells !== undefined && (key !== -1 ? heldWeights === undefined : weights === null);
     if (integral) cells.fill(0);
-    const walk = new RankingWalk();
     let total = 0;
     let logLoss = 0;
     let brier = 0;
@@ -591,6 +596,11 @@ function heldPass(rows: HeldRows) {
     let end = ends.length > 0 ? ends[0]! : -1;
     let groupPositive = 0;
     let groupAll = 0;
+    // The first column's walk (RankingWalk.group written out: in locals, it is twice as fast).
+    let truePositives = 0;
+    let falsePositives = 0;
+    let area = 0;
+    let precisionSum = 0;
     for (let j = 0; j < n; j++) {
       let w: number;
       let count = 1;
@@ -618,7 +628,13 @@ function heldPass(rows: HeldRows) {
         groupPositive += w * positive[j]!;
         groupAll += w;
         if (j + 1 === end) {
-          walk.group(groupPositive, groupAll);
+          const negatives = groupAll - groupPositive;
+          const before = truePositives;
+          truePositives += groupPositive;
+          falsePositives += negatives;
+          area += (negatives * (before + truePositives)) / 2;
+          if (groupPositive > 0)
+            precisionSum += groupPositive * (truePositives / (truePositives + falsePositives));
           groupPositive = 0;
           groupAll = 0;
           end = ends[++group] ?? -1;
@@ -638,7 +654,10 @@ function heldPass(rows: HeldRows) {
       tallies,
       logLoss,
       brier,
-      firstRanking: first === undefined ? undefined : walk.result(),
+      firstRanking:
+        first === undefined
+          ? undefined
+          : walkResult(truePositives, falsePositives, area, precisionSum),
       drawn,
     };
   };

@@ -45,6 +45,8 @@ export function rankingMetrics(column: RankedColumn, weighting: RankingWeights):
       : weights === null
         ? 1
         : weights[rows === null ? j : rows[j]!]!;
+  if (drawn !== null && rows !== null && !sampleWeights && groupEnds.length === positive.length)
+    return distinctDrawnWalk(positive, rows, drawn);
   if (groupEnds.length === positive.length) {
     // Every score distinct (continuous scores): a run per row, without the runs' bookkeeping.
     for (let j = 0; j < positive.length; j++) {
@@ -71,6 +73,54 @@ export function rankingMetrics(column: RankedColumn, weighting: RankingWeights):
 }
 
 /**
+ * The walk of a column whose scores are all distinct (continuous scores), under a resample's
+ * counts and no sample weights: `RankingWalk.group` of each row written out with the sums in
+ * locals, four to six times faster (a bootstrap walks every score column of a million rows a
+ * thousand times). The same operations in the same order, so the same values to the last bit: a
+ * negative row adds `w·TP` to the area, which is exactly the `(w·(TP + TP))/2` of `group`
+ * (doubling and halving are exact); a positive row adds 0 to it.
+ */
+function distinctDrawnWalk(
+  positive: Uint8Array,
+  rows: Uint32Array,
+  drawn: Uint8Array,
+): RankingMetrics {
+  let truePositives = 0;
+  let falsePositives = 0;
+  let area = 0;
+  let precisionSum = 0;
+  for (let j = 0; j < positive.length; j++) {
+    const w = drawn[rows[j]!]!;
+    if (positive[j] === 1) {
+      if (w > 0) {
+        truePositives += w;
+        precisionSum += w * (truePositives / (truePositives + falsePositives));
+      }
+    } else {
+      area += w * truePositives;
+      falsePositives += w;
+    }
+  }
+  return walkResult(truePositives, falsePositives, area, precisionSum);
+}
+
+/** ROC AUC and average precision from a finished walk's sums. */
+export function walkResult(
+  truePositives: number,
+  falsePositives: number,
+  area: number,
+  precisionSum: number,
+): RankingMetrics {
+  return {
+    rocAuc:
+      truePositives > 0 && falsePositives > 0 ? area / (truePositives * falsePositives) : undefined,
+    averagePrecision:
+      truePositives > 0 ? precisionSum / truePositives : falsePositives > 0 ? 0 : undefined,
+    positives: truePositives,
+  };
+}
+
+/**
  * The running sums of one walk down a ranking, a run of tied scores at a time: apart from
  * `rankingMetrics`, so that a pass over the rows that tallies other metrics too can walk the
  * ranking it is held in on the way.
@@ -93,15 +143,6 @@ export class RankingWalk {
   }
 
   result(): RankingMetrics {
-    const { truePositives, falsePositives } = this;
-    return {
-      rocAuc:
-        truePositives > 0 && falsePositives > 0
-          ? this.area / (truePositives * falsePositives)
-          : undefined,
-      averagePrecision:
-        truePositives > 0 ? this.precisionSum / truePositives : falsePositives > 0 ? 0 : undefined,
-      positives: truePositives,
-    };
+    return walkResult(this.truePositives, this.falsePositives, this.area, this.precisionSum);
   }
 }
