@@ -3,12 +3,14 @@
  * request body and every response is checked against GitHub's OpenAPI description; a mismatch
  * is recorded in `violations` (the harness fails the test on any) and a bad request is answered
  * 422, as GitHub would. Behaviour that matters is modelled: pagination with Link headers,
- * read-only tokens, deployment auto_merge and required_contexts, the comment size limit,
+ * read-only tokens, installation tokens (GET /user refused; GraphQL's viewer answers), deployment
+ * auto_merge, required_contexts and auto_inactive, the comment size limit,
  * repository contents per commit, and faults (5xx, secondary rate limits) injected on demand.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoopbackService, readBody, send, type Reply } from './http.js';
+import { answerGraphql, type GraphqlNode } from './graphql.js';
 import { checkRequestBody, checkResponse, example } from './openapi.js';
 
 export const OWNER = 'Codertocat';
@@ -65,6 +67,8 @@ interface Route {
   handler: Handler;
   /** Raw request bodies (release assets) are not JSON and are not schema-checked. */
   rawBody?: boolean;
+  /** GraphQL is not in the OpenAPI description: its queries are checked against GitHub's GraphQL schema instead. */
+  graphql?: boolean;
 }
 
 const READ_ONLY_MESSAGE = 'Resource not accessible by integration';
@@ -131,12 +135,20 @@ export class GitHubApiStandIn extends LoopbackService {
       installation: false,
       readOnly: false,
     });
+    // A GitHub App's installation token (actions/create-github-app-token): GET /user refuses it
+    // like the GITHUB_TOKEN; it writes as `<app-slug>[bot]`.
+    this.tokens.set('ghs_stand_in_app', {
+      login: 'mlops-reporter[bot]',
+      installation: true,
+      readOnly: false,
+    });
     this.defineRoutes();
   }
 
   static readonly READ_WRITE_TOKEN = 'ghs_stand_in_read_write';
   static readonly READ_ONLY_TOKEN = 'ghs_stand_in_read_only';
   static readonly PERSONAL_TOKEN = 'ghp_stand_in_personal';
+  static readonly APP_TOKEN = 'ghs_stand_in_app';
 
   /** Makes the next matching requests fail, e.g. with 502 or a secondary rate limit. */
   inject(fault: Fault): void {
@@ -226,7 +238,7 @@ export class GitHubApiStandIn extends LoopbackService {
           body: { message: 'Problems parsing JSON', documentation_url: DOCS },
         });
       }
-      const problem = checkRequestBody(method, route.template, body);
+      const problem = route.graphql ? undefined : checkRequestBody(method, route.template, body);
       if (problem) {
         this.violations.push(problem);
         return reply({
@@ -250,7 +262,7 @@ export class GitHubApiStandIn extends LoopbackService {
       token,
       accept: String(incoming.headers.accept ?? ''),
     });
-    if (!Buffer.isBuffer(result.body)) {
+    if (!Buffer.isBuffer(result.body) && !route.graphql) {
       const problem = checkResponse(method, route.template, result.status, result.body);
       if (problem) this.violations.push(`stand-in answered wrongly: ${problem}`);
     }
@@ -267,7 +279,7 @@ export class GitHubApiStandIn extends LoopbackService {
     method: string,
     template: string,
     handler: Handler,
-    options: { rawBody?: boolean } = {},
+    options: { rawBody?: boolean; graphql?: boolean } = {},
   ): void {
     const names: string[] = [];
     // `{path}` spans folders (GitHub's x-multi-segment), whether its "/" are encoded or not.
@@ -331,6 +343,21 @@ export class GitHubApiStandIn extends LoopbackService {
         request.params.owner === OWNER && request.params.repo === REPO
           ? handler(request)
           : this.notFound();
+
+    // GraphQL, checked against GitHub's published schema and executed on it (graphql-stand-in.ts).
+    this.route(
+      'POST',
+      '/graphql',
+      async (request) => {
+        const answer = await answerGraphql(request.body, {
+          viewer: request.token.login,
+          node: (id) => this.graphqlNode(id),
+        });
+        if (answer.violation) this.violations.push(`POST /graphql: ${answer.violation}`);
+        return { status: 200, body: answer.body };
+      },
+      { graphql: true },
+    );
 
     this.route('GET', '/user', (request) =>
       request.token.installation
@@ -515,29 +542,7 @@ export class GitHubApiStandIn extends LoopbackService {
             },
           };
         }
-        const id = this.id();
-        const now = new Date().toISOString();
-        const { environment_url: _unset, ...template } = example('deployment-status');
-        const status = {
-          ...template,
-          id,
-          node_id: `DES_${id}`,
-          state: input.state,
-          description: input.description ?? '',
-          environment: input.environment ?? deployment.environment,
-          target_url: input.log_url ?? input.target_url ?? '',
-          log_url: input.log_url ?? input.target_url ?? '',
-          // GitHub documents "" as the default, but the schema's uri format rejects it: left out when unset.
-          ...(input.environment_url ? { environment_url: input.environment_url } : {}),
-          url: this.apiUrl(`/deployments/${deployment.id}/statuses/${id}`),
-          deployment_url: deployment.url,
-          repository_url: this.apiUrl(''),
-          creator: this.user(request.token.login),
-          created_at: now,
-          updated_at: now,
-        };
-        this.statuses.set(deployment.id, [status, ...(this.statuses.get(deployment.id) ?? [])]);
-        return { status: 201, body: status };
+        return { status: 201, body: this.addStatus(deployment, input, request.token.login) };
       }),
     );
     this.route(
@@ -873,6 +878,91 @@ export class GitHubApiStandIn extends LoopbackService {
     };
   }
 
+  /**
+   * Adds a deployment status, with GitHub's documented `auto_inactive` rule (default true): a
+   * `success` adds an `inactive` status to every earlier deployment to the same environment name
+   * that is neither transient nor `production_environment` and whose latest status is success.
+   */
+  private addStatus(
+    deployment: Record<string, any>,
+    input: Record<string, any>,
+    login: string,
+  ): Record<string, any> {
+    const id = this.id();
+    const now = new Date().toISOString();
+    const { environment_url: _unset, ...template } = example('deployment-status');
+    const status = {
+      ...template,
+      id,
+      node_id: `DES_${id}`,
+      state: input.state,
+      description: input.description ?? '',
+      environment: input.environment ?? deployment.environment,
+      target_url: input.log_url ?? input.target_url ?? '',
+      log_url: input.log_url ?? input.target_url ?? '',
+      // GitHub documents "" as the default, but the schema's uri format rejects it: left out when unset.
+      ...(input.environment_url ? { environment_url: input.environment_url } : {}),
+      url: this.apiUrl(`/deployments/${deployment.id}/statuses/${id}`),
+      deployment_url: deployment.url,
+      repository_url: this.apiUrl(''),
+      creator: this.user(login),
+      created_at: now,
+      updated_at: now,
+    };
+    this.statuses.set(deployment.id, [status, ...(this.statuses.get(deployment.id) ?? [])]);
+    if (input.state === 'success' && input.auto_inactive !== false) {
+      for (const earlier of this.deployments) {
+        if (
+          earlier.id < deployment.id &&
+          earlier.environment === status.environment &&
+          !earlier.transient_environment &&
+          !earlier.production_environment &&
+          this.statuses.get(earlier.id)?.[0]?.state === 'success'
+        )
+          this.addStatus(earlier, { state: 'inactive', auto_inactive: false }, login);
+      }
+    }
+    return status;
+  }
+
+  /**
+   * What the runner records for a job that declares `environment:` (actions/runner#1001): a
+   * deployment of task `deploy` on the job's commit, then statuses with GitHub's defaults, so its
+   * success marks earlier non-production deployments to that environment name inactive.
+   */
+  environmentJob(environment: string, sha = 'e'.repeat(40)): number {
+    const deployment = this.recordDeployment(
+      { ref: sha, task: 'deploy', environment },
+      'github-actions[bot]',
+    );
+    this.addStatus(deployment, { state: 'in_progress' }, 'github-actions[bot]');
+    this.addStatus(deployment, { state: 'success' }, 'github-actions[bot]');
+    return deployment.id;
+  }
+
+  /** The object GraphQL's `nodes(ids:)` finds by a global ID: a deployment, with its statuses. */
+  private graphqlNode(id: string): GraphqlNode | undefined {
+    const deployment = this.deployments.find((d) => d.node_id === id);
+    if (!deployment) return undefined;
+    // Newest first, as REST lists them; GraphQL's states are spelled in capitals.
+    const statuses = (this.statuses.get(deployment.id) ?? []).map((s) => ({
+      state: String(s.state).toUpperCase(),
+      description: s.description,
+      createdAt: s.created_at,
+    }));
+    return {
+      __typename: 'Deployment',
+      databaseId: deployment.id,
+      latestStatus: statuses[0] ?? null,
+      statuses: ({ first, last }: { first?: number; last?: number }) => {
+        const oldestFirst = [...statuses].reverse();
+        const nodes =
+          last !== undefined ? oldestFirst.slice(-last) : oldestFirst.slice(0, first ?? 100);
+        return { nodes, totalCount: statuses.length };
+      },
+    };
+  }
+
   private createDeployment(request: Request): Reply {
     const input = request.body as Record<string, any>;
     const ref: string = input.ref;
@@ -895,6 +985,11 @@ export class GitHubApiStandIn extends LoopbackService {
         },
       };
     }
+    return { status: 201, body: this.recordDeployment(input, request.token.login) };
+  }
+
+  private recordDeployment(input: Record<string, any>, login: string): Record<string, any> {
+    const ref: string = input.ref;
     const id = this.id();
     const now = new Date().toISOString();
     const environment = input.environment ?? 'production';
@@ -914,12 +1009,12 @@ export class GitHubApiStandIn extends LoopbackService {
       url: this.apiUrl(`/deployments/${id}`),
       statuses_url: this.apiUrl(`/deployments/${id}/statuses`),
       repository_url: this.apiUrl(''),
-      creator: this.user(request.token.login),
+      creator: this.user(login),
       created_at: now,
       updated_at: now,
     };
     this.deployments.push(deployment);
-    return { status: 201, body: deployment };
+    return deployment;
   }
 }
 

@@ -23,6 +23,11 @@ const sectionMeta = z.object({
   verdict: z.enum(['pass', 'warn', 'inconclusive', 'fail']),
   candidate: z.string().max(200).optional(),
   baseline: z.string().max(400).optional(),
+  /** A digest of the metric and slice values, for `comment: on-change` (post.ts). */
+  values: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/)
+    .optional(),
 });
 type SectionMeta = z.output<typeof sectionMeta>;
 
@@ -106,7 +111,12 @@ export function sectionBudget(
   const others = parseSections(existingBody ?? '').filter((s) => s.model !== model);
   const placeholder: Section = {
     model,
-    meta: { verdict: 'fail', candidate: 'x'.repeat(200), baseline: 'x'.repeat(400) },
+    meta: {
+      verdict: 'fail',
+      candidate: 'x'.repeat(200),
+      baseline: 'x'.repeat(400),
+      values: '0'.repeat(16),
+    },
     body: '',
   };
   return limit - composeComment([...others, placeholder]).length - 64;
@@ -120,4 +130,9 @@ export function holdsSection(body: string, section: Section): boolean {
     found.body === section.body.trimEnd() &&
     JSON.stringify(found.meta) === JSON.stringify(section.meta)
   );
+}
+
+/** True when `body` holds a section of another model: another job writes into this comment too. */
+export function holdsOtherSections(body: string, model: string): boolean {
+  return parseSections(body).some((s) => s.model !== model);
 }

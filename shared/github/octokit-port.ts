@@ -8,6 +8,7 @@ import type { Logger } from '../action/runner.js';
 import { createGitHubClient, statusOf, type GitHubClient, type Repository } from './client.js';
 import type {
   Deployment,
+  DeploymentStatusSummary,
   GitHubPort,
   IssueComment,
   Release,
@@ -42,6 +43,7 @@ const otherEntry = z.object({ type: z.string() });
 
 interface RawDeployment {
   id: number | bigint;
+  node_id: string;
   sha: string;
   task: string;
   environment: string;
@@ -66,6 +68,7 @@ interface RawComment {
 
 const deployment = (d: RawDeployment): Deployment => ({
   id: Number(d.id),
+  nodeId: d.node_id,
   sha: d.sha,
   task: d.task,
   environment: d.environment,
@@ -88,6 +91,55 @@ const comment = (c: RawComment): IssueComment => ({
   author: c.user?.login,
 });
 
+/** The token's account: GraphQL's viewer answers for installation tokens, which GET /user refuses. */
+const VIEWER_QUERY = 'query { viewer { login } }';
+const viewerAnswer = z.object({ viewer: z.object({ login: z.string().min(1) }) });
+
+/** GraphQL's `nodes` takes at most 100 IDs a query. */
+const NODES_PER_QUERY = 100;
+const STATUSES_QUERY = `query DeploymentStatuses($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    ... on Deployment {
+      databaseId
+      latestStatus { state description }
+      statuses(first: 10) { nodes { state } }
+    }
+  }
+}`;
+const statusesAnswer = z.object({
+  nodes: z.array(
+    z
+      .object({
+        databaseId: z.number().nullish(),
+        latestStatus: z.object({ state: z.string(), description: z.string().nullish() }).nullish(),
+        statuses: z
+          .object({ nodes: z.array(z.object({ state: z.string() }).nullable()) })
+          .nullish(),
+      })
+      .nullable(),
+  ),
+});
+
+function statusSummary(
+  node: NonNullable<z.output<typeof statusesAnswer>['nodes'][number]>,
+): DeploymentStatusSummary {
+  // GraphQL spells states in capitals (SUCCESS); REST and the port in lower case.
+  const latest = node.latestStatus
+    ? {
+        state: node.latestStatus.state.toLowerCase(),
+        description: node.latestStatus.description ?? '',
+      }
+    : undefined;
+  const states = (node.statuses?.nodes ?? []).flatMap((status) =>
+    status ? [status.state.toLowerCase()] : [],
+  );
+  return { ...(latest ? { latest } : {}), states };
+}
+
+/** Octokit's per-request retry bound, when the caller sets one (creates that must not happen twice). */
+const retries = (options: { retries?: number }) =>
+  options.retries === undefined ? {} : { request: { retries: options.retries } };
+
 const undefinedOn404 = (error: unknown): undefined => {
   if (statusOf(error) === 404) return undefined;
   throw error;
@@ -99,7 +151,7 @@ function octokitPort(client: GitHubClient, repository: Repository): GitHubPort {
     repository,
 
     async getAuthenticatedUser() {
-      return (await client.rest.users.getAuthenticated()).data.login;
+      return viewerAnswer.parse(await client.graphql(VIEWER_QUERY)).viewer.login;
     },
 
     async *listDeployments(filter) {
@@ -110,16 +162,22 @@ function octokitPort(client: GitHubClient, repository: Repository): GitHubPort {
       });
       for await (const page of pages) for (const d of page.data) yield deployment(d);
     },
-    async latestDeploymentStatus(deploymentId) {
-      const { data } = await client.rest.repos.listDeploymentStatuses({
-        ...repo,
-        deployment_id: deploymentId,
-        per_page: 1,
-      });
-      return data[0] ? { state: data[0].state } : undefined;
+    async deploymentStatuses(deployments) {
+      const summaries = new Map<number, DeploymentStatusSummary>();
+      for (let start = 0; start < deployments.length; start += NODES_PER_QUERY) {
+        const batch = deployments.slice(start, start + NODES_PER_QUERY);
+        const answer = statusesAnswer.parse(
+          await client.graphql(STATUSES_QUERY, { ids: batch.map((d) => d.nodeId) }),
+        );
+        for (const node of answer.nodes) {
+          if (node?.databaseId != null) summaries.set(node.databaseId, statusSummary(node));
+        }
+      }
+      return summaries;
     },
-    async createDeployment(request) {
+    async createDeployment(request, options = {}) {
       const response = await client.rest.repos.createDeployment({
+        ...retries(options),
         ...repo,
         ref: request.ref,
         task: request.task,
@@ -148,7 +206,8 @@ function octokitPort(client: GitHubClient, repository: Repository): GitHubPort {
         description: status.description,
         ...(status.logUrl ? { log_url: status.logUrl } : {}),
         ...(status.environmentUrl ? { environment_url: status.environmentUrl } : {}),
-        // The registry reads earlier models (rollbacks, history): they must not be marked inactive.
+        // The suite's success retires nothing: earlier models (rollbacks, history) and the
+        // deployments GitHub records for jobs keep their statuses.
         auto_inactive: false,
       });
     },
@@ -163,9 +222,10 @@ function octokitPort(client: GitHubClient, repository: Repository): GitHubPort {
         await client.paginate(client.rest.repos.listReleases, { ...repo, per_page: 100 })
       ).map(release);
     },
-    async createRelease(request) {
+    async createRelease(request, options = {}) {
       const { data } = await client.rest.repos.createRelease({
         ...repo,
+        ...retries(options),
         tag_name: request.tag,
         target_commitish: request.targetCommitish,
         name: request.name,
@@ -206,14 +266,13 @@ function octokitPort(client: GitHubClient, repository: Repository): GitHubPort {
       return Buffer.from(data as unknown as ArrayBuffer);
     },
 
-    async listIssueComments(issueNumber) {
-      return (
-        await client.paginate(client.rest.issues.listComments, {
-          ...repo,
-          issue_number: issueNumber,
-          per_page: 100,
-        })
-      ).map(comment);
+    async *listIssueComments(issueNumber) {
+      const pages = client.paginate.iterator(client.rest.issues.listComments, {
+        ...repo,
+        issue_number: issueNumber,
+        per_page: 100,
+      });
+      for await (const page of pages) for (const c of page.data) yield comment(c);
     },
     async getComment(commentId) {
       return comment(
@@ -221,15 +280,13 @@ function octokitPort(client: GitHubClient, repository: Repository): GitHubPort {
       );
     },
     async createComment(issueNumber, body, options = {}) {
-      const request =
-        options.retries === undefined ? {} : { request: { retries: options.retries } };
       return comment(
         (
           await client.rest.issues.createComment({
             ...repo,
             issue_number: issueNumber,
             body,
-            ...request,
+            ...retries(options),
           })
         ).data,
       );

@@ -12,6 +12,8 @@ import type { Repository } from './client.js';
 
 export interface Deployment {
   id: number;
+  /** GitHub's global node ID, by which GraphQL reads many deployments' statuses in one query. */
+  nodeId: string;
   sha: string;
   task: string;
   environment: string;
@@ -33,6 +35,14 @@ export interface NewDeploymentRequest {
 
 type DeploymentState =
   'in_progress' | 'success' | 'failure' | 'error' | 'inactive' | 'queued' | 'pending';
+
+/** What the registry reads of a deployment's statuses. */
+export interface DeploymentStatusSummary {
+  /** The latest status, if the deployment has any. */
+  latest?: { state: string; description: string };
+  /** The states of its first 10 statuses, in no particular order (whether it ever succeeded). */
+  states: string[];
+}
 
 export interface NewDeploymentStatus {
   state: DeploymentState;
@@ -107,23 +117,50 @@ export type GitHubConnector = (
 export interface GitHubPort {
   readonly repository: Repository;
 
-  /** The account the token writes as (GET /user); an installation token (GITHUB_TOKEN) is refused with 403. */
+  /**
+   * The account the token writes as, for every kind of token: the GraphQL `viewer` (one
+   * request), since `GET /user` refuses installation tokens (the GITHUB_TOKEN and GitHub App
+   * tokens) with 403. An App token's account is `<app-slug>[bot]`.
+   */
   getAuthenticatedUser(): Promise<string>;
 
-  /** Every deployment matching the filter, newest first, read page by page as it is consumed. */
-  listDeployments(filter: { task?: string; environment?: string }): AsyncIterable<Deployment>;
-  /** The latest status of a deployment (GitHub lists them newest first), if it has any. */
-  latestDeploymentStatus(deploymentId: number): Promise<{ state: string } | undefined>;
-  /** Creates a deployment without merging the default branch and without required commit statuses. */
-  createDeployment(deployment: NewDeploymentRequest): Promise<Deployment>;
-  /** Adds a status; earlier deployments keep theirs (no auto_inactive), so the history stays readable. */
+  /**
+   * Every deployment matching the filter, newest first, read page by page (100 a page) as it is
+   * consumed. Task and sha filters are GitHub's.
+   */
+  listDeployments(filter: {
+    task?: string;
+    environment?: string;
+    sha?: string;
+  }): AsyncIterable<Deployment>;
+  /**
+   * The statuses of each deployment, by deployment id: one GraphQL query per 100 deployments
+   * instead of one REST request each, so that reading a history costs the same with 1 or 50
+   * failed promotions in it.
+   */
+  deploymentStatuses(
+    deployments: readonly Deployment[],
+  ): Promise<Map<number, DeploymentStatusSummary>>;
+  /**
+   * Creates a deployment without merging the default branch and without required commit
+   * statuses. `retries` bounds automatic retries: a create that failed with a 5xx may still have happened.
+   */
+  createDeployment(
+    deployment: NewDeploymentRequest,
+    options?: { retries?: number },
+  ): Promise<Deployment>;
+  /**
+   * Adds a status with `auto_inactive: false`: the suite's success never retires another
+   * deployment, so earlier models and the runner's own deployments keep their statuses.
+   */
   createDeploymentStatus(deploymentId: number, status: NewDeploymentStatus): Promise<void>;
 
   /** The published release with this tag (a draft has no tag until it is published), or undefined. */
   getReleaseByTag(tag: string): Promise<Release | undefined>;
   /** Every release, drafts included, newest first. */
   listReleases(): Promise<Release[]>;
-  createRelease(release: NewRelease): Promise<Release>;
+  /** `retries` as for createDeployment: a 5xx may come after GitHub created the release. */
+  createRelease(release: NewRelease, options?: { retries?: number }): Promise<Release>;
   updateRelease(releaseId: number, change: { draft: boolean }): Promise<Release>;
   uploadReleaseAsset(
     release: Release,
@@ -132,8 +169,8 @@ export interface GitHubPort {
   /** The bytes of a release asset of this repository. */
   downloadReleaseAsset(assetId: number): Promise<Buffer>;
 
-  /** Every comment of an issue or pull request, oldest first. */
-  listIssueComments(issueNumber: number): Promise<IssueComment[]>;
+  /** Every comment of an issue or pull request, oldest first, read page by page (100 a page) as it is consumed. */
+  listIssueComments(issueNumber: number): AsyncIterable<IssueComment>;
   getComment(commentId: number): Promise<IssueComment>;
   /** `retries` bounds automatic retries: a create that failed with a 5xx may still have happened. */
   createComment(

@@ -9,8 +9,6 @@ import type { GitHubPort, IssueComment } from './port.js';
 
 /** GitHub rejects longer comment bodies (422); JavaScript string length is what it counts. */
 export const COMMENT_BODY_LIMIT = 65_536;
-/** The login of comments written with the workflow's GITHUB_TOKEN (REST spelling). */
-const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
 
 export interface StickyTarget {
   issueNumber: number;
@@ -29,6 +27,11 @@ export type StickyResult =
 export interface StickyContent {
   compose(existing: string | undefined): string;
   holds?(body: string): boolean;
+  /**
+   * Whether the comment as it was read holds other writers' parts (another model's section):
+   * only then is it read back after a write, to find a concurrent writer's overwrite.
+   */
+  shared?(existing: string): boolean;
 }
 
 /** How often a section is written again after a concurrent writer overwrote it. */
@@ -43,23 +46,17 @@ export async function upsertStickyComment(
   const { compose, holds } =
     typeof content === 'string' ? { compose: () => content, holds: undefined } : content;
   try {
-    const author = await authenticatedLogin(github);
+    const author = lazyLogin(github);
     const found = await findStickyComment(github, target, author);
     if (!found)
-      return await createOnce(
-        github,
-        target,
-        fitToCommentLimit(compose(undefined)),
-        author,
-        log,
-        content,
-      );
+      return await createOnce(github, target, fitToCommentLimit(compose(undefined)), log, content);
     let existing: IssueComment = found;
     for (let attempt = 1; ; attempt++) {
       const text = fitToCommentLimit(compose(existing.body));
       if (existing.body === text) return { status: 'unchanged', url: existing.htmlUrl };
       const updated = await github.updateComment(existing.id, text);
-      if (!holds) return { status: 'updated', url: updated.htmlUrl };
+      if (!holds || !(content as StickyContent).shared?.(existing.body))
+        return { status: 'updated', url: updated.htmlUrl };
       // GitHub has no conditional update for comments: read it back to see whether a job
       // writing another model's section at the same moment replaced this one.
       const reread = await github.getComment(existing.id);
@@ -97,7 +94,6 @@ async function createOnce(
   github: GitHubPort,
   target: StickyTarget,
   body: string,
-  author: string,
   log: Logger,
   content: string | StickyContent,
 ): Promise<StickyResult> {
@@ -110,14 +106,15 @@ async function createOnce(
     log.warning(
       `GitHub answered ${statusOf(error)} while creating the comment; checking whether it was created before trying again.`,
     );
-    const existing = await findStickyComment(github, target, author);
+    const existing = await findStickyComment(github, target, lazyLogin(github));
     if (existing)
       return { status: existing.body === body ? 'created' : 'updated', url: existing.htmlUrl };
     created = await create(3);
   }
   if (typeof content === 'string' || !content.holds)
     return { status: 'created', url: created.htmlUrl };
-  const oldest = await findStickyComment(github, target, author);
+  // The comment just created says who the token writes as: no need to ask.
+  const oldest = await findStickyComment(github, target, async () => created.author ?? '');
   if (!oldest || oldest.id === created.id) return { status: 'created', url: created.htmlUrl };
   log.info(
     `Another job created comment ${oldest.htmlUrl} at the same time; moving this model's section into it.`,
@@ -127,26 +124,31 @@ async function createOnce(
   return result;
 }
 
-/** Who the token writes as: /user answers for personal tokens; the GITHUB_TOKEN may not read it. */
-async function authenticatedLogin(github: GitHubPort): Promise<string> {
-  try {
-    return await github.getAuthenticatedUser();
-  } catch (error) {
-    if (statusOf(error) === 403 || statusOf(error) === 401) return ACTIONS_BOT_LOGIN;
-    throw error;
-  }
+/**
+ * Who the token writes as, asked once and only when a comment carrying the marker is found (a
+ * pull request without one needs no answer): one GraphQL request, which works for personal,
+ * workflow and GitHub App installation tokens alike. Never guessed: a token whose account
+ * cannot be told makes the step fail rather than write into someone else's comment.
+ */
+function lazyLogin(github: GitHubPort): () => Promise<string> {
+  let login: Promise<string> | undefined;
+  return () => (login ??= github.getAuthenticatedUser());
 }
 
-/** Searches every page of the pull request's comments; the oldest of ours carrying the marker wins. */
+/**
+ * Reads the pull request's comments page by page, oldest first, and stops at the first of ours
+ * carrying the marker (the oldest wins): the sticky comment is usually among the first, so a
+ * busy pull request costs one page, not all of them.
+ */
 async function findStickyComment(
   github: GitHubPort,
   target: StickyTarget,
-  author: string,
+  author: () => Promise<string>,
 ): Promise<IssueComment | undefined> {
-  const comments = await github.listIssueComments(target.issueNumber);
-  return comments.find(
-    (comment) => comment.author === author && comment.body.includes(target.marker),
-  );
+  for await (const comment of github.listIssueComments(target.issueNumber)) {
+    if (comment.body.includes(target.marker) && comment.author === (await author())) return comment;
+  }
+  return undefined;
 }
 
 /**

@@ -1,19 +1,23 @@
 /**
  * GitHub as the model registry. The model in an environment is the newest deployment of task
- * `model:<name>` to that environment whose latest status is success; its payload says which
+ * `model:<name>` to that environment whose latest status is success (or that succeeded and only
+ * GitHub's own `auto_inactive` rule marked inactive since); its payload says which
  * version, fingerprint and metrics it is. Deployments that GitHub creates for a job declaring
  * `environment:` have task `deploy`, so they never count as models.
  *
  * Promotions are recorded with `auto_merge: false` (GitHub would otherwise merge the default
  * branch into the ref instead of deploying) and an explicit empty `required_contexts` (the
- * gates are checked by the action; omitting the field requires every commit status to pass).
+ * gates are checked by the action; omitting the field requires every commit status to pass),
+ * and marked `production_environment` in every environment, so that GitHub's `auto_inactive`
+ * rule never retires them (see createModelDeployment and holdsEnvironment).
  */
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { UserError } from '../action/errors.js';
 import type { Logger } from '../action/runner.js';
 import type { RunContext } from '../action/context.js';
 import { parseRepository, statusOf } from '../github/client.js';
-import type { GitHubConnector, GitHubPort } from '../github/port.js';
+import type { DeploymentStatusSummary, GitHubConnector, GitHubPort } from '../github/port.js';
 import { identifier, modelTask } from '../identifiers.js';
 import { runtimeSummarySchema } from '../lineage/runtime.js';
 import { approvalSchema } from './approvals.js';
@@ -51,6 +55,8 @@ const deploymentPayloadSchema = z.object({
   runtime: runtimeSummarySchema.optional().catch(undefined),
   runUrl: z.string().optional(),
   overrideReason: z.string().optional(),
+  /** A one-time id of the promotion, by which a create that GitHub answered 5xx is found again. */
+  promotionId: z.string().optional(),
   /** sha256 of the comparison the gates made against the model in the environment before. */
   comparisonDigest: z.string().optional(),
   /** The Release `<model>@<version>` that keeps the model (production promotions and rollbacks). */
@@ -93,33 +99,79 @@ function parsePayload(raw: unknown): DeploymentPayload | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
+/** The deployments the registry judges at once: one listing page, one status query. */
+const BATCH = 100;
+
 /**
- * The models that were in `environment`, newest first: deployments of the model's task whose
- * latest status is success. Deployments of the task whose payload is not ours are skipped, not
- * trusted. Lazy, so that finding the current model reads as little as it can.
+ * Marks an `inactive` status the suite itself would set (to retire a model on purpose); one
+ * without it was set by GitHub's `auto_inactive` rule, which the suite does not follow.
+ */
+export const RETIRED_BY_SUITE = 'mlops-actions: retired';
+
+/**
+ * Whether a deployment holds its environment's model: its latest status is success, or it
+ * succeeded and GitHub alone marked it inactive since. GitHub's `auto_inactive` rule adds an
+ * `inactive` status to earlier successful deployments to the same environment name when a
+ * later status succeeds (for deployments not marked `production_environment`), e.g. after any
+ * job that declares `environment: staging`: that says nothing about which model is there.
+ */
+export function holdsEnvironment(statuses: DeploymentStatusSummary | undefined): boolean {
+  const latest = statuses?.latest;
+  if (latest?.state === 'success') return true;
+  return (
+    latest?.state === 'inactive' &&
+    !latest.description.startsWith(RETIRED_BY_SUITE) &&
+    statuses!.states.includes('success') &&
+    !statuses!.states.some((state) => state === 'failure' || state === 'error')
+  );
+}
+
+/**
+ * The models that were in `environment`, newest first: deployments of the model's task that
+ * hold the environment (see holdsEnvironment). Deployments of the task whose payload is not ours
+ * are skipped, not trusted. Lazy and batched: each 100 deployments cost one listing page and
+ * one status query, however many of them failed.
  */
 export async function* modelsInEnvironment(
   registry: Registry,
   model: string,
   environment: string,
 ): AsyncGenerator<DeployedModel> {
-  for await (const deployment of registry.listDeployments({
-    task: modelTask(model),
-    environment,
-  })) {
-    const latest = await registry.latestDeploymentStatus(deployment.id);
-    if (latest?.state !== 'success') continue;
-    const payload = parsePayload(deployment.payload);
-    if (!payload || payload.model !== model) continue;
-    yield {
-      deploymentId: deployment.id,
-      environment,
-      sha: deployment.sha,
-      createdAt: deployment.createdAt,
-      creator: deployment.creator,
-      payload,
-    };
+  for await (const batch of batches(
+    registry.listDeployments({ task: modelTask(model), environment }),
+    BATCH,
+  )) {
+    const statuses = await registry.deploymentStatuses(batch);
+    for (const deployment of batch) {
+      if (!holdsEnvironment(statuses.get(deployment.id))) continue;
+      const payload = parsePayload(deployment.payload);
+      if (!payload || payload.model !== model) continue;
+      yield {
+        deploymentId: deployment.id,
+        environment,
+        sha: deployment.sha,
+        createdAt: deployment.createdAt,
+        creator: deployment.creator,
+        payload,
+      };
+    }
   }
+}
+
+/**
+ * Groups a lazy listing into batches without reading ahead: a batch is handed over as soon as it
+ * is full or the listing ends, so a consumer that stops early never fetches the next page.
+ */
+async function* batches<T>(items: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  for await (const item of items) {
+    batch.push(item);
+    if (batch.length === size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
 }
 
 /** The model in `environment` now, and the version before it (a re-run needs both). */
@@ -146,33 +198,85 @@ export interface NewDeployment {
   description: string;
 }
 
+/** How often a deployment is created again after GitHub answered 5xx and none was found. */
+const CREATE_ATTEMPTS = 3;
+
+/**
+ * Records a promotion as a deployment, exactly once. Every model deployment is marked
+ * `production_environment`, whatever the environment's name: GitHub's `auto_inactive` rule
+ * retires only non-production deployments, so a later job declaring `environment: staging`
+ * cannot take staging's model away. A 5xx may come after GitHub created the deployment, so
+ * each deployment carries a one-time `promotionId` and, after a 5xx, the deployments of the
+ * commit are looked up before trying again: no orphan deployment is left behind.
+ */
 export async function createModelDeployment(
   registry: Registry,
   deployment: NewDeployment,
+  log?: Logger,
 ): Promise<number> {
-  try {
-    const created = await registry.createDeployment({
-      ref: deployment.sha,
-      task: modelTask(deployment.model),
-      environment: deployment.environment,
-      payload: deployment.payload,
-      description: shorten(deployment.description),
-      productionEnvironment: deployment.environment === 'production',
-    });
-    return created.id;
-  } catch (error) {
-    if (statusOf(error) === 409) {
-      throw new UserError(
-        `GitHub refused to create the deployment of ${deployment.model} to ${deployment.environment} (409 Conflict: ${(error as Error).message}). Nothing was recorded.`,
+  const promotionId = randomUUID();
+  const request = {
+    ref: deployment.sha,
+    task: modelTask(deployment.model),
+    environment: deployment.environment,
+    payload: { ...deployment.payload, promotionId },
+    description: shorten(deployment.description),
+    productionEnvironment: true,
+  };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await registry.createDeployment(request, { retries: 0 })).id;
+    } catch (error) {
+      const status = statusOf(error) ?? 0;
+      if (status < 500 || attempt >= CREATE_ATTEMPTS) throw refusal(error, deployment);
+      log?.warning(
+        `GitHub answered ${status} while creating the deployment of ${deployment.model} to ${deployment.environment}; checking whether it was created before trying again.`,
       );
+      const created = await findByPromotionId(registry, request, promotionId);
+      if (created) return created;
     }
-    if (statusOf(error) === 403 || statusOf(error) === 404) {
-      throw new UserError(
-        `GitHub refused to create the deployment (${statusOf(error)}): ${(error as Error).message}. The job needs "permissions: deployments: write". Nothing was recorded.`,
-      );
-    }
-    throw error;
   }
+}
+
+/** The deployment a create that answered 5xx made after all, found by its one-time id. */
+async function findByPromotionId(
+  registry: Registry,
+  request: { ref: string; task: string; environment: string },
+  promotionId: string,
+): Promise<number | undefined> {
+  for await (const existing of registry.listDeployments({
+    task: request.task,
+    environment: request.environment,
+    sha: request.ref,
+  })) {
+    const payload = existing.payload;
+    const parsed = typeof payload === 'string' ? safeJson(payload) : payload;
+    if ((parsed as { promotionId?: unknown } | undefined)?.promotionId === promotionId)
+      return existing.id;
+  }
+  return undefined;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function refusal(error: unknown, deployment: NewDeployment): unknown {
+  if (statusOf(error) === 409) {
+    return new UserError(
+      `GitHub refused to create the deployment of ${deployment.model} to ${deployment.environment} (409 Conflict: ${(error as Error).message}). Nothing was recorded.`,
+    );
+  }
+  if (statusOf(error) === 403 || statusOf(error) === 404) {
+    return new UserError(
+      `GitHub refused to create the deployment (${statusOf(error)}): ${(error as Error).message}. The job needs "permissions: deployments: write". Nothing was recorded.`,
+    );
+  }
+  return error;
 }
 
 export async function setDeploymentState(

@@ -14,6 +14,8 @@ import { readStructuredFile } from '../files/structured.js';
 import { releaseTag } from '../identifiers.js';
 import { manifestSchema, type Manifest } from '../lineage/manifest.js';
 import { manifestFilePath, type ManifestFiles } from '../lineage/manifest-files.js';
+import { statusOf } from '../github/client.js';
+import type { NewRelease, Release } from '../github/port.js';
 import type { Registry } from './github-registry.js';
 
 /** The names of the release assets that describe the model (the model files keep their paths). */
@@ -105,17 +107,14 @@ export async function stageModelRelease(
       assetUrls: new Map(published.assets.map((a) => [a.name, a.url])),
     };
   }
-  const drafts = await registry.listReleases();
-  const draft = drafts.find((candidate) => candidate.draft && candidate.tag === tag);
+  const draft = await findDraft(registry, tag);
   const target =
     draft ??
-    (await registry.createRelease({
-      tag,
-      targetCommitish: release.sha,
-      name: release.title,
-      body: release.body,
-      draft: true,
-    }));
+    (await createDraftOnce(
+      registry,
+      { tag, targetCommitish: release.sha, name: release.title, body: release.body, draft: true },
+      log,
+    ));
   if (draft) log.info(`Completing the draft release ${tag} left by an earlier attempt.`);
   const assetUrls = new Map(target.assets.map((asset) => [asset.name, asset.url]));
   for (const file of release.files) {
@@ -135,6 +134,38 @@ export async function stageModelRelease(
     assetUrls.set(file.name, uploaded.url);
   }
   return { id: target.id, tag, url: target.htmlUrl, alreadyPublished: false, assetUrls };
+}
+
+/** How often a draft is created again after GitHub answered 5xx and none was found. */
+const CREATE_ATTEMPTS = 3;
+
+async function findDraft(registry: Registry, tag: string): Promise<Release | undefined> {
+  const releases = await registry.listReleases();
+  return releases.find((candidate) => candidate.draft && candidate.tag === tag);
+}
+
+/**
+ * Creates the draft exactly once: a 5xx may come after GitHub created it, so the drafts are
+ * looked up again before another try, and no second draft of the same tag is left behind.
+ */
+async function createDraftOnce(
+  registry: Registry,
+  draft: NewRelease,
+  log: Logger,
+): Promise<Release> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await registry.createRelease(draft, { retries: 0 });
+    } catch (error) {
+      const status = statusOf(error) ?? 0;
+      if (status < 500 || attempt >= CREATE_ATTEMPTS) throw error;
+      log.warning(
+        `GitHub answered ${status} while creating the draft release ${draft.tag}; checking whether it was created before trying again.`,
+      );
+      const created = await findDraft(registry, draft.tag);
+      if (created) return created;
+    }
+  }
 }
 
 /** Publishes a staged draft (last, as immutable releases require); returns the release page. */

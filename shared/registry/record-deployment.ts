@@ -34,13 +34,17 @@ export async function recordPromotion(
   const { payload } = promotion;
   const sha = requireCommitSha(promotion.sha, `${payload.model} ${payload.version}`);
   const description = `${payload.model} ${payload.version}${payload.rollback ? ' (rollback)' : payload.overrideReason ? ' (gates overridden)' : ''}`;
-  const id = await createModelDeployment(registry, {
-    model: payload.model,
-    environment: promotion.environment,
-    sha,
-    payload,
-    description,
-  });
+  const id = await createModelDeployment(
+    registry,
+    {
+      model: payload.model,
+      environment: promotion.environment,
+      sha,
+      payload,
+      description,
+    },
+    promotion.log,
+  );
   try {
     await setDeploymentState(registry, id, 'in_progress', {
       description: `Promoting ${description}`,

@@ -130,7 +130,7 @@ describe('compare-metrics baseline from the registry', () => {
     expect(
       github.calls
         .slice(before)
-        .filter((call) => call === 'listDeployments' || call === 'latestDeploymentStatus'),
+        .filter((call) => call === 'listDeployments' || call === 'deploymentStatuses'),
     ).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import { isReadOnlyToken, statusOf } from '../../shared/github/client.js';
 import { createOctokitPort } from '../../shared/github/octokit-port.js';
 import type { GitHubPort } from '../../shared/github/port.js';
 import {
+  APP_TOKEN,
   FakeGitHub,
   PERSONAL,
   READ_ONLY_TOKEN,
@@ -18,7 +19,7 @@ import {
 import { recordingRunner } from '../helpers/recording-runner.js';
 import { GitHubApiStandIn, OWNER, REPO } from '../../harness/stand-ins/github-api.js';
 
-type Token = 'read-write' | 'read-only' | 'personal';
+type Token = 'read-write' | 'read-only' | 'personal' | 'app';
 
 interface Implementation {
   port(token?: Token): Promise<GitHubPort>;
@@ -34,6 +35,8 @@ interface Implementation {
     },
   ): void;
   violations(): string[];
+  /** The runner's deployment for a job that declares `environment:` (GitHub's default auto_inactive). */
+  environmentJob(environment: string): void;
   /** The REST API the port answers at: release asset URLs name it. */
   apiUrl: string;
 }
@@ -44,6 +47,7 @@ const standInTokens: Record<Token, string> = {
   'read-write': GitHubApiStandIn.READ_WRITE_TOKEN,
   'read-only': GitHubApiStandIn.READ_ONLY_TOKEN,
   personal: GitHubApiStandIn.PERSONAL_TOKEN,
+  app: GitHubApiStandIn.APP_TOKEN,
 };
 const overHttp: Implementation = {
   port: (token = 'read-write') =>
@@ -55,6 +59,7 @@ const overHttp: Implementation = {
   review: (runId, review) =>
     standIn.runReviews.set(runId, [...(standIn.runReviews.get(runId) ?? []), review]),
   violations: () => standIn.violations,
+  environmentJob: (environment) => standIn.environmentJob(environment),
   apiUrl: standIn.url,
 };
 
@@ -63,6 +68,7 @@ const fakeTokens: Record<Token, FakeToken> = {
   'read-write': READ_WRITE,
   'read-only': READ_ONLY_TOKEN,
   personal: PERSONAL,
+  app: APP_TOKEN,
 };
 const inMemory: Implementation = {
   port: async (token = 'read-write') => fake.port(fakeTokens[token]),
@@ -71,6 +77,7 @@ const inMemory: Implementation = {
   review: (runId, review) =>
     fake.runReviews.set(runId, [...(fake.runReviews.get(runId) ?? []), review]),
   violations: () => [],
+  environmentJob: (environment) => fake.environmentJob(environment),
   apiUrl: fake.apiUrl,
 };
 
@@ -80,6 +87,11 @@ const failure = (promise: Promise<unknown>) =>
     (error: unknown) => error,
   );
 const SHA = 'c'.repeat(40);
+const all = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
+  const list: T[] = [];
+  for await (const item of items) list.push(item);
+  return list;
+};
 
 describe.each([
   ['the in-memory fake', inMemory],
@@ -110,11 +122,34 @@ describe.each([
     for await (const d of port.listDeployments({ task: 'model:port-a', environment: 'staging' }))
       listed.push(d.id);
     expect(listed).toEqual([second.id, first.id]);
-    expect(await port.latestDeploymentStatus(first.id)).toEqual({ state: 'success' });
-    expect(await port.latestDeploymentStatus(second.id)).toBeUndefined();
-    // The first deployment keeps its success: statuses are recorded without auto_inactive.
+    const statuses = async () => await port.deploymentStatuses([first, second]);
+    expect((await statuses()).get(first.id)).toEqual({
+      latest: { state: 'success', description: 'done' },
+      states: expect.arrayContaining(['in_progress', 'success']),
+    });
+    expect((await statuses()).get(second.id)).toEqual({ states: [] });
+    // The first deployment keeps its success: the port's statuses are sent without auto_inactive.
     await port.createDeploymentStatus(second.id, { state: 'success', description: 'done' });
-    expect(await port.latestDeploymentStatus(first.id)).toEqual({ state: 'success' });
+    expect((await statuses()).get(first.id)?.latest).toEqual({
+      state: 'success',
+      description: 'done',
+    });
+    // A job that declares the environment succeeds with GitHub's default auto_inactive: earlier
+    // non-production deployments there are marked inactive, production ones are not.
+    const production = await port.createDeployment({
+      ref: SHA,
+      task: 'model:port-a',
+      environment: 'staging',
+      payload: {},
+      description: 'd',
+      productionEnvironment: true,
+    });
+    await port.createDeploymentStatus(production.id, { state: 'success', description: 'done' });
+    github.environmentJob('staging');
+    const after = await port.deploymentStatuses([first, production]);
+    expect(after.get(first.id)?.latest?.state).toBe('inactive');
+    expect(after.get(first.id)?.states).toContain('success');
+    expect(after.get(production.id)?.latest?.state).toBe('success');
     expect(first).toMatchObject({
       sha: SHA,
       task: 'model:port-a',
@@ -131,13 +166,14 @@ describe.each([
     ).toBe(422);
   });
 
-  it('refuses writes with a read-only token, and GET /user with an installation token', async () => {
+  it("refuses writes with a read-only token, and names every kind of token's account", async () => {
     const readOnly = await github.port('read-only');
     const refused = await failure(readOnly.createComment(3, 'hello'));
     expect(statusOf(refused)).toBe(403);
     expect(isReadOnlyToken(refused)).toBe(true);
-    expect(statusOf(await failure((await github.port()).getAuthenticatedUser()))).toBe(403);
+    expect(await (await github.port()).getAuthenticatedUser()).toBe('github-actions[bot]');
     expect(await (await github.port('personal')).getAuthenticatedUser()).toBe('octocat');
+    expect(await (await github.port('app')).getAuthenticatedUser()).toBe('mlops-reporter[bot]');
   });
 
   it("keeps comments within GitHub's limit and their authors' hands", async () => {
@@ -153,9 +189,9 @@ describe.each([
     ).toBe(403);
     expect((await port.updateComment(created.id, 'second')).body).toBe('second');
     expect((await port.getComment(created.id)).body).toBe('second');
-    expect((await port.listIssueComments(4)).map((c) => c.body)).toEqual(['second']);
+    expect((await all(port.listIssueComments(4))).map((c) => c.body)).toEqual(['second']);
     await port.deleteComment(created.id);
-    expect(await port.listIssueComments(4)).toEqual([]);
+    expect(await all(port.listIssueComments(4))).toEqual([]);
   });
 
   it('finds a release by its tag only once published, and gives back the bytes of its assets', async () => {

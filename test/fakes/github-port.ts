@@ -1,8 +1,9 @@
 /**
  * An in-memory GitHub for unit tests of the domain: the GitHub port over plain objects, with the
- * rules of GitHub's REST API that the domain depends on (the same ones the HTTP stand-in in
+ * rules of GitHub's API that the domain depends on (the same ones the HTTP stand-in in
  * harness/stand-ins/github-api.ts models): newest-first listings, read-only tokens refused on
- * writes with 403, installation tokens refused on GET /user, the comment size limit and the
+ * writes with 403, GraphQL's viewer naming every kind of token's account, GitHub's
+ * `auto_inactive` rule for deployment statuses, the comment size limit and the
  * deployment status description limit (422), drafts not found by tag, unique tags and asset
  * names, another account's comment not editable, and 404s for missing commits, paths and pull
  * requests. What the requests look like on the wire (and whether GitHub's OpenAPI description
@@ -11,6 +12,7 @@
 import type { Repository } from '../../shared/github/client.js';
 import type {
   Deployment,
+  DeploymentStatusSummary,
   GitHubPort,
   IssueComment,
   NewDeploymentRequest,
@@ -38,6 +40,8 @@ export class GitHubError extends Error {
 
 const READ_ONLY = 'Resource not accessible by integration';
 const COMMENT_BODY_LIMIT = 65_536;
+/** Listings are read 100 a page, as octokit-port.ts asks for them. */
+const PAGE = 100;
 const STATUS_DESCRIPTION_LIMIT = 140;
 /** Files over 1 MB come back from the contents API without their content. */
 const CONTENT_LIMIT = 1024 * 1024;
@@ -60,6 +64,12 @@ export const READ_WRITE: FakeToken = {
 };
 export const READ_ONLY_TOKEN: FakeToken = { ...READ_WRITE, readOnly: true };
 export const PERSONAL: FakeToken = { login: 'octocat', installation: false, readOnly: false };
+/** A GitHub App's installation token (actions/create-github-app-token): it writes as `<slug>[bot]`. */
+export const APP_TOKEN: FakeToken = {
+  login: 'mlops-reporter[bot]',
+  installation: true,
+  readOnly: false,
+};
 
 const WRITES = new Set<Operation>([
   'createDeployment',
@@ -82,7 +92,10 @@ interface StoredComment extends IssueComment {
  */
 export class FakeGitHub {
   readonly repository: Repository = { owner: 'Codertocat', repo: 'Hello-World' };
-  readonly deployments: (Deployment & { statuses: NewDeploymentStatus[] })[] = [];
+  readonly deployments: (Deployment & {
+    statuses: NewDeploymentStatus[];
+    productionEnvironment: boolean;
+  })[] = [];
   readonly releases: (Release & { bytes: Map<number, Buffer> })[] = [];
   readonly comments: StoredComment[] = [];
   /** Files by commit sha (or branch): what getRepositoryContent serves. */
@@ -118,6 +131,38 @@ export class FakeGitHub {
     this.faults.push({ operation, error });
   }
 
+  /**
+   * What the runner records for a job that declares `environment:`: a deployment of task
+   * `deploy` with a success status sent with GitHub's default `auto_inactive: true`, so every
+   * earlier successful deployment to that environment name that is not marked
+   * `production_environment` (nor transient) gets an `inactive` status (GitHub's documented rule).
+   */
+  environmentJob(environment: string, sha = 'e'.repeat(40)): number {
+    const id = this.id();
+    const productionEnvironment = environment === 'production';
+    for (const earlier of this.deployments) {
+      if (
+        earlier.environment === environment &&
+        !earlier.productionEnvironment &&
+        earlier.statuses.at(-1)?.state === 'success'
+      )
+        earlier.statuses.push({ state: 'inactive', description: '' });
+    }
+    this.deployments.push({
+      id,
+      nodeId: `DE_${id}`,
+      sha,
+      task: 'deploy',
+      environment,
+      payload: '',
+      createdAt: this.now(),
+      creator: 'github-actions[bot]',
+      productionEnvironment,
+      statuses: [{ state: 'success', description: '' }],
+    });
+    return id;
+  }
+
   commitFiles(ref: string, files: Record<string, string | Buffer>): void {
     const tree = this.files.get(ref) ?? new Map<string, string | Buffer>();
     for (const [path, content] of Object.entries(files)) tree.set(path, content);
@@ -132,12 +177,12 @@ export class FakeGitHub {
       (...args: unknown[]) => unknown,
     ][]) {
       guarded[name] =
-        name === 'listDeployments'
+        name === 'listDeployments' || name === 'listIssueComments'
           ? (...args: unknown[]) =>
               this.guardIterable(
                 name,
                 token,
-                () => operation(...args) as AsyncIterable<Deployment>,
+                () => operation(...args) as AsyncIterable<unknown>,
                 args,
               )
           : (...args: unknown[]) => this.guard(name, token, () => operation(...args), args);
@@ -167,23 +212,22 @@ export class FakeGitHub {
     return result;
   }
 
-  private async *guardIterable(
+  /**
+   * A listing read page by page (100 a page) as it is consumed, as the REST API serves it: each
+   * page is one call, and a consumer that stops early never asks for the next.
+   */
+  private async *guardIterable<T>(
     operation: Operation,
     token: FakeToken,
-    body: () => AsyncIterable<Deployment>,
+    body: () => AsyncIterable<T>,
     args: unknown[],
-  ): AsyncIterable<Deployment> {
-    const items = await this.guard(
-      operation,
-      token,
-      async () => {
-        const all: Deployment[] = [];
-        for await (const item of body()) all.push(item);
-        return all;
-      },
-      args,
-    );
-    yield* items;
+  ): AsyncIterable<T> {
+    const all: T[] = [];
+    for await (const item of body()) all.push(item);
+    for (let start = 0; start === 0 || start < all.length; start += PAGE) {
+      const page = await this.guard(operation, token, () => all.slice(start, start + PAGE), args);
+      yield* page;
+    }
   }
 
   /**
@@ -204,9 +248,9 @@ export class FakeGitHub {
     const [first] = args;
     const id = typeof first === 'object' && first !== null ? (first as { id: number }).id : first;
     const routes: Record<Operation, [string, string]> = {
-      getAuthenticatedUser: ['GET', '/user'],
+      getAuthenticatedUser: ['POST', '/graphql'],
       listDeployments: ['GET', `${repo}/deployments`],
-      latestDeploymentStatus: ['GET', `${repo}/deployments/${id}/statuses`],
+      deploymentStatuses: ['POST', '/graphql'],
       createDeployment: ['POST', `${repo}/deployments`],
       createDeploymentStatus: ['POST', `${repo}/deployments/${id}/statuses`],
       getReleaseByTag: ['GET', `${repo}/releases/tags/${encodeURIComponent(String(id))}`],
@@ -267,30 +311,43 @@ export class FakeGitHub {
         );
     };
     return {
-      getAuthenticatedUser: async () => {
-        if (token.installation) throw new GitHubError(403, READ_ONLY);
-        return token.login;
-      },
+      // GraphQL's viewer: every kind of token (GET /user would refuse installation tokens).
+      getAuthenticatedUser: async () => token.login,
 
       listDeployments: (filter) => {
         const matching = this.deployments.filter(
           (d) =>
             (filter.task === undefined || d.task === filter.task) &&
-            (filter.environment === undefined || d.environment === filter.environment),
+            (filter.environment === undefined || d.environment === filter.environment) &&
+            (filter.sha === undefined || d.sha === filter.sha),
         );
         return (async function* () {
-          for (const { statuses: _statuses, ...deployment } of matching.reverse()) yield deployment;
+          for (const {
+            statuses: _statuses,
+            productionEnvironment: _production,
+            ...deployment
+          } of matching.reverse())
+            yield deployment;
         })();
       },
-      latestDeploymentStatus: async (deploymentId) => {
-        const deployment = this.deployments.find((d) => d.id === deploymentId);
-        if (!deployment) throw new GitHubError(404, 'Not Found');
-        const latest = deployment.statuses.at(-1);
-        return latest ? { state: latest.state } : undefined;
+      deploymentStatuses: async (deployments) => {
+        const summaries = new Map<number, DeploymentStatusSummary>();
+        for (const { id } of deployments) {
+          const deployment = this.deployments.find((d) => d.id === id);
+          if (!deployment) continue;
+          const latest = deployment.statuses.at(-1);
+          summaries.set(id, {
+            ...(latest ? { latest: { state: latest.state, description: latest.description } } : {}),
+            states: deployment.statuses.slice(0, 10).map((status) => status.state),
+          });
+        }
+        return summaries;
       },
       createDeployment: async (request: NewDeploymentRequest) => {
+        const id = this.id();
         const deployment = {
-          id: this.id(),
+          id,
+          nodeId: `DE_${id}`,
           sha: request.ref,
           task: request.task,
           environment: request.environment,
@@ -298,7 +355,11 @@ export class FakeGitHub {
           createdAt: this.now(),
           creator: token.login,
         };
-        this.deployments.push({ ...deployment, statuses: [] });
+        this.deployments.push({
+          ...deployment,
+          statuses: [],
+          productionEnvironment: request.productionEnvironment,
+        });
         this.deploymentRequests.set(deployment.id, structuredClone(request));
         return deployment;
       },
@@ -311,6 +372,8 @@ export class FakeGitHub {
             `Validation Failed: description is too long (maximum is ${STATUS_DESCRIPTION_LIMIT} characters)`,
           );
         deployment.statuses.push(status);
+        // The port sends auto_inactive: false; the rule is GitHub's for every other writer
+        // (the runner's deployments of environment jobs): see environmentJob.
       },
 
       // As on GitHub, a draft is not found by its tag: it has no tag until it is published.
@@ -361,8 +424,14 @@ export class FakeGitHub {
         return bytes;
       },
 
-      listIssueComments: async (issueNumber) =>
-        this.comments.filter((c) => c.issueNumber === issueNumber).map(publicComment),
+      listIssueComments: (issueNumber) => {
+        const comments = this.comments
+          .filter((c) => c.issueNumber === issueNumber)
+          .map(publicComment);
+        return (async function* () {
+          yield* comments;
+        })();
+      },
       getComment: async (commentId) => publicComment(this.comment(commentId)),
       createComment: async (issueNumber, body) => {
         checkBody(body);

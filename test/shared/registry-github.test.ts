@@ -15,6 +15,8 @@ import { readApprovals } from '../../shared/registry/approvals.js';
 import {
   currentAndPrevious,
   DEPLOYMENT_PAYLOAD_FORMAT,
+  holdsEnvironment,
+  RETIRED_BY_SUITE,
   type DeploymentPayload,
 } from '../../shared/registry/github-registry.js';
 import {
@@ -50,6 +52,118 @@ const warnings = () =>
     .filter((e) => e.level === 'warning')
     .map((e) => e.message)
     .join('\n');
+
+describe("GitHub's auto_inactive rule", () => {
+  it('keeps the model in staging when a later job declaring environment: staging succeeds', async () => {
+    await promoteTo('staging', 'v1');
+    github.environmentJob('staging');
+    github.environmentJob('staging');
+    const { current } = await currentAndPrevious(github.port(), 'churn', 'staging');
+    expect(current?.payload.version).toBe('v1');
+    expect(github.deployments[0]!.statuses.map((s) => s.state)).toEqual(['in_progress', 'success']);
+  });
+
+  it('still finds a model recorded before promotions were marked production, after GitHub marked it inactive', async () => {
+    // As older versions recorded staging: not production_environment, so GitHub retires it.
+    const port = github.port();
+    const old = await port.createDeployment({
+      ref: SHA,
+      task: 'model:churn',
+      environment: 'staging',
+      payload: payload('v0'),
+      description: 'churn v0',
+      productionEnvironment: false,
+    });
+    await port.createDeploymentStatus(old.id, { state: 'success', description: 'Promoted' });
+    github.environmentJob('staging');
+    expect(github.deployments[0]!.statuses.at(-1)?.state).toBe('inactive');
+    expect((await currentAndPrevious(port, 'churn', 'staging')).current?.payload.version).toBe(
+      'v0',
+    );
+  });
+
+  it('does not count an inactive the suite set to retire a model, nor a failed one GitHub retired', async () => {
+    const port = github.port();
+    await promoteTo('staging', 'v1');
+    await promoteTo('staging', 'v2');
+    await port.createDeploymentStatus(github.deployments[1]!.id, {
+      state: 'inactive',
+      description: `${RETIRED_BY_SUITE} by a test`,
+    });
+    expect((await currentAndPrevious(port, 'churn', 'staging')).current?.payload.version).toBe(
+      'v1',
+    );
+    expect(
+      holdsEnvironment({
+        latest: { state: 'inactive', description: '' },
+        states: ['failure', 'inactive'],
+      }),
+    ).toBe(false);
+    expect(
+      holdsEnvironment({
+        latest: { state: 'inactive', description: '' },
+        states: ['in_progress', 'inactive'],
+      }),
+    ).toBe(false);
+    expect(holdsEnvironment(undefined)).toBe(false);
+  });
+});
+
+describe('what reading the registry costs', () => {
+  it('reads 50 promotions, the 10 newest failed, with one listing and one status query', async () => {
+    for (let i = 0; i < 40; i++) await promoteTo('production', `v${i}`);
+    for (let i = 40; i < 50; i++)
+      await recordPromotion(github.port(), {
+        environment: 'production',
+        sha: SHA,
+        payload: payload(`v${i}`),
+        log,
+        whileInProgress: () => Promise.reject(new Error('upload failed')),
+      }).catch(() => undefined);
+    github.calls.length = 0;
+    const { current, previous } = await currentAndPrevious(github.port(), 'churn', 'production');
+    expect([current?.payload.version, previous?.payload.version]).toEqual(['v39', 'v38']);
+    expect(github.calls).toEqual(['listDeployments', 'deploymentStatuses']);
+  });
+});
+
+describe('creating records exactly once', () => {
+  it('finds the deployment a create answered with 502 had made, and makes no second one', async () => {
+    // GitHub created the deployment, then answered 502: the fake's fault fires after the create.
+    const port = github.port();
+    const create = port.createDeployment.bind(port);
+    let failed = false;
+    const flaky = {
+      ...port,
+      createDeployment: async (...args: Parameters<typeof port.createDeployment>) => {
+        const made = await create(...args);
+        if (failed) return made;
+        failed = true;
+        throw new GitHubError(502, 'Bad Gateway');
+      },
+    };
+    await recordPromotion(flaky, {
+      environment: 'production',
+      sha: SHA,
+      payload: payload('v1'),
+      log,
+    });
+    expect(github.deployments).toHaveLength(1);
+    expect(github.deployments[0]!.statuses.map((s) => s.state)).toEqual(['in_progress', 'success']);
+    expect(warnings()).toMatch(
+      /answered 502 while creating the deployment .* checking whether it was created/,
+    );
+  });
+
+  it('creates again when the 502 came before anything was made', async () => {
+    github.inject('createDeployment', new GitHubError(502, 'Bad Gateway'));
+    await promoteTo('production', 'v1');
+    expect(github.deployments).toHaveLength(1);
+    expect(
+      (await currentAndPrevious(github.port(), 'churn', 'production')).current?.payload.version,
+    ).toBe('v1');
+  });
+});
 
 describe('recording a promotion', () => {
   it('makes the version the model in the environment, and the one before it the previous', async () => {
@@ -149,6 +263,26 @@ describe('the production release', () => {
     const again = await stageModelRelease(github.port(), await release(), log);
     expect(again).toMatchObject({ alreadyPublished: true, id: staged.id });
     expect(github.calls.filter((c) => c === 'uploadReleaseAsset')).toHaveLength(4);
+  });
+
+  it('leaves one draft when GitHub created it but answered 502', async () => {
+    const port = github.port();
+    const create = port.createRelease.bind(port);
+    let failed = false;
+    const flaky = {
+      ...port,
+      createRelease: async (...args: Parameters<typeof port.createRelease>) => {
+        const made = await create(...args);
+        if (failed) return made;
+        failed = true;
+        throw new GitHubError(502, 'Bad Gateway');
+      },
+    };
+    const staged = await stageModelRelease(flaky, await release(), log);
+    expect(github.releases).toHaveLength(1);
+    expect(staged.id).toBe(github.releases[0]!.id);
+    expect(staged.assetUrls.size).toBe(3);
+    expect(warnings()).toMatch(/answered 502 while creating the draft release/);
   });
 
   it('refuses a model file that changed after it was checked, uploading nothing of it', async () => {

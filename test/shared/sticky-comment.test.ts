@@ -7,6 +7,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   composeComment,
+  holdsOtherSections,
   holdsSection,
   mergeSection,
   parseSections,
@@ -17,7 +18,13 @@ import {
   upsertStickyComment,
   type StickyContent,
 } from '../../shared/github/sticky-comment.js';
-import { FakeGitHub, GitHubError, PERSONAL, READ_ONLY_TOKEN } from '../fakes/github-port.js';
+import {
+  APP_TOKEN,
+  FakeGitHub,
+  GitHubError,
+  PERSONAL,
+  READ_ONLY_TOKEN,
+} from '../fakes/github-port.js';
 import { recordingRunner } from '../helpers/recording-runner.js';
 
 const MARKER = '<!-- mlops-actions:compare-metrics -->';
@@ -31,6 +38,7 @@ const section = (model: string, body: string): Section => ({
 const writing = (own: Section): StickyContent => ({
   compose: (existing) => mergeSection(existing, own),
   holds: (body) => holdsSection(body, own),
+  shared: (body) => holdsOtherSections(body, own.model),
 });
 
 let github: FakeGitHub;
@@ -67,6 +75,27 @@ describe('the sticky comment', () => {
     expect(bodies()).toEqual([`${MARKER}\nmine`, `${MARKER}\nours`]);
   });
 
+  it("keeps one comment with a GitHub App installation token, and never takes the workflow bot's", async () => {
+    // The workflow's token commented earlier; the App's token is another account.
+    await upsertStickyComment(github.port(), target, `${MARKER}\nworkflow`, log);
+    for (const run of ['app 1', 'app 2', 'app 3'])
+      await upsertStickyComment(github.port(APP_TOKEN), target, `${MARKER}\n${run}`, log);
+    expect(bodies()).toEqual([`${MARKER}\nworkflow`, `${MARKER}\napp 3`]);
+    expect(github.comments.map((c) => c.author)).toEqual([
+      'github-actions[bot]',
+      'mlops-reporter[bot]',
+    ]);
+  });
+
+  it('reads only the pages up to its comment on a busy pull request, and asks who it is once', async () => {
+    await upsertStickyComment(github.port(), target, `${MARKER}\nv1`, log);
+    for (let i = 0; i < 250; i++) await github.port(PERSONAL).createComment(issue, `comment ${i}`);
+    github.calls.length = 0;
+    await upsertStickyComment(github.port(), target, `${MARKER}\nv2`, log);
+    expect(github.calls).toEqual(['listIssueComments', 'getAuthenticatedUser', 'updateComment']);
+    expect(bodies()[0]).toBe(`${MARKER}\nv2`);
+  });
+
   it("cuts a body over GitHub's limit at a line break, keeping the marker", async () => {
     await upsertStickyComment(github.port(), target, `${MARKER}\n${'row\n'.repeat(20_000)}`, log);
     const [body] = bodies();
@@ -95,8 +124,8 @@ describe('the sticky comment', () => {
       status: 'created',
     });
     expect(bodies()).toEqual([`${MARKER}\nv1`]);
+    // No comment carries the marker, so who the token is never needs asking.
     expect(github.calls).toEqual([
-      'getAuthenticatedUser',
       'listIssueComments',
       'createComment',
       'listIssueComments',
@@ -127,13 +156,21 @@ describe('sections written concurrently', () => {
     expect(result.status).toBe('updated');
     expect(parseSections(bodies()[0]!).map((s) => s.body)).toEqual(['churn v2', 'fraud v2']);
     expect(github.calls).toEqual([
-      'getAuthenticatedUser',
       'listIssueComments',
+      'getAuthenticatedUser',
       'updateComment',
       'getComment',
       'updateComment',
       'getComment',
     ]);
+  });
+
+  it("does not read the comment back when it holds no other writer's section", async () => {
+    await seed(composeComment([section('churn', 'churn v1')]));
+    github.calls.length = 0;
+    await upsertStickyComment(github.port(), target, writing(section('churn', 'churn v2')), log);
+    expect(github.calls).toEqual(['listIssueComments', 'getAuthenticatedUser', 'updateComment']);
+    expect(parseSections(bodies()[0]!).map((s) => s.body)).toEqual(['churn v2']);
   });
 
   it('gives up after 3 writes against a writer that never stops, and says so', async () => {
