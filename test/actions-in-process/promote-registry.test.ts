@@ -105,8 +105,10 @@ describe('promote-model records promotions in the registry', () => {
     expect(github.deploymentRequests.get(deploymentsTo('production')[0]!.id)).toMatchObject({
       productionEnvironment: true,
     });
+    // Every model deployment is marked production_environment, so that GitHub's auto_inactive
+    // rule never retires staging's model (registry-github.test.ts).
     expect(github.deploymentRequests.get(deploymentsTo('staging')[0]!.id)).toMatchObject({
-      productionEnvironment: false,
+      productionEnvironment: true,
     });
     // Only the production reviewer's approval concerns production; staging recorded none.
     expect(payloadOf(deploymentsTo('production')[0]!).approvals).toEqual([
