@@ -56,6 +56,11 @@ export interface PipelineOptions {
   candidateConfig?: string;
   /** Changes the pull request makes to the checkout before the pipeline runs (tests and the demo use it). */
   prepare?: (write: (path: string, text: string) => Promise<void>) => Promise<void>;
+  /**
+   * Runs one step (default: the built bundle, as the runner does). A test may run the actions'
+   * sources in process instead, to check what they write without a build.
+   */
+  runStep?: (action: string, options: RunOptions) => Promise<RunResult>;
 }
 
 /** The commit the pull request is based on, as its event payload names it. */
@@ -78,7 +83,7 @@ export async function runExamplePipeline(options: PipelineOptions): Promise<Pipe
     action: string,
     run: Omit<RunOptions, 'standIns' | 'job'>,
   ) => {
-    const result = await runBundle(action, { ...run, standIns, job });
+    const result = await (options.runStep ?? runBundle)(action, { ...run, standIns, job });
     const record = { job, step: name, result };
     steps.push(record);
     options.onStep?.(record);

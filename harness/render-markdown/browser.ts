@@ -1,0 +1,148 @@
+/**
+ * Renders Markdown as GitHub shows it, in Debian's Chromium (headless, through puppeteer-core:
+ * nothing is downloaded): the HTML of markdown.ts in GitHub's own Markdown stylesheet
+ * (github-markdown-css, light or dark), and each ```mermaid fence drawn to SVG by the mermaid
+ * package from node_modules, with the theme GitHub picks for the colour mode. Then reads back
+ * what a reader would see wrong: Markdown left as text, a table cut or padded, a chart that did
+ * not draw, a link encoded twice, an error on the console.
+ *
+ * One browser, one page per colour mode: mermaid (3 MB) is loaded once per page and each
+ * document replaces the page's article, so a test renders dozens of documents in seconds.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { renderMarkdown } from './markdown.js';
+import { showDocument, type MermaidApi } from './in-page.js';
+
+/** Debian's Chromium (`apt-get install chromium`); CHROMIUM_PATH names another. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export type ColourMode = 'light' | 'dark';
+
+/** Widths of the column GitHub gives a pull-request comment and a job summary, in CSS pixels. */
+export const WIDTHS = { comment: 800, summary: 1000 } as const;
+
+export interface RenderedDocument {
+  /** Everything a reader would see wrong; empty when the document renders cleanly. */
+  problems: string[];
+  /** How many mermaid charts were drawn to SVG. */
+  charts: number;
+  /** The rendered text, as a reader would copy it. */
+  text: string;
+}
+
+const require = createRequire(import.meta.url);
+const asset = (name: string) => require.resolve(name);
+
+const STYLESHEETS: Record<ColourMode, string> = {
+  light: 'github-markdown-css/github-markdown-light.css',
+  dark: 'github-markdown-css/github-markdown-dark.css',
+};
+/** GitHub's page background behind a comment (the stylesheet colours only the article). */
+const BACKGROUNDS: Record<ColourMode, string> = { light: '#ffffff', dark: '#0d1117' };
+/** The mermaid theme GitHub draws with in each colour mode; a chart's init directive overrides it. */
+const MERMAID_THEMES: Record<ColourMode, string> = { light: 'default', dark: 'dark' };
+
+export class MarkdownRenderer {
+  private readonly pages = new Map<ColourMode, Promise<Page>>();
+  /** Each page shows one document at a time: renders wait for the one before on their page. */
+  private readonly queues = new Map<ColourMode, Promise<unknown>>();
+
+  private constructor(private readonly browser: Browser) {}
+
+  /** Starts Chromium; fails with what to install when it is missing. */
+  static async start(): Promise<MarkdownRenderer> {
+    if (!existsSync(CHROMIUM))
+      throw new Error(
+        `Chromium is not installed at ${CHROMIUM}: the rendering check draws Markdown and mermaid charts as GitHub does, in a real browser. Install it with \`apt-get install chromium\` (README, "Try it"), or set CHROMIUM_PATH to another Chromium.`,
+      );
+    const browser = await puppeteer.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      // --no-sandbox: CI runs as root in a container, where Chromium's sandbox cannot start.
+      args: ['--no-sandbox', '--disable-gpu', '--font-render-hinting=none'],
+    });
+    return new MarkdownRenderer(browser);
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+  }
+
+  /**
+   * Renders one document and checks it. Callers may call this concurrently: documents of one
+   * colour mode are rendered one after another, the two modes side by side.
+   */
+  render(
+    markdown: string,
+    options: { mode?: ColourMode; width?: number; screenshot?: string } = {},
+  ): Promise<RenderedDocument> {
+    const mode = options.mode ?? 'light';
+    const next = (this.queues.get(mode) ?? Promise.resolve()).then(() =>
+      this.renderNow(markdown, { ...options, mode }),
+    );
+    this.queues.set(
+      mode,
+      next.catch(() => undefined),
+    );
+    return next;
+  }
+
+  private async renderNow(
+    markdown: string,
+    { mode = 'light', width = WIDTHS.comment, screenshot }: Parameters<typeof this.render>[1] & {},
+  ): Promise<RenderedDocument> {
+    const { html, tableProblems } = await renderMarkdown(markdown);
+    const page = await this.page(mode);
+    const consoleErrors: string[] = [];
+    const onConsole = (message: { type(): string; text(): string }) => {
+      if (message.type() === 'error') consoleErrors.push(`console error: ${message.text()}`);
+    };
+    const onPageError = (error: unknown) => consoleErrors.push(`page error: ${String(error)}`);
+    page.on('console', onConsole);
+    page.on('pageerror', onPageError);
+    try {
+      await page.setViewport({ width, height: 800 });
+      const found = await page.evaluate(showDocument, html);
+      if (screenshot)
+        await (await page.$('article'))!.screenshot({ path: screenshot as `${string}.png` });
+      return {
+        problems: [...tableProblems.map((p) => `table: ${p}`), ...found.problems, ...consoleErrors],
+        charts: found.charts,
+        text: found.text,
+      };
+    } finally {
+      page.off('console', onConsole);
+      page.off('pageerror', onPageError);
+    }
+  }
+
+  private page(mode: ColourMode): Promise<Page> {
+    let page = this.pages.get(mode);
+    if (!page) {
+      page = this.openPage(mode);
+      this.pages.set(mode, page);
+    }
+    return page;
+  }
+
+  private async openPage(mode: ColourMode): Promise<Page> {
+    const page = await this.browser.newPage();
+    const css = await readFile(asset(STYLESHEETS[mode]), 'utf8');
+    await page.setContent(
+      `<!doctype html><html><head><meta charset="utf-8"><style>${css}</style><style>
+        body { margin: 0; background: ${BACKGROUNDS[mode]}; }
+        article.markdown-body { box-sizing: border-box; padding: 16px 24px; }
+        .mermaid-chart { margin-bottom: 16px; }
+      </style></head><body><article class="markdown-body"></article></body></html>`,
+    );
+    await page.addScriptTag({ path: asset('mermaid/dist/mermaid.min.js') });
+    await page.evaluate((theme) => {
+      const { mermaid } = window as unknown as { mermaid: MermaidApi };
+      mermaid.initialize({ startOnLoad: false, theme, securityLevel: 'strict' });
+    }, MERMAID_THEMES[mode]);
+    return page;
+  }
+}

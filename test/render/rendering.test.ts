@@ -1,0 +1,191 @@
+/**
+ * What reviewers and approvers read, rendered as GitHub renders it: the golden comments, and the
+ * job summaries of every step of the example pipeline (run from source, in process), drawn in
+ * Debian's Chromium with GitHub's Markdown stylesheet and mermaid (harness/render-markdown/),
+ * in the light and the dark theme. A document fails on Markdown left as text, a table row with
+ * another cell count than its header, a chart that did not draw, a link encoded twice, or an
+ * error on the console.
+ *
+ * Chromium is required, not optional: without it the test fails and says what to install.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateData } from '../../actions/validate-data/src/run.js';
+import { runExamplePipeline, type PipelineRun } from '../../examples/pipeline.js';
+import {
+  MarkdownRenderer,
+  WIDTHS,
+  type ColourMode,
+} from '../../harness/render-markdown/browser.js';
+import { REPOSITORY_ROOT } from '../../harness/runner/run-bundle.js';
+import { StandIns } from '../../harness/stand-ins/index.js';
+import { exampleWorkspace } from '../actions/workspace.js';
+import { FakeGitHub } from '../fakes/github-port.js';
+import { runInProcess } from '../helpers/in-process.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { inProcessSteps } from './in-process-step.js';
+
+const MODES: ColourMode[] = ['light', 'dark'];
+const GOLDEN = join(REPOSITORY_ROOT, 'examples', 'comments');
+
+let renderer: MarkdownRenderer;
+let standIns: StandIns;
+let pipeline: Promise<PipelineRun>;
+/** The action each step of the pipeline ran, in order. */
+const actions: string[] = [];
+
+beforeAll(async () => {
+  renderer = await MarkdownRenderer.start();
+  standIns = await StandIns.start();
+  const step = inProcessSteps(standIns, new FakeGitHub(standIns.github.url));
+  pipeline = runExamplePipeline({
+    root: join(await tempDir('mlops-render-'), 'run'),
+    standIns,
+    runStep: (action, options) => {
+      actions.push(action);
+      return step(action, options);
+    },
+  });
+  // Reported by the tests that use it.
+  pipeline.catch(() => undefined);
+});
+afterAll(async () => {
+  await renderer?.close();
+  await standIns?.stop();
+});
+
+/** Every problem of a document in both colour modes, each line prefixed with where it was seen. */
+async function problemsOf(markdown: string, width: number = WIDTHS.comment): Promise<string[]> {
+  const rendered = await Promise.all(
+    MODES.map((mode) => renderer.render(markdown, { mode, width })),
+  );
+  return rendered.flatMap((r, i) => r.problems.map((p) => `${MODES[i]}: ${p}`));
+}
+
+describe('the rendering check', { timeout: 60_000 }, () => {
+  it('catches what a reader would see wrong', async () => {
+    const cases: [string, string, RegExp][] = [
+      // validate-data's summary before inlineCode named empty values: GFM has no empty code span.
+      [
+        'empty code span',
+        '| field | observed |\n| --- | --- |\n| `churned` | `` |\n',
+        /raw Markdown: a backtick/,
+      ],
+      // promote-model's Release link before markdownLink kept GitHub's own escapes.
+      [
+        'double-encoded link',
+        '| Release | [churn@v1](https://github.com/o/r/releases/tag/churn%2540v1) |\n| --- | --- |\n',
+        /link: .*%2540v1 is percent-encoded twice/,
+      ],
+      // A delimiter row with fewer cells than the header: not a table, shown as text.
+      ['unparsed table', '| a | b |\n| --- |\n', /a table delimiter row/],
+      ['unparsed bold', '** not bold**', /a pair of asterisks/],
+      ['tag as text', '&lt;details&gt; shown', /an HTML tag shown as text/],
+      [
+        'row wider than its header',
+        '| a | b |\n| --- | --- |\n| 1 | 2 | 3 |\n',
+        /table: line 3: row 1 has 3 cells, its header 2/,
+      ],
+      [
+        'row narrower than its header',
+        '| a | b |\n| --- | --- |\n| 1 |\n',
+        /table: line 3: row 1 has 1 cells, its header 2/,
+      ],
+      [
+        'broken chart',
+        '```mermaid\nxychart-beta\n  nonsense\n```\n',
+        /mermaid: chart 1 did not draw/,
+      ],
+    ];
+    for (const [name, markdown, expected] of cases) {
+      const problems = await problemsOf(markdown);
+      expect(problems.join('\n'), name).toMatch(expected);
+    }
+    // GitHub's sanitising: scripts and inline styles go, <details> and <sub> stay.
+    const clean = await renderer.render(
+      '<details><summary>More</summary>\n\n<sub>small</sub> <b style="color:red">b</b><script>alert(1)</script>\n\n</details>',
+    );
+    expect(clean.problems).toEqual([]);
+    expect(clean.text).toContain('More');
+    expect(clean.text).not.toContain('alert');
+  });
+
+  it.each(['compare-metrics.md', 'compare-metrics-two-models.md'])(
+    'golden comment %s renders cleanly, its charts drawn, in both themes',
+    async (file) => {
+      const markdown = await readFile(join(GOLDEN, file), 'utf8');
+      const charts = (markdown.match(/^```mermaid$/gm) ?? []).length;
+      expect(charts).toBeGreaterThan(0);
+      for (const mode of MODES) {
+        const rendered = await renderer.render(markdown, { mode });
+        expect(rendered.problems, `${file} (${mode})`).toEqual([]);
+        expect(rendered.charts).toBe(charts);
+      }
+    },
+  );
+
+  it('covers every golden comment', async () => {
+    const files = (await readdir(GOLDEN)).filter((f) => f.endsWith('.md')).sort();
+    expect(files).toEqual(['compare-metrics-two-models.md', 'compare-metrics.md']);
+  });
+});
+
+describe('job summaries of the example pipeline', { timeout: 120_000 }, () => {
+  it('every step writes a summary that renders cleanly', async () => {
+    const run = await pipeline;
+    expect(new Set(actions)).toEqual(
+      new Set([
+        'validate-data',
+        'train-model',
+        'evaluate-model',
+        'promote-model',
+        'compare-metrics',
+      ]),
+    );
+    for (const { job, step, result } of run.steps) {
+      expect(result.summary.trim(), `${job}: ${step}`).not.toBe('');
+      expect(await problemsOf(result.summary, WIDTHS.summary), `${job}: ${step}`).toEqual([]);
+    }
+    // The pull request's comment is the compare step's comment file.
+    const comment = await readFile(run.comparison.outputs['comment-file']!, 'utf8');
+    expect(await problemsOf(comment)).toEqual([]);
+  });
+
+  it("promote-model's production summary links the release once encoded (%40, not %2540)", async () => {
+    const run = await pipeline;
+    const production = run.steps.find(
+      (s) => s.job === 'release-production' && s.result.outputs['release-url'],
+    )?.result;
+    expect(production, 'a production promotion that keeps a release').toBeDefined();
+    const release = production!.outputs['release-url'];
+    expect(release, 'the production promotion keeps a release').toMatch(/%40/);
+    expect(await problemsOf(production!.summary, WIDTHS.summary)).toEqual([]);
+    expect(production!.summary).toContain(`(${release})`);
+    // The bug as it was (encodeURI over GitHub's URL) is caught in this very summary.
+    const encodedTwice = production!.summary.replace(`(${release})`, `(${encodeURI(release!)})`);
+    expect((await problemsOf(encodedTwice, WIDTHS.summary)).join('\n')).toMatch(
+      /link: .*%2540.* is percent-encoded twice/,
+    );
+  });
+
+  it("validate-data's summary names an empty observed value instead of a pair of backticks", async () => {
+    const job = await exampleWorkspace();
+    const lines = (await readFile(join(job.workspace, 'data', 'eval.csv'), 'utf8')).split('\n');
+    // An empty cell in the required `contract` column: the finding's observed value is "".
+    lines[1] = lines[1]!.replace(/,(one-year|two-year|month-to-month),/, ',,');
+    await job.write('data/empty.csv', lines.join('\n'));
+    const result = await runInProcess(validateData, {
+      ...job,
+      inputs: { data: 'data/empty.csv', schema: 'examples/churn/schema.yaml' },
+    });
+    expect(result.outputs.valid).toBe('false');
+    expect(result.summary).toContain('_(empty)_');
+    expect(await problemsOf(result.summary, WIDTHS.summary)).toEqual([]);
+    // The bug as it was (an empty code span) is caught in this very summary.
+    const rawBackticks = result.summary.replace('_(empty)_', '``');
+    expect((await problemsOf(rawBackticks, WIDTHS.summary)).join('\n')).toMatch(
+      /raw Markdown: a backtick/,
+    );
+  });
+});
