@@ -14,15 +14,21 @@ import { artifactServiceAvailable, uploadArtifact } from '../artifacts/model-art
 import { readStructuredFile } from '../files/structured.js';
 import { describeNotable, evaluateGates, type GateResult } from '../gates/judge.js';
 import { gatePolicyFor, type GatesFrom, type PolicySource } from '../gates/policy-source.js';
-import { manifestSchema } from '../lineage/manifest.js';
+import { manifestSchema, type Manifest } from '../lineage/manifest.js';
 import { summariseRuntime, type RuntimeSummary } from '../lineage/runtime.js';
 import { loadMetrics, type LoadedMetrics } from '../metrics/report.js';
-import { openRegistry } from '../registry/github-registry.js';
+import { openRegistry, type Registry } from '../registry/github-registry.js';
 import { resolveBaseline, summarizeBaseline, type ResolvedBaseline } from './baseline.js';
-import { COMPARISON_FORMAT, type ComparisonDocument, type LineageSide } from './document.js';
+import { describeChanges, publishedManifest } from './changes.js';
+import {
+  COMPARISON_FORMAT,
+  type ComparisonDocument,
+  type Cost,
+  type LineageSide,
+} from './document.js';
 import { commentArtifactName, reportArtifactName, writeCommentRequest } from './fork-comment.js';
 import { policyAnnotation } from './policy-note.js';
-import { postSection, renderSection } from './post.js';
+import { postSection, renderSection, type CommentMode } from './post.js';
 
 export interface ComparisonRequest {
   model: string;
@@ -33,10 +39,14 @@ export interface ComparisonRequest {
   gates?: string;
   gatesFrom: GatesFrom;
   manifest?: string;
+  /** Production's manifest as a file; otherwise the one published with the model in production. */
+  baselineManifest?: string;
   history: number;
   token: string;
-  /** Post the sticky comment on the pull request. */
-  comment: boolean;
+  /** When to post the sticky comment on the pull request (post.ts). */
+  comment: CommentMode;
+  /** Handles to @-mention in the comment when the verdict is fail or warn, already validated. */
+  mention?: readonly string[];
 }
 
 export interface ComparisonOutcome {
@@ -56,8 +66,10 @@ export async function compareCandidate(
   log: Runner,
 ): Promise<ComparisonOutcome> {
   const { model } = request;
+  const started = performance.now();
   const context = step.context();
   const candidate = await loadMetrics(request.metrics, 'metrics file');
+  const manifest = await candidateManifest(request);
   const registry = request.baseline
     ? undefined
     : await openRegistry(request.token, context, log, step.github);
@@ -97,14 +109,23 @@ export async function compareCandidate(
     baselineSlices: baseline?.slices,
     candidateSkipped: candidate.skipped,
   });
-  const document = comparisonDocument(
-    request,
-    candidate,
-    resolved,
-    result,
-    policySource,
-    await candidateLineage(request, candidate, context),
-  );
+  const production = await productionManifest(request, resolved, registry, log);
+  const document: ComparisonDocument = {
+    ...comparisonDocument(
+      request,
+      candidate,
+      resolved,
+      result,
+      policySource,
+      candidateLineage(candidate, manifest, context),
+    ),
+    ...(manifest && production
+      ? {
+          changes: describeChanges(manifest, production.manifest, production.source),
+        }
+      : {}),
+    cost: costOf(manifest, started),
+  };
 
   const dir = await createStepDir(context.tempDir, 'compare-metrics', model);
   const reportPath = join(dir, 'comparison.json');
@@ -152,10 +173,11 @@ export async function compareCandidate(
 
   let commentUrl = '';
   let commentArtifact = '';
-  if (request.comment) {
+  if (request.comment !== 'never') {
     const posted = await postSection({
       document,
-      links: withArtifact,
+      mode: request.comment,
+      links: { ...withArtifact, ...(request.mention ? { mentions: request.mention } : {}) },
       token: request.token,
       repository: context.repository,
       pullRequestNumber: context.pullRequest?.number,
@@ -288,11 +310,7 @@ function side(loaded: LoadedMetrics): ComparisonDocument['candidate'] {
 const SHA = /^[0-9a-f]{1,64}$/;
 const ifSha = (value: string | undefined) => (value && SHA.test(value) ? value : undefined);
 
-async function candidateLineage(
-  request: ComparisonRequest,
-  candidate: LoadedMetrics,
-  context: RunContext,
-): Promise<LineageSide> {
+async function candidateManifest(request: ComparisonRequest): Promise<Manifest | undefined> {
   const manifest = request.manifest
     ? await readStructuredFile(request.manifest, manifestSchema, 'manifest')
     : undefined;
@@ -301,6 +319,62 @@ async function candidateLineage(
       `The manifest "${request.manifest}" is for model "${manifest.model.name}", not "${request.model}". Pass the manifest output of the train-model step of this model.`,
     );
   }
+  return manifest;
+}
+
+/** Production's manifest: the `baseline-manifest` file, or the one published with the model in production. */
+async function productionManifest(
+  request: ComparisonRequest,
+  resolved: ResolvedBaseline,
+  registry: Registry | undefined,
+  log: Logger,
+): Promise<{ manifest: Manifest; source: 'release' | 'file' } | undefined> {
+  if (!request.manifest) return undefined;
+  if (request.baselineManifest) {
+    const manifest = await readStructuredFile(
+      request.baselineManifest,
+      manifestSchema,
+      'baseline manifest',
+    );
+    if (manifest.model.name !== request.model)
+      throw new UserError(
+        `The baseline manifest "${request.baselineManifest}" is for model "${manifest.model.name}", not "${request.model}". Pass the manifest of the model the candidate is compared with.`,
+      );
+    return { manifest, source: 'file' };
+  }
+  if (resolved.source.kind !== 'registry' || !registry) return undefined;
+  const manifest = await publishedManifest(registry, resolved.source.deployment, log);
+  return manifest ? { manifest, source: 'release' } : undefined;
+}
+
+/** Training time from the candidate's manifest, and the comparison's own time up to now. */
+function costOf(manifest: Manifest | undefined, started: number): Cost {
+  const training = manifest?.training;
+  return {
+    ...(training
+      ? {
+          training: {
+            seconds: training.durationSeconds,
+            ...(training.restoredFrom
+              ? {
+                  restoredFrom: prune({
+                    runUrl: training.restoredFrom.runUrl,
+                    restoreSeconds: training.restoredFrom.restoreSeconds,
+                  }),
+                }
+              : {}),
+          },
+        }
+      : {}),
+    comparisonSeconds: (performance.now() - started) / 1000,
+  };
+}
+
+function candidateLineage(
+  candidate: LoadedMetrics,
+  manifest: Manifest | undefined,
+  context: RunContext,
+): LineageSide {
   return prune({
     version: candidate.version ?? manifest?.model.version,
     fingerprint: ifSha(candidate.fingerprint ?? manifest?.fingerprint),

@@ -10,6 +10,7 @@ import type { GateResult, MetricStatus, NotableChange, Verdict } from '../gates/
 import { confusionMatrixSchema, residualQuantilesSchema } from '../metrics/report.js';
 import { policySourceSchema } from '../gates/policy-source.js';
 import { runtimeSummarySchema } from '../lineage/runtime.js';
+import { changesSchema } from './changes.js';
 
 export const COMPARISON_FORMAT = 'mlops-actions/comparison@1';
 
@@ -85,6 +86,21 @@ const notableChange = z.object({
 const bothSides = <T extends z.ZodType>(schema: T) =>
   z.object({ candidate: schema, baseline: schema.optional() });
 
+const seconds = z.number().nonnegative().max(1e9);
+const costSchema = z.object({
+  training: z
+    .object({
+      /** How long the command ran; on a cache hit, the training the restore saved. */
+      seconds,
+      restoredFrom: z
+        .object({ runUrl: z.string().max(2000).optional(), restoreSeconds: seconds.optional() })
+        .optional(),
+    })
+    .optional(),
+  comparisonSeconds: seconds,
+});
+export type Cost = z.output<typeof costSchema>;
+
 /** Which baseline was used and why, as the comment states it. */
 const baselineSummarySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('file'), path: z.string() }),
@@ -143,6 +159,10 @@ export const comparisonDocumentSchema = z.object({
   /** Regression: the quantiles of prediction − label. */
   residuals: bothSides(residualQuantilesSchema).optional(),
   lineage: z.object({ candidate: lineageSide, baseline: lineageSide.optional() }).optional(),
+  /** What the pull request changed in config, data and environment since production (changes.ts). */
+  changes: changesSchema.optional(),
+  /** What it cost: training (or the cache hit that saved it) and the comparison itself. */
+  cost: costSchema.optional(),
   /** The recent models in the baseline environment, oldest first. */
   history: z
     .array(z.object({ version: z.string(), metrics: z.record(z.string(), z.number()) }))

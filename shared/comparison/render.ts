@@ -16,12 +16,14 @@ import {
   SEVERITY,
   type GateResult,
   type MetricComparison,
+  type NotableChange,
   type MetricStatus,
   type SliceComparison,
   type SliceValue,
   type Verdict,
 } from '../gates/judge.js';
 import { escapeMarkdown, inlineCode, markdownLink, markdownTable } from '../markdown/escape.js';
+import { metricDirection } from '../metrics/direction.js';
 import type { RuntimeSummary } from '../lineage/runtime.js';
 import { metricChart } from './chart.js';
 import { gateResultOf, type BaselineSummary, type ComparisonDocument } from './document.js';
@@ -88,8 +90,13 @@ export const VERDICT_ICON: Record<Verdict, string> = {
 };
 
 /** The heading of a model's section, also used for the status table of a multi-model comment. */
-function headline(model: string, candidateVersion: string | undefined, verdict: Verdict): string {
-  return `${escapeMarkdown(model)}${candidateVersion ? ` ${code(candidateVersion)}` : ''} ${HEADLINE[verdict]}`;
+function headline(
+  model: string,
+  candidateVersion: string | undefined,
+  verdict: Verdict,
+  notable?: readonly NotableChange[],
+): string {
+  return `${escapeMarkdown(model)}${candidateVersion ? ` ${code(candidateVersion)}` : ''} ${HEADLINE[verdict]}${headlineNote(notable)}`;
 }
 
 export function renderComparison(
@@ -104,8 +111,9 @@ export function renderComparison(
     ? `the full report is in the artifact ${inlineCode(links.reportArtifact)} of this run`
     : "the full report is in the step's `report` output";
   const fixedHead: string[] = [
-    `### ${headline(model, candidate.version, result.verdict)}`,
+    `### ${headline(model, candidate.version, result.verdict, view.notable)}`,
     tally(result),
+    notableList(view.notable, Boolean(baseline), pointer) ?? '',
     describeBaseline(view.baselineSource, baseline, links),
   ];
   const policyNote = renderPolicyNote(view.policy);
@@ -161,10 +169,17 @@ export function renderComparison(
   tables.push(
     take((space) => metricTable(key, baselineHeader, space, pointer), 'The metrics table was'),
   );
+  if (view.confusion || view.residuals)
+    tables.push(
+      take(
+        (space) => errorSection(view, baselineHeader, space, pointer),
+        'The confusion matrix or residual summary was',
+      ),
+    );
   if (result.slices.length)
     tables.push(
       take(
-        (space) => sliceSection(result.slices, baselineHeader, space, pointer),
+        (space) => sliceSection(result.slices, result.notable, baselineHeader, space, pointer),
         'The slices were',
       ),
     );
@@ -184,7 +199,7 @@ export function renderComparison(
   // Even the fixed parts do not fit (very little room left by other models' sections): the
   // headline, the tally and where to find everything.
   return join([
-    `### ${headline(model, candidate.version, result.verdict)}`,
+    `### ${headline(model, candidate.version, result.verdict, view.notable)}`,
     tally(result),
     `_This section was shortened to fit GitHub's comment size limit: ${pointer}._`,
   ]);
@@ -317,25 +332,46 @@ function sliceCell(value: SliceValue | undefined): string {
   );
 }
 
-/** Per metric, its slices worst first, in one collapsible section; failing slice rules open it. */
+/**
+ * Per metric, its slices by change against the baseline, the largest regression first, in one
+ * collapsible section; failing slice rules open it. The slices that moved beyond the noise are
+ * marked in a named column; the worst and best by value only where a rule judges them.
+ */
 function sliceSection(
   slices: readonly SliceComparison[],
+  notable: readonly NotableChange[],
   baselineHeader: string,
   budget: number,
   pointer: string,
 ): string {
-  // Judged slices first, then the most troubled; a bounded list, the rest in the report.
+  const moved = (metric: string) =>
+    notable.filter((n) => n.metric === metric && n.slice !== undefined);
+  const regressed = (s: SliceComparison) => moved(s.metric).some((n) => n.kind === 'regression');
+  // Judged slices first, then those with a regression beyond the noise, then the rest.
   const ordered = [...slices].sort(
     (a, b) =>
-      SEVERITY[b.status] - SEVERITY[a.status] || Number(Boolean(b.rule)) - Number(Boolean(a.rule)),
+      SEVERITY[b.status] - SEVERITY[a.status] ||
+      Number(regressed(b)) - Number(regressed(a)) ||
+      Number(Boolean(b.rule)) - Number(Boolean(a.rule)),
   );
   const listed = ordered.slice(0, MAX_REASONS);
   const summaryLines = listed.map((s) => {
-    const worst = s.worst
-      ? `worst ${code(s.worst.slice)} ${format(s.worst.value)}`
-      : 'no judged slice';
-    const gap = s.gap !== undefined ? `, gap ${format(s.gap)}` : '';
-    return `- ${STATUS[s.status]} ${code(s.metric)}: ${worst}${gap}${s.rule ? ` (${escapeMarkdown(s.rule)})` : ''}`;
+    const changes = moved(s.metric);
+    const worstChange = changes.find((n) => n.kind === 'regression');
+    const bestChange = changes.find((n) => n.kind === 'improvement');
+    const change = (n: NotableChange) =>
+      `${code(n.slice!)} ${format(n.baseline)} → ${format(n.candidate)}`;
+    const parts = [
+      worstChange ? `largest regression ${change(worstChange)}` : '',
+      bestChange ? `largest improvement ${change(bestChange)}` : '',
+    ].filter(Boolean);
+    const movedText = parts.length ? parts.join(', ') : 'no slice moved beyond the noise';
+    const uses = extremesUsed(s.rule);
+    const byValue =
+      uses.worst && s.worst
+        ? `; worst by value ${code(s.worst.slice)} ${format(s.worst.value)}${uses.best && s.gap !== undefined ? `, gap ${format(s.gap)}` : ''}`
+        : '';
+    return `- ${STATUS[s.status]} ${code(s.metric)}: ${movedText}${byValue}${s.rule ? ` (${escapeMarkdown(s.rule)})` : ''}`;
   });
   if (ordered.length > listed.length)
     summaryLines.push(
@@ -345,30 +381,63 @@ function sliceSection(
   const parts: string[] = [summaryLines.join('\n')];
   let room = budget - parts[0]!.length - 120;
   for (const slice of listed) {
-    // Worst first (whichever way is better), slices too small to judge last.
-    const ascending = !slice.worst || !slice.best || slice.worst.value <= slice.best.value;
-    const order = (row: (typeof slice.rows)[number]) =>
-      row.candidate === undefined || row.ignored
+    // Which way is better: the extremes say when they differ, else the metric's name.
+    const higher =
+      slice.worst && slice.best && slice.worst.value !== slice.best.value
+        ? slice.worst.value < slice.best.value
+        : metricDirection(slice.metric) !== 'lower';
+    const gain = (row: (typeof slice.rows)[number]) =>
+      row.candidate === undefined || row.baseline === undefined || row.ignored
         ? Infinity
-        : ascending
-          ? row.candidate.value
-          : -row.candidate.value;
+        : (row.candidate.value - row.baseline.value) * (higher ? 1 : -1);
+    const changes = moved(slice.metric);
+    const largest = {
+      regression: changes.find((n) => n.kind === 'regression')?.slice,
+      improvement: changes.find((n) => n.kind === 'improvement')?.slice,
+    };
+    const marks = (row: (typeof slice.rows)[number]): string => {
+      if (row.ignored) return 'too few examples, not judged';
+      const change = changes.find((n) => n.slice === row.slice);
+      if (!change) return '';
+      if (change.kind === 'regression')
+        return row.slice === largest.regression ? '⚠️ largest regression' : '⚠️ regression';
+      if (change.kind === 'improvement')
+        return row.slice === largest.improvement ? '✅ largest improvement' : '✅ improvement';
+      return '↕️ changed';
+    };
+    const uses = extremesUsed(slice.rule);
+    const byValue = uses.worst || uses.best;
     const rows = [...slice.rows]
-      .sort((a, b) => order(a) - order(b) || a.slice.localeCompare(b.slice))
+      .sort((a, b) => gain(a) - gain(b) || a.slice.localeCompare(b.slice))
       .map((row) => {
         const delta =
           row.candidate && row.baseline ? signed(row.candidate.value - row.baseline.value) : '—';
-        const note = row.ignored
-          ? 'too few examples, not judged'
-          : row.slice === slice.worst?.slice
-            ? 'worst'
-            : row.slice === slice.best?.slice
-              ? 'best'
-              : '';
-        return [code(row.slice), sliceCell(row.baseline), sliceCell(row.candidate), delta, note];
+        const cells = [
+          code(row.slice),
+          sliceCell(row.baseline),
+          sliceCell(row.candidate),
+          delta,
+          marks(row),
+        ];
+        if (byValue)
+          cells.push(
+            uses.worst && row.slice === slice.worst?.slice
+              ? 'worst'
+              : uses.best && row.slice === slice.best?.slice
+                ? 'best'
+                : '',
+          );
+        return cells;
       });
     const table = fitTable(
-      [`${code(slice.metric)} by slice`, baselineHeader, 'Candidate', 'Δ', ''],
+      [
+        `${code(slice.metric)} by slice`,
+        baselineHeader,
+        'Candidate',
+        'Δ',
+        'Beyond the noise',
+        ...(byValue ? [uses.best ? 'By value (gap rule)' : 'By value (worst-slice rule)'] : []),
+      ],
       rows,
       Math.max(0, room),
       (left) => `_${left} more ${left === 1 ? 'slice' : 'slices'}: ${pointer}._`,
@@ -382,6 +451,226 @@ function sliceSection(
     parts.join('\n\n'),
     open,
   );
+}
+
+/** How many notable changes the section lists under its headline. */
+const MAX_NOTABLE = 5;
+
+const NOTABLE_ICON: Record<NotableChange['kind'], string> = {
+  regression: '⚠️ worse',
+  improvement: '✅ better',
+  change: '↕️ changed',
+};
+
+/** The ungated notable regressions, counted in the headline: gated ones are their gate's. */
+function ungatedRegressions(notable: readonly NotableChange[] | undefined): number {
+  return (notable ?? []).filter((n) => n.kind === 'regression' && !n.gated).length;
+}
+
+function headlineNote(notable: readonly NotableChange[] | undefined): string {
+  const count = ungatedRegressions(notable);
+  return count
+    ? ` · ⚠️ ${count} notable ${count === 1 ? 'regression' : 'regressions'} without a gate`
+    : '';
+}
+
+/**
+ * The largest changes beyond the noise, gated or not, worst first: what a reviewer should see
+ * before any table. Undefined for a document without them (older versions, or no baseline).
+ */
+function notableList(
+  notable: readonly NotableChange[] | undefined,
+  hasBaseline: boolean,
+  pointer: string,
+): string | undefined {
+  if (!notable || !hasBaseline) return undefined;
+  if (!notable.length)
+    return '**No change beyond the noise:** every metric and slice the baseline also reports lies inside its confidence interval, or within 5% where it has none.';
+  const lines = notable.slice(0, MAX_NOTABLE).map((n) => {
+    const icon =
+      n.kind === 'regression' && SEVERITY[n.status] > 0
+        ? STATUS[n.status].split(' ')[0] + ' worse'
+        : NOTABLE_ICON[n.kind];
+    const where = n.slice === undefined ? code(n.metric) : `${code(n.metric)} on ${code(n.slice)}`;
+    const noise =
+      n.basis === 'ci' && n.ci
+        ? `outside the candidate's interval ${interval(n.ci)}`
+        : `${n.delta >= 0 ? '+' : '-'}${percent(Math.abs(n.delta) / Math.max(Math.abs(n.baseline), Math.abs(n.candidate)))}`;
+    const gate = n.gated
+      ? `gated: ${STATUS[n.status]}`
+      : n.kind === 'regression' && n.status !== 'info'
+        ? `no gate (${n.status})`
+        : 'no gate';
+    return `- ${icon}: ${where}: ${format(n.baseline)} → ${format(n.candidate)} (${signed(n.delta)}, ${noise}) · ${gate}`;
+  });
+  const rest = notable.slice(MAX_NOTABLE);
+  if (rest.length) {
+    const kinds = (['regression', 'improvement', 'change'] as const)
+      .map((kind) => [kind, rest.filter((n) => n.kind === kind).length] as const)
+      .filter(([, count]) => count > 0)
+      .map(([kind, count]) => `${count} ${kind}${count === 1 ? '' : 's'}`);
+    lines.push(
+      kinds.length === 1
+        ? `- +${kinds[0]!.replace(/^\d+ /, `${rest.length} more `)}: ${pointer}.`
+        : `- +${rest.length} more (${kinds.join(', ')}): ${pointer}.`,
+    );
+  }
+  return `**Notable changes** (beyond the noise, gated or not):\n${lines.join('\n')}`;
+}
+
+/** Most classes a confusion matrix in the comment shows; the rest are summed into "other". */
+const MAX_MATRIX_CLASSES = 10;
+/** Most cells marked as changed. */
+const MAX_MARKED_CELLS = 3;
+const MAX_CLASS_NAME = 40;
+
+type Matrix = NonNullable<ComparisonDocument['confusion']>['candidate'];
+
+/**
+ * The matrix over `shown` classes (by name) and one "other" class holding every other row and
+ * column, so that every count stays in the table.
+ */
+function foldMatrix(matrix: Matrix, shown: readonly string[]): number[][] {
+  const size = shown.length + 1;
+  const index = new Map(shown.map((name, i) => [name, i]));
+  const folded = Array.from({ length: size }, () => new Array<number>(size).fill(0));
+  matrix.classes.forEach((truth, i) => {
+    const row = index.get(truth) ?? shown.length;
+    matrix.classes.forEach((predicted, j) => {
+      folded[row]![index.get(predicted) ?? shown.length]! += matrix.matrix[i]?.[j] ?? 0;
+    });
+  });
+  return folded;
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+/**
+ * The confusion matrix, the candidate's counts with production's beside them in small, the
+ * cells whose share of the rows changed most in bold with an arrow. The classes with the most
+ * rows first, at most `limit`, the rest as "other".
+ */
+function confusionTable(
+  confusion: NonNullable<ComparisonDocument['confusion']>,
+  limit: number,
+): string {
+  const { candidate, baseline } = confusion;
+  const frequency = candidate.classes.map(
+    (name, i) => [name, sum(candidate.matrix[i] ?? [])] as const,
+  );
+  const ranked = [...frequency].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  // The most frequent classes, shown in the report's order.
+  const kept = new Set(ranked.slice(0, limit).map(([name]) => name));
+  const shown = candidate.classes.filter((name) => kept.has(name));
+  const others = candidate.classes.length - shown.length;
+  const hasOther = others > 0 || Boolean(baseline?.classes.some((name) => !shown.includes(name)));
+  const size = shown.length + (hasOther ? 1 : 0);
+  const cand = foldMatrix(candidate, shown);
+  const base = baseline ? foldMatrix(baseline, shown) : undefined;
+  const candidateTotal = sum(cand.flat());
+  const baselineTotal = base ? sum(base.flat()) : 0;
+  // The cells whose share of all rows moved most (shares: the two evaluations may differ in size).
+  const changes: { i: number; j: number; change: number }[] = [];
+  if (base && candidateTotal > 0 && baselineTotal > 0)
+    for (let i = 0; i < size; i++)
+      for (let j = 0; j < size; j++)
+        changes.push({
+          i,
+          j,
+          change: cand[i]![j]! / candidateTotal - base[i]![j]! / baselineTotal,
+        });
+  const largest = Math.max(0, ...changes.map((c) => Math.abs(c.change)));
+  const marked = new Map(
+    changes
+      .filter((c) => largest > 1e-12 && Math.abs(c.change) >= largest / 2)
+      .sort((a, b) => Math.abs(b.change) - Math.abs(a.change))
+      .slice(0, MAX_MARKED_CELLS)
+      .map((c) => [`${c.i},${c.j}`, c.change > 0 ? '↑' : '↓']),
+  );
+  const name = (i: number) =>
+    i < shown.length
+      ? inlineCode(clip(shown[i]!, MAX_CLASS_NAME))
+      : `other (${others} ${others === 1 ? 'class' : 'classes'})`;
+  const count = (value: number) => format(value);
+  const rows = Array.from({ length: size }, (_, i) => [
+    name(i),
+    ...Array.from({ length: size }, (_, j) => {
+      const arrow = marked.get(`${i},${j}`);
+      const value = arrow ? `**${count(cand[i]![j]!)} ${arrow}**` : count(cand[i]![j]!);
+      return base ? `${value} <sub>${count(base[i]![j]!)}</sub>` : value;
+    }),
+    count(sum(cand[i]!.slice(0, size))),
+  ]);
+  return markdownTable(
+    ['True ╲ predicted', ...Array.from({ length: size }, (_, j) => name(j)), 'Total'],
+    rows,
+  );
+}
+
+/**
+ * The confusion matrix (classification) or the residual quantiles (regression), candidate
+ * next to production; fewer classes when the room is short.
+ */
+function errorSection(
+  view: ComparisonDocument,
+  baselineHeader: string,
+  budget: number,
+  pointer: string,
+): string {
+  if (view.confusion) {
+    const { candidate, baseline } = view.confusion;
+    const classes = candidate.totalClasses ?? candidate.classes.length;
+    const note = [
+      'rows: the true class; columns: the predicted class',
+      baseline
+        ? `in small: ${baselineHeader}; in bold, the cells whose share of the rows changed most (↑ more, ↓ fewer)`
+        : '',
+      classes > candidate.classes.length
+        ? `the report holds the ${candidate.classes.length} most frequent of ${classes} classes`
+        : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
+    for (let limit = MAX_MATRIX_CLASSES; limit >= 2; limit--) {
+      const table = confusionTable(view.confusion, limit);
+      const text = details(
+        limit < classes
+          ? `Confusion matrix (the ${limit} most frequent of ${classes} classes)`
+          : 'Confusion matrix',
+        `<sub>${note}.</sub>\n\n${table}`,
+        candidate.classes.length <= 4,
+      );
+      if (text.length <= budget) return text;
+    }
+    return `_Confusion matrix left out to fit GitHub's comment size limit: ${pointer}._`;
+  }
+  if (view.residuals) {
+    const { candidate, baseline } = view.residuals;
+    const quantiles = ['p5', 'p25', 'p50', 'p75', 'p95'] as const;
+    const row = (label: string, side: typeof candidate) => [
+      label,
+      ...quantiles.map((q) => format(side[q])),
+    ];
+    return details(
+      'Residuals (prediction − label)',
+      markdownTable(
+        ['prediction − label', ...quantiles],
+        [row('Candidate', candidate), ...(baseline ? [row(baselineHeader, baseline)] : [])],
+      ),
+      true,
+    );
+  }
+  return '';
+}
+
+/** Which of the candidate's slice extremes a slice rule judges (its description, judge.ts). */
+function extremesUsed(rule: string | undefined): { worst: boolean; best: boolean } {
+  return {
+    worst: Boolean(rule && /worst/.test(rule)),
+    best: Boolean(rule && /best − worst/.test(rule)),
+  };
 }
 
 function short(hash: string | undefined, length = 12): string {

@@ -80,18 +80,25 @@ export async function postFromRun(
   };
   const commentPath = join(dir, 'comment.md');
   await writeFile(commentPath, renderSection(document, links).body);
-  const posted = await postSection({
-    document,
-    links,
-    token: input['github-token'],
-    repository: context.repository,
-    pullRequestNumber: request.pullRequest,
-    eventName: 'pull_request',
-    bodyFile: commentPath,
-    log: runner,
-    github: step.github,
-  });
-  if (!posted.posted)
+  // The modes and mentions are this workflow's own inputs: nothing in the artifact chooses them.
+  const posted =
+    input.comment === 'never'
+      ? ({ posted: false, why: 'held-back', reason: 'comment is "never"' } as const)
+      : await postSection({
+          document,
+          mode: input.comment,
+          links: { ...links, ...(input.mention ? { mentions: input.mention } : {}) },
+          token: input['github-token'],
+          repository: context.repository,
+          pullRequestNumber: request.pullRequest,
+          eventName: 'pull_request',
+          bodyFile: commentPath,
+          log: runner,
+          github: step.github,
+        });
+  if (!posted.posted && posted.why === 'held-back')
+    runner.info(`Nothing posted on pull request #${request.pullRequest}: ${posted.reason}.`);
+  else if (!posted.posted)
     throw new UserError(
       `The comment could not be posted on pull request #${request.pullRequest}: the token is read-only. Give the workflow "permissions: pull-requests: write".`,
     );
@@ -101,7 +108,7 @@ export async function postFromRun(
   set('report', documentPath);
   set('comment-file', commentPath);
   set('baseline-version', document.baseline?.version ?? '');
-  set('comment-url', posted.url);
+  set('comment-url', posted.posted ? posted.url : '');
   set('comment-artifact', '');
   set('report-artifact', '');
 }

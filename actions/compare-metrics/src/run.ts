@@ -14,7 +14,7 @@ export const compareMetrics: ActionDefinition<typeof inputs> = {
   async run(input: Inputs, runner: Runner, step: StepEnvironment) {
     await confineFileInputs(
       input,
-      ['metrics', 'baseline', 'gates', 'manifest'],
+      ['metrics', 'baseline', 'gates', 'manifest', 'baseline-manifest'],
       await stepConfinement(step.workspace, step.tempDir),
     );
     const set = (name: (typeof OUTPUTS)[number], value: string | boolean) =>
@@ -30,9 +30,11 @@ export const compareMetrics: ActionDefinition<typeof inputs> = {
       gates: input.gates,
       gatesFrom: input['gates-from'],
       manifest: input.manifest,
+      baselineManifest: input['baseline-manifest'],
       history: input.history,
       token: input['github-token'],
       comment: input.comment,
+      mention: input.mention,
     };
     const outcome = await compareCandidate(request, step, runner);
     const { verdict } = outcome.document;
