@@ -585,9 +585,13 @@ function heldPass(rows: HeldRows) {
     truePositive.fill(0);
     // Whole-number weights (counts, or ones) over few classes are tallied in integer cells of
     // the confusion matrix: one store a row instead of three, and exact in any order.
-    const integral =
-      cells !== undefined && (key !== -1 ? heldWeights === undefined : weights === null);
+    const whole = key !== -1 ? heldWeights === undefined : weights === null;
+    const integral = cells !== undefined && whole;
     if (integral) cells.fill(0);
+    // Continuous scores (a run per row) under whole-number weights: the first column's walk as
+    // distinctDrawnWalk (ranking.ts) does it, branching only on a positive row with a weight.
+    const countWalk = whole && first !== undefined && ends.length === n;
+    let above = 0;
     let total = 0;
     let logLoss = 0;
     let brier = 0;
@@ -624,6 +628,16 @@ function heldPass(rows: HeldRows) {
       if (rowLogLoss !== undefined) {
         logLoss += w * rowLogLoss[j]!;
         if (rowBrier !== undefined) brier += w * rowBrier[j]!;
+        if (countWalk) {
+          const own = positive[j]!;
+          falsePositives += w - w * own;
+          if (own === 1 && w > 0) {
+            truePositives += w;
+            above += w * falsePositives;
+            precisionSum += w * (truePositives / (truePositives + falsePositives));
+          }
+          continue;
+        }
         // w·1 and w·0 are exact, so this equals summing by branch, without the mispredictions.
         groupPositive += w * positive[j]!;
         groupAll += w;
@@ -650,6 +664,7 @@ function heldPass(rows: HeldRows) {
           if (t === p) truePositive[t]! += v;
         }
     tallies.total = total;
+    if (countWalk) area = truePositives * falsePositives - above;
     return {
       tallies,
       logLoss,

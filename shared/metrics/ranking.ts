@@ -74,11 +74,12 @@ export function rankingMetrics(column: RankedColumn, weighting: RankingWeights):
 
 /**
  * The walk of a column whose scores are all distinct (continuous scores), under a resample's
- * counts and no sample weights: `RankingWalk.group` of each row written out with the sums in
- * locals, four to six times faster (a bootstrap walks every score column of a million rows a
- * thousand times). The same operations in the same order, so the same values to the last bit: a
- * negative row adds `w·TP` to the area, which is exactly the `(w·(TP + TP))/2` of `group`
- * (doubling and halving are exact); a positive row adds 0 to it.
+ * counts and no sample weights: twice as fast as `RankingWalk.group` per row (a bootstrap walks
+ * every score column of a million rows a thousand times). Only a positive row with a count
+ * branches: the area, Σ over negatives of w·(positive weight above), is summed as Σ over
+ * positives of w·(negative weight below), TP·FP − Σ w·(negative weight above). Every term is a
+ * whole number below 2^53, so the area is exactly the integer the ordered walk sums; the
+ * precision terms are the same operations in the same order. Values equal to the last bit.
  */
 function distinctDrawnWalk(
   positive: Uint8Array,
@@ -87,20 +88,19 @@ function distinctDrawnWalk(
 ): RankingMetrics {
   let truePositives = 0;
   let falsePositives = 0;
-  let area = 0;
+  let above = 0;
   let precisionSum = 0;
   for (let j = 0; j < positive.length; j++) {
     const w = drawn[rows[j]!]!;
-    if (positive[j] === 1) {
-      if (w > 0) {
-        truePositives += w;
-        precisionSum += w * (truePositives / (truePositives + falsePositives));
-      }
-    } else {
-      area += w * truePositives;
-      falsePositives += w;
+    const p = positive[j]!;
+    falsePositives += w - w * p;
+    if (p === 1 && w > 0) {
+      truePositives += w;
+      above += w * falsePositives;
+      precisionSum += w * (truePositives / (truePositives + falsePositives));
     }
   }
+  const area = truePositives * falsePositives - above;
   return walkResult(truePositives, falsePositives, area, precisionSum);
 }
 
