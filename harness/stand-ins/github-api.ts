@@ -45,6 +45,11 @@ export interface Fault {
   body?: unknown;
   /** How many matching requests fail (default 1). */
   times?: number;
+  /**
+   * The request takes effect first and the fault is answered after, as when GitHub creates a
+   * deployment and then answers 502: what a client must not do twice.
+   */
+  afterEffect?: boolean;
 }
 
 interface Request {
@@ -178,10 +183,14 @@ export class GitHubApiStandIn extends LoopbackService {
     this.files.set(ref, tree);
   }
 
-  /** Requests that wrote something (POST, PATCH, PUT, DELETE) and were answered 2xx. */
+  /** Requests that wrote something (POST, PATCH, PUT, DELETE) and were answered 2xx; GraphQL queries read. */
   writes(): LoggedRequest[] {
     return this.log.filter(
-      (entry) => entry.method !== 'GET' && entry.status < 300 && !entry.injected,
+      (entry) =>
+        entry.method !== 'GET' &&
+        entry.path !== '/graphql' &&
+        entry.status < 300 &&
+        !entry.injected,
     );
   }
 
@@ -209,7 +218,7 @@ export class GitHubApiStandIn extends LoopbackService {
       (f) =>
         (f.method ?? method) === method && (f.path ?? /./).test(url.pathname) && (f.times ?? 1) > 0,
     );
-    if (fault) {
+    if (fault && !fault.afterEffect) {
       fault.times = (fault.times ?? 1) - 1;
       entry.injected = true;
       return reply({
@@ -265,6 +274,15 @@ export class GitHubApiStandIn extends LoopbackService {
     if (!Buffer.isBuffer(result.body) && !route.graphql) {
       const problem = checkResponse(method, route.template, result.status, result.body);
       if (problem) this.violations.push(`stand-in answered wrongly: ${problem}`);
+    }
+    if (fault?.afterEffect && result.status < 300) {
+      fault.times = (fault.times ?? 1) - 1;
+      entry.injected = true;
+      return reply({
+        status: fault.status,
+        headers: fault.headers,
+        body: fault.body ?? { message: 'Server Error' },
+      });
     }
     reply(result);
     this.afterReply?.(entry);
@@ -937,6 +955,20 @@ export class GitHubApiStandIn extends LoopbackService {
     );
     this.addStatus(deployment, { state: 'in_progress' }, 'github-actions[bot]');
     this.addStatus(deployment, { state: 'success' }, 'github-actions[bot]');
+    return deployment.id;
+  }
+
+  /**
+   * Records a deployment and its statuses as if they had been sent over the API (a test's
+   * history of earlier promotions), without the client's write throttling of one per second.
+   */
+  seedDeployment(
+    input: Record<string, any>,
+    states: string[],
+    login = 'github-actions[bot]',
+  ): number {
+    const deployment = this.recordDeployment(input, login);
+    for (const state of states) this.addStatus(deployment, { state, auto_inactive: false }, login);
     return deployment.id;
   }
 

@@ -6,12 +6,14 @@ import { randomUUID } from 'node:crypto';
 import { GitHubApiStandIn } from './github-api.js';
 import { ResultsServiceStandIn } from './results-service.js';
 
-export type TokenKind = 'read-write' | 'read-only' | 'personal';
+/** The workflow's GITHUB_TOKEN (read-write, or read-only as on a fork's PR), a PAT, a GitHub App installation token. */
+export type TokenKind = 'read-write' | 'read-only' | 'personal' | 'app';
 
 const TOKENS: Record<TokenKind, string> = {
   'read-write': GitHubApiStandIn.READ_WRITE_TOKEN,
   'read-only': GitHubApiStandIn.READ_ONLY_TOKEN,
   personal: GitHubApiStandIn.PERSONAL_TOKEN,
+  app: GitHubApiStandIn.APP_TOKEN,
 };
 
 export class StandIns {

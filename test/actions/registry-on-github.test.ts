@@ -1,0 +1,224 @@
+/**
+ * The registry and the sticky comment under GitHub's own rules, through the built bundles over
+ * the OpenAPI-checked stand-in: GitHub's `auto_inactive` rule (a job declaring `environment:`
+ * retires earlier non-production deployments there), GitHub App installation tokens (GET /user
+ * refused), the call budget of a default compare run on a busy pull request with a long
+ * production history, and creates that GitHub completed before answering 502.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { pullRequestEvent } from '../../harness/runner/events.js';
+import { StandIns } from '../../harness/stand-ins/index.js';
+import { createGitHubClient } from '../../shared/github/client.js';
+import { canonicalJson, sha256Text } from '../../shared/files/hash.js';
+import { DEPLOYMENT_PAYLOAD_FORMAT } from '../../shared/registry/github-registry.js';
+import { GitHubApiStandIn, OWNER, REPO } from '../../harness/stand-ins/github-api.js';
+import { recordingRunner } from '../helpers/recording-runner.js';
+import { exampleWorkspace, run } from './workspace.js';
+
+const standIns = await StandIns.start();
+afterAll(() => standIns.stop());
+const github = standIns.github;
+const job = await exampleWorkspace();
+await job.write('cand.json', JSON.stringify({ accuracy: 0.81 }));
+const client = await createGitHubClient(GitHubApiStandIn.READ_WRITE_TOKEN, recordingRunner(), {
+  GITHUB_API_URL: github.url,
+});
+const repo = { owner: OWNER, repo: REPO };
+/** The commit the runner checked out (GITHUB_SHA), which train-model records. */
+const CHECKOUT_SHA = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
+
+/** A model trained by the train-model bundle, with a metrics report, to promote. */
+const trained = (async () => {
+  const result = await run(
+    'train-model',
+    job,
+    {
+      'model-name': 'churn',
+      run: 'node examples/churn/train.mjs --train data/train.csv --eval data/eval.csv --model-out model/model.json --predictions-out model/predictions.csv',
+      config: 'examples/churn/config.json',
+      outputs: 'model/model.json\nmodel/predictions.csv',
+      seed: '1',
+    },
+    { standIns },
+  );
+  expect(result.exitCode, result.stdout).toBe(0);
+  const metrics = await job.write(
+    'metrics.json',
+    JSON.stringify({
+      format: 'mlops-actions/metrics-report@1',
+      model: 'churn',
+      version: result.outputs.version,
+      fingerprint: result.outputs.fingerprint,
+      metrics: { accuracy: { value: 0.8, n: 100 } },
+    }),
+  );
+  return { manifest: result.outputs.manifest!, metrics, version: result.outputs.version! };
+})();
+
+const promote = async (environment: string) => {
+  const model = await trained;
+  return run(
+    'promote-model',
+    job,
+    { 'model-name': 'churn', environment, manifest: model.manifest, metrics: model.metrics },
+    { standIns },
+  );
+};
+
+let prNumber = 500;
+const compare = (number: number, inputs: Record<string, string> = {}, token?: 'app') =>
+  run(
+    'compare-metrics',
+    job,
+    { 'model-name': 'churn', metrics: 'cand.json', ...inputs },
+    {
+      standIns,
+      event: { name: 'pull_request', payload: pullRequestEvent({ number }) },
+      ...(token ? { token } : {}),
+    },
+  );
+
+describe("GitHub's auto_inactive rule", () => {
+  it('leaves staging its model after a later job declaring environment: staging succeeds', async () => {
+    const promoted = await promote('staging');
+    expect(promoted.exitCode, promoted.stdout + promoted.stderr).toBe(0);
+    const ours = github.deployments.find((d) => d.task === 'model:churn')!;
+    expect(ours).toMatchObject({ environment: 'staging', production_environment: true });
+    // What the runner records for `environment: staging` in any later job, with GitHub's default
+    // auto_inactive: true. A deployment not marked production_environment would now be inactive.
+    github.environmentJob('staging');
+    expect(github.statuses.get(ours.id)![0]).toMatchObject({ state: 'success' });
+    const compared = await compare(++prNumber, {
+      'baseline-environment': 'staging',
+      comment: 'false',
+    });
+    expect(compared.exitCode, compared.stdout + compared.stderr).toBe(0);
+    expect(compared.outputs['baseline-version']).toBe((await trained).version);
+  });
+});
+
+describe('a GitHub App installation token', () => {
+  it("keeps one sticky comment over three runs, and leaves the workflow bot's comment alone", async () => {
+    const number = ++prNumber;
+    const first = await compare(number, { baseline: 'cand.json' });
+    expect(first.exitCode, first.stdout + first.stderr).toBe(0);
+    for (let i = 0; i < 3; i++) {
+      const result = await compare(number, { baseline: 'cand.json' }, 'app');
+      expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    }
+    const comments = github.comments.get(number)!;
+    expect(comments.map((c) => c.user.login)).toEqual([
+      'github-actions[bot]',
+      'mlops-reporter[bot]',
+    ]);
+    // GET /user refuses installation tokens; the account came from GraphQL's viewer.
+    expect(github.log.some((e) => e.path === '/user')).toBe(false);
+  });
+});
+
+/** Seeds production with `count` promotions as promote-model records them, the newest `failed` of them failed. */
+async function seedProductionHistory(count: number, failed: number): Promise<string> {
+  let current = '';
+  for (let i = 0; i < count; i++) {
+    const version = `v${String(i).padStart(11, '0')}`;
+    const succeeded = i < count - failed;
+    const report = {
+      format: 'mlops-actions/metrics-report@1',
+      model: 'churn',
+      version,
+      metrics: { accuracy: { value: 0.8, ci: [0.78, 0.82], n: 500 } },
+    };
+    let metricsUrl: string | undefined;
+    if (succeeded && i === count - failed - 1) {
+      const { data: release } = await client.rest.repos.createRelease({
+        ...repo,
+        tag_name: `churn@${version}`,
+      });
+      const { data: asset } = await client.rest.repos.uploadReleaseAsset({
+        ...repo,
+        baseUrl: github.url,
+        release_id: release.id,
+        name: 'metrics.json',
+        data: JSON.stringify(report) as unknown as string,
+        headers: { 'content-type': 'application/json' },
+      });
+      metricsUrl = asset.url;
+      current = version;
+    }
+    github.seedDeployment(
+      {
+        ref: 'f'.repeat(40),
+        task: 'model:churn',
+        environment: 'production',
+        production_environment: true,
+        payload: {
+          format: DEPLOYMENT_PAYLOAD_FORMAT,
+          model: 'churn',
+          version,
+          fingerprint: version.padEnd(64, '0'),
+          metrics: { accuracy: 0.8 },
+          metricsDigest: sha256Text(canonicalJson({ accuracy: 0.8 })),
+          ...(metricsUrl ? { metricsUrl } : {}),
+        },
+      },
+      ['in_progress', succeeded ? 'success' : 'failure'],
+    );
+  }
+  return current;
+}
+
+describe('the API call budget', () => {
+  it('compares on a pull request with 150 comments against 50 production promotions (10 failed) in at most 6 calls', async () => {
+    const current = await seedProductionHistory(50, 10);
+    const number = ++prNumber;
+    const first = await compare(number);
+    expect(first.exitCode, first.stdout + first.stderr).toBe(0);
+    // Reviewers and bots talk on the pull request after the first report.
+    const ours = github.comments.get(number)![0]!;
+    const filler = Array.from({ length: 150 }, (_, i) => ({
+      ...structuredClone(ours),
+      id: 90_000 + i,
+      body: `comment ${i}`,
+      user: { ...ours.user, login: 'reviewer' },
+    }));
+    github.comments.set(number, [ours, ...filler]);
+    await job.write('cand.json', JSON.stringify({ accuracy: 0.83 }));
+    const before = github.log.length;
+    const second = await compare(number);
+    expect(second.exitCode, second.stdout + second.stderr).toBe(0);
+    expect(second.outputs['baseline-version']).toBe(current);
+    const calls = github.log.slice(before).map((e) => `${e.method} ${e.operation}`);
+    expect(calls).toEqual([
+      'GET /repos/{owner}/{repo}/deployments',
+      'POST /graphql',
+      'GET /repos/{owner}/{repo}/releases/assets/{asset_id}',
+      'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      'POST /graphql',
+      'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
+    ]);
+    expect(github.comments.get(number)![0]!.body).toContain('0.83');
+    await job.write('cand.json', JSON.stringify({ accuracy: 0.81 }));
+  });
+});
+
+describe('creates GitHub completed before answering 502', () => {
+  it('leave one deployment and one release, promoted once', async () => {
+    github.inject({ method: 'POST', path: /\/deployments$/, status: 502, afterEffect: true });
+    github.inject({ method: 'POST', path: /\/releases$/, status: 502, afterEffect: true });
+    const before = { deployments: github.deployments.length, releases: github.releases.length };
+    const result = await promote('production');
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    const created = github.deployments.slice(before.deployments);
+    expect(created.map((d) => d.task)).toEqual(['model:churn']);
+    expect(github.statuses.get(created[0]!.id)![0]).toMatchObject({ state: 'success' });
+    expect(github.releases.slice(before.releases)).toHaveLength(1);
+    expect(result.annotations.map((a) => a.message).join('\n')).toMatch(
+      /answered 502 while creating the deployment[\s\S]*answered 502 while creating the draft release/,
+    );
+  });
+
+  it("saw no request outside GitHub's OpenAPI description or GraphQL schema", () => {
+    expect(github.violations).toEqual([]);
+    expect(CHECKOUT_SHA).toMatch(/^[0-9a-f]{40}$/);
+  });
+});
