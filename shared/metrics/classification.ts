@@ -136,8 +136,8 @@ export function matthewsCorrcoef(tallies: ClassTallies): number {
  */
 export function cappedConfusion(
   classes: readonly string[],
-  labels: Int32Array,
-  predictions: Int32Array,
+  labels: ClassCodes,
+  predictions: ClassCodes,
   weights: Float64Array | null,
   limit: number,
 ): { shown: number[]; matrix: number[][] } {

@@ -53,9 +53,9 @@ export interface ClassificationSet {
   task: 'binary' | 'multiclass';
   /** Classes seen in the labels or the predictions, in scikit-learn's order (see sortClasses). */
   classes: string[];
-  /** Per row, the index in `classes` of the true label and of the prediction. */
-  labels: Int32Array;
-  predictions: Int32Array;
+  /** Per row, the index in `classes` of the true label and of the prediction (bytes when they fit). */
+  labels: ClassCodes;
+  predictions: ClassCodes;
   /** Binary: the class that counts as positive (it may be absent from the rows). */
   positive?: string;
   /**
@@ -244,8 +244,8 @@ function put(out: Float64Array, slot: number, value: number | undefined): void {
 }
 
 /** Class codes (0 … k − 1) in held order, as bytes when k ≤ 256. */
-function classCodes(codes: Int32Array, held: Uint32Array | null, k: number): ClassCodes {
-  if (k > 256) return gather(codes, held);
+function classCodes(codes: ClassCodes, held: Uint32Array | null, k: number): ClassCodes {
+  if (k > 256 || codes instanceof Uint8Array) return gather(codes, held);
   const out = new Uint8Array(codes.length);
   for (let j = 0; j < codes.length; j++) out[j] = codes[held === null ? j : held[j]!]!;
   return out;

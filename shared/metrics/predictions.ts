@@ -14,6 +14,7 @@ import { quoteValue } from '../identifiers.js';
 import { countByte, countNewlines, openText } from '../data/delimited.js';
 import { delimitedLayout, delimitedShards, parseDelimitedShard } from '../data/delimited-shards.js';
 import { readTable, type DataFormat, type RawValue, type TableRow } from '../data/records.js';
+import type { ClassCodes } from './classification.js';
 import { sortClasses, type ClassificationSet, type PredictionSet, type Task } from './compute.js';
 
 export interface ScoreColumn {
@@ -336,8 +337,8 @@ export class PredictionSetBuilder {
   private readonly rawColumn: string[] = [];
   /** Per distinct text, the roles it has been seen in (LABEL, PREDICTION bits). */
   private readonly rawRoles: number[] = [];
-  private readonly labels: GrowableInt32;
-  private readonly predictions: GrowableInt32;
+  private readonly labels: CodeColumn;
+  private readonly predictions: CodeColumn;
   private labelsNumeric = true;
   private predictionsNumeric = true;
   /** Binary: the classes so far compared as text and as numbers (with the positive class), to fail at the line that brings a third. */
@@ -366,8 +367,8 @@ export class PredictionSetBuilder {
   ) {
     this.scoreClasses = (spec.scores ?? []).map((s) => s.class);
     this.missing = spec.missingValues ? new Set(['', ...spec.missingValues]) : MISSING_VALUES;
-    this.labels = new GrowableInt32(rows);
-    this.predictions = new GrowableInt32(rows);
+    this.labels = new CodeColumn(rows);
+    this.predictions = new CodeColumn(rows);
     this.numericLabels = new GrowableFloat64(rows);
     this.numericPredictions = new GrowableFloat64(rows);
     this.weights = new GrowableFloat64(rows);
@@ -696,7 +697,7 @@ export class PredictionSetBuilder {
    * `0`, or `0` and `0.0` beside text): fail with both sets shown rather than report a
    * meaningless accuracy. A weak model that predicts one foreign class is not refused.
    */
-  private checkOverlap(keys: readonly string[], labels: Int32Array, predictions: Int32Array) {
+  private checkOverlap(keys: readonly string[], labels: ClassCodes, predictions: ClassCodes) {
     const isLabel = new Uint8Array(keys.length);
     const isPrediction = new Uint8Array(keys.length);
     for (let i = 0; i < labels.length; i++) isLabel[labels[i]!] = isPrediction[predictions[i]!] = 1;
@@ -732,7 +733,7 @@ function renumbering(from: readonly string[], to: readonly string[]): Int32Array
 
 /** The rows of a set at `rows`, with classes renumbered to those the rows hold (as scikit-learn sees a subset). */
 export function subsetPredictions(set: PredictionSet, rows: Uint32Array): PredictionSet {
-  const pick = <T extends Float64Array | Int32Array>(values: T, width = 1): T => {
+  const pick = <T extends Float64Array | Int32Array | Uint8Array>(values: T, width = 1): T => {
     const out = new (values.constructor as new (length: number) => T)(rows.length * width);
     for (let j = 0; j < rows.length; j++)
       for (let c = 0; c < width; c++) out[j * width + c] = values[rows[j]! * width + c]!;
@@ -773,7 +774,7 @@ export function subsetPredictions(set: PredictionSet, rows: Uint32Array): Predic
  * past the capacity (or without one) it grows in chunks, never copying what it holds (a
  * doubling array holds the old and the new array at once), and `finish` copies it once.
  */
-class Column<T extends Float64Array | Int32Array> {
+class Column<T extends Float64Array | Int32Array | Uint8Array> {
   private readonly chunks: T[] = [];
   private current: T | undefined;
   private used = 0;
@@ -819,6 +820,35 @@ class GrowableFloat64 extends Column<Float64Array> {
 class GrowableInt32 extends Column<Int32Array> {
   constructor(capacity?: number) {
     super((length) => new Int32Array(length), capacity);
+  }
+}
+
+/**
+ * Class ids per row (the distinct label and prediction texts, numbered): a byte each while the
+ * file has brought fewer than 256 texts, which is nearly always; past that the bytes are copied
+ * once into words. A binary million-row file holds 2 MB of ids instead of 8.
+ */
+class CodeColumn {
+  private bytes: Column<Uint8Array> | undefined;
+  private words: GrowableInt32 | undefined;
+  constructor(private readonly capacity?: number) {
+    this.bytes = new Column((length) => new Uint8Array(length), capacity);
+  }
+  get length(): number {
+    return this.words ? this.words.length : this.bytes!.length;
+  }
+  push(id: number) {
+    if (this.words) return this.words.push(id);
+    if (id < 256) return this.bytes!.push(id);
+    const bytes = this.bytes!.finish();
+    this.bytes = undefined;
+    this.words = new GrowableInt32(this.capacity);
+    for (const held of bytes) this.words.push(held);
+    this.words.push(id);
+  }
+  /** Built sets renumber ids in place to class indices, which are never more: they fit the same width. */
+  finish(): ClassCodes {
+    return this.words ? this.words.finish() : this.bytes!.finish();
   }
 }
 
