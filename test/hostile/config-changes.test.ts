@@ -1,0 +1,3 @@
+import { holdArea } from './corpus.js';
+
+await holdArea('config-changes.ts');
