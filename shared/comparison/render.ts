@@ -26,7 +26,13 @@ import { escapeMarkdown, inlineCode, markdownLink, markdownTable } from '../mark
 import { metricDirection } from '../metrics/direction.js';
 import type { RuntimeSummary } from '../lineage/runtime.js';
 import { metricChart } from './chart.js';
-import { gateResultOf, type BaselineSummary, type ComparisonDocument } from './document.js';
+import type { Changes } from './changes.js';
+import {
+  gateResultOf,
+  type BaselineSummary,
+  type ComparisonDocument,
+  type Cost,
+} from './document.js';
 import { renderPolicyNote } from './policy-note.js';
 
 /** Where the comment's links point; from the run that renders it, never from the document. */
@@ -40,6 +46,11 @@ export interface RenderLinks {
   reportArtifact?: string;
   /** Set when the comment is posted from another run's artifact (a pull request from a fork). */
   postedFrom?: string;
+  /**
+   * The `mention` input: handles (`@user`, `@org/team`) to notify when the verdict is fail or
+   * warn, validated where they enter; never anything from the document.
+   */
+  mentions?: readonly string[];
 }
 
 /** How many rows of the key table, reasons and charts a section shows at most. */
@@ -112,6 +123,7 @@ export function renderComparison(
     : "the full report is in the step's `report` output";
   const fixedHead: string[] = [
     `### ${headline(model, candidate.version, result.verdict, view.notable)}`,
+    mentionLine(result.verdict, links),
     tally(result),
     notableList(view.notable, Boolean(baseline), pointer) ?? '',
     describeBaseline(view.baselineSource, baseline, links),
@@ -150,7 +162,7 @@ export function renderComparison(
   if (lineage) tail.push(lineage);
   const charts = renderCharts(view, key);
   if (charts) tail.push(charts);
-  tail.push(footer(links));
+  tail.push(costLine(view.cost, links), footer(links));
 
   const join = (parts: readonly string[]) => parts.filter(Boolean).join('\n\n') + '\n';
   const fixedLength = join([...fixedHead, ...tail]).length;
@@ -169,6 +181,13 @@ export function renderComparison(
   tables.push(
     take((space) => metricTable(key, baselineHeader, space, pointer), 'The metrics table was'),
   );
+  if (view.changes)
+    tables.push(
+      take(
+        (space) => renderChanges(view.changes!, baselineHeader, space, pointer),
+        'What changed was',
+      ),
+    );
   if (view.confusion || view.residuals)
     tables.push(
       take(
@@ -800,4 +819,154 @@ function footer(links: RenderLinks): string {
   if (links.runUrl) parts.push(markdownLink('workflow run', links.runUrl));
   if (links.reportArtifact) parts.push(`full report: artifact ${inlineCode(links.reportArtifact)}`);
   return parts.length ? `<sub>${parts.join(' · ')}</sub>` : '';
+}
+
+/** `cc @user @org/team` under the headline when the verdict is fail or warn. */
+function mentionLine(verdict: Verdict, links: RenderLinks): string {
+  if (!links.mentions?.length || (verdict !== 'fail' && verdict !== 'warn')) return '';
+  // Only handles that passed the input's check reach here; the check is repeated so that no
+  // other text is ever written raw.
+  const handles = links.mentions.filter((handle) => MENTION_PATTERN.test(handle));
+  return handles.length ? `cc ${handles.join(' ')}` : '';
+}
+
+/** A GitHub user (`@login`) or team (`@org/team-slug`), as GitHub spells them. */
+export const MENTION_PATTERN =
+  /^@[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}(?:\/[A-Za-z0-9](?:[A-Za-z0-9_-]){0,99})?$/;
+
+/** How many config keys and packages the comment lists; the report holds up to MAX_LISTED. */
+const MAX_CHANGES_SHOWN = 20;
+const MAX_PACKAGES_SHOWN = 5;
+const MAX_VALUE = 80;
+
+/**
+ * "What changed" since the production model: the config keys that differ (as `dvc params diff`
+ * lists them), then one line each for the training data and the environment.
+ */
+function renderChanges(
+  changes: Changes,
+  baselineHeader: string,
+  budget: number,
+  pointer: string,
+): string {
+  const lines = [
+    `**What changed since ${code(changes.against.version)}** (from the two models' lineage manifests)`,
+  ];
+  const config = changes.config;
+  const value = (text: string) => inlineCode(clip(text, MAX_VALUE));
+  if (!config)
+    lines.push(
+      '**Config:** not compared: a manifest written before mlops-actions recorded config values.',
+    );
+  else {
+    const rows = [
+      ...config.changed.items.map((c) => [code(c.key), value(c.from), value(c.to)]),
+      ...config.added.items.map((c) => [`${code(c.key)} 🆕`, '—', value(c.value)]),
+      ...config.removed.items.map((c) => [`${code(c.key)} ➖`, value(c.value), '—']),
+    ];
+    const total = config.changed.total + config.added.total + config.removed.total;
+    const unknown = config.hidden
+      ? ` ${config.hidden} hidden ${config.hidden === 1 ? 'value is' : 'values are'} not compared.`
+      : '';
+    const partial = config.partial ? ' Only part of a very large config was recorded.' : '';
+    if (!total)
+      lines.push(
+        `**Config:** unchanged (${config.unchanged} ${config.unchanged === 1 ? 'key' : 'keys'}).${unknown}${partial}`,
+      );
+    else {
+      const shown = rows.slice(0, MAX_CHANGES_SHOWN);
+      const table = fitTable(
+        ['Config key', baselineHeader, 'Candidate'],
+        shown,
+        Math.max(0, budget - lines.join('\n\n').length - 600),
+        (left) => `_${left} more not shown here: ${pointer}._`,
+      );
+      const more = total - shown.length;
+      lines.push(
+        `**Config:** ${describeCounts([
+          [config.changed.total, 'changed'],
+          [config.added.total, 'added'],
+          [config.removed.total, 'removed'],
+        ])}, ${config.unchanged} unchanged.${unknown}${partial}`,
+        table + (more > 0 ? `\n\n_+${more} more: ${pointer}._` : ''),
+      );
+    }
+  }
+  lines.push(
+    `**Data:** ${dataLine(changes.data)}`,
+    `**Environment:** ${environmentLine(changes.environment)}`,
+  );
+  return lines.join('\n\n');
+}
+
+function describeCounts(counts: readonly (readonly [number, string])[]): string {
+  return counts
+    .filter(([n]) => n > 0)
+    .map(([n, what]) => `${n} ${what}`)
+    .join(', ');
+}
+
+/** Paths by what happened to them, a few each. */
+function dataLine(data: Changes['data']): string {
+  const few = (paths: { items: string[]; total: number }) =>
+    paths.items
+      .slice(0, 3)
+      .map((path) => code(path))
+      .join(', ') + (paths.total > 3 ? ` +${paths.total - 3} more` : '');
+  const parts = [
+    data.changed.total && `${data.changed.total} changed (${few(data.changed)})`,
+    data.added.total && `${data.added.total} added (${few(data.added)})`,
+    data.removed.total && `${data.removed.total} removed (${few(data.removed)})`,
+  ].filter(Boolean);
+  if (!parts.length)
+    return data.unchanged
+      ? `unchanged (${data.unchanged} ${data.unchanged === 1 ? 'file' : 'files'}).`
+      : 'no data files recorded.';
+  return `${parts.join('; ')}; ${data.unchanged} unchanged.`;
+}
+
+/** Interpreter, image and OS changes, then package versions, a few by name. */
+function environmentLine(environment: Changes['environment']): string {
+  const arrow = (c: { key: string; from: string; to: string }) =>
+    `${escapeMarkdown(c.key)} ${inlineCode(clip(c.from, MAX_VALUE))} → ${inlineCode(clip(c.to, MAX_VALUE))}`;
+  const parts = environment.changed.map(arrow);
+  const packages = environment.packages;
+  if (packages) {
+    const changed = packages.changed.items
+      .slice(0, MAX_PACKAGES_SHOWN)
+      .map(
+        (p) =>
+          `${code(p.key)} ${inlineCode(clip(p.from, MAX_VALUE))} → ${inlineCode(clip(p.to, MAX_VALUE))}`,
+      );
+    const more = packages.changed.total - changed.length;
+    const counts = describeCounts([
+      [packages.added.total, 'added'],
+      [packages.removed.total, 'removed'],
+    ]);
+    if (changed.length || counts)
+      parts.push(
+        `packages: ${[...changed, ...(more > 0 ? [`+${more} more`] : [])].join(', ')}${changed.length && counts ? '; ' : ''}${counts}`,
+      );
+    else parts.push('the same packages');
+  }
+  return parts.length ? `${parts.join('; ')}.` : 'unchanged.';
+}
+
+/** One line: training time (or the cache hit that saved it) and the comparison's own time. */
+function costLine(cost: Cost | undefined, links: RenderLinks): string {
+  if (!cost) return '';
+  const seconds = (value: number) => `${value.toFixed(1)} s`;
+  const parts: string[] = [];
+  const training = cost.training;
+  if (training?.restoredFrom) {
+    const { runUrl, restoreSeconds } = training.restoredFrom;
+    const run =
+      runUrl && isRunOf(links, runUrl) ? ` of ${markdownLink('an earlier run', runUrl)}` : '';
+    const took = restoreSeconds !== undefined ? ` in ${seconds(restoreSeconds)}` : '';
+    parts.push(
+      `training restored from the cache${run}${took}, saving ${seconds(training.seconds)}`,
+    );
+  } else if (training) parts.push(`training ${seconds(training.seconds)}`);
+  parts.push(`comparison ${seconds(cost.comparisonSeconds)}`);
+  return `**Cost:** ${parts.join(' · ')}`;
 }
