@@ -483,7 +483,27 @@ const NOTABLE_ICON: Record<NotableChange['kind'], string> = {
 
 /** The ungated notable regressions, counted in the headline: gated ones are their gate's. */
 function ungatedRegressions(notable: readonly NotableChange[] | undefined): number {
-  return (notable ?? []).filter((n) => n.kind === 'regression' && !n.gated).length;
+  return distinct(notable ?? []).filter(({ change: n }) => n.kind === 'regression' && !n.gated)
+    .length;
+}
+
+/**
+ * The notable changes less repeats: one number under several names on the same rows (a binary
+ * task's `recall` and `recall.1`, `balanced_accuracy` and `recall_macro`) is listed once, under
+ * its first name, with the others as aliases.
+ */
+function distinct(
+  notable: readonly NotableChange[],
+): { change: NotableChange; aliases: string[] }[] {
+  const seen = new Map<string, { change: NotableChange; aliases: string[] }>();
+  for (const change of notable) {
+    const key = JSON.stringify([change.slice, change.baseline, change.candidate, change.ci]);
+    const first = seen.get(key);
+    if (first && first.change.gated === change.gated) first.aliases.push(change.metric);
+    else if (!first) seen.set(key, { change, aliases: [] });
+    else seen.set(`${key}|${change.metric}`, { change, aliases: [] });
+  }
+  return [...seen.values()];
 }
 
 function headlineNote(notable: readonly NotableChange[] | undefined): string {
@@ -505,7 +525,8 @@ function notableList(
   if (!notable || !hasBaseline) return undefined;
   if (!notable.length)
     return '**No change beyond the noise:** every metric and slice the baseline also reports lies inside its confidence interval, or within 5% where it has none.';
-  const lines = notable.slice(0, MAX_NOTABLE).map((n) => {
+  const listed = distinct(notable);
+  const lines = listed.slice(0, MAX_NOTABLE).map(({ change: n, aliases }) => {
     const icon =
       n.kind === 'regression' && SEVERITY[n.status] > 0
         ? STATUS[n.status].split(' ')[0] + ' worse'
@@ -520,9 +541,12 @@ function notableList(
       : n.kind === 'regression' && n.status !== 'info'
         ? `no gate (${n.status})`
         : 'no gate';
-    return `- ${icon}: ${where}: ${format(n.baseline)} → ${format(n.candidate)} (${signed(n.delta)}, ${noise}) · ${gate}`;
+    const same = aliases.length
+      ? ` (the same as ${aliases.slice(0, 3).map(code).join(', ')}${aliases.length > 3 ? ` and ${aliases.length - 3} more` : ''})`
+      : '';
+    return `- ${icon}: ${where}${same}: ${format(n.baseline)} → ${format(n.candidate)} (${signed(n.delta)}, ${noise}) · ${gate}`;
   });
-  const rest = notable.slice(MAX_NOTABLE);
+  const rest = listed.slice(MAX_NOTABLE).map(({ change }) => change);
   if (rest.length) {
     const kinds = (['regression', 'improvement', 'change'] as const)
       .map((kind) => [kind, rest.filter((n) => n.kind === kind).length] as const)

@@ -167,6 +167,26 @@ describe('notable changes under the headline', () => {
     expect(body).toMatch(/^- ⚠️ worse: `recall` on `contract=two-year`.*no gate \(warn\)/m);
   });
 
+  it('lists one number under several names once (recall and recall.1 of a binary task)', () => {
+    const body = renderSection(
+      document(
+        { accuracy: ci(0.8, 0.02) },
+        { accuracy: 0.8 },
+        {},
+        {
+          candidate: {
+            'contract=two-year': { recall: ci(0.37, 0.07), 'recall.1': ci(0.37, 0.07) },
+          },
+          baseline: { 'contract=two-year': { recall: 0.84, 'recall.1': 0.84 } },
+        },
+      ),
+      GOLDEN_LINKS,
+    ).body;
+    expect(body.split('\n')[0]).toContain('⚠️ 1 notable regression without a gate');
+    expect(body).toContain('`recall` on `contract=two-year` (the same as `recall.1`): 0.84 → 0.37');
+    expect(body).not.toMatch(/^- .*`recall\.1` on/m);
+  });
+
   it('says so when nothing moved beyond the noise', () => {
     const body = renderSection(
       document({ accuracy: ci(0.8, 0.02) }, { accuracy: 0.805 }),
