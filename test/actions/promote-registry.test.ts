@@ -155,6 +155,46 @@ describe('the promote-model bundle', () => {
   });
 });
 
+describe('approval bound to evidence, through the bundle', () => {
+  it('checks with a read-only token, then refuses a promotion whose comparison changed since, recording nothing', async () => {
+    const model = await trained;
+    const inputs = {
+      'model-name': 'churn',
+      environment: 'staging',
+      manifest: model.manifest,
+      gates: 'examples/churn/gates.yaml',
+    };
+    const before = standIns.github.writes().length;
+    const check = await run(
+      'promote-model',
+      job,
+      { ...inputs, metrics: model.metrics, 'dry-run': 'true' },
+      { standIns, token: 'read-only' },
+    );
+    expect(check.exitCode, check.stdout + check.stderr).toBe(0);
+    const digest = check.outputs['comparison-digest']!;
+    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(check.summary).toContain(`| Comparison digest | \`${digest}\` |`);
+    expect(standIns.github.writes().length).toBe(before);
+
+    // The candidate's metrics change between the check and the promotion after the approval.
+    const report = JSON.parse(await readFile(join(job.workspace, model.metrics), 'utf8'));
+    report.metrics.accuracy.value = 0.81;
+    const changed = await job.write('metrics-changed.json', JSON.stringify(report));
+    const refused = await run(
+      'promote-model',
+      job,
+      { ...inputs, metrics: changed, 'approved-digest': digest },
+      { standIns },
+    );
+    expectUserError(
+      refused,
+      /Refusing to promote churn \w+ to staging: the comparison is not the one the reviewers approved \(approved-digest sha256:[0-9a-f]{64}, now sha256:[0-9a-f]{64}\)\. .* Nothing was recorded\. Re-run the workflow/,
+    );
+    expect(standIns.github.writes().length).toBe(before);
+  });
+});
+
 describe('the stand-in agrees', () => {
   it("saw no request outside GitHub's OpenAPI description", () => {
     expect(standIns.github.log.length).toBeGreaterThan(0);
