@@ -164,7 +164,7 @@ export async function readPredictions(
 }
 
 /** Bytes of a CSV or TSV file split at a time: a few blocks' text and cells in memory at once. */
-const SHARD_BYTES = 4 * 2 ** 20;
+const SHARD_BYTES = 2 ** 20;
 
 /** Where a row is: its file line (text formats), or a description ("data row 12" in Parquet). */
 type Place = number | string;
