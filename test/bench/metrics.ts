@@ -3,13 +3,16 @@
  * and a million multiclass predictions (with probabilities), the point metrics evaluate-model
  * reports timed in each, and evaluate-model's 1,000-resample bootstrap beside scikit-learn's
  * point time. Each side runs in its own process, so peak memory (RSS) is its own; both read the
- * same raw arrays, and the values must agree. Reading the predictions from CSV is timed apart
- * (evaluate-model's reader, which checks every value, against pandas.read_csv).
+ * same raw arrays, and the values must agree. Each runs on rounded scores (ties, as a forest's)
+ * and on continuous ones (every score distinct, as a logistic model's: the costlier walks).
+ * Reading the predictions from CSV is timed apart (evaluate-model's reader, which checks every
+ * value, against pandas.read_csv), and evaluate-model's memory on the binary files.
  * Targets: point metrics ≥ 3x faster than scikit-learn; point + bootstrap ≤ 10x scikit-learn's point time.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Xoshiro128 } from '../../shared/metrics/random.js';
@@ -28,13 +31,26 @@ interface Side {
   sklearn?: string;
 }
 
+interface Memory {
+  /** Peak RSS growth per row at ROWS, the process's fixed part included. */
+  peakBytesPerRow: number;
+  /** Peak RSS difference between ROWS and ROWS / 2, per row. */
+  marginalBytesPerRow: number;
+  fixedBytes: number;
+  /** The most JavaScript holds (heap and typed arrays after a collection) between the steps, per row. */
+  liveBytesPerRow: number;
+  load: string;
+}
+
 export interface MetricsBenchRow {
   task: string;
   ours: Side;
   sklearn: Side;
   maxDifference: number;
-  /** evaluate-model from the CSV file (reader, metrics, bootstrap): peak growth per row. */
-  memory?: { bytesPerRow: number; marginalBytesPerRow: number };
+  /** evaluate-model from the CSV file (reader, metrics, bootstrap). */
+  memory?: Memory;
+  /** The one-minute load average before and after. */
+  load: string;
 }
 
 interface MemorySide {
@@ -44,15 +60,20 @@ interface MemorySide {
   bytesPerRow: number;
 }
 
-/** Seeded predictions: labels, a prediction right 75% of the time, probabilities that lean to the truth, rounded to 3 places (ties). */
+/**
+ * Seeded predictions: labels, a prediction right 75% of the time, probabilities that lean to
+ * the truth, rounded to 3 places (ties, as a forest's or a rounded export's scores) or, when
+ * `continuous`, at full precision (every score distinct, as a logistic model's).
+ */
 export async function generate(
   dir: string,
   task: 'binary' | 'multiclass',
   k: number,
   rows = ROWS,
+  continuous = false,
 ): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const random = new Xoshiro128(task === 'binary' ? 1 : 2);
+  const random = new Xoshiro128((task === 'binary' ? 1 : 2) + (continuous ? 10 : 0));
   const uniform = () => random.nextUint32() / 4294967296;
   const labels = new Int32Array(rows);
   const predictions = new Int32Array(rows);
@@ -69,9 +90,15 @@ export async function generate(
     labels[i] = label;
     predictions[i] = uniform() < 0.75 ? label : Math.floor(uniform() * k);
     if (task === 'binary') {
-      scores[i] =
-        Math.round(Math.min(1, Math.max(0, 0.35 * label + 0.65 * uniform())) * 1000) / 1000;
+      const score = Math.min(1, Math.max(0, 0.35 * label + 0.65 * uniform()));
+      scores[i] = continuous ? score : Math.round(score * 1000) / 1000;
       chunk += `${label},${predictions[i]},${scores[i]}\n`;
+    } else if (continuous) {
+      // Written as JavaScript prints them, which reads back to the same doubles; rows sum to 1 within rounding.
+      const raw = Array.from({ length: k }, (_, c) => uniform() + (c === label ? 0.6 : 0));
+      const sum = raw.reduce((a, b) => a + b, 0);
+      raw.forEach((r, c) => (scores[i * k + c] = r / sum));
+      chunk += `${label},${predictions[i]},${raw.map((r) => r / sum).join(',')}\n`;
     } else {
       // Integer weights over 1000 give probabilities that are exact thousandths summing to 1.
       const raw = Array.from(
@@ -97,13 +124,67 @@ export async function generate(
   await writeFile(join(dir, 'scores.f64'), Buffer.from(scores.buffer));
 }
 
-function runJson(command: string, args: string[]): Side {
-  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+function runJson<T = Side>(command: string, args: string[], env?: NodeJS.ProcessEnv): T {
+  const result = spawnSync(command, args, {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: env && { ...process.env, ...env },
+  });
   if (result.status !== 0)
     throw new Error(
       `${command} ${args.join(' ')} failed: ${result.stderr || result.error?.message}`,
     );
-  return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as Side;
+  return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as T;
+}
+
+/** The one-minute load average, as `uptime` shows it: the machine may be shared. */
+const load = () => loadavg()[0]!.toFixed(2);
+
+/** The bench's data sets: rounded scores (ties) as before, and continuous ones (every score distinct). */
+const CASES = [
+  { task: 'binary', k: 2, continuous: false },
+  { task: 'multiclass', k: 5, continuous: false },
+  { task: 'binary', k: 2, continuous: true },
+  { task: 'multiclass', k: 5, continuous: true },
+] as const;
+
+/**
+ * evaluate-model's memory on a binary CSV file (metrics-memory.ts): peak resident memory at
+ * half and at all the rows (their difference per row is what a row costs; the rest is the
+ * process's fixed part), and what JavaScript holds at most between the steps.
+ */
+async function measureMemory(dir: string, k: number, continuous: boolean): Promise<Memory> {
+  await generate(`${dir}-half`, 'binary', k, ROWS / 2, continuous);
+  const child = (folder: string, mode: 'peak' | 'live') =>
+    runJson<MemorySide>(
+      process.execPath,
+      [
+        '--expose-gc',
+        '--import',
+        'tsx',
+        join(here, 'metrics-memory.ts'),
+        folder,
+        'binary',
+        String(k),
+        String(RESAMPLES),
+        mode,
+      ],
+      // glibc's dynamic mmap threshold would keep freed typed arrays resident (metrics-memory.ts).
+      { MALLOC_MMAP_THRESHOLD_: String(128 * 1024) },
+    );
+  const half = child(`${dir}-half`, 'peak');
+  const all = child(dir, 'peak');
+  const live = child(dir, 'live');
+  // Growth over each process's own baseline: the baselines differ by a few megabytes.
+  const grown = (side: MemorySide) => side.peakRssBytes - side.rssBeforeBytes;
+  const marginal = (grown(all) - grown(half)) / (all.rows - half.rows);
+  return {
+    peakBytesPerRow: all.bytesPerRow,
+    marginalBytesPerRow: marginal,
+    fixedBytes: grown(all) - marginal * all.rows,
+    liveBytesPerRow: live.bytesPerRow,
+    load: load(),
+  };
 }
 
 export async function benchMetrics(root: string): Promise<MetricsBenchRow[]> {
@@ -113,12 +194,10 @@ export async function benchMetrics(root: string): Promise<MetricsBenchRow[]> {
       `The metrics bench compares with scikit-learn at ${PYTHON}, which cannot import it: apt-get install -y python3-sklearn python3-pandas`,
     );
   const rows: MetricsBenchRow[] = [];
-  for (const [task, k] of [
-    ['binary', 2],
-    ['multiclass', 5],
-  ] as const) {
-    const dir = join(root, task);
-    await generate(dir, task, k);
+  for (const { task, k, continuous } of CASES) {
+    const dir = join(root, `${task}${continuous ? '-continuous' : ''}`);
+    await generate(dir, task, k, ROWS, continuous);
+    const loadBefore = load();
     const sklearn = runJson(PYTHON, [join(here, 'metrics_sklearn.py'), dir, task, String(k)]);
     const tsx = join(here, '..', '..', 'node_modules', '.bin', 'tsx');
     const ours = runJson(tsx, [
@@ -137,29 +216,14 @@ export async function benchMetrics(root: string): Promise<MetricsBenchRow[]> {
     const maxDifference = Math.max(
       ...names.map((name) => Math.abs(ours.values[name]! - sklearn.values[name]!)),
     );
-    // Peak memory of evaluate-model itself on the CSV file, at half and at all the rows: the
-    // difference per row is what each row costs (the rest is the process's fixed part).
-    let memory: MetricsBenchRow['memory'];
-    if (task === 'binary') {
-      await generate(`${dir}-half`, task, k, ROWS / 2);
-      const [half, all] = [`${dir}-half`, dir].map((folder) =>
-        runJson(process.execPath, [
-          '--expose-gc',
-          '--import',
-          'tsx',
-          join(here, 'metrics-memory.ts'),
-          folder,
-          task,
-          String(k),
-          String(RESAMPLES),
-        ]),
-      ) as unknown as [MemorySide, MemorySide];
-      memory = {
-        bytesPerRow: all.bytesPerRow,
-        marginalBytesPerRow: (all.peakRssBytes - half.peakRssBytes) / (all.rows - half.rows),
-      };
-    }
-    rows.push({ task: `${task} (${k} classes)`, ours, sklearn, maxDifference, memory });
+    rows.push({
+      task: `${task} (${k} classes), ${continuous ? 'continuous' : 'rounded'} scores`,
+      ours,
+      sklearn,
+      maxDifference,
+      memory: task === 'binary' ? await measureMemory(dir, k, continuous) : undefined,
+      load: `${loadBefore} / ${load()}`,
+    });
   }
   return rows;
 }
@@ -169,23 +233,37 @@ export function renderMetrics(rows: readonly MetricsBenchRow[]): string {
   const s = (seconds: number) => `${seconds.toFixed(2)} s`;
   const lines = [
     `Metric suite on ${ROWS.toLocaleString('en')} predictions against scikit-learn ${rows[0]?.sklearn.sklearn ?? ''} (same arrays, same run; ${process.version}, ${execFileSync('nproc').toString().trim()} cores)`,
-    "targets: point metrics ≥ 3x faster than scikit-learn; point + 1,000-resample bootstrap ≤ 10x scikit-learn's point time",
+    "targets: point metrics ≥ 3x faster than scikit-learn; point + 1,000-resample bootstrap ≤ 10x scikit-learn's point time; load: the one-minute load average before and after each row (the machine may be shared)",
     '',
-    '| task | scikit-learn point | evaluate-model point | speed-up | + 1,000 bootstraps | × sklearn point | peak RSS sklearn / ours | CSV read pandas / ours | largest difference |',
+    '| data | scikit-learn point | evaluate-model point | speed-up | + 1,000 bootstraps | × sklearn point | peak RSS sklearn / ours | largest difference | load |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const row of rows) {
     const total = row.ours.pointSeconds + row.ours.bootstrapSeconds!;
     lines.push(
-      `| ${row.task} | ${s(row.sklearn.pointSeconds)} | ${s(row.ours.pointSeconds)} | ${(row.sklearn.pointSeconds / row.ours.pointSeconds).toFixed(1)}x | ${s(row.ours.bootstrapSeconds!)} | ${(total / row.sklearn.pointSeconds).toFixed(1)}x | ${mb(row.sklearn.maxRssBytes)} / ${mb(row.ours.maxRssBytes)} | ${row.sklearn.readCsvSeconds === null ? '–' : s(row.sklearn.readCsvSeconds)} / ${s(row.ours.readCsvSeconds!)} | ${row.maxDifference.toExponential(1)} |`,
+      `| ${row.task} | ${s(row.sklearn.pointSeconds)} | ${s(row.ours.pointSeconds)} | ${(row.sklearn.pointSeconds / row.ours.pointSeconds).toFixed(1)}x | ${s(row.ours.bootstrapSeconds!)} | ${(total / row.sklearn.pointSeconds).toFixed(1)}x | ${mb(row.sklearn.maxRssBytes)} / ${mb(row.ours.maxRssBytes)} | ${row.maxDifference.toExponential(1)} | ${row.load} |`,
     );
   }
+  lines.push(
+    '',
+    'Reading the predictions CSV file (evaluate-model checks every value as it reads; pandas.read_csv only parses):',
+    '',
+    '| data | pandas.read_csv | evaluate-model | ratio |',
+    '| --- | --- | --- | --- |',
+  );
   for (const row of rows)
-    if (row.memory)
+    if (row.sklearn.readCsvSeconds !== null)
       lines.push(
-        '',
-        `evaluate-model on the ${row.task} CSV file (reader, metrics, ${RESAMPLES} resamples): peak memory grows by ${row.memory.marginalBytesPerRow.toFixed(1)} bytes per row (between ${(ROWS / 2).toLocaleString('en')} and ${ROWS.toLocaleString('en')} rows; target ≤ 40), ${row.memory.bytesPerRow.toFixed(1)} bytes per row with the process's fixed part at ${ROWS.toLocaleString('en')} rows.`,
+        `| ${row.task} | ${s(row.sklearn.readCsvSeconds)} | ${s(row.ours.readCsvSeconds!)} | ${(row.ours.readCsvSeconds! / row.sklearn.readCsvSeconds).toFixed(1)}x |`,
       );
+  for (const row of rows) {
+    const memory = row.memory;
+    if (!memory) continue;
+    lines.push(
+      '',
+      `evaluate-model on the ${row.task} CSV file (reader, metrics, ${RESAMPLES} resamples; load ${memory.load}): a row costs ${memory.marginalBytesPerRow.toFixed(1)} bytes of peak memory (peak RSS between ${(ROWS / 2).toLocaleString('en')} and ${ROWS.toLocaleString('en')} rows; target ≤ 40), ${memory.liveBytesPerRow.toFixed(1)} bytes held by JavaScript at most (heap and typed arrays after a collection, between the steps); with the process's fixed part (${mb(memory.fixedBytes)}: V8's young generation and the reader's buffers), peak RSS grows by ${memory.peakBytesPerRow.toFixed(1)} bytes per row at ${ROWS.toLocaleString('en')} rows.`,
+    );
+  }
   lines.push(
     '',
     'Bootstrap: Poisson(1) row weights drawn per resample from a counter-based generator; each resample is a few sequential passes (confusion counts, per-row losses, ranking walks over orders sorted once), no re-sorting.',
