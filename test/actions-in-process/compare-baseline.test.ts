@@ -194,7 +194,7 @@ describe('compare-metrics baseline from the full report the deployment records',
       '| `accuracy` | 0.8 <sub>[0.78, 0.82]</sub> | 0.79 <sub>[0.77, 0.81]</sub> |',
     );
     expect(comment).toContain(
-      '| `plan=basic` | 0.75 <sub>n=300</sub> | 0.74 <sub>n=300</sub> | -0.01 | worst |',
+      '| `plan=basic` | 0.75 <sub>n=300</sub> | 0.74 <sub>n=300</sub> | -0.01 |  | worst |',
     );
     expect(comment).toContain('x-axis ["h2", "h3", "rrrrrrrrrrrr", "this PR"]');
     expect(comment).toContain('line [0.74, 0.76, 0.8, 0.79]');
