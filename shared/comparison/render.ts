@@ -25,6 +25,7 @@ import {
 import { escapeMarkdown, inlineCode, markdownLink, markdownTable } from '../markdown/escape.js';
 import { metricDirection } from '../metrics/direction.js';
 import type { RuntimeSummary } from '../lineage/runtime.js';
+import { formatDuration } from '../training/summary.js';
 import { metricChart } from './chart.js';
 import type { Changes } from './changes.js';
 import {
@@ -971,15 +972,17 @@ function environmentLine(environment: Changes['environment']): string {
       parts.push(
         `packages: ${[...changed, ...(more > 0 ? [`+${more} more`] : [])].join(', ')}${changed.length && counts ? '; ' : ''}${counts}`,
       );
-    else parts.push('the same packages');
   }
-  return parts.length ? `${parts.join('; ')}.` : 'unchanged.';
+  if (parts.length) return `${parts.join('; ')}.`;
+  return packages
+    ? 'unchanged (the same interpreters, runner image, OS and package versions).'
+    : 'unchanged.';
 }
 
 /** One line: training time (or the cache hit that saved it) and the comparison's own time. */
 function costLine(cost: Cost | undefined, links: RenderLinks): string {
   if (!cost) return '';
-  const seconds = (value: number) => `${value.toFixed(1)} s`;
+  const seconds = formatDuration;
   const parts: string[] = [];
   const training = cost.training;
   if (training?.restoredFrom) {

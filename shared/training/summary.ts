@@ -36,10 +36,20 @@ function describeRuntime(runtime: NonNullable<Manifest['runtime']>): string {
 
 /** Training time, or on a cache hit the run it came from and the training time it saved. */
 export function describeCost(training: Manifest['training']): string {
-  const seconds = (value: number) => `${value.toFixed(1)} s`;
+  const seconds = formatDuration;
   const from = training.restoredFrom;
   if (!from) return `training took ${seconds(training.durationSeconds)}.`;
   const run = from.runUrl ? markdownLink('the run', from.runUrl) : 'a run';
   const restore = from.restoreSeconds !== undefined ? ` in ${seconds(from.restoreSeconds)}` : '';
   return `restored from the cache${restore}: trained by ${run} of ${escapeMarkdown(from.startedAt.slice(0, 19).replace('T', ' '))} UTC, which saves ${seconds(training.durationSeconds)} of training.`;
+}
+
+/** A duration for a reader: `< 0.1 s`, `12.3 s`, `6 min 52 s`, `2 h 05 min`. */
+export function formatDuration(seconds: number): string {
+  if (seconds < 0.05) return '< 0.1 s';
+  if (seconds < 100) return `${seconds.toFixed(1)} s`;
+  const whole = Math.round(seconds);
+  if (whole < 3600) return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, '0')} s`;
+  const minutes = Math.round(whole / 60);
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 }

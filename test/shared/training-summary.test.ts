@@ -1,6 +1,6 @@
 /** The cost line of train-model's job summary: training time, or what a cache hit saved. */
 import { describe, expect, it } from 'vitest';
-import { describeCost } from '../../shared/training/summary.js';
+import { describeCost, formatDuration } from '../../shared/training/summary.js';
 
 describe('the cost of a training', () => {
   it('gives the training time of a run that trained', () => {
@@ -32,5 +32,17 @@ describe('the cost of a training', () => {
     });
     expect(line).not.toContain('](');
     expect(line).toContain('\\*@\u200Bteam\\*');
+  });
+
+  it.each([
+    [0.01, '< 0.1 s'],
+    [0.06, '0.1 s'],
+    [12.34, '12.3 s'],
+    [99.94, '99.9 s'],
+    [412.3, '6 min 52 s'],
+    [3599.6, '1 h 00 min'],
+    [7530, '2 h 06 min'],
+  ])('reads %s seconds as %s', (seconds, text) => {
+    expect(formatDuration(seconds)).toBe(text);
   });
 });
