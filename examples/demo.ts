@@ -13,10 +13,14 @@ const root = join(REPOSITORY_ROOT, '.tmp', 'demo');
 const show = (path: string | undefined) => (path ? relative(process.cwd(), path) || path : '');
 
 const JOB_TITLES: Record<string, string> = {
+  'release-build':
+    'Release run, build job: the model that is in production today is trained, evaluated, and checked against staging',
   'release-staging':
-    'Release run, staging job: the model that is in production today is trained and checked',
+    'Release run, staging job (after approval): the artifact promoted, bound to the checked digest',
+  'release-check-production':
+    'Release run, check job: the promotion to production judged before its approval',
   'release-production':
-    'Release run, production job (after approval): the same artifact, no retraining',
+    'Release run, production job (after approval): the same artifact, no retraining, bound to the checked digest',
   'pull-request':
     'Pull request, model job (read-only token): a contributor changes the training config, and loosens a gate',
   compare:

@@ -3,8 +3,11 @@
  * is the built bundle run through the test harness, in the order of the example workflows,
  * against loopback stand-ins for the GitHub API and the Actions artifact and cache services.
  *
- *   release run (earlier):  staging job: train the production model → evaluate → promote to staging
- *                           production job: promote the staging job's artifact to production
+ *   release run (earlier):  build job: train the production model → evaluate → check the promotion
+ *                           to staging (a dry run that records nothing: its digest is approved)
+ *                           staging job: promote that artifact to staging, bound to the digest
+ *                           check job: check the promotion to production (a dry run)
+ *                           production job: promote the same artifact to production, bound to it
  *   pull-request run:       model job (read-only token): validate data → train the candidate → evaluate,
  *                           handing the metrics report and manifest over as an artifact
  *                           compare job (comment token, no checkout): compare with production under
@@ -93,36 +96,59 @@ export async function runExamplePipeline(options: PipelineOptions): Promise<Pipe
 
   // The release run that put today's production model in place.
   standIns.newRun();
-  const staging = await newJob(options.root, 'release-staging');
+  const build = await newJob(options.root, 'release-build');
   const trainedProduction = await step(
-    'release-staging',
+    'release-build',
     'Train the release candidate',
     'train-model',
-    { ...staging, inputs: trainInputs('examples/churn/config.production.json') },
+    { ...build, inputs: trainInputs('examples/churn/config.production.json') },
   );
-  const productionMetrics = await step('release-staging', 'Evaluate it', 'evaluate-model', {
-    ...staging,
+  await step('release-build', 'Evaluate it', 'evaluate-model', {
+    ...build,
     inputs: evaluateInputs(trainedProduction),
   });
+  // Each gated job is preceded by a check (a dry run, recording nothing) whose digest it must match.
+  const release = {
+    'model-name': 'churn',
+    artifact: trainedProduction.outputs['artifact-name']!,
+    version: trainedProduction.outputs.version!,
+    gates: GATES,
+  };
+  const checkStaging = await step(
+    'release-build',
+    'Check the promotion to staging',
+    'promote-model',
+    {
+      ...build,
+      inputs: { ...release, environment: 'staging', 'dry-run': 'true' },
+    },
+  );
+  const staging = await newJob(options.root, 'release-staging', { withData: false });
   await step('release-staging', 'Promote it to staging', 'promote-model', {
     ...staging,
     inputs: {
-      'model-name': 'churn',
+      ...release,
       environment: 'staging',
-      manifest: trainedProduction.outputs.manifest!,
-      metrics: productionMetrics.outputs.metrics!,
-      gates: GATES,
+      'approved-digest': checkStaging.outputs['comparison-digest']!,
     },
   });
+  const check = await newJob(options.root, 'release-check-production', { withData: false });
+  const checkProduction = await step(
+    'release-check-production',
+    'Check the promotion to production',
+    'promote-model',
+    {
+      ...check,
+      inputs: { ...release, environment: 'production', 'dry-run': 'true' },
+    },
+  );
   const production = await newJob(options.root, 'release-production', { withData: false });
   await step('release-production', 'Promote the same artifact to production', 'promote-model', {
     ...production,
     inputs: {
-      'model-name': 'churn',
+      ...release,
       environment: 'production',
-      artifact: trainedProduction.outputs['artifact-name']!,
-      version: trainedProduction.outputs.version!,
-      gates: GATES,
+      'approved-digest': checkProduction.outputs['comparison-digest']!,
     },
   });
 

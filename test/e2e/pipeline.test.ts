@@ -16,11 +16,20 @@ describe('the example pipeline, chained as the workflows chain it', { timeout: 1
       root: join(await tempDir('mlops-e2e-'), 'run'),
       standIns,
     });
-    expect(run.steps.map((s) => `${s.job}: ${s.step}`)).toHaveLength(11);
+    expect(run.steps.map((s) => `${s.job}: ${s.step}`)).toHaveLength(13);
     expect(run.steps.every((s) => s.result.exitCode === 0)).toBe(true);
-    const [trainProd, evalProd, , promoteProd, validate, train, evaluate, compare] = run.steps.map(
-      (s) => s.result,
-    );
+    const [
+      trainProd,
+      evalProd,
+      checkStaging,
+      promoteStaging,
+      checkProd,
+      promoteProd,
+      validate,
+      train,
+      evaluate,
+      compare,
+    ] = run.steps.map((s) => s.result);
     // Production got the staging job's artifact: same version, no retraining, recorded as the
     // model in production.
     expect(promoteProd!.outputs.version).toBe(trainProd!.outputs.version);
@@ -35,6 +44,22 @@ describe('the example pipeline, chained as the workflows chain it', { timeout: 1
         artifact: trainProd!.outputs['artifact-name'],
       },
     });
+    // Each promotion was checked before its approval (a dry run, which recorded nothing) and is
+    // bound to that check's digest, recorded with the promotion.
+    for (const [checked, promoted] of [
+      [checkStaging!, promoteStaging!],
+      [checkProd!, promoteProd!],
+    ] as const) {
+      const digest = checked.outputs['comparison-digest']!;
+      expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(checked.outputs['deployment-id']).toBe('');
+      expect(checked.summary).toContain(`| Comparison digest | \`${digest}\` |`);
+      const deployment = standIns.github.deployments.find(
+        (d) => String(d.id) === promoted.outputs['deployment-id'],
+      );
+      expect(deployment!.payload).toMatchObject({ comparisonDigest: digest, approval: { digest } });
+    }
+    expect(standIns.github.deployments.filter((d) => d.task === 'model:churn')).toHaveLength(2);
     expect(validate!.outputs).toMatchObject({ valid: 'true', rows: '3000' });
     expect(compare!.outputs).toMatchObject({
       verdict: 'pass',
