@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { UserError } from '../action/errors.js';
 import { quoteValue } from '../identifiers.js';
+import { CAST_FAILED, plainDecimal } from '../schema/cast.js';
 import { countByte, countNewlines, openText } from '../data/delimited.js';
 import { delimitedLayout, delimitedShards, parseDelimitedShard } from '../data/delimited-shards.js';
 import { readTable, type DataFormat, type RawValue, type TableRow } from '../data/records.js';
@@ -295,6 +296,10 @@ const PREDICTION = 2;
  * a number), or undefined when it is not a finite one; without making a Cell.
  */
 function finiteNumber(text: string): number | undefined {
+  // Plain decimals (nearly every probability) through the schema's scanner, which returns
+  // Number()'s value at a fifth of its cost; anything else through Number() itself.
+  const plain = plainDecimal(text);
+  if (plain !== CAST_FAILED && Number.isFinite(plain)) return plain;
   const value = Number(text);
   if (!Number.isFinite(value) || (value === 0 && text.trim() === '')) return undefined;
   return value;

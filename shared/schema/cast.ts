@@ -511,7 +511,7 @@ const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);
  * digits are summed and divided by a power of ten: both are exact doubles and one division
  * rounds correctly, so the result is Number()'s (Clinger's fast path), at a fraction of its cost.
  */
-function plainDecimal(text: string): number | typeof CAST_FAILED {
+export function plainDecimal(text: string): number | typeof CAST_FAILED {
   let i = 0;
   let c = text.charCodeAt(0);
   const negative = c === 45;
