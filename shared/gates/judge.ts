@@ -257,6 +257,24 @@ function notable(
     : undefined;
 }
 
+/**
+ * What fails, in plain words, one entry per metric, sliced metric or notable regression whose
+ * status is fail: the reasons a refused promotion gives.
+ */
+export function failures(result: GateResult): string[] {
+  return [
+    ...result.metrics
+      .filter((m) => m.status === 'fail')
+      .map((m) => `${m.name}: ${m.reasons.join('; ')}`),
+    ...result.slices
+      .filter((s) => s.status === 'fail')
+      .map((s) => `${s.metric} by slice: ${s.reasons.join('; ')}`),
+    ...result.notable
+      .filter((n) => !n.gated && n.status === 'fail')
+      .map((n) => `${describeNotable(n)} (notable-regressions: fail)`),
+  ];
+}
+
 /** A notable change in plain words, for annotations; the comment renders its own. */
 export function describeNotable(change: NotableChange): string {
   const what =

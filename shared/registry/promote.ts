@@ -16,7 +16,7 @@ import type { RunContext } from '../action/context.js';
 import { UserError } from '../action/errors.js';
 import type { Logger } from '../action/runner.js';
 import { canonicalJson, sha256Text } from '../files/hash.js';
-import { evaluateGates, type GateResult } from '../gates/judge.js';
+import { evaluateGates, failures, type GateResult } from '../gates/judge.js';
 import type { GatePolicy } from '../gates/policy.js';
 import { readStructuredFile } from '../files/structured.js';
 import { manifestSchema, type Manifest } from '../lineage/manifest.js';
@@ -321,9 +321,7 @@ function refuseFailingGates(args: {
   const { gates, current, request, version } = args;
   if (gates.verdict !== 'fail') return;
   const { model, environment } = request;
-  const reasons = gates.metrics
-    .filter((m) => m.status === 'fail')
-    .map((m) => `${m.name}: ${m.reasons.join('; ')}`);
+  const reasons = failures(gates);
   const against = current
     ? `${current.payload.version}, the model in ${environment} now`
     : 'its absolute bounds (no model is in the environment yet)';

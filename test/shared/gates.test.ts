@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateGates } from '../../shared/gates/judge.js';
+import { evaluateGates, failures } from '../../shared/gates/judge.js';
 import { gatePolicySchema, type GatePolicy } from '../../shared/gates/policy.js';
 
 const policy = (metrics: Record<string, unknown>, onMissing = 'warn'): GatePolicy =>
@@ -485,6 +485,29 @@ describe('notable changes, gated or not', () => {
       expect(byName.accuracy!.status).toBe('pass');
     },
   );
+
+  it('names every failure in words: metrics, sliced metrics and notable regressions failed by the policy', () => {
+    const gates = gatePolicySchema.parse({
+      'notable-regressions': 'fail',
+      metrics: {
+        accuracy: { direction: 'higher', min: 0.9, slices: { 'max-gap': 0.05 } },
+      },
+    });
+    const result = evaluateGates(
+      { accuracy: ci(0.8, 0.01), recall: ci(0.5, 0.01) },
+      { accuracy: 0.8, recall: 0.6 },
+      gates,
+      {
+        candidateSlices: { a: { accuracy: 0.7 }, b: { accuracy: 0.9 } },
+        baselineSlices: { a: { accuracy: 0.7 }, b: { accuracy: 0.9 } },
+      },
+    );
+    expect(failures(result)).toEqual([
+      'accuracy: 0.8 is below the minimum 0.9',
+      'accuracy by slice: the best slice "b" and the worst "a" lie 0.2 apart, more than the tolerated 0.05',
+      "recall regressed from 0.6 to 0.5 (-0.1), outside the candidate's confidence interval [0.49, 0.51], without a gate (notable-regressions: fail)",
+    ]);
+  });
 
   it('rejects an unknown notable-regressions level', () => {
     expect(() => gatePolicySchema.parse({ 'notable-regressions': 'block' })).toThrow();
