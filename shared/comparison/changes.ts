@@ -21,7 +21,7 @@ import { manifestSchema, type Manifest } from '../lineage/manifest.js';
 import type { DeployedModel, Registry } from '../registry/github-registry.js';
 
 /** Entries kept per list in the comparison document; the comment shows fewer (render.ts). */
-export const MAX_LISTED = 50;
+const MAX_LISTED = 50;
 const text = z.string().max(400);
 const count = z.number().int().nonnegative();
 

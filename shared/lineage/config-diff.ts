@@ -25,7 +25,7 @@ export const MAX_CONFIG_TEXT = 200;
  * `key` alone hides too much (`sort_key`) on purpose: a hidden value costs a line of the diff,
  * a leaked one costs a rotation.
  */
-export const SECRET_WORDS: ReadonlySet<string> = new Set([
+const SECRET_WORDS: ReadonlySet<string> = new Set([
   'password',
   'passwd',
   'pwd',
@@ -154,7 +154,7 @@ export function matchWildcard(pattern: string, text: string): boolean {
 }
 
 /** Text cut to MAX_CONFIG_TEXT characters; a cut one ends with a hash of the whole, so a change past the cut still shows. */
-export function clipText(text: string, hash: (text: string) => string): string {
+function clipText(text: string, hash: (text: string) => string): string {
   if (text.length <= MAX_CONFIG_TEXT) return text;
   // Cut in UTF-16 units (what the manifest's schema counts), never inside a surrogate pair.
   const head = text.slice(0, MAX_CONFIG_TEXT - 30).replace(/[\uD800-\uDBFF]$/, '');
@@ -184,7 +184,7 @@ export function recordConfigValues(
 }
 
 /** Masks again what a recorded map may still hold (an older manifest, or one a pull request wrote). */
-export function maskRecorded(values: Readonly<Record<string, string>>): Map<string, string> {
+function maskRecorded(values: Readonly<Record<string, string>>): Map<string, string> {
   // A Map: keys come from a pull request, and `__proto__` is a key like any other here.
   const masked = new Map<string, string>();
   for (const [key, value] of Object.entries(values))
