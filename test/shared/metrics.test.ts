@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { prepareMetrics, type Task } from '../../shared/metrics/compute.js';
 import { evaluatePredictions } from '../../shared/metrics/evaluate-predictions.js';
@@ -327,6 +328,59 @@ describe('predictions in every format validate-data reads', () => {
     expect(
       (await failure('parquet', await writeParquet(join(dir, 'p.parquet'), table))).message,
     ).toMatch(/"[^"]*p\.parquet", data row 2, column "prediction": the value is empty/);
+  });
+
+  // A plain CSV file is split a block at a time (delimited-shards); a gzip-compressed one is
+  // streamed by the one-pass reader: the same text must give the same set, hash and messages.
+  it('reads a CSV file in blocks as the one-pass reader reads it gzipped, quotes and line ends included', async () => {
+    const dir = await tempDir();
+    const spec = {
+      task: 'multiclass' as const,
+      label: 'label',
+      prediction: 'prediction',
+      scores: ['a', 'b', 'c'].map((c) => ({ class: c, column: `p_${c}` })),
+      weight: 'weight',
+      slices: ['note'],
+      missingLabels: 'drop' as const,
+    };
+    const random = new Xoshiro128(4);
+    const lines = ['\ufefflabel,prediction,p_a,p_b,p_c,weight,note'];
+    for (let i = 0; i < 3000; i++) {
+      const label = 'abc'[random.nextUint32() % 3]!;
+      const a = (random.nextUint32() % 1000) / 1000;
+      const b = Math.round((1 - a) * 500) / 1000;
+      const cells = [label, 'abc'[random.nextUint32() % 3]!, a, b, 1 - a - b, i % 7, `n${i % 5}`];
+      // Quoted cells (one with a line break), CRLF and blank lines, a dropped missing label.
+      if (i % 97 === 0) cells[6] = `"n${i % 5}\nsecond line"`;
+      if (i % 89 === 0) cells[0] = '"NA"';
+      if (i % 53 === 0) cells[1] = `"${cells[1]}"`;
+      lines.push(cells.join(',') + (i % 11 === 0 ? '\r' : ''));
+      if (i % 401 === 0) lines.push('');
+    }
+    const text = `${lines.join('\n')}\n`;
+    await writeFile(join(dir, 'p.csv'), text);
+    await writeFile(join(dir, 'p.csv.gz'), gzipSync(text));
+    const [blocks, stream] = await Promise.all(
+      ['p.csv', 'p.csv.gz'].map((name) => readPredictions(join(dir, name), 'csv', spec)),
+    );
+    expect(blocks!.rows).toBeGreaterThan(2900);
+    expect(blocks!.dropped.rows).toBeGreaterThan(30);
+    expect(blocks!.slices[0]!.values.length).toBe(10);
+    expect(blocks).toEqual(stream);
+    // A bad value after the quoted line breaks: both name the same line.
+    const bad = text.replace(/\n(a|b|c),(a|b|c),0\.5,/, '\n$1,$2,x,');
+    await writeFile(join(dir, 'bad.csv'), bad);
+    await writeFile(join(dir, 'bad.csv.gz'), gzipSync(bad));
+    const messages = await Promise.all(
+      ['bad.csv', 'bad.csv.gz'].map((name) =>
+        readPredictions(join(dir, name), 'csv', spec).then(
+          () => 'read',
+          (error: Error) => error.message.replace('.csv.gz', '.csv'),
+        ),
+      ),
+    );
+    expect(messages[0]).toMatch(/bad\.csv", line \d+, column "p_a": the probability "x" is not/);
+    expect(messages[0]).toBe(messages[1]);
   });
 });
 
