@@ -197,6 +197,32 @@ describe('notable changes under the headline', () => {
   });
 });
 
+describe('hostile names in the notable changes and slice tables', () => {
+  it('renders metric and slice names from a pull request inert', () => {
+    const metric = '<img src=x onerror=alert(1)> @everyone a|b';
+    const slice = 'plan=[x](javascript:alert(1)) `code` <b>';
+    const body = renderSection(
+      document(
+        { [metric]: ci(0.3, 0.02) },
+        { [metric]: 0.8 },
+        {},
+        {
+          candidate: { [slice]: { [metric]: ci(0.2, 0.02) } },
+          baseline: { [slice]: { [metric]: 0.9 } },
+        },
+      ),
+      GOLDEN_LINKS,
+    ).body;
+    expect(body).toContain('Notable changes');
+    expectIntactTables(body);
+    // Code spans, whose closing run of backticks is as long as the opening one.
+    const outsideCode = body.replace(/(`+)(.*?[^`])\1(?!`)/g, '');
+    expect(outsideCode).not.toContain('`');
+    expect(outsideCode).not.toMatch(/<img|<b>|\]\(javascript/);
+    expect(body).not.toMatch(/@everyone/);
+  });
+});
+
 describe('slices judged by change', () => {
   it('names its columns and marks the slices that moved most, not the worst by value', () => {
     const body = renderSection(churnLike(), GOLDEN_LINKS).body;
@@ -403,7 +429,6 @@ describe('the size budget with every section', () => {
       ),
     );
     const comment = composeComment(sections);
-    if (process.env.DEBUG_SECTIONS) console.log(comment.slice(0, 6000));
     expect(comment.length).toBeLessThanOrEqual(COMMENT_BODY_LIMIT);
     expect(parseSections(comment)).toHaveLength(3);
     expectIntactTables(comment);
