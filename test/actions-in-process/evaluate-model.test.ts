@@ -350,6 +350,17 @@ describe('evaluate-model never gives a silently wrong answer (issue 15)', () => 
     const report = await reportOf(result.outputs.metrics!);
     expect(report.metrics.max_error!.value).toBe(1);
     expect(report.metrics.d2_absolute_error_score).toBeDefined();
+    // prediction − label: 0.5, 1, 0.25; numpy's percentile interpolates between ranks.
+    const residuals = report.residuals!;
+    expect(Object.keys(residuals)).toEqual(['p5', 'p25', 'p50', 'p75', 'p95']);
+    for (const [q, expected] of Object.entries({
+      p5: 0.275,
+      p25: 0.375,
+      p50: 0.5,
+      p75: 0.75,
+      p95: 0.95,
+    }))
+      expect(residuals[q as keyof typeof residuals], q).toBeCloseTo(expected, 12);
     expect(report.skipped).toEqual({
       mean_squared_log_error:
         'Mean Squared Logarithmic Error cannot be used when targets contain negative values.',
