@@ -616,6 +616,41 @@ describe('approval bound to evidence: the check before the gate, the promotion a
   });
 });
 
+describe('approval bound to evidence: an environment that was empty at the check', () => {
+  it('names it: approved when the environment held no model, refused now that it holds one', async () => {
+    const registry = { github: new FakeGitHub(standIns.github.url) };
+    const inCanary = (
+      model: { manifest: string; metrics: string },
+      extra: Record<string, string>,
+    ) =>
+      runPromote(
+        {
+          environment: 'canary',
+          manifest: model.manifest,
+          metrics: model.metrics,
+          gates: 'examples/churn/gates.yaml',
+          ...extra,
+        },
+        registry,
+      );
+    const reviewed = await candidate('31', 0.9);
+    const check = await inCanary(reviewed, { 'dry-run': 'true' });
+    expect(check.exitCode, check.errors.join()).toBe(0);
+    expect(check.summary).toContain('| Against | no model: `canary` holds none yet |');
+    const meanwhile = await candidate('32', 0.85);
+    expect((await inCanary(meanwhile, {})).exitCode).toBe(0);
+    expect((await candidate('31', 0.9)).version).toBe(reviewed.version);
+    const writes = registry.github.writes().length;
+    expectUserError(
+      await inCanary(reviewed, { 'approved-digest': check.outputs['comparison-digest']! }),
+      new RegExp(
+        `The reviewers approved it when canary held no model; it holds ${meanwhile.version} now\\. Nothing was recorded\\.`,
+      ),
+    );
+    expect(registry.github.writes().length).toBe(writes);
+  });
+});
+
 /** The model card of the one release with this tag in a fake registry: its notes, as created. */
 function cardOf(registry: FakeGitHub, tag: string): string {
   const [release, ...more] = registry.releases.filter((r) => r.tag === tag);
