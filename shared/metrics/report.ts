@@ -57,6 +57,8 @@ export const metricsReportSchema = z.object({
       /** sha256 of the true labels in row order: equal when two models were scored on the same examples. */
       dataSha256: z.string(),
       rows: z.number().int().nonnegative(),
+      /** How long computing the metrics took, for the comment's cost line. */
+      seconds: z.number().nonnegative().max(1e9).optional(),
     })
     .optional(),
   metrics: z.record(z.string(), metricValue),
@@ -121,6 +123,8 @@ export interface LoadedMetrics {
   version?: string;
   fingerprint?: string;
   evaluationSha256?: string;
+  /** How long evaluate-model took to compute the metrics, when it did. */
+  evaluationSeconds?: number;
   metrics: Record<string, MetricEntry>;
   /** Metrics a metrics report says were not computed, with the reason. */
   skipped?: Record<string, string>;
@@ -139,6 +143,7 @@ export function loadedFromReport(report: MetricsReport, source: string): LoadedM
     version: report.version,
     fingerprint: report.fingerprint,
     evaluationSha256: report.evaluation?.dataSha256,
+    evaluationSeconds: report.evaluation?.seconds,
     metrics: report.metrics,
     skipped: report.skipped,
     slices: report.slices,
