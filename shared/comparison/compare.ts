@@ -124,7 +124,7 @@ export async function compareCandidate(
           changes: describeChanges(manifest, production.manifest, production.source),
         }
       : {}),
-    cost: costOf(manifest, started),
+    cost: costOf(manifest, candidate.evaluationSeconds, started),
   };
 
   const dir = await createStepDir(context.tempDir, 'compare-metrics', model);
@@ -347,8 +347,12 @@ async function productionManifest(
   return manifest ? { manifest, source: 'release' } : undefined;
 }
 
-/** Training time from the candidate's manifest, and the comparison's own time up to now. */
-function costOf(manifest: Manifest | undefined, started: number): Cost {
+/** Training time from the candidate's manifest, evaluation time from its report, and the comparison's own time up to now. */
+function costOf(
+  manifest: Manifest | undefined,
+  evaluationSeconds: number | undefined,
+  started: number,
+): Cost {
   const training = manifest?.training;
   return {
     ...(training
@@ -366,6 +370,7 @@ function costOf(manifest: Manifest | undefined, started: number): Cost {
           },
         }
       : {}),
+    ...(evaluationSeconds !== undefined ? { evaluationSeconds } : {}),
     comparisonSeconds: (performance.now() - started) / 1000,
   };
 }

@@ -97,6 +97,8 @@ const costSchema = z.object({
         .optional(),
     })
     .optional(),
+  /** How long evaluate-model computed the candidate's metrics (its report says). */
+  evaluationSeconds: seconds.optional(),
   comparisonSeconds: seconds,
 });
 export type Cost = z.output<typeof costSchema>;

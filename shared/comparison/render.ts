@@ -979,7 +979,7 @@ function environmentLine(environment: Changes['environment']): string {
     : 'unchanged.';
 }
 
-/** One line: training time (or the cache hit that saved it) and the comparison's own time. */
+/** One line: training time (or the cache hit that saved it), evaluation and the comparison's own time. */
 function costLine(cost: Cost | undefined, links: RenderLinks): string {
   if (!cost) return '';
   const seconds = formatDuration;
@@ -994,6 +994,8 @@ function costLine(cost: Cost | undefined, links: RenderLinks): string {
       `training restored from the cache${run}${took}, saving ${seconds(training.seconds)}`,
     );
   } else if (training) parts.push(`training ${seconds(training.seconds)}`);
+  if (cost.evaluationSeconds !== undefined)
+    parts.push(`evaluation ${seconds(cost.evaluationSeconds)}`);
   parts.push(`comparison ${seconds(cost.comparisonSeconds)}`);
   return `**Cost:** ${parts.join(' · ')}`;
 }

@@ -43,6 +43,7 @@ export async function reportFromPredictions(
     request.bootstrap > 0
       ? { resamples: request.bootstrap, confidence: request.confidence, seed: request.seed }
       : undefined;
+  const started = performance.now();
   const evaluation = await evaluatePredictions(predictions, format, spec, {
     bootstrap,
     minSliceSize: request.minSliceSize,
@@ -57,6 +58,7 @@ export async function reportFromPredictions(
       predictionsSha256: await sha256File(predictions, 'predictions file'),
       dataSha256: evaluation.labelsSha256,
       rows: evaluation.rows,
+      seconds: (performance.now() - started) / 1000,
     },
     metrics: evaluation.metrics,
     ...(Object.keys(evaluation.skipped).length ? { skipped: evaluation.skipped } : {}),

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { compareMetrics } from '../../actions/compare-metrics/src/run.js';
+import { evaluateModel } from '../../actions/evaluate-model/src/run.js';
 import { pullRequestEvent, workflowRunEvent } from '../../harness/runner/events.js';
 import { sharedStandIns } from '../../harness/stand-ins/index.js';
 import { DEPLOYMENT_PAYLOAD_FORMAT } from '../../shared/registry/github-registry.js';
@@ -231,6 +232,47 @@ describe('what changed since production', () => {
     expect(mismatched.warnings.join('\n')).toMatch(
       /The model-manifest\.json of release churn@dddddddddddd is not the manifest of deployment \d+/,
     );
+  });
+
+  it('adds the evaluation time a metrics report records to the cost line', async () => {
+    await job.write(
+      'cand-report.json',
+      JSON.stringify({
+        format: 'mlops-actions/metrics-report@1',
+        model: 'churn',
+        evaluation: {
+          predictions: 'p.csv',
+          predictionsSha256: 'a',
+          dataSha256: 'b',
+          rows: 10,
+          seconds: 3.25,
+        },
+        metrics: { accuracy: { value: 0.81 } },
+        slices: {},
+      }),
+    );
+    const result = await compare({ metrics: 'cand-report.json', comment: 'never' });
+    expect(result.exitCode, result.errors.join()).toBe(0);
+    expect(result.summary).toMatch(
+      /\*\*Cost:\*\* evaluation 3\.3 s · comparison (< 0\.1|\d+\.\d) s\n/,
+    );
+  });
+
+  it('reads the evaluation time evaluate-model recorded while it computed the metrics', async () => {
+    await job.write(
+      'predictions.csv',
+      'label,prediction\n' +
+        Array.from({ length: 40 }, (_, i) => `${i % 2},${i % 3 ? 1 : 0}`).join('\n'),
+    );
+    const evaluated = await runInProcess(evaluateModel, {
+      ...job,
+      inputs: { 'model-name': 'churn', predictions: 'predictions.csv', task: 'binary' },
+    });
+    expect(evaluated.exitCode, evaluated.errors.join()).toBe(0);
+    const report = JSON.parse(await readFile(evaluated.outputs.metrics!, 'utf8'));
+    expect(report.evaluation.seconds).toBeGreaterThan(0);
+    const result = await compare({ metrics: evaluated.outputs.metrics!, comment: 'never' });
+    expect(result.summary).toMatch(/\*\*Cost:\*\* evaluation (< 0\.1|\d+\.\d) s · comparison/);
   });
 
   it('refuses a baseline manifest of another model', async () => {
