@@ -8,11 +8,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { pullRequestEvent } from '../../harness/runner/events.js';
 import { StandIns } from '../../harness/stand-ins/index.js';
-import { createGitHubClient } from '../../shared/github/client.js';
-import { canonicalJson, sha256Text } from '../../shared/files/hash.js';
-import { DEPLOYMENT_PAYLOAD_FORMAT } from '../../shared/registry/github-registry.js';
-import { GitHubApiStandIn, OWNER, REPO } from '../../harness/stand-ins/github-api.js';
-import { recordingRunner } from '../helpers/recording-runner.js';
+import { compareOnBusyPullRequest } from '../helpers/api-budget.js';
 import { exampleWorkspace, run } from './workspace.js';
 
 const standIns = await StandIns.start();
@@ -20,10 +16,6 @@ afterAll(() => standIns.stop());
 const github = standIns.github;
 const job = await exampleWorkspace();
 await job.write('cand.json', JSON.stringify({ accuracy: 0.81 }));
-const client = await createGitHubClient(GitHubApiStandIn.READ_WRITE_TOKEN, recordingRunner(), {
-  GITHUB_API_URL: github.url,
-});
-const repo = { owner: OWNER, repo: REPO };
 /** The commit the runner checked out (GITHUB_SHA), which train-model records. */
 const CHECKOUT_SHA = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
 
@@ -116,78 +108,17 @@ describe('a GitHub App installation token', () => {
   });
 });
 
-/** Seeds production with `count` promotions as promote-model records them, the newest `failed` of them failed. */
-async function seedProductionHistory(count: number, failed: number): Promise<string> {
-  let current = '';
-  for (let i = 0; i < count; i++) {
-    const version = `v${String(i).padStart(11, '0')}`;
-    const succeeded = i < count - failed;
-    const report = {
-      format: 'mlops-actions/metrics-report@1',
-      model: 'churn',
-      version,
-      metrics: { accuracy: { value: 0.8, ci: [0.78, 0.82], n: 500 } },
-    };
-    let metricsUrl: string | undefined;
-    if (succeeded && i === count - failed - 1) {
-      const { data: release } = await client.rest.repos.createRelease({
-        ...repo,
-        tag_name: `churn@${version}`,
-      });
-      const { data: asset } = await client.rest.repos.uploadReleaseAsset({
-        ...repo,
-        baseUrl: github.url,
-        release_id: release.id,
-        name: 'metrics.json',
-        data: JSON.stringify(report) as unknown as string,
-        headers: { 'content-type': 'application/json' },
-      });
-      metricsUrl = asset.url;
-      current = version;
-    }
-    github.seedDeployment(
-      {
-        ref: 'f'.repeat(40),
-        task: 'model:churn',
-        environment: 'production',
-        production_environment: true,
-        payload: {
-          format: DEPLOYMENT_PAYLOAD_FORMAT,
-          model: 'churn',
-          version,
-          fingerprint: version.padEnd(64, '0'),
-          metrics: { accuracy: 0.8 },
-          metricsDigest: sha256Text(canonicalJson({ accuracy: 0.8 })),
-          ...(metricsUrl ? { metricsUrl } : {}),
-        },
-      },
-      ['in_progress', succeeded ? 'success' : 'failure'],
-    );
-  }
-  return current;
-}
-
 describe('the API call budget', () => {
   it('compares on a pull request with 150 comments against 50 production promotions (10 failed) in at most 6 calls', async () => {
-    const current = await seedProductionHistory(50, 10);
     const number = ++prNumber;
-    const first = await compare(number);
-    expect(first.exitCode, first.stdout + first.stderr).toBe(0);
-    // Reviewers and bots talk on the pull request after the first report.
-    const ours = github.comments.get(number)![0]!;
-    const filler = Array.from({ length: 150 }, (_, i) => ({
-      ...structuredClone(ours),
-      id: 90_000 + i,
-      body: `comment ${i}`,
-      user: { ...ours.user, login: 'reviewer' },
-    }));
-    github.comments.set(number, [ours, ...filler]);
-    await job.write('cand.json', JSON.stringify({ accuracy: 0.83 }));
-    const before = github.log.length;
-    const second = await compare(number);
-    expect(second.exitCode, second.stdout + second.stderr).toBe(0);
-    expect(second.outputs['baseline-version']).toBe(current);
-    const calls = github.log.slice(before).map((e) => `${e.method} ${e.operation}`);
+    const { calls, result, current } = await compareOnBusyPullRequest(standIns, job, {
+      comments: 150,
+      promotions: 50,
+      failed: 10,
+      pullRequest: number,
+    });
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    expect(result.outputs['baseline-version']).toBe(current);
     expect(calls).toEqual([
       'GET /repos/{owner}/{repo}/deployments',
       'POST /graphql',
@@ -197,7 +128,6 @@ describe('the API call budget', () => {
       'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
     ]);
     expect(github.comments.get(number)![0]!.body).toContain('0.83');
-    await job.write('cand.json', JSON.stringify({ accuracy: 0.81 }));
   });
 });
 

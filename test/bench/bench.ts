@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: performance numbers measured on this machine, in one run, as ratios to
  * peers. Performance goals live here, never in timed unit tests.
- *   npm run bench [-- --rounds N] [--only startup|validate|metrics] [--rows N] [--validate-rounds N] [--skip-scale]
+ *   npm run bench [-- --rounds N] [--only startup|validate|metrics|api] [--rows N] [--validate-rounds N] [--skip-scale]
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPOSITORY_ROOT } from '../../harness/runner/run-bundle.js';
+import { benchApiBudget } from './api-budget.js';
 import { benchMetrics, renderMetrics } from './metrics.js';
 import { benchStartup, renderStartup } from './startup.js';
 import { benchValidateData } from './validate-data.js';
@@ -20,8 +21,14 @@ if (!Number.isInteger(rounds) || rounds < 1) {
 const flag = (name: string) =>
   process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
 const only = flag('--only');
-if (only !== undefined && only !== 'startup' && only !== 'validate' && only !== 'metrics') {
-  console.error('--only takes startup, validate or metrics');
+if (
+  only !== undefined &&
+  only !== 'startup' &&
+  only !== 'validate' &&
+  only !== 'metrics' &&
+  only !== 'api'
+) {
+  console.error('--only takes startup, validate, metrics or api');
   process.exit(2);
 }
 const benchRows = Number(flag('--rows') ?? 1_000_000);
@@ -39,6 +46,10 @@ const root = join(REPOSITORY_ROOT, '.tmp', 'bench');
 // Generated data is kept between runs (it is the same every time); the rest starts afresh.
 await rm(join(root, 'startup'), { recursive: true, force: true });
 await rm(join(root, 'metrics'), { recursive: true, force: true });
+if (only === 'api') {
+  console.log(await benchApiBudget());
+  process.exit(0);
+}
 if (only === 'metrics') {
   console.log(renderMetrics(await benchMetrics(join(root, 'metrics'))));
   process.exit(0);
@@ -83,3 +94,4 @@ if (only !== 'startup') {
 }
 if (only === undefined)
   console.log('\n' + renderMetrics(await benchMetrics(join(root, 'metrics'))));
+if (only === undefined) console.log('\n' + (await benchApiBudget()));
