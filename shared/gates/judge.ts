@@ -123,7 +123,7 @@ export interface GateResult {
 }
 
 /** Without an interval, a change of more than this fraction of the larger value is notable. */
-export const NOTABLE_RELATIVE = 0.05;
+const NOTABLE_RELATIVE = 0.05;
 
 /** Float noise (0.1 + 0.2) must not turn an exact limit into a failure. */
 const EPSILON = 1e-12;
@@ -181,7 +181,7 @@ export function evaluateGates(
 }
 
 /** The changes beyond the noise among the metrics and the judged slices; see the header. */
-export function notableChanges(
+function notableChanges(
   metrics: readonly MetricComparison[],
   slices: readonly SliceComparison[],
   policy: Pick<GatePolicy, 'notable-regressions' | 'metrics'>,

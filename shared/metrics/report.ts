@@ -32,7 +32,7 @@ export const confusionMatrixSchema = z
       m.matrix.every((row) => row.length === m.classes.length),
     { error: 'the confusion matrix must have one row and one column per class' },
   );
-export type ConfusionMatrix = z.output<typeof confusionMatrixSchema>;
+type ConfusionMatrix = z.output<typeof confusionMatrixSchema>;
 
 export const residualQuantilesSchema = z.object({
   p5: z.number(),
