@@ -234,7 +234,7 @@ export class GitHubApiStandIn extends LoopbackService {
     const token = this.authenticate(incoming.headers.authorization);
     if (!token)
       return reply({ status: 401, body: { message: 'Bad credentials', documentation_url: DOCS } });
-    if (token.readOnly && method !== 'GET')
+    if (token.readOnly && method !== 'GET' && !route.graphql)
       return reply({ status: 403, body: { message: READ_ONLY_MESSAGE, documentation_url: DOCS } });
 
     let body: unknown;

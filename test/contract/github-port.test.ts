@@ -174,6 +174,9 @@ describe.each([
     expect(await (await github.port()).getAuthenticatedUser()).toBe('github-actions[bot]');
     expect(await (await github.port('personal')).getAuthenticatedUser()).toBe('octocat');
     expect(await (await github.port('app')).getAuthenticatedUser()).toBe('mlops-reporter[bot]');
+    // GraphQL queries read: a fork's read-only token may send them.
+    expect(await readOnly.getAuthenticatedUser()).toBe('github-actions[bot]');
+    expect(await readOnly.deploymentStatuses([])).toEqual(new Map());
   });
 
   it("keeps comments within GitHub's limit and their authors' hands", async () => {

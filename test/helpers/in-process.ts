@@ -13,7 +13,13 @@ import { actionMetadata, prepareStep, type RunOptions } from '../../harness/runn
 import { StandIns, type TokenKind } from '../../harness/stand-ins/index.js';
 import type { GitHubConnector } from '../../shared/github/port.js';
 import type { FakeGitHub } from '../fakes/github-port.js';
-import { PERSONAL, READ_ONLY_TOKEN, READ_WRITE, type FakeToken } from '../fakes/github-port.js';
+import {
+  APP_TOKEN,
+  type FakeToken,
+  PERSONAL,
+  READ_ONLY_TOKEN,
+  READ_WRITE,
+} from '../fakes/github-port.js';
 import { recordingRunner, type RecordedRunner } from './recording-runner.js';
 
 export interface InProcessResult {
@@ -59,6 +65,7 @@ const FAKE_TOKENS: Record<TokenKind, FakeToken> = {
   'read-write': READ_WRITE,
   'read-only': READ_ONLY_TOKEN,
   personal: PERSONAL,
+  app: APP_TOKEN,
 };
 
 /** The fake's port for the token the step was given, as GitHub tells tokens apart. */
