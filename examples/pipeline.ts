@@ -120,6 +120,8 @@ export async function runExamplePipeline(options: PipelineOptions): Promise<Pipe
     'promote-model',
     {
       ...build,
+      // The check before the approval writes nothing: a token that cannot write proves it.
+      token: 'read-only',
       inputs: { ...release, environment: 'staging', 'dry-run': 'true' },
     },
   );
@@ -139,6 +141,7 @@ export async function runExamplePipeline(options: PipelineOptions): Promise<Pipe
     'promote-model',
     {
       ...check,
+      token: 'read-only',
       inputs: { ...release, environment: 'production', 'dry-run': 'true' },
     },
   );
