@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import type { Logger } from '../action/runner.js';
 import { MANIFEST_FILE } from '../artifacts/model-artifact.js';
-import { validateStructured } from '../files/structured.js';
+import { parseStructured, validateStructured } from '../files/structured.js';
 import { statusOf } from '../github/client.js';
 import { releaseTag } from '../identifiers.js';
 import { diffConfigValues } from '../lineage/config-diff.js';
@@ -22,6 +22,8 @@ import type { DeployedModel, Registry } from '../registry/github-registry.js';
 
 /** Entries kept per list in the comparison document; the comment shows fewer (render.ts). */
 const MAX_LISTED = 50;
+/** A manifest records at most 2,000 config values and 20,000 packages: a few MB at most. */
+const MAX_MANIFEST_BYTES = 32 * 1024 * 1024;
 const text = z.string().max(400);
 const count = z.number().int().nonnegative();
 
@@ -183,10 +185,23 @@ export async function publishedManifest(
       return undefined;
     }
     const bytes = await registry.downloadReleaseAsset(asset.id);
-    const manifest = await validateStructured(JSON.parse(bytes.toString('utf8')), manifestSchema, {
-      path: `${where}: ${MANIFEST_FILE}`,
-      what: 'manifest of the production model',
-    });
+    if (bytes.length > MAX_MANIFEST_BYTES) {
+      log.warning(
+        `The ${MANIFEST_FILE} of ${where} holds ${bytes.length} bytes, more than a manifest does (${MAX_MANIFEST_BYTES}); the comment leaves out what changed since it.`,
+      );
+      return undefined;
+    }
+    const path = `${where}: ${MANIFEST_FILE}`;
+    // parseStructured: the nesting budget, as for every file a pull request could write.
+    const manifest = await validateStructured(
+      await parseStructured(
+        bytes.toString('utf8'),
+        MANIFEST_FILE,
+        'manifest of the production model',
+      ),
+      manifestSchema,
+      { path, what: 'manifest of the production model' },
+    );
     if (manifest.model.name !== payload.model || manifest.fingerprint !== payload.fingerprint) {
       log.warning(
         `The ${MANIFEST_FILE} of ${where} is not the manifest of deployment ${deployed.deploymentId} (model or fingerprint differ); the comment leaves out what changed since it.`,
