@@ -1,16 +1,18 @@
 /**
  * `npm run demo`: the example project's whole CI/CD, offline, with the built action bundles
  * run as the GitHub runner runs them, against loopback stand-ins for the GitHub API and the
- * Actions artifact and cache services. Prints what each step did and where to look.
+ * Actions artifact and cache services. Prints, in about one screen, what each step decided, the
+ * head of the pull request's comment, and where the full comment and job summaries are
+ * (.tmp/demo/; examples/demo-report.ts).
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { reportRun, stepLine } from './demo-report.js';
 import { PipelineStepError, runExamplePipeline, type StepRecord } from './pipeline.js';
 import { REPOSITORY_ROOT } from '../harness/runner/run-bundle.js';
 import { StandIns } from '../harness/stand-ins/index.js';
 
 const root = join(REPOSITORY_ROOT, '.tmp', 'demo');
-const show = (path: string | undefined) => (path ? relative(process.cwd(), path) || path : '');
 
 const JOB_TITLES: Record<string, string> = {
   'release-build':
@@ -44,37 +46,13 @@ async function changeTheGates(write: (path: string, text: string) => Promise<voi
   await write('examples/churn/gates.yaml', loosened);
 }
 
-/** A few headline metrics of evaluate-model's summary; the job summary has them all, with intervals. */
-function headline(summary: string): string {
-  const values = JSON.parse(summary) as Record<string, number>;
-  const shown = ['accuracy', 'f1', 'roc_auc', 'log_loss'].filter((name) => name in values);
-  return `${shown.map((name) => `${name}=${values[name]!.toFixed(4)}`).join(', ')} (+${Object.keys(values).length - shown.length} more)`;
-}
-
-function describeStep({ result }: StepRecord): string {
-  const o = result.outputs;
-  if (o.fingerprint)
-    return `version ${o.version}${o['cache-hit'] === 'true' ? ', restored from the run cache' : ''}; artifact ${o['artifact-name']}`;
-  if (o.summary) return `metrics ${headline(o.summary)}`;
-  if (o.record !== undefined && o.version)
-    return `deployment ${o['deployment-id']} records version ${o.version}${o['previous-version'] ? ` (was ${o['previous-version']})` : ''}`;
-  if (o.valid)
-    return `${o.rows} rows, ${o.errors} errors, ${o.warnings} warnings → valid=${o.valid}`;
-  if (o.verdict)
-    return `verdict ${o.verdict.toUpperCase()} against production ${o['baseline-version']}; comment ${o['comment-url'] ? 'posted' : 'not posted'}`;
-  return '';
-}
-
 let currentJob = '';
 const onStep = (record: StepRecord) => {
   if (record.job !== currentJob) {
     currentJob = record.job;
-    console.log(`\n${JOB_TITLES[record.job] ?? record.job}`);
+    console.log(JOB_TITLES[record.job] ?? record.job);
   }
-  const mark = record.result.exitCode === 0 ? '✔' : '✘';
-  console.log(
-    `  ${mark} ${record.step.padEnd(40)} ${describeStep(record)}  (${Math.round(record.result.durationMs)} ms)`,
-  );
+  console.log(stepLine(record));
 };
 
 console.log(
@@ -86,38 +64,8 @@ console.log(
 );
 try {
   const run = await runExamplePipeline({ root, standIns, onStep, prepare: changeTheGates });
-  const summaryPath = join(root, 'job-summaries.md');
-  await writeFile(
-    summaryPath,
-    run.steps.map((s) => `<!-- ${s.job}: ${s.step} -->\n${s.result.summary}`).join('\n---\n\n'),
-  );
-  const compare = run.comparison.outputs;
-  const comment = await readFile(compare['comment-file']!, 'utf8');
-  const comments = [...standIns.github.comments.values()].flat();
-  const calls = standIns.github.log.reduce<Record<string, number>>(
-    (count, entry) => ({
-      ...count,
-      [`${entry.method} ${entry.operation ?? entry.path}`]:
-        (count[`${entry.method} ${entry.operation ?? entry.path}`] ?? 0) + 1,
-    }),
-    {},
-  );
-  console.log(`
-What a reviewer sees on the pull request, the comment body (Markdown):
-${comment.replace(/^<!--.*-->\n+/, '').replace(/^/gm, '  │ ')}
-The pull request has ${comments.length} comment from mlops-actions (${compare['comment-url']}); the re-run found it again and left it, as nothing had changed.
-The gate policy that judged it: examples/churn/gates.yaml as the base branch holds it (commit ${run.commits.base.slice(0, 12)}), read through the API; the pull request's own version (at its merge commit ${run.commits.merge.slice(0, 12)}) is only shown as a change.
-GitHub API calls made: ${Object.entries(calls)
-    .map(([call, n]) => `${n}× ${call}`)
-    .join(', ')}.
-Artifacts uploaded: ${standIns.results.artifacts.length}; cache entries: ${standIns.results.caches.filter((c) => c.finalized).length}.
-The registry (deployments of task model:churn): ${standIns.github.deployments.map((d) => `${d.environment} = ${d.payload.version} (deployment ${d.id}, ${standIns.github.statuses.get(d.id)?.[0]?.state})`).join('; ')}.
-
-The comment body:         ${show(compare['comment-file'])}
-The comparison as JSON:   ${show(compare.report)}
-Every step's job summary: ${show(summaryPath)}
-Everything else (workspaces, manifests, metrics, promotion records): ${show(root)}
-`);
+  const comment = await readFile(run.comparison.outputs['comment-file']!, 'utf8');
+  console.log(`\n${(await reportRun(run, comment, standIns, root)).join('\n')}`);
 } catch (error) {
   if (error instanceof PipelineStepError) {
     console.error(`\n${error.message}\n\nThe step's log:\n${error.record.result.stdout}`);

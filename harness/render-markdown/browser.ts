@@ -14,15 +14,15 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { renderMarkdown } from './markdown.js';
-import { showDocument, type MermaidApi } from './in-page.js';
+import { boxOf, showDocument, type MermaidApi } from './in-page.js';
 
 /** Debian's Chromium (`apt-get install chromium`); CHROMIUM_PATH names another. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export type ColourMode = 'light' | 'dark';
 
 /** Widths of the column GitHub gives a pull-request comment and a job summary, in CSS pixels. */
-export const WIDTHS = { comment: 800, summary: 1000 } as const;
+export const WIDTHS = { comment: 800, summary: 1200 } as const;
 
 export interface RenderedDocument {
   /** Everything a reader would see wrong; empty when the document renders cleanly. */
@@ -31,6 +31,16 @@ export interface RenderedDocument {
   charts: number;
   /** The rendered text, as a reader would copy it. */
   text: string;
+}
+
+export interface RenderOptions {
+  mode?: ColourMode;
+  /** CSS pixels; default: a comment's width. */
+  width?: number;
+  /** Collapsed sections (<details>) whose summary starts with this are opened, as a reader would. */
+  open?: string;
+  /** A PNG of the document, or with `open`, of the opened section only. */
+  screenshot?: string;
 }
 
 const require = createRequire(import.meta.url);
@@ -61,6 +71,8 @@ export class MarkdownRenderer {
     const browser = await puppeteer.launch({
       executablePath: CHROMIUM,
       headless: true,
+      // A stuck call fails in a minute rather than in puppeteer's default three.
+      protocolTimeout: 60_000,
       // --no-sandbox: CI runs as root in a container, where Chromium's sandbox cannot start.
       args: ['--no-sandbox', '--disable-gpu', '--font-render-hinting=none'],
     });
@@ -75,10 +87,7 @@ export class MarkdownRenderer {
    * Renders one document and checks it. Callers may call this concurrently: documents of one
    * colour mode are rendered one after another, the two modes side by side.
    */
-  render(
-    markdown: string,
-    options: { mode?: ColourMode; width?: number; screenshot?: string } = {},
-  ): Promise<RenderedDocument> {
+  render(markdown: string, options: RenderOptions = {}): Promise<RenderedDocument> {
     const mode = options.mode ?? 'light';
     const next = (this.queues.get(mode) ?? Promise.resolve()).then(() =>
       this.renderNow(markdown, { ...options, mode }),
@@ -92,7 +101,7 @@ export class MarkdownRenderer {
 
   private async renderNow(
     markdown: string,
-    { mode = 'light', width = WIDTHS.comment, screenshot }: Parameters<typeof this.render>[1] & {},
+    { mode = 'light', width = WIDTHS.comment, open, screenshot }: RenderOptions,
   ): Promise<RenderedDocument> {
     const { html, tableProblems } = await renderMarkdown(markdown);
     const page = await this.page(mode);
@@ -105,9 +114,9 @@ export class MarkdownRenderer {
     page.on('pageerror', onPageError);
     try {
       await page.setViewport({ width, height: 800 });
-      const found = await page.evaluate(showDocument, html);
+      const found = await page.evaluate(showDocument, html, open);
       if (screenshot)
-        await (await page.$('article'))!.screenshot({ path: screenshot as `${string}.png` });
+        await this.screenshot(page, open ? 'details[data-opened]' : 'article', screenshot);
       return {
         problems: [...tableProblems.map((p) => `table: ${p}`), ...found.problems, ...consoleErrors],
         charts: found.charts,
@@ -117,6 +126,22 @@ export class MarkdownRenderer {
       page.off('console', onConsole);
       page.off('pageerror', onPageError);
     }
+  }
+
+  /**
+   * A PNG of the element's box, clipped from the whole page (an element handle's own screenshot
+   * waited on scrolling that never ended for an opened <details>).
+   */
+  private async screenshot(page: Page, selector: string, path: string): Promise<void> {
+    const box = await page.evaluate(boxOf, selector);
+    if (!box) throw new Error(`Nothing to photograph: no ${selector} in the rendered document`);
+    // A page behind the other colour mode's gets no new frames: the capture would wait forever.
+    await page.bringToFront();
+    await page.screenshot({
+      path: path as `${string}.png`,
+      clip: box,
+      captureBeyondViewport: true,
+    });
   }
 
   private page(mode: ColourMode): Promise<Page> {

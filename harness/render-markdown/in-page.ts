@@ -16,10 +16,18 @@ export interface MermaidApi {
  */
 export async function showDocument(
   html: string,
+  open: string | undefined,
 ): Promise<{ problems: string[]; charts: number; text: string }> {
   const { mermaid } = window as unknown as { mermaid: MermaidApi };
   const article = document.querySelector('article')!;
   article.innerHTML = html;
+  if (open)
+    for (const details of article.querySelectorAll('details'))
+      if (details.querySelector('summary')?.textContent?.trim().startsWith(open)) {
+        details.open = true;
+        // Marked for the screenshot: other sections may be open already.
+        details.dataset.opened = '';
+      }
   const problems: string[] = [];
   let charts = 0;
   const fences = [...article.querySelectorAll('pre > code.language-mermaid')];
@@ -49,6 +57,10 @@ export async function showDocument(
       what: 'an HTML tag shown as text',
     },
     { pattern: /^\s*#{1,6} /, what: 'a heading marker' },
+    {
+      pattern: /\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]/i,
+      what: 'an alert marker (not at a blockquote start)',
+    },
     { pattern: /\]\([^)\s]*\)/, what: 'link syntax shown as text' },
   ];
   const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
@@ -75,4 +87,19 @@ export async function showDocument(
         problems.push(`table: a row has ${row.children.length} cells, its header ${header}`);
   }
   return { problems, charts, text: article.innerText };
+}
+
+/** The element's box in page coordinates, for a screenshot's clip. */
+export function boxOf(
+  selector: string,
+): { x: number; y: number; width: number; height: number } | undefined {
+  const element = document.querySelector(selector);
+  if (!element) return undefined;
+  const rect = element.getBoundingClientRect();
+  return {
+    x: rect.left + window.scrollX,
+    y: rect.top + window.scrollY,
+    width: rect.width,
+    height: rect.height,
+  };
 }

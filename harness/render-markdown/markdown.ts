@@ -3,13 +3,14 @@
  * (remark-parse is micromark, which follows CommonMark and GFM as cmark-gfm does), raw HTML kept
  * and then sanitised with hast-util-sanitize's default schema, which is GitHub's (it strips
  * <script>, style and event attributes; keeps <details>, <summary>, <sub>, <b>; prefixes ids with
- * `user-content-`). Mermaid fences stay `<pre><code class="language-mermaid">` for the page to
+ * `user-content-`), then GitHub's alerts (`> [!NOTE]` and the like). Mermaid fences stay `<pre><code class="language-mermaid">` for the page to
  * draw, as GitHub draws them.
  *
  * Also reports what the HTML cannot show: a table row with another cell count than its header
  * renders padded or cut (GFM drops extra cells and fills missing ones), so it is caught here, on
  * the syntax tree, where the cells are still as written.
  */
+import { rehypeGithubAlerts } from 'rehype-github-alerts';
 import rehypeRaw from 'rehype-raw';
 import rehypeSanitize from 'rehype-sanitize';
 import rehypeStringify from 'rehype-stringify';
@@ -30,6 +31,8 @@ const processor = unified()
   .use(remarkRehype, { allowDangerousHtml: true })
   .use(rehypeRaw)
   .use(rehypeSanitize)
+  // After sanitising, as GitHub does: `> [!IMPORTANT]` blockquotes become its styled alerts.
+  .use(rehypeGithubAlerts, {})
   .use(rehypeStringify);
 
 export async function renderMarkdown(markdown: string): Promise<RenderedMarkdown> {

@@ -8,10 +8,11 @@
  *
  * Chromium is required, not optional: without it the test fails and says what to install.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateData } from '../../actions/validate-data/src/run.js';
+import { DEMO_FILES, reportRun, stepLine } from '../../examples/demo-report.js';
 import { runExamplePipeline, type PipelineRun } from '../../examples/pipeline.js';
 import {
   MarkdownRenderer,
@@ -82,6 +83,7 @@ describe('the rendering check', { timeout: 60_000 }, () => {
       ['unparsed table', '| a | b |\n| --- |\n', /a table delimiter row/],
       ['unparsed bold', '** not bold**', /a pair of asterisks/],
       ['tag as text', '&lt;details&gt; shown', /an HTML tag shown as text/],
+      ['alert not at a blockquote start', '> Note: [!IMPORTANT] late', /an alert marker/],
       [
         'row wider than its header',
         '| a | b |\n| --- | --- |\n| 1 | 2 | 3 |\n',
@@ -109,6 +111,10 @@ describe('the rendering check', { timeout: 60_000 }, () => {
     expect(clean.problems).toEqual([]);
     expect(clean.text).toContain('More');
     expect(clean.text).not.toContain('alert');
+    // GitHub's alerts render as callouts, their marker gone.
+    const alert = await renderer.render('> [!IMPORTANT]\n> **Read** this.\n');
+    expect(alert.problems).toEqual([]);
+    expect(alert.text).toMatch(/^Important\s+Read this\.$/);
   });
 
   it.each(['compare-metrics.md', 'compare-metrics-two-models.md'])(
@@ -187,5 +193,29 @@ describe('job summaries of the example pipeline', { timeout: 120_000 }, () => {
     expect((await problemsOf(rawBackticks, WIDTHS.summary)).join('\n')).toMatch(
       /raw Markdown: a backtick/,
     );
+  });
+});
+
+describe('the demo', { timeout: 120_000 }, () => {
+  it('reads in one screen: the steps and their verdicts, the head of the comment, the paths', async () => {
+    const run = await pipeline;
+    const comment = await readFile(run.comparison.outputs['comment-file']!, 'utf8');
+    const root = await tempDir('mlops-demo-');
+    const report = await reportRun(run, comment, standIns, root);
+    // As examples/demo.ts prints it: two opening lines and a blank, a title per job, a line per step.
+    const jobs = new Set(run.steps.map((s) => s.job)).size;
+    const steps = run.steps.map(stepLine);
+    const printed = 3 + jobs + steps.length + 1 + report.length;
+    expect(printed, [...steps, ...report].join('\n')).toBeLessThanOrEqual(40);
+    expect(steps.find((line) => line.includes('Compare with production'))).toMatch(
+      /✔ .*PASS against production/,
+    );
+    // The comment's headline, as posted, and nothing from below its first table.
+    const headline = comment.split('\n').find((line) => line.startsWith('#'))!;
+    expect(report).toContain(`  │ ${headline}`);
+    expect(report.join('\n')).not.toMatch(/│ \|/);
+    for (const name of Object.values(DEMO_FILES)) await stat(join(root, name));
+    expect(await readFile(join(root, DEMO_FILES.comment), 'utf8')).toBe(comment);
+    expect(await readdir(join(root, DEMO_FILES.summaries))).toHaveLength(run.steps.length);
   });
 });
