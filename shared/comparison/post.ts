@@ -10,6 +10,7 @@ import { postPullRequestComment, type PostResult } from '../github/pull-request-
 import { COMMENT_BODY_LIMIT } from '../github/sticky-comment.js';
 import {
   COMMENT_MARKER,
+  holdsOtherSections,
   holdsSection,
   mergeSection,
   parseSections,
@@ -149,6 +150,7 @@ export async function postSection(args: {
         return existing;
       },
       holds: (body) => written !== undefined && holdsSection(body, written),
+      shared: (body) => holdsOtherSections(body, args.document.model),
     },
   });
   try {
