@@ -30,14 +30,21 @@ import { inProcessSteps } from './in-process-step.js';
 const MODES: ColourMode[] = ['light', 'dark'];
 const GOLDEN = join(REPOSITORY_ROOT, 'examples', 'comments');
 
-let renderer: MarkdownRenderer;
+/**
+ * Chromium, started once. Each test awaits it, so that a machine without Chromium fails every
+ * test with what to install (a failing beforeAll would only mark them skipped).
+ */
+let browser: Promise<MarkdownRenderer>;
+const render = async (...args: Parameters<MarkdownRenderer['render']>) =>
+  (await browser).render(...args);
 let standIns: StandIns;
 let pipeline: Promise<PipelineRun>;
 /** The action each step of the pipeline ran, in order. */
 const actions: string[] = [];
 
 beforeAll(async () => {
-  renderer = await MarkdownRenderer.start();
+  browser = MarkdownRenderer.start();
+  browser.catch(() => undefined);
   standIns = await StandIns.start();
   const step = inProcessSteps(standIns, new FakeGitHub(standIns.github.url));
   pipeline = runExamplePipeline({
@@ -52,15 +59,13 @@ beforeAll(async () => {
   pipeline.catch(() => undefined);
 });
 afterAll(async () => {
-  await renderer?.close();
+  await (await browser.catch(() => undefined))?.close();
   await standIns?.stop();
 });
 
 /** Every problem of a document in both colour modes, each line prefixed with where it was seen. */
 async function problemsOf(markdown: string, width: number = WIDTHS.comment): Promise<string[]> {
-  const rendered = await Promise.all(
-    MODES.map((mode) => renderer.render(markdown, { mode, width })),
-  );
+  const rendered = await Promise.all(MODES.map((mode) => render(markdown, { mode, width })));
   return rendered.flatMap((r, i) => r.problems.map((p) => `${MODES[i]}: ${p}`));
 }
 
@@ -105,14 +110,14 @@ describe('the rendering check', { timeout: 60_000 }, () => {
       expect(problems.join('\n'), name).toMatch(expected);
     }
     // GitHub's sanitising: scripts and inline styles go, <details> and <sub> stay.
-    const clean = await renderer.render(
+    const clean = await render(
       '<details><summary>More</summary>\n\n<sub>small</sub> <b style="color:red">b</b><script>alert(1)</script>\n\n</details>',
     );
     expect(clean.problems).toEqual([]);
     expect(clean.text).toContain('More');
     expect(clean.text).not.toContain('alert');
     // GitHub's alerts render as callouts, their marker gone.
-    const alert = await renderer.render('> [!IMPORTANT]\n> **Read** this.\n');
+    const alert = await render('> [!IMPORTANT]\n> **Read** this.\n');
     expect(alert.problems).toEqual([]);
     expect(alert.text).toMatch(/^Important\s+Read this\.$/);
   });
@@ -124,7 +129,7 @@ describe('the rendering check', { timeout: 60_000 }, () => {
       const charts = (markdown.match(/^```mermaid$/gm) ?? []).length;
       expect(charts).toBeGreaterThan(0);
       for (const mode of MODES) {
-        const rendered = await renderer.render(markdown, { mode });
+        const rendered = await render(markdown, { mode });
         expect(rendered.problems, `${file} (${mode})`).toEqual([]);
         expect(rendered.charts).toBe(charts);
       }
