@@ -371,8 +371,16 @@ describe('production releases and rollbacks', () => {
   it('rolls production back to an earlier release, recorded as a rollback, and compare-metrics then compares with it', async () => {
     const model = await released;
     const releasesBefore = github.releases.length;
+    const reason = { 'override-reason': 'the new model misroutes enterprise customers (INC-7)' };
+    // The rollback workflow's check before the approval: judged as the rollback will be, nothing recorded.
+    const deploymentsBefore = github.deployments.length;
+    const check = await rollback(firstVersion(), { ...reason, 'dry-run': 'true' });
+    expect(check.exitCode, check.errors.join()).toBe(0);
+    expect(check.outputs['comparison-digest']).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(github.deployments.length).toBe(deploymentsBefore);
     const result = await rollback(firstVersion(), {
-      'override-reason': 'the new model misroutes enterprise customers (INC-7)',
+      ...reason,
+      'approved-digest': check.outputs['comparison-digest']!,
     });
     expect(result.exitCode, result.errors.join()).toBe(0);
     expect(result.outputs).toMatchObject({
@@ -387,6 +395,7 @@ describe('production releases and rollbacks', () => {
         reason: 'the new model misroutes enterprise customers (INC-7)',
       },
       release: `churn@${firstVersion()}`,
+      approval: { digest: check.outputs['comparison-digest'] },
     });
     const [restored] = releasesTagged(`churn@${firstVersion()}`);
     expect(payloadOf(deployment).metricsUrl).toBe(
