@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GitHubApiStandIn } from '../../harness/stand-ins/github-api.js';
 import { StandIns } from '../../harness/stand-ins/index.js';
-import { exampleWorkspace, expectUserError, run } from './workspace.js';
+import { exampleWorkspace, trainedByBundle, expectUserError, run } from './workspace.js';
 
 const standIns = await StandIns.start();
 afterAll(() => standIns.stop());
@@ -20,32 +20,7 @@ const job = await exampleWorkspace();
 const CHECKOUT_SHA = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
 
 /** A model trained by the train-model bundle, with a metrics report. */
-const trained = (async () => {
-  const result = await run(
-    'train-model',
-    job,
-    {
-      'model-name': 'churn',
-      run: 'node examples/churn/train.mjs --train data/train.csv --eval data/eval.csv --model-out model/model.json --predictions-out model/predictions.csv',
-      config: 'examples/churn/config.json',
-      outputs: 'model/model.json\nmodel/predictions.csv',
-      seed: '1',
-    },
-    { standIns },
-  );
-  expect(result.exitCode, result.stdout).toBe(0);
-  const metrics = await job.write(
-    'metrics.json',
-    JSON.stringify({
-      format: 'mlops-actions/metrics-report@1',
-      model: 'churn',
-      version: result.outputs.version,
-      fingerprint: result.outputs.fingerprint,
-      metrics: { accuracy: { value: 0.8, n: 100 } },
-    }),
-  );
-  return { manifest: result.outputs.manifest!, metrics, version: result.outputs.version! };
-})();
+const trained = trainedByBundle(job, standIns);
 
 describe('the promote-model bundle', () => {
   it('promotes to production: a deployment on the exact commit and a published release, over the wire', async () => {

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { pullRequestEvent } from '../../harness/runner/events.js';
 import { StandIns } from '../../harness/stand-ins/index.js';
 import { compareOnBusyPullRequest } from '../helpers/api-budget.js';
-import { exampleWorkspace, run } from './workspace.js';
+import { exampleWorkspace, trainedByBundle, run } from './workspace.js';
 
 const standIns = await StandIns.start();
 afterAll(() => standIns.stop());
@@ -19,33 +19,8 @@ await job.write('cand.json', JSON.stringify({ accuracy: 0.81 }));
 /** The commit the runner checked out (GITHUB_SHA), which train-model records. */
 const CHECKOUT_SHA = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
 
-/** A model trained by the train-model bundle, with a metrics report, to promote. */
-const trained = (async () => {
-  const result = await run(
-    'train-model',
-    job,
-    {
-      'model-name': 'churn',
-      run: 'node examples/churn/train.mjs --train data/train.csv --eval data/eval.csv --model-out model/model.json --predictions-out model/predictions.csv',
-      config: 'examples/churn/config.json',
-      outputs: 'model/model.json\nmodel/predictions.csv',
-      seed: '1',
-    },
-    { standIns },
-  );
-  expect(result.exitCode, result.stdout).toBe(0);
-  const metrics = await job.write(
-    'metrics.json',
-    JSON.stringify({
-      format: 'mlops-actions/metrics-report@1',
-      model: 'churn',
-      version: result.outputs.version,
-      fingerprint: result.outputs.fingerprint,
-      metrics: { accuracy: { value: 0.8, n: 100 } },
-    }),
-  );
-  return { manifest: result.outputs.manifest!, metrics, version: result.outputs.version! };
-})();
+/** A model trained by the train-model bundle, with a metrics report. */
+const trained = trainedByBundle(job, standIns);
 
 const promote = async (environment: string) => {
   const model = await trained;

@@ -78,3 +78,37 @@ export function expectUserError(result: RunResult, pattern: RegExp): void {
     ),
   ).toBe('');
 }
+
+/**
+ * A model trained by the train-model bundle in `job` (the churn example, seed 1), with a metrics
+ * report beside it: what the promotion bundle tests promote.
+ */
+export async function trainedByBundle(
+  job: Awaited<ReturnType<typeof exampleWorkspace>>,
+  standIns: RunOptions['standIns'],
+): Promise<{ manifest: string; metrics: string; version: string }> {
+  const result = await run(
+    'train-model',
+    job,
+    {
+      'model-name': 'churn',
+      run: 'node examples/churn/train.mjs --train data/train.csv --eval data/eval.csv --model-out model/model.json --predictions-out model/predictions.csv',
+      config: 'examples/churn/config.json',
+      outputs: 'model/model.json\nmodel/predictions.csv',
+      seed: '1',
+    },
+    { standIns },
+  );
+  expect(result.exitCode, result.stdout).toBe(0);
+  const metrics = await job.write(
+    'metrics.json',
+    JSON.stringify({
+      format: 'mlops-actions/metrics-report@1',
+      model: 'churn',
+      version: result.outputs.version,
+      fingerprint: result.outputs.fingerprint,
+      metrics: { accuracy: { value: 0.8, n: 100 } },
+    }),
+  );
+  return { manifest: result.outputs.manifest!, metrics, version: result.outputs.version! };
+}
