@@ -1,0 +1,150 @@
+/**
+ * The exact path of shared/monitor against scipy (test/fixtures/monitor/make_fixtures.py):
+ * every statistic from raw columns within 1e-9 of scipy's value (relative for values above 1).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { chiSquareSf, kolmogorovSf } from '../../shared/monitor/distributions.js';
+import { compareFeature, sideFromValues } from '../../shared/monitor/drift.js';
+
+interface NumericExpected {
+  ks: { statistic: number; pValueAsymp: number; pValueStephens: number };
+  wasserstein: { distance: number; norm: number; normalised: number };
+  psi: { edges: number[]; reference: number[]; current: number[]; value: number };
+  outsideRange: number;
+  missing: { reference: number; current: number };
+}
+interface CategoricalExpected {
+  buckets: string[];
+  reference: number[];
+  current: number[];
+  psi: number;
+  jensenShannon: number;
+  chiSquare: { statistic: number; pValue: number; dof: number };
+  newCategories: { value: string; count: number }[];
+  newShare: number;
+  missing: { reference: number; current: number };
+}
+type Case =
+  | {
+      name: string;
+      kind: 'numeric';
+      reference: (number | null)[];
+      current: (number | null)[];
+      expected: NumericExpected;
+    }
+  | {
+      name: string;
+      kind: 'categorical';
+      reference: (string | null)[];
+      current: (string | null)[];
+      expected: CategoricalExpected;
+    };
+
+export const fixtures = JSON.parse(
+  readFileSync(new URL('../fixtures/monitor/scipy-values.json', import.meta.url), 'utf8'),
+) as {
+  kolmogorovSf: { lambda: number; sf: number }[];
+  chiSquareSf: { x: number; dof: number; sf: number }[];
+  cases: Case[];
+};
+
+const TOLERANCE = 1e-9;
+/** |actual − expected| ≤ 1e-9 · max(1, |expected|). */
+function close(actual: number, expected: number, what: string): void {
+  const allowed = TOLERANCE * Math.max(1, Math.abs(expected));
+  expect(
+    Math.abs(actual - expected),
+    `${what}: ${actual} vs scipy ${expected}`,
+  ).toBeLessThanOrEqual(allowed);
+}
+function closeAll(actual: readonly number[], expected: readonly number[], what: string): void {
+  expect(actual).toHaveLength(expected.length);
+  actual.forEach((a, i) => close(a, expected[i]!, `${what}[${i}]`));
+}
+
+describe('tail probabilities against scipy', () => {
+  it.each(fixtures.kolmogorovSf)('kstwobign.sf($lambda)', ({ lambda, sf }) => {
+    // Relative, so that tiny p-values are checked too.
+    expect(Math.abs(kolmogorovSf(lambda) - sf)).toBeLessThanOrEqual(TOLERANCE * sf + 1e-15);
+  });
+  it.each(fixtures.chiSquareSf)('chi2.sf($x, $dof)', ({ x, dof, sf }) => {
+    expect(Math.abs(chiSquareSf(x, dof) - sf)).toBeLessThanOrEqual(TOLERANCE * sf + 1e-15);
+  });
+});
+
+const numericCases = fixtures.cases.filter((c) => c.kind === 'numeric');
+const categoricalCases = fixtures.cases.filter((c) => c.kind === 'categorical');
+
+describe('numeric drift from raw values against scipy', () => {
+  it.each(numericCases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const e = c.expected as NumericExpected;
+    const drift = compareFeature(
+      'x',
+      sideFromValues('number', c.reference),
+      sideFromValues('number', c.current),
+      { test: 'ks' },
+    );
+    expect(drift.source).toBe('exact');
+    const n = drift.numeric!;
+    close(n.ks.statistic, e.ks.statistic, 'KS statistic');
+    close(n.ks.pValue, e.ks.pValueStephens, 'KS p-value (kstwobign, Stephens)');
+    expect(n.ks.bound).toBe(0);
+    close(n.wasserstein.distance, e.wasserstein.distance, 'Wasserstein');
+    close(n.wasserstein.norm, e.wasserstein.norm, 'Wasserstein norm');
+    close(n.wasserstein.normalised, e.wasserstein.normalised, 'normalised Wasserstein');
+    closeAll(n.psi.edges, e.psi.edges, 'decile edges');
+    closeAll(n.psi.reference, e.psi.reference, 'reference bin shares');
+    closeAll(n.psi.current, e.psi.current, 'current bin shares');
+    close(n.psi.value, e.psi.value, 'PSI');
+    expect(n.psi.bounds[0]).toBeCloseTo(n.psi.value, 12);
+    expect(n.psi.bounds[1]).toBeCloseTo(n.psi.value, 12);
+    close(drift.outsideRange.share, e.outsideRange, 'outside the range');
+    close(drift.missing.reference, e.missing.reference, 'reference missing rate');
+    close(drift.missing.current, e.missing.current, 'current missing rate');
+    close(drift.missing.change, e.missing.current - e.missing.reference, 'missing rate change');
+    expect(drift.test.value).toBe(n.ks.pValue);
+  });
+
+  /**
+   * The stated gap between the Stephens-corrected p-value and scipy's ks_2samp(method='asymp')
+   * (finite-n kstwo): 0.046 for en ≥ 2.9, 0.012 for en ≥ 100, 0.006 for en ≥ 500, 0.002 for
+   * en ≥ 5000 (measured over a grid of D with scipy; docs/monitoring.md).
+   */
+  it.each(numericCases.map((c) => [c.name, c] as const))('KS p-value gap to asymp: %s', (_n, c) => {
+    const e = c.expected as NumericExpected;
+    const m = c.reference.filter((v) => v !== null).length;
+    const n = c.current.filter((v) => v !== null).length;
+    const en = (m * n) / (m + n);
+    const gap = Math.abs(e.ks.pValueStephens - e.ks.pValueAsymp);
+    const stated = en >= 5000 ? 0.002 : en >= 500 ? 0.006 : en >= 100 ? 0.012 : 0.046;
+    expect(gap).toBeLessThanOrEqual(stated);
+  });
+});
+
+describe('categorical drift from raw values against scipy', () => {
+  it.each(categoricalCases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const e = c.expected as CategoricalExpected;
+    const drift = compareFeature(
+      'x',
+      sideFromValues('string', c.reference),
+      sideFromValues('string', c.current),
+    );
+    expect(drift.kind).toBe('categorical');
+    const s = drift.categorical!;
+    expect(s.buckets).toEqual(e.buckets);
+    closeAll(s.reference, e.reference, 'reference shares');
+    closeAll(s.current, e.current, 'current shares');
+    close(s.psi, e.psi, 'PSI');
+    close(s.jensenShannon, e.jensenShannon, 'Jensen–Shannon');
+    close(s.chiSquare.statistic, e.chiSquare.statistic, 'chi-square statistic');
+    close(s.chiSquare.pValue, e.chiSquare.pValue, 'chi-square p-value');
+    expect(s.chiSquare.dof).toBe(e.chiSquare.dof);
+    expect(s.newCategories).toEqual(e.newCategories);
+    close(s.newShare, e.newShare, 'new categories share');
+    close(drift.outsideRange.share, e.newShare, 'outside the range');
+    close(drift.missing.reference, e.missing.reference, 'reference missing rate');
+    close(drift.missing.current, e.missing.current, 'current missing rate');
+    expect(s.exact).toBe(true);
+  });
+});
