@@ -878,7 +878,7 @@ function renderChanges(
     `**What changed since ${code(changes.against.version)}** (from the two models' lineage manifests)`,
   ];
   const config = changes.config;
-  const value = (text: string) => inlineCode(clip(text, MAX_VALUE));
+  const value = (text: string) => inlineCode(clip(spacedJson(text), MAX_VALUE));
   if (!config)
     lines.push(
       '**Config:** not compared: a manifest written before mlops-actions recorded config values.',
@@ -922,6 +922,26 @@ function renderChanges(
     `**Environment:** ${environmentLine(changes.environment)}`,
   );
   return lines.join('\n\n');
+}
+
+/**
+ * A list or object value with a space after each comma and colon, so that its code span wraps
+ * in a narrow comment column instead of widening the table; scalars are shown as recorded.
+ */
+function spacedJson(text: string): string {
+  if (!/^[[{]/.test(text)) return text;
+  let spaced = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    spaced += char;
+    if (inString) {
+      if (char === '\\') spaced += text[++i] ?? '';
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if ((char === ',' || char === ':') && text[i + 1] !== ' ') spaced += ' ';
+  }
+  return spaced;
 }
 
 function describeCounts(counts: readonly (readonly [number, string])[]): string {
