@@ -71,7 +71,7 @@ export function renderModelCard(args: {
           inlineCode(o.sha256),
         ]),
       )}`,
-      `## Lineage\n\n${markdownTable(['', ''], lineage)}`,
+      `## Lineage\n\n${markdownTable(['Input', 'Recorded'], lineage)}`,
     ]
       .filter(Boolean)
       .join('\n\n') + '\n'
@@ -130,7 +130,7 @@ function promotionSection(record: PromotionRecord): string {
     'Promoted',
     `${record.promotedAt.slice(0, 10)} by ${record.actor ? escapeMarkdown(record.actor) : 'unknown'}${record.runUrl ? ` ([workflow run](${encodeURI(record.runUrl)}))` : ''}`,
   ];
-  return `## Promotion\n\n${markdownTable(['', ''], [promoted, ...auditRows(record)])}`;
+  return `## Promotion\n\n${markdownTable(['Step', 'Recorded'], [promoted, ...auditRows(record)])}`;
 }
 
 /** The rows of a promotion's audit trail, the same in the model card and the job summary. */

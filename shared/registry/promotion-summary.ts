@@ -28,7 +28,7 @@ export function renderPromotionSummary(outcome: PromotionOutcome): string {
   return [
     headline,
     outcome.record && !outcome.record.approval ? UNBOUND_NOTICE : '',
-    markdownTable(['', ''], facts),
+    markdownTable(['Promotion', 'Recorded'], facts),
     metricsTable(outcome, 'Promoted'),
   ]
     .filter(Boolean)
@@ -50,7 +50,10 @@ export function renderApprovalCheck(outcome: PromotionOutcome): string {
     return [
       headline,
       `${escapeMarkdown(model)} ${inlineCode(version)} is already the model in ${inlineCode(environment)}: the promotion would record nothing.`,
-      markdownTable(['', ''], [['Comparison digest', inlineCode(outcome.comparisonDigest)]]),
+      markdownTable(
+        ['Check', 'Before the approval'],
+        [['Comparison digest', inlineCode(outcome.comparisonDigest)]],
+      ),
     ].join('\n\n');
   const against = previous
     ? `${inlineCode(previous.payload.version)}, the model in ${inlineCode(environment)} now (deployment ${previous.deploymentId}, since ${escapeMarkdown(previous.createdAt)})`
@@ -68,7 +71,7 @@ export function renderApprovalCheck(outcome: PromotionOutcome): string {
   return [
     headline,
     `Nothing was recorded. The promotion after your approval judges again and refuses unless its comparison digest is this one, so approve only if this is what you mean to promote.`,
-    markdownTable(['', ''], facts),
+    markdownTable(['Check', 'Before the approval'], facts),
     metricsTable(outcome, 'Candidate'),
   ]
     .filter(Boolean)
