@@ -37,7 +37,7 @@ import {
   residualQuantiles,
   type ResidualQuantiles,
 } from './regression.js';
-import { descendingOrder } from './sort.js';
+import { descendingOrder, type SortScratch } from './sort.js';
 
 export type Task = 'binary' | 'multiclass' | 'regression';
 
@@ -305,8 +305,12 @@ function prepareClassification(set: ClassificationSet): PreparedMetrics {
   const scoreColumn = new Map(scoreClasses.map((c, column) => [c, column]));
   const columnOf = set.classes.map((c) => scoreColumn.get(c) ?? -1);
   // Held in the order of the first score column, so that its ranking walk is sequential.
+  // The radix sort's keys, made once for every column, become the per-row losses below.
+  const scratch: SortScratch = {};
   const orders = set.scores
-    ? scoreClasses.map((_, c) => descendingOrder(set.scores!, width, c, c > 0 && !set.weights))
+    ? scoreClasses.map((_, c) =>
+        descendingOrder(set.scores!, width, c, c > 0 && !set.weights, scratch),
+      )
     : [];
   const held = orders[0]?.order ?? null;
   // Class codes in held order: a byte each when the classes fit one (a binary task holds two
@@ -319,8 +323,14 @@ function prepareClassification(set: ClassificationSet): PreparedMetrics {
   let rowBrier: Float64Array | undefined;
   const columns: RankedColumn[] = [];
   if (scores) {
-    rowLogLoss = new Float64Array(n);
-    const brier = binary ? new Float64Array(n) : undefined;
+    // Every entry is written below, so the sort's spent keys (16 bytes a row) serve as they are.
+    const spent = scratch.words?.buffer;
+    const losses = (at: number) =>
+      spent && spent.byteLength >= (at + 1) * 8 * n
+        ? new Float64Array(spent, at * 8 * n, n)
+        : new Float64Array(n);
+    rowLogLoss = losses(0);
+    const brier = binary ? losses(1) : undefined;
     rowBrier = brier;
     for (let j = 0; j < n; j++) {
       const column = columnOf[labels[j]!]!;

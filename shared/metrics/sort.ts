@@ -22,14 +22,25 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const [lo, hi] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
 
 /**
+ * The radix sort's working keys, 4 words a row, kept by a caller that sorts several columns
+ * (allocated once, not per column) and then reuses the memory (as the per-row losses), so that
+ * it is not garbage awaiting collection while the next arrays are made.
+ */
+export interface SortScratch {
+  words?: Uint32Array;
+}
+
+/**
  * Orders `values[offset + i·stride]` for i = 0, 1, ... from highest to lowest. No NaN.
- * `withGroups`: set `groups` where the scores allow it.
+ * `withGroups`: set `groups` where the scores allow it. `scratch`: where the radix sort keeps
+ * its keys (else it allocates them for this sort).
  */
 export function descendingOrder(
   values: Float64Array,
   stride = 1,
   offset = 0,
   withGroups = false,
+  scratch: SortScratch = {},
 ): ScoreOrder {
   const n = Math.floor((values.length - offset + stride - 1) / stride);
   if (n < SMALL) return comparedOrder(values, stride, offset, n);
@@ -38,8 +49,11 @@ export function descendingOrder(
   const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
   // Keys as unsigned 64-bit halves that sort like the numbers (flip every bit of negatives, the
   // sign bit of the rest), then complemented, so ascending key order is descending value order.
-  let high = new Uint32Array(n);
-  let low = new Uint32Array(n);
+  if (scratch.words === undefined || scratch.words.length < 4 * n)
+    scratch.words = new Uint32Array(4 * n);
+  const work = scratch.words;
+  let high = work.subarray(0, n);
+  let low = work.subarray(n, 2 * n);
   // Every digit's counts in one pass: six 11-bit digits, three of each half.
   const counts = new Uint32Array(6 * RADIX);
   for (let i = 0; i < n; i++) {
@@ -70,8 +84,8 @@ export function descendingOrder(
   // a pass writes to few enough places at once to stay in cache (four passes of 16 bits, reading
   // the keys through the order, took three times as long).
   let nextOrder = new Uint32Array(n);
-  let nextHigh = new Uint32Array(n);
-  let nextLow: Uint32Array<ArrayBuffer> | undefined = new Uint32Array(n);
+  let nextHigh = work.subarray(2 * n, 3 * n);
+  let nextLow: Uint32Array | undefined = work.subarray(3 * n, 4 * n);
   for (let pass = 0; pass < 6; pass++) {
     const digits = counts.subarray(pass * RADIX, (pass + 1) * RADIX);
     if (digits.includes(n)) continue; // every key has this digit: the pass would change nothing
@@ -107,7 +121,8 @@ export function descendingOrder(
     previous = value;
   }
   if (n > 0) ends[groups++] = n;
-  return { order, groupEnds: ends.slice(0, groups) };
+  // Every score distinct (continuous scores): the array itself, not a copy of it beside it.
+  return { order, groupEnds: groups === n ? ends : ends.slice(0, groups) };
 }
 
 /** Buckets of a radix sort pass: 11-bit digits. */
