@@ -21,7 +21,7 @@ import { unified } from 'unified';
 
 export interface RenderedMarkdown {
   html: string;
-  /** Tables whose rows do not all have the header's cell count, one line each. */
+  /** Tables whose rows do not all have the header's cell count, or whose header is empty, one line each. */
   tableProblems: string[];
 }
 
@@ -41,6 +41,11 @@ export async function renderMarkdown(markdown: string): Promise<RenderedMarkdown
   for (const table of nodesOfType(tree, 'table')) {
     const rows = table.children ?? [];
     const header = rows[0]?.children?.length ?? 0;
+    // GitHub draws a header of empty cells as a blank row above the table.
+    if (rows[0] && (rows[0].children ?? []).every((cell) => !(cell.children ?? []).length))
+      tableProblems.push(
+        `line ${rows[0].position?.start.line ?? '?'}: the header row is empty (GitHub draws it as a blank row)`,
+      );
     rows.forEach((row, index) => {
       const cells = row.children?.length ?? 0;
       if (cells !== header)

@@ -89,6 +89,12 @@ describe('the rendering check', { timeout: 60_000 }, () => {
       ['unparsed bold', '** not bold**', /a pair of asterisks/],
       ['tag as text', '&lt;details&gt; shown', /an HTML tag shown as text/],
       ['alert not at a blockquote start', '> Note: [!IMPORTANT] late', /an alert marker/],
+      // The promotion summary's key-value table before it had a header: a blank row on GitHub.
+      [
+        'empty header row',
+        '|  |  |\n| --- | --- |\n| Deployment | 1009 |\n',
+        /table: line 1: the header row is empty/,
+      ],
       [
         'row wider than its header',
         '| a | b |\n| --- | --- |\n| 1 | 2 | 3 |\n',
