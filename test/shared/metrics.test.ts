@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -381,6 +382,28 @@ describe('predictions in every format validate-data reads', () => {
     );
     expect(messages[0]).toMatch(/bad\.csv", line \d+, column "p_a": the probability "x" is not/);
     expect(messages[0]).toBe(messages[1]);
+  });
+
+  // The evaluation hash compares two models' evaluation sets: it must stay the sha256 of the
+  // labels as written, each followed by a newline, whatever their length or script.
+  it('hashes the labels as written, each with a newline, long and non-ASCII ones too', async () => {
+    const dir = await tempDir();
+    const labels = ['0', 'chat', 'Ärger', '猫', 'x'.repeat(30_000), '1.0', '🐈', '1'];
+    const rows = Array.from({ length: 5000 }, (_, i) => labels[(i * 7) % labels.length]!);
+    await writeFile(
+      join(dir, 'p.csv'),
+      `label,prediction\n${rows.map((label) => `${label},${label}`).join('\n')}\n`,
+    );
+    const read = await readPredictions(join(dir, 'p.csv'), 'csv', {
+      task: 'multiclass',
+      label: 'label',
+      prediction: 'prediction',
+    });
+    expect(read.labelsSha256).toBe(
+      createHash('sha256')
+        .update(rows.map((label) => `${label}\n`).join(''))
+        .digest('hex'),
+    );
   });
 });
 
