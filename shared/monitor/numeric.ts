@@ -20,6 +20,12 @@ export interface KsResult {
   pValue: number;
   /** |statistic − exact statistic| ≤ bound (ε_ref + ε_cur; 0 on the exact path). */
   bound: number;
+  /**
+   * The p-values at statistic + bound and statistic − bound: the exact p-value lies between
+   * them. From sketches of large data the interval is wide (a sketch p-value is noise once
+   * √en · ε ≳ 1), so the ks test judges by the upper end: a sketch's error never reads as drift.
+   */
+  pValueRange: [number, number];
 }
 
 /** Walks both samples' distinct values in order, calling back with both CDFs after each point. */
@@ -52,8 +58,14 @@ export function kolmogorovSmirnov(reference: WeightedSample, current: WeightedSa
   const m = reference.total;
   const n = current.total;
   const s = Math.sqrt((m * n) / (m + n));
-  const pValue = m > 0 && n > 0 ? kolmogorovSf((s + 0.12 + 0.11 / s) * statistic) : 1;
-  return { statistic, pValue, bound: reference.rankError + current.rankError };
+  const p = (d: number) => (m > 0 && n > 0 ? kolmogorovSf((s + 0.12 + 0.11 / s) * d) : 1);
+  const bound = reference.rankError + current.rankError;
+  return {
+    statistic,
+    pValue: p(statistic),
+    bound,
+    pValueRange: [p(Math.min(1, statistic + bound)), p(Math.max(0, statistic - bound))],
+  };
 }
 
 export interface WassersteinResult {

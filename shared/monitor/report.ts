@@ -22,7 +22,12 @@ export const profileIdentity = z.object({
 });
 export type ProfileIdentity = z.infer<typeof profileIdentity>;
 
-const ks = z.object({ statistic: share, pValue: share, bound: finite.min(0) });
+const ks = z.object({
+  statistic: share,
+  pValue: share,
+  bound: finite.min(0),
+  pValueRange: z.tuple([share, share]),
+});
 const wassersteinSchema = z.object({
   distance: finite.min(0),
   normalised: finite.min(0),

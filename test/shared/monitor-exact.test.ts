@@ -2,52 +2,14 @@
  * The exact path of shared/monitor against scipy (test/fixtures/monitor/make_fixtures.py):
  * every statistic from raw columns within 1e-9 of scipy's value (relative for values above 1).
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { chiSquareSf, kolmogorovSf } from '../../shared/monitor/distributions.js';
 import { compareFeature, sideFromValues } from '../../shared/monitor/drift.js';
-
-interface NumericExpected {
-  ks: { statistic: number; pValueAsymp: number; pValueStephens: number };
-  wasserstein: { distance: number; norm: number; normalised: number };
-  psi: { edges: number[]; reference: number[]; current: number[]; value: number };
-  outsideRange: number;
-  missing: { reference: number; current: number };
-}
-interface CategoricalExpected {
-  buckets: string[];
-  reference: number[];
-  current: number[];
-  psi: number;
-  jensenShannon: number;
-  chiSquare: { statistic: number; pValue: number; dof: number };
-  newCategories: { value: string; count: number }[];
-  newShare: number;
-  missing: { reference: number; current: number };
-}
-type Case =
-  | {
-      name: string;
-      kind: 'numeric';
-      reference: (number | null)[];
-      current: (number | null)[];
-      expected: NumericExpected;
-    }
-  | {
-      name: string;
-      kind: 'categorical';
-      reference: (string | null)[];
-      current: (string | null)[];
-      expected: CategoricalExpected;
-    };
-
-export const fixtures = JSON.parse(
-  readFileSync(new URL('../fixtures/monitor/scipy-values.json', import.meta.url), 'utf8'),
-) as {
-  kolmogorovSf: { lambda: number; sf: number }[];
-  chiSquareSf: { x: number; dof: number; sf: number }[];
-  cases: Case[];
-};
+import {
+  fixtures,
+  type CategoricalExpected,
+  type NumericExpected,
+} from '../fixtures/monitor/fixtures.js';
 
 const TOLERANCE = 1e-9;
 /** |actual − expected| ≤ 1e-9 · max(1, |expected|). */
@@ -90,6 +52,7 @@ describe('numeric drift from raw values against scipy', () => {
     close(n.ks.statistic, e.ks.statistic, 'KS statistic');
     close(n.ks.pValue, e.ks.pValueStephens, 'KS p-value (kstwobign, Stephens)');
     expect(n.ks.bound).toBe(0);
+    expect(n.ks.pValueRange).toEqual([n.ks.pValue, n.ks.pValue]);
     close(n.wasserstein.distance, e.wasserstein.distance, 'Wasserstein');
     close(n.wasserstein.norm, e.wasserstein.norm, 'Wasserstein norm');
     close(n.wasserstein.normalised, e.wasserstein.normalised, 'normalised Wasserstein');
