@@ -1,0 +1,68 @@
+/**
+ * The GitHub settings the written workflows rely on and `init` cannot make: printed by `init`
+ * after the files, and kept in docs/settings.md (a test checks the two agree).
+ */
+import { WORKFLOW_PATHS } from './workflows.js';
+
+const DOCS = 'https://docs.github.com/en';
+
+export interface ChecklistItem {
+  title: string;
+  detail: string;
+  link: string;
+}
+
+export function settingsChecklist(gates: string): ChecklistItem[] {
+  return [
+    {
+      title: 'Create the environments `staging` and `production`',
+      detail:
+        'Settings → Environments → New environment. The release workflow names them; promote-model records each promotion as a deployment to them.',
+      link: `${DOCS}/actions/managing-workflow-runs-and-deployments/managing-deployments/managing-environments-for-deployment#creating-an-environment`,
+    },
+    {
+      title: 'Add required reviewers to both environments',
+      detail:
+        'Each environment → Deployment protection rules → Required reviewers. On a private repository this needs GitHub Team or Enterprise (public repositories: every plan); without reviewers the promotion runs unapproved.',
+      link: `${DOCS}/actions/managing-workflow-runs-and-deployments/managing-deployments/managing-environments-for-deployment#required-reviewers`,
+    },
+    {
+      title: 'Require the check "Compare with production" before merging',
+      detail:
+        'Settings → Branches (or Rules → Rulesets) → the default branch → Require status checks to pass → add "Compare with production" (it appears after the first pull request ran it).',
+      link: `${DOCS}/repositories/configuring-branches-and-merges-in-your-repository/managing-protected-branches/about-protected-branches#require-status-checks-before-merging`,
+    },
+    {
+      title: 'Keep the default workflow token read-only',
+      detail:
+        'Settings → Actions → General → Workflow permissions → "Read repository contents and packages permissions". Every job asks for exactly what it needs; forks get a read-only token whatever is asked, and model-comment.yml posts their comments.',
+      link: `${DOCS}/repositories/managing-your-repositorys-settings-and-features/enabling-features-for-your-repository/managing-github-actions-settings-for-a-repository#setting-the-permissions-of-the-github_token-for-your-repository`,
+    },
+    {
+      title: 'Allow the actions mlops-actions/mlops-actions/* (if actions are restricted)',
+      detail:
+        'Settings → Actions → General → Actions permissions: allow them, with actions/checkout, actions/setup-*, actions/upload-artifact and actions/download-artifact.',
+      link: `${DOCS}/repositories/managing-your-repositorys-settings-and-features/enabling-features-for-your-repository/managing-github-actions-settings-for-a-repository#allowing-select-actions-and-reusable-workflows-to-run`,
+    },
+    {
+      title: `Protect the gate policy ${gates} with a code owner`,
+      detail:
+        "A pull request that loosens it is judged by the base branch's version, and the comment lists the loosening; a CODEOWNERS entry makes its owner review the change too.",
+      link: `${DOCS}/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/about-code-owners`,
+    },
+    {
+      title: 'Seed production once',
+      detail: `Actions → Release model → Run workflow with a tag (or publish a Release) and approve staging and production: until a model is in production, pull requests are compared with nothing (docs/seeding-production.md). Workflows: ${Object.values(WORKFLOW_PATHS).join(', ')}.`,
+      link: `${DOCS}/actions/managing-workflow-runs-and-deployments/managing-workflow-runs/manually-running-a-workflow`,
+    },
+  ];
+}
+
+export function renderChecklist(items: readonly ChecklistItem[], notes: readonly string[]): string {
+  return [
+    'GitHub settings to make (init cannot make them):',
+    ...items.map((item) => `  [ ] ${item.title}\n      ${item.detail}\n      ${item.link}`),
+    ...(notes.length ? ['', 'Notes:', ...notes.map((note) => `  - ${note}`)] : []),
+    '',
+  ].join('\n');
+}

