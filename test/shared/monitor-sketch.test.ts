@@ -75,6 +75,19 @@ function shardedColumn(values: readonly (number | null)[], shards: number): Colu
   return mergeProfiles(profiles).columns[0]!;
 }
 
+/** Shards merged into a running profile one at a time, as repeated runs would. */
+function pairwiseColumn(values: readonly (number | null)[], shards: number): ColumnProfile {
+  const size = Math.ceil(values.length / shards);
+  let merged = profileOf(numericColumn(values.slice(0, size)));
+  for (let i = 1; i < shards; i++) {
+    merged = mergeProfiles([
+      merged,
+      profileOf(numericColumn(values.slice(i * size, (i + 1) * size))),
+    ]);
+  }
+  return merged.columns[0]!;
+}
+
 /** max |F̂ − F| over the data's values: the sketch's actual rank error. */
 function rankError(sketch: WeightedSample, exact: WeightedSample): number {
   let worst = 0;
@@ -103,6 +116,9 @@ const numericCases = fixtures.cases.filter((c) => c.kind === 'numeric') as unkno
 const layouts = {
   'one profile': (values: readonly (number | null)[]) => numericColumn(values),
   'four merged shards': (values: readonly (number | null)[]) => shardedColumn(values, 4),
+  'eight merged shards': (values: readonly (number | null)[]) => shardedColumn(values, 8),
+  'sixteen shards merged one by one': (values: readonly (number | null)[]) =>
+    pairwiseColumn(values, 16),
   'sorted input': (values: readonly (number | null)[]) =>
     numericColumn([...values].sort((a, b) => (a ?? -Infinity) - (b ?? -Infinity))),
 };
@@ -173,7 +189,7 @@ it('compacts on the large fixtures, so the bounds above are not vacuous', () => 
     const side = sideFromProfile(numericColumn(c.reference));
     if (typeof side === 'string') throw new Error(side);
     expect(side.numeric!.sample.rankError).toBeGreaterThan(0);
-    expect(side.numeric!.sample.rankError).toBeLessThan(0.014);
+    expect(side.numeric!.sample.rankError).toBeLessThan(0.017);
   }
 });
 
