@@ -17,13 +17,13 @@ export function settingsChecklist(gates: string): ChecklistItem[] {
     {
       title: 'Create the environments `staging` and `production`',
       detail:
-        'Settings → Environments → New environment. The release workflow names them; promote-model records each promotion as a deployment to them.',
+        'Settings → Environments → New environment. The release workflow names them; promote-model records each promotion as a deployment to them. A private repository needs GitHub Pro, Team or Enterprise for environments.',
       link: `${DOCS}/actions/managing-workflow-runs-and-deployments/managing-deployments/managing-environments-for-deployment#creating-an-environment`,
     },
     {
       title: 'Add required reviewers to both environments',
       detail:
-        'Each environment → Deployment protection rules → Required reviewers. On a private repository this needs GitHub Team or Enterprise (public repositories: every plan); without reviewers the promotion runs unapproved.',
+        'Each environment → Deployment protection rules → Required reviewers (and untick "Allow administrators to bypass"). Public repositories: every plan; private or internal repositories: GitHub Enterprise only (Free, Pro and Team offer required reviewers on public repositories alone). Without reviewers the promotion runs unapproved: the read-only check job still records its verdict first.',
       link: `${DOCS}/actions/managing-workflow-runs-and-deployments/managing-deployments/managing-environments-for-deployment#required-reviewers`,
     },
     {

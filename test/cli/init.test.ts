@@ -15,6 +15,7 @@ import { parse } from 'yaml';
 import { commitCheckout } from '../../harness/runner/checkout.js';
 import { REPOSITORY_ROOT } from '../../harness/runner/run-bundle.js';
 import { loadGatePolicy } from '../../shared/gates/policy.js';
+import { settingsChecklist } from '../../shared/init/checklist.js';
 import { discover } from '../../shared/init/discover.js';
 import { planInit, writeInitFiles, type InitAnswers } from '../../shared/init/plan.js';
 import { SCORE_MARGIN } from '../../shared/init/policy.js';
@@ -213,6 +214,18 @@ describe('init on the iris layout (Python, no data files, nothing trained yet)',
     expect(await readFile(join(root, WORKFLOW_PATHS.postComment), 'utf8')).toContain(
       'workflows: [Model check]',
     );
+  });
+});
+
+describe('docs/settings.md', () => {
+  it('lists every item of the checklist init prints, with its link', async () => {
+    const doc = await readFile(join(REPOSITORY_ROOT, 'docs', 'settings.md'), 'utf8');
+    const items = settingsChecklist('mlops/gates.yaml');
+    expect(items.length).toBeGreaterThan(5);
+    for (const item of items) {
+      expect(doc).toContain(`## [ ] ${item.title}\n\n${item.detail}\n`);
+      expect(doc).toContain(`<${item.link}>`);
+    }
   });
 });
 

@@ -59,6 +59,20 @@ function committedFiles(repository: string): Record<string, string> {
   );
 }
 
+describe('docs/quick-start.md', () => {
+  it('runs init with exactly the flags this test gives it', async () => {
+    const doc = await readFile(join(REPOSITORY_ROOT, 'docs', 'quick-start.md'), 'utf8');
+    const block = /```sh\n(npx mlops-actions init[^`]*)```/.exec(doc)?.[1];
+    expect(block, 'the quick start shows the init command').toBeDefined();
+    // Shell words of the command, as bash would split them (single quotes, line continuations).
+    const words = [...block!.replace(/\\\n/g, ' ').matchAll(/'([^']*)'|(\S+)/g)].map(
+      (m) => m[1] ?? m[2],
+    );
+    expect(words.slice(0, 3)).toEqual(['npx', 'mlops-actions', 'init']);
+    expect(words.slice(3)).toEqual(QUICK_START_FLAGS);
+  });
+});
+
 const result = (runs: StepRun[], job: string, step: string) =>
   runs.find((run) => run.job === job && run.step === step)?.result;
 
