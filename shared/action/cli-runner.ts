@@ -5,7 +5,7 @@
  * it takes on a runner.
  */
 import { appendFileSync } from 'node:fs';
-import type { AnnotationProperties, Runner } from './runner.js';
+import type { AnnotationProperties, Logger, Runner } from './runner.js';
 
 type Write = (line: string) => void;
 
@@ -21,6 +21,8 @@ export interface CliRunnerOptions {
   summaryPath?: string;
   write?: Write;
   verbose?: boolean;
+  /** A progress display for long reads (a bar on a terminal); log lines without it. */
+  progress?: Logger['progress'];
 }
 
 export function createCliRunner(
@@ -30,6 +32,7 @@ export function createCliRunner(
   const outputs: Record<string, string> = {};
   return {
     outputs,
+    ...(options.progress ? { progress: options.progress } : {}),
     getInput: (name) => options.inputs[name]?.trim(),
     setOutput(name, value) {
       outputs[name] = String(value);

@@ -9,10 +9,27 @@ import { InputError } from './errors.js';
 
 export type InputSchema = z.ZodObject<Record<string, z.ZodType>>;
 
+/**
+ * How messages name an input and say where it is set: in a workflow, `input "x"` under
+ * `with:`; the command line passes its own (`--x`, on the command line), so that one message
+ * serves both.
+ */
+export interface InputNaming {
+  name(input: string): string;
+  /** Where a missing input is given, e.g. `set it under "with:" in the workflow step`. */
+  whereToSet: string;
+}
+
+const WORKFLOW_NAMING: InputNaming = {
+  name: (input) => `input "${input}"`,
+  whereToSet: 'set it under "with:" in the workflow step',
+};
+
 /** Reads every declared input and validates them together, so that all problems are reported at once. */
 export function readInputs<S extends InputSchema>(
   schema: S,
   getInput: (name: string) => string | undefined,
+  naming: InputNaming = WORKFLOW_NAMING,
 ): z.output<S> {
   const raw: Record<string, string> = {};
   for (const name of Object.keys(schema.shape)) {
@@ -20,21 +37,24 @@ export function readInputs<S extends InputSchema>(
     if (value !== undefined && value !== '') raw[name] = value;
   }
   const result = schema.safeParse(raw, { reportInput: true });
-  if (!result.success) throw new InputError(describeInputIssues(result.error.issues, raw));
+  if (!result.success) throw new InputError(describeInputIssues(result.error.issues, raw, naming));
   return result.data;
 }
 
 function describeInputIssues(
   issues: readonly z.core.$ZodIssue[],
   supplied: Readonly<Record<string, string>>,
+  naming: InputNaming,
 ): string {
   const problems = issues.map((issue) => {
     const name = String(issue.path[0] ?? '?');
     if (!(name in supplied))
-      return `input "${name}" is required but was not supplied (set it under "with:" in the workflow step)`;
-    return `input "${name}" ${issue.message}`;
+      return `${naming.name(name)} is required but was not supplied (${naming.whereToSet})`;
+    return `${naming.name(name)} ${issue.message}`;
   });
-  return `Invalid action inputs: ${problems.join('; ')}.`;
+  return naming === WORKFLOW_NAMING
+    ? `Invalid action inputs: ${problems.join('; ')}.`
+    : `${problems.join('; ')}.`;
 }
 
 /** Values are shown JSON-quoted, shortened and with control characters escaped: inputs may be hostile. */

@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import { isUserError } from './errors.js';
+import { describeNetworkFailure, networkFailure } from './network-error.js';
 import { stepEnvironment, type StepEnvironment } from './context.js';
 import { readInputs, type InputSchema } from './inputs.js';
 import { createRunner, type Runner } from './runner.js';
@@ -37,6 +38,11 @@ export async function runAction<S extends InputSchema>(
 function reportFailure(actionName: string, error: unknown, runner: Runner): void {
   if (isUserError(error)) {
     runner.error(error.message, { title: actionName });
+    return;
+  }
+  const network = networkFailure(error);
+  if (network) {
+    runner.error(describeNetworkFailure(network), { title: actionName });
     return;
   }
   const http = httpFailure(error);

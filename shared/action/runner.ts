@@ -21,7 +21,19 @@ export interface AnnotationProperties {
   col?: number;
 }
 
+/** How far a long read has got (validate-data's files). */
+export interface ReadProgress {
+  file: string;
+  rows: number;
+  rowsPerSecond: number;
+}
+
 export interface Logger {
+  /**
+   * Where a long read reports its progress, when not as a log line every 10 s: a terminal
+   * draws a bar (the command line). Updates come about every `intervalMs`.
+   */
+  progress?: { intervalMs: number; update(progress: ReadProgress): void };
   debug(message: string): void;
   info(message: string): void;
   notice(message: string, where?: AnnotationProperties): void;

@@ -74,6 +74,23 @@ export async function restoreTrainingOutputs(args: CacheArgs): Promise<Manifest 
   }
 }
 
+/**
+ * Whether the cache holds the outputs of this fingerprint, without restoring them (lookupOnly);
+ * undefined when no cache service is reachable (outside a GitHub runner) or the look-up fails.
+ */
+export async function cachedTrainingExists(args: CacheArgs): Promise<boolean | undefined> {
+  const key = trainingCacheKey(args.model, args.fingerprint);
+  try {
+    const cache = await import('@actions/cache');
+    if (!cache.isFeatureAvailable()) return undefined;
+    const paths = cachePaths(args.outputs, sidecarPath(args.baseDir, args.model), args.workspace);
+    return (await cache.restoreCache(paths, key, [], { lookupOnly: true })) === key;
+  } catch (error) {
+    args.log.warning(`Looking up the cache failed (${(error as Error).message}).`);
+    return undefined;
+  }
+}
+
 export async function saveTrainingOutputs(args: CacheArgs & { manifest: Manifest }): Promise<void> {
   const key = trainingCacheKey(args.model, args.fingerprint);
   const sidecar = sidecarPath(args.baseDir, args.model);

@@ -18,6 +18,7 @@ import {
   type UploadedArtifact,
 } from '../artifacts/model-artifact.js';
 import {
+  cachedTrainingExists,
   restoreTrainingOutputs,
   saveTrainingOutputs,
   trainingCacheKey,
@@ -76,11 +77,8 @@ type Inside = (
   kind?: 'any',
 ) => (paths: readonly string[]) => Promise<string[]>;
 
-export async function trainAndRecord(
-  request: TrainingRequest,
-  step: StepEnvironment,
-  runner: Runner,
-): Promise<TrainingOutcome> {
+/** The paths confined and everything that decides the model hashed: what a run would be, before it runs. */
+async function prepareTraining(request: TrainingRequest, step: StepEnvironment, runner: Runner) {
   const context = step.context();
   const confinement = await stepConfinement(context.workspace, context.tempDir);
   const cwd = await confinePath(request.workingDirectory, confinement, {
@@ -96,16 +94,50 @@ export async function trainAndRecord(
     );
   const inside = confinedTo(confinement, cwd);
   const lineage = await fingerprintInputs(request, cwd, inside, confinement, runner);
-  const { fingerprint } = lineage;
-
   const cacheArgs = {
     model: request.model,
-    fingerprint,
+    fingerprint: lineage.fingerprint,
     outputs: lineage.outputPaths,
     baseDir: cwd,
     workspace: context.workspace,
     log: runner,
   };
+  return { context, cwd, inside, lineage, cacheArgs };
+}
+
+export interface TrainingPlan {
+  fingerprint: string;
+  version: string;
+  cacheKey: string;
+  /** Whether the run cache holds this fingerprint's outputs; undefined where no cache service is reachable. */
+  cacheHit: boolean | undefined;
+}
+
+/**
+ * What a training run would be, without running it (the command line's `train --dry-run`): the
+ * same confinement, fingerprint and cache key as trainAndRecord, and a look-up of the cache.
+ */
+export async function planTraining(
+  request: TrainingRequest,
+  step: StepEnvironment,
+  runner: Runner,
+): Promise<TrainingPlan> {
+  const { lineage, cacheArgs } = await prepareTraining(request, step, runner);
+  return {
+    fingerprint: lineage.fingerprint,
+    version: lineage.version,
+    cacheKey: trainingCacheKey(request.model, lineage.fingerprint),
+    cacheHit: await cachedTrainingExists(cacheArgs),
+  };
+}
+
+export async function trainAndRecord(
+  request: TrainingRequest,
+  step: StepEnvironment,
+  runner: Runner,
+): Promise<TrainingOutcome> {
+  const { context, cwd, inside, lineage, cacheArgs } = await prepareTraining(request, step, runner);
+  const { fingerprint } = lineage;
   const restoreStarted = performance.now();
   const cached = request.cache ? await restoreTrainingOutputs(cacheArgs) : undefined;
   const restoreSeconds = (performance.now() - restoreStarted) / 1000;

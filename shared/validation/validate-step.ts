@@ -83,10 +83,13 @@ export async function validateDataStep(
               maxFindings: request.maxFindings,
               dialect: request.dialect,
               parallel: validationWorkers(),
-              onProgress: ({ file, rows, rowsPerSecond }) =>
-                log.info(
-                  `${file}: ${rows.toLocaleString('en-US')} rows read (${Math.round(rowsPerSecond).toLocaleString('en-US')} rows/s)`,
-                ),
+              ...(log.progress ? { progressIntervalMs: log.progress.intervalMs } : {}),
+              onProgress: (progress) =>
+                log.progress
+                  ? log.progress.update(progress)
+                  : log.info(
+                      `${progress.file}: ${progress.rows.toLocaleString('en-US')} rows read (${Math.round(progress.rowsPerSecond).toLocaleString('en-US')} rows/s)`,
+                    ),
             },
             tables,
           ),
