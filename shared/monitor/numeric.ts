@@ -4,6 +4,7 @@
  * names its scipy equivalent; test/fixtures/monitor/make_fixtures.py computes them with scipy.
  */
 import { kolmogorovSf } from './distributions.js';
+import { KS_EXACT_MAX_N, ksExactPValue } from './ks-exact.js';
 import { psi, psiBounds } from './psi.js';
 import { quantile, weightAtOrBelow, weightBelow, type WeightedSample } from './sample.js';
 
@@ -11,7 +12,12 @@ export interface KsResult {
   /** sup |F_ref − F_cur| (scipy `ks_2samp(...).statistic`). */
   statistic: number;
   /**
-   * Two-sided p-value from the limiting Kolmogorov distribution with Stephens' small-sample
+   * exact: both samples exact and at most 10,000 values each, the exact p-value of scipy's
+   * `ks_2samp` (its default 'auto' there; ks-exact.ts). asymp: otherwise, as below.
+   */
+  method: 'exact' | 'asymp';
+  /**
+   * Two-sided p-value; with method asymp, from the limiting Kolmogorov distribution with Stephens' small-sample
    * correction, `kstwobign.sf((s + 0.12 + 0.11/s) · D)`, s = √(mn/(m+n)): scipy's ks_2samp
    * 'asymp' p-value up to scipy 1.4. scipy ≥ 1.5 uses the finite-n `kstwo.sf(D, round(s²))`;
    * the two differ by at most 0.046 at s² ≈ 3, 0.012 at s² ≥ 100, 0.006 at s² ≥ 500 and 0.002
@@ -57,15 +63,23 @@ export function kolmogorovSmirnov(reference: WeightedSample, current: WeightedSa
   });
   const m = reference.total;
   const n = current.total;
-  const s = Math.sqrt((m * n) / (m + n));
-  const p = (d: number) => (m > 0 && n > 0 ? kolmogorovSf((s + 0.12 + 0.11 / s) * d) : 1);
   const bound = reference.rankError + current.rankError;
+  const exact = bound === 0 && Math.max(m, n) <= KS_EXACT_MAX_N;
+  const p = (d: number) =>
+    m === 0 || n === 0 ? 1 : exact ? ksExactPValue(d, m, n) : ksAsymptoticPValue(d, m, n);
   return {
     statistic,
+    method: exact ? 'exact' : 'asymp',
     pValue: p(statistic),
     bound,
     pValueRange: [p(Math.min(1, statistic + bound)), p(Math.max(0, statistic - bound))],
   };
+}
+
+/** kstwobign.sf((s + 0.12 + 0.11/s) · d), s = √(mn/(m+n)): Stephens' corrected limit. */
+export function ksAsymptoticPValue(d: number, m: number, n: number): number {
+  const s = Math.sqrt((m * n) / (m + n));
+  return kolmogorovSf((s + 0.12 + 0.11 / s) * d);
 }
 
 export interface WassersteinResult {

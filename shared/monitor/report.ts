@@ -24,6 +24,7 @@ export type ProfileIdentity = z.infer<typeof profileIdentity>;
 
 const ks = z.object({
   statistic: share,
+  method: z.enum(['exact', 'asymp']),
   pValue: share,
   bound: finite.min(0),
   pValueRange: z.tuple([share, share]),

@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { chiSquareSf, kolmogorovSf } from '../../shared/monitor/distributions.js';
 import { compareFeature, sideFromValues } from '../../shared/monitor/drift.js';
+import { ksExactPValue } from '../../shared/monitor/ks-exact.js';
+import { ksAsymptoticPValue } from '../../shared/monitor/numeric.js';
 import {
   fixtures,
   type CategoricalExpected,
@@ -49,8 +51,18 @@ describe('numeric drift from raw values against scipy', () => {
     );
     expect(drift.source).toBe('exact');
     const n = drift.numeric!;
+    const m = c.reference.filter((v) => v !== null).length;
+    const k = c.current.filter((v) => v !== null).length;
     close(n.ks.statistic, e.ks.statistic, 'KS statistic');
-    close(n.ks.pValue, e.ks.pValueStephens, 'KS p-value (kstwobign, Stephens)');
+    // Exact up to 10,000 values a sample (scipy's 'auto'), Stephens' asymptotic beyond.
+    if (e.ks.pValueExact === null) {
+      expect(n.ks.method).toBe('asymp');
+      close(n.ks.pValue, e.ks.pValueStephens, 'KS p-value (asymp)');
+    } else {
+      expect(n.ks.method).toBe('exact');
+      close(n.ks.pValue, e.ks.pValueExact, 'KS p-value (exact)');
+    }
+    close(ksAsymptoticPValue(n.ks.statistic, m, k), e.ks.pValueStephens, 'KS p-value (Stephens)');
     expect(n.ks.bound).toBe(0);
     expect(n.ks.pValueRange).toEqual([n.ks.pValue, n.ks.pValue]);
     close(n.wasserstein.distance, e.wasserstein.distance, 'Wasserstein');
@@ -82,6 +94,21 @@ describe('numeric drift from raw values against scipy', () => {
     const gap = Math.abs(e.ks.pValueStephens - e.ks.pValueAsymp);
     const stated = en >= 5000 ? 0.002 : en >= 500 ? 0.006 : en >= 100 ? 0.012 : 0.046;
     expect(gap).toBeLessThanOrEqual(stated);
+  });
+});
+
+describe('the exact KS p-value', () => {
+  it('takes the series for equal sizes and the band recursion otherwise, as scipy does', () => {
+    // Small cases by hand: with m = n = 2, D = 1 happens on 2 of the 6 orderings.
+    expect(ksExactPValue(1, 2, 2)).toBeCloseTo(2 / 6, 15);
+    // m = 1, n = 2: D ≥ 1/2 always (p = 1); D = 1 on 2 of the 3 orderings.
+    expect(ksExactPValue(0.5, 1, 2)).toBe(1);
+    expect(ksExactPValue(1, 1, 2)).toBeCloseTo(2 / 3, 15);
+    expect(ksExactPValue(0, 10, 20)).toBe(1);
+  });
+
+  it.each(fixtures.ksExact)('matches scipy at m = $m, n = $n, D = $d', ({ m, n, d, p }) => {
+    expect(Math.abs(ksExactPValue(d, m, n) - p)).toBeLessThanOrEqual(TOLERANCE * p);
   });
 });
 
