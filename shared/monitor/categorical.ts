@@ -16,9 +16,9 @@ export interface CategoryTally {
   error: number;
 }
 
-export const OTHER_BUCKET = '(other)';
+const OTHER_BUCKET = '(other)';
 
-export interface ChiSquareResult {
+interface ChiSquareResult {
   /** Pearson's statistic of the 2×k table, Yates-corrected when dof = 1 (scipy `chi2_contingency`). */
   statistic: number;
   pValue: number;
@@ -48,7 +48,7 @@ function relEntr(x: number, y: number): number {
 }
 
 /** scipy.spatial.distance.jensenshannon(p, q) with base e. */
-export function jensenShannon(p: readonly number[], q: readonly number[]): number {
+function jensenShannon(p: readonly number[], q: readonly number[]): number {
   const sp = p.reduce((a, b) => a + b, 0);
   const sq = q.reduce((a, b) => a + b, 0);
   let js = 0;
@@ -66,7 +66,7 @@ export function jensenShannon(p: readonly number[], q: readonly number[]): numbe
  * dropped first (scipy refuses a zero expected frequency); with fewer than two columns left
  * there is nothing to test and the p-value is 1.
  */
-export function chiSquareContingency(
+function chiSquareContingency(
   reference: readonly number[],
   current: readonly number[],
 ): ChiSquareResult {

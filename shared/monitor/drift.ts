@@ -34,7 +34,7 @@ import {
   TEST_RULES,
 } from './tests.js';
 
-export const driftOptions = z.strictObject({
+const driftOptions = z.strictObject({
   /** Per feature: the test and threshold that replace the defaults. */
   features: z
     .record(

@@ -8,7 +8,7 @@
  * (Evidently's fill for all but extremely small shares), on each side separately and without
  * renormalising; a bin empty on both sides contributes 0.
  */
-export const PSI_EMPTY_BIN_SHARE = 0.0001;
+const PSI_EMPTY_BIN_SHARE = 0.0001;
 
 const floor = (share: number) => (share > 0 ? share : PSI_EMPTY_BIN_SHARE);
 

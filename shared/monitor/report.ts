@@ -14,7 +14,7 @@ export const DRIFT_REPORT_FORMAT = 'mlops-actions/drift-report@1';
 const share = z.number().min(0).max(1);
 const finite = z.number().finite();
 
-export const profileIdentity = z.object({
+const profileIdentity = z.object({
   /** sha256 of the profile document as read (or of the raw columns on the exact path). */
   digest: z.string().regex(/^sha256:[0-9a-f]{64}$/),
   rows: z.number().int().min(0),
@@ -55,7 +55,7 @@ const categorical = z.object({
   shareError: finite.min(0),
 });
 
-export const featureDrift = z.object({
+const featureDrift = z.object({
   name: z.string(),
   /** The column's type in the profile (number, integer, string, boolean, …). */
   type: z.string(),

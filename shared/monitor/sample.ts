@@ -29,7 +29,7 @@ export interface WeightedSample {
  * measured (8 merged shards). The tests check the stated bound on one profile, merged shards
  * (4, 8, 16 pairwise) and sorted input.
  */
-export function kllRankError(k: number): number {
+function kllRankError(k: number): number {
   return 2.446 / Math.pow(k, 0.9433);
 }
 

@@ -44,7 +44,7 @@ export const TEST_RULES: Record<DriftTest, TestRule> = {
 };
 
 /** Above this many reference values a p-value flags everything: use a distance instead. */
-export const SMALL_REFERENCE = 1000;
+const SMALL_REFERENCE = 1000;
 /** Numeric columns with at most this many distinct values are compared as categories. */
 export const FEW_DISTINCT = 5;
 
