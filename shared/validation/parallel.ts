@@ -28,6 +28,7 @@ import {
   type ParallelOptions,
   type ValidateOptions,
 } from './file-context.js';
+import { refuseWrongDelimiter } from './delimiter-sniff.js';
 import { layoutHeader } from './header.js';
 import {
   workerInit,
@@ -81,6 +82,13 @@ export async function validateFileInShards(
   const { file, schema, states } = context;
   const header = plan.kind === 'delimited' ? plan.layout.header : plan.columns;
   const headerLine = plan.kind === 'delimited' ? plan.layout.headerLine : undefined;
+  refuseWrongDelimiter(
+    file.path,
+    file.format,
+    header,
+    schema.fields.map((f) => f.name),
+    context.options.dialect?.delimiter,
+  );
   const setup: FileSetup = {
     path: file.path,
     format: file.format,

@@ -32,6 +32,7 @@ import {
   type Report,
 } from './findings.js';
 import { checkForeignKeys, type Table } from './foreign-keys.js';
+import { refuseWrongDelimiter } from './delimiter-sniff.js';
 import { layoutHeader } from './header.js';
 import { planShards, ShardPool, validateFileInShards } from './parallel.js';
 import { fieldStates, rowChecker } from './row-checks.js';
@@ -194,6 +195,13 @@ async function validateFile(context: FileContext): Promise<void> {
     file.format,
     {
       header(names, line) {
+        refuseWrongDelimiter(
+          file.path,
+          file.format,
+          names,
+          schema.fields.map((f) => f.name),
+          context.options.dialect?.delimiter,
+        );
         checkRow = rowChecker({
           schema,
           states,
