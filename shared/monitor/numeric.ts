@@ -131,6 +131,8 @@ export function decileEdges(reference: WeightedSample): number[] {
 
 /** Shares of bins (−∞, e1], (e1, e2], …, (e_last, ∞). */
 function binShares(sample: WeightedSample, edges: readonly number[]): number[] {
+  // No values (all missing): no shares, so PSI reads 0 and the missing rate tells the change.
+  if (sample.total === 0) return edges.map(() => 0).concat(0);
   const at = edges.map((e) => weightAtOrBelow(sample, e));
   return [...at, sample.total].map((w, i) => (w - (i === 0 ? 0 : at[i - 1]!)) / sample.total);
 }

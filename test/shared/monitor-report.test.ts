@@ -140,6 +140,47 @@ function profile(
   };
 }
 
+describe('edge cases', () => {
+  it('reports a column missing in all current rows by its missing rate, with finite statistics', () => {
+    const reference = profile({
+      x: { type: 'number', values: numbers(500, 1) },
+      plan: { type: 'string', values: plans(500, 2) },
+    });
+    const current = profile({
+      x: { type: 'number', values: Array<null>(300).fill(null) },
+      plan: { type: 'string', values: Array<null>(300).fill(null) },
+    });
+    const report = driftBetweenProfiles(reference, current);
+    expect(driftReport.parse(JSON.parse(JSON.stringify(report)))).toEqual(report);
+    for (const feature of report.features) {
+      expect(feature.missing).toEqual({ reference: 0, current: 1, change: 1 });
+      expect(feature.test.drifted).toBe(false);
+    }
+  });
+
+  it('reads the categories of a numeric column with few values from its sketch within 2ε', () => {
+    const levels = (count: number, seed: number) =>
+      uniform(count, seed).map((u) => (u < 0.5 ? 1 : u < 0.8 ? 2 : 3));
+    const ref = levels(50_000, 1);
+    const cur = levels(40_000, 2);
+    const report = driftBetweenProfiles(
+      profile({ level: { type: 'integer', values: ref } }),
+      profile({ level: { type: 'integer', values: cur } }),
+    );
+    const feature = report.features[0]!;
+    expect(feature).toMatchObject({ kind: 'categorical', source: 'sketch' });
+    const stats = feature.categorical!;
+    expect(stats.exact).toBe(false);
+    expect(stats.shareError).toBeGreaterThan(0);
+    stats.buckets.slice(0, -1).forEach((bucket, i) => {
+      const share = (data: number[]) =>
+        data.filter((v) => String(v) === bucket).length / data.length;
+      expect(Math.abs(stats.reference[i]! - share(ref))).toBeLessThanOrEqual(stats.shareError);
+      expect(Math.abs(stats.current[i]! - share(cur))).toBeLessThanOrEqual(stats.shareError);
+    });
+  });
+});
+
 describe('the drift report document', () => {
   const reference = profile({
     x: { type: 'number', values: numbers(3000, 1) },
