@@ -36,6 +36,8 @@ On a terminal it asks for what it cannot find; elsewhere (CI set, or no terminal
   --slices <column>          a column to slice the metrics by, once per column
   --python-version <v>       for actions/setup-python (default: .python-version, else 3.12)
   --folder <path>            where schema.yaml and gates.yaml go (default: mlops)
+  --reusable                 call the suite's reusable workflows (about ten lines each) instead
+                             of writing every step out (needs a --config)
   --dry-run                  print the files it would write, write nothing
   --force                    overwrite files that differ from what init writes
   --yes                      take what was found without asking
@@ -92,6 +94,7 @@ async function init(args: string[]): Promise<number> {
     'python-version': { type: 'string' },
     folder: { type: 'string' },
     'dry-run': { type: 'boolean' },
+    reusable: { type: 'boolean' },
     force: { type: 'boolean' },
     yes: { type: 'boolean' },
   });
@@ -179,6 +182,7 @@ async function answer(
     nodeLock: found.nodeLock,
     pythonVersion: flag('python-version') ?? found.pythonVersion ?? '3.12',
     folder: flag('folder') ?? 'mlops',
+    reusable: values.reusable === true,
   };
 }
 

@@ -29,7 +29,7 @@ export function settingsChecklist(gates: string): ChecklistItem[] {
     {
       title: 'Require the check "Compare with production" before merging',
       detail:
-        'Settings → Branches (or Rules → Rulesets) → the default branch → Require status checks to pass → add "Compare with production" (it appears after the first pull request ran it).',
+        'Settings → Branches (or Rules → Rulesets) → the default branch → Require status checks to pass → add "Compare with production" ("check / Compare with production" when init wrote callers of the reusable workflows, --reusable); it can be picked once a pull request has run it.',
       link: `${DOCS}/repositories/configuring-branches-and-merges-in-your-repository/managing-protected-branches/about-protected-branches#require-status-checks-before-merging`,
     },
     {

@@ -19,6 +19,8 @@ import {
   postCommentWorkflow,
   pullRequestWorkflow,
   releaseWorkflow,
+  reusableProblem,
+  reusableWorkflows,
   WORKFLOW_PATHS,
   type InitPlan,
 } from './workflows.js';
@@ -115,10 +117,22 @@ export async function planInit(root: string, answers: InitAnswers): Promise<Init
   const measured = await firstEvaluation(root, answers, notes);
   files.push({ path: gates, text: startingPolicy(answers.task, measured) });
   const plan: InitPlan = { ...rest, schema, gates };
+  const problem = plan.reusable ? reusableProblem(plan) : undefined;
+  if (problem)
+    throw new UserError(
+      `--reusable cannot be used here: ${problem}. Run init without --reusable to write the workflows out in full.`,
+    );
+  const texts = plan.reusable
+    ? reusableWorkflows(plan)
+    : {
+        pullRequest: pullRequestWorkflow(plan),
+        release: releaseWorkflow(plan),
+        postComment: postCommentWorkflow(plan),
+      };
   files.push(
-    { path: WORKFLOW_PATHS.pullRequest, text: pullRequestWorkflow(plan) },
-    { path: WORKFLOW_PATHS.release, text: releaseWorkflow(plan) },
-    { path: WORKFLOW_PATHS.postComment, text: postCommentWorkflow(plan) },
+    { path: WORKFLOW_PATHS.pullRequest, text: texts.pullRequest },
+    { path: WORKFLOW_PATHS.release, text: texts.release },
+    { path: WORKFLOW_PATHS.postComment, text: texts.postComment },
   );
   notes.push(
     'No monitoring workflow: the monitor-model action does not exist yet; init will write one once it does.',

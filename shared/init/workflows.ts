@@ -32,6 +32,11 @@ export interface InitPlan {
   requirements?: string;
   nodeLock?: string;
   pythonVersion: string;
+  /**
+   * Call the suite's reusable workflows (.github/workflows/model-*.yml of mlops-actions) in
+   * about ten lines each, instead of writing every step out.
+   */
+  reusable?: boolean;
 }
 
 /** Where each workflow goes; post-comment.yml follows the check by its `name:`. */
@@ -412,4 +417,127 @@ export function postCommentWorkflow(plan: InitPlan): string {
     '          comment-from-run: ${{ github.event.workflow_run.id }}',
     '',
   ].join('\n');
+}
+
+const REUSABLE = 'mlops-actions/mlops-actions/.github/workflows';
+
+/** The `with:` both reusable workflows take from the plan (their inputs of the same names). */
+function reusableInputs(plan: InitPlan): string[] {
+  const install =
+    plan.language === 'python' && plan.requirements
+      ? `python -m pip install -r ${plan.requirements}`
+      : plan.language === 'node' && plan.nodeLock
+        ? 'npm ci'
+        : undefined;
+  return [
+    ...entry(6, 'model-name', plan.modelName),
+    ...entry(6, 'config', plan.config!),
+    ...entry(6, 'run', plan.trainCommand),
+    ...entry(6, 'outputs', plan.outputs),
+    ...entry(6, 'predictions', plan.predictions),
+    ...entry(6, 'task', plan.task),
+    ...(plan.scoreColumns.length ? entry(6, 'score-columns', plan.scoreColumns) : []),
+    ...(plan.slices.length ? entry(6, 'slices', plan.slices) : []),
+    ...entry(6, 'gates', plan.gates),
+    ...(plan.schema && plan.data.length
+      ? [...entry(6, 'data', plan.data), ...entry(6, 'schema', plan.schema)]
+      : []),
+    ...(plan.language === 'python' ? entry(6, 'python-version', plan.pythonVersion) : []),
+    ...(plan.language === 'node' ? ["      node-version: '24'"] : []),
+    ...(install ? entry(6, 'setup', install) : []),
+  ];
+}
+
+/**
+ * Why the plan cannot use the reusable workflows, or undefined when it can: they need a config
+ * and read the predictions' columns by their default names.
+ */
+export function reusableProblem(plan: InitPlan): string | undefined {
+  if (!plan.config) return 'the reusable workflows need a training config (--config)';
+  if (plan.labelColumn || plan.predictionColumn)
+    return 'the reusable workflows read the columns `label` and `prediction` only';
+  return undefined;
+}
+
+export function reusableWorkflows(plan: InitPlan): Record<keyof typeof WORKFLOW_PATHS, string> {
+  const head = (what: string) => [
+    `# ${what} for the model ${plan.modelName}, written by \`mlops-actions init --reusable\`:`,
+    '# it calls the reusable workflow of mlops-actions, whose header explains every job and input.',
+  ];
+  return {
+    pullRequest: [
+      ...head('Pull-request check'),
+      '# The required check is "check / Compare with production".',
+      'name: Model check',
+      '',
+      'on:',
+      '  pull_request:',
+      '',
+      'permissions: {}',
+      '',
+      'concurrency:',
+      '  group: model-check-${{ github.event.pull_request.number }}',
+      '  cancel-in-progress: true',
+      '',
+      'jobs:',
+      '  check:',
+      '    permissions: { contents: read, deployments: read, pull-requests: write }',
+      `    uses: ${REUSABLE}/model-check.yml@v1`,
+      '    with:',
+      ...reusableInputs(plan),
+      // Spelled out: the reusable workflow passes an empty strict-pins on, which train-model
+      // refuses (its default applies only to an input not given).
+      '      strict-pins: warn',
+      '',
+    ].join('\n'),
+    release: [
+      ...head('Release through staging and production'),
+      'name: Release model',
+      '',
+      'on:',
+      '  release:',
+      '    types: [published]',
+      '  workflow_dispatch:',
+      '    inputs:',
+      '      version:',
+      '        description: Release tag to train and promote, e.g. v1.2.0',
+      '        required: true',
+      '        type: string',
+      '',
+      'permissions: {}',
+      '',
+      'concurrency:',
+      `  group: release-model-${plan.modelName}`,
+      '  cancel-in-progress: false',
+      '',
+      'jobs:',
+      '  release:',
+      '    permissions: { contents: write, deployments: write, actions: read }',
+      `    uses: ${REUSABLE}/model-release.yml@v1`,
+      '    with:',
+      ...reusableInputs(plan),
+      '      ref: ${{ inputs.version }}',
+      '',
+    ].join('\n'),
+    postComment: [
+      ...head('Comments for pull requests from forks'),
+      '# GitHub runs workflow_run workflows from the default branch only.',
+      'name: Post model comparison',
+      '',
+      'on:',
+      '  workflow_run:',
+      '    workflows: [Model check]',
+      '    types: [completed]',
+      '',
+      'permissions: {}',
+      '',
+      'jobs:',
+      '  comment:',
+      '    permissions: { actions: read, pull-requests: write }',
+      `    uses: ${REUSABLE}/model-comment.yml@v1`,
+      '    with:',
+      ...entry(6, 'model-name', plan.modelName),
+      '',
+    ].join('\n'),
+  };
 }

@@ -217,6 +217,49 @@ describe('init on the iris layout (Python, no data files, nothing trained yet)',
   });
 });
 
+describe('init --reusable', () => {
+  it('writes callers of the reusable workflows that actionlint passes, with every input they declare', async () => {
+    const root = await trainedChurn();
+    const { files } = await planInit(root, {
+      ...churnAnswers(['data/train.csv', 'data/eval.csv']),
+      reusable: true,
+    });
+    await writeInitFiles(root, files, { force: false, dryRun: false });
+    expect(await lintAll(root)).toEqual([]);
+    for (const [key, path] of Object.entries(WORKFLOW_PATHS)) {
+      const caller = parse(await readFile(join(root, path), 'utf8')) as {
+        jobs: Record<string, { uses: string; with: Record<string, unknown> }>;
+      };
+      const [job] = Object.values(caller.jobs);
+      const file = /\.github\/workflows\/([\w-]+\.yml)@v1$/.exec(job!.uses)?.[1];
+      expect(file, key).toBeDefined();
+      // The called workflow (this checkout's) declares every input the caller gives.
+      const called = parse(
+        await readFile(join(REPOSITORY_ROOT, '.github', 'workflows', file!), 'utf8'),
+      ) as { on: { workflow_call: { inputs: Record<string, { required?: boolean }> } } };
+      const declared = called.on.workflow_call.inputs;
+      expect(
+        Object.keys(job!.with).filter((name) => !(name in declared)),
+        path,
+      ).toEqual([]);
+      const required = Object.keys(declared).filter((name) => declared[name]!.required);
+      expect(
+        required.filter((name) => !(name in job!.with)),
+        path,
+      ).toEqual([]);
+    }
+  });
+
+  it('is refused without a training config, saying why', async () => {
+    const root = await trainedChurn();
+    await expect(
+      planInit(root, { ...churnAnswers([]), config: undefined, reusable: true }),
+    ).rejects.toThrow(
+      /--reusable cannot be used here: the reusable workflows need a training config/,
+    );
+  });
+});
+
 describe('docs/settings.md', () => {
   it('lists every item of the checklist init prints, with its link', async () => {
     const doc = await readFile(join(REPOSITORY_ROOT, 'docs', 'settings.md'), 'utf8');

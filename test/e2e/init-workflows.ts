@@ -6,19 +6,23 @@
  *   actions/checkout            a fresh git checkout of the repository (sparse or not)
  *   actions/setup-python|node   the machine's (a `python` on PATH that is Debian's python3)
  *   upload/download-artifact    a folder per artifact name
- * Install steps (`python -m pip install`, `npm ci`) are skipped: the machine has the packages,
- * and nothing may download here. Expressions: steps.*.outputs.*, needs.*.outputs.*, inputs.*.
+ *   mlops-actions' reusable workflows (a job's `uses:`): this checkout's .github/workflows file,
+ *                               its jobs run with the caller's `with:` over the declared defaults
+ * Installing (`python -m pip install`) is the tool folder's business: the test's `python` there
+ * has the packages and downloads nothing. Expressions: steps.*.outputs.*, needs.*.outputs.*,
+ * inputs.*, runner.temp; a step's `if:` may test an input against ''.
  */
 import { execFileSync } from 'node:child_process';
 import { cp, mkdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { commitCheckout } from '../../harness/runner/checkout.js';
-import { runBundle, type RunResult } from '../../harness/runner/run-bundle.js';
+import { REPOSITORY_ROOT, runBundle, type RunResult } from '../../harness/runner/run-bundle.js';
 import type { StandIns, TokenKind } from '../../harness/stand-ins/index.js';
 
 interface Step {
   name?: string;
+  if?: string;
   id?: string;
   uses?: string;
   run?: string;
@@ -28,6 +32,9 @@ interface Step {
 
 interface Job {
   name?: string;
+  /** A reusable workflow the job calls, and its inputs. */
+  uses?: string;
+  with?: Record<string, string | number | boolean>;
   needs?: string | string[];
   environment?: string;
   permissions?: Record<string, string>;
@@ -37,6 +44,9 @@ interface Job {
 
 export interface Workflow {
   name: string;
+  on?: {
+    workflow_call?: { inputs?: Record<string, { default?: string | number | boolean }> };
+  };
   jobs: Record<string, Job>;
 }
 
@@ -98,6 +108,7 @@ async function runJob(
   label: string,
 ): Promise<Record<string, string>> {
   const job = workflow.jobs[id]!;
+  if (job.uses) return callReusable(job, context, runs, `${label}-${id}`);
   const jobRoot = join(context.root, label, id);
   const workspace = join(jobRoot, 'workspace');
   const runnerTemp = join(jobRoot, 'runner-temp');
@@ -111,6 +122,7 @@ async function runJob(
       if (scope === 'steps' && kind === 'outputs') return steps[name!]?.[output!] ?? '';
       if (scope === 'needs' && kind === 'outputs') return needs[name!]?.[output!] ?? '';
       if (scope === 'inputs') return context.inputs?.[name!] ?? '';
+      if (expression === 'runner.temp') return runnerTemp;
       throw new Error(`the workflow runner cannot evaluate \${{ ${expression} }}`);
     });
   // The job's token: what its permissions ask for (a job that asks for no write gets read-only).
@@ -119,7 +131,8 @@ async function runJob(
     : 'read-only';
   const env = { PATH: `${context.toolPath}:${process.env.PATH ?? ''}` };
   for (const step of job.steps) {
-    const record: StepRun = { job: id, step: step.name ?? step.uses ?? 'run' };
+    const record: StepRun = { job: id, step: evaluate(step.name ?? step.uses ?? 'run') };
+    if (step.if !== undefined && !condition(step.if, context.inputs ?? {})) continue;
     runs.push(record);
     const inputs = Object.fromEntries(
       Object.entries(step.with ?? {}).map(([key, value]) => [key, evaluate(String(value))]),
@@ -133,7 +146,7 @@ async function runJob(
     } else if (/^actions\/setup-(python|node)@/.test(step.uses ?? '')) {
       record.skipped = 'the machine has it';
     } else if (step.uses?.startsWith('actions/upload-artifact@')) {
-      await cp(join(workspace, inputs.path!), join(context.root, 'artifacts', inputs.name!), {
+      await cp(resolve(workspace, inputs.path!), join(context.root, 'artifacts', inputs.name!), {
         recursive: true,
       });
     } else if (step.uses?.startsWith('actions/download-artifact@')) {
@@ -161,16 +174,18 @@ async function runJob(
         );
       }
     } else if (step.run) {
-      if (/^(python -m pip install|npm ci)\b/.test(step.run)) {
-        record.skipped = 'installed on the machine';
-        continue;
-      }
       const stepEnv = Object.fromEntries(
         Object.entries(step.env ?? {}).map(([key, value]) => [key, evaluate(value)]),
       );
       execFileSync('bash', ['-e', '-c', evaluate(step.run)], {
         cwd: workspace,
-        env: { ...process.env, ...env, ...stepEnv, GITHUB_WORKSPACE: workspace },
+        env: {
+          ...process.env,
+          ...env,
+          ...stepEnv,
+          GITHUB_WORKSPACE: workspace,
+          RUNNER_TEMP: runnerTemp,
+        },
         stdio: 'pipe',
       });
     }
@@ -178,4 +193,43 @@ async function runJob(
   return Object.fromEntries(
     Object.entries(job.outputs ?? {}).map(([key, value]) => [key, evaluate(value)]),
   );
+}
+
+/** `inputs.<name> != ''` or `== ''`: the only conditions the reusable workflows' steps use. */
+function condition(expression: string, inputs: Record<string, string>): boolean {
+  const match = /^inputs\.([\w-]+) (!=|==) ''$/.exec(expression.trim());
+  if (!match) throw new Error(`the workflow runner cannot evaluate if: ${expression}`);
+  const empty = (inputs[match[1]!] ?? '') === '';
+  return match[2] === '==' ? empty : !empty;
+}
+
+/** A job that calls one of mlops-actions' reusable workflows: this checkout's file, run in place. */
+async function callReusable(
+  job: Job,
+  context: WorkflowContext,
+  runs: StepRun[],
+  label: string,
+): Promise<Record<string, string>> {
+  const file = /^mlops-actions\/mlops-actions\/\.github\/workflows\/([\w.-]+)@v1$/.exec(
+    job.uses!,
+  )?.[1];
+  if (!file) throw new Error(`the workflow runner does not know the reusable workflow ${job.uses}`);
+  const called = await readWorkflow(join(REPOSITORY_ROOT, '.github', 'workflows', file));
+  const declared = called.on?.workflow_call?.inputs ?? {};
+  const evaluate = (text: string) =>
+    text.replace(
+      /\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g,
+      (_, name: string) => context.inputs?.[name] ?? '',
+    );
+  const given = Object.fromEntries(
+    Object.entries(job.with ?? {}).map(([key, value]) => {
+      if (!(key in declared)) throw new Error(`${file} declares no input ${key}`);
+      return [key, evaluate(String(value))];
+    }),
+  );
+  const inputs: Record<string, string> = {};
+  for (const [name, input] of Object.entries(declared))
+    inputs[name] = given[name] ?? (input.default === undefined ? '' : String(input.default));
+  runs.push(...(await runWorkflow(called, { ...context, inputs }, label)));
+  return {};
 }
