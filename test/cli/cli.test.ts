@@ -189,7 +189,7 @@ describe('mlops-actions (the command-line entry)', () => {
     expect(result.stdout).toMatch(/^error: more\.csv:3: \[type-error: age\]/m);
     expect(result.stdout).toMatch(/^rows: 6$/m);
     expect(result.stdout).toMatch(
-      /^error: \[validate-data\] Data validation found 2 error\(s\) \(fail-on: error\)/m,
+      /^error: \[validate-data\] Data validation found 2 error\(s\) \(--fail-on error\)/m,
     );
     expect(await readFile(join(dir, 'summary.md'), 'utf8')).toContain(
       '### ❌ Data invalid: 2 error(s) in 6 rows',
