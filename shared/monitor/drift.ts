@@ -25,7 +25,7 @@ import {
   type FeatureDrift,
   type ProfileIdentity,
 } from './report.js';
-import { sampleFromSketch, sampleFromValues, type WeightedSample } from './sample.js';
+import { sampleCounts, sampleFromSketch, sampleFromValues, type WeightedSample } from './sample.js';
 import {
   DEFAULT_DRIFT_SHARE,
   defaultTest,
@@ -66,25 +66,32 @@ const isNumericType = (type: string) => type === 'number' || type === 'integer';
 
 /** One side from raw values: numbers for a numeric column, text (or null) otherwise. */
 export function sideFromValues(type: string, values: readonly (number | string | null)[]): Side {
-  const missing = values.filter((v) => v === null || (typeof v === 'number' && Number.isNaN(v)));
+  let missing = 0;
+  for (const v of values) if (v === null || (typeof v === 'number' && Number.isNaN(v))) missing++;
   if (isNumericType(type)) {
-    const numbers = values.map((v) => (typeof v === 'number' ? v : null));
-    const sample = sampleFromValues(numbers);
-    const finite = numbers.filter((v): v is number => v !== null && Number.isFinite(v));
-    const mean = finite.reduce((s, v) => s + v, 0) / (finite.length || 1);
-    const variance = finite.reduce((s, v) => s + (v - mean) ** 2, 0) / (finite.length || 1);
+    const sample = sampleFromValues(values.map((v) => (typeof v === 'number' ? v : null)));
+    // Two passes over the sorted distinct values: the population variance (ddof 0), stably.
+    let mean = 0;
+    const weightOf = (i: number) => sample.cumulative[i]! - (i ? sample.cumulative[i - 1]! : 0);
+    sample.values.forEach((v, i) => (mean += v * weightOf(i)));
+    mean /= sample.total || 1;
+    let variance = 0;
+    sample.values.forEach((v, i) => (variance += (v - mean) ** 2 * weightOf(i)));
+    variance /= sample.total || 1;
     return {
       type,
       source: 'exact',
       count: values.length,
-      missing: missing.length,
+      missing,
       numeric: {
         sample,
         std: Math.sqrt(variance),
         min: sample.values[0] ?? NaN,
         max: sample.values[sample.values.length - 1] ?? NaN,
       },
-      tally: tallyValues(numbers.filter((v) => v !== null && Number.isFinite(v)).map(String)),
+      ...(sample.values.length <= FEW_DISTINCT && {
+        tally: { counts: sampleCounts(sample), total: sample.total, error: 0 },
+      }),
       distinct: sample.values.length,
     };
   }
@@ -93,7 +100,7 @@ export function sideFromValues(type: string, values: readonly (number | string |
     type,
     source: 'exact',
     count: values.length,
-    missing: missing.length,
+    missing,
     tally,
     distinct: tally.counts.size,
   };
@@ -117,11 +124,6 @@ export function sideFromProfile(column: ColumnProfile): Side | string {
     if (!state.quantiles || !state.moments) return 'the profile has no quantile sketch for it';
     const sample = sampleFromSketch(state.quantiles);
     const { n, m2, min, max } = state.moments;
-    // A count read from the sketch may be off by 2εn either way: the share's stated bound.
-    const tally = new Map<string, number>();
-    sample.values.forEach((v, i) =>
-      tally.set(String(v), sample.cumulative[i]! - (i ? sample.cumulative[i - 1]! : 0)),
-    );
     return {
       ...base,
       numeric: {
@@ -130,7 +132,14 @@ export function sideFromProfile(column: ColumnProfile): Side | string {
         min: min ?? NaN,
         max: max ?? NaN,
       },
-      tally: { counts: tally, total: sample.total, error: 2 * sample.rankError * sample.total },
+      // Categories only for few values; a count read from the sketch may be off by 2εn.
+      ...(sample.values.length <= FEW_DISTINCT && {
+        tally: {
+          counts: sampleCounts(sample),
+          total: sample.total,
+          error: 2 * sample.rankError * sample.total,
+        },
+      }),
     };
   }
   if (!state.top) {

@@ -57,10 +57,35 @@ function fromPairs(values: Float64Array, weights: Float64Array, rankError: numbe
 
 /** The exact sample of finite values (null, NaN and ±∞ are left out, as Evidently drops them). */
 export function sampleFromValues(values: readonly (number | null)[]): WeightedSample {
-  const finite = Float64Array.from(
-    values.filter((v): v is number => v !== null && Number.isFinite(v)),
-  ).sort();
-  return fromPairs(finite, new Float64Array(finite.length).fill(1), 0);
+  const buffer = new Float64Array(values.length);
+  let length = 0;
+  for (const v of values) if (v !== null && Number.isFinite(v)) buffer[length++] = v;
+  const finite = buffer.subarray(0, length).sort();
+  // Already sorted: collapse runs of equal values into one point each.
+  const distinct: number[] = [];
+  const cumulative: number[] = [];
+  for (let i = 0; i < finite.length; i++) {
+    if (i > 0 && finite[i] === finite[i - 1]) cumulative[cumulative.length - 1] = i + 1;
+    else {
+      distinct.push(finite[i]!);
+      cumulative.push(i + 1);
+    }
+  }
+  return {
+    values: Float64Array.from(distinct),
+    cumulative: Float64Array.from(cumulative),
+    total: finite.length,
+    rankError: 0,
+  };
+}
+
+/** Each distinct value's weight, by its text: the categories of a numeric column with few values. */
+export function sampleCounts(sample: WeightedSample): Map<string, number> {
+  const counts = new Map<string, number>();
+  sample.values.forEach((v, i) =>
+    counts.set(String(v), sample.cumulative[i]! - (i ? sample.cumulative[i - 1]! : 0)),
+  );
+  return counts;
 }
 
 /** The sample a profile's quantile sketch retains; exact while it never compacted (level 0 only). */
