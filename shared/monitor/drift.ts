@@ -62,6 +62,9 @@ interface Side {
   distinct: number;
 }
 
+/** A column name in a message: quoted, with quotes and control characters escaped (names come from data files). */
+const quoted = (name: string) => JSON.stringify(name);
+
 const isNumericType = (type: string) => type === 'number' || type === 'integer';
 
 /** One side from raw values: numbers for a numeric column, text (or null) otherwise. */
@@ -166,7 +169,7 @@ export function compareFeature(
 ): FeatureDrift {
   if (isNumericType(reference.type) !== isNumericType(current.type)) {
     throw new UserError(
-      `Column "${name}" is ${reference.type} in the reference and ${current.type} in the current data: drift compares like with like. Profile both with the same schema.`,
+      `Column ${quoted(name)} is ${reference.type} in the reference and ${current.type} in the current data: drift compares like with like. Profile both with the same schema.`,
     );
   }
   const fewValues =
@@ -183,7 +186,7 @@ export function compareFeature(
   const rule = TEST_RULES[testName];
   if (!rule.kinds.includes(kind)) {
     throw new UserError(
-      `The drift policy asks for the ${testName} test on "${name}", a ${kind} feature; ${testName} applies to ${rule.kinds.join(' and ')} features. Choose one of: ${DRIFT_TESTS.filter((t) => TEST_RULES[t].kinds.includes(kind)).join(', ')}.`,
+      `The drift policy asks for the ${testName} test on ${quoted(name)}, a ${kind} feature; ${testName} applies to ${rule.kinds.join(' and ')} features. Choose one of: ${DRIFT_TESTS.filter((t) => TEST_RULES[t].kinds.includes(kind)).join(', ')}.`,
     );
   }
   const value = testValue(testName, numeric, categorical);
@@ -284,7 +287,7 @@ function compareSides(
   const unknown = Object.keys(parsed.features).filter((f) => !names.includes(f));
   if (unknown.length) {
     throw new UserError(
-      `The drift policy names ${unknown.map((f) => `"${f}"`).join(', ')}, not a column of the reference data. Columns: ${names.join(', ')}.`,
+      `The drift policy names ${unknown.map(quoted).join(', ')}, not a column of the reference data. Columns: ${names.map(quoted).join(', ')}.`,
     );
   }
   const features: FeatureDrift[] = [];
@@ -320,7 +323,7 @@ export function driftBetweenProfiles(
   const missing = reference.columns.filter((c) => !currentColumns.has(c.name)).map((c) => c.name);
   if (missing.length) {
     throw new UserError(
-      `The current data has no column ${missing.map((m) => `"${m}"`).join(', ')}, which the reference profile has. Monitor data with the reference's columns (the model's inputs), or give a reference profile of the same columns.`,
+      `The current data has no column ${missing.map(quoted).join(', ')}, which the reference profile has. Monitor data with the reference's columns (the model's inputs), or give a reference profile of the same columns.`,
     );
   }
   const referenceColumns = new Map(reference.columns.map((c) => [c.name, c]));
@@ -348,7 +351,7 @@ export function driftBetweenColumns(
   const missing = names.filter((n) => !(n in current));
   if (missing.length) {
     throw new UserError(
-      `The current data has no column ${missing.map((m) => `"${m}"`).join(', ')}, which the reference has.`,
+      `The current data has no column ${missing.map(quoted).join(', ')}, which the reference has.`,
     );
   }
   const identity = (columns: Readonly<Record<string, RawColumn>>): ProfileIdentity => ({

@@ -229,6 +229,13 @@ describe('errors a user can fix', () => {
     expect(() => driftBetweenProfiles(reference, current)).toThrow(/no column "plan"/);
   });
 
+  it('quotes a hostile column name on one line', () => {
+    const name = 'a"\nb';
+    const withName = profile({ [name]: { type: 'number', values: numbers(10, 1) } });
+    const without = profile({ x: { type: 'number', values: numbers(10, 1) } });
+    expect(() => driftBetweenProfiles(withName, without)).toThrow('no column "a\\"\\nb", which');
+  });
+
   it('names a column whose type changed', () => {
     const current = profile({
       x: { type: 'string', values: plans(100, 3) },
