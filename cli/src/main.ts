@@ -31,7 +31,7 @@ const COMMANDS: readonly Command[] = [
   initCommand,
 ];
 
-export function usage(): string {
+function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
   return `Usage: mlops-actions <command> [options]
        mlops-actions <command> --help
@@ -50,7 +50,7 @@ ${EXIT_CODES_HELP}`;
 }
 
 /** package.json's version: it ships beside the CLI (cli/dist/index.js or cli/src/main.ts → ../../). */
-export function version(): string {
+function version(): string {
   const path = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'package.json');
   return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
 }
