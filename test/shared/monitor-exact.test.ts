@@ -86,6 +86,12 @@ describe('numeric drift from raw values against scipy', () => {
    * (finite-n kstwo): 0.046 for en ≥ 2.9, 0.012 for en ≥ 100, 0.006 for en ≥ 500, 0.002 for
    * en ≥ 5000 (measured over a grid of D with scipy; docs/monitoring.md).
    */
+  it.each(fixtures.ksGap)('the stated gap holds over a grid of D at en = $en', ({ en, gap }) => {
+    const stated = en >= 5000 ? 0.002 : en >= 500 ? 0.006 : en >= 100 ? 0.012 : 0.046;
+    expect(gap).toBeLessThanOrEqual(stated);
+    expect(gap).toBeGreaterThan(stated / 4); // the bound is not slack enough to hide a change
+  });
+
   it.each(numericCases.map((c) => [c.name, c] as const))('KS p-value gap to asymp: %s', (_n, c) => {
     const e = c.expected as NumericExpected;
     const m = c.reference.filter((v) => v !== null).length;
