@@ -173,10 +173,10 @@ async function measureMemory(dir: string, k: number, continuous: boolean): Promi
       { MALLOC_MMAP_THRESHOLD_: String(128 * 1024) },
     );
   // Growth over each process's own baseline (the baselines differ by a few megabytes), the
-  // least of two runs: when the collector runs adds to a peak, never takes from it.
+  // least of three runs: when the collector runs adds to a peak, never takes from it.
   const grown = (side: MemorySide) => side.peakRssBytes - side.rssBeforeBytes;
   const least = (folder: string) =>
-    [child(folder, 'peak'), child(folder, 'peak')].reduce((a, b) => (grown(b) < grown(a) ? b : a));
+    [1, 2, 3].map(() => child(folder, 'peak')).reduce((a, b) => (grown(b) < grown(a) ? b : a));
   const half = least(`${dir}-half`);
   const all = least(dir);
   const live = child(dir, 'live');
@@ -264,7 +264,7 @@ export function renderMetrics(rows: readonly MetricsBenchRow[]): string {
     if (!memory) continue;
     lines.push(
       '',
-      `evaluate-model on the ${row.task} CSV file (reader, metrics, ${RESAMPLES} resamples; load ${memory.load}): a row costs ${memory.marginalBytesPerRow.toFixed(1)} bytes of peak memory (peak RSS growth, the least of two runs, between ${(ROWS / 2).toLocaleString('en')} and ${ROWS.toLocaleString('en')} rows; target ≤ 40), ${memory.liveBytesPerRow.toFixed(1)} bytes held by JavaScript at most (heap and typed arrays after a collection, between the steps); with the process's fixed part (${mb(memory.fixedBytes)}: V8's young generation and the reader's buffers), peak RSS grows by ${memory.peakBytesPerRow.toFixed(1)} bytes per row at ${ROWS.toLocaleString('en')} rows.`,
+      `evaluate-model on the ${row.task} CSV file (reader, metrics, ${RESAMPLES} resamples; load ${memory.load}): a row costs ${memory.marginalBytesPerRow.toFixed(1)} bytes of peak memory (peak RSS growth, the least of three runs, between ${(ROWS / 2).toLocaleString('en')} and ${ROWS.toLocaleString('en')} rows; target ≤ 40), ${memory.liveBytesPerRow.toFixed(1)} bytes held by JavaScript at most (heap and typed arrays after a collection, between the steps); with the process's fixed part (${mb(memory.fixedBytes)}: V8's young generation and the reader's buffers), peak RSS grows by ${memory.peakBytesPerRow.toFixed(1)} bytes per row at ${ROWS.toLocaleString('en')} rows.`,
     );
   }
   lines.push(
