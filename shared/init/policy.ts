@@ -25,7 +25,7 @@ const HEADLINE: Record<Task, readonly { metric: string; direction: 'higher' | 'l
 /** How far below a measured score the starting minimum lies (absolute, for scores in 0..1). */
 export const SCORE_MARGIN = 0.05;
 /** How far above a measured error the starting maximum lies (relative). */
-export const ERROR_MARGIN = 0.1;
+const ERROR_MARGIN = 0.1;
 
 export interface MeasuredPolicy {
   /** The predictions file the values come from, as the comment names it. */
@@ -76,7 +76,7 @@ export function startingPolicy(task: Task, measured?: MeasuredPolicy): string {
 }
 
 /** A little below (or above) the measured value, rounded outwards to two decimals. */
-export function startingBound(value: number, direction: 'higher' | 'lower'): number {
+function startingBound(value: number, direction: 'higher' | 'lower'): number {
   if (direction === 'higher') return Math.floor((value - SCORE_MARGIN) * 100) / 100;
   return Math.ceil(value * (1 + ERROR_MARGIN) * 100) / 100;
 }

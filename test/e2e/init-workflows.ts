@@ -73,7 +73,7 @@ export async function readWorkflow(path: string): Promise<Workflow> {
   return parse(await readFile(path, 'utf8')) as Workflow;
 }
 
-export class WorkflowStepError extends Error {}
+class WorkflowStepError extends Error {}
 
 /** Runs every job in the order of its `needs`, and returns each step's record. */
 export async function runWorkflow(
@@ -177,7 +177,9 @@ async function runJob(
       const stepEnv = Object.fromEntries(
         Object.entries(step.env ?? {}).map(([key, value]) => [key, evaluate(value)]),
       );
-      execFileSync('bash', ['-e', '-c', evaluate(step.run)], {
+      // As the runner runs a step (`bash --noprofile --norc -eo pipefail`), with no standard
+      // input: bash reads ~/.bashrc when its input is a socket, which would change PATH.
+      execFileSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', evaluate(step.run)], {
         cwd: workspace,
         env: {
           ...process.env,
@@ -186,7 +188,7 @@ async function runJob(
           GITHUB_WORKSPACE: workspace,
           RUNNER_TEMP: runnerTemp,
         },
-        stdio: 'pipe',
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
     }
   }
