@@ -57,3 +57,32 @@ export function refuseWrongDelimiter(
     `The data file "${path}" was read as ${NAMES[current] ?? quoteValue(current)}-separated, but its header is one column, ${quoteValue(header[0])}, which the ${NAMES[found]} splits into ${parts} columns named as the schema's fields: the file is ${NAMES[found]}-separated. ${fix} and run again.`,
   );
 }
+
+/**
+ * For a file without a schema (infer-schema): the delimiter that splits a sample's header into
+ * two or more columns and nearly every row (9 in 10) into as many, when the current one leaves
+ * the header and nearly every row one column. Quotes are not parsed: a sniff, not a reader.
+ */
+export function sniffSampleDelimiter(
+  lines: readonly string[],
+  current: string,
+): string | undefined {
+  const rows = lines.filter((line) => line.trim() !== '').slice(0, 50);
+  if (rows.length < 2) return undefined;
+  const width = (line: string, delimiter: string) => line.split(delimiter).length;
+  const nearlyAll = (count: number) => count * 10 >= rows.length * 9;
+  if (width(rows[0]!, current) !== 1) return undefined;
+  if (!nearlyAll(rows.filter((row) => width(row, current) === 1).length)) return undefined;
+  for (const delimiter of CANDIDATES) {
+    if (delimiter === current) continue;
+    const columns = width(rows[0]!, delimiter);
+    if (columns < 2) continue;
+    if (nearlyAll(rows.filter((row) => width(row, delimiter) === columns).length)) return delimiter;
+  }
+  return undefined;
+}
+
+/** How a delimiter is named in a message: "semicolon", "tab", … */
+export function delimiterName(delimiter: string): string {
+  return NAMES[delimiter] ?? quoteValue(delimiter);
+}

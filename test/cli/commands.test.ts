@@ -513,6 +513,45 @@ describe('mlops-actions validate and registry at the edges', () => {
     expect(right.stdout).toMatch(/^rows: 4000$/m);
   });
 
+  it('names the mistakes of validate, infer-schema and merge-profiles: a bad value, no data, a ;-separated sample', async () => {
+    expectUsage(
+      await run(
+        'validate',
+        '--data',
+        'semicolons.csv',
+        '--schema',
+        'four.yaml',
+        '--fail-on',
+        'sometimes',
+      ),
+      /^error: --fail-on must be one of error, warning, never; got "sometimes"/,
+      'validate',
+    );
+    expectUsage(
+      await run('infer-schema', '--out', 'x.yaml'),
+      /^error: --data is required/,
+      'infer-schema',
+    );
+    expectUsage(
+      await run('infer-schema', '--data', 'semicolons.csv', '--sample-rows', '0'),
+      /^error: --sample-rows takes a whole number of 1 or more; got "0"/,
+      'infer-schema',
+    );
+    const sniffed = await run('infer-schema', '--data', 'semicolons.csv');
+    expect(sniffed.code).toBe(1);
+    expect(sniffed.stderr).toBe(
+      `error: The data file "semicolons.csv" was read as comma-separated, but its header and nearly every row are one column, which the semicolon splits into 4: the file is semicolon-separated. Pass --delimiter ';' and run again.\n`,
+    );
+    const inferred = await run('infer-schema', '--data', 'semicolons.csv', '--delimiter', ';');
+    expect(inferred.code, inferred.stderr).toBe(0);
+    expect(inferred.stdout).toMatch(/name: score/);
+    expectUsage(
+      await run('merge-profiles', '--out', 'm.json'),
+      /^error: Give the profile files to merge\./,
+      'merge-profiles',
+    );
+  });
+
   it('ends quietly with status 0 when the reader closes the pipe (| head -1)', async () => {
     const lines = ['id,age,city,score'];
     for (let i = 1; i <= 3000; i++) lines.push(`${i},x${i},Paris,0.5`);

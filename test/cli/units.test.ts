@@ -8,7 +8,7 @@ import { estimateRows, progressReporter } from '../../cli/src/progress.js';
 import { describeNetworkFailure, networkFailure } from '../../shared/action/network-error.js';
 import { readInputs, text } from '../../shared/action/inputs.js';
 import { FLAG_NAMING } from '../../cli/src/action-command.js';
-import { sniffDelimiter } from '../../shared/validation/delimiter-sniff.js';
+import { sniffDelimiter, sniffSampleDelimiter } from '../../shared/validation/delimiter-sniff.js';
 import { z } from 'zod';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -59,6 +59,25 @@ describe('sniffDelimiter', () => {
     [['id;age;city;score'], ';', undefined],
   ] as const)('%j read with %j → %j', (header, current, expected) =>
     expect(sniffDelimiter(header, fields, current)).toBe(expected),
+  );
+});
+
+describe('sniffSampleDelimiter', () => {
+  const rows = (delimiter: string, n = 20) =>
+    ['id', 'age', 'city'].join(delimiter) +
+    '\n' +
+    Array.from({ length: n }, (_, i) => [i, 30, 'Oslo'].join(delimiter)).join('\n');
+  it.each([
+    [rows(';'), ',', ';'],
+    [rows('|'), ',', '|'],
+    [rows('\t'), ',', '\t'],
+    [rows(','), '\t', ','],
+    // Read right, a real one-column file, or rows that do not split as the header does.
+    [rows(','), ',', undefined],
+    ['name\nAda\nGrace\n', ',', undefined],
+    ['a;b;c\n1\n2\n3\n', ',', undefined],
+  ] as const)('%j read with %j → %j', (text, current, expected) =>
+    expect(sniffSampleDelimiter(text.split('\n'), current)).toBe(expected),
   );
 });
 

@@ -1,4 +1,7 @@
 /** `mlops-actions infer-schema` and `merge-profiles`: the data helpers with no action of their own. */
+import { open } from 'node:fs/promises';
+import { UserError } from '../../../shared/action/errors.js';
+import { delimiterName, sniffSampleDelimiter } from '../../../shared/validation/delimiter-sniff.js';
 import { detectFormat, type DataFormat } from '../../../shared/data/records.js';
 import { mergeProfiles, readProfile } from '../../../shared/profile/profile.js';
 import { inferSchema } from '../../../shared/schema/infer.js';
@@ -36,6 +39,32 @@ async function dataFiles(
   }));
 }
 
+/**
+ * A `;`-separated file read as `,` would give a schema of one column: say which delimiter the
+ * file's first 64 KiB use instead (shared/validation/delimiter-sniff.ts).
+ */
+async function refuseWrongDelimiter(
+  file: { path: string; format: DataFormat },
+  given: string | undefined,
+): Promise<void> {
+  if (file.format !== 'csv' && file.format !== 'tsv') return;
+  if (/\.gz$/i.test(file.path)) return;
+  const current = given ?? (file.format === 'tsv' ? '\t' : ',');
+  const handle = await open(file.path);
+  try {
+    const buffer = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    const lines = buffer.subarray(0, bytesRead).toString('utf8').split(/\r?\n/).slice(0, -1);
+    const found = sniffSampleDelimiter(lines, current);
+    if (found === undefined) return;
+    throw new UserError(
+      `The data file "${file.path}" was read as ${delimiterName(current)}-separated, but its header and nearly every row are one column, which the ${delimiterName(found)} splits into ${lines[0]!.split(found).length}: the file is ${delimiterName(found)}-separated. ${found === '\t' ? 'Pass --format tsv' : `Pass --delimiter '${found}'`} and run again.`,
+    );
+  } finally {
+    await handle.close();
+  }
+}
+
 export const inferSchemaCommand: Command = {
   name: 'infer-schema',
   summary: 'writes a Table Schema from sample data',
@@ -68,10 +97,13 @@ Example: mlops-actions infer-schema --data data/train.csv --out schema.yaml
       workspace: { type: 'string' },
     });
     const step = stepIn(values.workspace);
+    const sampleRows = count(values['sample-rows'], '--sample-rows', 10_000);
+    const enumLimit = count(values['enum-limit'], '--enum-limit', 10);
     const files = await dataFiles(step, values.data, values.format);
+    for (const file of files) await refuseWrongDelimiter(file, values.delimiter);
     const schema = await inferSchema(files, {
-      sampleRows: count(values['sample-rows'], '--sample-rows', 10_000),
-      enumLimit: count(values['enum-limit'], '--enum-limit', 10),
+      sampleRows,
+      enumLimit,
       dialect: { delimiter: values.delimiter },
     });
     const json = values.out !== undefined && /\.json$/i.test(values.out);
