@@ -10,6 +10,7 @@ import { basename, resolve } from 'node:path';
 import { discover, parentName, type Discovery } from '../../shared/init/discover.js';
 import { planInit, TASKS, writeInitFiles, type InitAnswers } from '../../shared/init/plan.js';
 import type { Task } from '../../shared/metrics/compute.js';
+import { UserError } from '../../shared/action/errors.js';
 import { parseFlags, UsageError, type Command } from './usage.js';
 
 const INIT_USAGE = `Usage: mlops-actions init [options]
@@ -61,10 +62,18 @@ type Ask = (question: string, found: string | undefined) => Promise<string | und
 function asker(interactive: boolean): { ask: Ask; close: () => void } {
   if (!interactive) return { ask: async (_q, found) => found, close: () => {} };
   const rl = createInterface({ input: process.stdin, output: process.stderr });
+  // Lines read as an iterator are kept until asked for: answers typed (or pasted) ahead of their
+  // question are not lost, as they would be with rl.question.
+  const lines = rl[Symbol.asyncIterator]();
   return {
     ask: async (question, found) => {
-      const answer = (await rl.question(`${question}${found ? ` [${found}]` : ''}: `)).trim();
-      return answer || found;
+      process.stderr.write(`${question}${found ? ` [${found}]` : ''}: `);
+      const line = await lines.next();
+      if (line.done)
+        throw new UserError(
+          `init stopped: the input ended before "${question}" was answered. Answer every question, or give the answers as flags (mlops-actions init -h).`,
+        );
+      return (line.value as string).trim() || found;
     },
     close: () => rl.close(),
   };

@@ -272,6 +272,54 @@ describe('docs/settings.md', () => {
   });
 });
 
+/** init on a terminal (a pseudo-terminal from util-linux's script), fed `answers` line by line. */
+function onTerminal(root: string, answers: string[]) {
+  const command = `node --import tsx cli/src/index.ts init --dir '${root}'`;
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.CI;
+  return spawnSync('script', ['-qec', command, '/dev/null'], {
+    cwd: REPOSITORY_ROOT,
+    encoding: 'utf8',
+    env,
+    input: answers.map((line) => `${line}\n`).join(''),
+  });
+}
+
+const hasScript = spawnSync('script', ['--version']).status === 0;
+
+describe.skipIf(!hasScript)('init on a terminal', () => {
+  it('asks for what it did not find, proposing what it found, and writes the answers', async () => {
+    const root = await scratch('iris-sklearn');
+    const run = onTerminal(root, [
+      'python examples/iris-sklearn/train.py --out model', // training command
+      'model/model.pkl, model/predictions.csv', // outputs
+      '', // predictions: the proposed model/predictions.csv
+      'multiclass', // task
+      '', // data files: none found
+      'iris', // model name
+      '', // config: the proposed config.json
+    ]);
+    expect(run.status, run.stdout).toBe(0);
+    expect(run.stdout).toContain('Training command [python examples/iris-sklearn/train.py]:');
+    expect(run.stdout).toContain('Predictions file the training writes [model/predictions.csv]:');
+    const check = await readFile(join(root, WORKFLOW_PATHS.pullRequest), 'utf8');
+    expect(check).toContain('run: python examples/iris-sklearn/train.py --out model');
+    expect(check).toContain('model-name: iris\n');
+    expect(check).toContain('config: examples/iris-sklearn/config.json');
+    expect(check).toContain(
+      'outputs: |\n            model/model.pkl\n            model/predictions.csv',
+    );
+  });
+
+  it('stops with one line when the input ends before the questions do', async () => {
+    const root = await scratch('iris-sklearn');
+    const run = onTerminal(root, ['python examples/iris-sklearn/train.py --out model']);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('error: init stopped: the input ended before');
+    expect(existsSync(join(root, '.github'))).toBe(false);
+  });
+});
+
 describe('the init command', () => {
   it('prints its help with -h', () => {
     const run = cli(['-h']);
