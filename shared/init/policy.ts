@@ -75,10 +75,15 @@ export function startingPolicy(task: Task, measured?: MeasuredPolicy): string {
   return lines.join('\n');
 }
 
-/** A little below (or above) the measured value, rounded outwards to two decimals. */
+/**
+ * A little below (or above) the measured value, rounded outwards to two decimals; the product is
+ * rounded to 6 places first, so that binary noise (2 × 1.1 × 100 = 220.00000000000003) does not
+ * move the bound a whole step.
+ */
 function startingBound(value: number, direction: 'higher' | 'lower'): number {
-  if (direction === 'higher') return Math.floor((value - SCORE_MARGIN) * 100) / 100;
-  return Math.ceil(value * (1 + ERROR_MARGIN) * 100) / 100;
+  const cents = (x: number) => round(x * 100, 6);
+  if (direction === 'higher') return Math.floor(cents(value - SCORE_MARGIN)) / 100;
+  return Math.ceil(cents(value * (1 + ERROR_MARGIN))) / 100;
 }
 
 function round(value: number, digits: number): number {

@@ -6,10 +6,10 @@
  * it names the flags it misses. The iris layout through the workflows: test/e2e/init-iris.test.ts.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { commitCheckout } from '../../harness/runner/checkout.js';
@@ -18,7 +18,7 @@ import { loadGatePolicy } from '../../shared/gates/policy.js';
 import { settingsChecklist } from '../../shared/init/checklist.js';
 import { discover } from '../../shared/init/discover.js';
 import { planInit, writeInitFiles, type InitAnswers } from '../../shared/init/plan.js';
-import { SCORE_MARGIN } from '../../shared/init/policy.js';
+import { SCORE_MARGIN, startingPolicy } from '../../shared/init/policy.js';
 import { WORKFLOW_PATHS } from '../../shared/init/workflows.js';
 import { evaluatePredictions } from '../../shared/metrics/evaluate-predictions.js';
 import { loadTableSchema } from '../../shared/schema/table-schema.js';
@@ -178,6 +178,45 @@ describe('init on the churn layout (data in the repository, predictions from a l
     expect(await readFile(join(root, 'mlops/gates.yaml'), 'utf8')).toBe('metrics: {}\n');
     const forced = await writeInitFiles(root, files, { force: true, dryRun: false });
     expect(forced.find((o) => o.path === 'mlops/gates.yaml')?.outcome).toBe('overwritten');
+  });
+});
+
+describe('what init finds, and the policy it starts from', () => {
+  it('takes a package.json train script, and no data from node_modules, .git or a virtual environment', async () => {
+    const root = join(await tempDir('mlops-init-find-'), 'repo');
+    const write = async (path: string, text: string) => {
+      await mkdir(dirname(join(root, path)), { recursive: true });
+      await writeFile(join(root, path), text);
+    };
+    await write('package.json', JSON.stringify({ scripts: { train: 'node src/fit.js' } }));
+    await write('package-lock.json', '{}');
+    await write('params.yaml', 'lr: 0.1\n');
+    await write('data/rows.jsonl', '{"a":1}\n');
+    for (const hidden of ['node_modules/x/a.csv', '.venv/b.csv', 'venv/c.csv', '.git/d.csv'])
+      await write(hidden, 'a\n1\n');
+    const found = await discover(root);
+    expect(found.training).toEqual({
+      entry: 'package.json',
+      command: 'npm run train',
+      language: 'node',
+    });
+    expect(found.data).toEqual(['data/rows.jsonl']);
+    expect(found.config).toBe('params.yaml');
+    expect(found.nodeLock).toBe('package-lock.json');
+  });
+
+  it('bounds a regression model just above its measured error and just below its measured r2', () => {
+    const policy = parse(
+      startingPolicy('regression', { source: 'p.csv', metrics: { rmse: 2, r2: 0.8 } }),
+    ) as { metrics: Record<string, Record<string, unknown>> };
+    expect(policy.metrics.rmse).toMatchObject({ direction: 'lower', max: 2.2 });
+    expect(policy.metrics.r2).toMatchObject({ direction: 'higher', min: 0.75 });
+    expect(policy.metrics.rmse!['max-regression-relative']).toBe(0.1);
+    // 0.85 − 0.05 is 0.7999… in binary: still a floor of 0.80, not 0.79.
+    const classifier = parse(
+      startingPolicy('binary', { source: 'p.csv', metrics: { accuracy: 0.85, f1: 0.5 } }),
+    ) as { metrics: Record<string, Record<string, unknown>> };
+    expect(classifier.metrics.accuracy!.min).toBe(0.8);
   });
 });
 
