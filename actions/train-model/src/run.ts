@@ -6,24 +6,28 @@ import { trainAndRecord } from '../../../shared/training/train.js';
 import { inputs, type Inputs } from './inputs.js';
 import type { OUTPUTS } from './outputs.js';
 
+/** The action's inputs as the training request: one mapping for the action and the CLI's dry run. */
+export function trainingRequest(input: Inputs) {
+  return {
+    model: input['model-name'],
+    command: input.run,
+    config: input.config,
+    data: input.data ?? [],
+    code: input.code,
+    outputs: input.outputs,
+    seed: input.seed,
+    cache: input.cache,
+    strictPins: input['strict-pins'],
+    workingDirectory: input['working-directory'],
+    hideConfigKeys: input['hide-config-keys'],
+  };
+}
+
 export const trainModel: ActionDefinition<typeof inputs> = {
   name: 'train-model',
   inputs,
   async run(input: Inputs, runner: Runner, step: StepEnvironment) {
-    const request = {
-      model: input['model-name'],
-      command: input.run,
-      config: input.config,
-      data: input.data ?? [],
-      code: input.code,
-      outputs: input.outputs,
-      seed: input.seed,
-      cache: input.cache,
-      strictPins: input['strict-pins'],
-      workingDirectory: input['working-directory'],
-      hideConfigKeys: input['hide-config-keys'],
-    };
-    const outcome = await trainAndRecord(request, step, runner);
+    const outcome = await trainAndRecord(trainingRequest(input), step, runner);
     runner.appendSummary(renderTrainingSummary(outcome.manifest));
     const set = (name: (typeof OUTPUTS)[number], value: string) => runner.setOutput(name, value);
     set('fingerprint', outcome.manifest.fingerprint);

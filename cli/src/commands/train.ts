@@ -5,7 +5,7 @@
  * Without it the command trains as the action does: the command runs with the same pins and
  * the manifest is written (the cache and the artifact only where a runner offers them).
  */
-import { trainModel } from '../../../actions/train-model/src/run.js';
+import { trainingRequest, trainModel } from '../../../actions/train-model/src/run.js';
 import { inputs as trainInputs } from '../../../actions/train-model/src/inputs.js';
 import { createCliRunner } from '../../../shared/action/cli-runner.js';
 import { InputError, isUserError } from '../../../shared/action/errors.js';
@@ -79,23 +79,7 @@ Example: mlops-actions train --dry-run --model-name churn --run 'python train.py
     });
     try {
       const input = readInputs(trainInputs, runner.getInput, FLAG_NAMING);
-      const plan = await planTraining(
-        {
-          model: input['model-name'],
-          command: input.run,
-          config: input.config,
-          data: input.data ?? [],
-          code: input.code,
-          outputs: input.outputs,
-          seed: input.seed,
-          cache: input.cache,
-          strictPins: input['strict-pins'],
-          workingDirectory: input['working-directory'],
-          hideConfigKeys: input['hide-config-keys'],
-        },
-        step,
-        runner,
-      );
+      const plan = await planTraining(trainingRequest(input), step, runner);
       process.stdout.write(
         [
           `fingerprint: ${plan.fingerprint}`,
