@@ -260,6 +260,43 @@ function reusableCalls(): {
   });
 }
 
+const OUR_ACTION = /^mlops-actions\/mlops-actions\/actions\/([a-z-]+)@/;
+
+/**
+ * A reusable workflow that forwards its input to one of our actions (`with: x: ${{ inputs.y }}`)
+ * passes the value even when it is empty, and the runner applies an action's default only to an
+ * input that is not given at all: so an empty workflow default would replace the action's.
+ */
+function forwardedDefaultProblems(path: string): string[] {
+  const workflow = readWorkflow(path) as Workflow & {
+    on?: { workflow_call?: { inputs?: Record<string, { default?: unknown }> } };
+  };
+  const declared = workflow.on?.workflow_call?.inputs;
+  if (!declared) return [];
+  const problems: string[] = [];
+  for (const [jobName, job] of Object.entries(workflow.jobs ?? {}))
+    for (const step of (job as { steps?: { uses?: string; with?: Record<string, unknown> }[] })
+      .steps ?? []) {
+      const action = OUR_ACTION.exec(step.uses ?? '')?.[1];
+      if (!action) continue;
+      const actionInputs = (
+        parse(readFileSync(join(root, 'actions', action, 'action.yml'), 'utf8')) as {
+          inputs?: Record<string, { default?: unknown }>;
+        }
+      ).inputs;
+      for (const [key, value] of Object.entries(step.with ?? {})) {
+        const forwarded = /^\$\{\{\s*inputs\.([\w-]+)\s*\}\}$/.exec(String(value))?.[1];
+        const actionDefault = actionInputs?.[key]?.default;
+        if (!forwarded || actionDefault === undefined || String(actionDefault) === '') continue;
+        if (String(declared[forwarded]?.default ?? '') === '')
+          problems.push(
+            `${path}: job ${jobName} passes inputs.${forwarded} to ${action}'s "${key}" with an empty default; give it ${action}'s default (${JSON.stringify(actionDefault)}) or another value`,
+          );
+      }
+    }
+  return problems;
+}
+
 function readWorkflow(path: string): Workflow {
   return parse(readFileSync(join(root, path), 'utf8')) as Workflow;
 }
@@ -272,6 +309,10 @@ const calledOnPullRequests = new Set(
 );
 
 describe('workflows', () => {
+  it("forward our actions' defaults from reusable workflows instead of empty values", () => {
+    expect(workflows.flatMap(forwardedDefaultProblems)).toEqual([]);
+  });
+
   it('are found (at least 3)', () => {
     expect(
       workflows.length,
