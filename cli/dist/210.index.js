@@ -2,7 +2,7 @@ export const id = 210;
 export const ids = [210];
 export const modules = {
 
-/***/ 9210:
+/***/ 49210:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG

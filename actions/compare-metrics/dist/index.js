@@ -5,8 +5,8 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32711);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(85325);
+/* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(41825);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(89732);
 
 
 process.exitCode = await (0,_shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_run_js__WEBPACK_IMPORTED_MODULE_1__/* .compareMetrics */ .f);
@@ -16,7 +16,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 85325:
+/***/ 89732:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -245,7 +245,7 @@ function artifactServiceAvailable(env = process.env) {
  * hard links (a copy when linking fails), so large model files are not copied.
  */
 async function uploadArtifact(name, files, stagingDir, log) {
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(730), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(12), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
     const client = new DefaultArtifactClient();
     const existing = await client.getArtifact(name).catch(() => undefined);
     if (existing) {
@@ -294,7 +294,7 @@ function findByOf(run) {
  * is in, or undefined when there is no artifact of that name. Any other failure is a UserError.
  */
 async function downloadArtifactIfPresent(args) {
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(730), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(12), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
     const client = new DefaultArtifactClient();
     const findBy = args.fromRun && findByOf(args.fromRun);
     const found = await client
@@ -332,7 +332,7 @@ async function downloadArtifact(args) {
 }
 /** The names of the artifacts another run uploaded. */
 async function listRunArtifacts(run) {
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(730), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(12), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
     const findBy = findByOf(run);
     const { artifacts } = await new DefaultArtifactClient()
         .listArtifacts({ findBy })
@@ -684,7 +684,121 @@ async function nodeOffsets(text) {
     return offsets;
 }
 
+;// CONCATENATED MODULE: ./shared/metrics/direction.ts
+/** The suite's metrics that are better when lower; its other metrics are better when higher. */
+const LOWER_IS_BETTER = new Set([
+    'log_loss',
+    'brier_score',
+    'mae',
+    'mse',
+    'rmse',
+    'mape',
+    'median_absolute_error',
+    'mean_squared_log_error',
+    'max_error',
+]);
+const HIGHER_IS_BETTER = new Set([
+    'accuracy',
+    'balanced_accuracy',
+    'precision',
+    'recall',
+    'f1',
+    'precision_macro',
+    'precision_weighted',
+    'recall_macro',
+    'recall_weighted',
+    'f1_macro',
+    'f1_weighted',
+    'matthews_corrcoef',
+    'roc_auc',
+    'roc_auc_ovr',
+    'roc_auc_ovr_weighted',
+    'average_precision',
+    'r2',
+    'explained_variance',
+    'd2_absolute_error_score',
+]);
+/** Words in a metric's name that say which way it is better. */
+const LOWER_WORDS = new Set([
+    'loss',
+    'error',
+    'errors',
+    'err',
+    'latency',
+    'ms',
+    'seconds',
+    'duration',
+    'time',
+    'cost',
+    'rmse',
+    'mae',
+    'mse',
+    'mape',
+    'ece',
+    'brier',
+    'perplexity',
+    'wer',
+    'cer',
+]);
+const HIGHER_WORDS = new Set([
+    'accuracy',
+    'acc',
+    'auc',
+    'f1',
+    'precision',
+    'recall',
+    'r2',
+    'ndcg',
+    'map',
+    'mrr',
+    'bleu',
+    'rouge',
+    'iou',
+    'dice',
+    'score',
+]);
+/** True for the suite's metrics that are better when lower (evaluate-model's slice summary). */
+function lowerIsBetter(metric) {
+    return LOWER_IS_BETTER.has(metric);
+}
+/**
+ * The better direction of a metric by its name: the suite's metrics and their per-class values
+ * (`recall.<class>`) exactly, other names by their words; undefined when the name does not say.
+ */
+function metricDirection(metric) {
+    for (const name of [metric, metric.split('.')[0]]) {
+        if (LOWER_IS_BETTER.has(name))
+            return 'lower';
+        if (HIGHER_IS_BETTER.has(name))
+            return 'higher';
+    }
+    const words = metric.toLowerCase().split(/[^a-z0-9]+/);
+    const lower = words.some((word) => LOWER_WORDS.has(word));
+    const higher = words.some((word) => HIGHER_WORDS.has(word));
+    return lower === higher ? undefined : lower ? 'lower' : 'higher';
+}
+
 ;// CONCATENATED MODULE: ./shared/gates/judge.ts
+/**
+ * The gate evaluator, pure: candidate and baseline values in, a status per metric and per
+ * sliced metric, and one verdict out. compare-metrics and promote-model both call it, so a
+ * model that passed on the pull request is judged by the same rules when it is promoted.
+ *
+ * Noise: with `inconclusive-within-ci`, a regression beyond tolerance whose baseline value lies
+ * inside the candidate's confidence interval is `inconclusive` instead of `fail` (a warn-level
+ * rule stays `warn`). Only regressions are softened this way: absolute bounds are judged on the
+ * point value, and a required improvement must be shown, not merely not ruled out.
+ * The verdict is the worst status: fail, then inconclusive, then warn, then pass.
+ *
+ * Notable changes: every metric and slice metric, gated or not, whose change is unlikely to be
+ * noise: the baseline lies outside the candidate's confidence interval, or, where there is no
+ * interval (or it has no width), the change exceeds NOTABLE_RELATIVE of the larger of the two
+ * values. The policy's `notable-regressions` gives an ungated one its status (info by default);
+ * a gated one is its gate's business and is not judged twice.
+ */
+
+/** Without an interval, a change of more than this fraction of the larger value is notable. */
+const NOTABLE_RELATIVE = 0.05;
 /** Float noise (0.1 + 0.2) must not turn an exact limit into a failure. */
 const EPSILON = 1e-12;
 function entry(input) {
@@ -709,7 +823,106 @@ function evaluateGates(candidate, baseline, policy, options = {}) {
     const hasBaseline = baseline !== undefined;
     const metrics = names.map((name) => compareMetric(name, entry(candidate[name]), entry(baseline?.[name]), policy.metrics[name], policy, hasBaseline, options.candidateSkipped?.[name]));
     const slices = options.candidateSlices ? compareSlices(options, policy, hasBaseline) : [];
-    return { verdict: overallVerdict([...metrics, ...slices]), metrics, slices, hasBaseline };
+    const notable = notableChanges(metrics, slices, policy);
+    return {
+        verdict: overallVerdict([...metrics, ...slices, ...notable]),
+        metrics,
+        slices,
+        notable,
+        hasBaseline,
+    };
+}
+/** The changes beyond the noise among the metrics and the judged slices; see the header. */
+function notableChanges(metrics, slices, policy) {
+    const found = [];
+    const direction = (metric) => (Object.hasOwn(policy.metrics, metric) ? policy.metrics[metric]?.direction : undefined) ??
+        metricDirection(metric);
+    const consider = (metric, slice, candidate, baseline, gate) => {
+        if (candidate === undefined || baseline === undefined)
+            return;
+        const change = notable(candidate, baseline);
+        if (!change)
+            return;
+        const better = direction(metric);
+        const delta = candidate.value - baseline;
+        const kind = better === undefined
+            ? 'change'
+            : delta > 0 === (better === 'higher')
+                ? 'improvement'
+                : 'regression';
+        const gated = Boolean(gate.rule);
+        found.push({
+            metric,
+            ...(slice === undefined ? {} : { slice }),
+            baseline,
+            candidate: candidate.value,
+            delta,
+            ...(change.basis === 'ci' ? { ci: candidate.ci } : {}),
+            kind,
+            ...change,
+            gated,
+            status: gated ? gate.status : kind === 'regression' ? policy['notable-regressions'] : 'info',
+        });
+    };
+    for (const m of metrics)
+        if (m.candidate !== undefined)
+            consider(m.name, undefined, { value: m.candidate, ci: m.candidateCi }, m.baseline, m);
+    for (const s of slices)
+        for (const row of s.rows)
+            if (!row.ignored)
+                consider(s.metric, row.slice, row.candidate, row.baseline?.value, s);
+    const order = { regression: 0, improvement: 1, change: 2 };
+    return found.sort((a, b) => order[a.kind] - order[b.kind] ||
+        // Equal sizes up to float noise fall back to the names, so the order is stable.
+        (Math.abs(b.size - a.size) > 1e-9 ? b.size - a.size : 0) ||
+        a.metric.localeCompare(b.metric) ||
+        (a.slice ?? '').localeCompare(b.slice ?? ''));
+}
+/** Whether a change is beyond the noise, and by how much; undefined when it is not. */
+function notable(candidate, baseline) {
+    const delta = candidate.value - baseline;
+    if (Math.abs(delta) <= EPSILON)
+        return undefined;
+    const ci = candidate.ci;
+    if (ci && ci[1] - ci[0] > EPSILON) {
+        if (within(ci, baseline))
+            return undefined;
+        return { basis: 'ci', size: Math.abs(delta) / ((ci[1] - ci[0]) / 2) };
+    }
+    const relative = Math.abs(delta) / Math.max(Math.abs(candidate.value), Math.abs(baseline));
+    return relative > NOTABLE_RELATIVE + EPSILON
+        ? { basis: 'relative', size: relative / NOTABLE_RELATIVE }
+        : undefined;
+}
+/**
+ * What fails, in plain words, one entry per metric, sliced metric or notable regression whose
+ * status is fail: the reasons a refused promotion gives.
+ */
+function failures(result) {
+    return [
+        ...result.metrics
+            .filter((m) => m.status === 'fail')
+            .map((m) => `${m.name}: ${m.reasons.join('; ')}`),
+        ...result.slices
+            .filter((s) => s.status === 'fail')
+            .map((s) => `${s.metric} by slice: ${s.reasons.join('; ')}`),
+        ...result.notable
+            .filter((n) => !n.gated && n.status === 'fail')
+            .map((n) => `${describeNotable(n)} (notable-regressions: fail)`),
+    ];
+}
+/** A notable change in plain words, for annotations; the comment renders its own. */
+function describeNotable(change) {
+    const what = change.slice === undefined ? change.metric : `${change.metric} on slice "${change.slice}"`;
+    const verb = change.kind === 'regression'
+        ? 'regressed'
+        : change.kind === 'improvement'
+            ? 'improved'
+            : 'changed';
+    const noise = change.basis === 'ci'
+        ? `outside the candidate's confidence interval ${interval(change.ci)}`
+        : `more than ${percent(NOTABLE_RELATIVE)}`;
+    return `${what} ${verb} from ${format(change.baseline)} to ${format(change.candidate)} (${change.delta >= 0 ? '+' : ''}${format(change.delta)}), ${noise}${change.gated ? '' : ', without a gate'}`;
 }
 function compareMetric(name, cand, base, rule, policy, hasBaseline, notComputed) {
     const comparison = {
@@ -1026,6 +1239,7 @@ function diffPolicies(base, proposed) {
     if (base && proposed) {
         changes.push(...fieldChanges(undefined, '', { 'on-missing-baseline': base['on-missing-baseline'] }, { 'on-missing-baseline': proposed['on-missing-baseline'] }, { 'on-missing-baseline': (v) => MISSING_BASELINE_LENIENCY[String(v)] }));
         changes.push(...fieldChanges(undefined, '', { 'inconclusive-within-ci': base['inconclusive-within-ci'] }, { 'inconclusive-within-ci': proposed['inconclusive-within-ci'] }, { 'inconclusive-within-ci': METRIC_FIELDS['inconclusive-within-ci'] }));
+        changes.push(...fieldChanges(undefined, '', { 'notable-regressions': base['notable-regressions'] }, { 'notable-regressions': proposed['notable-regressions'] }, { 'notable-regressions': METRIC_FIELDS.level }));
     }
     for (const metric of new Set([...Object.keys(before), ...Object.keys(after)])) {
         const from = Object.hasOwn(before, metric) ? before[metric] : undefined;
@@ -1195,12 +1409,19 @@ const gatePolicySchema = schemas/* object */.Ikc({
      * confidence interval is `inconclusive` (the data cannot tell the two models apart), not failed.
      */
     'inconclusive-within-ci': schemas/* boolean */.zMY().default(false),
+    /**
+     * What a notable regression of a metric or slice that no rule gates does to the verdict:
+     * `info` (the comment lists it), `warn` or `fail`. Notable: the baseline lies outside the
+     * candidate's confidence interval, or, without one, the change exceeds 5% (judge.ts).
+     */
+    'notable-regressions': schemas/* enum */.k5n(LEVELS).default('info'),
     metrics: schemas/* record */.g1P(schemas/* string */.YjP().min(1), metricRule).default({}),
 })
     .strict();
 const EMPTY_POLICY = {
     'on-missing-baseline': 'warn',
     'inconclusive-within-ci': false,
+    'notable-regressions': 'info',
     metrics: {},
 };
 async function loadGatePolicy(path, baseDir = process.cwd()) {
@@ -1383,6 +1604,208 @@ async function gatePolicyFor(args) {
         request.readFile = repositoryFileReader(await args.github(args.token, repository, args.log));
     }
     return resolveGatePolicy(request);
+}
+
+;// CONCATENATED MODULE: ./shared/lineage/config-diff.ts
+/**
+ * A training config's values as the manifest records them, and what changed between two of
+ * them, as `dvc params diff` shows it: flattened dotted keys (`model.max_depth`), each value
+ * changed, added or removed.
+ *
+ * Secrets must not leak into a manifest, an artifact, a Release or a comment, so a value is
+ * replaced by HIDDEN when any segment of its key looks like a credential (SECRET_WORDS, matched
+ * on the words of a segment: `db_password`, `apiKey`, `auth.user`), when the value itself looks
+ * like one (a token prefix, a private key, a URL with a password), or when a pattern of the
+ * train-model input `hide-config-keys` matches its key. Masking happens when the manifest is
+ * written and again when two manifests are compared (an older or a pull request's manifest
+ * may hold raw values).
+ */
+/** What a hidden value reads as; real string values are recorded quoted, so it cannot clash. */
+const HIDDEN = '(hidden)';
+/** At most this many leaves are recorded; a larger config is recorded in part and says so. */
+const MAX_CONFIG_LEAVES = 2000;
+/** Keys and values longer than this are cut and marked with a hash of the whole (see clipText). */
+const MAX_CONFIG_TEXT = 200;
+/**
+ * Words that make a key segment a credential's. A segment is split into words at anything but
+ * letters and digits and at camelCase humps, so `max_depth` is not hidden and `dbPassword` is.
+ * `key` alone hides too much (`sort_key`) on purpose: a hidden value costs a line of the diff,
+ * a leaked one costs a rotation.
+ */
+const SECRET_WORDS = new Set([
+    'password',
+    'passwd',
+    'pwd',
+    'passphrase',
+    'secret',
+    'secrets',
+    'token',
+    'tokens',
+    'key',
+    'keys',
+    'apikey',
+    'credential',
+    'credentials',
+    'creds',
+    'auth',
+    'authorization',
+    'bearer',
+    'cookie',
+    'session',
+    'private',
+    'privatekey',
+    'signature',
+    'salt',
+    'dsn',
+    'sas',
+]);
+/**
+ * Values that are credentials whatever their key: GitHub, AWS, Slack, OpenAI-style and JWT
+ * tokens, PEM private keys, and URLs carrying a password (`postgres://user:pass@host`).
+ * Anchored or bounded, linear-time: values are hostile text.
+ */
+const SECRET_VALUES = [
+    /^"?(?:gh[pousr]_|github_pat_|glpat-|xox[abprs]-|sk-|AKIA|ASIA|eyJ[A-Za-z0-9_-]{8,}\.)/,
+    /-----BEGIN [A-Z ]{0,40}PRIVATE KEY/,
+    /[a-z][a-z0-9+.-]{0,30}:\/\/[^\s/:@]{0,200}:[^\s/@]{1,200}@/i,
+];
+/** The words of a key segment: `dbPassword` → db, password; `API_KEY` → api, key, apikey. */
+function wordsOf(segment) {
+    const words = segment
+        .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter(Boolean);
+    // `api_key`, `private-key` read as one word as well.
+    const joined = words.slice(1).map((word, index) => words[index] + word);
+    return [...words, ...joined];
+}
+/** True when a segment of the key names a credential. */
+function looksSecretKey(path) {
+    return path.some((segment) => wordsOf(segment).some((word) => SECRET_WORDS.has(word)));
+}
+function looksSecretValue(value) {
+    return SECRET_VALUES.some((pattern) => pattern.test(value));
+}
+/**
+ * The dotted key of a path: segments joined with ".", a segment that holds ".", "[", "]", a
+ * quote, white space or nothing written as `["…"]`, so that two paths never print alike.
+ */
+function dottedKey(path) {
+    return path
+        .map((segment, index) => /^[^.[\]"'\s]+$/.test(segment)
+        ? `${index ? '.' : ''}${segment}`
+        : `[${JSON.stringify(segment)}]`)
+        .join('');
+}
+/**
+ * A compiled `hide-config-keys` list: each line a dotted key or a glob over dotted keys (`*`
+ * within one segment, `**` any number of segments). A pattern hides the key it matches and
+ * everything below it (`db` hides `db.host`). Matching is segment by segment, by dynamic
+ * programming (never a backtracking regular expression), since keys come from a pull request.
+ */
+function hidePatterns(lines) {
+    const patterns = lines
+        .map((line) => line.trim())
+        .filter((line) => line && !line.startsWith('#'))
+        .map((line) => line.split('.'));
+    return (path) => patterns.some((pattern) => {
+        for (let length = 1; length <= path.length; length++)
+            if (matchSegments(pattern, path.slice(0, length)))
+                return true;
+        return false;
+    });
+}
+/** Glob over segments: `**` matches any number of whole segments. */
+function matchSegments(pattern, path) {
+    // can[i][j]: pattern[i..] matches path[j..]
+    const can = Array.from({ length: pattern.length + 1 }, () => new Array(path.length + 1).fill(false));
+    can[pattern.length][path.length] = true;
+    for (let i = pattern.length - 1; i >= 0; i--)
+        for (let j = path.length; j >= 0; j--) {
+            if (pattern[i] === '**')
+                can[i][j] = can[i + 1][j] || (j < path.length && can[i][j + 1]);
+            else
+                can[i][j] = j < path.length && matchWildcard(pattern[i], path[j]) && can[i + 1][j + 1];
+        }
+    return can[0][0];
+}
+/** `*` (any run of characters) and `?` (one) within a segment; the two-pointer match, O(n·m). */
+function matchWildcard(pattern, text) {
+    let [p, t, star, mark] = [0, 0, -1, 0];
+    while (t < text.length) {
+        if (p < pattern.length && (pattern[p] === '?' || pattern[p] === text[t])) {
+            p++;
+            t++;
+        }
+        else if (p < pattern.length && pattern[p] === '*') {
+            star = p++;
+            mark = t;
+        }
+        else if (star >= 0) {
+            p = star + 1;
+            t = ++mark;
+        }
+        else
+            return false;
+    }
+    while (p < pattern.length && pattern[p] === '*')
+        p++;
+    return p === pattern.length;
+}
+/** Text cut to MAX_CONFIG_TEXT characters; a cut one ends with a hash of the whole, so a change past the cut still shows. */
+function clipText(text, hash) {
+    if (text.length <= MAX_CONFIG_TEXT)
+        return text;
+    // Cut in UTF-16 units (what the manifest's schema counts), never inside a surrogate pair.
+    const head = text.slice(0, MAX_CONFIG_TEXT - 30).replace(/[\uD800-\uDBFF]$/, '');
+    return `${head}… (sha256 ${hash(text).slice(0, 12)})`;
+}
+function recordConfigValues(leaves, hide, hash) {
+    const values = new Map();
+    const kept = leaves.slice(0, MAX_CONFIG_LEAVES);
+    for (const leaf of kept) {
+        const secret = looksSecretKey(leaf.path) || hide(leaf.path) || looksSecretValue(leaf.value);
+        values.set(clipText(dottedKey(leaf.path), hash), secret ? HIDDEN : clipText(leaf.value, hash));
+    }
+    const omitted = leaves.length - kept.length;
+    return { values: Object.fromEntries(values), ...(omitted > 0 ? { omitted } : {}) };
+}
+/** Masks again what a recorded map may still hold (an older manifest, or one a pull request wrote). */
+function maskRecorded(values) {
+    // A Map: keys come from a pull request, and `__proto__` is a key like any other here.
+    const masked = new Map();
+    for (const [key, value] of Object.entries(values))
+        masked.set(key, looksSecretKey(splitDotted(key)) || looksSecretValue(value) ? HIDDEN : value);
+    return masked;
+}
+/** The segments of a dotted key, for the key-word check (`["a.b"]` stays one segment). */
+function splitDotted(key) {
+    const segments = [];
+    const pattern = /\["((?:[^"\\]|\\.)*)"\]|([^.[]+)/g;
+    for (const match of key.matchAll(pattern))
+        segments.push(match[1] ?? match[2] ?? '');
+    return segments;
+}
+/** What changed from `before` (production's config) to `after` (the candidate's), keys sorted. */
+function diffConfigValues(before, after) {
+    const [old, now] = [maskRecorded(before), maskRecorded(after)];
+    const diff = { changed: [], added: [], removed: [], hidden: 0, unchanged: 0 };
+    const keys = [...new Set([...old.keys(), ...now.keys()])].sort();
+    for (const key of keys) {
+        const [from, to] = [old.get(key), now.get(key)];
+        if (from === undefined)
+            diff.added.push({ key, value: to });
+        else if (to === undefined)
+            diff.removed.push({ key, value: from });
+        else if (from === HIDDEN || to === HIDDEN)
+            diff.hidden++;
+        else if (from !== to)
+            diff.changed.push({ key, from, to });
+        else
+            diff.unchanged++;
+    }
+    return diff;
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -1597,6 +2020,7 @@ function run(command, args, env, cwd) {
 
 
 
+
 const MANIFEST_FORMAT = 'mlops-actions/model-manifest@1';
 /** Linux's PATH_MAX: no file a training command writes has a longer path. */
 const MAX_PATH_LENGTH = 4096;
@@ -1679,7 +2103,22 @@ const manifestSchema = schemas/* object */.Ikc({
     format: schemas/* literal */.euz(MANIFEST_FORMAT),
     model: schemas/* object */.Ikc({ name: (0,identifiers/* identifier */.Cv)('model name'), version: (0,identifiers/* identifier */.Cv)('model version') }),
     fingerprint: sha256,
-    config: schemas/* object */.Ikc({ path: relativePath(), sha256: schemas/* string */.YjP(), canonicalSha256: schemas/* string */.YjP() }),
+    config: schemas/* object */.Ikc({
+        path: relativePath(),
+        sha256: schemas/* string */.YjP(),
+        canonicalSha256: schemas/* string */.YjP(),
+        /**
+         * The canonical config's values by dotted key, credentials hidden (config-diff.ts), for the
+         * comment's "Config changes"; absent in manifests written before it was recorded.
+         */
+        values: schemas/* record */.g1P(schemas/* string */.YjP().max(MAX_CONFIG_TEXT), schemas/* string */.YjP().max(MAX_CONFIG_TEXT))
+            .refine((values) => Object.keys(values).length <= MAX_CONFIG_LEAVES, {
+            message: `must hold at most ${MAX_CONFIG_LEAVES} keys`,
+        })
+            .optional(),
+        /** How many of the config's values were not recorded (past MAX_CONFIG_LEAVES). */
+        valuesOmitted: schemas/* number */.aig().int().nonnegative().optional(),
+    }),
     // Data may live beside the working directory (a monorepo's shared data/ folder): promotion
     // lists these files in the model card and never opens them.
     data: schemas/* array */.YOg(hashedFile(relativePath(true))),
@@ -1721,7 +2160,13 @@ const manifestSchema = schemas/* object */.Ikc({
         startedAt: schemas/* string */.YjP(),
         durationSeconds: schemas/* number */.aig().nonnegative(),
         /** Set when the outputs came from the run cache: the run that trained them. */
-        restoredFrom: schemas/* object */.Ikc({ runUrl: schemas/* string */.YjP().optional(), startedAt: schemas/* string */.YjP() }).optional(),
+        restoredFrom: schemas/* object */.Ikc({
+            runUrl: schemas/* string */.YjP().optional(),
+            startedAt: schemas/* string */.YjP(),
+            /** How long restoring the outputs took; `durationSeconds` is the training it saved. */
+            restoreSeconds: schemas/* number */.aig().nonnegative().optional(),
+        })
+            .optional(),
     }),
 });
 
@@ -1742,6 +2187,22 @@ const metricValue = schemas/* object */.Ikc({
     ci: schemas/* tuple */.PVZ([schemas/* number */.aig(), schemas/* number */.aig()]).optional(),
     n: schemas/* number */.aig().int().nonnegative().optional(),
 });
+/** Most classes a confusion matrix of a report or a comparison holds (compute.ts keeps 50). */
+const MAX_MATRIX_CLASSES = 200;
+const confusionMatrixSchema = schemas/* object */.Ikc({
+    classes: schemas/* array */.YOg(schemas/* string */.YjP()).max(MAX_MATRIX_CLASSES),
+    matrix: schemas/* array */.YOg(schemas/* array */.YOg(schemas/* number */.aig()).max(MAX_MATRIX_CLASSES)).max(MAX_MATRIX_CLASSES),
+    totalClasses: schemas/* number */.aig().int().positive().optional(),
+})
+    .refine((m) => m.matrix.length === m.classes.length &&
+    m.matrix.every((row) => row.length === m.classes.length), { error: 'the confusion matrix must have one row and one column per class' });
+const residualQuantilesSchema = schemas/* object */.Ikc({
+    p5: schemas/* number */.aig(),
+    p25: schemas/* number */.aig(),
+    p50: schemas/* number */.aig(),
+    p75: schemas/* number */.aig(),
+    p95: schemas/* number */.aig(),
+});
 const metricsReportSchema = schemas/* object */.Ikc({
     format: schemas/* literal */.euz(METRICS_REPORT_FORMAT),
     // The model and version become outputs (compare-metrics' baseline-version) and are matched
@@ -1756,6 +2217,8 @@ const metricsReportSchema = schemas/* object */.Ikc({
         /** sha256 of the true labels in row order: equal when two models were scored on the same examples. */
         dataSha256: schemas/* string */.YjP(),
         rows: schemas/* number */.aig().int().nonnegative(),
+        /** How long computing the metrics took, for the comment's cost line. */
+        seconds: schemas/* number */.aig().nonnegative().max(1e9).optional(),
     })
         .optional(),
     metrics: schemas/* record */.g1P(schemas/* string */.YjP(), metricValue),
@@ -1788,12 +2251,9 @@ const metricsReportSchema = schemas/* object */.Ikc({
      * rows, `totalClasses` counts them all, and rows of the others (and their per-class metrics)
      * are left out.
      */
-    confusionMatrix: schemas/* object */.Ikc({
-        classes: schemas/* array */.YOg(schemas/* string */.YjP()),
-        matrix: schemas/* array */.YOg(schemas/* array */.YOg(schemas/* number */.aig())),
-        totalClasses: schemas/* number */.aig().int().positive().optional(),
-    })
-        .optional(),
+    confusionMatrix: confusionMatrixSchema.optional(),
+    /** Regression: quantiles of prediction − label (weighted as the metrics are), see regression.ts. */
+    residuals: residualQuantilesSchema.optional(),
     /** How the confidence intervals were computed; `requested` when the work budget allowed fewer resamples. */
     bootstrap: schemas/* object */.Ikc({
         method: schemas/* string */.YjP(),
@@ -1804,6 +2264,22 @@ const metricsReportSchema = schemas/* object */.Ikc({
     })
         .optional(),
 });
+/** What compare-metrics takes from a metrics report, read from a file or a release asset. */
+function loadedFromReport(report, source) {
+    return {
+        source,
+        model: report.model,
+        version: report.version,
+        fingerprint: report.fingerprint,
+        evaluationSha256: report.evaluation?.dataSha256,
+        evaluationSeconds: report.evaluation?.seconds,
+        metrics: report.metrics,
+        skipped: report.skipped,
+        slices: report.slices,
+        ...(report.confusionMatrix ? { confusion: report.confusionMatrix } : {}),
+        ...(report.residuals ? { residuals: report.residuals } : {}),
+    };
+}
 async function loadMetrics(path, what, baseDir = process.cwd()) {
     const text = await readUserFile(path, what, baseDir);
     const value = await parseStructured(text, path, what);
@@ -1811,16 +2287,7 @@ async function loadMetrics(path, what, baseDir = process.cwd()) {
         typeof value === 'object' &&
         value.format === METRICS_REPORT_FORMAT) {
         const report = await validateStructured(value, metricsReportSchema, { path, what, text });
-        return {
-            source: path,
-            model: report.model,
-            version: report.version,
-            fingerprint: report.fingerprint,
-            evaluationSha256: report.evaluation?.dataSha256,
-            metrics: report.metrics,
-            skipped: report.skipped,
-            slices: report.slices,
-        };
+        return loadedFromReport(report, path);
     }
     const metrics = flattenMetrics(value, path, what);
     if (Object.keys(metrics).length === 0)
@@ -1899,14 +2366,18 @@ function describeApprovals(approvals) {
 ;// CONCATENATED MODULE: ./shared/registry/github-registry.ts
 /**
  * GitHub as the model registry. The model in an environment is the newest deployment of task
- * `model:<name>` to that environment whose latest status is success; its payload says which
+ * `model:<name>` to that environment whose latest status is success (or that succeeded and only
+ * GitHub's own `auto_inactive` rule marked inactive since); its payload says which
  * version, fingerprint and metrics it is. Deployments that GitHub creates for a job declaring
  * `environment:` have task `deploy`, so they never count as models.
  *
  * Promotions are recorded with `auto_merge: false` (GitHub would otherwise merge the default
  * branch into the ref instead of deploying) and an explicit empty `required_contexts` (the
- * gates are checked by the action; omitting the field requires every commit status to pass).
+ * gates are checked by the action; omitting the field requires every commit status to pass),
+ * and marked `production_environment` in every environment, so that GitHub's `auto_inactive`
+ * rule never retires them (see createModelDeployment and holdsEnvironment).
  */
+
 
 
 
@@ -1944,12 +2415,18 @@ const deploymentPayloadSchema = schemas/* object */.Ikc({
     runtime: runtimeSummarySchema.optional().catch(undefined),
     runUrl: schemas/* string */.YjP().optional(),
     overrideReason: schemas/* string */.YjP().optional(),
+    /** A one-time id of the promotion, by which a create that GitHub answered 5xx is found again. */
+    promotionId: schemas/* string */.YjP().optional(),
     /** sha256 of the comparison the gates made against the model in the environment before. */
     comparisonDigest: schemas/* string */.YjP().optional(),
     /** The Release `<model>@<version>` that keeps the model (production promotions and rollbacks). */
     release: (0,identifiers/* identifier */.Cv)('release tag').optional(),
     /** The environment reviewers who approved the job that recorded this promotion. */
     approvals: schemas/* array */.YOg(approvalSchema).optional(),
+    /** The comparison the reviewers approved (promote-model's approved-digest), found unchanged. */
+    approval: schemas/* object */.Ikc({ digest: schemas/* string */.YjP(), by: schemas/* array */.YOg(schemas/* string */.YjP()), at: schemas/* string */.YjP() })
+        .optional()
+        .catch(undefined),
     /** Set when an earlier version was restored: the version it replaced and why. */
     rollback: schemas/* object */.Ikc({ from: (0,identifiers/* identifier */.Cv)('model version').optional(), reason: schemas/* string */.YjP() })
         .optional(),
@@ -1968,31 +2445,70 @@ function parsePayload(raw) {
     const parsed = deploymentPayloadSchema.safeParse(value);
     return parsed.success ? parsed.data : undefined;
 }
+/** The deployments the registry judges at once: one listing page, one status query. */
+const BATCH = 100;
 /**
- * The models that were in `environment`, newest first: deployments of the model's task whose
- * latest status is success. Deployments of the task whose payload is not ours are skipped, not
- * trusted. Lazy, so that finding the current model reads as little as it can.
+ * Marks an `inactive` status the suite itself would set (to retire a model on purpose); one
+ * without it was set by GitHub's `auto_inactive` rule, which the suite does not follow.
+ */
+const RETIRED_BY_SUITE = 'mlops-actions: retired';
+/**
+ * Whether a deployment holds its environment's model: its latest status is success, or it
+ * succeeded and GitHub alone marked it inactive since. GitHub's `auto_inactive` rule adds an
+ * `inactive` status to earlier successful deployments to the same environment name when a
+ * later status succeeds (for deployments not marked `production_environment`), e.g. after any
+ * job that declares `environment: staging`: that says nothing about which model is there.
+ */
+function holdsEnvironment(statuses) {
+    const latest = statuses?.latest;
+    if (latest?.state === 'success')
+        return true;
+    return (latest?.state === 'inactive' &&
+        !latest.description.startsWith(RETIRED_BY_SUITE) &&
+        statuses.states.includes('success') &&
+        !statuses.states.some((state) => state === 'failure' || state === 'error'));
+}
+/**
+ * The models that were in `environment`, newest first: deployments of the model's task that
+ * hold the environment (see holdsEnvironment). Deployments of the task whose payload is not ours
+ * are skipped, not trusted. Lazy and batched: each 100 deployments cost one listing page and
+ * one status query, however many of them failed.
  */
 async function* modelsInEnvironment(registry, model, environment) {
-    for await (const deployment of registry.listDeployments({
-        task: (0,identifiers/* modelTask */.Zl)(model),
-        environment,
-    })) {
-        const latest = await registry.latestDeploymentStatus(deployment.id);
-        if (latest?.state !== 'success')
-            continue;
-        const payload = parsePayload(deployment.payload);
-        if (!payload || payload.model !== model)
-            continue;
-        yield {
-            deploymentId: deployment.id,
-            environment,
-            sha: deployment.sha,
-            createdAt: deployment.createdAt,
-            creator: deployment.creator,
-            payload,
-        };
+    for await (const batch of batches(registry.listDeployments({ task: (0,identifiers/* modelTask */.Zl)(model), environment }), BATCH)) {
+        const statuses = await registry.deploymentStatuses(batch);
+        for (const deployment of batch) {
+            if (!holdsEnvironment(statuses.get(deployment.id)))
+                continue;
+            const payload = parsePayload(deployment.payload);
+            if (!payload || payload.model !== model)
+                continue;
+            yield {
+                deploymentId: deployment.id,
+                environment,
+                sha: deployment.sha,
+                createdAt: deployment.createdAt,
+                creator: deployment.creator,
+                payload,
+            };
+        }
     }
+}
+/**
+ * Groups a lazy listing into batches without reading ahead: a batch is handed over as soon as it
+ * is full or the listing ends, so a consumer that stops early never fetches the next page.
+ */
+async function* batches(items, size) {
+    let batch = [];
+    for await (const item of items) {
+        batch.push(item);
+        if (batch.length === size) {
+            yield batch;
+            batch = [];
+        }
+    }
+    if (batch.length)
+        yield batch;
 }
 /** The model in `environment` now, and the version before it (a re-run needs both). */
 async function currentAndPrevious(registry, model, environment) {
@@ -2005,27 +2521,71 @@ async function currentAndPrevious(registry, model, environment) {
     }
     return { current };
 }
-async function createModelDeployment(registry, deployment) {
+/** How often a deployment is created again after GitHub answered 5xx and none was found. */
+const CREATE_ATTEMPTS = 3;
+/**
+ * Records a promotion as a deployment, exactly once. Every model deployment is marked
+ * `production_environment`, whatever the environment's name: GitHub's `auto_inactive` rule
+ * retires only non-production deployments, so a later job declaring `environment: staging`
+ * cannot take staging's model away. A 5xx may come after GitHub created the deployment, so
+ * each deployment carries a one-time `promotionId` and, after a 5xx, the deployments of the
+ * commit are looked up before trying again: no orphan deployment is left behind.
+ */
+async function createModelDeployment(registry, deployment, log) {
+    const promotionId = randomUUID();
+    const request = {
+        ref: deployment.sha,
+        task: modelTask(deployment.model),
+        environment: deployment.environment,
+        payload: { ...deployment.payload, promotionId },
+        description: shorten(deployment.description),
+        productionEnvironment: true,
+    };
+    for (let attempt = 1;; attempt++) {
+        try {
+            return (await registry.createDeployment(request, { retries: 0 })).id;
+        }
+        catch (error) {
+            const status = statusOf(error) ?? 0;
+            if (status < 500 || attempt >= CREATE_ATTEMPTS)
+                throw refusal(error, deployment);
+            log?.warning(`GitHub answered ${status} while creating the deployment of ${deployment.model} to ${deployment.environment}; checking whether it was created before trying again.`);
+            const created = await findByPromotionId(registry, request, promotionId);
+            if (created)
+                return created;
+        }
+    }
+}
+/** The deployment a create that answered 5xx made after all, found by its one-time id. */
+async function findByPromotionId(registry, request, promotionId) {
+    for await (const existing of registry.listDeployments({
+        task: request.task,
+        environment: request.environment,
+        sha: request.ref,
+    })) {
+        const payload = existing.payload;
+        const parsed = typeof payload === 'string' ? safeJson(payload) : payload;
+        if (parsed?.promotionId === promotionId)
+            return existing.id;
+    }
+    return undefined;
+}
+function safeJson(text) {
     try {
-        const created = await registry.createDeployment({
-            ref: deployment.sha,
-            task: modelTask(deployment.model),
-            environment: deployment.environment,
-            payload: deployment.payload,
-            description: shorten(deployment.description),
-            productionEnvironment: deployment.environment === 'production',
-        });
-        return created.id;
+        return JSON.parse(text);
     }
-    catch (error) {
-        if (statusOf(error) === 409) {
-            throw new UserError(`GitHub refused to create the deployment of ${deployment.model} to ${deployment.environment} (409 Conflict: ${error.message}). Nothing was recorded.`);
-        }
-        if (statusOf(error) === 403 || statusOf(error) === 404) {
-            throw new UserError(`GitHub refused to create the deployment (${statusOf(error)}): ${error.message}. The job needs "permissions: deployments: write". Nothing was recorded.`);
-        }
-        throw error;
+    catch {
+        return undefined;
     }
+}
+function refusal(error, deployment) {
+    if (statusOf(error) === 409) {
+        return new UserError(`GitHub refused to create the deployment of ${deployment.model} to ${deployment.environment} (409 Conflict: ${error.message}). Nothing was recorded.`);
+    }
+    if (statusOf(error) === 403 || statusOf(error) === 404) {
+        return new UserError(`GitHub refused to create the deployment (${statusOf(error)}): ${error.message}. The job needs "permissions: deployments: write". Nothing was recorded.`);
+    }
+    return error;
 }
 async function setDeploymentState(registry, deploymentId, state, details) {
     await registry.createDeploymentStatus(deploymentId, {
@@ -2171,15 +2731,7 @@ async function fetchRecordedReport(registry, deployed, apiUrl, log) {
             what: 'baseline metrics report',
             text,
         });
-        const loaded = {
-            source,
-            model: parsed.model,
-            version: parsed.version,
-            fingerprint: parsed.fingerprint,
-            evaluationSha256: parsed.evaluation?.dataSha256,
-            metrics: parsed.metrics,
-            slices: parsed.slices,
-        };
+        const loaded = loadedFromReport(parsed, source);
         if (parsed.model !== deployed.payload.model ||
             sha256Text(canonicalJson(metricValues(loaded))) !== deployed.payload.metricsDigest) {
             log.warning(`The metrics report at ${url} is not the one ${where} recorded (model or metric values differ from its digest); using the metric values of its payload.`);
@@ -2212,6 +2764,184 @@ function summarizeBaseline(source) {
     };
 }
 
+;// CONCATENATED MODULE: ./shared/comparison/changes.ts
+/**
+ * What the pull request changed in what the model is built from, against the model in
+ * production: the config's values (as `dvc params diff` shows them), the training data files
+ * and the environment (interpreters, runner image, OS and package versions), from the two
+ * lineage manifests. Production's manifest is the one published with it (the Release of a
+ * production promotion, checked against the deployment's fingerprint) or the file given as
+ * `baseline-manifest`.
+ *
+ * Both manifests may be hostile (a pull request's run wrote the candidate's; anyone who can
+ * create deployments could have published the other): values are masked again (config-diff.ts),
+ * every list is capped here and every text is escaped where it is rendered.
+ */
+
+
+
+
+
+
+
+/** Entries kept per list in the comparison document; the comment shows fewer (render.ts). */
+const MAX_LISTED = 50;
+/** A manifest records at most 2,000 config values and 20,000 packages: a few MB at most. */
+const MAX_MANIFEST_BYTES = 32 * 1024 * 1024;
+const changes_text = schemas/* string */.YjP().max(400);
+const count = schemas/* number */.aig().int().nonnegative();
+const valueChange = schemas/* object */.Ikc({ key: changes_text, from: changes_text, to: changes_text });
+const keyValue = schemas/* object */.Ikc({ key: changes_text, value: changes_text });
+const listed = (item) => schemas/* object */.Ikc({ items: schemas/* array */.YOg(item).max(MAX_LISTED), total: count });
+const changesSchema = schemas/* object */.Ikc({
+    /** The production model the candidate is compared with, and where its manifest came from. */
+    against: schemas/* object */.Ikc({ version: changes_text, source: schemas/* enum */.k5n(['release', 'file']) }),
+    /** Absent when either manifest records no config values (one written before they were). */
+    config: schemas/* object */.Ikc({
+        changed: listed(valueChange),
+        added: listed(keyValue),
+        removed: listed(keyValue),
+        hidden: count,
+        unchanged: count,
+        /** Either manifest recorded only part of its config (a very large one). */
+        partial: schemas/* boolean */.zMY(),
+    })
+        .optional(),
+    data: schemas/* object */.Ikc({
+        changed: listed(changes_text),
+        added: listed(changes_text),
+        removed: listed(changes_text),
+        unchanged: count,
+    }),
+    environment: schemas/* object */.Ikc({
+        /** Python, R, runner image and OS, each when it differs. */
+        changed: schemas/* array */.YOg(valueChange).max(8),
+        packages: schemas/* object */.Ikc({ changed: listed(valueChange), added: listed(keyValue), removed: listed(keyValue) })
+            .optional(),
+    }),
+});
+function list(items) {
+    return { items: items.slice(0, MAX_LISTED), total: items.length };
+}
+const clip = (value) => (value.length <= 400 ? value : `${value.slice(0, 399)}…`);
+/** The changes from production's manifest to the candidate's. */
+function describeChanges(candidate, production, source) {
+    return {
+        against: { version: production.model.version, source },
+        ...configChanges(candidate, production),
+        data: dataChanges(candidate, production),
+        environment: environmentChanges(candidate, production),
+    };
+}
+function configChanges(candidate, production) {
+    const [before, after] = [production.config.values, candidate.config.values];
+    if (!before || !after)
+        return {};
+    const diff = diffConfigValues(before, after);
+    const pair = (entry) => ({
+        key: clip(entry.key),
+        value: clip(entry.value),
+    });
+    return {
+        config: {
+            changed: list(diff.changed.map((c) => ({ key: clip(c.key), from: clip(c.from), to: clip(c.to) }))),
+            added: list(diff.added.map(pair)),
+            removed: list(diff.removed.map(pair)),
+            hidden: diff.hidden,
+            unchanged: diff.unchanged,
+            partial: Boolean(production.config.valuesOmitted || candidate.config.valuesOmitted),
+        },
+    };
+}
+/** Data files by path: a path whose sha256 differs changed; the others were added or removed. */
+function dataChanges(candidate, production) {
+    const before = new Map(production.data.map((file) => [file.path, file.sha256]));
+    const after = new Map(candidate.data.map((file) => [file.path, file.sha256]));
+    const changed = [...after].filter(([path, sha]) => before.has(path) && before.get(path) !== sha);
+    return {
+        changed: list(changed.map(([path]) => clip(path))),
+        added: list([...after.keys()].filter((path) => !before.has(path)).map(clip)),
+        removed: list([...before.keys()].filter((path) => !after.has(path)).map(clip)),
+        unchanged: [...after].filter(([path, sha]) => before.get(path) === sha).length,
+    };
+}
+function environmentChanges(candidate, production) {
+    const [a, b] = [production.runtime, candidate.runtime];
+    const image = (side) => [side?.image?.os, side?.image?.version].filter(Boolean).join(' ') || undefined;
+    const os = (side) => side?.osRelease?.prettyName ??
+        ([side?.osRelease?.id, side?.osRelease?.versionId].filter(Boolean).join(' ') || undefined);
+    const facts = [
+        ['Python', a?.python?.version, b?.python?.version],
+        ['R', a?.r?.version, b?.r?.version],
+        ['Runner image', image(a), image(b)],
+        ['OS', os(a), os(b)],
+    ];
+    const changed = facts
+        .filter(([, from, to]) => from !== undefined && to !== undefined && from !== to)
+        .map(([key, from, to]) => ({ key, from: clip(from), to: clip(to) }));
+    const [oldPackages, newPackages] = [a?.python?.packages, b?.python?.packages];
+    if (!oldPackages || !newPackages)
+        return { changed };
+    // Distribution names compare as pip compares them (PEP 503: case and -_. runs alike).
+    const normal = (name) => name.toLowerCase().replace(/[-_.]+/g, '-');
+    const before = new Map(oldPackages.map((p) => [normal(p.name), p]));
+    const after = new Map(newPackages.map((p) => [normal(p.name), p]));
+    const versionChanges = [...after]
+        .filter(([name, p]) => before.has(name) && before.get(name).version !== p.version)
+        .map(([name, p]) => ({
+        key: clip(p.name),
+        from: clip(before.get(name).version),
+        to: clip(p.version),
+    }));
+    const only = (mine, other) => [...mine]
+        .filter(([name]) => !other.has(name))
+        .map(([, p]) => ({ key: clip(p.name), value: clip(p.version) }));
+    return {
+        changed,
+        packages: {
+            changed: list(versionChanges),
+            added: list(only(after, before)),
+            removed: list(only(before, after)),
+        },
+    };
+}
+/**
+ * The manifest published with the model in production: the `model-manifest.json` asset of its
+ * Release, used only when it is the manifest of that deployment (same model and fingerprint).
+ * Without a Release (an environment other than production) or when it cannot be read, undefined
+ * and a line in the log: the comment then has no "Config changes".
+ */
+async function publishedManifest(registry, deployed, log) {
+    const { payload } = deployed;
+    const tag = payload.release ?? (0,identifiers/* releaseTag */.aF)(payload.model, payload.version);
+    const where = `release ${tag}`;
+    try {
+        const release = await registry.getReleaseByTag(tag);
+        const asset = release?.assets.find((a) => a.name === MANIFEST_FILE);
+        if (!asset) {
+            log.info(`${payload.model} ${payload.version} has no published ${MANIFEST_FILE} (${where}), so the comment cannot say what changed since it.`);
+            return undefined;
+        }
+        const bytes = await registry.downloadReleaseAsset(asset.id);
+        if (bytes.length > MAX_MANIFEST_BYTES) {
+            log.warning(`The ${MANIFEST_FILE} of ${where} holds ${bytes.length} bytes, more than a manifest does (${MAX_MANIFEST_BYTES}); the comment leaves out what changed since it.`);
+            return undefined;
+        }
+        const path = `${where}: ${MANIFEST_FILE}`;
+        // parseStructured: the nesting budget, as for every file a pull request could write.
+        const manifest = await validateStructured(await parseStructured(bytes.toString('utf8'), MANIFEST_FILE, 'manifest of the production model'), manifestSchema, { path, what: 'manifest of the production model' });
+        if (manifest.model.name !== payload.model || manifest.fingerprint !== payload.fingerprint) {
+            log.warning(`The ${MANIFEST_FILE} of ${where} is not the manifest of deployment ${deployed.deploymentId} (model or fingerprint differ); the comment leaves out what changed since it.`);
+            return undefined;
+        }
+        return manifest;
+    }
+    catch (error) {
+        log.warning(`Could not read the manifest of ${where} (${(0,client/* statusOf */.c2)(error) ?? error.message}); the comment leaves out what changed since it.`);
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./shared/comparison/document.ts
 /**
  * The comparison as data: what compare-metrics writes as its `report` output and uploads with
@@ -2219,6 +2949,8 @@ function summarizeBaseline(source) {
  * posts the comment for a pull request from a fork reads it back from that run's artifact, so
  * the schema below is a boundary: every byte of it may have been written by the fork's code.
  */
+
+
 
 
 
@@ -2272,6 +3004,34 @@ const sliceComparison = schemas/* object */.Ikc({
         ignored: schemas/* boolean */.zMY(),
     })),
 });
+const notableChange = schemas/* object */.Ikc({
+    metric: schemas/* string */.YjP(),
+    slice: schemas/* string */.YjP().optional(),
+    baseline: schemas/* number */.aig(),
+    candidate: schemas/* number */.aig(),
+    delta: schemas/* number */.aig(),
+    ci: ci.optional(),
+    kind: schemas/* enum */.k5n(['regression', 'improvement', 'change']),
+    basis: schemas/* enum */.k5n(['ci', 'relative']),
+    size: schemas/* number */.aig(),
+    gated: schemas/* boolean */.zMY(),
+    status: document_status,
+});
+/** A side of the comparison's confusion matrices or residual summaries: the candidate's, and production's when its report has one. */
+const bothSides = (schema) => schemas/* object */.Ikc({ candidate: schema, baseline: schema.optional() });
+const seconds = schemas/* number */.aig().nonnegative().max(1e9);
+const costSchema = schemas/* object */.Ikc({
+    training: schemas/* object */.Ikc({
+        /** How long the command ran; on a cache hit, the training the restore saved. */
+        seconds,
+        restoredFrom: schemas/* object */.Ikc({ runUrl: schemas/* string */.YjP().max(2000).optional(), restoreSeconds: seconds.optional() })
+            .optional(),
+    })
+        .optional(),
+    /** How long evaluate-model computed the candidate's metrics (its report says). */
+    evaluationSeconds: seconds.optional(),
+    comparisonSeconds: seconds,
+});
 /** Which baseline was used and why, as the comment states it. */
 const baselineSummarySchema = schemas/* discriminatedUnion */.gMt('kind', [
     schemas/* object */.Ikc({ kind: schemas/* literal */.euz('file'), path: schemas/* string */.YjP() }),
@@ -2318,7 +3078,17 @@ const comparisonDocumentSchema = schemas/* object */.Ikc({
     policy: policySourceSchema.optional(),
     metrics: schemas/* array */.YOg(metricComparison),
     slices: schemas/* array */.YOg(sliceComparison),
+    /** The changes beyond the noise, gated or not, worst first (absent from documents of older versions). */
+    notable: schemas/* array */.YOg(notableChange).optional(),
+    /** Classification: the confusion matrices (weighted counts, rows = true class). */
+    confusion: bothSides(confusionMatrixSchema).optional(),
+    /** Regression: the quantiles of prediction − label. */
+    residuals: bothSides(residualQuantilesSchema).optional(),
     lineage: schemas/* object */.Ikc({ candidate: lineageSide, baseline: lineageSide.optional() }).optional(),
+    /** What the pull request changed in config, data and environment since production (changes.ts). */
+    changes: changesSchema.optional(),
+    /** What it cost: training (or the cache hit that saved it) and the comparison itself. */
+    cost: costSchema.optional(),
     /** The recent models in the baseline environment, oldest first. */
     history: schemas/* array */.YOg(schemas/* object */.Ikc({ version: schemas/* string */.YjP(), metrics: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* number */.aig()) }))
         .optional(),
@@ -2328,6 +3098,7 @@ function gateResultOf(document) {
         verdict: document.verdict,
         metrics: document.metrics,
         slices: document.slices,
+        notable: document.notable ?? [],
         hasBaseline: document.baseline !== null,
     };
 }
@@ -2482,7 +3253,7 @@ var markdown_escape = __nccwpck_require__(32215);
 
 
 /** How many changes the comment lists; the report holds the rest. */
-const MAX_LISTED = 15;
+const policy_note_MAX_LISTED = 15;
 const MAX_TEXT = 120;
 function clipped(text) {
     return text.length <= MAX_TEXT
@@ -2511,8 +3282,8 @@ function renderPolicyNote(source) {
     }
     const base = `${(0,markdown_escape/* inlineCode */.ti)(clipped(source.baseRef))} at ${(0,markdown_escape/* inlineCode */.ti)(source.baseSha.slice(0, 12))}`;
     const list = (changes, more) => {
-        const lines = changes.slice(0, MAX_LISTED).map((change) => `> - ${changeLine(change)}`);
-        const left = changes.length - Math.min(changes.length, MAX_LISTED) + more;
+        const lines = changes.slice(0, policy_note_MAX_LISTED).map((change) => `> - ${changeLine(change)}`);
+        const left = changes.length - Math.min(changes.length, policy_note_MAX_LISTED) + more;
         if (left > 0)
             lines.push(`> - … and ${left} more ${left === 1 ? 'change' : 'changes'}, in the step's \`report\` output.`);
         return lines.join('\n');
@@ -2568,35 +3339,131 @@ async function postPullRequestComment(request) {
 
 // EXTERNAL MODULE: ./shared/github/sticky-comment.ts
 var sticky_comment = __nccwpck_require__(17853);
+;// CONCATENATED MODULE: ./shared/training/summary.ts
+
+/** The job summary of a training: the version, what the fingerprint covers, and every output. */
+function renderTrainingSummary(manifest) {
+    const rows = manifest.outputs
+        .map((o) => `| ${inlineCode(o.path)} | ${o.bytes ?? ''} | \`${o.sha256.slice(0, 16)}…\` |`)
+        .join('\n');
+    return [
+        `### 🧪 Trained ${escapeMarkdown(manifest.model.name)} version \`${manifest.model.version}\``,
+        `Fingerprint \`${manifest.fingerprint}\` over the config, ${manifest.data.length} data file(s), the code, ${manifest.lockFiles?.length ?? 0} lock file(s), the command and seed ${manifest.seed}.`,
+        `**Cost:** ${describeCost(manifest.training)}`,
+        ...(manifest.runtime ? [describeRuntime(manifest.runtime)] : []),
+        ...(manifest.unpinned?.length
+            ? [
+                `⚠️ ${manifest.unpinned.length} unpinned dependenc${manifest.unpinned.length === 1 ? 'y' : 'ies'}: ${manifest.unpinned.map((u) => inlineCode(u)).join(', ')}`,
+            ]
+            : []),
+        '| Output | Bytes | sha256 |\n| --- | --- | --- |\n' + rows,
+    ].join('\n\n');
+}
+/** One line: the interpreters, how many packages, the image and the OS the command ran on. */
+function describeRuntime(runtime) {
+    const parts = [
+        runtime.python &&
+            `Python ${inlineCode(runtime.python.version)}${runtime.python.packages ? ` with ${runtime.python.packages.length} packages` : ''}`,
+        runtime.r && `R ${inlineCode(runtime.r.version)}`,
+        runtime.image &&
+            `image ${inlineCode([runtime.image.os, runtime.image.version].filter(Boolean).join(' '))}`,
+        runtime.osRelease?.prettyName && escapeMarkdown(runtime.osRelease.prettyName),
+    ].filter(Boolean);
+    const listed = runtime.python?.packages ? '; the manifest lists every installed package' : '';
+    return `Ran on ${parts.length ? parts.join(', ') : 'an unknown runtime'}${listed}.`;
+}
+/** Training time, or on a cache hit the run it came from and the training time it saved. */
+function describeCost(training) {
+    const seconds = formatDuration;
+    const from = training.restoredFrom;
+    if (!from)
+        return `training took ${seconds(training.durationSeconds)}.`;
+    const run = from.runUrl ? markdownLink('the run', from.runUrl) : 'a run';
+    const restore = from.restoreSeconds !== undefined ? ` in ${seconds(from.restoreSeconds)}` : '';
+    return `restored from the cache${restore}: trained by ${run} of ${escapeMarkdown(from.startedAt.slice(0, 19).replace('T', ' '))} UTC, which saves ${seconds(training.durationSeconds)} of training.`;
+}
+/** A duration for a reader: `< 0.1 s`, `12.3 s`, `6 min 52 s`, `2 h 05 min`. */
+function formatDuration(seconds) {
+    if (seconds < 0.05)
+        return '< 0.1 s';
+    if (seconds < 100)
+        return `${seconds.toFixed(1)} s`;
+    const whole = Math.round(seconds);
+    if (whole < 3600)
+        return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, '0')} s`;
+    const minutes = Math.round(whole / 60);
+    return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+
 ;// CONCATENATED MODULE: ./shared/comparison/chart.ts
 /**
  * A key metric across the recent versions in production, and the candidate, as a Mermaid
- * xychart, which GitHub renders in comments without any image host. Labels come from
- * deployment payloads and reports, so they pass through mermaidLabel.
+ * xychart, which GitHub renders in comments without any image host, followed by the values in
+ * one line of Markdown (a line chart shows the trend; the line says the numbers, and survives a
+ * viewer that draws no charts). Labels come from deployment payloads and reports, so they pass
+ * through mermaidLabel in the chart and inlineCode in the line.
  */
 
 
+/**
+ * The chart's colours, fixed whatever colour mode the reader has. GitHub draws a chart with
+ * mermaid's "default" theme in light mode (its line is #ECECFF, pale lavender, nearly invisible
+ * on white) and "dark" in dark mode; a chart of its own colours reads the same in both: a white
+ * card with GitHub's text colour (#1f2328, 16:1 on white) and its accent blue (#0969da, 5:1) for
+ * the line. The directive's JSON holds no label, only these constants.
+ */
+const CHART_COLOURS = {
+    backgroundColor: '#ffffff',
+    titleColor: '#1f2328',
+    xAxisLabelColor: '#1f2328',
+    xAxisTitleColor: '#1f2328',
+    xAxisTickColor: '#59636e',
+    xAxisLineColor: '#59636e',
+    yAxisLabelColor: '#1f2328',
+    yAxisTitleColor: '#1f2328',
+    yAxisTickColor: '#59636e',
+    yAxisLineColor: '#59636e',
+    plotColorPalette: '#0969da',
+};
+/** Mermaid's default xychart is 700 by 500 pixels: a lower one keeps a comment short. */
+const CHART_SIZE = { width: 700, height: 320 };
+const CHART_THEME_DIRECTIVE = `%%{init: ${JSON.stringify({ theme: 'base', themeVariables: { xyChart: CHART_COLOURS }, xyChart: CHART_SIZE })}}%%`;
 /** A line chart of `metric` over `history` (oldest first) and the candidate; undefined with fewer than two points. */
 function metricChart(metric, history, candidate) {
     const points = history
         .filter((point) => Number.isFinite(point.metrics[metric]))
-        .map((point) => ({ label: (0,markdown_escape/* mermaidLabel */._b)(point.version, 14), value: point.metrics[metric] }));
-    if (candidate !== undefined && Number.isFinite(candidate))
-        points.push({ label: 'this PR', value: candidate });
-    if (points.length < 2)
+        .map((point) => ({ version: point.version, value: point.metrics[metric] }));
+    const hasCandidate = candidate !== undefined && Number.isFinite(candidate);
+    if (points.length + (hasCandidate ? 1 : 0) < 2)
         return undefined;
     const values = points.map((p) => p.value);
+    const labels = points.map((p) => (0,markdown_escape/* mermaidLabel */._b)(p.version, 14));
+    if (hasCandidate) {
+        labels.push('this PR');
+        values.push(candidate);
+    }
     const [low, high] = yRange(Math.min(...values), Math.max(...values));
-    const labels = uniqueLabels(points.map((p) => p.label));
     return [
         '```mermaid',
+        CHART_THEME_DIRECTIVE,
         'xychart-beta',
         `  title "${(0,markdown_escape/* mermaidLabel */._b)(metric, 60)}"`,
-        `  x-axis [${labels.map((label) => `"${label}"`).join(', ')}]`,
+        `  x-axis [${uniqueLabels(labels)
+            .map((label) => `"${label}"`)
+            .join(', ')}]`,
         `  y-axis "${(0,markdown_escape/* mermaidLabel */._b)(metric, 30)}" ${format(low)} --> ${format(high)}`,
         `  line [${values.map((v) => format(v)).join(', ')}]`,
         '```',
+        '',
+        valuesLine(metric, points, hasCandidate ? candidate : undefined),
     ].join('\n');
+}
+/** The chart's numbers, oldest first, the candidate's in bold: readable at a glance and by a screen reader. */
+function valuesLine(metric, points, candidate) {
+    const shown = points.map((p) => `${(0,markdown_escape/* inlineCode */.ti)([...p.version].slice(0, 14).join(''))} ${format(p.value)}`);
+    if (candidate !== undefined)
+        shown.push(`this PR **${format(candidate)}**`);
+    return `<sub>${(0,markdown_escape/* inlineCode */.ti)(metric)}: ${shown.join(' → ')}</sub>`;
 }
 /** A range with some room around the values, so that a flat line is not drawn on the frame. */
 function yRange(min, max) {
@@ -2630,6 +3497,8 @@ function uniqueLabels(labels) {
 
 
 
+
+
 /** How many rows of the key table, reasons and charts a section shows at most. */
 const MAX_REASONS = 15;
 const MAX_CHARTS = 4;
@@ -2638,7 +3507,7 @@ const MAX_KEY_ROWS_UNGATED = 10;
 const MAX_NAME = 120;
 const MAX_REASON = 400;
 /** Shortens text to `max` characters (whole code points), marking the cut with "…". */
-function clip(text, max) {
+function render_clip(text, max) {
     if (text.length <= max)
         return text;
     return (Array.from(text)
@@ -2647,7 +3516,7 @@ function clip(text, max) {
 }
 /** A metric, slice or version name from a file: inline code, shortened. */
 function code(text) {
-    return (0,markdown_escape/* inlineCode */.ti)(clip(text, MAX_NAME));
+    return (0,markdown_escape/* inlineCode */.ti)(render_clip(text, MAX_NAME));
 }
 const HEADLINE = {
     pass: '✅ passes its gates',
@@ -2671,8 +3540,8 @@ const VERDICT_ICON = {
     fail: '❌',
 };
 /** The heading of a model's section, also used for the status table of a multi-model comment. */
-function headline(model, candidateVersion, verdict) {
-    return `${(0,markdown_escape/* escapeMarkdown */.FV)(model)}${candidateVersion ? ` ${code(candidateVersion)}` : ''} ${HEADLINE[verdict]}`;
+function headline(model, candidateVersion, verdict, notable) {
+    return `${(0,markdown_escape/* escapeMarkdown */.FV)(model)}${candidateVersion ? ` ${code(candidateVersion)}` : ''} ${HEADLINE[verdict]}${headlineNote(notable)}`;
 }
 function renderComparison(view, links, budget = Number.POSITIVE_INFINITY) {
     const { model, candidate } = view;
@@ -2682,8 +3551,10 @@ function renderComparison(view, links, budget = Number.POSITIVE_INFINITY) {
         ? `the full report is in the artifact ${(0,markdown_escape/* inlineCode */.ti)(links.reportArtifact)} of this run`
         : "the full report is in the step's `report` output";
     const fixedHead = [
-        `### ${headline(model, candidate.version, result.verdict)}`,
+        `### ${headline(model, candidate.version, result.verdict, view.notable)}`,
+        mentionLine(result.verdict, links),
         tally(result),
+        notableList(view.notable, Boolean(baseline), pointer) ?? '',
         describeBaseline(view.baselineSource, baseline, links),
     ];
     const policyNote = renderPolicyNote(view.policy);
@@ -2704,7 +3575,7 @@ function renderComparison(view, links, budget = Number.POSITIVE_INFINITY) {
     if (problems.length) {
         const shown = problems
             .slice(0, MAX_REASONS)
-            .map((p) => `- ${STATUS[p.status]} ${p.name}: ${p.reasons.map((reason) => (0,markdown_escape/* escapeMarkdown */.FV)(clip(reason, MAX_REASON))).join('; ')}`);
+            .map((p) => `- ${STATUS[p.status]} ${p.name}: ${p.reasons.map((reason) => (0,markdown_escape/* escapeMarkdown */.FV)(render_clip(reason, MAX_REASON))).join('; ')}`);
         if (problems.length > MAX_REASONS)
             shown.push(`- … and ${problems.length - MAX_REASONS} more; ${pointer}.`);
         fixedHead.push(shown.join('\n'));
@@ -2718,7 +3589,7 @@ function renderComparison(view, links, budget = Number.POSITIVE_INFINITY) {
     const charts = renderCharts(view, key);
     if (charts)
         tail.push(charts);
-    tail.push(footer(links));
+    tail.push(costLine(view.cost, links), footer(links));
     const join = (parts) => parts.filter(Boolean).join('\n\n') + '\n';
     const fixedLength = join([...fixedHead, ...tail]).length;
     // What is left goes to the tables, in order of importance; each note is part of its table.
@@ -2733,8 +3604,12 @@ function renderComparison(view, links, budget = Number.POSITIVE_INFINITY) {
     };
     const tables = [];
     tables.push(take((space) => metricTable(key, baselineHeader, space, pointer), 'The metrics table was'));
+    if (view.changes)
+        tables.push(take((space) => renderChanges(view.changes, baselineHeader, space, pointer), 'What changed was'));
+    if (view.confusion || view.residuals)
+        tables.push(take((space) => errorSection(view, baselineHeader, space, pointer), 'The confusion matrix or residual summary was'));
     if (result.slices.length)
-        tables.push(take((space) => sliceSection(result.slices, baselineHeader, space, pointer), 'The slices were'));
+        tables.push(take((space) => sliceSection(result.slices, result.notable, baselineHeader, space, pointer), 'The slices were'));
     if (key.length < result.metrics.length)
         tables.push(take((space) => details(`All ${result.metrics.length} metrics`, metricTable(result.metrics, baselineHeader, space - 80, pointer)), 'The table of all metrics was'));
     const section = join([...fixedHead, ...tables, ...tail]);
@@ -2743,7 +3618,7 @@ function renderComparison(view, links, budget = Number.POSITIVE_INFINITY) {
     // Even the fixed parts do not fit (very little room left by other models' sections): the
     // headline, the tally and where to find everything.
     return join([
-        `### ${headline(model, candidate.version, result.verdict)}`,
+        `### ${headline(model, candidate.version, result.verdict, view.notable)}`,
         tally(result),
         `_This section was shortened to fit GitHub's comment size limit: ${pointer}._`,
     ]);
@@ -2843,17 +3718,34 @@ function sliceCell(value) {
         return '—';
     return (valueWithCi(value.value, value.ci) + (value.n !== undefined ? ` <sub>n=${value.n}</sub>` : ''));
 }
-/** Per metric, its slices worst first, in one collapsible section; failing slice rules open it. */
-function sliceSection(slices, baselineHeader, budget, pointer) {
-    // Judged slices first, then the most troubled; a bounded list, the rest in the report.
-    const ordered = [...slices].sort((a, b) => SEVERITY[b.status] - SEVERITY[a.status] || Number(Boolean(b.rule)) - Number(Boolean(a.rule)));
+/**
+ * Per metric, its slices by change against the baseline, the largest regression first, in one
+ * collapsible section; failing slice rules open it. The slices that moved beyond the noise are
+ * marked in a named column; the worst and best by value only where a rule judges them.
+ */
+function sliceSection(slices, notable, baselineHeader, budget, pointer) {
+    const moved = (metric) => notable.filter((n) => n.metric === metric && n.slice !== undefined);
+    const regressed = (s) => moved(s.metric).some((n) => n.kind === 'regression');
+    // Judged slices first, then those with a regression beyond the noise, then the rest.
+    const ordered = [...slices].sort((a, b) => SEVERITY[b.status] - SEVERITY[a.status] ||
+        Number(regressed(b)) - Number(regressed(a)) ||
+        Number(Boolean(b.rule)) - Number(Boolean(a.rule)));
     const listed = ordered.slice(0, MAX_REASONS);
     const summaryLines = listed.map((s) => {
-        const worst = s.worst
-            ? `worst ${code(s.worst.slice)} ${format(s.worst.value)}`
-            : 'no judged slice';
-        const gap = s.gap !== undefined ? `, gap ${format(s.gap)}` : '';
-        return `- ${STATUS[s.status]} ${code(s.metric)}: ${worst}${gap}${s.rule ? ` (${(0,markdown_escape/* escapeMarkdown */.FV)(s.rule)})` : ''}`;
+        const changes = moved(s.metric);
+        const worstChange = changes.find((n) => n.kind === 'regression');
+        const bestChange = changes.find((n) => n.kind === 'improvement');
+        const change = (n) => `${code(n.slice)} ${format(n.baseline)} → ${format(n.candidate)}`;
+        const parts = [
+            worstChange ? `largest regression ${change(worstChange)}` : '',
+            bestChange ? `largest improvement ${change(bestChange)}` : '',
+        ].filter(Boolean);
+        const movedText = parts.length ? parts.join(', ') : 'no slice moved beyond the noise';
+        const uses = extremesUsed(s.rule);
+        const byValue = uses.worst && s.worst
+            ? `; worst by value ${code(s.worst.slice)} ${format(s.worst.value)}${uses.best && s.gap !== undefined ? `, gap ${format(s.gap)}` : ''}`
+            : '';
+        return `- ${STATUS[s.status]} ${code(s.metric)}: ${movedText}${byValue}${s.rule ? ` (${(0,markdown_escape/* escapeMarkdown */.FV)(s.rule)})` : ''}`;
     });
     if (ordered.length > listed.length)
         summaryLines.push(`- … and ${ordered.length - listed.length} more metrics by slice; ${pointer}.`);
@@ -2861,33 +3753,263 @@ function sliceSection(slices, baselineHeader, budget, pointer) {
     const parts = [summaryLines.join('\n')];
     let room = budget - parts[0].length - 120;
     for (const slice of listed) {
-        // Worst first (whichever way is better), slices too small to judge last.
-        const ascending = !slice.worst || !slice.best || slice.worst.value <= slice.best.value;
-        const order = (row) => row.candidate === undefined || row.ignored
+        // Which way is better: the extremes say when they differ, else the metric's name.
+        const higher = slice.worst && slice.best && slice.worst.value !== slice.best.value
+            ? slice.worst.value < slice.best.value
+            : metricDirection(slice.metric) !== 'lower';
+        const gain = (row) => row.candidate === undefined || row.baseline === undefined || row.ignored
             ? Infinity
-            : ascending
-                ? row.candidate.value
-                : -row.candidate.value;
+            : (row.candidate.value - row.baseline.value) * (higher ? 1 : -1);
+        const changes = moved(slice.metric);
+        const largest = {
+            regression: changes.find((n) => n.kind === 'regression')?.slice,
+            improvement: changes.find((n) => n.kind === 'improvement')?.slice,
+        };
+        const marks = (row) => {
+            if (row.ignored)
+                return 'too few examples, not judged';
+            const change = changes.find((n) => n.slice === row.slice);
+            if (!change)
+                return '';
+            if (change.kind === 'regression')
+                return row.slice === largest.regression ? '⚠️ largest regression' : '⚠️ regression';
+            if (change.kind === 'improvement')
+                return row.slice === largest.improvement ? '✅ largest improvement' : '✅ improvement';
+            return '↕️ changed';
+        };
+        const uses = extremesUsed(slice.rule);
+        const byValue = uses.worst || uses.best;
         const rows = [...slice.rows]
-            .sort((a, b) => order(a) - order(b) || a.slice.localeCompare(b.slice))
+            .sort((a, b) => gain(a) - gain(b) || a.slice.localeCompare(b.slice))
             .map((row) => {
             const delta = row.candidate && row.baseline ? signed(row.candidate.value - row.baseline.value) : '—';
-            const note = row.ignored
-                ? 'too few examples, not judged'
-                : row.slice === slice.worst?.slice
+            const cells = [
+                code(row.slice),
+                sliceCell(row.baseline),
+                sliceCell(row.candidate),
+                delta,
+                marks(row),
+            ];
+            if (byValue)
+                cells.push(uses.worst && row.slice === slice.worst?.slice
                     ? 'worst'
-                    : row.slice === slice.best?.slice
+                    : uses.best && row.slice === slice.best?.slice
                         ? 'best'
-                        : '';
-            return [code(row.slice), sliceCell(row.baseline), sliceCell(row.candidate), delta, note];
+                        : '');
+            return cells;
         });
-        const table = fitTable([`${code(slice.metric)} by slice`, baselineHeader, 'Candidate', 'Δ', ''], rows, Math.max(0, room), (left) => `_${left} more ${left === 1 ? 'slice' : 'slices'}: ${pointer}._`);
+        const table = fitTable([
+            `${code(slice.metric)} by slice`,
+            baselineHeader,
+            'Candidate',
+            'Δ',
+            'Beyond the noise',
+            ...(byValue ? [uses.best ? 'By value (gap rule)' : 'By value (worst-slice rule)'] : []),
+        ], rows, Math.max(0, room), (left) => `_${left} more ${left === 1 ? 'slice' : 'slices'}: ${pointer}._`);
         room -= table.length + 2;
         parts.push(table);
         if (room <= 0)
             break;
     }
     return details(`Slices (${slices.length} ${slices.length === 1 ? 'metric' : 'metrics'})`, parts.join('\n\n'), open);
+}
+/** How many notable changes the section lists under its headline. */
+const MAX_NOTABLE = 5;
+const NOTABLE_ICON = {
+    regression: '⚠️ worse',
+    improvement: '✅ better',
+    change: '↕️ changed',
+};
+/** The ungated notable regressions, counted in the headline: gated ones are their gate's. */
+function ungatedRegressions(notable) {
+    return distinct(notable ?? []).filter(({ change: n }) => n.kind === 'regression' && !n.gated)
+        .length;
+}
+/**
+ * The notable changes less repeats: one number under several names on the same rows (a binary
+ * task's `recall` and `recall.1`, `balanced_accuracy` and `recall_macro`) is listed once, under
+ * its first name, with the others as aliases.
+ */
+function distinct(notable) {
+    const seen = new Map();
+    for (const change of notable) {
+        const key = JSON.stringify([change.slice, change.baseline, change.candidate, change.ci]);
+        const first = seen.get(key);
+        if (first && first.change.gated === change.gated)
+            first.aliases.push(change.metric);
+        else if (!first)
+            seen.set(key, { change, aliases: [] });
+        else
+            seen.set(`${key}|${change.metric}`, { change, aliases: [] });
+    }
+    return [...seen.values()];
+}
+function headlineNote(notable) {
+    const count = ungatedRegressions(notable);
+    return count
+        ? ` · ⚠️ ${count} notable ${count === 1 ? 'regression' : 'regressions'} without a gate`
+        : '';
+}
+/**
+ * The largest changes beyond the noise, gated or not, worst first: what a reviewer should see
+ * before any table. Undefined for a document without them (older versions, or no baseline).
+ */
+function notableList(notable, hasBaseline, pointer) {
+    if (!notable || !hasBaseline)
+        return undefined;
+    if (!notable.length)
+        return '**No change beyond the noise:** every metric and slice the baseline also reports lies inside its confidence interval, or within 5% where it has none.';
+    const listed = distinct(notable);
+    const lines = listed.slice(0, MAX_NOTABLE).map(({ change: n, aliases }) => {
+        const icon = n.kind === 'regression' && SEVERITY[n.status] > 0
+            ? STATUS[n.status].split(' ')[0] + ' worse'
+            : NOTABLE_ICON[n.kind];
+        const where = n.slice === undefined ? code(n.metric) : `${code(n.metric)} on ${code(n.slice)}`;
+        const noise = n.basis === 'ci' && n.ci
+            ? `outside the candidate's interval ${interval(n.ci)}`
+            : `${n.delta >= 0 ? '+' : '-'}${percent(Math.abs(n.delta) / Math.max(Math.abs(n.baseline), Math.abs(n.candidate)))}`;
+        const gate = n.gated
+            ? `gated: ${STATUS[n.status]}`
+            : n.kind === 'regression' && n.status !== 'info'
+                ? `no gate (${n.status})`
+                : 'no gate';
+        const same = aliases.length
+            ? ` (the same as ${aliases.slice(0, 3).map(code).join(', ')}${aliases.length > 3 ? ` and ${aliases.length - 3} more` : ''})`
+            : '';
+        return `- ${icon}: ${where}${same}: ${format(n.baseline)} → ${format(n.candidate)} (${signed(n.delta)}, ${noise}) · ${gate}`;
+    });
+    const rest = listed.slice(MAX_NOTABLE).map(({ change }) => change);
+    if (rest.length) {
+        const kinds = ['regression', 'improvement', 'change']
+            .map((kind) => [kind, rest.filter((n) => n.kind === kind).length])
+            .filter(([, count]) => count > 0)
+            .map(([kind, count]) => `${count} ${kind}${count === 1 ? '' : 's'}`);
+        lines.push(kinds.length === 1
+            ? `- +${kinds[0].replace(/^\d+ /, `${rest.length} more `)}: ${pointer}.`
+            : `- +${rest.length} more (${kinds.join(', ')}): ${pointer}.`);
+    }
+    return `**Notable changes** (beyond the noise, gated or not):\n${lines.join('\n')}`;
+}
+/** Most classes a confusion matrix in the comment shows; the rest are summed into "other". */
+const render_MAX_MATRIX_CLASSES = 10;
+/** Most cells marked as changed. */
+const MAX_MARKED_CELLS = 3;
+const MAX_CLASS_NAME = 40;
+/**
+ * The matrix over `shown` classes (by name) and one "other" class holding every other row and
+ * column, so that every count stays in the table.
+ */
+function foldMatrix(matrix, shown) {
+    const size = shown.length + 1;
+    const index = new Map(shown.map((name, i) => [name, i]));
+    const folded = Array.from({ length: size }, () => new Array(size).fill(0));
+    matrix.classes.forEach((truth, i) => {
+        const row = index.get(truth) ?? shown.length;
+        matrix.classes.forEach((predicted, j) => {
+            folded[row][index.get(predicted) ?? shown.length] += matrix.matrix[i]?.[j] ?? 0;
+        });
+    });
+    return folded;
+}
+function sum(values) {
+    return values.reduce((a, b) => a + b, 0);
+}
+/**
+ * The confusion matrix, the candidate's counts with production's beside them in small, the
+ * cells whose share of the rows changed most in bold with an arrow. The classes with the most
+ * rows first, at most `limit`, the rest as "other".
+ */
+function confusionTable(confusion, limit) {
+    const { candidate, baseline } = confusion;
+    const frequency = candidate.classes.map((name, i) => [name, sum(candidate.matrix[i] ?? [])]);
+    const ranked = [...frequency].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    // The most frequent classes, shown in the report's order.
+    const kept = new Set(ranked.slice(0, limit).map(([name]) => name));
+    const shown = candidate.classes.filter((name) => kept.has(name));
+    const others = candidate.classes.length - shown.length;
+    const hasOther = others > 0 || Boolean(baseline?.classes.some((name) => !shown.includes(name)));
+    const size = shown.length + (hasOther ? 1 : 0);
+    const cand = foldMatrix(candidate, shown);
+    const base = baseline ? foldMatrix(baseline, shown) : undefined;
+    const candidateTotal = sum(cand.flat());
+    const baselineTotal = base ? sum(base.flat()) : 0;
+    // The cells whose share of all rows moved most (shares: the two evaluations may differ in size).
+    const changes = [];
+    if (base && candidateTotal > 0 && baselineTotal > 0)
+        for (let i = 0; i < size; i++)
+            for (let j = 0; j < size; j++)
+                changes.push({
+                    i,
+                    j,
+                    change: cand[i][j] / candidateTotal - base[i][j] / baselineTotal,
+                });
+    const largest = Math.max(0, ...changes.map((c) => Math.abs(c.change)));
+    const marked = new Map(changes
+        .filter((c) => largest > 1e-12 && Math.abs(c.change) >= largest / 2)
+        .sort((a, b) => Math.abs(b.change) - Math.abs(a.change))
+        .slice(0, MAX_MARKED_CELLS)
+        .map((c) => [`${c.i},${c.j}`, c.change > 0 ? '↑' : '↓']));
+    const name = (i) => i < shown.length
+        ? (0,markdown_escape/* inlineCode */.ti)(render_clip(shown[i], MAX_CLASS_NAME))
+        : `other (${others} ${others === 1 ? 'class' : 'classes'})`;
+    const count = (value) => format(value);
+    const rows = Array.from({ length: size }, (_, i) => [
+        name(i),
+        ...Array.from({ length: size }, (_, j) => {
+            const arrow = marked.get(`${i},${j}`);
+            const value = arrow ? `**${count(cand[i][j])} ${arrow}**` : count(cand[i][j]);
+            return base ? `${value} <sub>${count(base[i][j])}</sub>` : value;
+        }),
+        count(sum(cand[i].slice(0, size))),
+    ]);
+    return (0,markdown_escape/* markdownTable */.Qj)(['True ╲ predicted', ...Array.from({ length: size }, (_, j) => name(j)), 'Total'], rows);
+}
+/**
+ * The confusion matrix (classification) or the residual quantiles (regression), candidate
+ * next to production; fewer classes when the room is short.
+ */
+function errorSection(view, baselineHeader, budget, pointer) {
+    if (view.confusion) {
+        const { candidate, baseline } = view.confusion;
+        const classes = candidate.totalClasses ?? candidate.classes.length;
+        const note = [
+            'rows: the true class; columns: the predicted class',
+            baseline
+                ? `in small: ${baselineHeader}; in bold, the cells whose share of the rows changed most (↑ more, ↓ fewer)`
+                : '',
+            classes > candidate.classes.length
+                ? `the report holds the ${candidate.classes.length} most frequent of ${classes} classes`
+                : '',
+        ]
+            .filter(Boolean)
+            .join('; ');
+        for (let limit = render_MAX_MATRIX_CLASSES; limit >= 2; limit--) {
+            const table = confusionTable(view.confusion, limit);
+            const text = details(limit < classes
+                ? `Confusion matrix (the ${limit} most frequent of ${classes} classes)`
+                : 'Confusion matrix', `<sub>${note}.</sub>\n\n${table}`, candidate.classes.length <= 4);
+            if (text.length <= budget)
+                return text;
+        }
+        return `_Confusion matrix left out to fit GitHub's comment size limit: ${pointer}._`;
+    }
+    if (view.residuals) {
+        const { candidate, baseline } = view.residuals;
+        const quantiles = ['p5', 'p25', 'p50', 'p75', 'p95'];
+        const row = (label, side) => [
+            label,
+            ...quantiles.map((q) => format(side[q])),
+        ];
+        return details('Residuals (prediction − label)', (0,markdown_escape/* markdownTable */.Qj)(['prediction − label', ...quantiles], [row('Candidate', candidate), ...(baseline ? [row(baselineHeader, baseline)] : [])]), true);
+    }
+    return '';
+}
+/** Which of the candidate's slice extremes a slice rule judges (its description, judge.ts). */
+function extremesUsed(rule) {
+    return {
+        worst: Boolean(rule && /worst/.test(rule)),
+        best: Boolean(rule && /best − worst/.test(rule)),
+    };
 }
 function render_short(hash, length = 12) {
     return hash ? hash.slice(0, length) : '—';
@@ -2995,6 +4117,151 @@ function footer(links) {
         parts.push(`full report: artifact ${(0,markdown_escape/* inlineCode */.ti)(links.reportArtifact)}`);
     return parts.length ? `<sub>${parts.join(' · ')}</sub>` : '';
 }
+/** `cc @user @org/team` under the headline when the verdict is fail or warn. */
+function mentionLine(verdict, links) {
+    if (!links.mentions?.length || (verdict !== 'fail' && verdict !== 'warn'))
+        return '';
+    // Only handles that passed the input's check reach here; the check is repeated so that no
+    // other text is ever written raw.
+    const handles = links.mentions.filter((handle) => MENTION_PATTERN.test(handle));
+    return handles.length ? `cc ${handles.join(' ')}` : '';
+}
+/** A GitHub user (`@login`) or team (`@org/team-slug`), as GitHub spells them. */
+const MENTION_PATTERN = /^@[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}(?:\/[A-Za-z0-9](?:[A-Za-z0-9_-]){0,99})?$/;
+/** How many config keys and packages the comment lists; the report holds up to MAX_LISTED. */
+const MAX_CHANGES_SHOWN = 20;
+const MAX_PACKAGES_SHOWN = 5;
+const MAX_VALUE = 80;
+/**
+ * "What changed" since the production model: the config keys that differ (as `dvc params diff`
+ * lists them), then one line each for the training data and the environment.
+ */
+function renderChanges(changes, baselineHeader, budget, pointer) {
+    const lines = [
+        `**What changed since ${code(changes.against.version)}** (from the two models' lineage manifests)`,
+    ];
+    const config = changes.config;
+    const value = (text) => (0,markdown_escape/* inlineCode */.ti)(render_clip(spacedJson(text), MAX_VALUE));
+    if (!config)
+        lines.push('**Config:** not compared: a manifest written before mlops-actions recorded config values.');
+    else {
+        const rows = [
+            ...config.changed.items.map((c) => [code(c.key), value(c.from), value(c.to)]),
+            ...config.added.items.map((c) => [`${code(c.key)} 🆕`, '—', value(c.value)]),
+            ...config.removed.items.map((c) => [`${code(c.key)} ➖`, value(c.value), '—']),
+        ];
+        const total = config.changed.total + config.added.total + config.removed.total;
+        const unknown = config.hidden
+            ? ` ${config.hidden} hidden ${config.hidden === 1 ? 'value is' : 'values are'} not compared.`
+            : '';
+        const partial = config.partial ? ' Only part of a very large config was recorded.' : '';
+        if (!total)
+            lines.push(`**Config:** unchanged (${config.unchanged} ${config.unchanged === 1 ? 'key' : 'keys'}).${unknown}${partial}`);
+        else {
+            const shown = rows.slice(0, MAX_CHANGES_SHOWN);
+            const table = fitTable(['Config key', baselineHeader, 'Candidate'], shown, Math.max(0, budget - lines.join('\n\n').length - 600), (left) => `_${left} more not shown here: ${pointer}._`);
+            const more = total - shown.length;
+            lines.push(`**Config:** ${describeCounts([
+                [config.changed.total, 'changed'],
+                [config.added.total, 'added'],
+                [config.removed.total, 'removed'],
+            ])}, ${config.unchanged} unchanged.${unknown}${partial}`, table + (more > 0 ? `\n\n_+${more} more: ${pointer}._` : ''));
+        }
+    }
+    lines.push(`**Data:** ${dataLine(changes.data)}`, `**Environment:** ${environmentLine(changes.environment)}`);
+    return lines.join('\n\n');
+}
+/**
+ * A list or object value with a space after each comma and colon, so that its code span wraps
+ * in a narrow comment column instead of widening the table; scalars are shown as recorded.
+ */
+function spacedJson(text) {
+    if (!/^[[{]/.test(text))
+        return text;
+    let spaced = '';
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+        const char = text[i];
+        spaced += char;
+        if (inString) {
+            if (char === '\\')
+                spaced += text[++i] ?? '';
+            else if (char === '"')
+                inString = false;
+        }
+        else if (char === '"')
+            inString = true;
+        else if ((char === ',' || char === ':') && text[i + 1] !== ' ')
+            spaced += ' ';
+    }
+    return spaced;
+}
+function describeCounts(counts) {
+    return counts
+        .filter(([n]) => n > 0)
+        .map(([n, what]) => `${n} ${what}`)
+        .join(', ');
+}
+/** Paths by what happened to them, a few each. */
+function dataLine(data) {
+    const few = (paths) => paths.items
+        .slice(0, 3)
+        .map((path) => code(path))
+        .join(', ') + (paths.total > 3 ? ` +${paths.total - 3} more` : '');
+    const parts = [
+        data.changed.total && `${data.changed.total} changed (${few(data.changed)})`,
+        data.added.total && `${data.added.total} added (${few(data.added)})`,
+        data.removed.total && `${data.removed.total} removed (${few(data.removed)})`,
+    ].filter(Boolean);
+    if (!parts.length)
+        return data.unchanged
+            ? `unchanged (${data.unchanged} ${data.unchanged === 1 ? 'file' : 'files'}).`
+            : 'no data files recorded.';
+    return `${parts.join('; ')}; ${data.unchanged} unchanged.`;
+}
+/** Interpreter, image and OS changes, then package versions, a few by name. */
+function environmentLine(environment) {
+    const arrow = (c) => `${(0,markdown_escape/* escapeMarkdown */.FV)(c.key)} ${(0,markdown_escape/* inlineCode */.ti)(render_clip(c.from, MAX_VALUE))} → ${(0,markdown_escape/* inlineCode */.ti)(render_clip(c.to, MAX_VALUE))}`;
+    const parts = environment.changed.map(arrow);
+    const packages = environment.packages;
+    if (packages) {
+        const changed = packages.changed.items
+            .slice(0, MAX_PACKAGES_SHOWN)
+            .map((p) => `${code(p.key)} ${(0,markdown_escape/* inlineCode */.ti)(render_clip(p.from, MAX_VALUE))} → ${(0,markdown_escape/* inlineCode */.ti)(render_clip(p.to, MAX_VALUE))}`);
+        const more = packages.changed.total - changed.length;
+        const counts = describeCounts([
+            [packages.added.total, 'added'],
+            [packages.removed.total, 'removed'],
+        ]);
+        if (changed.length || counts)
+            parts.push(`packages: ${[...changed, ...(more > 0 ? [`+${more} more`] : [])].join(', ')}${changed.length && counts ? '; ' : ''}${counts}`);
+    }
+    if (parts.length)
+        return `${parts.join('; ')}.`;
+    return packages
+        ? 'unchanged (the same interpreters, runner image, OS and package versions).'
+        : 'unchanged.';
+}
+/** One line: training time (or the cache hit that saved it), evaluation and the comparison's own time. */
+function costLine(cost, links) {
+    if (!cost)
+        return '';
+    const seconds = formatDuration;
+    const parts = [];
+    const training = cost.training;
+    if (training?.restoredFrom) {
+        const { runUrl, restoreSeconds } = training.restoredFrom;
+        const run = runUrl && isRunOf(links, runUrl) ? ` of ${(0,markdown_escape/* markdownLink */.iQ)('an earlier run', runUrl)}` : '';
+        const took = restoreSeconds !== undefined ? ` in ${seconds(restoreSeconds)}` : '';
+        parts.push(`training restored from the cache${run}${took}, saving ${seconds(training.seconds)}`);
+    }
+    else if (training)
+        parts.push(`training ${seconds(training.seconds)}`);
+    if (cost.evaluationSeconds !== undefined)
+        parts.push(`evaluation ${seconds(cost.evaluationSeconds)}`);
+    parts.push(`comparison ${seconds(cost.comparisonSeconds)}`);
+    return `**Cost:** ${parts.join(' · ')}`;
+}
 
 ;// CONCATENATED MODULE: ./shared/comparison/comment.ts
 /**
@@ -3019,6 +4286,10 @@ const sectionMeta = schemas/* object */.Ikc({
     verdict: schemas/* enum */.k5n(['pass', 'warn', 'inconclusive', 'fail']),
     candidate: schemas/* string */.YjP().max(200).optional(),
     baseline: schemas/* string */.YjP().max(400).optional(),
+    /** A digest of the metric and slice values, for `comment: on-change` (post.ts). */
+    values: schemas/* string */.YjP()
+        .regex(/^[0-9a-f]{16}$/)
+        .optional(),
 });
 function sectionText(section) {
     if (!identifiers/* MODEL_NAME_PATTERN */.lM.test(section.model))
@@ -3085,7 +4356,12 @@ function sectionBudget(existingBody, model, limit) {
     const others = parseSections(existingBody ?? '').filter((s) => s.model !== model);
     const placeholder = {
         model,
-        meta: { verdict: 'fail', candidate: 'x'.repeat(200), baseline: 'x'.repeat(400) },
+        meta: {
+            verdict: 'fail',
+            candidate: 'x'.repeat(200),
+            baseline: 'x'.repeat(400),
+            values: '0'.repeat(16),
+        },
         body: '',
     };
     return limit - composeComment([...others, placeholder]).length - 64;
@@ -3097,8 +4373,13 @@ function holdsSection(body, section) {
         found.body === section.body.trimEnd() &&
         JSON.stringify(found.meta) === JSON.stringify(section.meta));
 }
+/** True when `body` holds a section of another model: another job writes into this comment too. */
+function holdsOtherSections(body, model) {
+    return parseSections(body).some((s) => s.model !== model);
+}
 
 ;// CONCATENATED MODULE: ./shared/comparison/post.ts
+
 
 
 
@@ -3118,13 +4399,66 @@ function renderSection(document, links, budget = Number.POSITIVE_INFINITY) {
                 ? { candidate: document.candidate.version.slice(0, 200) }
                 : {}),
             baseline: baseline.slice(0, 400),
+            values: valuesDigest(document),
         },
         body: renderComparison(document, links, budget),
     };
 }
+/**
+ * When compare-metrics writes its section (input `comment`): `always`; `on-change`, when the
+ * verdict or a metric or slice value differs from the section already in the comment (or
+ * there is none); `on-regression`, when the verdict is warn or fail or a change is a notable
+ * regression, and otherwise only to update a section already there, so that a comment never
+ * goes on showing a failure that is gone; `never`. The job summary always has the report.
+ */
+const COMMENT_MODES = ['always', 'on-change', 'on-regression', 'never'];
+/** The verdict warns or fails, or a change (gated or not) is a notable regression. */
+function isAlarming(document) {
+    return (document.verdict === 'fail' ||
+        document.verdict === 'warn' ||
+        (document.notable ?? []).some((change) => change.kind === 'regression'));
+}
+/** Why the section is not written under `mode`, or undefined when it is. */
+function holdBack(mode, written, existing, alarming) {
+    if (mode === 'always')
+        return undefined;
+    if (mode === 'never')
+        return 'comment is "never"';
+    const changed = !existing ||
+        existing.meta.verdict !== written.meta.verdict ||
+        existing.meta.values !== written.meta.values;
+    if (mode === 'on-change' || existing)
+        return changed
+            ? undefined
+            : `comment is "${mode}", and the verdict and every metric value are those the comment already shows`;
+    return alarming
+        ? undefined
+        : `comment is "on-regression", the verdict is ${written.meta.verdict} and no metric regressed notably`;
+}
+/**
+ * 16 hex digits of a sha256 over the metric and slice values and statuses: what `on-change`
+ * compares (the footer's commit and run link change on every run and do not count).
+ */
+function valuesDigest(document) {
+    const values = {
+        metrics: document.metrics.map((m) => [m.name, m.baseline, m.candidate, m.status]),
+        slices: document.slices.map((s) => [
+            s.metric,
+            s.status,
+            s.rows.map((row) => [row.slice, row.baseline?.value, row.candidate?.value]),
+        ]),
+    };
+    return sha256Text(canonicalJson(values)).slice(0, 16);
+}
+/** Thrown out of compose() to create nothing: the sticky comment has no "skip" of its own. */
+class HeldBack extends Error {
+}
 async function postSection(args) {
     let written;
-    return postPullRequestComment({
+    let heldBack;
+    const mode = args.mode ?? 'always';
+    const alarming = isAlarming(args.document);
+    const posting = postPullRequestComment({
         repository: args.repository,
         pullRequestNumber: args.pullRequestNumber,
         eventName: args.eventName,
@@ -3136,11 +4470,30 @@ async function postSection(args) {
         content: {
             compose(existing) {
                 written = renderSection(args.document, args.links, sectionBudget(existing, args.document.model, sticky_comment/* COMMENT_BODY_LIMIT */.t));
-                return mergeSection(existing, written);
+                const current = parseSections(existing ?? '').find((s) => s.model === written.model);
+                heldBack = holdBack(mode, written, current, alarming);
+                if (heldBack === undefined)
+                    return mergeSection(existing, written);
+                // An existing comment is returned as it is (nothing is written); none is created.
+                if (existing === undefined)
+                    throw new HeldBack(heldBack);
+                return existing;
             },
             holds: (body) => written !== undefined && holdsSection(body, written),
+            shared: (body) => holdsOtherSections(body, args.document.model),
         },
     });
+    try {
+        const result = await posting;
+        if (heldBack === undefined)
+            return result;
+    }
+    catch (error) {
+        if (!(error instanceof HeldBack))
+            throw error;
+    }
+    args.log.info(`No comment was written on the pull request: ${heldBack}. The job summary has the full report.`);
+    return { posted: false, why: 'held-back', reason: heldBack };
 }
 
 ;// CONCATENATED MODULE: ./shared/comparison/compare.ts
@@ -3168,11 +4521,14 @@ async function postSection(args) {
 
 
 
+
 /** Compares; the summary goes to the job summary as soon as it is written. */
 async function compareCandidate(request, step, log) {
     const { model } = request;
+    const started = performance.now();
     const context = step.context();
     const candidate = await loadMetrics(request.metrics, 'metrics file');
+    const manifest = await candidateManifest(request);
     const registry = request.baseline
         ? undefined
         : await openRegistry(request.token, context, log, step.github);
@@ -3209,7 +4565,16 @@ async function compareCandidate(request, step, log) {
         baselineSlices: baseline?.slices,
         candidateSkipped: candidate.skipped,
     });
-    const document = comparisonDocument(request, candidate, resolved, result, policySource, await candidateLineage(request, candidate, context));
+    const production = await productionManifest(request, resolved, registry, log);
+    const document = {
+        ...comparisonDocument(request, candidate, resolved, result, policySource, candidateLineage(candidate, manifest, context)),
+        ...(manifest && production
+            ? {
+                changes: describeChanges(manifest, production.manifest, production.source),
+            }
+            : {}),
+        cost: costOf(manifest, candidate.evaluationSeconds, started),
+    };
     const dir = await (0,action_context/* createStepDir */.S)(context.tempDir, 'compare-metrics', model);
     const reportPath = (0,external_node_path_.join)(dir, 'comparison.json');
     const commentPath = (0,external_node_path_.join)(dir, 'comment.md');
@@ -3245,10 +4610,11 @@ async function compareCandidate(request, step, log) {
     log.info(`Verdict for ${model}: ${result.verdict}. Report: ${reportPath}; comment body: ${commentPath}`);
     let commentUrl = '';
     let commentArtifact = '';
-    if (request.comment) {
+    if (request.comment !== 'never') {
         const posted = await postSection({
             document,
-            links: withArtifact,
+            mode: request.comment,
+            links: { ...withArtifact, ...(request.mention ? { mentions: request.mention } : {}) },
             token: request.token,
             repository: context.repository,
             pullRequestNumber: context.pullRequest?.number,
@@ -3280,6 +4646,23 @@ function comparisonDocument(request, candidate, resolved, result, policy, candid
         ...(policy ? { policy } : {}),
         metrics: result.metrics,
         slices: result.slices,
+        notable: result.notable,
+        ...(candidate.confusion
+            ? {
+                confusion: {
+                    candidate: candidate.confusion,
+                    ...(baseline?.confusion ? { baseline: baseline.confusion } : {}),
+                },
+            }
+            : {}),
+        ...(candidate.residuals
+            ? {
+                residuals: {
+                    candidate: candidate.residuals,
+                    ...(baseline?.residuals ? { baseline: baseline.residuals } : {}),
+                },
+            }
+            : {}),
         lineage: {
             candidate: candidateSide,
             ...(resolved.source.kind === 'registry'
@@ -3325,6 +4708,15 @@ function annotateVerdict(model, result, policySource, log) {
                 title: entry.status === 'inconclusive' ? 'compare-metrics: inconclusive' : 'compare-metrics',
             });
     }
+    for (const change of result.notable) {
+        if (change.gated || (change.status !== 'fail' && change.status !== 'warn'))
+            continue;
+        const message = `${model}: ${describeNotable(change)} (notable-regressions: ${change.status})`;
+        if (change.status === 'fail')
+            log.error(message, { title: 'compare-metrics' });
+        else
+            log.warning(message, { title: 'compare-metrics' });
+    }
     const policyNote = policyAnnotation(policySource);
     if (policyNote)
         log[policyNote.level](policyNote.text, { title: 'compare-metrics: gate policy' });
@@ -3338,13 +4730,54 @@ function compare_side(loaded) {
 }
 const SHA = /^[0-9a-f]{1,64}$/;
 const ifSha = (value) => (value && SHA.test(value) ? value : undefined);
-async function candidateLineage(request, candidate, context) {
+async function candidateManifest(request) {
     const manifest = request.manifest
         ? await readStructuredFile(request.manifest, manifestSchema, 'manifest')
         : undefined;
     if (manifest && manifest.model.name !== request.model) {
         throw new errors/* UserError */.yo(`The manifest "${request.manifest}" is for model "${manifest.model.name}", not "${request.model}". Pass the manifest output of the train-model step of this model.`);
     }
+    return manifest;
+}
+/** Production's manifest: the `baseline-manifest` file, or the one published with the model in production. */
+async function productionManifest(request, resolved, registry, log) {
+    if (!request.manifest)
+        return undefined;
+    if (request.baselineManifest) {
+        const manifest = await readStructuredFile(request.baselineManifest, manifestSchema, 'baseline manifest');
+        if (manifest.model.name !== request.model)
+            throw new errors/* UserError */.yo(`The baseline manifest "${request.baselineManifest}" is for model "${manifest.model.name}", not "${request.model}". Pass the manifest of the model the candidate is compared with.`);
+        return { manifest, source: 'file' };
+    }
+    if (resolved.source.kind !== 'registry' || !registry)
+        return undefined;
+    const manifest = await publishedManifest(registry, resolved.source.deployment, log);
+    return manifest ? { manifest, source: 'release' } : undefined;
+}
+/** Training time from the candidate's manifest, evaluation time from its report, and the comparison's own time up to now. */
+function costOf(manifest, evaluationSeconds, started) {
+    const training = manifest?.training;
+    return {
+        ...(training
+            ? {
+                training: {
+                    seconds: training.durationSeconds,
+                    ...(training.restoredFrom
+                        ? {
+                            restoredFrom: prune({
+                                runUrl: training.restoredFrom.runUrl,
+                                restoreSeconds: training.restoredFrom.restoreSeconds,
+                            }),
+                        }
+                        : {}),
+                },
+            }
+            : {}),
+        ...(evaluationSeconds !== undefined ? { evaluationSeconds } : {}),
+        comparisonSeconds: (performance.now() - started) / 1000,
+    };
+}
+function candidateLineage(candidate, manifest, context) {
     return prune({
         version: candidate.version ?? manifest?.model.version,
         fingerprint: ifSha(candidate.fingerprint ?? manifest?.fingerprint),
@@ -3389,9 +4822,14 @@ async function handOverComment(document, step, dir, log) {
     return name;
 }
 
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
+var core = __nccwpck_require__(88532);
 // EXTERNAL MODULE: ./shared/action/inputs.ts
 var inputs = __nccwpck_require__(21736);
 ;// CONCATENATED MODULE: ./actions/compare-metrics/src/inputs.ts
+
+
+
 
 
 
@@ -3404,9 +4842,11 @@ const inputs_inputs = schemas/* object */.Ikc({
     gates: (0,inputs/* text */.Qq)().optional(),
     'gates-from': (0,inputs/* choice */.Yq)(GATES_FROM),
     manifest: (0,inputs/* text */.Qq)().optional(),
+    'baseline-manifest': (0,inputs/* text */.Qq)().optional(),
     history: (0,inputs/* wholeNumber */.rD)(0, 50),
     'fail-on-regression': (0,inputs/* flag */.Jt)(),
-    comment: (0,inputs/* flag */.Jt)(),
+    comment: commentMode(),
+    mention: mentions(),
     'comment-from-run': schemas/* string */.YjP()
         .regex(/^[1-9]\d{0,19}$/, {
         error: 'must be a workflow run id (digits), e.g. ${{ github.event.workflow_run.id }}',
@@ -3414,6 +4854,41 @@ const inputs_inputs = schemas/* object */.Ikc({
         .optional(),
     'github-token': (0,inputs/* text */.Qq)(),
 });
+/** `always | on-change | on-regression | never`; `true` and `false` (the input's old values) read as always and never. */
+function commentMode() {
+    return schemas/* string */.YjP().transform((value, ctx) => {
+        const mode = /^(?:true|True|TRUE)$/.test(value)
+            ? 'always'
+            : /^(?:false|False|FALSE)$/.test(value)
+                ? 'never'
+                : value;
+        if (COMMENT_MODES.includes(mode))
+            return mode;
+        ctx.addIssue({
+            code: 'custom',
+            input: value,
+            message: `must be one of ${COMMENT_MODES.join(', ')}; got ${(0,identifiers/* quoteValue */.cl)(value)}`,
+        });
+        return core/* NEVER */.tm;
+    });
+}
+/** Users (`@login`) and teams (`@org/team`), one per line or separated by spaces or commas. */
+function mentions() {
+    return schemas/* string */.YjP()
+        .transform((value) => value.split(/[\s,]+/).filter(Boolean))
+        .superRefine((handles, ctx) => {
+        for (const handle of handles)
+            if (!MENTION_PATTERN.test(handle))
+                ctx.addIssue({
+                    code: 'custom',
+                    input: handle,
+                    message: `must list GitHub users as @login and teams as @org/team-slug; got ${(0,identifiers/* quoteValue */.cl)(handle)}`,
+                });
+        if (handles.length > 20)
+            ctx.addIssue({ code: 'custom', input: handles, message: 'may name at most 20 handles' });
+    })
+        .optional();
+}
 /**
  * compare-metrics either compares a candidate ("metrics") or posts the comment another run
  * prepared ("comment-from-run"). Returns the metrics file, or undefined in the posting mode.
@@ -3498,25 +4973,31 @@ async function postFromRun(input, step, runner, set) {
     };
     const commentPath = (0,external_node_path_.join)(dir, 'comment.md');
     await (0,promises_.writeFile)(commentPath, renderSection(document, links).body);
-    const posted = await postSection({
-        document,
-        links,
-        token: input['github-token'],
-        repository: context.repository,
-        pullRequestNumber: request.pullRequest,
-        eventName: 'pull_request',
-        bodyFile: commentPath,
-        log: runner,
-        github: step.github,
-    });
-    if (!posted.posted)
+    // The modes and mentions are this workflow's own inputs: nothing in the artifact chooses them.
+    const posted = input.comment === 'never'
+        ? { posted: false, why: 'held-back', reason: 'comment is "never"' }
+        : await postSection({
+            document,
+            mode: input.comment,
+            links: { ...links, ...(input.mention ? { mentions: input.mention } : {}) },
+            token: input['github-token'],
+            repository: context.repository,
+            pullRequestNumber: request.pullRequest,
+            eventName: 'pull_request',
+            bodyFile: commentPath,
+            log: runner,
+            github: step.github,
+        });
+    if (!posted.posted && posted.why === 'held-back')
+        runner.info(`Nothing posted on pull request #${request.pullRequest}: ${posted.reason}.`);
+    else if (!posted.posted)
         throw new errors/* UserError */.yo(`The comment could not be posted on pull request #${request.pullRequest}: the token is read-only. Give the workflow "permissions: pull-requests: write".`);
     set('passed', document.verdict !== 'fail');
     set('verdict', document.verdict);
     set('report', documentPath);
     set('comment-file', commentPath);
     set('baseline-version', document.baseline?.version ?? '');
-    set('comment-url', posted.url);
+    set('comment-url', posted.posted ? posted.url : '');
     set('comment-artifact', '');
     set('report-artifact', '');
 }
@@ -3531,7 +5012,7 @@ const compareMetrics = {
     name: 'compare-metrics',
     inputs: inputs_inputs,
     async run(input, runner, step) {
-        await confineFileInputs(input, ['metrics', 'baseline', 'gates', 'manifest'], await stepConfinement(step.workspace, step.tempDir));
+        await confineFileInputs(input, ['metrics', 'baseline', 'gates', 'manifest', 'baseline-manifest'], await stepConfinement(step.workspace, step.tempDir));
         const set = (name, value) => runner.setOutput(name, value);
         const metrics = requireOneMode(input);
         if (metrics === undefined)
@@ -3545,9 +5026,11 @@ const compareMetrics = {
             gates: input.gates,
             gatesFrom: input['gates-from'],
             manifest: input.manifest,
+            baselineManifest: input['baseline-manifest'],
             history: input.history,
             token: input['github-token'],
             comment: input.comment,
+            mention: input.mention,
         };
         const outcome = await compareCandidate(request, step, runner);
         const { verdict } = outcome.document;
@@ -3753,8 +5236,12 @@ function errnoCode(error) {
 
 
 
+const WORKFLOW_NAMING = {
+    name: (input) => `input "${input}"`,
+    whereToSet: 'set it under "with:" in the workflow step',
+};
 /** Reads every declared input and validates them together, so that all problems are reported at once. */
-function readInputs(schema, getInput) {
+function readInputs(schema, getInput, naming = WORKFLOW_NAMING) {
     const raw = {};
     for (const name of Object.keys(schema.shape)) {
         const value = getInput(name);
@@ -3763,17 +5250,19 @@ function readInputs(schema, getInput) {
     }
     const result = schema.safeParse(raw, { reportInput: true });
     if (!result.success)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(describeInputIssues(result.error.issues, raw));
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(describeInputIssues(result.error.issues, raw, naming));
     return result.data;
 }
-function describeInputIssues(issues, supplied) {
+function describeInputIssues(issues, supplied, naming) {
     const problems = issues.map((issue) => {
         const name = String(issue.path[0] ?? '?');
         if (!(name in supplied))
-            return `input "${name}" is required but was not supplied (set it under "with:" in the workflow step)`;
-        return `input "${name}" ${issue.message}`;
+            return `${naming.name(name)} is required but was not supplied (${naming.whereToSet})`;
+        return `${naming.name(name)} ${issue.message}`;
     });
-    return `Invalid action inputs: ${problems.join('; ')}.`;
+    return naming === WORKFLOW_NAMING
+        ? `Invalid action inputs: ${problems.join('; ')}.`
+        : `${problems.join('; ')}.`;
 }
 /** Values are shown JSON-quoted, shortened and with control characters escaped: inputs may be hostile. */
 const quote = (value) => (0,_identifiers_js__WEBPACK_IMPORTED_MODULE_0__/* .quoteValue */ .cl)(String(value));
@@ -3842,7 +5331,7 @@ const decimalBetween = (low, high) => z.string().transform((value, ctx) => {
 
 /***/ }),
 
-/***/ 32711:
+/***/ 41825:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3853,6 +5342,57 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./shared/action/errors.ts
 var errors = __nccwpck_require__(91674);
+;// CONCATENATED MODULE: ./shared/action/network-error.ts
+/**
+ * A request that never got an answer: the host refused the connection, has no address, or did
+ * not answer in time. Not a bug and not GitHub's verdict, so it gets one line naming the host
+ * and what to check, in a workflow step and on the command line alike.
+ */
+const REASONS = {
+    ECONNREFUSED: 'the connection was refused',
+    ECONNRESET: 'the connection was reset',
+    ENOTFOUND: 'the host name has no address',
+    EAI_AGAIN: 'the host name could not be looked up',
+    ETIMEDOUT: 'it did not answer in time',
+    EHOSTUNREACH: 'the host is unreachable',
+    ENETUNREACH: 'the network is unreachable',
+    UND_ERR_CONNECT_TIMEOUT: 'it did not answer in time',
+    UND_ERR_HEADERS_TIMEOUT: 'it did not answer in time',
+    UND_ERR_SOCKET: 'the connection broke',
+};
+/** The host and reason of a network failure anywhere in the error's `cause` chain, if it is one. */
+function networkFailure(error) {
+    let host;
+    for (let at = error, depth = 0; at instanceof Object && depth < 8; depth++) {
+        const fields = at;
+        if (!host && typeof fields.request?.url === 'string')
+            host = hostOf(fields.request.url);
+        const code = typeof fields.code === 'string' ? fields.code : undefined;
+        if (code && REASONS[code]) {
+            const named = typeof fields.hostname === 'string'
+                ? fields.hostname
+                : typeof fields.address === 'string'
+                    ? `${fields.address}${typeof fields.port === 'number' ? `:${fields.port}` : ''}`
+                    : undefined;
+            return { host: host ?? named ?? 'the server', reason: REASONS[code] };
+        }
+        at = fields.cause;
+    }
+    return undefined;
+}
+function hostOf(url) {
+    try {
+        return new URL(url).host;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The one line for a network failure: what failed, and what to check. */
+function describeNetworkFailure({ host, reason }) {
+    return `Could not reach ${host}: ${reason}. Check the network connection (and a proxy, if one is needed), and GITHUB_API_URL if it is set (it names the GitHub API to use).`;
+}
+
 // EXTERNAL MODULE: ./shared/action/context.ts
 var context = __nccwpck_require__(36030);
 // EXTERNAL MODULE: ./shared/action/inputs.ts
@@ -3961,6 +5501,7 @@ function fileSize(path) {
 
 
 
+
 async function runAction(action, runner = createRunner(), step = (0,context/* stepEnvironment */.a)(process.env)) {
     let status = 0;
     try {
@@ -3976,6 +5517,11 @@ async function runAction(action, runner = createRunner(), step = (0,context/* st
 function reportFailure(actionName, error, runner) {
     if ((0,errors/* isUserError */.iU)(error)) {
         runner.error(error.message, { title: actionName });
+        return;
+    }
+    const network = networkFailure(error);
+    if (network) {
+        runner.error(describeNetworkFailure(network), { title: actionName });
         return;
     }
     const http = httpFailure(error);
@@ -4022,7 +5568,7 @@ const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 451];
 const RATE_LIMIT_RETRIES = 2;
 async function createGitHubClient(token, log, env = process.env) {
     const [{ Octokit }, { restEndpointMethods }, { paginateRest }, { retry }, { throttling }] = await Promise.all([
-        __nccwpck_require__.e(/* import() */ 730).then(__nccwpck_require__.bind(__nccwpck_require__, 14730)),
+        __nccwpck_require__.e(/* import() */ 12).then(__nccwpck_require__.bind(__nccwpck_require__, 2012)),
         __nccwpck_require__.e(/* import() */ 210).then(__nccwpck_require__.bind(__nccwpck_require__, 49210)),
         __nccwpck_require__.e(/* import() */ 779).then(__nccwpck_require__.bind(__nccwpck_require__, 93779)),
         Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(735)]).then(__nccwpck_require__.bind(__nccwpck_require__, 49735)),
@@ -4076,24 +5622,22 @@ function parseRepository(fullName) {
 
 /** GitHub rejects longer comment bodies (422); JavaScript string length is what it counts. */
 const COMMENT_BODY_LIMIT = 65_536;
-/** The login of comments written with the workflow's GITHUB_TOKEN (REST spelling). */
-const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
 /** How often a section is written again after a concurrent writer overwrote it. */
 const MAX_WRITES = 3;
 async function upsertStickyComment(github, target, content, log) {
     const { compose, holds } = typeof content === 'string' ? { compose: () => content, holds: undefined } : content;
     try {
-        const author = await authenticatedLogin(github);
+        const author = lazyLogin(github);
         const found = await findStickyComment(github, target, author);
         if (!found)
-            return await createOnce(github, target, fitToCommentLimit(compose(undefined)), author, log, content);
+            return await createOnce(github, target, fitToCommentLimit(compose(undefined)), log, content);
         let existing = found;
         for (let attempt = 1;; attempt++) {
             const text = fitToCommentLimit(compose(existing.body));
             if (existing.body === text)
                 return { status: 'unchanged', url: existing.htmlUrl };
             const updated = await github.updateComment(existing.id, text);
-            if (!holds)
+            if (!holds || !content.shared?.(existing.body))
                 return { status: 'updated', url: updated.htmlUrl };
             // GitHub has no conditional update for comments: read it back to see whether a job
             // writing another model's section at the same moment replaced this one.
@@ -4124,7 +5668,7 @@ async function upsertStickyComment(github, target, content, log) {
  * several jobs write sections of one comment, two of them may both find none and both create
  * one: the later one then merges its section into the older comment and deletes its own.
  */
-async function createOnce(github, target, body, author, log, content) {
+async function createOnce(github, target, body, log, content) {
     const create = (retries) => github.createComment(target.issueNumber, body, { retries });
     let created;
     try {
@@ -4134,14 +5678,15 @@ async function createOnce(github, target, body, author, log, content) {
         if (((0,_client_js__WEBPACK_IMPORTED_MODULE_0__/* .statusOf */ .c2)(error) ?? 0) < 500)
             throw error;
         log.warning(`GitHub answered ${(0,_client_js__WEBPACK_IMPORTED_MODULE_0__/* .statusOf */ .c2)(error)} while creating the comment; checking whether it was created before trying again.`);
-        const existing = await findStickyComment(github, target, author);
+        const existing = await findStickyComment(github, target, lazyLogin(github));
         if (existing)
             return { status: existing.body === body ? 'created' : 'updated', url: existing.htmlUrl };
         created = await create(3);
     }
     if (typeof content === 'string' || !content.holds)
         return { status: 'created', url: created.htmlUrl };
-    const oldest = await findStickyComment(github, target, author);
+    // The comment just created says who the token writes as: no need to ask.
+    const oldest = await findStickyComment(github, target, async () => created.author ?? '');
     if (!oldest || oldest.id === created.id)
         return { status: 'created', url: created.htmlUrl };
     log.info(`Another job created comment ${oldest.htmlUrl} at the same time; moving this model's section into it.`);
@@ -4149,21 +5694,27 @@ async function createOnce(github, target, body, author, log, content) {
     await github.deleteComment(created.id);
     return result;
 }
-/** Who the token writes as: /user answers for personal tokens; the GITHUB_TOKEN may not read it. */
-async function authenticatedLogin(github) {
-    try {
-        return await github.getAuthenticatedUser();
-    }
-    catch (error) {
-        if ((0,_client_js__WEBPACK_IMPORTED_MODULE_0__/* .statusOf */ .c2)(error) === 403 || (0,_client_js__WEBPACK_IMPORTED_MODULE_0__/* .statusOf */ .c2)(error) === 401)
-            return ACTIONS_BOT_LOGIN;
-        throw error;
-    }
+/**
+ * Who the token writes as, asked once and only when a comment carrying the marker is found (a
+ * pull request without one needs no answer): one GraphQL request, which works for personal,
+ * workflow and GitHub App installation tokens alike. Never guessed: a token whose account
+ * cannot be told makes the step fail rather than write into someone else's comment.
+ */
+function lazyLogin(github) {
+    let login;
+    return () => (login ??= github.getAuthenticatedUser());
 }
-/** Searches every page of the pull request's comments; the oldest of ours carrying the marker wins. */
+/**
+ * Reads the pull request's comments page by page, oldest first, and stops at the first of ours
+ * carrying the marker (the oldest wins): the sticky comment is usually among the first, so a
+ * busy pull request costs one page, not all of them.
+ */
 async function findStickyComment(github, target, author) {
-    const comments = await github.listIssueComments(target.issueNumber);
-    return comments.find((comment) => comment.author === author && comment.body.includes(target.marker));
+    for await (const comment of github.listIssueComments(target.issueNumber)) {
+        if (comment.body.includes(target.marker) && comment.author === (await author()))
+            return comment;
+    }
+    return undefined;
 }
 /**
  * Keeps a body within GitHub's limit by cutting at a line break and saying so; the marker at
@@ -4187,10 +5738,11 @@ function fitToCommentLimit(body, pointer = 'The rest is in the job summary and t
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Cv: () => (/* binding */ identifier),
 /* harmony export */   Zl: () => (/* binding */ modelTask),
+/* harmony export */   aF: () => (/* binding */ releaseTag),
 /* harmony export */   cl: () => (/* binding */ quoteValue),
 /* harmony export */   lM: () => (/* binding */ MODEL_NAME_PATTERN)
 /* harmony export */ });
-/* unused harmony exports isIdentifier, identifierProblem, requireIdentifier, releaseTag, modelArtifactName, metricsArtifactName */
+/* unused harmony exports isIdentifier, identifierProblem, requireIdentifier, modelArtifactName, metricsArtifactName */
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(45586);
 /* harmony import */ var _action_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(91674);
 /* harmony import */ var _markdown_escape_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32215);

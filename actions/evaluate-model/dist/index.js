@@ -1898,8 +1898,8 @@ License: MIT
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32711);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8506);
+/* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(41825);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(46310);
 
 
 process.exitCode = await (0,_shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_run_js__WEBPACK_IMPORTED_MODULE_1__/* .evaluateModel */ .H);
@@ -1909,7 +1909,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8506:
+/***/ 46310:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2138,7 +2138,7 @@ function artifactServiceAvailable(env = process.env) {
  * hard links (a copy when linking fails), so large model files are not copied.
  */
 async function uploadArtifact(name, files, stagingDir, log) {
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(730), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(12), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
     const client = new DefaultArtifactClient();
     const existing = await client.getArtifact(name).catch(() => undefined);
     if (existing) {
@@ -2187,7 +2187,7 @@ function findByOf(run) {
  * is in, or undefined when there is no artifact of that name. Any other failure is a UserError.
  */
 async function downloadArtifactIfPresent(args) {
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(730), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(12), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
     const client = new DefaultArtifactClient();
     const findBy = args.fromRun && findByOf(args.fromRun);
     const found = await client
@@ -2225,7 +2225,7 @@ async function downloadArtifact(args) {
 }
 /** The names of the artifacts another run uploaded. */
 async function listRunArtifacts(run) {
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(730), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(12), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
     const findBy = findByOf(run);
     const { artifacts } = await new DefaultArtifactClient()
         .listArtifacts({ findBy })
@@ -2242,12 +2242,12 @@ async function listRunArtifacts(run) {
  * takes any depth, but the code that walks a parsed value (casts, keys, hashes, canonical JSON)
  * is recursive and would overflow the stack; a real file nests a few levels.
  */
-const MAX_NESTING_DEPTH = 64;
+const nesting_MAX_NESTING_DEPTH = 64;
 /**
  * The offset where JSON text first nests deeper than `limit` objects and arrays, or undefined.
  * Read from the text, so that the place can be named and nothing walks the value recursively.
  */
-function jsonDepthExceeded(text, limit) {
+function nesting_jsonDepthExceeded(text, limit) {
     let depth = 0;
     let inString = false;
     for (let i = 0; i < text.length; i++) {
@@ -2308,7 +2308,7 @@ function fileError(error, path, what, baseDir = process.cwd()) {
 /** Bounds on a structured (JSON or YAML) file; a real config, schema or metrics file is far inside them. */
 const STRUCTURED_LIMITS = {
     /** Nested objects and lists, JSON and YAML alike (JSON Lines cells too: see data/jsonl.ts). */
-    maxDepth: MAX_NESTING_DEPTH,
+    maxDepth: nesting_MAX_NESTING_DEPTH,
     /** YAML alias nodes (`*name`) in a document. */
     maxAliases: 1000,
     /** Values (scalars, lists and mappings) a YAML document holds with its aliases expanded. */
@@ -2327,7 +2327,7 @@ async function parseStructured(text, path, what) {
         catch (error) {
             throw new errors/* UserError */.yo(`The ${what} "${path}" is not valid JSON: ${await describeJsonError(error, text)}.`);
         }
-        const tooDeep = jsonDepthExceeded(text, STRUCTURED_LIMITS.maxDepth);
+        const tooDeep = nesting_jsonDepthExceeded(text, STRUCTURED_LIMITS.maxDepth);
         if (tooDeep !== undefined) {
             const { line, column } = lineAndColumn(text, tooDeep);
             throw new errors/* UserError */.yo(`The ${what} "${path}" nests objects and arrays more than ${STRUCTURED_LIMITS.maxDepth} levels deep (at line ${line}, column ${column}). A ${what} needs far fewer; flatten it.`);
@@ -2579,6 +2579,208 @@ async function nodeOffsets(text) {
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 14 modules
 var schemas = __nccwpck_require__(45586);
+;// CONCATENATED MODULE: ./shared/lineage/config-diff.ts
+/**
+ * A training config's values as the manifest records them, and what changed between two of
+ * them, as `dvc params diff` shows it: flattened dotted keys (`model.max_depth`), each value
+ * changed, added or removed.
+ *
+ * Secrets must not leak into a manifest, an artifact, a Release or a comment, so a value is
+ * replaced by HIDDEN when any segment of its key looks like a credential (SECRET_WORDS, matched
+ * on the words of a segment: `db_password`, `apiKey`, `auth.user`), when the value itself looks
+ * like one (a token prefix, a private key, a URL with a password), or when a pattern of the
+ * train-model input `hide-config-keys` matches its key. Masking happens when the manifest is
+ * written and again when two manifests are compared (an older or a pull request's manifest
+ * may hold raw values).
+ */
+/** What a hidden value reads as; real string values are recorded quoted, so it cannot clash. */
+const HIDDEN = '(hidden)';
+/** At most this many leaves are recorded; a larger config is recorded in part and says so. */
+const MAX_CONFIG_LEAVES = 2000;
+/** Keys and values longer than this are cut and marked with a hash of the whole (see clipText). */
+const MAX_CONFIG_TEXT = 200;
+/**
+ * Words that make a key segment a credential's. A segment is split into words at anything but
+ * letters and digits and at camelCase humps, so `max_depth` is not hidden and `dbPassword` is.
+ * `key` alone hides too much (`sort_key`) on purpose: a hidden value costs a line of the diff,
+ * a leaked one costs a rotation.
+ */
+const SECRET_WORDS = new Set([
+    'password',
+    'passwd',
+    'pwd',
+    'passphrase',
+    'secret',
+    'secrets',
+    'token',
+    'tokens',
+    'key',
+    'keys',
+    'apikey',
+    'credential',
+    'credentials',
+    'creds',
+    'auth',
+    'authorization',
+    'bearer',
+    'cookie',
+    'session',
+    'private',
+    'privatekey',
+    'signature',
+    'salt',
+    'dsn',
+    'sas',
+]);
+/**
+ * Values that are credentials whatever their key: GitHub, AWS, Slack, OpenAI-style and JWT
+ * tokens, PEM private keys, and URLs carrying a password (`postgres://user:pass@host`).
+ * Anchored or bounded, linear-time: values are hostile text.
+ */
+const SECRET_VALUES = (/* unused pure expression or super */ null && ([
+    /^"?(?:gh[pousr]_|github_pat_|glpat-|xox[abprs]-|sk-|AKIA|ASIA|eyJ[A-Za-z0-9_-]{8,}\.)/,
+    /-----BEGIN [A-Z ]{0,40}PRIVATE KEY/,
+    /[a-z][a-z0-9+.-]{0,30}:\/\/[^\s/:@]{0,200}:[^\s/@]{1,200}@/i,
+]));
+/** The words of a key segment: `dbPassword` → db, password; `API_KEY` → api, key, apikey. */
+function wordsOf(segment) {
+    const words = segment
+        .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter(Boolean);
+    // `api_key`, `private-key` read as one word as well.
+    const joined = words.slice(1).map((word, index) => words[index] + word);
+    return [...words, ...joined];
+}
+/** True when a segment of the key names a credential. */
+function looksSecretKey(path) {
+    return path.some((segment) => wordsOf(segment).some((word) => SECRET_WORDS.has(word)));
+}
+function looksSecretValue(value) {
+    return SECRET_VALUES.some((pattern) => pattern.test(value));
+}
+/**
+ * The dotted key of a path: segments joined with ".", a segment that holds ".", "[", "]", a
+ * quote, white space or nothing written as `["…"]`, so that two paths never print alike.
+ */
+function dottedKey(path) {
+    return path
+        .map((segment, index) => /^[^.[\]"'\s]+$/.test(segment)
+        ? `${index ? '.' : ''}${segment}`
+        : `[${JSON.stringify(segment)}]`)
+        .join('');
+}
+/**
+ * A compiled `hide-config-keys` list: each line a dotted key or a glob over dotted keys (`*`
+ * within one segment, `**` any number of segments). A pattern hides the key it matches and
+ * everything below it (`db` hides `db.host`). Matching is segment by segment, by dynamic
+ * programming (never a backtracking regular expression), since keys come from a pull request.
+ */
+function hidePatterns(lines) {
+    const patterns = lines
+        .map((line) => line.trim())
+        .filter((line) => line && !line.startsWith('#'))
+        .map((line) => line.split('.'));
+    return (path) => patterns.some((pattern) => {
+        for (let length = 1; length <= path.length; length++)
+            if (matchSegments(pattern, path.slice(0, length)))
+                return true;
+        return false;
+    });
+}
+/** Glob over segments: `**` matches any number of whole segments. */
+function matchSegments(pattern, path) {
+    // can[i][j]: pattern[i..] matches path[j..]
+    const can = Array.from({ length: pattern.length + 1 }, () => new Array(path.length + 1).fill(false));
+    can[pattern.length][path.length] = true;
+    for (let i = pattern.length - 1; i >= 0; i--)
+        for (let j = path.length; j >= 0; j--) {
+            if (pattern[i] === '**')
+                can[i][j] = can[i + 1][j] || (j < path.length && can[i][j + 1]);
+            else
+                can[i][j] = j < path.length && matchWildcard(pattern[i], path[j]) && can[i + 1][j + 1];
+        }
+    return can[0][0];
+}
+/** `*` (any run of characters) and `?` (one) within a segment; the two-pointer match, O(n·m). */
+function matchWildcard(pattern, text) {
+    let [p, t, star, mark] = [0, 0, -1, 0];
+    while (t < text.length) {
+        if (p < pattern.length && (pattern[p] === '?' || pattern[p] === text[t])) {
+            p++;
+            t++;
+        }
+        else if (p < pattern.length && pattern[p] === '*') {
+            star = p++;
+            mark = t;
+        }
+        else if (star >= 0) {
+            p = star + 1;
+            t = ++mark;
+        }
+        else
+            return false;
+    }
+    while (p < pattern.length && pattern[p] === '*')
+        p++;
+    return p === pattern.length;
+}
+/** Text cut to MAX_CONFIG_TEXT characters; a cut one ends with a hash of the whole, so a change past the cut still shows. */
+function clipText(text, hash) {
+    if (text.length <= MAX_CONFIG_TEXT)
+        return text;
+    // Cut in UTF-16 units (what the manifest's schema counts), never inside a surrogate pair.
+    const head = text.slice(0, MAX_CONFIG_TEXT - 30).replace(/[\uD800-\uDBFF]$/, '');
+    return `${head}… (sha256 ${hash(text).slice(0, 12)})`;
+}
+function recordConfigValues(leaves, hide, hash) {
+    const values = new Map();
+    const kept = leaves.slice(0, MAX_CONFIG_LEAVES);
+    for (const leaf of kept) {
+        const secret = looksSecretKey(leaf.path) || hide(leaf.path) || looksSecretValue(leaf.value);
+        values.set(clipText(dottedKey(leaf.path), hash), secret ? HIDDEN : clipText(leaf.value, hash));
+    }
+    const omitted = leaves.length - kept.length;
+    return { values: Object.fromEntries(values), ...(omitted > 0 ? { omitted } : {}) };
+}
+/** Masks again what a recorded map may still hold (an older manifest, or one a pull request wrote). */
+function maskRecorded(values) {
+    // A Map: keys come from a pull request, and `__proto__` is a key like any other here.
+    const masked = new Map();
+    for (const [key, value] of Object.entries(values))
+        masked.set(key, looksSecretKey(splitDotted(key)) || looksSecretValue(value) ? HIDDEN : value);
+    return masked;
+}
+/** The segments of a dotted key, for the key-word check (`["a.b"]` stays one segment). */
+function splitDotted(key) {
+    const segments = [];
+    const pattern = /\["((?:[^"\\]|\\.)*)"\]|([^.[]+)/g;
+    for (const match of key.matchAll(pattern))
+        segments.push(match[1] ?? match[2] ?? '');
+    return segments;
+}
+/** What changed from `before` (production's config) to `after` (the candidate's), keys sorted. */
+function diffConfigValues(before, after) {
+    const [old, now] = [maskRecorded(before), maskRecorded(after)];
+    const diff = { changed: [], added: [], removed: [], hidden: 0, unchanged: 0 };
+    const keys = [...new Set([...old.keys(), ...now.keys()])].sort();
+    for (const key of keys) {
+        const [from, to] = [old.get(key), now.get(key)];
+        if (from === undefined)
+            diff.added.push({ key, value: to });
+        else if (to === undefined)
+            diff.removed.push({ key, value: from });
+        else if (from === HIDDEN || to === HIDDEN)
+            diff.hidden++;
+        else if (from !== to)
+            diff.changed.push({ key, from, to });
+        else
+            diff.unchanged++;
+    }
+    return diff;
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:crypto"
@@ -2793,6 +2995,7 @@ function run(command, args, env, cwd) {
 
 
 
+
 const MANIFEST_FORMAT = 'mlops-actions/model-manifest@1';
 /** Linux's PATH_MAX: no file a training command writes has a longer path. */
 const MAX_PATH_LENGTH = 4096;
@@ -2875,7 +3078,22 @@ const manifestSchema = schemas/* object */.Ikc({
     format: schemas/* literal */.euz(MANIFEST_FORMAT),
     model: schemas/* object */.Ikc({ name: (0,identifiers/* identifier */.Cv)('model name'), version: (0,identifiers/* identifier */.Cv)('model version') }),
     fingerprint: sha256,
-    config: schemas/* object */.Ikc({ path: relativePath(), sha256: schemas/* string */.YjP(), canonicalSha256: schemas/* string */.YjP() }),
+    config: schemas/* object */.Ikc({
+        path: relativePath(),
+        sha256: schemas/* string */.YjP(),
+        canonicalSha256: schemas/* string */.YjP(),
+        /**
+         * The canonical config's values by dotted key, credentials hidden (config-diff.ts), for the
+         * comment's "Config changes"; absent in manifests written before it was recorded.
+         */
+        values: schemas/* record */.g1P(schemas/* string */.YjP().max(MAX_CONFIG_TEXT), schemas/* string */.YjP().max(MAX_CONFIG_TEXT))
+            .refine((values) => Object.keys(values).length <= MAX_CONFIG_LEAVES, {
+            message: `must hold at most ${MAX_CONFIG_LEAVES} keys`,
+        })
+            .optional(),
+        /** How many of the config's values were not recorded (past MAX_CONFIG_LEAVES). */
+        valuesOmitted: schemas/* number */.aig().int().nonnegative().optional(),
+    }),
     // Data may live beside the working directory (a monorepo's shared data/ folder): promotion
     // lists these files in the model card and never opens them.
     data: schemas/* array */.YOg(hashedFile(relativePath(true))),
@@ -2917,7 +3135,13 @@ const manifestSchema = schemas/* object */.Ikc({
         startedAt: schemas/* string */.YjP(),
         durationSeconds: schemas/* number */.aig().nonnegative(),
         /** Set when the outputs came from the run cache: the run that trained them. */
-        restoredFrom: schemas/* object */.Ikc({ runUrl: schemas/* string */.YjP().optional(), startedAt: schemas/* string */.YjP() }).optional(),
+        restoredFrom: schemas/* object */.Ikc({
+            runUrl: schemas/* string */.YjP().optional(),
+            startedAt: schemas/* string */.YjP(),
+            /** How long restoring the outputs took; `durationSeconds` is the training it saved. */
+            restoreSeconds: schemas/* number */.aig().nonnegative().optional(),
+        })
+            .optional(),
     }),
 });
 
@@ -3571,7 +3795,7 @@ async function readJsonLines(path, onLine) {
         }
         // Only a line with a nested value is scanned: most records are flat.
         if (trimmed.indexOf('[') !== -1 || trimmed.indexOf('{', 1) !== -1) {
-            const at = jsonDepthExceeded(trimmed, STRUCTURED_LIMITS.maxDepth);
+            const at = nesting_jsonDepthExceeded(trimmed, STRUCTURED_LIMITS.maxDepth);
             if (at !== undefined)
                 return onLine({
                     line,
@@ -4997,6 +5221,8 @@ function rankingMetrics(column, weighting) {
         : weights === null
             ? 1
             : weights[rows === null ? j : rows[j]];
+    if (drawn !== null && rows !== null && !sampleWeights && groupEnds.length === positive.length)
+        return distinctDrawnWalk(positive, rows, drawn);
     if (groupEnds.length === positive.length) {
         // Every score distinct (continuous scores): a run per row, without the runs' bookkeeping.
         for (let j = 0; j < positive.length; j++) {
@@ -5022,6 +5248,41 @@ function rankingMetrics(column, weighting) {
     return walk.result();
 }
 /**
+ * The walk of a column whose scores are all distinct (continuous scores), under a resample's
+ * counts and no sample weights: twice as fast as `RankingWalk.group` per row (a bootstrap walks
+ * every score column of a million rows a thousand times). Only a positive row with a count
+ * branches: the area, Σ over negatives of w·(positive weight above), is summed as Σ over
+ * positives of w·(negative weight below), TP·FP − Σ w·(negative weight above). Every term is a
+ * whole number below 2^53, so the area is exactly the integer the ordered walk sums; the
+ * precision terms are the same operations in the same order. Values equal to the last bit.
+ */
+function distinctDrawnWalk(positive, rows, drawn) {
+    let truePositives = 0;
+    let falsePositives = 0;
+    let above = 0;
+    let precisionSum = 0;
+    for (let j = 0; j < positive.length; j++) {
+        const w = drawn[rows[j]];
+        const p = positive[j];
+        falsePositives += w - w * p;
+        if (p === 1 && w > 0) {
+            truePositives += w;
+            above += w * falsePositives;
+            precisionSum += w * (truePositives / (truePositives + falsePositives));
+        }
+    }
+    const area = truePositives * falsePositives - above;
+    return walkResult(truePositives, falsePositives, area, precisionSum);
+}
+/** ROC AUC and average precision from a finished walk's sums. */
+function walkResult(truePositives, falsePositives, area, precisionSum) {
+    return {
+        rocAuc: truePositives > 0 && falsePositives > 0 ? area / (truePositives * falsePositives) : undefined,
+        averagePrecision: truePositives > 0 ? precisionSum / truePositives : falsePositives > 0 ? 0 : undefined,
+        positives: truePositives,
+    };
+}
+/**
  * The running sums of one walk down a ranking, a run of tied scores at a time: apart from
  * `rankingMetrics`, so that a pass over the rows that tallies other metrics too can walk the
  * ranking it is held in on the way.
@@ -5042,14 +5303,7 @@ class RankingWalk {
             this.precisionSum += tp * (this.truePositives / (this.truePositives + this.falsePositives));
     }
     result() {
-        const { truePositives, falsePositives } = this;
-        return {
-            rocAuc: truePositives > 0 && falsePositives > 0
-                ? this.area / (truePositives * falsePositives)
-                : undefined,
-            averagePrecision: truePositives > 0 ? this.precisionSum / truePositives : falsePositives > 0 ? 0 : undefined,
-            positives: truePositives,
-        };
+        return walkResult(this.truePositives, this.falsePositives, this.area, this.precisionSum);
     }
 }
 
@@ -5201,15 +5455,73 @@ function weightedMedian(n, value, weight, countsOnly) {
     }
     return value(n - 1);
 }
+/** The quantiles of the residual summary, in percent. */
+const RESIDUAL_PERCENTILES = [5, 25, 50, 75, 95];
+/**
+ * The residual summary: without weights numpy's `percentile` (linear interpolation between the
+ * two nearest ranks); with weights scikit-learn's `_weighted_percentile`, the first residual
+ * whose cumulative weight reaches the quantile, the definition its median_absolute_error uses.
+ * Undefined without rows (or without weight).
+ */
+function residualQuantiles(labels, predictions, weights) {
+    const n = labels.length;
+    if (n === 0)
+        return undefined;
+    const residuals = new Float64Array(n);
+    for (let i = 0; i < n; i++)
+        residuals[i] = predictions[i] - labels[i];
+    const quantile = weights ? weightedQuantile(residuals, weights) : linearQuantile(residuals);
+    if (!quantile)
+        return undefined;
+    const [p5, p25, p50, p75, p95] = RESIDUAL_PERCENTILES.map(quantile);
+    return { p5, p25, p50, p75, p95 };
+}
+function linearQuantile(values) {
+    const sorted = values.slice().sort();
+    return (percent) => {
+        const position = (percent / 100) * (sorted.length - 1);
+        const below = Math.floor(position);
+        const t = position - below;
+        const a = sorted[below];
+        const b = sorted[Math.min(below + 1, sorted.length - 1)];
+        // numpy's lerp: from the nearer end, so that t = 1 gives b exactly.
+        return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;
+    };
+}
+function weightedQuantile(values, weights) {
+    const order = Array.from(values.keys()).sort((i, j) => values[i] - values[j]);
+    const cumulative = new Float64Array(order.length);
+    let total = 0;
+    order.forEach((row, k) => (cumulative[k] = total += weights[row]));
+    if (!(total > 0))
+        return undefined;
+    return (percent) => {
+        let target = (percent / 100) * total;
+        // scikit-learn: at 0, rows of no weight at the start do not count.
+        if (target === 0)
+            target = Number.MIN_VALUE;
+        let lo = 0;
+        let hi = order.length;
+        while (lo < hi) {
+            const mid = (lo + hi) >> 1;
+            if (cumulative[mid] < target)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return values[order[Math.min(lo, order.length - 1)]];
+    };
+}
 
 ;// CONCATENATED MODULE: ./shared/metrics/sort.ts
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const [lo, hi] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
 /**
  * Orders `values[offset + i·stride]` for i = 0, 1, ... from highest to lowest. No NaN.
- * `withGroups`: set `groups` where the scores allow it.
+ * `withGroups`: set `groups` where the scores allow it. `scratch`: where the radix sort keeps
+ * its keys (else it allocates them for this sort).
  */
-function descendingOrder(values, stride = 1, offset = 0, withGroups = false) {
+function descendingOrder(values, stride = 1, offset = 0, withGroups = false, scratch = {}) {
     const n = Math.floor((values.length - offset + stride - 1) / stride);
     if (n < SMALL)
         return comparedOrder(values, stride, offset, n);
@@ -5219,8 +5531,11 @@ function descendingOrder(values, stride = 1, offset = 0, withGroups = false) {
     const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
     // Keys as unsigned 64-bit halves that sort like the numbers (flip every bit of negatives, the
     // sign bit of the rest), then complemented, so ascending key order is descending value order.
-    let high = new Uint32Array(n);
-    let low = new Uint32Array(n);
+    if (scratch.words === undefined || scratch.words.length < 4 * n)
+        scratch.words = new Uint32Array(4 * n);
+    const work = scratch.words;
+    let high = work.subarray(0, n);
+    let low = work.subarray(n, 2 * n);
     // Every digit's counts in one pass: six 11-bit digits, three of each half.
     const counts = new Uint32Array(6 * RADIX);
     for (let i = 0; i < n; i++) {
@@ -5254,8 +5569,8 @@ function descendingOrder(values, stride = 1, offset = 0, withGroups = false) {
     // a pass writes to few enough places at once to stay in cache (four passes of 16 bits, reading
     // the keys through the order, took three times as long).
     let nextOrder = new Uint32Array(n);
-    let nextHigh = new Uint32Array(n);
-    let nextLow = new Uint32Array(n);
+    let nextHigh = work.subarray(2 * n, 3 * n);
+    let nextLow = work.subarray(3 * n, 4 * n);
     for (let pass = 0; pass < 6; pass++) {
         const digits = counts.subarray(pass * RADIX, (pass + 1) * RADIX);
         if (digits.includes(n))
@@ -5298,7 +5613,8 @@ function descendingOrder(values, stride = 1, offset = 0, withGroups = false) {
     }
     if (n > 0)
         ends[groups++] = n;
-    return { order, groupEnds: ends.slice(0, groups) };
+    // Every score distinct (continuous scores): the array itself, not a copy of it beside it.
+    return { order, groupEnds: groups === n ? ends : ends.slice(0, groups) };
 }
 /** Buckets of a radix sort pass: 11-bit digits. */
 const RADIX = 2048;
@@ -5540,7 +5856,7 @@ function put(out, slot, value) {
 }
 /** Class codes (0 … k − 1) in held order, as bytes when k ≤ 256. */
 function classCodes(codes, held, k) {
-    if (k > 256)
+    if (k > 256 || codes instanceof Uint8Array)
         return gather(codes, held);
     const out = new Uint8Array(codes.length);
     for (let j = 0; j < codes.length; j++)
@@ -5573,8 +5889,10 @@ function prepareRegression(set) {
         const metrics = regressionMetrics(rows, weights, weights !== null && !set.weights);
         names.forEach((name, slot) => put(out, slot, metrics?.[name]));
     });
+    const residuals = residualQuantiles(set.labels, set.predictions, set.weights);
     return {
         ...frame,
+        ...(residuals ? { residuals } : {}),
         why: (name) => name === 'mean_squared_log_error' || name === 'r2' || name === 'd2_absolute_error_score'
             ? REGRESSION_REASONS[name]
             : undefined,
@@ -5590,8 +5908,10 @@ function prepareClassification(set) {
     const scoreColumn = new Map(scoreClasses.map((c, column) => [c, column]));
     const columnOf = set.classes.map((c) => scoreColumn.get(c) ?? -1);
     // Held in the order of the first score column, so that its ranking walk is sequential.
+    // The radix sort's keys, made once for every column, become the per-row losses below.
+    const scratch = {};
     const orders = set.scores
-        ? scoreClasses.map((_, c) => descendingOrder(set.scores, width, c, c > 0 && !set.weights))
+        ? scoreClasses.map((_, c) => descendingOrder(set.scores, width, c, c > 0 && !set.weights, scratch))
         : [];
     const held = orders[0]?.order ?? null;
     // Class codes in held order: a byte each when the classes fit one (a binary task holds two
@@ -5604,8 +5924,13 @@ function prepareClassification(set) {
     let rowBrier;
     const columns = [];
     if (scores) {
-        rowLogLoss = new Float64Array(n);
-        const brier = binary ? new Float64Array(n) : undefined;
+        // Every entry is written below, so the sort's spent keys (16 bytes a row) serve as they are.
+        const spent = scratch.words?.buffer;
+        const losses = (at) => spent && spent.byteLength >= (at + 1) * 8 * n
+            ? new Float64Array(spent, at * 8 * n, n)
+            : new Float64Array(n);
+        rowLogLoss = losses(0);
+        const brier = binary ? losses(1) : undefined;
         rowBrier = brier;
         for (let j = 0; j < n; j++) {
             const column = columnOf[labels[j]];
@@ -5809,10 +6134,14 @@ function heldPass(rows) {
         truePositive.fill(0);
         // Whole-number weights (counts, or ones) over few classes are tallied in integer cells of
         // the confusion matrix: one store a row instead of three, and exact in any order.
-        const integral = cells !== undefined && (key !== -1 ? heldWeights === undefined : weights === null);
+        const whole = key !== -1 ? heldWeights === undefined : weights === null;
+        const integral = cells !== undefined && whole;
         if (integral)
             cells.fill(0);
-        const walk = new RankingWalk();
+        // Continuous scores (a run per row) under whole-number weights: the first column's walk as
+        // distinctDrawnWalk (ranking.ts) does it, branching only on a positive row with a weight.
+        const countWalk = whole && first !== undefined && ends.length === n;
+        let above = 0;
         let total = 0;
         let logLoss = 0;
         let brier = 0;
@@ -5821,6 +6150,11 @@ function heldPass(rows) {
         let end = ends.length > 0 ? ends[0] : -1;
         let groupPositive = 0;
         let groupAll = 0;
+        // The first column's walk (RankingWalk.group written out: in locals, it is twice as fast).
+        let truePositives = 0;
+        let falsePositives = 0;
+        let area = 0;
+        let precisionSum = 0;
         for (let j = 0; j < n; j++) {
             let w;
             let count = 1;
@@ -5849,11 +6183,27 @@ function heldPass(rows) {
                 logLoss += w * rowLogLoss[j];
                 if (rowBrier !== undefined)
                     brier += w * rowBrier[j];
+                if (countWalk) {
+                    const own = positive[j];
+                    falsePositives += w - w * own;
+                    if (own === 1 && w > 0) {
+                        truePositives += w;
+                        above += w * falsePositives;
+                        precisionSum += w * (truePositives / (truePositives + falsePositives));
+                    }
+                    continue;
+                }
                 // w·1 and w·0 are exact, so this equals summing by branch, without the mispredictions.
                 groupPositive += w * positive[j];
                 groupAll += w;
                 if (j + 1 === end) {
-                    walk.group(groupPositive, groupAll);
+                    const negatives = groupAll - groupPositive;
+                    const before = truePositives;
+                    truePositives += groupPositive;
+                    falsePositives += negatives;
+                    area += (negatives * (before + truePositives)) / 2;
+                    if (groupPositive > 0)
+                        precisionSum += groupPositive * (truePositives / (truePositives + falsePositives));
                     groupPositive = 0;
                     groupAll = 0;
                     end = ends[++group] ?? -1;
@@ -5870,11 +6220,15 @@ function heldPass(rows) {
                         truePositive[t] += v;
                 }
         tallies.total = total;
+        if (countWalk)
+            area = truePositives * falsePositives - above;
         return {
             tallies,
             logLoss,
             brier,
-            firstRanking: first === undefined ? undefined : walk.result(),
+            firstRanking: first === undefined
+                ? undefined
+                : walkResult(truePositives, falsePositives, area, precisionSum),
             drawn,
         };
     };
@@ -5950,16 +6304,1320 @@ function tallyThresholds(code, own, labels, drawn, all, positive) {
     }
 }
 
+;// CONCATENATED MODULE: ./shared/metrics/direction.ts
+/** The suite's metrics that are better when lower; its other metrics are better when higher. */
+const LOWER_IS_BETTER = new Set([
+    'log_loss',
+    'brier_score',
+    'mae',
+    'mse',
+    'rmse',
+    'mape',
+    'median_absolute_error',
+    'mean_squared_log_error',
+    'max_error',
+]);
+const HIGHER_IS_BETTER = new Set([
+    'accuracy',
+    'balanced_accuracy',
+    'precision',
+    'recall',
+    'f1',
+    'precision_macro',
+    'precision_weighted',
+    'recall_macro',
+    'recall_weighted',
+    'f1_macro',
+    'f1_weighted',
+    'matthews_corrcoef',
+    'roc_auc',
+    'roc_auc_ovr',
+    'roc_auc_ovr_weighted',
+    'average_precision',
+    'r2',
+    'explained_variance',
+    'd2_absolute_error_score',
+]);
+/** Words in a metric's name that say which way it is better. */
+const LOWER_WORDS = new Set([
+    'loss',
+    'error',
+    'errors',
+    'err',
+    'latency',
+    'ms',
+    'seconds',
+    'duration',
+    'time',
+    'cost',
+    'rmse',
+    'mae',
+    'mse',
+    'mape',
+    'ece',
+    'brier',
+    'perplexity',
+    'wer',
+    'cer',
+]);
+const HIGHER_WORDS = new Set([
+    'accuracy',
+    'acc',
+    'auc',
+    'f1',
+    'precision',
+    'recall',
+    'r2',
+    'ndcg',
+    'map',
+    'mrr',
+    'bleu',
+    'rouge',
+    'iou',
+    'dice',
+    'score',
+]);
+/** True for the suite's metrics that are better when lower (evaluate-model's slice summary). */
+function lowerIsBetter(metric) {
+    return LOWER_IS_BETTER.has(metric);
+}
+/**
+ * The better direction of a metric by its name: the suite's metrics and their per-class values
+ * (`recall.<class>`) exactly, other names by their words; undefined when the name does not say.
+ */
+function metricDirection(metric) {
+    for (const name of [metric, metric.split('.')[0]]) {
+        if (LOWER_IS_BETTER.has(name))
+            return 'lower';
+        if (HIGHER_IS_BETTER.has(name))
+            return 'higher';
+    }
+    const words = metric.toLowerCase().split(/[^a-z0-9]+/);
+    const lower = words.some((word) => LOWER_WORDS.has(word));
+    const higher = words.some((word) => HIGHER_WORDS.has(word));
+    return lower === higher ? undefined : lower ? 'lower' : 'higher';
+}
+
+;// CONCATENATED MODULE: ./shared/schema/strptime.ts
+/**
+ * Table Schema's `<PATTERN>` formats for date, time and datetime fields: C / Python `strptime`
+ * patterns such as `%d/%m/%Y` (v1 and v2 both define them; frictionless reads them with
+ * Python's `datetime.strptime`). This follows Python's `_strptime` module: each directive is
+ * the same regular expression, whitespace in the pattern matches one or more whitespace
+ * characters, matching ignores case, the match is anchored at the start and the whole cell
+ * must be consumed ("unconverted data remains" otherwise), and the parts must make a real
+ * date (31/02 is refused).
+ *
+ * The pattern comes from the schema, so from the repository: it is compiled with re2js (RE2,
+ * linear time), since a pattern of many `%d`s would otherwise backtrack exponentially.
+ */
+
+/** Python's directive expressions (Lib/_strptime.py, TimeRE), C locale for the names. */
+const DIRECTIVES = {
+    d: '3[0-1]|[1-2]\\d|0[1-9]|[1-9]| [1-9]',
+    f: '[0-9]{1,6}',
+    H: '2[0-3]|[0-1]\\d|\\d',
+    I: '1[0-2]|0[1-9]|[1-9]',
+    j: '36[0-6]|3[0-5]\\d|[1-2]\\d\\d|0[1-9]\\d|00[1-9]|[1-9]\\d|0[1-9]|[1-9]',
+    m: '1[0-2]|0[1-9]|[1-9]',
+    M: '[0-5]\\d|\\d',
+    S: '6[0-1]|[0-5]\\d|\\d',
+    w: '[0-6]',
+    u: '[1-7]',
+    y: '\\d\\d',
+    Y: '\\d\\d\\d\\d',
+    z: '[+-]\\d\\d:?[0-5]\\d(?::?[0-5]\\d(?:\\.\\d{1,6})?)?|(?-i:Z)',
+    Z: 'utc|gmt',
+    a: 'monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun',
+    A: 'monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun',
+    b: 'january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec',
+    B: 'january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec',
+    p: 'am|pm',
+};
+/** The C locale's composite directives, expanded before compiling. */
+const COMPOSITES = {
+    c: '%a %b %d %H:%M:%S %Y',
+    x: '%m/%d/%y',
+    X: '%H:%M:%S',
+};
+/** Week-number directives: Python uses them only to compute a date from a week; not supported here. */
+const UNSUPPORTED = new Set(['U', 'W', 'G', 'V']);
+const MONTHS = (/* unused pure expression or super */ null && ([
+    'jan',
+    'feb',
+    'mar',
+    'apr',
+    'may',
+    'jun',
+    'jul',
+    'aug',
+    'sep',
+    'oct',
+    'nov',
+    'dec',
+]));
+/** A pattern longer than this is not a date format; it also bounds the compiled automaton. */
+const MAX_PATTERN_LENGTH = 200;
+/** Is this format a strptime pattern rather than a named format? `fmt:` is frictionless' deprecated prefix. */
+function strptime_isStrptimeFormat(format) {
+    return format !== undefined && (format.includes('%') || format.startsWith('fmt:'));
+}
+const cache = new Map();
+/** The pattern compiled, or why it cannot be (a sentence fragment). Compiled once per pattern. */
+function strptime_compileStrptime(format) {
+    let compiled = cache.get(format);
+    if (compiled === undefined) {
+        compiled = compile(format);
+        if (cache.size < 256)
+            cache.set(format, compiled);
+    }
+    return compiled;
+}
+function compile(format) {
+    const source = format.startsWith('fmt:') ? format.slice(4) : format;
+    if (source.length > MAX_PATTERN_LENGTH)
+        return `the date pattern is ${source.length} characters long, more than the ${MAX_PATTERN_LENGTH} allowed`;
+    const expanded = source.replace(/%([cxX])/g, (_, d) => COMPOSITES[d]);
+    const names = [];
+    let regex = '';
+    for (let i = 0; i < expanded.length; i++) {
+        const c = expanded[i];
+        if (c !== '%') {
+            if (/\s/.test(c)) {
+                while (i + 1 < expanded.length && /\s/.test(expanded[i + 1]))
+                    i++;
+                regex += '\\s+';
+            }
+            else
+                regex += c.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+            continue;
+        }
+        const d = expanded[++i];
+        if (d === '%') {
+            regex += '%';
+            continue;
+        }
+        if (d === undefined)
+            return 'the date pattern ends with a lone "%"';
+        if (UNSUPPORTED.has(d))
+            return `the date pattern uses %${d} (a week number), which is not supported; spell the date with %Y, %m and %d or %j`;
+        const expression = DIRECTIVES[d];
+        if (expression === undefined)
+            return `"%${d}" is not a strptime directive`;
+        names.push(d);
+        regex += `(${expression})`;
+    }
+    let re;
+    try {
+        re = RE2JS.compile(regex, RE2JS.CASE_INSENSITIVE);
+    }
+    catch {
+        return 'the date pattern cannot be compiled';
+    }
+    return { source: format, parse: (text) => parse(re, names, text) };
+}
+function parse(re, names, text) {
+    const m = re.matcher(text);
+    // Python matches from the start and then refuses leftover text: no search for another split.
+    if (!m.lookingAt() || m.end() !== text.length)
+        return undefined;
+    const parts = {};
+    names.forEach((name, i) => (parts[name] = m.group(i + 1)));
+    return moment(parts);
+}
+function moment(parts) {
+    const int = (key) => Number.parseInt(parts[key].trim(), 10);
+    let year = 1900;
+    if (parts.Y !== undefined)
+        year = int('Y');
+    else if (parts.y !== undefined)
+        year = int('y') + (int('y') < 69 ? 2000 : 1900);
+    let month = 1;
+    if (parts.m !== undefined)
+        month = int('m');
+    else if (parts.B !== undefined || parts.b !== undefined)
+        month = MONTHS.indexOf((parts.B ?? parts.b).slice(0, 3).toLowerCase()) + 1;
+    let day = 1;
+    if (parts.d !== undefined)
+        day = int('d');
+    let hour = 0;
+    if (parts.H !== undefined)
+        hour = int('H');
+    else if (parts.I !== undefined) {
+        const pm = parts.p?.toLowerCase() === 'pm';
+        hour = (int('I') % 12) + (pm ? 12 : 0);
+    }
+    const minute = parts.M === undefined ? 0 : int('M');
+    const second = parts.S === undefined ? 0 : int('S');
+    // Python's datetime refuses a leap second (60, 61) that strptime's expression lets through.
+    if (second > 59)
+        return undefined;
+    const fraction = parts.f === undefined ? 0 : Number(`0.${parts.f}`);
+    let date;
+    if (parts.j !== undefined && parts.m === undefined && parts.d === undefined) {
+        const dayOfYear = int('j');
+        const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+        if (dayOfYear > (leap ? 366 : 365))
+            return undefined;
+        date = utcDate(year, 1, dayOfYear);
+    }
+    else {
+        if (!realDate(year, month, day))
+            return undefined;
+        date = utcDate(year, month, day);
+    }
+    const result = { date, seconds: hour * 3600 + minute * 60 + second + fraction };
+    if (parts.z !== undefined)
+        result.offset = offsetSeconds(parts.z);
+    return result;
+}
+/** Date.UTC, except that years 0 to 99 stay themselves (Date.UTC reads them as 1900 to 1999). */
+function utcDate(year, month, day) {
+    const date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day);
+    return date.getTime();
+}
+function realDate(year, month, day) {
+    if (month < 1 || month > 12 || day < 1)
+        return false;
+    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    return (day <=
+        (month === 2 ? (leap ? 29 : 28) : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]));
+}
+/** `Z`, `+hh:mm`, `+hhmm`, `+hh:mm:ss(.ffffff)` in seconds east of UTC. */
+function offsetSeconds(z) {
+    if (z === 'Z' || z === 'z')
+        return 0;
+    const sign = z[0] === '-' ? -1 : 1;
+    const digits = z.slice(1).replace(/:/g, '');
+    const hours = Number(digits.slice(0, 2));
+    const minutes = Number(digits.slice(2, 4));
+    const seconds = digits.length > 4 ? Number(digits.slice(4)) : 0;
+    return sign * (hours * 3600 + minutes * 60 + seconds);
+}
+
+;// CONCATENATED MODULE: ./shared/schema/cast.ts
+/**
+ * Reading a cell's text as its Table Schema type (frictionless calls this casting). Each type
+ * follows the lexical forms of the v2 spec; a value that does not fit gives the reason.
+ */
+
+
+const FIELD_TYPES = (/* unused pure expression or super */ null && ([
+    'string',
+    'number',
+    'integer',
+    'boolean',
+    'object',
+    'array',
+    'list',
+    'datetime',
+    'date',
+    'time',
+    'year',
+    'yearmonth',
+    'duration',
+    'geopoint',
+    'geojson',
+    'any',
+]));
+/** Types whose values have an order, so that minimum and maximum mean something. */
+const ORDERED_TYPES = new Set([
+    'number',
+    'integer',
+    'datetime',
+    'date',
+    'time',
+    'year',
+    'yearmonth',
+    'duration',
+]);
+const ok = (value) => ({ ok: true, value });
+const no = (expected) => ({ ok: false, expected });
+const INTEGER = /^[+-]?\d+$/;
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+/** What Python's Decimal reads besides digits (case-insensitive, optionally signed), as frictionless does. */
+const SPECIAL_NUMBERS = {
+    nan: Number.NaN,
+    '+nan': Number.NaN,
+    '-nan': Number.NaN,
+    inf: Infinity,
+    '+inf': Infinity,
+    '-inf': -Infinity,
+    infinity: Infinity,
+    '+infinity': Infinity,
+    '-infinity': -Infinity,
+};
+const TIME = /^(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/;
+const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/;
+const YEARMONTH = /^(\d{4})-(\d{2})$/;
+const DURATION = /^P(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$/;
+/** One `@`, no spaces; the domain check is `isEmail`'s, since `[^\s@]+\.[^\s@]+` backtracks quadratically on a long cell. */
+const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+$/;
+const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+function castValue(field, text) {
+    switch (field.type) {
+        case 'string':
+            return castString(field.format, text);
+        case 'integer':
+            return castInteger(field, text);
+        case 'number':
+            return castNumber(field, text);
+        case 'boolean': {
+            if ((field.trueValues ?? ['true', 'True', 'TRUE', '1']).includes(text))
+                return ok(true);
+            if ((field.falseValues ?? ['false', 'False', 'FALSE', '0']).includes(text))
+                return ok(false);
+            return no('a boolean');
+        }
+        case 'date':
+            if (isStrptimeFormat(field.format))
+                return castPattern(field.format, 'date', text);
+            return field.format === 'any' ? anyDate(text, 'a date') : castDate(text);
+        case 'datetime':
+            if (isStrptimeFormat(field.format))
+                return castPattern(field.format, 'datetime', text);
+            return field.format === 'any' ? anyDate(text, 'a datetime') : castDatetime(text);
+        case 'time':
+            if (isStrptimeFormat(field.format))
+                return castPattern(field.format, 'time', text);
+            return TIME.test(text) && validClock(text.slice(0, 8))
+                ? ok(timeSeconds(text))
+                : no('a time (hh:mm:ss)');
+        case 'year':
+            // Four digits, 0000 to 9999, as frictionless reads a year (gYear's negative years are not taken).
+            return /^\d{4}$/.test(text) ? ok(Number(text)) : no('a year (YYYY)');
+        case 'yearmonth': {
+            const m = YEARMONTH.exec(text);
+            return m && Number(m[2]) >= 1 && Number(m[2]) <= 12
+                ? ok(Number(m[1]) * 12 + Number(m[2]) - 1)
+                : no('a year and month (YYYY-MM)');
+        }
+        case 'duration': {
+            const m = DURATION.exec(text);
+            return m ? ok(durationSeconds(m)) : no('an ISO 8601 duration (e.g. P1DT2H)');
+        }
+        case 'object':
+            return castJson(text, (v) => v !== null && typeof v === 'object' && !Array.isArray(v), 'a JSON object');
+        case 'array': {
+            const parsed = castJson(text, Array.isArray, 'a JSON array');
+            return parsed.ok && field.arrayItem ? castItems(field, parsed.value) : parsed;
+        }
+        case 'geojson':
+            return castJson(text, (v) => v !== null && typeof v === 'object' && typeof v.type === 'string', 'a GeoJSON object');
+        case 'geopoint':
+            return castGeopoint(field.format, text);
+        case 'list':
+            return castList(field, text);
+        case 'any':
+            return ok(text);
+    }
+}
+/** `local@domain` where the domain has a dot that is neither its first nor its last character. */
+function isEmail(text) {
+    return EMAIL_SHAPE.test(text) && text.slice(text.indexOf('@') + 2, -1).includes('.');
+}
+function castString(format, text) {
+    switch (format) {
+        case 'email':
+            return isEmail(text) ? ok(text) : no('an email address');
+        case 'uri':
+            return URI.test(text) ? ok(text) : no('a URI');
+        case 'uuid':
+            return UUID.test(text) ? ok(text) : no('a UUID');
+        case 'binary':
+            return BASE64.test(text) ? ok(text) : no('base64 data');
+        default:
+            return ok(text);
+    }
+}
+/**
+ * The number text as frictionless reads it (fields/number.py), in its order: surrounding
+ * whitespace stripped; with bareNumber false, everything before the first digit or "-" and
+ * after the last digit dropped; group characters removed; then, when decimalChar is not ".",
+ * a "." left over makes the cell invalid (with decimalChar "," the text "1.234" is not 1.234:
+ * in such files it usually means 1234), and decimalChar becomes ".". Undefined: not a number.
+ */
+function numericText(field, text) {
+    let value = text.trim();
+    if (field.bareNumber === false)
+        value = trimNonNumeric(value);
+    if (field.groupChar)
+        value = value.split(field.groupChar).join('');
+    const decimal = field.decimalChar;
+    if (decimal !== undefined && decimal !== '.') {
+        if (value.includes('.'))
+            return undefined;
+        value = value.split(decimal).join('.');
+    }
+    return value;
+}
+const isDigit = (code) => code >= 48 && code <= 57;
+/**
+ * Python's `re.sub(r"((^[^-\d]*)|(\D*$))", "", cell)`, by index: leading characters other than
+ * digits and "-" (so a "+" or "." too) and trailing non-digits go. By index because the
+ * expression `\D*$` backtracks quadratically on a long run of letters followed by a digit.
+ */
+function trimNonNumeric(value) {
+    let start = 0;
+    while (start < value.length && !isDigit(value.charCodeAt(start)) && value[start] !== '-')
+        start++;
+    let end = value.length;
+    while (end > start && !isDigit(value.charCodeAt(end - 1)))
+        end--;
+    return value.slice(start, end);
+}
+function castInteger(field, text) {
+    // v2 gives integers groupChar and bareNumber; decimalChar is a number's only.
+    const value = numericText({ groupChar: field.groupChar, bareNumber: field.bareNumber }, text);
+    if (value === undefined || !INTEGER.test(value))
+        return no('an integer');
+    const number = Number(value);
+    return Number.isSafeInteger(number) ? ok(number) : no('an integer within ±2^53');
+}
+function castNumber(field, text) {
+    // The common case first: plain decimal text, no group or decimal characters to strip.
+    const plain = field.groupChar === undefined && field.decimalChar === undefined && field.bareNumber !== false;
+    if (plain && NUMBER.test(text))
+        return ok(Number(text));
+    const value = numericText(field, text);
+    if (value === undefined)
+        return no(`a number with decimal character "${field.decimalChar}"`);
+    if (NUMBER.test(value))
+        return ok(Number(value));
+    const special = value.length <= 9 ? SPECIAL_NUMBERS[value.toLowerCase()] : undefined;
+    return special !== undefined ? ok(special) : no('a number');
+}
+const DAYS_IN_MONTH = (/* unused pure expression or super */ null && ([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]));
+/** Arithmetic rather than a Date object: this runs for every date cell. */
+function validDate(y, m, d) {
+    if (m < 1 || m > 12 || d < 1)
+        return false;
+    const leap = m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+    return d <= DAYS_IN_MONTH[m - 1] + (leap ? 1 : 0);
+}
+function validClock(hms) {
+    const [h, m, s] = hms.split(':').map(Number);
+    return h < 24 && m < 60 && s < 60;
+}
+/** Digits at text[from, from + count) as a number, or -1: a regex and Number() cost more per cell. */
+function digits(text, from, count) {
+    let value = 0;
+    for (let i = from; i < from + count; i++) {
+        const code = text.charCodeAt(i) - 48;
+        if (code < 0 || code > 9)
+            return -1;
+        value = value * 10 + code;
+    }
+    return value;
+}
+function castDate(text) {
+    const time = dateTime(text);
+    return time === undefined ? no('a date (YYYY-MM-DD)') : ok(time);
+}
+/** A YYYY-MM-DD date as milliseconds since the epoch (UTC), or undefined. */
+function dateTime(text) {
+    const y = text.length === 10 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45
+        ? digits(text, 0, 4)
+        : -1;
+    const m = y < 0 ? -1 : digits(text, 5, 2);
+    const d = m < 0 ? -1 : digits(text, 8, 2);
+    return d < 0 || !validDate(y, m, d) ? undefined : Date.UTC(y, m - 1, d);
+}
+function castDatetime(text) {
+    const m = DATETIME.exec(text);
+    if (!m ||
+        !validDate(Number(m[1]), Number(m[2]), Number(m[3])) ||
+        !validClock(`${m[4]}:${m[5]}:${m[6]}`)) {
+        return no('a datetime (YYYY-MM-DDThh:mm:ss, optional fraction and time zone)');
+    }
+    const zoned = m[8] ? text : `${text}Z`;
+    return ok(Date.parse(zoned));
+}
+const PATTERN_EXPECTED = { date: 'a date', time: 'a time', datetime: 'a datetime' };
+/** A `<PATTERN>` format (strptime.ts): the schema check has made sure it compiles. */
+function castPattern(format, type, text) {
+    const pattern = compileStrptime(format);
+    const expected = `${PATTERN_EXPECTED[type]} in the format ${format}`;
+    if (typeof pattern === 'string')
+        return no(expected);
+    const m = pattern.parse(text);
+    if (!m)
+        return no(expected);
+    if (type === 'date')
+        return ok(m.date);
+    if (type === 'time')
+        return ok(m.seconds);
+    return ok(m.date + m.seconds * 1000 - (m.offset ?? 0) * 1000);
+}
+function anyDate(text, expected) {
+    const time = Date.parse(text);
+    return Number.isNaN(time) ? no(expected) : ok(time);
+}
+function timeSeconds(text) {
+    const [h, m, s] = text.slice(0, 8).split(':').map(Number);
+    const fraction = /^\d{2}:\d{2}:\d{2}(\.\d+)/.exec(text)?.[1];
+    return h * 3600 + m * 60 + s + (fraction ? Number(fraction) : 0);
+}
+/**
+ * An approximate length in seconds (a month is 30 days, a year 365), used only for ordering.
+ * Read from DURATION's own groups: searching the text again for each unit was quadratic in a
+ * long run of digits.
+ */
+function durationSeconds(m) {
+    // parseFloat reads the number before the unit letter; an absent part counts 0.
+    const unit = (group) => (m[group] === undefined ? 0 : Number.parseFloat(m[group]));
+    const day = 86400;
+    return (unit(1) * 365 * day +
+        unit(3) * 30 * day +
+        unit(5) * 7 * day +
+        unit(7) * day +
+        unit(10) * 3600 +
+        unit(12) * 60 +
+        unit(14));
+}
+function castJson(text, accept, expected) {
+    // JSON.parse takes any depth, but later walks of the value (keys, statistics) are recursive.
+    if ((text.indexOf('[') !== -1 || text.indexOf('{', 1) !== -1) &&
+        jsonDepthExceeded(text, MAX_NESTING_DEPTH) !== undefined) {
+        return no(`${expected} nested at most ${MAX_NESTING_DEPTH} levels deep`);
+    }
+    try {
+        const value = JSON.parse(text);
+        return accept(value) ? ok(value) : no(expected);
+    }
+    catch {
+        return no(expected);
+    }
+}
+function castGeopoint(format, text) {
+    let lon;
+    let lat;
+    if (format === 'array' || format === 'object') {
+        const parsed = castJson(text, (v) => v !== null && typeof v === 'object', 'a geopoint');
+        if (!parsed.ok)
+            return no(GEOPOINT_EXPECTED[format]);
+        const point = geopointParts(format, parsed.value);
+        if (!point)
+            return no(GEOPOINT_EXPECTED[format]);
+        [lon, lat] = point;
+    }
+    else {
+        const parts = text.split(',').map((part) => part.trim());
+        if (parts.length !== 2 || !parts.every((part) => NUMBER.test(part)))
+            return no('a geopoint ("lon, lat")');
+        [lon, lat] = parts.map(Number);
+    }
+    const valid = typeof lon === 'number' &&
+        typeof lat === 'number' &&
+        Math.abs(lon) <= 180 &&
+        Math.abs(lat) <= 90;
+    return valid ? ok([lon, lat]) : no('a geopoint with longitude in ±180 and latitude in ±90');
+}
+const GEOPOINT_EXPECTED = {
+    array: 'a geopoint as a JSON array [lon, lat]',
+    object: 'a geopoint as a JSON object {"lon": …, "lat": …}',
+};
+/**
+ * The array format is exactly [lon, lat]; the object format exactly {lon, lat}: an array is
+ * not an object here (frictionless refuses "[180, -90]" for the object format).
+ */
+function geopointParts(format, v) {
+    if (format === 'array')
+        return Array.isArray(v) && v.length === 2 ? [v[0], v[1]] : undefined;
+    if (v === null || typeof v !== 'object' || Array.isArray(v))
+        return undefined;
+    const o = v;
+    return Object.keys(o).length === 2 && 'lon' in o && 'lat' in o ? [o.lon, o.lat] : undefined;
+}
+/** The items of an array field with `arrayItem`, each cast as the item field says; missing items stay null. */
+function castItems(field, items) {
+    const item = field.arrayItem;
+    const missing = item.missing ?? field.missing ?? new Set(['']);
+    const cast = [];
+    for (const value of items) {
+        if (value === null || (typeof value === 'string' && missing.has(value))) {
+            cast.push(null);
+            continue;
+        }
+        const result = castRaw(item, value);
+        if (!result.ok)
+            return no(`an array of ${item.type} items (an item is not ${result.expected})`);
+        cast.push(result.value);
+    }
+    return ok(cast);
+}
+function castList(field, text) {
+    const itemType = (field.itemType ?? 'string');
+    const items = [];
+    for (const item of text === '' ? [] : text.split(field.delimiter ?? ',')) {
+        const cast = castValue({ type: itemType }, item);
+        if (!cast.ok)
+            return no(`a list of ${itemType} items`);
+        items.push(cast.value);
+    }
+    return ok(items);
+}
+/** What each type expects, for values that are not text (JSON Lines, Parquet). */
+const EXPECTED = {
+    string: 'a string',
+    number: 'a number',
+    integer: 'an integer',
+    boolean: 'a boolean',
+    object: 'a JSON object',
+    array: 'a JSON array',
+    list: 'a list',
+    datetime: 'a datetime (YYYY-MM-DDThh:mm:ss)',
+    date: 'a date (YYYY-MM-DD)',
+    time: 'a time (hh:mm:ss)',
+    year: 'a year (YYYY)',
+    yearmonth: 'a year and month (YYYY-MM)',
+    duration: 'an ISO 8601 duration (e.g. P1DT2H)',
+    geopoint: 'a geopoint',
+    geojson: 'a GeoJSON object',
+    any: 'any value',
+};
+/**
+ * Casts a raw value from any format: text goes through `castValue` (the lexical forms of the
+ * spec); JSON and Parquet values are taken as they are when they already have the field's
+ * type, so the same data in CSV, JSON Lines and Parquet casts to the same values.
+ */
+function castRaw(field, raw) {
+    if (typeof raw === 'string')
+        return castValue(field, raw);
+    switch (field.type) {
+        case 'any':
+            return ok(raw);
+        case 'number':
+            return typeof raw === 'number' ? ok(raw) : no(EXPECTED.number);
+        case 'integer':
+            if (typeof raw !== 'number' || !Number.isInteger(raw))
+                return no(EXPECTED[field.type]);
+            return Number.isSafeInteger(raw) ? ok(raw) : no('an integer within ±2^53');
+        case 'year':
+            return typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw <= 9999
+                ? ok(raw)
+                : no(EXPECTED.year);
+        case 'boolean':
+            return typeof raw === 'boolean' ? ok(raw) : no(EXPECTED.boolean);
+        case 'object':
+        case 'geojson':
+            return raw !== null &&
+                typeof raw === 'object' &&
+                !Array.isArray(raw) &&
+                (field.type === 'object' || typeof raw.type === 'string')
+                ? ok(raw)
+                : no(EXPECTED[field.type]);
+        case 'array':
+            if (!Array.isArray(raw))
+                return no(EXPECTED.array);
+            return field.arrayItem ? castItems(field, raw) : ok(raw);
+        case 'list': {
+            if (!Array.isArray(raw))
+                return no(EXPECTED.list);
+            const itemType = (field.itemType ?? 'string');
+            const items = [];
+            for (const item of raw) {
+                const cast = castRaw({ type: itemType }, item);
+                if (!cast.ok)
+                    return no(`a list of ${itemType} items`);
+                items.push(cast.value);
+            }
+            return ok(items);
+        }
+        case 'geopoint': {
+            // A JSON value in the field's format; under the default "lon, lat" format, a [lon, lat] array as frictionless takes it.
+            if (raw === null || typeof raw !== 'object')
+                return no(EXPECTED.geopoint);
+            const format = field.format === 'object' ? 'object' : 'array';
+            return castGeopoint(format, JSON.stringify(raw));
+        }
+        default:
+            return no(EXPECTED[field.type]);
+    }
+}
+// The two scanners below do what INTEGER and NUMBER match, in one pass over the characters:
+// they run for most cells of a numeric file, where the regular expressions cost twice as much.
+/** A text INTEGER matches, as a safe integer; else CAST_FAILED. Up to 15 digits are summed exactly. */
+function plainInteger(text) {
+    const length = text.length;
+    let i = 0;
+    const first = text.charCodeAt(0);
+    const negative = first === 45;
+    if (negative || first === 43)
+        i++;
+    if (i === length)
+        return CAST_FAILED;
+    let value = 0;
+    for (; i < length; i++) {
+        const digit = text.charCodeAt(i) - 48;
+        if (digit < 0 || digit > 9)
+            return CAST_FAILED;
+        value = value * 10 + digit;
+    }
+    if (length - (negative || first === 43 ? 1 : 0) > 15) {
+        value = Math.abs(Number(text));
+        if (!Number.isSafeInteger(value))
+            return CAST_FAILED;
+    }
+    return negative ? -value : value;
+}
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);
+/**
+ * A text NUMBER matches, as a number; else CAST_FAILED. Up to 15 digits and 22 decimals the
+ * digits are summed and divided by a power of ten: both are exact doubles and one division
+ * rounds correctly, so the result is Number()'s (Clinger's fast path), at a fraction of its cost.
+ */
+function plainDecimal(text) {
+    let i = 0;
+    let c = text.charCodeAt(0);
+    const negative = c === 45;
+    if (negative || c === 43)
+        c = text.charCodeAt(++i);
+    let mantissa = 0;
+    let digits = 0;
+    let decimals = 0;
+    while (c >= 48 && c <= 57) {
+        mantissa = mantissa * 10 + (c - 48);
+        digits++;
+        c = text.charCodeAt(++i);
+    }
+    if (c === 46) {
+        c = text.charCodeAt(++i);
+        while (c >= 48 && c <= 57) {
+            mantissa = mantissa * 10 + (c - 48);
+            digits++;
+            decimals++;
+            c = text.charCodeAt(++i);
+        }
+    }
+    if (digits === 0)
+        return CAST_FAILED;
+    let exponent = false;
+    if (c === 101 || c === 69) {
+        c = text.charCodeAt(++i);
+        if (c === 43 || c === 45)
+            c = text.charCodeAt(++i);
+        let exponentDigits = 0;
+        while (c >= 48 && c <= 57) {
+            exponentDigits++;
+            c = text.charCodeAt(++i);
+        }
+        if (exponentDigits === 0)
+            return CAST_FAILED;
+        exponent = true;
+    }
+    if (i !== text.length)
+        return CAST_FAILED;
+    if (exponent || digits > 15 || decimals > 22)
+        return Number(text);
+    const value = mantissa / POWERS_OF_TEN[decimals];
+    return negative ? -value : value;
+}
+/** What a compiled cast returns for a value that does not fit; castRaw then says why. */
+const CAST_FAILED = Symbol('cast failed');
+/**
+ * The cast of one field compiled to a function, for the per-cell hot path: it returns the
+ * value itself (no result object to allocate and collect for every cell) or CAST_FAILED, and
+ * takes the common forms (plain integers and decimals, default booleans, plain strings)
+ * without going through the general switch. Anything else goes to castRaw, so the result is
+ * always the one castRaw gives.
+ */
+function compileCast(field) {
+    const general = (raw) => {
+        const cast = castRaw(field, raw);
+        return cast.ok ? cast.value : CAST_FAILED;
+    };
+    const plainNumbers = field.groupChar === undefined && field.decimalChar === undefined && field.bareNumber !== false;
+    switch (field.type) {
+        case 'string':
+            if (field.format !== undefined && field.format !== 'default')
+                return general;
+            return (raw) => (typeof raw === 'string' ? raw : CAST_FAILED);
+        case 'integer':
+            if (!plainNumbers)
+                return general;
+            return (raw) => {
+                if (typeof raw === 'string') {
+                    // The rarer forms (surrounding spaces) go the general way, so the answer is castRaw's.
+                    const value = plainInteger(raw);
+                    return value === CAST_FAILED ? general(raw) : value;
+                }
+                return typeof raw === 'number' && Number.isSafeInteger(raw) ? raw : CAST_FAILED;
+            };
+        case 'number':
+            if (!plainNumbers)
+                return general;
+            return (raw) => {
+                if (typeof raw === 'number')
+                    return raw;
+                if (typeof raw !== 'string')
+                    return general(raw);
+                const value = plainDecimal(raw);
+                return value === CAST_FAILED ? general(raw) : value;
+            };
+        case 'boolean':
+            if (field.trueValues || field.falseValues)
+                return general;
+            return (raw) => {
+                if (typeof raw === 'boolean')
+                    return raw;
+                if (raw === 'true' || raw === 'True' || raw === 'TRUE' || raw === '1')
+                    return true;
+                if (raw === 'false' || raw === 'False' || raw === 'FALSE' || raw === '0')
+                    return false;
+                return CAST_FAILED;
+            };
+        case 'date':
+            if (field.format !== undefined && field.format !== 'default')
+                return general;
+            return (raw) => (typeof raw === 'string' ? (dateTime(raw) ?? CAST_FAILED) : general(raw));
+        default:
+            return general;
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/data/delimited-shards.ts
+/**
+ * CSV and TSV cut into shards of whole records, so that workers can parse and check them
+ * side by side while the file is read once, in constant memory (a few shards in flight).
+ *
+ * papaparse cannot start in the middle of a file: whether a newline ends a record depends on
+ * the quotes before it. So the cut is found here by a small scanner that follows RFC 4180's
+ * quoting (a quote opens a quoted field only at the start of a field; a doubled quote inside
+ * one is a literal quote), the way papaparse reads well-formed files. A shard is whole records,
+ * with the file line and data row it starts at, so every finding keeps its true location.
+ * Inside a shard, records without a quote are split on the delimiter directly, and records with
+ * one are handed to papaparse, which reports their quoting problems as the one-pass reader does.
+ * On malformed quoting the two readers may cut records differently; both report the problem.
+ *
+ * Line ends are the one-pass reader's: outside quotes \r\n, \n and a lone \r each end a record,
+ * mixed in one file too. A record longer than MAX_RECORD_LENGTH bytes stops the file, and a
+ * NUL byte in a cell is reported on its row, as in the one-pass reader.
+ */
+
+
+
+
+const delimited_shards_DELIMITERS = { csv: ',', tsv: '\t' };
+const NEWLINE = 0x0a;
+const delimited_shards_CR = 0x0d;
+/** Line breaks in bytes[0, end) without quotes: each \n, and each \r not followed by \n (old Mac line ends). */
+function countLineBreaks(bytes, end) {
+    const newlines = countByte(bytes, NEWLINE, end);
+    if (bytes.subarray(0, end).indexOf(delimited_shards_CR) === -1)
+        return newlines;
+    let lone = 0;
+    for (let index = bytes.indexOf(delimited_shards_CR); index !== -1 && index < end; index = bytes.indexOf(delimited_shards_CR, index + 1))
+        if (bytes[index + 1] !== NEWLINE)
+            lone++;
+    return newlines + lone;
+}
+/**
+ * The layout of a file that can be cut into shards, read from its first block; undefined when
+ * it cannot (a dialect the scanner does not follow, no newline in the first block, a header
+ * that papaparse finds malformed): such files are read in one pass.
+ */
+async function delimitedLayout(path, format, dialect = {}) {
+    const delimiter = dialect.delimiter ?? delimited_shards_DELIMITERS[format];
+    const quoteChar = dialect.quoteChar ?? '"';
+    const escapeChar = dialect.escapeChar ?? quoteChar;
+    if (escapeChar !== quoteChar || !isAscii(delimiter) || !isAscii(quoteChar))
+        return undefined;
+    const handle = await openData(path);
+    try {
+        const block = new Uint8Array(1 << 20);
+        const { bytesRead } = await handle.read(block, 0, block.length, 0);
+        const scanner = new RecordScanner(delimiter.charCodeAt(0), quoteChar.charCodeAt(0));
+        let start = 0;
+        let line = 1;
+        for (;;) {
+            const end = scanner.nextRecordEnd(block, start, bytesRead);
+            if (end === -1)
+                return undefined;
+            const record = block.subarray(start, end - 1);
+            const lines = 1 + countByte(record, NEWLINE, record.length);
+            const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(record);
+            if (text === '' || text === '\r') {
+                // Blank lines before the header hold nothing, as in the one-pass reader.
+                start = end;
+                line += lines;
+                continue;
+            }
+            const crlf = text.endsWith('\r');
+            const parsed = papaparse_default().parse(crlf ? text.slice(0, -1) : text, {
+                delimiter,
+                quoteChar,
+                escapeChar,
+                newline: '\n',
+            });
+            if (parsed.errors.length || parsed.data.length !== 1)
+                return undefined;
+            return {
+                delimiter,
+                quoteChar,
+                crlf,
+                header: parsed.data[0],
+                headerLine: line,
+                dataOffset: end,
+                dataLine: line + lines,
+            };
+        }
+    }
+    catch {
+        return undefined; // invalid UTF-8 in the header, and the like: the one-pass reader says what is wrong
+    }
+    finally {
+        await handle.close();
+    }
+}
+const isAscii = (char) => char.length === 1 && char.charCodeAt(0) < 0x80 && char !== '\n' && char !== '\r';
+async function openData(path) {
+    try {
+        return await (0,promises_.open)(path, 'r');
+    }
+    catch (error) {
+        throw fileError(error, path, 'data file');
+    }
+}
+/** The smallest shard the tail of a file is cut into (or `shardBytes`, when that is smaller). */
+const MIN_TAIL_SHARD_BYTES = 256 * 2 ** 10;
+/**
+ * The size of the next shard: `shardBytes`, until the rest of the file would make fewer than two
+ * shards per worker; then a share of what is left (guided self-scheduling), so that the workers
+ * finish together rather than one of them checking the last whole shard alone (on the bench's
+ * 1M-row CSV, 17 shards of 4 MiB on 2 workers left one idle for a shard's time at the end).
+ */
+function nextShardBytes(shardBytes, remaining, workers) {
+    return Math.max(Math.min(shardBytes, MIN_TAIL_SHARD_BYTES), Math.min(shardBytes, Math.ceil(remaining / (2 * workers))));
+}
+/**
+ * The data records of a file as shards of about `shardBytes`, each a fresh buffer that can be
+ * moved to a worker. A record longer than a shard makes the shard grow to hold it. With
+ * `workers`, the file's tail is cut into smaller shards (nextShardBytes).
+ */
+async function* delimitedShards(path, layout, shardBytes, workers = 1) {
+    const handle = await openData(path);
+    const scanner = new RecordScanner(layout.delimiter.charCodeAt(0), layout.quoteChar.charCodeAt(0));
+    try {
+        // Read once: a file that grows while it is read is read to its end all the same (eof below).
+        const size = workers > 1 ? (await handle.stat()).size : 0;
+        let position = layout.dataOffset;
+        let line = layout.dataLine;
+        let row = 1;
+        let carry = new Uint8Array(0);
+        let eof = false;
+        while (!eof || carry.length) {
+            const target = workers > 1
+                ? nextShardBytes(shardBytes, size - position + carry.length, workers)
+                : shardBytes;
+            let buffer = new Uint8Array(Math.max(target, carry.length * 2));
+            buffer.set(carry);
+            let filled = carry.length;
+            let end = -1;
+            let records = 0;
+            let newlines = 0;
+            let grown = false;
+            for (;;) {
+                if (!eof && filled < buffer.length) {
+                    const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, position);
+                    position += bytesRead;
+                    filled += bytesRead;
+                    if (bytesRead === 0)
+                        eof = true;
+                    if (!eof && filled < buffer.length)
+                        continue;
+                }
+                ({ end, records, newlines } = scanner.lastRecordEnd(buffer, filled));
+                if (end > 0 || eof)
+                    break;
+                // The buffer is one record, not yet ended, which starts at `line`: past the limit, do not grow it further.
+                if (filled >= MAX_RECORD_LENGTH)
+                    throw recordTooLong(path, line);
+                grown = true;
+                const larger = new Uint8Array(buffer.length * 2); // one record longer than the shard
+                larger.set(buffer.subarray(0, filled));
+                buffer = larger;
+            }
+            // A shard grown for one long record: that record (the first) may still be over the limit.
+            if (grown &&
+                (end === -1 ? filled : scanner.nextRecordEnd(buffer, 0, filled)) > MAX_RECORD_LENGTH)
+                throw recordTooLong(path, line);
+            const final = eof && (end === -1 || end === filled);
+            const cut = final ? filled : end;
+            if (cut === 0)
+                break;
+            const bytes = buffer.subarray(0, cut);
+            carry = buffer.slice(cut, filled);
+            // Counted before the shard goes, as its buffer moves to a worker. A last record without
+            // its newline is one more record and one more line.
+            const unterminated = final && bytes[cut - 1] !== NEWLINE && bytes[cut - 1] !== delimited_shards_CR ? 1 : 0;
+            const whole = end === cut; // else the last shard, which no newline outside quotes ends
+            const lines = (whole ? newlines : scanner.lineBreaks(bytes, cut)) + unterminated;
+            yield { bytes, offset: position - filled, firstLine: line, firstRow: row, final };
+            line += lines;
+            row += (whole ? records : 0) + unterminated;
+            if (final)
+                break;
+        }
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** Finds where records end in a file's bytes (scanRecords), with shortcuts for the usual blocks without quotes. */
+class RecordScanner {
+    delimiter;
+    quote;
+    constructor(delimiter, quote) {
+        this.delimiter = delimiter;
+        this.quote = quote;
+    }
+    /** The offset just past the first record ending at or after `start`, or -1 when none ends before `end`. */
+    nextRecordEnd(bytes, start, end) {
+        let found = -1;
+        this.scan(bytes, start, end, (at) => {
+            found = at;
+            return false;
+        });
+        return found;
+    }
+    /**
+     * The offset just past the last complete record in bytes[0, end) (-1 when none), with how many
+     * records and newlines (quoted ones too) come before it: a shard's rows and file lines.
+     */
+    lastRecordEnd(bytes, end) {
+        const view = bytes.subarray(0, end);
+        if (view.indexOf(this.quote) === -1 && view.indexOf(delimited_shards_CR) === -1) {
+            const last = view.lastIndexOf(NEWLINE);
+            const newlines = last === -1 ? 0 : countByte(view, NEWLINE, last + 1);
+            return { end: last === -1 ? -1 : last + 1, records: newlines, newlines };
+        }
+        let found = -1;
+        let records = 0;
+        let loneCRs = 0;
+        this.scan(bytes, 0, end, (at) => {
+            found = at;
+            records++;
+            if (bytes[at - 1] === delimited_shards_CR)
+                loneCRs++;
+            return true;
+        });
+        return {
+            end: found,
+            records,
+            newlines: found === -1 ? 0 : countByte(view, NEWLINE, found) + loneCRs,
+        };
+    }
+    /** The line breaks in the whole text bytes[0, end): each \n, and each lone \r outside quotes (inside, it is part of a cell). */
+    lineBreaks(bytes, end) {
+        const view = bytes.subarray(0, end);
+        if (view.indexOf(this.quote) === -1)
+            return countLineBreaks(view, end);
+        let loneCRs = 0;
+        this.scan(bytes, 0, end, (at) => {
+            if (bytes[at - 1] === delimited_shards_CR)
+                loneCRs++;
+            return true;
+        }, true);
+        return countByte(view, NEWLINE, end) + loneCRs;
+    }
+    /** scanRecords over bytes[start, end), read as Latin-1 so that offsets in the text are offsets in the bytes. */
+    scan(bytes, start, end, onRecordEnd, complete = false) {
+        const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+        scanRecords(text, this.delimiter, this.quote, complete, (at) => onRecordEnd(start + at));
+    }
+}
+/**
+ * The one reading of quotes both the cutter (over bytes) and the workers (over text) follow:
+ * calls `onRecordEnd(offset just past the newline)` for each line end outside quotes (\n, or a
+ * \r not followed by \n), until it returns false. A quote opens a quoted field only at the start of a field; inside one, a
+ * doubled quote is a literal quote and a single one ends it. When the text is not `complete`,
+ * a quote or \r at its very end is left undecided (the next byte may double the quote or make
+ * the \r a \r\n) and the scan stops.
+ */
+function scanRecords(text, delimiter, quote, complete, onRecordEnd) {
+    let fieldStart = true;
+    let quoted = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (quoted) {
+            if (c !== quote)
+                continue;
+            if (i + 1 === text.length && !complete)
+                return;
+            if (text.charCodeAt(i + 1) === quote)
+                i++;
+            else
+                quoted = false;
+        }
+        else if (c === NEWLINE) {
+            fieldStart = true;
+            if (!onRecordEnd(i + 1))
+                return;
+        }
+        else if (c === delimited_shards_CR) {
+            if (i + 1 === text.length && !complete)
+                return;
+            if (text.charCodeAt(i + 1) === NEWLINE)
+                continue;
+            fieldStart = true;
+            if (!onRecordEnd(i + 1))
+                return;
+        }
+        else if (c === delimiter)
+            fieldStart = true;
+        else if (c === quote && fieldStart) {
+            quoted = true;
+            fieldStart = false;
+        }
+        else
+            fieldStart = false;
+    }
+}
+/**
+ * Parses a shard into rows, as readTable does for the whole file: each with its data row and
+ * file line, empty lines marked blank, unreadable records with the problem. Throws the
+ * encoding DataFileError at the first invalid UTF-8 byte, after the rows before it.
+ */
+function parseDelimitedShard({ layout, path, shard }, onRow) {
+    const { bytes } = shard;
+    let text;
+    let invalidAt = -1;
+    try {
+        text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    }
+    catch {
+        invalidAt = firstInvalidUtf8(bytes);
+        const lastNewline = bytes.lastIndexOf(NEWLINE, invalidAt);
+        text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(0, lastNewline + 1));
+    }
+    const { delimiter, quoteChar } = layout;
+    const next = { line: shard.firstLine, row: shard.firstRow };
+    // NUL bytes are looked for on each row only in a shard that has one.
+    const emit = text.indexOf('\0') === -1 ? onRow : withNulCheck(onRow, layout.header);
+    if (text.indexOf(quoteChar) !== -1)
+        readQuotedRecords(text, layout, next, emit);
+    else if (text.indexOf('\r') === -1)
+        readPlainRecords(text, delimiter, false, next, emit);
+    else if (!hasLoneCR(text))
+        readPlainRecords(text, delimiter, true, next, emit); // CRLF lines: the usual Windows file
+    else
+        readPlainRecords(text.replace(/\r\n?/g, '\n'), delimiter, false, next, emit); // no quotes: every \r is a line end
+    if (invalidAt !== -1)
+        throw invalidUtf8(path, shard.offset + invalidAt, shard.firstLine + countByte(bytes, NEWLINE, invalidAt));
+}
+/**
+ * The rows of a shard without quotes: one a line, cells between delimiters. Cut with indexOf
+ * and slice rather than split(): on the bench's file that reads the cells in half the time. The
+ * newline that ends the last line makes no row.
+ */
+function withNulCheck(onRow, header) {
+    return (row) => {
+        const problem = row.problem ? undefined : nulProblem(row.cells, header);
+        onRow(problem ? { cells: row.cells, row: row.row, line: row.line, problem } : row);
+    };
+}
+/** A \r not followed by \n: an old Mac line end. */
+function hasLoneCR(text) {
+    for (let at = text.indexOf('\r'); at !== -1; at = text.indexOf('\r', at + 1))
+        if (text.charCodeAt(at + 1) !== NEWLINE)
+            return true;
+    return false;
+}
+/** `crlf`: drop the \r of each line's \r\n (there is no lone \r). */
+function readPlainRecords(text, delimiter, crlf, next, onRow) {
+    // The next delimiter at or after `start`, kept across lines so that a file with few delimiters is not scanned again for each line.
+    let delimiterAt = -2;
+    for (let start = 0; start < text.length;) {
+        let end = text.indexOf('\n', start);
+        if (end === -1)
+            end = text.length;
+        const recordEnd = crlf && end > start && text.charCodeAt(end - 1) === delimited_shards_CR ? end - 1 : end;
+        const line = next.line++;
+        if (recordEnd === start)
+            onRow({ cells: [''], row: next.row++, line, blank: true });
+        else {
+            const cells = [];
+            let cell = start;
+            for (;;) {
+                if (delimiterAt < cell && delimiterAt !== -1)
+                    delimiterAt = text.indexOf(delimiter, cell);
+                if (delimiterAt === -1 || delimiterAt >= recordEnd) {
+                    cells.push(text.slice(cell, recordEnd));
+                    break;
+                }
+                cells.push(text.slice(cell, delimiterAt));
+                cell = delimiterAt + 1;
+            }
+            onRow({ cells, row: next.row++, line });
+        }
+        start = end + 1;
+    }
+}
+/** The rows of a shard with quotes: records that have one go to papaparse, the others are split directly. */
+function readQuotedRecords(text, layout, next, onRow) {
+    const { delimiter, quoteChar } = layout;
+    const newline = '\n'; // a record holds no line end outside quotes
+    for (let record of splitQuotedRecords(text, layout)) {
+        const line = next.line;
+        const row = next.row++;
+        if (record.endsWith('\r'))
+            record = record.slice(0, -1);
+        if (record.indexOf(quoteChar) === -1) {
+            next.line++;
+            onRow(record === ''
+                ? { cells: [''], row, line, blank: true }
+                : { cells: record.split(delimiter), row, line });
+            continue;
+        }
+        next.line += 1 + countNewlines(record);
+        const parsed = papaparse_default().parse(record, {
+            delimiter,
+            quoteChar,
+            escapeChar: quoteChar,
+            newline,
+        });
+        const error = parsed.errors[0];
+        const cells = parsed.data[0] ?? [''];
+        if (error)
+            onRow({ cells, row, line, problem: error.message });
+        else if (parsed.data.length !== 1)
+            onRow({ cells, row, line, problem: 'its quotes do not pair up into fields' });
+        else
+            onRow({ cells, row, line });
+    }
+}
+/** The shard's text as records, without their newlines, where quoted fields may hold newlines. */
+function splitQuotedRecords(text, layout) {
+    const records = [];
+    let start = 0;
+    scanRecords(text, layout.delimiter.charCodeAt(0), layout.quoteChar.charCodeAt(0), true, (at) => {
+        records.push(text.slice(start, at - 1)); // without the \n, or the lone \r; a \r before a \n is dropped by the caller
+        start = at;
+        return true;
+    });
+    if (start < text.length)
+        records.push(text.slice(start));
+    return records;
+}
+
 ;// CONCATENATED MODULE: ./shared/metrics/predictions.ts
 /**
  * Predictions files, read into a prediction set for the metric suite. This is the one place
  * evaluate-model reads predictions: rows arrive from the project's delimited reader (CSV/TSV,
  * optionally gzip) and every value is checked with its file, line and column named.
  *
- * The rows are held in typed arrays (a few dozen bytes a row, about 50 MB for a million rows
- * with four probabilities): ROC AUC needs every score in order, and the bootstrap revisits
- * every row a thousand times, so unlike validation this cannot stream in constant memory.
+ * The rows are held in typed arrays (class codes a byte each, a float64 per probability: 10 MB
+ * for a million binary rows, 42 MB with five probabilities), and nothing else is kept per row:
+ * ROC AUC needs every score in order, and the bootstrap revisits every row a thousand times,
+ * so unlike validation this cannot stream in constant memory.
  */
+
+
+
 
 
 
@@ -5974,12 +7632,15 @@ const MAX_SLICE_VALUES = 100;
  */
 const MAX_SCORE_CELLS = 50_000_000;
 async function readPredictions(path, format, spec) {
-    const capacity = await lineCapacity(path, format);
+    // CSV and TSV are cut into blocks of whole records and split in place (the reader
+    // validate-data's workers use, here on the main thread): ten times faster than the one-pass
+    // streaming reader, which takes the files it cannot cut (gzip, a header it cannot read).
+    const layout = (format === 'csv' || format === 'tsv') && !/\.gz$/i.test(path)
+        ? await delimitedLayout(path, format)
+        : undefined;
+    const capacity = layout ? await recordCapacity(path) : await lineCapacity(path, format);
     const builder = new PredictionSetBuilder(spec, path, MAX_SCORE_CELLS, capacity);
-    const labels = (0,external_node_crypto_.createHash)('sha256');
-    // Labels hashed a batch at a time (the digest of the concatenation is the same): an update per
-    // row cost a tenth of reading a million-row file.
-    let pendingLabels = '';
+    const labels = new LabelDigest();
     const sliceColumns = (spec.slices ?? []).map((column) => ({
         column,
         values: [],
@@ -5988,43 +7649,43 @@ async function readPredictions(path, format, spec) {
     }));
     let positions;
     let rows = 0;
-    await readTable(path, format, {
-        header(columns) {
-            positions = locateColumns(path, [...columns], spec);
-        },
-        row({ cells, line: textLine, row, blank, problem }) {
-            if (blank)
-                return; // an empty line holds no example
-            // Where a value is, for messages: text formats name the file line; Parquet has no lines, so the data row (row 1 is the first).
-            const where = textLine !== undefined ? `line ${textLine}` : `data row ${row}`;
-            if (problem)
-                throw new errors/* UserError */.yo(`The predictions file "${path}" cannot be read at ${where}: ${problem}.`);
-            const at = (column, index) => new Cell(path, where, column, cellText(cells[index]));
-            const label = cellText(cells[positions.label]);
-            const kept = builder.add({ where, label, prediction: cellText(cells[positions.prediction]) }, positions.scores.map((index, s) => at(spec.scores[s].column, index)), positions.weight === undefined ? undefined : at(spec.weight, positions.weight));
-            if (!kept)
-                return;
-            rows++;
-            pendingLabels += `${label}\n`;
-            if (pendingLabels.length > 65536) {
-                labels.update(pendingLabels);
-                pendingLabels = '';
-            }
-            sliceColumns.forEach((slice, s) => {
-                const value = cellText(cells[positions.slices[s]]);
-                let index = slice.lookup.get(value);
-                if (index === undefined) {
-                    if (slice.values.length === MAX_SLICE_VALUES) {
-                        throw new errors/* UserError */.yo(`The slice column "${slice.column}" of "${path}" has more than ${MAX_SLICE_VALUES} distinct values (${where} brings another): slice by a column with fewer values, e.g. a bucketed one.`);
-                    }
-                    index = slice.values.length;
-                    slice.values.push(value);
-                    slice.lookup.set(value, index);
+    const header = (columns) => {
+        positions = locateColumns(path, [...columns], spec);
+    };
+    const row = ({ cells, line, row, blank, problem }) => {
+        if (blank)
+            return; // an empty line holds no example
+        // Where a value is, for messages: text formats name the file line; Parquet has no lines, so
+        // the data row (row 1 is the first). Made into text only for a message.
+        const place = line ?? `data row ${row}`;
+        if (problem)
+            throw new errors/* UserError */.yo(`The predictions file "${path}" cannot be read at ${placeText(place)}: ${problem}.`);
+        if (!builder.addRow(place, cells, positions))
+            return;
+        rows++;
+        labels.add(cellText(cells[positions.label]));
+        for (let s = 0; s < sliceColumns.length; s++) {
+            const slice = sliceColumns[s];
+            const value = cellText(cells[positions.slices[s]]);
+            let index = slice.lookup.get(value);
+            if (index === undefined) {
+                if (slice.values.length === MAX_SLICE_VALUES) {
+                    throw new errors/* UserError */.yo(`The slice column "${slice.column}" of "${path}" has more than ${MAX_SLICE_VALUES} distinct values (${placeText(place)} brings another): slice by a column with fewer values, e.g. a bucketed one.`);
                 }
-                slice.index.push(index);
-            });
-        },
-    });
+                index = slice.values.length;
+                slice.values.push(value);
+                slice.lookup.set(value, index);
+            }
+            slice.index.push(index);
+        }
+    };
+    if (layout) {
+        header(layout.header);
+        for await (const shard of delimitedShards(path, layout, SHARD_BYTES))
+            parseDelimitedShard({ layout, path, shard }, row);
+    }
+    else
+        await readTable(path, format, { header, row });
     if (!positions)
         throw new errors/* UserError */.yo(`The predictions file "${path}" is empty: it needs a header row and one row per example.`);
     if (rows === 0)
@@ -6036,7 +7697,7 @@ async function readPredictions(path, format, spec) {
         rows,
         dropped: { ...builder.dropped },
         probabilityProblem: builder.probabilityProblem,
-        labelsSha256: labels.update(pendingLabels).digest('hex'),
+        labelsSha256: labels.digest(),
         slices: sliceColumns.map(({ column, values, index }) => ({
             column,
             values,
@@ -6044,6 +7705,43 @@ async function readPredictions(path, format, spec) {
         })),
     };
 }
+/**
+ * Bytes of a CSV or TSV file split at a time. A few blocks, their text and their cells await
+ * collection at once: blocks of 4 MiB made them most of the reader's fixed memory.
+ */
+const SHARD_BYTES = 2 ** 20;
+/**
+ * sha256 of the labels, each followed by a newline, written a block of UTF-8 at a time: an
+ * update per row cost a tenth of reading a million-row file, and a string of pending labels,
+ * built a row at a time, lived long enough to be promoted to V8's old generation (tens of
+ * megabytes of garbage at the read's peak).
+ */
+class LabelDigest {
+    hash = (0,external_node_crypto_.createHash)('sha256');
+    block = Buffer.allocUnsafe(65536);
+    used = 0;
+    add(label) {
+        // At most 3 bytes of UTF-8 per UTF-16 unit, and the newline.
+        if (this.used + label.length * 3 + 1 > this.block.length)
+            this.flush();
+        if (label.length * 3 + 1 > this.block.length)
+            this.hash.update(label);
+        else if (label.length === 1 && label.charCodeAt(0) < 0x80)
+            this.block[this.used++] = label.charCodeAt(0);
+        else
+            this.used += this.block.write(label, this.used, 'utf8');
+        this.block[this.used++] = 0x0a;
+    }
+    digest() {
+        this.flush();
+        return this.hash.digest('hex');
+    }
+    flush() {
+        this.hash.update(this.block.subarray(0, this.used));
+        this.used = 0;
+    }
+}
+const placeText = (place) => (typeof place === 'number' ? `line ${place}` : place);
 /**
  * A cell as the text the checks read: CSV gives text already; JSON Lines and Parquet give typed
  * values, written as CSV would hold them, so the same data gives the same labels (and the same
@@ -6136,12 +7834,30 @@ const MISSING_VALUES = new Set([
     'NULL',
 ]);
 /** A decimal number as pandas and R write one (`0`, `-1.5`, `0.0`, `1e-3`); not `0x10`, `Infinity` or the empty text. */
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const predictions_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** The roles of a label or prediction text, as bits. */
+const LABEL = 1;
+const PREDICTION = 2;
+/**
+ * The number a text holds, as Cell.number reads it (Number, with the empty or blank text not
+ * a number), or undefined when it is not a finite one; without making a Cell.
+ */
+function finiteNumber(text) {
+    // Plain decimals (nearly every probability) through the schema's scanner, which returns
+    // Number()'s value at a fifth of its cost; anything else through Number() itself.
+    const plain = plainDecimal(text);
+    if (plain !== CAST_FAILED && Number.isFinite(plain))
+        return plain;
+    const value = Number(text);
+    if (!Number.isFinite(value) || (value === 0 && text.trim() === ''))
+        return undefined;
+    return value;
+}
 /** The class a numeric label stands for: `0`, `0.0`, `0e0` and `-0` are all `0`. */
 function numberKey(text) {
     return String(Number(text.trim()));
 }
-const isNumber = (text) => NUMBER.test(text.trim());
+const isNumber = (text) => predictions_NUMBER.test(text.trim());
 /**
  * How far a multiclass row of probabilities may sum from 1 and still count as probabilities:
  * 0.005, which covers probabilities rounded to 3 decimals for up to 10 classes and to 4
@@ -6171,6 +7887,8 @@ class PredictionSetBuilder {
     rawTexts = [];
     rawWhere = [];
     rawColumn = [];
+    /** Per distinct text, the roles it has been seen in (LABEL, PREDICTION bits). */
+    rawRoles = [];
     labels;
     predictions;
     labelsNumeric = true;
@@ -6200,8 +7918,8 @@ class PredictionSetBuilder {
         this.maxScoreCells = maxScoreCells;
         this.scoreClasses = (spec.scores ?? []).map((s) => s.class);
         this.missing = spec.missingValues ? new Set(['', ...spec.missingValues]) : MISSING_VALUES;
-        this.labels = new GrowableInt32(rows);
-        this.predictions = new GrowableInt32(rows);
+        this.labels = new CodeColumn(rows);
+        this.predictions = new CodeColumn(rows);
         this.numericLabels = new GrowableFloat64(rows);
         this.numericPredictions = new GrowableFloat64(rows);
         this.weights = new GrowableFloat64(rows);
@@ -6213,65 +7931,110 @@ class PredictionSetBuilder {
             this.binaryNumbers.add(isNumber(spec.positive) ? numberKey(spec.positive) : spec.positive);
         }
     }
-    /** Adds a row; false when it was left out for a missing label (missing-labels: drop). */
+    /**
+     * Adds a row of values that know where they are (tests build rows this way); false when it
+     * was left out for a missing label (missing-labels: drop). The score and weight cells are
+     * the spec's columns, in its order.
+     */
     add(row, scores, weight) {
+        const cells = [row.label, row.prediction, ...scores.map((cell) => cell.text)];
+        if (weight)
+            cells.push(weight.text);
+        const at = {
+            label: 0,
+            prediction: 1,
+            scores: scores.map((_, s) => 2 + s),
+            weight: weight ? 2 + scores.length : undefined,
+            slices: [],
+        };
+        return this.addRow(row.where, cells, at);
+    }
+    /**
+     * Adds the row of a file, its values at `at` in `cells`; false when it was left out for a
+     * missing label. Nothing is made per row but the numbers and class codes kept: where a value
+     * is becomes text only for a message (a Cell per value cost two fifths of the read).
+     */
+    addRow(place, cells, at) {
         const { spec } = this;
-        if (this.missing.has(row.label.trim())) {
+        const regression = spec.task === 'regression';
+        const label = cellText(cells[at.label]);
+        // A text already kept as a label (or a prediction) passed every check of its role: one
+        // lookup a value, where checking again cost two.
+        const labelId = regression ? -1 : this.known(label, LABEL);
+        if (labelId === -1 && this.missing.has(label.trim())) {
             if (spec.missingLabels === 'drop') {
                 this.dropped.rows++;
-                this.dropped.first ??= row.where;
+                this.dropped.first ??= placeText(place);
                 return false;
             }
-            new Cell(this.path, row.where, spec.label, row.label).fail(row.label.trim() === ''
+            this.cell(place, spec.label, label).fail(label.trim() === ''
                 ? 'the label is empty'
-                : `the label ${(0,identifiers/* quoteValue */.cl)(row.label)} is a missing value, not a class`, 'Every row needs its true label: fill it in, or set "missing-labels: drop" to leave such rows out (they are counted in a warning). Which values mean missing is the "missing-values" input.');
+                : `the label ${(0,identifiers/* quoteValue */.cl)(label)} is a missing value, not a class`, 'Every row needs its true label: fill it in, or set "missing-labels: drop" to leave such rows out (they are counted in a warning). Which values mean missing is the "missing-values" input.');
         }
-        if (spec.task === 'regression') {
+        const prediction = cellText(cells[at.prediction]);
+        if (regression) {
             const advice = 'A regression task needs numbers there.';
-            this.numericLabels.push(new Cell(this.path, row.where, spec.label, row.label).number('label', advice));
-            this.numericPredictions.push(new Cell(this.path, row.where, spec.prediction, row.prediction).number('prediction', advice));
+            this.numericLabels.push(finiteNumber(label) ?? this.cell(place, spec.label, label).number('label', advice));
+            this.numericPredictions.push(finiteNumber(prediction) ??
+                this.cell(place, spec.prediction, prediction).number('prediction', advice));
         }
         else {
-            const prediction = row.prediction.trim();
-            if (prediction === '')
-                new Cell(this.path, row.where, spec.prediction, row.prediction).required();
-            if (this.missing.has(prediction)) {
-                throw new errors/* UserError */.yo(`The predictions file "${this.path}", ${row.where}, column "${spec.prediction}": the prediction is ${(0,identifiers/* quoteValue */.cl)(row.prediction)}, a missing value, not a class. Drop rows the model did not score, or fix the model's output.`);
+            const predictionId = this.known(prediction, PREDICTION);
+            if (predictionId === -1) {
+                const trimmed = prediction.trim();
+                if (trimmed === '')
+                    this.cell(place, spec.prediction, prediction).required();
+                if (this.missing.has(trimmed)) {
+                    throw new errors/* UserError */.yo(`The predictions file "${this.path}", ${placeText(place)}, column "${spec.prediction}": the prediction is ${(0,identifiers/* quoteValue */.cl)(prediction)}, a missing value, not a class. Drop rows the model did not score, or fix the model's output.`);
+                }
             }
-            this.labels.push(this.intern(row.label, row.where, spec.label, true));
-            this.predictions.push(this.intern(row.prediction, row.where, spec.prediction, false));
-            if (scores.length)
-                this.addScores(row, scores);
+            this.labels.push(labelId !== -1 ? labelId : this.intern(label, place, spec.label, LABEL));
+            this.predictions.push(predictionId !== -1
+                ? predictionId
+                : this.intern(prediction, place, spec.prediction, PREDICTION));
+            if (at.scores.length)
+                this.addScores(place, cells, at.scores);
         }
-        if (weight) {
-            const value = weight.number('weight', 'Weights must be numbers, 0 or more.');
+        if (at.weight !== undefined) {
+            const text = cellText(cells[at.weight]);
+            // Not a number: Cell.number says so, with where it is.
+            const value = finiteNumber(text) ??
+                this.cell(place, spec.weight, text).number('weight', 'Weights must be numbers, 0 or more.');
             if (value < 0)
-                weight.fail(`the weight ${value} is negative`, 'Weights must be 0 or more.');
+                this.cell(place, spec.weight, text).fail(`the weight ${value} is negative`, 'Weights must be 0 or more.');
             this.weights.push(value);
         }
         return true;
     }
-    addScores(row, cells) {
-        if (this.rows() * cells.length > this.maxScoreCells) {
-            throw new errors/* UserError */.yo(`The predictions file "${this.path}", ${row.where}: more than ${this.maxScoreCells.toLocaleString('en-US')} probabilities (rows × ${cells.length} score columns), more than evaluate-model holds in memory. Evaluate a sample of the rows, or fewer score columns.`);
+    /** A value with where it is, for its error message (a method, not a closure made per row). */
+    cell(place, column, text) {
+        return new Cell(this.path, placeText(place), column, text);
+    }
+    addScores(place, cells, at) {
+        const width = at.length;
+        if (this.rows() * width > this.maxScoreCells) {
+            throw new errors/* UserError */.yo(`The predictions file "${this.path}", ${placeText(place)}: more than ${this.maxScoreCells.toLocaleString('en-US')} probabilities (rows × ${width} score columns), more than evaluate-model holds in memory. Evaluate a sample of the rows, or fewer score columns.`);
         }
+        const columns = this.spec.scores;
         let sum = 0;
         let problem;
-        for (const cell of cells) {
-            const p = cell.number('probability', 'Score columns hold probabilities from 0 to 1.');
+        for (let s = 0; s < width; s++) {
+            const text = cellText(cells[at[s]]);
+            const p = finiteNumber(text) ??
+                new Cell(this.path, placeText(place), columns[s].column, text).number('probability', 'Score columns hold probabilities from 0 to 1.');
             if ((p < 0 || p > 1) && problem === undefined)
-                problem = `${p > 1 ? 'y_prob contains values greater than 1.' : 'y_prob contains values less than 0.'} (${row.where}, column "${cell.column}": ${p}; score columns hold probabilities, predict_proba, not decision scores)`;
+                problem = `${p > 1 ? 'y_prob contains values greater than 1.' : 'y_prob contains values less than 0.'} (${placeText(place)}, column "${columns[s].column}": ${p}; score columns hold probabilities, predict_proba, not decision scores)`;
             sum += p;
             this.scores?.push(p);
         }
         if (problem === undefined &&
             this.spec.task === 'multiclass' &&
             Math.abs(sum - 1) > PROBABILITY_SUM_TOLERANCE) {
-            const columns = cells
+            const names = columns
                 .slice(0, 5)
                 .map((c) => (0,identifiers/* quoteValue */.cl)(c.column))
                 .join(', ');
-            problem = `Target scores need to be probabilities for multiclass roc_auc, i.e. they should sum up to 1.0 over classes (${row.where}: the probabilities in columns ${columns}${cells.length > 5 ? ` and ${cells.length - 5} more` : ''} sum to ${sum}, more than ${PROBABILITY_SUM_TOLERANCE} from 1; list a score column for every class)`;
+            problem = `Target scores need to be probabilities for multiclass roc_auc, i.e. they should sum up to 1.0 over classes (${placeText(place)}: the probabilities in columns ${names}${width > 5 ? ` and ${width - 5} more` : ''} sum to ${sum}, more than ${PROBABILITY_SUM_TOLERANCE} from 1; list a score column for every class)`;
         }
         if (problem !== undefined && this.probabilityProblem === undefined) {
             // Point metrics need no probabilities: they are still computed; the probabilities are let go.
@@ -6282,23 +8045,38 @@ class PredictionSetBuilder {
     rows() {
         return this.labels.length;
     }
-    intern(text, where, column, label) {
+    /** The id of a text already kept in `role`, or -1. */
+    known(text, role) {
+        const id = this.rawLookup.get(text);
+        return id !== undefined && (this.rawRoles[id] & role) !== 0 ? id : -1;
+    }
+    /**
+     * The id of a label or prediction text. A text already seen in the same role (label or
+     * prediction) returns at once: what the slow path learns from a text (whether it is a
+     * number, the binary task's classes) it learns the first time.
+     */
+    intern(text, place, column, role) {
         let id = this.rawLookup.get(text);
+        if (id !== undefined && (this.rawRoles[id] & role) !== 0)
+            return id;
+        const label = role === LABEL;
         const numeric = isNumber(text);
         if (label ? this.labelsNumeric && !numeric : this.predictionsNumeric && !numeric) {
             if (label)
                 this.labelsNumeric = false;
             else
                 this.predictionsNumeric = false;
-            this.checkBinary(text, where, column, label);
+            this.checkBinary(text, place, column, label);
         }
         if (id === undefined) {
             id = this.rawTexts.length;
             this.rawLookup.set(text, id);
             this.rawTexts.push(text);
-            this.rawWhere.push(where);
+            this.rawWhere.push(place);
             this.rawColumn.push(column);
+            this.rawRoles.push(0);
         }
+        this.rawRoles[id] |= role;
         if (this.spec.task === 'binary') {
             const before = this.binaryText.size + this.binaryNumbers.size;
             this.binaryText.add(text);
@@ -6310,7 +8088,7 @@ class PredictionSetBuilder {
                     this.labelNumbers.add(numberKey(text));
             }
             if (this.binaryText.size + this.binaryNumbers.size !== before)
-                this.checkBinary(text, where, column, label);
+                this.checkBinary(text, place, column, label);
         }
         return id;
     }
@@ -6318,7 +8096,7 @@ class PredictionSetBuilder {
      * A binary task fails at the value that makes a third class however the columns end up
      * compared: as text (a column that is not all numbers), or as numbers with three values.
      */
-    checkBinary(text, where, column, label) {
+    checkBinary(text, place, column, label) {
         if (this.spec.task !== 'binary')
             return;
         const numeric = this.labelsNumeric && this.predictionsNumeric;
@@ -6327,7 +8105,7 @@ class PredictionSetBuilder {
             return;
         const own = numeric && isNumber(text) ? numberKey(text) : text;
         const others = [...classes].filter((c) => c !== own).slice(0, 2);
-        new Cell(this.path, where, column, text).fail(`${(0,identifiers/* quoteValue */.cl)(text)} is a third class beside ${others.map(identifiers/* quoteValue */.cl).join(' and ')}, but "task" is binary (positive class ${(0,identifiers/* quoteValue */.cl)(this.spec.positive)})`, this.binaryAdvice(text, label, numeric));
+        new Cell(this.path, placeText(place), column, text).fail(`${(0,identifiers/* quoteValue */.cl)(text)} is a third class beside ${others.map(identifiers/* quoteValue */.cl).join(' and ')}, but "task" is binary (positive class ${(0,identifiers/* quoteValue */.cl)(this.spec.positive)})`, this.binaryAdvice(text, label, numeric));
     }
     /** What to do about a third class, for the file in front of it. */
     binaryAdvice(text, label, numeric) {
@@ -6423,7 +8201,7 @@ class PredictionSetBuilder {
         const id = this.rawTexts.findIndex((text) => !scored.has(keyOf(text)));
         if (id === -1)
             return;
-        new Cell(this.path, this.rawWhere[id], this.rawColumn[id], this.rawTexts[id]).fail(`the class ${(0,identifiers/* quoteValue */.cl)(this.rawTexts[id])} has no probability column; "score-columns" covers ${someQuoted(this.scoreClasses)}`, 'List one column per class.');
+        new Cell(this.path, placeText(this.rawWhere[id]), this.rawColumn[id], this.rawTexts[id]).fail(`the class ${(0,identifiers/* quoteValue */.cl)(this.rawTexts[id])} has no probability column; "score-columns" covers ${someQuoted(this.scoreClasses)}`, 'List one column per class.');
     }
     /**
      * Labels and predictions that barely share a class name their classes differently (`cat` and
@@ -6549,6 +8327,66 @@ class GrowableInt32 extends Column {
     }
 }
 /**
+ * Class ids per row (the distinct label and prediction texts, numbered): a byte each while the
+ * file has brought fewer than 256 texts, which is nearly always; past that the bytes are copied
+ * once into words. A binary million-row file holds 2 MB of ids instead of 8.
+ */
+class CodeColumn {
+    capacity;
+    bytes;
+    words;
+    constructor(capacity) {
+        this.capacity = capacity;
+        this.bytes = new Column((length) => new Uint8Array(length), capacity);
+    }
+    get length() {
+        return this.words ? this.words.length : this.bytes.length;
+    }
+    push(id) {
+        if (this.words)
+            return this.words.push(id);
+        if (id < 256)
+            return this.bytes.push(id);
+        const bytes = this.bytes.finish();
+        this.bytes = undefined;
+        this.words = new GrowableInt32(this.capacity);
+        for (const held of bytes)
+            this.words.push(held);
+        this.words.push(id);
+    }
+    /** Built sets renumber ids in place to class indices, which are never more: they fit the same width. */
+    finish() {
+        return this.words ? this.words.finish() : this.bytes.finish();
+    }
+}
+/**
+ * At most how many rows a CSV or TSV file holds: its newline bytes, counted a block at a time
+ * before it is read, so that each column is allocated once at its size. About a hundredth of
+ * the read (a few milliseconds for ten megabytes), where growing the columns as they fill
+ * would hold the old and the new array of each at once. Lone \r line ends are not counted:
+ * such a file's columns grow past the count in chunks.
+ */
+async function recordCapacity(path) {
+    let handle;
+    try {
+        handle = await (0,promises_.open)(path, 'r');
+        const block = new Uint8Array(1 << 20);
+        let lines = 1;
+        for (;;) {
+            const { bytesRead } = await handle.read(block, 0, block.length);
+            if (bytesRead === 0)
+                return lines;
+            lines += countByte(block, 0x0a, bytesRead);
+        }
+    }
+    catch {
+        return undefined; // only a hint: the read that follows reports the problem
+    }
+    finally {
+        await handle?.close();
+    }
+}
+/**
  * At most how many rows a text file holds: its line breaks, counted in one streaming pass
  * before it is read, so that each column is allocated once at about its size (Parquet: none).
  */
@@ -6573,21 +8411,7 @@ async function lineCapacity(path, format) {
 
 
 
-/** Metrics that are better when lower; every other metric is better when higher. */
-const LOWER_IS_BETTER = new Set([
-    'log_loss',
-    'brier_score',
-    'mae',
-    'mse',
-    'rmse',
-    'mape',
-    'median_absolute_error',
-    'mean_squared_log_error',
-    'max_error',
-]);
-function lowerIsBetter(metric) {
-    return LOWER_IS_BETTER.has(metric);
-}
+
 async function evaluatePredictions(path, format, spec, options) {
     const read = await readPredictions(path, format, spec);
     const warnings = [];
@@ -6635,6 +8459,7 @@ async function evaluatePredictions(path, format, spec, options) {
         metrics: whole.metrics,
         skipped: skippedMetrics(spec, whole, read.probabilityProblem),
         confusion: whole.confusion,
+        residuals: whole.prepared.residuals,
         slices,
         sliceSummary: read.slices.length
             ? { minSize: options.minSliceSize, slices: info, headline, gaps: sliceGaps(slices, info) }
@@ -6718,6 +8543,22 @@ const metricValue = schemas/* object */.Ikc({
     ci: schemas/* tuple */.PVZ([schemas/* number */.aig(), schemas/* number */.aig()]).optional(),
     n: schemas/* number */.aig().int().nonnegative().optional(),
 });
+/** Most classes a confusion matrix of a report or a comparison holds (compute.ts keeps 50). */
+const MAX_MATRIX_CLASSES = 200;
+const confusionMatrixSchema = schemas/* object */.Ikc({
+    classes: schemas/* array */.YOg(schemas/* string */.YjP()).max(MAX_MATRIX_CLASSES),
+    matrix: schemas/* array */.YOg(schemas/* array */.YOg(schemas/* number */.aig()).max(MAX_MATRIX_CLASSES)).max(MAX_MATRIX_CLASSES),
+    totalClasses: schemas/* number */.aig().int().positive().optional(),
+})
+    .refine((m) => m.matrix.length === m.classes.length &&
+    m.matrix.every((row) => row.length === m.classes.length), { error: 'the confusion matrix must have one row and one column per class' });
+const residualQuantilesSchema = schemas/* object */.Ikc({
+    p5: schemas/* number */.aig(),
+    p25: schemas/* number */.aig(),
+    p50: schemas/* number */.aig(),
+    p75: schemas/* number */.aig(),
+    p95: schemas/* number */.aig(),
+});
 const metricsReportSchema = schemas/* object */.Ikc({
     format: schemas/* literal */.euz(METRICS_REPORT_FORMAT),
     // The model and version become outputs (compare-metrics' baseline-version) and are matched
@@ -6732,6 +8573,8 @@ const metricsReportSchema = schemas/* object */.Ikc({
         /** sha256 of the true labels in row order: equal when two models were scored on the same examples. */
         dataSha256: schemas/* string */.YjP(),
         rows: schemas/* number */.aig().int().nonnegative(),
+        /** How long computing the metrics took, for the comment's cost line. */
+        seconds: schemas/* number */.aig().nonnegative().max(1e9).optional(),
     })
         .optional(),
     metrics: schemas/* record */.g1P(schemas/* string */.YjP(), metricValue),
@@ -6764,12 +8607,9 @@ const metricsReportSchema = schemas/* object */.Ikc({
      * rows, `totalClasses` counts them all, and rows of the others (and their per-class metrics)
      * are left out.
      */
-    confusionMatrix: schemas/* object */.Ikc({
-        classes: schemas/* array */.YOg(schemas/* string */.YjP()),
-        matrix: schemas/* array */.YOg(schemas/* array */.YOg(schemas/* number */.aig())),
-        totalClasses: schemas/* number */.aig().int().positive().optional(),
-    })
-        .optional(),
+    confusionMatrix: confusionMatrixSchema.optional(),
+    /** Regression: quantiles of prediction − label (weighted as the metrics are), see regression.ts. */
+    residuals: residualQuantilesSchema.optional(),
     /** How the confidence intervals were computed; `requested` when the work budget allowed fewer resamples. */
     bootstrap: schemas/* object */.Ikc({
         method: schemas/* string */.YjP(),
@@ -6780,6 +8620,22 @@ const metricsReportSchema = schemas/* object */.Ikc({
     })
         .optional(),
 });
+/** What compare-metrics takes from a metrics report, read from a file or a release asset. */
+function loadedFromReport(report, source) {
+    return {
+        source,
+        model: report.model,
+        version: report.version,
+        fingerprint: report.fingerprint,
+        evaluationSha256: report.evaluation?.dataSha256,
+        evaluationSeconds: report.evaluation?.seconds,
+        metrics: report.metrics,
+        skipped: report.skipped,
+        slices: report.slices,
+        ...(report.confusionMatrix ? { confusion: report.confusionMatrix } : {}),
+        ...(report.residuals ? { residuals: report.residuals } : {}),
+    };
+}
 async function loadMetrics(path, what, baseDir = process.cwd()) {
     const text = await readUserFile(path, what, baseDir);
     const value = await parseStructured(text, path, what);
@@ -6787,16 +8643,7 @@ async function loadMetrics(path, what, baseDir = process.cwd()) {
         typeof value === 'object' &&
         value.format === METRICS_REPORT_FORMAT) {
         const report = await validateStructured(value, metricsReportSchema, { path, what, text });
-        return {
-            source: path,
-            model: report.model,
-            version: report.version,
-            fingerprint: report.fingerprint,
-            evaluationSha256: report.evaluation?.dataSha256,
-            metrics: report.metrics,
-            skipped: report.skipped,
-            slices: report.slices,
-        };
+        return loadedFromReport(report, path);
     }
     const metrics = flattenMetrics(value, path, what);
     if (Object.keys(metrics).length === 0)
@@ -6844,6 +8691,7 @@ async function reportFromPredictions(request, identity, log) {
     const bootstrap = request.bootstrap > 0
         ? { resamples: request.bootstrap, confidence: request.confidence, seed: request.seed }
         : undefined;
+    const started = performance.now();
     const evaluation = await evaluatePredictions(predictions, format, spec, {
         bootstrap,
         minSliceSize: request.minSliceSize,
@@ -6859,12 +8707,14 @@ async function reportFromPredictions(request, identity, log) {
             predictionsSha256: await sha256File(predictions, 'predictions file'),
             dataSha256: evaluation.labelsSha256,
             rows: evaluation.rows,
+            seconds: (performance.now() - started) / 1000,
         },
         metrics: evaluation.metrics,
         ...(Object.keys(evaluation.skipped).length ? { skipped: evaluation.skipped } : {}),
         slices: evaluation.slices,
         sliceSummary: evaluation.sliceSummary,
         confusionMatrix: evaluation.confusion,
+        ...(evaluation.residuals ? { residuals: evaluation.residuals } : {}),
         bootstrap: ran && {
             method: BOOTSTRAP_METHOD,
             ...ran,
@@ -7290,8 +9140,12 @@ function errnoCode(error) {
 
 
 
+const WORKFLOW_NAMING = {
+    name: (input) => `input "${input}"`,
+    whereToSet: 'set it under "with:" in the workflow step',
+};
 /** Reads every declared input and validates them together, so that all problems are reported at once. */
-function readInputs(schema, getInput) {
+function readInputs(schema, getInput, naming = WORKFLOW_NAMING) {
     const raw = {};
     for (const name of Object.keys(schema.shape)) {
         const value = getInput(name);
@@ -7300,17 +9154,19 @@ function readInputs(schema, getInput) {
     }
     const result = schema.safeParse(raw, { reportInput: true });
     if (!result.success)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(describeInputIssues(result.error.issues, raw));
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(describeInputIssues(result.error.issues, raw, naming));
     return result.data;
 }
-function describeInputIssues(issues, supplied) {
+function describeInputIssues(issues, supplied, naming) {
     const problems = issues.map((issue) => {
         const name = String(issue.path[0] ?? '?');
         if (!(name in supplied))
-            return `input "${name}" is required but was not supplied (set it under "with:" in the workflow step)`;
-        return `input "${name}" ${issue.message}`;
+            return `${naming.name(name)} is required but was not supplied (${naming.whereToSet})`;
+        return `${naming.name(name)} ${issue.message}`;
     });
-    return `Invalid action inputs: ${problems.join('; ')}.`;
+    return naming === WORKFLOW_NAMING
+        ? `Invalid action inputs: ${problems.join('; ')}.`
+        : `${problems.join('; ')}.`;
 }
 /** Values are shown JSON-quoted, shortened and with control characters escaped: inputs may be hostile. */
 const quote = (value) => (0,_identifiers_js__WEBPACK_IMPORTED_MODULE_0__/* .quoteValue */ .cl)(String(value));
@@ -7379,7 +9235,7 @@ const decimalBetween = (low, high) => zod__WEBPACK_IMPORTED_MODULE_2__/* .string
 
 /***/ }),
 
-/***/ 32711:
+/***/ 41825:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -7390,6 +9246,57 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./shared/action/errors.ts
 var errors = __nccwpck_require__(91674);
+;// CONCATENATED MODULE: ./shared/action/network-error.ts
+/**
+ * A request that never got an answer: the host refused the connection, has no address, or did
+ * not answer in time. Not a bug and not GitHub's verdict, so it gets one line naming the host
+ * and what to check, in a workflow step and on the command line alike.
+ */
+const REASONS = {
+    ECONNREFUSED: 'the connection was refused',
+    ECONNRESET: 'the connection was reset',
+    ENOTFOUND: 'the host name has no address',
+    EAI_AGAIN: 'the host name could not be looked up',
+    ETIMEDOUT: 'it did not answer in time',
+    EHOSTUNREACH: 'the host is unreachable',
+    ENETUNREACH: 'the network is unreachable',
+    UND_ERR_CONNECT_TIMEOUT: 'it did not answer in time',
+    UND_ERR_HEADERS_TIMEOUT: 'it did not answer in time',
+    UND_ERR_SOCKET: 'the connection broke',
+};
+/** The host and reason of a network failure anywhere in the error's `cause` chain, if it is one. */
+function networkFailure(error) {
+    let host;
+    for (let at = error, depth = 0; at instanceof Object && depth < 8; depth++) {
+        const fields = at;
+        if (!host && typeof fields.request?.url === 'string')
+            host = hostOf(fields.request.url);
+        const code = typeof fields.code === 'string' ? fields.code : undefined;
+        if (code && REASONS[code]) {
+            const named = typeof fields.hostname === 'string'
+                ? fields.hostname
+                : typeof fields.address === 'string'
+                    ? `${fields.address}${typeof fields.port === 'number' ? `:${fields.port}` : ''}`
+                    : undefined;
+            return { host: host ?? named ?? 'the server', reason: REASONS[code] };
+        }
+        at = fields.cause;
+    }
+    return undefined;
+}
+function hostOf(url) {
+    try {
+        return new URL(url).host;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The one line for a network failure: what failed, and what to check. */
+function describeNetworkFailure({ host, reason }) {
+    return `Could not reach ${host}: ${reason}. Check the network connection (and a proxy, if one is needed), and GITHUB_API_URL if it is set (it names the GitHub API to use).`;
+}
+
 // EXTERNAL MODULE: ./shared/action/context.ts
 var context = __nccwpck_require__(36030);
 // EXTERNAL MODULE: ./shared/action/inputs.ts
@@ -7498,6 +9405,7 @@ function fileSize(path) {
 
 
 
+
 async function runAction(action, runner = createRunner(), step = (0,context/* stepEnvironment */.a)(process.env)) {
     let status = 0;
     try {
@@ -7513,6 +9421,11 @@ async function runAction(action, runner = createRunner(), step = (0,context/* st
 function reportFailure(actionName, error, runner) {
     if ((0,errors/* isUserError */.iU)(error)) {
         runner.error(error.message, { title: actionName });
+        return;
+    }
+    const network = networkFailure(error);
+    if (network) {
+        runner.error(describeNetworkFailure(network), { title: actionName });
         return;
     }
     const http = httpFailure(error);

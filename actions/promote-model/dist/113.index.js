@@ -36,6 +36,7 @@ const fileEntry = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({
 const otherEntry = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({ type: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP() });
 const deployment = (d) => ({
     id: Number(d.id),
+    nodeId: d.node_id,
     sha: d.sha,
     task: d.task,
     environment: d.environment,
@@ -57,6 +58,42 @@ const comment = (c) => ({
     htmlUrl: c.html_url,
     author: c.user?.login,
 });
+/** The token's account: GraphQL's viewer answers for installation tokens, which GET /user refuses. */
+const VIEWER_QUERY = 'query { viewer { login } }';
+const viewerAnswer = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({ viewer: zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({ login: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1) }) });
+/** GraphQL's `nodes` takes at most 100 IDs a query. */
+const NODES_PER_QUERY = 100;
+const STATUSES_QUERY = `query DeploymentStatuses($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    ... on Deployment {
+      databaseId
+      latestStatus { state description }
+      statuses(first: 10) { nodes { state } }
+    }
+  }
+}`;
+const statusesAnswer = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({
+    nodes: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({
+        databaseId: zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig().nullish(),
+        latestStatus: zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({ state: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(), description: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().nullish() }).nullish(),
+        statuses: zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({ nodes: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({ state: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP() }).nullable()) })
+            .nullish(),
+    })
+        .nullable()),
+});
+function statusSummary(node) {
+    // GraphQL spells states in capitals (SUCCESS); REST and the port in lower case.
+    const latest = node.latestStatus
+        ? {
+            state: node.latestStatus.state.toLowerCase(),
+            description: node.latestStatus.description ?? '',
+        }
+        : undefined;
+    const states = (node.statuses?.nodes ?? []).flatMap((status) => status ? [status.state.toLowerCase()] : []);
+    return { ...(latest ? { latest } : {}), states };
+}
+/** Octokit's per-request retry bound, when the caller sets one (creates that must not happen twice). */
+const retries = (options) => options.retries === undefined ? {} : { request: { retries: options.retries } };
 const undefinedOn404 = (error) => {
     if ((0,_client_js__WEBPACK_IMPORTED_MODULE_0__/* .statusOf */ .c2)(error) === 404)
         return undefined;
@@ -67,7 +104,7 @@ function octokitPort(client, repository) {
     return {
         repository,
         async getAuthenticatedUser() {
-            return (await client.rest.users.getAuthenticated()).data.login;
+            return viewerAnswer.parse(await client.graphql(VIEWER_QUERY)).viewer.login;
         },
         async *listDeployments(filter) {
             const pages = client.paginate.iterator(client.rest.repos.listDeployments, {
@@ -79,16 +116,21 @@ function octokitPort(client, repository) {
                 for (const d of page.data)
                     yield deployment(d);
         },
-        async latestDeploymentStatus(deploymentId) {
-            const { data } = await client.rest.repos.listDeploymentStatuses({
-                ...repo,
-                deployment_id: deploymentId,
-                per_page: 1,
-            });
-            return data[0] ? { state: data[0].state } : undefined;
+        async deploymentStatuses(deployments) {
+            const summaries = new Map();
+            for (let start = 0; start < deployments.length; start += NODES_PER_QUERY) {
+                const batch = deployments.slice(start, start + NODES_PER_QUERY);
+                const answer = statusesAnswer.parse(await client.graphql(STATUSES_QUERY, { ids: batch.map((d) => d.nodeId) }));
+                for (const node of answer.nodes) {
+                    if (node?.databaseId != null)
+                        summaries.set(node.databaseId, statusSummary(node));
+                }
+            }
+            return summaries;
         },
-        async createDeployment(request) {
+        async createDeployment(request, options = {}) {
             const response = await client.rest.repos.createDeployment({
+                ...retries(options),
                 ...repo,
                 ref: request.ref,
                 task: request.task,
@@ -115,7 +157,8 @@ function octokitPort(client, repository) {
                 description: status.description,
                 ...(status.logUrl ? { log_url: status.logUrl } : {}),
                 ...(status.environmentUrl ? { environment_url: status.environmentUrl } : {}),
-                // The registry reads earlier models (rollbacks, history): they must not be marked inactive.
+                // The suite's success retires nothing: earlier models (rollbacks, history) and the
+                // deployments GitHub records for jobs keep their statuses.
                 auto_inactive: false,
             });
         },
@@ -127,9 +170,10 @@ function octokitPort(client, repository) {
         async listReleases() {
             return (await client.paginate(client.rest.repos.listReleases, { ...repo, per_page: 100 })).map(release);
         },
-        async createRelease(request) {
+        async createRelease(request, options = {}) {
             const { data } = await client.rest.repos.createRelease({
                 ...repo,
+                ...retries(options),
                 tag_name: request.tag,
                 target_commitish: request.targetCommitish,
                 name: request.name,
@@ -165,23 +209,25 @@ function octokitPort(client, repository) {
             });
             return Buffer.from(data);
         },
-        async listIssueComments(issueNumber) {
-            return (await client.paginate(client.rest.issues.listComments, {
+        async *listIssueComments(issueNumber) {
+            const pages = client.paginate.iterator(client.rest.issues.listComments, {
                 ...repo,
                 issue_number: issueNumber,
                 per_page: 100,
-            })).map(comment);
+            });
+            for await (const page of pages)
+                for (const c of page.data)
+                    yield comment(c);
         },
         async getComment(commentId) {
             return comment((await client.rest.issues.getComment({ ...repo, comment_id: commentId })).data);
         },
         async createComment(issueNumber, body, options = {}) {
-            const request = options.retries === undefined ? {} : { request: { retries: options.retries } };
             return comment((await client.rest.issues.createComment({
                 ...repo,
                 issue_number: issueNumber,
                 body,
-                ...request,
+                ...retries(options),
             })).data);
         },
         async updateComment(commentId, body) {

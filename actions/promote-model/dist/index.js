@@ -5,8 +5,8 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32711);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(90243);
+/* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(41825);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(92201);
 
 
 process.exitCode = await (0,_shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_run_js__WEBPACK_IMPORTED_MODULE_1__/* .promoteModel */ .I);
@@ -16,7 +16,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 90243:
+/***/ 92201:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -571,12 +571,19 @@ const gatePolicySchema = schemas/* object */.Ikc({
      * confidence interval is `inconclusive` (the data cannot tell the two models apart), not failed.
      */
     'inconclusive-within-ci': schemas/* boolean */.zMY().default(false),
+    /**
+     * What a notable regression of a metric or slice that no rule gates does to the verdict:
+     * `info` (the comment lists it), `warn` or `fail`. Notable: the baseline lies outside the
+     * candidate's confidence interval, or, without one, the change exceeds 5% (judge.ts).
+     */
+    'notable-regressions': schemas/* enum */.k5n(LEVELS).default('info'),
     metrics: schemas/* record */.g1P(schemas/* string */.YjP().min(1), metricRule).default({}),
 })
     .strict();
 const EMPTY_POLICY = {
     'on-missing-baseline': 'warn',
     'inconclusive-within-ci': false,
+    'notable-regressions': 'info',
     metrics: {},
 };
 async function loadGatePolicy(path, baseDir = process.cwd()) {
@@ -650,7 +657,7 @@ function artifactServiceAvailable(env = process.env) {
  * hard links (a copy when linking fails), so large model files are not copied.
  */
 async function uploadArtifact(name, files, stagingDir, log) {
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(730), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(12), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
     const client = new DefaultArtifactClient();
     const existing = await client.getArtifact(name).catch(() => undefined);
     if (existing) {
@@ -699,7 +706,7 @@ function findByOf(run) {
  * is in, or undefined when there is no artifact of that name. Any other failure is a UserError.
  */
 async function downloadArtifactIfPresent(args) {
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(730), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(12), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
     const client = new DefaultArtifactClient();
     const findBy = args.fromRun && findByOf(args.fromRun);
     const found = await client
@@ -737,7 +744,7 @@ async function downloadArtifact(args) {
 }
 /** The names of the artifacts another run uploaded. */
 async function listRunArtifacts(run) {
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(730), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(12), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
     const findBy = findByOf(run);
     const { artifacts } = await new DefaultArtifactClient()
         .listArtifacts({ findBy })
@@ -745,6 +752,208 @@ async function listRunArtifacts(run) {
         throw new errors/* UserError */.yo(`Could not list the artifacts of workflow run ${run.runId} (${error.message.replace(/\s+/g, ' ').trim()}). The job needs "permissions: actions: read".`);
     });
     return artifacts.map((artifact) => artifact.name);
+}
+
+;// CONCATENATED MODULE: ./shared/lineage/config-diff.ts
+/**
+ * A training config's values as the manifest records them, and what changed between two of
+ * them, as `dvc params diff` shows it: flattened dotted keys (`model.max_depth`), each value
+ * changed, added or removed.
+ *
+ * Secrets must not leak into a manifest, an artifact, a Release or a comment, so a value is
+ * replaced by HIDDEN when any segment of its key looks like a credential (SECRET_WORDS, matched
+ * on the words of a segment: `db_password`, `apiKey`, `auth.user`), when the value itself looks
+ * like one (a token prefix, a private key, a URL with a password), or when a pattern of the
+ * train-model input `hide-config-keys` matches its key. Masking happens when the manifest is
+ * written and again when two manifests are compared (an older or a pull request's manifest
+ * may hold raw values).
+ */
+/** What a hidden value reads as; real string values are recorded quoted, so it cannot clash. */
+const HIDDEN = '(hidden)';
+/** At most this many leaves are recorded; a larger config is recorded in part and says so. */
+const MAX_CONFIG_LEAVES = 2000;
+/** Keys and values longer than this are cut and marked with a hash of the whole (see clipText). */
+const MAX_CONFIG_TEXT = 200;
+/**
+ * Words that make a key segment a credential's. A segment is split into words at anything but
+ * letters and digits and at camelCase humps, so `max_depth` is not hidden and `dbPassword` is.
+ * `key` alone hides too much (`sort_key`) on purpose: a hidden value costs a line of the diff,
+ * a leaked one costs a rotation.
+ */
+const SECRET_WORDS = new Set([
+    'password',
+    'passwd',
+    'pwd',
+    'passphrase',
+    'secret',
+    'secrets',
+    'token',
+    'tokens',
+    'key',
+    'keys',
+    'apikey',
+    'credential',
+    'credentials',
+    'creds',
+    'auth',
+    'authorization',
+    'bearer',
+    'cookie',
+    'session',
+    'private',
+    'privatekey',
+    'signature',
+    'salt',
+    'dsn',
+    'sas',
+]);
+/**
+ * Values that are credentials whatever their key: GitHub, AWS, Slack, OpenAI-style and JWT
+ * tokens, PEM private keys, and URLs carrying a password (`postgres://user:pass@host`).
+ * Anchored or bounded, linear-time: values are hostile text.
+ */
+const SECRET_VALUES = (/* unused pure expression or super */ null && ([
+    /^"?(?:gh[pousr]_|github_pat_|glpat-|xox[abprs]-|sk-|AKIA|ASIA|eyJ[A-Za-z0-9_-]{8,}\.)/,
+    /-----BEGIN [A-Z ]{0,40}PRIVATE KEY/,
+    /[a-z][a-z0-9+.-]{0,30}:\/\/[^\s/:@]{0,200}:[^\s/@]{1,200}@/i,
+]));
+/** The words of a key segment: `dbPassword` → db, password; `API_KEY` → api, key, apikey. */
+function wordsOf(segment) {
+    const words = segment
+        .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter(Boolean);
+    // `api_key`, `private-key` read as one word as well.
+    const joined = words.slice(1).map((word, index) => words[index] + word);
+    return [...words, ...joined];
+}
+/** True when a segment of the key names a credential. */
+function looksSecretKey(path) {
+    return path.some((segment) => wordsOf(segment).some((word) => SECRET_WORDS.has(word)));
+}
+function looksSecretValue(value) {
+    return SECRET_VALUES.some((pattern) => pattern.test(value));
+}
+/**
+ * The dotted key of a path: segments joined with ".", a segment that holds ".", "[", "]", a
+ * quote, white space or nothing written as `["…"]`, so that two paths never print alike.
+ */
+function dottedKey(path) {
+    return path
+        .map((segment, index) => /^[^.[\]"'\s]+$/.test(segment)
+        ? `${index ? '.' : ''}${segment}`
+        : `[${JSON.stringify(segment)}]`)
+        .join('');
+}
+/**
+ * A compiled `hide-config-keys` list: each line a dotted key or a glob over dotted keys (`*`
+ * within one segment, `**` any number of segments). A pattern hides the key it matches and
+ * everything below it (`db` hides `db.host`). Matching is segment by segment, by dynamic
+ * programming (never a backtracking regular expression), since keys come from a pull request.
+ */
+function hidePatterns(lines) {
+    const patterns = lines
+        .map((line) => line.trim())
+        .filter((line) => line && !line.startsWith('#'))
+        .map((line) => line.split('.'));
+    return (path) => patterns.some((pattern) => {
+        for (let length = 1; length <= path.length; length++)
+            if (matchSegments(pattern, path.slice(0, length)))
+                return true;
+        return false;
+    });
+}
+/** Glob over segments: `**` matches any number of whole segments. */
+function matchSegments(pattern, path) {
+    // can[i][j]: pattern[i..] matches path[j..]
+    const can = Array.from({ length: pattern.length + 1 }, () => new Array(path.length + 1).fill(false));
+    can[pattern.length][path.length] = true;
+    for (let i = pattern.length - 1; i >= 0; i--)
+        for (let j = path.length; j >= 0; j--) {
+            if (pattern[i] === '**')
+                can[i][j] = can[i + 1][j] || (j < path.length && can[i][j + 1]);
+            else
+                can[i][j] = j < path.length && matchWildcard(pattern[i], path[j]) && can[i + 1][j + 1];
+        }
+    return can[0][0];
+}
+/** `*` (any run of characters) and `?` (one) within a segment; the two-pointer match, O(n·m). */
+function matchWildcard(pattern, text) {
+    let [p, t, star, mark] = [0, 0, -1, 0];
+    while (t < text.length) {
+        if (p < pattern.length && (pattern[p] === '?' || pattern[p] === text[t])) {
+            p++;
+            t++;
+        }
+        else if (p < pattern.length && pattern[p] === '*') {
+            star = p++;
+            mark = t;
+        }
+        else if (star >= 0) {
+            p = star + 1;
+            t = ++mark;
+        }
+        else
+            return false;
+    }
+    while (p < pattern.length && pattern[p] === '*')
+        p++;
+    return p === pattern.length;
+}
+/** Text cut to MAX_CONFIG_TEXT characters; a cut one ends with a hash of the whole, so a change past the cut still shows. */
+function clipText(text, hash) {
+    if (text.length <= MAX_CONFIG_TEXT)
+        return text;
+    // Cut in UTF-16 units (what the manifest's schema counts), never inside a surrogate pair.
+    const head = text.slice(0, MAX_CONFIG_TEXT - 30).replace(/[\uD800-\uDBFF]$/, '');
+    return `${head}… (sha256 ${hash(text).slice(0, 12)})`;
+}
+function recordConfigValues(leaves, hide, hash) {
+    const values = new Map();
+    const kept = leaves.slice(0, MAX_CONFIG_LEAVES);
+    for (const leaf of kept) {
+        const secret = looksSecretKey(leaf.path) || hide(leaf.path) || looksSecretValue(leaf.value);
+        values.set(clipText(dottedKey(leaf.path), hash), secret ? HIDDEN : clipText(leaf.value, hash));
+    }
+    const omitted = leaves.length - kept.length;
+    return { values: Object.fromEntries(values), ...(omitted > 0 ? { omitted } : {}) };
+}
+/** Masks again what a recorded map may still hold (an older manifest, or one a pull request wrote). */
+function maskRecorded(values) {
+    // A Map: keys come from a pull request, and `__proto__` is a key like any other here.
+    const masked = new Map();
+    for (const [key, value] of Object.entries(values))
+        masked.set(key, looksSecretKey(splitDotted(key)) || looksSecretValue(value) ? HIDDEN : value);
+    return masked;
+}
+/** The segments of a dotted key, for the key-word check (`["a.b"]` stays one segment). */
+function splitDotted(key) {
+    const segments = [];
+    const pattern = /\["((?:[^"\\]|\\.)*)"\]|([^.[]+)/g;
+    for (const match of key.matchAll(pattern))
+        segments.push(match[1] ?? match[2] ?? '');
+    return segments;
+}
+/** What changed from `before` (production's config) to `after` (the candidate's), keys sorted. */
+function diffConfigValues(before, after) {
+    const [old, now] = [maskRecorded(before), maskRecorded(after)];
+    const diff = { changed: [], added: [], removed: [], hidden: 0, unchanged: 0 };
+    const keys = [...new Set([...old.keys(), ...now.keys()])].sort();
+    for (const key of keys) {
+        const [from, to] = [old.get(key), now.get(key)];
+        if (from === undefined)
+            diff.added.push({ key, value: to });
+        else if (to === undefined)
+            diff.removed.push({ key, value: from });
+        else if (from === HIDDEN || to === HIDDEN)
+            diff.hidden++;
+        else if (from !== to)
+            diff.changed.push({ key, from, to });
+        else
+            diff.unchanged++;
+    }
+    return diff;
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -961,6 +1170,7 @@ function run(command, args, env, cwd) {
 
 
 
+
 const MANIFEST_FORMAT = 'mlops-actions/model-manifest@1';
 /** Linux's PATH_MAX: no file a training command writes has a longer path. */
 const MAX_PATH_LENGTH = 4096;
@@ -1043,7 +1253,22 @@ const manifestSchema = schemas/* object */.Ikc({
     format: schemas/* literal */.euz(MANIFEST_FORMAT),
     model: schemas/* object */.Ikc({ name: (0,identifiers/* identifier */.Cv)('model name'), version: (0,identifiers/* identifier */.Cv)('model version') }),
     fingerprint: sha256,
-    config: schemas/* object */.Ikc({ path: relativePath(), sha256: schemas/* string */.YjP(), canonicalSha256: schemas/* string */.YjP() }),
+    config: schemas/* object */.Ikc({
+        path: relativePath(),
+        sha256: schemas/* string */.YjP(),
+        canonicalSha256: schemas/* string */.YjP(),
+        /**
+         * The canonical config's values by dotted key, credentials hidden (config-diff.ts), for the
+         * comment's "Config changes"; absent in manifests written before it was recorded.
+         */
+        values: schemas/* record */.g1P(schemas/* string */.YjP().max(MAX_CONFIG_TEXT), schemas/* string */.YjP().max(MAX_CONFIG_TEXT))
+            .refine((values) => Object.keys(values).length <= MAX_CONFIG_LEAVES, {
+            message: `must hold at most ${MAX_CONFIG_LEAVES} keys`,
+        })
+            .optional(),
+        /** How many of the config's values were not recorded (past MAX_CONFIG_LEAVES). */
+        valuesOmitted: schemas/* number */.aig().int().nonnegative().optional(),
+    }),
     // Data may live beside the working directory (a monorepo's shared data/ folder): promotion
     // lists these files in the model card and never opens them.
     data: schemas/* array */.YOg(hashedFile(relativePath(true))),
@@ -1085,10 +1310,18 @@ const manifestSchema = schemas/* object */.Ikc({
         startedAt: schemas/* string */.YjP(),
         durationSeconds: schemas/* number */.aig().nonnegative(),
         /** Set when the outputs came from the run cache: the run that trained them. */
-        restoredFrom: schemas/* object */.Ikc({ runUrl: schemas/* string */.YjP().optional(), startedAt: schemas/* string */.YjP() }).optional(),
+        restoredFrom: schemas/* object */.Ikc({
+            runUrl: schemas/* string */.YjP().optional(),
+            startedAt: schemas/* string */.YjP(),
+            /** How long restoring the outputs took; `durationSeconds` is the training it saved. */
+            restoreSeconds: schemas/* number */.aig().nonnegative().optional(),
+        })
+            .optional(),
     }),
 });
 
+// EXTERNAL MODULE: ./shared/github/client.ts
+var client = __nccwpck_require__(16317);
 ;// CONCATENATED MODULE: ./shared/registry/model-release.ts
 /**
  * A production model as a GitHub Release `<model>@<version>`: artifacts expire, a production
@@ -1097,6 +1330,7 @@ const manifestSchema = schemas/* object */.Ikc({
  * that names it exists, so that a failure leaves an unpublished draft (which a re-run completes)
  * and never a half-filled public release; this is also the order immutable releases require.
  */
+
 
 
 
@@ -1152,16 +1386,9 @@ async function stageModelRelease(registry, release, log) {
             assetUrls: new Map(published.assets.map((a) => [a.name, a.url])),
         };
     }
-    const drafts = await registry.listReleases();
-    const draft = drafts.find((candidate) => candidate.draft && candidate.tag === tag);
+    const draft = await findDraft(registry, tag);
     const target = draft ??
-        (await registry.createRelease({
-            tag,
-            targetCommitish: release.sha,
-            name: release.title,
-            body: release.body,
-            draft: true,
-        }));
+        (await createDraftOnce(registry, { tag, targetCommitish: release.sha, name: release.title, body: release.body, draft: true }, log));
     if (draft)
         log.info(`Completing the draft release ${tag} left by an earlier attempt.`);
     const assetUrls = new Map(target.assets.map((asset) => [asset.name, asset.url]));
@@ -1181,6 +1408,32 @@ async function stageModelRelease(registry, release, log) {
         assetUrls.set(file.name, uploaded.url);
     }
     return { id: target.id, tag, url: target.htmlUrl, alreadyPublished: false, assetUrls };
+}
+/** How often a draft is created again after GitHub answered 5xx and none was found. */
+const CREATE_ATTEMPTS = 3;
+async function findDraft(registry, tag) {
+    const releases = await registry.listReleases();
+    return releases.find((candidate) => candidate.draft && candidate.tag === tag);
+}
+/**
+ * Creates the draft exactly once: a 5xx may come after GitHub created it, so the drafts are
+ * looked up again before another try, and no second draft of the same tag is left behind.
+ */
+async function createDraftOnce(registry, draft, log) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await registry.createRelease(draft, { retries: 0 });
+        }
+        catch (error) {
+            const status = (0,client/* statusOf */.c2)(error) ?? 0;
+            if (status < 500 || attempt >= CREATE_ATTEMPTS)
+                throw error;
+            log.warning(`GitHub answered ${status} while creating the draft release ${draft.tag}; checking whether it was created before trying again.`);
+            const created = await findDraft(registry, draft.tag);
+            if (created)
+                return created;
+        }
+    }
 }
 /** Publishes a staged draft (last, as immutable releases require); returns the release page. */
 async function publishStagedRelease(registry, staged, log) {
@@ -1327,8 +1580,6 @@ async function candidate_files_releaseFiles(version, context) {
     };
 }
 
-// EXTERNAL MODULE: ./shared/github/client.ts
-var client = __nccwpck_require__(16317);
 ;// CONCATENATED MODULE: ./shared/registry/approvals.ts
 /**
  * Who approved a promotion. The approval itself is GitHub's: a job that declares
@@ -1376,14 +1627,18 @@ function describeApprovals(approvals) {
 ;// CONCATENATED MODULE: ./shared/registry/github-registry.ts
 /**
  * GitHub as the model registry. The model in an environment is the newest deployment of task
- * `model:<name>` to that environment whose latest status is success; its payload says which
+ * `model:<name>` to that environment whose latest status is success (or that succeeded and only
+ * GitHub's own `auto_inactive` rule marked inactive since); its payload says which
  * version, fingerprint and metrics it is. Deployments that GitHub creates for a job declaring
  * `environment:` have task `deploy`, so they never count as models.
  *
  * Promotions are recorded with `auto_merge: false` (GitHub would otherwise merge the default
  * branch into the ref instead of deploying) and an explicit empty `required_contexts` (the
- * gates are checked by the action; omitting the field requires every commit status to pass).
+ * gates are checked by the action; omitting the field requires every commit status to pass),
+ * and marked `production_environment` in every environment, so that GitHub's `auto_inactive`
+ * rule never retires them (see createModelDeployment and holdsEnvironment).
  */
+
 
 
 
@@ -1421,12 +1676,18 @@ const deploymentPayloadSchema = schemas/* object */.Ikc({
     runtime: runtimeSummarySchema.optional().catch(undefined),
     runUrl: schemas/* string */.YjP().optional(),
     overrideReason: schemas/* string */.YjP().optional(),
+    /** A one-time id of the promotion, by which a create that GitHub answered 5xx is found again. */
+    promotionId: schemas/* string */.YjP().optional(),
     /** sha256 of the comparison the gates made against the model in the environment before. */
     comparisonDigest: schemas/* string */.YjP().optional(),
     /** The Release `<model>@<version>` that keeps the model (production promotions and rollbacks). */
     release: (0,identifiers/* identifier */.Cv)('release tag').optional(),
     /** The environment reviewers who approved the job that recorded this promotion. */
     approvals: schemas/* array */.YOg(approvalSchema).optional(),
+    /** The comparison the reviewers approved (promote-model's approved-digest), found unchanged. */
+    approval: schemas/* object */.Ikc({ digest: schemas/* string */.YjP(), by: schemas/* array */.YOg(schemas/* string */.YjP()), at: schemas/* string */.YjP() })
+        .optional()
+        .catch(undefined),
     /** Set when an earlier version was restored: the version it replaced and why. */
     rollback: schemas/* object */.Ikc({ from: (0,identifiers/* identifier */.Cv)('model version').optional(), reason: schemas/* string */.YjP() })
         .optional(),
@@ -1445,31 +1706,70 @@ function parsePayload(raw) {
     const parsed = deploymentPayloadSchema.safeParse(value);
     return parsed.success ? parsed.data : undefined;
 }
+/** The deployments the registry judges at once: one listing page, one status query. */
+const BATCH = 100;
 /**
- * The models that were in `environment`, newest first: deployments of the model's task whose
- * latest status is success. Deployments of the task whose payload is not ours are skipped, not
- * trusted. Lazy, so that finding the current model reads as little as it can.
+ * Marks an `inactive` status the suite itself would set (to retire a model on purpose); one
+ * without it was set by GitHub's `auto_inactive` rule, which the suite does not follow.
+ */
+const RETIRED_BY_SUITE = 'mlops-actions: retired';
+/**
+ * Whether a deployment holds its environment's model: its latest status is success, or it
+ * succeeded and GitHub alone marked it inactive since. GitHub's `auto_inactive` rule adds an
+ * `inactive` status to earlier successful deployments to the same environment name when a
+ * later status succeeds (for deployments not marked `production_environment`), e.g. after any
+ * job that declares `environment: staging`: that says nothing about which model is there.
+ */
+function holdsEnvironment(statuses) {
+    const latest = statuses?.latest;
+    if (latest?.state === 'success')
+        return true;
+    return (latest?.state === 'inactive' &&
+        !latest.description.startsWith(RETIRED_BY_SUITE) &&
+        statuses.states.includes('success') &&
+        !statuses.states.some((state) => state === 'failure' || state === 'error'));
+}
+/**
+ * The models that were in `environment`, newest first: deployments of the model's task that
+ * hold the environment (see holdsEnvironment). Deployments of the task whose payload is not ours
+ * are skipped, not trusted. Lazy and batched: each 100 deployments cost one listing page and
+ * one status query, however many of them failed.
  */
 async function* modelsInEnvironment(registry, model, environment) {
-    for await (const deployment of registry.listDeployments({
-        task: (0,identifiers/* modelTask */.Zl)(model),
-        environment,
-    })) {
-        const latest = await registry.latestDeploymentStatus(deployment.id);
-        if (latest?.state !== 'success')
-            continue;
-        const payload = parsePayload(deployment.payload);
-        if (!payload || payload.model !== model)
-            continue;
-        yield {
-            deploymentId: deployment.id,
-            environment,
-            sha: deployment.sha,
-            createdAt: deployment.createdAt,
-            creator: deployment.creator,
-            payload,
-        };
+    for await (const batch of batches(registry.listDeployments({ task: (0,identifiers/* modelTask */.Zl)(model), environment }), BATCH)) {
+        const statuses = await registry.deploymentStatuses(batch);
+        for (const deployment of batch) {
+            if (!holdsEnvironment(statuses.get(deployment.id)))
+                continue;
+            const payload = parsePayload(deployment.payload);
+            if (!payload || payload.model !== model)
+                continue;
+            yield {
+                deploymentId: deployment.id,
+                environment,
+                sha: deployment.sha,
+                createdAt: deployment.createdAt,
+                creator: deployment.creator,
+                payload,
+            };
+        }
     }
+}
+/**
+ * Groups a lazy listing into batches without reading ahead: a batch is handed over as soon as it
+ * is full or the listing ends, so a consumer that stops early never fetches the next page.
+ */
+async function* batches(items, size) {
+    let batch = [];
+    for await (const item of items) {
+        batch.push(item);
+        if (batch.length === size) {
+            yield batch;
+            batch = [];
+        }
+    }
+    if (batch.length)
+        yield batch;
 }
 /** The model in `environment` now, and the version before it (a re-run needs both). */
 async function currentAndPrevious(registry, model, environment) {
@@ -1482,27 +1782,71 @@ async function currentAndPrevious(registry, model, environment) {
     }
     return { current };
 }
-async function createModelDeployment(registry, deployment) {
+/** How often a deployment is created again after GitHub answered 5xx and none was found. */
+const github_registry_CREATE_ATTEMPTS = 3;
+/**
+ * Records a promotion as a deployment, exactly once. Every model deployment is marked
+ * `production_environment`, whatever the environment's name: GitHub's `auto_inactive` rule
+ * retires only non-production deployments, so a later job declaring `environment: staging`
+ * cannot take staging's model away. A 5xx may come after GitHub created the deployment, so
+ * each deployment carries a one-time `promotionId` and, after a 5xx, the deployments of the
+ * commit are looked up before trying again: no orphan deployment is left behind.
+ */
+async function createModelDeployment(registry, deployment, log) {
+    const promotionId = (0,external_node_crypto_.randomUUID)();
+    const request = {
+        ref: deployment.sha,
+        task: (0,identifiers/* modelTask */.Zl)(deployment.model),
+        environment: deployment.environment,
+        payload: { ...deployment.payload, promotionId },
+        description: shorten(deployment.description),
+        productionEnvironment: true,
+    };
+    for (let attempt = 1;; attempt++) {
+        try {
+            return (await registry.createDeployment(request, { retries: 0 })).id;
+        }
+        catch (error) {
+            const status = (0,client/* statusOf */.c2)(error) ?? 0;
+            if (status < 500 || attempt >= github_registry_CREATE_ATTEMPTS)
+                throw refusal(error, deployment);
+            log?.warning(`GitHub answered ${status} while creating the deployment of ${deployment.model} to ${deployment.environment}; checking whether it was created before trying again.`);
+            const created = await findByPromotionId(registry, request, promotionId);
+            if (created)
+                return created;
+        }
+    }
+}
+/** The deployment a create that answered 5xx made after all, found by its one-time id. */
+async function findByPromotionId(registry, request, promotionId) {
+    for await (const existing of registry.listDeployments({
+        task: request.task,
+        environment: request.environment,
+        sha: request.ref,
+    })) {
+        const payload = existing.payload;
+        const parsed = typeof payload === 'string' ? safeJson(payload) : payload;
+        if (parsed?.promotionId === promotionId)
+            return existing.id;
+    }
+    return undefined;
+}
+function safeJson(text) {
     try {
-        const created = await registry.createDeployment({
-            ref: deployment.sha,
-            task: (0,identifiers/* modelTask */.Zl)(deployment.model),
-            environment: deployment.environment,
-            payload: deployment.payload,
-            description: shorten(deployment.description),
-            productionEnvironment: deployment.environment === 'production',
-        });
-        return created.id;
+        return JSON.parse(text);
     }
-    catch (error) {
-        if ((0,client/* statusOf */.c2)(error) === 409) {
-            throw new errors/* UserError */.yo(`GitHub refused to create the deployment of ${deployment.model} to ${deployment.environment} (409 Conflict: ${error.message}). Nothing was recorded.`);
-        }
-        if ((0,client/* statusOf */.c2)(error) === 403 || (0,client/* statusOf */.c2)(error) === 404) {
-            throw new errors/* UserError */.yo(`GitHub refused to create the deployment (${(0,client/* statusOf */.c2)(error)}): ${error.message}. The job needs "permissions: deployments: write". Nothing was recorded.`);
-        }
-        throw error;
+    catch {
+        return undefined;
     }
+}
+function refusal(error, deployment) {
+    if ((0,client/* statusOf */.c2)(error) === 409) {
+        return new errors/* UserError */.yo(`GitHub refused to create the deployment of ${deployment.model} to ${deployment.environment} (409 Conflict: ${error.message}). Nothing was recorded.`);
+    }
+    if ((0,client/* statusOf */.c2)(error) === 403 || (0,client/* statusOf */.c2)(error) === 404) {
+        return new errors/* UserError */.yo(`GitHub refused to create the deployment (${(0,client/* statusOf */.c2)(error)}): ${error.message}. The job needs "permissions: deployments: write". Nothing was recorded.`);
+    }
+    return error;
 }
 async function setDeploymentState(registry, deploymentId, state, details) {
     await registry.createDeploymentStatus(deploymentId, {
@@ -1539,7 +1883,121 @@ async function openRegistry(token, context, log, connect) {
     return connect(token, repository, log);
 }
 
+;// CONCATENATED MODULE: ./shared/metrics/direction.ts
+/** The suite's metrics that are better when lower; its other metrics are better when higher. */
+const LOWER_IS_BETTER = new Set([
+    'log_loss',
+    'brier_score',
+    'mae',
+    'mse',
+    'rmse',
+    'mape',
+    'median_absolute_error',
+    'mean_squared_log_error',
+    'max_error',
+]);
+const HIGHER_IS_BETTER = new Set([
+    'accuracy',
+    'balanced_accuracy',
+    'precision',
+    'recall',
+    'f1',
+    'precision_macro',
+    'precision_weighted',
+    'recall_macro',
+    'recall_weighted',
+    'f1_macro',
+    'f1_weighted',
+    'matthews_corrcoef',
+    'roc_auc',
+    'roc_auc_ovr',
+    'roc_auc_ovr_weighted',
+    'average_precision',
+    'r2',
+    'explained_variance',
+    'd2_absolute_error_score',
+]);
+/** Words in a metric's name that say which way it is better. */
+const LOWER_WORDS = new Set([
+    'loss',
+    'error',
+    'errors',
+    'err',
+    'latency',
+    'ms',
+    'seconds',
+    'duration',
+    'time',
+    'cost',
+    'rmse',
+    'mae',
+    'mse',
+    'mape',
+    'ece',
+    'brier',
+    'perplexity',
+    'wer',
+    'cer',
+]);
+const HIGHER_WORDS = new Set([
+    'accuracy',
+    'acc',
+    'auc',
+    'f1',
+    'precision',
+    'recall',
+    'r2',
+    'ndcg',
+    'map',
+    'mrr',
+    'bleu',
+    'rouge',
+    'iou',
+    'dice',
+    'score',
+]);
+/** True for the suite's metrics that are better when lower (evaluate-model's slice summary). */
+function lowerIsBetter(metric) {
+    return LOWER_IS_BETTER.has(metric);
+}
+/**
+ * The better direction of a metric by its name: the suite's metrics and their per-class values
+ * (`recall.<class>`) exactly, other names by their words; undefined when the name does not say.
+ */
+function metricDirection(metric) {
+    for (const name of [metric, metric.split('.')[0]]) {
+        if (LOWER_IS_BETTER.has(name))
+            return 'lower';
+        if (HIGHER_IS_BETTER.has(name))
+            return 'higher';
+    }
+    const words = metric.toLowerCase().split(/[^a-z0-9]+/);
+    const lower = words.some((word) => LOWER_WORDS.has(word));
+    const higher = words.some((word) => HIGHER_WORDS.has(word));
+    return lower === higher ? undefined : lower ? 'lower' : 'higher';
+}
+
 ;// CONCATENATED MODULE: ./shared/gates/judge.ts
+/**
+ * The gate evaluator, pure: candidate and baseline values in, a status per metric and per
+ * sliced metric, and one verdict out. compare-metrics and promote-model both call it, so a
+ * model that passed on the pull request is judged by the same rules when it is promoted.
+ *
+ * Noise: with `inconclusive-within-ci`, a regression beyond tolerance whose baseline value lies
+ * inside the candidate's confidence interval is `inconclusive` instead of `fail` (a warn-level
+ * rule stays `warn`). Only regressions are softened this way: absolute bounds are judged on the
+ * point value, and a required improvement must be shown, not merely not ruled out.
+ * The verdict is the worst status: fail, then inconclusive, then warn, then pass.
+ *
+ * Notable changes: every metric and slice metric, gated or not, whose change is unlikely to be
+ * noise: the baseline lies outside the candidate's confidence interval, or, where there is no
+ * interval (or it has no width), the change exceeds NOTABLE_RELATIVE of the larger of the two
+ * values. The policy's `notable-regressions` gives an ungated one its status (info by default);
+ * a gated one is its gate's business and is not judged twice.
+ */
+
+/** Without an interval, a change of more than this fraction of the larger value is notable. */
+const NOTABLE_RELATIVE = 0.05;
 /** Float noise (0.1 + 0.2) must not turn an exact limit into a failure. */
 const EPSILON = 1e-12;
 function entry(input) {
@@ -1564,7 +2022,106 @@ function evaluateGates(candidate, baseline, policy, options = {}) {
     const hasBaseline = baseline !== undefined;
     const metrics = names.map((name) => compareMetric(name, entry(candidate[name]), entry(baseline?.[name]), policy.metrics[name], policy, hasBaseline, options.candidateSkipped?.[name]));
     const slices = options.candidateSlices ? compareSlices(options, policy, hasBaseline) : [];
-    return { verdict: overallVerdict([...metrics, ...slices]), metrics, slices, hasBaseline };
+    const notable = notableChanges(metrics, slices, policy);
+    return {
+        verdict: overallVerdict([...metrics, ...slices, ...notable]),
+        metrics,
+        slices,
+        notable,
+        hasBaseline,
+    };
+}
+/** The changes beyond the noise among the metrics and the judged slices; see the header. */
+function notableChanges(metrics, slices, policy) {
+    const found = [];
+    const direction = (metric) => (Object.hasOwn(policy.metrics, metric) ? policy.metrics[metric]?.direction : undefined) ??
+        metricDirection(metric);
+    const consider = (metric, slice, candidate, baseline, gate) => {
+        if (candidate === undefined || baseline === undefined)
+            return;
+        const change = notable(candidate, baseline);
+        if (!change)
+            return;
+        const better = direction(metric);
+        const delta = candidate.value - baseline;
+        const kind = better === undefined
+            ? 'change'
+            : delta > 0 === (better === 'higher')
+                ? 'improvement'
+                : 'regression';
+        const gated = Boolean(gate.rule);
+        found.push({
+            metric,
+            ...(slice === undefined ? {} : { slice }),
+            baseline,
+            candidate: candidate.value,
+            delta,
+            ...(change.basis === 'ci' ? { ci: candidate.ci } : {}),
+            kind,
+            ...change,
+            gated,
+            status: gated ? gate.status : kind === 'regression' ? policy['notable-regressions'] : 'info',
+        });
+    };
+    for (const m of metrics)
+        if (m.candidate !== undefined)
+            consider(m.name, undefined, { value: m.candidate, ci: m.candidateCi }, m.baseline, m);
+    for (const s of slices)
+        for (const row of s.rows)
+            if (!row.ignored)
+                consider(s.metric, row.slice, row.candidate, row.baseline?.value, s);
+    const order = { regression: 0, improvement: 1, change: 2 };
+    return found.sort((a, b) => order[a.kind] - order[b.kind] ||
+        // Equal sizes up to float noise fall back to the names, so the order is stable.
+        (Math.abs(b.size - a.size) > 1e-9 ? b.size - a.size : 0) ||
+        a.metric.localeCompare(b.metric) ||
+        (a.slice ?? '').localeCompare(b.slice ?? ''));
+}
+/** Whether a change is beyond the noise, and by how much; undefined when it is not. */
+function notable(candidate, baseline) {
+    const delta = candidate.value - baseline;
+    if (Math.abs(delta) <= EPSILON)
+        return undefined;
+    const ci = candidate.ci;
+    if (ci && ci[1] - ci[0] > EPSILON) {
+        if (within(ci, baseline))
+            return undefined;
+        return { basis: 'ci', size: Math.abs(delta) / ((ci[1] - ci[0]) / 2) };
+    }
+    const relative = Math.abs(delta) / Math.max(Math.abs(candidate.value), Math.abs(baseline));
+    return relative > NOTABLE_RELATIVE + EPSILON
+        ? { basis: 'relative', size: relative / NOTABLE_RELATIVE }
+        : undefined;
+}
+/**
+ * What fails, in plain words, one entry per metric, sliced metric or notable regression whose
+ * status is fail: the reasons a refused promotion gives.
+ */
+function failures(result) {
+    return [
+        ...result.metrics
+            .filter((m) => m.status === 'fail')
+            .map((m) => `${m.name}: ${m.reasons.join('; ')}`),
+        ...result.slices
+            .filter((s) => s.status === 'fail')
+            .map((s) => `${s.metric} by slice: ${s.reasons.join('; ')}`),
+        ...result.notable
+            .filter((n) => !n.gated && n.status === 'fail')
+            .map((n) => `${describeNotable(n)} (notable-regressions: fail)`),
+    ];
+}
+/** A notable change in plain words, for annotations; the comment renders its own. */
+function describeNotable(change) {
+    const what = change.slice === undefined ? change.metric : `${change.metric} on slice "${change.slice}"`;
+    const verb = change.kind === 'regression'
+        ? 'regressed'
+        : change.kind === 'improvement'
+            ? 'improved'
+            : 'changed';
+    const noise = change.basis === 'ci'
+        ? `outside the candidate's confidence interval ${interval(change.ci)}`
+        : `more than ${percent(NOTABLE_RELATIVE)}`;
+    return `${what} ${verb} from ${format(change.baseline)} to ${format(change.candidate)} (${change.delta >= 0 ? '+' : ''}${format(change.delta)}), ${noise}${change.gated ? '' : ', without a gate'}`;
 }
 function compareMetric(name, cand, base, rule, policy, hasBaseline, notComputed) {
     const comparison = {
@@ -1834,6 +2391,22 @@ const metricValue = schemas/* object */.Ikc({
     ci: schemas/* tuple */.PVZ([schemas/* number */.aig(), schemas/* number */.aig()]).optional(),
     n: schemas/* number */.aig().int().nonnegative().optional(),
 });
+/** Most classes a confusion matrix of a report or a comparison holds (compute.ts keeps 50). */
+const MAX_MATRIX_CLASSES = 200;
+const confusionMatrixSchema = schemas/* object */.Ikc({
+    classes: schemas/* array */.YOg(schemas/* string */.YjP()).max(MAX_MATRIX_CLASSES),
+    matrix: schemas/* array */.YOg(schemas/* array */.YOg(schemas/* number */.aig()).max(MAX_MATRIX_CLASSES)).max(MAX_MATRIX_CLASSES),
+    totalClasses: schemas/* number */.aig().int().positive().optional(),
+})
+    .refine((m) => m.matrix.length === m.classes.length &&
+    m.matrix.every((row) => row.length === m.classes.length), { error: 'the confusion matrix must have one row and one column per class' });
+const residualQuantilesSchema = schemas/* object */.Ikc({
+    p5: schemas/* number */.aig(),
+    p25: schemas/* number */.aig(),
+    p50: schemas/* number */.aig(),
+    p75: schemas/* number */.aig(),
+    p95: schemas/* number */.aig(),
+});
 const metricsReportSchema = schemas/* object */.Ikc({
     format: schemas/* literal */.euz(METRICS_REPORT_FORMAT),
     // The model and version become outputs (compare-metrics' baseline-version) and are matched
@@ -1848,6 +2421,8 @@ const metricsReportSchema = schemas/* object */.Ikc({
         /** sha256 of the true labels in row order: equal when two models were scored on the same examples. */
         dataSha256: schemas/* string */.YjP(),
         rows: schemas/* number */.aig().int().nonnegative(),
+        /** How long computing the metrics took, for the comment's cost line. */
+        seconds: schemas/* number */.aig().nonnegative().max(1e9).optional(),
     })
         .optional(),
     metrics: schemas/* record */.g1P(schemas/* string */.YjP(), metricValue),
@@ -1880,12 +2455,9 @@ const metricsReportSchema = schemas/* object */.Ikc({
      * rows, `totalClasses` counts them all, and rows of the others (and their per-class metrics)
      * are left out.
      */
-    confusionMatrix: schemas/* object */.Ikc({
-        classes: schemas/* array */.YOg(schemas/* string */.YjP()),
-        matrix: schemas/* array */.YOg(schemas/* array */.YOg(schemas/* number */.aig())),
-        totalClasses: schemas/* number */.aig().int().positive().optional(),
-    })
-        .optional(),
+    confusionMatrix: confusionMatrixSchema.optional(),
+    /** Regression: quantiles of prediction − label (weighted as the metrics are), see regression.ts. */
+    residuals: residualQuantilesSchema.optional(),
     /** How the confidence intervals were computed; `requested` when the work budget allowed fewer resamples. */
     bootstrap: schemas/* object */.Ikc({
         method: schemas/* string */.YjP(),
@@ -1896,6 +2468,22 @@ const metricsReportSchema = schemas/* object */.Ikc({
     })
         .optional(),
 });
+/** What compare-metrics takes from a metrics report, read from a file or a release asset. */
+function loadedFromReport(report, source) {
+    return {
+        source,
+        model: report.model,
+        version: report.version,
+        fingerprint: report.fingerprint,
+        evaluationSha256: report.evaluation?.dataSha256,
+        evaluationSeconds: report.evaluation?.seconds,
+        metrics: report.metrics,
+        skipped: report.skipped,
+        slices: report.slices,
+        ...(report.confusionMatrix ? { confusion: report.confusionMatrix } : {}),
+        ...(report.residuals ? { residuals: report.residuals } : {}),
+    };
+}
 async function loadMetrics(path, what, baseDir = process.cwd()) {
     const text = await readUserFile(path, what, baseDir);
     const value = await parseStructured(text, path, what);
@@ -1903,16 +2491,7 @@ async function loadMetrics(path, what, baseDir = process.cwd()) {
         typeof value === 'object' &&
         value.format === METRICS_REPORT_FORMAT) {
         const report = await validateStructured(value, metricsReportSchema, { path, what, text });
-        return {
-            source: path,
-            model: report.model,
-            version: report.version,
-            fingerprint: report.fingerprint,
-            evaluationSha256: report.evaluation?.dataSha256,
-            metrics: report.metrics,
-            skipped: report.skipped,
-            slices: report.slices,
-        };
+        return loadedFromReport(report, path);
     }
     const metrics = flattenMetrics(value, path, what);
     if (Object.keys(metrics).length === 0)
@@ -2432,7 +3011,7 @@ function renderModelCard(args) {
             String(o.bytes ?? ''),
             (0,markdown_escape/* inlineCode */.ti)(o.sha256),
         ]))}`,
-        `## Lineage\n\n${(0,markdown_escape/* markdownTable */.Qj)(['', ''], lineage)}`,
+        `## Lineage\n\n${(0,markdown_escape/* markdownTable */.Qj)(['Input', 'Recorded'], lineage)}`,
     ]
         .filter(Boolean)
         .join('\n\n') + '\n');
@@ -2485,13 +3064,19 @@ function promotionSection(record) {
         'Promoted',
         `${record.promotedAt.slice(0, 10)} by ${record.actor ? (0,markdown_escape/* escapeMarkdown */.FV)(record.actor) : 'unknown'}${record.runUrl ? ` ([workflow run](${encodeURI(record.runUrl)}))` : ''}`,
     ];
-    return `## Promotion\n\n${(0,markdown_escape/* markdownTable */.Qj)(['', ''], [promoted, ...auditRows(record)])}`;
+    return `## Promotion\n\n${(0,markdown_escape/* markdownTable */.Qj)(['Step', 'Recorded'], [promoted, ...auditRows(record)])}`;
 }
 /** The rows of a promotion's audit trail, the same in the model card and the job summary. */
 function auditRows(record) {
     const rows = [
         ['Approved by', (0,markdown_escape/* escapeMarkdown */.FV)(describeApprovals(record.approvals))],
         ['Comparison digest', (0,markdown_escape/* inlineCode */.ti)(record.comparisonDigest)],
+        [
+            'Approved comparison',
+            record.approval
+                ? `the digest the reviewers approved before the gate, recomputed unchanged at ${(0,markdown_escape/* escapeMarkdown */.FV)(record.approval.at)}`
+                : 'not bound: promote-model was given no `approved-digest`',
+        ],
     ];
     if (record.rollback)
         rows.push([
@@ -2538,6 +3123,7 @@ function buildPromotionRecord(args) {
         actor: context.actor,
         approvals: args.approvals,
         comparisonDigest: args.comparisonDigest,
+        ...(args.approval ? { approval: args.approval } : {}),
         ...(args.rollback ? { rollback: args.rollback } : {}),
         ...(args.overrideReason ? { overrideReason: args.overrideReason } : {}),
         promotedAt: args.now.toISOString(),
@@ -2568,7 +3154,7 @@ async function recordPromotion(registry, promotion) {
         sha,
         payload,
         description,
-    });
+    }, promotion.log);
     try {
         await setDeploymentState(registry, id, 'in_progress', {
             description: `Promoting ${description}`,
@@ -2626,6 +3212,11 @@ async function verifyManifestOutputs(manifest, files) {
  * record the promotion as a deployment (with, for production, a Release that keeps the model
  * after its artifacts expire). A rollback is the same path for a version restored from its
  * Release, recorded as a rollback with its reason.
+ *
+ * Approval bound to evidence: a dry run (before the environment's approval gate) takes the same
+ * path up to recording and stops there, with the comparison's digest for the reviewer; the
+ * promotion after the approval recomputes the comparison and refuses when its digest is not the
+ * approved one, so what is recorded is what the reviewer saw.
  */
 
 
@@ -2662,30 +3253,63 @@ async function promote(request) {
     }
     const values = metricValues(metrics);
     const profile = request.profilePath ? await readProfile(request.profilePath) : undefined;
-    const base = { model, version, environment, manifest, metrics, rollback };
+    const dryRun = request.dryRun === true;
     // The gates are judged again against the model in the environment now: it may have changed
     // since the pull request was compared.
     const { current, previous } = registry
         ? await currentAndPrevious(registry, model, environment)
         : {};
+    const judgeAgainst = (baseline) => {
+        const judged = evaluateGates(metrics.metrics, baseline?.payload.metrics, request.policy, {
+            candidateSlices: metrics.slices ?? {},
+            ...(metrics.skipped ? { candidateSkipped: metrics.skipped } : {}),
+        });
+        const subject = { model, environment, version, fingerprint: manifest.fingerprint };
+        return { gates: judged, digest: digestComparison(subject, judged, baseline) };
+    };
+    // Judged before the re-run check too, so that a dry run for a version already in place still
+    // gives a digest: if the environment changes before the promotion, that digest no longer matches.
+    const { gates, digest: comparisonDigest } = judgeAgainst(current);
+    const base = {
+        model,
+        version,
+        environment,
+        manifest,
+        metrics,
+        rollback,
+        dryRun,
+        comparisonDigest,
+    };
     if (current &&
         current.payload.version === version &&
         current.payload.fingerprint === manifest.fingerprint) {
-        log.info(`${model} ${version} is already the model in ${environment} (deployment ${current.deploymentId}); nothing was recorded again.`);
+        log.info(`${model} ${version} is already the model in ${environment} (deployment ${current.deploymentId}); nothing ${dryRun ? 'would be' : 'was'} recorded again.`);
         return { ...base, previous, deploymentId: current.deploymentId, alreadyCurrent: true };
     }
     if (rollback && !request.overrideReason) {
         throw new errors/* UserError */.yo(`Rolling ${environment} back to ${model} ${version} needs a reason: set override-reason (it is recorded in the deployment). Nothing was recorded.`);
     }
-    const gates = evaluateGates(metrics.metrics, current?.payload.metrics, request.policy, {
-        candidateSlices: metrics.slices ?? {},
-        ...(metrics.skipped ? { candidateSkipped: metrics.skipped } : {}),
-    });
-    const comparisonDigest = digestComparison(gates, current);
     log.info(current
         ? `Judged against ${current.payload.version}, the model in ${environment} now (comparison ${comparisonDigest}).`
-        : `No model is in ${environment} yet; rules that compare with a baseline follow on-missing-baseline.`);
+        : `No model is in ${environment} yet; rules that compare with a baseline follow on-missing-baseline (comparison ${comparisonDigest}).`);
+    if (request.approvedDigest !== undefined && request.approvedDigest !== comparisonDigest)
+        refuseChangedComparison({
+            request,
+            version,
+            current,
+            comparisonDigest,
+            // What the environment held before may be what the reviewer saw.
+            matchesThen: (baseline) => judgeAgainst(baseline).digest === request.approvedDigest,
+            previous,
+        });
     refuseFailingGates({ gates, current, request, version, rollback });
+    if (dryRun) {
+        // Every check a promotion makes before recording, the commit it would record on included.
+        if (registry)
+            requireCommitSha(request.ref ?? manifest.git.sha, `${model} ${version}`);
+        log.info(`Dry run: ${model} ${version} would be promoted to ${environment}; nothing was recorded. Pass comparison-digest ${comparisonDigest} as approved-digest to the promotion after the approval.`);
+        return { ...base, previous: current, alreadyCurrent: false, gates };
+    }
     const approvals = registry
         ? await readApprovals(registry, request.context.runId, environment, log)
         : [];
@@ -2699,6 +3323,9 @@ async function promote(request) {
         now: request.now,
         approvals,
         comparisonDigest,
+        ...(request.approvedDigest
+            ? { approval: boundApproval(request.approvedDigest, approvals, request.now) }
+            : {}),
         ...(rollback
             ? { rollback: { from: current?.payload.version, reason: request.overrideReason } }
             : request.overrideReason
@@ -2769,9 +3396,7 @@ function refuseFailingGates(args) {
     if (gates.verdict !== 'fail')
         return;
     const { model, environment } = request;
-    const reasons = gates.metrics
-        .filter((m) => m.status === 'fail')
-        .map((m) => `${m.name}: ${m.reasons.join('; ')}`);
+    const reasons = failures(gates);
     const against = current
         ? `${current.payload.version}, the model in ${environment} now`
         : 'its absolute bounds (no model is in the environment yet)';
@@ -2782,11 +3407,12 @@ function refuseFailingGates(args) {
     request.log.warning(`${what} ${model} ${version} in ${environment} although ${failure}. Override reason: ${request.overrideReason}`, { title: 'promote-model' });
 }
 /**
- * A digest of the comparison the promotion was judged on: the baseline version, every metric's
- * values, rule and status. The same digest is in the job summary the approver reads and in the
- * deployment, so the record shows which judgement was approved.
+ * A digest of the comparison the promotion was judged on: what is promoted where (model,
+ * environment, version, fingerprint), against which model (version and fingerprint), and every
+ * metric's values, rule and status (so a changed policy changes it too). The dry run before the
+ * approval shows it to the reviewer; the promotion after the approval must compute the same.
  */
-function digestComparison(gates, current) {
+function digestComparison(subject, gates, baseline) {
     const metrics = gates.metrics.map(({ name, baseline, candidate, rule, status }) => ({
         name,
         baseline: baseline ?? null,
@@ -2794,7 +3420,35 @@ function digestComparison(gates, current) {
         rule: rule ?? null,
         status,
     }));
-    return `sha256:${sha256Text(canonicalJson({ against: current?.payload.version ?? null, verdict: gates.verdict, metrics }))}`;
+    const against = baseline
+        ? { version: baseline.payload.version, fingerprint: baseline.payload.fingerprint }
+        : null;
+    return `sha256:${sha256Text(canonicalJson({ ...subject, against, verdict: gates.verdict, metrics }))}`;
+}
+/** The approved comparison as recorded: its digest, the reviewers who approved, and when it was checked. */
+function boundApproval(digest, approvals, now) {
+    return {
+        digest,
+        by: approvals.filter((a) => a.state === 'approved').map((a) => a.login),
+        at: now.toISOString(),
+    };
+}
+/**
+ * The comparison is not the one the reviewers approved: say against what it was then (when an
+ * earlier model of the environment, or none, gives the approved digest) and now, and what to do.
+ */
+function refuseChangedComparison(args) {
+    const { request, version, current, previous } = args;
+    const { model, environment } = request;
+    const now = current
+        ? `${current.payload.version}, the model in ${environment} now`
+        : `no model, as ${environment} holds none now`;
+    const then = current && args.matchesThen(undefined)
+        ? `The reviewers approved it when ${environment} held no model; it holds ${current.payload.version} now.`
+        : previous && args.matchesThen(previous)
+            ? `The reviewers approved it against ${previous.payload.version}, the model in ${environment} then; the model in ${environment} is now ${current.payload.version}.`
+            : `It is judged against ${now}; the model in ${environment}, the candidate's metrics or the gate policy changed since the check (or the digest comes from the check of another model or environment).`;
+    throw new errors/* UserError */.yo(`Refusing to promote ${model} ${version} to ${environment}: the comparison is not the one the reviewers approved (approved-digest ${request.approvedDigest}, now ${args.comparisonDigest}). ${then} Nothing was recorded. Re-run the workflow, so that its check job compares again and the reviewers approve the new comparison.`);
 }
 function deploymentPayload(args) {
     const { request, manifest, metrics, record } = args;
@@ -2815,6 +3469,7 @@ function deploymentPayload(args) {
             : {}),
         ...(request.context.runUrl ? { runUrl: request.context.runUrl } : {}),
         ...(record.approvals.length ? { approvals: record.approvals } : {}),
+        ...(record.approval ? { approval: record.approval } : {}),
         ...(record.rollback ? { rollback: record.rollback } : {}),
         ...(record.overrideReason ? { overrideReason: record.overrideReason } : {}),
     };
@@ -2864,7 +3519,7 @@ async function stageProductionRelease(args) {
 }
 
 ;// CONCATENATED MODULE: ./shared/registry/promotion-summary.ts
-/** The job summary of a promotion: what the approver and later readers need to see in one place. */
+/** The job summaries of promote-model: what the approver and later readers need to see in one place. */
 
 
 
@@ -2891,6 +3546,55 @@ function renderPromotionSummary(outcome) {
             // GitHub's URL already encodes the tag's "@" (%40): encoding it again would give %2540.
             (0,markdown_escape/* markdownLink */.iQ)((0,markdown_escape/* escapeMarkdown */.FV)(`${model}@${version}`), outcome.releaseUrl),
         ]);
+    return [
+        headline,
+        outcome.record && !outcome.record.approval ? UNBOUND_NOTICE : '',
+        (0,markdown_escape/* markdownTable */.Qj)(['Promotion', 'Recorded'], facts),
+        metricsTable(outcome, 'Promoted'),
+    ]
+        .filter(Boolean)
+        .join('\n\n');
+}
+/** Said in the summary of a promotion that was not given the digest its reviewers approved. */
+const UNBOUND_NOTICE = '> [!NOTE]\n> This approval was not bound to a comparison: promote-model was given no `approved-digest`, so the model in the environment, the candidate or the gate policy could have changed between what a reviewer saw and this promotion. Run promote-model with `dry-run: true` in a job before the approval gate and pass its `comparison-digest` output as `approved-digest`.';
+/**
+ * The dry run's summary, the page the reviewer opens before approving: what would be promoted,
+ * against which model, the verdict, and the digest the promotion after the approval must match.
+ */
+function renderApprovalCheck(outcome) {
+    const { model, version, environment, previous, gates } = outcome;
+    const headline = `### 🔎 Before approving: ${(0,markdown_escape/* escapeMarkdown */.FV)(model)} ${(0,markdown_escape/* inlineCode */.ti)(version)} → ${(0,markdown_escape/* inlineCode */.ti)(environment)}`;
+    if (outcome.alreadyCurrent)
+        return [
+            headline,
+            `${(0,markdown_escape/* escapeMarkdown */.FV)(model)} ${(0,markdown_escape/* inlineCode */.ti)(version)} is already the model in ${(0,markdown_escape/* inlineCode */.ti)(environment)}: the promotion would record nothing.`,
+            (0,markdown_escape/* markdownTable */.Qj)(['Check', 'Before the approval'], [['Comparison digest', (0,markdown_escape/* inlineCode */.ti)(outcome.comparisonDigest)]]),
+        ].join('\n\n');
+    const against = previous
+        ? `${(0,markdown_escape/* inlineCode */.ti)(previous.payload.version)}, the model in ${(0,markdown_escape/* inlineCode */.ti)(environment)} now (deployment ${previous.deploymentId}, since ${(0,markdown_escape/* escapeMarkdown */.FV)(previous.createdAt)})`
+        : `no model: ${(0,markdown_escape/* inlineCode */.ti)(environment)} holds none yet`;
+    const facts = [
+        [
+            'Promotes',
+            `${(0,markdown_escape/* escapeMarkdown */.FV)(model)} ${(0,markdown_escape/* inlineCode */.ti)(version)} (fingerprint ${(0,markdown_escape/* inlineCode */.ti)(outcome.manifest.fingerprint.slice(0, 16))})${outcome.rollback ? ', a rollback' : ''}`,
+        ],
+        ['Against', against],
+        ['Verdict', `**${gates?.verdict ?? 'not judged'}**`],
+        ['Model files', `all ${outcome.manifest.outputs.length} match the manifest`],
+        ['Comparison digest', (0,markdown_escape/* inlineCode */.ti)(outcome.comparisonDigest)],
+    ];
+    return [
+        headline,
+        `Nothing was recorded. The promotion after your approval judges again and refuses unless its comparison digest is this one, so approve only if this is what you mean to promote.`,
+        (0,markdown_escape/* markdownTable */.Qj)(['Check', 'Before the approval'], facts),
+        metricsTable(outcome, 'Candidate'),
+    ]
+        .filter(Boolean)
+        .join('\n\n');
+}
+/** Each gated metric: the value in the environment, the candidate's, the rule and its status. */
+function metricsTable(outcome, candidateHeader) {
+    const { environment, previous, gates } = outcome;
     const rows = (gates?.metrics ?? []).map((m) => [
         (0,markdown_escape/* inlineCode */.ti)(m.name),
         m.baseline === undefined ? '—' : format(m.baseline),
@@ -2898,23 +3602,17 @@ function renderPromotionSummary(outcome) {
         m.rule ? (0,markdown_escape/* escapeMarkdown */.FV)(m.rule) : '',
         m.status,
     ]);
-    return [
-        headline,
-        (0,markdown_escape/* markdownTable */.Qj)(['', ''], facts),
-        rows.length
-            ? (0,markdown_escape/* markdownTable */.Qj)([
-                'Metric',
-                previous
-                    ? `In ${(0,markdown_escape/* escapeMarkdown */.FV)(environment)} (${(0,markdown_escape/* escapeMarkdown */.FV)(previous.payload.version)})`
-                    : 'Before',
-                'Promoted',
-                'Rule',
-                'Status',
-            ], rows)
-            : '',
-    ]
-        .filter(Boolean)
-        .join('\n\n');
+    if (!rows.length)
+        return '';
+    return (0,markdown_escape/* markdownTable */.Qj)([
+        'Metric',
+        previous
+            ? `In ${(0,markdown_escape/* escapeMarkdown */.FV)(environment)} (${(0,markdown_escape/* escapeMarkdown */.FV)(previous.payload.version)})`
+            : 'Before',
+        candidateHeader,
+        'Rule',
+        'Status',
+    ], rows);
 }
 
 // EXTERNAL MODULE: ./shared/action/inputs.ts
@@ -2942,9 +3640,20 @@ const inputs_inputs = schemas/* object */.Ikc({
     ref: schemas/* string */.YjP()
         .regex(/^[0-9a-f]{40}$/, { error: 'must be the full 40-character SHA of a commit' })
         .optional(),
+    'dry-run': (0,inputs/* flag */.Jt)(),
+    'approved-digest': schemas/* string */.YjP()
+        .regex(/^sha256:[0-9a-f]{64}$/, {
+        error: 'must be the comparison-digest output of the promote-model check before the approval (dry-run: true), "sha256:" and 64 hex digits, e.g. ${{ needs.check.outputs.comparison-digest }}',
+    })
+        .optional(),
     'github-token': (0,inputs/* text */.Qq)(),
     'working-directory': (0,inputs/* text */.Qq)(),
 });
+/** A dry run is the check before the approval; the approved digest belongs to the promotion after it. */
+function refuseDryRunWithDigest(input) {
+    if (input['dry-run'] && input['approved-digest'])
+        throw new errors/* UserError */.yo('Give "approved-digest" to the promotion after the approval, not to the check before it: with "dry-run: true" nothing is promoted, so there is nothing to bind. Remove one of the two.');
+}
 /** Where the model comes from, by the inputs given: a manifest, an artifact (of this run or another), or a release. */
 function candidateSource(input) {
     const { manifest, artifact, metrics, version } = input;
@@ -2983,6 +3692,7 @@ const promoteModel = {
     inputs: inputs_inputs,
     async run(input, runner, step) {
         const model = input['model-name'];
+        refuseDryRunWithDigest(input);
         const context = step.context();
         const confinement = await stepConfinement(context.workspace, context.tempDir);
         const cwd = await confinePath(input['working-directory'], confinement, {
@@ -3017,10 +3727,17 @@ const promoteModel = {
             stepDir: await (0,action_context/* createStepDir */.S)(context.tempDir, 'promote-model', model),
             log: runner,
             now: new Date(),
+            dryRun: input['dry-run'],
+            approvedDigest: input['approved-digest'],
         });
-        if (!outcome.alreadyCurrent) {
+        if (outcome.dryRun) {
+            runner.appendSummary(renderApprovalCheck(outcome));
+        }
+        else if (!outcome.alreadyCurrent) {
             runner.info(`Promoted ${model} ${outcome.version} to ${input.environment}${outcome.deploymentId ? ` (deployment ${outcome.deploymentId})` : ''}. Record: ${outcome.recordPath}`);
             runner.appendSummary(renderPromotionSummary(outcome));
+            if (!outcome.record?.approval)
+                runner.notice(`The promotion of ${model} ${outcome.version} to ${input.environment} was not bound to an approved comparison (no approved-digest): see the job summary.`, { title: 'promote-model' });
         }
         const set = (name, value) => runner.setOutput(name, value === undefined ? '' : String(value));
         set('version', outcome.version);
@@ -3028,6 +3745,7 @@ const promoteModel = {
         set('deployment-id', outcome.deploymentId);
         set('previous-version', outcome.previous?.payload.version);
         set('release-url', outcome.releaseUrl);
+        set('comparison-digest', outcome.comparisonDigest);
     },
 };
 
@@ -3200,13 +3918,15 @@ function errnoCode(error) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   C5: () => (/* binding */ modelVersion),
 /* harmony export */   Cs: () => (/* binding */ artifactName),
+/* harmony export */   Jt: () => (/* binding */ flag),
 /* harmony export */   Ko: () => (/* binding */ readInputs),
 /* harmony export */   Qq: () => (/* binding */ text),
 /* harmony export */   VE: () => (/* binding */ environmentName),
 /* harmony export */   fD: () => (/* binding */ modelName)
 /* harmony export */ });
-/* unused harmony exports choice, flag, wholeNumber, pathList, decimalBetween */
+/* unused harmony exports choice, wholeNumber, pathList, decimalBetween */
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(45586);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(88532);
 /* harmony import */ var _identifiers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(58434);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(91674);
 /**
@@ -3217,8 +3937,12 @@ function errnoCode(error) {
 
 
 
+const WORKFLOW_NAMING = {
+    name: (input) => `input "${input}"`,
+    whereToSet: 'set it under "with:" in the workflow step',
+};
 /** Reads every declared input and validates them together, so that all problems are reported at once. */
-function readInputs(schema, getInput) {
+function readInputs(schema, getInput, naming = WORKFLOW_NAMING) {
     const raw = {};
     for (const name of Object.keys(schema.shape)) {
         const value = getInput(name);
@@ -3227,30 +3951,32 @@ function readInputs(schema, getInput) {
     }
     const result = schema.safeParse(raw, { reportInput: true });
     if (!result.success)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(describeInputIssues(result.error.issues, raw));
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(describeInputIssues(result.error.issues, raw, naming));
     return result.data;
 }
-function describeInputIssues(issues, supplied) {
+function describeInputIssues(issues, supplied, naming) {
     const problems = issues.map((issue) => {
         const name = String(issue.path[0] ?? '?');
         if (!(name in supplied))
-            return `input "${name}" is required but was not supplied (set it under "with:" in the workflow step)`;
-        return `input "${name}" ${issue.message}`;
+            return `${naming.name(name)} is required but was not supplied (${naming.whereToSet})`;
+        return `${naming.name(name)} ${issue.message}`;
     });
-    return `Invalid action inputs: ${problems.join('; ')}.`;
+    return naming === WORKFLOW_NAMING
+        ? `Invalid action inputs: ${problems.join('; ')}.`
+        : `${problems.join('; ')}.`;
 }
 /** Values are shown JSON-quoted, shortened and with control characters escaped: inputs may be hostile. */
-const quote = (value) => quoteValue(String(value));
+const quote = (value) => (0,_identifiers_js__WEBPACK_IMPORTED_MODULE_0__/* .quoteValue */ .cl)(String(value));
 /** Any non-empty text. */
 const text = () => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP();
 /** One of a fixed set of values; the error lists them. */
 const choice = (values) => z.enum(values, {
     error: (issue) => `must be one of ${values.join(', ')}; got ${quote(issue.input)}`,
 });
-const TRUE_SPELLINGS = (/* unused pure expression or super */ null && (['true', 'True', 'TRUE']));
-const FALSE_SPELLINGS = (/* unused pure expression or super */ null && (['false', 'False', 'FALSE']));
+const TRUE_SPELLINGS = ['true', 'True', 'TRUE'];
+const FALSE_SPELLINGS = ['false', 'False', 'FALSE'];
 /** A boolean with the YAML 1.2 spellings the runner accepts; anything else is an error, not false. */
-const flag = () => z.string().transform((value, ctx) => {
+const flag = () => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().transform((value, ctx) => {
     if (TRUE_SPELLINGS.includes(value))
         return true;
     if (FALSE_SPELLINGS.includes(value))
@@ -3260,7 +3986,7 @@ const flag = () => z.string().transform((value, ctx) => {
         input: value,
         message: `must be true or false; got ${quote(value)}`,
     });
-    return z.NEVER;
+    return zod__WEBPACK_IMPORTED_MODULE_3__/* .NEVER */ .tm;
 });
 /** A whole number within bounds. */
 const wholeNumber = (min, max = Number.MAX_SAFE_INTEGER) => z.string().transform((value, ctx) => {
@@ -3306,7 +4032,7 @@ const decimalBetween = (low, high) => z.string().transform((value, ctx) => {
 
 /***/ }),
 
-/***/ 32711:
+/***/ 41825:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3317,6 +4043,57 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./shared/action/errors.ts
 var errors = __nccwpck_require__(91674);
+;// CONCATENATED MODULE: ./shared/action/network-error.ts
+/**
+ * A request that never got an answer: the host refused the connection, has no address, or did
+ * not answer in time. Not a bug and not GitHub's verdict, so it gets one line naming the host
+ * and what to check, in a workflow step and on the command line alike.
+ */
+const REASONS = {
+    ECONNREFUSED: 'the connection was refused',
+    ECONNRESET: 'the connection was reset',
+    ENOTFOUND: 'the host name has no address',
+    EAI_AGAIN: 'the host name could not be looked up',
+    ETIMEDOUT: 'it did not answer in time',
+    EHOSTUNREACH: 'the host is unreachable',
+    ENETUNREACH: 'the network is unreachable',
+    UND_ERR_CONNECT_TIMEOUT: 'it did not answer in time',
+    UND_ERR_HEADERS_TIMEOUT: 'it did not answer in time',
+    UND_ERR_SOCKET: 'the connection broke',
+};
+/** The host and reason of a network failure anywhere in the error's `cause` chain, if it is one. */
+function networkFailure(error) {
+    let host;
+    for (let at = error, depth = 0; at instanceof Object && depth < 8; depth++) {
+        const fields = at;
+        if (!host && typeof fields.request?.url === 'string')
+            host = hostOf(fields.request.url);
+        const code = typeof fields.code === 'string' ? fields.code : undefined;
+        if (code && REASONS[code]) {
+            const named = typeof fields.hostname === 'string'
+                ? fields.hostname
+                : typeof fields.address === 'string'
+                    ? `${fields.address}${typeof fields.port === 'number' ? `:${fields.port}` : ''}`
+                    : undefined;
+            return { host: host ?? named ?? 'the server', reason: REASONS[code] };
+        }
+        at = fields.cause;
+    }
+    return undefined;
+}
+function hostOf(url) {
+    try {
+        return new URL(url).host;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The one line for a network failure: what failed, and what to check. */
+function describeNetworkFailure({ host, reason }) {
+    return `Could not reach ${host}: ${reason}. Check the network connection (and a proxy, if one is needed), and GITHUB_API_URL if it is set (it names the GitHub API to use).`;
+}
+
 // EXTERNAL MODULE: ./shared/action/context.ts
 var context = __nccwpck_require__(36030);
 // EXTERNAL MODULE: ./shared/action/inputs.ts
@@ -3425,6 +4202,7 @@ function fileSize(path) {
 
 
 
+
 async function runAction(action, runner = createRunner(), step = (0,context/* stepEnvironment */.a)(process.env)) {
     let status = 0;
     try {
@@ -3440,6 +4218,11 @@ async function runAction(action, runner = createRunner(), step = (0,context/* st
 function reportFailure(actionName, error, runner) {
     if ((0,errors/* isUserError */.iU)(error)) {
         runner.error(error.message, { title: actionName });
+        return;
+    }
+    const network = networkFailure(error);
+    if (network) {
+        runner.error(describeNetworkFailure(network), { title: actionName });
         return;
     }
     const http = httpFailure(error);
@@ -3486,7 +4269,7 @@ const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 451];
 const RATE_LIMIT_RETRIES = 2;
 async function createGitHubClient(token, log, env = process.env) {
     const [{ Octokit }, { restEndpointMethods }, { paginateRest }, { retry }, { throttling }] = await Promise.all([
-        __nccwpck_require__.e(/* import() */ 730).then(__nccwpck_require__.bind(__nccwpck_require__, 14730)),
+        __nccwpck_require__.e(/* import() */ 12).then(__nccwpck_require__.bind(__nccwpck_require__, 2012)),
         __nccwpck_require__.e(/* import() */ 210).then(__nccwpck_require__.bind(__nccwpck_require__, 49210)),
         __nccwpck_require__.e(/* import() */ 779).then(__nccwpck_require__.bind(__nccwpck_require__, 93779)),
         Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(735)]).then(__nccwpck_require__.bind(__nccwpck_require__, 49735)),
@@ -12414,9 +13197,10 @@ function preprocess(fn, schema) {
 /* harmony export */   GT: () => (/* binding */ $ZodAsyncError),
 /* harmony export */   cV: () => (/* binding */ $ZodEncodeError),
 /* harmony export */   cr: () => (/* binding */ globalConfig),
+/* harmony export */   tm: () => (/* binding */ NEVER),
 /* harmony export */   xI: () => (/* binding */ $constructor)
 /* harmony export */ });
-/* unused harmony exports NEVER, $brand */
+/* unused harmony export $brand */
 /* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54723);
 var _a;
 

@@ -5,8 +5,8 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32711);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(99413);
+/* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(41825);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(36554);
 
 
 process.exitCode = await (0,_shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_run_js__WEBPACK_IMPORTED_MODULE_1__/* .trainModel */ ._);
@@ -16,7 +16,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 99413:
+/***/ 36554:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -24,6 +24,8 @@ __webpack_async_result__();
 __nccwpck_require__.d(__webpack_exports__, {
   _: () => (/* binding */ trainModel)
 });
+
+// UNUSED EXPORTS: trainingRequest
 
 // EXTERNAL MODULE: ./shared/markdown/escape.ts
 var markdown_escape = __nccwpck_require__(32215);
@@ -36,7 +38,8 @@ function renderTrainingSummary(manifest) {
         .join('\n');
     return [
         `### 🧪 Trained ${(0,markdown_escape/* escapeMarkdown */.FV)(manifest.model.name)} version \`${manifest.model.version}\``,
-        `Fingerprint \`${manifest.fingerprint}\` over the config, ${manifest.data.length} data file(s), the code, ${manifest.lockFiles?.length ?? 0} lock file(s), the command and seed ${manifest.seed}; training took ${manifest.training.durationSeconds.toFixed(1)} s.`,
+        `Fingerprint \`${manifest.fingerprint}\` over the config, ${manifest.data.length} data file(s), the code, ${manifest.lockFiles?.length ?? 0} lock file(s), the command and seed ${manifest.seed}.`,
+        `**Cost:** ${describeCost(manifest.training)}`,
         ...(manifest.runtime ? [describeRuntime(manifest.runtime)] : []),
         ...(manifest.unpinned?.length
             ? [
@@ -58,6 +61,28 @@ function describeRuntime(runtime) {
     ].filter(Boolean);
     const listed = runtime.python?.packages ? '; the manifest lists every installed package' : '';
     return `Ran on ${parts.length ? parts.join(', ') : 'an unknown runtime'}${listed}.`;
+}
+/** Training time, or on a cache hit the run it came from and the training time it saved. */
+function describeCost(training) {
+    const seconds = formatDuration;
+    const from = training.restoredFrom;
+    if (!from)
+        return `training took ${seconds(training.durationSeconds)}.`;
+    const run = from.runUrl ? (0,markdown_escape/* markdownLink */.iQ)('the run', from.runUrl) : 'a run';
+    const restore = from.restoreSeconds !== undefined ? ` in ${seconds(from.restoreSeconds)}` : '';
+    return `restored from the cache${restore}: trained by ${run} of ${(0,markdown_escape/* escapeMarkdown */.FV)(from.startedAt.slice(0, 19).replace('T', ' '))} UTC, which saves ${seconds(training.durationSeconds)} of training.`;
+}
+/** A duration for a reader: `< 0.1 s`, `12.3 s`, `6 min 52 s`, `2 h 05 min`. */
+function formatDuration(seconds) {
+    if (seconds < 0.05)
+        return '< 0.1 s';
+    if (seconds < 100)
+        return `${seconds.toFixed(1)} s`;
+    const whole = Math.round(seconds);
+    if (whole < 3600)
+        return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, '0')} s`;
+    const minutes = Math.round(whole / 60);
+    return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
 
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -290,7 +315,7 @@ function artifactServiceAvailable(env = process.env) {
  * hard links (a copy when linking fails), so large model files are not copied.
  */
 async function uploadArtifact(name, files, stagingDir, log) {
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(371), __nccwpck_require__.e(730), __nccwpck_require__.e(584)]).then(__nccwpck_require__.bind(__nccwpck_require__, 91584));
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(371), __nccwpck_require__.e(12), __nccwpck_require__.e(584)]).then(__nccwpck_require__.bind(__nccwpck_require__, 91584));
     const client = new DefaultArtifactClient();
     const existing = await client.getArtifact(name).catch(() => undefined);
     if (existing) {
@@ -339,7 +364,7 @@ function findByOf(run) {
  * is in, or undefined when there is no artifact of that name. Any other failure is a UserError.
  */
 async function downloadArtifactIfPresent(args) {
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(371), __nccwpck_require__.e(730), __nccwpck_require__.e(584)]).then(__nccwpck_require__.bind(__nccwpck_require__, 91584));
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(371), __nccwpck_require__.e(12), __nccwpck_require__.e(584)]).then(__nccwpck_require__.bind(__nccwpck_require__, 91584));
     const client = new DefaultArtifactClient();
     const findBy = args.fromRun && findByOf(args.fromRun);
     const found = await client
@@ -377,7 +402,7 @@ async function downloadArtifact(args) {
 }
 /** The names of the artifacts another run uploaded. */
 async function listRunArtifacts(run) {
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(371), __nccwpck_require__.e(730), __nccwpck_require__.e(584)]).then(__nccwpck_require__.bind(__nccwpck_require__, 91584));
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(371), __nccwpck_require__.e(12), __nccwpck_require__.e(584)]).then(__nccwpck_require__.bind(__nccwpck_require__, 91584));
     const findBy = findByOf(run);
     const { artifacts } = await new DefaultArtifactClient()
         .listArtifacts({ findBy })
@@ -389,6 +414,208 @@ async function listRunArtifacts(run) {
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 14 modules
 var schemas = __nccwpck_require__(45586);
+;// CONCATENATED MODULE: ./shared/lineage/config-diff.ts
+/**
+ * A training config's values as the manifest records them, and what changed between two of
+ * them, as `dvc params diff` shows it: flattened dotted keys (`model.max_depth`), each value
+ * changed, added or removed.
+ *
+ * Secrets must not leak into a manifest, an artifact, a Release or a comment, so a value is
+ * replaced by HIDDEN when any segment of its key looks like a credential (SECRET_WORDS, matched
+ * on the words of a segment: `db_password`, `apiKey`, `auth.user`), when the value itself looks
+ * like one (a token prefix, a private key, a URL with a password), or when a pattern of the
+ * train-model input `hide-config-keys` matches its key. Masking happens when the manifest is
+ * written and again when two manifests are compared (an older or a pull request's manifest
+ * may hold raw values).
+ */
+/** What a hidden value reads as; real string values are recorded quoted, so it cannot clash. */
+const HIDDEN = '(hidden)';
+/** At most this many leaves are recorded; a larger config is recorded in part and says so. */
+const MAX_CONFIG_LEAVES = 2000;
+/** Keys and values longer than this are cut and marked with a hash of the whole (see clipText). */
+const MAX_CONFIG_TEXT = 200;
+/**
+ * Words that make a key segment a credential's. A segment is split into words at anything but
+ * letters and digits and at camelCase humps, so `max_depth` is not hidden and `dbPassword` is.
+ * `key` alone hides too much (`sort_key`) on purpose: a hidden value costs a line of the diff,
+ * a leaked one costs a rotation.
+ */
+const SECRET_WORDS = new Set([
+    'password',
+    'passwd',
+    'pwd',
+    'passphrase',
+    'secret',
+    'secrets',
+    'token',
+    'tokens',
+    'key',
+    'keys',
+    'apikey',
+    'credential',
+    'credentials',
+    'creds',
+    'auth',
+    'authorization',
+    'bearer',
+    'cookie',
+    'session',
+    'private',
+    'privatekey',
+    'signature',
+    'salt',
+    'dsn',
+    'sas',
+]);
+/**
+ * Values that are credentials whatever their key: GitHub, AWS, Slack, OpenAI-style and JWT
+ * tokens, PEM private keys, and URLs carrying a password (`postgres://user:pass@host`).
+ * Anchored or bounded, linear-time: values are hostile text.
+ */
+const SECRET_VALUES = [
+    /^"?(?:gh[pousr]_|github_pat_|glpat-|xox[abprs]-|sk-|AKIA|ASIA|eyJ[A-Za-z0-9_-]{8,}\.)/,
+    /-----BEGIN [A-Z ]{0,40}PRIVATE KEY/,
+    /[a-z][a-z0-9+.-]{0,30}:\/\/[^\s/:@]{0,200}:[^\s/@]{1,200}@/i,
+];
+/** The words of a key segment: `dbPassword` → db, password; `API_KEY` → api, key, apikey. */
+function wordsOf(segment) {
+    const words = segment
+        .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter(Boolean);
+    // `api_key`, `private-key` read as one word as well.
+    const joined = words.slice(1).map((word, index) => words[index] + word);
+    return [...words, ...joined];
+}
+/** True when a segment of the key names a credential. */
+function looksSecretKey(path) {
+    return path.some((segment) => wordsOf(segment).some((word) => SECRET_WORDS.has(word)));
+}
+function looksSecretValue(value) {
+    return SECRET_VALUES.some((pattern) => pattern.test(value));
+}
+/**
+ * The dotted key of a path: segments joined with ".", a segment that holds ".", "[", "]", a
+ * quote, white space or nothing written as `["…"]`, so that two paths never print alike.
+ */
+function dottedKey(path) {
+    return path
+        .map((segment, index) => /^[^.[\]"'\s]+$/.test(segment)
+        ? `${index ? '.' : ''}${segment}`
+        : `[${JSON.stringify(segment)}]`)
+        .join('');
+}
+/**
+ * A compiled `hide-config-keys` list: each line a dotted key or a glob over dotted keys (`*`
+ * within one segment, `**` any number of segments). A pattern hides the key it matches and
+ * everything below it (`db` hides `db.host`). Matching is segment by segment, by dynamic
+ * programming (never a backtracking regular expression), since keys come from a pull request.
+ */
+function hidePatterns(lines) {
+    const patterns = lines
+        .map((line) => line.trim())
+        .filter((line) => line && !line.startsWith('#'))
+        .map((line) => line.split('.'));
+    return (path) => patterns.some((pattern) => {
+        for (let length = 1; length <= path.length; length++)
+            if (matchSegments(pattern, path.slice(0, length)))
+                return true;
+        return false;
+    });
+}
+/** Glob over segments: `**` matches any number of whole segments. */
+function matchSegments(pattern, path) {
+    // can[i][j]: pattern[i..] matches path[j..]
+    const can = Array.from({ length: pattern.length + 1 }, () => new Array(path.length + 1).fill(false));
+    can[pattern.length][path.length] = true;
+    for (let i = pattern.length - 1; i >= 0; i--)
+        for (let j = path.length; j >= 0; j--) {
+            if (pattern[i] === '**')
+                can[i][j] = can[i + 1][j] || (j < path.length && can[i][j + 1]);
+            else
+                can[i][j] = j < path.length && matchWildcard(pattern[i], path[j]) && can[i + 1][j + 1];
+        }
+    return can[0][0];
+}
+/** `*` (any run of characters) and `?` (one) within a segment; the two-pointer match, O(n·m). */
+function matchWildcard(pattern, text) {
+    let [p, t, star, mark] = [0, 0, -1, 0];
+    while (t < text.length) {
+        if (p < pattern.length && (pattern[p] === '?' || pattern[p] === text[t])) {
+            p++;
+            t++;
+        }
+        else if (p < pattern.length && pattern[p] === '*') {
+            star = p++;
+            mark = t;
+        }
+        else if (star >= 0) {
+            p = star + 1;
+            t = ++mark;
+        }
+        else
+            return false;
+    }
+    while (p < pattern.length && pattern[p] === '*')
+        p++;
+    return p === pattern.length;
+}
+/** Text cut to MAX_CONFIG_TEXT characters; a cut one ends with a hash of the whole, so a change past the cut still shows. */
+function clipText(text, hash) {
+    if (text.length <= MAX_CONFIG_TEXT)
+        return text;
+    // Cut in UTF-16 units (what the manifest's schema counts), never inside a surrogate pair.
+    const head = text.slice(0, MAX_CONFIG_TEXT - 30).replace(/[\uD800-\uDBFF]$/, '');
+    return `${head}… (sha256 ${hash(text).slice(0, 12)})`;
+}
+function recordConfigValues(leaves, hide, hash) {
+    const values = new Map();
+    const kept = leaves.slice(0, MAX_CONFIG_LEAVES);
+    for (const leaf of kept) {
+        const secret = looksSecretKey(leaf.path) || hide(leaf.path) || looksSecretValue(leaf.value);
+        values.set(clipText(dottedKey(leaf.path), hash), secret ? HIDDEN : clipText(leaf.value, hash));
+    }
+    const omitted = leaves.length - kept.length;
+    return { values: Object.fromEntries(values), ...(omitted > 0 ? { omitted } : {}) };
+}
+/** Masks again what a recorded map may still hold (an older manifest, or one a pull request wrote). */
+function maskRecorded(values) {
+    // A Map: keys come from a pull request, and `__proto__` is a key like any other here.
+    const masked = new Map();
+    for (const [key, value] of Object.entries(values))
+        masked.set(key, looksSecretKey(splitDotted(key)) || looksSecretValue(value) ? HIDDEN : value);
+    return masked;
+}
+/** The segments of a dotted key, for the key-word check (`["a.b"]` stays one segment). */
+function splitDotted(key) {
+    const segments = [];
+    const pattern = /\["((?:[^"\\]|\\.)*)"\]|([^.[]+)/g;
+    for (const match of key.matchAll(pattern))
+        segments.push(match[1] ?? match[2] ?? '');
+    return segments;
+}
+/** What changed from `before` (production's config) to `after` (the candidate's), keys sorted. */
+function diffConfigValues(before, after) {
+    const [old, now] = [maskRecorded(before), maskRecorded(after)];
+    const diff = { changed: [], added: [], removed: [], hidden: 0, unchanged: 0 };
+    const keys = [...new Set([...old.keys(), ...now.keys()])].sort();
+    for (const key of keys) {
+        const [from, to] = [old.get(key), now.get(key)];
+        if (from === undefined)
+            diff.added.push({ key, value: to });
+        else if (to === undefined)
+            diff.removed.push({ key, value: from });
+        else if (from === HIDDEN || to === HIDDEN)
+            diff.hidden++;
+        else if (from !== to)
+            diff.changed.push({ key, from, to });
+        else
+            diff.unchanged++;
+    }
+    return diff;
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:crypto"
@@ -633,6 +860,7 @@ function run(command, args, env, cwd) {
 
 
 
+
 const MANIFEST_FORMAT = 'mlops-actions/model-manifest@1';
 /** Linux's PATH_MAX: no file a training command writes has a longer path. */
 const MAX_PATH_LENGTH = 4096;
@@ -715,7 +943,22 @@ const manifestSchema = schemas/* object */.Ikc({
     format: schemas/* literal */.euz(MANIFEST_FORMAT),
     model: schemas/* object */.Ikc({ name: (0,identifiers/* identifier */.Cv)('model name'), version: (0,identifiers/* identifier */.Cv)('model version') }),
     fingerprint: sha256,
-    config: schemas/* object */.Ikc({ path: relativePath(), sha256: schemas/* string */.YjP(), canonicalSha256: schemas/* string */.YjP() }),
+    config: schemas/* object */.Ikc({
+        path: relativePath(),
+        sha256: schemas/* string */.YjP(),
+        canonicalSha256: schemas/* string */.YjP(),
+        /**
+         * The canonical config's values by dotted key, credentials hidden (config-diff.ts), for the
+         * comment's "Config changes"; absent in manifests written before it was recorded.
+         */
+        values: schemas/* record */.g1P(schemas/* string */.YjP().max(MAX_CONFIG_TEXT), schemas/* string */.YjP().max(MAX_CONFIG_TEXT))
+            .refine((values) => Object.keys(values).length <= MAX_CONFIG_LEAVES, {
+            message: `must hold at most ${MAX_CONFIG_LEAVES} keys`,
+        })
+            .optional(),
+        /** How many of the config's values were not recorded (past MAX_CONFIG_LEAVES). */
+        valuesOmitted: schemas/* number */.aig().int().nonnegative().optional(),
+    }),
     // Data may live beside the working directory (a monorepo's shared data/ folder): promotion
     // lists these files in the model card and never opens them.
     data: schemas/* array */.YOg(hashedFile(relativePath(true))),
@@ -757,7 +1000,13 @@ const manifestSchema = schemas/* object */.Ikc({
         startedAt: schemas/* string */.YjP(),
         durationSeconds: schemas/* number */.aig().nonnegative(),
         /** Set when the outputs came from the run cache: the run that trained them. */
-        restoredFrom: schemas/* object */.Ikc({ runUrl: schemas/* string */.YjP().optional(), startedAt: schemas/* string */.YjP() }).optional(),
+        restoredFrom: schemas/* object */.Ikc({
+            runUrl: schemas/* string */.YjP().optional(),
+            startedAt: schemas/* string */.YjP(),
+            /** How long restoring the outputs took; `durationSeconds` is the training it saved. */
+            restoreSeconds: schemas/* number */.aig().nonnegative().optional(),
+        })
+            .optional(),
     }),
 });
 
@@ -771,7 +1020,7 @@ const manifestSchema = schemas/* object */.Ikc({
 
 
 
-function trainingCacheKey(model, fingerprint) {
+function training_cache_trainingCacheKey(model, fingerprint) {
     return `mlops-actions-train-${model}-${fingerprint}`;
 }
 /**
@@ -788,7 +1037,7 @@ function sidecarPath(baseDir, model) {
 }
 /** The manifest of the run whose outputs were restored, or undefined on a miss or a failure. */
 async function restoreTrainingOutputs(args) {
-    const key = trainingCacheKey(args.model, args.fingerprint);
+    const key = training_cache_trainingCacheKey(args.model, args.fingerprint);
     const sidecar = sidecarPath(args.baseDir, args.model);
     try {
         const cache = await Promise.all(/* import() */[__nccwpck_require__.e(371), __nccwpck_require__.e(91)]).then(__nccwpck_require__.bind(__nccwpck_require__, 18091));
@@ -811,8 +1060,26 @@ async function restoreTrainingOutputs(args) {
         await (0,promises_.rm)((0,external_node_path_.dirname)(sidecar), { recursive: true, force: true });
     }
 }
+/**
+ * Whether the cache holds the outputs of this fingerprint, without restoring them (lookupOnly);
+ * undefined when no cache service is reachable (outside a GitHub runner) or the look-up fails.
+ */
+async function training_cache_cachedTrainingExists(args) {
+    const key = training_cache_trainingCacheKey(args.model, args.fingerprint);
+    try {
+        const cache = await Promise.all(/* import() */[__nccwpck_require__.e(371), __nccwpck_require__.e(91)]).then(__nccwpck_require__.bind(__nccwpck_require__, 18091));
+        if (!cache.isFeatureAvailable())
+            return undefined;
+        const paths = cachePaths(args.outputs, sidecarPath(args.baseDir, args.model), args.workspace);
+        return (await cache.restoreCache(paths, key, [], { lookupOnly: true })) === key;
+    }
+    catch (error) {
+        args.log.warning(`Looking up the cache failed (${error.message}).`);
+        return undefined;
+    }
+}
 async function saveTrainingOutputs(args) {
-    const key = trainingCacheKey(args.model, args.fingerprint);
+    const key = training_cache_trainingCacheKey(args.model, args.fingerprint);
     const sidecar = sidecarPath(args.baseDir, args.model);
     try {
         const cache = await Promise.all(/* import() */[__nccwpck_require__.e(371), __nccwpck_require__.e(91)]).then(__nccwpck_require__.bind(__nccwpck_require__, 18091));
@@ -1240,8 +1507,6 @@ async function nodeOffsets(text) {
     return offsets;
 }
 
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(57975);
 ;// CONCATENATED MODULE: ./shared/lineage/canonical-config.ts
 /**
  * The canonical form of a training config: the values it holds, with their YAML 1.2 / JSON
@@ -1264,6 +1529,53 @@ var external_node_util_ = __nccwpck_require__(57975);
  * JSON) reader gives both the same values of the same types, and a YAML 1.1 reader does too.
  */
 async function canonicalConfigText(text, path) {
+    return typedText(await canonicalValue(text, path));
+}
+/**
+ * The config's values as `dvc params diff` lists them: one entry per leaf, keyed by its dotted
+ * path (see config-diff.ts), each value in the typed text of the canonical form, so that the
+ * diff between two configs changes exactly when their canonical hashes do.
+ */
+async function canonicalConfigLeaves(text, path) {
+    const leaves = [];
+    collectLeaves(await canonicalValue(text, path), [], leaves);
+    return leaves;
+}
+/** Maps are walked into; sequences, scalars and empty maps are leaves, as DVC treats them. */
+function collectLeaves(value, path, into) {
+    const map = value instanceof Map
+        ? value
+        : isPlainObject(value)
+            ? new Map(Object.entries(value))
+            : undefined;
+    if (map && map.size > 0) {
+        const entries = [...map.entries()].map(([key, item]) => [keyText(key), item]);
+        entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        for (const [key, item] of entries)
+            collectLeaves(item, [...path, key], into);
+        return;
+    }
+    into.push({ path, value: value instanceof PlainText ? value.text : typedText(value) });
+}
+function isPlainObject(value) {
+    return (typeof value === 'object' &&
+        value !== null &&
+        !Array.isArray(value) &&
+        !(value instanceof PlainText) &&
+        !(value instanceof Set) &&
+        !(value instanceof Uint8Array) &&
+        !(value instanceof Date));
+}
+/** A mapping key as a path segment: strings as they are, other keys (`1: x`, `true: y`) typed. */
+function keyText(key) {
+    if (typeof key === 'string')
+        return key;
+    if (key instanceof PlainText)
+        return key.text;
+    return typedText(key);
+}
+/** The config read as YAML 1.2 with its types kept (see the header), bounded by STRUCTURED_LIMITS. */
+async function canonicalValue(text, path) {
     await parseStructured(text, path, 'config file');
     const { parseDocument, visit } = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 38815, 19));
     const document = parseDocument(text, {
@@ -1289,11 +1601,10 @@ async function canonicalConfigText(text, path) {
                     node.value = new PlainText(node.source);
             },
         });
-    const value = document.toJS({
+    return document.toJS({
         mapAsMap: true,
         maxAliasCount: STRUCTURED_LIMITS.maxExpandedValues,
     });
-    return typedText(value);
 }
 /**
  * A plain scalar that YAML 1.1 readers (PyYAML, the most common reader of a training config)
@@ -1373,6 +1684,8 @@ function floatText(value) {
     return /[.e]/.test(text) ? text : `${text}.0`;
 }
 
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(57975);
 ;// CONCATENATED MODULE: ./shared/lineage/fingerprint.ts
 /**
  * The fingerprint of a training run: a sha256 over everything that decides what the run
@@ -3638,7 +3951,11 @@ function trainingPins(model, configPath, seed) {
 
 
 
-async function trainAndRecord(request, step, runner) {
+
+
+
+/** The paths confined and everything that decides the model hashed: what a run would be, before it runs. */
+async function prepareTraining(request, step, runner) {
     const context = step.context();
     const confinement = await stepConfinement(context.workspace, context.tempDir);
     const cwd = await confinePath(request.workingDirectory, confinement, {
@@ -3652,16 +3969,35 @@ async function trainAndRecord(request, step, runner) {
         throw new errors/* UserError */.yo('Input "outputs" lists no files: name the model file the command writes (one path per line).');
     const inside = confinedTo(confinement, cwd);
     const lineage = await fingerprintInputs(request, cwd, inside, confinement, runner);
-    const { fingerprint } = lineage;
     const cacheArgs = {
         model: request.model,
-        fingerprint,
+        fingerprint: lineage.fingerprint,
         outputs: lineage.outputPaths,
         baseDir: cwd,
         workspace: context.workspace,
         log: runner,
     };
+    return { context, cwd, inside, lineage, cacheArgs };
+}
+/**
+ * What a training run would be, without running it (the command line's `train --dry-run`): the
+ * same confinement, fingerprint and cache key as trainAndRecord, and a look-up of the cache.
+ */
+async function planTraining(request, step, runner) {
+    const { lineage, cacheArgs } = await prepareTraining(request, step, runner);
+    return {
+        fingerprint: lineage.fingerprint,
+        version: lineage.version,
+        cacheKey: trainingCacheKey(request.model, lineage.fingerprint),
+        cacheHit: await cachedTrainingExists(cacheArgs),
+    };
+}
+async function trainAndRecord(request, step, runner) {
+    const { context, cwd, inside, lineage, cacheArgs } = await prepareTraining(request, step, runner);
+    const { fingerprint } = lineage;
+    const restoreStarted = performance.now();
     const cached = request.cache ? await restoreTrainingOutputs(cacheArgs) : undefined;
+    const restoreSeconds = (performance.now() - restoreStarted) / 1000;
     const environment = trainingPins(request.model, lineage.configPath, request.seed);
     const commandEnv = { ...runStepEnvironment(step.env), ...environment };
     let training;
@@ -3671,9 +4007,13 @@ async function trainAndRecord(request, step, runner) {
         runtime = cached.runtime;
         training = {
             ...cached.training,
-            restoredFrom: { runUrl: cached.git.runUrl, startedAt: cached.training.startedAt },
+            restoredFrom: {
+                runUrl: cached.git.runUrl,
+                startedAt: cached.training.startedAt,
+                restoreSeconds,
+            },
         };
-        runner.info(`Restored the outputs of fingerprint ${fingerprint.slice(0, 12)} from the cache; skipped training that took ${cached.training.durationSeconds.toFixed(1)} s.`);
+        runner.info(`Restored the outputs of fingerprint ${fingerprint.slice(0, 12)} from the cache in ${restoreSeconds.toFixed(1)} s; skipped training that took ${cached.training.durationSeconds.toFixed(1)} s.`);
     }
     else {
         const startedAt = new Date().toISOString();
@@ -3684,7 +4024,7 @@ async function trainAndRecord(request, step, runner) {
     }
     const outputs = await describeOutputs(request.outputs, cwd, inside('output', 'outputs'));
     if (cached && !sameOutputs(cached.outputs, outputs))
-        throw new errors/* UserError */.yo(`The outputs restored from the cache for fingerprint ${fingerprint.slice(0, 12)} do not match the manifest they were saved with. Delete the cache entry ${trainingCacheKey(request.model, fingerprint)} and run again.`);
+        throw new errors/* UserError */.yo(`The outputs restored from the cache for fingerprint ${fingerprint.slice(0, 12)} do not match the manifest they were saved with. Delete the cache entry ${training_cache_trainingCacheKey(request.model, fingerprint)} and run again.`);
     const manifest = {
         format: MANIFEST_FORMAT,
         model: { name: request.model, version: lineage.version },
@@ -3693,6 +4033,7 @@ async function trainAndRecord(request, step, runner) {
             path: portablePath(request.config, cwd),
             sha256: await sha256File(request.config, 'config file', cwd),
             canonicalSha256: lineage.configCanonical,
+            ...(await configValues(request, cwd)),
         },
         data: lineage.data,
         code: { source: lineage.code.source, sha256: lineage.code.sha256, files: lineage.code.files },
@@ -3747,6 +4088,15 @@ async function trainAndRecord(request, step, runner) {
         modelPath: lineage.outputPaths[0],
         cacheHit: Boolean(cached),
         artifact,
+    };
+}
+/** The config's values for the comment's "Config changes", credentials and `hide-config-keys` hidden. */
+async function configValues(request, cwd) {
+    const text = await read_file_readUserFile(request.config, 'config file', cwd);
+    const recorded = recordConfigValues(await canonicalConfigLeaves(text, request.config), hidePatterns(request.hideConfigKeys ?? []), hash_sha256Text);
+    return {
+        values: recorded.values,
+        ...(recorded.omitted ? { valuesOmitted: recorded.omitted } : {}),
     };
 }
 function confinedTo(confinement, cwd) {
@@ -3857,29 +4207,34 @@ const inputs_inputs = schemas/* object */.Ikc({
     cache: (0,inputs/* flag */.Jt)(),
     'strict-pins': (0,inputs/* choice */.Yq)(['error', 'warn', 'off']),
     'working-directory': (0,inputs/* text */.Qq)(),
+    'hide-config-keys': (0,inputs/* pathList */.CN)().optional(),
 });
 
 ;// CONCATENATED MODULE: ./actions/train-model/src/run.ts
 
 
 
+/** The action's inputs as the training request: one mapping for the action and the CLI's dry run. */
+function trainingRequest(input) {
+    return {
+        model: input['model-name'],
+        command: input.run,
+        config: input.config,
+        data: input.data ?? [],
+        code: input.code,
+        outputs: input.outputs,
+        seed: input.seed,
+        cache: input.cache,
+        strictPins: input['strict-pins'],
+        workingDirectory: input['working-directory'],
+        hideConfigKeys: input['hide-config-keys'],
+    };
+}
 const trainModel = {
     name: 'train-model',
     inputs: inputs_inputs,
     async run(input, runner, step) {
-        const request = {
-            model: input['model-name'],
-            command: input.run,
-            config: input.config,
-            data: input.data ?? [],
-            code: input.code,
-            outputs: input.outputs,
-            seed: input.seed,
-            cache: input.cache,
-            strictPins: input['strict-pins'],
-            workingDirectory: input['working-directory'],
-        };
-        const outcome = await trainAndRecord(request, step, runner);
+        const outcome = await trainAndRecord(trainingRequest(input), step, runner);
         runner.appendSummary(renderTrainingSummary(outcome.manifest));
         const set = (name, value) => runner.setOutput(name, value);
         set('fingerprint', outcome.manifest.fingerprint);
@@ -3887,6 +4242,7 @@ const trainModel = {
         set('manifest', outcome.manifestPath);
         set('model-path', outcome.modelPath);
         set('cache-hit', String(outcome.cacheHit));
+        set('training-seconds', outcome.manifest.training.durationSeconds.toFixed(1));
         set('artifact-name', outcome.artifact?.name ?? '');
         set('artifact-id', outcome.artifact ? String(outcome.artifact.id) : '');
     },
@@ -4080,8 +4436,12 @@ function errnoCode(error) {
 
 
 
+const WORKFLOW_NAMING = {
+    name: (input) => `input "${input}"`,
+    whereToSet: 'set it under "with:" in the workflow step',
+};
 /** Reads every declared input and validates them together, so that all problems are reported at once. */
-function readInputs(schema, getInput) {
+function readInputs(schema, getInput, naming = WORKFLOW_NAMING) {
     const raw = {};
     for (const name of Object.keys(schema.shape)) {
         const value = getInput(name);
@@ -4090,17 +4450,19 @@ function readInputs(schema, getInput) {
     }
     const result = schema.safeParse(raw, { reportInput: true });
     if (!result.success)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(describeInputIssues(result.error.issues, raw));
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(describeInputIssues(result.error.issues, raw, naming));
     return result.data;
 }
-function describeInputIssues(issues, supplied) {
+function describeInputIssues(issues, supplied, naming) {
     const problems = issues.map((issue) => {
         const name = String(issue.path[0] ?? '?');
         if (!(name in supplied))
-            return `input "${name}" is required but was not supplied (set it under "with:" in the workflow step)`;
-        return `input "${name}" ${issue.message}`;
+            return `${naming.name(name)} is required but was not supplied (${naming.whereToSet})`;
+        return `${naming.name(name)} ${issue.message}`;
     });
-    return `Invalid action inputs: ${problems.join('; ')}.`;
+    return naming === WORKFLOW_NAMING
+        ? `Invalid action inputs: ${problems.join('; ')}.`
+        : `${problems.join('; ')}.`;
 }
 /** Values are shown JSON-quoted, shortened and with control characters escaped: inputs may be hostile. */
 const quote = (value) => (0,_identifiers_js__WEBPACK_IMPORTED_MODULE_0__/* .quoteValue */ .cl)(String(value));
@@ -4169,7 +4531,7 @@ const decimalBetween = (low, high) => z.string().transform((value, ctx) => {
 
 /***/ }),
 
-/***/ 32711:
+/***/ 41825:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4180,6 +4542,57 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./shared/action/errors.ts
 var errors = __nccwpck_require__(91674);
+;// CONCATENATED MODULE: ./shared/action/network-error.ts
+/**
+ * A request that never got an answer: the host refused the connection, has no address, or did
+ * not answer in time. Not a bug and not GitHub's verdict, so it gets one line naming the host
+ * and what to check, in a workflow step and on the command line alike.
+ */
+const REASONS = {
+    ECONNREFUSED: 'the connection was refused',
+    ECONNRESET: 'the connection was reset',
+    ENOTFOUND: 'the host name has no address',
+    EAI_AGAIN: 'the host name could not be looked up',
+    ETIMEDOUT: 'it did not answer in time',
+    EHOSTUNREACH: 'the host is unreachable',
+    ENETUNREACH: 'the network is unreachable',
+    UND_ERR_CONNECT_TIMEOUT: 'it did not answer in time',
+    UND_ERR_HEADERS_TIMEOUT: 'it did not answer in time',
+    UND_ERR_SOCKET: 'the connection broke',
+};
+/** The host and reason of a network failure anywhere in the error's `cause` chain, if it is one. */
+function networkFailure(error) {
+    let host;
+    for (let at = error, depth = 0; at instanceof Object && depth < 8; depth++) {
+        const fields = at;
+        if (!host && typeof fields.request?.url === 'string')
+            host = hostOf(fields.request.url);
+        const code = typeof fields.code === 'string' ? fields.code : undefined;
+        if (code && REASONS[code]) {
+            const named = typeof fields.hostname === 'string'
+                ? fields.hostname
+                : typeof fields.address === 'string'
+                    ? `${fields.address}${typeof fields.port === 'number' ? `:${fields.port}` : ''}`
+                    : undefined;
+            return { host: host ?? named ?? 'the server', reason: REASONS[code] };
+        }
+        at = fields.cause;
+    }
+    return undefined;
+}
+function hostOf(url) {
+    try {
+        return new URL(url).host;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The one line for a network failure: what failed, and what to check. */
+function describeNetworkFailure({ host, reason }) {
+    return `Could not reach ${host}: ${reason}. Check the network connection (and a proxy, if one is needed), and GITHUB_API_URL if it is set (it names the GitHub API to use).`;
+}
+
 // EXTERNAL MODULE: ./shared/action/context.ts
 var context = __nccwpck_require__(36030);
 // EXTERNAL MODULE: ./shared/action/inputs.ts
@@ -4288,6 +4701,7 @@ function fileSize(path) {
 
 
 
+
 async function runAction(action, runner = createRunner(), step = (0,context/* stepEnvironment */.a)(process.env)) {
     let status = 0;
     try {
@@ -4303,6 +4717,11 @@ async function runAction(action, runner = createRunner(), step = (0,context/* st
 function reportFailure(actionName, error, runner) {
     if ((0,errors/* isUserError */.iU)(error)) {
         runner.error(error.message, { title: actionName });
+        return;
+    }
+    const network = networkFailure(error);
+    if (network) {
+        runner.error(describeNetworkFailure(network), { title: actionName });
         return;
     }
     const http = httpFailure(error);
@@ -4476,10 +4895,11 @@ function quoteValue(value) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   FV: () => (/* binding */ escapeMarkdown),
+/* harmony export */   iQ: () => (/* binding */ markdownLink),
 /* harmony export */   ti: () => (/* binding */ inlineCode),
 /* harmony export */   ts: () => (/* binding */ escapeInvisible)
 /* harmony export */ });
-/* unused harmony exports markdownTable, markdownLink, mermaidLabel, hasInvisible */
+/* unused harmony exports markdownTable, mermaidLabel, hasInvisible */
 /**
  * Text from data files and pull requests (metric names, column names, cell values, branch
  * names) is hostile: it must render as the literal text, never as Markdown, HTML, a table

@@ -20,7 +20,7 @@ const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 451];
 const RATE_LIMIT_RETRIES = 2;
 async function createGitHubClient(token, log, env = process.env) {
     const [{ Octokit }, { restEndpointMethods }, { paginateRest }, { retry }, { throttling }] = await Promise.all([
-        __webpack_require__.e(/* import() */ 730).then(__webpack_require__.bind(__webpack_require__, 4730)),
+        __webpack_require__.e(/* import() */ 12).then(__webpack_require__.bind(__webpack_require__, 2012)),
         __webpack_require__.e(/* import() */ 210).then(__webpack_require__.bind(__webpack_require__, 9210)),
         __webpack_require__.e(/* import() */ 779).then(__webpack_require__.bind(__webpack_require__, 3779)),
         Promise.all(/* import() */[__webpack_require__.e(251), __webpack_require__.e(735)]).then(__webpack_require__.bind(__webpack_require__, 9735)),
@@ -87,6 +87,7 @@ const fileEntry = schemas/* object */.Ikc({
 const otherEntry = schemas/* object */.Ikc({ type: schemas/* string */.YjP() });
 const deployment = (d) => ({
     id: Number(d.id),
+    nodeId: d.node_id,
     sha: d.sha,
     task: d.task,
     environment: d.environment,
@@ -108,6 +109,42 @@ const comment = (c) => ({
     htmlUrl: c.html_url,
     author: c.user?.login,
 });
+/** The token's account: GraphQL's viewer answers for installation tokens, which GET /user refuses. */
+const VIEWER_QUERY = 'query { viewer { login } }';
+const viewerAnswer = schemas/* object */.Ikc({ viewer: schemas/* object */.Ikc({ login: schemas/* string */.YjP().min(1) }) });
+/** GraphQL's `nodes` takes at most 100 IDs a query. */
+const NODES_PER_QUERY = 100;
+const STATUSES_QUERY = `query DeploymentStatuses($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    ... on Deployment {
+      databaseId
+      latestStatus { state description }
+      statuses(first: 10) { nodes { state } }
+    }
+  }
+}`;
+const statusesAnswer = schemas/* object */.Ikc({
+    nodes: schemas/* array */.YOg(schemas/* object */.Ikc({
+        databaseId: schemas/* number */.aig().nullish(),
+        latestStatus: schemas/* object */.Ikc({ state: schemas/* string */.YjP(), description: schemas/* string */.YjP().nullish() }).nullish(),
+        statuses: schemas/* object */.Ikc({ nodes: schemas/* array */.YOg(schemas/* object */.Ikc({ state: schemas/* string */.YjP() }).nullable()) })
+            .nullish(),
+    })
+        .nullable()),
+});
+function statusSummary(node) {
+    // GraphQL spells states in capitals (SUCCESS); REST and the port in lower case.
+    const latest = node.latestStatus
+        ? {
+            state: node.latestStatus.state.toLowerCase(),
+            description: node.latestStatus.description ?? '',
+        }
+        : undefined;
+    const states = (node.statuses?.nodes ?? []).flatMap((status) => status ? [status.state.toLowerCase()] : []);
+    return { ...(latest ? { latest } : {}), states };
+}
+/** Octokit's per-request retry bound, when the caller sets one (creates that must not happen twice). */
+const retries = (options) => options.retries === undefined ? {} : { request: { retries: options.retries } };
 const undefinedOn404 = (error) => {
     if (statusOf(error) === 404)
         return undefined;
@@ -118,7 +155,7 @@ function octokitPort(client, repository) {
     return {
         repository,
         async getAuthenticatedUser() {
-            return (await client.rest.users.getAuthenticated()).data.login;
+            return viewerAnswer.parse(await client.graphql(VIEWER_QUERY)).viewer.login;
         },
         async *listDeployments(filter) {
             const pages = client.paginate.iterator(client.rest.repos.listDeployments, {
@@ -130,16 +167,21 @@ function octokitPort(client, repository) {
                 for (const d of page.data)
                     yield deployment(d);
         },
-        async latestDeploymentStatus(deploymentId) {
-            const { data } = await client.rest.repos.listDeploymentStatuses({
-                ...repo,
-                deployment_id: deploymentId,
-                per_page: 1,
-            });
-            return data[0] ? { state: data[0].state } : undefined;
+        async deploymentStatuses(deployments) {
+            const summaries = new Map();
+            for (let start = 0; start < deployments.length; start += NODES_PER_QUERY) {
+                const batch = deployments.slice(start, start + NODES_PER_QUERY);
+                const answer = statusesAnswer.parse(await client.graphql(STATUSES_QUERY, { ids: batch.map((d) => d.nodeId) }));
+                for (const node of answer.nodes) {
+                    if (node?.databaseId != null)
+                        summaries.set(node.databaseId, statusSummary(node));
+                }
+            }
+            return summaries;
         },
-        async createDeployment(request) {
+        async createDeployment(request, options = {}) {
             const response = await client.rest.repos.createDeployment({
+                ...retries(options),
                 ...repo,
                 ref: request.ref,
                 task: request.task,
@@ -166,7 +208,8 @@ function octokitPort(client, repository) {
                 description: status.description,
                 ...(status.logUrl ? { log_url: status.logUrl } : {}),
                 ...(status.environmentUrl ? { environment_url: status.environmentUrl } : {}),
-                // The registry reads earlier models (rollbacks, history): they must not be marked inactive.
+                // The suite's success retires nothing: earlier models (rollbacks, history) and the
+                // deployments GitHub records for jobs keep their statuses.
                 auto_inactive: false,
             });
         },
@@ -178,9 +221,10 @@ function octokitPort(client, repository) {
         async listReleases() {
             return (await client.paginate(client.rest.repos.listReleases, { ...repo, per_page: 100 })).map(release);
         },
-        async createRelease(request) {
+        async createRelease(request, options = {}) {
             const { data } = await client.rest.repos.createRelease({
                 ...repo,
+                ...retries(options),
                 tag_name: request.tag,
                 target_commitish: request.targetCommitish,
                 name: request.name,
@@ -216,23 +260,25 @@ function octokitPort(client, repository) {
             });
             return Buffer.from(data);
         },
-        async listIssueComments(issueNumber) {
-            return (await client.paginate(client.rest.issues.listComments, {
+        async *listIssueComments(issueNumber) {
+            const pages = client.paginate.iterator(client.rest.issues.listComments, {
                 ...repo,
                 issue_number: issueNumber,
                 per_page: 100,
-            })).map(comment);
+            });
+            for await (const page of pages)
+                for (const c of page.data)
+                    yield comment(c);
         },
         async getComment(commentId) {
             return comment((await client.rest.issues.getComment({ ...repo, comment_id: commentId })).data);
         },
         async createComment(issueNumber, body, options = {}) {
-            const request = options.retries === undefined ? {} : { request: { retries: options.retries } };
             return comment((await client.rest.issues.createComment({
                 ...repo,
                 issue_number: issueNumber,
                 body,
-                ...request,
+                ...retries(options),
             })).data);
         },
         async updateComment(commentId, body) {

@@ -2050,9 +2050,9 @@ License: MIT
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9028);
+/* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(448);
 /* harmony import */ var _shared_validation_shard_worker_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9311);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7055);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7786);
 
 
 
@@ -2070,7 +2070,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7055:
+/***/ 7786:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3174,6 +3174,88 @@ function keyPart(value) {
     return value;
 }
 
+// EXTERNAL MODULE: ./shared/identifiers.ts
+var identifiers = __nccwpck_require__(8434);
+;// CONCATENATED MODULE: ./shared/validation/delimiter-sniff.ts
+/**
+ * A CSV read with the wrong delimiter (a `;`-separated export from a European spreadsheet, a
+ * `|` or tab file named .csv) is one column wide: every row then fails, in thousands of
+ * findings that never say why. The header tells: when it is one column that another delimiter
+ * splits into the schema's fields, the file is refused with one message that names the
+ * delimiter to set. Checked on the header, before any row, in one pass and in shards alike.
+ */
+
+
+const CANDIDATES = [',', ';', '\t', '|'];
+const NAMES = { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' };
+/**
+ * The delimiter that splits a one-column header into at least two of the schema's fields (at
+ * least half of its parts, or as many parts as the schema has fields), if there is one.
+ */
+function sniffDelimiter(header, fields, current) {
+    if (header.length !== 1 || fields.length < 2)
+        return undefined;
+    const label = header[0];
+    if (fields.includes(label))
+        return undefined;
+    const known = new Set(fields);
+    let best;
+    for (const delimiter of CANDIDATES) {
+        if (delimiter === current)
+            continue;
+        const parts = label.split(delimiter).map((part) => part.trim().replace(/^"(.*)"$/, '$1'));
+        if (parts.length < 2 || parts.some((part) => part === ''))
+            continue;
+        const matched = parts.filter((part) => known.has(part)).length;
+        const fits = matched >= 2 && (matched * 2 >= parts.length || parts.length === fields.length);
+        if (fits && (!best || matched > best.matched))
+            best = { delimiter, matched };
+    }
+    return best?.delimiter;
+}
+/** Refuses a CSV or TSV file whose header another delimiter splits into the schema's fields. */
+function refuseWrongDelimiter(path, format, header, fields, delimiter) {
+    if (format !== 'csv' && format !== 'tsv')
+        return;
+    const current = delimiter ?? (format === 'tsv' ? '\t' : ',');
+    const found = sniffDelimiter(header, fields, current);
+    if (found === undefined)
+        return;
+    const parts = header[0].split(found).length;
+    const fix = found === '\t' ? 'Set input "format" to "tsv"' : `Set input "delimiter" to "${found}"`;
+    throw new errors/* UserError */.yo(`The data file "${path}" was read as ${NAMES[current] ?? (0,identifiers/* quoteValue */.cl)(current)}-separated, but its header is one column, ${(0,identifiers/* quoteValue */.cl)(header[0])}, which the ${NAMES[found]} splits into ${parts} columns named as the schema's fields: the file is ${NAMES[found]}-separated. ${fix} and run again.`);
+}
+/**
+ * For a file without a schema (infer-schema): the delimiter that splits a sample's header into
+ * two or more columns and nearly every row (9 in 10) into as many, when the current one leaves
+ * the header and nearly every row one column. Quotes are not parsed: a sniff, not a reader.
+ */
+function sniffSampleDelimiter(lines, current) {
+    const rows = lines.filter((line) => line.trim() !== '').slice(0, 50);
+    if (rows.length < 2)
+        return undefined;
+    const width = (line, delimiter) => line.split(delimiter).length;
+    const nearlyAll = (count) => count * 10 >= rows.length * 9;
+    if (width(rows[0], current) !== 1)
+        return undefined;
+    if (!nearlyAll(rows.filter((row) => width(row, current) === 1).length))
+        return undefined;
+    for (const delimiter of CANDIDATES) {
+        if (delimiter === current)
+            continue;
+        const columns = width(rows[0], delimiter);
+        if (columns < 2)
+            continue;
+        if (nearlyAll(rows.filter((row) => width(row, delimiter) === columns).length))
+            return delimiter;
+    }
+    return undefined;
+}
+/** How a delimiter is named in a message: "semicolon", "tab", … */
+function delimiterName(delimiter) {
+    return NAMES[delimiter] ?? quoteValue(delimiter);
+}
+
 ;// CONCATENATED MODULE: ./shared/validation/header.ts
 
 /**
@@ -3358,6 +3440,7 @@ var delimited_shards = __nccwpck_require__(4728);
 
 
 
+
 const DEFAULT_MIN_FILE_BYTES = 16 * 2 ** 20;
 const DEFAULT_SHARD_BYTES = 4 * 2 ** 20;
 const workerCount = (options) => options.workers ?? (0,external_node_os_.availableParallelism)();
@@ -3384,6 +3467,7 @@ async function validateFileInShards(context, pool, plan) {
     const { file, schema, states } = context;
     const header = plan.kind === 'delimited' ? plan.layout.header : plan.columns;
     const headerLine = plan.kind === 'delimited' ? plan.layout.headerLine : undefined;
+    refuseWrongDelimiter(file.path, file.format, header, schema.fields.map((f) => f.name), context.options.dialect?.delimiter);
     const setup = {
         path: file.path,
         format: file.format,
@@ -3596,6 +3680,7 @@ var validation_uniqueness = __nccwpck_require__(2858);
 
 
 
+
 /**
  * Validates every file against the schema. The files are one table split in parts: uniqueness
  * (unique fields, primary and unique keys, duplicate rows) and the column and dataset checks
@@ -3718,6 +3803,7 @@ async function validateFile(context) {
     let checkRow;
     await readTable(file.path, file.format, {
         header(names, line) {
+            refuseWrongDelimiter(file.path, file.format, names, schema.fields.map((f) => f.name), context.options.dialect?.delimiter);
             checkRow = (0,row_checks/* rowChecker */.g2)({
                 schema,
                 states,
@@ -3804,7 +3890,10 @@ async function validateDataStep(request, log, step) {
             maxFindings: request.maxFindings,
             dialect: request.dialect,
             parallel: (0,shard_worker/* validationWorkers */.JY)(),
-            onProgress: ({ file, rows, rowsPerSecond }) => log.info(`${file}: ${rows.toLocaleString('en-US')} rows read (${Math.round(rowsPerSecond).toLocaleString('en-US')} rows/s)`),
+            ...(log.progress ? { progressIntervalMs: log.progress.intervalMs } : {}),
+            onProgress: (progress) => log.progress
+                ? log.progress.update(progress)
+                : log.info(`${progress.file}: ${progress.rows.toLocaleString('en-US')} rows read (${Math.round(progress.rowsPerSecond).toLocaleString('en-US')} rows/s)`),
         }, tables)));
     const result = mergeResults(results, request.maxFindings);
     const dir = await (0,context/* createStepDir */.S)(step.tempDir, 'validate-data', 'data');
@@ -3866,8 +3955,8 @@ function formatOf(path, format) {
     return format !== 'auto' ? format : detectFormat(path, 'data file', 'Set the "format" input.');
 }
 
-// EXTERNAL MODULE: ./shared/action/inputs.ts + 1 modules
-var inputs = __nccwpck_require__(9593);
+// EXTERNAL MODULE: ./shared/action/inputs.ts
+var inputs = __nccwpck_require__(1736);
 ;// CONCATENATED MODULE: ./actions/validate-data/src/inputs.ts
 
 
@@ -4092,153 +4181,21 @@ function errnoCode(error) {
 
 /***/ }),
 
-/***/ 9593:
+/***/ 1736:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Yq: () => (/* binding */ choice),
-  CN: () => (/* binding */ pathList),
-  Ko: () => (/* binding */ readInputs),
-  Qq: () => (/* binding */ inputs_text),
-  rD: () => (/* binding */ wholeNumber)
-});
-
-// UNUSED EXPORTS: artifactName, decimalBetween, environmentName, flag, modelName, modelVersion
-
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 14 modules
-var schemas = __nccwpck_require__(5586);
-// EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
-var core = __nccwpck_require__(8532);
-// EXTERNAL MODULE: ./shared/markdown/escape.ts
-var markdown_escape = __nccwpck_require__(2215);
-;// CONCATENATED MODULE: ./shared/identifiers.ts
-/**
- * The identifiers the suite records and hands on: model names, model versions, environment
- * names, artifact names, release tags (`<model>@<version>`) and deployment tasks
- * (`model:<model>`). They become Git tags, deployment payloads, file and artifact names, and
- * step outputs that later `run:` steps interpolate into a shell, so each has a safe alphabet,
- * checked where the value enters: an action input, a field of a manifest, a metrics report or a
- * deployment payload, a name read from the GitHub API. None of these alphabets holds a shell
- * metacharacter, a space, a quote, a path separator or a control character.
- *
- * The checks are plain character classes and substring tests, so they run in linear time on any
- * value. The README ("Identifiers") states the same rules; keep the two in step.
- */
-
-
-
-/** Letters, digits, ".", "_" and "-", starting with a letter or digit: no shell, path or Markdown syntax. */
-const safeWord = (max) => new RegExp(`^[A-Za-z0-9][A-Za-z0-9._-]{0,${max - 1}}$`);
-/** The model name pattern (at most 100 characters); see MODEL_NAME for the whole rule. */
-const MODEL_NAME_PATTERN = safeWord(100);
-const VERSION_PATTERN = safeWord(64);
-const ENVIRONMENT_PATTERN = safeWord(100);
-const ARTIFACT_PATTERN = safeWord(200);
-const MODEL_NAME = {
-    rule: 'start with a letter or digit and use only letters, digits, ".", "_" and "-", without ".." (at most 100 characters)',
-    // ".." is refused because `<model>@<version>` must be a valid Git tag name.
-    test: (value) => MODEL_NAME_PATTERN.test(value) && !value.includes('..'),
-};
-/**
- * versionOf() gives 12 hex digits; the alphabet leaves room for versions of the user's own
- * (`1.4.0`, `2024-06-01_rc1`) while keeping the release tag a valid Git tag name: no "..", and
- * not ending in "." or ".lock".
- */
-const MODEL_VERSION = {
-    rule: 'start and end with a letter or digit and use only letters, digits, ".", "_" and "-", without ".." and not ending in ".lock" (at most 64 characters)',
-    test: (value) => VERSION_PATTERN.test(value) &&
-        /[A-Za-z0-9]$/.test(value) &&
-        !value.includes('..') &&
-        !value.endsWith('.lock'),
-};
-/**
- * GitHub allows almost any character in an environment name; this is the subset that is safe
- * in a shell, a file name and a URL, and that covers the names people use (`production`,
- * `staging`, `eu-west-1`, `prod_2`, `qa.eu`). Names with spaces or "/" are refused.
- */
-const ENVIRONMENT_NAME = {
-    rule: 'start with a letter or digit and use only letters, digits, ".", "_" and "-" (at most 100 characters; spaces and "/" are not allowed)',
-    test: (value) => ENVIRONMENT_PATTERN.test(value),
-};
-/** The suite's artifact names are `model-<model>-<version>` and `metrics-<model>-<version>`. */
-const ARTIFACT_NAME = {
-    rule: 'start with a letter or digit and use only letters, digits, ".", "_" and "-" (at most 200 characters)',
-    test: (value) => ARTIFACT_PATTERN.test(value),
-};
-const RELEASE_TAG = {
-    rule: 'be "<model>@<version>": a model name, "@" and a model version',
-    test: (value) => {
-        const at = value.indexOf('@');
-        return at > 0 && MODEL_NAME.test(value.slice(0, at)) && MODEL_VERSION.test(value.slice(at + 1));
-    },
-};
-const ALPHABETS = {
-    'model name': MODEL_NAME,
-    'model version': MODEL_VERSION,
-    'environment name': ENVIRONMENT_NAME,
-    'artifact name': ARTIFACT_NAME,
-    'release tag': RELEASE_TAG,
-};
-function isIdentifier(kind, value) {
-    return typeof value === 'string' && ALPHABETS[kind].test(value);
-}
-/** Why `value` is not a `kind`, as "must …; got "…"", or undefined when it is one. */
-function identifierProblem(kind, value) {
-    return isIdentifier(kind, value)
-        ? undefined
-        : `must ${ALPHABETS[kind].rule}; got ${quoteValue(value)}`;
-}
-/**
- * A zod string that must be a `kind`: for action inputs and for the fields of files and payloads,
- * whose errors then name the input, or the file, field and line (see validateStructured).
- */
-function identifiers_identifier(kind) {
-    return z.string().refine((value) => isIdentifier(kind, value), {
-        error: (issue) => identifierProblem(kind, issue.input),
-    });
-}
-/** `value` when it is a `kind`; otherwise a UserError that starts with `where` ("The artifact name", "Input \"version\""). */
-function requireIdentifier(kind, value, where, advice = '') {
-    const problem = identifierProblem(kind, value);
-    if (problem)
-        throw new UserError(`${where} ${problem}.${advice ? ` ${advice}` : ''}`);
-    return value;
-}
-function releaseTag(model, version) {
-    return requireIdentifier('release tag', `${model}@${version}`, 'The release tag');
-}
-function modelArtifactName(model, version) {
-    return requireIdentifier('artifact name', `model-${model}-${version}`, 'The artifact name');
-}
-function metricsArtifactName(model, version) {
-    return requireIdentifier('artifact name', `metrics-${model}-${version}`, 'The artifact name');
-}
-/** The deployment task of a model's promotions. */
-function modelTask(model) {
-    return `model:${requireIdentifier('model name', model, 'The model name')}`;
-}
-const SHOWN_CHARACTERS = 60;
-/**
- * A value as an error message may show it: JSON-quoted (so control characters are escaped),
- * at most 60 characters of it, with line and paragraph separators and bidirectional controls
- * escaped too, since they would reorder or break the annotation line.
- */
-function quoteValue(value) {
-    if (typeof value !== 'string')
-        return String(JSON.stringify(value) ?? value).slice(0, SHOWN_CHARACTERS);
-    const characters = [...value];
-    // JSON escapes the C0 controls; the rest of the invisible characters are escaped after it.
-    const shown = (0,markdown_escape/* escapeInvisible */.ts)(JSON.stringify(characters.slice(0, SHOWN_CHARACTERS).join('')));
-    return characters.length > SHOWN_CHARACTERS
-        ? `${shown}… (${characters.length} characters)`
-        : shown;
-}
-
-// EXTERNAL MODULE: ./shared/action/errors.ts
-var errors = __nccwpck_require__(1674);
-;// CONCATENATED MODULE: ./shared/action/inputs.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CN: () => (/* binding */ pathList),
+/* harmony export */   Ko: () => (/* binding */ readInputs),
+/* harmony export */   Qq: () => (/* binding */ text),
+/* harmony export */   Yq: () => (/* binding */ choice),
+/* harmony export */   rD: () => (/* binding */ wholeNumber)
+/* harmony export */ });
+/* unused harmony exports flag, modelName, modelVersion, environmentName, artifactName, decimalBetween */
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5586);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8532);
+/* harmony import */ var _identifiers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8434);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1674);
 /**
  * Action inputs: each action declares a zod object whose keys are exactly its action.yml input
  * names. Defaults live in action.yml only (the runner passes them as INPUT_* variables), so an
@@ -4247,8 +4204,12 @@ var errors = __nccwpck_require__(1674);
 
 
 
+const WORKFLOW_NAMING = {
+    name: (input) => `input "${input}"`,
+    whereToSet: 'set it under "with:" in the workflow step',
+};
 /** Reads every declared input and validates them together, so that all problems are reported at once. */
-function readInputs(schema, getInput) {
+function readInputs(schema, getInput, naming = WORKFLOW_NAMING) {
     const raw = {};
     for (const name of Object.keys(schema.shape)) {
         const value = getInput(name);
@@ -4257,24 +4218,26 @@ function readInputs(schema, getInput) {
     }
     const result = schema.safeParse(raw, { reportInput: true });
     if (!result.success)
-        throw new errors/* InputError */.dz(describeInputIssues(result.error.issues, raw));
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(describeInputIssues(result.error.issues, raw, naming));
     return result.data;
 }
-function describeInputIssues(issues, supplied) {
+function describeInputIssues(issues, supplied, naming) {
     const problems = issues.map((issue) => {
         const name = String(issue.path[0] ?? '?');
         if (!(name in supplied))
-            return `input "${name}" is required but was not supplied (set it under "with:" in the workflow step)`;
-        return `input "${name}" ${issue.message}`;
+            return `${naming.name(name)} is required but was not supplied (${naming.whereToSet})`;
+        return `${naming.name(name)} ${issue.message}`;
     });
-    return `Invalid action inputs: ${problems.join('; ')}.`;
+    return naming === WORKFLOW_NAMING
+        ? `Invalid action inputs: ${problems.join('; ')}.`
+        : `${problems.join('; ')}.`;
 }
 /** Values are shown JSON-quoted, shortened and with control characters escaped: inputs may be hostile. */
-const quote = (value) => quoteValue(String(value));
+const quote = (value) => (0,_identifiers_js__WEBPACK_IMPORTED_MODULE_0__/* .quoteValue */ .cl)(String(value));
 /** Any non-empty text. */
-const inputs_text = () => schemas/* string */.YjP();
+const text = () => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP();
 /** One of a fixed set of values; the error lists them. */
-const choice = (values) => schemas/* enum */.k5n(values, {
+const choice = (values) => zod__WEBPACK_IMPORTED_MODULE_2__/* ["enum"] */ .k5n(values, {
     error: (issue) => `must be one of ${values.join(', ')}; got ${quote(issue.input)}`,
 });
 const TRUE_SPELLINGS = (/* unused pure expression or super */ null && (['true', 'True', 'TRUE']));
@@ -4293,7 +4256,7 @@ const flag = () => z.string().transform((value, ctx) => {
     return z.NEVER;
 });
 /** A whole number within bounds. */
-const wholeNumber = (min, max = Number.MAX_SAFE_INTEGER) => schemas/* string */.YjP().transform((value, ctx) => {
+const wholeNumber = (min, max = Number.MAX_SAFE_INTEGER) => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().transform((value, ctx) => {
     const number = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
     if (Number.isSafeInteger(number) && number >= min && number <= max)
         return number;
@@ -4303,10 +4266,10 @@ const wholeNumber = (min, max = Number.MAX_SAFE_INTEGER) => schemas/* string */.
         input: value,
         message: `must be a whole number ${range}; got ${quote(value)}`,
     });
-    return core/* NEVER */.tm;
+    return zod__WEBPACK_IMPORTED_MODULE_3__/* .NEVER */ .tm;
 });
 /** One path per line (blank lines ignored), as @actions/cache and upload-artifact take lists. */
-const pathList = () => schemas/* string */.YjP().transform((value) => value
+const pathList = () => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().transform((value) => value
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line !== ''));
@@ -4336,7 +4299,7 @@ const decimalBetween = (low, high) => z.string().transform((value, ctx) => {
 
 /***/ }),
 
-/***/ 9028:
+/***/ 448:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4347,10 +4310,61 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./shared/action/errors.ts
 var errors = __nccwpck_require__(1674);
+;// CONCATENATED MODULE: ./shared/action/network-error.ts
+/**
+ * A request that never got an answer: the host refused the connection, has no address, or did
+ * not answer in time. Not a bug and not GitHub's verdict, so it gets one line naming the host
+ * and what to check, in a workflow step and on the command line alike.
+ */
+const REASONS = {
+    ECONNREFUSED: 'the connection was refused',
+    ECONNRESET: 'the connection was reset',
+    ENOTFOUND: 'the host name has no address',
+    EAI_AGAIN: 'the host name could not be looked up',
+    ETIMEDOUT: 'it did not answer in time',
+    EHOSTUNREACH: 'the host is unreachable',
+    ENETUNREACH: 'the network is unreachable',
+    UND_ERR_CONNECT_TIMEOUT: 'it did not answer in time',
+    UND_ERR_HEADERS_TIMEOUT: 'it did not answer in time',
+    UND_ERR_SOCKET: 'the connection broke',
+};
+/** The host and reason of a network failure anywhere in the error's `cause` chain, if it is one. */
+function networkFailure(error) {
+    let host;
+    for (let at = error, depth = 0; at instanceof Object && depth < 8; depth++) {
+        const fields = at;
+        if (!host && typeof fields.request?.url === 'string')
+            host = hostOf(fields.request.url);
+        const code = typeof fields.code === 'string' ? fields.code : undefined;
+        if (code && REASONS[code]) {
+            const named = typeof fields.hostname === 'string'
+                ? fields.hostname
+                : typeof fields.address === 'string'
+                    ? `${fields.address}${typeof fields.port === 'number' ? `:${fields.port}` : ''}`
+                    : undefined;
+            return { host: host ?? named ?? 'the server', reason: REASONS[code] };
+        }
+        at = fields.cause;
+    }
+    return undefined;
+}
+function hostOf(url) {
+    try {
+        return new URL(url).host;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The one line for a network failure: what failed, and what to check. */
+function describeNetworkFailure({ host, reason }) {
+    return `Could not reach ${host}: ${reason}. Check the network connection (and a proxy, if one is needed), and GITHUB_API_URL if it is set (it names the GitHub API to use).`;
+}
+
 // EXTERNAL MODULE: ./shared/action/context.ts
 var context = __nccwpck_require__(6030);
-// EXTERNAL MODULE: ./shared/action/inputs.ts + 1 modules
-var action_inputs = __nccwpck_require__(9593);
+// EXTERNAL MODULE: ./shared/action/inputs.ts
+var action_inputs = __nccwpck_require__(1736);
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 // EXTERNAL MODULE: external "node:fs"
@@ -4455,6 +4469,7 @@ function fileSize(path) {
 
 
 
+
 async function runAction(action, runner = createRunner(), step = (0,context/* stepEnvironment */.a)(process.env)) {
     let status = 0;
     try {
@@ -4470,6 +4485,11 @@ async function runAction(action, runner = createRunner(), step = (0,context/* st
 function reportFailure(actionName, error, runner) {
     if ((0,errors/* isUserError */.iU)(error)) {
         runner.error(error.message, { title: actionName });
+        return;
+    }
+    const network = networkFailure(error);
+    if (network) {
+        runner.error(describeNetworkFailure(network), { title: actionName });
         return;
     }
     const http = httpFailure(error);
@@ -6698,6 +6718,139 @@ async function nodeOffsets(text) {
 
 /***/ }),
 
+/***/ 8434:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   cl: () => (/* binding */ quoteValue)
+/* harmony export */ });
+/* unused harmony exports MODEL_NAME_PATTERN, isIdentifier, identifierProblem, identifier, requireIdentifier, releaseTag, modelArtifactName, metricsArtifactName, modelTask */
+/* harmony import */ var _markdown_escape_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2215);
+/**
+ * The identifiers the suite records and hands on: model names, model versions, environment
+ * names, artifact names, release tags (`<model>@<version>`) and deployment tasks
+ * (`model:<model>`). They become Git tags, deployment payloads, file and artifact names, and
+ * step outputs that later `run:` steps interpolate into a shell, so each has a safe alphabet,
+ * checked where the value enters: an action input, a field of a manifest, a metrics report or a
+ * deployment payload, a name read from the GitHub API. None of these alphabets holds a shell
+ * metacharacter, a space, a quote, a path separator or a control character.
+ *
+ * The checks are plain character classes and substring tests, so they run in linear time on any
+ * value. The README ("Identifiers") states the same rules; keep the two in step.
+ */
+
+
+
+/** Letters, digits, ".", "_" and "-", starting with a letter or digit: no shell, path or Markdown syntax. */
+const safeWord = (max) => new RegExp(`^[A-Za-z0-9][A-Za-z0-9._-]{0,${max - 1}}$`);
+/** The model name pattern (at most 100 characters); see MODEL_NAME for the whole rule. */
+const MODEL_NAME_PATTERN = safeWord(100);
+const VERSION_PATTERN = safeWord(64);
+const ENVIRONMENT_PATTERN = safeWord(100);
+const ARTIFACT_PATTERN = safeWord(200);
+const MODEL_NAME = {
+    rule: 'start with a letter or digit and use only letters, digits, ".", "_" and "-", without ".." (at most 100 characters)',
+    // ".." is refused because `<model>@<version>` must be a valid Git tag name.
+    test: (value) => MODEL_NAME_PATTERN.test(value) && !value.includes('..'),
+};
+/**
+ * versionOf() gives 12 hex digits; the alphabet leaves room for versions of the user's own
+ * (`1.4.0`, `2024-06-01_rc1`) while keeping the release tag a valid Git tag name: no "..", and
+ * not ending in "." or ".lock".
+ */
+const MODEL_VERSION = {
+    rule: 'start and end with a letter or digit and use only letters, digits, ".", "_" and "-", without ".." and not ending in ".lock" (at most 64 characters)',
+    test: (value) => VERSION_PATTERN.test(value) &&
+        /[A-Za-z0-9]$/.test(value) &&
+        !value.includes('..') &&
+        !value.endsWith('.lock'),
+};
+/**
+ * GitHub allows almost any character in an environment name; this is the subset that is safe
+ * in a shell, a file name and a URL, and that covers the names people use (`production`,
+ * `staging`, `eu-west-1`, `prod_2`, `qa.eu`). Names with spaces or "/" are refused.
+ */
+const ENVIRONMENT_NAME = {
+    rule: 'start with a letter or digit and use only letters, digits, ".", "_" and "-" (at most 100 characters; spaces and "/" are not allowed)',
+    test: (value) => ENVIRONMENT_PATTERN.test(value),
+};
+/** The suite's artifact names are `model-<model>-<version>` and `metrics-<model>-<version>`. */
+const ARTIFACT_NAME = {
+    rule: 'start with a letter or digit and use only letters, digits, ".", "_" and "-" (at most 200 characters)',
+    test: (value) => ARTIFACT_PATTERN.test(value),
+};
+const RELEASE_TAG = {
+    rule: 'be "<model>@<version>": a model name, "@" and a model version',
+    test: (value) => {
+        const at = value.indexOf('@');
+        return at > 0 && MODEL_NAME.test(value.slice(0, at)) && MODEL_VERSION.test(value.slice(at + 1));
+    },
+};
+const ALPHABETS = {
+    'model name': MODEL_NAME,
+    'model version': MODEL_VERSION,
+    'environment name': ENVIRONMENT_NAME,
+    'artifact name': ARTIFACT_NAME,
+    'release tag': RELEASE_TAG,
+};
+function isIdentifier(kind, value) {
+    return typeof value === 'string' && ALPHABETS[kind].test(value);
+}
+/** Why `value` is not a `kind`, as "must …; got "…"", or undefined when it is one. */
+function identifierProblem(kind, value) {
+    return isIdentifier(kind, value)
+        ? undefined
+        : `must ${ALPHABETS[kind].rule}; got ${quoteValue(value)}`;
+}
+/**
+ * A zod string that must be a `kind`: for action inputs and for the fields of files and payloads,
+ * whose errors then name the input, or the file, field and line (see validateStructured).
+ */
+function identifier(kind) {
+    return z.string().refine((value) => isIdentifier(kind, value), {
+        error: (issue) => identifierProblem(kind, issue.input),
+    });
+}
+/** `value` when it is a `kind`; otherwise a UserError that starts with `where` ("The artifact name", "Input \"version\""). */
+function requireIdentifier(kind, value, where, advice = '') {
+    const problem = identifierProblem(kind, value);
+    if (problem)
+        throw new UserError(`${where} ${problem}.${advice ? ` ${advice}` : ''}`);
+    return value;
+}
+function releaseTag(model, version) {
+    return requireIdentifier('release tag', `${model}@${version}`, 'The release tag');
+}
+function modelArtifactName(model, version) {
+    return requireIdentifier('artifact name', `model-${model}-${version}`, 'The artifact name');
+}
+function metricsArtifactName(model, version) {
+    return requireIdentifier('artifact name', `metrics-${model}-${version}`, 'The artifact name');
+}
+/** The deployment task of a model's promotions. */
+function modelTask(model) {
+    return `model:${requireIdentifier('model name', model, 'The model name')}`;
+}
+const SHOWN_CHARACTERS = 60;
+/**
+ * A value as an error message may show it: JSON-quoted (so control characters are escaped),
+ * at most 60 characters of it, with line and paragraph separators and bidirectional controls
+ * escaped too, since they would reorder or break the annotation line.
+ */
+function quoteValue(value) {
+    if (typeof value !== 'string')
+        return String(JSON.stringify(value) ?? value).slice(0, SHOWN_CHARACTERS);
+    const characters = [...value];
+    // JSON escapes the C0 controls; the rest of the invisible characters are escaped after it.
+    const shown = (0,_markdown_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInvisible */ .ts)(JSON.stringify(characters.slice(0, SHOWN_CHARACTERS).join('')));
+    return characters.length > SHOWN_CHARACTERS
+        ? `${shown}… (${characters.length} characters)`
+        : shown;
+}
+
+
+/***/ }),
+
 /***/ 2215:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -7713,6 +7866,7 @@ class KeySet {
 /* harmony export */   Uh: () => (/* binding */ castRaw),
 /* harmony export */   bh: () => (/* binding */ FIELD_TYPES)
 /* harmony export */ });
+/* unused harmony export plainDecimal */
 /* harmony import */ var _files_nesting_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3288);
 /* harmony import */ var _strptime_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9314);
 /**
