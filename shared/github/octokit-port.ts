@@ -170,7 +170,8 @@ function octokitPort(client: GitHubClient, repository: Repository): GitHubPort {
           await client.graphql(STATUSES_QUERY, { ids: batch.map((d) => d.nodeId) }),
         );
         for (const node of answer.nodes) {
-          if (node?.databaseId != null) summaries.set(node.databaseId, statusSummary(node));
+          if (typeof node?.databaseId === 'number')
+            summaries.set(node.databaseId, statusSummary(node));
         }
       }
       return summaries;
