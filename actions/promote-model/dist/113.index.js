@@ -122,7 +122,7 @@ function octokitPort(client, repository) {
                 const batch = deployments.slice(start, start + NODES_PER_QUERY);
                 const answer = statusesAnswer.parse(await client.graphql(STATUSES_QUERY, { ids: batch.map((d) => d.nodeId) }));
                 for (const node of answer.nodes) {
-                    if (node?.databaseId != null)
+                    if (typeof node?.databaseId === 'number')
                         summaries.set(node.databaseId, statusSummary(node));
                 }
             }
