@@ -4556,7 +4556,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _shared_validation_shard_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(49311);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(40590);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(39686);
 /**
  * `mlops-actions`: the command-line entry, so that a data scientist can run on a laptop what
  * the workflow runs on GitHub. Wiring only: the commands are cli/src/commands/*, the dispatcher
@@ -4591,7 +4591,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 40590:
+/***/ 39686:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4600,14 +4600,19 @@ __nccwpck_require__.d(__webpack_exports__, {
   i: () => (/* binding */ main)
 });
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(73136);
 // EXTERNAL MODULE: ./shared/action/errors.ts
 var errors = __nccwpck_require__(91674);
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"1.0.0"};
+;// CONCATENATED MODULE: ./shared/action/version.ts
+/**
+ * The version of mlops-actions, read from package.json when the bundle is built (so a release
+ * that bumps package.json cannot leave it behind). It is part of every training fingerprint: a
+ * new release may change what a run records, so its cache entries are its own.
+ */
+
+const ACTION_VERSION = package_namespaceObject.rE;
+
 ;// CONCATENATED MODULE: ./shared/action/network-error.ts
 /**
  * A request that never got an answer: the host refused the connection, has no address, or did
@@ -4661,6 +4666,10 @@ function describeNetworkFailure({ host, reason }) {
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(51455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(48161);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 14 modules
@@ -9664,6 +9673,8 @@ const compareMetrics = {
     },
 };
 
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(73136);
 ;// CONCATENATED MODULE: ./shared/action/action-defaults.ts
 /**
  * An action's declared input defaults, read from its action.yml: the one source of truth, so
@@ -15856,14 +15867,6 @@ reached.
     },
 };
 
-;// CONCATENATED MODULE: ./shared/action/version.ts
-/**
- * The version of mlops-actions, as package.json has it (a contract test keeps the two equal).
- * It is part of every training fingerprint: a new release may change what a run records, so
- * its cache entries are its own.
- */
-const ACTION_VERSION = '0.1.0';
-
 ;// CONCATENATED MODULE: ./shared/cache/training-cache.ts
 /**
  * The run cache of train-model: outputs saved under a key made of the fingerprint, so that a
@@ -20288,8 +20291,6 @@ Example: mlops-actions validate --data 'data/*.csv' --schema schema.yaml --profi
 
 
 
-
-
 /** The commands, in the order of the help. A new command is one module and one line here. */
 const COMMANDS = [
     validate,
@@ -20319,11 +20320,6 @@ they lead.
 
 ${EXIT_CODES_HELP}`;
 }
-/** package.json's version: it ships beside the CLI (cli/dist/index.js or cli/src/main.ts → ../../). */
-function version() {
-    const path = (0,external_node_path_.join)((0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url)), '..', '..', 'package.json');
-    return JSON.parse((0,external_node_fs_.readFileSync)(path, 'utf8')).version;
-}
 const HELP = new Set(['-h', '--help']);
 async function main(argv) {
     const [name, ...args] = argv;
@@ -20336,7 +20332,7 @@ async function main(argv) {
         return EXIT.ok;
     }
     if (name === '--version' || name === '-V' || name === 'version') {
-        process.stdout.write(`${version()}\n`);
+        process.stdout.write(`${ACTION_VERSION}\n`);
         return EXIT.ok;
     }
     const command = COMMANDS.find((c) => c.name === (name === 'help' ? args[0] : name));

@@ -3,10 +3,8 @@
  * throws into one line and an exit status (usage.ts, EXIT): never a stack for a user's mistake
  * or an unreachable server.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isUserError } from '../../shared/action/errors.js';
+import { ACTION_VERSION } from '../../shared/action/version.js';
 import { describeNetworkFailure, networkFailure } from '../../shared/action/network-error.js';
 import { compare } from './commands/compare.js';
 import { inferSchemaCommand, mergeProfilesCommand } from './commands/data.js';
@@ -49,11 +47,6 @@ they lead.
 ${EXIT_CODES_HELP}`;
 }
 
-/** package.json's version: it ships beside the CLI (cli/dist/index.js or cli/src/main.ts → ../../). */
-function version(): string {
-  const path = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'package.json');
-  return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
-}
 
 const HELP = new Set(['-h', '--help']);
 
@@ -68,7 +61,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   }
   if (name === '--version' || name === '-V' || name === 'version') {
-    process.stdout.write(`${version()}\n`);
+    process.stdout.write(`${ACTION_VERSION}\n`);
     return EXIT.ok;
   }
   const command = COMMANDS.find((c) => c.name === (name === 'help' ? args[0] : name));

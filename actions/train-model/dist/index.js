@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(41825);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(36554);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(52513);
 
 
 process.exitCode = await (0,_shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_run_js__WEBPACK_IMPORTED_MODULE_1__/* .trainModel */ ._);
@@ -16,7 +16,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 36554:
+/***/ 52513:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -95,13 +95,16 @@ var external_node_path_ = __nccwpck_require__(76760);
 var action_context = __nccwpck_require__(36030);
 // EXTERNAL MODULE: ./shared/action/errors.ts
 var errors = __nccwpck_require__(91674);
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"1.0.0"};
 ;// CONCATENATED MODULE: ./shared/action/version.ts
 /**
- * The version of mlops-actions, as package.json has it (a contract test keeps the two equal).
- * It is part of every training fingerprint: a new release may change what a run records, so
- * its cache entries are its own.
+ * The version of mlops-actions, read from package.json when the bundle is built (so a release
+ * that bumps package.json cannot leave it behind). It is part of every training fingerprint: a
+ * new release may change what a run records, so its cache entries are its own.
  */
-const ACTION_VERSION = '0.1.0';
+
+const ACTION_VERSION = package_namespaceObject.rE;
 
 // EXTERNAL MODULE: ./shared/identifiers.ts
 var identifiers = __nccwpck_require__(58434);
