@@ -218,15 +218,17 @@ export class GitHubApiStandIn extends LoopbackService {
       (f) =>
         (f.method ?? method) === method && (f.path ?? /./).test(url.pathname) && (f.times ?? 1) > 0,
     );
-    if (fault && !fault.afterEffect) {
-      fault.times = (fault.times ?? 1) - 1;
+    // The fault is answered instead of the request, or, `afterEffect`, after it took effect.
+    const answerFault = (matched: Fault) => {
+      matched.times = (matched.times ?? 1) - 1;
       entry.injected = true;
-      return reply({
-        status: fault.status,
-        headers: fault.headers,
-        body: fault.body ?? { message: 'Server Error' },
+      reply({
+        status: matched.status,
+        headers: matched.headers,
+        body: matched.body ?? { message: 'Server Error' },
       });
-    }
+    };
+    if (fault && !fault.afterEffect) return answerFault(fault);
     if (!route) {
       this.violations.push(`${method} ${url.pathname}: no such endpoint in the stand-in`);
       return reply({ status: 404, body: { message: 'Not Found', documentation_url: DOCS } });
@@ -275,15 +277,7 @@ export class GitHubApiStandIn extends LoopbackService {
       const problem = checkResponse(method, route.template, result.status, result.body);
       if (problem) this.violations.push(`stand-in answered wrongly: ${problem}`);
     }
-    if (fault?.afterEffect && result.status < 300) {
-      fault.times = (fault.times ?? 1) - 1;
-      entry.injected = true;
-      return reply({
-        status: fault.status,
-        headers: fault.headers,
-        body: fault.body ?? { message: 'Server Error' },
-      });
-    }
+    if (fault?.afterEffect && result.status < 300) return answerFault(fault);
     reply(result);
     this.afterReply?.(entry);
   }
