@@ -103,9 +103,6 @@ function valuesDigest(document: ComparisonDocument): string {
   return sha256Text(canonicalJson(values)).slice(0, 16);
 }
 
-/** Thrown out of compose() to create nothing: the sticky comment has no "skip" of its own. */
-class HeldBack extends Error {}
-
 export type SectionPostResult = PostResult | { posted: false; why: 'held-back'; reason: string };
 
 export async function postSection(args: {
@@ -126,7 +123,7 @@ export async function postSection(args: {
   let heldBack: string | undefined;
   const mode = args.mode ?? 'always';
   const alarming = isAlarming(args.document);
-  const posting = postPullRequestComment({
+  const result = await postPullRequestComment({
     repository: args.repository,
     pullRequestNumber: args.pullRequestNumber,
     eventName: args.eventName,
@@ -144,23 +141,16 @@ export async function postSection(args: {
         );
         const current = parseSections(existing ?? '').find((s) => s.model === written!.model);
         heldBack = holdBack(mode, written, current, alarming);
-        if (heldBack === undefined) return mergeSection(existing, written);
-        // An existing comment is returned as it is (nothing is written); none is created.
-        if (existing === undefined) throw new HeldBack(heldBack);
-        return existing;
+        // Held back: an existing comment stays as it is, and none is created.
+        return heldBack === undefined ? mergeSection(existing, written) : undefined;
       },
       holds: (body) => written !== undefined && holdsSection(body, written),
       shared: (body) => holdsOtherSections(body, args.document.model),
     },
   });
-  try {
-    const result = await posting;
-    if (heldBack === undefined) return result;
-  } catch (error) {
-    if (!(error instanceof HeldBack)) throw error;
-  }
+  if (heldBack === undefined) return result;
   args.log.info(
     `No comment was written on the pull request: ${heldBack}. The job summary has the full report.`,
   );
-  return { posted: false, why: 'held-back', reason: heldBack! };
+  return { posted: false, why: 'held-back', reason: heldBack };
 }

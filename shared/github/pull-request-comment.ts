@@ -19,7 +19,8 @@ export interface PullRequestComment {
 }
 
 export type PostResult =
-  { posted: true; url: string } | { posted: false; why: 'not-a-pull-request' | 'read-only' };
+  | { posted: true; url: string }
+  | { posted: false; why: 'not-a-pull-request' | 'read-only' | 'nothing-to-write' };
 
 /** Creates or updates the sticky comment. */
 export async function postPullRequestComment(request: PullRequestComment): Promise<PostResult> {
@@ -39,6 +40,7 @@ export async function postPullRequestComment(request: PullRequestComment): Promi
     request.content,
     log,
   );
+  if (result.status === 'nothing-to-write') return { posted: false, why: 'nothing-to-write' };
   if (result.status === 'skipped') {
     log.warning(
       `No comment was posted on pull request #${request.pullRequestNumber}: ${result.reason}. The body is in ${request.bodyFile}.`,

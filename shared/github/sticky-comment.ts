@@ -17,7 +17,9 @@ export interface StickyTarget {
 
 export type StickyResult =
   | { status: 'created' | 'updated' | 'unchanged'; url: string }
-  | { status: 'skipped'; reason: string };
+  | { status: 'skipped'; reason: string }
+  /** compose() had nothing to write and there was no comment to leave as it is. */
+  | { status: 'nothing-to-write' };
 
 /**
  * What to write: a fixed body, or a body composed from the comment as it is now (several jobs
@@ -25,7 +27,8 @@ export type StickyResult =
  * this writer's part.
  */
 export interface StickyContent {
-  compose(existing: string | undefined): string;
+  /** The body to write, or undefined to write nothing (the comment stays as it is, or is not created). */
+  compose(existing: string | undefined): string | undefined;
   holds?(body: string): boolean;
   /**
    * Whether the comment as it was read holds other writers' parts (another model's section):
@@ -48,11 +51,15 @@ export async function upsertStickyComment(
   try {
     const author = lazyLogin(github);
     const found = await findStickyComment(github, target, author);
-    if (!found)
-      return await createOnce(github, target, fitToCommentLimit(compose(undefined)), log, content);
+    if (!found) {
+      const body = compose(undefined);
+      if (body === undefined) return { status: 'nothing-to-write' };
+      return await createOnce(github, target, fitToCommentLimit(body), log, content);
+    }
     let existing: IssueComment = found;
     for (let attempt = 1; ; attempt++) {
-      const text = fitToCommentLimit(compose(existing.body));
+      const composed = compose(existing.body);
+      const text = composed === undefined ? existing.body : fitToCommentLimit(composed);
       if (existing.body === text) return { status: 'unchanged', url: existing.htmlUrl };
       const updated = await github.updateComment(existing.id, text);
       if (!holds || !(content as StickyContent).shared?.(existing.body))

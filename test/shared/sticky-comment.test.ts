@@ -96,6 +96,21 @@ describe('the sticky comment', () => {
     expect(bodies()[0]).toBe(`${MARKER}\nv2`);
   });
 
+  it('writes nothing when compose has nothing to write: no comment is created, an existing one stays', async () => {
+    const nothing: StickyContent = { compose: () => undefined };
+    expect(await upsertStickyComment(github.port(), target, nothing, log)).toEqual({
+      status: 'nothing-to-write',
+    });
+    expect(bodies()).toEqual([]);
+    await upsertStickyComment(github.port(), target, `${MARKER}\nv1`, log);
+    const writes = github.writes().length;
+    expect(await upsertStickyComment(github.port(), target, nothing, log)).toMatchObject({
+      status: 'unchanged',
+    });
+    expect(github.writes()).toHaveLength(writes);
+    expect(bodies()).toEqual([`${MARKER}\nv1`]);
+  });
+
   it("cuts a body over GitHub's limit at a line break, keeping the marker", async () => {
     await upsertStickyComment(github.port(), target, `${MARKER}\n${'row\n'.repeat(20_000)}`, log);
     const [body] = bodies();
