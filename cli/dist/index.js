@@ -7855,6 +7855,8 @@ async function postPullRequestComment(request) {
     const { upsertStickyComment } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 17853));
     const github = await request.github(request.token, repository, log);
     const result = await upsertStickyComment(github, { issueNumber: request.pullRequestNumber, marker: request.marker }, request.content, log);
+    if (result.status === 'nothing-to-write')
+        return { posted: false, why: 'nothing-to-write' };
     if (result.status === 'skipped') {
         log.warning(`No comment was posted on pull request #${request.pullRequestNumber}: ${result.reason}. The body is in ${request.bodyFile}.`);
         return { posted: false, why: 'read-only' };
@@ -8976,15 +8978,12 @@ function valuesDigest(document) {
     };
     return sha256Text(canonicalJson(values)).slice(0, 16);
 }
-/** Thrown out of compose() to create nothing: the sticky comment has no "skip" of its own. */
-class HeldBack extends Error {
-}
 async function postSection(args) {
     let written;
     let heldBack;
     const mode = args.mode ?? 'always';
     const alarming = isAlarming(args.document);
-    const posting = postPullRequestComment({
+    const result = await postPullRequestComment({
         repository: args.repository,
         pullRequestNumber: args.pullRequestNumber,
         eventName: args.eventName,
@@ -8998,26 +8997,15 @@ async function postSection(args) {
                 written = renderSection(args.document, args.links, sectionBudget(existing, args.document.model, sticky_comment/* COMMENT_BODY_LIMIT */.t));
                 const current = parseSections(existing ?? '').find((s) => s.model === written.model);
                 heldBack = holdBack(mode, written, current, alarming);
-                if (heldBack === undefined)
-                    return mergeSection(existing, written);
-                // An existing comment is returned as it is (nothing is written); none is created.
-                if (existing === undefined)
-                    throw new HeldBack(heldBack);
-                return existing;
+                // Held back: an existing comment stays as it is, and none is created.
+                return heldBack === undefined ? mergeSection(existing, written) : undefined;
             },
             holds: (body) => written !== undefined && holdsSection(body, written),
             shared: (body) => holdsOtherSections(body, args.document.model),
         },
     });
-    try {
-        const result = await posting;
-        if (heldBack === undefined)
-            return result;
-    }
-    catch (error) {
-        if (!(error instanceof HeldBack))
-            throw error;
-    }
+    if (heldBack === undefined)
+        return result;
     args.log.info(`No comment was written on the pull request: ${heldBack}. The job summary has the full report.`);
     return { posted: false, why: 'held-back', reason: heldBack };
 }
@@ -22920,11 +22908,16 @@ async function upsertStickyComment(github, target, content, log) {
     try {
         const author = lazyLogin(github);
         const found = await findStickyComment(github, target, author);
-        if (!found)
-            return await createOnce(github, target, fitToCommentLimit(compose(undefined)), log, content);
+        if (!found) {
+            const body = compose(undefined);
+            if (body === undefined)
+                return { status: 'nothing-to-write' };
+            return await createOnce(github, target, fitToCommentLimit(body), log, content);
+        }
         let existing = found;
         for (let attempt = 1;; attempt++) {
-            const text = fitToCommentLimit(compose(existing.body));
+            const composed = compose(existing.body);
+            const text = composed === undefined ? existing.body : fitToCommentLimit(composed);
             if (existing.body === text)
                 return { status: 'unchanged', url: existing.htmlUrl };
             const updated = await github.updateComment(existing.id, text);
