@@ -24,6 +24,7 @@ import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { commitCheckout } from '../harness/runner/checkout.js';
 import { pullRequestEvent } from '../harness/runner/events.js';
+import { BOUNDED_CHILD } from '../harness/runner/bounded-child.js';
 import {
   REPOSITORY_ROOT,
   runBundle,
@@ -279,6 +280,7 @@ async function newJob(
     execFileSync(process.execPath, ['examples/churn/generate-data.mjs', '--out', 'data'], {
       cwd: workspace,
       stdio: 'ignore',
+      ...BOUNDED_CHILD,
     });
   return { workspace, runnerTemp };
 }

@@ -74,7 +74,18 @@ export class MarkdownRenderer {
       // A stuck call fails in a minute rather than in puppeteer's default three.
       protocolTimeout: 60_000,
       // --no-sandbox: CI runs as root in a container, where Chromium's sandbox cannot start.
-      args: ['--no-sandbox', '--disable-gpu', '--font-render-hinting=none'],
+      // The rest keep Chromium off the network (component updates, sync, field trials, QUIC),
+      // which a closed machine answers slowly or never: the page under test is all it needs.
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--font-render-hinting=none',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-quic',
+        '--no-first-run',
+      ],
     });
     return new MarkdownRenderer(browser);
   }

@@ -4,6 +4,7 @@
  * afterwards (generated data, models) are untracked, as there.
  */
 import { execFileSync } from 'node:child_process';
+import { BOUNDED_CHILD } from './bounded-child.js';
 
 export function commitCheckout(workspace: string): void {
   const git = (...args: string[]) =>
@@ -20,7 +21,7 @@ export function commitCheckout(workspace: string): void {
         'commit.gpgsign=false',
         ...args,
       ],
-      { cwd: workspace, stdio: 'ignore' },
+      { cwd: workspace, stdio: 'ignore', ...BOUNDED_CHILD },
     );
   git('init', '-q');
   git('add', '-A');

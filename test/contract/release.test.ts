@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { BOUNDED_CHILD } from '../../harness/runner/bounded-child.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -66,6 +67,7 @@ function releaseNotes(changelog: string, tag: string): { notes?: string; error?:
       cwd: scratch,
       env: { ...process.env, TAG: tag },
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...BOUNDED_CHILD,
     });
     return { notes: readFileSync(join(scratch, 'release-notes.md'), 'utf8') };
   } catch (error) {

@@ -16,9 +16,11 @@ import { REPOSITORY_ROOT } from '../../harness/runner/run-bundle.js';
 import { StandIns } from '../../harness/stand-ins/index.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { readWorkflow, runWorkflow, type StepRun } from './init-workflows.js';
+import { BOUNDED_CHILD } from '../../harness/runner/bounded-child.js';
 
 const PYTHON = '/usr/bin/python3';
-const hasSklearn = spawnSync(PYTHON, ['-c', 'import sklearn'], { encoding: 'utf8' }).status === 0;
+const hasSklearn =
+  spawnSync(PYTHON, ['-c', 'import sklearn'], { encoding: 'utf8', ...BOUNDED_CHILD }).status === 0;
 const optedOut = process.env.MLOPS_ACTIONS_ALLOW_NO_SKLEARN === '1';
 
 /** The quick start's init command, word for word (docs/quick-start.md shows the same flags). */
@@ -45,7 +47,11 @@ const QUICK_START_FLAGS = [
 
 /** The repository's files as the base branch holds them (compare-metrics reads the policy there). */
 function committedFiles(repository: string): Record<string, string> {
-  const names = execFileSync('git', ['ls-files'], { cwd: repository, encoding: 'utf8' })
+  const names = execFileSync('git', ['ls-files'], {
+    cwd: repository,
+    encoding: 'utf8',
+    ...BOUNDED_CHILD,
+  })
     .split('\n')
     .filter(Boolean);
   return Object.fromEntries(
@@ -54,6 +60,7 @@ function committedFiles(repository: string): Record<string, string> {
       execFileSync('git', ['show', `HEAD:${name}`], {
         cwd: repository,
         encoding: 'utf8',
+        ...BOUNDED_CHILD,
       }),
     ]),
   );
@@ -117,7 +124,12 @@ async function quickStart(extraFlags: string[]) {
         ...QUICK_START_FLAGS,
         ...extraFlags,
       ],
-      { cwd: REPOSITORY_ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' } },
+      {
+        cwd: REPOSITORY_ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, CI: 'true' },
+        ...BOUNDED_CHILD,
+      },
     );
     expect(init.status, init.stderr).toBe(0);
     for (const path of [
@@ -128,11 +140,11 @@ async function quickStart(extraFlags: string[]) {
     ])
       expect(init.stdout).toContain(`created      ${path}`);
     expect(init.stdout).toContain('[ ] Create the environments `staging` and `production`');
-    execFileSync('git', ['add', '-A'], { cwd: repository });
+    execFileSync('git', ['add', '-A'], { cwd: repository, ...BOUNDED_CHILD });
     execFileSync(
       'git',
       ['-c', 'user.name=t', '-c', 'user.email=t@t.invalid', 'commit', '-q', '-m', 'init'],
-      { cwd: repository },
+      { cwd: repository, ...BOUNDED_CHILD },
     );
 
     // GitHub's copy of the repository: the base branch and the pull request's merge commit.

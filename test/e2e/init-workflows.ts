@@ -19,6 +19,7 @@ import { parse } from 'yaml';
 import { commitCheckout } from '../../harness/runner/checkout.js';
 import { REPOSITORY_ROOT, runBundle, type RunResult } from '../../harness/runner/run-bundle.js';
 import type { StandIns, TokenKind } from '../../harness/stand-ins/index.js';
+import { BOUNDED_CHILD } from '../../harness/runner/bounded-child.js';
 
 interface Step {
   name?: string;
@@ -189,6 +190,7 @@ async function runJob(
           RUNNER_TEMP: runnerTemp,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
+        ...BOUNDED_CHILD,
       });
     }
   }

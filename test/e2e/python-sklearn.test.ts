@@ -15,10 +15,12 @@ import { commitCheckout } from '../../harness/runner/checkout.js';
 import { REPOSITORY_ROOT, runBundle } from '../../harness/runner/run-bundle.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { StandIns } from '../../harness/stand-ins/index.js';
+import { BOUNDED_CHILD } from '../../harness/runner/bounded-child.js';
 
 const PYTHON = '/usr/bin/python3';
 const probe = spawnSync(PYTHON, ['-c', 'import sklearn, pandas; print(sklearn.__version__)'], {
   encoding: 'utf8',
+  ...BOUNDED_CHILD,
 });
 const sklearnVersion = probe.status === 0 ? probe.stdout.trim() : undefined;
 const optedOut = process.env.MLOPS_ACTIONS_ALLOW_NO_SKLEARN === '1';

@@ -4,6 +4,7 @@ import { cachePaths } from '../../shared/cache/training-cache.js';
 import { canonicalJson } from '../../shared/files/hash.js';
 import { canonicalConfigText } from '../../shared/lineage/canonical-config.js';
 import { computeFingerprint, portablePath, versionOf } from '../../shared/lineage/fingerprint.js';
+import { BOUNDED_CHILD } from '../../harness/runner/bounded-child.js';
 
 const base = {
   configSha256: 'c'.repeat(64),
@@ -170,7 +171,7 @@ describe('canonicalConfigText', () => {
           '-c',
           'import json, sys, yaml\nprint(json.dumps([repr((type(v), v)) for v in (yaml.safe_load("n: " + s + "\\n")["n"] for s in json.load(sys.stdin))]))',
         ],
-        { input: JSON.stringify(spellings), encoding: 'utf8' },
+        { input: JSON.stringify(spellings), encoding: 'utf8', ...BOUNDED_CHILD },
       ),
     ) as string[];
     for (let a = 0; a < spellings.length; a++)

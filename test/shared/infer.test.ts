@@ -7,6 +7,7 @@ import { tableSchemaFrom } from '../../shared/schema/table-schema.js';
 import { validateFiles } from '../../shared/validation/validate.js';
 import { writeCsv, writeJsonl, writeParquet, type Table } from '../helpers/data-files.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { BOUNDED_CHILD } from '../../harness/runner/bounded-child.js';
 
 const dir = await tempDir();
 const table = (rows: number): Table => ({
@@ -131,7 +132,11 @@ describe('inferSchema', () => {
 
   it('round trip: inferred from the churn example train.csv, it validates eval.csv without an error', async () => {
     const out = join(dir, 'churn');
-    execFileSync(process.execPath, ['examples/churn/generate-data.mjs', '--out', out]);
+    execFileSync(
+      process.execPath,
+      ['examples/churn/generate-data.mjs', '--out', out],
+      BOUNDED_CHILD,
+    );
     const train = { path: join(out, 'train.csv'), format: 'csv' as const };
     const evaluation = { path: join(out, 'eval.csv'), format: 'csv' as const };
     const schema = await inferSchema([train]);

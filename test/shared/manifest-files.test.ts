@@ -26,6 +26,7 @@ import { recordingRunner } from '../helpers/recording-runner.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { FakeGitHub } from '../fakes/github-port.js';
 import { validManifest } from './manifest-template.js';
+import { BOUNDED_CHILD } from '../../harness/runner/bounded-child.js';
 
 const root = await tempDir();
 const outside = join(root, 'outside');
@@ -91,7 +92,7 @@ describe('model files named by a manifest', () => {
     await symlink(outside, join(dir, 'out'));
     await symlink(join(outside, 'missing'), join(dir, 'dangling'));
     await symlink('loop', join(dir, 'loop'));
-    execFileSync('mkfifo', [join(dir, 'fifo')]);
+    execFileSync('mkfifo', [join(dir, 'fifo')], BOUNDED_CHILD);
     await expect(manifestFilePath(files(dir), 'outputs[0].path', 'out/secret.txt')).rejects.toThrow(
       /lists "out\/secret\.txt" in "outputs\[0\]\.path", which is outside the model's folder/,
     );

@@ -9,6 +9,7 @@ import { readRuntime, summariseRuntime } from '../../shared/lineage/runtime.js';
 import { METRICS_REPORT_FORMAT, metricsReportSchema } from '../../shared/metrics/report.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { validManifest } from './manifest-template.js';
+import { BOUNDED_CHILD } from '../../harness/runner/bounded-child.js';
 
 const sha = 'a'.repeat(64);
 
@@ -207,6 +208,7 @@ describe('readRuntime', () => {
       ['-c', 'import platform; print(platform.python_version())'],
       {
         encoding: 'utf8',
+        ...BOUNDED_CHILD,
       },
     ).trim();
     expect(runtime.python?.version).toBe(expected);
@@ -217,7 +219,7 @@ describe('readRuntime', () => {
           '-c',
           'import json; from importlib import metadata; print(json.dumps(sorted({d.metadata["Name"].lower() for d in metadata.distributions() if d.metadata["Name"]})))',
         ],
-        { encoding: 'utf8' },
+        { encoding: 'utf8', ...BOUNDED_CHILD },
       ),
     ) as string[];
     expect(runtime.python?.packages?.map((p) => p.name.toLowerCase()).sort()).toEqual(listed);
