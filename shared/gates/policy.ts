@@ -1,6 +1,7 @@
 /** The gate policy file: how a candidate's metrics are judged, alone and against a baseline. */
 import { z } from 'zod';
 import { readStructuredFile } from '../files/structured.js';
+import { monitorPolicySchema } from '../monitor/policy.js';
 
 const LEVELS = ['fail', 'warn', 'info'] as const;
 export type Level = (typeof LEVELS)[number];
@@ -62,6 +63,8 @@ export const gatePolicySchema = z
      */
     'notable-regressions': z.enum(LEVELS).default('info'),
     metrics: z.record(z.string().min(1), metricRule).default({}),
+    /** How monitor-model judges serving data (shared/monitor/policy.ts); compare-metrics ignores it. */
+    monitor: monitorPolicySchema.optional(),
   })
   .strict();
 

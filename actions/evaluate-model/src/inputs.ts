@@ -9,7 +9,7 @@ import {
   wholeNumber,
 } from '../../../shared/action/inputs.js';
 import type { PredictionsEvaluation } from '../../../shared/metrics/candidate-report.js';
-import type { ScoreColumn } from '../../../shared/metrics/predictions.js';
+import { scoreColumns } from '../../../shared/metrics/score-columns.js';
 
 export const inputs = z.object({
   'model-name': modelName(),
@@ -82,36 +82,4 @@ export function evaluationSource(input: Inputs): { metrics: string } | Predictio
     seed: input['bootstrap-seed'],
     minSliceSize: input['min-slice-size'],
   };
-}
-
-/** `score-columns` lines: `<class>=<column>`, or a bare column named as its class (binary: the positive class). */
-function scoreColumns(
-  lines: readonly string[],
-  task: 'binary' | 'multiclass' | 'regression',
-  positive: string,
-): ScoreColumn[] {
-  if (task === 'regression')
-    throw new InputError(
-      'Input "score-columns" holds class probabilities; a regression task has none. Leave it empty.',
-    );
-  const columns = lines.map((line) => {
-    const split = line.indexOf('=');
-    return split === -1
-      ? { class: task === 'binary' ? positive : line, column: line }
-      : { class: line.slice(0, split).trim(), column: line.slice(split + 1).trim() };
-  });
-  if (task === 'binary') {
-    if (columns.length !== 1)
-      throw new InputError(
-        `For a binary task, input "score-columns" is one column, the probability of the positive class "${positive}"; got ${columns.length}.`,
-      );
-    if (columns[0]!.class !== positive)
-      throw new InputError(
-        `Input "score-columns" gives the probability of class "${columns[0]!.class}", but the positive class ("positive-label") is "${positive}". Give the positive class's probability.`,
-      );
-  }
-  const repeated = columns.find((c, i) => columns.findIndex((d) => d.class === c.class) !== i);
-  if (repeated)
-    throw new InputError(`Input "score-columns" lists class "${repeated.class}" twice.`);
-  return columns;
 }
