@@ -5,7 +5,9 @@
  * 422, as GitHub would. Behaviour that matters is modelled: pagination with Link headers,
  * read-only tokens, installation tokens (GET /user refused; GraphQL's viewer answers), deployment
  * auto_merge, required_contexts and auto_inactive, the comment size limit,
- * repository contents per commit, and faults (5xx, secondary rate limits) injected on demand.
+ * repository contents per commit, issues (pull requests among them, labels made on the fly,
+ * close and reopen reasons), workflow dispatch (the repository's workflows, their declared
+ * inputs, the runs a dispatch starts) and faults (5xx, secondary rate limits) injected on demand.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -16,8 +18,20 @@ import { checkRequestBody, checkResponse, example } from './openapi.js';
 export const OWNER = 'Codertocat';
 export const REPO = 'Hello-World';
 const DEFAULT_BRANCH = 'main';
-/** GitHub rejects longer comment bodies with 422 "Body is too long (maximum is 65536 characters)". */
+/** GitHub rejects longer comment and issue bodies with 422 "Body is too long (maximum is 65536 characters)". */
 const COMMENT_BODY_LIMIT = 65_536;
+/** GitHub's workflow_dispatch accepts at most 25 inputs (its OpenAPI description's maxProperties). */
+const DISPATCH_INPUTS_LIMIT = 25;
+
+/** A workflow of the repository, as seedWorkflow records it. */
+export interface StandInWorkflow {
+  id: number;
+  /** `.github/workflows/<file>`: GitHub also finds a workflow by its file name. */
+  path: string;
+  name: string;
+  /** The inputs of its `on: workflow_dispatch:`; undefined when it has no such trigger. */
+  dispatchInputs?: string[];
+}
 
 export interface TokenInfo {
   /** Who the token acts as: the GITHUB_TOKEN acts as github-actions[bot]. */
@@ -116,6 +130,22 @@ export class GitHubApiStandIn extends LoopbackService {
     downloadUrl: string;
   }[] = () => [];
 
+  /**
+   * Issues, and pull requests as the issues API lists them (with `pull_request`), in the order
+   * they were opened; numbers are shared with `pullRequests`, as on GitHub.
+   */
+  readonly issues: Record<string, any>[] = [];
+  /** The repository's labels by lower-cased name: GitHub creates one when an issue names a new one. */
+  readonly labels = new Map<string, Record<string, any>>();
+  /** Branches and tags a workflow may be dispatched on (besides the refs of `files`). */
+  readonly branches = new Set<string>([DEFAULT_BRANCH]);
+  /** The repository's workflows (seedWorkflow). */
+  readonly workflows: StandInWorkflow[] = [];
+  /** The runs of those workflows, oldest first: dispatched through the API, or seeded. */
+  readonly runs: Record<string, any>[] = [];
+  /** The time at which issues and workflow runs are created: a test may set it. */
+  now: () => Date = () => new Date();
+
   /** Runs after each answer, before the client can send its next request: another writer's move, in a test. */
   afterReply?: (entry: LoggedRequest) => void;
 
@@ -181,6 +211,66 @@ export class GitHubApiStandIn extends LoopbackService {
     const tree = this.files.get(ref) ?? new Map<string, string | Buffer>();
     for (const [path, content] of Object.entries(files)) tree.set(path, content);
     this.files.set(ref, tree);
+  }
+
+  /**
+   * Records a workflow file. `dispatchInputs` are the inputs of its `on: workflow_dispatch:`;
+   * without them it has no such trigger (a dispatch is refused with 422).
+   */
+  seedWorkflow(workflow: { path: string; name?: string; dispatchInputs?: string[] }): number {
+    const id = this.id();
+    this.workflows.push({
+      id,
+      path: workflow.path,
+      name:
+        workflow.name ??
+        workflow.path
+          .split('/')
+          .pop()!
+          .replace(/\.ya?ml$/, ''),
+      ...(workflow.dispatchInputs ? { dispatchInputs: [...workflow.dispatchInputs] } : {}),
+    });
+    return id;
+  }
+
+  /** Records a run of a seeded workflow (an earlier dispatch, a scheduled run) at `createdAt`. */
+  seedWorkflowRun(run: {
+    workflow: string | number;
+    event: string;
+    createdAt: Date;
+    login?: string;
+  }): Record<string, any> {
+    const workflow = this.workflowOf(String(run.workflow));
+    if (!workflow) throw new Error(`The stand-in has no workflow ${run.workflow}`);
+    return this.recordRun(workflow, run.event, run.createdAt, run.login ?? 'octocat');
+  }
+
+  /**
+   * Records an issue as if it had been opened over the API (another account's issue, a closed
+   * one, a page of fillers), or a pull request as the issues API lists it (`pullRequest`).
+   */
+  seedIssue(input: {
+    title: string;
+    body?: string;
+    labels?: string[];
+    login?: string;
+    state?: 'open' | 'closed';
+    pullRequest?: boolean;
+    createdAt?: Date;
+  }): Record<string, any> {
+    const issue = this.newIssue(
+      {
+        title: input.title,
+        body: input.body ?? null,
+        labels: input.labels ?? [],
+        pullRequest: input.pullRequest ?? false,
+      },
+      input.login ?? 'octocat',
+      input.createdAt ?? this.now(),
+    );
+    if (input.state === 'closed') this.changeState(issue, 'closed', 'completed', 'octocat');
+    this.issues.push(issue);
+    return issue;
   }
 
   /** Requests that wrote something (POST, PATCH, PUT, DELETE) and were answered 2xx; GraphQL queries read. */
@@ -499,6 +589,65 @@ export class GitHubApiStandIn extends LoopbackService {
       }),
     );
 
+    // Issues (pull requests among them, as GitHub lists them) and their labels.
+    this.route(
+      'GET',
+      `${repoPath}/issues`,
+      own((request) => this.listIssues(request)),
+    );
+    this.route(
+      'POST',
+      `${repoPath}/issues`,
+      own((request) => {
+        const input = request.body as { title: string | number; body?: string; labels?: unknown[] };
+        if ((input.body ?? '').length > COMMENT_BODY_LIMIT) return tooLong('Issue');
+        const issue = this.newIssue(
+          {
+            title: String(input.title),
+            body: input.body ?? null,
+            labels: labelNames(input.labels ?? []),
+            pullRequest: false,
+          },
+          request.token.login,
+          this.now(),
+        );
+        this.issues.push(issue);
+        return { status: 201, headers: { location: issue.url }, body: this.issueView(issue) };
+      }),
+    );
+    this.route(
+      'PATCH',
+      `${repoPath}/issues/{issue_number}`,
+      own((request) => {
+        const issue = this.issues.find((i) => i.number === Number(request.params.issue_number));
+        if (!issue) return this.notFound();
+        const input = request.body as Record<string, any>;
+        if (typeof input.body === 'string' && input.body.length > COMMENT_BODY_LIMIT)
+          return tooLong('Issue');
+        if (input.title !== undefined && input.title !== null) issue.title = String(input.title);
+        if (input.body !== undefined) issue.body = input.body;
+        if (Array.isArray(input.labels))
+          issue.labels = labelNames(input.labels).map((name) => this.label(name));
+        // As documented: state_reason is ignored unless the state changes.
+        if (input.state && input.state !== issue.state)
+          this.changeState(issue, input.state, input.state_reason, request.token.login);
+        issue.updated_at = this.now().toISOString();
+        return { status: 200, body: this.issueView(issue) };
+      }),
+    );
+
+    // Workflows: dispatch, and the runs of a workflow.
+    this.route(
+      'POST',
+      `${repoPath}/actions/workflows/{workflow_id}/dispatches`,
+      own((request) => this.dispatch(request)),
+    );
+    this.route(
+      'GET',
+      `${repoPath}/actions/workflows/{workflow_id}/runs`,
+      own((request) => this.listRuns(request)),
+    );
+
     // Deployments and their statuses.
     this.route(
       'POST',
@@ -813,6 +962,296 @@ export class GitHubApiStandIn extends LoopbackService {
     );
   }
 
+  // --- issues -----------------------------------------------------------------------------
+
+  /** GitHub's repository issue listing: state, labels (all of them), creator, sort, direction, pages. */
+  private listIssues(request: Request): Reply {
+    const query = request.url.searchParams;
+    const state = query.get('state') ?? 'open';
+    const sort = query.get('sort') ?? 'created';
+    const direction = query.get('direction') ?? 'desc';
+    if (
+      !['open', 'closed', 'all'].includes(state) ||
+      !['created', 'updated', 'comments'].includes(sort) ||
+      !['asc', 'desc'].includes(direction)
+    ) {
+      this.violations.push(`GET ${request.url.pathname}: state, sort or direction out of range`);
+      return validationFailed('Issue', 'state');
+    }
+    const wanted = (query.get('labels') ?? '')
+      .split(',')
+      .map((name) => name.trim().toLowerCase())
+      .filter(Boolean);
+    const creator = query.get('creator')?.toLowerCase();
+    const matching = this.issuesWithPullRequests().filter(
+      (issue) =>
+        (state === 'all' || issue.state === state) &&
+        (creator === undefined || String(issue.user.login).toLowerCase() === creator) &&
+        wanted.every((name) =>
+          issue.labels.some((label: { name: string }) => label.name.toLowerCase() === name),
+        ),
+    );
+    const key = (issue: Record<string, any>): number =>
+      sort === 'comments'
+        ? this.commentCount(issue.number)
+        : Date.parse(sort === 'updated' ? issue.updated_at : issue.created_at);
+    // Ties (one millisecond) are broken by number, which GitHub gives out in order of creation.
+    const sign = direction === 'asc' ? 1 : -1;
+    matching.sort((a, b) => sign * (key(a) - key(b) || a.number - b.number));
+    return this.page(
+      request,
+      matching.map((issue) => this.issueView(issue)),
+    );
+  }
+
+  /** The issues, and the open pull requests of `pullRequests` not recorded as issues, as GitHub lists them. */
+  private issuesWithPullRequests(): Record<string, any>[] {
+    const recorded = new Set(this.issues.map((issue) => issue.number));
+    const pulls = [...this.pullRequests.keys()]
+      .filter((number) => !recorded.has(number))
+      .map((number) =>
+        this.newIssue(
+          { title: `Pull request ${number}`, body: null, labels: [], pullRequest: true },
+          'octocat',
+          new Date(0),
+          number,
+        ),
+      );
+    return [...this.issues, ...pulls];
+  }
+
+  private nextIssueNumber(): number {
+    return Math.max(0, ...this.issues.map((i) => i.number), ...this.pullRequests.keys()) + 1;
+  }
+
+  private newIssue(
+    input: { title: string; body: string | null; labels: string[]; pullRequest: boolean },
+    login: string,
+    createdAt: Date,
+    number = this.nextIssueNumber(),
+  ): Record<string, any> {
+    const { pull_request: _pr, ...template } = example('issue');
+    const url = this.apiUrl(`/issues/${number}`);
+    const html = `https://github.com/${OWNER}/${REPO}/${input.pullRequest ? 'pull' : 'issues'}/${number}`;
+    const at = createdAt.toISOString();
+    return {
+      ...template,
+      id: 7_000_000 + number,
+      node_id: `I_${number}`,
+      url,
+      repository_url: this.apiUrl(''),
+      labels_url: `${url}/labels{/name}`,
+      comments_url: `${url}/comments`,
+      events_url: `${url}/events`,
+      html_url: html,
+      number,
+      state: 'open',
+      state_reason: null,
+      title: input.title,
+      body: input.body,
+      user: this.user(login),
+      labels: input.labels.map((name) => this.label(name)),
+      assignee: null,
+      assignees: [],
+      milestone: null,
+      locked: false,
+      active_lock_reason: null,
+      comments: 0,
+      closed_at: null,
+      closed_by: null,
+      created_at: at,
+      updated_at: at,
+      author_association: 'MEMBER',
+      ...(input.pullRequest
+        ? {
+            pull_request: {
+              url: this.apiUrl(`/pulls/${number}`),
+              html_url: html,
+              diff_url: `${html}.diff`,
+              patch_url: `${html}.patch`,
+              merged_at: null,
+            },
+          }
+        : {}),
+    };
+  }
+
+  /** What GitHub answers for an issue: its comment count as it is now. */
+  private issueView(issue: Record<string, any>): Record<string, any> {
+    // GitHub sends `state_reason: null` for an issue never closed; its description's enum
+    // (nullable, without null among the values) refuses that, so it is left out, as it may be.
+    const { state_reason: reason, ...rest } = issue;
+    return {
+      ...rest,
+      ...(reason === null ? {} : { state_reason: reason }),
+      comments: this.commentCount(issue.number),
+    };
+  }
+
+  private commentCount(number: number): number {
+    return this.comments.get(number)?.length ?? 0;
+  }
+
+  /** GitHub's rule: closing records a reason (default `completed`), reopening records `reopened`. */
+  private changeState(
+    issue: Record<string, any>,
+    state: 'open' | 'closed',
+    reason: string | null | undefined,
+    login: string,
+  ): void {
+    const now = this.now().toISOString();
+    issue.state = state;
+    if (state === 'closed') {
+      issue.state_reason = reason && reason !== 'reopened' ? reason : 'completed';
+      issue.closed_at = now;
+      issue.closed_by = this.user(login);
+    } else {
+      issue.state_reason = 'reopened';
+      issue.closed_at = null;
+    }
+  }
+
+  /** A label by name (GitHub's names are case-insensitive), created on first use as GitHub does for a writer. */
+  private label(name: string): Record<string, any> {
+    const key = name.toLowerCase();
+    let label = this.labels.get(key);
+    if (!label) {
+      const id = this.id();
+      label = {
+        ...example('label'),
+        id,
+        node_id: `LA_${id}`,
+        url: this.apiUrl(`/labels/${encodeURIComponent(name)}`),
+        name,
+        description: null,
+        color: 'ededed',
+        default: false,
+      };
+      this.labels.set(key, label);
+    }
+    return label;
+  }
+
+  // --- workflows ------------------------------------------------------------------------------
+
+  /** A workflow by its id or its file name (GitHub's `workflow_id` takes either). */
+  private workflowOf(idOrFile: string): StandInWorkflow | undefined {
+    return this.workflows.find((w) =>
+      /^\d+$/.test(idOrFile) ? w.id === Number(idOrFile) : w.path.split('/').pop() === idOrFile,
+    );
+  }
+
+  /**
+   * GitHub's checks, in its words: an unknown workflow is 404; a workflow without the trigger, a
+   * ref that is no branch or tag, and inputs the workflow does not declare are 422. A dispatch
+   * starts a run (answered 204, or 200 with its URLs for `return_run_details`).
+   */
+  private dispatch(request: Request): Reply {
+    const workflow = this.workflowOf(request.params.workflow_id!);
+    if (!workflow) return this.notFound();
+    const fail = (message: string): Reply => ({
+      status: 422,
+      body: {
+        message,
+        documentation_url: `${DOCS}/actions/workflows#create-a-workflow-dispatch-event`,
+      },
+    });
+    if (!workflow.dispatchInputs) return fail("Workflow does not have 'workflow_dispatch' trigger");
+    const input = request.body as {
+      ref: string;
+      inputs?: Record<string, unknown>;
+      return_run_details?: boolean;
+    };
+    const ref = input.ref.replace(/^refs\/(?:heads|tags)\//, '');
+    if (!this.branches.has(ref) && !this.files.has(ref))
+      return fail(`No ref found for: ${input.ref}`);
+    const given = Object.keys(input.inputs ?? {});
+    // The request check refuses more (maxProperties); kept here too in case a body skips it.
+    if (given.length > DISPATCH_INPUTS_LIMIT)
+      return fail(
+        `you may only define up to ${DISPATCH_INPUTS_LIMIT} \`inputs\` for a workflow_dispatch event`,
+      );
+    const unexpected = given.filter((name) => !workflow.dispatchInputs!.includes(name));
+    if (unexpected.length) return fail(`Unexpected inputs provided: ${JSON.stringify(unexpected)}`);
+    const run = this.recordRun(workflow, 'workflow_dispatch', this.now(), request.token.login, ref);
+    return input.return_run_details
+      ? {
+          status: 200,
+          body: { workflow_run_id: run.id, run_url: run.url, html_url: run.html_url },
+        }
+      : { status: 204 };
+  }
+
+  private recordRun(
+    workflow: StandInWorkflow,
+    event: string,
+    createdAt: Date,
+    login: string,
+    branch = DEFAULT_BRANCH,
+  ): Record<string, any> {
+    const id = this.id();
+    const at = createdAt.toISOString();
+    const url = this.apiUrl(`/actions/runs/${id}`);
+    const run = {
+      ...example('workflow-run'),
+      id,
+      name: workflow.name,
+      node_id: `WFR_${id}`,
+      head_branch: branch,
+      path: workflow.path,
+      run_number: this.runs.filter((r) => r.workflow_id === workflow.id).length + 1,
+      event,
+      display_title: workflow.name,
+      status: 'queued',
+      conclusion: null,
+      workflow_id: workflow.id,
+      url,
+      html_url: `https://github.com/${OWNER}/${REPO}/actions/runs/${id}`,
+      pull_requests: [],
+      created_at: at,
+      updated_at: at,
+      run_started_at: at,
+      actor: this.user(login),
+      triggering_actor: this.user(login),
+      run_attempt: 1,
+      jobs_url: `${url}/jobs`,
+      logs_url: `${url}/logs`,
+      artifacts_url: `${url}/artifacts`,
+      cancel_url: `${url}/cancel`,
+      rerun_url: `${url}/rerun`,
+      previous_attempt_url: null,
+      workflow_url: this.apiUrl(`/actions/workflows/${workflow.id}`),
+    };
+    this.runs.push(run);
+    return run;
+  }
+
+  /** A workflow's runs, newest first, by `event` and GitHub's `created` date qualifier, in pages. */
+  private listRuns(request: Request): Reply {
+    const workflow = this.workflowOf(request.params.workflow_id!);
+    if (!workflow) return this.notFound();
+    const query = request.url.searchParams;
+    const created = query.get('created');
+    const within = created === null ? () => true : createdQualifier(created);
+    if (!within) {
+      this.violations.push(
+        `GET ${request.url.pathname}: created=${created} is not GitHub's date syntax (>=YYYY-MM-DDTHH:MM:SSZ, a..b)`,
+      );
+      return validationFailed('WorkflowRun', 'created');
+    }
+    const event = query.get('event');
+    const matching = this.runs
+      .filter(
+        (run) =>
+          run.workflow_id === workflow.id &&
+          (event === null || run.event === event) &&
+          within(Date.parse(run.created_at)),
+      )
+      .reverse();
+    const page = this.page(request, matching);
+    return { ...page, body: { total_count: matching.length, workflow_runs: page.body } };
+  }
+
   /**
    * A file (base64 in JSON, or its bytes for the raw media type) or a folder's listing, at the
    * commit `ref` (default: the default branch). As on GitHub: 404 "Not Found" for a missing
@@ -1044,14 +1483,80 @@ export class GitHubApiStandIn extends LoopbackService {
   }
 }
 
-function tooLong(): Reply {
+/** GitHub's labels may be given as names or as objects with a name. */
+function labelNames(labels: unknown[]): string[] {
+  return labels.flatMap((label) =>
+    typeof label === 'string'
+      ? [label]
+      : label && typeof label === 'object' && typeof (label as { name?: unknown }).name === 'string'
+        ? [(label as { name: string }).name]
+        : [],
+  );
+}
+
+function validationFailed(resource: string, field: string): Reply {
+  return {
+    status: 422,
+    body: {
+      message: 'Validation Failed',
+      errors: [{ resource, code: 'invalid', field }],
+      documentation_url: DOCS,
+    },
+  };
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:\d{2})$/;
+const DAY = 86_400_000;
+
+/**
+ * GitHub's search syntax for dates (`>=2026-01-01T00:00:00Z`, `<2026-01-01`, `a..b`, `a..*`, a
+ * bare date for that whole day), as a test of a time in milliseconds; undefined when the value
+ * is not in that syntax. A bare date covers its day: `>2026-01-01` starts the day after.
+ */
+function createdQualifier(value: string): ((time: number) => boolean) | undefined {
+  const bound = (text: string): { start: number; end: number } | undefined => {
+    if (text === '*') return { start: -Infinity, end: Infinity };
+    if (DATE.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`))) {
+      const start = Date.parse(`${text}T00:00:00Z`);
+      return { start, end: start + DAY };
+    }
+    if (DATE_TIME.test(text) && !Number.isNaN(Date.parse(text))) {
+      const start = Date.parse(text);
+      return { start, end: start + 1000 };
+    }
+    return undefined;
+  };
+  const range = /^(.+)\.\.(.+)$/.exec(value);
+  if (range) {
+    const [from, to] = [bound(range[1]!), bound(range[2]!)];
+    return from && to ? (t) => t >= from.start && t < to.end : undefined;
+  }
+  const compare = /^(>=|<=|>|<)?(.+)$/.exec(value)!;
+  const at = bound(compare[2]!);
+  if (!at) return undefined;
+  switch (compare[1]) {
+    case '>=':
+      return (t) => t >= at.start;
+    case '>':
+      return (t) => t >= at.end;
+    case '<=':
+      return (t) => t < at.end;
+    case '<':
+      return (t) => t < at.start;
+    default:
+      return (t) => t >= at.start && t < at.end;
+  }
+}
+
+function tooLong(resource = 'IssueComment'): Reply {
   return {
     status: 422,
     body: {
       message: 'Validation Failed',
       errors: [
         {
-          resource: 'IssueComment',
+          resource,
           code: 'custom',
           field: 'body',
           message: 'body is too long (maximum is 65536 characters)',

@@ -10,10 +10,12 @@ import type {
   Deployment,
   DeploymentStatusSummary,
   GitHubPort,
+  Issue,
   IssueComment,
   Release,
   RepositoryContent,
   RunReview,
+  WorkflowRun,
 } from './port.js';
 
 export async function createOctokitPort(
@@ -66,6 +68,26 @@ interface RawComment {
   user?: { login: string } | null;
 }
 
+interface RawIssue {
+  number: number;
+  title: string;
+  body?: string | null;
+  state: string;
+  state_reason?: string | null;
+  labels: (string | { name?: string })[];
+  html_url: string;
+  user?: { login: string } | null;
+  created_at: string;
+  pull_request?: unknown;
+}
+interface RawWorkflowRun {
+  id: number;
+  event: string;
+  status?: string | null;
+  html_url: string;
+  created_at: string;
+}
+
 const deployment = (d: RawDeployment): Deployment => ({
   id: Number(d.id),
   nodeId: d.node_id,
@@ -90,6 +112,30 @@ const comment = (c: RawComment): IssueComment => ({
   htmlUrl: c.html_url,
   author: c.user?.login,
 });
+
+const issue = (i: RawIssue): Issue => ({
+  number: i.number,
+  title: i.title,
+  body: i.body ?? '',
+  state: i.state === 'closed' ? 'closed' : 'open',
+  ...(i.state_reason ? { stateReason: i.state_reason } : {}),
+  labels: i.labels.flatMap((label) =>
+    typeof label === 'string' ? [label] : label.name ? [label.name] : [],
+  ),
+  htmlUrl: i.html_url,
+  author: i.user?.login,
+  createdAt: i.created_at,
+});
+const workflowRun = (r: RawWorkflowRun): WorkflowRun => ({
+  id: r.id,
+  event: r.event,
+  ...(r.status ? { status: r.status } : {}),
+  htmlUrl: r.html_url,
+  createdAt: r.created_at,
+});
+
+/** GitHub's date qualifier wants `YYYY-MM-DDTHH:MM:SSZ`: the time to the second, rounded down (a wider window, never a narrower one). */
+const toTheSecond = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** The token's account: GraphQL's viewer answers for installation tokens, which GET /user refuses. */
 const VIEWER_QUERY = 'query { viewer { login } }';
@@ -299,6 +345,64 @@ function octokitPort(client: GitHubClient, repository: Repository): GitHubPort {
     },
     async deleteComment(commentId) {
       await client.rest.issues.deleteComment({ ...repo, comment_id: commentId });
+    },
+
+    async *listIssues(filter) {
+      const pages = client.paginate.iterator(client.rest.issues.listForRepo, {
+        ...repo,
+        state: filter.state,
+        ...(filter.labels?.length ? { labels: filter.labels.join(',') } : {}),
+        ...(filter.creator ? { creator: filter.creator } : {}),
+        sort: 'created',
+        direction: 'desc',
+        per_page: 100,
+      });
+      // The issues API lists pull requests as issues too; they carry `pull_request`.
+      for await (const page of pages)
+        for (const i of page.data) if (!i.pull_request) yield issue(i);
+    },
+    async createIssue(request, options = {}) {
+      const { data } = await client.rest.issues.create({
+        ...repo,
+        ...retries(options),
+        title: request.title,
+        body: request.body,
+        labels: request.labels,
+      });
+      return issue(data);
+    },
+    async updateIssue(issueNumber, change) {
+      const { data } = await client.rest.issues.update({
+        ...repo,
+        issue_number: issueNumber,
+        ...(change.title !== undefined ? { title: change.title } : {}),
+        ...(change.body !== undefined ? { body: change.body } : {}),
+        ...(change.state ? { state: change.state } : {}),
+        ...(change.stateReason ? { state_reason: change.stateReason } : {}),
+        ...(change.labels ? { labels: change.labels } : {}),
+      });
+      return issue(data);
+    },
+
+    async dispatchWorkflow(dispatch) {
+      await client.rest.actions.createWorkflowDispatch({
+        ...repo,
+        workflow_id: dispatch.workflow,
+        ref: dispatch.ref,
+        inputs: { ...dispatch.inputs },
+        // A dispatch that failed with a 5xx may have started the run: never sent twice.
+        request: { retries: 0 },
+      });
+    },
+    async *listWorkflowRuns(filter) {
+      const pages = client.paginate.iterator(client.rest.actions.listWorkflowRuns, {
+        ...repo,
+        workflow_id: filter.workflow,
+        event: filter.event,
+        created: `>=${toTheSecond(filter.createdSince)}`,
+        per_page: 100,
+      });
+      for await (const page of pages) for (const r of page.data) yield workflowRun(r);
     },
 
     async getPullRequest(number) {

@@ -98,6 +98,64 @@ export interface RunReview {
   environments: string[];
 }
 
+/** An issue (never a pull request: the port drops those from GitHub's issue listings). */
+export interface Issue {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  /** Why it was closed or reopened (`completed`, `not_planned`, `duplicate`, `reopened`), if GitHub says. */
+  stateReason?: string;
+  labels: string[];
+  htmlUrl: string;
+  /** The login of the account that opened it. */
+  author?: string;
+  createdAt: string;
+}
+
+export interface IssueFilter {
+  /** Issues carrying every one of these labels. */
+  labels?: string[];
+  /** Issues opened by this login. */
+  creator?: string;
+  state: 'open' | 'closed' | 'all';
+}
+
+export interface NewIssue {
+  title: string;
+  body: string;
+  /** Labels that do not exist yet are created by GitHub (for a token that may write the repository). */
+  labels: string[];
+}
+
+export interface IssueChange {
+  title?: string;
+  body?: string;
+  state?: 'open' | 'closed';
+  /** GitHub ignores it unless `state` changes. */
+  stateReason?: 'completed' | 'not_planned' | 'reopened';
+  /** Replaces the issue's labels. */
+  labels?: string[];
+}
+
+export interface WorkflowDispatch {
+  /** The workflow's file name (`retrain.yml`, no folder) or its numeric id. */
+  workflow: string | number;
+  /** The branch or tag the workflow runs on. */
+  ref: string;
+  /** At most 25, each declared under the workflow's `on: workflow_dispatch: inputs:`. */
+  inputs: Readonly<Record<string, string>>;
+}
+
+/** A run of a workflow, reduced to what the retraining cool-down reads. */
+export interface WorkflowRun {
+  id: number;
+  event: string;
+  status?: string;
+  htmlUrl: string;
+  createdAt: string;
+}
+
 /** What GET /contents/{path} answers: a file (base64 unless it is over 1 MB), a folder, or another kind of entry. */
 export type RepositoryContent =
   | { type: 'file'; encoding: string; content: string; size: number }
@@ -180,6 +238,34 @@ export interface GitHubPort {
   ): Promise<IssueComment>;
   updateComment(commentId: number, body: string): Promise<IssueComment>;
   deleteComment(commentId: number): Promise<void>;
+
+  /**
+   * Every issue matching the filter, newest first (GitHub's sort=created, direction=desc), read
+   * page by page (100 a page) as it is consumed. GitHub's listing holds pull requests too; the
+   * port leaves them out.
+   */
+  listIssues(filter: IssueFilter): AsyncIterable<Issue>;
+  /** `retries` as for createComment: a 5xx may come after GitHub opened the issue. */
+  createIssue(issue: NewIssue, options?: { retries?: number }): Promise<Issue>;
+  /** Changes only the fields given; closing or reopening is a `state` with its `stateReason`. */
+  updateIssue(issueNumber: number, change: IssueChange): Promise<Issue>;
+
+  /**
+   * Starts a workflow run (POST .../actions/workflows/{workflow}/dispatches, answered 204). GitHub
+   * refuses a workflow it does not know (404), and a workflow without a `workflow_dispatch`
+   * trigger, inputs the workflow does not declare or a ref it cannot find (422).
+   */
+  dispatchWorkflow(dispatch: WorkflowDispatch): Promise<void>;
+  /**
+   * The runs of a workflow started by `event` and created at or after `createdSince` (GitHub's
+   * `created=>=YYYY-MM-DDTHH:MM:SSZ`, to the second), newest first, read page by page (100 a
+   * page) as they are consumed.
+   */
+  listWorkflowRuns(filter: {
+    workflow: string | number;
+    event: 'workflow_dispatch';
+    createdSince: Date;
+  }): AsyncIterable<WorkflowRun>;
 
   /** The pull request, or undefined when the repository has no such pull request. */
   getPullRequest(number: number): Promise<PullRequest | undefined>;

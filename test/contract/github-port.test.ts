@@ -39,6 +39,20 @@ interface Implementation {
   environmentJob(environment: string): void;
   /** The REST API the port answers at: release asset URLs name it. */
   apiUrl: string;
+  /** An issue opened by another hand (or a pull request as the issues API lists it). */
+  seedIssue(input: {
+    title: string;
+    labels?: string[];
+    login?: string;
+    state?: 'open' | 'closed';
+    pullRequest?: boolean;
+  }): void;
+  seedWorkflow(workflow: { path: string; dispatchInputs?: string[] }): number;
+  seedWorkflowRun(run: { workflow: string | number; event: string; createdAt: Date }): void;
+  /** What is created from now on is stamped at (or, in the fake, a second after) `at`. */
+  setClock(at: Date): void;
+  /** How many pages of an issue or workflow-run listing were asked for so far. */
+  pagesRead(listing: 'listIssues' | 'listWorkflowRuns'): number;
 }
 
 const standIn = await new GitHubApiStandIn().start();
@@ -61,6 +75,20 @@ const overHttp: Implementation = {
   violations: () => standIn.violations,
   environmentJob: (environment) => standIn.environmentJob(environment),
   apiUrl: standIn.url,
+  seedIssue: (input) => void standIn.seedIssue(input),
+  seedWorkflow: (workflow) => standIn.seedWorkflow(workflow),
+  seedWorkflowRun: (run) => void standIn.seedWorkflowRun(run),
+  setClock: (at) => {
+    standIn.now = () => new Date(at);
+  },
+  pagesRead: (listing) =>
+    standIn.log.filter(
+      (entry) =>
+        entry.method === 'GET' &&
+        (listing === 'listIssues'
+          ? /\/issues$/.test(entry.path)
+          : /\/actions\/workflows\/[^/]+\/runs$/.test(entry.path)),
+    ).length,
 };
 
 const fake = new FakeGitHub('https://api.example.test');
@@ -79,6 +107,11 @@ const inMemory: Implementation = {
   violations: () => [],
   environmentJob: (environment) => fake.environmentJob(environment),
   apiUrl: fake.apiUrl,
+  seedIssue: (input) => void fake.seedIssue(input),
+  seedWorkflow: (workflow) => fake.seedWorkflow(workflow),
+  seedWorkflowRun: (run) => void fake.seedWorkflowRun(run),
+  setClock: (at) => fake.setClock(at),
+  pagesRead: (listing) => fake.calls.filter((operation) => operation === listing).length,
 };
 
 const failure = (promise: Promise<unknown>) =>
@@ -286,6 +319,216 @@ describe.each([
     ]);
     expect(await port.listRunApprovals(78)).toEqual([]);
     expect(github.violations()).toEqual([]);
+  });
+
+  it('lists issues newest first by state, every label and creator, leaving pull requests out', async () => {
+    const port = await github.port();
+    github.seedIssue({ title: 'a pull request', labels: ['contract-a'], pullRequest: true });
+    github.seedIssue({ title: 'theirs', labels: ['contract-a', 'Contract-B'], login: 'octocat' });
+    const first = await port.createIssue({
+      title: 'first',
+      body: 'one',
+      labels: ['contract-a', 'contract-b'],
+    });
+    const second = await port.createIssue({ title: 'second', body: 'two', labels: ['contract-a'] });
+    // GitHub's label names are case-insensitive: the issue gets the label as the repository spells it.
+    expect(first).toMatchObject({
+      title: 'first',
+      body: 'one',
+      state: 'open',
+      labels: ['contract-a', 'Contract-B'],
+      author: 'github-actions[bot]',
+    });
+    expect(first.htmlUrl).toMatch(new RegExp(`/issues/${first.number}$`));
+    expect(second.number).toBeGreaterThan(first.number);
+    const titles = async (filter: Parameters<GitHubPort['listIssues']>[0]) =>
+      (await all(port.listIssues(filter))).map((issue) => issue.title);
+    expect(await titles({ state: 'open', labels: ['contract-a'] })).toEqual([
+      'second',
+      'first',
+      'theirs',
+    ]);
+    expect(await titles({ state: 'open', labels: ['contract-a', 'contract-b'] })).toEqual([
+      'first',
+      'theirs',
+    ]);
+    expect(
+      await titles({ state: 'open', labels: ['contract-a'], creator: 'github-actions[bot]' }),
+    ).toEqual(['second', 'first']);
+    expect(await titles({ state: 'closed', labels: ['contract-a'] })).toEqual([]);
+    expect(github.violations()).toEqual([]);
+  });
+
+  it('edits, closes with a reason and reopens an issue; refuses a body over the limit and a read-only token', async () => {
+    const port = await github.port();
+    const opened = await port.createIssue({ title: 't', body: 'b', labels: ['contract-c'] });
+    const edited = await port.updateIssue(opened.number, { title: 't2', body: 'b2' });
+    expect(edited).toMatchObject({
+      title: 't2',
+      body: 'b2',
+      state: 'open',
+      labels: ['contract-c'],
+    });
+    // The reason is ignored unless the state changes, as GitHub documents.
+    expect(
+      (await port.updateIssue(opened.number, { stateReason: 'not_planned' })).stateReason,
+    ).toBeUndefined();
+    const closed = await port.updateIssue(opened.number, {
+      state: 'closed',
+      stateReason: 'completed',
+    });
+    expect(closed).toMatchObject({ state: 'closed', stateReason: 'completed' });
+    const listed = async (state: 'open' | 'closed' | 'all') =>
+      (await all(port.listIssues({ state, labels: ['contract-c'] }))).map((i) => i.number);
+    expect(await listed('open')).toEqual([]);
+    expect(await listed('closed')).toEqual([opened.number]);
+    const reopened = await port.updateIssue(opened.number, { state: 'open' });
+    expect(reopened).toMatchObject({ state: 'open', stateReason: 'reopened' });
+    expect(await listed('all')).toEqual([opened.number]);
+    expect((await port.updateIssue(opened.number, { labels: ['contract-d'] })).labels).toEqual([
+      'contract-d',
+    ]);
+    const tooLong = 'x'.repeat(65_537);
+    expect(
+      statusOf(await failure(port.createIssue({ title: 't', body: tooLong, labels: [] }))),
+    ).toBe(422);
+    expect(statusOf(await failure(port.updateIssue(opened.number, { body: tooLong })))).toBe(422);
+    expect(statusOf(await failure(port.updateIssue(999_999, { body: 'x' })))).toBe(404);
+    const refused = await failure(
+      (await github.port('read-only')).createIssue({ title: 't', body: 'b', labels: [] }),
+    );
+    expect(statusOf(refused)).toBe(403);
+    expect(isReadOnlyToken(refused)).toBe(true);
+    // Reading is allowed with a read-only token.
+    expect(
+      await all(
+        (await github.port('read-only')).listIssues({ state: 'all', labels: ['contract-d'] }),
+      ),
+    ).toHaveLength(1);
+    expect(github.violations()).toEqual([]);
+  });
+
+  it('reads issues page by page as they are consumed', async () => {
+    for (let i = 0; i < 120; i++)
+      github.seedIssue({ title: `filler ${i}`, labels: ['contract-page'] });
+    const port = await github.port();
+    const before = github.pagesRead('listIssues');
+    expect(await all(port.listIssues({ state: 'open', labels: ['contract-page'] }))).toHaveLength(
+      120,
+    );
+    expect(github.pagesRead('listIssues') - before).toBe(2);
+    const start = github.pagesRead('listIssues');
+    for await (const issue of port.listIssues({ state: 'open', labels: ['contract-page'] })) {
+      expect(issue.title).toBe('filler 119');
+      break;
+    }
+    expect(github.pagesRead('listIssues') - start).toBe(1);
+  });
+
+  it('dispatches a workflow and finds the run by event and creation time', async () => {
+    github.setClock(new Date('2026-03-01T10:00:00Z'));
+    const retrain = github.seedWorkflow({
+      path: '.github/workflows/contract-retrain.yml',
+      dispatchInputs: ['model-name', 'environment', 'reason'],
+    });
+    github.seedWorkflow({ path: '.github/workflows/contract-ci.yml' });
+    github.seedWorkflowRun({
+      workflow: 'contract-retrain.yml',
+      event: 'workflow_dispatch',
+      createdAt: new Date('2026-02-20T00:00:00Z'),
+    });
+    github.seedWorkflowRun({
+      workflow: 'contract-retrain.yml',
+      event: 'schedule',
+      createdAt: new Date('2026-03-01T09:00:00Z'),
+    });
+    const port = await github.port();
+    const inputs = { 'model-name': 'churn', environment: 'production', reason: 'drift' };
+    await port.dispatchWorkflow({ workflow: 'contract-retrain.yml', ref: 'main', inputs });
+    const since = (at: string) =>
+      all(
+        port.listWorkflowRuns({
+          workflow: 'contract-retrain.yml',
+          event: 'workflow_dispatch',
+          createdSince: new Date(at),
+        }),
+      );
+    const recent = await since('2026-02-28T00:00:00.750Z');
+    expect(recent).toHaveLength(1);
+    expect(recent[0]).toMatchObject({ event: 'workflow_dispatch' });
+    expect(Date.parse(recent[0]!.createdAt)).toBeGreaterThanOrEqual(
+      Date.parse('2026-03-01T10:00:00Z'),
+    );
+    expect(recent[0]!.htmlUrl).toMatch(new RegExp(`/actions/runs/${recent[0]!.id}$`));
+    // By id too, newest first; the scheduled run is not a dispatch.
+    const byId = await all(
+      port.listWorkflowRuns({
+        workflow: retrain,
+        event: 'workflow_dispatch',
+        createdSince: new Date('2026-02-01T00:00:00Z'),
+      }),
+    );
+    expect(byId.map((r) => r.createdAt.slice(0, 10))).toEqual(['2026-03-01', '2026-02-20']);
+    expect(await since('2026-03-01T10:00:05Z')).toEqual([]);
+    expect(github.violations()).toEqual([]);
+  });
+
+  it('refuses a dispatch as GitHub does: unknown workflow, no trigger, unknown ref, undeclared or too many inputs, read-only token', async () => {
+    github.seedWorkflow({
+      path: '.github/workflows/contract-dispatch.yml',
+      dispatchInputs: ['model-name', 'environment', 'reason'],
+    });
+    github.seedWorkflow({ path: '.github/workflows/contract-push.yml' });
+    const port = await github.port();
+    const dispatch = (workflow: string, inputs: Record<string, string>, ref = 'main') =>
+      failure(port.dispatchWorkflow({ workflow, ref, inputs }));
+    const missing = await dispatch('no-such.yml', {});
+    expect(statusOf(missing)).toBe(404);
+    expect(
+      statusOf(
+        await failure(
+          all(
+            port.listWorkflowRuns({
+              workflow: 'no-such.yml',
+              event: 'workflow_dispatch',
+              createdSince: new Date(0),
+            }),
+          ),
+        ),
+      ),
+    ).toBe(404);
+    const noTrigger = await dispatch('contract-push.yml', {});
+    expect(statusOf(noTrigger)).toBe(422);
+    expect((noTrigger as Error).message).toMatch(/does not have 'workflow_dispatch' trigger/);
+    const unexpected = await dispatch('contract-dispatch.yml', { 'model-name': 'm', extra: 'x' });
+    expect(statusOf(unexpected)).toBe(422);
+    expect((unexpected as Error).message).toMatch(/Unexpected inputs provided: \["extra"\]/);
+    const noRef = await dispatch('contract-dispatch.yml', {}, 'no-such-branch');
+    expect(statusOf(noRef)).toBe(422);
+    expect((noRef as Error).message).toMatch(/No ref found for: no-such-branch/);
+    const many = Object.fromEntries(Array.from({ length: 26 }, (_, i) => [`input-${i}`, 'x']));
+    expect(statusOf(await dispatch('contract-dispatch.yml', many))).toBe(422);
+    // The stand-in records a request its OpenAPI check refuses (inputs: maxProperties 25).
+    github.violations().splice(0);
+    const readOnly = await failure(
+      (await github.port('read-only')).dispatchWorkflow({
+        workflow: 'contract-dispatch.yml',
+        ref: 'main',
+        inputs: {},
+      }),
+    );
+    expect(statusOf(readOnly)).toBe(403);
+    expect(isReadOnlyToken(readOnly)).toBe(true);
+    // Nothing was dispatched by any of these.
+    expect(
+      await all(
+        port.listWorkflowRuns({
+          workflow: 'contract-dispatch.yml',
+          event: 'workflow_dispatch',
+          createdSince: new Date(0),
+        }),
+      ),
+    ).toEqual([]);
   });
 });
 

@@ -5,8 +5,11 @@
  * writes with 403, GraphQL's viewer naming every kind of token's account, GitHub's
  * `auto_inactive` rule for deployment statuses, the comment size limit and the
  * deployment status description limit (422), drafts not found by tag, unique tags and asset
- * names, another account's comment not editable, and 404s for missing commits, paths and pull
- * requests. What the requests look like on the wire (and whether GitHub's OpenAPI description
+ * names, another account's comment not editable, 404s for missing commits, paths and pull
+ * requests, issues (pull requests in their listing, which the port drops; labels made on the
+ * fly; close and reopen reasons; the body limit) and workflow dispatch (404 for an unknown
+ * workflow, 422 for one without the trigger, an unknown ref or undeclared inputs; a dispatch
+ * starts a run that the runs listing finds by event and creation time). What the requests look like on the wire (and whether GitHub's OpenAPI description
  * accepts them) is the HTTP stand-in's job: test/contract/github-api.test.ts.
  */
 import type { Repository } from '../../shared/github/client.js';
@@ -14,6 +17,7 @@ import type {
   Deployment,
   DeploymentStatusSummary,
   GitHubPort,
+  Issue,
   IssueComment,
   NewDeploymentRequest,
   NewDeploymentStatus,
@@ -22,6 +26,7 @@ import type {
   ReleaseAsset,
   RepositoryContent,
   RunReview,
+  WorkflowRun,
 } from '../../shared/github/port.js';
 
 /** A failure as Octokit throws it: the HTTP status, GitHub's message and the request it answered. */
@@ -39,12 +44,20 @@ export class GitHubError extends Error {
 }
 
 const READ_ONLY = 'Resource not accessible by integration';
+
+/** A workflow as it appears in its REST route: its id, or its file name. */
+const workflowKey = (argument: unknown): string =>
+  encodeURIComponent(
+    String((argument as { workflow?: string | number } | undefined)?.workflow ?? ''),
+  );
 const COMMENT_BODY_LIMIT = 65_536;
 /** Listings are read 100 a page, as octokit-port.ts asks for them. */
 const PAGE = 100;
 const STATUS_DESCRIPTION_LIMIT = 140;
 /** Files over 1 MB come back from the contents API without their content. */
 const CONTENT_LIMIT = 1024 * 1024;
+/** GitHub's workflow_dispatch accepts at most 25 inputs. */
+const DISPATCH_INPUTS_LIMIT = 25;
 
 type Operation = Exclude<keyof GitHubPort, 'repository'>;
 
@@ -80,10 +93,38 @@ const WRITES = new Set<Operation>([
   'createComment',
   'updateComment',
   'deleteComment',
+  'createIssue',
+  'updateIssue',
+  'dispatchWorkflow',
+]);
+const LISTINGS = new Set<Operation>([
+  'listDeployments',
+  'listIssueComments',
+  'listIssues',
+  'listWorkflowRuns',
 ]);
 
 interface StoredComment extends IssueComment {
   issueNumber: number;
+}
+
+interface StoredIssue extends Issue {
+  /** A pull request, as the issues API lists it: the port drops it. */
+  pullRequest: boolean;
+}
+
+/** A workflow of the repository; `dispatchInputs` undefined: it has no `workflow_dispatch` trigger. */
+interface FakeWorkflow {
+  id: number;
+  path: string;
+  dispatchInputs?: string[];
+}
+
+interface StoredRun extends WorkflowRun {
+  workflowId: number;
+  /** What it was dispatched with (a seeded run has none). */
+  ref?: string;
+  inputs?: Record<string, string>;
 }
 
 /**
@@ -106,6 +147,15 @@ export class FakeGitHub {
   readonly deploymentRequests = new Map<number, NewDeploymentRequest>();
   /** What each release was created with (its target commit, name and body), by id. */
   readonly releaseRequests = new Map<number, NewRelease>();
+  /** Issues and pull requests, in the order they were opened (numbers shared with `pullRequests`). */
+  readonly issues: StoredIssue[] = [];
+  /** The repository's labels: lower-cased name → name as first written (GitHub's names are case-insensitive). */
+  readonly labels = new Map<string, string>();
+  /** Branches and tags a workflow may be dispatched on (besides the refs of `files`). */
+  readonly branches = new Set<string>(['main']);
+  readonly workflows: FakeWorkflow[] = [];
+  /** Runs of the workflows, oldest first. */
+  readonly runs: StoredRun[] = [];
   /** Every operation called, in order, with failures too. */
   readonly calls: Operation[] = [];
   /** Runs after each operation answers, before the caller continues: another writer's move, in a test. */
@@ -163,6 +213,52 @@ export class FakeGitHub {
     return id;
   }
 
+  /** Sets the clock: what is created next is stamped a second after `at`. */
+  setClock(at: Date): void {
+    this.clock = at.getTime();
+  }
+
+  /** As the stand-in's seedWorkflow: without `dispatchInputs` the workflow has no `workflow_dispatch` trigger. */
+  seedWorkflow(workflow: { path: string; dispatchInputs?: string[] }): number {
+    const id = this.id();
+    this.workflows.push({
+      id,
+      path: workflow.path,
+      ...(workflow.dispatchInputs ? { dispatchInputs: [...workflow.dispatchInputs] } : {}),
+    });
+    return id;
+  }
+
+  /** A run of a seeded workflow at `createdAt` (an earlier dispatch, a scheduled run). */
+  seedWorkflowRun(run: { workflow: string | number; event: string; createdAt: Date }): StoredRun {
+    const workflow = this.workflowOf(run.workflow);
+    if (!workflow) throw new Error(`The fake has no workflow ${run.workflow}`);
+    return this.recordRun(workflow, run.event, run.createdAt.toISOString());
+  }
+
+  /** As the stand-in's seedIssue: another account's issue, a closed one, or a pull request as the issues API lists it. */
+  seedIssue(input: {
+    title: string;
+    body?: string;
+    labels?: string[];
+    login?: string;
+    state?: 'open' | 'closed';
+    pullRequest?: boolean;
+    createdAt?: Date;
+  }): Issue {
+    const issue = this.newIssue(
+      input.title,
+      input.body ?? '',
+      input.labels ?? [],
+      input.login ?? 'octocat',
+      input.createdAt?.toISOString() ?? this.now(),
+      input.pullRequest ?? false,
+    );
+    if (input.state === 'closed')
+      Object.assign(issue, { state: 'closed', stateReason: 'completed' });
+    return structuredClone(issue);
+  }
+
   commitFiles(ref: string, files: Record<string, string | Buffer>): void {
     const tree = this.files.get(ref) ?? new Map<string, string | Buffer>();
     for (const [path, content] of Object.entries(files)) tree.set(path, content);
@@ -176,16 +272,15 @@ export class FakeGitHub {
       Operation,
       (...args: unknown[]) => unknown,
     ][]) {
-      guarded[name] =
-        name === 'listDeployments' || name === 'listIssueComments'
-          ? (...args: unknown[]) =>
-              this.guardIterable(
-                name,
-                token,
-                () => operation(...args) as AsyncIterable<unknown>,
-                args,
-              )
-          : (...args: unknown[]) => this.guard(name, token, () => operation(...args), args);
+      guarded[name] = LISTINGS.has(name)
+        ? (...args: unknown[]) =>
+            this.guardIterable(
+              name,
+              token,
+              () => operation(...args) as AsyncIterable<unknown>,
+              args,
+            )
+        : (...args: unknown[]) => this.guard(name, token, () => operation(...args), args);
     }
     return { repository: this.repository, ...(guarded as Omit<GitHubPort, 'repository'>) };
   }
@@ -267,6 +362,11 @@ export class FakeGitHub {
       getPullRequest: ['GET', `${repo}/pulls/${id}`],
       getRepositoryContent: ['GET', `${repo}/contents/${String(id)}`],
       listRunApprovals: ['GET', `${repo}/actions/runs/${id}/approvals`],
+      listIssues: ['GET', `${repo}/issues`],
+      createIssue: ['POST', `${repo}/issues`],
+      updateIssue: ['PATCH', `${repo}/issues/${id}`],
+      dispatchWorkflow: ['POST', `${repo}/actions/workflows/${workflowKey(first)}/dispatches`],
+      listWorkflowRuns: ['GET', `${repo}/actions/workflows/${workflowKey(first)}/runs`],
     };
     return routes[operation];
   }
@@ -290,6 +390,69 @@ export class FakeGitHub {
     return release;
   }
 
+  private nextIssueNumber(): number {
+    return Math.max(0, ...this.issues.map((i) => i.number), ...this.pullRequests.keys()) + 1;
+  }
+
+  /** A label's name as the repository spells it, created on first use (GitHub does so for a writer). */
+  private label(name: string): string {
+    const key = name.toLowerCase();
+    if (!this.labels.has(key)) this.labels.set(key, name);
+    return this.labels.get(key)!;
+  }
+
+  private newIssue(
+    title: string,
+    body: string,
+    labels: string[],
+    login: string,
+    createdAt: string,
+    pullRequest: boolean,
+  ): StoredIssue {
+    const number = this.nextIssueNumber();
+    const issue: StoredIssue = {
+      number,
+      title,
+      body,
+      state: 'open',
+      labels: labels.map((name) => this.label(name)),
+      htmlUrl: `https://github.com/${this.repository.owner}/${this.repository.repo}/${pullRequest ? 'pull' : 'issues'}/${number}`,
+      author: login,
+      createdAt,
+      pullRequest,
+    };
+    this.issues.push(issue);
+    return issue;
+  }
+
+  private workflowOf(key: string | number): FakeWorkflow | undefined {
+    return this.workflows.find((w) =>
+      typeof key === 'number' || /^\d+$/.test(key)
+        ? w.id === Number(key)
+        : w.path.split('/').pop() === key,
+    );
+  }
+
+  private recordRun(
+    workflow: FakeWorkflow,
+    event: string,
+    createdAt: string,
+    dispatched?: { ref: string; inputs: Record<string, string> },
+  ): StoredRun {
+    const id = this.id();
+    const run: StoredRun = {
+      id,
+      event,
+      status: 'queued',
+      htmlUrl: `https://github.com/${this.repository.owner}/${this.repository.repo}/actions/runs/${id}`,
+      createdAt,
+      workflowId: workflow.id,
+      ...dispatched,
+    };
+    this.runs.push(run);
+    return run;
+  }
+
   private comment(id: number): StoredComment {
     const comment = this.comments.find((c) => c.id === id);
     if (!comment) throw new GitHubError(404, 'Not Found');
@@ -303,6 +466,7 @@ export class FakeGitHub {
     }: FakeGitHub['releases'][number]): Release => release;
     const publicComment = ({ issueNumber: _issue, ...comment }: StoredComment): IssueComment =>
       comment;
+    const publicIssue = ({ pullRequest: _pr, ...issue }: StoredIssue): Issue => issue;
     const checkBody = (body: string) => {
       if (body.length > COMMENT_BODY_LIMIT)
         throw new GitHubError(
@@ -491,6 +655,98 @@ export class FakeGitHub {
         throw new GitHubError(404, 'Not Found');
       },
       listRunApprovals: async (runId) => this.runReviews.get(runId) ?? [],
+
+      listIssues: (filter) => {
+        const wanted = (filter.labels ?? []).map((name) => name.toLowerCase());
+        const matching = this.issues
+          .filter(
+            (issue) =>
+              !issue.pullRequest &&
+              (filter.state === 'all' || issue.state === filter.state) &&
+              (filter.creator === undefined ||
+                issue.author?.toLowerCase() === filter.creator.toLowerCase()) &&
+              wanted.every((name) => issue.labels.some((label) => label.toLowerCase() === name)),
+          )
+          // Newest first; issues opened in one tick by number, which GitHub gives out in order.
+          .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.number - a.number)
+          .map(publicIssue);
+        return (async function* () {
+          yield* matching;
+        })();
+      },
+      createIssue: async (request) => {
+        checkBody(request.body);
+        return publicIssue(
+          this.newIssue(
+            request.title,
+            request.body,
+            request.labels,
+            token.login,
+            this.now(),
+            false,
+          ),
+        );
+      },
+      updateIssue: async (issueNumber, change) => {
+        const issue = this.issues.find((i) => i.number === issueNumber);
+        if (!issue) throw new GitHubError(404, 'Not Found');
+        if (change.body !== undefined) checkBody(change.body);
+        if (change.title !== undefined) issue.title = change.title;
+        if (change.body !== undefined) issue.body = change.body;
+        if (change.labels) issue.labels = change.labels.map((name) => this.label(name));
+        // GitHub ignores the reason unless the state changes; closing defaults to `completed`.
+        if (change.state && change.state !== issue.state) {
+          issue.state = change.state;
+          issue.stateReason =
+            change.state === 'open'
+              ? 'reopened'
+              : change.stateReason && change.stateReason !== 'reopened'
+                ? change.stateReason
+                : 'completed';
+        }
+        return publicIssue(issue);
+      },
+
+      dispatchWorkflow: async (dispatch) => {
+        const workflow = this.workflowOf(dispatch.workflow);
+        if (!workflow) throw new GitHubError(404, 'Not Found');
+        if (!workflow.dispatchInputs)
+          throw new GitHubError(422, "Workflow does not have 'workflow_dispatch' trigger");
+        const ref = dispatch.ref.replace(/^refs\/(?:heads|tags)\//, '');
+        if (!this.branches.has(ref) && !this.files.has(ref))
+          throw new GitHubError(422, `No ref found for: ${dispatch.ref}`);
+        const given = Object.keys(dispatch.inputs);
+        if (given.length > DISPATCH_INPUTS_LIMIT)
+          throw new GitHubError(
+            422,
+            `you may only define up to ${DISPATCH_INPUTS_LIMIT} \`inputs\` for a workflow_dispatch event`,
+          );
+        const unexpected = given.filter((name) => !workflow.dispatchInputs!.includes(name));
+        if (unexpected.length)
+          throw new GitHubError(422, `Unexpected inputs provided: ${JSON.stringify(unexpected)}`);
+        this.recordRun(workflow, 'workflow_dispatch', this.now(), {
+          ref,
+          inputs: { ...dispatch.inputs },
+        });
+      },
+      listWorkflowRuns: (filter) => {
+        const workflow = this.workflowOf(filter.workflow);
+        if (!workflow) throw new GitHubError(404, 'Not Found');
+        // GitHub's `created` qualifier counts whole seconds, as the port sends it.
+        const since = Math.floor(filter.createdSince.getTime() / 1000) * 1000;
+        const matching = this.runs
+          .filter(
+            (run) =>
+              run.workflowId === workflow.id &&
+              run.event === filter.event &&
+              Date.parse(run.createdAt) >= since,
+          )
+          .reverse()
+          .map(({ workflowId: _id, ref: _ref, inputs: _inputs, ...run }) => run);
+        return (async function* () {
+          yield* matching;
+        })();
+      },
     };
   }
 }
