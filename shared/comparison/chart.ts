@@ -54,20 +54,35 @@ export function metricChart(
     labels.push('this PR');
     values.push(candidate);
   }
-  const [low, high] = yRange(Math.min(...values), Math.max(...values));
+  return [
+    lineChart(metric, labels, values),
+    '',
+    valuesLine(metric, points, hasCandidate ? candidate : undefined),
+  ].join('\n');
+}
+
+/**
+ * A mermaid line chart of `values` over `labels` (already passed through mermaidLabel), titled
+ * and with its y axis named `title` (hostile text: escaped here), in the fixed colours above.
+ */
+export function lineChart(
+  title: string,
+  labels: readonly string[],
+  values: readonly number[],
+  range?: readonly [number, number],
+): string {
+  const [low, high] = range ?? yRange(Math.min(...values), Math.max(...values));
   return [
     '```mermaid',
     CHART_THEME_DIRECTIVE,
     'xychart-beta',
-    `  title "${mermaidLabel(metric, 60)}"`,
+    `  title "${mermaidLabel(title, 60)}"`,
     `  x-axis [${uniqueLabels(labels)
       .map((label) => `"${label}"`)
       .join(', ')}]`,
-    `  y-axis "${mermaidLabel(metric, 30)}" ${format(low)} --> ${format(high)}`,
+    `  y-axis "${mermaidLabel(title, 30)}" ${format(low)} --> ${format(high)}`,
     `  line [${values.map((v) => format(v)).join(', ')}]`,
     '```',
-    '',
-    valuesLine(metric, points, hasCandidate ? candidate : undefined),
   ].join('\n');
 }
 

@@ -1,0 +1,195 @@
+/**
+ * What a monitor run shows people: the body of the model's monitor issue and the job summary,
+ * the same text. Status and why first, then the drifted features worst first with a table per
+ * kind of column, the performance, and charts of the key numbers across recent runs. Every
+ * name and value here came from data files, profiles or a payload: all of it is escaped.
+ */
+import { lineChart } from '../comparison/chart.js';
+import { format } from '../gates/judge.js';
+import {
+  escapeMarkdown,
+  inlineCode,
+  markdownLink,
+  markdownTable,
+  mermaidLabel,
+} from '../markdown/escape.js';
+import { driftedWorstFirst } from './assess.js';
+import type { MonitorReport, MonitorStatus } from './monitor-report.js';
+import type { DriftReport, FeatureDrift } from './report.js';
+
+/** One run's key numbers, as the issue keeps them across runs for its charts. */
+export interface MonitorHistoryEntry {
+  at: string;
+  status: MonitorStatus;
+  driftShare: number;
+  metric?: { name: string; value: number };
+  runUrl?: string;
+}
+
+const HEADLINE: Record<MonitorStatus, string> = {
+  healthy: '🟢 healthy',
+  drifting: '🟠 drifting',
+  degraded: '🔴 degraded',
+};
+
+/** Most feature rows per table: a wide data set still reads in one screen, and stays far below GitHub's 65,536 characters. */
+const MAX_FEATURE_ROWS = 40;
+const MAX_FINDINGS = 15;
+
+export function monitorTitle(model: string, environment: string, status: MonitorStatus): string {
+  return `Model ${model} in ${environment}: ${status}`;
+}
+
+export function renderMonitorReport(
+  report: MonitorReport,
+  history: readonly MonitorHistoryEntry[],
+  reportPath?: string,
+): string {
+  const deployed = report.deployed ? ` · version ${inlineCode(report.deployed.version)}` : '';
+  const lines = [
+    `## ${inlineCode(report.model)} in ${inlineCode(report.environment)}: ${HEADLINE[report.status]}`,
+    '',
+    `${report.drift.current.rows.toLocaleString('en-US')} rows checked at ${escapeMarkdown(report.generatedAt)}${deployed}${report.runUrl ? ` · ${markdownLink('the run', report.runUrl)}` : ''}${reportPath ? ` · report ${inlineCode(reportPath)}` : ''}`,
+    '',
+    ...findingsSection(report),
+    ...driftSection('Drift of the inputs, worst first', report.drift),
+    ...(report.predictionDrift
+      ? driftSection("Drift of the model's outputs", report.predictionDrift)
+      : []),
+    ...performanceSection(report),
+    ...actionsSection(report),
+    ...historySection(history),
+  ];
+  return lines.join('\n').trimEnd() + '\n';
+}
+
+function findingsSection(report: MonitorReport): string[] {
+  if (!report.findings.length) return ['Nothing drifts, and the performance holds.', ''];
+  const icon = { fail: '❌', warn: '⚠️', info: 'ℹ️' } as const;
+  const shown = report.findings.slice(0, MAX_FINDINGS);
+  return [
+    ...shown.map((f) => `- ${icon[f.level]} ${escapeMarkdown(f.message)}`),
+    ...(report.findings.length > shown.length
+      ? [`- … and ${report.findings.length - shown.length} more in the report`]
+      : []),
+    '',
+  ];
+}
+
+function driftSection(title: string, drift: DriftReport): string[] {
+  if (!drift.features.length) return [];
+  const drifted = driftedWorstFirst(drift);
+  const steady = drift.features.filter((f) => !f.test.drifted);
+  const rows = [...drifted, ...steady].slice(0, MAX_FEATURE_ROWS).map(featureRow);
+  const hidden = drift.features.length - rows.length;
+  return [
+    `### ${title}`,
+    '',
+    `${drift.dataset.driftedFeatures.length} of ${drift.dataset.compared} drift (${(drift.dataset.share * 100).toFixed(0)}%; the data set drifts at ${(drift.dataset.driftShare * 100).toFixed(0)}%).`,
+    '',
+    markdownTable(
+      ['', 'column', 'test', 'value', 'threshold', 'missing (training → now)', 'outside training'],
+      rows,
+    ),
+    ...(hidden > 0 ? ['', `… ${hidden} more steady columns in the report.`] : []),
+    ...(drift.skipped.length
+      ? [
+          '',
+          `Not compared: ${drift.skipped
+            .slice(0, 10)
+            .map((s) => `${inlineCode(s.name)} (${escapeMarkdown(s.reason)})`)
+            .join(', ')}${drift.skipped.length > 10 ? ', …' : ''}.`,
+        ]
+      : []),
+    '',
+  ];
+}
+
+function featureRow(f: FeatureDrift): string[] {
+  const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
+  return [
+    f.test.drifted ? '❌' : '✅',
+    inlineCode(f.name),
+    `${f.test.name}${f.test.chosen === 'override' ? ' (policy)' : ''}`,
+    `${f.test.measures === 'p-value' ? 'p = ' : ''}${format(f.test.value)}`,
+    `${f.test.measures === 'p-value' ? '≤ ' : '≥ '}${format(f.test.threshold)}`,
+    `${pct(f.missing.reference)} → ${pct(f.missing.current)}`,
+    pct(f.outsideRange.share),
+  ];
+}
+
+function performanceSection(report: MonitorReport): string[] {
+  const performance = report.performance;
+  if (performance.source === 'none')
+    return ['### Performance', '', `Not measured: ${escapeMarkdown(performance.reason)}`, ''];
+  const heading =
+    performance.source === 'labels'
+      ? `### Performance, measured on ${performance.rows.toLocaleString('en-US')} labelled rows`
+      : `### Performance, estimated from the scores of ${performance.rows.toLocaleString('en-US')} rows (no labels yet)`;
+  const note =
+    performance.source === 'estimate'
+      ? [
+          `Confidence-based performance estimation: the expected metrics if the scores are ${performance.calibrated ? 'calibrated as on the evaluation set' : 'taken as calibrated probabilities (no calibration set was given)'}, with ${Math.round(performance.confidence * 100)}% intervals. It sees covariate shift, not a change in what the labels mean.`,
+          '',
+        ]
+      : [];
+  const icon: Record<string, string> = {
+    pass: '✅',
+    fail: '❌',
+    warn: '⚠️',
+    inconclusive: '❔',
+    info: 'ℹ️',
+  };
+  return [
+    heading,
+    '',
+    ...note,
+    markdownTable(
+      ['', 'metric', 'now', 'at release', 'rule'],
+      performance.metrics.map((m) => [
+        icon[m.status] ?? '',
+        inlineCode(m.name),
+        m.value === undefined
+          ? '—'
+          : `${format(m.value)}${m.ci ? ` (${format(m.ci[0])}–${format(m.ci[1])})` : ''}`,
+        m.baseline === undefined ? '—' : format(m.baseline),
+        m.rule ? escapeMarkdown(m.rule) : 'not gated',
+      ]),
+    ),
+    '',
+  ];
+}
+
+function actionsSection(report: MonitorReport): string[] {
+  const retrain = report.retrain;
+  if (!retrain) return [];
+  return [
+    `**Retraining** (${inlineCode(retrain.workflow)}): ${retrain.dispatched ? 'dispatched' : 'not dispatched'}; ${escapeMarkdown(retrain.reason)}`,
+    '',
+  ];
+}
+
+/** Charts of the share of drifting features and of the key metric over the runs kept, oldest first. */
+function historySection(history: readonly MonitorHistoryEntry[]): string[] {
+  if (history.length < 2) return [];
+  const labels = history.map((h) => mermaidLabel(h.at.slice(5, 16).replace('T', ' '), 14));
+  const charts = [
+    lineChart(
+      'share of inputs drifting',
+      labels,
+      history.map((h) => h.driftShare),
+      [0, 1],
+    ),
+  ];
+  const metric = history.at(-1)?.metric?.name;
+  const points = metric ? history.filter((h) => h.metric?.name === metric) : [];
+  if (metric && points.length >= 2)
+    charts.push(
+      lineChart(
+        metric,
+        points.map((h) => mermaidLabel(h.at.slice(5, 16).replace('T', ' '), 14)),
+        points.map((h) => h.metric!.value),
+      ),
+    );
+  return [`### Across the last ${history.length} runs`, '', ...charts.flatMap((c) => [c, ''])];
+}
