@@ -129,6 +129,11 @@ export function metricsArtifactName(model: string, version: string): string {
   return requireIdentifier('artifact name', `metrics-${model}-${version}`, 'The artifact name');
 }
 
+/** Where promote-model keeps a non-production model's training data profile (the drift reference). */
+export function profileArtifactName(model: string, version: string): string {
+  return requireIdentifier('artifact name', `profile-${model}-${version}`, 'The artifact name');
+}
+
 /** The deployment task of a model's promotions. */
 export function modelTask(model: string): string {
   return `model:${requireIdentifier('model name', model, 'The model name')}`;

@@ -3,16 +3,18 @@
  * production promotion after staging) gets exactly the bytes that were trained and checked.
  * @actions/artifact is loaded only here, and only when a step uploads or downloads.
  */
-import { copyFile, link, mkdir } from 'node:fs/promises';
+import { copyFile, link, mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../action/errors.js';
 import type { Logger } from '../action/runner.js';
-import { metricsArtifactName, modelArtifactName } from '../identifiers.js';
+import { statusOf } from '../github/client.js';
+import { metricsArtifactName, modelArtifactName, profileArtifactName } from '../identifiers.js';
 import type { Manifest } from '../lineage/manifest.js';
 import { manifestFilePath } from '../lineage/manifest-files.js';
 
 export const MANIFEST_FILE = 'model-manifest.json';
 export const METRICS_FILE = 'metrics.json';
+export const PROFILE_FILE = 'data-profile.json';
 
 /**
  * Artifact names are unique per run; same model and version, same names. They are built from
@@ -104,6 +106,22 @@ export function uploadMetricsArtifact(args: {
   );
 }
 
+/** The training data profile of a promotion to an environment without a Release (see reference-profile.ts). */
+export function uploadProfileArtifact(args: {
+  model: string;
+  version: string;
+  profilePath: string;
+  stagingDir: string;
+  log: Logger;
+}): Promise<UploadedArtifact> {
+  return uploadArtifact(
+    profileArtifactName(args.model, args.version),
+    [{ from: args.profilePath, as: PROFILE_FILE }],
+    args.stagingDir,
+    args.log,
+  );
+}
+
 /** Another workflow run of this repository, whose artifacts are read through the REST API (needs `actions: read`). */
 export interface OtherRun {
   runId: number;
@@ -190,4 +208,67 @@ export async function listRunArtifacts(run: OtherRun): Promise<string[]> {
       );
     });
   return artifacts.map((artifact) => artifact.name);
+}
+
+/** An artifact of a workflow run of this repository, as a deployment records it. */
+export interface RunArtifact {
+  name: string;
+  id: number;
+  runId: number;
+}
+
+/**
+ * The artifacts of this repository's workflow runs, read later, from another run (monitor-model
+ * reads the profile a promotion kept): the port the registry reads artifacts through.
+ */
+export interface RunArtifacts {
+  /**
+   * The bytes of `file` in the artifact, or undefined when GitHub no longer has the artifact
+   * (it expired after the repository's artifact retention, or was deleted).
+   */
+  readFile(artifact: RunArtifact, file: string): Promise<Buffer | undefined>;
+}
+
+/**
+ * RunArtifacts through the REST API with `token` (the job needs `actions: read`), downloading
+ * into folders of their own under `tempDir`. The artifact is fetched by its id: GitHub answers
+ * 410 for an expired one and 404 for a deleted one.
+ */
+export function runArtifacts(args: {
+  token: string;
+  repository: { owner: string; repo: string };
+  tempDir: string;
+}): RunArtifacts {
+  return {
+    async readFile(artifact, file) {
+      const { DefaultArtifactClient } = await import('@actions/artifact');
+      await mkdir(args.tempDir, { recursive: true });
+      const into = await mkdtemp(join(args.tempDir, 'artifact-'));
+      const which = `artifact "${artifact.name}" (id ${artifact.id}) of workflow run ${artifact.runId}`;
+      try {
+        await new DefaultArtifactClient().downloadArtifact(artifact.id, {
+          path: into,
+          findBy: findByOf({
+            runId: artifact.runId,
+            token: args.token,
+            repository: args.repository,
+          }),
+        });
+      } catch (error) {
+        const status = statusOf(error);
+        if (status === 404 || status === 410) return undefined;
+        const reason = (error as Error).message.replace(/\s+/g, ' ').trim();
+        throw new UserError(
+          `Could not read ${which} (${reason}). Reading a workflow run's artifacts needs "permissions: actions: read".`,
+        );
+      }
+      try {
+        return await readFile(join(into, file));
+      } catch {
+        throw new UserError(
+          `The ${which} holds no file "${file}", so it is not the artifact that was recorded.`,
+        );
+      }
+    },
+  };
 }

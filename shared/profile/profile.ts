@@ -19,7 +19,7 @@
  */
 import { z } from 'zod';
 import { UserError } from '../action/errors.js';
-import { readStructuredFile } from '../files/structured.js';
+import { parseStructured, readStructuredFile, validateStructured } from '../files/structured.js';
 import { DistinctCounter, type DistinctState } from './sketches/distinct.js';
 import { Moments, type MomentsState } from './sketches/moments.js';
 import { QuantileSketch, type QuantileState } from './sketches/quantiles.js';
@@ -278,4 +278,18 @@ const profileFile = z.object({
 
 export async function readProfile(path: string): Promise<DataProfile> {
   return (await readStructuredFile(path, profileFile, 'profile file')) as unknown as DataProfile;
+}
+
+/**
+ * A profile from its text, when the bytes are needed too (promote-model publishes the bytes it
+ * checked) or come from elsewhere than a file (a release asset, an artifact): `source` names it
+ * in errors, and a name ending in `.json` is parsed as JSON.
+ */
+export async function parseProfile(text: string, source: string): Promise<DataProfile> {
+  const value = await parseStructured(text, source, 'profile file');
+  return (await validateStructured(value, profileFile, {
+    path: source,
+    what: 'profile file',
+    text,
+  })) as unknown as DataProfile;
 }

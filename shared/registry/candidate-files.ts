@@ -149,5 +149,6 @@ async function releaseFiles(version: string, context: CandidateContext): Promise
     metricsDir: into,
     restoredFrom: restored.url,
     metricsUrl: restored.metricsUrl,
+    profileUrl: restored.profileUrl,
   };
 }

@@ -29,6 +29,29 @@ const STATUS_DESCRIPTION_LIMIT = 140;
 export { modelTask };
 
 /**
+ * Where the training data profile of a promotion lives, the reference monitor-model measures
+ * drift against (shared/registry/reference-profile.ts reads it back): the Release asset
+ * `data-profile.json` (production, and rollbacks whose Release has one), kept as long as the
+ * Release; or else a workflow artifact of the promoting run, kept as long as the repository's
+ * artifact retention. `sha256` is of the profile file's bytes.
+ */
+export const profileReferenceSchema = z.object({
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** The API URL of the Release asset. */
+  asset: z.string().optional(),
+  /** The workflow artifact `profile-<model>-<version>` holding `data-profile.json`. */
+  artifact: z
+    .object({
+      name: identifier('artifact name'),
+      id: z.number().int().positive(),
+      runId: z.number().int().positive(),
+    })
+    .optional(),
+});
+
+export type ProfileReference = z.output<typeof profileReferenceSchema>;
+
+/**
  * A payload is read back from GitHub, where anyone who may create deployments could have
  * written it; its identifiers become outputs (`previous-version`, `baseline-version`), so a
  * payload whose identifiers are not in their alphabets is not ours and is skipped.
@@ -53,6 +76,8 @@ const deploymentPayloadSchema = z.object({
   configSha256: z.string().optional(),
   /** What the model was trained on, in short (lineage/runtime.ts); a malformed one is dropped, not the payload. */
   runtime: runtimeSummarySchema.optional().catch(undefined),
+  /** The training data profile, the drift reference; a malformed one is dropped, not the payload. */
+  profile: profileReferenceSchema.optional().catch(undefined),
   runUrl: z.string().optional(),
   overrideReason: z.string().optional(),
   /** A one-time id of the promotion, by which a create that GitHub answered 5xx is found again. */

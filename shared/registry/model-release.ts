@@ -74,6 +74,8 @@ export interface StagedRelease {
   alreadyPublished: boolean;
   /** The API URL of each asset, by name (the metrics report's is recorded in the deployment). */
   assetUrls: Map<string, string>;
+  /** The assets this call uploaded; the others were there before (an earlier attempt's draft, a published release). */
+  uploaded: Set<string>;
 }
 
 /**
@@ -105,6 +107,7 @@ export async function stageModelRelease(
       url: published.htmlUrl,
       alreadyPublished: true,
       assetUrls: new Map(published.assets.map((a) => [a.name, a.url])),
+      uploaded: new Set(),
     };
   }
   const draft = await findDraft(registry, tag);
@@ -117,6 +120,7 @@ export async function stageModelRelease(
     ));
   if (draft) log.info(`Completing the draft release ${tag} left by an earlier attempt.`);
   const assetUrls = new Map(target.assets.map((asset) => [asset.name, asset.url]));
+  const uploaded = new Set<string>();
   for (const file of release.files) {
     if (assetUrls.has(file.name)) continue;
     const bytes = await readFile(file.path);
@@ -126,14 +130,15 @@ export async function stageModelRelease(
         `The model file for release asset "${file.name}" changed after it was checked against the manifest (sha256 ${sha256Text(bytes).slice(0, 16)}…, the manifest says ${file.sha256.slice(0, 16)}…). Nothing was published; promote only what train-model produced, unmodified.`,
       );
     }
-    const uploaded = await registry.uploadReleaseAsset(target, {
+    const asset = await registry.uploadReleaseAsset(target, {
       name: file.name,
       contentType: file.contentType,
       bytes,
     });
-    assetUrls.set(file.name, uploaded.url);
+    assetUrls.set(file.name, asset.url);
+    uploaded.add(file.name);
   }
-  return { id: target.id, tag, url: target.htmlUrl, alreadyPublished: false, assetUrls };
+  return { id: target.id, tag, url: target.htmlUrl, alreadyPublished: false, assetUrls, uploaded };
 }
 
 /** How often a draft is created again after GitHub answered 5xx and none was found. */
@@ -191,7 +196,14 @@ export async function downloadModelRelease(
   registry: Registry,
   release: { model: string; version: string; into: string },
   log: Logger,
-): Promise<{ manifestPath: string; metricsPath: string; url: string; metricsUrl?: string }> {
+): Promise<{
+  manifestPath: string;
+  metricsPath: string;
+  url: string;
+  metricsUrl?: string;
+  /** The API URL of its training data profile, when the release keeps one. */
+  profileUrl?: string;
+}> {
   const tag = releaseTag(release.model, release.version);
   const found = await registry.getReleaseByTag(tag);
   if (!found) {
@@ -236,5 +248,22 @@ export async function downloadModelRelease(
     metricsPath,
     url: found.htmlUrl,
     metricsUrl: found.assets.find((a) => a.name === METRICS_ASSET)?.url,
+    profileUrl: found.assets.find((a) => a.name === PROFILE_ASSET)?.url,
   };
+}
+
+/**
+ * The id of a release asset of `repository` from its API URL (`…/repos/<owner>/<repo>/releases/assets/<id>`),
+ * or undefined for any other URL. Only the id is used, through the registry, so the token never
+ * goes to a URL read from a payload.
+ */
+export function releaseAssetId(
+  url: string,
+  repository: { owner: string; repo: string },
+): number | undefined {
+  const suffix = `/repos/${repository.owner}/${repository.repo}/releases/assets/`.toLowerCase();
+  const at = url.toLowerCase().lastIndexOf(suffix);
+  if (at < 0) return undefined;
+  const id = url.slice(at + suffix.length);
+  return /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : undefined;
 }

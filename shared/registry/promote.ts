@@ -23,13 +23,13 @@ import { manifestSchema, type Manifest } from '../lineage/manifest.js';
 import { manifestFilePath, type ManifestFiles } from '../lineage/manifest-files.js';
 import { summariseRuntime } from '../lineage/runtime.js';
 import { loadMetrics, metricValues, type LoadedMetrics } from '../metrics/report.js';
-import { readProfile, type DataProfile } from '../profile/profile.js';
 import { readApprovals, type Approval } from './approvals.js';
 import {
   currentAndPrevious,
   DEPLOYMENT_PAYLOAD_FORMAT,
   type DeployedModel,
   type DeploymentPayload,
+  type ProfileReference,
   type Registry,
 } from './github-registry.js';
 import { intendedUseFromConfig, renderModelCard } from './model-card.js';
@@ -47,6 +47,7 @@ import {
   type BoundApproval,
   type PromotionRecord,
 } from './promotion-record.js';
+import { publishProfile, stageProfile, type StagedProfile } from './promotion-profile.js';
 import { recordPromotion, requireCommitSha } from './record-deployment.js';
 import { verifyManifestOutputs } from './verify.js';
 
@@ -65,6 +66,8 @@ export interface CandidateFiles {
   restoredFrom?: string;
   /** The API URL of the restored release's metrics report, recorded for compare-metrics. */
   metricsUrl?: string;
+  /** The API URL of the restored release's training data profile, carried forward as the drift reference. */
+  profileUrl?: string;
 }
 
 export interface PromotionRequest {
@@ -77,8 +80,13 @@ export interface PromotionRequest {
   overrideReason?: string;
   /** The commit to record the deployment on; by default the one the manifest records. */
   ref?: string;
-  /** The training data's profile (validate-data), for the production release and its model card. */
+  /**
+   * The training data's profile (validate-data): the drift reference monitor-model reads, kept
+   * in the production release (and its model card) or as an artifact elsewhere.
+   */
   profilePath?: string;
+  /** The step's variables: whether the artifact service is there (by default this process's). */
+  env?: Readonly<NodeJS.ProcessEnv>;
   /** Where the config named in the manifest is, for the model card's intended use. */
   workingDirectory: string;
   /** Undefined off a runner: everything is checked, nothing is recorded. */
@@ -104,6 +112,8 @@ export interface PromotionOutcome {
   releaseUrl?: string;
   recordPath?: string;
   record?: PromotionRecord;
+  /** Where the recorded training data profile is; undefined when none was recorded. */
+  profile?: ProfileReference;
   /** True when the version was already the model in the environment: nothing was written. */
   alreadyCurrent: boolean;
   /** True for a dry run: judged, nothing recorded. */
@@ -144,7 +154,9 @@ export async function promote(request: PromotionRequest): Promise<PromotionOutco
     );
   }
   const values = metricValues(metrics);
-  const profile = request.profilePath ? await readProfile(request.profilePath) : undefined;
+  const profile = request.profilePath
+    ? await stageProfile(request.profilePath, request.stepDir)
+    : undefined;
   const dryRun = request.dryRun === true;
 
   // The gates are judged again against the model in the environment now: it may have changed
@@ -173,11 +185,16 @@ export async function promote(request: PromotionRequest): Promise<PromotionOutco
     dryRun,
     comparisonDigest,
   };
-  if (
-    current &&
-    current.payload.version === version &&
-    current.payload.fingerprint === manifest.fingerprint
-  ) {
+  const inPlace =
+    current?.payload.version === version && current.payload.fingerprint === manifest.fingerprint;
+  // A model in place that was recorded without its data profile is recorded again when one is
+  // given now: that is how a model already promoted gets its drift reference.
+  const addsProfile = inPlace && profile !== undefined && !current.payload.profile;
+  if (addsProfile)
+    log.info(
+      `${model} ${version} is already the model in ${environment} (deployment ${current.deploymentId}), recorded without a data profile; it ${dryRun ? 'would be' : 'is'} recorded again with the "profile" given.`,
+    );
+  else if (current && inPlace) {
     log.info(
       `${model} ${version} is already the model in ${environment} (deployment ${current.deploymentId}); nothing ${dryRun ? 'would be' : 'was'} recorded again.`,
     );
@@ -261,6 +278,20 @@ export async function promote(request: PromotionRequest): Promise<PromotionOutco
         })
       : undefined;
   const metricsUrl = staged?.assetUrls.get(METRICS_ASSET) ?? candidate.metricsUrl;
+  // Kept before the deployment exists, so that the deployment can name it.
+  const profileReference = await publishProfile({
+    registry,
+    model,
+    version,
+    release: staged,
+    restoredUrl: candidate.profileUrl,
+    profile,
+    runId: request.context.runId,
+    stepDir: request.stepDir,
+    env: request.env ?? process.env,
+    log,
+  });
+  if (!profileReference) log.notice(noProfileNotice(model, version), { title: 'promote-model' });
   let releaseUrl: string | undefined;
   const deploymentId = await recordPromotion(registry, {
     environment,
@@ -273,6 +304,7 @@ export async function promote(request: PromotionRequest): Promise<PromotionOutco
     payload: {
       ...deploymentPayload({ request, manifest, metrics, values, record }),
       ...(metricsUrl ? { metricsUrl } : {}),
+      ...(profileReference ? { profile: profileReference } : {}),
     },
   });
   return {
@@ -280,11 +312,17 @@ export async function promote(request: PromotionRequest): Promise<PromotionOutco
     previous: current,
     deploymentId,
     releaseUrl,
+    profile: profileReference,
     recordPath,
     record,
     alreadyCurrent: false,
     gates,
   };
+}
+
+/** Said in the log and the job summary of a promotion that records no data profile. */
+export function noProfileNotice(model: string, version: string): string {
+  return `No data profile: monitor-model will need \`reference\` for ${model} ${version}, as this promotion was given no "profile" (the profile output of validate-data on the training data) and its Release keeps none. Promote with "profile" to publish the drift reference with the model.`;
 }
 
 /** The model files, where the candidate's manifest names them: inside its base folder. */
@@ -437,7 +475,7 @@ async function stageProductionRelease(args: {
   record: PromotionRecord;
   current?: DeployedModel;
   sha: string;
-  profile?: DataProfile;
+  profile?: StagedProfile;
 }): Promise<StagedRelease> {
   const { request, manifest, record } = args;
   const modelCardPath = join(request.stepDir, 'MODEL_CARD.md');
@@ -462,7 +500,7 @@ async function stageProductionRelease(args: {
       intendedUse,
       baselineVersion: args.current?.payload.version,
       record,
-      profile: args.profile,
+      profile: args.profile?.profile,
     }),
   );
   const { candidate } = request;
@@ -473,12 +511,8 @@ async function stageProductionRelease(args: {
     metricsPath: resolve(candidate.metricsDir, candidate.metricsPath),
     modelCardPath,
   });
-  if (request.profilePath)
-    files.push({
-      name: PROFILE_ASSET,
-      path: resolve(request.profilePath),
-      contentType: 'application/json',
-    });
+  if (args.profile)
+    files.push({ name: PROFILE_ASSET, path: args.profile.path, contentType: 'application/json' });
   return stageModelRelease(
     request.registry!,
     {

@@ -19,6 +19,7 @@ export function renderPromotionSummary(outcome: PromotionOutcome): string {
   ];
   if (outcome.record) facts.push(...auditRows(outcome.record));
   if (outcome.deploymentId !== undefined) facts.push(['Deployment', String(outcome.deploymentId)]);
+  if (outcome.deploymentId !== undefined) facts.push(['Data profile', profileRow(outcome)]);
   if (outcome.releaseUrl)
     facts.push([
       'Release',
@@ -33,6 +34,15 @@ export function renderPromotionSummary(outcome: PromotionOutcome): string {
   ]
     .filter(Boolean)
     .join('\n\n');
+}
+
+/** Where the drift reference monitor-model reads is kept, or that there is none. */
+function profileRow({ profile }: PromotionOutcome): string {
+  if (profile?.asset)
+    return `the Release's ${inlineCode('data-profile.json')}, kept with the Release: monitor-model's drift reference`;
+  if (profile?.artifact)
+    return `artifact ${inlineCode(profile.artifact.name)} of this run, kept for the repository's artifact retention (90 days by default): monitor-model's drift reference`;
+  return `**none**: no data profile, so monitor-model will need ${inlineCode('reference')}; promote with ${inlineCode('profile')} to publish one`;
 }
 
 /** Said in the summary of a promotion that was not given the digest its reviewers approved. */

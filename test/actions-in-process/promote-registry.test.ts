@@ -559,7 +559,8 @@ describe('approval bound to evidence: the check before the gate, the promotion a
     expect(record.approval).toEqual(payloadOf(deployment).approval);
     expect(result.outputs['comparison-digest']).toBe(digest);
     expect(result.summary).not.toContain('not bound');
-    expect(noticesOf(result)).toEqual([]);
+    // Promoted without "profile": the only notice says so (promote-profile.test.ts).
+    expect(noticesOf(result)).toEqual([expect.stringMatching(/^No data profile: /)]);
     // The release notes are the model card: both carry the approved digest.
     const card = cardOf(bound, `churn@${approved.version}`);
     expect(card).toContain(`| Comparison digest | \`${digest}\` |`);

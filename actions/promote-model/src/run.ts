@@ -48,6 +48,7 @@ export const promoteModel: ActionDefinition<typeof inputs> = {
       overrideReason: input['override-reason'],
       ref: input.ref,
       profilePath: input.profile && resolve(cwd, input.profile),
+      env: step.env,
       workingDirectory: cwd,
       registry,
       context,
