@@ -68,6 +68,15 @@ export function isReadOnlyToken(error: unknown): boolean {
   );
 }
 
+/**
+ * A 403 that a permission would fix: a read-only token, or a token without the permission the
+ * request needs (the job's `permissions:`, a fine-grained token's grants). Not a rate limit,
+ * which GitHub answers with 403 too.
+ */
+export function isPermissionDenied(error: unknown): boolean {
+  return statusOf(error) === 403 && !/rate limit/i.test(String((error as Error).message));
+}
+
 export interface Repository {
   owner: string;
   repo: string;

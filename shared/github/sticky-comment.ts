@@ -137,7 +137,7 @@ async function createOnce(
  * workflow and GitHub App installation tokens alike. Never guessed: a token whose account
  * cannot be told makes the step fail rather than write into someone else's comment.
  */
-function lazyLogin(github: GitHubPort): () => Promise<string> {
+export function lazyLogin(github: GitHubPort): () => Promise<string> {
   let login: Promise<string> | undefined;
   return () => (login ??= github.getAuthenticatedUser());
 }

@@ -1,0 +1,307 @@
+/**
+ * The one monitor issue of a model in an environment. It is found again on every run by the
+ * hidden marker on the first line of its body AND its author, the token's account (as the sticky
+ * pull-request comment is): an issue someone else opened with the same marker is never touched.
+ * It is opened when the model is unhealthy (mode `on-failure`) or on every run (`always`),
+ * updated in place on later runs, and closed as completed, with a comment, once the model is
+ * healthy again. The key numbers of the last runs travel in the body itself, in a hidden block,
+ * so that the charts need no other storage; that block is hostile text when read back (anyone
+ * who may edit the issue may edit it) and is validated entry by entry.
+ */
+import { z } from 'zod';
+import type { Logger } from '../action/runner.js';
+import { UserError } from '../action/errors.js';
+import { jsonDepthExceeded } from '../files/nesting.js';
+import { isPermissionDenied, statusOf } from '../github/client.js';
+import type { GitHubPort, Issue } from '../github/port.js';
+import { COMMENT_BODY_LIMIT, lazyLogin } from '../github/sticky-comment.js';
+import { quoteValue, requireIdentifier } from '../identifiers.js';
+
+/** GitHub refuses longer issue bodies (422), as it does comment bodies. */
+export const ISSUE_BODY_LIMIT = COMMENT_BODY_LIMIT;
+/** Runs kept in the hidden history block (the charts show these). */
+export const HISTORY_LIMIT = 30;
+/** A history block longer than this is not decoded: ours stays far below it. */
+const HISTORY_READ_LIMIT = 64 * 1024;
+/** GitHub refuses longer issue titles. */
+const TITLE_LIMIT = 256;
+/** GitHub refuses longer label names. */
+const LABEL_LIMIT = 50;
+/**
+ * How many closed issues are searched for ours before opening a new one: ours carries the
+ * labels, so it is among the first; a repository with thousands of closed issues under the same
+ * labels is not read to the end on every run.
+ */
+const CLOSED_SCAN_LIMIT = 1000;
+
+export type MonitorIssueMode = 'never' | 'on-failure' | 'always';
+
+/** The statuses of monitor-report@1 (shared/monitor/monitor-report.ts). */
+const STATUSES = ['healthy', 'drifting', 'degraded'] as const;
+
+/**
+ * One run's key numbers as the issue keeps them. Read back from a body anyone with write
+ * access may have edited: numbers must be finite, URLs https, names short.
+ */
+const historyEntrySchema = z.object({
+  at: z.iso.datetime({ offset: true }),
+  status: z.enum(STATUSES),
+  driftShare: z.number().min(0).max(1),
+  metric: z
+    .object({ name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@ -]{0,99}$/), value: z.number() })
+    .optional(),
+  runUrl: z
+    .url({ protocol: /^https$/ })
+    .max(500)
+    .optional(),
+});
+
+export type MonitorHistoryEntry = z.output<typeof historyEntrySchema>;
+
+export interface MonitorIssueRequest {
+  model: string;
+  environment: string;
+  /** Whether this run's status asks for the issue (drifting or degraded). */
+  unhealthy: boolean;
+  mode: MonitorIssueMode;
+  title: string;
+  /** This run's key numbers: stamped with `now` and added to the history read from the issue. */
+  entry: Omit<MonitorHistoryEntry, 'at'>;
+  /**
+   * The visible Markdown of the issue for the history (oldest first, this run last). The marker
+   * line and the hidden history block are added around it here; keep it under 60,000 characters
+   * (a longer one is cut at a line break, saying so).
+   */
+  renderBody: (history: readonly MonitorHistoryEntry[]) => string;
+  /** The issue's labels (GitHub creates missing ones); ours is looked for among issues carrying all of them. */
+  labels: readonly string[];
+  /** Posted on the issue when it is closed because the model is healthy again. */
+  closingComment: string;
+  now: Date;
+  log: Logger;
+}
+
+export type MonitorIssueResult =
+  /** A new issue, or (`reopened`) our closed one opened again with its history. */
+  | { action: 'opened'; url: string; number: number; reopened: boolean }
+  /** `left`: our open issue already says exactly this. */
+  | { action: 'updated' | 'closed' | 'left'; url: string; number: number }
+  /** Nothing to do, or (`denied`) GitHub refused for want of a permission. */
+  | { action: 'none'; reason: string; denied?: true };
+
+/** The hidden first line of the monitor issue of a model in an environment. */
+export function monitorIssueMarker(model: string, environment: string): string {
+  requireIdentifier('model name', model, 'The model name');
+  requireIdentifier('environment name', environment, 'The environment name');
+  return `<!-- mlops-actions:monitor model=${model} environment=${environment} -->`;
+}
+
+const HISTORY_BLOCK = /<!-- mlops-actions:monitor-history ([A-Za-z0-9+/=]*) -->/g;
+
+/**
+ * The history kept in an issue body: the last hidden block's entries that parse, oldest first,
+ * at most HISTORY_LIMIT. Anything else (no block, a block over 64 KiB, bad base64 or JSON, an
+ * entry of the wrong shape) is left out rather than failing the run.
+ */
+export function readMonitorHistory(body: string): MonitorHistoryEntry[] {
+  const blocks = [...body.matchAll(HISTORY_BLOCK)];
+  const encoded = blocks.at(-1)?.[1];
+  if (!encoded || encoded.length > HISTORY_READ_LIMIT) return [];
+  const text = Buffer.from(encoded, 'base64').toString('utf8');
+  // Entries nest two levels; anything deeper is not ours and is not walked.
+  if (jsonDepthExceeded(text, 3) !== undefined) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(parsed)) return [];
+  return parsed
+    .flatMap((item) => {
+      const entry = historyEntrySchema.safeParse(item);
+      return entry.success ? [entry.data] : [];
+    })
+    .slice(-HISTORY_LIMIT);
+}
+
+/**
+ * The history read from `previous` with this run's entry last, at most HISTORY_LIMIT. One entry
+ * per run: a run synced again (a re-run of its job, the same run URL or time) replaces its entry.
+ */
+function withEntry(
+  previous: string | undefined,
+  entry: MonitorHistoryEntry,
+): MonitorHistoryEntry[] {
+  const history = previous === undefined ? [] : readMonitorHistory(previous);
+  const last = history.at(-1);
+  if (
+    last &&
+    (last.at === entry.at || (entry.runUrl !== undefined && last.runUrl === entry.runUrl))
+  )
+    history.pop();
+  return [...history, entry].slice(-HISTORY_LIMIT);
+}
+
+function historyBlock(history: readonly MonitorHistoryEntry[]): string {
+  const encoded = Buffer.from(JSON.stringify(history), 'utf8').toString('base64');
+  return `<!-- mlops-actions:monitor-history ${encoded} -->`;
+}
+
+/**
+ * The whole body: marker, the visible part, the history block. Within GitHub's limit, the
+ * visible part comes first: the oldest history entries are dropped before it is cut (at a line
+ * break, saying so).
+ */
+function composeBody(
+  marker: string,
+  render: (history: readonly MonitorHistoryEntry[]) => string,
+  history: readonly MonitorHistoryEntry[],
+): string {
+  const visible = render(history).trimEnd();
+  let kept = history;
+  const length = () => marker.length + visible.length + historyBlock(kept).length + 4;
+  while (kept.length > 1 && length() > ISSUE_BODY_LIMIT) kept = kept.slice(1);
+  const block = historyBlock(kept);
+  const room = ISSUE_BODY_LIMIT - marker.length - block.length - 4;
+  return `${marker}\n${fitVisible(visible, room)}\n\n${block}\n`;
+}
+
+function fitVisible(text: string, room: number): string {
+  if (text.length <= room) return text;
+  const note = `\n\n_This issue was cut to GitHub's limit of ${ISSUE_BODY_LIMIT} characters. The rest is in the job summary and the report file of the run._`;
+  const cut = text.lastIndexOf('\n', room - note.length);
+  return text.slice(0, cut > 0 ? cut : room - note.length) + note;
+}
+
+function checkRequest(request: MonitorIssueRequest): { marker: string; title: string } {
+  const marker = monitorIssueMarker(request.model, request.environment);
+  for (const label of request.labels) {
+    // The issue listing takes labels as one comma-separated parameter.
+    if (!label.trim() || label.includes(',') || label.length > LABEL_LIMIT)
+      throw new UserError(
+        `The issue label ${quoteValue(label)} cannot be used: a label must be 1 to ${LABEL_LIMIT} characters without a comma. Change the issue labels.`,
+      );
+  }
+  const title = request.title.trim().replace(/\s+/g, ' ');
+  if (!title) throw new UserError('The monitor issue needs a title; it was empty.');
+  return {
+    marker,
+    title: title.length > TITLE_LIMIT ? `${title.slice(0, TITLE_LIMIT - 1)}…` : title,
+  };
+}
+
+/**
+ * Opens, updates, reopens or closes the monitor issue of `model` in `environment`, as `mode`
+ * and the model's health say. A closed issue of ours is reopened rather than a new one opened:
+ * one issue per model and environment keeps the whole story (the charts, the discussion, the
+ * links people made to it) in one place, and a model that goes back and forth between healthy
+ * and drifting does not leave a trail of duplicates.
+ */
+export async function syncMonitorIssue(
+  github: GitHubPort,
+  request: MonitorIssueRequest,
+): Promise<MonitorIssueResult> {
+  if (request.mode === 'never') return { action: 'none', reason: 'the issue mode is "never"' };
+  const { marker, title } = checkRequest(request);
+  const wanted = request.mode === 'always' || request.unhealthy;
+  const entry: MonitorHistoryEntry = { ...request.entry, at: request.now.toISOString() };
+  const bodyFor = (previous: string | undefined) =>
+    composeBody(marker, request.renderBody, withEntry(previous, entry));
+  const login = lazyLogin(github);
+  try {
+    const open = await findOurs(github, marker, request.labels, 'open', login);
+    if (open) {
+      const body = bodyFor(open.body);
+      if (!wanted) {
+        await github.createComment(
+          open.number,
+          fitVisible(request.closingComment, ISSUE_BODY_LIMIT),
+        );
+        const closed = await github.updateIssue(open.number, {
+          title,
+          body,
+          state: 'closed',
+          stateReason: 'completed',
+        });
+        return { action: 'closed', url: closed.htmlUrl, number: closed.number };
+      }
+      if (open.body === body && open.title === title)
+        return { action: 'left', url: open.htmlUrl, number: open.number };
+      const updated = await github.updateIssue(open.number, { title, body });
+      return { action: 'updated', url: updated.htmlUrl, number: updated.number };
+    }
+    if (!wanted)
+      return { action: 'none', reason: 'the model is healthy and has no open monitor issue' };
+    const closed = await findOurs(
+      github,
+      marker,
+      request.labels,
+      'closed',
+      login,
+      CLOSED_SCAN_LIMIT,
+    );
+    if (closed) {
+      const reopened = await github.updateIssue(closed.number, {
+        title,
+        body: bodyFor(closed.body),
+        state: 'open',
+      });
+      return { action: 'opened', reopened: true, url: reopened.htmlUrl, number: reopened.number };
+    }
+    const created = await createOnce(github, request, { title, body: bodyFor(undefined) }, marker);
+    return { action: 'opened', reopened: false, url: created.htmlUrl, number: created.number };
+  } catch (error) {
+    if (!isPermissionDenied(error)) throw error;
+    const reason = `GitHub refused to ${wanted ? 'write' : 'close'} the monitor issue (403: ${(error as Error).message.split(' - ')[0]}); the job needs "permissions: issues: write"`;
+    request.log.warning(`${reason}.`);
+    return { action: 'none', reason, denied: true };
+  }
+}
+
+/**
+ * Our issue among those in `state` carrying every label, newest first: the marker on the first
+ * line and the token's account as author (asked only once a marker matches).
+ */
+async function findOurs(
+  github: GitHubPort,
+  marker: string,
+  labels: readonly string[],
+  state: 'open' | 'closed',
+  login: () => Promise<string>,
+  limit = Infinity,
+): Promise<Issue | undefined> {
+  let seen = 0;
+  for await (const issue of github.listIssues({ state, labels: [...labels] })) {
+    if (firstLine(issue.body) === marker && issue.author === (await login())) return issue;
+    if (++seen >= limit) return undefined;
+  }
+  return undefined;
+}
+
+/** GitHub keeps the line ends an editor sent: a body edited on the web has CRLF. */
+const firstLine = (body: string) => body.split('\n', 1)[0]!.trimEnd();
+
+/**
+ * Opens the issue without automatic retries: a 5xx may come after GitHub opened it, so ours is
+ * looked for again before one more try, and no duplicate is opened.
+ */
+async function createOnce(
+  github: GitHubPort,
+  request: MonitorIssueRequest,
+  content: { title: string; body: string },
+  marker: string,
+): Promise<Issue> {
+  const create = (retries: number) =>
+    github.createIssue({ ...content, labels: [...request.labels] }, { retries });
+  try {
+    return await create(0);
+  } catch (error) {
+    if ((statusOf(error) ?? 0) < 500) throw error;
+    request.log.warning(
+      `GitHub answered ${statusOf(error)} while opening the monitor issue; checking whether it was opened before trying again.`,
+    );
+    const existing = await findOurs(github, marker, request.labels, 'open', lazyLogin(github));
+    return existing ?? (await create(3));
+  }
+}
