@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: performance numbers measured on this machine, in one run, as ratios to
  * peers. Performance goals live here, never in timed unit tests.
- *   npm run bench [-- --rounds N] [--only startup|validate|metrics|api] [--rows N] [--validate-rounds N] [--skip-scale]
+ *   npm run bench [-- --rounds N] [--only startup|validate|metrics|api|drift] [--rows N] [--validate-rounds N] [--skip-scale]
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPOSITORY_ROOT } from '../../harness/runner/run-bundle.js';
 import { benchApiBudget } from './api-budget.js';
+import { benchDrift } from './drift.js';
 import { benchMetrics, renderMetrics } from './metrics.js';
 import { benchStartup, renderStartup } from './startup.js';
 import { benchValidateData } from './validate-data.js';
@@ -26,9 +27,10 @@ if (
   only !== 'startup' &&
   only !== 'validate' &&
   only !== 'metrics' &&
-  only !== 'api'
+  only !== 'api' &&
+  only !== 'drift'
 ) {
-  console.error('--only takes startup, validate, metrics or api');
+  console.error('--only takes startup, validate, metrics, api or drift');
   process.exit(2);
 }
 const benchRows = Number(flag('--rows') ?? 1_000_000);
@@ -48,6 +50,14 @@ await rm(join(root, 'startup'), { recursive: true, force: true });
 await rm(join(root, 'metrics'), { recursive: true, force: true });
 if (only === 'api') {
   console.log(await benchApiBudget());
+  process.exit(0);
+}
+// Drift uses --rows and --validate-rounds too: the same data size and rounds as validate-data.
+const drift = async () =>
+  `drift, ${benchRows.toLocaleString('en-US')} rows × 12 columns, against pandas + scipy\n` +
+  (await benchDrift(root, { rows: benchRows, rounds: validateRounds }));
+if (only === 'drift') {
+  console.log(await drift());
   process.exit(0);
 }
 if (only === 'metrics') {
@@ -94,4 +104,5 @@ if (only !== 'startup') {
 }
 if (only === undefined)
   console.log('\n' + renderMetrics(await benchMetrics(join(root, 'metrics'))));
+if (only === undefined) console.log('\n' + (await drift()));
 if (only === undefined) console.log('\n' + (await benchApiBudget()));
