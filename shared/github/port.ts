@@ -113,7 +113,7 @@ export interface Issue {
   createdAt: string;
 }
 
-export interface IssueFilter {
+interface IssueFilter {
   /** Issues carrying every one of these labels. */
   labels?: string[];
   /** Issues opened by this login. */
@@ -121,14 +121,14 @@ export interface IssueFilter {
   state: 'open' | 'closed' | 'all';
 }
 
-export interface NewIssue {
+interface NewIssue {
   title: string;
   body: string;
   /** Labels that do not exist yet are created by GitHub (for a token that may write the repository). */
   labels: string[];
 }
 
-export interface IssueChange {
+interface IssueChange {
   title?: string;
   body?: string;
   state?: 'open' | 'closed';
@@ -138,7 +138,7 @@ export interface IssueChange {
   labels?: string[];
 }
 
-export interface WorkflowDispatch {
+interface WorkflowDispatch {
   /** The workflow's file name (`retrain.yml`, no folder) or its numeric id. */
   workflow: string | number;
   /** The branch or tag the workflow runs on. */

@@ -41,19 +41,31 @@ const STATUSES = ['healthy', 'drifting', 'degraded'] as const;
 
 /**
  * One run's key numbers as the issue keeps them. Read back from a body anyone with write
- * access may have edited: numbers must be finite, URLs https, names short.
+ * access may have edited: the time, status and drift share must be right or the entry is left
+ * out; a metric or run URL that is not (a non-finite value, a control character, a URL other
+ * than https) is left out of its entry.
  */
 const historyEntrySchema = z.object({
   at: z.iso.datetime({ offset: true }),
   status: z.enum(STATUSES),
   driftShare: z.number().min(0).max(1),
   metric: z
-    .object({ name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@ -]{0,99}$/), value: z.number() })
-    .optional(),
+    .object({
+      // Metric names are the user's (a metrics file may hold any); shown escaped by the renderer.
+      name: z
+        .string()
+        .min(1)
+        .max(200)
+        .regex(/^[^\p{Cc}\p{Cf}]+$/u),
+      value: z.number(),
+    })
+    .optional()
+    .catch(undefined),
   runUrl: z
     .url({ protocol: /^https$/ })
     .max(500)
-    .optional(),
+    .optional()
+    .catch(undefined),
 });
 
 export type MonitorHistoryEntry = z.output<typeof historyEntrySchema>;
@@ -205,7 +217,8 @@ export async function syncMonitorIssue(
   if (request.mode === 'never') return { action: 'none', reason: 'the issue mode is "never"' };
   const { marker, title } = checkRequest(request);
   const wanted = request.mode === 'always' || request.unhealthy;
-  const entry: MonitorHistoryEntry = { ...request.entry, at: request.now.toISOString() };
+  // Checked as it will be read back, so that this run's numbers are not lost on the next one.
+  const entry = historyEntrySchema.parse({ ...request.entry, at: request.now.toISOString() });
   const bodyFor = (previous: string | undefined) =>
     composeBody(marker, request.renderBody, withEntry(previous, entry));
   const login = lazyLogin(github);

@@ -234,7 +234,9 @@ describe('the monitor issue', () => {
       { ...good(2), driftShare: 2 },
       { ...good(3), runUrl: 'javascript:alert(1)' },
       { ...good(4), runUrl: 'http://example.com/run' },
-      { ...good(5), metric: { name: '<img src=x>', value: 1 } },
+      { ...good(5), metric: { name: 'f1\u202e', value: 1 } },
+      { ...good(5), metric: { name: 'f1', value: null } },
+      { ...good(5), metric: { name: 'precision@10 (segment=eu)', value: 1 } },
       { ...good(6), at: 'yesterday' },
       'a string',
       null,
@@ -246,6 +248,12 @@ describe('the monitor issue', () => {
     ];
     expect(readMonitorHistory(`${MARKER}\n${encode(mixed)}`)).toEqual([
       good(0),
+      // A bad run URL or metric is left out of its entry; the entry stays.
+      good(3),
+      good(4),
+      good(5),
+      good(5),
+      { ...good(5), metric: { name: 'precision@10 (segment=eu)', value: 1 } },
       {
         ...good(7),
         runUrl: 'https://github.com/o/r/actions/runs/7',
@@ -353,6 +361,10 @@ describe('the monitor issue', () => {
     await expect(syncMonitorIssue(port, request({ model: 'churn -->' }))).rejects.toThrow(
       /model name/,
     );
+    // This run's numbers are checked as they will be read back.
+    await expect(
+      syncMonitorIssue(port, request({ entry: { status: 'drifting', driftShare: Number.NaN } })),
+    ).rejects.toThrow(/driftShare/);
     expect(() => monitorIssueMarker('churn', 'prod uction')).toThrow(/environment name/);
     expect(monitorIssueMarker('churn', 'production')).toBe(MARKER);
   });
