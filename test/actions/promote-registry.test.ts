@@ -6,6 +6,7 @@
  * faults, drafts, rollbacks, hostile inputs) is tested in process on the in-memory GitHub:
  * test/actions-in-process/promote-registry.test.ts.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -167,6 +168,53 @@ describe('approval bound to evidence, through the bundle', () => {
       /Refusing to promote churn \w+ to staging: the comparison is not the one the reviewers approved \(approved-digest sha256:[0-9a-f]{64}, now sha256:[0-9a-f]{64}\)\. .* Nothing was recorded\. Re-run the workflow/,
     );
     expect(standIns.github.writes().length).toBe(before);
+  });
+});
+
+describe('the drift reference, through the bundle', () => {
+  it('keeps the profile of a staging promotion as an artifact the service holds, and names it in the deployment', async () => {
+    const model = await trained;
+    // A profile as validate-data writes it, reduced to what a profile must hold.
+    const profile = JSON.stringify({
+      format: 'mlops-actions/profile@1',
+      rows: 2,
+      sources: [{ path: 'data/train.csv', format: 'csv', rows: 2 }],
+      columns: [
+        {
+          name: 'tenure',
+          type: 'integer',
+          count: 2,
+          nulls: 0,
+          invalid: 0,
+          nan: 0,
+          inf: 0,
+          state: { distinct: { p: 14, exact: [1, 2] } },
+        },
+      ],
+    });
+    await job.write('train-profile.json', profile);
+    const result = await run(
+      'promote-model',
+      job,
+      {
+        'model-name': 'churn',
+        environment: 'staging',
+        manifest: model.manifest,
+        metrics: model.metrics,
+        profile: 'train-profile.json',
+      },
+      { standIns },
+    );
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    const name = `profile-churn-${model.version}`;
+    const artifacts = standIns.results.artifacts.filter((a) => a.name === name && a.finalized);
+    expect(artifacts).toHaveLength(1);
+    const staging = standIns.github.deployments.filter((d) => d.environment === 'staging');
+    expect(staging).toHaveLength(1);
+    expect(staging[0]!.payload.profile).toEqual({
+      sha256: createHash('sha256').update(profile).digest('hex'),
+      artifact: { name, id: artifacts[0]!.id, runId: 8675309 },
+    });
   });
 });
 
