@@ -10,6 +10,7 @@ import { compare } from './commands/compare.js';
 import { inferSchemaCommand, mergeProfilesCommand } from './commands/data.js';
 import { evaluate } from './commands/evaluate.js';
 import { initCommand } from './init.js';
+import { monitor } from './commands/monitor.js';
 import { promote } from './commands/promote.js';
 import { registry } from './commands/registry.js';
 import { train } from './commands/train.js';
@@ -25,6 +26,7 @@ const COMMANDS: readonly Command[] = [
   compare,
   train,
   promote,
+  monitor,
   registry,
   initCommand,
 ];
@@ -46,7 +48,6 @@ they lead.
 
 ${EXIT_CODES_HELP}`;
 }
-
 
 const HELP = new Set(['-h', '--help']);
 

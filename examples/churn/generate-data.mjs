@@ -2,8 +2,13 @@
 // Deterministic synthetic customer-churn data for the mlops-actions example.
 //
 //   node generate-data.mjs --out <dir> [--rows-train 2000] [--rows-eval 1000] [--seed 7]
+//                          [--serving 0] [--shift 0]
 //
-// Writes <dir>/train.csv and <dir>/eval.csv. The same arguments always give
+// Writes <dir>/train.csv and <dir>/eval.csv, and with --serving <rows> also
+// <dir>/serving.csv: customers seen after release, whose features move by
+// --shift (0 to 1: higher charges, shorter tenure, more month-to-month
+// contracts) while churn follows the same hidden model (covariate shift).
+// The same arguments always give
 // byte-identical files: randomness comes only from the seeded PRNG below
 // (never Math.random), and no clock or locale is read.
 //
@@ -18,7 +23,7 @@ import { join } from 'node:path';
 import { mulberry32 } from './random.mjs';
 
 const USAGE =
-  'usage: node generate-data.mjs --out <dir> [--rows-train 2000] [--rows-eval 1000] [--seed 7]';
+  'usage: node generate-data.mjs --out <dir> [--rows-train 2000] [--rows-eval 1000] [--seed 7] [--serving 0] [--shift 0]';
 
 const CONTRACTS = ['month-to-month', 'one-year', 'two-year'];
 const COLUMNS = [
@@ -42,7 +47,14 @@ function fail(message) {
 }
 
 function parseArgs(argv) {
-  const options = { out: undefined, 'rows-train': '2000', 'rows-eval': '1000', seed: '7' };
+  const options = {
+    out: undefined,
+    'rows-train': '2000',
+    'rows-eval': '1000',
+    seed: '7',
+    serving: '0',
+    shift: '0',
+  };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') {
@@ -60,6 +72,11 @@ function parseArgs(argv) {
     options[match[1]] = value;
   }
   if (!options.out) fail('--out <dir> is required');
+  const share = (name) => {
+    const text = options[name];
+    if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(text)) fail(`--${name} must be a number from 0 to 1, got "${text}"`);
+    return Number(text);
+  };
   const whole = (name, min, max) => {
     const text = options[name];
     if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
@@ -72,6 +89,8 @@ function parseArgs(argv) {
     rowsTrain: whole('rows-train', 1, 10_000_000),
     rowsEval: whole('rows-eval', 1, 10_000_000),
     seed: whole('seed', 0, 4294967295),
+    serving: whole('serving', 0, 10_000_000),
+    shift: share('shift'),
   };
 }
 
@@ -114,18 +133,18 @@ function signupDate(s, tenureMonths) {
   return new Date(time).toISOString().slice(0, 10);
 }
 
-function makeRow(s, customerId) {
-  // Tenure: many recent customers, a long tail of loyal ones.
+function makeRow(s, customerId, shift) {
+  // Tenure: many recent customers, a long tail of loyal ones (more of them new under a shift).
   const tenure =
-    s.rand() < 0.45 ? s.int(0, 12) : clamp(Math.round(12 + s.rand() * 64), 0, 72);
+    s.rand() < 0.45 + 0.4 * shift ? s.int(0, 12) : clamp(Math.round(12 + s.rand() * 64), 0, 72);
 
   // Longer-standing customers are more likely to be on longer contracts.
   const loyalty = tenure / 72;
   const c = s.rand();
   const contract =
-    c < 0.62 - 0.4 * loyalty ? CONTRACTS[0] : c < 0.85 - 0.25 * loyalty ? CONTRACTS[1] : CONTRACTS[2];
+    c < 0.62 - 0.4 * loyalty + 0.3 * shift ? CONTRACTS[0] : c < 0.85 - 0.25 * loyalty ? CONTRACTS[1] : CONTRACTS[2];
 
-  const charges = clamp(68 + 24 * s.normal(), 18, 120);
+  const charges = clamp(68 + 30 * shift + 24 * s.normal(), 18, 120 + 30 * shift);
   const monthlyCharges = Math.round(charges * 100) / 100;
   const supportCalls = clamp(s.poisson(contract === CONTRACTS[0] ? 2 : 1.4), 0, 10);
 
@@ -151,10 +170,10 @@ function makeRow(s, customerId) {
   ].join(',');
 }
 
-function generate(rows, seed, stream, firstId) {
+function generate(rows, seed, stream, firstId, shift = 0) {
   const s = makeSampler(mulberry32(streamSeed(seed, stream)));
   const lines = [COLUMNS.join(',')];
-  for (let i = 0; i < rows; i += 1) lines.push(makeRow(s, firstId + i));
+  for (let i = 0; i < rows; i += 1) lines.push(makeRow(s, firstId + i, shift));
   return `${lines.join('\n')}\n`;
 }
 
@@ -167,3 +186,11 @@ writeFileSync(evalPath, generate(args.rowsEval, args.seed, 1, FIRST_CUSTOMER_ID 
 process.stdout.write(
   `generate-data: wrote ${args.rowsTrain} rows to ${trainPath} and ${args.rowsEval} rows to ${evalPath} (seed ${args.seed})\n`,
 );
+if (args.serving > 0) {
+  const servingPath = join(args.out, 'serving.csv');
+  const firstId = FIRST_CUSTOMER_ID + args.rowsTrain + args.rowsEval;
+  writeFileSync(servingPath, generate(args.serving, args.seed, 2, firstId, args.shift));
+  process.stdout.write(
+    `generate-data: wrote ${args.serving} rows to ${servingPath} (shift ${args.shift})\n`,
+  );
+}

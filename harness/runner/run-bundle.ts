@@ -64,7 +64,7 @@ export async function actionMetadata(name: string): Promise<ActionMetadata> {
 function inputVariables(
   action: ActionMetadata,
   given: Record<string, string>,
-  githubToken: string,
+  github: RunnerGitHub,
 ): Record<string, string> {
   const unknown = Object.keys(given).filter((name) => !(name in action.inputs));
   // The runner only warns about unexpected inputs; a test giving one is a mistake in the test.
@@ -74,9 +74,7 @@ function inputVariables(
   for (const [name, input] of Object.entries(action.inputs)) {
     const value =
       given[name] ??
-      (input.default === undefined
-        ? undefined
-        : evaluateDefault(String(input.default), githubToken));
+      (input.default === undefined ? undefined : evaluateDefault(String(input.default), github));
     if (value !== undefined) variables[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   }
   return variables;
@@ -98,10 +96,18 @@ export interface PreparedStep {
   >;
 }
 
-/** The runner evaluates expressions in defaults; this suite's action.yml files use only `github.token`. */
-function evaluateDefault(value: string, githubToken: string): string {
+/** What of the `github` context the suite's action.yml defaults use. */
+interface RunnerGitHub {
+  token: string;
+  /** GITHUB_REF_NAME: the branch or tag, or `<number>/merge` for a pull request. */
+  refName: string;
+}
+
+/** The runner evaluates expressions in defaults; this suite's action.yml files use `github.token` and `github.ref_name`. */
+function evaluateDefault(value: string, github: RunnerGitHub): string {
   return value.replace(/\$\{\{\s*([^}]*?)\s*\}\}/g, (_, expression: string) => {
-    if (expression === 'github.token') return githubToken;
+    if (expression === 'github.token') return github.token;
+    if (expression === 'github.ref_name') return github.refName;
     throw new Error(`The harness cannot evaluate \${{ ${expression} }} in a default`);
   });
 }
@@ -162,6 +168,11 @@ export async function prepareStep(name: string, options: RunOptions): Promise<Pr
   const event = options.event ?? { name: 'pull_request', payload: pullRequestEvent() };
   await writeFile(files.GITHUB_EVENT_PATH, JSON.stringify(event.payload));
 
+  // A pull request runs on its merge ref; a schedule or a dispatch on the default branch.
+  const ref =
+    options.env?.GITHUB_REF ??
+    (event.name === 'pull_request' ? 'refs/pull/2/merge' : 'refs/heads/main');
+  const refName = ref.replace(/^refs\/(heads|tags|pull)\//, '');
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? stepDir,
@@ -175,7 +186,8 @@ export async function prepareStep(name: string, options: RunOptions): Promise<Pr
     GITHUB_REPOSITORY_OWNER: 'Codertocat',
     GITHUB_EVENT_NAME: event.name,
     GITHUB_SHA: 'ec26c3e57ca3a959ca5aad62de7213c562f8c821',
-    GITHUB_REF: 'refs/pull/2/merge',
+    GITHUB_REF: ref,
+    GITHUB_REF_NAME: refName,
     GITHUB_RUN_ID: '8675309',
     GITHUB_RUN_NUMBER: '42',
     GITHUB_RUN_ATTEMPT: '1',
@@ -187,7 +199,7 @@ export async function prepareStep(name: string, options: RunOptions): Promise<Pr
     RUNNER_TEMP: runnerTemp,
     ...files,
     ...standIns.env(options.job ?? 'job'),
-    ...inputVariables(action, options.inputs ?? {}, githubToken),
+    ...inputVariables(action, options.inputs ?? {}, { token: githubToken, refName }),
     ...options.env,
   };
 

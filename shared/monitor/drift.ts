@@ -323,7 +323,7 @@ export function driftBetweenProfiles(
   const missing = reference.columns.filter((c) => !currentColumns.has(c.name)).map((c) => c.name);
   if (missing.length) {
     throw new UserError(
-      `The current data has no column ${missing.map(quoted).join(', ')}, which the reference profile has. Monitor data with the reference's columns (the model's inputs), or give a reference profile of the same columns.`,
+      `The current data has no column ${missing.map(quoted).join(', ')}, which the reference profile has. Monitor data with the reference's columns (the model's inputs); give a reference profile of the same columns; or, if the column is not an input of the model, give it its role in the training schema (ml: {role: id}, target or timestamp) or list it under monitor.drift.ignore in the policy.`,
     );
   }
   const referenceColumns = new Map(reference.columns.map((c) => [c.name, c]));

@@ -14,17 +14,9 @@ import {
   mermaidLabel,
 } from '../markdown/escape.js';
 import { driftedWorstFirst } from './assess.js';
-import type { MonitorReport, MonitorStatus } from './monitor-report.js';
+import type { MonitorHistoryEntry } from './monitor-issue.js';
+import type { JudgedMetric, MonitorReport, MonitorStatus } from './monitor-report.js';
 import type { DriftReport, FeatureDrift } from './report.js';
-
-/** One run's key numbers, as the issue keeps them across runs for its charts. */
-export interface MonitorHistoryEntry {
-  at: string;
-  status: MonitorStatus;
-  driftShare: number;
-  metric?: { name: string; value: number };
-  runUrl?: string;
-}
 
 const HEADLINE: Record<MonitorStatus, string> = {
   healthy: '🟢 healthy',
@@ -140,13 +132,15 @@ function performanceSection(report: MonitorReport): string[] {
     inconclusive: '❔',
     info: 'ℹ️',
   };
+  const shown = metricsToShow(performance.metrics);
+  const hidden = performance.metrics.length - shown.length;
   return [
     heading,
     '',
     ...note,
     markdownTable(
       ['', 'metric', 'now', 'at release', 'rule'],
-      performance.metrics.map((m) => [
+      shown.map((m) => [
         icon[m.status] ?? '',
         inlineCode(m.name),
         m.value === undefined
@@ -156,8 +150,18 @@ function performanceSection(report: MonitorReport): string[] {
         m.rule ? escapeMarkdown(m.rule) : 'not gated',
       ]),
     ),
+    ...(hidden > 0 ? ['', `… ${hidden} more metrics (per class, and ungated) in the report.`] : []),
     '',
   ];
+}
+
+/** Most metric rows: the gated ones and what went wrong first, then headline metrics. */
+const MAX_METRIC_ROWS = 10;
+
+function metricsToShow(metrics: readonly JudgedMetric[]): JudgedMetric[] {
+  const judged = metrics.filter((m) => m.rule || (m.status !== 'pass' && m.status !== 'info'));
+  const headline = metrics.filter((m) => !judged.includes(m) && !m.name.includes('.'));
+  return [...judged, ...headline].slice(0, Math.max(MAX_METRIC_ROWS, judged.length));
 }
 
 function actionsSection(report: MonitorReport): string[] {

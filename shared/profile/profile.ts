@@ -56,6 +56,11 @@ export interface ColumnProfile {
   topValues: { value: string; count: number }[] | null;
   topValuesExact: boolean;
   state: ColumnState;
+  /**
+   * The column's `ml.role` in the schema it was validated against (id, target, timestamp,
+   * prediction, …), when it has one: monitor-model measures drift of features only.
+   */
+  role?: string;
 }
 
 export type ColumnTally = Pick<
@@ -240,10 +245,18 @@ export function mergeProfiles(profiles: readonly DataProfile[]): DataProfile {
       } else existing.mergeProfile(column);
     }
   }
-  return buildProfile(
+  const profile = buildProfile(
     [...merged.values()],
     profiles.flatMap((p) => p.sources),
   );
+  const roles = new Map(
+    profiles.flatMap((p) => p.columns.filter((c) => c.role).map((c) => [c.name, c.role!])),
+  );
+  for (const column of profile.columns) {
+    const role = roles.get(column.name);
+    if (role) column.role = role;
+  }
+  return profile;
 }
 
 const looseState = z

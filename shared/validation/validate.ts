@@ -163,6 +163,11 @@ export async function validateFiles(
     states.map((s) => s.stats),
     summaries.map((s) => ({ path: s.path, format: s.format, rows: s.rows })),
   );
+  const roles = new Map(schema.fields.map((f) => [f.name, f.ml?.role]));
+  for (const column of profile.columns) {
+    const role = roles.get(column.name);
+    if (role) column.role = role;
+  }
   if (rows > 0) {
     checkColumns(schema, states, profile, schemaReport);
     checkDataset(

@@ -1,0 +1,7 @@
+export const OUTPUTS = [
+  'status',
+  'drifted-features',
+  'report',
+  'issue-url',
+  'retrain-dispatched',
+] as const;
