@@ -28,11 +28,11 @@ const TITLE_LIMIT = 256;
 /** GitHub refuses longer label names. */
 const LABEL_LIMIT = 50;
 /**
- * How many closed issues are searched for ours before opening a new one: ours carries the
- * labels, so it is among the first; a repository with thousands of closed issues under the same
- * labels is not read to the end on every run.
+ * How many issues are read when looking beyond the open ones with our labels (the closed ones
+ * with them, the open ones without them): ours is among the newest, and a repository with
+ * thousands of issues is not read to the end on every run.
  */
-const CLOSED_SCAN_LIMIT = 1000;
+const SCAN_LIMIT = 1000;
 
 export type MonitorIssueMode = 'never' | 'on-failure' | 'always';
 
@@ -208,7 +208,10 @@ function checkRequest(request: MonitorIssueRequest): { marker: string; title: st
  * and the model's health say. A closed issue of ours is reopened rather than a new one opened:
  * one issue per model and environment keeps the whole story (the charts, the discussion, the
  * links people made to it) in one place, and a model that goes back and forth between healthy
- * and drifting does not leave a trail of duplicates.
+ * and drifting does not leave a trail of duplicates. Ours is looked for among the open issues
+ * carrying the labels; when the model needs an issue and none is found there, among the newest
+ * open issues without them (someone took a label off: it is put back), then among the newest
+ * closed ones with them, and only then is a new one opened.
  */
 export async function syncMonitorIssue(
   github: GitHubPort,
@@ -246,14 +249,24 @@ export async function syncMonitorIssue(
     }
     if (!wanted)
       return { action: 'none', reason: 'the model is healthy and has no open monitor issue' };
-    const closed = await findOurs(
-      github,
-      marker,
-      request.labels,
-      'closed',
-      login,
-      CLOSED_SCAN_LIMIT,
-    );
+    // Someone took our labels off the open issue: found without them, it gets them back.
+    const detached = request.labels.length
+      ? await findOurs(github, marker, [], 'open', login, SCAN_LIMIT)
+      : undefined;
+    if (detached) {
+      const has = new Set(detached.labels.map((label) => label.toLowerCase()));
+      const labels = [
+        ...detached.labels,
+        ...request.labels.filter((label) => !has.has(label.toLowerCase())),
+      ];
+      const updated = await github.updateIssue(detached.number, {
+        title,
+        body: bodyFor(detached.body),
+        labels,
+      });
+      return { action: 'updated', url: updated.htmlUrl, number: updated.number };
+    }
+    const closed = await findOurs(github, marker, request.labels, 'closed', login, SCAN_LIMIT);
     if (closed) {
       const reopened = await github.updateIssue(closed.number, {
         title,

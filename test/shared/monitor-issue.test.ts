@@ -206,6 +206,27 @@ describe('the monitor issue', () => {
     expect(after(theirsClosed.number)).toMatchObject({ state: 'closed' });
   });
 
+  it('finds its open issue after someone took its labels off, and puts them back', async () => {
+    const github = new FakeGitHub();
+    const ours = github.seedIssue({
+      title: 'ours',
+      labels: ['triaged', 'Monitoring'],
+      login: 'github-actions[bot]',
+      body: `${MARKER}\n`,
+    });
+    const result = await syncMonitorIssue(github.port(), request());
+    expect(result).toMatchObject({ action: 'updated', number: ours.number });
+    expect(github.issues).toHaveLength(1);
+    expect(github.issues[0]!.labels).toEqual(['triaged', 'Monitoring', 'model:churn']);
+    // Healthy: it is found by its labels again, and closed.
+    expect(
+      await syncMonitorIssue(
+        github.port(),
+        request({ now: day(1), unhealthy: false, entry: { status: 'healthy', driftShare: 0 } }),
+      ),
+    ).toMatchObject({ action: 'closed', number: ours.number });
+  });
+
   it('finds its issue after a web edit turned its line ends into CRLF', async () => {
     const github = new FakeGitHub();
     const ours = github.seedIssue({
