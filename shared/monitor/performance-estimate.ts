@@ -90,10 +90,11 @@ export interface EstimateOptions {
 export const ESTIMATE_DEFAULTS = { threshold: 0.5, resamples: 500, seed: 0, confidence: 0.95 };
 const MAX_RESAMPLES = 100_000;
 /**
- * The most label draws (rows × resamples) one estimate makes: about 15 s on a busy 2-core
- * machine (a draw costs 5–15 ns with its share of the ranking walk). A window too large for
- * the resamples asked is estimated with fewer, never fewer than MIN_RESAMPLES, and says so in
- * `notes`: its interval is narrow, so the percentiles of fewer draws still place it well.
+ * The most label draws (rows × resamples) one estimate makes: 10–30 s on a busy 2-core machine
+ * (a draw costs 5–15 ns with its share of the ranking walk, more with a large calibration set
+ * to refit). A window too large for the resamples asked is estimated with fewer, never fewer
+ * than MIN_RESAMPLES, and says so in `notes`: its interval is narrow, so the percentiles of
+ * fewer draws still place it well. A million rows get the default 500.
  */
 export const ESTIMATE_WORK_BUDGET = 1e9;
 const MIN_RESAMPLES = 100;
