@@ -46,6 +46,8 @@ interface OurFeature extends Statistics {
 }
 interface OurSide {
   seconds: number;
+  /** CPU time of the timed part, every thread. */
+  cpuSeconds: number;
   referenceSeconds: number;
   profileSeconds: number;
   driftSeconds: number;
@@ -68,6 +70,7 @@ interface OurSide {
 interface PeerSide {
   versions: string;
   seconds: number;
+  cpuSeconds: number;
   readSeconds: number;
   referenceSeconds: number;
   maxRssBytes: number;
@@ -77,13 +80,15 @@ interface PeerSide {
 interface Run<T> {
   side: T;
   wallSeconds: number;
+  /** User + system time of the whole process: what it costs the machine, less sensitive to load than wall time. */
+  cpuSeconds: number;
   peakRssBytes: number;
 }
 
-/** Runs a command under /usr/bin/time: wall seconds, peak RSS and the JSON of its last output line. */
+/** Runs a command under /usr/bin/time: wall and CPU seconds, peak RSS and the JSON of its last output line. */
 async function measure<T>(command: string, args: string[]): Promise<Run<T>> {
   const timeFile = join(REPOSITORY_ROOT, '.tmp', 'bench', `time-drift-${process.pid}.txt`);
-  const child = spawn('/usr/bin/time', ['-f', '%e %M', '-o', timeFile, command, ...args], {
+  const child = spawn('/usr/bin/time', ['-f', '%e %M %U %S', '-o', timeFile, command, ...args], {
     cwd: REPOSITORY_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -94,15 +99,16 @@ async function measure<T>(command: string, args: string[]): Promise<Run<T>> {
   const [code] = (await once(child, 'close')) as [number];
   if (code !== 0)
     throw new Error(`${command} ${args.join(' ')} exited with ${code}:\n${stderr.slice(-3000)}`);
-  const [seconds, kb] = (await readFile(timeFile, 'utf8'))
+  const [seconds, kb, user, system] = (await readFile(timeFile, 'utf8'))
     .trim()
     .split('\n')
     .at(-1)!
     .split(' ')
-    .map(Number) as [number, number];
+    .map(Number) as [number, number, number, number];
   return {
     side: JSON.parse(stdout.trim().split('\n').at(-1)!) as T,
     wallSeconds: seconds,
+    cpuSeconds: user + system,
     peakRssBytes: kb * 1024,
   };
 }
@@ -309,17 +315,21 @@ export async function benchDrift(root: string, options: DriftBenchOptions): Prom
   const med = <T>(runs: Run<T>[], pick: (run: Run<T>) => number) => median(runs.map(pick));
   const our = {
     seconds: med(ourRuns, (r) => r.side.seconds),
+    timedCpu: med(ourRuns, (r) => r.side.cpuSeconds),
     profile: med(ourRuns, (r) => r.side.profileSeconds),
     drift: med(ourRuns, (r) => r.side.driftSeconds),
     reference: med(ourRuns, (r) => r.side.referenceSeconds),
     wall: med(ourRuns, (r) => r.wallSeconds),
+    cpu: med(ourRuns, (r) => r.cpuSeconds),
     peak: med(ourRuns, (r) => r.peakRssBytes),
   };
   const peer = {
     seconds: med(peerRuns, (r) => r.side.seconds),
+    timedCpu: med(peerRuns, (r) => r.side.cpuSeconds),
     read: med(peerRuns, (r) => r.side.readSeconds),
     reference: med(peerRuns, (r) => r.side.referenceSeconds),
     wall: med(peerRuns, (r) => r.wallSeconds),
+    cpu: med(peerRuns, (r) => r.cpuSeconds),
     peak: med(peerRuns, (r) => r.peakRssBytes),
     timedPeak: med(peerRuns, (r) => r.side.timedPeakRssBytes ?? NaN),
   };
@@ -345,12 +355,12 @@ export async function benchDrift(root: string, options: DriftBenchOptions): Prom
     ...log,
     `Peer: ${peerRuns[0]!.side.versions}; ours: drift-worker.ts bundled with ncc as the actions are, ${process.version}. Median of ${options.rounds} interleaved rounds; load (1-minute average) before / after: ${load} on ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()} cores, shared: the numbers are noisy.`,
     '',
-    '| side | timed work | of which | whole process (start-up included) | peak RSS |',
+    '| side | timed work: wall, CPU | of which | whole process (start-up included): wall, CPU | peak RSS |',
     '| --- | --- | --- | --- | --- |',
-    `| ours: read the reference profile, profile current.csv (validateFiles), driftBetweenProfiles | ${s(our.seconds)} | profile ${s(our.profile)}, drift ${s(our.drift)}, reading the reference profile ${s(our.reference)} | ${s(our.wall)} | ${mb(our.peak)} |`,
-    `| pandas + scipy: read current.csv, every statistic against the prepared reference | ${s(peer.seconds)} | read_csv ${s(peer.read)} | ${s(peer.wall)}, of which ${s(peer.reference)} preparing the reference (untimed) | ${mb(peer.peak)} (timed part alone: ${mb(peer.timedPeak)}) |`,
+    `| ours: read the reference profile, profile current.csv (validateFiles), driftBetweenProfiles | ${s(our.seconds)}, CPU ${s(our.timedCpu)} | profile ${s(our.profile)}, drift ${s(our.drift)}, reading the reference profile ${s(our.reference)} | ${s(our.wall)}, CPU ${s(our.cpu)} | ${mb(our.peak)} |`,
+    `| pandas + scipy: read current.csv, every statistic against the prepared reference | ${s(peer.seconds)}, CPU ${s(peer.timedCpu)} | read_csv ${s(peer.read)} | ${s(peer.wall)}, CPU ${s(peer.cpu)}, of which ${s(peer.reference)} preparing the reference (untimed) | ${mb(peer.peak)} (timed part alone: ${mb(peer.timedPeak)}) |`,
     '',
-    `Speed: ours is ${ratio.toFixed(1)}x the peer's on the timed work (goal ≥ 2x): ${ratio >= 2 ? 'within goal' : 'BELOW GOAL'}; ${(peer.wall / our.wall).toFixed(1)}x on whole processes.`,
+    `Speed: ours is ${ratio.toFixed(1)}x the peer's on the timed work (goal ≥ 2x): ${ratio >= 2 ? 'within goal' : 'BELOW GOAL'}; ${(peer.wall / our.wall).toFixed(1)}x on whole processes; on the timed work ours takes ${((our.timedCpu / peer.timedCpu) * 100).toFixed(0)}% of the peer's CPU time (CPU ÷ wall: peer ${(peer.timedCpu / peer.seconds).toFixed(1)}, ours ${(our.timedCpu / our.seconds).toFixed(1)}).`,
     '',
     '| statistic | features | largest \\|ours − scipy\\| | stated bound | within it |',
     '| --- | --- | --- | --- | --- |',

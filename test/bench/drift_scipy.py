@@ -173,6 +173,7 @@ def drift(folder):
     reset_peak = reset_peak_rss()
 
     started = time.perf_counter()
+    cpu_started = time.process_time()
     frame = pd.read_csv(f"{folder}/current.csv")
     read_seconds = time.perf_counter() - started
     values = {}
@@ -201,10 +202,12 @@ def drift(folder):
             out.update(categorical(ref["counts"], column.value_counts(dropna=True)))
         values[name] = out
     seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu_started
 
     print(json.dumps({
         "versions": f"pandas {pd.__version__}, scipy {scipy.__version__}, numpy {np.__version__}",
         "seconds": seconds,
+        "cpuSeconds": cpu_seconds,
         "readSeconds": read_seconds,
         "referenceSeconds": reference_seconds,
         "maxRssBytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
