@@ -211,7 +211,7 @@ export async function listRunArtifacts(run: OtherRun): Promise<string[]> {
 }
 
 /** An artifact of a workflow run of this repository, as a deployment records it. */
-export interface RunArtifact {
+interface RunArtifact {
   name: string;
   id: number;
   runId: number;

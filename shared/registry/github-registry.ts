@@ -35,7 +35,7 @@ export { modelTask };
  * Release; or else a workflow artifact of the promoting run, kept as long as the repository's
  * artifact retention. `sha256` is of the profile file's bytes.
  */
-export const profileReferenceSchema = z.object({
+const profileReferenceSchema = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   /** The API URL of the Release asset. */
   asset: z.string().optional(),

@@ -321,7 +321,7 @@ export async function promote(request: PromotionRequest): Promise<PromotionOutco
 }
 
 /** Said in the log and the job summary of a promotion that records no data profile. */
-export function noProfileNotice(model: string, version: string): string {
+function noProfileNotice(model: string, version: string): string {
   return `No data profile: monitor-model will need \`reference\` for ${model} ${version}, as this promotion was given no "profile" (the profile output of validate-data on the training data) and its Release keeps none. Promote with "profile" to publish the drift reference with the model.`;
 }
 
