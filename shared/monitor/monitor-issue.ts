@@ -16,6 +16,7 @@ import { isPermissionDenied, statusOf } from '../github/client.js';
 import type { GitHubPort, Issue } from '../github/port.js';
 import { COMMENT_BODY_LIMIT, lazyLogin } from '../github/sticky-comment.js';
 import { quoteValue, requireIdentifier } from '../identifiers.js';
+import { MONITOR_STATUSES } from './monitor-report.js';
 
 /** GitHub refuses longer issue bodies (422), as it does comment bodies. */
 export const ISSUE_BODY_LIMIT = COMMENT_BODY_LIMIT;
@@ -36,9 +37,6 @@ const SCAN_LIMIT = 1000;
 
 export type MonitorIssueMode = 'never' | 'on-failure' | 'always';
 
-/** The statuses of monitor-report@1 (shared/monitor/monitor-report.ts). */
-const STATUSES = ['healthy', 'drifting', 'degraded'] as const;
-
 /**
  * One run's key numbers as the issue keeps them. Read back from a body anyone with write
  * access may have edited: the time, status and drift share must be right or the entry is left
@@ -47,7 +45,7 @@ const STATUSES = ['healthy', 'drifting', 'degraded'] as const;
  */
 const historyEntrySchema = z.object({
   at: z.iso.datetime({ offset: true }),
-  status: z.enum(STATUSES),
+  status: z.enum(MONITOR_STATUSES),
   driftShare: z.number().min(0).max(1),
   metric: z
     .object({
