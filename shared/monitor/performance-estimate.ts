@@ -195,12 +195,12 @@ function checkedSettings(options: EstimateOptions): Settings {
 
 /** The scores as a Float64Array, after checking that every one is a probability. */
 function checkedScores(values: ArrayLike<number>, what: string): Float64Array {
-  const scores = Float64Array.from(values);
+  // Checked before the conversion, which would read null as 0 and '0.5' as 0.5.
   let bad = 0;
   let first = -1;
-  for (let i = 0; i < scores.length; i++) {
-    const s = scores[i]!;
-    if (!(s >= 0 && s <= 1)) {
+  for (let i = 0; i < values.length; i++) {
+    const s = values[i];
+    if (typeof s !== 'number' || !(s >= 0 && s <= 1)) {
       bad++;
       if (first === -1) first = i;
     }
@@ -209,7 +209,7 @@ function checkedScores(values: ArrayLike<number>, what: string): Float64Array {
     throw new UserError(
       `${what} must be probabilities of the positive class, numbers in [0, 1], but row ${first + 1} is ${describe(values[first])}${bad > 1 ? ` (and ${bad - 1} more rows are missing, not numbers or outside [0, 1])` : ''}. Check that the column holds the positive class's probability (not a logit, a margin or a label) and that missing scores are dropped before the estimate.`,
     );
-  return scores;
+  return Float64Array.from(values);
 }
 
 function describe(value: unknown): string {

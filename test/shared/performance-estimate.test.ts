@@ -326,6 +326,11 @@ describe('hostile input', () => {
       { scores: [0.2, -1.3, 4, 0.5] },
       /row 2 is -1.3 \(and 1 more rows.*not a logit/,
     ],
+    [
+      'a missing score from untyped input',
+      { scores: [0.2, null, '0.4'] as unknown as number[] },
+      /row 2 is object null \(and 1 more rows/,
+    ],
     ['an empty window', { scores: [] }, /has no rows: there is nothing to estimate/],
     [
       'a calibration set of one class',
