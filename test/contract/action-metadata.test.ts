@@ -20,6 +20,7 @@ const { folders, actions, problems } = await readActions(root);
 const EXPECTED_ACTIONS = [
   'compare-metrics',
   'evaluate-model',
+  'monitor-model',
   'promote-model',
   'train-model',
   'validate-data',
@@ -33,7 +34,7 @@ function expectNone(problems: readonly string[], heading: string): void {
 }
 
 describe('action.yml files', () => {
-  it('include the five actions of the suite', () => {
+  it('include the six actions of the suite', () => {
     expect(folders).toEqual(expect.arrayContaining(EXPECTED_ACTIONS));
   });
 
