@@ -37,11 +37,11 @@ import { poissonAt, Xoshiro128 } from '../metrics/random.js';
 import { RankingWalk, walkResult } from '../metrics/ranking.js';
 import { descendingOrder } from '../metrics/sort.js';
 
-export const ESTIMATE_METHOD = 'cbpe';
+const ESTIMATE_METHOD = 'cbpe';
 
 const share = z.number().min(0).max(1);
 const metricEstimate = z.object({ value: share, ci: z.tuple([share, share]) });
-export type MetricEstimate = z.infer<typeof metricEstimate>;
+type MetricEstimate = z.infer<typeof metricEstimate>;
 
 export const performanceEstimateSchema = z.object({
   method: z.literal(ESTIMATE_METHOD),
@@ -87,7 +87,7 @@ export interface EstimateOptions {
   workBudget?: number;
 }
 
-export const ESTIMATE_DEFAULTS = { threshold: 0.5, resamples: 500, seed: 0, confidence: 0.95 };
+const ESTIMATE_DEFAULTS = { threshold: 0.5, resamples: 500, seed: 0, confidence: 0.95 };
 const MAX_RESAMPLES = 100_000;
 /**
  * The most label draws (rows × resamples) one estimate makes: 10–30 s on a busy 2-core machine
@@ -96,7 +96,7 @@ const MAX_RESAMPLES = 100_000;
  * than MIN_RESAMPLES, and says so in `notes`: its interval is narrow, so the percentiles of
  * fewer draws still place it well. A million rows get the default 500.
  */
-export const ESTIMATE_WORK_BUDGET = 1e9;
+const ESTIMATE_WORK_BUDGET = 1e9;
 const MIN_RESAMPLES = 100;
 const TWO_TO_32 = 4294967296;
 
