@@ -214,7 +214,8 @@ const base: Scenario = {
   score: overconfident,
   calibrate: true,
 };
-const TRIALS = 100;
+/** Enough that a true coverage of 93% (as measured over 400 trials) rarely shows below 90%. */
+const TRIALS = 150;
 /** The no-shift trials, run once for the tests that read them. */
 let baseTrials: Trials | undefined;
 const baseline = () => (baseTrials ??= runTrials(base, TRIALS, 1));
@@ -244,7 +245,7 @@ describe('coverage of the realised metric (issue 19: at least 90% of seeded tria
   });
 
   it('holds without calibration when the scores are the probabilities', () => {
-    const { coverage } = runTrials({ ...base, score: sigmoid, calibrate: false }, TRIALS, 3);
+    const { coverage } = runTrials({ ...base, score: sigmoid, calibrate: false }, 100, 3);
     console.log('coverage, calibrated scores, no calibration set:', coverage);
     for (const metric of METRICS) expect(coverage[metric], metric).toBeGreaterThanOrEqual(0.9);
   });
