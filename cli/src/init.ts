@@ -17,7 +17,8 @@ const INIT_USAGE = `Usage: mlops-actions init [options]
 
 Sets mlops-actions up in the repository at --dir (default: the current folder): infers the data's
 schema, writes a starting gate policy and the workflows (pull-request check, release through
-staging and production, comments for forks), and prints the GitHub settings to make.
+staging and production, comments for forks, and with --serving-data the daily monitor), and
+prints the GitHub settings to make.
 On a terminal it asks for what it cannot find; elsewhere (CI set, or no terminal) it needs flags.
 
   --model-name <name>        the model's name (default: the training script's folder)
@@ -37,6 +38,12 @@ On a terminal it asks for what it cannot find; elsewhere (CI set, or no terminal
   --slices <column>          a column to slice the metrics by, once per column
   --python-version <v>       for actions/setup-python (default: .python-version, else 3.12)
   --folder <path>            where schema.yaml and gates.yaml go (default: mlops)
+  --serving-data <path>      where the serving system's export lands (a path or glob, e.g.
+                             serving/*.csv): init then writes the monitoring workflow too, a
+                             daily monitor-model run (needs data files to profile; default: none)
+  --serving-fetch <command>  a shell command the monitoring workflow runs first, to download it
+  --retrain-workflow <file>  a workflow the monitor dispatches to retrain (e.g. retrain.yml;
+                             it needs on: workflow_dispatch with model-name, environment, reason)
   --reusable                 call the suite's reusable workflows (about ten lines each) instead
                              of writing every step out (needs a --config)
   --dry-run                  print the files it would write, write nothing
@@ -102,6 +109,9 @@ async function init(args: string[]): Promise<number> {
     slices: { type: 'string', multiple: true },
     'python-version': { type: 'string' },
     folder: { type: 'string' },
+    'serving-data': { type: 'string' },
+    'serving-fetch': { type: 'string' },
+    'retrain-workflow': { type: 'string' },
     'dry-run': { type: 'boolean' },
     reusable: { type: 'boolean' },
     force: { type: 'boolean' },
@@ -174,11 +184,21 @@ async function answer(
     ...(flags('data') ?? (await many('data', 'Data files to validate', found.data))),
     ...(flags('eval-data') ?? []),
   ];
+  const modelName = (await one('model-name', 'Model name', defaultName))!;
+  const config = await one('config', 'Training config', found.config);
+  // Nothing to propose: where serving data lands is outside the repository's files.
+  const servingData = await one(
+    'serving-data',
+    'Serving data to monitor, a path or glob (empty: no monitoring workflow)',
+  );
+  const servingFetch = servingData
+    ? await one('serving-fetch', 'Command that downloads it first (empty: none)')
+    : flag('serving-fetch');
   return {
-    modelName: (await one('model-name', 'Model name', defaultName))!,
+    modelName,
     trainCommand: trainCommand!,
     language: languageOf(trainCommand!, found),
-    config: await one('config', 'Training config', found.config),
+    config,
     data,
     outputs,
     predictions: predictions!,
@@ -192,6 +212,9 @@ async function answer(
     pythonVersion: flag('python-version') ?? found.pythonVersion ?? '3.12',
     folder: flag('folder') ?? 'mlops',
     reusable: values.reusable === true,
+    servingData,
+    servingFetch,
+    retrainWorkflow: flag('retrain-workflow'),
   };
 }
 

@@ -2,7 +2,7 @@
  * The GitHub settings the written workflows rely on and `init` cannot make: printed by `init`
  * after the files, and kept in docs/settings.md (a test checks the two agree).
  */
-import { WORKFLOW_PATHS } from './workflows.js';
+import { MONITOR_WORKFLOW_PATH, WORKFLOW_PATHS } from './workflows.js';
 
 const DOCS = 'https://docs.github.com/en';
 
@@ -12,7 +12,40 @@ export interface ChecklistItem {
   link: string;
 }
 
-export function settingsChecklist(gates: string): ChecklistItem[] {
+/** mlops-actions' own docs, at the major version the written workflows pin. */
+const SUITE_DOCS = 'https://github.com/mlops-actions/mlops-actions/blob/v1/docs';
+
+/** What init wrote beyond the workflows it always writes: the monitor, and its retraining. */
+export interface ChecklistOptions {
+  monitor?: boolean;
+  /** The workflow the monitor dispatches (--retrain-workflow). */
+  retrain?: string;
+}
+
+export function settingsChecklist(gates: string, options: ChecklistOptions = {}): ChecklistItem[] {
+  return [...alwaysItems(gates), ...(options.monitor ? monitorItems(options.retrain) : [])];
+}
+
+function monitorItems(retrain: string | undefined): ChecklistItem[] {
+  return [
+    {
+      title: 'Keep Issues enabled, and the monitor schedule running',
+      detail: `Settings → General → Features → Issues: ${MONITOR_WORKFLOW_PATH} keeps one issue per model and environment; with Issues turned off GitHub refuses it and the run fails (or give the monitor step \`issue: never\`). Scheduled workflows run from the default branch; in a public repository GitHub disables them after 60 days without activity, and Actions → Monitor model → Enable workflow turns them back on.`,
+      link: `${DOCS}/repositories/managing-your-repositorys-settings-and-features/enabling-features-for-your-repository/disabling-issues`,
+    },
+    ...(retrain
+      ? [
+          {
+            title: `Give the retraining workflow ${retrain} a workflow_dispatch trigger`,
+            detail: `The monitor dispatches ${retrain} (at most once per cool-down) when the model drifts or degrades: it needs \`on: workflow_dispatch:\` with the inputs \`model-name\`, \`environment\` and \`reason\`, and must be on the default branch (examples/workflows/retrain.yml of mlops-actions is one).`,
+            link: `${SUITE_DOCS}/monitoring.md#retraining`,
+          },
+        ]
+      : []),
+  ];
+}
+
+function alwaysItems(gates: string): ChecklistItem[] {
   return [
     {
       title: 'Create the environments `staging` and `production`',

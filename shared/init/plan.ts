@@ -16,6 +16,9 @@ import { inferSchema } from '../schema/infer.js';
 import { renderChecklist, settingsChecklist } from './checklist.js';
 import { startingPolicy, type MeasuredPolicy } from './policy.js';
 import {
+  MONITOR_WORKFLOW_PATH,
+  monitorProblem,
+  monitorWorkflow,
   postCommentWorkflow,
   pullRequestWorkflow,
   releaseWorkflow,
@@ -74,6 +77,9 @@ function checkAnswers(answers: InitAnswers): void {
     ['--prediction-column', answers.predictionColumn],
     ['--python-version', answers.pythonVersion],
     ['--folder', answers.folder],
+    ['--serving-data', answers.servingData],
+    ['--serving-fetch', answers.servingFetch],
+    ['--retrain-workflow', answers.retrainWorkflow],
   ];
   for (const [flag, value] of single) if (value !== undefined) checkValue(flag, value);
   const lists: [string, readonly string[]][] = [
@@ -134,10 +140,43 @@ export async function planInit(root: string, answers: InitAnswers): Promise<Init
     { path: WORKFLOW_PATHS.release, text: texts.release },
     { path: WORKFLOW_PATHS.postComment, text: texts.postComment },
   );
-  notes.push(
-    'No monitoring workflow: the monitor-model action does not exist yet; init will write one once it does.',
+  const monitor = monitorFile(root, plan, notes);
+  if (monitor) files.push(monitor);
+  const checklist = renderChecklist(
+    settingsChecklist(gates, {
+      monitor: monitor !== undefined,
+      retrain: monitor ? plan.retrainWorkflow : undefined,
+    }),
+    notes,
   );
-  return { plan, files, notes, checklist: renderChecklist(settingsChecklist(gates), notes) };
+  return { plan, files, notes, checklist };
+}
+
+/** The monitoring workflow when init can write it honestly; otherwise a note says what it needs. */
+function monitorFile(root: string, plan: InitPlan, notes: string[]): InitFile | undefined {
+  if (!plan.servingData) {
+    notes.push(
+      `No monitoring workflow: run init again with --serving-data <path or glob> (where the serving system's export lands, e.g. serving/*.csv; with --serving-fetch <command> when a command must download it first) and it writes ${MONITOR_WORKFLOW_PATH}, a daily monitor-model run (docs/monitoring.md).${plan.retrainWorkflow || plan.servingFetch ? ' --serving-fetch and --retrain-workflow do nothing without it.' : ''}`,
+    );
+    return undefined;
+  }
+  const problem = monitorProblem(plan);
+  if (problem) {
+    notes.push(
+      `No monitoring workflow, although --serving-data was given: ${problem}. Run init again with --data, or write one by hand with monitor-model's \`reference\` input (docs/monitoring.md).`,
+    );
+    return undefined;
+  }
+  if (!plan.servingFetch)
+    notes.push(
+      `${MONITOR_WORKFLOW_PATH} reads the serving data at ${plan.servingData} from the checkout: the repository must hold it when the workflow runs, or give --serving-fetch <command> to download it first.`,
+    );
+  const retrain = plan.retrainWorkflow;
+  if (retrain && !existsSync(join(root, '.github', 'workflows', retrain)))
+    notes.push(
+      `The monitor dispatches ${retrain}, which is not in .github/workflows/ yet: write it before the model drifts (examples/workflows/retrain.yml in mlops-actions is one).`,
+    );
+  return { path: MONITOR_WORKFLOW_PATH, text: monitorWorkflow(plan) };
 }
 
 /** The predictions file's metrics, when it exists now (e.g. from a local training run). */

@@ -70,6 +70,10 @@ export function startingPolicy(task: Task, measured?: MeasuredPolicy): string {
     '# notable-regressions: warn      # what an ungated metric that got notably worse does',
     '#   <metric>:',
     '#     slices: { min: 0.6, max-gap: 0.15, min-n: 50 }   # judged on the slices of the report',
+    '# monitor:                       # what monitor-model judges (docs/monitoring.md lists the defaults)',
+    '#   drift: { share: 0.5, level: fail }',
+    '#   quality: { max-missing-increase: 0.05, level: warn }',
+    '#   retrain: { cooldown: 7d }',
     '',
   );
   return lines.join('\n');

@@ -1,6 +1,7 @@
 /**
  * The workflows `init` writes, from the project's answers: the pull-request check, the release
- * with `staging` and `production`, and the poster of comments for pull requests from forks. They
+ * with `staging` and `production`, the poster of comments for pull requests from forks, and
+ * (with serving data) the daily monitor of the model in production. They
  * are examples/workflows/ made for one project (same jobs, same token split, same dry-run checks
  * before each approval), so the README's "Security model" holds for them as for the examples.
  */
@@ -37,6 +38,12 @@ export interface InitPlan {
    * about ten lines each, instead of writing every step out.
    */
   reusable?: boolean;
+  /** Where the serving system's export lands (a path or glob): monitor-model's `data`. */
+  servingData?: string;
+  /** A shell command that downloads the serving data first (run with bash, from env:). */
+  servingFetch?: string;
+  /** The workflow monitor-model dispatches to retrain (its `retrain` input). */
+  retrainWorkflow?: string;
 }
 
 /** Where each workflow goes; post-comment.yml follows the check by its `name:`. */
@@ -46,9 +53,22 @@ export const WORKFLOW_PATHS = {
   postComment: '.github/workflows/model-comment.yml',
 } as const;
 
+/**
+ * The monitoring workflow, written only with --serving-data: not in WORKFLOW_PATHS, which lists
+ * the workflows init always writes (and --reusable writes as callers of reusable workflows).
+ */
+export const MONITOR_WORKFLOW_PATH = '.github/workflows/model-monitor.yml';
+
 const ACTIONS = 'mlops-actions/mlops-actions/actions';
 
-/** A YAML scalar for one line (quoted when YAML needs it). */
+/**
+ * Where the release's build job writes the training data profile, and where the promoting jobs
+ * download it: promote-model publishes it with the model, as monitor-model's drift reference.
+ * Not a hidden folder: upload-artifact leaves hidden files out.
+ */
+const PROFILE_FOLDER = 'training-profile';
+const PROFILE_PATH = `${PROFILE_FOLDER}/data-profile.json`;
+
 /** The name, triggers, permissions and concurrency of the pull-request check, full or calling the reusable one. */
 const PULL_REQUEST_TRIGGER = [
   'name: Model check',
@@ -99,6 +119,7 @@ const POST_COMMENT_TRIGGER = [
   '',
 ];
 
+/** A YAML scalar for one line (quoted when YAML needs it). */
 function scalar(value: string): string {
   return stringify(value, { lineWidth: 0 }).trimEnd();
 }
@@ -141,8 +162,13 @@ function setupSteps(plan: InitPlan): string[] {
   return [];
 }
 
-function validateStep(plan: InitPlan, id: boolean): string[] {
-  if (!plan.schema || plan.data.length === 0) return [];
+/** The release validates data, so its promotions can publish the training data profile. */
+function profiled(plan: InitPlan): boolean {
+  return Boolean(plan.schema && plan.data.length);
+}
+
+function validateStep(plan: InitPlan, id: boolean, profile?: string): string[] {
+  if (!profiled(plan)) return [];
   return [
     '      # Fails the job when a file breaks the schema, with file, row and field of every problem.',
     '      - name: Validate the data',
@@ -150,7 +176,37 @@ function validateStep(plan: InitPlan, id: boolean): string[] {
     `        uses: ${ACTIONS}/validate-data@v1`,
     '        with:',
     ...entry(10, 'data', plan.data),
-    ...entry(10, 'schema', plan.schema),
+    ...entry(10, 'schema', plan.schema!),
+    ...(profile ? entry(10, 'profile', profile) : []),
+    '',
+  ];
+}
+
+const profileArtifact = (plan: InitPlan) => `training-profile-${plan.modelName}`;
+
+/** The build job hands the training data profile to the promoting jobs. */
+function uploadProfileStep(plan: InitPlan): string[] {
+  if (!profiled(plan)) return [];
+  return [
+    '      - name: Hand the training data profile over to the promoting jobs',
+    '        uses: actions/upload-artifact@v4',
+    '        with:',
+    `          name: ${profileArtifact(plan)}`,
+    `          path: ${PROFILE_PATH}`,
+    '          if-no-files-found: error',
+    '          retention-days: 7',
+    '',
+  ];
+}
+
+function downloadProfileStep(plan: InitPlan): string[] {
+  if (!profiled(plan)) return [];
+  return [
+    '      - name: Take the training data profile',
+    '        uses: actions/download-artifact@v4',
+    '        with:',
+    `          name: ${profileArtifact(plan)}`,
+    `          path: ${PROFILE_FOLDER}`,
     '',
   ];
 }
@@ -287,6 +343,11 @@ function gatesCheckout(plan: InitPlan): string[] {
   ];
 }
 
+/** promote-model's `profile`: published with the model, monitor-model's drift reference. */
+function profileInput(plan: InitPlan): string[] {
+  return profiled(plan) ? [`profile: ${PROFILE_PATH}`] : [];
+}
+
 function promoteStep(
   plan: InitPlan,
   name: string,
@@ -317,6 +378,13 @@ export function releaseWorkflow(plan: InitPlan): string {
     '# approval a read-only job checks the promotion (`dry-run: true`, recording nothing) and writes',
     '# the verdict and the comparison digest to its summary; the approved job passes that digest',
     '# and promote-model refuses if the comparison changed since.',
+    ...(profiled(plan)
+      ? [
+          '#',
+          '# Each promotion publishes the profile of the validated training data with the model',
+          "# (production: in the model's Release), the reference monitor-model measures drift against.",
+        ]
+      : []),
     ...releaseTrigger(plan),
     'jobs:',
     '  build:',
@@ -338,7 +406,8 @@ export function releaseWorkflow(plan: InitPlan): string {
     '          persist-credentials: false',
     '',
     ...setupSteps(plan),
-    ...validateStep(plan, false),
+    ...validateStep(plan, false, PROFILE_PATH),
+    ...uploadProfileStep(plan),
     ...trainStep(plan, false),
     ...evaluateStep(plan),
     '      # The check before the staging approval: records nothing.',
@@ -361,11 +430,13 @@ export function releaseWorkflow(plan: InitPlan): string {
     '      version: ${{ steps.promote.outputs.version }}',
     '    steps:',
     ...gatesCheckout(plan),
+    ...downloadProfileStep(plan),
     ...promoteStep(plan, 'Promote to staging', 'staging', [
       'id: promote',
       'artifact: ${{ needs.build.outputs.artifact }}',
       'version: ${{ needs.build.outputs.version }}',
       'approved-digest: ${{ needs.build.outputs.comparison-digest }}',
+      ...profileInput(plan),
     ]),
     '  check-production:',
     '    name: Check for production',
@@ -397,10 +468,12 @@ export function releaseWorkflow(plan: InitPlan): string {
     "      actions: read        # read who approved this job (the run's review log)",
     '    steps:',
     ...gatesCheckout(plan),
+    ...downloadProfileStep(plan),
     ...promoteStep(plan, 'Promote to production', 'production', [
       'artifact: ${{ needs.build.outputs.artifact }}',
       'version: ${{ needs.staging.outputs.version }}',
       'approved-digest: ${{ needs.check-production.outputs.comparison-digest }}',
+      ...profileInput(plan),
     ]),
   ]
     .join('\n')
@@ -523,4 +596,115 @@ export function reusableWorkflows(plan: InitPlan): Record<keyof typeof WORKFLOW_
       '',
     ].join('\n'),
   };
+}
+
+/**
+ * Why init cannot write an honest monitoring workflow, or undefined when it can: monitor-model
+ * measures drift against the training data's profile, which only validated data gives.
+ */
+export function monitorProblem(plan: InitPlan): string | undefined {
+  if (!profiled(plan))
+    return 'monitor-model measures drift against the profile of the training data, which validate-data writes from the data files the workflows validate, and there are none (--data)';
+  return undefined;
+}
+
+/**
+ * The daily watch over the model in production (examples/workflows/monitor.yml made for one
+ * project). Full: the reference is the profile the release published with the model. With
+ * --reusable the suite's reusable release publishes none, so the job profiles the training data
+ * as its branch holds it; either way it calls monitor-model itself (there is no reusable one).
+ */
+export function monitorWorkflow(plan: InitPlan): string {
+  const data = plan.servingData!;
+  const binaryScores = plan.task === 'binary' && plan.scoreColumns.length > 0;
+  return [
+    `# Daily watch over the model ${plan.modelName} in production, written by \`mlops-actions init\`.`,
+    '#',
+    `# Every morning it takes the serving data at ${data}${plan.servingFetch ? ',' : ''}`,
+    ...(plan.servingFetch ? ['# once the fetch step has downloaded it,'] : []),
+    '# and monitor-model compares it with the training data for drift of the inputs and of the',
+    '# predictions, checks its quality, and measures the performance when labels are there,',
+    `# judged by the gate policy ${plan.gates} (a \`monitor:\` section there sets the drift and`,
+    '# quality thresholds; without one, the defaults of docs/monitoring.md in mlops-actions).',
+    '# It keeps ONE issue for the model: opened when it is drifting or degraded, updated while it',
+    '# stays so, closed with a comment when it is healthy again.',
+    ...(plan.reusable
+      ? [
+          '#',
+          '# Written with --reusable, it still calls the monitor-model action itself: there is no',
+          '# reusable monitoring workflow. The reusable release workflow publishes no training data',
+          '# profile, so this job profiles the training data as this branch holds it and measures',
+          '# drift against that (it follows the branch, not the model in production).',
+        ]
+      : [
+          '#',
+          '# The reference is the training data profile model-release.yml published with the model',
+          '# now in production: until a release has put one there, the run fails and says so.',
+        ]),
+    ...(plan.retrainWorkflow
+      ? [
+          `# When the status asks for it, it dispatches ${plan.retrainWorkflow} (at most once per cool-down).`,
+        ]
+      : []),
+    'name: Monitor model',
+    '',
+    'on:',
+    '  schedule:',
+    "    - cron: '17 6 * * *'   # daily, off the hour (GitHub delays runs at :00)",
+    '  workflow_dispatch:',
+    '',
+    '# Least privilege: nothing at the top; the job asks for what it uses.',
+    'permissions: {}',
+    '',
+    '# One monitor run at a time: two at once could both open the issue.',
+    'concurrency:',
+    `  group: monitor-model-${plan.modelName}`,
+    '  cancel-in-progress: false',
+    '',
+    'jobs:',
+    '  monitor:',
+    `    name: Watch ${plan.modelName} in production`,
+    '    runs-on: ubuntu-24.04',
+    '    timeout-minutes: 30',
+    '    permissions:',
+    "      contents: read       # check out the policy; read the profile in the model's Release",
+    '      deployments: read    # find the model in production',
+    "      issues: write        # the model's monitor issue",
+    ...(plan.retrainWorkflow
+      ? [`      actions: write       # dispatch ${plan.retrainWorkflow}`]
+      : []),
+    '    steps:',
+    '      - name: Check out the repository',
+    '        uses: actions/checkout@v5',
+    '        with:',
+    '          persist-credentials: false',
+    '',
+    ...(plan.servingFetch
+      ? [
+          ...setupSteps(plan),
+          // The command is data: through env:, never spliced into the script.
+          '      - name: Fetch the serving data',
+          '        env:',
+          ...entry(10, 'FETCH', plan.servingFetch),
+          '        run: bash -euo pipefail -c "$FETCH"',
+          '',
+        ]
+      : []),
+    ...(plan.reusable ? validateStep(plan, true) : []),
+    '      - name: Monitor the model',
+    '        id: monitor',
+    `        uses: ${ACTIONS}/monitor-model@v1`,
+    '        with:',
+    ...entry(10, 'model-name', plan.modelName),
+    '          environment: production',
+    ...entry(10, 'data', data),
+    ...(plan.reusable ? ['          reference: ${{ steps.validate.outputs.profile }}'] : []),
+    ...entry(10, 'policy', plan.gates),
+    ...entry(10, 'task', plan.task),
+    ...(plan.labelColumn ? entry(10, 'label-column', plan.labelColumn) : []),
+    ...(plan.predictionColumn ? entry(10, 'prediction-column', plan.predictionColumn) : []),
+    ...(binaryScores ? entry(10, 'score-columns', plan.scoreColumns) : []),
+    ...(plan.retrainWorkflow ? entry(10, 'retrain', plan.retrainWorkflow) : []),
+    '',
+  ].join('\n');
 }

@@ -19,7 +19,7 @@ import { settingsChecklist } from '../../shared/init/checklist.js';
 import { discover } from '../../shared/init/discover.js';
 import { planInit, writeInitFiles, type InitAnswers } from '../../shared/init/plan.js';
 import { SCORE_MARGIN, startingPolicy } from '../../shared/init/policy.js';
-import { WORKFLOW_PATHS } from '../../shared/init/workflows.js';
+import { MONITOR_WORKFLOW_PATH, WORKFLOW_PATHS } from '../../shared/init/workflows.js';
 import { evaluatePredictions } from '../../shared/metrics/evaluate-predictions.js';
 import { loadTableSchema } from '../../shared/schema/table-schema.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -97,9 +97,14 @@ function mlopsActions(args: string[], env: Record<string, string> = { CI: 'true'
 
 const cli = (args: string[]) => mlopsActions(['init', ...args]);
 
+/** actionlint on every workflow init wrote: the three it always writes, and the monitor's. */
 async function lintAll(root: string): Promise<string[]> {
   const problems: string[] = [];
-  for (const path of Object.values(WORKFLOW_PATHS)) {
+  const written = [
+    ...Object.values(WORKFLOW_PATHS),
+    ...(existsSync(join(root, MONITOR_WORKFLOW_PATH)) ? [MONITOR_WORKFLOW_PATH] : []),
+  ];
+  for (const path of written) {
     const text = await readFile(join(root, path), 'utf8');
     for (const finding of await runLint(text, path))
       problems.push(`${path}:${finding.line} ${finding.message}`);
@@ -227,6 +232,23 @@ describe('what init finds, and the policy it starts from', () => {
   });
 });
 
+describe('the starting policy', () => {
+  it('holds a monitor: section, commented out, that the gate policy takes once uncommented', async () => {
+    const text = startingPolicy('binary');
+    // `# monitor:` and the lines under it (two spaces in, then a key).
+    const section = /^# (monitor:.*| {2}\w.*)$/gm;
+    const commented = text.match(section) ?? [];
+    expect(commented[0]).toMatch(/^# monitor:/);
+    expect(commented.length).toBeGreaterThan(2);
+    const uncommented = text.replace(section, '$1');
+    const path = join(await tempDir('mlops-init-policy-'), 'gates.yaml');
+    await writeFile(path, uncommented);
+    const policy = await loadGatePolicy(path);
+    expect(policy.monitor?.drift.share).toBe(0.5);
+    expect(policy.monitor?.quality.level).toBe('warn');
+  });
+});
+
 describe('init on the iris layout (Python, no data files, nothing trained yet)', () => {
   it('writes Python workflows without a validate step, and a default policy with comments', async () => {
     const root = await scratch('iris-sklearn');
@@ -244,7 +266,10 @@ describe('init on the iris layout (Python, no data files, nothing trained yet)',
     ]);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('No data files found');
-    expect(run.stdout).toContain('monitor-model action does not exist yet');
+    // No serving data given: no monitoring workflow, and the note says how to get one.
+    expect(run.stdout).toContain('No monitoring workflow: run init again with --serving-data');
+    expect(existsSync(join(root, MONITOR_WORKFLOW_PATH))).toBe(false);
+    expect(run.stdout).not.toContain('Keep Issues enabled');
     expect(run.stdout).toContain('Add required reviewers to both environments');
     const check = await readFile(join(root, WORKFLOW_PATHS.pullRequest), 'utf8');
     expect(check).not.toContain('validate-data@');
@@ -260,6 +285,212 @@ describe('init on the iris layout (Python, no data files, nothing trained yet)',
     expect(await readFile(join(root, WORKFLOW_PATHS.postComment), 'utf8')).toContain(
       'workflows: [Model check]',
     );
+  });
+});
+
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions: unknown;
+  concurrency: { group: string };
+  jobs: Record<
+    string,
+    {
+      permissions: Record<string, string>;
+      steps: {
+        name?: string;
+        uses?: string;
+        run?: string;
+        env?: Record<string, string>;
+        with?: Record<string, string>;
+      }[];
+    }
+  >;
+}
+
+const readWorkflowFile = async (root: string, path: string) =>
+  parse(await readFile(join(root, path), 'utf8')) as Workflow;
+
+const monitorStep = (workflow: Workflow) =>
+  workflow.jobs.monitor!.steps.find((s) => s.uses?.includes('/monitor-model@'));
+
+describe('init --serving-data (the monitoring workflow)', () => {
+  const churnFlags = (root: string) => [
+    '--dir',
+    root,
+    '--train-command',
+    'node examples/churn/train.mjs --train data/train.csv --eval data/eval.csv --model-out model/model.json --predictions-out model/predictions.csv',
+    '--outputs',
+    'model/model.json',
+    '--outputs',
+    'model/predictions.csv',
+    '--task',
+    'binary',
+    '--score-columns',
+    'score',
+    '--data',
+    'data/train.csv',
+  ];
+
+  it('writes a daily monitor of production that actionlint passes, fetching through env:, dispatching the retrain workflow', async () => {
+    const root = await trainedChurn();
+    const fetch = "aws s3 cp s3://bucket/serving/ serving/ --recursive --exclude '*.tmp'";
+    const run = cli([
+      ...churnFlags(root),
+      '--serving-data',
+      'serving/*.csv',
+      '--serving-fetch',
+      fetch,
+      '--retrain-workflow',
+      'retrain.yml',
+    ]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`created      ${MONITOR_WORKFLOW_PATH}`);
+    expect(await lintAll(root)).toEqual([]);
+
+    const monitor = await readWorkflowFile(root, MONITOR_WORKFLOW_PATH);
+    expect(Object.keys(monitor.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    expect(monitor.permissions).toEqual({});
+    expect(monitor.concurrency.group).toBe('monitor-model-churn');
+    const job = monitor.jobs.monitor!;
+    expect(job.permissions).toEqual({
+      contents: 'read',
+      deployments: 'read',
+      issues: 'write',
+      actions: 'write',
+    });
+    expect(job.steps[0]).toMatchObject({
+      uses: 'actions/checkout@v5',
+      with: { 'persist-credentials': false },
+    });
+    expect(job.steps.some((s) => s.uses === 'actions/setup-node@v5')).toBe(true);
+    // The command is data: in env:, and the script is the same fixed line whatever it says.
+    const fetchStep = job.steps.find((s) => s.env?.FETCH !== undefined);
+    expect(fetchStep).toMatchObject({
+      env: { FETCH: fetch },
+      run: 'bash -euo pipefail -c "$FETCH"',
+    });
+    expect(job.steps.indexOf(fetchStep!)).toBeLessThan(job.steps.indexOf(monitorStep(monitor)!));
+    expect(monitorStep(monitor)).toMatchObject({
+      uses: 'mlops-actions/mlops-actions/actions/monitor-model@v1',
+      with: {
+        'model-name': 'churn',
+        environment: 'production',
+        data: 'serving/*.csv',
+        policy: 'mlops/gates.yaml',
+        task: 'binary',
+        'score-columns': 'score\n',
+        retrain: 'retrain.yml',
+      },
+    });
+    // The published profile is the reference: none given in the workflow.
+    expect(monitorStep(monitor)!.with!.reference).toBeUndefined();
+
+    // The release publishes that profile with both promotions.
+    const release = await readWorkflowFile(root, WORKFLOW_PATHS.release);
+    for (const name of ['staging', 'production']) {
+      const steps = release.jobs[name]!.steps;
+      const promote = steps.find((s) => s.uses?.includes('/promote-model@'))!;
+      expect(promote.with!.profile, name).toBe('training-profile/data-profile.json');
+      const download = steps.find((s) => s.uses === 'actions/download-artifact@v4');
+      expect(download?.with, name).toEqual({
+        name: 'training-profile-churn',
+        path: 'training-profile',
+      });
+    }
+    const build = release.jobs.build!.steps;
+    expect(build.find((s) => s.uses?.includes('/validate-data@'))!.with!.profile).toBe(
+      'training-profile/data-profile.json',
+    );
+    expect(build.find((s) => s.uses === 'actions/upload-artifact@v4')!.with).toMatchObject({
+      name: 'training-profile-churn',
+      path: 'training-profile/data-profile.json',
+    });
+
+    // The checklist: Issues, and what the retrain workflow needs; the note: it is not there yet.
+    expect(run.stdout).toContain('Keep Issues enabled, and the monitor schedule running');
+    expect(run.stdout).toContain(
+      'needs `on: workflow_dispatch:` with the inputs `model-name`, `environment` and `reason`',
+    );
+    expect(run.stdout).toContain('docs/monitoring.md#retraining');
+    expect(run.stdout).toContain('retrain.yml, which is not in .github/workflows/ yet');
+  });
+
+  it('asks for no actions: write and dispatches nothing without --retrain-workflow, and says the data must be in the checkout without a fetch', async () => {
+    const root = await trainedChurn();
+    const run = cli([...churnFlags(root), '--serving-data', 'serving/today.csv']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(await lintAll(root)).toEqual([]);
+    const monitor = await readWorkflowFile(root, MONITOR_WORKFLOW_PATH);
+    const job = monitor.jobs.monitor!;
+    expect(job.permissions.actions).toBeUndefined();
+    expect(monitorStep(monitor)!.with!.retrain).toBeUndefined();
+    expect(monitorStep(monitor)!.with!.data).toBe('serving/today.csv');
+    expect(job.steps.some((s) => s.run !== undefined)).toBe(false);
+    expect(run.stdout).toContain('reads the serving data at serving/today.csv from the checkout');
+    expect(run.stdout).not.toContain('Give the retraining workflow');
+  });
+
+  it('leaves score-columns out for a multiclass model', async () => {
+    const root = await trainedChurn();
+    const { files } = await planInit(root, {
+      ...churnAnswers(['data/train.csv']),
+      task: 'multiclass',
+      scoreColumns: ['0=p0', '1=p1'],
+      servingData: 'serving/*.csv',
+    });
+    const text = files.find((f) => f.path === MONITOR_WORKFLOW_PATH)!.text;
+    const monitor = parse(text) as Workflow;
+    expect(monitorStep(monitor)!.with).toMatchObject({ task: 'multiclass' });
+    expect(monitorStep(monitor)!.with!['score-columns']).toBeUndefined();
+  });
+
+  it('writes no monitor when there is no training data to profile, and says why', async () => {
+    const root = await scratch('iris-sklearn');
+    const run = cli([
+      '--dir',
+      root,
+      '--outputs',
+      'model/predictions.csv',
+      '--task',
+      'multiclass',
+      '--serving-data',
+      'serving/*.csv',
+    ]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('No monitoring workflow, although --serving-data was given');
+    expect(run.stdout).toContain('profile of the training data');
+    expect(existsSync(join(root, MONITOR_WORKFLOW_PATH))).toBe(false);
+    // And the release, validating no data, publishes no profile.
+    const release = await readFile(join(root, WORKFLOW_PATHS.release), 'utf8');
+    expect(release).not.toContain('profile');
+  });
+
+  it.each([
+    ['--serving-data', 'serving/${{ github.run_id }}.csv'],
+    ['--serving-fetch', 'curl -o serving/x.csv ${{ secrets.URL }}'],
+    ['--retrain-workflow', '${{ inputs.w }}.yml'],
+  ])('refuses %s holding ${{', async (flag, value) => {
+    const root = await trainedChurn();
+    const run = cli([
+      ...churnFlags(root),
+      ...(flag === '--serving-data' ? [] : ['--serving-data', 'serving/*.csv']),
+      flag,
+      value,
+    ]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`${flag} ${JSON.stringify(value)} holds "\${{"`);
+    expect(existsSync(join(root, '.github'))).toBe(false);
+  });
+
+  it('refuses a fetch command on several lines', async () => {
+    const root = await trainedChurn();
+    await expect(
+      planInit(root, {
+        ...churnAnswers(['data/train.csv']),
+        servingData: 'serving/*.csv',
+        servingFetch: 'mkdir serving\naws s3 cp x serving/',
+      }),
+    ).rejects.toThrow(/--serving-fetch must be one line/);
   });
 });
 
@@ -296,6 +527,24 @@ describe('init --reusable', () => {
     }
   });
 
+  it('keeps the monitor a plain caller of monitor-model, its reference profiled from the branch', async () => {
+    const root = await trainedChurn();
+    const { files } = await planInit(root, {
+      ...churnAnswers(['data/train.csv', 'data/eval.csv']),
+      reusable: true,
+      servingData: 'serving/*.csv',
+    });
+    await writeInitFiles(root, files, { force: false, dryRun: false });
+    expect(await lintAll(root)).toEqual([]);
+    const text = await readFile(join(root, MONITOR_WORKFLOW_PATH), 'utf8');
+    expect(text).toContain('there is no\n# reusable monitoring workflow');
+    const monitor = parse(text) as Workflow;
+    expect(Object.values(monitor.jobs).every((job) => !('uses' in job))).toBe(true);
+    const validate = monitor.jobs.monitor!.steps.find((s) => s.uses?.includes('/validate-data@'));
+    expect(validate?.with).toMatchObject({ data: 'data/train.csv\ndata/eval.csv\n' });
+    expect(monitorStep(monitor)!.with!.reference).toBe('${{ steps.validate.outputs.profile }}');
+  });
+
   it('is refused without a training config, saying why', async () => {
     const root = await trainedChurn();
     await expect(
@@ -309,8 +558,9 @@ describe('init --reusable', () => {
 describe('docs/settings.md', () => {
   it('lists every item of the checklist init prints, with its link', async () => {
     const doc = await readFile(join(REPOSITORY_ROOT, 'docs', 'settings.md'), 'utf8');
-    const items = settingsChecklist('mlops/gates.yaml');
-    expect(items.length).toBeGreaterThan(5);
+    // Every item: those of a monitor with its retrain workflow too (the docs name retrain.yml).
+    const items = settingsChecklist('mlops/gates.yaml', { monitor: true, retrain: 'retrain.yml' });
+    expect(items.length).toBeGreaterThan(settingsChecklist('mlops/gates.yaml').length + 1);
     for (const item of items) {
       expect(doc).toContain(`## [ ] ${item.title}\n\n${item.detail}\n`);
       expect(doc).toContain(`<${item.link}>`);
@@ -348,10 +598,18 @@ describe('init on a terminal', () => {
       '', // data files: none found
       'iris', // model name
       '', // config: the proposed config.json
+      'serving/*.csv', // serving data: nothing proposed
+      'aws s3 cp s3://b/serving/ serving/ --recursive', // its fetch command
     ]);
     expect(run.status, run.stdout).toBe(0);
     expect(run.stdout).toContain('Training command [python examples/iris-sklearn/train.py]:');
     expect(run.stdout).toContain('Predictions file the training writes [model/predictions.csv]:');
+    expect(run.stdout).toContain(
+      'Serving data to monitor, a path or glob (empty: no monitoring workflow): ',
+    );
+    expect(run.stdout).toContain('Command that downloads it first (empty: none): ');
+    // Answered, but iris has no data files to profile: the note says why there is no monitor.
+    expect(run.stdout).toContain('No monitoring workflow, although --serving-data was given');
     const check = await readFile(join(root, WORKFLOW_PATHS.pullRequest), 'utf8');
     expect(check).toContain('run: python examples/iris-sklearn/train.py --out model');
     expect(check).toContain('model-name: iris\n');
