@@ -19,7 +19,7 @@ export const DEMO_FILES = {
 } as const;
 
 /** How many lines of the comment's head the demo shows at most. */
-const COMMENT_HEAD_LINES = 10;
+const COMMENT_HEAD_LINES = 8;
 
 /** A few headline metrics of evaluate-model's summary output; the job summary has them all, with intervals. */
 function headline(summary: string): string {
@@ -31,6 +31,10 @@ function headline(summary: string): string {
 /** What the step decided or produced, in a few words. */
 export function describeStep({ result }: StepRecord): string {
   const o = result.outputs;
+  if (o.status) {
+    const drifted = JSON.parse(o['drifted-features'] ?? '[]') as string[];
+    return `${o.status}${drifted.length ? ` (${drifted.slice(0, 3).join(', ')}${drifted.length > 3 ? ', …' : ''})` : ''}; issue ${o['issue-url'] ? `#${o['issue-url'].split('/').pop()}` : 'none'}; retraining ${o['retrain-dispatched'] === 'true' ? 'dispatched' : 'not dispatched'}`;
+  }
   if (o.fingerprint)
     return `version ${o.version}${o['cache-hit'] === 'true' ? ', restored from the run cache' : ''}`;
   if (o.summary) return headline(o.summary);

@@ -27,8 +27,9 @@ const JOB_TITLES: Record<string, string> = {
     'Pull request, model job (read-only token): a contributor changes the training config, and loosens a gate',
   compare:
     "Pull request, compare job (no checkout): judged by the base branch's gate policy, read through the API",
-  'pull-request (re-run)': 'A reviewer re-runs the pull-request workflow',
-  'compare (re-run)': 'Its compare job',
+  'pull-request (re-run)': 'A reviewer re-runs the pull-request workflow (both jobs)',
+  'monitor (weeks later)':
+    "Weeks later, the daily monitor run: customers' charges have crept up, and more of them are new",
 };
 
 /**
@@ -55,9 +56,7 @@ const onStep = (record: StepRecord) => {
   console.log(stepLine(record));
 };
 
-console.log(
-  'mlops-actions demo: the five actions on examples/churn, as a GitHub runner runs them.',
-);
+console.log('mlops-actions demo: the six actions on examples/churn, as a GitHub runner runs them.');
 const standIns = await StandIns.start();
 console.log(
   `GitHub API and Actions artifact/cache stand-ins on loopback (started in ${Math.round(standIns.startupMs)} ms); no network is used.`,

@@ -14,6 +14,9 @@
  *                           the base branch's gate policy, read through the API; the comparison is
  *                           posted as the pull request's comment
  *   re-run of that run:     training restored from the run cache; the comment updated in place
+ *   weeks later:            monitor job (schedule): the serving data has shifted; monitor-model
+ *                           judges it against the profile published with the production model,
+ *                           opens the model's issue and dispatches retraining
  *
  * Each job gets its own workspace and RUNNER_TEMP, as on real runners. The repository as GitHub
  * holds it (the base branch's commit, and the pull request's test merge commit) is recorded in the
@@ -46,6 +49,8 @@ export interface PipelineRun {
   comparison: RunResult;
   /** The re-run of the pull-request workflow. */
   rerun: { train: RunResult; comparison: RunResult };
+  /** monitor-model's scheduled run, weeks after the release. */
+  monitor: RunResult;
   /** The commits of the pull request: its base, and the test merge commit GitHub made for it. */
   commits: { base: string; merge: string };
 }
@@ -98,6 +103,12 @@ export async function runExamplePipeline(options: PipelineOptions): Promise<Pipe
   // The release run that put today's production model in place.
   standIns.newRun();
   const build = await newJob(options.root, 'release-build');
+  // As release.yml: the data validated, and its profile handed to the promotions, which publish
+  // it with the model as the reference monitor-model measures drift against.
+  const validated = await step('release-build', 'Validate and profile the data', 'validate-data', {
+    ...build,
+    inputs: { data: 'data/train.csv\ndata/eval.csv', schema: 'examples/churn/schema.yaml' },
+  });
   const trainedProduction = await step(
     'release-build',
     'Train the release candidate',
@@ -131,6 +142,7 @@ export async function runExamplePipeline(options: PipelineOptions): Promise<Pipe
     ...staging,
     inputs: {
       ...release,
+      profile: await carry(validated.outputs.profile!, staging.workspace),
       environment: 'staging',
       'approved-digest': checkStaging.outputs['comparison-digest']!,
     },
@@ -151,6 +163,7 @@ export async function runExamplePipeline(options: PipelineOptions): Promise<Pipe
     ...production,
     inputs: {
       ...release,
+      profile: await carry(validated.outputs.profile!, production.workspace),
       environment: 'production',
       'approved-digest': checkProduction.outputs['comparison-digest']!,
     },
@@ -213,17 +226,86 @@ export async function runExamplePipeline(options: PipelineOptions): Promise<Pipe
     { ...rerunModel, inputs: evaluateInputs(retrained) },
   );
   const recompareJob = await handOver(options.root, 'compare-rerun', reevaluated, retrained);
-  const recompared = await step('compare (re-run)', 'Compare with production', 'compare-metrics', {
-    ...recompareJob,
-    inputs: compareInputs(),
+  const recompared = await step(
+    'pull-request (re-run)',
+    'Compare with production',
+    'compare-metrics',
+    { ...recompareJob, inputs: compareInputs() },
+  );
+
+  // Weeks later, monitor.yml's daily run: customers' charges have crept up and more of them are
+  // new, on monthly contracts. The serving system's export (here: scored by the production model,
+  // trained again from its release, byte for byte) is judged against the profile published with it.
+  standIns.newRun();
+  standIns.github.seedWorkflow({
+    path: '.github/workflows/retrain.yml',
+    dispatchInputs: ['model-name', 'environment', 'reason'],
+  });
+  const watch = await newJob(options.root, 'monitor');
+  serveShiftedCustomers(watch.workspace);
+  const monitor = await step('monitor (weeks later)', 'Monitor production', 'monitor-model', {
+    ...watch,
+    event: { name: 'schedule', payload: { schedule: '17 6 * * *' } },
+    inputs: {
+      'model-name': 'churn',
+      data: 'serving/predictions.csv',
+      'reference-predictions': 'model/predictions.csv',
+      policy: GATES,
+      task: 'binary',
+      'score-columns': 'score',
+      retrain: 'retrain.yml',
+    },
   });
   return {
     root: options.root,
     steps,
     comparison,
     rerun: { train: retrained, comparison: recompared },
+    monitor,
     commits: { base: BASE_SHA, merge: MERGE_SHA },
   };
+}
+
+/** A file one job hands to another (upload-artifact, then download-artifact): its path in `workspace`. */
+async function carry(file: string, workspace: string): Promise<string> {
+  const path = join('handover', basename(file));
+  await mkdir(join(workspace, 'handover'), { recursive: true });
+  await cp(file, join(workspace, path));
+  return path;
+}
+
+/**
+ * The serving system's export of a day, weeks after the release: customers with charges up and
+ * tenure down (generate-data.mjs --shift), scored by the production model (trained again from
+ * its config and seed, which gives it byte for byte) with examples/churn/serve.mjs.
+ */
+function serveShiftedCustomers(workspace: string): void {
+  const node = (args: string[], env: Record<string, string> = {}) =>
+    execFileSync(process.execPath, args, {
+      cwd: workspace,
+      env: { ...process.env, ...env },
+      stdio: 'ignore',
+      ...BOUNDED_CHILD,
+    });
+  node(TRAIN_COMMAND.split(' ').slice(1), {
+    MLOPS_CONFIG: 'examples/churn/config.production.json',
+    MLOPS_SEED: '0',
+  });
+  node([
+    'examples/churn/generate-data.mjs',
+    '--out',
+    'serving',
+    ...['--rows-train', '1', '--rows-eval', '1', '--serving', '3000', '--shift', '0.6'],
+  ]);
+  node([
+    'examples/churn/serve.mjs',
+    '--model',
+    'model/model.json',
+    '--data',
+    'serving/serving.csv',
+    '--out',
+    'serving/predictions.csv',
+  ]);
 }
 
 /** The compare job's inputs: the handed-over files, and the gate policy's path in the repository. */

@@ -40,7 +40,7 @@ export interface RetrainResult {
  * The workflow as GitHub's `workflow_id` takes it: a numeric id, or the file name (GitHub finds
  * a workflow by its name under .github/workflows, not by a path).
  */
-function workflowKey(workflow: string): string | number {
+export function workflowKey(workflow: string): string | number {
   const value = workflow.trim();
   if (/^\d+$/.test(value)) return Number(value);
   const file = value.replace(/^\.\//, '').replace(/^\.github\/workflows\//, '');

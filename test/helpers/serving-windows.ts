@@ -17,8 +17,15 @@ export interface ServingWindows {
   shiftedLabelled: string;
 }
 
-/** Paths relative to the workspace, which must hold examples/churn and data/train.csv, data/eval.csv. */
-export function servingWindows(workspace: string, rows = 1500): ServingWindows {
+/**
+ * Paths relative to the workspace, which must hold examples/churn and data/train.csv,
+ * data/eval.csv; the model is trained there unless `train` is false (a train-model step of the
+ * test trained model/model.json already).
+ */
+export function servingWindows(
+  workspace: string,
+  { rows = 1500, train = true } = {},
+): ServingWindows {
   const node = (args: string[], env: Record<string, string> = {}) =>
     execFileSync(process.execPath, args, {
       cwd: workspace,
@@ -26,20 +33,21 @@ export function servingWindows(workspace: string, rows = 1500): ServingWindows {
       stdio: 'ignore',
       ...BOUNDED_CHILD,
     });
-  node(
-    [
-      'examples/churn/train.mjs',
-      '--train',
-      'data/train.csv',
-      '--eval',
-      'data/eval.csv',
-      '--model-out',
-      'model/model.json',
-      '--predictions-out',
-      'model/predictions.csv',
-    ],
-    { MLOPS_CONFIG: 'examples/churn/config.json' },
-  );
+  if (train)
+    node(
+      [
+        'examples/churn/train.mjs',
+        '--train',
+        'data/train.csv',
+        '--eval',
+        'data/eval.csv',
+        '--model-out',
+        'model/model.json',
+        '--predictions-out',
+        'model/predictions.csv',
+      ],
+      { MLOPS_CONFIG: 'examples/churn/config.json' },
+    );
   const window = (name: string, shift: string, labels: boolean) => {
     const folder = join('serving', name);
     node([

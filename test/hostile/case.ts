@@ -6,7 +6,13 @@
  * echoed, that nothing is written outside the job's folders, and that the step ends in time.
  */
 type HostileAction =
-  'validate-data' | 'train-model' | 'evaluate-model' | 'compare-metrics' | 'promote-model' | 'cli';
+  | 'validate-data'
+  | 'train-model'
+  | 'evaluate-model'
+  | 'compare-metrics'
+  | 'promote-model'
+  | 'monitor-model'
+  | 'cli';
 
 /** A file of the case: its content, or a symbolic link to `symlink` (absolute, or relative to the link). */
 export type CaseFile = string | Buffer | { symlink: string };

@@ -1,7 +1,7 @@
 /**
  * The corpus as a whole: every area file under ./cases has its test file (`<area>.test.ts`,
  * which runs it through the bundles), and together the areas refuse at least 80 cases across
- * the five actions and the CLI.
+ * the six actions and the CLI.
  */
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
@@ -22,7 +22,7 @@ describe('the hostile-input corpus', () => {
     expect(missing, 'add <area>.test.ts calling holdArea for each').toEqual([]);
   });
 
-  it('refuses at least 80 cases across the five actions and the CLI, each named once', async () => {
+  it('refuses at least 80 cases across the six actions and the CLI, each named once', async () => {
     const cases = (await Promise.all(areas.map(loadCases))).flat();
     const ids = cases.map((c) => c.id);
     expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
@@ -35,6 +35,7 @@ describe('the hostile-input corpus', () => {
         'evaluate-model',
         'compare-metrics',
         'promote-model',
+        'monitor-model',
         'cli',
       ]),
     );

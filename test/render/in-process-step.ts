@@ -4,10 +4,11 @@
  * rendering check reads what the actions write as they are in the tree, without a build and
  * without Octokit's pacing of writes, in seconds. The pipeline commits the repository's files to
  * the stand-in (where compare-metrics reads the gate policy); they are copied to the fake before
- * each step.
+ * each step, and so are the workflows it seeds.
  */
 import { compareMetrics } from '../../actions/compare-metrics/src/run.js';
 import { evaluateModel } from '../../actions/evaluate-model/src/run.js';
+import { monitorModel } from '../../actions/monitor-model/src/run.js';
 import { promoteModel } from '../../actions/promote-model/src/run.js';
 import { trainModel } from '../../actions/train-model/src/run.js';
 import { validateData } from '../../actions/validate-data/src/run.js';
@@ -21,6 +22,7 @@ import { runInProcess } from '../helpers/in-process.js';
 const ACTIONS: Record<string, ActionDefinition<InputSchema>> = {
   'compare-metrics': compareMetrics as unknown as ActionDefinition<InputSchema>,
   'evaluate-model': evaluateModel as unknown as ActionDefinition<InputSchema>,
+  'monitor-model': monitorModel as unknown as ActionDefinition<InputSchema>,
   'promote-model': promoteModel as unknown as ActionDefinition<InputSchema>,
   'train-model': trainModel as unknown as ActionDefinition<InputSchema>,
   'validate-data': validateData as unknown as ActionDefinition<InputSchema>,
@@ -32,6 +34,13 @@ export const inProcessSteps =
     const definition = ACTIONS[action];
     if (!definition) throw new Error(`No in-process definition for the action ${action}`);
     for (const [ref, files] of standIns.github.files) github.files.set(ref, new Map(files));
+    // And the workflows it seeds (the one monitor-model dispatches).
+    for (const workflow of standIns.github.workflows)
+      if (!github.workflows.some((w) => w.path === workflow.path))
+        github.seedWorkflow({
+          path: workflow.path,
+          ...(workflow.dispatchInputs ? { dispatchInputs: workflow.dispatchInputs } : {}),
+        });
     const started = performance.now();
     const result = await runInProcess(definition, { ...options, github });
     const annotations = result.annotations.map((a) => ({

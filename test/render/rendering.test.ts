@@ -38,6 +38,8 @@ let browser: Promise<MarkdownRenderer>;
 const render = async (...args: Parameters<MarkdownRenderer['render']>) =>
   (await browser).render(...args);
 let standIns: StandIns;
+/** The in-memory GitHub the steps write to (the monitor issue is there). */
+let github: FakeGitHub;
 let pipeline: Promise<PipelineRun>;
 /** The action each step of the pipeline ran, in order. */
 const actions: string[] = [];
@@ -46,7 +48,8 @@ beforeAll(async () => {
   browser = MarkdownRenderer.start();
   browser.catch(() => undefined);
   standIns = await StandIns.start();
-  const step = inProcessSteps(standIns, new FakeGitHub(standIns.github.url));
+  github = new FakeGitHub(standIns.github.url);
+  const step = inProcessSteps(standIns, github);
   pipeline = runExamplePipeline({
     root: join(await tempDir('mlops-render-'), 'run'),
     standIns,
@@ -158,6 +161,7 @@ describe('job summaries of the example pipeline', { timeout: 120_000 }, () => {
         'evaluate-model',
         'promote-model',
         'compare-metrics',
+        'monitor-model',
       ]),
     );
     for (const { job, step, result } of run.steps) {
@@ -167,6 +171,17 @@ describe('job summaries of the example pipeline', { timeout: 120_000 }, () => {
     // The pull request's comment is the compare step's comment file.
     const comment = await readFile(run.comparison.outputs['comment-file']!, 'utf8');
     expect(await problemsOf(comment)).toEqual([]);
+  });
+
+  it("monitor-model's issue and summary render with their tables, at a comment's width too", async () => {
+    const run = await pipeline;
+    expect(run.monitor.outputs.status).toBe('drifting');
+    const issue = github.issues.find((i) => i.htmlUrl === run.monitor.outputs['issue-url']);
+    expect(issue, 'the monitor issue').toBeDefined();
+    expect(await problemsOf(issue!.body)).toEqual([]);
+    const rendered = await render(run.monitor.summary, { width: WIDTHS.summary });
+    expect(rendered.text).toMatch(/churn in production: 🟠 drifting/);
+    expect(rendered.text).toMatch(/Drift of the inputs, worst first/);
   });
 
   it("promote-model's production summary links the release once encoded (%40, not %2540)", async () => {

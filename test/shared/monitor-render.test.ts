@@ -11,7 +11,8 @@ import {
   type MonitorReport,
 } from '../../shared/monitor/monitor-report.js';
 import { DEFAULT_MONITOR_POLICY } from '../../shared/monitor/policy.js';
-import { renderMonitorReport, type MonitorHistoryEntry } from '../../shared/monitor/render.js';
+import type { MonitorHistoryEntry } from '../../shared/monitor/monitor-issue.js';
+import { renderMonitorReport } from '../../shared/monitor/render.js';
 
 const ramp = (n: number, offset: number) => Array.from({ length: n }, (_, i) => i / n + offset);
 

@@ -9,6 +9,7 @@ import { loadGatePolicy } from '../../../shared/gates/policy.js';
 import { driftedWorstFirst } from '../../../shared/monitor/assess.js';
 import { deployedReference } from '../../../shared/monitor/deployed.js';
 import { reportOnGitHub } from '../../../shared/monitor/on-github.js';
+import { workflowKey } from '../../../shared/monitor/retrain.js';
 import { monitorWindow } from '../../../shared/monitor/monitor.js';
 import type { MonitorReport } from '../../../shared/monitor/monitor-report.js';
 import { DEFAULT_MONITOR_POLICY } from '../../../shared/monitor/policy.js';
@@ -30,6 +31,8 @@ export const monitorModel: ActionDefinition<typeof inputs> = {
       ['reference', 'reference-predictions', 'schema', 'policy'],
       await stepConfinement(context.workspace, context.tempDir),
     );
+    // A misnamed retraining workflow fails now, not on the day the model first drifts.
+    if (input.retrain) workflowKey(input.retrain);
     const policy = await loadGatePolicy(input.policy);
     const monitorPolicy = policy.monitor ?? DEFAULT_MONITOR_POLICY;
     const registry = await openRegistry(input['github-token'], context, runner, step.github);

@@ -1,0 +1,3 @@
+import { holdArea } from './corpus.js';
+
+await holdArea('monitoring.ts');
