@@ -28,6 +28,12 @@ const HEADLINE: Record<MonitorStatus, string> = {
 const MAX_FEATURE_ROWS = 40;
 const MAX_FINDINGS = 15;
 
+/** `2026-12-07 06:17 UTC` from an ISO time: what a reader scans for, not milliseconds. */
+function readableTime(iso: string): string {
+  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
+  return match ? `at ${match[1]} ${match[2]} UTC` : `at ${iso}`;
+}
+
 export function monitorTitle(model: string, environment: string, status: MonitorStatus): string {
   return `Model ${model} in ${environment}: ${status}`;
 }
@@ -41,7 +47,7 @@ export function renderMonitorReport(
   const lines = [
     `## ${inlineCode(report.model)} in ${inlineCode(report.environment)}: ${HEADLINE[report.status]}`,
     '',
-    `${report.drift.current.rows.toLocaleString('en-US')} rows checked at ${escapeMarkdown(report.generatedAt)}${deployed}${report.runUrl ? ` · ${markdownLink('the run', report.runUrl)}` : ''}${reportPath ? ` · report ${inlineCode(reportPath)}` : ''}`,
+    `${report.drift.current.rows.toLocaleString('en-US')} rows checked ${escapeMarkdown(readableTime(report.generatedAt))}${deployed}${report.runUrl ? ` · ${markdownLink('the run', report.runUrl)}` : ''}${reportPath ? ` · report ${inlineCode(reportPath)}` : ''}`,
     '',
     ...findingsSection(report),
     ...driftSection('Drift of the inputs, worst first', report.drift),
@@ -89,8 +95,8 @@ function driftSection(title: string, drift: DriftReport): string[] {
           '',
           `Not compared: ${drift.skipped
             .slice(0, 10)
-            .map((s) => `${inlineCode(s.name)} (${escapeMarkdown(s.reason)})`)
-            .join(', ')}${drift.skipped.length > 10 ? ', …' : ''}.`,
+            .map((s) => `${inlineCode(s.name)}: ${escapeMarkdown(s.reason)}`)
+            .join('; ')}${drift.skipped.length > 10 ? '; …' : ''}.`,
         ]
       : []),
     '',
@@ -168,7 +174,9 @@ function actionsSection(report: MonitorReport): string[] {
   const retrain = report.retrain;
   if (!retrain) return [];
   return [
-    `**Retraining** (${inlineCode(retrain.workflow)}): ${retrain.dispatched ? 'dispatched' : 'not dispatched'}; ${escapeMarkdown(retrain.reason)}`,
+    retrain.dispatched
+      ? `**Retraining**: ${inlineCode(retrain.workflow)} dispatched with the reasons above.`
+      : `**Retraining** (${inlineCode(retrain.workflow)}): not dispatched; ${escapeMarkdown(retrain.reason)}.`,
     '',
   ];
 }

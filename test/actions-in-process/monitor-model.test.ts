@@ -105,7 +105,9 @@ describe('monitor-model watches the model in production', () => {
     expect(runs[0]!.inputs).toMatchObject({ 'model-name': 'churn', environment: 'production' });
     expect(runs[0]!.inputs?.reason).toMatch(/^drifting: 3 of 4 features drift/);
     expect(result.summary).toContain('## `churn` in `production`: 🟠 drifting');
-    expect(result.summary).toContain('**Retraining** (`retrain.yml`): dispatched');
+    expect(result.summary).toContain(
+      '**Retraining**: `retrain.yml` dispatched with the reasons above.',
+    );
   });
 
   it('updates the same issue on the next run, with both runs charted, and keeps the cool-down', async () => {
