@@ -140,6 +140,63 @@ describe('monitor-model watches the model in production', () => {
     expect(result.outputs['retrain-dispatched']).toBe('false');
   });
 
+  it('judges a window given as the profiles of shards, merged, as it judges the rows', async () => {
+    // A job matrix: each shard of the export validated and profiled on its own.
+    const [header, ...rows] = (await readFile(join(job.workspace, windows.shifted), 'utf8'))
+      .trim()
+      .split('\n');
+    await job.write(
+      'serving/schema.yaml',
+      'fields:\n' +
+        [
+          'customer_id: integer',
+          'tenure_months: integer',
+          'monthly_charges: number',
+          'contract: string',
+          'support_calls: integer',
+          'signup_date: date',
+          'prediction: integer',
+          'score: number',
+        ]
+          .map((field) => field.split(': '))
+          .map(([name, type]) => `  - {name: ${name}, type: ${type}}\n`)
+          .join(''),
+    );
+    const half = Math.ceil(rows.length / 2);
+    for (const [i, part] of [rows.slice(0, half), rows.slice(half)].entries()) {
+      await job.write(`serving/shard-${i}.csv`, [header, ...part, ''].join('\n'));
+      const shard = await runInProcess(validateData, {
+        ...job,
+        standIns,
+        inputs: {
+          data: `serving/shard-${i}.csv`,
+          schema: 'serving/schema.yaml',
+          profile: `serving/shard-${i}.json`,
+        },
+      });
+      expect(shard.exitCode, shard.errors.join('\n')).toBe(0);
+    }
+    const fromShards = await monitor({
+      data: 'serving/shard-*.json',
+      issue: 'never',
+      retrain: '',
+    });
+    const fromRows = await monitor({ data: windows.shifted, issue: 'never', retrain: '' });
+    expect(fromShards.exitCode, fromShards.errors.join('\n')).toBe(0);
+    expect(fromShards.outputs.status).toBe('drifting');
+    expect(JSON.parse(fromShards.outputs['drifted-features']!)).toEqual(
+      JSON.parse(fromRows.outputs['drifted-features']!),
+    );
+    const report = monitorReportSchema.parse(
+      JSON.parse(await readFile(fromShards.outputs.report!, 'utf8')),
+    );
+    expect(report.drift.current.rows).toBe(rows.length);
+    expect(report.performance).toEqual({
+      source: 'none',
+      reason: expect.stringMatching(/the window came as profiles, which hold no rows/),
+    });
+  });
+
   it('fails the step on drift only when asked to', async () => {
     const result = await monitor({
       data: windows.shifted,
