@@ -7,8 +7,7 @@
  * The drift run reads the reference profile, profiles current.csv with validate-data's code
  * (validateFiles: the same reader, casts and sketches, on one worker thread per core) and
  * compares the two profiles with driftBetweenProfiles.
- * Prints one JSON object: seconds of each part, peak RSS, and per feature the statistics and
- * the sketch bounds the report states.
+ * Prints one JSON object: seconds of each part, CPU time, peak RSS and the drift report.
  */
 import { realpathSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -82,40 +81,6 @@ async function main(mode: string, folder: string): Promise<void> {
   const driftSeconds = (performance.now() - started) / 1000;
   // User + system time of every thread of the process (the workers' included).
   const cpu = process.cpuUsage(cpuStarted);
-  const values = Object.fromEntries(
-    report.features.map((f) => {
-      const { numeric: n, categorical: c } = f;
-      const statistics =
-        f.kind === 'numeric'
-          ? {
-              ksStatistic: n!.ks.statistic,
-              ksPValue: n!.ks.pValue,
-              ksPValueRange: n!.ks.pValueRange,
-              wasserstein: n!.wasserstein.normalised,
-              psi: n!.psi.value,
-              psiBounds: n!.psi.bounds,
-              outsideRange: f.outsideRange.share,
-            }
-          : {
-              buckets: c!.buckets,
-              referenceShares: c!.reference,
-              currentShares: c!.current,
-              psi: c!.psi,
-              jensenShannon: c!.jensenShannon,
-              chiSquarePValue: c!.chiSquare.pValue,
-              newShare: c!.newShare,
-            };
-      const bounds =
-        f.kind === 'numeric'
-          ? {
-              ksStatistic: n!.ks.bound,
-              wasserstein: n!.wasserstein.bound / n!.wasserstein.norm,
-              outsideRange: f.outsideRange.bound,
-            }
-          : { exact: c!.exact, shareError: c!.shareError };
-      return [f.name, { missing: f.missing.change, ...statistics, bounds, test: f.test }];
-    }),
-  );
   console.log(
     JSON.stringify({
       seconds: referenceSeconds + profileSeconds + driftSeconds,
@@ -125,9 +90,7 @@ async function main(mode: string, folder: string): Promise<void> {
       driftSeconds,
       rows: current.rows,
       maxRssBytes: process.resourceUsage().maxRSS * 1024,
-      dataset: report.dataset,
-      skipped: report.skipped,
-      values,
+      drift: report,
     }),
   );
 }
