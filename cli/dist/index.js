@@ -4556,7 +4556,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _shared_validation_shard_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(49311);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(39686);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8806);
 /**
  * `mlops-actions`: the command-line entry, so that a data scientist can run on a laptop what
  * the workflow runs on GitHub. Wiring only: the commands are cli/src/commands/*, the dispatcher
@@ -4591,7 +4591,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 39686:
+/***/ 8806:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4672,8 +4672,8 @@ var external_node_path_ = __nccwpck_require__(76760);
 var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(48161);
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 14 modules
-var schemas = __nccwpck_require__(45586);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 10 modules
+var schemas = __nccwpck_require__(13798);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/errors.js
 var core_errors = __nccwpck_require__(37428);
 ;// CONCATENATED MODULE: ./shared/action/context.ts
@@ -4782,6 +4782,8 @@ async function createStepDir(tempDir, action, model) {
     return (0,promises_.mkdtemp)((0,external_node_path_.join)(parent, `${model}-`));
 }
 
+// EXTERNAL MODULE: ./shared/github/client.ts
+var client = __nccwpck_require__(16317);
 // EXTERNAL MODULE: ./shared/markdown/escape.ts
 var markdown_escape = __nccwpck_require__(32215);
 ;// CONCATENATED MODULE: ./shared/identifiers.ts
@@ -4885,6 +4887,10 @@ function modelArtifactName(model, version) {
 }
 function metricsArtifactName(model, version) {
     return requireIdentifier('artifact name', `metrics-${model}-${version}`, 'The artifact name');
+}
+/** Where promote-model keeps a non-production model's training data profile (the drift reference). */
+function profileArtifactName(model, version) {
+    return requireIdentifier('artifact name', `profile-${model}-${version}`, 'The artifact name');
 }
 /** The deployment task of a model's promotions. */
 function modelTask(model) {
@@ -5101,8 +5107,10 @@ async function manifestFilePath(files, field, path) {
 
 
 
+
 const MANIFEST_FILE = 'model-manifest.json';
 const METRICS_FILE = 'metrics.json';
+const PROFILE_FILE = 'data-profile.json';
 /**
  * Artifact names are unique per run; same model and version, same names. They are built from
  * identifiers and checked to be one (see identifiers.ts): they become outputs.
@@ -5151,6 +5159,10 @@ async function uploadModelArtifact(args) {
 }
 function uploadMetricsArtifact(args) {
     return uploadArtifact(metricsArtifactName(args.model, args.version), [{ from: args.reportPath, as: METRICS_FILE }], args.stagingDir, args.log);
+}
+/** The training data profile of a promotion to an environment without a Release (see reference-profile.ts). */
+function uploadProfileArtifact(args) {
+    return uploadArtifact(profileArtifactName(args.model, args.version), [{ from: args.profilePath, as: PROFILE_FILE }], args.stagingDir, args.log);
 }
 /** How @actions/artifact finds another run's artifacts through the REST API. */
 function findByOf(run) {
@@ -5212,6 +5224,44 @@ async function listRunArtifacts(run) {
         throw new errors/* UserError */.yo(`Could not list the artifacts of workflow run ${run.runId} (${error.message.replace(/\s+/g, ' ').trim()}). The job needs "permissions: actions: read".`);
     });
     return artifacts.map((artifact) => artifact.name);
+}
+/**
+ * RunArtifacts through the REST API with `token` (the job needs `actions: read`), downloading
+ * into folders of their own under `tempDir`. The artifact is fetched by its id: GitHub answers
+ * 410 for an expired one and 404 for a deleted one.
+ */
+function runArtifacts(args) {
+    return {
+        async readFile(artifact, file) {
+            const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(371), __nccwpck_require__.e(12), __nccwpck_require__.e(584)]).then(__nccwpck_require__.bind(__nccwpck_require__, 91584));
+            await (0,promises_.mkdir)(args.tempDir, { recursive: true });
+            const into = await (0,promises_.mkdtemp)((0,external_node_path_.join)(args.tempDir, 'artifact-'));
+            const which = `artifact "${artifact.name}" (id ${artifact.id}) of workflow run ${artifact.runId}`;
+            try {
+                await new DefaultArtifactClient().downloadArtifact(artifact.id, {
+                    path: into,
+                    findBy: findByOf({
+                        runId: artifact.runId,
+                        token: args.token,
+                        repository: args.repository,
+                    }),
+                });
+            }
+            catch (error) {
+                const status = (0,client/* statusOf */.c2)(error);
+                if (status === 404 || status === 410)
+                    return undefined;
+                const reason = error.message.replace(/\s+/g, ' ').trim();
+                throw new errors/* UserError */.yo(`Could not read ${which} (${reason}). Reading a workflow run's artifacts needs "permissions: actions: read".`);
+            }
+            try {
+                return await (0,promises_.readFile)((0,external_node_path_.join)(into, file));
+            }
+            catch {
+                throw new errors/* UserError */.yo(`The ${which} holds no file "${file}", so it is not the artifact that was recorded.`);
+            }
+        },
+    };
 }
 
 // EXTERNAL MODULE: ./shared/files/structured.ts
@@ -5707,8 +5757,6 @@ function percent(fraction) {
     return `${Number((fraction * 100).toPrecision(3))}%`;
 }
 
-// EXTERNAL MODULE: ./shared/github/client.ts
-var client = __nccwpck_require__(16317);
 ;// CONCATENATED MODULE: ./shared/gates/policy-diff.ts
 /**
  * What a pull request changes in the gate policy, rule by rule, and whether each change makes
@@ -5888,11 +5936,135 @@ function describeChange(change, render) {
     }
 }
 
+;// CONCATENATED MODULE: ./shared/monitor/tests.ts
+/**
+ * The drift tests a feature can be judged by, their defaults and Evidently's rule for choosing
+ * one (evidently `stattests/registry.py` `_get_default_stattest`, reference size ≤ 1000 rows).
+ */
+const DRIFT_TESTS = ['ks', 'wasserstein', 'psi', 'jensenshannon', 'chisquare'];
+const TEST_RULES = {
+    ks: { measures: 'p-value', threshold: 0.05, drifted: (p, t) => p <= t, kinds: ['numeric'] },
+    chisquare: {
+        measures: 'p-value',
+        threshold: 0.05,
+        drifted: (p, t) => p < t,
+        kinds: ['categorical'],
+    },
+    wasserstein: {
+        measures: 'distance',
+        threshold: 0.1,
+        drifted: (d, t) => d >= t,
+        kinds: ['numeric'],
+    },
+    jensenshannon: {
+        measures: 'distance',
+        threshold: 0.1,
+        drifted: (d, t) => d >= t,
+        kinds: ['categorical'],
+    },
+    psi: {
+        measures: 'distance',
+        threshold: 0.1,
+        drifted: (d, t) => d >= t,
+        kinds: ['numeric', 'categorical'],
+    },
+};
+/** Above this many reference values a p-value flags everything: use a distance instead. */
+const SMALL_REFERENCE = 1000;
+/** Numeric columns with at most this many distinct values are compared as categories. */
+const tests_FEW_DISTINCT = 5;
+function defaultTest(kind, referenceCount) {
+    const small = referenceCount <= SMALL_REFERENCE;
+    if (kind === 'numeric')
+        return small ? 'ks' : 'wasserstein';
+    return small ? 'chisquare' : 'jensenshannon';
+}
+/** Evidently `get_dataset_drift`: the data drifts when at least this share of features drift. */
+const DEFAULT_DRIFT_SHARE = 0.5;
+
+;// CONCATENATED MODULE: ./shared/monitor/policy.ts
+/**
+ * The `monitor:` section of the gate policy file: how monitor-model judges a window of serving
+ * data. Performance is judged by the policy's own `metrics:` rules (the window's metrics against
+ * those recorded with the deployed model, by the same evaluator as a pull request), so one file
+ * says what "good enough" means before and after release; this section adds what only the
+ * monitor sees: drift, data quality, and when to ask for retraining.
+ */
+
+
+const LEVELS = ['fail', 'warn', 'info'];
+const share = schemas/* number */.aig().min(0).max(1);
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+/**
+ * A duration as people write one in a config: `30m`, `12h`, `7d`, `2w`. A regular expression
+ * rather than a library: four units and a whole number are all the file accepts, and a value
+ * outside that grammar must be refused, not guessed.
+ */
+const durationSchema = schemas/* string */.YjP()
+    .regex(/^\d{1,6}\s*[mhdw]$/, 'a whole number and a unit: m, h, d or w, e.g. "7d"')
+    .transform((text) => {
+    const unit = text.at(-1);
+    return Number.parseInt(text, 10) * UNIT_MS[unit];
+});
+const featureOverride = schemas/* strictObject */.rej({
+    test: schemas/* enum */.k5n(DRIFT_TESTS).optional(),
+    threshold: schemas/* number */.aig().finite().optional(),
+});
+const driftSection = schemas/* strictObject */.rej({
+    /** The data set drifts when at least this share of the compared features drift (Evidently's 0.5). */
+    share: share.default(DEFAULT_DRIFT_SHARE),
+    /** What a drifted data set does to the status: fail makes it `drifting`. */
+    level: schemas/* enum */.k5n(LEVELS).default('fail'),
+    /** Per feature: the test and threshold that replace the defaults (docs/monitoring.md). */
+    features: schemas/* record */.g1P(schemas/* string */.YjP(), featureOverride).default({}),
+    /** Columns not compared (identifiers, timestamps): drift in them means nothing. */
+    ignore: schemas/* array */.YOg(schemas/* string */.YjP()).default([]),
+});
+const predictionsSection = schemas/* strictObject */.rej({
+    /** What drift of a prediction or score column does to the status: fail makes it `drifting`. */
+    level: schemas/* enum */.k5n(LEVELS).default('fail'),
+    features: schemas/* record */.g1P(schemas/* string */.YjP(), featureOverride).default({}),
+});
+const qualitySection = schemas/* strictObject */.rej({
+    /** How much a feature's missing rate may rise (absolute, e.g. 0.05 = five points). */
+    'max-missing-increase': share.default(0.05),
+    /** Share of values outside the reference's range, or in categories it never had. */
+    'max-outside-range': share.default(0.05),
+    /** What a quality problem does: fail makes the status `drifting`; by default only a warning. */
+    level: schemas/* enum */.k5n(LEVELS).default('warn'),
+});
+const STATUSES = ['drifting', 'degraded'];
+const retrainSection = schemas/* strictObject */.rej({
+    /** At most one dispatch of the retraining workflow within this time. */
+    cooldown: durationSchema.prefault('7d'),
+    /** Which statuses ask for retraining. */
+    on: schemas/* array */.YOg(schemas/* enum */.k5n(STATUSES)).min(1).default(['degraded', 'drifting']),
+});
+const performanceSection = schemas/* strictObject */.rej({
+    /** What a failed metric rule does to the status when labels are present: fail makes it `degraded`. */
+    level: schemas/* enum */.k5n(LEVELS).default('fail'),
+    /**
+     * The same for performance estimated from scores alone. An estimate is judged with
+     * `inconclusive-within-ci`: only a regression beyond its interval counts.
+     */
+    'estimated-level': schemas/* enum */.k5n(LEVELS).default('fail'),
+});
+const monitorPolicySchema = schemas/* strictObject */.rej({
+    drift: driftSection.default(driftSection.parse({})),
+    predictions: predictionsSection.default(predictionsSection.parse({})),
+    quality: qualitySection.default(qualitySection.parse({})),
+    performance: performanceSection.default(performanceSection.parse({})),
+    retrain: retrainSection.default(retrainSection.parse({})),
+});
+/** The defaults, for a policy file without a `monitor:` section (or without a file). */
+const DEFAULT_MONITOR_POLICY = monitorPolicySchema.parse({});
+
 ;// CONCATENATED MODULE: ./shared/gates/policy.ts
 /** The gate policy file: how a candidate's metrics are judged, alone and against a baseline. */
 
 
-const LEVELS = ['fail', 'warn', 'info'];
+
+const policy_LEVELS = ['fail', 'warn', 'info'];
 const nonNegative = schemas/* number */.aig().nonnegative();
 /**
  * Rules on a metric's slices (metrics reports carry `slices: {slice: {metric: {value, ci, n}}}`).
@@ -5908,7 +6080,7 @@ const sliceRule = schemas/* object */.Ikc({
     'max-gap': nonNegative.optional(),
     /** Slices with fewer examples than this are shown but not judged (too noisy). */
     'min-n': schemas/* number */.aig().int().nonnegative().default(0),
-    level: schemas/* enum */.k5n(LEVELS).optional(),
+    level: schemas/* enum */.k5n(policy_LEVELS).optional(),
 })
     .strict();
 const metricRule = schemas/* object */.Ikc({
@@ -5920,7 +6092,7 @@ const metricRule = schemas/* object */.Ikc({
     'max-regression': nonNegative.optional(),
     'max-regression-relative': nonNegative.optional(),
     'min-improvement': schemas/* number */.aig().optional(),
-    level: schemas/* enum */.k5n(LEVELS).default('fail'),
+    level: schemas/* enum */.k5n(policy_LEVELS).default('fail'),
     /** Overrides the policy's `inconclusive-within-ci` for this metric. */
     'inconclusive-within-ci': schemas/* boolean */.zMY().optional(),
     slices: sliceRule.optional(),
@@ -5942,8 +6114,10 @@ const gatePolicySchema = schemas/* object */.Ikc({
      * `info` (the comment lists it), `warn` or `fail`. Notable: the baseline lies outside the
      * candidate's confidence interval, or, without one, the change exceeds 5% (judge.ts).
      */
-    'notable-regressions': schemas/* enum */.k5n(LEVELS).default('info'),
+    'notable-regressions': schemas/* enum */.k5n(policy_LEVELS).default('info'),
     metrics: schemas/* record */.g1P(schemas/* string */.YjP().min(1), metricRule).default({}),
+    /** How monitor-model judges serving data (shared/monitor/policy.ts); compare-metrics ignores it. */
+    monitor: monitorPolicySchema.optional(),
 })
     .strict();
 const EMPTY_POLICY = {
@@ -6919,6 +7093,25 @@ const DEPLOYMENT_PAYLOAD_FORMAT = 'mlops-actions/deployment@1';
 const STATUS_DESCRIPTION_LIMIT = 140;
 
 /**
+ * Where the training data profile of a promotion lives, the reference monitor-model measures
+ * drift against (shared/registry/reference-profile.ts reads it back): the Release asset
+ * `data-profile.json` (production, and rollbacks whose Release has one), kept as long as the
+ * Release; or else a workflow artifact of the promoting run, kept as long as the repository's
+ * artifact retention. `sha256` is of the profile file's bytes.
+ */
+const profileReferenceSchema = schemas/* object */.Ikc({
+    sha256: schemas/* string */.YjP().regex(/^[0-9a-f]{64}$/),
+    /** The API URL of the Release asset. */
+    asset: schemas/* string */.YjP().optional(),
+    /** The workflow artifact `profile-<model>-<version>` holding `data-profile.json`. */
+    artifact: schemas/* object */.Ikc({
+        name: identifier('artifact name'),
+        id: schemas/* number */.aig().int().positive(),
+        runId: schemas/* number */.aig().int().positive(),
+    })
+        .optional(),
+});
+/**
  * A payload is read back from GitHub, where anyone who may create deployments could have
  * written it; its identifiers become outputs (`previous-version`, `baseline-version`), so a
  * payload whose identifiers are not in their alphabets is not ours and is skipped.
@@ -6943,6 +7136,8 @@ const deploymentPayloadSchema = schemas/* object */.Ikc({
     configSha256: schemas/* string */.YjP().optional(),
     /** What the model was trained on, in short (lineage/runtime.ts); a malformed one is dropped, not the payload. */
     runtime: runtimeSummarySchema.optional().catch(undefined),
+    /** The training data profile, the drift reference; a malformed one is dropped, not the payload. */
+    profile: profileReferenceSchema.optional().catch(undefined),
     runUrl: schemas/* string */.YjP().optional(),
     overrideReason: schemas/* string */.YjP().optional(),
     /** A one-time id of the promotion, by which a create that GitHub answered 5xx is found again. */
@@ -7970,20 +8165,29 @@ function metricChart(metric, history, candidate) {
         labels.push('this PR');
         values.push(candidate);
     }
-    const [low, high] = yRange(Math.min(...values), Math.max(...values));
+    return [
+        lineChart(metric, labels, values),
+        '',
+        valuesLine(metric, points, hasCandidate ? candidate : undefined),
+    ].join('\n');
+}
+/**
+ * A mermaid line chart of `values` over `labels` (already passed through mermaidLabel), titled
+ * and with its y axis named `title` (hostile text: escaped here), in the fixed colours above.
+ */
+function lineChart(title, labels, values, range) {
+    const [low, high] = range ?? yRange(Math.min(...values), Math.max(...values));
     return [
         '```mermaid',
         CHART_THEME_DIRECTIVE,
         'xychart-beta',
-        `  title "${(0,markdown_escape/* mermaidLabel */._b)(metric, 60)}"`,
+        `  title "${(0,markdown_escape/* mermaidLabel */._b)(title, 60)}"`,
         `  x-axis [${uniqueLabels(labels)
             .map((label) => `"${label}"`)
             .join(', ')}]`,
-        `  y-axis "${(0,markdown_escape/* mermaidLabel */._b)(metric, 30)}" ${format(low)} --> ${format(high)}`,
+        `  y-axis "${(0,markdown_escape/* mermaidLabel */._b)(title, 30)}" ${format(low)} --> ${format(high)}`,
         `  line [${values.map((v) => format(v)).join(', ')}]`,
         '```',
-        '',
-        valuesLine(metric, points, hasCandidate ? candidate : undefined),
     ].join('\n');
 }
 /** The chart's numbers, oldest first, the candidate's in bold: readable at a glance and by a screen reader. */
@@ -9337,7 +9541,7 @@ async function handOverComment(document, step, dir, log) {
 }
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
-var core = __nccwpck_require__(88532);
+var core_core = __nccwpck_require__(88532);
 ;// CONCATENATED MODULE: ./shared/action/inputs.ts
 /**
  * Action inputs: each action declares a zod object whose keys are exactly its action.yml input
@@ -9396,7 +9600,7 @@ const inputs_flag = () => schemas/* string */.YjP().transform((value, ctx) => {
         input: value,
         message: `must be true or false; got ${quote(value)}`,
     });
-    return core/* NEVER */.tm;
+    return core_core/* NEVER */.tm;
 });
 /** A whole number within bounds. */
 const wholeNumber = (min, max = Number.MAX_SAFE_INTEGER) => schemas/* string */.YjP().transform((value, ctx) => {
@@ -9409,7 +9613,7 @@ const wholeNumber = (min, max = Number.MAX_SAFE_INTEGER) => schemas/* string */.
         input: value,
         message: `must be a whole number ${range}; got ${quote(value)}`,
     });
-    return core/* NEVER */.tm;
+    return core_core/* NEVER */.tm;
 });
 /** One path per line (blank lines ignored), as @actions/cache and upload-artifact take lists. */
 const pathList = () => schemas/* string */.YjP().transform((value) => value
@@ -9436,7 +9640,7 @@ const decimalBetween = (low, high) => schemas/* string */.YjP().transform((value
         input: value,
         message: `must be a number between ${low} and ${high} (exclusive); got ${quote(value)}`,
     });
-    return core/* NEVER */.tm;
+    return core_core/* NEVER */.tm;
 });
 
 ;// CONCATENATED MODULE: ./actions/compare-metrics/src/inputs.ts
@@ -9482,7 +9686,7 @@ function commentMode() {
             input: value,
             message: `must be one of ${COMMENT_MODES.join(', ')}; got ${quoteValue(value)}`,
         });
-        return core/* NEVER */.tm;
+        return core_core/* NEVER */.tm;
     });
 }
 /** Users (`@login`) and teams (`@org/team`), one per line or separated by spaces or commas. */
@@ -13356,7 +13560,36 @@ function renderEvaluationSummary(report) {
     return parts.join('\n\n');
 }
 
+;// CONCATENATED MODULE: ./shared/metrics/score-columns.ts
+/**
+ * The `score-columns` input of evaluate-model and monitor-model: which column holds the
+ * probability of which class.
+ */
+
+/** `score-columns` lines: `<class>=<column>`, or a bare column named as its class (binary: the positive class). */
+function scoreColumns(lines, task, positive) {
+    if (task === 'regression')
+        throw new errors/* InputError */.dz('Input "score-columns" holds class probabilities; a regression task has none. Leave it empty.');
+    const columns = lines.map((line) => {
+        const split = line.indexOf('=');
+        return split === -1
+            ? { class: task === 'binary' ? positive : line, column: line }
+            : { class: line.slice(0, split).trim(), column: line.slice(split + 1).trim() };
+    });
+    if (task === 'binary') {
+        if (columns.length !== 1)
+            throw new errors/* InputError */.dz(`For a binary task, input "score-columns" is one column, the probability of the positive class "${positive}"; got ${columns.length}.`);
+        if (columns[0].class !== positive)
+            throw new errors/* InputError */.dz(`Input "score-columns" gives the probability of class "${columns[0].class}", but the positive class ("positive-label") is "${positive}". Give the positive class's probability.`);
+    }
+    const repeated = columns.find((c, i) => columns.findIndex((d) => d.class === c.class) !== i);
+    if (repeated)
+        throw new errors/* InputError */.dz(`Input "score-columns" lists class "${repeated.class}" twice.`);
+    return columns;
+}
+
 ;// CONCATENATED MODULE: ./actions/evaluate-model/src/inputs.ts
+
 
 
 
@@ -13420,27 +13653,6 @@ function evaluationSource(input) {
         seed: input['bootstrap-seed'],
         minSliceSize: input['min-slice-size'],
     };
-}
-/** `score-columns` lines: `<class>=<column>`, or a bare column named as its class (binary: the positive class). */
-function scoreColumns(lines, task, positive) {
-    if (task === 'regression')
-        throw new errors/* InputError */.dz('Input "score-columns" holds class probabilities; a regression task has none. Leave it empty.');
-    const columns = lines.map((line) => {
-        const split = line.indexOf('=');
-        return split === -1
-            ? { class: task === 'binary' ? positive : line, column: line }
-            : { class: line.slice(0, split).trim(), column: line.slice(split + 1).trim() };
-    });
-    if (task === 'binary') {
-        if (columns.length !== 1)
-            throw new errors/* InputError */.dz(`For a binary task, input "score-columns" is one column, the probability of the positive class "${positive}"; got ${columns.length}.`);
-        if (columns[0].class !== positive)
-            throw new errors/* InputError */.dz(`Input "score-columns" gives the probability of class "${columns[0].class}", but the positive class ("positive-label") is "${positive}". Give the positive class's probability.`);
-    }
-    const repeated = columns.find((c, i) => columns.findIndex((d) => d.class === c.class) !== i);
-    if (repeated)
-        throw new errors/* InputError */.dz(`Input "score-columns" lists class "${repeated.class}" twice.`);
-    return columns;
 }
 
 ;// CONCATENATED MODULE: ./actions/evaluate-model/src/run.ts
@@ -13661,7 +13873,8 @@ var yaml_dist = __nccwpck_require__(38815);
 ;// CONCATENATED MODULE: ./shared/init/workflows.ts
 /**
  * The workflows `init` writes, from the project's answers: the pull-request check, the release
- * with `staging` and `production`, and the poster of comments for pull requests from forks. They
+ * with `staging` and `production`, the poster of comments for pull requests from forks, and
+ * (with serving data) the daily monitor of the model in production. They
  * are examples/workflows/ made for one project (same jobs, same token split, same dry-run checks
  * before each approval), so the README's "Security model" holds for them as for the examples.
  */
@@ -13672,8 +13885,19 @@ const WORKFLOW_PATHS = {
     release: '.github/workflows/model-release.yml',
     postComment: '.github/workflows/model-comment.yml',
 };
+/**
+ * The monitoring workflow, written only with --serving-data: not in WORKFLOW_PATHS, which lists
+ * the workflows init always writes (and --reusable writes as callers of reusable workflows).
+ */
+const MONITOR_WORKFLOW_PATH = '.github/workflows/model-monitor.yml';
 const ACTIONS = 'mlops-actions/mlops-actions/actions';
-/** A YAML scalar for one line (quoted when YAML needs it). */
+/**
+ * Where the release's build job writes the training data profile, and where the promoting jobs
+ * download it: promote-model publishes it with the model, as monitor-model's drift reference.
+ * Not a hidden folder: upload-artifact leaves hidden files out.
+ */
+const PROFILE_FOLDER = 'training-profile';
+const PROFILE_PATH = `${PROFILE_FOLDER}/data-profile.json`;
 /** The name, triggers, permissions and concurrency of the pull-request check, full or calling the reusable one. */
 const PULL_REQUEST_TRIGGER = [
     'name: Model check',
@@ -13721,6 +13945,7 @@ const POST_COMMENT_TRIGGER = [
     '    types: [completed]',
     '',
 ];
+/** A YAML scalar for one line (quoted when YAML needs it). */
 function scalar(value) {
     return (0,yaml_dist/* stringify */.As)(value, { lineWidth: 0 }).trimEnd();
 }
@@ -13761,8 +13986,12 @@ function setupSteps(plan) {
         ];
     return [];
 }
-function validateStep(plan, id) {
-    if (!plan.schema || plan.data.length === 0)
+/** The release validates data, so its promotions can publish the training data profile. */
+function profiled(plan) {
+    return Boolean(plan.schema && plan.data.length);
+}
+function validateStep(plan, id, profile) {
+    if (!profiled(plan))
         return [];
     return [
         '      # Fails the job when a file breaks the schema, with file, row and field of every problem.',
@@ -13772,6 +14001,35 @@ function validateStep(plan, id) {
         '        with:',
         ...workflows_entry(10, 'data', plan.data),
         ...workflows_entry(10, 'schema', plan.schema),
+        ...(profile ? workflows_entry(10, 'profile', profile) : []),
+        '',
+    ];
+}
+const profileArtifact = (plan) => `training-profile-${plan.modelName}`;
+/** The build job hands the training data profile to the promoting jobs. */
+function uploadProfileStep(plan) {
+    if (!profiled(plan))
+        return [];
+    return [
+        '      - name: Hand the training data profile over to the promoting jobs',
+        '        uses: actions/upload-artifact@v4',
+        '        with:',
+        `          name: ${profileArtifact(plan)}`,
+        `          path: ${PROFILE_PATH}`,
+        '          if-no-files-found: error',
+        '          retention-days: 7',
+        '',
+    ];
+}
+function downloadProfileStep(plan) {
+    if (!profiled(plan))
+        return [];
+    return [
+        '      - name: Take the training data profile',
+        '        uses: actions/download-artifact@v4',
+        '        with:',
+        `          name: ${profileArtifact(plan)}`,
+        `          path: ${PROFILE_FOLDER}`,
         '',
     ];
 }
@@ -13903,6 +14161,10 @@ function gatesCheckout(plan) {
         '',
     ];
 }
+/** promote-model's `profile`: published with the model, monitor-model's drift reference. */
+function profileInput(plan) {
+    return profiled(plan) ? [`profile: ${PROFILE_PATH}`] : [];
+}
 function promoteStep(plan, name, environment, extra) {
     return [
         `      - name: ${name}`,
@@ -13927,6 +14189,13 @@ function releaseWorkflow(plan) {
         '# approval a read-only job checks the promotion (`dry-run: true`, recording nothing) and writes',
         '# the verdict and the comparison digest to its summary; the approved job passes that digest',
         '# and promote-model refuses if the comparison changed since.',
+        ...(profiled(plan)
+            ? [
+                '#',
+                '# Each promotion publishes the profile of the validated training data with the model',
+                "# (production: in the model's Release), the reference monitor-model measures drift against.",
+            ]
+            : []),
         ...releaseTrigger(plan),
         'jobs:',
         '  build:',
@@ -13948,7 +14217,8 @@ function releaseWorkflow(plan) {
         '          persist-credentials: false',
         '',
         ...setupSteps(plan),
-        ...validateStep(plan, false),
+        ...validateStep(plan, false, PROFILE_PATH),
+        ...uploadProfileStep(plan),
         ...trainStep(plan, false),
         ...evaluateStep(plan),
         '      # The check before the staging approval: records nothing.',
@@ -13971,11 +14241,13 @@ function releaseWorkflow(plan) {
         '      version: ${{ steps.promote.outputs.version }}',
         '    steps:',
         ...gatesCheckout(plan),
+        ...downloadProfileStep(plan),
         ...promoteStep(plan, 'Promote to staging', 'staging', [
             'id: promote',
             'artifact: ${{ needs.build.outputs.artifact }}',
             'version: ${{ needs.build.outputs.version }}',
             'approved-digest: ${{ needs.build.outputs.comparison-digest }}',
+            ...profileInput(plan),
         ]),
         '  check-production:',
         '    name: Check for production',
@@ -14007,10 +14279,12 @@ function releaseWorkflow(plan) {
         "      actions: read        # read who approved this job (the run's review log)",
         '    steps:',
         ...gatesCheckout(plan),
+        ...downloadProfileStep(plan),
         ...promoteStep(plan, 'Promote to production', 'production', [
             'artifact: ${{ needs.build.outputs.artifact }}',
             'version: ${{ needs.staging.outputs.version }}',
             'approved-digest: ${{ needs.check-production.outputs.comparison-digest }}',
+            ...profileInput(plan),
         ]),
     ]
         .join('\n')
@@ -14129,6 +14403,115 @@ function reusableWorkflows(plan) {
         ].join('\n'),
     };
 }
+/**
+ * Why init cannot write an honest monitoring workflow, or undefined when it can: monitor-model
+ * measures drift against the training data's profile, which only validated data gives.
+ */
+function monitorProblem(plan) {
+    if (!profiled(plan))
+        return 'monitor-model measures drift against the profile of the training data, which validate-data writes from the data files the workflows validate, and there are none (--data)';
+    return undefined;
+}
+/**
+ * The daily watch over the model in production (examples/workflows/monitor.yml made for one
+ * project). Full: the reference is the profile the release published with the model. With
+ * --reusable the suite's reusable release publishes none, so the job profiles the training data
+ * as its branch holds it; either way it calls monitor-model itself (there is no reusable one).
+ */
+function monitorWorkflow(plan) {
+    const data = plan.servingData;
+    const binaryScores = plan.task === 'binary' && plan.scoreColumns.length > 0;
+    return [
+        `# Daily watch over the model ${plan.modelName} in production, written by \`mlops-actions init\`.`,
+        '#',
+        `# Every morning it takes the serving data at ${data}${plan.servingFetch ? ',' : ''}`,
+        ...(plan.servingFetch ? ['# once the fetch step has downloaded it,'] : []),
+        '# and monitor-model compares it with the training data for drift of the inputs and of the',
+        '# predictions, checks its quality, and measures the performance when labels are there,',
+        `# judged by the gate policy ${plan.gates} (a \`monitor:\` section there sets the drift and`,
+        '# quality thresholds; without one, the defaults of docs/monitoring.md in mlops-actions).',
+        '# It keeps ONE issue for the model: opened when it is drifting or degraded, updated while it',
+        '# stays so, closed with a comment when it is healthy again.',
+        ...(plan.reusable
+            ? [
+                '#',
+                '# Written with --reusable, it still calls the monitor-model action itself: there is no',
+                '# reusable monitoring workflow. The reusable release workflow publishes no training data',
+                '# profile, so this job profiles the training data as this branch holds it and measures',
+                '# drift against that (it follows the branch, not the model in production).',
+            ]
+            : [
+                '#',
+                '# The reference is the training data profile model-release.yml published with the model',
+                '# now in production: until a release has put one there, the run fails and says so.',
+            ]),
+        ...(plan.retrainWorkflow
+            ? [
+                `# When the status asks for it, it dispatches ${plan.retrainWorkflow} (at most once per cool-down).`,
+            ]
+            : []),
+        'name: Monitor model',
+        '',
+        'on:',
+        '  schedule:',
+        "    - cron: '17 6 * * *'   # daily, off the hour (GitHub delays runs at :00)",
+        '  workflow_dispatch:',
+        '',
+        '# Least privilege: nothing at the top; the job asks for what it uses.',
+        'permissions: {}',
+        '',
+        '# One monitor run at a time: two at once could both open the issue.',
+        'concurrency:',
+        `  group: monitor-model-${plan.modelName}`,
+        '  cancel-in-progress: false',
+        '',
+        'jobs:',
+        '  monitor:',
+        `    name: Watch ${plan.modelName} in production`,
+        '    runs-on: ubuntu-24.04',
+        '    timeout-minutes: 30',
+        '    permissions:',
+        "      contents: read       # check out the policy; read the profile in the model's Release",
+        '      deployments: read    # find the model in production',
+        "      issues: write        # the model's monitor issue",
+        ...(plan.retrainWorkflow
+            ? [`      actions: write       # dispatch ${plan.retrainWorkflow}`]
+            : []),
+        '    steps:',
+        '      - name: Check out the repository',
+        '        uses: actions/checkout@v5',
+        '        with:',
+        '          persist-credentials: false',
+        '',
+        ...(plan.servingFetch
+            ? [
+                ...setupSteps(plan),
+                // The command is data: through env:, never spliced into the script.
+                '      - name: Fetch the serving data',
+                '        env:',
+                ...workflows_entry(10, 'FETCH', plan.servingFetch),
+                '        run: bash -euo pipefail -c "$FETCH"',
+                '',
+            ]
+            : []),
+        ...(plan.reusable ? validateStep(plan, true) : []),
+        '      - name: Monitor the model',
+        '        id: monitor',
+        `        uses: ${ACTIONS}/monitor-model@v1`,
+        '        with:',
+        ...workflows_entry(10, 'model-name', plan.modelName),
+        '          environment: production',
+        ...workflows_entry(10, 'data', data),
+        ...(plan.reusable ? ['          reference: ${{ steps.validate.outputs.profile }}'] : []),
+        ...workflows_entry(10, 'policy', plan.gates),
+        ...workflows_entry(10, 'task', plan.task),
+        ...(plan.labelColumn ? workflows_entry(10, 'label-column', plan.labelColumn) : []),
+        ...(plan.predictionColumn ? workflows_entry(10, 'prediction-column', plan.predictionColumn) : []),
+        ...(binaryScores ? workflows_entry(10, 'score-columns', plan.scoreColumns) : []),
+        ...(plan.retrainWorkflow ? workflows_entry(10, 'retrain', plan.retrainWorkflow) : []),
+        '',
+    ].join('\n');
+}
 
 ;// CONCATENATED MODULE: ./shared/init/checklist.ts
 /**
@@ -14137,7 +14520,30 @@ function reusableWorkflows(plan) {
  */
 
 const DOCS = 'https://docs.github.com/en';
-function settingsChecklist(gates) {
+/** mlops-actions' own docs, at the major version the written workflows pin. */
+const SUITE_DOCS = 'https://github.com/mlops-actions/mlops-actions/blob/v1/docs';
+function settingsChecklist(gates, options = {}) {
+    return [...alwaysItems(gates), ...(options.monitor ? monitorItems(options.retrain) : [])];
+}
+function monitorItems(retrain) {
+    return [
+        {
+            title: 'Keep Issues enabled, and the monitor schedule running',
+            detail: `Settings → General → Features → Issues: ${MONITOR_WORKFLOW_PATH} keeps one issue per model and environment; with Issues turned off GitHub refuses it and the run fails (or give the monitor step \`issue: never\`). Scheduled workflows run from the default branch; in a public repository GitHub disables them after 60 days without activity, and Actions → Monitor model → Enable workflow turns them back on.`,
+            link: `${DOCS}/repositories/managing-your-repositorys-settings-and-features/enabling-features-for-your-repository/disabling-issues`,
+        },
+        ...(retrain
+            ? [
+                {
+                    title: `Give the retraining workflow ${retrain} a workflow_dispatch trigger`,
+                    detail: `The monitor dispatches ${retrain} (at most once per cool-down) when the model drifts or degrades: it needs \`on: workflow_dispatch:\` with the inputs \`model-name\`, \`environment\` and \`reason\`, and must be on the default branch (examples/workflows/retrain.yml of mlops-actions is one).`,
+                    link: `${SUITE_DOCS}/monitoring.md#retraining`,
+                },
+            ]
+            : []),
+    ];
+}
+function alwaysItems(gates) {
     return [
         {
             title: 'Create the environments `staging` and `production`',
@@ -14230,7 +14636,7 @@ function startingPolicy(task, measured) {
             ? '    max-regression: 0.02     # tolerated drop against production, absolute'
             : '    max-regression-relative: 0.1   # tolerated change against production, relative', `    level: ${metric === policy_HEADLINE[task][0].metric ? 'fail' : 'warn'}              # fail | warn | info`);
     }
-    lines.push('# More the policy can say:', '# inconclusive-within-ci: true   # a regression inside the confidence interval is "inconclusive"', '# notable-regressions: warn      # what an ungated metric that got notably worse does', '#   <metric>:', '#     slices: { min: 0.6, max-gap: 0.15, min-n: 50 }   # judged on the slices of the report', '');
+    lines.push('# More the policy can say:', '# inconclusive-within-ci: true   # a regression inside the confidence interval is "inconclusive"', '# notable-regressions: warn      # what an ungated metric that got notably worse does', '#   <metric>:', '#     slices: { min: 0.6, max-gap: 0.15, min-n: 50 }   # judged on the slices of the report', '# monitor:                       # what monitor-model judges (docs/monitoring.md lists the defaults)', '#   drift: { share: 0.5, level: fail }', '#   quality: { max-missing-increase: 0.05, level: warn }', '#   retrain: { cooldown: 7d }', '');
     return lines.join('\n');
 }
 /**
@@ -14291,6 +14697,9 @@ function checkAnswers(answers) {
         ['--prediction-column', answers.predictionColumn],
         ['--python-version', answers.pythonVersion],
         ['--folder', answers.folder],
+        ['--serving-data', answers.servingData],
+        ['--serving-fetch', answers.servingFetch],
+        ['--retrain-workflow', answers.retrainWorkflow],
     ];
     for (const [flag, value] of single)
         if (value !== undefined)
@@ -14343,8 +14752,32 @@ async function planInit(root, answers) {
             postComment: postCommentWorkflow(plan),
         };
     files.push({ path: WORKFLOW_PATHS.pullRequest, text: texts.pullRequest }, { path: WORKFLOW_PATHS.release, text: texts.release }, { path: WORKFLOW_PATHS.postComment, text: texts.postComment });
-    notes.push('No monitoring workflow: the monitor-model action does not exist yet; init will write one once it does.');
-    return { plan, files, notes, checklist: renderChecklist(settingsChecklist(gates), notes) };
+    const monitor = monitorFile(root, plan, notes);
+    if (monitor)
+        files.push(monitor);
+    const checklist = renderChecklist(settingsChecklist(gates, {
+        monitor: monitor !== undefined,
+        retrain: monitor ? plan.retrainWorkflow : undefined,
+    }), notes);
+    return { plan, files, notes, checklist };
+}
+/** The monitoring workflow when init can write it honestly; otherwise a note says what it needs. */
+function monitorFile(root, plan, notes) {
+    if (!plan.servingData) {
+        notes.push(`No monitoring workflow: run init again with --serving-data <path or glob> (where the serving system's export lands, e.g. serving/*.csv; with --serving-fetch <command> when a command must download it first) and it writes ${MONITOR_WORKFLOW_PATH}, a daily monitor-model run (docs/monitoring.md).${plan.retrainWorkflow || plan.servingFetch ? ' --serving-fetch and --retrain-workflow do nothing without it.' : ''}`);
+        return undefined;
+    }
+    const problem = monitorProblem(plan);
+    if (problem) {
+        notes.push(`No monitoring workflow, although --serving-data was given: ${problem}. Run init again with --data, or write one by hand with monitor-model's \`reference\` input (docs/monitoring.md).`);
+        return undefined;
+    }
+    if (!plan.servingFetch)
+        notes.push(`${MONITOR_WORKFLOW_PATH} reads the serving data at ${plan.servingData} from the checkout: the repository must hold it when the workflow runs, or give --serving-fetch <command> to download it first.`);
+    const retrain = plan.retrainWorkflow;
+    if (retrain && !(0,external_node_fs_.existsSync)((0,external_node_path_.join)(root, '.github', 'workflows', retrain)))
+        notes.push(`The monitor dispatches ${retrain}, which is not in .github/workflows/ yet: write it before the model drifts (examples/workflows/retrain.yml in mlops-actions is one).`);
+    return { path: MONITOR_WORKFLOW_PATH, text: monitorWorkflow(plan) };
 }
 /** The predictions file's metrics, when it exists now (e.g. from a local training run). */
 async function firstEvaluation(root, answers, notes) {
@@ -14415,7 +14848,8 @@ const INIT_USAGE = `Usage: mlops-actions init [options]
 
 Sets mlops-actions up in the repository at --dir (default: the current folder): infers the data's
 schema, writes a starting gate policy and the workflows (pull-request check, release through
-staging and production, comments for forks), and prints the GitHub settings to make.
+staging and production, comments for forks, and with --serving-data the daily monitor), and
+prints the GitHub settings to make.
 On a terminal it asks for what it cannot find; elsewhere (CI set, or no terminal) it needs flags.
 
   --model-name <name>        the model's name (default: the training script's folder)
@@ -14435,6 +14869,12 @@ On a terminal it asks for what it cannot find; elsewhere (CI set, or no terminal
   --slices <column>          a column to slice the metrics by, once per column
   --python-version <v>       for actions/setup-python (default: .python-version, else 3.12)
   --folder <path>            where schema.yaml and gates.yaml go (default: mlops)
+  --serving-data <path>      where the serving system's export lands (a path or glob, e.g.
+                             serving/*.csv): init then writes the monitoring workflow too, a
+                             daily monitor-model run (needs data files to profile; default: none)
+  --serving-fetch <command>  a shell command the monitoring workflow runs first, to download it
+  --retrain-workflow <file>  a workflow the monitor dispatches to retrain (e.g. retrain.yml;
+                             it needs on: workflow_dispatch with model-name, environment, reason)
   --reusable                 call the suite's reusable workflows (about ten lines each) instead
                              of writing every step out (needs a --config)
   --dry-run                  print the files it would write, write nothing
@@ -14492,6 +14932,9 @@ async function init(args) {
         slices: { type: 'string', multiple: true },
         'python-version': { type: 'string' },
         folder: { type: 'string' },
+        'serving-data': { type: 'string' },
+        'serving-fetch': { type: 'string' },
+        'retrain-workflow': { type: 'string' },
         'dry-run': { type: 'boolean' },
         reusable: { type: 'boolean' },
         force: { type: 'boolean' },
@@ -14549,11 +14992,18 @@ async function answer(values, found, root, ask) {
         ...(flags('data') ?? (await many('data', 'Data files to validate', found.data))),
         ...(flags('eval-data') ?? []),
     ];
+    const modelName = (await one('model-name', 'Model name', defaultName));
+    const config = await one('config', 'Training config', found.config);
+    // Nothing to propose: where serving data lands is outside the repository's files.
+    const servingData = await one('serving-data', 'Serving data to monitor, a path or glob (empty: no monitoring workflow)');
+    const servingFetch = servingData
+        ? await one('serving-fetch', 'Command that downloads it first (empty: none)')
+        : flag('serving-fetch');
     return {
-        modelName: (await one('model-name', 'Model name', defaultName)),
+        modelName,
         trainCommand: trainCommand,
         language: languageOf(trainCommand, found),
-        config: await one('config', 'Training config', found.config),
+        config,
         data,
         outputs,
         predictions: predictions,
@@ -14567,6 +15017,9 @@ async function answer(values, found, root, ask) {
         pythonVersion: flag('python-version') ?? found.pythonVersion ?? '3.12',
         folder: flag('folder') ?? 'mlops',
         reusable: values.reusable === true,
+        servingData,
+        servingFetch,
+        retrainWorkflow: flag('retrain-workflow'),
     };
 }
 function languageOf(command, found) {
@@ -14575,6 +15028,145 @@ function languageOf(command, found) {
     if (/^(node|npm|npx)\s/.test(command))
         return 'node';
     return found.training?.language ?? 'other';
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/assess.ts
+/**
+ * A window's status, pure: the drift reports, the quality of the data, and the performance
+ * judged by the gate policy, read through the policy's `monitor:` section into findings and one
+ * status. `degraded` when the performance fails, `drifting` when the data or the predictions
+ * drift (or quality fails, when the policy says it should), `healthy` otherwise.
+ */
+
+const LEVEL_ORDER = { fail: 0, warn: 1, info: 2 };
+const assess_percent = (share) => `${(share * 100).toFixed(1)}%`;
+const assess_quote = (name) => JSON.stringify(name);
+function assessWindow(facts, policy) {
+    // Performance first: of two failures, a model doing worse matters more than data moving.
+    const findings = [
+        ...performanceFindings(facts.performance, policy),
+        ...dataDrift(facts.drift, policy),
+        ...predictionDrift(facts.predictionDrift, policy),
+        ...dataQuality(facts, policy),
+    ].sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]);
+    const failing = findings.filter((f) => f.level === 'fail');
+    const status = failing.some((f) => f.kind === 'performance' || f.kind === 'estimated-performance')
+        ? 'degraded'
+        : failing.length
+            ? 'drifting'
+            : 'healthy';
+    return { status, findings };
+}
+/** Drifted features, worst first: the furthest past its threshold, relative to the threshold. */
+function driftedWorstFirst(report) {
+    const excess = (f) => f.test.measures === 'p-value'
+        ? -Math.log10(Math.max(f.test.value, 1e-300) / f.test.threshold)
+        : f.test.value / f.test.threshold;
+    return report.features.filter((f) => f.test.drifted).sort((a, b) => excess(b) - excess(a));
+}
+function dataDrift(report, policy) {
+    const { dataset } = report;
+    if (!dataset.drifted)
+        return [];
+    const names = driftedWorstFirst(report).map((f) => assess_quote(f.name));
+    return [
+        {
+            kind: 'data-drift',
+            level: policy.drift.level,
+            message: `${dataset.driftedFeatures.length} of ${dataset.compared} features drift (${assess_percent(dataset.share)}, the policy's limit is ${assess_percent(dataset.driftShare)}): ${names.join(', ')}.`,
+        },
+    ];
+}
+function predictionDrift(report, policy) {
+    if (!report)
+        return [];
+    return driftedWorstFirst(report).map((f) => ({
+        kind: 'prediction-drift',
+        level: policy.predictions.level,
+        feature: f.name,
+        message: `The model's output ${assess_quote(f.name)} drifts: ${f.test.name} ${f.test.measures === 'p-value' ? 'p-value' : 'distance'} ${f.test.value.toPrecision(3)} against a threshold of ${f.test.threshold}.`,
+    }));
+}
+function dataQuality(facts, policy) {
+    const rules = policy.quality;
+    const found = [];
+    for (const feature of facts.drift.features) {
+        if (feature.missing.change > rules['max-missing-increase'])
+            found.push({
+                kind: 'data-quality',
+                level: rules.level,
+                feature: feature.name,
+                message: `${assess_quote(feature.name)} is missing in ${assess_percent(feature.missing.current)} of rows, up from ${assess_percent(feature.missing.reference)} (the policy allows a rise of ${assess_percent(rules['max-missing-increase'])}).`,
+            });
+        if (feature.outsideRange.share > rules['max-outside-range'])
+            found.push({
+                kind: 'data-quality',
+                level: rules.level,
+                feature: feature.name,
+                message: `${assess_percent(feature.outsideRange.share)} of ${assess_quote(feature.name)} ${feature.kind === 'numeric' ? 'lies outside the range seen in training' : 'is in categories training never saw'} (the policy allows ${assess_percent(rules['max-outside-range'])}).`,
+            });
+    }
+    const validation = facts.validation;
+    if (validation && validation.errors > 0)
+        found.push({
+            kind: 'validation',
+            level: rules.level,
+            message: `The window breaks its schema: ${validation.errors} error(s), ${validation.warnings} warning(s).`,
+        });
+    return found;
+}
+function performanceFindings(performance, policy) {
+    if (performance.source === 'none')
+        return [];
+    const kind = performance.source === 'labels' ? 'performance' : 'estimated-performance';
+    const level = performance.source === 'labels'
+        ? policy.performance.level
+        : policy.performance['estimated-level'];
+    return performance.metrics
+        .filter((m) => m.status === 'fail' || m.status === 'warn')
+        .map((m) => ({
+        kind,
+        // A warn-level rule stays a warning whatever the policy's level for failures.
+        level: m.status === 'fail' ? level : level === 'info' ? 'info' : 'warn',
+        feature: m.name,
+        message: `${performance.source === 'labels' ? 'Measured' : 'Estimated'} ${m.name} ${m.value === undefined ? 'is missing' : m.value.toPrecision(4)}${m.ci ? ` (${m.ci[0].toPrecision(4)}–${m.ci[1].toPrecision(4)})` : ''}${m.baseline === undefined ? '' : ` against ${m.baseline.toPrecision(4)} at release`}: ${m.reasons.join(' ')}`,
+    }));
+}
+/**
+ * The window's metrics judged against those recorded with the deployed model, by the gate
+ * policy's `metrics:` rules (the evaluator of pull requests and promotions). Only metrics the
+ * window has are judged: a rule on a metric the window cannot give (a label-free estimate has
+ * no log loss) is not a failure. An estimate is judged with `inconclusive-within-ci`, so only
+ * a regression beyond its interval counts.
+ */
+function judgePerformance(window, atRelease, policy, estimated) {
+    const names = new Set(Object.keys(window));
+    const pick = (record) => Object.fromEntries(Object.entries(record).filter(([name]) => names.has(name)));
+    const rules = pick(policy.metrics);
+    const judged = evaluateGates(window, atRelease && pick(atRelease), {
+        ...policy,
+        'on-missing-baseline': 'pass',
+        'notable-regressions': 'info',
+        ...(estimated ? { 'inconclusive-within-ci': true } : {}),
+        metrics: estimated
+            ? Object.fromEntries(Object.entries(rules).map(([name, rule]) => [
+                name,
+                { ...rule, 'inconclusive-within-ci': true },
+            ]))
+            : rules,
+    }, {});
+    return {
+        verdict: judged.verdict,
+        metrics: judged.metrics.map((m) => ({
+            name: m.name,
+            ...(m.candidate !== undefined ? { value: m.candidate } : {}),
+            ...(m.candidateCi ? { ci: m.candidateCi } : {}),
+            ...(m.baseline !== undefined ? { baseline: m.baseline } : {}),
+            status: m.status,
+            ...(m.rule ? { rule: m.rule } : {}),
+            reasons: m.reasons,
+        })),
+    };
 }
 
 ;// CONCATENATED MODULE: ./shared/registry/model-release.ts
@@ -14639,6 +15231,7 @@ async function stageModelRelease(registry, release, log) {
             url: published.htmlUrl,
             alreadyPublished: true,
             assetUrls: new Map(published.assets.map((a) => [a.name, a.url])),
+            uploaded: new Set(),
         };
     }
     const draft = await findDraft(registry, tag);
@@ -14647,6 +15240,7 @@ async function stageModelRelease(registry, release, log) {
     if (draft)
         log.info(`Completing the draft release ${tag} left by an earlier attempt.`);
     const assetUrls = new Map(target.assets.map((asset) => [asset.name, asset.url]));
+    const uploaded = new Set();
     for (const file of release.files) {
         if (assetUrls.has(file.name))
             continue;
@@ -14655,14 +15249,15 @@ async function stageModelRelease(registry, release, log) {
         if (file.sha256 !== undefined && sha256Text(bytes) !== file.sha256) {
             throw new errors/* UserError */.yo(`The model file for release asset "${file.name}" changed after it was checked against the manifest (sha256 ${sha256Text(bytes).slice(0, 16)}…, the manifest says ${file.sha256.slice(0, 16)}…). Nothing was published; promote only what train-model produced, unmodified.`);
         }
-        const uploaded = await registry.uploadReleaseAsset(target, {
+        const asset = await registry.uploadReleaseAsset(target, {
             name: file.name,
             contentType: file.contentType,
             bytes,
         });
-        assetUrls.set(file.name, uploaded.url);
+        assetUrls.set(file.name, asset.url);
+        uploaded.add(file.name);
     }
-    return { id: target.id, tag, url: target.htmlUrl, alreadyPublished: false, assetUrls };
+    return { id: target.id, tag, url: target.htmlUrl, alreadyPublished: false, assetUrls, uploaded };
 }
 /** How often a draft is created again after GitHub answered 5xx and none was found. */
 const model_release_CREATE_ATTEMPTS = 3;
@@ -14735,8 +15330,3970 @@ async function downloadModelRelease(registry, release, log) {
         metricsPath,
         url: found.htmlUrl,
         metricsUrl: found.assets.find((a) => a.name === METRICS_ASSET)?.url,
+        profileUrl: found.assets.find((a) => a.name === PROFILE_ASSET)?.url,
     };
 }
+/**
+ * The id of a release asset of `repository` from its API URL (`…/repos/<owner>/<repo>/releases/assets/<id>`),
+ * or undefined for any other URL. Only the id is used, through the registry, so the token never
+ * goes to a URL read from a payload.
+ */
+function releaseAssetId(url, repository) {
+    const suffix = `/repos/${repository.owner}/${repository.repo}/releases/assets/`.toLowerCase();
+    const at = url.toLowerCase().lastIndexOf(suffix);
+    if (at < 0)
+        return undefined;
+    const id = url.slice(at + suffix.length);
+    return /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : undefined;
+}
+
+;// CONCATENATED MODULE: ./shared/registry/reference-profile.ts
+/**
+ * The drift reference of an environment: the training data profile promote-model published
+ * with the model in that environment now (promotion-profile.ts), read back from where the
+ * deployment says it is (the Release asset, or the promoting run's artifact) and checked
+ * against the sha256 the deployment recorded. Every way it can be missing is a UserError that
+ * says what is missing and how to provide it: monitor-model's `reference` input, or a
+ * promotion with `profile`.
+ */
+
+
+
+
+
+
+
+
+/** How to do without the recorded profile, the end of every refusal here. */
+const GIVE_REFERENCE = 'or give "reference": the profile of the training data (the profile output of validate-data)';
+/**
+ * The profile the model in `environment` was promoted with, and that deployment (version,
+ * metrics, ...). Throws a UserError when there is no model there, the promotion recorded no
+ * profile, the profile is gone (an expired or deleted artifact, a deleted release) or is not
+ * the one recorded (another digest, another model's release or artifact).
+ */
+async function referenceProfile(args) {
+    const { registry, model, environment } = args;
+    const { current: deployed } = await currentAndPrevious(registry, model, environment);
+    if (!deployed)
+        throw new errors/* UserError */.yo(`No model ${model} is in ${environment} (no successful deployment of task ${modelTask(model)} to it), so there is no reference profile to measure drift against. Promote one first with promote-model and "profile", ${GIVE_REFERENCE}.`);
+    const what = `${model} ${deployed.payload.version}, the model in ${environment} (deployment ${deployed.deploymentId})`;
+    const recorded = deployed.payload.profile;
+    if (!recorded || (!recorded.asset && !recorded.artifact))
+        throw new errors/* UserError */.yo(`${what}, was promoted without a data profile, so there is no reference profile to measure drift against. Promote it with "profile:" (the profile output of validate-data on its training data), ${GIVE_REFERENCE}.`);
+    const { bytes, source } = recorded.asset
+        ? await fromRelease(registry, deployed, recorded.asset, what)
+        : await fromArtifact(args.artifacts, deployed, recorded.artifact, what);
+    const sha256 = sha256Text(bytes);
+    if (sha256 !== recorded.sha256)
+        throw new errors/* UserError */.yo(`The profile in ${source} has sha256 ${sha256.slice(0, 16)}…, but ${what}, recorded ${recorded.sha256.slice(0, 16)}…: it is not the profile the model was promoted with. Promote the model again with "profile", ${GIVE_REFERENCE}.`);
+    return {
+        profile: await (0,profile_profile/* parseProfile */.jZ)(bytes.toString('utf8'), `${source}: ${PROFILE_FILE}`),
+        deployed,
+    };
+}
+/** The Release asset, which must belong to the Release of this very model and version. */
+async function fromRelease(registry, deployed, url, what) {
+    const { owner, repo } = registry.repository;
+    const id = releaseAssetId(url, registry.repository);
+    if (id === undefined)
+        throw new errors/* UserError */.yo(`${what}, records its profile at ${url}, which is not a release asset of ${owner}/${repo}; it is not read. Promote the model again with "profile", ${GIVE_REFERENCE}.`);
+    const tag = releaseTag(deployed.payload.model, deployed.payload.version);
+    const release = await registry.getReleaseByTag(tag);
+    if (!release)
+        throw new errors/* UserError */.yo(`${what}, keeps its profile in Release ${tag}, which is no longer published (deleted, or turned back into a draft). Publish it again, or promote the model again with "profile", ${GIVE_REFERENCE}.`);
+    const asset = release.assets.find((candidate) => candidate.id === id);
+    if (!asset)
+        throw new errors/* UserError */.yo(`${what}, records release asset ${id} as its profile, which is not an asset of Release ${tag}: it is another model's or version's, or was deleted. Promote the model again with "profile", ${GIVE_REFERENCE}.`);
+    const source = `release asset ${asset.name} of ${tag}`;
+    if (asset.name !== PROFILE_ASSET)
+        throw new errors/* UserError */.yo(`${what}, records the ${source} as its profile, which is not the Release's ${PROFILE_ASSET}. Promote the model again with "profile", ${GIVE_REFERENCE}.`);
+    try {
+        return { bytes: await registry.downloadReleaseAsset(id), source };
+    }
+    catch (error) {
+        if ((0,client/* statusOf */.c2)(error) !== 404)
+            throw error;
+        throw new errors/* UserError */.yo(`The ${source}, where ${what}, keeps its profile, is gone (GitHub answered 404). Promote the model again with "profile", ${GIVE_REFERENCE}.`);
+    }
+}
+/** The promoting run's artifact, named after this model and version; gone after the artifact retention. */
+async function fromArtifact(artifacts, deployed, artifact, what) {
+    const expected = profileArtifactName(deployed.payload.model, deployed.payload.version);
+    if (artifact.name !== expected)
+        throw new errors/* UserError */.yo(`${what}, records artifact "${artifact.name}" as its profile, not ${expected}: it is not the profile of this model and version. Promote the model again with "profile", ${GIVE_REFERENCE}.`);
+    const source = `artifact ${artifact.name} (id ${artifact.id}) of workflow run ${artifact.runId}`;
+    const bytes = await artifacts.readFile(artifact, PROFILE_FILE);
+    if (!bytes)
+        throw new errors/* UserError */.yo(`The ${source}, where ${what}, keeps its profile, is gone: workflow artifacts are kept only for the repository's artifact retention (90 days by default), and this one expired or was deleted. Promote the model again with "profile" (to production to keep the profile in its Release for good), ${GIVE_REFERENCE}.`);
+    return { bytes, source };
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/deployed.ts
+
+
+
+
+async function deployedReference(args) {
+    const { registry, model, environment } = args;
+    const { current } = await currentAndPrevious(registry, model, environment);
+    if (!current)
+        return undefined;
+    const artifacts = runArtifacts({
+        token: args.token,
+        repository: registry.repository,
+        tempDir: (0,external_node_path_.join)(args.step.tempDir, 'mlops-actions', 'monitor-model', 'reference'),
+    });
+    return {
+        version: current.payload.version,
+        deploymentId: current.deploymentId,
+        since: current.createdAt,
+        metrics: current.payload.metrics,
+        profile: async () => (await referenceProfile({ registry, artifacts, model, environment })).profile,
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/api.js
+var api = __nccwpck_require__(43759);
+;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/iso.js
+
+
+
+function datetime(params) {
+    return api/* _isoDateTime */.G1(schemas/* ZodISODateTime */.You, params);
+}
+function date(params) {
+    return core._isoDate(ZodISODate, params);
+}
+function time(params) {
+    return core._isoTime(ZodISOTime, params);
+}
+function duration(params) {
+    return core._isoDuration(ZodISODuration, params);
+}
+
+// EXTERNAL MODULE: ./shared/files/nesting.ts
+var nesting = __nccwpck_require__(13288);
+;// CONCATENATED MODULE: ./shared/monitor/report.ts
+/**
+ * The drift report, `mlops-actions/drift-report@1`: a JSON document, stable and versioned like
+ * the profile. Field meanings are in docs/monitoring.md; a change that renames or removes a
+ * field is a new format version. Shares and rates are in [0, 1]; a `bound` is the most a
+ * statistic read from sketches may differ from its exact value (0 on the exact path).
+ */
+
+
+
+const DRIFT_REPORT_FORMAT = 'mlops-actions/drift-report@1';
+const report_share = schemas/* number */.aig().min(0).max(1);
+const finite = schemas/* number */.aig().finite();
+const profileIdentity = schemas/* object */.Ikc({
+    /** sha256 of the profile document as read (or of the raw columns on the exact path). */
+    digest: schemas/* string */.YjP().regex(/^sha256:[0-9a-f]{64}$/),
+    rows: schemas/* number */.aig().int().min(0),
+    sources: schemas/* array */.YOg(schemas/* object */.Ikc({ path: schemas/* string */.YjP(), format: schemas/* string */.YjP(), rows: schemas/* number */.aig() })),
+});
+const ks = schemas/* object */.Ikc({
+    statistic: report_share,
+    method: schemas/* enum */.k5n(['exact', 'asymp']),
+    pValue: report_share,
+    bound: finite.min(0),
+    pValueRange: schemas/* tuple */.PVZ([report_share, report_share]),
+});
+const wassersteinSchema = schemas/* object */.Ikc({
+    distance: finite.min(0),
+    normalised: finite.min(0),
+    norm: finite.positive(),
+    bound: finite.min(0),
+});
+const binnedPsi = schemas/* object */.Ikc({
+    value: finite.min(0),
+    edges: schemas/* array */.YOg(finite),
+    reference: schemas/* array */.YOg(report_share),
+    current: schemas/* array */.YOg(report_share),
+    bounds: schemas/* tuple */.PVZ([finite.min(0), finite.min(0)]),
+});
+const categorical = schemas/* object */.Ikc({
+    buckets: schemas/* array */.YOg(schemas/* string */.YjP()),
+    reference: schemas/* array */.YOg(report_share),
+    current: schemas/* array */.YOg(report_share),
+    psi: finite.min(0),
+    jensenShannon: finite.min(0),
+    chiSquare: schemas/* object */.Ikc({ statistic: finite.min(0), pValue: report_share, dof: schemas/* number */.aig().int().min(0) }),
+    newCategories: schemas/* array */.YOg(schemas/* object */.Ikc({ value: schemas/* string */.YjP(), count: finite.min(0) })),
+    newShare: report_share,
+    exact: schemas/* boolean */.zMY(),
+    shareError: finite.min(0),
+});
+const featureDrift = schemas/* object */.Ikc({
+    name: schemas/* string */.YjP(),
+    /** The column's type in the profile (number, integer, string, boolean, …). */
+    type: schemas/* string */.YjP(),
+    /** How it is compared: numeric, or categorical (text, booleans, numbers with ≤ 5 values). */
+    kind: schemas/* enum */.k5n(['numeric', 'categorical']),
+    /** exact: from every value; sketch: from the profiles' sketches, within the stated bounds. */
+    source: schemas/* enum */.k5n(['exact', 'sketch']),
+    test: schemas/* object */.Ikc({
+        name: schemas/* enum */.k5n(DRIFT_TESTS),
+        measures: schemas/* enum */.k5n(['p-value', 'distance']),
+        value: finite,
+        threshold: finite,
+        drifted: schemas/* boolean */.zMY(),
+        /** default: Evidently's choice for the column; override: the policy named it. */
+        chosen: schemas/* enum */.k5n(['default', 'override']),
+    }),
+    missing: schemas/* object */.Ikc({ reference: report_share, current: report_share, change: finite }),
+    /** Current values outside the reference's [min, max] (numeric) or in new categories. */
+    outsideRange: schemas/* object */.Ikc({ share: report_share, bound: finite.min(0) }),
+    numeric: schemas/* object */.Ikc({ ks, wasserstein: wassersteinSchema, psi: binnedPsi }).nullable(),
+    categorical: categorical.nullable(),
+});
+const driftReport = schemas/* object */.Ikc({
+    format: schemas/* literal */.euz(DRIFT_REPORT_FORMAT),
+    reference: profileIdentity,
+    current: profileIdentity,
+    dataset: schemas/* object */.Ikc({
+        drifted: schemas/* boolean */.zMY(),
+        /** Drifted features ÷ compared features. */
+        share: report_share,
+        /** The data drifts when share ≥ driftShare. */
+        driftShare: report_share,
+        compared: schemas/* number */.aig().int().min(0),
+        driftedFeatures: schemas/* array */.YOg(schemas/* string */.YjP()),
+    }),
+    features: schemas/* array */.YOg(featureDrift),
+    /** Columns not compared, and why (e.g. a date column, or text past 128 distinct values). */
+    skipped: schemas/* array */.YOg(schemas/* object */.Ikc({ name: schemas/* string */.YjP(), reason: schemas/* string */.YjP() })),
+});
+/** sha256 of a JSON value as text: the identity of a profile (or of raw columns). */
+function report_digestOf(value) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(JSON.stringify(value)).digest('hex')}`;
+}
+function identifyProfile(profile) {
+    return {
+        digest: report_digestOf(profile),
+        rows: profile.rows,
+        sources: profile.sources.map(({ path, format, rows }) => ({ path, format, rows })),
+    };
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/monitor-report.ts
+/**
+ * The monitor report, `mlops-actions/monitor-report@1`: what one monitor-model run found about a
+ * model in an environment. It holds the drift reports whole (`drift-report@1`), the quality
+ * findings, the performance (measured with labels, or estimated from scores) judged by the gate
+ * policy, the status, and what the run did on GitHub (the issue, the retraining dispatch).
+ * Field meanings are in docs/monitoring.md; renaming or removing a field is a new version.
+ */
+
+
+const MONITOR_REPORT_FORMAT = 'mlops-actions/monitor-report@1';
+const MONITOR_STATUSES = ['healthy', 'drifting', 'degraded'];
+const FINDING_KINDS = [
+    'data-drift',
+    'prediction-drift',
+    'data-quality',
+    'validation',
+    'performance',
+    'estimated-performance',
+];
+const finding = schemas/* object */.Ikc({
+    kind: schemas/* enum */.k5n(FINDING_KINDS),
+    level: schemas/* enum */.k5n(['fail', 'warn', 'info']),
+    /** One sentence; names in it are as the data wrote them (escape before rendering). */
+    message: schemas/* string */.YjP(),
+    feature: schemas/* string */.YjP().optional(),
+});
+const judgedMetric = schemas/* object */.Ikc({
+    name: schemas/* string */.YjP(),
+    value: schemas/* number */.aig().optional(),
+    ci: schemas/* tuple */.PVZ([schemas/* number */.aig(), schemas/* number */.aig()]).optional(),
+    baseline: schemas/* number */.aig().optional(),
+    status: schemas/* string */.YjP(),
+    rule: schemas/* string */.YjP().optional(),
+    reasons: schemas/* array */.YOg(schemas/* string */.YjP()),
+});
+const monitor_report_performance = schemas/* discriminatedUnion */.gMt('source', [
+    schemas/* object */.Ikc({
+        source: schemas/* literal */.euz('labels'),
+        rows: schemas/* number */.aig().int().min(0),
+        verdict: schemas/* string */.YjP(),
+        metrics: schemas/* array */.YOg(judgedMetric),
+    }),
+    schemas/* object */.Ikc({
+        source: schemas/* literal */.euz('estimate'),
+        method: schemas/* literal */.euz('cbpe'),
+        calibrated: schemas/* boolean */.zMY(),
+        rows: schemas/* number */.aig().int().min(0),
+        confidence: schemas/* number */.aig(),
+        verdict: schemas/* string */.YjP(),
+        metrics: schemas/* array */.YOg(judgedMetric),
+    }),
+    schemas/* object */.Ikc({ source: schemas/* literal */.euz('none'), reason: schemas/* string */.YjP() }),
+]);
+const monitorReportSchema = schemas/* object */.Ikc({
+    format: schemas/* literal */.euz(MONITOR_REPORT_FORMAT),
+    model: schemas/* string */.YjP(),
+    environment: schemas/* string */.YjP(),
+    /** The model in the environment the window was served by (absent with a reference file and no registry). */
+    deployed: schemas/* object */.Ikc({
+        version: schemas/* string */.YjP(),
+        deploymentId: schemas/* number */.aig().optional(),
+        since: schemas/* string */.YjP().optional(),
+    })
+        .optional(),
+    generatedAt: schemas/* string */.YjP(),
+    runUrl: schemas/* string */.YjP().optional(),
+    status: schemas/* enum */.k5n(MONITOR_STATUSES),
+    /** Worst first: fail, warn, info. */
+    findings: schemas/* array */.YOg(finding),
+    drift: driftReport,
+    predictionDrift: driftReport.nullable(),
+    validation: schemas/* object */.Ikc({ errors: schemas/* number */.aig().int(), warnings: schemas/* number */.aig().int(), report: schemas/* string */.YjP() })
+        .optional(),
+    performance: monitor_report_performance,
+    issue: schemas/* object */.Ikc({ action: schemas/* string */.YjP(), url: schemas/* string */.YjP().optional(), number: schemas/* number */.aig().optional() })
+        .optional(),
+    retrain: schemas/* object */.Ikc({ workflow: schemas/* string */.YjP(), dispatched: schemas/* boolean */.zMY(), reason: schemas/* string */.YjP() })
+        .optional(),
+});
+
+;// CONCATENATED MODULE: ./shared/monitor/monitor-issue.ts
+/**
+ * The one monitor issue of a model in an environment. It is found again on every run by the
+ * hidden marker on the first line of its body AND its author, the token's account (as the sticky
+ * pull-request comment is): an issue someone else opened with the same marker is never touched.
+ * It is opened when the model is unhealthy (mode `on-failure`) or on every run (`always`),
+ * updated in place on later runs, and closed as completed, with a comment, once the model is
+ * healthy again. The key numbers of the last runs travel in the body itself, in a hidden block,
+ * so that the charts need no other storage; that block is hostile text when read back (anyone
+ * who may edit the issue may edit it) and is validated entry by entry.
+ */
+
+
+
+
+
+
+
+/** GitHub refuses longer issue bodies (422), as it does comment bodies. */
+const ISSUE_BODY_LIMIT = sticky_comment/* COMMENT_BODY_LIMIT */.t;
+/** Runs kept in the hidden history block (the charts show these). */
+const HISTORY_LIMIT = 30;
+/** A history block longer than this is not decoded: ours stays far below it. */
+const HISTORY_READ_LIMIT = 64 * 1024;
+/** GitHub refuses longer issue titles. */
+const TITLE_LIMIT = 256;
+/** GitHub refuses longer label names. */
+const LABEL_LIMIT = 50;
+/**
+ * How many issues are read when looking beyond the open ones with our labels (the closed ones
+ * with them, the open ones without them): ours is among the newest, and a repository with
+ * thousands of issues is not read to the end on every run.
+ */
+const SCAN_LIMIT = 1000;
+/**
+ * One run's key numbers as the issue keeps them. Read back from a body anyone with write
+ * access may have edited: the time, status and drift share must be right or the entry is left
+ * out; a metric or run URL that is not (a non-finite value, a control character, a URL other
+ * than https) is left out of its entry.
+ */
+const historyEntrySchema = schemas/* object */.Ikc({
+    at: datetime({ offset: true }),
+    status: schemas/* enum */.k5n(MONITOR_STATUSES),
+    driftShare: schemas/* number */.aig().min(0).max(1),
+    metric: schemas/* object */.Ikc({
+        // Metric names are the user's (a metrics file may hold any); shown escaped by the renderer.
+        name: schemas/* string */.YjP()
+            .min(1)
+            .max(200)
+            .regex(/^[^\p{Cc}\p{Cf}]+$/u),
+        value: schemas/* number */.aig(),
+    })
+        .optional()
+        .catch(undefined),
+    runUrl: schemas/* url */.OZ5({ protocol: /^https$/ })
+        .max(500)
+        .optional()
+        .catch(undefined),
+});
+/** The hidden first line of the monitor issue of a model in an environment. */
+function monitorIssueMarker(model, environment) {
+    requireIdentifier('model name', model, 'The model name');
+    requireIdentifier('environment name', environment, 'The environment name');
+    return `<!-- mlops-actions:monitor model=${model} environment=${environment} -->`;
+}
+const HISTORY_BLOCK = /<!-- mlops-actions:monitor-history ([A-Za-z0-9+/=]*) -->/g;
+/**
+ * The history kept in an issue body: the last hidden block's entries that parse, oldest first,
+ * at most HISTORY_LIMIT. Anything else (no block, a block over 64 KiB, bad base64 or JSON, an
+ * entry of the wrong shape) is left out rather than failing the run.
+ */
+function readMonitorHistory(body) {
+    const blocks = [...body.matchAll(HISTORY_BLOCK)];
+    const encoded = blocks.at(-1)?.[1];
+    if (!encoded || encoded.length > HISTORY_READ_LIMIT)
+        return [];
+    const text = Buffer.from(encoded, 'base64').toString('utf8');
+    // Entries nest two levels; anything deeper is not ours and is not walked.
+    if ((0,nesting/* jsonDepthExceeded */.b)(text, 3) !== undefined)
+        return [];
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        return [];
+    }
+    if (!Array.isArray(parsed))
+        return [];
+    return parsed
+        .flatMap((item) => {
+        const entry = historyEntrySchema.safeParse(item);
+        return entry.success ? [entry.data] : [];
+    })
+        .slice(-HISTORY_LIMIT);
+}
+/**
+ * The history read from `previous` with this run's entry last, at most HISTORY_LIMIT. One entry
+ * per run: a run synced again (a re-run of its job, the same run URL or time) replaces its entry.
+ */
+function withEntry(previous, entry) {
+    const history = previous === undefined ? [] : readMonitorHistory(previous);
+    const last = history.at(-1);
+    if (last &&
+        (last.at === entry.at || (entry.runUrl !== undefined && last.runUrl === entry.runUrl)))
+        history.pop();
+    return [...history, entry].slice(-HISTORY_LIMIT);
+}
+function historyBlock(history) {
+    const encoded = Buffer.from(JSON.stringify(history), 'utf8').toString('base64');
+    return `<!-- mlops-actions:monitor-history ${encoded} -->`;
+}
+/**
+ * The whole body: marker, the visible part, the history block. Within GitHub's limit, the
+ * visible part comes first: the oldest history entries are dropped before it is cut (at a line
+ * break, saying so).
+ */
+function composeBody(marker, render, history) {
+    const visible = render(history).trimEnd();
+    let kept = history;
+    const length = () => marker.length + visible.length + historyBlock(kept).length + 4;
+    while (kept.length > 1 && length() > ISSUE_BODY_LIMIT)
+        kept = kept.slice(1);
+    const block = historyBlock(kept);
+    const room = ISSUE_BODY_LIMIT - marker.length - block.length - 4;
+    return `${marker}\n${fitVisible(visible, room)}\n\n${block}\n`;
+}
+function fitVisible(text, room) {
+    if (text.length <= room)
+        return text;
+    const note = `\n\n_This issue was cut to GitHub's limit of ${ISSUE_BODY_LIMIT} characters. The rest is in the job summary and the report file of the run._`;
+    const cut = text.lastIndexOf('\n', room - note.length);
+    return text.slice(0, cut > 0 ? cut : room - note.length) + note;
+}
+function checkRequest(request) {
+    const marker = monitorIssueMarker(request.model, request.environment);
+    for (const label of request.labels) {
+        // The issue listing takes labels as one comma-separated parameter.
+        if (!label.trim() || label.includes(',') || label.length > LABEL_LIMIT)
+            throw new errors/* UserError */.yo(`The issue label ${quoteValue(label)} cannot be used: a label must be 1 to ${LABEL_LIMIT} characters without a comma. Change the issue labels.`);
+    }
+    const title = request.title.trim().replace(/\s+/g, ' ');
+    if (!title)
+        throw new errors/* UserError */.yo('The monitor issue needs a title; it was empty.');
+    return {
+        marker,
+        title: title.length > TITLE_LIMIT ? `${title.slice(0, TITLE_LIMIT - 1)}…` : title,
+    };
+}
+/**
+ * Opens, updates, reopens or closes the monitor issue of `model` in `environment`, as `mode`
+ * and the model's health say. A closed issue of ours is reopened rather than a new one opened:
+ * one issue per model and environment keeps the whole story (the charts, the discussion, the
+ * links people made to it) in one place, and a model that goes back and forth between healthy
+ * and drifting does not leave a trail of duplicates. Ours is looked for among the open issues
+ * carrying the labels; when the model needs an issue and none is found there, among the newest
+ * open issues without them (someone took a label off: it is put back), then among the newest
+ * closed ones with them, and only then is a new one opened.
+ */
+async function syncMonitorIssue(github, request) {
+    if (request.mode === 'never')
+        return { action: 'none', reason: 'the issue mode is "never"' };
+    const { marker, title } = checkRequest(request);
+    const wanted = request.mode === 'always' || request.unhealthy;
+    // Checked as it will be read back, so that this run's numbers are not lost on the next one.
+    const entry = historyEntrySchema.parse({ ...request.entry, at: request.now.toISOString() });
+    const bodyFor = (previous) => composeBody(marker, request.renderBody, withEntry(previous, entry));
+    const login = (0,sticky_comment/* lazyLogin */.S)(github);
+    try {
+        const open = await findOurs(github, marker, request.labels, 'open', login);
+        if (open) {
+            const body = bodyFor(open.body);
+            if (!wanted) {
+                await github.createComment(open.number, fitVisible(request.closingComment, ISSUE_BODY_LIMIT));
+                const closed = await github.updateIssue(open.number, {
+                    title,
+                    body,
+                    state: 'closed',
+                    stateReason: 'completed',
+                });
+                return { action: 'closed', url: closed.htmlUrl, number: closed.number };
+            }
+            if (open.body === body && open.title === title)
+                return { action: 'left', url: open.htmlUrl, number: open.number };
+            const updated = await github.updateIssue(open.number, { title, body });
+            return { action: 'updated', url: updated.htmlUrl, number: updated.number };
+        }
+        if (!wanted)
+            return { action: 'none', reason: 'the model is healthy and has no open monitor issue' };
+        // Someone took our labels off the open issue: found without them, it gets them back.
+        const detached = request.labels.length
+            ? await findOurs(github, marker, [], 'open', login, SCAN_LIMIT)
+            : undefined;
+        if (detached) {
+            const has = new Set(detached.labels.map((label) => label.toLowerCase()));
+            const labels = [
+                ...detached.labels,
+                ...request.labels.filter((label) => !has.has(label.toLowerCase())),
+            ];
+            const updated = await github.updateIssue(detached.number, {
+                title,
+                body: bodyFor(detached.body),
+                labels,
+            });
+            return { action: 'updated', url: updated.htmlUrl, number: updated.number };
+        }
+        const closed = await findOurs(github, marker, request.labels, 'closed', login, SCAN_LIMIT);
+        if (closed) {
+            const reopened = await github.updateIssue(closed.number, {
+                title,
+                body: bodyFor(closed.body),
+                state: 'open',
+            });
+            return { action: 'opened', reopened: true, url: reopened.htmlUrl, number: reopened.number };
+        }
+        const created = await createOnce(github, request, { title, body: bodyFor(undefined) }, marker);
+        return { action: 'opened', reopened: false, url: created.htmlUrl, number: created.number };
+    }
+    catch (error) {
+        if (!(0,client/* isPermissionDenied */.T1)(error))
+            throw error;
+        const reason = `GitHub refused to ${wanted ? 'write' : 'close'} the monitor issue (403: ${error.message.split(' - ')[0]}); the job needs "permissions: issues: write"`;
+        request.log.warning(`${reason}.`);
+        return { action: 'none', reason, denied: true };
+    }
+}
+/**
+ * Our issue among those in `state` carrying every label, newest first: the marker on the first
+ * line and the token's account as author (asked only once a marker matches).
+ */
+async function findOurs(github, marker, labels, state, login, limit = Infinity) {
+    let seen = 0;
+    for await (const issue of github.listIssues({ state, labels: [...labels] })) {
+        if (firstLine(issue.body) === marker && issue.author === (await login()))
+            return issue;
+        if (++seen >= limit)
+            return undefined;
+    }
+    return undefined;
+}
+/** GitHub keeps the line ends an editor sent: a body edited on the web has CRLF. */
+const firstLine = (body) => body.split('\n', 1)[0].trimEnd();
+/**
+ * Opens the issue without automatic retries: a 5xx may come after GitHub opened it, so ours is
+ * looked for again before one more try, and no duplicate is opened.
+ */
+async function createOnce(github, request, content, marker) {
+    const create = (retries) => github.createIssue({ ...content, labels: [...request.labels] }, { retries });
+    try {
+        return await create(0);
+    }
+    catch (error) {
+        if (((0,client/* statusOf */.c2)(error) ?? 0) < 500)
+            throw error;
+        request.log.warning(`GitHub answered ${(0,client/* statusOf */.c2)(error)} while opening the monitor issue; checking whether it was opened before trying again.`);
+        const existing = await findOurs(github, marker, request.labels, 'open', (0,sticky_comment/* lazyLogin */.S)(github));
+        return existing ?? (await create(3));
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/render.ts
+/**
+ * What a monitor run shows people: the body of the model's monitor issue and the job summary,
+ * the same text. Status and why first, then the drifted features worst first with a table per
+ * kind of column, the performance, and charts of the key numbers across recent runs. Every
+ * name and value here came from data files, profiles or a payload: all of it is escaped.
+ */
+
+
+
+
+const render_HEADLINE = {
+    healthy: '🟢 healthy',
+    drifting: '🟠 drifting',
+    degraded: '🔴 degraded',
+};
+/** Most feature rows per table: a wide data set still reads in one screen, and stays far below GitHub's 65,536 characters. */
+const MAX_FEATURE_ROWS = 40;
+const MAX_FINDINGS = 15;
+/** `2026-12-07 06:17 UTC` from an ISO time: what a reader scans for, not milliseconds. */
+function readableTime(iso) {
+    const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
+    return match ? `at ${match[1]} ${match[2]} UTC` : `at ${iso}`;
+}
+function monitorTitle(model, environment, status) {
+    return `Model ${model} in ${environment}: ${status}`;
+}
+function renderMonitorReport(report, history, reportPath) {
+    const deployed = report.deployed ? ` · version ${(0,markdown_escape/* inlineCode */.ti)(report.deployed.version)}` : '';
+    const lines = [
+        `## ${(0,markdown_escape/* inlineCode */.ti)(report.model)} in ${(0,markdown_escape/* inlineCode */.ti)(report.environment)}: ${render_HEADLINE[report.status]}`,
+        '',
+        `${report.drift.current.rows.toLocaleString('en-US')} rows checked ${(0,markdown_escape/* escapeMarkdown */.FV)(readableTime(report.generatedAt))}${deployed}${report.runUrl ? ` · ${(0,markdown_escape/* markdownLink */.iQ)('the run', report.runUrl)}` : ''}${reportPath ? ` · report ${(0,markdown_escape/* inlineCode */.ti)(reportPath)}` : ''}`,
+        '',
+        ...findingsSection(report),
+        ...render_driftSection('Drift of the inputs, worst first', report.drift),
+        ...(report.predictionDrift
+            ? render_driftSection("Drift of the model's outputs", report.predictionDrift)
+            : []),
+        ...render_performanceSection(report),
+        ...actionsSection(report),
+        ...historySection(history),
+    ];
+    return lines.join('\n').trimEnd() + '\n';
+}
+function findingsSection(report) {
+    if (!report.findings.length)
+        return ['Nothing drifts, and the performance holds.', ''];
+    const icon = { fail: '❌', warn: '⚠️', info: 'ℹ️' };
+    const shown = report.findings.slice(0, MAX_FINDINGS);
+    return [
+        ...shown.map((f) => `- ${icon[f.level]} ${(0,markdown_escape/* escapeMarkdown */.FV)(f.message)}`),
+        ...(report.findings.length > shown.length
+            ? [`- … and ${report.findings.length - shown.length} more in the report`]
+            : []),
+        '',
+    ];
+}
+function render_driftSection(title, drift) {
+    if (!drift.features.length)
+        return [];
+    const drifted = driftedWorstFirst(drift);
+    const steady = drift.features.filter((f) => !f.test.drifted);
+    const rows = [...drifted, ...steady].slice(0, MAX_FEATURE_ROWS).map(featureRow);
+    const hidden = drift.features.length - rows.length;
+    return [
+        `### ${title}`,
+        '',
+        `${drift.dataset.driftedFeatures.length} of ${drift.dataset.compared} drift (${(drift.dataset.share * 100).toFixed(0)}%; the data set drifts at ${(drift.dataset.driftShare * 100).toFixed(0)}%).`,
+        '',
+        (0,markdown_escape/* markdownTable */.Qj)(['', 'column', 'test', 'value', 'threshold', 'missing (training → now)', 'outside training'], rows),
+        ...(hidden > 0 ? ['', `… ${hidden} more steady columns in the report.`] : []),
+        ...(drift.skipped.length
+            ? [
+                '',
+                `Not compared: ${drift.skipped
+                    .slice(0, 10)
+                    .map((s) => `${(0,markdown_escape/* inlineCode */.ti)(s.name)}: ${(0,markdown_escape/* escapeMarkdown */.FV)(s.reason)}`)
+                    .join('; ')}${drift.skipped.length > 10 ? '; …' : ''}.`,
+            ]
+            : []),
+        '',
+    ];
+}
+function featureRow(f) {
+    const pct = (share) => `${(share * 100).toFixed(1)}%`;
+    return [
+        f.test.drifted ? '❌' : '✅',
+        (0,markdown_escape/* inlineCode */.ti)(f.name),
+        `${f.test.name}${f.test.chosen === 'override' ? ' (policy)' : ''}`,
+        `${f.test.measures === 'p-value' ? 'p = ' : ''}${format(f.test.value)}`,
+        `${f.test.measures === 'p-value' ? '≤ ' : '≥ '}${format(f.test.threshold)}`,
+        `${pct(f.missing.reference)} → ${pct(f.missing.current)}`,
+        pct(f.outsideRange.share),
+    ];
+}
+function render_performanceSection(report) {
+    const performance = report.performance;
+    if (performance.source === 'none')
+        return ['### Performance', '', `Not measured: ${(0,markdown_escape/* escapeMarkdown */.FV)(performance.reason)}`, ''];
+    const heading = performance.source === 'labels'
+        ? `### Performance, measured on ${performance.rows.toLocaleString('en-US')} labelled rows`
+        : `### Performance, estimated from the scores of ${performance.rows.toLocaleString('en-US')} rows (no labels yet)`;
+    const note = performance.source === 'estimate'
+        ? [
+            `Confidence-based performance estimation: the expected metrics if the scores are ${performance.calibrated ? 'calibrated as on the evaluation set' : 'taken as calibrated probabilities (no calibration set was given)'}, with ${Math.round(performance.confidence * 100)}% intervals. It sees covariate shift, not a change in what the labels mean.`,
+            '',
+        ]
+        : [];
+    const icon = {
+        pass: '✅',
+        fail: '❌',
+        warn: '⚠️',
+        inconclusive: '❔',
+        info: 'ℹ️',
+    };
+    const shown = metricsToShow(performance.metrics);
+    const hidden = performance.metrics.length - shown.length;
+    return [
+        heading,
+        '',
+        ...note,
+        (0,markdown_escape/* markdownTable */.Qj)(['', 'metric', 'now', 'at release', 'rule'], shown.map((m) => [
+            icon[m.status] ?? '',
+            (0,markdown_escape/* inlineCode */.ti)(m.name),
+            m.value === undefined
+                ? '—'
+                : `${format(m.value)}${m.ci ? ` (${format(m.ci[0])}–${format(m.ci[1])})` : ''}`,
+            m.baseline === undefined ? '—' : format(m.baseline),
+            m.rule ? (0,markdown_escape/* escapeMarkdown */.FV)(m.rule) : 'not gated',
+        ])),
+        ...(hidden > 0 ? ['', `… ${hidden} more metrics (per class, and ungated) in the report.`] : []),
+        '',
+    ];
+}
+/** Most metric rows: the gated ones and what went wrong first, then headline metrics. */
+const MAX_METRIC_ROWS = 10;
+function metricsToShow(metrics) {
+    const judged = metrics.filter((m) => m.rule || (m.status !== 'pass' && m.status !== 'info'));
+    const headline = metrics.filter((m) => !judged.includes(m) && !m.name.includes('.'));
+    return [...judged, ...headline].slice(0, Math.max(MAX_METRIC_ROWS, judged.length));
+}
+function actionsSection(report) {
+    const retrain = report.retrain;
+    if (!retrain)
+        return [];
+    return [
+        retrain.dispatched
+            ? `**Retraining**: ${(0,markdown_escape/* inlineCode */.ti)(retrain.workflow)} dispatched with the reasons above.`
+            : `**Retraining** (${(0,markdown_escape/* inlineCode */.ti)(retrain.workflow)}): not dispatched; ${(0,markdown_escape/* escapeMarkdown */.FV)(retrain.reason)}.`,
+        '',
+    ];
+}
+/** Charts of the share of drifting features and of the key metric over the runs kept, oldest first. */
+function historySection(history) {
+    if (history.length < 2)
+        return [];
+    const labels = history.map((h) => (0,markdown_escape/* mermaidLabel */._b)(h.at.slice(5, 16).replace('T', ' '), 14));
+    const charts = [
+        lineChart('share of inputs drifting', labels, history.map((h) => h.driftShare), [0, 1]),
+    ];
+    const metric = history.at(-1)?.metric?.name;
+    const points = metric ? history.filter((h) => h.metric?.name === metric) : [];
+    if (metric && points.length >= 2)
+        charts.push(lineChart(metric, points.map((h) => (0,markdown_escape/* mermaidLabel */._b)(h.at.slice(5, 16).replace('T', ' '), 14)), points.map((h) => h.metric.value)));
+    return [`### Across the last ${history.length} runs`, '', ...charts.flatMap((c) => [c, ''])];
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/retrain.ts
+/**
+ * Retraining on cue: dispatches the workflow the user named (`on: workflow_dispatch:` with the
+ * inputs model-name, environment and reason) at most once per cool-down. The cool-down is read
+ * from GitHub itself, the workflow's runs started by workflow_dispatch within the window, so a
+ * scheduled monitor needs no state of its own, and a retraining started by hand counts too.
+ */
+
+
+
+/** GitHub's workflow_dispatch takes at most 25 inputs. */
+const INPUTS_LIMIT = 25;
+/** The reason a run is dispatched with is cut to this (the design's bound; GitHub's input values are short texts). */
+const REASON_LIMIT = 1000;
+const EXPECTED_TRIGGER = 'on:\n  workflow_dispatch:\n    inputs:\n      model-name: { required: true }\n      environment: { required: true }\n      reason: { required: false }';
+/**
+ * The workflow as GitHub's `workflow_id` takes it: a numeric id, or the file name (GitHub finds
+ * a workflow by its name under .github/workflows, not by a path).
+ */
+function workflowKey(workflow) {
+    const value = workflow.trim();
+    if (/^\d+$/.test(value))
+        return Number(value);
+    const file = value.replace(/^\.\//, '').replace(/^\.github\/workflows\//, '');
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml$/.test(file))
+        throw new errors/* UserError */.yo(`The retraining workflow ${quoteValue(workflow)} is not a workflow file name: give the file name of a workflow under .github/workflows (e.g. "retrain.yml"), its path, or its numeric id.`);
+    return file;
+}
+async function dispatchRetraining(github, request) {
+    const workflow = workflowKey(request.workflow);
+    if (!Number.isFinite(request.cooldownMs) || request.cooldownMs < 0)
+        throw new errors/* UserError */.yo(`The retraining cool-down must be a duration of zero or more; got ${quoteValue(request.cooldownMs)} ms.`);
+    const inputs = checkInputs(request.inputs);
+    const where = `${github.repository.owner}/${github.repository.repo}`;
+    const named = `"${workflow}" of ${where}`;
+    const holding = request.cooldownMs > 0 ? await lastDispatch(github, request, named) : undefined;
+    if (holding) {
+        const until = new Date(Date.parse(holding.createdAt) + request.cooldownMs);
+        return {
+            dispatched: false,
+            reason: `retraining was already dispatched ${ago(request.now, holding.createdAt)} (${holding.htmlUrl}); the cool-down of ${retrain_duration(request.cooldownMs)} lasts until ${until.toISOString()}`,
+            lastRun: { url: holding.htmlUrl, createdAt: holding.createdAt },
+        };
+    }
+    try {
+        await github.dispatchWorkflow({ workflow, ref: request.ref, inputs });
+    }
+    catch (error) {
+        throw retrain_refusal(error, named, request.ref) ?? error;
+    }
+    return {
+        dispatched: true,
+        reason: `dispatched the workflow ${named} on ${request.ref}${inputs.reason ? `: ${inputs.reason}` : ''}`,
+    };
+}
+function checkInputs(given) {
+    const inputs = { ...given };
+    if (Object.keys(inputs).length > INPUTS_LIMIT)
+        throw new errors/* UserError */.yo(`GitHub takes at most ${INPUTS_LIMIT} inputs for a workflow_dispatch; the retraining dispatch was given ${Object.keys(inputs).length}.`);
+    if (inputs.reason !== undefined && inputs.reason.length > REASON_LIMIT)
+        inputs.reason = `${inputs.reason.slice(0, REASON_LIMIT - 1)}…`;
+    return inputs;
+}
+/** The newest run of the workflow dispatched within the cool-down, if any. */
+async function lastDispatch(github, request, named) {
+    const since = request.now.getTime() - request.cooldownMs;
+    try {
+        for await (const run of github.listWorkflowRuns({
+            workflow: workflowKey(request.workflow),
+            event: 'workflow_dispatch',
+            createdSince: new Date(since),
+        })) {
+            // GitHub's qualifier counts whole seconds: the window is checked to the millisecond here.
+            if (Date.parse(run.createdAt) >= since)
+                return run;
+        }
+        return undefined;
+    }
+    catch (error) {
+        throw retrain_refusal(error, named, request.ref) ?? error;
+    }
+}
+/** GitHub's refusals of a dispatch, as what the user must change; undefined for other failures. */
+function retrain_refusal(error, named, ref) {
+    const status = (0,client/* statusOf */.c2)(error);
+    const message = String(error.message ?? '').split(' - ')[0];
+    if ((0,client/* isPermissionDenied */.T1)(error))
+        return new errors/* UserError */.yo(`GitHub refused to read or dispatch the retraining workflow ${named} (403: ${message}). The token needs "actions: write": add "permissions: actions: write" to the monitoring job (or use a token that has it).`);
+    if (status === 404)
+        return new errors/* UserError */.yo(`GitHub has no workflow ${named} (404). The retraining workflow must be a file under .github/workflows on the default branch, with a trigger like:\n${EXPECTED_TRIGGER}\nCheck the name given for the retraining workflow.`);
+    if (status !== 422)
+        return undefined;
+    if (/workflow_dispatch/i.test(message) && /trigger/i.test(message))
+        return new errors/* UserError */.yo(`The retraining workflow ${named} cannot be dispatched: it has no workflow_dispatch trigger (422). Add one with the inputs the monitor sends:\n${EXPECTED_TRIGGER}`);
+    if (/Unexpected inputs/i.test(message))
+        return new errors/* UserError */.yo(`The retraining workflow ${named} does not declare the inputs the monitor sends (422: ${message}). Declare model-name, environment and reason under on.workflow_dispatch.inputs:\n${EXPECTED_TRIGGER}`);
+    if (/No ref found/i.test(message))
+        return new errors/* UserError */.yo(`The retraining workflow ${named} cannot run on ${quoteValue(ref)}: GitHub has no such branch or tag (422). Dispatch it on an existing branch, e.g. the default branch.`);
+    return new errors/* UserError */.yo(`GitHub refused to dispatch the retraining workflow ${named} (422: ${message}). It needs an on.workflow_dispatch trigger with the inputs model-name, environment and reason:\n${EXPECTED_TRIGGER}`);
+}
+/** A duration as people say it: 7 days, 1.5 hours, 90 seconds. */
+function retrain_duration(ms) {
+    const units = [
+        [86_400_000, 'day'],
+        [3_600_000, 'hour'],
+        [60_000, 'minute'],
+        [1000, 'second'],
+    ];
+    const [size, unit] = units.find(([size]) => ms >= size) ?? units.at(-1);
+    const count = Math.round((ms / size) * 10) / 10;
+    return `${count} ${unit}${count === 1 ? '' : 's'}`;
+}
+function ago(now, createdAt) {
+    return `${retrain_duration(Math.max(1000, now.getTime() - Date.parse(createdAt)))} ago`;
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/on-github.ts
+
+
+
+async function reportOnGitHub(github, report, options) {
+    const entry = historyEntry(report);
+    const alone = [{ at: options.now.toISOString(), ...entry }];
+    if (!github)
+        return { report, history: alone };
+    const retrained = options.retrain
+        ? { ...report, retrain: await retrain(github, report, options.retrain, options) }
+        : report;
+    if (options.issue === 'never')
+        return { report: retrained, history: alone };
+    let history = alone;
+    const issue = await syncMonitorIssue(github, {
+        model: report.model,
+        environment: report.environment,
+        unhealthy: report.status !== 'healthy',
+        mode: options.issue,
+        title: monitorTitle(report.model, report.environment, report.status),
+        entry,
+        renderBody: (kept) => {
+            history = [...kept];
+            return renderMonitorReport(retrained, kept);
+        },
+        labels: options.labels,
+        closingComment: `${report.model} in ${report.environment} is healthy again: nothing drifts past the policy and the performance holds (${report.generatedAt}${report.runUrl ? `, ${report.runUrl}` : ''}). Closing.`,
+        now: options.now,
+        log: options.log,
+    });
+    if (issue.action === 'none')
+        options.log.info(`Monitor issue: ${issue.reason}`);
+    return {
+        report: {
+            ...retrained,
+            issue: issue.action === 'none'
+                ? { action: issue.denied ? 'denied' : 'none' }
+                : {
+                    action: issue.action === 'opened' && issue.reopened ? 'reopened' : issue.action,
+                    url: issue.url,
+                    number: issue.number,
+                },
+        },
+        history,
+    };
+}
+async function retrain(github, report, target, options) {
+    const asks = report.status !== 'healthy' && options.policy.retrain.on.includes(report.status);
+    if (!asks)
+        return {
+            workflow: target.workflow,
+            dispatched: false,
+            reason: report.status === 'healthy'
+                ? 'not needed, the model is healthy'
+                : `the policy retrains only when ${options.policy.retrain.on.join(' or ')}`,
+        };
+    const reason = report.findings
+        .filter((f) => f.level === 'fail')
+        .map((f) => f.message)
+        .join(' ');
+    const result = await dispatchRetraining(github, {
+        workflow: target.workflow,
+        ref: target.ref,
+        inputs: {
+            'model-name': report.model,
+            environment: report.environment,
+            reason: `${report.status}: ${reason}`,
+        },
+        cooldownMs: options.policy.retrain.cooldown,
+        now: options.now,
+    });
+    options.log.info(`Retraining (${target.workflow}): ${result.reason}`);
+    return { workflow: target.workflow, dispatched: result.dispatched, reason: result.reason };
+}
+/** This run's key numbers: the share of drifting inputs, and the first gated metric (else the first). */
+function historyEntry(report) {
+    const measured = report.performance.source === 'none'
+        ? []
+        : report.performance.metrics.filter((m) => m.value !== undefined);
+    const key = measured.find((m) => m.rule) ?? measured[0];
+    return {
+        status: report.status,
+        driftShare: report.drift.dataset.share,
+        ...(key ? { metric: { name: key.name, value: key.value } } : {}),
+        ...(report.runUrl ? { runUrl: report.runUrl } : {}),
+    };
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/distributions.ts
+/**
+ * The two tail probabilities the drift tests need, written here rather than taken from npm:
+ * each is a few lines of a classical series, and the candidates (@stdlib's gammainc and kstest)
+ * bring dozens of packages into every bundle's start-up. Both are checked against scipy to 1e-9
+ * (test/fixtures/monitor/make_fixtures.py).
+ */
+/**
+ * Survival function of the limiting Kolmogorov distribution, P(K > λ) (scipy's
+ * `kstwobign.sf(λ)`, `scipy.special.kolmogorov`). Above λ = 1.18 the alternating series
+ * 2 Σ (−1)^(k−1) e^(−2k²λ²) converges in a few terms and keeps tiny p-values relative-exact;
+ * below it, the Jacobi form of the CDF, √(2π)/λ Σ e^(−(2k−1)²π²/(8λ²)), does.
+ */
+function kolmogorovSf(lambda) {
+    if (!(lambda > 0))
+        return 1;
+    if (lambda < 1.18) {
+        const w = (Math.PI * Math.PI) / (8 * lambda * lambda);
+        let cdf = 0;
+        for (let k = 1; k < 100; k++) {
+            const term = Math.exp(-(2 * k - 1) * (2 * k - 1) * w);
+            cdf += term;
+            if (term < 1e-18 * cdf)
+                break;
+        }
+        return 1 - (Math.sqrt(2 * Math.PI) / lambda) * cdf;
+    }
+    let sf = 0;
+    for (let k = 1; k < 100; k++) {
+        const term = Math.exp(-2 * k * k * lambda * lambda);
+        sf += k % 2 === 1 ? term : -term;
+        if (term < 1e-18 * Math.abs(sf))
+            break;
+    }
+    return Math.min(1, Math.max(0, 2 * sf));
+}
+/** ln Γ(x) for x > 0 (Lanczos, 14 terms, g = 671/128: Numerical Recipes 3rd ed. §6.1, ~1e-15). */
+// The coefficients as the nearest doubles (the published 18-digit literals round to these).
+const LANCZOS = [
+    57.15623566586292, -59.59796035547549, 14.136097974741746, -0.4919138160976202,
+    0.00003399464998481189, 0.00004652362892704858, -0.00009837447530487956, 0.0001580887032249125,
+    -0.00021026444172410488, 0.00021743961811521265, -0.0001643181065367639, 0.00008441822398385275,
+    -0.000026190838401581408, 0.0000036899182659531625,
+];
+function logGamma(x) {
+    const t = x + 5.2421875;
+    let series = 0.9999999999999971;
+    LANCZOS.forEach((c, j) => (series += c / (x + j + 1)));
+    return (x + 0.5) * Math.log(t) - t + Math.log((2.5066282746310007 * series) / x);
+}
+/**
+ * The regularised upper incomplete gamma function Q(a, x): by its power series (as 1 − P)
+ * below x = a + 1, by Lentz's continued fraction above, where Q is small and must stay
+ * relative-exact (Numerical Recipes §6.2).
+ */
+function gammaQ(a, x) {
+    if (x <= 0)
+        return 1;
+    const logPrefix = a * Math.log(x) - x - logGamma(a);
+    if (x < a + 1) {
+        let term = 1 / a;
+        let sum = term;
+        for (let n = 1; n < 10_000; n++) {
+            term *= x / (a + n);
+            sum += term;
+            if (Math.abs(term) < Math.abs(sum) * 1e-17)
+                break;
+        }
+        return 1 - sum * Math.exp(logPrefix);
+    }
+    const tiny = 1e-300;
+    let b = x + 1 - a;
+    let c = 1 / tiny;
+    let d = 1 / b;
+    let h = d;
+    for (let i = 1; i < 10_000; i++) {
+        const an = -i * (i - a);
+        b += 2;
+        d = an * d + b;
+        if (Math.abs(d) < tiny)
+            d = tiny;
+        c = b + an / c;
+        if (Math.abs(c) < tiny)
+            c = tiny;
+        d = 1 / d;
+        const delta = d * c;
+        h *= delta;
+        if (Math.abs(delta - 1) < 1e-16)
+            break;
+    }
+    return Math.exp(logPrefix) * h;
+}
+/** P(χ²_dof > x) (scipy's `chi2.sf`). */
+function chiSquareSf(x, dof) {
+    return gammaQ(dof / 2, x / 2);
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/psi.ts
+/**
+ * Population stability index over shares of the same bins:
+ *
+ *   PSI = Σ_i (r_i − c_i) · ln(r_i / c_i)
+ *
+ * where r_i and c_i are the reference's and the current data's shares of bin i. An empty bin
+ * (share 0) would make the term infinite, so a share of exactly 0 is replaced by ε = 0.0001
+ * (Evidently's fill for all but extremely small shares), on each side separately and without
+ * renormalising; a bin empty on both sides contributes 0.
+ */
+const PSI_EMPTY_BIN_SHARE = 0.0001;
+const floor = (share) => (share > 0 ? share : PSI_EMPTY_BIN_SHARE);
+function term(r, c) {
+    const rf = floor(r);
+    const cf = floor(c);
+    return (rf - cf) * Math.log(rf / cf);
+}
+function psi(reference, current) {
+    let sum = 0;
+    for (let i = 0; i < reference.length; i++)
+        sum += term(reference[i], current[i]);
+    return sum;
+}
+/**
+ * The interval PSI lies in when each share may be off by up to `referenceError` and
+ * `currentError` (shares read from sketches). Each term (r − c)·ln(r/c) is jointly convex, grows
+ * as r and c move apart and is 0 where they meet, so its maximum over the box of possible
+ * shares is at the corner farthest from the diagonal and its minimum at the nearest corner (0
+ * when the box touches the diagonal).
+ */
+function psiBounds(reference, current, referenceError, currentError) {
+    const clamp = (s) => Math.min(1, Math.max(0, s));
+    let lo = 0;
+    let hi = 0;
+    for (let i = 0; i < reference.length; i++) {
+        const r0 = clamp(reference[i] - referenceError);
+        const r1 = clamp(reference[i] + referenceError);
+        const c0 = clamp(current[i] - currentError);
+        const c1 = clamp(current[i] + currentError);
+        hi += Math.max(term(r0, c1), term(r1, c0));
+        if (floor(r0) > floor(c1))
+            lo += term(r0, c1);
+        else if (floor(c0) > floor(r1))
+            lo += term(r1, c0);
+    }
+    return [lo, hi];
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/categorical.ts
+/**
+ * Drift statistics of a categorical column between two tallies of its values: the
+ * reference's values plus one "other" bucket for everything else. Exact from raw values, and
+ * from profiles while their top values are exact (Misra–Gries never cut its counters: at most
+ * 128 distinct values); past that each count may be short by the sketch's `error`.
+ */
+
+
+const OTHER_BUCKET = '(other)';
+function relEntr(x, y) {
+    return x > 0 ? x * Math.log(x / y) : 0;
+}
+/** scipy.spatial.distance.jensenshannon(p, q) with base e. */
+function jensenShannon(p, q) {
+    const sp = p.reduce((a, b) => a + b, 0);
+    const sq = q.reduce((a, b) => a + b, 0);
+    let js = 0;
+    for (let i = 0; i < p.length; i++) {
+        const pi = p[i] / sp;
+        const qi = q[i] / sq;
+        const m = (pi + qi) / 2;
+        js += relEntr(pi, m) + relEntr(qi, m);
+    }
+    return Math.sqrt(Math.max(0, js / 2));
+}
+/**
+ * scipy.stats.chi2_contingency on the 2×k table of counts. Columns empty in both rows are
+ * dropped first (scipy refuses a zero expected frequency); with fewer than two columns left
+ * there is nothing to test and the p-value is 1.
+ */
+function chiSquareContingency(reference, current) {
+    const columns = reference.map((r, i) => [r, current[i]]).filter(([r, c]) => r + c > 0);
+    const rowRef = columns.reduce((s, [r]) => s + r, 0);
+    const rowCur = columns.reduce((s, [, c]) => s + c, 0);
+    const dof = columns.length - 1;
+    if (dof < 1 || rowRef === 0 || rowCur === 0)
+        return { statistic: 0, pValue: 1, dof: Math.max(0, dof) };
+    const total = rowRef + rowCur;
+    let statistic = 0;
+    for (const [r, c] of columns) {
+        for (const [observed, row] of [
+            [r, rowRef],
+            [c, rowCur],
+        ]) {
+            const expected = (row * (r + c)) / total;
+            let diff = observed - expected;
+            // Yates: move each observed count up to 0.5 toward its expectation (scipy, dof 1 only).
+            if (dof === 1)
+                diff = Math.sign(diff) * Math.max(0, Math.abs(diff) - 0.5);
+            statistic += (diff * diff) / expected;
+        }
+    }
+    return { statistic, pValue: chiSquareSf(statistic, dof), dof };
+}
+function categoricalStatistics(reference, current) {
+    const named = [...reference.counts]
+        .filter(([, count]) => count > 0)
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+        .map(([value]) => value);
+    const refCounts = named.map((v) => reference.counts.get(v));
+    const curCounts = named.map((v) => current.counts.get(v) ?? 0);
+    refCounts.push(Math.max(0, reference.total - refCounts.reduce((a, b) => a + b, 0)));
+    curCounts.push(Math.max(0, current.total - curCounts.reduce((a, b) => a + b, 0)));
+    const share = (counts, total) => counts.map((c) => (total > 0 ? c / total : 0));
+    const r = share(refCounts, reference.total);
+    const c = share(curCounts, current.total);
+    const known = new Set(named);
+    const newCategories = [...current.counts]
+        .filter(([value, count]) => !known.has(value) && count > 0)
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+        .map(([value, count]) => ({ value, count }));
+    const newCount = newCategories.reduce((s, v) => s + v.count, 0);
+    return {
+        buckets: [...named, OTHER_BUCKET],
+        reference: r,
+        current: c,
+        psi: psi(r, c),
+        jensenShannon: reference.total > 0 && current.total > 0 ? jensenShannon(r, c) : 0,
+        chiSquare: chiSquareContingency(refCounts, curCounts),
+        newCategories,
+        newShare: current.total > 0 ? newCount / current.total : 0,
+        exact: reference.error === 0 && current.error === 0,
+        shareError: Math.max(reference.total > 0 ? reference.error / reference.total : 0, current.total > 0 ? current.error / current.total : 0),
+    };
+}
+/** The exact tally of raw values (null is missing). */
+function categorical_tallyValues(values) {
+    const counts = new Map();
+    let total = 0;
+    for (const v of values) {
+        if (v === null)
+            continue;
+        counts.set(v, (counts.get(v) ?? 0) + 1);
+        total++;
+    }
+    return { counts, total, error: 0 };
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/ks-exact.ts
+/**
+ * The exact two-sided p-value of the two-sample Kolmogorov–Smirnov test, P(D ≥ d) under the
+ * null, as scipy's `ks_2samp(method='exact')` computes it (and 'auto' does when both samples
+ * have at most 10,000 values): the share of monotone lattice paths from (0, 0) to (m, n) that
+ * leave the band |x/m − y/n| < d (Hodges 1958), with Viehmann's recursion for that share
+ * (arXiv 2102.08037), which stays in [0, 1] instead of counting paths. Cost: O(m · band width).
+ */
+/** Both samples at most this large: scipy's MAX_AUTO_N, where 'auto' is exact. */
+const KS_EXACT_MAX_N = 10_000;
+function gcd(a, b) {
+    while (b)
+        [a, b] = [b, a % b];
+    return a;
+}
+/** Equal sizes: P(D ≥ h/n) by the alternating binomial series, in Horner form. */
+function outsideSquare(n, h) {
+    let p = 0;
+    for (let k = Math.floor(n / h); k >= 0; k--) {
+        let term = 1;
+        for (let j = 0; j < h; j++)
+            term = ((n - k * h - j) * term) / (n + k * h + j + 1);
+        p = term * (1 - p);
+    }
+    return 2 * p;
+}
+/**
+ * Unequal sizes: the share of paths that touch |n·x − m·y| ≥ h·g, column by column over a
+ * sliding window of y; each cell holds 1 − (share of paths to it that stayed inside).
+ */
+function outsideBand(m0, n0, g, h) {
+    const m = Math.max(m0, n0);
+    const n = Math.min(m0, n0);
+    const mg = m / g;
+    const ng = n / g;
+    let minj = 0;
+    let maxj = Math.min(Math.ceil(h / mg), n + 1);
+    let width = maxj - minj;
+    const cells = new Float64Array(Math.min(2 * maxj + 2, n + 1)).fill(1);
+    cells.fill(0, minj, maxj);
+    for (let i = 1; i <= m; i++) {
+        const lastMinj = minj;
+        const lastWidth = width;
+        minj = Math.min(Math.max(Math.floor((ng * i - h) / mg) + 1, 0), n);
+        maxj = Math.min(Math.ceil((ng * i + h) / mg), n + 1);
+        if (maxj <= minj)
+            return 1;
+        let value = minj === 0 ? 0 : 1;
+        for (let k = 0; k < maxj - minj; k++) {
+            const j = k + minj;
+            value = (cells[k + minj - lastMinj] * i + value * j) / (i + j);
+            cells[k] = value;
+        }
+        width = maxj - minj;
+        // Cells that slid out of the band above count as left (1).
+        if (lastWidth > width)
+            cells.fill(1, width, lastWidth);
+    }
+    return cells[maxj - minj - 1];
+}
+/** The exact two-sided p-value of statistic d between samples of m and n values. */
+function ksExactPValue(d, m, n) {
+    const g = gcd(m, n);
+    const lcm = (m / g) * n;
+    // D is a multiple of 1/lcm; rounding removes the floating-point error of the ECDF difference.
+    const h = Math.round(d * lcm);
+    if (h === 0)
+        return 1;
+    const p = m === n ? outsideSquare(m, h) : outsideBand(m, n, g, h);
+    return Math.min(1, Math.max(0, p));
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/sample.ts
+/**
+ * The rank error stated for a KLL sketch of parameter k: 2.446 / k^0.9433 ≈ 0.0165 at k = 200,
+ * Apache DataSketches' double-sided ("PMF") normalised rank error at 99% confidence
+ * (kll_sketch_impl.hpp `get_normalized_rank_error(true)`). The single-sided 2.296 / k^0.9723
+ * (≈ 0.0133) is for one query at a time; the drift statistics read the CDF at every point at
+ * once, and the profile compacts deterministically and merges shards, where up to 0.0138 was
+ * measured (8 merged shards). The tests check the stated bound on one profile, merged shards
+ * (4, 8, 16 pairwise) and sorted input.
+ */
+function kllRankError(k) {
+    return 2.446 / Math.pow(k, 0.9433);
+}
+function fromPairs(values, weights, rankError) {
+    const order = Array.from(values.keys()).sort((a, b) => values[a] - values[b]);
+    const distinct = [];
+    const cumulative = [];
+    let running = 0;
+    for (const i of order) {
+        running += weights[i];
+        if (distinct.length && distinct[distinct.length - 1] === values[i]) {
+            cumulative[cumulative.length - 1] = running;
+        }
+        else {
+            distinct.push(values[i]);
+            cumulative.push(running);
+        }
+    }
+    return {
+        values: Float64Array.from(distinct),
+        cumulative: Float64Array.from(cumulative),
+        total: running,
+        rankError,
+    };
+}
+/** The exact sample of finite values (null, NaN and ±∞ are left out, as Evidently drops them). */
+function sample_sampleFromValues(values) {
+    const buffer = new Float64Array(values.length);
+    let length = 0;
+    for (const v of values)
+        if (v !== null && Number.isFinite(v))
+            buffer[length++] = v;
+    const finite = buffer.subarray(0, length).sort();
+    // Already sorted: collapse runs of equal values into one point each.
+    const distinct = [];
+    const cumulative = [];
+    for (let i = 0; i < finite.length; i++) {
+        if (i > 0 && finite[i] === finite[i - 1])
+            cumulative[cumulative.length - 1] = i + 1;
+        else {
+            distinct.push(finite[i]);
+            cumulative.push(i + 1);
+        }
+    }
+    return {
+        values: Float64Array.from(distinct),
+        cumulative: Float64Array.from(cumulative),
+        total: finite.length,
+        rankError: 0,
+    };
+}
+/** Each distinct value's weight, by its text: the categories of a numeric column with few values. */
+function sample_sampleCounts(sample) {
+    const counts = new Map();
+    sample.values.forEach((v, i) => counts.set(String(v), sample.cumulative[i] - (i ? sample.cumulative[i - 1] : 0)));
+    return counts;
+}
+/** The sample a profile's quantile sketch retains; exact while it never compacted (level 0 only). */
+function sampleFromSketch(state) {
+    const values = [];
+    const weights = [];
+    state.levels.forEach((items, level) => {
+        for (const v of items) {
+            values.push(v);
+            weights.push(2 ** level);
+        }
+    });
+    const compacted = state.levels.slice(1).some((items) => items.length > 0);
+    return fromPairs(Float64Array.from(values), Float64Array.from(weights), compacted ? kllRankError(state.k) : 0);
+}
+/** Weight of the values ≤ x (side 'right'), by binary search. */
+function weightAtOrBelow(sample, x) {
+    let lo = 0;
+    let hi = sample.values.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (sample.values[mid] <= x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo === 0 ? 0 : sample.cumulative[lo - 1];
+}
+/** Weight of the values < x. */
+function weightBelow(sample, x) {
+    let lo = 0;
+    let hi = sample.values.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (sample.values[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo === 0 ? 0 : sample.cumulative[lo - 1];
+}
+/**
+ * The q-quantile as the profile reads it (and numpy's `method='inverted_cdf'`): the smallest
+ * value whose cumulative share reaches q.
+ */
+function sample_quantile(sample, q) {
+    const target = q * sample.total;
+    const { cumulative, values } = sample;
+    for (let i = 0; i < values.length; i++) {
+        if (cumulative[i] >= target && cumulative[i] > 0)
+            return values[i];
+    }
+    return values[values.length - 1];
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/numeric.ts
+/**
+ * Drift statistics of a numeric column between a reference and a current weighted sample
+ * (sample.ts): exact for raw values, within stated bounds for profile sketches. Each statistic
+ * names its scipy equivalent; test/fixtures/monitor/make_fixtures.py computes them with scipy.
+ */
+
+
+
+
+/** Walks both samples' distinct values in order, calling back with both CDFs after each point. */
+function walk(a, b, visit) {
+    let i = 0;
+    let j = 0;
+    while (i < a.values.length || j < b.values.length) {
+        const va = i < a.values.length ? a.values[i] : Infinity;
+        const vb = j < b.values.length ? b.values[j] : Infinity;
+        const x = Math.min(va, vb);
+        if (va === x)
+            i++;
+        if (vb === x)
+            j++;
+        const fa = i === 0 ? 0 : a.cumulative[i - 1] / a.total;
+        const fb = j === 0 ? 0 : b.cumulative[j - 1] / b.total;
+        const na = i < a.values.length ? a.values[i] : Infinity;
+        const nb = j < b.values.length ? b.values[j] : Infinity;
+        visit(x, fa, fb, Math.min(na, nb));
+    }
+}
+function kolmogorovSmirnov(reference, current) {
+    let statistic = 0;
+    walk(reference, current, (_x, fa, fb) => {
+        statistic = Math.max(statistic, Math.abs(fa - fb));
+    });
+    const m = reference.total;
+    const n = current.total;
+    const bound = reference.rankError + current.rankError;
+    const exact = bound === 0 && Math.max(m, n) <= KS_EXACT_MAX_N;
+    const p = (d) => m === 0 || n === 0 ? 1 : exact ? ksExactPValue(d, m, n) : ksAsymptoticPValue(d, m, n);
+    return {
+        statistic,
+        method: exact ? 'exact' : 'asymp',
+        pValue: p(statistic),
+        bound,
+        pValueRange: [p(Math.min(1, statistic + bound)), p(Math.max(0, statistic - bound))],
+    };
+}
+/** kstwobign.sf((s + 0.12 + 0.11/s) · d), s = √(mn/(m+n)): Stephens' corrected limit. */
+function ksAsymptoticPValue(d, m, n) {
+    const s = Math.sqrt((m * n) / (m + n));
+    return kolmogorovSf((s + 0.12 + 0.11 / s) * d);
+}
+function wasserstein(reference, current, referenceStd, range) {
+    let distance = 0;
+    walk(reference, current, (x, fa, fb, next) => {
+        if (next !== Infinity)
+            distance += Math.abs(fa - fb) * (next - x);
+    });
+    const norm = Math.max(referenceStd, 0.001);
+    const bound = (reference.rankError + current.rankError) * (range.max - range.min);
+    return { distance, normalised: distance / norm, norm, bound };
+}
+/** The reference's inner deciles, the smallest value reaching each tenth (numpy `inverted_cdf`). */
+function decileEdges(reference) {
+    const edges = [];
+    for (let d = 1; d <= 9; d++) {
+        const edge = sample_quantile(reference, d / 10);
+        if (edges[edges.length - 1] !== edge)
+            edges.push(edge);
+    }
+    return edges;
+}
+/** Shares of bins (−∞, e1], (e1, e2], …, (e_last, ∞). */
+function binShares(sample, edges) {
+    // No values (all missing): no shares, so PSI reads 0 and the missing rate tells the change.
+    if (sample.total === 0)
+        return edges.map(() => 0).concat(0);
+    const at = edges.map((e) => weightAtOrBelow(sample, e));
+    return [...at, sample.total].map((w, i) => (w - (i === 0 ? 0 : at[i - 1])) / sample.total);
+}
+function psiOverEdges(reference, current, edges) {
+    const r = binShares(reference, edges);
+    const c = binShares(current, edges);
+    // A bin's share is a difference of two CDF values, each within ε.
+    const bounds = psiBounds(r, c, 2 * reference.rankError, 2 * current.rankError);
+    return { value: psi(r, c), edges: [...edges], reference: r, current: c, bounds };
+}
+function outsideRange(current, reference) {
+    if (current.total === 0)
+        return { share: 0, bound: 0 };
+    const outside = weightBelow(current, reference.min) + current.total - weightAtOrBelow(current, reference.max);
+    return { share: outside / current.total, bound: 2 * current.rankError };
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/drift.ts
+/**
+ * Drift per feature and of the whole data set, between a reference and a current data profile
+ * (the sketch path: never needs the rows, so shard profiles merged from a job matrix suffice)
+ * or between raw columns (the exact path, for small data and to test the sketch path).
+ */
+
+
+
+
+
+
+
+const driftOptions = schemas/* strictObject */.rej({
+    /** Per feature: the test and threshold that replace the defaults. */
+    features: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* strictObject */.rej({
+        test: schemas/* enum */.k5n(DRIFT_TESTS).optional(),
+        threshold: schemas/* number */.aig().finite().optional(),
+    }))
+        .default({}),
+    driftShare: schemas/* number */.aig().min(0).max(1).default(DEFAULT_DRIFT_SHARE),
+});
+/** A column name in a message: quoted, with quotes and control characters escaped (names come from data files). */
+const quoted = (name) => JSON.stringify(name);
+const isNumericType = (type) => type === 'number' || type === 'integer';
+/** One side from raw values: numbers for a numeric column, text (or null) otherwise. */
+function sideFromValues(type, values) {
+    let missing = 0;
+    for (const v of values)
+        if (v === null || (typeof v === 'number' && Number.isNaN(v)))
+            missing++;
+    if (isNumericType(type)) {
+        const sample = sampleFromValues(values.map((v) => (typeof v === 'number' ? v : null)));
+        // Two passes over the sorted distinct values: the population variance (ddof 0), stably.
+        let mean = 0;
+        const weightOf = (i) => sample.cumulative[i] - (i ? sample.cumulative[i - 1] : 0);
+        sample.values.forEach((v, i) => (mean += v * weightOf(i)));
+        mean /= sample.total || 1;
+        let variance = 0;
+        sample.values.forEach((v, i) => (variance += (v - mean) ** 2 * weightOf(i)));
+        variance /= sample.total || 1;
+        return {
+            type,
+            source: 'exact',
+            count: values.length,
+            missing,
+            numeric: {
+                sample,
+                std: Math.sqrt(variance),
+                min: sample.values[0] ?? NaN,
+                max: sample.values[sample.values.length - 1] ?? NaN,
+            },
+            ...(sample.values.length <= FEW_DISTINCT && {
+                tally: { counts: sampleCounts(sample), total: sample.total, error: 0 },
+            }),
+            distinct: sample.values.length,
+        };
+    }
+    const tally = tallyValues(values.map((v) => (v === null ? null : String(v))));
+    return {
+        type,
+        source: 'exact',
+        count: values.length,
+        missing,
+        tally,
+        distinct: tally.counts.size,
+    };
+}
+/** One side from a profile's column, or the reason it cannot be compared. */
+function sideFromProfile(column) {
+    const state = column.state;
+    const base = {
+        type: column.type,
+        source: 'sketch',
+        count: column.count,
+        missing: column.nulls + column.nan,
+        distinct: column.distinct,
+    };
+    if (isNumericType(column.type)) {
+        if (!state.quantiles || !state.moments)
+            return 'the profile has no quantile sketch for it';
+        const sample = sampleFromSketch(state.quantiles);
+        const { n, m2, min, max } = state.moments;
+        return {
+            ...base,
+            numeric: {
+                sample,
+                std: n > 0 ? Math.sqrt(m2 / n) : 0,
+                min: min ?? NaN,
+                max: max ?? NaN,
+            },
+            // Categories only for few values; a count read from the sketch may be off by 2εn.
+            ...(sample.values.length <= tests_FEW_DISTINCT && {
+                tally: {
+                    counts: sample_sampleCounts(sample),
+                    total: sample.total,
+                    error: 2 * sample.rankError * sample.total,
+                },
+            }),
+        };
+    }
+    if (!state.top) {
+        return 'it has too many distinct values to compare as categories (the profile kept no top values)';
+    }
+    return {
+        ...base,
+        tally: {
+            counts: new Map(state.top.counts),
+            total: column.count - column.nulls - column.invalid,
+            error: state.top.error,
+        },
+    };
+}
+const rate = (missing, count) => (count > 0 ? missing / count : 0);
+/** Compares one feature; `override` replaces the default test or threshold. */
+function compareFeature(name, reference, current, override = {}) {
+    if (isNumericType(reference.type) !== isNumericType(current.type)) {
+        throw new errors/* UserError */.yo(`Column ${quoted(name)} is ${reference.type} in the reference and ${current.type} in the current data: drift compares like with like. Profile both with the same schema.`);
+    }
+    const fewValues = reference.numeric !== undefined &&
+        Math.max(reference.distinct, current.distinct, unionSize(reference, current)) <= tests_FEW_DISTINCT;
+    const kind = reference.numeric && !fewValues ? 'numeric' : 'categorical';
+    const numeric = reference.numeric && current.numeric ? numericStatistics(reference, current) : null;
+    const categorical = kind === 'categorical' && reference.tally && current.tally
+        ? categoricalStatistics(reference.tally, current.tally)
+        : null;
+    const testName = override.test ?? defaultTest(kind, reference.count - reference.missing);
+    const rule = TEST_RULES[testName];
+    if (!rule.kinds.includes(kind)) {
+        throw new errors/* UserError */.yo(`The drift policy asks for the ${testName} test on ${quoted(name)}, a ${kind} feature; ${testName} applies to ${rule.kinds.join(' and ')} features. Choose one of: ${DRIFT_TESTS.filter((t) => TEST_RULES[t].kinds.includes(kind)).join(', ')}.`);
+    }
+    const value = testValue(testName, numeric, categorical);
+    const threshold = override.threshold ?? rule.threshold;
+    const missingRef = rate(reference.missing, reference.count);
+    const missingCur = rate(current.missing, current.count);
+    const outside = numeric?.outside ?? {
+        share: categorical?.newShare ?? 0,
+        bound: categorical?.shareError ?? 0,
+    };
+    return {
+        name,
+        type: reference.type,
+        kind,
+        source: reference.source === 'exact' && current.source === 'exact' ? 'exact' : 'sketch',
+        test: {
+            name: testName,
+            measures: rule.measures,
+            value,
+            threshold,
+            drifted: rule.drifted(value, threshold),
+            chosen: override.test !== undefined || override.threshold !== undefined ? 'override' : 'default',
+        },
+        missing: { reference: missingRef, current: missingCur, change: missingCur - missingRef },
+        outsideRange: outside,
+        numeric: numeric && { ks: numeric.ks, wasserstein: numeric.wasserstein, psi: numeric.psi },
+        categorical,
+    };
+}
+function unionSize(reference, current) {
+    const values = new Set();
+    for (const side of [reference, current]) {
+        for (const v of side.numeric?.sample.values ?? []) {
+            values.add(v);
+            if (values.size > tests_FEW_DISTINCT)
+                return values.size;
+        }
+    }
+    return values.size;
+}
+function numericStatistics(reference, current) {
+    const ref = reference.numeric;
+    const cur = current.numeric;
+    const range = { min: Math.min(ref.min, cur.min), max: Math.max(ref.max, cur.max) };
+    const empty = ref.sample.total === 0 || cur.sample.total === 0;
+    return {
+        ks: kolmogorovSmirnov(ref.sample, cur.sample),
+        wasserstein: empty
+            ? { distance: 0, normalised: 0, norm: Math.max(ref.std, 0.001), bound: 0 }
+            : wasserstein(ref.sample, cur.sample, ref.std, range),
+        psi: psiOverEdges(ref.sample, cur.sample, empty ? [] : decileEdges(ref.sample)),
+        outside: empty ? { share: 0, bound: 0 } : outsideRange(cur.sample, ref),
+    };
+}
+function testValue(test, numeric, categorical) {
+    switch (test) {
+        case 'ks':
+            // Equal to pValue on the exact path; on the sketch path the largest p the bound allows.
+            return numeric.ks.pValueRange[1];
+        case 'wasserstein':
+            return numeric.wasserstein.normalised;
+        case 'psi':
+            return categorical ? categorical.psi : numeric.psi.value;
+        case 'jensenshannon':
+            return categorical.jensenShannon;
+        case 'chisquare':
+            return categorical.chiSquare.pValue;
+    }
+}
+function datasetDrift(features, driftShare) {
+    const drifted = features.filter((f) => f.test.drifted).map((f) => f.name);
+    const share = features.length ? drifted.length / features.length : 0;
+    return {
+        drifted: features.length > 0 && share >= driftShare,
+        share,
+        driftShare,
+        compared: features.length,
+        driftedFeatures: drifted,
+    };
+}
+function compareSides(names, reference, current, options, identities) {
+    const parsed = driftOptions.parse(options);
+    const unknown = Object.keys(parsed.features).filter((f) => !names.includes(f));
+    if (unknown.length) {
+        throw new errors/* UserError */.yo(`The drift policy names ${unknown.map(quoted).join(', ')}, not a column of the reference data. Columns: ${names.map(quoted).join(', ')}.`);
+    }
+    const features = [];
+    const skipped = [];
+    for (const name of names) {
+        const ref = reference(name);
+        const cur = current(name);
+        if (typeof ref === 'string' || typeof cur === 'string') {
+            skipped.push({ name, reason: typeof ref === 'string' ? ref : cur });
+            continue;
+        }
+        features.push(compareFeature(name, ref, cur, parsed.features[name]));
+    }
+    return {
+        format: DRIFT_REPORT_FORMAT,
+        ...identities,
+        dataset: datasetDrift(features, parsed.driftShare),
+        features,
+        skipped,
+    };
+}
+/**
+ * Drift between two data profiles, column by column. Every reference column must be in the
+ * current profile (a missing one is an error that names it); extra current columns are ignored.
+ */
+function driftBetweenProfiles(reference, current, options = {}) {
+    const currentColumns = new Map(current.columns.map((c) => [c.name, c]));
+    const missing = reference.columns.filter((c) => !currentColumns.has(c.name)).map((c) => c.name);
+    if (missing.length) {
+        throw new errors/* UserError */.yo(`The current data has no column ${missing.map(quoted).join(', ')}, which the reference profile has. Monitor data with the reference's columns (the model's inputs); give a reference profile of the same columns; or, if the column is not an input of the model, give it its role in the training schema (ml: {role: id}, target or timestamp) or list it under monitor.drift.ignore in the policy.`);
+    }
+    const referenceColumns = new Map(reference.columns.map((c) => [c.name, c]));
+    return compareSides(reference.columns.map((c) => c.name), (name) => sideFromProfile(referenceColumns.get(name)), (name) => sideFromProfile(currentColumns.get(name)), options, { reference: identifyProfile(reference), current: identifyProfile(current) });
+}
+/** The exact path: drift between raw columns (small data, and the oracle of the sketch path). */
+function driftBetweenColumns(reference, current, options = {}) {
+    const names = Object.keys(reference);
+    const missing = names.filter((n) => !(n in current));
+    if (missing.length) {
+        throw new UserError(`The current data has no column ${missing.map(quoted).join(', ')}, which the reference has.`);
+    }
+    const identity = (columns) => ({
+        digest: digestOf(columns),
+        rows: Math.max(0, ...Object.values(columns).map((c) => c.values.length)),
+        sources: [],
+    });
+    return compareSides(names, (name) => sideFromValues(reference[name].type, reference[name].values), (name) => sideFromValues(current[name].type, current[name].values), options, { reference: identity(reference), current: identity(current) });
+}
+
+// EXTERNAL MODULE: ./shared/schema/table-schema.ts + 2 modules
+var table_schema = __nccwpck_require__(85705);
+;// CONCATENATED MODULE: ./shared/schema/data-package.ts
+/**
+ * The `schema` input of validate-data is a Table Schema, or a Frictionless Data Package
+ * (`datapackage.json` or `.yaml`): its resources then say which data files have which schema,
+ * so that foreign keys can refer from one resource to another. A resource's `path` (one or a
+ * list) and a `schema` given as a path are relative to the package's folder and confined to the
+ * workspace as any input path is; remote resources (URLs) and inline `data` are refused, since
+ * nothing is downloaded and inline data has no file to check.
+ */
+
+
+
+
+
+
+
+
+const FORMATS = {
+    csv: 'csv',
+    tsv: 'tsv',
+    tab: 'tsv',
+    jsonl: 'jsonl',
+    ndjson: 'jsonl',
+    parquet: 'parquet',
+};
+const resource = schemas/* object */.Ikc({
+    name: schemas/* string */.YjP().min(1),
+    path: schemas/* union */.KCZ([schemas/* string */.YjP().min(1), schemas/* array */.YOg(schemas/* string */.YjP().min(1)).min(1)]).optional(),
+    data: schemas/* unknown */.L5J().optional(),
+    format: schemas/* string */.YjP().optional(),
+    schema: schemas/* union */.KCZ([schemas/* string */.YjP().min(1), schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J())]).optional(),
+})
+    .loose();
+const dataPackage = schemas/* object */.Ikc({ resources: schemas/* array */.YOg(resource).min(1) }).loose();
+const isPackage = (value) => value !== null &&
+    typeof value === 'object' &&
+    Array.isArray(value.resources) &&
+    value.fields === undefined;
+/** Reads the `schema` input: a Table Schema, or a Data Package with its resources' schemas. */
+async function loadSchemaInput(path, confinement, cwd = process.cwd()) {
+    const text = await (0,read_file/* readUserFile */.E)(path, 'schema file', cwd);
+    const value = await (0,structured/* parseStructured */.jE)(text, path, 'schema file');
+    if (!isPackage(value))
+        return { kind: 'schema', schema: await (0,table_schema/* schemaFromText */.n9)(value, path, text) };
+    const what = 'Data Package';
+    const parsed = await (0,structured/* validateStructured */.me)(value, dataPackage, { path, what, text });
+    const folder = (0,external_node_path_.dirname)((0,external_node_path_.resolve)(cwd, path));
+    const names = new Set();
+    const resources = [];
+    for (const [i, r] of parsed.resources.entries()) {
+        const at = `resources[${i}] ("${r.name}") of the Data Package "${path}"`;
+        if (names.has(r.name))
+            throw new errors/* UserError */.yo(`The resource name "${r.name}" is used twice in ${path}.`);
+        names.add(r.name);
+        if (r.path === undefined)
+            throw new errors/* UserError */.yo(`${data_package_capitalise(at)} has no "path": inline "data" is not validated; write the data to a file and give its path.`);
+        if (r.schema === undefined)
+            throw new errors/* UserError */.yo(`${data_package_capitalise(at)} has no "schema": give its Table Schema, inline or as a path.`);
+        const files = [];
+        for (const p of [r.path].flat()) {
+            if (/^[a-z][a-z0-9+.-]*:\/\//i.test(p))
+                throw new errors/* UserError */.yo(`${data_package_capitalise(at)} has the remote path "${p}": nothing is downloaded; check the file out into the workspace and give its path.`);
+            const absolute = await confinePath(p, confinement, {
+                what: `data file of resource "${r.name}"`,
+                input: 'schema',
+                baseDir: folder,
+            });
+            const format = r.format
+                ? FORMATS[r.format.toLowerCase()]
+                : detectFormat(p, `data file of resource "${r.name}"`, 'Set the resource\'s "format".');
+            if (!format)
+                throw new errors/* UserError */.yo(`${data_package_capitalise(at)} has the format "${r.format}"; expected one of ${Object.keys(FORMATS).join(', ')}.`);
+            files.push({ path: shown(absolute, cwd), format });
+        }
+        let schema;
+        if (typeof r.schema === 'string') {
+            const absolute = await confinePath(r.schema, confinement, {
+                what: `schema file of resource "${r.name}"`,
+                input: 'schema',
+                baseDir: folder,
+            });
+            schema = await (0,table_schema/* loadTableSchema */.yE)(shown(absolute, cwd));
+        }
+        else
+            schema = await (0,table_schema/* schemaFromText */.n9)(value, path, text, ['resources', i, 'schema']);
+        resources.push({ name: r.name, files, schema });
+    }
+    return { kind: 'package', resources };
+}
+const shown = (absolute, cwd) => {
+    const path = (0,external_node_path_.relative)(cwd, absolute);
+    return path.startsWith('..') ? absolute : path;
+};
+const data_package_capitalise = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+
+// EXTERNAL MODULE: ./shared/validation/shard-worker.ts
+var shard_worker = __nccwpck_require__(49311);
+// EXTERNAL MODULE: ./shared/profile/sketches/key-set.ts
+var key_set = __nccwpck_require__(80703);
+;// CONCATENATED MODULE: ./shared/validation/aggregate-checks.ts
+const aggregate_checks_show = (value) => Number.isInteger(value) ? String(value) : value.toPrecision(6).replace(/\.?0+$/, '');
+const aggregate_checks_percent = (value) => `${(value * 100).toFixed(2).replace(/\.?0+$/, '')}%`;
+function outside(value, range) {
+    if (range.min !== undefined && value < range.min)
+        return range.max !== undefined
+            ? `between ${aggregate_checks_show(range.min)} and ${aggregate_checks_show(range.max)}`
+            : `≥ ${aggregate_checks_show(range.min)}`;
+    if (range.max !== undefined && value > range.max)
+        return range.min !== undefined
+            ? `between ${aggregate_checks_show(range.min)} and ${aggregate_checks_show(range.max)}`
+            : `≤ ${aggregate_checks_show(range.max)}`;
+    return undefined;
+}
+function checkColumns(schema, states, profile, report) {
+    for (const state of states) {
+        const f = state.field;
+        const ml = f.ml;
+        if (!ml)
+            continue;
+        const column = profile.columns[state.index];
+        const at = { field: f.name, line: f.line, level: state.level };
+        const flag = (code, constraint, observed, expected, message, count) => report({
+            ...at,
+            code,
+            constraint,
+            observed,
+            expected,
+            message: `Field "${f.name}": ${message}`,
+            count,
+        });
+        const present = column.count - column.nulls;
+        if (state.mostly && state.mostly.checked > 0 && ml.mostly !== undefined) {
+            const { failures, checked, first } = state.mostly;
+            const passing = 1 - failures / checked;
+            if (passing < ml.mostly) {
+                const where = first ? { file: first.file, row: first.row, line: first.line } : {};
+                report({
+                    ...at,
+                    ...where,
+                    code: 'mostly-violated',
+                    constraint: first?.constraint ?? first?.code,
+                    count: failures,
+                    observed: aggregate_checks_percent(passing),
+                    expected: `≥ ${aggregate_checks_percent(ml.mostly)} (mostly)`,
+                    message: `Field "${f.name}": ${failures} of ${checked} values fail its checks, so only ${aggregate_checks_percent(passing)} pass where mostly: ${ml.mostly} asks for ${aggregate_checks_percent(ml.mostly)}. The first: ${first?.message ?? ''}`,
+                });
+            }
+        }
+        if (ml.nullFraction && column.count > 0) {
+            const share = column.nulls / column.count;
+            if (share > ml.nullFraction.max)
+                flag('null-fraction', 'max', aggregate_checks_percent(share), `≤ ${aggregate_checks_percent(ml.nullFraction.max)}`, `${column.nulls} of ${column.count} values are missing (${aggregate_checks_percent(share)}), more than the ${aggregate_checks_percent(ml.nullFraction.max)} allowed.`, column.nulls);
+        }
+        const approx = column.distinctExact ? '' : 'about ';
+        if (ml.distinctCount) {
+            const expected = outside(column.distinct, ml.distinctCount);
+            if (expected)
+                flag('distinct-count', undefined, String(column.distinct), expected, `${approx}${column.distinct} distinct values, expected ${expected}.`);
+        }
+        if (ml.distinctFraction && present > 0) {
+            const share = Math.min(1, column.distinct / present);
+            const expected = outside(share, ml.distinctFraction);
+            if (expected)
+                flag('distinct-fraction', undefined, aggregate_checks_show(share), expected, `${approx}${column.distinct} distinct of ${present} values (${aggregate_checks_show(share)}), expected ${expected}.`);
+        }
+        if (ml.stats) {
+            // ml.stats.severity sets these findings' level alone: an observed range may warn while type errors still fail.
+            const level = ml.stats.severity;
+            const statFlag = level
+                ? (code, constraint, observed, expected, message) => report({
+                    ...at,
+                    level,
+                    code,
+                    constraint,
+                    observed,
+                    expected,
+                    message: `Field "${f.name}": ${message}`,
+                })
+                : flag;
+            checkStats(state, column, ml.stats, statFlag);
+        }
+    }
+}
+function checkStats(state, column, stats, flag) {
+    const quantile = (q) => state.stats.quantiles?.quantiles([q])?.[0] ?? null;
+    const observed = [
+        ['mean', column.mean, stats.mean],
+        ['median', stats.median ? quantile(0.5) : null, stats.median],
+        ['stdev', column.stdev, stats.stdev],
+        ['min', column.min, stats.min],
+        ['max', column.max, stats.max],
+        ...(stats.quantiles ?? []).map((q) => [`quantile ${q.q}`, quantile(q.q), q]),
+    ];
+    for (const [name, value, range] of observed) {
+        if (!range)
+            continue;
+        if (value === null) {
+            flag('stat-out-of-range', name, 'no value', `${name} within bounds`, `the ${name} cannot be computed: the column has no finite values.`);
+            continue;
+        }
+        const expected = outside(value, range);
+        if (expected)
+            flag('stat-out-of-range', name, aggregate_checks_show(value), expected, `the ${name} is ${aggregate_checks_show(value)}, expected ${expected}.`);
+    }
+}
+function checkDataset(schema, profile, duplicates, report) {
+    const ml = schema.descriptor.ml;
+    if (!ml)
+        return;
+    const at = { line: schema.mlLine, level: ml.severity ?? 'error' };
+    if (ml.rowCount) {
+        const expected = outside(profile.rows, ml.rowCount);
+        if (expected)
+            report({
+                ...at,
+                code: 'row-count',
+                observed: String(profile.rows),
+                expected,
+                message: `The data has ${profile.rows} rows, expected ${expected} (ml.rowCount).`,
+            });
+    }
+    if (ml.duplicateRows && duplicates && duplicates.count > 0) {
+        const share = duplicates.count / profile.rows;
+        if (share > ml.duplicateRows.maxFraction) {
+            const first = duplicates.first;
+            report({
+                ...at,
+                file: first.file,
+                row: first.row,
+                line: first.line,
+                code: 'duplicate-row',
+                count: duplicates.count,
+                observed: aggregate_checks_percent(share),
+                expected: `≤ ${aggregate_checks_percent(ml.duplicateRows.maxFraction)}`,
+                message: `${duplicates.count} of ${profile.rows} rows repeat an earlier row (${aggregate_checks_percent(share)}), more than the ${aggregate_checks_percent(ml.duplicateRows.maxFraction)} allowed; the first is row ${first.row}${first.line ? ` (line ${first.line})` : ''} of ${first.file}.`,
+            });
+        }
+    }
+    if (ml.classBalance) {
+        const index = schema.fields.findIndex((f) => f.ml?.role === 'target');
+        const target = schema.fields[index];
+        const column = profile.columns[index];
+        const counts = new Map((column.topValues ?? []).map((v) => [v.value, v.count]));
+        for (const category of target.categories ?? []) {
+            const value = String(typeof category === 'object' ? category.value : category);
+            if (!counts.has(value))
+                counts.set(value, 0);
+        }
+        if (counts.size >= 1 && column.topValuesExact) {
+            const sorted = [...counts].sort((a, b) => a[1] - b[1]);
+            const [rare, rareCount] = sorted[0];
+            const [common, commonCount] = sorted[sorted.length - 1];
+            const ratio = commonCount === 0 ? 0 : rareCount / commonCount;
+            if (ratio < ml.classBalance.minRatio) {
+                report({
+                    ...at,
+                    field: target.name,
+                    code: 'class-imbalance',
+                    observed: aggregate_checks_show(ratio),
+                    expected: `≥ ${aggregate_checks_show(ml.classBalance.minRatio)}`,
+                    message: `Target "${target.name}": the rarest class ${JSON.stringify(rare)} has ${rareCount} rows against ${commonCount} for ${JSON.stringify(common)} (ratio ${aggregate_checks_show(ratio)}, at least ${aggregate_checks_show(ml.classBalance.minRatio)} required).`,
+                });
+            }
+        }
+        else if (!column.topValuesExact) {
+            report({
+                ...at,
+                level: 'warning',
+                field: target.name,
+                code: 'check-limit',
+                constraint: 'classBalance',
+                message: `Target "${target.name}" has too many distinct values to count every class exactly; class balance was not checked. Is it really a classification target?`,
+            });
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/validation/file-context.ts
+/** An empty file, or a header without rows. */
+function reportEmpty({ file, summary, report }, headerSeen) {
+    if (!headerSeen)
+        report({
+            code: 'empty-file',
+            message: `The file "${file.path}" is empty: it has no ${file.format === 'parquet' ? 'columns' : file.format === 'jsonl' ? 'JSON object' : 'header row'}.`,
+        });
+    else if (summary.rows === 0)
+        report({
+            code: 'empty-file',
+            level: 'warning',
+            line: file.format === 'parquet' ? undefined : 1,
+            message: `The file "${file.path}" has a header but no data rows.`,
+        });
+}
+
+// EXTERNAL MODULE: ./shared/validation/findings.ts
+var findings = __nccwpck_require__(40352);
+// EXTERNAL MODULE: ./shared/profile/sketches/hash.ts
+var hash = __nccwpck_require__(72057);
+;// CONCATENATED MODULE: ./shared/validation/foreign-keys.ts
+
+
+
+
+
+/** Checks the foreign keys of `table`; `tables` are every table of the run, for references by resource name. */
+async function checkForeignKeys(table, tables, report, options = {}) {
+    for (const key of table.schema.foreignKeys) {
+        const target = key.resource === undefined ? table : tables.find((t) => t.name === key.resource);
+        if (!target) {
+            report(table.schema.source)({
+                code: 'foreign-key',
+                line: key.line,
+                field: key.fields.join(', '),
+                message: `The foreign key (${key.fields.join(', ')}) refers to the resource "${key.resource}", which is not part of this validation: list it in the Data Package given as "schema".`,
+            });
+            continue;
+        }
+        const missingField = key.referenceFields.find((name) => !target.schema.fields.some((f) => f.name === name));
+        if (missingField !== undefined) {
+            report(table.schema.source)({
+                code: 'foreign-key',
+                line: key.line,
+                field: key.fields.join(', '),
+                message: `The foreign key (${key.fields.join(', ')}) refers to the field "${missingField}" of "${key.resource}", which its schema does not have.`,
+            });
+            continue;
+        }
+        const limit = options.limit ?? key_set/* FINGERPRINT_LIMIT */.zE;
+        const referenced = new key_set/* FingerprintSet */.BW(limit);
+        let full = false;
+        await eachKey(target, key.referenceFields, options, (text) => {
+            if (text === undefined || full)
+                return;
+            if (referenced.has((0,hash/* fingerprint */.Rj)(text)))
+                return;
+            if (referenced.size >= limit)
+                full = true;
+            else
+                referenced.add((0,hash/* fingerprint */.Rj)(text));
+        });
+        if (full) {
+            report(table.schema.source)({
+                code: 'check-limit',
+                level: 'warning',
+                line: key.line,
+                field: key.fields.join(', '),
+                constraint: 'foreignKeys',
+                message: `The foreign key (${key.fields.join(', ')}) was checked against the first ${limit} distinct referenced keys only; rows pointing at later ones may be reported wrongly.`,
+            });
+        }
+        const where = key.resource === undefined ? 'this table' : `resource "${key.resource}"`;
+        await eachKey(table, key.fields, options, (text, parts, at) => {
+            if (text === undefined || referenced.has((0,hash/* fingerprint */.Rj)(text)))
+                return;
+            const shown = parts.map((part) => (part === undefined ? '(missing)' : String(part)));
+            report(at.file)({
+                code: 'foreign-key',
+                row: at.row,
+                line: at.line,
+                field: key.fields.join(', '),
+                observed: (0,findings/* shorten */.ml)(shown.join(', ')),
+                expected: `a value of ${key.referenceFields.join(', ')} in ${where}`,
+                message: `Row ${at.row}: the foreign key (${key.fields.join(', ')}) = (${(0,findings/* shorten */.ml)(shown.join(', '), 60)}) has no match in ${key.referenceFields.join(', ')} of ${where}.`,
+            });
+        });
+    }
+}
+/**
+ * Calls `each` with every row's key over `names` as text (undefined when all its parts are
+ * missing), its cast parts, and where the row is. A value that does not cast counts as missing:
+ * the main pass reports it.
+ */
+async function eachKey(table, names, options, each) {
+    const fields = names.map((name) => table.schema.fields.find((f) => f.name === name));
+    const casts = fields.map((f) => (0,schema_cast/* compileCast */.FO)(f));
+    for (const file of table.files) {
+        let columns = [];
+        await readTable(file.path, file.format, {
+            header(header) {
+                columns = names.map((name) => header.indexOf(name));
+            },
+            row(r) {
+                if (r.problem || r.blank)
+                    return;
+                const parts = columns.map((column, i) => column < 0 ? undefined : castPart(fields[i], casts[i], r.cells[column] ?? null));
+                const text = parts.every((part) => part === undefined)
+                    ? undefined
+                    : JSON.stringify(parts.map(keyPart));
+                each(text, parts, { file: file.path, row: r.row, line: r.line });
+            },
+        }, { dialect: options.dialect });
+    }
+}
+function castPart(field, cast, raw) {
+    if (raw === null || (typeof raw === 'string' && field.missing.has(raw)))
+        return undefined;
+    const value = cast(raw);
+    return value === schema_cast/* CAST_FAILED */.UA ? undefined : value;
+}
+/** One part of a key as JSON can hold it: cast numbers compare by value, so 1 and "1.0" (number) match. */
+function keyPart(value) {
+    if (value === undefined)
+        return null;
+    if (typeof value === 'number' && !Number.isFinite(value))
+        return String(value);
+    return value;
+}
+
+;// CONCATENATED MODULE: ./shared/validation/header.ts
+
+/**
+ * Maps each column to its field by the schema's fieldsMatch rule, reporting label problems.
+ * `exact` maps by position, as the spec says: the n-th column is the n-th field, and a label
+ * that is not the field's name is an incorrect-label (the column is still checked as that
+ * field). The other rules map by name. JSON Lines and Parquet are always matched by name:
+ * objects and Parquet schemas have no meaningful column order.
+ */
+function matchHeader(header, schema, states, format, line, report) {
+    const declared = schema.descriptor.fieldsMatch;
+    const mode = declared === 'exact' && (format === 'jsonl' || format === 'parquet') ? 'equal' : declared;
+    if (mode === 'exact')
+        return matchByPosition(header, states, line, report);
+    const byName = new Map(states.map((s) => [s.field.name, s]));
+    const seen = new Set();
+    const columns = header.map((label, index) => {
+        if (label.trim() === '') {
+            report({
+                code: 'blank-label',
+                line,
+                fieldNumber: index + 1,
+                message: `Column ${index + 1} has no name.`,
+            });
+            return undefined;
+        }
+        if (seen.has(label)) {
+            report({
+                code: 'duplicate-label',
+                line,
+                field: label,
+                fieldNumber: index + 1,
+                message: `Column "${(0,findings/* excerpt */.Kb)(label)}" appears more than once in the header.`,
+            });
+            return undefined;
+        }
+        seen.add(label);
+        const state = byName.get(label);
+        // subset: the data MAY have more columns than the schema; superset: it MAY have fewer.
+        if (!state && (mode === 'equal' || mode === 'superset')) {
+            report({
+                code: 'extra-label',
+                line,
+                field: label,
+                fieldNumber: index + 1,
+                message: `Column "${(0,findings/* excerpt */.Kb)(label)}" is not a field of the schema (fieldsMatch: ${mode}).`,
+            });
+        }
+        return state;
+    });
+    const missing = schema.fields.filter((f) => !seen.has(f.name));
+    if (mode === 'partial' && missing.length === schema.fields.length)
+        report({
+            code: 'unmatched-header',
+            line,
+            message: 'No column of the header matches a schema field (fieldsMatch: partial needs at least one).',
+        });
+    // As frictionless: the fields without a column are named too, unmatched header or not, and
+    // numbered after the file's columns, in schema order.
+    let fieldNumber = header.length;
+    for (const f of missing) {
+        // A required field (a primary key's fields are required) needs its column whatever the rule.
+        const required = f.constraints?.required || schema.primaryKey.includes(f.name);
+        if ((mode === 'superset' || mode === 'partial') && !required)
+            continue;
+        report({
+            code: 'missing-label',
+            line,
+            field: f.name,
+            fieldNumber: ++fieldNumber,
+            message: `The schema field "${f.name}" has no column in the header${required ? ', and it is required: every row lacks it' : ''}.`,
+        });
+    }
+    return columns;
+}
+/**
+ * Matches the header (matchHeader) and sets out the cells each row should have, as frictionless
+ * does: with fieldsMatch exact (CSV, TSV), the schema's fields by position, so a field without a
+ * column is a missing cell in every row and a column past the fields an extra cell in every
+ * row; with the other rules, the header's columns, a field without a column reported once.
+ * Each field's state learns its column number (1-based) in this file, for its findings.
+ */
+function layoutHeader(header, schema, states, format, line, report) {
+    const matched = matchHeader(header, schema, states, format, line, report);
+    const exact = schema.descriptor.fieldsMatch === 'exact' && (format === 'csv' || format === 'tsv');
+    const columns = exact ? states.map((s) => s.index) : matched.map((s) => s?.index);
+    for (const state of states)
+        state.column = undefined;
+    columns.forEach((index, i) => {
+        if (index !== undefined)
+            states[index].column ??= i + 1;
+    });
+    return { columns, labels: header };
+}
+function matchByPosition(header, states, line, report) {
+    const names = new Set(states.map((s) => s.field.name));
+    const seen = new Set();
+    const columns = header.map((label, index) => {
+        const state = states[index];
+        if (label.trim() === '')
+            report({
+                code: 'blank-label',
+                line,
+                field: state?.field.name,
+                fieldNumber: index + 1,
+                message: `Column ${index + 1} has no name.`,
+            });
+        const duplicate = label.trim() !== '' && seen.has(label);
+        if (duplicate)
+            report({
+                code: 'duplicate-label',
+                line,
+                field: label,
+                fieldNumber: index + 1,
+                message: `Column "${(0,findings/* excerpt */.Kb)(label)}" appears more than once in the header.`,
+            });
+        seen.add(label);
+        if (!state) {
+            report({
+                code: 'extra-label',
+                line,
+                field: label,
+                fieldNumber: index + 1,
+                message: `Column ${index + 1} ("${(0,findings/* excerpt */.Kb)(label)}") is beyond the schema's ${states.length} fields (fieldsMatch: exact).`,
+            });
+            return undefined;
+        }
+        // A duplicate is reported as that alone, as frictionless does.
+        if (label.trim() !== '' && !duplicate && label !== state.field.name) {
+            const hint = names.has(label)
+                ? ' The columns are in another order than the fields; use fieldsMatch: equal to match them by name.'
+                : '';
+            report({
+                code: 'incorrect-label',
+                line,
+                field: state.field.name,
+                fieldNumber: index + 1,
+                observed: label,
+                expected: state.field.name,
+                message: `Column ${index + 1} is "${(0,findings/* excerpt */.Kb)(label)}" where the schema has field "${state.field.name}" (fieldsMatch: exact matches by position, so it is checked as "${state.field.name}").${hint}`,
+            });
+        }
+        return state;
+    });
+    for (const state of states.slice(header.length)) {
+        report({
+            code: 'missing-label',
+            line,
+            field: state.field.name,
+            fieldNumber: state.index + 1,
+            message: `The schema field "${state.field.name}" (field ${state.index + 1}) has no column: the header has ${header.length}, so each row lacks its cell (fieldsMatch: exact).`,
+        });
+    }
+    return columns;
+}
+
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(75919);
+;// CONCATENATED MODULE: ./shared/validation/parallel.ts
+/**
+ * Large files checked in shards on worker threads. The main thread reads the file once, cuts
+ * it into shards of whole records (CSV/TSV byte ranges, Parquet row groups) and hands them to
+ * a pool of workers, at most two per worker in flight, so memory stays flat. Results are
+ * merged strictly in shard order: the worker's findings of each row, then that row's uniqueness
+ * keys checked here (uniqueness is decided in one place, in row order), then the column
+ * statistics, merged as the mergeable sketches they are. Findings, counts and row numbers are
+ * the same as a one-pass read; quantiles come from merged KLL sketches, within their error.
+ *
+ * Files that are small, gzip-compressed (one stream, no seeking), JSON Lines, or in a dialect
+ * the record scanner does not follow are read in one pass (validate.ts).
+ */
+
+
+
+
+
+
+
+
+
+
+const DEFAULT_MIN_FILE_BYTES = 16 * 2 ** 20;
+const DEFAULT_SHARD_BYTES = 4 * 2 ** 20;
+const workerCount = (options) => options.workers ?? (0,external_node_os_.availableParallelism)();
+/** How a file would be cut into shards, or undefined when it is read in one pass. */
+async function planShards(file, options) {
+    const parallel = options.parallel;
+    if (!parallel || workerCount(parallel) < 2 || file.format === 'jsonl' || /\.gz$/i.test(file.path))
+        return undefined;
+    // A file that cannot be read is left to the one-pass reader, which says what is wrong with it.
+    const size = await (0,promises_.stat)(file.path).then((s) => s.size, () => 0);
+    if (size < (parallel.minFileBytes ?? DEFAULT_MIN_FILE_BYTES))
+        return undefined;
+    if (file.format === 'parquet') {
+        const source = await (0,parquet/* openParquet */.D4)(file.path).catch(() => undefined);
+        return source && source.groupRows.length > 1
+            ? { kind: 'parquet', columns: source.columns, groupRows: source.groupRows }
+            : undefined;
+    }
+    const layout = await (0,delimited_shards/* delimitedLayout */.g_)(file.path, file.format, options.dialect);
+    return layout && { kind: 'delimited', layout, bytes: size };
+}
+/** Checks one file in shards on the pool's workers, merging their results in row order. */
+async function validateFileInShards(context, pool, plan) {
+    const { file, schema, states } = context;
+    const header = plan.kind === 'delimited' ? plan.layout.header : plan.columns;
+    const headerLine = plan.kind === 'delimited' ? plan.layout.headerLine : undefined;
+    refuseWrongDelimiter(file.path, file.format, header, schema.fields.map((f) => f.name), context.options.dialect?.delimiter);
+    const setup = {
+        path: file.path,
+        format: file.format,
+        ...layoutHeader(header, schema, states, file.format, headerLine, context.report),
+        ...(plan.kind === 'delimited' && { layout: plan.layout }),
+    };
+    const shardBytes = context.options.parallel?.shardBytes ?? DEFAULT_SHARD_BYTES;
+    const tasks = plan.kind === 'delimited'
+        ? delimitedTasks(file.path, plan.layout, shardBytes, pool.size)
+        : parquetTasks(plan.groupRows);
+    let fatal;
+    await pool.run(setup, tasks, (result) => {
+        if (result.seq === 0)
+            context.uniqueness.expect(expectedRows(plan, result));
+        mergeShard(context, result);
+        fatal = result.fatal;
+        return fatal === undefined;
+    });
+    if (fatal)
+        throw new data_file_error/* DataFileError */.t(fatal.message, fatal.code, file.path, fatal.line);
+    reportEmpty(context, true);
+}
+/** The rows a file will have, to size the uniqueness sets once: Parquet says; CSV is estimated from the first shard's rows per byte. */
+function expectedRows(plan, first) {
+    if (plan.kind === 'parquet')
+        return plan.groupRows.reduce((sum, rows) => sum + rows, 0);
+    return Math.ceil((plan.bytes / Math.max(1, first.bytes)) * first.keys.rows * 1.05);
+}
+async function* delimitedTasks(path, layout, shardBytes, workers) {
+    for await (const shard of (0,delimited_shards/* delimitedShards */.Hp)(path, layout, shardBytes, workers))
+        yield { kind: 'delimited', shard };
+}
+async function* parquetTasks(groupRows) {
+    let firstRow = 1;
+    for (const [index, rows] of groupRows.entries()) {
+        yield { kind: 'parquet', from: index, to: index + 1, firstRow };
+        firstRow += rows;
+    }
+}
+/** One shard's results into the file's: findings and uniqueness in row order, then statistics. */
+function mergeShard(context, result) {
+    const { file, states, summary } = context;
+    const kept = result.findings;
+    let next = 0;
+    const findingsUpTo = (row) => {
+        while (next < kept.length && (kept[next].row ?? Infinity) <= row)
+            context.add(kept[next++]);
+    };
+    context.uniqueness.replay(result.keys, file.path, context.report, findingsUpTo);
+    findingsUpTo(Infinity);
+    for (const { group, count } of result.unkept)
+        context.addUnkept(group, count);
+    states.forEach((state, i) => {
+        const stats = state.stats;
+        stats.mergeProfile(result.columns[i]);
+        // As in a one-pass read: top values are dropped once a column is past the distinct values counted exactly.
+        if (stats.top && !stats.distinct.isExact())
+            stats.dropTopValues();
+        state.topValues = stats.top !== undefined;
+        const tally = result.mostly[i];
+        if (state.mostly && tally) {
+            state.mostly.failures += tally.failures;
+            state.mostly.checked += tally.checked;
+            state.mostly.first ??= tally.first;
+        }
+    });
+    summary.shards = (summary.shards ?? 0) + 1;
+    summary.rows = Math.max(summary.rows, result.keys.firstRow + result.keys.rows - 1);
+    context.progress(summary.rows);
+}
+/** Worker threads, started on first use and kept for every file of a validation. */
+class ShardPool {
+    options;
+    schema;
+    maxFindings;
+    workers = [];
+    listeners = new Set();
+    constructor(options, schema, maxFindings) {
+        this.options = options;
+        this.schema = schema;
+        this.maxFindings = maxFindings;
+    }
+    /** The workers the pool runs (or will, once started). */
+    get size() {
+        return workerCount(this.options);
+    }
+    start() {
+        if (this.workers.length)
+            return;
+        const init = (0,shard_worker/* workerInit */.vv)(this.schema, this.maxFindings);
+        for (let i = 0; i < workerCount(this.options); i++) {
+            // A fixed young generation: left to grow, it ends larger on a long file than on a short
+            // one, and memory would creep with the file's length (bench: 1.15x on a 10x file; 1.0-1.1x with this).
+            const worker = new external_node_worker_threads_.Worker(this.options.entry, {
+                workerData: init,
+                resourceLimits: { maxYoungGenerationSizeMb: 24 },
+            });
+            const entry = { worker, pending: 0 };
+            worker.on('message', (result) => {
+                entry.pending--;
+                for (const listener of this.listeners)
+                    listener({ result });
+            });
+            worker.on('error', (error) => {
+                for (const listener of this.listeners)
+                    listener({ error });
+            });
+            worker.on('exit', (code) => {
+                if (code !== 0)
+                    for (const listener of this.listeners)
+                        listener({ error: new Error(`A validation worker stopped with exit code ${code}.`) });
+            });
+            this.workers.push(entry);
+        }
+    }
+    /**
+     * Sends every task to the least busy worker, at most two per worker in flight, and hands the
+     * results to `onResult` in the order of the tasks. Once `onResult` returns false no more
+     * tasks are sent, and the results still on their way are waited for and dropped.
+     */
+    async run(setup, tasks, onResult) {
+        this.start();
+        const results = new Map();
+        let sent = 0;
+        let received = 0;
+        let merged = 0;
+        let stopped = false;
+        let failure;
+        let wake = () => { };
+        const listener = (event) => {
+            if (event.error !== undefined)
+                failure ??= event.error;
+            else {
+                received++;
+                results.set(event.result.seq, event.result);
+            }
+            wake();
+        };
+        const waitForWorkers = () => new Promise((resolve) => (wake = resolve));
+        const mergeReady = () => {
+            while (!stopped && results.has(merged)) {
+                const result = results.get(merged);
+                results.delete(merged++);
+                if (!onResult(result))
+                    stopped = true;
+            }
+        };
+        this.listeners.add(listener);
+        try {
+            for await (const task of tasks) {
+                mergeReady();
+                while (!stopped && failure === undefined && sent - received >= 2 * this.workers.length) {
+                    await waitForWorkers();
+                    mergeReady();
+                }
+                if (stopped || failure !== undefined)
+                    break;
+                const target = this.workers.reduce((least, w) => (w.pending < least.pending ? w : least));
+                target.pending++;
+                const request = { seq: sent++, setup, task };
+                target.worker.postMessage(request, task.kind === 'delimited' ? [task.shard.bytes.buffer] : []);
+            }
+            for (;;) {
+                if (failure !== undefined)
+                    throw failure;
+                mergeReady();
+                if (received === sent && (stopped || merged === sent))
+                    break;
+                await waitForWorkers();
+            }
+        }
+        finally {
+            this.listeners.delete(listener);
+        }
+    }
+    async close() {
+        const workers = this.workers;
+        this.workers = [];
+        await Promise.all(workers.map(({ worker }) => worker.removeAllListeners('exit').terminate()));
+    }
+}
+
+// EXTERNAL MODULE: ./shared/validation/row-checks.ts
+var row_checks = __nccwpck_require__(74756);
+// EXTERNAL MODULE: ./shared/validation/uniqueness.ts
+var validation_uniqueness = __nccwpck_require__(52858);
+;// CONCATENATED MODULE: ./shared/validation/validate.ts
+/**
+ * Validates data files against a compiled Table Schema, and profiles them on the way. Per row:
+ * shape, each cell (missing value → cast → constraints → statistics), then keys and duplicates
+ * (row-checks.ts, uniqueness.ts). At the end: the column and dataset checks of the `ml`
+ * extensions, computed from the profile's statistics.
+ *
+ * A file is read in one streaming pass, or, when `parallel` is given and the file is large,
+ * cut into shards that workers check while the main thread decides uniqueness in row order and
+ * merges what they found (parallel.ts). Findings are the same either way.
+ *
+ * Memory is bounded whatever the data size: rows are never kept; uniqueness keeps bounded sets
+ * of fingerprints; statistics are sketches.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Validates every file against the schema. The files are one table split in parts: uniqueness
+ * (unique fields, primary and unique keys, duplicate rows) and the column and dataset checks
+ * hold across all of them.
+ */
+async function validateFiles(files, schema, options, 
+/** Every table of the run (a Data Package's resources), for foreign keys to other resources. */
+tables = []) {
+    const settings = typeof options === 'number' ? { maxFindings: options } : options;
+    const sink = new findings/* FindingSink */.RQ(settings.maxFindings);
+    const states = (0,row_checks/* fieldStates */.Xl)(schema);
+    const uniqueness = new validation_uniqueness/* UniquenessTracker */.DY(schema, states, settings.uniqueLimit ?? key_set/* FINGERPRINT_LIMIT */.zE);
+    const summaries = [];
+    let pool;
+    try {
+        for (const file of files) {
+            const summary = {
+                path: file.path,
+                format: file.format,
+                rows: 0,
+                errors: 0,
+                warnings: 0,
+            };
+            const count = (finding, times = 1) => {
+                if (finding.file === file.path)
+                    summary[finding.level === 'error' ? 'errors' : 'warnings'] += times;
+            };
+            const add = (finding) => {
+                sink.add(finding);
+                count(finding);
+            };
+            const report = (partial) => add((0,findings/* completeFinding */.R5)(partial, file.path));
+            const started = performance.now();
+            let lastProgress = started;
+            const interval = settings.progressIntervalMs ?? 10_000;
+            const progress = (rows) => {
+                const now = performance.now();
+                if (!settings.onProgress || now - lastProgress < interval)
+                    return;
+                lastProgress = now;
+                settings.onProgress({
+                    file: file.path,
+                    rows,
+                    rowsPerSecond: (rows * 1000) / (now - started),
+                });
+            };
+            for (const state of states)
+                state.file = file.path;
+            const context = {
+                file,
+                schema,
+                states,
+                uniqueness,
+                summary,
+                report,
+                add,
+                options: settings,
+                progress,
+                addUnkept: (group, times) => {
+                    sink.addUnkept(group, times);
+                    count(group.first, times);
+                },
+            };
+            try {
+                const plan = await planShards(file, settings);
+                if (plan)
+                    await validateFileInShards(context, (pool ??= new ShardPool(settings.parallel, schema, settings.maxFindings)), plan);
+                else
+                    await validateFile(context);
+            }
+            catch (error) {
+                if (!(error instanceof data_file_error/* DataFileError */.t))
+                    throw error;
+                report({
+                    code: error.code,
+                    line: error.line,
+                    message: `${error.message}${summary.rows ? ` Rows before the problem (${summary.rows}) were checked.` : ''}`,
+                });
+            }
+            summaries.push(summary);
+        }
+    }
+    finally {
+        await pool?.close();
+    }
+    const schemaReport = (partial) => sink.add((0,findings/* completeFinding */.R5)(partial, schema.source));
+    uniqueness.limitFindings(schemaReport);
+    const rows = summaries.reduce((sum, s) => sum + s.rows, 0);
+    if (schema.foreignKeys.length > 0 && rows > 0) {
+        const reportAt = (file) => (partial) => {
+            const finding = (0,findings/* completeFinding */.R5)(partial, file);
+            sink.add(finding);
+            const summary = summaries.find((s) => s.path === file);
+            if (summary)
+                summary[finding.level === 'error' ? 'errors' : 'warnings']++;
+        };
+        await checkForeignKeys({ files, schema }, tables, reportAt, { dialect: settings.dialect });
+    }
+    const profile = (0,profile_profile/* buildProfile */.Er)(states.map((s) => s.stats), summaries.map((s) => ({ path: s.path, format: s.format, rows: s.rows })));
+    const roles = new Map(schema.fields.map((f) => [f.name, f.ml?.role]));
+    for (const column of profile.columns) {
+        const role = roles.get(column.name);
+        if (role)
+            column.role = role;
+    }
+    if (rows > 0) {
+        checkColumns(schema, states, profile, schemaReport);
+        checkDataset(schema, profile, schema.descriptor.ml?.duplicateRows
+            ? { count: uniqueness.duplicates, first: uniqueness.firstDuplicate }
+            : undefined, schemaReport);
+    }
+    return {
+        rows,
+        errors: sink.errors,
+        warnings: sink.warnings,
+        files: summaries,
+        findings: sink.kept,
+        findingsDropped: sink.dropped,
+        groups: [...sink.groups.values()],
+        profile,
+    };
+}
+/** Reads a file in one streaming pass on this thread. */
+async function validateFile(context) {
+    const { file, schema, states, summary, report } = context;
+    let checkRow;
+    await readTable(file.path, file.format, {
+        header(names, line) {
+            refuseWrongDelimiter(file.path, file.format, names, schema.fields.map((f) => f.name), context.options.dialect?.delimiter);
+            checkRow = (0,row_checks/* rowChecker */.g2)({
+                schema,
+                states,
+                format: file.format,
+                ...layoutHeader(names, schema, states, file.format, line, report),
+                report,
+                keys: context.uniqueness.sink(file.path, report),
+            });
+        },
+        row(r) {
+            summary.rows = r.row;
+            if ((r.row & 0x3fff) === 0)
+                context.progress(r.row);
+            checkRow(r);
+        },
+    }, { dialect: context.options.dialect });
+    reportEmpty(context, checkRow !== undefined);
+}
+/**
+ * The results of several tables (a Data Package's resources) as one, for the report, the
+ * summary and the annotations: counts add up, files and groups follow one another, and the
+ * kept findings stay within `maxFindings`. Each table keeps its own profile (their columns
+ * differ), so the merged profile is the first table's; callers write the others themselves.
+ */
+function mergeResults(results, maxFindings) {
+    if (results.length === 1)
+        return results[0];
+    const findings = results.flatMap((r) => r.findings);
+    return {
+        rows: results.reduce((sum, r) => sum + r.rows, 0),
+        errors: results.reduce((sum, r) => sum + r.errors, 0),
+        warnings: results.reduce((sum, r) => sum + r.warnings, 0),
+        files: results.flatMap((r) => r.files),
+        findings: findings.slice(0, maxFindings),
+        findingsDropped: results.reduce((sum, r) => sum + r.findingsDropped, 0) +
+            Math.max(0, findings.length - maxFindings),
+        groups: results.flatMap((r) => r.groups),
+        profile: results[0].profile,
+    };
+}
+
+;// CONCATENATED MODULE: ./shared/validation/validate-step.ts
+/**
+ * validate-data's step, below its inputs: the data files found and confined, the schema (or a
+ * Data Package's resources) read, each file validated against its schema, and the report and
+ * profiles written to the step's folder. The action's `run()` turns the outcome into
+ * annotations, the summary, outputs and the fail-on verdict.
+ */
+
+
+
+
+
+
+
+
+
+
+async function validateDataStep(request, log, step) {
+    const cwd = process.cwd();
+    const confinement = await stepConfinement(step.workspace, step.tempDir);
+    const paths = await expandPathsAsWritten(request.data, cwd, 'data file');
+    await confinePaths(paths, confinement, { what: 'data file', input: 'data', baseDir: cwd });
+    const files = paths.map((path) => ({ path, format: formatOf(path, request.format) }));
+    await confinePath(request.schema, confinement, {
+        what: 'schema file',
+        input: 'schema',
+        baseDir: cwd,
+    });
+    if (request.profile)
+        await confinePath(request.profile, confinement, {
+            what: 'profile file',
+            input: 'profile',
+            baseDir: cwd,
+            kind: 'any',
+        });
+    const loaded = await loadSchemaInput(request.schema, confinement, cwd);
+    warnOfSchemaKeys(loaded, log);
+    const parts = partsToValidate(files, loaded, request.schema);
+    const tables = loaded.kind === 'package' ? loaded.resources : [];
+    const results = [];
+    for (const part of parts)
+        results.push(await log.group(`Validating ${part.files.length} file(s) against ${part.schema.source}${part.name ? ` (resource "${part.name}")` : ''}`, () => validateFiles(part.files, part.schema, {
+            maxFindings: request.maxFindings,
+            dialect: request.dialect,
+            parallel: (0,shard_worker/* validationWorkers */.JY)(),
+            ...(log.progress ? { progressIntervalMs: log.progress.intervalMs } : {}),
+            onProgress: (progress) => log.progress
+                ? log.progress.update(progress)
+                : log.info(`${progress.file}: ${progress.rows.toLocaleString('en-US')} rows read (${Math.round(progress.rowsPerSecond).toLocaleString('en-US')} rows/s)`),
+        }, tables)));
+    const result = mergeResults(results, request.maxFindings);
+    const dir = await createStepDir(step.tempDir, 'validate-data', 'data');
+    const reportPath = (0,external_node_path_.join)(dir, 'validation-report.json');
+    const { profile, ...rest } = result;
+    const report = {
+        format: 'mlops-actions/validation-report@1',
+        valid: result.errors === 0,
+        schema: request.schema,
+        ...rest,
+    };
+    await (0,promises_.writeFile)(reportPath, JSON.stringify(report, null, 2) + '\n');
+    const profilePath = request.profile ?? (0,external_node_path_.join)(dir, 'data-profile.json');
+    await (0,promises_.mkdir)((0,external_node_path_.dirname)(profilePath), { recursive: true });
+    await (0,promises_.writeFile)(profilePath, JSON.stringify(profile) + '\n');
+    // A Data Package's resources have different columns: one profile each, the first at `profile`.
+    for (const [i, part] of parts.entries()) {
+        if (i === 0)
+            continue;
+        const path = profilePath.replace(/(\.json)?$/, `.${part.name}.json`);
+        await (0,promises_.writeFile)(path, JSON.stringify(results[i].profile) + '\n');
+        log.info(`Profile of resource "${part.name}": ${path}`);
+    }
+    return { result, files: files.length, reportPath, profilePath };
+}
+/** Likely typos of known schema keys, as warnings at their line (the schema is still read). */
+function warnOfSchemaKeys(loaded, log) {
+    const schemas = loaded.kind === 'schema' ? [loaded.schema] : loaded.resources.map((r) => r.schema);
+    for (const schema of schemas)
+        for (const warning of schema.warnings)
+            log.warning(`${schema.source}: ${warning.message}`, {
+                file: schema.source,
+                line: warning.line,
+            });
+}
+/** With a Data Package, each data file is checked against the schema of the resource it is a path of. */
+function partsToValidate(files, loaded, schemaPath) {
+    if (loaded.kind === 'schema')
+        return [{ files, schema: loaded.schema }];
+    const owner = new Map();
+    for (const r of loaded.resources)
+        for (const f of r.files)
+            owner.set((0,external_node_path_.resolve)(f.path), r);
+    const parts = new Map();
+    for (const file of files) {
+        const r = owner.get((0,external_node_path_.resolve)(file.path));
+        if (!r)
+            throw new errors/* UserError */.yo(`The data file "${file.path}" is not a path of any resource of the Data Package "${schemaPath}" (its resources: ${loaded.resources.map((x) => `"${x.name}"`).join(', ')}). List only the resources' files in "data", or add a resource for it.`);
+        const part = parts.get(r) ?? { name: r.name, files: [], schema: r.schema };
+        part.files.push({
+            path: file.path,
+            format: r.files.find((f) => (0,external_node_path_.resolve)(f.path) === (0,external_node_path_.resolve)(file.path)).format,
+        });
+        parts.set(r, part);
+    }
+    return [...parts.values()];
+}
+function formatOf(path, format) {
+    return format !== 'auto' ? format : detectFormat(path, 'data file', 'Set the "format" input.');
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/window.ts
+/**
+ * The window monitor-model judges: recent serving data, as data files (profiled here by
+ * validate-data's own step, so every format it reads is read the same way) or as the profiles
+ * of shards made in a job matrix (merged; then no row is read again). Without a schema of its
+ * own, the window is read with the types the reference profile recorded for its columns, so
+ * that a value the training data would not have held (text in a number column) is counted as
+ * invalid, as in training, and the rest with the types inferred from the window.
+ */
+
+
+
+
+
+
+
+
+
+
+/** Most validation findings kept in the report: the monitor counts problems, validate-data lists them. */
+const window_MAX_FINDINGS = 100;
+async function readWindow(request, log, step) {
+    const cwd = process.cwd();
+    const paths = await expandPathsAsWritten(request.data, cwd, 'data file');
+    if (paths.length === 0)
+        throw new errors/* UserError */.yo('Input "data" matches no file: give the recent serving data (data files or globs, one per line) or the profiles validate-data made of it.');
+    const profiles = paths.filter((path) => /\.json$/i.test(path));
+    if (profiles.length === paths.length)
+        return readProfiles(paths, step);
+    if (profiles.length)
+        throw new errors/* UserError */.yo(`Input "data" mixes profiles (${profiles[0]}) with data files (${paths.find((p) => !profiles.includes(p))}): give either the data files or the profiles made of them, not both.`);
+    for (const path of paths)
+        detectFormat(path, 'data file', 'Give CSV, TSV, JSON Lines or Parquet files, or profiles (.json).');
+    const schema = request.schema ?? (await windowSchema(paths, request.reference, step));
+    const { result, profilePath, reportPath } = await validateDataStep({ data: request.data, schema, format: 'auto', dialect: {}, maxFindings: window_MAX_FINDINGS }, log, step);
+    return {
+        profile: await (0,profile_profile/* readProfile */.er)(profilePath),
+        files: paths,
+        validation: { errors: result.errors, warnings: result.warnings, report: reportPath },
+    };
+}
+async function readProfiles(paths, step) {
+    await confinePaths(paths, await stepConfinement(step.workspace, step.tempDir), {
+        what: 'profile file',
+        input: 'data',
+        baseDir: process.cwd(),
+    });
+    const profiles = [];
+    for (const path of paths)
+        profiles.push(await (0,profile_profile/* readProfile */.er)(path));
+    return { profile: profiles.length === 1 ? profiles[0] : (0,profile_profile/* mergeProfiles */.Ns)(profiles), files: [] };
+}
+/**
+ * A Table Schema for the window: each column's type as the reference profile recorded it, and
+ * for the others (predictions, scores, labels) as inferred from the window. No constraints:
+ * they are the user's schema's business.
+ */
+async function windowSchema(paths, reference, step) {
+    const files = paths.map((path) => ({ path, format: detectFormat(path, 'data file', '') }));
+    const inferred = await inferSchema(files);
+    const referenceTypes = new Map(reference.columns.map((c) => [c.name, c.type]));
+    const fields = inferred.fields.map((field) => {
+        const name = String(field.name);
+        const type = referenceTypes.get(name) ?? field.type;
+        return { name, type, ...(type === field.type && field.format ? { format: field.format } : {}) };
+    });
+    const dir = await createStepDir(step.tempDir, 'monitor-model', 'window');
+    const path = (0,external_node_path_.join)(dir, 'window-schema.json');
+    await (0,promises_.writeFile)(path, JSON.stringify({ fields, missingValues: inferred.missingValues }, null, 2) + '\n');
+    return path;
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/performance-estimate.ts
+/**
+ * Label-free performance of a binary classifier: confidence-based performance estimation
+ * (CBPE, as NannyML does). When the labels of a serving window are not known yet, its scores
+ * still say how many rows are probably positive, once the scores are calibrated probabilities.
+ *
+ * - Calibration: with labelled calibration rows (the evaluation set), scores are mapped through
+ *   an isotonic regression fitted on them, as scikit-learn's IsotonicRegression(increasing=True,
+ *   y_min=0, y_max=1, out_of_bounds='clip') fits and predicts (ties in the score pooled, linear
+ *   interpolation between its thresholds, scores outside the fitted range clamped to it).
+ *   Without calibration rows the scores are taken as calibrated probabilities.
+ * - Predictions are the model's: score ≥ threshold on the RAW score, as the deployed model
+ *   decides and as its evaluation metrics were computed; the calibrated probability only says
+ *   how likely each row is to be positive. (Thresholding the calibrated probability would
+ *   estimate another classifier than the one serving.)
+ * - Point estimates: the expected confusion matrix, Σ p over predicted positives for TP and so
+ *   on, and accuracy, precision, recall and F1 of it (NannyML's CBPE); ROC AUC from the expected
+ *   ROC curve (NannyML's approach: every row counts p positive and 1 − p negative, walked in
+ *   the model's ranking, so the area is Σ p_i (1 − p_j) over pairs ranked i above j, over
+ *   Σ p · Σ (1 − p)).
+ * - Interval: where the metric realised on the window's true labels lies. Each resample draws
+ *   labels y_i ~ Bernoulli(p_i) for every row and computes the metrics of those labels with the
+ *   model's predictions and ranking; with calibration rows it first refits the isotonic map on
+ *   a Poisson bootstrap of them, so the interval also carries the calibration's own error
+ *   (with 2,000 calibration rows it is as large as the label noise of a 2,000-row window, and
+ *   for a large window it is most of the uncertainty: labels alone then cover far too rarely).
+ *   Percentile interval (numpy's linear quantiles) over the resamples.
+ *
+ * What CBPE assumes: the score-to-probability relation of the calibration rows still holds in
+ * the window (covariate shift is fine, concept shift is not), and the window's scores lie where
+ * calibration rows were seen.
+ */
+
+
+
+
+
+
+
+const ESTIMATE_METHOD = 'cbpe';
+const performance_estimate_share = schemas/* number */.aig().min(0).max(1);
+const metricEstimate = schemas/* object */.Ikc({ value: performance_estimate_share, ci: schemas/* tuple */.PVZ([performance_estimate_share, performance_estimate_share]) });
+const performanceEstimateSchema = schemas/* object */.Ikc({
+    method: schemas/* literal */.euz(ESTIMATE_METHOD),
+    /** True when the scores were mapped through an isotonic fit on labelled calibration rows. */
+    calibrated: schemas/* boolean */.zMY(),
+    /** A row is predicted positive when its raw score is at least this. */
+    threshold: performance_estimate_share,
+    /** Rows of the window. */
+    rows: schemas/* number */.aig().int().positive(),
+    /** Labelled rows the calibration was fitted on (0: uncalibrated). */
+    calibrationRows: schemas/* number */.aig().int().min(0),
+    resamples: schemas/* number */.aig().int().positive(),
+    confidence: schemas/* number */.aig().gt(0).lt(1),
+    seed: schemas/* number */.aig().int(),
+    metrics: schemas/* object */.Ikc({
+        accuracy: metricEstimate,
+        precision: metricEstimate,
+        recall: metricEstimate,
+        f1: metricEstimate,
+        /** Null when the probabilities leave one class impossible (every p is 0, or every p is 1). */
+        roc_auc: metricEstimate.nullable(),
+    }),
+    /** Why a metric is missing, in a sentence each. */
+    notes: schemas/* array */.YOg(schemas/* string */.YjP()),
+});
+const ESTIMATE_DEFAULTS = { threshold: 0.5, resamples: 500, seed: 0, confidence: 0.95 };
+const MAX_RESAMPLES = 100_000;
+/**
+ * The most rows one estimate draws, (window rows + calibration rows) × resamples: 10–30 s on a
+ * busy 2-core machine (a window row's label costs 5–15 ns with its share of the ranking walk, a
+ * calibration row's Poisson weight and refit about as much). A window too large for the
+ * resamples asked is estimated with fewer, never fewer than MIN_RESAMPLES, and says so in
+ * `notes`: its interval is narrow, so the percentiles of fewer draws still place it well. A
+ * million window rows get the default 500, with up to a million calibration rows.
+ */
+const ESTIMATE_WORK_BUDGET = 1e9;
+const MIN_RESAMPLES = 100;
+const TWO_TO_32 = 4294967296;
+function estimatePerformance(options) {
+    const settings = checkedSettings(options);
+    const windowName = options.names?.window ?? 'the window';
+    const scores = checkedScores(options.scores, `The scores of ${windowName}`);
+    if (scores.length === 0)
+        throw new errors/* UserError */.yo(`${capitalised(windowName)} has no rows: there is nothing to estimate the performance of. Check the time range or filter that selected it, or skip the estimate for an empty window.`);
+    const calibration = options.calibration
+        ? calibrationGrid(options.calibration, options.names?.calibration ?? 'the calibration set')
+        : undefined;
+    const window = rankedWindow(scores, settings.threshold, calibration);
+    const notes = [];
+    // A resample draws every window row's label and, with calibration, refits on every calibration row.
+    const perResample = scores.length + (calibration?.cell.length ?? 0);
+    const budget = options.workBudget ?? ESTIMATE_WORK_BUDGET;
+    const affordable = Math.max(MIN_RESAMPLES, Math.floor(budget / perResample));
+    if (settings.resamples > affordable) {
+        notes.push(`The intervals use ${affordable} resamples, not the ${settings.resamples} asked for: ${scores.length} window rows${calibration ? ` and ${calibration.cell.length} calibration rows` : ''} × ${settings.resamples} resamples is past the estimate's budget of ${budget.toExponential(0)} rows drawn.`);
+        settings.resamples = affordable;
+    }
+    const probabilities = new Float64Array(scores.length);
+    const fit = calibration ? gridFit(calibration) : undefined;
+    fillProbabilities(window, fit, probabilities);
+    const point = expectedMetrics(window, probabilities);
+    const draws = simulate(window, calibration, fit, probabilities, point, settings);
+    const tail = (1 - settings.confidence) / 2;
+    const interval = (name, value) => {
+        const sorted = draws[name].filter((v) => !Number.isNaN(v)).sort();
+        return { value, ci: [quantile(sorted, tail), quantile(sorted, 1 - tail)] };
+    };
+    let rocAuc = null;
+    const definedAuc = draws.roc_auc.filter((v) => !Number.isNaN(v)).length;
+    if (Number.isNaN(point.roc_auc) || definedAuc * 2 <= settings.resamples) {
+        notes.push(`ROC AUC is not estimated: the ${fit ? 'calibrated ' : ''}probabilities of ${windowName} make ${point.positives < scores.length / 2 ? 'positive' : 'negative'} rows too unlikely (expected ${point.positives.toFixed(2)} positives in ${scores.length} rows) for it to be defined in most label draws.`);
+    }
+    else {
+        rocAuc = interval('roc_auc', point.roc_auc);
+    }
+    return {
+        method: ESTIMATE_METHOD,
+        calibrated: calibration !== undefined,
+        threshold: settings.threshold,
+        rows: scores.length,
+        calibrationRows: calibration?.labels.length ?? 0,
+        resamples: settings.resamples,
+        confidence: settings.confidence,
+        seed: settings.seed,
+        metrics: {
+            accuracy: interval('accuracy', point.accuracy),
+            precision: interval('precision', point.precision),
+            recall: interval('recall', point.recall),
+            f1: interval('f1', point.f1),
+            roc_auc: rocAuc,
+        },
+        notes,
+    };
+}
+function checkedSettings(options) {
+    const settings = {
+        threshold: options.threshold ?? ESTIMATE_DEFAULTS.threshold,
+        resamples: options.resamples ?? ESTIMATE_DEFAULTS.resamples,
+        seed: options.seed ?? ESTIMATE_DEFAULTS.seed,
+        confidence: options.confidence ?? ESTIMATE_DEFAULTS.confidence,
+    };
+    const problem = (field, value, expected) => new errors/* UserError */.yo(`Performance estimate: "${field}" is ${value}; expected ${expected}. Set it to such a value or leave it out for the default (${ESTIMATE_DEFAULTS[field]}).`);
+    if (!(settings.threshold >= 0 && settings.threshold <= 1))
+        throw problem('threshold', settings.threshold, 'a probability in [0, 1]');
+    if (!Number.isInteger(settings.resamples) ||
+        settings.resamples < 1 ||
+        settings.resamples > MAX_RESAMPLES)
+        throw problem('resamples', settings.resamples, `a whole number from 1 to ${MAX_RESAMPLES}`);
+    if (!Number.isSafeInteger(settings.seed))
+        throw problem('seed', settings.seed, 'a whole number');
+    if (!(settings.confidence > 0 && settings.confidence < 1))
+        throw problem('confidence', settings.confidence, 'a number between 0 and 1, e.g. 0.95');
+    return settings;
+}
+/** The scores as a Float64Array, after checking that every one is a probability. */
+function checkedScores(values, what) {
+    // Checked before the conversion, which would read null as 0 and '0.5' as 0.5.
+    let bad = 0;
+    let first = -1;
+    for (let i = 0; i < values.length; i++) {
+        const s = values[i];
+        if (typeof s !== 'number' || !(s >= 0 && s <= 1)) {
+            bad++;
+            if (first === -1)
+                first = i;
+        }
+    }
+    if (bad > 0)
+        throw new errors/* UserError */.yo(`${what} must be probabilities of the positive class, numbers in [0, 1], but row ${first + 1} is ${describe(values[first])}${bad > 1 ? ` (and ${bad - 1} more rows are missing, not numbers or outside [0, 1])` : ''}. Check that the column holds the positive class's probability (not a logit, a margin or a label) and that missing scores are dropped before the estimate.`);
+    return Float64Array.from(values);
+}
+function describe(value) {
+    return typeof value === 'number' ? String(value) : `${typeof value} ${String(value)}`;
+}
+function capitalised(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+function calibrationGrid(data, name) {
+    const scores = checkedScores(data.scores, `The scores of ${name}`);
+    if (data.labels.length !== scores.length)
+        throw new errors/* UserError */.yo(`${capitalised(name)} has ${scores.length} scores but ${data.labels.length} labels: every labelled row needs both. Check that the score and label columns come from the same rows.`);
+    const labels = new Uint8Array(scores.length);
+    let positives = 0;
+    for (let i = 0; i < labels.length; i++) {
+        const label = data.labels[i];
+        if (label !== 0 && label !== 1)
+            throw new errors/* UserError */.yo(`The labels of ${name} must be 0 (negative) or 1 (positive), but row ${i + 1} is ${describe(label)}. Map the label column to 0/1 for the positive class the scores are the probability of, and drop unlabelled rows.`);
+        labels[i] = label;
+        positives += label;
+    }
+    if (positives === 0 || positives === labels.length)
+        throw new errors/* UserError */.yo(`${capitalised(name)} ${labels.length === 0 ? 'has no rows' : `holds only ${positives === 0 ? 'negative' : 'positive'} labels (${labels.length} rows)`}: a calibration needs rows of both classes to learn how often a score is right. Use a labelled set with both classes (e.g. the evaluation set), or leave the calibration out if the scores are calibrated probabilities already.`);
+    // The metrics' radix sort, walked from its end for ascending order.
+    const { order } = descendingOrder(scores);
+    const n = scores.length;
+    const distinct = [];
+    const cell = new Uint32Array(n);
+    const sortedLabels = new Uint8Array(n);
+    const rows = new Uint32Array(n);
+    for (let k = 0; k < n; k++) {
+        const i = order[n - 1 - k];
+        if (distinct.length === 0 || distinct[distinct.length - 1] !== scores[i])
+            distinct.push(scores[i]);
+        cell[k] = distinct.length - 1;
+        sortedLabels[k] = labels[i];
+        rows[k] = i;
+    }
+    return { x: Float64Array.from(distinct), cell, labels: sortedLabels, rows };
+}
+/**
+ * Scratch space of the pool-adjacent-violators pass, allocated once for all resamples.
+ * PAV is written here rather than taken from a package: no maintained npm package offers it
+ * (the one WebAssembly package once published is gone from the registry), it is thirty lines,
+ * and the bootstrap needs a weighted refit on the pre-sorted grid per resample, O(grid), which
+ * a fit-from-raw-rows API would redo with a sort every time.
+ */
+class Pav {
+    x;
+    sum;
+    weight;
+    first;
+    last;
+    constructor(x) {
+        this.x = x;
+        const m = x.length;
+        this.sum = new Float64Array(m);
+        this.weight = new Float64Array(m);
+        this.first = new Uint32Array(m);
+        this.last = new Uint32Array(m);
+    }
+    /**
+     * The increasing least-squares fit of positives[j] / weights[j] with weights weights[j], into
+     * y (length m + 1). Grid points of no weight (left out of a bootstrap resample, as
+     * scikit-learn drops zero-weight rows) get what scikit-learn would predict there: the
+     * interpolation between their weighted neighbours, or the nearest end's value. False when no
+     * point has weight.
+     */
+    fit(weights, positives, y) {
+        const { x, sum, weight, first, last } = this;
+        let blocks = 0;
+        for (let j = 0; j < x.length; j++) {
+            let w = weights[j];
+            if (w === 0)
+                continue;
+            let s = positives[j];
+            let start = j;
+            // Pool while the previous block's mean is at least this one's (s_prev/w_prev ≥ s/w).
+            while (blocks > 0 && sum[blocks - 1] * w >= s * weight[blocks - 1]) {
+                blocks--;
+                s += sum[blocks];
+                w += weight[blocks];
+                start = first[blocks];
+            }
+            sum[blocks] = s;
+            weight[blocks] = w;
+            first[blocks] = start;
+            last[blocks] = j;
+            blocks++;
+        }
+        if (blocks === 0)
+            return false;
+        const m = x.length;
+        const value = (b) => Math.min(1, Math.max(0, sum[b] / weight[b]));
+        y.fill(value(0), 0, first[0] + 1);
+        for (let b = 0; b < blocks; b++) {
+            const v = value(b);
+            y.fill(v, first[b], last[b] + 1);
+            const next = b + 1 < blocks ? first[b + 1] : m;
+            if (next === m) {
+                y.fill(v, last[b] + 1, m + 1);
+                break;
+            }
+            const from = last[b];
+            const to = value(b + 1);
+            for (let j = from + 1; j < next; j++)
+                y[j] = v + ((x[j] - x[from]) / (x[next] - x[from])) * (to - v);
+        }
+        return true;
+    }
+}
+/** The fit on every calibration row once (with weights: a row counts `weights[i]` times): scikit-learn's fit. */
+function gridFit(grid, weights) {
+    const m = grid.x.length;
+    const total = new Float64Array(m);
+    const positives = new Float64Array(m);
+    for (let k = 0; k < grid.cell.length; k++) {
+        const w = weights ? weights[grid.rows[k]] : 1;
+        total[grid.cell[k]] += w;
+        positives[grid.cell[k]] += w * grid.labels[k];
+    }
+    const y = new Float64Array(m + 1);
+    new Pav(grid.x).fit(total, positives, y);
+    return { y };
+}
+/**
+ * An isotonic calibration fitted on labelled scores, as scikit-learn's
+ * IsotonicRegression(y_min=0, y_max=1, out_of_bounds='clip').fit(scores, labels, weights)
+ * .predict: exported for the oracle test. `weights`: non-negative whole counts, at least one
+ * positive row and one negative with weight (what a bootstrap resample gives).
+ */
+function isotonicCalibration(scores, labels, weights) {
+    const grid = calibrationGrid({ scores, labels }, 'the calibration set');
+    const fit = gridFit(grid, weights);
+    return (values) => {
+        const out = new Float64Array(values.length);
+        for (let i = 0; i < values.length; i++) {
+            const { segment, fraction } = locate(grid.x, values[i]);
+            out[i] = interpolate(fit.y, segment, fraction);
+        }
+        return out;
+    };
+}
+/** Where a score falls on the grid: x[segment] ≤ score < x[segment + 1], clamped to the ends. */
+function locate(x, score) {
+    const m = x.length;
+    if (score <= x[0])
+        return { segment: 0, fraction: 0 };
+    if (score >= x[m - 1])
+        return { segment: m - 1, fraction: 0 };
+    let lo = 0;
+    let hi = m - 1;
+    while (hi - lo > 1) {
+        const mid = (lo + hi) >>> 1;
+        if (x[mid] <= score)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return { segment: lo, fraction: (score - x[lo]) / (x[lo + 1] - x[lo]) };
+}
+function interpolate(y, segment, fraction) {
+    const below = y[segment];
+    return fraction === 0 ? below : below + fraction * (y[segment + 1] - below);
+}
+function rankedWindow(scores, threshold, grid) {
+    const { order, groupEnds } = descendingOrder(scores);
+    const ranked = new Float64Array(scores.length);
+    let cut = 0;
+    for (let r = 0; r < order.length; r++) {
+        ranked[r] = scores[order[r]];
+        if (ranked[r] >= threshold)
+            cut = r + 1;
+    }
+    const window = { rows: scores.length, groupEnds, cut, scores: ranked };
+    if (grid) {
+        window.segment = new Uint32Array(scores.length);
+        window.fraction = new Float64Array(scores.length);
+        for (let r = 0; r < ranked.length; r++) {
+            const { segment, fraction } = locate(grid.x, ranked[r]);
+            window.segment[r] = segment;
+            window.fraction[r] = fraction;
+        }
+    }
+    return window;
+}
+/** Per ranked row, its probability of being positive under the fit (or its raw score). */
+function fillProbabilities(window, fit, out) {
+    const { segment, fraction } = window;
+    if (!fit || !segment || !fraction) {
+        out.set(window.scores);
+        return;
+    }
+    const y = fit.y;
+    for (let r = 0; r < out.length; r++) {
+        const below = y[segment[r]];
+        out[r] = below + fraction[r] * (y[segment[r] + 1] - below);
+    }
+}
+/** Accuracy and the positive class's precision, recall and F1 from a (possibly expected) confusion matrix. */
+function countMetrics(tp, fp, fn, tn) {
+    const tallies = {
+        k: 2,
+        support: Float64Array.of(tn + fp, tp + fn),
+        predicted: Float64Array.of(tn + fn, tp + fp),
+        truePositive: Float64Array.of(tn, tp),
+        total: tp + fp + fn + tn,
+    };
+    const positive = perClass(tallies)[1];
+    return {
+        accuracy: accuracy(tallies),
+        precision: positive.precision,
+        recall: positive.recall,
+        f1: positive.f1,
+    };
+}
+/** CBPE's point estimates: the expected confusion matrix, and the expected ROC curve's area. */
+function expectedMetrics(window, p) {
+    const walk = new RankingWalk();
+    let start = 0;
+    let positives = 0;
+    let above = 0;
+    for (const end of window.groupEnds) {
+        let expected = 0;
+        for (let r = start; r < end; r++)
+            expected += p[r];
+        walk.group(expected, end - start);
+        positives += expected;
+        if (end === window.cut)
+            above = positives;
+        start = end;
+    }
+    return { ...metricsOf(window, positives, above, walk.result().rocAuc), positives };
+}
+const METRIC_NAMES = ['accuracy', 'precision', 'recall', 'f1', 'roc_auc'];
+/** The metrics of a confusion matrix and a ranking's sums; NaN for an undefined ROC AUC. */
+function metricsOf(window, positives, above, auc) {
+    const { cut, rows } = window;
+    return {
+        ...countMetrics(above, cut - above, positives - above, rows - cut - (positives - above)),
+        roc_auc: auc ?? Number.NaN,
+    };
+}
+/**
+ * The metrics of `resamples` label sets drawn as y ~ Bernoulli(p), each a walk down the
+ * ranking (NaN where ROC AUC is undefined: a draw with one class only).
+ *
+ * With calibration, each resample's p comes from an isotonic refit on a Poisson bootstrap of
+ * the calibration rows, and its draw m_b is reflected about the point estimate in its
+ * calibration part only: m_b − 2 (e_b − ê), where e_b is the expected metric under the refit
+ * and ê the point estimate. That is the basic bootstrap for the calibration error and the
+ * simulation for the label noise. Isotonic regression is biased at the ends of the score range
+ * (its end blocks reach 0 and 1), which makes every metric here look a little better than it
+ * is; the refits repeat that bias, about half as much again, so the percentile interval would
+ * move the wrong way (measured: ROC AUC covered in 88% of trials, not 95%) where the
+ * reflection moves it back (92–93%). The label noise keeps its own skew, unreflected.
+ */
+function simulate(window, grid, fit, probabilities, point, settings) {
+    const draws = Object.fromEntries(METRIC_NAMES.map((name) => [name, new Float64Array(settings.resamples)]));
+    const random = new Xoshiro128(settings.seed);
+    const refit = grid ? new BootstrapRefit(grid) : undefined;
+    const p = refit ? new Float64Array(window.rows) : probabilities;
+    const { cut, groupEnds } = window;
+    const distinct = groupEnds.length === window.rows;
+    for (let resample = 0; resample < settings.resamples; resample++) {
+        let drawn;
+        let expected;
+        if (!refit || !fit) {
+            drawn = distinct ? distinctDraw(p, cut, random) : tiedDraw(p, cut, groupEnds, random);
+        }
+        else {
+            const resampled = refit.next(random.nextUint32()) ?? fit;
+            if (distinct) {
+                drawn = distinctCalibratedDraw(window, resampled.y, random);
+                expected = metricsOf(window, drawn.expected, drawn.expectedAbove, drawn.expectedAuc);
+            }
+            else {
+                fillProbabilities(window, resampled, p);
+                expected = expectedMetrics(window, p);
+                drawn = tiedDraw(p, cut, groupEnds, random);
+            }
+        }
+        const metrics = metricsOf(window, drawn.positives, drawn.above, drawn.rocAuc);
+        for (const name of METRIC_NAMES) {
+            const m = expected ? metrics[name] - 2 * (expected[name] - point[name]) : metrics[name];
+            draws[name][resample] = Math.min(1, Math.max(0, m));
+        }
+    }
+    return draws;
+}
+/**
+ * One label draw walked down a ranking of distinct scores (continuous scores): a row per step,
+ * the area summed as, for every negative, the positives ranked above it; the same integer the
+ * ranking walk sums, at a third of its cost per row.
+ */
+function distinctDraw(p, cut, random) {
+    let positives = 0;
+    let area = 0;
+    let above = 0;
+    for (let r = 0; r < p.length; r++) {
+        if (r === cut)
+            above = positives;
+        if (random.nextUint32() < p[r] * TWO_TO_32)
+            positives++;
+        else
+            area += positives;
+    }
+    if (cut === p.length)
+        above = positives;
+    return { positives, above, rocAuc: walkResult(positives, p.length - positives, area, 0).rocAuc };
+}
+/**
+ * distinctDraw with each row's probability interpolated on the resample's isotonic fit as it
+ * goes (no pass to write the probabilities out first), summing the expected metrics' terms
+ * on the way: the expected area as RankingWalk.group(p, 1) sums it.
+ */
+function distinctCalibratedDraw(window, y, random) {
+    const segment = window.segment;
+    const fraction = window.fraction;
+    const { rows, cut } = window;
+    let positives = 0;
+    let area = 0;
+    let above = 0;
+    let expected = 0;
+    let expectedAbove = 0;
+    let expectedArea = 0;
+    for (let r = 0; r < rows; r++) {
+        if (r === cut) {
+            above = positives;
+            expectedAbove = expected;
+        }
+        const j = segment[r];
+        const p = y[j] + fraction[r] * (y[j + 1] - y[j]);
+        if (random.nextUint32() < p * TWO_TO_32)
+            positives++;
+        else
+            area += positives;
+        expectedArea += (1 - p) * (expected + p / 2);
+        expected += p;
+    }
+    if (cut === rows) {
+        above = positives;
+        expectedAbove = expected;
+    }
+    return {
+        positives,
+        above,
+        rocAuc: walkResult(positives, rows - positives, area, 0).rocAuc,
+        expected,
+        expectedAbove,
+        expectedAuc: walkResult(expected, rows - expected, expectedArea, 0).rocAuc,
+    };
+}
+/** One label draw walked down a ranking with ties, a run of tied scores at a time. */
+function tiedDraw(p, cut, groupEnds, random) {
+    const walk = new RankingWalk();
+    let positives = 0;
+    let above = 0;
+    let start = 0;
+    for (let g = 0; g < groupEnds.length; g++) {
+        const end = groupEnds[g];
+        let tp = 0;
+        for (let r = start; r < end; r++)
+            if (random.nextUint32() < p[r] * TWO_TO_32)
+                tp++;
+        walk.group(tp, end - start);
+        positives += tp;
+        if (end === cut)
+            above = positives;
+        start = end;
+    }
+    return { positives, above, rocAuc: walk.result().rocAuc };
+}
+/** The isotonic fit on a Poisson bootstrap of the calibration rows, one per resample. */
+class BootstrapRefit {
+    grid;
+    pav;
+    weights;
+    positives;
+    fit;
+    constructor(grid) {
+        this.grid = grid;
+        const m = grid.x.length;
+        this.pav = new Pav(grid.x);
+        this.weights = new Float64Array(m);
+        this.positives = new Float64Array(m);
+        this.fit = { y: new Float64Array(m + 1) };
+    }
+    /** The refit for the resample keyed `key`; undefined if it drew no row at all. */
+    next(key) {
+        const { cell, labels } = this.grid;
+        this.weights.fill(0);
+        this.positives.fill(0);
+        for (let i = 0; i < cell.length; i++) {
+            const w = poissonAt(key, i);
+            this.weights[cell[i]] += w;
+            this.positives[cell[i]] += w * labels[i];
+        }
+        return this.pav.fit(this.weights, this.positives, this.fit.y) ? this.fit : undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/window-performance.ts
+/**
+ * How well the model serves the window: measured with evaluate-model's own metric suite when
+ * the window holds labels, estimated from the scores alone (confidence-based performance
+ * estimation) for a binary classifier when it does not, and judged either way by the gate
+ * policy against the metrics recorded with the deployed model. Performance needs rows: a
+ * window given as profiles has none, and the report says so.
+ */
+
+
+
+
+
+
+
+const none = (reason) => ({ source: 'none', reason });
+async function windowPerformance(request, log) {
+    const { task, files, columns, spec } = request;
+    if (!task)
+        return none("give `task` (and the window's label column, or for a binary classifier its score column) to measure or estimate it.");
+    if (files.length === 0)
+        return none('the window came as profiles, which hold no rows; give the data files to measure performance.');
+    if (files.length > 1)
+        return none(`the window is ${files.length} files; performance is measured on one file of predictions (profile shards for drift, and one file of the rows for performance).`);
+    const file = files[0];
+    if (columns.has(spec.label)) {
+        const report = await reportFromPredictions({
+            predictions: file,
+            spec: { ...spec, task },
+            bootstrap: 0,
+            confidence: 0.95,
+            seed: request.seed,
+            minSliceSize: 30,
+        }, { format: METRICS_REPORT_FORMAT, model: request.model }, log);
+        const values = Object.fromEntries(Object.entries(report.metrics).map(([name, entry]) => [name, entry]));
+        return {
+            source: 'labels',
+            rows: report.evaluation?.rows ?? 0,
+            ...judgePerformance(values, request.atRelease, request.policy, false),
+        };
+    }
+    const scoreColumn = spec.scores?.length === 1 ? spec.scores[0].column : undefined;
+    if (task !== 'binary' || !scoreColumn)
+        return none(`the window has no label column ${JSON.stringify(spec.label)}, and performance is estimated without labels only for a binary classifier with its score column (\`score-columns\`).`);
+    if (!columns.has(scoreColumn))
+        throw new errors/* UserError */.yo(`The window has neither the label column ${JSON.stringify(spec.label)} nor the score column ${JSON.stringify(scoreColumn)}: name the columns your serving data has ("label-column", "score-columns"), or leave "task" empty to judge drift only.`);
+    const scores = await readScores(file, scoreColumn, log);
+    const calibration = request.calibration
+        ? await calibrationSet(request.calibration, { ...spec, task }, scoreColumn)
+        : undefined;
+    const estimate = estimatePerformance({
+        scores,
+        ...(calibration ? { calibration } : {}),
+        seed: request.seed,
+        names: {
+            window: `the window "${file}"`,
+            calibration: `the reference predictions "${request.calibration}"`,
+        },
+    });
+    const values = {};
+    for (const [name, m] of Object.entries(estimate.metrics))
+        if (m)
+            values[name] = m;
+    for (const note of estimate.notes)
+        log.info(note);
+    return {
+        source: 'estimate',
+        method: 'cbpe',
+        calibrated: estimate.calibrated,
+        rows: estimate.rows,
+        confidence: estimate.confidence,
+        ...judgePerformance(values, request.atRelease, request.policy, true),
+    };
+}
+/** The score column as numbers; a row without a number is left out and counted. */
+async function readScores(path, column, log) {
+    const format = detectFormat(path, 'data file', '');
+    let index = -1;
+    let values = new Float64Array(1024);
+    let size = 0;
+    let skipped = 0;
+    let firstSkipped;
+    await readTable(path, format, {
+        header(names) {
+            index = names.indexOf(column);
+        },
+        row(row) {
+            if (row.blank || row.problem)
+                return;
+            const cell = row.cells[index];
+            const value = typeof cell === 'number'
+                ? cell
+                : typeof cell === 'string' && cell.trim() !== ''
+                    ? Number(cell)
+                    : NaN;
+            if (!Number.isFinite(value)) {
+                skipped++;
+                firstSkipped ??= row.line === undefined ? `row ${row.row}` : `line ${row.line}`;
+                return;
+            }
+            if (size === values.length) {
+                const grown = new Float64Array(values.length * 2);
+                grown.set(values);
+                values = grown;
+            }
+            values[size++] = value;
+        },
+    });
+    if (skipped)
+        log.warning(`${skipped} row(s) of "${path}" have no number in the score column ${JSON.stringify(column)} (the first at ${firstSkipped}); the estimate leaves them out.`);
+    return values.subarray(0, size);
+}
+/** The evaluation predictions, read by evaluate-model's reader (label forms included): scores and 0/1 labels. */
+async function calibrationSet(path, spec, scoreColumn) {
+    const format = detectFormat(path, 'reference predictions file', 'Rename the file to match.');
+    const { set } = await readPredictions(path, format, spec);
+    if (set.task === 'regression' || !set.scores)
+        throw new errors/* UserError */.yo(`The reference predictions "${path}" have no score column ${JSON.stringify(scoreColumn)}: give the evaluation predictions of the deployed model, with its labels and scores.`);
+    const positive = set.classes.indexOf(set.positive ?? '');
+    const labels = new Uint8Array(set.labels.length);
+    for (let i = 0; i < labels.length; i++)
+        labels[i] = set.labels[i] === positive ? 1 : 0;
+    return { scores: set.scores, labels };
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/monitor.ts
+
+
+
+
+
+
+
+
+async function monitorWindow(request, log, step) {
+    const policy = request.policy.monitor ?? DEFAULT_MONITOR_POLICY;
+    const reference = await monitor_referenceProfile(request);
+    const window = await readWindow({ data: request.data, ...(request.schema ? { schema: request.schema } : {}), reference }, log, step);
+    const outputs = new Set([
+        request.predictionColumn,
+        ...(request.scoreColumns ?? []).map((s) => s.column),
+    ]);
+    const notInputs = new Set([...outputs, request.labelColumn, ...policy.drift.ignore]);
+    const drift = driftBetweenProfiles(onlyColumns(reference, (column) => isFeature(column) && !notInputs.has(column.name)), window.profile, {
+        features: policy.drift.features,
+        driftShare: policy.drift.share,
+    });
+    const predictionDrift = await outputDrift(request, reference, window.profile, outputs, step, log);
+    const performance = await windowPerformance({
+        model: request.model,
+        ...(request.task ? { task: request.task } : {}),
+        files: window.files,
+        columns: new Set(window.profile.columns.map((c) => c.name)),
+        spec: {
+            label: request.labelColumn,
+            prediction: request.predictionColumn,
+            ...(request.scoreColumns ? { scores: request.scoreColumns } : {}),
+            positive: request.positiveLabel,
+            missingLabels: 'drop',
+        },
+        ...(request.referencePredictions ? { calibration: request.referencePredictions } : {}),
+        ...(request.deployed?.metrics ? { atRelease: request.deployed.metrics } : {}),
+        policy: request.policy,
+        seed: request.seed,
+    }, log);
+    const { status, findings } = assessWindow({
+        drift,
+        predictionDrift: predictionDrift.report,
+        ...(window.validation ? { validation: window.validation } : {}),
+        performance,
+    }, policy);
+    if (predictionDrift.note)
+        findings.push({ kind: 'prediction-drift', level: 'info', message: predictionDrift.note });
+    return {
+        format: MONITOR_REPORT_FORMAT,
+        model: request.model,
+        environment: request.environment,
+        ...(request.deployed
+            ? {
+                deployed: {
+                    version: request.deployed.version,
+                    ...(request.deployed.deploymentId !== undefined
+                        ? { deploymentId: request.deployed.deploymentId }
+                        : {}),
+                    ...(request.deployed.since ? { since: request.deployed.since } : {}),
+                },
+            }
+            : {}),
+        generatedAt: request.now.toISOString(),
+        ...(request.runUrl ? { runUrl: request.runUrl } : {}),
+        status,
+        findings,
+        drift,
+        predictionDrift: predictionDrift.report,
+        ...(window.validation ? { validation: window.validation } : {}),
+        performance,
+    };
+}
+async function monitor_referenceProfile(request) {
+    if (request.reference)
+        return (0,profile_profile/* readProfile */.er)(request.reference);
+    if (!request.deployed)
+        throw new errors/* UserError */.yo(`No model ${JSON.stringify(request.model)} is in the environment ${JSON.stringify(request.environment)}, so there is no reference to measure drift against: promote one there with promote-model (with its "profile" input), or give "reference", a profile of the training data.`);
+    return request.deployed.profile();
+}
+/** A profile restricted to some columns (the model's inputs, or its outputs). */
+function onlyColumns(profile, keep) {
+    return { ...profile, columns: profile.columns.filter(keep) };
+}
+/**
+ * Whether a column of the training data is an input of the model: not one the schema gave
+ * another role (an identifier or a timestamp always drifts, the target is the label).
+ */
+function isFeature(column) {
+    return column.role === undefined || column.role === 'feature';
+}
+/**
+ * Drift of the model's outputs (prediction and score columns): against the evaluation
+ * predictions when given, else against the reference profile when it has those columns.
+ */
+async function outputDrift(request, reference, window, outputs, step, log) {
+    const inWindow = (profile) => profile.columns.some((c) => outputs.has(c.name) && window.columns.some((w) => w.name === c.name));
+    let base;
+    if (request.referencePredictions) {
+        const read = await readWindow({ data: [request.referencePredictions], reference: window }, log, step);
+        base = read.profile;
+    }
+    else if (inWindow(reference))
+        base = reference;
+    if (!base || !inWindow(base))
+        return {
+            report: null,
+            note: `Drift of the model's outputs is not measured: ${request.referencePredictions ? "the reference predictions have none of the window's" : 'the reference profile has no'} prediction or score columns (${[...outputs].map((c) => JSON.stringify(c)).join(', ')}). Give "reference-predictions", the deployed model's evaluation predictions.`,
+        };
+    const policy = request.policy.monitor ?? DEFAULT_MONITOR_POLICY;
+    const shared = (name) => outputs.has(name) && window.columns.some((w) => w.name === name);
+    return {
+        report: driftBetweenProfiles(onlyColumns(base, (column) => shared(column.name)), window, {
+            features: policy.predictions.features,
+            driftShare: policy.drift.share,
+        }),
+    };
+}
+
+;// CONCATENATED MODULE: ./actions/monitor-model/src/inputs.ts
+
+
+const src_inputs_inputs = schemas/* object */.Ikc({
+    'model-name': modelName(),
+    environment: environmentName(),
+    data: pathList(),
+    reference: inputs_text().optional(),
+    'reference-predictions': inputs_text().optional(),
+    schema: inputs_text().optional(),
+    policy: inputs_text().optional(),
+    task: choice(['binary', 'multiclass', 'regression']).optional(),
+    'label-column': inputs_text(),
+    'prediction-column': inputs_text(),
+    'score-columns': pathList().optional(),
+    'positive-label': inputs_text(),
+    issue: choice(['never', 'on-failure', 'always']),
+    'issue-labels': pathList(),
+    retrain: inputs_text().optional(),
+    'retrain-ref': inputs_text(),
+    'fail-on': choice(['never', 'degraded', 'drifting']),
+    seed: wholeNumber(0, 4294967295),
+    'github-token': inputs_text(),
+});
+
+;// CONCATENATED MODULE: ./actions/monitor-model/src/run.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const monitorModel = {
+    name: 'monitor-model',
+    inputs: src_inputs_inputs,
+    async run(input, runner, step) {
+        const model = input['model-name'];
+        const environment = input.environment;
+        const context = step.context();
+        await confineFileInputs(input, ['reference', 'reference-predictions', 'schema', 'policy'], await stepConfinement(context.workspace, context.tempDir));
+        // A misnamed retraining workflow fails now, not on the day the model first drifts.
+        if (input.retrain)
+            workflowKey(input.retrain);
+        const policy = await loadGatePolicy(input.policy);
+        const monitorPolicy = policy.monitor ?? DEFAULT_MONITOR_POLICY;
+        const registry = await openRegistry(input['github-token'], context, runner, step.github);
+        const deployed = registry &&
+            (await deployedReference({
+                registry,
+                model,
+                environment,
+                token: input['github-token'],
+                step,
+            }));
+        const report = await monitorWindow({
+            model,
+            environment,
+            data: input.data,
+            ...(input.reference ? { reference: input.reference } : {}),
+            ...(input['reference-predictions']
+                ? { referencePredictions: input['reference-predictions'] }
+                : {}),
+            ...(input.schema ? { schema: input.schema } : {}),
+            policy,
+            ...(input.task ? { task: input.task } : {}),
+            labelColumn: input['label-column'],
+            predictionColumn: input['prediction-column'],
+            ...(input['score-columns'] && input.task && input.task !== 'regression'
+                ? {
+                    scoreColumns: scoreColumns(input['score-columns'], input.task, input['positive-label']),
+                }
+                : {}),
+            positiveLabel: input['positive-label'],
+            seed: input.seed,
+            ...(deployed ? { deployed } : {}),
+            ...(context.runUrl ? { runUrl: context.runUrl } : {}),
+            now: new Date(),
+        }, runner, step);
+        const dir = await createStepDir(context.tempDir, 'monitor-model', model);
+        const reportPath = (0,external_node_path_.join)(dir, 'monitor-report.json');
+        const github = await reportOnGitHub(registry, report, {
+            issue: input.issue,
+            labels: input['issue-labels'],
+            ...(input.retrain ? { retrain: { workflow: input.retrain, ref: input['retrain-ref'] } } : {}),
+            policy: monitorPolicy,
+            log: runner,
+            now: new Date(),
+        });
+        const final = { ...github.report };
+        await (0,promises_.writeFile)(reportPath, JSON.stringify(final, null, 2) + '\n');
+        runner.appendSummary(renderMonitorReport(final, github.history, reportPath));
+        logOutcome(final, runner);
+        const drifted = [
+            ...driftedWorstFirst(final.drift),
+            ...(final.predictionDrift ? driftedWorstFirst(final.predictionDrift) : []),
+        ].map((f) => f.name);
+        const set = (name, value) => runner.setOutput(name, value);
+        set('status', final.status);
+        set('drifted-features', JSON.stringify(drifted));
+        set('report', reportPath);
+        set('issue-url', final.issue?.url ?? '');
+        set('retrain-dispatched', String(final.retrain?.dispatched ?? false));
+        const failOn = input['fail-on'];
+        if ((failOn === 'degraded' && final.status === 'degraded') ||
+            (failOn === 'drifting' && final.status !== 'healthy'))
+            throw new errors/* UserError */.yo(`${model} in ${environment} is ${final.status} (fail-on: ${failOn}): ${final.findings
+                .filter((f) => f.level === 'fail')
+                .map((f) => f.message)
+                .join(' ')}`);
+    },
+};
+function logOutcome(report, runner) {
+    runner.info(`${report.model} in ${report.environment}${report.deployed ? ` (${report.deployed.version})` : ''}: ${report.status}. ${report.drift.dataset.driftedFeatures.length} of ${report.drift.dataset.compared} input columns drift.`);
+    for (const finding of report.findings) {
+        if (finding.level === 'fail')
+            runner.warning(finding.message, { title: `monitor-model: ${report.status}` });
+        else if (finding.level === 'warn')
+            runner.warning(finding.message);
+        else
+            runner.info(finding.message);
+    }
+}
+
+;// CONCATENATED MODULE: ./cli/src/commands/monitor.ts
+/** `mlops-actions monitor`: the monitor-model action on local files, with its inputs as flags. */
+
+
+
+const monitor_INPUTS = [
+    'model-name',
+    'environment',
+    'data',
+    'reference',
+    'reference-predictions',
+    'schema',
+    'policy',
+    'task',
+    'label-column',
+    'prediction-column',
+    'score-columns',
+    'positive-label',
+    'fail-on',
+    'seed',
+];
+const monitor_LISTS = ['data', 'score-columns'];
+const monitor = {
+    name: 'monitor',
+    summary: 'compares serving data with a reference profile for drift and performance, as monitor-model does',
+    help: async () => `Usage: mlops-actions monitor --model-name <name> --data <file> --reference <profile.json> [options]
+
+Judges a window of serving data against the training data's profile, as the monitor-model
+action does with its own code and defaults: drift of every input and of the model's outputs,
+data quality, and, with --task, the performance measured on labels or estimated from scores.
+Prints the status and writes the monitor report (--out). Locally there is no registry: give
+the reference profile (validate-data's profile of the training data). The issue and the
+retraining dispatch are the action's, on GitHub. List flags (--data, --score-columns) repeat.
+
+Options (the monitor-model inputs):
+${await inputFlagsHelp('monitor-model', monitor_INPUTS)}
+  --out <report.json>   where to write the monitor report (default: a temporary folder, printed)
+  --summary <file.md>   also write the Markdown job summary there
+  --workspace <dir>     the folder every file must lie in (default: the current folder)
+  --verbose             print debug lines
+  -h, --help            this help
+
+Example: mlops-actions monitor --model-name churn --data serving.csv \\
+           --reference training-profile.json --task binary --score-columns proba
+`,
+    async run(args) {
+        const { values } = parseFlags(args, {
+            ...inputFlags(monitor_INPUTS, monitor_LISTS),
+            out: { type: 'string' },
+            summary: { type: 'string' },
+            workspace: { type: 'string' },
+            verbose: { type: 'boolean' },
+        });
+        // No registry locally: the reference is a file, and nothing is written to GitHub.
+        const step = stepIn(values.workspace, {
+            GITHUB_REPOSITORY: undefined,
+            GITHUB_EVENT_PATH: undefined,
+            GITHUB_EVENT_NAME: undefined,
+        });
+        if (values.summary)
+            await confined(step, [values.summary], 'summary file', 'any');
+        const { status, outputs } = await runActionCommand({
+            action: monitorModel,
+            inputs: {
+                ...inputValues(values, monitor_INPUTS),
+                issue: 'never',
+                'github-token': 'none',
+                'retrain-ref': 'none',
+            },
+            step,
+            summaryPath: values.summary,
+            verbose: values.verbose,
+        });
+        if (status === 0)
+            await copyOut(step, outputs.report ?? '', values.out);
+        return status;
+    },
+};
 
 ;// CONCATENATED MODULE: ./shared/registry/candidate-files.ts
 /**
@@ -14832,6 +19389,7 @@ async function candidate_files_releaseFiles(version, context) {
         metricsDir: into,
         restoredFrom: restored.url,
         metricsUrl: restored.metricsUrl,
+        profileUrl: restored.profileUrl,
     };
 }
 
@@ -15003,6 +19561,90 @@ function buildPromotionRecord(args) {
     };
 }
 
+;// CONCATENATED MODULE: ./shared/registry/promotion-profile.ts
+/**
+ * The training data profile published with every promotion: the reference monitor-model
+ * measures drift against (reference-profile.ts reads it back). Production keeps it in the
+ * model's Release as `data-profile.json`, as long as the Release; any other environment as the
+ * workflow artifact `profile-<model>-<version>` of the promoting run, as long as the
+ * repository's artifact retention (90 days by default). The deployment records where it is and
+ * the sha256 of its bytes, so that what is read back is what was promoted.
+ */
+
+
+
+
+
+
+
+
+/** Reads the profile input once: it must be a profile, and its bytes are the ones published. */
+async function stageProfile(profilePath, stepDir) {
+    const text = await (0,read_file/* readUserFile */.E)(profilePath, 'profile file');
+    const profile = await (0,profile_profile/* parseProfile */.jZ)(text, profilePath);
+    const path = (0,external_node_path_.join)(stepDir, PROFILE_FILE);
+    const bytes = Buffer.from(text, 'utf8');
+    await (0,promises_.writeFile)(path, bytes);
+    return { profile, path, sha256: sha256Text(bytes) };
+}
+/**
+ * Where the deployment's profile is: the Release's `data-profile.json` when the Release of this
+ * version has one (production; a rollback carries its Release's forward), else the profile
+ * input kept as an artifact; undefined without either.
+ */
+async function publishProfile(publication) {
+    const { release, profile } = publication;
+    const assetUrl = release?.assetUrls.get(PROFILE_ASSET) ?? publication.restoredUrl;
+    if (assetUrl) {
+        if (profile && release?.uploaded.has(PROFILE_ASSET))
+            return { sha256: profile.sha256, asset: assetUrl };
+        return releaseProfile(publication, assetUrl);
+    }
+    if (!profile)
+        return undefined;
+    return { sha256: profile.sha256, artifact: await keepAsArtifact(publication, profile) };
+}
+/** A profile the Release held before this step: its bytes are hashed as they are there. */
+async function releaseProfile(publication, url) {
+    const { registry, model, version, profile, log } = publication;
+    const id = releaseAssetId(url, registry.repository);
+    if (id === undefined)
+        throw new Error(`The release asset URL ${url} is not one of this repository's`);
+    const sha256 = sha256Text(await registry.downloadReleaseAsset(id));
+    if (profile && profile.sha256 !== sha256)
+        log.warning(`The Release of ${model} ${version} already keeps a ${PROFILE_ASSET} (sha256 ${sha256.slice(0, 16)}…) that differs from the "profile" given (sha256 ${profile.sha256.slice(0, 16)}…); the Release's is recorded as the drift reference, since a published release is not changed.`, { title: 'promote-model' });
+    log.info(`The training data profile recorded for monitor-model is the Release's ${PROFILE_ASSET} (sha256 ${sha256.slice(0, 16)}…), kept as long as the Release.`);
+    return { sha256, asset: url };
+}
+async function keepAsArtifact(publication, profile) {
+    const { model, version, log } = publication;
+    if (!artifactServiceAvailable(publication.env))
+        throw new errors/* UserError */.yo(`Input "profile" is kept as a workflow artifact for a promotion without a Release, which needs the GitHub artifact service that only a GitHub runner offers. Promote in a workflow run, or leave "profile" empty. Nothing was recorded.`);
+    const runId = Number(publication.runId);
+    if (!Number.isSafeInteger(runId) || runId <= 0)
+        throw new errors/* UserError */.yo(`Input "profile" is kept as an artifact of this workflow run, but GITHUB_RUN_ID is ${JSON.stringify(publication.runId ?? null)}, not a run id. Nothing was recorded.`);
+    const artifact = await uploadProfileArtifact({
+        model,
+        version,
+        profilePath: profile.path,
+        stagingDir: await (0,promises_.mkdtemp)((0,external_node_path_.join)(publication.stepDir, 'profile-')),
+        log,
+    });
+    // An artifact of that name from earlier in this run (a promotion to another environment, a
+    // re-run) is what the deployment names: it must hold this profile.
+    if (!artifact.uploaded)
+        await requireSameProfile(publication, artifact.name, profile.sha256);
+    log.info(`The training data profile recorded for monitor-model is artifact ${artifact.name} (id ${artifact.id}) of workflow run ${runId}: it is kept as long as the repository's artifact retention (90 days by default).`);
+    return { name: artifact.name, id: artifact.id, runId };
+}
+async function requireSameProfile(publication, name, sha256) {
+    const into = await (0,promises_.mkdtemp)((0,external_node_path_.join)(publication.stepDir, 'profile-check-'));
+    const folder = await downloadArtifactIfPresent({ name, into, log: publication.log });
+    const held = folder && sha256Text(await (0,promises_.readFile)((0,external_node_path_.join)(folder, PROFILE_FILE)).catch(() => ''));
+    if (held !== sha256)
+        throw new errors/* UserError */.yo(`This workflow run already has artifact ${name}, and it does not hold the "profile" given (sha256 ${sha256.slice(0, 16)}…): an earlier step promoted ${publication.model} ${publication.version} with another profile. Give every promotion of a version the same profile. Nothing was recorded.`);
+}
+
 ;// CONCATENATED MODULE: ./shared/registry/record-deployment.ts
 /**
  * Recording a promotion in the registry: a deployment on the exact commit, marked in progress,
@@ -15125,7 +19767,9 @@ async function promote(request) {
         throw new errors/* UserError */.yo(`The metrics file "${candidate.metricsPath}" evaluates fingerprint ${metrics.fingerprint.slice(0, 12)}…, but the manifest's model has ${manifest.fingerprint.slice(0, 12)}…. Pass the metrics of this model.`);
     }
     const values = metricValues(metrics);
-    const profile = request.profilePath ? await (0,profile_profile/* readProfile */.er)(request.profilePath) : undefined;
+    const profile = request.profilePath
+        ? await stageProfile(request.profilePath, request.stepDir)
+        : undefined;
     const dryRun = request.dryRun === true;
     // The gates are judged again against the model in the environment now: it may have changed
     // since the pull request was compared.
@@ -15153,9 +19797,13 @@ async function promote(request) {
         dryRun,
         comparisonDigest,
     };
-    if (current &&
-        current.payload.version === version &&
-        current.payload.fingerprint === manifest.fingerprint) {
+    const inPlace = current?.payload.version === version && current.payload.fingerprint === manifest.fingerprint;
+    // A model in place that was recorded without its data profile is recorded again when one is
+    // given now: that is how a model already promoted gets its drift reference.
+    const addsProfile = inPlace && profile !== undefined && !current.payload.profile;
+    if (addsProfile)
+        log.info(`${model} ${version} is already the model in ${environment} (deployment ${current.deploymentId}), recorded without a data profile; it ${dryRun ? 'would be' : 'is'} recorded again with the "profile" given.`);
+    else if (current && inPlace) {
         log.info(`${model} ${version} is already the model in ${environment} (deployment ${current.deploymentId}); nothing ${dryRun ? 'would be' : 'was'} recorded again.`);
         return { ...base, previous, deploymentId: current.deploymentId, alreadyCurrent: true };
     }
@@ -15225,6 +19873,21 @@ async function promote(request) {
         })
         : undefined;
     const metricsUrl = staged?.assetUrls.get(METRICS_ASSET) ?? candidate.metricsUrl;
+    // Kept before the deployment exists, so that the deployment can name it.
+    const profileReference = await publishProfile({
+        registry,
+        model,
+        version,
+        release: staged,
+        restoredUrl: candidate.profileUrl,
+        profile,
+        runId: request.context.runId,
+        stepDir: request.stepDir,
+        env: request.env ?? process.env,
+        log,
+    });
+    if (!profileReference)
+        log.notice(noProfileNotice(model, version), { title: 'promote-model' });
     let releaseUrl;
     const deploymentId = await recordPromotion(registry, {
         environment,
@@ -15236,6 +19899,7 @@ async function promote(request) {
         payload: {
             ...deploymentPayload({ request, manifest, metrics, values, record }),
             ...(metricsUrl ? { metricsUrl } : {}),
+            ...(profileReference ? { profile: profileReference } : {}),
         },
     });
     return {
@@ -15243,11 +19907,16 @@ async function promote(request) {
         previous: current,
         deploymentId,
         releaseUrl,
+        profile: profileReference,
         recordPath,
         record,
         alreadyCurrent: false,
         gates,
     };
+}
+/** Said in the log and the job summary of a promotion that records no data profile. */
+function noProfileNotice(model, version) {
+    return `No data profile: monitor-model will need \`reference\` for ${model} ${version}, as this promotion was given no "profile" (the profile output of validate-data on the training data) and its Release keeps none. Promote with "profile" to publish the drift reference with the model.`;
 }
 /** The model files, where the candidate's manifest names them: inside its base folder. */
 function modelFiles(candidate) {
@@ -15365,7 +20034,7 @@ async function stageProductionRelease(args) {
         intendedUse,
         baselineVersion: args.current?.payload.version,
         record,
-        profile: args.profile,
+        profile: args.profile?.profile,
     }));
     const { candidate } = request;
     const files = await releaseFiles({
@@ -15375,12 +20044,8 @@ async function stageProductionRelease(args) {
         metricsPath: (0,external_node_path_.resolve)(candidate.metricsDir, candidate.metricsPath),
         modelCardPath,
     });
-    if (request.profilePath)
-        files.push({
-            name: PROFILE_ASSET,
-            path: (0,external_node_path_.resolve)(request.profilePath),
-            contentType: 'application/json',
-        });
+    if (args.profile)
+        files.push({ name: PROFILE_ASSET, path: args.profile.path, contentType: 'application/json' });
     return stageModelRelease(request.registry, {
         model: request.model,
         version: record.version,
@@ -15413,6 +20078,8 @@ function renderPromotionSummary(outcome) {
         facts.push(...auditRows(outcome.record));
     if (outcome.deploymentId !== undefined)
         facts.push(['Deployment', String(outcome.deploymentId)]);
+    if (outcome.deploymentId !== undefined)
+        facts.push(['Data profile', profileRow(outcome)]);
     if (outcome.releaseUrl)
         facts.push([
             'Release',
@@ -15427,6 +20094,14 @@ function renderPromotionSummary(outcome) {
     ]
         .filter(Boolean)
         .join('\n\n');
+}
+/** Where the drift reference monitor-model reads is kept, or that there is none. */
+function profileRow({ profile }) {
+    if (profile?.asset)
+        return `the Release's ${(0,markdown_escape/* inlineCode */.ti)('data-profile.json')}, kept with the Release: monitor-model's drift reference`;
+    if (profile?.artifact)
+        return `artifact ${(0,markdown_escape/* inlineCode */.ti)(profile.artifact.name)} of this run, kept for the repository's artifact retention (90 days by default): monitor-model's drift reference`;
+    return `**none**: no data profile, so monitor-model will need ${(0,markdown_escape/* inlineCode */.ti)('reference')}; promote with ${(0,markdown_escape/* inlineCode */.ti)('profile')} to publish one`;
 }
 /** Said in the summary of a promotion that was not given the digest its reviewers approved. */
 const UNBOUND_NOTICE = '> [!NOTE]\n> This approval was not bound to a comparison: promote-model was given no `approved-digest`, so the model in the environment, the candidate or the gate policy could have changed between what a reviewer saw and this promotion. Run promote-model with `dry-run: true` in a job before the approval gate and pass its `comparison-digest` output as `approved-digest`.';
@@ -15492,7 +20167,7 @@ function metricsTable(outcome, candidateHeader) {
 
 
 
-const src_inputs_inputs = schemas/* object */.Ikc({
+const promote_model_src_inputs_inputs = schemas/* object */.Ikc({
     'model-name': modelName(),
     environment: environmentName(),
     manifest: inputs_text().optional(),
@@ -15560,7 +20235,7 @@ function candidateSource(input) {
 
 const promoteModel = {
     name: 'promote-model',
-    inputs: src_inputs_inputs,
+    inputs: promote_model_src_inputs_inputs,
     async run(input, runner, step) {
         const model = input['model-name'];
         refuseDryRunWithDigest(input);
@@ -15592,6 +20267,7 @@ const promoteModel = {
             overrideReason: input['override-reason'],
             ref: input.ref,
             profilePath: input.profile && (0,external_node_path_.resolve)(cwd, input.profile),
+            env: step.env,
             workingDirectory: cwd,
             registry,
             context,
@@ -18754,8 +23430,6 @@ Example: mlops-actions train --dry-run --model-name churn --run 'python train.py
     },
 };
 
-// EXTERNAL MODULE: ./shared/validation/findings.ts
-var findings = __nccwpck_require__(40352);
 ;// CONCATENATED MODULE: ./shared/validation/summary.ts
 
 
@@ -18903,1109 +23577,6 @@ function columnRow(c) {
         number(c.stdev),
         top,
     ];
-}
-
-// EXTERNAL MODULE: ./shared/schema/table-schema.ts + 2 modules
-var table_schema = __nccwpck_require__(85705);
-;// CONCATENATED MODULE: ./shared/schema/data-package.ts
-/**
- * The `schema` input of validate-data is a Table Schema, or a Frictionless Data Package
- * (`datapackage.json` or `.yaml`): its resources then say which data files have which schema,
- * so that foreign keys can refer from one resource to another. A resource's `path` (one or a
- * list) and a `schema` given as a path are relative to the package's folder and confined to the
- * workspace as any input path is; remote resources (URLs) and inline `data` are refused, since
- * nothing is downloaded and inline data has no file to check.
- */
-
-
-
-
-
-
-
-
-const FORMATS = {
-    csv: 'csv',
-    tsv: 'tsv',
-    tab: 'tsv',
-    jsonl: 'jsonl',
-    ndjson: 'jsonl',
-    parquet: 'parquet',
-};
-const resource = schemas/* object */.Ikc({
-    name: schemas/* string */.YjP().min(1),
-    path: schemas/* union */.KCZ([schemas/* string */.YjP().min(1), schemas/* array */.YOg(schemas/* string */.YjP().min(1)).min(1)]).optional(),
-    data: schemas/* unknown */.L5J().optional(),
-    format: schemas/* string */.YjP().optional(),
-    schema: schemas/* union */.KCZ([schemas/* string */.YjP().min(1), schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J())]).optional(),
-})
-    .loose();
-const dataPackage = schemas/* object */.Ikc({ resources: schemas/* array */.YOg(resource).min(1) }).loose();
-const isPackage = (value) => value !== null &&
-    typeof value === 'object' &&
-    Array.isArray(value.resources) &&
-    value.fields === undefined;
-/** Reads the `schema` input: a Table Schema, or a Data Package with its resources' schemas. */
-async function loadSchemaInput(path, confinement, cwd = process.cwd()) {
-    const text = await (0,read_file/* readUserFile */.E)(path, 'schema file', cwd);
-    const value = await (0,structured/* parseStructured */.jE)(text, path, 'schema file');
-    if (!isPackage(value))
-        return { kind: 'schema', schema: await (0,table_schema/* schemaFromText */.n9)(value, path, text) };
-    const what = 'Data Package';
-    const parsed = await (0,structured/* validateStructured */.me)(value, dataPackage, { path, what, text });
-    const folder = (0,external_node_path_.dirname)((0,external_node_path_.resolve)(cwd, path));
-    const names = new Set();
-    const resources = [];
-    for (const [i, r] of parsed.resources.entries()) {
-        const at = `resources[${i}] ("${r.name}") of the Data Package "${path}"`;
-        if (names.has(r.name))
-            throw new errors/* UserError */.yo(`The resource name "${r.name}" is used twice in ${path}.`);
-        names.add(r.name);
-        if (r.path === undefined)
-            throw new errors/* UserError */.yo(`${data_package_capitalise(at)} has no "path": inline "data" is not validated; write the data to a file and give its path.`);
-        if (r.schema === undefined)
-            throw new errors/* UserError */.yo(`${data_package_capitalise(at)} has no "schema": give its Table Schema, inline or as a path.`);
-        const files = [];
-        for (const p of [r.path].flat()) {
-            if (/^[a-z][a-z0-9+.-]*:\/\//i.test(p))
-                throw new errors/* UserError */.yo(`${data_package_capitalise(at)} has the remote path "${p}": nothing is downloaded; check the file out into the workspace and give its path.`);
-            const absolute = await confinePath(p, confinement, {
-                what: `data file of resource "${r.name}"`,
-                input: 'schema',
-                baseDir: folder,
-            });
-            const format = r.format
-                ? FORMATS[r.format.toLowerCase()]
-                : detectFormat(p, `data file of resource "${r.name}"`, 'Set the resource\'s "format".');
-            if (!format)
-                throw new errors/* UserError */.yo(`${data_package_capitalise(at)} has the format "${r.format}"; expected one of ${Object.keys(FORMATS).join(', ')}.`);
-            files.push({ path: shown(absolute, cwd), format });
-        }
-        let schema;
-        if (typeof r.schema === 'string') {
-            const absolute = await confinePath(r.schema, confinement, {
-                what: `schema file of resource "${r.name}"`,
-                input: 'schema',
-                baseDir: folder,
-            });
-            schema = await (0,table_schema/* loadTableSchema */.yE)(shown(absolute, cwd));
-        }
-        else
-            schema = await (0,table_schema/* schemaFromText */.n9)(value, path, text, ['resources', i, 'schema']);
-        resources.push({ name: r.name, files, schema });
-    }
-    return { kind: 'package', resources };
-}
-const shown = (absolute, cwd) => {
-    const path = (0,external_node_path_.relative)(cwd, absolute);
-    return path.startsWith('..') ? absolute : path;
-};
-const data_package_capitalise = (text) => text.charAt(0).toUpperCase() + text.slice(1);
-
-// EXTERNAL MODULE: ./shared/validation/shard-worker.ts
-var shard_worker = __nccwpck_require__(49311);
-// EXTERNAL MODULE: ./shared/profile/sketches/key-set.ts
-var key_set = __nccwpck_require__(80703);
-;// CONCATENATED MODULE: ./shared/validation/aggregate-checks.ts
-const aggregate_checks_show = (value) => Number.isInteger(value) ? String(value) : value.toPrecision(6).replace(/\.?0+$/, '');
-const aggregate_checks_percent = (value) => `${(value * 100).toFixed(2).replace(/\.?0+$/, '')}%`;
-function outside(value, range) {
-    if (range.min !== undefined && value < range.min)
-        return range.max !== undefined
-            ? `between ${aggregate_checks_show(range.min)} and ${aggregate_checks_show(range.max)}`
-            : `≥ ${aggregate_checks_show(range.min)}`;
-    if (range.max !== undefined && value > range.max)
-        return range.min !== undefined
-            ? `between ${aggregate_checks_show(range.min)} and ${aggregate_checks_show(range.max)}`
-            : `≤ ${aggregate_checks_show(range.max)}`;
-    return undefined;
-}
-function checkColumns(schema, states, profile, report) {
-    for (const state of states) {
-        const f = state.field;
-        const ml = f.ml;
-        if (!ml)
-            continue;
-        const column = profile.columns[state.index];
-        const at = { field: f.name, line: f.line, level: state.level };
-        const flag = (code, constraint, observed, expected, message, count) => report({
-            ...at,
-            code,
-            constraint,
-            observed,
-            expected,
-            message: `Field "${f.name}": ${message}`,
-            count,
-        });
-        const present = column.count - column.nulls;
-        if (state.mostly && state.mostly.checked > 0 && ml.mostly !== undefined) {
-            const { failures, checked, first } = state.mostly;
-            const passing = 1 - failures / checked;
-            if (passing < ml.mostly) {
-                const where = first ? { file: first.file, row: first.row, line: first.line } : {};
-                report({
-                    ...at,
-                    ...where,
-                    code: 'mostly-violated',
-                    constraint: first?.constraint ?? first?.code,
-                    count: failures,
-                    observed: aggregate_checks_percent(passing),
-                    expected: `≥ ${aggregate_checks_percent(ml.mostly)} (mostly)`,
-                    message: `Field "${f.name}": ${failures} of ${checked} values fail its checks, so only ${aggregate_checks_percent(passing)} pass where mostly: ${ml.mostly} asks for ${aggregate_checks_percent(ml.mostly)}. The first: ${first?.message ?? ''}`,
-                });
-            }
-        }
-        if (ml.nullFraction && column.count > 0) {
-            const share = column.nulls / column.count;
-            if (share > ml.nullFraction.max)
-                flag('null-fraction', 'max', aggregate_checks_percent(share), `≤ ${aggregate_checks_percent(ml.nullFraction.max)}`, `${column.nulls} of ${column.count} values are missing (${aggregate_checks_percent(share)}), more than the ${aggregate_checks_percent(ml.nullFraction.max)} allowed.`, column.nulls);
-        }
-        const approx = column.distinctExact ? '' : 'about ';
-        if (ml.distinctCount) {
-            const expected = outside(column.distinct, ml.distinctCount);
-            if (expected)
-                flag('distinct-count', undefined, String(column.distinct), expected, `${approx}${column.distinct} distinct values, expected ${expected}.`);
-        }
-        if (ml.distinctFraction && present > 0) {
-            const share = Math.min(1, column.distinct / present);
-            const expected = outside(share, ml.distinctFraction);
-            if (expected)
-                flag('distinct-fraction', undefined, aggregate_checks_show(share), expected, `${approx}${column.distinct} distinct of ${present} values (${aggregate_checks_show(share)}), expected ${expected}.`);
-        }
-        if (ml.stats) {
-            // ml.stats.severity sets these findings' level alone: an observed range may warn while type errors still fail.
-            const level = ml.stats.severity;
-            const statFlag = level
-                ? (code, constraint, observed, expected, message) => report({
-                    ...at,
-                    level,
-                    code,
-                    constraint,
-                    observed,
-                    expected,
-                    message: `Field "${f.name}": ${message}`,
-                })
-                : flag;
-            checkStats(state, column, ml.stats, statFlag);
-        }
-    }
-}
-function checkStats(state, column, stats, flag) {
-    const quantile = (q) => state.stats.quantiles?.quantiles([q])?.[0] ?? null;
-    const observed = [
-        ['mean', column.mean, stats.mean],
-        ['median', stats.median ? quantile(0.5) : null, stats.median],
-        ['stdev', column.stdev, stats.stdev],
-        ['min', column.min, stats.min],
-        ['max', column.max, stats.max],
-        ...(stats.quantiles ?? []).map((q) => [`quantile ${q.q}`, quantile(q.q), q]),
-    ];
-    for (const [name, value, range] of observed) {
-        if (!range)
-            continue;
-        if (value === null) {
-            flag('stat-out-of-range', name, 'no value', `${name} within bounds`, `the ${name} cannot be computed: the column has no finite values.`);
-            continue;
-        }
-        const expected = outside(value, range);
-        if (expected)
-            flag('stat-out-of-range', name, aggregate_checks_show(value), expected, `the ${name} is ${aggregate_checks_show(value)}, expected ${expected}.`);
-    }
-}
-function checkDataset(schema, profile, duplicates, report) {
-    const ml = schema.descriptor.ml;
-    if (!ml)
-        return;
-    const at = { line: schema.mlLine, level: ml.severity ?? 'error' };
-    if (ml.rowCount) {
-        const expected = outside(profile.rows, ml.rowCount);
-        if (expected)
-            report({
-                ...at,
-                code: 'row-count',
-                observed: String(profile.rows),
-                expected,
-                message: `The data has ${profile.rows} rows, expected ${expected} (ml.rowCount).`,
-            });
-    }
-    if (ml.duplicateRows && duplicates && duplicates.count > 0) {
-        const share = duplicates.count / profile.rows;
-        if (share > ml.duplicateRows.maxFraction) {
-            const first = duplicates.first;
-            report({
-                ...at,
-                file: first.file,
-                row: first.row,
-                line: first.line,
-                code: 'duplicate-row',
-                count: duplicates.count,
-                observed: aggregate_checks_percent(share),
-                expected: `≤ ${aggregate_checks_percent(ml.duplicateRows.maxFraction)}`,
-                message: `${duplicates.count} of ${profile.rows} rows repeat an earlier row (${aggregate_checks_percent(share)}), more than the ${aggregate_checks_percent(ml.duplicateRows.maxFraction)} allowed; the first is row ${first.row}${first.line ? ` (line ${first.line})` : ''} of ${first.file}.`,
-            });
-        }
-    }
-    if (ml.classBalance) {
-        const index = schema.fields.findIndex((f) => f.ml?.role === 'target');
-        const target = schema.fields[index];
-        const column = profile.columns[index];
-        const counts = new Map((column.topValues ?? []).map((v) => [v.value, v.count]));
-        for (const category of target.categories ?? []) {
-            const value = String(typeof category === 'object' ? category.value : category);
-            if (!counts.has(value))
-                counts.set(value, 0);
-        }
-        if (counts.size >= 1 && column.topValuesExact) {
-            const sorted = [...counts].sort((a, b) => a[1] - b[1]);
-            const [rare, rareCount] = sorted[0];
-            const [common, commonCount] = sorted[sorted.length - 1];
-            const ratio = commonCount === 0 ? 0 : rareCount / commonCount;
-            if (ratio < ml.classBalance.minRatio) {
-                report({
-                    ...at,
-                    field: target.name,
-                    code: 'class-imbalance',
-                    observed: aggregate_checks_show(ratio),
-                    expected: `≥ ${aggregate_checks_show(ml.classBalance.minRatio)}`,
-                    message: `Target "${target.name}": the rarest class ${JSON.stringify(rare)} has ${rareCount} rows against ${commonCount} for ${JSON.stringify(common)} (ratio ${aggregate_checks_show(ratio)}, at least ${aggregate_checks_show(ml.classBalance.minRatio)} required).`,
-                });
-            }
-        }
-        else if (!column.topValuesExact) {
-            report({
-                ...at,
-                level: 'warning',
-                field: target.name,
-                code: 'check-limit',
-                constraint: 'classBalance',
-                message: `Target "${target.name}" has too many distinct values to count every class exactly; class balance was not checked. Is it really a classification target?`,
-            });
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./shared/validation/file-context.ts
-/** An empty file, or a header without rows. */
-function reportEmpty({ file, summary, report }, headerSeen) {
-    if (!headerSeen)
-        report({
-            code: 'empty-file',
-            message: `The file "${file.path}" is empty: it has no ${file.format === 'parquet' ? 'columns' : file.format === 'jsonl' ? 'JSON object' : 'header row'}.`,
-        });
-    else if (summary.rows === 0)
-        report({
-            code: 'empty-file',
-            level: 'warning',
-            line: file.format === 'parquet' ? undefined : 1,
-            message: `The file "${file.path}" has a header but no data rows.`,
-        });
-}
-
-// EXTERNAL MODULE: ./shared/profile/sketches/hash.ts
-var hash = __nccwpck_require__(72057);
-;// CONCATENATED MODULE: ./shared/validation/foreign-keys.ts
-
-
-
-
-
-/** Checks the foreign keys of `table`; `tables` are every table of the run, for references by resource name. */
-async function checkForeignKeys(table, tables, report, options = {}) {
-    for (const key of table.schema.foreignKeys) {
-        const target = key.resource === undefined ? table : tables.find((t) => t.name === key.resource);
-        if (!target) {
-            report(table.schema.source)({
-                code: 'foreign-key',
-                line: key.line,
-                field: key.fields.join(', '),
-                message: `The foreign key (${key.fields.join(', ')}) refers to the resource "${key.resource}", which is not part of this validation: list it in the Data Package given as "schema".`,
-            });
-            continue;
-        }
-        const missingField = key.referenceFields.find((name) => !target.schema.fields.some((f) => f.name === name));
-        if (missingField !== undefined) {
-            report(table.schema.source)({
-                code: 'foreign-key',
-                line: key.line,
-                field: key.fields.join(', '),
-                message: `The foreign key (${key.fields.join(', ')}) refers to the field "${missingField}" of "${key.resource}", which its schema does not have.`,
-            });
-            continue;
-        }
-        const limit = options.limit ?? key_set/* FINGERPRINT_LIMIT */.zE;
-        const referenced = new key_set/* FingerprintSet */.BW(limit);
-        let full = false;
-        await eachKey(target, key.referenceFields, options, (text) => {
-            if (text === undefined || full)
-                return;
-            if (referenced.has((0,hash/* fingerprint */.Rj)(text)))
-                return;
-            if (referenced.size >= limit)
-                full = true;
-            else
-                referenced.add((0,hash/* fingerprint */.Rj)(text));
-        });
-        if (full) {
-            report(table.schema.source)({
-                code: 'check-limit',
-                level: 'warning',
-                line: key.line,
-                field: key.fields.join(', '),
-                constraint: 'foreignKeys',
-                message: `The foreign key (${key.fields.join(', ')}) was checked against the first ${limit} distinct referenced keys only; rows pointing at later ones may be reported wrongly.`,
-            });
-        }
-        const where = key.resource === undefined ? 'this table' : `resource "${key.resource}"`;
-        await eachKey(table, key.fields, options, (text, parts, at) => {
-            if (text === undefined || referenced.has((0,hash/* fingerprint */.Rj)(text)))
-                return;
-            const shown = parts.map((part) => (part === undefined ? '(missing)' : String(part)));
-            report(at.file)({
-                code: 'foreign-key',
-                row: at.row,
-                line: at.line,
-                field: key.fields.join(', '),
-                observed: (0,findings/* shorten */.ml)(shown.join(', ')),
-                expected: `a value of ${key.referenceFields.join(', ')} in ${where}`,
-                message: `Row ${at.row}: the foreign key (${key.fields.join(', ')}) = (${(0,findings/* shorten */.ml)(shown.join(', '), 60)}) has no match in ${key.referenceFields.join(', ')} of ${where}.`,
-            });
-        });
-    }
-}
-/**
- * Calls `each` with every row's key over `names` as text (undefined when all its parts are
- * missing), its cast parts, and where the row is. A value that does not cast counts as missing:
- * the main pass reports it.
- */
-async function eachKey(table, names, options, each) {
-    const fields = names.map((name) => table.schema.fields.find((f) => f.name === name));
-    const casts = fields.map((f) => (0,schema_cast/* compileCast */.FO)(f));
-    for (const file of table.files) {
-        let columns = [];
-        await readTable(file.path, file.format, {
-            header(header) {
-                columns = names.map((name) => header.indexOf(name));
-            },
-            row(r) {
-                if (r.problem || r.blank)
-                    return;
-                const parts = columns.map((column, i) => column < 0 ? undefined : castPart(fields[i], casts[i], r.cells[column] ?? null));
-                const text = parts.every((part) => part === undefined)
-                    ? undefined
-                    : JSON.stringify(parts.map(keyPart));
-                each(text, parts, { file: file.path, row: r.row, line: r.line });
-            },
-        }, { dialect: options.dialect });
-    }
-}
-function castPart(field, cast, raw) {
-    if (raw === null || (typeof raw === 'string' && field.missing.has(raw)))
-        return undefined;
-    const value = cast(raw);
-    return value === schema_cast/* CAST_FAILED */.UA ? undefined : value;
-}
-/** One part of a key as JSON can hold it: cast numbers compare by value, so 1 and "1.0" (number) match. */
-function keyPart(value) {
-    if (value === undefined)
-        return null;
-    if (typeof value === 'number' && !Number.isFinite(value))
-        return String(value);
-    return value;
-}
-
-;// CONCATENATED MODULE: ./shared/validation/header.ts
-
-/**
- * Maps each column to its field by the schema's fieldsMatch rule, reporting label problems.
- * `exact` maps by position, as the spec says: the n-th column is the n-th field, and a label
- * that is not the field's name is an incorrect-label (the column is still checked as that
- * field). The other rules map by name. JSON Lines and Parquet are always matched by name:
- * objects and Parquet schemas have no meaningful column order.
- */
-function matchHeader(header, schema, states, format, line, report) {
-    const declared = schema.descriptor.fieldsMatch;
-    const mode = declared === 'exact' && (format === 'jsonl' || format === 'parquet') ? 'equal' : declared;
-    if (mode === 'exact')
-        return matchByPosition(header, states, line, report);
-    const byName = new Map(states.map((s) => [s.field.name, s]));
-    const seen = new Set();
-    const columns = header.map((label, index) => {
-        if (label.trim() === '') {
-            report({
-                code: 'blank-label',
-                line,
-                fieldNumber: index + 1,
-                message: `Column ${index + 1} has no name.`,
-            });
-            return undefined;
-        }
-        if (seen.has(label)) {
-            report({
-                code: 'duplicate-label',
-                line,
-                field: label,
-                fieldNumber: index + 1,
-                message: `Column "${(0,findings/* excerpt */.Kb)(label)}" appears more than once in the header.`,
-            });
-            return undefined;
-        }
-        seen.add(label);
-        const state = byName.get(label);
-        // subset: the data MAY have more columns than the schema; superset: it MAY have fewer.
-        if (!state && (mode === 'equal' || mode === 'superset')) {
-            report({
-                code: 'extra-label',
-                line,
-                field: label,
-                fieldNumber: index + 1,
-                message: `Column "${(0,findings/* excerpt */.Kb)(label)}" is not a field of the schema (fieldsMatch: ${mode}).`,
-            });
-        }
-        return state;
-    });
-    const missing = schema.fields.filter((f) => !seen.has(f.name));
-    if (mode === 'partial' && missing.length === schema.fields.length)
-        report({
-            code: 'unmatched-header',
-            line,
-            message: 'No column of the header matches a schema field (fieldsMatch: partial needs at least one).',
-        });
-    // As frictionless: the fields without a column are named too, unmatched header or not, and
-    // numbered after the file's columns, in schema order.
-    let fieldNumber = header.length;
-    for (const f of missing) {
-        // A required field (a primary key's fields are required) needs its column whatever the rule.
-        const required = f.constraints?.required || schema.primaryKey.includes(f.name);
-        if ((mode === 'superset' || mode === 'partial') && !required)
-            continue;
-        report({
-            code: 'missing-label',
-            line,
-            field: f.name,
-            fieldNumber: ++fieldNumber,
-            message: `The schema field "${f.name}" has no column in the header${required ? ', and it is required: every row lacks it' : ''}.`,
-        });
-    }
-    return columns;
-}
-/**
- * Matches the header (matchHeader) and sets out the cells each row should have, as frictionless
- * does: with fieldsMatch exact (CSV, TSV), the schema's fields by position, so a field without a
- * column is a missing cell in every row and a column past the fields an extra cell in every
- * row; with the other rules, the header's columns, a field without a column reported once.
- * Each field's state learns its column number (1-based) in this file, for its findings.
- */
-function layoutHeader(header, schema, states, format, line, report) {
-    const matched = matchHeader(header, schema, states, format, line, report);
-    const exact = schema.descriptor.fieldsMatch === 'exact' && (format === 'csv' || format === 'tsv');
-    const columns = exact ? states.map((s) => s.index) : matched.map((s) => s?.index);
-    for (const state of states)
-        state.column = undefined;
-    columns.forEach((index, i) => {
-        if (index !== undefined)
-            states[index].column ??= i + 1;
-    });
-    return { columns, labels: header };
-}
-function matchByPosition(header, states, line, report) {
-    const names = new Set(states.map((s) => s.field.name));
-    const seen = new Set();
-    const columns = header.map((label, index) => {
-        const state = states[index];
-        if (label.trim() === '')
-            report({
-                code: 'blank-label',
-                line,
-                field: state?.field.name,
-                fieldNumber: index + 1,
-                message: `Column ${index + 1} has no name.`,
-            });
-        const duplicate = label.trim() !== '' && seen.has(label);
-        if (duplicate)
-            report({
-                code: 'duplicate-label',
-                line,
-                field: label,
-                fieldNumber: index + 1,
-                message: `Column "${(0,findings/* excerpt */.Kb)(label)}" appears more than once in the header.`,
-            });
-        seen.add(label);
-        if (!state) {
-            report({
-                code: 'extra-label',
-                line,
-                field: label,
-                fieldNumber: index + 1,
-                message: `Column ${index + 1} ("${(0,findings/* excerpt */.Kb)(label)}") is beyond the schema's ${states.length} fields (fieldsMatch: exact).`,
-            });
-            return undefined;
-        }
-        // A duplicate is reported as that alone, as frictionless does.
-        if (label.trim() !== '' && !duplicate && label !== state.field.name) {
-            const hint = names.has(label)
-                ? ' The columns are in another order than the fields; use fieldsMatch: equal to match them by name.'
-                : '';
-            report({
-                code: 'incorrect-label',
-                line,
-                field: state.field.name,
-                fieldNumber: index + 1,
-                observed: label,
-                expected: state.field.name,
-                message: `Column ${index + 1} is "${(0,findings/* excerpt */.Kb)(label)}" where the schema has field "${state.field.name}" (fieldsMatch: exact matches by position, so it is checked as "${state.field.name}").${hint}`,
-            });
-        }
-        return state;
-    });
-    for (const state of states.slice(header.length)) {
-        report({
-            code: 'missing-label',
-            line,
-            field: state.field.name,
-            fieldNumber: state.index + 1,
-            message: `The schema field "${state.field.name}" (field ${state.index + 1}) has no column: the header has ${header.length}, so each row lacks its cell (fieldsMatch: exact).`,
-        });
-    }
-    return columns;
-}
-
-// EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __nccwpck_require__(75919);
-;// CONCATENATED MODULE: ./shared/validation/parallel.ts
-/**
- * Large files checked in shards on worker threads. The main thread reads the file once, cuts
- * it into shards of whole records (CSV/TSV byte ranges, Parquet row groups) and hands them to
- * a pool of workers, at most two per worker in flight, so memory stays flat. Results are
- * merged strictly in shard order: the worker's findings of each row, then that row's uniqueness
- * keys checked here (uniqueness is decided in one place, in row order), then the column
- * statistics, merged as the mergeable sketches they are. Findings, counts and row numbers are
- * the same as a one-pass read; quantiles come from merged KLL sketches, within their error.
- *
- * Files that are small, gzip-compressed (one stream, no seeking), JSON Lines, or in a dialect
- * the record scanner does not follow are read in one pass (validate.ts).
- */
-
-
-
-
-
-
-
-
-
-
-const DEFAULT_MIN_FILE_BYTES = 16 * 2 ** 20;
-const DEFAULT_SHARD_BYTES = 4 * 2 ** 20;
-const workerCount = (options) => options.workers ?? (0,external_node_os_.availableParallelism)();
-/** How a file would be cut into shards, or undefined when it is read in one pass. */
-async function planShards(file, options) {
-    const parallel = options.parallel;
-    if (!parallel || workerCount(parallel) < 2 || file.format === 'jsonl' || /\.gz$/i.test(file.path))
-        return undefined;
-    // A file that cannot be read is left to the one-pass reader, which says what is wrong with it.
-    const size = await (0,promises_.stat)(file.path).then((s) => s.size, () => 0);
-    if (size < (parallel.minFileBytes ?? DEFAULT_MIN_FILE_BYTES))
-        return undefined;
-    if (file.format === 'parquet') {
-        const source = await (0,parquet/* openParquet */.D4)(file.path).catch(() => undefined);
-        return source && source.groupRows.length > 1
-            ? { kind: 'parquet', columns: source.columns, groupRows: source.groupRows }
-            : undefined;
-    }
-    const layout = await (0,delimited_shards/* delimitedLayout */.g_)(file.path, file.format, options.dialect);
-    return layout && { kind: 'delimited', layout, bytes: size };
-}
-/** Checks one file in shards on the pool's workers, merging their results in row order. */
-async function validateFileInShards(context, pool, plan) {
-    const { file, schema, states } = context;
-    const header = plan.kind === 'delimited' ? plan.layout.header : plan.columns;
-    const headerLine = plan.kind === 'delimited' ? plan.layout.headerLine : undefined;
-    refuseWrongDelimiter(file.path, file.format, header, schema.fields.map((f) => f.name), context.options.dialect?.delimiter);
-    const setup = {
-        path: file.path,
-        format: file.format,
-        ...layoutHeader(header, schema, states, file.format, headerLine, context.report),
-        ...(plan.kind === 'delimited' && { layout: plan.layout }),
-    };
-    const shardBytes = context.options.parallel?.shardBytes ?? DEFAULT_SHARD_BYTES;
-    const tasks = plan.kind === 'delimited'
-        ? delimitedTasks(file.path, plan.layout, shardBytes, pool.size)
-        : parquetTasks(plan.groupRows);
-    let fatal;
-    await pool.run(setup, tasks, (result) => {
-        if (result.seq === 0)
-            context.uniqueness.expect(expectedRows(plan, result));
-        mergeShard(context, result);
-        fatal = result.fatal;
-        return fatal === undefined;
-    });
-    if (fatal)
-        throw new data_file_error/* DataFileError */.t(fatal.message, fatal.code, file.path, fatal.line);
-    reportEmpty(context, true);
-}
-/** The rows a file will have, to size the uniqueness sets once: Parquet says; CSV is estimated from the first shard's rows per byte. */
-function expectedRows(plan, first) {
-    if (plan.kind === 'parquet')
-        return plan.groupRows.reduce((sum, rows) => sum + rows, 0);
-    return Math.ceil((plan.bytes / Math.max(1, first.bytes)) * first.keys.rows * 1.05);
-}
-async function* delimitedTasks(path, layout, shardBytes, workers) {
-    for await (const shard of (0,delimited_shards/* delimitedShards */.Hp)(path, layout, shardBytes, workers))
-        yield { kind: 'delimited', shard };
-}
-async function* parquetTasks(groupRows) {
-    let firstRow = 1;
-    for (const [index, rows] of groupRows.entries()) {
-        yield { kind: 'parquet', from: index, to: index + 1, firstRow };
-        firstRow += rows;
-    }
-}
-/** One shard's results into the file's: findings and uniqueness in row order, then statistics. */
-function mergeShard(context, result) {
-    const { file, states, summary } = context;
-    const kept = result.findings;
-    let next = 0;
-    const findingsUpTo = (row) => {
-        while (next < kept.length && (kept[next].row ?? Infinity) <= row)
-            context.add(kept[next++]);
-    };
-    context.uniqueness.replay(result.keys, file.path, context.report, findingsUpTo);
-    findingsUpTo(Infinity);
-    for (const { group, count } of result.unkept)
-        context.addUnkept(group, count);
-    states.forEach((state, i) => {
-        const stats = state.stats;
-        stats.mergeProfile(result.columns[i]);
-        // As in a one-pass read: top values are dropped once a column is past the distinct values counted exactly.
-        if (stats.top && !stats.distinct.isExact())
-            stats.dropTopValues();
-        state.topValues = stats.top !== undefined;
-        const tally = result.mostly[i];
-        if (state.mostly && tally) {
-            state.mostly.failures += tally.failures;
-            state.mostly.checked += tally.checked;
-            state.mostly.first ??= tally.first;
-        }
-    });
-    summary.shards = (summary.shards ?? 0) + 1;
-    summary.rows = Math.max(summary.rows, result.keys.firstRow + result.keys.rows - 1);
-    context.progress(summary.rows);
-}
-/** Worker threads, started on first use and kept for every file of a validation. */
-class ShardPool {
-    options;
-    schema;
-    maxFindings;
-    workers = [];
-    listeners = new Set();
-    constructor(options, schema, maxFindings) {
-        this.options = options;
-        this.schema = schema;
-        this.maxFindings = maxFindings;
-    }
-    /** The workers the pool runs (or will, once started). */
-    get size() {
-        return workerCount(this.options);
-    }
-    start() {
-        if (this.workers.length)
-            return;
-        const init = (0,shard_worker/* workerInit */.vv)(this.schema, this.maxFindings);
-        for (let i = 0; i < workerCount(this.options); i++) {
-            // A fixed young generation: left to grow, it ends larger on a long file than on a short
-            // one, and memory would creep with the file's length (bench: 1.15x on a 10x file; 1.0-1.1x with this).
-            const worker = new external_node_worker_threads_.Worker(this.options.entry, {
-                workerData: init,
-                resourceLimits: { maxYoungGenerationSizeMb: 24 },
-            });
-            const entry = { worker, pending: 0 };
-            worker.on('message', (result) => {
-                entry.pending--;
-                for (const listener of this.listeners)
-                    listener({ result });
-            });
-            worker.on('error', (error) => {
-                for (const listener of this.listeners)
-                    listener({ error });
-            });
-            worker.on('exit', (code) => {
-                if (code !== 0)
-                    for (const listener of this.listeners)
-                        listener({ error: new Error(`A validation worker stopped with exit code ${code}.`) });
-            });
-            this.workers.push(entry);
-        }
-    }
-    /**
-     * Sends every task to the least busy worker, at most two per worker in flight, and hands the
-     * results to `onResult` in the order of the tasks. Once `onResult` returns false no more
-     * tasks are sent, and the results still on their way are waited for and dropped.
-     */
-    async run(setup, tasks, onResult) {
-        this.start();
-        const results = new Map();
-        let sent = 0;
-        let received = 0;
-        let merged = 0;
-        let stopped = false;
-        let failure;
-        let wake = () => { };
-        const listener = (event) => {
-            if (event.error !== undefined)
-                failure ??= event.error;
-            else {
-                received++;
-                results.set(event.result.seq, event.result);
-            }
-            wake();
-        };
-        const waitForWorkers = () => new Promise((resolve) => (wake = resolve));
-        const mergeReady = () => {
-            while (!stopped && results.has(merged)) {
-                const result = results.get(merged);
-                results.delete(merged++);
-                if (!onResult(result))
-                    stopped = true;
-            }
-        };
-        this.listeners.add(listener);
-        try {
-            for await (const task of tasks) {
-                mergeReady();
-                while (!stopped && failure === undefined && sent - received >= 2 * this.workers.length) {
-                    await waitForWorkers();
-                    mergeReady();
-                }
-                if (stopped || failure !== undefined)
-                    break;
-                const target = this.workers.reduce((least, w) => (w.pending < least.pending ? w : least));
-                target.pending++;
-                const request = { seq: sent++, setup, task };
-                target.worker.postMessage(request, task.kind === 'delimited' ? [task.shard.bytes.buffer] : []);
-            }
-            for (;;) {
-                if (failure !== undefined)
-                    throw failure;
-                mergeReady();
-                if (received === sent && (stopped || merged === sent))
-                    break;
-                await waitForWorkers();
-            }
-        }
-        finally {
-            this.listeners.delete(listener);
-        }
-    }
-    async close() {
-        const workers = this.workers;
-        this.workers = [];
-        await Promise.all(workers.map(({ worker }) => worker.removeAllListeners('exit').terminate()));
-    }
-}
-
-// EXTERNAL MODULE: ./shared/validation/row-checks.ts
-var row_checks = __nccwpck_require__(74756);
-// EXTERNAL MODULE: ./shared/validation/uniqueness.ts
-var validation_uniqueness = __nccwpck_require__(52858);
-;// CONCATENATED MODULE: ./shared/validation/validate.ts
-/**
- * Validates data files against a compiled Table Schema, and profiles them on the way. Per row:
- * shape, each cell (missing value → cast → constraints → statistics), then keys and duplicates
- * (row-checks.ts, uniqueness.ts). At the end: the column and dataset checks of the `ml`
- * extensions, computed from the profile's statistics.
- *
- * A file is read in one streaming pass, or, when `parallel` is given and the file is large,
- * cut into shards that workers check while the main thread decides uniqueness in row order and
- * merges what they found (parallel.ts). Findings are the same either way.
- *
- * Memory is bounded whatever the data size: rows are never kept; uniqueness keeps bounded sets
- * of fingerprints; statistics are sketches.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-
-/**
- * Validates every file against the schema. The files are one table split in parts: uniqueness
- * (unique fields, primary and unique keys, duplicate rows) and the column and dataset checks
- * hold across all of them.
- */
-async function validateFiles(files, schema, options, 
-/** Every table of the run (a Data Package's resources), for foreign keys to other resources. */
-tables = []) {
-    const settings = typeof options === 'number' ? { maxFindings: options } : options;
-    const sink = new findings/* FindingSink */.RQ(settings.maxFindings);
-    const states = (0,row_checks/* fieldStates */.Xl)(schema);
-    const uniqueness = new validation_uniqueness/* UniquenessTracker */.DY(schema, states, settings.uniqueLimit ?? key_set/* FINGERPRINT_LIMIT */.zE);
-    const summaries = [];
-    let pool;
-    try {
-        for (const file of files) {
-            const summary = {
-                path: file.path,
-                format: file.format,
-                rows: 0,
-                errors: 0,
-                warnings: 0,
-            };
-            const count = (finding, times = 1) => {
-                if (finding.file === file.path)
-                    summary[finding.level === 'error' ? 'errors' : 'warnings'] += times;
-            };
-            const add = (finding) => {
-                sink.add(finding);
-                count(finding);
-            };
-            const report = (partial) => add((0,findings/* completeFinding */.R5)(partial, file.path));
-            const started = performance.now();
-            let lastProgress = started;
-            const interval = settings.progressIntervalMs ?? 10_000;
-            const progress = (rows) => {
-                const now = performance.now();
-                if (!settings.onProgress || now - lastProgress < interval)
-                    return;
-                lastProgress = now;
-                settings.onProgress({
-                    file: file.path,
-                    rows,
-                    rowsPerSecond: (rows * 1000) / (now - started),
-                });
-            };
-            for (const state of states)
-                state.file = file.path;
-            const context = {
-                file,
-                schema,
-                states,
-                uniqueness,
-                summary,
-                report,
-                add,
-                options: settings,
-                progress,
-                addUnkept: (group, times) => {
-                    sink.addUnkept(group, times);
-                    count(group.first, times);
-                },
-            };
-            try {
-                const plan = await planShards(file, settings);
-                if (plan)
-                    await validateFileInShards(context, (pool ??= new ShardPool(settings.parallel, schema, settings.maxFindings)), plan);
-                else
-                    await validateFile(context);
-            }
-            catch (error) {
-                if (!(error instanceof data_file_error/* DataFileError */.t))
-                    throw error;
-                report({
-                    code: error.code,
-                    line: error.line,
-                    message: `${error.message}${summary.rows ? ` Rows before the problem (${summary.rows}) were checked.` : ''}`,
-                });
-            }
-            summaries.push(summary);
-        }
-    }
-    finally {
-        await pool?.close();
-    }
-    const schemaReport = (partial) => sink.add((0,findings/* completeFinding */.R5)(partial, schema.source));
-    uniqueness.limitFindings(schemaReport);
-    const rows = summaries.reduce((sum, s) => sum + s.rows, 0);
-    if (schema.foreignKeys.length > 0 && rows > 0) {
-        const reportAt = (file) => (partial) => {
-            const finding = (0,findings/* completeFinding */.R5)(partial, file);
-            sink.add(finding);
-            const summary = summaries.find((s) => s.path === file);
-            if (summary)
-                summary[finding.level === 'error' ? 'errors' : 'warnings']++;
-        };
-        await checkForeignKeys({ files, schema }, tables, reportAt, { dialect: settings.dialect });
-    }
-    const profile = (0,profile_profile/* buildProfile */.Er)(states.map((s) => s.stats), summaries.map((s) => ({ path: s.path, format: s.format, rows: s.rows })));
-    if (rows > 0) {
-        checkColumns(schema, states, profile, schemaReport);
-        checkDataset(schema, profile, schema.descriptor.ml?.duplicateRows
-            ? { count: uniqueness.duplicates, first: uniqueness.firstDuplicate }
-            : undefined, schemaReport);
-    }
-    return {
-        rows,
-        errors: sink.errors,
-        warnings: sink.warnings,
-        files: summaries,
-        findings: sink.kept,
-        findingsDropped: sink.dropped,
-        groups: [...sink.groups.values()],
-        profile,
-    };
-}
-/** Reads a file in one streaming pass on this thread. */
-async function validateFile(context) {
-    const { file, schema, states, summary, report } = context;
-    let checkRow;
-    await readTable(file.path, file.format, {
-        header(names, line) {
-            refuseWrongDelimiter(file.path, file.format, names, schema.fields.map((f) => f.name), context.options.dialect?.delimiter);
-            checkRow = (0,row_checks/* rowChecker */.g2)({
-                schema,
-                states,
-                format: file.format,
-                ...layoutHeader(names, schema, states, file.format, line, report),
-                report,
-                keys: context.uniqueness.sink(file.path, report),
-            });
-        },
-        row(r) {
-            summary.rows = r.row;
-            if ((r.row & 0x3fff) === 0)
-                context.progress(r.row);
-            checkRow(r);
-        },
-    }, { dialect: context.options.dialect });
-    reportEmpty(context, checkRow !== undefined);
-}
-/**
- * The results of several tables (a Data Package's resources) as one, for the report, the
- * summary and the annotations: counts add up, files and groups follow one another, and the
- * kept findings stay within `maxFindings`. Each table keeps its own profile (their columns
- * differ), so the merged profile is the first table's; callers write the others themselves.
- */
-function mergeResults(results, maxFindings) {
-    if (results.length === 1)
-        return results[0];
-    const findings = results.flatMap((r) => r.findings);
-    return {
-        rows: results.reduce((sum, r) => sum + r.rows, 0),
-        errors: results.reduce((sum, r) => sum + r.errors, 0),
-        warnings: results.reduce((sum, r) => sum + r.warnings, 0),
-        files: results.flatMap((r) => r.files),
-        findings: findings.slice(0, maxFindings),
-        findingsDropped: results.reduce((sum, r) => sum + r.findingsDropped, 0) +
-            Math.max(0, findings.length - maxFindings),
-        groups: results.flatMap((r) => r.groups),
-        profile: results[0].profile,
-    };
-}
-
-;// CONCATENATED MODULE: ./shared/validation/validate-step.ts
-/**
- * validate-data's step, below its inputs: the data files found and confined, the schema (or a
- * Data Package's resources) read, each file validated against its schema, and the report and
- * profiles written to the step's folder. The action's `run()` turns the outcome into
- * annotations, the summary, outputs and the fail-on verdict.
- */
-
-
-
-
-
-
-
-
-
-
-async function validateDataStep(request, log, step) {
-    const cwd = process.cwd();
-    const confinement = await stepConfinement(step.workspace, step.tempDir);
-    const paths = await expandPathsAsWritten(request.data, cwd, 'data file');
-    await confinePaths(paths, confinement, { what: 'data file', input: 'data', baseDir: cwd });
-    const files = paths.map((path) => ({ path, format: formatOf(path, request.format) }));
-    await confinePath(request.schema, confinement, {
-        what: 'schema file',
-        input: 'schema',
-        baseDir: cwd,
-    });
-    if (request.profile)
-        await confinePath(request.profile, confinement, {
-            what: 'profile file',
-            input: 'profile',
-            baseDir: cwd,
-            kind: 'any',
-        });
-    const loaded = await loadSchemaInput(request.schema, confinement, cwd);
-    warnOfSchemaKeys(loaded, log);
-    const parts = partsToValidate(files, loaded, request.schema);
-    const tables = loaded.kind === 'package' ? loaded.resources : [];
-    const results = [];
-    for (const part of parts)
-        results.push(await log.group(`Validating ${part.files.length} file(s) against ${part.schema.source}${part.name ? ` (resource "${part.name}")` : ''}`, () => validateFiles(part.files, part.schema, {
-            maxFindings: request.maxFindings,
-            dialect: request.dialect,
-            parallel: (0,shard_worker/* validationWorkers */.JY)(),
-            ...(log.progress ? { progressIntervalMs: log.progress.intervalMs } : {}),
-            onProgress: (progress) => log.progress
-                ? log.progress.update(progress)
-                : log.info(`${progress.file}: ${progress.rows.toLocaleString('en-US')} rows read (${Math.round(progress.rowsPerSecond).toLocaleString('en-US')} rows/s)`),
-        }, tables)));
-    const result = mergeResults(results, request.maxFindings);
-    const dir = await createStepDir(step.tempDir, 'validate-data', 'data');
-    const reportPath = (0,external_node_path_.join)(dir, 'validation-report.json');
-    const { profile, ...rest } = result;
-    const report = {
-        format: 'mlops-actions/validation-report@1',
-        valid: result.errors === 0,
-        schema: request.schema,
-        ...rest,
-    };
-    await (0,promises_.writeFile)(reportPath, JSON.stringify(report, null, 2) + '\n');
-    const profilePath = request.profile ?? (0,external_node_path_.join)(dir, 'data-profile.json');
-    await (0,promises_.mkdir)((0,external_node_path_.dirname)(profilePath), { recursive: true });
-    await (0,promises_.writeFile)(profilePath, JSON.stringify(profile) + '\n');
-    // A Data Package's resources have different columns: one profile each, the first at `profile`.
-    for (const [i, part] of parts.entries()) {
-        if (i === 0)
-            continue;
-        const path = profilePath.replace(/(\.json)?$/, `.${part.name}.json`);
-        await (0,promises_.writeFile)(path, JSON.stringify(results[i].profile) + '\n');
-        log.info(`Profile of resource "${part.name}": ${path}`);
-    }
-    return { result, files: files.length, reportPath, profilePath };
-}
-/** Likely typos of known schema keys, as warnings at their line (the schema is still read). */
-function warnOfSchemaKeys(loaded, log) {
-    const schemas = loaded.kind === 'schema' ? [loaded.schema] : loaded.resources.map((r) => r.schema);
-    for (const schema of schemas)
-        for (const warning of schema.warnings)
-            log.warning(`${schema.source}: ${warning.message}`, {
-                file: schema.source,
-                line: warning.line,
-            });
-}
-/** With a Data Package, each data file is checked against the schema of the resource it is a path of. */
-function partsToValidate(files, loaded, schemaPath) {
-    if (loaded.kind === 'schema')
-        return [{ files, schema: loaded.schema }];
-    const owner = new Map();
-    for (const r of loaded.resources)
-        for (const f of r.files)
-            owner.set((0,external_node_path_.resolve)(f.path), r);
-    const parts = new Map();
-    for (const file of files) {
-        const r = owner.get((0,external_node_path_.resolve)(file.path));
-        if (!r)
-            throw new errors/* UserError */.yo(`The data file "${file.path}" is not a path of any resource of the Data Package "${schemaPath}" (its resources: ${loaded.resources.map((x) => `"${x.name}"`).join(', ')}). List only the resources' files in "data", or add a resource for it.`);
-        const part = parts.get(r) ?? { name: r.name, files: [], schema: r.schema };
-        part.files.push({
-            path: file.path,
-            format: r.files.find((f) => (0,external_node_path_.resolve)(f.path) === (0,external_node_path_.resolve)(file.path)).format,
-        });
-        parts.set(r, part);
-    }
-    return [...parts.values()];
-}
-function formatOf(path, format) {
-    return format !== 'auto' ? format : detectFormat(path, 'data file', 'Set the "format" input.');
 }
 
 ;// CONCATENATED MODULE: ./actions/validate-data/src/inputs.ts
@@ -20259,6 +23830,7 @@ Example: mlops-actions validate --data 'data/*.csv' --schema schema.yaml --profi
 
 
 
+
 /** The commands, in the order of the help. A new command is one module and one line here. */
 const COMMANDS = [
     validate,
@@ -20268,6 +23840,7 @@ const COMMANDS = [
     compare,
     train,
     promote_promote,
+    monitor,
     registry,
     initCommand,
 ];
@@ -22573,6 +26146,7 @@ async function nodeOffsets(text) {
 /* harmony export */   EP: () => (/* binding */ isReadOnlyToken),
 /* harmony export */   LX: () => (/* binding */ createGitHubClient),
 /* harmony export */   SU: () => (/* binding */ parseRepository),
+/* harmony export */   T1: () => (/* binding */ isPermissionDenied),
 /* harmony export */   c2: () => (/* binding */ statusOf)
 /* harmony export */ });
 /** Statuses that retrying cannot fix; 409 is added to Octokit's list because a deployment conflict must not be retried. */
@@ -22616,6 +26190,14 @@ function isReadOnlyToken(error) {
     return (statusOf(error) === 403 &&
         /Resource not accessible by integration/i.test(String(error.message)));
 }
+/**
+ * A 403 that a permission would fix: a read-only token, or a token without the permission the
+ * request needs (the job's `permissions:`, a fine-grained token's grants). Not a rate limit,
+ * which GitHub answers with 403 too.
+ */
+function isPermissionDenied(error) {
+    return statusOf(error) === 403 && !/rate limit/i.test(String(error.message));
+}
 function parseRepository(fullName) {
     const match = /^([^/\s]+)\/([^/\s]+)$/.exec(fullName ?? '');
     return match ? { owner: match[1], repo: match[2] } : undefined;
@@ -22630,7 +26212,7 @@ function parseRepository(fullName) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   createOctokitPort: () => (/* binding */ createOctokitPort)
 /* harmony export */ });
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(45586);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(13798);
 /* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(16317);
 /**
  * The GitHub port over the REST API (Octokit, with the retries, throttling and pagination of
@@ -22680,6 +26262,26 @@ const comment = (c) => ({
     htmlUrl: c.html_url,
     author: c.user?.login,
 });
+const issue = (i) => ({
+    number: i.number,
+    title: i.title,
+    body: i.body ?? '',
+    state: i.state === 'closed' ? 'closed' : 'open',
+    ...(i.state_reason ? { stateReason: i.state_reason } : {}),
+    labels: i.labels.flatMap((label) => typeof label === 'string' ? [label] : label.name ? [label.name] : []),
+    htmlUrl: i.html_url,
+    author: i.user?.login,
+    createdAt: i.created_at,
+});
+const workflowRun = (r) => ({
+    id: r.id,
+    event: r.event,
+    ...(r.status ? { status: r.status } : {}),
+    htmlUrl: r.html_url,
+    createdAt: r.created_at,
+});
+/** GitHub's date qualifier wants `YYYY-MM-DDTHH:MM:SSZ`: the time to the second, rounded down (a wider window, never a narrower one). */
+const toTheSecond = (date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 /** The token's account: GraphQL's viewer answers for installation tokens, which GET /user refuses. */
 const VIEWER_QUERY = 'query { viewer { login } }';
 const viewerAnswer = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({ viewer: zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({ login: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1) }) });
@@ -22858,6 +26460,66 @@ function octokitPort(client, repository) {
         async deleteComment(commentId) {
             await client.rest.issues.deleteComment({ ...repo, comment_id: commentId });
         },
+        async *listIssues(filter) {
+            const pages = client.paginate.iterator(client.rest.issues.listForRepo, {
+                ...repo,
+                state: filter.state,
+                ...(filter.labels?.length ? { labels: filter.labels.join(',') } : {}),
+                ...(filter.creator ? { creator: filter.creator } : {}),
+                sort: 'created',
+                direction: 'desc',
+                per_page: 100,
+            });
+            // The issues API lists pull requests as issues too; they carry `pull_request`.
+            for await (const page of pages)
+                for (const i of page.data)
+                    if (!i.pull_request)
+                        yield issue(i);
+        },
+        async createIssue(request, options = {}) {
+            const { data } = await client.rest.issues.create({
+                ...repo,
+                ...retries(options),
+                title: request.title,
+                body: request.body,
+                labels: request.labels,
+            });
+            return issue(data);
+        },
+        async updateIssue(issueNumber, change) {
+            const { data } = await client.rest.issues.update({
+                ...repo,
+                issue_number: issueNumber,
+                ...(change.title !== undefined ? { title: change.title } : {}),
+                ...(change.body !== undefined ? { body: change.body } : {}),
+                ...(change.state ? { state: change.state } : {}),
+                ...(change.stateReason ? { state_reason: change.stateReason } : {}),
+                ...(change.labels ? { labels: change.labels } : {}),
+            });
+            return issue(data);
+        },
+        async dispatchWorkflow(dispatch) {
+            await client.rest.actions.createWorkflowDispatch({
+                ...repo,
+                workflow_id: dispatch.workflow,
+                ref: dispatch.ref,
+                inputs: { ...dispatch.inputs },
+                // A dispatch that failed with a 5xx may have started the run: never sent twice.
+                request: { retries: 0 },
+            });
+        },
+        async *listWorkflowRuns(filter) {
+            const pages = client.paginate.iterator(client.rest.actions.listWorkflowRuns, {
+                ...repo,
+                workflow_id: filter.workflow,
+                event: filter.event,
+                created: `>=${toTheSecond(filter.createdSince)}`,
+                per_page: 100,
+            });
+            for await (const page of pages)
+                for (const r of page.data)
+                    yield workflowRun(r);
+        },
         async getPullRequest(number) {
             return client.rest.pulls
                 .get({ ...repo, pull_number: number })
@@ -22894,6 +26556,7 @@ function octokitPort(client, repository) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   S: () => (/* binding */ lazyLogin),
 /* harmony export */   t: () => (/* binding */ COMMENT_BODY_LIMIT),
 /* harmony export */   upsertStickyComment: () => (/* binding */ upsertStickyComment)
 /* harmony export */ });
@@ -23142,13 +26805,14 @@ __nccwpck_require__.d(__webpack_exports__, {
   yX: () => (/* binding */ ColumnStats),
   Er: () => (/* binding */ buildProfile),
   Ns: () => (/* binding */ mergeProfiles),
+  jZ: () => (/* binding */ parseProfile),
   er: () => (/* binding */ readProfile)
 });
 
 // UNUSED EXPORTS: PROFILE_FORMAT
 
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 14 modules
-var schemas = __nccwpck_require__(45586);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 10 modules
+var schemas = __nccwpck_require__(13798);
 // EXTERNAL MODULE: ./shared/action/errors.ts
 var errors = __nccwpck_require__(91674);
 // EXTERNAL MODULE: ./shared/files/structured.ts
@@ -23768,7 +27432,14 @@ function mergeProfiles(profiles) {
                 existing.mergeProfile(column);
         }
     }
-    return buildProfile([...merged.values()], profiles.flatMap((p) => p.sources));
+    const profile = buildProfile([...merged.values()], profiles.flatMap((p) => p.sources));
+    const roles = new Map(profiles.flatMap((p) => p.columns.filter((c) => c.role).map((c) => [c.name, c.role])));
+    for (const column of profile.columns) {
+        const role = roles.get(column.name);
+        if (role)
+            column.role = role;
+    }
+    return profile;
 }
 const looseState = schemas/* object */.Ikc({
     distinct: schemas/* union */.KCZ([
@@ -23797,6 +27468,19 @@ const profileFile = schemas/* object */.Ikc({
 });
 async function readProfile(path) {
     return (await (0,structured/* readStructuredFile */.Ut)(path, profileFile, 'profile file'));
+}
+/**
+ * A profile from its text, when the bytes are needed too (promote-model publishes the bytes it
+ * checked) or come from elsewhere than a file (a release asset, an artifact): `source` names it
+ * in errors, and a name ending in `.json` is parsed as JSON.
+ */
+async function parseProfile(text, source) {
+    const value = await (0,structured/* parseStructured */.jE)(text, source, 'profile file');
+    return (await (0,structured/* validateStructured */.me)(value, profileFile, {
+        path: source,
+        what: 'profile file',
+        text,
+    }));
 }
 
 
@@ -24843,8 +28527,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   Az: () => (/* binding */ tableSchemaFrom)
 });
 
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 14 modules
-var schemas = __nccwpck_require__(45586);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 10 modules
+var schemas = __nccwpck_require__(13798);
 // EXTERNAL MODULE: ./shared/files/read-file.ts
 var read_file = __nccwpck_require__(29059);
 // EXTERNAL MODULE: ./shared/files/structured.ts
@@ -46880,28 +50564,31 @@ function globSync(globInput, options) {
 
 /***/ }),
 
-/***/ 45586:
+/***/ 13798:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  You: () => (/* binding */ ZodISODateTime),
   YOg: () => (/* binding */ array),
   zMY: () => (/* binding */ schemas_boolean),
   gMt: () => (/* binding */ discriminatedUnion),
-  k5n: () => (/* binding */ schemas_enum),
+  k5n: () => (/* binding */ _enum),
   euz: () => (/* binding */ literal),
   ZmZ: () => (/* binding */ never),
-  aig: () => (/* binding */ schemas_number),
+  aig: () => (/* binding */ number),
   Ikc: () => (/* binding */ object),
   g1P: () => (/* binding */ record),
-  YjP: () => (/* binding */ schemas_string),
+  rej: () => (/* binding */ strictObject),
+  YjP: () => (/* binding */ string),
   PVZ: () => (/* binding */ tuple),
   KCZ: () => (/* binding */ union),
-  L5J: () => (/* binding */ unknown)
+  L5J: () => (/* binding */ unknown),
+  OZ5: () => (/* binding */ url)
 });
 
-// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseObject, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, strictObject, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, uint32, uint64, ulid, undefined, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
+// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseObject, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, uint32, uint64, ulid, undefined, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
 var core_core = __nccwpck_require__(88532);
@@ -47220,682 +50907,8 @@ function isBackEdge(ctx, value) {
     return backEdges !== undefined && isRef(value) && backEdges.has(value);
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/regexes.js
-
-/**
- * @deprecated CUID v1 is deprecated by its authors due to information leakage
- * (timestamps embedded in the id). Use {@link cuid2} instead.
- * See https://github.com/paralleldrive/cuid.
- */
-const cuid = /^[cC][0-9a-z]{6,}$/;
-const cuid2 = /^[0-9a-z]+$/;
-const ulid = /^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$/;
-const xid = /^[0-9a-vA-V]{20}$/;
-const ksuid = /^[A-Za-z0-9]{27}$/;
-const nanoid = /^[a-zA-Z0-9_-]{21}$/;
-function nanoidOfLength(length) {
-    return new RegExp(`^[a-zA-Z0-9_-]{${length}}$`);
-}
-/** ISO 8601-1 duration regex. Does not support the 8601-2 extensions like negative durations or fractional/negative components. */
-const duration = /^P(?:(\d+W)|(?!.*W)(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+([.,]\d+)?S)?)?)$/;
-/** Implements ISO 8601-2 extensions like explicit +- prefixes, mixing weeks with other units, and fractional/negative components. */
-const extendedDuration = /^[-+]?P(?!$)(?:(?:[-+]?\d+Y)|(?:[-+]?\d+[.,]\d+Y$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:(?:[-+]?\d+W)|(?:[-+]?\d+[.,]\d+W$))?(?:(?:[-+]?\d+D)|(?:[-+]?\d+[.,]\d+D$))?(?:T(?=[\d+-])(?:(?:[-+]?\d+H)|(?:[-+]?\d+[.,]\d+H$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:[-+]?\d+(?:[.,]\d+)?S)?)??$/;
-/** A regex for any UUID-like identifier: 8-4-4-4-12 hex pattern */
-const guid = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
-/** Returns a regex for validating an RFC 9562/4122 UUID.
- *
- * @param version Optionally specify a version 1-8. If no version is specified, all versions are supported. */
-const uuid = (version) => {
-    if (!version)
-        return /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;
-    return new RegExp(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-${version}[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$`);
-};
-const uuid4 = /*@__PURE__*/ (/* unused pure expression or super */ null && (uuid(4)));
-const uuid6 = /*@__PURE__*/ (/* unused pure expression or super */ null && (uuid(6)));
-const uuid7 = /*@__PURE__*/ (/* unused pure expression or super */ null && (uuid(7)));
-/** Practical email validation */
-const email = /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/;
-/** Equivalent to the HTML5 input[type=email] validation implemented by browsers. Source: https://developer.mozilla.org/en-US/docs/Web/HTML/Element/input/email */
-const html5Email = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
-/** The classic emailregex.com regex for RFC 5322-compliant emails */
-const rfc5322Email = /^(([^<>()\[\]\\.,;:\s@"]+(\.[^<>()\[\]\\.,;:\s@"]+)*)|(".+"))@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}])|(([a-zA-Z\-0-9]+\.)+[a-zA-Z]{2,}))$/;
-/** A loose regex that allows Unicode characters, enforces length limits, and that's about it. */
-const unicodeEmail = /^[^\s@"]{1,64}@[^\s@]{1,255}$/u;
-const idnEmail = (/* unused pure expression or super */ null && (unicodeEmail));
-const browserEmail = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
-// from https://thekevinscott.com/emojis-in-javascript/#writing-a-regular-expression
-// Single character class, not an alternation: the two properties overlap (U+1F9B0-U+1F9B3), so `(A|B)+` backtracks exponentially on a failed match. The leading lookahead then demands one anchor — a pictograph, a regional indicator, or the enclosing keycap — because `\p{Emoji_Component}` on its own covers ASCII digits, `#`, `*`, ZWJ, variation selectors and skin tone modifiers, none of which is an emoji without a base.
-const _emoji = `^(?=[\\s\\S]*[\\p{Extended_Pictographic}\\p{Regional_Indicator}\\u20E3])[\\p{Extended_Pictographic}\\p{Emoji_Component}]+$`;
-function emoji() {
-    return new RegExp(_emoji, "u");
-}
-const ipv4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$/;
-const ipv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))$/;
-const mac = (delimiter) => {
-    const escapedDelim = util.escapeRegex(delimiter ?? ":");
-    return new RegExp(`^(?:[0-9A-F]{2}${escapedDelim}){5}[0-9A-F]{2}$|^(?:[0-9a-f]{2}${escapedDelim}){5}[0-9a-f]{2}$`);
-};
-const cidrv4 = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\/([0-9]|[1-2][0-9]|3[0-2])$/;
-const cidrv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))\/(12[0-8]|1[01][0-9]|[1-9]?[0-9])$/;
-// https://stackoverflow.com/questions/7860392/determine-if-string-is-in-base64-using-javascript
-const base64 = /^$|^(?:[0-9a-zA-Z+/]{4})*(?:(?:[0-9a-zA-Z+/]{2}==)|(?:[0-9a-zA-Z+/]{3}=))?$/;
-const base64url = /^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$/;
-// based on https://stackoverflow.com/questions/106179/regular-expression-to-match-dns-hostname-or-ip-address
-// export const hostname: RegExp = /^([a-zA-Z0-9-]+\.)*[a-zA-Z0-9-]+$/;
-const hostname = /^(?=.{1,253}\.?$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[-0-9a-zA-Z]{0,61}[0-9a-zA-Z])?)*\.?$/;
-const domain = /^(?=.{1,253}$)([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$/;
-const httpProtocol = /^https?$/;
-// https://blog.stevenlevithan.com/archives/validate-phone-number#r4-3 (regex sans spaces) E.164: leading digit must be 1-9; total digits (excluding '+') between 7-15
-const e164 = /^\+[1-9]\d{6,14}$/;
-// Credit card shape: 12–19 digits, optionally separated by single spaces or single hyphens. ISO/IEC 7812 caps the PAN at 19 digits; 12 is the shortest issued length (Maestro).
-const creditCard = /^\d(?:[ -]?\d){11,18}$/;
-// ISO 4217 alpha codes from the SIX list, regenerated by scripts/update-iso-4217.ts
-const currencyCode = /^(?:AED|AFN|ALL|AMD|AOA|ARS|AUD|AWG|AZN|BAM|BBD|BDT|BHD|BIF|BMD|BND|BOB|BOV|BRL|BSD|BTN|BWP|BYN|BZD|CAD|CDF|CHE|CHF|CHW|CLF|CLP|CNY|COP|COU|CRC|CUP|CVE|CZK|DJF|DKK|DOP|DZD|EGP|ERN|ETB|EUR|FJD|FKP|GBP|GEL|GHS|GIP|GMD|GNF|GTQ|GYD|HKD|HNL|HTG|HUF|IDR|ILS|INR|IQD|IRR|ISK|JMD|JOD|JPY|KES|KGS|KHR|KMF|KPW|KRW|KWD|KYD|KZT|LAK|LBP|LKR|LRD|LSL|LYD|MAD|MDL|MGA|MKD|MMK|MNT|MOP|MRU|MUR|MVR|MWK|MXN|MXV|MYR|MZN|NAD|NGN|NIO|NOK|NPR|NZD|OMR|PAB|PEN|PGK|PHP|PKR|PLN|PYG|QAR|RON|RSD|RUB|RWF|SAR|SBD|SCR|SDG|SEK|SGD|SHP|SLE|SOS|SRD|SSP|STN|SVC|SYP|SZL|THB|TJS|TMT|TND|TOP|TRY|TTD|TWD|TZS|UAH|UGX|USD|USN|UYI|UYU|UYW|UZS|VED|VES|VND|VUV|WST|XAD|XAF|XAG|XAU|XBA|XBB|XBC|XBD|XCD|XCG|XDR|XOF|XPD|XPF|XPT|XSU|XTS|XUA|XXX|YER|ZAR|ZMW|ZWG)$/;
-// iban electronic format: 2-letter country, check digits 02-98 (the only values `98 - remainder` can produce), 11-30 bban characters
-const iban = /^[A-Z]{2}(?!00|01|99)\d{2}[A-Z0-9]{11,30}$/;
-const dateSource = `(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))`;
-/** Anchors a pattern source. The interpolation lives here rather than at the call site because
- * esbuild will not drop a `@__PURE__` call whose own argument interpolates a variable, but it
- * will drop `anchor(dateSource)`. Keeping it inline pinned `date` into every bundle. */
-function regexes_anchor(source) {
-    return new RegExp(`^${source}$`);
-}
-const date = /*@__PURE__*/ regexes_anchor(dateSource);
-function timeSource(args) {
-    const hhmm = `(?:[01]\\d|2[0-3]):[0-5]\\d`;
-    const regex = typeof args.precision === "number"
-        ? args.precision === -1
-            ? `${hhmm}`
-            : args.precision === 0
-                ? `${hhmm}:[0-5]\\d`
-                : `${hhmm}:[0-5]\\d\\.\\d{${args.precision}}`
-        : args.seconds
-            ? `${hhmm}:[0-5]\\d(?:\\.\\d+)?`
-            : `${hhmm}(?::[0-5]\\d(?:\\.\\d+)?)?`;
-    return regex;
-}
-function time(args) {
-    return new RegExp(`^${timeSource(args)}$`);
-}
-// Adapted from https://stackoverflow.com/a/3143231
-function datetime(args) {
-    const opts = ["Z"];
-    // if (args.offset) opts.push(`([+-]\\d{2}:\\d{2})`);
-    if (args.offset)
-        opts.push(`([+-](?:[01]\\d|2[0-3]):[0-5]\\d)`);
-    // RFC 3339 mandates seconds wherever the time carries a `Z` or an offset, so only the unqualified form `local` adds may omit them
-    const qualified = `${timeSource({ precision: args.precision, seconds: true })}(?:${opts.join("|")})`;
-    const timeRegex = args.local ? `${qualified}|${timeSource({ precision: args.precision })}` : qualified;
-    return new RegExp(`^${dateSource}T(?:${timeRegex})$`);
-}
-// the unbounded form of `string()` as a literal, so every plain string shares one instance instead of building its own
-const anyString = /^[\s\S]{0,}$/;
-const string = (params) => {
-    const regex = params ? `[\\s\\S]{${params?.minimum ?? 0},${params?.maximum ?? ""}}` : `[\\s\\S]*`;
-    return new RegExp(`^${regex}$`);
-};
-const bigint = /^-?\d+n?$/;
-const integer = /^-?\d+$/;
-const number = /^-?\d+(?:\.\d+)?$/;
-const regexes_boolean = /^(?:true|false)$/i;
-const _null = /^null$/i;
-
-const _undefined = /^undefined$/i;
-
-// regex for string with no uppercase letters
-const lowercase = /^[^A-Z]*$/;
-// regex for string with no lowercase letters
-const uppercase = /^[^a-z]*$/;
-// regex for hexadecimal strings (any length)
-const hex = /^[0-9a-fA-F]*$/;
-// Hash regexes for different algorithms and encodings
-// Helper function to create base64 regex with exact length and padding
-function fixedBase64(bodyLength, padding) {
-    return new RegExp(`^[A-Za-z0-9+/]{${bodyLength}}${padding}$`);
-}
-// Helper function to create base64url regex with exact length (no padding)
-function fixedBase64url(length) {
-    return new RegExp(`^[A-Za-z0-9_-]{${length}}$`);
-}
-// MD5 (16 bytes): base64 = 24 chars total (22 + "==")
-const md5_hex = /^[0-9a-fA-F]{32}$/;
-const md5_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(22, "==")));
-const md5_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(22)));
-// SHA1 (20 bytes): base64 = 28 chars total (27 + "=")
-const sha1_hex = /^[0-9a-fA-F]{40}$/;
-const sha1_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(27, "=")));
-const sha1_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(27)));
-// SHA256 (32 bytes): base64 = 44 chars total (43 + "=")
-const sha256_hex = /^[0-9a-fA-F]{64}$/;
-const sha256_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(43, "=")));
-const sha256_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(43)));
-// SHA384 (48 bytes): base64 = 64 chars total (no padding)
-const sha384_hex = /^[0-9a-fA-F]{96}$/;
-const sha384_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(64, "")));
-const sha384_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(64)));
-// SHA512 (64 bytes): base64 = 88 chars total (86 + "==")
-const sha512_hex = /^[0-9a-fA-F]{128}$/;
-const sha512_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(86, "==")));
-const sha512_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(86)));
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/checks.js
-// import { $ZodType } from "./schemas.js";
-
-
-
-const $ZodCheck = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheck", (inst, def) => {
-    var _a;
-    inst._zod ?? (inst._zod = {});
-    inst._zod.def = def;
-    (_a = inst._zod).onattach ?? (_a.onattach = []);
-});
-/** Default `when` for size-based checks: run only on non-nullish values with a `size`. */
-const _whenHasSize = (payload) => {
-    const val = payload.value;
-    return !util.nullish(val) && val.size !== undefined;
-};
-/** Default `when` for length-based checks: run only on non-nullish values with a `length`. */
-const _whenHasLength = (payload) => {
-    const val = payload.value;
-    return !core_util/* nullish */.cl(val) && val.length !== undefined;
-};
-const numericOriginMap = {
-    number: "number",
-    bigint: "bigint",
-    object: "date",
-};
-const $ZodCheckLessThan = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckLessThan", (inst, def) => {
-    $ZodCheck.init(inst, def);
-    const origin = numericOriginMap[typeof def.value];
-    inst._zod.check = (payload) => {
-        if (def.inclusive ? payload.value <= def.value : payload.value < def.value) {
-            return;
-        }
-        payload.issues.push({
-            origin: numericOriginMap[typeof payload.value] ?? origin,
-            code: "too_big",
-            maximum: typeof def.value === "object" ? def.value.getTime() : def.value,
-            input: payload.value,
-            inclusive: def.inclusive,
-            inst,
-            continue: !def.abort,
-        });
-    };
-});
-const $ZodCheckGreaterThan = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckGreaterThan", (inst, def) => {
-    $ZodCheck.init(inst, def);
-    const origin = numericOriginMap[typeof def.value];
-    inst._zod.check = (payload) => {
-        if (def.inclusive ? payload.value >= def.value : payload.value > def.value) {
-            return;
-        }
-        payload.issues.push({
-            origin: numericOriginMap[typeof payload.value] ?? origin,
-            code: "too_small",
-            minimum: typeof def.value === "object" ? def.value.getTime() : def.value,
-            input: payload.value,
-            inclusive: def.inclusive,
-            inst,
-            continue: !def.abort,
-        });
-    };
-});
-const $ZodCheckMultipleOf = 
-/*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckMultipleOf", (inst, def) => {
-    $ZodCheck.init(inst, def);
-    inst._zod.check = (payload) => {
-        if (typeof payload.value !== typeof def.value)
-            throw new Error("Cannot mix number and bigint in multiple_of check.");
-        const isMultiple = typeof payload.value === "bigint"
-            ? // `value % 0n` throws, and nothing is a multiple of zero — the number branch already fails this way via NaN
-                def.value !== BigInt(0) && payload.value % def.value === BigInt(0)
-            : core_util/* floatSafeRemainder */.LG(payload.value, def.value) === 0;
-        if (isMultiple)
-            return;
-        payload.issues.push({
-            origin: typeof payload.value,
-            code: "not_multiple_of",
-            divisor: def.value,
-            input: payload.value,
-            inst,
-            continue: !def.abort,
-        });
-    };
-});
-const $ZodCheckNumberFormat = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckNumberFormat", (inst, def) => {
-    $ZodCheck.init(inst, def); // no format checks
-    def.format = def.format || "float64";
-    const isInt = def.format?.includes("int");
-    const origin = isInt ? "int" : "number";
-    const [minimum, maximum] = core_util/* NUMBER_FORMAT_RANGES */.zH[def.format];
-    inst._zod.check = (payload) => {
-        const input = payload.value;
-        if (isInt) {
-            if (!Number.isInteger(input)) {
-                // invalid_format issue
-                // payload.issues.push({
-                //   expected: def.format,
-                //   format: def.format,
-                //   code: "invalid_format",
-                //   input,
-                //   inst,
-                // });
-                // invalid_type issue
-                payload.issues.push({
-                    expected: origin,
-                    format: def.format,
-                    code: "invalid_type",
-                    continue: false,
-                    input,
-                    inst,
-                });
-                return;
-                // not_multiple_of issue
-                // payload.issues.push({
-                //   code: "not_multiple_of",
-                //   origin: "number",
-                //   input,
-                //   inst,
-                //   divisor: 1,
-                // });
-            }
-            if (!Number.isSafeInteger(input)) {
-                if (input > 0) {
-                    // too_big
-                    payload.issues.push({
-                        input,
-                        code: "too_big",
-                        maximum: Number.MAX_SAFE_INTEGER,
-                        note: "Integers must be within the safe integer range.",
-                        inst,
-                        origin,
-                        inclusive: true,
-                        continue: !def.abort,
-                    });
-                }
-                else {
-                    // too_small
-                    payload.issues.push({
-                        input,
-                        code: "too_small",
-                        minimum: Number.MIN_SAFE_INTEGER,
-                        note: "Integers must be within the safe integer range.",
-                        inst,
-                        origin,
-                        inclusive: true,
-                        continue: !def.abort,
-                    });
-                }
-                return;
-            }
-        }
-        if (input < minimum) {
-            payload.issues.push({
-                origin: "number",
-                input,
-                code: "too_small",
-                minimum,
-                inclusive: true,
-                inst,
-                continue: !def.abort,
-            });
-        }
-        if (input > maximum) {
-            payload.issues.push({
-                origin: "number",
-                input,
-                code: "too_big",
-                maximum,
-                inclusive: true,
-                inst,
-                continue: !def.abort,
-            });
-        }
-    };
-});
-const $ZodCheckBigIntFormat = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckBigIntFormat", (inst, def) => {
-    $ZodCheck.init(inst, def); // no format checks
-    const [minimum, maximum] = util.BIGINT_FORMAT_RANGES[def.format];
-    inst._zod.check = (payload) => {
-        const input = payload.value;
-        if (input < minimum) {
-            payload.issues.push({
-                origin: "bigint",
-                input,
-                code: "too_small",
-                minimum: minimum,
-                inclusive: true,
-                inst,
-                continue: !def.abort,
-            });
-        }
-        if (input > maximum) {
-            payload.issues.push({
-                origin: "bigint",
-                input,
-                code: "too_big",
-                maximum,
-                inclusive: true,
-                inst,
-                continue: !def.abort,
-            });
-        }
-    };
-})));
-const $ZodCheckMaxSize = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckMaxSize", (inst, def) => {
-    var _a;
-    $ZodCheck.init(inst, def);
-    (_a = inst._zod.def).when ?? (_a.when = _whenHasSize);
-    inst._zod.check = (payload) => {
-        const input = payload.value;
-        const size = input.size;
-        if (size <= def.maximum)
-            return;
-        payload.issues.push({
-            origin: util.getSizableOrigin(input),
-            code: "too_big",
-            maximum: def.maximum,
-            inclusive: true,
-            input,
-            inst,
-            continue: !def.abort,
-        });
-    };
-})));
-const $ZodCheckMinSize = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckMinSize", (inst, def) => {
-    var _a;
-    $ZodCheck.init(inst, def);
-    (_a = inst._zod.def).when ?? (_a.when = _whenHasSize);
-    inst._zod.check = (payload) => {
-        const input = payload.value;
-        const size = input.size;
-        if (size >= def.minimum)
-            return;
-        payload.issues.push({
-            origin: util.getSizableOrigin(input),
-            code: "too_small",
-            minimum: def.minimum,
-            inclusive: true,
-            input,
-            inst,
-            continue: !def.abort,
-        });
-    };
-})));
-const $ZodCheckSizeEquals = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckSizeEquals", (inst, def) => {
-    var _a;
-    $ZodCheck.init(inst, def);
-    (_a = inst._zod.def).when ?? (_a.when = _whenHasSize);
-    inst._zod.check = (payload) => {
-        const input = payload.value;
-        const size = input.size;
-        if (size === def.size)
-            return;
-        const tooBig = size > def.size;
-        payload.issues.push({
-            origin: util.getSizableOrigin(input),
-            ...(tooBig ? { code: "too_big", maximum: def.size } : { code: "too_small", minimum: def.size }),
-            inclusive: true,
-            exact: true,
-            input: payload.value,
-            inst,
-            continue: !def.abort,
-        });
-    };
-})));
-const $ZodCheckMaxLength = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckMaxLength", (inst, def) => {
-    var _a;
-    $ZodCheck.init(inst, def);
-    (_a = inst._zod.def).when ?? (_a.when = _whenHasLength);
-    inst._zod.check = (payload) => {
-        const input = payload.value;
-        const units = input.length;
-        // Strings are measured in Unicode code points, not UTF-16 units. A code point is at most two units, so a string that already fits in units fits in code points; only an overflow has to be counted.
-        const length = typeof input === "string" && units > def.maximum ? core_util/* codePointLength */.O7(input) : units;
-        if (length <= def.maximum)
-            return;
-        const origin = core_util/* getLengthableOrigin */.Rc(input);
-        payload.issues.push({
-            origin,
-            code: "too_big",
-            maximum: def.maximum,
-            inclusive: true,
-            input,
-            inst,
-            continue: !def.abort,
-        });
-    };
-});
-const $ZodCheckMinLength = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckMinLength", (inst, def) => {
-    var _a;
-    $ZodCheck.init(inst, def);
-    (_a = inst._zod.def).when ?? (_a.when = _whenHasLength);
-    inst._zod.check = (payload) => {
-        const input = payload.value;
-        const units = input.length;
-        // A code point is one or two UTF-16 units, so fewer units than the floor can never reach it and twice the floor always clears it. Only in between is the exact count in doubt.
-        const length = typeof input === "string" && units >= def.minimum && units < def.minimum * 2
-            ? core_util/* codePointLength */.O7(input)
-            : units;
-        if (length >= def.minimum)
-            return;
-        const origin = core_util/* getLengthableOrigin */.Rc(input);
-        payload.issues.push({
-            origin,
-            code: "too_small",
-            minimum: def.minimum,
-            inclusive: true,
-            input,
-            inst,
-            continue: !def.abort,
-        });
-    };
-});
-const $ZodCheckLengthEquals = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckLengthEquals", (inst, def) => {
-    var _a;
-    $ZodCheck.init(inst, def);
-    (_a = inst._zod.def).when ?? (_a.when = _whenHasLength);
-    inst._zod.check = (payload) => {
-        const input = payload.value;
-        const units = input.length;
-        // A code point is one or two UTF-16 units, so outside `[length, length * 2]` units the target is missed either way — and missed in the same direction in both measures.
-        const length = typeof input === "string" && units >= def.length && units <= def.length * 2
-            ? core_util/* codePointLength */.O7(input)
-            : units;
-        if (length === def.length)
-            return;
-        const origin = core_util/* getLengthableOrigin */.Rc(input);
-        const tooBig = length > def.length;
-        payload.issues.push({
-            origin,
-            ...(tooBig ? { code: "too_big", maximum: def.length } : { code: "too_small", minimum: def.length }),
-            inclusive: true,
-            exact: true,
-            input: payload.value,
-            inst,
-            continue: !def.abort,
-        });
-    };
-});
-const $ZodCheckStringFormat = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckStringFormat", (inst, def) => {
-    var _a, _b;
-    $ZodCheck.init(inst, def);
-    if (def.pattern)
-        (_a = inst._zod).check ?? (_a.check = (payload) => {
-            def.pattern.lastIndex = 0;
-            if (def.pattern.test(payload.value))
-                return;
-            payload.issues.push({
-                origin: "string",
-                code: "invalid_format",
-                format: def.format,
-                input: payload.value,
-                ...(def.pattern ? { pattern: def.pattern.toString() } : {}),
-                inst,
-                continue: !def.abort,
-            });
-        });
-    else
-        (_b = inst._zod).check ?? (_b.check = () => { });
-});
-const $ZodCheckRegex = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckRegex", (inst, def) => {
-    $ZodCheckStringFormat.init(inst, def);
-    inst._zod.check = (payload) => {
-        def.pattern.lastIndex = 0;
-        if (def.pattern.test(payload.value))
-            return;
-        payload.issues.push({
-            origin: "string",
-            code: "invalid_format",
-            format: "regex",
-            input: payload.value,
-            pattern: def.pattern.toString(),
-            inst,
-            continue: !def.abort,
-        });
-    };
-});
-const $ZodCheckLowerCase = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckLowerCase", (inst, def) => {
-    def.pattern ?? (def.pattern = lowercase);
-    $ZodCheckStringFormat.init(inst, def);
-});
-const $ZodCheckUpperCase = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckUpperCase", (inst, def) => {
-    def.pattern ?? (def.pattern = uppercase);
-    $ZodCheckStringFormat.init(inst, def);
-});
-const $ZodCheckIncludes = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckIncludes", (inst, def) => {
-    $ZodCheck.init(inst, def);
-    const escapedRegex = core_util/* escapeRegex */.sD(def.includes);
-    // `String.prototype.includes(sub, position)` matches `sub` at `position`
-    // OR LATER, so the pattern must allow at least `position` leading chars
-    // (`{N,}`), not exactly `position` chars (`{N}`).
-    const pattern = new RegExp(typeof def.position === "number" ? `^.{${def.position},}${escapedRegex}` : escapedRegex);
-    def.pattern = pattern;
-    inst._zod.check = (payload) => {
-        if (payload.value.includes(def.includes, def.position))
-            return;
-        payload.issues.push({
-            origin: "string",
-            code: "invalid_format",
-            format: "includes",
-            includes: def.includes,
-            input: payload.value,
-            inst,
-            continue: !def.abort,
-        });
-    };
-});
-const $ZodCheckStartsWith = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckStartsWith", (inst, def) => {
-    $ZodCheck.init(inst, def);
-    const pattern = new RegExp(`^${core_util/* escapeRegex */.sD(def.prefix)}.*`);
-    def.pattern ?? (def.pattern = pattern);
-    inst._zod.check = (payload) => {
-        if (payload.value.startsWith(def.prefix))
-            return;
-        payload.issues.push({
-            origin: "string",
-            code: "invalid_format",
-            format: "starts_with",
-            prefix: def.prefix,
-            input: payload.value,
-            inst,
-            continue: !def.abort,
-        });
-    };
-});
-const $ZodCheckEndsWith = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckEndsWith", (inst, def) => {
-    $ZodCheck.init(inst, def);
-    const pattern = new RegExp(`.*${core_util/* escapeRegex */.sD(def.suffix)}$`);
-    def.pattern ?? (def.pattern = pattern);
-    inst._zod.check = (payload) => {
-        if (payload.value.endsWith(def.suffix))
-            return;
-        payload.issues.push({
-            origin: "string",
-            code: "invalid_format",
-            format: "ends_with",
-            suffix: def.suffix,
-            input: payload.value,
-            inst,
-            continue: !def.abort,
-        });
-    };
-});
-///////////////////////////////////
-/////    $ZodCheckProperty    /////
-///////////////////////////////////
-function handleCheckPropertyResult(result, payload, property) {
-    if (result.issues.length) {
-        payload.issues.push(...core_util/* prefixIssues */.lQ(property, result.issues));
-    }
-}
-const $ZodCheckProperty = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckProperty", (inst, def) => {
-    $ZodCheck.init(inst, def);
-    inst._zod.check = (payload) => {
-        const result = def.schema._zod.run({
-            value: payload.value[def.property],
-            issues: [],
-        }, {});
-        if (result instanceof Promise) {
-            return result.then((result) => handleCheckPropertyResult(result, payload, def.property));
-        }
-        handleCheckPropertyResult(result, payload, def.property);
-        return;
-    };
-})));
-const $ZodCheckProperties = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckProperties", (inst, def) => {
-    $ZodCheck.init(inst, def);
-    core_util/* hide */.jD(inst, Symbol.iterator, function* () {
-        yield inst;
-    });
-    // key and schema snapshotted together: reading one live and the other cached lets a later mutation of the caller's shape object pair a stale key with a missing schema
-    let entries;
-    inst._zod.check = (payload) => {
-        // the base schema already typed the value, so only a nullish one is rejected here: the properties read on a primitive too, matching z.property() on a string's length
-        if (payload.value == null) {
-            payload.issues.push({ expected: "object", code: "invalid_type", input: payload.value, inst });
-            return undefined;
-        }
-        entries ?? (entries = Reflect.ownKeys(def.shape).map((key) => [key, def.shape[key]]));
-        const input = payload.value;
-        let proms;
-        for (const [key, schema] of entries) {
-            const result = schema._zod.run({ value: input[key], issues: [] }, {});
-            if (result instanceof Promise) {
-                proms ?? (proms = []);
-                proms.push(result.then((result) => handleCheckPropertyResult(result, payload, key)));
-            }
-            else {
-                handleCheckPropertyResult(result, payload, key);
-            }
-        }
-        if (proms)
-            return Promise.all(proms).then(() => undefined);
-        return undefined;
-    };
-});
-const $ZodCheckMimeType = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckMimeType", (inst, def) => {
-    $ZodCheck.init(inst, def);
-    const mimeSet = new Set(def.mime);
-    inst._zod.check = (payload) => {
-        if (mimeSet.has(payload.value.type))
-            return;
-        payload.issues.push({
-            code: "invalid_value",
-            values: def.mime,
-            input: payload.value.type,
-            inst,
-            continue: !def.abort,
-        });
-    };
-})));
-const $ZodCheckOverwrite = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCheckOverwrite", (inst, def) => {
-    $ZodCheck.init(inst, def);
-    inst._zod.check = (payload) => {
-        payload.value = def.tx(payload.value);
-    };
-});
-
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/checks.js
+var core_checks = __nccwpck_require__(44890);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/doc.js
 class Doc {
     constructor(args = [], closed = {}) {
@@ -47936,6 +50949,8 @@ class Doc {
     }
 }
 
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/regexes.js
+var core_regexes = __nccwpck_require__(23908);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/versions.js
 const version = {
     major: 4,
@@ -48101,7 +51116,7 @@ function standardProps(inst) {
 const $ZodString = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodString", (inst, def) => {
     $ZodType.init(inst, def);
     // a format's own pattern, else unbounded; a template literal derives the check-aware form itself
-    inst._zod.pattern = def.pattern ?? anyString;
+    inst._zod.pattern = def.pattern ?? core_regexes/* anyString */.gp;
     inst._zod.parse = (payload, _) => {
         if (def.coerce)
             try {
@@ -48121,11 +51136,11 @@ const $ZodString = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodString", (i
 });
 const $ZodStringFormat = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodStringFormat", (inst, def) => {
     // check initialization must come first
-    $ZodCheckStringFormat.init(inst, def);
+    core_checks/* $ZodCheckStringFormat */.ql.init(inst, def);
     $ZodString.init(inst, def);
 });
 const $ZodGUID = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodGUID", (inst, def) => {
-    def.pattern ?? (def.pattern = guid);
+    def.pattern ?? (def.pattern = core_regexes/* guid */.Os);
     $ZodStringFormat.init(inst, def);
 });
 const $ZodUUID = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodUUID", (inst, def) => {
@@ -48143,14 +51158,14 @@ const $ZodUUID = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodUUID", (inst,
         const v = versionMap[def.version];
         if (v === undefined)
             throw new Error(`Invalid UUID version: "${def.version}"`);
-        def.pattern ?? (def.pattern = uuid(v));
+        def.pattern ?? (def.pattern = core_regexes/* uuid */.uR(v));
     }
     else
-        def.pattern ?? (def.pattern = uuid());
+        def.pattern ?? (def.pattern = core_regexes/* uuid */.uR());
     $ZodStringFormat.init(inst, def);
 });
 const $ZodEmail = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodEmail", (inst, def) => {
-    def.pattern ?? (def.pattern = email);
+    def.pattern ?? (def.pattern = core_regexes/* email */.Rp);
     $ZodStringFormat.init(inst, def);
 });
 /** The `://` guard rejected the input before the URL constructor saw it. */
@@ -48177,7 +51192,7 @@ function validateURL(trimmed, def) {
 /** Parses a URL while preserving the non-normalizing HTTP guard. */
 function parseURLObject(trimmed, def) {
     // When normalize is off, require :// for http/https URLs. This prevents strings like "http:example.com" or "https:/path" from being silently accepted
-    if (!def.normalize && def.protocol?.source === httpProtocol.source && !/^https?:\/\//i.test(trimmed)) {
+    if (!def.normalize && def.protocol?.source === core_regexes/* httpProtocol */.F.source && !/^https?:\/\//i.test(trimmed)) {
         return URL_BAD_FORMAT;
     }
     try {
@@ -48276,13 +51291,13 @@ const $ZodURL = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodURL", (inst, d
     };
 });
 const $ZodEmoji = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodEmoji", (inst, def) => {
-    def.pattern ?? (def.pattern = emoji());
+    def.pattern ?? (def.pattern = core_regexes/* emoji */.Zg());
     $ZodStringFormat.init(inst, def);
 });
 const $ZodNanoID = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodNanoID", (inst, def) => {
     if (def.length !== undefined && (!Number.isInteger(def.length) || def.length < 1))
         throw new Error(`Invalid nanoid length: ${def.length}`);
-    def.pattern ?? (def.pattern = def.length === undefined ? nanoid : nanoidOfLength(def.length));
+    def.pattern ?? (def.pattern = def.length === undefined ? core_regexes/* nanoid */.Ak : core_regexes/* nanoidOfLength */.D2(def.length));
     $ZodStringFormat.init(inst, def);
 });
 /**
@@ -48291,43 +51306,43 @@ const $ZodNanoID = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodNanoID", (i
  * See https://github.com/paralleldrive/cuid.
  */
 const $ZodCUID = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCUID", (inst, def) => {
-    def.pattern ?? (def.pattern = cuid);
+    def.pattern ?? (def.pattern = core_regexes/* cuid */.gF);
     $ZodStringFormat.init(inst, def);
 });
 const $ZodCUID2 = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCUID2", (inst, def) => {
-    def.pattern ?? (def.pattern = cuid2);
+    def.pattern ?? (def.pattern = core_regexes/* cuid2 */.Gl);
     $ZodStringFormat.init(inst, def);
 });
 const $ZodULID = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodULID", (inst, def) => {
-    def.pattern ?? (def.pattern = ulid);
+    def.pattern ?? (def.pattern = core_regexes/* ulid */.Z0);
     $ZodStringFormat.init(inst, def);
 });
 const $ZodXID = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodXID", (inst, def) => {
-    def.pattern ?? (def.pattern = xid);
+    def.pattern ?? (def.pattern = core_regexes/* xid */.kM);
     $ZodStringFormat.init(inst, def);
 });
 const $ZodKSUID = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodKSUID", (inst, def) => {
-    def.pattern ?? (def.pattern = ksuid);
+    def.pattern ?? (def.pattern = core_regexes/* ksuid */.fO);
     $ZodStringFormat.init(inst, def);
 });
 const $ZodISODateTime = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodISODateTime", (inst, def) => {
-    def.pattern ?? (def.pattern = datetime(def));
+    def.pattern ?? (def.pattern = core_regexes/* datetime */.w$(def));
     $ZodStringFormat.init(inst, def);
 });
 const $ZodISODate = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodISODate", (inst, def) => {
-    def.pattern ?? (def.pattern = date);
+    def.pattern ?? (def.pattern = core_regexes/* date */.p6);
     $ZodStringFormat.init(inst, def);
 });
 const $ZodISOTime = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodISOTime", (inst, def) => {
-    def.pattern ?? (def.pattern = time(def));
+    def.pattern ?? (def.pattern = core_regexes/* time */.kB(def));
     $ZodStringFormat.init(inst, def);
 });
 const $ZodISODuration = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodISODuration", (inst, def) => {
-    def.pattern ?? (def.pattern = duration);
+    def.pattern ?? (def.pattern = core_regexes/* duration */.p0);
     $ZodStringFormat.init(inst, def);
 });
 const $ZodIPv4 = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodIPv4", (inst, def) => {
-    def.pattern ?? (def.pattern = ipv4);
+    def.pattern ?? (def.pattern = core_regexes/* ipv4 */.uX);
     $ZodStringFormat.init(inst, def);
 });
 /** An IPv6 address is written with hex digits, colons and dots, and nothing else. The guard is what makes the check below an IPv6 check: `new URL("http://[...]")` parses an authority, not an address, so `@` and `\` re-delimit it and `"::@1\\"` validates against the host `0.0.0.1`. The URL parser also deletes ASCII tab, LF and CR rather than failing, which is how `"::1\n"` validated as `::1`. */
@@ -48338,7 +51353,7 @@ function isValidIPv6(value) {
     return canParseURL(`http://[${value}]`);
 }
 const $ZodIPv6 = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodIPv6", (inst, def) => {
-    def.pattern ?? (def.pattern = ipv6);
+    def.pattern ?? (def.pattern = core_regexes/* ipv6 */.ug);
     $ZodStringFormat.init(inst, def);
     inst._zod.check = (payload) => {
         if (!isValidIPv6(payload.value)) {
@@ -48357,7 +51372,7 @@ const $ZodMAC = /*@__PURE__*/ (/* unused pure expression or super */ null && (co
     $ZodStringFormat.init(inst, def);
 })));
 const $ZodCIDRv4 = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCIDRv4", (inst, def) => {
-    def.pattern ?? (def.pattern = cidrv4);
+    def.pattern ?? (def.pattern = core_regexes/* cidrv4 */.zr);
     $ZodStringFormat.init(inst, def);
 });
 function isValidCIDRv6(value) {
@@ -48375,7 +51390,7 @@ function isValidCIDRv6(value) {
     return isValidIPv6(address);
 }
 const $ZodCIDRv6 = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCIDRv6", (inst, def) => {
-    def.pattern ?? (def.pattern = cidrv6); // not used for validation
+    def.pattern ?? (def.pattern = core_regexes/* cidrv6 */.l7); // not used for validation
     $ZodStringFormat.init(inst, def);
     inst._zod.check = (payload) => {
         if (!isValidCIDRv6(payload.value)) {
@@ -48450,7 +51465,7 @@ const $ZodBase64URL = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodBase64UR
     };
 });
 const $ZodE164 = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodE164", (inst, def) => {
-    def.pattern ?? (def.pattern = e164);
+    def.pattern ?? (def.pattern = core_regexes/* e164 */.hQ);
     $ZodStringFormat.init(inst, def);
 });
 //////////////////////////////   ZodCreditCard   //////////////////////////////
@@ -48577,7 +51592,7 @@ const $ZodCustomStringFormat = /*@__PURE__*/ (/* unused pure expression or super
 })));
 const $ZodNumber = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodNumber", (inst, def) => {
     $ZodType.init(inst, def);
-    inst._zod.pattern = number;
+    inst._zod.pattern = core_regexes/* number */.ai;
     inst._zod.parse = (payload, _ctx) => {
         if (def.coerce)
             try {
@@ -48606,12 +51621,12 @@ const $ZodNumber = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodNumber", (i
     };
 });
 const $ZodNumberFormat = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodNumberFormat", (inst, def) => {
-    $ZodCheckNumberFormat.init(inst, def);
+    core_checks/* $ZodCheckNumberFormat */.KH.init(inst, def);
     $ZodNumber.init(inst, def); // no format checks
 });
 const $ZodBoolean = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodBoolean", (inst, def) => {
     $ZodType.init(inst, def);
-    inst._zod.pattern = regexes_boolean;
+    inst._zod.pattern = core_regexes/* boolean */.zM;
     inst._zod.parse = (payload, _ctx) => {
         if (def.coerce)
             try {
@@ -48632,7 +51647,7 @@ const $ZodBoolean = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodBoolean", 
 });
 const $ZodBigInt = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodBigInt", (inst, def) => {
     $ZodType.init(inst, def);
-    inst._zod.pattern = bigint;
+    inst._zod.pattern = core_regexes/* bigint */.o;
     inst._zod.parse = (payload, _ctx) => {
         if (def.coerce)
             try {
@@ -49764,7 +52779,7 @@ const $ZodRecord = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodRecord", (i
                     throw new Error("Async schemas not supported in object keys currently");
                 }
                 // Numeric string fallback: if key is a numeric string and failed, retry with Number(key). This handles z.number(), z.literal([1, 2, 3]), and unions containing numeric literals
-                const checkNumericKey = typeof key === "string" && number.test(key) && keyResult.issues.length;
+                const checkNumericKey = typeof key === "string" && core_regexes/* number */.ai.test(key) && keyResult.issues.length;
                 if (checkNumericKey) {
                     const retryResult = def.keyType._zod.run({ value: Number(key), issues: [] }, ctx);
                     if (retryResult instanceof Promise) {
@@ -50550,7 +53565,7 @@ const $ZodLazy = /*@__PURE__*/ (/* unused pure expression or super */ null && (c
     };
 })));
 const $ZodCustom = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodCustom", (inst, def) => {
-    $ZodCheck.init(inst, def);
+    core_checks/* $ZodCheck */.QP.init(inst, def);
     $ZodType.init(inst, def);
     inst._zod.parse = (payload, _) => {
         return payload;
@@ -50581,1164 +53596,10 @@ function handleRefineResult(result, payload, input, inst) {
     }
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/registries.js
-var _a;
-const $output = /*@__PURE__*/ (/* unused pure expression or super */ null && (Symbol("ZodOutput")));
-const $input = /*@__PURE__*/ (/* unused pure expression or super */ null && (Symbol("ZodInput")));
-class $ZodRegistry {
-    constructor() {
-        this._map = new WeakMap();
-        this._idmap = new Map();
-    }
-    add(schema, ..._meta) {
-        const meta = _meta[0];
-        this._map.set(schema, meta);
-        if (meta && typeof meta === "object" && "id" in meta) {
-            this._idmap.set(meta.id, schema);
-        }
-        return this;
-    }
-    clear() {
-        this._map = new WeakMap();
-        this._idmap = new Map();
-        return this;
-    }
-    remove(schema) {
-        const meta = this._map.get(schema);
-        if (meta && typeof meta === "object" && "id" in meta) {
-            this._idmap.delete(meta.id);
-        }
-        this._map.delete(schema);
-        return this;
-    }
-    get(schema) {
-        // return this._map.get(schema) as any;
-        // inherit metadata
-        const p = schema._zod.parent;
-        if (p) {
-            const pm = { ...(this.get(p) ?? {}) };
-            delete pm.id; // do not inherit id
-            const f = { ...pm, ...this._map.get(schema) };
-            return Object.keys(f).length ? f : undefined;
-        }
-        return this._map.get(schema);
-    }
-    has(schema) {
-        return this._map.has(schema);
-    }
-}
-// registries
-function registry() {
-    return new $ZodRegistry();
-}
-(_a = globalThis).__zod_globalRegistry ?? (_a.__zod_globalRegistry = registry());
-const globalRegistry = globalThis.__zod_globalRegistry;
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/api.js
-
-
-
-
-function snapshotChecks(def) {
-    if (def.checks)
-        def.checks = [...def.checks];
-    return def;
-}
-// @__NO_SIDE_EFFECTS__
-function _string(Class, params) {
-    return new Class(snapshotChecks({ type: "string", ...core_util/* normalizeParams */.A2(params) }));
-}
-// @__NO_SIDE_EFFECTS__
-function _coercedString(Class, params) {
-    return new Class(snapshotChecks({ type: "string", coerce: true, ...util.normalizeParams(params) }));
-}
-// @__NO_SIDE_EFFECTS__
-function _email(Class, params) {
-    return new Class({
-        type: "string",
-        format: "email",
-        check: "string_format",
-        abort: false,
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _guid(Class, params) {
-    return new Class({
-        type: "string",
-        format: "guid",
-        check: "string_format",
-        abort: false,
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _uuid(Class, params) {
-    return new Class({
-        type: "string",
-        format: "uuid",
-        check: "string_format",
-        abort: false,
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _uuidv4(Class, params) {
-    return new Class({
-        type: "string",
-        format: "uuid",
-        check: "string_format",
-        abort: false,
-        version: "v4",
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _uuidv6(Class, params) {
-    return new Class({
-        type: "string",
-        format: "uuid",
-        check: "string_format",
-        abort: false,
-        version: "v6",
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _uuidv7(Class, params) {
-    return new Class({
-        type: "string",
-        format: "uuid",
-        check: "string_format",
-        abort: false,
-        version: "v7",
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _url(Class, params) {
-    return new Class({
-        type: "string",
-        format: "url",
-        check: "string_format",
-        abort: false,
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function api_emoji(Class, params) {
-    return new Class({
-        type: "string",
-        format: "emoji",
-        check: "string_format",
-        abort: false,
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _nanoid(Class, params) {
-    return new Class({
-        type: "string",
-        format: "nanoid",
-        check: "string_format",
-        abort: false,
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-/**
- * @deprecated CUID v1 is deprecated by its authors due to information leakage
- * (timestamps embedded in the id). Use {@link _cuid2} instead.
- * See https://github.com/paralleldrive/cuid.
- */
-// @__NO_SIDE_EFFECTS__
-function _cuid(Class, params) {
-    return new Class({
-        type: "string",
-        format: "cuid",
-        check: "string_format",
-        abort: false,
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _cuid2(Class, params) {
-    return new Class({
-        type: "string",
-        format: "cuid2",
-        check: "string_format",
-        abort: false,
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _ulid(Class, params) {
-    return new Class({
-        type: "string",
-        format: "ulid",
-        check: "string_format",
-        abort: false,
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _xid(Class, params) {
-    return new Class({
-        type: "string",
-        format: "xid",
-        check: "string_format",
-        abort: false,
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _ksuid(Class, params) {
-    return new Class({
-        type: "string",
-        format: "ksuid",
-        check: "string_format",
-        abort: false,
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _ipv4(Class, params) {
-    return new Class({
-        type: "string",
-        format: "ipv4",
-        check: "string_format",
-        abort: false,
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _ipv6(Class, params) {
-    return new Class({
-        type: "string",
-        format: "ipv6",
-        check: "string_format",
-        abort: false,
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _mac(Class, params) {
-    return new Class({
-        type: "string",
-        format: "mac",
-        check: "string_format",
-        abort: false,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _cidrv4(Class, params) {
-    return new Class({
-        type: "string",
-        format: "cidrv4",
-        check: "string_format",
-        abort: false,
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _cidrv6(Class, params) {
-    return new Class({
-        type: "string",
-        format: "cidrv6",
-        check: "string_format",
-        abort: false,
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _base64(Class, params) {
-    return new Class({
-        type: "string",
-        format: "base64",
-        check: "string_format",
-        abort: false,
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _base64url(Class, params) {
-    return new Class({
-        type: "string",
-        format: "base64url",
-        check: "string_format",
-        abort: false,
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _e164(Class, params) {
-    return new Class({
-        type: "string",
-        format: "e164",
-        check: "string_format",
-        abort: false,
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _creditCard(Class, params) {
-    return new Class({
-        type: "string",
-        format: "credit_card",
-        check: "string_format",
-        abort: false,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _iban(Class, params) {
-    return new Class({
-        type: "string",
-        format: "iban",
-        check: "string_format",
-        abort: false,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _jwt(Class, params) {
-    return new Class({
-        type: "string",
-        format: "jwt",
-        check: "string_format",
-        abort: false,
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-const TimePrecision = {
-    Any: null,
-    Minute: -1,
-    Second: 0,
-    Millisecond: 3,
-    Microsecond: 6,
-};
-// @__NO_SIDE_EFFECTS__
-function _isoDateTime(Class, params) {
-    return new Class({
-        type: "string",
-        format: "datetime",
-        check: "string_format",
-        offset: false,
-        local: false,
-        precision: null,
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _isoDate(Class, params) {
-    return new Class({
-        type: "string",
-        format: "date",
-        check: "string_format",
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _isoTime(Class, params) {
-    return new Class({
-        type: "string",
-        format: "time",
-        check: "string_format",
-        precision: null,
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _isoDuration(Class, params) {
-    return new Class({
-        type: "string",
-        format: "duration",
-        check: "string_format",
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _number(Class, params) {
-    return new Class(snapshotChecks({ type: "number", checks: [], ...core_util/* normalizeParams */.A2(params) }));
-}
-// @__NO_SIDE_EFFECTS__
-function _coercedNumber(Class, params) {
-    return new Class(snapshotChecks({ type: "number", coerce: true, checks: [], ...util.normalizeParams(params) }));
-}
-// @__NO_SIDE_EFFECTS__
-function _int(Class, params) {
-    return new Class({
-        type: "number",
-        check: "number_format",
-        abort: false,
-        format: "safeint",
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _float32(Class, params) {
-    return new Class({
-        type: "number",
-        check: "number_format",
-        abort: false,
-        format: "float32",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _float64(Class, params) {
-    return new Class({
-        type: "number",
-        check: "number_format",
-        abort: false,
-        format: "float64",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _int32(Class, params) {
-    return new Class({
-        type: "number",
-        check: "number_format",
-        abort: false,
-        format: "int32",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _uint32(Class, params) {
-    return new Class({
-        type: "number",
-        check: "number_format",
-        abort: false,
-        format: "uint32",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _boolean(Class, params) {
-    return new Class({
-        type: "boolean",
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _coercedBoolean(Class, params) {
-    return new Class({
-        type: "boolean",
-        coerce: true,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _bigint(Class, params) {
-    return new Class({
-        type: "bigint",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _coercedBigint(Class, params) {
-    return new Class({
-        type: "bigint",
-        coerce: true,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _int64(Class, params) {
-    return new Class({
-        type: "bigint",
-        check: "bigint_format",
-        abort: false,
-        format: "int64",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _uint64(Class, params) {
-    return new Class({
-        type: "bigint",
-        check: "bigint_format",
-        abort: false,
-        format: "uint64",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _symbol(Class, params) {
-    return new Class({
-        type: "symbol",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function api_undefined(Class, params) {
-    return new Class({
-        type: "undefined",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function api_null(Class, params) {
-    return new Class({
-        type: "null",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _any(Class) {
-    return new Class({
-        type: "any",
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _unknown(Class) {
-    return new Class({
-        type: "unknown",
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _never(Class, params) {
-    return new Class({
-        type: "never",
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _void(Class, params) {
-    return new Class({
-        type: "void",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _date(Class, params) {
-    return new Class({
-        type: "date",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _coercedDate(Class, params) {
-    return new Class({
-        type: "date",
-        coerce: true,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _nan(Class, params) {
-    return new Class({
-        type: "nan",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _lt(value, params) {
-    return new $ZodCheckLessThan({
-        check: "less_than",
-        ...core_util/* normalizeParams */.A2(params),
-        value,
-        inclusive: false,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _lte(value, params) {
-    return new $ZodCheckLessThan({
-        check: "less_than",
-        ...core_util/* normalizeParams */.A2(params),
-        value,
-        inclusive: true,
-    });
-}
-
-// @__NO_SIDE_EFFECTS__
-function _gt(value, params) {
-    return new $ZodCheckGreaterThan({
-        check: "greater_than",
-        ...core_util/* normalizeParams */.A2(params),
-        value,
-        inclusive: false,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _gte(value, params) {
-    return new $ZodCheckGreaterThan({
-        check: "greater_than",
-        ...core_util/* normalizeParams */.A2(params),
-        value,
-        inclusive: true,
-    });
-}
-
-// @__NO_SIDE_EFFECTS__
-function _positive(params) {
-    return _gt(0, params);
-}
-// negative
-// @__NO_SIDE_EFFECTS__
-function _negative(params) {
-    return _lt(0, params);
-}
-// nonpositive
-// @__NO_SIDE_EFFECTS__
-function _nonpositive(params) {
-    return _lte(0, params);
-}
-// nonnegative
-// @__NO_SIDE_EFFECTS__
-function _nonnegative(params) {
-    return _gte(0, params);
-}
-// @__NO_SIDE_EFFECTS__
-function _multipleOf(value, params) {
-    return new $ZodCheckMultipleOf({
-        check: "multiple_of",
-        ...core_util/* normalizeParams */.A2(params),
-        value,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _maxSize(maximum, params) {
-    return new checks.$ZodCheckMaxSize({
-        check: "max_size",
-        ...util.normalizeParams(params),
-        maximum,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _minSize(minimum, params) {
-    return new checks.$ZodCheckMinSize({
-        check: "min_size",
-        ...util.normalizeParams(params),
-        minimum,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _size(size, params) {
-    return new checks.$ZodCheckSizeEquals({
-        check: "size_equals",
-        ...util.normalizeParams(params),
-        size,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _maxLength(maximum, params) {
-    const ch = new $ZodCheckMaxLength({
-        check: "max_length",
-        ...core_util/* normalizeParams */.A2(params),
-        maximum,
-    });
-    return ch;
-}
-// @__NO_SIDE_EFFECTS__
-function _minLength(minimum, params) {
-    return new $ZodCheckMinLength({
-        check: "min_length",
-        ...core_util/* normalizeParams */.A2(params),
-        minimum,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _length(length, params) {
-    return new $ZodCheckLengthEquals({
-        check: "length_equals",
-        ...core_util/* normalizeParams */.A2(params),
-        length,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _regex(pattern, params) {
-    return new $ZodCheckRegex({
-        check: "string_format",
-        format: "regex",
-        ...core_util/* normalizeParams */.A2(params),
-        pattern,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _lowercase(params) {
-    return new $ZodCheckLowerCase({
-        check: "string_format",
-        format: "lowercase",
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _uppercase(params) {
-    return new $ZodCheckUpperCase({
-        check: "string_format",
-        format: "uppercase",
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _includes(includes, params) {
-    return new $ZodCheckIncludes({
-        check: "string_format",
-        format: "includes",
-        ...core_util/* normalizeParams */.A2(params),
-        includes,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _startsWith(prefix, params) {
-    return new $ZodCheckStartsWith({
-        check: "string_format",
-        format: "starts_with",
-        ...core_util/* normalizeParams */.A2(params),
-        prefix,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _endsWith(suffix, params) {
-    return new $ZodCheckEndsWith({
-        check: "string_format",
-        format: "ends_with",
-        ...core_util/* normalizeParams */.A2(params),
-        suffix,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _property(property, schema, params) {
-    return new checks.$ZodCheckProperty({
-        check: "property",
-        property,
-        schema,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _properties(shape, params) {
-    return new $ZodCheckProperties({
-        check: "properties",
-        shape,
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _mime(types, params) {
-    return new checks.$ZodCheckMimeType({
-        check: "mime_type",
-        mime: types,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _overwrite(tx) {
-    return new $ZodCheckOverwrite({
-        check: "overwrite",
-        tx,
-    });
-}
-// normalize
-// @__NO_SIDE_EFFECTS__
-function _normalize(form) {
-    return _overwrite((input) => input.normalize(form));
-}
-// trim
-// @__NO_SIDE_EFFECTS__
-function _trim() {
-    return _overwrite((input) => input.trim());
-}
-// toLowerCase
-// @__NO_SIDE_EFFECTS__
-function _toLowerCase() {
-    return _overwrite((input) => input.toLowerCase());
-}
-// toUpperCase
-// @__NO_SIDE_EFFECTS__
-function _toUpperCase() {
-    return _overwrite((input) => input.toUpperCase());
-}
-// slugify
-// @__NO_SIDE_EFFECTS__
-function _slugify() {
-    return _overwrite((input) => core_util/* slugify */.Yv(input));
-}
-// @__NO_SIDE_EFFECTS__
-function _array(Class, element, params) {
-    return new Class({
-        type: "array",
-        element,
-        // get element() {
-        //   return element;
-        // },
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _union(Class, options, params) {
-    return new Class({
-        type: "union",
-        options,
-        ...util.normalizeParams(params),
-    });
-}
-function _xor(Class, options, params) {
-    return new Class({
-        type: "union",
-        options,
-        inclusive: false,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _discriminatedUnion(Class, discriminator, options, params) {
-    return new Class({
-        type: "union",
-        options: options,
-        discriminator,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _intersection(Class, left, right) {
-    return new Class({
-        type: "intersection",
-        left,
-        right,
-    });
-}
-// export function _tuple(
-//   Class: util.SchemaClass<schemas.$ZodTuple>,
-//   items: [],
-//   params?: string | $ZodTupleParams
-// ): schemas.$ZodTuple<[], null>;
-// @__NO_SIDE_EFFECTS__
-function _tuple(Class, items, _paramsOrRest, _params) {
-    const hasRest = _paramsOrRest instanceof schemas.$ZodType;
-    const params = hasRest ? _params : _paramsOrRest;
-    const rest = hasRest ? _paramsOrRest : null;
-    return new Class({
-        type: "tuple",
-        items,
-        rest,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _record(Class, keyType, valueType, params) {
-    return new Class({
-        type: "record",
-        keyType,
-        valueType,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _map(Class, keyType, valueType, params) {
-    return new Class({
-        type: "map",
-        keyType,
-        valueType,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _set(Class, valueType, params) {
-    return new Class({
-        type: "set",
-        valueType,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _enum(Class, values, params) {
-    const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
-    // if (Array.isArray(values)) {
-    //   for (const value of values) {
-    //     entries[value] = value;
-    //   }
-    // } else {
-    //   Object.assign(entries, values);
-    // }
-    // const entries: util.EnumLike = {};
-    // for (const val of values) {
-    //   entries[val] = val;
-    // }
-    return new Class({
-        type: "enum",
-        entries,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-/** @deprecated This API has been merged into `z.enum()`. Use `z.enum()` instead.
- *
- * ```ts
- * enum Colors { red, green, blue }
- * z.enum(Colors);
- * ```
- */
-function _nativeEnum(Class, entries, params) {
-    return new Class({
-        type: "enum",
-        entries,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _literal(Class, value, params) {
-    return new Class({
-        type: "literal",
-        values: Array.isArray(value) ? value : [value],
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _file(Class, params) {
-    return new Class({
-        type: "file",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _transform(Class, fn) {
-    return new Class({
-        type: "transform",
-        transform: fn,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _optional(Class, innerType) {
-    return new Class({
-        type: "optional",
-        innerType,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _nullable(Class, innerType) {
-    return new Class({
-        type: "nullable",
-        innerType,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _default(Class, innerType, defaultValue) {
-    return new Class({
-        type: "default",
-        innerType,
-        get defaultValue() {
-            return typeof defaultValue === "function" ? defaultValue() : util.shallowClone(defaultValue);
-        },
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _nonoptional(Class, innerType, params) {
-    return new Class({
-        type: "nonoptional",
-        innerType,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _success(Class, innerType) {
-    return new Class({
-        type: "success",
-        innerType,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _catch(Class, innerType, catchValue) {
-    return new Class({
-        type: "catch",
-        innerType,
-        catchValue: (typeof catchValue === "function" ? catchValue : util.constantCatch(catchValue)),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _pipe(Class, in_, out) {
-    return new Class({
-        type: "pipe",
-        in: in_,
-        out,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _readonly(Class, innerType) {
-    return new Class({
-        type: "readonly",
-        innerType,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _templateLiteral(Class, parts, params) {
-    return new Class({
-        type: "template_literal",
-        parts,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _lazy(Class, getter) {
-    return new Class({
-        type: "lazy",
-        getter,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _promise(Class, innerType) {
-    return new Class({
-        type: "promise",
-        innerType,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _custom(Class, fn, _params) {
-    const norm = util.normalizeParams(_params);
-    norm.abort ?? (norm.abort = true); // default to abort:false
-    const schema = new Class({
-        type: "custom",
-        check: "custom",
-        fn: fn,
-        ...norm,
-    });
-    return schema;
-}
-// same as _custom but defaults to abort:false
-// @__NO_SIDE_EFFECTS__
-function _refine(Class, fn, _params) {
-    const schema = new Class({
-        type: "custom",
-        check: "custom",
-        fn: fn,
-        ...core_util/* normalizeParams */.A2(_params),
-    });
-    return schema;
-}
-// @__NO_SIDE_EFFECTS__
-function _superRefine(fn, params) {
-    const ch = _check((payload) => {
-        payload.addIssue = (issue) => {
-            if (typeof issue === "string") {
-                payload.issues.push(core_util/* issue */.sn(issue, payload.value, ch._zod.def));
-            }
-            else {
-                // for Zod 3 backwards compatibility
-                const _issue = issue;
-                if (_issue.fatal)
-                    _issue.continue = false;
-                _issue.code ?? (_issue.code = "custom");
-                if (!("input" in _issue))
-                    _issue.input = payload.value;
-                _issue.inst ?? (_issue.inst = ch);
-                _issue.continue ?? (_issue.continue = !ch._zod.def.abort); // abort is always undefined, so this is always true...
-                payload.issues.push(core_util/* issue */.sn(_issue));
-            }
-        };
-        return fn(payload.value, payload);
-    }, params);
-    return ch;
-}
-// @__NO_SIDE_EFFECTS__
-function _check(fn, params) {
-    const ch = new $ZodCheck({
-        check: "custom",
-        ...core_util/* normalizeParams */.A2(params),
-    });
-    ch._zod.check = fn;
-    return ch;
-}
-// @__NO_SIDE_EFFECTS__
-function describe(description) {
-    const ch = new $ZodCheck({ check: "describe" });
-    ch._zod.onattach = [
-        (inst) => {
-            const existing = globalRegistry.get(inst) ?? {};
-            globalRegistry.add(inst, { ...existing, description });
-        },
-    ];
-    ch._zod.check = () => { }; // no-op check
-    return ch;
-}
-// @__NO_SIDE_EFFECTS__
-function meta(metadata) {
-    const ch = new $ZodCheck({ check: "meta" });
-    ch._zod.onattach = [
-        (inst) => {
-            const existing = globalRegistry.get(inst) ?? {};
-            globalRegistry.add(inst, { ...existing, ...metadata });
-        },
-    ];
-    ch._zod.check = () => { }; // no-op check
-    return ch;
-}
-// @__NO_SIDE_EFFECTS__
-function _stringbool(Classes, _params) {
-    const params = util.normalizeParams(_params);
-    let truthyArray = params.truthy ?? ["true", "1", "yes", "on", "y", "enabled"];
-    let falsyArray = params.falsy ?? ["false", "0", "no", "off", "n", "disabled"];
-    if (params.case !== "sensitive") {
-        truthyArray = truthyArray.map((v) => (typeof v === "string" ? v.toLowerCase() : v));
-        falsyArray = falsyArray.map((v) => (typeof v === "string" ? v.toLowerCase() : v));
-    }
-    const truthySet = new Set(truthyArray);
-    const falsySet = new Set(falsyArray);
-    const _Codec = Classes.Codec ?? schemas.$ZodCodec;
-    const _Boolean = Classes.Boolean ?? schemas.$ZodBoolean;
-    const _String = Classes.String ?? schemas.$ZodString;
-    const stringSchema = new _String({ type: "string", error: params.error });
-    const booleanSchema = new _Boolean({ type: "boolean", error: params.error });
-    const codec = new _Codec({
-        type: "pipe",
-        in: stringSchema,
-        out: booleanSchema,
-        transform: ((input, payload) => {
-            let data = input;
-            if (params.case !== "sensitive")
-                data = data.toLowerCase();
-            if (truthySet.has(data)) {
-                return true;
-            }
-            else if (falsySet.has(data)) {
-                return false;
-            }
-            else {
-                payload.issues.push({
-                    code: "invalid_value",
-                    expected: "stringbool",
-                    values: [...truthySet, ...falsySet],
-                    input: payload.value,
-                    inst: codec,
-                    continue: false,
-                });
-                return {};
-            }
-        }),
-        reverseTransform: ((input, _payload) => {
-            if (input === true) {
-                return truthyArray[0] || "true";
-            }
-            else {
-                return falsyArray[0] || "false";
-            }
-        }),
-        error: params.error,
-    });
-    codec._zod.bag.truthy = truthyArray;
-    codec._zod.bag.falsy = falsyArray;
-    codec._zod.bag.case = params.case ?? "insensitive";
-    return codec;
-}
-// @__NO_SIDE_EFFECTS__
-function _stringFormat(Class, format, fnOrRegex, _params = {}) {
-    const params = util.normalizeParams(_params);
-    const def = {
-        check: "string_format",
-        type: "string",
-        format,
-        fn: typeof fnOrRegex === "function" ? fnOrRegex : (val) => fnOrRegex.test(val),
-        ...params,
-    };
-    if (fnOrRegex instanceof RegExp) {
-        def.pattern = fnOrRegex;
-    }
-    const inst = new Class(def);
-    return inst;
-}
-
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/registries.js
+var registries = __nccwpck_require__(29396);
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/api.js
+var api = __nccwpck_require__(43759);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/to-json-schema.js
 
 
@@ -51769,7 +53630,7 @@ function to_json_schema_initializeContext(params) {
         target = "draft-07";
     return {
         processors: params.processors ?? {},
-        metadataRegistry: params?.metadata ?? globalRegistry,
+        metadataRegistry: params?.metadata ?? registries/* globalRegistry */.fd,
         target,
         unrepresentable: params?.unrepresentable ?? "throw",
         override: params?.override ?? (() => { }),
@@ -52500,8 +54361,8 @@ const formatMap = {
 // ==================== SIMPLE TYPE PROCESSORS ====================
 // the runtime patterns are lax so parse paths never overflow the regex stack; the emitted schema swaps in the exact block forms, which zod itself never executes
 const exactPatterns = new Map([
-    [base64Charset, base64],
-    [base64urlCharset, base64url],
+    [base64Charset, core_regexes/* base64 */.K3],
+    [base64urlCharset, core_regexes/* base64url */.r0],
 ]);
 const exactPattern = (p) => exactPatterns.get(p) ?? p;
 const stringProcessor = (schema, ctx, _json, _params) => {
@@ -52970,7 +54831,7 @@ function stringifyKeyNames(bySchema, json, visited) {
         return rest;
     rest.type = "string";
     if (!values)
-        rest.pattern = (types.includes("number") ? number : integer).source;
+        rest.pattern = (types.includes("number") ? core_regexes/* number */.ai : core_regexes/* integer */.nd).source;
     return rest;
 }
 /** Every record of one conversion, so the carriers are found in a single pass rather than once per record. */
@@ -53675,7 +55536,7 @@ const ZodType = /*@__PURE__*/ core_core/* $constructor */.xI("ZodType", (inst, d
         return this.check(superRefine(refinement, params));
     },
     overwrite(fn) {
-        return this.check(_overwrite(fn));
+        return this.check(api/* _overwrite */.bS(fn));
     },
     optional() {
         return optional(this);
@@ -53705,13 +55566,13 @@ const ZodType = /*@__PURE__*/ core_core/* $constructor */.xI("ZodType", (inst, d
         return pipe(this, transform(tx));
     },
     default(d) {
-        return schemas_default(this, d);
+        return _default(this, d);
     },
     prefault(d) {
         return prefault(this, d);
     },
     catch(params) {
-        return schemas_catch(this, params);
+        return _catch(this, params);
     },
     pipe(target) {
         return pipe(this, target);
@@ -53721,15 +55582,15 @@ const ZodType = /*@__PURE__*/ core_core/* $constructor */.xI("ZodType", (inst, d
     },
     describe(description) {
         const cl = this.clone();
-        globalRegistry.add(cl, { description });
+        registries/* globalRegistry */.fd.add(cl, { description });
         return cl;
     },
     meta(...args) {
         // overloaded: meta() returns the registered metadata, meta(data) returns a clone with `data` registered. The mapped type picks up the second overload, so we accept variadic any-args and return `any` to satisfy both at runtime.
         if (args.length === 0)
-            return globalRegistry.get(this);
+            return registries/* globalRegistry */.fd.get(this);
         const cl = this.clone();
-        globalRegistry.add(cl, args[0]);
+        registries/* globalRegistry */.fd.add(cl, args[0]);
         return cl;
     },
     isOptional() {
@@ -53808,7 +55669,7 @@ const ZodType = /*@__PURE__*/ core_core/* $constructor */.xI("ZodType", (inst, d
     },
     // Reads through to the registry on every access, so it must not cache.
     get description() {
-        return globalRegistry.get(this)?.description;
+        return registries/* globalRegistry */.fd.get(this)?.description;
     },
     // No setter: `schema._def = x` throws, as it did when `_def` was a non-writable own property.
     get _def() {
@@ -53827,49 +55688,49 @@ const _ZodString = /*@__PURE__*/ core_core/* $constructor */.xI("_ZodString", (i
     maxLength: (inst) => aggregateChecks(inst).maximum ?? null,
 }, {
     regex(...args) {
-        return this.check(_regex(...args));
+        return this.check(api/* _regex */.Fk(...args));
     },
     includes(...args) {
-        return this.check(_includes(...args));
+        return this.check(api/* _includes */.dR(...args));
     },
     startsWith(...args) {
-        return this.check(_startsWith(...args));
+        return this.check(api/* _startsWith */.$S(...args));
     },
     endsWith(...args) {
-        return this.check(_endsWith(...args));
+        return this.check(api/* _endsWith */.ER(...args));
     },
     min(...args) {
-        return this.check(_minLength(...args));
+        return this.check(api/* _minLength */.m9(...args));
     },
     max(...args) {
-        return this.check(_maxLength(...args));
+        return this.check(api/* _maxLength */.Eb(...args));
     },
     length(...args) {
-        return this.check(_length(...args));
+        return this.check(api/* _length */.YA(...args));
     },
     nonempty(...args) {
-        return this.check(_minLength(1, ...args));
+        return this.check(api/* _minLength */.m9(1, ...args));
     },
     lowercase(params) {
-        return this.check(_lowercase(params));
+        return this.check(api/* _lowercase */.hH(params));
     },
     uppercase(params) {
-        return this.check(_uppercase(params));
+        return this.check(api/* _uppercase */.qF(params));
     },
     trim() {
-        return this.check(_trim());
+        return this.check(api/* _trim */.WN());
     },
     normalize(...args) {
-        return this.check(_normalize(...args));
+        return this.check(api/* _normalize */.lo(...args));
     },
     toLowerCase() {
-        return this.check(_toLowerCase());
+        return this.check(api/* _toLowerCase */.Il());
     },
     toUpperCase() {
-        return this.check(_toUpperCase());
+        return this.check(api/* _toUpperCase */.xY());
     },
     slugify() {
-        return this.check(_slugify());
+        return this.check(api/* _slugify */.TL());
     },
 }));
 const ZodString = /*@__PURE__*/ core_core/* $constructor */.xI("ZodString", (inst, def) => {
@@ -53877,86 +55738,86 @@ const ZodString = /*@__PURE__*/ core_core/* $constructor */.xI("ZodString", (ins
     _ZodString.init(inst, def);
 }, {
     email(params) {
-        return this.check(_email(ZodEmail, params));
+        return this.check(api/* _email */.Mu(ZodEmail, params));
     },
     url(params) {
-        return this.check(_url(ZodURL, params));
+        return this.check(api/* _url */.Fn(ZodURL, params));
     },
     jwt(params) {
-        return this.check(_jwt(ZodJWT, params));
+        return this.check(api/* _jwt */.rk(ZodJWT, params));
     },
     emoji(params) {
-        return this.check(api_emoji(ZodEmoji, params));
+        return this.check(api/* _emoji */.aC(ZodEmoji, params));
     },
     guid(params) {
-        return this.check(_guid(ZodGUID, params));
+        return this.check(api/* _guid */.tB(ZodGUID, params));
     },
     uuid(params) {
-        return this.check(_uuid(ZodUUID, params));
+        return this.check(api/* _uuid */.Be(ZodUUID, params));
     },
     uuidv4(params) {
-        return this.check(_uuidv4(ZodUUID, params));
+        return this.check(api/* _uuidv4 */.nA(ZodUUID, params));
     },
     uuidv6(params) {
-        return this.check(_uuidv6(ZodUUID, params));
+        return this.check(api/* _uuidv6 */.pY(ZodUUID, params));
     },
     uuidv7(params) {
-        return this.check(_uuidv7(ZodUUID, params));
+        return this.check(api/* _uuidv7 */.wA(ZodUUID, params));
     },
     nanoid(params) {
-        return this.check(_nanoid(ZodNanoID, params));
+        return this.check(api/* _nanoid */.Dl(ZodNanoID, params));
     },
     cuid(params) {
-        return this.check(_cuid(ZodCUID, params));
+        return this.check(api/* _cuid */.fs(ZodCUID, params));
     },
     cuid2(params) {
-        return this.check(_cuid2(ZodCUID2, params));
+        return this.check(api/* _cuid2 */.Bj(ZodCUID2, params));
     },
     ulid(params) {
-        return this.check(_ulid(ZodULID, params));
+        return this.check(api/* _ulid */.Ct(ZodULID, params));
     },
     base64(params) {
-        return this.check(_base64(ZodBase64, params));
+        return this.check(api/* _base64 */.rt(ZodBase64, params));
     },
     base64url(params) {
-        return this.check(_base64url(ZodBase64URL, params));
+        return this.check(api/* _base64url */.cU(ZodBase64URL, params));
     },
     xid(params) {
-        return this.check(_xid(ZodXID, params));
+        return this.check(api/* _xid */.Pw(ZodXID, params));
     },
     ksuid(params) {
-        return this.check(_ksuid(ZodKSUID, params));
+        return this.check(api/* _ksuid */._z(ZodKSUID, params));
     },
     ipv4(params) {
-        return this.check(_ipv4(ZodIPv4, params));
+        return this.check(api/* _ipv4 */.Ny(ZodIPv4, params));
     },
     ipv6(params) {
-        return this.check(_ipv6(ZodIPv6, params));
+        return this.check(api/* _ipv6 */.$O(ZodIPv6, params));
     },
     cidrv4(params) {
-        return this.check(_cidrv4(ZodCIDRv4, params));
+        return this.check(api/* _cidrv4 */.Uy(ZodCIDRv4, params));
     },
     cidrv6(params) {
-        return this.check(_cidrv6(ZodCIDRv6, params));
+        return this.check(api/* _cidrv6 */.gP(ZodCIDRv6, params));
     },
     e164(params) {
-        return this.check(_e164(ZodE164, params));
+        return this.check(api/* _e164 */.KB(ZodE164, params));
     },
     datetime(params) {
-        return this.check(_isoDateTime(ZodISODateTime, params));
+        return this.check(api/* _isoDateTime */.G1(ZodISODateTime, params));
     },
     date(params) {
-        return this.check(_isoDate(ZodISODate, params));
+        return this.check(api/* _isoDate */.db(ZodISODate, params));
     },
     time(params) {
-        return this.check(_isoTime(ZodISOTime, params));
+        return this.check(api/* _isoTime */.Kn(ZodISOTime, params));
     },
     duration(params) {
-        return this.check(_isoDuration(ZodISODuration, params));
+        return this.check(api/* _isoDuration */.f2(ZodISODuration, params));
     },
 });
-function schemas_string(params) {
-    return _string(ZodString, params);
+function string(params) {
+    return api/* _string */.Rl(ZodString, params);
 }
 const ZodStringFormat = /*@__PURE__*/ core_core/* $constructor */.xI("ZodStringFormat", (inst, def) => {
     $ZodStringFormat.init(inst, def);
@@ -53983,7 +55844,7 @@ const ZodEmail = /*@__PURE__*/ core_core/* $constructor */.xI("ZodEmail", (inst,
     $ZodEmail.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-function schemas_email(params) {
+function email(params) {
     return core._email(ZodEmail, params);
 }
 const ZodGUID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodGUID", (inst, def) => {
@@ -53991,7 +55852,7 @@ const ZodGUID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodGUID", (inst, d
     $ZodGUID.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-function schemas_guid(params) {
+function guid(params) {
     return core._guid(ZodGUID, params);
 }
 const ZodUUID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodUUID", (inst, def) => {
@@ -53999,7 +55860,7 @@ const ZodUUID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodUUID", (inst, d
     $ZodUUID.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-function schemas_uuid(params) {
+function uuid(params) {
     return core._uuid(ZodUUID, params);
 }
 function uuidv4(params) {
@@ -54019,7 +55880,7 @@ const ZodURL = /*@__PURE__*/ core_core/* $constructor */.xI("ZodURL", (inst, def
     ZodStringFormat.init(inst, def);
 });
 function url(params) {
-    return core._url(ZodURL, params);
+    return api/* _url */.Fn(ZodURL, params);
 }
 function httpUrl(params) {
     return core._url(ZodURL, {
@@ -54033,7 +55894,7 @@ const ZodEmoji = /*@__PURE__*/ core_core/* $constructor */.xI("ZodEmoji", (inst,
     $ZodEmoji.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-function schemas_emoji(params) {
+function emoji(params) {
     return core._emoji(ZodEmoji, params);
 }
 const ZodNanoID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNanoID", (inst, def) => {
@@ -54041,7 +55902,7 @@ const ZodNanoID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNanoID", (ins
     $ZodNanoID.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-function schemas_nanoid(params) {
+function nanoid(params) {
     return core._nanoid(ZodNanoID, params);
 }
 /**
@@ -54061,7 +55922,7 @@ const ZodCUID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodCUID", (inst, d
  * (timestamps embedded in the id). Use {@link cuid2 | `z.cuid2()`} instead.
  * See https://github.com/paralleldrive/cuid.
  */
-function schemas_cuid(params) {
+function cuid(params) {
     return core._cuid(ZodCUID, params);
 }
 const ZodCUID2 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodCUID2", (inst, def) => {
@@ -54069,7 +55930,7 @@ const ZodCUID2 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodCUID2", (inst,
     $ZodCUID2.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-function schemas_cuid2(params) {
+function cuid2(params) {
     return core._cuid2(ZodCUID2, params);
 }
 const ZodULID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodULID", (inst, def) => {
@@ -54077,7 +55938,7 @@ const ZodULID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodULID", (inst, d
     $ZodULID.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-function schemas_ulid(params) {
+function ulid(params) {
     return core._ulid(ZodULID, params);
 }
 const ZodXID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodXID", (inst, def) => {
@@ -54085,7 +55946,7 @@ const ZodXID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodXID", (inst, def
     $ZodXID.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-function schemas_xid(params) {
+function xid(params) {
     return core._xid(ZodXID, params);
 }
 const ZodKSUID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodKSUID", (inst, def) => {
@@ -54093,7 +55954,7 @@ const ZodKSUID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodKSUID", (inst,
     $ZodKSUID.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-function schemas_ksuid(params) {
+function ksuid(params) {
     return core._ksuid(ZodKSUID, params);
 }
 const ZodIPv4 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodIPv4", (inst, def) => {
@@ -54101,7 +55962,7 @@ const ZodIPv4 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodIPv4", (inst, d
     $ZodIPv4.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-function schemas_ipv4(params) {
+function ipv4(params) {
     return core._ipv4(ZodIPv4, params);
 }
 const ZodMAC = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodMAC", (inst, def) => {
@@ -54109,7 +55970,7 @@ const ZodMAC = /*@__PURE__*/ (/* unused pure expression or super */ null && (cor
     core.$ZodMAC.init(inst, def);
     ZodStringFormat.init(inst, def);
 })));
-function schemas_mac(params) {
+function mac(params) {
     return core._mac(ZodMAC, params);
 }
 const ZodIPv6 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodIPv6", (inst, def) => {
@@ -54117,21 +55978,21 @@ const ZodIPv6 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodIPv6", (inst, d
     $ZodIPv6.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-function schemas_ipv6(params) {
+function ipv6(params) {
     return core._ipv6(ZodIPv6, params);
 }
 const ZodCIDRv4 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodCIDRv4", (inst, def) => {
     $ZodCIDRv4.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-function schemas_cidrv4(params) {
+function cidrv4(params) {
     return core._cidrv4(ZodCIDRv4, params);
 }
 const ZodCIDRv6 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodCIDRv6", (inst, def) => {
     $ZodCIDRv6.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-function schemas_cidrv6(params) {
+function cidrv6(params) {
     return core._cidrv6(ZodCIDRv6, params);
 }
 const ZodBase64 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodBase64", (inst, def) => {
@@ -54139,7 +56000,7 @@ const ZodBase64 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodBase64", (ins
     $ZodBase64.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-function schemas_base64(params) {
+function base64(params) {
     return core._base64(ZodBase64, params);
 }
 const ZodBase64URL = /*@__PURE__*/ core_core/* $constructor */.xI("ZodBase64URL", (inst, def) => {
@@ -54147,7 +56008,7 @@ const ZodBase64URL = /*@__PURE__*/ core_core/* $constructor */.xI("ZodBase64URL"
     $ZodBase64URL.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-function schemas_base64url(params) {
+function base64url(params) {
     return core._base64url(ZodBase64URL, params);
 }
 const ZodE164 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodE164", (inst, def) => {
@@ -54155,21 +56016,21 @@ const ZodE164 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodE164", (inst, d
     $ZodE164.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-function schemas_e164(params) {
+function e164(params) {
     return core._e164(ZodE164, params);
 }
 const ZodCreditCard = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodCreditCard", (inst, def) => {
     core.$ZodCreditCard.init(inst, def);
     ZodStringFormat.init(inst, def);
 })));
-function schemas_creditCard(params) {
+function creditCard(params) {
     return core._creditCard(ZodCreditCard, params);
 }
 const ZodIBAN = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodIBAN", (inst, def) => {
     core.$ZodIBAN.init(inst, def);
     ZodStringFormat.init(inst, def);
 })));
-function schemas_iban(params) {
+function iban(params) {
     return core._iban(ZodIBAN, params);
 }
 const ZodJWT = /*@__PURE__*/ core_core/* $constructor */.xI("ZodJWT", (inst, def) => {
@@ -54188,13 +56049,13 @@ const ZodCustomStringFormat = /*@__PURE__*/ (/* unused pure expression or super 
 function stringFormat(format, fnOrRegex, _params = {}) {
     return core._stringFormat(ZodCustomStringFormat, format, fnOrRegex, _params);
 }
-function schemas_hostname(_params) {
+function hostname(_params) {
     return core._stringFormat(ZodCustomStringFormat, "hostname", regexes.hostname, _params);
 }
-function schemas_hex(_params) {
+function hex(_params) {
     return core._stringFormat(ZodCustomStringFormat, "hex", regexes.hex, _params);
 }
-function schemas_currencyCode(_params) {
+function currencyCode(_params) {
     return core._stringFormat(ZodCustomStringFormat, "currency_code", regexes.currencyCode, _params);
 }
 function hash(alg, params) {
@@ -54227,22 +56088,22 @@ const ZodNumber = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNumber", (ins
     format: (inst) => aggregateChecks(inst).format ?? null,
 }, {
     gt(value, params) {
-        return this.check(_gt(value, params));
+        return this.check(api/* _gt */.Tx(value, params));
     },
     gte(value, params) {
-        return this.check(_gte(value, params));
+        return this.check(api/* _gte */.qm(value, params));
     },
     min(value, params) {
-        return this.check(_gte(value, params));
+        return this.check(api/* _gte */.qm(value, params));
     },
     lt(value, params) {
-        return this.check(_lt(value, params));
+        return this.check(api/* _lt */.Au(value, params));
     },
     lte(value, params) {
-        return this.check(_lte(value, params));
+        return this.check(api/* _lte */.Zm(value, params));
     },
     max(value, params) {
-        return this.check(_lte(value, params));
+        return this.check(api/* _lte */.Zm(value, params));
     },
     int(params) {
         return this.check(schemas_int(params));
@@ -54251,36 +56112,36 @@ const ZodNumber = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNumber", (ins
         return this.check(schemas_int(params));
     },
     positive(params) {
-        return this.check(_gt(0, params));
+        return this.check(api/* _gt */.Tx(0, params));
     },
     nonnegative(params) {
-        return this.check(_gte(0, params));
+        return this.check(api/* _gte */.qm(0, params));
     },
     negative(params) {
-        return this.check(_lt(0, params));
+        return this.check(api/* _lt */.Au(0, params));
     },
     nonpositive(params) {
-        return this.check(_lte(0, params));
+        return this.check(api/* _lte */.Zm(0, params));
     },
     multipleOf(value, params) {
-        return this.check(_multipleOf(value, params));
+        return this.check(api/* _multipleOf */.Hi(value, params));
     },
     step(value, params) {
-        return this.check(_multipleOf(value, params));
+        return this.check(api/* _multipleOf */.Hi(value, params));
     },
     finite() {
         return this;
     },
 }));
-function schemas_number(params) {
-    return _number(ZodNumber, params);
+function number(params) {
+    return api/* _number */.F7(ZodNumber, params);
 }
 const ZodNumberFormat = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNumberFormat", (inst, def) => {
     $ZodNumberFormat.init(inst, def);
     ZodNumber.init(inst, def);
 });
 function schemas_int(params) {
-    return _int(ZodNumberFormat, params);
+    return api/* _int */.LK(ZodNumberFormat, params);
 }
 function float32(params) {
     return core._float32(ZodNumberFormat, params);
@@ -54300,7 +56161,7 @@ const ZodBoolean = /*@__PURE__*/ core_core/* $constructor */.xI("ZodBoolean", (i
     inst._zod.processJSONSchema = (ctx, json, params) => booleanProcessor(inst, ctx, json, params);
 });
 function schemas_boolean(params) {
-    return _boolean(ZodBoolean, params);
+    return api/* _boolean */._L(ZodBoolean, params);
 }
 const ZodBigInt = /*@__PURE__*/ core_core/* $constructor */.xI("ZodBigInt", (inst, def) => {
     $ZodBigInt.init(inst, def);
@@ -54313,40 +56174,40 @@ const ZodBigInt = /*@__PURE__*/ core_core/* $constructor */.xI("ZodBigInt", (ins
     format: (inst) => aggregateChecks(inst).format ?? null,
 }, {
     gte(value, params) {
-        return this.check(_gte(value, params));
+        return this.check(api/* _gte */.qm(value, params));
     },
     min(value, params) {
-        return this.check(_gte(value, params));
+        return this.check(api/* _gte */.qm(value, params));
     },
     gt(value, params) {
-        return this.check(_gt(value, params));
+        return this.check(api/* _gt */.Tx(value, params));
     },
     lt(value, params) {
-        return this.check(_lt(value, params));
+        return this.check(api/* _lt */.Au(value, params));
     },
     lte(value, params) {
-        return this.check(_lte(value, params));
+        return this.check(api/* _lte */.Zm(value, params));
     },
     max(value, params) {
-        return this.check(_lte(value, params));
+        return this.check(api/* _lte */.Zm(value, params));
     },
     positive(params) {
-        return this.check(_gt(BigInt(0), params));
+        return this.check(api/* _gt */.Tx(BigInt(0), params));
     },
     negative(params) {
-        return this.check(_lt(BigInt(0), params));
+        return this.check(api/* _lt */.Au(BigInt(0), params));
     },
     nonpositive(params) {
-        return this.check(_lte(BigInt(0), params));
+        return this.check(api/* _lte */.Zm(BigInt(0), params));
     },
     nonnegative(params) {
-        return this.check(_gte(BigInt(0), params));
+        return this.check(api/* _gte */.qm(BigInt(0), params));
     },
     multipleOf(value, params) {
-        return this.check(_multipleOf(value, params));
+        return this.check(api/* _multipleOf */.Hi(value, params));
     },
 }));
-function schemas_bigint(params) {
+function bigint(params) {
     return core._bigint(ZodBigInt, params);
 }
 const ZodBigIntFormat = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodBigIntFormat", (inst, def) => {
@@ -54372,7 +56233,7 @@ const ZodUndefined = /*@__PURE__*/ (/* unused pure expression or super */ null &
     ZodType.init(inst, def);
     inst._zod.processJSONSchema = (ctx, json, params) => processors.undefinedProcessor(inst, ctx, json, params);
 })));
-function schemas_undefined(params) {
+function _undefined(params) {
     return core._undefined(ZodUndefined, params);
 }
 
@@ -54381,7 +56242,7 @@ const ZodNull = /*@__PURE__*/ (/* unused pure expression or super */ null && (co
     ZodType.init(inst, def);
     inst._zod.processJSONSchema = (ctx, json, params) => processors.nullProcessor(inst, ctx, json, params);
 })));
-function schemas_null(params) {
+function _null(params) {
     return core._null(ZodNull, params);
 }
 
@@ -54399,7 +56260,7 @@ const ZodUnknown = /*@__PURE__*/ core_core/* $constructor */.xI("ZodUnknown", (i
     inst._zod.processJSONSchema = (ctx, json, params) => unknownProcessor(inst, ctx, json, params);
 });
 function unknown() {
-    return _unknown(ZodUnknown);
+    return api/* _unknown */.em(ZodUnknown);
 }
 const ZodNever = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNever", (inst, def) => {
     $ZodNever.init(inst, def);
@@ -54407,14 +56268,14 @@ const ZodNever = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNever", (inst,
     inst._zod.processJSONSchema = (ctx, json, params) => neverProcessor(inst, ctx, json, params);
 });
 function never(params) {
-    return _never(ZodNever, params);
+    return api/* _never */.G8(ZodNever, params);
 }
 const ZodVoid = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodVoid", (inst, def) => {
     core.$ZodVoid.init(inst, def);
     ZodType.init(inst, def);
     inst._zod.processJSONSchema = (ctx, json, params) => processors.voidProcessor(inst, ctx, json, params);
 })));
-function schemas_void(params) {
+function _void(params) {
     return core._void(ZodVoid, params);
 }
 
@@ -54422,8 +56283,8 @@ const ZodDate = /*@__PURE__*/ core_core/* $constructor */.xI("ZodDate", (inst, d
     $ZodDate.init(inst, def);
     ZodType.init(inst, def);
     inst._zod.processJSONSchema = (ctx, json, params) => dateProcessor(inst, ctx, json, params);
-    inst.min = (value, params) => inst.check(_gte(value, params));
-    inst.max = (value, params) => inst.check(_lte(value, params));
+    inst.min = (value, params) => inst.check(api/* _gte */.qm(value, params));
+    inst.max = (value, params) => inst.check(api/* _lte */.Zm(value, params));
 }, 
 /*@__PURE__*/ core_util/* derived */.un({
     minDate: (inst) => {
@@ -54435,7 +56296,7 @@ const ZodDate = /*@__PURE__*/ core_core/* $constructor */.xI("ZodDate", (inst, d
         return maximum ? new Date(maximum) : null;
     },
 }, {}));
-function schemas_date(params) {
+function date(params) {
     return core._date(ZodDate, params);
 }
 const ZodArray = /*@__PURE__*/ core_core/* $constructor */.xI("ZodArray", (inst, def) => {
@@ -54446,28 +56307,28 @@ const ZodArray = /*@__PURE__*/ core_core/* $constructor */.xI("ZodArray", (inst,
     inst.element = def.element;
 }, {
     min(n, params) {
-        return this.check(_minLength(n, params));
+        return this.check(api/* _minLength */.m9(n, params));
     },
     nonempty(params) {
-        return this.check(_minLength(1, params));
+        return this.check(api/* _minLength */.m9(1, params));
     },
     max(n, params) {
-        return this.check(_maxLength(n, params));
+        return this.check(api/* _maxLength */.Eb(n, params));
     },
     length(n, params) {
-        return this.check(_length(n, params));
+        return this.check(api/* _length */.YA(n, params));
     },
     unwrap() {
         return this.element;
     },
 });
 function array(element, params) {
-    return _array(ZodArray, element, params);
+    return api/* _array */.dZ(ZodArray, element, params);
 }
 // .keyof
 function keyof(schema) {
     const shape = schema._zod.def.shape;
-    return schemas_enum(Object.keys(shape));
+    return _enum(Object.keys(shape));
 }
 const ZodObject = /*@__PURE__*/ core_core/* $constructor */.xI("ZodObject", (inst, def) => {
     _ensureDefaultMemoizer();
@@ -54477,7 +56338,7 @@ const ZodObject = /*@__PURE__*/ core_core/* $constructor */.xI("ZodObject", (ins
     core_util/* installLazyProp */.X(inst, "shape", (self) => self._zod.def.shape, false);
 }, {
     keyof() {
-        return schemas_enum(Object.keys(this._zod.def.shape));
+        return _enum(Object.keys(this._zod.def.shape));
     },
     catchall(catchall) {
         // `mergeDefs` rather than a spread: spreading reads `shape`, and resolving it can mint a whole fresh subtree
@@ -54534,7 +56395,7 @@ function strictObject(shape, params) {
         type: "object",
         shape,
         catchall: never(),
-        ...util.normalizeParams(params),
+        ...core_util/* normalizeParams */.A2(params),
     });
 }
 // looseObject
@@ -54648,7 +56509,7 @@ function record(keyType, valueType, params) {
     if (!valueType || !valueType._zod) {
         return new ZodRecord({
             type: "record",
-            keyType: schemas_string(),
+            keyType: string(),
             valueType: keyType,
             ...core_util/* normalizeParams */.A2(valueType),
         });
@@ -54757,7 +56618,7 @@ const ZodEnum = /*@__PURE__*/ core_core/* $constructor */.xI("ZodEnum", (inst, d
         });
     };
 });
-function schemas_enum(values, params) {
+function _enum(values, params) {
     const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
     return new ZodEnum({
         type: "enum",
@@ -54902,7 +56763,7 @@ const ZodDefault = /*@__PURE__*/ core_core/* $constructor */.xI("ZodDefault", (i
     inst.unwrap = () => inst._zod.def.innerType;
     inst.removeDefault = inst.unwrap;
 });
-function schemas_default(innerType, defaultValue) {
+function _default(innerType, defaultValue) {
     return new ZodDefault({
         type: "default",
         innerType: innerType,
@@ -54958,7 +56819,7 @@ const ZodCatch = /*@__PURE__*/ core_core/* $constructor */.xI("ZodCatch", (inst,
     inst.unwrap = () => inst._zod.def.innerType;
     inst.removeCatch = inst.unwrap;
 });
-function schemas_catch(innerType, catchValue) {
+function _catch(innerType, catchValue) {
     return new ZodCatch({
         type: "catch",
         innerType: innerType,
@@ -55095,21 +56956,21 @@ function custom(fn, _params) {
     return core._custom(ZodCustom, fn ?? (() => true), _params);
 }
 function refine(fn, _params = {}) {
-    return _refine(ZodCustom, fn, _params);
+    return api/* _refine */.fU(ZodCustom, fn, _params);
 }
 // superRefine
 function superRefine(fn, params) {
-    return _superRefine(fn, params);
+    return api/* _superRefine */.MB(fn, params);
 }
 // Re-export describe and meta from core
-const schemas_describe = describe;
-const schemas_meta = meta;
+const describe = api/* describe */.q0;
+const meta = api/* meta */.mI;
 const ZodInstanceOf = /*@__PURE__*/ core_core/* $constructor */.xI("ZodInstanceOf", (inst, def) => {
     ZodCustom.init(inst, def);
 }, {
     properties(shape, params) {
         // asserts in place, so the narrowed output type is truthful without a wrapper
-        return this.check(_properties(shape, params));
+        return this.check(api/* _properties */.T2(shape, params));
     },
 });
 function _instanceof(cls, params = {}) {
@@ -55144,7 +57005,7 @@ const stringbool = (...args) => core._stringbool({
 }, ...args);
 function json(params) {
     const jsonSchema = lazy(() => {
-        return union([schemas_string(params), schemas_number(), schemas_boolean(), schemas_null(), array(jsonSchema), record(schemas_string(), jsonSchema)]);
+        return union([string(params), number(), schemas_boolean(), _null(), array(jsonSchema), record(string(), jsonSchema)]);
     });
     return jsonSchema;
 }
@@ -55156,6 +57017,1726 @@ function preprocess(fn, schema) {
         out: schema,
     });
 }
+
+
+/***/ }),
+
+/***/ 43759:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $O: () => (/* binding */ _ipv6),
+/* harmony export */   $S: () => (/* binding */ _startsWith),
+/* harmony export */   Au: () => (/* binding */ _lt),
+/* harmony export */   Be: () => (/* binding */ _uuid),
+/* harmony export */   Bj: () => (/* binding */ _cuid2),
+/* harmony export */   Ct: () => (/* binding */ _ulid),
+/* harmony export */   Dl: () => (/* binding */ _nanoid),
+/* harmony export */   ER: () => (/* binding */ _endsWith),
+/* harmony export */   Eb: () => (/* binding */ _maxLength),
+/* harmony export */   F7: () => (/* binding */ _number),
+/* harmony export */   Fk: () => (/* binding */ _regex),
+/* harmony export */   Fn: () => (/* binding */ _url),
+/* harmony export */   G1: () => (/* binding */ _isoDateTime),
+/* harmony export */   G8: () => (/* binding */ _never),
+/* harmony export */   Hi: () => (/* binding */ _multipleOf),
+/* harmony export */   Il: () => (/* binding */ _toLowerCase),
+/* harmony export */   KB: () => (/* binding */ _e164),
+/* harmony export */   Kn: () => (/* binding */ _isoTime),
+/* harmony export */   LK: () => (/* binding */ _int),
+/* harmony export */   MB: () => (/* binding */ _superRefine),
+/* harmony export */   Mu: () => (/* binding */ _email),
+/* harmony export */   Ny: () => (/* binding */ _ipv4),
+/* harmony export */   Pw: () => (/* binding */ _xid),
+/* harmony export */   Rl: () => (/* binding */ _string),
+/* harmony export */   T2: () => (/* binding */ _properties),
+/* harmony export */   TL: () => (/* binding */ _slugify),
+/* harmony export */   Tx: () => (/* binding */ _gt),
+/* harmony export */   Uy: () => (/* binding */ _cidrv4),
+/* harmony export */   WN: () => (/* binding */ _trim),
+/* harmony export */   YA: () => (/* binding */ _length),
+/* harmony export */   Zm: () => (/* binding */ _lte),
+/* harmony export */   _L: () => (/* binding */ _boolean),
+/* harmony export */   _z: () => (/* binding */ _ksuid),
+/* harmony export */   aC: () => (/* binding */ _emoji),
+/* harmony export */   bS: () => (/* binding */ _overwrite),
+/* harmony export */   cU: () => (/* binding */ _base64url),
+/* harmony export */   dR: () => (/* binding */ _includes),
+/* harmony export */   dZ: () => (/* binding */ _array),
+/* harmony export */   db: () => (/* binding */ _isoDate),
+/* harmony export */   em: () => (/* binding */ _unknown),
+/* harmony export */   f2: () => (/* binding */ _isoDuration),
+/* harmony export */   fU: () => (/* binding */ _refine),
+/* harmony export */   fs: () => (/* binding */ _cuid),
+/* harmony export */   gP: () => (/* binding */ _cidrv6),
+/* harmony export */   hH: () => (/* binding */ _lowercase),
+/* harmony export */   lo: () => (/* binding */ _normalize),
+/* harmony export */   m9: () => (/* binding */ _minLength),
+/* harmony export */   mI: () => (/* binding */ meta),
+/* harmony export */   nA: () => (/* binding */ _uuidv4),
+/* harmony export */   pY: () => (/* binding */ _uuidv6),
+/* harmony export */   q0: () => (/* binding */ describe),
+/* harmony export */   qF: () => (/* binding */ _uppercase),
+/* harmony export */   qm: () => (/* binding */ _gte),
+/* harmony export */   rk: () => (/* binding */ _jwt),
+/* harmony export */   rt: () => (/* binding */ _base64),
+/* harmony export */   tB: () => (/* binding */ _guid),
+/* harmony export */   wA: () => (/* binding */ _uuidv7),
+/* harmony export */   xY: () => (/* binding */ _toUpperCase)
+/* harmony export */ });
+/* unused harmony exports _coercedString, _mac, _creditCard, _iban, TimePrecision, _coercedNumber, _float32, _float64, _int32, _uint32, _coercedBoolean, _bigint, _coercedBigint, _int64, _uint64, _symbol, _undefined, _null, _any, _void, _date, _coercedDate, _nan, _max, _min, _positive, _negative, _nonpositive, _nonnegative, _maxSize, _minSize, _size, _property, _mime, _union, _xor, _discriminatedUnion, _intersection, _tuple, _record, _map, _set, _enum, _nativeEnum, _literal, _file, _transform, _optional, _nullable, _default, _nonoptional, _success, _catch, _pipe, _readonly, _templateLiteral, _lazy, _promise, _custom, _check, _stringbool, _stringFormat */
+/* harmony import */ var _checks_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(44890);
+/* harmony import */ var _registries_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(29396);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54723);
+
+
+
+
+function snapshotChecks(def) {
+    if (def.checks)
+        def.checks = [...def.checks];
+    return def;
+}
+// @__NO_SIDE_EFFECTS__
+function _string(Class, params) {
+    return new Class(snapshotChecks({ type: "string", ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params) }));
+}
+// @__NO_SIDE_EFFECTS__
+function _coercedString(Class, params) {
+    return new Class(snapshotChecks({ type: "string", coerce: true, ...util.normalizeParams(params) }));
+}
+// @__NO_SIDE_EFFECTS__
+function _email(Class, params) {
+    return new Class({
+        type: "string",
+        format: "email",
+        check: "string_format",
+        abort: false,
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _guid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "guid",
+        check: "string_format",
+        abort: false,
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uuid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "uuid",
+        check: "string_format",
+        abort: false,
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uuidv4(Class, params) {
+    return new Class({
+        type: "string",
+        format: "uuid",
+        check: "string_format",
+        abort: false,
+        version: "v4",
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uuidv6(Class, params) {
+    return new Class({
+        type: "string",
+        format: "uuid",
+        check: "string_format",
+        abort: false,
+        version: "v6",
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uuidv7(Class, params) {
+    return new Class({
+        type: "string",
+        format: "uuid",
+        check: "string_format",
+        abort: false,
+        version: "v7",
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _url(Class, params) {
+    return new Class({
+        type: "string",
+        format: "url",
+        check: "string_format",
+        abort: false,
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _emoji(Class, params) {
+    return new Class({
+        type: "string",
+        format: "emoji",
+        check: "string_format",
+        abort: false,
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _nanoid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "nanoid",
+        check: "string_format",
+        abort: false,
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+/**
+ * @deprecated CUID v1 is deprecated by its authors due to information leakage
+ * (timestamps embedded in the id). Use {@link _cuid2} instead.
+ * See https://github.com/paralleldrive/cuid.
+ */
+// @__NO_SIDE_EFFECTS__
+function _cuid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "cuid",
+        check: "string_format",
+        abort: false,
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _cuid2(Class, params) {
+    return new Class({
+        type: "string",
+        format: "cuid2",
+        check: "string_format",
+        abort: false,
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _ulid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "ulid",
+        check: "string_format",
+        abort: false,
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _xid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "xid",
+        check: "string_format",
+        abort: false,
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _ksuid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "ksuid",
+        check: "string_format",
+        abort: false,
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _ipv4(Class, params) {
+    return new Class({
+        type: "string",
+        format: "ipv4",
+        check: "string_format",
+        abort: false,
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _ipv6(Class, params) {
+    return new Class({
+        type: "string",
+        format: "ipv6",
+        check: "string_format",
+        abort: false,
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _mac(Class, params) {
+    return new Class({
+        type: "string",
+        format: "mac",
+        check: "string_format",
+        abort: false,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _cidrv4(Class, params) {
+    return new Class({
+        type: "string",
+        format: "cidrv4",
+        check: "string_format",
+        abort: false,
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _cidrv6(Class, params) {
+    return new Class({
+        type: "string",
+        format: "cidrv6",
+        check: "string_format",
+        abort: false,
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _base64(Class, params) {
+    return new Class({
+        type: "string",
+        format: "base64",
+        check: "string_format",
+        abort: false,
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _base64url(Class, params) {
+    return new Class({
+        type: "string",
+        format: "base64url",
+        check: "string_format",
+        abort: false,
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _e164(Class, params) {
+    return new Class({
+        type: "string",
+        format: "e164",
+        check: "string_format",
+        abort: false,
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _creditCard(Class, params) {
+    return new Class({
+        type: "string",
+        format: "credit_card",
+        check: "string_format",
+        abort: false,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _iban(Class, params) {
+    return new Class({
+        type: "string",
+        format: "iban",
+        check: "string_format",
+        abort: false,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _jwt(Class, params) {
+    return new Class({
+        type: "string",
+        format: "jwt",
+        check: "string_format",
+        abort: false,
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+const TimePrecision = {
+    Any: null,
+    Minute: -1,
+    Second: 0,
+    Millisecond: 3,
+    Microsecond: 6,
+};
+// @__NO_SIDE_EFFECTS__
+function _isoDateTime(Class, params) {
+    return new Class({
+        type: "string",
+        format: "datetime",
+        check: "string_format",
+        offset: false,
+        local: false,
+        precision: null,
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _isoDate(Class, params) {
+    return new Class({
+        type: "string",
+        format: "date",
+        check: "string_format",
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _isoTime(Class, params) {
+    return new Class({
+        type: "string",
+        format: "time",
+        check: "string_format",
+        precision: null,
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _isoDuration(Class, params) {
+    return new Class({
+        type: "string",
+        format: "duration",
+        check: "string_format",
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _number(Class, params) {
+    return new Class(snapshotChecks({ type: "number", checks: [], ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params) }));
+}
+// @__NO_SIDE_EFFECTS__
+function _coercedNumber(Class, params) {
+    return new Class(snapshotChecks({ type: "number", coerce: true, checks: [], ...util.normalizeParams(params) }));
+}
+// @__NO_SIDE_EFFECTS__
+function _int(Class, params) {
+    return new Class({
+        type: "number",
+        check: "number_format",
+        abort: false,
+        format: "safeint",
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _float32(Class, params) {
+    return new Class({
+        type: "number",
+        check: "number_format",
+        abort: false,
+        format: "float32",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _float64(Class, params) {
+    return new Class({
+        type: "number",
+        check: "number_format",
+        abort: false,
+        format: "float64",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _int32(Class, params) {
+    return new Class({
+        type: "number",
+        check: "number_format",
+        abort: false,
+        format: "int32",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uint32(Class, params) {
+    return new Class({
+        type: "number",
+        check: "number_format",
+        abort: false,
+        format: "uint32",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _boolean(Class, params) {
+    return new Class({
+        type: "boolean",
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _coercedBoolean(Class, params) {
+    return new Class({
+        type: "boolean",
+        coerce: true,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _bigint(Class, params) {
+    return new Class({
+        type: "bigint",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _coercedBigint(Class, params) {
+    return new Class({
+        type: "bigint",
+        coerce: true,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _int64(Class, params) {
+    return new Class({
+        type: "bigint",
+        check: "bigint_format",
+        abort: false,
+        format: "int64",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uint64(Class, params) {
+    return new Class({
+        type: "bigint",
+        check: "bigint_format",
+        abort: false,
+        format: "uint64",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _symbol(Class, params) {
+    return new Class({
+        type: "symbol",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _undefined(Class, params) {
+    return new Class({
+        type: "undefined",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _null(Class, params) {
+    return new Class({
+        type: "null",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _any(Class) {
+    return new Class({
+        type: "any",
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _unknown(Class) {
+    return new Class({
+        type: "unknown",
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _never(Class, params) {
+    return new Class({
+        type: "never",
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _void(Class, params) {
+    return new Class({
+        type: "void",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _date(Class, params) {
+    return new Class({
+        type: "date",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _coercedDate(Class, params) {
+    return new Class({
+        type: "date",
+        coerce: true,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _nan(Class, params) {
+    return new Class({
+        type: "nan",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _lt(value, params) {
+    return new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckLessThan */ .sm({
+        check: "less_than",
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+        value,
+        inclusive: false,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _lte(value, params) {
+    return new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckLessThan */ .sm({
+        check: "less_than",
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+        value,
+        inclusive: true,
+    });
+}
+
+// @__NO_SIDE_EFFECTS__
+function _gt(value, params) {
+    return new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckGreaterThan */ .J_({
+        check: "greater_than",
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+        value,
+        inclusive: false,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _gte(value, params) {
+    return new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckGreaterThan */ .J_({
+        check: "greater_than",
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+        value,
+        inclusive: true,
+    });
+}
+
+// @__NO_SIDE_EFFECTS__
+function _positive(params) {
+    return _gt(0, params);
+}
+// negative
+// @__NO_SIDE_EFFECTS__
+function _negative(params) {
+    return _lt(0, params);
+}
+// nonpositive
+// @__NO_SIDE_EFFECTS__
+function _nonpositive(params) {
+    return _lte(0, params);
+}
+// nonnegative
+// @__NO_SIDE_EFFECTS__
+function _nonnegative(params) {
+    return _gte(0, params);
+}
+// @__NO_SIDE_EFFECTS__
+function _multipleOf(value, params) {
+    return new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckMultipleOf */ .Jk({
+        check: "multiple_of",
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+        value,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _maxSize(maximum, params) {
+    return new checks.$ZodCheckMaxSize({
+        check: "max_size",
+        ...util.normalizeParams(params),
+        maximum,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _minSize(minimum, params) {
+    return new checks.$ZodCheckMinSize({
+        check: "min_size",
+        ...util.normalizeParams(params),
+        minimum,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _size(size, params) {
+    return new checks.$ZodCheckSizeEquals({
+        check: "size_equals",
+        ...util.normalizeParams(params),
+        size,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _maxLength(maximum, params) {
+    const ch = new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckMaxLength */ .Yk({
+        check: "max_length",
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+        maximum,
+    });
+    return ch;
+}
+// @__NO_SIDE_EFFECTS__
+function _minLength(minimum, params) {
+    return new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckMinLength */ .Kk({
+        check: "min_length",
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+        minimum,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _length(length, params) {
+    return new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckLengthEquals */ .RM({
+        check: "length_equals",
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+        length,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _regex(pattern, params) {
+    return new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckRegex */ .DG({
+        check: "string_format",
+        format: "regex",
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+        pattern,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _lowercase(params) {
+    return new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckLowerCase */ .NI({
+        check: "string_format",
+        format: "lowercase",
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uppercase(params) {
+    return new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckUpperCase */ .kH({
+        check: "string_format",
+        format: "uppercase",
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _includes(includes, params) {
+    return new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckIncludes */ .Tt({
+        check: "string_format",
+        format: "includes",
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+        includes,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _startsWith(prefix, params) {
+    return new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckStartsWith */ .J({
+        check: "string_format",
+        format: "starts_with",
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+        prefix,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _endsWith(suffix, params) {
+    return new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckEndsWith */ .E6({
+        check: "string_format",
+        format: "ends_with",
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+        suffix,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _property(property, schema, params) {
+    return new checks.$ZodCheckProperty({
+        check: "property",
+        property,
+        schema,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _properties(shape, params) {
+    return new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckProperties */ .nJ({
+        check: "properties",
+        shape,
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _mime(types, params) {
+    return new checks.$ZodCheckMimeType({
+        check: "mime_type",
+        mime: types,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _overwrite(tx) {
+    return new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckOverwrite */ .v$({
+        check: "overwrite",
+        tx,
+    });
+}
+// normalize
+// @__NO_SIDE_EFFECTS__
+function _normalize(form) {
+    return _overwrite((input) => input.normalize(form));
+}
+// trim
+// @__NO_SIDE_EFFECTS__
+function _trim() {
+    return _overwrite((input) => input.trim());
+}
+// toLowerCase
+// @__NO_SIDE_EFFECTS__
+function _toLowerCase() {
+    return _overwrite((input) => input.toLowerCase());
+}
+// toUpperCase
+// @__NO_SIDE_EFFECTS__
+function _toUpperCase() {
+    return _overwrite((input) => input.toUpperCase());
+}
+// slugify
+// @__NO_SIDE_EFFECTS__
+function _slugify() {
+    return _overwrite((input) => _util_js__WEBPACK_IMPORTED_MODULE_0__/* .slugify */ .Yv(input));
+}
+// @__NO_SIDE_EFFECTS__
+function _array(Class, element, params) {
+    return new Class({
+        type: "array",
+        element,
+        // get element() {
+        //   return element;
+        // },
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _union(Class, options, params) {
+    return new Class({
+        type: "union",
+        options,
+        ...util.normalizeParams(params),
+    });
+}
+function _xor(Class, options, params) {
+    return new Class({
+        type: "union",
+        options,
+        inclusive: false,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _discriminatedUnion(Class, discriminator, options, params) {
+    return new Class({
+        type: "union",
+        options: options,
+        discriminator,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _intersection(Class, left, right) {
+    return new Class({
+        type: "intersection",
+        left,
+        right,
+    });
+}
+// export function _tuple(
+//   Class: util.SchemaClass<schemas.$ZodTuple>,
+//   items: [],
+//   params?: string | $ZodTupleParams
+// ): schemas.$ZodTuple<[], null>;
+// @__NO_SIDE_EFFECTS__
+function _tuple(Class, items, _paramsOrRest, _params) {
+    const hasRest = _paramsOrRest instanceof schemas.$ZodType;
+    const params = hasRest ? _params : _paramsOrRest;
+    const rest = hasRest ? _paramsOrRest : null;
+    return new Class({
+        type: "tuple",
+        items,
+        rest,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _record(Class, keyType, valueType, params) {
+    return new Class({
+        type: "record",
+        keyType,
+        valueType,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _map(Class, keyType, valueType, params) {
+    return new Class({
+        type: "map",
+        keyType,
+        valueType,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _set(Class, valueType, params) {
+    return new Class({
+        type: "set",
+        valueType,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _enum(Class, values, params) {
+    const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+    // if (Array.isArray(values)) {
+    //   for (const value of values) {
+    //     entries[value] = value;
+    //   }
+    // } else {
+    //   Object.assign(entries, values);
+    // }
+    // const entries: util.EnumLike = {};
+    // for (const val of values) {
+    //   entries[val] = val;
+    // }
+    return new Class({
+        type: "enum",
+        entries,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+/** @deprecated This API has been merged into `z.enum()`. Use `z.enum()` instead.
+ *
+ * ```ts
+ * enum Colors { red, green, blue }
+ * z.enum(Colors);
+ * ```
+ */
+function _nativeEnum(Class, entries, params) {
+    return new Class({
+        type: "enum",
+        entries,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _literal(Class, value, params) {
+    return new Class({
+        type: "literal",
+        values: Array.isArray(value) ? value : [value],
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _file(Class, params) {
+    return new Class({
+        type: "file",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _transform(Class, fn) {
+    return new Class({
+        type: "transform",
+        transform: fn,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _optional(Class, innerType) {
+    return new Class({
+        type: "optional",
+        innerType,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _nullable(Class, innerType) {
+    return new Class({
+        type: "nullable",
+        innerType,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _default(Class, innerType, defaultValue) {
+    return new Class({
+        type: "default",
+        innerType,
+        get defaultValue() {
+            return typeof defaultValue === "function" ? defaultValue() : util.shallowClone(defaultValue);
+        },
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _nonoptional(Class, innerType, params) {
+    return new Class({
+        type: "nonoptional",
+        innerType,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _success(Class, innerType) {
+    return new Class({
+        type: "success",
+        innerType,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _catch(Class, innerType, catchValue) {
+    return new Class({
+        type: "catch",
+        innerType,
+        catchValue: (typeof catchValue === "function" ? catchValue : util.constantCatch(catchValue)),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _pipe(Class, in_, out) {
+    return new Class({
+        type: "pipe",
+        in: in_,
+        out,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _readonly(Class, innerType) {
+    return new Class({
+        type: "readonly",
+        innerType,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _templateLiteral(Class, parts, params) {
+    return new Class({
+        type: "template_literal",
+        parts,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _lazy(Class, getter) {
+    return new Class({
+        type: "lazy",
+        getter,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _promise(Class, innerType) {
+    return new Class({
+        type: "promise",
+        innerType,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _custom(Class, fn, _params) {
+    const norm = util.normalizeParams(_params);
+    norm.abort ?? (norm.abort = true); // default to abort:false
+    const schema = new Class({
+        type: "custom",
+        check: "custom",
+        fn: fn,
+        ...norm,
+    });
+    return schema;
+}
+// same as _custom but defaults to abort:false
+// @__NO_SIDE_EFFECTS__
+function _refine(Class, fn, _params) {
+    const schema = new Class({
+        type: "custom",
+        check: "custom",
+        fn: fn,
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(_params),
+    });
+    return schema;
+}
+// @__NO_SIDE_EFFECTS__
+function _superRefine(fn, params) {
+    const ch = _check((payload) => {
+        payload.addIssue = (issue) => {
+            if (typeof issue === "string") {
+                payload.issues.push(_util_js__WEBPACK_IMPORTED_MODULE_0__/* .issue */ .sn(issue, payload.value, ch._zod.def));
+            }
+            else {
+                // for Zod 3 backwards compatibility
+                const _issue = issue;
+                if (_issue.fatal)
+                    _issue.continue = false;
+                _issue.code ?? (_issue.code = "custom");
+                if (!("input" in _issue))
+                    _issue.input = payload.value;
+                _issue.inst ?? (_issue.inst = ch);
+                _issue.continue ?? (_issue.continue = !ch._zod.def.abort); // abort is always undefined, so this is always true...
+                payload.issues.push(_util_js__WEBPACK_IMPORTED_MODULE_0__/* .issue */ .sn(_issue));
+            }
+        };
+        return fn(payload.value, payload);
+    }, params);
+    return ch;
+}
+// @__NO_SIDE_EFFECTS__
+function _check(fn, params) {
+    const ch = new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheck */ .QP({
+        check: "custom",
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
+    });
+    ch._zod.check = fn;
+    return ch;
+}
+// @__NO_SIDE_EFFECTS__
+function describe(description) {
+    const ch = new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheck */ .QP({ check: "describe" });
+    ch._zod.onattach = [
+        (inst) => {
+            const existing = _registries_js__WEBPACK_IMPORTED_MODULE_2__/* .globalRegistry */ .fd.get(inst) ?? {};
+            _registries_js__WEBPACK_IMPORTED_MODULE_2__/* .globalRegistry */ .fd.add(inst, { ...existing, description });
+        },
+    ];
+    ch._zod.check = () => { }; // no-op check
+    return ch;
+}
+// @__NO_SIDE_EFFECTS__
+function meta(metadata) {
+    const ch = new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheck */ .QP({ check: "meta" });
+    ch._zod.onattach = [
+        (inst) => {
+            const existing = _registries_js__WEBPACK_IMPORTED_MODULE_2__/* .globalRegistry */ .fd.get(inst) ?? {};
+            _registries_js__WEBPACK_IMPORTED_MODULE_2__/* .globalRegistry */ .fd.add(inst, { ...existing, ...metadata });
+        },
+    ];
+    ch._zod.check = () => { }; // no-op check
+    return ch;
+}
+// @__NO_SIDE_EFFECTS__
+function _stringbool(Classes, _params) {
+    const params = util.normalizeParams(_params);
+    let truthyArray = params.truthy ?? ["true", "1", "yes", "on", "y", "enabled"];
+    let falsyArray = params.falsy ?? ["false", "0", "no", "off", "n", "disabled"];
+    if (params.case !== "sensitive") {
+        truthyArray = truthyArray.map((v) => (typeof v === "string" ? v.toLowerCase() : v));
+        falsyArray = falsyArray.map((v) => (typeof v === "string" ? v.toLowerCase() : v));
+    }
+    const truthySet = new Set(truthyArray);
+    const falsySet = new Set(falsyArray);
+    const _Codec = Classes.Codec ?? schemas.$ZodCodec;
+    const _Boolean = Classes.Boolean ?? schemas.$ZodBoolean;
+    const _String = Classes.String ?? schemas.$ZodString;
+    const stringSchema = new _String({ type: "string", error: params.error });
+    const booleanSchema = new _Boolean({ type: "boolean", error: params.error });
+    const codec = new _Codec({
+        type: "pipe",
+        in: stringSchema,
+        out: booleanSchema,
+        transform: ((input, payload) => {
+            let data = input;
+            if (params.case !== "sensitive")
+                data = data.toLowerCase();
+            if (truthySet.has(data)) {
+                return true;
+            }
+            else if (falsySet.has(data)) {
+                return false;
+            }
+            else {
+                payload.issues.push({
+                    code: "invalid_value",
+                    expected: "stringbool",
+                    values: [...truthySet, ...falsySet],
+                    input: payload.value,
+                    inst: codec,
+                    continue: false,
+                });
+                return {};
+            }
+        }),
+        reverseTransform: ((input, _payload) => {
+            if (input === true) {
+                return truthyArray[0] || "true";
+            }
+            else {
+                return falsyArray[0] || "false";
+            }
+        }),
+        error: params.error,
+    });
+    codec._zod.bag.truthy = truthyArray;
+    codec._zod.bag.falsy = falsyArray;
+    codec._zod.bag.case = params.case ?? "insensitive";
+    return codec;
+}
+// @__NO_SIDE_EFFECTS__
+function _stringFormat(Class, format, fnOrRegex, _params = {}) {
+    const params = util.normalizeParams(_params);
+    const def = {
+        check: "string_format",
+        type: "string",
+        format,
+        fn: typeof fnOrRegex === "function" ? fnOrRegex : (val) => fnOrRegex.test(val),
+        ...params,
+    };
+    if (fnOrRegex instanceof RegExp) {
+        def.pattern = fnOrRegex;
+    }
+    const inst = new Class(def);
+    return inst;
+}
+
+
+/***/ }),
+
+/***/ 44890:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DG: () => (/* binding */ $ZodCheckRegex),
+/* harmony export */   E6: () => (/* binding */ $ZodCheckEndsWith),
+/* harmony export */   J: () => (/* binding */ $ZodCheckStartsWith),
+/* harmony export */   J_: () => (/* binding */ $ZodCheckGreaterThan),
+/* harmony export */   Jk: () => (/* binding */ $ZodCheckMultipleOf),
+/* harmony export */   KH: () => (/* binding */ $ZodCheckNumberFormat),
+/* harmony export */   Kk: () => (/* binding */ $ZodCheckMinLength),
+/* harmony export */   NI: () => (/* binding */ $ZodCheckLowerCase),
+/* harmony export */   QP: () => (/* binding */ $ZodCheck),
+/* harmony export */   RM: () => (/* binding */ $ZodCheckLengthEquals),
+/* harmony export */   Tt: () => (/* binding */ $ZodCheckIncludes),
+/* harmony export */   Yk: () => (/* binding */ $ZodCheckMaxLength),
+/* harmony export */   kH: () => (/* binding */ $ZodCheckUpperCase),
+/* harmony export */   nJ: () => (/* binding */ $ZodCheckProperties),
+/* harmony export */   ql: () => (/* binding */ $ZodCheckStringFormat),
+/* harmony export */   sm: () => (/* binding */ $ZodCheckLessThan),
+/* harmony export */   v$: () => (/* binding */ $ZodCheckOverwrite)
+/* harmony export */ });
+/* unused harmony exports $ZodCheckBigIntFormat, $ZodCheckMaxSize, $ZodCheckMinSize, $ZodCheckSizeEquals, $ZodCheckProperty, $ZodCheckMimeType */
+/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(88532);
+/* harmony import */ var _regexes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(23908);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(54723);
+// import { $ZodType } from "./schemas.js";
+
+
+
+const $ZodCheck = /*@__PURE__*/ _core_js__WEBPACK_IMPORTED_MODULE_0__/* .$constructor */ .xI("$ZodCheck", (inst, def) => {
+    var _a;
+    inst._zod ?? (inst._zod = {});
+    inst._zod.def = def;
+    (_a = inst._zod).onattach ?? (_a.onattach = []);
+});
+/** Default `when` for size-based checks: run only on non-nullish values with a `size`. */
+const _whenHasSize = (payload) => {
+    const val = payload.value;
+    return !util.nullish(val) && val.size !== undefined;
+};
+/** Default `when` for length-based checks: run only on non-nullish values with a `length`. */
+const _whenHasLength = (payload) => {
+    const val = payload.value;
+    return !_util_js__WEBPACK_IMPORTED_MODULE_1__/* .nullish */ .cl(val) && val.length !== undefined;
+};
+const numericOriginMap = {
+    number: "number",
+    bigint: "bigint",
+    object: "date",
+};
+const $ZodCheckLessThan = /*@__PURE__*/ _core_js__WEBPACK_IMPORTED_MODULE_0__/* .$constructor */ .xI("$ZodCheckLessThan", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    const origin = numericOriginMap[typeof def.value];
+    inst._zod.check = (payload) => {
+        if (def.inclusive ? payload.value <= def.value : payload.value < def.value) {
+            return;
+        }
+        payload.issues.push({
+            origin: numericOriginMap[typeof payload.value] ?? origin,
+            code: "too_big",
+            maximum: typeof def.value === "object" ? def.value.getTime() : def.value,
+            input: payload.value,
+            inclusive: def.inclusive,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodCheckGreaterThan = /*@__PURE__*/ _core_js__WEBPACK_IMPORTED_MODULE_0__/* .$constructor */ .xI("$ZodCheckGreaterThan", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    const origin = numericOriginMap[typeof def.value];
+    inst._zod.check = (payload) => {
+        if (def.inclusive ? payload.value >= def.value : payload.value > def.value) {
+            return;
+        }
+        payload.issues.push({
+            origin: numericOriginMap[typeof payload.value] ?? origin,
+            code: "too_small",
+            minimum: typeof def.value === "object" ? def.value.getTime() : def.value,
+            input: payload.value,
+            inclusive: def.inclusive,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodCheckMultipleOf = 
+/*@__PURE__*/ _core_js__WEBPACK_IMPORTED_MODULE_0__/* .$constructor */ .xI("$ZodCheckMultipleOf", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    inst._zod.check = (payload) => {
+        if (typeof payload.value !== typeof def.value)
+            throw new Error("Cannot mix number and bigint in multiple_of check.");
+        const isMultiple = typeof payload.value === "bigint"
+            ? // `value % 0n` throws, and nothing is a multiple of zero — the number branch already fails this way via NaN
+                def.value !== BigInt(0) && payload.value % def.value === BigInt(0)
+            : _util_js__WEBPACK_IMPORTED_MODULE_1__/* .floatSafeRemainder */ .LG(payload.value, def.value) === 0;
+        if (isMultiple)
+            return;
+        payload.issues.push({
+            origin: typeof payload.value,
+            code: "not_multiple_of",
+            divisor: def.value,
+            input: payload.value,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodCheckNumberFormat = /*@__PURE__*/ _core_js__WEBPACK_IMPORTED_MODULE_0__/* .$constructor */ .xI("$ZodCheckNumberFormat", (inst, def) => {
+    $ZodCheck.init(inst, def); // no format checks
+    def.format = def.format || "float64";
+    const isInt = def.format?.includes("int");
+    const origin = isInt ? "int" : "number";
+    const [minimum, maximum] = _util_js__WEBPACK_IMPORTED_MODULE_1__/* .NUMBER_FORMAT_RANGES */ .zH[def.format];
+    inst._zod.check = (payload) => {
+        const input = payload.value;
+        if (isInt) {
+            if (!Number.isInteger(input)) {
+                // invalid_format issue
+                // payload.issues.push({
+                //   expected: def.format,
+                //   format: def.format,
+                //   code: "invalid_format",
+                //   input,
+                //   inst,
+                // });
+                // invalid_type issue
+                payload.issues.push({
+                    expected: origin,
+                    format: def.format,
+                    code: "invalid_type",
+                    continue: false,
+                    input,
+                    inst,
+                });
+                return;
+                // not_multiple_of issue
+                // payload.issues.push({
+                //   code: "not_multiple_of",
+                //   origin: "number",
+                //   input,
+                //   inst,
+                //   divisor: 1,
+                // });
+            }
+            if (!Number.isSafeInteger(input)) {
+                if (input > 0) {
+                    // too_big
+                    payload.issues.push({
+                        input,
+                        code: "too_big",
+                        maximum: Number.MAX_SAFE_INTEGER,
+                        note: "Integers must be within the safe integer range.",
+                        inst,
+                        origin,
+                        inclusive: true,
+                        continue: !def.abort,
+                    });
+                }
+                else {
+                    // too_small
+                    payload.issues.push({
+                        input,
+                        code: "too_small",
+                        minimum: Number.MIN_SAFE_INTEGER,
+                        note: "Integers must be within the safe integer range.",
+                        inst,
+                        origin,
+                        inclusive: true,
+                        continue: !def.abort,
+                    });
+                }
+                return;
+            }
+        }
+        if (input < minimum) {
+            payload.issues.push({
+                origin: "number",
+                input,
+                code: "too_small",
+                minimum,
+                inclusive: true,
+                inst,
+                continue: !def.abort,
+            });
+        }
+        if (input > maximum) {
+            payload.issues.push({
+                origin: "number",
+                input,
+                code: "too_big",
+                maximum,
+                inclusive: true,
+                inst,
+                continue: !def.abort,
+            });
+        }
+    };
+});
+const $ZodCheckBigIntFormat = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckBigIntFormat", (inst, def) => {
+    $ZodCheck.init(inst, def); // no format checks
+    const [minimum, maximum] = util.BIGINT_FORMAT_RANGES[def.format];
+    inst._zod.check = (payload) => {
+        const input = payload.value;
+        if (input < minimum) {
+            payload.issues.push({
+                origin: "bigint",
+                input,
+                code: "too_small",
+                minimum: minimum,
+                inclusive: true,
+                inst,
+                continue: !def.abort,
+            });
+        }
+        if (input > maximum) {
+            payload.issues.push({
+                origin: "bigint",
+                input,
+                code: "too_big",
+                maximum,
+                inclusive: true,
+                inst,
+                continue: !def.abort,
+            });
+        }
+    };
+})));
+const $ZodCheckMaxSize = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckMaxSize", (inst, def) => {
+    var _a;
+    $ZodCheck.init(inst, def);
+    (_a = inst._zod.def).when ?? (_a.when = _whenHasSize);
+    inst._zod.check = (payload) => {
+        const input = payload.value;
+        const size = input.size;
+        if (size <= def.maximum)
+            return;
+        payload.issues.push({
+            origin: util.getSizableOrigin(input),
+            code: "too_big",
+            maximum: def.maximum,
+            inclusive: true,
+            input,
+            inst,
+            continue: !def.abort,
+        });
+    };
+})));
+const $ZodCheckMinSize = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckMinSize", (inst, def) => {
+    var _a;
+    $ZodCheck.init(inst, def);
+    (_a = inst._zod.def).when ?? (_a.when = _whenHasSize);
+    inst._zod.check = (payload) => {
+        const input = payload.value;
+        const size = input.size;
+        if (size >= def.minimum)
+            return;
+        payload.issues.push({
+            origin: util.getSizableOrigin(input),
+            code: "too_small",
+            minimum: def.minimum,
+            inclusive: true,
+            input,
+            inst,
+            continue: !def.abort,
+        });
+    };
+})));
+const $ZodCheckSizeEquals = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckSizeEquals", (inst, def) => {
+    var _a;
+    $ZodCheck.init(inst, def);
+    (_a = inst._zod.def).when ?? (_a.when = _whenHasSize);
+    inst._zod.check = (payload) => {
+        const input = payload.value;
+        const size = input.size;
+        if (size === def.size)
+            return;
+        const tooBig = size > def.size;
+        payload.issues.push({
+            origin: util.getSizableOrigin(input),
+            ...(tooBig ? { code: "too_big", maximum: def.size } : { code: "too_small", minimum: def.size }),
+            inclusive: true,
+            exact: true,
+            input: payload.value,
+            inst,
+            continue: !def.abort,
+        });
+    };
+})));
+const $ZodCheckMaxLength = /*@__PURE__*/ _core_js__WEBPACK_IMPORTED_MODULE_0__/* .$constructor */ .xI("$ZodCheckMaxLength", (inst, def) => {
+    var _a;
+    $ZodCheck.init(inst, def);
+    (_a = inst._zod.def).when ?? (_a.when = _whenHasLength);
+    inst._zod.check = (payload) => {
+        const input = payload.value;
+        const units = input.length;
+        // Strings are measured in Unicode code points, not UTF-16 units. A code point is at most two units, so a string that already fits in units fits in code points; only an overflow has to be counted.
+        const length = typeof input === "string" && units > def.maximum ? _util_js__WEBPACK_IMPORTED_MODULE_1__/* .codePointLength */ .O7(input) : units;
+        if (length <= def.maximum)
+            return;
+        const origin = _util_js__WEBPACK_IMPORTED_MODULE_1__/* .getLengthableOrigin */ .Rc(input);
+        payload.issues.push({
+            origin,
+            code: "too_big",
+            maximum: def.maximum,
+            inclusive: true,
+            input,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodCheckMinLength = /*@__PURE__*/ _core_js__WEBPACK_IMPORTED_MODULE_0__/* .$constructor */ .xI("$ZodCheckMinLength", (inst, def) => {
+    var _a;
+    $ZodCheck.init(inst, def);
+    (_a = inst._zod.def).when ?? (_a.when = _whenHasLength);
+    inst._zod.check = (payload) => {
+        const input = payload.value;
+        const units = input.length;
+        // A code point is one or two UTF-16 units, so fewer units than the floor can never reach it and twice the floor always clears it. Only in between is the exact count in doubt.
+        const length = typeof input === "string" && units >= def.minimum && units < def.minimum * 2
+            ? _util_js__WEBPACK_IMPORTED_MODULE_1__/* .codePointLength */ .O7(input)
+            : units;
+        if (length >= def.minimum)
+            return;
+        const origin = _util_js__WEBPACK_IMPORTED_MODULE_1__/* .getLengthableOrigin */ .Rc(input);
+        payload.issues.push({
+            origin,
+            code: "too_small",
+            minimum: def.minimum,
+            inclusive: true,
+            input,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodCheckLengthEquals = /*@__PURE__*/ _core_js__WEBPACK_IMPORTED_MODULE_0__/* .$constructor */ .xI("$ZodCheckLengthEquals", (inst, def) => {
+    var _a;
+    $ZodCheck.init(inst, def);
+    (_a = inst._zod.def).when ?? (_a.when = _whenHasLength);
+    inst._zod.check = (payload) => {
+        const input = payload.value;
+        const units = input.length;
+        // A code point is one or two UTF-16 units, so outside `[length, length * 2]` units the target is missed either way — and missed in the same direction in both measures.
+        const length = typeof input === "string" && units >= def.length && units <= def.length * 2
+            ? _util_js__WEBPACK_IMPORTED_MODULE_1__/* .codePointLength */ .O7(input)
+            : units;
+        if (length === def.length)
+            return;
+        const origin = _util_js__WEBPACK_IMPORTED_MODULE_1__/* .getLengthableOrigin */ .Rc(input);
+        const tooBig = length > def.length;
+        payload.issues.push({
+            origin,
+            ...(tooBig ? { code: "too_big", maximum: def.length } : { code: "too_small", minimum: def.length }),
+            inclusive: true,
+            exact: true,
+            input: payload.value,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodCheckStringFormat = /*@__PURE__*/ _core_js__WEBPACK_IMPORTED_MODULE_0__/* .$constructor */ .xI("$ZodCheckStringFormat", (inst, def) => {
+    var _a, _b;
+    $ZodCheck.init(inst, def);
+    if (def.pattern)
+        (_a = inst._zod).check ?? (_a.check = (payload) => {
+            def.pattern.lastIndex = 0;
+            if (def.pattern.test(payload.value))
+                return;
+            payload.issues.push({
+                origin: "string",
+                code: "invalid_format",
+                format: def.format,
+                input: payload.value,
+                ...(def.pattern ? { pattern: def.pattern.toString() } : {}),
+                inst,
+                continue: !def.abort,
+            });
+        });
+    else
+        (_b = inst._zod).check ?? (_b.check = () => { });
+});
+const $ZodCheckRegex = /*@__PURE__*/ _core_js__WEBPACK_IMPORTED_MODULE_0__/* .$constructor */ .xI("$ZodCheckRegex", (inst, def) => {
+    $ZodCheckStringFormat.init(inst, def);
+    inst._zod.check = (payload) => {
+        def.pattern.lastIndex = 0;
+        if (def.pattern.test(payload.value))
+            return;
+        payload.issues.push({
+            origin: "string",
+            code: "invalid_format",
+            format: "regex",
+            input: payload.value,
+            pattern: def.pattern.toString(),
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodCheckLowerCase = /*@__PURE__*/ _core_js__WEBPACK_IMPORTED_MODULE_0__/* .$constructor */ .xI("$ZodCheckLowerCase", (inst, def) => {
+    def.pattern ?? (def.pattern = _regexes_js__WEBPACK_IMPORTED_MODULE_2__/* .lowercase */ .AC);
+    $ZodCheckStringFormat.init(inst, def);
+});
+const $ZodCheckUpperCase = /*@__PURE__*/ _core_js__WEBPACK_IMPORTED_MODULE_0__/* .$constructor */ .xI("$ZodCheckUpperCase", (inst, def) => {
+    def.pattern ?? (def.pattern = _regexes_js__WEBPACK_IMPORTED_MODULE_2__/* .uppercase */ .Zv);
+    $ZodCheckStringFormat.init(inst, def);
+});
+const $ZodCheckIncludes = /*@__PURE__*/ _core_js__WEBPACK_IMPORTED_MODULE_0__/* .$constructor */ .xI("$ZodCheckIncludes", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    const escapedRegex = _util_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeRegex */ .sD(def.includes);
+    // `String.prototype.includes(sub, position)` matches `sub` at `position`
+    // OR LATER, so the pattern must allow at least `position` leading chars
+    // (`{N,}`), not exactly `position` chars (`{N}`).
+    const pattern = new RegExp(typeof def.position === "number" ? `^.{${def.position},}${escapedRegex}` : escapedRegex);
+    def.pattern = pattern;
+    inst._zod.check = (payload) => {
+        if (payload.value.includes(def.includes, def.position))
+            return;
+        payload.issues.push({
+            origin: "string",
+            code: "invalid_format",
+            format: "includes",
+            includes: def.includes,
+            input: payload.value,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodCheckStartsWith = /*@__PURE__*/ _core_js__WEBPACK_IMPORTED_MODULE_0__/* .$constructor */ .xI("$ZodCheckStartsWith", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    const pattern = new RegExp(`^${_util_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeRegex */ .sD(def.prefix)}.*`);
+    def.pattern ?? (def.pattern = pattern);
+    inst._zod.check = (payload) => {
+        if (payload.value.startsWith(def.prefix))
+            return;
+        payload.issues.push({
+            origin: "string",
+            code: "invalid_format",
+            format: "starts_with",
+            prefix: def.prefix,
+            input: payload.value,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+const $ZodCheckEndsWith = /*@__PURE__*/ _core_js__WEBPACK_IMPORTED_MODULE_0__/* .$constructor */ .xI("$ZodCheckEndsWith", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    const pattern = new RegExp(`.*${_util_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeRegex */ .sD(def.suffix)}$`);
+    def.pattern ?? (def.pattern = pattern);
+    inst._zod.check = (payload) => {
+        if (payload.value.endsWith(def.suffix))
+            return;
+        payload.issues.push({
+            origin: "string",
+            code: "invalid_format",
+            format: "ends_with",
+            suffix: def.suffix,
+            input: payload.value,
+            inst,
+            continue: !def.abort,
+        });
+    };
+});
+///////////////////////////////////
+/////    $ZodCheckProperty    /////
+///////////////////////////////////
+function handleCheckPropertyResult(result, payload, property) {
+    if (result.issues.length) {
+        payload.issues.push(..._util_js__WEBPACK_IMPORTED_MODULE_1__/* .prefixIssues */ .lQ(property, result.issues));
+    }
+}
+const $ZodCheckProperty = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckProperty", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    inst._zod.check = (payload) => {
+        const result = def.schema._zod.run({
+            value: payload.value[def.property],
+            issues: [],
+        }, {});
+        if (result instanceof Promise) {
+            return result.then((result) => handleCheckPropertyResult(result, payload, def.property));
+        }
+        handleCheckPropertyResult(result, payload, def.property);
+        return;
+    };
+})));
+const $ZodCheckProperties = /*@__PURE__*/ _core_js__WEBPACK_IMPORTED_MODULE_0__/* .$constructor */ .xI("$ZodCheckProperties", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    _util_js__WEBPACK_IMPORTED_MODULE_1__/* .hide */ .jD(inst, Symbol.iterator, function* () {
+        yield inst;
+    });
+    // key and schema snapshotted together: reading one live and the other cached lets a later mutation of the caller's shape object pair a stale key with a missing schema
+    let entries;
+    inst._zod.check = (payload) => {
+        // the base schema already typed the value, so only a nullish one is rejected here: the properties read on a primitive too, matching z.property() on a string's length
+        if (payload.value == null) {
+            payload.issues.push({ expected: "object", code: "invalid_type", input: payload.value, inst });
+            return undefined;
+        }
+        entries ?? (entries = Reflect.ownKeys(def.shape).map((key) => [key, def.shape[key]]));
+        const input = payload.value;
+        let proms;
+        for (const [key, schema] of entries) {
+            const result = schema._zod.run({ value: input[key], issues: [] }, {});
+            if (result instanceof Promise) {
+                proms ?? (proms = []);
+                proms.push(result.then((result) => handleCheckPropertyResult(result, payload, key)));
+            }
+            else {
+                handleCheckPropertyResult(result, payload, key);
+            }
+        }
+        if (proms)
+            return Promise.all(proms).then(() => undefined);
+        return undefined;
+    };
+});
+const $ZodCheckMimeType = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckMimeType", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    const mimeSet = new Set(def.mime);
+    inst._zod.check = (payload) => {
+        if (mimeSet.has(payload.value.type))
+            return;
+        payload.issues.push({
+            code: "invalid_value",
+            values: def.mime,
+            input: payload.value.type,
+            inst,
+            continue: !def.abort,
+        });
+    };
+})));
+const $ZodCheckOverwrite = /*@__PURE__*/ _core_js__WEBPACK_IMPORTED_MODULE_0__/* .$constructor */ .xI("$ZodCheckOverwrite", (inst, def) => {
+    $ZodCheck.init(inst, def);
+    inst._zod.check = (payload) => {
+        payload.value = def.tx(payload.value);
+    };
+});
 
 
 /***/ }),
@@ -55598,6 +59179,264 @@ function prettifyError(error) {
     // Convert Map to formatted string
     return lines.join("\n");
 }
+
+
+/***/ }),
+
+/***/ 23908:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AC: () => (/* binding */ lowercase),
+/* harmony export */   Ak: () => (/* binding */ nanoid),
+/* harmony export */   D2: () => (/* binding */ nanoidOfLength),
+/* harmony export */   F: () => (/* binding */ httpProtocol),
+/* harmony export */   Gl: () => (/* binding */ cuid2),
+/* harmony export */   K3: () => (/* binding */ base64),
+/* harmony export */   Os: () => (/* binding */ guid),
+/* harmony export */   Rp: () => (/* binding */ email),
+/* harmony export */   Z0: () => (/* binding */ ulid),
+/* harmony export */   Zg: () => (/* binding */ emoji),
+/* harmony export */   Zv: () => (/* binding */ uppercase),
+/* harmony export */   ai: () => (/* binding */ number),
+/* harmony export */   fO: () => (/* binding */ ksuid),
+/* harmony export */   gF: () => (/* binding */ cuid),
+/* harmony export */   gp: () => (/* binding */ anyString),
+/* harmony export */   hQ: () => (/* binding */ e164),
+/* harmony export */   kB: () => (/* binding */ time),
+/* harmony export */   kM: () => (/* binding */ xid),
+/* harmony export */   l7: () => (/* binding */ cidrv6),
+/* harmony export */   nd: () => (/* binding */ integer),
+/* harmony export */   o: () => (/* binding */ bigint),
+/* harmony export */   p0: () => (/* binding */ duration),
+/* harmony export */   p6: () => (/* binding */ date),
+/* harmony export */   r0: () => (/* binding */ base64url),
+/* harmony export */   uR: () => (/* binding */ uuid),
+/* harmony export */   uX: () => (/* binding */ ipv4),
+/* harmony export */   ug: () => (/* binding */ ipv6),
+/* harmony export */   w$: () => (/* binding */ datetime),
+/* harmony export */   zM: () => (/* binding */ boolean),
+/* harmony export */   zr: () => (/* binding */ cidrv4)
+/* harmony export */ });
+/* unused harmony exports extendedDuration, uuid4, uuid6, uuid7, html5Email, rfc5322Email, unicodeEmail, idnEmail, browserEmail, mac, hostname, domain, creditCard, currencyCode, iban, string, null, undefined, hex, md5_hex, md5_base64, md5_base64url, sha1_hex, sha1_base64, sha1_base64url, sha256_hex, sha256_base64, sha256_base64url, sha384_hex, sha384_base64, sha384_base64url, sha512_hex, sha512_base64, sha512_base64url */
+
+/**
+ * @deprecated CUID v1 is deprecated by its authors due to information leakage
+ * (timestamps embedded in the id). Use {@link cuid2} instead.
+ * See https://github.com/paralleldrive/cuid.
+ */
+const cuid = /^[cC][0-9a-z]{6,}$/;
+const cuid2 = /^[0-9a-z]+$/;
+const ulid = /^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$/;
+const xid = /^[0-9a-vA-V]{20}$/;
+const ksuid = /^[A-Za-z0-9]{27}$/;
+const nanoid = /^[a-zA-Z0-9_-]{21}$/;
+function nanoidOfLength(length) {
+    return new RegExp(`^[a-zA-Z0-9_-]{${length}}$`);
+}
+/** ISO 8601-1 duration regex. Does not support the 8601-2 extensions like negative durations or fractional/negative components. */
+const duration = /^P(?:(\d+W)|(?!.*W)(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+([.,]\d+)?S)?)?)$/;
+/** Implements ISO 8601-2 extensions like explicit +- prefixes, mixing weeks with other units, and fractional/negative components. */
+const extendedDuration = /^[-+]?P(?!$)(?:(?:[-+]?\d+Y)|(?:[-+]?\d+[.,]\d+Y$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:(?:[-+]?\d+W)|(?:[-+]?\d+[.,]\d+W$))?(?:(?:[-+]?\d+D)|(?:[-+]?\d+[.,]\d+D$))?(?:T(?=[\d+-])(?:(?:[-+]?\d+H)|(?:[-+]?\d+[.,]\d+H$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:[-+]?\d+(?:[.,]\d+)?S)?)??$/;
+/** A regex for any UUID-like identifier: 8-4-4-4-12 hex pattern */
+const guid = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
+/** Returns a regex for validating an RFC 9562/4122 UUID.
+ *
+ * @param version Optionally specify a version 1-8. If no version is specified, all versions are supported. */
+const uuid = (version) => {
+    if (!version)
+        return /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;
+    return new RegExp(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-${version}[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$`);
+};
+const uuid4 = /*@__PURE__*/ (/* unused pure expression or super */ null && (uuid(4)));
+const uuid6 = /*@__PURE__*/ (/* unused pure expression or super */ null && (uuid(6)));
+const uuid7 = /*@__PURE__*/ (/* unused pure expression or super */ null && (uuid(7)));
+/** Practical email validation */
+const email = /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/;
+/** Equivalent to the HTML5 input[type=email] validation implemented by browsers. Source: https://developer.mozilla.org/en-US/docs/Web/HTML/Element/input/email */
+const html5Email = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+/** The classic emailregex.com regex for RFC 5322-compliant emails */
+const rfc5322Email = /^(([^<>()\[\]\\.,;:\s@"]+(\.[^<>()\[\]\\.,;:\s@"]+)*)|(".+"))@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}])|(([a-zA-Z\-0-9]+\.)+[a-zA-Z]{2,}))$/;
+/** A loose regex that allows Unicode characters, enforces length limits, and that's about it. */
+const unicodeEmail = /^[^\s@"]{1,64}@[^\s@]{1,255}$/u;
+const idnEmail = (/* unused pure expression or super */ null && (unicodeEmail));
+const browserEmail = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+// from https://thekevinscott.com/emojis-in-javascript/#writing-a-regular-expression
+// Single character class, not an alternation: the two properties overlap (U+1F9B0-U+1F9B3), so `(A|B)+` backtracks exponentially on a failed match. The leading lookahead then demands one anchor — a pictograph, a regional indicator, or the enclosing keycap — because `\p{Emoji_Component}` on its own covers ASCII digits, `#`, `*`, ZWJ, variation selectors and skin tone modifiers, none of which is an emoji without a base.
+const _emoji = `^(?=[\\s\\S]*[\\p{Extended_Pictographic}\\p{Regional_Indicator}\\u20E3])[\\p{Extended_Pictographic}\\p{Emoji_Component}]+$`;
+function emoji() {
+    return new RegExp(_emoji, "u");
+}
+const ipv4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$/;
+const ipv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))$/;
+const mac = (delimiter) => {
+    const escapedDelim = util.escapeRegex(delimiter ?? ":");
+    return new RegExp(`^(?:[0-9A-F]{2}${escapedDelim}){5}[0-9A-F]{2}$|^(?:[0-9a-f]{2}${escapedDelim}){5}[0-9a-f]{2}$`);
+};
+const cidrv4 = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\/([0-9]|[1-2][0-9]|3[0-2])$/;
+const cidrv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))\/(12[0-8]|1[01][0-9]|[1-9]?[0-9])$/;
+// https://stackoverflow.com/questions/7860392/determine-if-string-is-in-base64-using-javascript
+const base64 = /^$|^(?:[0-9a-zA-Z+/]{4})*(?:(?:[0-9a-zA-Z+/]{2}==)|(?:[0-9a-zA-Z+/]{3}=))?$/;
+const base64url = /^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$/;
+// based on https://stackoverflow.com/questions/106179/regular-expression-to-match-dns-hostname-or-ip-address
+// export const hostname: RegExp = /^([a-zA-Z0-9-]+\.)*[a-zA-Z0-9-]+$/;
+const hostname = /^(?=.{1,253}\.?$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[-0-9a-zA-Z]{0,61}[0-9a-zA-Z])?)*\.?$/;
+const domain = /^(?=.{1,253}$)([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$/;
+const httpProtocol = /^https?$/;
+// https://blog.stevenlevithan.com/archives/validate-phone-number#r4-3 (regex sans spaces) E.164: leading digit must be 1-9; total digits (excluding '+') between 7-15
+const e164 = /^\+[1-9]\d{6,14}$/;
+// Credit card shape: 12–19 digits, optionally separated by single spaces or single hyphens. ISO/IEC 7812 caps the PAN at 19 digits; 12 is the shortest issued length (Maestro).
+const creditCard = /^\d(?:[ -]?\d){11,18}$/;
+// ISO 4217 alpha codes from the SIX list, regenerated by scripts/update-iso-4217.ts
+const currencyCode = /^(?:AED|AFN|ALL|AMD|AOA|ARS|AUD|AWG|AZN|BAM|BBD|BDT|BHD|BIF|BMD|BND|BOB|BOV|BRL|BSD|BTN|BWP|BYN|BZD|CAD|CDF|CHE|CHF|CHW|CLF|CLP|CNY|COP|COU|CRC|CUP|CVE|CZK|DJF|DKK|DOP|DZD|EGP|ERN|ETB|EUR|FJD|FKP|GBP|GEL|GHS|GIP|GMD|GNF|GTQ|GYD|HKD|HNL|HTG|HUF|IDR|ILS|INR|IQD|IRR|ISK|JMD|JOD|JPY|KES|KGS|KHR|KMF|KPW|KRW|KWD|KYD|KZT|LAK|LBP|LKR|LRD|LSL|LYD|MAD|MDL|MGA|MKD|MMK|MNT|MOP|MRU|MUR|MVR|MWK|MXN|MXV|MYR|MZN|NAD|NGN|NIO|NOK|NPR|NZD|OMR|PAB|PEN|PGK|PHP|PKR|PLN|PYG|QAR|RON|RSD|RUB|RWF|SAR|SBD|SCR|SDG|SEK|SGD|SHP|SLE|SOS|SRD|SSP|STN|SVC|SYP|SZL|THB|TJS|TMT|TND|TOP|TRY|TTD|TWD|TZS|UAH|UGX|USD|USN|UYI|UYU|UYW|UZS|VED|VES|VND|VUV|WST|XAD|XAF|XAG|XAU|XBA|XBB|XBC|XBD|XCD|XCG|XDR|XOF|XPD|XPF|XPT|XSU|XTS|XUA|XXX|YER|ZAR|ZMW|ZWG)$/;
+// iban electronic format: 2-letter country, check digits 02-98 (the only values `98 - remainder` can produce), 11-30 bban characters
+const iban = /^[A-Z]{2}(?!00|01|99)\d{2}[A-Z0-9]{11,30}$/;
+const dateSource = `(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))`;
+/** Anchors a pattern source. The interpolation lives here rather than at the call site because
+ * esbuild will not drop a `@__PURE__` call whose own argument interpolates a variable, but it
+ * will drop `anchor(dateSource)`. Keeping it inline pinned `date` into every bundle. */
+function anchor(source) {
+    return new RegExp(`^${source}$`);
+}
+const date = /*@__PURE__*/ anchor(dateSource);
+function timeSource(args) {
+    const hhmm = `(?:[01]\\d|2[0-3]):[0-5]\\d`;
+    const regex = typeof args.precision === "number"
+        ? args.precision === -1
+            ? `${hhmm}`
+            : args.precision === 0
+                ? `${hhmm}:[0-5]\\d`
+                : `${hhmm}:[0-5]\\d\\.\\d{${args.precision}}`
+        : args.seconds
+            ? `${hhmm}:[0-5]\\d(?:\\.\\d+)?`
+            : `${hhmm}(?::[0-5]\\d(?:\\.\\d+)?)?`;
+    return regex;
+}
+function time(args) {
+    return new RegExp(`^${timeSource(args)}$`);
+}
+// Adapted from https://stackoverflow.com/a/3143231
+function datetime(args) {
+    const opts = ["Z"];
+    // if (args.offset) opts.push(`([+-]\\d{2}:\\d{2})`);
+    if (args.offset)
+        opts.push(`([+-](?:[01]\\d|2[0-3]):[0-5]\\d)`);
+    // RFC 3339 mandates seconds wherever the time carries a `Z` or an offset, so only the unqualified form `local` adds may omit them
+    const qualified = `${timeSource({ precision: args.precision, seconds: true })}(?:${opts.join("|")})`;
+    const timeRegex = args.local ? `${qualified}|${timeSource({ precision: args.precision })}` : qualified;
+    return new RegExp(`^${dateSource}T(?:${timeRegex})$`);
+}
+// the unbounded form of `string()` as a literal, so every plain string shares one instance instead of building its own
+const anyString = /^[\s\S]{0,}$/;
+const string = (params) => {
+    const regex = params ? `[\\s\\S]{${params?.minimum ?? 0},${params?.maximum ?? ""}}` : `[\\s\\S]*`;
+    return new RegExp(`^${regex}$`);
+};
+const bigint = /^-?\d+n?$/;
+const integer = /^-?\d+$/;
+const number = /^-?\d+(?:\.\d+)?$/;
+const boolean = /^(?:true|false)$/i;
+const _null = /^null$/i;
+
+const _undefined = /^undefined$/i;
+
+// regex for string with no uppercase letters
+const lowercase = /^[^A-Z]*$/;
+// regex for string with no lowercase letters
+const uppercase = /^[^a-z]*$/;
+// regex for hexadecimal strings (any length)
+const hex = /^[0-9a-fA-F]*$/;
+// Hash regexes for different algorithms and encodings
+// Helper function to create base64 regex with exact length and padding
+function fixedBase64(bodyLength, padding) {
+    return new RegExp(`^[A-Za-z0-9+/]{${bodyLength}}${padding}$`);
+}
+// Helper function to create base64url regex with exact length (no padding)
+function fixedBase64url(length) {
+    return new RegExp(`^[A-Za-z0-9_-]{${length}}$`);
+}
+// MD5 (16 bytes): base64 = 24 chars total (22 + "==")
+const md5_hex = /^[0-9a-fA-F]{32}$/;
+const md5_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(22, "==")));
+const md5_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(22)));
+// SHA1 (20 bytes): base64 = 28 chars total (27 + "=")
+const sha1_hex = /^[0-9a-fA-F]{40}$/;
+const sha1_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(27, "=")));
+const sha1_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(27)));
+// SHA256 (32 bytes): base64 = 44 chars total (43 + "=")
+const sha256_hex = /^[0-9a-fA-F]{64}$/;
+const sha256_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(43, "=")));
+const sha256_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(43)));
+// SHA384 (48 bytes): base64 = 64 chars total (no padding)
+const sha384_hex = /^[0-9a-fA-F]{96}$/;
+const sha384_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(64, "")));
+const sha384_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(64)));
+// SHA512 (64 bytes): base64 = 88 chars total (86 + "==")
+const sha512_hex = /^[0-9a-fA-F]{128}$/;
+const sha512_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(86, "==")));
+const sha512_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(86)));
+
+
+/***/ }),
+
+/***/ 29396:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   fd: () => (/* binding */ globalRegistry)
+/* harmony export */ });
+/* unused harmony exports $output, $input, $ZodRegistry, registry */
+var _a;
+const $output = /*@__PURE__*/ (/* unused pure expression or super */ null && (Symbol("ZodOutput")));
+const $input = /*@__PURE__*/ (/* unused pure expression or super */ null && (Symbol("ZodInput")));
+class $ZodRegistry {
+    constructor() {
+        this._map = new WeakMap();
+        this._idmap = new Map();
+    }
+    add(schema, ..._meta) {
+        const meta = _meta[0];
+        this._map.set(schema, meta);
+        if (meta && typeof meta === "object" && "id" in meta) {
+            this._idmap.set(meta.id, schema);
+        }
+        return this;
+    }
+    clear() {
+        this._map = new WeakMap();
+        this._idmap = new Map();
+        return this;
+    }
+    remove(schema) {
+        const meta = this._map.get(schema);
+        if (meta && typeof meta === "object" && "id" in meta) {
+            this._idmap.delete(meta.id);
+        }
+        this._map.delete(schema);
+        return this;
+    }
+    get(schema) {
+        // return this._map.get(schema) as any;
+        // inherit metadata
+        const p = schema._zod.parent;
+        if (p) {
+            const pm = { ...(this.get(p) ?? {}) };
+            delete pm.id; // do not inherit id
+            const f = { ...pm, ...this._map.get(schema) };
+            return Object.keys(f).length ? f : undefined;
+        }
+        return this._map.get(schema);
+    }
+    has(schema) {
+        return this._map.has(schema);
+    }
+}
+// registries
+function registry() {
+    return new $ZodRegistry();
+}
+(_a = globalThis).__zod_globalRegistry ?? (_a.__zod_globalRegistry = registry());
+const globalRegistry = globalThis.__zod_globalRegistry;
 
 
 /***/ }),

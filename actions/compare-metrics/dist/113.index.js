@@ -58,6 +58,26 @@ const comment = (c) => ({
     htmlUrl: c.html_url,
     author: c.user?.login,
 });
+const issue = (i) => ({
+    number: i.number,
+    title: i.title,
+    body: i.body ?? '',
+    state: i.state === 'closed' ? 'closed' : 'open',
+    ...(i.state_reason ? { stateReason: i.state_reason } : {}),
+    labels: i.labels.flatMap((label) => typeof label === 'string' ? [label] : label.name ? [label.name] : []),
+    htmlUrl: i.html_url,
+    author: i.user?.login,
+    createdAt: i.created_at,
+});
+const workflowRun = (r) => ({
+    id: r.id,
+    event: r.event,
+    ...(r.status ? { status: r.status } : {}),
+    htmlUrl: r.html_url,
+    createdAt: r.created_at,
+});
+/** GitHub's date qualifier wants `YYYY-MM-DDTHH:MM:SSZ`: the time to the second, rounded down (a wider window, never a narrower one). */
+const toTheSecond = (date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 /** The token's account: GraphQL's viewer answers for installation tokens, which GET /user refuses. */
 const VIEWER_QUERY = 'query { viewer { login } }';
 const viewerAnswer = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({ viewer: zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({ login: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1) }) });
@@ -235,6 +255,66 @@ function octokitPort(client, repository) {
         },
         async deleteComment(commentId) {
             await client.rest.issues.deleteComment({ ...repo, comment_id: commentId });
+        },
+        async *listIssues(filter) {
+            const pages = client.paginate.iterator(client.rest.issues.listForRepo, {
+                ...repo,
+                state: filter.state,
+                ...(filter.labels?.length ? { labels: filter.labels.join(',') } : {}),
+                ...(filter.creator ? { creator: filter.creator } : {}),
+                sort: 'created',
+                direction: 'desc',
+                per_page: 100,
+            });
+            // The issues API lists pull requests as issues too; they carry `pull_request`.
+            for await (const page of pages)
+                for (const i of page.data)
+                    if (!i.pull_request)
+                        yield issue(i);
+        },
+        async createIssue(request, options = {}) {
+            const { data } = await client.rest.issues.create({
+                ...repo,
+                ...retries(options),
+                title: request.title,
+                body: request.body,
+                labels: request.labels,
+            });
+            return issue(data);
+        },
+        async updateIssue(issueNumber, change) {
+            const { data } = await client.rest.issues.update({
+                ...repo,
+                issue_number: issueNumber,
+                ...(change.title !== undefined ? { title: change.title } : {}),
+                ...(change.body !== undefined ? { body: change.body } : {}),
+                ...(change.state ? { state: change.state } : {}),
+                ...(change.stateReason ? { state_reason: change.stateReason } : {}),
+                ...(change.labels ? { labels: change.labels } : {}),
+            });
+            return issue(data);
+        },
+        async dispatchWorkflow(dispatch) {
+            await client.rest.actions.createWorkflowDispatch({
+                ...repo,
+                workflow_id: dispatch.workflow,
+                ref: dispatch.ref,
+                inputs: { ...dispatch.inputs },
+                // A dispatch that failed with a 5xx may have started the run: never sent twice.
+                request: { retries: 0 },
+            });
+        },
+        async *listWorkflowRuns(filter) {
+            const pages = client.paginate.iterator(client.rest.actions.listWorkflowRuns, {
+                ...repo,
+                workflow_id: filter.workflow,
+                event: filter.event,
+                created: `>=${toTheSecond(filter.createdSince)}`,
+                per_page: 100,
+            });
+            for await (const page of pages)
+                for (const r of page.data)
+                    yield workflowRun(r);
         },
         async getPullRequest(number) {
             return client.rest.pulls

@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(41825);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(89732);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(49415);
 
 
 process.exitCode = await (0,_shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_run_js__WEBPACK_IMPORTED_MODULE_1__/* .compareMetrics */ .f);
@@ -16,7 +16,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 89732:
+/***/ 49415:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -229,8 +229,10 @@ async function manifest_files_manifestFilePath(files, field, path) {
 
 
 
+
 const MANIFEST_FILE = 'model-manifest.json';
 const METRICS_FILE = 'metrics.json';
+const PROFILE_FILE = 'data-profile.json';
 /**
  * Artifact names are unique per run; same model and version, same names. They are built from
  * identifiers and checked to be one (see identifiers.ts): they become outputs.
@@ -279,6 +281,10 @@ async function uploadModelArtifact(args) {
 }
 function uploadMetricsArtifact(args) {
     return uploadArtifact(metricsArtifactName(args.model, args.version), [{ from: args.reportPath, as: METRICS_FILE }], args.stagingDir, args.log);
+}
+/** The training data profile of a promotion to an environment without a Release (see reference-profile.ts). */
+function uploadProfileArtifact(args) {
+    return uploadArtifact(profileArtifactName(args.model, args.version), [{ from: args.profilePath, as: PROFILE_FILE }], args.stagingDir, args.log);
 }
 /** How @actions/artifact finds another run's artifacts through the REST API. */
 function findByOf(run) {
@@ -340,6 +346,44 @@ async function listRunArtifacts(run) {
         throw new UserError(`Could not list the artifacts of workflow run ${run.runId} (${error.message.replace(/\s+/g, ' ').trim()}). The job needs "permissions: actions: read".`);
     });
     return artifacts.map((artifact) => artifact.name);
+}
+/**
+ * RunArtifacts through the REST API with `token` (the job needs `actions: read`), downloading
+ * into folders of their own under `tempDir`. The artifact is fetched by its id: GitHub answers
+ * 410 for an expired one and 404 for a deleted one.
+ */
+function runArtifacts(args) {
+    return {
+        async readFile(artifact, file) {
+            const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(12), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
+            await mkdir(args.tempDir, { recursive: true });
+            const into = await mkdtemp(join(args.tempDir, 'artifact-'));
+            const which = `artifact "${artifact.name}" (id ${artifact.id}) of workflow run ${artifact.runId}`;
+            try {
+                await new DefaultArtifactClient().downloadArtifact(artifact.id, {
+                    path: into,
+                    findBy: findByOf({
+                        runId: artifact.runId,
+                        token: args.token,
+                        repository: args.repository,
+                    }),
+                });
+            }
+            catch (error) {
+                const status = statusOf(error);
+                if (status === 404 || status === 410)
+                    return undefined;
+                const reason = error.message.replace(/\s+/g, ' ').trim();
+                throw new UserError(`Could not read ${which} (${reason}). Reading a workflow run's artifacts needs "permissions: actions: read".`);
+            }
+            try {
+                return await readFile(join(into, file));
+            }
+            catch {
+                throw new UserError(`The ${which} holds no file "${file}", so it is not the artifact that was recorded.`);
+            }
+        },
+    };
 }
 
 ;// CONCATENATED MODULE: ./shared/files/nesting.ts
@@ -1360,11 +1404,135 @@ function describeChange(change, render) {
     }
 }
 
+;// CONCATENATED MODULE: ./shared/monitor/tests.ts
+/**
+ * The drift tests a feature can be judged by, their defaults and Evidently's rule for choosing
+ * one (evidently `stattests/registry.py` `_get_default_stattest`, reference size ≤ 1000 rows).
+ */
+const DRIFT_TESTS = ['ks', 'wasserstein', 'psi', 'jensenshannon', 'chisquare'];
+const TEST_RULES = {
+    ks: { measures: 'p-value', threshold: 0.05, drifted: (p, t) => p <= t, kinds: ['numeric'] },
+    chisquare: {
+        measures: 'p-value',
+        threshold: 0.05,
+        drifted: (p, t) => p < t,
+        kinds: ['categorical'],
+    },
+    wasserstein: {
+        measures: 'distance',
+        threshold: 0.1,
+        drifted: (d, t) => d >= t,
+        kinds: ['numeric'],
+    },
+    jensenshannon: {
+        measures: 'distance',
+        threshold: 0.1,
+        drifted: (d, t) => d >= t,
+        kinds: ['categorical'],
+    },
+    psi: {
+        measures: 'distance',
+        threshold: 0.1,
+        drifted: (d, t) => d >= t,
+        kinds: ['numeric', 'categorical'],
+    },
+};
+/** Above this many reference values a p-value flags everything: use a distance instead. */
+const SMALL_REFERENCE = 1000;
+/** Numeric columns with at most this many distinct values are compared as categories. */
+const FEW_DISTINCT = 5;
+function defaultTest(kind, referenceCount) {
+    const small = referenceCount <= SMALL_REFERENCE;
+    if (kind === 'numeric')
+        return small ? 'ks' : 'wasserstein';
+    return small ? 'chisquare' : 'jensenshannon';
+}
+/** Evidently `get_dataset_drift`: the data drifts when at least this share of features drift. */
+const DEFAULT_DRIFT_SHARE = 0.5;
+
+;// CONCATENATED MODULE: ./shared/monitor/policy.ts
+/**
+ * The `monitor:` section of the gate policy file: how monitor-model judges a window of serving
+ * data. Performance is judged by the policy's own `metrics:` rules (the window's metrics against
+ * those recorded with the deployed model, by the same evaluator as a pull request), so one file
+ * says what "good enough" means before and after release; this section adds what only the
+ * monitor sees: drift, data quality, and when to ask for retraining.
+ */
+
+
+const LEVELS = ['fail', 'warn', 'info'];
+const share = schemas/* number */.aig().min(0).max(1);
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+/**
+ * A duration as people write one in a config: `30m`, `12h`, `7d`, `2w`. A regular expression
+ * rather than a library: four units and a whole number are all the file accepts, and a value
+ * outside that grammar must be refused, not guessed.
+ */
+const durationSchema = schemas/* string */.YjP()
+    .regex(/^\d{1,6}\s*[mhdw]$/, 'a whole number and a unit: m, h, d or w, e.g. "7d"')
+    .transform((text) => {
+    const unit = text.at(-1);
+    return Number.parseInt(text, 10) * UNIT_MS[unit];
+});
+const featureOverride = schemas/* strictObject */.rej({
+    test: schemas/* enum */.k5n(DRIFT_TESTS).optional(),
+    threshold: schemas/* number */.aig().finite().optional(),
+});
+const driftSection = schemas/* strictObject */.rej({
+    /** The data set drifts when at least this share of the compared features drift (Evidently's 0.5). */
+    share: share.default(DEFAULT_DRIFT_SHARE),
+    /** What a drifted data set does to the status: fail makes it `drifting`. */
+    level: schemas/* enum */.k5n(LEVELS).default('fail'),
+    /** Per feature: the test and threshold that replace the defaults (docs/monitoring.md). */
+    features: schemas/* record */.g1P(schemas/* string */.YjP(), featureOverride).default({}),
+    /** Columns not compared (identifiers, timestamps): drift in them means nothing. */
+    ignore: schemas/* array */.YOg(schemas/* string */.YjP()).default([]),
+});
+const predictionsSection = schemas/* strictObject */.rej({
+    /** What drift of a prediction or score column does to the status: fail makes it `drifting`. */
+    level: schemas/* enum */.k5n(LEVELS).default('fail'),
+    features: schemas/* record */.g1P(schemas/* string */.YjP(), featureOverride).default({}),
+});
+const qualitySection = schemas/* strictObject */.rej({
+    /** How much a feature's missing rate may rise (absolute, e.g. 0.05 = five points). */
+    'max-missing-increase': share.default(0.05),
+    /** Share of values outside the reference's range, or in categories it never had. */
+    'max-outside-range': share.default(0.05),
+    /** What a quality problem does: fail makes the status `drifting`; by default only a warning. */
+    level: schemas/* enum */.k5n(LEVELS).default('warn'),
+});
+const STATUSES = ['drifting', 'degraded'];
+const retrainSection = schemas/* strictObject */.rej({
+    /** At most one dispatch of the retraining workflow within this time. */
+    cooldown: durationSchema.prefault('7d'),
+    /** Which statuses ask for retraining. */
+    on: schemas/* array */.YOg(schemas/* enum */.k5n(STATUSES)).min(1).default(['degraded', 'drifting']),
+});
+const performanceSection = schemas/* strictObject */.rej({
+    /** What a failed metric rule does to the status when labels are present: fail makes it `degraded`. */
+    level: schemas/* enum */.k5n(LEVELS).default('fail'),
+    /**
+     * The same for performance estimated from scores alone. An estimate is judged with
+     * `inconclusive-within-ci`: only a regression beyond its interval counts.
+     */
+    'estimated-level': schemas/* enum */.k5n(LEVELS).default('fail'),
+});
+const monitorPolicySchema = schemas/* strictObject */.rej({
+    drift: driftSection.default(driftSection.parse({})),
+    predictions: predictionsSection.default(predictionsSection.parse({})),
+    quality: qualitySection.default(qualitySection.parse({})),
+    performance: performanceSection.default(performanceSection.parse({})),
+    retrain: retrainSection.default(retrainSection.parse({})),
+});
+/** The defaults, for a policy file without a `monitor:` section (or without a file). */
+const DEFAULT_MONITOR_POLICY = monitorPolicySchema.parse({});
+
 ;// CONCATENATED MODULE: ./shared/gates/policy.ts
 /** The gate policy file: how a candidate's metrics are judged, alone and against a baseline. */
 
 
-const LEVELS = ['fail', 'warn', 'info'];
+
+const policy_LEVELS = ['fail', 'warn', 'info'];
 const nonNegative = schemas/* number */.aig().nonnegative();
 /**
  * Rules on a metric's slices (metrics reports carry `slices: {slice: {metric: {value, ci, n}}}`).
@@ -1380,7 +1548,7 @@ const sliceRule = schemas/* object */.Ikc({
     'max-gap': nonNegative.optional(),
     /** Slices with fewer examples than this are shown but not judged (too noisy). */
     'min-n': schemas/* number */.aig().int().nonnegative().default(0),
-    level: schemas/* enum */.k5n(LEVELS).optional(),
+    level: schemas/* enum */.k5n(policy_LEVELS).optional(),
 })
     .strict();
 const metricRule = schemas/* object */.Ikc({
@@ -1392,7 +1560,7 @@ const metricRule = schemas/* object */.Ikc({
     'max-regression': nonNegative.optional(),
     'max-regression-relative': nonNegative.optional(),
     'min-improvement': schemas/* number */.aig().optional(),
-    level: schemas/* enum */.k5n(LEVELS).default('fail'),
+    level: schemas/* enum */.k5n(policy_LEVELS).default('fail'),
     /** Overrides the policy's `inconclusive-within-ci` for this metric. */
     'inconclusive-within-ci': schemas/* boolean */.zMY().optional(),
     slices: sliceRule.optional(),
@@ -1414,8 +1582,10 @@ const gatePolicySchema = schemas/* object */.Ikc({
      * `info` (the comment lists it), `warn` or `fail`. Notable: the baseline lies outside the
      * candidate's confidence interval, or, without one, the change exceeds 5% (judge.ts).
      */
-    'notable-regressions': schemas/* enum */.k5n(LEVELS).default('info'),
+    'notable-regressions': schemas/* enum */.k5n(policy_LEVELS).default('info'),
     metrics: schemas/* record */.g1P(schemas/* string */.YjP().min(1), metricRule).default({}),
+    /** How monitor-model judges serving data (shared/monitor/policy.ts); compare-metrics ignores it. */
+    monitor: monitorPolicySchema.optional(),
 })
     .strict();
 const EMPTY_POLICY = {
@@ -2389,6 +2559,25 @@ const DEPLOYMENT_PAYLOAD_FORMAT = 'mlops-actions/deployment@1';
 const STATUS_DESCRIPTION_LIMIT = 140;
 
 /**
+ * Where the training data profile of a promotion lives, the reference monitor-model measures
+ * drift against (shared/registry/reference-profile.ts reads it back): the Release asset
+ * `data-profile.json` (production, and rollbacks whose Release has one), kept as long as the
+ * Release; or else a workflow artifact of the promoting run, kept as long as the repository's
+ * artifact retention. `sha256` is of the profile file's bytes.
+ */
+const profileReferenceSchema = schemas/* object */.Ikc({
+    sha256: schemas/* string */.YjP().regex(/^[0-9a-f]{64}$/),
+    /** The API URL of the Release asset. */
+    asset: schemas/* string */.YjP().optional(),
+    /** The workflow artifact `profile-<model>-<version>` holding `data-profile.json`. */
+    artifact: schemas/* object */.Ikc({
+        name: (0,identifiers/* identifier */.Cv)('artifact name'),
+        id: schemas/* number */.aig().int().positive(),
+        runId: schemas/* number */.aig().int().positive(),
+    })
+        .optional(),
+});
+/**
  * A payload is read back from GitHub, where anyone who may create deployments could have
  * written it; its identifiers become outputs (`previous-version`, `baseline-version`), so a
  * payload whose identifiers are not in their alphabets is not ours and is skipped.
@@ -2413,6 +2602,8 @@ const deploymentPayloadSchema = schemas/* object */.Ikc({
     configSha256: schemas/* string */.YjP().optional(),
     /** What the model was trained on, in short (lineage/runtime.ts); a malformed one is dropped, not the payload. */
     runtime: runtimeSummarySchema.optional().catch(undefined),
+    /** The training data profile, the drift reference; a malformed one is dropped, not the payload. */
+    profile: profileReferenceSchema.optional().catch(undefined),
     runUrl: schemas/* string */.YjP().optional(),
     overrideReason: schemas/* string */.YjP().optional(),
     /** A one-time id of the promotion, by which a create that GitHub answered 5xx is found again. */
@@ -3444,20 +3635,29 @@ function metricChart(metric, history, candidate) {
         labels.push('this PR');
         values.push(candidate);
     }
-    const [low, high] = yRange(Math.min(...values), Math.max(...values));
+    return [
+        lineChart(metric, labels, values),
+        '',
+        valuesLine(metric, points, hasCandidate ? candidate : undefined),
+    ].join('\n');
+}
+/**
+ * A mermaid line chart of `values` over `labels` (already passed through mermaidLabel), titled
+ * and with its y axis named `title` (hostile text: escaped here), in the fixed colours above.
+ */
+function lineChart(title, labels, values, range) {
+    const [low, high] = range ?? yRange(Math.min(...values), Math.max(...values));
     return [
         '```mermaid',
         CHART_THEME_DIRECTIVE,
         'xychart-beta',
-        `  title "${(0,markdown_escape/* mermaidLabel */._b)(metric, 60)}"`,
+        `  title "${(0,markdown_escape/* mermaidLabel */._b)(title, 60)}"`,
         `  x-axis [${uniqueLabels(labels)
             .map((label) => `"${label}"`)
             .join(', ')}]`,
-        `  y-axis "${(0,markdown_escape/* mermaidLabel */._b)(metric, 30)}" ${format(low)} --> ${format(high)}`,
+        `  y-axis "${(0,markdown_escape/* mermaidLabel */._b)(title, 30)}" ${format(low)} --> ${format(high)}`,
         `  line [${values.map((v) => format(v)).join(', ')}]`,
         '```',
-        '',
-        valuesLine(metric, points, hasCandidate ? candidate : undefined),
     ].join('\n');
 }
 /** The chart's numbers, oldest first, the candidate's in bold: readable at a glance and by a screen reader. */
@@ -5550,6 +5750,7 @@ function httpFailure(error) {
 /* harmony export */   SU: () => (/* binding */ parseRepository),
 /* harmony export */   c2: () => (/* binding */ statusOf)
 /* harmony export */ });
+/* unused harmony export isPermissionDenied */
 /** Statuses that retrying cannot fix; 409 is added to Octokit's list because a deployment conflict must not be retried. */
 const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 451];
 /** How often a rate-limited request is tried again before the step gives up. */
@@ -5591,6 +5792,14 @@ function isReadOnlyToken(error) {
     return (statusOf(error) === 403 &&
         /Resource not accessible by integration/i.test(String(error.message)));
 }
+/**
+ * A 403 that a permission would fix: a read-only token, or a token without the permission the
+ * request needs (the job's `permissions:`, a fine-grained token's grants). Not a rate limit,
+ * which GitHub answers with 403 too.
+ */
+function isPermissionDenied(error) {
+    return statusOf(error) === 403 && !/rate limit/i.test(String(error.message));
+}
 function parseRepository(fullName) {
     const match = /^([^/\s]+)\/([^/\s]+)$/.exec(fullName ?? '');
     return match ? { owner: match[1], repo: match[2] } : undefined;
@@ -5606,6 +5815,7 @@ function parseRepository(fullName) {
 /* harmony export */   t: () => (/* binding */ COMMENT_BODY_LIMIT),
 /* harmony export */   upsertStickyComment: () => (/* binding */ upsertStickyComment)
 /* harmony export */ });
+/* unused harmony export lazyLogin */
 /* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(16317);
 
 /** GitHub rejects longer comment bodies (422); JavaScript string length is what it counts. */
@@ -5735,7 +5945,7 @@ function fitToCommentLimit(body, pointer = 'The rest is in the job summary and t
 /* harmony export */   cl: () => (/* binding */ quoteValue),
 /* harmony export */   lM: () => (/* binding */ MODEL_NAME_PATTERN)
 /* harmony export */ });
-/* unused harmony exports isIdentifier, identifierProblem, requireIdentifier, modelArtifactName, metricsArtifactName */
+/* unused harmony exports isIdentifier, identifierProblem, requireIdentifier, modelArtifactName, metricsArtifactName, profileArtifactName */
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(45586);
 /* harmony import */ var _action_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(91674);
 /* harmony import */ var _markdown_escape_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32215);
@@ -5839,6 +6049,10 @@ function modelArtifactName(model, version) {
 }
 function metricsArtifactName(model, version) {
     return requireIdentifier('artifact name', `metrics-${model}-${version}`, 'The artifact name');
+}
+/** Where promote-model keeps a non-production model's training data profile (the drift reference). */
+function profileArtifactName(model, version) {
+    return requireIdentifier('artifact name', `profile-${model}-${version}`, 'The artifact name');
 }
 /** The deployment task of a model's promotions. */
 function modelTask(model) {
@@ -6338,11 +6552,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   aig: () => (/* binding */ schemas_number),
   Ikc: () => (/* binding */ object),
   g1P: () => (/* binding */ record),
+  rej: () => (/* binding */ strictObject),
   YjP: () => (/* binding */ schemas_string),
   PVZ: () => (/* binding */ tuple)
 });
 
-// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseObject, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, strictObject, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, uint32, uint64, ulid, undefined, union, unknown, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
+// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseObject, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, uint32, uint64, ulid, undefined, union, unknown, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
 var core_core = __nccwpck_require__(88532);
@@ -13975,7 +14190,7 @@ function strictObject(shape, params) {
         type: "object",
         shape,
         catchall: never(),
-        ...util.normalizeParams(params),
+        ...core_util/* normalizeParams */.A2(params),
     });
 }
 // looseObject

@@ -1899,7 +1899,7 @@ License: MIT
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(41825);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(46310);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(15048);
 
 
 process.exitCode = await (0,_shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_run_js__WEBPACK_IMPORTED_MODULE_1__/* .evaluateModel */ .H);
@@ -1909,7 +1909,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 46310:
+/***/ 15048:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2122,8 +2122,10 @@ async function manifest_files_manifestFilePath(files, field, path) {
 
 
 
+
 const MANIFEST_FILE = 'model-manifest.json';
 const METRICS_FILE = 'metrics.json';
+const PROFILE_FILE = 'data-profile.json';
 /**
  * Artifact names are unique per run; same model and version, same names. They are built from
  * identifiers and checked to be one (see identifiers.ts): they become outputs.
@@ -2172,6 +2174,10 @@ async function uploadModelArtifact(args) {
 }
 function uploadMetricsArtifact(args) {
     return uploadArtifact((0,identifiers/* metricsArtifactName */.Hk)(args.model, args.version), [{ from: args.reportPath, as: METRICS_FILE }], args.stagingDir, args.log);
+}
+/** The training data profile of a promotion to an environment without a Release (see reference-profile.ts). */
+function uploadProfileArtifact(args) {
+    return uploadArtifact(profileArtifactName(args.model, args.version), [{ from: args.profilePath, as: PROFILE_FILE }], args.stagingDir, args.log);
 }
 /** How @actions/artifact finds another run's artifacts through the REST API. */
 function findByOf(run) {
@@ -2233,6 +2239,44 @@ async function listRunArtifacts(run) {
         throw new UserError(`Could not list the artifacts of workflow run ${run.runId} (${error.message.replace(/\s+/g, ' ').trim()}). The job needs "permissions: actions: read".`);
     });
     return artifacts.map((artifact) => artifact.name);
+}
+/**
+ * RunArtifacts through the REST API with `token` (the job needs `actions: read`), downloading
+ * into folders of their own under `tempDir`. The artifact is fetched by its id: GitHub answers
+ * 410 for an expired one and 404 for a deleted one.
+ */
+function runArtifacts(args) {
+    return {
+        async readFile(artifact, file) {
+            const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(12), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
+            await mkdir(args.tempDir, { recursive: true });
+            const into = await mkdtemp(join(args.tempDir, 'artifact-'));
+            const which = `artifact "${artifact.name}" (id ${artifact.id}) of workflow run ${artifact.runId}`;
+            try {
+                await new DefaultArtifactClient().downloadArtifact(artifact.id, {
+                    path: into,
+                    findBy: findByOf({
+                        runId: artifact.runId,
+                        token: args.token,
+                        repository: args.repository,
+                    }),
+                });
+            }
+            catch (error) {
+                const status = statusOf(error);
+                if (status === 404 || status === 410)
+                    return undefined;
+                const reason = error.message.replace(/\s+/g, ' ').trim();
+                throw new UserError(`Could not read ${which} (${reason}). Reading a workflow run's artifacts needs "permissions: actions: read".`);
+            }
+            try {
+                return await readFile(join(into, file));
+            }
+            catch {
+                throw new UserError(`The ${which} holds no file "${file}", so it is not the artifact that was recorded.`);
+            }
+        },
+    };
 }
 
 ;// CONCATENATED MODULE: ./shared/files/nesting.ts
@@ -8803,7 +8847,36 @@ function renderEvaluationSummary(report) {
 
 // EXTERNAL MODULE: ./shared/action/inputs.ts
 var inputs = __nccwpck_require__(21736);
+;// CONCATENATED MODULE: ./shared/metrics/score-columns.ts
+/**
+ * The `score-columns` input of evaluate-model and monitor-model: which column holds the
+ * probability of which class.
+ */
+
+/** `score-columns` lines: `<class>=<column>`, or a bare column named as its class (binary: the positive class). */
+function scoreColumns(lines, task, positive) {
+    if (task === 'regression')
+        throw new errors/* InputError */.dz('Input "score-columns" holds class probabilities; a regression task has none. Leave it empty.');
+    const columns = lines.map((line) => {
+        const split = line.indexOf('=');
+        return split === -1
+            ? { class: task === 'binary' ? positive : line, column: line }
+            : { class: line.slice(0, split).trim(), column: line.slice(split + 1).trim() };
+    });
+    if (task === 'binary') {
+        if (columns.length !== 1)
+            throw new errors/* InputError */.dz(`For a binary task, input "score-columns" is one column, the probability of the positive class "${positive}"; got ${columns.length}.`);
+        if (columns[0].class !== positive)
+            throw new errors/* InputError */.dz(`Input "score-columns" gives the probability of class "${columns[0].class}", but the positive class ("positive-label") is "${positive}". Give the positive class's probability.`);
+    }
+    const repeated = columns.find((c, i) => columns.findIndex((d) => d.class === c.class) !== i);
+    if (repeated)
+        throw new errors/* InputError */.dz(`Input "score-columns" lists class "${repeated.class}" twice.`);
+    return columns;
+}
+
 ;// CONCATENATED MODULE: ./actions/evaluate-model/src/inputs.ts
+
 
 
 
@@ -8867,27 +8940,6 @@ function evaluationSource(input) {
         seed: input['bootstrap-seed'],
         minSliceSize: input['min-slice-size'],
     };
-}
-/** `score-columns` lines: `<class>=<column>`, or a bare column named as its class (binary: the positive class). */
-function scoreColumns(lines, task, positive) {
-    if (task === 'regression')
-        throw new errors/* InputError */.dz('Input "score-columns" holds class probabilities; a regression task has none. Leave it empty.');
-    const columns = lines.map((line) => {
-        const split = line.indexOf('=');
-        return split === -1
-            ? { class: task === 'binary' ? positive : line, column: line }
-            : { class: line.slice(0, split).trim(), column: line.slice(split + 1).trim() };
-    });
-    if (task === 'binary') {
-        if (columns.length !== 1)
-            throw new errors/* InputError */.dz(`For a binary task, input "score-columns" is one column, the probability of the positive class "${positive}"; got ${columns.length}.`);
-        if (columns[0].class !== positive)
-            throw new errors/* InputError */.dz(`Input "score-columns" gives the probability of class "${columns[0].class}", but the positive class ("positive-label") is "${positive}". Give the positive class's probability.`);
-    }
-    const repeated = columns.find((c, i) => columns.findIndex((d) => d.class === c.class) !== i);
-    if (repeated)
-        throw new errors/* InputError */.dz(`Input "score-columns" lists class "${repeated.class}" twice.`);
-    return columns;
 }
 
 ;// CONCATENATED MODULE: ./actions/evaluate-model/src/run.ts
@@ -9465,7 +9517,7 @@ function httpFailure(error) {
 /* harmony export */   Hk: () => (/* binding */ metricsArtifactName),
 /* harmony export */   cl: () => (/* binding */ quoteValue)
 /* harmony export */ });
-/* unused harmony exports MODEL_NAME_PATTERN, isIdentifier, identifierProblem, requireIdentifier, releaseTag, modelArtifactName, modelTask */
+/* unused harmony exports MODEL_NAME_PATTERN, isIdentifier, identifierProblem, requireIdentifier, releaseTag, modelArtifactName, profileArtifactName, modelTask */
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(45586);
 /* harmony import */ var _action_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(91674);
 /* harmony import */ var _markdown_escape_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32215);
@@ -9569,6 +9621,10 @@ function modelArtifactName(model, version) {
 }
 function metricsArtifactName(model, version) {
     return requireIdentifier('artifact name', `metrics-${model}-${version}`, 'The artifact name');
+}
+/** Where promote-model keeps a non-production model's training data profile (the drift reference). */
+function profileArtifactName(model, version) {
+    return requireIdentifier('artifact name', `profile-${model}-${version}`, 'The artifact name');
 }
 /** The deployment task of a model's promotions. */
 function modelTask(model) {

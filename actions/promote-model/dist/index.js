@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(41825);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(92201);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(19240);
 
 
 process.exitCode = await (0,_shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_run_js__WEBPACK_IMPORTED_MODULE_1__/* .promoteModel */ .I);
@@ -16,7 +16,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 92201:
+/***/ 19240:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -428,7 +428,7 @@ function lineAndColumn(text, offset) {
     return { line: before.split('\n').length, column: offset - before.lastIndexOf('\n') };
 }
 /** Reads, parses and validates a config-like file. */
-async function readStructuredFile(path, schema, what, baseDir = process.cwd()) {
+async function structured_readStructuredFile(path, schema, what, baseDir = process.cwd()) {
     const text = await readUserFile(path, what, baseDir);
     const value = await parseStructured(text, path, what);
     return validateStructured(value, schema, { path, what, text });
@@ -522,11 +522,135 @@ async function nodeOffsets(text) {
     return offsets;
 }
 
+;// CONCATENATED MODULE: ./shared/monitor/tests.ts
+/**
+ * The drift tests a feature can be judged by, their defaults and Evidently's rule for choosing
+ * one (evidently `stattests/registry.py` `_get_default_stattest`, reference size ≤ 1000 rows).
+ */
+const DRIFT_TESTS = ['ks', 'wasserstein', 'psi', 'jensenshannon', 'chisquare'];
+const TEST_RULES = {
+    ks: { measures: 'p-value', threshold: 0.05, drifted: (p, t) => p <= t, kinds: ['numeric'] },
+    chisquare: {
+        measures: 'p-value',
+        threshold: 0.05,
+        drifted: (p, t) => p < t,
+        kinds: ['categorical'],
+    },
+    wasserstein: {
+        measures: 'distance',
+        threshold: 0.1,
+        drifted: (d, t) => d >= t,
+        kinds: ['numeric'],
+    },
+    jensenshannon: {
+        measures: 'distance',
+        threshold: 0.1,
+        drifted: (d, t) => d >= t,
+        kinds: ['categorical'],
+    },
+    psi: {
+        measures: 'distance',
+        threshold: 0.1,
+        drifted: (d, t) => d >= t,
+        kinds: ['numeric', 'categorical'],
+    },
+};
+/** Above this many reference values a p-value flags everything: use a distance instead. */
+const SMALL_REFERENCE = 1000;
+/** Numeric columns with at most this many distinct values are compared as categories. */
+const FEW_DISTINCT = 5;
+function defaultTest(kind, referenceCount) {
+    const small = referenceCount <= SMALL_REFERENCE;
+    if (kind === 'numeric')
+        return small ? 'ks' : 'wasserstein';
+    return small ? 'chisquare' : 'jensenshannon';
+}
+/** Evidently `get_dataset_drift`: the data drifts when at least this share of features drift. */
+const DEFAULT_DRIFT_SHARE = 0.5;
+
+;// CONCATENATED MODULE: ./shared/monitor/policy.ts
+/**
+ * The `monitor:` section of the gate policy file: how monitor-model judges a window of serving
+ * data. Performance is judged by the policy's own `metrics:` rules (the window's metrics against
+ * those recorded with the deployed model, by the same evaluator as a pull request), so one file
+ * says what "good enough" means before and after release; this section adds what only the
+ * monitor sees: drift, data quality, and when to ask for retraining.
+ */
+
+
+const LEVELS = ['fail', 'warn', 'info'];
+const share = schemas/* number */.aig().min(0).max(1);
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+/**
+ * A duration as people write one in a config: `30m`, `12h`, `7d`, `2w`. A regular expression
+ * rather than a library: four units and a whole number are all the file accepts, and a value
+ * outside that grammar must be refused, not guessed.
+ */
+const durationSchema = schemas/* string */.YjP()
+    .regex(/^\d{1,6}\s*[mhdw]$/, 'a whole number and a unit: m, h, d or w, e.g. "7d"')
+    .transform((text) => {
+    const unit = text.at(-1);
+    return Number.parseInt(text, 10) * UNIT_MS[unit];
+});
+const featureOverride = schemas/* strictObject */.rej({
+    test: schemas/* enum */.k5n(DRIFT_TESTS).optional(),
+    threshold: schemas/* number */.aig().finite().optional(),
+});
+const driftSection = schemas/* strictObject */.rej({
+    /** The data set drifts when at least this share of the compared features drift (Evidently's 0.5). */
+    share: share.default(DEFAULT_DRIFT_SHARE),
+    /** What a drifted data set does to the status: fail makes it `drifting`. */
+    level: schemas/* enum */.k5n(LEVELS).default('fail'),
+    /** Per feature: the test and threshold that replace the defaults (docs/monitoring.md). */
+    features: schemas/* record */.g1P(schemas/* string */.YjP(), featureOverride).default({}),
+    /** Columns not compared (identifiers, timestamps): drift in them means nothing. */
+    ignore: schemas/* array */.YOg(schemas/* string */.YjP()).default([]),
+});
+const predictionsSection = schemas/* strictObject */.rej({
+    /** What drift of a prediction or score column does to the status: fail makes it `drifting`. */
+    level: schemas/* enum */.k5n(LEVELS).default('fail'),
+    features: schemas/* record */.g1P(schemas/* string */.YjP(), featureOverride).default({}),
+});
+const qualitySection = schemas/* strictObject */.rej({
+    /** How much a feature's missing rate may rise (absolute, e.g. 0.05 = five points). */
+    'max-missing-increase': share.default(0.05),
+    /** Share of values outside the reference's range, or in categories it never had. */
+    'max-outside-range': share.default(0.05),
+    /** What a quality problem does: fail makes the status `drifting`; by default only a warning. */
+    level: schemas/* enum */.k5n(LEVELS).default('warn'),
+});
+const STATUSES = ['drifting', 'degraded'];
+const retrainSection = schemas/* strictObject */.rej({
+    /** At most one dispatch of the retraining workflow within this time. */
+    cooldown: durationSchema.prefault('7d'),
+    /** Which statuses ask for retraining. */
+    on: schemas/* array */.YOg(schemas/* enum */.k5n(STATUSES)).min(1).default(['degraded', 'drifting']),
+});
+const performanceSection = schemas/* strictObject */.rej({
+    /** What a failed metric rule does to the status when labels are present: fail makes it `degraded`. */
+    level: schemas/* enum */.k5n(LEVELS).default('fail'),
+    /**
+     * The same for performance estimated from scores alone. An estimate is judged with
+     * `inconclusive-within-ci`: only a regression beyond its interval counts.
+     */
+    'estimated-level': schemas/* enum */.k5n(LEVELS).default('fail'),
+});
+const monitorPolicySchema = schemas/* strictObject */.rej({
+    drift: driftSection.default(driftSection.parse({})),
+    predictions: predictionsSection.default(predictionsSection.parse({})),
+    quality: qualitySection.default(qualitySection.parse({})),
+    performance: performanceSection.default(performanceSection.parse({})),
+    retrain: retrainSection.default(retrainSection.parse({})),
+});
+/** The defaults, for a policy file without a `monitor:` section (or without a file). */
+const DEFAULT_MONITOR_POLICY = monitorPolicySchema.parse({});
+
 ;// CONCATENATED MODULE: ./shared/gates/policy.ts
 /** The gate policy file: how a candidate's metrics are judged, alone and against a baseline. */
 
 
-const LEVELS = ['fail', 'warn', 'info'];
+
+const policy_LEVELS = ['fail', 'warn', 'info'];
 const nonNegative = schemas/* number */.aig().nonnegative();
 /**
  * Rules on a metric's slices (metrics reports carry `slices: {slice: {metric: {value, ci, n}}}`).
@@ -542,7 +666,7 @@ const sliceRule = schemas/* object */.Ikc({
     'max-gap': nonNegative.optional(),
     /** Slices with fewer examples than this are shown but not judged (too noisy). */
     'min-n': schemas/* number */.aig().int().nonnegative().default(0),
-    level: schemas/* enum */.k5n(LEVELS).optional(),
+    level: schemas/* enum */.k5n(policy_LEVELS).optional(),
 })
     .strict();
 const metricRule = schemas/* object */.Ikc({
@@ -554,7 +678,7 @@ const metricRule = schemas/* object */.Ikc({
     'max-regression': nonNegative.optional(),
     'max-regression-relative': nonNegative.optional(),
     'min-improvement': schemas/* number */.aig().optional(),
-    level: schemas/* enum */.k5n(LEVELS).default('fail'),
+    level: schemas/* enum */.k5n(policy_LEVELS).default('fail'),
     /** Overrides the policy's `inconclusive-within-ci` for this metric. */
     'inconclusive-within-ci': schemas/* boolean */.zMY().optional(),
     slices: sliceRule.optional(),
@@ -576,8 +700,10 @@ const gatePolicySchema = schemas/* object */.Ikc({
      * `info` (the comment lists it), `warn` or `fail`. Notable: the baseline lies outside the
      * candidate's confidence interval, or, without one, the change exceeds 5% (judge.ts).
      */
-    'notable-regressions': schemas/* enum */.k5n(LEVELS).default('info'),
+    'notable-regressions': schemas/* enum */.k5n(policy_LEVELS).default('info'),
     metrics: schemas/* record */.g1P(schemas/* string */.YjP().min(1), metricRule).default({}),
+    /** How monitor-model judges serving data (shared/monitor/policy.ts); compare-metrics ignores it. */
+    monitor: monitorPolicySchema.optional(),
 })
     .strict();
 const EMPTY_POLICY = {
@@ -587,7 +713,7 @@ const EMPTY_POLICY = {
     metrics: {},
 };
 async function loadGatePolicy(path, baseDir = process.cwd()) {
-    return path ? readStructuredFile(path, gatePolicySchema, 'gate policy', baseDir) : EMPTY_POLICY;
+    return path ? structured_readStructuredFile(path, gatePolicySchema, 'gate policy', baseDir) : EMPTY_POLICY;
 }
 
 // EXTERNAL MODULE: ./shared/identifiers.ts
@@ -641,8 +767,10 @@ async function manifest_files_manifestFilePath(files, field, path) {
 
 
 
+
 const MANIFEST_FILE = 'model-manifest.json';
 const METRICS_FILE = 'metrics.json';
+const PROFILE_FILE = 'data-profile.json';
 /**
  * Artifact names are unique per run; same model and version, same names. They are built from
  * identifiers and checked to be one (see identifiers.ts): they become outputs.
@@ -666,9 +794,9 @@ async function uploadArtifact(name, files, stagingDir, log) {
     }
     const staged = [];
     for (const file of files) {
-        const to = join(stagingDir, file.as);
-        await mkdir(dirname(to), { recursive: true });
-        await link(file.from, to).catch(() => copyFile(file.from, to));
+        const to = (0,external_node_path_.join)(stagingDir, file.as);
+        await (0,promises_.mkdir)((0,external_node_path_.dirname)(to), { recursive: true });
+        await (0,promises_.link)(file.from, to).catch(() => (0,promises_.copyFile)(file.from, to));
         staged.push(to);
     }
     const { id } = await client.uploadArtifact(name, staged, stagingDir);
@@ -691,6 +819,10 @@ async function uploadModelArtifact(args) {
 }
 function uploadMetricsArtifact(args) {
     return uploadArtifact(metricsArtifactName(args.model, args.version), [{ from: args.reportPath, as: METRICS_FILE }], args.stagingDir, args.log);
+}
+/** The training data profile of a promotion to an environment without a Release (see reference-profile.ts). */
+function uploadProfileArtifact(args) {
+    return uploadArtifact((0,identifiers/* profileArtifactName */.Ho)(args.model, args.version), [{ from: args.profilePath, as: PROFILE_FILE }], args.stagingDir, args.log);
 }
 /** How @actions/artifact finds another run's artifacts through the REST API. */
 function findByOf(run) {
@@ -752,6 +884,44 @@ async function listRunArtifacts(run) {
         throw new errors/* UserError */.yo(`Could not list the artifacts of workflow run ${run.runId} (${error.message.replace(/\s+/g, ' ').trim()}). The job needs "permissions: actions: read".`);
     });
     return artifacts.map((artifact) => artifact.name);
+}
+/**
+ * RunArtifacts through the REST API with `token` (the job needs `actions: read`), downloading
+ * into folders of their own under `tempDir`. The artifact is fetched by its id: GitHub answers
+ * 410 for an expired one and 404 for a deleted one.
+ */
+function runArtifacts(args) {
+    return {
+        async readFile(artifact, file) {
+            const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(12), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
+            await mkdir(args.tempDir, { recursive: true });
+            const into = await mkdtemp(join(args.tempDir, 'artifact-'));
+            const which = `artifact "${artifact.name}" (id ${artifact.id}) of workflow run ${artifact.runId}`;
+            try {
+                await new DefaultArtifactClient().downloadArtifact(artifact.id, {
+                    path: into,
+                    findBy: findByOf({
+                        runId: artifact.runId,
+                        token: args.token,
+                        repository: args.repository,
+                    }),
+                });
+            }
+            catch (error) {
+                const status = statusOf(error);
+                if (status === 404 || status === 410)
+                    return undefined;
+                const reason = error.message.replace(/\s+/g, ' ').trim();
+                throw new UserError(`Could not read ${which} (${reason}). Reading a workflow run's artifacts needs "permissions: actions: read".`);
+            }
+            try {
+                return await readFile(join(into, file));
+            }
+            catch {
+                throw new UserError(`The ${which} holds no file "${file}", so it is not the artifact that was recorded.`);
+            }
+        },
+    };
 }
 
 ;// CONCATENATED MODULE: ./shared/lineage/config-diff.ts
@@ -1384,6 +1554,7 @@ async function stageModelRelease(registry, release, log) {
             url: published.htmlUrl,
             alreadyPublished: true,
             assetUrls: new Map(published.assets.map((a) => [a.name, a.url])),
+            uploaded: new Set(),
         };
     }
     const draft = await findDraft(registry, tag);
@@ -1392,6 +1563,7 @@ async function stageModelRelease(registry, release, log) {
     if (draft)
         log.info(`Completing the draft release ${tag} left by an earlier attempt.`);
     const assetUrls = new Map(target.assets.map((asset) => [asset.name, asset.url]));
+    const uploaded = new Set();
     for (const file of release.files) {
         if (assetUrls.has(file.name))
             continue;
@@ -1400,14 +1572,15 @@ async function stageModelRelease(registry, release, log) {
         if (file.sha256 !== undefined && sha256Text(bytes) !== file.sha256) {
             throw new errors/* UserError */.yo(`The model file for release asset "${file.name}" changed after it was checked against the manifest (sha256 ${sha256Text(bytes).slice(0, 16)}…, the manifest says ${file.sha256.slice(0, 16)}…). Nothing was published; promote only what train-model produced, unmodified.`);
         }
-        const uploaded = await registry.uploadReleaseAsset(target, {
+        const asset = await registry.uploadReleaseAsset(target, {
             name: file.name,
             contentType: file.contentType,
             bytes,
         });
-        assetUrls.set(file.name, uploaded.url);
+        assetUrls.set(file.name, asset.url);
+        uploaded.add(file.name);
     }
-    return { id: target.id, tag, url: target.htmlUrl, alreadyPublished: false, assetUrls };
+    return { id: target.id, tag, url: target.htmlUrl, alreadyPublished: false, assetUrls, uploaded };
 }
 /** How often a draft is created again after GitHub answered 5xx and none was found. */
 const CREATE_ATTEMPTS = 3;
@@ -1467,7 +1640,7 @@ async function downloadModelRelease(registry, release, log) {
     const metricsPath = (0,external_node_path_.join)(release.into, METRICS_ASSET);
     await fetchAsset(MANIFEST_ASSET, manifestPath);
     await fetchAsset(METRICS_ASSET, metricsPath);
-    const manifest = await readStructuredFile(manifestPath, manifestSchema, `manifest of release ${tag}`);
+    const manifest = await structured_readStructuredFile(manifestPath, manifestSchema, `manifest of release ${tag}`);
     // Asset names come from GitHub and are only looked up; each file is written at its manifest
     // path (relative, without "..", by the manifest's schema), checked to stay in the folder.
     const files = { manifest: `manifest of release ${tag}`, baseDir: release.into };
@@ -1480,7 +1653,21 @@ async function downloadModelRelease(registry, release, log) {
         metricsPath,
         url: found.htmlUrl,
         metricsUrl: found.assets.find((a) => a.name === METRICS_ASSET)?.url,
+        profileUrl: found.assets.find((a) => a.name === PROFILE_ASSET)?.url,
     };
+}
+/**
+ * The id of a release asset of `repository` from its API URL (`…/repos/<owner>/<repo>/releases/assets/<id>`),
+ * or undefined for any other URL. Only the id is used, through the registry, so the token never
+ * goes to a URL read from a payload.
+ */
+function releaseAssetId(url, repository) {
+    const suffix = `/repos/${repository.owner}/${repository.repo}/releases/assets/`.toLowerCase();
+    const at = url.toLowerCase().lastIndexOf(suffix);
+    if (at < 0)
+        return undefined;
+    const id = url.slice(at + suffix.length);
+    return /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : undefined;
 }
 
 ;// CONCATENATED MODULE: ./shared/registry/candidate-files.ts
@@ -1543,7 +1730,7 @@ async function artifactFiles(source, context, fromRun) {
             artifact,
         };
     // The metrics report evaluate-model uploaded for this version, named after it.
-    const manifest = await readStructuredFile(MANIFEST_FILE, manifestSchema, 'manifest', baseDir);
+    const manifest = await structured_readStructuredFile(MANIFEST_FILE, manifestSchema, 'manifest', baseDir);
     const metricsDir = await downloadArtifact({
         name: (0,identifiers/* metricsArtifactName */.Hk)(model, manifest.model.version),
         into: await (0,action_context/* createStepDir */.S)(context.tempDir, 'promote-model', 'metrics'),
@@ -1577,6 +1764,7 @@ async function candidate_files_releaseFiles(version, context) {
         metricsDir: into,
         restoredFrom: restored.url,
         metricsUrl: restored.metricsUrl,
+        profileUrl: restored.profileUrl,
     };
 }
 
@@ -1650,6 +1838,25 @@ const DEPLOYMENT_PAYLOAD_FORMAT = 'mlops-actions/deployment@1';
 const STATUS_DESCRIPTION_LIMIT = 140;
 
 /**
+ * Where the training data profile of a promotion lives, the reference monitor-model measures
+ * drift against (shared/registry/reference-profile.ts reads it back): the Release asset
+ * `data-profile.json` (production, and rollbacks whose Release has one), kept as long as the
+ * Release; or else a workflow artifact of the promoting run, kept as long as the repository's
+ * artifact retention. `sha256` is of the profile file's bytes.
+ */
+const profileReferenceSchema = schemas/* object */.Ikc({
+    sha256: schemas/* string */.YjP().regex(/^[0-9a-f]{64}$/),
+    /** The API URL of the Release asset. */
+    asset: schemas/* string */.YjP().optional(),
+    /** The workflow artifact `profile-<model>-<version>` holding `data-profile.json`. */
+    artifact: schemas/* object */.Ikc({
+        name: (0,identifiers/* identifier */.Cv)('artifact name'),
+        id: schemas/* number */.aig().int().positive(),
+        runId: schemas/* number */.aig().int().positive(),
+    })
+        .optional(),
+});
+/**
  * A payload is read back from GitHub, where anyone who may create deployments could have
  * written it; its identifiers become outputs (`previous-version`, `baseline-version`), so a
  * payload whose identifiers are not in their alphabets is not ours and is skipped.
@@ -1674,6 +1881,8 @@ const deploymentPayloadSchema = schemas/* object */.Ikc({
     configSha256: schemas/* string */.YjP().optional(),
     /** What the model was trained on, in short (lineage/runtime.ts); a malformed one is dropped, not the payload. */
     runtime: runtimeSummarySchema.optional().catch(undefined),
+    /** The training data profile, the drift reference; a malformed one is dropped, not the payload. */
+    profile: profileReferenceSchema.optional().catch(undefined),
     runUrl: schemas/* string */.YjP().optional(),
     overrideReason: schemas/* string */.YjP().optional(),
     /** A one-time id of the promotion, by which a create that GitHub answered 5xx is found again. */
@@ -2523,6 +2732,176 @@ function metricValues(loaded) {
     return Object.fromEntries(Object.entries(loaded.metrics).map(([name, metric]) => [name, metric.value]));
 }
 
+// EXTERNAL MODULE: ./shared/markdown/escape.ts
+var markdown_escape = __nccwpck_require__(32215);
+;// CONCATENATED MODULE: ./shared/registry/model-card.ts
+/** The model card a production release carries: what the model is, how it did, where it came from. */
+
+
+
+
+
+
+function renderModelCard(args) {
+    const { manifest, metrics } = args;
+    const metricRows = Object.entries(metrics.metrics).map(([name, metric]) => [
+        (0,markdown_escape/* inlineCode */.ti)(name),
+        format(metric.value),
+        metric.ci ? `[${format(metric.ci[0])}, ${format(metric.ci[1])}]` : '—',
+        metric.n === undefined ? '—' : String(metric.n),
+    ]);
+    const lineage = [
+        ['Fingerprint', (0,markdown_escape/* inlineCode */.ti)(manifest.fingerprint)],
+        ['Commit', manifest.git.sha ? (0,markdown_escape/* inlineCode */.ti)(manifest.git.sha) : '—'],
+        ['Trained by', manifest.git.runUrl ? `[workflow run](${encodeURI(manifest.git.runUrl)})` : '—'],
+        [
+            'Config',
+            `${(0,markdown_escape/* inlineCode */.ti)(manifest.config.path)} (sha256 ${(0,markdown_escape/* inlineCode */.ti)(manifest.config.sha256.slice(0, 16))})`,
+        ],
+        ['Command', (0,markdown_escape/* inlineCode */.ti)(manifest.command)],
+        ['Seed', String(manifest.seed)],
+        [
+            'Evaluation data',
+            metrics.evaluationSha256
+                ? `sha256 of labels ${(0,markdown_escape/* inlineCode */.ti)(metrics.evaluationSha256.slice(0, 16))}`
+                : '—',
+        ],
+    ];
+    return ([
+        `# Model card: ${(0,markdown_escape/* escapeMarkdown */.FV)(manifest.model.name)} ${(0,markdown_escape/* inlineCode */.ti)(manifest.model.version)}`,
+        `Promoted to ${(0,markdown_escape/* inlineCode */.ti)(args.environment)}; gates: **${args.gates.verdict}**${args.baselineVersion ? ` against ${(0,markdown_escape/* inlineCode */.ti)(args.baselineVersion)}` : ''}.`,
+        promotionSection(args.record),
+        args.intendedUse ? `## Intended use\n\n${(0,markdown_escape/* escapeMarkdown */.FV)(args.intendedUse)}` : '',
+        `## Metrics\n\n${(0,markdown_escape/* markdownTable */.Qj)(['Metric', 'Value', 'Confidence interval', 'n'], metricRows)}`,
+        slicesSection(metrics),
+        `## Data\n\n${manifest.data.length
+            ? (0,markdown_escape/* markdownTable */.Qj)(['File', 'sha256'], manifest.data.map((d) => [(0,markdown_escape/* inlineCode */.ti)(d.path), (0,markdown_escape/* inlineCode */.ti)(d.sha256.slice(0, 16))]))
+            : 'The manifest records no data files (train-model was given no `data`).'}`,
+        args.profile ? profileSection(args.profile) : '',
+        `## Files\n\n${(0,markdown_escape/* markdownTable */.Qj)(['File', 'Bytes', 'sha256'], manifest.outputs.map((o) => [
+            (0,markdown_escape/* inlineCode */.ti)(o.path),
+            String(o.bytes ?? ''),
+            (0,markdown_escape/* inlineCode */.ti)(o.sha256),
+        ]))}`,
+        `## Lineage\n\n${(0,markdown_escape/* markdownTable */.Qj)(['Input', 'Recorded'], lineage)}`,
+    ]
+        .filter(Boolean)
+        .join('\n\n') + '\n');
+}
+/** How many metric columns the slice table shows: a card is read, not searched. */
+const SLICE_METRICS = 5;
+/** Per-slice values of the model's headline metrics, worst first by the first of them. */
+function slicesSection(metrics) {
+    const slices = Object.entries(metrics.slices ?? {});
+    if (!slices.length)
+        return '';
+    const names = Object.keys(metrics.metrics)
+        .filter((name) => slices.some(([, values]) => values[name] !== undefined))
+        .slice(0, SLICE_METRICS);
+    if (!names.length)
+        return '';
+    const first = names[0];
+    slices.sort(([, a], [, b]) => (a[first]?.value ?? Infinity) - (b[first]?.value ?? Infinity));
+    const cell = (entry) => entry
+        ? `${format(entry.value)}${entry.ci ? ` [${format(entry.ci[0])}, ${format(entry.ci[1])}]` : ''}`
+        : '—';
+    const rows = slices.map(([slice, values]) => [
+        (0,markdown_escape/* inlineCode */.ti)(slice),
+        String(Object.values(values).find((v) => v.n !== undefined)?.n ?? '—'),
+        ...names.map((name) => cell(values[name])),
+    ]);
+    return `## Slices\n\n${(0,markdown_escape/* markdownTable */.Qj)(['Slice', 'n', ...names.map(markdown_escape/* inlineCode */.ti)], rows)}`;
+}
+/** The training data as validate-data profiled it: how much, how complete, what range. */
+function profileSection(profile) {
+    const percent = (part, whole) => whole ? `${Number(((part / whole) * 100).toPrecision(3))}%` : '—';
+    const number = (value) => value === null || value === undefined ? '—' : format(value);
+    const rows = profile.columns.map((column) => [
+        (0,markdown_escape/* inlineCode */.ti)(column.name),
+        (0,markdown_escape/* escapeMarkdown */.FV)(column.type),
+        percent(column.nulls, column.count),
+        column.distinct === undefined ? '—' : `${column.distinctExact ? '' : '≈'}${column.distinct}`,
+        number(column.min),
+        number(column.mean),
+        number(column.max),
+    ]);
+    const sources = profile.sources
+        .map((source) => `${(0,markdown_escape/* inlineCode */.ti)(source.path)} (${source.rows} rows)`)
+        .join(', ');
+    return `## Data profile\n\n${profile.rows} rows from ${sources || 'the profiled files'}.\n\n${(0,markdown_escape/* markdownTable */.Qj)(['Column', 'Type', 'Nulls', 'Distinct', 'Min', 'Mean', 'Max'], rows)}`;
+}
+/** Who let the model through and on which judgement: the audit trail a reader of the release needs. */
+function promotionSection(record) {
+    const promoted = [
+        'Promoted',
+        `${record.promotedAt.slice(0, 10)} by ${record.actor ? (0,markdown_escape/* escapeMarkdown */.FV)(record.actor) : 'unknown'}${record.runUrl ? ` ([workflow run](${encodeURI(record.runUrl)}))` : ''}`,
+    ];
+    return `## Promotion\n\n${(0,markdown_escape/* markdownTable */.Qj)(['Step', 'Recorded'], [promoted, ...auditRows(record)])}`;
+}
+/** The rows of a promotion's audit trail, the same in the model card and the job summary. */
+function auditRows(record) {
+    const rows = [
+        ['Approved by', (0,markdown_escape/* escapeMarkdown */.FV)(describeApprovals(record.approvals))],
+        ['Comparison digest', (0,markdown_escape/* inlineCode */.ti)(record.comparisonDigest)],
+        [
+            'Approved comparison',
+            record.approval
+                ? `the digest the reviewers approved before the gate, recomputed unchanged at ${(0,markdown_escape/* escapeMarkdown */.FV)(record.approval.at)}`
+                : 'not bound: promote-model was given no `approved-digest`',
+        ],
+    ];
+    if (record.rollback)
+        rows.push([
+            'Rollback',
+            `from ${record.rollback.from ? (0,markdown_escape/* inlineCode */.ti)(record.rollback.from) : 'no model'}: ${(0,markdown_escape/* escapeMarkdown */.FV)(record.rollback.reason)}`,
+        ]);
+    if (record.overrideReason)
+        rows.push(['Gates overridden', (0,markdown_escape/* escapeMarkdown */.FV)(record.overrideReason)]);
+    return rows;
+}
+/** The config's `intended_use` (or `description`), for the model card, when the config is at hand. */
+async function intendedUseFromConfig(configPath, cwd) {
+    try {
+        const config = await parseStructured(await (0,promises_.readFile)((0,external_node_path_.resolve)(cwd, configPath), 'utf8'), configPath, 'config file');
+        const value = config && typeof config === 'object'
+            ? (config.intended_use ??
+                config.description)
+            : undefined;
+        return typeof value === 'string' ? value : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/registry/promotion-record.ts
+
+const PROMOTION_FORMAT = 'mlops-actions/promotion@1';
+function buildPromotionRecord(args) {
+    const { manifest, context } = args;
+    return {
+        format: PROMOTION_FORMAT,
+        model: manifest.model.name,
+        version: args.version,
+        environment: args.environment,
+        fingerprint: manifest.fingerprint,
+        metricsDigest: sha256Text(canonicalJson(args.metrics)),
+        metrics: args.metrics,
+        verdict: args.gates.verdict,
+        outputs: manifest.outputs,
+        commit: manifest.git.sha ?? context.sha,
+        ref: context.ref,
+        runUrl: context.runUrl,
+        actor: context.actor,
+        approvals: args.approvals,
+        comparisonDigest: args.comparisonDigest,
+        ...(args.approval ? { approval: args.approval } : {}),
+        ...(args.rollback ? { rollback: args.rollback } : {}),
+        ...(args.overrideReason ? { overrideReason: args.overrideReason } : {}),
+        promotedAt: args.now.toISOString(),
+    };
+}
+
 ;// CONCATENATED MODULE: ./shared/profile/sketches/quantiles.ts
 /**
  * KLL sketch (Karnin, Lang, Liberty 2016): compactors whose items weigh 2^level; a full level
@@ -2929,7 +3308,14 @@ function mergeProfiles(profiles) {
                 existing.mergeProfile(column);
         }
     }
-    return buildProfile([...merged.values()], profiles.flatMap((p) => p.sources));
+    const profile = buildProfile([...merged.values()], profiles.flatMap((p) => p.sources));
+    const roles = new Map(profiles.flatMap((p) => p.columns.filter((c) => c.role).map((c) => [c.name, c.role])));
+    for (const column of profile.columns) {
+        const role = roles.get(column.name);
+        if (role)
+            column.role = role;
+    }
+    return profile;
 }
 const looseState = schemas/* object */.Ikc({
     distinct: schemas/* union */.KCZ([
@@ -2959,175 +3345,102 @@ const profileFile = schemas/* object */.Ikc({
 async function readProfile(path) {
     return (await readStructuredFile(path, profileFile, 'profile file'));
 }
-
-// EXTERNAL MODULE: ./shared/markdown/escape.ts
-var markdown_escape = __nccwpck_require__(32215);
-;// CONCATENATED MODULE: ./shared/registry/model-card.ts
-/** The model card a production release carries: what the model is, how it did, where it came from. */
-
-
-
-
-
-
-function renderModelCard(args) {
-    const { manifest, metrics } = args;
-    const metricRows = Object.entries(metrics.metrics).map(([name, metric]) => [
-        (0,markdown_escape/* inlineCode */.ti)(name),
-        format(metric.value),
-        metric.ci ? `[${format(metric.ci[0])}, ${format(metric.ci[1])}]` : '—',
-        metric.n === undefined ? '—' : String(metric.n),
-    ]);
-    const lineage = [
-        ['Fingerprint', (0,markdown_escape/* inlineCode */.ti)(manifest.fingerprint)],
-        ['Commit', manifest.git.sha ? (0,markdown_escape/* inlineCode */.ti)(manifest.git.sha) : '—'],
-        ['Trained by', manifest.git.runUrl ? `[workflow run](${encodeURI(manifest.git.runUrl)})` : '—'],
-        [
-            'Config',
-            `${(0,markdown_escape/* inlineCode */.ti)(manifest.config.path)} (sha256 ${(0,markdown_escape/* inlineCode */.ti)(manifest.config.sha256.slice(0, 16))})`,
-        ],
-        ['Command', (0,markdown_escape/* inlineCode */.ti)(manifest.command)],
-        ['Seed', String(manifest.seed)],
-        [
-            'Evaluation data',
-            metrics.evaluationSha256
-                ? `sha256 of labels ${(0,markdown_escape/* inlineCode */.ti)(metrics.evaluationSha256.slice(0, 16))}`
-                : '—',
-        ],
-    ];
-    return ([
-        `# Model card: ${(0,markdown_escape/* escapeMarkdown */.FV)(manifest.model.name)} ${(0,markdown_escape/* inlineCode */.ti)(manifest.model.version)}`,
-        `Promoted to ${(0,markdown_escape/* inlineCode */.ti)(args.environment)}; gates: **${args.gates.verdict}**${args.baselineVersion ? ` against ${(0,markdown_escape/* inlineCode */.ti)(args.baselineVersion)}` : ''}.`,
-        promotionSection(args.record),
-        args.intendedUse ? `## Intended use\n\n${(0,markdown_escape/* escapeMarkdown */.FV)(args.intendedUse)}` : '',
-        `## Metrics\n\n${(0,markdown_escape/* markdownTable */.Qj)(['Metric', 'Value', 'Confidence interval', 'n'], metricRows)}`,
-        slicesSection(metrics),
-        `## Data\n\n${manifest.data.length
-            ? (0,markdown_escape/* markdownTable */.Qj)(['File', 'sha256'], manifest.data.map((d) => [(0,markdown_escape/* inlineCode */.ti)(d.path), (0,markdown_escape/* inlineCode */.ti)(d.sha256.slice(0, 16))]))
-            : 'The manifest records no data files (train-model was given no `data`).'}`,
-        args.profile ? profileSection(args.profile) : '',
-        `## Files\n\n${(0,markdown_escape/* markdownTable */.Qj)(['File', 'Bytes', 'sha256'], manifest.outputs.map((o) => [
-            (0,markdown_escape/* inlineCode */.ti)(o.path),
-            String(o.bytes ?? ''),
-            (0,markdown_escape/* inlineCode */.ti)(o.sha256),
-        ]))}`,
-        `## Lineage\n\n${(0,markdown_escape/* markdownTable */.Qj)(['Input', 'Recorded'], lineage)}`,
-    ]
-        .filter(Boolean)
-        .join('\n\n') + '\n');
+/**
+ * A profile from its text, when the bytes are needed too (promote-model publishes the bytes it
+ * checked) or come from elsewhere than a file (a release asset, an artifact): `source` names it
+ * in errors, and a name ending in `.json` is parsed as JSON.
+ */
+async function parseProfile(text, source) {
+    const value = await parseStructured(text, source, 'profile file');
+    return (await validateStructured(value, profileFile, {
+        path: source,
+        what: 'profile file',
+        text,
+    }));
 }
-/** How many metric columns the slice table shows: a card is read, not searched. */
-const SLICE_METRICS = 5;
-/** Per-slice values of the model's headline metrics, worst first by the first of them. */
-function slicesSection(metrics) {
-    const slices = Object.entries(metrics.slices ?? {});
-    if (!slices.length)
-        return '';
-    const names = Object.keys(metrics.metrics)
-        .filter((name) => slices.some(([, values]) => values[name] !== undefined))
-        .slice(0, SLICE_METRICS);
-    if (!names.length)
-        return '';
-    const first = names[0];
-    slices.sort(([, a], [, b]) => (a[first]?.value ?? Infinity) - (b[first]?.value ?? Infinity));
-    const cell = (entry) => entry
-        ? `${format(entry.value)}${entry.ci ? ` [${format(entry.ci[0])}, ${format(entry.ci[1])}]` : ''}`
-        : '—';
-    const rows = slices.map(([slice, values]) => [
-        (0,markdown_escape/* inlineCode */.ti)(slice),
-        String(Object.values(values).find((v) => v.n !== undefined)?.n ?? '—'),
-        ...names.map((name) => cell(values[name])),
-    ]);
-    return `## Slices\n\n${(0,markdown_escape/* markdownTable */.Qj)(['Slice', 'n', ...names.map(markdown_escape/* inlineCode */.ti)], rows)}`;
+
+;// CONCATENATED MODULE: ./shared/registry/promotion-profile.ts
+/**
+ * The training data profile published with every promotion: the reference monitor-model
+ * measures drift against (reference-profile.ts reads it back). Production keeps it in the
+ * model's Release as `data-profile.json`, as long as the Release; any other environment as the
+ * workflow artifact `profile-<model>-<version>` of the promoting run, as long as the
+ * repository's artifact retention (90 days by default). The deployment records where it is and
+ * the sha256 of its bytes, so that what is read back is what was promoted.
+ */
+
+
+
+
+
+
+
+
+/** Reads the profile input once: it must be a profile, and its bytes are the ones published. */
+async function stageProfile(profilePath, stepDir) {
+    const text = await readUserFile(profilePath, 'profile file');
+    const profile = await parseProfile(text, profilePath);
+    const path = (0,external_node_path_.join)(stepDir, PROFILE_FILE);
+    const bytes = Buffer.from(text, 'utf8');
+    await (0,promises_.writeFile)(path, bytes);
+    return { profile, path, sha256: sha256Text(bytes) };
 }
-/** The training data as validate-data profiled it: how much, how complete, what range. */
-function profileSection(profile) {
-    const percent = (part, whole) => whole ? `${Number(((part / whole) * 100).toPrecision(3))}%` : '—';
-    const number = (value) => value === null || value === undefined ? '—' : format(value);
-    const rows = profile.columns.map((column) => [
-        (0,markdown_escape/* inlineCode */.ti)(column.name),
-        (0,markdown_escape/* escapeMarkdown */.FV)(column.type),
-        percent(column.nulls, column.count),
-        column.distinct === undefined ? '—' : `${column.distinctExact ? '' : '≈'}${column.distinct}`,
-        number(column.min),
-        number(column.mean),
-        number(column.max),
-    ]);
-    const sources = profile.sources
-        .map((source) => `${(0,markdown_escape/* inlineCode */.ti)(source.path)} (${source.rows} rows)`)
-        .join(', ');
-    return `## Data profile\n\n${profile.rows} rows from ${sources || 'the profiled files'}.\n\n${(0,markdown_escape/* markdownTable */.Qj)(['Column', 'Type', 'Nulls', 'Distinct', 'Min', 'Mean', 'Max'], rows)}`;
-}
-/** Who let the model through and on which judgement: the audit trail a reader of the release needs. */
-function promotionSection(record) {
-    const promoted = [
-        'Promoted',
-        `${record.promotedAt.slice(0, 10)} by ${record.actor ? (0,markdown_escape/* escapeMarkdown */.FV)(record.actor) : 'unknown'}${record.runUrl ? ` ([workflow run](${encodeURI(record.runUrl)}))` : ''}`,
-    ];
-    return `## Promotion\n\n${(0,markdown_escape/* markdownTable */.Qj)(['Step', 'Recorded'], [promoted, ...auditRows(record)])}`;
-}
-/** The rows of a promotion's audit trail, the same in the model card and the job summary. */
-function auditRows(record) {
-    const rows = [
-        ['Approved by', (0,markdown_escape/* escapeMarkdown */.FV)(describeApprovals(record.approvals))],
-        ['Comparison digest', (0,markdown_escape/* inlineCode */.ti)(record.comparisonDigest)],
-        [
-            'Approved comparison',
-            record.approval
-                ? `the digest the reviewers approved before the gate, recomputed unchanged at ${(0,markdown_escape/* escapeMarkdown */.FV)(record.approval.at)}`
-                : 'not bound: promote-model was given no `approved-digest`',
-        ],
-    ];
-    if (record.rollback)
-        rows.push([
-            'Rollback',
-            `from ${record.rollback.from ? (0,markdown_escape/* inlineCode */.ti)(record.rollback.from) : 'no model'}: ${(0,markdown_escape/* escapeMarkdown */.FV)(record.rollback.reason)}`,
-        ]);
-    if (record.overrideReason)
-        rows.push(['Gates overridden', (0,markdown_escape/* escapeMarkdown */.FV)(record.overrideReason)]);
-    return rows;
-}
-/** The config's `intended_use` (or `description`), for the model card, when the config is at hand. */
-async function intendedUseFromConfig(configPath, cwd) {
-    try {
-        const config = await parseStructured(await (0,promises_.readFile)((0,external_node_path_.resolve)(cwd, configPath), 'utf8'), configPath, 'config file');
-        const value = config && typeof config === 'object'
-            ? (config.intended_use ??
-                config.description)
-            : undefined;
-        return typeof value === 'string' ? value : undefined;
+/**
+ * Where the deployment's profile is: the Release's `data-profile.json` when the Release of this
+ * version has one (production; a rollback carries its Release's forward), else the profile
+ * input kept as an artifact; undefined without either.
+ */
+async function publishProfile(publication) {
+    const { release, profile } = publication;
+    const assetUrl = release?.assetUrls.get(PROFILE_ASSET) ?? publication.restoredUrl;
+    if (assetUrl) {
+        if (profile && release?.uploaded.has(PROFILE_ASSET))
+            return { sha256: profile.sha256, asset: assetUrl };
+        return releaseProfile(publication, assetUrl);
     }
-    catch {
+    if (!profile)
         return undefined;
-    }
+    return { sha256: profile.sha256, artifact: await keepAsArtifact(publication, profile) };
 }
-
-;// CONCATENATED MODULE: ./shared/registry/promotion-record.ts
-
-const PROMOTION_FORMAT = 'mlops-actions/promotion@1';
-function buildPromotionRecord(args) {
-    const { manifest, context } = args;
-    return {
-        format: PROMOTION_FORMAT,
-        model: manifest.model.name,
-        version: args.version,
-        environment: args.environment,
-        fingerprint: manifest.fingerprint,
-        metricsDigest: sha256Text(canonicalJson(args.metrics)),
-        metrics: args.metrics,
-        verdict: args.gates.verdict,
-        outputs: manifest.outputs,
-        commit: manifest.git.sha ?? context.sha,
-        ref: context.ref,
-        runUrl: context.runUrl,
-        actor: context.actor,
-        approvals: args.approvals,
-        comparisonDigest: args.comparisonDigest,
-        ...(args.approval ? { approval: args.approval } : {}),
-        ...(args.rollback ? { rollback: args.rollback } : {}),
-        ...(args.overrideReason ? { overrideReason: args.overrideReason } : {}),
-        promotedAt: args.now.toISOString(),
-    };
+/** A profile the Release held before this step: its bytes are hashed as they are there. */
+async function releaseProfile(publication, url) {
+    const { registry, model, version, profile, log } = publication;
+    const id = releaseAssetId(url, registry.repository);
+    if (id === undefined)
+        throw new Error(`The release asset URL ${url} is not one of this repository's`);
+    const sha256 = sha256Text(await registry.downloadReleaseAsset(id));
+    if (profile && profile.sha256 !== sha256)
+        log.warning(`The Release of ${model} ${version} already keeps a ${PROFILE_ASSET} (sha256 ${sha256.slice(0, 16)}…) that differs from the "profile" given (sha256 ${profile.sha256.slice(0, 16)}…); the Release's is recorded as the drift reference, since a published release is not changed.`, { title: 'promote-model' });
+    log.info(`The training data profile recorded for monitor-model is the Release's ${PROFILE_ASSET} (sha256 ${sha256.slice(0, 16)}…), kept as long as the Release.`);
+    return { sha256, asset: url };
+}
+async function keepAsArtifact(publication, profile) {
+    const { model, version, log } = publication;
+    if (!artifactServiceAvailable(publication.env))
+        throw new errors/* UserError */.yo(`Input "profile" is kept as a workflow artifact for a promotion without a Release, which needs the GitHub artifact service that only a GitHub runner offers. Promote in a workflow run, or leave "profile" empty. Nothing was recorded.`);
+    const runId = Number(publication.runId);
+    if (!Number.isSafeInteger(runId) || runId <= 0)
+        throw new errors/* UserError */.yo(`Input "profile" is kept as an artifact of this workflow run, but GITHUB_RUN_ID is ${JSON.stringify(publication.runId ?? null)}, not a run id. Nothing was recorded.`);
+    const artifact = await uploadProfileArtifact({
+        model,
+        version,
+        profilePath: profile.path,
+        stagingDir: await (0,promises_.mkdtemp)((0,external_node_path_.join)(publication.stepDir, 'profile-')),
+        log,
+    });
+    // An artifact of that name from earlier in this run (a promotion to another environment, a
+    // re-run) is what the deployment names: it must hold this profile.
+    if (!artifact.uploaded)
+        await requireSameProfile(publication, artifact.name, profile.sha256);
+    log.info(`The training data profile recorded for monitor-model is artifact ${artifact.name} (id ${artifact.id}) of workflow run ${runId}: it is kept as long as the repository's artifact retention (90 days by default).`);
+    return { name: artifact.name, id: artifact.id, runId };
+}
+async function requireSameProfile(publication, name, sha256) {
+    const into = await (0,promises_.mkdtemp)((0,external_node_path_.join)(publication.stepDir, 'profile-check-'));
+    const folder = await downloadArtifactIfPresent({ name, into, log: publication.log });
+    const held = folder && sha256Text(await (0,promises_.readFile)((0,external_node_path_.join)(folder, PROFILE_FILE)).catch(() => ''));
+    if (held !== sha256)
+        throw new errors/* UserError */.yo(`This workflow run already has artifact ${name}, and it does not hold the "profile" given (sha256 ${sha256.slice(0, 16)}…): an earlier step promoted ${publication.model} ${publication.version} with another profile. Give every promotion of a version the same profile. Nothing was recorded.`);
 }
 
 ;// CONCATENATED MODULE: ./shared/registry/record-deployment.ts
@@ -3239,7 +3552,7 @@ async function verifyManifestOutputs(manifest, files) {
 async function promote(request) {
     const { model, environment, candidate, registry, log } = request;
     const rollback = candidate.restoredFrom !== undefined;
-    const manifest = await readStructuredFile(candidate.manifestPath, manifestSchema, 'manifest', candidate.baseDir);
+    const manifest = await structured_readStructuredFile(candidate.manifestPath, manifestSchema, 'manifest', candidate.baseDir);
     if (manifest.model.name !== model)
         throw new errors/* UserError */.yo(`The manifest "${candidate.manifestPath}" is for model "${manifest.model.name}", not "${model}".`);
     const version = request.version ?? manifest.model.version;
@@ -3252,7 +3565,9 @@ async function promote(request) {
         throw new errors/* UserError */.yo(`The metrics file "${candidate.metricsPath}" evaluates fingerprint ${metrics.fingerprint.slice(0, 12)}…, but the manifest's model has ${manifest.fingerprint.slice(0, 12)}…. Pass the metrics of this model.`);
     }
     const values = metricValues(metrics);
-    const profile = request.profilePath ? await readProfile(request.profilePath) : undefined;
+    const profile = request.profilePath
+        ? await stageProfile(request.profilePath, request.stepDir)
+        : undefined;
     const dryRun = request.dryRun === true;
     // The gates are judged again against the model in the environment now: it may have changed
     // since the pull request was compared.
@@ -3280,9 +3595,13 @@ async function promote(request) {
         dryRun,
         comparisonDigest,
     };
-    if (current &&
-        current.payload.version === version &&
-        current.payload.fingerprint === manifest.fingerprint) {
+    const inPlace = current?.payload.version === version && current.payload.fingerprint === manifest.fingerprint;
+    // A model in place that was recorded without its data profile is recorded again when one is
+    // given now: that is how a model already promoted gets its drift reference.
+    const addsProfile = inPlace && profile !== undefined && !current.payload.profile;
+    if (addsProfile)
+        log.info(`${model} ${version} is already the model in ${environment} (deployment ${current.deploymentId}), recorded without a data profile; it ${dryRun ? 'would be' : 'is'} recorded again with the "profile" given.`);
+    else if (current && inPlace) {
         log.info(`${model} ${version} is already the model in ${environment} (deployment ${current.deploymentId}); nothing ${dryRun ? 'would be' : 'was'} recorded again.`);
         return { ...base, previous, deploymentId: current.deploymentId, alreadyCurrent: true };
     }
@@ -3352,6 +3671,21 @@ async function promote(request) {
         })
         : undefined;
     const metricsUrl = staged?.assetUrls.get(METRICS_ASSET) ?? candidate.metricsUrl;
+    // Kept before the deployment exists, so that the deployment can name it.
+    const profileReference = await publishProfile({
+        registry,
+        model,
+        version,
+        release: staged,
+        restoredUrl: candidate.profileUrl,
+        profile,
+        runId: request.context.runId,
+        stepDir: request.stepDir,
+        env: request.env ?? process.env,
+        log,
+    });
+    if (!profileReference)
+        log.notice(noProfileNotice(model, version), { title: 'promote-model' });
     let releaseUrl;
     const deploymentId = await recordPromotion(registry, {
         environment,
@@ -3363,6 +3697,7 @@ async function promote(request) {
         payload: {
             ...deploymentPayload({ request, manifest, metrics, values, record }),
             ...(metricsUrl ? { metricsUrl } : {}),
+            ...(profileReference ? { profile: profileReference } : {}),
         },
     });
     return {
@@ -3370,11 +3705,16 @@ async function promote(request) {
         previous: current,
         deploymentId,
         releaseUrl,
+        profile: profileReference,
         recordPath,
         record,
         alreadyCurrent: false,
         gates,
     };
+}
+/** Said in the log and the job summary of a promotion that records no data profile. */
+function noProfileNotice(model, version) {
+    return `No data profile: monitor-model will need \`reference\` for ${model} ${version}, as this promotion was given no "profile" (the profile output of validate-data on the training data) and its Release keeps none. Promote with "profile" to publish the drift reference with the model.`;
 }
 /** The model files, where the candidate's manifest names them: inside its base folder. */
 function modelFiles(candidate) {
@@ -3492,7 +3832,7 @@ async function stageProductionRelease(args) {
         intendedUse,
         baselineVersion: args.current?.payload.version,
         record,
-        profile: args.profile,
+        profile: args.profile?.profile,
     }));
     const { candidate } = request;
     const files = await releaseFiles({
@@ -3502,12 +3842,8 @@ async function stageProductionRelease(args) {
         metricsPath: (0,external_node_path_.resolve)(candidate.metricsDir, candidate.metricsPath),
         modelCardPath,
     });
-    if (request.profilePath)
-        files.push({
-            name: PROFILE_ASSET,
-            path: (0,external_node_path_.resolve)(request.profilePath),
-            contentType: 'application/json',
-        });
+    if (args.profile)
+        files.push({ name: PROFILE_ASSET, path: args.profile.path, contentType: 'application/json' });
     return stageModelRelease(request.registry, {
         model: request.model,
         version: record.version,
@@ -3540,6 +3876,8 @@ function renderPromotionSummary(outcome) {
         facts.push(...auditRows(outcome.record));
     if (outcome.deploymentId !== undefined)
         facts.push(['Deployment', String(outcome.deploymentId)]);
+    if (outcome.deploymentId !== undefined)
+        facts.push(['Data profile', profileRow(outcome)]);
     if (outcome.releaseUrl)
         facts.push([
             'Release',
@@ -3554,6 +3892,14 @@ function renderPromotionSummary(outcome) {
     ]
         .filter(Boolean)
         .join('\n\n');
+}
+/** Where the drift reference monitor-model reads is kept, or that there is none. */
+function profileRow({ profile }) {
+    if (profile?.asset)
+        return `the Release's ${(0,markdown_escape/* inlineCode */.ti)('data-profile.json')}, kept with the Release: monitor-model's drift reference`;
+    if (profile?.artifact)
+        return `artifact ${(0,markdown_escape/* inlineCode */.ti)(profile.artifact.name)} of this run, kept for the repository's artifact retention (90 days by default): monitor-model's drift reference`;
+    return `**none**: no data profile, so monitor-model will need ${(0,markdown_escape/* inlineCode */.ti)('reference')}; promote with ${(0,markdown_escape/* inlineCode */.ti)('profile')} to publish one`;
 }
 /** Said in the summary of a promotion that was not given the digest its reviewers approved. */
 const UNBOUND_NOTICE = '> [!NOTE]\n> This approval was not bound to a comparison: promote-model was given no `approved-digest`, so the model in the environment, the candidate or the gate policy could have changed between what a reviewer saw and this promotion. Run promote-model with `dry-run: true` in a job before the approval gate and pass its `comparison-digest` output as `approved-digest`.';
@@ -3721,6 +4067,7 @@ const promoteModel = {
             overrideReason: input['override-reason'],
             ref: input.ref,
             profilePath: input.profile && (0,external_node_path_.resolve)(cwd, input.profile),
+            env: step.env,
             workingDirectory: cwd,
             registry,
             context,
@@ -4262,7 +4609,7 @@ function httpFailure(error) {
 /* harmony export */   SU: () => (/* binding */ parseRepository),
 /* harmony export */   c2: () => (/* binding */ statusOf)
 /* harmony export */ });
-/* unused harmony export isReadOnlyToken */
+/* unused harmony exports isReadOnlyToken, isPermissionDenied */
 /** Statuses that retrying cannot fix; 409 is added to Octokit's list because a deployment conflict must not be retried. */
 const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 451];
 /** How often a rate-limited request is tried again before the step gives up. */
@@ -4304,6 +4651,14 @@ function isReadOnlyToken(error) {
     return (statusOf(error) === 403 &&
         /Resource not accessible by integration/i.test(String(error.message)));
 }
+/**
+ * A 403 that a permission would fix: a read-only token, or a token without the permission the
+ * request needs (the job's `permissions:`, a fine-grained token's grants). Not a rate limit,
+ * which GitHub answers with 403 too.
+ */
+function isPermissionDenied(error) {
+    return statusOf(error) === 403 && !/rate limit/i.test(String(error.message));
+}
 function parseRepository(fullName) {
     const match = /^([^/\s]+)\/([^/\s]+)$/.exec(fullName ?? '');
     return match ? { owner: match[1], repo: match[2] } : undefined;
@@ -4318,6 +4673,7 @@ function parseRepository(fullName) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Cv: () => (/* binding */ identifier),
 /* harmony export */   Hk: () => (/* binding */ metricsArtifactName),
+/* harmony export */   Ho: () => (/* binding */ profileArtifactName),
 /* harmony export */   ND: () => (/* binding */ requireIdentifier),
 /* harmony export */   Rn: () => (/* binding */ modelArtifactName),
 /* harmony export */   Zl: () => (/* binding */ modelTask),
@@ -4428,6 +4784,10 @@ function modelArtifactName(model, version) {
 }
 function metricsArtifactName(model, version) {
     return requireIdentifier('artifact name', `metrics-${model}-${version}`, 'The artifact name');
+}
+/** Where promote-model keeps a non-production model's training data profile (the drift reference). */
+function profileArtifactName(model, version) {
+    return requireIdentifier('artifact name', `profile-${model}-${version}`, 'The artifact name');
 }
 /** The deployment task of a model's promotions. */
 function modelTask(model) {
@@ -4925,12 +5285,13 @@ __nccwpck_require__.d(__webpack_exports__, {
   aig: () => (/* binding */ schemas_number),
   Ikc: () => (/* binding */ object),
   g1P: () => (/* binding */ record),
+  rej: () => (/* binding */ strictObject),
   YjP: () => (/* binding */ schemas_string),
   PVZ: () => (/* binding */ tuple),
   KCZ: () => (/* binding */ union)
 });
 
-// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseObject, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, strictObject, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, uint32, uint64, ulid, undefined, unknown, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
+// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseObject, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, uint32, uint64, ulid, undefined, unknown, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
 var core_core = __nccwpck_require__(88532);
@@ -12563,7 +12924,7 @@ function strictObject(shape, params) {
         type: "object",
         shape,
         catchall: never(),
-        ...util.normalizeParams(params),
+        ...core_util/* normalizeParams */.A2(params),
     });
 }
 // looseObject

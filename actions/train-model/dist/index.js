@@ -302,8 +302,10 @@ async function manifestFilePath(files, field, path) {
 
 
 
+
 const MANIFEST_FILE = 'model-manifest.json';
 const METRICS_FILE = 'metrics.json';
+const PROFILE_FILE = 'data-profile.json';
 /**
  * Artifact names are unique per run; same model and version, same names. They are built from
  * identifiers and checked to be one (see identifiers.ts): they become outputs.
@@ -352,6 +354,10 @@ async function uploadModelArtifact(args) {
 }
 function uploadMetricsArtifact(args) {
     return uploadArtifact(metricsArtifactName(args.model, args.version), [{ from: args.reportPath, as: METRICS_FILE }], args.stagingDir, args.log);
+}
+/** The training data profile of a promotion to an environment without a Release (see reference-profile.ts). */
+function uploadProfileArtifact(args) {
+    return uploadArtifact(profileArtifactName(args.model, args.version), [{ from: args.profilePath, as: PROFILE_FILE }], args.stagingDir, args.log);
 }
 /** How @actions/artifact finds another run's artifacts through the REST API. */
 function findByOf(run) {
@@ -413,6 +419,44 @@ async function listRunArtifacts(run) {
         throw new UserError(`Could not list the artifacts of workflow run ${run.runId} (${error.message.replace(/\s+/g, ' ').trim()}). The job needs "permissions: actions: read".`);
     });
     return artifacts.map((artifact) => artifact.name);
+}
+/**
+ * RunArtifacts through the REST API with `token` (the job needs `actions: read`), downloading
+ * into folders of their own under `tempDir`. The artifact is fetched by its id: GitHub answers
+ * 410 for an expired one and 404 for a deleted one.
+ */
+function runArtifacts(args) {
+    return {
+        async readFile(artifact, file) {
+            const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(371), __nccwpck_require__.e(12), __nccwpck_require__.e(584)]).then(__nccwpck_require__.bind(__nccwpck_require__, 91584));
+            await mkdir(args.tempDir, { recursive: true });
+            const into = await mkdtemp(join(args.tempDir, 'artifact-'));
+            const which = `artifact "${artifact.name}" (id ${artifact.id}) of workflow run ${artifact.runId}`;
+            try {
+                await new DefaultArtifactClient().downloadArtifact(artifact.id, {
+                    path: into,
+                    findBy: findByOf({
+                        runId: artifact.runId,
+                        token: args.token,
+                        repository: args.repository,
+                    }),
+                });
+            }
+            catch (error) {
+                const status = statusOf(error);
+                if (status === 404 || status === 410)
+                    return undefined;
+                const reason = error.message.replace(/\s+/g, ' ').trim();
+                throw new UserError(`Could not read ${which} (${reason}). Reading a workflow run's artifacts needs "permissions: actions: read".`);
+            }
+            try {
+                return await readFile(join(into, file));
+            }
+            catch {
+                throw new UserError(`The ${which} holds no file "${file}", so it is not the artifact that was recorded.`);
+            }
+        },
+    };
 }
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 14 modules
@@ -4764,7 +4808,7 @@ function httpFailure(error) {
 /* harmony export */   Rn: () => (/* binding */ modelArtifactName),
 /* harmony export */   cl: () => (/* binding */ quoteValue)
 /* harmony export */ });
-/* unused harmony exports MODEL_NAME_PATTERN, isIdentifier, identifierProblem, requireIdentifier, releaseTag, metricsArtifactName, modelTask */
+/* unused harmony exports MODEL_NAME_PATTERN, isIdentifier, identifierProblem, requireIdentifier, releaseTag, metricsArtifactName, profileArtifactName, modelTask */
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(45586);
 /* harmony import */ var _action_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(91674);
 /* harmony import */ var _markdown_escape_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32215);
@@ -4868,6 +4912,10 @@ function modelArtifactName(model, version) {
 }
 function metricsArtifactName(model, version) {
     return requireIdentifier('artifact name', `metrics-${model}-${version}`, 'The artifact name');
+}
+/** Where promote-model keeps a non-production model's training data profile (the drift reference). */
+function profileArtifactName(model, version) {
+    return requireIdentifier('artifact name', `profile-${model}-${version}`, 'The artifact name');
 }
 /** The deployment task of a model's promotions. */
 function modelTask(model) {

@@ -3780,6 +3780,12 @@ tables = []) {
         await checkForeignKeys({ files, schema }, tables, reportAt, { dialect: settings.dialect });
     }
     const profile = (0,profile_profile/* buildProfile */.Er)(states.map((s) => s.stats), summaries.map((s) => ({ path: s.path, format: s.format, rows: s.rows })));
+    const roles = new Map(schema.fields.map((f) => [f.name, f.ml?.role]));
+    for (const column of profile.columns) {
+        const role = roles.get(column.name);
+        if (role)
+            column.role = role;
+    }
     if (rows > 0) {
         checkColumns(schema, states, profile, schemaReport);
         checkDataset(schema, profile, schema.descriptor.ml?.duplicateRows
@@ -6724,7 +6730,7 @@ async function nodeOffsets(text) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   cl: () => (/* binding */ quoteValue)
 /* harmony export */ });
-/* unused harmony exports MODEL_NAME_PATTERN, isIdentifier, identifierProblem, identifier, requireIdentifier, releaseTag, modelArtifactName, metricsArtifactName, modelTask */
+/* unused harmony exports MODEL_NAME_PATTERN, isIdentifier, identifierProblem, identifier, requireIdentifier, releaseTag, modelArtifactName, metricsArtifactName, profileArtifactName, modelTask */
 /* harmony import */ var _markdown_escape_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2215);
 /**
  * The identifiers the suite records and hands on: model names, model versions, environment
@@ -6826,6 +6832,10 @@ function modelArtifactName(model, version) {
 }
 function metricsArtifactName(model, version) {
     return requireIdentifier('artifact name', `metrics-${model}-${version}`, 'The artifact name');
+}
+/** Where promote-model keeps a non-production model's training data profile (the drift reference). */
+function profileArtifactName(model, version) {
+    return requireIdentifier('artifact name', `profile-${model}-${version}`, 'The artifact name');
 }
 /** The deployment task of a model's promotions. */
 function modelTask(model) {
@@ -6977,7 +6987,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Er: () => (/* binding */ buildProfile)
 });
 
-// UNUSED EXPORTS: PROFILE_FORMAT, mergeProfiles, readProfile
+// UNUSED EXPORTS: PROFILE_FORMAT, mergeProfiles, parseProfile, readProfile
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 14 modules
 var schemas = __nccwpck_require__(5586);
@@ -7598,7 +7608,14 @@ function mergeProfiles(profiles) {
                 existing.mergeProfile(column);
         }
     }
-    return buildProfile([...merged.values()], profiles.flatMap((p) => p.sources));
+    const profile = buildProfile([...merged.values()], profiles.flatMap((p) => p.sources));
+    const roles = new Map(profiles.flatMap((p) => p.columns.filter((c) => c.role).map((c) => [c.name, c.role])));
+    for (const column of profile.columns) {
+        const role = roles.get(column.name);
+        if (role)
+            column.role = role;
+    }
+    return profile;
 }
 const looseState = schemas/* object */.Ikc({
     distinct: schemas/* union */.KCZ([
@@ -7627,6 +7644,19 @@ const profileFile = schemas/* object */.Ikc({
 });
 async function readProfile(path) {
     return (await readStructuredFile(path, profileFile, 'profile file'));
+}
+/**
+ * A profile from its text, when the bytes are needed too (promote-model publishes the bytes it
+ * checked) or come from elsewhere than a file (a release asset, an artifact): `source` names it
+ * in errors, and a name ending in `.json` is parsed as JSON.
+ */
+async function parseProfile(text, source) {
+    const value = await parseStructured(text, source, 'profile file');
+    return (await validateStructured(value, profileFile, {
+        path: source,
+        what: 'profile file',
+        text,
+    }));
 }
 
 
