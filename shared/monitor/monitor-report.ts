@@ -13,7 +13,7 @@ export const MONITOR_REPORT_FORMAT = 'mlops-actions/monitor-report@1';
 export const MONITOR_STATUSES = ['healthy', 'drifting', 'degraded'] as const;
 export type MonitorStatus = (typeof MONITOR_STATUSES)[number];
 
-export const FINDING_KINDS = [
+const FINDING_KINDS = [
   'data-drift',
   'prediction-drift',
   'data-quality',
@@ -21,7 +21,6 @@ export const FINDING_KINDS = [
   'performance',
   'estimated-performance',
 ] as const;
-export type FindingKind = (typeof FINDING_KINDS)[number];
 
 const finding = z.object({
   kind: z.enum(FINDING_KINDS),
