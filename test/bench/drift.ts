@@ -24,7 +24,6 @@
  * docs/monitoring.md states for it, and the default drift verdicts are compared; a bench that
  * is fast but wrong says so.
  */
-import ncc from '@vercel/ncc';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -142,6 +141,7 @@ async function bundle(entry: string, dist: string): Promise<string> {
   const script = join(dist, 'index.js');
   const stamp = join(dist, 'source-hash.txt');
   if (existsSync(stamp) && (await readFile(stamp, 'utf8')) === hash) return script;
+  const { default: ncc } = await import('@vercel/ncc');
   const output = (await ncc(entry, {
     cache: false,
     minify: false,
@@ -194,7 +194,7 @@ interface Check {
 }
 
 /** Each statistic of both sides, against the bound docs/monitoring.md states for it. */
-export function agreement(
+function agreement(
   features: readonly FeatureDrift[],
   peer: Readonly<Record<string, PeerFeature>>,
 ): Check[] {
