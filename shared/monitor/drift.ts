@@ -56,7 +56,8 @@ interface Side {
   /** Rows that have the column, and the missing values among them (null or NaN). */
   count: number;
   missing: number;
-  numeric?: { sample: WeightedSample; std: number; min: number; max: number };
+  /** The mean, standard deviation (ddof 0), min and max are exact on both paths (the profile's moments). */
+  numeric?: { sample: WeightedSample; mean: number; std: number; min: number; max: number };
   tally?: CategoryTally;
   /** Distinct non-missing values (estimated on the sketch path). */
   distinct: number;
@@ -88,6 +89,7 @@ export function sideFromValues(type: string, values: readonly (number | string |
       missing,
       numeric: {
         sample,
+        mean,
         std: Math.sqrt(variance),
         min: sample.values[0] ?? NaN,
         max: sample.values[sample.values.length - 1] ?? NaN,
@@ -126,11 +128,12 @@ export function sideFromProfile(column: ColumnProfile): Side | string {
   if (isNumericType(column.type)) {
     if (!state.quantiles || !state.moments) return 'the profile has no quantile sketch for it';
     const sample = sampleFromSketch(state.quantiles);
-    const { n, m2, min, max } = state.moments;
+    const { n, mean, m2, min, max } = state.moments;
     return {
       ...base,
       numeric: {
         sample,
+        mean,
         std: n > 0 ? Math.sqrt(m2 / n) : 0,
         min: min ?? NaN,
         max: max ?? NaN,
@@ -238,9 +241,9 @@ function numericStatistics(reference: Side, current: Side) {
     ks: kolmogorovSmirnov(ref.sample, cur.sample),
     wasserstein: empty
       ? { distance: 0, normalised: 0, norm: Math.max(ref.std, 0.001), bound: 0 }
-      : wasserstein(ref.sample, cur.sample, ref.std, range),
+      : wasserstein(ref.sample, cur.sample, ref.std, range, Math.abs(ref.mean - cur.mean)),
     psi: psiOverEdges(ref.sample, cur.sample, empty ? [] : decileEdges(ref.sample)),
-    outside: empty ? { share: 0, bound: 0 } : outsideRange(cur.sample, ref),
+    outside: empty ? { share: 0, bound: 0 } : outsideRange(cur.sample, ref, cur),
   };
 }
 

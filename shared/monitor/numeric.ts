@@ -93,16 +93,25 @@ export interface WassersteinResult {
   bound: number;
 }
 
+/**
+ * `meanGap` is |mean_ref − mean_cur|, exact on both paths, and a lower bound of W (W₁ is at
+ * least the difference of the means). A sketch keeps few values of a thin tail: 1% of the
+ * current values far past the reference's maximum barely moves its CDF, but moves the mean by
+ * all of it. Taking the larger of the two keeps the estimate within its bound (both lie below
+ * W + bound) and brings it to the right side of a threshold such a tail crosses.
+ */
 export function wasserstein(
   reference: WeightedSample,
   current: WeightedSample,
   referenceStd: number,
   range: { min: number; max: number },
+  meanGap = 0,
 ): WassersteinResult {
-  let distance = 0;
+  let walked = 0;
   walk(reference, current, (x, fa, fb, next) => {
-    if (next !== Infinity) distance += Math.abs(fa - fb) * (next - x);
+    if (next !== Infinity) walked += Math.abs(fa - fb) * (next - x);
   });
+  const distance = Math.max(walked, meanGap);
   const norm = Math.max(referenceStd, 0.001);
   const bound = (reference.rankError + current.rankError) * (range.max - range.min);
   return { distance, normalised: distance / norm, norm, bound };
@@ -156,12 +165,21 @@ export interface OutsideRange {
   bound: number;
 }
 
+/**
+ * `currentRange` is the current values' exact min and max: when one lies past the reference's,
+ * at least one value is outside, which a sketch that kept none of them would read as 0.
+ */
 export function outsideRange(
   current: WeightedSample,
   reference: { min: number; max: number },
+  currentRange: { min: number; max: number } = reference,
 ): OutsideRange {
   if (current.total === 0) return { share: 0, bound: 0 };
   const outside =
     weightBelow(current, reference.min) + current.total - weightAtOrBelow(current, reference.max);
-  return { share: outside / current.total, bound: 2 * current.rankError };
+  const atLeastOne = currentRange.min < reference.min || currentRange.max > reference.max;
+  return {
+    share: Math.max(outside, atLeastOne ? 1 : 0) / current.total,
+    bound: 2 * current.rankError,
+  };
 }
