@@ -22,12 +22,10 @@
  * holds it (the base branch's commit, and the pull request's test merge commit) is recorded in the
  * API stand-in, which is where compare-metrics reads the gate policy that judges the pull request.
  */
-import { execFileSync } from 'node:child_process';
 import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { commitCheckout } from '../harness/runner/checkout.js';
 import { pullRequestEvent } from '../harness/runner/events.js';
-import { BOUNDED_CHILD } from '../harness/runner/bounded-child.js';
 import {
   REPOSITORY_ROOT,
   runBundle,
@@ -35,6 +33,7 @@ import {
   type RunResult,
 } from '../harness/runner/run-bundle.js';
 import type { StandIns } from '../harness/stand-ins/index.js';
+import { runExampleScript, serveCustomers, TRAIN_ARGS, trainChurn } from './serving.js';
 
 export interface StepRecord {
   job: string;
@@ -78,8 +77,7 @@ const BASE_SHA = (pullRequestEvent() as { pull_request: { base: { sha: string } 
 /** The test merge commit of the pull request: the harness's GITHUB_SHA on a pull_request event. */
 const MERGE_SHA = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
 
-const TRAIN_COMMAND =
-  'node examples/churn/train.mjs --train data/train.csv --eval data/eval.csv --model-out model/model.json --predictions-out model/predictions.csv';
+const TRAIN_COMMAND = `node ${TRAIN_ARGS.join(' ')}`;
 const GATES = 'examples/churn/gates.yaml';
 
 export async function runExamplePipeline(options: PipelineOptions): Promise<PipelineRun> {
@@ -242,7 +240,8 @@ export async function runExamplePipeline(options: PipelineOptions): Promise<Pipe
     dispatchInputs: ['model-name', 'environment', 'reason'],
   });
   const watch = await newJob(options.root, 'monitor');
-  serveShiftedCustomers(watch.workspace);
+  trainChurn(watch.workspace, 'examples/churn/config.production.json');
+  serveCustomers(watch.workspace, { name: 'predictions', rows: 3000, shift: 0.6 });
   const monitor = await step('monitor (weeks later)', 'Monitor production', 'monitor-model', {
     ...watch,
     event: { name: 'schedule', payload: { schedule: '17 6 * * *' } },
@@ -272,40 +271,6 @@ async function carry(file: string, workspace: string): Promise<string> {
   await mkdir(join(workspace, 'handover'), { recursive: true });
   await cp(file, join(workspace, path));
   return path;
-}
-
-/**
- * The serving system's export of a day, weeks after the release: customers with charges up and
- * tenure down (generate-data.mjs --shift), scored by the production model (trained again from
- * its config and seed, which gives it byte for byte) with examples/churn/serve.mjs.
- */
-function serveShiftedCustomers(workspace: string): void {
-  const node = (args: string[], env: Record<string, string> = {}) =>
-    execFileSync(process.execPath, args, {
-      cwd: workspace,
-      env: { ...process.env, ...env },
-      stdio: 'ignore',
-      ...BOUNDED_CHILD,
-    });
-  node(TRAIN_COMMAND.split(' ').slice(1), {
-    MLOPS_CONFIG: 'examples/churn/config.production.json',
-    MLOPS_SEED: '0',
-  });
-  node([
-    'examples/churn/generate-data.mjs',
-    '--out',
-    'serving',
-    ...['--rows-train', '1', '--rows-eval', '1', '--serving', '3000', '--shift', '0.6'],
-  ]);
-  node([
-    'examples/churn/serve.mjs',
-    '--model',
-    'model/model.json',
-    '--data',
-    'serving/serving.csv',
-    '--out',
-    'serving/predictions.csv',
-  ]);
 }
 
 /** The compare job's inputs: the handed-over files, and the gate policy's path in the repository. */
@@ -359,11 +324,7 @@ async function newJob(
   });
   commitCheckout(workspace);
   if (options.withData !== false)
-    execFileSync(process.execPath, ['examples/churn/generate-data.mjs', '--out', 'data'], {
-      cwd: workspace,
-      stdio: 'ignore',
-      ...BOUNDED_CHILD,
-    });
+    runExampleScript(workspace, ['examples/churn/generate-data.mjs', '--out', 'data']);
   return { workspace, runnerTemp };
 }
 

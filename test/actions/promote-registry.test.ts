@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GitHubApiStandIn } from '../../harness/stand-ins/github-api.js';
 import { StandIns } from '../../harness/stand-ins/index.js';
+import { MINIMAL_PROFILE } from '../helpers/minimal-profile.js';
 import { exampleWorkspace, trainedByBundle, expectUserError, run } from './workspace.js';
 
 const standIns = await StandIns.start();
@@ -174,24 +175,7 @@ describe('approval bound to evidence, through the bundle', () => {
 describe('the drift reference, through the bundle', () => {
   it('keeps the profile of a staging promotion as an artifact the service holds, and names it in the deployment', async () => {
     const model = await trained;
-    // A profile as validate-data writes it, reduced to what a profile must hold.
-    const profile = JSON.stringify({
-      format: 'mlops-actions/profile@1',
-      rows: 2,
-      sources: [{ path: 'data/train.csv', format: 'csv', rows: 2 }],
-      columns: [
-        {
-          name: 'tenure',
-          type: 'integer',
-          count: 2,
-          nulls: 0,
-          invalid: 0,
-          nan: 0,
-          inf: 0,
-          state: { distinct: { p: 14, exact: [1, 2] } },
-        },
-      ],
-    });
+    const profile = MINIMAL_PROFILE;
     await job.write('train-profile.json', profile);
     const result = await run(
       'promote-model',

@@ -142,8 +142,8 @@ describe('train-model bundle', () => {
     const manifest = manifestSchema.parse(
       JSON.parse(await readFile(base.outputs.manifest!, 'utf8')),
     );
-    // The example's 7 tracked files less the config, which counts by its canonical form.
-    expect(manifest.code).toMatchObject({ source: 'git', files: 6 });
+    // The example's 8 tracked files less the config, which counts by its canonical form.
+    expect(manifest.code).toMatchObject({ source: 'git', files: 7 });
   });
 
   it('fingerprints only the code named in "code" when it is set, and takes globs in "data"', async () => {
@@ -153,7 +153,8 @@ describe('train-model bundle', () => {
     const manifest = manifestSchema.parse(
       JSON.parse(await readFile(base.outputs.manifest!, 'utf8')),
     );
-    expect(manifest.code).toMatchObject({ source: 'paths', files: 3 });
+    // generate-data, random, serve and train.
+    expect(manifest.code).toMatchObject({ source: 'paths', files: 4 });
     expect(manifest.data.map((d) => d.path)).toEqual(['data/eval.csv', 'data/train.csv']);
     const gates = join(job.workspace, 'examples/churn/gates.yaml');
     const original = await readFile(gates, 'utf8');

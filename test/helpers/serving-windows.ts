@@ -1,12 +1,10 @@
 /**
  * The churn example after release: the model trained on the workspace's data, and windows of
- * serving data scored by it as the serving system exports them (examples/churn/serve.mjs):
+ * serving data scored by it as the serving system exports them (examples/serving.ts):
  * `steady` (customers like those in training), `shifted` (charges up, tenure down, more
  * month-to-month contracts: covariate shift) with and without labels.
  */
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { BOUNDED_CHILD } from '../../harness/runner/bounded-child.js';
+import { serveCustomers, trainChurn } from '../../examples/serving.js';
 
 export interface ServingWindows {
   /** The model's evaluation predictions (label, prediction, score): calibration and output reference. */
@@ -26,60 +24,16 @@ export function servingWindows(
   workspace: string,
   { rows = 1500, train = true } = {},
 ): ServingWindows {
-  const node = (args: string[], env: Record<string, string> = {}) =>
-    execFileSync(process.execPath, args, {
-      cwd: workspace,
-      env: { ...process.env, ...env },
-      stdio: 'ignore',
-      ...BOUNDED_CHILD,
-    });
-  if (train)
-    node(
-      [
-        'examples/churn/train.mjs',
-        '--train',
-        'data/train.csv',
-        '--eval',
-        'data/eval.csv',
-        '--model-out',
-        'model/model.json',
-        '--predictions-out',
-        'model/predictions.csv',
-      ],
-      { MLOPS_CONFIG: 'examples/churn/config.json' },
-    );
-  const window = (name: string, shift: string, labels: boolean) => {
-    const folder = join('serving', name);
-    node([
-      'examples/churn/generate-data.mjs',
-      '--out',
-      folder,
-      '--rows-train',
-      '1',
-      '--rows-eval',
-      '1',
-      '--serving',
-      String(rows),
-      '--shift',
-      shift,
-    ]);
-    const out = join('serving', `${name}.csv`);
-    node([
-      'examples/churn/serve.mjs',
-      '--model',
-      'model/model.json',
-      '--data',
-      join(folder, 'serving.csv'),
-      '--out',
-      out,
-      ...(labels ? ['--with-labels'] : []),
-    ]);
-    return out;
-  };
+  if (train) trainChurn(workspace);
   return {
     evaluation: 'model/predictions.csv',
-    steady: window('steady', '0', false),
-    shifted: window('shifted', '0.6', false),
-    shiftedLabelled: window('shifted-labelled', '0.6', true),
+    steady: serveCustomers(workspace, { name: 'steady', rows, shift: 0 }),
+    shifted: serveCustomers(workspace, { name: 'shifted', rows, shift: 0.6 }),
+    shiftedLabelled: serveCustomers(workspace, {
+      name: 'shifted-labelled',
+      rows,
+      shift: 0.6,
+      labels: true,
+    }),
   };
 }

@@ -4,26 +4,9 @@
  * jobs, the policy file, and the settings of the workflow. Each must end with a clear error,
  * fetch nothing, and read nothing outside the workspace.
  */
+import { MINIMAL_PROFILE } from '../../helpers/minimal-profile.js';
 import type { HostileCase } from '../case.js';
 
-/** A profile as validate-data writes it, reduced to what a profile must hold: one integer column. */
-const PROFILE = JSON.stringify({
-  format: 'mlops-actions/profile@1',
-  rows: 2,
-  sources: [{ path: 'data/train.csv', format: 'csv', rows: 2 }],
-  columns: [
-    {
-      name: 'tenure',
-      type: 'integer',
-      count: 2,
-      nulls: 0,
-      invalid: 0,
-      nan: 0,
-      inf: 0,
-      state: { distinct: { p: 14, exact: [1, 2] } },
-    },
-  ],
-});
 const WINDOW = 'tenure\n1\n2\n';
 
 const monitor = (
@@ -34,7 +17,7 @@ const monitor = (
 ): HostileCase => ({
   id,
   action: 'monitor-model',
-  files: { 'reference.json': PROFILE, 'window.csv': WINDOW, ...files },
+  files: { 'reference.json': MINIMAL_PROFILE, 'window.csv': WINDOW, ...files },
   inputs: {
     'model-name': 'churn',
     data: '{dir}/window.csv',
@@ -81,7 +64,7 @@ export const cases: HostileCase[] = [
   ),
   monitor(
     'mon-window-mixed',
-    { 'shard.json': PROFILE },
+    { 'shard.json': MINIMAL_PROFILE },
     { data: '{dir}/shard.json\n{dir}/window.csv' },
     /mixes profiles .* with data files/,
   ),
