@@ -6976,12 +6976,20 @@ function ksAsymptoticPValue(d, m, n) {
     const s = Math.sqrt((m * n) / (m + n));
     return kolmogorovSf((s + 0.12 + 0.11 / s) * d);
 }
-function wasserstein(reference, current, referenceStd, range) {
-    let distance = 0;
+/**
+ * `meanGap` is |mean_ref − mean_cur|, exact on both paths, and a lower bound of W (W₁ is at
+ * least the difference of the means). A sketch keeps few values of a thin tail: 1% of the
+ * current values far past the reference's maximum barely moves its CDF, but moves the mean by
+ * all of it. Taking the larger of the two keeps the estimate within its bound (both lie below
+ * W + bound) and brings it to the right side of a threshold such a tail crosses.
+ */
+function wasserstein(reference, current, referenceStd, range, meanGap = 0) {
+    let walked = 0;
     walk(reference, current, (x, fa, fb, next) => {
         if (next !== Infinity)
-            distance += Math.abs(fa - fb) * (next - x);
+            walked += Math.abs(fa - fb) * (next - x);
     });
+    const distance = Math.max(walked, meanGap);
     const norm = Math.max(referenceStd, 0.001);
     const bound = (reference.rankError + current.rankError) * (range.max - range.min);
     return { distance, normalised: distance / norm, norm, bound };
@@ -7011,11 +7019,19 @@ function psiOverEdges(reference, current, edges) {
     const bounds = psiBounds(r, c, 2 * reference.rankError, 2 * current.rankError);
     return { value: psi(r, c), edges: [...edges], reference: r, current: c, bounds };
 }
-function outsideRange(current, reference) {
+/**
+ * `currentRange` is the current values' exact min and max: when one lies past the reference's,
+ * at least one value is outside, which a sketch that kept none of them would read as 0.
+ */
+function outsideRange(current, reference, currentRange = reference) {
     if (current.total === 0)
         return { share: 0, bound: 0 };
     const outside = weightBelow(current, reference.min) + current.total - weightAtOrBelow(current, reference.max);
-    return { share: outside / current.total, bound: 2 * current.rankError };
+    const atLeastOne = currentRange.min < reference.min || currentRange.max > reference.max;
+    return {
+        share: Math.max(outside, atLeastOne ? 1 : 0) / current.total,
+        bound: 2 * current.rankError,
+    };
 }
 
 ;// CONCATENATED MODULE: ./shared/monitor/drift.ts
@@ -7066,6 +7082,7 @@ function sideFromValues(type, values) {
             missing,
             numeric: {
                 sample,
+                mean,
                 std: Math.sqrt(variance),
                 min: sample.values[0] ?? NaN,
                 max: sample.values[sample.values.length - 1] ?? NaN,
@@ -7100,11 +7117,12 @@ function sideFromProfile(column) {
         if (!state.quantiles || !state.moments)
             return 'the profile has no quantile sketch for it';
         const sample = sampleFromSketch(state.quantiles);
-        const { n, m2, min, max } = state.moments;
+        const { n, mean, m2, min, max } = state.moments;
         return {
             ...base,
             numeric: {
                 sample,
+                mean,
                 std: n > 0 ? Math.sqrt(m2 / n) : 0,
                 min: min ?? NaN,
                 max: max ?? NaN,
@@ -7196,9 +7214,9 @@ function numericStatistics(reference, current) {
         ks: kolmogorovSmirnov(ref.sample, cur.sample),
         wasserstein: empty
             ? { distance: 0, normalised: 0, norm: Math.max(ref.std, 0.001), bound: 0 }
-            : wasserstein(ref.sample, cur.sample, ref.std, range),
+            : wasserstein(ref.sample, cur.sample, ref.std, range, Math.abs(ref.mean - cur.mean)),
         psi: psiOverEdges(ref.sample, cur.sample, empty ? [] : decileEdges(ref.sample)),
-        outside: empty ? { share: 0, bound: 0 } : outsideRange(cur.sample, ref),
+        outside: empty ? { share: 0, bound: 0 } : outsideRange(cur.sample, ref, cur),
     };
 }
 function testValue(test, numeric, categorical) {
