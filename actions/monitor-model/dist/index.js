@@ -2048,18 +2048,30 @@ License: MIT
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(41825);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(26212);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(41825);
+/* harmony import */ var _shared_validation_shard_worker_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(49311);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(24856);
 
 
-process.exitCode = await (0,_shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_run_js__WEBPACK_IMPORTED_MODULE_1__/* .monitorModel */ .M);
+
+
+// A large window is profiled in shards on worker threads that run this same bundle, as
+// validate-data does.
+if ((0,_shared_validation_shard_worker_js__WEBPACK_IMPORTED_MODULE_2__/* .isValidationWorker */ .aQ)())
+    await (0,_shared_validation_shard_worker_js__WEBPACK_IMPORTED_MODULE_2__/* .serveValidationShards */ .cO)();
+else {
+    (0,_shared_validation_shard_worker_js__WEBPACK_IMPORTED_MODULE_2__/* .offerValidationWorkers */ .Rs)((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(process.argv[1]));
+    process.exitCode = await (0,_shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)(_run_js__WEBPACK_IMPORTED_MODULE_3__/* .monitorModel */ .M);
+}
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 26212:
+/***/ 24856:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2223,348 +2235,8 @@ const INPUT_FILES = {
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 10 modules
 var schemas = __nccwpck_require__(13798);
-;// CONCATENATED MODULE: ./shared/files/nesting.ts
-/**
- * The one nesting limit for JSON and YAML a pull request controls: structured files (configs,
- * metrics, gates, manifests, schemas, profiles), JSON Lines records and JSON cells. JSON.parse
- * takes any depth, but the code that walks a parsed value (casts, keys, hashes, canonical JSON)
- * is recursive and would overflow the stack; a real file nests a few levels.
- */
-const MAX_NESTING_DEPTH = 64;
-/**
- * The offset where JSON text first nests deeper than `limit` objects and arrays, or undefined.
- * Read from the text, so that the place can be named and nothing walks the value recursively.
- */
-function jsonDepthExceeded(text, limit) {
-    let depth = 0;
-    let inString = false;
-    for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (inString) {
-            if (c === 0x5c)
-                i++; // backslash: the next character is escaped
-            else if (c === 0x22)
-                inString = false;
-        }
-        else if (c === 0x22)
-            inString = true;
-        else if (c === 0x7b || c === 0x5b) {
-            if (++depth > limit)
-                return i;
-        }
-        else if (c === 0x7d || c === 0x5d)
-            depth--;
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./shared/files/read-file.ts
-
-
-
-/**
- * Reads a user-named file, turning the usual mistakes into messages that say which file, what
- * was expected and what to do. `what` names the file in the user's terms ("schema file").
- */
-async function read_file_readUserFile(path, what, baseDir = process.cwd()) {
-    try {
-        return await (0,promises_.readFile)((0,external_node_path_.resolve)(baseDir, path), 'utf8');
-    }
-    catch (error) {
-        throw fileError(error, path, what, baseDir);
-    }
-}
-/** `path` as the user wrote it; `baseDir` is what relative paths resolve against. */
-function fileError(error, path, what, baseDir = process.cwd()) {
-    const code = (0,errors/* errnoCode */.UK)(error);
-    const where = `${what} "${path}"`;
-    if (code === 'ENOENT') {
-        return new errors/* UserError */.yo(`The ${where} does not exist (looked for ${(0,external_node_path_.resolve)(baseDir, path)}). Check the path: relative paths resolve against ${baseDir}.`);
-    }
-    if (code === 'EISDIR')
-        return new errors/* UserError */.yo(`The ${where} is a directory; a file was expected.`);
-    if (code === 'EACCES')
-        return new errors/* UserError */.yo(`The ${where} cannot be read: permission denied.`);
-    return error instanceof Error ? error : new Error(String(error));
-}
-
-;// CONCATENATED MODULE: ./shared/files/structured.ts
-
-
-
-
-/** Bounds on a structured (JSON or YAML) file; a real config, schema or metrics file is far inside them. */
-const STRUCTURED_LIMITS = {
-    /** Nested objects and lists, JSON and YAML alike (JSON Lines cells too: see data/jsonl.ts). */
-    maxDepth: MAX_NESTING_DEPTH,
-    /** YAML alias nodes (`*name`) in a document. */
-    maxAliases: 1000,
-    /** Values (scalars, lists and mappings) a YAML document holds with its aliases expanded. */
-    maxExpandedValues: 100_000,
-};
-function formatOf(path) {
-    return /\.json$/i.test(path) ? 'json' : 'yaml';
-}
-/** Parses JSON or YAML text; syntax errors and documents past STRUCTURED_LIMITS name the file, line and column. */
-async function structured_parseStructured(text, path, what) {
-    if (formatOf(path) === 'json') {
-        let value;
-        try {
-            value = JSON.parse(text);
-        }
-        catch (error) {
-            throw new errors/* UserError */.yo(`The ${what} "${path}" is not valid JSON: ${await describeJsonError(error, text)}.`);
-        }
-        const tooDeep = jsonDepthExceeded(text, STRUCTURED_LIMITS.maxDepth);
-        if (tooDeep !== undefined) {
-            const { line, column } = lineAndColumn(text, tooDeep);
-            throw new errors/* UserError */.yo(`The ${what} "${path}" nests objects and arrays more than ${STRUCTURED_LIMITS.maxDepth} levels deep (at line ${line}, column ${column}). A ${what} needs far fewer; flatten it.`);
-        }
-        return value;
-    }
-    const yaml = await __nccwpck_require__.e(/* import() */ 243).then(__nccwpck_require__.bind(__nccwpck_require__, 33243));
-    let value;
-    try {
-        value = yaml.load(text, {
-            filename: path,
-            maxDepth: STRUCTURED_LIMITS.maxDepth,
-            maxAliases: STRUCTURED_LIMITS.maxAliases,
-        });
-    }
-    catch (error) {
-        if (!(error instanceof yaml.YAMLException))
-            throw error;
-        const mark = error.mark
-            ? ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}`
-            : '';
-        if (/maxAliases/.test(error.reason)) {
-            throw new errors/* UserError */.yo(`The ${what} "${path}" has more than ${STRUCTURED_LIMITS.maxAliases} YAML aliases (the one past the limit is${mark}); write the values out instead of repeating anchors.`);
-        }
-        if (/maxDepth/.test(error.reason)) {
-            throw new errors/* UserError */.yo(`The ${what} "${path}" nests mappings and lists more than ${STRUCTURED_LIMITS.maxDepth} levels deep${mark}. A ${what} needs far fewer; flatten it.`);
-        }
-        throw new errors/* UserError */.yo(`The ${what} "${path}" is not valid YAML${mark}: ${error.reason}.`);
-    }
-    checkExpandedSize(value, path, what);
-    return value;
-}
-/**
- * Refuses a YAML document whose aliases make it larger or deeper than the limits once
- * expanded, or make it contain itself. Each distinct list or mapping is measured once (an alias
- * is the same object as its anchor), so measuring costs the document's size, not its expansion.
- */
-function checkExpandedSize(value, path, what) {
-    const { values, depth, distinct, cycle } = measureExpanded(value, STRUCTURED_LIMITS.maxExpandedValues);
-    if (cycle)
-        throw new errors/* UserError */.yo(`The ${what} "${path}" has a YAML alias inside the node it refers to, so it would contain itself; write the values out.`);
-    if (values > distinct && values > STRUCTURED_LIMITS.maxExpandedValues) {
-        throw new errors/* UserError */.yo(`The ${what} "${path}" has YAML aliases that expand to more than ${STRUCTURED_LIMITS.maxExpandedValues.toLocaleString('en-US')} values; write the values out (a ${what} needs far fewer).`);
-    }
-    if (depth > STRUCTURED_LIMITS.maxDepth) {
-        throw new errors/* UserError */.yo(`The ${what} "${path}" has YAML aliases that nest mappings and lists more than ${STRUCTURED_LIMITS.maxDepth} levels deep once expanded; write the values out.`);
-    }
-}
-/** Measures a parsed document with aliases expanded, without recursion (its depth is what is in question) and memoised per object. */
-function measureExpanded(root, limit = Infinity) {
-    if (root === null || typeof root !== 'object')
-        return { values: 1, depth: 0, distinct: 1, cycle: false };
-    const measured = new Map();
-    const open = new Set();
-    let distinct = 0;
-    const stack = [];
-    const enter = (node) => {
-        open.add(node);
-        distinct++;
-        stack.push({
-            node,
-            children: Array.isArray(node) ? node : Object.values(node),
-            next: 0,
-            values: 1,
-            depth: 1,
-        });
-    };
-    enter(root);
-    let result = { values: 1, depth: 1 };
-    while (stack.length) {
-        const frame = stack.at(-1);
-        if (frame.next < frame.children.length && frame.values <= limit) {
-            const child = frame.children[frame.next++];
-            if (child === null || typeof child !== 'object' || child instanceof Date) {
-                frame.values++;
-                distinct++;
-                continue;
-            }
-            if (open.has(child))
-                return { values: frame.values, depth: stack.length, distinct, cycle: true };
-            const known = measured.get(child);
-            if (known) {
-                frame.values += known.values;
-                frame.depth = Math.max(frame.depth, known.depth + 1);
-            }
-            else
-                enter(child);
-            continue;
-        }
-        stack.pop();
-        open.delete(frame.node);
-        result = { values: frame.values, depth: frame.depth };
-        measured.set(frame.node, result);
-        const parent = stack.at(-1);
-        if (parent) {
-            parent.values += frame.values;
-            parent.depth = Math.max(parent.depth, frame.depth + 1);
-        }
-    }
-    return { ...result, distinct, cycle: false };
-}
-/**
- * JSON.parse's message depends on the Node version: some give a position, others quote the
- * text instead. Keep the reason, on one line, and find where the text goes wrong.
- */
-async function describeJsonError(error, text) {
-    // Node quotes the text (whole, or "..."-shortened); keep only the reason.
-    const reason = error.message
-        .replace(/, (?:\.\.\.)?".*" is not valid JSON$/s, '')
-        .replace(/ (?:in JSON )?at position \d+.*$/s, '')
-        .replace(/\s+/g, ' ');
-    const { line, column } = lineAndColumn(text, jsonErrorOffset(text, error));
-    return `${reason} at line ${line}, column ${column}`;
-}
-/**
- * The offset of the first character JSON.parse rejects. When the message does not say, the
- * shortest prefix of the text that fails for a reason other than ending early is found by
- * bisection (only on this error path, so its O(n log n) cost does not matter).
- */
-function jsonErrorOffset(text, error) {
-    const reported = positionIn(error);
-    if (reported !== undefined)
-        return reported;
-    const endsEarly = (prefixLength) => {
-        try {
-            JSON.parse(text.slice(0, prefixLength));
-            return true;
-        }
-        catch (prefixError) {
-            const message = prefixError.message;
-            const position = positionIn(prefixError);
-            return (/end of JSON input|Unterminated/.test(message) ||
-                (position !== undefined && position >= prefixLength));
-        }
-    };
-    let good = 0;
-    let bad = text.length;
-    while (bad - good > 1) {
-        const middle = Math.floor((good + bad) / 2);
-        if (endsEarly(middle))
-            good = middle;
-        else
-            bad = middle;
-    }
-    return bad - 1;
-}
-function positionIn(error) {
-    const match = /position (\d+)/.exec(error.message);
-    return match ? Number(match[1]) : undefined;
-}
-function lineAndColumn(text, offset) {
-    const before = text.slice(0, offset);
-    return { line: before.split('\n').length, column: offset - before.lastIndexOf('\n') };
-}
-/** Reads, parses and validates a config-like file. */
-async function structured_readStructuredFile(path, schema, what, baseDir = process.cwd()) {
-    const text = await read_file_readUserFile(path, what, baseDir);
-    const value = await structured_parseStructured(text, path, what);
-    return structured_validateStructured(value, schema, { path, what, text });
-}
-async function structured_validateStructured(value, schema, source) {
-    const result = schema.safeParse(value, { reportInput: true });
-    if (result.success)
-        return result.data;
-    const issues = result.error.issues.slice(0, 10);
-    const lines = source.text
-        ? await locateLines(source.text, issues.map((issue) => issue.path))
-        : [];
-    const problems = issues.map((issue, index) => {
-        const field = issue.path.length ? `"${formatPath(issue.path)}"` : 'the top level';
-        const line = lines[index] ? ` (line ${lines[index]})` : '';
-        return `${field}${line}: ${issue.message}${describeInput(issue)}`;
-    });
-    const more = result.error.issues.length > issues.length
-        ? `; and ${result.error.issues.length - issues.length} more`
-        : '';
-    throw new errors/* UserError */.yo(`The ${source.what} "${source.path}" is not valid: ${problems.join('; ')}${more}.`);
-}
-/** The offending value, when it is short and the message does not already show it. */
-function describeInput(issue) {
-    const input = issue.input;
-    if (input === undefined || (typeof input === 'object' && input !== null))
-        return '';
-    const shown = JSON.stringify(input);
-    return shown.length <= 60 && !issue.message.includes(shown) ? `, got ${shown}` : '';
-}
-function formatPath(path) {
-    return path.reduce((out, key) => typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key), '');
-}
-const keyOf = (path) => JSON.stringify(path.map(String));
-/** The line of the deepest node that exists along each path (JSON is YAML, so one walker serves both). */
-async function locateLines(text, paths) {
-    const offsets = await nodeOffsets(text).catch(() => new Map());
-    return paths.map((path) => {
-        for (let depth = path.length; depth >= 0; depth--) {
-            const offset = offsets.get(keyOf(path.slice(0, depth)));
-            if (offset !== undefined)
-                return lineAndColumn(text, offset).line;
-        }
-        return undefined;
-    });
-}
-/** Source offsets of every node of the first document, by path. */
-async function nodeOffsets(text) {
-    const yaml = await __nccwpck_require__.e(/* import() */ 243).then(__nccwpck_require__.bind(__nccwpck_require__, 33243));
-    const offsets = new Map();
-    const stack = [];
-    /** Path of the node that starts now, or undefined when it is a mapping key. */
-    const nextPath = () => {
-        const top = stack.at(-1);
-        if (!top)
-            return [];
-        if (top.kind === 'sequence')
-            return [...top.path, String(top.index++)];
-        if (top.pendingKey === undefined)
-            return undefined;
-        const path = [...top.path, top.pendingKey];
-        top.pendingKey = undefined;
-        return path;
-    };
-    for (const event of yaml.parseEvents(text, {})) {
-        if (event.type === yaml.EVENT_ID.SCALAR) {
-            const path = nextPath();
-            if (path)
-                offsets.set(keyOf(path), event.valueStart);
-            else
-                stack.at(-1).pendingKey = yaml.getScalarValue(text, event);
-        }
-        else if (event.type === yaml.EVENT_ID.MAPPING || event.type === yaml.EVENT_ID.SEQUENCE) {
-            const path = nextPath() ?? [...stack.at(-1).path, '?'];
-            offsets.set(keyOf(path), event.start);
-            stack.push({
-                kind: event.type === yaml.EVENT_ID.MAPPING ? 'mapping' : 'sequence',
-                path,
-                index: 0,
-            });
-        }
-        else if (event.type === yaml.EVENT_ID.ALIAS) {
-            nextPath();
-        }
-        else if (event.type === yaml.EVENT_ID.POP) {
-            stack.pop();
-            if (stack.length === 0)
-                break;
-        }
-    }
-    return offsets;
-}
-
+// EXTERNAL MODULE: ./shared/files/structured.ts
+var structured = __nccwpck_require__(60595);
 ;// CONCATENATED MODULE: ./shared/monitor/tests.ts
 /**
  * The drift tests a feature can be judged by, their defaults and Evidently's rule for choosing
@@ -2756,7 +2428,7 @@ const EMPTY_POLICY = {
     metrics: {},
 };
 async function loadGatePolicy(path, baseDir = process.cwd()) {
-    return path ? structured_readStructuredFile(path, gatePolicySchema, 'gate policy', baseDir) : EMPTY_POLICY;
+    return path ? (0,structured/* readStructuredFile */.Ut)(path, gatePolicySchema, 'gate policy', baseDir) : EMPTY_POLICY;
 }
 
 ;// CONCATENATED MODULE: ./shared/metrics/direction.ts
@@ -3605,6 +3277,8 @@ var external_node_crypto_ = __nccwpck_require__(77598);
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: ./shared/files/read-file.ts
+var read_file = __nccwpck_require__(29059);
 ;// CONCATENATED MODULE: ./shared/files/hash.ts
 
 
@@ -3621,7 +3295,7 @@ async function sha256File(path, what = 'file', baseDir = process.cwd()) {
             hash.update(chunk);
     }
     catch (error) {
-        throw fileError(error, path, what, baseDir);
+        throw (0,read_file/* fileError */.z)(error, path, what, baseDir);
     }
     return hash.digest('hex');
 }
@@ -4125,672 +3799,8 @@ async function openRegistry(token, context, log, connect) {
     return connect(token, repository, log);
 }
 
-;// CONCATENATED MODULE: ./shared/profile/sketches/distinct.ts
-/**
- * HyperLogLog (Flajolet et al. 2007, with the small-range correction) over 32-bit hashes,
- * p = 12: 4,096 one-byte registers, a standard error of about 1.6%. Up to 1,024 distinct
- * values it keeps the hashes themselves, so small cardinalities (categories, labels) are exact
- * but for hash collisions. The 32-bit hash limits accuracy beyond about 10^8 distinct values.
- */
-class DistinctCounter {
-    p;
-    /** The distinct hashes while exact, in the order first seen; undefined once counting moved to registers. */
-    exact = [];
-    /**
-     * An open-addressing index of `exact` (slot → hash + 1, 0 for empty): 2,048 slots for at most
-     * 1,025 hashes, so never more than half full. A Set<number> did the same at about three times
-     * the cost, and this runs for every cell.
-     */
-    slots = new Float64Array(2048);
-    registers;
-    static EXACT_LIMIT = 1024;
-    constructor(p = 12) {
-        this.p = p;
-    }
-    addHash(hash) {
-        const slots = this.slots;
-        if (slots) {
-            const stored = hash + 1;
-            const mask = slots.length - 1;
-            let slot = Math.imul(hash, 0x9e3779b1) >>> 21; // the top 11 bits: one of 2,048 slots
-            for (;;) {
-                const current = slots[slot];
-                if (current === stored)
-                    return;
-                if (current === 0)
-                    break;
-                slot = (slot + 1) & mask;
-            }
-            slots[slot] = stored;
-            this.exact.push(hash);
-            if (this.exact.length > DistinctCounter.EXACT_LIMIT)
-                this.toRegisters();
-            return;
-        }
-        this.addToRegisters(hash);
-    }
-    addToRegisters(hash) {
-        const index = hash >>> (32 - this.p);
-        const rest = (hash << this.p) >>> 0;
-        const rank = rest === 0 ? 32 - this.p + 1 : Math.clz32(rest) + 1;
-        if (rank > this.registers[index])
-            this.registers[index] = rank;
-    }
-    toRegisters() {
-        this.registers = new Uint8Array(1 << this.p);
-        for (const hash of this.exact)
-            this.addToRegisters(hash);
-        this.exact = undefined;
-        this.slots = undefined;
-    }
-    estimate() {
-        if (this.exact)
-            return this.exact.length;
-        const m = 1 << this.p;
-        let sum = 0;
-        let zeros = 0;
-        for (const register of this.registers) {
-            sum += 2 ** -register;
-            if (register === 0)
-                zeros++;
-        }
-        const alpha = 0.7213 / (1 + 1.079 / m);
-        const raw = (alpha * m * m) / sum;
-        return Math.round(raw <= 2.5 * m && zeros > 0 ? m * Math.log(m / zeros) : raw);
-    }
-    isExact() {
-        return this.exact !== undefined;
-    }
-    merge(state) {
-        if ('exact' in state) {
-            for (const hash of state.exact)
-                this.addHash(hash);
-            return;
-        }
-        if (this.exact)
-            this.toRegisters();
-        const other = Buffer.from(state.registers, 'base64');
-        for (let i = 0; i < this.registers.length; i++)
-            if (other[i] > this.registers[i])
-                this.registers[i] = other[i];
-    }
-    toJSON() {
-        return this.exact
-            ? { p: this.p, exact: [...this.exact] }
-            : { p: this.p, registers: Buffer.from(this.registers).toString('base64') };
-    }
-    static from(state) {
-        const counter = new DistinctCounter(state.p);
-        counter.merge(state);
-        return counter;
-    }
-}
-
-;// CONCATENATED MODULE: ./shared/profile/sketches/moments.ts
-class Moments {
-    n = 0;
-    mean = 0;
-    m2 = 0;
-    min = Infinity;
-    max = -Infinity;
-    add(x) {
-        this.n++;
-        const delta = x - this.mean;
-        this.mean += delta / this.n;
-        this.m2 += delta * (x - this.mean);
-        if (x < this.min)
-            this.min = x;
-        if (x > this.max)
-            this.max = x;
-    }
-    merge(other) {
-        if (other.n === 0)
-            return;
-        const n = this.n + other.n;
-        const delta = other.mean - this.mean;
-        this.mean += (delta * other.n) / n;
-        this.m2 += other.m2 + (delta * delta * this.n * other.n) / n;
-        this.n = n;
-        this.min = Math.min(this.min, other.min ?? Infinity);
-        this.max = Math.max(this.max, other.max ?? -Infinity);
-    }
-    /** Sample standard deviation (n − 1), as pandas and Great Expectations report it. */
-    stdev() {
-        return this.n > 1 ? Math.sqrt(this.m2 / (this.n - 1)) : null;
-    }
-    toJSON() {
-        return {
-            n: this.n,
-            mean: this.mean,
-            m2: this.m2,
-            min: this.n ? this.min : null,
-            max: this.n ? this.max : null,
-        };
-    }
-    static from(state) {
-        const moments = new Moments();
-        moments.merge(state);
-        return moments;
-    }
-}
-
-;// CONCATENATED MODULE: ./shared/profile/sketches/quantiles.ts
-/**
- * KLL sketch (Karnin, Lang, Liberty 2016): compactors whose items weigh 2^level; a full level
- * is sorted and every other item is promoted. With k = 200 the rank error is about 1.3%
- * (normalised, 99% confidence) and about 3k numbers are kept, whatever the column's length.
- * While a column has fewer values than level 0 holds, quantiles are exact. Compaction
- * alternates the kept half deterministically, so that a run is reproducible.
- */
-class QuantileSketch {
-    k;
-    n = 0;
-    /**
-     * Level 0: 4k values written in place and sorted natively when full. Every value lands
-     * here, so this is the hot path: no array growth, no comparator, and compactions are rare.
-     * The larger first level only adds accuracy.
-     */
-    base;
-    baseCount = 0;
-    /** Levels 1 and up, each kept sorted (promoted runs are merged in); an item at level h weighs 2^h. */
-    upper = [];
-    flip = 0;
-    constructor(k = 200) {
-        this.k = k;
-        this.base = new Float64Array(4 * k);
-    }
-    get levels() {
-        return [Array.from(this.base.subarray(0, this.baseCount)), ...this.upper];
-    }
-    capacity(level) {
-        const depth = this.upper.length - level;
-        return Math.max(8, Math.ceil(this.k * Math.pow(2 / 3, depth)));
-    }
-    add(x) {
-        this.n++;
-        this.base[this.baseCount++] = x;
-        if (this.baseCount === this.base.length)
-            this.flushBase();
-    }
-    /** Half of every other item of a sorted run, alternating which half from one compaction to the next. */
-    promote(sorted, end) {
-        const offset = (this.flip ^= 1);
-        const promoted = [];
-        for (let i = offset; i < end; i += 2)
-            promoted.push(sorted[i]);
-        return promoted;
-    }
-    flushBase() {
-        const sorted = sortFinite(this.base);
-        this.upper[0] = mergeSorted(this.upper[0] ?? [], this.promote(sorted, sorted.length));
-        this.baseCount = 0;
-        this.compress();
-    }
-    compress() {
-        for (let i = 0; i < this.upper.length; i++) {
-            const items = this.upper[i];
-            if (items.length < this.capacity(i + 1))
-                continue;
-            if (i + 1 === this.upper.length)
-                this.upper.push([]);
-            const odd = items.length % 2 === 1;
-            const end = odd ? items.length - 1 : items.length;
-            this.upper[i + 1] = mergeSorted(this.upper[i + 1], this.promote(items, end));
-            this.upper[i] = odd ? [items[end]] : [];
-        }
-    }
-    merge(other) {
-        const [base = [], ...upper] = other.levels;
-        const n = this.n + other.n;
-        for (const x of base)
-            this.add(x);
-        upper.forEach((items, i) => {
-            while (this.upper.length <= i)
-                this.upper.push([]);
-            this.upper[i] = mergeSorted(this.upper[i], [...items].sort((a, b) => a - b));
-        });
-        this.n = n;
-        // Compress until every level fits again (a merge can overfill several).
-        while (this.upper.some((items, i) => items.length >= this.capacity(i + 1)))
-            this.compress();
-    }
-    weighted() {
-        const pairs = [];
-        this.levels.forEach((items, level) => items.forEach((value) => pairs.push([value, 2 ** level])));
-        pairs.sort((a, b) => a[0] - b[0]);
-        return {
-            values: pairs.map((p) => p[0]),
-            weights: pairs.map((p) => p[1]),
-            total: pairs.reduce((sum, p) => sum + p[1], 0),
-        };
-    }
-    /** Quantiles at each q in [0, 1]; the lower of two middle values, as a rank statistic. */
-    quantiles(qs) {
-        const { values, weights, total } = this.weighted();
-        if (!values.length)
-            return null;
-        return qs.map((q) => {
-            const target = q * total;
-            let cumulative = 0;
-            for (let i = 0; i < values.length; i++) {
-                cumulative += weights[i];
-                if (cumulative >= target && cumulative > 0)
-                    return values[i];
-            }
-            return values[values.length - 1];
-        });
-    }
-    /** Estimated number of values ≤ each edge. */
-    ranks(edges) {
-        const { values, weights } = this.weighted();
-        return edges.map((edge) => {
-            let rank = 0;
-            for (let i = 0; i < values.length && values[i] <= edge; i++)
-                rank += weights[i];
-            return rank;
-        });
-    }
-    toJSON() {
-        return { k: this.k, n: this.n, levels: this.levels.map((items) => [...items]) };
-    }
-    static from(state) {
-        const sketch = new QuantileSketch(state.k);
-        sketch.merge(state);
-        return sketch;
-    }
-}
-// 512 buckets for a base level of 800 values: fewer left empty than with 1,024 (every bucket is
-// visited three times a sort), still few values to insertion-sort in each.
-const BUCKETS = 512;
-const bucketEnds = new Uint32Array(BUCKETS + 1);
-let bucketed = new Float64Array(0);
-/** Each value's bucket, computed once rather than in both passes. */
-let bucketOfValue = new Uint16Array(0);
-/**
- * Sorts finite numbers in place, ascending: spread over 512 buckets between their minimum
- * and maximum, then each bucket sorted on its own (by insertion while small; a bucket of one
- * repeated value not at all). A full KLL base level is sorted for every 800 values a column
- * holds, and on the bench's columns this takes a third of the time of the native sort; values
- * clustered in a few buckets (heavy tails) fall back to it bucket by bucket.
- */
-function sortFinite(values) {
-    const n = values.length;
-    let min = values[0];
-    let max = min;
-    // Ids and timestamps often come in order: then the scan that finds the range finds nothing to do.
-    let ascending = true;
-    for (let i = 1; i < n; i++) {
-        const v = values[i];
-        if (v < max)
-            ascending = false;
-        if (v < min)
-            min = v;
-        else if (v > max)
-            max = v;
-    }
-    if (ascending)
-        return values;
-    const scale = BUCKETS / (max - min);
-    if (!(scale > 0 && scale < Infinity))
-        return min === max ? values : values.sort(); // all equal, or a span beyond the doubles
-    if (bucketed.length < n) {
-        bucketed = new Float64Array(n);
-        bucketOfValue = new Uint16Array(n);
-    }
-    const ends = bucketEnds.fill(0);
-    const which = bucketOfValue;
-    for (let i = 0; i < n; i++) {
-        const bucket = Math.min(BUCKETS - 1, ((values[i] - min) * scale) | 0);
-        which[i] = bucket;
-        ends[bucket + 1]++;
-    }
-    for (let b = 1; b <= BUCKETS; b++)
-        ends[b] += ends[b - 1];
-    for (let i = 0; i < n; i++)
-        bucketed[ends[which[i]]++] = values[i];
-    // ends[b] is now where bucket b ends.
-    for (let b = 0, start = 0; b < BUCKETS; start = ends[b++]) {
-        const end = ends[b];
-        if (end - start > 16) {
-            if (!allEqual(bucketed, start, end))
-                bucketed.subarray(start, end).sort();
-            continue;
-        }
-        for (let i = start + 1; i < end; i++) {
-            const v = bucketed[i];
-            let j = i - 1;
-            for (; j >= start && bucketed[j] > v; j--)
-                bucketed[j + 1] = bucketed[j];
-            bucketed[j + 1] = v;
-        }
-    }
-    values.set(bucketed.subarray(0, n));
-    return values;
-}
-function allEqual(values, start, end) {
-    for (let i = start + 1; i < end; i++)
-        if (values[i] !== values[start])
-            return false;
-    return true;
-}
-/** Two ascending arrays as one ascending array, in linear time. */
-function mergeSorted(a, b) {
-    if (a.length === 0)
-        return b;
-    if (b.length === 0)
-        return a;
-    const out = new Array(a.length + b.length);
-    let i = 0;
-    let j = 0;
-    let k = 0;
-    while (i < a.length && j < b.length)
-        out[k++] = a[i] <= b[j] ? a[i++] : b[j++];
-    while (i < a.length)
-        out[k++] = a[i++];
-    while (j < b.length)
-        out[k++] = b[j++];
-    return out;
-}
-
-;// CONCATENATED MODULE: ./shared/profile/sketches/top-values.ts
-/**
- * Misra–Gries frequent items (mergeable, Agarwal et al. 2012): at most 2 × capacity counters.
- * When full, the counters are cut by the (capacity + 1)-th largest count, so any value more
- * frequent than n / capacity survives. Counts are exact while `error` is 0, which is the case
- * for every column with at most 2 × capacity distinct values.
- */
-class TopValues {
-    capacity;
-    /** Each value's counter: one Map lookup per add, where get-then-set took two. */
-    counts = new Map();
-    error = 0;
-    constructor(capacity = 64) {
-        this.capacity = capacity;
-    }
-    add(value, count = 1) {
-        const counter = this.counts.get(value);
-        if (counter) {
-            counter.count += count;
-            return;
-        }
-        this.counts.set(value, { count });
-        if (this.counts.size > 2 * this.capacity)
-            this.prune();
-    }
-    prune() {
-        const sorted = [...this.counts.values()].map((counter) => counter.count).sort((a, b) => b - a);
-        const cut = sorted[this.capacity] ?? 0;
-        this.error += cut;
-        for (const [value, counter] of this.counts) {
-            if (counter.count <= cut)
-                this.counts.delete(value);
-            else
-                counter.count -= cut;
-        }
-    }
-    top(limit) {
-        return this.entries()
-            .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-            .slice(0, limit)
-            .map(([value, count]) => ({ value, count }));
-    }
-    entries() {
-        return [...this.counts].map(([value, counter]) => [value, counter.count]);
-    }
-    merge(state) {
-        this.error += state.error;
-        for (const [value, count] of state.counts)
-            this.add(value, count);
-    }
-    toJSON() {
-        return { capacity: this.capacity, error: this.error, counts: this.entries() };
-    }
-    static from(state) {
-        const top = new TopValues(state.capacity);
-        top.merge(state);
-        return top;
-    }
-}
-
-;// CONCATENATED MODULE: ./shared/profile/profile.ts
-/**
- * The data profile: per-column statistics of validated data, as a versioned JSON document
- * (`mlops-actions/profile@1`). Every statistic is either exact and mergeable (counts, min,
- * max, mean, variance) or comes from a mergeable sketch kept in the column's `state`
- * (quantiles and the reference-decile histogram from KLL, the distinct estimate from
- * HyperLogLog, top values from Misra–Gries). So the profiles of shards validated in a job
- * matrix merge into the profile of the whole data (`mergeProfiles`), and serve later as the
- * reference for drift.
- *
- * Document shape:
- *   { format: 'mlops-actions/profile@1', rows, sources: [{path, format, rows}],
- *     columns: [{ name, type, count, nulls, invalid, nan, inf, distinct, distinctExact,
- *                 min, max, mean, stdev, quantiles: {q, values},
- *                 histogram: {kind: 'reference-deciles', edges (11), counts (10)},
- *                 topValues: [{value, count}], topValuesExact, state: {...sketches} }] }
- * `count` is the rows that have the column; `nulls` the missing values among them; `invalid`
- * the values that do not cast to the type; numeric statistics cover the finite values of
- * number and integer columns; `nan` and `inf` count the rest.
- */
-
-
-
-
-
-
-
-const PROFILE_FORMAT = 'mlops-actions/profile@1';
-const PROFILE_QUANTILES = [0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1];
-const DECILES = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
-const TOP_VALUES = 20;
-/** The running statistics of one column, fed value by value by the validator. */
-class ColumnStats {
-    name;
-    type;
-    count = 0;
-    nulls = 0;
-    invalid = 0;
-    nan = 0;
-    inf = 0;
-    moments;
-    quantiles;
-    distinct = new DistinctCounter();
-    /**
-     * Top values are kept for categorical columns (text, booleans, fields with an enum or
-     * categories, targets), not for measurements, where they mean little and cost time.
-     */
-    top;
-    constructor(name, type, topValues = type === 'string' || type === 'boolean') {
-        this.name = name;
-        this.type = type;
-        const numeric = type === 'number' || type === 'integer';
-        this.moments = numeric ? new Moments() : undefined;
-        this.quantiles = numeric ? new QuantileSketch() : undefined;
-        this.top = topValues ? new TopValues() : undefined;
-    }
-    /**
-     * Stops counting top values: past 1,024 distinct values a column is not categorical, and
-     * keeping heavy hitters of it would cost more time than the rest of its statistics.
-     */
-    dropTopValues() {
-        this.top = undefined;
-    }
-    addNumber(x) {
-        if (Number.isNaN(x))
-            this.nan++;
-        else if (!Number.isFinite(x))
-            this.inf++;
-        else {
-            this.moments?.add(x);
-            this.quantiles?.add(x);
-        }
-    }
-    static fromProfile(column) {
-        const stats = new ColumnStats(column.name, column.type, column.state.top !== undefined);
-        stats.mergeProfile(column);
-        return stats;
-    }
-    /** The counts and sketch states: what another ColumnStats needs to merge this one in. */
-    tally() {
-        return {
-            count: this.count,
-            nulls: this.nulls,
-            invalid: this.invalid,
-            nan: this.nan,
-            inf: this.inf,
-            state: {
-                ...(this.moments && { moments: this.moments.toJSON() }),
-                ...(this.quantiles && { quantiles: this.quantiles.toJSON() }),
-                distinct: this.distinct.toJSON(),
-                ...(this.top && { top: this.top.toJSON() }),
-            },
-        };
-    }
-    mergeProfile(column) {
-        this.count += column.count;
-        this.nulls += column.nulls;
-        this.invalid += column.invalid;
-        this.nan += column.nan;
-        this.inf += column.inf;
-        if (column.state.moments)
-            this.moments?.merge(column.state.moments);
-        if (column.state.quantiles)
-            this.quantiles?.merge(column.state.quantiles);
-        this.distinct.merge(column.state.distinct);
-        if (column.state.top)
-            this.top?.merge(column.state.top);
-        else
-            this.dropTopValues();
-    }
-    toProfile() {
-        const moments = this.moments?.n ? this.moments : undefined;
-        const quantileValues = this.exactEnds(this.quantiles?.quantiles(PROFILE_QUANTILES));
-        return {
-            name: this.name,
-            type: this.type,
-            count: this.count,
-            nulls: this.nulls,
-            invalid: this.invalid,
-            nan: this.nan,
-            inf: this.inf,
-            distinct: this.distinct.estimate(),
-            distinctExact: this.distinct.isExact(),
-            min: moments ? moments.min : null,
-            max: moments ? moments.max : null,
-            mean: moments ? moments.mean : null,
-            stdev: moments ? moments.stdev() : null,
-            quantiles: quantileValues ? { q: [...PROFILE_QUANTILES], values: quantileValues } : null,
-            histogram: this.histogram(),
-            // Once counters were cut, only values that stand out above the cut are worth showing.
-            topValues: this.top
-                ? this.top.top(TOP_VALUES).filter((v) => v.count > this.top.error)
-                : null,
-            topValuesExact: this.top ? this.top.error === 0 : false,
-            state: this.tally().state,
-        };
-    }
-    /**
-     * Quantile estimates whose ends are the exact minimum and maximum (kept by the moments):
-     * KLL may drop a lone outlier from its sample, and q0 and q1 are what drift and the reader
-     * take as the range of the data. The inner estimates are kept inside that range.
-     */
-    exactEnds(values) {
-        const moments = this.moments?.n ? this.moments : undefined;
-        if (!values || !moments)
-            return values ?? null;
-        const { min, max } = moments;
-        return values.map((v, i) => i === 0 ? min : i === values.length - 1 ? max : Math.min(max, Math.max(min, v)));
-    }
-    /** Ten bins between the deciles of this data: the reference bins of PSI-style drift checks; the outer edges are the exact minimum and maximum. */
-    histogram() {
-        const edges = this.exactEnds(this.quantiles?.quantiles(DECILES));
-        if (!edges || !this.quantiles)
-            return null;
-        const ranks = this.quantiles.ranks(edges);
-        // Bin i holds (edges[i], edges[i + 1]]; the first also holds the minimum itself.
-        const counts = edges.slice(1).map((_, i) => ranks[i + 1] - (i === 0 ? 0 : ranks[i]));
-        return { kind: 'reference-deciles', edges, counts };
-    }
-}
-function buildProfile(columns, sources) {
-    return {
-        format: PROFILE_FORMAT,
-        rows: sources.reduce((sum, s) => sum + s.rows, 0),
-        sources,
-        columns: columns.map((c) => c.toProfile()),
-    };
-}
-/**
- * One profile of the union of the data behind several profiles. Columns are matched by name
- * (a column missing from a shard simply contributes nothing there); their types must agree.
- */
-function mergeProfiles(profiles) {
-    if (profiles.length === 0)
-        throw new errors/* UserError */.yo('There are no profiles to merge: give at least one profile file.');
-    const merged = new Map();
-    for (const profile of profiles) {
-        for (const column of profile.columns) {
-            const existing = merged.get(column.name);
-            if (!existing)
-                merged.set(column.name, ColumnStats.fromProfile(column));
-            else if (existing.type !== column.type) {
-                throw new errors/* UserError */.yo(`Cannot merge profiles: column "${column.name}" is ${existing.type} in one profile and ${column.type} in another. Profile every shard with the same schema.`);
-            }
-            else
-                existing.mergeProfile(column);
-        }
-    }
-    const profile = buildProfile([...merged.values()], profiles.flatMap((p) => p.sources));
-    const roles = new Map(profiles.flatMap((p) => p.columns.filter((c) => c.role).map((c) => [c.name, c.role])));
-    for (const column of profile.columns) {
-        const role = roles.get(column.name);
-        if (role)
-            column.role = role;
-    }
-    return profile;
-}
-const looseState = schemas/* object */.Ikc({
-    distinct: schemas/* union */.KCZ([
-        schemas/* object */.Ikc({ p: schemas/* number */.aig(), exact: schemas/* array */.YOg(schemas/* number */.aig()) }),
-        schemas/* object */.Ikc({ p: schemas/* number */.aig(), registers: schemas/* string */.YjP() }),
-    ]),
-})
-    .passthrough();
-const profileFile = schemas/* object */.Ikc({
-    format: schemas/* literal */.euz(PROFILE_FORMAT, {
-        error: `not a profile: "format" must be "${PROFILE_FORMAT}"`,
-    }),
-    rows: schemas/* number */.aig(),
-    sources: schemas/* array */.YOg(schemas/* object */.Ikc({ path: schemas/* string */.YjP(), format: schemas/* string */.YjP(), rows: schemas/* number */.aig() })),
-    columns: schemas/* array */.YOg(schemas/* object */.Ikc({
-        name: schemas/* string */.YjP(),
-        type: schemas/* string */.YjP(),
-        count: schemas/* number */.aig(),
-        nulls: schemas/* number */.aig(),
-        invalid: schemas/* number */.aig(),
-        nan: schemas/* number */.aig(),
-        inf: schemas/* number */.aig(),
-        state: looseState,
-    })
-        .passthrough()),
-});
-async function readProfile(path) {
-    return (await structured_readStructuredFile(path, profileFile, 'profile file'));
-}
-/**
- * A profile from its text, when the bytes are needed too (promote-model publishes the bytes it
- * checked) or come from elsewhere than a file (a release asset, an artifact): `source` names it
- * in errors, and a name ending in `.json` is parsed as JSON.
- */
-async function parseProfile(text, source) {
-    const value = await structured_parseStructured(text, source, 'profile file');
-    return (await structured_validateStructured(value, profileFile, {
-        path: source,
-        what: 'profile file',
-        text,
-    }));
-}
-
+// EXTERNAL MODULE: ./shared/profile/profile.ts + 4 modules
+var profile_profile = __nccwpck_require__(2830);
 ;// CONCATENATED MODULE: ./shared/lineage/config-diff.ts
 /**
  * A training config's values as the manifest records them, and what changed between two of
@@ -5374,7 +4384,7 @@ async function referenceProfile(args) {
     if (sha256 !== recorded.sha256)
         throw new errors/* UserError */.yo(`The profile in ${source} has sha256 ${sha256.slice(0, 16)}…, but ${what}, recorded ${recorded.sha256.slice(0, 16)}…: it is not the profile the model was promoted with. Promote the model again with "profile", ${GIVE_REFERENCE}.`);
     return {
-        profile: await parseProfile(bytes.toString('utf8'), `${source}: ${PROFILE_FILE}`),
+        profile: await (0,profile_profile/* parseProfile */.jZ)(bytes.toString('utf8'), `${source}: ${PROFILE_FILE}`),
         deployed,
     };
 }
@@ -5458,6 +4468,8 @@ function duration(params) {
     return core._isoDuration(ZodISODuration, params);
 }
 
+// EXTERNAL MODULE: ./shared/files/nesting.ts
+var nesting = __nccwpck_require__(13288);
 ;// CONCATENATED MODULE: ./shared/github/sticky-comment.ts
 
 /** GitHub rejects longer comment bodies (422); JavaScript string length is what it counts. */
@@ -5836,7 +4848,7 @@ function readMonitorHistory(body) {
         return [];
     const text = Buffer.from(encoded, 'base64').toString('utf8');
     // Entries nest two levels; anything deeper is not ours and is not walked.
-    if (jsonDepthExceeded(text, 3) !== undefined)
+    if ((0,nesting/* jsonDepthExceeded */.b)(text, 3) !== undefined)
         return [];
     let parsed;
     try {
@@ -7298,620 +6310,8 @@ function driftBetweenColumns(reference, current, options = {}) {
     return compareSides(names, (name) => sideFromValues(reference[name].type, reference[name].values), (name) => sideFromValues(current[name].type, current[name].values), options, { reference: identity(reference), current: identity(current) });
 }
 
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(57075);
-// EXTERNAL MODULE: ./node_modules/papaparse/papaparse.js
-var papaparse = __nccwpck_require__(28728);
-var papaparse_default = /*#__PURE__*/__nccwpck_require__.n(papaparse);
-;// CONCATENATED MODULE: ./shared/validation/findings.ts
-/**
- * One taxonomy for every problem found in data, after frictionless' error codes (and, for
- * column and dataset checks, TFDV's anomalies and Great Expectations' expectations), so reports
- * from this project read like the ones data people already know.
- */
-
-const FINDING_CODES = {
-    // file: the bytes are not what the format says
-    'encoding-error': 'file', // invalid UTF-8
-    'compression-error': 'file', // a truncated or corrupt gzip stream
-    'format-error': 'file', // a corrupt Parquet file
-    'empty-file': 'file', // no header, or a header and no rows
-    // header: the columns do not match the schema's fields (by its fieldsMatch rule)
-    'missing-label': 'header', // a schema field has no column
-    'extra-label': 'header', // a column has no schema field
-    'duplicate-label': 'header', // two columns share a name
-    'blank-label': 'header', // a column has no name
-    'incorrect-label': 'header', // columns out of the schema's order (fieldsMatch: exact)
-    'unmatched-header': 'header', // no column matches any field (fieldsMatch: partial)
-    // row
-    'source-error': 'row', // a row cannot be read (bad quoting, invalid JSON, not an object)
-    'blank-row': 'row', // every cell of the row empty or missing (an empty line too), in a table of several columns
-    'missing-cell': 'row', // one per cell a short row lacks (fieldsMatch exact: up to the schema's fields; else the header's)
-    'extra-cell': 'row', // one per cell past the expected width (JSON Lines: keys the first object lacks)
-    'primary-key': 'row', // a primary key value repeats or is missing
-    'unique-key': 'row', // a uniqueKeys combination repeats
-    'foreign-key': 'row', // a foreignKeys value has no match in the referenced fields
-    // cell
-    'type-error': 'cell', // not of the field's type and format
-    'constraint-error': 'cell', // breaks a constraint; `constraint` names it
-    'unique-error': 'cell', // repeats a value in a unique field
-    'nan-value': 'cell', // NaN where ml.allowNaN is false
-    'inf-value': 'cell', // ±Infinity where ml.allowInf is false
-    // column (ml extensions)
-    'mostly-violated': 'column', // fewer than `mostly` of the values pass the field's checks
-    'null-fraction': 'column', // more missing values than ml.nullFraction.max
-    'distinct-count': 'column', // distinct values outside ml.distinctCount
-    'distinct-fraction': 'column', // distinct / non-missing outside ml.distinctFraction
-    'stat-out-of-range': 'column', // mean, median, stdev, min, max or a quantile outside ml.stats
-    'check-limit': 'column', // a bounded structure filled up: the check covered part of the data
-    // dataset (ml extensions)
-    'row-count': 'dataset', // rows outside ml.rowCount
-    'duplicate-row': 'dataset', // more identical rows than ml.duplicateRows.maxFraction
-    'class-imbalance': 'dataset', // the rarest class is below ml.classBalance.minRatio of the commonest
-};
-/** A reported finding made whole: its file (`file` unless it names one), its scope from its code, and error unless it says otherwise. */
-function findings_completeFinding(partial, file) {
-    // Defaults first, then the partial's own: on Node 20 this is about 15 times faster than spreading
-    // the partial first, and a hostile file can make millions of findings (one per blank line).
-    const finding = {
-        file,
-        level: 'error',
-        scope: FINDING_CODES[partial.code],
-        ...partial,
-    };
-    if (finding.file === undefined)
-        finding.file = file;
-    if (finding.level === undefined)
-        finding.level = 'error';
-    return finding;
-}
-function findings_shorten(value, limit = 120) {
-    return value.length > limit ? `${value.slice(0, limit)}…` : value;
-}
-/** How much of a file's content a finding quotes at most: an observed value or a column name. */
-const EXCERPT_LIMIT = 80;
-/** A message longer than this is cut: it quotes excerpts only, so only a bug or a huge schema value could make it longer. */
-const MESSAGE_LIMIT = 2_000;
-/**
- * Whether a finding's text can be shown as it is: short, and without the invisible characters
- * (markdown/escape.ts) with which a cell could forge lines or hide text in an annotation, a log
- * or the job summary.
- */
-const isSafe = (text, limit) => text === undefined || (text.length <= limit && !(0,markdown_escape/* hasInvisible */.wy)(text));
-/** A short, escaped excerpt of file content, for a finding: at most `limit` characters of it, then "…". */
-function excerpt(value, limit = EXCERPT_LIMIT) {
-    if (value.length <= limit)
-        return (0,markdown_escape/* escapeInvisible */.ts)(value);
-    // Do not cut a surrogate pair in half.
-    const end = /[\ud800-\udbff]/.test(value.charAt(limit - 1)) ? limit - 1 : limit;
-    return `${(0,markdown_escape/* escapeInvisible */.ts)(value.slice(0, end))}…`;
-}
-/**
- * The finding as it may be shown and stored: what it quotes of the file is a short excerpt,
- * escaped. Every finding passes here (FindingSink), whichever check or worker made it.
- */
-function safeFinding(finding) {
-    // Most findings are short and plain: they pass as they are (this runs for every finding).
-    if (isSafe(finding.message, MESSAGE_LIMIT) &&
-        isSafe(finding.observed, EXCERPT_LIMIT) &&
-        isSafe(finding.field, EXCERPT_LIMIT) &&
-        isSafe(finding.expected, MESSAGE_LIMIT))
-        return finding;
-    const safe = { ...finding, message: excerpt(finding.message, MESSAGE_LIMIT) };
-    if (finding.observed !== undefined)
-        safe.observed = excerpt(finding.observed);
-    if (finding.field !== undefined)
-        safe.field = excerpt(finding.field);
-    if (finding.expected !== undefined)
-        safe.expected = excerpt(finding.expected, MESSAGE_LIMIT);
-    return safe;
-}
-/** Collects findings: counts all, keeps the first `max`, and groups them by kind. */
-class findings_FindingSink {
-    max;
-    errors = 0;
-    warnings = 0;
-    kept = [];
-    dropped = 0;
-    groups = new Map();
-    constructor(max) {
-        this.max = max;
-    }
-    add(unsafe) {
-        const finding = safeFinding(unsafe);
-        if (finding.level === 'error')
-            this.errors++;
-        else
-            this.warnings++;
-        if (this.kept.length < this.max)
-            this.kept.push(finding);
-        else
-            this.dropped++;
-        const key = groupKey(finding);
-        const group = this.groups.get(key);
-        if (group)
-            group.count++;
-        else
-            this.groups.set(key, {
-                code: finding.code,
-                level: finding.level,
-                field: finding.field,
-                constraint: finding.constraint,
-                file: finding.file,
-                count: 1,
-                first: finding,
-            });
-    }
-    /** For each group, how many of its findings were counted but not kept. */
-    unkept() {
-        const counts = new Map();
-        for (const [key, group] of this.groups)
-            counts.set(key, group.count);
-        for (const finding of this.kept)
-            counts.set(groupKey(finding), counts.get(groupKey(finding)) - 1);
-        return [...this.groups]
-            .filter(([key]) => counts.get(key) > 0)
-            .map(([key, group]) => ({ group, count: counts.get(key) }));
-    }
-    /**
-     * Takes in `count` more findings of a group that were counted elsewhere (a worker's shard)
-     * but not kept: they come after every kept one, so they count as dropped.
-     */
-    addUnkept(unsafe, count) {
-        if (count <= 0)
-            return;
-        const first = safeFinding(unsafe.first);
-        const group = { ...unsafe, field: first.field, first };
-        if (group.level === 'error')
-            this.errors += count;
-        else
-            this.warnings += count;
-        this.dropped += count;
-        const key = groupKey(group.first);
-        const existing = this.groups.get(key);
-        if (existing)
-            existing.count += count;
-        else
-            this.groups.set(key, { ...group, count });
-    }
-}
-const groupKey = (finding) => `${finding.code}\u0000${finding.constraint ?? ''}\u0000${finding.field ?? ''}\u0000${finding.file}\u0000${finding.level}`;
-
-;// CONCATENATED MODULE: ./shared/data/data-file-error.ts
-
-/**
- * A data file that cannot be read as a whole or past some point: invalid UTF-8, a truncated
- * gzip stream, a Parquet file whose footer or pages are corrupt. It is a UserError (the
- * message says which file, where and what to do), and carries a code and a location so that
- * a validator can report it as a finding and go on with the next file.
- */
-class data_file_error_DataFileError extends errors/* UserError */.yo {
-    code;
-    path;
-    line;
-    name = 'DataFileError';
-    constructor(message, code, path, line) {
-        super(message);
-        this.code = code;
-        this.path = path;
-        this.line = line;
-    }
-}
-
-;// CONCATENATED MODULE: ./shared/data/delimited.ts
-/**
- * Streaming reader for CSV and TSV files (optionally gzip-compressed). Rows are handed to a
- * callback one at a time, so memory stays flat whatever the file size. Each row carries the
- * file line it starts on, for annotations and for people opening the file.
- *
- * Line ends are read as Python's csv module and pandas read them: outside quotes, \r\n, \n
- * and a lone \r each end a record, mixed in one file too; inside quotes they are kept as they
- * are. papaparse takes one newline for the whole file (guessed from its start), so a
- * RecordGuard in front of it turns each line end outside quotes into \n. The guard also bounds
- * a record's length (MAX_RECORD_LENGTH: a gzip bomb of one endless line, a quote never closed)
- * and notices NUL bytes, which are reported on their row.
- */
-
-
-
-
-
-
-
-const DELIMITERS = { csv: ',', tsv: '\t' };
-/**
- * The longest record read, in characters (bytes when a large file is read in shards): a CSV or
- * TSV row, quoted line breaks included, or a JSON line. Real rows are far shorter; past it the
- * file is refused at that line, rather than held in memory whole.
- */
-const MAX_RECORD_LENGTH = 8 * 2 ** 20;
-function recordTooLong(path, line, what = 'record') {
-    return new data_file_error_DataFileError(`The data file "${path}" has a ${what} longer than ${MAX_RECORD_LENGTH / 2 ** 20} MiB starting at line ${line} (the limit for one row). ${what === 'line' ? 'A file that is not JSON Lines' : 'A quote that is never closed, or a file that is not CSV or TSV,'} makes one; check the file.`, 'format-error', path, line);
-}
-/** The problem of a row with a NUL byte in a cell: text data holds none, so the file is likely binary or UTF-16. */
-function nulProblem(fields, header) {
-    for (let i = 0; i < fields.length; i++) {
-        const at = fields[i].indexOf('\0');
-        if (at === -1)
-            continue;
-        const name = header?.[i];
-        return `cell ${i + 1}${name !== undefined ? ` (column ${JSON.stringify(excerpt(name, 40))})` : ''} holds a NUL byte at character ${at + 1}, which text data never does: the file may be binary, UTF-16 or corrupt`;
-    }
-    return undefined;
-}
-/**
- * Reads every row, empty lines included and marked `blank`; the newline that ends the file
- * does not make a row. Rejects with a UserError on unreadable input: a missing file, invalid
- * UTF-8 or a truncated gzip stream.
- */
-async function readDelimited(path, format, onRow, dialect = {}) {
-    const delimiter = dialect.delimiter ?? DELIMITERS[format];
-    const quoteChar = dialect.quoteChar ?? '"';
-    const escapeChar = dialect.escapeChar ?? quoteChar;
-    const text = await openText(path);
-    text.setEncoding('utf8');
-    const guard = new RecordGuard(path, delimiter, quoteChar, escapeChar);
-    const source = text.pipe(guard);
-    text.on('error', (error) => source.destroy(error));
-    source.on('close', () => text.destroy()); // a refused record stops the reading of the file too
-    let header;
-    let line = 1;
-    await new Promise((resolve, reject) => {
-        let failed = false;
-        const fail = (error) => {
-            if (failed)
-                return;
-            failed = true;
-            source.destroy();
-            reject(error);
-        };
-        source.on('error', (error) => fail(streamError(error, path)));
-        papaparse_default().parse(source, {
-            delimiter,
-            quoteChar,
-            escapeChar,
-            newline: '\n', // the guard has made every line end outside quotes one
-            skipEmptyLines: false,
-            step(result) {
-                const fields = result.data;
-                const start = line;
-                line += 1 + fields.reduce((count, field) => count + countNewlines(field), 0);
-                const error = result.errors[0];
-                try {
-                    // Only looked for once the guard has seen a NUL: it runs ahead of the parser.
-                    const nul = guard.sawNul ? nulProblem(fields, header) : undefined;
-                    header ??= fields;
-                    // In stream mode papaparse makes no row of the newline that ends the file, so an
-                    // empty row is a real empty line (test/shared/validate.test.ts pins this down).
-                    if (error)
-                        onRow({ fields, line: start, parseError: error.message });
-                    else if (nul)
-                        onRow({ fields, line: start, parseError: nul });
-                    else if (fields.length === 1 && fields[0] === '')
-                        onRow({ fields, line: start, blank: true });
-                    else
-                        onRow({ fields, line: start });
-                }
-                catch (caught) {
-                    fail(caught);
-                }
-            },
-            complete: () => {
-                if (!failed)
-                    resolve();
-            },
-            error: (error) => fail(error),
-        });
-    });
-}
-/**
- * Follows quoting as papaparse does (a quote opens a quoted field only at the start of a field;
- * inside one, a doubled quote, or the escape character then a quote, is a literal quote) to turn
- * each line end outside quotes (\r\n, \n, a lone \r) into \n, to stop a record longer than
- * MAX_RECORD_LENGTH, and to notice NUL bytes. Text in, text out. On malformed quoting (a quote
- * closing a field followed by more text) papaparse may keep a line end in the field that this
- * guard took as the end of the record, or the reverse; papaparse reports the quotes either way.
- */
-class RecordGuard extends external_node_stream_.Transform {
-    path;
-    /** A NUL byte has been seen. */
-    sawNul = false;
-    delimiter;
-    quote;
-    escape;
-    quoted = false;
-    fieldStart = true;
-    /** The previous character, across chunks: \r waiting for a \n, or the escape character before a quote. */
-    previous = -1;
-    /** In a quoted field whose escape is the quote: a quote was the chunk's last character, not yet known to be doubled. */
-    pendingQuote = false;
-    recordLength = 0;
-    line = 1;
-    recordLine = 1;
-    constructor(path, delimiter, quoteChar, escapeChar) {
-        super({ decodeStrings: false, encoding: 'utf8' });
-        this.path = path;
-        this.delimiter = delimiter.charCodeAt(delimiter.length - 1); // its last unit: a field starts after it (an astral delimiter is two)
-        this.quote = quoteChar.charCodeAt(0);
-        this.escape = escapeChar.charCodeAt(0);
-    }
-    _transform(chunk, _encoding, callback) {
-        const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
-        try {
-            callback(null, this.follow(text));
-        }
-        catch (error) {
-            callback(error);
-        }
-    }
-    follow(text) {
-        if (text.indexOf('\0') !== -1)
-            this.sawNul = true;
-        const { delimiter, quote, escape } = this;
-        const pieces = [];
-        let copied = 0;
-        for (let i = 0; i < text.length; i++) {
-            const c = text.charCodeAt(i);
-            if (++this.recordLength > MAX_RECORD_LENGTH)
-                throw recordTooLong(this.path, this.recordLine);
-            if (this.pendingQuote) {
-                this.pendingQuote = false;
-                if (c === quote) {
-                    this.previous = c;
-                    continue; // a doubled quote: still quoted
-                }
-                this.quoted = false;
-            }
-            if (this.quoted) {
-                if (c === LF)
-                    this.line++;
-                else if (c === quote) {
-                    if (escape !== quote) {
-                        if (this.previous !== escape)
-                            this.quoted = false;
-                    }
-                    else if (i + 1 === text.length)
-                        this.pendingQuote = true;
-                    else if (text.charCodeAt(i + 1) === quote)
-                        i++;
-                    else
-                        this.quoted = false;
-                }
-                this.previous = c;
-                continue;
-            }
-            if (c === LF) {
-                if (this.previous === CR) {
-                    // \r\n, or a \r that ended the previous chunk and was made \n already: drop this \n.
-                    pieces.push(text.slice(copied, i));
-                    copied = i + 1;
-                    this.previous = -1;
-                    continue;
-                }
-                this.endRecord();
-            }
-            else if (c === CR) {
-                pieces.push(text.slice(copied, i), '\n');
-                copied = i + 1;
-                this.endRecord();
-                this.previous = CR;
-                continue;
-            }
-            else if (c === quote && this.fieldStart) {
-                this.quoted = true;
-                this.fieldStart = false;
-            }
-            else
-                this.fieldStart = c === delimiter;
-            this.previous = c;
-        }
-        if (copied === 0)
-            return text;
-        pieces.push(text.slice(copied));
-        return pieces.join('');
-    }
-    endRecord() {
-        this.line++;
-        this.recordLine = this.line;
-        this.recordLength = 0;
-        this.fieldStart = true;
-    }
-}
-const LF = 0x0a;
-const CR = 0x0d;
-function countNewlines(text) {
-    let count = 0;
-    for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1))
-        count++;
-    return count;
-}
-/** The file as UTF-8 text, gunzipped when its name ends in `.gz`; errors become DataFileErrors. */
-async function openText(path) {
-    const bytes = (0,external_node_fs_.createReadStream)(path);
-    let plain = bytes;
-    if (/\.gz$/i.test(path)) {
-        // zlib is loaded only for compressed files: it is a measurable part of start-up.
-        const gunzip = (await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 38522, 23))).createGunzip();
-        const limited = expansionLimit(path, await fileSize(path));
-        bytes.pipe(gunzip).pipe(limited);
-        bytes.on('error', (error) => gunzip.destroy(error));
-        gunzip.on('error', (error) => limited.destroy(error));
-        plain = limited;
-    }
-    const decoded = plain.pipe(utf8Decoder());
-    plain.on('error', (error) => decoded.destroy(error));
-    // A reader that stops early (a refused record or line) closes the file, compressed or not.
-    decoded.on('close', () => {
-        plain.destroy();
-        bytes.destroy();
-    });
-    return decoded;
-}
-/**
- * How far a gzip-compressed data file may expand: real tables compress 3 to 50 times, while a
- * gzip bomb (a few kilobytes of zeros or newlines) expands a thousand times, into more rows
- * than a job has time to check. Small files may always reach MIN_EXPANDED_BYTES.
- */
-const MAX_GZIP_EXPANSION = 200;
-const MIN_EXPANDED_BYTES = 2 ** 20;
-async function fileSize(path) {
-    try {
-        return (await (0,promises_.stat)(path)).size;
-    }
-    catch (error) {
-        throw fileError(error, path, 'data file');
-    }
-}
-/** Passes decompressed bytes on, and fails once they exceed MAX_GZIP_EXPANSION times the file's size. */
-function expansionLimit(path, compressedBytes) {
-    const limit = Math.max(MIN_EXPANDED_BYTES, MAX_GZIP_EXPANSION * compressedBytes);
-    let expanded = 0;
-    return new external_node_stream_.Transform({
-        transform(chunk, _encoding, callback) {
-            expanded += chunk.length;
-            if (expanded <= limit)
-                return callback(null, chunk);
-            callback(new data_file_error_DataFileError(`The data file "${path}" expands to more than ${MAX_GZIP_EXPANSION} times its size when decompressed (past ${formatBytes(limit)}): a gzip bomb, or data far more repetitive than real data. Check the file; a table this repetitive is better stored uncompressed or summarised.`, 'compression-error', path));
-        },
-    });
-}
-const formatBytes = (bytes) => bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
-class InvalidUtf8Error extends Error {
-    offset;
-    line;
-    utf16;
-    constructor(offset, line, 
-    /** The file starts with a UTF-16 byte order mark. */
-    utf16 = false) {
-        super(`invalid UTF-8 at byte offset ${offset} (line ${line})`);
-        this.offset = offset;
-        this.line = line;
-        this.utf16 = utf16;
-    }
-}
-/** Decodes strictly: invalid UTF-8 is an error with its byte offset and line, never replaced silently. */
-function utf8Decoder() {
-    const decoder = new TextDecoder('utf-8', { fatal: true });
-    let offset = 0;
-    let newlines = 0;
-    const decode = (chunk, stream) => {
-        try {
-            return decoder.decode(chunk, { stream });
-        }
-        catch {
-            const at = chunk ? firstInvalidUtf8(chunk) : 0;
-            const before = chunk ? countByte(chunk, 0x0a, at) : 0;
-            throw new InvalidUtf8Error(offset + at, newlines + before + 1, offset === 0 && chunk !== undefined && startsWithUtf16Bom(chunk));
-        }
-        finally {
-            offset += chunk?.length ?? 0;
-            newlines += chunk ? countByte(chunk, 0x0a, chunk.length) : 0;
-        }
-    };
-    return new external_node_stream_.Transform({
-        readableObjectMode: false,
-        decodeStrings: true,
-        transform(chunk, _encoding, callback) {
-            try {
-                callback(null, decode(chunk, true));
-            }
-            catch (error) {
-                // Hand on the lines before the bad byte, so that they are still checked.
-                const at = error.offset - (offset - chunk.length);
-                const lastNewline = chunk.lastIndexOf(0x0a, at);
-                if (lastNewline >= 0)
-                    this.push(new TextDecoder().decode(chunk.subarray(0, lastNewline + 1)));
-                callback(error);
-            }
-        },
-        flush(callback) {
-            try {
-                callback(null, decode(undefined, false));
-            }
-            catch (error) {
-                callback(error);
-            }
-        },
-    });
-}
-/**
- * How many times `byte` occurs in bytes[0, end). Four bytes at a time (SWAR: a byte of the word
- * XOR the pattern is zero where it matches, and the exact zero-byte test marks each such byte's
- * high bit): the main thread counts every newline of a large file to number the shards' lines,
- * and one indexOf call per newline took about twice as long.
- */
-function countByte(bytes, byte, end) {
-    let count = 0;
-    let i = 0;
-    const head = Math.min(end, (4 - (bytes.byteOffset & 3)) & 3);
-    for (; i < head; i++)
-        if (bytes[i] === byte)
-            count++;
-    const words = Math.max(0, (end - i) >>> 2);
-    if (words > 0) {
-        const view = new Uint32Array(bytes.buffer, bytes.byteOffset + i, words);
-        const pattern = Math.imul(byte, 0x01010101);
-        for (let k = 0; k < words; k++) {
-            const x = view[k] ^ pattern;
-            const zeros = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f);
-            if (zeros !== 0)
-                count += Math.imul((zeros >>> 7) & 0x01010101, 0x01010101) >>> 24;
-        }
-        i += words * 4;
-    }
-    for (; i < end; i++)
-        if (bytes[i] === byte)
-            count++;
-    return count;
-}
-/**
- * The offset of the first byte that starts no valid UTF-8 sequence, to say where the file goes
- * wrong (TextDecoder only says that it does). Only run once the decoder has failed.
- */
-function firstInvalidUtf8(bytes) {
-    for (let i = 0; i < bytes.length;) {
-        const b = bytes[i];
-        const length = b < 0x80
-            ? 1
-            : b >= 0xc2 && b <= 0xdf
-                ? 2
-                : b >= 0xe0 && b <= 0xef
-                    ? 3
-                    : b >= 0xf0 && b <= 0xf4
-                        ? 4
-                        : 0;
-        if (length === 0)
-            return i;
-        for (let k = 1; k < length; k++)
-            if (i + k < bytes.length && (bytes[i + k] & 0xc0) !== 0x80)
-                return i;
-        i += length;
-    }
-    return Math.max(0, bytes.length - 1);
-}
-function startsWithUtf16Bom(bytes) {
-    return (bytes.length >= 2 &&
-        ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)));
-}
-/** The error for a data file whose bytes are not UTF-8, at the first bad byte. */
-function invalidUtf8(path, offset, line, utf16 = false) {
-    if (utf16)
-        return new data_file_error_DataFileError(`The data file "${path}" is UTF-16 text (it starts with a UTF-16 byte order mark), not UTF-8. Re-export it as UTF-8.`, 'encoding-error', path, 1);
-    return new data_file_error_DataFileError(`The data file "${path}" is not valid UTF-8 text: invalid UTF-8 at byte offset ${offset} (line ${line}). Re-export it as UTF-8.`, 'encoding-error', path, line);
-}
-function streamError(error, path) {
-    if (error instanceof InvalidUtf8Error)
-        return invalidUtf8(path, error.offset, error.line, error.utf16);
-    const code = error.code;
-    if (code === 'Z_DATA_ERROR' && /header check/.test(error.message)) {
-        return new data_file_error_DataFileError(`The data file "${path}" is not gzip data, though its name ends in .gz. Compress it with gzip, or drop the .gz from its name.`, 'compression-error', path);
-    }
-    if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
-        return new data_file_error_DataFileError(`The data file "${path}" is not a complete gzip stream (${error.message}). The file may be truncated; compress it again.`, 'compression-error', path);
-    }
-    return fileError(error, path, 'data file');
-}
-
+// EXTERNAL MODULE: ./shared/data/delimited.ts
+var delimited = __nccwpck_require__(4468);
 ;// CONCATENATED MODULE: ./shared/data/jsonl.ts
 /**
  * JSON Lines read line by line from a stream (gzip handled by openText), one object per line.
@@ -7922,7 +6322,7 @@ function streamError(error, path) {
 
 
 async function readJsonLines(path, onLine) {
-    const source = await openText(path);
+    const source = await (0,delimited/* openText */.Uq)(path);
     source.setEncoding('utf8');
     let pending = '';
     let line = 0;
@@ -7946,11 +6346,11 @@ async function readJsonLines(path, onLine) {
         }
         // Only a line with a nested value is scanned: most records are flat.
         if (trimmed.indexOf('[') !== -1 || trimmed.indexOf('{', 1) !== -1) {
-            const at = jsonDepthExceeded(trimmed, STRUCTURED_LIMITS.maxDepth);
+            const at = (0,structured/* jsonDepthExceeded */.bp)(trimmed, structured/* STRUCTURED_LIMITS */.Hs.maxDepth);
             if (at !== undefined)
                 return onLine({
                     line,
-                    problem: `an object whose values nest more than ${STRUCTURED_LIMITS.maxDepth} levels deep (from character ${at + 1}); flatten the record`,
+                    problem: `an object whose values nest more than ${structured/* STRUCTURED_LIMITS */.Hs.maxDepth} levels deep (from character ${at + 1}); flatten the record`,
                 });
         }
         onLine({ line, value: value });
@@ -7963,11 +6363,11 @@ async function readJsonLines(path, onLine) {
         source.on('data', (chunk) => {
             try {
                 const firstNewline = chunk.indexOf('\n');
-                if (firstNewline === -1 || pendingLength + firstNewline > MAX_RECORD_LENGTH) {
+                if (firstNewline === -1 || pendingLength + firstNewline > delimited/* MAX_RECORD_LENGTH */._S) {
                     pendingParts.push(chunk);
                     pendingLength += chunk.length;
-                    if (pendingLength > MAX_RECORD_LENGTH)
-                        throw recordTooLong(path, line + 1, 'line');
+                    if (pendingLength > delimited/* MAX_RECORD_LENGTH */._S)
+                        throw (0,delimited/* recordTooLong */.oV)(path, line + 1, 'line');
                     return;
                 }
                 pendingParts.push(chunk);
@@ -7976,8 +6376,8 @@ async function readJsonLines(path, onLine) {
                 pendingParts = [pending];
                 pendingLength = pending.length;
                 for (const part of parts) {
-                    if (part.length > MAX_RECORD_LENGTH)
-                        throw recordTooLong(path, line + 1, 'line');
+                    if (part.length > delimited/* MAX_RECORD_LENGTH */._S)
+                        throw (0,delimited/* recordTooLong */.oV)(path, line + 1, 'line');
                     handle(part);
                 }
             }
@@ -7986,12 +6386,12 @@ async function readJsonLines(path, onLine) {
                 reject(error);
             }
         });
-        source.on('error', (error) => reject(streamError(error, path)));
+        source.on('error', (error) => reject((0,delimited/* streamError */.z3)(error, path)));
         source.on('end', () => {
             try {
                 pending = pendingParts.join('');
-                if (pending.length > MAX_RECORD_LENGTH)
-                    throw recordTooLong(path, line + 1, 'line');
+                if (pending.length > delimited/* MAX_RECORD_LENGTH */._S)
+                    throw (0,delimited/* recordTooLong */.oV)(path, line + 1, 'line');
                 if (pending !== '')
                     handle(pending);
                 resolve();
@@ -8015,867 +6415,10 @@ function jsonReason(error) {
         .slice(0, 120);
 }
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(48161);
-;// CONCATENATED MODULE: ./shared/data/decimal.ts
-/** The exact decimal text of unscaled × 10^-scale, without trailing fraction zeros: (9999n, 2) → "99.99". */
-function decimalText(unscaled, scale) {
-    const negative = unscaled < 0n;
-    let digits = (negative ? -unscaled : unscaled).toString();
-    if (scale <= 0)
-        return `${negative ? '-' : ''}${digits}${'0'.repeat(-scale)}`;
-    digits = digits.padStart(scale + 1, '0');
-    const whole = digits.slice(0, -scale);
-    const fraction = digits.slice(-scale).replace(/0+$/, '');
-    const sign = negative && (whole !== '0' || fraction !== '') ? '-' : '';
-    return `${sign}${whole}${fraction ? `.${fraction}` : ''}`;
-}
-/** Significant digits a double holds for every decimal: 15. */
-const EXACT_DIGITS = 15;
-/**
- * A DECIMAL as a cell: the number when the nearest double keeps every digit (up to 15
- * significant digits: distinct decimals stay distinct and in order), else its exact text, which
- * a number field casts and whose bounds are then compared digit by digit (compareDecimalText).
- */
-function decimalCell(unscaled, scale) {
-    const text = decimalText(unscaled, scale);
-    const significant = text.replace(/^-/, '').replace('.', '').replace(/^0+/, '');
-    return significant.length <= EXACT_DIGITS ? Number(text) : text;
-}
-/** The unscaled integer of a DECIMAL as hyparquet hands it over: INT32 number, INT64 bigint, or big-endian two's-complement bytes. */
-function unscaledOf(value) {
-    if (typeof value === 'bigint')
-        return value;
-    if (typeof value === 'number' && Number.isInteger(value))
-        return BigInt(value);
-    if (value instanceof Uint8Array) {
-        if (value.length === 0)
-            return 0n;
-        let result = 0n;
-        for (const byte of value)
-            result = (result << 8n) | BigInt(byte);
-        return value[0] & 0x80 ? result - (1n << BigInt(value.length * 8)) : result;
-    }
-    return undefined;
-}
-const PLAIN_DECIMAL = /^\s*([+-]?)(\d*)(?:\.(\d*))?\s*$/;
-/**
- * Compares two plain decimal texts (digits, an optional point and sign; no exponent) exactly:
- * -1, 0 or 1; undefined when either is not plain, for the caller to keep its float verdict.
- */
-function compareDecimalText(a, b) {
-    const x = parts(a);
-    const y = parts(b);
-    if (!x || !y)
-        return undefined;
-    if (x.negative !== y.negative)
-        return x.negative ? -1 : 1;
-    const magnitude = compareMagnitude(x, y);
-    return (x.negative ? -magnitude : magnitude);
-}
-function parts(text) {
-    const match = PLAIN_DECIMAL.exec(text);
-    if (!match || (match[2] === '' && !match[3]))
-        return undefined;
-    const whole = match[2].replace(/^0+/, '');
-    const fraction = (match[3] ?? '').replace(/0+$/, '');
-    // -0 and 0 are the same decimal.
-    return { negative: match[1] === '-' && (whole !== '' || fraction !== ''), whole, fraction };
-}
-function compareMagnitude(x, y) {
-    if (x.whole.length !== y.whole.length)
-        return x.whole.length < y.whole.length ? -1 : 1;
-    if (x.whole !== y.whole)
-        return x.whole < y.whole ? -1 : 1;
-    const width = Math.max(x.fraction.length, y.fraction.length);
-    const fx = x.fraction.padEnd(width, '0');
-    const fy = y.fraction.padEnd(width, '0');
-    return fx === fy ? 0 : fx < fy ? -1 : 1;
-}
-
-;// CONCATENATED MODULE: ./shared/data/thrift-compact.ts
-/**
- * A reader for Thrift's compact protocol, enough for Parquet page headers. hyparquet has one,
- * but does not export it, and the flat-column reader (parquet-flat.ts) must read page headers
- * itself. A struct comes back as its fields by id, the way the Thrift IDL numbers them; the
- * caller names the fields it knows and ignores the rest.
- */
-var CompactType;
-(function (CompactType) {
-    CompactType[CompactType["Stop"] = 0] = "Stop";
-    CompactType[CompactType["True"] = 1] = "True";
-    CompactType[CompactType["False"] = 2] = "False";
-    CompactType[CompactType["Byte"] = 3] = "Byte";
-    CompactType[CompactType["I16"] = 4] = "I16";
-    CompactType[CompactType["I32"] = 5] = "I32";
-    CompactType[CompactType["I64"] = 6] = "I64";
-    CompactType[CompactType["Double"] = 7] = "Double";
-    CompactType[CompactType["Binary"] = 8] = "Binary";
-    CompactType[CompactType["List"] = 9] = "List";
-    CompactType[CompactType["Set"] = 10] = "Set";
-    CompactType[CompactType["Map"] = 11] = "Map";
-    CompactType[CompactType["Struct"] = 12] = "Struct";
-})(CompactType || (CompactType = {}));
-/** Nesting deeper than this is corrupt input, not a page header. */
-const MAX_DEPTH = 16;
-class ThriftReader {
-    bytes;
-    offset;
-    constructor(bytes, offset) {
-        this.bytes = bytes;
-        this.offset = offset;
-    }
-    /** One struct from the current offset; the offset ends after its stop byte. */
-    struct(depth = 0) {
-        if (depth > MAX_DEPTH)
-            throw new Error('thrift structs nested too deeply');
-        const fields = {};
-        let field = 0;
-        for (;;) {
-            const header = this.byte();
-            const type = header & 0x0f;
-            if (type === CompactType.Stop)
-                return fields;
-            const delta = header >> 4;
-            field = delta === 0 ? this.zigzag() : field + delta;
-            fields[field] =
-                type === CompactType.True
-                    ? true
-                    : type === CompactType.False
-                        ? false
-                        : this.value(type, depth);
-        }
-    }
-    value(type, depth) {
-        switch (type) {
-            case CompactType.Byte:
-                return (this.byte() << 24) >> 24;
-            case CompactType.I16:
-            case CompactType.I32:
-            case CompactType.I64:
-                return this.zigzag();
-            case CompactType.Double: {
-                const view = new DataView(this.bytes.buffer, this.bytes.byteOffset + this.take(8), 8);
-                return view.getFloat64(0, true);
-            }
-            case CompactType.Binary: {
-                const length = this.varint();
-                const start = this.take(length);
-                return this.bytes.subarray(start, start + length);
-            }
-            case CompactType.List:
-            case CompactType.Set: {
-                const header = this.byte();
-                const size = header >> 4 === 15 ? this.varint() : header >> 4;
-                const elementType = header & 0x0f;
-                const items = [];
-                for (let i = 0; i < size; i++)
-                    items.push(elementType === CompactType.True || elementType === CompactType.False
-                        ? this.byte() === 1
-                        : this.value(elementType, depth + 1));
-                return items;
-            }
-            case CompactType.Map: {
-                const size = this.varint();
-                if (size === 0)
-                    return [];
-                const types = this.byte();
-                const entries = [];
-                for (let i = 0; i < size; i++)
-                    entries.push([this.value(types >> 4, depth + 1), this.value(types & 0x0f, depth + 1)]);
-                return entries;
-            }
-            case CompactType.Struct:
-                return this.struct(depth + 1);
-            default:
-                throw new Error(`unknown thrift type ${type} at byte ${this.offset - 1}`);
-        }
-    }
-    byte() {
-        if (this.offset >= this.bytes.length)
-            throw new Error('thrift data ends early');
-        return this.bytes[this.offset++];
-    }
-    /** Moves past `length` bytes and returns where they start. */
-    take(length) {
-        if (this.offset + length > this.bytes.length)
-            throw new Error('thrift data ends early');
-        const start = this.offset;
-        this.offset += length;
-        return start;
-    }
-    /** An unsigned LEB128 varint; arithmetic, not bit operations, so values past 2^31 stay whole. */
-    varint() {
-        let result = 0;
-        let scale = 1;
-        for (let i = 0; i < 10; i++) {
-            const byte = this.byte();
-            result += (byte & 0x7f) * scale;
-            if (byte < 0x80)
-                return result;
-            scale *= 128;
-        }
-        throw new Error('thrift varint longer than 10 bytes');
-    }
-    zigzag() {
-        const value = this.varint();
-        return value % 2 === 0 ? value / 2 : -(value + 1) / 2;
-    }
-}
-
-;// CONCATENATED MODULE: ./shared/data/parquet-flat.ts
-
-/** A page or column this decoder does not cover; the caller reads it the general way. */
-class FlatUnsupported extends Error {
-}
-/** How a top-level schema element's values read, or undefined when this decoder does not cover it. */
-function flatValueKind(element) {
-    if (element.num_children || element.repetition_type === 'REPEATED')
-        return undefined;
-    const converted = element.converted_type;
-    const logical = element.logical_type;
-    switch (element.type) {
-        case 'BOOLEAN':
-            return converted || logical ? undefined : 'boolean';
-        case 'FLOAT':
-        case 'DOUBLE':
-            return converted || logical ? undefined : 'float';
-        case 'INT32':
-            if (converted === 'DATE' || logical?.type === 'DATE')
-                return 'date';
-            if (converted === 'UINT_32' ||
-                (logical?.type === 'INTEGER' && !logical.isSigned && logical.bitWidth === 32))
-                return 'uint32';
-            if (logical && logical.type !== 'INTEGER')
-                return undefined;
-            return !converted || ['INT_8', 'INT_16', 'INT_32', 'UINT_8', 'UINT_16'].includes(converted)
-                ? 'int32'
-                : undefined;
-        case 'INT64':
-            if (logical && !(logical.type === 'INTEGER' && logical.isSigned))
-                return undefined;
-            return !converted || converted === 'INT_64' ? 'int64' : undefined;
-        case 'BYTE_ARRAY':
-            // hyparquet reads an unannotated BYTE_ARRAY as UTF-8 text too; so must this reader.
-            if (logical && logical.type !== 'STRING' && logical.type !== 'ENUM')
-                return undefined;
-            return !converted || converted === 'UTF8' || converted === 'ENUM' ? 'string' : undefined;
-        default:
-            return undefined;
-    }
-}
-/** The plan for one column chunk, or undefined when its element or codec is not covered. */
-function planFlatColumn(element, meta, compressors) {
-    const kind = flatValueKind(element);
-    if (!kind || !element.type || meta.path_in_schema.length !== 1)
-        return undefined;
-    if (meta.codec !== 'UNCOMPRESSED' && !compressors[meta.codec])
-        return undefined;
-    const start = Number(meta.dictionary_page_offset ?? meta.data_page_offset);
-    const dataStart = Number(meta.data_page_offset);
-    // Some writers leave dictionary_page_offset at 0 when there is none.
-    const from = start > 0 && start < dataStart ? start : dataStart;
-    return {
-        kind,
-        type: element.type,
-        nullable: element.repetition_type !== 'REQUIRED',
-        codec: meta.codec,
-        start: from,
-        end: from + Number(meta.total_compressed_size),
-    };
-}
-/** Page types and encodings by their numbers in parquet.thrift. */
-const PAGE = { data: 0, index: 1, dictionary: 2, dataV2: 3 };
-const ENCODING = { plain: 0, plainDictionary: 2, rle: 3, rleDictionary: 8 };
-/**
- * Decodes one column chunk of `rows` rows into `buffers` (reused; the result is valid until
- * they are passed again). Corrupt data throws an Error; uncovered encodings throw FlatUnsupported.
- */
-function decodeFlatColumn(chunk, plan, rows, compressors, buffers = {}) {
-    const column = new ColumnBuilder(plan, rows, buffers);
-    let dictionary;
-    const reader = new ThriftReader(chunk, 0);
-    while (column.rows < rows) {
-        if (reader.offset >= chunk.length)
-            throw new Error(`the column chunk ends after ${column.rows} of ${rows} rows`);
-        const header = reader.struct();
-        const compressedSize = parquet_flat_int(header[3], 'compressed_page_size');
-        const uncompressedSize = parquet_flat_int(header[2], 'uncompressed_page_size');
-        // Writers cut pages at about 1 MB; a size past 1 GiB is a damaged header, not a page to allocate.
-        if (uncompressedSize > 2 ** 30)
-            throw new Error(`a page claims ${uncompressedSize} bytes uncompressed`);
-        const pageStart = reader.offset;
-        if (pageStart + compressedSize > chunk.length)
-            throw new Error('a page runs past the end of its column chunk');
-        const page = chunk.subarray(pageStart, pageStart + compressedSize);
-        reader.offset = pageStart + compressedSize;
-        const type = header[1];
-        if (type === PAGE.dictionary) {
-            const dictionaryHeader = struct(header[7], 'dictionary_page_header');
-            const encoding = parquet_flat_int(dictionaryHeader[2], 'encoding');
-            if (encoding !== ENCODING.plain && encoding !== ENCODING.plainDictionary)
-                throw new FlatUnsupported(`dictionary encoding ${encoding}`);
-            const bytes = decompress(page, uncompressedSize, plan.codec, compressors);
-            dictionary = decodePlain(plan, bytes, 0, parquet_flat_int(dictionaryHeader[1], 'num_values'), [], 0);
-        }
-        else if (type === PAGE.data) {
-            const dataHeader = struct(header[5], 'data_page_header');
-            const bytes = decompress(page, uncompressedSize, plan.codec, compressors);
-            const count = column.pageRows(parquet_flat_int(dataHeader[1], 'num_values'));
-            let offset = 0;
-            let present = count;
-            if (plan.nullable) {
-                if (parquet_flat_int(dataHeader[3], 'definition_level_encoding') !== ENCODING.rle)
-                    throw new FlatUnsupported('BIT_PACKED definition levels');
-                const length = uint32(bytes, 0);
-                present = column.definitionLevels(bytes, 4, 4 + length, count);
-                offset = 4 + length;
-            }
-            column.values(bytes, offset, present, parquet_flat_int(dataHeader[2], 'encoding'), dictionary);
-        }
-        else if (type === PAGE.dataV2) {
-            const v2 = struct(header[8], 'data_page_header_v2');
-            const count = column.pageRows(parquet_flat_int(v2[1], 'num_values'));
-            if (parquet_flat_int(v2[6] ?? 0, 'repetition_levels_byte_length') !== 0)
-                throw new FlatUnsupported('repetition levels');
-            const levelBytes = parquet_flat_int(v2[5] ?? 0, 'definition_levels_byte_length');
-            if (levelBytes > page.length)
-                throw new Error('definition levels run past the end of their page');
-            const present = plan.nullable ? column.definitionLevels(page, 0, levelBytes, count) : count;
-            const valueBytes = page.subarray(levelBytes);
-            const bytes = v2[7] === false
-                ? valueBytes
-                : decompress(valueBytes, uncompressedSize - levelBytes, plan.codec, compressors);
-            column.values(bytes, 0, present, parquet_flat_int(v2[4], 'encoding'), dictionary);
-        }
-        else if (type !== PAGE.index) {
-            throw new Error(`unknown page type ${String(type)}`);
-        }
-    }
-    return column.result();
-}
-function parquet_flat_int(value, field) {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
-        throw new Error(`the page header's ${field} is ${String(value)}, not a count`);
-    return value;
-}
-function struct(value, field) {
-    if (typeof value !== 'object' ||
-        value === null ||
-        value instanceof Uint8Array ||
-        Array.isArray(value))
-        throw new Error(`the page header has no ${field}`);
-    return value;
-}
-function decompress(page, size, codec, compressors) {
-    if (codec === 'UNCOMPRESSED')
-        return page;
-    const output = compressors[codec](page, size);
-    if (output.length !== size)
-        throw new Error(`a ${codec} page decompressed to ${output.length} bytes, not ${size}`);
-    return output;
-}
-const uint32 = (bytes, at) => {
-    if (at + 4 > bytes.length)
-        throw new Error('a length prefix runs past the end of its page');
-    return (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16)) + bytes[at + 3] * 0x1000000;
-};
-/** Accumulates a column chunk's pages into one dense value array and a presence mask. */
-class ColumnBuilder {
-    plan;
-    total;
-    /** Rows seen so far, with or without a value. */
-    rows = 0;
-    filled = 0;
-    /**
-     * The values: a Float64Array for the kinds whose values are all numbers, else an array written
-     * in order from index 0 (`new Array(n)` past about 32K elements makes a slow dictionary-mode
-     * array). Either may be longer than this chunk's values, from an earlier row group.
-     */
-    numbers;
-    list;
-    present;
-    nulls = 0;
-    constructor(plan, total, buffers) {
-        this.plan = plan;
-        this.total = total;
-        // Numbers other than int64 cannot be anything but numbers, so they take a typed array (no boxing, no GC).
-        const numeric = plan.kind === 'float' || plan.kind === 'int32' || plan.kind === 'uint32';
-        if (numeric && !(buffers.numbers && buffers.numbers.length >= total))
-            buffers.numbers = new Float64Array(total);
-        if (plan.nullable && !(buffers.present && buffers.present.length >= total))
-            buffers.present = new Uint8Array(total);
-        this.numbers = numeric ? buffers.numbers : undefined;
-        this.present = plan.nullable ? buffers.present : undefined;
-        this.list = numeric ? [] : (buffers.list ??= []);
-    }
-    /** Checks a page's row count against what is left, and takes its rows. */
-    pageRows(count) {
-        if (this.rows + count > this.total)
-            throw new Error(`the pages hold more than the row group's ${this.total} rows`);
-        this.rows += count;
-        return count;
-    }
-    /** Fills the presence mask for the page's rows from its definition levels; returns how many have a value. */
-    definitionLevels(bytes, from, to, count) {
-        const present = this.present;
-        const start = this.rows - count;
-        decodeHybrid(bytes, from, to, 1, present, start, count);
-        let values = 0;
-        for (let i = start; i < start + count; i++)
-            values += present[i];
-        this.nulls += count - values;
-        return values;
-    }
-    /** Appends a page's `count` present values. */
-    values(bytes, offset, count, encoding, dictionary) {
-        if (encoding === ENCODING.plainDictionary || encoding === ENCODING.rleDictionary) {
-            if (!dictionary)
-                throw new Error('a dictionary-encoded page comes before its dictionary');
-            if (count === 0)
-                return;
-            if (offset >= bytes.length)
-                throw new Error('a dictionary-encoded page has no bit width');
-            const width = bytes[offset];
-            const indices = scratchIndices(count);
-            decodeHybrid(bytes, offset + 1, bytes.length, width, indices, 0, count);
-            if (this.numbers)
-                gatherNumbers(this.numbers, this.filled, dictionary, indices, count);
-            else
-                gatherList(this.list, this.filled, dictionary, indices, count);
-        }
-        else if (encoding === ENCODING.plain) {
-            const values = decodePlain(this.plan, bytes, offset, count, this.list, this.filled);
-            if (this.numbers)
-                this.numbers.set(values, this.filled);
-        }
-        else if (encoding === ENCODING.rle && this.plan.kind === 'boolean') {
-            const bits = scratchBits(count);
-            decodeHybrid(bytes, offset + 4, offset + 4 + uint32(bytes, offset), 1, bits, 0, count);
-            for (let i = 0; i < count; i++)
-                this.list[this.filled + i] = bits[i] === 1;
-        }
-        else {
-            throw new FlatUnsupported(`value encoding ${encoding}`);
-        }
-        this.filled += count;
-    }
-    result() {
-        return {
-            values: this.numbers ?? this.list,
-            present: this.nulls > 0 ? this.present : undefined,
-        };
-    }
-}
-// Scratch arrays for a page's dictionary indices and bits, used up before the next page.
-let indexScratch = new Uint32Array(0);
-let bitScratch = new Uint8Array(0);
-const scratchIndices = (count) => indexScratch.length >= count ? indexScratch : (indexScratch = new Uint32Array(count));
-const scratchBits = (count) => bitScratch.length >= count ? bitScratch : (bitScratch = new Uint8Array(count));
-// The gathers are separate functions so that each sees one array type and V8 keeps it fast.
-function gatherNumbers(numbers, at, dictionary, indices, count) {
-    for (let i = 0; i < count; i++) {
-        const index = indices[i];
-        if (index >= dictionary.length)
-            throw pastDictionary(index, dictionary.length);
-        numbers[at + i] = dictionary[index];
-    }
-}
-function gatherList(list, at, dictionary, indices, count) {
-    for (let i = 0; i < count; i++) {
-        const index = indices[i];
-        if (index >= dictionary.length)
-            throw pastDictionary(index, dictionary.length);
-        list[at + i] = dictionary[index];
-    }
-}
-const pastDictionary = (index, entries) => new Error(`dictionary index ${index} is past the dictionary's ${entries} entries`);
-/**
- * `count` PLAIN values of the column's type from `offset`: numbers as a new Float64Array, the
- * other kinds written into `list` from index `at` (which is returned).
- */
-function decodePlain(plan, bytes, offset, count, list, at) {
-    const width = plan.type === 'INT32' || plan.type === 'FLOAT'
-        ? 4
-        : plan.type === 'INT64' || plan.type === 'DOUBLE'
-            ? 8
-            : 0;
-    if (width && offset + count * width > bytes.length)
-        throw new Error(`a page holds fewer than its ${count} values`);
-    // A copy makes the values aligned for a typed-array view; Parquet stores them little-endian, as this machine does (checked in parquet.ts).
-    const aligned = width
-        ? bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + count * width)
-        : undefined;
-    switch (plan.kind) {
-        case 'float':
-            return plan.type === 'FLOAT'
-                ? Float64Array.from(new Float32Array(aligned))
-                : new Float64Array(aligned);
-        case 'int32':
-            return Float64Array.from(new Int32Array(aligned));
-        case 'uint32':
-            return Float64Array.from(new Uint32Array(aligned));
-        case 'date': {
-            const days = new Int32Array(aligned);
-            for (let i = 0; i < count; i++)
-                list[at + i] = isoDay(days[i]);
-            return list;
-        }
-        case 'int64':
-            int64Values(new Int32Array(aligned), count, list, at);
-            return list;
-        case 'boolean': {
-            if (offset + Math.ceil(count / 8) > bytes.length)
-                throw new Error(`a page holds fewer than its ${count} values`);
-            for (let i = 0; i < count; i++)
-                list[at + i] = ((bytes[offset + (i >> 3)] >> (i & 7)) & 1) === 1;
-            return list;
-        }
-        case 'string':
-            byteArrayStrings(bytes, offset, count, list, at);
-            return list;
-    }
-}
-/** INT64 as numbers while they are exact (within ±(2^53 − 1)), and as digit strings beyond, like normaliseParquetValue. */
-function int64Values(words, count, list, at) {
-    for (let i = 0; i < count; i++) {
-        const low = words[2 * i];
-        const high = words[2 * i + 1];
-        const safe = high >= -0x200000 && high < 0x200000 && !(high === -0x200000 && low === 0);
-        list[at + i] = safe
-            ? high * 0x100000000 + (low >>> 0)
-            : ((BigInt(high) << 32n) | BigInt(low >>> 0)).toString();
-    }
-}
-/** Length-prefixed UTF-8 strings; invalid bytes become U+FFFD, as TextDecoder (hyparquet) makes them. */
-function byteArrayStrings(bytes, offset, count, list, into) {
-    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    let at = offset;
-    for (let i = 0; i < count; i++) {
-        const length = uint32(bytes, at);
-        const start = at + 4;
-        at = start + length;
-        if (at > bytes.length)
-            throw new Error(`string ${i + 1} of a page runs past its end`);
-        list[into + i] = buffer.toString('utf8', start, at);
-    }
-}
-/**
- * The RLE / bit-packed hybrid encoding (definition levels, dictionary indices, RLE booleans):
- * writes `count` values of `width` bits into `out` from `outStart`, reading bytes [from, to).
- */
-function decodeHybrid(bytes, from, to, width, out, outStart, count) {
-    // unpackBits's buffer holds up to 31 bits, so 24-bit values at most: wider means a dictionary of 16M+ entries.
-    if (width > 24)
-        throw new FlatUnsupported(`bit width ${width}`);
-    if (to > bytes.length)
-        throw new Error('encoded levels or indices run past the end of their page');
-    const mask = width === 0 ? 0 : (1 << width) - 1;
-    const byteWidth = (width + 7) >> 3;
-    let at = from;
-    let written = 0;
-    while (written < count) {
-        if (at >= to)
-            throw new Error(`encoded levels or indices hold ${written} of ${count} values`);
-        // The run header: a ULEB128 varint.
-        let header = 0;
-        let shift = 0;
-        let byte;
-        do {
-            if (at >= to || shift > 28)
-                throw new Error('a malformed run header in encoded levels or indices');
-            byte = bytes[at++];
-            header |= (byte & 0x7f) << shift;
-            shift += 7;
-        } while (byte & 0x80);
-        header >>>= 0;
-        if (header & 1) {
-            // Bit-packed: (header >> 1) groups of 8 values, least significant bit first.
-            // A run may hold padding values past `count`; only the bytes of the values taken must be there.
-            const values = (header >>> 1) * 8;
-            const take = Math.min(values, count - written);
-            if (at + Math.ceil((take * width) / 8) > to)
-                throw new Error('a bit-packed run runs past the end of its page');
-            unpackBits(bytes, at, width, mask, out, outStart + written, take);
-            at += (values * width) >> 3;
-            written += take;
-        }
-        else {
-            const repeat = header >>> 1;
-            let value = 0;
-            for (let i = 0; i < byteWidth; i++)
-                value |= bytes[at++] << (8 * i);
-            if (at > to)
-                throw new Error('a repeated run runs past the end of its page');
-            const take = Math.min(repeat, count - written);
-            out.fill(value >>> 0, outStart + written, outStart + written + take);
-            written += take;
-        }
-    }
-}
-/** Unpacks `take` values of `width` bits from `at`; reads only the bytes those values occupy. */
-function unpackBits(bytes, at, width, mask, out, outAt, take) {
-    if (width === 1) {
-        // Definition levels and booleans: a byte is eight values.
-        for (let i = 0; i < take; i++)
-            out[outAt + i] = (bytes[at + (i >> 3)] >> (i & 7)) & 1;
-        return;
-    }
-    // A bit buffer refilled a byte at a time; with width <= 24 it never holds more than 31 bits.
-    let buffer = 0;
-    let bits = 0;
-    let next = at;
-    for (let i = 0; i < take; i++) {
-        while (bits < width) {
-            buffer |= bytes[next++] << bits;
-            bits += 8;
-        }
-        out[outAt + i] = buffer & mask;
-        buffer >>>= width;
-        bits -= width;
-    }
-}
-const pad = (value, width = 2) => String(value).padStart(width, '0');
-function isoDate(millis) {
-    const date = new Date(millis);
-    return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
-}
-/**
- * Day numbers as ISO dates, remembered: a date column repeats its days, and building the text
- * costs more than the rest of reading the value. Bounded: emptied past 4,096 days.
- */
-const DAYS = new Map();
-function isoDay(days) {
-    let text = DAYS.get(days);
-    if (text === undefined) {
-        if (DAYS.size >= 4096)
-            DAYS.clear();
-        DAYS.set(days, (text = isoDate(days * 86_400_000)));
-    }
-    return text;
-}
-
-;// CONCATENATED MODULE: ./shared/data/parquet.ts
-
-
-
-
-
-const PARSERS = {
-    dateFromDays: isoDay,
-    timestampFromMilliseconds: (millis) => new Date(Number(millis)).toISOString(),
-    timestampFromMicroseconds: (micros) => new Date(Number(micros / 1000n)).toISOString(),
-    timestampFromNanoseconds: (nanos) => new Date(Number(nanos / 1000000n)).toISOString(),
-};
-/** A decoded Parquet value as a record value. */
-function normaliseParquetValue(value) {
-    if (value === undefined || value === null)
-        return null;
-    if (typeof value === 'bigint')
-        return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
-            ? Number(value)
-            : value.toString();
-    if (value instanceof Date)
-        return value.toISOString();
-    if (value instanceof Uint8Array)
-        return Buffer.from(value).toString('base64');
-    if (Array.isArray(value))
-        return value.map(normaliseParquetValue);
-    if (typeof value === 'object')
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, normaliseParquetValue(item)]));
-    return value;
-}
-/** Opens a Parquet file and reads its footer; a corrupt footer is a located DataFileError. */
-async function parquet_openParquet(path) {
-    const hyparquet = await __nccwpck_require__.e(/* import() */ 338).then(__nccwpck_require__.bind(__nccwpck_require__, 64338));
-    let file;
-    try {
-        file = await hyparquet.asyncBufferFromFile(path);
-    }
-    catch (error) {
-        throw fileError(error, path, 'data file');
-    }
-    let metadata;
-    try {
-        metadata = await hyparquet.parquetMetadataAsync(file);
-    }
-    catch (error) {
-        throw corrupt(path, 'footer', error);
-    }
-    const children = hyparquet.parquetSchema(metadata).children;
-    const columns = children.map((child) => child.element.name);
-    const elements = children.map((child) => ({
-        ...child.element,
-        num_children: child.children.length,
-    }));
-    const scales = elements.map((element) => !element.num_children && isDecimal(element) ? (element.scale ?? 0) : undefined);
-    return {
-        path,
-        hyparquet,
-        file,
-        metadata,
-        columns,
-        elements,
-        groupRows: metadata.row_groups.map((group) => Number(group.num_rows)),
-        buffers: columns.map(() => ({})),
-        scales,
-        readMetadata: scales.some((scale) => scale !== undefined)
-            ? {
-                ...metadata,
-                schema: metadata.schema.map((element) => isDecimal(element)
-                    ? { ...element, converted_type: undefined, logical_type: undefined }
-                    : element),
-            }
-            : metadata,
-    };
-}
-const isDecimal = (element) => element.converted_type === 'DECIMAL' || element.logical_type?.type === 'DECIMAL';
-const corrupt = (path, where, error) => new data_file_error_DataFileError(`The data file "${path}" is not a readable Parquet file (${where}: ${error.message}). Write it again, or check that it is Parquet.`, 'format-error', path);
-/** `onRow` gets one cells array, refilled for every row: read it during the call, do not keep it. */
-async function readParquet(path, onHeader, onRow) {
-    const source = await parquet_openParquet(path);
-    onHeader(source.columns);
-    await parquet_readParquetGroups(source, onRow, 0, source.groupRows.length);
-}
-/** The rows of row groups [from, to) of an opened file (a shard), as readParquet gives them. */
-async function parquet_readParquetGroups(source, onRow, from, to) {
-    const { columns, groupRows } = source;
-    const cells = new Array(columns.length);
-    for (let index = from; index < to; index++) {
-        const data = await readRowGroup(source, index);
-        const next = new Array(data.length).fill(0);
-        const rowStart = groupStart(source, index);
-        for (let i = 0; i < groupRows[index]; i++) {
-            for (let c = 0; c < data.length; c++) {
-                const column = data[c];
-                if (column.present !== undefined && column.present[i] === 0)
-                    cells[c] = null;
-                else {
-                    const value = column.values[next[c]++];
-                    const scale = source.scales[c];
-                    cells[c] = column.decoded
-                        ? value
-                        : scale !== undefined
-                            ? decimalOf(value, scale)
-                            : parquetCell(value);
-                }
-            }
-            onRow(cells, rowStart + i + 1);
-        }
-    }
-}
-/** The 0-based index of the first row of a row group. */
-function groupStart(source, group) {
-    let start = 0;
-    for (let i = 0; i < group; i++)
-        start += source.groupRows[i];
-    return start;
-}
-/** A DECIMAL's unscaled integer (a number, bigint or bytes, as its physical type has it) as a cell. */
-function decimalOf(value, scale) {
-    const unscaled = unscaledOf(value);
-    return unscaled === undefined ? null : decimalCell(unscaled, scale);
-}
-/** A decoded Parquet value as a raw cell: numbers, strings, booleans and null as they are, the rest normalised. */
-function parquetCell(value) {
-    return typeof value === 'object' || typeof value === 'bigint' || value === undefined
-        ? normaliseParquetValue(value)
-        : value;
-}
-/** Typed-array views in the flat decoder read Parquet's little-endian numbers as this machine's. */
-const FLAT_DECODER = (0,external_node_os_.endianness)() === 'LE';
-/** The columns of one row group, in file order; a read that fails is a located DataFileError. */
-async function readRowGroup(source, group) {
-    const { compressors } = await __nccwpck_require__.e(/* import() */ 138).then(__nccwpck_require__.bind(__nccwpck_require__, 20138));
-    const rowStart = groupStart(source, group);
-    const rowEnd = rowStart + source.groupRows[group];
-    const result = new Array(source.columns.length);
-    try {
-        const flat = FLAT_DECODER ? await readFlatColumns(source, group, compressors) : [];
-        flat.forEach((column, c) => column && (result[c] = { decoded: true, ...column }));
-        const rest = source.columns.filter((_, c) => !result[c]);
-        if (rest.length > 0) {
-            const data = await readWithHyparquet(source, rest, rowStart, rowEnd, compressors);
-            source.columns.forEach((name, c) => (result[c] ??= { decoded: false, values: data.get(name) ?? [], present: undefined }));
-        }
-    }
-    catch (error) {
-        throw corrupt(source.path, `row group ${group + 1}, rows ${rowStart + 1} to ${rowEnd}`, error);
-    }
-    return result;
-}
-/** The flat decoder's columns of a row group; undefined where it does not cover the column (hyparquet reads those). */
-async function readFlatColumns(source, group, compressors) {
-    const rowGroup = source.metadata.row_groups[group];
-    const rows = source.groupRows[group];
-    const plans = source.columns.map((name, c) => {
-        const chunk = rowGroup.columns.find((column) => column.meta_data?.path_in_schema.length === 1 &&
-            column.meta_data.path_in_schema[0] === name);
-        return chunk?.meta_data && !chunk.file_path
-            ? planFlatColumn(source.elements[c], chunk.meta_data, compressors)
-            : undefined;
-    });
-    const planned = plans.filter((plan) => plan !== undefined);
-    if (planned.length === 0)
-        return [];
-    // One read for the row group's covered chunks, which a writer stores side by side.
-    const start = Math.min(...planned.map((plan) => plan.start));
-    const end = Math.max(...planned.map((plan) => plan.end));
-    if (start < 0 || end > source.file.byteLength)
-        throw new Error(`column chunks at bytes ${start} to ${end} lie outside the file's ${source.file.byteLength} bytes`);
-    const bytes = new Uint8Array(await source.file.slice(start, end));
-    return plans.map((plan, c) => {
-        if (!plan)
-            return undefined;
-        try {
-            return decodeFlatColumn(bytes.subarray(plan.start - start, plan.end - start), plan, rows, compressors, source.buffers[c]);
-        }
-        catch (error) {
-            if (error instanceof FlatUnsupported)
-                return undefined;
-            throw error;
-        }
-    });
-}
-/** Columns of the rows [rowStart, rowEnd) (one row group) read by hyparquet, by name. */
-async function readWithHyparquet(source, names, rowStart, rowEnd, compressors) {
-    const { hyparquet, file } = source;
-    const metadata = source.readMetadata;
-    // Column by column (onChunk), not row objects (onComplete): hyparquet then skips transposing the row group.
-    const data = new Map();
-    const place = (chunk) => {
-        if (chunk.rowStart === rowStart && chunk.rowEnd === rowEnd) {
-            data.set(chunk.columnName, chunk.columnData);
-            return;
-        }
-        // A column delivered in parts (or beyond the range asked): place each part by its rows.
-        let target = data.get(chunk.columnName);
-        if (!target || !Array.isArray(target))
-            data.set(chunk.columnName, (target = new Array(rowEnd - rowStart)));
-        for (let row = Math.max(chunk.rowStart, rowStart); row < Math.min(chunk.rowEnd, rowEnd); row++)
-            target[row - rowStart] = chunk.columnData[row - chunk.rowStart];
-    };
-    const read = (columns, utf8) => hyparquet.parquetRead({
-        file,
-        metadata,
-        columns,
-        compressors,
-        parsers: PARSERS,
-        utf8,
-        rowStart,
-        rowEnd,
-        onChunk: place,
-    });
-    // A BYTE_ARRAY DECIMAL holds bytes, not text: read without UTF-8 decoding.
-    const binary = new Set(source.columns.filter((_, c) => source.scales[c] !== undefined && source.elements[c].type === 'BYTE_ARRAY'));
-    const text = names.filter((name) => !binary.has(name));
-    if (text.length)
-        await read(text, true);
-    if (text.length < names.length)
-        await read(names.filter((name) => binary.has(name)), false);
-    return data;
-}
-
+// EXTERNAL MODULE: ./shared/data/parquet.ts + 2 modules
+var parquet = __nccwpck_require__(67029);
+// EXTERNAL MODULE: ./shared/data/data-file-error.ts
+var data_file_error = __nccwpck_require__(20909);
 ;// CONCATENATED MODULE: ./shared/data/records.ts
 /**
  * One streaming reader for tabular data: CSV, TSV, JSON Lines and Parquet, gzip-compressed
@@ -8928,13 +6471,13 @@ async function readTable(path, format, handlers, options = {}) {
     if (format === 'parquet') {
         if (/\.gz$/i.test(path))
             throw new errors/* UserError */.yo(`The data file "${path}" is gzip-compressed Parquet, which cannot be read in a stream; Parquet compresses its own pages, so write it without the outer gzip.`);
-        return readParquet(path, (columns) => handlers.header(columns), (cells, row) => handlers.row({ cells, row }));
+        return (0,parquet/* readParquet */.Xy)(path, (columns) => handlers.header(columns), (cells, row) => handlers.row({ cells, row }));
     }
     if (format === 'jsonl')
         return readJsonTable(path, handlers);
     let header = false;
     let row = 0;
-    await readDelimited(path, format, ({ fields, line, parseError, blank }) => {
+    await (0,delimited/* readDelimited */.eE)(path, format, ({ fields, line, parseError, blank }) => {
         if (!header) {
             if (blank)
                 return; // blank lines before the header hold nothing
@@ -8982,7 +6525,7 @@ async function readJsonTable(path, handlers) {
                 return handlers.row(problem);
             early.push(problem);
             if (early.length >= PROBLEMS_BEFORE_HEADER) {
-                throw new data_file_error_DataFileError(`The data file "${path}" has no JSON object in its first ${entry.line} lines (${early[0].problem}): it is not JSON Lines, one object per line.`, 'format-error', path, early[0].line);
+                throw new data_file_error/* DataFileError */.t(`The data file "${path}" has no JSON object in its first ${entry.line} lines (${early[0].problem}): it is not JSON Lines, one object per line.`, 'format-error', path, early[0].line);
             }
             return;
         }
@@ -9113,7 +6656,7 @@ async function matchPatterns(patterns, baseDir) {
 async function filesAt(entry, baseDir, what) {
     const absolute = (0,external_node_path_.resolve)(baseDir, entry);
     const link = await (0,promises_.lstat)(absolute).catch((error) => {
-        throw fileError(error, entry, what, baseDir);
+        throw (0,read_file/* fileError */.z)(error, entry, what, baseDir);
     });
     const info = link.isSymbolicLink() ? await (0,promises_.stat)(absolute).catch(() => undefined) : link;
     // A link is the caller's to judge (confinement follows it and names where it leads), unless
@@ -9138,789 +6681,8 @@ async function filesAt(entry, baseDir, what) {
     return files.sort();
 }
 
-// EXTERNAL MODULE: ./node_modules/re2js/build/index.js
-var build = __nccwpck_require__(2856);
-;// CONCATENATED MODULE: ./shared/schema/strptime.ts
-/**
- * Table Schema's `<PATTERN>` formats for date, time and datetime fields: C / Python `strptime`
- * patterns such as `%d/%m/%Y` (v1 and v2 both define them; frictionless reads them with
- * Python's `datetime.strptime`). This follows Python's `_strptime` module: each directive is
- * the same regular expression, whitespace in the pattern matches one or more whitespace
- * characters, matching ignores case, the match is anchored at the start and the whole cell
- * must be consumed ("unconverted data remains" otherwise), and the parts must make a real
- * date (31/02 is refused).
- *
- * The pattern comes from the schema, so from the repository: it is compiled with re2js (RE2,
- * linear time), since a pattern of many `%d`s would otherwise backtrack exponentially.
- */
-
-/** Python's directive expressions (Lib/_strptime.py, TimeRE), C locale for the names. */
-const DIRECTIVES = {
-    d: '3[0-1]|[1-2]\\d|0[1-9]|[1-9]| [1-9]',
-    f: '[0-9]{1,6}',
-    H: '2[0-3]|[0-1]\\d|\\d',
-    I: '1[0-2]|0[1-9]|[1-9]',
-    j: '36[0-6]|3[0-5]\\d|[1-2]\\d\\d|0[1-9]\\d|00[1-9]|[1-9]\\d|0[1-9]|[1-9]',
-    m: '1[0-2]|0[1-9]|[1-9]',
-    M: '[0-5]\\d|\\d',
-    S: '6[0-1]|[0-5]\\d|\\d',
-    w: '[0-6]',
-    u: '[1-7]',
-    y: '\\d\\d',
-    Y: '\\d\\d\\d\\d',
-    z: '[+-]\\d\\d:?[0-5]\\d(?::?[0-5]\\d(?:\\.\\d{1,6})?)?|(?-i:Z)',
-    Z: 'utc|gmt',
-    a: 'monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun',
-    A: 'monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun',
-    b: 'january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec',
-    B: 'january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec',
-    p: 'am|pm',
-};
-/** The C locale's composite directives, expanded before compiling. */
-const COMPOSITES = {
-    c: '%a %b %d %H:%M:%S %Y',
-    x: '%m/%d/%y',
-    X: '%H:%M:%S',
-};
-/** Week-number directives: Python uses them only to compute a date from a week; not supported here. */
-const UNSUPPORTED = new Set(['U', 'W', 'G', 'V']);
-const MONTHS = [
-    'jan',
-    'feb',
-    'mar',
-    'apr',
-    'may',
-    'jun',
-    'jul',
-    'aug',
-    'sep',
-    'oct',
-    'nov',
-    'dec',
-];
-/** A pattern longer than this is not a date format; it also bounds the compiled automaton. */
-const MAX_PATTERN_LENGTH = 200;
-/** Is this format a strptime pattern rather than a named format? `fmt:` is frictionless' deprecated prefix. */
-function isStrptimeFormat(format) {
-    return format !== undefined && (format.includes('%') || format.startsWith('fmt:'));
-}
-const cache = new Map();
-/** The pattern compiled, or why it cannot be (a sentence fragment). Compiled once per pattern. */
-function compileStrptime(format) {
-    let compiled = cache.get(format);
-    if (compiled === undefined) {
-        compiled = compile(format);
-        if (cache.size < 256)
-            cache.set(format, compiled);
-    }
-    return compiled;
-}
-function compile(format) {
-    const source = format.startsWith('fmt:') ? format.slice(4) : format;
-    if (source.length > MAX_PATTERN_LENGTH)
-        return `the date pattern is ${source.length} characters long, more than the ${MAX_PATTERN_LENGTH} allowed`;
-    const expanded = source.replace(/%([cxX])/g, (_, d) => COMPOSITES[d]);
-    const names = [];
-    let regex = '';
-    for (let i = 0; i < expanded.length; i++) {
-        const c = expanded[i];
-        if (c !== '%') {
-            if (/\s/.test(c)) {
-                while (i + 1 < expanded.length && /\s/.test(expanded[i + 1]))
-                    i++;
-                regex += '\\s+';
-            }
-            else
-                regex += c.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
-            continue;
-        }
-        const d = expanded[++i];
-        if (d === '%') {
-            regex += '%';
-            continue;
-        }
-        if (d === undefined)
-            return 'the date pattern ends with a lone "%"';
-        if (UNSUPPORTED.has(d))
-            return `the date pattern uses %${d} (a week number), which is not supported; spell the date with %Y, %m and %d or %j`;
-        const expression = DIRECTIVES[d];
-        if (expression === undefined)
-            return `"%${d}" is not a strptime directive`;
-        names.push(d);
-        regex += `(${expression})`;
-    }
-    let re;
-    try {
-        re = build/* RE2JS */.L3.compile(regex, build/* RE2JS */.L3.CASE_INSENSITIVE);
-    }
-    catch {
-        return 'the date pattern cannot be compiled';
-    }
-    return { source: format, parse: (text) => parse(re, names, text) };
-}
-function parse(re, names, text) {
-    const m = re.matcher(text);
-    // Python matches from the start and then refuses leftover text: no search for another split.
-    if (!m.lookingAt() || m.end() !== text.length)
-        return undefined;
-    const parts = {};
-    names.forEach((name, i) => (parts[name] = m.group(i + 1)));
-    return moment(parts);
-}
-function moment(parts) {
-    const int = (key) => Number.parseInt(parts[key].trim(), 10);
-    let year = 1900;
-    if (parts.Y !== undefined)
-        year = int('Y');
-    else if (parts.y !== undefined)
-        year = int('y') + (int('y') < 69 ? 2000 : 1900);
-    let month = 1;
-    if (parts.m !== undefined)
-        month = int('m');
-    else if (parts.B !== undefined || parts.b !== undefined)
-        month = MONTHS.indexOf((parts.B ?? parts.b).slice(0, 3).toLowerCase()) + 1;
-    let day = 1;
-    if (parts.d !== undefined)
-        day = int('d');
-    let hour = 0;
-    if (parts.H !== undefined)
-        hour = int('H');
-    else if (parts.I !== undefined) {
-        const pm = parts.p?.toLowerCase() === 'pm';
-        hour = (int('I') % 12) + (pm ? 12 : 0);
-    }
-    const minute = parts.M === undefined ? 0 : int('M');
-    const second = parts.S === undefined ? 0 : int('S');
-    // Python's datetime refuses a leap second (60, 61) that strptime's expression lets through.
-    if (second > 59)
-        return undefined;
-    const fraction = parts.f === undefined ? 0 : Number(`0.${parts.f}`);
-    let date;
-    if (parts.j !== undefined && parts.m === undefined && parts.d === undefined) {
-        const dayOfYear = int('j');
-        const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-        if (dayOfYear > (leap ? 366 : 365))
-            return undefined;
-        date = utcDate(year, 1, dayOfYear);
-    }
-    else {
-        if (!realDate(year, month, day))
-            return undefined;
-        date = utcDate(year, month, day);
-    }
-    const result = { date, seconds: hour * 3600 + minute * 60 + second + fraction };
-    if (parts.z !== undefined)
-        result.offset = offsetSeconds(parts.z);
-    return result;
-}
-/** Date.UTC, except that years 0 to 99 stay themselves (Date.UTC reads them as 1900 to 1999). */
-function utcDate(year, month, day) {
-    const date = new Date(0);
-    date.setUTCFullYear(year, month - 1, day);
-    return date.getTime();
-}
-function realDate(year, month, day) {
-    if (month < 1 || month > 12 || day < 1)
-        return false;
-    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-    return (day <=
-        (month === 2 ? (leap ? 29 : 28) : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]));
-}
-/** `Z`, `+hh:mm`, `+hhmm`, `+hh:mm:ss(.ffffff)` in seconds east of UTC. */
-function offsetSeconds(z) {
-    if (z === 'Z' || z === 'z')
-        return 0;
-    const sign = z[0] === '-' ? -1 : 1;
-    const digits = z.slice(1).replace(/:/g, '');
-    const hours = Number(digits.slice(0, 2));
-    const minutes = Number(digits.slice(2, 4));
-    const seconds = digits.length > 4 ? Number(digits.slice(4)) : 0;
-    return sign * (hours * 3600 + minutes * 60 + seconds);
-}
-
-;// CONCATENATED MODULE: ./shared/schema/cast.ts
-/**
- * Reading a cell's text as its Table Schema type (frictionless calls this casting). Each type
- * follows the lexical forms of the v2 spec; a value that does not fit gives the reason.
- */
-
-
-const FIELD_TYPES = [
-    'string',
-    'number',
-    'integer',
-    'boolean',
-    'object',
-    'array',
-    'list',
-    'datetime',
-    'date',
-    'time',
-    'year',
-    'yearmonth',
-    'duration',
-    'geopoint',
-    'geojson',
-    'any',
-];
-/** Types whose values have an order, so that minimum and maximum mean something. */
-const ORDERED_TYPES = new Set([
-    'number',
-    'integer',
-    'datetime',
-    'date',
-    'time',
-    'year',
-    'yearmonth',
-    'duration',
-]);
-const ok = (value) => ({ ok: true, value });
-const no = (expected) => ({ ok: false, expected });
-const INTEGER = /^[+-]?\d+$/;
-const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-/** What Python's Decimal reads besides digits (case-insensitive, optionally signed), as frictionless does. */
-const SPECIAL_NUMBERS = {
-    nan: Number.NaN,
-    '+nan': Number.NaN,
-    '-nan': Number.NaN,
-    inf: Infinity,
-    '+inf': Infinity,
-    '-inf': -Infinity,
-    infinity: Infinity,
-    '+infinity': Infinity,
-    '-infinity': -Infinity,
-};
-const TIME = /^(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/;
-const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/;
-const YEARMONTH = /^(\d{4})-(\d{2})$/;
-const DURATION = /^P(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$/;
-/** One `@`, no spaces; the domain check is `isEmail`'s, since `[^\s@]+\.[^\s@]+` backtracks quadratically on a long cell. */
-const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+$/;
-const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-function castValue(field, text) {
-    switch (field.type) {
-        case 'string':
-            return castString(field.format, text);
-        case 'integer':
-            return castInteger(field, text);
-        case 'number':
-            return castNumber(field, text);
-        case 'boolean': {
-            if ((field.trueValues ?? ['true', 'True', 'TRUE', '1']).includes(text))
-                return ok(true);
-            if ((field.falseValues ?? ['false', 'False', 'FALSE', '0']).includes(text))
-                return ok(false);
-            return no('a boolean');
-        }
-        case 'date':
-            if (isStrptimeFormat(field.format))
-                return castPattern(field.format, 'date', text);
-            return field.format === 'any' ? anyDate(text, 'a date') : castDate(text);
-        case 'datetime':
-            if (isStrptimeFormat(field.format))
-                return castPattern(field.format, 'datetime', text);
-            return field.format === 'any' ? anyDate(text, 'a datetime') : castDatetime(text);
-        case 'time':
-            if (isStrptimeFormat(field.format))
-                return castPattern(field.format, 'time', text);
-            return TIME.test(text) && validClock(text.slice(0, 8))
-                ? ok(timeSeconds(text))
-                : no('a time (hh:mm:ss)');
-        case 'year':
-            // Four digits, 0000 to 9999, as frictionless reads a year (gYear's negative years are not taken).
-            return /^\d{4}$/.test(text) ? ok(Number(text)) : no('a year (YYYY)');
-        case 'yearmonth': {
-            const m = YEARMONTH.exec(text);
-            return m && Number(m[2]) >= 1 && Number(m[2]) <= 12
-                ? ok(Number(m[1]) * 12 + Number(m[2]) - 1)
-                : no('a year and month (YYYY-MM)');
-        }
-        case 'duration': {
-            const m = DURATION.exec(text);
-            return m ? ok(durationSeconds(m)) : no('an ISO 8601 duration (e.g. P1DT2H)');
-        }
-        case 'object':
-            return castJson(text, (v) => v !== null && typeof v === 'object' && !Array.isArray(v), 'a JSON object');
-        case 'array': {
-            const parsed = castJson(text, Array.isArray, 'a JSON array');
-            return parsed.ok && field.arrayItem ? castItems(field, parsed.value) : parsed;
-        }
-        case 'geojson':
-            return castJson(text, (v) => v !== null && typeof v === 'object' && typeof v.type === 'string', 'a GeoJSON object');
-        case 'geopoint':
-            return castGeopoint(field.format, text);
-        case 'list':
-            return castList(field, text);
-        case 'any':
-            return ok(text);
-    }
-}
-/** `local@domain` where the domain has a dot that is neither its first nor its last character. */
-function isEmail(text) {
-    return EMAIL_SHAPE.test(text) && text.slice(text.indexOf('@') + 2, -1).includes('.');
-}
-function castString(format, text) {
-    switch (format) {
-        case 'email':
-            return isEmail(text) ? ok(text) : no('an email address');
-        case 'uri':
-            return URI.test(text) ? ok(text) : no('a URI');
-        case 'uuid':
-            return UUID.test(text) ? ok(text) : no('a UUID');
-        case 'binary':
-            return BASE64.test(text) ? ok(text) : no('base64 data');
-        default:
-            return ok(text);
-    }
-}
-/**
- * The number text as frictionless reads it (fields/number.py), in its order: surrounding
- * whitespace stripped; with bareNumber false, everything before the first digit or "-" and
- * after the last digit dropped; group characters removed; then, when decimalChar is not ".",
- * a "." left over makes the cell invalid (with decimalChar "," the text "1.234" is not 1.234:
- * in such files it usually means 1234), and decimalChar becomes ".". Undefined: not a number.
- */
-function numericText(field, text) {
-    let value = text.trim();
-    if (field.bareNumber === false)
-        value = trimNonNumeric(value);
-    if (field.groupChar)
-        value = value.split(field.groupChar).join('');
-    const decimal = field.decimalChar;
-    if (decimal !== undefined && decimal !== '.') {
-        if (value.includes('.'))
-            return undefined;
-        value = value.split(decimal).join('.');
-    }
-    return value;
-}
-const isDigit = (code) => code >= 48 && code <= 57;
-/**
- * Python's `re.sub(r"((^[^-\d]*)|(\D*$))", "", cell)`, by index: leading characters other than
- * digits and "-" (so a "+" or "." too) and trailing non-digits go. By index because the
- * expression `\D*$` backtracks quadratically on a long run of letters followed by a digit.
- */
-function trimNonNumeric(value) {
-    let start = 0;
-    while (start < value.length && !isDigit(value.charCodeAt(start)) && value[start] !== '-')
-        start++;
-    let end = value.length;
-    while (end > start && !isDigit(value.charCodeAt(end - 1)))
-        end--;
-    return value.slice(start, end);
-}
-function castInteger(field, text) {
-    // v2 gives integers groupChar and bareNumber; decimalChar is a number's only.
-    const value = numericText({ groupChar: field.groupChar, bareNumber: field.bareNumber }, text);
-    if (value === undefined || !INTEGER.test(value))
-        return no('an integer');
-    const number = Number(value);
-    return Number.isSafeInteger(number) ? ok(number) : no('an integer within ±2^53');
-}
-function castNumber(field, text) {
-    // The common case first: plain decimal text, no group or decimal characters to strip.
-    const plain = field.groupChar === undefined && field.decimalChar === undefined && field.bareNumber !== false;
-    if (plain && NUMBER.test(text))
-        return ok(Number(text));
-    const value = numericText(field, text);
-    if (value === undefined)
-        return no(`a number with decimal character "${field.decimalChar}"`);
-    if (NUMBER.test(value))
-        return ok(Number(value));
-    const special = value.length <= 9 ? SPECIAL_NUMBERS[value.toLowerCase()] : undefined;
-    return special !== undefined ? ok(special) : no('a number');
-}
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-/** Arithmetic rather than a Date object: this runs for every date cell. */
-function validDate(y, m, d) {
-    if (m < 1 || m > 12 || d < 1)
-        return false;
-    const leap = m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-    return d <= DAYS_IN_MONTH[m - 1] + (leap ? 1 : 0);
-}
-function validClock(hms) {
-    const [h, m, s] = hms.split(':').map(Number);
-    return h < 24 && m < 60 && s < 60;
-}
-/** Digits at text[from, from + count) as a number, or -1: a regex and Number() cost more per cell. */
-function digits(text, from, count) {
-    let value = 0;
-    for (let i = from; i < from + count; i++) {
-        const code = text.charCodeAt(i) - 48;
-        if (code < 0 || code > 9)
-            return -1;
-        value = value * 10 + code;
-    }
-    return value;
-}
-function castDate(text) {
-    const time = dateTime(text);
-    return time === undefined ? no('a date (YYYY-MM-DD)') : ok(time);
-}
-/** A YYYY-MM-DD date as milliseconds since the epoch (UTC), or undefined. */
-function dateTime(text) {
-    const y = text.length === 10 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45
-        ? digits(text, 0, 4)
-        : -1;
-    const m = y < 0 ? -1 : digits(text, 5, 2);
-    const d = m < 0 ? -1 : digits(text, 8, 2);
-    return d < 0 || !validDate(y, m, d) ? undefined : Date.UTC(y, m - 1, d);
-}
-function castDatetime(text) {
-    const m = DATETIME.exec(text);
-    if (!m ||
-        !validDate(Number(m[1]), Number(m[2]), Number(m[3])) ||
-        !validClock(`${m[4]}:${m[5]}:${m[6]}`)) {
-        return no('a datetime (YYYY-MM-DDThh:mm:ss, optional fraction and time zone)');
-    }
-    const zoned = m[8] ? text : `${text}Z`;
-    return ok(Date.parse(zoned));
-}
-const PATTERN_EXPECTED = { date: 'a date', time: 'a time', datetime: 'a datetime' };
-/** A `<PATTERN>` format (strptime.ts): the schema check has made sure it compiles. */
-function castPattern(format, type, text) {
-    const pattern = compileStrptime(format);
-    const expected = `${PATTERN_EXPECTED[type]} in the format ${format}`;
-    if (typeof pattern === 'string')
-        return no(expected);
-    const m = pattern.parse(text);
-    if (!m)
-        return no(expected);
-    if (type === 'date')
-        return ok(m.date);
-    if (type === 'time')
-        return ok(m.seconds);
-    return ok(m.date + m.seconds * 1000 - (m.offset ?? 0) * 1000);
-}
-function anyDate(text, expected) {
-    const time = Date.parse(text);
-    return Number.isNaN(time) ? no(expected) : ok(time);
-}
-function timeSeconds(text) {
-    const [h, m, s] = text.slice(0, 8).split(':').map(Number);
-    const fraction = /^\d{2}:\d{2}:\d{2}(\.\d+)/.exec(text)?.[1];
-    return h * 3600 + m * 60 + s + (fraction ? Number(fraction) : 0);
-}
-/**
- * An approximate length in seconds (a month is 30 days, a year 365), used only for ordering.
- * Read from DURATION's own groups: searching the text again for each unit was quadratic in a
- * long run of digits.
- */
-function durationSeconds(m) {
-    // parseFloat reads the number before the unit letter; an absent part counts 0.
-    const unit = (group) => (m[group] === undefined ? 0 : Number.parseFloat(m[group]));
-    const day = 86400;
-    return (unit(1) * 365 * day +
-        unit(3) * 30 * day +
-        unit(5) * 7 * day +
-        unit(7) * day +
-        unit(10) * 3600 +
-        unit(12) * 60 +
-        unit(14));
-}
-function castJson(text, accept, expected) {
-    // JSON.parse takes any depth, but later walks of the value (keys, statistics) are recursive.
-    if ((text.indexOf('[') !== -1 || text.indexOf('{', 1) !== -1) &&
-        jsonDepthExceeded(text, MAX_NESTING_DEPTH) !== undefined) {
-        return no(`${expected} nested at most ${MAX_NESTING_DEPTH} levels deep`);
-    }
-    try {
-        const value = JSON.parse(text);
-        return accept(value) ? ok(value) : no(expected);
-    }
-    catch {
-        return no(expected);
-    }
-}
-function castGeopoint(format, text) {
-    let lon;
-    let lat;
-    if (format === 'array' || format === 'object') {
-        const parsed = castJson(text, (v) => v !== null && typeof v === 'object', 'a geopoint');
-        if (!parsed.ok)
-            return no(GEOPOINT_EXPECTED[format]);
-        const point = geopointParts(format, parsed.value);
-        if (!point)
-            return no(GEOPOINT_EXPECTED[format]);
-        [lon, lat] = point;
-    }
-    else {
-        const parts = text.split(',').map((part) => part.trim());
-        if (parts.length !== 2 || !parts.every((part) => NUMBER.test(part)))
-            return no('a geopoint ("lon, lat")');
-        [lon, lat] = parts.map(Number);
-    }
-    const valid = typeof lon === 'number' &&
-        typeof lat === 'number' &&
-        Math.abs(lon) <= 180 &&
-        Math.abs(lat) <= 90;
-    return valid ? ok([lon, lat]) : no('a geopoint with longitude in ±180 and latitude in ±90');
-}
-const GEOPOINT_EXPECTED = {
-    array: 'a geopoint as a JSON array [lon, lat]',
-    object: 'a geopoint as a JSON object {"lon": …, "lat": …}',
-};
-/**
- * The array format is exactly [lon, lat]; the object format exactly {lon, lat}: an array is
- * not an object here (frictionless refuses "[180, -90]" for the object format).
- */
-function geopointParts(format, v) {
-    if (format === 'array')
-        return Array.isArray(v) && v.length === 2 ? [v[0], v[1]] : undefined;
-    if (v === null || typeof v !== 'object' || Array.isArray(v))
-        return undefined;
-    const o = v;
-    return Object.keys(o).length === 2 && 'lon' in o && 'lat' in o ? [o.lon, o.lat] : undefined;
-}
-/** The items of an array field with `arrayItem`, each cast as the item field says; missing items stay null. */
-function castItems(field, items) {
-    const item = field.arrayItem;
-    const missing = item.missing ?? field.missing ?? new Set(['']);
-    const cast = [];
-    for (const value of items) {
-        if (value === null || (typeof value === 'string' && missing.has(value))) {
-            cast.push(null);
-            continue;
-        }
-        const result = castRaw(item, value);
-        if (!result.ok)
-            return no(`an array of ${item.type} items (an item is not ${result.expected})`);
-        cast.push(result.value);
-    }
-    return ok(cast);
-}
-function castList(field, text) {
-    const itemType = (field.itemType ?? 'string');
-    const items = [];
-    for (const item of text === '' ? [] : text.split(field.delimiter ?? ',')) {
-        const cast = castValue({ type: itemType }, item);
-        if (!cast.ok)
-            return no(`a list of ${itemType} items`);
-        items.push(cast.value);
-    }
-    return ok(items);
-}
-/** What each type expects, for values that are not text (JSON Lines, Parquet). */
-const EXPECTED = {
-    string: 'a string',
-    number: 'a number',
-    integer: 'an integer',
-    boolean: 'a boolean',
-    object: 'a JSON object',
-    array: 'a JSON array',
-    list: 'a list',
-    datetime: 'a datetime (YYYY-MM-DDThh:mm:ss)',
-    date: 'a date (YYYY-MM-DD)',
-    time: 'a time (hh:mm:ss)',
-    year: 'a year (YYYY)',
-    yearmonth: 'a year and month (YYYY-MM)',
-    duration: 'an ISO 8601 duration (e.g. P1DT2H)',
-    geopoint: 'a geopoint',
-    geojson: 'a GeoJSON object',
-    any: 'any value',
-};
-/**
- * Casts a raw value from any format: text goes through `castValue` (the lexical forms of the
- * spec); JSON and Parquet values are taken as they are when they already have the field's
- * type, so the same data in CSV, JSON Lines and Parquet casts to the same values.
- */
-function castRaw(field, raw) {
-    if (typeof raw === 'string')
-        return castValue(field, raw);
-    switch (field.type) {
-        case 'any':
-            return ok(raw);
-        case 'number':
-            return typeof raw === 'number' ? ok(raw) : no(EXPECTED.number);
-        case 'integer':
-            if (typeof raw !== 'number' || !Number.isInteger(raw))
-                return no(EXPECTED[field.type]);
-            return Number.isSafeInteger(raw) ? ok(raw) : no('an integer within ±2^53');
-        case 'year':
-            return typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw <= 9999
-                ? ok(raw)
-                : no(EXPECTED.year);
-        case 'boolean':
-            return typeof raw === 'boolean' ? ok(raw) : no(EXPECTED.boolean);
-        case 'object':
-        case 'geojson':
-            return raw !== null &&
-                typeof raw === 'object' &&
-                !Array.isArray(raw) &&
-                (field.type === 'object' || typeof raw.type === 'string')
-                ? ok(raw)
-                : no(EXPECTED[field.type]);
-        case 'array':
-            if (!Array.isArray(raw))
-                return no(EXPECTED.array);
-            return field.arrayItem ? castItems(field, raw) : ok(raw);
-        case 'list': {
-            if (!Array.isArray(raw))
-                return no(EXPECTED.list);
-            const itemType = (field.itemType ?? 'string');
-            const items = [];
-            for (const item of raw) {
-                const cast = castRaw({ type: itemType }, item);
-                if (!cast.ok)
-                    return no(`a list of ${itemType} items`);
-                items.push(cast.value);
-            }
-            return ok(items);
-        }
-        case 'geopoint': {
-            // A JSON value in the field's format; under the default "lon, lat" format, a [lon, lat] array as frictionless takes it.
-            if (raw === null || typeof raw !== 'object')
-                return no(EXPECTED.geopoint);
-            const format = field.format === 'object' ? 'object' : 'array';
-            return castGeopoint(format, JSON.stringify(raw));
-        }
-        default:
-            return no(EXPECTED[field.type]);
-    }
-}
-// The two scanners below do what INTEGER and NUMBER match, in one pass over the characters:
-// they run for most cells of a numeric file, where the regular expressions cost twice as much.
-/** A text INTEGER matches, as a safe integer; else CAST_FAILED. Up to 15 digits are summed exactly. */
-function plainInteger(text) {
-    const length = text.length;
-    let i = 0;
-    const first = text.charCodeAt(0);
-    const negative = first === 45;
-    if (negative || first === 43)
-        i++;
-    if (i === length)
-        return CAST_FAILED;
-    let value = 0;
-    for (; i < length; i++) {
-        const digit = text.charCodeAt(i) - 48;
-        if (digit < 0 || digit > 9)
-            return CAST_FAILED;
-        value = value * 10 + digit;
-    }
-    if (length - (negative || first === 43 ? 1 : 0) > 15) {
-        value = Math.abs(Number(text));
-        if (!Number.isSafeInteger(value))
-            return CAST_FAILED;
-    }
-    return negative ? -value : value;
-}
-const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);
-/**
- * A text NUMBER matches, as a number; else CAST_FAILED. Up to 15 digits and 22 decimals the
- * digits are summed and divided by a power of ten: both are exact doubles and one division
- * rounds correctly, so the result is Number()'s (Clinger's fast path), at a fraction of its cost.
- */
-function plainDecimal(text) {
-    let i = 0;
-    let c = text.charCodeAt(0);
-    const negative = c === 45;
-    if (negative || c === 43)
-        c = text.charCodeAt(++i);
-    let mantissa = 0;
-    let digits = 0;
-    let decimals = 0;
-    while (c >= 48 && c <= 57) {
-        mantissa = mantissa * 10 + (c - 48);
-        digits++;
-        c = text.charCodeAt(++i);
-    }
-    if (c === 46) {
-        c = text.charCodeAt(++i);
-        while (c >= 48 && c <= 57) {
-            mantissa = mantissa * 10 + (c - 48);
-            digits++;
-            decimals++;
-            c = text.charCodeAt(++i);
-        }
-    }
-    if (digits === 0)
-        return CAST_FAILED;
-    let exponent = false;
-    if (c === 101 || c === 69) {
-        c = text.charCodeAt(++i);
-        if (c === 43 || c === 45)
-            c = text.charCodeAt(++i);
-        let exponentDigits = 0;
-        while (c >= 48 && c <= 57) {
-            exponentDigits++;
-            c = text.charCodeAt(++i);
-        }
-        if (exponentDigits === 0)
-            return CAST_FAILED;
-        exponent = true;
-    }
-    if (i !== text.length)
-        return CAST_FAILED;
-    if (exponent || digits > 15 || decimals > 22)
-        return Number(text);
-    const value = mantissa / POWERS_OF_TEN[decimals];
-    return negative ? -value : value;
-}
-/** What a compiled cast returns for a value that does not fit; castRaw then says why. */
-const CAST_FAILED = Symbol('cast failed');
-/**
- * The cast of one field compiled to a function, for the per-cell hot path: it returns the
- * value itself (no result object to allocate and collect for every cell) or CAST_FAILED, and
- * takes the common forms (plain integers and decimals, default booleans, plain strings)
- * without going through the general switch. Anything else goes to castRaw, so the result is
- * always the one castRaw gives.
- */
-function compileCast(field) {
-    const general = (raw) => {
-        const cast = castRaw(field, raw);
-        return cast.ok ? cast.value : CAST_FAILED;
-    };
-    const plainNumbers = field.groupChar === undefined && field.decimalChar === undefined && field.bareNumber !== false;
-    switch (field.type) {
-        case 'string':
-            if (field.format !== undefined && field.format !== 'default')
-                return general;
-            return (raw) => (typeof raw === 'string' ? raw : CAST_FAILED);
-        case 'integer':
-            if (!plainNumbers)
-                return general;
-            return (raw) => {
-                if (typeof raw === 'string') {
-                    // The rarer forms (surrounding spaces) go the general way, so the answer is castRaw's.
-                    const value = plainInteger(raw);
-                    return value === CAST_FAILED ? general(raw) : value;
-                }
-                return typeof raw === 'number' && Number.isSafeInteger(raw) ? raw : CAST_FAILED;
-            };
-        case 'number':
-            if (!plainNumbers)
-                return general;
-            return (raw) => {
-                if (typeof raw === 'number')
-                    return raw;
-                if (typeof raw !== 'string')
-                    return general(raw);
-                const value = plainDecimal(raw);
-                return value === CAST_FAILED ? general(raw) : value;
-            };
-        case 'boolean':
-            if (field.trueValues || field.falseValues)
-                return general;
-            return (raw) => {
-                if (typeof raw === 'boolean')
-                    return raw;
-                if (raw === 'true' || raw === 'True' || raw === 'TRUE' || raw === '1')
-                    return true;
-                if (raw === 'false' || raw === 'False' || raw === 'FALSE' || raw === '0')
-                    return false;
-                return CAST_FAILED;
-            };
-        case 'date':
-            if (field.format !== undefined && field.format !== 'default')
-                return general;
-            return (raw) => (typeof raw === 'string' ? (dateTime(raw) ?? CAST_FAILED) : general(raw));
-        default:
-            return general;
-    }
-}
-
+// EXTERNAL MODULE: ./shared/schema/cast.ts
+var schema_cast = __nccwpck_require__(79449);
 ;// CONCATENATED MODULE: ./shared/schema/infer.ts
 /**
  * A schema from sample data that a data scientist can commit as it is: it validates the data it
@@ -10073,7 +6835,7 @@ function observe(column, raw, empty, detect, enumLimit) {
 function fits(candidate, raw) {
     const { type } = candidate;
     if (typeof raw === 'string')
-        return castValue(candidate, raw).ok;
+        return (0,schema_cast/* castValue */.Lm)(candidate, raw).ok;
     if (typeof raw === 'number')
         return type === 'number' || (type === 'integer' && Number.isSafeInteger(raw));
     // Objects and arrays (JSON Lines, nested Parquet) fit no candidate: the column is `any`.
@@ -10142,605 +6904,8 @@ function describeField(column, markers, enumLimit, keyMinRows) {
     return field;
 }
 
-;// CONCATENATED MODULE: ./shared/schema/pattern.ts
-/**
- * Table Schema `pattern` constraints, matched in time linear in the cell whatever the pattern.
- * A schema comes from the repository, so a pull request can bring a pattern such as `(a+)+$`
- * that makes a backtracking engine (JavaScript's RegExp) run for the rest of the job on a short
- * cell. re2js, the JavaScript port of Google's RE2, runs an automaton instead: no backtracking,
- * so no lookaround and no backreferences, which are refused here with a message saying so.
- *
- * Semantics follow frictionless-py, which matches `^(pattern)$`: the whole value must match.
- */
-
-/**
- * The most RE2 instructions a pattern may compile to. Matching costs up to this many steps per
- * character of a cell, and counted repetitions copy their operand (`[a-z]{1000}` is about 1,000
- * instructions), so a short pattern can still be slow on long cells; real patterns stay in the
- * hundreds.
- */
-const MAX_PATTERN_INSTRUCTIONS = 5000;
-/** The pattern compiled, or the reason it cannot be (a sentence fragment that follows the field). */
-function compilePattern(pattern) {
-    let compiled;
-    try {
-        compiled = build/* RE2JS */.L3.compile(unicodeEscapesInRe2Spelling(pattern));
-    }
-    catch (error) {
-        return pattern_refusal(error);
-    }
-    const size = instructionCount(compiled);
-    if (size !== undefined && size > MAX_PATTERN_INSTRUCTIONS) {
-        return `the pattern compiles to ${size} matching steps, more than the ${MAX_PATTERN_INSTRUCTIONS} allowed (each step is paid on every character of every cell); make counted repetitions such as {1000} smaller, or check long values with maxLength`;
-    }
-    const fixed = fixedShape(pattern);
-    if (fixed)
-        return { source: pattern, matches: (text) => fixed.test(text) };
-    return { source: pattern, matches: (text) => compiled.testExact(text) };
-}
-/**
- * A pattern of fixed shape, such as `[A-Z]{2}[0-9]{4}`: a row of single-character atoms (an
- * ASCII letter, digit or escaped punctuation, \d, \w, or a class of those without negation),
- * each once or a fixed number of times. Such a pattern cannot backtrack and reads the same in
- * RE2 and JavaScript (only ASCII can match, so no Unicode rule differs), so the native RegExp
- * runs it, at a fraction of re2js' cost per cell (a tenth of validate-data's time on the
- * bench's CSV went to one such pattern). Any other pattern goes to re2js.
- */
-const FIXED_SHAPE = /^(?:(?:[A-Za-z0-9 _@:/,;=-]|\\[dw]|\\[.+*?()[\]{}|^$\\/-]|\[(?:[A-Za-z0-9_](?:-[A-Za-z0-9])?|\\[dw])+\])(?:\{[0-9]{1,3}\})?)+$/;
-function fixedShape(pattern) {
-    if (!FIXED_SHAPE.test(pattern))
-        return undefined;
-    try {
-        return new RegExp(`^(?:${pattern})$`);
-    }
-    catch {
-        return undefined; // e.g. a range out of order: re2js, which compiled it, decides
-    }
-}
-/** The size of the compiled program; re2js does not type it, so it is read defensively. */
-function instructionCount(compiled) {
-    const prog = compiled.re2().prog;
-    const count = typeof prog?.numInst === 'function' ? prog.numInst() : undefined;
-    return typeof count === 'number' ? count : undefined;
-}
-const pattern_UNSUPPORTED = [
-    { starts: /^\(\?=/, what: 'a lookahead "(?=…)"' },
-    { starts: /^\(\?!/, what: 'a negative lookahead "(?!…)"' },
-    { starts: /^\(\?<=/, what: 'a lookbehind "(?<=…)"' },
-    { starts: /^\(\?<!/, what: 'a negative lookbehind "(?<!…)"' },
-    { starts: /^\\[1-9]/, what: 'a backreference ("\\1")' },
-    { starts: /^\\k/, what: 'a named backreference ("\\k<name>")' },
-    { starts: /^\(\?>/, what: 'an atomic group "(?>…)"' },
-    { starts: /^\(\?\(/, what: 'a conditional "(?(…)…)"' },
-    { starts: /^[*+?}]\+/, what: 'a possessive quantifier ("++", "*+")' },
-];
-function pattern_refusal(error) {
-    if (!(error instanceof build/* RE2JSException */.o_))
-        throw error;
-    const syntax = error instanceof build/* RE2JSSyntaxException */.pB ? error : undefined;
-    const at = syntax?.getPattern() ?? '';
-    const construct = pattern_UNSUPPORTED.find((entry) => entry.starts.test(at))?.what;
-    if (construct) {
-        return `the pattern uses ${construct}, which the linear-time pattern engine (RE2 syntax) does not support: lookaround and backreferences can take exponential time on a hostile cell. Rewrite the pattern without it (the whole value must match, so no anchors or lookahead are needed to pin it), or check this rule in your own code`;
-    }
-    const where = at ? ` at "${at.length > 40 ? `${at.slice(0, 40)}…` : at}"` : '';
-    return `not a valid regular expression (RE2 syntax): ${syntax?.getDescription() ?? error.message}${where}`;
-}
-/**
- * `\uXXXX` (a surrogate pair too) and `\u{X…}`, as JavaScript and Python spell code points, in
- * RE2's spelling `\x{…}`. Escapes are consumed in pairs from the left, so `\\u0041` stays an
- * escaped backslash followed by "u0041".
- */
-function unicodeEscapesInRe2Spelling(pattern) {
-    return pattern.replace(/\\(?:u([Dd][89ABab][0-9A-Fa-f]{2})\\u([Dd][C-Fc-f][0-9A-Fa-f]{2})|u([0-9A-Fa-f]{4})|u\{([0-9A-Fa-f]{1,6})\}|([\s\S]))/gu, (escape, high, low, four, braced) => {
-        if (high && low)
-            return `\\x{${(0x10000 + ((parseInt(high, 16) - 0xd800) << 10) + (parseInt(low, 16) - 0xdc00)).toString(16)}}`;
-        const code = four ?? braced;
-        return code ? `\\x{${code}}` : escape;
-    });
-}
-
-// EXTERNAL MODULE: ./node_modules/fastest-levenshtein/mod.js
-var mod = __nccwpck_require__(21916);
-;// CONCATENATED MODULE: ./shared/schema/typos.ts
-/**
- * Likely typos of Table Schema keys. The spec lets a schema, a field and its constraints carry
- * properties of their own (`"unit": "kg"`), so an unknown key is not an error; but one a couple
- * of letters from a known key (`minimun`, `primarykey`) is almost always a constraint that
- * silently does nothing, so it is worth a warning.
- */
-
-const SCHEMA_KEYS = [
-    'fields',
-    'missingValues',
-    'primaryKey',
-    'uniqueKeys',
-    'foreignKeys',
-    'fieldsMatch',
-    'name',
-    'title',
-    'description',
-    '$schema',
-    'ml',
-];
-const FIELD_KEYS = [
-    'name',
-    'type',
-    'format',
-    'title',
-    'description',
-    'example',
-    'rdfType',
-    'constraints',
-    'missingValues',
-    'trueValues',
-    'falseValues',
-    'decimalChar',
-    'groupChar',
-    'bareNumber',
-    'delimiter',
-    'itemType',
-    'arrayItem',
-    'categories',
-    'categoriesOrdered',
-    'ml',
-];
-const CONSTRAINT_KEYS = [
-    'required',
-    'unique',
-    'minLength',
-    'maxLength',
-    'minimum',
-    'maximum',
-    'exclusiveMinimum',
-    'exclusiveMaximum',
-    'pattern',
-    'enum',
-    'jsonSchema',
-];
-/** The known key `key` is likely a misspelling of, if any: same letters but case, or within 2 edits (1 for short keys). */
-function closestKey(key, known) {
-    if (known.includes(key))
-        return undefined;
-    const lower = key.toLowerCase();
-    let best;
-    let bestDistance = Infinity;
-    for (const candidate of known) {
-        const d = (0,mod/* distance */.Io)(lower, candidate.toLowerCase());
-        if (d < bestDistance) {
-            best = candidate;
-            bestDistance = d;
-        }
-    }
-    const allowed = Math.min(key.length, best?.length ?? 0) <= 5 ? 1 : 2;
-    return best !== undefined && bestDistance <= allowed ? best : undefined;
-}
-const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
-/** Every likely typo in a schema descriptor (before or after validation: only its keys are read). */
-function typos_likelyTypos(descriptor) {
-    const warnings = [];
-    const scan = (value, known, path) => {
-        if (!isObject(value))
-            return;
-        for (const key of Object.keys(value)) {
-            const meant = closestKey(key, known);
-            if (meant)
-                warnings.push({
-                    path: [...path, key],
-                    message: `"${key}" is not a Table Schema key, so it is ignored; did you mean "${meant}"?`,
-                });
-        }
-    };
-    const scanField = (f, path) => {
-        scan(f, FIELD_KEYS, path);
-        if (!isObject(f))
-            return;
-        scan(f.constraints, CONSTRAINT_KEYS, [...path, 'constraints']);
-        if (isObject(f.arrayItem))
-            scanField(f.arrayItem, [...path, 'arrayItem']);
-    };
-    scan(descriptor, SCHEMA_KEYS, []);
-    if (isObject(descriptor) && Array.isArray(descriptor.fields))
-        descriptor.fields.forEach((f, i) => scanField(f, ['fields', i]));
-    return warnings;
-}
-
-;// CONCATENATED MODULE: ./shared/schema/table-schema.ts
-/**
- * Frictionless Table Schema (v2; v1 descriptors are accepted) plus this project's `ml`
- * extensions, as validated data. The descriptor is checked whole before any data is read:
- * shapes by zod, and what needs more than shapes (unknown field names in keys, regexes that do
- * not compile, constraints that do not apply to the field's type, bounds that do not cast) as
- * refinements, so that every problem is reported with the line of the schema file it is on.
- *
- * The reader is open-world where the spec is: a schema, a field and its constraints MAY carry
- * other properties (`"unit": "kg"`, `rdfType`, a tool's own keys); they are kept and ignored.
- * Only a likely typo of a known key (`minimun`, within two edits) is reported, as a warning.
- * The `ml` blocks are this project's own namespace, and stay closed.
- */
-
-
-
-
-
-
-
-const scalar = schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig(), schemas/* boolean */.zMY()]);
-const fraction = schemas/* number */.aig().min(0).max(1);
-const count = schemas/* number */.aig().int().nonnegative();
-const bounds = schemas/* object */.Ikc({ min: schemas/* number */.aig().optional(), max: schemas/* number */.aig().optional() }).strict();
-const countBounds = schemas/* object */.Ikc({ min: count.optional(), max: count.optional() }).strict();
-const fractionBounds = schemas/* object */.Ikc({ min: fraction.optional(), max: fraction.optional() }).strict();
-const severity = schemas/* enum */.k5n(['error', 'warning']);
-const constraints = schemas/* object */.Ikc({
-    required: schemas/* boolean */.zMY().optional(),
-    unique: schemas/* boolean */.zMY().optional(),
-    minLength: count.optional(),
-    maxLength: count.optional(),
-    minimum: scalar.optional(),
-    maximum: scalar.optional(),
-    exclusiveMinimum: scalar.optional(),
-    exclusiveMaximum: scalar.optional(),
-    pattern: schemas/* string */.YjP().optional(),
-    enum: schemas/* array */.YOg(scalar).min(1).optional(),
-    /** v2: a JSON Schema each value of an object or array field must be valid against. */
-    jsonSchema: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()).optional(),
-})
-    .loose();
-/** Statistic bounds on a numeric column (Great Expectations' column aggregate expectations). */
-const statBounds = schemas/* object */.Ikc({
-    mean: bounds.optional(),
-    median: bounds.optional(),
-    stdev: bounds.optional(),
-    min: bounds.optional(),
-    max: bounds.optional(),
-    quantiles: schemas/* array */.YOg(schemas/* object */.Ikc({ q: fraction, min: schemas/* number */.aig().optional(), max: schemas/* number */.aig().optional() }).strict())
-        .optional(),
-    /** Severity of these statistics' findings alone (default: the field's): infer-schema writes observed ranges as warnings. */
-    severity: severity.optional(),
-})
-    .strict();
-const FIELD_ROLES = [
-    'feature',
-    'target',
-    'id',
-    'weight',
-    'timestamp',
-    'prediction',
-    'ignore',
-];
-const fieldMl = schemas/* object */.Ikc({
-    role: schemas/* enum */.k5n(FIELD_ROLES).optional(),
-    /** Severity of this field's findings (default error). */
-    severity: severity.optional(),
-    /** Per-value checks pass when at least this share of the non-missing values pass. */
-    mostly: fraction.optional(),
-    nullFraction: schemas/* object */.Ikc({ max: fraction }).strict().optional(),
-    allowNaN: schemas/* boolean */.zMY().optional(),
-    allowInf: schemas/* boolean */.zMY().optional(),
-    distinctCount: countBounds.optional(),
-    distinctFraction: fractionBounds.optional(),
-    stats: statBounds.optional(),
-})
-    .strict();
-const schemaMl = schemas/* object */.Ikc({
-    task: schemas/* enum */.k5n(['classification', 'regression', 'ranking', 'other']).optional(),
-    /** Severity of the dataset-level findings below (default error). */
-    severity: severity.optional(),
-    rowCount: countBounds.optional(),
-    duplicateRows: schemas/* object */.Ikc({ maxFraction: fraction.default(0) })
-        .strict()
-        .optional(),
-    classBalance: schemas/* object */.Ikc({ minRatio: fraction }).strict().optional(),
-})
-    .strict();
-/** v1 lists strings; v2 also allows `{value, label}` objects. */
-const missingValues = schemas/* array */.YOg(schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* object */.Ikc({ value: schemas/* string */.YjP(), label: schemas/* string */.YjP().optional() }).strict()]));
-const fieldProperties = {
-    name: schemas/* string */.YjP().min(1),
-    type: schemas/* enum */.k5n(FIELD_TYPES).default('any'),
-    format: schemas/* string */.YjP().optional(),
-    title: schemas/* string */.YjP().optional(),
-    description: schemas/* string */.YjP().optional(),
-    example: schemas/* unknown */.L5J().optional(),
-    rdfType: schemas/* string */.YjP().optional(),
-    constraints: constraints.optional(),
-    missingValues: missingValues.optional(),
-    trueValues: schemas/* array */.YOg(schemas/* string */.YjP()).optional(),
-    falseValues: schemas/* array */.YOg(schemas/* string */.YjP()).optional(),
-    decimalChar: schemas/* string */.YjP().length(1).optional(),
-    groupChar: schemas/* string */.YjP().length(1).optional(),
-    bareNumber: schemas/* boolean */.zMY().optional(),
-    delimiter: schemas/* string */.YjP().min(1).optional(),
-    itemType: schemas/* enum */.k5n(['string', 'integer', 'boolean', 'number', 'datetime', 'date', 'time'])
-        .optional(),
-    categories: schemas/* array */.YOg(schemas/* union */.KCZ([scalar, schemas/* object */.Ikc({ value: scalar, label: schemas/* string */.YjP().optional() })]))
-        .optional(),
-    categoriesOrdered: schemas/* boolean */.zMY().optional(),
-    ml: fieldMl.optional(),
-};
-/** A field's own properties; it MAY carry others (kept, ignored). */
-const fieldBase = schemas/* object */.Ikc(fieldProperties).loose();
-/** v2 `arrayItem`: the field every item of an array field is; no name of its own, no nesting. */
-const arrayItem = fieldBase.extend({
-    name: schemas/* string */.YjP().min(1).optional(),
-    arrayItem: schemas/* never */.ZmZ().optional(),
-});
-const field = fieldBase.extend({ arrayItem: arrayItem.optional() });
-const keyFields = schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* array */.YOg(schemas/* string */.YjP()).min(1)]);
-/** A foreign key: v1 spells a self-reference `resource: ""`; v2 leaves `resource` out. */
-const foreignKey = schemas/* object */.Ikc({
-    fields: keyFields,
-    reference: schemas/* object */.Ikc({ resource: schemas/* string */.YjP().optional(), fields: keyFields }).loose(),
-})
-    .loose();
-const descriptorShape = schemas/* object */.Ikc({
-    $schema: schemas/* string */.YjP().optional(),
-    name: schemas/* string */.YjP().optional(),
-    title: schemas/* string */.YjP().optional(),
-    description: schemas/* string */.YjP().optional(),
-    fields: schemas/* array */.YOg(field).min(1, { error: 'a schema needs at least one field' }),
-    missingValues: missingValues.default(['']),
-    primaryKey: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* array */.YOg(schemas/* string */.YjP()).min(1)]).optional(),
-    uniqueKeys: schemas/* array */.YOg(schemas/* array */.YOg(schemas/* string */.YjP()).min(1)).optional(),
-    fieldsMatch: schemas/* enum */.k5n(['exact', 'equal', 'subset', 'superset', 'partial']).default('exact'),
-    foreignKeys: schemas/* array */.YOg(foreignKey).optional(),
-    ml: schemaMl.optional(),
-})
-    .loose();
-const descriptor = descriptorShape.superRefine(checkDescriptor);
-/** Everything a well-shaped descriptor can still get wrong, each at its path (and so its line). */
-function checkDescriptor(schema, ctx) {
-    const issue = (path, message) => ctx.addIssue({ code: 'custom', path, message });
-    const names = new Set();
-    schema.fields.forEach((f, i) => {
-        if (names.has(f.name))
-            issue(['fields', i, 'name'], `the field name "${f.name}" is used twice`);
-        names.add(f.name);
-        checkField(f, (path, message) => issue(['fields', i, ...path], message));
-    });
-    const primaryKey = schema.primaryKey === undefined ? [] : [schema.primaryKey].flat();
-    primaryKey.forEach((name) => names.has(name) || issue(['primaryKey'], `"${name}" is not a field of the schema`));
-    schema.uniqueKeys?.forEach((key, i) => key.forEach((name) => names.has(name) || issue(['uniqueKeys', i], `"${name}" is not a field of the schema`)));
-    schema.foreignKeys?.forEach((key, i) => {
-        const local = [key.fields].flat();
-        const remote = [key.reference.fields].flat();
-        local.forEach((name) => names.has(name) ||
-            issue(['foreignKeys', i, 'fields'], `"${name}" is not a field of the schema`));
-        if (local.length !== remote.length)
-            issue(['foreignKeys', i, 'reference', 'fields'], `the foreign key has ${local.length} field(s) but its reference ${remote.length}; they pair up one to one`);
-        if (!key.reference.resource)
-            remote.forEach((name) => names.has(name) ||
-                issue(['foreignKeys', i, 'reference', 'fields'], `"${name}" is not a field of the schema (a reference without "resource" points at this table)`));
-    });
-    if (schema.ml?.classBalance) {
-        const targets = schema.fields.filter((f) => f.ml?.role === 'target');
-        if (targets.length !== 1)
-            issue(['ml', 'classBalance'], `class balance needs exactly one field with "ml: {role: target}"; the schema has ${targets.length}`);
-    }
-}
-const LENGTH_TYPES = new Set([
-    'string',
-    'array',
-    'object',
-    'list',
-    'geojson',
-    'any',
-]);
-const NUMERIC_TYPES = new Set(['number', 'integer']);
-function checkField(f, issue) {
-    const c = f.constraints ?? {};
-    if (f.format && isStrptimeFormat(f.format) && PATTERN_TYPES.has(f.type)) {
-        const compiled = compileStrptime(f.format);
-        if (typeof compiled === 'string')
-            issue(['format'], compiled);
-    }
-    else if (f.format && !formatSupported(f.type, f.format))
-        issue(['format'], `format "${f.format}" is not supported for type ${f.type}${PATTERN_TYPES.has(f.type) ? ' (a date pattern needs % directives, e.g. %d/%m/%Y)' : ''}`);
-    if (c.jsonSchema !== undefined) {
-        if (f.type !== 'object' && f.type !== 'array')
-            issue(['constraints', 'jsonSchema'], `jsonSchema applies to object and array fields; this field is ${f.type}`);
-        else {
-            const compiled = jsonSchemaCheck(c.jsonSchema);
-            if (typeof compiled === 'string')
-                issue(['constraints', 'jsonSchema'], compiled);
-        }
-    }
-    if ('arrayItem' in f && f.arrayItem !== undefined) {
-        if (f.type !== 'array')
-            issue(['arrayItem'], `arrayItem applies to array fields; this field is ${f.type}`);
-        else
-            checkField({ ...f.arrayItem, type: f.arrayItem.type }, (path, message) => issue(['arrayItem', ...path], message));
-    }
-    if (c.pattern !== undefined) {
-        if (f.type !== 'string' && f.type !== 'any')
-            issue(['constraints', 'pattern'], `pattern applies to string fields only; this field is ${f.type}`);
-        const compiled = compilePattern(c.pattern);
-        if (typeof compiled === 'string')
-            issue(['constraints', 'pattern'], `field ${JSON.stringify(f.name)}: ${compiled}`);
-    }
-    for (const key of ['minLength', 'maxLength']) {
-        if (c[key] !== undefined && !LENGTH_TYPES.has(f.type))
-            issue(['constraints', key], `type ${f.type} has no length, so it takes no ${key}`);
-    }
-    if (c.minLength !== undefined && c.maxLength !== undefined && c.minLength > c.maxLength)
-        issue(['constraints', 'minLength'], `minLength ${c.minLength} is above maxLength ${c.maxLength}`);
-    const cast = {};
-    for (const bound of ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum']) {
-        const value = c[bound];
-        if (value === undefined)
-            continue;
-        if (!ORDERED_TYPES.has(f.type)) {
-            issue(['constraints', bound], `type ${f.type} has no order, so it takes no ${bound}`);
-            continue;
-        }
-        const result = castValue(f, String(value));
-        if (result.ok)
-            cast[bound] = result.value;
-        else
-            issue(['constraints', bound], `${JSON.stringify(value)} is not a valid ${f.type}`);
-    }
-    const low = cast.minimum ?? cast.exclusiveMinimum;
-    const high = cast.maximum ?? cast.exclusiveMaximum;
-    if (low !== undefined && high !== undefined && low > high)
-        issue(['constraints'], 'the lower bound is above the upper bound: no value can pass');
-    const members = (values, path) => values?.forEach((member, i) => castValue(f, String(member)).ok ||
-        issue([...path, i], `${JSON.stringify(member)} is not a valid ${f.type}`));
-    members(c.enum, ['constraints', 'enum']);
-    const categories = f.categories?.map((entry) => typeof entry === 'object' ? entry.value : entry);
-    members(categories, ['categories']);
-    if (c.enum && categories) {
-        const allowed = new Set(categories.map(String));
-        c.enum.forEach((member, i) => allowed.has(String(member)) ||
-            issue(['constraints', 'enum', i], `${JSON.stringify(member)} is not one of the field's categories`));
-    }
-    const ml = f.ml;
-    if (ml?.stats && !NUMERIC_TYPES.has(f.type))
-        issue(['ml', 'stats'], `statistic bounds apply to number and integer fields; this field is ${f.type}`);
-    for (const key of ['allowNaN', 'allowInf']) {
-        if (ml?.[key] !== undefined && f.type !== 'number')
-            issue(['ml', key], `${key} applies to number fields only; this field is ${f.type}`);
-    }
-}
-const PATTERN_TYPES = new Set(['date', 'time', 'datetime']);
-/**
- * The JSON Schema compiler, loaded only for a schema that has a `jsonSchema` constraint: ajv
- * costs about 80 ms of every step's start-up, and most schemas never use it.
- */
-let compileJsonSchema;
-async function loadJsonSchemaSupport(value) {
-    if (!compileJsonSchema && hasKey(value, 'jsonSchema'))
-        ({ compileJsonSchema } = await Promise.all(/* import() */[__nccwpck_require__.e(405), __nccwpck_require__.e(874)]).then(__nccwpck_require__.bind(__nccwpck_require__, 44874)));
-}
-/** Whether `key` is a property anywhere in a parsed document (its nesting is bounded on parse). */
-function hasKey(value, key) {
-    if (value === null || typeof value !== 'object')
-        return false;
-    if (!Array.isArray(value) && Object.hasOwn(value, key))
-        return true;
-    return Object.values(value).some((child) => hasKey(child, key));
-}
-function jsonSchemaCheck(schema) {
-    if (!compileJsonSchema)
-        throw new Error('jsonSchema support was not loaded for this schema');
-    return compileJsonSchema(schema);
-}
-async function loadTableSchema(path) {
-    const text = await read_file_readUserFile(path, 'schema file');
-    const value = await structured_parseStructured(text, path, 'schema file');
-    return schemaFromText(value, path, text);
-}
-/**
- * A schema already parsed from `text` (a schema file, or a resource's schema inside a
- * datapackage.json, at `at`), validated with lines for its problems and its warnings.
- */
-async function schemaFromText(value, path, text, at = []) {
-    const within = at.reduce((node, key) => node?.[key], value);
-    await loadJsonSchemaSupport(within);
-    // Lines are found from the file's root, so a schema inside a Data Package is shown by path only.
-    const schema = await structured_validateStructured(within, descriptor, {
-        path,
-        what: at.length ? `schema at ${at.join('.')} in the Data Package` : 'schema file',
-        text: at.length ? undefined : text,
-    });
-    const typos = typos_likelyTypos(within);
-    const keys = schema.foreignKeys ?? [];
-    const lines = await locateLines(text, [
-        ...schema.fields.map((_, i) => [...at, 'fields', i]),
-        [...at, 'ml'],
-        ...keys.map((_, i) => [...at, 'foreignKeys', i]),
-        ...typos.map((typo) => [...at, ...typo.path]),
-    ]);
-    const compiled = compileSchema(schema, path, lines);
-    const n = schema.fields.length + 1;
-    compiled.foreignKeys.forEach((key, i) => (key.line = lines[n + i]));
-    compiled.warnings = typos.map((typo, i) => ({ ...typo, line: lines[n + keys.length + i] }));
-    return compiled;
-}
-/** A schema from an in-memory descriptor (inference, tests), validated as a file would be. */
-async function table_schema_tableSchemaFrom(value, source) {
-    await loadJsonSchemaSupport(value);
-    const compiled = compileSchema(await validateStructured(value, descriptor, { path: source, what: 'schema' }), source);
-    compiled.warnings = likelyTypos(value);
-    return compiled;
-}
-function compileSchema(schema, source, lines = []) {
-    const fields = schema.fields.map((f, i) => ({
-        ...compileField(f, schema.missingValues),
-        line: lines[i],
-    }));
-    const primaryKey = schema.primaryKey === undefined ? [] : [schema.primaryKey].flat();
-    return {
-        source,
-        descriptor: schema,
-        fields,
-        primaryKey,
-        uniqueKeys: schema.uniqueKeys ?? [],
-        foreignKeys: (schema.foreignKeys ?? []).map((key) => ({
-            fields: [key.fields].flat(),
-            resource: key.reference.resource || undefined,
-            referenceFields: [key.reference.fields].flat(),
-        })),
-        mlLine: lines[schema.fields.length] ?? 1,
-        warnings: [],
-    };
-}
-const missingText = (values) => values.map((entry) => (typeof entry === 'string' ? entry : entry.value));
-function compileField(f, schemaMissing) {
-    const c = f.constraints ?? {};
-    const { arrayItem: item, ...rest } = f;
-    const compiled = {
-        ...rest,
-        name: f.name ?? '',
-        missing: new Set(missingText(f.missingValues ?? schemaMissing)),
-        bounds: {},
-    };
-    if (c.pattern !== undefined)
-        compiled.pattern = compilePattern(c.pattern);
-    if (c.jsonSchema !== undefined)
-        compiled.jsonSchema = jsonSchemaCheck(c.jsonSchema);
-    if (item) {
-        // The item field shares the array field's name and missing values unless it has its own.
-        const itemField = compileField({ ...item, name: item.name ?? f.name }, f.missingValues ?? schemaMissing);
-        compiled.arrayItem = itemField;
-        if (item.constraints)
-            compiled.itemField = itemField;
-    }
-    for (const bound of ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum']) {
-        const value = c[bound];
-        const cast = value === undefined ? undefined : castValue(f, String(value));
-        // checkDescriptor has made sure every bound casts; ordered types cast to numbers.
-        if (cast?.ok)
-            compiled.bounds[bound] = cast.value;
-    }
-    compiled.enumValues = castMembers(compiled, c.enum);
-    compiled.categoryValues = castMembers(compiled, f.categories?.map((entry) => (typeof entry === 'object' ? entry.value : entry)));
-    return compiled;
-}
-function castMembers(f, members) {
-    if (!members)
-        return undefined;
-    return new Set(members.map((member) => comparable(castValue(f, String(member)).value)));
-}
-/** A form of a cast value that Set membership and ordering compare by value. */
-function comparable(value) {
-    if (value !== null && typeof value === 'object')
-        return JSON.stringify(value);
-    return value;
-}
-/** Named formats; date, time and datetime also take a strptime `<PATTERN>` (strptime.ts). */
-const FORMATS = {
-    string: ['default', 'email', 'uri', 'binary', 'uuid'],
-    date: ['default', 'any'],
-    datetime: ['default', 'any'],
-    time: ['default', 'any'],
-    geopoint: ['default', 'array', 'object'],
-    geojson: ['default', 'topojson'],
-};
-function formatSupported(type, format) {
-    return (FORMATS[type] ?? ['default']).includes(format);
-}
-
+// EXTERNAL MODULE: ./shared/schema/table-schema.ts + 2 modules
+var table_schema = __nccwpck_require__(85705);
 ;// CONCATENATED MODULE: ./shared/schema/data-package.ts
 /**
  * The `schema` input of validate-data is a Table Schema, or a Frictionless Data Package
@@ -10758,7 +6923,7 @@ function formatSupported(type, format) {
 
 
 
-const data_package_FORMATS = {
+const FORMATS = {
     csv: 'csv',
     tsv: 'tsv',
     tab: 'tsv',
@@ -10781,12 +6946,12 @@ const isPackage = (value) => value !== null &&
     value.fields === undefined;
 /** Reads the `schema` input: a Table Schema, or a Data Package with its resources' schemas. */
 async function loadSchemaInput(path, confinement, cwd = process.cwd()) {
-    const text = await read_file_readUserFile(path, 'schema file', cwd);
-    const value = await structured_parseStructured(text, path, 'schema file');
+    const text = await (0,read_file/* readUserFile */.E)(path, 'schema file', cwd);
+    const value = await (0,structured/* parseStructured */.jE)(text, path, 'schema file');
     if (!isPackage(value))
-        return { kind: 'schema', schema: await schemaFromText(value, path, text) };
+        return { kind: 'schema', schema: await (0,table_schema/* schemaFromText */.n9)(value, path, text) };
     const what = 'Data Package';
-    const parsed = await structured_validateStructured(value, dataPackage, { path, what, text });
+    const parsed = await (0,structured/* validateStructured */.me)(value, dataPackage, { path, what, text });
     const folder = (0,external_node_path_.dirname)((0,external_node_path_.resolve)(cwd, path));
     const names = new Set();
     const resources = [];
@@ -10809,10 +6974,10 @@ async function loadSchemaInput(path, confinement, cwd = process.cwd()) {
                 baseDir: folder,
             });
             const format = r.format
-                ? data_package_FORMATS[r.format.toLowerCase()]
+                ? FORMATS[r.format.toLowerCase()]
                 : detectFormat(p, `data file of resource "${r.name}"`, 'Set the resource\'s "format".');
             if (!format)
-                throw new errors/* UserError */.yo(`${data_package_capitalise(at)} has the format "${r.format}"; expected one of ${Object.keys(data_package_FORMATS).join(', ')}.`);
+                throw new errors/* UserError */.yo(`${data_package_capitalise(at)} has the format "${r.format}"; expected one of ${Object.keys(FORMATS).join(', ')}.`);
             files.push({ path: shown(absolute, cwd), format });
         }
         let schema;
@@ -10822,10 +6987,10 @@ async function loadSchemaInput(path, confinement, cwd = process.cwd()) {
                 input: 'schema',
                 baseDir: folder,
             });
-            schema = await loadTableSchema(shown(absolute, cwd));
+            schema = await (0,table_schema/* loadTableSchema */.yE)(shown(absolute, cwd));
         }
         else
-            schema = await schemaFromText(value, path, text, ['resources', i, 'schema']);
+            schema = await (0,table_schema/* schemaFromText */.n9)(value, path, text, ['resources', i, 'schema']);
         resources.push({ name: r.name, files, schema });
     }
     return { kind: 'package', resources };
@@ -10836,1435 +7001,10 @@ const shown = (absolute, cwd) => {
 };
 const data_package_capitalise = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 
-// EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __nccwpck_require__(75919);
-;// CONCATENATED MODULE: ./shared/data/delimited-shards.ts
-/**
- * CSV and TSV cut into shards of whole records, so that workers can parse and check them
- * side by side while the file is read once, in constant memory (a few shards in flight).
- *
- * papaparse cannot start in the middle of a file: whether a newline ends a record depends on
- * the quotes before it. So the cut is found here by a small scanner that follows RFC 4180's
- * quoting (a quote opens a quoted field only at the start of a field; a doubled quote inside
- * one is a literal quote), the way papaparse reads well-formed files. A shard is whole records,
- * with the file line and data row it starts at, so every finding keeps its true location.
- * Inside a shard, records without a quote are split on the delimiter directly, and records with
- * one are handed to papaparse, which reports their quoting problems as the one-pass reader does.
- * On malformed quoting the two readers may cut records differently; both report the problem.
- *
- * Line ends are the one-pass reader's: outside quotes \r\n, \n and a lone \r each end a record,
- * mixed in one file too. A record longer than MAX_RECORD_LENGTH bytes stops the file, and a
- * NUL byte in a cell is reported on its row, as in the one-pass reader.
- */
-
-
-
-
-const delimited_shards_DELIMITERS = { csv: ',', tsv: '\t' };
-const NEWLINE = 0x0a;
-const delimited_shards_CR = 0x0d;
-/** Line breaks in bytes[0, end) without quotes: each \n, and each \r not followed by \n (old Mac line ends). */
-function countLineBreaks(bytes, end) {
-    const newlines = countByte(bytes, NEWLINE, end);
-    if (bytes.subarray(0, end).indexOf(delimited_shards_CR) === -1)
-        return newlines;
-    let lone = 0;
-    for (let index = bytes.indexOf(delimited_shards_CR); index !== -1 && index < end; index = bytes.indexOf(delimited_shards_CR, index + 1))
-        if (bytes[index + 1] !== NEWLINE)
-            lone++;
-    return newlines + lone;
-}
-/**
- * The layout of a file that can be cut into shards, read from its first block; undefined when
- * it cannot (a dialect the scanner does not follow, no newline in the first block, a header
- * that papaparse finds malformed): such files are read in one pass.
- */
-async function delimitedLayout(path, format, dialect = {}) {
-    const delimiter = dialect.delimiter ?? delimited_shards_DELIMITERS[format];
-    const quoteChar = dialect.quoteChar ?? '"';
-    const escapeChar = dialect.escapeChar ?? quoteChar;
-    if (escapeChar !== quoteChar || !isAscii(delimiter) || !isAscii(quoteChar))
-        return undefined;
-    const handle = await openData(path);
-    try {
-        const block = new Uint8Array(1 << 20);
-        const { bytesRead } = await handle.read(block, 0, block.length, 0);
-        const scanner = new RecordScanner(delimiter.charCodeAt(0), quoteChar.charCodeAt(0));
-        let start = 0;
-        let line = 1;
-        for (;;) {
-            const end = scanner.nextRecordEnd(block, start, bytesRead);
-            if (end === -1)
-                return undefined;
-            const record = block.subarray(start, end - 1);
-            const lines = 1 + countByte(record, NEWLINE, record.length);
-            const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(record);
-            if (text === '' || text === '\r') {
-                // Blank lines before the header hold nothing, as in the one-pass reader.
-                start = end;
-                line += lines;
-                continue;
-            }
-            const crlf = text.endsWith('\r');
-            const parsed = papaparse_default().parse(crlf ? text.slice(0, -1) : text, {
-                delimiter,
-                quoteChar,
-                escapeChar,
-                newline: '\n',
-            });
-            if (parsed.errors.length || parsed.data.length !== 1)
-                return undefined;
-            return {
-                delimiter,
-                quoteChar,
-                crlf,
-                header: parsed.data[0],
-                headerLine: line,
-                dataOffset: end,
-                dataLine: line + lines,
-            };
-        }
-    }
-    catch {
-        return undefined; // invalid UTF-8 in the header, and the like: the one-pass reader says what is wrong
-    }
-    finally {
-        await handle.close();
-    }
-}
-const isAscii = (char) => char.length === 1 && char.charCodeAt(0) < 0x80 && char !== '\n' && char !== '\r';
-async function openData(path) {
-    try {
-        return await (0,promises_.open)(path, 'r');
-    }
-    catch (error) {
-        throw fileError(error, path, 'data file');
-    }
-}
-/** The smallest shard the tail of a file is cut into (or `shardBytes`, when that is smaller). */
-const MIN_TAIL_SHARD_BYTES = 256 * 2 ** 10;
-/**
- * The size of the next shard: `shardBytes`, until the rest of the file would make fewer than two
- * shards per worker; then a share of what is left (guided self-scheduling), so that the workers
- * finish together rather than one of them checking the last whole shard alone (on the bench's
- * 1M-row CSV, 17 shards of 4 MiB on 2 workers left one idle for a shard's time at the end).
- */
-function nextShardBytes(shardBytes, remaining, workers) {
-    return Math.max(Math.min(shardBytes, MIN_TAIL_SHARD_BYTES), Math.min(shardBytes, Math.ceil(remaining / (2 * workers))));
-}
-/**
- * The data records of a file as shards of about `shardBytes`, each a fresh buffer that can be
- * moved to a worker. A record longer than a shard makes the shard grow to hold it. With
- * `workers`, the file's tail is cut into smaller shards (nextShardBytes).
- */
-async function* delimitedShards(path, layout, shardBytes, workers = 1) {
-    const handle = await openData(path);
-    const scanner = new RecordScanner(layout.delimiter.charCodeAt(0), layout.quoteChar.charCodeAt(0));
-    try {
-        // Read once: a file that grows while it is read is read to its end all the same (eof below).
-        const size = workers > 1 ? (await handle.stat()).size : 0;
-        let position = layout.dataOffset;
-        let line = layout.dataLine;
-        let row = 1;
-        let carry = new Uint8Array(0);
-        let eof = false;
-        while (!eof || carry.length) {
-            const target = workers > 1
-                ? nextShardBytes(shardBytes, size - position + carry.length, workers)
-                : shardBytes;
-            let buffer = new Uint8Array(Math.max(target, carry.length * 2));
-            buffer.set(carry);
-            let filled = carry.length;
-            let end = -1;
-            let records = 0;
-            let newlines = 0;
-            let grown = false;
-            for (;;) {
-                if (!eof && filled < buffer.length) {
-                    const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, position);
-                    position += bytesRead;
-                    filled += bytesRead;
-                    if (bytesRead === 0)
-                        eof = true;
-                    if (!eof && filled < buffer.length)
-                        continue;
-                }
-                ({ end, records, newlines } = scanner.lastRecordEnd(buffer, filled));
-                if (end > 0 || eof)
-                    break;
-                // The buffer is one record, not yet ended, which starts at `line`: past the limit, do not grow it further.
-                if (filled >= MAX_RECORD_LENGTH)
-                    throw recordTooLong(path, line);
-                grown = true;
-                const larger = new Uint8Array(buffer.length * 2); // one record longer than the shard
-                larger.set(buffer.subarray(0, filled));
-                buffer = larger;
-            }
-            // A shard grown for one long record: that record (the first) may still be over the limit.
-            if (grown &&
-                (end === -1 ? filled : scanner.nextRecordEnd(buffer, 0, filled)) > MAX_RECORD_LENGTH)
-                throw recordTooLong(path, line);
-            const final = eof && (end === -1 || end === filled);
-            const cut = final ? filled : end;
-            if (cut === 0)
-                break;
-            const bytes = buffer.subarray(0, cut);
-            carry = buffer.slice(cut, filled);
-            // Counted before the shard goes, as its buffer moves to a worker. A last record without
-            // its newline is one more record and one more line.
-            const unterminated = final && bytes[cut - 1] !== NEWLINE && bytes[cut - 1] !== delimited_shards_CR ? 1 : 0;
-            const whole = end === cut; // else the last shard, which no newline outside quotes ends
-            const lines = (whole ? newlines : scanner.lineBreaks(bytes, cut)) + unterminated;
-            yield { bytes, offset: position - filled, firstLine: line, firstRow: row, final };
-            line += lines;
-            row += (whole ? records : 0) + unterminated;
-            if (final)
-                break;
-        }
-    }
-    finally {
-        await handle.close();
-    }
-}
-/** Finds where records end in a file's bytes (scanRecords), with shortcuts for the usual blocks without quotes. */
-class RecordScanner {
-    delimiter;
-    quote;
-    constructor(delimiter, quote) {
-        this.delimiter = delimiter;
-        this.quote = quote;
-    }
-    /** The offset just past the first record ending at or after `start`, or -1 when none ends before `end`. */
-    nextRecordEnd(bytes, start, end) {
-        let found = -1;
-        this.scan(bytes, start, end, (at) => {
-            found = at;
-            return false;
-        });
-        return found;
-    }
-    /**
-     * The offset just past the last complete record in bytes[0, end) (-1 when none), with how many
-     * records and newlines (quoted ones too) come before it: a shard's rows and file lines.
-     */
-    lastRecordEnd(bytes, end) {
-        const view = bytes.subarray(0, end);
-        if (view.indexOf(this.quote) === -1 && view.indexOf(delimited_shards_CR) === -1) {
-            const last = view.lastIndexOf(NEWLINE);
-            const newlines = last === -1 ? 0 : countByte(view, NEWLINE, last + 1);
-            return { end: last === -1 ? -1 : last + 1, records: newlines, newlines };
-        }
-        let found = -1;
-        let records = 0;
-        let loneCRs = 0;
-        this.scan(bytes, 0, end, (at) => {
-            found = at;
-            records++;
-            if (bytes[at - 1] === delimited_shards_CR)
-                loneCRs++;
-            return true;
-        });
-        return {
-            end: found,
-            records,
-            newlines: found === -1 ? 0 : countByte(view, NEWLINE, found) + loneCRs,
-        };
-    }
-    /** The line breaks in the whole text bytes[0, end): each \n, and each lone \r outside quotes (inside, it is part of a cell). */
-    lineBreaks(bytes, end) {
-        const view = bytes.subarray(0, end);
-        if (view.indexOf(this.quote) === -1)
-            return countLineBreaks(view, end);
-        let loneCRs = 0;
-        this.scan(bytes, 0, end, (at) => {
-            if (bytes[at - 1] === delimited_shards_CR)
-                loneCRs++;
-            return true;
-        }, true);
-        return countByte(view, NEWLINE, end) + loneCRs;
-    }
-    /** scanRecords over bytes[start, end), read as Latin-1 so that offsets in the text are offsets in the bytes. */
-    scan(bytes, start, end, onRecordEnd, complete = false) {
-        const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
-        scanRecords(text, this.delimiter, this.quote, complete, (at) => onRecordEnd(start + at));
-    }
-}
-/**
- * The one reading of quotes both the cutter (over bytes) and the workers (over text) follow:
- * calls `onRecordEnd(offset just past the newline)` for each line end outside quotes (\n, or a
- * \r not followed by \n), until it returns false. A quote opens a quoted field only at the start of a field; inside one, a
- * doubled quote is a literal quote and a single one ends it. When the text is not `complete`,
- * a quote or \r at its very end is left undecided (the next byte may double the quote or make
- * the \r a \r\n) and the scan stops.
- */
-function scanRecords(text, delimiter, quote, complete, onRecordEnd) {
-    let fieldStart = true;
-    let quoted = false;
-    for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (quoted) {
-            if (c !== quote)
-                continue;
-            if (i + 1 === text.length && !complete)
-                return;
-            if (text.charCodeAt(i + 1) === quote)
-                i++;
-            else
-                quoted = false;
-        }
-        else if (c === NEWLINE) {
-            fieldStart = true;
-            if (!onRecordEnd(i + 1))
-                return;
-        }
-        else if (c === delimited_shards_CR) {
-            if (i + 1 === text.length && !complete)
-                return;
-            if (text.charCodeAt(i + 1) === NEWLINE)
-                continue;
-            fieldStart = true;
-            if (!onRecordEnd(i + 1))
-                return;
-        }
-        else if (c === delimiter)
-            fieldStart = true;
-        else if (c === quote && fieldStart) {
-            quoted = true;
-            fieldStart = false;
-        }
-        else
-            fieldStart = false;
-    }
-}
-/**
- * Parses a shard into rows, as readTable does for the whole file: each with its data row and
- * file line, empty lines marked blank, unreadable records with the problem. Throws the
- * encoding DataFileError at the first invalid UTF-8 byte, after the rows before it.
- */
-function delimited_shards_parseDelimitedShard({ layout, path, shard }, onRow) {
-    const { bytes } = shard;
-    let text;
-    let invalidAt = -1;
-    try {
-        text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-    }
-    catch {
-        invalidAt = firstInvalidUtf8(bytes);
-        const lastNewline = bytes.lastIndexOf(NEWLINE, invalidAt);
-        text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(0, lastNewline + 1));
-    }
-    const { delimiter, quoteChar } = layout;
-    const next = { line: shard.firstLine, row: shard.firstRow };
-    // NUL bytes are looked for on each row only in a shard that has one.
-    const emit = text.indexOf('\0') === -1 ? onRow : withNulCheck(onRow, layout.header);
-    if (text.indexOf(quoteChar) !== -1)
-        readQuotedRecords(text, layout, next, emit);
-    else if (text.indexOf('\r') === -1)
-        readPlainRecords(text, delimiter, false, next, emit);
-    else if (!hasLoneCR(text))
-        readPlainRecords(text, delimiter, true, next, emit); // CRLF lines: the usual Windows file
-    else
-        readPlainRecords(text.replace(/\r\n?/g, '\n'), delimiter, false, next, emit); // no quotes: every \r is a line end
-    if (invalidAt !== -1)
-        throw invalidUtf8(path, shard.offset + invalidAt, shard.firstLine + countByte(bytes, NEWLINE, invalidAt));
-}
-/**
- * The rows of a shard without quotes: one a line, cells between delimiters. Cut with indexOf
- * and slice rather than split(): on the bench's file that reads the cells in half the time. The
- * newline that ends the last line makes no row.
- */
-function withNulCheck(onRow, header) {
-    return (row) => {
-        const problem = row.problem ? undefined : nulProblem(row.cells, header);
-        onRow(problem ? { cells: row.cells, row: row.row, line: row.line, problem } : row);
-    };
-}
-/** A \r not followed by \n: an old Mac line end. */
-function hasLoneCR(text) {
-    for (let at = text.indexOf('\r'); at !== -1; at = text.indexOf('\r', at + 1))
-        if (text.charCodeAt(at + 1) !== NEWLINE)
-            return true;
-    return false;
-}
-/** `crlf`: drop the \r of each line's \r\n (there is no lone \r). */
-function readPlainRecords(text, delimiter, crlf, next, onRow) {
-    // The next delimiter at or after `start`, kept across lines so that a file with few delimiters is not scanned again for each line.
-    let delimiterAt = -2;
-    for (let start = 0; start < text.length;) {
-        let end = text.indexOf('\n', start);
-        if (end === -1)
-            end = text.length;
-        const recordEnd = crlf && end > start && text.charCodeAt(end - 1) === delimited_shards_CR ? end - 1 : end;
-        const line = next.line++;
-        if (recordEnd === start)
-            onRow({ cells: [''], row: next.row++, line, blank: true });
-        else {
-            const cells = [];
-            let cell = start;
-            for (;;) {
-                if (delimiterAt < cell && delimiterAt !== -1)
-                    delimiterAt = text.indexOf(delimiter, cell);
-                if (delimiterAt === -1 || delimiterAt >= recordEnd) {
-                    cells.push(text.slice(cell, recordEnd));
-                    break;
-                }
-                cells.push(text.slice(cell, delimiterAt));
-                cell = delimiterAt + 1;
-            }
-            onRow({ cells, row: next.row++, line });
-        }
-        start = end + 1;
-    }
-}
-/** The rows of a shard with quotes: records that have one go to papaparse, the others are split directly. */
-function readQuotedRecords(text, layout, next, onRow) {
-    const { delimiter, quoteChar } = layout;
-    const newline = '\n'; // a record holds no line end outside quotes
-    for (let record of splitQuotedRecords(text, layout)) {
-        const line = next.line;
-        const row = next.row++;
-        if (record.endsWith('\r'))
-            record = record.slice(0, -1);
-        if (record.indexOf(quoteChar) === -1) {
-            next.line++;
-            onRow(record === ''
-                ? { cells: [''], row, line, blank: true }
-                : { cells: record.split(delimiter), row, line });
-            continue;
-        }
-        next.line += 1 + countNewlines(record);
-        const parsed = papaparse_default().parse(record, {
-            delimiter,
-            quoteChar,
-            escapeChar: quoteChar,
-            newline,
-        });
-        const error = parsed.errors[0];
-        const cells = parsed.data[0] ?? [''];
-        if (error)
-            onRow({ cells, row, line, problem: error.message });
-        else if (parsed.data.length !== 1)
-            onRow({ cells, row, line, problem: 'its quotes do not pair up into fields' });
-        else
-            onRow({ cells, row, line });
-    }
-}
-/** The shard's text as records, without their newlines, where quoted fields may hold newlines. */
-function splitQuotedRecords(text, layout) {
-    const records = [];
-    let start = 0;
-    scanRecords(text, layout.delimiter.charCodeAt(0), layout.quoteChar.charCodeAt(0), true, (at) => {
-        records.push(text.slice(start, at - 1)); // without the \n, or the lone \r; a \r before a \n is dropped by the caller
-        start = at;
-        return true;
-    });
-    if (start < text.length)
-        records.push(text.slice(start));
-    return records;
-}
-
-;// CONCATENATED MODULE: ./shared/profile/sketches/hash.ts
-/** Hashes and fingerprints the sketches and uniqueness checks share. */
-/** FNV-1a over UTF-16 code units, finished with murmur3's fmix32 for avalanche. */
-function hash32(text, seed = 0) {
-    let h = (0x811c9dc5 ^ seed) >>> 0;
-    for (let i = 0; i < text.length; i++) {
-        h ^= text.charCodeAt(i);
-        h = Math.imul(h, 0x01000193);
-    }
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-    return h >>> 0;
-}
-const hash_float = new Float64Array(1);
-const words = new Uint32Array(hash_float.buffer);
-/** A 32-bit hash of a number's IEEE 754 bits (murmur3 fmix over both halves): no string is built. */
-function hashNumber(value, seed = 0) {
-    hash_float[0] = value === 0 ? 0 : value; // -0 and 0 are one value
-    let h = Math.imul(words[0] ^ seed, 0xcc9e2d51) ^ words[1];
-    h = Math.imul(h ^ (h >>> 15), 0x1b873593);
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-    return h >>> 0;
-}
-/** A 53-bit fingerprint of a number, as `fingerprint` is of text. */
-function fingerprintNumber(value) {
-    const result = hashNumber(value, 0x9e3779b9) * 0x200000 + (hashNumber(value, 0x7f4a7c15) & 0x1fffff);
-    return result === 0 ? 1 : result;
-}
-/** A 53-bit fingerprint (two independent 32-bit hashes), exact as a JavaScript number. */
-function fingerprint(text) {
-    const value = hash32(text, 0x9e3779b9) * 0x200000 + (hash32(text, 0x7f4a7c15) & 0x1fffff);
-    return value === 0 ? 1 : value;
-}
-
-;// CONCATENATED MODULE: ./shared/validation/row-checks.ts
-/**
- * The checks of one row: its shape, then each cell (missing value → cast → NaN/Inf bans →
- * constraints → statistics), then the keys its uniqueness checks need. The same code runs in
- * the main thread for a file read in one pass and in each worker for its shard of a large file
- * (parallel.ts), so findings read the same either way.
- *
- * Uniqueness itself is not decided here: a shard cannot know the rows of the others. The row's
- * keys go to a `KeySink`, which either checks them at once (one pass) or collects them for the
- * main thread to check in row order (shards); see uniqueness.ts.
- */
-
-
-
-
-
-function row_checks_fieldStates(schema) {
-    return schema.fields.map((field, index) => fieldState(field, index));
-}
-function fieldState(field, index) {
-    const c = field.constraints ?? {};
-    return {
-        field,
-        index,
-        level: field.ml?.severity ?? 'error',
-        stats: new ColumnStats(field.name, field.type, row_checks_categorical(field)),
-        unique: c.unique === true,
-        mostly: field.ml?.mostly !== undefined ? { failures: 0, checked: 0 } : undefined,
-        topValues: row_checks_categorical(field),
-        banNaN: field.ml?.allowNaN === false,
-        banInf: field.ml?.allowInf === false,
-        broken: compileConstraints(field),
-        file: '',
-        onlyEmptyIsMissing: field.missing.size === 1 && field.missing.has(''),
-        cast: compileCast(field),
-    };
-}
-/** Columns whose top values mean something: text, booleans, enums and categories, targets. */
-function row_checks_categorical(field) {
-    return (field.type === 'string' ||
-        field.type === 'boolean' ||
-        field.enumValues !== undefined ||
-        field.categoryValues !== undefined ||
-        field.ml?.role === 'target');
-}
-function rowKeys(schema) {
-    const index = (name) => schema.fields.findIndex((f) => f.name === name);
-    const keys = [];
-    if (schema.primaryKey.length)
-        keys.push({
-            label: 'primary key',
-            code: 'primary-key',
-            indexes: schema.primaryKey.map(index),
-            names: schema.primaryKey,
-        });
-    schema.uniqueKeys.forEach((names, i) => keys.push({
-        label: `unique key ${i + 1}`,
-        code: 'unique-key',
-        indexes: names.map(index),
-        names,
-    }));
-    return keys;
-}
-/** The function that checks each row of one file, in order. */
-function row_checks_rowChecker(setup) {
-    const { schema, states, format, report, keys: sink } = setup;
-    const labels = setup.labels ?? [];
-    const columns = setup.columns.map((index) => (index === undefined ? undefined : states[index]));
-    const width = columns.length;
-    const keys = rowKeys(schema);
-    const uniqueStates = states.filter((s) => s.unique);
-    const duplicateRows = schema.descriptor.ml?.duplicateRows !== undefined;
-    const values = new Array(states.length);
-    const jsonl = format === 'jsonl';
-    const delimited = format === 'csv' || format === 'tsv';
-    // A cell a ragged CSV row lacks reads as empty text; JSON Lines and Parquet have null for no value.
-    const absent = delimited ? '' : null;
-    // The name frictionless gives a cell's column: its field's, else the header's label.
-    const nameAt = (i) => columns[i]?.field.name ?? labels[i];
-    // A one-column table has no blank rows: its empty line is an empty value.
-    const blankable = width > 1;
-    const isBlank = (cells) => {
-        for (let i = 0; i < width; i++) {
-            const cell = cells[i];
-            if (cell === undefined || cell === null || cell === '')
-                continue;
-            const state = columns[i];
-            if (state && typeof cell === 'string' && state.field.missing.has(cell))
-                continue;
-            return false;
-        }
-        return true;
-    };
-    return (r) => {
-        const { row, line } = r;
-        if (r.problem) {
-            report({
-                code: 'source-error',
-                row,
-                line,
-                message: `Row ${row} could not be read: ${r.problem}.`,
-            });
-            return;
-        }
-        const cells = r.cells;
-        // Frictionless: a row whose every cell is empty or a missing value is one blank-row, in place of its other findings.
-        if ((r.blank && (blankable || jsonl)) || (blankable && !r.extraKeys && isBlank(cells))) {
-            report({
-                code: 'blank-row',
-                row,
-                line,
-                expected: `${width} cells`,
-                message: r.blank
-                    ? `Row ${row} is an empty line.`
-                    : `Row ${row} is blank: all its ${width} cells are empty.`,
-            });
-            return;
-        }
-        if (!jsonl && cells.length !== width)
-            reportShape(cells, row, line);
-        if (r.extraKeys) {
-            report({
-                code: 'extra-cell',
-                row,
-                line,
-                observed: r.extraKeys.join(', '),
-                message: `Row ${row} has keys the first object does not have: ${r.extraKeys.map((k) => JSON.stringify(k)).join(', ')}.`,
-            });
-        }
-        // No reset of `values` between rows: every field with a column is written below on every
-        // row, and a field without one is never written, so it stays undefined (a fill() per row
-        // cost about 2% of a worker's time on the bench's CSV).
-        for (let i = 0; i < width; i++) {
-            const state = columns[i];
-            if (state)
-                values[state.index] = checkCell(state, cells[i] ?? absent, i + 1, row, line, report);
-        }
-        let constraint = 0;
-        for (const state of uniqueStates)
-            sink.key(constraint++, row_checks_keyOf(values[state.index]), row, line);
-        for (const key of keys)
-            sink.key(constraint++, rowKeyOf(key, values, row, line, report), row, line);
-        if (duplicateRows)
-            sink.key(constraint, fingerprint(cells.map(String).join('\u0001')), row, line);
-    };
-    /** One missing-cell per cell a short row lacks, one extra-cell per cell past the width, as frictionless reports them. */
-    function reportShape(cells, row, line) {
-        const length = cells.length;
-        const missingEnd = Math.min(width, length + CELL_FINDINGS_PER_ROW);
-        for (let i = length; i < missingEnd; i++) {
-            const field = nameAt(i);
-            report({
-                code: 'missing-cell',
-                row,
-                line,
-                field,
-                fieldNumber: i + 1,
-                observed: `${length} cells`,
-                expected: `${width} cells`,
-                message: `Row ${row} has ${length} cells where ${width} are expected: it lacks cell ${i + 1}${field !== undefined ? ` ("${excerpt(field)}")` : ''}.`,
-            });
-        }
-        if (missingEnd < width)
-            reportRest('missing-cell', width - missingEnd, length, row, line);
-        const extraEnd = Math.min(length, width + CELL_FINDINGS_PER_ROW);
-        for (let i = width; i < extraEnd; i++) {
-            const field = labels[i];
-            report({
-                code: 'extra-cell',
-                row,
-                line,
-                field,
-                fieldNumber: i + 1,
-                observed: findings_shorten(textOf(cells[i])),
-                expected: `${width} cells`,
-                message: `Row ${row} has ${length} cells where ${width} are expected: cell ${i + 1}${field !== undefined ? ` (under "${excerpt(field)}")` : ''} has no field.`,
-            });
-        }
-        if (extraEnd < length)
-            reportRest('extra-cell', length - extraEnd, length, row, line);
-    }
-    /** One finding for the cells of a row past CELL_FINDINGS_PER_ROW: a hostile row of a million commas makes 101 findings, not a million. */
-    function reportRest(code, count, length, row, line) {
-        report({
-            code,
-            row,
-            line,
-            count,
-            observed: `${length} cells`,
-            expected: `${width} cells`,
-            message: `Row ${row} has ${length} cells where ${width} are expected: ${count} more cells ${code === 'missing-cell' ? 'are missing' : 'have no field'} past the first ${CELL_FINDINGS_PER_ROW} reported.`,
-        });
-    }
-}
-/** Missing or extra cells reported one by one per row; the rest of the row's are counted in one more finding. */
-const CELL_FINDINGS_PER_ROW = 100;
-/** A cast value as a uniqueness key: numbers by their bits, everything else by its text. */
-function row_checks_keyOf(value) {
-    if (value === undefined)
-        return null;
-    if (typeof value === 'number' || typeof value === 'string')
-        return value;
-    if (typeof value === 'boolean')
-        return value ? 'true' : 'false';
-    return JSON.stringify(value);
-}
-/**
- * A row's key for a primary or unique key: primary keys must be present (reported here when not);
- * unique keys are compared only among rows where the whole key is present (SQL UNIQUE, as the v2
- * spec says). A one-field numeric key (the usual id) is the number itself; other keys are the
- * JSON text of their parts.
- */
-function rowKeyOf(key, values, row, line, report) {
-    if (key.indexes.length === 1) {
-        const only = values[key.indexes[0]];
-        if (typeof only === 'number')
-            return only;
-    }
-    const parts = key.indexes.map((i) => values[i]);
-    if (parts.some((value) => value === undefined)) {
-        if (key.code === 'primary-key')
-            report({
-                code: 'primary-key',
-                row,
-                line,
-                field: key.names.join(', '),
-                expected: 'a value in every key field',
-                message: `Row ${row}: the ${key.label} (${key.names.join(', ')}) has an empty or invalid value.`,
-            });
-        return null;
-    }
-    return JSON.stringify(parts);
-}
-const describe = (raw) => JSON.stringify(findings_shorten(typeof raw === 'string' ? raw : JSON.stringify(raw), 40));
-const textOf = (raw) => (typeof raw === 'string' ? raw : JSON.stringify(raw));
-/** Casts and checks one cell, feeding the column's statistics; returns its cast value (undefined when missing or invalid). */
-function checkCell(state, raw, fieldNumber, row, line, report) {
-    const f = state.field;
-    const stats = state.stats;
-    stats.count++;
-    if (raw === null ||
-        (typeof raw === 'string' && (state.onlyEmptyIsMissing ? raw === '' : f.missing.has(raw)))) {
-        stats.nulls++;
-        if (f.constraints?.required) {
-            report({
-                code: 'constraint-error',
-                level: state.level,
-                constraint: 'required',
-                row,
-                line,
-                field: f.name,
-                fieldNumber,
-                observed: textOf(raw),
-                expected: 'a value',
-                message: `Row ${row}: field "${f.name}" is required but empty.`,
-            });
-        }
-        return undefined;
-    }
-    const value = state.cast(raw);
-    if (value === CAST_FAILED) {
-        stats.invalid++;
-        const expected = castRaw(f, raw).expected;
-        failValue(state, {
-            code: 'type-error',
-            row,
-            line,
-            field: f.name,
-            fieldNumber,
-            observed: findings_shorten(textOf(raw)),
-            expected,
-            message: `Row ${row}: field "${f.name}" should be ${expected}, got ${describe(raw)}.`,
-        }, report);
-        return undefined;
-    }
-    const numeric = typeof value === 'number';
-    if (numeric) {
-        stats.addNumber(value);
-        if (value !== value) {
-            if (state.banNaN)
-                report({
-                    code: 'nan-value',
-                    level: state.level,
-                    row,
-                    line,
-                    field: f.name,
-                    fieldNumber,
-                    observed: 'NaN',
-                    expected: 'a number (ml.allowNaN: false)',
-                    message: `Row ${row}: field "${f.name}" is NaN, which the schema bans.`,
-                });
-        }
-        else if ((value === Infinity || value === -Infinity) && state.banInf) {
-            report({
-                code: 'inf-value',
-                level: state.level,
-                row,
-                line,
-                field: f.name,
-                fieldNumber,
-                observed: String(value),
-                expected: 'a finite number (ml.allowInf: false)',
-                message: `Row ${row}: field "${f.name}" is ${value}, which the schema bans.`,
-            });
-        }
-    }
-    // Numbers are hashed by their bits: building their text for every cell would cost more than the rest.
-    const key = numeric
-        ? undefined
-        : typeof value === 'string'
-            ? value
-            : typeof value === 'boolean'
-                ? value
-                    ? 'true'
-                    : 'false'
-                : JSON.stringify(value);
-    stats.distinct.addHash(numeric ? hashNumber(value) : hash32(key));
-    if (state.topValues) {
-        if (stats.distinct.isExact())
-            stats.top.add(key ?? String(value));
-        else {
-            state.topValues = false;
-            stats.dropTopValues();
-        }
-    }
-    if (state.broken) {
-        const broken = state.broken(raw, value);
-        if (state.mostly)
-            state.mostly.checked++;
-        if (broken) {
-            failValue(state, {
-                code: 'constraint-error',
-                constraint: broken[0],
-                row,
-                line,
-                field: f.name,
-                fieldNumber,
-                observed: findings_shorten(textOf(raw)),
-                expected: broken[1],
-                message: `Row ${row}: field "${f.name}" breaks ${broken[0]} (${broken[1]}): ${describe(raw)}.`,
-            }, report);
-        }
-    }
-    else if (state.mostly)
-        state.mostly.checked++;
-    return value;
-}
-/** Reports a failing value, or with ml.mostly tallies it for the column-level verdict. */
-function failValue(state, finding, report) {
-    if (state.mostly) {
-        state.mostly.failures++;
-        if (finding.code === 'type-error')
-            state.mostly.checked++;
-        state.mostly.first ??= {
-            ...finding,
-            file: state.file,
-            scope: FINDING_CODES[finding.code],
-            level: state.level,
-        };
-        return;
-    }
-    report({ ...finding, level: state.level });
-}
-/**
- * The field's constraint checks as one function, or undefined when it has none. The usual
- * shapes (bounds only, an enum only, a pattern only) get a function of their own: this runs
- * for every cell.
- */
-function compileConstraints(f) {
-    const c = f.constraints ?? {};
-    const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = f.bounds;
-    const bounds = minimum !== undefined || maximum !== undefined;
-    const exclusive = exclusiveMinimum !== undefined || exclusiveMaximum !== undefined;
-    const lengths = c.minLength !== undefined || c.maxLength !== undefined;
-    const others = [
-        exclusive,
-        lengths,
-        f.pattern !== undefined,
-        f.enumValues !== undefined,
-        f.categoryValues !== undefined,
-        f.jsonSchema !== undefined || f.itemField !== undefined,
-    ].filter(Boolean).length;
-    if (!bounds && others === 0)
-        return undefined;
-    if (bounds && others === 0) {
-        const low = minimum ?? -Infinity;
-        const high = maximum ?? Infinity;
-        const below = ['minimum', `≥ ${c.minimum}`];
-        const above = ['maximum', `≤ ${c.maximum}`];
-        const lowText = String(c.minimum);
-        const highText = String(c.maximum);
-        return (raw, value) => typeof value !== 'number'
-            ? undefined
-            : value < low
-                ? below
-                : value > high
-                    ? above
-                    : value === high && decimalOrder(raw, highText) === 1
-                        ? above
-                        : value === low && decimalOrder(raw, lowText) === -1
-                            ? below
-                            : undefined;
-    }
-    if (!bounds && others === 1 && f.enumValues) {
-        const members = f.enumValues;
-        const outside = ['enum', `one of ${c.enum.join(', ')}`];
-        return (_raw, value) => members.has(value !== null && typeof value === 'object' ? JSON.stringify(value) : value)
-            ? undefined
-            : outside;
-    }
-    if (!bounds && others === 1 && f.pattern) {
-        const pattern = f.pattern;
-        const unmatched = ['pattern', `to match ${c.pattern}`];
-        return (raw, value) => pattern.matches(typeof raw === 'string' ? raw : String(value)) ? undefined : unmatched;
-    }
-    return (raw, value) => brokenConstraint(f, raw, value);
-}
-/**
- * A number cell's text against a bound's, exactly, for when their doubles tie: two decimals
- * closer than a double can tell apart (a Parquet DECIMAL(38, 20), a long CSV number) are still
- * ordered as the decimals they are. Undefined when the cell is not decimal text.
- */
-function decimalOrder(raw, bound) {
-    return typeof raw === 'string' ? compareDecimalText(raw, bound) : undefined;
-}
-/** The first constraint the value breaks, as [name, what was expected]. */
-function brokenConstraint(f, raw, value) {
-    const c = f.constraints ?? {};
-    const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = f.bounds;
-    if (typeof value === 'number') {
-        // A tie between doubles is settled by the decimals themselves (decimalOrder).
-        const order = (bound, text) => value < bound ? -1 : value > bound ? 1 : (decimalOrder(raw, String(text)) ?? 0);
-        if (minimum !== undefined && order(minimum, c.minimum) < 0)
-            return ['minimum', `≥ ${c.minimum}`];
-        if (maximum !== undefined && order(maximum, c.maximum) > 0)
-            return ['maximum', `≤ ${c.maximum}`];
-        if (exclusiveMinimum !== undefined && !(order(exclusiveMinimum, c.exclusiveMinimum) > 0))
-            return ['exclusiveMinimum', `> ${c.exclusiveMinimum}`];
-        if (exclusiveMaximum !== undefined && !(order(exclusiveMaximum, c.exclusiveMaximum) < 0))
-            return ['exclusiveMaximum', `< ${c.exclusiveMaximum}`];
-    }
-    if (c.minLength !== undefined || c.maxLength !== undefined) {
-        const length = lengthOf(value);
-        if (c.minLength !== undefined && length < c.minLength)
-            return ['minLength', `length ≥ ${c.minLength}`];
-        if (c.maxLength !== undefined && length > c.maxLength)
-            return ['maxLength', `length ≤ ${c.maxLength}`];
-    }
-    if (f.pattern && !f.pattern.matches(typeof raw === 'string' ? raw : String(value)))
-        return ['pattern', `to match ${c.pattern}`];
-    const member = value !== null && typeof value === 'object' ? JSON.stringify(value) : value;
-    if (f.enumValues && !f.enumValues.has(member))
-        return ['enum', `one of ${c.enum.join(', ')}`];
-    if (f.categoryValues && !f.categoryValues.has(member))
-        return [
-            'categories',
-            `one of ${f.categories.map((e) => (typeof e === 'object' ? e.value : e)).join(', ')}`,
-        ];
-    const invalid = f.jsonSchema?.check(value);
-    if (invalid !== undefined)
-        return ['jsonSchema', invalid];
-    // v2 arrayItem: each present item meets the item field's constraints.
-    if (f.itemField && Array.isArray(value))
-        for (const item of value) {
-            const broken = item === null ? undefined : brokenConstraint(f.itemField, item, item);
-            if (broken)
-                return [`arrayItem.${broken[0]}`, `each item ${broken[1]}`];
-        }
-    return undefined;
-}
-function lengthOf(value) {
-    if (typeof value === 'string') {
-        let length = 0;
-        for (let i = 0; i < value.length; i++) {
-            const code = value.charCodeAt(i);
-            if (code < 0xdc00 || code > 0xdfff)
-                length++; // count code points, not UTF-16 units
-        }
-        return length;
-    }
-    if (Array.isArray(value))
-        return value.length;
-    if (value !== null && typeof value === 'object')
-        return Object.keys(value).length;
-    return String(value).length;
-}
-
-;// CONCATENATED MODULE: ./shared/profile/sketches/key-set.ts
-/** The keys of uniqueness checks, in bounded memory. */
-
-/** Keys a FingerprintSet holds at most: its table is then 2^21 slots, 16 MB. */
-const FINGERPRINT_LIMIT = 0.75 * 2 ** 21;
-/**
- * A set of 53-bit fingerprints in one open-addressed Float64Array (8 bytes a slot, at most
- * three quarters full), for uniqueness checks. Two different values share a fingerprint with
- * probability about n² / 2^54 (1.4·10^-4 at the limit), which would report one false
- * duplicate. Memory is bounded: past `limit` keys (1,572,864 by default, 16 MB), no more are
- * added (`saturated`), and later values are still checked against the ones kept. The
- * validator reports that limit when hit.
- */
-class FingerprintSet {
-    limit;
-    table;
-    size = 0;
-    saturated = false;
-    constructor(limit = FINGERPRINT_LIMIT) {
-        this.limit = limit;
-        this.table = new Float64Array(1024);
-    }
-    /** Adds the fingerprint; false when it was already there. */
-    has(key) {
-        const table = this.table;
-        const mask = table.length - 1;
-        for (let slot = key & mask; table[slot] !== 0; slot = (slot + 1) & mask)
-            if (table[slot] === key)
-                return true;
-        return false;
-    }
-    add(key) {
-        const table = this.table;
-        const mask = table.length - 1;
-        // The low 32 bits of a 53-bit fingerprint, by ToInt32: a float `%` would call fmod for every key.
-        let slot = key & mask;
-        for (;;) {
-            const current = table[slot];
-            if (current === 0)
-                break;
-            if (current === key)
-                return false;
-            slot = (slot + 1) & mask;
-        }
-        if (this.size >= this.limit) {
-            this.saturated = true;
-            return true;
-        }
-        table[slot] = key;
-        this.size++;
-        if (this.size * 4 > table.length * 3 && table.length < this.maxSlots)
-            this.grow();
-        return true;
-    }
-    /** The table never needs more slots than this: `limit` keys fill three quarters of it. */
-    get maxSlots() {
-        return Math.max(1024, 2 ** Math.ceil(Math.log2(this.limit / 0.75)));
-    }
-    /**
-     * Makes room for `keys` keys in all (at most `limit`) at once, when the caller can tell how many
-     * are coming: growing step by step re-inserts every key each time, a cache miss each.
-     */
-    reserve(keys) {
-        const slots = Math.min(this.maxSlots, 2 ** Math.ceil(Math.log2((Math.min(keys, this.limit) * 4) / 3 + 1)));
-        if (slots > this.table.length)
-            this.grow(slots);
-    }
-    /** Four times larger each time, unless told how large. */
-    grow(slots = Math.min(this.table.length * 4, this.maxSlots)) {
-        const old = this.table;
-        this.table = new Float64Array(slots);
-        const mask = this.table.length - 1;
-        for (const key of old) {
-            if (key === 0)
-                continue;
-            let slot = key & mask;
-            while (this.table[slot] !== 0)
-                slot = (slot + 1) & mask;
-            this.table[slot] = key;
-        }
-    }
-}
-/** Integers a KeySet keeps as bits: 2^26 of them around the first, in 8 KB pages allocated as keys reach them (8 MB at most). */
-const BITMAP_RANGE = 2 ** 26;
-const PAGE_SHIFT = 16;
-const PAGE_WORDS = 2 ** PAGE_SHIFT / 32;
-/**
- * The keys of one uniqueness check, up to `limit` of them. Safe integers within 2^25 of the
- * first integer key are bits of a paged bitmap; every other key is a fingerprint in a
- * FingerprintSet. A key always lands in the same one of the two, so a repeat is found either
- * way, and integers are found exactly. Why the bitmap: sequential ids, the usual key, then
- * touch neighbouring bits, where fingerprints land on a random slot of a 16 MB table each, a
- * cache miss per row that made the primary key the largest cost of merging shards.
- */
-class KeySet {
-    limit;
-    size = 0;
-    saturated = false;
-    prints;
-    /** Keys to make room for in `prints`, once the first fingerprint comes (integer keys may never need it). */
-    reserved = 0;
-    base;
-    pages = new Array(BITMAP_RANGE >>> PAGE_SHIFT).fill(undefined);
-    constructor(limit = FINGERPRINT_LIMIT) {
-        this.limit = limit;
-        this.prints = new FingerprintSet(limit);
-    }
-    /** Makes room for `keys` keys in all (see FingerprintSet.reserve). */
-    reserve(keys) {
-        this.reserved = keys;
-    }
-    /** Adds a number; false when it was there already. -0 and 0 are one key. */
-    addNumber(key) {
-        if (Number.isSafeInteger(key)) {
-            this.base ??= key - BITMAP_RANGE / 2;
-            const offset = key - this.base;
-            if (offset >= 0 && offset < BITMAP_RANGE)
-                return this.addBit(offset);
-        }
-        return this.addFingerprint(fingerprintNumber(key));
-    }
-    addText(key) {
-        return this.addFingerprint(fingerprint(key));
-    }
-    /** Adds a key given as its fingerprint already (a row's). */
-    addFingerprint(print) {
-        if (this.size >= this.limit)
-            return this.full(this.prints.has(print));
-        if (this.reserved > 0) {
-            this.prints.reserve(this.reserved);
-            this.reserved = 0;
-        }
-        const fresh = this.prints.add(print);
-        if (fresh)
-            this.size++;
-        return fresh;
-    }
-    addBit(offset) {
-        const page = offset >>> PAGE_SHIFT;
-        const word = (offset >>> 5) & (PAGE_WORDS - 1);
-        const bit = 1 << (offset & 31);
-        let bits = this.pages[page];
-        if (bits !== undefined && (bits[word] & bit) !== 0)
-            return false;
-        if (this.size >= this.limit)
-            return this.full(false);
-        bits ??= this.pages[page] = new Uint32Array(PAGE_WORDS);
-        bits[word] |= bit;
-        this.size++;
-        return true;
-    }
-    /** At the limit: a key already kept is a repeat; any other is taken as new and not kept. */
-    full(kept) {
-        if (kept)
-            return false;
-        this.saturated = true;
-        return true;
-    }
-}
-
-;// CONCATENATED MODULE: ./shared/validation/uniqueness.ts
-/**
- * Uniqueness across every row of every file: unique fields, the primary key, unique keys and
- * duplicate rows. It is decided in one place, in row order, so that the first occurrence of a
- * value is the one kept and each later one is reported at its own row, whether the rows were
- * read in one pass or checked in shards by workers (which hand their keys over in a
- * `CollectedKeys`).
- *
- * Memory is bounded: each check keeps its keys in a KeySet up to a limit (FINGERPRINT_LIMIT:
- * 1,572,864 keys; integer keys as bits, 8 MB at most, the rest as 53-bit fingerprints, 16 MB at
- * most); past it a `check-limit` warning says the check became partial.
- */
-
-
-
-/** The checks, in the order of a row's keys (row-checks.ts): unique fields, row keys, duplicate rows. */
-function checksOf(schema, states) {
-    return [
-        ...states.filter((s) => s.unique).map((state) => ({ kind: 'field', state })),
-        ...rowKeys(schema).map((key) => ({ kind: 'key', key })),
-        ...(schema.descriptor.ml?.duplicateRows ? [{ kind: 'rows' }] : []),
-    ];
-}
-/** How many keys each row hands over. */
-function uniqueness_uniquenessChecks(schema, states) {
-    return checksOf(schema, states).length;
-}
-class UniquenessTracker {
-    schema;
-    limit;
-    checks;
-    sets;
-    /**
-     * A one-field key on a field that is itself unique (the usual `id`) repeats exactly when the
-     * field does: it reuses the field's verdict for the row instead of a second set of the same keys.
-     */
-    sameAs;
-    /** Each check's verdict on the current row. */
-    fresh;
-    /** Rows that repeat an earlier row (ml.duplicateRows), and the first of them. */
-    duplicates = 0;
-    firstDuplicate;
-    constructor(schema, states, limit = FINGERPRINT_LIMIT) {
-        this.schema = schema;
-        this.limit = limit;
-        this.checks = checksOf(schema, states);
-        this.sets = this.checks.map(() => new KeySet(limit));
-        this.sameAs = this.checks.map((check) => check.kind === 'key'
-            ? this.checks.findIndex((other) => other.kind === 'field' &&
-                check.key.indexes.length === 1 &&
-                other.state.index === check.key.indexes[0])
-            : -1);
-        this.fresh = this.checks.map(() => true);
-    }
-    /** Makes room in every set for `rows` more rows than it holds (see KeySet.reserve). */
-    expect(rows) {
-        this.sets.forEach((set, i) => {
-            if (this.sameAs[i] === -1)
-                set.reserve(set.size + rows);
-        });
-    }
-    /** A sink that checks each key as it comes, reporting repeats for `file`. */
-    sink(file, report) {
-        return {
-            key: (constraint, key, row, line) => this.check(constraint, key, row, line, file, report),
-        };
-    }
-    check(constraint, key, row, line, file, report) {
-        if (key === null)
-            return;
-        const check = this.checks[constraint];
-        const same = this.sameAs[constraint];
-        const set = this.sets[constraint];
-        // A row's key is its fingerprint already.
-        const fresh = same >= 0
-            ? this.fresh[same]
-            : typeof key === 'string'
-                ? set.addText(key)
-                : check.kind === 'rows'
-                    ? set.addFingerprint(key)
-                    : set.addNumber(key);
-        this.fresh[constraint] = fresh;
-        if (fresh)
-            return;
-        if (check.kind === 'rows') {
-            this.duplicates++;
-            this.firstDuplicate ??= {
-                code: 'duplicate-row',
-                level: 'error',
-                scope: 'dataset',
-                file,
-                row,
-                line,
-                message: `Row ${row} repeats an earlier row.`,
-            };
-            return;
-        }
-        const text = String(key);
-        if (check.kind === 'field') {
-            const f = check.state.field;
-            report({
-                code: 'unique-error',
-                level: check.state.level,
-                row,
-                line,
-                field: f.name,
-                fieldNumber: check.state.column,
-                observed: findings_shorten(text),
-                expected: 'a unique value',
-                message: `Row ${row}: field "${f.name}" repeats the value ${JSON.stringify(findings_shorten(text, 40))} (unique).`,
-            });
-            return;
-        }
-        const { key: rowKey } = check;
-        const observed = typeof key === 'number' ? text : JSON.parse(key).map(String).join(', ');
-        report({
-            code: rowKey.code,
-            row,
-            line,
-            field: rowKey.names.join(', '),
-            observed: findings_shorten(observed),
-            expected: 'a unique key',
-            message: `Row ${row}: the ${rowKey.label} (${rowKey.names.join(', ')}) repeats ${typeof key === 'number' ? `[${key}]` : findings_shorten(key, 60)}.`,
-        });
-    }
-    /** Checks the keys a worker collected for a shard, row by row; `before(row)` runs ahead of each row's keys. */
-    replay(collected, file, report, before) {
-        const { firstRow, rows, lines, keys } = collected;
-        for (let i = 0; i < rows; i++) {
-            const row = firstRow + i;
-            before(row);
-            const line = lines ? lines[i] : undefined;
-            for (let c = 0; c < keys.length; c++)
-                this.check(c, keys[c][i], row, line, file, report);
-        }
-    }
-    /** `check-limit` warnings for the checks that reached their memory limit. */
-    limitFindings(report) {
-        for (const [i, check] of this.checks.entries()) {
-            if (!this.sets[this.sameAs[i] >= 0 ? this.sameAs[i] : i].saturated)
-                continue;
-            if (check.kind === 'field') {
-                const f = check.state.field;
-                report({
-                    code: 'check-limit',
-                    level: 'warning',
-                    field: f.name,
-                    line: f.line,
-                    constraint: 'unique',
-                    message: `Field "${f.name}": uniqueness was checked against the first ${this.limit} distinct values only; duplicates among later values may be missed.`,
-                });
-            }
-            else if (check.kind === 'key') {
-                const { key } = check;
-                report({
-                    code: 'check-limit',
-                    level: 'warning',
-                    field: key.names.join(', '),
-                    line: this.schema.mlLine,
-                    constraint: key.code,
-                    message: `The ${key.label} (${key.names.join(', ')}) was checked against its first ${this.limit} distinct values only; repeats among later rows may be missed.`,
-                });
-            }
-            else {
-                report({
-                    code: 'check-limit',
-                    level: 'warning',
-                    line: this.schema.mlLine,
-                    constraint: 'duplicateRows',
-                    message: `Duplicate rows were looked for among the first ${this.limit} distinct rows only; repeats among later rows may be missed.`,
-                });
-            }
-        }
-    }
-}
-/** A KeySink that collects a shard's keys for the main thread. Rows must come in order from `firstRow`. */
-class uniqueness_KeyCollector {
-    firstRow;
-    keys;
-    /** The rows' file lines; Parquet rows have none. */
-    lines = [];
-    rows = 0;
-    constructor(size, firstRow) {
-        this.firstRow = firstRow;
-        this.keys = Array.from({ length: size }, () => []);
-    }
-    /** Called for every row, also rows without keys (unreadable, blank), so that positions stay aligned. */
-    row(row, line) {
-        while (this.firstRow + this.rows <= row) {
-            for (const column of this.keys)
-                column.push(null);
-            if (line !== undefined)
-                this.lines.push(line);
-            this.rows++;
-        }
-    }
-    key(constraint, key, row) {
-        this.keys[constraint][row - this.firstRow] = key;
-    }
-    collected() {
-        return {
-            firstRow: this.firstRow,
-            rows: this.rows,
-            keys: this.keys,
-            ...(this.lines.length === this.rows &&
-                this.rows > 0 && { lines: Int32Array.from(this.lines) }),
-        };
-    }
-}
-
-;// CONCATENATED MODULE: ./shared/validation/shard-worker.ts
-/**
- * The worker side of parallel validation: a worker thread compiles the schema once, then checks
- * the shards it is sent (rows of a CSV/TSV byte range, or Parquet row groups) with the same row
- * checks as a one-pass read, and sends back what the main thread merges in row order: findings
- * (the first `maxFindings`, and counts of the rest), column statistics as mergeable sketch
- * states, `mostly` tallies, and the rows' uniqueness keys.
- *
- * The worker runs the action's own bundle: its entry calls `serveValidationShards` when
- * `isValidationWorker()`, instead of running the action.
- */
-
-
-
-
-
-
-
-
-const ROLE = 'mlops-actions/validation-shards';
-function workerInit(schema, maxFindings) {
-    return { role: ROLE, descriptor: schema.descriptor, source: schema.source, maxFindings };
-}
-let bundle;
-/**
- * Called by the entry of a bundle that serves shards (`isValidationWorker` there): validation in
- * this process may then check large files on worker threads that run `script`.
- */
-function offerValidationWorkers(script) {
-    bundle = script;
-}
-/** The parallel options for this process: workers when its entry offered them, else none. */
-function validationWorkers() {
-    return bundle === undefined ? undefined : { entry: bundle };
-}
-/** True in a worker thread started to check shards. */
-function isValidationWorker() {
-    return !isMainThread && workerData?.role === ROLE;
-}
-/** Serves shard requests until the main thread terminates the worker. */
-async function serveValidationShards() {
-    const init = workerData;
-    const schema = await tableSchemaFrom(init.descriptor, init.source);
-    let queue = Promise.resolve();
-    parentPort.on('message', (request) => {
-        // One shard at a time, in the order sent (Parquet reads are asynchronous).
-        queue = queue.then(async () => parentPort.postMessage(await checkShard(schema, init.maxFindings, request)));
-    });
-}
-/**
- * The Parquet file this worker reads, opened once: its footer grows with its row groups, and
- * reading it again for every row group would cost more the more groups there are.
- */
-let opened;
-function openedParquet(path) {
-    if (opened?.path !== path)
-        opened = { path, source: openParquet(path) };
-    return opened.source;
-}
-async function checkShard(schema, maxFindings, { seq, setup, task }) {
-    const states = fieldStates(schema);
-    for (const state of states)
-        state.file = setup.path;
-    const sink = new FindingSink(maxFindings);
-    const report = (partial) => sink.add(completeFinding(partial, setup.path));
-    const firstRow = task.kind === 'delimited' ? task.shard.firstRow : task.firstRow;
-    const keys = new KeyCollector(uniquenessChecks(schema, states), firstRow);
-    const check = rowChecker({
-        schema,
-        states,
-        format: setup.format,
-        columns: setup.columns,
-        labels: setup.labels,
-        report,
-        keys,
-    });
-    const onRow = (row) => {
-        keys.row(row.row, row.line);
-        check(row);
-    };
-    let fatal;
-    try {
-        if (task.kind === 'delimited')
-            parseDelimitedShard({ layout: setup.layout, path: setup.path, shard: task.shard }, onRow);
-        else
-            await readParquetGroups(await openedParquet(setup.path), (cells, row) => onRow({ cells, row }), task.from, task.to);
-    }
-    catch (error) {
-        if (!(error instanceof DataFileError))
-            throw error;
-        fatal = { code: error.code, message: error.message, line: error.line };
-    }
-    return {
-        seq,
-        bytes: task.kind === 'delimited' ? task.shard.bytes.length : 0,
-        findings: sink.kept,
-        unkept: sink.unkept(),
-        columns: states.map((state) => state.stats.tally()),
-        mostly: states.map((state) => state.mostly),
-        keys: keys.collected(),
-        ...(fatal && { fatal }),
-    };
-}
-
+// EXTERNAL MODULE: ./shared/validation/shard-worker.ts
+var shard_worker = __nccwpck_require__(49311);
+// EXTERNAL MODULE: ./shared/profile/sketches/key-set.ts
+var key_set = __nccwpck_require__(80703);
 ;// CONCATENATED MODULE: ./shared/validation/aggregate-checks.ts
 const show = (value) => Number.isInteger(value) ? String(value) : value.toPrecision(6).replace(/\.?0+$/, '');
 const aggregate_checks_percent = (value) => `${(value * 100).toFixed(2).replace(/\.?0+$/, '')}%`;
@@ -12460,6 +7200,10 @@ function reportEmpty({ file, summary, report }, headerSeen) {
         });
 }
 
+// EXTERNAL MODULE: ./shared/validation/findings.ts
+var findings = __nccwpck_require__(40352);
+// EXTERNAL MODULE: ./shared/profile/sketches/hash.ts
+var hash = __nccwpck_require__(72057);
 ;// CONCATENATED MODULE: ./shared/validation/foreign-keys.ts
 
 
@@ -12489,18 +7233,18 @@ async function checkForeignKeys(table, tables, report, options = {}) {
             });
             continue;
         }
-        const limit = options.limit ?? FINGERPRINT_LIMIT;
-        const referenced = new FingerprintSet(limit);
+        const limit = options.limit ?? key_set/* FINGERPRINT_LIMIT */.zE;
+        const referenced = new key_set/* FingerprintSet */.BW(limit);
         let full = false;
         await eachKey(target, key.referenceFields, options, (text) => {
             if (text === undefined || full)
                 return;
-            if (referenced.has(fingerprint(text)))
+            if (referenced.has((0,hash/* fingerprint */.Rj)(text)))
                 return;
             if (referenced.size >= limit)
                 full = true;
             else
-                referenced.add(fingerprint(text));
+                referenced.add((0,hash/* fingerprint */.Rj)(text));
         });
         if (full) {
             report(table.schema.source)({
@@ -12514,7 +7258,7 @@ async function checkForeignKeys(table, tables, report, options = {}) {
         }
         const where = key.resource === undefined ? 'this table' : `resource "${key.resource}"`;
         await eachKey(table, key.fields, options, (text, parts, at) => {
-            if (text === undefined || referenced.has(fingerprint(text)))
+            if (text === undefined || referenced.has((0,hash/* fingerprint */.Rj)(text)))
                 return;
             const shown = parts.map((part) => (part === undefined ? '(missing)' : String(part)));
             report(at.file)({
@@ -12522,9 +7266,9 @@ async function checkForeignKeys(table, tables, report, options = {}) {
                 row: at.row,
                 line: at.line,
                 field: key.fields.join(', '),
-                observed: findings_shorten(shown.join(', ')),
+                observed: (0,findings/* shorten */.ml)(shown.join(', ')),
                 expected: `a value of ${key.referenceFields.join(', ')} in ${where}`,
-                message: `Row ${at.row}: the foreign key (${key.fields.join(', ')}) = (${findings_shorten(shown.join(', '), 60)}) has no match in ${key.referenceFields.join(', ')} of ${where}.`,
+                message: `Row ${at.row}: the foreign key (${key.fields.join(', ')}) = (${(0,findings/* shorten */.ml)(shown.join(', '), 60)}) has no match in ${key.referenceFields.join(', ')} of ${where}.`,
             });
         });
     }
@@ -12536,7 +7280,7 @@ async function checkForeignKeys(table, tables, report, options = {}) {
  */
 async function eachKey(table, names, options, each) {
     const fields = names.map((name) => table.schema.fields.find((f) => f.name === name));
-    const casts = fields.map((f) => compileCast(f));
+    const casts = fields.map((f) => (0,schema_cast/* compileCast */.FO)(f));
     for (const file of table.files) {
         let columns = [];
         await readTable(file.path, file.format, {
@@ -12559,7 +7303,7 @@ function castPart(field, cast, raw) {
     if (raw === null || (typeof raw === 'string' && field.missing.has(raw)))
         return undefined;
     const value = cast(raw);
-    return value === CAST_FAILED ? undefined : value;
+    return value === schema_cast/* CAST_FAILED */.UA ? undefined : value;
 }
 /** One part of a key as JSON can hold it: cast numbers compare by value, so 1 and "1.0" (number) match. */
 function keyPart(value) {
@@ -12682,7 +7426,7 @@ function matchHeader(header, schema, states, format, line, report) {
                 line,
                 field: label,
                 fieldNumber: index + 1,
-                message: `Column "${excerpt(label)}" appears more than once in the header.`,
+                message: `Column "${(0,findings/* excerpt */.Kb)(label)}" appears more than once in the header.`,
             });
             return undefined;
         }
@@ -12695,7 +7439,7 @@ function matchHeader(header, schema, states, format, line, report) {
                 line,
                 field: label,
                 fieldNumber: index + 1,
-                message: `Column "${excerpt(label)}" is not a field of the schema (fieldsMatch: ${mode}).`,
+                message: `Column "${(0,findings/* excerpt */.Kb)(label)}" is not a field of the schema (fieldsMatch: ${mode}).`,
             });
         }
         return state;
@@ -12764,7 +7508,7 @@ function matchByPosition(header, states, line, report) {
                 line,
                 field: label,
                 fieldNumber: index + 1,
-                message: `Column "${excerpt(label)}" appears more than once in the header.`,
+                message: `Column "${(0,findings/* excerpt */.Kb)(label)}" appears more than once in the header.`,
             });
         seen.add(label);
         if (!state) {
@@ -12773,7 +7517,7 @@ function matchByPosition(header, states, line, report) {
                 line,
                 field: label,
                 fieldNumber: index + 1,
-                message: `Column ${index + 1} ("${excerpt(label)}") is beyond the schema's ${states.length} fields (fieldsMatch: exact).`,
+                message: `Column ${index + 1} ("${(0,findings/* excerpt */.Kb)(label)}") is beyond the schema's ${states.length} fields (fieldsMatch: exact).`,
             });
             return undefined;
         }
@@ -12789,7 +7533,7 @@ function matchByPosition(header, states, line, report) {
                 fieldNumber: index + 1,
                 observed: label,
                 expected: state.field.name,
-                message: `Column ${index + 1} is "${excerpt(label)}" where the schema has field "${state.field.name}" (fieldsMatch: exact matches by position, so it is checked as "${state.field.name}").${hint}`,
+                message: `Column ${index + 1} is "${(0,findings/* excerpt */.Kb)(label)}" where the schema has field "${state.field.name}" (fieldsMatch: exact matches by position, so it is checked as "${state.field.name}").${hint}`,
             });
         }
         return state;
@@ -12806,6 +7550,12 @@ function matchByPosition(header, states, line, report) {
     return columns;
 }
 
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(75919);
+// EXTERNAL MODULE: ./shared/data/delimited-shards.ts
+var delimited_shards = __nccwpck_require__(64728);
 ;// CONCATENATED MODULE: ./shared/validation/parallel.ts
 /**
  * Large files checked in shards on worker threads. The main thread reads the file once, cuts
@@ -12842,12 +7592,12 @@ async function planShards(file, options) {
     if (size < (parallel.minFileBytes ?? DEFAULT_MIN_FILE_BYTES))
         return undefined;
     if (file.format === 'parquet') {
-        const source = await parquet_openParquet(file.path).catch(() => undefined);
+        const source = await (0,parquet/* openParquet */.D4)(file.path).catch(() => undefined);
         return source && source.groupRows.length > 1
             ? { kind: 'parquet', columns: source.columns, groupRows: source.groupRows }
             : undefined;
     }
-    const layout = await delimitedLayout(file.path, file.format, options.dialect);
+    const layout = await (0,delimited_shards/* delimitedLayout */.g_)(file.path, file.format, options.dialect);
     return layout && { kind: 'delimited', layout, bytes: size };
 }
 /** Checks one file in shards on the pool's workers, merging their results in row order. */
@@ -12875,7 +7625,7 @@ async function validateFileInShards(context, pool, plan) {
         return fatal === undefined;
     });
     if (fatal)
-        throw new data_file_error_DataFileError(fatal.message, fatal.code, file.path, fatal.line);
+        throw new data_file_error/* DataFileError */.t(fatal.message, fatal.code, file.path, fatal.line);
     reportEmpty(context, true);
 }
 /** The rows a file will have, to size the uniqueness sets once: Parquet says; CSV is estimated from the first shard's rows per byte. */
@@ -12885,7 +7635,7 @@ function expectedRows(plan, first) {
     return Math.ceil((plan.bytes / Math.max(1, first.bytes)) * first.keys.rows * 1.05);
 }
 async function* delimitedTasks(path, layout, shardBytes, workers) {
-    for await (const shard of delimitedShards(path, layout, shardBytes, workers))
+    for await (const shard of (0,delimited_shards/* delimitedShards */.Hp)(path, layout, shardBytes, workers))
         yield { kind: 'delimited', shard };
 }
 async function* parquetTasks(groupRows) {
@@ -12945,7 +7695,7 @@ class ShardPool {
     start() {
         if (this.workers.length)
             return;
-        const init = workerInit(this.schema, this.maxFindings);
+        const init = (0,shard_worker/* workerInit */.vv)(this.schema, this.maxFindings);
         for (let i = 0; i < workerCount(this.options); i++) {
             // A fixed young generation: left to grow, it ends larger on a long file than on a short
             // one, and memory would creep with the file's length (bench: 1.15x on a 10x file; 1.0-1.1x with this).
@@ -13038,6 +7788,10 @@ class ShardPool {
     }
 }
 
+// EXTERNAL MODULE: ./shared/validation/row-checks.ts
+var row_checks = __nccwpck_require__(74756);
+// EXTERNAL MODULE: ./shared/validation/uniqueness.ts
+var validation_uniqueness = __nccwpck_require__(52858);
 ;// CONCATENATED MODULE: ./shared/validation/validate.ts
 /**
  * Validates data files against a compiled Table Schema, and profiles them on the way. Per row:
@@ -13074,9 +7828,9 @@ async function validateFiles(files, schema, options,
 /** Every table of the run (a Data Package's resources), for foreign keys to other resources. */
 tables = []) {
     const settings = typeof options === 'number' ? { maxFindings: options } : options;
-    const sink = new findings_FindingSink(settings.maxFindings);
-    const states = row_checks_fieldStates(schema);
-    const uniqueness = new UniquenessTracker(schema, states, settings.uniqueLimit ?? FINGERPRINT_LIMIT);
+    const sink = new findings/* FindingSink */.RQ(settings.maxFindings);
+    const states = (0,row_checks/* fieldStates */.Xl)(schema);
+    const uniqueness = new validation_uniqueness/* UniquenessTracker */.DY(schema, states, settings.uniqueLimit ?? key_set/* FINGERPRINT_LIMIT */.zE);
     const summaries = [];
     let pool;
     try {
@@ -13096,7 +7850,7 @@ tables = []) {
                 sink.add(finding);
                 count(finding);
             };
-            const report = (partial) => add(findings_completeFinding(partial, file.path));
+            const report = (partial) => add((0,findings/* completeFinding */.R5)(partial, file.path));
             const started = performance.now();
             let lastProgress = started;
             const interval = settings.progressIntervalMs ?? 10_000;
@@ -13136,7 +7890,7 @@ tables = []) {
                     await validateFile(context);
             }
             catch (error) {
-                if (!(error instanceof data_file_error_DataFileError))
+                if (!(error instanceof data_file_error/* DataFileError */.t))
                     throw error;
                 report({
                     code: error.code,
@@ -13150,12 +7904,12 @@ tables = []) {
     finally {
         await pool?.close();
     }
-    const schemaReport = (partial) => sink.add(findings_completeFinding(partial, schema.source));
+    const schemaReport = (partial) => sink.add((0,findings/* completeFinding */.R5)(partial, schema.source));
     uniqueness.limitFindings(schemaReport);
     const rows = summaries.reduce((sum, s) => sum + s.rows, 0);
     if (schema.foreignKeys.length > 0 && rows > 0) {
         const reportAt = (file) => (partial) => {
-            const finding = findings_completeFinding(partial, file);
+            const finding = (0,findings/* completeFinding */.R5)(partial, file);
             sink.add(finding);
             const summary = summaries.find((s) => s.path === file);
             if (summary)
@@ -13163,7 +7917,7 @@ tables = []) {
         };
         await checkForeignKeys({ files, schema }, tables, reportAt, { dialect: settings.dialect });
     }
-    const profile = buildProfile(states.map((s) => s.stats), summaries.map((s) => ({ path: s.path, format: s.format, rows: s.rows })));
+    const profile = (0,profile_profile/* buildProfile */.Er)(states.map((s) => s.stats), summaries.map((s) => ({ path: s.path, format: s.format, rows: s.rows })));
     const roles = new Map(schema.fields.map((f) => [f.name, f.ml?.role]));
     for (const column of profile.columns) {
         const role = roles.get(column.name);
@@ -13194,7 +7948,7 @@ async function validateFile(context) {
     await readTable(file.path, file.format, {
         header(names, line) {
             refuseWrongDelimiter(file.path, file.format, names, schema.fields.map((f) => f.name), context.options.dialect?.delimiter);
-            checkRow = row_checks_rowChecker({
+            checkRow = (0,row_checks/* rowChecker */.g2)({
                 schema,
                 states,
                 format: file.format,
@@ -13257,7 +8011,7 @@ async function validateDataStep(request, log, step) {
     const confinement = await stepConfinement(step.workspace, step.tempDir);
     const paths = await expandPathsAsWritten(request.data, cwd, 'data file');
     await confinePaths(paths, confinement, { what: 'data file', input: 'data', baseDir: cwd });
-    const files = paths.map((path) => ({ path, format: validate_step_formatOf(path, request.format) }));
+    const files = paths.map((path) => ({ path, format: formatOf(path, request.format) }));
     await confinePath(request.schema, confinement, {
         what: 'schema file',
         input: 'schema',
@@ -13279,7 +8033,7 @@ async function validateDataStep(request, log, step) {
         results.push(await log.group(`Validating ${part.files.length} file(s) against ${part.schema.source}${part.name ? ` (resource "${part.name}")` : ''}`, () => validateFiles(part.files, part.schema, {
             maxFindings: request.maxFindings,
             dialect: request.dialect,
-            parallel: validationWorkers(),
+            parallel: (0,shard_worker/* validationWorkers */.JY)(),
             ...(log.progress ? { progressIntervalMs: log.progress.intervalMs } : {}),
             onProgress: (progress) => log.progress
                 ? log.progress.update(progress)
@@ -13341,7 +8095,7 @@ function partsToValidate(files, loaded, schemaPath) {
     }
     return [...parts.values()];
 }
-function validate_step_formatOf(path, format) {
+function formatOf(path, format) {
     return format !== 'auto' ? format : detectFormat(path, 'data file', 'Set the "format" input.');
 }
 
@@ -13381,7 +8135,7 @@ async function readWindow(request, log, step) {
     const schema = request.schema ?? (await windowSchema(paths, request.reference, step));
     const { result, profilePath, reportPath } = await validateDataStep({ data: request.data, schema, format: 'auto', dialect: {}, maxFindings: window_MAX_FINDINGS }, log, step);
     return {
-        profile: await readProfile(profilePath),
+        profile: await (0,profile_profile/* readProfile */.er)(profilePath),
         files: paths,
         validation: { errors: result.errors, warnings: result.warnings, report: reportPath },
     };
@@ -13394,8 +8148,8 @@ async function readProfiles(paths, step) {
     });
     const profiles = [];
     for (const path of paths)
-        profiles.push(await readProfile(path));
-    return { profile: profiles.length === 1 ? profiles[0] : mergeProfiles(profiles), files: [] };
+        profiles.push(await (0,profile_profile/* readProfile */.er)(path));
+    return { profile: profiles.length === 1 ? profiles[0] : (0,profile_profile/* mergeProfiles */.Ns)(profiles), files: [] };
 }
 /**
  * A Table Schema for the window: each column's type as the reference profile recorded it, and
@@ -14862,7 +9616,7 @@ async function readPredictions(path, format, spec) {
     // validate-data's workers use, here on the main thread): ten times faster than the one-pass
     // streaming reader, which takes the files it cannot cut (gzip, a header it cannot read).
     const layout = (format === 'csv' || format === 'tsv') && !/\.gz$/i.test(path)
-        ? await delimitedLayout(path, format)
+        ? await (0,delimited_shards/* delimitedLayout */.g_)(path, format)
         : undefined;
     const capacity = layout ? await recordCapacity(path) : await lineCapacity(path, format);
     const builder = new PredictionSetBuilder(spec, path, MAX_SCORE_CELLS, capacity);
@@ -14907,8 +9661,8 @@ async function readPredictions(path, format, spec) {
     };
     if (layout) {
         header(layout.header);
-        for await (const shard of delimitedShards(path, layout, SHARD_BYTES))
-            delimited_shards_parseDelimitedShard({ layout, path, shard }, row);
+        for await (const shard of (0,delimited_shards/* delimitedShards */.Hp)(path, layout, SHARD_BYTES))
+            (0,delimited_shards/* parseDelimitedShard */.f7)({ layout, path, shard }, row);
     }
     else
         await readTable(path, format, { header, row });
@@ -15060,7 +9814,7 @@ const MISSING_VALUES = new Set([
     'NULL',
 ]);
 /** A decimal number as pandas and R write one (`0`, `-1.5`, `0.0`, `1e-3`); not `0x10`, `Infinity` or the empty text. */
-const predictions_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** The roles of a label or prediction text, as bits. */
 const LABEL = 1;
 const PREDICTION = 2;
@@ -15071,8 +9825,8 @@ const PREDICTION = 2;
 function finiteNumber(text) {
     // Plain decimals (nearly every probability) through the schema's scanner, which returns
     // Number()'s value at a fifth of its cost; anything else through Number() itself.
-    const plain = plainDecimal(text);
-    if (plain !== CAST_FAILED && Number.isFinite(plain))
+    const plain = (0,schema_cast/* plainDecimal */.mr)(text);
+    if (plain !== schema_cast/* CAST_FAILED */.UA && Number.isFinite(plain))
         return plain;
     const value = Number(text);
     if (!Number.isFinite(value) || (value === 0 && text.trim() === ''))
@@ -15083,7 +9837,7 @@ function finiteNumber(text) {
 function numberKey(text) {
     return String(Number(text.trim()));
 }
-const isNumber = (text) => predictions_NUMBER.test(text.trim());
+const isNumber = (text) => NUMBER.test(text.trim());
 /**
  * How far a multiclass row of probabilities may sum from 1 and still count as probabilities:
  * 0.005, which covers probabilities rounded to 3 decimals for up to 10 classes and to 4
@@ -15602,7 +10356,7 @@ async function recordCapacity(path) {
             const { bytesRead } = await handle.read(block, 0, block.length);
             if (bytesRead === 0)
                 return lines;
-            lines += countByte(block, 0x0a, bytesRead);
+            lines += (0,delimited/* countByte */.IS)(block, 0x0a, bytesRead);
         }
     }
     catch {
@@ -15620,10 +10374,10 @@ async function lineCapacity(path, format) {
     if (format === 'parquet')
         return undefined;
     try {
-        const text = await openText(path);
+        const text = await (0,delimited/* openText */.Uq)(path);
         let lines = 1;
         for await (const chunk of text)
-            lines += countNewlines(chunk);
+            lines += (0,delimited/* countNewlines */.Dn)(chunk);
         return lines;
     }
     catch {
@@ -16118,10 +10872,10 @@ function checkedScores(values, what) {
         }
     }
     if (bad > 0)
-        throw new errors/* UserError */.yo(`${what} must be probabilities of the positive class, numbers in [0, 1], but row ${first + 1} is ${performance_estimate_describe(values[first])}${bad > 1 ? ` (and ${bad - 1} more rows are missing, not numbers or outside [0, 1])` : ''}. Check that the column holds the positive class's probability (not a logit, a margin or a label) and that missing scores are dropped before the estimate.`);
+        throw new errors/* UserError */.yo(`${what} must be probabilities of the positive class, numbers in [0, 1], but row ${first + 1} is ${describe(values[first])}${bad > 1 ? ` (and ${bad - 1} more rows are missing, not numbers or outside [0, 1])` : ''}. Check that the column holds the positive class's probability (not a logit, a margin or a label) and that missing scores are dropped before the estimate.`);
     return Float64Array.from(values);
 }
-function performance_estimate_describe(value) {
+function describe(value) {
     return typeof value === 'number' ? String(value) : `${typeof value} ${String(value)}`;
 }
 function capitalised(text) {
@@ -16136,7 +10890,7 @@ function calibrationGrid(data, name) {
     for (let i = 0; i < labels.length; i++) {
         const label = data.labels[i];
         if (label !== 0 && label !== 1)
-            throw new errors/* UserError */.yo(`The labels of ${name} must be 0 (negative) or 1 (positive), but row ${i + 1} is ${performance_estimate_describe(label)}. Map the label column to 0/1 for the positive class the scores are the probability of, and drop unlabelled rows.`);
+            throw new errors/* UserError */.yo(`The labels of ${name} must be 0 (negative) or 1 (positive), but row ${i + 1} is ${describe(label)}. Map the label column to 0/1 for the positive class the scores are the probability of, and drop unlabelled rows.`);
         labels[i] = label;
         positives += label;
     }
@@ -16721,7 +11475,7 @@ async function monitorWindow(request, log, step) {
 }
 async function monitor_referenceProfile(request) {
     if (request.reference)
-        return readProfile(request.reference);
+        return (0,profile_profile/* readProfile */.er)(request.reference);
     if (!request.deployed)
         throw new errors/* UserError */.yo(`No model ${JSON.stringify(request.model)} is in the environment ${JSON.stringify(request.environment)}, so there is no reference to measure drift against: promote one there with promote-model (with its "profile" input), or give "reference", a profile of the training data.`);
     return request.deployed.profile();
@@ -17433,6 +12187,2195 @@ function httpFailure(error) {
 
 /***/ }),
 
+/***/ 20909:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   t: () => (/* binding */ DataFileError)
+/* harmony export */ });
+/* harmony import */ var _action_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(91674);
+
+/**
+ * A data file that cannot be read as a whole or past some point: invalid UTF-8, a truncated
+ * gzip stream, a Parquet file whose footer or pages are corrupt. It is a UserError (the
+ * message says which file, where and what to do), and carries a code and a location so that
+ * a validator can report it as a finding and go on with the next file.
+ */
+class DataFileError extends _action_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo {
+    code;
+    path;
+    line;
+    name = 'DataFileError';
+    constructor(message, code, path, line) {
+        super(message);
+        this.code = code;
+        this.path = path;
+        this.line = line;
+    }
+}
+
+
+/***/ }),
+
+/***/ 11912:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Mr: () => (/* binding */ compareDecimalText),
+/* harmony export */   aO: () => (/* binding */ decimalCell),
+/* harmony export */   hy: () => (/* binding */ unscaledOf)
+/* harmony export */ });
+/** The exact decimal text of unscaled × 10^-scale, without trailing fraction zeros: (9999n, 2) → "99.99". */
+function decimalText(unscaled, scale) {
+    const negative = unscaled < 0n;
+    let digits = (negative ? -unscaled : unscaled).toString();
+    if (scale <= 0)
+        return `${negative ? '-' : ''}${digits}${'0'.repeat(-scale)}`;
+    digits = digits.padStart(scale + 1, '0');
+    const whole = digits.slice(0, -scale);
+    const fraction = digits.slice(-scale).replace(/0+$/, '');
+    const sign = negative && (whole !== '0' || fraction !== '') ? '-' : '';
+    return `${sign}${whole}${fraction ? `.${fraction}` : ''}`;
+}
+/** Significant digits a double holds for every decimal: 15. */
+const EXACT_DIGITS = 15;
+/**
+ * A DECIMAL as a cell: the number when the nearest double keeps every digit (up to 15
+ * significant digits: distinct decimals stay distinct and in order), else its exact text, which
+ * a number field casts and whose bounds are then compared digit by digit (compareDecimalText).
+ */
+function decimalCell(unscaled, scale) {
+    const text = decimalText(unscaled, scale);
+    const significant = text.replace(/^-/, '').replace('.', '').replace(/^0+/, '');
+    return significant.length <= EXACT_DIGITS ? Number(text) : text;
+}
+/** The unscaled integer of a DECIMAL as hyparquet hands it over: INT32 number, INT64 bigint, or big-endian two's-complement bytes. */
+function unscaledOf(value) {
+    if (typeof value === 'bigint')
+        return value;
+    if (typeof value === 'number' && Number.isInteger(value))
+        return BigInt(value);
+    if (value instanceof Uint8Array) {
+        if (value.length === 0)
+            return 0n;
+        let result = 0n;
+        for (const byte of value)
+            result = (result << 8n) | BigInt(byte);
+        return value[0] & 0x80 ? result - (1n << BigInt(value.length * 8)) : result;
+    }
+    return undefined;
+}
+const PLAIN_DECIMAL = /^\s*([+-]?)(\d*)(?:\.(\d*))?\s*$/;
+/**
+ * Compares two plain decimal texts (digits, an optional point and sign; no exponent) exactly:
+ * -1, 0 or 1; undefined when either is not plain, for the caller to keep its float verdict.
+ */
+function compareDecimalText(a, b) {
+    const x = parts(a);
+    const y = parts(b);
+    if (!x || !y)
+        return undefined;
+    if (x.negative !== y.negative)
+        return x.negative ? -1 : 1;
+    const magnitude = compareMagnitude(x, y);
+    return (x.negative ? -magnitude : magnitude);
+}
+function parts(text) {
+    const match = PLAIN_DECIMAL.exec(text);
+    if (!match || (match[2] === '' && !match[3]))
+        return undefined;
+    const whole = match[2].replace(/^0+/, '');
+    const fraction = (match[3] ?? '').replace(/0+$/, '');
+    // -0 and 0 are the same decimal.
+    return { negative: match[1] === '-' && (whole !== '' || fraction !== ''), whole, fraction };
+}
+function compareMagnitude(x, y) {
+    if (x.whole.length !== y.whole.length)
+        return x.whole.length < y.whole.length ? -1 : 1;
+    if (x.whole !== y.whole)
+        return x.whole < y.whole ? -1 : 1;
+    const width = Math.max(x.fraction.length, y.fraction.length);
+    const fx = x.fraction.padEnd(width, '0');
+    const fy = y.fraction.padEnd(width, '0');
+    return fx === fy ? 0 : fx < fy ? -1 : 1;
+}
+
+
+/***/ }),
+
+/***/ 64728:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hp: () => (/* binding */ delimitedShards),
+/* harmony export */   f7: () => (/* binding */ parseDelimitedShard),
+/* harmony export */   g_: () => (/* binding */ delimitedLayout)
+/* harmony export */ });
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(51455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var papaparse__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(28728);
+/* harmony import */ var papaparse__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(papaparse__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _files_read_file_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(29059);
+/* harmony import */ var _delimited_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4468);
+/**
+ * CSV and TSV cut into shards of whole records, so that workers can parse and check them
+ * side by side while the file is read once, in constant memory (a few shards in flight).
+ *
+ * papaparse cannot start in the middle of a file: whether a newline ends a record depends on
+ * the quotes before it. So the cut is found here by a small scanner that follows RFC 4180's
+ * quoting (a quote opens a quoted field only at the start of a field; a doubled quote inside
+ * one is a literal quote), the way papaparse reads well-formed files. A shard is whole records,
+ * with the file line and data row it starts at, so every finding keeps its true location.
+ * Inside a shard, records without a quote are split on the delimiter directly, and records with
+ * one are handed to papaparse, which reports their quoting problems as the one-pass reader does.
+ * On malformed quoting the two readers may cut records differently; both report the problem.
+ *
+ * Line ends are the one-pass reader's: outside quotes \r\n, \n and a lone \r each end a record,
+ * mixed in one file too. A record longer than MAX_RECORD_LENGTH bytes stops the file, and a
+ * NUL byte in a cell is reported on its row, as in the one-pass reader.
+ */
+
+
+
+
+const DELIMITERS = { csv: ',', tsv: '\t' };
+const NEWLINE = 0x0a;
+const CR = 0x0d;
+/** Line breaks in bytes[0, end) without quotes: each \n, and each \r not followed by \n (old Mac line ends). */
+function countLineBreaks(bytes, end) {
+    const newlines = (0,_delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .countByte */ .IS)(bytes, NEWLINE, end);
+    if (bytes.subarray(0, end).indexOf(CR) === -1)
+        return newlines;
+    let lone = 0;
+    for (let index = bytes.indexOf(CR); index !== -1 && index < end; index = bytes.indexOf(CR, index + 1))
+        if (bytes[index + 1] !== NEWLINE)
+            lone++;
+    return newlines + lone;
+}
+/**
+ * The layout of a file that can be cut into shards, read from its first block; undefined when
+ * it cannot (a dialect the scanner does not follow, no newline in the first block, a header
+ * that papaparse finds malformed): such files are read in one pass.
+ */
+async function delimitedLayout(path, format, dialect = {}) {
+    const delimiter = dialect.delimiter ?? DELIMITERS[format];
+    const quoteChar = dialect.quoteChar ?? '"';
+    const escapeChar = dialect.escapeChar ?? quoteChar;
+    if (escapeChar !== quoteChar || !isAscii(delimiter) || !isAscii(quoteChar))
+        return undefined;
+    const handle = await openData(path);
+    try {
+        const block = new Uint8Array(1 << 20);
+        const { bytesRead } = await handle.read(block, 0, block.length, 0);
+        const scanner = new RecordScanner(delimiter.charCodeAt(0), quoteChar.charCodeAt(0));
+        let start = 0;
+        let line = 1;
+        for (;;) {
+            const end = scanner.nextRecordEnd(block, start, bytesRead);
+            if (end === -1)
+                return undefined;
+            const record = block.subarray(start, end - 1);
+            const lines = 1 + (0,_delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .countByte */ .IS)(record, NEWLINE, record.length);
+            const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(record);
+            if (text === '' || text === '\r') {
+                // Blank lines before the header hold nothing, as in the one-pass reader.
+                start = end;
+                line += lines;
+                continue;
+            }
+            const crlf = text.endsWith('\r');
+            const parsed = papaparse__WEBPACK_IMPORTED_MODULE_1___default().parse(crlf ? text.slice(0, -1) : text, {
+                delimiter,
+                quoteChar,
+                escapeChar,
+                newline: '\n',
+            });
+            if (parsed.errors.length || parsed.data.length !== 1)
+                return undefined;
+            return {
+                delimiter,
+                quoteChar,
+                crlf,
+                header: parsed.data[0],
+                headerLine: line,
+                dataOffset: end,
+                dataLine: line + lines,
+            };
+        }
+    }
+    catch {
+        return undefined; // invalid UTF-8 in the header, and the like: the one-pass reader says what is wrong
+    }
+    finally {
+        await handle.close();
+    }
+}
+const isAscii = (char) => char.length === 1 && char.charCodeAt(0) < 0x80 && char !== '\n' && char !== '\r';
+async function openData(path) {
+    try {
+        return await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.open)(path, 'r');
+    }
+    catch (error) {
+        throw (0,_files_read_file_js__WEBPACK_IMPORTED_MODULE_2__/* .fileError */ .z)(error, path, 'data file');
+    }
+}
+/** The smallest shard the tail of a file is cut into (or `shardBytes`, when that is smaller). */
+const MIN_TAIL_SHARD_BYTES = 256 * 2 ** 10;
+/**
+ * The size of the next shard: `shardBytes`, until the rest of the file would make fewer than two
+ * shards per worker; then a share of what is left (guided self-scheduling), so that the workers
+ * finish together rather than one of them checking the last whole shard alone (on the bench's
+ * 1M-row CSV, 17 shards of 4 MiB on 2 workers left one idle for a shard's time at the end).
+ */
+function nextShardBytes(shardBytes, remaining, workers) {
+    return Math.max(Math.min(shardBytes, MIN_TAIL_SHARD_BYTES), Math.min(shardBytes, Math.ceil(remaining / (2 * workers))));
+}
+/**
+ * The data records of a file as shards of about `shardBytes`, each a fresh buffer that can be
+ * moved to a worker. A record longer than a shard makes the shard grow to hold it. With
+ * `workers`, the file's tail is cut into smaller shards (nextShardBytes).
+ */
+async function* delimitedShards(path, layout, shardBytes, workers = 1) {
+    const handle = await openData(path);
+    const scanner = new RecordScanner(layout.delimiter.charCodeAt(0), layout.quoteChar.charCodeAt(0));
+    try {
+        // Read once: a file that grows while it is read is read to its end all the same (eof below).
+        const size = workers > 1 ? (await handle.stat()).size : 0;
+        let position = layout.dataOffset;
+        let line = layout.dataLine;
+        let row = 1;
+        let carry = new Uint8Array(0);
+        let eof = false;
+        while (!eof || carry.length) {
+            const target = workers > 1
+                ? nextShardBytes(shardBytes, size - position + carry.length, workers)
+                : shardBytes;
+            let buffer = new Uint8Array(Math.max(target, carry.length * 2));
+            buffer.set(carry);
+            let filled = carry.length;
+            let end = -1;
+            let records = 0;
+            let newlines = 0;
+            let grown = false;
+            for (;;) {
+                if (!eof && filled < buffer.length) {
+                    const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, position);
+                    position += bytesRead;
+                    filled += bytesRead;
+                    if (bytesRead === 0)
+                        eof = true;
+                    if (!eof && filled < buffer.length)
+                        continue;
+                }
+                ({ end, records, newlines } = scanner.lastRecordEnd(buffer, filled));
+                if (end > 0 || eof)
+                    break;
+                // The buffer is one record, not yet ended, which starts at `line`: past the limit, do not grow it further.
+                if (filled >= _delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_RECORD_LENGTH */ ._S)
+                    throw (0,_delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .recordTooLong */ .oV)(path, line);
+                grown = true;
+                const larger = new Uint8Array(buffer.length * 2); // one record longer than the shard
+                larger.set(buffer.subarray(0, filled));
+                buffer = larger;
+            }
+            // A shard grown for one long record: that record (the first) may still be over the limit.
+            if (grown &&
+                (end === -1 ? filled : scanner.nextRecordEnd(buffer, 0, filled)) > _delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_RECORD_LENGTH */ ._S)
+                throw (0,_delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .recordTooLong */ .oV)(path, line);
+            const final = eof && (end === -1 || end === filled);
+            const cut = final ? filled : end;
+            if (cut === 0)
+                break;
+            const bytes = buffer.subarray(0, cut);
+            carry = buffer.slice(cut, filled);
+            // Counted before the shard goes, as its buffer moves to a worker. A last record without
+            // its newline is one more record and one more line.
+            const unterminated = final && bytes[cut - 1] !== NEWLINE && bytes[cut - 1] !== CR ? 1 : 0;
+            const whole = end === cut; // else the last shard, which no newline outside quotes ends
+            const lines = (whole ? newlines : scanner.lineBreaks(bytes, cut)) + unterminated;
+            yield { bytes, offset: position - filled, firstLine: line, firstRow: row, final };
+            line += lines;
+            row += (whole ? records : 0) + unterminated;
+            if (final)
+                break;
+        }
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** Finds where records end in a file's bytes (scanRecords), with shortcuts for the usual blocks without quotes. */
+class RecordScanner {
+    delimiter;
+    quote;
+    constructor(delimiter, quote) {
+        this.delimiter = delimiter;
+        this.quote = quote;
+    }
+    /** The offset just past the first record ending at or after `start`, or -1 when none ends before `end`. */
+    nextRecordEnd(bytes, start, end) {
+        let found = -1;
+        this.scan(bytes, start, end, (at) => {
+            found = at;
+            return false;
+        });
+        return found;
+    }
+    /**
+     * The offset just past the last complete record in bytes[0, end) (-1 when none), with how many
+     * records and newlines (quoted ones too) come before it: a shard's rows and file lines.
+     */
+    lastRecordEnd(bytes, end) {
+        const view = bytes.subarray(0, end);
+        if (view.indexOf(this.quote) === -1 && view.indexOf(CR) === -1) {
+            const last = view.lastIndexOf(NEWLINE);
+            const newlines = last === -1 ? 0 : (0,_delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .countByte */ .IS)(view, NEWLINE, last + 1);
+            return { end: last === -1 ? -1 : last + 1, records: newlines, newlines };
+        }
+        let found = -1;
+        let records = 0;
+        let loneCRs = 0;
+        this.scan(bytes, 0, end, (at) => {
+            found = at;
+            records++;
+            if (bytes[at - 1] === CR)
+                loneCRs++;
+            return true;
+        });
+        return {
+            end: found,
+            records,
+            newlines: found === -1 ? 0 : (0,_delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .countByte */ .IS)(view, NEWLINE, found) + loneCRs,
+        };
+    }
+    /** The line breaks in the whole text bytes[0, end): each \n, and each lone \r outside quotes (inside, it is part of a cell). */
+    lineBreaks(bytes, end) {
+        const view = bytes.subarray(0, end);
+        if (view.indexOf(this.quote) === -1)
+            return countLineBreaks(view, end);
+        let loneCRs = 0;
+        this.scan(bytes, 0, end, (at) => {
+            if (bytes[at - 1] === CR)
+                loneCRs++;
+            return true;
+        }, true);
+        return (0,_delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .countByte */ .IS)(view, NEWLINE, end) + loneCRs;
+    }
+    /** scanRecords over bytes[start, end), read as Latin-1 so that offsets in the text are offsets in the bytes. */
+    scan(bytes, start, end, onRecordEnd, complete = false) {
+        const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+        scanRecords(text, this.delimiter, this.quote, complete, (at) => onRecordEnd(start + at));
+    }
+}
+/**
+ * The one reading of quotes both the cutter (over bytes) and the workers (over text) follow:
+ * calls `onRecordEnd(offset just past the newline)` for each line end outside quotes (\n, or a
+ * \r not followed by \n), until it returns false. A quote opens a quoted field only at the start of a field; inside one, a
+ * doubled quote is a literal quote and a single one ends it. When the text is not `complete`,
+ * a quote or \r at its very end is left undecided (the next byte may double the quote or make
+ * the \r a \r\n) and the scan stops.
+ */
+function scanRecords(text, delimiter, quote, complete, onRecordEnd) {
+    let fieldStart = true;
+    let quoted = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (quoted) {
+            if (c !== quote)
+                continue;
+            if (i + 1 === text.length && !complete)
+                return;
+            if (text.charCodeAt(i + 1) === quote)
+                i++;
+            else
+                quoted = false;
+        }
+        else if (c === NEWLINE) {
+            fieldStart = true;
+            if (!onRecordEnd(i + 1))
+                return;
+        }
+        else if (c === CR) {
+            if (i + 1 === text.length && !complete)
+                return;
+            if (text.charCodeAt(i + 1) === NEWLINE)
+                continue;
+            fieldStart = true;
+            if (!onRecordEnd(i + 1))
+                return;
+        }
+        else if (c === delimiter)
+            fieldStart = true;
+        else if (c === quote && fieldStart) {
+            quoted = true;
+            fieldStart = false;
+        }
+        else
+            fieldStart = false;
+    }
+}
+/**
+ * Parses a shard into rows, as readTable does for the whole file: each with its data row and
+ * file line, empty lines marked blank, unreadable records with the problem. Throws the
+ * encoding DataFileError at the first invalid UTF-8 byte, after the rows before it.
+ */
+function parseDelimitedShard({ layout, path, shard }, onRow) {
+    const { bytes } = shard;
+    let text;
+    let invalidAt = -1;
+    try {
+        text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    }
+    catch {
+        invalidAt = (0,_delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .firstInvalidUtf8 */ .vE)(bytes);
+        const lastNewline = bytes.lastIndexOf(NEWLINE, invalidAt);
+        text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(0, lastNewline + 1));
+    }
+    const { delimiter, quoteChar } = layout;
+    const next = { line: shard.firstLine, row: shard.firstRow };
+    // NUL bytes are looked for on each row only in a shard that has one.
+    const emit = text.indexOf('\0') === -1 ? onRow : withNulCheck(onRow, layout.header);
+    if (text.indexOf(quoteChar) !== -1)
+        readQuotedRecords(text, layout, next, emit);
+    else if (text.indexOf('\r') === -1)
+        readPlainRecords(text, delimiter, false, next, emit);
+    else if (!hasLoneCR(text))
+        readPlainRecords(text, delimiter, true, next, emit); // CRLF lines: the usual Windows file
+    else
+        readPlainRecords(text.replace(/\r\n?/g, '\n'), delimiter, false, next, emit); // no quotes: every \r is a line end
+    if (invalidAt !== -1)
+        throw (0,_delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .invalidUtf8 */ .tR)(path, shard.offset + invalidAt, shard.firstLine + (0,_delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .countByte */ .IS)(bytes, NEWLINE, invalidAt));
+}
+/**
+ * The rows of a shard without quotes: one a line, cells between delimiters. Cut with indexOf
+ * and slice rather than split(): on the bench's file that reads the cells in half the time. The
+ * newline that ends the last line makes no row.
+ */
+function withNulCheck(onRow, header) {
+    return (row) => {
+        const problem = row.problem ? undefined : (0,_delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .nulProblem */ .vy)(row.cells, header);
+        onRow(problem ? { cells: row.cells, row: row.row, line: row.line, problem } : row);
+    };
+}
+/** A \r not followed by \n: an old Mac line end. */
+function hasLoneCR(text) {
+    for (let at = text.indexOf('\r'); at !== -1; at = text.indexOf('\r', at + 1))
+        if (text.charCodeAt(at + 1) !== NEWLINE)
+            return true;
+    return false;
+}
+/** `crlf`: drop the \r of each line's \r\n (there is no lone \r). */
+function readPlainRecords(text, delimiter, crlf, next, onRow) {
+    // The next delimiter at or after `start`, kept across lines so that a file with few delimiters is not scanned again for each line.
+    let delimiterAt = -2;
+    for (let start = 0; start < text.length;) {
+        let end = text.indexOf('\n', start);
+        if (end === -1)
+            end = text.length;
+        const recordEnd = crlf && end > start && text.charCodeAt(end - 1) === CR ? end - 1 : end;
+        const line = next.line++;
+        if (recordEnd === start)
+            onRow({ cells: [''], row: next.row++, line, blank: true });
+        else {
+            const cells = [];
+            let cell = start;
+            for (;;) {
+                if (delimiterAt < cell && delimiterAt !== -1)
+                    delimiterAt = text.indexOf(delimiter, cell);
+                if (delimiterAt === -1 || delimiterAt >= recordEnd) {
+                    cells.push(text.slice(cell, recordEnd));
+                    break;
+                }
+                cells.push(text.slice(cell, delimiterAt));
+                cell = delimiterAt + 1;
+            }
+            onRow({ cells, row: next.row++, line });
+        }
+        start = end + 1;
+    }
+}
+/** The rows of a shard with quotes: records that have one go to papaparse, the others are split directly. */
+function readQuotedRecords(text, layout, next, onRow) {
+    const { delimiter, quoteChar } = layout;
+    const newline = '\n'; // a record holds no line end outside quotes
+    for (let record of splitQuotedRecords(text, layout)) {
+        const line = next.line;
+        const row = next.row++;
+        if (record.endsWith('\r'))
+            record = record.slice(0, -1);
+        if (record.indexOf(quoteChar) === -1) {
+            next.line++;
+            onRow(record === ''
+                ? { cells: [''], row, line, blank: true }
+                : { cells: record.split(delimiter), row, line });
+            continue;
+        }
+        next.line += 1 + (0,_delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .countNewlines */ .Dn)(record);
+        const parsed = papaparse__WEBPACK_IMPORTED_MODULE_1___default().parse(record, {
+            delimiter,
+            quoteChar,
+            escapeChar: quoteChar,
+            newline,
+        });
+        const error = parsed.errors[0];
+        const cells = parsed.data[0] ?? [''];
+        if (error)
+            onRow({ cells, row, line, problem: error.message });
+        else if (parsed.data.length !== 1)
+            onRow({ cells, row, line, problem: 'its quotes do not pair up into fields' });
+        else
+            onRow({ cells, row, line });
+    }
+}
+/** The shard's text as records, without their newlines, where quoted fields may hold newlines. */
+function splitQuotedRecords(text, layout) {
+    const records = [];
+    let start = 0;
+    scanRecords(text, layout.delimiter.charCodeAt(0), layout.quoteChar.charCodeAt(0), true, (at) => {
+        records.push(text.slice(start, at - 1)); // without the \n, or the lone \r; a \r before a \n is dropped by the caller
+        start = at;
+        return true;
+    });
+    if (start < text.length)
+        records.push(text.slice(start));
+    return records;
+}
+
+
+/***/ }),
+
+/***/ 4468:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Dn: () => (/* binding */ countNewlines),
+/* harmony export */   IS: () => (/* binding */ countByte),
+/* harmony export */   Uq: () => (/* binding */ openText),
+/* harmony export */   _S: () => (/* binding */ MAX_RECORD_LENGTH),
+/* harmony export */   eE: () => (/* binding */ readDelimited),
+/* harmony export */   oV: () => (/* binding */ recordTooLong),
+/* harmony export */   tR: () => (/* binding */ invalidUtf8),
+/* harmony export */   vE: () => (/* binding */ firstInvalidUtf8),
+/* harmony export */   vy: () => (/* binding */ nulProblem),
+/* harmony export */   z3: () => (/* binding */ streamError)
+/* harmony export */ });
+/* unused harmony export MAX_GZIP_EXPANSION */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(51455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(57075);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var papaparse__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(28728);
+/* harmony import */ var papaparse__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(papaparse__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var _files_read_file_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(29059);
+/* harmony import */ var _validation_findings_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(40352);
+/* harmony import */ var _data_file_error_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(20909);
+/**
+ * Streaming reader for CSV and TSV files (optionally gzip-compressed). Rows are handed to a
+ * callback one at a time, so memory stays flat whatever the file size. Each row carries the
+ * file line it starts on, for annotations and for people opening the file.
+ *
+ * Line ends are read as Python's csv module and pandas read them: outside quotes, \r\n, \n
+ * and a lone \r each end a record, mixed in one file too; inside quotes they are kept as they
+ * are. papaparse takes one newline for the whole file (guessed from its start), so a
+ * RecordGuard in front of it turns each line end outside quotes into \n. The guard also bounds
+ * a record's length (MAX_RECORD_LENGTH: a gzip bomb of one endless line, a quote never closed)
+ * and notices NUL bytes, which are reported on their row.
+ */
+
+
+
+
+
+
+
+const DELIMITERS = { csv: ',', tsv: '\t' };
+/**
+ * The longest record read, in characters (bytes when a large file is read in shards): a CSV or
+ * TSV row, quoted line breaks included, or a JSON line. Real rows are far shorter; past it the
+ * file is refused at that line, rather than held in memory whole.
+ */
+const MAX_RECORD_LENGTH = 8 * 2 ** 20;
+function recordTooLong(path, line, what = 'record') {
+    return new _data_file_error_js__WEBPACK_IMPORTED_MODULE_6__/* .DataFileError */ .t(`The data file "${path}" has a ${what} longer than ${MAX_RECORD_LENGTH / 2 ** 20} MiB starting at line ${line} (the limit for one row). ${what === 'line' ? 'A file that is not JSON Lines' : 'A quote that is never closed, or a file that is not CSV or TSV,'} makes one; check the file.`, 'format-error', path, line);
+}
+/** The problem of a row with a NUL byte in a cell: text data holds none, so the file is likely binary or UTF-16. */
+function nulProblem(fields, header) {
+    for (let i = 0; i < fields.length; i++) {
+        const at = fields[i].indexOf('\0');
+        if (at === -1)
+            continue;
+        const name = header?.[i];
+        return `cell ${i + 1}${name !== undefined ? ` (column ${JSON.stringify((0,_validation_findings_js__WEBPACK_IMPORTED_MODULE_5__/* .excerpt */ .Kb)(name, 40))})` : ''} holds a NUL byte at character ${at + 1}, which text data never does: the file may be binary, UTF-16 or corrupt`;
+    }
+    return undefined;
+}
+/**
+ * Reads every row, empty lines included and marked `blank`; the newline that ends the file
+ * does not make a row. Rejects with a UserError on unreadable input: a missing file, invalid
+ * UTF-8 or a truncated gzip stream.
+ */
+async function readDelimited(path, format, onRow, dialect = {}) {
+    const delimiter = dialect.delimiter ?? DELIMITERS[format];
+    const quoteChar = dialect.quoteChar ?? '"';
+    const escapeChar = dialect.escapeChar ?? quoteChar;
+    const text = await openText(path);
+    text.setEncoding('utf8');
+    const guard = new RecordGuard(path, delimiter, quoteChar, escapeChar);
+    const source = text.pipe(guard);
+    text.on('error', (error) => source.destroy(error));
+    source.on('close', () => text.destroy()); // a refused record stops the reading of the file too
+    let header;
+    let line = 1;
+    await new Promise((resolve, reject) => {
+        let failed = false;
+        const fail = (error) => {
+            if (failed)
+                return;
+            failed = true;
+            source.destroy();
+            reject(error);
+        };
+        source.on('error', (error) => fail(streamError(error, path)));
+        papaparse__WEBPACK_IMPORTED_MODULE_3___default().parse(source, {
+            delimiter,
+            quoteChar,
+            escapeChar,
+            newline: '\n', // the guard has made every line end outside quotes one
+            skipEmptyLines: false,
+            step(result) {
+                const fields = result.data;
+                const start = line;
+                line += 1 + fields.reduce((count, field) => count + countNewlines(field), 0);
+                const error = result.errors[0];
+                try {
+                    // Only looked for once the guard has seen a NUL: it runs ahead of the parser.
+                    const nul = guard.sawNul ? nulProblem(fields, header) : undefined;
+                    header ??= fields;
+                    // In stream mode papaparse makes no row of the newline that ends the file, so an
+                    // empty row is a real empty line (test/shared/validate.test.ts pins this down).
+                    if (error)
+                        onRow({ fields, line: start, parseError: error.message });
+                    else if (nul)
+                        onRow({ fields, line: start, parseError: nul });
+                    else if (fields.length === 1 && fields[0] === '')
+                        onRow({ fields, line: start, blank: true });
+                    else
+                        onRow({ fields, line: start });
+                }
+                catch (caught) {
+                    fail(caught);
+                }
+            },
+            complete: () => {
+                if (!failed)
+                    resolve();
+            },
+            error: (error) => fail(error),
+        });
+    });
+}
+/**
+ * Follows quoting as papaparse does (a quote opens a quoted field only at the start of a field;
+ * inside one, a doubled quote, or the escape character then a quote, is a literal quote) to turn
+ * each line end outside quotes (\r\n, \n, a lone \r) into \n, to stop a record longer than
+ * MAX_RECORD_LENGTH, and to notice NUL bytes. Text in, text out. On malformed quoting (a quote
+ * closing a field followed by more text) papaparse may keep a line end in the field that this
+ * guard took as the end of the record, or the reverse; papaparse reports the quotes either way.
+ */
+class RecordGuard extends node_stream__WEBPACK_IMPORTED_MODULE_2__.Transform {
+    path;
+    /** A NUL byte has been seen. */
+    sawNul = false;
+    delimiter;
+    quote;
+    escape;
+    quoted = false;
+    fieldStart = true;
+    /** The previous character, across chunks: \r waiting for a \n, or the escape character before a quote. */
+    previous = -1;
+    /** In a quoted field whose escape is the quote: a quote was the chunk's last character, not yet known to be doubled. */
+    pendingQuote = false;
+    recordLength = 0;
+    line = 1;
+    recordLine = 1;
+    constructor(path, delimiter, quoteChar, escapeChar) {
+        super({ decodeStrings: false, encoding: 'utf8' });
+        this.path = path;
+        this.delimiter = delimiter.charCodeAt(delimiter.length - 1); // its last unit: a field starts after it (an astral delimiter is two)
+        this.quote = quoteChar.charCodeAt(0);
+        this.escape = escapeChar.charCodeAt(0);
+    }
+    _transform(chunk, _encoding, callback) {
+        const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+        try {
+            callback(null, this.follow(text));
+        }
+        catch (error) {
+            callback(error);
+        }
+    }
+    follow(text) {
+        if (text.indexOf('\0') !== -1)
+            this.sawNul = true;
+        const { delimiter, quote, escape } = this;
+        const pieces = [];
+        let copied = 0;
+        for (let i = 0; i < text.length; i++) {
+            const c = text.charCodeAt(i);
+            if (++this.recordLength > MAX_RECORD_LENGTH)
+                throw recordTooLong(this.path, this.recordLine);
+            if (this.pendingQuote) {
+                this.pendingQuote = false;
+                if (c === quote) {
+                    this.previous = c;
+                    continue; // a doubled quote: still quoted
+                }
+                this.quoted = false;
+            }
+            if (this.quoted) {
+                if (c === LF)
+                    this.line++;
+                else if (c === quote) {
+                    if (escape !== quote) {
+                        if (this.previous !== escape)
+                            this.quoted = false;
+                    }
+                    else if (i + 1 === text.length)
+                        this.pendingQuote = true;
+                    else if (text.charCodeAt(i + 1) === quote)
+                        i++;
+                    else
+                        this.quoted = false;
+                }
+                this.previous = c;
+                continue;
+            }
+            if (c === LF) {
+                if (this.previous === CR) {
+                    // \r\n, or a \r that ended the previous chunk and was made \n already: drop this \n.
+                    pieces.push(text.slice(copied, i));
+                    copied = i + 1;
+                    this.previous = -1;
+                    continue;
+                }
+                this.endRecord();
+            }
+            else if (c === CR) {
+                pieces.push(text.slice(copied, i), '\n');
+                copied = i + 1;
+                this.endRecord();
+                this.previous = CR;
+                continue;
+            }
+            else if (c === quote && this.fieldStart) {
+                this.quoted = true;
+                this.fieldStart = false;
+            }
+            else
+                this.fieldStart = c === delimiter;
+            this.previous = c;
+        }
+        if (copied === 0)
+            return text;
+        pieces.push(text.slice(copied));
+        return pieces.join('');
+    }
+    endRecord() {
+        this.line++;
+        this.recordLine = this.line;
+        this.recordLength = 0;
+        this.fieldStart = true;
+    }
+}
+const LF = 0x0a;
+const CR = 0x0d;
+function countNewlines(text) {
+    let count = 0;
+    for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1))
+        count++;
+    return count;
+}
+/** The file as UTF-8 text, gunzipped when its name ends in `.gz`; errors become DataFileErrors. */
+async function openText(path) {
+    const bytes = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream)(path);
+    let plain = bytes;
+    if (/\.gz$/i.test(path)) {
+        // zlib is loaded only for compressed files: it is a measurable part of start-up.
+        const gunzip = (await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 38522, 23))).createGunzip();
+        const limited = expansionLimit(path, await fileSize(path));
+        bytes.pipe(gunzip).pipe(limited);
+        bytes.on('error', (error) => gunzip.destroy(error));
+        gunzip.on('error', (error) => limited.destroy(error));
+        plain = limited;
+    }
+    const decoded = plain.pipe(utf8Decoder());
+    plain.on('error', (error) => decoded.destroy(error));
+    // A reader that stops early (a refused record or line) closes the file, compressed or not.
+    decoded.on('close', () => {
+        plain.destroy();
+        bytes.destroy();
+    });
+    return decoded;
+}
+/**
+ * How far a gzip-compressed data file may expand: real tables compress 3 to 50 times, while a
+ * gzip bomb (a few kilobytes of zeros or newlines) expands a thousand times, into more rows
+ * than a job has time to check. Small files may always reach MIN_EXPANDED_BYTES.
+ */
+const MAX_GZIP_EXPANSION = 200;
+const MIN_EXPANDED_BYTES = 2 ** 20;
+async function fileSize(path) {
+    try {
+        return (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path)).size;
+    }
+    catch (error) {
+        throw (0,_files_read_file_js__WEBPACK_IMPORTED_MODULE_4__/* .fileError */ .z)(error, path, 'data file');
+    }
+}
+/** Passes decompressed bytes on, and fails once they exceed MAX_GZIP_EXPANSION times the file's size. */
+function expansionLimit(path, compressedBytes) {
+    const limit = Math.max(MIN_EXPANDED_BYTES, MAX_GZIP_EXPANSION * compressedBytes);
+    let expanded = 0;
+    return new node_stream__WEBPACK_IMPORTED_MODULE_2__.Transform({
+        transform(chunk, _encoding, callback) {
+            expanded += chunk.length;
+            if (expanded <= limit)
+                return callback(null, chunk);
+            callback(new _data_file_error_js__WEBPACK_IMPORTED_MODULE_6__/* .DataFileError */ .t(`The data file "${path}" expands to more than ${MAX_GZIP_EXPANSION} times its size when decompressed (past ${formatBytes(limit)}): a gzip bomb, or data far more repetitive than real data. Check the file; a table this repetitive is better stored uncompressed or summarised.`, 'compression-error', path));
+        },
+    });
+}
+const formatBytes = (bytes) => bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
+class InvalidUtf8Error extends Error {
+    offset;
+    line;
+    utf16;
+    constructor(offset, line, 
+    /** The file starts with a UTF-16 byte order mark. */
+    utf16 = false) {
+        super(`invalid UTF-8 at byte offset ${offset} (line ${line})`);
+        this.offset = offset;
+        this.line = line;
+        this.utf16 = utf16;
+    }
+}
+/** Decodes strictly: invalid UTF-8 is an error with its byte offset and line, never replaced silently. */
+function utf8Decoder() {
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    let offset = 0;
+    let newlines = 0;
+    const decode = (chunk, stream) => {
+        try {
+            return decoder.decode(chunk, { stream });
+        }
+        catch {
+            const at = chunk ? firstInvalidUtf8(chunk) : 0;
+            const before = chunk ? countByte(chunk, 0x0a, at) : 0;
+            throw new InvalidUtf8Error(offset + at, newlines + before + 1, offset === 0 && chunk !== undefined && startsWithUtf16Bom(chunk));
+        }
+        finally {
+            offset += chunk?.length ?? 0;
+            newlines += chunk ? countByte(chunk, 0x0a, chunk.length) : 0;
+        }
+    };
+    return new node_stream__WEBPACK_IMPORTED_MODULE_2__.Transform({
+        readableObjectMode: false,
+        decodeStrings: true,
+        transform(chunk, _encoding, callback) {
+            try {
+                callback(null, decode(chunk, true));
+            }
+            catch (error) {
+                // Hand on the lines before the bad byte, so that they are still checked.
+                const at = error.offset - (offset - chunk.length);
+                const lastNewline = chunk.lastIndexOf(0x0a, at);
+                if (lastNewline >= 0)
+                    this.push(new TextDecoder().decode(chunk.subarray(0, lastNewline + 1)));
+                callback(error);
+            }
+        },
+        flush(callback) {
+            try {
+                callback(null, decode(undefined, false));
+            }
+            catch (error) {
+                callback(error);
+            }
+        },
+    });
+}
+/**
+ * How many times `byte` occurs in bytes[0, end). Four bytes at a time (SWAR: a byte of the word
+ * XOR the pattern is zero where it matches, and the exact zero-byte test marks each such byte's
+ * high bit): the main thread counts every newline of a large file to number the shards' lines,
+ * and one indexOf call per newline took about twice as long.
+ */
+function countByte(bytes, byte, end) {
+    let count = 0;
+    let i = 0;
+    const head = Math.min(end, (4 - (bytes.byteOffset & 3)) & 3);
+    for (; i < head; i++)
+        if (bytes[i] === byte)
+            count++;
+    const words = Math.max(0, (end - i) >>> 2);
+    if (words > 0) {
+        const view = new Uint32Array(bytes.buffer, bytes.byteOffset + i, words);
+        const pattern = Math.imul(byte, 0x01010101);
+        for (let k = 0; k < words; k++) {
+            const x = view[k] ^ pattern;
+            const zeros = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f);
+            if (zeros !== 0)
+                count += Math.imul((zeros >>> 7) & 0x01010101, 0x01010101) >>> 24;
+        }
+        i += words * 4;
+    }
+    for (; i < end; i++)
+        if (bytes[i] === byte)
+            count++;
+    return count;
+}
+/**
+ * The offset of the first byte that starts no valid UTF-8 sequence, to say where the file goes
+ * wrong (TextDecoder only says that it does). Only run once the decoder has failed.
+ */
+function firstInvalidUtf8(bytes) {
+    for (let i = 0; i < bytes.length;) {
+        const b = bytes[i];
+        const length = b < 0x80
+            ? 1
+            : b >= 0xc2 && b <= 0xdf
+                ? 2
+                : b >= 0xe0 && b <= 0xef
+                    ? 3
+                    : b >= 0xf0 && b <= 0xf4
+                        ? 4
+                        : 0;
+        if (length === 0)
+            return i;
+        for (let k = 1; k < length; k++)
+            if (i + k < bytes.length && (bytes[i + k] & 0xc0) !== 0x80)
+                return i;
+        i += length;
+    }
+    return Math.max(0, bytes.length - 1);
+}
+function startsWithUtf16Bom(bytes) {
+    return (bytes.length >= 2 &&
+        ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)));
+}
+/** The error for a data file whose bytes are not UTF-8, at the first bad byte. */
+function invalidUtf8(path, offset, line, utf16 = false) {
+    if (utf16)
+        return new _data_file_error_js__WEBPACK_IMPORTED_MODULE_6__/* .DataFileError */ .t(`The data file "${path}" is UTF-16 text (it starts with a UTF-16 byte order mark), not UTF-8. Re-export it as UTF-8.`, 'encoding-error', path, 1);
+    return new _data_file_error_js__WEBPACK_IMPORTED_MODULE_6__/* .DataFileError */ .t(`The data file "${path}" is not valid UTF-8 text: invalid UTF-8 at byte offset ${offset} (line ${line}). Re-export it as UTF-8.`, 'encoding-error', path, line);
+}
+function streamError(error, path) {
+    if (error instanceof InvalidUtf8Error)
+        return invalidUtf8(path, error.offset, error.line, error.utf16);
+    const code = error.code;
+    if (code === 'Z_DATA_ERROR' && /header check/.test(error.message)) {
+        return new _data_file_error_js__WEBPACK_IMPORTED_MODULE_6__/* .DataFileError */ .t(`The data file "${path}" is not gzip data, though its name ends in .gz. Compress it with gzip, or drop the .gz from its name.`, 'compression-error', path);
+    }
+    if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
+        return new _data_file_error_js__WEBPACK_IMPORTED_MODULE_6__/* .DataFileError */ .t(`The data file "${path}" is not a complete gzip stream (${error.message}). The file may be truncated; compress it again.`, 'compression-error', path);
+    }
+    return (0,_files_read_file_js__WEBPACK_IMPORTED_MODULE_4__/* .fileError */ .z)(error, path, 'data file');
+}
+
+
+/***/ }),
+
+/***/ 67029:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  D4: () => (/* binding */ openParquet),
+  Xy: () => (/* binding */ readParquet),
+  LM: () => (/* binding */ readParquetGroups)
+});
+
+// UNUSED EXPORTS: normaliseParquetValue
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+// EXTERNAL MODULE: ./shared/files/read-file.ts
+var read_file = __nccwpck_require__(29059);
+// EXTERNAL MODULE: ./shared/data/data-file-error.ts
+var data_file_error = __nccwpck_require__(20909);
+// EXTERNAL MODULE: ./shared/data/decimal.ts
+var decimal = __nccwpck_require__(11912);
+;// CONCATENATED MODULE: ./shared/data/thrift-compact.ts
+/**
+ * A reader for Thrift's compact protocol, enough for Parquet page headers. hyparquet has one,
+ * but does not export it, and the flat-column reader (parquet-flat.ts) must read page headers
+ * itself. A struct comes back as its fields by id, the way the Thrift IDL numbers them; the
+ * caller names the fields it knows and ignores the rest.
+ */
+var CompactType;
+(function (CompactType) {
+    CompactType[CompactType["Stop"] = 0] = "Stop";
+    CompactType[CompactType["True"] = 1] = "True";
+    CompactType[CompactType["False"] = 2] = "False";
+    CompactType[CompactType["Byte"] = 3] = "Byte";
+    CompactType[CompactType["I16"] = 4] = "I16";
+    CompactType[CompactType["I32"] = 5] = "I32";
+    CompactType[CompactType["I64"] = 6] = "I64";
+    CompactType[CompactType["Double"] = 7] = "Double";
+    CompactType[CompactType["Binary"] = 8] = "Binary";
+    CompactType[CompactType["List"] = 9] = "List";
+    CompactType[CompactType["Set"] = 10] = "Set";
+    CompactType[CompactType["Map"] = 11] = "Map";
+    CompactType[CompactType["Struct"] = 12] = "Struct";
+})(CompactType || (CompactType = {}));
+/** Nesting deeper than this is corrupt input, not a page header. */
+const MAX_DEPTH = 16;
+class ThriftReader {
+    bytes;
+    offset;
+    constructor(bytes, offset) {
+        this.bytes = bytes;
+        this.offset = offset;
+    }
+    /** One struct from the current offset; the offset ends after its stop byte. */
+    struct(depth = 0) {
+        if (depth > MAX_DEPTH)
+            throw new Error('thrift structs nested too deeply');
+        const fields = {};
+        let field = 0;
+        for (;;) {
+            const header = this.byte();
+            const type = header & 0x0f;
+            if (type === CompactType.Stop)
+                return fields;
+            const delta = header >> 4;
+            field = delta === 0 ? this.zigzag() : field + delta;
+            fields[field] =
+                type === CompactType.True
+                    ? true
+                    : type === CompactType.False
+                        ? false
+                        : this.value(type, depth);
+        }
+    }
+    value(type, depth) {
+        switch (type) {
+            case CompactType.Byte:
+                return (this.byte() << 24) >> 24;
+            case CompactType.I16:
+            case CompactType.I32:
+            case CompactType.I64:
+                return this.zigzag();
+            case CompactType.Double: {
+                const view = new DataView(this.bytes.buffer, this.bytes.byteOffset + this.take(8), 8);
+                return view.getFloat64(0, true);
+            }
+            case CompactType.Binary: {
+                const length = this.varint();
+                const start = this.take(length);
+                return this.bytes.subarray(start, start + length);
+            }
+            case CompactType.List:
+            case CompactType.Set: {
+                const header = this.byte();
+                const size = header >> 4 === 15 ? this.varint() : header >> 4;
+                const elementType = header & 0x0f;
+                const items = [];
+                for (let i = 0; i < size; i++)
+                    items.push(elementType === CompactType.True || elementType === CompactType.False
+                        ? this.byte() === 1
+                        : this.value(elementType, depth + 1));
+                return items;
+            }
+            case CompactType.Map: {
+                const size = this.varint();
+                if (size === 0)
+                    return [];
+                const types = this.byte();
+                const entries = [];
+                for (let i = 0; i < size; i++)
+                    entries.push([this.value(types >> 4, depth + 1), this.value(types & 0x0f, depth + 1)]);
+                return entries;
+            }
+            case CompactType.Struct:
+                return this.struct(depth + 1);
+            default:
+                throw new Error(`unknown thrift type ${type} at byte ${this.offset - 1}`);
+        }
+    }
+    byte() {
+        if (this.offset >= this.bytes.length)
+            throw new Error('thrift data ends early');
+        return this.bytes[this.offset++];
+    }
+    /** Moves past `length` bytes and returns where they start. */
+    take(length) {
+        if (this.offset + length > this.bytes.length)
+            throw new Error('thrift data ends early');
+        const start = this.offset;
+        this.offset += length;
+        return start;
+    }
+    /** An unsigned LEB128 varint; arithmetic, not bit operations, so values past 2^31 stay whole. */
+    varint() {
+        let result = 0;
+        let scale = 1;
+        for (let i = 0; i < 10; i++) {
+            const byte = this.byte();
+            result += (byte & 0x7f) * scale;
+            if (byte < 0x80)
+                return result;
+            scale *= 128;
+        }
+        throw new Error('thrift varint longer than 10 bytes');
+    }
+    zigzag() {
+        const value = this.varint();
+        return value % 2 === 0 ? value / 2 : -(value + 1) / 2;
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/data/parquet-flat.ts
+
+/** A page or column this decoder does not cover; the caller reads it the general way. */
+class FlatUnsupported extends Error {
+}
+/** How a top-level schema element's values read, or undefined when this decoder does not cover it. */
+function flatValueKind(element) {
+    if (element.num_children || element.repetition_type === 'REPEATED')
+        return undefined;
+    const converted = element.converted_type;
+    const logical = element.logical_type;
+    switch (element.type) {
+        case 'BOOLEAN':
+            return converted || logical ? undefined : 'boolean';
+        case 'FLOAT':
+        case 'DOUBLE':
+            return converted || logical ? undefined : 'float';
+        case 'INT32':
+            if (converted === 'DATE' || logical?.type === 'DATE')
+                return 'date';
+            if (converted === 'UINT_32' ||
+                (logical?.type === 'INTEGER' && !logical.isSigned && logical.bitWidth === 32))
+                return 'uint32';
+            if (logical && logical.type !== 'INTEGER')
+                return undefined;
+            return !converted || ['INT_8', 'INT_16', 'INT_32', 'UINT_8', 'UINT_16'].includes(converted)
+                ? 'int32'
+                : undefined;
+        case 'INT64':
+            if (logical && !(logical.type === 'INTEGER' && logical.isSigned))
+                return undefined;
+            return !converted || converted === 'INT_64' ? 'int64' : undefined;
+        case 'BYTE_ARRAY':
+            // hyparquet reads an unannotated BYTE_ARRAY as UTF-8 text too; so must this reader.
+            if (logical && logical.type !== 'STRING' && logical.type !== 'ENUM')
+                return undefined;
+            return !converted || converted === 'UTF8' || converted === 'ENUM' ? 'string' : undefined;
+        default:
+            return undefined;
+    }
+}
+/** The plan for one column chunk, or undefined when its element or codec is not covered. */
+function planFlatColumn(element, meta, compressors) {
+    const kind = flatValueKind(element);
+    if (!kind || !element.type || meta.path_in_schema.length !== 1)
+        return undefined;
+    if (meta.codec !== 'UNCOMPRESSED' && !compressors[meta.codec])
+        return undefined;
+    const start = Number(meta.dictionary_page_offset ?? meta.data_page_offset);
+    const dataStart = Number(meta.data_page_offset);
+    // Some writers leave dictionary_page_offset at 0 when there is none.
+    const from = start > 0 && start < dataStart ? start : dataStart;
+    return {
+        kind,
+        type: element.type,
+        nullable: element.repetition_type !== 'REQUIRED',
+        codec: meta.codec,
+        start: from,
+        end: from + Number(meta.total_compressed_size),
+    };
+}
+/** Page types and encodings by their numbers in parquet.thrift. */
+const PAGE = { data: 0, index: 1, dictionary: 2, dataV2: 3 };
+const ENCODING = { plain: 0, plainDictionary: 2, rle: 3, rleDictionary: 8 };
+/**
+ * Decodes one column chunk of `rows` rows into `buffers` (reused; the result is valid until
+ * they are passed again). Corrupt data throws an Error; uncovered encodings throw FlatUnsupported.
+ */
+function decodeFlatColumn(chunk, plan, rows, compressors, buffers = {}) {
+    const column = new ColumnBuilder(plan, rows, buffers);
+    let dictionary;
+    const reader = new ThriftReader(chunk, 0);
+    while (column.rows < rows) {
+        if (reader.offset >= chunk.length)
+            throw new Error(`the column chunk ends after ${column.rows} of ${rows} rows`);
+        const header = reader.struct();
+        const compressedSize = parquet_flat_int(header[3], 'compressed_page_size');
+        const uncompressedSize = parquet_flat_int(header[2], 'uncompressed_page_size');
+        // Writers cut pages at about 1 MB; a size past 1 GiB is a damaged header, not a page to allocate.
+        if (uncompressedSize > 2 ** 30)
+            throw new Error(`a page claims ${uncompressedSize} bytes uncompressed`);
+        const pageStart = reader.offset;
+        if (pageStart + compressedSize > chunk.length)
+            throw new Error('a page runs past the end of its column chunk');
+        const page = chunk.subarray(pageStart, pageStart + compressedSize);
+        reader.offset = pageStart + compressedSize;
+        const type = header[1];
+        if (type === PAGE.dictionary) {
+            const dictionaryHeader = struct(header[7], 'dictionary_page_header');
+            const encoding = parquet_flat_int(dictionaryHeader[2], 'encoding');
+            if (encoding !== ENCODING.plain && encoding !== ENCODING.plainDictionary)
+                throw new FlatUnsupported(`dictionary encoding ${encoding}`);
+            const bytes = decompress(page, uncompressedSize, plan.codec, compressors);
+            dictionary = decodePlain(plan, bytes, 0, parquet_flat_int(dictionaryHeader[1], 'num_values'), [], 0);
+        }
+        else if (type === PAGE.data) {
+            const dataHeader = struct(header[5], 'data_page_header');
+            const bytes = decompress(page, uncompressedSize, plan.codec, compressors);
+            const count = column.pageRows(parquet_flat_int(dataHeader[1], 'num_values'));
+            let offset = 0;
+            let present = count;
+            if (plan.nullable) {
+                if (parquet_flat_int(dataHeader[3], 'definition_level_encoding') !== ENCODING.rle)
+                    throw new FlatUnsupported('BIT_PACKED definition levels');
+                const length = uint32(bytes, 0);
+                present = column.definitionLevels(bytes, 4, 4 + length, count);
+                offset = 4 + length;
+            }
+            column.values(bytes, offset, present, parquet_flat_int(dataHeader[2], 'encoding'), dictionary);
+        }
+        else if (type === PAGE.dataV2) {
+            const v2 = struct(header[8], 'data_page_header_v2');
+            const count = column.pageRows(parquet_flat_int(v2[1], 'num_values'));
+            if (parquet_flat_int(v2[6] ?? 0, 'repetition_levels_byte_length') !== 0)
+                throw new FlatUnsupported('repetition levels');
+            const levelBytes = parquet_flat_int(v2[5] ?? 0, 'definition_levels_byte_length');
+            if (levelBytes > page.length)
+                throw new Error('definition levels run past the end of their page');
+            const present = plan.nullable ? column.definitionLevels(page, 0, levelBytes, count) : count;
+            const valueBytes = page.subarray(levelBytes);
+            const bytes = v2[7] === false
+                ? valueBytes
+                : decompress(valueBytes, uncompressedSize - levelBytes, plan.codec, compressors);
+            column.values(bytes, 0, present, parquet_flat_int(v2[4], 'encoding'), dictionary);
+        }
+        else if (type !== PAGE.index) {
+            throw new Error(`unknown page type ${String(type)}`);
+        }
+    }
+    return column.result();
+}
+function parquet_flat_int(value, field) {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+        throw new Error(`the page header's ${field} is ${String(value)}, not a count`);
+    return value;
+}
+function struct(value, field) {
+    if (typeof value !== 'object' ||
+        value === null ||
+        value instanceof Uint8Array ||
+        Array.isArray(value))
+        throw new Error(`the page header has no ${field}`);
+    return value;
+}
+function decompress(page, size, codec, compressors) {
+    if (codec === 'UNCOMPRESSED')
+        return page;
+    const output = compressors[codec](page, size);
+    if (output.length !== size)
+        throw new Error(`a ${codec} page decompressed to ${output.length} bytes, not ${size}`);
+    return output;
+}
+const uint32 = (bytes, at) => {
+    if (at + 4 > bytes.length)
+        throw new Error('a length prefix runs past the end of its page');
+    return (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16)) + bytes[at + 3] * 0x1000000;
+};
+/** Accumulates a column chunk's pages into one dense value array and a presence mask. */
+class ColumnBuilder {
+    plan;
+    total;
+    /** Rows seen so far, with or without a value. */
+    rows = 0;
+    filled = 0;
+    /**
+     * The values: a Float64Array for the kinds whose values are all numbers, else an array written
+     * in order from index 0 (`new Array(n)` past about 32K elements makes a slow dictionary-mode
+     * array). Either may be longer than this chunk's values, from an earlier row group.
+     */
+    numbers;
+    list;
+    present;
+    nulls = 0;
+    constructor(plan, total, buffers) {
+        this.plan = plan;
+        this.total = total;
+        // Numbers other than int64 cannot be anything but numbers, so they take a typed array (no boxing, no GC).
+        const numeric = plan.kind === 'float' || plan.kind === 'int32' || plan.kind === 'uint32';
+        if (numeric && !(buffers.numbers && buffers.numbers.length >= total))
+            buffers.numbers = new Float64Array(total);
+        if (plan.nullable && !(buffers.present && buffers.present.length >= total))
+            buffers.present = new Uint8Array(total);
+        this.numbers = numeric ? buffers.numbers : undefined;
+        this.present = plan.nullable ? buffers.present : undefined;
+        this.list = numeric ? [] : (buffers.list ??= []);
+    }
+    /** Checks a page's row count against what is left, and takes its rows. */
+    pageRows(count) {
+        if (this.rows + count > this.total)
+            throw new Error(`the pages hold more than the row group's ${this.total} rows`);
+        this.rows += count;
+        return count;
+    }
+    /** Fills the presence mask for the page's rows from its definition levels; returns how many have a value. */
+    definitionLevels(bytes, from, to, count) {
+        const present = this.present;
+        const start = this.rows - count;
+        decodeHybrid(bytes, from, to, 1, present, start, count);
+        let values = 0;
+        for (let i = start; i < start + count; i++)
+            values += present[i];
+        this.nulls += count - values;
+        return values;
+    }
+    /** Appends a page's `count` present values. */
+    values(bytes, offset, count, encoding, dictionary) {
+        if (encoding === ENCODING.plainDictionary || encoding === ENCODING.rleDictionary) {
+            if (!dictionary)
+                throw new Error('a dictionary-encoded page comes before its dictionary');
+            if (count === 0)
+                return;
+            if (offset >= bytes.length)
+                throw new Error('a dictionary-encoded page has no bit width');
+            const width = bytes[offset];
+            const indices = scratchIndices(count);
+            decodeHybrid(bytes, offset + 1, bytes.length, width, indices, 0, count);
+            if (this.numbers)
+                gatherNumbers(this.numbers, this.filled, dictionary, indices, count);
+            else
+                gatherList(this.list, this.filled, dictionary, indices, count);
+        }
+        else if (encoding === ENCODING.plain) {
+            const values = decodePlain(this.plan, bytes, offset, count, this.list, this.filled);
+            if (this.numbers)
+                this.numbers.set(values, this.filled);
+        }
+        else if (encoding === ENCODING.rle && this.plan.kind === 'boolean') {
+            const bits = scratchBits(count);
+            decodeHybrid(bytes, offset + 4, offset + 4 + uint32(bytes, offset), 1, bits, 0, count);
+            for (let i = 0; i < count; i++)
+                this.list[this.filled + i] = bits[i] === 1;
+        }
+        else {
+            throw new FlatUnsupported(`value encoding ${encoding}`);
+        }
+        this.filled += count;
+    }
+    result() {
+        return {
+            values: this.numbers ?? this.list,
+            present: this.nulls > 0 ? this.present : undefined,
+        };
+    }
+}
+// Scratch arrays for a page's dictionary indices and bits, used up before the next page.
+let indexScratch = new Uint32Array(0);
+let bitScratch = new Uint8Array(0);
+const scratchIndices = (count) => indexScratch.length >= count ? indexScratch : (indexScratch = new Uint32Array(count));
+const scratchBits = (count) => bitScratch.length >= count ? bitScratch : (bitScratch = new Uint8Array(count));
+// The gathers are separate functions so that each sees one array type and V8 keeps it fast.
+function gatherNumbers(numbers, at, dictionary, indices, count) {
+    for (let i = 0; i < count; i++) {
+        const index = indices[i];
+        if (index >= dictionary.length)
+            throw pastDictionary(index, dictionary.length);
+        numbers[at + i] = dictionary[index];
+    }
+}
+function gatherList(list, at, dictionary, indices, count) {
+    for (let i = 0; i < count; i++) {
+        const index = indices[i];
+        if (index >= dictionary.length)
+            throw pastDictionary(index, dictionary.length);
+        list[at + i] = dictionary[index];
+    }
+}
+const pastDictionary = (index, entries) => new Error(`dictionary index ${index} is past the dictionary's ${entries} entries`);
+/**
+ * `count` PLAIN values of the column's type from `offset`: numbers as a new Float64Array, the
+ * other kinds written into `list` from index `at` (which is returned).
+ */
+function decodePlain(plan, bytes, offset, count, list, at) {
+    const width = plan.type === 'INT32' || plan.type === 'FLOAT'
+        ? 4
+        : plan.type === 'INT64' || plan.type === 'DOUBLE'
+            ? 8
+            : 0;
+    if (width && offset + count * width > bytes.length)
+        throw new Error(`a page holds fewer than its ${count} values`);
+    // A copy makes the values aligned for a typed-array view; Parquet stores them little-endian, as this machine does (checked in parquet.ts).
+    const aligned = width
+        ? bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + count * width)
+        : undefined;
+    switch (plan.kind) {
+        case 'float':
+            return plan.type === 'FLOAT'
+                ? Float64Array.from(new Float32Array(aligned))
+                : new Float64Array(aligned);
+        case 'int32':
+            return Float64Array.from(new Int32Array(aligned));
+        case 'uint32':
+            return Float64Array.from(new Uint32Array(aligned));
+        case 'date': {
+            const days = new Int32Array(aligned);
+            for (let i = 0; i < count; i++)
+                list[at + i] = isoDay(days[i]);
+            return list;
+        }
+        case 'int64':
+            int64Values(new Int32Array(aligned), count, list, at);
+            return list;
+        case 'boolean': {
+            if (offset + Math.ceil(count / 8) > bytes.length)
+                throw new Error(`a page holds fewer than its ${count} values`);
+            for (let i = 0; i < count; i++)
+                list[at + i] = ((bytes[offset + (i >> 3)] >> (i & 7)) & 1) === 1;
+            return list;
+        }
+        case 'string':
+            byteArrayStrings(bytes, offset, count, list, at);
+            return list;
+    }
+}
+/** INT64 as numbers while they are exact (within ±(2^53 − 1)), and as digit strings beyond, like normaliseParquetValue. */
+function int64Values(words, count, list, at) {
+    for (let i = 0; i < count; i++) {
+        const low = words[2 * i];
+        const high = words[2 * i + 1];
+        const safe = high >= -0x200000 && high < 0x200000 && !(high === -0x200000 && low === 0);
+        list[at + i] = safe
+            ? high * 0x100000000 + (low >>> 0)
+            : ((BigInt(high) << 32n) | BigInt(low >>> 0)).toString();
+    }
+}
+/** Length-prefixed UTF-8 strings; invalid bytes become U+FFFD, as TextDecoder (hyparquet) makes them. */
+function byteArrayStrings(bytes, offset, count, list, into) {
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let at = offset;
+    for (let i = 0; i < count; i++) {
+        const length = uint32(bytes, at);
+        const start = at + 4;
+        at = start + length;
+        if (at > bytes.length)
+            throw new Error(`string ${i + 1} of a page runs past its end`);
+        list[into + i] = buffer.toString('utf8', start, at);
+    }
+}
+/**
+ * The RLE / bit-packed hybrid encoding (definition levels, dictionary indices, RLE booleans):
+ * writes `count` values of `width` bits into `out` from `outStart`, reading bytes [from, to).
+ */
+function decodeHybrid(bytes, from, to, width, out, outStart, count) {
+    // unpackBits's buffer holds up to 31 bits, so 24-bit values at most: wider means a dictionary of 16M+ entries.
+    if (width > 24)
+        throw new FlatUnsupported(`bit width ${width}`);
+    if (to > bytes.length)
+        throw new Error('encoded levels or indices run past the end of their page');
+    const mask = width === 0 ? 0 : (1 << width) - 1;
+    const byteWidth = (width + 7) >> 3;
+    let at = from;
+    let written = 0;
+    while (written < count) {
+        if (at >= to)
+            throw new Error(`encoded levels or indices hold ${written} of ${count} values`);
+        // The run header: a ULEB128 varint.
+        let header = 0;
+        let shift = 0;
+        let byte;
+        do {
+            if (at >= to || shift > 28)
+                throw new Error('a malformed run header in encoded levels or indices');
+            byte = bytes[at++];
+            header |= (byte & 0x7f) << shift;
+            shift += 7;
+        } while (byte & 0x80);
+        header >>>= 0;
+        if (header & 1) {
+            // Bit-packed: (header >> 1) groups of 8 values, least significant bit first.
+            // A run may hold padding values past `count`; only the bytes of the values taken must be there.
+            const values = (header >>> 1) * 8;
+            const take = Math.min(values, count - written);
+            if (at + Math.ceil((take * width) / 8) > to)
+                throw new Error('a bit-packed run runs past the end of its page');
+            unpackBits(bytes, at, width, mask, out, outStart + written, take);
+            at += (values * width) >> 3;
+            written += take;
+        }
+        else {
+            const repeat = header >>> 1;
+            let value = 0;
+            for (let i = 0; i < byteWidth; i++)
+                value |= bytes[at++] << (8 * i);
+            if (at > to)
+                throw new Error('a repeated run runs past the end of its page');
+            const take = Math.min(repeat, count - written);
+            out.fill(value >>> 0, outStart + written, outStart + written + take);
+            written += take;
+        }
+    }
+}
+/** Unpacks `take` values of `width` bits from `at`; reads only the bytes those values occupy. */
+function unpackBits(bytes, at, width, mask, out, outAt, take) {
+    if (width === 1) {
+        // Definition levels and booleans: a byte is eight values.
+        for (let i = 0; i < take; i++)
+            out[outAt + i] = (bytes[at + (i >> 3)] >> (i & 7)) & 1;
+        return;
+    }
+    // A bit buffer refilled a byte at a time; with width <= 24 it never holds more than 31 bits.
+    let buffer = 0;
+    let bits = 0;
+    let next = at;
+    for (let i = 0; i < take; i++) {
+        while (bits < width) {
+            buffer |= bytes[next++] << bits;
+            bits += 8;
+        }
+        out[outAt + i] = buffer & mask;
+        buffer >>>= width;
+        bits -= width;
+    }
+}
+const pad = (value, width = 2) => String(value).padStart(width, '0');
+function isoDate(millis) {
+    const date = new Date(millis);
+    return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
+}
+/**
+ * Day numbers as ISO dates, remembered: a date column repeats its days, and building the text
+ * costs more than the rest of reading the value. Bounded: emptied past 4,096 days.
+ */
+const DAYS = new Map();
+function isoDay(days) {
+    let text = DAYS.get(days);
+    if (text === undefined) {
+        if (DAYS.size >= 4096)
+            DAYS.clear();
+        DAYS.set(days, (text = isoDate(days * 86_400_000)));
+    }
+    return text;
+}
+
+;// CONCATENATED MODULE: ./shared/data/parquet.ts
+
+
+
+
+
+const PARSERS = {
+    dateFromDays: isoDay,
+    timestampFromMilliseconds: (millis) => new Date(Number(millis)).toISOString(),
+    timestampFromMicroseconds: (micros) => new Date(Number(micros / 1000n)).toISOString(),
+    timestampFromNanoseconds: (nanos) => new Date(Number(nanos / 1000000n)).toISOString(),
+};
+/** A decoded Parquet value as a record value. */
+function normaliseParquetValue(value) {
+    if (value === undefined || value === null)
+        return null;
+    if (typeof value === 'bigint')
+        return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+            ? Number(value)
+            : value.toString();
+    if (value instanceof Date)
+        return value.toISOString();
+    if (value instanceof Uint8Array)
+        return Buffer.from(value).toString('base64');
+    if (Array.isArray(value))
+        return value.map(normaliseParquetValue);
+    if (typeof value === 'object')
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, normaliseParquetValue(item)]));
+    return value;
+}
+/** Opens a Parquet file and reads its footer; a corrupt footer is a located DataFileError. */
+async function openParquet(path) {
+    const hyparquet = await __nccwpck_require__.e(/* import() */ 338).then(__nccwpck_require__.bind(__nccwpck_require__, 64338));
+    let file;
+    try {
+        file = await hyparquet.asyncBufferFromFile(path);
+    }
+    catch (error) {
+        throw (0,read_file/* fileError */.z)(error, path, 'data file');
+    }
+    let metadata;
+    try {
+        metadata = await hyparquet.parquetMetadataAsync(file);
+    }
+    catch (error) {
+        throw corrupt(path, 'footer', error);
+    }
+    const children = hyparquet.parquetSchema(metadata).children;
+    const columns = children.map((child) => child.element.name);
+    const elements = children.map((child) => ({
+        ...child.element,
+        num_children: child.children.length,
+    }));
+    const scales = elements.map((element) => !element.num_children && isDecimal(element) ? (element.scale ?? 0) : undefined);
+    return {
+        path,
+        hyparquet,
+        file,
+        metadata,
+        columns,
+        elements,
+        groupRows: metadata.row_groups.map((group) => Number(group.num_rows)),
+        buffers: columns.map(() => ({})),
+        scales,
+        readMetadata: scales.some((scale) => scale !== undefined)
+            ? {
+                ...metadata,
+                schema: metadata.schema.map((element) => isDecimal(element)
+                    ? { ...element, converted_type: undefined, logical_type: undefined }
+                    : element),
+            }
+            : metadata,
+    };
+}
+const isDecimal = (element) => element.converted_type === 'DECIMAL' || element.logical_type?.type === 'DECIMAL';
+const corrupt = (path, where, error) => new data_file_error/* DataFileError */.t(`The data file "${path}" is not a readable Parquet file (${where}: ${error.message}). Write it again, or check that it is Parquet.`, 'format-error', path);
+/** `onRow` gets one cells array, refilled for every row: read it during the call, do not keep it. */
+async function readParquet(path, onHeader, onRow) {
+    const source = await openParquet(path);
+    onHeader(source.columns);
+    await readParquetGroups(source, onRow, 0, source.groupRows.length);
+}
+/** The rows of row groups [from, to) of an opened file (a shard), as readParquet gives them. */
+async function readParquetGroups(source, onRow, from, to) {
+    const { columns, groupRows } = source;
+    const cells = new Array(columns.length);
+    for (let index = from; index < to; index++) {
+        const data = await readRowGroup(source, index);
+        const next = new Array(data.length).fill(0);
+        const rowStart = groupStart(source, index);
+        for (let i = 0; i < groupRows[index]; i++) {
+            for (let c = 0; c < data.length; c++) {
+                const column = data[c];
+                if (column.present !== undefined && column.present[i] === 0)
+                    cells[c] = null;
+                else {
+                    const value = column.values[next[c]++];
+                    const scale = source.scales[c];
+                    cells[c] = column.decoded
+                        ? value
+                        : scale !== undefined
+                            ? decimalOf(value, scale)
+                            : parquetCell(value);
+                }
+            }
+            onRow(cells, rowStart + i + 1);
+        }
+    }
+}
+/** The 0-based index of the first row of a row group. */
+function groupStart(source, group) {
+    let start = 0;
+    for (let i = 0; i < group; i++)
+        start += source.groupRows[i];
+    return start;
+}
+/** A DECIMAL's unscaled integer (a number, bigint or bytes, as its physical type has it) as a cell. */
+function decimalOf(value, scale) {
+    const unscaled = (0,decimal/* unscaledOf */.hy)(value);
+    return unscaled === undefined ? null : (0,decimal/* decimalCell */.aO)(unscaled, scale);
+}
+/** A decoded Parquet value as a raw cell: numbers, strings, booleans and null as they are, the rest normalised. */
+function parquetCell(value) {
+    return typeof value === 'object' || typeof value === 'bigint' || value === undefined
+        ? normaliseParquetValue(value)
+        : value;
+}
+/** Typed-array views in the flat decoder read Parquet's little-endian numbers as this machine's. */
+const FLAT_DECODER = (0,external_node_os_.endianness)() === 'LE';
+/** The columns of one row group, in file order; a read that fails is a located DataFileError. */
+async function readRowGroup(source, group) {
+    const { compressors } = await __nccwpck_require__.e(/* import() */ 138).then(__nccwpck_require__.bind(__nccwpck_require__, 20138));
+    const rowStart = groupStart(source, group);
+    const rowEnd = rowStart + source.groupRows[group];
+    const result = new Array(source.columns.length);
+    try {
+        const flat = FLAT_DECODER ? await readFlatColumns(source, group, compressors) : [];
+        flat.forEach((column, c) => column && (result[c] = { decoded: true, ...column }));
+        const rest = source.columns.filter((_, c) => !result[c]);
+        if (rest.length > 0) {
+            const data = await readWithHyparquet(source, rest, rowStart, rowEnd, compressors);
+            source.columns.forEach((name, c) => (result[c] ??= { decoded: false, values: data.get(name) ?? [], present: undefined }));
+        }
+    }
+    catch (error) {
+        throw corrupt(source.path, `row group ${group + 1}, rows ${rowStart + 1} to ${rowEnd}`, error);
+    }
+    return result;
+}
+/** The flat decoder's columns of a row group; undefined where it does not cover the column (hyparquet reads those). */
+async function readFlatColumns(source, group, compressors) {
+    const rowGroup = source.metadata.row_groups[group];
+    const rows = source.groupRows[group];
+    const plans = source.columns.map((name, c) => {
+        const chunk = rowGroup.columns.find((column) => column.meta_data?.path_in_schema.length === 1 &&
+            column.meta_data.path_in_schema[0] === name);
+        return chunk?.meta_data && !chunk.file_path
+            ? planFlatColumn(source.elements[c], chunk.meta_data, compressors)
+            : undefined;
+    });
+    const planned = plans.filter((plan) => plan !== undefined);
+    if (planned.length === 0)
+        return [];
+    // One read for the row group's covered chunks, which a writer stores side by side.
+    const start = Math.min(...planned.map((plan) => plan.start));
+    const end = Math.max(...planned.map((plan) => plan.end));
+    if (start < 0 || end > source.file.byteLength)
+        throw new Error(`column chunks at bytes ${start} to ${end} lie outside the file's ${source.file.byteLength} bytes`);
+    const bytes = new Uint8Array(await source.file.slice(start, end));
+    return plans.map((plan, c) => {
+        if (!plan)
+            return undefined;
+        try {
+            return decodeFlatColumn(bytes.subarray(plan.start - start, plan.end - start), plan, rows, compressors, source.buffers[c]);
+        }
+        catch (error) {
+            if (error instanceof FlatUnsupported)
+                return undefined;
+            throw error;
+        }
+    });
+}
+/** Columns of the rows [rowStart, rowEnd) (one row group) read by hyparquet, by name. */
+async function readWithHyparquet(source, names, rowStart, rowEnd, compressors) {
+    const { hyparquet, file } = source;
+    const metadata = source.readMetadata;
+    // Column by column (onChunk), not row objects (onComplete): hyparquet then skips transposing the row group.
+    const data = new Map();
+    const place = (chunk) => {
+        if (chunk.rowStart === rowStart && chunk.rowEnd === rowEnd) {
+            data.set(chunk.columnName, chunk.columnData);
+            return;
+        }
+        // A column delivered in parts (or beyond the range asked): place each part by its rows.
+        let target = data.get(chunk.columnName);
+        if (!target || !Array.isArray(target))
+            data.set(chunk.columnName, (target = new Array(rowEnd - rowStart)));
+        for (let row = Math.max(chunk.rowStart, rowStart); row < Math.min(chunk.rowEnd, rowEnd); row++)
+            target[row - rowStart] = chunk.columnData[row - chunk.rowStart];
+    };
+    const read = (columns, utf8) => hyparquet.parquetRead({
+        file,
+        metadata,
+        columns,
+        compressors,
+        parsers: PARSERS,
+        utf8,
+        rowStart,
+        rowEnd,
+        onChunk: place,
+    });
+    // A BYTE_ARRAY DECIMAL holds bytes, not text: read without UTF-8 decoding.
+    const binary = new Set(source.columns.filter((_, c) => source.scales[c] !== undefined && source.elements[c].type === 'BYTE_ARRAY'));
+    const text = names.filter((name) => !binary.has(name));
+    if (text.length)
+        await read(text, true);
+    if (text.length < names.length)
+        await read(names.filter((name) => binary.has(name)), false);
+    return data;
+}
+
+
+/***/ }),
+
+/***/ 13288:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   b: () => (/* binding */ jsonDepthExceeded),
+/* harmony export */   w: () => (/* binding */ MAX_NESTING_DEPTH)
+/* harmony export */ });
+/**
+ * The one nesting limit for JSON and YAML a pull request controls: structured files (configs,
+ * metrics, gates, manifests, schemas, profiles), JSON Lines records and JSON cells. JSON.parse
+ * takes any depth, but the code that walks a parsed value (casts, keys, hashes, canonical JSON)
+ * is recursive and would overflow the stack; a real file nests a few levels.
+ */
+const MAX_NESTING_DEPTH = 64;
+/**
+ * The offset where JSON text first nests deeper than `limit` objects and arrays, or undefined.
+ * Read from the text, so that the place can be named and nothing walks the value recursively.
+ */
+function jsonDepthExceeded(text, limit) {
+    let depth = 0;
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (inString) {
+            if (c === 0x5c)
+                i++; // backslash: the next character is escaped
+            else if (c === 0x22)
+                inString = false;
+        }
+        else if (c === 0x22)
+            inString = true;
+        else if (c === 0x7b || c === 0x5b) {
+            if (++depth > limit)
+                return i;
+        }
+        else if (c === 0x7d || c === 0x5d)
+            depth--;
+    }
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 29059:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ readUserFile),
+/* harmony export */   z: () => (/* binding */ fileError)
+/* harmony export */ });
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(51455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _action_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(91674);
+
+
+
+/**
+ * Reads a user-named file, turning the usual mistakes into messages that say which file, what
+ * was expected and what to do. `what` names the file in the user's terms ("schema file").
+ */
+async function readUserFile(path, what, baseDir = process.cwd()) {
+    try {
+        return await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(baseDir, path), 'utf8');
+    }
+    catch (error) {
+        throw fileError(error, path, what, baseDir);
+    }
+}
+/** `path` as the user wrote it; `baseDir` is what relative paths resolve against. */
+function fileError(error, path, what, baseDir = process.cwd()) {
+    const code = (0,_action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errnoCode */ .UK)(error);
+    const where = `${what} "${path}"`;
+    if (code === 'ENOENT') {
+        return new _action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`The ${where} does not exist (looked for ${(0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(baseDir, path)}). Check the path: relative paths resolve against ${baseDir}.`);
+    }
+    if (code === 'EISDIR')
+        return new _action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`The ${where} is a directory; a file was expected.`);
+    if (code === 'EACCES')
+        return new _action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`The ${where} cannot be read: permission denied.`);
+    return error instanceof Error ? error : new Error(String(error));
+}
+
+
+/***/ }),
+
+/***/ 60595:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AU: () => (/* binding */ locateLines),
+/* harmony export */   Hs: () => (/* binding */ STRUCTURED_LIMITS),
+/* harmony export */   Ut: () => (/* binding */ readStructuredFile),
+/* harmony export */   bp: () => (/* reexport safe */ _nesting_js__WEBPACK_IMPORTED_MODULE_1__.b),
+/* harmony export */   jE: () => (/* binding */ parseStructured),
+/* harmony export */   me: () => (/* binding */ validateStructured)
+/* harmony export */ });
+/* unused harmony export measureExpanded */
+/* harmony import */ var _action_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(91674);
+/* harmony import */ var _nesting_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(13288);
+/* harmony import */ var _read_file_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(29059);
+
+
+
+
+/** Bounds on a structured (JSON or YAML) file; a real config, schema or metrics file is far inside them. */
+const STRUCTURED_LIMITS = {
+    /** Nested objects and lists, JSON and YAML alike (JSON Lines cells too: see data/jsonl.ts). */
+    maxDepth: _nesting_js__WEBPACK_IMPORTED_MODULE_1__/* .MAX_NESTING_DEPTH */ .w,
+    /** YAML alias nodes (`*name`) in a document. */
+    maxAliases: 1000,
+    /** Values (scalars, lists and mappings) a YAML document holds with its aliases expanded. */
+    maxExpandedValues: 100_000,
+};
+function formatOf(path) {
+    return /\.json$/i.test(path) ? 'json' : 'yaml';
+}
+/** Parses JSON or YAML text; syntax errors and documents past STRUCTURED_LIMITS name the file, line and column. */
+async function parseStructured(text, path, what) {
+    if (formatOf(path) === 'json') {
+        let value;
+        try {
+            value = JSON.parse(text);
+        }
+        catch (error) {
+            throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`The ${what} "${path}" is not valid JSON: ${await describeJsonError(error, text)}.`);
+        }
+        const tooDeep = (0,_nesting_js__WEBPACK_IMPORTED_MODULE_1__/* .jsonDepthExceeded */ .b)(text, STRUCTURED_LIMITS.maxDepth);
+        if (tooDeep !== undefined) {
+            const { line, column } = lineAndColumn(text, tooDeep);
+            throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`The ${what} "${path}" nests objects and arrays more than ${STRUCTURED_LIMITS.maxDepth} levels deep (at line ${line}, column ${column}). A ${what} needs far fewer; flatten it.`);
+        }
+        return value;
+    }
+    const yaml = await __nccwpck_require__.e(/* import() */ 243).then(__nccwpck_require__.bind(__nccwpck_require__, 33243));
+    let value;
+    try {
+        value = yaml.load(text, {
+            filename: path,
+            maxDepth: STRUCTURED_LIMITS.maxDepth,
+            maxAliases: STRUCTURED_LIMITS.maxAliases,
+        });
+    }
+    catch (error) {
+        if (!(error instanceof yaml.YAMLException))
+            throw error;
+        const mark = error.mark
+            ? ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}`
+            : '';
+        if (/maxAliases/.test(error.reason)) {
+            throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`The ${what} "${path}" has more than ${STRUCTURED_LIMITS.maxAliases} YAML aliases (the one past the limit is${mark}); write the values out instead of repeating anchors.`);
+        }
+        if (/maxDepth/.test(error.reason)) {
+            throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`The ${what} "${path}" nests mappings and lists more than ${STRUCTURED_LIMITS.maxDepth} levels deep${mark}. A ${what} needs far fewer; flatten it.`);
+        }
+        throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`The ${what} "${path}" is not valid YAML${mark}: ${error.reason}.`);
+    }
+    checkExpandedSize(value, path, what);
+    return value;
+}
+/**
+ * Refuses a YAML document whose aliases make it larger or deeper than the limits once
+ * expanded, or make it contain itself. Each distinct list or mapping is measured once (an alias
+ * is the same object as its anchor), so measuring costs the document's size, not its expansion.
+ */
+function checkExpandedSize(value, path, what) {
+    const { values, depth, distinct, cycle } = measureExpanded(value, STRUCTURED_LIMITS.maxExpandedValues);
+    if (cycle)
+        throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`The ${what} "${path}" has a YAML alias inside the node it refers to, so it would contain itself; write the values out.`);
+    if (values > distinct && values > STRUCTURED_LIMITS.maxExpandedValues) {
+        throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`The ${what} "${path}" has YAML aliases that expand to more than ${STRUCTURED_LIMITS.maxExpandedValues.toLocaleString('en-US')} values; write the values out (a ${what} needs far fewer).`);
+    }
+    if (depth > STRUCTURED_LIMITS.maxDepth) {
+        throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`The ${what} "${path}" has YAML aliases that nest mappings and lists more than ${STRUCTURED_LIMITS.maxDepth} levels deep once expanded; write the values out.`);
+    }
+}
+/** Measures a parsed document with aliases expanded, without recursion (its depth is what is in question) and memoised per object. */
+function measureExpanded(root, limit = Infinity) {
+    if (root === null || typeof root !== 'object')
+        return { values: 1, depth: 0, distinct: 1, cycle: false };
+    const measured = new Map();
+    const open = new Set();
+    let distinct = 0;
+    const stack = [];
+    const enter = (node) => {
+        open.add(node);
+        distinct++;
+        stack.push({
+            node,
+            children: Array.isArray(node) ? node : Object.values(node),
+            next: 0,
+            values: 1,
+            depth: 1,
+        });
+    };
+    enter(root);
+    let result = { values: 1, depth: 1 };
+    while (stack.length) {
+        const frame = stack.at(-1);
+        if (frame.next < frame.children.length && frame.values <= limit) {
+            const child = frame.children[frame.next++];
+            if (child === null || typeof child !== 'object' || child instanceof Date) {
+                frame.values++;
+                distinct++;
+                continue;
+            }
+            if (open.has(child))
+                return { values: frame.values, depth: stack.length, distinct, cycle: true };
+            const known = measured.get(child);
+            if (known) {
+                frame.values += known.values;
+                frame.depth = Math.max(frame.depth, known.depth + 1);
+            }
+            else
+                enter(child);
+            continue;
+        }
+        stack.pop();
+        open.delete(frame.node);
+        result = { values: frame.values, depth: frame.depth };
+        measured.set(frame.node, result);
+        const parent = stack.at(-1);
+        if (parent) {
+            parent.values += frame.values;
+            parent.depth = Math.max(parent.depth, frame.depth + 1);
+        }
+    }
+    return { ...result, distinct, cycle: false };
+}
+/**
+ * JSON.parse's message depends on the Node version: some give a position, others quote the
+ * text instead. Keep the reason, on one line, and find where the text goes wrong.
+ */
+async function describeJsonError(error, text) {
+    // Node quotes the text (whole, or "..."-shortened); keep only the reason.
+    const reason = error.message
+        .replace(/, (?:\.\.\.)?".*" is not valid JSON$/s, '')
+        .replace(/ (?:in JSON )?at position \d+.*$/s, '')
+        .replace(/\s+/g, ' ');
+    const { line, column } = lineAndColumn(text, jsonErrorOffset(text, error));
+    return `${reason} at line ${line}, column ${column}`;
+}
+/**
+ * The offset of the first character JSON.parse rejects. When the message does not say, the
+ * shortest prefix of the text that fails for a reason other than ending early is found by
+ * bisection (only on this error path, so its O(n log n) cost does not matter).
+ */
+function jsonErrorOffset(text, error) {
+    const reported = positionIn(error);
+    if (reported !== undefined)
+        return reported;
+    const endsEarly = (prefixLength) => {
+        try {
+            JSON.parse(text.slice(0, prefixLength));
+            return true;
+        }
+        catch (prefixError) {
+            const message = prefixError.message;
+            const position = positionIn(prefixError);
+            return (/end of JSON input|Unterminated/.test(message) ||
+                (position !== undefined && position >= prefixLength));
+        }
+    };
+    let good = 0;
+    let bad = text.length;
+    while (bad - good > 1) {
+        const middle = Math.floor((good + bad) / 2);
+        if (endsEarly(middle))
+            good = middle;
+        else
+            bad = middle;
+    }
+    return bad - 1;
+}
+function positionIn(error) {
+    const match = /position (\d+)/.exec(error.message);
+    return match ? Number(match[1]) : undefined;
+}
+function lineAndColumn(text, offset) {
+    const before = text.slice(0, offset);
+    return { line: before.split('\n').length, column: offset - before.lastIndexOf('\n') };
+}
+/** Reads, parses and validates a config-like file. */
+async function readStructuredFile(path, schema, what, baseDir = process.cwd()) {
+    const text = await (0,_read_file_js__WEBPACK_IMPORTED_MODULE_0__/* .readUserFile */ .E)(path, what, baseDir);
+    const value = await parseStructured(text, path, what);
+    return validateStructured(value, schema, { path, what, text });
+}
+async function validateStructured(value, schema, source) {
+    const result = schema.safeParse(value, { reportInput: true });
+    if (result.success)
+        return result.data;
+    const issues = result.error.issues.slice(0, 10);
+    const lines = source.text
+        ? await locateLines(source.text, issues.map((issue) => issue.path))
+        : [];
+    const problems = issues.map((issue, index) => {
+        const field = issue.path.length ? `"${formatPath(issue.path)}"` : 'the top level';
+        const line = lines[index] ? ` (line ${lines[index]})` : '';
+        return `${field}${line}: ${issue.message}${describeInput(issue)}`;
+    });
+    const more = result.error.issues.length > issues.length
+        ? `; and ${result.error.issues.length - issues.length} more`
+        : '';
+    throw new _action_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`The ${source.what} "${source.path}" is not valid: ${problems.join('; ')}${more}.`);
+}
+/** The offending value, when it is short and the message does not already show it. */
+function describeInput(issue) {
+    const input = issue.input;
+    if (input === undefined || (typeof input === 'object' && input !== null))
+        return '';
+    const shown = JSON.stringify(input);
+    return shown.length <= 60 && !issue.message.includes(shown) ? `, got ${shown}` : '';
+}
+function formatPath(path) {
+    return path.reduce((out, key) => typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key), '');
+}
+const keyOf = (path) => JSON.stringify(path.map(String));
+/** The line of the deepest node that exists along each path (JSON is YAML, so one walker serves both). */
+async function locateLines(text, paths) {
+    const offsets = await nodeOffsets(text).catch(() => new Map());
+    return paths.map((path) => {
+        for (let depth = path.length; depth >= 0; depth--) {
+            const offset = offsets.get(keyOf(path.slice(0, depth)));
+            if (offset !== undefined)
+                return lineAndColumn(text, offset).line;
+        }
+        return undefined;
+    });
+}
+/** Source offsets of every node of the first document, by path. */
+async function nodeOffsets(text) {
+    const yaml = await __nccwpck_require__.e(/* import() */ 243).then(__nccwpck_require__.bind(__nccwpck_require__, 33243));
+    const offsets = new Map();
+    const stack = [];
+    /** Path of the node that starts now, or undefined when it is a mapping key. */
+    const nextPath = () => {
+        const top = stack.at(-1);
+        if (!top)
+            return [];
+        if (top.kind === 'sequence')
+            return [...top.path, String(top.index++)];
+        if (top.pendingKey === undefined)
+            return undefined;
+        const path = [...top.path, top.pendingKey];
+        top.pendingKey = undefined;
+        return path;
+    };
+    for (const event of yaml.parseEvents(text, {})) {
+        if (event.type === yaml.EVENT_ID.SCALAR) {
+            const path = nextPath();
+            if (path)
+                offsets.set(keyOf(path), event.valueStart);
+            else
+                stack.at(-1).pendingKey = yaml.getScalarValue(text, event);
+        }
+        else if (event.type === yaml.EVENT_ID.MAPPING || event.type === yaml.EVENT_ID.SEQUENCE) {
+            const path = nextPath() ?? [...stack.at(-1).path, '?'];
+            offsets.set(keyOf(path), event.start);
+            stack.push({
+                kind: event.type === yaml.EVENT_ID.MAPPING ? 'mapping' : 'sequence',
+                path,
+                index: 0,
+            });
+        }
+        else if (event.type === yaml.EVENT_ID.ALIAS) {
+            nextPath();
+        }
+        else if (event.type === yaml.EVENT_ID.POP) {
+            stack.pop();
+            if (stack.length === 0)
+                break;
+        }
+    }
+    return offsets;
+}
+
+
+/***/ }),
+
 /***/ 16317:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -17756,6 +14699,3388 @@ function escapeInvisible(text) {
                     ? '\\t'
                     : `\\u${code.toString(16).padStart(4, '0')}`;
     });
+}
+
+
+/***/ }),
+
+/***/ 2830:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  yX: () => (/* binding */ ColumnStats),
+  Er: () => (/* binding */ buildProfile),
+  Ns: () => (/* binding */ mergeProfiles),
+  jZ: () => (/* binding */ parseProfile),
+  er: () => (/* binding */ readProfile)
+});
+
+// UNUSED EXPORTS: PROFILE_FORMAT
+
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 10 modules
+var schemas = __nccwpck_require__(13798);
+// EXTERNAL MODULE: ./shared/action/errors.ts
+var errors = __nccwpck_require__(91674);
+// EXTERNAL MODULE: ./shared/files/structured.ts
+var structured = __nccwpck_require__(60595);
+;// CONCATENATED MODULE: ./shared/profile/sketches/distinct.ts
+/**
+ * HyperLogLog (Flajolet et al. 2007, with the small-range correction) over 32-bit hashes,
+ * p = 12: 4,096 one-byte registers, a standard error of about 1.6%. Up to 1,024 distinct
+ * values it keeps the hashes themselves, so small cardinalities (categories, labels) are exact
+ * but for hash collisions. The 32-bit hash limits accuracy beyond about 10^8 distinct values.
+ */
+class DistinctCounter {
+    p;
+    /** The distinct hashes while exact, in the order first seen; undefined once counting moved to registers. */
+    exact = [];
+    /**
+     * An open-addressing index of `exact` (slot → hash + 1, 0 for empty): 2,048 slots for at most
+     * 1,025 hashes, so never more than half full. A Set<number> did the same at about three times
+     * the cost, and this runs for every cell.
+     */
+    slots = new Float64Array(2048);
+    registers;
+    static EXACT_LIMIT = 1024;
+    constructor(p = 12) {
+        this.p = p;
+    }
+    addHash(hash) {
+        const slots = this.slots;
+        if (slots) {
+            const stored = hash + 1;
+            const mask = slots.length - 1;
+            let slot = Math.imul(hash, 0x9e3779b1) >>> 21; // the top 11 bits: one of 2,048 slots
+            for (;;) {
+                const current = slots[slot];
+                if (current === stored)
+                    return;
+                if (current === 0)
+                    break;
+                slot = (slot + 1) & mask;
+            }
+            slots[slot] = stored;
+            this.exact.push(hash);
+            if (this.exact.length > DistinctCounter.EXACT_LIMIT)
+                this.toRegisters();
+            return;
+        }
+        this.addToRegisters(hash);
+    }
+    addToRegisters(hash) {
+        const index = hash >>> (32 - this.p);
+        const rest = (hash << this.p) >>> 0;
+        const rank = rest === 0 ? 32 - this.p + 1 : Math.clz32(rest) + 1;
+        if (rank > this.registers[index])
+            this.registers[index] = rank;
+    }
+    toRegisters() {
+        this.registers = new Uint8Array(1 << this.p);
+        for (const hash of this.exact)
+            this.addToRegisters(hash);
+        this.exact = undefined;
+        this.slots = undefined;
+    }
+    estimate() {
+        if (this.exact)
+            return this.exact.length;
+        const m = 1 << this.p;
+        let sum = 0;
+        let zeros = 0;
+        for (const register of this.registers) {
+            sum += 2 ** -register;
+            if (register === 0)
+                zeros++;
+        }
+        const alpha = 0.7213 / (1 + 1.079 / m);
+        const raw = (alpha * m * m) / sum;
+        return Math.round(raw <= 2.5 * m && zeros > 0 ? m * Math.log(m / zeros) : raw);
+    }
+    isExact() {
+        return this.exact !== undefined;
+    }
+    merge(state) {
+        if ('exact' in state) {
+            for (const hash of state.exact)
+                this.addHash(hash);
+            return;
+        }
+        if (this.exact)
+            this.toRegisters();
+        const other = Buffer.from(state.registers, 'base64');
+        for (let i = 0; i < this.registers.length; i++)
+            if (other[i] > this.registers[i])
+                this.registers[i] = other[i];
+    }
+    toJSON() {
+        return this.exact
+            ? { p: this.p, exact: [...this.exact] }
+            : { p: this.p, registers: Buffer.from(this.registers).toString('base64') };
+    }
+    static from(state) {
+        const counter = new DistinctCounter(state.p);
+        counter.merge(state);
+        return counter;
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/profile/sketches/moments.ts
+class Moments {
+    n = 0;
+    mean = 0;
+    m2 = 0;
+    min = Infinity;
+    max = -Infinity;
+    add(x) {
+        this.n++;
+        const delta = x - this.mean;
+        this.mean += delta / this.n;
+        this.m2 += delta * (x - this.mean);
+        if (x < this.min)
+            this.min = x;
+        if (x > this.max)
+            this.max = x;
+    }
+    merge(other) {
+        if (other.n === 0)
+            return;
+        const n = this.n + other.n;
+        const delta = other.mean - this.mean;
+        this.mean += (delta * other.n) / n;
+        this.m2 += other.m2 + (delta * delta * this.n * other.n) / n;
+        this.n = n;
+        this.min = Math.min(this.min, other.min ?? Infinity);
+        this.max = Math.max(this.max, other.max ?? -Infinity);
+    }
+    /** Sample standard deviation (n − 1), as pandas and Great Expectations report it. */
+    stdev() {
+        return this.n > 1 ? Math.sqrt(this.m2 / (this.n - 1)) : null;
+    }
+    toJSON() {
+        return {
+            n: this.n,
+            mean: this.mean,
+            m2: this.m2,
+            min: this.n ? this.min : null,
+            max: this.n ? this.max : null,
+        };
+    }
+    static from(state) {
+        const moments = new Moments();
+        moments.merge(state);
+        return moments;
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/profile/sketches/quantiles.ts
+/**
+ * KLL sketch (Karnin, Lang, Liberty 2016): compactors whose items weigh 2^level; a full level
+ * is sorted and every other item is promoted. With k = 200 the rank error is about 1.3%
+ * (normalised, 99% confidence) and about 3k numbers are kept, whatever the column's length.
+ * While a column has fewer values than level 0 holds, quantiles are exact. Compaction
+ * alternates the kept half deterministically, so that a run is reproducible.
+ */
+class QuantileSketch {
+    k;
+    n = 0;
+    /**
+     * Level 0: 4k values written in place and sorted natively when full. Every value lands
+     * here, so this is the hot path: no array growth, no comparator, and compactions are rare.
+     * The larger first level only adds accuracy.
+     */
+    base;
+    baseCount = 0;
+    /** Levels 1 and up, each kept sorted (promoted runs are merged in); an item at level h weighs 2^h. */
+    upper = [];
+    flip = 0;
+    constructor(k = 200) {
+        this.k = k;
+        this.base = new Float64Array(4 * k);
+    }
+    get levels() {
+        return [Array.from(this.base.subarray(0, this.baseCount)), ...this.upper];
+    }
+    capacity(level) {
+        const depth = this.upper.length - level;
+        return Math.max(8, Math.ceil(this.k * Math.pow(2 / 3, depth)));
+    }
+    add(x) {
+        this.n++;
+        this.base[this.baseCount++] = x;
+        if (this.baseCount === this.base.length)
+            this.flushBase();
+    }
+    /** Half of every other item of a sorted run, alternating which half from one compaction to the next. */
+    promote(sorted, end) {
+        const offset = (this.flip ^= 1);
+        const promoted = [];
+        for (let i = offset; i < end; i += 2)
+            promoted.push(sorted[i]);
+        return promoted;
+    }
+    flushBase() {
+        const sorted = sortFinite(this.base);
+        this.upper[0] = mergeSorted(this.upper[0] ?? [], this.promote(sorted, sorted.length));
+        this.baseCount = 0;
+        this.compress();
+    }
+    compress() {
+        for (let i = 0; i < this.upper.length; i++) {
+            const items = this.upper[i];
+            if (items.length < this.capacity(i + 1))
+                continue;
+            if (i + 1 === this.upper.length)
+                this.upper.push([]);
+            const odd = items.length % 2 === 1;
+            const end = odd ? items.length - 1 : items.length;
+            this.upper[i + 1] = mergeSorted(this.upper[i + 1], this.promote(items, end));
+            this.upper[i] = odd ? [items[end]] : [];
+        }
+    }
+    merge(other) {
+        const [base = [], ...upper] = other.levels;
+        const n = this.n + other.n;
+        for (const x of base)
+            this.add(x);
+        upper.forEach((items, i) => {
+            while (this.upper.length <= i)
+                this.upper.push([]);
+            this.upper[i] = mergeSorted(this.upper[i], [...items].sort((a, b) => a - b));
+        });
+        this.n = n;
+        // Compress until every level fits again (a merge can overfill several).
+        while (this.upper.some((items, i) => items.length >= this.capacity(i + 1)))
+            this.compress();
+    }
+    weighted() {
+        const pairs = [];
+        this.levels.forEach((items, level) => items.forEach((value) => pairs.push([value, 2 ** level])));
+        pairs.sort((a, b) => a[0] - b[0]);
+        return {
+            values: pairs.map((p) => p[0]),
+            weights: pairs.map((p) => p[1]),
+            total: pairs.reduce((sum, p) => sum + p[1], 0),
+        };
+    }
+    /** Quantiles at each q in [0, 1]; the lower of two middle values, as a rank statistic. */
+    quantiles(qs) {
+        const { values, weights, total } = this.weighted();
+        if (!values.length)
+            return null;
+        return qs.map((q) => {
+            const target = q * total;
+            let cumulative = 0;
+            for (let i = 0; i < values.length; i++) {
+                cumulative += weights[i];
+                if (cumulative >= target && cumulative > 0)
+                    return values[i];
+            }
+            return values[values.length - 1];
+        });
+    }
+    /** Estimated number of values ≤ each edge. */
+    ranks(edges) {
+        const { values, weights } = this.weighted();
+        return edges.map((edge) => {
+            let rank = 0;
+            for (let i = 0; i < values.length && values[i] <= edge; i++)
+                rank += weights[i];
+            return rank;
+        });
+    }
+    toJSON() {
+        return { k: this.k, n: this.n, levels: this.levels.map((items) => [...items]) };
+    }
+    static from(state) {
+        const sketch = new QuantileSketch(state.k);
+        sketch.merge(state);
+        return sketch;
+    }
+}
+// 512 buckets for a base level of 800 values: fewer left empty than with 1,024 (every bucket is
+// visited three times a sort), still few values to insertion-sort in each.
+const BUCKETS = 512;
+const bucketEnds = new Uint32Array(BUCKETS + 1);
+let bucketed = new Float64Array(0);
+/** Each value's bucket, computed once rather than in both passes. */
+let bucketOfValue = new Uint16Array(0);
+/**
+ * Sorts finite numbers in place, ascending: spread over 512 buckets between their minimum
+ * and maximum, then each bucket sorted on its own (by insertion while small; a bucket of one
+ * repeated value not at all). A full KLL base level is sorted for every 800 values a column
+ * holds, and on the bench's columns this takes a third of the time of the native sort; values
+ * clustered in a few buckets (heavy tails) fall back to it bucket by bucket.
+ */
+function sortFinite(values) {
+    const n = values.length;
+    let min = values[0];
+    let max = min;
+    // Ids and timestamps often come in order: then the scan that finds the range finds nothing to do.
+    let ascending = true;
+    for (let i = 1; i < n; i++) {
+        const v = values[i];
+        if (v < max)
+            ascending = false;
+        if (v < min)
+            min = v;
+        else if (v > max)
+            max = v;
+    }
+    if (ascending)
+        return values;
+    const scale = BUCKETS / (max - min);
+    if (!(scale > 0 && scale < Infinity))
+        return min === max ? values : values.sort(); // all equal, or a span beyond the doubles
+    if (bucketed.length < n) {
+        bucketed = new Float64Array(n);
+        bucketOfValue = new Uint16Array(n);
+    }
+    const ends = bucketEnds.fill(0);
+    const which = bucketOfValue;
+    for (let i = 0; i < n; i++) {
+        const bucket = Math.min(BUCKETS - 1, ((values[i] - min) * scale) | 0);
+        which[i] = bucket;
+        ends[bucket + 1]++;
+    }
+    for (let b = 1; b <= BUCKETS; b++)
+        ends[b] += ends[b - 1];
+    for (let i = 0; i < n; i++)
+        bucketed[ends[which[i]]++] = values[i];
+    // ends[b] is now where bucket b ends.
+    for (let b = 0, start = 0; b < BUCKETS; start = ends[b++]) {
+        const end = ends[b];
+        if (end - start > 16) {
+            if (!allEqual(bucketed, start, end))
+                bucketed.subarray(start, end).sort();
+            continue;
+        }
+        for (let i = start + 1; i < end; i++) {
+            const v = bucketed[i];
+            let j = i - 1;
+            for (; j >= start && bucketed[j] > v; j--)
+                bucketed[j + 1] = bucketed[j];
+            bucketed[j + 1] = v;
+        }
+    }
+    values.set(bucketed.subarray(0, n));
+    return values;
+}
+function allEqual(values, start, end) {
+    for (let i = start + 1; i < end; i++)
+        if (values[i] !== values[start])
+            return false;
+    return true;
+}
+/** Two ascending arrays as one ascending array, in linear time. */
+function mergeSorted(a, b) {
+    if (a.length === 0)
+        return b;
+    if (b.length === 0)
+        return a;
+    const out = new Array(a.length + b.length);
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    while (i < a.length && j < b.length)
+        out[k++] = a[i] <= b[j] ? a[i++] : b[j++];
+    while (i < a.length)
+        out[k++] = a[i++];
+    while (j < b.length)
+        out[k++] = b[j++];
+    return out;
+}
+
+;// CONCATENATED MODULE: ./shared/profile/sketches/top-values.ts
+/**
+ * Misra–Gries frequent items (mergeable, Agarwal et al. 2012): at most 2 × capacity counters.
+ * When full, the counters are cut by the (capacity + 1)-th largest count, so any value more
+ * frequent than n / capacity survives. Counts are exact while `error` is 0, which is the case
+ * for every column with at most 2 × capacity distinct values.
+ */
+class TopValues {
+    capacity;
+    /** Each value's counter: one Map lookup per add, where get-then-set took two. */
+    counts = new Map();
+    error = 0;
+    constructor(capacity = 64) {
+        this.capacity = capacity;
+    }
+    add(value, count = 1) {
+        const counter = this.counts.get(value);
+        if (counter) {
+            counter.count += count;
+            return;
+        }
+        this.counts.set(value, { count });
+        if (this.counts.size > 2 * this.capacity)
+            this.prune();
+    }
+    prune() {
+        const sorted = [...this.counts.values()].map((counter) => counter.count).sort((a, b) => b - a);
+        const cut = sorted[this.capacity] ?? 0;
+        this.error += cut;
+        for (const [value, counter] of this.counts) {
+            if (counter.count <= cut)
+                this.counts.delete(value);
+            else
+                counter.count -= cut;
+        }
+    }
+    top(limit) {
+        return this.entries()
+            .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+            .slice(0, limit)
+            .map(([value, count]) => ({ value, count }));
+    }
+    entries() {
+        return [...this.counts].map(([value, counter]) => [value, counter.count]);
+    }
+    merge(state) {
+        this.error += state.error;
+        for (const [value, count] of state.counts)
+            this.add(value, count);
+    }
+    toJSON() {
+        return { capacity: this.capacity, error: this.error, counts: this.entries() };
+    }
+    static from(state) {
+        const top = new TopValues(state.capacity);
+        top.merge(state);
+        return top;
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/profile/profile.ts
+/**
+ * The data profile: per-column statistics of validated data, as a versioned JSON document
+ * (`mlops-actions/profile@1`). Every statistic is either exact and mergeable (counts, min,
+ * max, mean, variance) or comes from a mergeable sketch kept in the column's `state`
+ * (quantiles and the reference-decile histogram from KLL, the distinct estimate from
+ * HyperLogLog, top values from Misra–Gries). So the profiles of shards validated in a job
+ * matrix merge into the profile of the whole data (`mergeProfiles`), and serve later as the
+ * reference for drift.
+ *
+ * Document shape:
+ *   { format: 'mlops-actions/profile@1', rows, sources: [{path, format, rows}],
+ *     columns: [{ name, type, count, nulls, invalid, nan, inf, distinct, distinctExact,
+ *                 min, max, mean, stdev, quantiles: {q, values},
+ *                 histogram: {kind: 'reference-deciles', edges (11), counts (10)},
+ *                 topValues: [{value, count}], topValuesExact, state: {...sketches} }] }
+ * `count` is the rows that have the column; `nulls` the missing values among them; `invalid`
+ * the values that do not cast to the type; numeric statistics cover the finite values of
+ * number and integer columns; `nan` and `inf` count the rest.
+ */
+
+
+
+
+
+
+
+const PROFILE_FORMAT = 'mlops-actions/profile@1';
+const PROFILE_QUANTILES = [0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1];
+const DECILES = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
+const TOP_VALUES = 20;
+/** The running statistics of one column, fed value by value by the validator. */
+class ColumnStats {
+    name;
+    type;
+    count = 0;
+    nulls = 0;
+    invalid = 0;
+    nan = 0;
+    inf = 0;
+    moments;
+    quantiles;
+    distinct = new DistinctCounter();
+    /**
+     * Top values are kept for categorical columns (text, booleans, fields with an enum or
+     * categories, targets), not for measurements, where they mean little and cost time.
+     */
+    top;
+    constructor(name, type, topValues = type === 'string' || type === 'boolean') {
+        this.name = name;
+        this.type = type;
+        const numeric = type === 'number' || type === 'integer';
+        this.moments = numeric ? new Moments() : undefined;
+        this.quantiles = numeric ? new QuantileSketch() : undefined;
+        this.top = topValues ? new TopValues() : undefined;
+    }
+    /**
+     * Stops counting top values: past 1,024 distinct values a column is not categorical, and
+     * keeping heavy hitters of it would cost more time than the rest of its statistics.
+     */
+    dropTopValues() {
+        this.top = undefined;
+    }
+    addNumber(x) {
+        if (Number.isNaN(x))
+            this.nan++;
+        else if (!Number.isFinite(x))
+            this.inf++;
+        else {
+            this.moments?.add(x);
+            this.quantiles?.add(x);
+        }
+    }
+    static fromProfile(column) {
+        const stats = new ColumnStats(column.name, column.type, column.state.top !== undefined);
+        stats.mergeProfile(column);
+        return stats;
+    }
+    /** The counts and sketch states: what another ColumnStats needs to merge this one in. */
+    tally() {
+        return {
+            count: this.count,
+            nulls: this.nulls,
+            invalid: this.invalid,
+            nan: this.nan,
+            inf: this.inf,
+            state: {
+                ...(this.moments && { moments: this.moments.toJSON() }),
+                ...(this.quantiles && { quantiles: this.quantiles.toJSON() }),
+                distinct: this.distinct.toJSON(),
+                ...(this.top && { top: this.top.toJSON() }),
+            },
+        };
+    }
+    mergeProfile(column) {
+        this.count += column.count;
+        this.nulls += column.nulls;
+        this.invalid += column.invalid;
+        this.nan += column.nan;
+        this.inf += column.inf;
+        if (column.state.moments)
+            this.moments?.merge(column.state.moments);
+        if (column.state.quantiles)
+            this.quantiles?.merge(column.state.quantiles);
+        this.distinct.merge(column.state.distinct);
+        if (column.state.top)
+            this.top?.merge(column.state.top);
+        else
+            this.dropTopValues();
+    }
+    toProfile() {
+        const moments = this.moments?.n ? this.moments : undefined;
+        const quantileValues = this.exactEnds(this.quantiles?.quantiles(PROFILE_QUANTILES));
+        return {
+            name: this.name,
+            type: this.type,
+            count: this.count,
+            nulls: this.nulls,
+            invalid: this.invalid,
+            nan: this.nan,
+            inf: this.inf,
+            distinct: this.distinct.estimate(),
+            distinctExact: this.distinct.isExact(),
+            min: moments ? moments.min : null,
+            max: moments ? moments.max : null,
+            mean: moments ? moments.mean : null,
+            stdev: moments ? moments.stdev() : null,
+            quantiles: quantileValues ? { q: [...PROFILE_QUANTILES], values: quantileValues } : null,
+            histogram: this.histogram(),
+            // Once counters were cut, only values that stand out above the cut are worth showing.
+            topValues: this.top
+                ? this.top.top(TOP_VALUES).filter((v) => v.count > this.top.error)
+                : null,
+            topValuesExact: this.top ? this.top.error === 0 : false,
+            state: this.tally().state,
+        };
+    }
+    /**
+     * Quantile estimates whose ends are the exact minimum and maximum (kept by the moments):
+     * KLL may drop a lone outlier from its sample, and q0 and q1 are what drift and the reader
+     * take as the range of the data. The inner estimates are kept inside that range.
+     */
+    exactEnds(values) {
+        const moments = this.moments?.n ? this.moments : undefined;
+        if (!values || !moments)
+            return values ?? null;
+        const { min, max } = moments;
+        return values.map((v, i) => i === 0 ? min : i === values.length - 1 ? max : Math.min(max, Math.max(min, v)));
+    }
+    /** Ten bins between the deciles of this data: the reference bins of PSI-style drift checks; the outer edges are the exact minimum and maximum. */
+    histogram() {
+        const edges = this.exactEnds(this.quantiles?.quantiles(DECILES));
+        if (!edges || !this.quantiles)
+            return null;
+        const ranks = this.quantiles.ranks(edges);
+        // Bin i holds (edges[i], edges[i + 1]]; the first also holds the minimum itself.
+        const counts = edges.slice(1).map((_, i) => ranks[i + 1] - (i === 0 ? 0 : ranks[i]));
+        return { kind: 'reference-deciles', edges, counts };
+    }
+}
+function buildProfile(columns, sources) {
+    return {
+        format: PROFILE_FORMAT,
+        rows: sources.reduce((sum, s) => sum + s.rows, 0),
+        sources,
+        columns: columns.map((c) => c.toProfile()),
+    };
+}
+/**
+ * One profile of the union of the data behind several profiles. Columns are matched by name
+ * (a column missing from a shard simply contributes nothing there); their types must agree.
+ */
+function mergeProfiles(profiles) {
+    if (profiles.length === 0)
+        throw new errors/* UserError */.yo('There are no profiles to merge: give at least one profile file.');
+    const merged = new Map();
+    for (const profile of profiles) {
+        for (const column of profile.columns) {
+            const existing = merged.get(column.name);
+            if (!existing)
+                merged.set(column.name, ColumnStats.fromProfile(column));
+            else if (existing.type !== column.type) {
+                throw new errors/* UserError */.yo(`Cannot merge profiles: column "${column.name}" is ${existing.type} in one profile and ${column.type} in another. Profile every shard with the same schema.`);
+            }
+            else
+                existing.mergeProfile(column);
+        }
+    }
+    const profile = buildProfile([...merged.values()], profiles.flatMap((p) => p.sources));
+    const roles = new Map(profiles.flatMap((p) => p.columns.filter((c) => c.role).map((c) => [c.name, c.role])));
+    for (const column of profile.columns) {
+        const role = roles.get(column.name);
+        if (role)
+            column.role = role;
+    }
+    return profile;
+}
+const looseState = schemas/* object */.Ikc({
+    distinct: schemas/* union */.KCZ([
+        schemas/* object */.Ikc({ p: schemas/* number */.aig(), exact: schemas/* array */.YOg(schemas/* number */.aig()) }),
+        schemas/* object */.Ikc({ p: schemas/* number */.aig(), registers: schemas/* string */.YjP() }),
+    ]),
+})
+    .passthrough();
+const profileFile = schemas/* object */.Ikc({
+    format: schemas/* literal */.euz(PROFILE_FORMAT, {
+        error: `not a profile: "format" must be "${PROFILE_FORMAT}"`,
+    }),
+    rows: schemas/* number */.aig(),
+    sources: schemas/* array */.YOg(schemas/* object */.Ikc({ path: schemas/* string */.YjP(), format: schemas/* string */.YjP(), rows: schemas/* number */.aig() })),
+    columns: schemas/* array */.YOg(schemas/* object */.Ikc({
+        name: schemas/* string */.YjP(),
+        type: schemas/* string */.YjP(),
+        count: schemas/* number */.aig(),
+        nulls: schemas/* number */.aig(),
+        invalid: schemas/* number */.aig(),
+        nan: schemas/* number */.aig(),
+        inf: schemas/* number */.aig(),
+        state: looseState,
+    })
+        .passthrough()),
+});
+async function readProfile(path) {
+    return (await (0,structured/* readStructuredFile */.Ut)(path, profileFile, 'profile file'));
+}
+/**
+ * A profile from its text, when the bytes are needed too (promote-model publishes the bytes it
+ * checked) or come from elsewhere than a file (a release asset, an artifact): `source` names it
+ * in errors, and a name ending in `.json` is parsed as JSON.
+ */
+async function parseProfile(text, source) {
+    const value = await (0,structured/* parseStructured */.jE)(text, source, 'profile file');
+    return (await (0,structured/* validateStructured */.me)(value, profileFile, {
+        path: source,
+        what: 'profile file',
+        text,
+    }));
+}
+
+
+/***/ }),
+
+/***/ 72057:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ap: () => (/* binding */ hash32),
+/* harmony export */   Rj: () => (/* binding */ fingerprint),
+/* harmony export */   YR: () => (/* binding */ hashNumber),
+/* harmony export */   eh: () => (/* binding */ fingerprintNumber)
+/* harmony export */ });
+/** Hashes and fingerprints the sketches and uniqueness checks share. */
+/** FNV-1a over UTF-16 code units, finished with murmur3's fmix32 for avalanche. */
+function hash32(text, seed = 0) {
+    let h = (0x811c9dc5 ^ seed) >>> 0;
+    for (let i = 0; i < text.length; i++) {
+        h ^= text.charCodeAt(i);
+        h = Math.imul(h, 0x01000193);
+    }
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return h >>> 0;
+}
+const float = new Float64Array(1);
+const words = new Uint32Array(float.buffer);
+/** A 32-bit hash of a number's IEEE 754 bits (murmur3 fmix over both halves): no string is built. */
+function hashNumber(value, seed = 0) {
+    float[0] = value === 0 ? 0 : value; // -0 and 0 are one value
+    let h = Math.imul(words[0] ^ seed, 0xcc9e2d51) ^ words[1];
+    h = Math.imul(h ^ (h >>> 15), 0x1b873593);
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return h >>> 0;
+}
+/** A 53-bit fingerprint of a number, as `fingerprint` is of text. */
+function fingerprintNumber(value) {
+    const result = hashNumber(value, 0x9e3779b9) * 0x200000 + (hashNumber(value, 0x7f4a7c15) & 0x1fffff);
+    return result === 0 ? 1 : result;
+}
+/** A 53-bit fingerprint (two independent 32-bit hashes), exact as a JavaScript number. */
+function fingerprint(text) {
+    const value = hash32(text, 0x9e3779b9) * 0x200000 + (hash32(text, 0x7f4a7c15) & 0x1fffff);
+    return value === 0 ? 1 : value;
+}
+
+
+/***/ }),
+
+/***/ 80703:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BW: () => (/* binding */ FingerprintSet),
+/* harmony export */   wj: () => (/* binding */ KeySet),
+/* harmony export */   zE: () => (/* binding */ FINGERPRINT_LIMIT)
+/* harmony export */ });
+/* harmony import */ var _hash_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(72057);
+/** The keys of uniqueness checks, in bounded memory. */
+
+/** Keys a FingerprintSet holds at most: its table is then 2^21 slots, 16 MB. */
+const FINGERPRINT_LIMIT = 0.75 * 2 ** 21;
+/**
+ * A set of 53-bit fingerprints in one open-addressed Float64Array (8 bytes a slot, at most
+ * three quarters full), for uniqueness checks. Two different values share a fingerprint with
+ * probability about n² / 2^54 (1.4·10^-4 at the limit), which would report one false
+ * duplicate. Memory is bounded: past `limit` keys (1,572,864 by default, 16 MB), no more are
+ * added (`saturated`), and later values are still checked against the ones kept. The
+ * validator reports that limit when hit.
+ */
+class FingerprintSet {
+    limit;
+    table;
+    size = 0;
+    saturated = false;
+    constructor(limit = FINGERPRINT_LIMIT) {
+        this.limit = limit;
+        this.table = new Float64Array(1024);
+    }
+    /** Adds the fingerprint; false when it was already there. */
+    has(key) {
+        const table = this.table;
+        const mask = table.length - 1;
+        for (let slot = key & mask; table[slot] !== 0; slot = (slot + 1) & mask)
+            if (table[slot] === key)
+                return true;
+        return false;
+    }
+    add(key) {
+        const table = this.table;
+        const mask = table.length - 1;
+        // The low 32 bits of a 53-bit fingerprint, by ToInt32: a float `%` would call fmod for every key.
+        let slot = key & mask;
+        for (;;) {
+            const current = table[slot];
+            if (current === 0)
+                break;
+            if (current === key)
+                return false;
+            slot = (slot + 1) & mask;
+        }
+        if (this.size >= this.limit) {
+            this.saturated = true;
+            return true;
+        }
+        table[slot] = key;
+        this.size++;
+        if (this.size * 4 > table.length * 3 && table.length < this.maxSlots)
+            this.grow();
+        return true;
+    }
+    /** The table never needs more slots than this: `limit` keys fill three quarters of it. */
+    get maxSlots() {
+        return Math.max(1024, 2 ** Math.ceil(Math.log2(this.limit / 0.75)));
+    }
+    /**
+     * Makes room for `keys` keys in all (at most `limit`) at once, when the caller can tell how many
+     * are coming: growing step by step re-inserts every key each time, a cache miss each.
+     */
+    reserve(keys) {
+        const slots = Math.min(this.maxSlots, 2 ** Math.ceil(Math.log2((Math.min(keys, this.limit) * 4) / 3 + 1)));
+        if (slots > this.table.length)
+            this.grow(slots);
+    }
+    /** Four times larger each time, unless told how large. */
+    grow(slots = Math.min(this.table.length * 4, this.maxSlots)) {
+        const old = this.table;
+        this.table = new Float64Array(slots);
+        const mask = this.table.length - 1;
+        for (const key of old) {
+            if (key === 0)
+                continue;
+            let slot = key & mask;
+            while (this.table[slot] !== 0)
+                slot = (slot + 1) & mask;
+            this.table[slot] = key;
+        }
+    }
+}
+/** Integers a KeySet keeps as bits: 2^26 of them around the first, in 8 KB pages allocated as keys reach them (8 MB at most). */
+const BITMAP_RANGE = 2 ** 26;
+const PAGE_SHIFT = 16;
+const PAGE_WORDS = 2 ** PAGE_SHIFT / 32;
+/**
+ * The keys of one uniqueness check, up to `limit` of them. Safe integers within 2^25 of the
+ * first integer key are bits of a paged bitmap; every other key is a fingerprint in a
+ * FingerprintSet. A key always lands in the same one of the two, so a repeat is found either
+ * way, and integers are found exactly. Why the bitmap: sequential ids, the usual key, then
+ * touch neighbouring bits, where fingerprints land on a random slot of a 16 MB table each, a
+ * cache miss per row that made the primary key the largest cost of merging shards.
+ */
+class KeySet {
+    limit;
+    size = 0;
+    saturated = false;
+    prints;
+    /** Keys to make room for in `prints`, once the first fingerprint comes (integer keys may never need it). */
+    reserved = 0;
+    base;
+    pages = new Array(BITMAP_RANGE >>> PAGE_SHIFT).fill(undefined);
+    constructor(limit = FINGERPRINT_LIMIT) {
+        this.limit = limit;
+        this.prints = new FingerprintSet(limit);
+    }
+    /** Makes room for `keys` keys in all (see FingerprintSet.reserve). */
+    reserve(keys) {
+        this.reserved = keys;
+    }
+    /** Adds a number; false when it was there already. -0 and 0 are one key. */
+    addNumber(key) {
+        if (Number.isSafeInteger(key)) {
+            this.base ??= key - BITMAP_RANGE / 2;
+            const offset = key - this.base;
+            if (offset >= 0 && offset < BITMAP_RANGE)
+                return this.addBit(offset);
+        }
+        return this.addFingerprint((0,_hash_js__WEBPACK_IMPORTED_MODULE_0__/* .fingerprintNumber */ .eh)(key));
+    }
+    addText(key) {
+        return this.addFingerprint((0,_hash_js__WEBPACK_IMPORTED_MODULE_0__/* .fingerprint */ .Rj)(key));
+    }
+    /** Adds a key given as its fingerprint already (a row's). */
+    addFingerprint(print) {
+        if (this.size >= this.limit)
+            return this.full(this.prints.has(print));
+        if (this.reserved > 0) {
+            this.prints.reserve(this.reserved);
+            this.reserved = 0;
+        }
+        const fresh = this.prints.add(print);
+        if (fresh)
+            this.size++;
+        return fresh;
+    }
+    addBit(offset) {
+        const page = offset >>> PAGE_SHIFT;
+        const word = (offset >>> 5) & (PAGE_WORDS - 1);
+        const bit = 1 << (offset & 31);
+        let bits = this.pages[page];
+        if (bits !== undefined && (bits[word] & bit) !== 0)
+            return false;
+        if (this.size >= this.limit)
+            return this.full(false);
+        bits ??= this.pages[page] = new Uint32Array(PAGE_WORDS);
+        bits[word] |= bit;
+        this.size++;
+        return true;
+    }
+    /** At the limit: a key already kept is a repeat; any other is taken as new and not kept. */
+    full(kept) {
+        if (kept)
+            return false;
+        this.saturated = true;
+        return true;
+    }
+}
+
+
+/***/ }),
+
+/***/ 79449:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E7: () => (/* binding */ ORDERED_TYPES),
+/* harmony export */   FO: () => (/* binding */ compileCast),
+/* harmony export */   Lm: () => (/* binding */ castValue),
+/* harmony export */   UA: () => (/* binding */ CAST_FAILED),
+/* harmony export */   Uh: () => (/* binding */ castRaw),
+/* harmony export */   bh: () => (/* binding */ FIELD_TYPES),
+/* harmony export */   mr: () => (/* binding */ plainDecimal)
+/* harmony export */ });
+/* harmony import */ var _files_nesting_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(13288);
+/* harmony import */ var _strptime_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(49314);
+/**
+ * Reading a cell's text as its Table Schema type (frictionless calls this casting). Each type
+ * follows the lexical forms of the v2 spec; a value that does not fit gives the reason.
+ */
+
+
+const FIELD_TYPES = [
+    'string',
+    'number',
+    'integer',
+    'boolean',
+    'object',
+    'array',
+    'list',
+    'datetime',
+    'date',
+    'time',
+    'year',
+    'yearmonth',
+    'duration',
+    'geopoint',
+    'geojson',
+    'any',
+];
+/** Types whose values have an order, so that minimum and maximum mean something. */
+const ORDERED_TYPES = new Set([
+    'number',
+    'integer',
+    'datetime',
+    'date',
+    'time',
+    'year',
+    'yearmonth',
+    'duration',
+]);
+const ok = (value) => ({ ok: true, value });
+const no = (expected) => ({ ok: false, expected });
+const INTEGER = /^[+-]?\d+$/;
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+/** What Python's Decimal reads besides digits (case-insensitive, optionally signed), as frictionless does. */
+const SPECIAL_NUMBERS = {
+    nan: Number.NaN,
+    '+nan': Number.NaN,
+    '-nan': Number.NaN,
+    inf: Infinity,
+    '+inf': Infinity,
+    '-inf': -Infinity,
+    infinity: Infinity,
+    '+infinity': Infinity,
+    '-infinity': -Infinity,
+};
+const TIME = /^(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/;
+const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/;
+const YEARMONTH = /^(\d{4})-(\d{2})$/;
+const DURATION = /^P(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$/;
+/** One `@`, no spaces; the domain check is `isEmail`'s, since `[^\s@]+\.[^\s@]+` backtracks quadratically on a long cell. */
+const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+$/;
+const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+function castValue(field, text) {
+    switch (field.type) {
+        case 'string':
+            return castString(field.format, text);
+        case 'integer':
+            return castInteger(field, text);
+        case 'number':
+            return castNumber(field, text);
+        case 'boolean': {
+            if ((field.trueValues ?? ['true', 'True', 'TRUE', '1']).includes(text))
+                return ok(true);
+            if ((field.falseValues ?? ['false', 'False', 'FALSE', '0']).includes(text))
+                return ok(false);
+            return no('a boolean');
+        }
+        case 'date':
+            if ((0,_strptime_js__WEBPACK_IMPORTED_MODULE_0__/* .isStrptimeFormat */ .y)(field.format))
+                return castPattern(field.format, 'date', text);
+            return field.format === 'any' ? anyDate(text, 'a date') : castDate(text);
+        case 'datetime':
+            if ((0,_strptime_js__WEBPACK_IMPORTED_MODULE_0__/* .isStrptimeFormat */ .y)(field.format))
+                return castPattern(field.format, 'datetime', text);
+            return field.format === 'any' ? anyDate(text, 'a datetime') : castDatetime(text);
+        case 'time':
+            if ((0,_strptime_js__WEBPACK_IMPORTED_MODULE_0__/* .isStrptimeFormat */ .y)(field.format))
+                return castPattern(field.format, 'time', text);
+            return TIME.test(text) && validClock(text.slice(0, 8))
+                ? ok(timeSeconds(text))
+                : no('a time (hh:mm:ss)');
+        case 'year':
+            // Four digits, 0000 to 9999, as frictionless reads a year (gYear's negative years are not taken).
+            return /^\d{4}$/.test(text) ? ok(Number(text)) : no('a year (YYYY)');
+        case 'yearmonth': {
+            const m = YEARMONTH.exec(text);
+            return m && Number(m[2]) >= 1 && Number(m[2]) <= 12
+                ? ok(Number(m[1]) * 12 + Number(m[2]) - 1)
+                : no('a year and month (YYYY-MM)');
+        }
+        case 'duration': {
+            const m = DURATION.exec(text);
+            return m ? ok(durationSeconds(m)) : no('an ISO 8601 duration (e.g. P1DT2H)');
+        }
+        case 'object':
+            return castJson(text, (v) => v !== null && typeof v === 'object' && !Array.isArray(v), 'a JSON object');
+        case 'array': {
+            const parsed = castJson(text, Array.isArray, 'a JSON array');
+            return parsed.ok && field.arrayItem ? castItems(field, parsed.value) : parsed;
+        }
+        case 'geojson':
+            return castJson(text, (v) => v !== null && typeof v === 'object' && typeof v.type === 'string', 'a GeoJSON object');
+        case 'geopoint':
+            return castGeopoint(field.format, text);
+        case 'list':
+            return castList(field, text);
+        case 'any':
+            return ok(text);
+    }
+}
+/** `local@domain` where the domain has a dot that is neither its first nor its last character. */
+function isEmail(text) {
+    return EMAIL_SHAPE.test(text) && text.slice(text.indexOf('@') + 2, -1).includes('.');
+}
+function castString(format, text) {
+    switch (format) {
+        case 'email':
+            return isEmail(text) ? ok(text) : no('an email address');
+        case 'uri':
+            return URI.test(text) ? ok(text) : no('a URI');
+        case 'uuid':
+            return UUID.test(text) ? ok(text) : no('a UUID');
+        case 'binary':
+            return BASE64.test(text) ? ok(text) : no('base64 data');
+        default:
+            return ok(text);
+    }
+}
+/**
+ * The number text as frictionless reads it (fields/number.py), in its order: surrounding
+ * whitespace stripped; with bareNumber false, everything before the first digit or "-" and
+ * after the last digit dropped; group characters removed; then, when decimalChar is not ".",
+ * a "." left over makes the cell invalid (with decimalChar "," the text "1.234" is not 1.234:
+ * in such files it usually means 1234), and decimalChar becomes ".". Undefined: not a number.
+ */
+function numericText(field, text) {
+    let value = text.trim();
+    if (field.bareNumber === false)
+        value = trimNonNumeric(value);
+    if (field.groupChar)
+        value = value.split(field.groupChar).join('');
+    const decimal = field.decimalChar;
+    if (decimal !== undefined && decimal !== '.') {
+        if (value.includes('.'))
+            return undefined;
+        value = value.split(decimal).join('.');
+    }
+    return value;
+}
+const isDigit = (code) => code >= 48 && code <= 57;
+/**
+ * Python's `re.sub(r"((^[^-\d]*)|(\D*$))", "", cell)`, by index: leading characters other than
+ * digits and "-" (so a "+" or "." too) and trailing non-digits go. By index because the
+ * expression `\D*$` backtracks quadratically on a long run of letters followed by a digit.
+ */
+function trimNonNumeric(value) {
+    let start = 0;
+    while (start < value.length && !isDigit(value.charCodeAt(start)) && value[start] !== '-')
+        start++;
+    let end = value.length;
+    while (end > start && !isDigit(value.charCodeAt(end - 1)))
+        end--;
+    return value.slice(start, end);
+}
+function castInteger(field, text) {
+    // v2 gives integers groupChar and bareNumber; decimalChar is a number's only.
+    const value = numericText({ groupChar: field.groupChar, bareNumber: field.bareNumber }, text);
+    if (value === undefined || !INTEGER.test(value))
+        return no('an integer');
+    const number = Number(value);
+    return Number.isSafeInteger(number) ? ok(number) : no('an integer within ±2^53');
+}
+function castNumber(field, text) {
+    // The common case first: plain decimal text, no group or decimal characters to strip.
+    const plain = field.groupChar === undefined && field.decimalChar === undefined && field.bareNumber !== false;
+    if (plain && NUMBER.test(text))
+        return ok(Number(text));
+    const value = numericText(field, text);
+    if (value === undefined)
+        return no(`a number with decimal character "${field.decimalChar}"`);
+    if (NUMBER.test(value))
+        return ok(Number(value));
+    const special = value.length <= 9 ? SPECIAL_NUMBERS[value.toLowerCase()] : undefined;
+    return special !== undefined ? ok(special) : no('a number');
+}
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** Arithmetic rather than a Date object: this runs for every date cell. */
+function validDate(y, m, d) {
+    if (m < 1 || m > 12 || d < 1)
+        return false;
+    const leap = m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+    return d <= DAYS_IN_MONTH[m - 1] + (leap ? 1 : 0);
+}
+function validClock(hms) {
+    const [h, m, s] = hms.split(':').map(Number);
+    return h < 24 && m < 60 && s < 60;
+}
+/** Digits at text[from, from + count) as a number, or -1: a regex and Number() cost more per cell. */
+function digits(text, from, count) {
+    let value = 0;
+    for (let i = from; i < from + count; i++) {
+        const code = text.charCodeAt(i) - 48;
+        if (code < 0 || code > 9)
+            return -1;
+        value = value * 10 + code;
+    }
+    return value;
+}
+function castDate(text) {
+    const time = dateTime(text);
+    return time === undefined ? no('a date (YYYY-MM-DD)') : ok(time);
+}
+/** A YYYY-MM-DD date as milliseconds since the epoch (UTC), or undefined. */
+function dateTime(text) {
+    const y = text.length === 10 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45
+        ? digits(text, 0, 4)
+        : -1;
+    const m = y < 0 ? -1 : digits(text, 5, 2);
+    const d = m < 0 ? -1 : digits(text, 8, 2);
+    return d < 0 || !validDate(y, m, d) ? undefined : Date.UTC(y, m - 1, d);
+}
+function castDatetime(text) {
+    const m = DATETIME.exec(text);
+    if (!m ||
+        !validDate(Number(m[1]), Number(m[2]), Number(m[3])) ||
+        !validClock(`${m[4]}:${m[5]}:${m[6]}`)) {
+        return no('a datetime (YYYY-MM-DDThh:mm:ss, optional fraction and time zone)');
+    }
+    const zoned = m[8] ? text : `${text}Z`;
+    return ok(Date.parse(zoned));
+}
+const PATTERN_EXPECTED = { date: 'a date', time: 'a time', datetime: 'a datetime' };
+/** A `<PATTERN>` format (strptime.ts): the schema check has made sure it compiles. */
+function castPattern(format, type, text) {
+    const pattern = (0,_strptime_js__WEBPACK_IMPORTED_MODULE_0__/* .compileStrptime */ .S)(format);
+    const expected = `${PATTERN_EXPECTED[type]} in the format ${format}`;
+    if (typeof pattern === 'string')
+        return no(expected);
+    const m = pattern.parse(text);
+    if (!m)
+        return no(expected);
+    if (type === 'date')
+        return ok(m.date);
+    if (type === 'time')
+        return ok(m.seconds);
+    return ok(m.date + m.seconds * 1000 - (m.offset ?? 0) * 1000);
+}
+function anyDate(text, expected) {
+    const time = Date.parse(text);
+    return Number.isNaN(time) ? no(expected) : ok(time);
+}
+function timeSeconds(text) {
+    const [h, m, s] = text.slice(0, 8).split(':').map(Number);
+    const fraction = /^\d{2}:\d{2}:\d{2}(\.\d+)/.exec(text)?.[1];
+    return h * 3600 + m * 60 + s + (fraction ? Number(fraction) : 0);
+}
+/**
+ * An approximate length in seconds (a month is 30 days, a year 365), used only for ordering.
+ * Read from DURATION's own groups: searching the text again for each unit was quadratic in a
+ * long run of digits.
+ */
+function durationSeconds(m) {
+    // parseFloat reads the number before the unit letter; an absent part counts 0.
+    const unit = (group) => (m[group] === undefined ? 0 : Number.parseFloat(m[group]));
+    const day = 86400;
+    return (unit(1) * 365 * day +
+        unit(3) * 30 * day +
+        unit(5) * 7 * day +
+        unit(7) * day +
+        unit(10) * 3600 +
+        unit(12) * 60 +
+        unit(14));
+}
+function castJson(text, accept, expected) {
+    // JSON.parse takes any depth, but later walks of the value (keys, statistics) are recursive.
+    if ((text.indexOf('[') !== -1 || text.indexOf('{', 1) !== -1) &&
+        (0,_files_nesting_js__WEBPACK_IMPORTED_MODULE_1__/* .jsonDepthExceeded */ .b)(text, _files_nesting_js__WEBPACK_IMPORTED_MODULE_1__/* .MAX_NESTING_DEPTH */ .w) !== undefined) {
+        return no(`${expected} nested at most ${_files_nesting_js__WEBPACK_IMPORTED_MODULE_1__/* .MAX_NESTING_DEPTH */ .w} levels deep`);
+    }
+    try {
+        const value = JSON.parse(text);
+        return accept(value) ? ok(value) : no(expected);
+    }
+    catch {
+        return no(expected);
+    }
+}
+function castGeopoint(format, text) {
+    let lon;
+    let lat;
+    if (format === 'array' || format === 'object') {
+        const parsed = castJson(text, (v) => v !== null && typeof v === 'object', 'a geopoint');
+        if (!parsed.ok)
+            return no(GEOPOINT_EXPECTED[format]);
+        const point = geopointParts(format, parsed.value);
+        if (!point)
+            return no(GEOPOINT_EXPECTED[format]);
+        [lon, lat] = point;
+    }
+    else {
+        const parts = text.split(',').map((part) => part.trim());
+        if (parts.length !== 2 || !parts.every((part) => NUMBER.test(part)))
+            return no('a geopoint ("lon, lat")');
+        [lon, lat] = parts.map(Number);
+    }
+    const valid = typeof lon === 'number' &&
+        typeof lat === 'number' &&
+        Math.abs(lon) <= 180 &&
+        Math.abs(lat) <= 90;
+    return valid ? ok([lon, lat]) : no('a geopoint with longitude in ±180 and latitude in ±90');
+}
+const GEOPOINT_EXPECTED = {
+    array: 'a geopoint as a JSON array [lon, lat]',
+    object: 'a geopoint as a JSON object {"lon": …, "lat": …}',
+};
+/**
+ * The array format is exactly [lon, lat]; the object format exactly {lon, lat}: an array is
+ * not an object here (frictionless refuses "[180, -90]" for the object format).
+ */
+function geopointParts(format, v) {
+    if (format === 'array')
+        return Array.isArray(v) && v.length === 2 ? [v[0], v[1]] : undefined;
+    if (v === null || typeof v !== 'object' || Array.isArray(v))
+        return undefined;
+    const o = v;
+    return Object.keys(o).length === 2 && 'lon' in o && 'lat' in o ? [o.lon, o.lat] : undefined;
+}
+/** The items of an array field with `arrayItem`, each cast as the item field says; missing items stay null. */
+function castItems(field, items) {
+    const item = field.arrayItem;
+    const missing = item.missing ?? field.missing ?? new Set(['']);
+    const cast = [];
+    for (const value of items) {
+        if (value === null || (typeof value === 'string' && missing.has(value))) {
+            cast.push(null);
+            continue;
+        }
+        const result = castRaw(item, value);
+        if (!result.ok)
+            return no(`an array of ${item.type} items (an item is not ${result.expected})`);
+        cast.push(result.value);
+    }
+    return ok(cast);
+}
+function castList(field, text) {
+    const itemType = (field.itemType ?? 'string');
+    const items = [];
+    for (const item of text === '' ? [] : text.split(field.delimiter ?? ',')) {
+        const cast = castValue({ type: itemType }, item);
+        if (!cast.ok)
+            return no(`a list of ${itemType} items`);
+        items.push(cast.value);
+    }
+    return ok(items);
+}
+/** What each type expects, for values that are not text (JSON Lines, Parquet). */
+const EXPECTED = {
+    string: 'a string',
+    number: 'a number',
+    integer: 'an integer',
+    boolean: 'a boolean',
+    object: 'a JSON object',
+    array: 'a JSON array',
+    list: 'a list',
+    datetime: 'a datetime (YYYY-MM-DDThh:mm:ss)',
+    date: 'a date (YYYY-MM-DD)',
+    time: 'a time (hh:mm:ss)',
+    year: 'a year (YYYY)',
+    yearmonth: 'a year and month (YYYY-MM)',
+    duration: 'an ISO 8601 duration (e.g. P1DT2H)',
+    geopoint: 'a geopoint',
+    geojson: 'a GeoJSON object',
+    any: 'any value',
+};
+/**
+ * Casts a raw value from any format: text goes through `castValue` (the lexical forms of the
+ * spec); JSON and Parquet values are taken as they are when they already have the field's
+ * type, so the same data in CSV, JSON Lines and Parquet casts to the same values.
+ */
+function castRaw(field, raw) {
+    if (typeof raw === 'string')
+        return castValue(field, raw);
+    switch (field.type) {
+        case 'any':
+            return ok(raw);
+        case 'number':
+            return typeof raw === 'number' ? ok(raw) : no(EXPECTED.number);
+        case 'integer':
+            if (typeof raw !== 'number' || !Number.isInteger(raw))
+                return no(EXPECTED[field.type]);
+            return Number.isSafeInteger(raw) ? ok(raw) : no('an integer within ±2^53');
+        case 'year':
+            return typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw <= 9999
+                ? ok(raw)
+                : no(EXPECTED.year);
+        case 'boolean':
+            return typeof raw === 'boolean' ? ok(raw) : no(EXPECTED.boolean);
+        case 'object':
+        case 'geojson':
+            return raw !== null &&
+                typeof raw === 'object' &&
+                !Array.isArray(raw) &&
+                (field.type === 'object' || typeof raw.type === 'string')
+                ? ok(raw)
+                : no(EXPECTED[field.type]);
+        case 'array':
+            if (!Array.isArray(raw))
+                return no(EXPECTED.array);
+            return field.arrayItem ? castItems(field, raw) : ok(raw);
+        case 'list': {
+            if (!Array.isArray(raw))
+                return no(EXPECTED.list);
+            const itemType = (field.itemType ?? 'string');
+            const items = [];
+            for (const item of raw) {
+                const cast = castRaw({ type: itemType }, item);
+                if (!cast.ok)
+                    return no(`a list of ${itemType} items`);
+                items.push(cast.value);
+            }
+            return ok(items);
+        }
+        case 'geopoint': {
+            // A JSON value in the field's format; under the default "lon, lat" format, a [lon, lat] array as frictionless takes it.
+            if (raw === null || typeof raw !== 'object')
+                return no(EXPECTED.geopoint);
+            const format = field.format === 'object' ? 'object' : 'array';
+            return castGeopoint(format, JSON.stringify(raw));
+        }
+        default:
+            return no(EXPECTED[field.type]);
+    }
+}
+// The two scanners below do what INTEGER and NUMBER match, in one pass over the characters:
+// they run for most cells of a numeric file, where the regular expressions cost twice as much.
+/** A text INTEGER matches, as a safe integer; else CAST_FAILED. Up to 15 digits are summed exactly. */
+function plainInteger(text) {
+    const length = text.length;
+    let i = 0;
+    const first = text.charCodeAt(0);
+    const negative = first === 45;
+    if (negative || first === 43)
+        i++;
+    if (i === length)
+        return CAST_FAILED;
+    let value = 0;
+    for (; i < length; i++) {
+        const digit = text.charCodeAt(i) - 48;
+        if (digit < 0 || digit > 9)
+            return CAST_FAILED;
+        value = value * 10 + digit;
+    }
+    if (length - (negative || first === 43 ? 1 : 0) > 15) {
+        value = Math.abs(Number(text));
+        if (!Number.isSafeInteger(value))
+            return CAST_FAILED;
+    }
+    return negative ? -value : value;
+}
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);
+/**
+ * A text NUMBER matches, as a number; else CAST_FAILED. Up to 15 digits and 22 decimals the
+ * digits are summed and divided by a power of ten: both are exact doubles and one division
+ * rounds correctly, so the result is Number()'s (Clinger's fast path), at a fraction of its cost.
+ */
+function plainDecimal(text) {
+    let i = 0;
+    let c = text.charCodeAt(0);
+    const negative = c === 45;
+    if (negative || c === 43)
+        c = text.charCodeAt(++i);
+    let mantissa = 0;
+    let digits = 0;
+    let decimals = 0;
+    while (c >= 48 && c <= 57) {
+        mantissa = mantissa * 10 + (c - 48);
+        digits++;
+        c = text.charCodeAt(++i);
+    }
+    if (c === 46) {
+        c = text.charCodeAt(++i);
+        while (c >= 48 && c <= 57) {
+            mantissa = mantissa * 10 + (c - 48);
+            digits++;
+            decimals++;
+            c = text.charCodeAt(++i);
+        }
+    }
+    if (digits === 0)
+        return CAST_FAILED;
+    let exponent = false;
+    if (c === 101 || c === 69) {
+        c = text.charCodeAt(++i);
+        if (c === 43 || c === 45)
+            c = text.charCodeAt(++i);
+        let exponentDigits = 0;
+        while (c >= 48 && c <= 57) {
+            exponentDigits++;
+            c = text.charCodeAt(++i);
+        }
+        if (exponentDigits === 0)
+            return CAST_FAILED;
+        exponent = true;
+    }
+    if (i !== text.length)
+        return CAST_FAILED;
+    if (exponent || digits > 15 || decimals > 22)
+        return Number(text);
+    const value = mantissa / POWERS_OF_TEN[decimals];
+    return negative ? -value : value;
+}
+/** What a compiled cast returns for a value that does not fit; castRaw then says why. */
+const CAST_FAILED = Symbol('cast failed');
+/**
+ * The cast of one field compiled to a function, for the per-cell hot path: it returns the
+ * value itself (no result object to allocate and collect for every cell) or CAST_FAILED, and
+ * takes the common forms (plain integers and decimals, default booleans, plain strings)
+ * without going through the general switch. Anything else goes to castRaw, so the result is
+ * always the one castRaw gives.
+ */
+function compileCast(field) {
+    const general = (raw) => {
+        const cast = castRaw(field, raw);
+        return cast.ok ? cast.value : CAST_FAILED;
+    };
+    const plainNumbers = field.groupChar === undefined && field.decimalChar === undefined && field.bareNumber !== false;
+    switch (field.type) {
+        case 'string':
+            if (field.format !== undefined && field.format !== 'default')
+                return general;
+            return (raw) => (typeof raw === 'string' ? raw : CAST_FAILED);
+        case 'integer':
+            if (!plainNumbers)
+                return general;
+            return (raw) => {
+                if (typeof raw === 'string') {
+                    // The rarer forms (surrounding spaces) go the general way, so the answer is castRaw's.
+                    const value = plainInteger(raw);
+                    return value === CAST_FAILED ? general(raw) : value;
+                }
+                return typeof raw === 'number' && Number.isSafeInteger(raw) ? raw : CAST_FAILED;
+            };
+        case 'number':
+            if (!plainNumbers)
+                return general;
+            return (raw) => {
+                if (typeof raw === 'number')
+                    return raw;
+                if (typeof raw !== 'string')
+                    return general(raw);
+                const value = plainDecimal(raw);
+                return value === CAST_FAILED ? general(raw) : value;
+            };
+        case 'boolean':
+            if (field.trueValues || field.falseValues)
+                return general;
+            return (raw) => {
+                if (typeof raw === 'boolean')
+                    return raw;
+                if (raw === 'true' || raw === 'True' || raw === 'TRUE' || raw === '1')
+                    return true;
+                if (raw === 'false' || raw === 'False' || raw === 'FALSE' || raw === '0')
+                    return false;
+                return CAST_FAILED;
+            };
+        case 'date':
+            if (field.format !== undefined && field.format !== 'default')
+                return general;
+            return (raw) => (typeof raw === 'string' ? (dateTime(raw) ?? CAST_FAILED) : general(raw));
+        default:
+            return general;
+    }
+}
+
+
+/***/ }),
+
+/***/ 49314:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   S: () => (/* binding */ compileStrptime),
+/* harmony export */   y: () => (/* binding */ isStrptimeFormat)
+/* harmony export */ });
+/* harmony import */ var re2js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2856);
+/**
+ * Table Schema's `<PATTERN>` formats for date, time and datetime fields: C / Python `strptime`
+ * patterns such as `%d/%m/%Y` (v1 and v2 both define them; frictionless reads them with
+ * Python's `datetime.strptime`). This follows Python's `_strptime` module: each directive is
+ * the same regular expression, whitespace in the pattern matches one or more whitespace
+ * characters, matching ignores case, the match is anchored at the start and the whole cell
+ * must be consumed ("unconverted data remains" otherwise), and the parts must make a real
+ * date (31/02 is refused).
+ *
+ * The pattern comes from the schema, so from the repository: it is compiled with re2js (RE2,
+ * linear time), since a pattern of many `%d`s would otherwise backtrack exponentially.
+ */
+
+/** Python's directive expressions (Lib/_strptime.py, TimeRE), C locale for the names. */
+const DIRECTIVES = {
+    d: '3[0-1]|[1-2]\\d|0[1-9]|[1-9]| [1-9]',
+    f: '[0-9]{1,6}',
+    H: '2[0-3]|[0-1]\\d|\\d',
+    I: '1[0-2]|0[1-9]|[1-9]',
+    j: '36[0-6]|3[0-5]\\d|[1-2]\\d\\d|0[1-9]\\d|00[1-9]|[1-9]\\d|0[1-9]|[1-9]',
+    m: '1[0-2]|0[1-9]|[1-9]',
+    M: '[0-5]\\d|\\d',
+    S: '6[0-1]|[0-5]\\d|\\d',
+    w: '[0-6]',
+    u: '[1-7]',
+    y: '\\d\\d',
+    Y: '\\d\\d\\d\\d',
+    z: '[+-]\\d\\d:?[0-5]\\d(?::?[0-5]\\d(?:\\.\\d{1,6})?)?|(?-i:Z)',
+    Z: 'utc|gmt',
+    a: 'monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun',
+    A: 'monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun',
+    b: 'january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec',
+    B: 'january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec',
+    p: 'am|pm',
+};
+/** The C locale's composite directives, expanded before compiling. */
+const COMPOSITES = {
+    c: '%a %b %d %H:%M:%S %Y',
+    x: '%m/%d/%y',
+    X: '%H:%M:%S',
+};
+/** Week-number directives: Python uses them only to compute a date from a week; not supported here. */
+const UNSUPPORTED = new Set(['U', 'W', 'G', 'V']);
+const MONTHS = [
+    'jan',
+    'feb',
+    'mar',
+    'apr',
+    'may',
+    'jun',
+    'jul',
+    'aug',
+    'sep',
+    'oct',
+    'nov',
+    'dec',
+];
+/** A pattern longer than this is not a date format; it also bounds the compiled automaton. */
+const MAX_PATTERN_LENGTH = 200;
+/** Is this format a strptime pattern rather than a named format? `fmt:` is frictionless' deprecated prefix. */
+function isStrptimeFormat(format) {
+    return format !== undefined && (format.includes('%') || format.startsWith('fmt:'));
+}
+const cache = new Map();
+/** The pattern compiled, or why it cannot be (a sentence fragment). Compiled once per pattern. */
+function compileStrptime(format) {
+    let compiled = cache.get(format);
+    if (compiled === undefined) {
+        compiled = compile(format);
+        if (cache.size < 256)
+            cache.set(format, compiled);
+    }
+    return compiled;
+}
+function compile(format) {
+    const source = format.startsWith('fmt:') ? format.slice(4) : format;
+    if (source.length > MAX_PATTERN_LENGTH)
+        return `the date pattern is ${source.length} characters long, more than the ${MAX_PATTERN_LENGTH} allowed`;
+    const expanded = source.replace(/%([cxX])/g, (_, d) => COMPOSITES[d]);
+    const names = [];
+    let regex = '';
+    for (let i = 0; i < expanded.length; i++) {
+        const c = expanded[i];
+        if (c !== '%') {
+            if (/\s/.test(c)) {
+                while (i + 1 < expanded.length && /\s/.test(expanded[i + 1]))
+                    i++;
+                regex += '\\s+';
+            }
+            else
+                regex += c.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+            continue;
+        }
+        const d = expanded[++i];
+        if (d === '%') {
+            regex += '%';
+            continue;
+        }
+        if (d === undefined)
+            return 'the date pattern ends with a lone "%"';
+        if (UNSUPPORTED.has(d))
+            return `the date pattern uses %${d} (a week number), which is not supported; spell the date with %Y, %m and %d or %j`;
+        const expression = DIRECTIVES[d];
+        if (expression === undefined)
+            return `"%${d}" is not a strptime directive`;
+        names.push(d);
+        regex += `(${expression})`;
+    }
+    let re;
+    try {
+        re = re2js__WEBPACK_IMPORTED_MODULE_0__/* .RE2JS */ .L3.compile(regex, re2js__WEBPACK_IMPORTED_MODULE_0__/* .RE2JS */ .L3.CASE_INSENSITIVE);
+    }
+    catch {
+        return 'the date pattern cannot be compiled';
+    }
+    return { source: format, parse: (text) => parse(re, names, text) };
+}
+function parse(re, names, text) {
+    const m = re.matcher(text);
+    // Python matches from the start and then refuses leftover text: no search for another split.
+    if (!m.lookingAt() || m.end() !== text.length)
+        return undefined;
+    const parts = {};
+    names.forEach((name, i) => (parts[name] = m.group(i + 1)));
+    return moment(parts);
+}
+function moment(parts) {
+    const int = (key) => Number.parseInt(parts[key].trim(), 10);
+    let year = 1900;
+    if (parts.Y !== undefined)
+        year = int('Y');
+    else if (parts.y !== undefined)
+        year = int('y') + (int('y') < 69 ? 2000 : 1900);
+    let month = 1;
+    if (parts.m !== undefined)
+        month = int('m');
+    else if (parts.B !== undefined || parts.b !== undefined)
+        month = MONTHS.indexOf((parts.B ?? parts.b).slice(0, 3).toLowerCase()) + 1;
+    let day = 1;
+    if (parts.d !== undefined)
+        day = int('d');
+    let hour = 0;
+    if (parts.H !== undefined)
+        hour = int('H');
+    else if (parts.I !== undefined) {
+        const pm = parts.p?.toLowerCase() === 'pm';
+        hour = (int('I') % 12) + (pm ? 12 : 0);
+    }
+    const minute = parts.M === undefined ? 0 : int('M');
+    const second = parts.S === undefined ? 0 : int('S');
+    // Python's datetime refuses a leap second (60, 61) that strptime's expression lets through.
+    if (second > 59)
+        return undefined;
+    const fraction = parts.f === undefined ? 0 : Number(`0.${parts.f}`);
+    let date;
+    if (parts.j !== undefined && parts.m === undefined && parts.d === undefined) {
+        const dayOfYear = int('j');
+        const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+        if (dayOfYear > (leap ? 366 : 365))
+            return undefined;
+        date = utcDate(year, 1, dayOfYear);
+    }
+    else {
+        if (!realDate(year, month, day))
+            return undefined;
+        date = utcDate(year, month, day);
+    }
+    const result = { date, seconds: hour * 3600 + minute * 60 + second + fraction };
+    if (parts.z !== undefined)
+        result.offset = offsetSeconds(parts.z);
+    return result;
+}
+/** Date.UTC, except that years 0 to 99 stay themselves (Date.UTC reads them as 1900 to 1999). */
+function utcDate(year, month, day) {
+    const date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day);
+    return date.getTime();
+}
+function realDate(year, month, day) {
+    if (month < 1 || month > 12 || day < 1)
+        return false;
+    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    return (day <=
+        (month === 2 ? (leap ? 29 : 28) : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]));
+}
+/** `Z`, `+hh:mm`, `+hhmm`, `+hh:mm:ss(.ffffff)` in seconds east of UTC. */
+function offsetSeconds(z) {
+    if (z === 'Z' || z === 'z')
+        return 0;
+    const sign = z[0] === '-' ? -1 : 1;
+    const digits = z.slice(1).replace(/:/g, '');
+    const hours = Number(digits.slice(0, 2));
+    const minutes = Number(digits.slice(2, 4));
+    const seconds = digits.length > 4 ? Number(digits.slice(4)) : 0;
+    return sign * (hours * 3600 + minutes * 60 + seconds);
+}
+
+
+/***/ }),
+
+/***/ 85705:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  yE: () => (/* binding */ loadTableSchema),
+  n9: () => (/* binding */ schemaFromText),
+  Az: () => (/* binding */ tableSchemaFrom)
+});
+
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 10 modules
+var schemas = __nccwpck_require__(13798);
+// EXTERNAL MODULE: ./shared/files/read-file.ts
+var read_file = __nccwpck_require__(29059);
+// EXTERNAL MODULE: ./shared/files/structured.ts
+var structured = __nccwpck_require__(60595);
+// EXTERNAL MODULE: ./shared/schema/cast.ts
+var schema_cast = __nccwpck_require__(79449);
+// EXTERNAL MODULE: ./node_modules/re2js/build/index.js
+var build = __nccwpck_require__(2856);
+;// CONCATENATED MODULE: ./shared/schema/pattern.ts
+/**
+ * Table Schema `pattern` constraints, matched in time linear in the cell whatever the pattern.
+ * A schema comes from the repository, so a pull request can bring a pattern such as `(a+)+$`
+ * that makes a backtracking engine (JavaScript's RegExp) run for the rest of the job on a short
+ * cell. re2js, the JavaScript port of Google's RE2, runs an automaton instead: no backtracking,
+ * so no lookaround and no backreferences, which are refused here with a message saying so.
+ *
+ * Semantics follow frictionless-py, which matches `^(pattern)$`: the whole value must match.
+ */
+
+/**
+ * The most RE2 instructions a pattern may compile to. Matching costs up to this many steps per
+ * character of a cell, and counted repetitions copy their operand (`[a-z]{1000}` is about 1,000
+ * instructions), so a short pattern can still be slow on long cells; real patterns stay in the
+ * hundreds.
+ */
+const MAX_PATTERN_INSTRUCTIONS = 5000;
+/** The pattern compiled, or the reason it cannot be (a sentence fragment that follows the field). */
+function compilePattern(pattern) {
+    let compiled;
+    try {
+        compiled = build/* RE2JS */.L3.compile(unicodeEscapesInRe2Spelling(pattern));
+    }
+    catch (error) {
+        return refusal(error);
+    }
+    const size = instructionCount(compiled);
+    if (size !== undefined && size > MAX_PATTERN_INSTRUCTIONS) {
+        return `the pattern compiles to ${size} matching steps, more than the ${MAX_PATTERN_INSTRUCTIONS} allowed (each step is paid on every character of every cell); make counted repetitions such as {1000} smaller, or check long values with maxLength`;
+    }
+    const fixed = fixedShape(pattern);
+    if (fixed)
+        return { source: pattern, matches: (text) => fixed.test(text) };
+    return { source: pattern, matches: (text) => compiled.testExact(text) };
+}
+/**
+ * A pattern of fixed shape, such as `[A-Z]{2}[0-9]{4}`: a row of single-character atoms (an
+ * ASCII letter, digit or escaped punctuation, \d, \w, or a class of those without negation),
+ * each once or a fixed number of times. Such a pattern cannot backtrack and reads the same in
+ * RE2 and JavaScript (only ASCII can match, so no Unicode rule differs), so the native RegExp
+ * runs it, at a fraction of re2js' cost per cell (a tenth of validate-data's time on the
+ * bench's CSV went to one such pattern). Any other pattern goes to re2js.
+ */
+const FIXED_SHAPE = /^(?:(?:[A-Za-z0-9 _@:/,;=-]|\\[dw]|\\[.+*?()[\]{}|^$\\/-]|\[(?:[A-Za-z0-9_](?:-[A-Za-z0-9])?|\\[dw])+\])(?:\{[0-9]{1,3}\})?)+$/;
+function fixedShape(pattern) {
+    if (!FIXED_SHAPE.test(pattern))
+        return undefined;
+    try {
+        return new RegExp(`^(?:${pattern})$`);
+    }
+    catch {
+        return undefined; // e.g. a range out of order: re2js, which compiled it, decides
+    }
+}
+/** The size of the compiled program; re2js does not type it, so it is read defensively. */
+function instructionCount(compiled) {
+    const prog = compiled.re2().prog;
+    const count = typeof prog?.numInst === 'function' ? prog.numInst() : undefined;
+    return typeof count === 'number' ? count : undefined;
+}
+const UNSUPPORTED = [
+    { starts: /^\(\?=/, what: 'a lookahead "(?=…)"' },
+    { starts: /^\(\?!/, what: 'a negative lookahead "(?!…)"' },
+    { starts: /^\(\?<=/, what: 'a lookbehind "(?<=…)"' },
+    { starts: /^\(\?<!/, what: 'a negative lookbehind "(?<!…)"' },
+    { starts: /^\\[1-9]/, what: 'a backreference ("\\1")' },
+    { starts: /^\\k/, what: 'a named backreference ("\\k<name>")' },
+    { starts: /^\(\?>/, what: 'an atomic group "(?>…)"' },
+    { starts: /^\(\?\(/, what: 'a conditional "(?(…)…)"' },
+    { starts: /^[*+?}]\+/, what: 'a possessive quantifier ("++", "*+")' },
+];
+function refusal(error) {
+    if (!(error instanceof build/* RE2JSException */.o_))
+        throw error;
+    const syntax = error instanceof build/* RE2JSSyntaxException */.pB ? error : undefined;
+    const at = syntax?.getPattern() ?? '';
+    const construct = UNSUPPORTED.find((entry) => entry.starts.test(at))?.what;
+    if (construct) {
+        return `the pattern uses ${construct}, which the linear-time pattern engine (RE2 syntax) does not support: lookaround and backreferences can take exponential time on a hostile cell. Rewrite the pattern without it (the whole value must match, so no anchors or lookahead are needed to pin it), or check this rule in your own code`;
+    }
+    const where = at ? ` at "${at.length > 40 ? `${at.slice(0, 40)}…` : at}"` : '';
+    return `not a valid regular expression (RE2 syntax): ${syntax?.getDescription() ?? error.message}${where}`;
+}
+/**
+ * `\uXXXX` (a surrogate pair too) and `\u{X…}`, as JavaScript and Python spell code points, in
+ * RE2's spelling `\x{…}`. Escapes are consumed in pairs from the left, so `\\u0041` stays an
+ * escaped backslash followed by "u0041".
+ */
+function unicodeEscapesInRe2Spelling(pattern) {
+    return pattern.replace(/\\(?:u([Dd][89ABab][0-9A-Fa-f]{2})\\u([Dd][C-Fc-f][0-9A-Fa-f]{2})|u([0-9A-Fa-f]{4})|u\{([0-9A-Fa-f]{1,6})\}|([\s\S]))/gu, (escape, high, low, four, braced) => {
+        if (high && low)
+            return `\\x{${(0x10000 + ((parseInt(high, 16) - 0xd800) << 10) + (parseInt(low, 16) - 0xdc00)).toString(16)}}`;
+        const code = four ?? braced;
+        return code ? `\\x{${code}}` : escape;
+    });
+}
+
+// EXTERNAL MODULE: ./shared/schema/strptime.ts
+var strptime = __nccwpck_require__(49314);
+// EXTERNAL MODULE: ./node_modules/fastest-levenshtein/mod.js
+var mod = __nccwpck_require__(21916);
+;// CONCATENATED MODULE: ./shared/schema/typos.ts
+/**
+ * Likely typos of Table Schema keys. The spec lets a schema, a field and its constraints carry
+ * properties of their own (`"unit": "kg"`), so an unknown key is not an error; but one a couple
+ * of letters from a known key (`minimun`, `primarykey`) is almost always a constraint that
+ * silently does nothing, so it is worth a warning.
+ */
+
+const SCHEMA_KEYS = [
+    'fields',
+    'missingValues',
+    'primaryKey',
+    'uniqueKeys',
+    'foreignKeys',
+    'fieldsMatch',
+    'name',
+    'title',
+    'description',
+    '$schema',
+    'ml',
+];
+const FIELD_KEYS = [
+    'name',
+    'type',
+    'format',
+    'title',
+    'description',
+    'example',
+    'rdfType',
+    'constraints',
+    'missingValues',
+    'trueValues',
+    'falseValues',
+    'decimalChar',
+    'groupChar',
+    'bareNumber',
+    'delimiter',
+    'itemType',
+    'arrayItem',
+    'categories',
+    'categoriesOrdered',
+    'ml',
+];
+const CONSTRAINT_KEYS = [
+    'required',
+    'unique',
+    'minLength',
+    'maxLength',
+    'minimum',
+    'maximum',
+    'exclusiveMinimum',
+    'exclusiveMaximum',
+    'pattern',
+    'enum',
+    'jsonSchema',
+];
+/** The known key `key` is likely a misspelling of, if any: same letters but case, or within 2 edits (1 for short keys). */
+function closestKey(key, known) {
+    if (known.includes(key))
+        return undefined;
+    const lower = key.toLowerCase();
+    let best;
+    let bestDistance = Infinity;
+    for (const candidate of known) {
+        const d = (0,mod/* distance */.Io)(lower, candidate.toLowerCase());
+        if (d < bestDistance) {
+            best = candidate;
+            bestDistance = d;
+        }
+    }
+    const allowed = Math.min(key.length, best?.length ?? 0) <= 5 ? 1 : 2;
+    return best !== undefined && bestDistance <= allowed ? best : undefined;
+}
+const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+/** Every likely typo in a schema descriptor (before or after validation: only its keys are read). */
+function likelyTypos(descriptor) {
+    const warnings = [];
+    const scan = (value, known, path) => {
+        if (!isObject(value))
+            return;
+        for (const key of Object.keys(value)) {
+            const meant = closestKey(key, known);
+            if (meant)
+                warnings.push({
+                    path: [...path, key],
+                    message: `"${key}" is not a Table Schema key, so it is ignored; did you mean "${meant}"?`,
+                });
+        }
+    };
+    const scanField = (f, path) => {
+        scan(f, FIELD_KEYS, path);
+        if (!isObject(f))
+            return;
+        scan(f.constraints, CONSTRAINT_KEYS, [...path, 'constraints']);
+        if (isObject(f.arrayItem))
+            scanField(f.arrayItem, [...path, 'arrayItem']);
+    };
+    scan(descriptor, SCHEMA_KEYS, []);
+    if (isObject(descriptor) && Array.isArray(descriptor.fields))
+        descriptor.fields.forEach((f, i) => scanField(f, ['fields', i]));
+    return warnings;
+}
+
+;// CONCATENATED MODULE: ./shared/schema/table-schema.ts
+/**
+ * Frictionless Table Schema (v2; v1 descriptors are accepted) plus this project's `ml`
+ * extensions, as validated data. The descriptor is checked whole before any data is read:
+ * shapes by zod, and what needs more than shapes (unknown field names in keys, regexes that do
+ * not compile, constraints that do not apply to the field's type, bounds that do not cast) as
+ * refinements, so that every problem is reported with the line of the schema file it is on.
+ *
+ * The reader is open-world where the spec is: a schema, a field and its constraints MAY carry
+ * other properties (`"unit": "kg"`, `rdfType`, a tool's own keys); they are kept and ignored.
+ * Only a likely typo of a known key (`minimun`, within two edits) is reported, as a warning.
+ * The `ml` blocks are this project's own namespace, and stay closed.
+ */
+
+
+
+
+
+
+
+const scalar = schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig(), schemas/* boolean */.zMY()]);
+const fraction = schemas/* number */.aig().min(0).max(1);
+const count = schemas/* number */.aig().int().nonnegative();
+const bounds = schemas/* object */.Ikc({ min: schemas/* number */.aig().optional(), max: schemas/* number */.aig().optional() }).strict();
+const countBounds = schemas/* object */.Ikc({ min: count.optional(), max: count.optional() }).strict();
+const fractionBounds = schemas/* object */.Ikc({ min: fraction.optional(), max: fraction.optional() }).strict();
+const severity = schemas/* enum */.k5n(['error', 'warning']);
+const constraints = schemas/* object */.Ikc({
+    required: schemas/* boolean */.zMY().optional(),
+    unique: schemas/* boolean */.zMY().optional(),
+    minLength: count.optional(),
+    maxLength: count.optional(),
+    minimum: scalar.optional(),
+    maximum: scalar.optional(),
+    exclusiveMinimum: scalar.optional(),
+    exclusiveMaximum: scalar.optional(),
+    pattern: schemas/* string */.YjP().optional(),
+    enum: schemas/* array */.YOg(scalar).min(1).optional(),
+    /** v2: a JSON Schema each value of an object or array field must be valid against. */
+    jsonSchema: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()).optional(),
+})
+    .loose();
+/** Statistic bounds on a numeric column (Great Expectations' column aggregate expectations). */
+const statBounds = schemas/* object */.Ikc({
+    mean: bounds.optional(),
+    median: bounds.optional(),
+    stdev: bounds.optional(),
+    min: bounds.optional(),
+    max: bounds.optional(),
+    quantiles: schemas/* array */.YOg(schemas/* object */.Ikc({ q: fraction, min: schemas/* number */.aig().optional(), max: schemas/* number */.aig().optional() }).strict())
+        .optional(),
+    /** Severity of these statistics' findings alone (default: the field's): infer-schema writes observed ranges as warnings. */
+    severity: severity.optional(),
+})
+    .strict();
+const FIELD_ROLES = [
+    'feature',
+    'target',
+    'id',
+    'weight',
+    'timestamp',
+    'prediction',
+    'ignore',
+];
+const fieldMl = schemas/* object */.Ikc({
+    role: schemas/* enum */.k5n(FIELD_ROLES).optional(),
+    /** Severity of this field's findings (default error). */
+    severity: severity.optional(),
+    /** Per-value checks pass when at least this share of the non-missing values pass. */
+    mostly: fraction.optional(),
+    nullFraction: schemas/* object */.Ikc({ max: fraction }).strict().optional(),
+    allowNaN: schemas/* boolean */.zMY().optional(),
+    allowInf: schemas/* boolean */.zMY().optional(),
+    distinctCount: countBounds.optional(),
+    distinctFraction: fractionBounds.optional(),
+    stats: statBounds.optional(),
+})
+    .strict();
+const schemaMl = schemas/* object */.Ikc({
+    task: schemas/* enum */.k5n(['classification', 'regression', 'ranking', 'other']).optional(),
+    /** Severity of the dataset-level findings below (default error). */
+    severity: severity.optional(),
+    rowCount: countBounds.optional(),
+    duplicateRows: schemas/* object */.Ikc({ maxFraction: fraction.default(0) })
+        .strict()
+        .optional(),
+    classBalance: schemas/* object */.Ikc({ minRatio: fraction }).strict().optional(),
+})
+    .strict();
+/** v1 lists strings; v2 also allows `{value, label}` objects. */
+const missingValues = schemas/* array */.YOg(schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* object */.Ikc({ value: schemas/* string */.YjP(), label: schemas/* string */.YjP().optional() }).strict()]));
+const fieldProperties = {
+    name: schemas/* string */.YjP().min(1),
+    type: schemas/* enum */.k5n(schema_cast/* FIELD_TYPES */.bh).default('any'),
+    format: schemas/* string */.YjP().optional(),
+    title: schemas/* string */.YjP().optional(),
+    description: schemas/* string */.YjP().optional(),
+    example: schemas/* unknown */.L5J().optional(),
+    rdfType: schemas/* string */.YjP().optional(),
+    constraints: constraints.optional(),
+    missingValues: missingValues.optional(),
+    trueValues: schemas/* array */.YOg(schemas/* string */.YjP()).optional(),
+    falseValues: schemas/* array */.YOg(schemas/* string */.YjP()).optional(),
+    decimalChar: schemas/* string */.YjP().length(1).optional(),
+    groupChar: schemas/* string */.YjP().length(1).optional(),
+    bareNumber: schemas/* boolean */.zMY().optional(),
+    delimiter: schemas/* string */.YjP().min(1).optional(),
+    itemType: schemas/* enum */.k5n(['string', 'integer', 'boolean', 'number', 'datetime', 'date', 'time'])
+        .optional(),
+    categories: schemas/* array */.YOg(schemas/* union */.KCZ([scalar, schemas/* object */.Ikc({ value: scalar, label: schemas/* string */.YjP().optional() })]))
+        .optional(),
+    categoriesOrdered: schemas/* boolean */.zMY().optional(),
+    ml: fieldMl.optional(),
+};
+/** A field's own properties; it MAY carry others (kept, ignored). */
+const fieldBase = schemas/* object */.Ikc(fieldProperties).loose();
+/** v2 `arrayItem`: the field every item of an array field is; no name of its own, no nesting. */
+const arrayItem = fieldBase.extend({
+    name: schemas/* string */.YjP().min(1).optional(),
+    arrayItem: schemas/* never */.ZmZ().optional(),
+});
+const field = fieldBase.extend({ arrayItem: arrayItem.optional() });
+const keyFields = schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* array */.YOg(schemas/* string */.YjP()).min(1)]);
+/** A foreign key: v1 spells a self-reference `resource: ""`; v2 leaves `resource` out. */
+const foreignKey = schemas/* object */.Ikc({
+    fields: keyFields,
+    reference: schemas/* object */.Ikc({ resource: schemas/* string */.YjP().optional(), fields: keyFields }).loose(),
+})
+    .loose();
+const descriptorShape = schemas/* object */.Ikc({
+    $schema: schemas/* string */.YjP().optional(),
+    name: schemas/* string */.YjP().optional(),
+    title: schemas/* string */.YjP().optional(),
+    description: schemas/* string */.YjP().optional(),
+    fields: schemas/* array */.YOg(field).min(1, { error: 'a schema needs at least one field' }),
+    missingValues: missingValues.default(['']),
+    primaryKey: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* array */.YOg(schemas/* string */.YjP()).min(1)]).optional(),
+    uniqueKeys: schemas/* array */.YOg(schemas/* array */.YOg(schemas/* string */.YjP()).min(1)).optional(),
+    fieldsMatch: schemas/* enum */.k5n(['exact', 'equal', 'subset', 'superset', 'partial']).default('exact'),
+    foreignKeys: schemas/* array */.YOg(foreignKey).optional(),
+    ml: schemaMl.optional(),
+})
+    .loose();
+const descriptor = descriptorShape.superRefine(checkDescriptor);
+/** Everything a well-shaped descriptor can still get wrong, each at its path (and so its line). */
+function checkDescriptor(schema, ctx) {
+    const issue = (path, message) => ctx.addIssue({ code: 'custom', path, message });
+    const names = new Set();
+    schema.fields.forEach((f, i) => {
+        if (names.has(f.name))
+            issue(['fields', i, 'name'], `the field name "${f.name}" is used twice`);
+        names.add(f.name);
+        checkField(f, (path, message) => issue(['fields', i, ...path], message));
+    });
+    const primaryKey = schema.primaryKey === undefined ? [] : [schema.primaryKey].flat();
+    primaryKey.forEach((name) => names.has(name) || issue(['primaryKey'], `"${name}" is not a field of the schema`));
+    schema.uniqueKeys?.forEach((key, i) => key.forEach((name) => names.has(name) || issue(['uniqueKeys', i], `"${name}" is not a field of the schema`)));
+    schema.foreignKeys?.forEach((key, i) => {
+        const local = [key.fields].flat();
+        const remote = [key.reference.fields].flat();
+        local.forEach((name) => names.has(name) ||
+            issue(['foreignKeys', i, 'fields'], `"${name}" is not a field of the schema`));
+        if (local.length !== remote.length)
+            issue(['foreignKeys', i, 'reference', 'fields'], `the foreign key has ${local.length} field(s) but its reference ${remote.length}; they pair up one to one`);
+        if (!key.reference.resource)
+            remote.forEach((name) => names.has(name) ||
+                issue(['foreignKeys', i, 'reference', 'fields'], `"${name}" is not a field of the schema (a reference without "resource" points at this table)`));
+    });
+    if (schema.ml?.classBalance) {
+        const targets = schema.fields.filter((f) => f.ml?.role === 'target');
+        if (targets.length !== 1)
+            issue(['ml', 'classBalance'], `class balance needs exactly one field with "ml: {role: target}"; the schema has ${targets.length}`);
+    }
+}
+const LENGTH_TYPES = new Set([
+    'string',
+    'array',
+    'object',
+    'list',
+    'geojson',
+    'any',
+]);
+const NUMERIC_TYPES = new Set(['number', 'integer']);
+function checkField(f, issue) {
+    const c = f.constraints ?? {};
+    if (f.format && (0,strptime/* isStrptimeFormat */.y)(f.format) && PATTERN_TYPES.has(f.type)) {
+        const compiled = (0,strptime/* compileStrptime */.S)(f.format);
+        if (typeof compiled === 'string')
+            issue(['format'], compiled);
+    }
+    else if (f.format && !formatSupported(f.type, f.format))
+        issue(['format'], `format "${f.format}" is not supported for type ${f.type}${PATTERN_TYPES.has(f.type) ? ' (a date pattern needs % directives, e.g. %d/%m/%Y)' : ''}`);
+    if (c.jsonSchema !== undefined) {
+        if (f.type !== 'object' && f.type !== 'array')
+            issue(['constraints', 'jsonSchema'], `jsonSchema applies to object and array fields; this field is ${f.type}`);
+        else {
+            const compiled = jsonSchemaCheck(c.jsonSchema);
+            if (typeof compiled === 'string')
+                issue(['constraints', 'jsonSchema'], compiled);
+        }
+    }
+    if ('arrayItem' in f && f.arrayItem !== undefined) {
+        if (f.type !== 'array')
+            issue(['arrayItem'], `arrayItem applies to array fields; this field is ${f.type}`);
+        else
+            checkField({ ...f.arrayItem, type: f.arrayItem.type }, (path, message) => issue(['arrayItem', ...path], message));
+    }
+    if (c.pattern !== undefined) {
+        if (f.type !== 'string' && f.type !== 'any')
+            issue(['constraints', 'pattern'], `pattern applies to string fields only; this field is ${f.type}`);
+        const compiled = compilePattern(c.pattern);
+        if (typeof compiled === 'string')
+            issue(['constraints', 'pattern'], `field ${JSON.stringify(f.name)}: ${compiled}`);
+    }
+    for (const key of ['minLength', 'maxLength']) {
+        if (c[key] !== undefined && !LENGTH_TYPES.has(f.type))
+            issue(['constraints', key], `type ${f.type} has no length, so it takes no ${key}`);
+    }
+    if (c.minLength !== undefined && c.maxLength !== undefined && c.minLength > c.maxLength)
+        issue(['constraints', 'minLength'], `minLength ${c.minLength} is above maxLength ${c.maxLength}`);
+    const cast = {};
+    for (const bound of ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum']) {
+        const value = c[bound];
+        if (value === undefined)
+            continue;
+        if (!schema_cast/* ORDERED_TYPES */.E7.has(f.type)) {
+            issue(['constraints', bound], `type ${f.type} has no order, so it takes no ${bound}`);
+            continue;
+        }
+        const result = (0,schema_cast/* castValue */.Lm)(f, String(value));
+        if (result.ok)
+            cast[bound] = result.value;
+        else
+            issue(['constraints', bound], `${JSON.stringify(value)} is not a valid ${f.type}`);
+    }
+    const low = cast.minimum ?? cast.exclusiveMinimum;
+    const high = cast.maximum ?? cast.exclusiveMaximum;
+    if (low !== undefined && high !== undefined && low > high)
+        issue(['constraints'], 'the lower bound is above the upper bound: no value can pass');
+    const members = (values, path) => values?.forEach((member, i) => (0,schema_cast/* castValue */.Lm)(f, String(member)).ok ||
+        issue([...path, i], `${JSON.stringify(member)} is not a valid ${f.type}`));
+    members(c.enum, ['constraints', 'enum']);
+    const categories = f.categories?.map((entry) => typeof entry === 'object' ? entry.value : entry);
+    members(categories, ['categories']);
+    if (c.enum && categories) {
+        const allowed = new Set(categories.map(String));
+        c.enum.forEach((member, i) => allowed.has(String(member)) ||
+            issue(['constraints', 'enum', i], `${JSON.stringify(member)} is not one of the field's categories`));
+    }
+    const ml = f.ml;
+    if (ml?.stats && !NUMERIC_TYPES.has(f.type))
+        issue(['ml', 'stats'], `statistic bounds apply to number and integer fields; this field is ${f.type}`);
+    for (const key of ['allowNaN', 'allowInf']) {
+        if (ml?.[key] !== undefined && f.type !== 'number')
+            issue(['ml', key], `${key} applies to number fields only; this field is ${f.type}`);
+    }
+}
+const PATTERN_TYPES = new Set(['date', 'time', 'datetime']);
+/**
+ * The JSON Schema compiler, loaded only for a schema that has a `jsonSchema` constraint: ajv
+ * costs about 80 ms of every step's start-up, and most schemas never use it.
+ */
+let compileJsonSchema;
+async function loadJsonSchemaSupport(value) {
+    if (!compileJsonSchema && hasKey(value, 'jsonSchema'))
+        ({ compileJsonSchema } = await Promise.all(/* import() */[__nccwpck_require__.e(405), __nccwpck_require__.e(874)]).then(__nccwpck_require__.bind(__nccwpck_require__, 44874)));
+}
+/** Whether `key` is a property anywhere in a parsed document (its nesting is bounded on parse). */
+function hasKey(value, key) {
+    if (value === null || typeof value !== 'object')
+        return false;
+    if (!Array.isArray(value) && Object.hasOwn(value, key))
+        return true;
+    return Object.values(value).some((child) => hasKey(child, key));
+}
+function jsonSchemaCheck(schema) {
+    if (!compileJsonSchema)
+        throw new Error('jsonSchema support was not loaded for this schema');
+    return compileJsonSchema(schema);
+}
+async function loadTableSchema(path) {
+    const text = await (0,read_file/* readUserFile */.E)(path, 'schema file');
+    const value = await (0,structured/* parseStructured */.jE)(text, path, 'schema file');
+    return schemaFromText(value, path, text);
+}
+/**
+ * A schema already parsed from `text` (a schema file, or a resource's schema inside a
+ * datapackage.json, at `at`), validated with lines for its problems and its warnings.
+ */
+async function schemaFromText(value, path, text, at = []) {
+    const within = at.reduce((node, key) => node?.[key], value);
+    await loadJsonSchemaSupport(within);
+    // Lines are found from the file's root, so a schema inside a Data Package is shown by path only.
+    const schema = await (0,structured/* validateStructured */.me)(within, descriptor, {
+        path,
+        what: at.length ? `schema at ${at.join('.')} in the Data Package` : 'schema file',
+        text: at.length ? undefined : text,
+    });
+    const typos = likelyTypos(within);
+    const keys = schema.foreignKeys ?? [];
+    const lines = await (0,structured/* locateLines */.AU)(text, [
+        ...schema.fields.map((_, i) => [...at, 'fields', i]),
+        [...at, 'ml'],
+        ...keys.map((_, i) => [...at, 'foreignKeys', i]),
+        ...typos.map((typo) => [...at, ...typo.path]),
+    ]);
+    const compiled = compileSchema(schema, path, lines);
+    const n = schema.fields.length + 1;
+    compiled.foreignKeys.forEach((key, i) => (key.line = lines[n + i]));
+    compiled.warnings = typos.map((typo, i) => ({ ...typo, line: lines[n + keys.length + i] }));
+    return compiled;
+}
+/** A schema from an in-memory descriptor (inference, tests), validated as a file would be. */
+async function tableSchemaFrom(value, source) {
+    await loadJsonSchemaSupport(value);
+    const compiled = compileSchema(await (0,structured/* validateStructured */.me)(value, descriptor, { path: source, what: 'schema' }), source);
+    compiled.warnings = likelyTypos(value);
+    return compiled;
+}
+function compileSchema(schema, source, lines = []) {
+    const fields = schema.fields.map((f, i) => ({
+        ...compileField(f, schema.missingValues),
+        line: lines[i],
+    }));
+    const primaryKey = schema.primaryKey === undefined ? [] : [schema.primaryKey].flat();
+    return {
+        source,
+        descriptor: schema,
+        fields,
+        primaryKey,
+        uniqueKeys: schema.uniqueKeys ?? [],
+        foreignKeys: (schema.foreignKeys ?? []).map((key) => ({
+            fields: [key.fields].flat(),
+            resource: key.reference.resource || undefined,
+            referenceFields: [key.reference.fields].flat(),
+        })),
+        mlLine: lines[schema.fields.length] ?? 1,
+        warnings: [],
+    };
+}
+const missingText = (values) => values.map((entry) => (typeof entry === 'string' ? entry : entry.value));
+function compileField(f, schemaMissing) {
+    const c = f.constraints ?? {};
+    const { arrayItem: item, ...rest } = f;
+    const compiled = {
+        ...rest,
+        name: f.name ?? '',
+        missing: new Set(missingText(f.missingValues ?? schemaMissing)),
+        bounds: {},
+    };
+    if (c.pattern !== undefined)
+        compiled.pattern = compilePattern(c.pattern);
+    if (c.jsonSchema !== undefined)
+        compiled.jsonSchema = jsonSchemaCheck(c.jsonSchema);
+    if (item) {
+        // The item field shares the array field's name and missing values unless it has its own.
+        const itemField = compileField({ ...item, name: item.name ?? f.name }, f.missingValues ?? schemaMissing);
+        compiled.arrayItem = itemField;
+        if (item.constraints)
+            compiled.itemField = itemField;
+    }
+    for (const bound of ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum']) {
+        const value = c[bound];
+        const cast = value === undefined ? undefined : (0,schema_cast/* castValue */.Lm)(f, String(value));
+        // checkDescriptor has made sure every bound casts; ordered types cast to numbers.
+        if (cast?.ok)
+            compiled.bounds[bound] = cast.value;
+    }
+    compiled.enumValues = castMembers(compiled, c.enum);
+    compiled.categoryValues = castMembers(compiled, f.categories?.map((entry) => (typeof entry === 'object' ? entry.value : entry)));
+    return compiled;
+}
+function castMembers(f, members) {
+    if (!members)
+        return undefined;
+    return new Set(members.map((member) => comparable((0,schema_cast/* castValue */.Lm)(f, String(member)).value)));
+}
+/** A form of a cast value that Set membership and ordering compare by value. */
+function comparable(value) {
+    if (value !== null && typeof value === 'object')
+        return JSON.stringify(value);
+    return value;
+}
+/** Named formats; date, time and datetime also take a strptime `<PATTERN>` (strptime.ts). */
+const FORMATS = {
+    string: ['default', 'email', 'uri', 'binary', 'uuid'],
+    date: ['default', 'any'],
+    datetime: ['default', 'any'],
+    time: ['default', 'any'],
+    geopoint: ['default', 'array', 'object'],
+    geojson: ['default', 'topojson'],
+};
+function formatSupported(type, format) {
+    return (FORMATS[type] ?? ['default']).includes(format);
+}
+
+
+/***/ }),
+
+/***/ 40352:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Kb: () => (/* binding */ excerpt),
+/* harmony export */   R5: () => (/* binding */ completeFinding),
+/* harmony export */   RQ: () => (/* binding */ FindingSink),
+/* harmony export */   f2: () => (/* binding */ FINDING_CODES),
+/* harmony export */   ml: () => (/* binding */ shorten)
+/* harmony export */ });
+/* harmony import */ var _markdown_escape_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32215);
+/**
+ * One taxonomy for every problem found in data, after frictionless' error codes (and, for
+ * column and dataset checks, TFDV's anomalies and Great Expectations' expectations), so reports
+ * from this project read like the ones data people already know.
+ */
+
+const FINDING_CODES = {
+    // file: the bytes are not what the format says
+    'encoding-error': 'file', // invalid UTF-8
+    'compression-error': 'file', // a truncated or corrupt gzip stream
+    'format-error': 'file', // a corrupt Parquet file
+    'empty-file': 'file', // no header, or a header and no rows
+    // header: the columns do not match the schema's fields (by its fieldsMatch rule)
+    'missing-label': 'header', // a schema field has no column
+    'extra-label': 'header', // a column has no schema field
+    'duplicate-label': 'header', // two columns share a name
+    'blank-label': 'header', // a column has no name
+    'incorrect-label': 'header', // columns out of the schema's order (fieldsMatch: exact)
+    'unmatched-header': 'header', // no column matches any field (fieldsMatch: partial)
+    // row
+    'source-error': 'row', // a row cannot be read (bad quoting, invalid JSON, not an object)
+    'blank-row': 'row', // every cell of the row empty or missing (an empty line too), in a table of several columns
+    'missing-cell': 'row', // one per cell a short row lacks (fieldsMatch exact: up to the schema's fields; else the header's)
+    'extra-cell': 'row', // one per cell past the expected width (JSON Lines: keys the first object lacks)
+    'primary-key': 'row', // a primary key value repeats or is missing
+    'unique-key': 'row', // a uniqueKeys combination repeats
+    'foreign-key': 'row', // a foreignKeys value has no match in the referenced fields
+    // cell
+    'type-error': 'cell', // not of the field's type and format
+    'constraint-error': 'cell', // breaks a constraint; `constraint` names it
+    'unique-error': 'cell', // repeats a value in a unique field
+    'nan-value': 'cell', // NaN where ml.allowNaN is false
+    'inf-value': 'cell', // ±Infinity where ml.allowInf is false
+    // column (ml extensions)
+    'mostly-violated': 'column', // fewer than `mostly` of the values pass the field's checks
+    'null-fraction': 'column', // more missing values than ml.nullFraction.max
+    'distinct-count': 'column', // distinct values outside ml.distinctCount
+    'distinct-fraction': 'column', // distinct / non-missing outside ml.distinctFraction
+    'stat-out-of-range': 'column', // mean, median, stdev, min, max or a quantile outside ml.stats
+    'check-limit': 'column', // a bounded structure filled up: the check covered part of the data
+    // dataset (ml extensions)
+    'row-count': 'dataset', // rows outside ml.rowCount
+    'duplicate-row': 'dataset', // more identical rows than ml.duplicateRows.maxFraction
+    'class-imbalance': 'dataset', // the rarest class is below ml.classBalance.minRatio of the commonest
+};
+/** A reported finding made whole: its file (`file` unless it names one), its scope from its code, and error unless it says otherwise. */
+function completeFinding(partial, file) {
+    // Defaults first, then the partial's own: on Node 20 this is about 15 times faster than spreading
+    // the partial first, and a hostile file can make millions of findings (one per blank line).
+    const finding = {
+        file,
+        level: 'error',
+        scope: FINDING_CODES[partial.code],
+        ...partial,
+    };
+    if (finding.file === undefined)
+        finding.file = file;
+    if (finding.level === undefined)
+        finding.level = 'error';
+    return finding;
+}
+function shorten(value, limit = 120) {
+    return value.length > limit ? `${value.slice(0, limit)}…` : value;
+}
+/** How much of a file's content a finding quotes at most: an observed value or a column name. */
+const EXCERPT_LIMIT = 80;
+/** A message longer than this is cut: it quotes excerpts only, so only a bug or a huge schema value could make it longer. */
+const MESSAGE_LIMIT = 2_000;
+/**
+ * Whether a finding's text can be shown as it is: short, and without the invisible characters
+ * (markdown/escape.ts) with which a cell could forge lines or hide text in an annotation, a log
+ * or the job summary.
+ */
+const isSafe = (text, limit) => text === undefined || (text.length <= limit && !(0,_markdown_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .hasInvisible */ .wy)(text));
+/** A short, escaped excerpt of file content, for a finding: at most `limit` characters of it, then "…". */
+function excerpt(value, limit = EXCERPT_LIMIT) {
+    if (value.length <= limit)
+        return (0,_markdown_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInvisible */ .ts)(value);
+    // Do not cut a surrogate pair in half.
+    const end = /[\ud800-\udbff]/.test(value.charAt(limit - 1)) ? limit - 1 : limit;
+    return `${(0,_markdown_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeInvisible */ .ts)(value.slice(0, end))}…`;
+}
+/**
+ * The finding as it may be shown and stored: what it quotes of the file is a short excerpt,
+ * escaped. Every finding passes here (FindingSink), whichever check or worker made it.
+ */
+function safeFinding(finding) {
+    // Most findings are short and plain: they pass as they are (this runs for every finding).
+    if (isSafe(finding.message, MESSAGE_LIMIT) &&
+        isSafe(finding.observed, EXCERPT_LIMIT) &&
+        isSafe(finding.field, EXCERPT_LIMIT) &&
+        isSafe(finding.expected, MESSAGE_LIMIT))
+        return finding;
+    const safe = { ...finding, message: excerpt(finding.message, MESSAGE_LIMIT) };
+    if (finding.observed !== undefined)
+        safe.observed = excerpt(finding.observed);
+    if (finding.field !== undefined)
+        safe.field = excerpt(finding.field);
+    if (finding.expected !== undefined)
+        safe.expected = excerpt(finding.expected, MESSAGE_LIMIT);
+    return safe;
+}
+/** Collects findings: counts all, keeps the first `max`, and groups them by kind. */
+class FindingSink {
+    max;
+    errors = 0;
+    warnings = 0;
+    kept = [];
+    dropped = 0;
+    groups = new Map();
+    constructor(max) {
+        this.max = max;
+    }
+    add(unsafe) {
+        const finding = safeFinding(unsafe);
+        if (finding.level === 'error')
+            this.errors++;
+        else
+            this.warnings++;
+        if (this.kept.length < this.max)
+            this.kept.push(finding);
+        else
+            this.dropped++;
+        const key = groupKey(finding);
+        const group = this.groups.get(key);
+        if (group)
+            group.count++;
+        else
+            this.groups.set(key, {
+                code: finding.code,
+                level: finding.level,
+                field: finding.field,
+                constraint: finding.constraint,
+                file: finding.file,
+                count: 1,
+                first: finding,
+            });
+    }
+    /** For each group, how many of its findings were counted but not kept. */
+    unkept() {
+        const counts = new Map();
+        for (const [key, group] of this.groups)
+            counts.set(key, group.count);
+        for (const finding of this.kept)
+            counts.set(groupKey(finding), counts.get(groupKey(finding)) - 1);
+        return [...this.groups]
+            .filter(([key]) => counts.get(key) > 0)
+            .map(([key, group]) => ({ group, count: counts.get(key) }));
+    }
+    /**
+     * Takes in `count` more findings of a group that were counted elsewhere (a worker's shard)
+     * but not kept: they come after every kept one, so they count as dropped.
+     */
+    addUnkept(unsafe, count) {
+        if (count <= 0)
+            return;
+        const first = safeFinding(unsafe.first);
+        const group = { ...unsafe, field: first.field, first };
+        if (group.level === 'error')
+            this.errors += count;
+        else
+            this.warnings += count;
+        this.dropped += count;
+        const key = groupKey(group.first);
+        const existing = this.groups.get(key);
+        if (existing)
+            existing.count += count;
+        else
+            this.groups.set(key, { ...group, count });
+    }
+}
+const groupKey = (finding) => `${finding.code}\u0000${finding.constraint ?? ''}\u0000${finding.field ?? ''}\u0000${finding.file}\u0000${finding.level}`;
+
+
+/***/ }),
+
+/***/ 74756:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Xl: () => (/* binding */ fieldStates),
+/* harmony export */   d5: () => (/* binding */ rowKeys),
+/* harmony export */   g2: () => (/* binding */ rowChecker)
+/* harmony export */ });
+/* harmony import */ var _data_decimal_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(11912);
+/* harmony import */ var _profile_profile_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2830);
+/* harmony import */ var _profile_sketches_hash_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(72057);
+/* harmony import */ var _schema_cast_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(79449);
+/* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(40352);
+/**
+ * The checks of one row: its shape, then each cell (missing value → cast → NaN/Inf bans →
+ * constraints → statistics), then the keys its uniqueness checks need. The same code runs in
+ * the main thread for a file read in one pass and in each worker for its shard of a large file
+ * (parallel.ts), so findings read the same either way.
+ *
+ * Uniqueness itself is not decided here: a shard cannot know the rows of the others. The row's
+ * keys go to a `KeySink`, which either checks them at once (one pass) or collects them for the
+ * main thread to check in row order (shards); see uniqueness.ts.
+ */
+
+
+
+
+
+function fieldStates(schema) {
+    return schema.fields.map((field, index) => fieldState(field, index));
+}
+function fieldState(field, index) {
+    const c = field.constraints ?? {};
+    return {
+        field,
+        index,
+        level: field.ml?.severity ?? 'error',
+        stats: new _profile_profile_js__WEBPACK_IMPORTED_MODULE_0__/* .ColumnStats */ .yX(field.name, field.type, categorical(field)),
+        unique: c.unique === true,
+        mostly: field.ml?.mostly !== undefined ? { failures: 0, checked: 0 } : undefined,
+        topValues: categorical(field),
+        banNaN: field.ml?.allowNaN === false,
+        banInf: field.ml?.allowInf === false,
+        broken: compileConstraints(field),
+        file: '',
+        onlyEmptyIsMissing: field.missing.size === 1 && field.missing.has(''),
+        cast: (0,_schema_cast_js__WEBPACK_IMPORTED_MODULE_2__/* .compileCast */ .FO)(field),
+    };
+}
+/** Columns whose top values mean something: text, booleans, enums and categories, targets. */
+function categorical(field) {
+    return (field.type === 'string' ||
+        field.type === 'boolean' ||
+        field.enumValues !== undefined ||
+        field.categoryValues !== undefined ||
+        field.ml?.role === 'target');
+}
+function rowKeys(schema) {
+    const index = (name) => schema.fields.findIndex((f) => f.name === name);
+    const keys = [];
+    if (schema.primaryKey.length)
+        keys.push({
+            label: 'primary key',
+            code: 'primary-key',
+            indexes: schema.primaryKey.map(index),
+            names: schema.primaryKey,
+        });
+    schema.uniqueKeys.forEach((names, i) => keys.push({
+        label: `unique key ${i + 1}`,
+        code: 'unique-key',
+        indexes: names.map(index),
+        names,
+    }));
+    return keys;
+}
+/** The function that checks each row of one file, in order. */
+function rowChecker(setup) {
+    const { schema, states, format, report, keys: sink } = setup;
+    const labels = setup.labels ?? [];
+    const columns = setup.columns.map((index) => (index === undefined ? undefined : states[index]));
+    const width = columns.length;
+    const keys = rowKeys(schema);
+    const uniqueStates = states.filter((s) => s.unique);
+    const duplicateRows = schema.descriptor.ml?.duplicateRows !== undefined;
+    const values = new Array(states.length);
+    const jsonl = format === 'jsonl';
+    const delimited = format === 'csv' || format === 'tsv';
+    // A cell a ragged CSV row lacks reads as empty text; JSON Lines and Parquet have null for no value.
+    const absent = delimited ? '' : null;
+    // The name frictionless gives a cell's column: its field's, else the header's label.
+    const nameAt = (i) => columns[i]?.field.name ?? labels[i];
+    // A one-column table has no blank rows: its empty line is an empty value.
+    const blankable = width > 1;
+    const isBlank = (cells) => {
+        for (let i = 0; i < width; i++) {
+            const cell = cells[i];
+            if (cell === undefined || cell === null || cell === '')
+                continue;
+            const state = columns[i];
+            if (state && typeof cell === 'string' && state.field.missing.has(cell))
+                continue;
+            return false;
+        }
+        return true;
+    };
+    return (r) => {
+        const { row, line } = r;
+        if (r.problem) {
+            report({
+                code: 'source-error',
+                row,
+                line,
+                message: `Row ${row} could not be read: ${r.problem}.`,
+            });
+            return;
+        }
+        const cells = r.cells;
+        // Frictionless: a row whose every cell is empty or a missing value is one blank-row, in place of its other findings.
+        if ((r.blank && (blankable || jsonl)) || (blankable && !r.extraKeys && isBlank(cells))) {
+            report({
+                code: 'blank-row',
+                row,
+                line,
+                expected: `${width} cells`,
+                message: r.blank
+                    ? `Row ${row} is an empty line.`
+                    : `Row ${row} is blank: all its ${width} cells are empty.`,
+            });
+            return;
+        }
+        if (!jsonl && cells.length !== width)
+            reportShape(cells, row, line);
+        if (r.extraKeys) {
+            report({
+                code: 'extra-cell',
+                row,
+                line,
+                observed: r.extraKeys.join(', '),
+                message: `Row ${row} has keys the first object does not have: ${r.extraKeys.map((k) => JSON.stringify(k)).join(', ')}.`,
+            });
+        }
+        // No reset of `values` between rows: every field with a column is written below on every
+        // row, and a field without one is never written, so it stays undefined (a fill() per row
+        // cost about 2% of a worker's time on the bench's CSV).
+        for (let i = 0; i < width; i++) {
+            const state = columns[i];
+            if (state)
+                values[state.index] = checkCell(state, cells[i] ?? absent, i + 1, row, line, report);
+        }
+        let constraint = 0;
+        for (const state of uniqueStates)
+            sink.key(constraint++, keyOf(values[state.index]), row, line);
+        for (const key of keys)
+            sink.key(constraint++, rowKeyOf(key, values, row, line, report), row, line);
+        if (duplicateRows)
+            sink.key(constraint, (0,_profile_sketches_hash_js__WEBPACK_IMPORTED_MODULE_1__/* .fingerprint */ .Rj)(cells.map(String).join('\u0001')), row, line);
+    };
+    /** One missing-cell per cell a short row lacks, one extra-cell per cell past the width, as frictionless reports them. */
+    function reportShape(cells, row, line) {
+        const length = cells.length;
+        const missingEnd = Math.min(width, length + CELL_FINDINGS_PER_ROW);
+        for (let i = length; i < missingEnd; i++) {
+            const field = nameAt(i);
+            report({
+                code: 'missing-cell',
+                row,
+                line,
+                field,
+                fieldNumber: i + 1,
+                observed: `${length} cells`,
+                expected: `${width} cells`,
+                message: `Row ${row} has ${length} cells where ${width} are expected: it lacks cell ${i + 1}${field !== undefined ? ` ("${(0,_findings_js__WEBPACK_IMPORTED_MODULE_3__/* .excerpt */ .Kb)(field)}")` : ''}.`,
+            });
+        }
+        if (missingEnd < width)
+            reportRest('missing-cell', width - missingEnd, length, row, line);
+        const extraEnd = Math.min(length, width + CELL_FINDINGS_PER_ROW);
+        for (let i = width; i < extraEnd; i++) {
+            const field = labels[i];
+            report({
+                code: 'extra-cell',
+                row,
+                line,
+                field,
+                fieldNumber: i + 1,
+                observed: (0,_findings_js__WEBPACK_IMPORTED_MODULE_3__/* .shorten */ .ml)(textOf(cells[i])),
+                expected: `${width} cells`,
+                message: `Row ${row} has ${length} cells where ${width} are expected: cell ${i + 1}${field !== undefined ? ` (under "${(0,_findings_js__WEBPACK_IMPORTED_MODULE_3__/* .excerpt */ .Kb)(field)}")` : ''} has no field.`,
+            });
+        }
+        if (extraEnd < length)
+            reportRest('extra-cell', length - extraEnd, length, row, line);
+    }
+    /** One finding for the cells of a row past CELL_FINDINGS_PER_ROW: a hostile row of a million commas makes 101 findings, not a million. */
+    function reportRest(code, count, length, row, line) {
+        report({
+            code,
+            row,
+            line,
+            count,
+            observed: `${length} cells`,
+            expected: `${width} cells`,
+            message: `Row ${row} has ${length} cells where ${width} are expected: ${count} more cells ${code === 'missing-cell' ? 'are missing' : 'have no field'} past the first ${CELL_FINDINGS_PER_ROW} reported.`,
+        });
+    }
+}
+/** Missing or extra cells reported one by one per row; the rest of the row's are counted in one more finding. */
+const CELL_FINDINGS_PER_ROW = 100;
+/** A cast value as a uniqueness key: numbers by their bits, everything else by its text. */
+function keyOf(value) {
+    if (value === undefined)
+        return null;
+    if (typeof value === 'number' || typeof value === 'string')
+        return value;
+    if (typeof value === 'boolean')
+        return value ? 'true' : 'false';
+    return JSON.stringify(value);
+}
+/**
+ * A row's key for a primary or unique key: primary keys must be present (reported here when not);
+ * unique keys are compared only among rows where the whole key is present (SQL UNIQUE, as the v2
+ * spec says). A one-field numeric key (the usual id) is the number itself; other keys are the
+ * JSON text of their parts.
+ */
+function rowKeyOf(key, values, row, line, report) {
+    if (key.indexes.length === 1) {
+        const only = values[key.indexes[0]];
+        if (typeof only === 'number')
+            return only;
+    }
+    const parts = key.indexes.map((i) => values[i]);
+    if (parts.some((value) => value === undefined)) {
+        if (key.code === 'primary-key')
+            report({
+                code: 'primary-key',
+                row,
+                line,
+                field: key.names.join(', '),
+                expected: 'a value in every key field',
+                message: `Row ${row}: the ${key.label} (${key.names.join(', ')}) has an empty or invalid value.`,
+            });
+        return null;
+    }
+    return JSON.stringify(parts);
+}
+const describe = (raw) => JSON.stringify((0,_findings_js__WEBPACK_IMPORTED_MODULE_3__/* .shorten */ .ml)(typeof raw === 'string' ? raw : JSON.stringify(raw), 40));
+const textOf = (raw) => (typeof raw === 'string' ? raw : JSON.stringify(raw));
+/** Casts and checks one cell, feeding the column's statistics; returns its cast value (undefined when missing or invalid). */
+function checkCell(state, raw, fieldNumber, row, line, report) {
+    const f = state.field;
+    const stats = state.stats;
+    stats.count++;
+    if (raw === null ||
+        (typeof raw === 'string' && (state.onlyEmptyIsMissing ? raw === '' : f.missing.has(raw)))) {
+        stats.nulls++;
+        if (f.constraints?.required) {
+            report({
+                code: 'constraint-error',
+                level: state.level,
+                constraint: 'required',
+                row,
+                line,
+                field: f.name,
+                fieldNumber,
+                observed: textOf(raw),
+                expected: 'a value',
+                message: `Row ${row}: field "${f.name}" is required but empty.`,
+            });
+        }
+        return undefined;
+    }
+    const value = state.cast(raw);
+    if (value === _schema_cast_js__WEBPACK_IMPORTED_MODULE_2__/* .CAST_FAILED */ .UA) {
+        stats.invalid++;
+        const expected = (0,_schema_cast_js__WEBPACK_IMPORTED_MODULE_2__/* .castRaw */ .Uh)(f, raw).expected;
+        failValue(state, {
+            code: 'type-error',
+            row,
+            line,
+            field: f.name,
+            fieldNumber,
+            observed: (0,_findings_js__WEBPACK_IMPORTED_MODULE_3__/* .shorten */ .ml)(textOf(raw)),
+            expected,
+            message: `Row ${row}: field "${f.name}" should be ${expected}, got ${describe(raw)}.`,
+        }, report);
+        return undefined;
+    }
+    const numeric = typeof value === 'number';
+    if (numeric) {
+        stats.addNumber(value);
+        if (value !== value) {
+            if (state.banNaN)
+                report({
+                    code: 'nan-value',
+                    level: state.level,
+                    row,
+                    line,
+                    field: f.name,
+                    fieldNumber,
+                    observed: 'NaN',
+                    expected: 'a number (ml.allowNaN: false)',
+                    message: `Row ${row}: field "${f.name}" is NaN, which the schema bans.`,
+                });
+        }
+        else if ((value === Infinity || value === -Infinity) && state.banInf) {
+            report({
+                code: 'inf-value',
+                level: state.level,
+                row,
+                line,
+                field: f.name,
+                fieldNumber,
+                observed: String(value),
+                expected: 'a finite number (ml.allowInf: false)',
+                message: `Row ${row}: field "${f.name}" is ${value}, which the schema bans.`,
+            });
+        }
+    }
+    // Numbers are hashed by their bits: building their text for every cell would cost more than the rest.
+    const key = numeric
+        ? undefined
+        : typeof value === 'string'
+            ? value
+            : typeof value === 'boolean'
+                ? value
+                    ? 'true'
+                    : 'false'
+                : JSON.stringify(value);
+    stats.distinct.addHash(numeric ? (0,_profile_sketches_hash_js__WEBPACK_IMPORTED_MODULE_1__/* .hashNumber */ .YR)(value) : (0,_profile_sketches_hash_js__WEBPACK_IMPORTED_MODULE_1__/* .hash32 */ .Ap)(key));
+    if (state.topValues) {
+        if (stats.distinct.isExact())
+            stats.top.add(key ?? String(value));
+        else {
+            state.topValues = false;
+            stats.dropTopValues();
+        }
+    }
+    if (state.broken) {
+        const broken = state.broken(raw, value);
+        if (state.mostly)
+            state.mostly.checked++;
+        if (broken) {
+            failValue(state, {
+                code: 'constraint-error',
+                constraint: broken[0],
+                row,
+                line,
+                field: f.name,
+                fieldNumber,
+                observed: (0,_findings_js__WEBPACK_IMPORTED_MODULE_3__/* .shorten */ .ml)(textOf(raw)),
+                expected: broken[1],
+                message: `Row ${row}: field "${f.name}" breaks ${broken[0]} (${broken[1]}): ${describe(raw)}.`,
+            }, report);
+        }
+    }
+    else if (state.mostly)
+        state.mostly.checked++;
+    return value;
+}
+/** Reports a failing value, or with ml.mostly tallies it for the column-level verdict. */
+function failValue(state, finding, report) {
+    if (state.mostly) {
+        state.mostly.failures++;
+        if (finding.code === 'type-error')
+            state.mostly.checked++;
+        state.mostly.first ??= {
+            ...finding,
+            file: state.file,
+            scope: _findings_js__WEBPACK_IMPORTED_MODULE_3__/* .FINDING_CODES */ .f2[finding.code],
+            level: state.level,
+        };
+        return;
+    }
+    report({ ...finding, level: state.level });
+}
+/**
+ * The field's constraint checks as one function, or undefined when it has none. The usual
+ * shapes (bounds only, an enum only, a pattern only) get a function of their own: this runs
+ * for every cell.
+ */
+function compileConstraints(f) {
+    const c = f.constraints ?? {};
+    const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = f.bounds;
+    const bounds = minimum !== undefined || maximum !== undefined;
+    const exclusive = exclusiveMinimum !== undefined || exclusiveMaximum !== undefined;
+    const lengths = c.minLength !== undefined || c.maxLength !== undefined;
+    const others = [
+        exclusive,
+        lengths,
+        f.pattern !== undefined,
+        f.enumValues !== undefined,
+        f.categoryValues !== undefined,
+        f.jsonSchema !== undefined || f.itemField !== undefined,
+    ].filter(Boolean).length;
+    if (!bounds && others === 0)
+        return undefined;
+    if (bounds && others === 0) {
+        const low = minimum ?? -Infinity;
+        const high = maximum ?? Infinity;
+        const below = ['minimum', `≥ ${c.minimum}`];
+        const above = ['maximum', `≤ ${c.maximum}`];
+        const lowText = String(c.minimum);
+        const highText = String(c.maximum);
+        return (raw, value) => typeof value !== 'number'
+            ? undefined
+            : value < low
+                ? below
+                : value > high
+                    ? above
+                    : value === high && decimalOrder(raw, highText) === 1
+                        ? above
+                        : value === low && decimalOrder(raw, lowText) === -1
+                            ? below
+                            : undefined;
+    }
+    if (!bounds && others === 1 && f.enumValues) {
+        const members = f.enumValues;
+        const outside = ['enum', `one of ${c.enum.join(', ')}`];
+        return (_raw, value) => members.has(value !== null && typeof value === 'object' ? JSON.stringify(value) : value)
+            ? undefined
+            : outside;
+    }
+    if (!bounds && others === 1 && f.pattern) {
+        const pattern = f.pattern;
+        const unmatched = ['pattern', `to match ${c.pattern}`];
+        return (raw, value) => pattern.matches(typeof raw === 'string' ? raw : String(value)) ? undefined : unmatched;
+    }
+    return (raw, value) => brokenConstraint(f, raw, value);
+}
+/**
+ * A number cell's text against a bound's, exactly, for when their doubles tie: two decimals
+ * closer than a double can tell apart (a Parquet DECIMAL(38, 20), a long CSV number) are still
+ * ordered as the decimals they are. Undefined when the cell is not decimal text.
+ */
+function decimalOrder(raw, bound) {
+    return typeof raw === 'string' ? (0,_data_decimal_js__WEBPACK_IMPORTED_MODULE_4__/* .compareDecimalText */ .Mr)(raw, bound) : undefined;
+}
+/** The first constraint the value breaks, as [name, what was expected]. */
+function brokenConstraint(f, raw, value) {
+    const c = f.constraints ?? {};
+    const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = f.bounds;
+    if (typeof value === 'number') {
+        // A tie between doubles is settled by the decimals themselves (decimalOrder).
+        const order = (bound, text) => value < bound ? -1 : value > bound ? 1 : (decimalOrder(raw, String(text)) ?? 0);
+        if (minimum !== undefined && order(minimum, c.minimum) < 0)
+            return ['minimum', `≥ ${c.minimum}`];
+        if (maximum !== undefined && order(maximum, c.maximum) > 0)
+            return ['maximum', `≤ ${c.maximum}`];
+        if (exclusiveMinimum !== undefined && !(order(exclusiveMinimum, c.exclusiveMinimum) > 0))
+            return ['exclusiveMinimum', `> ${c.exclusiveMinimum}`];
+        if (exclusiveMaximum !== undefined && !(order(exclusiveMaximum, c.exclusiveMaximum) < 0))
+            return ['exclusiveMaximum', `< ${c.exclusiveMaximum}`];
+    }
+    if (c.minLength !== undefined || c.maxLength !== undefined) {
+        const length = lengthOf(value);
+        if (c.minLength !== undefined && length < c.minLength)
+            return ['minLength', `length ≥ ${c.minLength}`];
+        if (c.maxLength !== undefined && length > c.maxLength)
+            return ['maxLength', `length ≤ ${c.maxLength}`];
+    }
+    if (f.pattern && !f.pattern.matches(typeof raw === 'string' ? raw : String(value)))
+        return ['pattern', `to match ${c.pattern}`];
+    const member = value !== null && typeof value === 'object' ? JSON.stringify(value) : value;
+    if (f.enumValues && !f.enumValues.has(member))
+        return ['enum', `one of ${c.enum.join(', ')}`];
+    if (f.categoryValues && !f.categoryValues.has(member))
+        return [
+            'categories',
+            `one of ${f.categories.map((e) => (typeof e === 'object' ? e.value : e)).join(', ')}`,
+        ];
+    const invalid = f.jsonSchema?.check(value);
+    if (invalid !== undefined)
+        return ['jsonSchema', invalid];
+    // v2 arrayItem: each present item meets the item field's constraints.
+    if (f.itemField && Array.isArray(value))
+        for (const item of value) {
+            const broken = item === null ? undefined : brokenConstraint(f.itemField, item, item);
+            if (broken)
+                return [`arrayItem.${broken[0]}`, `each item ${broken[1]}`];
+        }
+    return undefined;
+}
+function lengthOf(value) {
+    if (typeof value === 'string') {
+        let length = 0;
+        for (let i = 0; i < value.length; i++) {
+            const code = value.charCodeAt(i);
+            if (code < 0xdc00 || code > 0xdfff)
+                length++; // count code points, not UTF-16 units
+        }
+        return length;
+    }
+    if (Array.isArray(value))
+        return value.length;
+    if (value !== null && typeof value === 'object')
+        return Object.keys(value).length;
+    return String(value).length;
+}
+
+
+/***/ }),
+
+/***/ 49311:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   JY: () => (/* binding */ validationWorkers),
+/* harmony export */   Rs: () => (/* binding */ offerValidationWorkers),
+/* harmony export */   aQ: () => (/* binding */ isValidationWorker),
+/* harmony export */   cO: () => (/* binding */ serveValidationShards),
+/* harmony export */   vv: () => (/* binding */ workerInit)
+/* harmony export */ });
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(75919);
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _data_data_file_error_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(20909);
+/* harmony import */ var _data_delimited_shards_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(64728);
+/* harmony import */ var _data_parquet_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(67029);
+/* harmony import */ var _schema_table_schema_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(85705);
+/* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(40352);
+/* harmony import */ var _row_checks_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(74756);
+/* harmony import */ var _uniqueness_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(52858);
+/**
+ * The worker side of parallel validation: a worker thread compiles the schema once, then checks
+ * the shards it is sent (rows of a CSV/TSV byte range, or Parquet row groups) with the same row
+ * checks as a one-pass read, and sends back what the main thread merges in row order: findings
+ * (the first `maxFindings`, and counts of the rest), column statistics as mergeable sketch
+ * states, `mostly` tallies, and the rows' uniqueness keys.
+ *
+ * The worker runs the action's own bundle: its entry calls `serveValidationShards` when
+ * `isValidationWorker()`, instead of running the action.
+ */
+
+
+
+
+
+
+
+
+const ROLE = 'mlops-actions/validation-shards';
+function workerInit(schema, maxFindings) {
+    return { role: ROLE, descriptor: schema.descriptor, source: schema.source, maxFindings };
+}
+let bundle;
+/**
+ * Called by the entry of a bundle that serves shards (`isValidationWorker` there): validation in
+ * this process may then check large files on worker threads that run `script`.
+ */
+function offerValidationWorkers(script) {
+    bundle = script;
+}
+/** The parallel options for this process: workers when its entry offered them, else none. */
+function validationWorkers() {
+    return bundle === undefined ? undefined : { entry: bundle };
+}
+/** True in a worker thread started to check shards. */
+function isValidationWorker() {
+    return !node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.isMainThread && node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.workerData?.role === ROLE;
+}
+/** Serves shard requests until the main thread terminates the worker. */
+async function serveValidationShards() {
+    const init = node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.workerData;
+    const schema = await (0,_schema_table_schema_js__WEBPACK_IMPORTED_MODULE_4__/* .tableSchemaFrom */ .Az)(init.descriptor, init.source);
+    let queue = Promise.resolve();
+    node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.parentPort.on('message', (request) => {
+        // One shard at a time, in the order sent (Parquet reads are asynchronous).
+        queue = queue.then(async () => node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.parentPort.postMessage(await checkShard(schema, init.maxFindings, request)));
+    });
+}
+/**
+ * The Parquet file this worker reads, opened once: its footer grows with its row groups, and
+ * reading it again for every row group would cost more the more groups there are.
+ */
+let opened;
+function openedParquet(path) {
+    if (opened?.path !== path)
+        opened = { path, source: (0,_data_parquet_js__WEBPACK_IMPORTED_MODULE_3__/* .openParquet */ .D4)(path) };
+    return opened.source;
+}
+async function checkShard(schema, maxFindings, { seq, setup, task }) {
+    const states = (0,_row_checks_js__WEBPACK_IMPORTED_MODULE_6__/* .fieldStates */ .Xl)(schema);
+    for (const state of states)
+        state.file = setup.path;
+    const sink = new _findings_js__WEBPACK_IMPORTED_MODULE_5__/* .FindingSink */ .RQ(maxFindings);
+    const report = (partial) => sink.add((0,_findings_js__WEBPACK_IMPORTED_MODULE_5__/* .completeFinding */ .R5)(partial, setup.path));
+    const firstRow = task.kind === 'delimited' ? task.shard.firstRow : task.firstRow;
+    const keys = new _uniqueness_js__WEBPACK_IMPORTED_MODULE_7__/* .KeyCollector */ .jO((0,_uniqueness_js__WEBPACK_IMPORTED_MODULE_7__/* .uniquenessChecks */ .GI)(schema, states), firstRow);
+    const check = (0,_row_checks_js__WEBPACK_IMPORTED_MODULE_6__/* .rowChecker */ .g2)({
+        schema,
+        states,
+        format: setup.format,
+        columns: setup.columns,
+        labels: setup.labels,
+        report,
+        keys,
+    });
+    const onRow = (row) => {
+        keys.row(row.row, row.line);
+        check(row);
+    };
+    let fatal;
+    try {
+        if (task.kind === 'delimited')
+            (0,_data_delimited_shards_js__WEBPACK_IMPORTED_MODULE_2__/* .parseDelimitedShard */ .f7)({ layout: setup.layout, path: setup.path, shard: task.shard }, onRow);
+        else
+            await (0,_data_parquet_js__WEBPACK_IMPORTED_MODULE_3__/* .readParquetGroups */ .LM)(await openedParquet(setup.path), (cells, row) => onRow({ cells, row }), task.from, task.to);
+    }
+    catch (error) {
+        if (!(error instanceof _data_data_file_error_js__WEBPACK_IMPORTED_MODULE_1__/* .DataFileError */ .t))
+            throw error;
+        fatal = { code: error.code, message: error.message, line: error.line };
+    }
+    return {
+        seq,
+        bytes: task.kind === 'delimited' ? task.shard.bytes.length : 0,
+        findings: sink.kept,
+        unkept: sink.unkept(),
+        columns: states.map((state) => state.stats.tally()),
+        mostly: states.map((state) => state.mostly),
+        keys: keys.collected(),
+        ...(fatal && { fatal }),
+    };
+}
+
+
+/***/ }),
+
+/***/ 52858:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DY: () => (/* binding */ UniquenessTracker),
+/* harmony export */   GI: () => (/* binding */ uniquenessChecks),
+/* harmony export */   jO: () => (/* binding */ KeyCollector)
+/* harmony export */ });
+/* harmony import */ var _profile_sketches_key_set_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(80703);
+/* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(40352);
+/* harmony import */ var _row_checks_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(74756);
+/**
+ * Uniqueness across every row of every file: unique fields, the primary key, unique keys and
+ * duplicate rows. It is decided in one place, in row order, so that the first occurrence of a
+ * value is the one kept and each later one is reported at its own row, whether the rows were
+ * read in one pass or checked in shards by workers (which hand their keys over in a
+ * `CollectedKeys`).
+ *
+ * Memory is bounded: each check keeps its keys in a KeySet up to a limit (FINGERPRINT_LIMIT:
+ * 1,572,864 keys; integer keys as bits, 8 MB at most, the rest as 53-bit fingerprints, 16 MB at
+ * most); past it a `check-limit` warning says the check became partial.
+ */
+
+
+
+/** The checks, in the order of a row's keys (row-checks.ts): unique fields, row keys, duplicate rows. */
+function checksOf(schema, states) {
+    return [
+        ...states.filter((s) => s.unique).map((state) => ({ kind: 'field', state })),
+        ...(0,_row_checks_js__WEBPACK_IMPORTED_MODULE_2__/* .rowKeys */ .d5)(schema).map((key) => ({ kind: 'key', key })),
+        ...(schema.descriptor.ml?.duplicateRows ? [{ kind: 'rows' }] : []),
+    ];
+}
+/** How many keys each row hands over. */
+function uniquenessChecks(schema, states) {
+    return checksOf(schema, states).length;
+}
+class UniquenessTracker {
+    schema;
+    limit;
+    checks;
+    sets;
+    /**
+     * A one-field key on a field that is itself unique (the usual `id`) repeats exactly when the
+     * field does: it reuses the field's verdict for the row instead of a second set of the same keys.
+     */
+    sameAs;
+    /** Each check's verdict on the current row. */
+    fresh;
+    /** Rows that repeat an earlier row (ml.duplicateRows), and the first of them. */
+    duplicates = 0;
+    firstDuplicate;
+    constructor(schema, states, limit = _profile_sketches_key_set_js__WEBPACK_IMPORTED_MODULE_0__/* .FINGERPRINT_LIMIT */ .zE) {
+        this.schema = schema;
+        this.limit = limit;
+        this.checks = checksOf(schema, states);
+        this.sets = this.checks.map(() => new _profile_sketches_key_set_js__WEBPACK_IMPORTED_MODULE_0__/* .KeySet */ .wj(limit));
+        this.sameAs = this.checks.map((check) => check.kind === 'key'
+            ? this.checks.findIndex((other) => other.kind === 'field' &&
+                check.key.indexes.length === 1 &&
+                other.state.index === check.key.indexes[0])
+            : -1);
+        this.fresh = this.checks.map(() => true);
+    }
+    /** Makes room in every set for `rows` more rows than it holds (see KeySet.reserve). */
+    expect(rows) {
+        this.sets.forEach((set, i) => {
+            if (this.sameAs[i] === -1)
+                set.reserve(set.size + rows);
+        });
+    }
+    /** A sink that checks each key as it comes, reporting repeats for `file`. */
+    sink(file, report) {
+        return {
+            key: (constraint, key, row, line) => this.check(constraint, key, row, line, file, report),
+        };
+    }
+    check(constraint, key, row, line, file, report) {
+        if (key === null)
+            return;
+        const check = this.checks[constraint];
+        const same = this.sameAs[constraint];
+        const set = this.sets[constraint];
+        // A row's key is its fingerprint already.
+        const fresh = same >= 0
+            ? this.fresh[same]
+            : typeof key === 'string'
+                ? set.addText(key)
+                : check.kind === 'rows'
+                    ? set.addFingerprint(key)
+                    : set.addNumber(key);
+        this.fresh[constraint] = fresh;
+        if (fresh)
+            return;
+        if (check.kind === 'rows') {
+            this.duplicates++;
+            this.firstDuplicate ??= {
+                code: 'duplicate-row',
+                level: 'error',
+                scope: 'dataset',
+                file,
+                row,
+                line,
+                message: `Row ${row} repeats an earlier row.`,
+            };
+            return;
+        }
+        const text = String(key);
+        if (check.kind === 'field') {
+            const f = check.state.field;
+            report({
+                code: 'unique-error',
+                level: check.state.level,
+                row,
+                line,
+                field: f.name,
+                fieldNumber: check.state.column,
+                observed: (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(text),
+                expected: 'a unique value',
+                message: `Row ${row}: field "${f.name}" repeats the value ${JSON.stringify((0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(text, 40))} (unique).`,
+            });
+            return;
+        }
+        const { key: rowKey } = check;
+        const observed = typeof key === 'number' ? text : JSON.parse(key).map(String).join(', ');
+        report({
+            code: rowKey.code,
+            row,
+            line,
+            field: rowKey.names.join(', '),
+            observed: (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(observed),
+            expected: 'a unique key',
+            message: `Row ${row}: the ${rowKey.label} (${rowKey.names.join(', ')}) repeats ${typeof key === 'number' ? `[${key}]` : (0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .shorten */ .ml)(key, 60)}.`,
+        });
+    }
+    /** Checks the keys a worker collected for a shard, row by row; `before(row)` runs ahead of each row's keys. */
+    replay(collected, file, report, before) {
+        const { firstRow, rows, lines, keys } = collected;
+        for (let i = 0; i < rows; i++) {
+            const row = firstRow + i;
+            before(row);
+            const line = lines ? lines[i] : undefined;
+            for (let c = 0; c < keys.length; c++)
+                this.check(c, keys[c][i], row, line, file, report);
+        }
+    }
+    /** `check-limit` warnings for the checks that reached their memory limit. */
+    limitFindings(report) {
+        for (const [i, check] of this.checks.entries()) {
+            if (!this.sets[this.sameAs[i] >= 0 ? this.sameAs[i] : i].saturated)
+                continue;
+            if (check.kind === 'field') {
+                const f = check.state.field;
+                report({
+                    code: 'check-limit',
+                    level: 'warning',
+                    field: f.name,
+                    line: f.line,
+                    constraint: 'unique',
+                    message: `Field "${f.name}": uniqueness was checked against the first ${this.limit} distinct values only; duplicates among later values may be missed.`,
+                });
+            }
+            else if (check.kind === 'key') {
+                const { key } = check;
+                report({
+                    code: 'check-limit',
+                    level: 'warning',
+                    field: key.names.join(', '),
+                    line: this.schema.mlLine,
+                    constraint: key.code,
+                    message: `The ${key.label} (${key.names.join(', ')}) was checked against its first ${this.limit} distinct values only; repeats among later rows may be missed.`,
+                });
+            }
+            else {
+                report({
+                    code: 'check-limit',
+                    level: 'warning',
+                    line: this.schema.mlLine,
+                    constraint: 'duplicateRows',
+                    message: `Duplicate rows were looked for among the first ${this.limit} distinct rows only; repeats among later rows may be missed.`,
+                });
+            }
+        }
+    }
+}
+/** A KeySink that collects a shard's keys for the main thread. Rows must come in order from `firstRow`. */
+class KeyCollector {
+    firstRow;
+    keys;
+    /** The rows' file lines; Parquet rows have none. */
+    lines = [];
+    rows = 0;
+    constructor(size, firstRow) {
+        this.firstRow = firstRow;
+        this.keys = Array.from({ length: size }, () => []);
+    }
+    /** Called for every row, also rows without keys (unreadable, blank), so that positions stay aligned. */
+    row(row, line) {
+        while (this.firstRow + this.rows <= row) {
+            for (const column of this.keys)
+                column.push(null);
+            if (line !== undefined)
+                this.lines.push(line);
+            this.rows++;
+        }
+    }
+    key(constraint, key, row) {
+        this.keys[constraint][row - this.firstRow] = key;
+    }
+    collected() {
+        return {
+            firstRow: this.firstRow,
+            rows: this.rows,
+            keys: this.keys,
+            ...(this.lines.length === this.rows &&
+                this.rows > 0 && { lines: Int32Array.from(this.lines) }),
+        };
+    }
 }
 
 
