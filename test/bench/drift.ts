@@ -33,6 +33,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sourceHash } from '../../.github/scripts/source-hash.js';
+import { parseFileCommands } from '../../harness/runner/file-commands.js';
 import { REPOSITORY_ROOT } from '../../harness/runner/run-bundle.js';
 import type { DriftReport, FeatureDrift } from '../../shared/monitor/report.js';
 import { median, shuffle } from './startup.js';
@@ -91,10 +92,12 @@ async function measure(
   command: string,
   args: string[],
   cwd = REPOSITORY_ROOT,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<Run<string>> {
   const timeFile = join(REPOSITORY_ROOT, '.tmp', 'bench', `time-drift-${process.pid}.txt`);
   const child = spawn('/usr/bin/time', ['-f', '%e %M %U %S', '-o', timeFile, command, ...args], {
     cwd,
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -113,6 +116,40 @@ async function measure(
     .split(' ')
     .map(Number) as [number, number, number, number];
   return { side: stdout, wallSeconds: seconds, cpuSeconds: user + system, peakRssBytes: kb * 1024 };
+}
+
+/**
+ * What the runner gives the monitor-model step: its inputs (the action.yml defaults spelled
+ * out), the workspace and temp folders, and the output file; no repository, so no registry.
+ */
+function actionEnvironment(dir: string, output: string): NodeJS.ProcessEnv {
+  const inputs: Record<string, string> = {
+    'model-name': 'bench',
+    environment: 'production',
+    data: 'current.csv',
+    reference: 'reference-profile.json',
+    'label-column': 'label',
+    'prediction-column': 'prediction',
+    'positive-label': '1',
+    issue: 'never',
+    'issue-labels': 'model-monitoring',
+    'retrain-ref': 'main',
+    'fail-on': 'never',
+    seed: '0',
+    'github-token': 'none',
+  };
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? dir,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: dir,
+    RUNNER_TEMP: join(dir, 'runner-temp'),
+    GITHUB_OUTPUT: output,
+    GITHUB_STEP_SUMMARY: join(dir, 'action-summary.md'),
+    ...Object.fromEntries(
+      Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
+    ),
+  };
 }
 
 const lastJson = <T>(run: Run<string>): Run<T> => ({
@@ -342,6 +379,11 @@ export async function benchDrift(root: string, options: DriftBenchOptions): Prom
     join(REPOSITORY_ROOT, 'cli', 'src', 'index.ts'),
     join(REPOSITORY_ROOT, '.tmp', 'drift-bench-cli'),
   );
+  // The action as the runner runs it: its own bundle (dist/index.js two levels below the repository).
+  const action = await bundle(
+    join(REPOSITORY_ROOT, 'actions', 'monitor-model', 'src', 'index.ts'),
+    join(REPOSITORY_ROOT, '.tmp', 'drift-bench-action', 'dist'),
+  );
   const log = await prepare(dir, options.rows, worker);
   spawnSync('cat', [join(dir, 'reference.csv'), join(dir, 'current.csv')], { stdio: 'ignore' }); // the page cache
   const loadBefore = loadavg()[0]!.toFixed(2);
@@ -368,6 +410,17 @@ export async function benchDrift(root: string, options: DriftBenchOptions): Prom
       };
       return { ...run, side: report.drift };
     },
+    action: async () => {
+      const output = join(dir, 'action-output.txt');
+      await writeFile(output, '');
+      const run = await measure(process.execPath, [action], dir, actionEnvironment(dir, output));
+      const report = parseFileCommands(await readFile(output, 'utf8'), output).report;
+      if (!report) throw new Error(`monitor-model wrote no report:\n${run.side.slice(-2000)}`);
+      return {
+        ...run,
+        side: (JSON.parse(await readFile(report, 'utf8')) as { drift: DriftReport }).drift,
+      };
+    },
     library: async () =>
       lastJson<LibrarySide>(await measure(process.execPath, [worker, 'drift', dir])),
     peer: async () =>
@@ -375,12 +428,14 @@ export async function benchDrift(root: string, options: DriftBenchOptions): Prom
   };
   const runs = {
     cli: [] as Run<DriftReport>[],
+    action: [] as Run<DriftReport>[],
     library: [] as Run<LibrarySide>[],
     peer: [] as Run<PeerSide>[],
   };
   for (let round = 0; round < options.rounds; round++)
-    for (const which of shuffle(['cli', 'library', 'peer'] as const, round + 1)) {
+    for (const which of shuffle(['cli', 'action', 'library', 'peer'] as const, round + 1)) {
       if (which === 'cli') runs.cli.push(await sides.cli());
+      else if (which === 'action') runs.action.push(await sides.action());
       else if (which === 'library') runs.library.push(await sides.library());
       else runs.peer.push(await sides.peer());
     }
@@ -390,6 +445,8 @@ export async function benchDrift(root: string, options: DriftBenchOptions): Prom
   const mb = (bytes: number) => `${Math.round(bytes / 1e6)} MB`;
   const cliWall = med(runs.cli, (r) => r.wallSeconds);
   const cliCpu = med(runs.cli, (r) => r.cpuSeconds);
+  const actionWall = med(runs.action, (r) => r.wallSeconds);
+  const actionCpu = med(runs.action, (r) => r.cpuSeconds);
   const library = {
     seconds: med(runs.library, (r) => r.side.seconds),
     cpu: med(runs.library, (r) => r.side.cpuSeconds),
@@ -426,11 +483,12 @@ export async function benchDrift(root: string, options: DriftBenchOptions): Prom
     '| side | wall | CPU (all threads) | of which | peak RSS |',
     '| --- | --- | --- | --- | --- |',
     `| mlops-actions monitor (whole process: start-up, reference profile, schema from it and inferred, validate + profile current.csv, drift, report, summary) | ${s(cliWall)} | ${s(cliCpu)} | | ${peak(runs.cli)} |`,
+    `| monitor-model action bundle (whole process, as the runner starts it: inputs from the environment, the same work, the job summary) | ${s(actionWall)} | ${s(actionCpu)} | | ${peak(runs.action)} |`,
     `| library path, timed part (reference profile, validateFiles on current.csv, driftBetweenProfiles) | ${s(library.seconds)} | ${s(library.cpu)} | profile ${s(library.profile)}, drift ${s(library.drift)}, reading the reference profile ${s(library.reference)} | ${peak(runs.library)} (whole process) |`,
     `| pandas + scipy, whole process less preparing the reference | ${s(peer.wall)} | ${s(peer.wallCpu)} | | ${peak(runs.peer)} (whole process; timed part alone ${mb(peer.timedPeak)}) |`,
     `| pandas + scipy, timed part (read_csv of current.csv, every statistic) | ${s(peer.seconds)} | ${s(peer.cpu)} | read_csv ${s(peer.read)}; preparing the reference (untimed) ${s(peer.reference)} | |`,
     '',
-    `Speed: mlops-actions monitor against pandas + scipy, whole processes: ${goal(peer.wall / cliWall)}; library path against the peer, timed parts: ${goal(peer.seconds / library.seconds)}. CPU time: the CLI takes ${((cliCpu / peer.wallCpu) * 100).toFixed(0)}% of the peer's, the library path ${((library.cpu / peer.cpu) * 100).toFixed(0)}% (ours runs on one worker thread per core, so it gains from idle cores and loses most on a loaded machine).`,
+    `Speed: mlops-actions monitor against pandas + scipy, whole processes: ${goal(peer.wall / cliWall)}; the monitor-model action: ${goal(peer.wall / actionWall)}; library path against the peer, timed parts: ${goal(peer.seconds / library.seconds)}. CPU time: the CLI takes ${((cliCpu / peer.wallCpu) * 100).toFixed(0)}% of the peer's, the library path ${((library.cpu / peer.cpu) * 100).toFixed(0)}% (ours runs on one worker thread per core, so it gains from idle cores and loses most on a loaded machine).`,
     '',
     `Agreement of mlops-actions monitor's drift report with scipy${same ? ' (the library path agrees alike)' : ' (the library path differs: see its report)'}:`,
     '',
