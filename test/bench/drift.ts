@@ -24,11 +24,10 @@
  * docs/monitoring.md states for it, and the default drift verdicts are compared; a bench that
  * is fast but wrong says so.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { once } from 'node:events';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +36,7 @@ import { parseFileCommands } from '../../harness/runner/file-commands.js';
 import { REPOSITORY_ROOT } from '../../harness/runner/run-bundle.js';
 import type { DriftReport, FeatureDrift } from '../../shared/monitor/report.js';
 import { median, shuffle } from './startup.js';
+import { timed } from './timed.js';
 
 const PYTHON = '/usr/bin/python3';
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -94,28 +94,8 @@ async function measure(
   cwd = REPOSITORY_ROOT,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Run<string>> {
-  const timeFile = join(REPOSITORY_ROOT, '.tmp', 'bench', `time-drift-${process.pid}.txt`);
-  const child = spawn('/usr/bin/time', ['-f', '%e %M %U %S', '-o', timeFile, command, ...args], {
-    cwd,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-  const [code] = (await once(child, 'close')) as [number];
-  if (code !== 0)
-    throw new Error(
-      `${command} ${args.join(' ')} exited with ${code}:\n${stdout.slice(-2000)}\n${stderr.slice(-3000)}`,
-    );
-  const [seconds, kb, user, system] = (await readFile(timeFile, 'utf8'))
-    .trim()
-    .split('\n')
-    .at(-1)!
-    .split(' ')
-    .map(Number) as [number, number, number, number];
-  return { side: stdout, wallSeconds: seconds, cpuSeconds: user + system, peakRssBytes: kb * 1024 };
+  const { stdout, ...run } = await timed(command, args, { cwd, env });
+  return { side: stdout, ...run };
 }
 
 /**

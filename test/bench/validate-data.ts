@@ -13,11 +13,12 @@
  *
  * Targets (issue 4): validate-data ≥ 2× pandas and ≥ 0.5× DuckDB in rows/s.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { timed } from './timed.js';
 import { REPOSITORY_ROOT } from '../../harness/runner/run-bundle.js';
 import { median, shuffle } from './startup.js';
 
@@ -216,27 +217,8 @@ async function measure(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ seconds: number; peakMb: number; stdout: string }> {
-  const timeFile = join(REPOSITORY_ROOT, '.tmp', 'bench', `time-${process.pid}.txt`);
-  const child = spawn('/usr/bin/time', ['-f', '%e %M', '-o', timeFile, command, ...args], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-  const [code] = (await once(child, 'close')) as [number];
-  if (code !== 0)
-    throw new Error(
-      `${command} ${args.join(' ')} exited with ${code}:\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`,
-    );
-  const [seconds, kb] = (await readFile(timeFile, 'utf8'))
-    .trim()
-    .split('\n')
-    .at(-1)!
-    .split(' ')
-    .map(Number) as [number, number];
-  return { seconds, peakMb: kb / 1024, stdout };
+  const run = await timed(command, args, { env });
+  return { seconds: run.wallSeconds, peakMb: run.peakRssBytes / 1024 / 1024, stdout: run.stdout };
 }
 
 async function validateData(

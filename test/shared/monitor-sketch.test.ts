@@ -310,6 +310,17 @@ describe('a thin tail far past the reference', () => {
   const reference = normal(1_000_000, 1);
   const current = normal(1_000_000, 2).map((v, i) => (i % 100 === 0 ? 12 + v : v));
 
+  // Both sides from profiles, as monitor-model reads them; the sketches are built once.
+  const referenceColumn = numericColumn(reference);
+  const currentColumn = numericColumn(current);
+  const fromSketches = (override: { test?: 'wasserstein' } = {}) =>
+    compareFeature(
+      'x',
+      sideFromProfile(referenceColumn) as Exclude<ReturnType<typeof sideFromProfile>, string>,
+      sideFromProfile(currentColumn) as Exclude<ReturnType<typeof sideFromProfile>, string>,
+      override,
+    );
+
   it('drifts by the normalised Wasserstein distance on the sketch path as on the exact one', () => {
     const exact = compareFeature(
       'x',
@@ -317,18 +328,7 @@ describe('a thin tail far past the reference', () => {
       sideFromValues('number', current),
       { test: 'wasserstein' },
     );
-    const sketch = compareFeature(
-      'x',
-      sideFromProfile(numericColumn(reference)) as Exclude<
-        ReturnType<typeof sideFromProfile>,
-        string
-      >,
-      sideFromProfile(numericColumn(current)) as Exclude<
-        ReturnType<typeof sideFromProfile>,
-        string
-      >,
-      { test: 'wasserstein' },
-    );
+    const sketch = fromSketches({ test: 'wasserstein' });
     expect(exact.test.drifted).toBe(true);
     expect(sketch.test.drifted).toBe(true);
     const { distance, bound } = sketch.numeric!.wasserstein;
@@ -336,17 +336,7 @@ describe('a thin tail far past the reference', () => {
   });
 
   it('counts values past the reference maximum however few the sketch kept', () => {
-    const sketch = compareFeature(
-      'x',
-      sideFromProfile(numericColumn(reference)) as Exclude<
-        ReturnType<typeof sideFromProfile>,
-        string
-      >,
-      sideFromProfile(numericColumn(current)) as Exclude<
-        ReturnType<typeof sideFromProfile>,
-        string
-      >,
-    );
+    const sketch = fromSketches();
     expect(sketch.outsideRange.share).toBeGreaterThan(0);
     expect(Math.abs(sketch.outsideRange.share - 0.01)).toBeLessThanOrEqual(
       sketch.outsideRange.bound,
