@@ -4,12 +4,7 @@
  * the workflow runs on GitHub. Wiring only: the commands are cli/src/commands/*, the dispatcher
  * cli/src/main.ts.
  */
-import { realpathSync } from 'node:fs';
-import {
-  isValidationWorker,
-  offerValidationWorkers,
-  serveValidationShards,
-} from '../../shared/validation/shard-worker.js';
+import { runServingShards } from '../../shared/validation/shard-worker.js';
 import { main } from './main.js';
 
 /**
@@ -23,11 +18,9 @@ function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
   });
 }
 
-// `validate` checks large files in shards on worker threads that run this same bundle.
-if (isValidationWorker()) await serveValidationShards();
-else {
+// `validate` and `monitor` check large files in shards on worker threads that run this same bundle.
+await runServingShards(() => {
   endQuietlyOnClosedPipe(process.stdout);
   endQuietlyOnClosedPipe(process.stderr);
-  offerValidationWorkers(realpathSync(process.argv[1]!));
-  process.exitCode = await main(process.argv.slice(2));
-}
+  return main(process.argv.slice(2));
+});

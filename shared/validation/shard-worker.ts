@@ -5,9 +5,10 @@
  * (the first `maxFindings`, and counts of the rest), column statistics as mergeable sketch
  * states, `mostly` tallies, and the rows' uniqueness keys.
  *
- * The worker runs the action's own bundle: its entry calls `serveValidationShards` when
- * `isValidationWorker()`, instead of running the action.
+ * The worker runs the action's own bundle: its entry (`runServingShards`) serves shards in a
+ * worker thread started for them, instead of running the action.
  */
+import { realpathSync } from 'node:fs';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { DataFileError, type DataFileErrorCode } from '../data/data-file-error.js';
 import {
@@ -50,13 +51,26 @@ let bundle: string | undefined;
  * Called by the entry of a bundle that serves shards (`isValidationWorker` there): validation in
  * this process may then check large files on worker threads that run `script`.
  */
-export function offerValidationWorkers(script: string): void {
+function offerValidationWorkers(script: string): void {
   bundle = script;
 }
 
 /** The parallel options for this process: workers when its entry offered them, else none. */
 export function validationWorkers(): ParallelOptions | undefined {
   return bundle === undefined ? undefined : { entry: bundle };
+}
+
+/**
+ * The entry of an action that validates or profiles data: in a worker thread started to check
+ * shards it serves them, otherwise it offers this same bundle as the workers' script and runs
+ * the action (`run`, returning its exit code).
+ */
+export async function runServingShards(run: () => Promise<number>): Promise<void> {
+  if (isValidationWorker()) await serveValidationShards();
+  else {
+    offerValidationWorkers(realpathSync(process.argv[1]!));
+    process.exitCode = await run();
+  }
 }
 
 /** True in a worker thread started to check shards. */
