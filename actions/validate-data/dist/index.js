@@ -2048,22 +2048,14 @@ License: MIT
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(448);
-/* harmony import */ var _shared_validation_shard_worker_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9311);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7786);
-
+/* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(448);
+/* harmony import */ var _shared_validation_shard_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9311);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7786);
 
 
 
 // Large files are checked in shards on worker threads that run this same bundle.
-if ((0,_shared_validation_shard_worker_js__WEBPACK_IMPORTED_MODULE_2__/* .isValidationWorker */ .aQ)())
-    await (0,_shared_validation_shard_worker_js__WEBPACK_IMPORTED_MODULE_2__/* .serveValidationShards */ .cO)();
-else {
-    (0,_shared_validation_shard_worker_js__WEBPACK_IMPORTED_MODULE_2__/* .offerValidationWorkers */ .Rs)((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(process.argv[1]));
-    process.exitCode = await (0,_shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)(_run_js__WEBPACK_IMPORTED_MODULE_3__/* .validateData */ .l);
-}
+await (0,_shared_validation_shard_worker_js__WEBPACK_IMPORTED_MODULE_1__/* .runServingShards */ .XG)(() => (0,_shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_run_js__WEBPACK_IMPORTED_MODULE_2__/* .validateData */ .l));
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -10011,20 +10003,21 @@ function lengthOf(value) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   JY: () => (/* binding */ validationWorkers),
-/* harmony export */   Rs: () => (/* binding */ offerValidationWorkers),
-/* harmony export */   aQ: () => (/* binding */ isValidationWorker),
-/* harmony export */   cO: () => (/* binding */ serveValidationShards),
+/* harmony export */   XG: () => (/* binding */ runServingShards),
 /* harmony export */   vv: () => (/* binding */ workerInit)
 /* harmony export */ });
-/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
-/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _data_data_file_error_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(909);
-/* harmony import */ var _data_delimited_shards_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4728);
-/* harmony import */ var _data_parquet_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7029);
-/* harmony import */ var _schema_table_schema_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5705);
-/* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(352);
-/* harmony import */ var _row_checks_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4756);
-/* harmony import */ var _uniqueness_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2858);
+/* unused harmony exports isValidationWorker, serveValidationShards */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5919);
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _data_data_file_error_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(909);
+/* harmony import */ var _data_delimited_shards_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4728);
+/* harmony import */ var _data_parquet_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7029);
+/* harmony import */ var _schema_table_schema_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5705);
+/* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(352);
+/* harmony import */ var _row_checks_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4756);
+/* harmony import */ var _uniqueness_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(2858);
 /**
  * The worker side of parallel validation: a worker thread compiles the schema once, then checks
  * the shards it is sent (rows of a CSV/TSV byte range, or Parquet row groups) with the same row
@@ -10032,9 +10025,10 @@ function lengthOf(value) {
  * (the first `maxFindings`, and counts of the rest), column statistics as mergeable sketch
  * states, `mostly` tallies, and the rows' uniqueness keys.
  *
- * The worker runs the action's own bundle: its entry calls `serveValidationShards` when
- * `isValidationWorker()`, instead of running the action.
+ * The worker runs the action's own bundle: its entry (`runServingShards`) serves shards in a
+ * worker thread started for them, instead of running the action.
  */
+
 
 
 
@@ -10059,18 +10053,31 @@ function offerValidationWorkers(script) {
 function validationWorkers() {
     return bundle === undefined ? undefined : { entry: bundle };
 }
+/**
+ * The entry of an action that validates or profiles data: in a worker thread started to check
+ * shards it serves them, otherwise it offers this same bundle as the workers' script and runs
+ * the action (`run`, returning its exit code).
+ */
+async function runServingShards(run) {
+    if (isValidationWorker())
+        await serveValidationShards();
+    else {
+        offerValidationWorkers((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(process.argv[1]));
+        process.exitCode = await run();
+    }
+}
 /** True in a worker thread started to check shards. */
 function isValidationWorker() {
-    return !node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.isMainThread && node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.workerData?.role === ROLE;
+    return !node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.isMainThread && node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.workerData?.role === ROLE;
 }
 /** Serves shard requests until the main thread terminates the worker. */
 async function serveValidationShards() {
-    const init = node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.workerData;
-    const schema = await (0,_schema_table_schema_js__WEBPACK_IMPORTED_MODULE_4__/* .tableSchemaFrom */ .Az)(init.descriptor, init.source);
+    const init = node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.workerData;
+    const schema = await (0,_schema_table_schema_js__WEBPACK_IMPORTED_MODULE_5__/* .tableSchemaFrom */ .Az)(init.descriptor, init.source);
     let queue = Promise.resolve();
-    node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.parentPort.on('message', (request) => {
+    node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.parentPort.on('message', (request) => {
         // One shard at a time, in the order sent (Parquet reads are asynchronous).
-        queue = queue.then(async () => node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.parentPort.postMessage(await checkShard(schema, init.maxFindings, request)));
+        queue = queue.then(async () => node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.parentPort.postMessage(await checkShard(schema, init.maxFindings, request)));
     });
 }
 /**
@@ -10080,18 +10087,18 @@ async function serveValidationShards() {
 let opened;
 function openedParquet(path) {
     if (opened?.path !== path)
-        opened = { path, source: (0,_data_parquet_js__WEBPACK_IMPORTED_MODULE_3__/* .openParquet */ .D4)(path) };
+        opened = { path, source: (0,_data_parquet_js__WEBPACK_IMPORTED_MODULE_4__/* .openParquet */ .D4)(path) };
     return opened.source;
 }
 async function checkShard(schema, maxFindings, { seq, setup, task }) {
-    const states = (0,_row_checks_js__WEBPACK_IMPORTED_MODULE_6__/* .fieldStates */ .Xl)(schema);
+    const states = (0,_row_checks_js__WEBPACK_IMPORTED_MODULE_7__/* .fieldStates */ .Xl)(schema);
     for (const state of states)
         state.file = setup.path;
-    const sink = new _findings_js__WEBPACK_IMPORTED_MODULE_5__/* .FindingSink */ .RQ(maxFindings);
-    const report = (partial) => sink.add((0,_findings_js__WEBPACK_IMPORTED_MODULE_5__/* .completeFinding */ .R5)(partial, setup.path));
+    const sink = new _findings_js__WEBPACK_IMPORTED_MODULE_6__/* .FindingSink */ .RQ(maxFindings);
+    const report = (partial) => sink.add((0,_findings_js__WEBPACK_IMPORTED_MODULE_6__/* .completeFinding */ .R5)(partial, setup.path));
     const firstRow = task.kind === 'delimited' ? task.shard.firstRow : task.firstRow;
-    const keys = new _uniqueness_js__WEBPACK_IMPORTED_MODULE_7__/* .KeyCollector */ .jO((0,_uniqueness_js__WEBPACK_IMPORTED_MODULE_7__/* .uniquenessChecks */ .GI)(schema, states), firstRow);
-    const check = (0,_row_checks_js__WEBPACK_IMPORTED_MODULE_6__/* .rowChecker */ .g2)({
+    const keys = new _uniqueness_js__WEBPACK_IMPORTED_MODULE_8__/* .KeyCollector */ .jO((0,_uniqueness_js__WEBPACK_IMPORTED_MODULE_8__/* .uniquenessChecks */ .GI)(schema, states), firstRow);
+    const check = (0,_row_checks_js__WEBPACK_IMPORTED_MODULE_7__/* .rowChecker */ .g2)({
         schema,
         states,
         format: setup.format,
@@ -10107,12 +10114,12 @@ async function checkShard(schema, maxFindings, { seq, setup, task }) {
     let fatal;
     try {
         if (task.kind === 'delimited')
-            (0,_data_delimited_shards_js__WEBPACK_IMPORTED_MODULE_2__/* .parseDelimitedShard */ .f7)({ layout: setup.layout, path: setup.path, shard: task.shard }, onRow);
+            (0,_data_delimited_shards_js__WEBPACK_IMPORTED_MODULE_3__/* .parseDelimitedShard */ .f7)({ layout: setup.layout, path: setup.path, shard: task.shard }, onRow);
         else
-            await (0,_data_parquet_js__WEBPACK_IMPORTED_MODULE_3__/* .readParquetGroups */ .LM)(await openedParquet(setup.path), (cells, row) => onRow({ cells, row }), task.from, task.to);
+            await (0,_data_parquet_js__WEBPACK_IMPORTED_MODULE_4__/* .readParquetGroups */ .LM)(await openedParquet(setup.path), (cells, row) => onRow({ cells, row }), task.from, task.to);
     }
     catch (error) {
-        if (!(error instanceof _data_data_file_error_js__WEBPACK_IMPORTED_MODULE_1__/* .DataFileError */ .t))
+        if (!(error instanceof _data_data_file_error_js__WEBPACK_IMPORTED_MODULE_2__/* .DataFileError */ .t))
             throw error;
         fatal = { code: error.code, message: error.message, line: error.line };
     }
