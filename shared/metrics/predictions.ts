@@ -845,7 +845,7 @@ class Column<T extends Float64Array | Int32Array | Uint8Array> {
 /** Values per chunk of a column past its capacity: 512 KB of float64. */
 const CHUNK = 65536;
 
-class GrowableFloat64 extends Column<Float64Array> {
+export class GrowableFloat64 extends Column<Float64Array> {
   constructor(capacity?: number) {
     super((length) => new Float64Array(length), capacity);
   }

@@ -30,7 +30,8 @@ export interface Assessment {
   findings: MonitorFinding[];
 }
 
-const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+/** A share as the monitor's findings and tables write it: one decimal, so 0.0% and 0.4% differ. */
+export const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
 const quote = (name: string) => JSON.stringify(name);
 
 export function assessWindow(facts: WindowFacts, policy: MonitorPolicy): Assessment {

@@ -15,7 +15,7 @@ import { readProfile, type ColumnProfile, type DataProfile } from '../profile/pr
 import { assessWindow } from './assess.js';
 import { driftBetweenProfiles } from './drift.js';
 import { MONITOR_REPORT_FORMAT, type MonitorReport } from './monitor-report.js';
-import { DEFAULT_MONITOR_POLICY } from './policy.js';
+import { monitorPolicyOf, type MonitorPolicy } from './policy.js';
 import type { DriftReport } from './report.js';
 import { readWindow } from './window.js';
 import { windowPerformance } from './window-performance.js';
@@ -57,7 +57,7 @@ export async function monitorWindow(
   log: Logger,
   step: StepEnvironment,
 ): Promise<MonitorReport> {
-  const policy = request.policy.monitor ?? DEFAULT_MONITOR_POLICY;
+  const policy = monitorPolicyOf(request.policy);
   const reference = await referenceProfile(request);
   const window = await readWindow(
     { data: request.data, ...(request.schema ? { schema: request.schema } : {}), reference },
@@ -77,7 +77,15 @@ export async function monitorWindow(
       driftShare: policy.drift.share,
     },
   );
-  const predictionDrift = await outputDrift(request, reference, window.profile, outputs, step, log);
+  const predictionDrift = await outputDrift(
+    request,
+    policy,
+    reference,
+    window.profile,
+    outputs,
+    step,
+    log,
+  );
   const performance = await windowPerformance(
     {
       model: request.model,
@@ -163,6 +171,7 @@ function isFeature(column: ColumnProfile): boolean {
  */
 async function outputDrift(
   request: MonitorRequest,
+  policy: MonitorPolicy,
   reference: DataProfile,
   window: DataProfile,
   outputs: ReadonlySet<string>,
@@ -187,7 +196,6 @@ async function outputDrift(
       report: null,
       note: `Drift of the model's outputs is not measured: ${request.referencePredictions ? "the reference predictions have none of the window's" : 'the reference profile has no'} prediction or score columns (${[...outputs].map((c) => JSON.stringify(c)).join(', ')}). Give "reference-predictions", the deployed model's evaluation predictions.`,
     };
-  const policy = request.policy.monitor ?? DEFAULT_MONITOR_POLICY;
   const shared = (name: string) => outputs.has(name) && window.columns.some((w) => w.name === name);
   return {
     report: driftBetweenProfiles(

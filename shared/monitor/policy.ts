@@ -88,4 +88,9 @@ export const monitorPolicySchema = z.strictObject({
 export type MonitorPolicy = z.output<typeof monitorPolicySchema>;
 
 /** The defaults, for a policy file without a `monitor:` section (or without a file). */
-export const DEFAULT_MONITOR_POLICY: MonitorPolicy = monitorPolicySchema.parse({});
+const DEFAULT_MONITOR_POLICY: MonitorPolicy = monitorPolicySchema.parse({});
+
+/** The `monitor:` section of a gate policy, or the defaults when it has none. */
+export function monitorPolicyOf(policy: { monitor?: MonitorPolicy }): MonitorPolicy {
+  return policy.monitor ?? DEFAULT_MONITOR_POLICY;
+}

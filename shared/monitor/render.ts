@@ -13,7 +13,7 @@ import {
   markdownTable,
   mermaidLabel,
 } from '../markdown/escape.js';
-import { driftedWorstFirst } from './assess.js';
+import { driftedWorstFirst, percent } from './assess.js';
 import type { MonitorHistoryEntry } from './monitor-issue.js';
 import type { JudgedMetric, MonitorReport, MonitorStatus } from './monitor-report.js';
 import type { DriftReport, FeatureDrift } from './report.js';
@@ -104,15 +104,14 @@ function driftSection(title: string, drift: DriftReport): string[] {
 }
 
 function featureRow(f: FeatureDrift): string[] {
-  const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
   return [
     f.test.drifted ? '❌' : '✅',
     inlineCode(f.name),
     `${f.test.name}${f.test.chosen === 'override' ? ' (policy)' : ''}`,
     `${f.test.measures === 'p-value' ? 'p = ' : ''}${format(f.test.value)}`,
     `${f.test.measures === 'p-value' ? '≤ ' : '≥ '}${format(f.test.threshold)}`,
-    `${pct(f.missing.reference)} → ${pct(f.missing.current)}`,
-    pct(f.outsideRange.share),
+    `${percent(f.missing.reference)} → ${percent(f.missing.current)}`,
+    percent(f.outsideRange.share),
   ];
 }
 
@@ -181,10 +180,14 @@ function actionsSection(report: MonitorReport): string[] {
   ];
 }
 
+/** A run on a chart's axis: its month, day and time, `12-07 06:17`. */
+const runLabel = (entry: MonitorHistoryEntry) =>
+  mermaidLabel(entry.at.slice(5, 16).replace('T', ' '), 14);
+
 /** Charts of the share of drifting features and of the key metric over the runs kept, oldest first. */
 function historySection(history: readonly MonitorHistoryEntry[]): string[] {
   if (history.length < 2) return [];
-  const labels = history.map((h) => mermaidLabel(h.at.slice(5, 16).replace('T', ' '), 14));
+  const labels = history.map(runLabel);
   const charts = [
     lineChart(
       'share of inputs drifting',
@@ -199,7 +202,7 @@ function historySection(history: readonly MonitorHistoryEntry[]): string[] {
     charts.push(
       lineChart(
         metric,
-        points.map((h) => mermaidLabel(h.at.slice(5, 16).replace('T', ' '), 14)),
+        points.map(runLabel),
         points.map((h) => h.metric!.value),
       ),
     );

@@ -12,7 +12,7 @@ import type { GatePolicy } from '../gates/policy.js';
 import type { MetricInput } from '../gates/judge.js';
 import { reportFromPredictions } from '../metrics/candidate-report.js';
 import type { Task } from '../metrics/compute.js';
-import { readPredictions, type PredictionSpec } from '../metrics/predictions.js';
+import { GrowableFloat64, readPredictions, type PredictionSpec } from '../metrics/predictions.js';
 import { METRICS_REPORT_FORMAT } from '../metrics/report.js';
 import { judgePerformance } from './assess.js';
 import type { MonitorPerformance } from './monitor-report.js';
@@ -115,8 +115,7 @@ export async function windowPerformance(
 async function readScores(path: string, column: string, log: Logger): Promise<Float64Array> {
   const format = detectFormat(path, 'data file', '');
   let index = -1;
-  let values = new Float64Array(1024);
-  let size = 0;
+  const values = new GrowableFloat64();
   let skipped = 0;
   let firstSkipped: string | undefined;
   await readTable(path, format, {
@@ -137,19 +136,14 @@ async function readScores(path: string, column: string, log: Logger): Promise<Fl
         firstSkipped ??= row.line === undefined ? `row ${row.row}` : `line ${row.line}`;
         return;
       }
-      if (size === values.length) {
-        const grown = new Float64Array(values.length * 2);
-        grown.set(values);
-        values = grown;
-      }
-      values[size++] = value;
+      values.push(value);
     },
   });
   if (skipped)
     log.warning(
       `${skipped} row(s) of "${path}" have no number in the score column ${JSON.stringify(column)} (the first at ${firstSkipped}); the estimate leaves them out.`,
     );
-  return values.subarray(0, size);
+  return values.finish();
 }
 
 /** The evaluation predictions, read by evaluate-model's reader (label forms included): scores and 0/1 labels. */

@@ -61,8 +61,14 @@ const ourIssues = () =>
   github.issues.filter((i) => i.body?.includes('mlops-actions:monitor model=churn'));
 
 describe('monitor-model watches the model in production', () => {
-  it('profiled the training data with the roles of its schema', () => {
+  it('profiled the training data with the roles of its schema', async () => {
     expect(profiled.exitCode, profiled.errors.join('\n')).toBe(0);
+    const profile = JSON.parse(
+      await readFile(join(job.workspace, 'reference/train-profile.json'), 'utf8'),
+    ) as { columns: { name: string; role?: string }[] };
+    const roles = Object.fromEntries(profile.columns.map((c) => [c.name, c.role]));
+    // examples/churn/schema.yaml: customer_id is an id, churned the target, the rest unset.
+    expect(roles).toMatchObject({ customer_id: 'id', churned: 'target', tenure_months: undefined });
   });
 
   it('finds a shifted window drifting, opens one issue and dispatches retraining', async () => {

@@ -10,7 +10,7 @@ import {
   monitorReportSchema,
   type MonitorReport,
 } from '../../shared/monitor/monitor-report.js';
-import { DEFAULT_MONITOR_POLICY } from '../../shared/monitor/policy.js';
+import { monitorPolicyOf } from '../../shared/monitor/policy.js';
 import type { MonitorHistoryEntry } from '../../shared/monitor/monitor-issue.js';
 import { renderMonitorReport } from '../../shared/monitor/render.js';
 
@@ -27,7 +27,7 @@ function report(columns: Record<string, { offset: number }>): MonitorReport {
   const performance = { source: 'none', reason: 'no task was given' } as const;
   const { status, findings } = assessWindow(
     { drift, predictionDrift: null, performance },
-    DEFAULT_MONITOR_POLICY,
+    monitorPolicyOf({}),
   );
   return monitorReportSchema.parse({
     format: MONITOR_REPORT_FORMAT,

@@ -12,7 +12,7 @@ import { reportOnGitHub } from '../../../shared/monitor/on-github.js';
 import { workflowKey } from '../../../shared/monitor/retrain.js';
 import { monitorWindow } from '../../../shared/monitor/monitor.js';
 import type { MonitorReport } from '../../../shared/monitor/monitor-report.js';
-import { DEFAULT_MONITOR_POLICY } from '../../../shared/monitor/policy.js';
+import { monitorPolicyOf } from '../../../shared/monitor/policy.js';
 import { renderMonitorReport } from '../../../shared/monitor/render.js';
 import { scoreColumns } from '../../../shared/metrics/score-columns.js';
 import { openRegistry } from '../../../shared/registry/github-registry.js';
@@ -34,7 +34,7 @@ export const monitorModel: ActionDefinition<typeof inputs> = {
     // A misnamed retraining workflow fails now, not on the day the model first drifts.
     if (input.retrain) workflowKey(input.retrain);
     const policy = await loadGatePolicy(input.policy);
-    const monitorPolicy = policy.monitor ?? DEFAULT_MONITOR_POLICY;
+    const monitorPolicy = monitorPolicyOf(policy);
     const registry = await openRegistry(input['github-token'], context, runner, step.github);
     const deployed =
       registry &&
