@@ -6052,6 +6052,10 @@ const monitorPolicySchema = schemas/* strictObject */.rej({
 });
 /** The defaults, for a policy file without a `monitor:` section (or without a file). */
 const DEFAULT_MONITOR_POLICY = monitorPolicySchema.parse({});
+/** The `monitor:` section of a gate policy, or the defaults when it has none. */
+function monitorPolicyOf(policy) {
+    return policy.monitor ?? DEFAULT_MONITOR_POLICY;
+}
 
 ;// CONCATENATED MODULE: ./shared/gates/policy.ts
 /** The gate policy file: how a candidate's metrics are judged, alone and against a baseline. */
@@ -15033,6 +15037,7 @@ function languageOf(command, found) {
  */
 
 const LEVEL_ORDER = { fail: 0, warn: 1, info: 2 };
+/** A share as the monitor's findings and tables write it: one decimal, so 0.0% and 0.4% differ. */
 const assess_percent = (share) => `${(share * 100).toFixed(1)}%`;
 const assess_quote = (name) => JSON.stringify(name);
 function assessWindow(facts, policy) {
@@ -15997,15 +16002,14 @@ function render_driftSection(title, drift) {
     ];
 }
 function featureRow(f) {
-    const pct = (share) => `${(share * 100).toFixed(1)}%`;
     return [
         f.test.drifted ? '❌' : '✅',
         (0,markdown_escape/* inlineCode */.ti)(f.name),
         `${f.test.name}${f.test.chosen === 'override' ? ' (policy)' : ''}`,
         `${f.test.measures === 'p-value' ? 'p = ' : ''}${format(f.test.value)}`,
         `${f.test.measures === 'p-value' ? '≤ ' : '≥ '}${format(f.test.threshold)}`,
-        `${pct(f.missing.reference)} → ${pct(f.missing.current)}`,
-        pct(f.outsideRange.share),
+        `${assess_percent(f.missing.reference)} → ${assess_percent(f.missing.current)}`,
+        assess_percent(f.outsideRange.share),
     ];
 }
 function render_performanceSection(report) {
@@ -16065,18 +16069,20 @@ function actionsSection(report) {
         '',
     ];
 }
+/** A run on a chart's axis: its month, day and time, `12-07 06:17`. */
+const runLabel = (entry) => (0,markdown_escape/* mermaidLabel */._b)(entry.at.slice(5, 16).replace('T', ' '), 14);
 /** Charts of the share of drifting features and of the key metric over the runs kept, oldest first. */
 function historySection(history) {
     if (history.length < 2)
         return [];
-    const labels = history.map((h) => (0,markdown_escape/* mermaidLabel */._b)(h.at.slice(5, 16).replace('T', ' '), 14));
+    const labels = history.map(runLabel);
     const charts = [
         lineChart('share of inputs drifting', labels, history.map((h) => h.driftShare), [0, 1]),
     ];
     const metric = history.at(-1)?.metric?.name;
     const points = metric ? history.filter((h) => h.metric?.name === metric) : [];
     if (metric && points.length >= 2)
-        charts.push(lineChart(metric, points.map((h) => (0,markdown_escape/* mermaidLabel */._b)(h.at.slice(5, 16).replace('T', ' '), 14)), points.map((h) => h.metric.value)));
+        charts.push(lineChart(metric, points.map(runLabel), points.map((h) => h.metric.value)));
     return [`### Across the last ${history.length} runs`, '', ...charts.flatMap((c) => [c, ''])];
 }
 
@@ -18929,8 +18935,7 @@ async function windowPerformance(request, log) {
 async function readScores(path, column, log) {
     const format = detectFormat(path, 'data file', '');
     let index = -1;
-    let values = new Float64Array(1024);
-    let size = 0;
+    const values = new GrowableFloat64();
     let skipped = 0;
     let firstSkipped;
     await readTable(path, format, {
@@ -18951,17 +18956,12 @@ async function readScores(path, column, log) {
                 firstSkipped ??= row.line === undefined ? `row ${row.row}` : `line ${row.line}`;
                 return;
             }
-            if (size === values.length) {
-                const grown = new Float64Array(values.length * 2);
-                grown.set(values);
-                values = grown;
-            }
-            values[size++] = value;
+            values.push(value);
         },
     });
     if (skipped)
         log.warning(`${skipped} row(s) of "${path}" have no number in the score column ${JSON.stringify(column)} (the first at ${firstSkipped}); the estimate leaves them out.`);
-    return values.subarray(0, size);
+    return values.finish();
 }
 /** The evaluation predictions, read by evaluate-model's reader (label forms included): scores and 0/1 labels. */
 async function calibrationSet(path, spec, scoreColumn) {
@@ -18986,7 +18986,7 @@ async function calibrationSet(path, spec, scoreColumn) {
 
 
 async function monitorWindow(request, log, step) {
-    const policy = request.policy.monitor ?? DEFAULT_MONITOR_POLICY;
+    const policy = monitorPolicyOf(request.policy);
     const reference = await monitor_referenceProfile(request);
     const window = await readWindow({ data: request.data, ...(request.schema ? { schema: request.schema } : {}), reference }, log, step);
     const outputs = new Set([
@@ -18998,7 +18998,7 @@ async function monitorWindow(request, log, step) {
         features: policy.drift.features,
         driftShare: policy.drift.share,
     });
-    const predictionDrift = await outputDrift(request, reference, window.profile, outputs, step, log);
+    const predictionDrift = await outputDrift(request, policy, reference, window.profile, outputs, step, log);
     const performance = await windowPerformance({
         model: request.model,
         ...(request.task ? { task: request.task } : {}),
@@ -19071,7 +19071,7 @@ function isFeature(column) {
  * Drift of the model's outputs (prediction and score columns): against the evaluation
  * predictions when given, else against the reference profile when it has those columns.
  */
-async function outputDrift(request, reference, window, outputs, step, log) {
+async function outputDrift(request, policy, reference, window, outputs, step, log) {
     const inWindow = (profile) => profile.columns.some((c) => outputs.has(c.name) && window.columns.some((w) => w.name === c.name));
     let base;
     if (request.referencePredictions) {
@@ -19085,7 +19085,6 @@ async function outputDrift(request, reference, window, outputs, step, log) {
             report: null,
             note: `Drift of the model's outputs is not measured: ${request.referencePredictions ? "the reference predictions have none of the window's" : 'the reference profile has no'} prediction or score columns (${[...outputs].map((c) => JSON.stringify(c)).join(', ')}). Give "reference-predictions", the deployed model's evaluation predictions.`,
         };
-    const policy = request.policy.monitor ?? DEFAULT_MONITOR_POLICY;
     const shared = (name) => outputs.has(name) && window.columns.some((w) => w.name === name);
     return {
         report: driftBetweenProfiles(onlyColumns(base, (column) => shared(column.name)), window, {
@@ -19149,7 +19148,7 @@ const monitorModel = {
         if (input.retrain)
             workflowKey(input.retrain);
         const policy = await loadGatePolicy(input.policy);
-        const monitorPolicy = policy.monitor ?? DEFAULT_MONITOR_POLICY;
+        const monitorPolicy = monitorPolicyOf(policy);
         const registry = await openRegistry(input['github-token'], context, runner, step.github);
         const deployed = registry &&
             (await deployedReference({

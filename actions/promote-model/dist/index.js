@@ -644,6 +644,10 @@ const monitorPolicySchema = schemas/* strictObject */.rej({
 });
 /** The defaults, for a policy file without a `monitor:` section (or without a file). */
 const DEFAULT_MONITOR_POLICY = monitorPolicySchema.parse({});
+/** The `monitor:` section of a gate policy, or the defaults when it has none. */
+function monitorPolicyOf(policy) {
+    return policy.monitor ?? DEFAULT_MONITOR_POLICY;
+}
 
 ;// CONCATENATED MODULE: ./shared/gates/policy.ts
 /** The gate policy file: how a candidate's metrics are judged, alone and against a baseline. */
