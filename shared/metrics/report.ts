@@ -8,6 +8,7 @@ import { UserError } from '../action/errors.js';
 import { identifier } from '../identifiers.js';
 import { readUserFile } from '../files/read-file.js';
 import { parseStructured, validateStructured } from '../files/structured.js';
+import { fairnessReportSchema } from './fairness-report.js';
 
 export const METRICS_REPORT_FORMAT = 'mlops-actions/metrics-report@1';
 
@@ -111,6 +112,8 @@ export const metricsReportSchema = z.object({
       seed: z.number().int(),
     })
     .optional(),
+  /** Per sensitive attribute, the groups' rates and the disparity measures (fairness-report.ts). */
+  fairness: fairnessReportSchema.optional(),
 });
 
 export type MetricsReport = z.output<typeof metricsReportSchema>;
