@@ -9,15 +9,12 @@
  * One browser, one page per colour mode: mermaid (3 MB) is loaded once per page and each
  * document replaces the page's article, so a test renders dozens of documents in seconds.
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
+import { launchChromium } from '../chromium/launch.js';
 import { renderMarkdown } from './markdown.js';
 import { boxOf, showDocument, type MermaidApi } from './in-page.js';
-
-/** Debian's Chromium (`apt-get install chromium`); CHROMIUM_PATH names another. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export type ColourMode = 'light' | 'dark';
 
@@ -64,29 +61,9 @@ export class MarkdownRenderer {
 
   /** Starts Chromium; fails with what to install when it is missing. */
   static async start(): Promise<MarkdownRenderer> {
-    if (!existsSync(CHROMIUM))
-      throw new Error(
-        `Chromium is not installed at ${CHROMIUM}: the rendering check draws Markdown and mermaid charts as GitHub does, in a real browser. Install it with \`apt-get install chromium\` (README, "Try it"), or set CHROMIUM_PATH to another Chromium.`,
-      );
-    const browser = await puppeteer.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      // A stuck call fails in a minute rather than in puppeteer's default three.
-      protocolTimeout: 60_000,
-      // --no-sandbox: CI runs as root in a container, where Chromium's sandbox cannot start.
-      // The rest keep Chromium off the network (component updates, sync, field trials, QUIC),
-      // which a closed machine answers slowly or never: the page under test is all it needs.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--font-render-hinting=none',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-quic',
-        '--no-first-run',
-      ],
-    });
+    const browser = await launchChromium(
+      'the rendering check draws Markdown and mermaid charts as GitHub does, in a real browser',
+    );
     return new MarkdownRenderer(browser);
   }
 
