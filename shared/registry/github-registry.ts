@@ -19,6 +19,7 @@ import type { RunContext } from '../action/context.js';
 import { parseRepository, statusOf } from '../github/client.js';
 import type { DeploymentStatusSummary, GitHubConnector, GitHubPort } from '../github/port.js';
 import { identifier, modelTask } from '../identifiers.js';
+import { MAX_OWNER_HANDLES, ownerHandleSchema } from '../lineage/owner.js';
 import { runtimeSummarySchema } from '../lineage/runtime.js';
 import { approvalSchema } from './approvals.js';
 
@@ -64,6 +65,8 @@ const deploymentPayloadSchema = z.object({
   metricsDigest: z.string(),
   /** The metric values the gates judged, so that the next promotion can compare with them. */
   metrics: z.record(z.string(), z.number()),
+  /** The gates' verdict on this promotion, for the fleet view; absent from earlier payloads. */
+  verdict: z.enum(['pass', 'warn', 'fail', 'inconclusive']).optional().catch(undefined),
   /** The evaluation data the metrics come from (hash of the true labels), for like-for-like comparisons. */
   dataSha256: z.string().optional(),
   artifact: identifier('artifact name').optional(),
@@ -76,6 +79,12 @@ const deploymentPayloadSchema = z.object({
   configSha256: z.string().optional(),
   /** What the model was trained on, in short (lineage/runtime.ts); a malformed one is dropped, not the payload. */
   runtime: runtimeSummarySchema.optional().catch(undefined),
+  /**
+   * Who owns the model (the manifest's owner.handles), for the fleet view. Each handle is
+   * checked against its alphabet (lineage/owner.ts): a list with one that is not is dropped,
+   * not the payload.
+   */
+  owner: z.array(ownerHandleSchema).min(1).max(MAX_OWNER_HANDLES).optional().catch(undefined),
   /** The training data profile, the drift reference; a malformed one is dropped, not the payload. */
   profile: profileReferenceSchema.optional().catch(undefined),
   runUrl: z.string().optional(),
@@ -110,8 +119,11 @@ export interface DeployedModel {
   payload: DeploymentPayload;
 }
 
-/** Deployment payloads come back as an object or as a JSON string, depending on how they were sent. */
-function parsePayload(raw: unknown): DeploymentPayload | undefined {
+/**
+ * A payload read back from GitHub, or undefined when it is not ours. Payloads come back as an
+ * object or as a JSON string, depending on how they were sent.
+ */
+export function parsePayload(raw: unknown): DeploymentPayload | undefined {
   let value = raw;
   if (typeof value === 'string') {
     try {
