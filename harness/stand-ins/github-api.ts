@@ -8,30 +8,43 @@
  * repository contents per commit, issues (pull requests among them, labels made on the fly,
  * close and reopen reasons), workflow dispatch (the repository's workflows, their declared
  * inputs, the runs a dispatch starts) and faults (5xx, secondary rate limits) injected on demand.
+ *
+ * It serves many repositories (github-repository.ts holds each one's state; Codertocat/Hello-World
+ * is the home repository, whose state the fields below expose), their owners (users and
+ * organisations, with members and teams), collaborators, and conditional requests: every GET
+ * answered 200 carries an ETag, and one sent back in If-None-Match is answered 304.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoopbackService, readBody, send, type Reply } from './http.js';
 import { answerGraphql, type GraphqlNode } from './graphql.js';
 import { checkRequestBody, checkResponse, example } from './openapi.js';
+import {
+  StandInRepository,
+  type AssetRecord,
+  type DeploymentRecord,
+  type ReleaseRecord,
+  type RepositoryHost,
+  type RepositoryOptions,
+  type SeedIssue,
+} from './github-repository.js';
+
+export {
+  StandInRepository,
+  type RepositoryOptions,
+  type SeedDeployment,
+  type SeedIssue,
+  type SeedRelease,
+  type SeedStatus,
+  type StandInWorkflow,
+} from './github-repository.js';
 
 export const OWNER = 'Codertocat';
 export const REPO = 'Hello-World';
-const DEFAULT_BRANCH = 'main';
 /** GitHub rejects longer comment and issue bodies with 422 "Body is too long (maximum is 65536 characters)". */
 const COMMENT_BODY_LIMIT = 65_536;
 /** GitHub's workflow_dispatch accepts at most 25 inputs (its OpenAPI description's maxProperties). */
 const DISPATCH_INPUTS_LIMIT = 25;
-
-/** A workflow of the repository, as seedWorkflow records it. */
-export interface StandInWorkflow {
-  id: number;
-  /** `.github/workflows/<file>`: GitHub also finds a workflow by its file name. */
-  path: string;
-  name: string;
-  /** The inputs of its `on: workflow_dispatch:`; undefined when it has no such trigger. */
-  dispatchInputs?: string[];
-}
 
 export interface TokenInfo {
   /** Who the token acts as: the GITHUB_TOKEN acts as github-actions[bot]. */
@@ -48,6 +61,16 @@ export interface LoggedRequest {
   operation?: string;
   status: number;
   injected: boolean;
+  /** The repository a `/repos/{owner}/{repo}/...` request was answered for (its full name). */
+  repository?: string;
+}
+
+/** What a set of logged requests cost: REST and GraphQL calls, and how many GETs were 200 or 304. */
+export interface RequestCounts {
+  rest: number;
+  graphql: number;
+  ok: number;
+  notModified: number;
 }
 
 export interface Fault {
@@ -66,6 +89,44 @@ export interface Fault {
   afterEffect?: boolean;
 }
 
+/** An organisation's member: admins ("owners") are collaborators of every repository. */
+export interface OrgMember {
+  login: string;
+  role: 'admin' | 'member';
+  /** Public members are visible to anyone (GET /orgs/{org}/public_members/{username}). */
+  public: boolean;
+}
+
+export interface StandInTeam {
+  id: number;
+  slug: string;
+  name: string;
+  description: string | null;
+  privacy: 'closed' | 'secret';
+  /** Lower-cased login → member. */
+  members: Map<string, { login: string; role: 'member' | 'maintainer' }>;
+  /** Lower-cased full names of the repositories the team has access to. */
+  repositories: Set<string>;
+  createdAt: string;
+}
+
+/** A user or an organisation, as GET /users/{username} answers for it. */
+export interface StandInAccount {
+  login: string;
+  id: number;
+  type: 'User' | 'Organization';
+  createdAt: string;
+  /** An organisation's members by lower-cased login. */
+  members: Map<string, OrgMember>;
+  /** An organisation's teams by slug. */
+  teams: Map<string, StandInTeam>;
+  /**
+   * An organisation's base permission: unless `none`, every member is a collaborator of every
+   * repository (GitHub's default for a new organisation is `read`).
+   */
+  basePermission: 'none' | 'read' | 'write' | 'admin';
+}
+
 interface Request {
   method: string;
   url: URL;
@@ -77,6 +138,10 @@ interface Request {
 }
 
 type Handler = (request: Request) => Reply | Promise<Reply>;
+type RepositoryHandler = (
+  request: Request,
+  repository: StandInRepository,
+) => Reply | Promise<Reply>;
 
 interface Route {
   method: string;
@@ -93,33 +158,18 @@ interface Route {
 const READ_ONLY_MESSAGE = 'Resource not accessible by integration';
 const DOCS = 'https://docs.github.com/rest';
 
+const lower = (name: string) => name.toLowerCase();
+
 export class GitHubApiStandIn extends LoopbackService {
   readonly log: LoggedRequest[] = [];
   readonly violations: string[] = [];
   readonly tokens = new Map<string, TokenInfo>();
 
-  /** Issue and pull-request comments, by issue number. */
-  readonly comments = new Map<number, Record<string, any>[]>();
-  readonly deployments: Record<string, any>[] = [];
-  readonly statuses = new Map<number, Record<string, any>[]>();
-  readonly environments = new Set<string>(['staging', 'production']);
-  readonly releases: Record<string, any>[] = [];
-  readonly assets = new Map<number, { meta: Record<string, any>; bytes: Buffer }[]>();
-  /** Commit-status contexts per sha: context → state. */
-  readonly commitStatuses = new Map<string, Record<string, string>>();
-  /** Refs that are behind the default branch: deploying them with auto_merge merges instead. */
-  readonly refsBehindDefault = new Set<string>();
-  /** The environment review log of each workflow run: who approved or rejected which environments. */
-  readonly runReviews = new Map<
-    number,
-    { login: string; state: 'approved' | 'rejected'; comment: string; environments: string[] }[]
-  >();
-  /** Open pull requests by number: the head commit GitHub reports for them. */
-  readonly pullRequests = new Map<number, { headSha: string }>();
-  /** The repository's files by commit sha (or branch name): what GET .../contents/{path}?ref= serves. */
-  readonly files = new Map<string, Map<string, string | Buffer>>();
-  /** Workflow runs (GITHUB_RUN_ID) → the results-service run whose artifacts they hold. */
-  readonly workflowRuns = new Map<number, string>();
+  /** Users and organisations by lower-cased login. */
+  readonly accounts = new Map<string, StandInAccount>();
+  /** The home repository, Codertocat/Hello-World: what the fields below read and write. */
+  readonly home: StandInRepository;
+
   /** The finalized artifacts of a results-service run, and where their zip can be downloaded; wired by StandIns. */
   artifactsOf: (backendRunId: string) => {
     id: number;
@@ -130,19 +180,6 @@ export class GitHubApiStandIn extends LoopbackService {
     downloadUrl: string;
   }[] = () => [];
 
-  /**
-   * Issues, and pull requests as the issues API lists them (with `pull_request`), in the order
-   * they were opened; numbers are shared with `pullRequests`, as on GitHub.
-   */
-  readonly issues: Record<string, any>[] = [];
-  /** The repository's labels by lower-cased name: GitHub creates one when an issue names a new one. */
-  readonly labels = new Map<string, Record<string, any>>();
-  /** Branches and tags a workflow may be dispatched on (besides the refs of `files`). */
-  readonly branches = new Set<string>([DEFAULT_BRANCH]);
-  /** The repository's workflows (seedWorkflow). */
-  readonly workflows: StandInWorkflow[] = [];
-  /** The runs of those workflows, oldest first: dispatched through the API, or seeded. */
-  readonly runs: Record<string, any>[] = [];
   /** The time at which issues and workflow runs are created: a test may set it. */
   now: () => Date = () => new Date();
 
@@ -152,6 +189,27 @@ export class GitHubApiStandIn extends LoopbackService {
   private readonly faults: Fault[] = [];
   private readonly routes: Route[] = [];
   private nextId = 1000;
+  /** Repositories by lower-cased full name (GitHub's names are case-insensitive). */
+  private readonly repositoryMap = new Map<string, StandInRepository>();
+  private readonly deploymentIndex = new Map<
+    number,
+    { deployment: DeploymentRecord; repository: StandInRepository }
+  >();
+  private readonly assetIndex = new Map<
+    number,
+    { asset: AssetRecord; release: ReleaseRecord; repository: StandInRepository }
+  >();
+  private readonly users = new Map<string, Record<string, any>>();
+  private readonly host: RepositoryHost = {
+    id: () => this.id(),
+    url: () => this.url,
+    now: () => this.now(),
+    user: (login) => this.user(login),
+    indexDeployment: (deployment, repository) =>
+      this.deploymentIndex.set(deployment.id, { deployment, repository }),
+    indexAsset: (asset, release, repository) =>
+      this.assetIndex.set(asset.id, { asset, release, repository }),
+  };
 
   constructor() {
     super();
@@ -177,6 +235,7 @@ export class GitHubApiStandIn extends LoopbackService {
       installation: true,
       readOnly: false,
     });
+    this.home = this.addRepository(`${OWNER}/${REPO}`);
     this.defineRoutes();
   }
 
@@ -184,6 +243,70 @@ export class GitHubApiStandIn extends LoopbackService {
   static readonly READ_ONLY_TOKEN = 'ghs_stand_in_read_only';
   static readonly PERSONAL_TOKEN = 'ghp_stand_in_personal';
   static readonly APP_TOKEN = 'ghs_stand_in_app';
+
+  // --- the home repository's state, as before there were many ---------------------------------
+
+  /** Issue and pull-request comments, by issue number. */
+  get comments(): Map<number, Record<string, any>[]> {
+    return this.home.comments;
+  }
+  /** The home repository's deployments as GitHub answers them, oldest first (made afresh on each read). */
+  get deployments(): Record<string, any>[] {
+    return this.home.deploymentRecords.map((d) => this.home.deploymentView(d));
+  }
+  /** Each deployment's statuses, newest first, as GitHub answers them (made afresh on each read). */
+  get statuses(): Map<number, Record<string, any>[]> {
+    return new Map(this.home.deploymentRecords.map((d) => [d.id, this.home.statusViews(d)]));
+  }
+  get environments(): Set<string> {
+    return this.home.environments;
+  }
+  /** The home repository's releases as GitHub answers them, oldest first (made afresh on each read). */
+  get releases(): Record<string, any>[] {
+    return this.home.releaseRecords.map((r) => this.home.releaseView(r));
+  }
+  /** Each release's assets: their description and bytes (made afresh on each read). */
+  get assets(): Map<number, { meta: Record<string, any>; bytes: Buffer }[]> {
+    return new Map(
+      this.home.releaseRecords.map((r) => [
+        r.id,
+        r.assets.map((a) => ({ meta: this.home.assetView(r, a), bytes: a.bytes })),
+      ]),
+    );
+  }
+  get commitStatuses(): Map<string, Record<string, string>> {
+    return this.home.commitStatuses;
+  }
+  get refsBehindDefault(): Set<string> {
+    return this.home.refsBehindDefault;
+  }
+  get runReviews(): StandInRepository['runReviews'] {
+    return this.home.runReviews;
+  }
+  get pullRequests(): Map<number, { headSha: string }> {
+    return this.home.pullRequests;
+  }
+  get files(): Map<string, Map<string, string | Buffer>> {
+    return this.home.files;
+  }
+  get workflowRuns(): Map<number, string> {
+    return this.home.workflowRuns;
+  }
+  get issues(): Record<string, any>[] {
+    return this.home.issues;
+  }
+  get labels(): Map<string, Record<string, any>> {
+    return this.home.labels;
+  }
+  get branches(): Set<string> {
+    return this.home.branches;
+  }
+  get workflows(): StandInRepository['workflows'] {
+    return this.home.workflows;
+  }
+  get runs(): Record<string, any>[] {
+    return this.home.runs;
+  }
 
   /** Makes the next matching requests fail, e.g. with 502 or a secondary rate limit. */
   inject(fault: Fault): void {
@@ -202,75 +325,29 @@ export class GitHubApiStandIn extends LoopbackService {
     };
   }
 
-  /**
-   * Records the files of a commit (or a branch), e.g. the base branch's gate policy at a pull
-   * request's base sha. Paths are relative to the repository's root, with "/". Adds to what the
-   * commit already holds.
-   */
+  /** The home repository's commitFiles (see StandInRepository). */
   commitFiles(ref: string, files: Record<string, string | Buffer>): void {
-    const tree = this.files.get(ref) ?? new Map<string, string | Buffer>();
-    for (const [path, content] of Object.entries(files)) tree.set(path, content);
-    this.files.set(ref, tree);
+    this.home.commitFiles(ref, files);
   }
 
-  /**
-   * Records a workflow file. `dispatchInputs` are the inputs of its `on: workflow_dispatch:`;
-   * without them it has no such trigger (a dispatch is refused with 422).
-   */
+  /** The home repository's seedWorkflow (see StandInRepository). */
   seedWorkflow(workflow: { path: string; name?: string; dispatchInputs?: string[] }): number {
-    const id = this.id();
-    this.workflows.push({
-      id,
-      path: workflow.path,
-      name:
-        workflow.name ??
-        workflow.path
-          .split('/')
-          .pop()!
-          .replace(/\.ya?ml$/, ''),
-      ...(workflow.dispatchInputs ? { dispatchInputs: [...workflow.dispatchInputs] } : {}),
-    });
-    return id;
+    return this.home.seedWorkflow(workflow);
   }
 
-  /** Records a run of a seeded workflow (an earlier dispatch, a scheduled run) at `createdAt`. */
+  /** The home repository's seedWorkflowRun (see StandInRepository). */
   seedWorkflowRun(run: {
     workflow: string | number;
     event: string;
     createdAt: Date;
     login?: string;
   }): Record<string, any> {
-    const workflow = this.workflowOf(String(run.workflow));
-    if (!workflow) throw new Error(`The stand-in has no workflow ${run.workflow}`);
-    return this.recordRun(workflow, run.event, run.createdAt, run.login ?? 'octocat');
+    return this.home.seedWorkflowRun(run);
   }
 
-  /**
-   * Records an issue as if it had been opened over the API (another account's issue, a closed
-   * one, a page of fillers), or a pull request as the issues API lists it (`pullRequest`).
-   */
-  seedIssue(input: {
-    title: string;
-    body?: string;
-    labels?: string[];
-    login?: string;
-    state?: 'open' | 'closed';
-    pullRequest?: boolean;
-    createdAt?: Date;
-  }): Record<string, any> {
-    const issue = this.newIssue(
-      {
-        title: input.title,
-        body: input.body ?? null,
-        labels: input.labels ?? [],
-        pullRequest: input.pullRequest ?? false,
-      },
-      input.login ?? 'octocat',
-      input.createdAt ?? this.now(),
-    );
-    if (input.state === 'closed') this.changeState(issue, 'closed', 'completed', 'octocat');
-    this.issues.push(issue);
-    return issue;
+  /** The home repository's seedIssue (see StandInRepository). */
+  seedIssue(input: SeedIssue): Record<string, any> {
+    return this.home.seedIssue(input);
   }
 
   /** Requests that wrote something (POST, PATCH, PUT, DELETE) and were answered 2xx; GraphQL queries read. */
@@ -282,6 +359,190 @@ export class GitHubApiStandIn extends LoopbackService {
         entry.status < 300 &&
         !entry.injected,
     );
+  }
+
+  // --- many repositories and their owners -------------------------------------------------------
+
+  /**
+   * Adds a repository (`owner/name`), served under /repos/{owner}/{repo}/ by the same routes as
+   * the home repository. Its owner is made a user unless it is already an account.
+   */
+  addRepository(fullName: string, options: RepositoryOptions = {}): StandInRepository {
+    if (this.repositoryMap.has(lower(fullName)))
+      throw new Error(`The stand-in already has a repository ${fullName}`);
+    const repository = new StandInRepository(this.host, fullName, options);
+    if (!this.accounts.has(lower(repository.owner))) this.addUser(repository.owner);
+    this.repositoryMap.set(lower(fullName), repository);
+    return repository;
+  }
+
+  /** A repository by its full name (case-insensitive), if the stand-in has it. */
+  repository(fullName: string): StandInRepository | undefined {
+    return this.repositoryMap.get(lower(fullName));
+  }
+
+  /** Every repository, the home one first. */
+  repositories(): StandInRepository[] {
+    return [...this.repositoryMap.values()];
+  }
+
+  /** Adds a user account (a repository's owner, a collaborator GET /users/{username} finds). */
+  addUser(login: string): StandInAccount {
+    return this.addAccount(login, 'User');
+  }
+
+  /**
+   * Adds an organisation; `members` and `admins` (its owners) join it privately unless listed in
+   * `publicMembers`. `basePermission` is GitHub's "base permissions" (default `read`).
+   */
+  addOrganization(
+    login: string,
+    options: {
+      members?: string[];
+      admins?: string[];
+      publicMembers?: string[];
+      basePermission?: StandInAccount['basePermission'];
+    } = {},
+  ): StandInAccount {
+    const org = this.addAccount(login, 'Organization');
+    org.basePermission = options.basePermission ?? 'read';
+    const visible = new Set((options.publicMembers ?? []).map(lower));
+    for (const member of options.members ?? [])
+      this.addOrgMember(login, member, { public: visible.has(lower(member)) });
+    for (const admin of options.admins ?? [])
+      this.addOrgMember(login, admin, { role: 'admin', public: visible.has(lower(admin)) });
+    return org;
+  }
+
+  addOrgMember(
+    org: string,
+    login: string,
+    options: { role?: 'admin' | 'member'; public?: boolean } = {},
+  ): void {
+    this.organization(org).members.set(lower(login), {
+      login,
+      role: options.role ?? 'member',
+      public: options.public ?? false,
+    });
+    if (!this.accounts.has(lower(login))) this.addUser(login);
+  }
+
+  /** Removes a member from the organisation and from its teams. */
+  removeOrgMember(org: string, login: string): void {
+    const account = this.organization(org);
+    account.members.delete(lower(login));
+    for (const team of account.teams.values()) team.members.delete(lower(login));
+  }
+
+  /**
+   * Adds a team of an organisation, with members (made members of the organisation too, as
+   * GitHub requires) and the repositories (full names) it has access to.
+   */
+  addTeam(
+    org: string,
+    slug: string,
+    options: {
+      name?: string;
+      description?: string;
+      privacy?: 'closed' | 'secret';
+      members?: string[];
+      maintainers?: string[];
+      repositories?: string[];
+    } = {},
+  ): StandInTeam {
+    const account = this.organization(org);
+    const team: StandInTeam = {
+      id: this.id(),
+      slug,
+      name: options.name ?? slug,
+      description: options.description ?? null,
+      privacy: options.privacy ?? 'closed',
+      members: new Map(),
+      repositories: new Set((options.repositories ?? []).map(lower)),
+      createdAt: this.now().toISOString(),
+    };
+    account.teams.set(slug, team);
+    for (const member of options.members ?? []) this.addTeamMember(org, slug, member);
+    for (const member of options.maintainers ?? [])
+      this.addTeamMember(org, slug, member, 'maintainer');
+    return team;
+  }
+
+  addTeamMember(
+    org: string,
+    slug: string,
+    login: string,
+    role: 'member' | 'maintainer' = 'member',
+  ): void {
+    const account = this.organization(org);
+    const team = account.teams.get(slug);
+    if (!team) throw new Error(`${org} has no team ${slug}`);
+    if (!account.members.has(lower(login))) this.addOrgMember(org, login);
+    team.members.set(lower(login), { login, role });
+  }
+
+  removeTeamMember(org: string, slug: string, login: string): void {
+    this.organization(org).teams.get(slug)?.members.delete(lower(login));
+  }
+
+  /**
+   * Whether GitHub counts `login` a collaborator of the repository: a direct (or outside)
+   * collaborator, the owner of a user's repository, or, in an organisation, an owner, any member
+   * when the base permission is not `none`, or a member of a team with access to it.
+   */
+  isCollaborator(repository: StandInRepository, login: string): boolean {
+    const who = lower(login);
+    if (repository.collaborators.has(who)) return true;
+    const owner = this.accounts.get(lower(repository.owner));
+    if (!owner) return false;
+    if (owner.type === 'User') return lower(owner.login) === who;
+    const member = owner.members.get(who);
+    if (!member) return false;
+    if (member.role === 'admin' || owner.basePermission !== 'none') return true;
+    return [...owner.teams.values()].some(
+      (team) => team.members.has(who) && team.repositories.has(lower(repository.fullName)),
+    );
+  }
+
+  /**
+   * Counts of the logged requests (of one repository, by full name, or all): REST calls,
+   * GraphQL calls, and GETs answered 200 and 304.
+   */
+  requestCounts(repository?: string): RequestCounts {
+    const counts: RequestCounts = { rest: 0, graphql: 0, ok: 0, notModified: 0 };
+    const wanted = repository === undefined ? undefined : lower(repository);
+    for (const entry of this.log) {
+      if (wanted !== undefined && lower(entry.repository ?? '') !== wanted) continue;
+      if (entry.path === '/graphql') counts.graphql++;
+      else counts.rest++;
+      if (entry.method === 'GET' && entry.status === 200) counts.ok++;
+      if (entry.status === 304) counts.notModified++;
+    }
+    return counts;
+  }
+
+  private addAccount(login: string, type: StandInAccount['type']): StandInAccount {
+    if (this.accounts.has(lower(login)))
+      throw new Error(`The stand-in already has an account ${login}`);
+    const account: StandInAccount = {
+      login,
+      id: this.id(),
+      type,
+      createdAt: this.now().toISOString(),
+      members: new Map(),
+      teams: new Map(),
+      basePermission: 'read',
+    };
+    this.accounts.set(lower(login), account);
+    // A user object made before the account existed would name the wrong type.
+    this.users.delete(login);
+    return account;
+  }
+
+  private organization(login: string): StandInAccount {
+    const account = this.accounts.get(lower(login));
+    if (account?.type !== 'Organization') throw new Error(`${login} is not an organisation`);
+    return account;
   }
 
   // --- request handling -------------------------------------------------------------------
@@ -354,6 +615,10 @@ export class GitHubApiStandIn extends LoopbackService {
         decodeURIComponent(route.pattern.exec(url.pathname)![index + 1]!),
       ]),
     );
+    if (params.owner !== undefined && params.repo !== undefined)
+      entry.repository =
+        this.repository(`${params.owner}/${params.repo}`)?.fullName ??
+        `${params.owner}/${params.repo}`;
     const result = await route.handler({
       method,
       url,
@@ -368,7 +633,11 @@ export class GitHubApiStandIn extends LoopbackService {
       if (problem) this.violations.push(`stand-in answered wrongly: ${problem}`);
     }
     if (fault?.afterEffect && result.status < 300) return answerFault(fault);
-    reply(result);
+    reply(
+      method === 'GET' && result.status === 200
+        ? conditional(result, incoming.headers['if-none-match'])
+        : result,
+    );
     this.afterReply?.(entry);
   }
 
@@ -395,17 +664,34 @@ export class GitHubApiStandIn extends LoopbackService {
     return this.nextId++;
   }
 
-  private apiUrl(path: string): string {
-    return `${this.url}/repos/${OWNER}/${REPO}${path}`;
-  }
-
+  /** A user as GitHub embeds one (simple-user): one object per login, shared by every answer. */
   private user(login: string): Record<string, any> {
-    const user = example('simple-user');
-    return { ...user, login, type: login.endsWith('[bot]') ? 'Bot' : 'User' };
+    let user = this.users.get(login);
+    if (!user) {
+      const account = this.accounts.get(lower(login));
+      user = {
+        ...example('simple-user'),
+        login,
+        ...(account ? { id: account.id } : {}),
+        url: `${this.url}/users/${encodeURIComponent(login)}`,
+        html_url: `https://github.com/${encodeURIComponent(login)}`,
+        type: login.endsWith('[bot]') ? 'Bot' : (account?.type ?? 'User'),
+      };
+      // The URL is only known once the stand-in listens; users made before are made again.
+      if (this.url) this.users.set(login, user);
+    }
+    return user;
   }
 
-  /** One page of a list, with GitHub's Link header. */
-  private page(request: Request, items: unknown[]): Reply {
+  /**
+   * One page of a list, with GitHub's Link header. `view` turns the page's items into what is
+   * answered, so a list of records is turned into JSON a page at a time.
+   */
+  private page<T>(
+    request: Request,
+    items: T[],
+    view: (item: T) => unknown = (item) => item,
+  ): Reply {
     const perPage = Math.min(
       100,
       Math.max(1, Number(request.url.searchParams.get('per_page') ?? 30)),
@@ -427,7 +713,7 @@ export class GitHubApiStandIn extends LoopbackService {
     return {
       status: 200,
       headers: links.length ? { link: links.join(', ') } : {},
-      body: items.slice((page - 1) * perPage, page * perPage),
+      body: items.slice((page - 1) * perPage, page * perPage).map(view),
     };
   }
 
@@ -435,537 +721,159 @@ export class GitHubApiStandIn extends LoopbackService {
     return { status: 404, body: { message: 'Not Found', documentation_url: DOCS } };
   }
 
-  // --- endpoints --------------------------------------------------------------------------
+  // --- accounts ---------------------------------------------------------------------------------
 
-  private defineRoutes(): void {
-    const repoPath = '/repos/{owner}/{repo}';
-    const own =
-      (handler: Handler): Handler =>
-      (request) =>
-        request.params.owner === OWNER && request.params.repo === REPO
-          ? handler(request)
-          : this.notFound();
-
-    // GraphQL, checked against GitHub's published schema and executed on it (graphql-stand-in.ts).
-    this.route(
-      'POST',
-      '/graphql',
-      async (request) => {
-        const answer = await answerGraphql(request.body, {
-          viewer: request.token.login,
-          node: (id) => this.graphqlNode(id),
-        });
-        if (answer.violation) this.violations.push(`POST /graphql: ${answer.violation}`);
-        return { status: 200, body: answer.body };
-      },
-      { graphql: true },
-    );
-
-    this.route('GET', '/user', (request) =>
-      request.token.installation
-        ? { status: 403, body: { message: READ_ONLY_MESSAGE, documentation_url: DOCS } }
-        : { status: 200, body: { ...example('private-user'), login: request.token.login } },
-    );
-
-    // Some of GitHub's bundled examples lag its schema (has_discussions, requested_teams[].type,
-    // files[].sha); the stand-in fills those in so that what it answers is what the schema says.
-    this.route(
-      'GET',
-      repoPath,
-      own(() => ({
-        status: 200,
-        body: {
-          ...example('full-repository'),
-          has_discussions: false,
-          name: REPO,
-          full_name: `${OWNER}/${REPO}`,
-          default_branch: DEFAULT_BRANCH,
-        },
-      })),
-    );
-
-    this.route(
-      'GET',
-      `${repoPath}/pulls/{pull_number}`,
-      own((request) => {
-        const pr = example('pull-request');
-        pr.number = Number(request.params.pull_number);
-        pr.requested_teams = [];
-        const known = this.pullRequests.get(pr.number);
-        if (this.pullRequests.size && !known) return this.notFound();
-        if (known) pr.head.sha = known.headSha;
-        pr.base.repo = {
-          ...pr.base.repo,
-          name: REPO,
-          full_name: `${OWNER}/${REPO}`,
-          owner: { ...pr.base.repo.owner, login: OWNER },
-        };
-        return { status: 200, body: pr };
-      }),
-    );
-
-    this.route(
-      'GET',
-      `${repoPath}/commits/{ref}`,
-      own((request) => ({
-        status: 200,
-        body: { ...example('commit'), sha: request.params.ref, files: [] },
-      })),
-    );
-
-    this.route(
-      'GET',
-      `${repoPath}/contents/{path}`,
-      own((request) => this.contents(request)),
-    );
-
-    // Issue and pull-request comments.
-    this.route(
-      'GET',
-      `${repoPath}/issues/{issue_number}/comments`,
-      own((request) =>
-        this.page(request, this.comments.get(Number(request.params.issue_number)) ?? []),
-      ),
-    );
-    this.route(
-      'POST',
-      `${repoPath}/issues/{issue_number}/comments`,
-      own((request) => {
-        const text = (request.body as { body: string }).body;
-        if (text.length > COMMENT_BODY_LIMIT) return tooLong();
-        const issue = Number(request.params.issue_number);
-        const id = this.id();
-        const now = new Date().toISOString();
-        const comment = {
-          ...example('issue-comment'),
-          id,
-          node_id: `IC_${id}`,
-          url: this.apiUrl(`/issues/comments/${id}`),
-          html_url: `https://github.com/${OWNER}/${REPO}/pull/${issue}#issuecomment-${id}`,
-          issue_url: this.apiUrl(`/issues/${issue}`),
-          body: text,
-          user: this.user(request.token.login),
-          created_at: now,
-          updated_at: now,
-        };
-        this.comments.set(issue, [...(this.comments.get(issue) ?? []), comment]);
-        return { status: 201, body: comment };
-      }),
-    );
-    const findComment = (id: number) => [...this.comments.values()].flat().find((c) => c.id === id);
-    this.route(
-      'GET',
-      `${repoPath}/issues/comments/{comment_id}`,
-      own((request) => {
-        const comment = findComment(Number(request.params.comment_id));
-        return comment ? { status: 200, body: comment } : this.notFound();
-      }),
-    );
-    this.route(
-      'PATCH',
-      `${repoPath}/issues/comments/{comment_id}`,
-      own((request) => {
-        const comment = findComment(Number(request.params.comment_id));
-        if (!comment) return this.notFound();
-        const text = (request.body as { body: string }).body;
-        if (text.length > COMMENT_BODY_LIMIT) return tooLong();
-        if (comment.user.login !== request.token.login)
-          return { status: 403, body: { message: READ_ONLY_MESSAGE, documentation_url: DOCS } };
-        Object.assign(comment, { body: text, updated_at: new Date().toISOString() });
-        return { status: 200, body: comment };
-      }),
-    );
-    this.route(
-      'DELETE',
-      `${repoPath}/issues/comments/{comment_id}`,
-      own((request) => {
-        const id = Number(request.params.comment_id);
-        for (const [issue, list] of this.comments)
-          this.comments.set(
-            issue,
-            list.filter((c) => c.id !== id),
-          );
-        return { status: 204 };
-      }),
-    );
-
-    // Issues (pull requests among them, as GitHub lists them) and their labels.
-    this.route(
-      'GET',
-      `${repoPath}/issues`,
-      own((request) => this.listIssues(request)),
-    );
-    this.route(
-      'POST',
-      `${repoPath}/issues`,
-      own((request) => {
-        const input = request.body as { title: string | number; body?: string; labels?: unknown[] };
-        if ((input.body ?? '').length > COMMENT_BODY_LIMIT) return tooLong('Issue');
-        const issue = this.newIssue(
-          {
-            title: String(input.title),
-            body: input.body ?? null,
-            labels: labelNames(input.labels ?? []),
-            pullRequest: false,
-          },
-          request.token.login,
-          this.now(),
-        );
-        this.issues.push(issue);
-        return { status: 201, headers: { location: issue.url }, body: this.issueView(issue) };
-      }),
-    );
-    this.route(
-      'PATCH',
-      `${repoPath}/issues/{issue_number}`,
-      own((request) => {
-        const issue = this.issues.find((i) => i.number === Number(request.params.issue_number));
-        if (!issue) return this.notFound();
-        const input = request.body as Record<string, any>;
-        if (typeof input.body === 'string' && input.body.length > COMMENT_BODY_LIMIT)
-          return tooLong('Issue');
-        if (input.title !== undefined && input.title !== null) issue.title = String(input.title);
-        if (input.body !== undefined) issue.body = input.body;
-        if (Array.isArray(input.labels))
-          issue.labels = labelNames(input.labels).map((name) => this.label(name));
-        // As documented: state_reason is ignored unless the state changes.
-        if (input.state && input.state !== issue.state)
-          this.changeState(issue, input.state, input.state_reason, request.token.login);
-        issue.updated_at = this.now().toISOString();
-        return { status: 200, body: this.issueView(issue) };
-      }),
-    );
-
-    // Workflows: dispatch, and the runs of a workflow.
-    this.route(
-      'POST',
-      `${repoPath}/actions/workflows/{workflow_id}/dispatches`,
-      own((request) => this.dispatch(request)),
-    );
-    this.route(
-      'GET',
-      `${repoPath}/actions/workflows/{workflow_id}/runs`,
-      own((request) => this.listRuns(request)),
-    );
-
-    // Deployments and their statuses.
-    this.route(
-      'POST',
-      `${repoPath}/deployments`,
-      own((request) => this.createDeployment(request)),
-    );
-    this.route(
-      'GET',
-      `${repoPath}/deployments`,
-      own((request) => {
-        const filters = ['sha', 'ref', 'task', 'environment'] as const;
-        const matching = this.deployments.filter((d) =>
-          filters.every(
-            (f) => !request.url.searchParams.has(f) || d[f] === request.url.searchParams.get(f),
-          ),
-        );
-        return this.page(request, [...matching].reverse());
-      }),
-    );
-    this.route(
-      'GET',
-      `${repoPath}/deployments/{deployment_id}`,
-      own((request) => {
-        const deployment = this.deployments.find(
-          (d) => d.id === Number(request.params.deployment_id),
-        );
-        return deployment ? { status: 200, body: deployment } : this.notFound();
-      }),
-    );
-    this.route(
-      'POST',
-      `${repoPath}/deployments/{deployment_id}/statuses`,
-      own((request) => {
-        const deployment = this.deployments.find(
-          (d) => d.id === Number(request.params.deployment_id),
-        );
-        if (!deployment) return this.notFound();
-        const input = request.body as Record<string, any>;
-        if (typeof input.description === 'string' && input.description.length > 140) {
-          return {
-            status: 422,
-            body: {
-              message: 'Validation Failed',
-              errors: [
-                {
-                  resource: 'DeploymentStatus',
-                  code: 'custom',
-                  field: 'description',
-                  message: 'description is too long (maximum is 140 characters)',
-                },
-              ],
-              documentation_url: DOCS,
-            },
-          };
-        }
-        return { status: 201, body: this.addStatus(deployment, input, request.token.login) };
-      }),
-    );
-    this.route(
-      'GET',
-      `${repoPath}/deployments/{deployment_id}/statuses`,
-      own((request) =>
-        this.page(request, this.statuses.get(Number(request.params.deployment_id)) ?? []),
-      ),
-    );
-
-    // The environment review log of a workflow run (required reviewers' approvals).
-    this.route(
-      'GET',
-      `${repoPath}/actions/runs/{run_id}/approvals`,
-      own((request) => {
-        const reviews = this.runReviews.get(Number(request.params.run_id)) ?? [];
-        const environment = (name: string) => {
-          const { id, node_id, created_at, updated_at } = example('environment') as Record<
-            string,
-            unknown
-          >;
-          return {
-            id,
-            node_id,
-            name,
-            url: this.apiUrl(`/environments/${encodeURIComponent(name)}`),
-            html_url: `https://github.com/${OWNER}/${REPO}/deployments/activity_log?environments_filter=${encodeURIComponent(name)}`,
-            created_at,
-            updated_at,
-          };
-        };
-        const body = reviews.map((review) => ({
-          environments: review.environments.map(environment),
-          state: review.state,
-          comment: review.comment,
-          user: this.user(review.login),
-        }));
-        return { status: 200, body };
-      }),
-    );
-
-    // Environments.
-    this.route(
-      'GET',
-      `${repoPath}/environments/{environment_name}`,
-      own((request) => {
-        const name = request.params.environment_name!;
-        if (!this.environments.has(name)) return this.notFound();
-        return {
-          status: 200,
-          body: {
-            ...example('environment'),
-            name,
-            url: this.apiUrl(`/environments/${encodeURIComponent(name)}`),
-            html_url: `https://github.com/${OWNER}/${REPO}/deployments/activity_log?environments_filter=${encodeURIComponent(name)}`,
-          },
-        };
-      }),
-    );
-
-    // Artifacts of workflow runs, as another workflow reads them (@actions/artifact with findBy).
-    const artifactJson = (a: ReturnType<GitHubApiStandIn['artifactsOf']>[number]) => ({
-      ...example('artifact'),
-      id: a.id,
-      node_id: `MDg6QXJ0aWZhY3Q${a.id}`,
-      name: a.name,
-      size_in_bytes: a.size,
-      url: this.apiUrl(`/actions/artifacts/${a.id}`),
-      archive_download_url: this.apiUrl(`/actions/artifacts/${a.id}/zip`),
-      expired: false,
-      digest: a.digest ?? null,
-      created_at: a.createdAt,
-      updated_at: a.createdAt,
-      expires_at: new Date(Date.parse(a.createdAt) + 90 * 86_400_000).toISOString(),
-      workflow_run: null,
-    });
-    const runArtifacts = (runId: number) => {
-      const backend = this.workflowRuns.get(runId);
-      return backend ? this.artifactsOf(backend) : [];
+  /** A repository as GitHub lists it (minimal-repository), or gets it (full-repository). */
+  private repositoryView(repository: StandInRepository, full: boolean): Record<string, any> {
+    const template = example(full ? 'full-repository' : 'minimal-repository');
+    // The example's URLs name octocat/Hello-World at api.github.com: name this one, here.
+    const renamed = JSON.parse(
+      JSON.stringify(template)
+        .replaceAll('https://api.github.com/repos/octocat/Hello-World', repository.apiUrl(''))
+        .replaceAll('https://github.com/octocat/Hello-World', repository.htmlUrl()),
+    ) as Record<string, any>;
+    const owner = this.user(repository.owner);
+    const view: Record<string, any> = {
+      ...renamed,
+      id: repository.id,
+      node_id: `R_${repository.id}`,
+      name: repository.name,
+      full_name: repository.fullName,
+      owner,
+      private: repository.private,
+      visibility: repository.private ? 'private' : 'public',
+      fork: repository.fork,
+      archived: repository.archived,
+      disabled: false,
+      description: repository.description,
+      default_branch: repository.defaultBranch,
+      created_at: repository.createdAt,
+      updated_at: repository.pushedAt,
+      pushed_at: repository.pushedAt,
     };
-    this.route(
-      'GET',
-      `${repoPath}/actions/runs/{run_id}/artifacts`,
-      own((request) => {
-        if (!this.workflowRuns.has(Number(request.params.run_id))) return this.notFound();
-        const name = request.url.searchParams.get('name');
-        const artifacts = runArtifacts(Number(request.params.run_id)).filter(
-          (a) => name === null || a.name === name,
-        );
-        return {
-          status: 200,
-          body: { total_count: artifacts.length, artifacts: artifacts.map(artifactJson) },
-        };
-      }),
-    );
-    this.route(
-      'GET',
-      `${repoPath}/actions/artifacts/{artifact_id}/{archive_format}`,
-      own((request) => {
-        const id = Number(request.params.artifact_id);
-        const artifact = [...this.workflowRuns.values()]
-          .flatMap((backend) => this.artifactsOf(backend))
-          .find((a) => a.id === id);
-        if (!artifact || request.params.archive_format !== 'zip') return this.notFound();
-        return { status: 302, headers: { location: artifact.downloadUrl } };
-      }),
-    );
+    if (full) {
+      // GitHub's bundled example lags its schema here.
+      view.has_discussions = false;
+      if (view.organization) view.organization = owner.type === 'Organization' ? owner : null;
+    }
+    return view;
+  }
 
-    // Releases and their assets.
-    this.route(
-      'POST',
-      `${repoPath}/releases`,
-      own((request) => {
-        const input = request.body as Record<string, any>;
-        if (this.releases.some((r) => r.tag_name === input.tag_name)) {
-          return {
-            status: 422,
-            body: {
-              message: 'Validation Failed',
-              errors: [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }],
-              documentation_url: DOCS,
-            },
-          };
-        }
-        const id = this.id();
-        const now = new Date().toISOString();
-        const release = {
-          ...example('release'),
-          id,
-          node_id: `RE_${id}`,
-          tag_name: input.tag_name,
-          target_commitish: input.target_commitish ?? DEFAULT_BRANCH,
-          name: input.name ?? input.tag_name,
-          body: input.body ?? null,
-          draft: input.draft ?? false,
-          prerelease: input.prerelease ?? false,
-          url: this.apiUrl(`/releases/${id}`),
-          html_url: `https://github.com/${OWNER}/${REPO}/releases/tag/${encodeURIComponent(input.tag_name)}`,
-          assets_url: this.apiUrl(`/releases/${id}/assets`),
-          upload_url: `${this.apiUrl(`/releases/${id}/assets`)}{?name,label}`,
-          author: this.user(request.token.login),
-          assets: [],
-          created_at: now,
-          published_at: input.draft ? null : now,
-        };
-        this.releases.push(release);
-        return { status: 201, body: release };
-      }),
+  private accountView(account: StandInAccount): Record<string, any> {
+    const template = example('public-user-default-response');
+    const login = encodeURIComponent(account.login);
+    const api = `${this.url}/users/${login}`;
+    return {
+      ...template,
+      login: account.login,
+      id: account.id,
+      node_id: `${account.type === 'User' ? 'U' : 'O'}_${account.id}`,
+      url: api,
+      html_url: `https://github.com/${login}`,
+      repos_url: `${api}/repos`,
+      type: account.type,
+      name: account.login,
+      public_repos: this.repositories().filter(
+        (r) => lower(r.owner) === lower(account.login) && !r.private,
+      ).length,
+      created_at: account.createdAt,
+      updated_at: account.createdAt,
+    };
+  }
+
+  /**
+   * An owner's repositories, filtered and sorted as GitHub's listings are: `type` (all, public,
+   * private, forks, sources, member; a user's: all, owner, member), `sort` (created, updated,
+   * pushed, full_name) and `direction` (asc for full_name, desc otherwise, unless given).
+   */
+  private listRepositories(
+    request: Request,
+    account: StandInAccount,
+    defaults: { type: string; sort: string; types: string[] },
+    visible: (repository: StandInRepository) => boolean,
+  ): Reply {
+    const query = request.url.searchParams;
+    const type = query.get('type') ?? defaults.type;
+    const sort = query.get('sort') ?? defaults.sort;
+    const direction = query.get('direction') ?? (sort === 'full_name' ? 'asc' : 'desc');
+    if (
+      !defaults.types.includes(type) ||
+      !['created', 'updated', 'pushed', 'full_name'].includes(sort) ||
+      !['asc', 'desc'].includes(direction)
+    ) {
+      this.violations.push(`GET ${request.url.pathname}: type, sort or direction out of range`);
+      return validationFailed('Repository', 'type');
+    }
+    const owned = this.repositories().filter(
+      (r) => lower(r.owner) === lower(account.login) && visible(r),
     );
-    const withAssets = (release: Record<string, any>) => ({
-      ...release,
-      assets: (this.assets.get(release.id) ?? []).map((a) => a.meta),
-    });
-    this.route(
-      'GET',
-      `${repoPath}/releases`,
-      own((request) => this.page(request, [...this.releases].reverse().map(withAssets))),
+    const matching = owned.filter((r) =>
+      type === 'public'
+        ? !r.private
+        : type === 'private'
+          ? r.private
+          : type === 'forks'
+            ? r.fork
+            : type === 'sources'
+              ? !r.fork
+              : type !== 'member',
     );
-    this.route(
-      'PATCH',
-      `${repoPath}/releases/{release_id}`,
-      own((request) => {
-        const release = this.releases.find((r) => r.id === Number(request.params.release_id));
-        if (!release) return this.notFound();
-        const input = request.body as Record<string, any>;
-        for (const field of ['name', 'body', 'draft', 'prerelease', 'target_commitish'] as const)
-          if (input[field] !== undefined) release[field] = input[field];
-        if (input.draft === false && !release.published_at)
-          release.published_at = new Date().toISOString();
-        return { status: 200, body: withAssets(release) };
-      }),
-    );
-    this.route(
-      'GET',
-      `${repoPath}/releases/tags/{tag}`,
-      own((request) => {
-        // As on GitHub, a draft is not found by its tag: it has no tag until it is published.
-        const release = this.releases.find((r) => r.tag_name === request.params.tag && !r.draft);
-        return release ? { status: 200, body: withAssets(release) } : this.notFound();
-      }),
-    );
-    this.route(
-      'GET',
-      `${repoPath}/releases/{release_id}/assets`,
-      own((request) =>
-        this.page(
-          request,
-          (this.assets.get(Number(request.params.release_id)) ?? []).map((a) => a.meta),
-        ),
-      ),
-    );
-    this.route(
-      'POST',
-      `${repoPath}/releases/{release_id}/assets`,
-      own((request) => {
-        const release = this.releases.find((r) => r.id === Number(request.params.release_id));
-        if (!release) return this.notFound();
-        const name = request.url.searchParams.get('name');
-        if (!name)
-          return {
-            status: 422,
-            body: {
-              message: 'Validation Failed',
-              errors: [{ resource: 'ReleaseAsset', code: 'missing_field', field: 'name' }],
-              documentation_url: DOCS,
-            },
-          };
-        const list = this.assets.get(release.id) ?? [];
-        if (list.some((a) => a.meta.name === name))
-          return {
-            status: 422,
-            body: {
-              message: 'Validation Failed',
-              errors: [{ resource: 'ReleaseAsset', code: 'already_exists', field: 'name' }],
-              documentation_url: DOCS,
-            },
-          };
-        const id = this.id();
-        const now = new Date().toISOString();
-        const meta = {
-          ...example('release-asset'),
-          id,
-          node_id: `RA_${id}`,
-          name,
-          label: request.url.searchParams.get('label') ?? '',
-          size: request.raw.length,
-          url: this.apiUrl(`/releases/assets/${id}`),
-          browser_download_url: `https://github.com/${OWNER}/${REPO}/releases/download/${encodeURIComponent(release.tag_name)}/${encodeURIComponent(name)}`,
-          uploader: this.user(request.token.login),
-          created_at: now,
-          updated_at: now,
-        };
-        this.assets.set(release.id, [...list, { meta, bytes: request.raw }]);
-        return { status: 201, body: meta };
-      }),
-      { rawBody: true },
-    );
-    this.route(
-      'GET',
-      `${repoPath}/releases/assets/{asset_id}`,
-      own((request) => {
-        const asset = [...this.assets.values()]
-          .flat()
-          .find((a) => a.meta.id === Number(request.params.asset_id));
-        if (!asset) return this.notFound();
-        // The asset's bytes for `Accept: application/octet-stream`, its description otherwise.
-        const raw = /octet-stream/.test(request.accept);
-        return raw
-          ? {
-              status: 200,
-              headers: { 'content-type': 'application/octet-stream' },
-              body: asset.bytes,
-            }
-          : { status: 200, body: asset.meta };
-      }),
-    );
+    const key = (r: StandInRepository): string =>
+      sort === 'full_name' ? lower(r.fullName) : sort === 'created' ? r.createdAt : r.pushedAt;
+    const sign = direction === 'asc' ? 1 : -1;
+    matching.sort((a, b) => sign * (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id - b.id));
+    return this.page(request, matching, (r) => this.repositoryView(r, false));
+  }
+
+  private teamView(org: StandInAccount, team: StandInTeam): Record<string, any> {
+    const template = example('team-full');
+    const api = `${this.url}/orgs/${encodeURIComponent(org.login)}/teams/${team.slug}`;
+    const orgApi = `${this.url}/orgs/${encodeURIComponent(org.login)}`;
+    return {
+      ...template,
+      id: team.id,
+      node_id: `T_${team.id}`,
+      url: api,
+      html_url: `https://github.com/orgs/${encodeURIComponent(org.login)}/teams/${team.slug}`,
+      name: team.name,
+      slug: team.slug,
+      description: team.description,
+      privacy: team.privacy,
+      members_url: `${api}/members{/member}`,
+      repositories_url: `${api}/repos`,
+      parent: null,
+      members_count: team.members.size,
+      repos_count: team.repositories.size,
+      created_at: team.createdAt,
+      updated_at: team.createdAt,
+      organization: {
+        ...template.organization,
+        login: org.login,
+        id: org.id,
+        node_id: `O_${org.id}`,
+        url: orgApi,
+        repos_url: `${orgApi}/repos`,
+        html_url: `https://github.com/${encodeURIComponent(org.login)}`,
+        name: org.login,
+        created_at: org.createdAt,
+        updated_at: org.createdAt,
+      },
+    };
+  }
+
+  /**
+   * Whether the token may see the organisation's private membership: an installation token
+   * (an app installed on it, with members:read) or a member's own token. Others are sent to
+   * the public membership, as GitHub answers them (302).
+   */
+  private seesMembers(token: TokenInfo, org: StandInAccount): boolean {
+    return token.installation || org.members.has(lower(token.login));
   }
 
   // --- issues -----------------------------------------------------------------------------
 
   /** GitHub's repository issue listing: state, labels (all of them), creator, sort, direction, pages. */
-  private listIssues(request: Request): Reply {
+  private listIssues(request: Request, repository: StandInRepository): Reply {
     const query = request.url.searchParams;
     const state = query.get('state') ?? 'open';
     const sort = query.get('sort') ?? 'created';
@@ -983,171 +891,38 @@ export class GitHubApiStandIn extends LoopbackService {
       .map((name) => name.trim().toLowerCase())
       .filter(Boolean);
     const creator = query.get('creator')?.toLowerCase();
-    const matching = this.issuesWithPullRequests().filter(
-      (issue) =>
-        (state === 'all' || issue.state === state) &&
-        (creator === undefined || String(issue.user.login).toLowerCase() === creator) &&
-        wanted.every((name) =>
-          issue.labels.some((label: { name: string }) => label.name.toLowerCase() === name),
-        ),
-    );
+    const matching = repository
+      .issuesWithPullRequests()
+      .filter(
+        (issue) =>
+          (state === 'all' || issue.state === state) &&
+          (creator === undefined || String(issue.user.login).toLowerCase() === creator) &&
+          wanted.every((name) =>
+            issue.labels.some((label: { name: string }) => label.name.toLowerCase() === name),
+          ),
+      );
     const key = (issue: Record<string, any>): number =>
       sort === 'comments'
-        ? this.commentCount(issue.number)
+        ? repository.commentCount(issue.number)
         : Date.parse(sort === 'updated' ? issue.updated_at : issue.created_at);
     // Ties (one millisecond) are broken by number, which GitHub gives out in order of creation.
     const sign = direction === 'asc' ? 1 : -1;
     matching.sort((a, b) => sign * (key(a) - key(b) || a.number - b.number));
     return this.page(
       request,
-      matching.map((issue) => this.issueView(issue)),
+      matching.map((issue) => repository.issueView(issue)),
     );
   }
 
-  /** The issues, and the open pull requests of `pullRequests` not recorded as issues, as GitHub lists them. */
-  private issuesWithPullRequests(): Record<string, any>[] {
-    const recorded = new Set(this.issues.map((issue) => issue.number));
-    const pulls = [...this.pullRequests.keys()]
-      .filter((number) => !recorded.has(number))
-      .map((number) =>
-        this.newIssue(
-          { title: `Pull request ${number}`, body: null, labels: [], pullRequest: true },
-          'octocat',
-          new Date(0),
-          number,
-        ),
-      );
-    return [...this.issues, ...pulls];
-  }
-
-  private nextIssueNumber(): number {
-    return Math.max(0, ...this.issues.map((i) => i.number), ...this.pullRequests.keys()) + 1;
-  }
-
-  private newIssue(
-    input: { title: string; body: string | null; labels: string[]; pullRequest: boolean },
-    login: string,
-    createdAt: Date,
-    number = this.nextIssueNumber(),
-  ): Record<string, any> {
-    const { pull_request: _pr, ...template } = example('issue');
-    const url = this.apiUrl(`/issues/${number}`);
-    const html = `https://github.com/${OWNER}/${REPO}/${input.pullRequest ? 'pull' : 'issues'}/${number}`;
-    const at = createdAt.toISOString();
-    return {
-      ...template,
-      id: 7_000_000 + number,
-      node_id: `I_${number}`,
-      url,
-      repository_url: this.apiUrl(''),
-      labels_url: `${url}/labels{/name}`,
-      comments_url: `${url}/comments`,
-      events_url: `${url}/events`,
-      html_url: html,
-      number,
-      state: 'open',
-      state_reason: null,
-      title: input.title,
-      body: input.body,
-      user: this.user(login),
-      labels: input.labels.map((name) => this.label(name)),
-      assignee: null,
-      assignees: [],
-      milestone: null,
-      locked: false,
-      active_lock_reason: null,
-      comments: 0,
-      closed_at: null,
-      closed_by: null,
-      created_at: at,
-      updated_at: at,
-      author_association: 'MEMBER',
-      ...(input.pullRequest
-        ? {
-            pull_request: {
-              url: this.apiUrl(`/pulls/${number}`),
-              html_url: html,
-              diff_url: `${html}.diff`,
-              patch_url: `${html}.patch`,
-              merged_at: null,
-            },
-          }
-        : {}),
-    };
-  }
-
-  /** What GitHub answers for an issue: its comment count as it is now. */
-  private issueView(issue: Record<string, any>): Record<string, any> {
-    // GitHub sends `state_reason: null` for an issue never closed; its description's enum
-    // (nullable, without null among the values) refuses that, so it is left out, as it may be.
-    const { state_reason: reason, ...rest } = issue;
-    return {
-      ...rest,
-      ...(reason === null ? {} : { state_reason: reason }),
-      comments: this.commentCount(issue.number),
-    };
-  }
-
-  private commentCount(number: number): number {
-    return this.comments.get(number)?.length ?? 0;
-  }
-
-  /** GitHub's rule: closing records a reason (default `completed`), reopening records `reopened`. */
-  private changeState(
-    issue: Record<string, any>,
-    state: 'open' | 'closed',
-    reason: string | null | undefined,
-    login: string,
-  ): void {
-    const now = this.now().toISOString();
-    issue.state = state;
-    if (state === 'closed') {
-      issue.state_reason = reason && reason !== 'reopened' ? reason : 'completed';
-      issue.closed_at = now;
-      issue.closed_by = this.user(login);
-    } else {
-      issue.state_reason = 'reopened';
-      issue.closed_at = null;
-    }
-  }
-
-  /** A label by name (GitHub's names are case-insensitive), created on first use as GitHub does for a writer. */
-  private label(name: string): Record<string, any> {
-    const key = name.toLowerCase();
-    let label = this.labels.get(key);
-    if (!label) {
-      const id = this.id();
-      label = {
-        ...example('label'),
-        id,
-        node_id: `LA_${id}`,
-        url: this.apiUrl(`/labels/${encodeURIComponent(name)}`),
-        name,
-        description: null,
-        color: 'ededed',
-        default: false,
-      };
-      this.labels.set(key, label);
-    }
-    return label;
-  }
-
-  // --- workflows ------------------------------------------------------------------------------
-
-  /** A workflow by its id or its file name (GitHub's `workflow_id` takes either). */
-  private workflowOf(idOrFile: string): StandInWorkflow | undefined {
-    return this.workflows.find((w) =>
-      /^\d+$/.test(idOrFile) ? w.id === Number(idOrFile) : w.path.split('/').pop() === idOrFile,
-    );
-  }
+  // --- workflows and contents ------------------------------------------------------------
 
   /**
    * GitHub's checks, in its words: an unknown workflow is 404; a workflow without the trigger, a
    * ref that is no branch or tag, and inputs the workflow does not declare are 422. A dispatch
    * starts a run (answered 204, or 200 with its URLs for `return_run_details`).
    */
-  private dispatch(request: Request): Reply {
-    const workflow = this.workflowOf(request.params.workflow_id!);
+  private dispatch(request: Request, repository: StandInRepository): Reply {
+    const workflow = repository.workflowOf(request.params.workflow_id!);
     if (!workflow) return this.notFound();
     const fail = (message: string): Reply => ({
       status: 422,
@@ -1163,7 +938,7 @@ export class GitHubApiStandIn extends LoopbackService {
       return_run_details?: boolean;
     };
     const ref = input.ref.replace(/^refs\/(?:heads|tags)\//, '');
-    if (!this.branches.has(ref) && !this.files.has(ref))
+    if (!repository.branches.has(ref) && !repository.files.has(ref))
       return fail(`No ref found for: ${input.ref}`);
     const given = Object.keys(input.inputs ?? {});
     // The request check refuses more (maxProperties); kept here too in case a body skips it.
@@ -1173,7 +948,13 @@ export class GitHubApiStandIn extends LoopbackService {
       );
     const unexpected = given.filter((name) => !workflow.dispatchInputs!.includes(name));
     if (unexpected.length) return fail(`Unexpected inputs provided: ${JSON.stringify(unexpected)}`);
-    const run = this.recordRun(workflow, 'workflow_dispatch', this.now(), request.token.login, ref);
+    const run = repository.recordRun(
+      workflow,
+      'workflow_dispatch',
+      this.now(),
+      request.token.login,
+      ref,
+    );
     return input.return_run_details
       ? {
           status: 200,
@@ -1182,53 +963,9 @@ export class GitHubApiStandIn extends LoopbackService {
       : { status: 204 };
   }
 
-  private recordRun(
-    workflow: StandInWorkflow,
-    event: string,
-    createdAt: Date,
-    login: string,
-    branch = DEFAULT_BRANCH,
-  ): Record<string, any> {
-    const id = this.id();
-    const at = createdAt.toISOString();
-    const url = this.apiUrl(`/actions/runs/${id}`);
-    const run = {
-      ...example('workflow-run'),
-      id,
-      name: workflow.name,
-      node_id: `WFR_${id}`,
-      head_branch: branch,
-      path: workflow.path,
-      run_number: this.runs.filter((r) => r.workflow_id === workflow.id).length + 1,
-      event,
-      display_title: workflow.name,
-      status: 'queued',
-      conclusion: null,
-      workflow_id: workflow.id,
-      url,
-      html_url: `https://github.com/${OWNER}/${REPO}/actions/runs/${id}`,
-      pull_requests: [],
-      created_at: at,
-      updated_at: at,
-      run_started_at: at,
-      actor: this.user(login),
-      triggering_actor: this.user(login),
-      run_attempt: 1,
-      jobs_url: `${url}/jobs`,
-      logs_url: `${url}/logs`,
-      artifacts_url: `${url}/artifacts`,
-      cancel_url: `${url}/cancel`,
-      rerun_url: `${url}/rerun`,
-      previous_attempt_url: null,
-      workflow_url: this.apiUrl(`/actions/workflows/${workflow.id}`),
-    };
-    this.runs.push(run);
-    return run;
-  }
-
   /** A workflow's runs, newest first, by `event` and GitHub's `created` date qualifier, in pages. */
-  private listRuns(request: Request): Reply {
-    const workflow = this.workflowOf(request.params.workflow_id!);
+  private listRuns(request: Request, repository: StandInRepository): Reply {
+    const workflow = repository.workflowOf(request.params.workflow_id!);
     if (!workflow) return this.notFound();
     const query = request.url.searchParams;
     const created = query.get('created');
@@ -1240,7 +977,7 @@ export class GitHubApiStandIn extends LoopbackService {
       return validationFailed('WorkflowRun', 'created');
     }
     const event = query.get('event');
-    const matching = this.runs
+    const matching = repository.runs
       .filter(
         (run) =>
           run.workflow_id === workflow.id &&
@@ -1257,12 +994,12 @@ export class GitHubApiStandIn extends LoopbackService {
    * commit `ref` (default: the default branch). As on GitHub: 404 "Not Found" for a missing
    * path, 404 "No commit found for the ref" for an unknown branch or tag.
    */
-  private contents(request: Request): Reply {
-    const ref = request.url.searchParams.get('ref') || DEFAULT_BRANCH;
+  private contents(request: Request, repository: StandInRepository): Reply {
+    const ref = request.url.searchParams.get('ref') || repository.defaultBranch;
     // Like GET /commits/{ref}, any full commit sha exists (with no files unless some were
     // committed); an unknown branch or tag does not.
     const tree =
-      this.files.get(ref) ??
+      repository.files.get(ref) ??
       (/^[0-9a-f]{40}$/.test(ref) ? new Map<string, string | Buffer>() : undefined);
     if (!tree)
       return {
@@ -1277,9 +1014,9 @@ export class GitHubApiStandIn extends LoopbackService {
       const sha = createHash('sha1')
         .update(bytes ?? name)
         .digest('hex');
-      const self = this.apiUrl(`/contents/${name}?ref=${encodeURIComponent(ref)}`);
-      const html = `https://github.com/${OWNER}/${REPO}/${bytes ? 'blob' : 'tree'}/${ref}/${name}`;
-      const git = this.apiUrl(`/git/${bytes ? 'blobs' : 'trees'}/${sha}`);
+      const self = repository.apiUrl(`/contents/${name}?ref=${encodeURIComponent(ref)}`);
+      const html = repository.htmlUrl(`/${bytes ? 'blob' : 'tree'}/${ref}/${name}`);
+      const git = repository.apiUrl(`/git/${bytes ? 'blobs' : 'trees'}/${sha}`);
       return {
         type: bytes ? 'file' : 'dir',
         size: bytes?.length ?? 0,
@@ -1290,7 +1027,7 @@ export class GitHubApiStandIn extends LoopbackService {
         git_url: git,
         html_url: html,
         download_url: bytes
-          ? `https://raw.githubusercontent.com/${OWNER}/${REPO}/${ref}/${name}`
+          ? `https://raw.githubusercontent.com/${repository.fullName}/${ref}/${name}`
           : null,
         _links: { self, git, html },
       };
@@ -1329,116 +1066,694 @@ export class GitHubApiStandIn extends LoopbackService {
     };
   }
 
-  /**
-   * Adds a deployment status, with GitHub's documented `auto_inactive` rule (default true): a
-   * `success` adds an `inactive` status to every earlier deployment to the same environment name
-   * that is neither transient nor `production_environment` and whose latest status is success.
-   */
-  private addStatus(
-    deployment: Record<string, any>,
-    input: Record<string, any>,
-    login: string,
-  ): Record<string, any> {
-    const id = this.id();
-    const now = new Date().toISOString();
-    const { environment_url: _unset, ...template } = example('deployment-status');
-    const status = {
-      ...template,
-      id,
-      node_id: `DES_${id}`,
-      state: input.state,
-      description: input.description ?? '',
-      environment: input.environment ?? deployment.environment,
-      target_url: input.log_url ?? input.target_url ?? '',
-      log_url: input.log_url ?? input.target_url ?? '',
-      // GitHub documents "" as the default, but the schema's uri format rejects it: left out when unset.
-      ...(input.environment_url ? { environment_url: input.environment_url } : {}),
-      url: this.apiUrl(`/deployments/${deployment.id}/statuses/${id}`),
-      deployment_url: deployment.url,
-      repository_url: this.apiUrl(''),
-      creator: this.user(login),
-      created_at: now,
-      updated_at: now,
+  // --- endpoints --------------------------------------------------------------------------
+
+  private defineRoutes(): void {
+    const repoPath = '/repos/{owner}/{repo}';
+    const inRepo =
+      (handler: RepositoryHandler): Handler =>
+      (request) => {
+        const repository = this.repository(`${request.params.owner}/${request.params.repo}`);
+        return repository ? handler(request, repository) : this.notFound();
+      };
+
+    // GraphQL, checked against GitHub's published schema and executed on it (graphql-stand-in.ts).
+    this.route(
+      'POST',
+      '/graphql',
+      async (request) => {
+        const answer = await answerGraphql(request.body, {
+          viewer: request.token.login,
+          node: (id) => this.graphqlNode(id),
+        });
+        if (answer.violation) this.violations.push(`POST /graphql: ${answer.violation}`);
+        return { status: 200, body: answer.body };
+      },
+      { graphql: true },
+    );
+
+    this.route('GET', '/user', (request) =>
+      request.token.installation
+        ? { status: 403, body: { message: READ_ONLY_MESSAGE, documentation_url: DOCS } }
+        : { status: 200, body: { ...example('private-user'), login: request.token.login } },
+    );
+
+    this.defineAccountRoutes();
+
+    // Some of GitHub's bundled examples lag its schema (has_discussions, requested_teams[].type,
+    // files[].sha); the stand-in fills those in so that what it answers is what the schema says.
+    this.route(
+      'GET',
+      repoPath,
+      inRepo((_, repository) => ({ status: 200, body: this.repositoryView(repository, true) })),
+    );
+
+    // 204 for a collaborator, 404 for anyone else, as GitHub documents.
+    this.route(
+      'GET',
+      `${repoPath}/collaborators/{username}`,
+      inRepo((request, repository) =>
+        this.isCollaborator(repository, request.params.username!)
+          ? { status: 204 }
+          : this.notFound(),
+      ),
+    );
+
+    this.route(
+      'GET',
+      `${repoPath}/pulls/{pull_number}`,
+      inRepo((request, repository) => {
+        const pr = example('pull-request');
+        pr.number = Number(request.params.pull_number);
+        pr.requested_teams = [];
+        const known = repository.pullRequests.get(pr.number);
+        if (repository.pullRequests.size && !known) return this.notFound();
+        if (known) pr.head.sha = known.headSha;
+        pr.base.repo = {
+          ...pr.base.repo,
+          name: repository.name,
+          full_name: repository.fullName,
+          owner: { ...pr.base.repo.owner, login: repository.owner },
+        };
+        return { status: 200, body: pr };
+      }),
+    );
+
+    this.route(
+      'GET',
+      `${repoPath}/commits/{ref}`,
+      inRepo((request) => ({
+        status: 200,
+        body: { ...example('commit'), sha: request.params.ref, files: [] },
+      })),
+    );
+
+    this.route(
+      'GET',
+      `${repoPath}/contents/{path}`,
+      inRepo((request, repository) => this.contents(request, repository)),
+    );
+
+    // Issue and pull-request comments.
+    this.route(
+      'GET',
+      `${repoPath}/issues/{issue_number}/comments`,
+      inRepo((request, repository) =>
+        this.page(request, repository.comments.get(Number(request.params.issue_number)) ?? []),
+      ),
+    );
+    this.route(
+      'POST',
+      `${repoPath}/issues/{issue_number}/comments`,
+      inRepo((request, repository) => {
+        const text = (request.body as { body: string }).body;
+        if (text.length > COMMENT_BODY_LIMIT) return tooLong();
+        const issue = Number(request.params.issue_number);
+        const id = this.id();
+        const now = new Date().toISOString();
+        const comment = {
+          ...example('issue-comment'),
+          id,
+          node_id: `IC_${id}`,
+          url: repository.apiUrl(`/issues/comments/${id}`),
+          html_url: repository.htmlUrl(`/pull/${issue}#issuecomment-${id}`),
+          issue_url: repository.apiUrl(`/issues/${issue}`),
+          body: text,
+          user: this.user(request.token.login),
+          created_at: now,
+          updated_at: now,
+        };
+        repository.comments.set(issue, [...(repository.comments.get(issue) ?? []), comment]);
+        return { status: 201, body: comment };
+      }),
+    );
+    const findComment = (repository: StandInRepository, id: number) =>
+      [...repository.comments.values()].flat().find((c) => c.id === id);
+    this.route(
+      'GET',
+      `${repoPath}/issues/comments/{comment_id}`,
+      inRepo((request, repository) => {
+        const comment = findComment(repository, Number(request.params.comment_id));
+        return comment ? { status: 200, body: comment } : this.notFound();
+      }),
+    );
+    this.route(
+      'PATCH',
+      `${repoPath}/issues/comments/{comment_id}`,
+      inRepo((request, repository) => {
+        const comment = findComment(repository, Number(request.params.comment_id));
+        if (!comment) return this.notFound();
+        const text = (request.body as { body: string }).body;
+        if (text.length > COMMENT_BODY_LIMIT) return tooLong();
+        if (comment.user.login !== request.token.login)
+          return { status: 403, body: { message: READ_ONLY_MESSAGE, documentation_url: DOCS } };
+        Object.assign(comment, { body: text, updated_at: new Date().toISOString() });
+        return { status: 200, body: comment };
+      }),
+    );
+    this.route(
+      'DELETE',
+      `${repoPath}/issues/comments/{comment_id}`,
+      inRepo((request, repository) => {
+        const id = Number(request.params.comment_id);
+        for (const [issue, list] of repository.comments)
+          repository.comments.set(
+            issue,
+            list.filter((c) => c.id !== id),
+          );
+        return { status: 204 };
+      }),
+    );
+
+    // Issues (pull requests among them, as GitHub lists them) and their labels.
+    this.route(
+      'GET',
+      `${repoPath}/issues`,
+      inRepo((request, repository) => this.listIssues(request, repository)),
+    );
+    this.route(
+      'POST',
+      `${repoPath}/issues`,
+      inRepo((request, repository) => {
+        const input = request.body as { title: string | number; body?: string; labels?: unknown[] };
+        if ((input.body ?? '').length > COMMENT_BODY_LIMIT) return tooLong('Issue');
+        const issue = repository.newIssue(
+          {
+            title: String(input.title),
+            body: input.body ?? null,
+            labels: labelNames(input.labels ?? []),
+            pullRequest: false,
+          },
+          request.token.login,
+          this.now(),
+        );
+        repository.addIssue(issue);
+        return {
+          status: 201,
+          headers: { location: issue.url },
+          body: repository.issueView(issue),
+        };
+      }),
+    );
+    this.route(
+      'PATCH',
+      `${repoPath}/issues/{issue_number}`,
+      inRepo((request, repository) => {
+        const issue = repository.issues.find(
+          (i) => i.number === Number(request.params.issue_number),
+        );
+        if (!issue) return this.notFound();
+        const input = request.body as Record<string, any>;
+        if (typeof input.body === 'string' && input.body.length > COMMENT_BODY_LIMIT)
+          return tooLong('Issue');
+        if (input.title !== undefined && input.title !== null) issue.title = String(input.title);
+        if (input.body !== undefined) issue.body = input.body;
+        if (Array.isArray(input.labels))
+          issue.labels = labelNames(input.labels).map((name) => repository.label(name));
+        // As documented: state_reason is ignored unless the state changes.
+        if (input.state && input.state !== issue.state)
+          repository.changeState(issue, input.state, input.state_reason, request.token.login);
+        issue.updated_at = this.now().toISOString();
+        return { status: 200, body: repository.issueView(issue) };
+      }),
+    );
+
+    // Workflows: dispatch, and the runs of a workflow.
+    this.route(
+      'POST',
+      `${repoPath}/actions/workflows/{workflow_id}/dispatches`,
+      inRepo((request, repository) => this.dispatch(request, repository)),
+    );
+    this.route(
+      'GET',
+      `${repoPath}/actions/workflows/{workflow_id}/runs`,
+      inRepo((request, repository) => this.listRuns(request, repository)),
+    );
+
+    // Deployments and their statuses.
+    this.route(
+      'POST',
+      `${repoPath}/deployments`,
+      inRepo((request, repository) => this.createDeployment(request, repository)),
+    );
+    this.route(
+      'GET',
+      `${repoPath}/deployments`,
+      inRepo((request, repository) => {
+        const query = request.url.searchParams;
+        const filter = (name: string) => query.get(name) ?? undefined;
+        const matching = repository.findDeployments({
+          sha: filter('sha'),
+          ref: filter('ref'),
+          task: filter('task'),
+          environment: filter('environment'),
+        });
+        return this.page(request, matching, (d) => repository.deploymentView(d));
+      }),
+    );
+    const deploymentOf = (repository: StandInRepository, id: string | undefined) => {
+      const found = this.deploymentIndex.get(Number(id));
+      return found?.repository === repository ? found.deployment : undefined;
     };
-    this.statuses.set(deployment.id, [status, ...(this.statuses.get(deployment.id) ?? [])]);
-    if (input.state === 'success' && input.auto_inactive !== false) {
-      for (const earlier of this.deployments) {
-        if (
-          earlier.id < deployment.id &&
-          earlier.environment === status.environment &&
-          !earlier.transient_environment &&
-          !earlier.production_environment &&
-          this.statuses.get(earlier.id)?.[0]?.state === 'success'
-        )
-          this.addStatus(earlier, { state: 'inactive', auto_inactive: false }, login);
-      }
-    }
-    return status;
+    this.route(
+      'GET',
+      `${repoPath}/deployments/{deployment_id}`,
+      inRepo((request, repository) => {
+        const deployment = deploymentOf(repository, request.params.deployment_id);
+        return deployment
+          ? { status: 200, body: repository.deploymentView(deployment) }
+          : this.notFound();
+      }),
+    );
+    this.route(
+      'POST',
+      `${repoPath}/deployments/{deployment_id}/statuses`,
+      inRepo((request, repository) => {
+        const deployment = deploymentOf(repository, request.params.deployment_id);
+        if (!deployment) return this.notFound();
+        const input = request.body as Record<string, any>;
+        if (typeof input.description === 'string' && input.description.length > 140) {
+          return {
+            status: 422,
+            body: {
+              message: 'Validation Failed',
+              errors: [
+                {
+                  resource: 'DeploymentStatus',
+                  code: 'custom',
+                  field: 'description',
+                  message: 'description is too long (maximum is 140 characters)',
+                },
+              ],
+              documentation_url: DOCS,
+            },
+          };
+        }
+        const status = repository.addStatus(deployment, input, request.token.login);
+        return { status: 201, body: repository.statusView(deployment, status) };
+      }),
+    );
+    this.route(
+      'GET',
+      `${repoPath}/deployments/{deployment_id}/statuses`,
+      inRepo((request, repository) => {
+        const deployment = deploymentOf(repository, request.params.deployment_id);
+        return this.page(request, deployment ? [...deployment.statuses].reverse() : [], (s) =>
+          repository.statusView(deployment!, s),
+        );
+      }),
+    );
+
+    // The environment review log of a workflow run (required reviewers' approvals).
+    this.route(
+      'GET',
+      `${repoPath}/actions/runs/{run_id}/approvals`,
+      inRepo((request, repository) => {
+        const reviews = repository.runReviews.get(Number(request.params.run_id)) ?? [];
+        const environment = (name: string) => {
+          const { id, node_id, created_at, updated_at } = example('environment') as Record<
+            string,
+            unknown
+          >;
+          return {
+            id,
+            node_id,
+            name,
+            url: repository.apiUrl(`/environments/${encodeURIComponent(name)}`),
+            html_url: repository.htmlUrl(
+              `/deployments/activity_log?environments_filter=${encodeURIComponent(name)}`,
+            ),
+            created_at,
+            updated_at,
+          };
+        };
+        const body = reviews.map((review) => ({
+          environments: review.environments.map(environment),
+          state: review.state,
+          comment: review.comment,
+          user: this.user(review.login),
+        }));
+        return { status: 200, body };
+      }),
+    );
+
+    // Environments.
+    this.route(
+      'GET',
+      `${repoPath}/environments/{environment_name}`,
+      inRepo((request, repository) => {
+        const name = request.params.environment_name!;
+        if (!repository.environments.has(name)) return this.notFound();
+        return {
+          status: 200,
+          body: {
+            ...example('environment'),
+            name,
+            url: repository.apiUrl(`/environments/${encodeURIComponent(name)}`),
+            html_url: repository.htmlUrl(
+              `/deployments/activity_log?environments_filter=${encodeURIComponent(name)}`,
+            ),
+          },
+        };
+      }),
+    );
+
+    // Artifacts of workflow runs, as another workflow reads them (@actions/artifact with findBy).
+    const artifactJson = (
+      repository: StandInRepository,
+      a: ReturnType<GitHubApiStandIn['artifactsOf']>[number],
+    ) => ({
+      ...example('artifact'),
+      id: a.id,
+      node_id: `MDg6QXJ0aWZhY3Q${a.id}`,
+      name: a.name,
+      size_in_bytes: a.size,
+      url: repository.apiUrl(`/actions/artifacts/${a.id}`),
+      archive_download_url: repository.apiUrl(`/actions/artifacts/${a.id}/zip`),
+      expired: false,
+      digest: a.digest ?? null,
+      created_at: a.createdAt,
+      updated_at: a.createdAt,
+      expires_at: new Date(Date.parse(a.createdAt) + 90 * 86_400_000).toISOString(),
+      workflow_run: null,
+    });
+    this.route(
+      'GET',
+      `${repoPath}/actions/runs/{run_id}/artifacts`,
+      inRepo((request, repository) => {
+        const backend = repository.workflowRuns.get(Number(request.params.run_id));
+        if (!backend) return this.notFound();
+        const name = request.url.searchParams.get('name');
+        const artifacts = this.artifactsOf(backend).filter((a) => name === null || a.name === name);
+        return {
+          status: 200,
+          body: {
+            total_count: artifacts.length,
+            artifacts: artifacts.map((a) => artifactJson(repository, a)),
+          },
+        };
+      }),
+    );
+    this.route(
+      'GET',
+      `${repoPath}/actions/artifacts/{artifact_id}/{archive_format}`,
+      inRepo((request, repository) => {
+        const id = Number(request.params.artifact_id);
+        const artifact = [...repository.workflowRuns.values()]
+          .flatMap((backend) => this.artifactsOf(backend))
+          .find((a) => a.id === id);
+        if (!artifact || request.params.archive_format !== 'zip') return this.notFound();
+        return { status: 302, headers: { location: artifact.downloadUrl } };
+      }),
+    );
+
+    this.defineReleaseRoutes(repoPath, inRepo);
   }
+
+  private defineAccountRoutes(): void {
+    const account = (login: string | undefined) => this.accounts.get(lower(login ?? ''));
+    const org = (login: string | undefined) => {
+      const found = account(login);
+      return found?.type === 'Organization' ? found : undefined;
+    };
+
+    this.route('GET', '/users/{username}', (request) => {
+      const found = account(request.params.username);
+      return found ? { status: 200, body: this.accountView(found) } : this.notFound();
+    });
+
+    // An organisation's repositories: private ones too, for a token that may read them (the
+    // stand-in's tokens may read every repository).
+    this.route('GET', '/orgs/{org}/repos', (request) => {
+      const found = org(request.params.org);
+      if (!found) return this.notFound();
+      return this.listRepositories(
+        request,
+        found,
+        {
+          type: 'all',
+          sort: 'created',
+          types: ['all', 'public', 'private', 'forks', 'sources', 'member'],
+        },
+        () => true,
+      );
+    });
+
+    // GitHub: "Lists public repositories for the specified user" (an organisation's too); a
+    // user's own token sees its private ones as well.
+    this.route('GET', '/users/{username}/repos', (request) => {
+      const found = account(request.params.username);
+      if (!found) return this.notFound();
+      return this.listRepositories(
+        request,
+        found,
+        { type: 'owner', sort: 'full_name', types: ['all', 'owner', 'member'] },
+        (r) => !r.private || lower(request.token.login) === lower(found.login),
+      );
+    });
+
+    // 204 for a member, 404 for anyone else, to a token that may see the organisation's
+    // members; any other token is sent to the public membership (302), as GitHub documents.
+    this.route('GET', '/orgs/{org}/members/{username}', (request) => {
+      const found = org(request.params.org);
+      if (!found) return this.notFound();
+      if (!this.seesMembers(request.token, found))
+        return {
+          status: 302,
+          headers: {
+            location: `${this.url}/orgs/${encodeURIComponent(found.login)}/public_members/${encodeURIComponent(request.params.username!)}`,
+          },
+        };
+      return found.members.has(lower(request.params.username!)) ? { status: 204 } : this.notFound();
+    });
+    this.route('GET', '/orgs/{org}/public_members/{username}', (request) => {
+      const member = org(request.params.org)?.members.get(lower(request.params.username!));
+      return member?.public ? { status: 204 } : this.notFound();
+    });
+
+    this.route('GET', '/orgs/{org}/teams/{team_slug}', (request) => {
+      const found = org(request.params.org);
+      const team = found?.teams.get(request.params.team_slug!);
+      return found && team ? { status: 200, body: this.teamView(found, team) } : this.notFound();
+    });
+    this.route('GET', '/orgs/{org}/teams/{team_slug}/members', (request) => {
+      const team = org(request.params.org)?.teams.get(request.params.team_slug!);
+      if (!team) return this.notFound();
+      const role = request.url.searchParams.get('role') ?? 'all';
+      const members = [...team.members.values()].filter((m) => role === 'all' || m.role === role);
+      return this.page(request, members, (m) => this.user(m.login));
+    });
+    this.route('GET', '/orgs/{org}/teams/{team_slug}/memberships/{username}', (request) => {
+      const found = org(request.params.org);
+      const team = found?.teams.get(request.params.team_slug!);
+      const member = team?.members.get(lower(request.params.username!));
+      if (!found || !team || !member) return this.notFound();
+      return {
+        status: 200,
+        body: {
+          url: `${this.url}/teams/${team.id}/memberships/${encodeURIComponent(member.login)}`,
+          role: member.role,
+          state: 'active',
+        },
+      };
+    });
+  }
+
+  // Releases and their assets.
+  private defineReleaseRoutes(repoPath: string, inRepo: (handler: RepositoryHandler) => Handler) {
+    this.route(
+      'POST',
+      `${repoPath}/releases`,
+      inRepo((request, repository) => {
+        const input = request.body as Record<string, any>;
+        if (repository.releaseByTag(input.tag_name)) {
+          return {
+            status: 422,
+            body: {
+              message: 'Validation Failed',
+              errors: [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }],
+              documentation_url: DOCS,
+            },
+          };
+        }
+        const release = repository.recordRelease(
+          input,
+          request.token.login,
+          new Date().toISOString(),
+        );
+        return { status: 201, body: repository.releaseView(release) };
+      }),
+    );
+    const releaseOf = (repository: StandInRepository, id: string | undefined) =>
+      repository.release(Number(id));
+    this.route(
+      'GET',
+      `${repoPath}/releases`,
+      inRepo((request, repository) =>
+        this.page(request, [...repository.releaseRecords].reverse(), (r) =>
+          repository.releaseView(r),
+        ),
+      ),
+    );
+    this.route(
+      'PATCH',
+      `${repoPath}/releases/{release_id}`,
+      inRepo((request, repository) => {
+        const release = releaseOf(repository, request.params.release_id);
+        if (!release) return this.notFound();
+        const input = request.body as Record<string, any>;
+        if (input.name !== undefined) release.name = input.name;
+        if (input.body !== undefined) release.body = input.body;
+        if (input.draft !== undefined) release.draft = input.draft;
+        if (input.prerelease !== undefined) release.prerelease = input.prerelease;
+        if (input.target_commitish !== undefined) release.target = input.target_commitish;
+        if (input.draft === false && !release.publishedAt)
+          release.publishedAt = new Date().toISOString();
+        return { status: 200, body: repository.releaseView(release) };
+      }),
+    );
+    this.route(
+      'GET',
+      `${repoPath}/releases/tags/{tag}`,
+      inRepo((request, repository) => {
+        // As on GitHub, a draft is not found by its tag: it has no tag until it is published.
+        const release = repository.releaseByTag(request.params.tag!);
+        return release && !release.draft
+          ? { status: 200, body: repository.releaseView(release) }
+          : this.notFound();
+      }),
+    );
+    this.route(
+      'GET',
+      `${repoPath}/releases/{release_id}/assets`,
+      inRepo((request, repository) => {
+        const release = releaseOf(repository, request.params.release_id);
+        return this.page(request, release?.assets ?? [], (a) => repository.assetView(release!, a));
+      }),
+    );
+    this.route(
+      'POST',
+      `${repoPath}/releases/{release_id}/assets`,
+      inRepo((request, repository) => {
+        const release = releaseOf(repository, request.params.release_id);
+        if (!release) return this.notFound();
+        const name = request.url.searchParams.get('name');
+        if (!name)
+          return {
+            status: 422,
+            body: {
+              message: 'Validation Failed',
+              errors: [{ resource: 'ReleaseAsset', code: 'missing_field', field: 'name' }],
+              documentation_url: DOCS,
+            },
+          };
+        if (release.assets.some((a) => a.name === name))
+          return {
+            status: 422,
+            body: {
+              message: 'Validation Failed',
+              errors: [{ resource: 'ReleaseAsset', code: 'already_exists', field: 'name' }],
+              documentation_url: DOCS,
+            },
+          };
+        const asset = repository.recordAsset(release, {
+          name,
+          label: request.url.searchParams.get('label') ?? '',
+          contentType: 'application/octet-stream',
+          bytes: request.raw,
+          uploader: request.token.login,
+          createdAt: new Date().toISOString(),
+        });
+        return { status: 201, body: repository.assetView(release, asset) };
+      }),
+      { rawBody: true },
+    );
+    this.route(
+      'GET',
+      `${repoPath}/releases/assets/{asset_id}`,
+      inRepo((request, repository) => {
+        const found = this.assetIndex.get(Number(request.params.asset_id));
+        if (!found || found.repository !== repository) return this.notFound();
+        // The asset's bytes for `Accept: application/octet-stream`, its description otherwise.
+        const raw = /octet-stream/.test(request.accept);
+        return raw
+          ? {
+              status: 200,
+              headers: { 'content-type': 'application/octet-stream' },
+              body: found.asset.bytes,
+            }
+          : { status: 200, body: repository.assetView(found.release, found.asset) };
+      }),
+    );
+  }
+
+  // --- deployments ------------------------------------------------------------------------------
 
   /**
    * What the runner records for a job that declares `environment:` (actions/runner#1001): a
    * deployment of task `deploy` on the job's commit, then statuses with GitHub's defaults, so its
    * success marks earlier non-production deployments to that environment name inactive.
    */
-  environmentJob(environment: string, sha = 'e'.repeat(40)): number {
-    const deployment = this.recordDeployment(
+  environmentJob(environment: string, sha = 'e'.repeat(40), repository = this.home): number {
+    const deployment = repository.recordDeployment(
       { ref: sha, task: 'deploy', environment },
       'github-actions[bot]',
     );
-    this.addStatus(deployment, { state: 'in_progress' }, 'github-actions[bot]');
-    this.addStatus(deployment, { state: 'success' }, 'github-actions[bot]');
+    repository.addStatus(deployment, { state: 'in_progress' }, 'github-actions[bot]');
+    repository.addStatus(deployment, { state: 'success' }, 'github-actions[bot]');
     return deployment.id;
   }
 
   /**
-   * Records a deployment and its statuses as if they had been sent over the API (a test's
-   * history of earlier promotions), without the client's write throttling of one per second.
+   * Records a deployment of the home repository and its statuses as if they had been sent over
+   * the API (a test's history of earlier promotions), without the client's write throttling of
+   * one per second. For other repositories, and for many at once, see StandInRepository.addDeployment.
    */
   seedDeployment(
     input: Record<string, any>,
     states: string[],
     login = 'github-actions[bot]',
   ): number {
-    const deployment = this.recordDeployment(input, login);
-    for (const state of states) this.addStatus(deployment, { state, auto_inactive: false }, login);
+    const deployment = this.home.recordDeployment(input, login);
+    for (const state of states)
+      this.home.addStatus(deployment, { state, auto_inactive: false }, login);
     return deployment.id;
   }
 
-  /** The object GraphQL's `nodes(ids:)` finds by a global ID: a deployment, with its statuses. */
+  /** The object GraphQL's `node(id:)` and `nodes(ids:)` find: a deployment of any repository, with its statuses. */
   private graphqlNode(id: string): GraphqlNode | undefined {
-    const deployment = this.deployments.find((d) => d.node_id === id);
+    const match = /^DE_(\d+)$/.exec(id);
+    const deployment = match ? this.deploymentIndex.get(Number(match[1]))?.deployment : undefined;
     if (!deployment) return undefined;
     // Newest first, as REST lists them; GraphQL's states are spelled in capitals.
-    const statuses = (this.statuses.get(deployment.id) ?? []).map((s) => ({
-      state: String(s.state).toUpperCase(),
+    const oldestFirst = deployment.statuses.map((s) => ({
+      state: s.state.toUpperCase(),
       description: s.description,
-      createdAt: s.created_at,
+      createdAt: s.createdAt,
     }));
     return {
       __typename: 'Deployment',
       databaseId: deployment.id,
-      latestStatus: statuses[0] ?? null,
+      latestStatus: oldestFirst.at(-1) ?? null,
       statuses: ({ first, last }: { first?: number; last?: number }) => {
-        const oldestFirst = [...statuses].reverse();
         const nodes =
           last !== undefined ? oldestFirst.slice(-last) : oldestFirst.slice(0, first ?? 100);
-        return { nodes, totalCount: statuses.length };
+        return { nodes, totalCount: oldestFirst.length };
       },
     };
   }
 
-  private createDeployment(request: Request): Reply {
+  private createDeployment(request: Request, repository: StandInRepository): Reply {
     const input = request.body as Record<string, any>;
     const ref: string = input.ref;
-    if (input.auto_merge !== false && this.refsBehindDefault.has(ref)) {
+    if (input.auto_merge !== false && repository.refsBehindDefault.has(ref)) {
       // GitHub merges the default branch into the ref instead of deploying.
       return {
         status: 202,
-        body: { message: `Auto-merged ${DEFAULT_BRANCH} into ${ref} on deployment.` },
+        body: { message: `Auto-merged ${repository.defaultBranch} into ${ref} on deployment.` },
       };
     }
-    const statuses = this.commitStatuses.get(ref) ?? {};
+    const statuses = repository.commitStatuses.get(ref) ?? {};
     const required: string[] = input.required_contexts ?? Object.keys(statuses);
     const failing = required.filter((context) => statuses[context] !== 'success');
     if (failing.length) {
@@ -1450,37 +1765,32 @@ export class GitHubApiStandIn extends LoopbackService {
         },
       };
     }
-    return { status: 201, body: this.recordDeployment(input, request.token.login) };
+    const deployment = repository.recordDeployment(input, request.token.login);
+    return { status: 201, body: repository.deploymentView(deployment) };
   }
+}
 
-  private recordDeployment(input: Record<string, any>, login: string): Record<string, any> {
-    const ref: string = input.ref;
-    const id = this.id();
-    const now = new Date().toISOString();
-    const environment = input.environment ?? 'production';
-    const deployment = {
-      ...example('deployment'),
-      id,
-      node_id: `DE_${id}`,
-      sha: ref,
-      ref,
-      task: input.task ?? 'deploy',
-      payload: input.payload ?? {},
-      environment,
-      original_environment: environment,
-      description: input.description ?? '',
-      transient_environment: input.transient_environment ?? false,
-      production_environment: input.production_environment ?? environment === 'production',
-      url: this.apiUrl(`/deployments/${id}`),
-      statuses_url: this.apiUrl(`/deployments/${id}/statuses`),
-      repository_url: this.apiUrl(''),
-      creator: this.user(login),
-      created_at: now,
-      updated_at: now,
+/**
+ * A GET answered 200 with its ETag (GitHub's weak `W/"<sha-256>"` of what it answers), or 304
+ * Not Modified with no body when the request's If-None-Match names that tag (GitHub does not
+ * count such a 304 against the primary rate limit of an authorised request).
+ */
+function conditional(reply: Reply, ifNoneMatch: string | undefined): Reply {
+  const payload = Buffer.isBuffer(reply.body) ? reply.body : JSON.stringify(reply.body ?? null);
+  const hash = createHash('sha256').update(payload);
+  // The Link header is part of what a page says: a list that grew changes the last page's URL.
+  if (reply.headers?.link) hash.update(reply.headers.link);
+  const etag = `W/"${hash.digest('hex')}"`;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  const matches =
+    ifNoneMatch !== undefined &&
+    ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === opaque(etag));
+  if (matches)
+    return {
+      status: 304,
+      headers: { etag, ...(reply.headers?.link ? { link: reply.headers.link } : {}) },
     };
-    this.deployments.push(deployment);
-    return deployment;
-  }
+  return { ...reply, headers: { ...reply.headers, etag } };
 }
 
 /** GitHub's labels may be given as names or as objects with a name. */
