@@ -11,6 +11,7 @@ import { monitorModel } from '../../actions/monitor-model/src/run.js';
 import { validateData } from '../../actions/validate-data/src/run.js';
 import { StandIns } from '../../harness/stand-ins/index.js';
 import { monitorReportSchema } from '../../shared/monitor/monitor-report.js';
+import { monitorStatusKey, readMonitorStatuses } from '../../shared/monitor/monitor-status.js';
 import { exampleWorkspace } from '../actions/workspace.js';
 import { FakeGitHub } from '../fakes/github-port.js';
 import { expectUserError, runInProcess } from '../helpers/in-process.js';
@@ -211,6 +212,39 @@ describe('monitor-model watches the model in production', () => {
       retrain: '',
     });
     expectUserError(result, /churn in production is drifting \(fail-on: drifting\)/);
+  });
+
+  it('records a healthy model that had no issue in one closed issue, which the fleet view reads', async () => {
+    const result = await monitor({ data: windows.steady, environment: 'staging', retrain: '' });
+    expect(result.exitCode, result.errors.join('\n')).toBe(0);
+    expect(result.outputs.status).toBe('healthy');
+    const staging = github.issues.filter((i) =>
+      i.body.startsWith('<!-- mlops-actions:monitor model=churn environment=staging -->'),
+    );
+    expect(staging).toMatchObject([{ state: 'closed', stateReason: 'completed' }]);
+    expect(result.outputs['issue-url']).toBe(staging[0]!.htmlUrl);
+    const report = monitorReportSchema.parse(
+      JSON.parse(await readFile(result.outputs.report!, 'utf8')),
+    );
+    expect(report.issue).toEqual({
+      action: 'recorded',
+      url: staging[0]!.htmlUrl,
+      number: staging[0]!.number,
+    });
+    expect(github.comments.filter((c) => c.issueNumber === staging[0]!.number)).toEqual([]);
+
+    const statuses = await readMonitorStatuses(github.port(), { labels: ['model-monitoring'] });
+    expect(statuses.get(monitorStatusKey('churn', 'staging'))).toMatchObject({
+      status: 'healthy',
+      checkedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      issue: { number: staging[0]!.number, state: 'closed' },
+      history: [expect.objectContaining({ status: 'healthy' })],
+    });
+    // Production came back healthy earlier, and the runs since with `issue: never` left no trace.
+    expect(statuses.get(monitorStatusKey('churn', 'production'))).toMatchObject({
+      status: 'healthy',
+      issue: { state: 'closed' },
+    });
   });
 });
 

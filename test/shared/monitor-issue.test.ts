@@ -96,15 +96,17 @@ describe('the monitor issue', () => {
       'healthy',
     ]);
 
-    // Healthy with no open issue: nothing is written.
+    // Healthy again with the issue closed: its body records the run, and it stays closed.
     const writes = github.writes().length;
     expect(
       await syncMonitorIssue(
         port,
         request({ now: day(3), unhealthy: false, entry: { status: 'healthy', driftShare: 0 } }),
       ),
-    ).toMatchObject({ action: 'none' });
-    expect(github.writes()).toHaveLength(writes);
+    ).toEqual({ action: 'updated', number: issue!.number, url: issue!.htmlUrl });
+    expect(github.writes()).toEqual([...github.writes().slice(0, writes), 'updateIssue']);
+    expect(github.issues[0]).toMatchObject({ state: 'closed', stateReason: 'completed' });
+    expect(readMonitorHistory(github.issues[0]!.body)).toHaveLength(4);
 
     // Unhealthy again: the same issue is reopened with its history, not duplicated.
     const reopened = await syncMonitorIssue(port, request({ now: day(4) }));
@@ -116,7 +118,131 @@ describe('the monitor issue', () => {
     });
     expect(github.issues).toHaveLength(1);
     expect(github.issues[0]).toMatchObject({ state: 'open', stateReason: 'reopened' });
-    expect(readMonitorHistory(github.issues[0]!.body)).toHaveLength(4);
+    expect(readMonitorHistory(github.issues[0]!.body)).toHaveLength(5);
+  });
+
+  it('records a healthy model without notifying anyone: opened and closed once, then edited in place while closed', async () => {
+    const github = new FakeGitHub();
+    const port = github.port();
+    // What each write asks of GitHub: a healthy run must never reopen or comment.
+    const changes: object[] = [];
+    const watched: GitHubPort = {
+      ...port,
+      updateIssue: async (number, change) => {
+        changes.push(change);
+        return port.updateIssue(number, change);
+      },
+    };
+    const healthy = (now: Date, runUrl?: string) =>
+      request({
+        now,
+        unhealthy: false,
+        title: 'Model churn in production: healthy',
+        entry: { status: 'healthy', driftShare: 0.1, ...(runUrl ? { runUrl } : {}) },
+      });
+
+    const first = await syncMonitorIssue(watched, healthy(day(0)));
+    expect(github.issues).toHaveLength(1);
+    const issue = github.issues[0]!;
+    expect(first).toEqual({ action: 'recorded', number: issue.number, url: issue.htmlUrl });
+    expect(issue).toMatchObject({
+      state: 'closed',
+      stateReason: 'completed',
+      labels: LABELS,
+      title: 'Model churn in production: healthy',
+    });
+    expect(github.writes()).toEqual(['createIssue', 'updateIssue']);
+    expect(changes).toEqual([{ state: 'closed', stateReason: 'completed' }]);
+    expect(github.comments).toEqual([]);
+    const [marker, intro, blank, heading] = issue.body.split('\n');
+    expect(marker).toBe(MARKER);
+    // The first visible line says what the issue is, for whoever finds it closed in the list.
+    expect(intro).toBe(
+      "_This issue records the monitor's runs of `churn` in `production`: it is closed while the model is healthy and reopens when it drifts or degrades._",
+    );
+    expect([blank, heading]).toEqual(['', '## churn']);
+    expect(readMonitorHistory(issue.body)).toEqual([
+      { at: day(0).toISOString(), status: 'healthy', driftShare: 0.1 },
+    ]);
+
+    // The next healthy run edits the closed issue's body in place: no state, no comment.
+    const run = 'https://github.com/o/r/actions/runs/2';
+    expect(await syncMonitorIssue(watched, healthy(day(1), run))).toEqual({
+      action: 'updated',
+      number: issue.number,
+      url: issue.htmlUrl,
+    });
+    expect(github.issues).toHaveLength(1);
+    expect(github.issues[0]).toMatchObject({ state: 'closed', stateReason: 'completed' });
+    expect(changes.at(-1)).toEqual({
+      title: 'Model churn in production: healthy',
+      body: github.issues[0]!.body,
+    });
+    expect(github.comments).toEqual([]);
+    expect(readMonitorHistory(github.issues[0]!.body).map((h) => h.at)).toEqual([
+      day(0).toISOString(),
+      day(1).toISOString(),
+    ]);
+    expect(github.issues[0]!.body).toContain('2 runs, last healthy');
+
+    // The same run synced again says nothing new: nothing is written.
+    const writes = github.writes().length;
+    expect(await syncMonitorIssue(watched, healthy(day(1), run))).toMatchObject({
+      action: 'left',
+      number: issue.number,
+    });
+    expect(github.writes()).toHaveLength(writes);
+
+    // Drifting: the record is reopened, the intro still true, the history whole.
+    expect(await syncMonitorIssue(watched, request({ now: day(2) }))).toMatchObject({
+      action: 'opened',
+      reopened: true,
+      number: issue.number,
+    });
+    expect(github.issues[0]!.body.split('\n')[1]).toBe(intro);
+    expect(readMonitorHistory(github.issues[0]!.body).map((h) => h.status)).toEqual([
+      'healthy',
+      'healthy',
+      'drifting',
+    ]);
+    expect(github.issues).toHaveLength(1);
+  });
+
+  it('closes its open issue whose labels someone took off when the model is healthy, rather than opening a record beside it', async () => {
+    const github = new FakeGitHub();
+    const ours = github.seedIssue({
+      title: 'ours',
+      labels: ['triaged'],
+      login: 'github-actions[bot]',
+      body: `${MARKER}\n`,
+    });
+    const result = await syncMonitorIssue(
+      github.port(),
+      request({ unhealthy: false, entry: { status: 'healthy', driftShare: 0 } }),
+    );
+    expect(result).toMatchObject({ action: 'closed', number: ours.number });
+    expect(github.issues).toHaveLength(1);
+    expect(github.issues[0]).toMatchObject({
+      state: 'closed',
+      labels: ['triaged', ...LABELS],
+    });
+    expect(github.comments.map((c) => c.body)).toEqual(['The model is healthy again.']);
+  });
+
+  it('writes no record for a healthy model with mode always or never beyond their meaning', async () => {
+    const github = new FakeGitHub();
+    const port = github.port();
+    const healthy = { unhealthy: false, entry: { status: 'healthy' as const, driftShare: 0 } };
+    expect(await syncMonitorIssue(port, request({ ...healthy, mode: 'never' }))).toMatchObject({
+      action: 'none',
+    });
+    expect(github.calls).toEqual([]);
+    // `always`: one open issue with the latest status, and no on-failure intro.
+    expect(await syncMonitorIssue(port, request({ ...healthy, mode: 'always' }))).toMatchObject({
+      action: 'opened',
+    });
+    expect(github.issues).toMatchObject([{ state: 'open' }]);
+    expect(github.issues[0]!.body.split('\n')[1]).toBe('## churn');
   });
 
   it('makes no call with mode never, and keeps the issue open and current with mode always', async () => {
@@ -173,12 +299,12 @@ describe('the monitor issue', () => {
       login: 'github-actions[bot]',
       body: `Someone quoted it:\n${MARKER}`,
     });
-    expect(
-      await syncMonitorIssue(
-        port,
-        request({ unhealthy: false, entry: { status: 'healthy', driftShare: 0 } }),
-      ),
-    ).toMatchObject({ action: 'none' });
+    // Healthy: its record is opened and closed, without asking who the token is.
+    const recorded = await syncMonitorIssue(
+      port,
+      request({ unhealthy: false, entry: { status: 'healthy', driftShare: 0 } }),
+    );
+    expect(recorded).toMatchObject({ action: 'recorded' });
     expect(github.calls).not.toContain('getAuthenticatedUser');
 
     const theirs = github.seedIssue({
@@ -194,13 +320,18 @@ describe('the monitor issue', () => {
       state: 'closed',
       body: `${MARKER}\n`,
     });
-    const result = await syncMonitorIssue(port, request());
-    expect(result).toMatchObject({ action: 'opened', reopened: false });
+    const result = await syncMonitorIssue(port, request({ now: day(1) }));
+    // Our record is reopened, not theirs, newer as they are.
+    expect(result).toMatchObject({
+      action: 'opened',
+      reopened: true,
+      number: (recorded as { number: number }).number,
+    });
     expect(github.calls.filter((c) => c === 'getAuthenticatedUser')).toHaveLength(1);
     const mine = github.issues.find((i) => i.number === (result as { number: number }).number)!;
     expect(mine.author).toBe('github-actions[bot]');
-    // The history starts afresh: the copied issue's block was not read.
-    expect(readMonitorHistory(mine.body)).toHaveLength(1);
+    // The copied issue's block was not read: the history is our record's and this run's.
+    expect(readMonitorHistory(mine.body).map((h) => h.status)).toEqual(['healthy', 'drifting']);
     const after = (n: number) => github.issues.find((i) => i.number === n)!;
     expect(after(theirs.number)).toMatchObject({ body: theirs.body, state: 'open' });
     expect(after(theirsClosed.number)).toMatchObject({ state: 'closed' });
