@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { identifier, quoteValue } from '../identifiers.js';
 import { MAX_CONFIG_LEAVES, MAX_CONFIG_TEXT } from './config-diff.js';
+import { ownerSchema } from './owner.js';
 import { runtimeSchema } from './runtime.js';
 
 export const MANIFEST_FORMAT = 'mlops-actions/model-manifest@1';
@@ -140,6 +141,12 @@ export const manifestSchema = z.object({
   }),
   /** What the command ran on: Python and its packages, R, the runner image, the OS (runtime.ts). */
   runtime: runtimeSchema.optional(),
+  /**
+   * Who owns the model (owner.ts): train-model's `owner` input, or the CODEOWNERS rule of the
+   * training code. Not a training input, so not part of the fingerprint. Absent when neither
+   * names one.
+   */
+  owner: ownerSchema.optional(),
   /** The mlops-actions version that trained (part of the fingerprint). */
   actionVersion: z.string().optional(),
   git: z.object({

@@ -31,6 +31,7 @@ export function renderModelCard(args: {
   ]);
   const lineage = [
     ['Fingerprint', inlineCode(manifest.fingerprint)],
+    ['Owner', describeOwner(manifest.owner)],
     ['Commit', manifest.git.sha ? inlineCode(manifest.git.sha) : '—'],
     ['Trained by', manifest.git.runUrl ? `[workflow run](${encodeURI(manifest.git.runUrl)})` : '—'],
     [
@@ -76,6 +77,17 @@ export function renderModelCard(args: {
       .filter(Boolean)
       .join('\n\n') + '\n'
   );
+}
+
+/** The owner's handles, and where they came from (train-model's input or a CODEOWNERS rule). */
+function describeOwner(owner: Manifest['owner']): string {
+  if (!owner) return '— (none recorded: no `owner` input and no CODEOWNERS rule)';
+  const handles = owner.handles.map((handle) => escapeMarkdown(handle)).join(', ');
+  const from =
+    owner.source === 'input'
+      ? 'train-model input `owner`'
+      : `${inlineCode(owner.file ?? 'CODEOWNERS')}${owner.line ? ` line ${owner.line}` : ''}`;
+  return `${handles} (from ${from})`;
 }
 
 /** How many metric columns the slice table shows: a card is read, not searched. */

@@ -40,6 +40,7 @@ import {
 } from '../lineage/fingerprint.js';
 import { MANIFEST_FORMAT, manifestSchema, type Manifest } from '../lineage/manifest.js';
 import { describeOutputs } from '../lineage/outputs.js';
+import { resolveOwner } from '../lineage/owner.js';
 import { findDependencyFiles, inspectDependencies, type PinFinding } from '../lineage/pins.js';
 import { runShellCommand } from '../lineage/run-command.js';
 import { readRuntime, type Runtime } from '../lineage/runtime.js';
@@ -60,6 +61,8 @@ export interface TrainingRequest {
   workingDirectory: string;
   /** `hide-config-keys`: dotted keys or globs whose values the manifest must not record. */
   hideConfigKeys?: readonly string[];
+  /** `owner`: the model's owners as handles; empty or absent: from CODEOWNERS (owner.ts). */
+  owner?: readonly string[];
 }
 
 export interface TrainingOutcome {
@@ -102,7 +105,7 @@ async function prepareTraining(request: TrainingRequest, step: StepEnvironment, 
     workspace: context.workspace,
     log: runner,
   };
-  return { context, cwd, inside, lineage, cacheArgs };
+  return { context, cwd, inside, lineage, cacheArgs, confinement };
 }
 
 export interface TrainingPlan {
@@ -136,7 +139,11 @@ export async function trainAndRecord(
   step: StepEnvironment,
   runner: Runner,
 ): Promise<TrainingOutcome> {
-  const { context, cwd, inside, lineage, cacheArgs } = await prepareTraining(request, step, runner);
+  const { context, cwd, inside, lineage, cacheArgs, confinement } = await prepareTraining(
+    request,
+    step,
+    runner,
+  );
   const { fingerprint } = lineage;
   const restoreStarted = performance.now();
   const cached = request.cache ? await restoreTrainingOutputs(cacheArgs) : undefined;
@@ -173,6 +180,14 @@ export async function trainAndRecord(
     throw new UserError(
       `The outputs restored from the cache for fingerprint ${fingerprint.slice(0, 12)} do not match the manifest they were saved with. Delete the cache entry ${trainingCacheKey(request.model, fingerprint)} and run again.`,
     );
+  // Read now, not from a cached manifest: ownership may have changed since that run.
+  const owner = await resolveOwner({
+    handles: request.owner,
+    code: request.code,
+    cwd,
+    confinement,
+    log: runner,
+  });
 
   const manifest: Manifest = {
     format: MANIFEST_FORMAT,
@@ -200,6 +215,7 @@ export async function trainAndRecord(
       platform: lineage.platform.os,
     },
     ...(runtime ? { runtime } : {}),
+    ...(owner ? { owner } : {}),
     actionVersion: ACTION_VERSION,
     git: {
       repository: context.repository,

@@ -7,6 +7,7 @@ import {
   text,
   wholeNumber,
 } from '../../../shared/action/inputs.js';
+import { readOwnerHandles } from '../../../shared/lineage/owner.js';
 
 export const inputs = z.object({
   'model-name': modelName(),
@@ -20,6 +21,15 @@ export const inputs = z.object({
   'strict-pins': choice(['error', 'warn', 'off']),
   'working-directory': text(),
   'hide-config-keys': pathList().optional(),
+  owner: z.string().transform(ownerHandles).optional(),
 });
 
 export type Inputs = z.output<typeof inputs>;
+
+/** The `owner` handles, each checked: a value that is no handle is an input error naming it. */
+function ownerHandles(value: string, ctx: z.RefinementCtx): string[] {
+  const { handles, problem } = readOwnerHandles(value);
+  if (problem === undefined) return handles;
+  ctx.addIssue({ code: 'custom', input: value, message: problem });
+  return z.NEVER;
+}

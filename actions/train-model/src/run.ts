@@ -20,6 +20,7 @@ export function trainingRequest(input: Inputs) {
     strictPins: input['strict-pins'],
     workingDirectory: input['working-directory'],
     hideConfigKeys: input['hide-config-keys'],
+    owner: input.owner,
   };
 }
 

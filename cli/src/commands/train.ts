@@ -32,8 +32,9 @@ const INPUTS = [
   'strict-pins',
   'working-directory',
   'hide-config-keys',
+  'owner',
 ] as const;
-const LISTS = ['data', 'code', 'outputs', 'hide-config-keys'];
+const LISTS = ['data', 'code', 'outputs', 'hide-config-keys', 'owner'];
 
 export const train: Command = {
   name: 'train',
@@ -46,7 +47,7 @@ data, code, lock files, command, seed and platform) and whether the run cache wo
 runs nothing. Without it: runs the command as the train-model action does (same pins and
 environment) and writes the lineage manifest; the run cache and the artifact upload exist only
 on a GitHub runner, so here the command always runs. List flags (--data, --code, --outputs,
---hide-config-keys) repeat.
+--hide-config-keys, --owner) repeat.
 
 Options (the train-model inputs):
 ${await inputFlagsHelp('train-model', INPUTS)}
