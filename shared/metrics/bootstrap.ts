@@ -89,16 +89,28 @@ export function bootstrapIntervals(
       if (slots[m] !== -1) draws[m * options.resamples + r] = out[slots[m]!]!;
   }
   const intervals: Record<string, [number, number]> = {};
-  const tail = (1 - options.confidence) / 2;
   for (let m = 0; m < names.length; m++) {
-    const defined = draws
-      .subarray(m * options.resamples, (m + 1) * options.resamples)
-      .filter((v) => !Number.isNaN(v))
-      .sort();
-    if (defined.length * 2 <= options.resamples) continue;
-    intervals[names[m]!] = [quantile(defined, tail), quantile(defined, 1 - tail)];
+    const interval = percentileInterval(
+      draws.subarray(m * options.resamples, (m + 1) * options.resamples),
+      options.confidence,
+    );
+    if (interval) intervals[names[m]!] = interval;
   }
   return intervals;
+}
+
+/**
+ * The percentile interval of one quantity's draws (NaN: undefined in that resample), or
+ * undefined when it is undefined in half the resamples or more.
+ */
+export function percentileInterval(
+  draws: Float64Array,
+  confidence: number,
+): [number, number] | undefined {
+  const defined = draws.filter((v) => !Number.isNaN(v)).sort();
+  if (defined.length * 2 <= draws.length) return undefined;
+  const tail = (1 - confidence) / 2;
+  return [quantile(defined, tail), quantile(defined, 1 - tail)];
 }
 
 /** numpy.quantile's default ("linear") of sorted values. */

@@ -8,6 +8,7 @@ import { detectFormat } from '../data/records.js';
 import { sha256File } from '../files/hash.js';
 import { BOOTSTRAP_METHOD } from './bootstrap.js';
 import { evaluatePredictions } from './evaluate-predictions.js';
+import type { SensitiveAttribute } from './fairness.js';
 import type { PredictionSpec } from './predictions.js';
 import { loadMetrics, type MetricsReport } from './report.js';
 
@@ -30,6 +31,8 @@ export interface PredictionsEvaluation {
   confidence: number;
   seed: number;
   minSliceSize: number;
+  /** Sensitive attributes (parseSensitiveFeatures) and the smallest group the measures compare. */
+  fairness?: { attributes: readonly SensitiveAttribute[]; minGroupSize: number };
 }
 
 export async function reportFromPredictions(
@@ -47,6 +50,7 @@ export async function reportFromPredictions(
   const evaluation = await evaluatePredictions(predictions, format, spec, {
     bootstrap,
     minSliceSize: request.minSliceSize,
+    fairness: request.fairness,
   });
   for (const warning of evaluation.warnings) log.warning(warning);
   const ran = evaluation.bootstrap;
@@ -66,6 +70,7 @@ export async function reportFromPredictions(
     sliceSummary: evaluation.sliceSummary,
     confusionMatrix: evaluation.confusion,
     ...(evaluation.residuals ? { residuals: evaluation.residuals } : {}),
+    ...(evaluation.fairness ? { fairness: evaluation.fairness } : {}),
     bootstrap: ran && {
       method: BOOTSTRAP_METHOD,
       ...ran,

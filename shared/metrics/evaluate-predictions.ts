@@ -14,6 +14,8 @@ import {
   type PreparedMetrics,
 } from './compute.js';
 import { lowerIsBetter } from './direction.js';
+import { evaluateFairness, sensitiveColumns, type SensitiveAttribute } from './fairness.js';
+import type { FairnessReport } from './fairness-report.js';
 import type { ResidualQuantiles } from './regression.js';
 import { readPredictions, subsetPredictions, type PredictionSpec } from './predictions.js';
 
@@ -24,6 +26,8 @@ export interface EvaluationOptions {
   minSliceSize: number;
   /** The bootstrap's work budget; default BOOTSTRAP_WORK_BUDGET. */
   workBudget?: number;
+  /** Sensitive attributes to measure bias across (fairness.ts), and the smallest group the measures compare. */
+  fairness?: { attributes: readonly SensitiveAttribute[]; minGroupSize: number };
 }
 
 interface SliceInfo {
@@ -67,6 +71,8 @@ export interface Evaluation {
   bootstrap?: BootstrapOptions;
   /** What the user should know about how this was computed (fewer resamples than asked). */
   warnings: string[];
+  /** Per sensitive attribute, the groups' rates and the disparity measures. */
+  fairness?: FairnessReport;
 }
 
 export async function evaluatePredictions(
@@ -75,7 +81,12 @@ export async function evaluatePredictions(
   spec: PredictionSpec,
   options: EvaluationOptions,
 ): Promise<Evaluation> {
-  const read = await readPredictions(path, format, spec);
+  const fairness = options.fairness?.attributes.length ? options.fairness : undefined;
+  const read = await readPredictions(
+    path,
+    format,
+    fairness ? { ...spec, sensitive: sensitiveColumns(fairness.attributes) } : spec,
+  );
   const warnings: string[] = [];
   if (read.dropped.rows)
     warnings.push(
@@ -131,6 +142,16 @@ export async function evaluatePredictions(
       : undefined,
     bootstrap,
     warnings,
+    ...(fairness
+      ? {
+          fairness: evaluateFairness(read.set, read.sensitive, {
+            ...fairness,
+            dataSha256: read.labelsSha256,
+            path,
+            bootstrap,
+          }),
+        }
+      : {}),
   };
 }
 

@@ -17,6 +17,7 @@ import { countByte, countNewlines, openText } from '../data/delimited.js';
 import { delimitedLayout, delimitedShards, parseDelimitedShard } from '../data/delimited-shards.js';
 import { readTable, type DataFormat, type RawValue, type TableRow } from '../data/records.js';
 import type { ClassCodes } from './classification.js';
+import { MISSING_GROUP } from './fairness-report.js';
 import { sortClasses, type ClassificationSet, type PredictionSet, type Task } from './compute.js';
 
 export interface ScoreColumn {
@@ -36,6 +37,8 @@ export interface PredictionSpec {
   weight?: string;
   /** Columns whose values split the rows into slices. */
   slices?: readonly string[];
+  /** Sensitive columns (each once) whose values split the rows into groups of people (fairness.ts). */
+  sensitive?: readonly string[];
   /** A row whose label is missing (see missingValues): an error at its line (default), or left out and counted. */
   missingLabels?: 'error' | 'drop';
   /**
@@ -59,6 +62,8 @@ export interface ReadPredictions {
   /** sha256 of the true labels in row order: equal when two models were scored on the same examples. */
   labelsSha256: string;
   slices: SliceColumn[];
+  /** The spec's sensitive columns, in its order; a missing value is the value MISSING_GROUP. */
+  sensitive: SliceColumn[];
   /** Rows left out for a missing label ("missing-labels: drop"), and where the first was. */
   dropped: { rows: number; first?: string };
   /** Why the probability metrics are not computed: the first row whose probabilities are not probabilities. */
@@ -67,6 +72,8 @@ export interface ReadPredictions {
 
 /** Most distinct values a slice column may have: each slice is evaluated and bootstrapped on its own. */
 const MAX_SLICE_VALUES = 100;
+/** Most distinct values a sensitive column may have: more is likely an identifier, not a group. */
+export const MAX_SENSITIVE_VALUES = 100;
 
 /**
  * Most probabilities (rows × score columns) a predictions file may hold: each is held as a
@@ -95,6 +102,13 @@ export async function readPredictions(
     lookup: new Map<string, number>(),
     index: new GrowableInt32(capacity),
   }));
+  const sensitiveColumns = (spec.sensitive ?? []).map((column) => ({
+    column,
+    values: [] as string[],
+    lookup: new Map<string, number>(),
+    index: new GrowableInt32(capacity),
+  }));
+  const missing = missingValueSet(spec);
   let positions: ColumnPositions | undefined;
   let rows = 0;
   const header = (columns: readonly string[]) => {
@@ -128,6 +142,23 @@ export async function readPredictions(
       }
       slice.index.push(index);
     }
+    for (let s = 0; s < sensitiveColumns.length; s++) {
+      const group = sensitiveColumns[s]!;
+      const text = cellText(cells[positions!.sensitive[s]!]);
+      const value = missing.has(text.trim()) ? MISSING_GROUP : text;
+      let index = group.lookup.get(value);
+      if (index === undefined) {
+        if (group.values.length === MAX_SENSITIVE_VALUES) {
+          throw new UserError(
+            `The sensitive column "${group.column}" of "${path}" has more than ${MAX_SENSITIVE_VALUES} distinct values (${placeText(place)} brings another): it is likely an identifier, not a group of people. Bin it into a few groups (e.g. age into age bands) in a column of its own and name that one in "sensitive-features".`,
+          );
+        }
+        index = group.values.length;
+        group.values.push(value);
+        group.lookup.set(value, index);
+      }
+      group.index.push(index);
+    }
   };
   if (layout) {
     header(layout.header);
@@ -151,6 +182,11 @@ export async function readPredictions(
     probabilityProblem: builder.probabilityProblem,
     labelsSha256: labels.digest(),
     slices: sliceColumns.map(({ column, values, index }) => ({
+      column,
+      values,
+      index: index.finish(),
+    })),
+    sensitive: sensitiveColumns.map(({ column, values, index }) => ({
       column,
       values,
       index: index.finish(),
@@ -219,6 +255,7 @@ interface ColumnPositions {
   scores: number[];
   weight?: number;
   slices: number[];
+  sensitive: number[];
 }
 
 function locateColumns(path: string, header: string[], spec: PredictionSpec): ColumnPositions {
@@ -228,6 +265,7 @@ function locateColumns(path: string, header: string[], spec: PredictionSpec): Co
     ...(spec.scores ?? []).map((s) => ['score-columns', s.column] as [string, string]),
     ...(spec.weight ? [['weight-column', spec.weight] as [string, string]] : []),
     ...(spec.slices ?? []).map((s) => ['slices', s] as [string, string]),
+    ...(spec.sensitive ?? []).map((s) => ['sensitive-features', s] as [string, string]),
   ];
   // The first position of each name, through a map: thousands of score columns in a header of thousands.
   const positions = new Map<string, number>();
@@ -250,6 +288,7 @@ function locateColumns(path: string, header: string[], spec: PredictionSpec): Co
     scores: (spec.scores ?? []).map((s) => position(s.column)),
     weight: spec.weight ? position(spec.weight) : undefined,
     slices: (spec.slices ?? []).map(position),
+    sensitive: (spec.sensitive ?? []).map(position),
   };
 }
 
@@ -312,6 +351,11 @@ const MISSING_VALUES: ReadonlySet<string> = new Set([
   'null',
   'NULL',
 ]);
+
+/** The texts that mean a missing value under `spec`: its missingValues and the empty cell, or MISSING_VALUES. */
+function missingValueSet(spec: PredictionSpec): ReadonlySet<string> {
+  return spec.missingValues ? new Set(['', ...spec.missingValues]) : MISSING_VALUES;
+}
 
 /** A decimal number as pandas and R write one (`0`, `-1.5`, `0.0`, `1e-3`); not `0x10`, `Infinity` or the empty text. */
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -400,7 +444,7 @@ export class PredictionSetBuilder {
     rows?: number,
   ) {
     this.scoreClasses = (spec.scores ?? []).map((s) => s.class);
-    this.missing = spec.missingValues ? new Set(['', ...spec.missingValues]) : MISSING_VALUES;
+    this.missing = missingValueSet(spec);
     this.labels = new CodeColumn(rows);
     this.predictions = new CodeColumn(rows);
     this.numericLabels = new GrowableFloat64(rows);
@@ -431,6 +475,7 @@ export class PredictionSetBuilder {
       scores: scores.map((_, s) => 2 + s),
       weight: weight ? 2 + scores.length : undefined,
       slices: [],
+      sensitive: [],
     };
     return this.addRow(row.where, cells, at);
   }

@@ -9,6 +9,7 @@ import {
   wholeNumber,
 } from '../../../shared/action/inputs.js';
 import type { PredictionsEvaluation } from '../../../shared/metrics/candidate-report.js';
+import { parseSensitiveFeatures } from '../../../shared/metrics/fairness.js';
 import { scoreColumns } from '../../../shared/metrics/score-columns.js';
 
 export const inputs = z.object({
@@ -26,6 +27,9 @@ export const inputs = z.object({
   'missing-values': pathList().optional(),
   slices: pathList().optional(),
   'min-slice-size': wholeNumber(1),
+  // One attribute per line; `a,b` for an intersection (parseSensitiveFeatures).
+  'sensitive-features': pathList().optional(),
+  'min-group-size': wholeNumber(1),
   bootstrap: wholeNumber(0, 100000),
   confidence: decimalBetween(0, 1),
   'bootstrap-seed': wholeNumber(0, 4294967295),
@@ -41,6 +45,7 @@ const PREDICTION_INPUTS = [
   'score-columns',
   'weight-column',
   'slices',
+  'sensitive-features',
 ] as const;
 
 /** What to evaluate: a metrics file the user's code wrote, or a predictions file with how to read it. */
@@ -74,6 +79,14 @@ export function evaluationSource(input: Inputs): { metrics: string } | Predictio
     missingLabels: input['missing-labels'],
     ...(input['missing-values']?.length ? { missingValues: input['missing-values'] } : {}),
   };
+  const attributes = input['sensitive-features']?.length
+    ? parseSensitiveFeatures(input['sensitive-features'], {
+        label: spec.label,
+        prediction: spec.prediction,
+        scores: spec.scores?.map((s) => s.column),
+        weight: spec.weight,
+      })
+    : undefined;
   return {
     predictions: input.predictions,
     spec,
@@ -81,5 +94,6 @@ export function evaluationSource(input: Inputs): { metrics: string } | Predictio
     confidence: input.confidence,
     seed: input['bootstrap-seed'],
     minSliceSize: input['min-slice-size'],
+    ...(attributes ? { fairness: { attributes, minGroupSize: input['min-group-size'] } } : {}),
   };
 }

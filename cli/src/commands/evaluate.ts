@@ -25,12 +25,14 @@ const INPUTS = [
   'missing-values',
   'slices',
   'min-slice-size',
+  'sensitive-features',
+  'min-group-size',
   'bootstrap',
   'confidence',
   'bootstrap-seed',
   'manifest',
 ] as const;
-const LISTS = ['score-columns', 'missing-values', 'slices'];
+const LISTS = ['score-columns', 'missing-values', 'slices', 'sensitive-features'];
 
 export const evaluate: Command = {
   name: 'evaluate',
@@ -40,7 +42,8 @@ export const evaluate: Command = {
 Computes metrics from a predictions file as scikit-learn computes them (with bootstrap
 confidence intervals and slices), or takes the metrics file your own code wrote, through the
 evaluate-model action's own code and defaults; writes the metrics report (--out) and prints
-the metric values. List flags (--score-columns, --slices, --missing-values) repeat.
+the metric values. List flags (--score-columns, --slices, --missing-values,
+--sensitive-features) repeat.
 
 Options (the evaluate-model inputs):
 ${await inputFlagsHelp('evaluate-model', INPUTS)}
