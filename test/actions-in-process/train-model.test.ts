@@ -5,7 +5,7 @@ import { trainModel } from '../../actions/train-model/src/run.js';
 import { actionMetadata } from '../../harness/runner/run-bundle.js';
 import { manifestSchema } from '../../shared/lineage/manifest.js';
 import { exampleWorkspace } from '../actions/workspace.js';
-import { runInProcess } from '../helpers/in-process.js';
+import { expectUserError, runInProcess } from '../helpers/in-process.js';
 
 const job = await exampleWorkspace();
 const command =
@@ -224,6 +224,41 @@ describe('train-model run()', () => {
       1,
     );
     expect(result.summary).toMatch(/\*\*Cost:\*\* training took (< 0\.1|\d+\.\d) s\./);
+  });
+
+  it("records the owner, from the input or the training code's CODEOWNERS rule, outside the fingerprint", async () => {
+    await job.write(
+      '.github/CODEOWNERS',
+      '* @octo-org/ml-platform\n/examples/churn/*.mjs @alice\n',
+    );
+    const quick = { run: 'mkdir -p owned && echo m > owned/model.bin', outputs: 'owned/model.bin' };
+    try {
+      const fromFile = await train(quick);
+      expect(fromFile.exitCode, fromFile.errors.join()).toBe(0);
+      expect((await manifestOf(fromFile.outputs.manifest!)).owner).toEqual({
+        handles: ['@octo-org/ml-platform'],
+        source: 'codeowners',
+        file: '.github/CODEOWNERS',
+        line: 1,
+      });
+      const ofCode = await train({ ...quick, code: 'examples/churn/train.mjs' });
+      expect((await manifestOf(ofCode.outputs.manifest!)).owner).toMatchObject({
+        handles: ['@alice'],
+        line: 2,
+      });
+      const given = await train({ ...quick, owner: '@bob\nml-team@example.com, @octo-org/ml' });
+      expect((await manifestOf(given.outputs.manifest!)).owner).toEqual({
+        handles: ['@bob', 'ml-team@example.com', '@octo-org/ml'],
+        source: 'input',
+      });
+      expect(given.outputs.fingerprint).toBe(fromFile.outputs.fingerprint);
+      const bad = await train({ ...quick, owner: 'bob' });
+      expectUserError(bad, /input "owner" has "bob", which is not a GitHub handle/);
+    } finally {
+      await rm(join(job.workspace, '.github'), { recursive: true, force: true });
+    }
+    const none = await train(quick);
+    expect((await manifestOf(none.outputs.manifest!)).owner).toBeUndefined();
   });
 
   it('gives 50 and 50.0 different fingerprints (scikit-learn refuses n_estimators=50.0), and the same to 50.0 and 5.0e+1', async () => {
