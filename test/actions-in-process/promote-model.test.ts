@@ -1,8 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { promoteModel } from '../../actions/promote-model/src/run.js';
 import { actionMetadata } from '../../harness/runner/run-bundle.js';
+import { escapeMarkdown } from '../../shared/markdown/escape.js';
+import { parsePayload } from '../../shared/registry/github-registry.js';
 import { StandIns } from '../../harness/stand-ins/index.js';
 import { exampleWorkspace } from '../actions/workspace.js';
 import { FakeGitHub } from '../fakes/github-port.js';
@@ -118,6 +120,30 @@ describe('promote-model run()', () => {
     expect(refused.exitCode).toBe(1);
     expect(refused.errors.at(-1)).toContain(`roc_auc: not computed: ${reason}`);
     expect(deploymentsTo('audit')).toEqual([]);
+  });
+
+  it("records the manifest's owner in the payload and the model card; a hostile handle read back is dropped", async () => {
+    await job.write('.github/CODEOWNERS', '* @octo-org/ml-platform\n');
+    const model = await candidate('5', 0.9).finally(() =>
+      rm(join(job.workspace, '.github'), { recursive: true, force: true }),
+    );
+    const result = await promote({
+      environment: 'production',
+      manifest: model.manifest,
+      metrics: model.metrics,
+    });
+    expect(result.exitCode, result.errors.join()).toBe(0);
+    const [deployment] = deploymentsTo('production');
+    expect(deployment!.payload).toMatchObject({ owner: ['@octo-org/ml-platform'] });
+    expect(parsePayload(deployment!.payload)?.owner).toEqual(['@octo-org/ml-platform']);
+    const hostile = parsePayload({ ...(deployment!.payload as object), owner: ['@ok', '<img>'] });
+    expect(hostile).toMatchObject({ version: model.version });
+    expect(hostile?.owner).toBeUndefined();
+    const [release] = github.releases.filter((r) => r.tag === `churn@${model.version}`);
+    // Escaped as the card escapes text: a release must not notify the owner on every promotion.
+    expect(github.releaseRequests.get(release!.id)?.body).toContain(
+      `| Owner | ${escapeMarkdown('@octo-org/ml-platform')} (from \`.github/CODEOWNERS\` line 1) |`,
+    );
   });
 
   it.each([
