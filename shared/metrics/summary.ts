@@ -1,5 +1,6 @@
 /** The job summary of an evaluation: metrics with their intervals, per-class values, the confusion matrix and slices. */
 import { escapeMarkdown, markdownTable } from '../markdown/escape.js';
+import { renderFairnessSummary } from './fairness-summary.js';
 import type { MetricsReport } from './report.js';
 
 const format = (value: number) => (Number.isInteger(value) ? String(value) : value.toPrecision(4));
@@ -100,5 +101,7 @@ export function renderEvaluationSummary(report: MetricsReport): string {
         `Worst slice: ${escapeMarkdown(gap.worst)} (${escapeMarkdown(headline)} ${format(gap.worstValue)}); largest gap ${format(gap.gap)} against ${escapeMarkdown(gap.best)}. Slices under ${summary.minSize} rows are shown but not ranked.`,
       );
   }
+  if (report.fairness && Object.keys(report.fairness).length)
+    parts.push(renderFairnessSummary(report.fairness, level));
   return parts.join('\n\n');
 }
