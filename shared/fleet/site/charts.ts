@@ -16,8 +16,11 @@ const plotWidth = WIDTH - PAD.left - PAD.right;
 const plotHeight = HEIGHT - PAD.top - PAD.bottom;
 
 /** The x position of point `i` of `n`, evenly spaced (runs and versions are events, not a clock). */
+const INSET = 12;
 const xAt = (i: number, n: number) =>
-  PAD.left + (n === 1 ? plotWidth / 2 : (i * plotWidth) / (n - 1));
+  PAD.left +
+  INSET +
+  (n === 1 ? (plotWidth - 2 * INSET) / 2 : (i * (plotWidth - 2 * INSET)) / (n - 1));
 
 function scale(values: number[]): { y: (v: number) => number; ticks: number[] } {
   let lo = Math.min(...values);

@@ -21,7 +21,7 @@ export function day(iso: string): Html {
 /** A metric or measure: integers as they are, others to 3 significant decimals at most. */
 export function number(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return 'not computed';
-  if (Number.isInteger(value)) return String(value);
+  if (Number.isInteger(value)) return count(value);
   const abs = Math.abs(value);
   const digits = abs >= 100 ? 1 : abs >= 1 ? 3 : 3;
   return String(Number(value.toFixed(digits)));
@@ -32,8 +32,12 @@ export function withInterval(value: number | null, ci?: readonly [number, number
   return ci ? `${number(value)} [${number(ci[0])}, ${number(ci[1])}]` : number(value);
 }
 
-export const plural = (count: number, one: string, many = `${one}s`) =>
-  `${count} ${count === 1 ? one : many}`;
+/** A count, in groups of three digits past 9999 (`100,000 rows`). */
+export const count = (value: number) =>
+  Math.abs(value) >= 10_000 ? value.toLocaleString('en-US') : String(value);
+
+export const plural = (value: number, one: string, many = `${one}s`) =>
+  `${count(value)} ${value === 1 ? one : many}`;
 
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 const TEAM = /^[A-Za-z0-9._-]{1,100}$/;
@@ -45,6 +49,9 @@ const TEAM = /^[A-Za-z0-9._-]{1,100}$/;
  */
 export function handle(value: string, gone = false): Html {
   const bare = value.startsWith('@') ? value.slice(1) : value;
+  // A GitHub App's bot (`github-actions[bot]`) has its page under /apps/.
+  const bot = /^([A-Za-z0-9-]{1,39})\[bot\]$/.exec(bare);
+  if (bot) return externalLink(bare, `https://github.com/apps/${bot[1]}`);
   const [login, team, ...rest] = bare.split('/');
   let url: string | undefined;
   if (rest.length === 0 && login && LOGIN.test(login)) {

@@ -66,7 +66,8 @@ fieldset.filter legend { padding: 0 4px; font-size: 0.9em; }
 .check { display: inline-flex; align-items: center; gap: 4px; }
 .filter-status { margin: 0; color: var(--muted); font-size: 0.9em; flex-basis: 100%; }
 .table-scroll { overflow-x: auto; max-width: 100%; }
-table { border-collapse: collapse; width: 100%; font-size: 0.92em; }
+table { border-collapse: collapse; font-size: 0.92em; }
+table.fleet { width: 100%; }
 caption { text-align: left; font-weight: 600; padding: 4px 0; }
 th, td { border: 1px solid var(--border); padding: 6px 8px; text-align: left; vertical-align: top; unicode-bidi: isolate; }
 thead th { background: var(--subtle); white-space: nowrap; }
@@ -89,7 +90,7 @@ th[aria-sort=descending] .sort-mark::after { content: "▼"; }
 .kind { color: var(--fg); background: var(--subtle); }
 .kind-rollback, .kind-failed { color: var(--bad-fg); background: var(--bad-bg); }
 .gone { text-decoration: line-through; text-decoration-color: var(--bad-fg); }
-.gone .note { text-decoration: none; display: inline-block; }
+.gone .note { text-decoration: none; }
 .facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 8px 0; }
 .facts div { display: contents; }
 .facts dt { color: var(--muted); }

@@ -8,7 +8,7 @@
  */
 import type { FleetDocument, FleetLineage, FleetModel, FleetVersion } from '../fleet-document.js';
 import { people } from './cells.js';
-import { number, plural, time, withInterval } from './format.js';
+import { count, number, plural, time, withInterval } from './format.js';
 import { attr, externalLink, html, join, type Html, type Part } from './html.js';
 import { FLEET_PAGE, modelPage, relativeHref, versionPage } from './paths.js';
 import { page } from './layout.js';
@@ -159,7 +159,7 @@ function data(lineage: FleetLineage): Html {
             lineage.data.map((f) => [
               f.path,
               hash(f.sha256),
-              f.bytes !== undefined ? String(f.bytes) : '—',
+              f.bytes !== undefined ? count(f.bytes) : '—',
             ]),
           )
         : html`<p class="muted">No data files recorded.</p>`
@@ -174,12 +174,12 @@ function data(lineage: FleetLineage): Html {
               profile.columns.map((c) => [
                 c.name,
                 c.type,
-                String(c.count),
-                String(c.nulls),
-                c.min === undefined ? '—' : String(c.min),
-                c.max === undefined ? '—' : String(c.max),
+                count(c.count),
+                count(c.nulls),
+                c.min === undefined ? '—' : typeof c.min === 'number' ? number(c.min) : c.min,
+                c.max === undefined ? '—' : typeof c.max === 'number' ? number(c.max) : c.max,
                 c.mean === undefined ? '—' : number(c.mean),
-                c.distinct === undefined ? '—' : String(c.distinct),
+                c.distinct === undefined ? '—' : count(c.distinct),
               ]),
             )}`
         : ''
