@@ -6,9 +6,11 @@
 import { z } from 'zod';
 import type { Logger } from '../action/runner.js';
 import { createGitHubClient, statusOf, type GitHubClient, type Repository } from './client.js';
+import { watchRequests, type ResponseCache } from './conditional-requests.js';
 import type {
   Deployment,
   DeploymentStatusSummary,
+  GitHubAccounts,
   GitHubPort,
   Issue,
   IssueComment,
@@ -25,6 +27,60 @@ export async function createOctokitPort(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<GitHubPort> {
   return octokitPort(await createGitHubClient(token, log, env), repository);
+}
+
+/**
+ * GitHub across repositories, over one client: its conditional requests remembered in `cache`
+ * (when given) and every request counted.
+ */
+export async function createOctokitAccounts(
+  token: string,
+  log: Logger,
+  options: { cache?: ResponseCache; env?: NodeJS.ProcessEnv } = {},
+): Promise<GitHubAccounts> {
+  const client = await createGitHubClient(token, log, options.env);
+  const counts = watchRequests(client, options.cache);
+  const membership = (ask: Promise<unknown>) =>
+    ask.then(
+      () => true,
+      (error: unknown) => {
+        if (statusOf(error) === 404) return false;
+        if (statusOf(error) === 403) return undefined;
+        throw error;
+      },
+    );
+  return {
+    viewer: async () => viewerAnswer.parse(await client.graphql(VIEWER_QUERY)).viewer.login,
+    port: (repository) => octokitPort(client, repository),
+    async *listRepositories(owner) {
+      const { data: account } = await client.rest.users.getByUsername({ username: owner });
+      const pages =
+        account.type === 'Organization'
+          ? client.paginate.iterator(client.rest.repos.listForOrg, {
+              org: owner,
+              type: 'all',
+              per_page: 100,
+            })
+          : client.paginate.iterator(client.rest.repos.listForUser, {
+              username: owner,
+              type: 'owner',
+              per_page: 100,
+            });
+      for await (const page of pages)
+        for (const r of page.data)
+          yield {
+            fullName: r.full_name,
+            htmlUrl: r.html_url,
+            archived: r.archived ?? false,
+            fork: r.fork,
+          };
+    },
+    isCollaborator: (repository, login) =>
+      membership(client.rest.repos.checkCollaborator({ ...repository, username: login })),
+    teamExists: (org, slug) =>
+      membership(client.rest.teams.getByName({ org, team_slug: slug })),
+    counts: () => ({ ...counts }),
+  };
 }
 
 /** What GitHub answers for GET /actions/runs/{run_id}/approvals, reduced to what is recorded. */

@@ -274,3 +274,37 @@ export interface GitHubPort {
   /** The environment review log of a workflow run, oldest first. */
   listRunApprovals(runId: number): Promise<RunReview[]>;
 }
+
+/** A repository of an owner, as the fleet view lists them. */
+export interface OwnedRepository {
+  /** `owner/name`. */
+  fullName: string;
+  htmlUrl: string;
+  archived: boolean;
+  fork: boolean;
+}
+
+/**
+ * GitHub beyond one repository, for the fleet view: the repositories of an owner, whether a
+ * model's owner still belongs, and a port onto each repository over the same client (one rate
+ * limit, one set of counters, one cache of conditional requests).
+ */
+export interface GitHubAccounts {
+  /** The token's account (GraphQL `viewer`), which keys the cache of conditional requests. */
+  viewer(): Promise<string>;
+  port(repository: Repository): GitHubPort;
+  /**
+   * Every repository of an organisation (GET /orgs/{org}/repos) or, when `owner` is a user, of
+   * that user (GET /users/{username}/repos), read page by page.
+   */
+  listRepositories(owner: string): AsyncIterable<OwnedRepository>;
+  /**
+   * Whether `login` is a collaborator of the repository (GET …/collaborators/{username}: 204 or
+   * 404); undefined when the token may not ask (403).
+   */
+  isCollaborator(repository: Repository, login: string): Promise<boolean | undefined>;
+  /** Whether the team `@org/slug` still exists (GET /orgs/{org}/teams/{slug}); undefined when the token may not ask. */
+  teamExists(org: string, slug: string): Promise<boolean | undefined>;
+  /** What was asked so far: REST and GraphQL requests, 304s. */
+  counts(): { rest: number; graphql: number; notModified: number };
+}
