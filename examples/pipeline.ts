@@ -305,6 +305,10 @@ function evaluateInputs(trained: RunResult): Record<string, string> {
   };
 }
 
+/** The example repository's CODEOWNERS: the ML platform team owns everything. */
+const CODEOWNERS =
+  '# Owners of the example repository (see GitHub\'s "About code owners").\n* @octo-org/ml-platform\n';
+
 /**
  * A job's workspace: a git checkout of the example project with its data generated, as the
  * workflow's first steps do. The workspace path is the same for every run of a job, as on
@@ -322,6 +326,10 @@ async function newJob(
   await cp(join(REPOSITORY_ROOT, 'examples', 'churn'), join(workspace, 'examples', 'churn'), {
     recursive: true,
   });
+  // The repository's CODEOWNERS: train-model records its owner of the training code as the
+  // model's owner, and promote-model carries it into the deployment for the fleet view.
+  await mkdir(join(workspace, '.github'), { recursive: true });
+  await writeFile(join(workspace, '.github', 'CODEOWNERS'), CODEOWNERS);
   commitCheckout(workspace);
   if (options.withData !== false)
     runExampleScript(workspace, ['examples/churn/generate-data.mjs', '--out', 'data']);
