@@ -842,6 +842,7 @@ export class GitHubApiStandIn extends LoopbackService {
       members_url: `${api}/members{/member}`,
       repositories_url: `${api}/repos`,
       parent: null,
+      type: 'organization',
       members_count: team.members.size,
       repos_count: team.repositories.size,
       created_at: team.createdAt,
@@ -857,6 +858,7 @@ export class GitHubApiStandIn extends LoopbackService {
         name: org.login,
         created_at: org.createdAt,
         updated_at: org.createdAt,
+        archived_at: null,
       },
     };
   }
@@ -1499,8 +1501,8 @@ export class GitHubApiStandIn extends LoopbackService {
       );
     });
 
-    // GitHub: "Lists public repositories for the specified user" (an organisation's too); a
-    // user's own token sees its private ones as well.
+    // GitHub: "Lists public repositories for the specified user" (an organisation's too), to
+    // any token: a user's private repositories are listed only by GET /user/repos.
     this.route('GET', '/users/{username}/repos', (request) => {
       const found = account(request.params.username);
       if (!found) return this.notFound();
@@ -1508,7 +1510,7 @@ export class GitHubApiStandIn extends LoopbackService {
         request,
         found,
         { type: 'owner', sort: 'full_name', types: ['all', 'owner', 'member'] },
-        (r) => !r.private || lower(request.token.login) === lower(found.login),
+        (r) => !r.private,
       );
     });
 
@@ -1720,20 +1722,58 @@ export class GitHubApiStandIn extends LoopbackService {
     return deployment.id;
   }
 
-  /** The object GraphQL's `node(id:)` and `nodes(ids:)` find: a deployment of any repository, with its statuses. */
+  /**
+   * The object GraphQL's `node(id:)` and `nodes(ids:)` find: a deployment of any repository,
+   * with its statuses, creator and repository (the fields GitHub's schema has that the REST
+   * state holds; graphql-js reads each from the object's property of that name).
+   */
   private graphqlNode(id: string): GraphqlNode | undefined {
     const match = /^DE_(\d+)$/.exec(id);
-    const deployment = match ? this.deploymentIndex.get(Number(match[1]))?.deployment : undefined;
-    if (!deployment) return undefined;
-    // Newest first, as REST lists them; GraphQL's states are spelled in capitals.
+    const found = match ? this.deploymentIndex.get(Number(match[1])) : undefined;
+    if (!found) return undefined;
+    const { deployment, repository } = found;
+    const actor = (login: string) => ({
+      __typename: login.endsWith('[bot]') ? 'Bot' : 'User',
+      login,
+    });
+    // Oldest first, as GitHub's connection pages them; GraphQL's states are spelled in capitals.
     const oldestFirst = deployment.statuses.map((s) => ({
       state: s.state.toUpperCase(),
       description: s.description,
       createdAt: s.createdAt,
+      updatedAt: s.createdAt,
+      logUrl: s.logUrl || null,
+      environmentUrl: s.environmentUrl ?? null,
+      creator: actor(s.creator),
     }));
     return {
       __typename: 'Deployment',
+      id,
       databaseId: deployment.id,
+      task: deployment.task,
+      environment: deployment.environment,
+      originalEnvironment: deployment.environment,
+      description: deployment.description,
+      // GitHub's GraphQL gives the payload as a JSON string.
+      payload: JSON.stringify(deployment.payload),
+      commitOid: deployment.sha,
+      createdAt: deployment.createdAt,
+      updatedAt: deployment.createdAt,
+      creator: actor(deployment.creator),
+      repository: {
+        __typename: 'Repository',
+        name: repository.name,
+        nameWithOwner: repository.fullName,
+        isArchived: repository.archived,
+        isPrivate: repository.private,
+        owner: {
+          __typename:
+            this.accounts.get(lower(repository.owner))?.type === 'Organization'
+              ? 'Organization'
+              : 'User',
+          login: repository.owner,
+        },
+      },
       latestStatus: oldestFirst.at(-1) ?? null,
       statuses: ({ first, last }: { first?: number; last?: number }) => {
         const nodes =

@@ -245,7 +245,6 @@ export class StandInRepository {
   private readonly byTask = new Map<string, DeploymentRecord[]>();
   private readonly byEnvironment = new Map<string, DeploymentRecord[]>();
   private readonly bySha = new Map<string, DeploymentRecord[]>();
-  private readonly byRef = new Map<string, DeploymentRecord[]>();
   private readonly releasesByTag = new Map<string, ReleaseRecord>();
   /** Issues of pull requests never recorded as issues, made once so their ids stay put. */
   private readonly pullRequestIssues = new Map<number, Record<string, any>>();
@@ -382,7 +381,11 @@ export class StandInRepository {
         logUrl: status.logUrl ?? '',
         ...(status.environmentUrl ? { environmentUrl: status.environmentUrl } : {}),
         creator: status.creator ?? deployment.creator,
-        createdAt: iso(status.createdAt, () => new Date(deployment.createdAt)),
+        // The deployment's own string when not given: 200,000 statuses need not hold 200,000 copies.
+        createdAt:
+          status.createdAt === undefined
+            ? deployment.createdAt
+            : iso(status.createdAt, () => new Date()),
       });
     return deployment.id;
   }
@@ -442,15 +445,15 @@ export class StandInRepository {
     push(this.byTask, deployment.task, deployment);
     push(this.byEnvironment, deployment.environment, deployment);
     push(this.bySha, deployment.sha, deployment);
-    push(this.byRef, deployment.ref, deployment);
     this.host.indexDeployment(deployment, this);
     return deployment;
   }
 
   /**
    * The deployments matching GitHub's listing filters (sha, ref, task, environment), newest
-   * first. Starts from the smallest index list a filter names, so a page costs what that
-   * filter matches, not every deployment of the repository.
+   * first. Starts from the smallest index list a filter names (task, environment, sha; a ref
+   * is mostly its sha), so a page costs what that filter matches, not every deployment of the
+   * repository.
    */
   findDeployments(filters: {
     sha?: string;
@@ -464,7 +467,6 @@ export class StandInRepository {
         ? undefined
         : (this.byEnvironment.get(filters.environment) ?? []),
       filters.sha === undefined ? undefined : (this.bySha.get(filters.sha) ?? []),
-      filters.ref === undefined ? undefined : (this.byRef.get(filters.ref) ?? []),
     ].filter((list): list is DeploymentRecord[] => list !== undefined);
     const start = indexed.reduce<DeploymentRecord[]>(
       (smallest, list) => (list.length < smallest.length ? list : smallest),
