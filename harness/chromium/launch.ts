@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import puppeteer, { type Browser } from 'puppeteer-core';
 
 /** Debian's Chromium (`apt-get install chromium`); CHROMIUM_PATH names another. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
  * Starts Chromium; fails with what to install when it is missing. `purpose` completes "Chromium

@@ -11,7 +11,7 @@ import { fleetCounts, fleetRows } from './site/fleet-page.js';
 import { modelPage } from './site/paths.js';
 
 /** GitHub's limit on one step's summary, less room for what other steps of the job add. */
-export const SUMMARY_BUDGET = 1024 * 1024 - 64 * 1024;
+const SUMMARY_BUDGET = 1024 * 1024 - 64 * 1024;
 
 export interface FleetMarkdownOptions {
   /** The published site's address: each model links to its page there. */

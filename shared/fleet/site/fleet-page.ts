@@ -17,7 +17,7 @@ import { freshness, page } from './layout.js';
 import { FLEET_PAGE, modelPage, relativeHref, versionPage } from './paths.js';
 
 /** The environment counted as "in production". */
-export const PRODUCTION = 'production';
+const PRODUCTION = 'production';
 
 interface Row {
   model: FleetModel;
