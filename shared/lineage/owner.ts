@@ -33,7 +33,7 @@ import { readUserFile } from '../files/read-file.js';
 import { quoteValue } from '../identifiers.js';
 
 /** Where GitHub looks for CODEOWNERS, in the order it looks (the first found is used). */
-export const CODEOWNERS_LOCATIONS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
+const CODEOWNERS_LOCATIONS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
 /** GitHub does not load a CODEOWNERS file of 3 MB or more. */
 export const MAX_CODEOWNERS_BYTES = 3 * 1024 * 1024;
 /** A longer pattern is no path of a repository: the line is skipped rather than compiled. */
@@ -61,7 +61,7 @@ const HANDLE = new RegExp(`^(?:@${LOGIN}(?:/${TEAM_SLUG})?|${EMAIL})$`);
 const HANDLE_RULE =
   'a GitHub handle ("@login" or "@org/team-slug", letters, digits and "-" in the login) or an e-mail address ("name@example.com")';
 
-export function isOwnerHandle(value: string): boolean {
+function isOwnerHandle(value: string): boolean {
   return value.length <= 254 && HANDLE.test(value);
 }
 
