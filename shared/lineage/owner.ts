@@ -122,7 +122,8 @@ export function parseCodeowners(
   warn: (line: number, problem: string) => void = () => undefined,
 ): CodeownersRule[] {
   const rules: CodeownersRule[] = [];
-  const lines = text.split(/\r?\n/);
+  // A byte-order mark is no part of the first pattern.
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   for (const [index, raw] of lines.entries()) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;

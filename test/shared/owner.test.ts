@@ -174,6 +174,13 @@ describe('parseCodeowners', () => {
     expect(lastMatchingRule(rules, 'notes.md')?.owners).toEqual(['@everyone']);
   });
 
+  it('reads Windows line ends and a byte-order mark', () => {
+    const { rules, warnings } = parse('\uFEFF*.py @py-owner\r\n/docs/ @writer\r\n');
+    expect(warnings).toEqual([]);
+    expect(lastMatchingRule(rules, 'src/train.py')?.owners).toEqual(['@py-owner']);
+    expect(lastMatchingRule(rules, 'docs/a.md')?.owners).toEqual(['@writer']);
+  });
+
   it('reads an escaped "[" as a literal, not a range', () => {
     const { rules, warnings } = parse('file\\[1\\].txt @literal');
     expect(warnings).toEqual([]);
