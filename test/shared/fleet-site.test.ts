@@ -155,8 +155,8 @@ describe('the facts on the pages', () => {
       Models: 5,
       'In production': 4,
       Stale: 1,
-      Orphaned: 2,
-      Unwatched: 3,
+      Orphaned: 3,
+      Unwatched: 1,
       Drifting: 1,
       Degraded: 1,
     });
@@ -170,6 +170,7 @@ describe('the facts on the pages', () => {
     expect(hrefs).toContain('https://github.com/orgs/acme/teams/risk-ml');
     expect(hrefs).toContain('https://github.com/acme/credit-risk/issues/57');
     expect(page).toContain('@li-na (no longer a member)');
+    expect(page).toContain('No owner was recorded at training');
   });
 
   it('the model page has the timeline with the rollback and override reasons, and charts with text alternatives', () => {
@@ -254,7 +255,7 @@ describe('the Markdown summary', () => {
   it('has the counts and a row per model and environment', () => {
     const markdown = renderFleetMarkdown(sample, { siteUrl: 'https://acme.github.io/fleet' });
     expect(markdown).toContain(
-      '5 models, 4 in production: 1 stale, 2 orphaned, 3 unwatched, 1 overridden, 1 drifting, 1 degraded.',
+      '5 models, 4 in production: 1 stale, 3 orphaned, 1 unwatched, 1 overridden, 1 drifting, 1 degraded.',
     );
     const rows = markdown
       .split('\n')

@@ -61,6 +61,8 @@ export function handle(value: string, gone = false): Html {
   const label = url ? `@${bare}` : value;
   const link = externalLink(label, url);
   return gone
-    ? html`<span class="gone">${link} <span class="note">(no longer a member)</span></span>`
+    ? html`<span class="gone"
+        ><span class="was">${link}</span> <span class="note">(no longer a member)</span></span
+      >`
     : link;
 }

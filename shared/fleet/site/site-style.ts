@@ -89,8 +89,7 @@ th[aria-sort=descending] .sort-mark::after { content: "▼"; }
 .status-degraded { color: var(--bad-fg); background: var(--bad-bg); }
 .kind { color: var(--fg); background: var(--subtle); }
 .kind-rollback, .kind-failed { color: var(--bad-fg); background: var(--bad-bg); }
-.gone { text-decoration: line-through; text-decoration-color: var(--bad-fg); }
-.gone .note { text-decoration: none; }
+.gone .was { text-decoration-line: line-through; text-decoration-color: var(--bad-fg); }
 .facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 8px 0; }
 .facts div { display: contents; }
 .facts dt { color: var(--muted); }
@@ -119,14 +118,18 @@ figcaption { font-size: 0.85em; color: var(--muted); }
   .site-header, main, .site-footer { padding: 0 10px; }
   table.fleet, table.fleet tbody, table.fleet tr, table.fleet td, table.fleet tbody th { display: block; }
   table.fleet { border: 0; }
-  table.fleet thead tr { display: flex; flex-wrap: wrap; gap: 4px; }
+  table.fleet thead tr { display: flex; flex-wrap: wrap; align-items: center; gap: 4px; }
+  table.fleet thead tr::before { content: "Sort by"; color: var(--muted); font-size: 0.9em; margin-right: 4px; }
   table.fleet thead th { border-radius: 10px; padding: 2px 8px; font-size: 0.85em; }
   html:not(.js) table.fleet thead { display: none; }
   table.fleet tbody tr { border: 1px solid var(--border); border-radius: 6px; margin: 10px 0; padding: 6px 10px; }
   table.fleet tbody tr[hidden] { display: none; }
-  table.fleet td, table.fleet tbody th { overflow-wrap: anywhere; border: 0; padding: 2px 0 2px 8em; position: relative; text-align: left; white-space: normal; min-height: 1.5em; }
-  table.fleet td::before, table.fleet tbody th::before { content: attr(data-label); position: absolute; left: 0; width: 7.5em; color: var(--muted); font-weight: 400; font-size: 0.92rem; }
+  table.fleet td, table.fleet tbody th { overflow-wrap: anywhere; border: 0; padding: 2px 0 2px 7.5rem; position: relative; text-align: left; white-space: normal; min-height: 1.5em; }
+  table.fleet td::before, table.fleet tbody th::before { content: attr(data-label); position: absolute; left: 0; width: 7rem; color: var(--muted); font-weight: 400; font-size: 0.92rem; }
   table.fleet tbody th { font-size: 1.05em; }
+  .counts { gap: 6px; }
+  .count { min-width: 0; padding: 2px 10px; }
+  .count dd { font-size: 1.15em; }
   .facts { grid-template-columns: 1fr; gap: 0; }
   .facts dd { margin-bottom: 6px; }
 }
