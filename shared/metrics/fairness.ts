@@ -280,22 +280,17 @@ function sumCells(
     if (key === -1) {
       for (let i = 0; i < n; i++) out[of[i]!]! += weights ? weights[i]! : 1;
     } else if (weights) {
-      for (let i = 0; i < n; i++) {
-        const count = poissonAt(key, i);
-        if (count !== 0) out[of[i]!]! += count * weights[i]!;
-      }
+      // No branch on a count of 0 (a third of the rows, at random): adding 0 costs less than
+      // the mispredicted branch.
+      for (let i = 0; i < n; i++) out[of[i]!]! += poissonAt(key, i) * weights[i]!;
     } else {
-      for (let i = 0; i < n; i++) {
-        const count = poissonAt(key, i);
-        if (count !== 0) out[of[i]!]! += count;
-      }
+      for (let i = 0; i < n; i++) out[of[i]!]! += poissonAt(key, i);
     }
     return;
   }
   const { labels, predictions } = set;
   for (let i = 0; i < n; i++) {
     const count = key === -1 ? 1 : poissonAt(key, i);
-    if (count === 0) continue;
     const w = count * (weights ? weights[i]! : 1);
     const y = labels[i]! - shift;
     const error = predictions[i]! - labels[i]!;

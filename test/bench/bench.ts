@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: performance numbers measured on this machine, in one run, as ratios to
  * peers. Performance goals live here, never in timed unit tests.
- *   npm run bench [-- --rounds N] [--only startup|validate|metrics|api|drift] [--rows N] [--validate-rounds N] [--skip-scale]
+ *   npm run bench [-- --rounds N] [--only startup|validate|metrics|fairness|api|drift] [--rows N] [--validate-rounds N] [--skip-scale]
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { REPOSITORY_ROOT } from '../../harness/runner/run-bundle.js';
 import { benchApiBudget } from './api-budget.js';
 import { benchDrift } from './drift.js';
 import { benchMetrics, renderMetrics } from './metrics.js';
+import { benchFairness, renderFairness } from './metrics-fairness.js';
 import { benchStartup, renderStartup } from './startup.js';
 import { benchValidateData } from './validate-data.js';
 import { StandIns, stopSharedStandIns } from '../../harness/stand-ins/index.js';
@@ -27,10 +28,11 @@ if (
   only !== 'startup' &&
   only !== 'validate' &&
   only !== 'metrics' &&
+  only !== 'fairness' &&
   only !== 'api' &&
   only !== 'drift'
 ) {
-  console.error('--only takes startup, validate, metrics, api or drift');
+  console.error('--only takes startup, validate, metrics, fairness, api or drift');
   process.exit(2);
 }
 const benchRows = Number(flag('--rows') ?? 1_000_000);
@@ -62,6 +64,12 @@ if (only === 'drift') {
 }
 if (only === 'metrics') {
   console.log(renderMetrics(await benchMetrics(join(root, 'metrics'))));
+  process.exit(0);
+}
+// Generated data is kept in root (the same every time).
+const fairness = async () => renderFairness(await benchFairness(root, { rows: benchRows }));
+if (only === 'fairness') {
+  console.log(await fairness());
   process.exit(0);
 }
 if (only === 'validate') {
@@ -104,5 +112,6 @@ if (only !== 'startup') {
 }
 if (only === undefined)
   console.log('\n' + renderMetrics(await benchMetrics(join(root, 'metrics'))));
+if (only === undefined) console.log('\n' + (await fairness()));
 if (only === undefined) console.log('\n' + (await drift()));
 if (only === undefined) console.log('\n' + (await benchApiBudget()));
