@@ -8,8 +8,10 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { GitHubConnector } from '../github/port.js';
+import type { GitHubAccounts, GitHubConnector } from '../github/port.js';
+import type { ResponseCache } from '../github/conditional-requests.js';
 import { UserError } from './errors.js';
+import type { Logger } from './runner.js';
 
 interface PullRequestContext {
   number: number;
@@ -124,11 +126,21 @@ export interface StepEnvironment {
   context(): RunContext;
   /** How this step reaches GitHub: over the REST API at GITHUB_API_URL unless a test connects it elsewhere. */
   readonly github: GitHubConnector;
+  /** How this step reaches GitHub across repositories (the fleet view), likewise. */
+  readonly accounts: AccountsConnector;
 }
+
+/** GitHub across repositories for a token, its conditional requests remembered in `cache`. */
+export type AccountsConnector = (
+  token: string,
+  log: Logger,
+  cache?: ResponseCache,
+) => Promise<GitHubAccounts>;
 
 export function stepEnvironment(
   env: NodeJS.ProcessEnv = process.env,
   github: GitHubConnector = restConnector(env),
+  accounts: AccountsConnector = restAccounts(env),
 ): StepEnvironment {
   let context: RunContext | undefined;
   return {
@@ -137,6 +149,14 @@ export function stepEnvironment(
     tempDir: runnerTempDir(env),
     context: () => (context ??= readRunContext(env)),
     github,
+    accounts,
+  };
+}
+
+function restAccounts(env: NodeJS.ProcessEnv): AccountsConnector {
+  return async (token, log, cache) => {
+    const { createOctokitAccounts } = await import('../github/octokit-port.js');
+    return createOctokitAccounts(token, log, { env, ...(cache ? { cache } : {}) });
   };
 }
 

@@ -19,7 +19,7 @@ const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as co
  * rather than a library: four units and a whole number are all the file accepts, and a value
  * outside that grammar must be refused, not guessed.
  */
-const durationSchema = z
+export const durationSchema = z
   .string()
   .regex(/^\d{1,6}\s*[mhdw]$/, 'a whole number and a unit: m, h, d or w, e.g. "7d"')
   .transform((text) => {

@@ -20,7 +20,7 @@ import {
   releaseFiles,
   stageModelRelease,
 } from '../../shared/registry/model-release.js';
-import { readRegistry } from '../../shared/registry/overview.js';
+import { modelDeployments } from '../../shared/fleet/model-history.js';
 import { verifyManifestOutputs } from '../../shared/registry/verify.js';
 import { recordingRunner } from '../helpers/recording-runner.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -160,7 +160,11 @@ describe('the registry on GitHub', () => {
     await deploy('model:a b', { ...payload('eeeeeeeeeeee'), model: 'a b' });
     const { current } = await currentAndPrevious(registry, 'churn', 'production');
     expect(current?.payload.version).toBe('aaaaaaaaaaaa');
-    expect((await readRegistry(registry)).map((entry) => entry.model)).toEqual(['churn']);
+    // The fleet view reads the same deployments and keeps the same one model.
+    const listed = [];
+    for await (const deployment of registry.listDeployments({})) listed.push(deployment);
+    const models = modelDeployments(listed, await registry.deploymentStatuses(listed));
+    expect([...models.keys()]).toEqual(['churn']);
   });
 
   it('restores a release only inside its folder, whatever its asset names', async () => {

@@ -1,0 +1,1 @@
+export const OUTPUTS = ['site', 'fleet', 'models', 'stale'] as const;
