@@ -136,6 +136,8 @@ export interface LoadedMetrics {
   /** A metrics report's confusion matrix (classification) or residual quantiles (regression). */
   confusion?: ConfusionMatrix;
   residuals?: MetricsReport['residuals'];
+  /** A metrics report's fairness section (evaluate-model's `sensitive-features`). */
+  fairness?: MetricsReport['fairness'];
 }
 
 /** What compare-metrics takes from a metrics report, read from a file or a release asset. */
@@ -152,6 +154,7 @@ export function loadedFromReport(report: MetricsReport, source: string): LoadedM
     slices: report.slices,
     ...(report.confusionMatrix ? { confusion: report.confusionMatrix } : {}),
     ...(report.residuals ? { residuals: report.residuals } : {}),
+    ...(report.fairness ? { fairness: report.fairness } : {}),
   };
 }
 
