@@ -404,7 +404,11 @@ export class GitHubApiStandIn extends LoopbackService {
       basePermission?: StandInAccount['basePermission'];
     } = {},
   ): StandInAccount {
-    const org = this.addAccount(login, 'Organization');
+    // An owner first met as a repository's (addRepository makes it a user) becomes the organisation.
+    const existing = this.accounts.get(lower(login));
+    if (existing) this.users.delete(existing.login);
+    const org = existing ?? this.addAccount(login, 'Organization');
+    org.type = 'Organization';
     org.basePermission = options.basePermission ?? 'read';
     const visible = new Set((options.publicMembers ?? []).map(lower));
     for (const member of options.members ?? [])

@@ -61,6 +61,13 @@ describe('owners and their repositories', () => {
   it('tells users from organisations, and does not know strangers', async () => {
     const org = await app.rest.users.getByUsername({ username: 'ACME' });
     expect(org.data).toMatchObject({ login: 'acme', type: 'Organization' });
+    // An owner met first as a repository's, then declared an organisation.
+    github.addRepository('latecomer/models');
+    github.addOrganization('latecomer');
+    expect((await app.rest.repos.listForOrg({ org: 'latecomer' })).data[0]).toMatchObject({
+      full_name: 'latecomer/models',
+      owner: { login: 'latecomer', type: 'Organization' },
+    });
     const user = await app.rest.users.getByUsername({ username: 'mona' });
     expect(user.data).toMatchObject({ login: 'mona', type: 'User', public_repos: 2 });
     expect(statusOf(await failure(app.rest.users.getByUsername({ username: 'nobody' })))).toBe(404);
