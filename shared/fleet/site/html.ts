@@ -34,6 +34,8 @@ const INVISIBLE =
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g;
 
+const NEEDS_ESCAPE = new RegExp(`[&<>"']|${INVISIBLE.source}`);
+
 const codePoint = (char: string) =>
   `U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
 
@@ -46,6 +48,8 @@ export function escapeAttribute(text: string): string {
 
 /** Text for an element's content: escaped, invisible characters shown as a marked `U+XXXX`. */
 export function escapeText(text: string): string {
+  // Most strings (versions, dates, numbers) need nothing: one test instead of two replaces.
+  if (!NEEDS_ESCAPE.test(text)) return text;
   return text
     .replace(/[&<>"']/g, (c) => ENTITIES[c]!)
     .replace(

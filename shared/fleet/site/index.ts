@@ -13,18 +13,25 @@ import { SITE_STYLE } from './site-style.js';
 import { versionPageHtml } from './version-page.js';
 
 export function renderSite(doc: FleetDocument): Map<string, string | Buffer> {
-  const files = new Map<string, string | Buffer>([
-    [FLEET_PAGE, fleetPage(doc)],
-    [ASSETS.css, SITE_STYLE],
-    [ASSETS.js, SITE_SCRIPT],
-    [FLEET_JSON, `${JSON.stringify(doc, null, 2)}\n`],
-  ]);
+  return new Map(siteFiles(doc));
+}
+
+/**
+ * The same files one at a time, for a writer that streams them to disk: a fleet of 50
+ * repositories × 10 models × 100 versions is about a gigabyte of pages, which need not all be
+ * held at once.
+ */
+export function* siteFiles(doc: FleetDocument): Generator<[path: string, content: string]> {
+  yield [FLEET_PAGE, fleetPage(doc)];
+  yield [ASSETS.css, SITE_STYLE];
+  yield [ASSETS.js, SITE_SCRIPT];
+  // Compact: the document of a large fleet is hundreds of megabytes indented.
+  yield [FLEET_JSON, JSON.stringify(doc)];
   for (const model of doc.models) {
-    files.set(modelPage(model), modelPageHtml(doc, model));
+    yield [modelPage(model), modelPageHtml(doc, model)];
     for (const version of model.versions)
-      files.set(versionPage(model, version.version), versionPageHtml(doc, model, version));
+      yield [versionPage(model, version.version), versionPageHtml(doc, model, version)];
   }
-  return files;
 }
 
 export { modelPage, versionPage, FLEET_PAGE } from './paths.js';
