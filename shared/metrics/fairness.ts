@@ -223,19 +223,14 @@ export function evaluateFairness(
   const intervals = options.bootstrap
     ? bootstrapFrames(set, cells, frames, positive, shift, metricNames.length, options.bootstrap)
     : undefined;
-  const report: FairnessReport = {};
-  frames.forEach((frame, a) => {
-    report[frame.attribute.name] = attributeReport(
-      frame,
-      point[a]!,
-      intervals?.[a],
-      metricNames,
-      positive,
-      shift,
-      options,
-    );
-  });
-  return report;
+  // Keys are column names and values from the file: made own properties with fromEntries, so
+  // that a group called "__proto__" is a group like any other, not an object's prototype.
+  return Object.fromEntries(
+    frames.map((frame, a) => [
+      frame.attribute.name,
+      attributeReport(frame, point[a]!, intervals?.[a], metricNames, positive, shift, options),
+    ]),
+  );
 }
 
 function weightedMean(values: Float64Array, weights: Float64Array | undefined): number {
@@ -551,7 +546,7 @@ function attributeReport(
 ): FairnessAttribute {
   const { groups, tallies, small, plans } = frame;
   const names = groups.names;
-  const report: Record<string, FairnessGroup> = {};
+  const report: [string, FairnessGroup][] = [];
   const rates: Rates = { base: 0, selection: 0, truePositive: 0, falsePositive: 0 };
   names.forEach((name, i) => {
     const metrics: FairnessGroup['metrics'] = {};
@@ -581,7 +576,7 @@ function attributeReport(
     }
     // Reordered so the counts and rates come before the metrics in the JSON.
     const { metrics: own, ...rest } = group;
-    report[name] = { ...rest, metrics: own };
+    report.push([name, { ...rest, metrics: own }]);
   });
   const notes = [...frame.notes];
   const measures: Record<string, FairnessMeasure> = {};
@@ -619,7 +614,7 @@ function attributeReport(
     columns: frame.attribute.columns,
     minGroupSize: options.minGroupSize,
     dataSha256: options.dataSha256,
-    groups: report,
+    groups: Object.fromEntries(report),
     measures,
     notes: kept,
   };
