@@ -29,7 +29,7 @@ export interface AttributeGroups {
 }
 
 /** Most groups an intersection may have: each is a row of every table and a term of every resample. */
-export const MAX_INTERSECTION_GROUPS = 1000;
+const MAX_INTERSECTION_GROUPS = 1000;
 
 /** Dense ids for the keys `key(i)` of n rows, where keys are below `range`; the first id is 0. */
 class Densifier {

@@ -17,7 +17,7 @@ const interval = z.tuple([z.number(), z.number()]);
 
 const groupMetric = z.object({ value: z.number(), ci: interval.optional() });
 
-export const fairnessGroupSchema = z.object({
+const fairnessGroupSchema = z.object({
   rows: z.number().int().nonnegative(),
   weight: z.number().nonnegative(),
   /** rows < minGroupSize: reported, left out of the measures. */
@@ -36,7 +36,7 @@ export const fairnessGroupSchema = z.object({
   metrics: z.record(z.string(), groupMetric),
 });
 
-export const fairnessMeasureSchema = z.object({
+const fairnessMeasureSchema = z.object({
   /** null when fewer than two groups qualify. */
   value: z.number().nullable(),
   /** From the same seeded bootstrap as every metric, resampled within each group. */
@@ -48,7 +48,7 @@ export const fairnessMeasureSchema = z.object({
   groups: z.array(z.string()),
 });
 
-export const fairnessAttributeSchema = z.object({
+const fairnessAttributeSchema = z.object({
   /** ["sex"], or ["sex", "age_band"] for an intersection. */
   columns: z.array(z.string()).min(1),
   minGroupSize: z.number().int().nonnegative(),
@@ -89,7 +89,7 @@ export interface PublishableGroup {
 }
 
 /** The name of the merged line of groups under the minimum size. */
-export function otherGroupName(minGroupSize: number): string {
+function otherGroupName(minGroupSize: number): string {
   return `other (fewer than ${minGroupSize} rows each)`;
 }
 

@@ -73,7 +73,7 @@ export interface ReadPredictions {
 /** Most distinct values a slice column may have: each slice is evaluated and bootstrapped on its own. */
 const MAX_SLICE_VALUES = 100;
 /** Most distinct values a sensitive column may have: more is likely an identifier, not a group. */
-export const MAX_SENSITIVE_VALUES = 100;
+const MAX_SENSITIVE_VALUES = 100;
 
 /**
  * Most probabilities (rows × score columns) a predictions file may hold: each is held as a

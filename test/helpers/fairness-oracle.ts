@@ -5,7 +5,7 @@
  */
 import type { FairnessReport } from '../../shared/metrics/fairness-report.js';
 
-export interface OracleGroup {
+interface OracleGroup {
   rows: number;
   weight: number;
   small: boolean;
