@@ -34,7 +34,7 @@ import { readUserFile } from '../files/read-file.js';
 import { quoteValue } from '../identifiers.js';
 
 /** Where GitHub looks for CODEOWNERS, in the order it looks (the first found is used). */
-const CODEOWNERS_LOCATIONS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
+const CODEOWNERS_LOCATIONS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'] as const;
 /** GitHub does not load a CODEOWNERS file of 3 MB or more. */
 export const MAX_CODEOWNERS_BYTES = 3 * 1024 * 1024;
 /** A longer pattern is no path of a repository: the line is skipped rather than compiled. */
@@ -43,6 +43,8 @@ const MAX_PATTERN_LENGTH = 4096;
 const MAX_VOTING_FILES = 1000;
 /** How many handles an owner may have (the deployment payload carries them). */
 export const MAX_OWNER_HANDLES = 50;
+/** GitHub shows at most 10 warning annotations of a step: the rest of the skipped lines are counted. */
+const MAX_LINE_WARNINGS = 10;
 
 /**
  * GitHub's login alphabet: letters, digits and "-", not starting with "-", at most 39
@@ -75,7 +77,7 @@ export const ownerSchema = z.object({
   handles: z.array(ownerHandleSchema).min(1).max(MAX_OWNER_HANDLES),
   /** `input`: train-model's `owner`; `codeowners`: the rule of `file` at `line`. */
   source: z.enum(['input', 'codeowners']),
-  file: z.string().optional(),
+  file: z.enum(CODEOWNERS_LOCATIONS).optional(),
   line: z.number().int().positive().optional(),
 });
 
@@ -94,7 +96,12 @@ export function readOwnerHandles(text: string): { handles: string[]; problem?: s
       : '';
     return {
       handles,
-      problem: `has ${bad.map((value) => quoteValue(value)).join(', ')}, which ${bad.length === 1 ? 'is' : 'are'} not ${HANDLE_RULE}.${hint} Give one owner per line or separate them with commas`,
+      problem: `has ${bad
+        .slice(0, 5)
+        .map((value) => quoteValue(value))
+        .join(
+          ', ',
+        )}${bad.length > 5 ? ` and ${bad.length - 5} more` : ''}, which ${bad.length === 1 ? 'is' : 'are'} not ${HANDLE_RULE}.${hint} Give one owner per line or separate them with commas`,
     };
   }
   if (handles.length > MAX_OWNER_HANDLES)
@@ -322,13 +329,19 @@ export async function resolveOwner(request: OwnerRequest): Promise<ModelOwner | 
   if (request.handles?.length) return { handles: [...request.handles], source: 'input' };
   const found = await readCodeowners(request.confinement, request.log);
   if (!found) return undefined;
-  const rules = parseCodeowners(found.text, (line, problem) =>
-    request.log.warning(`${found.file} line ${line} is skipped: ${problem}.`, {
-      file: found.file,
-      line,
-      title: 'CODEOWNERS',
-    }),
-  );
+  let skipped = 0;
+  const rules = parseCodeowners(found.text, (line, problem) => {
+    if (++skipped <= MAX_LINE_WARNINGS)
+      request.log.warning(`${found.file} line ${line} is skipped: ${problem}.`, {
+        file: found.file,
+        line,
+        title: 'CODEOWNERS',
+      });
+  });
+  if (skipped > MAX_LINE_WARNINGS)
+    request.log.info(
+      `${found.file}: ${skipped - MAX_LINE_WARNINGS} more lines are skipped, as GitHub skips them.`,
+    );
   const workspace = request.confinement.workspace;
   const rule = request.code?.length
     ? await ruleOfMostFiles(rules, request.code, request.cwd, workspace)
@@ -339,7 +352,16 @@ export async function resolveOwner(request: OwnerRequest): Promise<ModelOwner | 
     );
     return undefined;
   }
-  return { handles: rule.owners, source: 'codeowners', file: found.file, line: rule.line };
+  if (rule.owners.length > MAX_OWNER_HANDLES)
+    request.log.warning(
+      `${found.file} line ${rule.line} names ${rule.owners.length} owners; the manifest records the first ${MAX_OWNER_HANDLES}. Name a team ("@org/team-slug") instead of its members.`,
+    );
+  return {
+    handles: rule.owners.slice(0, MAX_OWNER_HANDLES),
+    source: 'codeowners',
+    file: found.file,
+    line: rule.line,
+  };
 }
 
 /** `<folder>/<ANY_FILE>`, relative to the workspace with "/" separators. */
@@ -380,7 +402,7 @@ async function ruleOfMostFiles(
 async function readCodeowners(
   confinement: Confinement,
   log: Logger,
-): Promise<{ file: string; text: string } | undefined> {
+): Promise<{ file: (typeof CODEOWNERS_LOCATIONS)[number]; text: string } | undefined> {
   for (const file of CODEOWNERS_LOCATIONS) {
     let path: string;
     try {

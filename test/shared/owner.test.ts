@@ -314,6 +314,22 @@ describe('resolveOwner', () => {
     expect(warning?.where).toMatchObject({ file: '.github/CODEOWNERS', line: 2 });
   });
 
+  it('warns of the first 10 skipped lines and counts the rest; records at most 50 owners', async () => {
+    const owners = Array.from({ length: 60 }, (_, i) => `@user-${i}`).join(' ');
+    const { dir, confinement } = await workspace({
+      CODEOWNERS: `${'!x @a\n'.repeat(25)}* ${owners}\n`,
+    });
+    const log = recordingRunner();
+    const owner = await resolveOwner({ cwd: dir, confinement, log });
+    expect(owner?.handles).toHaveLength(50);
+    expect(owner?.handles[49]).toBe('@user-49');
+    expect(manifestSchema.shape.owner.safeParse(owner).success).toBe(true);
+    const warnings = log.log.filter((entry) => entry.level === 'warning');
+    expect(warnings.filter((w) => /is skipped/.test(w.message))).toHaveLength(10);
+    expect(warnings.some((w) => /line 26 names 60 owners/.test(w.message))).toBe(true);
+    expect(log.log.some((entry) => /15 more lines are skipped/.test(entry.message))).toBe(true);
+  });
+
   it('does not load a CODEOWNERS file of 3 MB or more, as GitHub does not', async () => {
     const big = `* @big-owner\n${'# padding\n'.repeat(MAX_CODEOWNERS_BYTES / 10)}`;
     const { dir, confinement } = await workspace({ CODEOWNERS: big });
@@ -349,5 +365,8 @@ describe('the owner in the manifest', () => {
     expect(shape.safeParse({ ...owner, handles: ['@octo cat'] }).success).toBe(false);
     expect(shape.safeParse({ ...owner, handles: ['<img src=x>'] }).success).toBe(false);
     expect(shape.safeParse({ ...owner, handles: [] }).success).toBe(false);
+    const fromFile = { handles: ['@a'], source: 'codeowners', line: 1 };
+    expect(shape.safeParse({ ...fromFile, file: '.github/CODEOWNERS' }).success).toBe(true);
+    expect(shape.safeParse({ ...fromFile, file: '../etc/passwd' }).success).toBe(false);
   });
 });
