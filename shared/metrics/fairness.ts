@@ -147,7 +147,7 @@ interface MeasurePlan {
   fprGroups: number[];
 }
 
-/** An attribute's fixed frame: its groups, which take part in what, and scratch for its tallies. */
+/** An attribute's fixed frame: its groups, which take part in what, and its point tallies. */
 interface AttributeFrame {
   attribute: SensitiveAttribute;
   groups: AttributeGroups;
