@@ -14,6 +14,7 @@ import {
   RETIRED_BY_SUITE,
   type DeploymentPayload,
 } from '../registry/github-registry.js';
+import { biasCheckOf } from '../registry/fairness-record.js';
 import type { FleetEnvironment, FleetVersion, TimelineEvent } from './fleet-document.js';
 
 const MODEL_TASK = /^model:(.+)$/;
@@ -172,6 +173,7 @@ export function versionsOf(entries: readonly ModelDeployment[]): FleetVersion[] 
       ...(approval ? { approval } : {}),
       ...(payload.comparisonDigest ? { comparisonDigest: payload.comparisonDigest } : {}),
       ...(payload.overrideReason ? { overrideReason: payload.overrideReason } : {}),
+      ...(payload.fairness ? { fairness: biasCheckOf(payload.fairness) } : {}),
       lineage: payloadLineage(payload),
     };
   });

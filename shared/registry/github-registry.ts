@@ -22,6 +22,7 @@ import { identifier, modelTask } from '../identifiers.js';
 import { MAX_OWNER_HANDLES, ownerHandleSchema } from '../lineage/owner.js';
 import { runtimeSummarySchema } from '../lineage/runtime.js';
 import { approvalSchema } from './approvals.js';
+import { fairnessRecordSchema } from './fairness-record.js';
 
 export const DEPLOYMENT_PAYLOAD_FORMAT = 'mlops-actions/deployment@1';
 /** GitHub rejects longer deployment status descriptions (422). */
@@ -87,6 +88,12 @@ const deploymentPayloadSchema = z.object({
   owner: z.array(ownerHandleSchema).min(1).max(MAX_OWNER_HANDLES).optional().catch(undefined),
   /** The training data profile, the drift reference; a malformed one is dropped, not the payload. */
   profile: profileReferenceSchema.optional().catch(undefined),
+  /**
+   * The bias check the promotion recorded (fairness-record.ts: attributes, evaluation data
+   * fingerprint, each measure with its interval, the rules applied); absent: never checked. A
+   * malformed one is dropped, not the payload.
+   */
+  fairness: fairnessRecordSchema.optional().catch(undefined),
   runUrl: z.string().optional(),
   overrideReason: z.string().optional(),
   /** A one-time id of the promotion, by which a create that GitHub answered 5xx is found again. */

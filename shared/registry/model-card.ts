@@ -6,7 +6,10 @@ import type { GateResult } from '../gates/judge.js';
 import { format } from '../gates/judge.js';
 import type { Manifest } from '../lineage/manifest.js';
 import { escapeMarkdown, inlineCode, markdownTable } from '../markdown/escape.js';
+import { renderFairnessSummary } from '../metrics/fairness-summary.js';
 import type { LoadedMetrics } from '../metrics/report.js';
+import { biasCheckText } from '../fleet/bias-check.js';
+import { biasCheckOf } from './fairness-record.js';
 import type { DataProfile } from '../profile/profile.js';
 import { describeApprovals } from './approvals.js';
 import type { PromotionRecord } from './promotion-record.js';
@@ -55,6 +58,7 @@ export function renderModelCard(args: {
       args.intendedUse ? `## Intended use\n\n${escapeMarkdown(args.intendedUse)}` : '',
       `## Metrics\n\n${markdownTable(['Metric', 'Value', 'Confidence interval', 'n'], metricRows)}`,
       slicesSection(metrics),
+      biasSection(metrics, args.record),
       `## Data\n\n${
         manifest.data.length
           ? markdownTable(
@@ -113,6 +117,25 @@ function slicesSection(metrics: LoadedMetrics): string {
     ...names.map((name) => cell(values[name])),
   ]);
   return `## Slices\n\n${markdownTable(['Slice', 'n', ...names.map(inlineCode)], rows)}`;
+}
+
+/**
+ * The bias check, as the production Release publishes it: the recorded measures in one line,
+ * then per attribute the groups' counts and rates and the measures with their intervals, as
+ * evaluate-model's summary shows them (fairness-summary.ts): group names, counts and rates,
+ * never rows, the groups under min-group-size merged into one line. A model promoted without a
+ * fairness evaluation says so.
+ */
+function biasSection(metrics: LoadedMetrics, record: PromotionRecord): string {
+  const check = escapeMarkdown(biasCheckText({ fairness: biasCheckOf(record.fairness) }));
+  if (!metrics.fairness || !record.fairness)
+    return `## Bias across groups\n\n**${check}**: the metrics report promoted has no fairness section (evaluate-model's \`sensitive-features\`).`;
+  const fingerprint = `sha256 of labels ${inlineCode(record.fairness.dataSha256.slice(0, 16))}`;
+  const tables = renderFairnessSummary(metrics.fairness, 'Interval').replace(
+    /^#### Fairness\n\n/,
+    '',
+  );
+  return `## Bias across groups\n\n${check}.\n\nOn the evaluation data (${fingerprint}); groups under ${record.fairness.minGroupSize} rows are merged into one line and left out of the measures. The full table is in the Release's metrics report.\n\n${tables}`;
 }
 
 /** The training data as validate-data profiled it: how much, how complete, what range. */

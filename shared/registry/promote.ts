@@ -47,6 +47,7 @@ import {
   type BoundApproval,
   type PromotionRecord,
 } from './promotion-record.js';
+import { summariseFairness } from './fairness-record.js';
 import { publishProfile, stageProfile, type StagedProfile } from './promotion-profile.js';
 import { recordPromotion, requireCommitSha } from './record-deployment.js';
 import { verifyManifestOutputs } from './verify.js';
@@ -244,6 +245,7 @@ export async function promote(request: PromotionRequest): Promise<PromotionOutco
     now: request.now,
     approvals,
     comparisonDigest,
+    fairness: summariseFairness(metrics.fairness),
     ...(request.approvedDigest
       ? { approval: boundApproval(request.approvedDigest, approvals, request.now) }
       : {}),
@@ -466,6 +468,7 @@ function deploymentPayload(args: {
     ...(record.approval ? { approval: record.approval } : {}),
     ...(record.rollback ? { rollback: record.rollback } : {}),
     ...(record.overrideReason ? { overrideReason: record.overrideReason } : {}),
+    ...(record.fairness ? { fairness: record.fairness } : {}),
   };
 }
 

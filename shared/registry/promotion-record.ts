@@ -7,6 +7,7 @@ import { canonicalJson, sha256Text } from '../files/hash.js';
 import type { GateResult } from '../gates/judge.js';
 import type { Manifest } from '../lineage/manifest.js';
 import type { Approval } from './approvals.js';
+import type { FairnessRecord } from './fairness-record.js';
 
 const PROMOTION_FORMAT = 'mlops-actions/promotion@1';
 
@@ -46,6 +47,8 @@ export interface PromotionRecord {
   approval?: BoundApproval;
   rollback?: { from?: string; reason: string };
   overrideReason?: string;
+  /** The bias check of the metrics report promoted (fairness-record.ts); absent: never checked. */
+  fairness?: FairnessRecord;
   promotedAt: string;
 }
 
@@ -62,6 +65,7 @@ export function buildPromotionRecord(args: {
   approval?: BoundApproval;
   rollback?: { from?: string; reason: string };
   overrideReason?: string;
+  fairness?: FairnessRecord;
 }): PromotionRecord {
   const { manifest, context } = args;
   return {
@@ -83,6 +87,7 @@ export function buildPromotionRecord(args: {
     ...(args.approval ? { approval: args.approval } : {}),
     ...(args.rollback ? { rollback: args.rollback } : {}),
     ...(args.overrideReason ? { overrideReason: args.overrideReason } : {}),
+    ...(args.fairness ? { fairness: args.fairness } : {}),
     promotedAt: args.now.toISOString(),
   };
 }

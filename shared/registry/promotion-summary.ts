@@ -1,8 +1,11 @@
 /** The job summaries of promote-model: what the approver and later readers need to see in one place. */
 import { format } from '../gates/judge.js';
 import { escapeMarkdown, inlineCode, markdownLink, markdownTable } from '../markdown/escape.js';
+import { biasCheckText } from '../fleet/bias-check.js';
+import { biasCheckOf } from './fairness-record.js';
 import { auditRows } from './model-card.js';
 import type { PromotionOutcome } from './promote.js';
+import type { PromotionRecord } from './promotion-record.js';
 
 export function renderPromotionSummary(outcome: PromotionOutcome): string {
   const { model, version, environment, previous, gates } = outcome;
@@ -26,14 +29,30 @@ export function renderPromotionSummary(outcome: PromotionOutcome): string {
       // GitHub's URL already encodes the tag's "@" (%40): encoding it again would give %2540.
       markdownLink(escapeMarkdown(`${model}@${version}`), outcome.releaseUrl),
     ]);
+  const bias = outcome.record ? biasCheckLine(outcome.record.fairness) : undefined;
+  if (bias?.checked) facts.push(['Bias check', bias.text]);
   return [
     headline,
     outcome.record && !outcome.record.approval ? UNBOUND_NOTICE : '',
+    bias && !bias.checked ? bias.text : '',
     markdownTable(['Promotion', 'Recorded'], facts),
     metricsTable(outcome, 'Promoted'),
   ]
     .filter(Boolean)
     .join('\n\n');
+}
+
+/**
+ * The promoted model's bias check in the fleet view's words: "checked for bias on sex:
+ * demographic parity ratio 0.93 [0.88, 0.97]", or a warning that it never was.
+ */
+function biasCheckLine(record: PromotionRecord['fairness']): { checked: boolean; text: string } {
+  const text = biasCheckText({ fairness: biasCheckOf(record) });
+  if (record) return { checked: true, text: escapeMarkdown(text) };
+  return {
+    checked: false,
+    text: `> [!WARNING]\n> This model was ${text}: its metrics report has no fairness section. Run evaluate-model with \`sensitive-features\` (e.g. \`sex\`, \`age_band\`) and promote that report, so that the production record says which groups it was checked across.`,
+  };
 }
 
 /** Where the drift reference monitor-model reads is kept, or that there is none. */

@@ -13,6 +13,7 @@ import {
 import { syncMonitorIssue } from '../../shared/monitor/monitor-issue.js';
 import { fleetDocumentSchema, type FleetModel } from '../../shared/fleet/fleet-document.js';
 import { parseFleetSources, readFleet } from '../../shared/fleet/read-fleet.js';
+import { biasCheckText, NEVER_CHECKED } from '../../shared/fleet/bias-check.js';
 import { UserError } from '../../shared/action/errors.js';
 import type { Logger } from '../../shared/action/runner.js';
 import { FakeAccounts } from '../fakes/github-accounts.js';
@@ -403,6 +404,67 @@ describe('reading the fleet', () => {
       skipped: expect.stringMatching(/404/),
     });
     expect(fleet.models.map((m) => m.id)).toEqual(['octo-org/churn/churn']);
+  });
+
+  it('shows the bias check a version was promoted with, and none for one promoted without', async () => {
+    const accounts = new FakeAccounts();
+    const repo = accounts.repository('octo-org/loans');
+    const dp = {
+      attribute: 'sex',
+      measure: 'demographic_parity_ratio',
+      value: 0.93,
+      ci: [0.88, 0.97],
+    };
+    const eo = {
+      attribute: 'sex',
+      measure: 'equalized_odds_difference',
+      value: 0.04,
+      ci: [0.01, 0.08],
+    };
+    await promote(repo, {
+      model: 'loans',
+      environment: 'production',
+      version: 'v1',
+      at: daysAgo(20),
+      extra: {
+        fairness: {
+          attributes: ['sex'],
+          dataSha256: 'e'.repeat(64),
+          minGroupSize: 30,
+          measures: [dp, eo],
+        },
+      },
+    });
+    await promote(repo, {
+      model: 'loans',
+      environment: 'production',
+      version: 'v2',
+      at: daysAgo(5),
+    });
+    const fleet = await readFleet(
+      { repositories: [{ owner: 'octo-org', repo: 'loans' }], owners: [] },
+      {
+        github: accounts,
+        now: NOW,
+        staleAfterDays: 90,
+        watchedEnvironments: ['production'],
+        monitorLabels: ['model-monitoring'],
+        detailedVersions: 10,
+        log: silent,
+      },
+    );
+    expect(fleetDocumentSchema.parse(fleet)).toEqual(fleet);
+    const versions = fleet.models[0]!.versions;
+    // The one-line check shows the four-fifths rule's measure; the payload keeps the rest.
+    expect(versions.find((v) => v.version === 'v1')!.fairness).toEqual({
+      attributes: ['sex'],
+      measures: [dp],
+    });
+    expect(biasCheckText(versions.find((v) => v.version === 'v1')!)).toBe(
+      'checked for bias on sex: demographic parity ratio 0.93 [0.88, 0.97]',
+    );
+    expect(versions.find((v) => v.version === 'v2')!.fairness).toBeUndefined();
+    expect(biasCheckText(versions.find((v) => v.version === 'v2')!)).toBe(NEVER_CHECKED);
   });
 });
 
