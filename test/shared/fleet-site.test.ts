@@ -11,6 +11,7 @@ import { unified } from 'unified';
 import { describe, expect, it } from 'vitest';
 import { renderFleetMarkdown } from '../../shared/fleet/fleet-markdown.js';
 import type { FleetDocument } from '../../shared/fleet/fleet-document.js';
+import { metricChart } from '../../shared/fleet/site/charts.js';
 import { safeUrl, escapeText } from '../../shared/fleet/site/html.js';
 import { FLEET_PAGE, modelPage, renderSite, versionPage } from '../../shared/fleet/site/index.js';
 import { segment } from '../../shared/fleet/site/paths.js';
@@ -196,7 +197,7 @@ describe('the facts on the pages', () => {
     for (const file of version.lineage.data) expect(all).toContain(file.sha256);
     expect(all).toContain('model.learning_rate');
     expect(all).toContain('numpy==2.1.3');
-    expect(all).toContain(version.approval!.digest);
+    expect(all).toContain(`Digest the approvers saw ${version.approval!.digest}`);
     expect(all).toContain('@maria-lopez, @chen-wei');
     const hrefs = elements(page, 'a').map((a) => prop(a, 'href'));
     expect(hrefs).toContain(`https://github.com/acme/credit-risk/commit/${version.commit}`);
@@ -244,6 +245,22 @@ describe('hostile text', () => {
     );
     expect(escapeText(`<a href="x">'&`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;');
   });
+});
+
+it('a metric chart draws the last 30 versions and tables them all', () => {
+  const points = Array.from({ length: 40 }, (_, i) => ({
+    version: `1.${i}.0`,
+    value: i / 40,
+    ci: [i / 40 - 0.01, i / 40 + 0.01] as [number, number],
+  }));
+  const chart = parse(`<!doctype html><body>${metricChart('c', 'auc', points).markup}`);
+  expect(elements(chart, 'circle')).toHaveLength(30);
+  expect(
+    elements(chart, 'line').filter((l) => prop(l, 'className') === 'chart-whisker'),
+  ).toHaveLength(90);
+  expect(elements(elements(chart, 'tbody')[0]!, 'tr')).toHaveLength(40);
+  expect(seen(elements(chart, 'desc')[0]!)).toContain('the last 30 of 40');
+  expect(seen(elements(chart, 'desc')[0]!)).toContain('1.10.0 0.25 [0.24, 0.26]');
 });
 
 it('the site script is plain JavaScript a browser parses', () => {

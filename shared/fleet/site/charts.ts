@@ -166,8 +166,16 @@ export interface TrendPoint {
   ci?: readonly [number, number];
 }
 
-export function metricChart(id: string, metric: string, points: TrendPoint[]): Html {
-  if (points.length === 0) return html``;
+/** Points a 320-pixel chart can tell apart; the table under it has every version. */
+const MAX_DRAWN = 30;
+
+export function metricChart(id: string, metric: string, all: TrendPoint[]): Html {
+  if (all.length === 0) return html``;
+  const points = all.slice(-MAX_DRAWN);
+  const cut =
+    all.length > points.length
+      ? ` (the last ${points.length} of ${all.length}; the table has them all)`
+      : '';
   const { y, ticks } = scale(points.flatMap((p) => [p.value, ...(p.ci ?? [])]));
   const drawn = points.map((p, i) => ({
     p,
@@ -175,7 +183,7 @@ export function metricChart(id: string, metric: string, points: TrendPoint[]): H
     x: round(xAt(i, points.length)),
     y: round(y(p.value)),
   }));
-  const description = `${metric} across ${points.length} versions, oldest first: ${points.map((p) => `${p.version} ${withInterval(p.value, p.ci)}`).join('; ')}.`;
+  const description = `${metric} across ${points.length} versions${cut}, oldest first: ${points.map((p) => `${p.version} ${withInterval(p.value, p.ci)}`).join('; ')}.`;
   const body = join([
     axes(ticks, y, number),
     points.length > 1 &&
@@ -220,7 +228,7 @@ export function metricChart(id: string, metric: string, points: TrendPoint[]): H
           </tr>
         </thead>
         <tbody>
-          ${points.map(
+          ${all.map(
             (p) =>
               html`<tr>
                 <td>${p.version}</td>
@@ -234,7 +242,7 @@ export function metricChart(id: string, metric: string, points: TrendPoint[]): H
   </details>`;
   return html`<figure class="chart-figure">
     ${frame(id, `${metric} by version`, description, body)}
-    <figcaption>${metric}, oldest version first; whiskers: the interval.</figcaption>
+    <figcaption>${metric}, oldest version first${cut}; whiskers: the interval.</figcaption>
     ${table}
   </figure>`;
 }

@@ -128,22 +128,19 @@ function fairness(version: FleetVersion): Html {
   </section>`;
 }
 
-function approval(doc: FleetDocument, version: FleetVersion): Html {
+/**
+ * Who approved, when, and what they saw: promote-model's digest of the comparison the reviewers
+ * approved, which the promotion recomputed and found unchanged (so the approval binds to these
+ * metrics, this baseline and these gates, not to whatever was promoted later).
+ */
+function approval(version: FleetVersion): Html {
   const a = version.approval;
+  const digest = a?.digest ?? version.comparisonDigest;
   return html`<section aria-labelledby="approval">
     <h2 id="approval">Approval</h2>
     <dl class="facts">
-      ${fact('Approved by', a ? people(a.by) : html`<span class="muted">no approval recorded</span>`)}${fact('Approved at', a && time(a.at))}${fact('Gates overridden', version.overrideReason && html`<q class="warning">${version.overrideReason}</q>`)}${fact('Release', version.release && externalLink(version.release.tag, version.release.url))}${fact('Model card', version.release?.modelCardUrl ? externalLink('model card', version.release.modelCardUrl) : version.release ? html`<span class="muted">none</span>` : '')}
+      ${fact('Approved by', a ? people(a.by) : html`<span class="muted">no approval recorded</span>`)}${fact('Approved at', a && time(a.at))}${fact(a ? 'Digest the approvers saw' : 'Comparison digest', digest && html`${hash(digest)}${a ? html` <span class="note">(recomputed unchanged at promotion)</span>` : html` <span class="note">(no approval bound to it)</span>`}`)}${fact('Gates overridden', version.overrideReason && html`<q class="warning">${version.overrideReason}</q>`)}${fact('Release', version.release && externalLink(version.release.tag, version.release.url))}${fact('Model card', version.release?.modelCardUrl ? externalLink('model card', version.release.modelCardUrl) : version.release ? html`<span class="muted">none</span>` : '')}
     </dl>
-    ${
-      a
-        ? html`<h3>What the approvers saw</h3>
-            <pre class="digest">${a.digest}</pre>`
-        : version.comparisonDigest
-          ? html`<h3>The comparison</h3>
-              <pre class="digest">${version.comparisonDigest}</pre>`
-          : ''
-    }
   </section>`;
 }
 
@@ -265,7 +262,7 @@ export function versionPageHtml(
       ${fact('Model', html`<a href="${attr(relativeHref(path, modelPage(model)))}">${model.repository}/${model.name}</a>`)}${fact('Environments held', version.environments.length > 0 ? version.environments.join(', ') : 'none')}${fact('First promoted', time(version.firstPromotedAt))}${fact('Lineage from', lineage.source === 'release' ? 'the Release files' : 'the deployment payload')}
     </dl>
     ${data(lineage)} ${build(model, version)} ${metrics(version)} ${fairness(version)}
-    ${approval(doc, version)}`;
+    ${approval(version)}`;
   return page(
     doc,
     path,
