@@ -4,7 +4,7 @@
  * or holds an earlier fleet site (its fleet.json) is replaced: pointing `out` at the repository
  * root or a docs folder by mistake is refused, not wiped.
  */
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UserError, errnoCode } from '../action/errors.js';
 import { confinePath, type Confinement } from '../files/confine.js';
@@ -36,6 +36,18 @@ export async function writeSite(
   return folder;
 }
 
+async function readStart(path: string): Promise<string> {
+  const handle = await open(path, 'r').catch(() => undefined);
+  if (!handle) return '';
+  try {
+    const buffer = Buffer.alloc(256);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
 async function clearEarlierSite(folder: string, out: string): Promise<void> {
   const entries = await readdir(folder).catch((error: unknown) => {
     if (errnoCode(error) === 'ENOENT') return undefined;
@@ -44,8 +56,9 @@ async function clearEarlierSite(folder: string, out: string): Promise<void> {
     throw error;
   });
   if (!entries?.length) return;
-  const earlier = await readFile(join(folder, FLEET_JSON), 'utf8').catch(() => '');
-  if (!earlier.includes(`"format": "${FLEET_FORMAT}"`))
+  // The document opens with its format (read-fleet writes it first); a large one is not read whole.
+  const earlier = await readStart(join(folder, FLEET_JSON));
+  if (!earlier.replace(/\s+/g, '').startsWith(`{"format":"${FLEET_FORMAT}"`))
     throw new UserError(
       `input "out": the folder "${out}" already holds files and no fleet site (no ${FLEET_JSON} of format ${FLEET_FORMAT}), so it is not replaced. Give an empty or new folder, e.g. registry-site.`,
     );

@@ -68,21 +68,21 @@ export class ResponseCache {
   }
 
   /**
-   * Loads a saved cache; a file that is missing, unreadable, of another format or of another
-   * account is ignored (the run then asks everything afresh), never an error.
+   * Takes in a saved cache; one that is missing, unreadable, of another format or of another
+   * account is ignored (the run then asks everything afresh), never an error. Answers this run
+   * already has are kept.
    */
-  static load(bytes: Buffer | undefined, account: string): ResponseCache {
-    const cache = new ResponseCache();
-    if (!bytes) return cache;
+  absorb(bytes: Buffer | undefined, account: string): this {
+    if (!bytes) return this;
     try {
       const parsed = cacheFileSchema.safeParse(JSON.parse(gunzipSync(bytes).toString('utf8')));
       if (parsed.success && parsed.data.account === account)
         for (const [key, entry] of Object.entries(parsed.data.entries))
-          cache.entries.set(key, entry);
+          if (!this.entries.has(key)) this.entries.set(key, entry);
     } catch {
       // A damaged cache costs requests, not correctness.
     }
-    return cache;
+    return this;
   }
 
   /** The answers used in this run, gzipped. */
