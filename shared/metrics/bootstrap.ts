@@ -30,7 +30,8 @@ export const BOOTSTRAP_METHOD = 'poisson-bootstrap, percentile interval';
  * The most work a bootstrap may do, in units of one row evaluated once (about 10 ns): a minute
  * or two on a runner. A resample of the whole file and of every slice column costs
  * `(1 + slice columns) × (rows × (1 + score columns) + 10 × classes)` units: every row is
- * tallied once and ranked once per score column, and every class costs about ten rows.
+ * tallied once and ranked once per score column, and every class costs about ten rows; with
+ * sensitive features, `rows` more (the fairness pass adds each row to its cell once).
  */
 export const BOOTSTRAP_WORK_BUDGET = 1e10;
 /** Fewer resamples than this give intervals too rough to judge a regression by: refused instead. */
@@ -41,10 +42,15 @@ export interface BootstrapShape {
   classes: number;
   scoreColumns: number;
   sliceColumns: number;
+  /** Whether sensitive features are measured: one more pass over the rows a resample (fairness.ts). */
+  sensitive?: boolean;
 }
 
 function resampleWork(shape: BootstrapShape): number {
-  return (1 + shape.sliceColumns) * (shape.rows * (1 + shape.scoreColumns) + 10 * shape.classes);
+  return (
+    (1 + shape.sliceColumns) * (shape.rows * (1 + shape.scoreColumns) + 10 * shape.classes) +
+    (shape.sensitive ? shape.rows : 0)
+  );
 }
 
 /**
@@ -60,7 +66,7 @@ export function boundedResamples(
   const perResample = resampleWork(shape);
   const affordable = Math.floor(budget / Math.max(1, perResample));
   if (requested <= affordable) return { resamples: requested };
-  const what = `${shape.rows} rows, ${shape.classes} classes, ${shape.scoreColumns} score columns and ${shape.sliceColumns} slice columns`;
+  const what = `${shape.rows} rows, ${shape.classes} classes, ${shape.scoreColumns} score columns and ${shape.sliceColumns} slice columns${shape.sensitive ? ', with sensitive features' : ''}`;
   if (affordable < MIN_BOOTSTRAP_RESAMPLES) {
     throw new UserError(
       `Input "bootstrap": a bootstrap of the predictions file "${source}" (${what}) would cost ${perResample.toExponential(2)} units of work per resample, so not even ${MIN_BOOTSTRAP_RESAMPLES} resamples fit the budget of ${budget.toExponential(0)} (about a minute or two). Set "bootstrap: 0" for metrics without intervals, or evaluate fewer score columns, slice columns or rows (e.g. a sample).`,

@@ -104,6 +104,7 @@ export async function evaluatePredictions(
       classes: set.task === 'regression' ? 0 : set.classes.length,
       scoreColumns: spec.scores?.length ?? 0,
       sliceColumns: read.slices.length,
+      sensitive: fairness !== undefined,
     };
     const bounded = boundedResamples(bootstrap.resamples, shape, path, options.workBudget);
     if (bounded.warning) warnings.push(bounded.warning);
