@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { boundedResamples } from '../../shared/metrics/bootstrap.js';
 import type { Task } from '../../shared/metrics/compute.js';
 import { evaluatePredictions } from '../../shared/metrics/evaluate-predictions.js';
 import { parseSensitiveFeatures } from '../../shared/metrics/fairness.js';
@@ -298,6 +299,14 @@ describe('fairness from source', () => {
       expect(other['sex']!.measures[name]!.ci).not.toEqual(measure.ci);
     }
     expect(first['sex']!.groups['F']!.metrics['accuracy']!.ci).toHaveLength(2);
+  });
+
+  it("counts the fairness pass in the bootstrap's work budget", () => {
+    const shape = { rows: 1_000_000, classes: 2, scoreColumns: 0, sliceColumns: 0 };
+    expect(boundedResamples(1000, shape, 'p.csv', 1e9).resamples).toBe(1000);
+    const withFairness = boundedResamples(1000, { ...shape, sensitive: true }, 'p.csv', 1e9);
+    expect(withFairness.resamples).toBe(500);
+    expect(withFairness.warning).toMatch(/with sensitive features/);
   });
 
   it('keeps a small qualifying group in every resample: resampled within itself', async () => {
