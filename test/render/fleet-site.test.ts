@@ -19,7 +19,7 @@ import axe from 'axe-core';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLAGS, type FleetDocument } from '../../shared/fleet/fleet-document.js';
-import { FLEET_PAGE, modelPage, renderSite, versionPage } from '../../shared/fleet/site/index.js';
+import { FLEET_PAGE, modelPage, siteFiles, versionPage } from '../../shared/fleet/site/index.js';
 import { launchChromium } from '../../harness/chromium/launch.js';
 import { REPOSITORY_ROOT } from '../../harness/runner/run-bundle.js';
 import { hostileFleet, HOSTILE, sampleFleet } from '../fixtures/fleet/sample-fleet.js';
@@ -35,13 +35,15 @@ const hostile = hostileFleet();
 let sampleRoot: string;
 let hostileRoot: string;
 
+/** Writes the site file by file, as publish-registry would stream it; returns the paths. */
 async function writeSite(doc: FleetDocument, root: string): Promise<string[]> {
-  const files = renderSite(doc);
-  for (const [path, content] of files) {
+  const paths: string[] = [];
+  for (const [path, content] of siteFiles(doc)) {
     await mkdir(dirname(join(root, path)), { recursive: true });
     await writeFile(join(root, path), content);
+    paths.push(path);
   }
-  return [...files.keys()];
+  return paths;
 }
 
 let samplePages: string[] = [];
