@@ -117,11 +117,11 @@ export function watchRequests(client: HookableClient, cache?: ResponseCache): Re
     if (!cache || method !== 'GET' || accept.includes('octet-stream')) return request(options);
     const key = `${method} ${url} ${accept}`;
     const remembered = cache.get(key);
-    const asked = remembered
-      ? { ...options, headers: { ...options.headers, 'if-none-match': remembered.etag } }
-      : options;
+    // Set on the options object itself: Octokit's hooks (before-after-hook) each get the one
+    // options object of the call, and a wrapper's argument to the next hook is ignored.
+    if (remembered) options.headers['if-none-match'] = remembered.etag;
     try {
-      const response = await request(asked);
+      const response = await request(options);
       const etag = response.headers.etag;
       if (typeof etag === 'string')
         cache.set(key, {
