@@ -16,7 +16,15 @@
  * a gated one is its gate's business and is not judged twice.
  */
 import { metricDirection, type Direction } from '../metrics/direction.js';
-import type { GatePolicy, Level, MetricRule, SliceRule } from './policy.js';
+import type { FairnessReport } from '../metrics/fairness-report.js';
+import {
+  measureKind,
+  type FairnessRule,
+  type GatePolicy,
+  type Level,
+  type MetricRule,
+  type SliceRule,
+} from './policy.js';
 
 export type Verdict = 'pass' | 'warn' | 'inconclusive' | 'fail';
 export type MetricStatus = Verdict | 'info' | 'added' | 'removed';
@@ -37,6 +45,31 @@ export interface GateOptions {
   baselineSlices?: SliceInputs;
   /** Metrics the candidate's report lists as not computed, with the reason (its `skipped`). */
   candidateSkipped?: Readonly<Record<string, string>>;
+  /**
+   * The candidate's `fairness` section; pass `{}` for a report without one. Fairness rules are
+   * judged only when this is given (as slice rules), so a caller without reports is not failed.
+   */
+  candidateFairness?: FairnessReport;
+  baselineFairness?: FairnessReport;
+}
+
+/** One disparity measure of one sensitive attribute, candidate against production. */
+export interface FairnessComparison {
+  /** As evaluate-model's sensitive-features names it: `sex`, or `sex,age_band`. */
+  attribute: string;
+  /** Fairlearn's name: demographic_parity_ratio, equalized_odds_difference, ... */
+  measure: string;
+  /** null: the report has the measure, undefined (fewer than two groups qualify). */
+  candidate?: number | null;
+  candidateCi?: [number, number];
+  baseline?: number | null;
+  baselineCi?: [number, number];
+  /** The group at the disadvantaged end, as the candidate's report names it. */
+  worstGroup?: string;
+  baselineWorstGroup?: string;
+  rule?: string;
+  status: MetricStatus;
+  reasons: string[];
 }
 
 export interface MetricComparison {
@@ -93,6 +126,8 @@ export interface SliceComparison {
 /** A change beyond the noise, of a metric or of a metric on one slice. */
 export interface NotableChange {
   metric: string;
+  /** Set for a disparity measure: its sensitive attribute (`metric` is then the measure). */
+  attribute?: string;
   /** Set for a metric on one slice. */
   slice?: string;
   baseline: number;
@@ -117,6 +152,8 @@ export interface GateResult {
   verdict: Verdict;
   metrics: MetricComparison[];
   slices: SliceComparison[];
+  /** The disparity measures of the candidate's sensitive attributes, gated or not. */
+  fairness: FairnessComparison[];
   /** Worst first: regressions, improvements, then changes of unknown direction, each by size. */
   notable: NotableChange[];
   hasBaseline: boolean;
@@ -170,11 +207,15 @@ export function evaluateGates(
     ),
   );
   const slices = options.candidateSlices ? compareSlices(options, policy, hasBaseline) : [];
-  const notable = notableChanges(metrics, slices, policy);
+  const fairness = options.candidateFairness
+    ? compareFairness(options.candidateFairness, options.baselineFairness, policy, hasBaseline)
+    : [];
+  const notable = notableChanges(metrics, slices, policy, fairness);
   return {
-    verdict: overallVerdict([...metrics, ...slices, ...notable]),
+    verdict: overallVerdict([...metrics, ...slices, ...fairness, ...notable]),
     metrics,
     slices,
+    fairness,
     notable,
     hasBaseline,
   };
@@ -185,6 +226,7 @@ function notableChanges(
   metrics: readonly MetricComparison[],
   slices: readonly SliceComparison[],
   policy: Pick<GatePolicy, 'notable-regressions' | 'metrics'>,
+  fairness: readonly FairnessComparison[] = [],
 ): NotableChange[] {
   const found: NotableChange[] = [];
   const direction = (metric: string): Direction | undefined =>
@@ -228,6 +270,28 @@ function notableChanges(
   for (const s of slices)
     for (const row of s.rows)
       if (!row.ignored) consider(s.metric, row.slice, row.candidate, row.baseline?.value, s);
+  // A disparity that grew beyond its interval is notable, gated or not: a difference is better
+  // lower, a ratio higher.
+  for (const f of fairness) {
+    if (typeof f.candidate !== 'number' || typeof f.baseline !== 'number') continue;
+    const change = notable({ value: f.candidate, ci: f.candidateCi }, f.baseline);
+    if (!change) continue;
+    const delta = f.candidate - f.baseline;
+    const kind = delta > 0 === (measureKind(f.measure) === 'ratio') ? 'improvement' : 'regression';
+    const gated = Boolean(f.rule);
+    found.push({
+      metric: f.measure,
+      attribute: f.attribute,
+      baseline: f.baseline,
+      candidate: f.candidate,
+      delta,
+      ...(change.basis === 'ci' ? { ci: f.candidateCi! } : {}),
+      kind,
+      ...change,
+      gated,
+      status: gated ? f.status : kind === 'regression' ? policy['notable-regressions'] : 'info',
+    });
+  }
   const order = { regression: 0, improvement: 1, change: 2 };
   return found.sort(
     (a, b) =>
@@ -235,6 +299,7 @@ function notableChanges(
       // Equal sizes up to float noise fall back to the names, so the order is stable.
       (Math.abs(b.size - a.size) > 1e-9 ? b.size - a.size : 0) ||
       a.metric.localeCompare(b.metric) ||
+      (a.attribute ?? '').localeCompare(b.attribute ?? '') ||
       (a.slice ?? '').localeCompare(b.slice ?? ''),
   );
 }
@@ -269,6 +334,9 @@ export function failures(result: GateResult): string[] {
     ...result.slices
       .filter((s) => s.status === 'fail')
       .map((s) => `${s.metric} by slice: ${s.reasons.join('; ')}`),
+    ...(result.fairness ?? [])
+      .filter((f) => f.status === 'fail')
+      .map((f) => `${fairnessName(f)}: ${f.reasons.join('; ')}`),
     ...result.notable
       .filter((n) => !n.gated && n.status === 'fail')
       .map((n) => `${describeNotable(n)} (notable-regressions: fail)`),
@@ -278,7 +346,11 @@ export function failures(result: GateResult): string[] {
 /** A notable change in plain words, for annotations; the comment renders its own. */
 export function describeNotable(change: NotableChange): string {
   const what =
-    change.slice === undefined ? change.metric : `${change.metric} on slice "${change.slice}"`;
+    change.attribute !== undefined
+      ? `${change.metric} for "${change.attribute}"`
+      : change.slice === undefined
+        ? change.metric
+        : `${change.metric} on slice "${change.slice}"`;
   const verb =
     change.kind === 'regression'
       ? 'regressed'
@@ -625,4 +697,180 @@ export function format(value: number): string {
 
 export function percent(fraction: number): string {
   return `${Number((fraction * 100).toPrecision(3))}%`;
+}
+
+/** A disparity measure in plain words: `demographic_parity_ratio for "sex"`. */
+export function fairnessName(f: Pick<FairnessComparison, 'attribute' | 'measure'>): string {
+  return `${f.measure} for "${f.attribute}"`;
+}
+
+/** The attribute's key as evaluate-model writes it: columns trimmed, joined by commas. */
+function attributeKey(attribute: string): string {
+  return attribute
+    .split(',')
+    .map((part) => part.trim())
+    .join(',');
+}
+
+/**
+ * Every disparity measure the candidate or production reports, and every one a rule names,
+ * per attribute. Ungated measures are `info`; a rule on a measure or attribute the candidate
+ * does not report, or on a measure it reports as undefined, is a finding at the rule's level.
+ */
+function compareFairness(
+  candidate: FairnessReport,
+  baseline: FairnessReport | undefined,
+  policy: GatePolicy,
+  hasBaseline: boolean,
+): FairnessComparison[] {
+  const rules = new Map<string, Record<string, FairnessRule>>();
+  for (const [attribute, measures] of Object.entries(policy.fairness ?? {}))
+    rules.set(attributeKey(attribute), measures);
+  const attributes = [
+    ...new Set([...Object.keys(candidate), ...Object.keys(baseline ?? {}), ...rules.keys()]),
+  ];
+  const comparisons: FairnessComparison[] = [];
+  for (const attribute of attributes) {
+    const cand = Object.hasOwn(candidate, attribute) ? candidate[attribute] : undefined;
+    const base = baseline && Object.hasOwn(baseline, attribute) ? baseline[attribute] : undefined;
+    const ruled = rules.get(attribute) ?? {};
+    const measures = [
+      ...new Set([
+        ...Object.keys(cand?.measures ?? {}),
+        ...Object.keys(base?.measures ?? {}),
+        ...Object.keys(ruled),
+      ]),
+    ];
+    for (const measure of measures) {
+      const rule = Object.hasOwn(ruled, measure) ? ruled[measure] : undefined;
+      const c = cand && Object.hasOwn(cand.measures, measure) ? cand.measures[measure] : undefined;
+      const b = base && Object.hasOwn(base.measures, measure) ? base.measures[measure] : undefined;
+      const comparison: FairnessComparison = {
+        attribute,
+        measure,
+        status: rule ? 'pass' : 'info',
+        reasons: [],
+        ...(c ? { candidate: c.value } : {}),
+        ...(c?.ci ? { candidateCi: [c.ci[0], c.ci[1]] as [number, number] } : {}),
+        ...(c?.worstGroup !== undefined ? { worstGroup: c.worstGroup } : {}),
+        ...(b ? { baseline: b.value } : {}),
+        ...(b?.ci ? { baselineCi: [b.ci[0], b.ci[1]] as [number, number] } : {}),
+        ...(b?.worstGroup !== undefined ? { baselineWorstGroup: b.worstGroup } : {}),
+      };
+      if (!rule) {
+        if (!c) comparison.status = 'removed';
+        else if (!b && hasBaseline && baseline) comparison.status = 'added';
+        comparisons.push(comparison);
+        continue;
+      }
+      comparison.rule = describeFairnessRule(rule);
+      comparisons.push(judgeFairness(comparison, rule, cand !== undefined, policy, hasBaseline));
+    }
+  }
+  return comparisons;
+}
+
+/** One rule on one measure, on the candidate's interval (the point value where it has none). */
+function judgeFairness(
+  comparison: FairnessComparison,
+  rule: FairnessRule,
+  attributeReported: boolean,
+  policy: GatePolicy,
+  hasBaseline: boolean,
+): FairnessComparison {
+  const { level } = rule;
+  const value = comparison.candidate;
+  if (!attributeReported)
+    return flag(
+      comparison,
+      level,
+      `the candidate's metrics report has no fairness section for "${comparison.attribute}": list it in evaluate-model's sensitive-features`,
+    );
+  if (value === undefined)
+    return flag(
+      comparison,
+      level,
+      `the candidate's metrics report has no measure ${comparison.measure} for "${comparison.attribute}"`,
+    );
+  if (value === null)
+    return flag(
+      comparison,
+      level,
+      'undefined: fewer than two groups have enough rows (min-group-size) and the rates it compares',
+    );
+  // The interval as judged: it holds the point value too, whatever the bootstrap gave.
+  const ci = comparison.candidateCi;
+  const low = Math.min(value, ci?.[0] ?? value);
+  const high = Math.max(value, ci?.[1] ?? value);
+  const shown = ci ? `${format(value)} ${interval(ci)}` : format(value);
+  // broken: the whole interval breaks the rule; kept: the whole interval keeps it; neither: it
+  // straddles the limit, and the data cannot tell.
+  const judge = (broken: boolean, kept: boolean, reason: string, limit: string) => {
+    if (broken) flag(comparison, level, reason);
+    else if (!kept)
+      flag(
+        comparison,
+        softened(level),
+        // Only an interval can straddle: without one, low = high = the value.
+        `the interval ${interval(ci!)} straddles ${limit}: the data cannot tell whether the rule holds`,
+      );
+  };
+  const minRatio = rule['min-ratio'];
+  if (minRatio !== undefined)
+    judge(
+      high < minRatio - EPSILON,
+      low >= minRatio - EPSILON,
+      `${shown} is below the minimum ratio ${format(minRatio)}${minRatio === 0.8 ? ' (the four-fifths rule)' : ''}`,
+      `the minimum ratio ${format(minRatio)}`,
+    );
+  const maxDifference = rule['max-difference'];
+  if (maxDifference !== undefined)
+    judge(
+      low > maxDifference + EPSILON,
+      high <= maxDifference + EPSILON,
+      `${shown} is above the maximum difference ${format(maxDifference)}`,
+      `the maximum difference ${format(maxDifference)}`,
+    );
+  const maxRegression = rule['max-regression'];
+  if (maxRegression !== undefined) {
+    const base = comparison.baseline;
+    if (typeof base !== 'number')
+      return missingBaseline(
+        comparison,
+        level,
+        policy,
+        !hasBaseline
+          ? 'there is no baseline to compare with'
+          : base === null
+            ? "production's measure is undefined (fewer than two groups qualified)"
+            : `production's metrics report has no ${comparison.measure} for "${comparison.attribute}"`,
+      );
+    // How much worse than production: a difference grows, a ratio falls.
+    const ratio = measureKind(comparison.measure) === 'ratio';
+    const worse = (x: number) => (ratio ? base - x : x - base);
+    const least = Math.min(worse(low), worse(high));
+    const most = Math.max(worse(low), worse(high));
+    judge(
+      least > maxRegression + EPSILON,
+      most <= maxRegression + EPSILON,
+      `${shown} is worse than production's ${format(base)} by ${format(worse(value))}, more than the tolerated ${format(maxRegression)}`,
+      `production's ${format(base)} plus the tolerated ${format(maxRegression)}`,
+    );
+  }
+  return comparison;
+}
+
+export function describeFairnessRule(rule: FairnessRule): string {
+  const parts: string[] = [];
+  if (rule['min-ratio'] !== undefined)
+    parts.push(
+      `ratio ≥ ${format(rule['min-ratio'])}${rule['min-ratio'] === 0.8 ? ' (four-fifths rule)' : ''}`,
+    );
+  if (rule['max-difference'] !== undefined)
+    parts.push(`difference ≤ ${format(rule['max-difference'])}`);
+  if (rule['max-regression'] !== undefined)
+    parts.push(`worse than production by ≤ ${format(rule['max-regression'])}`);
+  parts.push('judged on the interval');
+  if (rule.level !== 'fail') parts.push(`${rule.level} only`);
+  return parts.join('; ');
 }

@@ -5,8 +5,14 @@
  * 0.2"), so that a reviewer sees a loosened gate before it applies.
  */
 import { z } from 'zod';
-import { describeRule, describeSliceRule, format } from './judge.js';
-import type { GatePolicy, MetricRule, SliceRule } from './policy.js';
+import {
+  describeFairnessRule,
+  describeRule,
+  describeSliceRule,
+  fairnessName,
+  format,
+} from './judge.js';
+import type { FairnessRule, GatePolicy, MetricRule, SliceRule } from './policy.js';
 
 const CHANGE_KINDS = ['loosens', 'tightens', 'adds', 'removes', 'changes'] as const;
 
@@ -111,6 +117,50 @@ export function diffPolicies(
           proposed?.['inconclusive-within-ci'] ?? false,
         ]),
       );
+  }
+  changes.push(...fairnessChanges(base?.fairness ?? {}, proposed?.fairness ?? {}));
+  return changes;
+}
+
+const FAIRNESS_FIELDS: Record<string, Leniency> = {
+  'min-ratio': lowerBound,
+  'max-difference': upperBound,
+  'max-regression': upperBound,
+  level: (value) => LEVEL_LENIENCY[String(value)],
+};
+
+type FairnessRules = NonNullable<GatePolicy['fairness']>;
+
+/** The fairness rules' changes, each named `<measure> for <attribute>` as the comment names it. */
+function fairnessChanges(before: FairnessRules, after: FairnessRules): PolicyChange[] {
+  const changes: PolicyChange[] = [];
+  const rules = (policy: FairnessRules) => {
+    const all = new Map<string, FairnessRule>();
+    for (const [attribute, measures] of Object.entries(policy))
+      for (const [measure, rule] of Object.entries(measures))
+        all.set(fairnessName({ attribute, measure }), rule);
+    return all;
+  };
+  const from = rules(before);
+  const to = rules(after);
+  for (const name of new Set([...from.keys(), ...to.keys()])) {
+    const was = from.get(name);
+    const now = to.get(name);
+    if (!was && now)
+      changes.push({
+        metric: name,
+        kind: 'adds',
+        effect: 'stricter',
+        to: describeFairnessRule(now),
+      });
+    else if (was && !now)
+      changes.push({
+        metric: name,
+        kind: 'removes',
+        effect: 'looser',
+        from: describeFairnessRule(was),
+      });
+    else if (was && now) changes.push(...fieldChanges(name, '', was, now, FAIRNESS_FIELDS));
   }
   return changes;
 }

@@ -48,6 +48,73 @@ const metricRule = z
     path: ['min'],
   });
 
+/**
+ * A rule on one disparity measure of one sensitive attribute (the metrics report's `fairness`
+ * section, measures named as fairlearn names them). Judged on the measure's interval: pass when
+ * the whole interval keeps the rule, fail when the whole interval breaks it, inconclusive when
+ * it straddles the limit (judge.ts).
+ */
+const fairnessRule = z
+  .object({
+    /** The largest tolerated disparity, for a `..._difference` measure (0 = no gap at all). */
+    'max-difference': nonNegative.optional(),
+    /**
+     * The smallest tolerated ratio of the lowest group to the highest, for a `..._ratio`
+     * measure. 0.8 on demographic_parity_ratio is the four-fifths rule of the US Uniform
+     * Guidelines on Employee Selection Procedures, 29 CFR 1607.4(D): a selection rate under 80%
+     * of the highest group's is evidence of adverse impact.
+     */
+    'min-ratio': z
+      .number()
+      .min(0, { error: 'min-ratio must be a ratio from 0 to 1 (0.8 is the four-fifths rule)' })
+      .max(1, { error: 'min-ratio must be a ratio from 0 to 1 (0.8 is the four-fifths rule)' })
+      .optional(),
+    /** How much the disparity may grow against production's same measure, absolute. */
+    'max-regression': nonNegative.optional(),
+    level: z.enum(LEVELS).default('fail'),
+  })
+  .strict()
+  .refine(
+    (rule) =>
+      rule['max-difference'] !== undefined ||
+      rule['min-ratio'] !== undefined ||
+      rule['max-regression'] !== undefined,
+    { error: 'a fairness rule needs max-difference, min-ratio or max-regression' },
+  );
+
+/** Fairlearn's measure names: `<name>_difference` or `<name>_ratio`, `[<class>]` one-vs-rest. */
+const MEASURE_NAME = /^[a-z0-9_]+_(difference|ratio)(\[.*\])?$/s;
+
+/** Which way a disparity measure is better: a difference is 0 at parity, a ratio 1. */
+export function measureKind(measure: string): 'difference' | 'ratio' | undefined {
+  const kind = MEASURE_NAME.exec(measure)?.[1];
+  return kind === 'difference' || kind === 'ratio' ? kind : undefined;
+}
+
+const fairnessMeasures = z.record(z.string().min(1), fairnessRule).superRefine((rules, ctx) => {
+  for (const [measure, rule] of Object.entries(rules)) {
+    const kind = measureKind(measure);
+    if (!kind)
+      ctx.addIssue({
+        code: 'custom',
+        path: [measure],
+        message: `"${measure}" is not a disparity measure: expected fairlearn's name of one, ending in _difference or _ratio (e.g. demographic_parity_ratio, equalized_odds_difference; demographic_parity_ratio[<class>] for a multiclass model)`,
+      });
+    else if (kind === 'difference' && rule['min-ratio'] !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: [measure, 'min-ratio'],
+        message: `min-ratio judges a ..._ratio measure; "${measure}" is a difference: use max-difference`,
+      });
+    else if (kind === 'ratio' && rule['max-difference'] !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: [measure, 'max-difference'],
+        message: `max-difference judges a ..._difference measure; "${measure}" is a ratio: use min-ratio`,
+      });
+  }
+});
+
 export const gatePolicySchema = z
   .object({
     'on-missing-baseline': z.enum(['pass', 'warn', 'fail']).default('warn'),
@@ -63,6 +130,11 @@ export const gatePolicySchema = z
      */
     'notable-regressions': z.enum(LEVELS).default('info'),
     metrics: z.record(z.string().min(1), metricRule).default({}),
+    /**
+     * Per sensitive attribute as evaluate-model's `sensitive-features` names it (`sex`, or
+     * `sex,age_band` for an intersection), per disparity measure: a fairnessRule.
+     */
+    fairness: z.record(z.string().min(1), fairnessMeasures).optional(),
     /** How monitor-model judges serving data (shared/monitor/policy.ts); compare-metrics ignores it. */
     monitor: monitorPolicySchema.optional(),
   })
@@ -71,6 +143,7 @@ export const gatePolicySchema = z
 export type GatePolicy = z.output<typeof gatePolicySchema>;
 export type MetricRule = z.output<typeof metricRule>;
 export type SliceRule = z.output<typeof sliceRule>;
+export type FairnessRule = z.output<typeof fairnessRule>;
 
 export const EMPTY_POLICY: GatePolicy = {
   'on-missing-baseline': 'warn',
