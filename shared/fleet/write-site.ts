@@ -13,7 +13,7 @@ import { FLEET_JSON } from './site/paths.js';
 
 export async function writeSite(
   out: string,
-  files: ReadonlyMap<string, string | Buffer>,
+  files: Iterable<readonly [path: string, content: string | Buffer]>,
   confinement: Confinement,
   baseDir: string,
 ): Promise<string> {

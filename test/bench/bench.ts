@@ -1,13 +1,14 @@
 /**
  * `npm run bench`: performance numbers measured on this machine, in one run, as ratios to
  * peers. Performance goals live here, never in timed unit tests.
- *   npm run bench [-- --rounds N] [--only startup|validate|metrics|fairness|api|drift] [--rows N] [--validate-rounds N] [--skip-scale]
+ *   npm run bench [-- --rounds N] [--only startup|validate|metrics|fairness|api|drift|fleet] [--rows N] [--validate-rounds N] [--skip-scale]
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPOSITORY_ROOT } from '../../harness/runner/run-bundle.js';
 import { benchApiBudget } from './api-budget.js';
 import { benchDrift } from './drift.js';
+import { benchFleet } from './fleet.js';
 import { benchMetrics, renderMetrics } from './metrics.js';
 import { benchFairness, renderFairness } from './metrics-fairness.js';
 import { benchStartup, renderStartup } from './startup.js';
@@ -30,9 +31,10 @@ if (
   only !== 'metrics' &&
   only !== 'fairness' &&
   only !== 'api' &&
-  only !== 'drift'
+  only !== 'drift' &&
+  only !== 'fleet'
 ) {
-  console.error('--only takes startup, validate, metrics, fairness, api or drift');
+  console.error('--only takes startup, validate, metrics, fairness, api, drift or fleet');
   process.exit(2);
 }
 const benchRows = Number(flag('--rows') ?? 1_000_000);
@@ -52,6 +54,10 @@ await rm(join(root, 'startup'), { recursive: true, force: true });
 await rm(join(root, 'metrics'), { recursive: true, force: true });
 if (only === 'api') {
   console.log(await benchApiBudget());
+  process.exit(0);
+}
+if (only === 'fleet') {
+  console.log(await benchFleet());
   process.exit(0);
 }
 // Drift uses --rows and --validate-rounds too: the same data size and rounds as validate-data.
@@ -115,3 +121,4 @@ if (only === undefined)
 if (only === undefined) console.log('\n' + (await fairness()));
 if (only === undefined) console.log('\n' + (await drift()));
 if (only === undefined) console.log('\n' + (await benchApiBudget()));
+if (only === undefined) console.log('\n' + (await benchFleet()));

@@ -7,7 +7,7 @@ import { renderFleetMarkdown } from '../../../shared/fleet/fleet-markdown.js';
 import { buildFleet } from '../../../shared/fleet/publish-fleet.js';
 import { parseFleetSources } from '../../../shared/fleet/read-fleet.js';
 import { fleetCounts } from '../../../shared/fleet/site/fleet-page.js';
-import { renderSite } from '../../../shared/fleet/site/index.js';
+import { siteFiles } from '../../../shared/fleet/site/index.js';
 import { FLEET_JSON } from '../../../shared/fleet/site/paths.js';
 import { writeSite } from '../../../shared/fleet/write-site.js';
 import { checkIssueLabels } from '../../../shared/monitor/monitor-issue.js';
@@ -53,7 +53,7 @@ export const publishRegistry: ActionDefinition<typeof inputs> = {
       step.accounts,
       runner,
     );
-    const site = await writeSite(input.out, renderSite(fleet), confinement, context.workspace);
+    const site = await writeSite(input.out, siteFiles(fleet), confinement, context.workspace);
     runner.appendSummary(renderFleetMarkdown(fleet));
     const counts = fleetCounts(fleet);
     runner.info(

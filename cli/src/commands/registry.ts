@@ -8,7 +8,7 @@ import { renderFleetTable } from '../../../shared/fleet/fleet-table.js';
 import type { FleetDocument } from '../../../shared/fleet/fleet-document.js';
 import { buildFleet } from '../../../shared/fleet/publish-fleet.js';
 import { parseFleetSources } from '../../../shared/fleet/read-fleet.js';
-import { renderSite } from '../../../shared/fleet/site/index.js';
+import { siteFiles } from '../../../shared/fleet/site/index.js';
 import { writeSite } from '../../../shared/fleet/write-site.js';
 import { isIdentifier, quoteValue } from '../../../shared/identifiers.js';
 import { durationSchema } from '../../../shared/monitor/policy.js';
@@ -42,7 +42,7 @@ Options:
                           production)
   --monitor-label <label> the monitor issues' label (repeatable; default: model-monitoring)
   --detailed-versions <n> newest production versions per model whose Release files are read
-                          (default: 10)
+                          (default: 3)
   --cache-file <file>     remember what was read (ETags, Release contents) in this file, so the
                           next run asks with conditional requests and downloads nothing twice
   --token <token>         a token that can read deployments, releases and issues (default:
@@ -90,7 +90,7 @@ reached.
         staleAfterDays: staleAfter(values['stale-after']) / DAY_MS,
         watchedEnvironments: environments(values.watched ?? ['production']),
         monitorLabels: values['monitor-label'] ?? ['model-monitoring'],
-        detailedVersions: whole(values['detailed-versions'] ?? '10', '--detailed-versions'),
+        detailedVersions: whole(values['detailed-versions'] ?? '3', '--detailed-versions'),
         ...(values['cache-file'] ? { cache: { file: resolve(values['cache-file']) } } : {}),
       },
       step.accounts,
@@ -100,7 +100,7 @@ reached.
     if (format === 'html') {
       const folder = await writeSite(
         values.out ?? 'registry-site',
-        renderSite(shown),
+        siteFiles(shown),
         await stepConfinement(step.workspace, step.tempDir),
         process.cwd(),
       );
