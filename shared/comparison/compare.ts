@@ -12,10 +12,11 @@ import { UserError } from '../action/errors.js';
 import type { Logger, Runner } from '../action/runner.js';
 import { artifactServiceAvailable, uploadArtifact } from '../artifacts/model-artifact.js';
 import { readStructuredFile } from '../files/structured.js';
-import { describeNotable, evaluateGates, type GateResult } from '../gates/judge.js';
+import { describeNotable, evaluateGates, fairnessName, type GateResult } from '../gates/judge.js';
 import { gatePolicyFor, type GatesFrom, type PolicySource } from '../gates/policy-source.js';
 import { manifestSchema, type Manifest } from '../lineage/manifest.js';
 import { summariseRuntime, type RuntimeSummary } from '../lineage/runtime.js';
+import { publishableGroups, type FairnessReport } from '../metrics/fairness-report.js';
 import { loadMetrics, type LoadedMetrics } from '../metrics/report.js';
 import { openRegistry, type Registry } from '../registry/github-registry.js';
 import { resolveBaseline, summarizeBaseline, type ResolvedBaseline } from './baseline.js';
@@ -24,6 +25,7 @@ import {
   COMPARISON_FORMAT,
   type ComparisonDocument,
   type Cost,
+  type FairnessGroups,
   type LineageSide,
 } from './document.js';
 import { commentArtifactName, reportArtifactName, writeCommentRequest } from './fork-comment.js';
@@ -108,6 +110,8 @@ export async function compareCandidate(
     candidateSlices: candidate.slices ?? {},
     baselineSlices: baseline?.slices,
     candidateSkipped: candidate.skipped,
+    candidateFairness: candidate.fairness ?? {},
+    ...(baseline?.fairness ? { baselineFairness: baseline.fairness } : {}),
   });
   const production = await productionManifest(request, resolved, registry, log);
   const document: ComparisonDocument = {
@@ -218,6 +222,10 @@ function comparisonDocument(
     ...(policy ? { policy } : {}),
     metrics: result.metrics,
     slices: result.slices,
+    ...(result.fairness.length ? { fairness: result.fairness } : {}),
+    ...(candidate.fairness && Object.keys(candidate.fairness).length
+      ? { fairnessGroups: publishedGroups(candidate.fairness) }
+      : {}),
     notable: result.notable,
     ...(candidate.confusion
       ? {
@@ -277,6 +285,11 @@ function annotateVerdict(
       status: s.status,
       reasons: s.reasons,
     })),
+    ...result.fairness.map((f) => ({
+      name: fairnessName(f),
+      status: f.status,
+      reasons: f.reasons,
+    })),
   ];
   for (const entry of entries) {
     if (entry.status !== 'fail' && entry.status !== 'warn' && entry.status !== 'inconclusive')
@@ -297,6 +310,24 @@ function annotateVerdict(
   }
   const policyNote = policyAnnotation(policySource);
   if (policyNote) log[policyNote.level](policyNote.text, { title: 'compare-metrics: gate policy' });
+}
+
+/**
+ * The candidate's groups as the comment may show them: names, counts and rates, the groups
+ * under min-group-size merged into one line. The comparison document is uploaded and the
+ * comment public, so the full table stays in the metrics report.
+ */
+function publishedGroups(fairness: FairnessReport): FairnessGroups {
+  return Object.fromEntries(
+    Object.entries(fairness).map(([attribute, section]) => [
+      attribute,
+      {
+        columns: section.columns,
+        minGroupSize: section.minGroupSize,
+        groups: publishableGroups(section),
+      },
+    ]),
+  );
 }
 
 function side(loaded: LoadedMetrics): ComparisonDocument['candidate'] {

@@ -6,7 +6,14 @@
  */
 import { z } from 'zod';
 import { MODEL_NAME_PATTERN } from '../identifiers.js';
-import type { GateResult, MetricStatus, NotableChange, Verdict } from '../gates/judge.js';
+import type {
+  FairnessComparison,
+  GateResult,
+  MetricStatus,
+  NotableChange,
+  Verdict,
+} from '../gates/judge.js';
+import type { PublishableGroup } from '../metrics/fairness-report.js';
 import { confusionMatrixSchema, residualQuantilesSchema } from '../metrics/report.js';
 import { policySourceSchema } from '../gates/policy-source.js';
 import { runtimeSummarySchema } from '../lineage/runtime.js';
@@ -68,8 +75,48 @@ const sliceComparison = z.object({
   ),
 });
 
+const fairnessComparison = z.object({
+  attribute: z.string(),
+  measure: z.string(),
+  candidate: z.number().nullable().optional(),
+  candidateCi: ci.optional(),
+  baseline: z.number().nullable().optional(),
+  baselineCi: ci.optional(),
+  worstGroup: z.string().optional(),
+  baselineWorstGroup: z.string().optional(),
+  rule: z.string().optional(),
+  status,
+  reasons: z.array(z.string()),
+}) satisfies z.ZodType<FairnessComparison>;
+
+/** A line of a published group table: a group, or the groups under min-group-size merged. */
+const publishableGroup = z.object({
+  name: z.string(),
+  rows: z.number(),
+  weight: z.number(),
+  groups: z.number(),
+  merged: z.boolean(),
+  baseRate: z.number().nullable().optional(),
+  selectionRate: z.number().nullable().optional(),
+  truePositiveRate: z.number().nullable().optional(),
+  falsePositiveRate: z.number().nullable().optional(),
+  meanPrediction: z.number().optional(),
+}) satisfies z.ZodType<PublishableGroup>;
+
+/** Per sensitive attribute, the candidate's groups as anything published may show them. */
+const fairnessGroups = z.record(
+  z.string(),
+  z.object({
+    columns: z.array(z.string()),
+    minGroupSize: z.number(),
+    groups: z.array(publishableGroup),
+  }),
+);
+export type FairnessGroups = z.output<typeof fairnessGroups>;
+
 const notableChange = z.object({
   metric: z.string(),
+  attribute: z.string().optional(),
   slice: z.string().optional(),
   baseline: z.number(),
   candidate: z.number(),
@@ -154,6 +201,13 @@ export const comparisonDocumentSchema = z.object({
   policy: policySourceSchema.optional(),
   metrics: z.array(metricComparison),
   slices: z.array(sliceComparison),
+  /** The disparity measures per sensitive attribute, gated or not (absent from older documents). */
+  fairness: z.array(fairnessComparison).optional(),
+  /**
+   * The candidate's groups per attribute: names, counts and rates only, never rows, and the
+   * groups under min-group-size merged into one line (publishableGroups): people are in them.
+   */
+  fairnessGroups: fairnessGroups.optional(),
   /** The changes beyond the noise, gated or not, worst first (absent from documents of older versions). */
   notable: z.array(notableChange).optional(),
   /** Classification: the confusion matrices (weighted counts, rows = true class). */
@@ -178,6 +232,7 @@ export function gateResultOf(document: ComparisonDocument): GateResult {
     verdict: document.verdict,
     metrics: document.metrics,
     slices: document.slices,
+    fairness: document.fairness ?? [],
     notable: document.notable ?? [],
     hasBaseline: document.baseline !== null,
   };

@@ -111,7 +111,14 @@ export async function readCommentRequest(
   }
   return {
     request,
-    document: { ...document, verdict: overallVerdict([...document.metrics, ...document.slices]) },
+    document: {
+      ...document,
+      verdict: overallVerdict([
+        ...document.metrics,
+        ...document.slices,
+        ...(document.fairness ?? []),
+      ]),
+    },
     documentPath: join(dir, DOCUMENT_FILE),
   };
 }

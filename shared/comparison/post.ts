@@ -99,6 +99,18 @@ function valuesDigest(document: ComparisonDocument): string {
       s.status,
       s.rows.map((row) => [row.slice, row.baseline?.value, row.candidate?.value]),
     ]),
+    // Only when there are disparity measures, so older comments' digests stay as they were.
+    ...(document.fairness?.length
+      ? {
+          fairness: document.fairness.map((f) => [
+            f.attribute,
+            f.measure,
+            f.baseline,
+            f.candidate,
+            f.status,
+          ]),
+        }
+      : {}),
   };
   return sha256Text(canonicalJson(values)).slice(0, 16);
 }

@@ -14,6 +14,7 @@ import {
   interval,
   percent,
   SEVERITY,
+  type FairnessComparison,
   type GateResult,
   type MetricComparison,
   type NotableChange,
@@ -33,6 +34,7 @@ import {
   type BaselineSummary,
   type ComparisonDocument,
   type Cost,
+  type FairnessGroups,
 } from './document.js';
 import { renderPolicyNote } from './policy-note.js';
 
@@ -143,6 +145,11 @@ export function renderComparison(
       status: s.status,
       reasons: s.reasons,
     })),
+    ...result.fairness.map((f) => ({
+      name: `${code(f.measure)} for ${code(f.attribute)}`,
+      status: f.status,
+      reasons: f.reasons,
+    })),
   ].filter((p) => p.status === 'fail' || p.status === 'warn' || p.status === 'inconclusive');
   problems.sort((a, b) => SEVERITY[b.status] - SEVERITY[a.status]);
   if (problems.length) {
@@ -182,6 +189,20 @@ export function renderComparison(
   tables.push(
     take((space) => metricTable(key, baselineHeader, space, pointer), 'The metrics table was'),
   );
+  if (result.fairness.length || view.fairnessGroups)
+    tables.push(
+      take(
+        (space) =>
+          fairnessSection(
+            result.fairness,
+            view.fairnessGroups ?? {},
+            baselineHeader,
+            space,
+            pointer,
+          ),
+        'The Fairness section was',
+      ),
+    );
   if (view.changes)
     tables.push(
       take(
@@ -227,7 +248,11 @@ export function renderComparison(
 
 /** One sentence counting the gated metrics by status, so the headline needs no scrolling. */
 function tally(result: GateResult): string {
-  const gated = [...result.metrics.filter((m) => m.rule), ...result.slices.filter((s) => s.rule)];
+  const gated = [
+    ...result.metrics.filter((m) => m.rule),
+    ...result.slices.filter((s) => s.rule),
+    ...result.fairness.filter((f) => f.rule),
+  ];
   const ungated = result.metrics.length - result.metrics.filter((m) => m.rule).length;
   const counts = (['fail', 'inconclusive', 'warn', 'pass', 'info'] as const)
     .map((status) => [status, gated.filter((g) => g.status === status).length] as const)
@@ -473,6 +498,129 @@ function sliceSection(
   );
 }
 
+/** Most attributes and measure rows the Fairness section shows; the rest are in the report. */
+const MAX_FAIRNESS_ATTRIBUTES = 10;
+const MAX_FAIRNESS_MEASURES = 12;
+const MAX_GROUP_ROWS = 12;
+
+/** A rate of the group table: undefined (no positives, or no negatives) is said, never 0. */
+function rateCell(value: number | null | undefined): string {
+  return value === undefined ? '—' : value === null ? 'undefined' : format(value);
+}
+
+function measureCell(value: number | null | undefined, ci: readonly [number, number] | undefined) {
+  return value === null ? 'undefined' : valueWithCi(value, ci);
+}
+
+/**
+ * Per sensitive attribute: each disparity measure now and in production with its interval,
+ * the worst group and the rule; then the candidate's groups (rows, selection rate, TPR, FPR).
+ * The group names come from the predictions file (hostile text: code spans, shortened); the
+ * groups under min-group-size arrive merged into one line (publishableGroups), so no table
+ * here can point at a few people. Gated measures first; failing rules open the section.
+ */
+function fairnessSection(
+  fairness: readonly FairnessComparison[],
+  groups: FairnessGroups,
+  baselineHeader: string,
+  budget: number,
+  pointer: string,
+): string {
+  const attributes = [
+    ...new Set([...fairness.map((f) => f.attribute), ...Object.keys(groups)]),
+  ].sort(
+    (a, b) => worstStatus(fairness, b) - worstStatus(fairness, a) || (a < b ? -1 : a > b ? 1 : 0),
+  );
+  const parts: string[] = [];
+  let room = budget - 200;
+  const listed = attributes.slice(0, MAX_FAIRNESS_ATTRIBUTES);
+  for (const attribute of listed) {
+    const measures = fairness
+      .filter((f) => f.attribute === attribute)
+      .sort(
+        (a, b) =>
+          SEVERITY[b.status] - SEVERITY[a.status] ||
+          Number(Boolean(b.rule)) - Number(Boolean(a.rule)),
+      );
+    const section = Object.hasOwn(groups, attribute) ? groups[attribute] : undefined;
+    const title = `**${code(attribute)}**${section && section.columns.length > 1 ? ' (intersection)' : ''}${section ? `: ${section.groups.length} ${section.groups.length === 1 ? 'line' : 'lines'}, groups under ${section.minGroupSize} rows merged` : ''}`;
+    const measureTable = fitTable(
+      ['Measure', baselineHeader, 'Candidate', 'Worst group', 'Rule', 'Status'],
+      measures
+        .slice(0, MAX_FAIRNESS_MEASURES)
+        .map((f) => [
+          code(f.measure),
+          measureCell(f.baseline, f.baselineCi),
+          measureCell(f.candidate, f.candidateCi),
+          f.worstGroup === undefined ? '—' : code(f.worstGroup),
+          f.rule ? escapeMarkdown(f.rule) : '',
+          STATUS[f.status],
+        ]),
+      Math.max(0, room / 2),
+      (left) => `_${left} more ${left === 1 ? 'measure' : 'measures'}: ${pointer}._`,
+    );
+    const more =
+      measures.length > MAX_FAIRNESS_MEASURES
+        ? `\n\n_${measures.length - MAX_FAIRNESS_MEASURES} more measures: ${pointer}._`
+        : '';
+    const lines = section?.groups ?? [];
+    const binary = lines.some((line) => line.selectionRate !== undefined);
+    const regression = lines.some((line) => line.meanPrediction !== undefined);
+    const groupTable = lines.length
+      ? fitTable(
+          [
+            'Group',
+            'Rows',
+            ...(binary ? ['Selection rate', 'TPR', 'FPR'] : []),
+            ...(regression ? ['Mean prediction'] : []),
+          ],
+          lines
+            .slice(0, MAX_GROUP_ROWS)
+            .map((line) => [
+              line.merged ? escapeMarkdown(clip(line.name, MAX_NAME)) : code(line.name),
+              String(line.rows),
+              ...(binary
+                ? line.merged
+                  ? ['—', '—', '—']
+                  : [
+                      rateCell(line.selectionRate),
+                      rateCell(line.truePositiveRate),
+                      rateCell(line.falsePositiveRate),
+                    ]
+                : []),
+              ...(regression ? [line.merged ? '—' : rateCell(line.meanPrediction)] : []),
+            ]),
+          Math.max(0, room / 2 - measureTable.length),
+          (left) => `_${left} more ${left === 1 ? 'group' : 'groups'}: ${pointer}._`,
+        ) +
+        (lines.length > MAX_GROUP_ROWS
+          ? `\n\n_${lines.length - MAX_GROUP_ROWS} more groups: ${pointer}._`
+          : '')
+      : '';
+    const text = [title, measures.length ? measureTable + more : '', groupTable]
+      .filter(Boolean)
+      .join('\n\n');
+    if (text.length > room) break;
+    parts.push(text);
+    room -= text.length + 2;
+  }
+  if (parts.length < attributes.length)
+    parts.push(
+      `_${attributes.length - parts.length} more sensitive ${attributes.length - parts.length === 1 ? 'attribute' : 'attributes'}: ${pointer}._`,
+    );
+  const gated = fairness.filter((f) => f.rule);
+  const failing = gated.filter((f) => SEVERITY[f.status] > 0).length;
+  const summary = `Fairness (${attributes.length} sensitive ${attributes.length === 1 ? 'attribute' : 'attributes'}${gated.length ? `, ${gated.length} ${gated.length === 1 ? 'gate' : 'gates'}${failing ? `, ${failing} not passing` : ''}` : ''})`;
+  return details(summary, parts.join('\n\n'), failing > 0);
+}
+
+function worstStatus(fairness: readonly FairnessComparison[], attribute: string): number {
+  return Math.max(
+    0,
+    ...fairness.filter((f) => f.attribute === attribute).map((f) => SEVERITY[f.status]),
+  );
+}
+
 /** How many notable changes the section lists under its headline. */
 const MAX_NOTABLE = 5;
 
@@ -498,7 +646,13 @@ function distinct(
 ): { change: NotableChange; aliases: string[] }[] {
   const seen = new Map<string, { change: NotableChange; aliases: string[] }>();
   for (const change of notable) {
-    const key = JSON.stringify([change.slice, change.baseline, change.candidate, change.ci]);
+    const key = JSON.stringify([
+      change.attribute,
+      change.slice,
+      change.baseline,
+      change.candidate,
+      change.ci,
+    ]);
     const first = seen.get(key);
     if (first && first.change.gated === change.gated) first.aliases.push(change.metric);
     else if (!first) seen.set(key, { change, aliases: [] });
@@ -532,7 +686,12 @@ function notableList(
       n.kind === 'regression' && SEVERITY[n.status] > 0
         ? STATUS[n.status].split(' ')[0] + ' worse'
         : NOTABLE_ICON[n.kind];
-    const where = n.slice === undefined ? code(n.metric) : `${code(n.metric)} on ${code(n.slice)}`;
+    const where =
+      n.attribute !== undefined
+        ? `disparity ${code(n.metric)} for ${code(n.attribute)}`
+        : n.slice === undefined
+          ? code(n.metric)
+          : `${code(n.metric)} on ${code(n.slice)}`;
     const noise =
       n.basis === 'ci' && n.ci
         ? `outside the candidate's interval ${interval(n.ci)}`
