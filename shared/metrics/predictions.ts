@@ -353,7 +353,7 @@ const MISSING_VALUES: ReadonlySet<string> = new Set([
 ]);
 
 /** The texts that mean a missing value under `spec`: its missingValues and the empty cell, or MISSING_VALUES. */
-function missingValueSet(spec: PredictionSpec): ReadonlySet<string> {
+export function missingValueSet(spec: Pick<PredictionSpec, 'missingValues'>): ReadonlySet<string> {
   return spec.missingValues ? new Set(['', ...spec.missingValues]) : MISSING_VALUES;
 }
 

@@ -1,7 +1,7 @@
 /**
  * A window's status, pure: the drift reports, the quality of the data, and the performance
  * judged by the gate policy, read through the policy's `monitor:` section into findings and one
- * status. `degraded` when the performance fails, `drifting` when the data or the predictions
+ * status. `degraded` when the performance or the selection-rate parity fails, `drifting` when the data or the predictions
  * drift (or quality fails, when the policy says it should), `healthy` otherwise.
  */
 import { evaluateGates, type MetricInput } from '../gates/judge.js';
@@ -9,9 +9,11 @@ import type { GatePolicy } from '../gates/policy.js';
 import type {
   MonitorFinding,
   JudgedMetric,
+  MonitorFairness,
   MonitorPerformance,
   MonitorStatus,
 } from './monitor-report.js';
+import { fairnessFindings } from './fairness.js';
 import type { MonitorPolicy } from './policy.js';
 import type { DriftReport, FeatureDrift } from './report.js';
 
@@ -22,6 +24,7 @@ export interface WindowFacts {
   predictionDrift: DriftReport | null;
   validation?: { errors: number; warnings: number };
   performance: MonitorPerformance;
+  fairness?: MonitorFairness;
 }
 
 export interface Assessment {
@@ -38,13 +41,15 @@ export function assessWindow(facts: WindowFacts, policy: MonitorPolicy): Assessm
   // Performance first: of two failures, a model doing worse matters more than data moving.
   const findings = [
     ...performanceFindings(facts.performance, policy),
+    ...fairnessFindings(facts.fairness, policy),
     ...dataDrift(facts.drift, policy),
     ...predictionDrift(facts.predictionDrift, policy),
     ...dataQuality(facts, policy),
   ].sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]);
   const failing = findings.filter((f) => f.level === 'fail');
+  // A model whose outputs treat groups unequally fails on what it does, as with performance.
   const status: MonitorStatus = failing.some(
-    (f) => f.kind === 'performance' || f.kind === 'estimated-performance',
+    (f) => f.kind === 'performance' || f.kind === 'estimated-performance' || f.kind === 'fairness',
   )
     ? 'degraded'
     : failing.length

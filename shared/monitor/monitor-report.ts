@@ -6,6 +6,7 @@
  * Field meanings are in docs/monitoring.md; renaming or removing a field is a new version.
  */
 import { z } from 'zod';
+import { fairnessReportSchema } from '../metrics/fairness-report.js';
 import { driftReport } from './report.js';
 
 export const MONITOR_REPORT_FORMAT = 'mlops-actions/monitor-report@1';
@@ -20,6 +21,7 @@ const FINDING_KINDS = [
   'validation',
   'performance',
   'estimated-performance',
+  'fairness',
 ] as const;
 
 const finding = z.object({
@@ -62,6 +64,22 @@ const performance = z.discriminatedUnion('source', [
 ]);
 export type MonitorPerformance = z.infer<typeof performance>;
 
+/**
+ * Selection-rate parity on the window (fairness.ts), per attribute in the metrics report's
+ * shape: each group's rows and selection rate, demographic_parity_difference and _ratio.
+ */
+const fairness = z.object({
+  minRatio: z.number(),
+  maxDifference: z.number().optional(),
+  minGroupSize: z.number().int(),
+  /** The rows with a prediction the measures were taken on. */
+  rows: z.number().int().min(0).optional(),
+  /** Why nothing was measured (a window of profiles, a column the window lacks). */
+  reason: z.string().optional(),
+  attributes: fairnessReportSchema,
+});
+export type MonitorFairness = z.infer<typeof fairness>;
+
 export const monitorReportSchema = z.object({
   format: z.literal(MONITOR_REPORT_FORMAT),
   model: z.string(),
@@ -85,6 +103,8 @@ export const monitorReportSchema = z.object({
     .object({ errors: z.number().int(), warnings: z.number().int(), report: z.string() })
     .optional(),
   performance,
+  /** Present when the policy's monitor.fairness names attributes. */
+  fairness: fairness.optional(),
   issue: z
     .object({ action: z.string(), url: z.string().optional(), number: z.number().optional() })
     .optional(),

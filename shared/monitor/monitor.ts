@@ -13,6 +13,7 @@ import type { Task } from '../metrics/compute.js';
 import type { ScoreColumn } from '../metrics/predictions.js';
 import { readProfile, type ColumnProfile, type DataProfile } from '../profile/profile.js';
 import { assessWindow } from './assess.js';
+import { windowFairness } from './fairness.js';
 import { driftBetweenProfiles } from './drift.js';
 import { MONITOR_REPORT_FORMAT, type MonitorReport } from './monitor-report.js';
 import { monitorPolicyOf, type MonitorPolicy } from './policy.js';
@@ -106,12 +107,24 @@ export async function monitorWindow(
     },
     log,
   );
+  const fairness = await windowFairness(
+    {
+      files: window.files,
+      columns: new Set(window.profile.columns.map((c) => c.name)),
+      prediction: request.predictionColumn,
+      positive: request.positiveLabel,
+      label: request.labelColumn,
+      scores: (request.scoreColumns ?? []).map((s) => s.column),
+    },
+    policy,
+  );
   const { status, findings } = assessWindow(
     {
       drift,
       predictionDrift: predictionDrift.report,
       ...(window.validation ? { validation: window.validation } : {}),
       performance,
+      ...(fairness ? { fairness } : {}),
     },
     policy,
   );
@@ -140,6 +153,7 @@ export async function monitorWindow(
     predictionDrift: predictionDrift.report,
     ...(window.validation ? { validation: window.validation } : {}),
     performance,
+    ...(fairness ? { fairness } : {}),
   };
 }
 

@@ -77,12 +77,30 @@ const performanceSection = z.strictObject({
   'estimated-level': z.enum(LEVELS).default('fail'),
 });
 
+const fairnessSection = z.strictObject({
+  /**
+   * The sensitive attributes whose selection-rate parity is tracked, as evaluate-model's
+   * `sensitive-features` writes them: a column, or `a,b` for the intersection of two. Empty:
+   * not tracked. The window must carry the columns and the prediction.
+   */
+  attributes: z.array(z.string().min(1)).default([]),
+  /** The lowest demographic_parity_ratio allowed: 0.8 is the four-fifths rule. */
+  'min-ratio': share.default(0.8),
+  /** The largest demographic_parity_difference allowed; absent: not judged. */
+  'max-difference': share.optional(),
+  /** Groups with fewer rows in the window are shown merged and left out of the measures. */
+  'min-group-size': z.number().int().min(1).default(30),
+  /** What a breach does: fail makes the status `degraded` (the model's outputs fail the policy). */
+  level: z.enum(LEVELS).default('fail'),
+});
+
 export const monitorPolicySchema = z.strictObject({
   drift: driftSection.default(driftSection.parse({})),
   predictions: predictionsSection.default(predictionsSection.parse({})),
   quality: qualitySection.default(qualitySection.parse({})),
   performance: performanceSection.default(performanceSection.parse({})),
   retrain: retrainSection.default(retrainSection.parse({})),
+  fairness: fairnessSection.default(fairnessSection.parse({})),
 });
 
 export type MonitorPolicy = z.output<typeof monitorPolicySchema>;

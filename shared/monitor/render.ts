@@ -13,6 +13,7 @@ import {
   markdownTable,
   mermaidLabel,
 } from '../markdown/escape.js';
+import { publishableGroups } from '../metrics/fairness-report.js';
 import { driftedWorstFirst, percent } from './assess.js';
 import type { MonitorHistoryEntry } from './monitor-issue.js';
 import type { JudgedMetric, MonitorReport, MonitorStatus } from './monitor-report.js';
@@ -55,6 +56,7 @@ export function renderMonitorReport(
       ? driftSection("Drift of the model's outputs", report.predictionDrift)
       : []),
     ...performanceSection(report),
+    ...fairnessSection(report),
     ...actionsSection(report),
     ...historySection(history),
   ];
@@ -158,6 +160,62 @@ function performanceSection(report: MonitorReport): string[] {
     ...(hidden > 0 ? ['', `… ${hidden} more metrics (per class, and ungated) in the report.`] : []),
     '',
   ];
+}
+
+/** Most group lines per attribute: the report has them all. */
+const MAX_GROUP_ROWS = 20;
+/** Longest a group name is shown: a value from the serving data. */
+const MAX_GROUP_NAME = 60;
+
+/**
+ * Selection-rate parity per attribute: the measures against the policy, and the groups' counts
+ * and selection rates as anything published shows them (publishableGroups: the groups under
+ * min-group-size merged into one line, without a rate). Group names and rates, never rows.
+ */
+function fairnessSection(report: MonitorReport): string[] {
+  const fairness = report.fairness;
+  if (!fairness) return [];
+  const heading = '### Selection-rate parity';
+  if (fairness.reason) return [heading, '', `Not tracked: ${escapeMarkdown(fairness.reason)}`, ''];
+  const rule = `min-ratio ${format(fairness.minRatio)}${fairness.maxDifference !== undefined ? `, max-difference ${format(fairness.maxDifference)}` : ''}; groups under ${fairness.minGroupSize} rows left out`;
+  const name = (text: string) =>
+    escapeMarkdown(
+      [...text].length > MAX_GROUP_NAME
+        ? `${[...text].slice(0, MAX_GROUP_NAME - 1).join('')}…`
+        : text,
+    );
+  const measure = (value: number | null | undefined) =>
+    value === null || value === undefined ? 'undefined' : format(value);
+  const lines = [
+    heading,
+    '',
+    `The share of each group's rows predicted positive (policy: ${rule}).`,
+    '',
+  ];
+  for (const [attribute, section] of Object.entries(fairness.attributes)) {
+    const breached = report.findings.some(
+      (f) => f.kind === 'fairness' && f.feature === attribute && f.level !== 'info',
+    );
+    const groups = publishableGroups(section);
+    const shown = groups.slice(0, MAX_GROUP_ROWS);
+    lines.push(
+      `${breached ? '❌' : '✅'} **${name(attribute)}**${section.columns.length > 1 ? ' (intersection)' : ''}: demographic_parity_ratio ${measure(section.measures.demographic_parity_ratio?.value)}, demographic_parity_difference ${measure(section.measures.demographic_parity_difference?.value)}`,
+      '',
+      markdownTable(
+        ['group', 'rows', 'selection rate'],
+        shown.map((g) => [
+          g.merged ? escapeMarkdown(g.name) : name(g.name),
+          g.rows.toLocaleString('en-US'),
+          g.selectionRate === undefined || g.selectionRate === null ? '' : format(g.selectionRate),
+        ]),
+      ),
+      ...(groups.length > shown.length
+        ? ['', `… ${groups.length - shown.length} more groups in the report.`]
+        : []),
+      '',
+    );
+  }
+  return lines;
 }
 
 /** Most metric rows: the gated ones and what went wrong first, then headline metrics. */

@@ -248,6 +248,120 @@ describe('monitor-model watches the model in production', () => {
   });
 });
 
+/**
+ * The steady window with the sensitive columns the serving system exports beside it: `sex`
+ * (biased: a planted share of the positive predictions goes to F, or spread evenly when fair),
+ * `age_band`, and a tiny group of 5 rows. Returns the path and each sex's selection rate,
+ * counted here from the rows written.
+ */
+async function windowWithGroups(name: string, biased: boolean) {
+  const [header, ...rows] = (await readFile(join(job.workspace, windows.steady), 'utf8'))
+    .trimEnd()
+    .split('\n');
+  const at = header!.split(',').indexOf('prediction');
+  const counts = new Map<string, { rows: number; positive: number }>();
+  const lines = rows.map((line, i) => {
+    const positive = line.split(',')[at] === '1';
+    const sex =
+      i < 5 ? 'tiny-7' : biased ? ((i % 3 !== 0) === positive ? 'F' : 'M') : i % 2 ? 'F' : 'M';
+    const count = counts.get(sex) ?? { rows: 0, positive: 0 };
+    count.rows++;
+    if (positive) count.positive++;
+    counts.set(sex, count);
+    return `${line},${sex},${i % 2 ? '60+' : 'under 60'}`;
+  });
+  const path = await job.write(
+    `serving/${name}.csv`,
+    [`${header},sex,age_band`, ...lines].join('\n') + '\n',
+  );
+  const rate = (sex: string) => counts.get(sex)!.positive / counts.get(sex)!.rows;
+  return { path, rate };
+}
+
+describe('monitor-model tracks selection-rate parity across groups', () => {
+  const policy = job.write(
+    'fairness-policy.yaml',
+    'monitor:\n  fairness:\n    attributes: [sex, "sex,age_band"]\n    min-ratio: 0.8\n',
+  );
+
+  it('reports a breach of the four-fifths rule in the issue, the groups merged under min-group-size', async () => {
+    const { path, rate } = await windowWithGroups('biased', true);
+    const result = await monitor({
+      'model-name': 'loans',
+      data: path,
+      policy: await policy,
+      issue: 'on-failure',
+      retrain: '',
+    });
+    expect(result.exitCode, result.errors.join('\n')).toBe(0);
+    const report = monitorReportSchema.parse(
+      JSON.parse(await readFile(result.outputs.report!, 'utf8')),
+    );
+    const sex = report.fairness!.attributes.sex!;
+    const [low, high] = [rate('F'), rate('M')].sort((a, b) => a - b);
+    expect(sex.measures.demographic_parity_ratio!.value).toBeCloseTo(low! / high!, 12);
+    expect(sex.measures.demographic_parity_difference!.value).toBeCloseTo(high! - low!, 12);
+    expect(sex.groups.F!.selectionRate).toBeCloseTo(rate('F'), 12);
+    expect(sex.groups['tiny-7']).toMatchObject({ rows: 5, small: true });
+    expect(sex.measures.demographic_parity_ratio!.groups.sort()).toEqual(['F', 'M']);
+    expect(Object.keys(report.fairness!.attributes)).toEqual(['sex', 'sex,age_band']);
+    expect(low! / high!).toBeLessThan(0.8);
+    expect(report.status).toBe('degraded');
+    expect(report.findings[0]).toMatchObject({ kind: 'fairness', level: 'fail', feature: 'sex' });
+    expect(report.findings[0]!.message).toMatch(
+      /under the policy's min-ratio 0.8 \(the four-fifths rule\)/,
+    );
+    const issue = github.issues.find((i) => i.body?.includes('mlops-actions:monitor model=loans'))!;
+    expect(issue.state).toBe('open');
+    expect(issue.body).toContain('### Selection-rate parity');
+    expect(issue.body).toMatch(/❌ \*\*sex\*\*: demographic_parity_ratio 0\.\d+/);
+    expect(issue.body).toContain('| other (fewer than 30 rows each) | 5 |');
+    // A group under min-group-size is merged: its name and rate are not published.
+    expect(issue.body).not.toContain('tiny-7');
+  });
+
+  it('finds even selection rates healthy, and says so', async () => {
+    const { path, rate } = await windowWithGroups('fair', false);
+    const result = await monitor({
+      'model-name': 'loans',
+      data: path,
+      policy: await policy,
+      issue: 'never',
+      retrain: '',
+    });
+    const report = monitorReportSchema.parse(
+      JSON.parse(await readFile(result.outputs.report!, 'utf8')),
+    );
+    const [low, high] = [rate('F'), rate('M')].sort((a, b) => a - b);
+    expect(low! / high!).toBeGreaterThanOrEqual(0.8);
+    expect(report.fairness!.attributes.sex!.measures.demographic_parity_ratio!.value).toBeCloseTo(
+      low! / high!,
+      12,
+    );
+    expect(report.findings.filter((f) => f.kind === 'fairness')).toEqual([]);
+    expect(report.status).toBe('healthy');
+    expect(result.summary).toMatch(/✅ \*\*sex\*\*: demographic_parity_ratio/);
+  });
+
+  it('says parity is not tracked when the window lacks the sensitive columns', async () => {
+    const result = await monitor({
+      'model-name': 'loans',
+      data: windows.steady,
+      policy: await policy,
+      issue: 'never',
+      retrain: '',
+    });
+    const report = monitorReportSchema.parse(
+      JSON.parse(await readFile(result.outputs.report!, 'utf8')),
+    );
+    expect(report.fairness?.reason).toMatch(/the window has no column "sex", "age_band"/);
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({ kind: 'fairness', level: 'info' }),
+    );
+    expect(report.status).toBe('healthy');
+  });
+});
+
 describe('monitor-model refuses what it cannot judge, saying what to give', () => {
   it('without a reference and with no model in the environment', async () => {
     const result = await monitor({ data: windows.shifted, reference: '', environment: 'staging' });
