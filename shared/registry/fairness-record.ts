@@ -10,6 +10,7 @@
  * The manifest is written at training, before any evaluation, so it has no place for this.
  */
 import { z } from 'zod';
+import type { GateResult } from '../gates/judge.js';
 import type { FairnessReport } from '../metrics/fairness-report.js';
 
 /** Most attributes and measures a record keeps: a deployment payload is not a report. */
@@ -89,6 +90,24 @@ export function summariseFairness(
     ...(ordered.length > kept.length ? { omittedMeasures: ordered.length - kept.length } : {}),
     ...(rules.length ? { rules: rules.slice(0, MAX_MEASURES) } : {}),
   };
+}
+
+const RULE_STATUSES = new Set<string>(ruleSchema.shape.status.options);
+
+/** The fairness rules the gates applied (the policy's `fairness:` section), as the record keeps them. */
+export function fairnessRulesOf(gates: Pick<GateResult, 'fairness'> | undefined): FairnessRule[] {
+  return (gates?.fairness ?? []).flatMap((f) =>
+    f.rule && RULE_STATUSES.has(f.status)
+      ? [
+          {
+            attribute: f.attribute,
+            measure: f.measure,
+            rule: f.rule,
+            status: f.status as FairnessRule['status'],
+          },
+        ]
+      : [],
+  );
 }
 
 /**

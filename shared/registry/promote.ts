@@ -47,7 +47,7 @@ import {
   type BoundApproval,
   type PromotionRecord,
 } from './promotion-record.js';
-import { summariseFairness } from './fairness-record.js';
+import { fairnessRulesOf, summariseFairness } from './fairness-record.js';
 import { publishProfile, stageProfile, type StagedProfile } from './promotion-profile.js';
 import { recordPromotion, requireCommitSha } from './record-deployment.js';
 import { verifyManifestOutputs } from './verify.js';
@@ -245,7 +245,7 @@ export async function promote(request: PromotionRequest): Promise<PromotionOutco
     now: request.now,
     approvals,
     comparisonDigest,
-    fairness: summariseFairness(metrics.fairness),
+    fairness: summariseFairness(metrics.fairness, fairnessRulesOf(gates)),
     ...(request.approvedDigest
       ? { approval: boundApproval(request.approvedDigest, approvals, request.now) }
       : {}),

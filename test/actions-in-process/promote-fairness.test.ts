@@ -76,14 +76,20 @@ async function candidate(seed: string, fairness?: object) {
   return model;
 }
 
-const promote = (environment: string, model: { manifest: string; metrics: string }) =>
+// A policy of this test's own: the example's may gain rules on attributes these reports lack.
+const GATES = job.write(
+  'gates-accuracy.yaml',
+  'metrics:\n  accuracy: {direction: higher, min: 0.7, max-regression: 0.02}\n',
+);
+
+const promote = async (environment: string, model: { manifest: string; metrics: string }) =>
   runInProcess(promoteModel, {
     ...job,
     standIns,
     github,
     inputs: {
       'model-name': 'churn',
-      gates: 'examples/churn/gates.yaml',
+      gates: await GATES,
       environment,
       manifest: model.manifest,
       metrics: model.metrics,
@@ -129,6 +135,59 @@ describe('promote-model records the bias check', () => {
     // The tiny group is merged into one line: its name and rate are not published.
     expect(body).toContain('other (fewer than 30 rows each) | 4 |');
     expect(body).not.toContain('tiny-group-7');
+  });
+
+  it('records the fairness rules the gates applied, and shows their measures in the bias check', async () => {
+    const gates = await job.write(
+      'gates-fairness.yaml',
+      'metrics:\n  accuracy: {direction: higher, min: 0.7}\nfairness:\n  sex,age_band:\n    demographic_parity_ratio: {min-ratio: 0.65}\n    demographic_parity_difference: {max-difference: 0.5}\n',
+    );
+    const model = await candidate('23', {
+      ...FAIRNESS,
+      'sex,age_band': {
+        ...FAIRNESS['sex,age_band'],
+        measures: {
+          ...FAIRNESS['sex,age_band'].measures,
+          demographic_parity_difference: measure(0.05, [0.02, 0.08], 'F, 60+', [
+            'F, 60+',
+            'M, 60+',
+          ]),
+        },
+      },
+    });
+    const result = await runInProcess(promoteModel, {
+      ...job,
+      standIns,
+      github,
+      inputs: {
+        'model-name': 'churn',
+        gates,
+        environment: 'fairness-review',
+        manifest: model.manifest,
+        metrics: model.metrics,
+      },
+    });
+    expect(result.exitCode, result.errors.join()).toBe(0);
+    const deployment = github.deployments.find((d) => d.environment === 'fairness-review')!;
+    const fairness = parsePayload(deployment.payload)!.fairness!;
+    expect(fairness.rules).toEqual([
+      expect.objectContaining({
+        attribute: 'sex,age_band',
+        measure: 'demographic_parity_ratio',
+        status: 'pass',
+      }),
+      expect.objectContaining({
+        attribute: 'sex,age_band',
+        measure: 'demographic_parity_difference',
+        status: 'pass',
+      }),
+    ]);
+    // The intersection's check shows the measures its rules judged; sex, without a rule, its parity ratio.
+    expect(result.summary).toContain(
+      escapeMarkdown(
+        'demographic parity ratio (sex) 0.93 [0.88, 0.97]; demographic parity ratio (sex,age_band) 0.8 [0.7, 0.9]; demographic parity difference (sex,age_band) 0.05 [0.02, 0.08]',
+      ),
+    );
   });
 
   it('drops a hostile fairness record read back, not the payload', async () => {
