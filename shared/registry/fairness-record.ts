@@ -57,7 +57,7 @@ export const fairnessRecordSchema = z.object({
 });
 
 export type FairnessRecord = z.output<typeof fairnessRecordSchema>;
-export type FairnessRule = z.output<typeof ruleSchema>;
+type FairnessRule = z.output<typeof ruleSchema>;
 type RecordedMeasure = FairnessRecord['measures'][number];
 
 /** The promotion's record of a metrics report's fairness section; undefined when it has none. */
