@@ -169,6 +169,9 @@ export async function promote(request: PromotionRequest): Promise<PromotionOutco
     const judged = evaluateGates(metrics.metrics, baseline?.payload.metrics, request.policy, {
       candidateSlices: metrics.slices ?? {},
       ...(metrics.skipped ? { candidateSkipped: metrics.skipped } : {}),
+      // The fairness rules judge the report's fairness section here too; production's is not in
+      // the deployment's payload, so their max-regression follows on-missing-baseline.
+      candidateFairness: metrics.fairness ?? {},
     });
     const subject = { model, environment, version, fingerprint: manifest.fingerprint };
     return { gates: judged, digest: digestComparison(subject, judged, baseline) };
