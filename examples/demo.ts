@@ -24,7 +24,7 @@ const JOB_TITLES: Record<string, string> = {
   'release-production':
     'Release run, production job (after approval): the same artifact, no retraining, bound to the checked digest',
   'pull-request':
-    'Pull request, model job (read-only token): a contributor changes the training config, and loosens a gate',
+    'Pull request, model job (read-only token): a contributor changes the training config (a higher threshold for customers 55+), and loosens a gate',
   compare:
     "Pull request, compare job (no checkout): judged by the base branch's gate policy, read through the API",
   'pull-request (re-run)': 'A reviewer re-runs the pull-request workflow (both jobs)',
@@ -47,6 +47,19 @@ async function changeTheGates(write: (path: string, text: string) => Promise<voi
   await write('examples/churn/gates.yaml', loosened);
 }
 
+/**
+ * The disparity planted in the pull request: its config raises the decision threshold for the
+ * customers aged 55+ to 0.75 ("they rarely leave: fewer retention offers for them"), so that
+ * far fewer of them are selected. Accuracy barely moves; the four-fifths rule on age_band in
+ * gates.yaml catches it, and the comment's Fairness section shows the groups' selection rates.
+ */
+async function plantTheBias(write: (path: string, text: string) => Promise<void>): Promise<void> {
+  const path = join(REPOSITORY_ROOT, 'examples', 'churn', 'config.json');
+  const config = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+  const biased = { ...config, group_thresholds: { age_band: { '55+': 0.75 } } };
+  await write('examples/churn/config.json', `${JSON.stringify(biased, null, 2)}\n`);
+}
+
 let currentJob = '';
 const onStep = (record: StepRecord) => {
   if (record.job !== currentJob) {
@@ -62,7 +75,17 @@ console.log(
   `GitHub API and Actions artifact/cache stand-ins on loopback (started in ${Math.round(standIns.startupMs)} ms); no network is used.`,
 );
 try {
-  const run = await runExamplePipeline({ root, standIns, onStep, prepare: changeTheGates });
+  const run = await runExamplePipeline({
+    root,
+    standIns,
+    onStep,
+    prepare: async (write) => {
+      await changeTheGates(write);
+      await plantTheBias(write);
+    },
+    // The biased candidate fails its fairness gate: the pull request's check fails, on purpose.
+    gatesMayFail: true,
+  });
   const comment = await readFile(run.comparison.outputs['comment-file']!, 'utf8');
   console.log(`\n${(await reportRun(run, comment, standIns, root)).join('\n')}`);
 } catch (error) {

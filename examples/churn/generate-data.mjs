@@ -2,7 +2,7 @@
 // Deterministic synthetic customer-churn data for the mlops-actions example.
 //
 //   node generate-data.mjs --out <dir> [--rows-train 2000] [--rows-eval 1000] [--seed 7]
-//                          [--serving 0] [--shift 0]
+//                          [--serving 0] [--shift 0] [--customers]
 //
 // Writes <dir>/train.csv and <dir>/eval.csv, and with --serving <rows> also
 // <dir>/serving.csv: customers seen after release, whose features move by
@@ -11,6 +11,13 @@
 // The same arguments always give
 // byte-identical files: randomness comes only from the seeded PRNG below
 // (never Math.random), and no clock or locale is read.
+//
+// With --customers also <dir>/customers.csv: who each train and eval customer is
+// (customer_id, age_band), kept apart from the training data as a sensitive
+// attribute should be: no model reads it; train.mjs --customers carries it into
+// the predictions so that evaluate-model can compare the model across groups.
+// Its randomness is a stream of its own, so train.csv and eval.csv are the same
+// bytes with or without it, and age_band is independent of churn.
 //
 // Columns: customer_id, tenure_months, monthly_charges, contract,
 // support_calls, signup_date, churned (the label, 0 or 1).
@@ -23,7 +30,7 @@ import { join } from 'node:path';
 import { mulberry32 } from './random.mjs';
 
 const USAGE =
-  'usage: node generate-data.mjs --out <dir> [--rows-train 2000] [--rows-eval 1000] [--seed 7] [--serving 0] [--shift 0]';
+  'usage: node generate-data.mjs --out <dir> [--rows-train 2000] [--rows-eval 1000] [--seed 7] [--serving 0] [--shift 0] [--customers]';
 
 const CONTRACTS = ['month-to-month', 'one-year', 'two-year'];
 const COLUMNS = [
@@ -55,11 +62,16 @@ function parseArgs(argv) {
     serving: '0',
     shift: '0',
   };
+  let customers = false;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
+    }
+    if (arg === '--customers') {
+      customers = true;
+      continue;
     }
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
     if (!match || !Object.hasOwn(options, match[1])) fail(`unknown argument "${arg}"`);
@@ -91,6 +103,7 @@ function parseArgs(argv) {
     seed: whole('seed', 0, 4294967295),
     serving: whole('serving', 0, 10_000_000),
     shift: share('shift'),
+    customers,
   };
 }
 
@@ -170,6 +183,23 @@ function makeRow(s, customerId, shift) {
   ].join(',');
 }
 
+// Age bands of the customers, with their shares (a stream of their own: see the header).
+const AGE_BANDS = [
+  ['under 55', 0.6],
+  ['55+', 0.4],
+];
+
+function customers(count, seed, firstId) {
+  const s = makeSampler(mulberry32(streamSeed(seed, 3)));
+  const lines = ['customer_id,age_band'];
+  for (let i = 0; i < count; i += 1) {
+    let u = s.rand();
+    const band = AGE_BANDS.find(([, share]) => (u -= share) < 0) ?? AGE_BANDS.at(-1);
+    lines.push(`${firstId + i},${band[0]}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 function generate(rows, seed, stream, firstId, shift = 0) {
   const s = makeSampler(mulberry32(streamSeed(seed, stream)));
   const lines = [COLUMNS.join(',')];
@@ -186,6 +216,12 @@ writeFileSync(evalPath, generate(args.rowsEval, args.seed, 1, FIRST_CUSTOMER_ID 
 process.stdout.write(
   `generate-data: wrote ${args.rowsTrain} rows to ${trainPath} and ${args.rowsEval} rows to ${evalPath} (seed ${args.seed})\n`,
 );
+if (args.customers) {
+  const customersPath = join(args.out, 'customers.csv');
+  const count = args.rowsTrain + args.rowsEval;
+  writeFileSync(customersPath, customers(count, args.seed, FIRST_CUSTOMER_ID));
+  process.stdout.write(`generate-data: wrote ${count} customers to ${customersPath}\n`);
+}
 if (args.serving > 0) {
   const servingPath = join(args.out, 'serving.csv');
   const firstId = FIRST_CUSTOMER_ID + args.rowsTrain + args.rowsEval;

@@ -13,14 +13,22 @@
 // Config keys: model ("logistic-regression"), learning_rate, epochs, l2,
 // features (column names; numeric columns are standardised with the train
 // set's mean and standard deviation, text columns such as `contract` are
-// one-hot encoded), threshold (score at or above which the prediction is 1).
+// one-hot encoded), threshold (score at or above which the prediction is 1),
+// and optionally group_thresholds: {column: {value: threshold}}, a threshold
+// for the customers of one group (a column of the --customers file), which
+// needs --customers.
+//
+// --customers <csv> (optional): who each customer is (customer_id and
+// sensitive attributes such as age_band, generate-data.mjs --customers). Its
+// columns are never model inputs: they are carried into the predictions file,
+// after the score, so that evaluate-model can compare the model across groups.
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { mulberry32 } from './random.mjs';
 
 const USAGE =
-  'usage: MLOPS_CONFIG=<config.json> [MLOPS_SEED=0] node train.mjs --train <csv> --eval <csv> --model-out <path> --predictions-out <path>';
+  'usage: MLOPS_CONFIG=<config.json> [MLOPS_SEED=0] node train.mjs --train <csv> --eval <csv> --model-out <path> --predictions-out <path> [--customers <csv>]';
 const LABEL = 'churned';
 const ID = 'customer_id';
 
@@ -31,9 +39,10 @@ function fail(message) {
 
 function parseArgs(argv) {
   const options = { train: undefined, eval: undefined, 'model-out': undefined, 'predictions-out': undefined };
+  const optional = new Set(['customers']);
   for (let i = 0; i < argv.length; i += 1) {
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
-    if (!match || !Object.hasOwn(options, match[1])) fail(`unknown argument "${argv[i]}"\n${USAGE}`);
+    if (!match || !(Object.hasOwn(options, match[1]) || optional.has(match[1]))) fail(`unknown argument "${argv[i]}"\n${USAGE}`);
     let value = match[2];
     if (value === undefined) {
       i += 1;
@@ -43,7 +52,7 @@ function parseArgs(argv) {
     options[match[1]] = value;
   }
   for (const [name, value] of Object.entries(options)) {
-    if (!value) fail(`--${name} is required\n${USAGE}`);
+    if (!value && !optional.has(name)) fail(`--${name} is required\n${USAGE}`);
   }
   return options;
 }
@@ -96,6 +105,17 @@ function readConfig() {
   }
   for (const f of config.features) {
     if (f === LABEL || f === ID) fail(`config ${path}: "${f}" cannot be a feature`);
+  }
+  const groups = config.group_thresholds ?? {};
+  if (groups === null || typeof groups !== 'object' || Array.isArray(groups)) {
+    fail(`config ${path}: "group_thresholds" must be an object: {column: {value: threshold}}`);
+  }
+  for (const [column, byValue] of Object.entries(groups)) {
+    const valid =
+      byValue !== null &&
+      typeof byValue === 'object' &&
+      Object.values(byValue).every((t) => typeof t === 'number' && t > 0 && t < 1);
+    if (!valid) fail(`config ${path}: "group_thresholds.${column}" must map values to thresholds between 0 and 1`);
   }
   return { path, config };
 }
@@ -274,15 +294,36 @@ writeOut(
 );
 process.stdout.write(`train: wrote model to ${args['model-out']}\n`);
 
-const lines = ['customer_id,contract,label,prediction,score'];
+// Who each eval customer is, by id: the --customers file's columns other than the id.
+const customers = args.customers ? readCsv(args.customers, 'customers file') : undefined;
+if (customers) requireColumns(customers, 'customers file', [ID]);
+const extra = customers ? customers.header.filter((c) => c !== ID) : [];
+const byId = new Map((customers?.rows ?? []).map((row) => [row[ID], row]));
+const groupThresholds = Object.entries(config.group_thresholds ?? {});
+for (const [column] of groupThresholds) {
+  if (!extra.includes(column)) {
+    fail(`config ${configPath}: "group_thresholds" names "${column}", which needs a --customers file with that column`);
+  }
+}
+const thresholdOf = (who) => {
+  for (const [column, byValue] of groupThresholds) {
+    if (who && Object.hasOwn(byValue, who[column])) return byValue[who[column]];
+  }
+  return config.threshold;
+};
+
+const lines = [['customer_id,contract,label,prediction,score', ...extra].join(',')];
 const evalScores = [];
 const evalLabels = [];
 evalTable.rows.forEach((row, i) => {
   const p = score(model.weights, model.bias, encode(row, encoding, evalTable, i));
   const label = labelOf(row, evalTable, i);
+  const who = byId.get(row[ID]);
+  if (customers && !who) fail(`customers file ${customers.path} has no customer ${row[ID]}`);
   evalScores.push(p);
   evalLabels.push(label);
-  lines.push([row[ID], row.contract, label, p >= config.threshold ? 1 : 0, p.toFixed(6)].join(','));
+  const predicted = p >= thresholdOf(who) ? 1 : 0;
+  lines.push([row[ID], row.contract, label, predicted, p.toFixed(6), ...extra.map((c) => who[c])].join(','));
 });
 writeOut(args['predictions-out'], `${lines.join('\n')}\n`);
 process.stdout.write(

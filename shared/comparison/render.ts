@@ -543,7 +543,9 @@ function fairnessSection(
           Number(Boolean(b.rule)) - Number(Boolean(a.rule)),
       );
     const section = Object.hasOwn(groups, attribute) ? groups[attribute] : undefined;
-    const title = `**${code(attribute)}**${section && section.columns.length > 1 ? ' (intersection)' : ''}${section ? `: ${section.groups.length} ${section.groups.length === 1 ? 'line' : 'lines'}, groups under ${section.minGroupSize} rows merged` : ''}`;
+    const merged = section?.groups.find((line) => line.merged);
+    const shownGroups = section ? section.groups.length - (merged ? 1 : 0) : 0;
+    const title = `**${code(attribute)}**${section && section.columns.length > 1 ? ' (intersection)' : ''}${section ? `: ${shownGroups} ${shownGroups === 1 ? 'group' : 'groups'}${merged ? `, and ${merged.groups} under ${section.minGroupSize} rows merged into one line` : ''}` : ''}`;
     const measureTable = fitTable(
       ['Measure', baselineHeader, 'Candidate', 'Worst group', 'Rule', 'Status'],
       measures

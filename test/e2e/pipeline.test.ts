@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runExamplePipeline } from '../../examples/pipeline.js';
 import { StandIns } from '../../harness/stand-ins/index.js';
+import { REPOSITORY_ROOT } from '../../harness/runner/run-bundle.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const standIns = await StandIns.start();
@@ -81,6 +82,19 @@ describe('the example pipeline, chained as the workflows chain it', { timeout: 1
       status: 'pass',
     });
     expect(comparison.notLikeForLike).toBe(false);
+    // Fairness: both models were evaluated by age_band (customers.csv carried into the
+    // predictions); the fair candidate keeps the four-fifths rule with its whole interval.
+    const ratio = comparison.fairness.find(
+      (f: { attribute: string; measure: string }) =>
+        f.attribute === 'age_band' && f.measure === 'demographic_parity_ratio',
+    );
+    expect(ratio).toMatchObject({ status: 'pass', rule: expect.stringContaining('ratio ≥ 0.8') });
+    expect(ratio.candidateCi[0]).toBeGreaterThanOrEqual(0.8);
+    expect(typeof ratio.baseline).toBe('number');
+    expect(comparison.fairnessGroups.age_band.groups.map((g: { name: string }) => g.name)).toEqual([
+      'under 55',
+      '55+',
+    ]);
     // The re-run restores training from the cache and updates the one comment.
     expect(run.rerun.train.outputs).toMatchObject({
       'cache-hit': 'true',
@@ -112,6 +126,46 @@ describe('the example pipeline, chained as the workflows chain it', { timeout: 1
     expect(issues).toHaveLength(1);
     expect(run.monitor.outputs['issue-url']).toBe(issues[0]!.html_url);
     expect(standIns.violations()).toEqual([]);
+  });
+
+  it("fails the demo's pull request, whose config selects fewer customers aged 55+, on the four-fifths rule", async () => {
+    const root = join(await tempDir('mlops-e2e-'), 'run');
+    const config = JSON.parse(
+      await readFile(join(REPOSITORY_ROOT, 'examples', 'churn', 'config.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    const biased = { ...config, group_thresholds: { age_band: { '55+': 0.75 } } };
+    const run = await runExamplePipeline({
+      root,
+      standIns,
+      prepare: async (write) => write('examples/churn/config.json', JSON.stringify(biased)),
+      gatesMayFail: true,
+    });
+    const compare = run.comparison;
+    expect(compare.exitCode).toBe(1);
+    expect(compare.outputs.verdict).toBe('fail');
+    const comparison = JSON.parse(await readFile(compare.outputs.report!, 'utf8'));
+    // Accuracy alone would pass: only the fairness gate fails.
+    expect(comparison.metrics.find((m: { name: string }) => m.name === 'accuracy').status).toBe(
+      'pass',
+    );
+    const ratio = comparison.fairness.find(
+      (f: { measure: string }) => f.measure === 'demographic_parity_ratio',
+    );
+    expect(ratio).toMatchObject({ attribute: 'age_band', status: 'fail', worstGroup: '55+' });
+    expect(ratio.candidateCi[1]).toBeLessThan(0.8);
+    expect(ratio.baseline).toBeGreaterThan(0.8);
+    const body = compare.annotations.map((a) => a.message).join('\n');
+    expect(body).toMatch(
+      /demographic_parity_ratio for "age_band" .*below the minimum ratio 0\.8 \(the four-fifths rule\)/,
+    );
+    const comment = await readFile(compare.outputs['comment-file']!, 'utf8');
+    expect(comment).toContain(
+      '<details open><summary>Fairness (1 sensitive attribute, 1 gate, 1 not passing)',
+    );
+    expect(comment).toMatch(/\| `55\+` \| \d+ \| 0\.\d+ \|/);
+    expect(comment.split('<details')[0]).toMatch(
+      /- ❌ worse: disparity `demographic_parity_ratio` for `age_band`: .* · gated: ❌ fail/,
+    );
   });
 
   it('stops at the comparison when the candidate regresses', async () => {
