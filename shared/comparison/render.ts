@@ -163,6 +163,15 @@ export function renderComparison(
       shown.push(`- … and ${problems.length - MAX_REASONS} more; ${pointer}.`);
     fixedHead.push(shown.join('\n'));
   }
+  const unchecked = [
+    ...new Set(
+      result.fairness.filter((f) => f.rule && f.status === 'info').map((f) => f.attribute),
+    ),
+  ];
+  if (unchecked.length)
+    fixedHead.push(
+      `> [!WARNING]\n> Not checked for bias: the gate policy has fairness rules for ${unchecked.slice(0, 5).map(code).join(', ')}${unchecked.length > 5 ? ` and ${unchecked.length - 5} more` : ''}, but the candidate's metrics report has no fairness section. List the attributes in evaluate-model's \`sensitive-features\`.`,
+    );
   const baselineHeader = baselineColumn(view.baselineSource, baseline);
   const key = keyMetrics(result.metrics);
   const tail: string[] = [];

@@ -764,7 +764,8 @@ function compareFairness(
         continue;
       }
       comparison.rule = describeFairnessRule(rule);
-      comparisons.push(judgeFairness(comparison, rule, cand !== undefined, policy, hasBaseline));
+      const reported = cand !== undefined ? 'yes' : Object.keys(candidate).length ? 'no' : 'never';
+      comparisons.push(judgeFairness(comparison, rule, reported, policy, hasBaseline));
     }
   }
   return comparisons;
@@ -774,13 +775,24 @@ function compareFairness(
 function judgeFairness(
   comparison: FairnessComparison,
   rule: FairnessRule,
-  attributeReported: boolean,
+  /** never: the report has no fairness section at all (evaluated without sensitive-features). */
+  attributeReported: 'yes' | 'no' | 'never',
   policy: GatePolicy,
   hasBaseline: boolean,
 ): FairnessComparison {
   const { level } = rule;
   const value = comparison.candidate;
-  if (!attributeReported)
+  // A report without any fairness section (a plain metrics file, or evaluate-model without
+  // sensitive-features) was never checked for bias: the comment says so at the top (render.ts),
+  // but the verdict is left to the other rules, so that one policy can serve models evaluated
+  // with and without sensitive features.
+  if (attributeReported === 'never')
+    return flag(
+      comparison,
+      'info',
+      `not checked for bias: the candidate's metrics report has no fairness section (evaluate-model's sensitive-features would list "${comparison.attribute}")`,
+    );
+  if (attributeReported === 'no')
     return flag(
       comparison,
       level,

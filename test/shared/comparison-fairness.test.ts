@@ -251,3 +251,16 @@ describe('the Fairness section of the comment', () => {
     );
   });
 });
+
+describe('a candidate never checked for bias', () => {
+  it('says so at the top of the comment when the policy has fairness rules', () => {
+    const view = document({}, undefined, {
+      age_band: { demographic_parity_ratio: { 'min-ratio': 0.8 } },
+    });
+    expect(view.verdict).toBe('pass');
+    const head = renderComparison(view, GOLDEN_LINKS).split('<details')[0]!;
+    expect(head).toContain(
+      "> Not checked for bias: the gate policy has fairness rules for `age_band`, but the candidate's metrics report has no fairness section.",
+    );
+  });
+});

@@ -201,8 +201,23 @@ describe('fairness gates: what the candidate does not report is a finding, never
     expect(gate!.reasons[0]).toMatch(
       /no fairness section for "sex": list it in evaluate-model's sensitive-features/,
     );
-    expect(failures(evaluateGates({}, undefined, fourFifths, { candidateFairness: {} }))).toEqual([
+    const full = evaluateGates({}, undefined, fourFifths, {
+      candidateFairness: report('age_band', { a: 0.3, b: 0.4 }),
+    });
+    expect(failures(full)).toEqual([
       expect.stringMatching(/^demographic_parity_ratio for "sex": .*no fairness section/),
+    ]);
+  });
+
+  it('a report without any fairness section: not checked for bias, said, not judged', () => {
+    const result = evaluateGates({}, undefined, fourFifths, { candidateFairness: {} });
+    expect(result.verdict).toBe('pass');
+    expect(result.fairness).toEqual([
+      expect.objectContaining({
+        attribute: 'sex',
+        status: 'info',
+        reasons: [expect.stringMatching(/^not checked for bias: .*no fairness section/)],
+      }),
     ]);
   });
 
