@@ -104,7 +104,11 @@ type HookableClient = Pick<Octokit, 'hook' | 'request'>;
  * the remembered copy; everything is counted. `cache` undefined: only counting. Binary GETs
  * (release asset downloads) are not remembered: their bytes are kept by whoever reads them.
  */
-export function watchRequests(client: HookableClient, cache?: ResponseCache): RequestCounts {
+export function watchRequests(
+  client: HookableClient,
+  cache?: ResponseCache,
+  { readOnly = false } = {},
+): RequestCounts {
   const counts: RequestCounts = { rest: 0, graphql: 0, notModified: 0 };
   client.hook.wrap('request', async (request, options) => {
     const { method, url } = client.request.endpoint.parse(options);
@@ -112,6 +116,9 @@ export function watchRequests(client: HookableClient, cache?: ResponseCache): Re
       counts.graphql++;
       return request(options);
     }
+    // A read-only client's GraphQL queries are spaced for reads (client.ts): a write must not slip through.
+    if (readOnly && method !== 'GET' && method !== 'HEAD')
+      throw new Error(`A read-only GitHub client was asked to ${method} ${new URL(url).pathname}.`);
     counts.rest++;
     const accept = String(options.headers.accept);
     if (!cache || method !== 'GET' || accept.includes('octet-stream')) return request(options);

@@ -30,16 +30,16 @@ export async function createOctokitPort(
 }
 
 /**
- * GitHub across repositories, over one client: its conditional requests remembered in `cache`
- * (when given) and every request counted.
+ * GitHub across repositories, over one client that only reads: its conditional requests
+ * remembered in `cache` (when given), every request counted, any write refused.
  */
 export async function createOctokitAccounts(
   token: string,
   log: Logger,
   options: { cache?: ResponseCache; env?: NodeJS.ProcessEnv } = {},
 ): Promise<GitHubAccounts> {
-  const client = await createGitHubClient(token, log, options.env);
-  const counts = watchRequests(client, options.cache);
+  const client = await createGitHubClient(token, log, options.env, { readOnly: true });
+  const counts = watchRequests(client, options.cache, { readOnly: true });
   const membership = (ask: Promise<unknown>) =>
     ask.then(
       () => true,
@@ -77,8 +77,7 @@ export async function createOctokitAccounts(
     },
     isCollaborator: (repository, login) =>
       membership(client.rest.repos.checkCollaborator({ ...repository, username: login })),
-    teamExists: (org, slug) =>
-      membership(client.rest.teams.getByName({ org, team_slug: slug })),
+    teamExists: (org, slug) => membership(client.rest.teams.getByName({ org, team_slug: slug })),
     counts: () => ({ ...counts }),
   };
 }

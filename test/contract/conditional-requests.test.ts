@@ -69,4 +69,13 @@ describe('conditional requests', () => {
     expect(changed.counts.notModified).toBe(0);
     expect(standIns.violations()).toEqual([]);
   });
+
+  it('refuses a write on the read-only client the fleet reads with, before it goes out', async () => {
+    const github = await createOctokitAccounts(GitHubApiStandIn.APP_TOKEN, quiet, { env });
+    const before = standIns.github.log.length;
+    await expect(github.port(repository).createComment(1, 'never sent')).rejects.toThrow(
+      /read-only GitHub client was asked to POST/,
+    );
+    expect(standIns.github.log.length).toBe(before);
+  });
 });
