@@ -1,6 +1,7 @@
 /** Pieces several pages show: owners, monitor status, flags, the bias check. */
 import type { FleetEnvironment, FleetModel, FleetVersion } from '../fleet-document.js';
-import { day, handle, withInterval } from './format.js';
+import { biasCheckText } from '../bias-check.js';
+import { day, handle } from './format.js';
 import { attr, externalLink, html, join, type Html } from './html.js';
 
 export function owners(owner: FleetModel['owner']): Html {
@@ -32,20 +33,13 @@ export function monitorStatus(environment: FleetEnvironment): Html {
     <span class="note">as of ${day(monitor.checkedAt)}</span>`;
 }
 
-/** "checked for bias on sex, age_band: demographic parity ratio (sex) 0.93 [0.88, 0.97]". */
+/** "checked for bias on sex, age_band: demographic parity ratio (sex) 0.93 [0.88, 0.97]" (bias-check.ts). */
 export function biasCheck(version: FleetVersion | undefined): Html {
   if (!version) return html`—`;
-  const fairness = version.fairness;
-  if (!fairness)
-    return html`<span class="warning"
-      ><span aria-hidden="true">⚠ </span>never checked for bias</span
-    >`;
-  const measures = fairness.measures.map(
-    (m) =>
-      `${m.measure.replace(/_/g, ' ')}${fairness.attributes.length > 1 ? ` (${m.attribute})` : ''} ${withInterval(m.value, m.ci)}`,
-  );
-  return html`checked for bias on
-  ${fairness.attributes.join(', ')}${measures.length > 0 ? `: ${measures.join('; ')}` : ''}`;
+  const text = biasCheckText(version);
+  return version.fairness
+    ? html`${text}`
+    : html`<span class="warning"><span aria-hidden="true">⚠ </span>${text}</span>`;
 }
 
 export function flagList(environment: FleetEnvironment): Html {
