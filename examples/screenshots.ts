@@ -43,8 +43,11 @@ for (const name of summaries)
     { width: WIDTHS.summary },
   ]);
 
-await rm(out, { recursive: true, force: true });
+// Old shots of the demo go; the fleet site's (fleet-*.png, written by its Chromium test with
+// FLEET_SCREENSHOTS=1) are not this script's to remove.
 await mkdir(out, { recursive: true });
+for (const file of await readdir(out))
+  if (!file.startsWith('fleet-')) await rm(join(out, file), { recursive: true, force: true });
 const renderer = await MarkdownRenderer.start();
 let failed = false;
 try {
