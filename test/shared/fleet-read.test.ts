@@ -468,6 +468,52 @@ describe('reading the fleet', () => {
   });
 });
 
+describe('hostile Release files', () => {
+  it('names a manifest that is not one and a metrics report that is not JSON, and reads the rest', async () => {
+    const accounts = new FakeAccounts();
+    const repo = accounts.repository('o/hostile');
+    await promote(repo, {
+      model: 'm',
+      environment: 'production',
+      version: 'v1',
+      at: daysAgo(3),
+      extra: { release: 'm@v1' },
+    });
+    await publishRelease(repo.port(), 'm@v1', {
+      'model-manifest.json': JSON.stringify({
+        ...validManifest(),
+        data: [{ path: '../../etc/passwd', sha256: 'x' }],
+      }),
+      'metrics.json': '<html>not json</html>',
+      'data-profile.json': MINIMAL_PROFILE,
+    });
+    const store = new ResponseCache();
+    const read = () =>
+      readFleet(
+        { repositories: [{ owner: 'o', repo: 'hostile' }], owners: [] },
+        {
+          github: accounts,
+          now: NOW,
+          staleAfterDays: 90,
+          watchedEnvironments: [],
+          monitorLabels: ['model-monitoring'],
+          detailedVersions: 3,
+          store,
+          log: silent,
+        },
+      );
+    const fleet = await read();
+    const lineage = fleet.models[0]!.versions[0]!.lineage;
+    expect(lineage.source).toBe('release');
+    expect(lineage.missing).toMatch(/model-manifest\.json is not valid \(data\.0\.(path|sha256)/);
+    expect(lineage.missing).toMatch(/metrics\.json is not JSON/);
+    expect(lineage.data).toEqual([]);
+    expect(lineage.profile?.rows).toBe(2);
+    // A Release whose files failed is read again next time, in case it is mended.
+    expect((await read()).cost.downloads).toBe(3);
+  });
+});
+
 describe('the repositories input', () => {
   it('reads owner/name, owner/* and owner, and falls back on this repository', () => {
     expect(parseFleetSources('octo-org/churn\nacme/*, solo', undefined)).toEqual({
