@@ -88,6 +88,12 @@ try {
   });
   const comment = await readFile(run.comparison.outputs['comment-file']!, 'utf8');
   console.log(`\n${(await reportRun(run, comment, standIns, root)).join('\n')}`);
+  // The planted bias, caught: why the pull request's check failed (its error annotations).
+  const caught = run.comparison.annotations.filter((a) => a.command === 'error');
+  if (caught.length)
+    console.log(
+      `\nThe pull request's check failed, as planted:\n${caught.map((a) => `  ✘ ${a.message}`).join('\n')}`,
+    );
 } catch (error) {
   if (error instanceof PipelineStepError) {
     console.error(`\n${error.message}\n\nThe step's log:\n${error.record.result.stdout}`);
