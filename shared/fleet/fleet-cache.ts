@@ -65,8 +65,8 @@ export async function saveFleetCache(
   account: string,
   log: Logger,
 ): Promise<void> {
-  const bytes = cache.save(account);
   try {
+    const bytes = await cache.save(account);
     if (location.file) {
       await mkdir(dirname(location.file), { recursive: true });
       await writeFile(location.file, bytes);

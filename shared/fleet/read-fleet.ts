@@ -1,8 +1,9 @@
 /**
  * Reads the fleet from GitHub: for each repository, one listing of its deployments (every model
  * and environment at once), one GraphQL status query per 100 model deployments, one listing of
- * its releases and one of its monitor issues, the Release files of the newest versions (once:
- * they are kept in the cache by asset id), and one membership check per owner handle. Listings
+ * its monitor issues, the Release of each model's newest production versions with its files
+ * (read once: they are kept in the cache), and one membership check per owner handle. No
+ * listing of all Releases: a busy repository has thousands, and only a few are shown in full. Listings
  * go out as conditional requests when a cache is given, so an unchanged repository costs 304s,
  * which do not count against the rate limit.
  */
@@ -14,7 +15,6 @@ import type {
   DeploymentStatusSummary,
   GitHubAccounts,
   GitHubPort,
-  Release,
 } from '../github/port.js';
 import { monitorStatusKey, readMonitorStatuses } from '../monitor/monitor-status.js';
 import { quoteValue } from '../identifiers.js';
@@ -208,11 +208,6 @@ async function readRepository(
   }
   if (!byModel.size) return reading;
 
-  const needsReleases = [...byModel.values()].some((list) =>
-    list.some((entry) => entry.payload.release),
-  );
-  const releases = needsReleases ? await github.listReleases() : [];
-  const releaseByTag = new Map(releases.filter((r) => !r.draft).map((r) => [r.tag, r]));
   const monitors = await readMonitorStatuses(github, {
     labels: options.monitorLabels,
     onSkip: (skipped) =>
@@ -230,13 +225,7 @@ async function readRepository(
   for (const [name, entries] of [...byModel.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     const handles = entries.find((entry) => entry.payload.owner?.length)?.payload.owner ?? [];
     const owner = await owners.ownerOf(repository, handles);
-    const versions = await withReleaseLineage(
-      github,
-      versionsOf(entries),
-      releaseByTag,
-      options,
-      reading,
-    );
+    const versions = await withReleaseLineage(github, versionsOf(entries), url, options, reading);
     const environments = environmentsOf(entries, options.now).map((environment) => {
       const monitor = monitors.get(monitorStatusKey(name, environment.name));
       return flagEnvironment(
@@ -289,50 +278,63 @@ async function readModelDeployments(github: GitHubPort): Promise<Map<string, Mod
 }
 
 /**
- * Each version with a published Release gets its Release's files: the newest `detailedVersions`
- * are read (once, then kept), older ones only when kept from an earlier run.
+ * Each version that was published as a Release gets its Release's files: the newest
+ * `detailedVersions` are asked for (a conditional request, and the files read only when they
+ * are new), older ones show what an earlier run kept, else what their deployment recorded.
  */
 async function withReleaseLineage(
   github: GitHubPort,
   versions: FleetVersion[],
-  releaseByTag: ReadonlyMap<string, Release>,
+  repositoryUrl: string,
   options: FleetReadOptions,
   reading: RepositoryReading,
 ): Promise<FleetVersion[]> {
-  let detailed = 0;
+  let published = 0;
   const out: FleetVersion[] = [];
   for (const version of versions) {
-    const release = version.release ? releaseByTag.get(version.release.tag) : undefined;
-    if (!release || !version.release) {
+    const tag = version.release?.tag;
+    if (!tag) {
       out.push(version);
       continue;
     }
-    const withRelease: FleetVersion = {
-      ...version,
-      release: {
-        tag: version.release.tag,
-        url: release.htmlUrl,
-        ...(release.assets.some((asset) => asset.name === MODEL_CARD_ASSET)
-          ? {
-              modelCardUrl: `${release.htmlUrl.replace('/releases/tag/', '/releases/download/')}/${MODEL_CARD_ASSET}`,
-            }
-          : {}),
-      },
-    };
     const read = await releaseLineage(
       github,
-      release,
+      tag,
       options.store,
-      detailed < options.detailedVersions,
+      published++ < options.detailedVersions,
     );
-    detailed++;
-    if (!read) {
-      out.push(withRelease);
+    const url =
+      read && !('gone' in read)
+        ? read.htmlUrl
+        : `${repositoryUrl}/releases/tag/${encodeURIComponent(tag)}`;
+    const release = {
+      tag,
+      url,
+      ...(read && !('gone' in read) && read.modelCard
+        ? {
+            modelCardUrl: `${url.replace('/releases/tag/', '/releases/download/')}/${MODEL_CARD_ASSET}`,
+          }
+        : {}),
+    };
+    if (!read || 'gone' in read) {
+      out.push({
+        ...version,
+        release,
+        ...(read
+          ? {
+              lineage: {
+                ...version.lineage,
+                missing: `Release ${tag} was not found: it was deleted, or is a draft again`,
+              },
+            }
+          : {}),
+      });
       continue;
     }
     reading.downloads += read.downloads;
     out.push({
-      ...withRelease,
+      ...version,
+      release,
       // The payload's values are what the gates judged; the report adds their intervals.
       metrics: Object.fromEntries(
         Object.entries(version.metrics).map(([name, metric]) => [

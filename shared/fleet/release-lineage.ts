@@ -49,15 +49,21 @@ const profileSummarySchema = z.object({
 });
 
 const storedLineageSchema = z.object({
+  /** The ids of the manifest, metrics and profile assets it was read from. */
+  assetIds: z.array(z.number()),
+  htmlUrl: z.string(),
+  modelCard: z.boolean(),
   lineage: z.custom<FleetLineage>((value) => typeof value === 'object' && value !== null),
   metrics: z.record(
     z.string(),
     z.object({ value: z.number(), ci: z.tuple([z.number(), z.number()]).optional() }),
   ),
-  downloads: z.number().int().nonnegative(),
 });
 
 export interface ReleaseLineage {
+  /** The Release's page, and whether it keeps a model card. */
+  htmlUrl: string;
+  modelCard: boolean;
   lineage: FleetLineage;
   /** The metrics with their intervals, from the metrics report. */
   metrics: FleetVersion['metrics'];
@@ -66,25 +72,40 @@ export interface ReleaseLineage {
 }
 
 /**
- * The lineage of a version from its Release, from the store when it was read before; undefined
- * when it was not and `download` is false (the fleet reads the newest versions' Releases only,
- * and older ones it read on earlier runs).
+ * The lineage of a version from its Release `tag`. With `fetch`, the Release is asked for (a
+ * conditional request: unchanged, it costs no rate limit) and its files are read unless the
+ * store holds what was read from these very files; without, only what the store kept from an
+ * earlier run. Undefined when there is nothing: not fetched and never kept, or no such Release
+ * (`gone` says so).
  */
 export async function releaseLineage(
   github: GitHubPort,
-  release: Release,
+  tag: string,
   store: LineageStore | undefined,
-  download = true,
-): Promise<ReleaseLineage | undefined> {
+  fetch: boolean,
+): Promise<ReleaseLineage | { gone: true } | undefined> {
+  const key = `release ${github.repository.owner}/${github.repository.repo} ${tag}`;
+  const stored = storedLineageSchema.safeParse(store?.recall(key));
+  if (!fetch) return stored.success ? { ...stored.data, downloads: 0 } : undefined;
+  const release = await github.getReleaseByTag(tag);
+  if (!release) return { gone: true };
   const assets = new Map(release.assets.map((asset) => [asset.name, asset]));
   const ids = [MANIFEST_ASSET, METRICS_ASSET, PROFILE_ASSET].map(
     (name) => assets.get(name)?.id ?? 0,
   );
-  const key = `release ${github.repository.owner}/${github.repository.repo} ${ids.join(' ')}`;
-  const stored = storedLineageSchema.safeParse(store?.recall(key));
-  if (stored.success) return { ...stored.data, downloads: 0 };
-  if (!download) return undefined;
+  if (stored.success && stored.data.assetIds.join() === ids.join())
+    return { ...stored.data, htmlUrl: release.htmlUrl, downloads: 0 };
+  return readRelease(github, release, assets, ids, key, store);
+}
 
+async function readRelease(
+  github: GitHubPort,
+  release: Release,
+  assets: ReadonlyMap<string, Release['assets'][number]>,
+  ids: number[],
+  key: string,
+  store: LineageStore | undefined,
+): Promise<ReleaseLineage> {
   const problems: string[] = [];
   let downloads = 0;
   const read = async <T>(name: string, schema: z.ZodType<T>): Promise<T | undefined> => {
@@ -149,8 +170,14 @@ export async function releaseLineage(
     ),
   };
   // A Release whose files could not be read is asked again next time (it may be fixed).
-  if (!problems.length) store?.keep(key, { ...result, downloads: 0 });
-  return { ...result, downloads };
+  const kept = {
+    assetIds: ids,
+    htmlUrl: release.htmlUrl,
+    modelCard: assets.has(MODEL_CARD_ASSET),
+    ...result,
+  };
+  if (!problems.length) store?.keep(key, kept);
+  return { ...kept, downloads };
 }
 
 function manifestLineage(

@@ -53,7 +53,7 @@ describe('conditional requests', () => {
     expect(second.counts).toEqual({ rest: 2, graphql: 0, notModified: 2 });
 
     // The next run, from the saved cache: same account only.
-    const saved = cache.save('mlops-reporter[bot]');
+    const saved = await cache.save('mlops-reporter[bot]');
     const next = await versions(new ResponseCache().absorb(saved, 'mlops-reporter[bot]'));
     expect(next.counts.notModified).toBe(2);
     const other = await versions(new ResponseCache().absorb(saved, 'someone-else'));
