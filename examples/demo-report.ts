@@ -35,6 +35,8 @@ export function describeStep({ result }: StepRecord): string {
     const drifted = JSON.parse(o['drifted-features'] ?? '[]') as string[];
     return `${o.status}${drifted.length ? ` (${drifted.slice(0, 3).join(', ')}${drifted.length > 3 ? ', …' : ''})` : ''}; issue ${o['issue-url'] ? `#${o['issue-url'].split('/').pop()}` : 'none'}; retraining ${o['retrain-dispatched'] === 'true' ? 'dispatched' : 'not dispatched'}`;
   }
+  if (o.site)
+    return `${o.models} model(s), ${o.stale} flagged stale; ${relative(process.cwd(), join(o.site, 'index.html'))}`;
   if (o.fingerprint)
     return `version ${o.version}${o['cache-hit'] === 'true' ? ', restored from the run cache' : ''}`;
   if (o.summary) return headline(o.summary);

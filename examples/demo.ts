@@ -30,6 +30,8 @@ const JOB_TITLES: Record<string, string> = {
   'pull-request (re-run)': 'A reviewer re-runs the pull-request workflow (both jobs)',
   'monitor (weeks later)':
     "Weeks later, the daily monitor run: customers' charges have crept up, and more of them are new",
+  'registry (nightly)':
+    'The nightly registry page: every model in production, its owner, health and lineage, for GitHub Pages',
 };
 
 /**
@@ -69,7 +71,9 @@ const onStep = (record: StepRecord) => {
   console.log(stepLine(record));
 };
 
-console.log('mlops-actions demo: the six actions on examples/churn, as a GitHub runner runs them.');
+console.log(
+  'mlops-actions demo: the seven actions on examples/churn, as a GitHub runner runs them.',
+);
 const standIns = await StandIns.start();
 console.log(
   `GitHub API and Actions artifact/cache stand-ins on loopback (started in ${Math.round(standIns.startupMs)} ms); no network is used.`,
@@ -88,6 +92,9 @@ try {
   });
   const comment = await readFile(run.comparison.outputs['comment-file']!, 'utf8');
   console.log(`\n${(await reportRun(run, comment, standIns, root)).join('\n')}`);
+  console.log(
+    `\nThe fleet view (open it in a browser): ${join(run.registry.outputs.site!, 'index.html')}`,
+  );
   // The planted bias, caught: why the pull request's check failed (its error annotations).
   const caught = run.comparison.annotations.filter((a) => a.command === 'error');
   if (caught.length)

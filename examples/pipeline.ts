@@ -50,6 +50,8 @@ export interface PipelineRun {
   rerun: { train: RunResult; comparison: RunResult };
   /** monitor-model's scheduled run, weeks after the release. */
   monitor: RunResult;
+  /** publish-registry's nightly run: the fleet view, after the monitor's. */
+  registry: RunResult;
   /** The commits of the pull request: its base, and the test merge commit GitHub made for it. */
   commits: { base: string; merge: string };
 }
@@ -268,12 +270,22 @@ export async function runExamplePipeline(options: PipelineOptions): Promise<Pipe
       retrain: 'retrain.yml',
     },
   });
+  // The nightly registry page (registry-pages.yml): the fleet view of the repository, with the
+  // model the release put in production, its lineage, its owner and the monitor's status.
+  standIns.newRun();
+  const pages = await newJob(options.root, 'registry');
+  const registry = await step('registry (nightly)', 'Build the fleet view', 'publish-registry', {
+    ...pages,
+    event: { name: 'schedule', payload: { schedule: '43 4 * * *' } },
+    inputs: {},
+  });
   return {
     root: options.root,
     steps,
     comparison,
     rerun: { train: retrained, comparison: recompared },
     monitor,
+    registry,
     commits: { base: BASE_SHA, merge: MERGE_SHA },
   };
 }

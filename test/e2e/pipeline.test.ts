@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runExamplePipeline } from '../../examples/pipeline.js';
 import { StandIns } from '../../harness/stand-ins/index.js';
 import { REPOSITORY_ROOT } from '../../harness/runner/run-bundle.js';
+import { fleetDocumentSchema } from '../../shared/fleet/fleet-document.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const standIns = await StandIns.start();
@@ -17,7 +18,7 @@ describe('the example pipeline, chained as the workflows chain it', { timeout: 1
       root: join(await tempDir('mlops-e2e-'), 'run'),
       standIns,
     });
-    expect(run.steps.map((s) => `${s.job}: ${s.step}`)).toHaveLength(15);
+    expect(run.steps.map((s) => `${s.job}: ${s.step}`)).toHaveLength(16);
     expect(run.steps.every((s) => s.result.exitCode === 0)).toBe(true);
     const [
       validateRelease,
@@ -125,6 +126,27 @@ describe('the example pipeline, chained as the workflows chain it', { timeout: 1
     );
     expect(issues).toHaveLength(1);
     expect(run.monitor.outputs['issue-url']).toBe(issues[0]!.html_url);
+    // The nightly registry page shows it all: the model in staging and production, the release's
+    // version with its lineage from the Release, its owner from CODEOWNERS, the monitor's word.
+    expect(run.registry.outputs).toMatchObject({ models: '1', stale: '0' });
+    const fleet = fleetDocumentSchema.parse(
+      JSON.parse(await readFile(run.registry.outputs.fleet!, 'utf8')),
+    );
+    const [churn] = fleet.models;
+    expect(churn).toMatchObject({ repository: 'Codertocat/Hello-World', name: 'churn' });
+    expect(churn!.owner.handles).toEqual(['@octo-org/ml-platform']);
+    const inProduction = churn!.environments.find((e) => e.name === 'production')!;
+    expect(inProduction.current?.version).toBe(promoteProd!.outputs.version);
+    expect(inProduction.monitor).toMatchObject({
+      status: 'drifting',
+      issue: { url: issues[0]!.html_url, state: 'open' },
+    });
+    expect(inProduction.flags).not.toContain('unwatched');
+    const released = churn!.versions.find((v) => v.version === promoteProd!.outputs.version)!;
+    expect(released.lineage).toMatchObject({ source: 'release', command: expect.any(String) });
+    expect(released.lineage.missing).toBeUndefined();
+    expect(released.lineage.data.map((d) => d.path)).toContain('data/train.csv');
+    expect(released.lineage.profile?.rows).toBeGreaterThan(0);
     expect(standIns.violations()).toEqual([]);
   });
 
