@@ -99,6 +99,8 @@ export interface PreparedStep {
 /** What of the `github` context the suite's action.yml defaults use. */
 interface RunnerGitHub {
   token: string;
+  /** GITHUB_REPOSITORY: owner/name. */
+  repository: string;
   /** GITHUB_REF_NAME: the branch or tag, or `<number>/merge` for a pull request. */
   refName: string;
 }
@@ -108,6 +110,7 @@ function evaluateDefault(value: string, github: RunnerGitHub): string {
   return value.replace(/\$\{\{\s*([^}]*?)\s*\}\}/g, (_, expression: string) => {
     if (expression === 'github.token') return github.token;
     if (expression === 'github.ref_name') return github.refName;
+    if (expression === 'github.repository') return github.repository;
     throw new Error(`The harness cannot evaluate \${{ ${expression} }} in a default`);
   });
 }
@@ -199,7 +202,11 @@ export async function prepareStep(name: string, options: RunOptions): Promise<Pr
     RUNNER_TEMP: runnerTemp,
     ...files,
     ...standIns.env(options.job ?? 'job'),
-    ...inputVariables(action, options.inputs ?? {}, { token: githubToken, refName }),
+    ...inputVariables(action, options.inputs ?? {}, {
+      token: githubToken,
+      refName,
+      repository: options.env?.GITHUB_REPOSITORY ?? 'Codertocat/Hello-World',
+    }),
     ...options.env,
   };
 

@@ -33,6 +33,11 @@ export class FakeAccounts implements GitHubAccounts {
     return fake;
   }
 
+  /** An existing in-memory repository (an in-process step's) as `fullName`. */
+  adopt(fullName: string, fake: FakeGitHub): void {
+    this.repositories.set(fullName.toLowerCase(), fake);
+  }
+
   addCollaborator(fullName: string, login: string): void {
     const key = fullName.toLowerCase();
     const set = this.collaborators.get(key) ?? new Set<string>();

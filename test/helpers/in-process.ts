@@ -5,13 +5,14 @@
  * sees outputs, summary and annotations without a build or a child process.
  */
 import { expect } from 'vitest';
-import { stepEnvironment } from '../../shared/action/context.js';
+import { stepEnvironment, type AccountsConnector } from '../../shared/action/context.js';
 import { runAction, type ActionDefinition } from '../../shared/action/run-action.js';
 import type { InputSchema } from '../../shared/action/inputs.js';
 import { inputVariableName } from '../../shared/action/runner.js';
 import { actionMetadata, prepareStep, type RunOptions } from '../../harness/runner/run-bundle.js';
 import { StandIns, type TokenKind } from '../../harness/stand-ins/index.js';
 import type { GitHubConnector } from '../../shared/github/port.js';
+import { FakeAccounts } from '../fakes/github-accounts.js';
 import type { FakeGitHub } from '../fakes/github-port.js';
 import {
   APP_TOKEN,
@@ -80,6 +81,20 @@ function fakeConnector(github: FakeGitHub): GitHubConnector {
   };
 }
 
+/** GitHub across repositories, in memory: the fake repository under the step's GITHUB_REPOSITORY. */
+function fakeAccounts(github: FakeGitHub, repository: string | undefined): AccountsConnector {
+  const kinds = new Map(
+    (Object.keys(FAKE_TOKENS) as TokenKind[]).map((kind) => [StandIns.token(kind), kind]),
+  );
+  return async (token) => {
+    const kind = kinds.get(token);
+    if (!kind) throw new Error(`The in-process fake does not know the token "${token}".`);
+    const accounts = new FakeAccounts(FAKE_TOKENS[kind]);
+    if (repository) accounts.adopt(repository, github);
+    return accounts;
+  };
+}
+
 export async function runInProcess<S extends InputSchema>(
   action: ActionDefinition<S>,
   options: InProcessOptions,
@@ -100,7 +115,11 @@ export async function runInProcess<S extends InputSchema>(
     // Relative paths in inputs are relative to the step's working directory, the workspace.
     process.chdir(prepared.cwd);
     const step = options.github
-      ? stepEnvironment(prepared.env, fakeConnector(options.github))
+      ? stepEnvironment(
+          prepared.env,
+          fakeConnector(options.github),
+          fakeAccounts(options.github, prepared.env.GITHUB_REPOSITORY),
+        )
       : stepEnvironment(prepared.env);
     exitCode = await runAction(action, runner, step);
   } finally {

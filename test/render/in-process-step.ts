@@ -9,6 +9,7 @@
 import { compareMetrics } from '../../actions/compare-metrics/src/run.js';
 import { evaluateModel } from '../../actions/evaluate-model/src/run.js';
 import { monitorModel } from '../../actions/monitor-model/src/run.js';
+import { publishRegistry } from '../../actions/publish-registry/src/run.js';
 import { promoteModel } from '../../actions/promote-model/src/run.js';
 import { trainModel } from '../../actions/train-model/src/run.js';
 import { validateData } from '../../actions/validate-data/src/run.js';
@@ -24,6 +25,7 @@ const ACTIONS: Record<string, ActionDefinition<InputSchema>> = {
   'evaluate-model': evaluateModel as unknown as ActionDefinition<InputSchema>,
   'monitor-model': monitorModel as unknown as ActionDefinition<InputSchema>,
   'promote-model': promoteModel as unknown as ActionDefinition<InputSchema>,
+  'publish-registry': publishRegistry as unknown as ActionDefinition<InputSchema>,
   'train-model': trainModel as unknown as ActionDefinition<InputSchema>,
   'validate-data': validateData as unknown as ActionDefinition<InputSchema>,
 };
