@@ -4554,7 +4554,7 @@ exports.basename = (path, { windows } = {}) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_validation_shard_worker_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(49311);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8806);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(57356);
 /**
  * `mlops-actions`: the command-line entry, so that a data scientist can run on a laptop what
  * the workflow runs on GitHub. Wiring only: the commands are cli/src/commands/*, the dispatcher
@@ -4585,7 +4585,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8806:
+/***/ 57356:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4743,7 +4743,7 @@ function readPullRequest(eventPath) {
         fromFork: headRepo !== undefined && headRepo !== pr.base.repo?.full_name,
     };
 }
-function stepEnvironment(env = process.env, github = restConnector(env)) {
+function stepEnvironment(env = process.env, github = restConnector(env), accounts = restAccounts(env)) {
     let context;
     return {
         env,
@@ -4751,12 +4751,19 @@ function stepEnvironment(env = process.env, github = restConnector(env)) {
         tempDir: runnerTempDir(env),
         context: () => (context ??= readRunContext(env)),
         github,
+        accounts,
+    };
+}
+function restAccounts(env) {
+    return async (token, log, cache) => {
+        const { createOctokitAccounts } = await __nccwpck_require__.e(/* import() */ 113).then(__nccwpck_require__.bind(__nccwpck_require__, 82113));
+        return createOctokitAccounts(token, log, { env, ...(cache ? { cache } : {}) });
     };
 }
 /** GitHub's REST API at the step's GITHUB_API_URL; Octokit is loaded on first use only. */
 function restConnector(env) {
     return async (token, repository, log) => {
-        const { createOctokitPort } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 82113));
+        const { createOctokitPort } = await __nccwpck_require__.e(/* import() */ 113).then(__nccwpck_require__.bind(__nccwpck_require__, 82113));
         return createOctokitPort(token, repository, log, env);
     };
 }
@@ -5354,6 +5361,283 @@ function metricDirection(metric) {
     return lower === higher ? undefined : lower ? 'lower' : 'higher';
 }
 
+;// CONCATENATED MODULE: ./shared/monitor/tests.ts
+/**
+ * The drift tests a feature can be judged by, their defaults and Evidently's rule for choosing
+ * one (evidently `stattests/registry.py` `_get_default_stattest`, reference size ≤ 1000 rows).
+ */
+const DRIFT_TESTS = ['ks', 'wasserstein', 'psi', 'jensenshannon', 'chisquare'];
+const TEST_RULES = {
+    ks: { measures: 'p-value', threshold: 0.05, drifted: (p, t) => p <= t, kinds: ['numeric'] },
+    chisquare: {
+        measures: 'p-value',
+        threshold: 0.05,
+        drifted: (p, t) => p < t,
+        kinds: ['categorical'],
+    },
+    wasserstein: {
+        measures: 'distance',
+        threshold: 0.1,
+        drifted: (d, t) => d >= t,
+        kinds: ['numeric'],
+    },
+    jensenshannon: {
+        measures: 'distance',
+        threshold: 0.1,
+        drifted: (d, t) => d >= t,
+        kinds: ['categorical'],
+    },
+    psi: {
+        measures: 'distance',
+        threshold: 0.1,
+        drifted: (d, t) => d >= t,
+        kinds: ['numeric', 'categorical'],
+    },
+};
+/** Above this many reference values a p-value flags everything: use a distance instead. */
+const SMALL_REFERENCE = 1000;
+/** Numeric columns with at most this many distinct values are compared as categories. */
+const tests_FEW_DISTINCT = 5;
+function defaultTest(kind, referenceCount) {
+    const small = referenceCount <= SMALL_REFERENCE;
+    if (kind === 'numeric')
+        return small ? 'ks' : 'wasserstein';
+    return small ? 'chisquare' : 'jensenshannon';
+}
+/** Evidently `get_dataset_drift`: the data drifts when at least this share of features drift. */
+const DEFAULT_DRIFT_SHARE = 0.5;
+
+;// CONCATENATED MODULE: ./shared/monitor/policy.ts
+/**
+ * The `monitor:` section of the gate policy file: how monitor-model judges a window of serving
+ * data. Performance is judged by the policy's own `metrics:` rules (the window's metrics against
+ * those recorded with the deployed model, by the same evaluator as a pull request), so one file
+ * says what "good enough" means before and after release; this section adds what only the
+ * monitor sees: drift, data quality, and when to ask for retraining.
+ */
+
+
+const LEVELS = ['fail', 'warn', 'info'];
+const share = schemas/* number */.aig().min(0).max(1);
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+/**
+ * A duration as people write one in a config: `30m`, `12h`, `7d`, `2w`. A regular expression
+ * rather than a library: four units and a whole number are all the file accepts, and a value
+ * outside that grammar must be refused, not guessed.
+ */
+const durationSchema = schemas/* string */.YjP()
+    .regex(/^\d{1,6}\s*[mhdw]$/, 'a whole number and a unit: m, h, d or w, e.g. "7d"')
+    .transform((text) => {
+    const unit = text.at(-1);
+    return Number.parseInt(text, 10) * UNIT_MS[unit];
+});
+const featureOverride = schemas/* strictObject */.rej({
+    test: schemas/* enum */.k5n(DRIFT_TESTS).optional(),
+    threshold: schemas/* number */.aig().finite().optional(),
+});
+const driftSection = schemas/* strictObject */.rej({
+    /** The data set drifts when at least this share of the compared features drift (Evidently's 0.5). */
+    share: share.default(DEFAULT_DRIFT_SHARE),
+    /** What a drifted data set does to the status: fail makes it `drifting`. */
+    level: schemas/* enum */.k5n(LEVELS).default('fail'),
+    /** Per feature: the test and threshold that replace the defaults (docs/monitoring.md). */
+    features: schemas/* record */.g1P(schemas/* string */.YjP(), featureOverride).default({}),
+    /** Columns not compared (identifiers, timestamps): drift in them means nothing. */
+    ignore: schemas/* array */.YOg(schemas/* string */.YjP()).default([]),
+});
+const predictionsSection = schemas/* strictObject */.rej({
+    /** What drift of a prediction or score column does to the status: fail makes it `drifting`. */
+    level: schemas/* enum */.k5n(LEVELS).default('fail'),
+    features: schemas/* record */.g1P(schemas/* string */.YjP(), featureOverride).default({}),
+});
+const qualitySection = schemas/* strictObject */.rej({
+    /** How much a feature's missing rate may rise (absolute, e.g. 0.05 = five points). */
+    'max-missing-increase': share.default(0.05),
+    /** Share of values outside the reference's range, or in categories it never had. */
+    'max-outside-range': share.default(0.05),
+    /** What a quality problem does: fail makes the status `drifting`; by default only a warning. */
+    level: schemas/* enum */.k5n(LEVELS).default('warn'),
+});
+const STATUSES = ['drifting', 'degraded'];
+const retrainSection = schemas/* strictObject */.rej({
+    /** At most one dispatch of the retraining workflow within this time. */
+    cooldown: durationSchema.prefault('7d'),
+    /** Which statuses ask for retraining. */
+    on: schemas/* array */.YOg(schemas/* enum */.k5n(STATUSES)).min(1).default(['degraded', 'drifting']),
+});
+const performanceSection = schemas/* strictObject */.rej({
+    /** What a failed metric rule does to the status when labels are present: fail makes it `degraded`. */
+    level: schemas/* enum */.k5n(LEVELS).default('fail'),
+    /**
+     * The same for performance estimated from scores alone. An estimate is judged with
+     * `inconclusive-within-ci`: only a regression beyond its interval counts.
+     */
+    'estimated-level': schemas/* enum */.k5n(LEVELS).default('fail'),
+});
+const fairnessSection = schemas/* strictObject */.rej({
+    /**
+     * The sensitive attributes whose selection-rate parity is tracked, as evaluate-model's
+     * `sensitive-features` writes them: a column, or `a,b` for the intersection of two. Empty:
+     * not tracked. The window must carry the columns and the prediction.
+     */
+    attributes: schemas/* array */.YOg(schemas/* string */.YjP().min(1)).default([]),
+    /** The lowest demographic_parity_ratio allowed: 0.8 is the four-fifths rule. */
+    'min-ratio': share.default(0.8),
+    /** The largest demographic_parity_difference allowed; absent: not judged. */
+    'max-difference': share.optional(),
+    /** Groups with fewer rows in the window are shown merged and left out of the measures. */
+    'min-group-size': schemas/* number */.aig().int().min(1).default(30),
+    /** What a breach does: fail makes the status `degraded` (the model's outputs fail the policy). */
+    level: schemas/* enum */.k5n(LEVELS).default('fail'),
+});
+const monitorPolicySchema = schemas/* strictObject */.rej({
+    drift: driftSection.default(driftSection.parse({})),
+    predictions: predictionsSection.default(predictionsSection.parse({})),
+    quality: qualitySection.default(qualitySection.parse({})),
+    performance: performanceSection.default(performanceSection.parse({})),
+    retrain: retrainSection.default(retrainSection.parse({})),
+    fairness: fairnessSection.default(fairnessSection.parse({})),
+});
+/** The defaults, for a policy file without a `monitor:` section (or without a file). */
+const DEFAULT_MONITOR_POLICY = monitorPolicySchema.parse({});
+/** The `monitor:` section of a gate policy, or the defaults when it has none. */
+function monitorPolicyOf(policy) {
+    return policy.monitor ?? DEFAULT_MONITOR_POLICY;
+}
+
+;// CONCATENATED MODULE: ./shared/gates/policy.ts
+/** The gate policy file: how a candidate's metrics are judged, alone and against a baseline. */
+
+
+
+const policy_LEVELS = ['fail', 'warn', 'info'];
+const nonNegative = schemas/* number */.aig().nonnegative();
+/**
+ * Rules on a metric's slices (metrics reports carry `slices: {slice: {metric: {value, ci, n}}}`).
+ * They judge the worst slice, where the model is weakest, and the spread between best and worst.
+ */
+const sliceRule = schemas/* object */.Ikc({
+    /** The worst slice must reach this value (at most this, when lower is better). */
+    min: schemas/* number */.aig().optional(),
+    max: schemas/* number */.aig().optional(),
+    /** How much the worst slice may lose against the baseline's worst slice, absolute. */
+    'max-regression': nonNegative.optional(),
+    /** How far the best and the worst slice may lie apart. */
+    'max-gap': nonNegative.optional(),
+    /** Slices with fewer examples than this are shown but not judged (too noisy). */
+    'min-n': schemas/* number */.aig().int().nonnegative().default(0),
+    level: schemas/* enum */.k5n(policy_LEVELS).optional(),
+})
+    .strict();
+const metricRule = schemas/* object */.Ikc({
+    direction: schemas/* enum */.k5n(['higher', 'lower'], {
+        error: 'direction must be "higher" or "lower" (which way is better)',
+    }),
+    min: schemas/* number */.aig().optional(),
+    max: schemas/* number */.aig().optional(),
+    'max-regression': nonNegative.optional(),
+    'max-regression-relative': nonNegative.optional(),
+    'min-improvement': schemas/* number */.aig().optional(),
+    level: schemas/* enum */.k5n(policy_LEVELS).default('fail'),
+    /** Overrides the policy's `inconclusive-within-ci` for this metric. */
+    'inconclusive-within-ci': schemas/* boolean */.zMY().optional(),
+    slices: sliceRule.optional(),
+})
+    .strict()
+    .refine((rule) => rule.min === undefined || rule.max === undefined || rule.min <= rule.max, {
+    error: 'min is greater than max',
+    path: ['min'],
+});
+/**
+ * A rule on one disparity measure of one sensitive attribute (the metrics report's `fairness`
+ * section, measures named as fairlearn names them). Judged on the measure's interval: pass when
+ * the whole interval keeps the rule, fail when the whole interval breaks it, inconclusive when
+ * it straddles the limit (judge.ts).
+ */
+const fairnessRule = schemas/* object */.Ikc({
+    /** The largest tolerated disparity, for a `..._difference` measure (0 = no gap at all). */
+    'max-difference': nonNegative.optional(),
+    /**
+     * The smallest tolerated ratio of the lowest group to the highest, for a `..._ratio`
+     * measure. 0.8 on demographic_parity_ratio is the four-fifths rule of the US Uniform
+     * Guidelines on Employee Selection Procedures, 29 CFR 1607.4(D): a selection rate under 80%
+     * of the highest group's is evidence of adverse impact.
+     */
+    'min-ratio': schemas/* number */.aig()
+        .min(0, { error: 'min-ratio must be a ratio from 0 to 1 (0.8 is the four-fifths rule)' })
+        .max(1, { error: 'min-ratio must be a ratio from 0 to 1 (0.8 is the four-fifths rule)' })
+        .optional(),
+    /** How much the disparity may grow against production's same measure, absolute. */
+    'max-regression': nonNegative.optional(),
+    level: schemas/* enum */.k5n(policy_LEVELS).default('fail'),
+})
+    .strict()
+    .refine((rule) => rule['max-difference'] !== undefined ||
+    rule['min-ratio'] !== undefined ||
+    rule['max-regression'] !== undefined, { error: 'a fairness rule needs max-difference, min-ratio or max-regression' });
+/** Fairlearn's measure names: `<name>_difference` or `<name>_ratio`, `[<class>]` one-vs-rest. */
+const MEASURE_NAME = /^[a-z0-9_]+_(difference|ratio)(\[.*\])?$/s;
+/** Which way a disparity measure is better: a difference is 0 at parity, a ratio 1. */
+function measureKind(measure) {
+    const kind = MEASURE_NAME.exec(measure)?.[1];
+    return kind === 'difference' || kind === 'ratio' ? kind : undefined;
+}
+const fairnessMeasures = schemas/* record */.g1P(schemas/* string */.YjP().min(1), fairnessRule).superRefine((rules, ctx) => {
+    for (const [measure, rule] of Object.entries(rules)) {
+        const kind = measureKind(measure);
+        if (!kind)
+            ctx.addIssue({
+                code: 'custom',
+                path: [measure],
+                message: `"${measure}" is not a disparity measure: expected fairlearn's name of one, ending in _difference or _ratio (e.g. demographic_parity_ratio, equalized_odds_difference; demographic_parity_ratio[<class>] for a multiclass model)`,
+            });
+        else if (kind === 'difference' && rule['min-ratio'] !== undefined)
+            ctx.addIssue({
+                code: 'custom',
+                path: [measure, 'min-ratio'],
+                message: `min-ratio judges a ..._ratio measure; "${measure}" is a difference: use max-difference`,
+            });
+        else if (kind === 'ratio' && rule['max-difference'] !== undefined)
+            ctx.addIssue({
+                code: 'custom',
+                path: [measure, 'max-difference'],
+                message: `max-difference judges a ..._difference measure; "${measure}" is a ratio: use min-ratio`,
+            });
+    }
+});
+const gatePolicySchema = schemas/* object */.Ikc({
+    'on-missing-baseline': schemas/* enum */.k5n(['pass', 'warn', 'fail']).default('warn'),
+    /**
+     * When true, a regression beyond tolerance whose baseline value lies inside the candidate's
+     * confidence interval is `inconclusive` (the data cannot tell the two models apart), not failed.
+     */
+    'inconclusive-within-ci': schemas/* boolean */.zMY().default(false),
+    /**
+     * What a notable regression of a metric or slice that no rule gates does to the verdict:
+     * `info` (the comment lists it), `warn` or `fail`. Notable: the baseline lies outside the
+     * candidate's confidence interval, or, without one, the change exceeds 5% (judge.ts).
+     */
+    'notable-regressions': schemas/* enum */.k5n(policy_LEVELS).default('info'),
+    metrics: schemas/* record */.g1P(schemas/* string */.YjP().min(1), metricRule).default({}),
+    /**
+     * Per sensitive attribute as evaluate-model's `sensitive-features` names it (`sex`, or
+     * `sex,age_band` for an intersection), per disparity measure: a fairnessRule.
+     */
+    fairness: schemas/* record */.g1P(schemas/* string */.YjP().min(1), fairnessMeasures).optional(),
+    /** How monitor-model judges serving data (shared/monitor/policy.ts); compare-metrics ignores it. */
+    monitor: monitorPolicySchema.optional(),
+})
+    .strict();
+const EMPTY_POLICY = {
+    'on-missing-baseline': 'warn',
+    'inconclusive-within-ci': false,
+    'notable-regressions': 'info',
+    metrics: {},
+};
+async function loadGatePolicy(path, baseDir = process.cwd()) {
+    return path ? (0,structured/* readStructuredFile */.Ut)(path, gatePolicySchema, 'gate policy', baseDir) : EMPTY_POLICY;
+}
+
 ;// CONCATENATED MODULE: ./shared/gates/judge.ts
 /**
  * The gate evaluator, pure: candidate and baseline values in, a status per metric and per
@@ -5372,6 +5656,7 @@ function metricDirection(metric) {
  * values. The policy's `notable-regressions` gives an ungated one its status (info by default);
  * a gated one is its gate's business and is not judged twice.
  */
+
 
 /** Without an interval, a change of more than this fraction of the larger value is notable. */
 const NOTABLE_RELATIVE = 0.05;
@@ -5399,17 +5684,21 @@ function evaluateGates(candidate, baseline, policy, options = {}) {
     const hasBaseline = baseline !== undefined;
     const metrics = names.map((name) => compareMetric(name, entry(candidate[name]), entry(baseline?.[name]), policy.metrics[name], policy, hasBaseline, options.candidateSkipped?.[name]));
     const slices = options.candidateSlices ? compareSlices(options, policy, hasBaseline) : [];
-    const notable = notableChanges(metrics, slices, policy);
+    const fairness = options.candidateFairness
+        ? compareFairness(options.candidateFairness, options.baselineFairness, policy, hasBaseline)
+        : [];
+    const notable = notableChanges(metrics, slices, policy, fairness);
     return {
-        verdict: overallVerdict([...metrics, ...slices, ...notable]),
+        verdict: overallVerdict([...metrics, ...slices, ...fairness, ...notable]),
         metrics,
         slices,
+        fairness,
         notable,
         hasBaseline,
     };
 }
 /** The changes beyond the noise among the metrics and the judged slices; see the header. */
-function notableChanges(metrics, slices, policy) {
+function notableChanges(metrics, slices, policy, fairness = []) {
     const found = [];
     const direction = (metric) => (Object.hasOwn(policy.metrics, metric) ? policy.metrics[metric]?.direction : undefined) ??
         metricDirection(metric);
@@ -5447,11 +5736,36 @@ function notableChanges(metrics, slices, policy) {
         for (const row of s.rows)
             if (!row.ignored)
                 consider(s.metric, row.slice, row.candidate, row.baseline?.value, s);
+    // A disparity that grew beyond its interval is notable, gated or not: a difference is better
+    // lower, a ratio higher.
+    for (const f of fairness) {
+        if (typeof f.candidate !== 'number' || typeof f.baseline !== 'number')
+            continue;
+        const change = notable({ value: f.candidate, ci: f.candidateCi }, f.baseline);
+        if (!change)
+            continue;
+        const delta = f.candidate - f.baseline;
+        const kind = delta > 0 === (measureKind(f.measure) === 'ratio') ? 'improvement' : 'regression';
+        const gated = Boolean(f.rule);
+        found.push({
+            metric: f.measure,
+            attribute: f.attribute,
+            baseline: f.baseline,
+            candidate: f.candidate,
+            delta,
+            ...(change.basis === 'ci' ? { ci: f.candidateCi } : {}),
+            kind,
+            ...change,
+            gated,
+            status: gated ? f.status : kind === 'regression' ? policy['notable-regressions'] : 'info',
+        });
+    }
     const order = { regression: 0, improvement: 1, change: 2 };
     return found.sort((a, b) => order[a.kind] - order[b.kind] ||
         // Equal sizes up to float noise fall back to the names, so the order is stable.
         (Math.abs(b.size - a.size) > 1e-9 ? b.size - a.size : 0) ||
         a.metric.localeCompare(b.metric) ||
+        (a.attribute ?? '').localeCompare(b.attribute ?? '') ||
         (a.slice ?? '').localeCompare(b.slice ?? ''));
 }
 /** Whether a change is beyond the noise, and by how much; undefined when it is not. */
@@ -5482,6 +5796,9 @@ function failures(result) {
         ...result.slices
             .filter((s) => s.status === 'fail')
             .map((s) => `${s.metric} by slice: ${s.reasons.join('; ')}`),
+        ...(result.fairness ?? [])
+            .filter((f) => f.status === 'fail')
+            .map((f) => `${fairnessName(f)}: ${f.reasons.join('; ')}`),
         ...result.notable
             .filter((n) => !n.gated && n.status === 'fail')
             .map((n) => `${describeNotable(n)} (notable-regressions: fail)`),
@@ -5489,7 +5806,11 @@ function failures(result) {
 }
 /** A notable change in plain words, for annotations; the comment renders its own. */
 function describeNotable(change) {
-    const what = change.slice === undefined ? change.metric : `${change.metric} on slice "${change.slice}"`;
+    const what = change.attribute !== undefined
+        ? `${change.metric} for "${change.attribute}"`
+        : change.slice === undefined
+            ? change.metric
+            : `${change.metric} on slice "${change.slice}"`;
     const verb = change.kind === 'regression'
         ? 'regressed'
         : change.kind === 'improvement'
@@ -5750,6 +6071,142 @@ function format(value) {
 function percent(fraction) {
     return `${Number((fraction * 100).toPrecision(3))}%`;
 }
+/** A disparity measure in plain words: `demographic_parity_ratio for "sex"`. */
+function fairnessName(f) {
+    return `${f.measure} for "${f.attribute}"`;
+}
+/** The attribute's key as evaluate-model writes it: columns trimmed, joined by commas. */
+function attributeKey(attribute) {
+    return attribute
+        .split(',')
+        .map((part) => part.trim())
+        .join(',');
+}
+/**
+ * Every disparity measure the candidate or production reports, and every one a rule names,
+ * per attribute. Ungated measures are `info`; a rule on a measure or attribute the candidate
+ * does not report, or on a measure it reports as undefined, is a finding at the rule's level.
+ */
+function compareFairness(candidate, baseline, policy, hasBaseline) {
+    const rules = new Map();
+    for (const [attribute, measures] of Object.entries(policy.fairness ?? {}))
+        rules.set(attributeKey(attribute), measures);
+    const attributes = [
+        ...new Set([...Object.keys(candidate), ...Object.keys(baseline ?? {}), ...rules.keys()]),
+    ];
+    const comparisons = [];
+    for (const attribute of attributes) {
+        const cand = Object.hasOwn(candidate, attribute) ? candidate[attribute] : undefined;
+        const base = baseline && Object.hasOwn(baseline, attribute) ? baseline[attribute] : undefined;
+        const ruled = rules.get(attribute) ?? {};
+        const measures = [
+            ...new Set([
+                ...Object.keys(cand?.measures ?? {}),
+                ...Object.keys(base?.measures ?? {}),
+                ...Object.keys(ruled),
+            ]),
+        ];
+        for (const measure of measures) {
+            const rule = Object.hasOwn(ruled, measure) ? ruled[measure] : undefined;
+            const c = cand && Object.hasOwn(cand.measures, measure) ? cand.measures[measure] : undefined;
+            const b = base && Object.hasOwn(base.measures, measure) ? base.measures[measure] : undefined;
+            const comparison = {
+                attribute,
+                measure,
+                status: rule ? 'pass' : 'info',
+                reasons: [],
+                ...(c ? { candidate: c.value } : {}),
+                ...(c?.ci ? { candidateCi: [c.ci[0], c.ci[1]] } : {}),
+                ...(c?.worstGroup !== undefined ? { worstGroup: c.worstGroup } : {}),
+                ...(b ? { baseline: b.value } : {}),
+                ...(b?.ci ? { baselineCi: [b.ci[0], b.ci[1]] } : {}),
+                ...(b?.worstGroup !== undefined ? { baselineWorstGroup: b.worstGroup } : {}),
+            };
+            if (!rule) {
+                if (!c)
+                    comparison.status = 'removed';
+                else if (!b && hasBaseline && baseline)
+                    comparison.status = 'added';
+                comparisons.push(comparison);
+                continue;
+            }
+            comparison.rule = describeFairnessRule(rule);
+            const reported = cand !== undefined ? 'yes' : Object.keys(candidate).length ? 'no' : 'never';
+            comparisons.push(judgeFairness(comparison, rule, reported, policy, hasBaseline));
+        }
+    }
+    return comparisons;
+}
+/** One rule on one measure, on the candidate's interval (the point value where it has none). */
+function judgeFairness(comparison, rule, 
+/** never: the report has no fairness section at all (evaluated without sensitive-features). */
+attributeReported, policy, hasBaseline) {
+    const { level } = rule;
+    const value = comparison.candidate;
+    // A report without any fairness section (a plain metrics file, or evaluate-model without
+    // sensitive-features) was never checked for bias: the comment says so at the top (render.ts),
+    // but the verdict is left to the other rules, so that one policy can serve models evaluated
+    // with and without sensitive features.
+    if (attributeReported === 'never')
+        return flag(comparison, 'info', `not checked for bias: the candidate's metrics report has no fairness section (evaluate-model's sensitive-features would list "${comparison.attribute}")`);
+    if (attributeReported === 'no')
+        return flag(comparison, level, `the candidate's metrics report has no fairness section for "${comparison.attribute}": list it in evaluate-model's sensitive-features`);
+    if (value === undefined)
+        return flag(comparison, level, `the candidate's metrics report has no measure ${comparison.measure} for "${comparison.attribute}"`);
+    if (value === null)
+        return flag(comparison, level, 'undefined: fewer than two groups have enough rows (min-group-size) and the rates it compares');
+    // The interval as judged: it holds the point value too, whatever the bootstrap gave.
+    const ci = comparison.candidateCi;
+    const low = Math.min(value, ci?.[0] ?? value);
+    const high = Math.max(value, ci?.[1] ?? value);
+    const shown = ci ? `${format(value)} ${interval(ci)}` : format(value);
+    // broken: the whole interval breaks the rule; kept: the whole interval keeps it; neither: it
+    // straddles the limit, and the data cannot tell.
+    const judge = (broken, kept, reason, limit) => {
+        if (broken)
+            flag(comparison, level, reason);
+        else if (!kept)
+            flag(comparison, softened(level), 
+            // Only an interval can straddle: without one, low = high = the value.
+            `the interval ${interval(ci)} straddles ${limit}: the data cannot tell whether the rule holds`);
+    };
+    const minRatio = rule['min-ratio'];
+    if (minRatio !== undefined)
+        judge(high < minRatio - EPSILON, low >= minRatio - EPSILON, `${shown} is below the minimum ratio ${format(minRatio)}${minRatio === 0.8 ? ' (the four-fifths rule)' : ''}`, `the minimum ratio ${format(minRatio)}`);
+    const maxDifference = rule['max-difference'];
+    if (maxDifference !== undefined)
+        judge(low > maxDifference + EPSILON, high <= maxDifference + EPSILON, `${shown} is above the maximum difference ${format(maxDifference)}`, `the maximum difference ${format(maxDifference)}`);
+    const maxRegression = rule['max-regression'];
+    if (maxRegression !== undefined) {
+        const base = comparison.baseline;
+        if (typeof base !== 'number')
+            return missingBaseline(comparison, level, policy, !hasBaseline
+                ? 'there is no baseline to compare with'
+                : base === null
+                    ? "production's measure is undefined (fewer than two groups qualified)"
+                    : `production's metrics report has no ${comparison.measure} for "${comparison.attribute}"`);
+        // How much worse than production: a difference grows, a ratio falls.
+        const ratio = measureKind(comparison.measure) === 'ratio';
+        const worse = (x) => (ratio ? base - x : x - base);
+        const least = Math.min(worse(low), worse(high));
+        const most = Math.max(worse(low), worse(high));
+        judge(least > maxRegression + EPSILON, most <= maxRegression + EPSILON, `${shown} is worse than production's ${format(base)} by ${format(worse(value))}, more than the tolerated ${format(maxRegression)}`, `production's ${format(base)} plus the tolerated ${format(maxRegression)}`);
+    }
+    return comparison;
+}
+function describeFairnessRule(rule) {
+    const parts = [];
+    if (rule['min-ratio'] !== undefined)
+        parts.push(`ratio ≥ ${format(rule['min-ratio'])}${rule['min-ratio'] === 0.8 ? ' (four-fifths rule)' : ''}`);
+    if (rule['max-difference'] !== undefined)
+        parts.push(`difference ≤ ${format(rule['max-difference'])}`);
+    if (rule['max-regression'] !== undefined)
+        parts.push(`worse than production by ≤ ${format(rule['max-regression'])}`);
+    parts.push('judged on the interval');
+    if (rule.level !== 'fail')
+        parts.push(`${rule.level} only`);
+    return parts.join('; ');
+}
 
 ;// CONCATENATED MODULE: ./shared/gates/policy-diff.ts
 /**
@@ -5823,6 +6280,47 @@ function diffPolicies(base, proposed) {
                 base?.['inconclusive-within-ci'] ?? false,
                 proposed?.['inconclusive-within-ci'] ?? false,
             ]));
+    }
+    changes.push(...fairnessChanges(base?.fairness ?? {}, proposed?.fairness ?? {}));
+    return changes;
+}
+const FAIRNESS_FIELDS = {
+    'min-ratio': lowerBound,
+    'max-difference': upperBound,
+    'max-regression': upperBound,
+    level: (value) => LEVEL_LENIENCY[String(value)],
+};
+/** The fairness rules' changes, each named `<measure> for <attribute>` as the comment names it. */
+function fairnessChanges(before, after) {
+    const changes = [];
+    const rules = (policy) => {
+        const all = new Map();
+        for (const [attribute, measures] of Object.entries(policy))
+            for (const [measure, rule] of Object.entries(measures))
+                all.set(fairnessName({ attribute, measure }), rule);
+        return all;
+    };
+    const from = rules(before);
+    const to = rules(after);
+    for (const name of new Set([...from.keys(), ...to.keys()])) {
+        const was = from.get(name);
+        const now = to.get(name);
+        if (!was && now)
+            changes.push({
+                metric: name,
+                kind: 'adds',
+                effect: 'stricter',
+                to: describeFairnessRule(now),
+            });
+        else if (was && !now)
+            changes.push({
+                metric: name,
+                kind: 'removes',
+                effect: 'looser',
+                from: describeFairnessRule(was),
+            });
+        else if (was && now)
+            changes.push(...fieldChanges(name, '', was, now, FAIRNESS_FIELDS));
     }
     return changes;
 }
@@ -5928,204 +6426,6 @@ function describeChange(change, render) {
         default:
             return `${change.kind} ${subject}${rule} from ${render.value(change.from ?? '')} to ${render.value(change.to ?? '')}`;
     }
-}
-
-;// CONCATENATED MODULE: ./shared/monitor/tests.ts
-/**
- * The drift tests a feature can be judged by, their defaults and Evidently's rule for choosing
- * one (evidently `stattests/registry.py` `_get_default_stattest`, reference size ≤ 1000 rows).
- */
-const DRIFT_TESTS = ['ks', 'wasserstein', 'psi', 'jensenshannon', 'chisquare'];
-const TEST_RULES = {
-    ks: { measures: 'p-value', threshold: 0.05, drifted: (p, t) => p <= t, kinds: ['numeric'] },
-    chisquare: {
-        measures: 'p-value',
-        threshold: 0.05,
-        drifted: (p, t) => p < t,
-        kinds: ['categorical'],
-    },
-    wasserstein: {
-        measures: 'distance',
-        threshold: 0.1,
-        drifted: (d, t) => d >= t,
-        kinds: ['numeric'],
-    },
-    jensenshannon: {
-        measures: 'distance',
-        threshold: 0.1,
-        drifted: (d, t) => d >= t,
-        kinds: ['categorical'],
-    },
-    psi: {
-        measures: 'distance',
-        threshold: 0.1,
-        drifted: (d, t) => d >= t,
-        kinds: ['numeric', 'categorical'],
-    },
-};
-/** Above this many reference values a p-value flags everything: use a distance instead. */
-const SMALL_REFERENCE = 1000;
-/** Numeric columns with at most this many distinct values are compared as categories. */
-const tests_FEW_DISTINCT = 5;
-function defaultTest(kind, referenceCount) {
-    const small = referenceCount <= SMALL_REFERENCE;
-    if (kind === 'numeric')
-        return small ? 'ks' : 'wasserstein';
-    return small ? 'chisquare' : 'jensenshannon';
-}
-/** Evidently `get_dataset_drift`: the data drifts when at least this share of features drift. */
-const DEFAULT_DRIFT_SHARE = 0.5;
-
-;// CONCATENATED MODULE: ./shared/monitor/policy.ts
-/**
- * The `monitor:` section of the gate policy file: how monitor-model judges a window of serving
- * data. Performance is judged by the policy's own `metrics:` rules (the window's metrics against
- * those recorded with the deployed model, by the same evaluator as a pull request), so one file
- * says what "good enough" means before and after release; this section adds what only the
- * monitor sees: drift, data quality, and when to ask for retraining.
- */
-
-
-const LEVELS = ['fail', 'warn', 'info'];
-const share = schemas/* number */.aig().min(0).max(1);
-const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-/**
- * A duration as people write one in a config: `30m`, `12h`, `7d`, `2w`. A regular expression
- * rather than a library: four units and a whole number are all the file accepts, and a value
- * outside that grammar must be refused, not guessed.
- */
-const durationSchema = schemas/* string */.YjP()
-    .regex(/^\d{1,6}\s*[mhdw]$/, 'a whole number and a unit: m, h, d or w, e.g. "7d"')
-    .transform((text) => {
-    const unit = text.at(-1);
-    return Number.parseInt(text, 10) * UNIT_MS[unit];
-});
-const featureOverride = schemas/* strictObject */.rej({
-    test: schemas/* enum */.k5n(DRIFT_TESTS).optional(),
-    threshold: schemas/* number */.aig().finite().optional(),
-});
-const driftSection = schemas/* strictObject */.rej({
-    /** The data set drifts when at least this share of the compared features drift (Evidently's 0.5). */
-    share: share.default(DEFAULT_DRIFT_SHARE),
-    /** What a drifted data set does to the status: fail makes it `drifting`. */
-    level: schemas/* enum */.k5n(LEVELS).default('fail'),
-    /** Per feature: the test and threshold that replace the defaults (docs/monitoring.md). */
-    features: schemas/* record */.g1P(schemas/* string */.YjP(), featureOverride).default({}),
-    /** Columns not compared (identifiers, timestamps): drift in them means nothing. */
-    ignore: schemas/* array */.YOg(schemas/* string */.YjP()).default([]),
-});
-const predictionsSection = schemas/* strictObject */.rej({
-    /** What drift of a prediction or score column does to the status: fail makes it `drifting`. */
-    level: schemas/* enum */.k5n(LEVELS).default('fail'),
-    features: schemas/* record */.g1P(schemas/* string */.YjP(), featureOverride).default({}),
-});
-const qualitySection = schemas/* strictObject */.rej({
-    /** How much a feature's missing rate may rise (absolute, e.g. 0.05 = five points). */
-    'max-missing-increase': share.default(0.05),
-    /** Share of values outside the reference's range, or in categories it never had. */
-    'max-outside-range': share.default(0.05),
-    /** What a quality problem does: fail makes the status `drifting`; by default only a warning. */
-    level: schemas/* enum */.k5n(LEVELS).default('warn'),
-});
-const STATUSES = ['drifting', 'degraded'];
-const retrainSection = schemas/* strictObject */.rej({
-    /** At most one dispatch of the retraining workflow within this time. */
-    cooldown: durationSchema.prefault('7d'),
-    /** Which statuses ask for retraining. */
-    on: schemas/* array */.YOg(schemas/* enum */.k5n(STATUSES)).min(1).default(['degraded', 'drifting']),
-});
-const performanceSection = schemas/* strictObject */.rej({
-    /** What a failed metric rule does to the status when labels are present: fail makes it `degraded`. */
-    level: schemas/* enum */.k5n(LEVELS).default('fail'),
-    /**
-     * The same for performance estimated from scores alone. An estimate is judged with
-     * `inconclusive-within-ci`: only a regression beyond its interval counts.
-     */
-    'estimated-level': schemas/* enum */.k5n(LEVELS).default('fail'),
-});
-const monitorPolicySchema = schemas/* strictObject */.rej({
-    drift: driftSection.default(driftSection.parse({})),
-    predictions: predictionsSection.default(predictionsSection.parse({})),
-    quality: qualitySection.default(qualitySection.parse({})),
-    performance: performanceSection.default(performanceSection.parse({})),
-    retrain: retrainSection.default(retrainSection.parse({})),
-});
-/** The defaults, for a policy file without a `monitor:` section (or without a file). */
-const DEFAULT_MONITOR_POLICY = monitorPolicySchema.parse({});
-/** The `monitor:` section of a gate policy, or the defaults when it has none. */
-function monitorPolicyOf(policy) {
-    return policy.monitor ?? DEFAULT_MONITOR_POLICY;
-}
-
-;// CONCATENATED MODULE: ./shared/gates/policy.ts
-/** The gate policy file: how a candidate's metrics are judged, alone and against a baseline. */
-
-
-
-const policy_LEVELS = ['fail', 'warn', 'info'];
-const nonNegative = schemas/* number */.aig().nonnegative();
-/**
- * Rules on a metric's slices (metrics reports carry `slices: {slice: {metric: {value, ci, n}}}`).
- * They judge the worst slice, where the model is weakest, and the spread between best and worst.
- */
-const sliceRule = schemas/* object */.Ikc({
-    /** The worst slice must reach this value (at most this, when lower is better). */
-    min: schemas/* number */.aig().optional(),
-    max: schemas/* number */.aig().optional(),
-    /** How much the worst slice may lose against the baseline's worst slice, absolute. */
-    'max-regression': nonNegative.optional(),
-    /** How far the best and the worst slice may lie apart. */
-    'max-gap': nonNegative.optional(),
-    /** Slices with fewer examples than this are shown but not judged (too noisy). */
-    'min-n': schemas/* number */.aig().int().nonnegative().default(0),
-    level: schemas/* enum */.k5n(policy_LEVELS).optional(),
-})
-    .strict();
-const metricRule = schemas/* object */.Ikc({
-    direction: schemas/* enum */.k5n(['higher', 'lower'], {
-        error: 'direction must be "higher" or "lower" (which way is better)',
-    }),
-    min: schemas/* number */.aig().optional(),
-    max: schemas/* number */.aig().optional(),
-    'max-regression': nonNegative.optional(),
-    'max-regression-relative': nonNegative.optional(),
-    'min-improvement': schemas/* number */.aig().optional(),
-    level: schemas/* enum */.k5n(policy_LEVELS).default('fail'),
-    /** Overrides the policy's `inconclusive-within-ci` for this metric. */
-    'inconclusive-within-ci': schemas/* boolean */.zMY().optional(),
-    slices: sliceRule.optional(),
-})
-    .strict()
-    .refine((rule) => rule.min === undefined || rule.max === undefined || rule.min <= rule.max, {
-    error: 'min is greater than max',
-    path: ['min'],
-});
-const gatePolicySchema = schemas/* object */.Ikc({
-    'on-missing-baseline': schemas/* enum */.k5n(['pass', 'warn', 'fail']).default('warn'),
-    /**
-     * When true, a regression beyond tolerance whose baseline value lies inside the candidate's
-     * confidence interval is `inconclusive` (the data cannot tell the two models apart), not failed.
-     */
-    'inconclusive-within-ci': schemas/* boolean */.zMY().default(false),
-    /**
-     * What a notable regression of a metric or slice that no rule gates does to the verdict:
-     * `info` (the comment lists it), `warn` or `fail`. Notable: the baseline lies outside the
-     * candidate's confidence interval, or, without one, the change exceeds 5% (judge.ts).
-     */
-    'notable-regressions': schemas/* enum */.k5n(policy_LEVELS).default('info'),
-    metrics: schemas/* record */.g1P(schemas/* string */.YjP().min(1), metricRule).default({}),
-    /** How monitor-model judges serving data (shared/monitor/policy.ts); compare-metrics ignores it. */
-    monitor: monitorPolicySchema.optional(),
-})
-    .strict();
-const EMPTY_POLICY = {
-    'on-missing-baseline': 'warn',
-    'inconclusive-within-ci': false,
-    'notable-regressions': 'info',
-    metrics: {},
-};
-async function loadGatePolicy(path, baseDir = process.cwd()) {
-    return path ? (0,structured/* readStructuredFile */.Ut)(path, gatePolicySchema, 'gate policy', baseDir) : EMPTY_POLICY;
 }
 
 ;// CONCATENATED MODULE: ./shared/gates/policy-source.ts
@@ -6508,12 +6808,507 @@ function diffConfigValues(before, after) {
     return diff;
 }
 
+// EXTERNAL MODULE: ./node_modules/re2js/build/index.js
+var build = __nccwpck_require__(2856);
+// EXTERNAL MODULE: ./shared/files/read-file.ts
+var read_file = __nccwpck_require__(29059);
+;// CONCATENATED MODULE: ./shared/files/expand.ts
+/**
+ * The one reading of a path list, as users write it in `data`, `code` and `outputs`, in every
+ * action and the CLI: one entry a line, each a file, a folder (every file inside, recursively)
+ * or a glob pattern (`data/*.csv`, `src/**`, `{train,eval}.csv`), and `!pattern` to leave files
+ * out. Hidden files match, as in @actions/glob and actions/upload-artifact's patterns; `.git`
+ * never does. Symbolic links are not followed while walking (a pull request's link to / or
+ * /proc would have the walk read the runner's file system, or loop), but a link that leads to a
+ * file is listed, so that the caller's confinement judges where it leads.
+ */
+
+
+
+
+const GLOB_CHARACTERS = /[*?[\]{}]/;
+const NEVER_MATCHED = ['**/.git/**', '.git/**'];
+/** Absolute paths of the files the entries name, each once: in the order given, a pattern's or folder's matches sorted. */
+async function expandPaths(entries, baseDir, what) {
+    const exclusions = entries.filter((e) => e.startsWith('!')).map((e) => e.slice(1));
+    const excluded = exclusions.length ? await matchPatterns(exclusions, baseDir) : new Set();
+    const files = new Set();
+    for (const entry of entries) {
+        if (entry.startsWith('!'))
+            continue;
+        const found = GLOB_CHARACTERS.test(entry)
+            ? await patternMatches(entry, baseDir, what)
+            : await filesAt(entry, baseDir, what);
+        for (const file of found)
+            if (!excluded.has(file))
+                files.add(file);
+    }
+    return [...files];
+}
+/**
+ * The same files as `expandPaths`, named as a report shows them: a file named by its path as
+ * the user wrote it, a file found in a folder or by a pattern relative to `baseDir` when inside
+ * it (absolute otherwise).
+ */
+async function expandPathsAsWritten(entries, baseDir, what) {
+    const written = new Map(entries.filter((e) => !e.startsWith('!')).map((entry) => [(0,external_node_path_.resolve)(baseDir, entry), entry]));
+    return (await expandPaths(entries, baseDir, what)).map((path) => written.get(path) ?? displayPath(path, baseDir));
+}
+/** `path` relative to `baseDir` when inside it, else absolute. */
+function displayPath(path, baseDir) {
+    const inside = (0,external_node_path_.relative)(baseDir, path);
+    return inside && !inside.startsWith('..') && !(0,external_node_path_.isAbsolute)(inside) ? inside : path;
+}
+// Each pattern alone, so that one matching nothing is reported by name.
+async function patternMatches(pattern, baseDir, what) {
+    const matched = [...(await matchPatterns([pattern], baseDir))].sort();
+    if (matched.length === 0)
+        throw new errors/* UserError */.yo(`The ${what} pattern "${pattern}" matches no file (relative paths resolve against ${baseDir}). Check the pattern, or that the files exist at this step.`);
+    return matched;
+}
+async function matchPatterns(patterns, baseDir) {
+    // Loaded only for patterns: most workflows name their files, and start-up counts.
+    const { glob } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 95069));
+    const matches = await glob([...patterns], {
+        cwd: baseDir,
+        absolute: true,
+        onlyFiles: true,
+        dot: true,
+        expandDirectories: false,
+        followSymbolicLinks: false,
+        ignore: NEVER_MATCHED,
+    });
+    return new Set(matches.map((path) => (0,external_node_path_.resolve)(path)));
+}
+async function filesAt(entry, baseDir, what) {
+    const absolute = (0,external_node_path_.resolve)(baseDir, entry);
+    const link = await (0,promises_.lstat)(absolute).catch((error) => {
+        throw (0,read_file/* fileError */.z)(error, entry, what, baseDir);
+    });
+    const info = link.isSymbolicLink() ? await (0,promises_.stat)(absolute).catch(() => undefined) : link;
+    // A link is the caller's to judge (confinement follows it and names where it leads), unless
+    // it leads to a folder inside, which is read as the folder it stands for.
+    if (!info?.isDirectory() && link.isSymbolicLink())
+        return [absolute];
+    if (!info || info.isFile())
+        return [absolute];
+    if (!info.isDirectory())
+        throw new errors/* UserError */.yo(`The ${what} "${entry}" is neither a file nor a folder.`);
+    const found = await (0,promises_.readdir)(absolute, { recursive: true, withFileTypes: true });
+    const candidates = found
+        .filter((d) => d.isFile() || d.isSymbolicLink())
+        .map((d) => (0,external_node_path_.join)(d.parentPath, d.name))
+        .filter((path) => !path.slice(absolute.length).split(/[\\/]/).includes('.git'));
+    const files = [];
+    for (const path of candidates)
+        if ((await (0,promises_.stat)(path).catch(() => undefined))?.isFile())
+            files.push(path);
+    if (files.length === 0)
+        throw new errors/* UserError */.yo(`The ${what} folder "${entry}" holds no files.`);
+    return files.sort();
+}
+
+;// CONCATENATED MODULE: ./shared/lineage/owner.ts
+/**
+ * Who owns a model: the GitHub handles (`@login`, `@org/team-slug`) or e-mail addresses that
+ * train-model's `owner` input names, or else the owners CODEOWNERS gives the training code. The
+ * manifest records them and promote-model copies the handles into the deployment payload, so
+ * that the fleet view can show an owner, and flag one who has left, without a manifest.
+ *
+ * CODEOWNERS is read as GitHub reads it (docs.github.com, "About code owners"): the first of
+ * `.github/CODEOWNERS`, `CODEOWNERS` and `docs/CODEOWNERS` at the repository root (the
+ * workspace); a file of 3 MB or more is not loaded; `#` starts a comment; each line is a pattern
+ * and its owners, and the LAST rule whose pattern matches a path decides its owners (a rule
+ * without owners leaves the path unowned). A malformed line is skipped, as GitHub skips it,
+ * with a warning naming the file and the line.
+ *
+ * Patterns follow gitignore's with GitHub's documented exceptions, which make those lines
+ * invalid: no `!` negation, no `[ ]` character ranges, and no `\#` escape of a leading `#`. The
+ * matching is not gitignore's either: `docs/*` owns `docs/a.md` but not `docs/build/b.md`
+ * (GitHub's own example), where a gitignore matcher such as the `ignore` package also matches
+ * the nested file through its ignored parent folder (`ignore` 5.3.2 gets `docs/*` and `/*`
+ * wrong on 3 of 56 cases drawn from hmarr/codeowners' GitHub-checked pattern table). So
+ * patterns are translated here, after those semantics (test/shared/owner.test.ts holds the
+ * cases), and run by re2js: the file may come from a pull request, and RE2's automaton cannot
+ * be made to backtrack by a pattern such as `*a*a*a*a*a*b` as a JavaScript RegExp can. Patterns
+ * without wildcards (most of them) are compared as text.
+ */
+
+
+
+
+
+
+
+
+
+/** Where GitHub looks for CODEOWNERS, in the order it looks (the first found is used). */
+const CODEOWNERS_LOCATIONS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
+/** GitHub does not load a CODEOWNERS file of 3 MB or more. */
+const MAX_CODEOWNERS_BYTES = 3 * 1024 * 1024;
+/** A longer pattern is no path of a repository: the line is skipped rather than compiled. */
+const MAX_PATTERN_LENGTH = 4096;
+/** How many of the `code` files vote on the owner (a code list is a few files, not a tree). */
+const MAX_VOTING_FILES = 1000;
+/** How many handles an owner may have (the deployment payload carries them). */
+const MAX_OWNER_HANDLES = 50;
+/** GitHub shows at most 10 warning annotations of a step: the rest of the skipped lines are counted. */
+const MAX_LINE_WARNINGS = 10;
+/**
+ * GitHub's login alphabet: letters, digits and "-", not starting with "-", at most 39
+ * characters (older accounts may hold "--" or end in "-", so those are let through).
+ */
+const LOGIN = '[A-Za-z0-9][A-Za-z0-9-]{0,38}';
+/** A team slug: GitHub derives it from the team's name, lower-case, with "-" (and "_", "."). */
+const TEAM_SLUG = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}';
+/**
+ * An e-mail address in a conservative alphabet: the local part's letters, digits and `._%+-`
+ * and a dotted domain. No quote, space, `<`, `|` or backtick: a handle is shown in Markdown and
+ * HTML by the fleet view, read back from a payload anyone who may deploy could have written.
+ */
+const EMAIL = '[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63})+';
+const HANDLE = new RegExp(`^(?:@${LOGIN}(?:/${TEAM_SLUG})?|${EMAIL})$`);
+const HANDLE_RULE = 'a GitHub handle ("@login" or "@org/team-slug", letters, digits and "-" in the login) or an e-mail address ("name@example.com")';
+function isOwnerHandle(value) {
+    return value.length <= 254 && HANDLE.test(value);
+}
+/** A handle read back from a manifest or a deployment payload: hostile until it passes. */
+const ownerHandleSchema = schemas/* string */.YjP()
+    .refine(isOwnerHandle, { message: `must be ${HANDLE_RULE}` });
+const ownerSchema = schemas/* object */.Ikc({
+    handles: schemas/* array */.YOg(ownerHandleSchema).min(1).max(MAX_OWNER_HANDLES),
+    /** `input`: train-model's `owner`; `codeowners`: the rule of `file` at `line`. */
+    source: schemas/* enum */.k5n(['input', 'codeowners']),
+    file: schemas/* enum */.k5n(CODEOWNERS_LOCATIONS).optional(),
+    line: schemas/* number */.aig().int().positive().optional(),
+});
+/**
+ * The `owner` input's handles: one per line, or separated by commas or spaces; each once, in
+ * the order given. `problem` completes `input "owner" …` when a value is no handle.
+ */
+function readOwnerHandles(text) {
+    const handles = [...new Set(text.split(/[\s,]+/).filter((value) => value !== ''))];
+    const bad = handles.filter((value) => !isOwnerHandle(value));
+    if (bad.length) {
+        const hint = bad.some((value) => /^[A-Za-z0-9][A-Za-z0-9-]*(?:\/\S+)?$/.test(value))
+            ? ' A login or a team needs its leading "@" ("@octocat", "@octo-org/ml-team").'
+            : '';
+        return {
+            handles,
+            problem: `has ${bad
+                .slice(0, 5)
+                .map((value) => quoteValue(value))
+                .join(', ')}${bad.length > 5 ? ` and ${bad.length - 5} more` : ''}, which ${bad.length === 1 ? 'is' : 'are'} not ${HANDLE_RULE}.${hint} Give one owner per line or separate them with commas`,
+        };
+    }
+    if (handles.length > MAX_OWNER_HANDLES)
+        return {
+            handles,
+            problem: `names ${handles.length} owners; at most ${MAX_OWNER_HANDLES} are recorded. Name a team ("@org/team-slug") instead of its members`,
+        };
+    return { handles };
+}
+/**
+ * The rules of a CODEOWNERS file, in file order. `warn` hears of each malformed line (which is
+ * skipped, as GitHub skips it) with its line number; the text is never an error.
+ */
+function parseCodeowners(text, warn = () => undefined) {
+    const rules = [];
+    // A byte-order mark is no part of the first pattern.
+    const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+    for (const [index, raw] of lines.entries()) {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const parsed = parseRule(line);
+        if (typeof parsed === 'string')
+            warn(index + 1, parsed);
+        else
+            rules.push({ ...parsed, line: index + 1 });
+    }
+    return rules;
+}
+function parseRule(line) {
+    // eslint-disable-next-line no-control-regex -- control characters are what is refused here
+    if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(line))
+        return 'it holds a control character';
+    const patternEnd = patternLength(line);
+    const pattern = line.slice(0, patternEnd);
+    const problem = patternProblem(pattern);
+    if (problem)
+        return problem;
+    const owners = [];
+    for (const token of line.slice(patternEnd).split(/\s+/)) {
+        if (token === '')
+            continue;
+        if (token.startsWith('#'))
+            break; // a comment after the owners
+        if (!isOwnerHandle(token))
+            return `the owner ${quoteValue(token)} is not ${HANDLE_RULE}, so GitHub skips the line`;
+        owners.push(token);
+    }
+    return { pattern, owners: [...new Set(owners)], matches: compileCodeownersPattern(pattern) };
+}
+/** Where the pattern ends: at the first whitespace that no "\\" escapes (`my\\ file.txt`). */
+function patternLength(line) {
+    for (let at = 0; at < line.length; at++) {
+        if (line[at] === '\\')
+            at++;
+        else if (/\s/.test(line[at]))
+            return at;
+    }
+    return line.length;
+}
+/** Why GitHub would not read `pattern` as a CODEOWNERS pattern, or undefined when it would. */
+function patternProblem(pattern) {
+    if (pattern.length > MAX_PATTERN_LENGTH)
+        return `its pattern is longer than ${MAX_PATTERN_LENGTH} characters`;
+    if (pattern.startsWith('\\#'))
+        return 'its pattern escapes a leading "#" with "\\", which GitHub does not support in CODEOWNERS';
+    if (pattern.startsWith('!'))
+        return 'its pattern starts with "!": GitHub does not support negation in CODEOWNERS (give the files their own rule, with or without owners, below the broader one)';
+    if (/(?<!\\)(?:\\\\)*[[\]]/.test(pattern))
+        return 'its pattern has "[ ]": GitHub does not support character ranges in CODEOWNERS';
+    if (pattern.includes('***'))
+        return 'its pattern has "***"';
+    if (/.\/\/./.test(pattern))
+        return 'its pattern has an empty path segment ("//")';
+    return undefined;
+}
+/**
+ * A matcher of repository-relative "/"-separated paths for a valid pattern, with GitHub's
+ * semantics: a pattern without a "/" but at its end matches at any depth; a leading "/" or a
+ * "/" inside anchors it at the root; a trailing "/" matches only what is inside the folder;
+ * otherwise the pattern matches the path and everything below it, except that a last segment
+ * of a lone `*` matches one level only (`docs/*`). `*` and `?` never cross a "/"; `**` does.
+ */
+function compileCodeownersPattern(pattern) {
+    if (pattern === '/')
+        return () => false; // "/" names nothing (GitHub says so too)
+    let segments = pattern.split('/');
+    if (segments[0] === '')
+        segments = segments.slice(1);
+    else if ((segments.length === 1 || (segments.length === 2 && segments[1] === '')) &&
+        segments[0] !== '**')
+        segments = ['**', ...segments];
+    if (segments.length > 1 && segments.at(-1) === '')
+        segments[segments.length - 1] = '**';
+    const literal = literalMatcher(segments);
+    if (literal)
+        return literal;
+    // The text between wildcards must be in the path: a substring test turns most paths away
+    // before the automaton (compiled on first use) runs, so thousands of rules cost milliseconds.
+    const pieces = segments.flatMap(literalPieces);
+    let compiled;
+    const source = patternSource(segments);
+    return (path) => pieces.every((piece) => path.includes(piece)) &&
+        (compiled ??= build/* RE2JS */.L3.compile(source)).testExact(path);
+}
+/** The runs of literal text in a segment, between its wildcards, escapes undone. */
+function literalPieces(segment) {
+    const pieces = [];
+    let piece = '';
+    for (let at = 0; at < segment.length; at++) {
+        const char = segment[at];
+        if (char === '\\' && at + 1 < segment.length)
+            piece += segment[++at];
+        else if (char === '*' || char === '?') {
+            pieces.push(piece);
+            piece = '';
+        }
+        else
+            piece += char;
+    }
+    return [...pieces, piece].filter((text) => text !== '');
+}
+/** A text comparison for a pattern without wildcards (an optional leading and trailing `**`). */
+function literalMatcher(segments) {
+    const anywhere = segments[0] === '**' && segments.length > 1;
+    const inside = segments.at(-1) === '**' && segments.length > 1;
+    const middle = segments.slice(anywhere ? 1 : 0, inside ? -1 : undefined);
+    if (middle.length === 0 || middle.some((segment) => /[*?]/.test(segment.replace(/\\./g, ''))))
+        return undefined;
+    const text = middle.map((segment) => segment.replace(/\\(.)/g, '$1')).join('/');
+    return (path) => {
+        const candidates = anywhere ? suffixes(path) : [path];
+        return candidates.some((at) => inside ? at.startsWith(`${text}/`) : at === text || at.startsWith(`${text}/`));
+    };
+}
+/** `a/b/c`, `b/c` and `c`: where a pattern that may start at any depth can start. */
+function suffixes(path) {
+    const found = [path];
+    for (let at = path.indexOf('/'); at !== -1; at = path.indexOf('/', at + 1))
+        found.push(path.slice(at + 1));
+    return found;
+}
+/** The RE2 expression of a pattern's segments (after the anchoring rules above). */
+function patternSource(segments) {
+    const last = segments.length - 1;
+    let source = '';
+    let needSlash = false;
+    for (const [index, segment] of segments.entries()) {
+        if (segment === '**') {
+            if (index === 0 && index === last)
+                source += '.+';
+            else if (index === 0)
+                source += '(?:.+/)?';
+            else if (index === last)
+                source += '/.*';
+            else
+                source += '(?:/.+)?';
+            needSlash = index !== 0;
+            continue;
+        }
+        if (needSlash)
+            source += '/';
+        if (segment === '*')
+            source += '[^/]+';
+        else {
+            source += segmentSource(segment);
+            if (index === last)
+                source += '(?:/.*)?';
+        }
+        needSlash = true;
+    }
+    return `(?s)^${source}$`;
+}
+function segmentSource(segment) {
+    let source = '';
+    for (let at = 0; at < segment.length; at++) {
+        const char = segment[at];
+        if (char === '\\' && at + 1 < segment.length)
+            source += build/* RE2JS */.L3.quote(segment[++at]);
+        else if (char === '*')
+            source += '[^/]*';
+        else if (char === '?')
+            source += '[^/]';
+        else
+            source += build/* RE2JS */.L3.quote(char);
+    }
+    return source;
+}
+/** The last rule that matches `path` (GitHub's precedence), or undefined when none does. */
+function lastMatchingRule(rules, path) {
+    for (let index = rules.length - 1; index >= 0; index--)
+        if (rules[index].matches(path))
+            return rules[index];
+    return undefined;
+}
+/**
+ * A name no file can have (NUL), for "any file directly in this folder": only rules that own
+ * the folder whatever a file in it is called match it (`/models/churn/`, `models/`, `*`,
+ * `/models/*`), not rules that single files out by name or extension (`*.py`, `README.md`).
+ */
+const ANY_FILE = '\u0000';
+/**
+ * The model's owner: the `owner` input's handles, or the owners CODEOWNERS gives the training
+ * code. Which code: with `code` set, its files, and the owners are those of the rule owning the
+ * most of them (a tie goes to the rule further down, which GitHub ranks higher); with `code`
+ * empty, the working directory, and the owners are those of the last rule that owns any file
+ * directly in it, as GitHub would request their review for a new file there. Undefined when
+ * neither says (no input and no CODEOWNERS, or no rule with owners matches).
+ */
+async function resolveOwner(request) {
+    if (request.handles?.length)
+        return { handles: [...request.handles], source: 'input' };
+    const found = await readCodeowners(request.confinement, request.log);
+    if (!found)
+        return undefined;
+    let skipped = 0;
+    const rules = parseCodeowners(found.text, (line, problem) => {
+        if (++skipped <= MAX_LINE_WARNINGS)
+            request.log.warning(`${found.file} line ${line} is skipped: ${problem}.`, {
+                file: found.file,
+                line,
+                title: 'CODEOWNERS',
+            });
+    });
+    if (skipped > MAX_LINE_WARNINGS)
+        request.log.info(`${found.file}: ${skipped - MAX_LINE_WARNINGS} more lines are skipped, as GitHub skips them.`);
+    const workspace = request.confinement.workspace;
+    const rule = request.code?.length
+        ? await ruleOfMostFiles(rules, request.code, request.cwd, workspace)
+        : lastMatchingRule(rules, folderPath(request.cwd, workspace));
+    if (!rule?.owners.length) {
+        request.log.info(`${found.file} names no owner for the training code, so the manifest records none (set input "owner" to name one).`);
+        return undefined;
+    }
+    if (rule.owners.length > MAX_OWNER_HANDLES)
+        request.log.warning(`${found.file} line ${rule.line} names ${rule.owners.length} owners; the manifest records the first ${MAX_OWNER_HANDLES}. Name a team ("@org/team-slug") instead of its members.`);
+    return {
+        handles: rule.owners.slice(0, MAX_OWNER_HANDLES),
+        source: 'codeowners',
+        file: found.file,
+        line: rule.line,
+    };
+}
+/** `<folder>/<ANY_FILE>`, relative to the workspace with "/" separators. */
+function folderPath(folder, workspace) {
+    const inside = (0,external_node_path_.relative)(workspace, folder).split(external_node_path_.sep).join('/');
+    return inside && !inside.startsWith('..') && !(0,external_node_path_.isAbsolute)(inside)
+        ? `${inside}/${ANY_FILE}`
+        : ANY_FILE;
+}
+async function ruleOfMostFiles(rules, code, cwd, workspace) {
+    const files = (await expandPaths(code, cwd, 'code path')).slice(0, MAX_VOTING_FILES);
+    const votes = new Map();
+    for (const file of files) {
+        const path = (0,external_node_path_.relative)(workspace, (0,external_node_path_.resolve)(cwd, file)).split(external_node_path_.sep).join('/');
+        if (path.startsWith('..') || (0,external_node_path_.isAbsolute)(path))
+            continue;
+        const rule = lastMatchingRule(rules, path);
+        if (rule?.owners.length)
+            votes.set(rule, (votes.get(rule) ?? 0) + 1);
+    }
+    let best;
+    for (const [rule, count] of votes) {
+        const bestCount = best ? votes.get(best) : 0;
+        if (count > bestCount || (count === bestCount && rule.line > best.line))
+            best = rule;
+    }
+    return best;
+}
+/**
+ * The first CODEOWNERS file GitHub would use, read inside the workspace. A file that leads
+ * outside it (a symbolic link), is no regular file, or is too large for GitHub is warned
+ * about and not read: ownership is recorded, never a reason to fail training.
+ */
+async function readCodeowners(confinement, log) {
+    for (const file of CODEOWNERS_LOCATIONS) {
+        let path;
+        try {
+            path = await confinePath(file, confinement, {
+                what: 'CODEOWNERS file',
+                baseDir: confinement.workspace,
+                kind: 'any',
+            });
+        }
+        catch (error) {
+            if (!(0,errors/* isUserError */.iU)(error))
+                throw error;
+            log.warning(`${error.message} The model's owner is not read from it.`);
+            return undefined;
+        }
+        const info = await (0,promises_.stat)(path).catch(() => undefined);
+        if (!info)
+            continue;
+        if (!info.isFile()) {
+            log.warning(`${file} is not a regular file, so the model's owner is not read from CODEOWNERS.`);
+            return undefined;
+        }
+        if (info.size >= MAX_CODEOWNERS_BYTES) {
+            log.warning(`${file} is ${info.size} bytes; GitHub does not load a CODEOWNERS file of 3 MB or more, so neither does train-model: the model's owner is not read from it.`);
+            return undefined;
+        }
+        return { file, text: await (0,read_file/* readUserFile */.E)(path, 'CODEOWNERS file') };
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: ./shared/files/read-file.ts
-var read_file = __nccwpck_require__(29059);
 ;// CONCATENATED MODULE: ./shared/files/hash.ts
 
 
@@ -6723,6 +7518,7 @@ function run(command, args, env, cwd) {
 
 
 
+
 const MANIFEST_FORMAT = 'mlops-actions/model-manifest@1';
 /** Linux's PATH_MAX: no file a training command writes has a longer path. */
 const MAX_PATH_LENGTH = 4096;
@@ -6849,6 +7645,12 @@ const manifestSchema = schemas/* object */.Ikc({
     }),
     /** What the command ran on: Python and its packages, R, the runner image, the OS (runtime.ts). */
     runtime: runtimeSchema.optional(),
+    /**
+     * Who owns the model (owner.ts): train-model's `owner` input, or the CODEOWNERS rule of the
+     * training code. Not a training input, so not part of the fingerprint. Absent when neither
+     * names one.
+     */
+    owner: ownerSchema.optional(),
     /** The mlops-actions version that trained (part of the fingerprint). */
     actionVersion: schemas/* string */.YjP().optional(),
     git: schemas/* object */.Ikc({
@@ -6872,12 +7674,123 @@ const manifestSchema = schemas/* object */.Ikc({
     }),
 });
 
+;// CONCATENATED MODULE: ./shared/metrics/fairness-report.ts
+/**
+ * The `fairness` section of the metrics report: per sensitive attribute, each group's rows and
+ * rates, and the disparity measures between groups as fairlearn names them
+ * (fairlearn/metrics/_fairness_metrics.py). evaluate-model writes it (fairness.ts); the gates,
+ * the comment, the manifest and the registry read it. The full table stays in the report;
+ * anything published merges the small groups (publishableGroups).
+ */
+
+/** The group of rows whose sensitive value is missing (empty cell, NA, null). */
+const MISSING_GROUP = '(missing)';
+/** How an intersection's values are joined into one group name, in column order. */
+const INTERSECTION_SEPARATOR = ', ';
+const fairness_report_interval = schemas/* tuple */.PVZ([schemas/* number */.aig(), schemas/* number */.aig()]);
+const groupMetric = schemas/* object */.Ikc({ value: schemas/* number */.aig(), ci: fairness_report_interval.optional() });
+const fairnessGroupSchema = schemas/* object */.Ikc({
+    rows: schemas/* number */.aig().int().nonnegative(),
+    weight: schemas/* number */.aig().nonnegative(),
+    /** rows < minGroupSize: reported, left out of the measures. */
+    small: schemas/* boolean */.zMY(),
+    /** Binary: the weighted share of positive labels. */
+    baseRate: schemas/* number */.aig().nullable().optional(),
+    /** Binary: the weighted share predicted positive. */
+    selectionRate: schemas/* number */.aig().nullable().optional(),
+    /** null = undefined (the group has no positive labels), never 0. */
+    truePositiveRate: schemas/* number */.aig().nullable().optional(),
+    /** null = undefined (the group has no negative labels). */
+    falsePositiveRate: schemas/* number */.aig().nullable().optional(),
+    /** Regression: the weighted mean prediction. */
+    meanPrediction: schemas/* number */.aig().optional(),
+    /** The task's headline metrics on the group's rows. */
+    metrics: schemas/* record */.g1P(schemas/* string */.YjP(), groupMetric),
+});
+const fairnessMeasureSchema = schemas/* object */.Ikc({
+    /** null when fewer than two groups qualify. */
+    value: schemas/* number */.aig().nullable(),
+    /** From the same seeded bootstrap as every metric, resampled within each group. */
+    ci: fairness_report_interval.optional(),
+    /** The group at the disadvantaged end (lowest selection rate, ...). */
+    worstGroup: schemas/* string */.YjP().optional(),
+    bestGroup: schemas/* string */.YjP().optional(),
+    /** The groups the measure compared. */
+    groups: schemas/* array */.YOg(schemas/* string */.YjP()),
+});
+const fairnessAttributeSchema = schemas/* object */.Ikc({
+    /** ["sex"], or ["sex", "age_band"] for an intersection. */
+    columns: schemas/* array */.YOg(schemas/* string */.YjP()).min(1),
+    minGroupSize: schemas/* number */.aig().int().nonnegative(),
+    /** The evaluation data fingerprint (the report's evaluation.dataSha256). */
+    dataSha256: schemas/* string */.YjP(),
+    groups: schemas/* record */.g1P(schemas/* string */.YjP(), fairnessGroupSchema),
+    /**
+     * Binary: demographic_parity_difference / _ratio, equalized_odds_difference / _ratio,
+     * equal_opportunity_difference / _ratio. Multiclass: the same one-vs-rest, keyed
+     * "<measure>[<class>]". Regression: mean_prediction_difference and "<metric>_difference".
+     */
+    measures: schemas/* record */.g1P(schemas/* string */.YjP(), fairnessMeasureSchema),
+    notes: schemas/* array */.YOg(schemas/* string */.YjP()),
+});
+/** Keyed by attribute as the user wrote it: "sex", or "sex,age_band" for an intersection. */
+const fairnessReportSchema = schemas/* record */.g1P(schemas/* string */.YjP(), fairnessAttributeSchema);
+/** The name of the merged line of groups under the minimum size. */
+function otherGroupName(minGroupSize) {
+    return `other (fewer than ${minGroupSize} rows each)`;
+}
+/**
+ * The groups as anything published (job summary, pull-request comment, Release notes) may show
+ * them: groups are data about people, so those under min-group-size (whose rates could point at
+ * a few individuals) are merged into one "other (fewer than k rows each)" line that carries only
+ * their total rows and weight, never their rates. Largest groups first.
+ */
+function publishableGroups(attribute) {
+    const lines = [];
+    let smallRows = 0;
+    let smallWeight = 0;
+    let smallCount = 0;
+    for (const [name, group] of Object.entries(attribute.groups)) {
+        if (group.small) {
+            smallRows += group.rows;
+            smallWeight += group.weight;
+            smallCount += 1;
+            continue;
+        }
+        lines.push({
+            name,
+            rows: group.rows,
+            weight: group.weight,
+            groups: 1,
+            merged: false,
+            ...(group.baseRate !== undefined ? { baseRate: group.baseRate } : {}),
+            ...(group.selectionRate !== undefined ? { selectionRate: group.selectionRate } : {}),
+            ...(group.truePositiveRate !== undefined ? { truePositiveRate: group.truePositiveRate } : {}),
+            ...(group.falsePositiveRate !== undefined
+                ? { falsePositiveRate: group.falsePositiveRate }
+                : {}),
+            ...(group.meanPrediction !== undefined ? { meanPrediction: group.meanPrediction } : {}),
+        });
+    }
+    lines.sort((a, b) => b.rows - a.rows || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    if (smallCount > 0)
+        lines.push({
+            name: otherGroupName(attribute.minGroupSize),
+            rows: smallRows,
+            weight: smallWeight,
+            groups: smallCount,
+            merged: true,
+        });
+    return lines;
+}
+
 ;// CONCATENATED MODULE: ./shared/metrics/report.ts
 /**
  * The metrics report, the contract between evaluate-model, compare-metrics and promote-model.
  * compare-metrics and promote-model also take plain or nested metrics files of the user's own
  * (JSON or YAML, as DVC and DVCLive write them): nested keys are joined with dots.
  */
+
 
 
 
@@ -6965,6 +7878,8 @@ const metricsReportSchema = schemas/* object */.Ikc({
         seed: schemas/* number */.aig().int(),
     })
         .optional(),
+    /** Per sensitive attribute, the groups' rates and the disparity measures (fairness-report.ts). */
+    fairness: fairnessReportSchema.optional(),
 });
 /** What compare-metrics takes from a metrics report, read from a file or a release asset. */
 function loadedFromReport(report, source) {
@@ -6980,6 +7895,7 @@ function loadedFromReport(report, source) {
         slices: report.slices,
         ...(report.confusionMatrix ? { confusion: report.confusionMatrix } : {}),
         ...(report.residuals ? { residuals: report.residuals } : {}),
+        ...(report.fairness ? { fairness: report.fairness } : {}),
     };
 }
 async function loadMetrics(path, what, baseDir = process.cwd()) {
@@ -7065,6 +7981,132 @@ function describeApprovals(approvals) {
     return approved.map((a) => `${a.login}${a.comment ? ` (“${a.comment}”)` : ''}`).join(', ');
 }
 
+;// CONCATENATED MODULE: ./shared/registry/fairness-record.ts
+/**
+ * The bias check a promotion records: which sensitive attributes the promoted model was checked
+ * on, on which evaluation data, each fairness measure with its interval, and the rules the gates
+ * applied to them. It comes from the metrics report promote-model promotes (evaluate-model's
+ * `sensitive-features`) and goes into the promotion record, the deployment payload (where the
+ * fleet view reads it back) and, through the model card, the production Release. It is a
+ * compact summary: no group names, no rows; the full table stays in the metrics report, which the
+ * production Release keeps as an asset.
+ *
+ * The manifest is written at training, before any evaluation, so it has no place for this.
+ */
+
+/** Most attributes and measures a record keeps: a deployment payload is not a report. */
+const MAX_ATTRIBUTES = 20;
+const MAX_MEASURES = 60;
+const NAME_LENGTH = 300;
+const fairness_record_name = schemas/* string */.YjP().min(1).max(NAME_LENGTH);
+const finite = schemas/* number */.aig().finite();
+const measureSchema = schemas/* object */.Ikc({
+    /** "sex", or "sex,age_band" for an intersection, as evaluate-model keys it. */
+    attribute: fairness_record_name,
+    /** As fairlearn names it: demographic_parity_ratio, equalized_odds_difference[class], ... */
+    measure: fairness_record_name,
+    /** null when fewer than two groups qualified. */
+    value: finite.nullable(),
+    ci: schemas/* tuple */.PVZ([finite, finite]).optional(),
+});
+const ruleSchema = schemas/* object */.Ikc({
+    attribute: fairness_record_name,
+    measure: fairness_record_name,
+    /** The rule in words, e.g. "≥ 0.8 (four-fifths rule)". */
+    rule: schemas/* string */.YjP().max(NAME_LENGTH),
+    status: schemas/* enum */.k5n(['pass', 'warn', 'fail', 'inconclusive', 'info']),
+});
+/**
+ * Read back from a deployment payload, which anyone who may create deployments could have
+ * written: bounded, finite, and (in the payload schema) dropped whole when malformed.
+ */
+const fairnessRecordSchema = schemas/* object */.Ikc({
+    attributes: schemas/* array */.YOg(fairness_record_name).min(1).max(MAX_ATTRIBUTES),
+    /** The evaluation data's fingerprint (the metrics report's evaluation.dataSha256). */
+    dataSha256: schemas/* string */.YjP().max(128),
+    /** Groups with fewer rows were left out of the measures. */
+    minGroupSize: schemas/* number */.aig().int().nonnegative(),
+    measures: schemas/* array */.YOg(measureSchema).max(MAX_MEASURES),
+    /** Measures of the report not kept here (multiclass has six a class): they are in the report. */
+    omittedMeasures: schemas/* number */.aig().int().positive().optional(),
+    /** The fairness rules of the gate policy the promotion was judged by, when it had any. */
+    rules: schemas/* array */.YOg(ruleSchema).max(MAX_MEASURES).optional(),
+});
+/** The promotion's record of a metrics report's fairness section; undefined when it has none. */
+function summariseFairness(report, rules = []) {
+    const attributes = Object.entries(report ?? {}).slice(0, MAX_ATTRIBUTES);
+    if (!attributes.length)
+        return undefined;
+    const all = attributes.flatMap(([attribute, section]) => Object.entries(section.measures).map(([measure, m]) => ({
+        attribute,
+        measure,
+        value: Number.isFinite(m.value) ? m.value : null,
+        ...(m.ci && m.ci.every(Number.isFinite)
+            ? { ci: [m.ci[0], m.ci[1]] }
+            : {}),
+    })));
+    // Every attribute's headline first, so that a cut keeps what the one-line bias check shows.
+    const headline = new Set(headlineOf(all, rules));
+    const ordered = [...headline, ...all.filter((m) => !headline.has(m))];
+    const kept = ordered.slice(0, MAX_MEASURES);
+    const first = attributes[0][1];
+    return {
+        attributes: attributes.map(([attribute]) => attribute),
+        dataSha256: first.dataSha256,
+        minGroupSize: first.minGroupSize,
+        measures: kept,
+        ...(ordered.length > kept.length ? { omittedMeasures: ordered.length - kept.length } : {}),
+        ...(rules.length ? { rules: rules.slice(0, MAX_MEASURES) } : {}),
+    };
+}
+const RULE_STATUSES = new Set(ruleSchema.shape.status.options);
+/** The fairness rules the gates applied (the policy's `fairness:` section), as the record keeps them. */
+function fairnessRulesOf(gates) {
+    return (gates?.fairness ?? []).flatMap((f) => f.rule && RULE_STATUSES.has(f.status)
+        ? [
+            {
+                attribute: f.attribute,
+                measure: f.measure,
+                rule: f.rule,
+                status: f.status,
+            },
+        ]
+        : []);
+}
+/**
+ * The measures the one-line bias check shows, one or more an attribute: those a rule was applied
+ * to; else the demographic parity ratio, the four-fifths rule's measure (multiclass: the lowest
+ * of its classes'); else (regression) the gap in mean prediction; else the attribute's first.
+ */
+function headlineOf(measures, rules) {
+    const attributes = [...new Set(measures.map((m) => m.attribute))];
+    return attributes.flatMap((attribute) => {
+        const own = measures.filter((m) => m.attribute === attribute);
+        const ruled = own.filter((m) => rules.some((r) => r.attribute === attribute && r.measure === m.measure));
+        if (ruled.length)
+            return ruled;
+        const parity = own.filter((m) => /^demographic_parity_ratio(\[.*\])?$/.test(m.measure));
+        if (parity.length)
+            return [
+                parity.reduce((low, m) => m.value !== null && (low.value === null || m.value < low.value) ? m : low),
+            ];
+        const mean = own.find((m) => m.measure === 'mean_prediction_difference');
+        return mean ? [mean] : own.slice(0, 1);
+    });
+}
+/**
+ * What the fleet view and promote-model's summary show of a recorded check (FleetVersion's
+ * `fairness`, which bias-check.ts puts in one line): the attributes and their headline measures.
+ */
+function biasCheckOf(record) {
+    if (!record)
+        return undefined;
+    return {
+        attributes: record.attributes,
+        measures: headlineOf(record.measures, record.rules ?? []),
+    };
+}
+
 ;// CONCATENATED MODULE: ./shared/registry/github-registry.ts
 /**
  * GitHub as the model registry. The model in an environment is the newest deployment of task
@@ -7079,6 +8121,8 @@ function describeApprovals(approvals) {
  * and marked `production_environment` in every environment, so that GitHub's `auto_inactive`
  * rule never retires them (see createModelDeployment and holdsEnvironment).
  */
+
+
 
 
 
@@ -7122,6 +8166,8 @@ const deploymentPayloadSchema = schemas/* object */.Ikc({
     metricsDigest: schemas/* string */.YjP(),
     /** The metric values the gates judged, so that the next promotion can compare with them. */
     metrics: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* number */.aig()),
+    /** The gates' verdict on this promotion, for the fleet view; absent from earlier payloads. */
+    verdict: schemas/* enum */.k5n(['pass', 'warn', 'fail', 'inconclusive']).optional().catch(undefined),
     /** The evaluation data the metrics come from (hash of the true labels), for like-for-like comparisons. */
     dataSha256: schemas/* string */.YjP().optional(),
     artifact: identifier('artifact name').optional(),
@@ -7134,8 +8180,20 @@ const deploymentPayloadSchema = schemas/* object */.Ikc({
     configSha256: schemas/* string */.YjP().optional(),
     /** What the model was trained on, in short (lineage/runtime.ts); a malformed one is dropped, not the payload. */
     runtime: runtimeSummarySchema.optional().catch(undefined),
+    /**
+     * Who owns the model (the manifest's owner.handles), for the fleet view. Each handle is
+     * checked against its alphabet (lineage/owner.ts): a list with one that is not is dropped,
+     * not the payload.
+     */
+    owner: schemas/* array */.YOg(ownerHandleSchema).min(1).max(MAX_OWNER_HANDLES).optional().catch(undefined),
     /** The training data profile, the drift reference; a malformed one is dropped, not the payload. */
     profile: profileReferenceSchema.optional().catch(undefined),
+    /**
+     * The bias check the promotion recorded (fairness-record.ts: attributes, evaluation data
+     * fingerprint, each measure with its interval, the rules applied); absent: never checked. A
+     * malformed one is dropped, not the payload.
+     */
+    fairness: fairnessRecordSchema.optional().catch(undefined),
     runUrl: schemas/* string */.YjP().optional(),
     overrideReason: schemas/* string */.YjP().optional(),
     /** A one-time id of the promotion, by which a create that GitHub answered 5xx is found again. */
@@ -7154,7 +8212,10 @@ const deploymentPayloadSchema = schemas/* object */.Ikc({
     rollback: schemas/* object */.Ikc({ from: identifier('model version').optional(), reason: schemas/* string */.YjP() })
         .optional(),
 });
-/** Deployment payloads come back as an object or as a JSON string, depending on how they were sent. */
+/**
+ * A payload read back from GitHub, or undefined when it is not ours. Payloads come back as an
+ * object or as a JSON string, depending on how they were sent.
+ */
 function parsePayload(raw) {
     let value = raw;
     if (typeof value === 'string') {
@@ -7727,8 +8788,41 @@ const sliceComparison = schemas/* object */.Ikc({
         ignored: schemas/* boolean */.zMY(),
     })),
 });
+const fairnessComparison = schemas/* object */.Ikc({
+    attribute: schemas/* string */.YjP(),
+    measure: schemas/* string */.YjP(),
+    candidate: schemas/* number */.aig().nullable().optional(),
+    candidateCi: ci.optional(),
+    baseline: schemas/* number */.aig().nullable().optional(),
+    baselineCi: ci.optional(),
+    worstGroup: schemas/* string */.YjP().optional(),
+    baselineWorstGroup: schemas/* string */.YjP().optional(),
+    rule: schemas/* string */.YjP().optional(),
+    status: document_status,
+    reasons: schemas/* array */.YOg(schemas/* string */.YjP()),
+});
+/** A line of a published group table: a group, or the groups under min-group-size merged. */
+const publishableGroup = schemas/* object */.Ikc({
+    name: schemas/* string */.YjP(),
+    rows: schemas/* number */.aig(),
+    weight: schemas/* number */.aig(),
+    groups: schemas/* number */.aig(),
+    merged: schemas/* boolean */.zMY(),
+    baseRate: schemas/* number */.aig().nullable().optional(),
+    selectionRate: schemas/* number */.aig().nullable().optional(),
+    truePositiveRate: schemas/* number */.aig().nullable().optional(),
+    falsePositiveRate: schemas/* number */.aig().nullable().optional(),
+    meanPrediction: schemas/* number */.aig().optional(),
+});
+/** Per sensitive attribute, the candidate's groups as anything published may show them. */
+const fairnessGroups = schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* object */.Ikc({
+    columns: schemas/* array */.YOg(schemas/* string */.YjP()),
+    minGroupSize: schemas/* number */.aig(),
+    groups: schemas/* array */.YOg(publishableGroup),
+}));
 const notableChange = schemas/* object */.Ikc({
     metric: schemas/* string */.YjP(),
+    attribute: schemas/* string */.YjP().optional(),
     slice: schemas/* string */.YjP().optional(),
     baseline: schemas/* number */.aig(),
     candidate: schemas/* number */.aig(),
@@ -7801,6 +8895,13 @@ const comparisonDocumentSchema = schemas/* object */.Ikc({
     policy: policySourceSchema.optional(),
     metrics: schemas/* array */.YOg(metricComparison),
     slices: schemas/* array */.YOg(sliceComparison),
+    /** The disparity measures per sensitive attribute, gated or not (absent from older documents). */
+    fairness: schemas/* array */.YOg(fairnessComparison).optional(),
+    /**
+     * The candidate's groups per attribute: names, counts and rates only, never rows, and the
+     * groups under min-group-size merged into one line (publishableGroups): people are in them.
+     */
+    fairnessGroups: fairnessGroups.optional(),
     /** The changes beyond the noise, gated or not, worst first (absent from documents of older versions). */
     notable: schemas/* array */.YOg(notableChange).optional(),
     /** Classification: the confusion matrices (weighted counts, rows = true class). */
@@ -7821,6 +8922,7 @@ function gateResultOf(document) {
         verdict: document.verdict,
         metrics: document.metrics,
         slices: document.slices,
+        fairness: document.fairness ?? [],
         notable: document.notable ?? [],
         hasBaseline: document.baseline !== null,
     };
@@ -7916,7 +9018,14 @@ async function readCommentRequest(dir, artifact, model) {
     }
     return {
         request,
-        document: { ...document, verdict: overallVerdict([...document.metrics, ...document.slices]) },
+        document: {
+            ...document,
+            verdict: overallVerdict([
+                ...document.metrics,
+                ...document.slices,
+                ...(document.fairness ?? []),
+            ]),
+        },
         documentPath: (0,external_node_path_.join)(dir, DOCUMENT_FILE),
     };
 }
@@ -8300,6 +9409,11 @@ function renderComparison(view, links, budget = Number.POSITIVE_INFINITY) {
             status: s.status,
             reasons: s.reasons,
         })),
+        ...result.fairness.map((f) => ({
+            name: `${code(f.measure)} for ${code(f.attribute)}`,
+            status: f.status,
+            reasons: f.reasons,
+        })),
     ].filter((p) => p.status === 'fail' || p.status === 'warn' || p.status === 'inconclusive');
     problems.sort((a, b) => SEVERITY[b.status] - SEVERITY[a.status]);
     if (problems.length) {
@@ -8310,6 +9424,11 @@ function renderComparison(view, links, budget = Number.POSITIVE_INFINITY) {
             shown.push(`- … and ${problems.length - MAX_REASONS} more; ${pointer}.`);
         fixedHead.push(shown.join('\n'));
     }
+    const unchecked = [
+        ...new Set(result.fairness.filter((f) => f.rule && f.status === 'info').map((f) => f.attribute)),
+    ];
+    if (unchecked.length)
+        fixedHead.push(`> [!WARNING]\n> Not checked for bias: the gate policy has fairness rules for ${unchecked.slice(0, 5).map(code).join(', ')}${unchecked.length > 5 ? ` and ${unchecked.length - 5} more` : ''}, but the candidate's metrics report has no fairness section. List the attributes in evaluate-model's \`sensitive-features\`.`);
     const baselineHeader = baselineColumn(view.baselineSource, baseline);
     const key = keyMetrics(result.metrics);
     const tail = [];
@@ -8334,6 +9453,8 @@ function renderComparison(view, links, budget = Number.POSITIVE_INFINITY) {
     };
     const tables = [];
     tables.push(take((space) => metricTable(key, baselineHeader, space, pointer), 'The metrics table was'));
+    if (result.fairness.length || view.fairnessGroups)
+        tables.push(take((space) => render_fairnessSection(result.fairness, view.fairnessGroups ?? {}, baselineHeader, space, pointer), 'The Fairness section was'));
     if (view.changes)
         tables.push(take((space) => renderChanges(view.changes, baselineHeader, space, pointer), 'What changed was'));
     if (view.confusion || view.residuals)
@@ -8355,7 +9476,11 @@ function renderComparison(view, links, budget = Number.POSITIVE_INFINITY) {
 }
 /** One sentence counting the gated metrics by status, so the headline needs no scrolling. */
 function tally(result) {
-    const gated = [...result.metrics.filter((m) => m.rule), ...result.slices.filter((s) => s.rule)];
+    const gated = [
+        ...result.metrics.filter((m) => m.rule),
+        ...result.slices.filter((s) => s.rule),
+        ...result.fairness.filter((f) => f.rule),
+    ];
     const ungated = result.metrics.length - result.metrics.filter((m) => m.rule).length;
     const counts = ['fail', 'inconclusive', 'warn', 'pass', 'info']
         .map((status) => [status, gated.filter((g) => g.status === status).length])
@@ -8543,6 +9668,100 @@ function sliceSection(slices, notable, baselineHeader, budget, pointer) {
     }
     return details(`Slices (${slices.length} ${slices.length === 1 ? 'metric' : 'metrics'})`, parts.join('\n\n'), open);
 }
+/** Most attributes and measure rows the Fairness section shows; the rest are in the report. */
+const MAX_FAIRNESS_ATTRIBUTES = 10;
+const MAX_FAIRNESS_MEASURES = 12;
+const MAX_GROUP_ROWS = 12;
+/** A rate of the group table: undefined (no positives, or no negatives) is said, never 0. */
+function rateCell(value) {
+    return value === undefined ? '—' : value === null ? 'undefined' : format(value);
+}
+function measureCell(value, ci) {
+    return value === null ? 'undefined' : valueWithCi(value, ci);
+}
+/**
+ * Per sensitive attribute: each disparity measure now and in production with its interval,
+ * the worst group and the rule; then the candidate's groups (rows, selection rate, TPR, FPR).
+ * The group names come from the predictions file (hostile text: code spans, shortened); the
+ * groups under min-group-size arrive merged into one line (publishableGroups), so no table
+ * here can point at a few people. Gated measures first; failing rules open the section.
+ */
+function render_fairnessSection(fairness, groups, baselineHeader, budget, pointer) {
+    const attributes = [
+        ...new Set([...fairness.map((f) => f.attribute), ...Object.keys(groups)]),
+    ].sort((a, b) => worstStatus(fairness, b) - worstStatus(fairness, a) || (a < b ? -1 : a > b ? 1 : 0));
+    const parts = [];
+    let room = budget - 200;
+    const listed = attributes.slice(0, MAX_FAIRNESS_ATTRIBUTES);
+    for (const attribute of listed) {
+        const measures = fairness
+            .filter((f) => f.attribute === attribute)
+            .sort((a, b) => SEVERITY[b.status] - SEVERITY[a.status] ||
+            Number(Boolean(b.rule)) - Number(Boolean(a.rule)));
+        const section = Object.hasOwn(groups, attribute) ? groups[attribute] : undefined;
+        const merged = section?.groups.find((line) => line.merged);
+        const shownGroups = section ? section.groups.length - (merged ? 1 : 0) : 0;
+        const title = `**${code(attribute)}**${section && section.columns.length > 1 ? ' (intersection)' : ''}${section ? `: ${shownGroups} ${shownGroups === 1 ? 'group' : 'groups'}${merged ? `, and ${merged.groups} under ${section.minGroupSize} rows merged into one line` : ''}` : ''}`;
+        const measureTable = fitTable(['Measure', baselineHeader, 'Candidate', 'Worst group', 'Rule', 'Status'], measures
+            .slice(0, MAX_FAIRNESS_MEASURES)
+            .map((f) => [
+            code(f.measure),
+            measureCell(f.baseline, f.baselineCi),
+            measureCell(f.candidate, f.candidateCi),
+            f.worstGroup === undefined ? '—' : code(f.worstGroup),
+            f.rule ? (0,markdown_escape/* escapeMarkdown */.FV)(f.rule) : '',
+            STATUS[f.status],
+        ]), Math.max(0, room / 2), (left) => `_${left} more ${left === 1 ? 'measure' : 'measures'}: ${pointer}._`);
+        const more = measures.length > MAX_FAIRNESS_MEASURES
+            ? `\n\n_${measures.length - MAX_FAIRNESS_MEASURES} more measures: ${pointer}._`
+            : '';
+        const lines = section?.groups ?? [];
+        const binary = lines.some((line) => line.selectionRate !== undefined);
+        const regression = lines.some((line) => line.meanPrediction !== undefined);
+        const groupTable = lines.length
+            ? fitTable([
+                'Group',
+                'Rows',
+                ...(binary ? ['Selection rate', 'TPR', 'FPR'] : []),
+                ...(regression ? ['Mean prediction'] : []),
+            ], lines
+                .slice(0, MAX_GROUP_ROWS)
+                .map((line) => [
+                line.merged ? (0,markdown_escape/* escapeMarkdown */.FV)(render_clip(line.name, MAX_NAME)) : code(line.name),
+                String(line.rows),
+                ...(binary
+                    ? line.merged
+                        ? ['—', '—', '—']
+                        : [
+                            rateCell(line.selectionRate),
+                            rateCell(line.truePositiveRate),
+                            rateCell(line.falsePositiveRate),
+                        ]
+                    : []),
+                ...(regression ? [line.merged ? '—' : rateCell(line.meanPrediction)] : []),
+            ]), Math.max(0, room / 2 - measureTable.length), (left) => `_${left} more ${left === 1 ? 'group' : 'groups'}: ${pointer}._`) +
+                (lines.length > MAX_GROUP_ROWS
+                    ? `\n\n_${lines.length - MAX_GROUP_ROWS} more groups: ${pointer}._`
+                    : '')
+            : '';
+        const text = [title, measures.length ? measureTable + more : '', groupTable]
+            .filter(Boolean)
+            .join('\n\n');
+        if (text.length > room)
+            break;
+        parts.push(text);
+        room -= text.length + 2;
+    }
+    if (parts.length < attributes.length)
+        parts.push(`_${attributes.length - parts.length} more sensitive ${attributes.length - parts.length === 1 ? 'attribute' : 'attributes'}: ${pointer}._`);
+    const gated = fairness.filter((f) => f.rule);
+    const failing = gated.filter((f) => SEVERITY[f.status] > 0).length;
+    const summary = `Fairness (${attributes.length} sensitive ${attributes.length === 1 ? 'attribute' : 'attributes'}${gated.length ? `, ${gated.length} ${gated.length === 1 ? 'gate' : 'gates'}${failing ? `, ${failing} not passing` : ''}` : ''})`;
+    return details(summary, parts.join('\n\n'), failing > 0);
+}
+function worstStatus(fairness, attribute) {
+    return Math.max(0, ...fairness.filter((f) => f.attribute === attribute).map((f) => SEVERITY[f.status]));
+}
 /** How many notable changes the section lists under its headline. */
 const MAX_NOTABLE = 5;
 const NOTABLE_ICON = {
@@ -8563,7 +9782,13 @@ function ungatedRegressions(notable) {
 function distinct(notable) {
     const seen = new Map();
     for (const change of notable) {
-        const key = JSON.stringify([change.slice, change.baseline, change.candidate, change.ci]);
+        const key = JSON.stringify([
+            change.attribute,
+            change.slice,
+            change.baseline,
+            change.candidate,
+            change.ci,
+        ]);
         const first = seen.get(key);
         if (first && first.change.gated === change.gated)
             first.aliases.push(change.metric);
@@ -8594,7 +9819,11 @@ function notableList(notable, hasBaseline, pointer) {
         const icon = n.kind === 'regression' && SEVERITY[n.status] > 0
             ? STATUS[n.status].split(' ')[0] + ' worse'
             : NOTABLE_ICON[n.kind];
-        const where = n.slice === undefined ? code(n.metric) : `${code(n.metric)} on ${code(n.slice)}`;
+        const where = n.attribute !== undefined
+            ? `disparity ${code(n.metric)} for ${code(n.attribute)}`
+            : n.slice === undefined
+                ? code(n.metric)
+                : `${code(n.metric)} on ${code(n.slice)}`;
         const noise = n.basis === 'ci' && n.ci
             ? `outside the candidate's interval ${interval(n.ci)}`
             : `${n.delta >= 0 ? '+' : '-'}${percent(Math.abs(n.delta) / Math.max(Math.abs(n.baseline), Math.abs(n.candidate)))}`;
@@ -9177,6 +10406,18 @@ function valuesDigest(document) {
             s.status,
             s.rows.map((row) => [row.slice, row.baseline?.value, row.candidate?.value]),
         ]),
+        // Only when there are disparity measures, so older comments' digests stay as they were.
+        ...(document.fairness?.length
+            ? {
+                fairness: document.fairness.map((f) => [
+                    f.attribute,
+                    f.measure,
+                    f.baseline,
+                    f.candidate,
+                    f.status,
+                ]),
+            }
+            : {}),
     };
     return sha256Text(canonicalJson(values)).slice(0, 16);
 }
@@ -9238,6 +10479,7 @@ async function postSection(args) {
 
 
 
+
 /** Compares; the summary goes to the job summary as soon as it is written. */
 async function compareCandidate(request, step, log) {
     const { model } = request;
@@ -9280,6 +10522,8 @@ async function compareCandidate(request, step, log) {
         candidateSlices: candidate.slices ?? {},
         baselineSlices: baseline?.slices,
         candidateSkipped: candidate.skipped,
+        candidateFairness: candidate.fairness ?? {},
+        ...(baseline?.fairness ? { baselineFairness: baseline.fairness } : {}),
     });
     const production = await productionManifest(request, resolved, registry, log);
     const document = {
@@ -9362,6 +10606,10 @@ function comparisonDocument(request, candidate, resolved, result, policy, candid
         ...(policy ? { policy } : {}),
         metrics: result.metrics,
         slices: result.slices,
+        ...(result.fairness.length ? { fairness: result.fairness } : {}),
+        ...(candidate.fairness && Object.keys(candidate.fairness).length
+            ? { fairnessGroups: publishedGroups(candidate.fairness) }
+            : {}),
         notable: result.notable,
         ...(candidate.confusion
             ? {
@@ -9412,6 +10660,11 @@ function annotateVerdict(model, result, policySource, log) {
             status: s.status,
             reasons: s.reasons,
         })),
+        ...result.fairness.map((f) => ({
+            name: fairnessName(f),
+            status: f.status,
+            reasons: f.reasons,
+        })),
     ];
     for (const entry of entries) {
         if (entry.status !== 'fail' && entry.status !== 'warn' && entry.status !== 'inconclusive')
@@ -9436,6 +10689,21 @@ function annotateVerdict(model, result, policySource, log) {
     const policyNote = policyAnnotation(policySource);
     if (policyNote)
         log[policyNote.level](policyNote.text, { title: 'compare-metrics: gate policy' });
+}
+/**
+ * The candidate's groups as the comment may show them: names, counts and rates, the groups
+ * under min-group-size merged into one line. The comparison document is uploaded and the
+ * comment public, so the full table stays in the metrics report.
+ */
+function publishedGroups(fairness) {
+    return Object.fromEntries(Object.entries(fairness).map(([attribute, section]) => [
+        attribute,
+        {
+            columns: section.columns,
+            minGroupSize: section.minGroupSize,
+            groups: publishableGroups(section),
+        },
+    ]));
 }
 function compare_side(loaded) {
     return {
@@ -9937,102 +11205,6 @@ function createCliRunner(options) {
 var external_node_util_ = __nccwpck_require__(57975);
 // EXTERNAL MODULE: ./node_modules/fastest-levenshtein/mod.js
 var mod = __nccwpck_require__(21916);
-;// CONCATENATED MODULE: ./shared/files/expand.ts
-/**
- * The one reading of a path list, as users write it in `data`, `code` and `outputs`, in every
- * action and the CLI: one entry a line, each a file, a folder (every file inside, recursively)
- * or a glob pattern (`data/*.csv`, `src/**`, `{train,eval}.csv`), and `!pattern` to leave files
- * out. Hidden files match, as in @actions/glob and actions/upload-artifact's patterns; `.git`
- * never does. Symbolic links are not followed while walking (a pull request's link to / or
- * /proc would have the walk read the runner's file system, or loop), but a link that leads to a
- * file is listed, so that the caller's confinement judges where it leads.
- */
-
-
-
-
-const GLOB_CHARACTERS = /[*?[\]{}]/;
-const NEVER_MATCHED = ['**/.git/**', '.git/**'];
-/** Absolute paths of the files the entries name, each once: in the order given, a pattern's or folder's matches sorted. */
-async function expandPaths(entries, baseDir, what) {
-    const exclusions = entries.filter((e) => e.startsWith('!')).map((e) => e.slice(1));
-    const excluded = exclusions.length ? await matchPatterns(exclusions, baseDir) : new Set();
-    const files = new Set();
-    for (const entry of entries) {
-        if (entry.startsWith('!'))
-            continue;
-        const found = GLOB_CHARACTERS.test(entry)
-            ? await patternMatches(entry, baseDir, what)
-            : await filesAt(entry, baseDir, what);
-        for (const file of found)
-            if (!excluded.has(file))
-                files.add(file);
-    }
-    return [...files];
-}
-/**
- * The same files as `expandPaths`, named as a report shows them: a file named by its path as
- * the user wrote it, a file found in a folder or by a pattern relative to `baseDir` when inside
- * it (absolute otherwise).
- */
-async function expandPathsAsWritten(entries, baseDir, what) {
-    const written = new Map(entries.filter((e) => !e.startsWith('!')).map((entry) => [(0,external_node_path_.resolve)(baseDir, entry), entry]));
-    return (await expandPaths(entries, baseDir, what)).map((path) => written.get(path) ?? displayPath(path, baseDir));
-}
-/** `path` relative to `baseDir` when inside it, else absolute. */
-function displayPath(path, baseDir) {
-    const inside = (0,external_node_path_.relative)(baseDir, path);
-    return inside && !inside.startsWith('..') && !(0,external_node_path_.isAbsolute)(inside) ? inside : path;
-}
-// Each pattern alone, so that one matching nothing is reported by name.
-async function patternMatches(pattern, baseDir, what) {
-    const matched = [...(await matchPatterns([pattern], baseDir))].sort();
-    if (matched.length === 0)
-        throw new errors/* UserError */.yo(`The ${what} pattern "${pattern}" matches no file (relative paths resolve against ${baseDir}). Check the pattern, or that the files exist at this step.`);
-    return matched;
-}
-async function matchPatterns(patterns, baseDir) {
-    // Loaded only for patterns: most workflows name their files, and start-up counts.
-    const { glob } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 95069));
-    const matches = await glob([...patterns], {
-        cwd: baseDir,
-        absolute: true,
-        onlyFiles: true,
-        dot: true,
-        expandDirectories: false,
-        followSymbolicLinks: false,
-        ignore: NEVER_MATCHED,
-    });
-    return new Set(matches.map((path) => (0,external_node_path_.resolve)(path)));
-}
-async function filesAt(entry, baseDir, what) {
-    const absolute = (0,external_node_path_.resolve)(baseDir, entry);
-    const link = await (0,promises_.lstat)(absolute).catch((error) => {
-        throw (0,read_file/* fileError */.z)(error, entry, what, baseDir);
-    });
-    const info = link.isSymbolicLink() ? await (0,promises_.stat)(absolute).catch(() => undefined) : link;
-    // A link is the caller's to judge (confinement follows it and names where it leads), unless
-    // it leads to a folder inside, which is read as the folder it stands for.
-    if (!info?.isDirectory() && link.isSymbolicLink())
-        return [absolute];
-    if (!info || info.isFile())
-        return [absolute];
-    if (!info.isDirectory())
-        throw new errors/* UserError */.yo(`The ${what} "${entry}" is neither a file nor a folder.`);
-    const found = await (0,promises_.readdir)(absolute, { recursive: true, withFileTypes: true });
-    const candidates = found
-        .filter((d) => d.isFile() || d.isSymbolicLink())
-        .map((d) => (0,external_node_path_.join)(d.parentPath, d.name))
-        .filter((path) => !path.slice(absolute.length).split(/[\\/]/).includes('.git'));
-    const files = [];
-    for (const path of candidates)
-        if ((await (0,promises_.stat)(path).catch(() => undefined))?.isFile())
-            files.push(path);
-    if (files.length === 0)
-        throw new errors/* UserError */.yo(`The ${what} folder "${entry}" holds no files.`);
-    return files.sort();
-}
-
 ;// CONCATENATED MODULE: ./cli/src/usage.ts
 /**
  * What every command shares: the exit statuses, the usage mistake, flags parsed with Node's
@@ -11213,13 +12385,15 @@ const BOOTSTRAP_METHOD = 'poisson-bootstrap, percentile interval';
  * The most work a bootstrap may do, in units of one row evaluated once (about 10 ns): a minute
  * or two on a runner. A resample of the whole file and of every slice column costs
  * `(1 + slice columns) × (rows × (1 + score columns) + 10 × classes)` units: every row is
- * tallied once and ranked once per score column, and every class costs about ten rows.
+ * tallied once and ranked once per score column, and every class costs about ten rows; with
+ * sensitive features, `rows` more (the fairness pass adds each row to its cell once).
  */
 const BOOTSTRAP_WORK_BUDGET = 1e10;
 /** Fewer resamples than this give intervals too rough to judge a regression by: refused instead. */
 const MIN_BOOTSTRAP_RESAMPLES = 200;
 function resampleWork(shape) {
-    return (1 + shape.sliceColumns) * (shape.rows * (1 + shape.scoreColumns) + 10 * shape.classes);
+    return ((1 + shape.sliceColumns) * (shape.rows * (1 + shape.scoreColumns) + 10 * shape.classes) +
+        (shape.sensitive ? shape.rows : 0));
 }
 /**
  * The resamples to run within the work budget: the ones asked for, or fewer with a warning
@@ -11230,7 +12404,7 @@ function boundedResamples(requested, shape, source, budget = BOOTSTRAP_WORK_BUDG
     const affordable = Math.floor(budget / Math.max(1, perResample));
     if (requested <= affordable)
         return { resamples: requested };
-    const what = `${shape.rows} rows, ${shape.classes} classes, ${shape.scoreColumns} score columns and ${shape.sliceColumns} slice columns`;
+    const what = `${shape.rows} rows, ${shape.classes} classes, ${shape.scoreColumns} score columns and ${shape.sliceColumns} slice columns${shape.sensitive ? ', with sensitive features' : ''}`;
     if (affordable < MIN_BOOTSTRAP_RESAMPLES) {
         throw new errors/* UserError */.yo(`Input "bootstrap": a bootstrap of the predictions file "${source}" (${what}) would cost ${perResample.toExponential(2)} units of work per resample, so not even ${MIN_BOOTSTRAP_RESAMPLES} resamples fit the budget of ${budget.toExponential(0)} (about a minute or two). Set "bootstrap: 0" for metrics without intervals, or evaluate fewer score columns, slice columns or rows (e.g. a sample).`);
     }
@@ -11253,17 +12427,23 @@ function bootstrapIntervals(prepared, names, options) {
                 draws[m * options.resamples + r] = out[slots[m]];
     }
     const intervals = {};
-    const tail = (1 - options.confidence) / 2;
     for (let m = 0; m < names.length; m++) {
-        const defined = draws
-            .subarray(m * options.resamples, (m + 1) * options.resamples)
-            .filter((v) => !Number.isNaN(v))
-            .sort();
-        if (defined.length * 2 <= options.resamples)
-            continue;
-        intervals[names[m]] = [quantile(defined, tail), quantile(defined, 1 - tail)];
+        const interval = percentileInterval(draws.subarray(m * options.resamples, (m + 1) * options.resamples), options.confidence);
+        if (interval)
+            intervals[names[m]] = interval;
     }
     return intervals;
+}
+/**
+ * The percentile interval of one quantity's draws (NaN: undefined in that resample), or
+ * undefined when it is undefined in half the resamples or more.
+ */
+function percentileInterval(draws, confidence) {
+    const defined = draws.filter((v) => !Number.isNaN(v)).sort();
+    if (defined.length * 2 <= draws.length)
+        return undefined;
+    const tail = (1 - confidence) / 2;
+    return [quantile(defined, tail), quantile(defined, 1 - tail)];
 }
 /** numpy.quantile's default ("linear") of sorted values. */
 function quantile(sorted, q) {
@@ -12508,6 +13688,742 @@ function tallyThresholds(code, own, labels, drawn, all, positive) {
     }
 }
 
+;// CONCATENATED MODULE: ./shared/metrics/fairness-groups.ts
+/**
+ * Groups of rows for the fairness evaluation, in typed arrays: each attribute's group per row
+ * (an intersection's groups are the combinations of its columns' values that occur), and the
+ * cells every attribute's tallies are summed from. A cell is one combination of every
+ * attribute's group and (classification) the true and the predicted class: rows of one cell
+ * are alike to every rate and measure, so a pass over the rows adds each row's weight to its
+ * cell once, whatever the number of attributes, and the attributes' tallies are then summed
+ * over the cells (a few hundred, not a million). This is what keeps a bootstrap resample of
+ * four attributes at one add a row.
+ */
+
+
+
+/** Most groups an intersection may have: each is a row of every table and a term of every resample. */
+const MAX_INTERSECTION_GROUPS = 1000;
+/** Dense ids for the keys `key(i)` of n rows, where keys are below `range`; the first id is 0. */
+class Densifier {
+    table;
+    map;
+    /** Per id, its key. */
+    keys = [];
+    constructor(range) {
+        // A table while it is small; a map past it (a key range of a billion is possible).
+        if (range <= 1 << 22)
+            this.table = new Int32Array(range).fill(-1);
+        else
+            this.map = new Map();
+    }
+    id(key) {
+        if (this.table) {
+            let id = this.table[key];
+            if (id === -1) {
+                id = this.keys.length;
+                this.table[key] = id;
+                this.keys.push(key);
+            }
+            return id;
+        }
+        let id = this.map.get(key);
+        if (id === undefined) {
+            id = this.keys.length;
+            this.map.set(key, id);
+            this.keys.push(key);
+        }
+        return id;
+    }
+}
+/**
+ * One attribute's groups: a column's values as they are, or the combinations of several
+ * columns' values that occur (in order of first appearance).
+ */
+function attributeGroups(attribute, columns, rows, path) {
+    const first = columns[0];
+    if (columns.length === 1)
+        return {
+            names: [...first.values],
+            index: first.index,
+            rows: countRows(first.index, first.values.length),
+        };
+    const index = Int32Array.from(first.index.subarray(0, rows));
+    let count = first.values.length;
+    // Per id at each step, the previous step's id and this column's value.
+    const steps = [];
+    for (const column of columns.slice(1)) {
+        const width = column.values.length;
+        const ids = new Densifier(count * width);
+        for (let i = 0; i < rows; i++)
+            index[i] = ids.id(index[i] * width + column.index[i]);
+        count = ids.keys.length;
+        steps.push({ keys: ids.keys, width });
+    }
+    if (count > MAX_INTERSECTION_GROUPS)
+        throw new errors/* UserError */.yo(`The sensitive feature ${quoteValue(attribute)} of "${path}" makes ${count} groups (combinations of ${columns.map((c) => quoteValue(c.column)).join(', ')} that occur), more than ${MAX_INTERSECTION_GROUPS}: most would be too small to compare. Intersect fewer columns, or bin them into fewer values.`);
+    const names = [];
+    for (let id = 0; id < count; id++) {
+        const parts = [];
+        let at = id;
+        for (let s = steps.length - 1; s >= 0; s--) {
+            const key = steps[s].keys[at];
+            parts.push(columns[s + 1].values[key % steps[s].width]);
+            at = Math.floor(key / steps[s].width);
+        }
+        parts.push(first.values[at]);
+        names.push(parts.reverse().join(INTERSECTION_SEPARATOR));
+    }
+    return { names, index, rows: countRows(index, count) };
+}
+function countRows(index, groups) {
+    const rows = new Float64Array(groups);
+    for (let i = 0; i < index.length; i++)
+        rows[index[i]] += 1;
+    return rows;
+}
+/**
+ * The cells of n rows: `base` (per row, a code below `baseRange`, or null for none) combined
+ * with every attribute's group.
+ */
+function cellsOf(attributes, base, baseRange, rows) {
+    const of = new Int32Array(rows);
+    if (base)
+        for (let i = 0; i < rows; i++)
+            of[i] = base(i);
+    let count = base ? baseRange : 1;
+    const steps = [];
+    for (const attribute of attributes) {
+        const width = attribute.names.length;
+        const ids = new Densifier(count * width);
+        const index = attribute.index;
+        for (let i = 0; i < rows; i++)
+            of[i] = ids.id(of[i] * width + index[i]);
+        count = ids.keys.length;
+        steps.push(ids.keys);
+    }
+    const group = attributes.map(() => new Int32Array(count));
+    const baseOf = new Int32Array(count);
+    for (let cell = 0; cell < count; cell++) {
+        let at = cell;
+        for (let a = attributes.length - 1; a >= 0; a--) {
+            const width = attributes[a].names.length;
+            const key = steps[a][at];
+            group[a][cell] = key % width;
+            at = Math.floor(key / width);
+        }
+        baseOf[cell] = at;
+    }
+    return { count, of, group, base: baseOf };
+}
+
+;// CONCATENATED MODULE: ./shared/metrics/fairness-measures.ts
+/** Values summed per cell: classification the weight; regression the six sums below. */
+const REGRESSION_SUMS = 6;
+function fairness_measures_emptyTallies(task, groups, k) {
+    if (task === 'regression')
+        return { task, groups, sums: new Float64Array(groups * REGRESSION_SUMS) };
+    return {
+        task,
+        groups,
+        k,
+        total: new Float64Array(groups),
+        support: new Float64Array(groups * k),
+        predicted: new Float64Array(groups * k),
+        truePositive: new Float64Array(groups * k),
+        labelled: new Int32Array(groups),
+    };
+}
+/** Sums cell totals into one attribute's group tallies (reset first). */
+function tallyGroups(tallies, cells, attribute, cellSums) {
+    const group = cells.group[attribute];
+    if (tallies.task === 'regression') {
+        const { sums } = tallies;
+        sums.fill(0);
+        for (let u = 0; u < cells.count; u++) {
+            const at = group[u] * REGRESSION_SUMS;
+            for (let s = 0; s < REGRESSION_SUMS; s++)
+                sums[at + s] += cellSums[u * REGRESSION_SUMS + s];
+        }
+        return;
+    }
+    const { k, total, support, predicted, truePositive, labelled } = tallies;
+    total.fill(0);
+    support.fill(0);
+    predicted.fill(0);
+    truePositive.fill(0);
+    labelled.fill(0);
+    for (let u = 0; u < cells.count; u++) {
+        const w = cellSums[u];
+        const g = group[u];
+        const t = Math.floor(cells.base[u] / k);
+        const p = cells.base[u] % k;
+        total[g] += w;
+        support[g * k + t] += w;
+        predicted[g * k + p] += w;
+        if (t === p)
+            truePositive[g * k + t] += w;
+    }
+    for (let g = 0; g < tallies.groups; g++)
+        for (let c = 0; c < k; c++)
+            if (support[g * k + c] > 0)
+                labelled[g] += 1;
+}
+function ratesOf(t, g, c, out) {
+    const total = t.total[g];
+    const at = g * t.k + c;
+    const positives = c < 0 ? 0 : t.support[at];
+    const predicted = c < 0 ? 0 : t.predicted[at];
+    const truePositive = c < 0 ? 0 : t.truePositive[at];
+    // Negatives exist when another class has support; their weight is the rest of the total.
+    const hasNegatives = t.labelled[g] - (positives > 0 ? 1 : 0) > 0;
+    out.base = total > 0 ? positives / total : Number.NaN;
+    out.selection = total > 0 ? predicted / total : Number.NaN;
+    out.truePositive = positives > 0 ? truePositive / positives : Number.NaN;
+    out.falsePositive = hasNegatives
+        ? Math.max(0, predicted - truePositive) / (total - positives)
+        : Number.NaN;
+    return out;
+}
+/** The task's headline metrics per group (those the starting gate policy gates: shared/init/policy.ts). */
+function groupMetricNames(task) {
+    if (task === 'binary')
+        return ['accuracy', 'f1'];
+    if (task === 'multiclass')
+        return ['accuracy', 'f1_macro'];
+    return ['mae', 'rmse', 'r2'];
+}
+/** The error metrics whose difference between groups is a regression's measure. */
+const REGRESSION_ERROR_METRICS = ['mae', 'rmse'];
+/**
+ * Group g's headline metrics into out[0..], NaN where undefined; as scikit-learn defines them
+ * (zero_division 0; f1_macro over the classes present in the group's labels or predictions;
+ * r2 1 or 0 for a constant label, as its force_finite).
+ */
+function groupMetrics(t, g, positive, out) {
+    if (t.task === 'regression') {
+        const at = g * REGRESSION_SUMS;
+        const w = t.sums[at];
+        if (!(w > 0)) {
+            out.fill(Number.NaN, 0, 3);
+            return;
+        }
+        const squared = t.sums[at + 3];
+        const labels = t.sums[at + 4];
+        const labelSquares = t.sums[at + 5];
+        out[0] = t.sums[at + 2] / w;
+        out[1] = Math.sqrt(squared / w);
+        const spread = labelSquares - (labels * labels) / w;
+        out[2] = spread > 1e-12 * labelSquares ? 1 - squared / spread : squared === 0 ? 1 : 0;
+        return;
+    }
+    const total = t.total[g];
+    if (!(total > 0)) {
+        out.fill(Number.NaN, 0, 2);
+        return;
+    }
+    const base = g * t.k;
+    let correct = 0;
+    for (let c = 0; c < t.k; c++)
+        correct += t.truePositive[base + c];
+    out[0] = correct / total;
+    const f1 = (c) => {
+        const tp = t.truePositive[base + c];
+        const denominator = t.support[base + c] + t.predicted[base + c];
+        return denominator === 0 ? 0 : (2 * tp) / denominator;
+    };
+    if (t.task === 'binary') {
+        out[1] = positive < 0 ? 0 : f1(positive);
+        return;
+    }
+    let sum = 0;
+    let present = 0;
+    for (let c = 0; c < t.k; c++) {
+        if (t.support[base + c] === 0 && t.predicted[base + c] === 0)
+            continue;
+        sum += f1(c);
+        present++;
+    }
+    out[1] = present ? sum / present : Number.NaN;
+}
+/** A regression group's weighted mean prediction (shifted back by `shift`). */
+function meanPrediction(t, g, shift) {
+    const w = t.sums[g * REGRESSION_SUMS];
+    return w > 0 ? t.sums[g * REGRESSION_SUMS + 1] / w + shift : Number.NaN;
+}
+/**
+ * max − min and min / max of `values` over `groups` (fairlearn's between_groups). NaN when
+ * fewer than two groups take part or a group's value is undefined (in a resample: a group that
+ * drew no row of the class); the ratio NaN when the largest value is 0 (0 / 0, as pandas).
+ * `higherIsWorse`: the disadvantaged end is the largest value (a false positive rate).
+ */
+function spread(values, groups, higherIsWorse) {
+    let low = -1;
+    let high = -1;
+    for (const g of groups) {
+        const v = values[g];
+        if (Number.isNaN(v))
+            return { difference: Number.NaN, ratio: Number.NaN, worst: -1, best: -1 };
+        if (low === -1 || v < values[low])
+            low = g;
+        if (high === -1 || v > values[high])
+            high = g;
+    }
+    if (groups.length < 2)
+        return { difference: Number.NaN, ratio: Number.NaN, worst: -1, best: -1 };
+    const min = values[low];
+    const max = values[high];
+    return {
+        difference: max - min,
+        ratio: max === 0 ? Number.NaN : min / max,
+        worst: higherIsWorse ? high : low,
+        best: higherIsWorse ? low : high,
+    };
+}
+
+;// CONCATENATED MODULE: ./shared/metrics/fairness.ts
+/**
+ * Bias across groups of people, measured as fairlearn measures it (fairness-measures.ts names
+ * the fairlearn files and version each definition comes from): per sensitive attribute (a
+ * column, or the intersection of several), each group's rows, weight, rates and headline
+ * metrics, and the disparity measures between the groups of at least `minGroupSize` rows.
+ *
+ * Intervals come from the same seeded Poisson bootstrap as every other metric (bootstrap.ts):
+ * resample r gives every row the same Poisson(1) count as the whole set's resample r. Those
+ * counts are independent per row, so each group is resampled within itself, from its own rows
+ * only, whatever the size of the others: a group of 40 beside one of 4,000 keeps about its 40
+ * rows in every resample (a Poisson(40) count of them), where a bootstrap drawing n rows from
+ * the whole file would give it anything from 25 to 55. Rates are ratios, so a group's resampled
+ * size scales nothing. A resample in which a compared group drew no row a rate needs leaves that
+ * measure undefined for the resample (as every metric's bootstrap does).
+ *
+ * Cost: one pass over the rows per resample adding each row's count (times its weight) to its
+ * cell (fairness-groups.ts), whatever the number of attributes; the rest is per cell and group.
+ */
+
+
+
+
+
+
+
+/** Most notes an attribute's report keeps (the rest are counted). */
+const MAX_NOTES = 30;
+/**
+ * The attributes of the `sensitive-features` input: one a line, `a,b` for the intersection of
+ * columns a and b. A column that is the label, the prediction, a score or the weight is refused:
+ * a model's own inputs and outputs are not groups of people.
+ */
+function parseSensitiveFeatures(lines, roles, input = 'sensitive-features') {
+    const attributes = [];
+    const role = new Map([
+        [roles.label, 'the label column ("label-column")'],
+        [roles.prediction, 'the prediction column ("prediction-column")'],
+        ...(roles.scores ?? []).map((c) => [c, 'a score column ("score-columns")']),
+        ...(roles.weight
+            ? [[roles.weight, 'the weight column ("weight-column")']]
+            : []),
+    ]);
+    for (const line of lines) {
+        const columns = line.split(',').map((part) => part.trim());
+        if (columns.some((c) => c === ''))
+            throw new errors/* UserError */.yo(`Input "${input}": the line ${quoteValue(line)} has an empty column name. Write one column a line, or columns joined by commas for their intersection (e.g. "sex,age_band").`);
+        if (new Set(columns).size !== columns.length)
+            throw new errors/* UserError */.yo(`Input "${input}": the line ${quoteValue(line)} names a column twice. An intersection joins different columns (e.g. "sex,age_band").`);
+        for (const column of columns) {
+            const is = role.get(column);
+            if (is)
+                throw new errors/* UserError */.yo(`Input "${input}": the column ${quoteValue(column)} is ${is}: the model's own label, predictions, scores and weights are not groups of people to compare it across. Name a column that records the attribute (e.g. sex or age_band).`);
+        }
+        const name = columns.join(',');
+        if (attributes.some((a) => a.name === name))
+            throw new errors/* UserError */.yo(`Input "${input}": ${quoteValue(name)} is listed twice.`);
+        attributes.push({ name, columns });
+    }
+    return attributes;
+}
+/** Every column the attributes read, each once, in order of first mention. */
+function sensitiveColumns(attributes) {
+    return [...new Set(attributes.flatMap((a) => a.columns))];
+}
+function evaluateFairness(set, columns, options) {
+    const rows = set.labels.length;
+    const byName = new Map(columns.map((c) => [c.column, c]));
+    const attributes = options.attributes.map((attribute) => {
+        const groups = attributeGroups(attribute.name, attribute.columns.map((c) => byName.get(c)), rows, options.path);
+        if (groups.names.length < 2)
+            throw new errors/* UserError */.yo(`The sensitive feature ${quoteValue(attribute.name)} of "${options.path}": all ${rows} evaluated rows are in one group (${quoteValue(groups.names[0] ?? '')}), so there is nothing to compare. Name a column whose values differ across the rows, or leave it out of "sensitive-features".`);
+        return { attribute, groups };
+    });
+    const task = set.task;
+    const k = task === 'regression' ? 0 : set.classes.length;
+    const cells = cellsOf(attributes.map((a) => a.groups), task === 'regression' ? null : (i) => set.labels[i] * k + set.predictions[i], task === 'regression' ? 1 : k * k, rows);
+    // Regression sums are taken around the mean label, so that r2's spread keeps its digits.
+    const shift = task === 'regression' ? weightedMean(set.labels, set.weights) : 0;
+    const width = task === 'regression' ? REGRESSION_SUMS : 1;
+    const cellSums = new Float64Array(cells.count * width);
+    sumCells(set, cells, -1, shift, cellSums);
+    const positive = set.task === 'binary' ? set.classes.indexOf(set.positive) : -1;
+    const measured = set.task === 'binary'
+        ? [positive]
+        : set.task === 'multiclass'
+            ? reportedClasses(set.labels, k)
+            : [];
+    const frames = attributes.map(({ attribute, groups }, a) => {
+        const tallies = fairness_measures_emptyTallies(task, groups.names.length, k);
+        tallyGroups(tallies, cells, a, cellSums);
+        const small = [...groups.rows].map((r) => r < options.minGroupSize);
+        const frame = {
+            attribute,
+            groups,
+            small,
+            tallies,
+            plans: [],
+            classes: measured,
+            notes: [],
+        };
+        frame.plans = planMeasures(frame, set, options.minGroupSize);
+        return frame;
+    });
+    const metricNames = groupMetricNames(task);
+    // The point values, then each resample's, of every group metric and measure.
+    const point = frames.map((frame) => evaluateFrame(frame, frame.tallies, positive, shift, metricNames.length));
+    const intervals = options.bootstrap
+        ? bootstrapFrames(set, cells, frames, positive, shift, metricNames.length, options.bootstrap)
+        : undefined;
+    // Keys are column names and values from the file: made own properties with fromEntries, so
+    // that a group called "__proto__" is a group like any other, not an object's prototype.
+    return Object.fromEntries(frames.map((frame, a) => [
+        frame.attribute.name,
+        attributeReport(frame, point[a], intervals?.[a], metricNames, positive, shift, options),
+    ]));
+}
+function weightedMean(values, weights) {
+    let sum = 0;
+    let weight = 0;
+    for (let i = 0; i < values.length; i++) {
+        const w = weights ? weights[i] : 1;
+        sum += w * values[i];
+        weight += w;
+    }
+    return weight > 0 ? sum / weight : 0;
+}
+/** Multiclass: the classes whose measures are reported, the MAX_REPORTED_CLASSES with the most rows (in class order). */
+function reportedClasses(labels, k) {
+    const counts = new Float64Array(k);
+    for (let i = 0; i < labels.length; i++)
+        counts[labels[i]] += 1;
+    const all = [...counts.keys()];
+    if (k <= MAX_REPORTED_CLASSES)
+        return all;
+    return all
+        .sort((a, b) => counts[b] - counts[a] || a - b)
+        .slice(0, MAX_REPORTED_CLASSES)
+        .sort((a, b) => a - b);
+}
+/**
+ * Adds each row's weight (its sample weight, times its Poisson count in the resample keyed
+ * `key`; -1: no resample) to its cell. Regression adds the six sums of fairness-measures.ts.
+ */
+function sumCells(set, cells, key, shift, out) {
+    out.fill(0);
+    const of = cells.of;
+    const weights = set.weights;
+    const n = of.length;
+    if (set.task !== 'regression') {
+        if (key === -1) {
+            for (let i = 0; i < n; i++)
+                out[of[i]] += weights ? weights[i] : 1;
+        }
+        else if (weights) {
+            // No branch on a count of 0 (a third of the rows, at random): adding 0 costs less than
+            // the mispredicted branch.
+            for (let i = 0; i < n; i++)
+                out[of[i]] += poissonAt(key, i) * weights[i];
+        }
+        else {
+            for (let i = 0; i < n; i++)
+                out[of[i]] += poissonAt(key, i);
+        }
+        return;
+    }
+    const { labels, predictions } = set;
+    for (let i = 0; i < n; i++) {
+        const count = key === -1 ? 1 : poissonAt(key, i);
+        const w = count * (weights ? weights[i] : 1);
+        const y = labels[i] - shift;
+        const error = predictions[i] - labels[i];
+        const at = of[i] * REGRESSION_SUMS;
+        out[at] += w;
+        out[at + 1] += w * (predictions[i] - shift);
+        out[at + 2] += w * Math.abs(error);
+        out[at + 3] += w * error * error;
+        out[at + 4] += w * y;
+        out[at + 5] += w * y * y;
+    }
+}
+const CLASS_MEASURES = [
+    ['demographic_parity', 'difference'],
+    ['demographic_parity', 'ratio'],
+    ['equalized_odds', 'difference'],
+    ['equalized_odds', 'ratio'],
+    ['equal_opportunity', 'difference'],
+    ['equal_opportunity', 'ratio'],
+];
+/** Which groups each measure compares, from the point tallies; notes for the groups left out. */
+function planMeasures(frame, set, minGroupSize) {
+    const { groups, small, tallies, notes } = frame;
+    const names = groups.names;
+    const g = names.length;
+    const smallCount = small.filter(Boolean).length;
+    if (smallCount)
+        notes.push(`${smallCount} group${smallCount === 1 ? ' has' : 's have'} fewer than ${minGroupSize} rows: reported, left out of the measures.`);
+    const weighted = (i) => tallies.task === 'regression' ? tallies.sums[i * REGRESSION_SUMS] : tallies.total[i];
+    const qualified = [];
+    for (let i = 0; i < g; i++) {
+        if (small[i])
+            continue;
+        if (!(weighted(i) > 0)) {
+            notes.push(`group ${quoteValue(names[i])} has no weight (every row weighs 0): left out of the measures.`);
+            continue;
+        }
+        qualified.push(i);
+    }
+    const plans = [];
+    if (tallies.task === 'regression') {
+        const plan = (name, family, at) => ({
+            name,
+            kind: 'difference',
+            family,
+            at,
+            groups: qualified,
+            tprGroups: [],
+            fprGroups: [],
+        });
+        plans.push(plan('mean_prediction_difference', 'mean_prediction', -1));
+        REGRESSION_ERROR_METRICS.forEach((metric) => plans.push(plan(`${metric}_difference`, 'error', groupMetricNames('regression').indexOf(metric))));
+        return plans;
+    }
+    const rates = { base: 0, selection: 0, truePositive: 0, falsePositive: 0 };
+    const binary = set.task === 'binary';
+    const classNames = set.task === 'regression' ? [] : set.classes;
+    for (const c of frame.classes) {
+        const suffix = binary ? '' : `[${classNames[c]}]`;
+        const cls = quoteValue(classNames[c]);
+        const tprGroups = [];
+        const fprGroups = [];
+        for (const i of qualified) {
+            ratesOf(tallies, i, c, rates);
+            const group = `group ${quoteValue(names[i])}`;
+            if (Number.isNaN(rates.truePositive))
+                notes.push(binary
+                    ? `${group} has no positive labels: no true positive rate; left out of equal_opportunity_* and the TPR half of equalized_odds_*.`
+                    : `${group} has no rows labelled ${cls}: no true positive rate for it; left out of equal_opportunity_*${suffix} and the TPR half of equalized_odds_*${suffix}.`);
+            else
+                tprGroups.push(i);
+            if (Number.isNaN(rates.falsePositive))
+                notes.push(binary
+                    ? `${group} has no negative labels: no false positive rate; left out of the FPR half of equalized_odds_*.`
+                    : `${group} has no rows labelled other than ${cls}: no false positive rate for it; left out of the FPR half of equalized_odds_*${suffix}.`);
+            else
+                fprGroups.push(i);
+        }
+        for (const [family, kind] of CLASS_MEASURES)
+            plans.push({
+                name: `${family}_${kind}${suffix}`,
+                kind,
+                family,
+                at: c,
+                groups: qualified,
+                tprGroups,
+                fprGroups,
+            });
+    }
+    return plans;
+}
+/** The group metrics and measures of a frame under its current tallies. */
+function evaluateFrame(frame, tallies, positive, shift, metricCount) {
+    const { plans } = frame;
+    const g = tallies.groups;
+    const metrics = new Float64Array(g * metricCount);
+    for (let i = 0; i < g; i++)
+        groupMetrics(tallies, i, positive, metrics.subarray(i * metricCount, (i + 1) * metricCount));
+    const measures = [];
+    if (tallies.task === 'regression') {
+        const means = Float64Array.from({ length: g }, (_, i) => meanPrediction(tallies, i, shift));
+        for (const plan of plans) {
+            const values = plan.family === 'mean_prediction'
+                ? means
+                : Float64Array.from({ length: g }, (_, i) => metrics[i * metricCount + plan.at]);
+            const s = spread(values, plan.groups, plan.family === 'error');
+            measures.push({ value: s.difference, worst: s.worst, best: s.best });
+        }
+        return { metrics, measures };
+    }
+    // Per measured class, the groups' rates, then its six measures.
+    const rates = { base: 0, selection: 0, truePositive: 0, falsePositive: 0 };
+    const selection = new Float64Array(g);
+    const tpr = new Float64Array(g);
+    const fpr = new Float64Array(g);
+    let ratesOfClass = Number.NaN;
+    for (const plan of plans) {
+        if (plan.at !== ratesOfClass) {
+            ratesOfClass = plan.at;
+            for (let i = 0; i < g; i++) {
+                ratesOf(tallies, i, plan.at, rates);
+                selection[i] = rates.selection;
+                tpr[i] = rates.truePositive;
+                fpr[i] = rates.falsePositive;
+            }
+        }
+        measures.push(classMeasure(plan, selection, tpr, fpr));
+    }
+    return { metrics, measures };
+}
+function classMeasure(plan, selection, tpr, fpr) {
+    const pick = (s) => ({
+        value: plan.kind === 'difference' ? s.difference : s.ratio,
+        worst: s.worst,
+        best: s.best,
+    });
+    if (plan.family === 'demographic_parity')
+        return pick(spread(selection, plan.groups, false));
+    if (plan.family === 'equal_opportunity')
+        return pick(spread(tpr, plan.tprGroups, false));
+    // equalized_odds, worst case of the TPR and the FPR halves that have two groups to compare
+    // (pandas' max and min over the two skip a NaN half, as fairlearn's does).
+    const halves = [
+        plan.tprGroups.length >= 2 ? spread(tpr, plan.tprGroups, false) : undefined,
+        plan.fprGroups.length >= 2 ? spread(fpr, plan.fprGroups, true) : undefined,
+    ].filter((h) => h !== undefined);
+    const none = { value: Number.NaN, worst: -1, best: -1 };
+    if (halves.length === 0)
+        return none;
+    // A half whose rate is undefined in a resample leaves the measure undefined there.
+    if (halves.some((h) => Number.isNaN(h.difference)))
+        return none;
+    let chosen = none;
+    for (const half of halves) {
+        const value = plan.kind === 'difference' ? half.difference : half.ratio;
+        if (Number.isNaN(value))
+            continue;
+        const better = plan.kind === 'difference' ? value > chosen.value : value < chosen.value;
+        if (Number.isNaN(chosen.value) || better)
+            chosen = { value, worst: half.worst, best: half.best };
+    }
+    return chosen;
+}
+/**
+ * The percentile intervals of every group metric and measure, from the resamples of the
+ * whole set's bootstrap (the same seed, so the same per-row counts); per frame, the group
+ * metrics' and the measures' intervals (undefined where the quantity is undefined in half the
+ * resamples or more).
+ */
+function bootstrapFrames(set, cells, frames, positive, shift, metricCount, options) {
+    const resamples = options.resamples;
+    const draws = frames.map((frame) => ({
+        metrics: new Float64Array(frame.tallies.groups * metricCount * resamples),
+        measures: new Float64Array(frame.plans.length * resamples),
+    }));
+    const random = new Xoshiro128(options.seed);
+    const width = set.task === 'regression' ? REGRESSION_SUMS : 1;
+    const cellSums = new Float64Array(cells.count * width);
+    // Scratch tallies: the frames' own hold the point values the report is made from.
+    const scratch = frames.map((frame) => fairness_measures_emptyTallies(set.task, frame.tallies.groups, set.task === 'regression' ? 0 : set.classes.length));
+    for (let r = 0; r < resamples; r++) {
+        sumCells(set, cells, random.nextUint32(), shift, cellSums);
+        frames.forEach((frame, a) => {
+            tallyGroups(scratch[a], cells, a, cellSums);
+            const values = evaluateFrame(frame, scratch[a], positive, shift, metricCount);
+            const d = draws[a];
+            for (let q = 0; q < values.metrics.length; q++)
+                d.metrics[q * resamples + r] = values.metrics[q];
+            values.measures.forEach((m, q) => (d.measures[q * resamples + r] = m.value));
+        });
+    }
+    const intervals = (all, count) => Array.from({ length: count }, (_, q) => percentileInterval(all.subarray(q * resamples, (q + 1) * resamples), options.confidence));
+    return draws.map((d, a) => ({
+        metrics: intervals(d.metrics, frames[a].tallies.groups * metricCount),
+        measures: intervals(d.measures, frames[a].plans.length),
+    }));
+}
+const definedOrNull = (value) => (Number.isNaN(value) ? null : value);
+function attributeReport(frame, point, intervals, metricNames, positive, shift, options) {
+    const { groups, tallies, small, plans } = frame;
+    const names = groups.names;
+    const report = [];
+    const rates = { base: 0, selection: 0, truePositive: 0, falsePositive: 0 };
+    names.forEach((name, i) => {
+        const metrics = {};
+        metricNames.forEach((metric, m) => {
+            const q = i * metricNames.length + m;
+            const value = point.metrics[q];
+            if (Number.isNaN(value))
+                return;
+            const ci = intervals?.metrics[q];
+            metrics[metric] = ci ? { value, ci } : { value };
+        });
+        const group = {
+            rows: groups.rows[i],
+            weight: tallies.task === 'regression' ? tallies.sums[i * REGRESSION_SUMS] : tallies.total[i],
+            small: small[i],
+            metrics,
+        };
+        if (tallies.task === 'binary') {
+            ratesOf(tallies, i, positive, rates);
+            group.baseRate = definedOrNull(rates.base);
+            group.selectionRate = definedOrNull(rates.selection);
+            group.truePositiveRate = definedOrNull(rates.truePositive);
+            group.falsePositiveRate = definedOrNull(rates.falsePositive);
+        }
+        else if (tallies.task === 'regression') {
+            const mean = meanPrediction(tallies, i, shift);
+            if (!Number.isNaN(mean))
+                group.meanPrediction = mean;
+        }
+        // Reordered so the counts and rates come before the metrics in the JSON.
+        const { metrics: own, ...rest } = group;
+        report.push([name, { ...rest, metrics: own }]);
+    });
+    const notes = [...frame.notes];
+    const measures = {};
+    plans.forEach((plan, q) => {
+        const value = point.measures[q];
+        const compared = plan.family === 'equal_opportunity'
+            ? plan.tprGroups
+            : plan.family === 'equalized_odds'
+                ? [...new Set([...plan.tprGroups, ...plan.fprGroups])].sort((a, b) => a - b)
+                : plan.groups;
+        const measure = {
+            value: definedOrNull(value.value),
+            groups: compared.map((g) => names[g]),
+        };
+        const ci = intervals?.measures[q];
+        if (ci && measure.value !== null)
+            measure.ci = ci;
+        if (value.worst !== -1 && measure.value !== null) {
+            measure.worstGroup = names[value.worst];
+            measure.bestGroup = names[value.best];
+        }
+        if (measure.value === null)
+            notes.push(compared.length < 2
+                ? `${plan.name}: fewer than two groups qualify (${compared.length}), so there is nothing to compare.`
+                : `${plan.name}: undefined, every compared group's rate is 0 (0 / 0).`);
+        measures[plan.name] = measure;
+    });
+    const kept = notes.length > MAX_NOTES
+        ? [...notes.slice(0, MAX_NOTES - 1), `… and ${notes.length - MAX_NOTES + 1} more notes.`]
+        : notes;
+    return {
+        columns: frame.attribute.columns,
+        minGroupSize: options.minGroupSize,
+        dataSha256: options.dataSha256,
+        groups: Object.fromEntries(report),
+        measures,
+        notes: kept,
+    };
+}
+
 // EXTERNAL MODULE: ./shared/data/delimited-shards.ts
 var delimited_shards = __nccwpck_require__(64728);
 ;// CONCATENATED MODULE: ./shared/metrics/predictions.ts
@@ -12530,8 +14446,11 @@ var delimited_shards = __nccwpck_require__(64728);
 
 
 
+
 /** Most distinct values a slice column may have: each slice is evaluated and bootstrapped on its own. */
 const MAX_SLICE_VALUES = 100;
+/** Most distinct values a sensitive column may have: more is likely an identifier, not a group. */
+const MAX_SENSITIVE_VALUES = 100;
 /**
  * Most probabilities (rows × score columns) a predictions file may hold: each is held as a
  * number and ranked once per column, about 30 bytes in all, so this is about 1.5 GB.
@@ -12553,6 +14472,13 @@ async function readPredictions(path, format, spec) {
         lookup: new Map(),
         index: new GrowableInt32(capacity),
     }));
+    const sensitiveColumns = (spec.sensitive ?? []).map((column) => ({
+        column,
+        values: [],
+        lookup: new Map(),
+        index: new GrowableInt32(capacity),
+    }));
+    const missing = missingValueSet(spec);
     let positions;
     let rows = 0;
     const header = (columns) => {
@@ -12584,6 +14510,21 @@ async function readPredictions(path, format, spec) {
             }
             slice.index.push(index);
         }
+        for (let s = 0; s < sensitiveColumns.length; s++) {
+            const group = sensitiveColumns[s];
+            const text = cellText(cells[positions.sensitive[s]]);
+            const value = missing.has(text.trim()) ? MISSING_GROUP : text;
+            let index = group.lookup.get(value);
+            if (index === undefined) {
+                if (group.values.length === MAX_SENSITIVE_VALUES) {
+                    throw new errors/* UserError */.yo(`The sensitive column "${group.column}" of "${path}" has more than ${MAX_SENSITIVE_VALUES} distinct values (${placeText(place)} brings another): it is likely an identifier, not a group of people. Bin it into a few groups (e.g. age into age bands) in a column of its own and name that one in "sensitive-features".`);
+                }
+                index = group.values.length;
+                group.values.push(value);
+                group.lookup.set(value, index);
+            }
+            group.index.push(index);
+        }
     };
     if (layout) {
         header(layout.header);
@@ -12605,6 +14546,11 @@ async function readPredictions(path, format, spec) {
         probabilityProblem: builder.probabilityProblem,
         labelsSha256: labels.digest(),
         slices: sliceColumns.map(({ column, values, index }) => ({
+            column,
+            values,
+            index: index.finish(),
+        })),
+        sensitive: sensitiveColumns.map(({ column, values, index }) => ({
             column,
             values,
             index: index.finish(),
@@ -12669,6 +14615,7 @@ function locateColumns(path, header, spec) {
         ...(spec.scores ?? []).map((s) => ['score-columns', s.column]),
         ...(spec.weight ? [['weight-column', spec.weight]] : []),
         ...(spec.slices ?? []).map((s) => ['slices', s]),
+        ...(spec.sensitive ?? []).map((s) => ['sensitive-features', s]),
     ];
     // The first position of each name, through a map: thousands of score columns in a header of thousands.
     const positions = new Map();
@@ -12689,6 +14636,7 @@ function locateColumns(path, header, spec) {
         scores: (spec.scores ?? []).map((s) => position(s.column)),
         weight: spec.weight ? position(spec.weight) : undefined,
         slices: (spec.slices ?? []).map(position),
+        sensitive: (spec.sensitive ?? []).map(position),
     };
 }
 /** One value of the file, which knows where it is for the error message. */
@@ -12739,6 +14687,10 @@ const MISSING_VALUES = new Set([
     'null',
     'NULL',
 ]);
+/** The texts that mean a missing value under `spec`: its missingValues and the empty cell, or MISSING_VALUES. */
+function missingValueSet(spec) {
+    return spec.missingValues ? new Set(['', ...spec.missingValues]) : MISSING_VALUES;
+}
 /** A decimal number as pandas and R write one (`0`, `-1.5`, `0.0`, `1e-3`); not `0x10`, `Infinity` or the empty text. */
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** The roles of a label or prediction text, as bits. */
@@ -12823,7 +14775,7 @@ class PredictionSetBuilder {
         this.path = path;
         this.maxScoreCells = maxScoreCells;
         this.scoreClasses = (spec.scores ?? []).map((s) => s.class);
-        this.missing = spec.missingValues ? new Set(['', ...spec.missingValues]) : MISSING_VALUES;
+        this.missing = missingValueSet(spec);
         this.labels = new CodeColumn(rows);
         this.predictions = new CodeColumn(rows);
         this.numericLabels = new GrowableFloat64(rows);
@@ -12852,6 +14804,7 @@ class PredictionSetBuilder {
             scores: scores.map((_, s) => 2 + s),
             weight: weight ? 2 + scores.length : undefined,
             slices: [],
+            sensitive: [],
         };
         return this.addRow(row.where, cells, at);
     }
@@ -13318,8 +15271,10 @@ async function lineCapacity(path, format) {
 
 
 
+
 async function evaluatePredictions(path, format, spec, options) {
-    const read = await readPredictions(path, format, spec);
+    const fairness = options.fairness?.attributes.length ? options.fairness : undefined;
+    const read = await readPredictions(path, format, fairness ? { ...spec, sensitive: sensitiveColumns(fairness.attributes) } : spec);
     const warnings = [];
     if (read.dropped.rows)
         warnings.push(`Left out ${read.dropped.rows} rows of "${path}" whose label is missing (the first at ${read.dropped.first}), as "missing-labels: drop" asks: the metrics cover the other ${read.rows} rows.`);
@@ -13333,6 +15288,7 @@ async function evaluatePredictions(path, format, spec, options) {
             classes: set.task === 'regression' ? 0 : set.classes.length,
             scoreColumns: spec.scores?.length ?? 0,
             sliceColumns: read.slices.length,
+            sensitive: fairness !== undefined,
         };
         const bounded = boundedResamples(bootstrap.resamples, shape, path, options.workBudget);
         if (bounded.warning)
@@ -13372,6 +15328,16 @@ async function evaluatePredictions(path, format, spec, options) {
             : undefined,
         bootstrap,
         warnings,
+        ...(fairness
+            ? {
+                fairness: evaluateFairness(read.set, read.sensitive, {
+                    ...fairness,
+                    dataSha256: read.labelsSha256,
+                    path,
+                    bootstrap,
+                }),
+            }
+            : {}),
     };
 }
 /** The task's metrics that the evaluation does not hold, each with why. */
@@ -13452,6 +15418,7 @@ async function reportFromPredictions(request, identity, log) {
     const evaluation = await evaluatePredictions(predictions, format, spec, {
         bootstrap,
         minSliceSize: request.minSliceSize,
+        fairness: request.fairness,
     });
     for (const warning of evaluation.warnings)
         log.warning(warning);
@@ -13472,6 +15439,7 @@ async function reportFromPredictions(request, identity, log) {
         sliceSummary: evaluation.sliceSummary,
         confusionMatrix: evaluation.confusion,
         ...(evaluation.residuals ? { residuals: evaluation.residuals } : {}),
+        ...(evaluation.fairness ? { fairness: evaluation.fairness } : {}),
         bootstrap: ran && {
             method: BOOTSTRAP_METHOD,
             ...ran,
@@ -13480,8 +15448,89 @@ async function reportFromPredictions(request, identity, log) {
     };
 }
 
+;// CONCATENATED MODULE: ./shared/metrics/fairness-summary.ts
+/**
+ * The Fairness part of evaluate-model's job summary: per attribute, the groups' rows and rates
+ * and the measures with their intervals. Groups are data about people and a summary is public
+ * in a public repository: it shows group names, counts and rates, never rows, and the groups
+ * under min-group-size are merged into one line (publishableGroups). The full table stays in
+ * the report.
+ */
+
+
+const fairness_summary_format = (value) => (Number.isInteger(value) ? String(value) : value.toPrecision(4));
+const rate = (value) => value === undefined ? '' : value === null ? 'undefined' : fairness_summary_format(value);
+/** Longest a group name is shown: a value from the predictions file. */
+const fairness_summary_MAX_NAME = 60;
+const shown = (name) => (0,markdown_escape/* escapeMarkdown */.FV)([...name].length > fairness_summary_MAX_NAME ? `${[...name].slice(0, fairness_summary_MAX_NAME - 1).join('')}…` : name);
+/** Most measure lines per attribute (multiclass has six per class); the rest are in the report. */
+const MAX_MEASURE_LINES = 18;
+/** Most notes per attribute. */
+const fairness_summary_MAX_NOTES = 5;
+function renderFairnessSummary(fairness, level) {
+    const parts = ['#### Fairness'];
+    for (const [attribute, section] of Object.entries(fairness)) {
+        const lines = publishableGroups(section);
+        const sample = Object.values(section.groups)[0];
+        const task = sample?.selectionRate !== undefined
+            ? 'binary'
+            : sample?.meanPrediction !== undefined
+                ? 'regression'
+                : 'multiclass';
+        const metricNames = task === 'multiclass'
+            ? ['accuracy', 'f1_macro']
+            : task === 'regression'
+                ? ['mae', 'rmse']
+                : [];
+        const header = [
+            'Group',
+            'Rows',
+            ...(task === 'binary' ? ['Selection rate', 'TPR', 'FPR'] : []),
+            ...(task === 'regression' ? ['Mean prediction'] : []),
+            ...metricNames,
+        ];
+        const row = (line) => {
+            const group = line.merged ? undefined : section.groups[line.name];
+            return [
+                line.merged ? (0,markdown_escape/* escapeMarkdown */.FV)(line.name) : shown(line.name),
+                String(line.rows),
+                ...(task === 'binary'
+                    ? [rate(line.selectionRate), rate(line.truePositiveRate), rate(line.falsePositiveRate)]
+                    : []),
+                ...(task === 'regression' ? [rate(line.meanPrediction)] : []),
+                ...metricNames.map((m) => {
+                    const metric = group?.metrics[m];
+                    return metric ? fairness_summary_format(metric.value) : '';
+                }),
+            ];
+        };
+        parts.push(`**${shown(attribute)}**${section.columns.length > 1 ? ' (intersection)' : ''}`, (0,markdown_escape/* markdownTable */.Qj)(header, lines.map(row)));
+        const measures = Object.entries(section.measures);
+        if (measures.length) {
+            const measureRows = measures
+                .slice(0, MAX_MEASURE_LINES)
+                .map(([name, m]) => [
+                (0,markdown_escape/* escapeMarkdown */.FV)(name),
+                m.value === null ? 'undefined' : fairness_summary_format(m.value),
+                ...(level ? [m.ci ? `${fairness_summary_format(m.ci[0])} – ${fairness_summary_format(m.ci[1])}` : ''] : []),
+                m.worstGroup === undefined ? '' : shown(m.worstGroup),
+            ]);
+            parts.push((0,markdown_escape/* markdownTable */.Qj)(['Measure', 'Value', ...(level ? [level] : []), 'Worst group'], measureRows));
+            if (measures.length > MAX_MEASURE_LINES)
+                parts.push(`${measures.length - MAX_MEASURE_LINES} more measures are in the metrics report.`);
+        }
+        const notes = section.notes.slice(0, fairness_summary_MAX_NOTES).map((note) => `- ${(0,markdown_escape/* escapeMarkdown */.FV)(note)}`);
+        if (section.notes.length > fairness_summary_MAX_NOTES)
+            notes.push(`- ${section.notes.length - fairness_summary_MAX_NOTES} more notes are in the metrics report.`);
+        if (notes.length)
+            parts.push(notes.join('\n'));
+    }
+    return parts.join('\n\n');
+}
+
 ;// CONCATENATED MODULE: ./shared/metrics/summary.ts
 /** The job summary of an evaluation: metrics with their intervals, per-class values, the confusion matrix and slices. */
+
 
 const summary_format = (value) => (Number.isInteger(value) ? String(value) : value.toPrecision(4));
 /** Class names are labels from the predictions file: escaped, and cut so that one long label cannot fill the summary. */
@@ -13555,6 +15604,8 @@ function renderEvaluationSummary(report) {
         if (gap)
             parts.push(`Worst slice: ${(0,markdown_escape/* escapeMarkdown */.FV)(gap.worst)} (${(0,markdown_escape/* escapeMarkdown */.FV)(headline)} ${summary_format(gap.worstValue)}); largest gap ${summary_format(gap.gap)} against ${(0,markdown_escape/* escapeMarkdown */.FV)(gap.best)}. Slices under ${summary.minSize} rows are shown but not ranked.`);
     }
+    if (report.fairness && Object.keys(report.fairness).length)
+        parts.push(renderFairnessSummary(report.fairness, level));
     return parts.join('\n\n');
 }
 
@@ -13591,6 +15642,7 @@ function scoreColumns(lines, task, positive) {
 
 
 
+
 const inputs_inputs = schemas/* object */.Ikc({
     'model-name': modelName(),
     predictions: inputs_text().optional(),
@@ -13606,6 +15658,9 @@ const inputs_inputs = schemas/* object */.Ikc({
     'missing-values': pathList().optional(),
     slices: pathList().optional(),
     'min-slice-size': wholeNumber(1),
+    // One attribute per line; `a,b` for an intersection (parseSensitiveFeatures).
+    'sensitive-features': pathList().optional(),
+    'min-group-size': wholeNumber(1),
     bootstrap: wholeNumber(0, 100000),
     confidence: decimalBetween(0, 1),
     'bootstrap-seed': wholeNumber(0, 4294967295),
@@ -13618,6 +15673,7 @@ const PREDICTION_INPUTS = [
     'score-columns',
     'weight-column',
     'slices',
+    'sensitive-features',
 ];
 /** What to evaluate: a metrics file the user's code wrote, or a predictions file with how to read it. */
 function evaluationSource(input) {
@@ -13643,6 +15699,14 @@ function evaluationSource(input) {
         missingLabels: input['missing-labels'],
         ...(input['missing-values']?.length ? { missingValues: input['missing-values'] } : {}),
     };
+    const attributes = input['sensitive-features']?.length
+        ? parseSensitiveFeatures(input['sensitive-features'], {
+            label: spec.label,
+            prediction: spec.prediction,
+            scores: spec.scores?.map((s) => s.column),
+            weight: spec.weight,
+        })
+        : undefined;
     return {
         predictions: input.predictions,
         spec,
@@ -13650,6 +15714,7 @@ function evaluationSource(input) {
         confidence: input.confidence,
         seed: input['bootstrap-seed'],
         minSliceSize: input['min-slice-size'],
+        ...(attributes ? { fairness: { attributes, minGroupSize: input['min-group-size'] } } : {}),
     };
 }
 
@@ -13734,12 +15799,14 @@ const evaluate_INPUTS = [
     'missing-values',
     'slices',
     'min-slice-size',
+    'sensitive-features',
+    'min-group-size',
     'bootstrap',
     'confidence',
     'bootstrap-seed',
     'manifest',
 ];
-const LISTS = ['score-columns', 'missing-values', 'slices'];
+const LISTS = ['score-columns', 'missing-values', 'slices', 'sensitive-features'];
 const evaluate = {
     name: 'evaluate',
     summary: 'computes a metrics report from a predictions file, as evaluate-model does',
@@ -13748,7 +15815,8 @@ const evaluate = {
 Computes metrics from a predictions file as scikit-learn computes them (with bootstrap
 confidence intervals and slices), or takes the metrics file your own code wrote, through the
 evaluate-model action's own code and defaults; writes the metrics report (--out) and prints
-the metric values. List flags (--score-columns, --slices, --missing-values) repeat.
+the metric values. List flags (--score-columns, --slices, --missing-values,
+--sensitive-features) repeat.
 
 Options (the evaluate-model inputs):
 ${await inputFlagsHelp('evaluate-model', evaluate_INPUTS)}
@@ -15028,13 +17096,230 @@ function languageOf(command, found) {
     return found.training?.language ?? 'other';
 }
 
+;// CONCATENATED MODULE: ./shared/monitor/fairness.ts
+/**
+ * Selection-rate parity in production: per sensitive attribute of the policy's
+ * `monitor.fairness` (a column, or `a,b` for the intersection of two), each group's share of
+ * the window's rows predicted positive, and fairlearn's demographic_parity_ratio and
+ * _difference between the groups of at least `min-group-size` rows. Serving data rarely has
+ * labels yet, so the monitor tracks what needs none: the selection rate (demographic parity);
+ * TPR and FPR wait for the labels, in evaluate-model.
+ *
+ * The groups are evaluate-model's (attributeGroups: intersections, a missing value as a group
+ * of its own) and the measures its definitions (spread: max − min, min / max); the section is
+ * written in the metrics report's shape (fairness-report.ts), so that anything published
+ * merges the small groups the same way (publishableGroups).
+ */
+
+
+
+
+
+
+
+
+/** Most distinct values a sensitive column may have (evaluate-model's limit): more is an identifier. */
+const MAX_VALUES = 100;
+/** The window's fairness section, or undefined when the policy tracks none. */
+async function windowFairness(request, policy) {
+    const rules = policy.fairness;
+    if (!rules.attributes.length)
+        return undefined;
+    const attributes = parseSensitiveFeatures(rules.attributes, { label: request.label, prediction: request.prediction, scores: request.scores }, 'monitor.fairness.attributes');
+    const base = {
+        minRatio: rules['min-ratio'],
+        ...(rules['max-difference'] !== undefined ? { maxDifference: rules['max-difference'] } : {}),
+        minGroupSize: rules['min-group-size'],
+    };
+    const notMeasured = (reason) => ({ ...base, reason, attributes: {} });
+    if (request.files.length === 0)
+        return notMeasured('the window came as profiles, which hold no rows; give the data files to track selection-rate parity.');
+    const wanted = [request.prediction, ...new Set(attributes.flatMap((a) => a.columns))];
+    const absent = wanted.filter((column) => !request.columns.has(column));
+    if (absent.length)
+        return notMeasured(`the window has no column ${absent.map((c) => quoteValue(c)).join(', ')}: serve the sensitive columns (and the prediction) with the rows to track parity.`);
+    const window = await readSelections(request, wanted.slice(1));
+    const byName = new Map(window.columns.map((c) => [c.column, c]));
+    const report = Object.fromEntries(attributes.map((attribute) => {
+        const groups = attributeGroups(attribute.name, attribute.columns.map((c) => byName.get(c)), window.rows, window.path);
+        return [attribute.name, parity(groups, window, base.minGroupSize, attribute.columns)];
+    }));
+    return { ...base, rows: window.rows, attributes: report };
+}
+/**
+ * The prediction and the sensitive columns of the window's rows, every file in turn. A row
+ * without a prediction is left out (the model did not score it); a missing sensitive value is
+ * the group MISSING_GROUP, as in evaluate-model.
+ */
+async function readSelections(request, sensitive) {
+    const missing = missingValueSet({});
+    const selected = [];
+    const coded = sensitive.map((column) => ({
+        column,
+        values: [],
+        lookup: new Map(),
+        index: [],
+    }));
+    const positive = request.positive;
+    const isPositive = (text) => text === positive ||
+        (text.trim() !== '' && positive.trim() !== '' && Number(text) === Number(positive));
+    for (const path of request.files) {
+        const format = detectFormat(path, 'data file', '');
+        let at = [];
+        await readTable(path, format, {
+            header(names) {
+                at = [request.prediction, ...sensitive].map((c) => names.indexOf(c));
+            },
+            row(row) {
+                if (row.blank || row.problem)
+                    return;
+                const prediction = fairness_text(row.cells[at[0]]);
+                if (missing.has(prediction.trim()))
+                    return;
+                selected.push(isPositive(prediction) ? 1 : 0);
+                coded.forEach((column, s) => {
+                    const raw = fairness_text(row.cells[at[s + 1]]);
+                    const value = missing.has(raw.trim()) ? MISSING_GROUP : raw;
+                    let index = column.lookup.get(value);
+                    if (index === undefined) {
+                        if (column.values.length === MAX_VALUES)
+                            throw new errors/* UserError */.yo(`The sensitive column ${quoteValue(column.column)} of the window "${path}" has more than ${MAX_VALUES} distinct values: it is likely an identifier, not a group of people. Bin it into a few groups (e.g. age into age bands) in a column of its own and name that one in the policy's monitor.fairness.attributes.`);
+                        index = column.values.length;
+                        column.values.push(value);
+                        column.lookup.set(value, index);
+                    }
+                    column.index.push(index);
+                });
+            },
+        });
+    }
+    return {
+        path: request.files.join(', '),
+        rows: selected.length,
+        selected: Uint8Array.from(selected),
+        columns: coded.map(({ column, values, index }) => ({
+            column,
+            values,
+            index: Int32Array.from(index),
+        })),
+    };
+}
+const fairness_text = (value) => value === null || value === undefined
+    ? ''
+    : typeof value === 'string'
+        ? value
+        : typeof value === 'object'
+            ? JSON.stringify(value)
+            : String(value);
+/** One attribute's groups and selection rates, and the parity measures between the large ones. */
+function parity(groups, window, minGroupSize, columns) {
+    const g = groups.names.length;
+    const positives = new Float64Array(g);
+    for (let i = 0; i < window.rows; i++)
+        positives[groups.index[i]] += window.selected[i];
+    const rates = new Float64Array(g);
+    const compared = [];
+    for (let i = 0; i < g; i++) {
+        rates[i] = positives[i] / groups.rows[i];
+        if (groups.rows[i] >= minGroupSize)
+            compared.push(i);
+    }
+    const { difference, ratio, worst, best } = spread(rates, compared, false);
+    const names = groups.names;
+    const measure = (value) => ({
+        value: Number.isFinite(value) ? value : null,
+        ...(worst >= 0 ? { worstGroup: names[worst], bestGroup: names[best] } : {}),
+        groups: compared.map((i) => names[i]),
+    });
+    const small = g - compared.length;
+    const notes = [
+        ...(small
+            ? [
+                `${small} group${small === 1 ? ' has' : 's have'} fewer than ${minGroupSize} rows: reported, left out of the measures.`,
+            ]
+            : []),
+        ...(compared.length < 2
+            ? [`fewer than two groups have ${minGroupSize} rows or more: nothing to compare.`]
+            : []),
+    ];
+    return {
+        columns,
+        minGroupSize,
+        dataSha256: '',
+        groups: Object.fromEntries(names.map((name, i) => [
+            name,
+            {
+                rows: groups.rows[i],
+                weight: groups.rows[i],
+                small: groups.rows[i] < minGroupSize,
+                selectionRate: rates[i],
+                metrics: {},
+            },
+        ])),
+        measures: {
+            demographic_parity_difference: measure(difference),
+            demographic_parity_ratio: measure(ratio),
+        },
+        notes,
+    };
+}
+const fairness_quote = (name) => JSON.stringify(name);
+const fairness_rate = (value) => (value ?? Number.NaN).toPrecision(3);
+/**
+ * The breaches of the policy: a selection-rate ratio under min-ratio (0.8: the four-fifths
+ * rule), or a difference over max-difference, per attribute, at the policy's level. Names
+ * groups and their rates, never rows.
+ */
+function fairnessFindings(fairness, policy) {
+    if (!fairness)
+        return [];
+    const level = policy.fairness.level;
+    if (fairness.reason)
+        return [
+            {
+                kind: 'fairness',
+                level: 'info',
+                message: `Selection-rate parity is not tracked: ${fairness.reason}`,
+            },
+        ];
+    const found = [];
+    for (const [attribute, section] of Object.entries(fairness.attributes)) {
+        const ratio = section.measures.demographic_parity_ratio;
+        const difference = section.measures.demographic_parity_difference;
+        const worst = ratio?.worstGroup;
+        const best = ratio?.bestGroup;
+        const between = worst !== undefined && best !== undefined
+            ? ` (group ${fairness_quote(worst)} selected at ${fairness_rate(section.groups[worst]?.selectionRate)}, ${fairness_quote(best)} at ${fairness_rate(section.groups[best]?.selectionRate)})`
+            : '';
+        if (ratio && ratio.value !== null && ratio.value < fairness.minRatio)
+            found.push({
+                kind: 'fairness',
+                level,
+                feature: attribute,
+                message: `Selection rates across ${fairness_quote(attribute)} differ: demographic_parity_ratio ${ratio.value.toPrecision(3)}${between} is under the policy's min-ratio ${fairness.minRatio}${fairness.minRatio === 0.8 ? ' (the four-fifths rule)' : ''}.`,
+            });
+        else if (fairness.maxDifference !== undefined &&
+            difference &&
+            difference.value !== null &&
+            difference.value > fairness.maxDifference)
+            found.push({
+                kind: 'fairness',
+                level,
+                feature: attribute,
+                message: `Selection rates across ${fairness_quote(attribute)} differ: demographic_parity_difference ${difference.value.toPrecision(3)}${between} is over the policy's max-difference ${fairness.maxDifference}.`,
+            });
+    }
+    return found;
+}
+
 ;// CONCATENATED MODULE: ./shared/monitor/assess.ts
 /**
  * A window's status, pure: the drift reports, the quality of the data, and the performance
  * judged by the gate policy, read through the policy's `monitor:` section into findings and one
- * status. `degraded` when the performance fails, `drifting` when the data or the predictions
+ * status. `degraded` when the performance or the selection-rate parity fails, `drifting` when the data or the predictions
  * drift (or quality fails, when the policy says it should), `healthy` otherwise.
  */
+
 
 const LEVEL_ORDER = { fail: 0, warn: 1, info: 2 };
 /** A share as the monitor's findings and tables write it: one decimal, so 0.0% and 0.4% differ. */
@@ -15044,12 +17329,14 @@ function assessWindow(facts, policy) {
     // Performance first: of two failures, a model doing worse matters more than data moving.
     const findings = [
         ...performanceFindings(facts.performance, policy),
+        ...fairnessFindings(facts.fairness, policy),
         ...dataDrift(facts.drift, policy),
         ...predictionDrift(facts.predictionDrift, policy),
         ...dataQuality(facts, policy),
     ].sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]);
     const failing = findings.filter((f) => f.level === 'fail');
-    const status = failing.some((f) => f.kind === 'performance' || f.kind === 'estimated-performance')
+    // A model whose outputs treat groups unequally fails on what it does, as with performance.
+    const status = failing.some((f) => f.kind === 'performance' || f.kind === 'estimated-performance' || f.kind === 'fairness')
         ? 'degraded'
         : failing.length
             ? 'drifting'
@@ -15485,7 +17772,7 @@ var nesting = __nccwpck_require__(13288);
 
 const DRIFT_REPORT_FORMAT = 'mlops-actions/drift-report@1';
 const report_share = schemas/* number */.aig().min(0).max(1);
-const finite = schemas/* number */.aig().finite();
+const report_finite = schemas/* number */.aig().finite();
 const profileIdentity = schemas/* object */.Ikc({
     /** sha256 of the profile document as read (or of the raw columns on the exact path). */
     digest: schemas/* string */.YjP().regex(/^sha256:[0-9a-f]{64}$/),
@@ -15496,33 +17783,33 @@ const ks = schemas/* object */.Ikc({
     statistic: report_share,
     method: schemas/* enum */.k5n(['exact', 'asymp']),
     pValue: report_share,
-    bound: finite.min(0),
+    bound: report_finite.min(0),
     pValueRange: schemas/* tuple */.PVZ([report_share, report_share]),
 });
 const wassersteinSchema = schemas/* object */.Ikc({
-    distance: finite.min(0),
-    normalised: finite.min(0),
-    norm: finite.positive(),
-    bound: finite.min(0),
+    distance: report_finite.min(0),
+    normalised: report_finite.min(0),
+    norm: report_finite.positive(),
+    bound: report_finite.min(0),
 });
 const binnedPsi = schemas/* object */.Ikc({
-    value: finite.min(0),
-    edges: schemas/* array */.YOg(finite),
+    value: report_finite.min(0),
+    edges: schemas/* array */.YOg(report_finite),
     reference: schemas/* array */.YOg(report_share),
     current: schemas/* array */.YOg(report_share),
-    bounds: schemas/* tuple */.PVZ([finite.min(0), finite.min(0)]),
+    bounds: schemas/* tuple */.PVZ([report_finite.min(0), report_finite.min(0)]),
 });
 const categorical = schemas/* object */.Ikc({
     buckets: schemas/* array */.YOg(schemas/* string */.YjP()),
     reference: schemas/* array */.YOg(report_share),
     current: schemas/* array */.YOg(report_share),
-    psi: finite.min(0),
-    jensenShannon: finite.min(0),
-    chiSquare: schemas/* object */.Ikc({ statistic: finite.min(0), pValue: report_share, dof: schemas/* number */.aig().int().min(0) }),
-    newCategories: schemas/* array */.YOg(schemas/* object */.Ikc({ value: schemas/* string */.YjP(), count: finite.min(0) })),
+    psi: report_finite.min(0),
+    jensenShannon: report_finite.min(0),
+    chiSquare: schemas/* object */.Ikc({ statistic: report_finite.min(0), pValue: report_share, dof: schemas/* number */.aig().int().min(0) }),
+    newCategories: schemas/* array */.YOg(schemas/* object */.Ikc({ value: schemas/* string */.YjP(), count: report_finite.min(0) })),
     newShare: report_share,
     exact: schemas/* boolean */.zMY(),
-    shareError: finite.min(0),
+    shareError: report_finite.min(0),
 });
 const featureDrift = schemas/* object */.Ikc({
     name: schemas/* string */.YjP(),
@@ -15535,15 +17822,15 @@ const featureDrift = schemas/* object */.Ikc({
     test: schemas/* object */.Ikc({
         name: schemas/* enum */.k5n(DRIFT_TESTS),
         measures: schemas/* enum */.k5n(['p-value', 'distance']),
-        value: finite,
-        threshold: finite,
+        value: report_finite,
+        threshold: report_finite,
         drifted: schemas/* boolean */.zMY(),
         /** default: Evidently's choice for the column; override: the policy named it. */
         chosen: schemas/* enum */.k5n(['default', 'override']),
     }),
-    missing: schemas/* object */.Ikc({ reference: report_share, current: report_share, change: finite }),
+    missing: schemas/* object */.Ikc({ reference: report_share, current: report_share, change: report_finite }),
     /** Current values outside the reference's [min, max] (numeric) or in new categories. */
-    outsideRange: schemas/* object */.Ikc({ share: report_share, bound: finite.min(0) }),
+    outsideRange: schemas/* object */.Ikc({ share: report_share, bound: report_finite.min(0) }),
     numeric: schemas/* object */.Ikc({ ks, wasserstein: wassersteinSchema, psi: binnedPsi }).nullable(),
     categorical: categorical.nullable(),
 });
@@ -15586,6 +17873,7 @@ function identifyProfile(profile) {
  */
 
 
+
 const MONITOR_REPORT_FORMAT = 'mlops-actions/monitor-report@1';
 const MONITOR_STATUSES = ['healthy', 'drifting', 'degraded'];
 const FINDING_KINDS = [
@@ -15595,6 +17883,7 @@ const FINDING_KINDS = [
     'validation',
     'performance',
     'estimated-performance',
+    'fairness',
 ];
 const finding = schemas/* object */.Ikc({
     kind: schemas/* enum */.k5n(FINDING_KINDS),
@@ -15630,6 +17919,20 @@ const monitor_report_performance = schemas/* discriminatedUnion */.gMt('source',
     }),
     schemas/* object */.Ikc({ source: schemas/* literal */.euz('none'), reason: schemas/* string */.YjP() }),
 ]);
+/**
+ * Selection-rate parity on the window (fairness.ts), per attribute in the metrics report's
+ * shape: each group's rows and selection rate, demographic_parity_difference and _ratio.
+ */
+const fairness = schemas/* object */.Ikc({
+    minRatio: schemas/* number */.aig(),
+    maxDifference: schemas/* number */.aig().optional(),
+    minGroupSize: schemas/* number */.aig().int(),
+    /** The rows with a prediction the measures were taken on. */
+    rows: schemas/* number */.aig().int().min(0).optional(),
+    /** Why nothing was measured (a window of profiles, a column the window lacks). */
+    reason: schemas/* string */.YjP().optional(),
+    attributes: fairnessReportSchema,
+});
 const monitorReportSchema = schemas/* object */.Ikc({
     format: schemas/* literal */.euz(MONITOR_REPORT_FORMAT),
     model: schemas/* string */.YjP(),
@@ -15651,6 +17954,8 @@ const monitorReportSchema = schemas/* object */.Ikc({
     validation: schemas/* object */.Ikc({ errors: schemas/* number */.aig().int(), warnings: schemas/* number */.aig().int(), report: schemas/* string */.YjP() })
         .optional(),
     performance: monitor_report_performance,
+    /** Present when the policy's monitor.fairness names attributes. */
+    fairness: fairness.optional(),
     issue: schemas/* object */.Ikc({ action: schemas/* string */.YjP(), url: schemas/* string */.YjP().optional(), number: schemas/* number */.aig().optional() })
         .optional(),
     retrain: schemas/* object */.Ikc({ workflow: schemas/* string */.YjP(), dispatched: schemas/* boolean */.zMY(), reason: schemas/* string */.YjP() })
@@ -15664,10 +17969,15 @@ const monitorReportSchema = schemas/* object */.Ikc({
  * pull-request comment is): an issue someone else opened with the same marker is never touched.
  * It is opened when the model is unhealthy (mode `on-failure`) or on every run (`always`),
  * updated in place on later runs, and closed as completed, with a comment, once the model is
- * healthy again. The key numbers of the last runs travel in the body itself, in a hidden block,
- * so that the charts need no other storage; that block is hostile text when read back (anyone
- * who may edit the issue may edit it) and is validated entry by entry.
+ * healthy again. In `on-failure` mode every run leaves its record, quietly: a healthy run
+ * updates the closed issue's body without reopening it, and the first healthy run of a model
+ * that has none opens one and closes it at once, so that the fleet view (monitor-status.ts)
+ * can tell a watched, healthy model from an unwatched one, and when it was last checked. The
+ * key numbers of the last runs travel in the body itself, in a hidden block, so that the
+ * charts need no other storage; that block is hostile text when read back (anyone who may
+ * edit the issue may edit it) and is validated entry by entry.
  */
+
 
 
 
@@ -15722,36 +18032,66 @@ function monitorIssueMarker(model, environment) {
     requireIdentifier('environment name', environment, 'The environment name');
     return `<!-- mlops-actions:monitor model=${model} environment=${environment} -->`;
 }
+/** The marker line as written by monitorIssueMarker, its names not yet checked. */
+const MARKER_LINE = /^<!-- mlops-actions:monitor model=(\S*) environment=(\S*) -->$/;
+/**
+ * The model and environment named by the marker on the first line of an issue body; undefined
+ * when the first line is no monitor marker, a `problem` when it is one whose names are not
+ * identifiers (monitorIssueMarker never writes such a marker: someone else did).
+ */
+function readMonitorIssueMarker(body) {
+    const match = MARKER_LINE.exec(firstLine(body));
+    if (!match)
+        return undefined;
+    const [, model, environment] = match;
+    const problem = identifierProblem('model name', model) ?? identifierProblem('environment name', environment);
+    if (problem)
+        return {
+            problem: `its marker names ${identifierProblem('model name', model) ? 'a model' : 'an environment'} that is not an identifier (it ${problem})`,
+        };
+    return { model, environment };
+}
 const HISTORY_BLOCK = /<!-- mlops-actions:monitor-history ([A-Za-z0-9+/=]*) -->/g;
 /**
  * The history kept in an issue body: the last hidden block's entries that parse, oldest first,
- * at most HISTORY_LIMIT. Anything else (no block, a block over 64 KiB, bad base64 or JSON, an
- * entry of the wrong shape) is left out rather than failing the run.
+ * at most HISTORY_LIMIT; or, when there is no block or it cannot be read (over 64 KiB, bad
+ * base64 or JSON, too deep, not an array), why not. An entry of the wrong shape is left out.
  */
-function readMonitorHistory(body) {
+function decodeMonitorHistory(body) {
     const blocks = [...body.matchAll(HISTORY_BLOCK)];
     const encoded = blocks.at(-1)?.[1];
-    if (!encoded || encoded.length > HISTORY_READ_LIMIT)
-        return [];
+    if (!encoded)
+        return { problem: 'it has no history block' };
+    if (encoded.length > HISTORY_READ_LIMIT)
+        return { problem: `its history block is longer than ${HISTORY_READ_LIMIT} characters` };
     const text = Buffer.from(encoded, 'base64').toString('utf8');
     // Entries nest two levels; anything deeper is not ours and is not walked.
     if ((0,nesting/* jsonDepthExceeded */.b)(text, 3) !== undefined)
-        return [];
+        return { problem: 'its history block nests deeper than a history does' };
     let parsed;
     try {
         parsed = JSON.parse(text);
     }
     catch {
-        return [];
+        return { problem: 'its history block is not base64-encoded JSON' };
     }
     if (!Array.isArray(parsed))
-        return [];
-    return parsed
+        return { problem: 'its history block is not a list of runs' };
+    const history = parsed
         .flatMap((item) => {
         const entry = historyEntrySchema.safeParse(item);
         return entry.success ? [entry.data] : [];
     })
         .slice(-HISTORY_LIMIT);
+    return { history };
+}
+/**
+ * The history kept in an issue body, oldest first, at most HISTORY_LIMIT: what
+ * decodeMonitorHistory reads, and nothing when it cannot, rather than failing the run.
+ */
+function readMonitorHistory(body) {
+    const decoded = decodeMonitorHistory(body);
+    return 'history' in decoded ? decoded.history : [];
 }
 /**
  * The history read from `previous` with this run's entry last, at most HISTORY_LIMIT. One entry
@@ -15770,12 +18110,20 @@ function historyBlock(history) {
     return `<!-- mlops-actions:monitor-history ${encoded} -->`;
 }
 /**
- * The whole body: marker, the visible part, the history block. Within GitHub's limit, the
- * visible part comes first: the oldest history entries are dropped before it is cut (at a line
- * break, saying so).
+ * The first visible line of an `on-failure` issue. A closed issue in the list says why it
+ * exists: it is the record of a watched model, not a problem someone dismissed.
  */
-function composeBody(marker, render, history) {
-    const visible = render(history).trimEnd();
+function onFailureIntro(model, environment) {
+    return `_This issue records the monitor's runs of ${(0,markdown_escape/* inlineCode */.ti)(model)} in ${(0,markdown_escape/* inlineCode */.ti)(environment)}: it is closed while the model is healthy and reopens when it drifts or degrades._`;
+}
+/**
+ * The whole body: marker, the intro line if any, the visible part, the history block. Within
+ * GitHub's limit, the visible part comes first: the oldest history entries are dropped before
+ * it is cut (at a line break, saying so).
+ */
+function composeBody(marker, intro, render, history) {
+    const rendered = render(history).trimEnd();
+    const visible = intro ? `${intro}\n\n${rendered}` : rendered;
     let kept = history;
     const length = () => marker.length + visible.length + historyBlock(kept).length + 4;
     while (kept.length > 1 && length() > ISSUE_BODY_LIMIT)
@@ -15791,13 +18139,16 @@ function fitVisible(text, room) {
     const cut = text.lastIndexOf('\n', room - note.length);
     return text.slice(0, cut > 0 ? cut : room - note.length) + note;
 }
-function checkRequest(request) {
-    const marker = monitorIssueMarker(request.model, request.environment);
-    for (const label of request.labels) {
-        // The issue listing takes labels as one comma-separated parameter.
+/** Labels the issue listing can filter by: it takes them as one comma-separated parameter. */
+function checkIssueLabels(labels) {
+    for (const label of labels) {
         if (!label.trim() || label.includes(',') || label.length > LABEL_LIMIT)
             throw new errors/* UserError */.yo(`The issue label ${quoteValue(label)} cannot be used: a label must be 1 to ${LABEL_LIMIT} characters without a comma. Change the issue labels.`);
     }
+}
+function checkRequest(request) {
+    const marker = monitorIssueMarker(request.model, request.environment);
+    checkIssueLabels(request.labels);
     const title = request.title.trim().replace(/\s+/g, ' ');
     if (!title)
         throw new errors/* UserError */.yo('The monitor issue needs a title; it was empty.');
@@ -15814,7 +18165,11 @@ function checkRequest(request) {
  * and drifting does not leave a trail of duplicates. Ours is looked for among the open issues
  * carrying the labels; when the model needs an issue and none is found there, among the newest
  * open issues without them (someone took a label off: it is put back), then among the newest
- * closed ones with them, and only then is a new one opened.
+ * closed ones with them, and only then is a new one opened. A healthy run in `on-failure` mode
+ * looks in the same places, the closed ones first (where a healthy model's issue is), and
+ * records itself without notifying anyone needlessly: the closed issue's body is edited in
+ * place (GitHub sends no notification for an edit), and a model with no issue at all gets one
+ * opened and closed at once, once.
  */
 async function syncMonitorIssue(github, request) {
     if (request.mode === 'never')
@@ -15823,47 +18178,76 @@ async function syncMonitorIssue(github, request) {
     const wanted = request.mode === 'always' || request.unhealthy;
     // Checked as it will be read back, so that this run's numbers are not lost on the next one.
     const entry = historyEntrySchema.parse({ ...request.entry, at: request.now.toISOString() });
-    const bodyFor = (previous) => composeBody(marker, request.renderBody, withEntry(previous, entry));
+    const intro = request.mode === 'on-failure' ? onFailureIntro(request.model, request.environment) : undefined;
+    const bodyFor = (previous) => composeBody(marker, intro, request.renderBody, withEntry(previous, entry));
     const login = (0,sticky_comment/* lazyLogin */.S)(github);
+    const closeWithComment = async (issue, labels) => {
+        await github.createComment(issue.number, fitVisible(request.closingComment, ISSUE_BODY_LIMIT));
+        const closed = await github.updateIssue(issue.number, {
+            title,
+            body: bodyFor(issue.body),
+            state: 'closed',
+            stateReason: 'completed',
+            ...(labels ? { labels } : {}),
+        });
+        return { action: 'closed', url: closed.htmlUrl, number: closed.number };
+    };
+    /** Our open issue whose labels someone took off, found without them, and its labels with ours put back. */
+    const findDetached = async () => {
+        if (!request.labels.length)
+            return undefined;
+        const issue = await findOurs(github, marker, [], 'open', login, SCAN_LIMIT);
+        if (!issue)
+            return undefined;
+        const has = new Set(issue.labels.map((label) => label.toLowerCase()));
+        const labels = [
+            ...issue.labels,
+            ...request.labels.filter((label) => !has.has(label.toLowerCase())),
+        ];
+        return { issue, labels };
+    };
+    const findClosed = () => findOurs(github, marker, request.labels, 'closed', login, SCAN_LIMIT);
     try {
         const open = await findOurs(github, marker, request.labels, 'open', login);
         if (open) {
+            if (!wanted)
+                return await closeWithComment(open);
             const body = bodyFor(open.body);
-            if (!wanted) {
-                await github.createComment(open.number, fitVisible(request.closingComment, ISSUE_BODY_LIMIT));
-                const closed = await github.updateIssue(open.number, {
-                    title,
-                    body,
-                    state: 'closed',
-                    stateReason: 'completed',
-                });
-                return { action: 'closed', url: closed.htmlUrl, number: closed.number };
-            }
             if (open.body === body && open.title === title)
                 return { action: 'left', url: open.htmlUrl, number: open.number };
             const updated = await github.updateIssue(open.number, { title, body });
             return { action: 'updated', url: updated.htmlUrl, number: updated.number };
         }
-        if (!wanted)
-            return { action: 'none', reason: 'the model is healthy and has no open monitor issue' };
-        // Someone took our labels off the open issue: found without them, it gets them back.
-        const detached = request.labels.length
-            ? await findOurs(github, marker, [], 'open', login, SCAN_LIMIT)
-            : undefined;
+        if (!wanted) {
+            // Healthy, `on-failure`: the record of the run, without reopening or notifying.
+            const closed = await findClosed();
+            if (closed) {
+                const body = bodyFor(closed.body);
+                if (closed.body === body && closed.title === title)
+                    return { action: 'left', url: closed.htmlUrl, number: closed.number };
+                const updated = await github.updateIssue(closed.number, { title, body });
+                return { action: 'updated', url: updated.htmlUrl, number: updated.number };
+            }
+            const detached = await findDetached();
+            if (detached)
+                return await closeWithComment(detached.issue, detached.labels);
+            const created = await createOnce(github, request, { title, body: bodyFor(undefined) }, marker);
+            const recorded = await github.updateIssue(created.number, {
+                state: 'closed',
+                stateReason: 'completed',
+            });
+            return { action: 'recorded', url: recorded.htmlUrl, number: recorded.number };
+        }
+        const detached = await findDetached();
         if (detached) {
-            const has = new Set(detached.labels.map((label) => label.toLowerCase()));
-            const labels = [
-                ...detached.labels,
-                ...request.labels.filter((label) => !has.has(label.toLowerCase())),
-            ];
-            const updated = await github.updateIssue(detached.number, {
+            const updated = await github.updateIssue(detached.issue.number, {
                 title,
-                body: bodyFor(detached.body),
-                labels,
+                body: bodyFor(detached.issue.body),
+                labels: detached.labels,
             });
             return { action: 'updated', url: updated.htmlUrl, number: updated.number };
         }
-        const closed = await findOurs(github, marker, request.labels, 'closed', login, SCAN_LIMIT);
+        const closed = await findClosed();
         if (closed) {
             const reopened = await github.updateIssue(closed.number, {
                 title,
@@ -15878,7 +18262,7 @@ async function syncMonitorIssue(github, request) {
     catch (error) {
         if (!(0,client/* isPermissionDenied */.T1)(error))
             throw error;
-        const reason = `GitHub refused to ${wanted ? 'write' : 'close'} the monitor issue (403: ${error.message.split(' - ')[0]}); the job needs "permissions: issues: write"`;
+        const reason = `GitHub refused to write the monitor issue (403: ${error.message.split(' - ')[0]}); the job needs "permissions: issues: write"`;
         request.log.warning(`${reason}.`);
         return { action: 'none', reason, denied: true };
     }
@@ -15928,6 +18312,7 @@ async function createOnce(github, request, content, marker) {
 
 
 
+
 const render_HEADLINE = {
     healthy: '🟢 healthy',
     drifting: '🟠 drifting',
@@ -15957,6 +18342,7 @@ function renderMonitorReport(report, history, reportPath) {
             ? render_driftSection("Drift of the model's outputs", report.predictionDrift)
             : []),
         ...render_performanceSection(report),
+        ...monitor_render_fairnessSection(report),
         ...actionsSection(report),
         ...historySection(history),
     ];
@@ -16050,6 +18436,47 @@ function render_performanceSection(report) {
         ...(hidden > 0 ? ['', `… ${hidden} more metrics (per class, and ungated) in the report.`] : []),
         '',
     ];
+}
+/** Most group lines per attribute: the report has them all. */
+const render_MAX_GROUP_ROWS = 20;
+/** Longest a group name is shown: a value from the serving data. */
+const MAX_GROUP_NAME = 60;
+/**
+ * Selection-rate parity per attribute: the measures against the policy, and the groups' counts
+ * and selection rates as anything published shows them (publishableGroups: the groups under
+ * min-group-size merged into one line, without a rate). Group names and rates, never rows.
+ */
+function monitor_render_fairnessSection(report) {
+    const fairness = report.fairness;
+    if (!fairness)
+        return [];
+    const heading = '### Selection-rate parity';
+    if (fairness.reason)
+        return [heading, '', `Not tracked: ${(0,markdown_escape/* escapeMarkdown */.FV)(fairness.reason)}`, ''];
+    const rule = `min-ratio ${format(fairness.minRatio)}${fairness.maxDifference !== undefined ? `, max-difference ${format(fairness.maxDifference)}` : ''}; groups under ${fairness.minGroupSize} rows left out`;
+    const name = (text) => (0,markdown_escape/* escapeMarkdown */.FV)([...text].length > MAX_GROUP_NAME
+        ? `${[...text].slice(0, MAX_GROUP_NAME - 1).join('')}…`
+        : text);
+    const measure = (value) => value === null || value === undefined ? 'undefined' : format(value);
+    const lines = [
+        heading,
+        '',
+        `The share of each group's rows predicted positive (policy: ${rule}).`,
+        '',
+    ];
+    for (const [attribute, section] of Object.entries(fairness.attributes)) {
+        const breached = report.findings.some((f) => f.kind === 'fairness' && f.feature === attribute && f.level !== 'info');
+        const groups = publishableGroups(section);
+        const shown = groups.slice(0, render_MAX_GROUP_ROWS);
+        lines.push(`${breached ? '❌' : '✅'} **${name(attribute)}**${section.columns.length > 1 ? ' (intersection)' : ''}: demographic_parity_ratio ${measure(section.measures.demographic_parity_ratio?.value)}, demographic_parity_difference ${measure(section.measures.demographic_parity_difference?.value)}`, '', (0,markdown_escape/* markdownTable */.Qj)(['group', 'rows', 'selection rate'], shown.map((g) => [
+            g.merged ? (0,markdown_escape/* escapeMarkdown */.FV)(g.name) : name(g.name),
+            g.rows.toLocaleString('en-US'),
+            g.selectionRate === undefined || g.selectionRate === null ? '' : format(g.selectionRate),
+        ])), ...(groups.length > shown.length
+            ? ['', `… ${groups.length - shown.length} more groups in the report.`]
+            : []), '');
+    }
+    return lines;
 }
 /** Most metric rows: the gated ones and what went wrong first, then headline metrics. */
 const MAX_METRIC_ROWS = 10;
@@ -16953,7 +19380,7 @@ function sideFromProfile(column) {
         },
     };
 }
-const rate = (missing, count) => (count > 0 ? missing / count : 0);
+const drift_rate = (missing, count) => (count > 0 ? missing / count : 0);
 /** Compares one feature; `override` replaces the default test or threshold. */
 function compareFeature(name, reference, current, override = {}) {
     if (isNumericType(reference.type) !== isNumericType(current.type)) {
@@ -16973,8 +19400,8 @@ function compareFeature(name, reference, current, override = {}) {
     }
     const value = testValue(testName, numeric, categorical);
     const threshold = override.threshold ?? rule.threshold;
-    const missingRef = rate(reference.missing, reference.count);
-    const missingCur = rate(current.missing, current.count);
+    const missingRef = drift_rate(reference.missing, reference.count);
+    const missingCur = drift_rate(current.missing, current.count);
     const outside = numeric?.outside ?? {
         share: categorical?.newShare ?? 0,
         bound: categorical?.shareError ?? 0,
@@ -17176,7 +19603,7 @@ async function loadSchemaInput(path, confinement, cwd = process.cwd()) {
                 : detectFormat(p, `data file of resource "${r.name}"`, 'Set the resource\'s "format".');
             if (!format)
                 throw new errors/* UserError */.yo(`${data_package_capitalise(at)} has the format "${r.format}"; expected one of ${Object.keys(FORMATS).join(', ')}.`);
-            files.push({ path: shown(absolute, cwd), format });
+            files.push({ path: data_package_shown(absolute, cwd), format });
         }
         let schema;
         if (typeof r.schema === 'string') {
@@ -17185,7 +19612,7 @@ async function loadSchemaInput(path, confinement, cwd = process.cwd()) {
                 input: 'schema',
                 baseDir: folder,
             });
-            schema = await (0,table_schema/* loadTableSchema */.yE)(shown(absolute, cwd));
+            schema = await (0,table_schema/* loadTableSchema */.yE)(data_package_shown(absolute, cwd));
         }
         else
             schema = await (0,table_schema/* schemaFromText */.n9)(value, path, text, ['resources', i, 'schema']);
@@ -17193,7 +19620,7 @@ async function loadSchemaInput(path, confinement, cwd = process.cwd()) {
     }
     return { kind: 'package', resources };
 }
-const shown = (absolute, cwd) => {
+const data_package_shown = (absolute, cwd) => {
     const path = (0,external_node_path_.relative)(cwd, absolute);
     return path.startsWith('..') ? absolute : path;
 };
@@ -18985,6 +21412,7 @@ async function calibrationSet(path, spec, scoreColumn) {
 
 
 
+
 async function monitorWindow(request, log, step) {
     const policy = monitorPolicyOf(request.policy);
     const reference = await monitor_referenceProfile(request);
@@ -19016,11 +21444,20 @@ async function monitorWindow(request, log, step) {
         policy: request.policy,
         seed: request.seed,
     }, log);
+    const fairness = await windowFairness({
+        files: window.files,
+        columns: new Set(window.profile.columns.map((c) => c.name)),
+        prediction: request.predictionColumn,
+        positive: request.positiveLabel,
+        label: request.labelColumn,
+        scores: (request.scoreColumns ?? []).map((s) => s.column),
+    }, policy);
     const { status, findings } = assessWindow({
         drift,
         predictionDrift: predictionDrift.report,
         ...(window.validation ? { validation: window.validation } : {}),
         performance,
+        ...(fairness ? { fairness } : {}),
     }, policy);
     if (predictionDrift.note)
         findings.push({ kind: 'prediction-drift', level: 'info', message: predictionDrift.note });
@@ -19047,6 +21484,7 @@ async function monitorWindow(request, log, step) {
         predictionDrift: predictionDrift.report,
         ...(window.validation ? { validation: window.validation } : {}),
         performance,
+        ...(fairness ? { fairness } : {}),
     };
 }
 async function monitor_referenceProfile(request) {
@@ -19404,8 +21842,194 @@ async function candidate_files_releaseFiles(version, context) {
     };
 }
 
+;// CONCATENATED MODULE: ./shared/fleet/site/html.ts
+/**
+ * HTML from hostile text. Every string of the fleet document came from a repository (model
+ * names, reasons, issue titles, config values, handles): the `html` tag escapes each value it
+ * interpolates unless it is already `Html`, so markup is only ever written by this module's
+ * callers' templates, never by the data. Links are followed only when they are http(s); other
+ * schemes (`javascript:`, `data:`) are shown as text.
+ */
+/** Markup built by the renderers: interpolated as it is by `html`. */
+class Html {
+    markup;
+    constructor(markup) {
+        this.markup = markup;
+    }
+    toString() {
+        return this.markup;
+    }
+}
+const ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+};
+/**
+ * Control, invisible and direction characters (as shared/markdown/escape.ts's INVISIBLE): in a
+ * page they hide text or reorder what follows (an RTL override turns "gpj.exe" around), so each
+ * is shown as its code point, marked, rather than obeyed.
+ */
+const INVISIBLE = 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g;
+const NEEDS_ESCAPE = new RegExp(`[&<>"']|${INVISIBLE.source}`);
+const codePoint = (char) => `U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+/** Text for an attribute value (always written in double quotes): invisible characters as `U+XXXX`. */
+function escapeAttribute(text) {
+    return text
+        .replace(INVISIBLE, (char) => `[${codePoint(char)}]`)
+        .replace(/[&<>"']/g, (c) => ENTITIES[c]);
+}
+/** Text for an element's content: escaped, invisible characters shown as a marked `U+XXXX`. */
+function escapeText(text) {
+    // Most strings (versions, dates, numbers) need nothing: one test instead of two replaces.
+    if (!NEEDS_ESCAPE.test(text))
+        return text;
+    return text
+        .replace(/[&<>"']/g, (c) => ENTITIES[c])
+        .replace(INVISIBLE, (char) => `<span class="invisible" title="an invisible character in the data">${codePoint(char)}</span>`);
+}
+function render(part) {
+    if (part === undefined || part === null || part === false)
+        return '';
+    if (part instanceof Html)
+        return part.markup;
+    if (typeof part === 'number')
+        return escapeText(String(part));
+    if (typeof part === 'string')
+        return escapeText(part);
+    return part.map(render).join('');
+}
+/**
+ * Markup from a template: the literal parts are the caller's markup, each value is escaped as
+ * text. Values in attributes must be wrapped in `attr()` (the template cannot tell where it is).
+ */
+function html(strings, ...values) {
+    let out = strings[0];
+    values.forEach((value, i) => {
+        out += render(value) + strings[i + 1];
+    });
+    return new Html(out);
+}
+/** An attribute's value, escaped for a double-quoted attribute. */
+function attr(value) {
+    return new Html(escapeAttribute(String(value)));
+}
+/** Markup from several parts, with a separator between them. */
+function join(parts, separator = '') {
+    return new Html(parts
+        .filter((part) => part !== undefined && part !== null && part !== false && part !== '')
+        .map(render)
+        .join(render(separator)));
+}
+/**
+ * The URL when it is an absolute http(s) URL, normalised (spaces and quotes percent-encoded by
+ * the URL parser); otherwise undefined: `javascript:`, `data:`, relative or unparseable targets
+ * are never made links.
+ */
+function safeUrl(url) {
+    if (!url || !/^https?:\/\//i.test(url.trim()))
+        return undefined;
+    try {
+        const parsed = new URL(url.trim());
+        return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** A link to an outside page when the URL is http(s); the label alone otherwise. */
+function externalLink(label, url) {
+    const href = safeUrl(url);
+    return href ? html `<a href="${attr(href)}">${label}</a>` : html `${label}`;
+}
+
+;// CONCATENATED MODULE: ./shared/fleet/site/format.ts
+/** How the site writes times, numbers and GitHub handles. */
+
+/** `2026-12-07 04:46 UTC`, in a <time> element a reader's tools can read. */
+function format_time(iso) {
+    const date = new Date(iso);
+    if (Number.isNaN(date.getTime()))
+        return html `${iso}`;
+    const text = `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    return html `<time datetime="${attr(date.toISOString())}">${text}</time>`;
+}
+/** The date alone, for tight cells. */
+function day(iso) {
+    const date = new Date(iso);
+    if (Number.isNaN(date.getTime()))
+        return html `${iso}`;
+    return html `<time datetime="${attr(date.toISOString())}"
+    >${date.toISOString().slice(0, 10)}</time
+  >`;
+}
+/** A metric or measure: integers as they are, others to 3 significant decimals at most. */
+function number(value) {
+    if (value === null || value === undefined || !Number.isFinite(value))
+        return 'not computed';
+    if (Number.isInteger(value))
+        return format_count(value);
+    const abs = Math.abs(value);
+    const digits = abs >= 100 ? 1 : abs >= 1 ? 3 : 3;
+    return String(Number(value.toFixed(digits)));
+}
+/** `0.93 [0.88, 0.97]`: a value with its interval when there is one. */
+function withInterval(value, ci) {
+    return ci ? `${number(value)} [${number(ci[0])}, ${number(ci[1])}]` : number(value);
+}
+/** A count, in groups of three digits past 9999 (`100,000 rows`). */
+const format_count = (value) => Math.abs(value) >= 10_000 ? value.toLocaleString('en-US') : String(value);
+const plural = (value, one, many = `${one}s`) => `${format_count(value)} ${value === 1 ? one : many}`;
+const format_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+const TEAM = /^[A-Za-z0-9._-]{1,100}$/;
+/**
+ * A GitHub handle as a link to its profile (`@login`) or its organisation's team page
+ * (`@org/team`); anything else (an e-mail address, a name) as text. A login may come with or
+ * without its "@".
+ */
+function handle(value, gone = false) {
+    const bare = value.startsWith('@') ? value.slice(1) : value;
+    // A GitHub App's bot (`github-actions[bot]`) has its page under /apps/.
+    const bot = /^([A-Za-z0-9-]{1,39})\[bot\]$/.exec(bare);
+    if (bot)
+        return externalLink(bare, `https://github.com/apps/${bot[1]}`);
+    const [login, team, ...rest] = bare.split('/');
+    let url;
+    if (rest.length === 0 && login && format_LOGIN.test(login)) {
+        if (team === undefined)
+            url = `https://github.com/${login}`;
+        else if (TEAM.test(team))
+            url = `https://github.com/orgs/${login}/teams/${team}`;
+    }
+    const label = url ? `@${bare}` : value;
+    const link = externalLink(label, url);
+    return gone
+        ? html `<span class="gone"
+        ><span class="was">${link}</span> <span class="note">(no longer a member)</span></span
+      >`
+        : link;
+}
+
+;// CONCATENATED MODULE: ./shared/fleet/bias-check.ts
+
+const NEVER_CHECKED = 'never checked for bias';
+function biasCheckText(version) {
+    const fairness = version.fairness;
+    if (!fairness)
+        return NEVER_CHECKED;
+    const measures = fairness.measures.map((m) => `${m.measure.replace(/_/g, ' ')}${fairness.attributes.length > 1 ? ` (${m.attribute})` : ''} ${withInterval(m.value, m.ci)}`);
+    return `checked for bias on ${fairness.attributes.join(', ')}${measures.length ? `: ${measures.join('; ')}` : ''}`;
+}
+
 ;// CONCATENATED MODULE: ./shared/registry/model-card.ts
 /** The model card a production release carries: what the model is, how it did, where it came from. */
+
+
+
 
 
 
@@ -19422,6 +22046,7 @@ function renderModelCard(args) {
     ]);
     const lineage = [
         ['Fingerprint', (0,markdown_escape/* inlineCode */.ti)(manifest.fingerprint)],
+        ['Owner', describeOwner(manifest.owner)],
         ['Commit', manifest.git.sha ? (0,markdown_escape/* inlineCode */.ti)(manifest.git.sha) : '—'],
         ['Trained by', manifest.git.runUrl ? `[workflow run](${encodeURI(manifest.git.runUrl)})` : '—'],
         [
@@ -19444,6 +22069,7 @@ function renderModelCard(args) {
         args.intendedUse ? `## Intended use\n\n${(0,markdown_escape/* escapeMarkdown */.FV)(args.intendedUse)}` : '',
         `## Metrics\n\n${(0,markdown_escape/* markdownTable */.Qj)(['Metric', 'Value', 'Confidence interval', 'n'], metricRows)}`,
         slicesSection(metrics),
+        biasSection(metrics, args.record),
         `## Data\n\n${manifest.data.length
             ? (0,markdown_escape/* markdownTable */.Qj)(['File', 'sha256'], manifest.data.map((d) => [(0,markdown_escape/* inlineCode */.ti)(d.path), (0,markdown_escape/* inlineCode */.ti)(d.sha256.slice(0, 16))]))
             : 'The manifest records no data files (train-model was given no `data`).'}`,
@@ -19457,6 +22083,16 @@ function renderModelCard(args) {
     ]
         .filter(Boolean)
         .join('\n\n') + '\n');
+}
+/** The owner's handles, and where they came from (train-model's input or a CODEOWNERS rule). */
+function describeOwner(owner) {
+    if (!owner)
+        return '— (none recorded: no `owner` input and no CODEOWNERS rule)';
+    const handles = owner.handles.map((handle) => (0,markdown_escape/* escapeMarkdown */.FV)(handle)).join(', ');
+    const from = owner.source === 'input'
+        ? 'train-model input `owner`'
+        : `${(0,markdown_escape/* inlineCode */.ti)(owner.file ?? 'CODEOWNERS')}${owner.line ? ` line ${owner.line}` : ''}`;
+    return `${handles} (from ${from})`;
 }
 /** How many metric columns the slice table shows: a card is read, not searched. */
 const SLICE_METRICS = 5;
@@ -19481,6 +22117,21 @@ function slicesSection(metrics) {
         ...names.map((name) => cell(values[name])),
     ]);
     return `## Slices\n\n${(0,markdown_escape/* markdownTable */.Qj)(['Slice', 'n', ...names.map(markdown_escape/* inlineCode */.ti)], rows)}`;
+}
+/**
+ * The bias check, as the production Release publishes it: the recorded measures in one line,
+ * then per attribute the groups' counts and rates and the measures with their intervals, as
+ * evaluate-model's summary shows them (fairness-summary.ts): group names, counts and rates,
+ * never rows, the groups under min-group-size merged into one line. A model promoted without a
+ * fairness evaluation says so.
+ */
+function biasSection(metrics, record) {
+    const check = (0,markdown_escape/* escapeMarkdown */.FV)(biasCheckText({ fairness: biasCheckOf(record.fairness) }));
+    if (!metrics.fairness || !record.fairness)
+        return `## Bias across groups\n\n**${check}**: the metrics report promoted has no fairness section (evaluate-model's \`sensitive-features\`).`;
+    const fingerprint = `sha256 of labels ${(0,markdown_escape/* inlineCode */.ti)(record.fairness.dataSha256.slice(0, 16))}`;
+    const tables = renderFairnessSummary(metrics.fairness, 'Interval').replace(/^#### Fairness\n\n/, '');
+    return `## Bias across groups\n\n${check}.\n\nOn the evaluation data (${fingerprint}); groups under ${record.fairness.minGroupSize} rows are merged into one line and left out of the measures. The full table is in the Release's metrics report.\n\n${tables}`;
 }
 /** The training data as validate-data profiled it: how much, how complete, what range. */
 function profileSection(profile) {
@@ -19568,6 +22219,7 @@ function buildPromotionRecord(args) {
         ...(args.approval ? { approval: args.approval } : {}),
         ...(args.rollback ? { rollback: args.rollback } : {}),
         ...(args.overrideReason ? { overrideReason: args.overrideReason } : {}),
+        ...(args.fairness ? { fairness: args.fairness } : {}),
         promotedAt: args.now.toISOString(),
     };
 }
@@ -19762,6 +22414,7 @@ async function verifyManifestOutputs(manifest, files) {
 
 
 
+
 async function promote(request) {
     const { model, environment, candidate, registry, log } = request;
     const rollback = candidate.restoredFrom !== undefined;
@@ -19791,6 +22444,9 @@ async function promote(request) {
         const judged = evaluateGates(metrics.metrics, baseline?.payload.metrics, request.policy, {
             candidateSlices: metrics.slices ?? {},
             ...(metrics.skipped ? { candidateSkipped: metrics.skipped } : {}),
+            // The fairness rules judge the report's fairness section here too; production's is not in
+            // the deployment's payload, so their max-regression follows on-missing-baseline.
+            candidateFairness: metrics.fairness ?? {},
         });
         const subject = { model, environment, version, fingerprint: manifest.fingerprint };
         return { gates: judged, digest: digestComparison(subject, judged, baseline) };
@@ -19855,6 +22511,7 @@ async function promote(request) {
         now: request.now,
         approvals,
         comparisonDigest,
+        fairness: summariseFairness(metrics.fairness, fairnessRulesOf(gates)),
         ...(request.approvedDigest
             ? { approval: boundApproval(request.approvedDigest, approvals, request.now) }
             : {}),
@@ -20012,8 +22669,10 @@ function deploymentPayload(args) {
         fingerprint: manifest.fingerprint,
         metricsDigest: record.metricsDigest,
         metrics: args.values,
+        verdict: record.verdict,
         configSha256: manifest.config.sha256,
         ...(manifest.runtime ? { runtime: summariseRuntime(manifest.runtime) } : {}),
+        ...(manifest.owner ? { owner: manifest.owner.handles } : {}),
         comparisonDigest: record.comparisonDigest,
         ...(metrics.evaluationSha256 ? { dataSha256: metrics.evaluationSha256 } : {}),
         ...(request.candidate.artifact ? { artifact: request.candidate.artifact } : {}),
@@ -20025,6 +22684,7 @@ function deploymentPayload(args) {
         ...(record.approval ? { approval: record.approval } : {}),
         ...(record.rollback ? { rollback: record.rollback } : {}),
         ...(record.overrideReason ? { overrideReason: record.overrideReason } : {}),
+        ...(record.fairness ? { fairness: record.fairness } : {}),
     };
 }
 async function stageProductionRelease(args) {
@@ -20072,6 +22732,8 @@ async function stageProductionRelease(args) {
 
 
 
+
+
 function renderPromotionSummary(outcome) {
     const { model, version, environment, previous, gates } = outcome;
     const verb = outcome.rollback ? 'rolled back to' : 'promoted to';
@@ -20097,14 +22759,31 @@ function renderPromotionSummary(outcome) {
             // GitHub's URL already encodes the tag's "@" (%40): encoding it again would give %2540.
             (0,markdown_escape/* markdownLink */.iQ)((0,markdown_escape/* escapeMarkdown */.FV)(`${model}@${version}`), outcome.releaseUrl),
         ]);
+    const bias = outcome.record ? biasCheckLine(outcome.record.fairness) : undefined;
+    if (bias?.checked)
+        facts.push(['Bias check', bias.text]);
     return [
         headline,
         outcome.record && !outcome.record.approval ? UNBOUND_NOTICE : '',
+        bias && !bias.checked ? bias.text : '',
         (0,markdown_escape/* markdownTable */.Qj)(['Promotion', 'Recorded'], facts),
         metricsTable(outcome, 'Promoted'),
     ]
         .filter(Boolean)
         .join('\n\n');
+}
+/**
+ * The promoted model's bias check in the fleet view's words: "checked for bias on sex:
+ * demographic parity ratio 0.93 [0.88, 0.97]", or a warning that it never was.
+ */
+function biasCheckLine(record) {
+    const text = biasCheckText({ fairness: biasCheckOf(record) });
+    if (record)
+        return { checked: true, text: (0,markdown_escape/* escapeMarkdown */.FV)(text) };
+    return {
+        checked: false,
+        text: `> [!WARNING]\n> This model was ${text}: its metrics report has no fairness section. Run evaluate-model with \`sensitive-features\` (e.g. \`sex\`, \`age_band\`) and promote that report, so that the production record says which groups it was checked across.`,
+    };
 }
 /** Where the drift reference monitor-model reads is kept, or that there is none. */
 function profileRow({ profile }) {
@@ -20398,129 +23077,2572 @@ a wrong file), 2 for a usage mistake, 3 when GitHub cannot be reached.
     },
 };
 
-// EXTERNAL MODULE: ./shared/github/octokit-port.ts
-var octokit_port = __nccwpck_require__(82113);
-;// CONCATENATED MODULE: ./shared/registry/overview.ts
+;// CONCATENATED MODULE: ./shared/fleet/fleet-document.ts
 /**
- * The registry at a glance: every model, the version in each environment, when and by whom it
- * was promoted. Read from the deployments promote-model records (task `model:<name>`), the same
- * records compare-metrics and promote-model judge by.
+ * The fleet document (`fleet.json`, format `mlops-actions/fleet@1`): every model of one or many
+ * repositories, the version in each environment with its history, owner, monitor status and
+ * health flags, and the lineage of every version. publish-registry reads GitHub into it
+ * (read-fleet.ts) and renders it (the site, a table, Markdown); `mlops-actions registry --format
+ * json` prints it. It is the contract between the reader and the renderers, and a document users
+ * may feed to their own tools, so it is checked with this schema wherever it is read back.
+ *
+ * Everything in it came from repositories (names, payloads, release assets, issue bodies): the
+ * renderers escape every string; identifiers (models, versions, environments) were checked where
+ * they entered, so they are safe in file names and URLs.
+ */
+
+
+const FLEET_FORMAT = 'mlops-actions/fleet@1';
+const isoTime = datetime({ offset: true });
+const fleet_document_interval = schemas/* tuple */.PVZ([schemas/* number */.aig(), schemas/* number */.aig()]);
+const fleet_document_metricValue = schemas/* object */.Ikc({ value: schemas/* number */.aig(), ci: fleet_document_interval.optional() });
+/** The flags a model in an environment can carry, in the order the fleet page shows them. */
+const FLAGS = ['stale', 'orphaned', 'unwatched', 'overridden'];
+/** One entry of an environment's timeline: what happened to it, newest first. */
+const timelineEventSchema = schemas/* object */.Ikc({
+    /**
+     * `promotion`: a version became the model; `rollback`: an earlier version was restored (with
+     * its reason); `failed`: a promotion that never took effect (its latest status is failure or
+     * error); `retired`: the suite marked it inactive.
+     */
+    kind: schemas/* enum */.k5n(['promotion', 'rollback', 'failed', 'retired']),
+    version: schemas/* string */.YjP(),
+    at: isoTime,
+    deploymentId: schemas/* number */.aig().int(),
+    /** Who recorded it (the deployment's creator). */
+    by: schemas/* string */.YjP().optional(),
+    approvedBy: schemas/* array */.YOg(schemas/* string */.YjP()).default([]),
+    /** The gates were overridden, with this reason. */
+    overrideReason: schemas/* string */.YjP().optional(),
+    /** A rollback: the version it replaced and why. */
+    rollback: schemas/* object */.Ikc({ from: schemas/* string */.YjP().optional(), reason: schemas/* string */.YjP() }).optional(),
+    runUrl: schemas/* string */.YjP().optional(),
+    /** The latest status's description (why a promotion failed). */
+    status: schemas/* string */.YjP().optional(),
+});
+/** The monitor's last word on a model in an environment, read from its monitor issue. */
+const monitorSchema = schemas/* object */.Ikc({
+    status: schemas/* enum */.k5n(MONITOR_STATUSES),
+    checkedAt: isoTime,
+    issue: schemas/* object */.Ikc({
+        number: schemas/* number */.aig().int(),
+        url: schemas/* string */.YjP(),
+        state: schemas/* enum */.k5n(['open', 'closed']),
+    }),
+    runUrl: schemas/* string */.YjP().optional(),
+    /** Share of the monitored features that drift, 0–1. */
+    driftShare: schemas/* number */.aig(),
+    /** The performance metric the monitor tracks, as of its last run. */
+    metric: schemas/* object */.Ikc({ name: schemas/* string */.YjP(), value: schemas/* number */.aig() }).optional(),
+    /** The last runs, oldest first, for a small chart. */
+    history: schemas/* array */.YOg(schemas/* object */.Ikc({ at: isoTime, status: schemas/* enum */.k5n(MONITOR_STATUSES), driftShare: schemas/* number */.aig() }))
+        .default([]),
+});
+/** A model in one environment: the version there now, its age, health and history. */
+const environmentSchema = schemas/* object */.Ikc({
+    name: schemas/* string */.YjP(),
+    /** The version there now; undefined when no promotion holds the environment (all failed or retired). */
+    current: schemas/* object */.Ikc({
+        version: schemas/* string */.YjP(),
+        deploymentId: schemas/* number */.aig().int(),
+        promotedAt: isoTime,
+        promotedBy: schemas/* string */.YjP().optional(),
+        approvedBy: schemas/* array */.YOg(schemas/* string */.YjP()).default([]),
+        overrideReason: schemas/* string */.YjP().optional(),
+        rollback: schemas/* object */.Ikc({ from: schemas/* string */.YjP().optional(), reason: schemas/* string */.YjP() }).optional(),
+        /** Whole days between promotedAt and the document's generatedAt. */
+        ageDays: schemas/* number */.aig().int().nonnegative(),
+    })
+        .optional(),
+    monitor: monitorSchema.optional(),
+    flags: schemas/* array */.YOg(schemas/* enum */.k5n(FLAGS)).default([]),
+    /** Why each flag is raised, in a sentence, by flag. */
+    reasons: schemas/* partialRecord */.jgl(schemas/* enum */.k5n(FLAGS), schemas/* string */.YjP()).default({}),
+    timeline: schemas/* array */.YOg(timelineEventSchema).default([]),
+});
+const fleet_document_hashedFile = schemas/* object */.Ikc({
+    path: schemas/* string */.YjP(),
+    sha256: schemas/* string */.YjP(),
+    bytes: schemas/* number */.aig().int().nonnegative().optional(),
+});
+/** A column of the training data profile, in short. */
+const profileColumnSchema = schemas/* object */.Ikc({
+    name: schemas/* string */.YjP(),
+    type: schemas/* string */.YjP(),
+    count: schemas/* number */.aig().int().nonnegative(),
+    nulls: schemas/* number */.aig().int().nonnegative(),
+    min: schemas/* union */.KCZ([schemas/* number */.aig(), schemas/* string */.YjP()]).optional(),
+    max: schemas/* union */.KCZ([schemas/* number */.aig(), schemas/* string */.YjP()]).optional(),
+    mean: schemas/* number */.aig().optional(),
+    distinct: schemas/* number */.aig().optional(),
+});
+/**
+ * What one version was built from and how it did: from its deployment payload always, and from
+ * the Release assets (manifest, metrics report, data profile) when it was published.
+ */
+const lineageSchema = schemas/* object */.Ikc({
+    /** Where the details came from: the Release's files, or the deployment payload alone. */
+    source: schemas/* enum */.k5n(['release', 'payload']),
+    /** Why there is no Release detail (no Release: never in production; an asset missing or unreadable). */
+    missing: schemas/* string */.YjP().optional(),
+    trainedAt: isoTime.optional(),
+    command: schemas/* string */.YjP().optional(),
+    seed: schemas/* number */.aig().int().optional(),
+    data: schemas/* array */.YOg(fleet_document_hashedFile).default([]),
+    config: schemas/* object */.Ikc({
+        path: schemas/* string */.YjP().optional(),
+        sha256: schemas/* string */.YjP(),
+        /** The canonical config's values by dotted key, credentials hidden, as the manifest records them. */
+        values: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* string */.YjP()).optional(),
+    })
+        .optional(),
+    code: schemas/* object */.Ikc({ source: schemas/* string */.YjP(), sha256: schemas/* string */.YjP(), files: schemas/* number */.aig().int().nonnegative() })
+        .optional(),
+    lockFiles: schemas/* array */.YOg(fleet_document_hashedFile).default([]),
+    runtime: schemas/* object */.Ikc({
+        python: schemas/* string */.YjP().optional(),
+        r: schemas/* string */.YjP().optional(),
+        image: schemas/* string */.YjP().optional(),
+        os: schemas/* string */.YjP().optional(),
+        /** Every installed distribution as `name==version` (from the manifest; empty from a payload). */
+        packages: schemas/* array */.YOg(schemas/* string */.YjP()).default([]),
+        packagesCount: schemas/* number */.aig().int().nonnegative().optional(),
+    })
+        .optional(),
+    evaluation: schemas/* object */.Ikc({
+        task: schemas/* string */.YjP().optional(),
+        rows: schemas/* number */.aig().int().nonnegative().optional(),
+        dataSha256: schemas/* string */.YjP().optional(),
+    })
+        .optional(),
+    /** Per slice (`column=value`), the metrics with intervals, from the metrics report. */
+    slices: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* record */.g1P(schemas/* string */.YjP(), fleet_document_metricValue)).default({}),
+    profile: schemas/* object */.Ikc({ rows: schemas/* number */.aig().int().nonnegative(), columns: schemas/* array */.YOg(profileColumnSchema) })
+        .optional(),
+});
+/** One version of a model, as promoted: its evidence and where it has been. */
+const versionSchema = schemas/* object */.Ikc({
+    version: schemas/* string */.YjP(),
+    fingerprint: schemas/* string */.YjP(),
+    /** The commit it was trained from. */
+    commit: schemas/* string */.YjP(),
+    /** The environments it has held, in order of first promotion. */
+    environments: schemas/* array */.YOg(schemas/* string */.YjP()),
+    firstPromotedAt: isoTime,
+    /** The metrics the gates judged, with intervals where the metrics report gives them. */
+    metrics: schemas/* record */.g1P(schemas/* string */.YjP(), fleet_document_metricValue),
+    /** The gates' verdict at its latest promotion, when recorded. */
+    verdict: schemas/* string */.YjP().optional(),
+    runUrl: schemas/* string */.YjP().optional(),
+    release: schemas/* object */.Ikc({
+        tag: schemas/* string */.YjP(),
+        url: schemas/* string */.YjP().optional(),
+        /** The model card's download URL. */
+        modelCardUrl: schemas/* string */.YjP().optional(),
+    })
+        .optional(),
+    /** The comparison the approvers saw (promote-model's digest), who approved and when. */
+    approval: schemas/* object */.Ikc({ digest: schemas/* string */.YjP(), by: schemas/* array */.YOg(schemas/* string */.YjP()), at: isoTime }).optional(),
+    comparisonDigest: schemas/* string */.YjP().optional(),
+    overrideReason: schemas/* string */.YjP().optional(),
+    /**
+     * The bias check recorded with the version (evaluate-model's `sensitive-features`): the
+     * attributes checked and each fairness measure with its interval; undefined: never checked.
+     */
+    fairness: schemas/* object */.Ikc({
+        attributes: schemas/* array */.YOg(schemas/* string */.YjP()),
+        measures: schemas/* array */.YOg(schemas/* object */.Ikc({
+            attribute: schemas/* string */.YjP(),
+            measure: schemas/* string */.YjP(),
+            value: schemas/* number */.aig().nullable(),
+            ci: fleet_document_interval.optional(),
+        })),
+    })
+        .optional(),
+    lineage: lineageSchema,
+});
+/** Who owns a model, and whether they still can. */
+const fleet_document_ownerSchema = schemas/* object */.Ikc({
+    /** GitHub handles (`@login`, `@org/team`) or e-mail addresses; empty when none was recorded. */
+    handles: schemas/* array */.YOg(schemas/* string */.YjP()).default([]),
+    /** The handles that are no longer collaborators of the repository or members of their organisation or team. */
+    gone: schemas/* array */.YOg(schemas/* string */.YjP()).default([]),
+    /** Whether membership could be checked (a token that may not list collaborators cannot). */
+    checked: schemas/* boolean */.zMY(),
+});
+const modelSchema = schemas/* object */.Ikc({
+    /** `<owner>/<repo>/<model>`: unique across the fleet, and the model page's path. */
+    id: schemas/* string */.YjP(),
+    repository: schemas/* string */.YjP(),
+    name: schemas/* string */.YjP(),
+    owner: fleet_document_ownerSchema,
+    environments: schemas/* array */.YOg(environmentSchema),
+    /** Every version ever promoted, newest first. */
+    versions: schemas/* array */.YOg(versionSchema),
+});
+const fleetDocumentSchema = schemas/* object */.Ikc({
+    format: schemas/* literal */.euz(FLEET_FORMAT),
+    /** When GitHub was read: the page says how fresh it is. */
+    generatedAt: isoTime,
+    staleAfterDays: schemas/* number */.aig().positive(),
+    /** The repositories read, and those left out with the reason (no access, archived, no models). */
+    repositories: schemas/* array */.YOg(schemas/* object */.Ikc({
+        fullName: schemas/* string */.YjP(),
+        url: schemas/* string */.YjP(),
+        models: schemas/* number */.aig().int().nonnegative(),
+        skipped: schemas/* string */.YjP().optional(),
+    })),
+    models: schemas/* array */.YOg(modelSchema),
+    /** What reading GitHub cost: REST and GraphQL requests, 304s (free), asset downloads. */
+    cost: schemas/* object */.Ikc({
+        rest: schemas/* number */.aig().int().nonnegative(),
+        graphql: schemas/* number */.aig().int().nonnegative(),
+        notModified: schemas/* number */.aig().int().nonnegative(),
+        downloads: schemas/* number */.aig().int().nonnegative(),
+        seconds: schemas/* number */.aig().nonnegative(),
+    }),
+});
+
+;// CONCATENATED MODULE: ./shared/fleet/site/cells.ts
+
+
+
+function owners(owner) {
+    if (owner.handles.length === 0)
+        return html `<span class="warning">no owner recorded</span>`;
+    const gone = new Set(owner.gone);
+    return join(owner.handles.map((h) => handle(h, gone.has(h))), ', ');
+}
+function people(logins) {
+    return logins && logins.length > 0
+        ? join(logins.map((login) => handle(login)), ', ')
+        : html `—`;
+}
+/** `drifting since 2026-12-01`, linked to the monitor issue; "not monitored" without one. */
+function monitorStatus(environment) {
+    const monitor = environment.monitor;
+    if (!monitor)
+        return html `<span class="muted">not monitored</span>`;
+    const label = html `<span class="${attr(`status status-${monitor.status}`)}"
+    >${monitor.status}</span
+  >`;
+    return html `${externalLink(label, monitor.issue.url)}
+    <span class="note">as of ${day(monitor.checkedAt)}</span>`;
+}
+/** "checked for bias on sex, age_band: demographic parity ratio (sex) 0.93 [0.88, 0.97]" (bias-check.ts). */
+function biasCheck(version) {
+    if (!version)
+        return html `—`;
+    const text = biasCheckText(version);
+    return version.fairness
+        ? html `${text}`
+        : html `<span class="warning"><span aria-hidden="true">⚠ </span>${text}</span>`;
+}
+function flagList(environment) {
+    if (environment.flags.length === 0)
+        return html `<span class="muted">none</span>`;
+    return html `<ul class="flags">
+    ${environment.flags.map((flag) => {
+        const reason = environment.reasons[flag];
+        return html `<li>
+        <span class="${attr(`flag flag-${flag}`)}" ${reason ? html ` title="${attr(reason)}"` : ''}
+          >${flag}</span
+        >${reason ? html ` <span class="reason">${reason}</span>` : ''}
+      </li>`;
+    })}
+  </ul>`;
+}
+
+;// CONCATENATED MODULE: ./shared/fleet/site/paths.ts
+const ASSETS = { css: 'assets/site.css', js: 'assets/site.js' };
+const FLEET_PAGE = 'index.html';
+const FLEET_JSON = 'fleet.json';
+const hex = (char) => [...Buffer.from(char, 'utf8')]
+    .map((byte) => `~${byte.toString(16).toUpperCase().padStart(2, '0')}`)
+    .join('');
+/** One path segment from a name: safe characters kept, others as `~XX`, never "." or "..". */
+function segment(name) {
+    if (name === '')
+        return '~';
+    const safe = [...name].map((char) => (/[A-Za-z0-9._-]/.test(char) ? char : hex(char))).join('');
+    // A leading "." would make "." or ".." or a hidden file.
+    return safe.startsWith('.') ? `~2E${safe.slice(1)}` : safe;
+}
+function modelBase(model) {
+    const repository = model.repository.split('/').map(segment).join('/');
+    return `models/${repository}/${segment(model.name)}`;
+}
+const modelPage = (model) => `${modelBase(model)}.html`;
+const versionPage = (model, version) => `${modelBase(model)}/${segment(version)}.html`;
+/** The link from one page of the site to another file of it, each segment URL-encoded. */
+function relativeHref(from, to) {
+    const depth = from.split('/').length - 1;
+    return '../'.repeat(depth) + to.split('/').map(encodeURIComponent).join('/');
+}
+
+;// CONCATENATED MODULE: ./shared/fleet/site/layout.ts
+
+
+
+/**
+ * No network and no inline script: the stylesheet and the script are the site's own files, and a
+ * `<script>` that slipped through escaping could not run. Images: inline SVG only.
+ */
+const POLICY = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
+/** The freshness line: the script adds "(N hours ago when opened)" to the element it marks. */
+function freshness(doc) {
+    return html `Data read from GitHub at ${format_time(doc.generatedAt)}<span
+      data-age-of="${attr(doc.generatedAt)}"
+    ></span
+    >.`;
+}
+function page(doc, path, title, crumbs, body) {
+    const href = (to) => attr(relativeHref(path, to));
+    const trail = crumbs.map((crumb, i) => crumb.path && i < crumbs.length - 1
+        ? html `<li><a href="${href(crumb.path)}">${crumb.label}</a></li>`
+        : html `<li><span aria-current="page">${crumb.label}</span></li>`);
+    return html `<!doctype html>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta http-equiv="Content-Security-Policy" content="${POLICY}" />
+        <meta name="color-scheme" content="light dark" />
+        <title>${title} · Model fleet</title>
+        <link rel="stylesheet" href="${href(ASSETS.css)}" />
+        <script src="${href(ASSETS.js)}" defer></script>
+      </head>
+      <body>
+        <a class="skip-link" href="#main">Skip to content</a>
+        <header class="site-header">
+          <p class="site-name"><a href="${href(FLEET_PAGE)}">Model fleet</a></p>
+          <nav aria-label="Breadcrumb">
+            <ol class="breadcrumbs">
+              ${trail}
+            </ol>
+          </nav>
+        </header>
+        <main id="main">${body}</main>
+        <footer class="site-footer">
+          <p>
+            ${freshness(doc)} Built by mlops-actions publish-registry from
+            ${doc.repositories.length}
+            ${doc.repositories.length === 1 ? 'repository' : 'repositories'};
+            <a href="${href('fleet.json')}">the data as JSON</a>.
+          </p>
+        </footer>
+      </body>
+    </html> `.markup;
+}
+
+;// CONCATENATED MODULE: ./shared/fleet/site/fleet-page.ts
+/**
+ * The fleet page: one row per model and environment, with its version, age, people, owner,
+ * monitor status, bias check and flags (each with its reason), the counts above it and the
+ * repositories left out below. The table is complete without script; the script sorts it (the
+ * header buttons) and filters it (text, flags, environment).
  */
 
 
 
-const MODEL_TASK = /^model:(.+)$/;
+
+
+
+/** The environment counted as "in production". */
+const PRODUCTION = 'production';
+function fleetRows(doc) {
+    return doc.models.flatMap((model) => model.environments.length > 0
+        ? model.environments.map((environment) => ({ model, environment }))
+        : [{ model }]);
+}
+function fleetCounts(doc) {
+    const rows = fleetRows(doc);
+    const flagged = (flag) => rows.filter((row) => row.environment?.flags.includes(flag)).length;
+    return {
+        models: doc.models.length,
+        inProduction: doc.models.filter((model) => model.environments.some((e) => e.name === PRODUCTION && e.current)).length,
+        stale: flagged('stale'),
+        orphaned: flagged('orphaned'),
+        unwatched: flagged('unwatched'),
+        overridden: flagged('overridden'),
+        drifting: rows.filter((row) => row.environment?.monitor?.status === 'drifting').length,
+        degraded: rows.filter((row) => row.environment?.monitor?.status === 'degraded').length,
+    };
+}
+const COLUMNS = [
+    'Repository',
+    'Model',
+    'Environment',
+    'Version',
+    'Age',
+    'Promoted by',
+    'Approved by',
+    'Owner',
+    'Monitor',
+    'Bias check',
+    'Flags',
+];
+function row(doc, { model, environment }) {
+    const link = (to, label) => html `<a href="${attr(relativeHref(FLEET_PAGE, to))}">${label}</a>`;
+    const repository = doc.repositories.find((r) => r.fullName === model.repository);
+    const current = environment?.current;
+    const version = current && model.versions.find((v) => v.version === current.version);
+    const monitorRank = environment?.monitor
+        ? ['healthy', 'drifting', 'degraded'].indexOf(environment.monitor.status)
+        : -1;
+    const cells = [
+        html `<td>${externalLink(model.repository, repository?.url)}</td>`,
+        html `<th scope="row">${link(modelPage(model), model.name)}</th>`,
+        html `<td>${environment?.name ?? html `<span class="muted">no environment</span>`}</td>`,
+        html `<td>
+      ${current ? link(versionPage(model, current.version), current.version) : html `<span class="muted">none</span>`}
+    </td>`,
+        html `<td class="numeric" data-sort="${current ? current.ageDays : ''}">
+      ${current ? plural(current.ageDays, 'day') : '—'}
+    </td>`,
+        html `<td>${current?.promotedBy ? people([current.promotedBy]) : '—'}</td>`,
+        html `<td>${people(current?.approvedBy)}</td>`,
+        html `<td>${owners(model.owner)}</td>`,
+        html `<td data-sort="${monitorRank}">${environment ? monitorStatus(environment) : '—'}</td>`,
+        html `<td>${current ? biasCheck(version) : '—'}</td>`,
+        html `<td data-sort="${environment?.flags.length ?? 0}">
+      ${environment ? flagList(environment) : '—'}
+    </td>`,
+    ];
+    // data-label: the column's name, shown beside each cell when a phone lays a row out as a card.
+    const labelled = cells.map((cell, i) => new Html(cell.markup.replace(/^<(td|th)/, `<$1 data-label="${escapeAttribute(COLUMNS[i])}"`)));
+    return html `<tr
+    data-env="${attr(environment?.name ?? '')}"
+    data-flags="${attr((environment?.flags ?? []).join(' '))}"
+  >
+    ${labelled}
+  </tr>`;
+}
+function counts(doc) {
+    const c = fleetCounts(doc);
+    const item = (value, label, warn = false) => html `<div class="${attr(`count${warn && value > 0 ? ' count-warn' : ''}`)}">
+      <dt>${label}</dt>
+      <dd>${value}</dd>
+    </div>`;
+    return html `<dl class="counts">
+    ${[
+        item(c.models, 'Models'),
+        item(c.inProduction, 'In production'),
+        item(c.stale, 'Stale', true),
+        item(c.orphaned, 'Orphaned', true),
+        item(c.unwatched, 'Unwatched', true),
+        item(c.drifting, 'Drifting', true),
+        c.degraded > 0 && item(c.degraded, 'Degraded', true),
+    ]}
+  </dl>`;
+}
+function filters(doc, total) {
+    const environments = [
+        ...new Set(doc.models.flatMap((m) => m.environments.map((e) => e.name))),
+    ].sort();
+    return html `<div class="filters" role="search" aria-label="Filter the fleet" data-filters hidden>
+    <div class="filter">
+      <label for="filter-text">Search</label
+      ><input
+        type="search"
+        id="filter-text"
+        placeholder="model, repository, owner…"
+        autocomplete="off"
+      />
+    </div>
+    <div class="filter">
+      <label for="filter-environment">Environment</label
+      ><select id="filter-environment">
+        <option value="">All environments</option>
+        ${environments.map((name) => html `<option value="${attr(name)}">${name}</option>`)}
+      </select>
+    </div>
+    <fieldset class="filter">
+      <legend>Only rows flagged</legend>
+      ${FLAGS.map((flag) => html `<label class="check"
+            ><input type="checkbox" name="flag" value="${flag}" /> ${flag}</label
+          >`)}
+    </fieldset>
+    <p class="filter-status" role="status" aria-live="polite" data-filter-status>
+      Showing all ${total} rows.
+    </p>
+  </div>`;
+}
+function skipped(doc) {
+    const left = doc.repositories.filter((r) => r.skipped);
+    const read = doc.repositories.filter((r) => !r.skipped);
+    return html `<section aria-labelledby="repositories">
+    <h2 id="repositories">Repositories</h2>
+    <p>
+      ${plural(read.length, 'repository', 'repositories')}
+      read${read.length > 0 ? ': ' : '.'}${join(read.map((r) => html `${externalLink(r.fullName, r.url)} (${plural(r.models, 'model')})`), ', ')}
+    </p>
+    ${left.length > 0
+        ? html `<h3>Skipped</h3>
+            <ul class="skipped">
+              ${left.map((r) => html `<li>${externalLink(r.fullName, r.url)}: ${r.skipped}</li>`)}
+            </ul>`
+        : html `<p>No repository was skipped.</p>`}
+  </section>`;
+}
+function fleetPage(doc) {
+    const rows = fleetRows(doc);
+    const body = html `<h1>Model fleet</h1>
+    <p class="freshness">
+      ${freshness(doc)} A model is stale after ${plural(doc.staleAfterDays, 'day')} without a
+      promotion or a monitor run.
+    </p>
+    <section aria-labelledby="summary">
+      <h2 id="summary" class="visually-hidden">Summary</h2>
+      ${counts(doc)}
+    </section>
+    <section aria-labelledby="models">
+      <h2 id="models">Every model in every environment</h2>
+      ${filters(doc, rows.length)}
+      <div class="table-scroll" role="region" aria-labelledby="models" tabindex="0">
+        <table class="fleet" data-sortable>
+          <thead>
+            <tr>
+              ${COLUMNS.map((column) => html `<th scope="col" aria-sort="none">
+                    <button type="button" class="sort">
+                      ${column}<span class="sort-mark" aria-hidden="true"></span>
+                    </button>
+                  </th>`)}
+            </tr>
+          </thead>
+          <tbody>
+            ${rows.length > 0
+        ? rows.map((r) => row(doc, r))
+        : html `<tr>
+                    <td colspan="${COLUMNS.length}">No models found.</td>
+                  </tr>`}
+          </tbody>
+        </table>
+      </div>
+    </section>
+    ${skipped(doc)}`;
+    return page(doc, FLEET_PAGE, 'Every model', [{ label: 'Fleet' }], body);
+}
+
+;// CONCATENATED MODULE: ./shared/fleet/fleet-markdown.ts
 /**
- * The model in each environment, for every model and environment that has a promotion. One
- * listing of all deployments finds the pairs; then each pair is walked newest-first until a
- * deployment whose latest status is success, as compare-metrics does.
+ * The fleet as Markdown for a job summary (or `registry --format markdown`): the counts, then
+ * one compact row per model and environment (model, environment, version, age, owner, monitor,
+ * flags), then the repositories skipped. Every string from the document is escaped
+ * (shared/markdown/escape.ts: no markup, no table break, no @mention); links only to http(s).
+ * GitHub refuses a step summary over 1 MiB, so rows past the budget are left out and counted.
  */
-async function readRegistry(registry, filter = {}) {
-    const pairs = new Map();
-    for await (const deployment of registry.listDeployments(filter.model ? { task: `model:${filter.model}` } : {})) {
-        const model = MODEL_TASK.exec(deployment.task)?.[1];
-        // A task anyone with deployment access could have named: only a model name is a model of ours.
-        if (!isIdentifier('model name', model) || (filter.model && model !== filter.model))
-            continue;
-        pairs.set(`${model}\u0000${deployment.environment}`, {
-            model,
-            environment: deployment.environment,
-        });
-    }
-    const entries = [];
-    for (const { model, environment } of [...pairs.values()].sort(byModelThenEnvironment)) {
-        for await (const deployed of modelsInEnvironment(registry, model, environment)) {
-            entries.push({ model, environment, deployed });
-            break;
-        }
-    }
-    return entries;
-}
-function byModelThenEnvironment(a, b) {
-    return a.model.localeCompare(b.model) || a.environment.localeCompare(b.environment);
-}
-/** A plain-text table for a terminal: names come from the repository, so control characters are dropped. */
-function renderRegistry(entries) {
-    if (!entries.length)
-        return 'No model has been promoted in this repository yet (no successful deployment of a task model:<name>).\n';
-    const header = ['MODEL', 'ENVIRONMENT', 'VERSION', 'PROMOTED', 'BY', 'APPROVED BY', 'NOTE'];
-    const rows = entries.map(({ model, environment, deployed }) => {
-        const { payload } = deployed;
-        const note = payload.rollback
-            ? `rollback from ${payload.rollback.from ?? '-'}: ${payload.rollback.reason}`
-            : payload.overrideReason
-                ? `gates overridden: ${payload.overrideReason}`
-                : '';
-        const approved = payload.approvals?.some((a) => a.state === 'approved')
-            ? describeApprovals(payload.approvals)
-            : '-';
+
+
+
+/** GitHub's limit on one step's summary, less room for what other steps of the job add. */
+const SUMMARY_BUDGET = 1024 * 1024 - 64 * 1024;
+const HEADER = ['Model', 'Environment', 'Version', 'Age', 'Owner', 'Monitor', 'Flags'];
+const fleet_markdown_plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+function renderFleetMarkdown(doc, options = {}) {
+    const budget = options.budget ?? SUMMARY_BUDGET;
+    const c = fleetCounts(doc);
+    const base = options.siteUrl?.replace(/\/*$/, '/');
+    const head = [
+        '## Model fleet',
+        '',
+        `${fleet_markdown_plural(c.models, 'model')}, ${c.inProduction} in production: ${c.stale} stale, ${c.orphaned} orphaned, ${c.unwatched} unwatched, ${c.overridden} overridden, ${c.drifting} drifting${c.degraded > 0 ? `, ${c.degraded} degraded` : ''}. Data read from GitHub at ${doc.generatedAt.replace('T', ' ').slice(0, 16)} UTC.`,
+        '',
+    ];
+    const rows = fleetRows(doc).map(({ model, environment }) => {
+        const name = (0,markdown_escape/* escapeMarkdown */.FV)(`${model.repository}/${model.name}`);
+        const current = environment?.current;
+        const monitor = environment?.monitor;
+        const owner = model.owner.handles.length
+            ? model.owner.handles
+                .map((h) => `${(0,markdown_escape/* escapeMarkdown */.FV)(h)}${model.owner.gone.includes(h) ? ' (gone)' : ''}`)
+                .join(', ')
+            : '_none recorded_';
         return [
-            model,
-            environment,
-            payload.version,
-            deployed.createdAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC'),
-            deployed.creator ?? '-',
-            approved,
+            base ? (0,markdown_escape/* markdownLink */.iQ)(name, `${base}${modelPage(model)}`) : name,
+            environment ? (0,markdown_escape/* escapeMarkdown */.FV)(environment.name) : '—',
+            current ? (0,markdown_escape/* escapeMarkdown */.FV)(current.version) : '—',
+            current ? fleet_markdown_plural(current.ageDays, 'day') : '—',
+            owner,
+            monitor ? (0,markdown_escape/* markdownLink */.iQ)((0,markdown_escape/* escapeMarkdown */.FV)(monitor.status), monitor.issue.url) : 'not monitored',
+            environment && environment.flags.length > 0
+                ? environment.flags.map((f) => `**${f}**`).join(', ')
+                : '—',
+        ];
+    });
+    const skipped = doc.repositories.filter((r) => r.skipped);
+    const tail = skipped.length
+        ? [
+            '',
+            '**Skipped:**',
+            ...skipped.map((r) => `- ${(0,markdown_escape/* escapeMarkdown */.FV)(r.fullName)}: ${(0,markdown_escape/* escapeMarkdown */.FV)(r.skipped)}`),
+        ]
+        : [];
+    const size = (lines) => Buffer.byteLength(lines.join('\n'), 'utf8');
+    // Whole rows until the budget, keeping room for the note on what was left out.
+    const fixed = size([...head, (0,markdown_escape/* markdownTable */.Qj)(HEADER, []), ...tail]) + 200;
+    let used = fixed;
+    let kept = 0;
+    for (const row of rows) {
+        const bytes = Buffer.byteLength((0,markdown_escape/* markdownTable */.Qj)(HEADER, [row]), 'utf8') -
+            Buffer.byteLength((0,markdown_escape/* markdownTable */.Qj)(HEADER, []), 'utf8');
+        if (used + bytes > budget)
+            break;
+        used += bytes;
+        kept++;
+    }
+    const note = kept < rows.length
+        ? [
+            '',
+            `_${rows.length - kept} more ${rows.length - kept === 1 ? 'row' : 'rows'} left out to keep the summary within GitHub's 1 MiB limit: the site and fleet.json have them all._`,
+        ]
+        : [];
+    return [...head, (0,markdown_escape/* markdownTable */.Qj)(HEADER, rows.slice(0, kept)), ...note, ...tail, ''].join('\n');
+}
+
+;// CONCATENATED MODULE: ./shared/fleet/fleet-table.ts
+
+
+function renderFleetTable(doc) {
+    const rows = fleetRows(doc).filter((row) => row.environment);
+    if (!rows.length)
+        return 'No model has been promoted in these repositories yet (no successful deployment of a task model:<name>).\n';
+    const manyRepositories = new Set(doc.models.map((model) => model.repository)).size > 1;
+    const header = [
+        ...(manyRepositories ? ['REPOSITORY'] : []),
+        'MODEL',
+        'ENVIRONMENT',
+        'VERSION',
+        'PROMOTED',
+        'AGE',
+        'BY',
+        'APPROVED BY',
+        'OWNER',
+        'MONITOR',
+        'BIAS CHECK',
+        'FLAGS',
+        'NOTE',
+    ];
+    const lines = rows.map(({ model, environment }) => {
+        const current = environment.current;
+        const version = current && model.versions.find((v) => v.version === current.version);
+        const note = current?.rollback
+            ? `rollback from ${current.rollback.from ?? '-'}: ${current.rollback.reason}`
+            : current?.overrideReason
+                ? `gates overridden: ${current.overrideReason}`
+                : '';
+        const monitor = environment.monitor;
+        return [
+            ...(manyRepositories ? [model.repository] : []),
+            model.name,
+            environment.name,
+            current?.version ?? '(none)',
+            current ? current.promotedAt.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC') : '-',
+            current ? `${current.ageDays}d` : '-',
+            current?.promotedBy ?? '-',
+            current?.approvedBy.length ? current.approvedBy.join(', ') : '-',
+            model.owner.handles.length
+                ? model.owner.handles
+                    .map((handle) => (model.owner.gone.includes(handle) ? `${handle} (gone)` : handle))
+                    .join(', ')
+                : '-',
+            monitor ? `${monitor.status} ${monitor.checkedAt.slice(0, 10)}` : 'not monitored',
+            version ? biasCheckText(version) : '-',
+            environment.flags.join(', ') || '-',
             note,
         ].map(printable);
     });
-    const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
+    const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column].length)));
     const line = (cells) => cells
         .map((cell, column) => cell.padEnd(widths[column]))
         .join('  ')
         .trimEnd();
-    return [line(header), ...rows.map(line)].join('\n') + '\n';
+    const skipped = doc.repositories
+        .filter((repository) => repository.skipped)
+        .map((repository) => `skipped ${repository.fullName}: ${repository.skipped}`);
+    return [line(header), ...lines.map(line), ...skipped.map(printable)].join('\n') + '\n';
 }
 function printable(text) {
     // eslint-disable-next-line no-control-regex
     return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
 }
 
+// EXTERNAL MODULE: ./shared/github/conditional-requests.ts
+var conditional_requests = __nccwpck_require__(53299);
+;// CONCATENATED MODULE: ./shared/fleet/fleet-cache.ts
+/**
+ * Where the fleet's remembered answers (ETags of listings, Release contents read) live between
+ * runs: the Actions cache on a runner, a file on a laptop. Best effort both ways: a cache that
+ * cannot be restored or saved costs requests and a notice, never the step. @actions/cache is
+ * loaded only here.
+ */
+
+
+
+/** Where the cache file sits while @actions/cache saves or restores it (paths are workspace-relative). */
+const CACHE_FILE = (0,external_node_path_.join)('.mlops-actions', 'fleet-http-cache.json.gz');
+/** Keys differ per set of sources and account, so two fleets never share an entry. */
+function keyPrefix(scope, account) {
+    return `mlops-actions-fleet-${sha256Text(`${account}\n${scope}`).slice(0, 16)}-`;
+}
+/** Takes the saved answers into `into`. */
+async function restoreFleetCache(into, location, scope, account, log) {
+    try {
+        if (location.file) {
+            into.absorb(await (0,promises_.readFile)(location.file).catch(() => undefined), account);
+            return;
+        }
+        if (!location.actions)
+            return;
+        const cache = await Promise.all(/* import() */[__nccwpck_require__.e(371), __nccwpck_require__.e(91)]).then(__nccwpck_require__.bind(__nccwpck_require__, 18091));
+        if (!cache.isFeatureAvailable())
+            return;
+        const path = (0,external_node_path_.join)(location.actions.workspace, CACHE_FILE);
+        const prefix = keyPrefix(scope, account);
+        const matched = await cache.restoreCache([CACHE_FILE], prefix, [prefix]);
+        if (!matched) {
+            log.info('No earlier fleet cache: every listing and Release is read afresh.');
+            return;
+        }
+        into.absorb(await (0,promises_.readFile)(path), account);
+        await (0,promises_.rm)(path, { force: true });
+        log.info(`Restored the fleet cache ${matched} (${into.size} remembered answers).`);
+    }
+    catch (error) {
+        log.notice(`The fleet cache could not be restored (${error.message}); everything is read afresh.`);
+    }
+}
+async function saveFleetCache(location, cache, scope, account, log) {
+    try {
+        const bytes = await cache.save(account);
+        if (location.file) {
+            await (0,promises_.mkdir)((0,external_node_path_.dirname)(location.file), { recursive: true });
+            await (0,promises_.writeFile)(location.file, bytes);
+            return;
+        }
+        if (!location.actions)
+            return;
+        const actionsCache = await Promise.all(/* import() */[__nccwpck_require__.e(371), __nccwpck_require__.e(91)]).then(__nccwpck_require__.bind(__nccwpck_require__, 18091));
+        if (!actionsCache.isFeatureAvailable())
+            return;
+        const path = (0,external_node_path_.join)(location.actions.workspace, CACHE_FILE);
+        await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
+        await (0,promises_.writeFile)(path, bytes);
+        // A cache entry is immutable: each run saves its own, and the next run restores the newest by prefix.
+        const key = `${keyPrefix(scope, account)}${location.actions.runId}-${location.actions.attempt}`;
+        await actionsCache.saveCache([(0,external_node_path_.relative)(location.actions.workspace, path)], key);
+        log.info(`Saved the fleet cache as ${key} (${(bytes.length / 1024).toFixed(0)} kB).`);
+    }
+    catch (error) {
+        log.notice(`The fleet cache could not be saved (${error.message}); the next run reads everything afresh.`);
+    }
+    finally {
+        if (location.actions)
+            await (0,promises_.rm)((0,external_node_path_.join)(location.actions.workspace, CACHE_FILE), { force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/monitor-status.ts
+/**
+ * The monitor status of every model and environment of a repository, as the fleet view shows
+ * it, read from the monitor issues monitor-model keeps (monitor-issue.ts): one issue per model
+ * and environment, named by the marker on its first line, its last runs in a hidden history
+ * block. In `on-failure` mode a healthy model has a closed issue too, so a model with no issue
+ * here is one nobody monitors (or that is monitored with `issue: never`).
+ *
+ * Trust: the monitor finds its own issue by the marker AND its author, the monitor's token's
+ * account; the fleet view reads with another token and cannot know that account, so the author
+ * cannot be checked here. The rule is the label plus the marker on the first line: on GitHub
+ * only people with triage access or more can label an issue (someone who may only open issues
+ * cannot), so an issue carrying the labels was opened by the monitor or labelled by a
+ * maintainer. That is why at least one label is required, and why no issue form or template
+ * of the repository should apply the monitor's label (GitHub applies a template's labels to
+ * anyone's issue). Everything in the body is still
+ * hostile text: the names in the marker must be identifiers and the history is validated as
+ * the monitor validates it when reading it back.
+ */
+
+
+/** The key of a model in an environment in the map readMonitorStatuses returns. */
+const monitorStatusKey = (model, environment) => `${model}\u0000${environment}`;
+/**
+ * The status of each model and environment with a monitor issue, keyed by monitorStatusKey:
+ * from the newest issue (by creation) per marker among the issues carrying every label, open or
+ * closed, reading at most `limit` issues. An issue whose marker names a model or environment
+ * that is not an identifier, or whose history is missing, unreadable or empty, is skipped (the
+ * next newest with the same marker may count) and never fails the read.
+ */
+async function readMonitorStatuses(github, options) {
+    if (!options.labels.length)
+        throw new errors/* UserError */.yo('Reading the monitor status needs the labels of the monitor issues (monitor-model\'s "issue-labels", "model-monitoring" by default): without one, any issue anyone opens with a marker would count.');
+    checkIssueLabels(options.labels);
+    const limit = options.limit ?? SCAN_LIMIT;
+    const statuses = new Map();
+    let seen = 0;
+    for await (const issue of github.listIssues({ state: 'all', labels: [...options.labels] })) {
+        if (seen++ >= limit) {
+            options.onLimit?.(limit);
+            break;
+        }
+        const named = readMonitorIssueMarker(issue.body);
+        if (!named)
+            continue;
+        const skip = (reason) => options.onSkip?.({ number: issue.number, url: issue.htmlUrl, reason });
+        if ('problem' in named) {
+            skip(named.problem);
+            continue;
+        }
+        const key = monitorStatusKey(named.model, named.environment);
+        // Newest first: a newer issue with the same marker was read already.
+        if (statuses.has(key))
+            continue;
+        const decoded = decodeMonitorHistory(issue.body);
+        if ('problem' in decoded) {
+            skip(decoded.problem);
+            continue;
+        }
+        const newest = decoded.history.at(-1);
+        if (!newest) {
+            skip('its history block holds no valid run');
+            continue;
+        }
+        statuses.set(key, {
+            model: named.model,
+            environment: named.environment,
+            status: newest.status,
+            checkedAt: newest.at,
+            issue: { number: issue.number, url: issue.htmlUrl, state: issue.state },
+            ...(newest.runUrl ? { runUrl: newest.runUrl } : {}),
+            driftShare: newest.driftShare,
+            ...(newest.metric ? { metric: newest.metric } : {}),
+            history: decoded.history,
+        });
+    }
+    return statuses;
+}
+
+;// CONCATENATED MODULE: ./shared/fleet/flags.ts
+const DAY_MS = 86_400_000;
+function flagEnvironment(environment, owner, rules) {
+    const reasons = {};
+    const { current, monitor } = environment;
+    if (current) {
+        const lastSeen = Math.max(Date.parse(current.promotedAt), monitor ? Date.parse(monitor.checkedAt) : -Infinity);
+        const idleDays = Math.floor((rules.now.getTime() - lastSeen) / DAY_MS);
+        if (idleDays > rules.staleAfterDays)
+            reasons.stale = `Neither promoted nor checked by the monitor for ${idleDays} days (more than ${rules.staleAfterDays}): last promoted ${current.promotedAt.slice(0, 10)}${monitor ? `, last monitored ${monitor.checkedAt.slice(0, 10)}` : ', never monitored'}.`;
+        if (current.overrideReason)
+            reasons.overridden = `Promoted with its gates overridden: ${current.overrideReason}`;
+    }
+    const orphaned = orphanReason(owner);
+    if (orphaned)
+        reasons.orphaned = orphaned;
+    if (!monitor && current && rules.watchedEnvironments.includes(environment.name))
+        reasons.unwatched = `No monitor reports on it: no monitor issue of monitor-model names this model in ${environment.name}.`;
+    const flags = ['stale', 'orphaned', 'unwatched', 'overridden'].filter((flag) => reasons[flag]);
+    return { ...environment, flags, reasons };
+}
+function orphanReason(owner) {
+    if (!owner.handles.length)
+        return 'No owner was recorded at training (train-model `owner`, or a CODEOWNERS entry for the training code).';
+    if (!owner.checked)
+        return undefined;
+    if (owner.gone.length === owner.handles.length)
+        return `Its owner${owner.handles.length > 1 ? 's' : ''} ${owner.gone.join(', ')} no longer belong${owner.handles.length > 1 ? '' : 's'} to the repository (not a collaborator, or the team is gone).`;
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./shared/fleet/model-history.ts
+
+
+
+const MODEL_TASK = /^model:(.+)$/;
+const model_history_DAY_MS = 86_400_000;
+/**
+ * The deployments whose task is `model:<identifier>` and whose payload is ours for that model;
+ * anything else (GitHub's `deploy` deployments of jobs, tasks anyone with deployment access could
+ * have named, payloads that are not ours) is left out.
+ */
+function modelDeployments(deployments, statuses) {
+    const byModel = new Map();
+    for (const deployment of deployments) {
+        const model = MODEL_TASK.exec(deployment.task)?.[1];
+        if (!isIdentifier('model name', model))
+            continue;
+        if (!isIdentifier('environment name', deployment.environment))
+            continue;
+        const payload = parsePayload(deployment.payload);
+        if (!payload || payload.model !== model)
+            continue;
+        const list = byModel.get(model) ?? [];
+        list.push({ deployment, payload, statuses: statuses.get(deployment.id) });
+        byModel.set(model, list);
+    }
+    return byModel;
+}
+/** What a deployment was, from its latest status; undefined while it is still under way. */
+function eventKind(statuses) {
+    if (holdsEnvironment(statuses))
+        return 'holds';
+    const latest = statuses?.latest;
+    if (!latest)
+        return undefined;
+    if (latest.state === 'failure' || latest.state === 'error')
+        return 'failed';
+    if (latest.state === 'inactive')
+        return latest.description.startsWith(RETIRED_BY_SUITE) ? 'retired' : 'failed';
+    return undefined;
+}
+function timelineEvent(entry, kind) {
+    const { deployment, payload } = entry;
+    return {
+        kind,
+        version: payload.version,
+        at: deployment.createdAt,
+        deploymentId: deployment.id,
+        ...(deployment.creator ? { by: deployment.creator } : {}),
+        approvedBy: approvers(payload),
+        ...(payload.overrideReason ? { overrideReason: payload.overrideReason } : {}),
+        ...(payload.rollback ? { rollback: payload.rollback } : {}),
+        ...(payload.runUrl ? { runUrl: payload.runUrl } : {}),
+        ...(kind === 'failed' || kind === 'retired'
+            ? { status: entry.statuses?.latest?.description ?? '' }
+            : {}),
+    };
+}
+/** The reviewers who approved, from GitHub's review log, or the bound approval. */
+function approvers(payload) {
+    const approved = (payload.approvals ?? [])
+        .filter((approval) => approval.state === 'approved')
+        .map((approval) => approval.login);
+    return [...new Set(approved.length ? approved : (payload.approval?.by ?? []))];
+}
+/**
+ * The model's environments, sorted by name: each with its timeline (newest first) and the
+ * version there now. `entries` are newest first, as GitHub lists deployments.
+ */
+function environmentsOf(entries, now) {
+    const byEnvironment = new Map();
+    for (const entry of entries) {
+        const list = byEnvironment.get(entry.deployment.environment) ?? [];
+        list.push(entry);
+        byEnvironment.set(entry.deployment.environment, list);
+    }
+    return [...byEnvironment.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, list]) => {
+        const timeline = [];
+        let current;
+        for (const entry of newestFirst(list)) {
+            const kind = eventKind(entry.statuses);
+            if (!kind)
+                continue;
+            if (kind !== 'holds') {
+                timeline.push(timelineEvent(entry, kind));
+                continue;
+            }
+            const event = timelineEvent(entry, entry.payload.rollback ? 'rollback' : 'promotion');
+            timeline.push(event);
+            current ??= {
+                version: event.version,
+                deploymentId: event.deploymentId,
+                promotedAt: event.at,
+                ...(event.by ? { promotedBy: event.by } : {}),
+                approvedBy: event.approvedBy,
+                ...(event.overrideReason ? { overrideReason: event.overrideReason } : {}),
+                ...(event.rollback ? { rollback: event.rollback } : {}),
+                ageDays: wholeDays(now.getTime() - Date.parse(event.at)),
+            };
+        }
+        return { name, ...(current ? { current } : {}), flags: [], reasons: {}, timeline };
+    });
+}
+/** GitHub lists deployments newest first; sorted again so that a merged or seeded list is too. */
+function newestFirst(list) {
+    return [...list].sort((a, b) => Date.parse(b.deployment.createdAt) - Date.parse(a.deployment.createdAt) ||
+        b.deployment.id - a.deployment.id);
+}
+const wholeDays = (ms) => Math.max(0, Math.floor(ms / model_history_DAY_MS));
+/**
+ * Every version that held an environment, newest first, with the evidence its latest promotion
+ * recorded. Versions whose every promotion failed are left out: they never were the model.
+ */
+function versionsOf(entries) {
+    const byVersion = new Map();
+    for (const entry of newestFirst(entries)) {
+        if (eventKind(entry.statuses) !== 'holds')
+            continue;
+        const list = byVersion.get(entry.payload.version) ?? [];
+        list.push(entry);
+        byVersion.set(entry.payload.version, list);
+    }
+    return [...byVersion.values()].map((list) => {
+        const latest = list[0];
+        const oldestFirst = [...list].reverse();
+        const { payload } = latest;
+        // The approval may be on an earlier promotion of the version (a rollback to it needs none).
+        const approval = list.find((entry) => entry.payload.approval)?.payload.approval;
+        return {
+            version: payload.version,
+            fingerprint: payload.fingerprint,
+            commit: latest.deployment.sha,
+            environments: [...new Set(oldestFirst.map((entry) => entry.deployment.environment))],
+            firstPromotedAt: oldestFirst[0].deployment.createdAt,
+            metrics: Object.fromEntries(Object.entries(payload.metrics).map(([name, value]) => [name, { value }])),
+            ...(payload.verdict ? { verdict: payload.verdict } : {}),
+            ...(payload.runUrl ? { runUrl: payload.runUrl } : {}),
+            ...(payload.release ? { release: { tag: payload.release } } : {}),
+            ...(approval ? { approval } : {}),
+            ...(payload.comparisonDigest ? { comparisonDigest: payload.comparisonDigest } : {}),
+            ...(payload.overrideReason ? { overrideReason: payload.overrideReason } : {}),
+            ...(payload.fairness ? { fairness: biasCheckOf(payload.fairness) } : {}),
+            lineage: payloadLineage(payload),
+        };
+    });
+}
+/** What the payload alone says of a version's lineage (the Release's files say more). */
+function payloadLineage(payload) {
+    const runtime = payload.runtime;
+    return {
+        source: 'payload',
+        missing: payload.release
+            ? `the files of Release ${payload.release} were not read`
+            : 'no Release: this version was never promoted to production, so its manifest, metrics report and data profile lived only in workflow artifacts',
+        data: [],
+        lockFiles: [],
+        slices: {},
+        ...(payload.configSha256 ? { config: { sha256: payload.configSha256 } } : {}),
+        ...(runtime
+            ? {
+                runtime: {
+                    ...(runtime.python ? { python: runtime.python } : {}),
+                    ...(runtime.r ? { r: runtime.r } : {}),
+                    ...(runtime.image ? { image: runtime.image } : {}),
+                    ...(runtime.os ? { os: runtime.os } : {}),
+                    packages: [],
+                    ...(runtime.packages ? { packagesCount: runtime.packages.count } : {}),
+                },
+            }
+            : {}),
+        ...(payload.dataSha256 ? { evaluation: { dataSha256: payload.dataSha256 } } : {}),
+    };
+}
+
+;// CONCATENATED MODULE: ./shared/fleet/owners.ts
+const owners_TEAM = /^@([^/]+)\/(.+)$/;
+const owners_LOGIN = /^@([^/@]+)$/;
+class OwnerCheck {
+    github;
+    answers = new Map();
+    constructor(github) {
+        this.github = github;
+    }
+    async ownerOf(repository, handles) {
+        const answers = await Promise.all(handles.map((handle) => this.belongs(repository, handle)));
+        return {
+            handles: [...handles],
+            gone: handles.filter((_, index) => answers[index] === false),
+            checked: answers.every((answer) => answer !== undefined),
+        };
+    }
+    /** true: belongs; false: gone; undefined: the token may not ask. */
+    belongs(repository, handle) {
+        const team = owners_TEAM.exec(handle);
+        const login = owners_LOGIN.exec(handle);
+        const key = team
+            ? `team ${team[1].toLowerCase()}/${team[2].toLowerCase()}`
+            : `${repository.owner}/${repository.repo} ${handle.toLowerCase()}`;
+        let answer = this.answers.get(key);
+        if (!answer) {
+            answer = team
+                ? this.github.teamExists(team[1], team[2])
+                : login
+                    ? this.github.isCollaborator(repository, login[1])
+                    : Promise.resolve(true);
+            this.answers.set(key, answer);
+        }
+        return answer;
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/fleet/release-lineage.ts
+/**
+ * The full lineage of a production version, from the files its Release keeps: the lineage
+ * manifest (data, config values, code, command, environment), the metrics report (intervals,
+ * slices) and the training data profile. Release assets are written once by promote-model and
+ * an asset id never changes its bytes, so what was read of a Release is kept in the fleet's cache
+ * by asset ids and never downloaded again.
+ *
+ * The files are hostile (a release asset can be uploaded by anyone with write access): each is
+ * checked with the schema its writer uses, and one that fails leaves its part of the lineage out
+ * with the reason, never the page.
+ */
+
+
+
+
+
+const release_lineage_MANIFEST_ASSET = 'model-manifest.json';
+const release_lineage_MODEL_CARD_ASSET = 'MODEL_CARD.md';
+/** A lineage file larger than this is not read (a manifest listing 20,000 packages is ~1 MB). */
+const ASSET_READ_LIMIT = 16 * 1024 * 1024;
+/** The parts of a data profile the version page shows; the rest of a profile is not read. */
+const profileSummarySchema = schemas/* object */.Ikc({
+    format: schemas/* literal */.euz(profile_profile/* PROFILE_FORMAT */.y6),
+    rows: schemas/* number */.aig().int().nonnegative(),
+    columns: schemas/* array */.YOg(schemas/* object */.Ikc({
+        name: schemas/* string */.YjP(),
+        type: schemas/* string */.YjP(),
+        count: schemas/* number */.aig().int().nonnegative(),
+        nulls: schemas/* number */.aig().int().nonnegative(),
+        min: schemas/* number */.aig().nullish(),
+        max: schemas/* number */.aig().nullish(),
+        mean: schemas/* number */.aig().nullish(),
+        distinct: schemas/* number */.aig().nullish(),
+    }))
+        .max(10_000),
+});
+const storedLineageSchema = schemas/* object */.Ikc({
+    /** The ids of the manifest, metrics and profile assets it was read from. */
+    assetIds: schemas/* array */.YOg(schemas/* number */.aig()),
+    htmlUrl: schemas/* string */.YjP(),
+    modelCard: schemas/* boolean */.zMY(),
+    lineage: schemas/* custom */.IeY((value) => typeof value === 'object' && value !== null),
+    metrics: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* object */.Ikc({ value: schemas/* number */.aig(), ci: schemas/* tuple */.PVZ([schemas/* number */.aig(), schemas/* number */.aig()]).optional() })),
+});
+/**
+ * The lineage of a version from its Release `tag`. With `fetch`, the Release is asked for (a
+ * conditional request: unchanged, it costs no rate limit) and its files are read unless the
+ * store holds what was read from these very files; without, only what the store kept from an
+ * earlier run. Undefined when there is nothing: not fetched and never kept, or no such Release
+ * (`gone` says so).
+ */
+async function releaseLineage(github, tag, store, fetch) {
+    const key = `release ${github.repository.owner}/${github.repository.repo} ${tag}`;
+    const stored = storedLineageSchema.safeParse(store?.recall(key));
+    if (!fetch)
+        return stored.success ? { ...stored.data, downloads: 0 } : undefined;
+    const release = await github.getReleaseByTag(tag);
+    if (!release)
+        return { gone: true };
+    const assets = new Map(release.assets.map((asset) => [asset.name, asset]));
+    const ids = [release_lineage_MANIFEST_ASSET, METRICS_ASSET, PROFILE_ASSET].map((name) => assets.get(name)?.id ?? 0);
+    if (stored.success && stored.data.assetIds.join() === ids.join())
+        return { ...stored.data, htmlUrl: release.htmlUrl, downloads: 0 };
+    return readRelease(github, release, assets, ids, key, store);
+}
+async function readRelease(github, release, assets, ids, key, store) {
+    const problems = [];
+    let downloads = 0;
+    const read = async (name, schema) => {
+        const asset = assets.get(name);
+        if (!asset) {
+            problems.push(`the Release has no ${name}`);
+            return undefined;
+        }
+        downloads++;
+        const bytes = await github.downloadReleaseAsset(asset.id);
+        if (bytes.length > ASSET_READ_LIMIT) {
+            problems.push(`${name} is larger than ${ASSET_READ_LIMIT / 1024 / 1024} MB and was not read`);
+            return undefined;
+        }
+        try {
+            const parsed = schema.safeParse(JSON.parse(bytes.toString('utf8')));
+            if (parsed.success)
+                return parsed.data;
+            const issue = parsed.error.issues[0];
+            problems.push(`${name} is not valid (${issue?.path.join('.') || 'top level'}: ${issue?.message})`);
+        }
+        catch {
+            problems.push(`${name} is not JSON`);
+        }
+        return undefined;
+    };
+    const manifest = await read(release_lineage_MANIFEST_ASSET, manifestSchema);
+    const report = await read(METRICS_ASSET, metricsReportSchema);
+    const profile = await read(PROFILE_ASSET, profileSummarySchema);
+    const result = {
+        lineage: {
+            source: 'release',
+            ...(problems.length ? { missing: problems.join('; ') } : {}),
+            data: manifest?.data ?? [],
+            lockFiles: manifest?.lockFiles ?? [],
+            ...manifestLineage(manifest),
+            ...reportLineage(report),
+            slices: report?.slices ?? {},
+            ...(profile
+                ? {
+                    profile: {
+                        rows: profile.rows,
+                        columns: profile.columns.map((column) => ({
+                            name: column.name,
+                            type: column.type,
+                            count: column.count,
+                            nulls: column.nulls,
+                            ...(typeof column.min === 'number' ? { min: column.min } : {}),
+                            ...(typeof column.max === 'number' ? { max: column.max } : {}),
+                            ...(typeof column.mean === 'number' ? { mean: column.mean } : {}),
+                            ...(typeof column.distinct === 'number' ? { distinct: column.distinct } : {}),
+                        })),
+                    },
+                }
+                : {}),
+        },
+        metrics: Object.fromEntries(Object.entries(report?.metrics ?? {}).map(([name, metric]) => [
+            name,
+            { value: metric.value, ...(metric.ci ? { ci: metric.ci } : {}) },
+        ])),
+    };
+    // A Release whose files could not be read is asked again next time (it may be fixed).
+    const kept = {
+        assetIds: ids,
+        htmlUrl: release.htmlUrl,
+        modelCard: assets.has(release_lineage_MODEL_CARD_ASSET),
+        ...result,
+    };
+    if (!problems.length)
+        store?.keep(key, kept);
+    return { ...kept, downloads };
+}
+function manifestLineage(manifest) {
+    if (!manifest)
+        return {};
+    const python = manifest.runtime?.python;
+    const image = [manifest.runtime?.image?.os, manifest.runtime?.image?.version]
+        .filter(Boolean)
+        .join(' ');
+    return {
+        trainedAt: manifest.training.startedAt,
+        command: manifest.command,
+        seed: manifest.seed,
+        config: {
+            path: manifest.config.path,
+            sha256: manifest.config.sha256,
+            ...(manifest.config.values ? { values: manifest.config.values } : {}),
+        },
+        ...(manifest.code ? { code: manifest.code } : {}),
+        runtime: {
+            ...(python ? { python: python.version } : {}),
+            ...(manifest.runtime?.r ? { r: manifest.runtime.r.version } : {}),
+            ...(image ? { image } : {}),
+            ...(manifest.runtime?.osRelease?.prettyName
+                ? { os: manifest.runtime.osRelease.prettyName }
+                : {}),
+            packages: (python?.packages ?? []).map((p) => `${p.name}==${p.version}`),
+            ...(python?.packages ? { packagesCount: python.packages.length } : {}),
+        },
+    };
+}
+function reportLineage(report) {
+    if (!report)
+        return {};
+    return {
+        evaluation: {
+            ...(report.task ? { task: report.task } : {}),
+            ...(report.evaluation
+                ? { rows: report.evaluation.rows, dataSha256: report.evaluation.dataSha256 }
+                : {}),
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./shared/fleet/read-fleet.ts
+
+
+
+
+
+
+
+
+
+/** How many repositories are read at once: enough to hide latency, few enough for secondary rate limits. */
+const REPOSITORIES_AT_ONCE = 4;
+/** GraphQL's `nodes` takes at most 100 ids. */
+const STATUS_BATCH = 100;
+const OWNER_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+const REPOSITORY_NAME = /^[A-Za-z0-9._-]{1,100}$/;
+/**
+ * The `repositories` input: one per line (or comma-separated), `owner/name` for one repository,
+ * `owner/*` or `owner` for every repository of an organisation or user that has models.
+ * Empty: `fallback` (the repository the workflow runs in).
+ */
+function parseFleetSources(text, fallback) {
+    const entries = text
+        .split(/[\n,]/)
+        .map((line) => line.trim())
+        .filter((line) => line && !line.startsWith('#'));
+    if (!entries.length && fallback)
+        entries.push(fallback);
+    if (!entries.length)
+        throw new errors/* UserError */.yo('Name the repositories to read: input "repositories" (owner/name, or owner/* for every repository of an organisation or user), one per line.');
+    const sources = { repositories: [], owners: [] };
+    for (const entry of entries) {
+        const [owner, name, ...rest] = entry.split('/');
+        if (!OWNER_NAME.test(owner ?? '') ||
+            rest.length ||
+            (name !== undefined && name !== '*' && !REPOSITORY_NAME.test(name)))
+            throw new errors/* UserError */.yo(`Input "repositories" holds ${quoteValue(entry)}: expected owner/name (e.g. octo-org/churn-model), owner/* or owner, with GitHub's characters for account and repository names.`);
+        if (name === undefined || name === '*')
+            sources.owners.push(owner);
+        else
+            sources.repositories.push({ owner: owner, repo: name });
+    }
+    return sources;
+}
+async function readFleet(sources, options) {
+    const started = performance.now();
+    const targets = await repositoriesToRead(sources, options);
+    const owners = new OwnerCheck(options.github);
+    const readings = await mapLimited(targets, REPOSITORIES_AT_ONCE, (target) => readRepository(target, options, owners));
+    const counts = options.github.counts();
+    const document = {
+        format: FLEET_FORMAT,
+        generatedAt: options.now.toISOString(),
+        staleAfterDays: options.staleAfterDays,
+        repositories: readings
+            .filter((reading) => reading.models.length || reading.skipped || target(reading, sources))
+            .map(({ fullName, url, models, skipped }) => ({
+            fullName,
+            url,
+            models: models.length,
+            ...(skipped ? { skipped } : {}),
+        })),
+        models: readings.flatMap((reading) => reading.models),
+        cost: {
+            ...counts,
+            downloads: readings.reduce((sum, reading) => sum + reading.downloads, 0),
+            seconds: (performance.now() - started) / 1000,
+        },
+    };
+    // Checked as any reader of fleet.json will check it: what is written is what is promised.
+    return fleetDocumentSchema.parse(document);
+}
+/** A repository named on its own is listed even without models; one found through its owner only when it has some. */
+function target(reading, sources) {
+    return sources.repositories.some((repository) => `${repository.owner}/${repository.repo}`.toLowerCase() === reading.fullName.toLowerCase());
+}
+async function repositoriesToRead(sources, options) {
+    const seen = new Set();
+    const targets = [];
+    const add = (repository, url) => {
+        const key = `${repository.owner}/${repository.repo}`.toLowerCase();
+        if (seen.has(key))
+            return;
+        seen.add(key);
+        targets.push({ repository, url });
+    };
+    for (const repository of sources.repositories)
+        add(repository, `https://github.com/${repository.owner}/${repository.repo}`);
+    for (const owner of sources.owners) {
+        try {
+            for await (const found of options.github.listRepositories(owner)) {
+                const repository = (0,client/* parseRepository */.SU)(found.fullName);
+                // An archived repository is read-only: whatever it served, nobody can promote or fix it there.
+                if (repository && !found.archived)
+                    add(repository, found.htmlUrl);
+            }
+        }
+        catch (error) {
+            const status = (0,client/* statusOf */.c2)(error);
+            if (status !== 404 && status !== 403)
+                throw error;
+            throw new errors/* UserError */.yo(`GitHub answered ${status} when listing the repositories of ${quoteValue(owner)}: ${status === 404 ? 'no such organisation or user' : 'the token may not list them'}. Check the name in "repositories", or name the repositories one by one.`);
+        }
+    }
+    return targets;
+}
+async function readRepository({ repository, url }, options, owners) {
+    const fullName = `${repository.owner}/${repository.repo}`;
+    const github = options.github.port(repository);
+    const reading = { fullName, url, models: [], downloads: 0 };
+    let byModel;
+    try {
+        byModel = await readModelDeployments(github);
+    }
+    catch (error) {
+        const status = (0,client/* statusOf */.c2)(error);
+        if (status !== 403 && status !== 404)
+            throw error;
+        options.log.warning(`Skipped ${fullName}: GitHub answered ${status} to reading its deployments.`);
+        return {
+            ...reading,
+            skipped: `GitHub answered ${status} to reading its deployments: ${status === 404 ? 'no such repository, or the token cannot see it' : 'the token may not read deployments ("permissions: deployments: read", or a token with access to this repository)'}.`,
+        };
+    }
+    if (!byModel.size)
+        return reading;
+    const monitors = await readMonitorStatuses(github, {
+        labels: options.monitorLabels,
+        onSkip: (skipped) => options.log.info(`${fullName}: monitor issue #${skipped.number} not read: ${skipped.reason}`),
+        onLimit: (limit) => options.log.warning(`${fullName}: only the newest ${limit} issues were read for monitor statuses; models monitored in older issues show as unwatched.`),
+    });
+    const rules = {
+        now: options.now,
+        staleAfterDays: options.staleAfterDays,
+        watchedEnvironments: options.watchedEnvironments,
+    };
+    for (const [name, entries] of [...byModel.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+        const handles = entries.find((entry) => entry.payload.owner?.length)?.payload.owner ?? [];
+        const owner = await owners.ownerOf(repository, handles);
+        const versions = await withReleaseLineage(github, versionsOf(entries), url, options, reading);
+        const environments = environmentsOf(entries, options.now).map((environment) => {
+            const monitor = monitors.get(monitorStatusKey(name, environment.name));
+            return flagEnvironment(monitor
+                ? {
+                    ...environment,
+                    monitor: {
+                        status: monitor.status,
+                        checkedAt: monitor.checkedAt,
+                        issue: monitor.issue,
+                        ...(monitor.runUrl ? { runUrl: monitor.runUrl } : {}),
+                        driftShare: monitor.driftShare,
+                        ...(monitor.metric ? { metric: monitor.metric } : {}),
+                        history: monitor.history.map(({ at, status, driftShare }) => ({
+                            at,
+                            status,
+                            driftShare,
+                        })),
+                    },
+                }
+                : environment, owner, rules);
+        });
+        reading.models.push({
+            id: `${fullName}/${name}`,
+            repository: fullName,
+            name,
+            owner,
+            environments,
+            versions,
+        });
+    }
+    return reading;
+}
+/** The repository's model deployments with their statuses: one listing, one status query per 100. */
+async function readModelDeployments(github) {
+    const ours = [];
+    for await (const deployment of github.listDeployments({}))
+        if (deployment.task.startsWith('model:'))
+            ours.push(deployment);
+    const statuses = new Map();
+    for (let start = 0; start < ours.length; start += STATUS_BATCH)
+        for (const [id, summary] of await github.deploymentStatuses(ours.slice(start, start + STATUS_BATCH)))
+            statuses.set(id, summary);
+    return modelDeployments(ours, statuses);
+}
+/**
+ * Each version that was published as a Release gets its Release's files: the newest
+ * `detailedVersions` are asked for (a conditional request, and the files read only when they
+ * are new), older ones show what an earlier run kept, else what their deployment recorded.
+ */
+async function withReleaseLineage(github, versions, repositoryUrl, options, reading) {
+    let published = 0;
+    const out = [];
+    for (const version of versions) {
+        const tag = version.release?.tag;
+        if (!tag) {
+            out.push(version);
+            continue;
+        }
+        const read = await releaseLineage(github, tag, options.store, published++ < options.detailedVersions);
+        const url = read && !('gone' in read)
+            ? read.htmlUrl
+            : `${repositoryUrl}/releases/tag/${encodeURIComponent(tag)}`;
+        const release = {
+            tag,
+            url,
+            ...(read && !('gone' in read) && read.modelCard
+                ? {
+                    modelCardUrl: `${url.replace('/releases/tag/', '/releases/download/')}/${release_lineage_MODEL_CARD_ASSET}`,
+                }
+                : {}),
+        };
+        if (!read || 'gone' in read) {
+            out.push({
+                ...version,
+                release,
+                ...(read
+                    ? {
+                        lineage: {
+                            ...version.lineage,
+                            missing: `Release ${tag} was not found: it was deleted, or is a draft again`,
+                        },
+                    }
+                    : {}),
+            });
+            continue;
+        }
+        reading.downloads += read.downloads;
+        out.push({
+            ...version,
+            release,
+            // The payload's values are what the gates judged; the report adds their intervals.
+            metrics: Object.fromEntries(Object.entries(version.metrics).map(([name, metric]) => [
+                name,
+                { ...metric, ...(read.metrics[name]?.ci ? { ci: read.metrics[name].ci } : {}) },
+            ])),
+            lineage: {
+                ...read.lineage,
+                ...(version.lineage.evaluation && !read.lineage.evaluation
+                    ? { evaluation: version.lineage.evaluation }
+                    : {}),
+            },
+        });
+    }
+    return out;
+}
+/** Runs `work` on every item, at most `limit` at once, keeping the items' order. */
+async function mapLimited(items, limit, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await work(items[index]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./shared/fleet/publish-fleet.ts
+
+
+
+async function buildFleet(request, connect, log) {
+    const cache = new conditional_requests/* ResponseCache */.CC();
+    const github = await connect(request.token, log, request.cache ? cache : undefined);
+    const { sources, token: _token, cache: location, ...options } = request;
+    // The cache is per account: another token may see other repositories and other answers.
+    const account = location ? await github.viewer() : '';
+    const scope = JSON.stringify(sources);
+    if (location)
+        await restoreFleetCache(cache, location, scope, account, log);
+    const fleet = await readFleet(sources, {
+        ...options,
+        github,
+        ...(location ? { store: cache } : {}),
+        log,
+    });
+    if (location)
+        await saveFleetCache(location, cache, scope, account, log);
+    return fleet;
+}
+
+;// CONCATENATED MODULE: ./shared/fleet/site/charts.ts
+
+
+const WIDTH = 320;
+const HEIGHT = 150;
+const PAD = { left: 44, right: 12, top: 12, bottom: 34 };
+const plotWidth = WIDTH - PAD.left - PAD.right;
+const plotHeight = HEIGHT - PAD.top - PAD.bottom;
+/** The x position of point `i` of `n`, evenly spaced (runs and versions are events, not a clock). */
+const INSET = 12;
+const xAt = (i, n) => PAD.left +
+    INSET +
+    (n === 1 ? (plotWidth - 2 * INSET) / 2 : (i * (plotWidth - 2 * INSET)) / (n - 1));
+function scale(values) {
+    let lo = Math.min(...values);
+    let hi = Math.max(...values);
+    if (lo === hi) {
+        const pad = Math.abs(lo) * 0.1 || 1;
+        lo -= pad;
+        hi += pad;
+    }
+    else {
+        const pad = (hi - lo) * 0.1;
+        lo -= pad;
+        hi += pad;
+    }
+    return {
+        y: (v) => PAD.top + plotHeight - ((v - lo) / (hi - lo)) * plotHeight,
+        ticks: [lo, (lo + hi) / 2, hi],
+    };
+}
+const charts_round = (v) => Math.round(v * 10) / 10;
+function charts_frame(id, title, description, body) {
+    return html `<svg
+    class="chart"
+    viewBox="0 0 ${WIDTH} ${HEIGHT}"
+    role="img"
+    aria-labelledby="${attr(`${id}-title ${id}-desc`)}"
+    xmlns="http://www.w3.org/2000/svg"
+  >
+    <title id="${attr(`${id}-title`)}">${title}</title>
+    <desc id="${attr(`${id}-desc`)}">${description}</desc>
+    ${body}
+  </svg>`;
+}
+function axes(ticks, y, format) {
+    return join([
+        html `<line
+        class="chart-axis"
+        x1="${PAD.left}"
+        y1="${PAD.top}"
+        x2="${PAD.left}"
+        y2="${PAD.top + plotHeight}"
+      />`,
+        html `<line
+        class="chart-axis"
+        x1="${PAD.left}"
+        y1="${PAD.top + plotHeight}"
+        x2="${WIDTH - PAD.right}"
+        y2="${PAD.top + plotHeight}"
+      />`,
+        ...ticks.map((tick) => html `<text
+            class="chart-label"
+            x="${PAD.left - 4}"
+            y="${charts_round(y(tick)) + 3}"
+            text-anchor="end"
+            >${format(tick)}</text
+          >`),
+    ], '');
+}
+/** A label under the x axis, cut to fit (the table below the chart has it whole). */
+const charts_short = (text, max = 10) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+function driftChart(id, history) {
+    if (history.length === 0)
+        return html `<p class="note">No monitor runs recorded yet.</p>`;
+    const { y, ticks } = scale([0, 1, ...history.map((run) => run.driftShare)]);
+    const points = history.map((run, i) => ({
+        run,
+        x: charts_round(xAt(i, history.length)),
+        y: charts_round(y(run.driftShare)),
+    }));
+    const line = points.map((p) => `${p.x},${p.y}`).join(' ');
+    const last = history[history.length - 1];
+    const description = `${history.length} monitor runs from ${history[0].at.slice(0, 10)} to ${last.at.slice(0, 10)}; drifting share of features from ${charts_percent(Math.min(...history.map((r) => r.driftShare)))} to ${charts_percent(Math.max(...history.map((r) => r.driftShare)))}; last run ${last.status}, ${charts_percent(last.driftShare)}.`;
+    const body = join([
+        axes([0, 0.5, 1].filter((t) => t >= ticks[0] && t <= ticks[2]), y, charts_percent),
+        html `<polyline class="chart-line" points="${line}" />`,
+        ...points.map((p) => html `<circle
+          class="${attr(`chart-point status-${p.run.status}`)}"
+          cx="${p.x}"
+          cy="${p.y}"
+          r="4"
+          ><title>
+            ${p.run.at.slice(0, 10)}: ${p.run.status}, ${charts_percent(p.run.driftShare)} drifting
+          </title></circle
+        >`),
+        html `<text class="chart-label" x="${PAD.left}" y="${HEIGHT - 8}"
+      >${history[0].at.slice(0, 10)}</text
+    >`,
+        history.length > 1 &&
+            html `<text class="chart-label" x="${WIDTH - PAD.right}" y="${HEIGHT - 8}" text-anchor="end"
+        >${last.at.slice(0, 10)}</text
+      >`,
+    ]);
+    const table = html `<details class="chart-data">
+    <summary>Drift history as a table</summary>
+    <div class="table-scroll">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Run</th>
+            <th scope="col">Status</th>
+            <th scope="col">Drifting features</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${history.map((run) => html `<tr>
+                <td>${run.at.replace('T', ' ').slice(0, 16)}</td>
+                <td>${run.status}</td>
+                <td>${charts_percent(run.driftShare)}</td>
+              </tr>`)}
+        </tbody>
+      </table>
+    </div>
+  </details>`;
+    return html `<figure class="chart-figure">
+    ${charts_frame(id, 'Share of features drifting, by monitor run', description, body)}
+    <figcaption>Share of monitored features drifting, oldest run first.</figcaption>
+    ${table}
+  </figure>`;
+}
+/** Points a 320-pixel chart can tell apart; the table under it has every version. */
+const MAX_DRAWN = 30;
+function charts_metricChart(id, metric, all) {
+    if (all.length === 0)
+        return html ``;
+    const points = all.slice(-MAX_DRAWN);
+    const cut = all.length > points.length
+        ? ` (the last ${points.length} of ${all.length}; the table has them all)`
+        : '';
+    const { y, ticks } = scale(points.flatMap((p) => [p.value, ...(p.ci ?? [])]));
+    const drawn = points.map((p, i) => ({
+        p,
+        i,
+        x: charts_round(xAt(i, points.length)),
+        y: charts_round(y(p.value)),
+    }));
+    const description = `${metric} across ${points.length} versions${cut}, oldest first: ${points.map((p) => `${p.version} ${withInterval(p.value, p.ci)}`).join('; ')}.`;
+    const body = join([
+        axes(ticks, y, number),
+        points.length > 1 &&
+            html `<polyline class="chart-line" points="${drawn.map((d) => `${d.x},${d.y}`).join(' ')}" />`,
+        ...drawn.map((d) => html `${d.p.ci &&
+            html `<line
+                class="chart-whisker"
+                x1="${d.x}"
+                x2="${d.x}"
+                y1="${charts_round(y(d.p.ci[0]))}"
+                y2="${charts_round(y(d.p.ci[1]))}"
+              /><line
+                class="chart-whisker"
+                x1="${d.x - 4}"
+                x2="${d.x + 4}"
+                y1="${charts_round(y(d.p.ci[0]))}"
+                y2="${charts_round(y(d.p.ci[0]))}"
+              /><line
+                class="chart-whisker"
+                x1="${d.x - 4}"
+                x2="${d.x + 4}"
+                y1="${charts_round(y(d.p.ci[1]))}"
+                y2="${charts_round(y(d.p.ci[1]))}"
+              />`}<circle class="chart-point" cx="${d.x}" cy="${d.y}" r="3.5"
+            ><title>${d.p.version}: ${withInterval(d.p.value, d.p.ci)}</title></circle
+          >${labelled(d.i, points.length) && html `<text class="chart-label" x="${d.x}" y="${HEIGHT - 8}" text-anchor="middle">${charts_short(d.p.version)}</text>`}`),
+    ]);
+    const table = html `<details class="chart-data">
+    <summary>${metric} as a table</summary>
+    <div class="table-scroll">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Version</th>
+            <th scope="col">${metric}</th>
+            <th scope="col">Interval</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${all.map((p) => html `<tr>
+                <td>${p.version}</td>
+                <td>${number(p.value)}</td>
+                <td>${p.ci ? `${number(p.ci[0])} to ${number(p.ci[1])}` : '—'}</td>
+              </tr>`)}
+        </tbody>
+      </table>
+    </div>
+  </details>`;
+    return html `<figure class="chart-figure">
+    ${charts_frame(id, `${metric} by version`, description, body)}
+    <figcaption>${metric}, oldest version first${cut}; whiskers: the interval.</figcaption>
+    ${table}
+  </figure>`;
+}
+/** Every version's label while they fit; with more, the first and the last. */
+const labelled = (i, n) => n <= 5 || i === 0 || i === n - 1;
+function charts_percent(share) {
+    return `${Math.round(share * 100)}%`;
+}
+
+;// CONCATENATED MODULE: ./shared/fleet/site/model-page.ts
+
+
+
+
+
+
+const KIND_LABEL = {
+    promotion: 'promoted',
+    rollback: 'rolled back to',
+    failed: 'promotion failed',
+    retired: 'retired',
+};
+function timeline(model, path, events) {
+    if (events.length === 0)
+        return html `<p class="muted">Nothing recorded.</p>`;
+    const known = new Set(model.versions.map((v) => v.version));
+    const versionLink = (version) => known.has(version)
+        ? html `<a href="${attr(relativeHref(path, versionPage(model, version)))}">${version}</a>`
+        : html `${version}`;
+    return html `<ol class="timeline">
+    ${events.map((event) => html `<li class="${attr(`event event-${event.kind}`)}">
+          <p>
+            <span class="${attr(`kind kind-${event.kind}`)}">${KIND_LABEL[event.kind]}</span>
+            ${versionLink(event.version)}
+            <span class="note"
+              >${format_time(event.at)}${event.by ? html ` by ${people([event.by])}` : ''}</span
+            >
+          </p>
+          ${event.approvedBy.length > 0 ? html `<p>Approved by ${people(event.approvedBy)}</p>` : ''}
+          ${event.rollback ? html `<p class="reason-line">Rolled back${event.rollback.from ? html ` from ${versionLink(event.rollback.from)}` : ''}: <q>${event.rollback.reason}</q></p>` : ''}
+          ${event.overrideReason ? html `<p class="reason-line warning">Gates overridden: <q>${event.overrideReason}</q></p>` : ''}
+          ${event.status ? html `<p class="reason-line">Status: ${event.status}</p>` : ''}
+          ${event.runUrl ? html `<p>${externalLink('The workflow run', event.runUrl)}</p>` : ''}
+        </li>`)}
+  </ol>`;
+}
+/** The metrics of the versions that held the environment, oldest first, one chart per metric. */
+function trends(model, environment, idPrefix) {
+    const held = model.versions
+        .filter((v) => v.environments.includes(environment.name))
+        .sort((a, b) => a.firstPromotedAt.localeCompare(b.firstPromotedAt));
+    const metrics = [...new Set(held.flatMap((v) => Object.keys(v.metrics)))];
+    if (metrics.length === 0)
+        return html `<p class="muted">No metrics recorded.</p>`;
+    return html `<div class="charts">
+    ${metrics.map((metric, i) => {
+        const points = held.flatMap((v) => {
+            const m = v.metrics[metric];
+            return m ? [{ version: v.version, value: m.value, ci: m.ci }] : [];
+        });
+        return charts_metricChart(`${idPrefix}-metric-${i}`, metric, points);
+    })}
+  </div>`;
+}
+function environmentSection(model, path, environment, index) {
+    const current = environment.current;
+    const id = `env-${index}`;
+    const version = current && model.versions.find((v) => v.version === current.version);
+    return html `<section aria-labelledby="${id}" class="environment">
+    <h2 id="${id}">${environment.name}</h2>
+    <dl class="facts">
+      <div>
+        <dt>Version now</dt>
+        <dd>
+          ${current
+        ? html `<a href="${attr(relativeHref(path, versionPage(model, current.version)))}"
+                    >${current.version}</a
+                  >, promoted ${format_time(current.promotedAt)} (${plural(current.ageDays, 'day')}
+                  ago)${current.promotedBy ? html ` by ${people([current.promotedBy])}` : ''}`
+        : html `<span class="muted">none: no promotion holds it</span>`}
+        </dd>
+      </div>
+      ${current
+        ? html `<div>
+              <dt>Approved by</dt>
+              <dd>${people(current.approvedBy)}</dd>
+            </div>`
+        : ''}
+      ${current?.overrideReason
+        ? html `<div>
+              <dt>Gates overridden</dt>
+              <dd class="warning"><q>${current.overrideReason}</q></dd>
+            </div>`
+        : ''}
+      ${current?.rollback
+        ? html `<div>
+              <dt>Rolled back</dt>
+              <dd>
+                ${current.rollback.from ? html `from ${current.rollback.from}: ` : ''}<q
+                  >${current.rollback.reason}</q
+                >
+              </dd>
+            </div>`
+        : ''}
+      <div>
+        <dt>Bias check</dt>
+        <dd>${current ? biasCheck(version) : '—'}</dd>
+      </div>
+      <div>
+        <dt>Monitor</dt>
+        <dd>
+          ${monitorStatus(environment)}${environment.monitor
+        ? html `; issue
+                ${externalLink(`#${environment.monitor.issue.number}`, environment.monitor.issue.url)}
+                (${environment.monitor.issue.state})${environment.monitor.metric ? `; ${environment.monitor.metric.name} ${environment.monitor.metric.value}` : ''}${environment.monitor.runUrl ? html `; ${externalLink('last run', environment.monitor.runUrl)}` : ''}`
+        : ''}
+        </dd>
+      </div>
+      <div>
+        <dt>Flags</dt>
+        <dd>${flagList(environment)}</dd>
+      </div>
+    </dl>
+    ${environment.monitor
+        ? html `<h3>Drift history</h3>
+            ${driftChart(`${id}-drift`, environment.monitor.history)}`
+        : ''}
+    <h3>Metrics of the versions that held ${environment.name}</h3>
+    ${trends(model, environment, id)}
+    <h3>Timeline</h3>
+    ${timeline(model, path, environment.timeline)}
+  </section>`;
+}
+function modelPageHtml(doc, model) {
+    const path = modelPage(model);
+    const versions = html `<section aria-labelledby="versions">
+    <h2 id="versions">Versions</h2>
+    <ul class="version-list">
+      ${model.versions.map((v) => html `<li>
+            <a href="${attr(relativeHref(path, versionPage(model, v.version)))}">${v.version}</a>
+            <span class="note"
+              >first promoted
+              ${format_time(v.firstPromotedAt)}${v.environments.length > 0 ? `; held ${v.environments.join(', ')}` : ''}</span
+            >
+          </li>`)}
+    </ul>
+  </section>`;
+    const body = html `<h1><span class="muted">${model.repository} /</span> ${model.name}</h1>
+    <dl class="facts">
+      <div>
+        <dt>Owner</dt>
+        <dd>
+          ${owners(model.owner)}${model.owner.checked ? '' : html ` <span class="note">(membership not checked)</span>`}
+        </dd>
+      </div>
+      <div>
+        <dt>Environments</dt>
+        <dd>
+          ${model.environments.length > 0
+        ? join(model.environments.map((e, i) => html `<a href="#env-${i}">${e.name}</a>`), ', ')
+        : 'none'}
+        </dd>
+      </div>
+    </dl>
+    ${model.environments.map((environment, i) => environmentSection(model, path, environment, i))}
+    ${versions}`;
+    return page(doc, path, `${model.repository}/${model.name}`, [{ label: 'Fleet', path: FLEET_PAGE }, { label: `${model.repository}/${model.name}` }], body);
+}
+
+;// CONCATENATED MODULE: ./shared/fleet/site/site-script.ts
+/**
+ * The site's script, as text (written to assets/site.js): plain ES2017 for any browser, no
+ * library. It is a string rather than a function's source because the TypeScript build tools
+ * rewrite functions (helpers, renamed variables); what runs in the browser is what is here.
+ *
+ * Without it every page is complete; with it the fleet table sorts (its header buttons) and
+ * filters (search text, flags, environment), and the freshness line says how old the data is
+ * when the page is opened.
+ */
+const SITE_SCRIPT = String.raw `(function () {
+  'use strict';
+  document.documentElement.classList.add('js');
+
+  function ageText(from) {
+    var hours = (Date.now() - new Date(from).getTime()) / 3600000;
+    if (!isFinite(hours)) return '';
+    if (hours < 1) return ' (less than an hour ago when opened)';
+    if (hours < 48) { var h = Math.floor(hours); return ' (' + h + (h === 1 ? ' hour' : ' hours') + ' ago when opened)'; }
+    return ' (' + Math.floor(hours / 24) + ' days ago when opened)';
+  }
+  Array.prototype.forEach.call(document.querySelectorAll('[data-age-of]'), function (el) {
+    el.textContent = ageText(el.getAttribute('data-age-of'));
+  });
+
+  var table = document.querySelector('table[data-sortable]');
+  if (!table) return;
+  var body = table.tBodies[0];
+  var rows = Array.prototype.slice.call(body.rows);
+  var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
+
+  function sortValue(row, index) {
+    var cell = row.cells[index];
+    if (!cell) return '';
+    var value = cell.getAttribute('data-sort');
+    return value === null ? cell.textContent.trim().toLowerCase() : value;
+  }
+  function compare(a, b) {
+    if (a === b) return 0;
+    if (a === '') return 1;
+    if (b === '') return -1;
+    var x = Number(a), y = Number(b);
+    if (!isNaN(x) && !isNaN(y)) return x - y;
+    return a < b ? -1 : 1;
+  }
+  headers.forEach(function (th, index) {
+    var button = th.querySelector('button');
+    if (!button) return;
+    button.addEventListener('click', function () {
+      var ascending = th.getAttribute('aria-sort') !== 'ascending';
+      headers.forEach(function (other) { other.setAttribute('aria-sort', 'none'); });
+      th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
+      var sorted = rows.slice().sort(function (r1, r2) {
+        var a = sortValue(r1, index), b = sortValue(r2, index);
+        // Rows without a value stay last in both directions.
+        if (a === '' || b === '') return compare(a, b);
+        return ascending ? compare(a, b) : compare(b, a);
+      });
+      sorted.forEach(function (row) { body.appendChild(row); });
+    });
+  });
+
+  var panel = document.querySelector('[data-filters]');
+  if (!panel) return;
+  panel.hidden = false;
+  var text = panel.querySelector('#filter-text');
+  var environment = panel.querySelector('#filter-environment');
+  var flags = Array.prototype.slice.call(panel.querySelectorAll('input[name="flag"]'));
+  var status = panel.querySelector('[data-filter-status]');
+
+  function apply() {
+    var needle = text.value.trim().toLowerCase();
+    var env = environment.value;
+    var wanted = flags.filter(function (box) { return box.checked; }).map(function (box) { return box.value; });
+    var shown = 0;
+    rows.forEach(function (row) {
+      var rowFlags = (row.getAttribute('data-flags') || '').split(' ');
+      var visible = (!needle || row.textContent.toLowerCase().indexOf(needle) !== -1) &&
+        (!env || row.getAttribute('data-env') === env) &&
+        (wanted.length === 0 || wanted.some(function (flag) { return rowFlags.indexOf(flag) !== -1; }));
+      row.hidden = !visible;
+      if (visible) shown++;
+    });
+    status.textContent = shown === rows.length
+      ? 'Showing all ' + rows.length + ' rows.'
+      : 'Showing ' + shown + ' of ' + rows.length + ' rows.';
+  }
+  text.addEventListener('input', apply);
+  environment.addEventListener('change', apply);
+  flags.forEach(function (box) { box.addEventListener('change', apply); });
+  apply();
+})();
+`;
+
+;// CONCATENATED MODULE: ./shared/fleet/site/site-style.ts
+/**
+ * The site's stylesheet (assets/site.css): system fonts (no web font), light and dark by the
+ * reader's colour scheme, colours chosen for at least 4.5:1 contrast on their background, and a
+ * fleet table that turns into one card per row on a phone.
+ */
+const SITE_STYLE = String.raw `:root {
+  color-scheme: light dark;
+  --bg: #ffffff; --fg: #1f2328; --muted: #59636e; --border: #d1d9e0; --subtle: #f6f8fa;
+  --link: #0550ae; --warn-fg: #7d4e00; --warn-bg: #fff8c5; --bad-fg: #a40e26; --bad-bg: #ffebe9;
+  --ok-fg: #116329; --ok-bg: #dafbe1; --accent: #0969da; --focus: #0969da;
+}
+@media (prefers-color-scheme: dark) {
+  :root {
+    --bg: #0d1117; --fg: #e6edf3; --muted: #9198a1; --border: #3d444d; --subtle: #151b23;
+    --link: #4493f8; --warn-fg: #e3b341; --warn-bg: #2e2208; --bad-fg: #ff9492; --bad-bg: #3c1618;
+    --ok-fg: #56d364; --ok-bg: #0f2d1a; --accent: #4493f8; --focus: #4493f8;
+  }
+}
+*, *::before, *::after { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body {
+  margin: 0; background: var(--bg); color: var(--fg);
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Liberation Sans", sans-serif;
+  overflow-wrap: break-word;
+}
+a { color: var(--link); }
+a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible, summary:focus-visible, [tabindex]:focus-visible {
+  outline: 2px solid var(--focus); outline-offset: 2px;
+}
+code, pre, .hash { font-family: ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.9em; }
+.hash { word-break: break-all; }
+pre { white-space: pre-wrap; background: var(--subtle); border: 1px solid var(--border); border-radius: 6px; padding: 12px; overflow-x: auto; }
+.skip-link { position: absolute; left: -9999px; top: 0; background: var(--bg); padding: 8px; z-index: 10; }
+.skip-link:focus { left: 8px; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.site-header, main, .site-footer { max-width: 1400px; margin: 0 auto; padding: 0 16px; }
+.site-header { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 16px; padding-top: 12px; border-bottom: 1px solid var(--border); }
+.site-name { margin: 0 0 8px; font-weight: 600; }
+.site-name a { color: var(--fg); text-decoration: none; }
+.breadcrumbs { list-style: none; display: flex; flex-wrap: wrap; margin: 0 0 8px; padding: 0; color: var(--muted); }
+.breadcrumbs li + li::before { content: "/"; padding: 0 6px; }
+.site-footer { border-top: 1px solid var(--border); margin-top: 32px; color: var(--muted); font-size: 0.9em; }
+h1 { font-size: 1.6em; margin: 16px 0 8px; }
+h2 { font-size: 1.3em; margin: 28px 0 8px; border-bottom: 1px solid var(--border); padding-bottom: 4px; }
+h3 { font-size: 1.05em; margin: 20px 0 8px; }
+.muted, .note { color: var(--muted); }
+.note { font-size: 0.9em; }
+.warning { color: var(--warn-fg); }
+.invisible { color: var(--bad-fg); border: 1px dashed currentColor; border-radius: 3px; font-size: 0.8em; padding: 0 2px; }
+.freshness { color: var(--muted); margin-top: 0; }
+.counts { display: flex; flex-wrap: wrap; gap: 8px; margin: 12px 0; padding: 0; }
+.count { border: 1px solid var(--border); border-radius: 6px; padding: 6px 12px; min-width: 96px; background: var(--subtle); }
+.count dt { font-size: 0.85em; color: var(--muted); }
+.count dd { margin: 0; font-size: 1.4em; font-weight: 600; }
+.count-warn { border-color: var(--warn-fg); }
+.count-warn dd { color: var(--warn-fg); }
+.filters { display: flex; flex-wrap: wrap; gap: 8px 20px; align-items: flex-end; margin: 8px 0 12px; }
+.filters[hidden] { display: none; }
+.filter { display: flex; flex-direction: column; gap: 2px; margin: 0; }
+fieldset.filter { flex-direction: row; flex-wrap: wrap; gap: 4px 12px; border: 1px solid var(--border); border-radius: 6px; padding: 4px 10px 6px; }
+fieldset.filter legend { padding: 0 4px; font-size: 0.9em; }
+.filter label { font-size: 0.9em; }
+.filter input[type=search], .filter select {
+  font: inherit; color: var(--fg); background: var(--bg); border: 1px solid var(--muted); border-radius: 6px; padding: 4px 8px; min-width: 12em; max-width: 100%;
+}
+.check { display: inline-flex; align-items: center; gap: 4px; }
+.filter-status { margin: 0; color: var(--muted); font-size: 0.9em; flex-basis: 100%; }
+.table-scroll { overflow-x: auto; max-width: 100%; }
+table { border-collapse: collapse; font-size: 0.92em; }
+table.fleet { width: 100%; }
+caption { text-align: left; font-weight: 600; padding: 4px 0; }
+th, td { border: 1px solid var(--border); padding: 6px 8px; text-align: left; vertical-align: top; unicode-bidi: isolate; }
+thead th { background: var(--subtle); white-space: nowrap; }
+tbody th { font-weight: 600; }
+td.numeric { text-align: right; white-space: nowrap; }
+button.sort { all: unset; cursor: pointer; font-weight: 600; }
+html:not(.js) button.sort { cursor: text; }
+.sort-mark::after { content: ""; padding-left: 4px; }
+th[aria-sort=ascending] .sort-mark::after { content: "▲"; }
+th[aria-sort=descending] .sort-mark::after { content: "▼"; }
+.flags { list-style: none; margin: 0; padding: 0; }
+.flags li + li { margin-top: 4px; }
+.flag, .status, .kind { display: inline-block; white-space: nowrap; border-radius: 10px; padding: 0 8px; font-size: 0.85em; font-weight: 600; border: 1px solid currentColor; }
+.flag { color: var(--warn-fg); background: var(--warn-bg); }
+.flag-orphaned { color: var(--bad-fg); background: var(--bad-bg); }
+.reason { display: block; color: var(--muted); font-size: 0.85em; }
+.status-healthy { color: var(--ok-fg); background: var(--ok-bg); }
+.status-drifting { color: var(--warn-fg); background: var(--warn-bg); }
+.status-degraded { color: var(--bad-fg); background: var(--bad-bg); }
+.kind { color: var(--fg); background: var(--subtle); }
+.kind-rollback, .kind-failed { color: var(--bad-fg); background: var(--bad-bg); }
+.gone .was { text-decoration-line: line-through; text-decoration-color: var(--bad-fg); }
+.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 8px 0; }
+.facts div { display: contents; }
+.facts dt { color: var(--muted); }
+.facts dd { margin: 0; min-width: 0; }
+.notice { border: 1px solid var(--warn-fg); background: var(--warn-bg); border-radius: 6px; padding: 0 12px; margin: 12px 0; }
+.timeline { list-style: none; margin: 0; padding: 0 0 0 16px; border-left: 2px solid var(--border); }
+.timeline li { margin: 0 0 12px; }
+.timeline p { margin: 2px 0; }
+.reason-line q { font-style: italic; }
+.charts { display: flex; flex-wrap: wrap; gap: 16px; }
+.chart-figure { margin: 0; width: 340px; max-width: 100%; }
+.chart { width: 100%; height: auto; display: block; background: var(--subtle); border: 1px solid var(--border); border-radius: 6px; }
+.chart-axis { stroke: var(--muted); stroke-width: 1; }
+.chart-line { fill: none; stroke: var(--accent); stroke-width: 1.5; }
+.chart-whisker { stroke: var(--fg); stroke-width: 1.2; }
+.chart-point { fill: var(--accent); }
+.chart-point.status-healthy { fill: var(--ok-fg); }
+.chart-point.status-drifting { fill: var(--warn-fg); }
+.chart-point.status-degraded { fill: var(--bad-fg); }
+.chart-label { fill: var(--muted); font-size: 10px; font-family: inherit; }
+figcaption { font-size: 0.85em; color: var(--muted); }
+.chart-data summary, .packages summary { cursor: pointer; font-size: 0.9em; }
+.packages ul { columns: 16em; margin: 4px 0; }
+.version-list { padding-left: 20px; }
+@media (max-width: 720px) {
+  .site-header, main, .site-footer { padding: 0 10px; }
+  table.fleet, table.fleet tbody, table.fleet tr, table.fleet td, table.fleet tbody th { display: block; }
+  table.fleet { border: 0; }
+  table.fleet thead tr { display: flex; flex-wrap: wrap; align-items: center; gap: 4px; }
+  table.fleet thead tr::before { content: "Sort by"; color: var(--muted); font-size: 0.9em; margin-right: 4px; }
+  table.fleet thead th { border-radius: 10px; padding: 2px 8px; font-size: 0.85em; }
+  html:not(.js) table.fleet thead { display: none; }
+  table.fleet tbody tr { border: 1px solid var(--border); border-radius: 6px; margin: 10px 0; padding: 6px 10px; }
+  table.fleet tbody tr[hidden] { display: none; }
+  table.fleet td, table.fleet tbody th { overflow-wrap: anywhere; border: 0; padding: 2px 0 2px 7.5rem; position: relative; text-align: left; white-space: normal; min-height: 1.5em; }
+  table.fleet td::before, table.fleet tbody th::before { content: attr(data-label); position: absolute; left: 0; width: 7rem; color: var(--muted); font-weight: 400; font-size: 0.92rem; }
+  table.fleet tbody th { font-size: 1.05em; }
+  .counts { gap: 6px; }
+  .count { min-width: 0; padding: 2px 10px; }
+  .count dd { font-size: 1.15em; }
+  .facts { grid-template-columns: 1fr; gap: 0; }
+  .facts dd { margin-bottom: 6px; }
+}
+`;
+
+;// CONCATENATED MODULE: ./shared/fleet/site/version-page.ts
+
+
+
+
+
+const COMMIT = /^[0-9a-f]{7,64}$/i;
+const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+function commitLink(repository, commit) {
+    const url = COMMIT.test(commit) && REPOSITORY.test(repository)
+        ? `https://github.com/${repository}/commit/${commit}`
+        : undefined;
+    return externalLink(html `<code>${commit}</code>`, url);
+}
+const fact = (term, value) => value === undefined || value === ''
+    ? ''
+    : html `<div>
+        <dt>${term}</dt>
+        <dd>${value}</dd>
+      </div>`;
+function table(caption, headers, rows) {
+    return html `<div class="table-scroll" role="region" aria-label="${attr(caption)}" tabindex="0">
+    <table>
+      <caption>
+        ${caption}
+      </caption>
+      <thead>
+        <tr>
+          ${headers.map((h) => html `<th scope="col">${h}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${rows.map(([first, ...rest]) => html `<tr>
+              <th scope="row">${first}</th>
+              ${rest.map((cell) => html `<td>${cell}</td>`)}
+            </tr>`)}
+      </tbody>
+    </table>
+  </div>`;
+}
+const version_page_hash = (sha) => html `<code class="hash">${sha}</code>`;
+function metrics(version) {
+    const names = Object.keys(version.metrics);
+    const slices = Object.entries(version.lineage.slices);
+    return html `<section aria-labelledby="metrics">
+    <h2 id="metrics">Metrics</h2>
+    ${names.length > 0
+        ? table('Metrics the gates judged', ['Metric', 'Value', 'Interval'], names.map((name) => {
+            const m = version.metrics[name];
+            return [
+                name,
+                number(m.value),
+                m.ci ? `${number(m.ci[0])} to ${number(m.ci[1])}` : '—',
+            ];
+        }))
+        : html `<p class="muted">No metrics recorded.</p>`}
+    ${slices.length > 0
+        ? table('Metrics by slice', ['Slice', 'Metrics'], slices.map(([slice, values]) => [
+            slice,
+            Object.entries(values)
+                .map(([name, m]) => `${name} ${withInterval(m.value, m.ci)}`)
+                .join('; '),
+        ]))
+        : ''}
+    <dl class="facts">
+      ${fact('Gates verdict', version.verdict ?? html `<span class="muted">not recorded</span>`)}${fact('Evaluation', version.lineage.evaluation && join([version.lineage.evaluation.task, version.lineage.evaluation.rows !== undefined && plural(version.lineage.evaluation.rows, 'row'), version.lineage.evaluation.dataSha256 && html `data ${version_page_hash(version.lineage.evaluation.dataSha256)}`], ', '))}
+    </dl>
+  </section>`;
+}
+function version_page_fairness(version) {
+    const f = version.fairness;
+    return html `<section aria-labelledby="fairness">
+    <h2 id="fairness">Bias check</h2>
+    ${f
+        ? html `<p>Checked for bias on ${f.attributes.join(', ')}.</p>
+            ${f.measures.length > 0
+            ? table('Fairness measures', ['Measure', 'Attribute', 'Value', 'Interval'], f.measures.map((m) => [
+                m.measure,
+                m.attribute,
+                number(m.value),
+                m.ci ? `${number(m.ci[0])} to ${number(m.ci[1])}` : '—',
+            ]))
+            : ''}`
+        : html `<p class="warning">
+            <span aria-hidden="true">⚠ </span>Never checked for bias: no sensitive features were
+            given to evaluate-model for this version.
+          </p>`}
+  </section>`;
+}
+/**
+ * Who approved, when, and what they saw: promote-model's digest of the comparison the reviewers
+ * approved, which the promotion recomputed and found unchanged (so the approval binds to these
+ * metrics, this baseline and these gates, not to whatever was promoted later).
+ */
+function approval(version) {
+    const a = version.approval;
+    const digest = a?.digest ?? version.comparisonDigest;
+    return html `<section aria-labelledby="approval">
+    <h2 id="approval">Approval</h2>
+    <dl class="facts">
+      ${fact('Approved by', a ? people(a.by) : html `<span class="muted">no approval recorded</span>`)}${fact('Approved at', a && format_time(a.at))}${fact(a ? 'Digest the approvers saw' : 'Comparison digest', digest && html `${version_page_hash(digest)}${a ? html ` <span class="note">(recomputed unchanged at promotion)</span>` : html ` <span class="note">(no approval bound to it)</span>`}`)}${fact('Gates overridden', version.overrideReason && html `<q class="warning">${version.overrideReason}</q>`)}${fact('Release', version.release && externalLink(version.release.tag, version.release.url))}${fact('Model card', version.release?.modelCardUrl ? externalLink('model card', version.release.modelCardUrl) : version.release ? html `<span class="muted">none</span>` : '')}
+    </dl>
+  </section>`;
+}
+function data(lineage) {
+    const profile = lineage.profile;
+    return html `<section aria-labelledby="data">
+    <h2 id="data">Training data</h2>
+    ${lineage.data.length > 0
+        ? table('Data files', ['File', 'SHA-256', 'Bytes'], lineage.data.map((f) => [
+            f.path,
+            version_page_hash(f.sha256),
+            f.bytes !== undefined ? format_count(f.bytes) : '—',
+        ]))
+        : html `<p class="muted">No data files recorded.</p>`}
+    ${profile
+        ? html `<h3>Profile</h3>
+            <p>${plural(profile.rows, 'row')}, ${plural(profile.columns.length, 'column')}.</p>
+            ${table('Profile of the training data', ['Column', 'Type', 'Count', 'Nulls', 'Min', 'Max', 'Mean', 'Distinct'], profile.columns.map((c) => [
+            c.name,
+            c.type,
+            format_count(c.count),
+            format_count(c.nulls),
+            c.min === undefined ? '—' : typeof c.min === 'number' ? number(c.min) : c.min,
+            c.max === undefined ? '—' : typeof c.max === 'number' ? number(c.max) : c.max,
+            c.mean === undefined ? '—' : number(c.mean),
+            c.distinct === undefined ? '—' : format_count(c.distinct),
+        ]))}`
+        : ''}
+  </section>`;
+}
+function version_page_build(model, version) {
+    const l = version.lineage;
+    const runtime = l.runtime;
+    const config = l.config;
+    const values = Object.entries(config?.values ?? {});
+    return html `<section aria-labelledby="build">
+    <h2 id="build">How it was built</h2>
+    <dl class="facts">
+      ${fact('Code commit', commitLink(model.repository, version.commit))}${fact('Run', version.runUrl ? externalLink('the workflow run', version.runUrl) : '')}${fact('Trained at', l.trainedAt && format_time(l.trainedAt))}${fact('Command', l.command && html `<code>${l.command}</code>`)}${fact('Seed', l.seed)}${fact('Code', l.code && html `${l.code.source}, ${plural(l.code.files, 'file')}, ${version_page_hash(l.code.sha256)}`)}${fact('Config', config && html `${config.path ?? 'config'} ${version_page_hash(config.sha256)}`)}${fact('Fingerprint', version_page_hash(version.fingerprint))}
+    </dl>
+    ${values.length > 0
+        ? table('Config values', ['Key', 'Value'], values.map(([key, value]) => [key, html `<code>${value}</code>`]))
+        : ''}
+    ${l.lockFiles.length > 0
+        ? table('Lock files', ['File', 'SHA-256'], l.lockFiles.map((f) => [f.path, version_page_hash(f.sha256)]))
+        : ''}
+    <h3>Environment</h3>
+    ${runtime
+        ? html `<dl class="facts">
+              ${fact('Python', runtime.python)}${fact('R', runtime.r)}${fact('Image', runtime.image && html `<code>${runtime.image}</code>`)}${fact('Operating system', runtime.os)}
+            </dl>
+            ${runtime.packages.length > 0
+            ? html `<details class="packages">
+                    <summary>${plural(runtime.packages.length, 'package')} installed</summary>
+                    <ul>
+                      ${runtime.packages.map((p) => html `<li><code>${p}</code></li>`)}
+                    </ul>
+                  </details>`
+            : runtime.packagesCount !== undefined
+                ? html `<p>
+                      ${plural(runtime.packagesCount, 'package')} installed (the list is in the
+                      manifest).
+                    </p>`
+                : ''}`
+        : html `<p class="muted">Not recorded.</p>`}
+  </section>`;
+}
+function versionPageHtml(doc, model, version) {
+    const path = versionPage(model, version.version);
+    const lineage = version.lineage;
+    const body = html `<h1><span class="muted">${model.name}</span> ${version.version}</h1>
+    ${lineage.source === 'payload'
+        ? html `<div class="notice" role="note">
+            <p>
+              <strong>Lineage from the deployment payload only.</strong>
+              ${lineage.missing ?? 'The Release files (manifest, metrics report, data profile) were not read.'}
+            </p>
+          </div>`
+        : lineage.missing
+            ? html `<div class="notice" role="note"><p>${lineage.missing}</p></div>`
+            : ''}
+    <dl class="facts">
+      ${fact('Model', html `<a href="${attr(relativeHref(path, modelPage(model)))}">${model.repository}/${model.name}</a>`)}${fact('Environments held', version.environments.length > 0 ? version.environments.join(', ') : 'none')}${fact('First promoted', format_time(version.firstPromotedAt))}${fact('Lineage from', lineage.source === 'release' ? 'the Release files' : 'the deployment payload')}
+    </dl>
+    ${data(lineage)} ${version_page_build(model, version)} ${metrics(version)} ${version_page_fairness(version)}
+    ${approval(version)}`;
+    return page(doc, path, `${model.name} ${version.version}`, [
+        { label: 'Fleet', path: FLEET_PAGE },
+        { label: `${model.repository}/${model.name}`, path: modelPage(model) },
+        { label: version.version },
+    ], body);
+}
+
+;// CONCATENATED MODULE: ./shared/fleet/site/index.ts
+
+
+
+
+
+
+function renderSite(doc) {
+    return new Map(siteFiles(doc));
+}
+/**
+ * The same files one at a time, for a writer that streams them to disk: a fleet of 50
+ * repositories × 10 models × 100 versions is about a gigabyte of pages, which need not all be
+ * held at once.
+ */
+function* siteFiles(doc) {
+    yield [FLEET_PAGE, fleetPage(doc)];
+    yield [ASSETS.css, SITE_STYLE];
+    yield [ASSETS.js, SITE_SCRIPT];
+    // Compact: the document of a large fleet is hundreds of megabytes indented.
+    yield [FLEET_JSON, JSON.stringify(doc)];
+    for (const model of doc.models) {
+        yield [modelPage(model), modelPageHtml(doc, model)];
+        for (const version of model.versions)
+            yield [versionPage(model, version.version), versionPageHtml(doc, model, version)];
+    }
+}
+
+
+;// CONCATENATED MODULE: ./shared/fleet/write-site.ts
+/**
+ * Writes the fleet site into its folder. The folder is replaced whole, so a model that left the
+ * fleet leaves no page behind; and since replacing means deleting, only a folder that is empty
+ * or holds an earlier fleet site (its fleet.json) is replaced: pointing `out` at the repository
+ * root or a docs folder by mistake is refused, not wiped.
+ */
+
+
+
+
+
+
+async function writeSite(out, files, confinement, baseDir) {
+    const folder = await confinePath(out, confinement, {
+        what: 'site folder',
+        input: 'out',
+        baseDir,
+        kind: 'any',
+    });
+    if (confinement.roots.some((root) => (0,external_node_path_.resolve)(root) === folder) || folder === (0,external_node_path_.resolve)(baseDir))
+        throw new errors/* UserError */.yo(`input "out": the site folder "${out}" is the workspace itself; give a folder of its own, e.g. registry-site.`);
+    await clearEarlierSite(folder, out);
+    for (const [path, content] of files) {
+        const target = (0,external_node_path_.join)(folder, path);
+        await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
+        await (0,promises_.writeFile)(target, content);
+    }
+    return folder;
+}
+async function readStart(path) {
+    const handle = await (0,promises_.open)(path, 'r').catch(() => undefined);
+    if (!handle)
+        return '';
+    try {
+        const buffer = Buffer.alloc(256);
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+        return buffer.subarray(0, bytesRead).toString('utf8');
+    }
+    finally {
+        await handle.close();
+    }
+}
+async function clearEarlierSite(folder, out) {
+    const entries = await (0,promises_.readdir)(folder).catch((error) => {
+        if ((0,errors/* errnoCode */.UK)(error) === 'ENOENT')
+            return undefined;
+        if ((0,errors/* errnoCode */.UK)(error) === 'ENOTDIR')
+            throw new errors/* UserError */.yo(`input "out": "${out}" is a file; give a folder for the site.`);
+        throw error;
+    });
+    if (!entries?.length)
+        return;
+    // The document opens with its format (read-fleet writes it first); a large one is not read whole.
+    const earlier = await readStart((0,external_node_path_.join)(folder, FLEET_JSON));
+    if (!earlier.replace(/\s+/g, '').startsWith(`{"format":"${FLEET_FORMAT}"`))
+        throw new errors/* UserError */.yo(`input "out": the folder "${out}" already holds files and no fleet site (no ${FLEET_JSON} of format ${FLEET_FORMAT}), so it is not replaced. Give an empty or new folder, e.g. registry-site.`);
+    await (0,promises_.rm)(folder, { recursive: true });
+}
+
 ;// CONCATENATED MODULE: ./cli/src/commands/registry.ts
-/** `mlops-actions registry`: every model and the version in each environment, from GitHub's deployments. */
+/** `mlops-actions registry`: the fleet view in a terminal, as JSON or Markdown, or as the static site. */
 
 
 
 
 
 
+
+
+
+
+
+
+
+const registry_FORMATS = ['table', 'json', 'markdown', 'html'];
+const registry_DAY_MS = 86_400_000;
 const registry = {
     name: 'registry',
-    summary: 'lists every model and the version in each environment',
-    help: `Usage: mlops-actions registry --repo <owner/name> [--model <name>] [--token <token>]
+    summary: 'lists every model and the version in each environment, across repositories',
+    help: `Usage: mlops-actions registry --repo <owner/name> [--repo ...] [--org <owner>] [options]
 
-Lists every model, the version in each environment, when and by whom it was promoted, read
-from the repository's GitHub deployments (the registry promote-model writes).
+Lists every model, the version in each environment, its age, who promoted and approved it, its
+owner, monitor status, bias check and flags (stale, orphaned, unwatched, overridden), read from
+the repositories' GitHub deployments, releases and monitor issues: the fleet view that
+publish-registry publishes.
 
 Options:
-  --repo <owner/name>   the repository (required)
-  --model <name>        only this model
-  --token <token>       a token that can read deployments (default: GITHUB_TOKEN or GH_TOKEN,
-                        e.g. GITHUB_TOKEN=$(gh auth token))
-  -h, --help            this help
+  --repo <owner/name>     a repository to read (repeatable); owner/* reads every repository of
+                          an organisation or user that has promoted models
+  --org <owner>           every repository of this organisation or user (repeatable)
+  --model <name>          only this model
+  --format <format>       table (default), json (the fleet document, mlops-actions/fleet@1),
+                          markdown, or html (the static site, written to --out)
+  --out <folder>          where --format html writes the site (default: registry-site)
+  --stale-after <time>    flag a model stale when neither promoted nor monitored for longer than
+                          this: a whole number and m, h, d or w (default: 90d)
+  --watched <env>         environments whose models must be monitored (repeatable; default:
+                          production)
+  --monitor-label <label> the monitor issues' label (repeatable; default: model-monitoring)
+  --detailed-versions <n> newest production versions per model whose Release files are read
+                          (default: 3)
+  --cache-file <file>     remember what was read (ETags, Release contents) in this file, so the
+                          next run asks with conditional requests and downloads nothing twice
+  --token <token>         a token that can read deployments, releases and issues (default:
+                          GITHUB_TOKEN or GH_TOKEN, e.g. GITHUB_TOKEN=$(gh auth token))
+  -h, --help              this help
 
 GITHUB_API_URL names another API (GitHub Enterprise Server). Exit status 3 when it cannot be
 reached.
 `,
     async run(args) {
         const { values } = parseFlags(args, {
-            repo: { type: 'string' },
+            repo: { type: 'string', multiple: true },
+            org: { type: 'string', multiple: true },
             model: { type: 'string' },
+            format: { type: 'string' },
+            out: { type: 'string' },
+            'stale-after': { type: 'string' },
+            watched: { type: 'string', multiple: true },
+            'monitor-label': { type: 'string', multiple: true },
+            'detailed-versions': { type: 'string' },
+            'cache-file': { type: 'string' },
             token: { type: 'string' },
         });
-        const repository = (0,client/* parseRepository */.SU)(values.repo);
-        if (!repository)
-            throw new UsageError('--repo is required, as owner/name.');
+        const entries = [...(values.repo ?? []), ...(values.org ?? []).map((org) => `${org}/*`)];
+        if (!entries.length)
+            throw new UsageError('--repo is required, as owner/name (or --org <owner>).');
+        const sources = parseFleetSources(entries.join('\n'), undefined);
+        const format = registry_formatOf(values.format);
+        if (values.out && format !== 'html')
+            throw new UsageError('--out goes with --format html.');
+        if (values.model !== undefined && !isIdentifier('model name', values.model))
+            throw new UsageError(`--model ${quoteValue(values.model)} is not a model name.`);
         const token = gitHubToken(values.token);
         if (!token)
             throw new errors/* UserError */.yo('Reading the registry needs a GitHub token with read access to deployments: set GITHUB_TOKEN (or GH_TOKEN), e.g. GITHUB_TOKEN=$(gh auth token), or pass --token.');
-        // Octokit's notices (rate-limit waits) go to standard error; the table alone to standard output.
+        const step = stepIn(undefined);
+        // Octokit's notices (rate-limit waits) go to standard error; the listing alone to standard output.
         const log = createCliRunner({ inputs: {}, write: (line) => process.stderr.write(`${line}\n`) });
-        const port = await (0,octokit_port.createOctokitPort)(token, repository, log);
-        process.stdout.write(renderRegistry(await readRegistry(port, { model: values.model })));
+        const fleet = await buildFleet({
+            sources,
+            token,
+            now: new Date(),
+            staleAfterDays: staleAfter(values['stale-after']) / registry_DAY_MS,
+            watchedEnvironments: environments(values.watched ?? ['production']),
+            monitorLabels: values['monitor-label'] ?? ['model-monitoring'],
+            detailedVersions: whole(values['detailed-versions'] ?? '3', '--detailed-versions'),
+            ...(values['cache-file'] ? { cache: { file: (0,external_node_path_.resolve)(values['cache-file']) } } : {}),
+        }, step.accounts, log);
+        const shown = values.model ? onlyModel(fleet, values.model) : fleet;
+        if (format === 'html') {
+            const folder = await writeSite(values.out ?? 'registry-site', siteFiles(shown), await stepConfinement(step.workspace, step.tempDir), process.cwd());
+            process.stdout.write(`${(0,external_node_path_.resolve)(folder, 'index.html')}\n`);
+            return 0;
+        }
+        process.stdout.write(format === 'json'
+            ? `${JSON.stringify(shown, null, 2)}\n`
+            : format === 'markdown'
+                ? renderFleetMarkdown(shown)
+                : renderFleetTable(shown));
         return 0;
     },
 };
+function registry_formatOf(value) {
+    if (value === undefined)
+        return 'table';
+    if (registry_FORMATS.includes(value))
+        return value;
+    throw new UsageError(`--format must be one of ${registry_FORMATS.join(', ')}; got ${quoteValue(value)}.`);
+}
+function staleAfter(value) {
+    const parsed = durationSchema.safeParse(value ?? '90d');
+    if (!parsed.success)
+        throw new UsageError(`--stale-after must be a whole number and a unit (m, h, d or w), e.g. 90d; got ${quoteValue(value)}.`);
+    return parsed.data;
+}
+function environments(names) {
+    for (const name of names)
+        if (!isIdentifier('environment name', name))
+            throw new UsageError(`--watched ${quoteValue(name)} is not an environment name.`);
+    return [...names];
+}
+function whole(value, flag) {
+    if (!/^\d{1,4}$/.test(value))
+        throw new UsageError(`${flag} must be a whole number from 0 to 9999; got ${quoteValue(value)}.`);
+    return Number(value);
+}
+function onlyModel(fleet, model) {
+    return { ...fleet, models: fleet.models.filter((m) => m.name === model) };
+}
 
 ;// CONCATENATED MODULE: ./shared/cache/training-cache.ts
 /**
@@ -23056,6 +28178,7 @@ function trainingPins(model, configPath, seed) {
 
 
 
+
 /** The paths confined and everything that decides the model hashed: what a run would be, before it runs. */
 async function prepareTraining(request, step, runner) {
     const context = step.context();
@@ -23079,7 +28202,7 @@ async function prepareTraining(request, step, runner) {
         workspace: context.workspace,
         log: runner,
     };
-    return { context, cwd, inside, lineage, cacheArgs };
+    return { context, cwd, inside, lineage, cacheArgs, confinement };
 }
 /**
  * What a training run would be, without running it (the command line's `train --dry-run`): the
@@ -23095,7 +28218,7 @@ async function planTraining(request, step, runner) {
     };
 }
 async function trainAndRecord(request, step, runner) {
-    const { context, cwd, inside, lineage, cacheArgs } = await prepareTraining(request, step, runner);
+    const { context, cwd, inside, lineage, cacheArgs, confinement } = await prepareTraining(request, step, runner);
     const { fingerprint } = lineage;
     const restoreStarted = performance.now();
     const cached = request.cache ? await restoreTrainingOutputs(cacheArgs) : undefined;
@@ -23127,6 +28250,14 @@ async function trainAndRecord(request, step, runner) {
     const outputs = await describeOutputs(request.outputs, cwd, inside('output', 'outputs'));
     if (cached && !sameOutputs(cached.outputs, outputs))
         throw new errors/* UserError */.yo(`The outputs restored from the cache for fingerprint ${fingerprint.slice(0, 12)} do not match the manifest they were saved with. Delete the cache entry ${trainingCacheKey(request.model, fingerprint)} and run again.`);
+    // Read now, not from a cached manifest: ownership may have changed since that run.
+    const owner = await resolveOwner({
+        handles: request.owner,
+        code: request.code,
+        cwd,
+        confinement,
+        log: runner,
+    });
     const manifest = {
         format: MANIFEST_FORMAT,
         model: { name: request.model, version: lineage.version },
@@ -23153,6 +28284,7 @@ async function trainAndRecord(request, step, runner) {
             platform: lineage.platform.os,
         },
         ...(runtime ? { runtime } : {}),
+        ...(owner ? { owner } : {}),
         actionVersion: ACTION_VERSION,
         git: {
             repository: context.repository,
@@ -23296,6 +28428,7 @@ async function requireDirectory(path) {
 ;// CONCATENATED MODULE: ./actions/train-model/src/inputs.ts
 
 
+
 const train_model_src_inputs_inputs = schemas/* object */.Ikc({
     'model-name': modelName(),
     run: inputs_text(),
@@ -23308,7 +28441,16 @@ const train_model_src_inputs_inputs = schemas/* object */.Ikc({
     'strict-pins': choice(['error', 'warn', 'off']),
     'working-directory': inputs_text(),
     'hide-config-keys': pathList().optional(),
+    owner: schemas/* string */.YjP().transform(ownerHandles).optional(),
 });
+/** The `owner` handles, each checked: a value that is no handle is an input error naming it. */
+function ownerHandles(value, ctx) {
+    const { handles, problem } = readOwnerHandles(value);
+    if (problem === undefined)
+        return handles;
+    ctx.addIssue({ code: 'custom', input: value, message: problem });
+    return core_core/* NEVER */.tm;
+}
 
 ;// CONCATENATED MODULE: ./actions/train-model/src/run.ts
 
@@ -23328,6 +28470,7 @@ function trainingRequest(input) {
         strictPins: input['strict-pins'],
         workingDirectory: input['working-directory'],
         hideConfigKeys: input['hide-config-keys'],
+        owner: input.owner,
     };
 }
 const trainModel = {
@@ -23376,8 +28519,9 @@ const train_INPUTS = [
     'strict-pins',
     'working-directory',
     'hide-config-keys',
+    'owner',
 ];
-const train_LISTS = ['data', 'code', 'outputs', 'hide-config-keys'];
+const train_LISTS = ['data', 'code', 'outputs', 'hide-config-keys', 'owner'];
 const train = {
     name: 'train',
     summary: 'trains a model as train-model does, or with --dry-run prints its fingerprint',
@@ -23389,7 +28533,7 @@ data, code, lock files, command, seed and platform) and whether the run cache wo
 runs nothing. Without it: runs the command as the train-model action does (same pins and
 environment) and writes the lineage manifest; the run cache and the artifact upload exist only
 on a GitHub runner, so here the command always runs. List flags (--data, --code, --outputs,
---hide-config-keys) repeat.
+--hide-config-keys, --owner) repeat.
 
 Options (the train-model inputs):
 ${await inputFlagsHelp('train-model', train_INPUTS)}
@@ -23502,7 +28646,7 @@ function emit(log, level, message, where) {
         log.warning(message, where);
 }
 const SUMMARY_GROUPS = 50;
-const number = (value) => {
+const summary_number = (value) => {
     if (value === null || value === undefined)
         return '';
     if (Number.isInteger(value))
@@ -23581,11 +28725,11 @@ function columnRow(c) {
         missing,
         `${c.invalid}${special ? `; ${special}` : ''}`,
         `${c.distinctExact ? '' : '~'}${c.distinct}`,
-        number(c.min),
-        number(c.mean),
-        number(median),
-        number(c.max),
-        number(c.stdev),
+        summary_number(c.min),
+        summary_number(c.mean),
+        summary_number(median),
+        summary_number(c.max),
+        summary_number(c.stdev),
         top,
     ];
 }
@@ -26164,13 +31308,23 @@ async function nodeOffsets(text) {
 const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 451];
 /** How often a rate-limited request is tried again before the step gives up. */
 const RATE_LIMIT_RETRIES = 2;
-async function createGitHubClient(token, log, env = process.env) {
-    const [{ Octokit }, { restEndpointMethods }, { paginateRest }, { retry }, { throttling }] = await Promise.all([
+/**
+ * GraphQL queries of a client that only reads (the fleet view's), at most this many a second, one
+ * at a time: 1,200 points a minute, within GitHub's secondary limit of 2,000 for GraphQL (a
+ * query costs 1 point; "REST API rate limits: secondary rate limits"). Octokit's throttling
+ * otherwise spaces every GraphQL request a second apart, as it does writes, which would make
+ * reading a fleet of 100,000 deployments (1,000 status queries) take 17 minutes of waiting.
+ */
+const READ_ONLY_QUERIES_PER_SECOND = 20;
+async function createGitHubClient(token, log, env = process.env, options = {}) {
+    const [{ Octokit }, { restEndpointMethods }, { paginateRest }, { retry }, { throttling }, { default: Bottleneck },] = await Promise.all([
         __nccwpck_require__.e(/* import() */ 12).then(__nccwpck_require__.bind(__nccwpck_require__, 2012)),
         __nccwpck_require__.e(/* import() */ 210).then(__nccwpck_require__.bind(__nccwpck_require__, 49210)),
         __nccwpck_require__.e(/* import() */ 779).then(__nccwpck_require__.bind(__nccwpck_require__, 93779)),
         Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(735)]).then(__nccwpck_require__.bind(__nccwpck_require__, 49735)),
         Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(856)]).then(__nccwpck_require__.bind(__nccwpck_require__, 86856)),
+        // The light build the throttling plugin itself uses (no Redis clustering).
+        __nccwpck_require__.e(/* import() */ 251).then(__nccwpck_require__.t.bind(__nccwpck_require__, 63251, 23)),
     ]);
     const Client = Octokit.plugin(restEndpointMethods, paginateRest, retry, throttling);
     const onLimit = (kind) => (retryAfter, options, _octokit, retryCount) => {
@@ -26183,7 +31337,20 @@ async function createGitHubClient(token, log, env = process.env) {
         baseUrl: env.GITHUB_API_URL || 'https://api.github.com',
         userAgent: 'mlops-actions',
         retry: { doNotRetry: DO_NOT_RETRY },
-        throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+        throttle: {
+            onRateLimit: onLimit('primary'),
+            onSecondaryRateLimit: onLimit('secondary'),
+            // The plugin queues writes and GraphQL requests in its `write` group; a client that only
+            // reads sends only queries there (watchRequests refuses its writes).
+            ...(options.readOnly
+                ? {
+                    write: new Bottleneck.Group({
+                        maxConcurrent: 1,
+                        minTime: 1000 / READ_ONLY_QUERIES_PER_SECOND,
+                    }),
+                }
+                : {}),
+        },
         log: { debug: log.debug, info: log.debug, warn: log.debug, error: log.debug },
     });
 }
@@ -26217,347 +31384,209 @@ function parseRepository(fullName) {
 
 /***/ }),
 
-/***/ 82113:
+/***/ 53299:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   createOctokitPort: () => (/* binding */ createOctokitPort)
+/* harmony export */   CC: () => (/* binding */ ResponseCache),
+/* harmony export */   Od: () => (/* binding */ watchRequests)
 /* harmony export */ });
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(13798);
-/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(16317);
+/* unused harmony export slim */
+/* harmony import */ var node_events__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(78474);
+/* harmony import */ var node_events__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_events__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(38522);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(13798);
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(16317);
 /**
- * The GitHub port over the REST API (Octokit, with the retries, throttling and pagination of
- * client.ts). The only module that knows GitHub's wire shapes; everything it returns is reduced
- * to the port's types, and the answers the suite relies on field by field are checked with zod.
+ * Conditional requests: every GET answered with an ETag is remembered, and asked again with
+ * `If-None-Match`; GitHub answers `304 Not Modified` when nothing changed, which does not count
+ * against the primary rate limit for an authorised request ("Use conditional requests if
+ * appropriate", REST API best practices). The remembered answers can be saved to a file and
+ * loaded by the next run (publish-registry keeps them in the Actions cache), so that a nightly
+ * fleet build of unchanged repositories costs almost nothing of the token's hourly budget.
+ *
+ * Also counts what a client asked, for the page's "read with N requests" and the benchmark.
  */
 
 
-async function createOctokitPort(token, repository, log, env = process.env) {
-    return octokitPort(await (0,_client_js__WEBPACK_IMPORTED_MODULE_0__/* .createGitHubClient */ .LX)(token, log, env), repository);
-}
-/** What GitHub answers for GET /actions/runs/{run_id}/approvals, reduced to what is recorded. */
-const reviewLogEntry = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({
-    state: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(),
-    comment: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().nullish(),
-    user: zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({ login: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP() }),
-    environments: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({ name: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().optional() })),
+
+
+/** What one GET answered: the ETag, the headers pagination reads, and the body. */
+const cachedAnswerSchema = zod__WEBPACK_IMPORTED_MODULE_2__/* .object */ .Ikc({
+    etag: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP(),
+    link: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().optional(),
+    data: zod__WEBPACK_IMPORTED_MODULE_2__/* .unknown */ .L5J(),
 });
-const fileEntry = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({
-    type: zod__WEBPACK_IMPORTED_MODULE_1__/* .literal */ .euz('file'),
-    encoding: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(),
-    content: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(),
-    size: zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig(),
+const CACHE_FORMAT = 'mlops-actions/http-cache@2';
+const cacheHeaderSchema = zod__WEBPACK_IMPORTED_MODULE_2__/* .object */ .Ikc({
+    format: zod__WEBPACK_IMPORTED_MODULE_2__/* .literal */ .euz(CACHE_FORMAT),
+    /** The token's account the answers were read with: another token may see other things. */
+    account: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP(),
 });
-const otherEntry = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({ type: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP() });
-const deployment = (d) => ({
-    id: Number(d.id),
-    nodeId: d.node_id,
-    sha: d.sha,
-    task: d.task,
-    environment: d.environment,
-    payload: d.payload,
-    createdAt: d.created_at,
-    creator: d.creator?.login,
-});
-const release = (r) => ({
-    id: r.id,
-    tag: r.tag_name,
-    draft: r.draft,
-    htmlUrl: r.html_url,
-    uploadUrl: r.upload_url,
-    assets: r.assets.map(({ id, name, url }) => ({ id, name, url })),
-});
-const comment = (c) => ({
-    id: Number(c.id),
-    body: c.body ?? '',
-    htmlUrl: c.html_url,
-    author: c.user?.login,
-});
-const issue = (i) => ({
-    number: i.number,
-    title: i.title,
-    body: i.body ?? '',
-    state: i.state === 'closed' ? 'closed' : 'open',
-    ...(i.state_reason ? { stateReason: i.state_reason } : {}),
-    labels: i.labels.flatMap((label) => typeof label === 'string' ? [label] : label.name ? [label.name] : []),
-    htmlUrl: i.html_url,
-    author: i.user?.login,
-    createdAt: i.created_at,
-});
-const workflowRun = (r) => ({
-    id: r.id,
-    event: r.event,
-    ...(r.status ? { status: r.status } : {}),
-    htmlUrl: r.html_url,
-    createdAt: r.created_at,
-});
-/** GitHub's date qualifier wants `YYYY-MM-DDTHH:MM:SSZ`: the time to the second, rounded down (a wider window, never a narrower one). */
-const toTheSecond = (date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-/** The token's account: GraphQL's viewer answers for installation tokens, which GET /user refuses. */
-const VIEWER_QUERY = 'query { viewer { login } }';
-const viewerAnswer = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({ viewer: zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({ login: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1) }) });
-/** GraphQL's `nodes` takes at most 100 IDs a query. */
-const NODES_PER_QUERY = 100;
-const STATUSES_QUERY = `query DeploymentStatuses($ids: [ID!]!) {
-  nodes(ids: $ids) {
-    ... on Deployment {
-      databaseId
-      latestStatus { state description }
-      statuses(first: 10) { nodes { state } }
+const cacheLineSchema = zod__WEBPACK_IMPORTED_MODULE_2__/* .tuple */ .PVZ([zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP(), cachedAnswerSchema]);
+/** The remembered answers, by method and URL, and values kept by the caller (recall/keep). */
+class ResponseCache {
+    entries = new Map();
+    /** Keys used in this run: only these are saved, so answers nobody asks for again age out. */
+    used = new Set();
+    get(key) {
+        const entry = this.entries.get(key);
+        if (entry)
+            this.used.add(key);
+        return entry;
     }
-  }
-}`;
-const statusesAnswer = zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({
-    nodes: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({
-        databaseId: zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig().nullish(),
-        latestStatus: zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({ state: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(), description: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().nullish() }).nullish(),
-        statuses: zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({ nodes: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .object */ .Ikc({ state: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP() }).nullable()) })
-            .nullish(),
-    })
-        .nullable()),
-});
-function statusSummary(node) {
-    // GraphQL spells states in capitals (SUCCESS); REST and the port in lower case.
-    const latest = node.latestStatus
-        ? {
-            state: node.latestStatus.state.toLowerCase(),
-            description: node.latestStatus.description ?? '',
-        }
-        : undefined;
-    const states = (node.statuses?.nodes ?? []).flatMap((status) => status ? [status.state.toLowerCase()] : []);
-    return { ...(latest ? { latest } : {}), states };
-}
-/** Octokit's per-request retry bound, when the caller sets one (creates that must not happen twice). */
-const retries = (options) => options.retries === undefined ? {} : { request: { retries: options.retries } };
-const undefinedOn404 = (error) => {
-    if ((0,_client_js__WEBPACK_IMPORTED_MODULE_0__/* .statusOf */ .c2)(error) === 404)
-        return undefined;
-    throw error;
-};
-function octokitPort(client, repository) {
-    const repo = repository;
-    return {
-        repository,
-        async getAuthenticatedUser() {
-            return viewerAnswer.parse(await client.graphql(VIEWER_QUERY)).viewer.login;
-        },
-        async *listDeployments(filter) {
-            const pages = client.paginate.iterator(client.rest.repos.listDeployments, {
-                ...repo,
-                ...filter,
-                per_page: 100,
-            });
-            for await (const page of pages)
-                for (const d of page.data)
-                    yield deployment(d);
-        },
-        async deploymentStatuses(deployments) {
-            const summaries = new Map();
-            for (let start = 0; start < deployments.length; start += NODES_PER_QUERY) {
-                const batch = deployments.slice(start, start + NODES_PER_QUERY);
-                const answer = statusesAnswer.parse(await client.graphql(STATUSES_QUERY, { ids: batch.map((d) => d.nodeId) }));
-                for (const node of answer.nodes) {
-                    if (typeof node?.databaseId === 'number')
-                        summaries.set(node.databaseId, statusSummary(node));
+    set(key, entry) {
+        this.entries.set(key, entry);
+        this.used.add(key);
+    }
+    /** A value kept under `key` by keep(), for what never changes (a release asset's contents, by its id). */
+    recall(key) {
+        return this.get(key)?.data;
+    }
+    keep(key, value) {
+        this.set(key, { etag: '', data: value });
+    }
+    get size() {
+        return this.entries.size;
+    }
+    /**
+     * Takes in a saved cache (save()'s gzipped JSON lines: a header, then one entry a line); one
+     * that is missing, unreadable, of another format or of another account is ignored (the run
+     * then asks everything afresh), never an error. Answers this run already has are kept. Read
+     * line by line: a fleet's cache can be larger than the longest string V8 can hold.
+     */
+    absorb(bytes, account) {
+        if (!bytes)
+            return this;
+        try {
+            const text = (0,node_zlib__WEBPACK_IMPORTED_MODULE_1__.gunzipSync)(bytes);
+            let start = 0;
+            let header = true;
+            while (start < text.length) {
+                let end = text.indexOf(0x0a, start);
+                if (end < 0)
+                    end = text.length;
+                const line = JSON.parse(text.toString('utf8', start, end));
+                start = end + 1;
+                if (header) {
+                    const parsed = cacheHeaderSchema.safeParse(line);
+                    if (!parsed.success || parsed.data.account !== account)
+                        return this;
+                    header = false;
+                    continue;
                 }
+                const entry = cacheLineSchema.safeParse(line);
+                if (entry.success && !this.entries.has(entry.data[0]))
+                    this.entries.set(entry.data[0], entry.data[1]);
             }
-            return summaries;
-        },
-        async createDeployment(request, options = {}) {
-            const response = await client.rest.repos.createDeployment({
-                ...retries(options),
-                ...repo,
-                ref: request.ref,
-                task: request.task,
-                environment: request.environment,
-                payload: request.payload,
-                description: request.description,
-                // GitHub would otherwise merge the default branch into the ref instead of deploying.
-                auto_merge: false,
-                // Omitting the field requires every commit status to pass; the gates are checked by the action.
-                required_contexts: [],
-                transient_environment: false,
-                production_environment: request.productionEnvironment,
-            });
-            if (response.status !== 201 || !('id' in response.data)) {
-                throw new Error(`GitHub answered ${response.status} without creating a deployment: ${JSON.stringify(response.data)}`);
-            }
-            return deployment(response.data);
-        },
-        async createDeploymentStatus(deploymentId, status) {
-            await client.rest.repos.createDeploymentStatus({
-                ...repo,
-                deployment_id: deploymentId,
-                state: status.state,
-                description: status.description,
-                ...(status.logUrl ? { log_url: status.logUrl } : {}),
-                ...(status.environmentUrl ? { environment_url: status.environmentUrl } : {}),
-                // The suite's success retires nothing: earlier models (rollbacks, history) and the
-                // deployments GitHub records for jobs keep their statuses.
-                auto_inactive: false,
-            });
-        },
-        async getReleaseByTag(tag) {
-            return client.rest.repos
-                .getReleaseByTag({ ...repo, tag })
-                .then(({ data }) => release(data), undefinedOn404);
-        },
-        async listReleases() {
-            return (await client.paginate(client.rest.repos.listReleases, { ...repo, per_page: 100 })).map(release);
-        },
-        async createRelease(request, options = {}) {
-            const { data } = await client.rest.repos.createRelease({
-                ...repo,
-                ...retries(options),
-                tag_name: request.tag,
-                target_commitish: request.targetCommitish,
-                name: request.name,
-                body: request.body,
-                draft: request.draft,
-            });
-            return release(data);
-        },
-        async updateRelease(releaseId, change) {
-            return release((await client.rest.repos.updateRelease({
-                ...repo,
-                release_id: releaseId,
-                draft: change.draft,
-            })).data);
-        },
-        async uploadReleaseAsset(target, asset) {
-            const { data } = await client.rest.repos.uploadReleaseAsset({
-                ...repo,
-                release_id: target.id,
-                name: asset.name,
-                data: asset.bytes,
-                headers: { 'content-type': asset.contentType, 'content-length': asset.bytes.length },
-                // Uploads go to the host of the release's upload URL (uploads.github.com on github.com).
-                baseUrl: new URL(target.uploadUrl.replace(/\{.*\}$/, '')).origin,
-            });
-            return { id: data.id, name: data.name, url: data.url };
-        },
-        async downloadReleaseAsset(assetId) {
-            const { data } = await client.rest.repos.getReleaseAsset({
-                ...repo,
-                asset_id: assetId,
-                headers: { accept: 'application/octet-stream' },
-            });
-            return Buffer.from(data);
-        },
-        async *listIssueComments(issueNumber) {
-            const pages = client.paginate.iterator(client.rest.issues.listComments, {
-                ...repo,
-                issue_number: issueNumber,
-                per_page: 100,
-            });
-            for await (const page of pages)
-                for (const c of page.data)
-                    yield comment(c);
-        },
-        async getComment(commentId) {
-            return comment((await client.rest.issues.getComment({ ...repo, comment_id: commentId })).data);
-        },
-        async createComment(issueNumber, body, options = {}) {
-            return comment((await client.rest.issues.createComment({
-                ...repo,
-                issue_number: issueNumber,
-                body,
-                ...retries(options),
-            })).data);
-        },
-        async updateComment(commentId, body) {
-            return comment((await client.rest.issues.updateComment({ ...repo, comment_id: commentId, body })).data);
-        },
-        async deleteComment(commentId) {
-            await client.rest.issues.deleteComment({ ...repo, comment_id: commentId });
-        },
-        async *listIssues(filter) {
-            const pages = client.paginate.iterator(client.rest.issues.listForRepo, {
-                ...repo,
-                state: filter.state,
-                ...(filter.labels?.length ? { labels: filter.labels.join(',') } : {}),
-                ...(filter.creator ? { creator: filter.creator } : {}),
-                sort: 'created',
-                direction: 'desc',
-                per_page: 100,
-            });
-            // The issues API lists pull requests as issues too; they carry `pull_request`.
-            for await (const page of pages)
-                for (const i of page.data)
-                    if (!i.pull_request)
-                        yield issue(i);
-        },
-        async createIssue(request, options = {}) {
-            const { data } = await client.rest.issues.create({
-                ...repo,
-                ...retries(options),
-                title: request.title,
-                body: request.body,
-                labels: request.labels,
-            });
-            return issue(data);
-        },
-        async updateIssue(issueNumber, change) {
-            const { data } = await client.rest.issues.update({
-                ...repo,
-                issue_number: issueNumber,
-                ...(change.title !== undefined ? { title: change.title } : {}),
-                ...(change.body !== undefined ? { body: change.body } : {}),
-                ...(change.state ? { state: change.state } : {}),
-                ...(change.stateReason ? { state_reason: change.stateReason } : {}),
-                ...(change.labels ? { labels: change.labels } : {}),
-            });
-            return issue(data);
-        },
-        async dispatchWorkflow(dispatch) {
-            await client.rest.actions.createWorkflowDispatch({
-                ...repo,
-                workflow_id: dispatch.workflow,
-                ref: dispatch.ref,
-                inputs: { ...dispatch.inputs },
-                // A dispatch that failed with a 5xx may have started the run: never sent twice.
-                request: { retries: 0 },
-            });
-        },
-        async *listWorkflowRuns(filter) {
-            const pages = client.paginate.iterator(client.rest.actions.listWorkflowRuns, {
-                ...repo,
-                workflow_id: filter.workflow,
-                event: filter.event,
-                created: `>=${toTheSecond(filter.createdSince)}`,
-                per_page: 100,
-            });
-            for await (const page of pages)
-                for (const r of page.data)
-                    yield workflowRun(r);
-        },
-        async getPullRequest(number) {
-            return client.rest.pulls
-                .get({ ...repo, pull_number: number })
-                .then(({ data }) => ({ headSha: data.head.sha, baseRepository: data.base.repo.full_name }), undefinedOn404);
-        },
-        async getRepositoryContent(path, ref) {
-            const { data } = await client.rest.repos.getContent({ ...repo, path, ref });
-            if (Array.isArray(data))
-                return { type: 'folder' };
-            const file = fileEntry.safeParse(data);
-            if (file.success)
-                return file.data;
-            const other = otherEntry.safeParse(data);
-            return { type: other.success ? other.data.type : 'entry' };
-        },
-        async listRunApprovals(runId) {
-            const { data } = await client.rest.actions.getReviewsForRun({ ...repo, run_id: runId });
-            return zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(reviewLogEntry)
-                .parse(data)
-                .map((entry) => ({
-                login: entry.user.login,
-                state: entry.state,
-                ...(entry.comment ? { comment: entry.comment } : {}),
-                environments: entry.environments.flatMap((env) => env.name === undefined ? [] : [env.name]),
-            }));
-        },
-    };
+        }
+        catch {
+            // A damaged cache costs requests, not correctness.
+        }
+        return this;
+    }
+    /** The answers used in this run, as gzipped JSON lines (see absorb). */
+    async save(account) {
+        const gzip = (0,node_zlib__WEBPACK_IMPORTED_MODULE_1__.createGzip)();
+        const chunks = [];
+        gzip.on('data', (chunk) => chunks.push(chunk));
+        const done = new Promise((resolve, reject) => {
+            gzip.on('end', resolve);
+            gzip.on('error', reject);
+        });
+        const write = async (value) => {
+            if (!gzip.write(`${JSON.stringify(value)}\n`))
+                await (0,node_events__WEBPACK_IMPORTED_MODULE_0__.once)(gzip, 'drain');
+        };
+        await write({ format: CACHE_FORMAT, account });
+        for (const key of this.used) {
+            const entry = this.entries.get(key);
+            if (entry)
+                await write([key, entry]);
+        }
+        gzip.end();
+        await done;
+        return Buffer.concat(chunks);
+    }
+}
+/** Keys of GitHub's objects that name a user or app account: only who it is is kept. */
+const ACCOUNT_KEYS = new Set(['creator', 'user', 'uploader', 'author', 'owner', 'actor']);
+/** The URLs of GitHub's objects that the suite reads; the other `*_url` keys are API hypermedia. */
+const KEPT_URLS = new Set(['html_url', 'upload_url', 'browser_download_url']);
+/**
+ * A remembered answer without what the suite never reads: each account reduced to its login,
+ * id and type, and the API's hypermedia links (`statuses_url`, `followers_url`, …) left out.
+ * A page of 100 deployments shrinks to a third, which is what lets a fleet of 100,000 be cached.
+ */
+function slim(value) {
+    if (Array.isArray(value))
+        return value.map(slim);
+    if (value === null || typeof value !== 'object')
+        return value;
+    const out = {};
+    for (const [key, child] of Object.entries(value)) {
+        if (key.endsWith('_url') && !KEPT_URLS.has(key))
+            continue;
+        if (ACCOUNT_KEYS.has(key) && child && typeof child === 'object' && 'login' in child) {
+            const account = child;
+            out[key] = { login: account.login, id: account.id, type: account.type };
+            continue;
+        }
+        out[key] = slim(child);
+    }
+    return out;
+}
+/**
+ * Wraps the client's requests: GETs go out with the remembered ETag and a 304 is answered from
+ * the remembered copy; everything is counted. `cache` undefined: only counting. Binary GETs
+ * (release asset downloads) are not remembered: their bytes are kept by whoever reads them.
+ */
+function watchRequests(client, cache, { readOnly = false } = {}) {
+    const counts = { rest: 0, graphql: 0, notModified: 0 };
+    client.hook.wrap('request', async (request, options) => {
+        const { method, url } = client.request.endpoint.parse(options);
+        if (/\/graphql$/.test(new URL(url).pathname)) {
+            counts.graphql++;
+            return request(options);
+        }
+        // A read-only client's GraphQL queries are spaced for reads (client.ts): a write must not slip through.
+        if (readOnly && method !== 'GET' && method !== 'HEAD')
+            throw new Error(`A read-only GitHub client was asked to ${method} ${new URL(url).pathname}.`);
+        counts.rest++;
+        const accept = String(options.headers.accept);
+        if (!cache || method !== 'GET' || accept.includes('octet-stream'))
+            return request(options);
+        const key = `${method} ${url} ${accept}`;
+        const remembered = cache.get(key);
+        // Set on the options object itself: Octokit's hooks (before-after-hook) each get the one
+        // options object of the call, and a wrapper's argument to the next hook is ignored.
+        if (remembered)
+            options.headers['if-none-match'] = remembered.etag;
+        try {
+            const response = await request(options);
+            const etag = response.headers.etag;
+            if (typeof etag === 'string')
+                cache.set(key, {
+                    etag,
+                    ...(typeof response.headers.link === 'string' ? { link: response.headers.link } : {}),
+                    data: slim(response.data),
+                });
+            return response;
+        }
+        catch (error) {
+            if ((0,_client_js__WEBPACK_IMPORTED_MODULE_3__/* .statusOf */ .c2)(error) !== 304 || !remembered)
+                throw error;
+            counts.notModified++;
+            return {
+                status: 200,
+                url,
+                headers: { etag: remembered.etag, ...(remembered.link ? { link: remembered.link } : {}) },
+                data: remembered.data,
+            };
+        }
+    });
+    return counts;
 }
 
 
@@ -26814,13 +31843,12 @@ function escapeInvisible(text) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   yX: () => (/* binding */ ColumnStats),
+  y6: () => (/* binding */ PROFILE_FORMAT),
   Er: () => (/* binding */ buildProfile),
   Ns: () => (/* binding */ mergeProfiles),
   jZ: () => (/* binding */ parseProfile),
   er: () => (/* binding */ readProfile)
 });
-
-// UNUSED EXPORTS: PROFILE_FORMAT
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 10 modules
 var schemas = __nccwpck_require__(13798);
@@ -50599,12 +55627,14 @@ __nccwpck_require__.d(__webpack_exports__, {
   You: () => (/* binding */ ZodISODateTime),
   YOg: () => (/* binding */ array),
   zMY: () => (/* binding */ schemas_boolean),
+  IeY: () => (/* binding */ custom),
   gMt: () => (/* binding */ discriminatedUnion),
   k5n: () => (/* binding */ _enum),
   euz: () => (/* binding */ literal),
   ZmZ: () => (/* binding */ never),
   aig: () => (/* binding */ number),
   Ikc: () => (/* binding */ object),
+  jgl: () => (/* binding */ partialRecord),
   g1P: () => (/* binding */ record),
   rej: () => (/* binding */ strictObject),
   YjP: () => (/* binding */ string),
@@ -50614,7 +55644,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   OZ5: () => (/* binding */ url)
 });
 
-// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseObject, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, uint32, uint64, ulid, undefined, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
+// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, date, describe, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseObject, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, nonoptional, null, nullable, nullish, optional, pipe, prefault, preprocess, promise, readonly, refine, set, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, uint32, uint64, ulid, undefined, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
 var core_core = __nccwpck_require__(88532);
@@ -56553,7 +61583,7 @@ function partialRecord(keyType, valueType, params) {
         type: "record",
         keyType,
         valueType: valueType,
-        ...util.normalizeParams(params),
+        ...core_util/* normalizeParams */.A2(params),
         partial: true,
     });
 }
@@ -56979,7 +62009,7 @@ function check(fn) {
     return ch;
 }
 function custom(fn, _params) {
-    return core._custom(ZodCustom, fn ?? (() => true), _params);
+    return api/* _custom */.FO(ZodCustom, fn ?? (() => true), _params);
 }
 function refine(fn, _params = {}) {
     return api/* _refine */.fU(ZodCustom, fn, _params);
@@ -57061,6 +62091,7 @@ function preprocess(fn, schema) {
 /* harmony export */   ER: () => (/* binding */ _endsWith),
 /* harmony export */   Eb: () => (/* binding */ _maxLength),
 /* harmony export */   F7: () => (/* binding */ _number),
+/* harmony export */   FO: () => (/* binding */ _custom),
 /* harmony export */   Fk: () => (/* binding */ _regex),
 /* harmony export */   Fn: () => (/* binding */ _url),
 /* harmony export */   G1: () => (/* binding */ _isoDateTime),
@@ -57110,7 +62141,7 @@ function preprocess(fn, schema) {
 /* harmony export */   wA: () => (/* binding */ _uuidv7),
 /* harmony export */   xY: () => (/* binding */ _toUpperCase)
 /* harmony export */ });
-/* unused harmony exports _coercedString, _mac, _creditCard, _iban, TimePrecision, _coercedNumber, _float32, _float64, _int32, _uint32, _coercedBoolean, _bigint, _coercedBigint, _int64, _uint64, _symbol, _undefined, _null, _any, _void, _date, _coercedDate, _nan, _max, _min, _positive, _negative, _nonpositive, _nonnegative, _maxSize, _minSize, _size, _property, _mime, _union, _xor, _discriminatedUnion, _intersection, _tuple, _record, _map, _set, _enum, _nativeEnum, _literal, _file, _transform, _optional, _nullable, _default, _nonoptional, _success, _catch, _pipe, _readonly, _templateLiteral, _lazy, _promise, _custom, _check, _stringbool, _stringFormat */
+/* unused harmony exports _coercedString, _mac, _creditCard, _iban, TimePrecision, _coercedNumber, _float32, _float64, _int32, _uint32, _coercedBoolean, _bigint, _coercedBigint, _int64, _uint64, _symbol, _undefined, _null, _any, _void, _date, _coercedDate, _nan, _max, _min, _positive, _negative, _nonpositive, _nonnegative, _maxSize, _minSize, _size, _property, _mime, _union, _xor, _discriminatedUnion, _intersection, _tuple, _record, _map, _set, _enum, _nativeEnum, _literal, _file, _transform, _optional, _nullable, _default, _nonoptional, _success, _catch, _pipe, _readonly, _templateLiteral, _lazy, _promise, _check, _stringbool, _stringFormat */
 /* harmony import */ var _checks_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(44890);
 /* harmony import */ var _registries_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(29396);
 /* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54723);
@@ -58066,7 +63097,7 @@ function _promise(Class, innerType) {
 }
 // @__NO_SIDE_EFFECTS__
 function _custom(Class, fn, _params) {
-    const norm = util.normalizeParams(_params);
+    const norm = _util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(_params);
     norm.abort ?? (norm.abort = true); // default to abort:false
     const schema = new Class({
         type: "custom",

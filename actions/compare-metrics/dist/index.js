@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(41825);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(49415);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(94447);
 
 
 process.exitCode = await (0,_shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_run_js__WEBPACK_IMPORTED_MODULE_1__/* .compareMetrics */ .f);
@@ -16,7 +16,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 49415:
+/***/ 94447:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68,7 +68,7 @@ async function stepConfinement(workspace, tempDir) {
  * into the confinement. A path outside, into `.git`, or (for a file) to something other than a
  * regular file is a UserError naming the input and the path.
  */
-async function confinePath(path, confinement, options) {
+async function confine_confinePath(path, confinement, options) {
     const absolute = (0,external_node_path_.resolve)(options.baseDir, path);
     const named = `${options.input ? `input "${options.input}": the ` : 'The '}${options.what} "${path}"`;
     const real = await confine_realPathOfNearest(absolute);
@@ -105,7 +105,7 @@ async function confinePath(path, confinement, options) {
 async function confinePaths(paths, confinement, options) {
     const confined = [];
     for (const path of paths)
-        confined.push(await confinePath(path, confinement, options));
+        confined.push(await confine_confinePath(path, confinement, options));
     return confined;
 }
 function confine_isInside(path, folder) {
@@ -163,7 +163,7 @@ async function confineFileInputs(input, names, confinement, baseDir = process.cw
     for (const name of names) {
         const path = input[name];
         if (typeof path === 'string')
-            await confinePath(path, confinement, {
+            await confine_confinePath(path, confinement, {
                 what: INPUT_FILES[name] ?? 'file',
                 input: name,
                 baseDir,
@@ -429,7 +429,7 @@ function jsonDepthExceeded(text, limit) {
  * Reads a user-named file, turning the usual mistakes into messages that say which file, what
  * was expected and what to do. `what` names the file in the user's terms ("schema file").
  */
-async function readUserFile(path, what, baseDir = process.cwd()) {
+async function read_file_readUserFile(path, what, baseDir = process.cwd()) {
     try {
         return await (0,promises_.readFile)((0,external_node_path_.resolve)(baseDir, path), 'utf8');
     }
@@ -635,7 +635,7 @@ function lineAndColumn(text, offset) {
 }
 /** Reads, parses and validates a config-like file. */
 async function readStructuredFile(path, schema, what, baseDir = process.cwd()) {
-    const text = await readUserFile(path, what, baseDir);
+    const text = await read_file_readUserFile(path, what, baseDir);
     const value = await parseStructured(text, path, what);
     return validateStructured(value, schema, { path, what, text });
 }
@@ -822,6 +822,285 @@ function metricDirection(metric) {
     return lower === higher ? undefined : lower ? 'lower' : 'higher';
 }
 
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 14 modules
+var schemas = __nccwpck_require__(45586);
+;// CONCATENATED MODULE: ./shared/monitor/tests.ts
+/**
+ * The drift tests a feature can be judged by, their defaults and Evidently's rule for choosing
+ * one (evidently `stattests/registry.py` `_get_default_stattest`, reference size ≤ 1000 rows).
+ */
+const DRIFT_TESTS = ['ks', 'wasserstein', 'psi', 'jensenshannon', 'chisquare'];
+const TEST_RULES = {
+    ks: { measures: 'p-value', threshold: 0.05, drifted: (p, t) => p <= t, kinds: ['numeric'] },
+    chisquare: {
+        measures: 'p-value',
+        threshold: 0.05,
+        drifted: (p, t) => p < t,
+        kinds: ['categorical'],
+    },
+    wasserstein: {
+        measures: 'distance',
+        threshold: 0.1,
+        drifted: (d, t) => d >= t,
+        kinds: ['numeric'],
+    },
+    jensenshannon: {
+        measures: 'distance',
+        threshold: 0.1,
+        drifted: (d, t) => d >= t,
+        kinds: ['categorical'],
+    },
+    psi: {
+        measures: 'distance',
+        threshold: 0.1,
+        drifted: (d, t) => d >= t,
+        kinds: ['numeric', 'categorical'],
+    },
+};
+/** Above this many reference values a p-value flags everything: use a distance instead. */
+const SMALL_REFERENCE = 1000;
+/** Numeric columns with at most this many distinct values are compared as categories. */
+const FEW_DISTINCT = 5;
+function defaultTest(kind, referenceCount) {
+    const small = referenceCount <= SMALL_REFERENCE;
+    if (kind === 'numeric')
+        return small ? 'ks' : 'wasserstein';
+    return small ? 'chisquare' : 'jensenshannon';
+}
+/** Evidently `get_dataset_drift`: the data drifts when at least this share of features drift. */
+const DEFAULT_DRIFT_SHARE = 0.5;
+
+;// CONCATENATED MODULE: ./shared/monitor/policy.ts
+/**
+ * The `monitor:` section of the gate policy file: how monitor-model judges a window of serving
+ * data. Performance is judged by the policy's own `metrics:` rules (the window's metrics against
+ * those recorded with the deployed model, by the same evaluator as a pull request), so one file
+ * says what "good enough" means before and after release; this section adds what only the
+ * monitor sees: drift, data quality, and when to ask for retraining.
+ */
+
+
+const LEVELS = ['fail', 'warn', 'info'];
+const share = schemas/* number */.aig().min(0).max(1);
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+/**
+ * A duration as people write one in a config: `30m`, `12h`, `7d`, `2w`. A regular expression
+ * rather than a library: four units and a whole number are all the file accepts, and a value
+ * outside that grammar must be refused, not guessed.
+ */
+const durationSchema = schemas/* string */.YjP()
+    .regex(/^\d{1,6}\s*[mhdw]$/, 'a whole number and a unit: m, h, d or w, e.g. "7d"')
+    .transform((text) => {
+    const unit = text.at(-1);
+    return Number.parseInt(text, 10) * UNIT_MS[unit];
+});
+const featureOverride = schemas/* strictObject */.rej({
+    test: schemas/* enum */.k5n(DRIFT_TESTS).optional(),
+    threshold: schemas/* number */.aig().finite().optional(),
+});
+const driftSection = schemas/* strictObject */.rej({
+    /** The data set drifts when at least this share of the compared features drift (Evidently's 0.5). */
+    share: share.default(DEFAULT_DRIFT_SHARE),
+    /** What a drifted data set does to the status: fail makes it `drifting`. */
+    level: schemas/* enum */.k5n(LEVELS).default('fail'),
+    /** Per feature: the test and threshold that replace the defaults (docs/monitoring.md). */
+    features: schemas/* record */.g1P(schemas/* string */.YjP(), featureOverride).default({}),
+    /** Columns not compared (identifiers, timestamps): drift in them means nothing. */
+    ignore: schemas/* array */.YOg(schemas/* string */.YjP()).default([]),
+});
+const predictionsSection = schemas/* strictObject */.rej({
+    /** What drift of a prediction or score column does to the status: fail makes it `drifting`. */
+    level: schemas/* enum */.k5n(LEVELS).default('fail'),
+    features: schemas/* record */.g1P(schemas/* string */.YjP(), featureOverride).default({}),
+});
+const qualitySection = schemas/* strictObject */.rej({
+    /** How much a feature's missing rate may rise (absolute, e.g. 0.05 = five points). */
+    'max-missing-increase': share.default(0.05),
+    /** Share of values outside the reference's range, or in categories it never had. */
+    'max-outside-range': share.default(0.05),
+    /** What a quality problem does: fail makes the status `drifting`; by default only a warning. */
+    level: schemas/* enum */.k5n(LEVELS).default('warn'),
+});
+const STATUSES = ['drifting', 'degraded'];
+const retrainSection = schemas/* strictObject */.rej({
+    /** At most one dispatch of the retraining workflow within this time. */
+    cooldown: durationSchema.prefault('7d'),
+    /** Which statuses ask for retraining. */
+    on: schemas/* array */.YOg(schemas/* enum */.k5n(STATUSES)).min(1).default(['degraded', 'drifting']),
+});
+const performanceSection = schemas/* strictObject */.rej({
+    /** What a failed metric rule does to the status when labels are present: fail makes it `degraded`. */
+    level: schemas/* enum */.k5n(LEVELS).default('fail'),
+    /**
+     * The same for performance estimated from scores alone. An estimate is judged with
+     * `inconclusive-within-ci`: only a regression beyond its interval counts.
+     */
+    'estimated-level': schemas/* enum */.k5n(LEVELS).default('fail'),
+});
+const fairnessSection = schemas/* strictObject */.rej({
+    /**
+     * The sensitive attributes whose selection-rate parity is tracked, as evaluate-model's
+     * `sensitive-features` writes them: a column, or `a,b` for the intersection of two. Empty:
+     * not tracked. The window must carry the columns and the prediction.
+     */
+    attributes: schemas/* array */.YOg(schemas/* string */.YjP().min(1)).default([]),
+    /** The lowest demographic_parity_ratio allowed: 0.8 is the four-fifths rule. */
+    'min-ratio': share.default(0.8),
+    /** The largest demographic_parity_difference allowed; absent: not judged. */
+    'max-difference': share.optional(),
+    /** Groups with fewer rows in the window are shown merged and left out of the measures. */
+    'min-group-size': schemas/* number */.aig().int().min(1).default(30),
+    /** What a breach does: fail makes the status `degraded` (the model's outputs fail the policy). */
+    level: schemas/* enum */.k5n(LEVELS).default('fail'),
+});
+const monitorPolicySchema = schemas/* strictObject */.rej({
+    drift: driftSection.default(driftSection.parse({})),
+    predictions: predictionsSection.default(predictionsSection.parse({})),
+    quality: qualitySection.default(qualitySection.parse({})),
+    performance: performanceSection.default(performanceSection.parse({})),
+    retrain: retrainSection.default(retrainSection.parse({})),
+    fairness: fairnessSection.default(fairnessSection.parse({})),
+});
+/** The defaults, for a policy file without a `monitor:` section (or without a file). */
+const DEFAULT_MONITOR_POLICY = monitorPolicySchema.parse({});
+/** The `monitor:` section of a gate policy, or the defaults when it has none. */
+function monitorPolicyOf(policy) {
+    return policy.monitor ?? DEFAULT_MONITOR_POLICY;
+}
+
+;// CONCATENATED MODULE: ./shared/gates/policy.ts
+/** The gate policy file: how a candidate's metrics are judged, alone and against a baseline. */
+
+
+
+const policy_LEVELS = ['fail', 'warn', 'info'];
+const nonNegative = schemas/* number */.aig().nonnegative();
+/**
+ * Rules on a metric's slices (metrics reports carry `slices: {slice: {metric: {value, ci, n}}}`).
+ * They judge the worst slice, where the model is weakest, and the spread between best and worst.
+ */
+const sliceRule = schemas/* object */.Ikc({
+    /** The worst slice must reach this value (at most this, when lower is better). */
+    min: schemas/* number */.aig().optional(),
+    max: schemas/* number */.aig().optional(),
+    /** How much the worst slice may lose against the baseline's worst slice, absolute. */
+    'max-regression': nonNegative.optional(),
+    /** How far the best and the worst slice may lie apart. */
+    'max-gap': nonNegative.optional(),
+    /** Slices with fewer examples than this are shown but not judged (too noisy). */
+    'min-n': schemas/* number */.aig().int().nonnegative().default(0),
+    level: schemas/* enum */.k5n(policy_LEVELS).optional(),
+})
+    .strict();
+const metricRule = schemas/* object */.Ikc({
+    direction: schemas/* enum */.k5n(['higher', 'lower'], {
+        error: 'direction must be "higher" or "lower" (which way is better)',
+    }),
+    min: schemas/* number */.aig().optional(),
+    max: schemas/* number */.aig().optional(),
+    'max-regression': nonNegative.optional(),
+    'max-regression-relative': nonNegative.optional(),
+    'min-improvement': schemas/* number */.aig().optional(),
+    level: schemas/* enum */.k5n(policy_LEVELS).default('fail'),
+    /** Overrides the policy's `inconclusive-within-ci` for this metric. */
+    'inconclusive-within-ci': schemas/* boolean */.zMY().optional(),
+    slices: sliceRule.optional(),
+})
+    .strict()
+    .refine((rule) => rule.min === undefined || rule.max === undefined || rule.min <= rule.max, {
+    error: 'min is greater than max',
+    path: ['min'],
+});
+/**
+ * A rule on one disparity measure of one sensitive attribute (the metrics report's `fairness`
+ * section, measures named as fairlearn names them). Judged on the measure's interval: pass when
+ * the whole interval keeps the rule, fail when the whole interval breaks it, inconclusive when
+ * it straddles the limit (judge.ts).
+ */
+const fairnessRule = schemas/* object */.Ikc({
+    /** The largest tolerated disparity, for a `..._difference` measure (0 = no gap at all). */
+    'max-difference': nonNegative.optional(),
+    /**
+     * The smallest tolerated ratio of the lowest group to the highest, for a `..._ratio`
+     * measure. 0.8 on demographic_parity_ratio is the four-fifths rule of the US Uniform
+     * Guidelines on Employee Selection Procedures, 29 CFR 1607.4(D): a selection rate under 80%
+     * of the highest group's is evidence of adverse impact.
+     */
+    'min-ratio': schemas/* number */.aig()
+        .min(0, { error: 'min-ratio must be a ratio from 0 to 1 (0.8 is the four-fifths rule)' })
+        .max(1, { error: 'min-ratio must be a ratio from 0 to 1 (0.8 is the four-fifths rule)' })
+        .optional(),
+    /** How much the disparity may grow against production's same measure, absolute. */
+    'max-regression': nonNegative.optional(),
+    level: schemas/* enum */.k5n(policy_LEVELS).default('fail'),
+})
+    .strict()
+    .refine((rule) => rule['max-difference'] !== undefined ||
+    rule['min-ratio'] !== undefined ||
+    rule['max-regression'] !== undefined, { error: 'a fairness rule needs max-difference, min-ratio or max-regression' });
+/** Fairlearn's measure names: `<name>_difference` or `<name>_ratio`, `[<class>]` one-vs-rest. */
+const MEASURE_NAME = /^[a-z0-9_]+_(difference|ratio)(\[.*\])?$/s;
+/** Which way a disparity measure is better: a difference is 0 at parity, a ratio 1. */
+function measureKind(measure) {
+    const kind = MEASURE_NAME.exec(measure)?.[1];
+    return kind === 'difference' || kind === 'ratio' ? kind : undefined;
+}
+const fairnessMeasures = schemas/* record */.g1P(schemas/* string */.YjP().min(1), fairnessRule).superRefine((rules, ctx) => {
+    for (const [measure, rule] of Object.entries(rules)) {
+        const kind = measureKind(measure);
+        if (!kind)
+            ctx.addIssue({
+                code: 'custom',
+                path: [measure],
+                message: `"${measure}" is not a disparity measure: expected fairlearn's name of one, ending in _difference or _ratio (e.g. demographic_parity_ratio, equalized_odds_difference; demographic_parity_ratio[<class>] for a multiclass model)`,
+            });
+        else if (kind === 'difference' && rule['min-ratio'] !== undefined)
+            ctx.addIssue({
+                code: 'custom',
+                path: [measure, 'min-ratio'],
+                message: `min-ratio judges a ..._ratio measure; "${measure}" is a difference: use max-difference`,
+            });
+        else if (kind === 'ratio' && rule['max-difference'] !== undefined)
+            ctx.addIssue({
+                code: 'custom',
+                path: [measure, 'max-difference'],
+                message: `max-difference judges a ..._difference measure; "${measure}" is a ratio: use min-ratio`,
+            });
+    }
+});
+const gatePolicySchema = schemas/* object */.Ikc({
+    'on-missing-baseline': schemas/* enum */.k5n(['pass', 'warn', 'fail']).default('warn'),
+    /**
+     * When true, a regression beyond tolerance whose baseline value lies inside the candidate's
+     * confidence interval is `inconclusive` (the data cannot tell the two models apart), not failed.
+     */
+    'inconclusive-within-ci': schemas/* boolean */.zMY().default(false),
+    /**
+     * What a notable regression of a metric or slice that no rule gates does to the verdict:
+     * `info` (the comment lists it), `warn` or `fail`. Notable: the baseline lies outside the
+     * candidate's confidence interval, or, without one, the change exceeds 5% (judge.ts).
+     */
+    'notable-regressions': schemas/* enum */.k5n(policy_LEVELS).default('info'),
+    metrics: schemas/* record */.g1P(schemas/* string */.YjP().min(1), metricRule).default({}),
+    /**
+     * Per sensitive attribute as evaluate-model's `sensitive-features` names it (`sex`, or
+     * `sex,age_band` for an intersection), per disparity measure: a fairnessRule.
+     */
+    fairness: schemas/* record */.g1P(schemas/* string */.YjP().min(1), fairnessMeasures).optional(),
+    /** How monitor-model judges serving data (shared/monitor/policy.ts); compare-metrics ignores it. */
+    monitor: monitorPolicySchema.optional(),
+})
+    .strict();
+const EMPTY_POLICY = {
+    'on-missing-baseline': 'warn',
+    'inconclusive-within-ci': false,
+    'notable-regressions': 'info',
+    metrics: {},
+};
+async function loadGatePolicy(path, baseDir = process.cwd()) {
+    return path ? readStructuredFile(path, gatePolicySchema, 'gate policy', baseDir) : EMPTY_POLICY;
+}
+
 ;// CONCATENATED MODULE: ./shared/gates/judge.ts
 /**
  * The gate evaluator, pure: candidate and baseline values in, a status per metric and per
@@ -840,6 +1119,7 @@ function metricDirection(metric) {
  * values. The policy's `notable-regressions` gives an ungated one its status (info by default);
  * a gated one is its gate's business and is not judged twice.
  */
+
 
 /** Without an interval, a change of more than this fraction of the larger value is notable. */
 const NOTABLE_RELATIVE = 0.05;
@@ -867,17 +1147,21 @@ function evaluateGates(candidate, baseline, policy, options = {}) {
     const hasBaseline = baseline !== undefined;
     const metrics = names.map((name) => compareMetric(name, entry(candidate[name]), entry(baseline?.[name]), policy.metrics[name], policy, hasBaseline, options.candidateSkipped?.[name]));
     const slices = options.candidateSlices ? compareSlices(options, policy, hasBaseline) : [];
-    const notable = notableChanges(metrics, slices, policy);
+    const fairness = options.candidateFairness
+        ? compareFairness(options.candidateFairness, options.baselineFairness, policy, hasBaseline)
+        : [];
+    const notable = notableChanges(metrics, slices, policy, fairness);
     return {
-        verdict: overallVerdict([...metrics, ...slices, ...notable]),
+        verdict: overallVerdict([...metrics, ...slices, ...fairness, ...notable]),
         metrics,
         slices,
+        fairness,
         notable,
         hasBaseline,
     };
 }
 /** The changes beyond the noise among the metrics and the judged slices; see the header. */
-function notableChanges(metrics, slices, policy) {
+function notableChanges(metrics, slices, policy, fairness = []) {
     const found = [];
     const direction = (metric) => (Object.hasOwn(policy.metrics, metric) ? policy.metrics[metric]?.direction : undefined) ??
         metricDirection(metric);
@@ -915,11 +1199,36 @@ function notableChanges(metrics, slices, policy) {
         for (const row of s.rows)
             if (!row.ignored)
                 consider(s.metric, row.slice, row.candidate, row.baseline?.value, s);
+    // A disparity that grew beyond its interval is notable, gated or not: a difference is better
+    // lower, a ratio higher.
+    for (const f of fairness) {
+        if (typeof f.candidate !== 'number' || typeof f.baseline !== 'number')
+            continue;
+        const change = notable({ value: f.candidate, ci: f.candidateCi }, f.baseline);
+        if (!change)
+            continue;
+        const delta = f.candidate - f.baseline;
+        const kind = delta > 0 === (measureKind(f.measure) === 'ratio') ? 'improvement' : 'regression';
+        const gated = Boolean(f.rule);
+        found.push({
+            metric: f.measure,
+            attribute: f.attribute,
+            baseline: f.baseline,
+            candidate: f.candidate,
+            delta,
+            ...(change.basis === 'ci' ? { ci: f.candidateCi } : {}),
+            kind,
+            ...change,
+            gated,
+            status: gated ? f.status : kind === 'regression' ? policy['notable-regressions'] : 'info',
+        });
+    }
     const order = { regression: 0, improvement: 1, change: 2 };
     return found.sort((a, b) => order[a.kind] - order[b.kind] ||
         // Equal sizes up to float noise fall back to the names, so the order is stable.
         (Math.abs(b.size - a.size) > 1e-9 ? b.size - a.size : 0) ||
         a.metric.localeCompare(b.metric) ||
+        (a.attribute ?? '').localeCompare(b.attribute ?? '') ||
         (a.slice ?? '').localeCompare(b.slice ?? ''));
 }
 /** Whether a change is beyond the noise, and by how much; undefined when it is not. */
@@ -950,6 +1259,9 @@ function failures(result) {
         ...result.slices
             .filter((s) => s.status === 'fail')
             .map((s) => `${s.metric} by slice: ${s.reasons.join('; ')}`),
+        ...(result.fairness ?? [])
+            .filter((f) => f.status === 'fail')
+            .map((f) => `${fairnessName(f)}: ${f.reasons.join('; ')}`),
         ...result.notable
             .filter((n) => !n.gated && n.status === 'fail')
             .map((n) => `${describeNotable(n)} (notable-regressions: fail)`),
@@ -957,7 +1269,11 @@ function failures(result) {
 }
 /** A notable change in plain words, for annotations; the comment renders its own. */
 function describeNotable(change) {
-    const what = change.slice === undefined ? change.metric : `${change.metric} on slice "${change.slice}"`;
+    const what = change.attribute !== undefined
+        ? `${change.metric} for "${change.attribute}"`
+        : change.slice === undefined
+            ? change.metric
+            : `${change.metric} on slice "${change.slice}"`;
     const verb = change.kind === 'regression'
         ? 'regressed'
         : change.kind === 'improvement'
@@ -1218,11 +1534,145 @@ function format(value) {
 function percent(fraction) {
     return `${Number((fraction * 100).toPrecision(3))}%`;
 }
+/** A disparity measure in plain words: `demographic_parity_ratio for "sex"`. */
+function fairnessName(f) {
+    return `${f.measure} for "${f.attribute}"`;
+}
+/** The attribute's key as evaluate-model writes it: columns trimmed, joined by commas. */
+function attributeKey(attribute) {
+    return attribute
+        .split(',')
+        .map((part) => part.trim())
+        .join(',');
+}
+/**
+ * Every disparity measure the candidate or production reports, and every one a rule names,
+ * per attribute. Ungated measures are `info`; a rule on a measure or attribute the candidate
+ * does not report, or on a measure it reports as undefined, is a finding at the rule's level.
+ */
+function compareFairness(candidate, baseline, policy, hasBaseline) {
+    const rules = new Map();
+    for (const [attribute, measures] of Object.entries(policy.fairness ?? {}))
+        rules.set(attributeKey(attribute), measures);
+    const attributes = [
+        ...new Set([...Object.keys(candidate), ...Object.keys(baseline ?? {}), ...rules.keys()]),
+    ];
+    const comparisons = [];
+    for (const attribute of attributes) {
+        const cand = Object.hasOwn(candidate, attribute) ? candidate[attribute] : undefined;
+        const base = baseline && Object.hasOwn(baseline, attribute) ? baseline[attribute] : undefined;
+        const ruled = rules.get(attribute) ?? {};
+        const measures = [
+            ...new Set([
+                ...Object.keys(cand?.measures ?? {}),
+                ...Object.keys(base?.measures ?? {}),
+                ...Object.keys(ruled),
+            ]),
+        ];
+        for (const measure of measures) {
+            const rule = Object.hasOwn(ruled, measure) ? ruled[measure] : undefined;
+            const c = cand && Object.hasOwn(cand.measures, measure) ? cand.measures[measure] : undefined;
+            const b = base && Object.hasOwn(base.measures, measure) ? base.measures[measure] : undefined;
+            const comparison = {
+                attribute,
+                measure,
+                status: rule ? 'pass' : 'info',
+                reasons: [],
+                ...(c ? { candidate: c.value } : {}),
+                ...(c?.ci ? { candidateCi: [c.ci[0], c.ci[1]] } : {}),
+                ...(c?.worstGroup !== undefined ? { worstGroup: c.worstGroup } : {}),
+                ...(b ? { baseline: b.value } : {}),
+                ...(b?.ci ? { baselineCi: [b.ci[0], b.ci[1]] } : {}),
+                ...(b?.worstGroup !== undefined ? { baselineWorstGroup: b.worstGroup } : {}),
+            };
+            if (!rule) {
+                if (!c)
+                    comparison.status = 'removed';
+                else if (!b && hasBaseline && baseline)
+                    comparison.status = 'added';
+                comparisons.push(comparison);
+                continue;
+            }
+            comparison.rule = describeFairnessRule(rule);
+            const reported = cand !== undefined ? 'yes' : Object.keys(candidate).length ? 'no' : 'never';
+            comparisons.push(judgeFairness(comparison, rule, reported, policy, hasBaseline));
+        }
+    }
+    return comparisons;
+}
+/** One rule on one measure, on the candidate's interval (the point value where it has none). */
+function judgeFairness(comparison, rule, 
+/** never: the report has no fairness section at all (evaluated without sensitive-features). */
+attributeReported, policy, hasBaseline) {
+    const { level } = rule;
+    const value = comparison.candidate;
+    // A report without any fairness section (a plain metrics file, or evaluate-model without
+    // sensitive-features) was never checked for bias: the comment says so at the top (render.ts),
+    // but the verdict is left to the other rules, so that one policy can serve models evaluated
+    // with and without sensitive features.
+    if (attributeReported === 'never')
+        return flag(comparison, 'info', `not checked for bias: the candidate's metrics report has no fairness section (evaluate-model's sensitive-features would list "${comparison.attribute}")`);
+    if (attributeReported === 'no')
+        return flag(comparison, level, `the candidate's metrics report has no fairness section for "${comparison.attribute}": list it in evaluate-model's sensitive-features`);
+    if (value === undefined)
+        return flag(comparison, level, `the candidate's metrics report has no measure ${comparison.measure} for "${comparison.attribute}"`);
+    if (value === null)
+        return flag(comparison, level, 'undefined: fewer than two groups have enough rows (min-group-size) and the rates it compares');
+    // The interval as judged: it holds the point value too, whatever the bootstrap gave.
+    const ci = comparison.candidateCi;
+    const low = Math.min(value, ci?.[0] ?? value);
+    const high = Math.max(value, ci?.[1] ?? value);
+    const shown = ci ? `${format(value)} ${interval(ci)}` : format(value);
+    // broken: the whole interval breaks the rule; kept: the whole interval keeps it; neither: it
+    // straddles the limit, and the data cannot tell.
+    const judge = (broken, kept, reason, limit) => {
+        if (broken)
+            flag(comparison, level, reason);
+        else if (!kept)
+            flag(comparison, softened(level), 
+            // Only an interval can straddle: without one, low = high = the value.
+            `the interval ${interval(ci)} straddles ${limit}: the data cannot tell whether the rule holds`);
+    };
+    const minRatio = rule['min-ratio'];
+    if (minRatio !== undefined)
+        judge(high < minRatio - EPSILON, low >= minRatio - EPSILON, `${shown} is below the minimum ratio ${format(minRatio)}${minRatio === 0.8 ? ' (the four-fifths rule)' : ''}`, `the minimum ratio ${format(minRatio)}`);
+    const maxDifference = rule['max-difference'];
+    if (maxDifference !== undefined)
+        judge(low > maxDifference + EPSILON, high <= maxDifference + EPSILON, `${shown} is above the maximum difference ${format(maxDifference)}`, `the maximum difference ${format(maxDifference)}`);
+    const maxRegression = rule['max-regression'];
+    if (maxRegression !== undefined) {
+        const base = comparison.baseline;
+        if (typeof base !== 'number')
+            return missingBaseline(comparison, level, policy, !hasBaseline
+                ? 'there is no baseline to compare with'
+                : base === null
+                    ? "production's measure is undefined (fewer than two groups qualified)"
+                    : `production's metrics report has no ${comparison.measure} for "${comparison.attribute}"`);
+        // How much worse than production: a difference grows, a ratio falls.
+        const ratio = measureKind(comparison.measure) === 'ratio';
+        const worse = (x) => (ratio ? base - x : x - base);
+        const least = Math.min(worse(low), worse(high));
+        const most = Math.max(worse(low), worse(high));
+        judge(least > maxRegression + EPSILON, most <= maxRegression + EPSILON, `${shown} is worse than production's ${format(base)} by ${format(worse(value))}, more than the tolerated ${format(maxRegression)}`, `production's ${format(base)} plus the tolerated ${format(maxRegression)}`);
+    }
+    return comparison;
+}
+function describeFairnessRule(rule) {
+    const parts = [];
+    if (rule['min-ratio'] !== undefined)
+        parts.push(`ratio ≥ ${format(rule['min-ratio'])}${rule['min-ratio'] === 0.8 ? ' (four-fifths rule)' : ''}`);
+    if (rule['max-difference'] !== undefined)
+        parts.push(`difference ≤ ${format(rule['max-difference'])}`);
+    if (rule['max-regression'] !== undefined)
+        parts.push(`worse than production by ≤ ${format(rule['max-regression'])}`);
+    parts.push('judged on the interval');
+    if (rule.level !== 'fail')
+        parts.push(`${rule.level} only`);
+    return parts.join('; ');
+}
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 14 modules
-var schemas = __nccwpck_require__(45586);
 // EXTERNAL MODULE: ./shared/github/client.ts
 var client = __nccwpck_require__(16317);
 ;// CONCATENATED MODULE: ./shared/gates/policy-diff.ts
@@ -1297,6 +1747,47 @@ function diffPolicies(base, proposed) {
                 base?.['inconclusive-within-ci'] ?? false,
                 proposed?.['inconclusive-within-ci'] ?? false,
             ]));
+    }
+    changes.push(...fairnessChanges(base?.fairness ?? {}, proposed?.fairness ?? {}));
+    return changes;
+}
+const FAIRNESS_FIELDS = {
+    'min-ratio': lowerBound,
+    'max-difference': upperBound,
+    'max-regression': upperBound,
+    level: (value) => LEVEL_LENIENCY[String(value)],
+};
+/** The fairness rules' changes, each named `<measure> for <attribute>` as the comment names it. */
+function fairnessChanges(before, after) {
+    const changes = [];
+    const rules = (policy) => {
+        const all = new Map();
+        for (const [attribute, measures] of Object.entries(policy))
+            for (const [measure, rule] of Object.entries(measures))
+                all.set(fairnessName({ attribute, measure }), rule);
+        return all;
+    };
+    const from = rules(before);
+    const to = rules(after);
+    for (const name of new Set([...from.keys(), ...to.keys()])) {
+        const was = from.get(name);
+        const now = to.get(name);
+        if (!was && now)
+            changes.push({
+                metric: name,
+                kind: 'adds',
+                effect: 'stricter',
+                to: describeFairnessRule(now),
+            });
+        else if (was && !now)
+            changes.push({
+                metric: name,
+                kind: 'removes',
+                effect: 'looser',
+                from: describeFairnessRule(was),
+            });
+        else if (was && now)
+            changes.push(...fieldChanges(name, '', was, now, FAIRNESS_FIELDS));
     }
     return changes;
 }
@@ -1402,204 +1893,6 @@ function describeChange(change, render) {
         default:
             return `${change.kind} ${subject}${rule} from ${render.value(change.from ?? '')} to ${render.value(change.to ?? '')}`;
     }
-}
-
-;// CONCATENATED MODULE: ./shared/monitor/tests.ts
-/**
- * The drift tests a feature can be judged by, their defaults and Evidently's rule for choosing
- * one (evidently `stattests/registry.py` `_get_default_stattest`, reference size ≤ 1000 rows).
- */
-const DRIFT_TESTS = ['ks', 'wasserstein', 'psi', 'jensenshannon', 'chisquare'];
-const TEST_RULES = {
-    ks: { measures: 'p-value', threshold: 0.05, drifted: (p, t) => p <= t, kinds: ['numeric'] },
-    chisquare: {
-        measures: 'p-value',
-        threshold: 0.05,
-        drifted: (p, t) => p < t,
-        kinds: ['categorical'],
-    },
-    wasserstein: {
-        measures: 'distance',
-        threshold: 0.1,
-        drifted: (d, t) => d >= t,
-        kinds: ['numeric'],
-    },
-    jensenshannon: {
-        measures: 'distance',
-        threshold: 0.1,
-        drifted: (d, t) => d >= t,
-        kinds: ['categorical'],
-    },
-    psi: {
-        measures: 'distance',
-        threshold: 0.1,
-        drifted: (d, t) => d >= t,
-        kinds: ['numeric', 'categorical'],
-    },
-};
-/** Above this many reference values a p-value flags everything: use a distance instead. */
-const SMALL_REFERENCE = 1000;
-/** Numeric columns with at most this many distinct values are compared as categories. */
-const FEW_DISTINCT = 5;
-function defaultTest(kind, referenceCount) {
-    const small = referenceCount <= SMALL_REFERENCE;
-    if (kind === 'numeric')
-        return small ? 'ks' : 'wasserstein';
-    return small ? 'chisquare' : 'jensenshannon';
-}
-/** Evidently `get_dataset_drift`: the data drifts when at least this share of features drift. */
-const DEFAULT_DRIFT_SHARE = 0.5;
-
-;// CONCATENATED MODULE: ./shared/monitor/policy.ts
-/**
- * The `monitor:` section of the gate policy file: how monitor-model judges a window of serving
- * data. Performance is judged by the policy's own `metrics:` rules (the window's metrics against
- * those recorded with the deployed model, by the same evaluator as a pull request), so one file
- * says what "good enough" means before and after release; this section adds what only the
- * monitor sees: drift, data quality, and when to ask for retraining.
- */
-
-
-const LEVELS = ['fail', 'warn', 'info'];
-const share = schemas/* number */.aig().min(0).max(1);
-const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-/**
- * A duration as people write one in a config: `30m`, `12h`, `7d`, `2w`. A regular expression
- * rather than a library: four units and a whole number are all the file accepts, and a value
- * outside that grammar must be refused, not guessed.
- */
-const durationSchema = schemas/* string */.YjP()
-    .regex(/^\d{1,6}\s*[mhdw]$/, 'a whole number and a unit: m, h, d or w, e.g. "7d"')
-    .transform((text) => {
-    const unit = text.at(-1);
-    return Number.parseInt(text, 10) * UNIT_MS[unit];
-});
-const featureOverride = schemas/* strictObject */.rej({
-    test: schemas/* enum */.k5n(DRIFT_TESTS).optional(),
-    threshold: schemas/* number */.aig().finite().optional(),
-});
-const driftSection = schemas/* strictObject */.rej({
-    /** The data set drifts when at least this share of the compared features drift (Evidently's 0.5). */
-    share: share.default(DEFAULT_DRIFT_SHARE),
-    /** What a drifted data set does to the status: fail makes it `drifting`. */
-    level: schemas/* enum */.k5n(LEVELS).default('fail'),
-    /** Per feature: the test and threshold that replace the defaults (docs/monitoring.md). */
-    features: schemas/* record */.g1P(schemas/* string */.YjP(), featureOverride).default({}),
-    /** Columns not compared (identifiers, timestamps): drift in them means nothing. */
-    ignore: schemas/* array */.YOg(schemas/* string */.YjP()).default([]),
-});
-const predictionsSection = schemas/* strictObject */.rej({
-    /** What drift of a prediction or score column does to the status: fail makes it `drifting`. */
-    level: schemas/* enum */.k5n(LEVELS).default('fail'),
-    features: schemas/* record */.g1P(schemas/* string */.YjP(), featureOverride).default({}),
-});
-const qualitySection = schemas/* strictObject */.rej({
-    /** How much a feature's missing rate may rise (absolute, e.g. 0.05 = five points). */
-    'max-missing-increase': share.default(0.05),
-    /** Share of values outside the reference's range, or in categories it never had. */
-    'max-outside-range': share.default(0.05),
-    /** What a quality problem does: fail makes the status `drifting`; by default only a warning. */
-    level: schemas/* enum */.k5n(LEVELS).default('warn'),
-});
-const STATUSES = ['drifting', 'degraded'];
-const retrainSection = schemas/* strictObject */.rej({
-    /** At most one dispatch of the retraining workflow within this time. */
-    cooldown: durationSchema.prefault('7d'),
-    /** Which statuses ask for retraining. */
-    on: schemas/* array */.YOg(schemas/* enum */.k5n(STATUSES)).min(1).default(['degraded', 'drifting']),
-});
-const performanceSection = schemas/* strictObject */.rej({
-    /** What a failed metric rule does to the status when labels are present: fail makes it `degraded`. */
-    level: schemas/* enum */.k5n(LEVELS).default('fail'),
-    /**
-     * The same for performance estimated from scores alone. An estimate is judged with
-     * `inconclusive-within-ci`: only a regression beyond its interval counts.
-     */
-    'estimated-level': schemas/* enum */.k5n(LEVELS).default('fail'),
-});
-const monitorPolicySchema = schemas/* strictObject */.rej({
-    drift: driftSection.default(driftSection.parse({})),
-    predictions: predictionsSection.default(predictionsSection.parse({})),
-    quality: qualitySection.default(qualitySection.parse({})),
-    performance: performanceSection.default(performanceSection.parse({})),
-    retrain: retrainSection.default(retrainSection.parse({})),
-});
-/** The defaults, for a policy file without a `monitor:` section (or without a file). */
-const DEFAULT_MONITOR_POLICY = monitorPolicySchema.parse({});
-/** The `monitor:` section of a gate policy, or the defaults when it has none. */
-function monitorPolicyOf(policy) {
-    return policy.monitor ?? DEFAULT_MONITOR_POLICY;
-}
-
-;// CONCATENATED MODULE: ./shared/gates/policy.ts
-/** The gate policy file: how a candidate's metrics are judged, alone and against a baseline. */
-
-
-
-const policy_LEVELS = ['fail', 'warn', 'info'];
-const nonNegative = schemas/* number */.aig().nonnegative();
-/**
- * Rules on a metric's slices (metrics reports carry `slices: {slice: {metric: {value, ci, n}}}`).
- * They judge the worst slice, where the model is weakest, and the spread between best and worst.
- */
-const sliceRule = schemas/* object */.Ikc({
-    /** The worst slice must reach this value (at most this, when lower is better). */
-    min: schemas/* number */.aig().optional(),
-    max: schemas/* number */.aig().optional(),
-    /** How much the worst slice may lose against the baseline's worst slice, absolute. */
-    'max-regression': nonNegative.optional(),
-    /** How far the best and the worst slice may lie apart. */
-    'max-gap': nonNegative.optional(),
-    /** Slices with fewer examples than this are shown but not judged (too noisy). */
-    'min-n': schemas/* number */.aig().int().nonnegative().default(0),
-    level: schemas/* enum */.k5n(policy_LEVELS).optional(),
-})
-    .strict();
-const metricRule = schemas/* object */.Ikc({
-    direction: schemas/* enum */.k5n(['higher', 'lower'], {
-        error: 'direction must be "higher" or "lower" (which way is better)',
-    }),
-    min: schemas/* number */.aig().optional(),
-    max: schemas/* number */.aig().optional(),
-    'max-regression': nonNegative.optional(),
-    'max-regression-relative': nonNegative.optional(),
-    'min-improvement': schemas/* number */.aig().optional(),
-    level: schemas/* enum */.k5n(policy_LEVELS).default('fail'),
-    /** Overrides the policy's `inconclusive-within-ci` for this metric. */
-    'inconclusive-within-ci': schemas/* boolean */.zMY().optional(),
-    slices: sliceRule.optional(),
-})
-    .strict()
-    .refine((rule) => rule.min === undefined || rule.max === undefined || rule.min <= rule.max, {
-    error: 'min is greater than max',
-    path: ['min'],
-});
-const gatePolicySchema = schemas/* object */.Ikc({
-    'on-missing-baseline': schemas/* enum */.k5n(['pass', 'warn', 'fail']).default('warn'),
-    /**
-     * When true, a regression beyond tolerance whose baseline value lies inside the candidate's
-     * confidence interval is `inconclusive` (the data cannot tell the two models apart), not failed.
-     */
-    'inconclusive-within-ci': schemas/* boolean */.zMY().default(false),
-    /**
-     * What a notable regression of a metric or slice that no rule gates does to the verdict:
-     * `info` (the comment lists it), `warn` or `fail`. Notable: the baseline lies outside the
-     * candidate's confidence interval, or, without one, the change exceeds 5% (judge.ts).
-     */
-    'notable-regressions': schemas/* enum */.k5n(policy_LEVELS).default('info'),
-    metrics: schemas/* record */.g1P(schemas/* string */.YjP().min(1), metricRule).default({}),
-    /** How monitor-model judges serving data (shared/monitor/policy.ts); compare-metrics ignores it. */
-    monitor: monitorPolicySchema.optional(),
-})
-    .strict();
-const EMPTY_POLICY = {
-    'on-missing-baseline': 'warn',
-    'inconclusive-within-ci': false,
-    'notable-regressions': 'info',
-    metrics: {},
-};
-async function loadGatePolicy(path, baseDir = process.cwd()) {
-    return path ? readStructuredFile(path, gatePolicySchema, 'gate policy', baseDir) : EMPTY_POLICY;
 }
 
 ;// CONCATENATED MODULE: ./shared/gates/policy-source.ts
@@ -1982,6 +2275,499 @@ function diffConfigValues(before, after) {
     return diff;
 }
 
+;// CONCATENATED MODULE: ./shared/files/expand.ts
+/**
+ * The one reading of a path list, as users write it in `data`, `code` and `outputs`, in every
+ * action and the CLI: one entry a line, each a file, a folder (every file inside, recursively)
+ * or a glob pattern (`data/*.csv`, `src/**`, `{train,eval}.csv`), and `!pattern` to leave files
+ * out. Hidden files match, as in @actions/glob and actions/upload-artifact's patterns; `.git`
+ * never does. Symbolic links are not followed while walking (a pull request's link to / or
+ * /proc would have the walk read the runner's file system, or loop), but a link that leads to a
+ * file is listed, so that the caller's confinement judges where it leads.
+ */
+
+
+
+
+const GLOB_CHARACTERS = /[*?[\]{}]/;
+const NEVER_MATCHED = (/* unused pure expression or super */ null && (['**/.git/**', '.git/**']));
+/** Absolute paths of the files the entries name, each once: in the order given, a pattern's or folder's matches sorted. */
+async function expand_expandPaths(entries, baseDir, what) {
+    const exclusions = entries.filter((e) => e.startsWith('!')).map((e) => e.slice(1));
+    const excluded = exclusions.length ? await matchPatterns(exclusions, baseDir) : new Set();
+    const files = new Set();
+    for (const entry of entries) {
+        if (entry.startsWith('!'))
+            continue;
+        const found = GLOB_CHARACTERS.test(entry)
+            ? await patternMatches(entry, baseDir, what)
+            : await filesAt(entry, baseDir, what);
+        for (const file of found)
+            if (!excluded.has(file))
+                files.add(file);
+    }
+    return [...files];
+}
+/**
+ * The same files as `expandPaths`, named as a report shows them: a file named by its path as
+ * the user wrote it, a file found in a folder or by a pattern relative to `baseDir` when inside
+ * it (absolute otherwise).
+ */
+async function expandPathsAsWritten(entries, baseDir, what) {
+    const written = new Map(entries.filter((e) => !e.startsWith('!')).map((entry) => [resolve(baseDir, entry), entry]));
+    return (await expand_expandPaths(entries, baseDir, what)).map((path) => written.get(path) ?? displayPath(path, baseDir));
+}
+/** `path` relative to `baseDir` when inside it, else absolute. */
+function displayPath(path, baseDir) {
+    const inside = relative(baseDir, path);
+    return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
+}
+// Each pattern alone, so that one matching nothing is reported by name.
+async function patternMatches(pattern, baseDir, what) {
+    const matched = [...(await matchPatterns([pattern], baseDir))].sort();
+    if (matched.length === 0)
+        throw new UserError(`The ${what} pattern "${pattern}" matches no file (relative paths resolve against ${baseDir}). Check the pattern, or that the files exist at this step.`);
+    return matched;
+}
+async function matchPatterns(patterns, baseDir) {
+    // Loaded only for patterns: most workflows name their files, and start-up counts.
+    const { glob } = await __nccwpck_require__.e(/* import() */ 448).then(__nccwpck_require__.bind(__nccwpck_require__, 76448));
+    const matches = await glob([...patterns], {
+        cwd: baseDir,
+        absolute: true,
+        onlyFiles: true,
+        dot: true,
+        expandDirectories: false,
+        followSymbolicLinks: false,
+        ignore: NEVER_MATCHED,
+    });
+    return new Set(matches.map((path) => resolve(path)));
+}
+async function filesAt(entry, baseDir, what) {
+    const absolute = resolve(baseDir, entry);
+    const link = await lstat(absolute).catch((error) => {
+        throw fileError(error, entry, what, baseDir);
+    });
+    const info = link.isSymbolicLink() ? await stat(absolute).catch(() => undefined) : link;
+    // A link is the caller's to judge (confinement follows it and names where it leads), unless
+    // it leads to a folder inside, which is read as the folder it stands for.
+    if (!info?.isDirectory() && link.isSymbolicLink())
+        return [absolute];
+    if (!info || info.isFile())
+        return [absolute];
+    if (!info.isDirectory())
+        throw new UserError(`The ${what} "${entry}" is neither a file nor a folder.`);
+    const found = await readdir(absolute, { recursive: true, withFileTypes: true });
+    const candidates = found
+        .filter((d) => d.isFile() || d.isSymbolicLink())
+        .map((d) => join(d.parentPath, d.name))
+        .filter((path) => !path.slice(absolute.length).split(/[\\/]/).includes('.git'));
+    const files = [];
+    for (const path of candidates)
+        if ((await stat(path).catch(() => undefined))?.isFile())
+            files.push(path);
+    if (files.length === 0)
+        throw new UserError(`The ${what} folder "${entry}" holds no files.`);
+    return files.sort();
+}
+
+;// CONCATENATED MODULE: ./shared/lineage/owner.ts
+/**
+ * Who owns a model: the GitHub handles (`@login`, `@org/team-slug`) or e-mail addresses that
+ * train-model's `owner` input names, or else the owners CODEOWNERS gives the training code. The
+ * manifest records them and promote-model copies the handles into the deployment payload, so
+ * that the fleet view can show an owner, and flag one who has left, without a manifest.
+ *
+ * CODEOWNERS is read as GitHub reads it (docs.github.com, "About code owners"): the first of
+ * `.github/CODEOWNERS`, `CODEOWNERS` and `docs/CODEOWNERS` at the repository root (the
+ * workspace); a file of 3 MB or more is not loaded; `#` starts a comment; each line is a pattern
+ * and its owners, and the LAST rule whose pattern matches a path decides its owners (a rule
+ * without owners leaves the path unowned). A malformed line is skipped, as GitHub skips it,
+ * with a warning naming the file and the line.
+ *
+ * Patterns follow gitignore's with GitHub's documented exceptions, which make those lines
+ * invalid: no `!` negation, no `[ ]` character ranges, and no `\#` escape of a leading `#`. The
+ * matching is not gitignore's either: `docs/*` owns `docs/a.md` but not `docs/build/b.md`
+ * (GitHub's own example), where a gitignore matcher such as the `ignore` package also matches
+ * the nested file through its ignored parent folder (`ignore` 5.3.2 gets `docs/*` and `/*`
+ * wrong on 3 of 56 cases drawn from hmarr/codeowners' GitHub-checked pattern table). So
+ * patterns are translated here, after those semantics (test/shared/owner.test.ts holds the
+ * cases), and run by re2js: the file may come from a pull request, and RE2's automaton cannot
+ * be made to backtrack by a pattern such as `*a*a*a*a*a*b` as a JavaScript RegExp can. Patterns
+ * without wildcards (most of them) are compared as text.
+ */
+
+
+
+
+
+
+
+
+
+/** Where GitHub looks for CODEOWNERS, in the order it looks (the first found is used). */
+const CODEOWNERS_LOCATIONS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
+/** GitHub does not load a CODEOWNERS file of 3 MB or more. */
+const MAX_CODEOWNERS_BYTES = (/* unused pure expression or super */ null && (3 * 1024 * 1024));
+/** A longer pattern is no path of a repository: the line is skipped rather than compiled. */
+const MAX_PATTERN_LENGTH = 4096;
+/** How many of the `code` files vote on the owner (a code list is a few files, not a tree). */
+const MAX_VOTING_FILES = 1000;
+/** How many handles an owner may have (the deployment payload carries them). */
+const MAX_OWNER_HANDLES = 50;
+/** GitHub shows at most 10 warning annotations of a step: the rest of the skipped lines are counted. */
+const MAX_LINE_WARNINGS = 10;
+/**
+ * GitHub's login alphabet: letters, digits and "-", not starting with "-", at most 39
+ * characters (older accounts may hold "--" or end in "-", so those are let through).
+ */
+const LOGIN = '[A-Za-z0-9][A-Za-z0-9-]{0,38}';
+/** A team slug: GitHub derives it from the team's name, lower-case, with "-" (and "_", "."). */
+const TEAM_SLUG = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}';
+/**
+ * An e-mail address in a conservative alphabet: the local part's letters, digits and `._%+-`
+ * and a dotted domain. No quote, space, `<`, `|` or backtick: a handle is shown in Markdown and
+ * HTML by the fleet view, read back from a payload anyone who may deploy could have written.
+ */
+const EMAIL = '[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63})+';
+const HANDLE = new RegExp(`^(?:@${LOGIN}(?:/${TEAM_SLUG})?|${EMAIL})$`);
+const HANDLE_RULE = 'a GitHub handle ("@login" or "@org/team-slug", letters, digits and "-" in the login) or an e-mail address ("name@example.com")';
+function isOwnerHandle(value) {
+    return value.length <= 254 && HANDLE.test(value);
+}
+/** A handle read back from a manifest or a deployment payload: hostile until it passes. */
+const ownerHandleSchema = schemas/* string */.YjP()
+    .refine(isOwnerHandle, { message: `must be ${HANDLE_RULE}` });
+const ownerSchema = schemas/* object */.Ikc({
+    handles: schemas/* array */.YOg(ownerHandleSchema).min(1).max(MAX_OWNER_HANDLES),
+    /** `input`: train-model's `owner`; `codeowners`: the rule of `file` at `line`. */
+    source: schemas/* enum */.k5n(['input', 'codeowners']),
+    file: schemas/* enum */.k5n(CODEOWNERS_LOCATIONS).optional(),
+    line: schemas/* number */.aig().int().positive().optional(),
+});
+/**
+ * The `owner` input's handles: one per line, or separated by commas or spaces; each once, in
+ * the order given. `problem` completes `input "owner" …` when a value is no handle.
+ */
+function readOwnerHandles(text) {
+    const handles = [...new Set(text.split(/[\s,]+/).filter((value) => value !== ''))];
+    const bad = handles.filter((value) => !isOwnerHandle(value));
+    if (bad.length) {
+        const hint = bad.some((value) => /^[A-Za-z0-9][A-Za-z0-9-]*(?:\/\S+)?$/.test(value))
+            ? ' A login or a team needs its leading "@" ("@octocat", "@octo-org/ml-team").'
+            : '';
+        return {
+            handles,
+            problem: `has ${bad
+                .slice(0, 5)
+                .map((value) => quoteValue(value))
+                .join(', ')}${bad.length > 5 ? ` and ${bad.length - 5} more` : ''}, which ${bad.length === 1 ? 'is' : 'are'} not ${HANDLE_RULE}.${hint} Give one owner per line or separate them with commas`,
+        };
+    }
+    if (handles.length > MAX_OWNER_HANDLES)
+        return {
+            handles,
+            problem: `names ${handles.length} owners; at most ${MAX_OWNER_HANDLES} are recorded. Name a team ("@org/team-slug") instead of its members`,
+        };
+    return { handles };
+}
+/**
+ * The rules of a CODEOWNERS file, in file order. `warn` hears of each malformed line (which is
+ * skipped, as GitHub skips it) with its line number; the text is never an error.
+ */
+function parseCodeowners(text, warn = () => undefined) {
+    const rules = [];
+    // A byte-order mark is no part of the first pattern.
+    const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+    for (const [index, raw] of lines.entries()) {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const parsed = parseRule(line);
+        if (typeof parsed === 'string')
+            warn(index + 1, parsed);
+        else
+            rules.push({ ...parsed, line: index + 1 });
+    }
+    return rules;
+}
+function parseRule(line) {
+    // eslint-disable-next-line no-control-regex -- control characters are what is refused here
+    if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(line))
+        return 'it holds a control character';
+    const patternEnd = patternLength(line);
+    const pattern = line.slice(0, patternEnd);
+    const problem = patternProblem(pattern);
+    if (problem)
+        return problem;
+    const owners = [];
+    for (const token of line.slice(patternEnd).split(/\s+/)) {
+        if (token === '')
+            continue;
+        if (token.startsWith('#'))
+            break; // a comment after the owners
+        if (!isOwnerHandle(token))
+            return `the owner ${quoteValue(token)} is not ${HANDLE_RULE}, so GitHub skips the line`;
+        owners.push(token);
+    }
+    return { pattern, owners: [...new Set(owners)], matches: compileCodeownersPattern(pattern) };
+}
+/** Where the pattern ends: at the first whitespace that no "\\" escapes (`my\\ file.txt`). */
+function patternLength(line) {
+    for (let at = 0; at < line.length; at++) {
+        if (line[at] === '\\')
+            at++;
+        else if (/\s/.test(line[at]))
+            return at;
+    }
+    return line.length;
+}
+/** Why GitHub would not read `pattern` as a CODEOWNERS pattern, or undefined when it would. */
+function patternProblem(pattern) {
+    if (pattern.length > MAX_PATTERN_LENGTH)
+        return `its pattern is longer than ${MAX_PATTERN_LENGTH} characters`;
+    if (pattern.startsWith('\\#'))
+        return 'its pattern escapes a leading "#" with "\\", which GitHub does not support in CODEOWNERS';
+    if (pattern.startsWith('!'))
+        return 'its pattern starts with "!": GitHub does not support negation in CODEOWNERS (give the files their own rule, with or without owners, below the broader one)';
+    if (/(?<!\\)(?:\\\\)*[[\]]/.test(pattern))
+        return 'its pattern has "[ ]": GitHub does not support character ranges in CODEOWNERS';
+    if (pattern.includes('***'))
+        return 'its pattern has "***"';
+    if (/.\/\/./.test(pattern))
+        return 'its pattern has an empty path segment ("//")';
+    return undefined;
+}
+/**
+ * A matcher of repository-relative "/"-separated paths for a valid pattern, with GitHub's
+ * semantics: a pattern without a "/" but at its end matches at any depth; a leading "/" or a
+ * "/" inside anchors it at the root; a trailing "/" matches only what is inside the folder;
+ * otherwise the pattern matches the path and everything below it, except that a last segment
+ * of a lone `*` matches one level only (`docs/*`). `*` and `?` never cross a "/"; `**` does.
+ */
+function compileCodeownersPattern(pattern) {
+    if (pattern === '/')
+        return () => false; // "/" names nothing (GitHub says so too)
+    let segments = pattern.split('/');
+    if (segments[0] === '')
+        segments = segments.slice(1);
+    else if ((segments.length === 1 || (segments.length === 2 && segments[1] === '')) &&
+        segments[0] !== '**')
+        segments = ['**', ...segments];
+    if (segments.length > 1 && segments.at(-1) === '')
+        segments[segments.length - 1] = '**';
+    const literal = literalMatcher(segments);
+    if (literal)
+        return literal;
+    // The text between wildcards must be in the path: a substring test turns most paths away
+    // before the automaton (compiled on first use) runs, so thousands of rules cost milliseconds.
+    const pieces = segments.flatMap(literalPieces);
+    let compiled;
+    const source = patternSource(segments);
+    return (path) => pieces.every((piece) => path.includes(piece)) &&
+        (compiled ??= RE2JS.compile(source)).testExact(path);
+}
+/** The runs of literal text in a segment, between its wildcards, escapes undone. */
+function literalPieces(segment) {
+    const pieces = [];
+    let piece = '';
+    for (let at = 0; at < segment.length; at++) {
+        const char = segment[at];
+        if (char === '\\' && at + 1 < segment.length)
+            piece += segment[++at];
+        else if (char === '*' || char === '?') {
+            pieces.push(piece);
+            piece = '';
+        }
+        else
+            piece += char;
+    }
+    return [...pieces, piece].filter((text) => text !== '');
+}
+/** A text comparison for a pattern without wildcards (an optional leading and trailing `**`). */
+function literalMatcher(segments) {
+    const anywhere = segments[0] === '**' && segments.length > 1;
+    const inside = segments.at(-1) === '**' && segments.length > 1;
+    const middle = segments.slice(anywhere ? 1 : 0, inside ? -1 : undefined);
+    if (middle.length === 0 || middle.some((segment) => /[*?]/.test(segment.replace(/\\./g, ''))))
+        return undefined;
+    const text = middle.map((segment) => segment.replace(/\\(.)/g, '$1')).join('/');
+    return (path) => {
+        const candidates = anywhere ? suffixes(path) : [path];
+        return candidates.some((at) => inside ? at.startsWith(`${text}/`) : at === text || at.startsWith(`${text}/`));
+    };
+}
+/** `a/b/c`, `b/c` and `c`: where a pattern that may start at any depth can start. */
+function suffixes(path) {
+    const found = [path];
+    for (let at = path.indexOf('/'); at !== -1; at = path.indexOf('/', at + 1))
+        found.push(path.slice(at + 1));
+    return found;
+}
+/** The RE2 expression of a pattern's segments (after the anchoring rules above). */
+function patternSource(segments) {
+    const last = segments.length - 1;
+    let source = '';
+    let needSlash = false;
+    for (const [index, segment] of segments.entries()) {
+        if (segment === '**') {
+            if (index === 0 && index === last)
+                source += '.+';
+            else if (index === 0)
+                source += '(?:.+/)?';
+            else if (index === last)
+                source += '/.*';
+            else
+                source += '(?:/.+)?';
+            needSlash = index !== 0;
+            continue;
+        }
+        if (needSlash)
+            source += '/';
+        if (segment === '*')
+            source += '[^/]+';
+        else {
+            source += segmentSource(segment);
+            if (index === last)
+                source += '(?:/.*)?';
+        }
+        needSlash = true;
+    }
+    return `(?s)^${source}$`;
+}
+function segmentSource(segment) {
+    let source = '';
+    for (let at = 0; at < segment.length; at++) {
+        const char = segment[at];
+        if (char === '\\' && at + 1 < segment.length)
+            source += RE2JS.quote(segment[++at]);
+        else if (char === '*')
+            source += '[^/]*';
+        else if (char === '?')
+            source += '[^/]';
+        else
+            source += RE2JS.quote(char);
+    }
+    return source;
+}
+/** The last rule that matches `path` (GitHub's precedence), or undefined when none does. */
+function lastMatchingRule(rules, path) {
+    for (let index = rules.length - 1; index >= 0; index--)
+        if (rules[index].matches(path))
+            return rules[index];
+    return undefined;
+}
+/**
+ * A name no file can have (NUL), for "any file directly in this folder": only rules that own
+ * the folder whatever a file in it is called match it (`/models/churn/`, `models/`, `*`,
+ * `/models/*`), not rules that single files out by name or extension (`*.py`, `README.md`).
+ */
+const ANY_FILE = '\u0000';
+/**
+ * The model's owner: the `owner` input's handles, or the owners CODEOWNERS gives the training
+ * code. Which code: with `code` set, its files, and the owners are those of the rule owning the
+ * most of them (a tie goes to the rule further down, which GitHub ranks higher); with `code`
+ * empty, the working directory, and the owners are those of the last rule that owns any file
+ * directly in it, as GitHub would request their review for a new file there. Undefined when
+ * neither says (no input and no CODEOWNERS, or no rule with owners matches).
+ */
+async function resolveOwner(request) {
+    if (request.handles?.length)
+        return { handles: [...request.handles], source: 'input' };
+    const found = await readCodeowners(request.confinement, request.log);
+    if (!found)
+        return undefined;
+    let skipped = 0;
+    const rules = parseCodeowners(found.text, (line, problem) => {
+        if (++skipped <= MAX_LINE_WARNINGS)
+            request.log.warning(`${found.file} line ${line} is skipped: ${problem}.`, {
+                file: found.file,
+                line,
+                title: 'CODEOWNERS',
+            });
+    });
+    if (skipped > MAX_LINE_WARNINGS)
+        request.log.info(`${found.file}: ${skipped - MAX_LINE_WARNINGS} more lines are skipped, as GitHub skips them.`);
+    const workspace = request.confinement.workspace;
+    const rule = request.code?.length
+        ? await ruleOfMostFiles(rules, request.code, request.cwd, workspace)
+        : lastMatchingRule(rules, folderPath(request.cwd, workspace));
+    if (!rule?.owners.length) {
+        request.log.info(`${found.file} names no owner for the training code, so the manifest records none (set input "owner" to name one).`);
+        return undefined;
+    }
+    if (rule.owners.length > MAX_OWNER_HANDLES)
+        request.log.warning(`${found.file} line ${rule.line} names ${rule.owners.length} owners; the manifest records the first ${MAX_OWNER_HANDLES}. Name a team ("@org/team-slug") instead of its members.`);
+    return {
+        handles: rule.owners.slice(0, MAX_OWNER_HANDLES),
+        source: 'codeowners',
+        file: found.file,
+        line: rule.line,
+    };
+}
+/** `<folder>/<ANY_FILE>`, relative to the workspace with "/" separators. */
+function folderPath(folder, workspace) {
+    const inside = relative(workspace, folder).split(sep).join('/');
+    return inside && !inside.startsWith('..') && !isAbsolute(inside)
+        ? `${inside}/${ANY_FILE}`
+        : ANY_FILE;
+}
+async function ruleOfMostFiles(rules, code, cwd, workspace) {
+    const files = (await expandPaths(code, cwd, 'code path')).slice(0, MAX_VOTING_FILES);
+    const votes = new Map();
+    for (const file of files) {
+        const path = relative(workspace, resolve(cwd, file)).split(sep).join('/');
+        if (path.startsWith('..') || isAbsolute(path))
+            continue;
+        const rule = lastMatchingRule(rules, path);
+        if (rule?.owners.length)
+            votes.set(rule, (votes.get(rule) ?? 0) + 1);
+    }
+    let best;
+    for (const [rule, count] of votes) {
+        const bestCount = best ? votes.get(best) : 0;
+        if (count > bestCount || (count === bestCount && rule.line > best.line))
+            best = rule;
+    }
+    return best;
+}
+/**
+ * The first CODEOWNERS file GitHub would use, read inside the workspace. A file that leads
+ * outside it (a symbolic link), is no regular file, or is too large for GitHub is warned
+ * about and not read: ownership is recorded, never a reason to fail training.
+ */
+async function readCodeowners(confinement, log) {
+    for (const file of CODEOWNERS_LOCATIONS) {
+        let path;
+        try {
+            path = await confinePath(file, confinement, {
+                what: 'CODEOWNERS file',
+                baseDir: confinement.workspace,
+                kind: 'any',
+            });
+        }
+        catch (error) {
+            if (!isUserError(error))
+                throw error;
+            log.warning(`${error.message} The model's owner is not read from it.`);
+            return undefined;
+        }
+        const info = await stat(path).catch(() => undefined);
+        if (!info)
+            continue;
+        if (!info.isFile()) {
+            log.warning(`${file} is not a regular file, so the model's owner is not read from CODEOWNERS.`);
+            return undefined;
+        }
+        if (info.size >= MAX_CODEOWNERS_BYTES) {
+            log.warning(`${file} is ${info.size} bytes; GitHub does not load a CODEOWNERS file of 3 MB or more, so neither does train-model: the model's owner is not read from it.`);
+            return undefined;
+        }
+        return { file, text: await readUserFile(path, 'CODEOWNERS file') };
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:crypto"
@@ -2195,6 +2981,7 @@ function run(command, args, env, cwd) {
 
 
 
+
 const MANIFEST_FORMAT = 'mlops-actions/model-manifest@1';
 /** Linux's PATH_MAX: no file a training command writes has a longer path. */
 const MAX_PATH_LENGTH = 4096;
@@ -2321,6 +3108,12 @@ const manifestSchema = schemas/* object */.Ikc({
     }),
     /** What the command ran on: Python and its packages, R, the runner image, the OS (runtime.ts). */
     runtime: runtimeSchema.optional(),
+    /**
+     * Who owns the model (owner.ts): train-model's `owner` input, or the CODEOWNERS rule of the
+     * training code. Not a training input, so not part of the fingerprint. Absent when neither
+     * names one.
+     */
+    owner: ownerSchema.optional(),
     /** The mlops-actions version that trained (part of the fingerprint). */
     actionVersion: schemas/* string */.YjP().optional(),
     git: schemas/* object */.Ikc({
@@ -2344,12 +3137,123 @@ const manifestSchema = schemas/* object */.Ikc({
     }),
 });
 
+;// CONCATENATED MODULE: ./shared/metrics/fairness-report.ts
+/**
+ * The `fairness` section of the metrics report: per sensitive attribute, each group's rows and
+ * rates, and the disparity measures between groups as fairlearn names them
+ * (fairlearn/metrics/_fairness_metrics.py). evaluate-model writes it (fairness.ts); the gates,
+ * the comment, the manifest and the registry read it. The full table stays in the report;
+ * anything published merges the small groups (publishableGroups).
+ */
+
+/** The group of rows whose sensitive value is missing (empty cell, NA, null). */
+const MISSING_GROUP = '(missing)';
+/** How an intersection's values are joined into one group name, in column order. */
+const INTERSECTION_SEPARATOR = ', ';
+const fairness_report_interval = schemas/* tuple */.PVZ([schemas/* number */.aig(), schemas/* number */.aig()]);
+const groupMetric = schemas/* object */.Ikc({ value: schemas/* number */.aig(), ci: fairness_report_interval.optional() });
+const fairnessGroupSchema = schemas/* object */.Ikc({
+    rows: schemas/* number */.aig().int().nonnegative(),
+    weight: schemas/* number */.aig().nonnegative(),
+    /** rows < minGroupSize: reported, left out of the measures. */
+    small: schemas/* boolean */.zMY(),
+    /** Binary: the weighted share of positive labels. */
+    baseRate: schemas/* number */.aig().nullable().optional(),
+    /** Binary: the weighted share predicted positive. */
+    selectionRate: schemas/* number */.aig().nullable().optional(),
+    /** null = undefined (the group has no positive labels), never 0. */
+    truePositiveRate: schemas/* number */.aig().nullable().optional(),
+    /** null = undefined (the group has no negative labels). */
+    falsePositiveRate: schemas/* number */.aig().nullable().optional(),
+    /** Regression: the weighted mean prediction. */
+    meanPrediction: schemas/* number */.aig().optional(),
+    /** The task's headline metrics on the group's rows. */
+    metrics: schemas/* record */.g1P(schemas/* string */.YjP(), groupMetric),
+});
+const fairnessMeasureSchema = schemas/* object */.Ikc({
+    /** null when fewer than two groups qualify. */
+    value: schemas/* number */.aig().nullable(),
+    /** From the same seeded bootstrap as every metric, resampled within each group. */
+    ci: fairness_report_interval.optional(),
+    /** The group at the disadvantaged end (lowest selection rate, ...). */
+    worstGroup: schemas/* string */.YjP().optional(),
+    bestGroup: schemas/* string */.YjP().optional(),
+    /** The groups the measure compared. */
+    groups: schemas/* array */.YOg(schemas/* string */.YjP()),
+});
+const fairnessAttributeSchema = schemas/* object */.Ikc({
+    /** ["sex"], or ["sex", "age_band"] for an intersection. */
+    columns: schemas/* array */.YOg(schemas/* string */.YjP()).min(1),
+    minGroupSize: schemas/* number */.aig().int().nonnegative(),
+    /** The evaluation data fingerprint (the report's evaluation.dataSha256). */
+    dataSha256: schemas/* string */.YjP(),
+    groups: schemas/* record */.g1P(schemas/* string */.YjP(), fairnessGroupSchema),
+    /**
+     * Binary: demographic_parity_difference / _ratio, equalized_odds_difference / _ratio,
+     * equal_opportunity_difference / _ratio. Multiclass: the same one-vs-rest, keyed
+     * "<measure>[<class>]". Regression: mean_prediction_difference and "<metric>_difference".
+     */
+    measures: schemas/* record */.g1P(schemas/* string */.YjP(), fairnessMeasureSchema),
+    notes: schemas/* array */.YOg(schemas/* string */.YjP()),
+});
+/** Keyed by attribute as the user wrote it: "sex", or "sex,age_band" for an intersection. */
+const fairnessReportSchema = schemas/* record */.g1P(schemas/* string */.YjP(), fairnessAttributeSchema);
+/** The name of the merged line of groups under the minimum size. */
+function otherGroupName(minGroupSize) {
+    return `other (fewer than ${minGroupSize} rows each)`;
+}
+/**
+ * The groups as anything published (job summary, pull-request comment, Release notes) may show
+ * them: groups are data about people, so those under min-group-size (whose rates could point at
+ * a few individuals) are merged into one "other (fewer than k rows each)" line that carries only
+ * their total rows and weight, never their rates. Largest groups first.
+ */
+function publishableGroups(attribute) {
+    const lines = [];
+    let smallRows = 0;
+    let smallWeight = 0;
+    let smallCount = 0;
+    for (const [name, group] of Object.entries(attribute.groups)) {
+        if (group.small) {
+            smallRows += group.rows;
+            smallWeight += group.weight;
+            smallCount += 1;
+            continue;
+        }
+        lines.push({
+            name,
+            rows: group.rows,
+            weight: group.weight,
+            groups: 1,
+            merged: false,
+            ...(group.baseRate !== undefined ? { baseRate: group.baseRate } : {}),
+            ...(group.selectionRate !== undefined ? { selectionRate: group.selectionRate } : {}),
+            ...(group.truePositiveRate !== undefined ? { truePositiveRate: group.truePositiveRate } : {}),
+            ...(group.falsePositiveRate !== undefined
+                ? { falsePositiveRate: group.falsePositiveRate }
+                : {}),
+            ...(group.meanPrediction !== undefined ? { meanPrediction: group.meanPrediction } : {}),
+        });
+    }
+    lines.sort((a, b) => b.rows - a.rows || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    if (smallCount > 0)
+        lines.push({
+            name: otherGroupName(attribute.minGroupSize),
+            rows: smallRows,
+            weight: smallWeight,
+            groups: smallCount,
+            merged: true,
+        });
+    return lines;
+}
+
 ;// CONCATENATED MODULE: ./shared/metrics/report.ts
 /**
  * The metrics report, the contract between evaluate-model, compare-metrics and promote-model.
  * compare-metrics and promote-model also take plain or nested metrics files of the user's own
  * (JSON or YAML, as DVC and DVCLive write them): nested keys are joined with dots.
  */
+
 
 
 
@@ -2437,6 +3341,8 @@ const metricsReportSchema = schemas/* object */.Ikc({
         seed: schemas/* number */.aig().int(),
     })
         .optional(),
+    /** Per sensitive attribute, the groups' rates and the disparity measures (fairness-report.ts). */
+    fairness: fairnessReportSchema.optional(),
 });
 /** What compare-metrics takes from a metrics report, read from a file or a release asset. */
 function loadedFromReport(report, source) {
@@ -2452,10 +3358,11 @@ function loadedFromReport(report, source) {
         slices: report.slices,
         ...(report.confusionMatrix ? { confusion: report.confusionMatrix } : {}),
         ...(report.residuals ? { residuals: report.residuals } : {}),
+        ...(report.fairness ? { fairness: report.fairness } : {}),
     };
 }
 async function loadMetrics(path, what, baseDir = process.cwd()) {
-    const text = await readUserFile(path, what, baseDir);
+    const text = await read_file_readUserFile(path, what, baseDir);
     const value = await parseStructured(text, path, what);
     if (value &&
         typeof value === 'object' &&
@@ -2537,6 +3444,132 @@ function describeApprovals(approvals) {
     return approved.map((a) => `${a.login}${a.comment ? ` (“${a.comment}”)` : ''}`).join(', ');
 }
 
+;// CONCATENATED MODULE: ./shared/registry/fairness-record.ts
+/**
+ * The bias check a promotion records: which sensitive attributes the promoted model was checked
+ * on, on which evaluation data, each fairness measure with its interval, and the rules the gates
+ * applied to them. It comes from the metrics report promote-model promotes (evaluate-model's
+ * `sensitive-features`) and goes into the promotion record, the deployment payload (where the
+ * fleet view reads it back) and, through the model card, the production Release. It is a
+ * compact summary: no group names, no rows; the full table stays in the metrics report, which the
+ * production Release keeps as an asset.
+ *
+ * The manifest is written at training, before any evaluation, so it has no place for this.
+ */
+
+/** Most attributes and measures a record keeps: a deployment payload is not a report. */
+const MAX_ATTRIBUTES = 20;
+const MAX_MEASURES = 60;
+const NAME_LENGTH = 300;
+const fairness_record_name = schemas/* string */.YjP().min(1).max(NAME_LENGTH);
+const finite = schemas/* number */.aig().finite();
+const measureSchema = schemas/* object */.Ikc({
+    /** "sex", or "sex,age_band" for an intersection, as evaluate-model keys it. */
+    attribute: fairness_record_name,
+    /** As fairlearn names it: demographic_parity_ratio, equalized_odds_difference[class], ... */
+    measure: fairness_record_name,
+    /** null when fewer than two groups qualified. */
+    value: finite.nullable(),
+    ci: schemas/* tuple */.PVZ([finite, finite]).optional(),
+});
+const ruleSchema = schemas/* object */.Ikc({
+    attribute: fairness_record_name,
+    measure: fairness_record_name,
+    /** The rule in words, e.g. "≥ 0.8 (four-fifths rule)". */
+    rule: schemas/* string */.YjP().max(NAME_LENGTH),
+    status: schemas/* enum */.k5n(['pass', 'warn', 'fail', 'inconclusive', 'info']),
+});
+/**
+ * Read back from a deployment payload, which anyone who may create deployments could have
+ * written: bounded, finite, and (in the payload schema) dropped whole when malformed.
+ */
+const fairnessRecordSchema = schemas/* object */.Ikc({
+    attributes: schemas/* array */.YOg(fairness_record_name).min(1).max(MAX_ATTRIBUTES),
+    /** The evaluation data's fingerprint (the metrics report's evaluation.dataSha256). */
+    dataSha256: schemas/* string */.YjP().max(128),
+    /** Groups with fewer rows were left out of the measures. */
+    minGroupSize: schemas/* number */.aig().int().nonnegative(),
+    measures: schemas/* array */.YOg(measureSchema).max(MAX_MEASURES),
+    /** Measures of the report not kept here (multiclass has six a class): they are in the report. */
+    omittedMeasures: schemas/* number */.aig().int().positive().optional(),
+    /** The fairness rules of the gate policy the promotion was judged by, when it had any. */
+    rules: schemas/* array */.YOg(ruleSchema).max(MAX_MEASURES).optional(),
+});
+/** The promotion's record of a metrics report's fairness section; undefined when it has none. */
+function summariseFairness(report, rules = []) {
+    const attributes = Object.entries(report ?? {}).slice(0, MAX_ATTRIBUTES);
+    if (!attributes.length)
+        return undefined;
+    const all = attributes.flatMap(([attribute, section]) => Object.entries(section.measures).map(([measure, m]) => ({
+        attribute,
+        measure,
+        value: Number.isFinite(m.value) ? m.value : null,
+        ...(m.ci && m.ci.every(Number.isFinite)
+            ? { ci: [m.ci[0], m.ci[1]] }
+            : {}),
+    })));
+    // Every attribute's headline first, so that a cut keeps what the one-line bias check shows.
+    const headline = new Set(headlineOf(all, rules));
+    const ordered = [...headline, ...all.filter((m) => !headline.has(m))];
+    const kept = ordered.slice(0, MAX_MEASURES);
+    const first = attributes[0][1];
+    return {
+        attributes: attributes.map(([attribute]) => attribute),
+        dataSha256: first.dataSha256,
+        minGroupSize: first.minGroupSize,
+        measures: kept,
+        ...(ordered.length > kept.length ? { omittedMeasures: ordered.length - kept.length } : {}),
+        ...(rules.length ? { rules: rules.slice(0, MAX_MEASURES) } : {}),
+    };
+}
+const RULE_STATUSES = new Set(ruleSchema.shape.status.options);
+/** The fairness rules the gates applied (the policy's `fairness:` section), as the record keeps them. */
+function fairnessRulesOf(gates) {
+    return (gates?.fairness ?? []).flatMap((f) => f.rule && RULE_STATUSES.has(f.status)
+        ? [
+            {
+                attribute: f.attribute,
+                measure: f.measure,
+                rule: f.rule,
+                status: f.status,
+            },
+        ]
+        : []);
+}
+/**
+ * The measures the one-line bias check shows, one or more an attribute: those a rule was applied
+ * to; else the demographic parity ratio, the four-fifths rule's measure (multiclass: the lowest
+ * of its classes'); else (regression) the gap in mean prediction; else the attribute's first.
+ */
+function headlineOf(measures, rules) {
+    const attributes = [...new Set(measures.map((m) => m.attribute))];
+    return attributes.flatMap((attribute) => {
+        const own = measures.filter((m) => m.attribute === attribute);
+        const ruled = own.filter((m) => rules.some((r) => r.attribute === attribute && r.measure === m.measure));
+        if (ruled.length)
+            return ruled;
+        const parity = own.filter((m) => /^demographic_parity_ratio(\[.*\])?$/.test(m.measure));
+        if (parity.length)
+            return [
+                parity.reduce((low, m) => m.value !== null && (low.value === null || m.value < low.value) ? m : low),
+            ];
+        const mean = own.find((m) => m.measure === 'mean_prediction_difference');
+        return mean ? [mean] : own.slice(0, 1);
+    });
+}
+/**
+ * What the fleet view and promote-model's summary show of a recorded check (FleetVersion's
+ * `fairness`, which bias-check.ts puts in one line): the attributes and their headline measures.
+ */
+function biasCheckOf(record) {
+    if (!record)
+        return undefined;
+    return {
+        attributes: record.attributes,
+        measures: headlineOf(record.measures, record.rules ?? []),
+    };
+}
+
 ;// CONCATENATED MODULE: ./shared/registry/github-registry.ts
 /**
  * GitHub as the model registry. The model in an environment is the newest deployment of task
@@ -2551,6 +3584,8 @@ function describeApprovals(approvals) {
  * and marked `production_environment` in every environment, so that GitHub's `auto_inactive`
  * rule never retires them (see createModelDeployment and holdsEnvironment).
  */
+
+
 
 
 
@@ -2594,6 +3629,8 @@ const deploymentPayloadSchema = schemas/* object */.Ikc({
     metricsDigest: schemas/* string */.YjP(),
     /** The metric values the gates judged, so that the next promotion can compare with them. */
     metrics: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* number */.aig()),
+    /** The gates' verdict on this promotion, for the fleet view; absent from earlier payloads. */
+    verdict: schemas/* enum */.k5n(['pass', 'warn', 'fail', 'inconclusive']).optional().catch(undefined),
     /** The evaluation data the metrics come from (hash of the true labels), for like-for-like comparisons. */
     dataSha256: schemas/* string */.YjP().optional(),
     artifact: (0,identifiers/* identifier */.Cv)('artifact name').optional(),
@@ -2606,8 +3643,20 @@ const deploymentPayloadSchema = schemas/* object */.Ikc({
     configSha256: schemas/* string */.YjP().optional(),
     /** What the model was trained on, in short (lineage/runtime.ts); a malformed one is dropped, not the payload. */
     runtime: runtimeSummarySchema.optional().catch(undefined),
+    /**
+     * Who owns the model (the manifest's owner.handles), for the fleet view. Each handle is
+     * checked against its alphabet (lineage/owner.ts): a list with one that is not is dropped,
+     * not the payload.
+     */
+    owner: schemas/* array */.YOg(ownerHandleSchema).min(1).max(MAX_OWNER_HANDLES).optional().catch(undefined),
     /** The training data profile, the drift reference; a malformed one is dropped, not the payload. */
     profile: profileReferenceSchema.optional().catch(undefined),
+    /**
+     * The bias check the promotion recorded (fairness-record.ts: attributes, evaluation data
+     * fingerprint, each measure with its interval, the rules applied); absent: never checked. A
+     * malformed one is dropped, not the payload.
+     */
+    fairness: fairnessRecordSchema.optional().catch(undefined),
     runUrl: schemas/* string */.YjP().optional(),
     overrideReason: schemas/* string */.YjP().optional(),
     /** A one-time id of the promotion, by which a create that GitHub answered 5xx is found again. */
@@ -2626,7 +3675,10 @@ const deploymentPayloadSchema = schemas/* object */.Ikc({
     rollback: schemas/* object */.Ikc({ from: (0,identifiers/* identifier */.Cv)('model version').optional(), reason: schemas/* string */.YjP() })
         .optional(),
 });
-/** Deployment payloads come back as an object or as a JSON string, depending on how they were sent. */
+/**
+ * A payload read back from GitHub, or undefined when it is not ours. Payloads come back as an
+ * object or as a JSON string, depending on how they were sent.
+ */
 function parsePayload(raw) {
     let value = raw;
     if (typeof value === 'string') {
@@ -3199,8 +4251,41 @@ const sliceComparison = schemas/* object */.Ikc({
         ignored: schemas/* boolean */.zMY(),
     })),
 });
+const fairnessComparison = schemas/* object */.Ikc({
+    attribute: schemas/* string */.YjP(),
+    measure: schemas/* string */.YjP(),
+    candidate: schemas/* number */.aig().nullable().optional(),
+    candidateCi: ci.optional(),
+    baseline: schemas/* number */.aig().nullable().optional(),
+    baselineCi: ci.optional(),
+    worstGroup: schemas/* string */.YjP().optional(),
+    baselineWorstGroup: schemas/* string */.YjP().optional(),
+    rule: schemas/* string */.YjP().optional(),
+    status: document_status,
+    reasons: schemas/* array */.YOg(schemas/* string */.YjP()),
+});
+/** A line of a published group table: a group, or the groups under min-group-size merged. */
+const publishableGroup = schemas/* object */.Ikc({
+    name: schemas/* string */.YjP(),
+    rows: schemas/* number */.aig(),
+    weight: schemas/* number */.aig(),
+    groups: schemas/* number */.aig(),
+    merged: schemas/* boolean */.zMY(),
+    baseRate: schemas/* number */.aig().nullable().optional(),
+    selectionRate: schemas/* number */.aig().nullable().optional(),
+    truePositiveRate: schemas/* number */.aig().nullable().optional(),
+    falsePositiveRate: schemas/* number */.aig().nullable().optional(),
+    meanPrediction: schemas/* number */.aig().optional(),
+});
+/** Per sensitive attribute, the candidate's groups as anything published may show them. */
+const fairnessGroups = schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* object */.Ikc({
+    columns: schemas/* array */.YOg(schemas/* string */.YjP()),
+    minGroupSize: schemas/* number */.aig(),
+    groups: schemas/* array */.YOg(publishableGroup),
+}));
 const notableChange = schemas/* object */.Ikc({
     metric: schemas/* string */.YjP(),
+    attribute: schemas/* string */.YjP().optional(),
     slice: schemas/* string */.YjP().optional(),
     baseline: schemas/* number */.aig(),
     candidate: schemas/* number */.aig(),
@@ -3273,6 +4358,13 @@ const comparisonDocumentSchema = schemas/* object */.Ikc({
     policy: policySourceSchema.optional(),
     metrics: schemas/* array */.YOg(metricComparison),
     slices: schemas/* array */.YOg(sliceComparison),
+    /** The disparity measures per sensitive attribute, gated or not (absent from older documents). */
+    fairness: schemas/* array */.YOg(fairnessComparison).optional(),
+    /**
+     * The candidate's groups per attribute: names, counts and rates only, never rows, and the
+     * groups under min-group-size merged into one line (publishableGroups): people are in them.
+     */
+    fairnessGroups: fairnessGroups.optional(),
     /** The changes beyond the noise, gated or not, worst first (absent from documents of older versions). */
     notable: schemas/* array */.YOg(notableChange).optional(),
     /** Classification: the confusion matrices (weighted counts, rows = true class). */
@@ -3293,6 +4385,7 @@ function gateResultOf(document) {
         verdict: document.verdict,
         metrics: document.metrics,
         slices: document.slices,
+        fairness: document.fairness ?? [],
         notable: document.notable ?? [],
         hasBaseline: document.baseline !== null,
     };
@@ -3390,7 +4483,14 @@ async function readCommentRequest(dir, artifact, model) {
     }
     return {
         request,
-        document: { ...document, verdict: overallVerdict([...document.metrics, ...document.slices]) },
+        document: {
+            ...document,
+            verdict: overallVerdict([
+                ...document.metrics,
+                ...document.slices,
+                ...(document.fairness ?? []),
+            ]),
+        },
         documentPath: (0,external_node_path_.join)(dir, DOCUMENT_FILE),
     };
 }
@@ -3776,6 +4876,11 @@ function renderComparison(view, links, budget = Number.POSITIVE_INFINITY) {
             status: s.status,
             reasons: s.reasons,
         })),
+        ...result.fairness.map((f) => ({
+            name: `${code(f.measure)} for ${code(f.attribute)}`,
+            status: f.status,
+            reasons: f.reasons,
+        })),
     ].filter((p) => p.status === 'fail' || p.status === 'warn' || p.status === 'inconclusive');
     problems.sort((a, b) => SEVERITY[b.status] - SEVERITY[a.status]);
     if (problems.length) {
@@ -3786,6 +4891,11 @@ function renderComparison(view, links, budget = Number.POSITIVE_INFINITY) {
             shown.push(`- … and ${problems.length - MAX_REASONS} more; ${pointer}.`);
         fixedHead.push(shown.join('\n'));
     }
+    const unchecked = [
+        ...new Set(result.fairness.filter((f) => f.rule && f.status === 'info').map((f) => f.attribute)),
+    ];
+    if (unchecked.length)
+        fixedHead.push(`> [!WARNING]\n> Not checked for bias: the gate policy has fairness rules for ${unchecked.slice(0, 5).map(code).join(', ')}${unchecked.length > 5 ? ` and ${unchecked.length - 5} more` : ''}, but the candidate's metrics report has no fairness section. List the attributes in evaluate-model's \`sensitive-features\`.`);
     const baselineHeader = baselineColumn(view.baselineSource, baseline);
     const key = keyMetrics(result.metrics);
     const tail = [];
@@ -3810,6 +4920,8 @@ function renderComparison(view, links, budget = Number.POSITIVE_INFINITY) {
     };
     const tables = [];
     tables.push(take((space) => metricTable(key, baselineHeader, space, pointer), 'The metrics table was'));
+    if (result.fairness.length || view.fairnessGroups)
+        tables.push(take((space) => render_fairnessSection(result.fairness, view.fairnessGroups ?? {}, baselineHeader, space, pointer), 'The Fairness section was'));
     if (view.changes)
         tables.push(take((space) => renderChanges(view.changes, baselineHeader, space, pointer), 'What changed was'));
     if (view.confusion || view.residuals)
@@ -3831,7 +4943,11 @@ function renderComparison(view, links, budget = Number.POSITIVE_INFINITY) {
 }
 /** One sentence counting the gated metrics by status, so the headline needs no scrolling. */
 function tally(result) {
-    const gated = [...result.metrics.filter((m) => m.rule), ...result.slices.filter((s) => s.rule)];
+    const gated = [
+        ...result.metrics.filter((m) => m.rule),
+        ...result.slices.filter((s) => s.rule),
+        ...result.fairness.filter((f) => f.rule),
+    ];
     const ungated = result.metrics.length - result.metrics.filter((m) => m.rule).length;
     const counts = ['fail', 'inconclusive', 'warn', 'pass', 'info']
         .map((status) => [status, gated.filter((g) => g.status === status).length])
@@ -4019,6 +5135,100 @@ function sliceSection(slices, notable, baselineHeader, budget, pointer) {
     }
     return details(`Slices (${slices.length} ${slices.length === 1 ? 'metric' : 'metrics'})`, parts.join('\n\n'), open);
 }
+/** Most attributes and measure rows the Fairness section shows; the rest are in the report. */
+const MAX_FAIRNESS_ATTRIBUTES = 10;
+const MAX_FAIRNESS_MEASURES = 12;
+const MAX_GROUP_ROWS = 12;
+/** A rate of the group table: undefined (no positives, or no negatives) is said, never 0. */
+function rateCell(value) {
+    return value === undefined ? '—' : value === null ? 'undefined' : format(value);
+}
+function measureCell(value, ci) {
+    return value === null ? 'undefined' : valueWithCi(value, ci);
+}
+/**
+ * Per sensitive attribute: each disparity measure now and in production with its interval,
+ * the worst group and the rule; then the candidate's groups (rows, selection rate, TPR, FPR).
+ * The group names come from the predictions file (hostile text: code spans, shortened); the
+ * groups under min-group-size arrive merged into one line (publishableGroups), so no table
+ * here can point at a few people. Gated measures first; failing rules open the section.
+ */
+function render_fairnessSection(fairness, groups, baselineHeader, budget, pointer) {
+    const attributes = [
+        ...new Set([...fairness.map((f) => f.attribute), ...Object.keys(groups)]),
+    ].sort((a, b) => worstStatus(fairness, b) - worstStatus(fairness, a) || (a < b ? -1 : a > b ? 1 : 0));
+    const parts = [];
+    let room = budget - 200;
+    const listed = attributes.slice(0, MAX_FAIRNESS_ATTRIBUTES);
+    for (const attribute of listed) {
+        const measures = fairness
+            .filter((f) => f.attribute === attribute)
+            .sort((a, b) => SEVERITY[b.status] - SEVERITY[a.status] ||
+            Number(Boolean(b.rule)) - Number(Boolean(a.rule)));
+        const section = Object.hasOwn(groups, attribute) ? groups[attribute] : undefined;
+        const merged = section?.groups.find((line) => line.merged);
+        const shownGroups = section ? section.groups.length - (merged ? 1 : 0) : 0;
+        const title = `**${code(attribute)}**${section && section.columns.length > 1 ? ' (intersection)' : ''}${section ? `: ${shownGroups} ${shownGroups === 1 ? 'group' : 'groups'}${merged ? `, and ${merged.groups} under ${section.minGroupSize} rows merged into one line` : ''}` : ''}`;
+        const measureTable = fitTable(['Measure', baselineHeader, 'Candidate', 'Worst group', 'Rule', 'Status'], measures
+            .slice(0, MAX_FAIRNESS_MEASURES)
+            .map((f) => [
+            code(f.measure),
+            measureCell(f.baseline, f.baselineCi),
+            measureCell(f.candidate, f.candidateCi),
+            f.worstGroup === undefined ? '—' : code(f.worstGroup),
+            f.rule ? (0,markdown_escape/* escapeMarkdown */.FV)(f.rule) : '',
+            STATUS[f.status],
+        ]), Math.max(0, room / 2), (left) => `_${left} more ${left === 1 ? 'measure' : 'measures'}: ${pointer}._`);
+        const more = measures.length > MAX_FAIRNESS_MEASURES
+            ? `\n\n_${measures.length - MAX_FAIRNESS_MEASURES} more measures: ${pointer}._`
+            : '';
+        const lines = section?.groups ?? [];
+        const binary = lines.some((line) => line.selectionRate !== undefined);
+        const regression = lines.some((line) => line.meanPrediction !== undefined);
+        const groupTable = lines.length
+            ? fitTable([
+                'Group',
+                'Rows',
+                ...(binary ? ['Selection rate', 'TPR', 'FPR'] : []),
+                ...(regression ? ['Mean prediction'] : []),
+            ], lines
+                .slice(0, MAX_GROUP_ROWS)
+                .map((line) => [
+                line.merged ? (0,markdown_escape/* escapeMarkdown */.FV)(render_clip(line.name, MAX_NAME)) : code(line.name),
+                String(line.rows),
+                ...(binary
+                    ? line.merged
+                        ? ['—', '—', '—']
+                        : [
+                            rateCell(line.selectionRate),
+                            rateCell(line.truePositiveRate),
+                            rateCell(line.falsePositiveRate),
+                        ]
+                    : []),
+                ...(regression ? [line.merged ? '—' : rateCell(line.meanPrediction)] : []),
+            ]), Math.max(0, room / 2 - measureTable.length), (left) => `_${left} more ${left === 1 ? 'group' : 'groups'}: ${pointer}._`) +
+                (lines.length > MAX_GROUP_ROWS
+                    ? `\n\n_${lines.length - MAX_GROUP_ROWS} more groups: ${pointer}._`
+                    : '')
+            : '';
+        const text = [title, measures.length ? measureTable + more : '', groupTable]
+            .filter(Boolean)
+            .join('\n\n');
+        if (text.length > room)
+            break;
+        parts.push(text);
+        room -= text.length + 2;
+    }
+    if (parts.length < attributes.length)
+        parts.push(`_${attributes.length - parts.length} more sensitive ${attributes.length - parts.length === 1 ? 'attribute' : 'attributes'}: ${pointer}._`);
+    const gated = fairness.filter((f) => f.rule);
+    const failing = gated.filter((f) => SEVERITY[f.status] > 0).length;
+    const summary = `Fairness (${attributes.length} sensitive ${attributes.length === 1 ? 'attribute' : 'attributes'}${gated.length ? `, ${gated.length} ${gated.length === 1 ? 'gate' : 'gates'}${failing ? `, ${failing} not passing` : ''}` : ''})`;
+    return details(summary, parts.join('\n\n'), failing > 0);
+}
+function worstStatus(fairness, attribute) {
+    return Math.max(0, ...fairness.filter((f) => f.attribute === attribute).map((f) => SEVERITY[f.status]));
+}
 /** How many notable changes the section lists under its headline. */
 const MAX_NOTABLE = 5;
 const NOTABLE_ICON = {
@@ -4039,7 +5249,13 @@ function ungatedRegressions(notable) {
 function distinct(notable) {
     const seen = new Map();
     for (const change of notable) {
-        const key = JSON.stringify([change.slice, change.baseline, change.candidate, change.ci]);
+        const key = JSON.stringify([
+            change.attribute,
+            change.slice,
+            change.baseline,
+            change.candidate,
+            change.ci,
+        ]);
         const first = seen.get(key);
         if (first && first.change.gated === change.gated)
             first.aliases.push(change.metric);
@@ -4070,7 +5286,11 @@ function notableList(notable, hasBaseline, pointer) {
         const icon = n.kind === 'regression' && SEVERITY[n.status] > 0
             ? STATUS[n.status].split(' ')[0] + ' worse'
             : NOTABLE_ICON[n.kind];
-        const where = n.slice === undefined ? code(n.metric) : `${code(n.metric)} on ${code(n.slice)}`;
+        const where = n.attribute !== undefined
+            ? `disparity ${code(n.metric)} for ${code(n.attribute)}`
+            : n.slice === undefined
+                ? code(n.metric)
+                : `${code(n.metric)} on ${code(n.slice)}`;
         const noise = n.basis === 'ci' && n.ci
             ? `outside the candidate's interval ${interval(n.ci)}`
             : `${n.delta >= 0 ? '+' : '-'}${percent(Math.abs(n.delta) / Math.max(Math.abs(n.baseline), Math.abs(n.candidate)))}`;
@@ -4653,6 +5873,18 @@ function valuesDigest(document) {
             s.status,
             s.rows.map((row) => [row.slice, row.baseline?.value, row.candidate?.value]),
         ]),
+        // Only when there are disparity measures, so older comments' digests stay as they were.
+        ...(document.fairness?.length
+            ? {
+                fairness: document.fairness.map((f) => [
+                    f.attribute,
+                    f.measure,
+                    f.baseline,
+                    f.candidate,
+                    f.status,
+                ]),
+            }
+            : {}),
     };
     return sha256Text(canonicalJson(values)).slice(0, 16);
 }
@@ -4714,6 +5946,7 @@ async function postSection(args) {
 
 
 
+
 /** Compares; the summary goes to the job summary as soon as it is written. */
 async function compareCandidate(request, step, log) {
     const { model } = request;
@@ -4756,6 +5989,8 @@ async function compareCandidate(request, step, log) {
         candidateSlices: candidate.slices ?? {},
         baselineSlices: baseline?.slices,
         candidateSkipped: candidate.skipped,
+        candidateFairness: candidate.fairness ?? {},
+        ...(baseline?.fairness ? { baselineFairness: baseline.fairness } : {}),
     });
     const production = await productionManifest(request, resolved, registry, log);
     const document = {
@@ -4838,6 +6073,10 @@ function comparisonDocument(request, candidate, resolved, result, policy, candid
         ...(policy ? { policy } : {}),
         metrics: result.metrics,
         slices: result.slices,
+        ...(result.fairness.length ? { fairness: result.fairness } : {}),
+        ...(candidate.fairness && Object.keys(candidate.fairness).length
+            ? { fairnessGroups: publishedGroups(candidate.fairness) }
+            : {}),
         notable: result.notable,
         ...(candidate.confusion
             ? {
@@ -4888,6 +6127,11 @@ function annotateVerdict(model, result, policySource, log) {
             status: s.status,
             reasons: s.reasons,
         })),
+        ...result.fairness.map((f) => ({
+            name: fairnessName(f),
+            status: f.status,
+            reasons: f.reasons,
+        })),
     ];
     for (const entry of entries) {
         if (entry.status !== 'fail' && entry.status !== 'warn' && entry.status !== 'inconclusive')
@@ -4912,6 +6156,21 @@ function annotateVerdict(model, result, policySource, log) {
     const policyNote = policyAnnotation(policySource);
     if (policyNote)
         log[policyNote.level](policyNote.text, { title: 'compare-metrics: gate policy' });
+}
+/**
+ * The candidate's groups as the comment may show them: names, counts and rates, the groups
+ * under min-group-size merged into one line. The comparison document is uploaded and the
+ * comment public, so the full table stays in the metrics report.
+ */
+function publishedGroups(fairness) {
+    return Object.fromEntries(Object.entries(fairness).map(([attribute, section]) => [
+        attribute,
+        {
+            columns: section.columns,
+            minGroupSize: section.minGroupSize,
+            groups: publishableGroups(section),
+        },
+    ]));
 }
 function compare_side(loaded) {
     return {
@@ -5333,7 +6592,7 @@ function readPullRequest(eventPath) {
         fromFork: headRepo !== undefined && headRepo !== pr.base.repo?.full_name,
     };
 }
-function stepEnvironment(env = process.env, github = restConnector(env)) {
+function stepEnvironment(env = process.env, github = restConnector(env), accounts = restAccounts(env)) {
     let context;
     return {
         env,
@@ -5341,12 +6600,19 @@ function stepEnvironment(env = process.env, github = restConnector(env)) {
         tempDir: runnerTempDir(env),
         context: () => (context ??= readRunContext(env)),
         github,
+        accounts,
+    };
+}
+function restAccounts(env) {
+    return async (token, log, cache) => {
+        const { createOctokitAccounts } = await __nccwpck_require__.e(/* import() */ 66).then(__nccwpck_require__.bind(__nccwpck_require__, 37066));
+        return createOctokitAccounts(token, log, { env, ...(cache ? { cache } : {}) });
     };
 }
 /** GitHub's REST API at the step's GITHUB_API_URL; Octokit is loaded on first use only. */
 function restConnector(env) {
     return async (token, repository, log) => {
-        const { createOctokitPort } = await __nccwpck_require__.e(/* import() */ 113).then(__nccwpck_require__.bind(__nccwpck_require__, 82113));
+        const { createOctokitPort } = await __nccwpck_require__.e(/* import() */ 66).then(__nccwpck_require__.bind(__nccwpck_require__, 37066));
         return createOctokitPort(token, repository, log, env);
     };
 }
@@ -5759,13 +7025,23 @@ function httpFailure(error) {
 const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 451];
 /** How often a rate-limited request is tried again before the step gives up. */
 const RATE_LIMIT_RETRIES = 2;
-async function createGitHubClient(token, log, env = process.env) {
-    const [{ Octokit }, { restEndpointMethods }, { paginateRest }, { retry }, { throttling }] = await Promise.all([
+/**
+ * GraphQL queries of a client that only reads (the fleet view's), at most this many a second, one
+ * at a time: 1,200 points a minute, within GitHub's secondary limit of 2,000 for GraphQL (a
+ * query costs 1 point; "REST API rate limits: secondary rate limits"). Octokit's throttling
+ * otherwise spaces every GraphQL request a second apart, as it does writes, which would make
+ * reading a fleet of 100,000 deployments (1,000 status queries) take 17 minutes of waiting.
+ */
+const READ_ONLY_QUERIES_PER_SECOND = 20;
+async function createGitHubClient(token, log, env = process.env, options = {}) {
+    const [{ Octokit }, { restEndpointMethods }, { paginateRest }, { retry }, { throttling }, { default: Bottleneck },] = await Promise.all([
         __nccwpck_require__.e(/* import() */ 12).then(__nccwpck_require__.bind(__nccwpck_require__, 2012)),
         __nccwpck_require__.e(/* import() */ 210).then(__nccwpck_require__.bind(__nccwpck_require__, 49210)),
         __nccwpck_require__.e(/* import() */ 779).then(__nccwpck_require__.bind(__nccwpck_require__, 93779)),
         Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(735)]).then(__nccwpck_require__.bind(__nccwpck_require__, 49735)),
         Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(856)]).then(__nccwpck_require__.bind(__nccwpck_require__, 86856)),
+        // The light build the throttling plugin itself uses (no Redis clustering).
+        __nccwpck_require__.e(/* import() */ 251).then(__nccwpck_require__.t.bind(__nccwpck_require__, 63251, 23)),
     ]);
     const Client = Octokit.plugin(restEndpointMethods, paginateRest, retry, throttling);
     const onLimit = (kind) => (retryAfter, options, _octokit, retryCount) => {
@@ -5778,7 +7054,20 @@ async function createGitHubClient(token, log, env = process.env) {
         baseUrl: env.GITHUB_API_URL || 'https://api.github.com',
         userAgent: 'mlops-actions',
         retry: { doNotRetry: DO_NOT_RETRY },
-        throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+        throttle: {
+            onRateLimit: onLimit('primary'),
+            onSecondaryRateLimit: onLimit('secondary'),
+            // The plugin queues writes and GraphQL requests in its `write` group; a client that only
+            // reads sends only queries there (watchRequests refuses its writes).
+            ...(options.readOnly
+                ? {
+                    write: new Bottleneck.Group({
+                        maxConcurrent: 1,
+                        minTime: 1000 / READ_ONLY_QUERIES_PER_SECOND,
+                    }),
+                }
+                : {}),
+        },
         log: { debug: log.debug, info: log.debug, warn: log.debug, error: log.debug },
     });
 }
@@ -6269,6 +7558,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
 
 /***/ }),
 
+/***/ 73339:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("module");
+
+/***/ }),
+
 /***/ 69278:
 /***/ ((module) => {
 
@@ -6558,10 +7854,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   g1P: () => (/* binding */ record),
   rej: () => (/* binding */ strictObject),
   YjP: () => (/* binding */ schemas_string),
-  PVZ: () => (/* binding */ tuple)
+  PVZ: () => (/* binding */ tuple),
+  L5J: () => (/* binding */ unknown)
 });
 
-// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseObject, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, uint32, uint64, ulid, undefined, union, unknown, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
+// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseObject, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, uint32, uint64, ulid, undefined, union, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
 var core_core = __nccwpck_require__(88532);

@@ -1899,7 +1899,7 @@ License: MIT
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(41825);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(15048);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(50192);
 
 
 process.exitCode = await (0,_shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_run_js__WEBPACK_IMPORTED_MODULE_1__/* .evaluateModel */ .H);
@@ -1909,7 +1909,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 15048:
+/***/ 50192:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1961,7 +1961,7 @@ async function stepConfinement(workspace, tempDir) {
  * into the confinement. A path outside, into `.git`, or (for a file) to something other than a
  * regular file is a UserError naming the input and the path.
  */
-async function confinePath(path, confinement, options) {
+async function confine_confinePath(path, confinement, options) {
     const absolute = (0,external_node_path_.resolve)(options.baseDir, path);
     const named = `${options.input ? `input "${options.input}": the ` : 'The '}${options.what} "${path}"`;
     const real = await confine_realPathOfNearest(absolute);
@@ -1998,7 +1998,7 @@ async function confinePath(path, confinement, options) {
 async function confinePaths(paths, confinement, options) {
     const confined = [];
     for (const path of paths)
-        confined.push(await confinePath(path, confinement, options));
+        confined.push(await confine_confinePath(path, confinement, options));
     return confined;
 }
 function confine_isInside(path, folder) {
@@ -2056,7 +2056,7 @@ async function confineFileInputs(input, names, confinement, baseDir = process.cw
     for (const name of names) {
         const path = input[name];
         if (typeof path === 'string')
-            await confinePath(path, confinement, {
+            await confine_confinePath(path, confinement, {
                 what: INPUT_FILES[name] ?? 'file',
                 input: name,
                 baseDir,
@@ -2322,16 +2322,16 @@ function nesting_jsonDepthExceeded(text, limit) {
  * Reads a user-named file, turning the usual mistakes into messages that say which file, what
  * was expected and what to do. `what` names the file in the user's terms ("schema file").
  */
-async function readUserFile(path, what, baseDir = process.cwd()) {
+async function read_file_readUserFile(path, what, baseDir = process.cwd()) {
     try {
         return await (0,promises_.readFile)((0,external_node_path_.resolve)(baseDir, path), 'utf8');
     }
     catch (error) {
-        throw fileError(error, path, what, baseDir);
+        throw read_file_fileError(error, path, what, baseDir);
     }
 }
 /** `path` as the user wrote it; `baseDir` is what relative paths resolve against. */
-function fileError(error, path, what, baseDir = process.cwd()) {
+function read_file_fileError(error, path, what, baseDir = process.cwd()) {
     const code = (0,errors/* errnoCode */.UK)(error);
     const where = `${what} "${path}"`;
     if (code === 'ENOENT') {
@@ -2528,7 +2528,7 @@ function lineAndColumn(text, offset) {
 }
 /** Reads, parses and validates a config-like file. */
 async function readStructuredFile(path, schema, what, baseDir = process.cwd()) {
-    const text = await readUserFile(path, what, baseDir);
+    const text = await read_file_readUserFile(path, what, baseDir);
     const value = await parseStructured(text, path, what);
     return validateStructured(value, schema, { path, what, text });
 }
@@ -2825,6 +2825,499 @@ function diffConfigValues(before, after) {
     return diff;
 }
 
+;// CONCATENATED MODULE: ./shared/files/expand.ts
+/**
+ * The one reading of a path list, as users write it in `data`, `code` and `outputs`, in every
+ * action and the CLI: one entry a line, each a file, a folder (every file inside, recursively)
+ * or a glob pattern (`data/*.csv`, `src/**`, `{train,eval}.csv`), and `!pattern` to leave files
+ * out. Hidden files match, as in @actions/glob and actions/upload-artifact's patterns; `.git`
+ * never does. Symbolic links are not followed while walking (a pull request's link to / or
+ * /proc would have the walk read the runner's file system, or loop), but a link that leads to a
+ * file is listed, so that the caller's confinement judges where it leads.
+ */
+
+
+
+
+const GLOB_CHARACTERS = /[*?[\]{}]/;
+const NEVER_MATCHED = (/* unused pure expression or super */ null && (['**/.git/**', '.git/**']));
+/** Absolute paths of the files the entries name, each once: in the order given, a pattern's or folder's matches sorted. */
+async function expand_expandPaths(entries, baseDir, what) {
+    const exclusions = entries.filter((e) => e.startsWith('!')).map((e) => e.slice(1));
+    const excluded = exclusions.length ? await matchPatterns(exclusions, baseDir) : new Set();
+    const files = new Set();
+    for (const entry of entries) {
+        if (entry.startsWith('!'))
+            continue;
+        const found = GLOB_CHARACTERS.test(entry)
+            ? await patternMatches(entry, baseDir, what)
+            : await filesAt(entry, baseDir, what);
+        for (const file of found)
+            if (!excluded.has(file))
+                files.add(file);
+    }
+    return [...files];
+}
+/**
+ * The same files as `expandPaths`, named as a report shows them: a file named by its path as
+ * the user wrote it, a file found in a folder or by a pattern relative to `baseDir` when inside
+ * it (absolute otherwise).
+ */
+async function expandPathsAsWritten(entries, baseDir, what) {
+    const written = new Map(entries.filter((e) => !e.startsWith('!')).map((entry) => [resolve(baseDir, entry), entry]));
+    return (await expand_expandPaths(entries, baseDir, what)).map((path) => written.get(path) ?? displayPath(path, baseDir));
+}
+/** `path` relative to `baseDir` when inside it, else absolute. */
+function displayPath(path, baseDir) {
+    const inside = relative(baseDir, path);
+    return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
+}
+// Each pattern alone, so that one matching nothing is reported by name.
+async function patternMatches(pattern, baseDir, what) {
+    const matched = [...(await matchPatterns([pattern], baseDir))].sort();
+    if (matched.length === 0)
+        throw new UserError(`The ${what} pattern "${pattern}" matches no file (relative paths resolve against ${baseDir}). Check the pattern, or that the files exist at this step.`);
+    return matched;
+}
+async function matchPatterns(patterns, baseDir) {
+    // Loaded only for patterns: most workflows name their files, and start-up counts.
+    const { glob } = await __nccwpck_require__.e(/* import() */ 448).then(__nccwpck_require__.bind(__nccwpck_require__, 76448));
+    const matches = await glob([...patterns], {
+        cwd: baseDir,
+        absolute: true,
+        onlyFiles: true,
+        dot: true,
+        expandDirectories: false,
+        followSymbolicLinks: false,
+        ignore: NEVER_MATCHED,
+    });
+    return new Set(matches.map((path) => resolve(path)));
+}
+async function filesAt(entry, baseDir, what) {
+    const absolute = resolve(baseDir, entry);
+    const link = await lstat(absolute).catch((error) => {
+        throw fileError(error, entry, what, baseDir);
+    });
+    const info = link.isSymbolicLink() ? await stat(absolute).catch(() => undefined) : link;
+    // A link is the caller's to judge (confinement follows it and names where it leads), unless
+    // it leads to a folder inside, which is read as the folder it stands for.
+    if (!info?.isDirectory() && link.isSymbolicLink())
+        return [absolute];
+    if (!info || info.isFile())
+        return [absolute];
+    if (!info.isDirectory())
+        throw new UserError(`The ${what} "${entry}" is neither a file nor a folder.`);
+    const found = await readdir(absolute, { recursive: true, withFileTypes: true });
+    const candidates = found
+        .filter((d) => d.isFile() || d.isSymbolicLink())
+        .map((d) => join(d.parentPath, d.name))
+        .filter((path) => !path.slice(absolute.length).split(/[\\/]/).includes('.git'));
+    const files = [];
+    for (const path of candidates)
+        if ((await stat(path).catch(() => undefined))?.isFile())
+            files.push(path);
+    if (files.length === 0)
+        throw new UserError(`The ${what} folder "${entry}" holds no files.`);
+    return files.sort();
+}
+
+;// CONCATENATED MODULE: ./shared/lineage/owner.ts
+/**
+ * Who owns a model: the GitHub handles (`@login`, `@org/team-slug`) or e-mail addresses that
+ * train-model's `owner` input names, or else the owners CODEOWNERS gives the training code. The
+ * manifest records them and promote-model copies the handles into the deployment payload, so
+ * that the fleet view can show an owner, and flag one who has left, without a manifest.
+ *
+ * CODEOWNERS is read as GitHub reads it (docs.github.com, "About code owners"): the first of
+ * `.github/CODEOWNERS`, `CODEOWNERS` and `docs/CODEOWNERS` at the repository root (the
+ * workspace); a file of 3 MB or more is not loaded; `#` starts a comment; each line is a pattern
+ * and its owners, and the LAST rule whose pattern matches a path decides its owners (a rule
+ * without owners leaves the path unowned). A malformed line is skipped, as GitHub skips it,
+ * with a warning naming the file and the line.
+ *
+ * Patterns follow gitignore's with GitHub's documented exceptions, which make those lines
+ * invalid: no `!` negation, no `[ ]` character ranges, and no `\#` escape of a leading `#`. The
+ * matching is not gitignore's either: `docs/*` owns `docs/a.md` but not `docs/build/b.md`
+ * (GitHub's own example), where a gitignore matcher such as the `ignore` package also matches
+ * the nested file through its ignored parent folder (`ignore` 5.3.2 gets `docs/*` and `/*`
+ * wrong on 3 of 56 cases drawn from hmarr/codeowners' GitHub-checked pattern table). So
+ * patterns are translated here, after those semantics (test/shared/owner.test.ts holds the
+ * cases), and run by re2js: the file may come from a pull request, and RE2's automaton cannot
+ * be made to backtrack by a pattern such as `*a*a*a*a*a*b` as a JavaScript RegExp can. Patterns
+ * without wildcards (most of them) are compared as text.
+ */
+
+
+
+
+
+
+
+
+
+/** Where GitHub looks for CODEOWNERS, in the order it looks (the first found is used). */
+const CODEOWNERS_LOCATIONS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
+/** GitHub does not load a CODEOWNERS file of 3 MB or more. */
+const MAX_CODEOWNERS_BYTES = (/* unused pure expression or super */ null && (3 * 1024 * 1024));
+/** A longer pattern is no path of a repository: the line is skipped rather than compiled. */
+const MAX_PATTERN_LENGTH = 4096;
+/** How many of the `code` files vote on the owner (a code list is a few files, not a tree). */
+const MAX_VOTING_FILES = 1000;
+/** How many handles an owner may have (the deployment payload carries them). */
+const MAX_OWNER_HANDLES = 50;
+/** GitHub shows at most 10 warning annotations of a step: the rest of the skipped lines are counted. */
+const MAX_LINE_WARNINGS = 10;
+/**
+ * GitHub's login alphabet: letters, digits and "-", not starting with "-", at most 39
+ * characters (older accounts may hold "--" or end in "-", so those are let through).
+ */
+const LOGIN = '[A-Za-z0-9][A-Za-z0-9-]{0,38}';
+/** A team slug: GitHub derives it from the team's name, lower-case, with "-" (and "_", "."). */
+const TEAM_SLUG = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}';
+/**
+ * An e-mail address in a conservative alphabet: the local part's letters, digits and `._%+-`
+ * and a dotted domain. No quote, space, `<`, `|` or backtick: a handle is shown in Markdown and
+ * HTML by the fleet view, read back from a payload anyone who may deploy could have written.
+ */
+const EMAIL = '[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63})+';
+const HANDLE = new RegExp(`^(?:@${LOGIN}(?:/${TEAM_SLUG})?|${EMAIL})$`);
+const HANDLE_RULE = 'a GitHub handle ("@login" or "@org/team-slug", letters, digits and "-" in the login) or an e-mail address ("name@example.com")';
+function isOwnerHandle(value) {
+    return value.length <= 254 && HANDLE.test(value);
+}
+/** A handle read back from a manifest or a deployment payload: hostile until it passes. */
+const ownerHandleSchema = schemas/* string */.YjP()
+    .refine(isOwnerHandle, { message: `must be ${HANDLE_RULE}` });
+const ownerSchema = schemas/* object */.Ikc({
+    handles: schemas/* array */.YOg(ownerHandleSchema).min(1).max(MAX_OWNER_HANDLES),
+    /** `input`: train-model's `owner`; `codeowners`: the rule of `file` at `line`. */
+    source: schemas/* enum */.k5n(['input', 'codeowners']),
+    file: schemas/* enum */.k5n(CODEOWNERS_LOCATIONS).optional(),
+    line: schemas/* number */.aig().int().positive().optional(),
+});
+/**
+ * The `owner` input's handles: one per line, or separated by commas or spaces; each once, in
+ * the order given. `problem` completes `input "owner" …` when a value is no handle.
+ */
+function readOwnerHandles(text) {
+    const handles = [...new Set(text.split(/[\s,]+/).filter((value) => value !== ''))];
+    const bad = handles.filter((value) => !isOwnerHandle(value));
+    if (bad.length) {
+        const hint = bad.some((value) => /^[A-Za-z0-9][A-Za-z0-9-]*(?:\/\S+)?$/.test(value))
+            ? ' A login or a team needs its leading "@" ("@octocat", "@octo-org/ml-team").'
+            : '';
+        return {
+            handles,
+            problem: `has ${bad
+                .slice(0, 5)
+                .map((value) => quoteValue(value))
+                .join(', ')}${bad.length > 5 ? ` and ${bad.length - 5} more` : ''}, which ${bad.length === 1 ? 'is' : 'are'} not ${HANDLE_RULE}.${hint} Give one owner per line or separate them with commas`,
+        };
+    }
+    if (handles.length > MAX_OWNER_HANDLES)
+        return {
+            handles,
+            problem: `names ${handles.length} owners; at most ${MAX_OWNER_HANDLES} are recorded. Name a team ("@org/team-slug") instead of its members`,
+        };
+    return { handles };
+}
+/**
+ * The rules of a CODEOWNERS file, in file order. `warn` hears of each malformed line (which is
+ * skipped, as GitHub skips it) with its line number; the text is never an error.
+ */
+function parseCodeowners(text, warn = () => undefined) {
+    const rules = [];
+    // A byte-order mark is no part of the first pattern.
+    const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+    for (const [index, raw] of lines.entries()) {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const parsed = parseRule(line);
+        if (typeof parsed === 'string')
+            warn(index + 1, parsed);
+        else
+            rules.push({ ...parsed, line: index + 1 });
+    }
+    return rules;
+}
+function parseRule(line) {
+    // eslint-disable-next-line no-control-regex -- control characters are what is refused here
+    if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(line))
+        return 'it holds a control character';
+    const patternEnd = patternLength(line);
+    const pattern = line.slice(0, patternEnd);
+    const problem = patternProblem(pattern);
+    if (problem)
+        return problem;
+    const owners = [];
+    for (const token of line.slice(patternEnd).split(/\s+/)) {
+        if (token === '')
+            continue;
+        if (token.startsWith('#'))
+            break; // a comment after the owners
+        if (!isOwnerHandle(token))
+            return `the owner ${quoteValue(token)} is not ${HANDLE_RULE}, so GitHub skips the line`;
+        owners.push(token);
+    }
+    return { pattern, owners: [...new Set(owners)], matches: compileCodeownersPattern(pattern) };
+}
+/** Where the pattern ends: at the first whitespace that no "\\" escapes (`my\\ file.txt`). */
+function patternLength(line) {
+    for (let at = 0; at < line.length; at++) {
+        if (line[at] === '\\')
+            at++;
+        else if (/\s/.test(line[at]))
+            return at;
+    }
+    return line.length;
+}
+/** Why GitHub would not read `pattern` as a CODEOWNERS pattern, or undefined when it would. */
+function patternProblem(pattern) {
+    if (pattern.length > MAX_PATTERN_LENGTH)
+        return `its pattern is longer than ${MAX_PATTERN_LENGTH} characters`;
+    if (pattern.startsWith('\\#'))
+        return 'its pattern escapes a leading "#" with "\\", which GitHub does not support in CODEOWNERS';
+    if (pattern.startsWith('!'))
+        return 'its pattern starts with "!": GitHub does not support negation in CODEOWNERS (give the files their own rule, with or without owners, below the broader one)';
+    if (/(?<!\\)(?:\\\\)*[[\]]/.test(pattern))
+        return 'its pattern has "[ ]": GitHub does not support character ranges in CODEOWNERS';
+    if (pattern.includes('***'))
+        return 'its pattern has "***"';
+    if (/.\/\/./.test(pattern))
+        return 'its pattern has an empty path segment ("//")';
+    return undefined;
+}
+/**
+ * A matcher of repository-relative "/"-separated paths for a valid pattern, with GitHub's
+ * semantics: a pattern without a "/" but at its end matches at any depth; a leading "/" or a
+ * "/" inside anchors it at the root; a trailing "/" matches only what is inside the folder;
+ * otherwise the pattern matches the path and everything below it, except that a last segment
+ * of a lone `*` matches one level only (`docs/*`). `*` and `?` never cross a "/"; `**` does.
+ */
+function compileCodeownersPattern(pattern) {
+    if (pattern === '/')
+        return () => false; // "/" names nothing (GitHub says so too)
+    let segments = pattern.split('/');
+    if (segments[0] === '')
+        segments = segments.slice(1);
+    else if ((segments.length === 1 || (segments.length === 2 && segments[1] === '')) &&
+        segments[0] !== '**')
+        segments = ['**', ...segments];
+    if (segments.length > 1 && segments.at(-1) === '')
+        segments[segments.length - 1] = '**';
+    const literal = literalMatcher(segments);
+    if (literal)
+        return literal;
+    // The text between wildcards must be in the path: a substring test turns most paths away
+    // before the automaton (compiled on first use) runs, so thousands of rules cost milliseconds.
+    const pieces = segments.flatMap(literalPieces);
+    let compiled;
+    const source = patternSource(segments);
+    return (path) => pieces.every((piece) => path.includes(piece)) &&
+        (compiled ??= RE2JS.compile(source)).testExact(path);
+}
+/** The runs of literal text in a segment, between its wildcards, escapes undone. */
+function literalPieces(segment) {
+    const pieces = [];
+    let piece = '';
+    for (let at = 0; at < segment.length; at++) {
+        const char = segment[at];
+        if (char === '\\' && at + 1 < segment.length)
+            piece += segment[++at];
+        else if (char === '*' || char === '?') {
+            pieces.push(piece);
+            piece = '';
+        }
+        else
+            piece += char;
+    }
+    return [...pieces, piece].filter((text) => text !== '');
+}
+/** A text comparison for a pattern without wildcards (an optional leading and trailing `**`). */
+function literalMatcher(segments) {
+    const anywhere = segments[0] === '**' && segments.length > 1;
+    const inside = segments.at(-1) === '**' && segments.length > 1;
+    const middle = segments.slice(anywhere ? 1 : 0, inside ? -1 : undefined);
+    if (middle.length === 0 || middle.some((segment) => /[*?]/.test(segment.replace(/\\./g, ''))))
+        return undefined;
+    const text = middle.map((segment) => segment.replace(/\\(.)/g, '$1')).join('/');
+    return (path) => {
+        const candidates = anywhere ? suffixes(path) : [path];
+        return candidates.some((at) => inside ? at.startsWith(`${text}/`) : at === text || at.startsWith(`${text}/`));
+    };
+}
+/** `a/b/c`, `b/c` and `c`: where a pattern that may start at any depth can start. */
+function suffixes(path) {
+    const found = [path];
+    for (let at = path.indexOf('/'); at !== -1; at = path.indexOf('/', at + 1))
+        found.push(path.slice(at + 1));
+    return found;
+}
+/** The RE2 expression of a pattern's segments (after the anchoring rules above). */
+function patternSource(segments) {
+    const last = segments.length - 1;
+    let source = '';
+    let needSlash = false;
+    for (const [index, segment] of segments.entries()) {
+        if (segment === '**') {
+            if (index === 0 && index === last)
+                source += '.+';
+            else if (index === 0)
+                source += '(?:.+/)?';
+            else if (index === last)
+                source += '/.*';
+            else
+                source += '(?:/.+)?';
+            needSlash = index !== 0;
+            continue;
+        }
+        if (needSlash)
+            source += '/';
+        if (segment === '*')
+            source += '[^/]+';
+        else {
+            source += segmentSource(segment);
+            if (index === last)
+                source += '(?:/.*)?';
+        }
+        needSlash = true;
+    }
+    return `(?s)^${source}$`;
+}
+function segmentSource(segment) {
+    let source = '';
+    for (let at = 0; at < segment.length; at++) {
+        const char = segment[at];
+        if (char === '\\' && at + 1 < segment.length)
+            source += RE2JS.quote(segment[++at]);
+        else if (char === '*')
+            source += '[^/]*';
+        else if (char === '?')
+            source += '[^/]';
+        else
+            source += RE2JS.quote(char);
+    }
+    return source;
+}
+/** The last rule that matches `path` (GitHub's precedence), or undefined when none does. */
+function lastMatchingRule(rules, path) {
+    for (let index = rules.length - 1; index >= 0; index--)
+        if (rules[index].matches(path))
+            return rules[index];
+    return undefined;
+}
+/**
+ * A name no file can have (NUL), for "any file directly in this folder": only rules that own
+ * the folder whatever a file in it is called match it (`/models/churn/`, `models/`, `*`,
+ * `/models/*`), not rules that single files out by name or extension (`*.py`, `README.md`).
+ */
+const ANY_FILE = '\u0000';
+/**
+ * The model's owner: the `owner` input's handles, or the owners CODEOWNERS gives the training
+ * code. Which code: with `code` set, its files, and the owners are those of the rule owning the
+ * most of them (a tie goes to the rule further down, which GitHub ranks higher); with `code`
+ * empty, the working directory, and the owners are those of the last rule that owns any file
+ * directly in it, as GitHub would request their review for a new file there. Undefined when
+ * neither says (no input and no CODEOWNERS, or no rule with owners matches).
+ */
+async function resolveOwner(request) {
+    if (request.handles?.length)
+        return { handles: [...request.handles], source: 'input' };
+    const found = await readCodeowners(request.confinement, request.log);
+    if (!found)
+        return undefined;
+    let skipped = 0;
+    const rules = parseCodeowners(found.text, (line, problem) => {
+        if (++skipped <= MAX_LINE_WARNINGS)
+            request.log.warning(`${found.file} line ${line} is skipped: ${problem}.`, {
+                file: found.file,
+                line,
+                title: 'CODEOWNERS',
+            });
+    });
+    if (skipped > MAX_LINE_WARNINGS)
+        request.log.info(`${found.file}: ${skipped - MAX_LINE_WARNINGS} more lines are skipped, as GitHub skips them.`);
+    const workspace = request.confinement.workspace;
+    const rule = request.code?.length
+        ? await ruleOfMostFiles(rules, request.code, request.cwd, workspace)
+        : lastMatchingRule(rules, folderPath(request.cwd, workspace));
+    if (!rule?.owners.length) {
+        request.log.info(`${found.file} names no owner for the training code, so the manifest records none (set input "owner" to name one).`);
+        return undefined;
+    }
+    if (rule.owners.length > MAX_OWNER_HANDLES)
+        request.log.warning(`${found.file} line ${rule.line} names ${rule.owners.length} owners; the manifest records the first ${MAX_OWNER_HANDLES}. Name a team ("@org/team-slug") instead of its members.`);
+    return {
+        handles: rule.owners.slice(0, MAX_OWNER_HANDLES),
+        source: 'codeowners',
+        file: found.file,
+        line: rule.line,
+    };
+}
+/** `<folder>/<ANY_FILE>`, relative to the workspace with "/" separators. */
+function folderPath(folder, workspace) {
+    const inside = relative(workspace, folder).split(sep).join('/');
+    return inside && !inside.startsWith('..') && !isAbsolute(inside)
+        ? `${inside}/${ANY_FILE}`
+        : ANY_FILE;
+}
+async function ruleOfMostFiles(rules, code, cwd, workspace) {
+    const files = (await expandPaths(code, cwd, 'code path')).slice(0, MAX_VOTING_FILES);
+    const votes = new Map();
+    for (const file of files) {
+        const path = relative(workspace, resolve(cwd, file)).split(sep).join('/');
+        if (path.startsWith('..') || isAbsolute(path))
+            continue;
+        const rule = lastMatchingRule(rules, path);
+        if (rule?.owners.length)
+            votes.set(rule, (votes.get(rule) ?? 0) + 1);
+    }
+    let best;
+    for (const [rule, count] of votes) {
+        const bestCount = best ? votes.get(best) : 0;
+        if (count > bestCount || (count === bestCount && rule.line > best.line))
+            best = rule;
+    }
+    return best;
+}
+/**
+ * The first CODEOWNERS file GitHub would use, read inside the workspace. A file that leads
+ * outside it (a symbolic link), is no regular file, or is too large for GitHub is warned
+ * about and not read: ownership is recorded, never a reason to fail training.
+ */
+async function readCodeowners(confinement, log) {
+    for (const file of CODEOWNERS_LOCATIONS) {
+        let path;
+        try {
+            path = await confinePath(file, confinement, {
+                what: 'CODEOWNERS file',
+                baseDir: confinement.workspace,
+                kind: 'any',
+            });
+        }
+        catch (error) {
+            if (!isUserError(error))
+                throw error;
+            log.warning(`${error.message} The model's owner is not read from it.`);
+            return undefined;
+        }
+        const info = await stat(path).catch(() => undefined);
+        if (!info)
+            continue;
+        if (!info.isFile()) {
+            log.warning(`${file} is not a regular file, so the model's owner is not read from CODEOWNERS.`);
+            return undefined;
+        }
+        if (info.size >= MAX_CODEOWNERS_BYTES) {
+            log.warning(`${file} is ${info.size} bytes; GitHub does not load a CODEOWNERS file of 3 MB or more, so neither does train-model: the model's owner is not read from it.`);
+            return undefined;
+        }
+        return { file, text: await readUserFile(path, 'CODEOWNERS file') };
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:crypto"
@@ -2847,7 +3340,7 @@ async function sha256File(path, what = 'file', baseDir = process.cwd()) {
             hash.update(chunk);
     }
     catch (error) {
-        throw fileError(error, path, what, baseDir);
+        throw read_file_fileError(error, path, what, baseDir);
     }
     return hash.digest('hex');
 }
@@ -3040,6 +3533,7 @@ function run(command, args, env, cwd) {
 
 
 
+
 const MANIFEST_FORMAT = 'mlops-actions/model-manifest@1';
 /** Linux's PATH_MAX: no file a training command writes has a longer path. */
 const MAX_PATH_LENGTH = 4096;
@@ -3166,6 +3660,12 @@ const manifestSchema = schemas/* object */.Ikc({
     }),
     /** What the command ran on: Python and its packages, R, the runner image, the OS (runtime.ts). */
     runtime: runtimeSchema.optional(),
+    /**
+     * Who owns the model (owner.ts): train-model's `owner` input, or the CODEOWNERS rule of the
+     * training code. Not a training input, so not part of the fingerprint. Absent when neither
+     * names one.
+     */
+    owner: ownerSchema.optional(),
     /** The mlops-actions version that trained (part of the fingerprint). */
     actionVersion: schemas/* string */.YjP().optional(),
     git: schemas/* object */.Ikc({
@@ -3652,7 +4152,7 @@ async function fileSize(path) {
         return (await (0,promises_.stat)(path)).size;
     }
     catch (error) {
-        throw fileError(error, path, 'data file');
+        throw read_file_fileError(error, path, 'data file');
     }
 }
 /** Passes decompressed bytes on, and fails once they exceed MAX_GZIP_EXPANSION times the file's size. */
@@ -3802,7 +4302,7 @@ function streamError(error, path) {
     if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
         return new DataFileError(`The data file "${path}" is not a complete gzip stream (${error.message}). The file may be truncated; compress it again.`, 'compression-error', path);
     }
-    return fileError(error, path, 'data file');
+    return read_file_fileError(error, path, 'data file');
 }
 
 ;// CONCATENATED MODULE: ./shared/data/jsonl.ts
@@ -4586,7 +5086,7 @@ async function openParquet(path) {
         file = await hyparquet.asyncBufferFromFile(path);
     }
     catch (error) {
-        throw fileError(error, path, 'data file');
+        throw read_file_fileError(error, path, 'data file');
     }
     let metadata;
     try {
@@ -5053,13 +5553,15 @@ const BOOTSTRAP_METHOD = 'poisson-bootstrap, percentile interval';
  * The most work a bootstrap may do, in units of one row evaluated once (about 10 ns): a minute
  * or two on a runner. A resample of the whole file and of every slice column costs
  * `(1 + slice columns) × (rows × (1 + score columns) + 10 × classes)` units: every row is
- * tallied once and ranked once per score column, and every class costs about ten rows.
+ * tallied once and ranked once per score column, and every class costs about ten rows; with
+ * sensitive features, `rows` more (the fairness pass adds each row to its cell once).
  */
 const BOOTSTRAP_WORK_BUDGET = 1e10;
 /** Fewer resamples than this give intervals too rough to judge a regression by: refused instead. */
 const MIN_BOOTSTRAP_RESAMPLES = 200;
 function resampleWork(shape) {
-    return (1 + shape.sliceColumns) * (shape.rows * (1 + shape.scoreColumns) + 10 * shape.classes);
+    return ((1 + shape.sliceColumns) * (shape.rows * (1 + shape.scoreColumns) + 10 * shape.classes) +
+        (shape.sensitive ? shape.rows : 0));
 }
 /**
  * The resamples to run within the work budget: the ones asked for, or fewer with a warning
@@ -5070,7 +5572,7 @@ function boundedResamples(requested, shape, source, budget = BOOTSTRAP_WORK_BUDG
     const affordable = Math.floor(budget / Math.max(1, perResample));
     if (requested <= affordable)
         return { resamples: requested };
-    const what = `${shape.rows} rows, ${shape.classes} classes, ${shape.scoreColumns} score columns and ${shape.sliceColumns} slice columns`;
+    const what = `${shape.rows} rows, ${shape.classes} classes, ${shape.scoreColumns} score columns and ${shape.sliceColumns} slice columns${shape.sensitive ? ', with sensitive features' : ''}`;
     if (affordable < MIN_BOOTSTRAP_RESAMPLES) {
         throw new errors/* UserError */.yo(`Input "bootstrap": a bootstrap of the predictions file "${source}" (${what}) would cost ${perResample.toExponential(2)} units of work per resample, so not even ${MIN_BOOTSTRAP_RESAMPLES} resamples fit the budget of ${budget.toExponential(0)} (about a minute or two). Set "bootstrap: 0" for metrics without intervals, or evaluate fewer score columns, slice columns or rows (e.g. a sample).`);
     }
@@ -5093,17 +5595,23 @@ function bootstrapIntervals(prepared, names, options) {
                 draws[m * options.resamples + r] = out[slots[m]];
     }
     const intervals = {};
-    const tail = (1 - options.confidence) / 2;
     for (let m = 0; m < names.length; m++) {
-        const defined = draws
-            .subarray(m * options.resamples, (m + 1) * options.resamples)
-            .filter((v) => !Number.isNaN(v))
-            .sort();
-        if (defined.length * 2 <= options.resamples)
-            continue;
-        intervals[names[m]] = [quantile(defined, tail), quantile(defined, 1 - tail)];
+        const interval = percentileInterval(draws.subarray(m * options.resamples, (m + 1) * options.resamples), options.confidence);
+        if (interval)
+            intervals[names[m]] = interval;
     }
     return intervals;
+}
+/**
+ * The percentile interval of one quantity's draws (NaN: undefined in that resample), or
+ * undefined when it is undefined in half the resamples or more.
+ */
+function percentileInterval(draws, confidence) {
+    const defined = draws.filter((v) => !Number.isNaN(v)).sort();
+    if (defined.length * 2 <= draws.length)
+        return undefined;
+    const tail = (1 - confidence) / 2;
+    return [quantile(defined, tail), quantile(defined, 1 - tail)];
 }
 /** numpy.quantile's default ("linear") of sorted values. */
 function quantile(sorted, q) {
@@ -6442,6 +6950,852 @@ function metricDirection(metric) {
     return lower === higher ? undefined : lower ? 'lower' : 'higher';
 }
 
+;// CONCATENATED MODULE: ./shared/metrics/fairness-report.ts
+/**
+ * The `fairness` section of the metrics report: per sensitive attribute, each group's rows and
+ * rates, and the disparity measures between groups as fairlearn names them
+ * (fairlearn/metrics/_fairness_metrics.py). evaluate-model writes it (fairness.ts); the gates,
+ * the comment, the manifest and the registry read it. The full table stays in the report;
+ * anything published merges the small groups (publishableGroups).
+ */
+
+/** The group of rows whose sensitive value is missing (empty cell, NA, null). */
+const MISSING_GROUP = '(missing)';
+/** How an intersection's values are joined into one group name, in column order. */
+const INTERSECTION_SEPARATOR = ', ';
+const interval = schemas/* tuple */.PVZ([schemas/* number */.aig(), schemas/* number */.aig()]);
+const groupMetric = schemas/* object */.Ikc({ value: schemas/* number */.aig(), ci: interval.optional() });
+const fairnessGroupSchema = schemas/* object */.Ikc({
+    rows: schemas/* number */.aig().int().nonnegative(),
+    weight: schemas/* number */.aig().nonnegative(),
+    /** rows < minGroupSize: reported, left out of the measures. */
+    small: schemas/* boolean */.zMY(),
+    /** Binary: the weighted share of positive labels. */
+    baseRate: schemas/* number */.aig().nullable().optional(),
+    /** Binary: the weighted share predicted positive. */
+    selectionRate: schemas/* number */.aig().nullable().optional(),
+    /** null = undefined (the group has no positive labels), never 0. */
+    truePositiveRate: schemas/* number */.aig().nullable().optional(),
+    /** null = undefined (the group has no negative labels). */
+    falsePositiveRate: schemas/* number */.aig().nullable().optional(),
+    /** Regression: the weighted mean prediction. */
+    meanPrediction: schemas/* number */.aig().optional(),
+    /** The task's headline metrics on the group's rows. */
+    metrics: schemas/* record */.g1P(schemas/* string */.YjP(), groupMetric),
+});
+const fairnessMeasureSchema = schemas/* object */.Ikc({
+    /** null when fewer than two groups qualify. */
+    value: schemas/* number */.aig().nullable(),
+    /** From the same seeded bootstrap as every metric, resampled within each group. */
+    ci: interval.optional(),
+    /** The group at the disadvantaged end (lowest selection rate, ...). */
+    worstGroup: schemas/* string */.YjP().optional(),
+    bestGroup: schemas/* string */.YjP().optional(),
+    /** The groups the measure compared. */
+    groups: schemas/* array */.YOg(schemas/* string */.YjP()),
+});
+const fairnessAttributeSchema = schemas/* object */.Ikc({
+    /** ["sex"], or ["sex", "age_band"] for an intersection. */
+    columns: schemas/* array */.YOg(schemas/* string */.YjP()).min(1),
+    minGroupSize: schemas/* number */.aig().int().nonnegative(),
+    /** The evaluation data fingerprint (the report's evaluation.dataSha256). */
+    dataSha256: schemas/* string */.YjP(),
+    groups: schemas/* record */.g1P(schemas/* string */.YjP(), fairnessGroupSchema),
+    /**
+     * Binary: demographic_parity_difference / _ratio, equalized_odds_difference / _ratio,
+     * equal_opportunity_difference / _ratio. Multiclass: the same one-vs-rest, keyed
+     * "<measure>[<class>]". Regression: mean_prediction_difference and "<metric>_difference".
+     */
+    measures: schemas/* record */.g1P(schemas/* string */.YjP(), fairnessMeasureSchema),
+    notes: schemas/* array */.YOg(schemas/* string */.YjP()),
+});
+/** Keyed by attribute as the user wrote it: "sex", or "sex,age_band" for an intersection. */
+const fairnessReportSchema = schemas/* record */.g1P(schemas/* string */.YjP(), fairnessAttributeSchema);
+/** The name of the merged line of groups under the minimum size. */
+function otherGroupName(minGroupSize) {
+    return `other (fewer than ${minGroupSize} rows each)`;
+}
+/**
+ * The groups as anything published (job summary, pull-request comment, Release notes) may show
+ * them: groups are data about people, so those under min-group-size (whose rates could point at
+ * a few individuals) are merged into one "other (fewer than k rows each)" line that carries only
+ * their total rows and weight, never their rates. Largest groups first.
+ */
+function publishableGroups(attribute) {
+    const lines = [];
+    let smallRows = 0;
+    let smallWeight = 0;
+    let smallCount = 0;
+    for (const [name, group] of Object.entries(attribute.groups)) {
+        if (group.small) {
+            smallRows += group.rows;
+            smallWeight += group.weight;
+            smallCount += 1;
+            continue;
+        }
+        lines.push({
+            name,
+            rows: group.rows,
+            weight: group.weight,
+            groups: 1,
+            merged: false,
+            ...(group.baseRate !== undefined ? { baseRate: group.baseRate } : {}),
+            ...(group.selectionRate !== undefined ? { selectionRate: group.selectionRate } : {}),
+            ...(group.truePositiveRate !== undefined ? { truePositiveRate: group.truePositiveRate } : {}),
+            ...(group.falsePositiveRate !== undefined
+                ? { falsePositiveRate: group.falsePositiveRate }
+                : {}),
+            ...(group.meanPrediction !== undefined ? { meanPrediction: group.meanPrediction } : {}),
+        });
+    }
+    lines.sort((a, b) => b.rows - a.rows || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    if (smallCount > 0)
+        lines.push({
+            name: otherGroupName(attribute.minGroupSize),
+            rows: smallRows,
+            weight: smallWeight,
+            groups: smallCount,
+            merged: true,
+        });
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./shared/metrics/fairness-groups.ts
+/**
+ * Groups of rows for the fairness evaluation, in typed arrays: each attribute's group per row
+ * (an intersection's groups are the combinations of its columns' values that occur), and the
+ * cells every attribute's tallies are summed from. A cell is one combination of every
+ * attribute's group and (classification) the true and the predicted class: rows of one cell
+ * are alike to every rate and measure, so a pass over the rows adds each row's weight to its
+ * cell once, whatever the number of attributes, and the attributes' tallies are then summed
+ * over the cells (a few hundred, not a million). This is what keeps a bootstrap resample of
+ * four attributes at one add a row.
+ */
+
+
+
+/** Most groups an intersection may have: each is a row of every table and a term of every resample. */
+const MAX_INTERSECTION_GROUPS = 1000;
+/** Dense ids for the keys `key(i)` of n rows, where keys are below `range`; the first id is 0. */
+class Densifier {
+    table;
+    map;
+    /** Per id, its key. */
+    keys = [];
+    constructor(range) {
+        // A table while it is small; a map past it (a key range of a billion is possible).
+        if (range <= 1 << 22)
+            this.table = new Int32Array(range).fill(-1);
+        else
+            this.map = new Map();
+    }
+    id(key) {
+        if (this.table) {
+            let id = this.table[key];
+            if (id === -1) {
+                id = this.keys.length;
+                this.table[key] = id;
+                this.keys.push(key);
+            }
+            return id;
+        }
+        let id = this.map.get(key);
+        if (id === undefined) {
+            id = this.keys.length;
+            this.map.set(key, id);
+            this.keys.push(key);
+        }
+        return id;
+    }
+}
+/**
+ * One attribute's groups: a column's values as they are, or the combinations of several
+ * columns' values that occur (in order of first appearance).
+ */
+function attributeGroups(attribute, columns, rows, path) {
+    const first = columns[0];
+    if (columns.length === 1)
+        return {
+            names: [...first.values],
+            index: first.index,
+            rows: countRows(first.index, first.values.length),
+        };
+    const index = Int32Array.from(first.index.subarray(0, rows));
+    let count = first.values.length;
+    // Per id at each step, the previous step's id and this column's value.
+    const steps = [];
+    for (const column of columns.slice(1)) {
+        const width = column.values.length;
+        const ids = new Densifier(count * width);
+        for (let i = 0; i < rows; i++)
+            index[i] = ids.id(index[i] * width + column.index[i]);
+        count = ids.keys.length;
+        steps.push({ keys: ids.keys, width });
+    }
+    if (count > MAX_INTERSECTION_GROUPS)
+        throw new errors/* UserError */.yo(`The sensitive feature ${(0,identifiers/* quoteValue */.cl)(attribute)} of "${path}" makes ${count} groups (combinations of ${columns.map((c) => (0,identifiers/* quoteValue */.cl)(c.column)).join(', ')} that occur), more than ${MAX_INTERSECTION_GROUPS}: most would be too small to compare. Intersect fewer columns, or bin them into fewer values.`);
+    const names = [];
+    for (let id = 0; id < count; id++) {
+        const parts = [];
+        let at = id;
+        for (let s = steps.length - 1; s >= 0; s--) {
+            const key = steps[s].keys[at];
+            parts.push(columns[s + 1].values[key % steps[s].width]);
+            at = Math.floor(key / steps[s].width);
+        }
+        parts.push(first.values[at]);
+        names.push(parts.reverse().join(INTERSECTION_SEPARATOR));
+    }
+    return { names, index, rows: countRows(index, count) };
+}
+function countRows(index, groups) {
+    const rows = new Float64Array(groups);
+    for (let i = 0; i < index.length; i++)
+        rows[index[i]] += 1;
+    return rows;
+}
+/**
+ * The cells of n rows: `base` (per row, a code below `baseRange`, or null for none) combined
+ * with every attribute's group.
+ */
+function cellsOf(attributes, base, baseRange, rows) {
+    const of = new Int32Array(rows);
+    if (base)
+        for (let i = 0; i < rows; i++)
+            of[i] = base(i);
+    let count = base ? baseRange : 1;
+    const steps = [];
+    for (const attribute of attributes) {
+        const width = attribute.names.length;
+        const ids = new Densifier(count * width);
+        const index = attribute.index;
+        for (let i = 0; i < rows; i++)
+            of[i] = ids.id(of[i] * width + index[i]);
+        count = ids.keys.length;
+        steps.push(ids.keys);
+    }
+    const group = attributes.map(() => new Int32Array(count));
+    const baseOf = new Int32Array(count);
+    for (let cell = 0; cell < count; cell++) {
+        let at = cell;
+        for (let a = attributes.length - 1; a >= 0; a--) {
+            const width = attributes[a].names.length;
+            const key = steps[a][at];
+            group[a][cell] = key % width;
+            at = Math.floor(key / width);
+        }
+        baseOf[cell] = at;
+    }
+    return { count, of, group, base: baseOf };
+}
+
+;// CONCATENATED MODULE: ./shared/metrics/fairness-measures.ts
+/** Values summed per cell: classification the weight; regression the six sums below. */
+const REGRESSION_SUMS = 6;
+function fairness_measures_emptyTallies(task, groups, k) {
+    if (task === 'regression')
+        return { task, groups, sums: new Float64Array(groups * REGRESSION_SUMS) };
+    return {
+        task,
+        groups,
+        k,
+        total: new Float64Array(groups),
+        support: new Float64Array(groups * k),
+        predicted: new Float64Array(groups * k),
+        truePositive: new Float64Array(groups * k),
+        labelled: new Int32Array(groups),
+    };
+}
+/** Sums cell totals into one attribute's group tallies (reset first). */
+function tallyGroups(tallies, cells, attribute, cellSums) {
+    const group = cells.group[attribute];
+    if (tallies.task === 'regression') {
+        const { sums } = tallies;
+        sums.fill(0);
+        for (let u = 0; u < cells.count; u++) {
+            const at = group[u] * REGRESSION_SUMS;
+            for (let s = 0; s < REGRESSION_SUMS; s++)
+                sums[at + s] += cellSums[u * REGRESSION_SUMS + s];
+        }
+        return;
+    }
+    const { k, total, support, predicted, truePositive, labelled } = tallies;
+    total.fill(0);
+    support.fill(0);
+    predicted.fill(0);
+    truePositive.fill(0);
+    labelled.fill(0);
+    for (let u = 0; u < cells.count; u++) {
+        const w = cellSums[u];
+        const g = group[u];
+        const t = Math.floor(cells.base[u] / k);
+        const p = cells.base[u] % k;
+        total[g] += w;
+        support[g * k + t] += w;
+        predicted[g * k + p] += w;
+        if (t === p)
+            truePositive[g * k + t] += w;
+    }
+    for (let g = 0; g < tallies.groups; g++)
+        for (let c = 0; c < k; c++)
+            if (support[g * k + c] > 0)
+                labelled[g] += 1;
+}
+function ratesOf(t, g, c, out) {
+    const total = t.total[g];
+    const at = g * t.k + c;
+    const positives = c < 0 ? 0 : t.support[at];
+    const predicted = c < 0 ? 0 : t.predicted[at];
+    const truePositive = c < 0 ? 0 : t.truePositive[at];
+    // Negatives exist when another class has support; their weight is the rest of the total.
+    const hasNegatives = t.labelled[g] - (positives > 0 ? 1 : 0) > 0;
+    out.base = total > 0 ? positives / total : Number.NaN;
+    out.selection = total > 0 ? predicted / total : Number.NaN;
+    out.truePositive = positives > 0 ? truePositive / positives : Number.NaN;
+    out.falsePositive = hasNegatives
+        ? Math.max(0, predicted - truePositive) / (total - positives)
+        : Number.NaN;
+    return out;
+}
+/** The task's headline metrics per group (those the starting gate policy gates: shared/init/policy.ts). */
+function groupMetricNames(task) {
+    if (task === 'binary')
+        return ['accuracy', 'f1'];
+    if (task === 'multiclass')
+        return ['accuracy', 'f1_macro'];
+    return ['mae', 'rmse', 'r2'];
+}
+/** The error metrics whose difference between groups is a regression's measure. */
+const REGRESSION_ERROR_METRICS = ['mae', 'rmse'];
+/**
+ * Group g's headline metrics into out[0..], NaN where undefined; as scikit-learn defines them
+ * (zero_division 0; f1_macro over the classes present in the group's labels or predictions;
+ * r2 1 or 0 for a constant label, as its force_finite).
+ */
+function groupMetrics(t, g, positive, out) {
+    if (t.task === 'regression') {
+        const at = g * REGRESSION_SUMS;
+        const w = t.sums[at];
+        if (!(w > 0)) {
+            out.fill(Number.NaN, 0, 3);
+            return;
+        }
+        const squared = t.sums[at + 3];
+        const labels = t.sums[at + 4];
+        const labelSquares = t.sums[at + 5];
+        out[0] = t.sums[at + 2] / w;
+        out[1] = Math.sqrt(squared / w);
+        const spread = labelSquares - (labels * labels) / w;
+        out[2] = spread > 1e-12 * labelSquares ? 1 - squared / spread : squared === 0 ? 1 : 0;
+        return;
+    }
+    const total = t.total[g];
+    if (!(total > 0)) {
+        out.fill(Number.NaN, 0, 2);
+        return;
+    }
+    const base = g * t.k;
+    let correct = 0;
+    for (let c = 0; c < t.k; c++)
+        correct += t.truePositive[base + c];
+    out[0] = correct / total;
+    const f1 = (c) => {
+        const tp = t.truePositive[base + c];
+        const denominator = t.support[base + c] + t.predicted[base + c];
+        return denominator === 0 ? 0 : (2 * tp) / denominator;
+    };
+    if (t.task === 'binary') {
+        out[1] = positive < 0 ? 0 : f1(positive);
+        return;
+    }
+    let sum = 0;
+    let present = 0;
+    for (let c = 0; c < t.k; c++) {
+        if (t.support[base + c] === 0 && t.predicted[base + c] === 0)
+            continue;
+        sum += f1(c);
+        present++;
+    }
+    out[1] = present ? sum / present : Number.NaN;
+}
+/** A regression group's weighted mean prediction (shifted back by `shift`). */
+function meanPrediction(t, g, shift) {
+    const w = t.sums[g * REGRESSION_SUMS];
+    return w > 0 ? t.sums[g * REGRESSION_SUMS + 1] / w + shift : Number.NaN;
+}
+/**
+ * max − min and min / max of `values` over `groups` (fairlearn's between_groups). NaN when
+ * fewer than two groups take part or a group's value is undefined (in a resample: a group that
+ * drew no row of the class); the ratio NaN when the largest value is 0 (0 / 0, as pandas).
+ * `higherIsWorse`: the disadvantaged end is the largest value (a false positive rate).
+ */
+function spread(values, groups, higherIsWorse) {
+    let low = -1;
+    let high = -1;
+    for (const g of groups) {
+        const v = values[g];
+        if (Number.isNaN(v))
+            return { difference: Number.NaN, ratio: Number.NaN, worst: -1, best: -1 };
+        if (low === -1 || v < values[low])
+            low = g;
+        if (high === -1 || v > values[high])
+            high = g;
+    }
+    if (groups.length < 2)
+        return { difference: Number.NaN, ratio: Number.NaN, worst: -1, best: -1 };
+    const min = values[low];
+    const max = values[high];
+    return {
+        difference: max - min,
+        ratio: max === 0 ? Number.NaN : min / max,
+        worst: higherIsWorse ? high : low,
+        best: higherIsWorse ? low : high,
+    };
+}
+
+;// CONCATENATED MODULE: ./shared/metrics/fairness.ts
+/**
+ * Bias across groups of people, measured as fairlearn measures it (fairness-measures.ts names
+ * the fairlearn files and version each definition comes from): per sensitive attribute (a
+ * column, or the intersection of several), each group's rows, weight, rates and headline
+ * metrics, and the disparity measures between the groups of at least `minGroupSize` rows.
+ *
+ * Intervals come from the same seeded Poisson bootstrap as every other metric (bootstrap.ts):
+ * resample r gives every row the same Poisson(1) count as the whole set's resample r. Those
+ * counts are independent per row, so each group is resampled within itself, from its own rows
+ * only, whatever the size of the others: a group of 40 beside one of 4,000 keeps about its 40
+ * rows in every resample (a Poisson(40) count of them), where a bootstrap drawing n rows from
+ * the whole file would give it anything from 25 to 55. Rates are ratios, so a group's resampled
+ * size scales nothing. A resample in which a compared group drew no row a rate needs leaves that
+ * measure undefined for the resample (as every metric's bootstrap does).
+ *
+ * Cost: one pass over the rows per resample adding each row's count (times its weight) to its
+ * cell (fairness-groups.ts), whatever the number of attributes; the rest is per cell and group.
+ */
+
+
+
+
+
+
+
+/** Most notes an attribute's report keeps (the rest are counted). */
+const MAX_NOTES = 30;
+/**
+ * The attributes of the `sensitive-features` input: one a line, `a,b` for the intersection of
+ * columns a and b. A column that is the label, the prediction, a score or the weight is refused:
+ * a model's own inputs and outputs are not groups of people.
+ */
+function parseSensitiveFeatures(lines, roles, input = 'sensitive-features') {
+    const attributes = [];
+    const role = new Map([
+        [roles.label, 'the label column ("label-column")'],
+        [roles.prediction, 'the prediction column ("prediction-column")'],
+        ...(roles.scores ?? []).map((c) => [c, 'a score column ("score-columns")']),
+        ...(roles.weight
+            ? [[roles.weight, 'the weight column ("weight-column")']]
+            : []),
+    ]);
+    for (const line of lines) {
+        const columns = line.split(',').map((part) => part.trim());
+        if (columns.some((c) => c === ''))
+            throw new errors/* UserError */.yo(`Input "${input}": the line ${(0,identifiers/* quoteValue */.cl)(line)} has an empty column name. Write one column a line, or columns joined by commas for their intersection (e.g. "sex,age_band").`);
+        if (new Set(columns).size !== columns.length)
+            throw new errors/* UserError */.yo(`Input "${input}": the line ${(0,identifiers/* quoteValue */.cl)(line)} names a column twice. An intersection joins different columns (e.g. "sex,age_band").`);
+        for (const column of columns) {
+            const is = role.get(column);
+            if (is)
+                throw new errors/* UserError */.yo(`Input "${input}": the column ${(0,identifiers/* quoteValue */.cl)(column)} is ${is}: the model's own label, predictions, scores and weights are not groups of people to compare it across. Name a column that records the attribute (e.g. sex or age_band).`);
+        }
+        const name = columns.join(',');
+        if (attributes.some((a) => a.name === name))
+            throw new errors/* UserError */.yo(`Input "${input}": ${(0,identifiers/* quoteValue */.cl)(name)} is listed twice.`);
+        attributes.push({ name, columns });
+    }
+    return attributes;
+}
+/** Every column the attributes read, each once, in order of first mention. */
+function sensitiveColumns(attributes) {
+    return [...new Set(attributes.flatMap((a) => a.columns))];
+}
+function evaluateFairness(set, columns, options) {
+    const rows = set.labels.length;
+    const byName = new Map(columns.map((c) => [c.column, c]));
+    const attributes = options.attributes.map((attribute) => {
+        const groups = attributeGroups(attribute.name, attribute.columns.map((c) => byName.get(c)), rows, options.path);
+        if (groups.names.length < 2)
+            throw new errors/* UserError */.yo(`The sensitive feature ${(0,identifiers/* quoteValue */.cl)(attribute.name)} of "${options.path}": all ${rows} evaluated rows are in one group (${(0,identifiers/* quoteValue */.cl)(groups.names[0] ?? '')}), so there is nothing to compare. Name a column whose values differ across the rows, or leave it out of "sensitive-features".`);
+        return { attribute, groups };
+    });
+    const task = set.task;
+    const k = task === 'regression' ? 0 : set.classes.length;
+    const cells = cellsOf(attributes.map((a) => a.groups), task === 'regression' ? null : (i) => set.labels[i] * k + set.predictions[i], task === 'regression' ? 1 : k * k, rows);
+    // Regression sums are taken around the mean label, so that r2's spread keeps its digits.
+    const shift = task === 'regression' ? weightedMean(set.labels, set.weights) : 0;
+    const width = task === 'regression' ? REGRESSION_SUMS : 1;
+    const cellSums = new Float64Array(cells.count * width);
+    sumCells(set, cells, -1, shift, cellSums);
+    const positive = set.task === 'binary' ? set.classes.indexOf(set.positive) : -1;
+    const measured = set.task === 'binary'
+        ? [positive]
+        : set.task === 'multiclass'
+            ? reportedClasses(set.labels, k)
+            : [];
+    const frames = attributes.map(({ attribute, groups }, a) => {
+        const tallies = fairness_measures_emptyTallies(task, groups.names.length, k);
+        tallyGroups(tallies, cells, a, cellSums);
+        const small = [...groups.rows].map((r) => r < options.minGroupSize);
+        const frame = {
+            attribute,
+            groups,
+            small,
+            tallies,
+            plans: [],
+            classes: measured,
+            notes: [],
+        };
+        frame.plans = planMeasures(frame, set, options.minGroupSize);
+        return frame;
+    });
+    const metricNames = groupMetricNames(task);
+    // The point values, then each resample's, of every group metric and measure.
+    const point = frames.map((frame) => evaluateFrame(frame, frame.tallies, positive, shift, metricNames.length));
+    const intervals = options.bootstrap
+        ? bootstrapFrames(set, cells, frames, positive, shift, metricNames.length, options.bootstrap)
+        : undefined;
+    // Keys are column names and values from the file: made own properties with fromEntries, so
+    // that a group called "__proto__" is a group like any other, not an object's prototype.
+    return Object.fromEntries(frames.map((frame, a) => [
+        frame.attribute.name,
+        attributeReport(frame, point[a], intervals?.[a], metricNames, positive, shift, options),
+    ]));
+}
+function weightedMean(values, weights) {
+    let sum = 0;
+    let weight = 0;
+    for (let i = 0; i < values.length; i++) {
+        const w = weights ? weights[i] : 1;
+        sum += w * values[i];
+        weight += w;
+    }
+    return weight > 0 ? sum / weight : 0;
+}
+/** Multiclass: the classes whose measures are reported, the MAX_REPORTED_CLASSES with the most rows (in class order). */
+function reportedClasses(labels, k) {
+    const counts = new Float64Array(k);
+    for (let i = 0; i < labels.length; i++)
+        counts[labels[i]] += 1;
+    const all = [...counts.keys()];
+    if (k <= MAX_REPORTED_CLASSES)
+        return all;
+    return all
+        .sort((a, b) => counts[b] - counts[a] || a - b)
+        .slice(0, MAX_REPORTED_CLASSES)
+        .sort((a, b) => a - b);
+}
+/**
+ * Adds each row's weight (its sample weight, times its Poisson count in the resample keyed
+ * `key`; -1: no resample) to its cell. Regression adds the six sums of fairness-measures.ts.
+ */
+function sumCells(set, cells, key, shift, out) {
+    out.fill(0);
+    const of = cells.of;
+    const weights = set.weights;
+    const n = of.length;
+    if (set.task !== 'regression') {
+        if (key === -1) {
+            for (let i = 0; i < n; i++)
+                out[of[i]] += weights ? weights[i] : 1;
+        }
+        else if (weights) {
+            // No branch on a count of 0 (a third of the rows, at random): adding 0 costs less than
+            // the mispredicted branch.
+            for (let i = 0; i < n; i++)
+                out[of[i]] += poissonAt(key, i) * weights[i];
+        }
+        else {
+            for (let i = 0; i < n; i++)
+                out[of[i]] += poissonAt(key, i);
+        }
+        return;
+    }
+    const { labels, predictions } = set;
+    for (let i = 0; i < n; i++) {
+        const count = key === -1 ? 1 : poissonAt(key, i);
+        const w = count * (weights ? weights[i] : 1);
+        const y = labels[i] - shift;
+        const error = predictions[i] - labels[i];
+        const at = of[i] * REGRESSION_SUMS;
+        out[at] += w;
+        out[at + 1] += w * (predictions[i] - shift);
+        out[at + 2] += w * Math.abs(error);
+        out[at + 3] += w * error * error;
+        out[at + 4] += w * y;
+        out[at + 5] += w * y * y;
+    }
+}
+const CLASS_MEASURES = [
+    ['demographic_parity', 'difference'],
+    ['demographic_parity', 'ratio'],
+    ['equalized_odds', 'difference'],
+    ['equalized_odds', 'ratio'],
+    ['equal_opportunity', 'difference'],
+    ['equal_opportunity', 'ratio'],
+];
+/** Which groups each measure compares, from the point tallies; notes for the groups left out. */
+function planMeasures(frame, set, minGroupSize) {
+    const { groups, small, tallies, notes } = frame;
+    const names = groups.names;
+    const g = names.length;
+    const smallCount = small.filter(Boolean).length;
+    if (smallCount)
+        notes.push(`${smallCount} group${smallCount === 1 ? ' has' : 's have'} fewer than ${minGroupSize} rows: reported, left out of the measures.`);
+    const weighted = (i) => tallies.task === 'regression' ? tallies.sums[i * REGRESSION_SUMS] : tallies.total[i];
+    const qualified = [];
+    for (let i = 0; i < g; i++) {
+        if (small[i])
+            continue;
+        if (!(weighted(i) > 0)) {
+            notes.push(`group ${(0,identifiers/* quoteValue */.cl)(names[i])} has no weight (every row weighs 0): left out of the measures.`);
+            continue;
+        }
+        qualified.push(i);
+    }
+    const plans = [];
+    if (tallies.task === 'regression') {
+        const plan = (name, family, at) => ({
+            name,
+            kind: 'difference',
+            family,
+            at,
+            groups: qualified,
+            tprGroups: [],
+            fprGroups: [],
+        });
+        plans.push(plan('mean_prediction_difference', 'mean_prediction', -1));
+        REGRESSION_ERROR_METRICS.forEach((metric) => plans.push(plan(`${metric}_difference`, 'error', groupMetricNames('regression').indexOf(metric))));
+        return plans;
+    }
+    const rates = { base: 0, selection: 0, truePositive: 0, falsePositive: 0 };
+    const binary = set.task === 'binary';
+    const classNames = set.task === 'regression' ? [] : set.classes;
+    for (const c of frame.classes) {
+        const suffix = binary ? '' : `[${classNames[c]}]`;
+        const cls = (0,identifiers/* quoteValue */.cl)(classNames[c]);
+        const tprGroups = [];
+        const fprGroups = [];
+        for (const i of qualified) {
+            ratesOf(tallies, i, c, rates);
+            const group = `group ${(0,identifiers/* quoteValue */.cl)(names[i])}`;
+            if (Number.isNaN(rates.truePositive))
+                notes.push(binary
+                    ? `${group} has no positive labels: no true positive rate; left out of equal_opportunity_* and the TPR half of equalized_odds_*.`
+                    : `${group} has no rows labelled ${cls}: no true positive rate for it; left out of equal_opportunity_*${suffix} and the TPR half of equalized_odds_*${suffix}.`);
+            else
+                tprGroups.push(i);
+            if (Number.isNaN(rates.falsePositive))
+                notes.push(binary
+                    ? `${group} has no negative labels: no false positive rate; left out of the FPR half of equalized_odds_*.`
+                    : `${group} has no rows labelled other than ${cls}: no false positive rate for it; left out of the FPR half of equalized_odds_*${suffix}.`);
+            else
+                fprGroups.push(i);
+        }
+        for (const [family, kind] of CLASS_MEASURES)
+            plans.push({
+                name: `${family}_${kind}${suffix}`,
+                kind,
+                family,
+                at: c,
+                groups: qualified,
+                tprGroups,
+                fprGroups,
+            });
+    }
+    return plans;
+}
+/** The group metrics and measures of a frame under its current tallies. */
+function evaluateFrame(frame, tallies, positive, shift, metricCount) {
+    const { plans } = frame;
+    const g = tallies.groups;
+    const metrics = new Float64Array(g * metricCount);
+    for (let i = 0; i < g; i++)
+        groupMetrics(tallies, i, positive, metrics.subarray(i * metricCount, (i + 1) * metricCount));
+    const measures = [];
+    if (tallies.task === 'regression') {
+        const means = Float64Array.from({ length: g }, (_, i) => meanPrediction(tallies, i, shift));
+        for (const plan of plans) {
+            const values = plan.family === 'mean_prediction'
+                ? means
+                : Float64Array.from({ length: g }, (_, i) => metrics[i * metricCount + plan.at]);
+            const s = spread(values, plan.groups, plan.family === 'error');
+            measures.push({ value: s.difference, worst: s.worst, best: s.best });
+        }
+        return { metrics, measures };
+    }
+    // Per measured class, the groups' rates, then its six measures.
+    const rates = { base: 0, selection: 0, truePositive: 0, falsePositive: 0 };
+    const selection = new Float64Array(g);
+    const tpr = new Float64Array(g);
+    const fpr = new Float64Array(g);
+    let ratesOfClass = Number.NaN;
+    for (const plan of plans) {
+        if (plan.at !== ratesOfClass) {
+            ratesOfClass = plan.at;
+            for (let i = 0; i < g; i++) {
+                ratesOf(tallies, i, plan.at, rates);
+                selection[i] = rates.selection;
+                tpr[i] = rates.truePositive;
+                fpr[i] = rates.falsePositive;
+            }
+        }
+        measures.push(classMeasure(plan, selection, tpr, fpr));
+    }
+    return { metrics, measures };
+}
+function classMeasure(plan, selection, tpr, fpr) {
+    const pick = (s) => ({
+        value: plan.kind === 'difference' ? s.difference : s.ratio,
+        worst: s.worst,
+        best: s.best,
+    });
+    if (plan.family === 'demographic_parity')
+        return pick(spread(selection, plan.groups, false));
+    if (plan.family === 'equal_opportunity')
+        return pick(spread(tpr, plan.tprGroups, false));
+    // equalized_odds, worst case of the TPR and the FPR halves that have two groups to compare
+    // (pandas' max and min over the two skip a NaN half, as fairlearn's does).
+    const halves = [
+        plan.tprGroups.length >= 2 ? spread(tpr, plan.tprGroups, false) : undefined,
+        plan.fprGroups.length >= 2 ? spread(fpr, plan.fprGroups, true) : undefined,
+    ].filter((h) => h !== undefined);
+    const none = { value: Number.NaN, worst: -1, best: -1 };
+    if (halves.length === 0)
+        return none;
+    // A half whose rate is undefined in a resample leaves the measure undefined there.
+    if (halves.some((h) => Number.isNaN(h.difference)))
+        return none;
+    let chosen = none;
+    for (const half of halves) {
+        const value = plan.kind === 'difference' ? half.difference : half.ratio;
+        if (Number.isNaN(value))
+            continue;
+        const better = plan.kind === 'difference' ? value > chosen.value : value < chosen.value;
+        if (Number.isNaN(chosen.value) || better)
+            chosen = { value, worst: half.worst, best: half.best };
+    }
+    return chosen;
+}
+/**
+ * The percentile intervals of every group metric and measure, from the resamples of the
+ * whole set's bootstrap (the same seed, so the same per-row counts); per frame, the group
+ * metrics' and the measures' intervals (undefined where the quantity is undefined in half the
+ * resamples or more).
+ */
+function bootstrapFrames(set, cells, frames, positive, shift, metricCount, options) {
+    const resamples = options.resamples;
+    const draws = frames.map((frame) => ({
+        metrics: new Float64Array(frame.tallies.groups * metricCount * resamples),
+        measures: new Float64Array(frame.plans.length * resamples),
+    }));
+    const random = new Xoshiro128(options.seed);
+    const width = set.task === 'regression' ? REGRESSION_SUMS : 1;
+    const cellSums = new Float64Array(cells.count * width);
+    // Scratch tallies: the frames' own hold the point values the report is made from.
+    const scratch = frames.map((frame) => fairness_measures_emptyTallies(set.task, frame.tallies.groups, set.task === 'regression' ? 0 : set.classes.length));
+    for (let r = 0; r < resamples; r++) {
+        sumCells(set, cells, random.nextUint32(), shift, cellSums);
+        frames.forEach((frame, a) => {
+            tallyGroups(scratch[a], cells, a, cellSums);
+            const values = evaluateFrame(frame, scratch[a], positive, shift, metricCount);
+            const d = draws[a];
+            for (let q = 0; q < values.metrics.length; q++)
+                d.metrics[q * resamples + r] = values.metrics[q];
+            values.measures.forEach((m, q) => (d.measures[q * resamples + r] = m.value));
+        });
+    }
+    const intervals = (all, count) => Array.from({ length: count }, (_, q) => percentileInterval(all.subarray(q * resamples, (q + 1) * resamples), options.confidence));
+    return draws.map((d, a) => ({
+        metrics: intervals(d.metrics, frames[a].tallies.groups * metricCount),
+        measures: intervals(d.measures, frames[a].plans.length),
+    }));
+}
+const definedOrNull = (value) => (Number.isNaN(value) ? null : value);
+function attributeReport(frame, point, intervals, metricNames, positive, shift, options) {
+    const { groups, tallies, small, plans } = frame;
+    const names = groups.names;
+    const report = [];
+    const rates = { base: 0, selection: 0, truePositive: 0, falsePositive: 0 };
+    names.forEach((name, i) => {
+        const metrics = {};
+        metricNames.forEach((metric, m) => {
+            const q = i * metricNames.length + m;
+            const value = point.metrics[q];
+            if (Number.isNaN(value))
+                return;
+            const ci = intervals?.metrics[q];
+            metrics[metric] = ci ? { value, ci } : { value };
+        });
+        const group = {
+            rows: groups.rows[i],
+            weight: tallies.task === 'regression' ? tallies.sums[i * REGRESSION_SUMS] : tallies.total[i],
+            small: small[i],
+            metrics,
+        };
+        if (tallies.task === 'binary') {
+            ratesOf(tallies, i, positive, rates);
+            group.baseRate = definedOrNull(rates.base);
+            group.selectionRate = definedOrNull(rates.selection);
+            group.truePositiveRate = definedOrNull(rates.truePositive);
+            group.falsePositiveRate = definedOrNull(rates.falsePositive);
+        }
+        else if (tallies.task === 'regression') {
+            const mean = meanPrediction(tallies, i, shift);
+            if (!Number.isNaN(mean))
+                group.meanPrediction = mean;
+        }
+        // Reordered so the counts and rates come before the metrics in the JSON.
+        const { metrics: own, ...rest } = group;
+        report.push([name, { ...rest, metrics: own }]);
+    });
+    const notes = [...frame.notes];
+    const measures = {};
+    plans.forEach((plan, q) => {
+        const value = point.measures[q];
+        const compared = plan.family === 'equal_opportunity'
+            ? plan.tprGroups
+            : plan.family === 'equalized_odds'
+                ? [...new Set([...plan.tprGroups, ...plan.fprGroups])].sort((a, b) => a - b)
+                : plan.groups;
+        const measure = {
+            value: definedOrNull(value.value),
+            groups: compared.map((g) => names[g]),
+        };
+        const ci = intervals?.measures[q];
+        if (ci && measure.value !== null)
+            measure.ci = ci;
+        if (value.worst !== -1 && measure.value !== null) {
+            measure.worstGroup = names[value.worst];
+            measure.bestGroup = names[value.best];
+        }
+        if (measure.value === null)
+            notes.push(compared.length < 2
+                ? `${plan.name}: fewer than two groups qualify (${compared.length}), so there is nothing to compare.`
+                : `${plan.name}: undefined, every compared group's rate is 0 (0 / 0).`);
+        measures[plan.name] = measure;
+    });
+    const kept = notes.length > MAX_NOTES
+        ? [...notes.slice(0, MAX_NOTES - 1), `… and ${notes.length - MAX_NOTES + 1} more notes.`]
+        : notes;
+    return {
+        columns: frame.attribute.columns,
+        minGroupSize: options.minGroupSize,
+        dataSha256: options.dataSha256,
+        groups: Object.fromEntries(report),
+        measures,
+        notes: kept,
+    };
+}
+
 ;// CONCATENATED MODULE: ./shared/schema/strptime.ts
 /**
  * Table Schema's `<PATTERN>` formats for date, time and datetime fields: C / Python `strptime`
@@ -6501,7 +7855,7 @@ const MONTHS = (/* unused pure expression or super */ null && ([
     'dec',
 ]));
 /** A pattern longer than this is not a date format; it also bounds the compiled automaton. */
-const MAX_PATTERN_LENGTH = 200;
+const strptime_MAX_PATTERN_LENGTH = 200;
 /** Is this format a strptime pattern rather than a named format? `fmt:` is frictionless' deprecated prefix. */
 function strptime_isStrptimeFormat(format) {
     return format !== undefined && (format.includes('%') || format.startsWith('fmt:'));
@@ -6519,8 +7873,8 @@ function strptime_compileStrptime(format) {
 }
 function compile(format) {
     const source = format.startsWith('fmt:') ? format.slice(4) : format;
-    if (source.length > MAX_PATTERN_LENGTH)
-        return `the date pattern is ${source.length} characters long, more than the ${MAX_PATTERN_LENGTH} allowed`;
+    if (source.length > strptime_MAX_PATTERN_LENGTH)
+        return `the date pattern is ${source.length} characters long, more than the ${strptime_MAX_PATTERN_LENGTH} allowed`;
     const expanded = source.replace(/%([cxX])/g, (_, d) => COMPOSITES[d]);
     const names = [];
     let regex = '';
@@ -7323,7 +8677,7 @@ async function openData(path) {
         return await (0,promises_.open)(path, 'r');
     }
     catch (error) {
-        throw fileError(error, path, 'data file');
+        throw read_file_fileError(error, path, 'data file');
     }
 }
 /** The smallest shard the tail of a file is cut into (or `shardBytes`, when that is smaller). */
@@ -7668,8 +9022,11 @@ function splitQuotedRecords(text, layout) {
 
 
 
+
 /** Most distinct values a slice column may have: each slice is evaluated and bootstrapped on its own. */
 const MAX_SLICE_VALUES = 100;
+/** Most distinct values a sensitive column may have: more is likely an identifier, not a group. */
+const MAX_SENSITIVE_VALUES = 100;
 /**
  * Most probabilities (rows × score columns) a predictions file may hold: each is held as a
  * number and ranked once per column, about 30 bytes in all, so this is about 1.5 GB.
@@ -7691,6 +9048,13 @@ async function readPredictions(path, format, spec) {
         lookup: new Map(),
         index: new GrowableInt32(capacity),
     }));
+    const sensitiveColumns = (spec.sensitive ?? []).map((column) => ({
+        column,
+        values: [],
+        lookup: new Map(),
+        index: new GrowableInt32(capacity),
+    }));
+    const missing = missingValueSet(spec);
     let positions;
     let rows = 0;
     const header = (columns) => {
@@ -7722,6 +9086,21 @@ async function readPredictions(path, format, spec) {
             }
             slice.index.push(index);
         }
+        for (let s = 0; s < sensitiveColumns.length; s++) {
+            const group = sensitiveColumns[s];
+            const text = cellText(cells[positions.sensitive[s]]);
+            const value = missing.has(text.trim()) ? MISSING_GROUP : text;
+            let index = group.lookup.get(value);
+            if (index === undefined) {
+                if (group.values.length === MAX_SENSITIVE_VALUES) {
+                    throw new errors/* UserError */.yo(`The sensitive column "${group.column}" of "${path}" has more than ${MAX_SENSITIVE_VALUES} distinct values (${placeText(place)} brings another): it is likely an identifier, not a group of people. Bin it into a few groups (e.g. age into age bands) in a column of its own and name that one in "sensitive-features".`);
+                }
+                index = group.values.length;
+                group.values.push(value);
+                group.lookup.set(value, index);
+            }
+            group.index.push(index);
+        }
     };
     if (layout) {
         header(layout.header);
@@ -7743,6 +9122,11 @@ async function readPredictions(path, format, spec) {
         probabilityProblem: builder.probabilityProblem,
         labelsSha256: labels.digest(),
         slices: sliceColumns.map(({ column, values, index }) => ({
+            column,
+            values,
+            index: index.finish(),
+        })),
+        sensitive: sensitiveColumns.map(({ column, values, index }) => ({
             column,
             values,
             index: index.finish(),
@@ -7807,6 +9191,7 @@ function locateColumns(path, header, spec) {
         ...(spec.scores ?? []).map((s) => ['score-columns', s.column]),
         ...(spec.weight ? [['weight-column', spec.weight]] : []),
         ...(spec.slices ?? []).map((s) => ['slices', s]),
+        ...(spec.sensitive ?? []).map((s) => ['sensitive-features', s]),
     ];
     // The first position of each name, through a map: thousands of score columns in a header of thousands.
     const positions = new Map();
@@ -7827,6 +9212,7 @@ function locateColumns(path, header, spec) {
         scores: (spec.scores ?? []).map((s) => position(s.column)),
         weight: spec.weight ? position(spec.weight) : undefined,
         slices: (spec.slices ?? []).map(position),
+        sensitive: (spec.sensitive ?? []).map(position),
     };
 }
 /** One value of the file, which knows where it is for the error message. */
@@ -7877,6 +9263,10 @@ const MISSING_VALUES = new Set([
     'null',
     'NULL',
 ]);
+/** The texts that mean a missing value under `spec`: its missingValues and the empty cell, or MISSING_VALUES. */
+function missingValueSet(spec) {
+    return spec.missingValues ? new Set(['', ...spec.missingValues]) : MISSING_VALUES;
+}
 /** A decimal number as pandas and R write one (`0`, `-1.5`, `0.0`, `1e-3`); not `0x10`, `Infinity` or the empty text. */
 const predictions_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** The roles of a label or prediction text, as bits. */
@@ -7961,7 +9351,7 @@ class PredictionSetBuilder {
         this.path = path;
         this.maxScoreCells = maxScoreCells;
         this.scoreClasses = (spec.scores ?? []).map((s) => s.class);
-        this.missing = spec.missingValues ? new Set(['', ...spec.missingValues]) : MISSING_VALUES;
+        this.missing = missingValueSet(spec);
         this.labels = new CodeColumn(rows);
         this.predictions = new CodeColumn(rows);
         this.numericLabels = new GrowableFloat64(rows);
@@ -7990,6 +9380,7 @@ class PredictionSetBuilder {
             scores: scores.map((_, s) => 2 + s),
             weight: weight ? 2 + scores.length : undefined,
             slices: [],
+            sensitive: [],
         };
         return this.addRow(row.where, cells, at);
     }
@@ -8456,8 +9847,10 @@ async function lineCapacity(path, format) {
 
 
 
+
 async function evaluatePredictions(path, format, spec, options) {
-    const read = await readPredictions(path, format, spec);
+    const fairness = options.fairness?.attributes.length ? options.fairness : undefined;
+    const read = await readPredictions(path, format, fairness ? { ...spec, sensitive: sensitiveColumns(fairness.attributes) } : spec);
     const warnings = [];
     if (read.dropped.rows)
         warnings.push(`Left out ${read.dropped.rows} rows of "${path}" whose label is missing (the first at ${read.dropped.first}), as "missing-labels: drop" asks: the metrics cover the other ${read.rows} rows.`);
@@ -8471,6 +9864,7 @@ async function evaluatePredictions(path, format, spec, options) {
             classes: set.task === 'regression' ? 0 : set.classes.length,
             scoreColumns: spec.scores?.length ?? 0,
             sliceColumns: read.slices.length,
+            sensitive: fairness !== undefined,
         };
         const bounded = boundedResamples(bootstrap.resamples, shape, path, options.workBudget);
         if (bounded.warning)
@@ -8510,6 +9904,16 @@ async function evaluatePredictions(path, format, spec, options) {
             : undefined,
         bootstrap,
         warnings,
+        ...(fairness
+            ? {
+                fairness: evaluateFairness(read.set, read.sensitive, {
+                    ...fairness,
+                    dataSha256: read.labelsSha256,
+                    path,
+                    bootstrap,
+                }),
+            }
+            : {}),
     };
 }
 /** The task's metrics that the evaluation does not hold, each with why. */
@@ -8576,6 +9980,7 @@ function sliceGaps(slices, info) {
  * compare-metrics and promote-model also take plain or nested metrics files of the user's own
  * (JSON or YAML, as DVC and DVCLive write them): nested keys are joined with dots.
  */
+
 
 
 
@@ -8663,6 +10068,8 @@ const metricsReportSchema = schemas/* object */.Ikc({
         seed: schemas/* number */.aig().int(),
     })
         .optional(),
+    /** Per sensitive attribute, the groups' rates and the disparity measures (fairness-report.ts). */
+    fairness: fairnessReportSchema.optional(),
 });
 /** What compare-metrics takes from a metrics report, read from a file or a release asset. */
 function loadedFromReport(report, source) {
@@ -8678,10 +10085,11 @@ function loadedFromReport(report, source) {
         slices: report.slices,
         ...(report.confusionMatrix ? { confusion: report.confusionMatrix } : {}),
         ...(report.residuals ? { residuals: report.residuals } : {}),
+        ...(report.fairness ? { fairness: report.fairness } : {}),
     };
 }
 async function loadMetrics(path, what, baseDir = process.cwd()) {
-    const text = await readUserFile(path, what, baseDir);
+    const text = await read_file_readUserFile(path, what, baseDir);
     const value = await parseStructured(text, path, what);
     if (value &&
         typeof value === 'object' &&
@@ -8739,6 +10147,7 @@ async function reportFromPredictions(request, identity, log) {
     const evaluation = await evaluatePredictions(predictions, format, spec, {
         bootstrap,
         minSliceSize: request.minSliceSize,
+        fairness: request.fairness,
     });
     for (const warning of evaluation.warnings)
         log.warning(warning);
@@ -8759,6 +10168,7 @@ async function reportFromPredictions(request, identity, log) {
         sliceSummary: evaluation.sliceSummary,
         confusionMatrix: evaluation.confusion,
         ...(evaluation.residuals ? { residuals: evaluation.residuals } : {}),
+        ...(evaluation.fairness ? { fairness: evaluation.fairness } : {}),
         bootstrap: ran && {
             method: BOOTSTRAP_METHOD,
             ...ran,
@@ -8767,10 +10177,91 @@ async function reportFromPredictions(request, identity, log) {
     };
 }
 
+;// CONCATENATED MODULE: ./shared/metrics/fairness-summary.ts
+/**
+ * The Fairness part of evaluate-model's job summary: per attribute, the groups' rows and rates
+ * and the measures with their intervals. Groups are data about people and a summary is public
+ * in a public repository: it shows group names, counts and rates, never rows, and the groups
+ * under min-group-size are merged into one line (publishableGroups). The full table stays in
+ * the report.
+ */
+
+
+const format = (value) => (Number.isInteger(value) ? String(value) : value.toPrecision(4));
+const rate = (value) => value === undefined ? '' : value === null ? 'undefined' : format(value);
+/** Longest a group name is shown: a value from the predictions file. */
+const MAX_NAME = 60;
+const shown = (name) => (0,markdown_escape/* escapeMarkdown */.FV)([...name].length > MAX_NAME ? `${[...name].slice(0, MAX_NAME - 1).join('')}…` : name);
+/** Most measure lines per attribute (multiclass has six per class); the rest are in the report. */
+const MAX_MEASURE_LINES = 18;
+/** Most notes per attribute. */
+const fairness_summary_MAX_NOTES = 5;
+function renderFairnessSummary(fairness, level) {
+    const parts = ['#### Fairness'];
+    for (const [attribute, section] of Object.entries(fairness)) {
+        const lines = publishableGroups(section);
+        const sample = Object.values(section.groups)[0];
+        const task = sample?.selectionRate !== undefined
+            ? 'binary'
+            : sample?.meanPrediction !== undefined
+                ? 'regression'
+                : 'multiclass';
+        const metricNames = task === 'multiclass'
+            ? ['accuracy', 'f1_macro']
+            : task === 'regression'
+                ? ['mae', 'rmse']
+                : [];
+        const header = [
+            'Group',
+            'Rows',
+            ...(task === 'binary' ? ['Selection rate', 'TPR', 'FPR'] : []),
+            ...(task === 'regression' ? ['Mean prediction'] : []),
+            ...metricNames,
+        ];
+        const row = (line) => {
+            const group = line.merged ? undefined : section.groups[line.name];
+            return [
+                line.merged ? (0,markdown_escape/* escapeMarkdown */.FV)(line.name) : shown(line.name),
+                String(line.rows),
+                ...(task === 'binary'
+                    ? [rate(line.selectionRate), rate(line.truePositiveRate), rate(line.falsePositiveRate)]
+                    : []),
+                ...(task === 'regression' ? [rate(line.meanPrediction)] : []),
+                ...metricNames.map((m) => {
+                    const metric = group?.metrics[m];
+                    return metric ? format(metric.value) : '';
+                }),
+            ];
+        };
+        parts.push(`**${shown(attribute)}**${section.columns.length > 1 ? ' (intersection)' : ''}`, (0,markdown_escape/* markdownTable */.Qj)(header, lines.map(row)));
+        const measures = Object.entries(section.measures);
+        if (measures.length) {
+            const measureRows = measures
+                .slice(0, MAX_MEASURE_LINES)
+                .map(([name, m]) => [
+                (0,markdown_escape/* escapeMarkdown */.FV)(name),
+                m.value === null ? 'undefined' : format(m.value),
+                ...(level ? [m.ci ? `${format(m.ci[0])} – ${format(m.ci[1])}` : ''] : []),
+                m.worstGroup === undefined ? '' : shown(m.worstGroup),
+            ]);
+            parts.push((0,markdown_escape/* markdownTable */.Qj)(['Measure', 'Value', ...(level ? [level] : []), 'Worst group'], measureRows));
+            if (measures.length > MAX_MEASURE_LINES)
+                parts.push(`${measures.length - MAX_MEASURE_LINES} more measures are in the metrics report.`);
+        }
+        const notes = section.notes.slice(0, fairness_summary_MAX_NOTES).map((note) => `- ${(0,markdown_escape/* escapeMarkdown */.FV)(note)}`);
+        if (section.notes.length > fairness_summary_MAX_NOTES)
+            notes.push(`- ${section.notes.length - fairness_summary_MAX_NOTES} more notes are in the metrics report.`);
+        if (notes.length)
+            parts.push(notes.join('\n'));
+    }
+    return parts.join('\n\n');
+}
+
 ;// CONCATENATED MODULE: ./shared/metrics/summary.ts
 /** The job summary of an evaluation: metrics with their intervals, per-class values, the confusion matrix and slices. */
 
-const format = (value) => (Number.isInteger(value) ? String(value) : value.toPrecision(4));
+
+const summary_format = (value) => (Number.isInteger(value) ? String(value) : value.toPrecision(4));
 /** Class names are labels from the predictions file: escaped, and cut so that one long label cannot fill the summary. */
 const MAX_CLASS_NAME = 60;
 const className = (name) => (0,markdown_escape/* escapeMarkdown */.FV)([...name].length > MAX_CLASS_NAME
@@ -8789,8 +10280,8 @@ function renderEvaluationSummary(report) {
     const main = entries.filter((entry) => !perClass.includes(entry));
     const row = ([name, m]) => [
         (0,markdown_escape/* escapeMarkdown */.FV)(name),
-        format(m.value),
-        ...(level ? [m.ci ? `${format(m.ci[0])} – ${format(m.ci[1])}` : ''] : []),
+        summary_format(m.value),
+        ...(level ? [m.ci ? `${summary_format(m.ci[0])} – ${summary_format(m.ci[1])}` : ''] : []),
         m.n === undefined ? '' : String(m.n),
     ];
     const parts = [
@@ -8813,12 +10304,12 @@ function renderEvaluationSummary(report) {
             parts.push(`${totalClasses} classes: per-class values and the confusion matrix show the ${classes.length} with the most rows; the other ${totalClasses - classes.length} are left out there (the averages cover every class).`);
         }
         const details = [
-            (0,markdown_escape/* markdownTable */.Qj)(['true ↓ / predicted →', ...classes.map(className)], matrix.map((counts, t) => [className(classes[t]), ...counts.map(format)])),
+            (0,markdown_escape/* markdownTable */.Qj)(['true ↓ / predicted →', ...classes.map(className)], matrix.map((counts, t) => [className(classes[t]), ...counts.map(summary_format)])),
         ];
         if (perClass.length) {
             const byClass = classes.map((c) => [
                 className(c),
-                ...['precision', 'recall', 'f1'].map((m) => report.metrics[`${m}.${c}`] ? format(report.metrics[`${m}.${c}`].value) : ''),
+                ...['precision', 'recall', 'f1'].map((m) => report.metrics[`${m}.${c}`] ? summary_format(report.metrics[`${m}.${c}`].value) : ''),
             ]);
             details.unshift((0,markdown_escape/* markdownTable */.Qj)(['Class', 'Precision', 'Recall', 'F1'], byClass));
         }
@@ -8832,16 +10323,18 @@ function renderEvaluationSummary(report) {
             return [
                 (0,markdown_escape/* escapeMarkdown */.FV)(name),
                 String(info.rows),
-                metric ? format(metric.value) : 'undefined',
-                metric?.ci ? `${format(metric.ci[0])} – ${format(metric.ci[1])}` : '',
+                metric ? summary_format(metric.value) : 'undefined',
+                metric?.ci ? `${summary_format(metric.ci[0])} – ${summary_format(metric.ci[1])}` : '',
                 info.small ? `⚠️ under ${summary.minSize} rows` : '',
             ];
         });
         parts.push(`#### Slices by ${(0,markdown_escape/* escapeMarkdown */.FV)(headline)}`, (0,markdown_escape/* markdownTable */.Qj)(['Slice', 'Rows', (0,markdown_escape/* escapeMarkdown */.FV)(headline), level ?? 'CI', 'Note'], rows));
         const gap = summary.gaps[headline];
         if (gap)
-            parts.push(`Worst slice: ${(0,markdown_escape/* escapeMarkdown */.FV)(gap.worst)} (${(0,markdown_escape/* escapeMarkdown */.FV)(headline)} ${format(gap.worstValue)}); largest gap ${format(gap.gap)} against ${(0,markdown_escape/* escapeMarkdown */.FV)(gap.best)}. Slices under ${summary.minSize} rows are shown but not ranked.`);
+            parts.push(`Worst slice: ${(0,markdown_escape/* escapeMarkdown */.FV)(gap.worst)} (${(0,markdown_escape/* escapeMarkdown */.FV)(headline)} ${summary_format(gap.worstValue)}); largest gap ${summary_format(gap.gap)} against ${(0,markdown_escape/* escapeMarkdown */.FV)(gap.best)}. Slices under ${summary.minSize} rows are shown but not ranked.`);
     }
+    if (report.fairness && Object.keys(report.fairness).length)
+        parts.push(renderFairnessSummary(report.fairness, level));
     return parts.join('\n\n');
 }
 
@@ -8880,6 +10373,7 @@ function scoreColumns(lines, task, positive) {
 
 
 
+
 const inputs_inputs = schemas/* object */.Ikc({
     'model-name': (0,inputs/* modelName */.fD)(),
     predictions: (0,inputs/* text */.Qq)().optional(),
@@ -8895,6 +10389,9 @@ const inputs_inputs = schemas/* object */.Ikc({
     'missing-values': (0,inputs/* pathList */.CN)().optional(),
     slices: (0,inputs/* pathList */.CN)().optional(),
     'min-slice-size': (0,inputs/* wholeNumber */.rD)(1),
+    // One attribute per line; `a,b` for an intersection (parseSensitiveFeatures).
+    'sensitive-features': (0,inputs/* pathList */.CN)().optional(),
+    'min-group-size': (0,inputs/* wholeNumber */.rD)(1),
     bootstrap: (0,inputs/* wholeNumber */.rD)(0, 100000),
     confidence: (0,inputs/* decimalBetween */.Yh)(0, 1),
     'bootstrap-seed': (0,inputs/* wholeNumber */.rD)(0, 4294967295),
@@ -8907,6 +10404,7 @@ const PREDICTION_INPUTS = [
     'score-columns',
     'weight-column',
     'slices',
+    'sensitive-features',
 ];
 /** What to evaluate: a metrics file the user's code wrote, or a predictions file with how to read it. */
 function evaluationSource(input) {
@@ -8932,6 +10430,14 @@ function evaluationSource(input) {
         missingLabels: input['missing-labels'],
         ...(input['missing-values']?.length ? { missingValues: input['missing-values'] } : {}),
     };
+    const attributes = input['sensitive-features']?.length
+        ? parseSensitiveFeatures(input['sensitive-features'], {
+            label: spec.label,
+            prediction: spec.prediction,
+            scores: spec.scores?.map((s) => s.column),
+            weight: spec.weight,
+        })
+        : undefined;
     return {
         predictions: input.predictions,
         spec,
@@ -8939,6 +10445,7 @@ function evaluationSource(input) {
         confidence: input.confidence,
         seed: input['bootstrap-seed'],
         minSliceSize: input['min-slice-size'],
+        ...(attributes ? { fairness: { attributes, minGroupSize: input['min-group-size'] } } : {}),
     };
 }
 
@@ -9097,7 +10604,7 @@ function readPullRequest(eventPath) {
         fromFork: headRepo !== undefined && headRepo !== pr.base.repo?.full_name,
     };
 }
-function stepEnvironment(env = process.env, github = restConnector(env)) {
+function stepEnvironment(env = process.env, github = restConnector(env), accounts = restAccounts(env)) {
     let context;
     return {
         env,
@@ -9105,12 +10612,19 @@ function stepEnvironment(env = process.env, github = restConnector(env)) {
         tempDir: runnerTempDir(env),
         context: () => (context ??= readRunContext(env)),
         github,
+        accounts,
+    };
+}
+function restAccounts(env) {
+    return async (token, log, cache) => {
+        const { createOctokitAccounts } = await __nccwpck_require__.e(/* import() */ 100).then(__nccwpck_require__.bind(__nccwpck_require__, 3100));
+        return createOctokitAccounts(token, log, { env, ...(cache ? { cache } : {}) });
     };
 }
 /** GitHub's REST API at the step's GITHUB_API_URL; Octokit is loaded on first use only. */
 function restConnector(env) {
     return async (token, repository, log) => {
-        const { createOctokitPort } = await __nccwpck_require__.e(/* import() */ 155).then(__nccwpck_require__.bind(__nccwpck_require__, 82155));
+        const { createOctokitPort } = await __nccwpck_require__.e(/* import() */ 100).then(__nccwpck_require__.bind(__nccwpck_require__, 3100));
         return createOctokitPort(token, repository, log, env);
     };
 }
@@ -9834,6 +11348,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
 
 /***/ }),
 
+/***/ 73339:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("module");
+
+/***/ }),
+
 /***/ 69278:
 /***/ ((module) => {
 
@@ -10121,10 +11642,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   Ikc: () => (/* binding */ object),
   g1P: () => (/* binding */ record),
   YjP: () => (/* binding */ schemas_string),
-  PVZ: () => (/* binding */ tuple)
+  PVZ: () => (/* binding */ tuple),
+  L5J: () => (/* binding */ unknown)
 });
 
-// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseObject, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, strictObject, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, uint32, uint64, ulid, undefined, union, unknown, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
+// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseObject, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, strictObject, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, uint32, uint64, ulid, undefined, union, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
 var core_core = __nccwpck_require__(88532);

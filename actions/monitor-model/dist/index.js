@@ -2050,7 +2050,7 @@ License: MIT
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(41825);
 /* harmony import */ var _shared_validation_shard_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(49311);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(24856);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(11835);
 
 
 
@@ -2063,7 +2063,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 24856:
+/***/ 11835:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2113,7 +2113,7 @@ async function stepConfinement(workspace, tempDir) {
  * into the confinement. A path outside, into `.git`, or (for a file) to something other than a
  * regular file is a UserError naming the input and the path.
  */
-async function confinePath(path, confinement, options) {
+async function confine_confinePath(path, confinement, options) {
     const absolute = (0,external_node_path_.resolve)(options.baseDir, path);
     const named = `${options.input ? `input "${options.input}": the ` : 'The '}${options.what} "${path}"`;
     const real = await confine_realPathOfNearest(absolute);
@@ -2150,7 +2150,7 @@ async function confinePath(path, confinement, options) {
 async function confinePaths(paths, confinement, options) {
     const confined = [];
     for (const path of paths)
-        confined.push(await confinePath(path, confinement, options));
+        confined.push(await confine_confinePath(path, confinement, options));
     return confined;
 }
 function confine_isInside(path, folder) {
@@ -2208,7 +2208,7 @@ async function confineFileInputs(input, names, confinement, baseDir = process.cw
     for (const name of names) {
         const path = input[name];
         if (typeof path === 'string')
-            await confinePath(path, confinement, {
+            await confine_confinePath(path, confinement, {
                 what: INPUT_FILES[name] ?? 'file',
                 input: name,
                 baseDir,
@@ -2342,12 +2342,29 @@ const performanceSection = schemas/* strictObject */.rej({
      */
     'estimated-level': schemas/* enum */.k5n(LEVELS).default('fail'),
 });
+const fairnessSection = schemas/* strictObject */.rej({
+    /**
+     * The sensitive attributes whose selection-rate parity is tracked, as evaluate-model's
+     * `sensitive-features` writes them: a column, or `a,b` for the intersection of two. Empty:
+     * not tracked. The window must carry the columns and the prediction.
+     */
+    attributes: schemas/* array */.YOg(schemas/* string */.YjP().min(1)).default([]),
+    /** The lowest demographic_parity_ratio allowed: 0.8 is the four-fifths rule. */
+    'min-ratio': share.default(0.8),
+    /** The largest demographic_parity_difference allowed; absent: not judged. */
+    'max-difference': share.optional(),
+    /** Groups with fewer rows in the window are shown merged and left out of the measures. */
+    'min-group-size': schemas/* number */.aig().int().min(1).default(30),
+    /** What a breach does: fail makes the status `degraded` (the model's outputs fail the policy). */
+    level: schemas/* enum */.k5n(LEVELS).default('fail'),
+});
 const monitorPolicySchema = schemas/* strictObject */.rej({
     drift: driftSection.default(driftSection.parse({})),
     predictions: predictionsSection.default(predictionsSection.parse({})),
     quality: qualitySection.default(qualitySection.parse({})),
     performance: performanceSection.default(performanceSection.parse({})),
     retrain: retrainSection.default(retrainSection.parse({})),
+    fairness: fairnessSection.default(fairnessSection.parse({})),
 });
 /** The defaults, for a policy file without a `monitor:` section (or without a file). */
 const DEFAULT_MONITOR_POLICY = monitorPolicySchema.parse({});
@@ -2399,6 +2416,63 @@ const metricRule = schemas/* object */.Ikc({
     error: 'min is greater than max',
     path: ['min'],
 });
+/**
+ * A rule on one disparity measure of one sensitive attribute (the metrics report's `fairness`
+ * section, measures named as fairlearn names them). Judged on the measure's interval: pass when
+ * the whole interval keeps the rule, fail when the whole interval breaks it, inconclusive when
+ * it straddles the limit (judge.ts).
+ */
+const fairnessRule = schemas/* object */.Ikc({
+    /** The largest tolerated disparity, for a `..._difference` measure (0 = no gap at all). */
+    'max-difference': nonNegative.optional(),
+    /**
+     * The smallest tolerated ratio of the lowest group to the highest, for a `..._ratio`
+     * measure. 0.8 on demographic_parity_ratio is the four-fifths rule of the US Uniform
+     * Guidelines on Employee Selection Procedures, 29 CFR 1607.4(D): a selection rate under 80%
+     * of the highest group's is evidence of adverse impact.
+     */
+    'min-ratio': schemas/* number */.aig()
+        .min(0, { error: 'min-ratio must be a ratio from 0 to 1 (0.8 is the four-fifths rule)' })
+        .max(1, { error: 'min-ratio must be a ratio from 0 to 1 (0.8 is the four-fifths rule)' })
+        .optional(),
+    /** How much the disparity may grow against production's same measure, absolute. */
+    'max-regression': nonNegative.optional(),
+    level: schemas/* enum */.k5n(policy_LEVELS).default('fail'),
+})
+    .strict()
+    .refine((rule) => rule['max-difference'] !== undefined ||
+    rule['min-ratio'] !== undefined ||
+    rule['max-regression'] !== undefined, { error: 'a fairness rule needs max-difference, min-ratio or max-regression' });
+/** Fairlearn's measure names: `<name>_difference` or `<name>_ratio`, `[<class>]` one-vs-rest. */
+const MEASURE_NAME = /^[a-z0-9_]+_(difference|ratio)(\[.*\])?$/s;
+/** Which way a disparity measure is better: a difference is 0 at parity, a ratio 1. */
+function measureKind(measure) {
+    const kind = MEASURE_NAME.exec(measure)?.[1];
+    return kind === 'difference' || kind === 'ratio' ? kind : undefined;
+}
+const fairnessMeasures = schemas/* record */.g1P(schemas/* string */.YjP().min(1), fairnessRule).superRefine((rules, ctx) => {
+    for (const [measure, rule] of Object.entries(rules)) {
+        const kind = measureKind(measure);
+        if (!kind)
+            ctx.addIssue({
+                code: 'custom',
+                path: [measure],
+                message: `"${measure}" is not a disparity measure: expected fairlearn's name of one, ending in _difference or _ratio (e.g. demographic_parity_ratio, equalized_odds_difference; demographic_parity_ratio[<class>] for a multiclass model)`,
+            });
+        else if (kind === 'difference' && rule['min-ratio'] !== undefined)
+            ctx.addIssue({
+                code: 'custom',
+                path: [measure, 'min-ratio'],
+                message: `min-ratio judges a ..._ratio measure; "${measure}" is a difference: use max-difference`,
+            });
+        else if (kind === 'ratio' && rule['max-difference'] !== undefined)
+            ctx.addIssue({
+                code: 'custom',
+                path: [measure, 'max-difference'],
+                message: `max-difference judges a ..._difference measure; "${measure}" is a ratio: use min-ratio`,
+            });
+    }
+});
 const gatePolicySchema = schemas/* object */.Ikc({
     'on-missing-baseline': schemas/* enum */.k5n(['pass', 'warn', 'fail']).default('warn'),
     /**
@@ -2413,6 +2487,11 @@ const gatePolicySchema = schemas/* object */.Ikc({
      */
     'notable-regressions': schemas/* enum */.k5n(policy_LEVELS).default('info'),
     metrics: schemas/* record */.g1P(schemas/* string */.YjP().min(1), metricRule).default({}),
+    /**
+     * Per sensitive attribute as evaluate-model's `sensitive-features` names it (`sex`, or
+     * `sex,age_band` for an intersection), per disparity measure: a fairnessRule.
+     */
+    fairness: schemas/* record */.g1P(schemas/* string */.YjP().min(1), fairnessMeasures).optional(),
     /** How monitor-model judges serving data (shared/monitor/policy.ts); compare-metrics ignores it. */
     monitor: monitorPolicySchema.optional(),
 })
@@ -2540,6 +2619,7 @@ function metricDirection(metric) {
  * a gated one is its gate's business and is not judged twice.
  */
 
+
 /** Without an interval, a change of more than this fraction of the larger value is notable. */
 const NOTABLE_RELATIVE = 0.05;
 /** Float noise (0.1 + 0.2) must not turn an exact limit into a failure. */
@@ -2566,17 +2646,21 @@ function evaluateGates(candidate, baseline, policy, options = {}) {
     const hasBaseline = baseline !== undefined;
     const metrics = names.map((name) => compareMetric(name, entry(candidate[name]), entry(baseline?.[name]), policy.metrics[name], policy, hasBaseline, options.candidateSkipped?.[name]));
     const slices = options.candidateSlices ? compareSlices(options, policy, hasBaseline) : [];
-    const notable = notableChanges(metrics, slices, policy);
+    const fairness = options.candidateFairness
+        ? compareFairness(options.candidateFairness, options.baselineFairness, policy, hasBaseline)
+        : [];
+    const notable = notableChanges(metrics, slices, policy, fairness);
     return {
-        verdict: overallVerdict([...metrics, ...slices, ...notable]),
+        verdict: overallVerdict([...metrics, ...slices, ...fairness, ...notable]),
         metrics,
         slices,
+        fairness,
         notable,
         hasBaseline,
     };
 }
 /** The changes beyond the noise among the metrics and the judged slices; see the header. */
-function notableChanges(metrics, slices, policy) {
+function notableChanges(metrics, slices, policy, fairness = []) {
     const found = [];
     const direction = (metric) => (Object.hasOwn(policy.metrics, metric) ? policy.metrics[metric]?.direction : undefined) ??
         metricDirection(metric);
@@ -2614,11 +2698,36 @@ function notableChanges(metrics, slices, policy) {
         for (const row of s.rows)
             if (!row.ignored)
                 consider(s.metric, row.slice, row.candidate, row.baseline?.value, s);
+    // A disparity that grew beyond its interval is notable, gated or not: a difference is better
+    // lower, a ratio higher.
+    for (const f of fairness) {
+        if (typeof f.candidate !== 'number' || typeof f.baseline !== 'number')
+            continue;
+        const change = notable({ value: f.candidate, ci: f.candidateCi }, f.baseline);
+        if (!change)
+            continue;
+        const delta = f.candidate - f.baseline;
+        const kind = delta > 0 === (measureKind(f.measure) === 'ratio') ? 'improvement' : 'regression';
+        const gated = Boolean(f.rule);
+        found.push({
+            metric: f.measure,
+            attribute: f.attribute,
+            baseline: f.baseline,
+            candidate: f.candidate,
+            delta,
+            ...(change.basis === 'ci' ? { ci: f.candidateCi } : {}),
+            kind,
+            ...change,
+            gated,
+            status: gated ? f.status : kind === 'regression' ? policy['notable-regressions'] : 'info',
+        });
+    }
     const order = { regression: 0, improvement: 1, change: 2 };
     return found.sort((a, b) => order[a.kind] - order[b.kind] ||
         // Equal sizes up to float noise fall back to the names, so the order is stable.
         (Math.abs(b.size - a.size) > 1e-9 ? b.size - a.size : 0) ||
         a.metric.localeCompare(b.metric) ||
+        (a.attribute ?? '').localeCompare(b.attribute ?? '') ||
         (a.slice ?? '').localeCompare(b.slice ?? ''));
 }
 /** Whether a change is beyond the noise, and by how much; undefined when it is not. */
@@ -2649,6 +2758,9 @@ function failures(result) {
         ...result.slices
             .filter((s) => s.status === 'fail')
             .map((s) => `${s.metric} by slice: ${s.reasons.join('; ')}`),
+        ...(result.fairness ?? [])
+            .filter((f) => f.status === 'fail')
+            .map((f) => `${fairnessName(f)}: ${f.reasons.join('; ')}`),
         ...result.notable
             .filter((n) => !n.gated && n.status === 'fail')
             .map((n) => `${describeNotable(n)} (notable-regressions: fail)`),
@@ -2656,7 +2768,11 @@ function failures(result) {
 }
 /** A notable change in plain words, for annotations; the comment renders its own. */
 function describeNotable(change) {
-    const what = change.slice === undefined ? change.metric : `${change.metric} on slice "${change.slice}"`;
+    const what = change.attribute !== undefined
+        ? `${change.metric} for "${change.attribute}"`
+        : change.slice === undefined
+            ? change.metric
+            : `${change.metric} on slice "${change.slice}"`;
     const verb = change.kind === 'regression'
         ? 'regressed'
         : change.kind === 'improvement'
@@ -2917,3395 +3033,141 @@ function judge_format(value) {
 function percent(fraction) {
     return `${Number((fraction * 100).toPrecision(3))}%`;
 }
-
-;// CONCATENATED MODULE: ./shared/monitor/assess.ts
+/** A disparity measure in plain words: `demographic_parity_ratio for "sex"`. */
+function fairnessName(f) {
+    return `${f.measure} for "${f.attribute}"`;
+}
+/** The attribute's key as evaluate-model writes it: columns trimmed, joined by commas. */
+function attributeKey(attribute) {
+    return attribute
+        .split(',')
+        .map((part) => part.trim())
+        .join(',');
+}
 /**
- * A window's status, pure: the drift reports, the quality of the data, and the performance
- * judged by the gate policy, read through the policy's `monitor:` section into findings and one
- * status. `degraded` when the performance fails, `drifting` when the data or the predictions
- * drift (or quality fails, when the policy says it should), `healthy` otherwise.
+ * Every disparity measure the candidate or production reports, and every one a rule names,
+ * per attribute. Ungated measures are `info`; a rule on a measure or attribute the candidate
+ * does not report, or on a measure it reports as undefined, is a finding at the rule's level.
  */
-
-const LEVEL_ORDER = { fail: 0, warn: 1, info: 2 };
-/** A share as the monitor's findings and tables write it: one decimal, so 0.0% and 0.4% differ. */
-const assess_percent = (share) => `${(share * 100).toFixed(1)}%`;
-const quote = (name) => JSON.stringify(name);
-function assessWindow(facts, policy) {
-    // Performance first: of two failures, a model doing worse matters more than data moving.
-    const findings = [
-        ...performanceFindings(facts.performance, policy),
-        ...dataDrift(facts.drift, policy),
-        ...predictionDrift(facts.predictionDrift, policy),
-        ...dataQuality(facts, policy),
-    ].sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]);
-    const failing = findings.filter((f) => f.level === 'fail');
-    const status = failing.some((f) => f.kind === 'performance' || f.kind === 'estimated-performance')
-        ? 'degraded'
-        : failing.length
-            ? 'drifting'
-            : 'healthy';
-    return { status, findings };
-}
-/** Drifted features, worst first: the furthest past its threshold, relative to the threshold. */
-function driftedWorstFirst(report) {
-    const excess = (f) => f.test.measures === 'p-value'
-        ? -Math.log10(Math.max(f.test.value, 1e-300) / f.test.threshold)
-        : f.test.value / f.test.threshold;
-    return report.features.filter((f) => f.test.drifted).sort((a, b) => excess(b) - excess(a));
-}
-function dataDrift(report, policy) {
-    const { dataset } = report;
-    if (!dataset.drifted)
-        return [];
-    const names = driftedWorstFirst(report).map((f) => quote(f.name));
-    return [
-        {
-            kind: 'data-drift',
-            level: policy.drift.level,
-            message: `${dataset.driftedFeatures.length} of ${dataset.compared} features drift (${assess_percent(dataset.share)}, the policy's limit is ${assess_percent(dataset.driftShare)}): ${names.join(', ')}.`,
-        },
+function compareFairness(candidate, baseline, policy, hasBaseline) {
+    const rules = new Map();
+    for (const [attribute, measures] of Object.entries(policy.fairness ?? {}))
+        rules.set(attributeKey(attribute), measures);
+    const attributes = [
+        ...new Set([...Object.keys(candidate), ...Object.keys(baseline ?? {}), ...rules.keys()]),
     ];
-}
-function predictionDrift(report, policy) {
-    if (!report)
-        return [];
-    return driftedWorstFirst(report).map((f) => ({
-        kind: 'prediction-drift',
-        level: policy.predictions.level,
-        feature: f.name,
-        message: `The model's output ${quote(f.name)} drifts: ${f.test.name} ${f.test.measures === 'p-value' ? 'p-value' : 'distance'} ${f.test.value.toPrecision(3)} against a threshold of ${f.test.threshold}.`,
-    }));
-}
-function dataQuality(facts, policy) {
-    const rules = policy.quality;
-    const found = [];
-    for (const feature of facts.drift.features) {
-        if (feature.missing.change > rules['max-missing-increase'])
-            found.push({
-                kind: 'data-quality',
-                level: rules.level,
-                feature: feature.name,
-                message: `${quote(feature.name)} is missing in ${assess_percent(feature.missing.current)} of rows, up from ${assess_percent(feature.missing.reference)} (the policy allows a rise of ${assess_percent(rules['max-missing-increase'])}).`,
-            });
-        if (feature.outsideRange.share > rules['max-outside-range'])
-            found.push({
-                kind: 'data-quality',
-                level: rules.level,
-                feature: feature.name,
-                message: `${assess_percent(feature.outsideRange.share)} of ${quote(feature.name)} ${feature.kind === 'numeric' ? 'lies outside the range seen in training' : 'is in categories training never saw'} (the policy allows ${assess_percent(rules['max-outside-range'])}).`,
-            });
-    }
-    const validation = facts.validation;
-    if (validation && validation.errors > 0)
-        found.push({
-            kind: 'validation',
-            level: rules.level,
-            message: `The window breaks its schema: ${validation.errors} error(s), ${validation.warnings} warning(s).`,
-        });
-    return found;
-}
-function performanceFindings(performance, policy) {
-    if (performance.source === 'none')
-        return [];
-    const kind = performance.source === 'labels' ? 'performance' : 'estimated-performance';
-    const level = performance.source === 'labels'
-        ? policy.performance.level
-        : policy.performance['estimated-level'];
-    return performance.metrics
-        .filter((m) => m.status === 'fail' || m.status === 'warn')
-        .map((m) => ({
-        kind,
-        // A warn-level rule stays a warning whatever the policy's level for failures.
-        level: m.status === 'fail' ? level : level === 'info' ? 'info' : 'warn',
-        feature: m.name,
-        message: `${performance.source === 'labels' ? 'Measured' : 'Estimated'} ${m.name} ${m.value === undefined ? 'is missing' : m.value.toPrecision(4)}${m.ci ? ` (${m.ci[0].toPrecision(4)}–${m.ci[1].toPrecision(4)})` : ''}${m.baseline === undefined ? '' : ` against ${m.baseline.toPrecision(4)} at release`}: ${m.reasons.join(' ')}`,
-    }));
-}
-/**
- * The window's metrics judged against those recorded with the deployed model, by the gate
- * policy's `metrics:` rules (the evaluator of pull requests and promotions). Only metrics the
- * window has are judged: a rule on a metric the window cannot give (a label-free estimate has
- * no log loss) is not a failure. An estimate is judged with `inconclusive-within-ci`, so only
- * a regression beyond its interval counts.
- */
-function judgePerformance(window, atRelease, policy, estimated) {
-    const names = new Set(Object.keys(window));
-    const pick = (record) => Object.fromEntries(Object.entries(record).filter(([name]) => names.has(name)));
-    const rules = pick(policy.metrics);
-    const judged = evaluateGates(window, atRelease && pick(atRelease), {
-        ...policy,
-        'on-missing-baseline': 'pass',
-        'notable-regressions': 'info',
-        ...(estimated ? { 'inconclusive-within-ci': true } : {}),
-        metrics: estimated
-            ? Object.fromEntries(Object.entries(rules).map(([name, rule]) => [
-                name,
-                { ...rule, 'inconclusive-within-ci': true },
-            ]))
-            : rules,
-    }, {});
-    return {
-        verdict: judged.verdict,
-        metrics: judged.metrics.map((m) => ({
-            name: m.name,
-            ...(m.candidate !== undefined ? { value: m.candidate } : {}),
-            ...(m.candidateCi ? { ci: m.candidateCi } : {}),
-            ...(m.baseline !== undefined ? { baseline: m.baseline } : {}),
-            status: m.status,
-            ...(m.rule ? { rule: m.rule } : {}),
-            reasons: m.reasons,
-        })),
-    };
-}
-
-// EXTERNAL MODULE: ./shared/github/client.ts
-var client = __nccwpck_require__(16317);
-// EXTERNAL MODULE: ./shared/identifiers.ts
-var identifiers = __nccwpck_require__(58434);
-;// CONCATENATED MODULE: ./shared/lineage/manifest-files.ts
-/**
- * The files a manifest names, found inside the manifest's base folder: the working directory
- * for a manifest of this job, the download folder for an artifact or a release. The manifest's
- * schema already refuses absolute and ".." paths; this also follows symbolic links, so that a
- * model file that is a link to /proc/self/environ or to a file of another job is never hashed,
- * uploaded into a Release or overwritten.
- */
-
-
-
-
-/**
- * The real path of the file that `path` (the manifest's `field`, e.g. `outputs[2].path`) names.
- * Where it leads outside the base folder, or to a device, pipe or socket, it is a UserError that
- * names the manifest, the field and the path. A path that does not exist (yet) is returned as
- * it is, judged by its nearest existing folder: its reader reports it missing, its writer
- * creates it inside.
- */
-async function manifest_files_manifestFilePath(files, field, path) {
-    const base = await realpath(files.baseDir);
-    const absolute = resolve(base, path);
-    const named = `The ${files.manifest} lists "${path}" in "${field}"`;
-    const real = await realPathOfNearest(absolute, { followDangling: false });
-    if (real === undefined)
-        throw new UserError(`${named}, which is a symbolic link that leads nowhere (or in a loop). Only files inside ${files.folder ?? "the model's folder"} are verified and published; promote the files train-model wrote, not links.`);
-    if (!isInside(real, base) || real === base) {
-        const via = real === absolute ? '' : ` (through a symbolic link, it leads to ${real})`;
-        throw new UserError(`${named}, which is outside ${files.folder ?? "the model's folder"} ${base}${via}. Only files inside that folder are verified and published; promote the files train-model wrote, not links to other files.`);
-    }
-    if (isInGitFolder(real, base))
-        throw new UserError(`${named}, which is inside a .git folder (it leads to ${real}), where the repository's credentials are kept; a model file was expected.`);
-    const info = await stat(real).catch(() => undefined);
-    if (info && !info.isFile() && !info.isDirectory())
-        throw new UserError(`${named}, which is not a regular file (a device, a pipe or a socket); a model file was expected.`);
-    return real;
-}
-
-;// CONCATENATED MODULE: ./shared/artifacts/model-artifact.ts
-/**
- * Models and their metrics as workflow artifacts, so that a later job of the same run (the
- * production promotion after staging) gets exactly the bytes that were trained and checked.
- * @actions/artifact is loaded only here, and only when a step uploads or downloads.
- */
-
-
-
-
-
-
-const MANIFEST_FILE = 'model-manifest.json';
-const METRICS_FILE = 'metrics.json';
-const PROFILE_FILE = 'data-profile.json';
-/**
- * Artifact names are unique per run; same model and version, same names. They are built from
- * identifiers and checked to be one (see identifiers.ts): they become outputs.
- */
-
-/** The runner gives JavaScript actions a runtime token and results URL; elsewhere (a laptop) there is no artifact service. */
-function artifactServiceAvailable(env = process.env) {
-    return Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL);
-}
-/**
- * Uploads files under the paths they should have inside the artifact. They are staged with
- * hard links (a copy when linking fails), so large model files are not copied.
- */
-async function uploadArtifact(name, files, stagingDir, log) {
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(12), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
-    const client = new DefaultArtifactClient();
-    const existing = await client.getArtifact(name).catch(() => undefined);
-    if (existing) {
-        log.info(`This run already has artifact ${name} (id ${existing.artifact.id}); it is not uploaded again.`);
-        return { id: existing.artifact.id, name, uploaded: false };
-    }
-    const staged = [];
-    for (const file of files) {
-        const to = join(stagingDir, file.as);
-        await mkdir(dirname(to), { recursive: true });
-        await link(file.from, to).catch(() => copyFile(file.from, to));
-        staged.push(to);
-    }
-    const { id } = await client.uploadArtifact(name, staged, stagingDir);
-    if (id === undefined)
-        throw new Error(`Uploading artifact ${name} returned no id`);
-    log.info(`Uploaded artifact ${name} (id ${id}).`);
-    return { id, name, uploaded: true };
-}
-/** The manifest at the artifact's root, each output at its manifest path, read inside `baseDir` (see manifest-files.ts). */
-async function uploadModelArtifact(args) {
-    const name = modelArtifactName(args.manifest.model.name, args.manifest.model.version);
-    const model = { manifest: `manifest of artifact ${name}`, baseDir: args.baseDir };
-    const files = [{ from: args.manifestPath, as: MANIFEST_FILE }];
-    for (const [index, output] of args.manifest.outputs.entries())
-        files.push({
-            from: await manifestFilePath(model, `outputs[${index}].path`, output.path),
-            as: output.path,
-        });
-    return uploadArtifact(name, files, args.stagingDir, args.log);
-}
-function uploadMetricsArtifact(args) {
-    return uploadArtifact(metricsArtifactName(args.model, args.version), [{ from: args.reportPath, as: METRICS_FILE }], args.stagingDir, args.log);
-}
-/** The training data profile of a promotion to an environment without a Release (see reference-profile.ts). */
-function uploadProfileArtifact(args) {
-    return uploadArtifact(profileArtifactName(args.model, args.version), [{ from: args.profilePath, as: PROFILE_FILE }], args.stagingDir, args.log);
-}
-/** How @actions/artifact finds another run's artifacts through the REST API. */
-function findByOf(run) {
-    return {
-        token: run.token,
-        workflowRunId: run.runId,
-        repositoryOwner: run.repository.owner,
-        repositoryName: run.repository.repo,
-    };
-}
-/**
- * Downloads an artifact of this run, or of `fromRun`, checking its digest; returns the folder it
- * is in, or undefined when there is no artifact of that name. Any other failure is a UserError.
- */
-async function downloadArtifactIfPresent(args) {
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(12), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
-    const client = new DefaultArtifactClient();
-    const findBy = args.fromRun && findByOf(args.fromRun);
-    const found = await client
-        .getArtifact(args.name, findBy ? { findBy } : undefined)
-        .catch((error) => {
-        if (error.name === 'ArtifactNotFoundError')
-            return undefined;
-        const reason = error.message.replace(/\s+/g, ' ').trim();
-        const which = args.fromRun ? `workflow run ${args.fromRun.runId}` : 'this workflow run';
-        const permission = args.fromRun
-            ? ' Reading another run\'s artifacts needs "permissions: actions: read".'
-            : '';
-        throw new UserError(`Could not read artifact "${args.name}" of ${which} (${reason}).${permission}`);
-    });
-    if (!found)
-        return undefined;
-    // The service reports digests as "sha256:<hex>", the form downloadArtifact compares with.
-    const { downloadPath, digestMismatch } = await client.downloadArtifact(found.artifact.id, {
-        path: args.into,
-        expectedHash: found.artifact.digest,
-        ...(findBy ? { findBy } : {}),
-    });
-    if (digestMismatch)
-        throw new UserError(`Artifact "${args.name}" did not download intact: its sha256 differs from the one recorded at upload. Re-run the job; if it happens again, the artifact is damaged.`);
-    args.log.info(`Downloaded artifact ${args.name} (id ${found.artifact.id}) to ${basename(downloadPath ?? args.into)}.`);
-    return downloadPath ?? args.into;
-}
-/** As downloadArtifactIfPresent, but a missing artifact is a UserError that ends with `hint`. */
-async function downloadArtifact(args) {
-    const folder = await downloadArtifactIfPresent(args);
-    if (folder !== undefined)
-        return folder;
-    const which = args.fromRun ? `Workflow run ${args.fromRun.runId}` : 'This workflow run';
-    throw new UserError(`${which} has no artifact named "${args.name}". ${args.hint}`);
-}
-/** The names of the artifacts another run uploaded. */
-async function listRunArtifacts(run) {
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(12), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
-    const findBy = findByOf(run);
-    const { artifacts } = await new DefaultArtifactClient()
-        .listArtifacts({ findBy })
-        .catch((error) => {
-        throw new UserError(`Could not list the artifacts of workflow run ${run.runId} (${error.message.replace(/\s+/g, ' ').trim()}). The job needs "permissions: actions: read".`);
-    });
-    return artifacts.map((artifact) => artifact.name);
-}
-/**
- * RunArtifacts through the REST API with `token` (the job needs `actions: read`), downloading
- * into folders of their own under `tempDir`. The artifact is fetched by its id: GitHub answers
- * 410 for an expired one and 404 for a deleted one.
- */
-function runArtifacts(args) {
-    return {
-        async readFile(artifact, file) {
-            const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(12), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
-            await (0,promises_.mkdir)(args.tempDir, { recursive: true });
-            const into = await (0,promises_.mkdtemp)((0,external_node_path_.join)(args.tempDir, 'artifact-'));
-            const which = `artifact "${artifact.name}" (id ${artifact.id}) of workflow run ${artifact.runId}`;
-            try {
-                await new DefaultArtifactClient().downloadArtifact(artifact.id, {
-                    path: into,
-                    findBy: findByOf({
-                        runId: artifact.runId,
-                        token: args.token,
-                        repository: args.repository,
-                    }),
-                });
-            }
-            catch (error) {
-                const status = (0,client/* statusOf */.c2)(error);
-                if (status === 404 || status === 410)
-                    return undefined;
-                const reason = error.message.replace(/\s+/g, ' ').trim();
-                throw new errors/* UserError */.yo(`Could not read ${which} (${reason}). Reading a workflow run's artifacts needs "permissions: actions: read".`);
-            }
-            try {
-                return await (0,promises_.readFile)((0,external_node_path_.join)(into, file));
-            }
-            catch {
-                throw new errors/* UserError */.yo(`The ${which} holds no file "${file}", so it is not the artifact that was recorded.`);
-            }
-        },
-    };
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
-// EXTERNAL MODULE: ./shared/files/read-file.ts
-var read_file = __nccwpck_require__(29059);
-;// CONCATENATED MODULE: ./shared/files/hash.ts
-
-
-
-
-function hash_sha256Text(text) {
-    return (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
-}
-/** The sha256 of a file, streamed so that model and data files of any size hash in constant memory. */
-async function sha256File(path, what = 'file', baseDir = process.cwd()) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    try {
-        for await (const chunk of (0,external_node_fs_.createReadStream)((0,external_node_path_.resolve)(baseDir, path)))
-            hash.update(chunk);
-    }
-    catch (error) {
-        throw (0,read_file/* fileError */.z)(error, path, what, baseDir);
-    }
-    return hash.digest('hex');
-}
-/** JSON with object keys sorted at every level, so that equal content hashes equally. */
-function hash_canonicalJson(value) {
-    return JSON.stringify(sortKeys(value));
-}
-function sortKeys(value) {
-    if (Array.isArray(value))
-        return value.map(sortKeys);
-    if (value && typeof value === 'object' && !(value instanceof Date)) {
-        return Object.fromEntries(Object.keys(value)
-            .sort()
-            .map((key) => [key, sortKeys(value[key])]));
-    }
-    return value;
-}
-
-;// CONCATENATED MODULE: ./shared/lineage/runtime.ts
-/**
- * What the training ran on, read after the command: the Python on the command's PATH (its
- * version and every installed distribution, as `pip freeze --all` lists them, read through
- * importlib.metadata so that pip need not be installed), R's version when Rscript is there, the
- * runner image (`ImageOS`/`ImageVersion`, set on GitHub's hosted runners) and the OS release
- * (/etc/os-release). Interpreters run with argument lists, never through a shell, with a
- * timeout and a bounded output; one that is missing or fails is left out, never fails the step.
- */
-
-
-
-
-const LIMITS = {
-    /** How long one interpreter may take to answer. */
-    timeoutMs: 60_000,
-    /** Bytes of its output (a large environment lists a few thousand packages, ~100 kB). */
-    maxOutputBytes: 8 * 1024 * 1024,
-    maxPackages: 20_000,
-};
-const runtime_text = schemas/* string */.YjP().max(500);
-const packageSchema = schemas/* object */.Ikc({ name: schemas/* string */.YjP().max(200), version: schemas/* string */.YjP().max(200) });
-const runtimeSchema = schemas/* object */.Ikc({
-    python: schemas/* object */.Ikc({
-        version: runtime_text,
-        implementation: runtime_text.optional(),
-        executable: schemas/* string */.YjP().max(4096).optional(),
-        /** Every installed distribution, sorted by name: the `pip freeze --all` of the run. */
-        packages: schemas/* array */.YOg(packageSchema).max(LIMITS.maxPackages).optional(),
-    })
-        .optional(),
-    r: schemas/* object */.Ikc({ version: runtime_text }).optional(),
-    /** GitHub's hosted-runner image: `ImageOS` (e.g. ubuntu24) and `ImageVersion`. */
-    image: schemas/* object */.Ikc({ os: runtime_text.optional(), version: runtime_text.optional() }).optional(),
-    /** From /etc/os-release. */
-    osRelease: schemas/* object */.Ikc({ id: runtime_text.optional(), versionId: runtime_text.optional(), prettyName: runtime_text.optional() })
-        .optional(),
-});
-/**
- * The runtime in a few fields, small enough for a deployment payload and a comparison: equal
- * summaries mean the same interpreter versions, image, OS and installed packages.
- */
-const runtimeSummarySchema = schemas/* object */.Ikc({
-    python: runtime_text.optional(),
-    r: runtime_text.optional(),
-    image: runtime_text.optional(),
-    os: runtime_text.optional(),
-    packages: schemas/* object */.Ikc({ count: schemas/* number */.aig().int().nonnegative(), sha256: schemas/* string */.YjP().regex(/^[0-9a-f]{64}$/) })
-        .optional(),
-});
-function summariseRuntime(runtime) {
-    if (!runtime)
-        return undefined;
-    const packages = runtime.python?.packages;
-    const image = [runtime.image?.os, runtime.image?.version].filter(Boolean).join(' ');
-    const os = runtime.osRelease?.prettyName ??
-        ([runtime.osRelease?.id, runtime.osRelease?.versionId].filter(Boolean).join(' ') || undefined);
-    const summary = {
-        ...(runtime.python ? { python: runtime.python.version } : {}),
-        ...(runtime.r ? { r: runtime.r.version } : {}),
-        ...(image ? { image } : {}),
-        ...(os ? { os } : {}),
-        ...(packages
-            ? {
-                packages: {
-                    count: packages.length,
-                    sha256: sha256Text(canonicalJson(packages.map((p) => `${p.name}==${p.version}`))),
-                },
-            }
-            : {}),
-    };
-    return Object.keys(summary).length ? summary : undefined;
-}
-/** Prints the interpreter's version and its installed distributions as JSON. */
-const PYTHON_SCRIPT = (/* unused pure expression or super */ null && (`
-import json, platform, sys
-try:
-    from importlib import metadata
-    found = {}
-    for dist in metadata.distributions():
-        name = dist.metadata["Name"]
-        if name:
-            found[name.lower()] = (name, dist.version or "")
-    packages = [{"name": n, "version": v} for n, v in sorted(found.values(), key=lambda p: p[0].lower())]
-except Exception:
-    packages = None
-print(json.dumps({"version": platform.python_version(), "implementation": platform.python_implementation(), "executable": sys.executable, "packages": packages}))
-`));
-/** The runtime the command ran with: `env` is the command's environment (its PATH finds the interpreters). */
-async function readRuntime(env, cwd) {
-    const [python, r, osRelease] = await Promise.all([
-        readPython(env, cwd),
-        readR(env, cwd),
-        readOsRelease(),
-    ]);
-    const image = {
-        ...(env.ImageOS ? { os: env.ImageOS } : {}),
-        ...(env.ImageVersion ? { version: env.ImageVersion } : {}),
-    };
-    return runtimeSchema.parse({
-        ...(python ? { python } : {}),
-        ...(r ? { r } : {}),
-        ...(Object.keys(image).length ? { image } : {}),
-        ...(osRelease ? { osRelease } : {}),
-    });
-}
-async function readPython(env, cwd) {
-    for (const command of ['python3', 'python']) {
-        const output = await run(command, ['-c', PYTHON_SCRIPT], env, cwd);
-        if (output === undefined)
-            continue;
-        const parsed = runtimeSchema.shape.python.safeParse((() => {
-            try {
-                const value = JSON.parse(output);
-                return { ...value, packages: value.packages ?? undefined };
-            }
-            catch {
-                return undefined;
-            }
-        })());
-        if (parsed.success && parsed.data)
-            return parsed.data;
-    }
-    return undefined;
-}
-async function readR(env, cwd) {
-    const output = await run('Rscript', ['-e', 'cat(as.character(getRversion()))'], env, cwd);
-    const version = output?.trim();
-    return version && /^\d+(\.\d+)*$/.test(version) ? { version } : undefined;
-}
-async function readOsRelease() {
-    const content = await readFile('/etc/os-release', 'utf8').catch(() => undefined);
-    if (content === undefined)
-        return undefined;
-    const fields = new Map();
-    for (const line of content.split('\n')) {
-        const match = /^([A-Z_]+)=(.*)$/.exec(line.trim());
-        if (match)
-            fields.set(match[1], match[2].replace(/^(["'])(.*)\1$/, '$2').slice(0, 500));
-    }
-    const release = {
-        ...(fields.get('ID') ? { id: fields.get('ID') } : {}),
-        ...(fields.get('VERSION_ID') ? { versionId: fields.get('VERSION_ID') } : {}),
-        ...(fields.get('PRETTY_NAME') ? { prettyName: fields.get('PRETTY_NAME') } : {}),
-    };
-    return Object.keys(release).length ? release : undefined;
-}
-/** stdout of a program that exits 0 in time, else undefined (missing, failing, too slow or too talkative). */
-function run(command, args, env, cwd) {
-    return new Promise((resolve) => {
-        execFile(command, args, {
-            env,
-            cwd,
-            timeout: LIMITS.timeoutMs,
-            maxBuffer: LIMITS.maxOutputBytes,
-            encoding: 'utf8',
-            windowsHide: true,
-        }, (error, stdout) => resolve(error ? undefined : stdout));
-    });
-}
-
-;// CONCATENATED MODULE: ./shared/registry/approvals.ts
-/**
- * Who approved a promotion. The approval itself is GitHub's: a job that declares
- * `environment: production` waits until one of the environment's required reviewers approves.
- * The action only reads the run's review log and records it in the deployment and the release,
- * so the audit trail names the people who let the model through.
- */
-
-
-const approvalSchema = schemas/* object */.Ikc({
-    login: schemas/* string */.YjP(),
-    state: schemas/* enum */.k5n(['approved', 'rejected', 'pending']),
-    comment: schemas/* string */.YjP().optional(),
-});
-/** The reviews of this run that concern `environment`, oldest first; empty when the log cannot be read. */
-async function readApprovals(registry, runId, environment, log) {
-    if (!runId)
-        return [];
-    try {
-        const reviews = await registry.listRunApprovals(Number(runId));
-        return reviews
-            .filter((review) => review.environments.includes(environment))
-            .map((review) => ({
-            login: review.login,
-            state: approvalSchema.shape.state.catch('pending').parse(review.state),
-            ...(review.comment ? { comment: review.comment } : {}),
-        }));
-    }
-    catch (error) {
-        const status = statusOf(error);
-        if (status !== 403 && status !== 404)
-            throw error;
-        log.warning(`Could not read who approved this run's deployment to ${environment} (${status}); the job needs "permissions: actions: read". The promotion is recorded without its approvers.`);
-        return [];
-    }
-}
-/** "alice, bob (“ship it”)" for logs, release notes and the summary. */
-function describeApprovals(approvals) {
-    const approved = approvals.filter((a) => a.state === 'approved');
-    if (!approved.length)
-        return 'no recorded approval (the environment has no required reviewers, or the review log could not be read)';
-    return approved.map((a) => `${a.login}${a.comment ? ` (“${a.comment}”)` : ''}`).join(', ');
-}
-
-;// CONCATENATED MODULE: ./shared/registry/github-registry.ts
-/**
- * GitHub as the model registry. The model in an environment is the newest deployment of task
- * `model:<name>` to that environment whose latest status is success (or that succeeded and only
- * GitHub's own `auto_inactive` rule marked inactive since); its payload says which
- * version, fingerprint and metrics it is. Deployments that GitHub creates for a job declaring
- * `environment:` have task `deploy`, so they never count as models.
- *
- * Promotions are recorded with `auto_merge: false` (GitHub would otherwise merge the default
- * branch into the ref instead of deploying) and an explicit empty `required_contexts` (the
- * gates are checked by the action; omitting the field requires every commit status to pass),
- * and marked `production_environment` in every environment, so that GitHub's `auto_inactive`
- * rule never retires them (see createModelDeployment and holdsEnvironment).
- */
-
-
-
-
-
-
-
-const DEPLOYMENT_PAYLOAD_FORMAT = 'mlops-actions/deployment@1';
-/** GitHub rejects longer deployment status descriptions (422). */
-const STATUS_DESCRIPTION_LIMIT = 140;
-
-/**
- * Where the training data profile of a promotion lives, the reference monitor-model measures
- * drift against (shared/registry/reference-profile.ts reads it back): the Release asset
- * `data-profile.json` (production, and rollbacks whose Release has one), kept as long as the
- * Release; or else a workflow artifact of the promoting run, kept as long as the repository's
- * artifact retention. `sha256` is of the profile file's bytes.
- */
-const profileReferenceSchema = schemas/* object */.Ikc({
-    sha256: schemas/* string */.YjP().regex(/^[0-9a-f]{64}$/),
-    /** The API URL of the Release asset. */
-    asset: schemas/* string */.YjP().optional(),
-    /** The workflow artifact `profile-<model>-<version>` holding `data-profile.json`. */
-    artifact: schemas/* object */.Ikc({
-        name: (0,identifiers/* identifier */.Cv)('artifact name'),
-        id: schemas/* number */.aig().int().positive(),
-        runId: schemas/* number */.aig().int().positive(),
-    })
-        .optional(),
-});
-/**
- * A payload is read back from GitHub, where anyone who may create deployments could have
- * written it; its identifiers become outputs (`previous-version`, `baseline-version`), so a
- * payload whose identifiers are not in their alphabets is not ours and is skipped.
- */
-const deploymentPayloadSchema = schemas/* object */.Ikc({
-    format: schemas/* literal */.euz(DEPLOYMENT_PAYLOAD_FORMAT),
-    model: (0,identifiers/* identifier */.Cv)('model name'),
-    version: (0,identifiers/* identifier */.Cv)('model version'),
-    fingerprint: schemas/* string */.YjP(),
-    metricsDigest: schemas/* string */.YjP(),
-    /** The metric values the gates judged, so that the next promotion can compare with them. */
-    metrics: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* number */.aig()),
-    /** The evaluation data the metrics come from (hash of the true labels), for like-for-like comparisons. */
-    dataSha256: schemas/* string */.YjP().optional(),
-    artifact: (0,identifiers/* identifier */.Cv)('artifact name').optional(),
-    /**
-     * Where the full metrics report (with confidence intervals and slices) lives: the API URL of a
-     * release asset of this repository. compare-metrics reads it for its baseline when present.
-     */
-    metricsUrl: schemas/* string */.YjP().optional(),
-    /** sha256 of the training config (the lineage manifest's config.sha256), shown in the comment's lineage. */
-    configSha256: schemas/* string */.YjP().optional(),
-    /** What the model was trained on, in short (lineage/runtime.ts); a malformed one is dropped, not the payload. */
-    runtime: runtimeSummarySchema.optional().catch(undefined),
-    /** The training data profile, the drift reference; a malformed one is dropped, not the payload. */
-    profile: profileReferenceSchema.optional().catch(undefined),
-    runUrl: schemas/* string */.YjP().optional(),
-    overrideReason: schemas/* string */.YjP().optional(),
-    /** A one-time id of the promotion, by which a create that GitHub answered 5xx is found again. */
-    promotionId: schemas/* string */.YjP().optional(),
-    /** sha256 of the comparison the gates made against the model in the environment before. */
-    comparisonDigest: schemas/* string */.YjP().optional(),
-    /** The Release `<model>@<version>` that keeps the model (production promotions and rollbacks). */
-    release: (0,identifiers/* identifier */.Cv)('release tag').optional(),
-    /** The environment reviewers who approved the job that recorded this promotion. */
-    approvals: schemas/* array */.YOg(approvalSchema).optional(),
-    /** The comparison the reviewers approved (promote-model's approved-digest), found unchanged. */
-    approval: schemas/* object */.Ikc({ digest: schemas/* string */.YjP(), by: schemas/* array */.YOg(schemas/* string */.YjP()), at: schemas/* string */.YjP() })
-        .optional()
-        .catch(undefined),
-    /** Set when an earlier version was restored: the version it replaced and why. */
-    rollback: schemas/* object */.Ikc({ from: (0,identifiers/* identifier */.Cv)('model version').optional(), reason: schemas/* string */.YjP() })
-        .optional(),
-});
-/** Deployment payloads come back as an object or as a JSON string, depending on how they were sent. */
-function parsePayload(raw) {
-    let value = raw;
-    if (typeof value === 'string') {
-        try {
-            value = JSON.parse(value);
-        }
-        catch {
-            return undefined;
-        }
-    }
-    const parsed = deploymentPayloadSchema.safeParse(value);
-    return parsed.success ? parsed.data : undefined;
-}
-/** The deployments the registry judges at once: one listing page, one status query. */
-const BATCH = 100;
-/**
- * Marks an `inactive` status the suite itself would set (to retire a model on purpose); one
- * without it was set by GitHub's `auto_inactive` rule, which the suite does not follow.
- */
-const RETIRED_BY_SUITE = 'mlops-actions: retired';
-/**
- * Whether a deployment holds its environment's model: its latest status is success, or it
- * succeeded and GitHub alone marked it inactive since. GitHub's `auto_inactive` rule adds an
- * `inactive` status to earlier successful deployments to the same environment name when a
- * later status succeeds (for deployments not marked `production_environment`), e.g. after any
- * job that declares `environment: staging`: that says nothing about which model is there.
- */
-function holdsEnvironment(statuses) {
-    const latest = statuses?.latest;
-    if (latest?.state === 'success')
-        return true;
-    return (latest?.state === 'inactive' &&
-        !latest.description.startsWith(RETIRED_BY_SUITE) &&
-        statuses.states.includes('success') &&
-        !statuses.states.some((state) => state === 'failure' || state === 'error'));
-}
-/**
- * The models that were in `environment`, newest first: deployments of the model's task that
- * hold the environment (see holdsEnvironment). Deployments of the task whose payload is not ours
- * are skipped, not trusted. Lazy and batched: each 100 deployments cost one listing page and
- * one status query, however many of them failed.
- */
-async function* modelsInEnvironment(registry, model, environment) {
-    for await (const batch of batches(registry.listDeployments({ task: (0,identifiers/* modelTask */.Zl)(model), environment }), BATCH)) {
-        const statuses = await registry.deploymentStatuses(batch);
-        for (const deployment of batch) {
-            if (!holdsEnvironment(statuses.get(deployment.id)))
-                continue;
-            const payload = parsePayload(deployment.payload);
-            if (!payload || payload.model !== model)
-                continue;
-            yield {
-                deploymentId: deployment.id,
-                environment,
-                sha: deployment.sha,
-                createdAt: deployment.createdAt,
-                creator: deployment.creator,
-                payload,
+    const comparisons = [];
+    for (const attribute of attributes) {
+        const cand = Object.hasOwn(candidate, attribute) ? candidate[attribute] : undefined;
+        const base = baseline && Object.hasOwn(baseline, attribute) ? baseline[attribute] : undefined;
+        const ruled = rules.get(attribute) ?? {};
+        const measures = [
+            ...new Set([
+                ...Object.keys(cand?.measures ?? {}),
+                ...Object.keys(base?.measures ?? {}),
+                ...Object.keys(ruled),
+            ]),
+        ];
+        for (const measure of measures) {
+            const rule = Object.hasOwn(ruled, measure) ? ruled[measure] : undefined;
+            const c = cand && Object.hasOwn(cand.measures, measure) ? cand.measures[measure] : undefined;
+            const b = base && Object.hasOwn(base.measures, measure) ? base.measures[measure] : undefined;
+            const comparison = {
+                attribute,
+                measure,
+                status: rule ? 'pass' : 'info',
+                reasons: [],
+                ...(c ? { candidate: c.value } : {}),
+                ...(c?.ci ? { candidateCi: [c.ci[0], c.ci[1]] } : {}),
+                ...(c?.worstGroup !== undefined ? { worstGroup: c.worstGroup } : {}),
+                ...(b ? { baseline: b.value } : {}),
+                ...(b?.ci ? { baselineCi: [b.ci[0], b.ci[1]] } : {}),
+                ...(b?.worstGroup !== undefined ? { baselineWorstGroup: b.worstGroup } : {}),
             };
-        }
-    }
-}
-/**
- * Groups a lazy listing into batches without reading ahead: a batch is handed over as soon as it
- * is full or the listing ends, so a consumer that stops early never fetches the next page.
- */
-async function* batches(items, size) {
-    let batch = [];
-    for await (const item of items) {
-        batch.push(item);
-        if (batch.length === size) {
-            yield batch;
-            batch = [];
-        }
-    }
-    if (batch.length)
-        yield batch;
-}
-/** The model in `environment` now, and the version before it (a re-run needs both). */
-async function currentAndPrevious(registry, model, environment) {
-    let current;
-    for await (const deployed of modelsInEnvironment(registry, model, environment)) {
-        if (!current)
-            current = deployed;
-        else if (deployed.payload.version !== current.payload.version)
-            return { current, previous: deployed };
-    }
-    return { current };
-}
-/** How often a deployment is created again after GitHub answered 5xx and none was found. */
-const CREATE_ATTEMPTS = 3;
-/**
- * Records a promotion as a deployment, exactly once. Every model deployment is marked
- * `production_environment`, whatever the environment's name: GitHub's `auto_inactive` rule
- * retires only non-production deployments, so a later job declaring `environment: staging`
- * cannot take staging's model away. A 5xx may come after GitHub created the deployment, so
- * each deployment carries a one-time `promotionId` and, after a 5xx, the deployments of the
- * commit are looked up before trying again: no orphan deployment is left behind.
- */
-async function createModelDeployment(registry, deployment, log) {
-    const promotionId = randomUUID();
-    const request = {
-        ref: deployment.sha,
-        task: modelTask(deployment.model),
-        environment: deployment.environment,
-        payload: { ...deployment.payload, promotionId },
-        description: shorten(deployment.description),
-        productionEnvironment: true,
-    };
-    for (let attempt = 1;; attempt++) {
-        try {
-            return (await registry.createDeployment(request, { retries: 0 })).id;
-        }
-        catch (error) {
-            const status = statusOf(error) ?? 0;
-            if (status < 500 || attempt >= CREATE_ATTEMPTS)
-                throw refusal(error, deployment);
-            log?.warning(`GitHub answered ${status} while creating the deployment of ${deployment.model} to ${deployment.environment}; checking whether it was created before trying again.`);
-            const created = await findByPromotionId(registry, request, promotionId);
-            if (created)
-                return created;
-        }
-    }
-}
-/** The deployment a create that answered 5xx made after all, found by its one-time id. */
-async function findByPromotionId(registry, request, promotionId) {
-    for await (const existing of registry.listDeployments({
-        task: request.task,
-        environment: request.environment,
-        sha: request.ref,
-    })) {
-        const payload = existing.payload;
-        const parsed = typeof payload === 'string' ? safeJson(payload) : payload;
-        if (parsed?.promotionId === promotionId)
-            return existing.id;
-    }
-    return undefined;
-}
-function safeJson(text) {
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
-}
-function refusal(error, deployment) {
-    if (statusOf(error) === 409) {
-        return new UserError(`GitHub refused to create the deployment of ${deployment.model} to ${deployment.environment} (409 Conflict: ${error.message}). Nothing was recorded.`);
-    }
-    if (statusOf(error) === 403 || statusOf(error) === 404) {
-        return new UserError(`GitHub refused to create the deployment (${statusOf(error)}): ${error.message}. The job needs "permissions: deployments: write". Nothing was recorded.`);
-    }
-    return error;
-}
-async function setDeploymentState(registry, deploymentId, state, details) {
-    await registry.createDeploymentStatus(deploymentId, {
-        state,
-        description: shorten(details.description),
-        logUrl: details.logUrl,
-        environmentUrl: details.environmentUrl,
-    });
-}
-/**
- * Records a failure on a deployment whose promotion could not finish, so that it never counts
- * as the model in the environment. Best effort: the original error is what the user must see.
- */
-async function markDeploymentFailed(registry, deploymentId, reason, log, logUrl) {
-    try {
-        await setDeploymentState(registry, deploymentId, 'failure', { description: reason, logUrl });
-    }
-    catch (error) {
-        log.warning(`Could not mark deployment ${deploymentId} as failed (${error.message}); its latest status is not success, so it does not count as the model in the environment.`);
-    }
-}
-function shorten(text) {
-    return text.length > STATUS_DESCRIPTION_LIMIT
-        ? `${text.slice(0, STATUS_DESCRIPTION_LIMIT - 1)}…`
-        : text;
-}
-/** The registry of this repository, or undefined where there is none (no token or repository: a laptop). */
-async function openRegistry(token, context, log, connect) {
-    const repository = (0,client/* parseRepository */.SU)(context.repository);
-    if (!token || !repository) {
-        log.info('No GitHub token or repository here (not a GitHub runner), so nothing is read from or recorded in the registry.');
-        return undefined;
-    }
-    return connect(token, repository, log);
-}
-
-// EXTERNAL MODULE: ./shared/profile/profile.ts + 4 modules
-var profile_profile = __nccwpck_require__(2830);
-;// CONCATENATED MODULE: ./shared/lineage/config-diff.ts
-/**
- * A training config's values as the manifest records them, and what changed between two of
- * them, as `dvc params diff` shows it: flattened dotted keys (`model.max_depth`), each value
- * changed, added or removed.
- *
- * Secrets must not leak into a manifest, an artifact, a Release or a comment, so a value is
- * replaced by HIDDEN when any segment of its key looks like a credential (SECRET_WORDS, matched
- * on the words of a segment: `db_password`, `apiKey`, `auth.user`), when the value itself looks
- * like one (a token prefix, a private key, a URL with a password), or when a pattern of the
- * train-model input `hide-config-keys` matches its key. Masking happens when the manifest is
- * written and again when two manifests are compared (an older or a pull request's manifest
- * may hold raw values).
- */
-/** What a hidden value reads as; real string values are recorded quoted, so it cannot clash. */
-const HIDDEN = '(hidden)';
-/** At most this many leaves are recorded; a larger config is recorded in part and says so. */
-const MAX_CONFIG_LEAVES = 2000;
-/** Keys and values longer than this are cut and marked with a hash of the whole (see clipText). */
-const MAX_CONFIG_TEXT = 200;
-/**
- * Words that make a key segment a credential's. A segment is split into words at anything but
- * letters and digits and at camelCase humps, so `max_depth` is not hidden and `dbPassword` is.
- * `key` alone hides too much (`sort_key`) on purpose: a hidden value costs a line of the diff,
- * a leaked one costs a rotation.
- */
-const SECRET_WORDS = new Set([
-    'password',
-    'passwd',
-    'pwd',
-    'passphrase',
-    'secret',
-    'secrets',
-    'token',
-    'tokens',
-    'key',
-    'keys',
-    'apikey',
-    'credential',
-    'credentials',
-    'creds',
-    'auth',
-    'authorization',
-    'bearer',
-    'cookie',
-    'session',
-    'private',
-    'privatekey',
-    'signature',
-    'salt',
-    'dsn',
-    'sas',
-]);
-/**
- * Values that are credentials whatever their key: GitHub, AWS, Slack, OpenAI-style and JWT
- * tokens, PEM private keys, and URLs carrying a password (`postgres://user:pass@host`).
- * Anchored or bounded, linear-time: values are hostile text.
- */
-const SECRET_VALUES = (/* unused pure expression or super */ null && ([
-    /^"?(?:gh[pousr]_|github_pat_|glpat-|xox[abprs]-|sk-|AKIA|ASIA|eyJ[A-Za-z0-9_-]{8,}\.)/,
-    /-----BEGIN [A-Z ]{0,40}PRIVATE KEY/,
-    /[a-z][a-z0-9+.-]{0,30}:\/\/[^\s/:@]{0,200}:[^\s/@]{1,200}@/i,
-]));
-/** The words of a key segment: `dbPassword` → db, password; `API_KEY` → api, key, apikey. */
-function wordsOf(segment) {
-    const words = segment
-        .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-        .toLowerCase()
-        .split(/[^a-z0-9]+/)
-        .filter(Boolean);
-    // `api_key`, `private-key` read as one word as well.
-    const joined = words.slice(1).map((word, index) => words[index] + word);
-    return [...words, ...joined];
-}
-/** True when a segment of the key names a credential. */
-function looksSecretKey(path) {
-    return path.some((segment) => wordsOf(segment).some((word) => SECRET_WORDS.has(word)));
-}
-function looksSecretValue(value) {
-    return SECRET_VALUES.some((pattern) => pattern.test(value));
-}
-/**
- * The dotted key of a path: segments joined with ".", a segment that holds ".", "[", "]", a
- * quote, white space or nothing written as `["…"]`, so that two paths never print alike.
- */
-function dottedKey(path) {
-    return path
-        .map((segment, index) => /^[^.[\]"'\s]+$/.test(segment)
-        ? `${index ? '.' : ''}${segment}`
-        : `[${JSON.stringify(segment)}]`)
-        .join('');
-}
-/**
- * A compiled `hide-config-keys` list: each line a dotted key or a glob over dotted keys (`*`
- * within one segment, `**` any number of segments). A pattern hides the key it matches and
- * everything below it (`db` hides `db.host`). Matching is segment by segment, by dynamic
- * programming (never a backtracking regular expression), since keys come from a pull request.
- */
-function hidePatterns(lines) {
-    const patterns = lines
-        .map((line) => line.trim())
-        .filter((line) => line && !line.startsWith('#'))
-        .map((line) => line.split('.'));
-    return (path) => patterns.some((pattern) => {
-        for (let length = 1; length <= path.length; length++)
-            if (matchSegments(pattern, path.slice(0, length)))
-                return true;
-        return false;
-    });
-}
-/** Glob over segments: `**` matches any number of whole segments. */
-function matchSegments(pattern, path) {
-    // can[i][j]: pattern[i..] matches path[j..]
-    const can = Array.from({ length: pattern.length + 1 }, () => new Array(path.length + 1).fill(false));
-    can[pattern.length][path.length] = true;
-    for (let i = pattern.length - 1; i >= 0; i--)
-        for (let j = path.length; j >= 0; j--) {
-            if (pattern[i] === '**')
-                can[i][j] = can[i + 1][j] || (j < path.length && can[i][j + 1]);
-            else
-                can[i][j] = j < path.length && matchWildcard(pattern[i], path[j]) && can[i + 1][j + 1];
-        }
-    return can[0][0];
-}
-/** `*` (any run of characters) and `?` (one) within a segment; the two-pointer match, O(n·m). */
-function matchWildcard(pattern, text) {
-    let [p, t, star, mark] = [0, 0, -1, 0];
-    while (t < text.length) {
-        if (p < pattern.length && (pattern[p] === '?' || pattern[p] === text[t])) {
-            p++;
-            t++;
-        }
-        else if (p < pattern.length && pattern[p] === '*') {
-            star = p++;
-            mark = t;
-        }
-        else if (star >= 0) {
-            p = star + 1;
-            t = ++mark;
-        }
-        else
-            return false;
-    }
-    while (p < pattern.length && pattern[p] === '*')
-        p++;
-    return p === pattern.length;
-}
-/** Text cut to MAX_CONFIG_TEXT characters; a cut one ends with a hash of the whole, so a change past the cut still shows. */
-function clipText(text, hash) {
-    if (text.length <= MAX_CONFIG_TEXT)
-        return text;
-    // Cut in UTF-16 units (what the manifest's schema counts), never inside a surrogate pair.
-    const head = text.slice(0, MAX_CONFIG_TEXT - 30).replace(/[\uD800-\uDBFF]$/, '');
-    return `${head}… (sha256 ${hash(text).slice(0, 12)})`;
-}
-function recordConfigValues(leaves, hide, hash) {
-    const values = new Map();
-    const kept = leaves.slice(0, MAX_CONFIG_LEAVES);
-    for (const leaf of kept) {
-        const secret = looksSecretKey(leaf.path) || hide(leaf.path) || looksSecretValue(leaf.value);
-        values.set(clipText(dottedKey(leaf.path), hash), secret ? HIDDEN : clipText(leaf.value, hash));
-    }
-    const omitted = leaves.length - kept.length;
-    return { values: Object.fromEntries(values), ...(omitted > 0 ? { omitted } : {}) };
-}
-/** Masks again what a recorded map may still hold (an older manifest, or one a pull request wrote). */
-function maskRecorded(values) {
-    // A Map: keys come from a pull request, and `__proto__` is a key like any other here.
-    const masked = new Map();
-    for (const [key, value] of Object.entries(values))
-        masked.set(key, looksSecretKey(splitDotted(key)) || looksSecretValue(value) ? HIDDEN : value);
-    return masked;
-}
-/** The segments of a dotted key, for the key-word check (`["a.b"]` stays one segment). */
-function splitDotted(key) {
-    const segments = [];
-    const pattern = /\["((?:[^"\\]|\\.)*)"\]|([^.[]+)/g;
-    for (const match of key.matchAll(pattern))
-        segments.push(match[1] ?? match[2] ?? '');
-    return segments;
-}
-/** What changed from `before` (production's config) to `after` (the candidate's), keys sorted. */
-function diffConfigValues(before, after) {
-    const [old, now] = [maskRecorded(before), maskRecorded(after)];
-    const diff = { changed: [], added: [], removed: [], hidden: 0, unchanged: 0 };
-    const keys = [...new Set([...old.keys(), ...now.keys()])].sort();
-    for (const key of keys) {
-        const [from, to] = [old.get(key), now.get(key)];
-        if (from === undefined)
-            diff.added.push({ key, value: to });
-        else if (to === undefined)
-            diff.removed.push({ key, value: from });
-        else if (from === HIDDEN || to === HIDDEN)
-            diff.hidden++;
-        else if (from !== to)
-            diff.changed.push({ key, from, to });
-        else
-            diff.unchanged++;
-    }
-    return diff;
-}
-
-;// CONCATENATED MODULE: ./shared/lineage/manifest.ts
-/**
- * The lineage manifest (`model-manifest.json`): what a model was built from and what it is.
- *
- * A manifest may come from a pull request's run, so it is hostile until validated: its model
- * name and version must be identifiers (they become tags, deployments and outputs), and the
- * paths it names must be relative paths inside the working directory, as train-model writes
- * them, since promote-model reads and publishes the files they name.
- */
-
-
-
-
-const MANIFEST_FORMAT = 'mlops-actions/model-manifest@1';
-/** Linux's PATH_MAX: no file a training command writes has a longer path. */
-const MAX_PATH_LENGTH = 4096;
-/**
- * Why `path` is not a relative, "/"-separated path that stays inside its base folder, or
- * undefined when it is one. `leadingParents` lets it start with ".." segments (a lock file of the
- * repository root or a shared data file, recorded from a working directory below it).
- */
-function manifestPathProblem(path, leadingParents = false) {
-    if (path === '')
-        return 'it is empty';
-    if (path.length > MAX_PATH_LENGTH)
-        return `it is longer than ${MAX_PATH_LENGTH} characters`;
-    // eslint-disable-next-line no-control-regex -- control characters are what is refused here
-    if (/[\u0000-\u001f\u007f]/.test(path))
-        return 'it holds a control character';
-    if (path.includes('\\'))
-        return 'it holds a "\\" (paths are recorded with "/")';
-    if (path.startsWith('/') || /^[A-Za-z]:/.test(path))
-        return 'it is absolute';
-    const segments = path.split('/');
-    const firstOwn = leadingParents ? segments.findIndex((segment) => segment !== '..') : 0;
-    for (const [index, segment] of segments.entries()) {
-        if (segment === '')
-            return 'it has an empty segment ("//" or a "/" at either end)';
-        if (segment === '.')
-            return 'it has a "." segment';
-        if (segment === '..' && index >= firstOwn)
-            return leadingParents ? 'it has a ".." segment after its start' : 'it has a ".." segment';
-    }
-    return undefined;
-}
-const relativePath = (leadingParents = false) => schemas/* string */.YjP().superRefine((value, ctx) => {
-    const problem = manifestPathProblem(value, leadingParents);
-    if (problem) {
-        const rule = leadingParents
-            ? 'a relative path with "/" separators'
-            : 'a relative path inside the working directory, with "/" separators';
-        ctx.addIssue({
-            code: 'custom',
-            input: value,
-            message: `must be ${rule}, but ${problem}; got ${(0,identifiers/* quoteValue */.cl)(value)}`,
-        });
-    }
-});
-const sha256 = schemas/* string */.YjP().regex(/^[0-9a-f]{64}$/);
-const hashedFile = (path) => schemas/* object */.Ikc({ path, sha256, bytes: schemas/* number */.aig().int().nonnegative().optional() });
-/**
- * Output files: each path once, and none inside another that is listed as a file (a release is
- * restored to these paths). With "/" sorting first, a path's descendants follow it directly, so
- * comparing neighbours finds every clash in O(n log n).
- */
-const outputFiles = schemas/* array */.YOg(hashedFile(relativePath()))
-    .min(1)
-    .superRefine((outputs, ctx) => {
-    const keys = outputs.map((output) => output.path.replaceAll('/', '\u0000'));
-    const order = keys
-        .map((_, index) => index)
-        .sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b));
-    for (let at = 1; at < order.length; at++) {
-        const [before, index] = [order[at - 1], order[at]];
-        const [earlier, path] = [outputs[before].path, outputs[index].path];
-        if (keys[index] === keys[before])
-            ctx.addIssue({
-                code: 'custom',
-                path: [index, 'path'],
-                input: path,
-                message: `lists ${(0,identifiers/* quoteValue */.cl)(path)} a second time (also at outputs[${before}])`,
-            });
-        else if (keys[index].startsWith(`${keys[before]}\u0000`))
-            ctx.addIssue({
-                code: 'custom',
-                path: [index, 'path'],
-                input: path,
-                message: `puts ${(0,identifiers/* quoteValue */.cl)(path)} inside ${(0,identifiers/* quoteValue */.cl)(earlier)}, which is listed as a file`,
-            });
-    }
-});
-const manifest_manifestSchema = schemas/* object */.Ikc({
-    format: schemas/* literal */.euz(MANIFEST_FORMAT),
-    model: schemas/* object */.Ikc({ name: (0,identifiers/* identifier */.Cv)('model name'), version: (0,identifiers/* identifier */.Cv)('model version') }),
-    fingerprint: sha256,
-    config: schemas/* object */.Ikc({
-        path: relativePath(),
-        sha256: schemas/* string */.YjP(),
-        canonicalSha256: schemas/* string */.YjP(),
-        /**
-         * The canonical config's values by dotted key, credentials hidden (config-diff.ts), for the
-         * comment's "Config changes"; absent in manifests written before it was recorded.
-         */
-        values: schemas/* record */.g1P(schemas/* string */.YjP().max(MAX_CONFIG_TEXT), schemas/* string */.YjP().max(MAX_CONFIG_TEXT))
-            .refine((values) => Object.keys(values).length <= MAX_CONFIG_LEAVES, {
-            message: `must hold at most ${MAX_CONFIG_LEAVES} keys`,
-        })
-            .optional(),
-        /** How many of the config's values were not recorded (past MAX_CONFIG_LEAVES). */
-        valuesOmitted: schemas/* number */.aig().int().nonnegative().optional(),
-    }),
-    // Data may live beside the working directory (a monorepo's shared data/ folder): promotion
-    // lists these files in the model card and never opens them.
-    data: schemas/* array */.YOg(hashedFile(relativePath(true))),
-    /** The code tree (see code-tree.ts): its sha256, where it came from and how many files. */
-    code: schemas/* object */.Ikc({
-        source: schemas/* enum */.k5n(['git', 'paths', 'none']),
-        sha256: schemas/* string */.YjP(),
-        files: schemas/* number */.aig().int().nonnegative(),
-    })
-        .optional(),
-    /** Dependency lock files, each with its sha256. */
-    lockFiles: schemas/* array */.YOg(hashedFile(relativePath(true))).optional(),
-    /** Unpinned dependencies found (`strict-pins`), as `file:line: message`. */
-    unpinned: schemas/* array */.YOg(schemas/* string */.YjP()).optional(),
-    command: schemas/* string */.YjP(),
-    /** The pins the command got in its environment (config path, seed, determinism settings). */
-    environment: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* string */.YjP()).optional(),
-    seed: schemas/* number */.aig().int(),
-    workingDirectory: schemas/* string */.YjP(),
-    outputs: outputFiles,
-    runner: schemas/* object */.Ikc({
-        os: schemas/* string */.YjP(),
-        arch: schemas/* string */.YjP(),
-        node: schemas/* string */.YjP(),
-        platform: schemas/* string */.YjP().optional(),
-    }),
-    /** What the command ran on: Python and its packages, R, the runner image, the OS (runtime.ts). */
-    runtime: runtimeSchema.optional(),
-    /** The mlops-actions version that trained (part of the fingerprint). */
-    actionVersion: schemas/* string */.YjP().optional(),
-    git: schemas/* object */.Ikc({
-        repository: schemas/* string */.YjP().optional(),
-        sha: schemas/* string */.YjP().optional(),
-        ref: schemas/* string */.YjP().optional(),
-        runId: schemas/* string */.YjP().optional(),
-        runUrl: schemas/* string */.YjP().optional(),
-    }),
-    training: schemas/* object */.Ikc({
-        startedAt: schemas/* string */.YjP(),
-        durationSeconds: schemas/* number */.aig().nonnegative(),
-        /** Set when the outputs came from the run cache: the run that trained them. */
-        restoredFrom: schemas/* object */.Ikc({
-            runUrl: schemas/* string */.YjP().optional(),
-            startedAt: schemas/* string */.YjP(),
-            /** How long restoring the outputs took; `durationSeconds` is the training it saved. */
-            restoreSeconds: schemas/* number */.aig().nonnegative().optional(),
-        })
-            .optional(),
-    }),
-});
-
-;// CONCATENATED MODULE: ./shared/registry/model-release.ts
-/**
- * A production model as a GitHub Release `<model>@<version>`: artifacts expire, a production
- * model must not. The release is created as a draft, filled with the manifest, the metrics
- * report, the model card and every model file (staged), and published last, once the deployment
- * that names it exists, so that a failure leaves an unpublished draft (which a re-run completes)
- * and never a half-filled public release; this is also the order immutable releases require.
- */
-
-
-
-
-
-
-
-
-
-/** The names of the release assets that describe the model (the model files keep their paths). */
-const MODEL_CARD_ASSET = 'MODEL_CARD.md';
-const MANIFEST_ASSET = 'model-manifest.json';
-const METRICS_ASSET = 'metrics.json';
-const PROFILE_ASSET = 'data-profile.json';
-
-/** A release asset name for a manifest path: assets cannot hold "/". */
-function assetName(path) {
-    return path.replace(/\//g, '__');
-}
-/** The release's files; each model file at its real path inside the model's folder (see manifest-files.ts). */
-async function releaseFiles(args) {
-    const outputs = [];
-    for (const [index, output] of args.manifest.outputs.entries()) {
-        const path = await manifestFilePath(args.model, `outputs[${index}].path`, output.path);
-        outputs.push({
-            name: assetName(output.path),
-            path,
-            contentType: 'application/octet-stream',
-            sha256: output.sha256,
-        });
-    }
-    return [
-        { name: MODEL_CARD_ASSET, path: args.modelCardPath, contentType: 'text/markdown' },
-        { name: MANIFEST_ASSET, path: args.manifestPath, contentType: 'application/json' },
-        { name: METRICS_ASSET, path: args.metricsPath, contentType: 'application/json' },
-        ...outputs,
-    ];
-}
-/**
- * Creates the release as a draft (or finds the draft an earlier attempt left, or the release
- * published before) and uploads every file it lacks. Nothing is public until
- * `publishStagedRelease`, so the deployment can name the assets before the release is out.
- */
-async function stageModelRelease(registry, release, log) {
-    const tag = releaseTag(release.model, release.version);
-    const published = await registry.getReleaseByTag(tag);
-    if (published) {
-        log.info(`Release ${tag} is already published (${published.htmlUrl}); nothing is uploaded again.`);
-        return {
-            id: published.id,
-            tag,
-            url: published.htmlUrl,
-            alreadyPublished: true,
-            assetUrls: new Map(published.assets.map((a) => [a.name, a.url])),
-            uploaded: new Set(),
-        };
-    }
-    const draft = await findDraft(registry, tag);
-    const target = draft ??
-        (await createDraftOnce(registry, { tag, targetCommitish: release.sha, name: release.title, body: release.body, draft: true }, log));
-    if (draft)
-        log.info(`Completing the draft release ${tag} left by an earlier attempt.`);
-    const assetUrls = new Map(target.assets.map((asset) => [asset.name, asset.url]));
-    const uploaded = new Set();
-    for (const file of release.files) {
-        if (assetUrls.has(file.name))
-            continue;
-        const bytes = await readFile(file.path);
-        // The bytes uploaded are the bytes verified: a file swapped since the check is not published.
-        if (file.sha256 !== undefined && sha256Text(bytes) !== file.sha256) {
-            throw new UserError(`The model file for release asset "${file.name}" changed after it was checked against the manifest (sha256 ${sha256Text(bytes).slice(0, 16)}…, the manifest says ${file.sha256.slice(0, 16)}…). Nothing was published; promote only what train-model produced, unmodified.`);
-        }
-        const asset = await registry.uploadReleaseAsset(target, {
-            name: file.name,
-            contentType: file.contentType,
-            bytes,
-        });
-        assetUrls.set(file.name, asset.url);
-        uploaded.add(file.name);
-    }
-    return { id: target.id, tag, url: target.htmlUrl, alreadyPublished: false, assetUrls, uploaded };
-}
-/** How often a draft is created again after GitHub answered 5xx and none was found. */
-const model_release_CREATE_ATTEMPTS = 3;
-async function findDraft(registry, tag) {
-    const releases = await registry.listReleases();
-    return releases.find((candidate) => candidate.draft && candidate.tag === tag);
-}
-/**
- * Creates the draft exactly once: a 5xx may come after GitHub created it, so the drafts are
- * looked up again before another try, and no second draft of the same tag is left behind.
- */
-async function createDraftOnce(registry, draft, log) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await registry.createRelease(draft, { retries: 0 });
-        }
-        catch (error) {
-            const status = statusOf(error) ?? 0;
-            if (status < 500 || attempt >= model_release_CREATE_ATTEMPTS)
-                throw error;
-            log.warning(`GitHub answered ${status} while creating the draft release ${draft.tag}; checking whether it was created before trying again.`);
-            const created = await findDraft(registry, draft.tag);
-            if (created)
-                return created;
-        }
-    }
-}
-/** Publishes a staged draft (last, as immutable releases require); returns the release page. */
-async function publishStagedRelease(registry, staged, log) {
-    if (staged.alreadyPublished)
-        return staged.url;
-    const published = await registry.updateRelease(staged.id, { draft: false });
-    log.info(`Published release ${staged.tag} with ${staged.assetUrls.size} file(s): ${published.htmlUrl}`);
-    return published.htmlUrl;
-}
-/**
- * Downloads a published model release into `into`: its manifest and metrics report at the root,
- * each model file at its manifest path, so that the same checks as for a fresh model apply.
- * This is how a rollback gets an earlier production model back after its artifacts expired.
- */
-async function downloadModelRelease(registry, release, log) {
-    const tag = releaseTag(release.model, release.version);
-    const found = await registry.getReleaseByTag(tag);
-    if (!found) {
-        throw new UserError(`There is no published release ${tag} to restore ${release.model} ${release.version} from. Only versions that were promoted to production are kept as releases; give "manifest" or "artifact" to promote a new model.`);
-    }
-    const assets = new Map(found.assets.map((asset) => [asset.name, asset.id]));
-    const fetchAsset = async (name, to) => {
-        const id = assets.get(name);
-        if (id === undefined)
-            throw new UserError(`Release ${tag} has no asset "${name}", so ${release.model} ${release.version} cannot be restored from it intact. Promote it from its manifest or artifact instead.`);
-        const bytes = await registry.downloadReleaseAsset(id);
-        await mkdir(dirname(to), { recursive: true });
-        await writeFile(to, bytes);
-    };
-    const manifestPath = join(release.into, MANIFEST_ASSET);
-    const metricsPath = join(release.into, METRICS_ASSET);
-    await fetchAsset(MANIFEST_ASSET, manifestPath);
-    await fetchAsset(METRICS_ASSET, metricsPath);
-    const manifest = await readStructuredFile(manifestPath, manifestSchema, `manifest of release ${tag}`);
-    // Asset names come from GitHub and are only looked up; each file is written at its manifest
-    // path (relative, without "..", by the manifest's schema), checked to stay in the folder.
-    const files = { manifest: `manifest of release ${tag}`, baseDir: release.into };
-    for (const [index, output] of manifest.outputs.entries()) {
-        await fetchAsset(assetName(output.path), await manifestFilePath(files, `outputs[${index}].path`, output.path));
-    }
-    log.info(`Downloaded release ${tag}: the manifest, the metrics report and ${manifest.outputs.length} model file(s).`);
-    return {
-        manifestPath,
-        metricsPath,
-        url: found.htmlUrl,
-        metricsUrl: found.assets.find((a) => a.name === METRICS_ASSET)?.url,
-        profileUrl: found.assets.find((a) => a.name === PROFILE_ASSET)?.url,
-    };
-}
-/**
- * The id of a release asset of `repository` from its API URL (`…/repos/<owner>/<repo>/releases/assets/<id>`),
- * or undefined for any other URL. Only the id is used, through the registry, so the token never
- * goes to a URL read from a payload.
- */
-function releaseAssetId(url, repository) {
-    const suffix = `/repos/${repository.owner}/${repository.repo}/releases/assets/`.toLowerCase();
-    const at = url.toLowerCase().lastIndexOf(suffix);
-    if (at < 0)
-        return undefined;
-    const id = url.slice(at + suffix.length);
-    return /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : undefined;
-}
-
-;// CONCATENATED MODULE: ./shared/registry/reference-profile.ts
-/**
- * The drift reference of an environment: the training data profile promote-model published
- * with the model in that environment now (promotion-profile.ts), read back from where the
- * deployment says it is (the Release asset, or the promoting run's artifact) and checked
- * against the sha256 the deployment recorded. Every way it can be missing is a UserError that
- * says what is missing and how to provide it: monitor-model's `reference` input, or a
- * promotion with `profile`.
- */
-
-
-
-
-
-
-
-
-/** How to do without the recorded profile, the end of every refusal here. */
-const GIVE_REFERENCE = 'or give "reference": the profile of the training data (the profile output of validate-data)';
-/**
- * The profile the model in `environment` was promoted with, and that deployment (version,
- * metrics, ...). Throws a UserError when there is no model there, the promotion recorded no
- * profile, the profile is gone (an expired or deleted artifact, a deleted release) or is not
- * the one recorded (another digest, another model's release or artifact).
- */
-async function referenceProfile(args) {
-    const { registry, model, environment } = args;
-    const { current: deployed } = await currentAndPrevious(registry, model, environment);
-    if (!deployed)
-        throw new errors/* UserError */.yo(`No model ${model} is in ${environment} (no successful deployment of task ${(0,identifiers/* modelTask */.Zl)(model)} to it), so there is no reference profile to measure drift against. Promote one first with promote-model and "profile", ${GIVE_REFERENCE}.`);
-    const what = `${model} ${deployed.payload.version}, the model in ${environment} (deployment ${deployed.deploymentId})`;
-    const recorded = deployed.payload.profile;
-    if (!recorded || (!recorded.asset && !recorded.artifact))
-        throw new errors/* UserError */.yo(`${what}, was promoted without a data profile, so there is no reference profile to measure drift against. Promote it with "profile:" (the profile output of validate-data on its training data), ${GIVE_REFERENCE}.`);
-    const { bytes, source } = recorded.asset
-        ? await fromRelease(registry, deployed, recorded.asset, what)
-        : await fromArtifact(args.artifacts, deployed, recorded.artifact, what);
-    const sha256 = hash_sha256Text(bytes);
-    if (sha256 !== recorded.sha256)
-        throw new errors/* UserError */.yo(`The profile in ${source} has sha256 ${sha256.slice(0, 16)}…, but ${what}, recorded ${recorded.sha256.slice(0, 16)}…: it is not the profile the model was promoted with. Promote the model again with "profile", ${GIVE_REFERENCE}.`);
-    return {
-        profile: await (0,profile_profile/* parseProfile */.jZ)(bytes.toString('utf8'), `${source}: ${PROFILE_FILE}`),
-        deployed,
-    };
-}
-/** The Release asset, which must belong to the Release of this very model and version. */
-async function fromRelease(registry, deployed, url, what) {
-    const { owner, repo } = registry.repository;
-    const id = releaseAssetId(url, registry.repository);
-    if (id === undefined)
-        throw new errors/* UserError */.yo(`${what}, records its profile at ${url}, which is not a release asset of ${owner}/${repo}; it is not read. Promote the model again with "profile", ${GIVE_REFERENCE}.`);
-    const tag = (0,identifiers/* releaseTag */.aF)(deployed.payload.model, deployed.payload.version);
-    const release = await registry.getReleaseByTag(tag);
-    if (!release)
-        throw new errors/* UserError */.yo(`${what}, keeps its profile in Release ${tag}, which is no longer published (deleted, or turned back into a draft). Publish it again, or promote the model again with "profile", ${GIVE_REFERENCE}.`);
-    const asset = release.assets.find((candidate) => candidate.id === id);
-    if (!asset)
-        throw new errors/* UserError */.yo(`${what}, records release asset ${id} as its profile, which is not an asset of Release ${tag}: it is another model's or version's, or was deleted. Promote the model again with "profile", ${GIVE_REFERENCE}.`);
-    const source = `release asset ${asset.name} of ${tag}`;
-    if (asset.name !== PROFILE_ASSET)
-        throw new errors/* UserError */.yo(`${what}, records the ${source} as its profile, which is not the Release's ${PROFILE_ASSET}. Promote the model again with "profile", ${GIVE_REFERENCE}.`);
-    try {
-        return { bytes: await registry.downloadReleaseAsset(id), source };
-    }
-    catch (error) {
-        if ((0,client/* statusOf */.c2)(error) !== 404)
-            throw error;
-        throw new errors/* UserError */.yo(`The ${source}, where ${what}, keeps its profile, is gone (GitHub answered 404). Promote the model again with "profile", ${GIVE_REFERENCE}.`);
-    }
-}
-/** The promoting run's artifact, named after this model and version; gone after the artifact retention. */
-async function fromArtifact(artifacts, deployed, artifact, what) {
-    const expected = (0,identifiers/* profileArtifactName */.Ho)(deployed.payload.model, deployed.payload.version);
-    if (artifact.name !== expected)
-        throw new errors/* UserError */.yo(`${what}, records artifact "${artifact.name}" as its profile, not ${expected}: it is not the profile of this model and version. Promote the model again with "profile", ${GIVE_REFERENCE}.`);
-    const source = `artifact ${artifact.name} (id ${artifact.id}) of workflow run ${artifact.runId}`;
-    const bytes = await artifacts.readFile(artifact, PROFILE_FILE);
-    if (!bytes)
-        throw new errors/* UserError */.yo(`The ${source}, where ${what}, keeps its profile, is gone: workflow artifacts are kept only for the repository's artifact retention (90 days by default), and this one expired or was deleted. Promote the model again with "profile" (to production to keep the profile in its Release for good), ${GIVE_REFERENCE}.`);
-    return { bytes, source };
-}
-
-;// CONCATENATED MODULE: ./shared/monitor/deployed.ts
-
-
-
-
-async function deployedReference(args) {
-    const { registry, model, environment } = args;
-    const { current } = await currentAndPrevious(registry, model, environment);
-    if (!current)
-        return undefined;
-    const artifacts = runArtifacts({
-        token: args.token,
-        repository: registry.repository,
-        tempDir: (0,external_node_path_.join)(args.step.tempDir, 'mlops-actions', 'monitor-model', 'reference'),
-    });
-    return {
-        version: current.payload.version,
-        deploymentId: current.deploymentId,
-        since: current.createdAt,
-        metrics: current.payload.metrics,
-        profile: async () => (await referenceProfile({ registry, artifacts, model, environment })).profile,
-    };
-}
-
-// EXTERNAL MODULE: ./node_modules/zod/v4/core/api.js
-var api = __nccwpck_require__(43759);
-;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/iso.js
-
-
-
-function datetime(params) {
-    return api/* _isoDateTime */.G1(schemas/* ZodISODateTime */.You, params);
-}
-function date(params) {
-    return core._isoDate(ZodISODate, params);
-}
-function time(params) {
-    return core._isoTime(ZodISOTime, params);
-}
-function duration(params) {
-    return core._isoDuration(ZodISODuration, params);
-}
-
-// EXTERNAL MODULE: ./shared/files/nesting.ts
-var nesting = __nccwpck_require__(13288);
-;// CONCATENATED MODULE: ./shared/github/sticky-comment.ts
-
-/** GitHub rejects longer comment bodies (422); JavaScript string length is what it counts. */
-const COMMENT_BODY_LIMIT = 65_536;
-/** How often a section is written again after a concurrent writer overwrote it. */
-const MAX_WRITES = 3;
-async function upsertStickyComment(github, target, content, log) {
-    const { compose, holds } = typeof content === 'string' ? { compose: () => content, holds: undefined } : content;
-    try {
-        const author = lazyLogin(github);
-        const found = await findStickyComment(github, target, author);
-        if (!found) {
-            const body = compose(undefined);
-            if (body === undefined)
-                return { status: 'nothing-to-write' };
-            return await createOnce(github, target, fitToCommentLimit(body), log, content);
-        }
-        let existing = found;
-        for (let attempt = 1;; attempt++) {
-            const composed = compose(existing.body);
-            const text = composed === undefined ? existing.body : fitToCommentLimit(composed);
-            if (existing.body === text)
-                return { status: 'unchanged', url: existing.htmlUrl };
-            const updated = await github.updateComment(existing.id, text);
-            if (!holds || !content.shared?.(existing.body))
-                return { status: 'updated', url: updated.htmlUrl };
-            // GitHub has no conditional update for comments: read it back to see whether a job
-            // writing another model's section at the same moment replaced this one.
-            const reread = await github.getComment(existing.id);
-            if (holds(reread.body))
-                return { status: 'updated', url: updated.htmlUrl };
-            if (attempt >= MAX_WRITES) {
-                log.warning(`Another job kept rewriting comment ${updated.htmlUrl} at the same time; this model's section could not be confirmed after ${MAX_WRITES} writes.`);
-                return { status: 'updated', url: updated.htmlUrl };
+            if (!rule) {
+                if (!c)
+                    comparison.status = 'removed';
+                else if (!b && hasBaseline && baseline)
+                    comparison.status = 'added';
+                comparisons.push(comparison);
+                continue;
             }
-            log.info(`Another job rewrote comment ${updated.htmlUrl} at the same time; writing this model's section again (write ${attempt + 1} of ${MAX_WRITES}).`);
-            existing = reread;
+            comparison.rule = describeFairnessRule(rule);
+            const reported = cand !== undefined ? 'yes' : Object.keys(candidate).length ? 'no' : 'never';
+            comparisons.push(judgeFairness(comparison, rule, reported, policy, hasBaseline));
         }
     }
-    catch (error) {
-        if (isReadOnlyToken(error)) {
-            return {
-                status: 'skipped',
-                reason: 'the token is read-only (a pull request from a fork gets one), so the comment could not be written',
-            };
-        }
-        throw error;
-    }
+    return comparisons;
 }
-/**
- * Creates the comment without automatic retries: a 5xx may come after GitHub created it, so the
- * comments are looked up again before one more try, and a write is never made twice. When
- * several jobs write sections of one comment, two of them may both find none and both create
- * one: the later one then merges its section into the older comment and deletes its own.
- */
-async function createOnce(github, target, body, log, content) {
-    const create = (retries) => github.createComment(target.issueNumber, body, { retries });
-    let created;
-    try {
-        created = await create(0);
-    }
-    catch (error) {
-        if ((statusOf(error) ?? 0) < 500)
-            throw error;
-        log.warning(`GitHub answered ${statusOf(error)} while creating the comment; checking whether it was created before trying again.`);
-        const existing = await findStickyComment(github, target, lazyLogin(github));
-        if (existing)
-            return { status: existing.body === body ? 'created' : 'updated', url: existing.htmlUrl };
-        created = await create(3);
-    }
-    if (typeof content === 'string' || !content.holds)
-        return { status: 'created', url: created.htmlUrl };
-    // The comment just created says who the token writes as: no need to ask.
-    const oldest = await findStickyComment(github, target, async () => created.author ?? '');
-    if (!oldest || oldest.id === created.id)
-        return { status: 'created', url: created.htmlUrl };
-    log.info(`Another job created comment ${oldest.htmlUrl} at the same time; moving this model's section into it.`);
-    const result = await upsertStickyComment(github, target, content, log);
-    await github.deleteComment(created.id);
-    return result;
-}
-/**
- * Who the token writes as, asked once and only when a comment carrying the marker is found (a
- * pull request without one needs no answer): one GraphQL request, which works for personal,
- * workflow and GitHub App installation tokens alike. Never guessed: a token whose account
- * cannot be told makes the step fail rather than write into someone else's comment.
- */
-function lazyLogin(github) {
-    let login;
-    return () => (login ??= github.getAuthenticatedUser());
-}
-/**
- * Reads the pull request's comments page by page, oldest first, and stops at the first of ours
- * carrying the marker (the oldest wins): the sticky comment is usually among the first, so a
- * busy pull request costs one page, not all of them.
- */
-async function findStickyComment(github, target, author) {
-    for await (const comment of github.listIssueComments(target.issueNumber)) {
-        if (comment.body.includes(target.marker) && comment.author === (await author()))
-            return comment;
-    }
-    return undefined;
-}
-/**
- * Keeps a body within GitHub's limit by cutting at a line break and saying so; the marker at
- * the top survives, so the comment is still found on the next run.
- */
-function fitToCommentLimit(body, pointer = 'The rest is in the job summary and the report file of the step.') {
-    if (body.length <= COMMENT_BODY_LIMIT)
-        return body;
-    const note = `\n\n_This comment was cut to GitHub's limit of ${COMMENT_BODY_LIMIT} characters. ${pointer}_\n`;
-    const room = COMMENT_BODY_LIMIT - note.length;
-    const cut = body.lastIndexOf('\n', room);
-    return body.slice(0, cut > 0 ? cut : room) + note;
-}
-
-;// CONCATENATED MODULE: ./shared/monitor/report.ts
-/**
- * The drift report, `mlops-actions/drift-report@1`: a JSON document, stable and versioned like
- * the profile. Field meanings are in docs/monitoring.md; a change that renames or removes a
- * field is a new format version. Shares and rates are in [0, 1]; a `bound` is the most a
- * statistic read from sketches may differ from its exact value (0 on the exact path).
- */
-
-
-
-const DRIFT_REPORT_FORMAT = 'mlops-actions/drift-report@1';
-const report_share = schemas/* number */.aig().min(0).max(1);
-const finite = schemas/* number */.aig().finite();
-const profileIdentity = schemas/* object */.Ikc({
-    /** sha256 of the profile document as read (or of the raw columns on the exact path). */
-    digest: schemas/* string */.YjP().regex(/^sha256:[0-9a-f]{64}$/),
-    rows: schemas/* number */.aig().int().min(0),
-    sources: schemas/* array */.YOg(schemas/* object */.Ikc({ path: schemas/* string */.YjP(), format: schemas/* string */.YjP(), rows: schemas/* number */.aig() })),
-});
-const ks = schemas/* object */.Ikc({
-    statistic: report_share,
-    method: schemas/* enum */.k5n(['exact', 'asymp']),
-    pValue: report_share,
-    bound: finite.min(0),
-    pValueRange: schemas/* tuple */.PVZ([report_share, report_share]),
-});
-const wassersteinSchema = schemas/* object */.Ikc({
-    distance: finite.min(0),
-    normalised: finite.min(0),
-    norm: finite.positive(),
-    bound: finite.min(0),
-});
-const binnedPsi = schemas/* object */.Ikc({
-    value: finite.min(0),
-    edges: schemas/* array */.YOg(finite),
-    reference: schemas/* array */.YOg(report_share),
-    current: schemas/* array */.YOg(report_share),
-    bounds: schemas/* tuple */.PVZ([finite.min(0), finite.min(0)]),
-});
-const categorical = schemas/* object */.Ikc({
-    buckets: schemas/* array */.YOg(schemas/* string */.YjP()),
-    reference: schemas/* array */.YOg(report_share),
-    current: schemas/* array */.YOg(report_share),
-    psi: finite.min(0),
-    jensenShannon: finite.min(0),
-    chiSquare: schemas/* object */.Ikc({ statistic: finite.min(0), pValue: report_share, dof: schemas/* number */.aig().int().min(0) }),
-    newCategories: schemas/* array */.YOg(schemas/* object */.Ikc({ value: schemas/* string */.YjP(), count: finite.min(0) })),
-    newShare: report_share,
-    exact: schemas/* boolean */.zMY(),
-    shareError: finite.min(0),
-});
-const featureDrift = schemas/* object */.Ikc({
-    name: schemas/* string */.YjP(),
-    /** The column's type in the profile (number, integer, string, boolean, …). */
-    type: schemas/* string */.YjP(),
-    /** How it is compared: numeric, or categorical (text, booleans, numbers with ≤ 5 values). */
-    kind: schemas/* enum */.k5n(['numeric', 'categorical']),
-    /** exact: from every value; sketch: from the profiles' sketches, within the stated bounds. */
-    source: schemas/* enum */.k5n(['exact', 'sketch']),
-    test: schemas/* object */.Ikc({
-        name: schemas/* enum */.k5n(DRIFT_TESTS),
-        measures: schemas/* enum */.k5n(['p-value', 'distance']),
-        value: finite,
-        threshold: finite,
-        drifted: schemas/* boolean */.zMY(),
-        /** default: Evidently's choice for the column; override: the policy named it. */
-        chosen: schemas/* enum */.k5n(['default', 'override']),
-    }),
-    missing: schemas/* object */.Ikc({ reference: report_share, current: report_share, change: finite }),
-    /** Current values outside the reference's [min, max] (numeric) or in new categories. */
-    outsideRange: schemas/* object */.Ikc({ share: report_share, bound: finite.min(0) }),
-    numeric: schemas/* object */.Ikc({ ks, wasserstein: wassersteinSchema, psi: binnedPsi }).nullable(),
-    categorical: categorical.nullable(),
-});
-const driftReport = schemas/* object */.Ikc({
-    format: schemas/* literal */.euz(DRIFT_REPORT_FORMAT),
-    reference: profileIdentity,
-    current: profileIdentity,
-    dataset: schemas/* object */.Ikc({
-        drifted: schemas/* boolean */.zMY(),
-        /** Drifted features ÷ compared features. */
-        share: report_share,
-        /** The data drifts when share ≥ driftShare. */
-        driftShare: report_share,
-        compared: schemas/* number */.aig().int().min(0),
-        driftedFeatures: schemas/* array */.YOg(schemas/* string */.YjP()),
-    }),
-    features: schemas/* array */.YOg(featureDrift),
-    /** Columns not compared, and why (e.g. a date column, or text past 128 distinct values). */
-    skipped: schemas/* array */.YOg(schemas/* object */.Ikc({ name: schemas/* string */.YjP(), reason: schemas/* string */.YjP() })),
-});
-/** sha256 of a JSON value as text: the identity of a profile (or of raw columns). */
-function report_digestOf(value) {
-    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(JSON.stringify(value)).digest('hex')}`;
-}
-function identifyProfile(profile) {
-    return {
-        digest: report_digestOf(profile),
-        rows: profile.rows,
-        sources: profile.sources.map(({ path, format, rows }) => ({ path, format, rows })),
+/** One rule on one measure, on the candidate's interval (the point value where it has none). */
+function judgeFairness(comparison, rule, 
+/** never: the report has no fairness section at all (evaluated without sensitive-features). */
+attributeReported, policy, hasBaseline) {
+    const { level } = rule;
+    const value = comparison.candidate;
+    // A report without any fairness section (a plain metrics file, or evaluate-model without
+    // sensitive-features) was never checked for bias: the comment says so at the top (render.ts),
+    // but the verdict is left to the other rules, so that one policy can serve models evaluated
+    // with and without sensitive features.
+    if (attributeReported === 'never')
+        return flag(comparison, 'info', `not checked for bias: the candidate's metrics report has no fairness section (evaluate-model's sensitive-features would list "${comparison.attribute}")`);
+    if (attributeReported === 'no')
+        return flag(comparison, level, `the candidate's metrics report has no fairness section for "${comparison.attribute}": list it in evaluate-model's sensitive-features`);
+    if (value === undefined)
+        return flag(comparison, level, `the candidate's metrics report has no measure ${comparison.measure} for "${comparison.attribute}"`);
+    if (value === null)
+        return flag(comparison, level, 'undefined: fewer than two groups have enough rows (min-group-size) and the rates it compares');
+    // The interval as judged: it holds the point value too, whatever the bootstrap gave.
+    const ci = comparison.candidateCi;
+    const low = Math.min(value, ci?.[0] ?? value);
+    const high = Math.max(value, ci?.[1] ?? value);
+    const shown = ci ? `${judge_format(value)} ${interval(ci)}` : judge_format(value);
+    // broken: the whole interval breaks the rule; kept: the whole interval keeps it; neither: it
+    // straddles the limit, and the data cannot tell.
+    const judge = (broken, kept, reason, limit) => {
+        if (broken)
+            flag(comparison, level, reason);
+        else if (!kept)
+            flag(comparison, softened(level), 
+            // Only an interval can straddle: without one, low = high = the value.
+            `the interval ${interval(ci)} straddles ${limit}: the data cannot tell whether the rule holds`);
     };
-}
-
-;// CONCATENATED MODULE: ./shared/monitor/monitor-report.ts
-/**
- * The monitor report, `mlops-actions/monitor-report@1`: what one monitor-model run found about a
- * model in an environment. It holds the drift reports whole (`drift-report@1`), the quality
- * findings, the performance (measured with labels, or estimated from scores) judged by the gate
- * policy, the status, and what the run did on GitHub (the issue, the retraining dispatch).
- * Field meanings are in docs/monitoring.md; renaming or removing a field is a new version.
- */
-
-
-const MONITOR_REPORT_FORMAT = 'mlops-actions/monitor-report@1';
-const MONITOR_STATUSES = ['healthy', 'drifting', 'degraded'];
-const FINDING_KINDS = [
-    'data-drift',
-    'prediction-drift',
-    'data-quality',
-    'validation',
-    'performance',
-    'estimated-performance',
-];
-const finding = schemas/* object */.Ikc({
-    kind: schemas/* enum */.k5n(FINDING_KINDS),
-    level: schemas/* enum */.k5n(['fail', 'warn', 'info']),
-    /** One sentence; names in it are as the data wrote them (escape before rendering). */
-    message: schemas/* string */.YjP(),
-    feature: schemas/* string */.YjP().optional(),
-});
-const judgedMetric = schemas/* object */.Ikc({
-    name: schemas/* string */.YjP(),
-    value: schemas/* number */.aig().optional(),
-    ci: schemas/* tuple */.PVZ([schemas/* number */.aig(), schemas/* number */.aig()]).optional(),
-    baseline: schemas/* number */.aig().optional(),
-    status: schemas/* string */.YjP(),
-    rule: schemas/* string */.YjP().optional(),
-    reasons: schemas/* array */.YOg(schemas/* string */.YjP()),
-});
-const monitor_report_performance = schemas/* discriminatedUnion */.gMt('source', [
-    schemas/* object */.Ikc({
-        source: schemas/* literal */.euz('labels'),
-        rows: schemas/* number */.aig().int().min(0),
-        verdict: schemas/* string */.YjP(),
-        metrics: schemas/* array */.YOg(judgedMetric),
-    }),
-    schemas/* object */.Ikc({
-        source: schemas/* literal */.euz('estimate'),
-        method: schemas/* literal */.euz('cbpe'),
-        calibrated: schemas/* boolean */.zMY(),
-        rows: schemas/* number */.aig().int().min(0),
-        confidence: schemas/* number */.aig(),
-        verdict: schemas/* string */.YjP(),
-        metrics: schemas/* array */.YOg(judgedMetric),
-    }),
-    schemas/* object */.Ikc({ source: schemas/* literal */.euz('none'), reason: schemas/* string */.YjP() }),
-]);
-const monitorReportSchema = schemas/* object */.Ikc({
-    format: schemas/* literal */.euz(MONITOR_REPORT_FORMAT),
-    model: schemas/* string */.YjP(),
-    environment: schemas/* string */.YjP(),
-    /** The model in the environment the window was served by (absent with a reference file and no registry). */
-    deployed: schemas/* object */.Ikc({
-        version: schemas/* string */.YjP(),
-        deploymentId: schemas/* number */.aig().optional(),
-        since: schemas/* string */.YjP().optional(),
-    })
-        .optional(),
-    generatedAt: schemas/* string */.YjP(),
-    runUrl: schemas/* string */.YjP().optional(),
-    status: schemas/* enum */.k5n(MONITOR_STATUSES),
-    /** Worst first: fail, warn, info. */
-    findings: schemas/* array */.YOg(finding),
-    drift: driftReport,
-    predictionDrift: driftReport.nullable(),
-    validation: schemas/* object */.Ikc({ errors: schemas/* number */.aig().int(), warnings: schemas/* number */.aig().int(), report: schemas/* string */.YjP() })
-        .optional(),
-    performance: monitor_report_performance,
-    issue: schemas/* object */.Ikc({ action: schemas/* string */.YjP(), url: schemas/* string */.YjP().optional(), number: schemas/* number */.aig().optional() })
-        .optional(),
-    retrain: schemas/* object */.Ikc({ workflow: schemas/* string */.YjP(), dispatched: schemas/* boolean */.zMY(), reason: schemas/* string */.YjP() })
-        .optional(),
-});
-
-;// CONCATENATED MODULE: ./shared/monitor/monitor-issue.ts
-/**
- * The one monitor issue of a model in an environment. It is found again on every run by the
- * hidden marker on the first line of its body AND its author, the token's account (as the sticky
- * pull-request comment is): an issue someone else opened with the same marker is never touched.
- * It is opened when the model is unhealthy (mode `on-failure`) or on every run (`always`),
- * updated in place on later runs, and closed as completed, with a comment, once the model is
- * healthy again. The key numbers of the last runs travel in the body itself, in a hidden block,
- * so that the charts need no other storage; that block is hostile text when read back (anyone
- * who may edit the issue may edit it) and is validated entry by entry.
- */
-
-
-
-
-
-
-
-/** GitHub refuses longer issue bodies (422), as it does comment bodies. */
-const ISSUE_BODY_LIMIT = COMMENT_BODY_LIMIT;
-/** Runs kept in the hidden history block (the charts show these). */
-const HISTORY_LIMIT = 30;
-/** A history block longer than this is not decoded: ours stays far below it. */
-const HISTORY_READ_LIMIT = 64 * 1024;
-/** GitHub refuses longer issue titles. */
-const TITLE_LIMIT = 256;
-/** GitHub refuses longer label names. */
-const LABEL_LIMIT = 50;
-/**
- * How many issues are read when looking beyond the open ones with our labels (the closed ones
- * with them, the open ones without them): ours is among the newest, and a repository with
- * thousands of issues is not read to the end on every run.
- */
-const SCAN_LIMIT = 1000;
-/**
- * One run's key numbers as the issue keeps them. Read back from a body anyone with write
- * access may have edited: the time, status and drift share must be right or the entry is left
- * out; a metric or run URL that is not (a non-finite value, a control character, a URL other
- * than https) is left out of its entry.
- */
-const historyEntrySchema = schemas/* object */.Ikc({
-    at: datetime({ offset: true }),
-    status: schemas/* enum */.k5n(MONITOR_STATUSES),
-    driftShare: schemas/* number */.aig().min(0).max(1),
-    metric: schemas/* object */.Ikc({
-        // Metric names are the user's (a metrics file may hold any); shown escaped by the renderer.
-        name: schemas/* string */.YjP()
-            .min(1)
-            .max(200)
-            .regex(/^[^\p{Cc}\p{Cf}]+$/u),
-        value: schemas/* number */.aig(),
-    })
-        .optional()
-        .catch(undefined),
-    runUrl: schemas/* url */.OZ5({ protocol: /^https$/ })
-        .max(500)
-        .optional()
-        .catch(undefined),
-});
-/** The hidden first line of the monitor issue of a model in an environment. */
-function monitorIssueMarker(model, environment) {
-    (0,identifiers/* requireIdentifier */.ND)('model name', model, 'The model name');
-    (0,identifiers/* requireIdentifier */.ND)('environment name', environment, 'The environment name');
-    return `<!-- mlops-actions:monitor model=${model} environment=${environment} -->`;
-}
-const HISTORY_BLOCK = /<!-- mlops-actions:monitor-history ([A-Za-z0-9+/=]*) -->/g;
-/**
- * The history kept in an issue body: the last hidden block's entries that parse, oldest first,
- * at most HISTORY_LIMIT. Anything else (no block, a block over 64 KiB, bad base64 or JSON, an
- * entry of the wrong shape) is left out rather than failing the run.
- */
-function readMonitorHistory(body) {
-    const blocks = [...body.matchAll(HISTORY_BLOCK)];
-    const encoded = blocks.at(-1)?.[1];
-    if (!encoded || encoded.length > HISTORY_READ_LIMIT)
-        return [];
-    const text = Buffer.from(encoded, 'base64').toString('utf8');
-    // Entries nest two levels; anything deeper is not ours and is not walked.
-    if ((0,nesting/* jsonDepthExceeded */.b)(text, 3) !== undefined)
-        return [];
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
+    const minRatio = rule['min-ratio'];
+    if (minRatio !== undefined)
+        judge(high < minRatio - EPSILON, low >= minRatio - EPSILON, `${shown} is below the minimum ratio ${judge_format(minRatio)}${minRatio === 0.8 ? ' (the four-fifths rule)' : ''}`, `the minimum ratio ${judge_format(minRatio)}`);
+    const maxDifference = rule['max-difference'];
+    if (maxDifference !== undefined)
+        judge(low > maxDifference + EPSILON, high <= maxDifference + EPSILON, `${shown} is above the maximum difference ${judge_format(maxDifference)}`, `the maximum difference ${judge_format(maxDifference)}`);
+    const maxRegression = rule['max-regression'];
+    if (maxRegression !== undefined) {
+        const base = comparison.baseline;
+        if (typeof base !== 'number')
+            return missingBaseline(comparison, level, policy, !hasBaseline
+                ? 'there is no baseline to compare with'
+                : base === null
+                    ? "production's measure is undefined (fewer than two groups qualified)"
+                    : `production's metrics report has no ${comparison.measure} for "${comparison.attribute}"`);
+        // How much worse than production: a difference grows, a ratio falls.
+        const ratio = measureKind(comparison.measure) === 'ratio';
+        const worse = (x) => (ratio ? base - x : x - base);
+        const least = Math.min(worse(low), worse(high));
+        const most = Math.max(worse(low), worse(high));
+        judge(least > maxRegression + EPSILON, most <= maxRegression + EPSILON, `${shown} is worse than production's ${judge_format(base)} by ${judge_format(worse(value))}, more than the tolerated ${judge_format(maxRegression)}`, `production's ${judge_format(base)} plus the tolerated ${judge_format(maxRegression)}`);
     }
-    catch {
-        return [];
-    }
-    if (!Array.isArray(parsed))
-        return [];
-    return parsed
-        .flatMap((item) => {
-        const entry = historyEntrySchema.safeParse(item);
-        return entry.success ? [entry.data] : [];
-    })
-        .slice(-HISTORY_LIMIT);
-}
-/**
- * The history read from `previous` with this run's entry last, at most HISTORY_LIMIT. One entry
- * per run: a run synced again (a re-run of its job, the same run URL or time) replaces its entry.
- */
-function withEntry(previous, entry) {
-    const history = previous === undefined ? [] : readMonitorHistory(previous);
-    const last = history.at(-1);
-    if (last &&
-        (last.at === entry.at || (entry.runUrl !== undefined && last.runUrl === entry.runUrl)))
-        history.pop();
-    return [...history, entry].slice(-HISTORY_LIMIT);
-}
-function historyBlock(history) {
-    const encoded = Buffer.from(JSON.stringify(history), 'utf8').toString('base64');
-    return `<!-- mlops-actions:monitor-history ${encoded} -->`;
-}
-/**
- * The whole body: marker, the visible part, the history block. Within GitHub's limit, the
- * visible part comes first: the oldest history entries are dropped before it is cut (at a line
- * break, saying so).
- */
-function composeBody(marker, render, history) {
-    const visible = render(history).trimEnd();
-    let kept = history;
-    const length = () => marker.length + visible.length + historyBlock(kept).length + 4;
-    while (kept.length > 1 && length() > ISSUE_BODY_LIMIT)
-        kept = kept.slice(1);
-    const block = historyBlock(kept);
-    const room = ISSUE_BODY_LIMIT - marker.length - block.length - 4;
-    return `${marker}\n${fitVisible(visible, room)}\n\n${block}\n`;
-}
-function fitVisible(text, room) {
-    if (text.length <= room)
-        return text;
-    const note = `\n\n_This issue was cut to GitHub's limit of ${ISSUE_BODY_LIMIT} characters. The rest is in the job summary and the report file of the run._`;
-    const cut = text.lastIndexOf('\n', room - note.length);
-    return text.slice(0, cut > 0 ? cut : room - note.length) + note;
-}
-function checkRequest(request) {
-    const marker = monitorIssueMarker(request.model, request.environment);
-    for (const label of request.labels) {
-        // The issue listing takes labels as one comma-separated parameter.
-        if (!label.trim() || label.includes(',') || label.length > LABEL_LIMIT)
-            throw new errors/* UserError */.yo(`The issue label ${(0,identifiers/* quoteValue */.cl)(label)} cannot be used: a label must be 1 to ${LABEL_LIMIT} characters without a comma. Change the issue labels.`);
-    }
-    const title = request.title.trim().replace(/\s+/g, ' ');
-    if (!title)
-        throw new errors/* UserError */.yo('The monitor issue needs a title; it was empty.');
-    return {
-        marker,
-        title: title.length > TITLE_LIMIT ? `${title.slice(0, TITLE_LIMIT - 1)}…` : title,
-    };
-}
-/**
- * Opens, updates, reopens or closes the monitor issue of `model` in `environment`, as `mode`
- * and the model's health say. A closed issue of ours is reopened rather than a new one opened:
- * one issue per model and environment keeps the whole story (the charts, the discussion, the
- * links people made to it) in one place, and a model that goes back and forth between healthy
- * and drifting does not leave a trail of duplicates. Ours is looked for among the open issues
- * carrying the labels; when the model needs an issue and none is found there, among the newest
- * open issues without them (someone took a label off: it is put back), then among the newest
- * closed ones with them, and only then is a new one opened.
- */
-async function syncMonitorIssue(github, request) {
-    if (request.mode === 'never')
-        return { action: 'none', reason: 'the issue mode is "never"' };
-    const { marker, title } = checkRequest(request);
-    const wanted = request.mode === 'always' || request.unhealthy;
-    // Checked as it will be read back, so that this run's numbers are not lost on the next one.
-    const entry = historyEntrySchema.parse({ ...request.entry, at: request.now.toISOString() });
-    const bodyFor = (previous) => composeBody(marker, request.renderBody, withEntry(previous, entry));
-    const login = lazyLogin(github);
-    try {
-        const open = await findOurs(github, marker, request.labels, 'open', login);
-        if (open) {
-            const body = bodyFor(open.body);
-            if (!wanted) {
-                await github.createComment(open.number, fitVisible(request.closingComment, ISSUE_BODY_LIMIT));
-                const closed = await github.updateIssue(open.number, {
-                    title,
-                    body,
-                    state: 'closed',
-                    stateReason: 'completed',
-                });
-                return { action: 'closed', url: closed.htmlUrl, number: closed.number };
-            }
-            if (open.body === body && open.title === title)
-                return { action: 'left', url: open.htmlUrl, number: open.number };
-            const updated = await github.updateIssue(open.number, { title, body });
-            return { action: 'updated', url: updated.htmlUrl, number: updated.number };
-        }
-        if (!wanted)
-            return { action: 'none', reason: 'the model is healthy and has no open monitor issue' };
-        // Someone took our labels off the open issue: found without them, it gets them back.
-        const detached = request.labels.length
-            ? await findOurs(github, marker, [], 'open', login, SCAN_LIMIT)
-            : undefined;
-        if (detached) {
-            const has = new Set(detached.labels.map((label) => label.toLowerCase()));
-            const labels = [
-                ...detached.labels,
-                ...request.labels.filter((label) => !has.has(label.toLowerCase())),
-            ];
-            const updated = await github.updateIssue(detached.number, {
-                title,
-                body: bodyFor(detached.body),
-                labels,
-            });
-            return { action: 'updated', url: updated.htmlUrl, number: updated.number };
-        }
-        const closed = await findOurs(github, marker, request.labels, 'closed', login, SCAN_LIMIT);
-        if (closed) {
-            const reopened = await github.updateIssue(closed.number, {
-                title,
-                body: bodyFor(closed.body),
-                state: 'open',
-            });
-            return { action: 'opened', reopened: true, url: reopened.htmlUrl, number: reopened.number };
-        }
-        const created = await monitor_issue_createOnce(github, request, { title, body: bodyFor(undefined) }, marker);
-        return { action: 'opened', reopened: false, url: created.htmlUrl, number: created.number };
-    }
-    catch (error) {
-        if (!(0,client/* isPermissionDenied */.T1)(error))
-            throw error;
-        const reason = `GitHub refused to ${wanted ? 'write' : 'close'} the monitor issue (403: ${error.message.split(' - ')[0]}); the job needs "permissions: issues: write"`;
-        request.log.warning(`${reason}.`);
-        return { action: 'none', reason, denied: true };
-    }
-}
-/**
- * Our issue among those in `state` carrying every label, newest first: the marker on the first
- * line and the token's account as author (asked only once a marker matches).
- */
-async function findOurs(github, marker, labels, state, login, limit = Infinity) {
-    let seen = 0;
-    for await (const issue of github.listIssues({ state, labels: [...labels] })) {
-        if (firstLine(issue.body) === marker && issue.author === (await login()))
-            return issue;
-        if (++seen >= limit)
-            return undefined;
-    }
-    return undefined;
-}
-/** GitHub keeps the line ends an editor sent: a body edited on the web has CRLF. */
-const firstLine = (body) => body.split('\n', 1)[0].trimEnd();
-/**
- * Opens the issue without automatic retries: a 5xx may come after GitHub opened it, so ours is
- * looked for again before one more try, and no duplicate is opened.
- */
-async function monitor_issue_createOnce(github, request, content, marker) {
-    const create = (retries) => github.createIssue({ ...content, labels: [...request.labels] }, { retries });
-    try {
-        return await create(0);
-    }
-    catch (error) {
-        if (((0,client/* statusOf */.c2)(error) ?? 0) < 500)
-            throw error;
-        request.log.warning(`GitHub answered ${(0,client/* statusOf */.c2)(error)} while opening the monitor issue; checking whether it was opened before trying again.`);
-        const existing = await findOurs(github, marker, request.labels, 'open', lazyLogin(github));
-        return existing ?? (await create(3));
-    }
-}
-
-// EXTERNAL MODULE: ./shared/markdown/escape.ts
-var markdown_escape = __nccwpck_require__(32215);
-;// CONCATENATED MODULE: ./shared/comparison/chart.ts
-/**
- * A key metric across the recent versions in production, and the candidate, as a Mermaid
- * xychart, which GitHub renders in comments without any image host, followed by the values in
- * one line of Markdown (a line chart shows the trend; the line says the numbers, and survives a
- * viewer that draws no charts). Labels come from deployment payloads and reports, so they pass
- * through mermaidLabel in the chart and inlineCode in the line.
- */
-
-
-/**
- * The chart's colours, fixed whatever colour mode the reader has. GitHub draws a chart with
- * mermaid's "default" theme in light mode (its line is #ECECFF, pale lavender, nearly invisible
- * on white) and "dark" in dark mode; a chart of its own colours reads the same in both: a white
- * card with GitHub's text colour (#1f2328, 16:1 on white) and its accent blue (#0969da, 5:1) for
- * the line. The directive's JSON holds no label, only these constants.
- */
-const CHART_COLOURS = {
-    backgroundColor: '#ffffff',
-    titleColor: '#1f2328',
-    xAxisLabelColor: '#1f2328',
-    xAxisTitleColor: '#1f2328',
-    xAxisTickColor: '#59636e',
-    xAxisLineColor: '#59636e',
-    yAxisLabelColor: '#1f2328',
-    yAxisTitleColor: '#1f2328',
-    yAxisTickColor: '#59636e',
-    yAxisLineColor: '#59636e',
-    plotColorPalette: '#0969da',
-};
-/** Mermaid's default xychart is 700 by 500 pixels: a lower one keeps a comment short. */
-const CHART_SIZE = { width: 700, height: 320 };
-const CHART_THEME_DIRECTIVE = `%%{init: ${JSON.stringify({ theme: 'base', themeVariables: { xyChart: CHART_COLOURS }, xyChart: CHART_SIZE })}}%%`;
-/** A line chart of `metric` over `history` (oldest first) and the candidate; undefined with fewer than two points. */
-function metricChart(metric, history, candidate) {
-    const points = history
-        .filter((point) => Number.isFinite(point.metrics[metric]))
-        .map((point) => ({ version: point.version, value: point.metrics[metric] }));
-    const hasCandidate = candidate !== undefined && Number.isFinite(candidate);
-    if (points.length + (hasCandidate ? 1 : 0) < 2)
-        return undefined;
-    const values = points.map((p) => p.value);
-    const labels = points.map((p) => mermaidLabel(p.version, 14));
-    if (hasCandidate) {
-        labels.push('this PR');
-        values.push(candidate);
-    }
-    return [
-        lineChart(metric, labels, values),
-        '',
-        valuesLine(metric, points, hasCandidate ? candidate : undefined),
-    ].join('\n');
-}
-/**
- * A mermaid line chart of `values` over `labels` (already passed through mermaidLabel), titled
- * and with its y axis named `title` (hostile text: escaped here), in the fixed colours above.
- */
-function lineChart(title, labels, values, range) {
-    const [low, high] = range ?? yRange(Math.min(...values), Math.max(...values));
-    return [
-        '```mermaid',
-        CHART_THEME_DIRECTIVE,
-        'xychart-beta',
-        `  title "${(0,markdown_escape/* mermaidLabel */._b)(title, 60)}"`,
-        `  x-axis [${uniqueLabels(labels)
-            .map((label) => `"${label}"`)
-            .join(', ')}]`,
-        `  y-axis "${(0,markdown_escape/* mermaidLabel */._b)(title, 30)}" ${judge_format(low)} --> ${judge_format(high)}`,
-        `  line [${values.map((v) => judge_format(v)).join(', ')}]`,
-        '```',
-    ].join('\n');
-}
-/** The chart's numbers, oldest first, the candidate's in bold: readable at a glance and by a screen reader. */
-function valuesLine(metric, points, candidate) {
-    const shown = points.map((p) => `${inlineCode([...p.version].slice(0, 14).join(''))} ${format(p.value)}`);
-    if (candidate !== undefined)
-        shown.push(`this PR **${format(candidate)}**`);
-    return `<sub>${inlineCode(metric)}: ${shown.join(' → ')}</sub>`;
-}
-/** A range with some room around the values, so that a flat line is not drawn on the frame. */
-function yRange(min, max) {
-    const pad = max > min ? (max - min) * 0.25 : Math.abs(max) * 0.05 || 1;
-    return [min - pad, max + pad];
-}
-/** Mermaid merges equal category labels, so repeated versions (a re-deployment) are numbered. */
-function uniqueLabels(labels) {
-    const seen = new Map();
-    return labels.map((label) => {
-        const count = (seen.get(label) ?? 0) + 1;
-        seen.set(label, count);
-        return count === 1 ? label : `${label} (${count})`;
-    });
-}
-
-;// CONCATENATED MODULE: ./shared/monitor/render.ts
-/**
- * What a monitor run shows people: the body of the model's monitor issue and the job summary,
- * the same text. Status and why first, then the drifted features worst first with a table per
- * kind of column, the performance, and charts of the key numbers across recent runs. Every
- * name and value here came from data files, profiles or a payload: all of it is escaped.
- */
-
-
-
-
-const HEADLINE = {
-    healthy: '🟢 healthy',
-    drifting: '🟠 drifting',
-    degraded: '🔴 degraded',
-};
-/** Most feature rows per table: a wide data set still reads in one screen, and stays far below GitHub's 65,536 characters. */
-const MAX_FEATURE_ROWS = 40;
-const MAX_FINDINGS = 15;
-/** `2026-12-07 06:17 UTC` from an ISO time: what a reader scans for, not milliseconds. */
-function readableTime(iso) {
-    const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
-    return match ? `at ${match[1]} ${match[2]} UTC` : `at ${iso}`;
-}
-function monitorTitle(model, environment, status) {
-    return `Model ${model} in ${environment}: ${status}`;
-}
-function renderMonitorReport(report, history, reportPath) {
-    const deployed = report.deployed ? ` · version ${(0,markdown_escape/* inlineCode */.ti)(report.deployed.version)}` : '';
-    const lines = [
-        `## ${(0,markdown_escape/* inlineCode */.ti)(report.model)} in ${(0,markdown_escape/* inlineCode */.ti)(report.environment)}: ${HEADLINE[report.status]}`,
-        '',
-        `${report.drift.current.rows.toLocaleString('en-US')} rows checked ${(0,markdown_escape/* escapeMarkdown */.FV)(readableTime(report.generatedAt))}${deployed}${report.runUrl ? ` · ${(0,markdown_escape/* markdownLink */.iQ)('the run', report.runUrl)}` : ''}${reportPath ? ` · report ${(0,markdown_escape/* inlineCode */.ti)(reportPath)}` : ''}`,
-        '',
-        ...findingsSection(report),
-        ...render_driftSection('Drift of the inputs, worst first', report.drift),
-        ...(report.predictionDrift
-            ? render_driftSection("Drift of the model's outputs", report.predictionDrift)
-            : []),
-        ...render_performanceSection(report),
-        ...actionsSection(report),
-        ...historySection(history),
-    ];
-    return lines.join('\n').trimEnd() + '\n';
-}
-function findingsSection(report) {
-    if (!report.findings.length)
-        return ['Nothing drifts, and the performance holds.', ''];
-    const icon = { fail: '❌', warn: '⚠️', info: 'ℹ️' };
-    const shown = report.findings.slice(0, MAX_FINDINGS);
-    return [
-        ...shown.map((f) => `- ${icon[f.level]} ${(0,markdown_escape/* escapeMarkdown */.FV)(f.message)}`),
-        ...(report.findings.length > shown.length
-            ? [`- … and ${report.findings.length - shown.length} more in the report`]
-            : []),
-        '',
-    ];
-}
-function render_driftSection(title, drift) {
-    if (!drift.features.length)
-        return [];
-    const drifted = driftedWorstFirst(drift);
-    const steady = drift.features.filter((f) => !f.test.drifted);
-    const rows = [...drifted, ...steady].slice(0, MAX_FEATURE_ROWS).map(featureRow);
-    const hidden = drift.features.length - rows.length;
-    return [
-        `### ${title}`,
-        '',
-        `${drift.dataset.driftedFeatures.length} of ${drift.dataset.compared} drift (${(drift.dataset.share * 100).toFixed(0)}%; the data set drifts at ${(drift.dataset.driftShare * 100).toFixed(0)}%).`,
-        '',
-        (0,markdown_escape/* markdownTable */.Qj)(['', 'column', 'test', 'value', 'threshold', 'missing (training → now)', 'outside training'], rows),
-        ...(hidden > 0 ? ['', `… ${hidden} more steady columns in the report.`] : []),
-        ...(drift.skipped.length
-            ? [
-                '',
-                `Not compared: ${drift.skipped
-                    .slice(0, 10)
-                    .map((s) => `${(0,markdown_escape/* inlineCode */.ti)(s.name)}: ${(0,markdown_escape/* escapeMarkdown */.FV)(s.reason)}`)
-                    .join('; ')}${drift.skipped.length > 10 ? '; …' : ''}.`,
-            ]
-            : []),
-        '',
-    ];
-}
-function featureRow(f) {
-    return [
-        f.test.drifted ? '❌' : '✅',
-        (0,markdown_escape/* inlineCode */.ti)(f.name),
-        `${f.test.name}${f.test.chosen === 'override' ? ' (policy)' : ''}`,
-        `${f.test.measures === 'p-value' ? 'p = ' : ''}${judge_format(f.test.value)}`,
-        `${f.test.measures === 'p-value' ? '≤ ' : '≥ '}${judge_format(f.test.threshold)}`,
-        `${assess_percent(f.missing.reference)} → ${assess_percent(f.missing.current)}`,
-        assess_percent(f.outsideRange.share),
-    ];
-}
-function render_performanceSection(report) {
-    const performance = report.performance;
-    if (performance.source === 'none')
-        return ['### Performance', '', `Not measured: ${(0,markdown_escape/* escapeMarkdown */.FV)(performance.reason)}`, ''];
-    const heading = performance.source === 'labels'
-        ? `### Performance, measured on ${performance.rows.toLocaleString('en-US')} labelled rows`
-        : `### Performance, estimated from the scores of ${performance.rows.toLocaleString('en-US')} rows (no labels yet)`;
-    const note = performance.source === 'estimate'
-        ? [
-            `Confidence-based performance estimation: the expected metrics if the scores are ${performance.calibrated ? 'calibrated as on the evaluation set' : 'taken as calibrated probabilities (no calibration set was given)'}, with ${Math.round(performance.confidence * 100)}% intervals. It sees covariate shift, not a change in what the labels mean.`,
-            '',
-        ]
-        : [];
-    const icon = {
-        pass: '✅',
-        fail: '❌',
-        warn: '⚠️',
-        inconclusive: '❔',
-        info: 'ℹ️',
-    };
-    const shown = metricsToShow(performance.metrics);
-    const hidden = performance.metrics.length - shown.length;
-    return [
-        heading,
-        '',
-        ...note,
-        (0,markdown_escape/* markdownTable */.Qj)(['', 'metric', 'now', 'at release', 'rule'], shown.map((m) => [
-            icon[m.status] ?? '',
-            (0,markdown_escape/* inlineCode */.ti)(m.name),
-            m.value === undefined
-                ? '—'
-                : `${judge_format(m.value)}${m.ci ? ` (${judge_format(m.ci[0])}–${judge_format(m.ci[1])})` : ''}`,
-            m.baseline === undefined ? '—' : judge_format(m.baseline),
-            m.rule ? (0,markdown_escape/* escapeMarkdown */.FV)(m.rule) : 'not gated',
-        ])),
-        ...(hidden > 0 ? ['', `… ${hidden} more metrics (per class, and ungated) in the report.`] : []),
-        '',
-    ];
-}
-/** Most metric rows: the gated ones and what went wrong first, then headline metrics. */
-const MAX_METRIC_ROWS = 10;
-function metricsToShow(metrics) {
-    const judged = metrics.filter((m) => m.rule || (m.status !== 'pass' && m.status !== 'info'));
-    const headline = metrics.filter((m) => !judged.includes(m) && !m.name.includes('.'));
-    return [...judged, ...headline].slice(0, Math.max(MAX_METRIC_ROWS, judged.length));
-}
-function actionsSection(report) {
-    const retrain = report.retrain;
-    if (!retrain)
-        return [];
-    return [
-        retrain.dispatched
-            ? `**Retraining**: ${(0,markdown_escape/* inlineCode */.ti)(retrain.workflow)} dispatched with the reasons above.`
-            : `**Retraining** (${(0,markdown_escape/* inlineCode */.ti)(retrain.workflow)}): not dispatched; ${(0,markdown_escape/* escapeMarkdown */.FV)(retrain.reason)}.`,
-        '',
-    ];
-}
-/** A run on a chart's axis: its month, day and time, `12-07 06:17`. */
-const runLabel = (entry) => (0,markdown_escape/* mermaidLabel */._b)(entry.at.slice(5, 16).replace('T', ' '), 14);
-/** Charts of the share of drifting features and of the key metric over the runs kept, oldest first. */
-function historySection(history) {
-    if (history.length < 2)
-        return [];
-    const labels = history.map(runLabel);
-    const charts = [
-        lineChart('share of inputs drifting', labels, history.map((h) => h.driftShare), [0, 1]),
-    ];
-    const metric = history.at(-1)?.metric?.name;
-    const points = metric ? history.filter((h) => h.metric?.name === metric) : [];
-    if (metric && points.length >= 2)
-        charts.push(lineChart(metric, points.map(runLabel), points.map((h) => h.metric.value)));
-    return [`### Across the last ${history.length} runs`, '', ...charts.flatMap((c) => [c, ''])];
-}
-
-;// CONCATENATED MODULE: ./shared/monitor/retrain.ts
-/**
- * Retraining on cue: dispatches the workflow the user named (`on: workflow_dispatch:` with the
- * inputs model-name, environment and reason) at most once per cool-down. The cool-down is read
- * from GitHub itself, the workflow's runs started by workflow_dispatch within the window, so a
- * scheduled monitor needs no state of its own, and a retraining started by hand counts too.
- */
-
-
-
-/** GitHub's workflow_dispatch takes at most 25 inputs. */
-const INPUTS_LIMIT = 25;
-/** The reason a run is dispatched with is cut to this (the design's bound; GitHub's input values are short texts). */
-const REASON_LIMIT = 1000;
-const EXPECTED_TRIGGER = 'on:\n  workflow_dispatch:\n    inputs:\n      model-name: { required: true }\n      environment: { required: true }\n      reason: { required: false }';
-/**
- * The workflow as GitHub's `workflow_id` takes it: a numeric id, or the file name (GitHub finds
- * a workflow by its name under .github/workflows, not by a path).
- */
-function workflowKey(workflow) {
-    const value = workflow.trim();
-    if (/^\d+$/.test(value))
-        return Number(value);
-    const file = value.replace(/^\.\//, '').replace(/^\.github\/workflows\//, '');
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml$/.test(file))
-        throw new errors/* UserError */.yo(`The retraining workflow ${(0,identifiers/* quoteValue */.cl)(workflow)} is not a workflow file name: give the file name of a workflow under .github/workflows (e.g. "retrain.yml"), its path, or its numeric id.`);
-    return file;
-}
-async function dispatchRetraining(github, request) {
-    const workflow = workflowKey(request.workflow);
-    if (!Number.isFinite(request.cooldownMs) || request.cooldownMs < 0)
-        throw new errors/* UserError */.yo(`The retraining cool-down must be a duration of zero or more; got ${(0,identifiers/* quoteValue */.cl)(request.cooldownMs)} ms.`);
-    const inputs = checkInputs(request.inputs);
-    const where = `${github.repository.owner}/${github.repository.repo}`;
-    const named = `"${workflow}" of ${where}`;
-    const holding = request.cooldownMs > 0 ? await lastDispatch(github, request, named) : undefined;
-    if (holding) {
-        const until = new Date(Date.parse(holding.createdAt) + request.cooldownMs);
-        return {
-            dispatched: false,
-            reason: `retraining was already dispatched ${ago(request.now, holding.createdAt)} (${holding.htmlUrl}); the cool-down of ${retrain_duration(request.cooldownMs)} lasts until ${until.toISOString()}`,
-            lastRun: { url: holding.htmlUrl, createdAt: holding.createdAt },
-        };
-    }
-    try {
-        await github.dispatchWorkflow({ workflow, ref: request.ref, inputs });
-    }
-    catch (error) {
-        throw retrain_refusal(error, named, request.ref) ?? error;
-    }
-    return {
-        dispatched: true,
-        reason: `dispatched the workflow ${named} on ${request.ref}${inputs.reason ? `: ${inputs.reason}` : ''}`,
-    };
-}
-function checkInputs(given) {
-    const inputs = { ...given };
-    if (Object.keys(inputs).length > INPUTS_LIMIT)
-        throw new errors/* UserError */.yo(`GitHub takes at most ${INPUTS_LIMIT} inputs for a workflow_dispatch; the retraining dispatch was given ${Object.keys(inputs).length}.`);
-    if (inputs.reason !== undefined && inputs.reason.length > REASON_LIMIT)
-        inputs.reason = `${inputs.reason.slice(0, REASON_LIMIT - 1)}…`;
-    return inputs;
-}
-/** The newest run of the workflow dispatched within the cool-down, if any. */
-async function lastDispatch(github, request, named) {
-    const since = request.now.getTime() - request.cooldownMs;
-    try {
-        for await (const run of github.listWorkflowRuns({
-            workflow: workflowKey(request.workflow),
-            event: 'workflow_dispatch',
-            createdSince: new Date(since),
-        })) {
-            // GitHub's qualifier counts whole seconds: the window is checked to the millisecond here.
-            if (Date.parse(run.createdAt) >= since)
-                return run;
-        }
-        return undefined;
-    }
-    catch (error) {
-        throw retrain_refusal(error, named, request.ref) ?? error;
-    }
-}
-/** GitHub's refusals of a dispatch, as what the user must change; undefined for other failures. */
-function retrain_refusal(error, named, ref) {
-    const status = (0,client/* statusOf */.c2)(error);
-    const message = String(error.message ?? '').split(' - ')[0];
-    if ((0,client/* isPermissionDenied */.T1)(error))
-        return new errors/* UserError */.yo(`GitHub refused to read or dispatch the retraining workflow ${named} (403: ${message}). The token needs "actions: write": add "permissions: actions: write" to the monitoring job (or use a token that has it).`);
-    if (status === 404)
-        return new errors/* UserError */.yo(`GitHub has no workflow ${named} (404). The retraining workflow must be a file under .github/workflows on the default branch, with a trigger like:\n${EXPECTED_TRIGGER}\nCheck the name given for the retraining workflow.`);
-    if (status !== 422)
-        return undefined;
-    if (/workflow_dispatch/i.test(message) && /trigger/i.test(message))
-        return new errors/* UserError */.yo(`The retraining workflow ${named} cannot be dispatched: it has no workflow_dispatch trigger (422). Add one with the inputs the monitor sends:\n${EXPECTED_TRIGGER}`);
-    if (/Unexpected inputs/i.test(message))
-        return new errors/* UserError */.yo(`The retraining workflow ${named} does not declare the inputs the monitor sends (422: ${message}). Declare model-name, environment and reason under on.workflow_dispatch.inputs:\n${EXPECTED_TRIGGER}`);
-    if (/No ref found/i.test(message))
-        return new errors/* UserError */.yo(`The retraining workflow ${named} cannot run on ${(0,identifiers/* quoteValue */.cl)(ref)}: GitHub has no such branch or tag (422). Dispatch it on an existing branch, e.g. the default branch.`);
-    return new errors/* UserError */.yo(`GitHub refused to dispatch the retraining workflow ${named} (422: ${message}). It needs an on.workflow_dispatch trigger with the inputs model-name, environment and reason:\n${EXPECTED_TRIGGER}`);
-}
-/** A duration as people say it: 7 days, 1.5 hours, 90 seconds. */
-function retrain_duration(ms) {
-    const units = [
-        [86_400_000, 'day'],
-        [3_600_000, 'hour'],
-        [60_000, 'minute'],
-        [1000, 'second'],
-    ];
-    const [size, unit] = units.find(([size]) => ms >= size) ?? units.at(-1);
-    const count = Math.round((ms / size) * 10) / 10;
-    return `${count} ${unit}${count === 1 ? '' : 's'}`;
-}
-function ago(now, createdAt) {
-    return `${retrain_duration(Math.max(1000, now.getTime() - Date.parse(createdAt)))} ago`;
-}
-
-;// CONCATENATED MODULE: ./shared/monitor/on-github.ts
-
-
-
-async function reportOnGitHub(github, report, options) {
-    const entry = historyEntry(report);
-    const alone = [{ at: options.now.toISOString(), ...entry }];
-    if (!github)
-        return { report, history: alone };
-    const retrained = options.retrain
-        ? { ...report, retrain: await retrain(github, report, options.retrain, options) }
-        : report;
-    if (options.issue === 'never')
-        return { report: retrained, history: alone };
-    let history = alone;
-    const issue = await syncMonitorIssue(github, {
-        model: report.model,
-        environment: report.environment,
-        unhealthy: report.status !== 'healthy',
-        mode: options.issue,
-        title: monitorTitle(report.model, report.environment, report.status),
-        entry,
-        renderBody: (kept) => {
-            history = [...kept];
-            return renderMonitorReport(retrained, kept);
-        },
-        labels: options.labels,
-        closingComment: `${report.model} in ${report.environment} is healthy again: nothing drifts past the policy and the performance holds (${report.generatedAt}${report.runUrl ? `, ${report.runUrl}` : ''}). Closing.`,
-        now: options.now,
-        log: options.log,
-    });
-    if (issue.action === 'none')
-        options.log.info(`Monitor issue: ${issue.reason}`);
-    return {
-        report: {
-            ...retrained,
-            issue: issue.action === 'none'
-                ? { action: issue.denied ? 'denied' : 'none' }
-                : {
-                    action: issue.action === 'opened' && issue.reopened ? 'reopened' : issue.action,
-                    url: issue.url,
-                    number: issue.number,
-                },
-        },
-        history,
-    };
-}
-async function retrain(github, report, target, options) {
-    const asks = report.status !== 'healthy' && options.policy.retrain.on.includes(report.status);
-    if (!asks)
-        return {
-            workflow: target.workflow,
-            dispatched: false,
-            reason: report.status === 'healthy'
-                ? 'not needed, the model is healthy'
-                : `the policy retrains only when ${options.policy.retrain.on.join(' or ')}`,
-        };
-    const reason = report.findings
-        .filter((f) => f.level === 'fail')
-        .map((f) => f.message)
-        .join(' ');
-    const result = await dispatchRetraining(github, {
-        workflow: target.workflow,
-        ref: target.ref,
-        inputs: {
-            'model-name': report.model,
-            environment: report.environment,
-            reason: `${report.status}: ${reason}`,
-        },
-        cooldownMs: options.policy.retrain.cooldown,
-        now: options.now,
-    });
-    options.log.info(`Retraining (${target.workflow}): ${result.reason}`);
-    return { workflow: target.workflow, dispatched: result.dispatched, reason: result.reason };
-}
-/** This run's key numbers: the share of drifting inputs, and the first gated metric (else the first). */
-function historyEntry(report) {
-    const measured = report.performance.source === 'none'
-        ? []
-        : report.performance.metrics.filter((m) => m.value !== undefined);
-    const key = measured.find((m) => m.rule) ?? measured[0];
-    return {
-        status: report.status,
-        driftShare: report.drift.dataset.share,
-        ...(key ? { metric: { name: key.name, value: key.value } } : {}),
-        ...(report.runUrl ? { runUrl: report.runUrl } : {}),
-    };
-}
-
-;// CONCATENATED MODULE: ./shared/monitor/distributions.ts
-/**
- * The two tail probabilities the drift tests need, written here rather than taken from npm:
- * each is a few lines of a classical series, and the candidates (@stdlib's gammainc and kstest)
- * bring dozens of packages into every bundle's start-up. Both are checked against scipy to 1e-9
- * (test/fixtures/monitor/make_fixtures.py).
- */
-/**
- * Survival function of the limiting Kolmogorov distribution, P(K > λ) (scipy's
- * `kstwobign.sf(λ)`, `scipy.special.kolmogorov`). Above λ = 1.18 the alternating series
- * 2 Σ (−1)^(k−1) e^(−2k²λ²) converges in a few terms and keeps tiny p-values relative-exact;
- * below it, the Jacobi form of the CDF, √(2π)/λ Σ e^(−(2k−1)²π²/(8λ²)), does.
- */
-function kolmogorovSf(lambda) {
-    if (!(lambda > 0))
-        return 1;
-    if (lambda < 1.18) {
-        const w = (Math.PI * Math.PI) / (8 * lambda * lambda);
-        let cdf = 0;
-        for (let k = 1; k < 100; k++) {
-            const term = Math.exp(-(2 * k - 1) * (2 * k - 1) * w);
-            cdf += term;
-            if (term < 1e-18 * cdf)
-                break;
-        }
-        return 1 - (Math.sqrt(2 * Math.PI) / lambda) * cdf;
-    }
-    let sf = 0;
-    for (let k = 1; k < 100; k++) {
-        const term = Math.exp(-2 * k * k * lambda * lambda);
-        sf += k % 2 === 1 ? term : -term;
-        if (term < 1e-18 * Math.abs(sf))
-            break;
-    }
-    return Math.min(1, Math.max(0, 2 * sf));
-}
-/** ln Γ(x) for x > 0 (Lanczos, 14 terms, g = 671/128: Numerical Recipes 3rd ed. §6.1, ~1e-15). */
-// The coefficients as the nearest doubles (the published 18-digit literals round to these).
-const LANCZOS = [
-    57.15623566586292, -59.59796035547549, 14.136097974741746, -0.4919138160976202,
-    0.00003399464998481189, 0.00004652362892704858, -0.00009837447530487956, 0.0001580887032249125,
-    -0.00021026444172410488, 0.00021743961811521265, -0.0001643181065367639, 0.00008441822398385275,
-    -0.000026190838401581408, 0.0000036899182659531625,
-];
-function logGamma(x) {
-    const t = x + 5.2421875;
-    let series = 0.9999999999999971;
-    LANCZOS.forEach((c, j) => (series += c / (x + j + 1)));
-    return (x + 0.5) * Math.log(t) - t + Math.log((2.5066282746310007 * series) / x);
-}
-/**
- * The regularised upper incomplete gamma function Q(a, x): by its power series (as 1 − P)
- * below x = a + 1, by Lentz's continued fraction above, where Q is small and must stay
- * relative-exact (Numerical Recipes §6.2).
- */
-function gammaQ(a, x) {
-    if (x <= 0)
-        return 1;
-    const logPrefix = a * Math.log(x) - x - logGamma(a);
-    if (x < a + 1) {
-        let term = 1 / a;
-        let sum = term;
-        for (let n = 1; n < 10_000; n++) {
-            term *= x / (a + n);
-            sum += term;
-            if (Math.abs(term) < Math.abs(sum) * 1e-17)
-                break;
-        }
-        return 1 - sum * Math.exp(logPrefix);
-    }
-    const tiny = 1e-300;
-    let b = x + 1 - a;
-    let c = 1 / tiny;
-    let d = 1 / b;
-    let h = d;
-    for (let i = 1; i < 10_000; i++) {
-        const an = -i * (i - a);
-        b += 2;
-        d = an * d + b;
-        if (Math.abs(d) < tiny)
-            d = tiny;
-        c = b + an / c;
-        if (Math.abs(c) < tiny)
-            c = tiny;
-        d = 1 / d;
-        const delta = d * c;
-        h *= delta;
-        if (Math.abs(delta - 1) < 1e-16)
-            break;
-    }
-    return Math.exp(logPrefix) * h;
-}
-/** P(χ²_dof > x) (scipy's `chi2.sf`). */
-function chiSquareSf(x, dof) {
-    return gammaQ(dof / 2, x / 2);
-}
-
-;// CONCATENATED MODULE: ./shared/monitor/psi.ts
-/**
- * Population stability index over shares of the same bins:
- *
- *   PSI = Σ_i (r_i − c_i) · ln(r_i / c_i)
- *
- * where r_i and c_i are the reference's and the current data's shares of bin i. An empty bin
- * (share 0) would make the term infinite, so a share of exactly 0 is replaced by ε = 0.0001
- * (Evidently's fill for all but extremely small shares), on each side separately and without
- * renormalising; a bin empty on both sides contributes 0.
- */
-const PSI_EMPTY_BIN_SHARE = 0.0001;
-const floor = (share) => (share > 0 ? share : PSI_EMPTY_BIN_SHARE);
-function term(r, c) {
-    const rf = floor(r);
-    const cf = floor(c);
-    return (rf - cf) * Math.log(rf / cf);
-}
-function psi(reference, current) {
-    let sum = 0;
-    for (let i = 0; i < reference.length; i++)
-        sum += term(reference[i], current[i]);
-    return sum;
-}
-/**
- * The interval PSI lies in when each share may be off by up to `referenceError` and
- * `currentError` (shares read from sketches). Each term (r − c)·ln(r/c) is jointly convex, grows
- * as r and c move apart and is 0 where they meet, so its maximum over the box of possible
- * shares is at the corner farthest from the diagonal and its minimum at the nearest corner (0
- * when the box touches the diagonal).
- */
-function psiBounds(reference, current, referenceError, currentError) {
-    const clamp = (s) => Math.min(1, Math.max(0, s));
-    let lo = 0;
-    let hi = 0;
-    for (let i = 0; i < reference.length; i++) {
-        const r0 = clamp(reference[i] - referenceError);
-        const r1 = clamp(reference[i] + referenceError);
-        const c0 = clamp(current[i] - currentError);
-        const c1 = clamp(current[i] + currentError);
-        hi += Math.max(term(r0, c1), term(r1, c0));
-        if (floor(r0) > floor(c1))
-            lo += term(r0, c1);
-        else if (floor(c0) > floor(r1))
-            lo += term(r1, c0);
-    }
-    return [lo, hi];
-}
-
-;// CONCATENATED MODULE: ./shared/monitor/categorical.ts
-/**
- * Drift statistics of a categorical column between two tallies of its values: the
- * reference's values plus one "other" bucket for everything else. Exact from raw values, and
- * from profiles while their top values are exact (Misra–Gries never cut its counters: at most
- * 128 distinct values); past that each count may be short by the sketch's `error`.
- */
-
-
-const OTHER_BUCKET = '(other)';
-function relEntr(x, y) {
-    return x > 0 ? x * Math.log(x / y) : 0;
-}
-/** scipy.spatial.distance.jensenshannon(p, q) with base e. */
-function jensenShannon(p, q) {
-    const sp = p.reduce((a, b) => a + b, 0);
-    const sq = q.reduce((a, b) => a + b, 0);
-    let js = 0;
-    for (let i = 0; i < p.length; i++) {
-        const pi = p[i] / sp;
-        const qi = q[i] / sq;
-        const m = (pi + qi) / 2;
-        js += relEntr(pi, m) + relEntr(qi, m);
-    }
-    return Math.sqrt(Math.max(0, js / 2));
-}
-/**
- * scipy.stats.chi2_contingency on the 2×k table of counts. Columns empty in both rows are
- * dropped first (scipy refuses a zero expected frequency); with fewer than two columns left
- * there is nothing to test and the p-value is 1.
- */
-function chiSquareContingency(reference, current) {
-    const columns = reference.map((r, i) => [r, current[i]]).filter(([r, c]) => r + c > 0);
-    const rowRef = columns.reduce((s, [r]) => s + r, 0);
-    const rowCur = columns.reduce((s, [, c]) => s + c, 0);
-    const dof = columns.length - 1;
-    if (dof < 1 || rowRef === 0 || rowCur === 0)
-        return { statistic: 0, pValue: 1, dof: Math.max(0, dof) };
-    const total = rowRef + rowCur;
-    let statistic = 0;
-    for (const [r, c] of columns) {
-        for (const [observed, row] of [
-            [r, rowRef],
-            [c, rowCur],
-        ]) {
-            const expected = (row * (r + c)) / total;
-            let diff = observed - expected;
-            // Yates: move each observed count up to 0.5 toward its expectation (scipy, dof 1 only).
-            if (dof === 1)
-                diff = Math.sign(diff) * Math.max(0, Math.abs(diff) - 0.5);
-            statistic += (diff * diff) / expected;
-        }
-    }
-    return { statistic, pValue: chiSquareSf(statistic, dof), dof };
-}
-function categoricalStatistics(reference, current) {
-    const named = [...reference.counts]
-        .filter(([, count]) => count > 0)
-        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-        .map(([value]) => value);
-    const refCounts = named.map((v) => reference.counts.get(v));
-    const curCounts = named.map((v) => current.counts.get(v) ?? 0);
-    refCounts.push(Math.max(0, reference.total - refCounts.reduce((a, b) => a + b, 0)));
-    curCounts.push(Math.max(0, current.total - curCounts.reduce((a, b) => a + b, 0)));
-    const share = (counts, total) => counts.map((c) => (total > 0 ? c / total : 0));
-    const r = share(refCounts, reference.total);
-    const c = share(curCounts, current.total);
-    const known = new Set(named);
-    const newCategories = [...current.counts]
-        .filter(([value, count]) => !known.has(value) && count > 0)
-        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-        .map(([value, count]) => ({ value, count }));
-    const newCount = newCategories.reduce((s, v) => s + v.count, 0);
-    return {
-        buckets: [...named, OTHER_BUCKET],
-        reference: r,
-        current: c,
-        psi: psi(r, c),
-        jensenShannon: reference.total > 0 && current.total > 0 ? jensenShannon(r, c) : 0,
-        chiSquare: chiSquareContingency(refCounts, curCounts),
-        newCategories,
-        newShare: current.total > 0 ? newCount / current.total : 0,
-        exact: reference.error === 0 && current.error === 0,
-        shareError: Math.max(reference.total > 0 ? reference.error / reference.total : 0, current.total > 0 ? current.error / current.total : 0),
-    };
-}
-/** The exact tally of raw values (null is missing). */
-function categorical_tallyValues(values) {
-    const counts = new Map();
-    let total = 0;
-    for (const v of values) {
-        if (v === null)
-            continue;
-        counts.set(v, (counts.get(v) ?? 0) + 1);
-        total++;
-    }
-    return { counts, total, error: 0 };
-}
-
-;// CONCATENATED MODULE: ./shared/monitor/ks-exact.ts
-/**
- * The exact two-sided p-value of the two-sample Kolmogorov–Smirnov test, P(D ≥ d) under the
- * null, as scipy's `ks_2samp(method='exact')` computes it (and 'auto' does when both samples
- * have at most 10,000 values): the share of monotone lattice paths from (0, 0) to (m, n) that
- * leave the band |x/m − y/n| < d (Hodges 1958), with Viehmann's recursion for that share
- * (arXiv 2102.08037), which stays in [0, 1] instead of counting paths. Cost: O(m · band width).
- */
-/** Both samples at most this large: scipy's MAX_AUTO_N, where 'auto' is exact. */
-const KS_EXACT_MAX_N = 10_000;
-function gcd(a, b) {
-    while (b)
-        [a, b] = [b, a % b];
-    return a;
-}
-/** Equal sizes: P(D ≥ h/n) by the alternating binomial series, in Horner form. */
-function outsideSquare(n, h) {
-    let p = 0;
-    for (let k = Math.floor(n / h); k >= 0; k--) {
-        let term = 1;
-        for (let j = 0; j < h; j++)
-            term = ((n - k * h - j) * term) / (n + k * h + j + 1);
-        p = term * (1 - p);
-    }
-    return 2 * p;
-}
-/**
- * Unequal sizes: the share of paths that touch |n·x − m·y| ≥ h·g, column by column over a
- * sliding window of y; each cell holds 1 − (share of paths to it that stayed inside).
- */
-function outsideBand(m0, n0, g, h) {
-    const m = Math.max(m0, n0);
-    const n = Math.min(m0, n0);
-    const mg = m / g;
-    const ng = n / g;
-    let minj = 0;
-    let maxj = Math.min(Math.ceil(h / mg), n + 1);
-    let width = maxj - minj;
-    const cells = new Float64Array(Math.min(2 * maxj + 2, n + 1)).fill(1);
-    cells.fill(0, minj, maxj);
-    for (let i = 1; i <= m; i++) {
-        const lastMinj = minj;
-        const lastWidth = width;
-        minj = Math.min(Math.max(Math.floor((ng * i - h) / mg) + 1, 0), n);
-        maxj = Math.min(Math.ceil((ng * i + h) / mg), n + 1);
-        if (maxj <= minj)
-            return 1;
-        let value = minj === 0 ? 0 : 1;
-        for (let k = 0; k < maxj - minj; k++) {
-            const j = k + minj;
-            value = (cells[k + minj - lastMinj] * i + value * j) / (i + j);
-            cells[k] = value;
-        }
-        width = maxj - minj;
-        // Cells that slid out of the band above count as left (1).
-        if (lastWidth > width)
-            cells.fill(1, width, lastWidth);
-    }
-    return cells[maxj - minj - 1];
-}
-/** The exact two-sided p-value of statistic d between samples of m and n values. */
-function ksExactPValue(d, m, n) {
-    const g = gcd(m, n);
-    const lcm = (m / g) * n;
-    // D is a multiple of 1/lcm; rounding removes the floating-point error of the ECDF difference.
-    const h = Math.round(d * lcm);
-    if (h === 0)
-        return 1;
-    const p = m === n ? outsideSquare(m, h) : outsideBand(m, n, g, h);
-    return Math.min(1, Math.max(0, p));
-}
-
-;// CONCATENATED MODULE: ./shared/monitor/sample.ts
-/**
- * The rank error stated for a KLL sketch of parameter k: 2.446 / k^0.9433 ≈ 0.0165 at k = 200,
- * Apache DataSketches' double-sided ("PMF") normalised rank error at 99% confidence
- * (kll_sketch_impl.hpp `get_normalized_rank_error(true)`). The single-sided 2.296 / k^0.9723
- * (≈ 0.0133) is for one query at a time; the drift statistics read the CDF at every point at
- * once, and the profile compacts deterministically and merges shards, where up to 0.0138 was
- * measured (8 merged shards). The tests check the stated bound on one profile, merged shards
- * (4, 8, 16 pairwise) and sorted input.
- */
-function kllRankError(k) {
-    return 2.446 / Math.pow(k, 0.9433);
-}
-function fromPairs(values, weights, rankError) {
-    const order = Array.from(values.keys()).sort((a, b) => values[a] - values[b]);
-    const distinct = [];
-    const cumulative = [];
-    let running = 0;
-    for (const i of order) {
-        running += weights[i];
-        if (distinct.length && distinct[distinct.length - 1] === values[i]) {
-            cumulative[cumulative.length - 1] = running;
-        }
-        else {
-            distinct.push(values[i]);
-            cumulative.push(running);
-        }
-    }
-    return {
-        values: Float64Array.from(distinct),
-        cumulative: Float64Array.from(cumulative),
-        total: running,
-        rankError,
-    };
-}
-/** The exact sample of finite values (null, NaN and ±∞ are left out, as Evidently drops them). */
-function sample_sampleFromValues(values) {
-    const buffer = new Float64Array(values.length);
-    let length = 0;
-    for (const v of values)
-        if (v !== null && Number.isFinite(v))
-            buffer[length++] = v;
-    const finite = buffer.subarray(0, length).sort();
-    // Already sorted: collapse runs of equal values into one point each.
-    const distinct = [];
-    const cumulative = [];
-    for (let i = 0; i < finite.length; i++) {
-        if (i > 0 && finite[i] === finite[i - 1])
-            cumulative[cumulative.length - 1] = i + 1;
-        else {
-            distinct.push(finite[i]);
-            cumulative.push(i + 1);
-        }
-    }
-    return {
-        values: Float64Array.from(distinct),
-        cumulative: Float64Array.from(cumulative),
-        total: finite.length,
-        rankError: 0,
-    };
-}
-/** Each distinct value's weight, by its text: the categories of a numeric column with few values. */
-function sample_sampleCounts(sample) {
-    const counts = new Map();
-    sample.values.forEach((v, i) => counts.set(String(v), sample.cumulative[i] - (i ? sample.cumulative[i - 1] : 0)));
-    return counts;
-}
-/** The sample a profile's quantile sketch retains; exact while it never compacted (level 0 only). */
-function sampleFromSketch(state) {
-    const values = [];
-    const weights = [];
-    state.levels.forEach((items, level) => {
-        for (const v of items) {
-            values.push(v);
-            weights.push(2 ** level);
-        }
-    });
-    const compacted = state.levels.slice(1).some((items) => items.length > 0);
-    return fromPairs(Float64Array.from(values), Float64Array.from(weights), compacted ? kllRankError(state.k) : 0);
-}
-/** Weight of the values ≤ x (side 'right'), by binary search. */
-function weightAtOrBelow(sample, x) {
-    let lo = 0;
-    let hi = sample.values.length;
-    while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (sample.values[mid] <= x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo === 0 ? 0 : sample.cumulative[lo - 1];
-}
-/** Weight of the values < x. */
-function weightBelow(sample, x) {
-    let lo = 0;
-    let hi = sample.values.length;
-    while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (sample.values[mid] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo === 0 ? 0 : sample.cumulative[lo - 1];
-}
-/**
- * The q-quantile as the profile reads it (and numpy's `method='inverted_cdf'`): the smallest
- * value whose cumulative share reaches q.
- */
-function quantile(sample, q) {
-    const target = q * sample.total;
-    const { cumulative, values } = sample;
-    for (let i = 0; i < values.length; i++) {
-        if (cumulative[i] >= target && cumulative[i] > 0)
-            return values[i];
-    }
-    return values[values.length - 1];
-}
-
-;// CONCATENATED MODULE: ./shared/monitor/numeric.ts
-/**
- * Drift statistics of a numeric column between a reference and a current weighted sample
- * (sample.ts): exact for raw values, within stated bounds for profile sketches. Each statistic
- * names its scipy equivalent; test/fixtures/monitor/make_fixtures.py computes them with scipy.
- */
-
-
-
-
-/** Walks both samples' distinct values in order, calling back with both CDFs after each point. */
-function walk(a, b, visit) {
-    let i = 0;
-    let j = 0;
-    while (i < a.values.length || j < b.values.length) {
-        const va = i < a.values.length ? a.values[i] : Infinity;
-        const vb = j < b.values.length ? b.values[j] : Infinity;
-        const x = Math.min(va, vb);
-        if (va === x)
-            i++;
-        if (vb === x)
-            j++;
-        const fa = i === 0 ? 0 : a.cumulative[i - 1] / a.total;
-        const fb = j === 0 ? 0 : b.cumulative[j - 1] / b.total;
-        const na = i < a.values.length ? a.values[i] : Infinity;
-        const nb = j < b.values.length ? b.values[j] : Infinity;
-        visit(x, fa, fb, Math.min(na, nb));
-    }
-}
-function kolmogorovSmirnov(reference, current) {
-    let statistic = 0;
-    walk(reference, current, (_x, fa, fb) => {
-        statistic = Math.max(statistic, Math.abs(fa - fb));
-    });
-    const m = reference.total;
-    const n = current.total;
-    const bound = reference.rankError + current.rankError;
-    const exact = bound === 0 && Math.max(m, n) <= KS_EXACT_MAX_N;
-    const p = (d) => m === 0 || n === 0 ? 1 : exact ? ksExactPValue(d, m, n) : ksAsymptoticPValue(d, m, n);
-    return {
-        statistic,
-        method: exact ? 'exact' : 'asymp',
-        pValue: p(statistic),
-        bound,
-        pValueRange: [p(Math.min(1, statistic + bound)), p(Math.max(0, statistic - bound))],
-    };
-}
-/** kstwobign.sf((s + 0.12 + 0.11/s) · d), s = √(mn/(m+n)): Stephens' corrected limit. */
-function ksAsymptoticPValue(d, m, n) {
-    const s = Math.sqrt((m * n) / (m + n));
-    return kolmogorovSf((s + 0.12 + 0.11 / s) * d);
-}
-/**
- * `meanGap` is |mean_ref − mean_cur|, exact on both paths, and a lower bound of W (W₁ is at
- * least the difference of the means). A sketch keeps few values of a thin tail: 1% of the
- * current values far past the reference's maximum barely moves its CDF, but moves the mean by
- * all of it. Taking the larger of the two keeps the estimate within its bound (both lie below
- * W + bound) and brings it to the right side of a threshold such a tail crosses.
- */
-function wasserstein(reference, current, referenceStd, range, meanGap = 0) {
-    let walked = 0;
-    walk(reference, current, (x, fa, fb, next) => {
-        if (next !== Infinity)
-            walked += Math.abs(fa - fb) * (next - x);
-    });
-    const distance = Math.max(walked, meanGap);
-    const norm = Math.max(referenceStd, 0.001);
-    const bound = (reference.rankError + current.rankError) * (range.max - range.min);
-    return { distance, normalised: distance / norm, norm, bound };
-}
-/** The reference's inner deciles, the smallest value reaching each tenth (numpy `inverted_cdf`). */
-function decileEdges(reference) {
-    const edges = [];
-    for (let d = 1; d <= 9; d++) {
-        const edge = quantile(reference, d / 10);
-        if (edges[edges.length - 1] !== edge)
-            edges.push(edge);
-    }
-    return edges;
-}
-/** Shares of bins (−∞, e1], (e1, e2], …, (e_last, ∞). */
-function binShares(sample, edges) {
-    // No values (all missing): no shares, so PSI reads 0 and the missing rate tells the change.
-    if (sample.total === 0)
-        return edges.map(() => 0).concat(0);
-    const at = edges.map((e) => weightAtOrBelow(sample, e));
-    return [...at, sample.total].map((w, i) => (w - (i === 0 ? 0 : at[i - 1])) / sample.total);
-}
-function psiOverEdges(reference, current, edges) {
-    const r = binShares(reference, edges);
-    const c = binShares(current, edges);
-    // A bin's share is a difference of two CDF values, each within ε.
-    const bounds = psiBounds(r, c, 2 * reference.rankError, 2 * current.rankError);
-    return { value: psi(r, c), edges: [...edges], reference: r, current: c, bounds };
-}
-/**
- * `currentRange` is the current values' exact min and max: when one lies past the reference's,
- * at least one value is outside, which a sketch that kept none of them would read as 0.
- */
-function outsideRange(current, reference, currentRange = reference) {
-    if (current.total === 0)
-        return { share: 0, bound: 0 };
-    const outside = weightBelow(current, reference.min) + current.total - weightAtOrBelow(current, reference.max);
-    const atLeastOne = currentRange.min < reference.min || currentRange.max > reference.max;
-    return {
-        share: Math.max(outside, atLeastOne ? 1 : 0) / current.total,
-        bound: 2 * current.rankError,
-    };
-}
-
-;// CONCATENATED MODULE: ./shared/monitor/drift.ts
-/**
- * Drift per feature and of the whole data set, between a reference and a current data profile
- * (the sketch path: never needs the rows, so shard profiles merged from a job matrix suffice)
- * or between raw columns (the exact path, for small data and to test the sketch path).
- */
-
-
-
-
-
-
-
-const driftOptions = schemas/* strictObject */.rej({
-    /** Per feature: the test and threshold that replace the defaults. */
-    features: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* strictObject */.rej({
-        test: schemas/* enum */.k5n(DRIFT_TESTS).optional(),
-        threshold: schemas/* number */.aig().finite().optional(),
-    }))
-        .default({}),
-    driftShare: schemas/* number */.aig().min(0).max(1).default(DEFAULT_DRIFT_SHARE),
-});
-/** A column name in a message: quoted, with quotes and control characters escaped (names come from data files). */
-const quoted = (name) => JSON.stringify(name);
-const isNumericType = (type) => type === 'number' || type === 'integer';
-/** One side from raw values: numbers for a numeric column, text (or null) otherwise. */
-function sideFromValues(type, values) {
-    let missing = 0;
-    for (const v of values)
-        if (v === null || (typeof v === 'number' && Number.isNaN(v)))
-            missing++;
-    if (isNumericType(type)) {
-        const sample = sampleFromValues(values.map((v) => (typeof v === 'number' ? v : null)));
-        // Two passes over the sorted distinct values: the population variance (ddof 0), stably.
-        let mean = 0;
-        const weightOf = (i) => sample.cumulative[i] - (i ? sample.cumulative[i - 1] : 0);
-        sample.values.forEach((v, i) => (mean += v * weightOf(i)));
-        mean /= sample.total || 1;
-        let variance = 0;
-        sample.values.forEach((v, i) => (variance += (v - mean) ** 2 * weightOf(i)));
-        variance /= sample.total || 1;
-        return {
-            type,
-            source: 'exact',
-            count: values.length,
-            missing,
-            numeric: {
-                sample,
-                mean,
-                std: Math.sqrt(variance),
-                min: sample.values[0] ?? NaN,
-                max: sample.values[sample.values.length - 1] ?? NaN,
-            },
-            ...(sample.values.length <= FEW_DISTINCT && {
-                tally: { counts: sampleCounts(sample), total: sample.total, error: 0 },
-            }),
-            distinct: sample.values.length,
-        };
-    }
-    const tally = tallyValues(values.map((v) => (v === null ? null : String(v))));
-    return {
-        type,
-        source: 'exact',
-        count: values.length,
-        missing,
-        tally,
-        distinct: tally.counts.size,
-    };
-}
-/** One side from a profile's column, or the reason it cannot be compared. */
-function sideFromProfile(column) {
-    const state = column.state;
-    const base = {
-        type: column.type,
-        source: 'sketch',
-        count: column.count,
-        missing: column.nulls + column.nan,
-        distinct: column.distinct,
-    };
-    if (isNumericType(column.type)) {
-        if (!state.quantiles || !state.moments)
-            return 'the profile has no quantile sketch for it';
-        const sample = sampleFromSketch(state.quantiles);
-        const { n, mean, m2, min, max } = state.moments;
-        return {
-            ...base,
-            numeric: {
-                sample,
-                mean,
-                std: n > 0 ? Math.sqrt(m2 / n) : 0,
-                min: min ?? NaN,
-                max: max ?? NaN,
-            },
-            // Categories only for few values; a count read from the sketch may be off by 2εn.
-            ...(sample.values.length <= tests_FEW_DISTINCT && {
-                tally: {
-                    counts: sample_sampleCounts(sample),
-                    total: sample.total,
-                    error: 2 * sample.rankError * sample.total,
-                },
-            }),
-        };
-    }
-    if (!state.top) {
-        return 'it has too many distinct values to compare as categories (the profile kept no top values)';
-    }
-    return {
-        ...base,
-        tally: {
-            counts: new Map(state.top.counts),
-            total: column.count - column.nulls - column.invalid,
-            error: state.top.error,
-        },
-    };
-}
-const rate = (missing, count) => (count > 0 ? missing / count : 0);
-/** Compares one feature; `override` replaces the default test or threshold. */
-function compareFeature(name, reference, current, override = {}) {
-    if (isNumericType(reference.type) !== isNumericType(current.type)) {
-        throw new errors/* UserError */.yo(`Column ${quoted(name)} is ${reference.type} in the reference and ${current.type} in the current data: drift compares like with like. Profile both with the same schema.`);
-    }
-    const fewValues = reference.numeric !== undefined &&
-        Math.max(reference.distinct, current.distinct, unionSize(reference, current)) <= tests_FEW_DISTINCT;
-    const kind = reference.numeric && !fewValues ? 'numeric' : 'categorical';
-    const numeric = reference.numeric && current.numeric ? numericStatistics(reference, current) : null;
-    const categorical = kind === 'categorical' && reference.tally && current.tally
-        ? categoricalStatistics(reference.tally, current.tally)
-        : null;
-    const testName = override.test ?? defaultTest(kind, reference.count - reference.missing);
-    const rule = TEST_RULES[testName];
-    if (!rule.kinds.includes(kind)) {
-        throw new errors/* UserError */.yo(`The drift policy asks for the ${testName} test on ${quoted(name)}, a ${kind} feature; ${testName} applies to ${rule.kinds.join(' and ')} features. Choose one of: ${DRIFT_TESTS.filter((t) => TEST_RULES[t].kinds.includes(kind)).join(', ')}.`);
-    }
-    const value = testValue(testName, numeric, categorical);
-    const threshold = override.threshold ?? rule.threshold;
-    const missingRef = rate(reference.missing, reference.count);
-    const missingCur = rate(current.missing, current.count);
-    const outside = numeric?.outside ?? {
-        share: categorical?.newShare ?? 0,
-        bound: categorical?.shareError ?? 0,
-    };
-    return {
-        name,
-        type: reference.type,
-        kind,
-        source: reference.source === 'exact' && current.source === 'exact' ? 'exact' : 'sketch',
-        test: {
-            name: testName,
-            measures: rule.measures,
-            value,
-            threshold,
-            drifted: rule.drifted(value, threshold),
-            chosen: override.test !== undefined || override.threshold !== undefined ? 'override' : 'default',
-        },
-        missing: { reference: missingRef, current: missingCur, change: missingCur - missingRef },
-        outsideRange: outside,
-        numeric: numeric && { ks: numeric.ks, wasserstein: numeric.wasserstein, psi: numeric.psi },
-        categorical,
-    };
-}
-function unionSize(reference, current) {
-    const values = new Set();
-    for (const side of [reference, current]) {
-        for (const v of side.numeric?.sample.values ?? []) {
-            values.add(v);
-            if (values.size > tests_FEW_DISTINCT)
-                return values.size;
-        }
-    }
-    return values.size;
-}
-function numericStatistics(reference, current) {
-    const ref = reference.numeric;
-    const cur = current.numeric;
-    const range = { min: Math.min(ref.min, cur.min), max: Math.max(ref.max, cur.max) };
-    const empty = ref.sample.total === 0 || cur.sample.total === 0;
-    return {
-        ks: kolmogorovSmirnov(ref.sample, cur.sample),
-        wasserstein: empty
-            ? { distance: 0, normalised: 0, norm: Math.max(ref.std, 0.001), bound: 0 }
-            : wasserstein(ref.sample, cur.sample, ref.std, range, Math.abs(ref.mean - cur.mean)),
-        psi: psiOverEdges(ref.sample, cur.sample, empty ? [] : decileEdges(ref.sample)),
-        outside: empty ? { share: 0, bound: 0 } : outsideRange(cur.sample, ref, cur),
-    };
-}
-function testValue(test, numeric, categorical) {
-    switch (test) {
-        case 'ks':
-            // Equal to pValue on the exact path; on the sketch path the largest p the bound allows.
-            return numeric.ks.pValueRange[1];
-        case 'wasserstein':
-            return numeric.wasserstein.normalised;
-        case 'psi':
-            return categorical ? categorical.psi : numeric.psi.value;
-        case 'jensenshannon':
-            return categorical.jensenShannon;
-        case 'chisquare':
-            return categorical.chiSquare.pValue;
-    }
-}
-function datasetDrift(features, driftShare) {
-    const drifted = features.filter((f) => f.test.drifted).map((f) => f.name);
-    const share = features.length ? drifted.length / features.length : 0;
-    return {
-        drifted: features.length > 0 && share >= driftShare,
-        share,
-        driftShare,
-        compared: features.length,
-        driftedFeatures: drifted,
-    };
-}
-function compareSides(names, reference, current, options, identities) {
-    const parsed = driftOptions.parse(options);
-    const unknown = Object.keys(parsed.features).filter((f) => !names.includes(f));
-    if (unknown.length) {
-        throw new errors/* UserError */.yo(`The drift policy names ${unknown.map(quoted).join(', ')}, not a column of the reference data. Columns: ${names.map(quoted).join(', ')}.`);
-    }
-    const features = [];
-    const skipped = [];
-    for (const name of names) {
-        const ref = reference(name);
-        const cur = current(name);
-        if (typeof ref === 'string' || typeof cur === 'string') {
-            skipped.push({ name, reason: typeof ref === 'string' ? ref : cur });
-            continue;
-        }
-        features.push(compareFeature(name, ref, cur, parsed.features[name]));
-    }
-    return {
-        format: DRIFT_REPORT_FORMAT,
-        ...identities,
-        dataset: datasetDrift(features, parsed.driftShare),
-        features,
-        skipped,
-    };
-}
-/**
- * Drift between two data profiles, column by column. Every reference column must be in the
- * current profile (a missing one is an error that names it); extra current columns are ignored.
- */
-function driftBetweenProfiles(reference, current, options = {}) {
-    const currentColumns = new Map(current.columns.map((c) => [c.name, c]));
-    const missing = reference.columns.filter((c) => !currentColumns.has(c.name)).map((c) => c.name);
-    if (missing.length) {
-        throw new errors/* UserError */.yo(`The current data has no column ${missing.map(quoted).join(', ')}, which the reference profile has. Monitor data with the reference's columns (the model's inputs); give a reference profile of the same columns; or, if the column is not an input of the model, give it its role in the training schema (ml: {role: id}, target or timestamp) or list it under monitor.drift.ignore in the policy.`);
-    }
-    const referenceColumns = new Map(reference.columns.map((c) => [c.name, c]));
-    return compareSides(reference.columns.map((c) => c.name), (name) => sideFromProfile(referenceColumns.get(name)), (name) => sideFromProfile(currentColumns.get(name)), options, { reference: identifyProfile(reference), current: identifyProfile(current) });
-}
-/** The exact path: drift between raw columns (small data, and the oracle of the sketch path). */
-function driftBetweenColumns(reference, current, options = {}) {
-    const names = Object.keys(reference);
-    const missing = names.filter((n) => !(n in current));
-    if (missing.length) {
-        throw new UserError(`The current data has no column ${missing.map(quoted).join(', ')}, which the reference has.`);
-    }
-    const identity = (columns) => ({
-        digest: digestOf(columns),
-        rows: Math.max(0, ...Object.values(columns).map((c) => c.values.length)),
-        sources: [],
-    });
-    return compareSides(names, (name) => sideFromValues(reference[name].type, reference[name].values), (name) => sideFromValues(current[name].type, current[name].values), options, { reference: identity(reference), current: identity(current) });
+    return comparison;
+}
+function describeFairnessRule(rule) {
+    const parts = [];
+    if (rule['min-ratio'] !== undefined)
+        parts.push(`ratio ≥ ${judge_format(rule['min-ratio'])}${rule['min-ratio'] === 0.8 ? ' (four-fifths rule)' : ''}`);
+    if (rule['max-difference'] !== undefined)
+        parts.push(`difference ≤ ${judge_format(rule['max-difference'])}`);
+    if (rule['max-regression'] !== undefined)
+        parts.push(`worse than production by ≤ ${judge_format(rule['max-regression'])}`);
+    parts.push('judged on the interval');
+    if (rule.level !== 'fail')
+        parts.push(`${rule.level} only`);
+    return parts.join('; ');
 }
 
 // EXTERNAL MODULE: ./shared/data/delimited.ts
@@ -6583,1590 +3445,409 @@ async function readRecords(path, format, onRecord, options = {}) {
     return columns;
 }
 
-;// CONCATENATED MODULE: ./shared/files/expand.ts
+// EXTERNAL MODULE: ./shared/identifiers.ts
+var identifiers = __nccwpck_require__(58434);
+;// CONCATENATED MODULE: ./shared/metrics/fairness-report.ts
 /**
- * The one reading of a path list, as users write it in `data`, `code` and `outputs`, in every
- * action and the CLI: one entry a line, each a file, a folder (every file inside, recursively)
- * or a glob pattern (`data/*.csv`, `src/**`, `{train,eval}.csv`), and `!pattern` to leave files
- * out. Hidden files match, as in @actions/glob and actions/upload-artifact's patterns; `.git`
- * never does. Symbolic links are not followed while walking (a pull request's link to / or
- * /proc would have the walk read the runner's file system, or loop), but a link that leads to a
- * file is listed, so that the caller's confinement judges where it leads.
+ * The `fairness` section of the metrics report: per sensitive attribute, each group's rows and
+ * rates, and the disparity measures between groups as fairlearn names them
+ * (fairlearn/metrics/_fairness_metrics.py). evaluate-model writes it (fairness.ts); the gates,
+ * the comment, the manifest and the registry read it. The full table stays in the report;
+ * anything published merges the small groups (publishableGroups).
  */
 
-
-
-
-const GLOB_CHARACTERS = /[*?[\]{}]/;
-const NEVER_MATCHED = ['**/.git/**', '.git/**'];
-/** Absolute paths of the files the entries name, each once: in the order given, a pattern's or folder's matches sorted. */
-async function expandPaths(entries, baseDir, what) {
-    const exclusions = entries.filter((e) => e.startsWith('!')).map((e) => e.slice(1));
-    const excluded = exclusions.length ? await matchPatterns(exclusions, baseDir) : new Set();
-    const files = new Set();
-    for (const entry of entries) {
-        if (entry.startsWith('!'))
-            continue;
-        const found = GLOB_CHARACTERS.test(entry)
-            ? await patternMatches(entry, baseDir, what)
-            : await filesAt(entry, baseDir, what);
-        for (const file of found)
-            if (!excluded.has(file))
-                files.add(file);
-    }
-    return [...files];
-}
-/**
- * The same files as `expandPaths`, named as a report shows them: a file named by its path as
- * the user wrote it, a file found in a folder or by a pattern relative to `baseDir` when inside
- * it (absolute otherwise).
- */
-async function expandPathsAsWritten(entries, baseDir, what) {
-    const written = new Map(entries.filter((e) => !e.startsWith('!')).map((entry) => [(0,external_node_path_.resolve)(baseDir, entry), entry]));
-    return (await expandPaths(entries, baseDir, what)).map((path) => written.get(path) ?? displayPath(path, baseDir));
-}
-/** `path` relative to `baseDir` when inside it, else absolute. */
-function displayPath(path, baseDir) {
-    const inside = (0,external_node_path_.relative)(baseDir, path);
-    return inside && !inside.startsWith('..') && !(0,external_node_path_.isAbsolute)(inside) ? inside : path;
-}
-// Each pattern alone, so that one matching nothing is reported by name.
-async function patternMatches(pattern, baseDir, what) {
-    const matched = [...(await matchPatterns([pattern], baseDir))].sort();
-    if (matched.length === 0)
-        throw new errors/* UserError */.yo(`The ${what} pattern "${pattern}" matches no file (relative paths resolve against ${baseDir}). Check the pattern, or that the files exist at this step.`);
-    return matched;
-}
-async function matchPatterns(patterns, baseDir) {
-    // Loaded only for patterns: most workflows name their files, and start-up counts.
-    const { glob } = await __nccwpck_require__.e(/* import() */ 448).then(__nccwpck_require__.bind(__nccwpck_require__, 76448));
-    const matches = await glob([...patterns], {
-        cwd: baseDir,
-        absolute: true,
-        onlyFiles: true,
-        dot: true,
-        expandDirectories: false,
-        followSymbolicLinks: false,
-        ignore: NEVER_MATCHED,
-    });
-    return new Set(matches.map((path) => (0,external_node_path_.resolve)(path)));
-}
-async function filesAt(entry, baseDir, what) {
-    const absolute = (0,external_node_path_.resolve)(baseDir, entry);
-    const link = await (0,promises_.lstat)(absolute).catch((error) => {
-        throw (0,read_file/* fileError */.z)(error, entry, what, baseDir);
-    });
-    const info = link.isSymbolicLink() ? await (0,promises_.stat)(absolute).catch(() => undefined) : link;
-    // A link is the caller's to judge (confinement follows it and names where it leads), unless
-    // it leads to a folder inside, which is read as the folder it stands for.
-    if (!info?.isDirectory() && link.isSymbolicLink())
-        return [absolute];
-    if (!info || info.isFile())
-        return [absolute];
-    if (!info.isDirectory())
-        throw new errors/* UserError */.yo(`The ${what} "${entry}" is neither a file nor a folder.`);
-    const found = await (0,promises_.readdir)(absolute, { recursive: true, withFileTypes: true });
-    const candidates = found
-        .filter((d) => d.isFile() || d.isSymbolicLink())
-        .map((d) => (0,external_node_path_.join)(d.parentPath, d.name))
-        .filter((path) => !path.slice(absolute.length).split(/[\\/]/).includes('.git'));
-    const files = [];
-    for (const path of candidates)
-        if ((await (0,promises_.stat)(path).catch(() => undefined))?.isFile())
-            files.push(path);
-    if (files.length === 0)
-        throw new errors/* UserError */.yo(`The ${what} folder "${entry}" holds no files.`);
-    return files.sort();
-}
-
-// EXTERNAL MODULE: ./shared/schema/cast.ts
-var schema_cast = __nccwpck_require__(79449);
-;// CONCATENATED MODULE: ./shared/schema/infer.ts
-/**
- * A schema from sample data that a data scientist can commit as it is: it validates the data it
- * came from and, as far as a sample can tell, the next data of the same source.
- *
- * - Types and formats: the narrowest type every sampled value of every given file fits
- *   (integer, number, boolean, date, datetime, time, else string), dates and datetimes also in
- *   the usual strptime formats (`%d/%m/%Y`, …). Unlike frictionless' 90% confidence, a type is
- *   chosen only if all sampled values fit it, so the data it came from validates against it.
- * - missingValues: "" and the usual markers (`NA`, `null`, …) that stand where a column of
- *   another type has no value; or exactly the ones the caller gives.
- * - `required` and `unique` only with enough support: `unique` for an id-like column (integer,
- *   or text without spaces) whose values all differ, exactly, over at least `keyMinRows`.
- * - `enum` only for a low-cardinality text column whose every member is seen often enough:
- *   never for an empty column (an all-empty column is text, with a note).
- * - Observed ranges are not constraints (tomorrow's data would fail them): numeric columns get
- *   them as `ml.stats` bounds on the min and max at warning severity.
- */
-
-
-/** Narrowest first: the first candidate every value fits is the column's type. */
-const CANDIDATES = [
-    { type: 'integer' },
-    { type: 'number' },
-    { type: 'boolean' },
-    { type: 'date' },
-    { type: 'date', format: '%d/%m/%Y' },
-    { type: 'date', format: '%m/%d/%Y' },
-    { type: 'date', format: '%Y/%m/%d' },
-    { type: 'date', format: '%d.%m.%Y' },
-    { type: 'datetime' },
-    { type: 'datetime', format: '%Y-%m-%d %H:%M:%S' },
-    { type: 'time' },
-    { type: 'string' },
-];
-/** Markers that commonly stand for no value (pandas' and R's defaults, less the ones that are numbers, like NaN). */
-const MISSING_MARKERS = new Set([
-    'NA',
-    'N/A',
-    'n/a',
-    '#N/A',
-    'null',
-    'NULL',
-    'None',
-]);
-/** An enum member must be seen at least this often, and the column have this many values. */
-const ENUM_MEMBER_SUPPORT = 5;
-const ENUM_MIN_VALUES = 50;
-/** Distinct values kept per column to tell exactly whether they all differ. */
-const KEY_LIMIT = 1_000_000;
-class SampleFull extends Error {
-}
-async function inferSchema(files, options = {}) {
-    const sampleRows = options.sampleRows ?? 10_000;
-    const enumLimit = options.enumLimit ?? 10;
-    const given = options.missingValues ? new Set(options.missingValues) : undefined;
-    const empty = given ?? new Set(['']);
-    const columns = new Map();
-    let sampled = 0;
-    for (const file of files) {
-        let names = [];
-        let rows = 0;
-        try {
-            await readTable(file.path, file.format, {
-                header(columnNames) {
-                    names = columnNames;
-                    for (const name of names)
-                        if (!columns.has(name))
-                            columns.set(name, newGuess(name));
-                },
-                row(row) {
-                    if (row.blank || row.problem)
-                        return;
-                    if (rows++ >= sampleRows)
-                        throw new SampleFull();
-                    sampled++;
-                    names.forEach((name, i) => observe(columns.get(name), row.cells[i] ?? null, empty, !given, enumLimit));
-                },
-            }, { dialect: options.dialect });
-        }
-        catch (error) {
-            if (!(error instanceof SampleFull))
-                throw error;
-        }
-    }
-    const guesses = [...columns.values()];
-    // A marker is a missing value where it stands in a column of another type than text.
-    const markers = new Set();
-    for (const column of guesses) {
-        const type = bestFit(column).type;
-        if (type !== 'string')
-            for (const marker of column.markers.keys())
-                markers.add(marker);
-    }
-    const missingValues = [...empty, ...[...markers].sort()];
-    const keyMinRows = options.keyMinRows ?? 100;
-    return {
-        $schema: 'https://datapackage.org/profiles/2.0/tableschema.json',
-        description: `Inferred by mlops-actions from ${sampled} row(s) of ${files.map((f) => f.path).join(', ')}. Observed ranges are warnings (ml.stats), not constraints; review enums and keys before relying on them.`,
-        missingValues,
-        fields: guesses.map((column) => describeField(column, markers, enumLimit, keyMinRows)),
-    };
-}
-function newGuess(name) {
-    return {
-        name,
-        rows: 0,
-        empty: 0,
-        markers: new Map(),
-        fits: new Set(CANDIDATES.map((_, i) => i)),
-        members: new Map(),
-        keys: new Set(),
-        spaced: false,
-    };
-}
-function observe(column, raw, empty, detect, enumLimit) {
-    column.rows++;
-    if (raw === null || (typeof raw === 'string' && empty.has(raw))) {
-        column.empty++;
-        return;
-    }
-    const key = typeof raw === 'string' ? raw : JSON.stringify(raw);
-    if (column.members) {
-        column.members.set(key, (column.members.get(key) ?? 0) + 1);
-        // Room for the markers too: they may turn out to be missing values.
-        if (column.members.size > enumLimit + MISSING_MARKERS.size)
-            column.members = undefined;
-    }
-    if (column.keys) {
-        if (column.keys.has(key) || column.keys.size >= KEY_LIMIT)
-            column.keys = undefined;
-        else
-            column.keys.add(key);
-    }
-    if (typeof raw === 'string' && detect && MISSING_MARKERS.has(raw)) {
-        column.markers.set(raw, (column.markers.get(raw) ?? 0) + 1);
-        return;
-    }
-    if (typeof raw === 'string' && /\s/.test(raw))
-        column.spaced = true;
-    for (const index of column.fits)
-        if (!fits(CANDIDATES[index], raw))
-            column.fits.delete(index);
-    const number = typeof raw === 'number' ? raw : Number(raw);
-    if (Number.isFinite(number)) {
-        column.min = Math.min(column.min ?? number, number);
-        column.max = Math.max(column.max ?? number, number);
-    }
-}
-function fits(candidate, raw) {
-    const { type } = candidate;
-    if (typeof raw === 'string')
-        return (0,schema_cast/* castValue */.Lm)(candidate, raw).ok;
-    if (typeof raw === 'number')
-        return type === 'number' || (type === 'integer' && Number.isSafeInteger(raw));
-    // Objects and arrays (JSON Lines, nested Parquet) fit no candidate: the column is `any`.
-    return typeof raw === 'boolean' && type === 'boolean';
-}
-const ANY = { type: 'any' };
-/** The narrowest candidate every value fits, `any` when none does. */
-function bestFit(column) {
-    let best;
-    for (const index of column.fits)
-        best = Math.min(best ?? index, index);
-    return best === undefined ? ANY : CANDIDATES[best];
-}
-function describeField(column, markers, enumLimit, keyMinRows) {
-    let missing = column.empty;
-    for (const [marker, count] of column.markers)
-        if (markers.has(marker))
-            missing += count;
-    const values = column.rows - missing;
-    // A marker that is a missing value nowhere stays a value of its (text) column.
-    const candidate = bestFit(column);
-    if (values === 0) {
-        return {
-            name: column.name,
-            type: 'string',
-            description: `Every one of the ${column.rows} sampled values is missing: typed string until the column is filled; set its type then.`,
-        };
-    }
-    const field = { name: column.name, type: candidate.type };
-    if (candidate.format)
-        field.format = candidate.format;
-    const type = candidate.type;
-    const constraints = {};
-    const supported = column.rows >= keyMinRows;
-    if (missing === 0 && supported)
-        constraints.required = true;
-    const members = column.members
-        ? [...column.members].filter(([value]) => !markers.has(value))
-        : undefined;
-    const idLike = type === 'integer' || (type === 'string' && !column.spaced);
-    if (idLike && supported && missing === 0 && column.keys?.size === values) {
-        constraints.unique = true;
-    }
-    else if (type === 'string' &&
-        members &&
-        members.length > 0 &&
-        members.length <= enumLimit &&
-        values >= ENUM_MIN_VALUES &&
-        members.every(([, count]) => count >= ENUM_MEMBER_SUPPORT)) {
-        constraints.enum = members.map(([value]) => value).sort();
-    }
-    if (Object.keys(constraints).length)
-        field.constraints = constraints;
-    if ((type === 'integer' || type === 'number') && column.min !== undefined) {
-        // Observed, not promised: the next data may go past them, which is worth a warning, not a failure.
-        field.ml = {
-            stats: { min: { min: column.min }, max: { max: column.max }, severity: 'warning' },
-        };
-    }
-    const distinct = column.keys
-        ? `${column.keys.size} distinct`
-        : members
-            ? `${members.length} distinct`
-            : 'values repeat';
-    field.description = `${column.rows} sampled, ${missing} missing, ${distinct}.`;
-    return field;
-}
-
-// EXTERNAL MODULE: ./shared/schema/table-schema.ts + 2 modules
-var table_schema = __nccwpck_require__(85705);
-;// CONCATENATED MODULE: ./shared/schema/data-package.ts
-/**
- * The `schema` input of validate-data is a Table Schema, or a Frictionless Data Package
- * (`datapackage.json` or `.yaml`): its resources then say which data files have which schema,
- * so that foreign keys can refer from one resource to another. A resource's `path` (one or a
- * list) and a `schema` given as a path are relative to the package's folder and confined to the
- * workspace as any input path is; remote resources (URLs) and inline `data` are refused, since
- * nothing is downloaded and inline data has no file to check.
- */
-
-
-
-
-
-
-
-
-const FORMATS = {
-    csv: 'csv',
-    tsv: 'tsv',
-    tab: 'tsv',
-    jsonl: 'jsonl',
-    ndjson: 'jsonl',
-    parquet: 'parquet',
-};
-const resource = schemas/* object */.Ikc({
-    name: schemas/* string */.YjP().min(1),
-    path: schemas/* union */.KCZ([schemas/* string */.YjP().min(1), schemas/* array */.YOg(schemas/* string */.YjP().min(1)).min(1)]).optional(),
-    data: schemas/* unknown */.L5J().optional(),
-    format: schemas/* string */.YjP().optional(),
-    schema: schemas/* union */.KCZ([schemas/* string */.YjP().min(1), schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J())]).optional(),
-})
-    .loose();
-const dataPackage = schemas/* object */.Ikc({ resources: schemas/* array */.YOg(resource).min(1) }).loose();
-const isPackage = (value) => value !== null &&
-    typeof value === 'object' &&
-    Array.isArray(value.resources) &&
-    value.fields === undefined;
-/** Reads the `schema` input: a Table Schema, or a Data Package with its resources' schemas. */
-async function loadSchemaInput(path, confinement, cwd = process.cwd()) {
-    const text = await (0,read_file/* readUserFile */.E)(path, 'schema file', cwd);
-    const value = await (0,structured/* parseStructured */.jE)(text, path, 'schema file');
-    if (!isPackage(value))
-        return { kind: 'schema', schema: await (0,table_schema/* schemaFromText */.n9)(value, path, text) };
-    const what = 'Data Package';
-    const parsed = await (0,structured/* validateStructured */.me)(value, dataPackage, { path, what, text });
-    const folder = (0,external_node_path_.dirname)((0,external_node_path_.resolve)(cwd, path));
-    const names = new Set();
-    const resources = [];
-    for (const [i, r] of parsed.resources.entries()) {
-        const at = `resources[${i}] ("${r.name}") of the Data Package "${path}"`;
-        if (names.has(r.name))
-            throw new errors/* UserError */.yo(`The resource name "${r.name}" is used twice in ${path}.`);
-        names.add(r.name);
-        if (r.path === undefined)
-            throw new errors/* UserError */.yo(`${data_package_capitalise(at)} has no "path": inline "data" is not validated; write the data to a file and give its path.`);
-        if (r.schema === undefined)
-            throw new errors/* UserError */.yo(`${data_package_capitalise(at)} has no "schema": give its Table Schema, inline or as a path.`);
-        const files = [];
-        for (const p of [r.path].flat()) {
-            if (/^[a-z][a-z0-9+.-]*:\/\//i.test(p))
-                throw new errors/* UserError */.yo(`${data_package_capitalise(at)} has the remote path "${p}": nothing is downloaded; check the file out into the workspace and give its path.`);
-            const absolute = await confinePath(p, confinement, {
-                what: `data file of resource "${r.name}"`,
-                input: 'schema',
-                baseDir: folder,
-            });
-            const format = r.format
-                ? FORMATS[r.format.toLowerCase()]
-                : detectFormat(p, `data file of resource "${r.name}"`, 'Set the resource\'s "format".');
-            if (!format)
-                throw new errors/* UserError */.yo(`${data_package_capitalise(at)} has the format "${r.format}"; expected one of ${Object.keys(FORMATS).join(', ')}.`);
-            files.push({ path: shown(absolute, cwd), format });
-        }
-        let schema;
-        if (typeof r.schema === 'string') {
-            const absolute = await confinePath(r.schema, confinement, {
-                what: `schema file of resource "${r.name}"`,
-                input: 'schema',
-                baseDir: folder,
-            });
-            schema = await (0,table_schema/* loadTableSchema */.yE)(shown(absolute, cwd));
-        }
-        else
-            schema = await (0,table_schema/* schemaFromText */.n9)(value, path, text, ['resources', i, 'schema']);
-        resources.push({ name: r.name, files, schema });
-    }
-    return { kind: 'package', resources };
-}
-const shown = (absolute, cwd) => {
-    const path = (0,external_node_path_.relative)(cwd, absolute);
-    return path.startsWith('..') ? absolute : path;
-};
-const data_package_capitalise = (text) => text.charAt(0).toUpperCase() + text.slice(1);
-
-// EXTERNAL MODULE: ./shared/validation/shard-worker.ts
-var shard_worker = __nccwpck_require__(49311);
-// EXTERNAL MODULE: ./shared/profile/sketches/key-set.ts
-var key_set = __nccwpck_require__(80703);
-;// CONCATENATED MODULE: ./shared/validation/aggregate-checks.ts
-const show = (value) => Number.isInteger(value) ? String(value) : value.toPrecision(6).replace(/\.?0+$/, '');
-const aggregate_checks_percent = (value) => `${(value * 100).toFixed(2).replace(/\.?0+$/, '')}%`;
-function outside(value, range) {
-    if (range.min !== undefined && value < range.min)
-        return range.max !== undefined
-            ? `between ${show(range.min)} and ${show(range.max)}`
-            : `≥ ${show(range.min)}`;
-    if (range.max !== undefined && value > range.max)
-        return range.min !== undefined
-            ? `between ${show(range.min)} and ${show(range.max)}`
-            : `≤ ${show(range.max)}`;
-    return undefined;
-}
-function checkColumns(schema, states, profile, report) {
-    for (const state of states) {
-        const f = state.field;
-        const ml = f.ml;
-        if (!ml)
-            continue;
-        const column = profile.columns[state.index];
-        const at = { field: f.name, line: f.line, level: state.level };
-        const flag = (code, constraint, observed, expected, message, count) => report({
-            ...at,
-            code,
-            constraint,
-            observed,
-            expected,
-            message: `Field "${f.name}": ${message}`,
-            count,
-        });
-        const present = column.count - column.nulls;
-        if (state.mostly && state.mostly.checked > 0 && ml.mostly !== undefined) {
-            const { failures, checked, first } = state.mostly;
-            const passing = 1 - failures / checked;
-            if (passing < ml.mostly) {
-                const where = first ? { file: first.file, row: first.row, line: first.line } : {};
-                report({
-                    ...at,
-                    ...where,
-                    code: 'mostly-violated',
-                    constraint: first?.constraint ?? first?.code,
-                    count: failures,
-                    observed: aggregate_checks_percent(passing),
-                    expected: `≥ ${aggregate_checks_percent(ml.mostly)} (mostly)`,
-                    message: `Field "${f.name}": ${failures} of ${checked} values fail its checks, so only ${aggregate_checks_percent(passing)} pass where mostly: ${ml.mostly} asks for ${aggregate_checks_percent(ml.mostly)}. The first: ${first?.message ?? ''}`,
-                });
-            }
-        }
-        if (ml.nullFraction && column.count > 0) {
-            const share = column.nulls / column.count;
-            if (share > ml.nullFraction.max)
-                flag('null-fraction', 'max', aggregate_checks_percent(share), `≤ ${aggregate_checks_percent(ml.nullFraction.max)}`, `${column.nulls} of ${column.count} values are missing (${aggregate_checks_percent(share)}), more than the ${aggregate_checks_percent(ml.nullFraction.max)} allowed.`, column.nulls);
-        }
-        const approx = column.distinctExact ? '' : 'about ';
-        if (ml.distinctCount) {
-            const expected = outside(column.distinct, ml.distinctCount);
-            if (expected)
-                flag('distinct-count', undefined, String(column.distinct), expected, `${approx}${column.distinct} distinct values, expected ${expected}.`);
-        }
-        if (ml.distinctFraction && present > 0) {
-            const share = Math.min(1, column.distinct / present);
-            const expected = outside(share, ml.distinctFraction);
-            if (expected)
-                flag('distinct-fraction', undefined, show(share), expected, `${approx}${column.distinct} distinct of ${present} values (${show(share)}), expected ${expected}.`);
-        }
-        if (ml.stats) {
-            // ml.stats.severity sets these findings' level alone: an observed range may warn while type errors still fail.
-            const level = ml.stats.severity;
-            const statFlag = level
-                ? (code, constraint, observed, expected, message) => report({
-                    ...at,
-                    level,
-                    code,
-                    constraint,
-                    observed,
-                    expected,
-                    message: `Field "${f.name}": ${message}`,
-                })
-                : flag;
-            checkStats(state, column, ml.stats, statFlag);
-        }
-    }
-}
-function checkStats(state, column, stats, flag) {
-    const quantile = (q) => state.stats.quantiles?.quantiles([q])?.[0] ?? null;
-    const observed = [
-        ['mean', column.mean, stats.mean],
-        ['median', stats.median ? quantile(0.5) : null, stats.median],
-        ['stdev', column.stdev, stats.stdev],
-        ['min', column.min, stats.min],
-        ['max', column.max, stats.max],
-        ...(stats.quantiles ?? []).map((q) => [`quantile ${q.q}`, quantile(q.q), q]),
-    ];
-    for (const [name, value, range] of observed) {
-        if (!range)
-            continue;
-        if (value === null) {
-            flag('stat-out-of-range', name, 'no value', `${name} within bounds`, `the ${name} cannot be computed: the column has no finite values.`);
-            continue;
-        }
-        const expected = outside(value, range);
-        if (expected)
-            flag('stat-out-of-range', name, show(value), expected, `the ${name} is ${show(value)}, expected ${expected}.`);
-    }
-}
-function checkDataset(schema, profile, duplicates, report) {
-    const ml = schema.descriptor.ml;
-    if (!ml)
-        return;
-    const at = { line: schema.mlLine, level: ml.severity ?? 'error' };
-    if (ml.rowCount) {
-        const expected = outside(profile.rows, ml.rowCount);
-        if (expected)
-            report({
-                ...at,
-                code: 'row-count',
-                observed: String(profile.rows),
-                expected,
-                message: `The data has ${profile.rows} rows, expected ${expected} (ml.rowCount).`,
-            });
-    }
-    if (ml.duplicateRows && duplicates && duplicates.count > 0) {
-        const share = duplicates.count / profile.rows;
-        if (share > ml.duplicateRows.maxFraction) {
-            const first = duplicates.first;
-            report({
-                ...at,
-                file: first.file,
-                row: first.row,
-                line: first.line,
-                code: 'duplicate-row',
-                count: duplicates.count,
-                observed: aggregate_checks_percent(share),
-                expected: `≤ ${aggregate_checks_percent(ml.duplicateRows.maxFraction)}`,
-                message: `${duplicates.count} of ${profile.rows} rows repeat an earlier row (${aggregate_checks_percent(share)}), more than the ${aggregate_checks_percent(ml.duplicateRows.maxFraction)} allowed; the first is row ${first.row}${first.line ? ` (line ${first.line})` : ''} of ${first.file}.`,
-            });
-        }
-    }
-    if (ml.classBalance) {
-        const index = schema.fields.findIndex((f) => f.ml?.role === 'target');
-        const target = schema.fields[index];
-        const column = profile.columns[index];
-        const counts = new Map((column.topValues ?? []).map((v) => [v.value, v.count]));
-        for (const category of target.categories ?? []) {
-            const value = String(typeof category === 'object' ? category.value : category);
-            if (!counts.has(value))
-                counts.set(value, 0);
-        }
-        if (counts.size >= 1 && column.topValuesExact) {
-            const sorted = [...counts].sort((a, b) => a[1] - b[1]);
-            const [rare, rareCount] = sorted[0];
-            const [common, commonCount] = sorted[sorted.length - 1];
-            const ratio = commonCount === 0 ? 0 : rareCount / commonCount;
-            if (ratio < ml.classBalance.minRatio) {
-                report({
-                    ...at,
-                    field: target.name,
-                    code: 'class-imbalance',
-                    observed: show(ratio),
-                    expected: `≥ ${show(ml.classBalance.minRatio)}`,
-                    message: `Target "${target.name}": the rarest class ${JSON.stringify(rare)} has ${rareCount} rows against ${commonCount} for ${JSON.stringify(common)} (ratio ${show(ratio)}, at least ${show(ml.classBalance.minRatio)} required).`,
-                });
-            }
-        }
-        else if (!column.topValuesExact) {
-            report({
-                ...at,
-                level: 'warning',
-                field: target.name,
-                code: 'check-limit',
-                constraint: 'classBalance',
-                message: `Target "${target.name}" has too many distinct values to count every class exactly; class balance was not checked. Is it really a classification target?`,
-            });
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./shared/validation/file-context.ts
-/** An empty file, or a header without rows. */
-function reportEmpty({ file, summary, report }, headerSeen) {
-    if (!headerSeen)
-        report({
-            code: 'empty-file',
-            message: `The file "${file.path}" is empty: it has no ${file.format === 'parquet' ? 'columns' : file.format === 'jsonl' ? 'JSON object' : 'header row'}.`,
-        });
-    else if (summary.rows === 0)
-        report({
-            code: 'empty-file',
-            level: 'warning',
-            line: file.format === 'parquet' ? undefined : 1,
-            message: `The file "${file.path}" has a header but no data rows.`,
-        });
-}
-
-// EXTERNAL MODULE: ./shared/validation/findings.ts
-var findings = __nccwpck_require__(40352);
-// EXTERNAL MODULE: ./shared/profile/sketches/hash.ts
-var hash = __nccwpck_require__(72057);
-;// CONCATENATED MODULE: ./shared/validation/foreign-keys.ts
-
-
-
-
-
-/** Checks the foreign keys of `table`; `tables` are every table of the run, for references by resource name. */
-async function checkForeignKeys(table, tables, report, options = {}) {
-    for (const key of table.schema.foreignKeys) {
-        const target = key.resource === undefined ? table : tables.find((t) => t.name === key.resource);
-        if (!target) {
-            report(table.schema.source)({
-                code: 'foreign-key',
-                line: key.line,
-                field: key.fields.join(', '),
-                message: `The foreign key (${key.fields.join(', ')}) refers to the resource "${key.resource}", which is not part of this validation: list it in the Data Package given as "schema".`,
-            });
-            continue;
-        }
-        const missingField = key.referenceFields.find((name) => !target.schema.fields.some((f) => f.name === name));
-        if (missingField !== undefined) {
-            report(table.schema.source)({
-                code: 'foreign-key',
-                line: key.line,
-                field: key.fields.join(', '),
-                message: `The foreign key (${key.fields.join(', ')}) refers to the field "${missingField}" of "${key.resource}", which its schema does not have.`,
-            });
-            continue;
-        }
-        const limit = options.limit ?? key_set/* FINGERPRINT_LIMIT */.zE;
-        const referenced = new key_set/* FingerprintSet */.BW(limit);
-        let full = false;
-        await eachKey(target, key.referenceFields, options, (text) => {
-            if (text === undefined || full)
-                return;
-            if (referenced.has((0,hash/* fingerprint */.Rj)(text)))
-                return;
-            if (referenced.size >= limit)
-                full = true;
-            else
-                referenced.add((0,hash/* fingerprint */.Rj)(text));
-        });
-        if (full) {
-            report(table.schema.source)({
-                code: 'check-limit',
-                level: 'warning',
-                line: key.line,
-                field: key.fields.join(', '),
-                constraint: 'foreignKeys',
-                message: `The foreign key (${key.fields.join(', ')}) was checked against the first ${limit} distinct referenced keys only; rows pointing at later ones may be reported wrongly.`,
-            });
-        }
-        const where = key.resource === undefined ? 'this table' : `resource "${key.resource}"`;
-        await eachKey(table, key.fields, options, (text, parts, at) => {
-            if (text === undefined || referenced.has((0,hash/* fingerprint */.Rj)(text)))
-                return;
-            const shown = parts.map((part) => (part === undefined ? '(missing)' : String(part)));
-            report(at.file)({
-                code: 'foreign-key',
-                row: at.row,
-                line: at.line,
-                field: key.fields.join(', '),
-                observed: (0,findings/* shorten */.ml)(shown.join(', ')),
-                expected: `a value of ${key.referenceFields.join(', ')} in ${where}`,
-                message: `Row ${at.row}: the foreign key (${key.fields.join(', ')}) = (${(0,findings/* shorten */.ml)(shown.join(', '), 60)}) has no match in ${key.referenceFields.join(', ')} of ${where}.`,
-            });
-        });
-    }
-}
-/**
- * Calls `each` with every row's key over `names` as text (undefined when all its parts are
- * missing), its cast parts, and where the row is. A value that does not cast counts as missing:
- * the main pass reports it.
- */
-async function eachKey(table, names, options, each) {
-    const fields = names.map((name) => table.schema.fields.find((f) => f.name === name));
-    const casts = fields.map((f) => (0,schema_cast/* compileCast */.FO)(f));
-    for (const file of table.files) {
-        let columns = [];
-        await readTable(file.path, file.format, {
-            header(header) {
-                columns = names.map((name) => header.indexOf(name));
-            },
-            row(r) {
-                if (r.problem || r.blank)
-                    return;
-                const parts = columns.map((column, i) => column < 0 ? undefined : castPart(fields[i], casts[i], r.cells[column] ?? null));
-                const text = parts.every((part) => part === undefined)
-                    ? undefined
-                    : JSON.stringify(parts.map(keyPart));
-                each(text, parts, { file: file.path, row: r.row, line: r.line });
-            },
-        }, { dialect: options.dialect });
-    }
-}
-function castPart(field, cast, raw) {
-    if (raw === null || (typeof raw === 'string' && field.missing.has(raw)))
-        return undefined;
-    const value = cast(raw);
-    return value === schema_cast/* CAST_FAILED */.UA ? undefined : value;
-}
-/** One part of a key as JSON can hold it: cast numbers compare by value, so 1 and "1.0" (number) match. */
-function keyPart(value) {
-    if (value === undefined)
-        return null;
-    if (typeof value === 'number' && !Number.isFinite(value))
-        return String(value);
-    return value;
-}
-
-;// CONCATENATED MODULE: ./shared/validation/delimiter-sniff.ts
-/**
- * A CSV read with the wrong delimiter (a `;`-separated export from a European spreadsheet, a
- * `|` or tab file named .csv) is one column wide: every row then fails, in thousands of
- * findings that never say why. The header tells: when it is one column that another delimiter
- * splits into the schema's fields, the file is refused with one message that names the
- * delimiter to set. Checked on the header, before any row, in one pass and in shards alike.
- */
-
-
-const delimiter_sniff_CANDIDATES = [',', ';', '\t', '|'];
-const NAMES = { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' };
-/**
- * The delimiter that splits a one-column header into at least two of the schema's fields (at
- * least half of its parts, or as many parts as the schema has fields), if there is one.
- */
-function sniffDelimiter(header, fields, current) {
-    if (header.length !== 1 || fields.length < 2)
-        return undefined;
-    const label = header[0];
-    if (fields.includes(label))
-        return undefined;
-    const known = new Set(fields);
-    let best;
-    for (const delimiter of delimiter_sniff_CANDIDATES) {
-        if (delimiter === current)
-            continue;
-        const parts = label.split(delimiter).map((part) => part.trim().replace(/^"(.*)"$/, '$1'));
-        if (parts.length < 2 || parts.some((part) => part === ''))
-            continue;
-        const matched = parts.filter((part) => known.has(part)).length;
-        const fits = matched >= 2 && (matched * 2 >= parts.length || parts.length === fields.length);
-        if (fits && (!best || matched > best.matched))
-            best = { delimiter, matched };
-    }
-    return best?.delimiter;
-}
-/** Refuses a CSV or TSV file whose header another delimiter splits into the schema's fields. */
-function refuseWrongDelimiter(path, format, header, fields, delimiter) {
-    if (format !== 'csv' && format !== 'tsv')
-        return;
-    const current = delimiter ?? (format === 'tsv' ? '\t' : ',');
-    const found = sniffDelimiter(header, fields, current);
-    if (found === undefined)
-        return;
-    const parts = header[0].split(found).length;
-    const fix = found === '\t' ? 'Set input "format" to "tsv"' : `Set input "delimiter" to "${found}"`;
-    throw new errors/* UserError */.yo(`The data file "${path}" was read as ${NAMES[current] ?? (0,identifiers/* quoteValue */.cl)(current)}-separated, but its header is one column, ${(0,identifiers/* quoteValue */.cl)(header[0])}, which the ${NAMES[found]} splits into ${parts} columns named as the schema's fields: the file is ${NAMES[found]}-separated. ${fix} and run again.`);
-}
-/**
- * For a file without a schema (infer-schema): the delimiter that splits a sample's header into
- * two or more columns and nearly every row (9 in 10) into as many, when the current one leaves
- * the header and nearly every row one column. Quotes are not parsed: a sniff, not a reader.
- */
-function sniffSampleDelimiter(lines, current) {
-    const rows = lines.filter((line) => line.trim() !== '').slice(0, 50);
-    if (rows.length < 2)
-        return undefined;
-    const width = (line, delimiter) => line.split(delimiter).length;
-    const nearlyAll = (count) => count * 10 >= rows.length * 9;
-    if (width(rows[0], current) !== 1)
-        return undefined;
-    if (!nearlyAll(rows.filter((row) => width(row, current) === 1).length))
-        return undefined;
-    for (const delimiter of delimiter_sniff_CANDIDATES) {
-        if (delimiter === current)
-            continue;
-        const columns = width(rows[0], delimiter);
-        if (columns < 2)
-            continue;
-        if (nearlyAll(rows.filter((row) => width(row, delimiter) === columns).length))
-            return delimiter;
-    }
-    return undefined;
-}
-/** How a delimiter is named in a message: "semicolon", "tab", … */
-function delimiterName(delimiter) {
-    return NAMES[delimiter] ?? quoteValue(delimiter);
-}
-
-;// CONCATENATED MODULE: ./shared/validation/header.ts
-
-/**
- * Maps each column to its field by the schema's fieldsMatch rule, reporting label problems.
- * `exact` maps by position, as the spec says: the n-th column is the n-th field, and a label
- * that is not the field's name is an incorrect-label (the column is still checked as that
- * field). The other rules map by name. JSON Lines and Parquet are always matched by name:
- * objects and Parquet schemas have no meaningful column order.
- */
-function matchHeader(header, schema, states, format, line, report) {
-    const declared = schema.descriptor.fieldsMatch;
-    const mode = declared === 'exact' && (format === 'jsonl' || format === 'parquet') ? 'equal' : declared;
-    if (mode === 'exact')
-        return matchByPosition(header, states, line, report);
-    const byName = new Map(states.map((s) => [s.field.name, s]));
-    const seen = new Set();
-    const columns = header.map((label, index) => {
-        if (label.trim() === '') {
-            report({
-                code: 'blank-label',
-                line,
-                fieldNumber: index + 1,
-                message: `Column ${index + 1} has no name.`,
-            });
-            return undefined;
-        }
-        if (seen.has(label)) {
-            report({
-                code: 'duplicate-label',
-                line,
-                field: label,
-                fieldNumber: index + 1,
-                message: `Column "${(0,findings/* excerpt */.Kb)(label)}" appears more than once in the header.`,
-            });
-            return undefined;
-        }
-        seen.add(label);
-        const state = byName.get(label);
-        // subset: the data MAY have more columns than the schema; superset: it MAY have fewer.
-        if (!state && (mode === 'equal' || mode === 'superset')) {
-            report({
-                code: 'extra-label',
-                line,
-                field: label,
-                fieldNumber: index + 1,
-                message: `Column "${(0,findings/* excerpt */.Kb)(label)}" is not a field of the schema (fieldsMatch: ${mode}).`,
-            });
-        }
-        return state;
-    });
-    const missing = schema.fields.filter((f) => !seen.has(f.name));
-    if (mode === 'partial' && missing.length === schema.fields.length)
-        report({
-            code: 'unmatched-header',
-            line,
-            message: 'No column of the header matches a schema field (fieldsMatch: partial needs at least one).',
-        });
-    // As frictionless: the fields without a column are named too, unmatched header or not, and
-    // numbered after the file's columns, in schema order.
-    let fieldNumber = header.length;
-    for (const f of missing) {
-        // A required field (a primary key's fields are required) needs its column whatever the rule.
-        const required = f.constraints?.required || schema.primaryKey.includes(f.name);
-        if ((mode === 'superset' || mode === 'partial') && !required)
-            continue;
-        report({
-            code: 'missing-label',
-            line,
-            field: f.name,
-            fieldNumber: ++fieldNumber,
-            message: `The schema field "${f.name}" has no column in the header${required ? ', and it is required: every row lacks it' : ''}.`,
-        });
-    }
-    return columns;
-}
-/**
- * Matches the header (matchHeader) and sets out the cells each row should have, as frictionless
- * does: with fieldsMatch exact (CSV, TSV), the schema's fields by position, so a field without a
- * column is a missing cell in every row and a column past the fields an extra cell in every
- * row; with the other rules, the header's columns, a field without a column reported once.
- * Each field's state learns its column number (1-based) in this file, for its findings.
- */
-function layoutHeader(header, schema, states, format, line, report) {
-    const matched = matchHeader(header, schema, states, format, line, report);
-    const exact = schema.descriptor.fieldsMatch === 'exact' && (format === 'csv' || format === 'tsv');
-    const columns = exact ? states.map((s) => s.index) : matched.map((s) => s?.index);
-    for (const state of states)
-        state.column = undefined;
-    columns.forEach((index, i) => {
-        if (index !== undefined)
-            states[index].column ??= i + 1;
-    });
-    return { columns, labels: header };
-}
-function matchByPosition(header, states, line, report) {
-    const names = new Set(states.map((s) => s.field.name));
-    const seen = new Set();
-    const columns = header.map((label, index) => {
-        const state = states[index];
-        if (label.trim() === '')
-            report({
-                code: 'blank-label',
-                line,
-                field: state?.field.name,
-                fieldNumber: index + 1,
-                message: `Column ${index + 1} has no name.`,
-            });
-        const duplicate = label.trim() !== '' && seen.has(label);
-        if (duplicate)
-            report({
-                code: 'duplicate-label',
-                line,
-                field: label,
-                fieldNumber: index + 1,
-                message: `Column "${(0,findings/* excerpt */.Kb)(label)}" appears more than once in the header.`,
-            });
-        seen.add(label);
-        if (!state) {
-            report({
-                code: 'extra-label',
-                line,
-                field: label,
-                fieldNumber: index + 1,
-                message: `Column ${index + 1} ("${(0,findings/* excerpt */.Kb)(label)}") is beyond the schema's ${states.length} fields (fieldsMatch: exact).`,
-            });
-            return undefined;
-        }
-        // A duplicate is reported as that alone, as frictionless does.
-        if (label.trim() !== '' && !duplicate && label !== state.field.name) {
-            const hint = names.has(label)
-                ? ' The columns are in another order than the fields; use fieldsMatch: equal to match them by name.'
-                : '';
-            report({
-                code: 'incorrect-label',
-                line,
-                field: state.field.name,
-                fieldNumber: index + 1,
-                observed: label,
-                expected: state.field.name,
-                message: `Column ${index + 1} is "${(0,findings/* excerpt */.Kb)(label)}" where the schema has field "${state.field.name}" (fieldsMatch: exact matches by position, so it is checked as "${state.field.name}").${hint}`,
-            });
-        }
-        return state;
-    });
-    for (const state of states.slice(header.length)) {
-        report({
-            code: 'missing-label',
-            line,
-            field: state.field.name,
-            fieldNumber: state.index + 1,
-            message: `The schema field "${state.field.name}" (field ${state.index + 1}) has no column: the header has ${header.length}, so each row lacks its cell (fieldsMatch: exact).`,
-        });
-    }
-    return columns;
-}
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(48161);
-// EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __nccwpck_require__(75919);
-// EXTERNAL MODULE: ./shared/data/delimited-shards.ts
-var delimited_shards = __nccwpck_require__(64728);
-;// CONCATENATED MODULE: ./shared/validation/parallel.ts
-/**
- * Large files checked in shards on worker threads. The main thread reads the file once, cuts
- * it into shards of whole records (CSV/TSV byte ranges, Parquet row groups) and hands them to
- * a pool of workers, at most two per worker in flight, so memory stays flat. Results are
- * merged strictly in shard order: the worker's findings of each row, then that row's uniqueness
- * keys checked here (uniqueness is decided in one place, in row order), then the column
- * statistics, merged as the mergeable sketches they are. Findings, counts and row numbers are
- * the same as a one-pass read; quantiles come from merged KLL sketches, within their error.
- *
- * Files that are small, gzip-compressed (one stream, no seeking), JSON Lines, or in a dialect
- * the record scanner does not follow are read in one pass (validate.ts).
- */
-
-
-
-
-
-
-
-
-
-
-const DEFAULT_MIN_FILE_BYTES = 16 * 2 ** 20;
-const DEFAULT_SHARD_BYTES = 4 * 2 ** 20;
-const workerCount = (options) => options.workers ?? (0,external_node_os_.availableParallelism)();
-/** How a file would be cut into shards, or undefined when it is read in one pass. */
-async function planShards(file, options) {
-    const parallel = options.parallel;
-    if (!parallel || workerCount(parallel) < 2 || file.format === 'jsonl' || /\.gz$/i.test(file.path))
-        return undefined;
-    // A file that cannot be read is left to the one-pass reader, which says what is wrong with it.
-    const size = await (0,promises_.stat)(file.path).then((s) => s.size, () => 0);
-    if (size < (parallel.minFileBytes ?? DEFAULT_MIN_FILE_BYTES))
-        return undefined;
-    if (file.format === 'parquet') {
-        const source = await (0,parquet/* openParquet */.D4)(file.path).catch(() => undefined);
-        return source && source.groupRows.length > 1
-            ? { kind: 'parquet', columns: source.columns, groupRows: source.groupRows }
-            : undefined;
-    }
-    const layout = await (0,delimited_shards/* delimitedLayout */.g_)(file.path, file.format, options.dialect);
-    return layout && { kind: 'delimited', layout, bytes: size };
-}
-/** Checks one file in shards on the pool's workers, merging their results in row order. */
-async function validateFileInShards(context, pool, plan) {
-    const { file, schema, states } = context;
-    const header = plan.kind === 'delimited' ? plan.layout.header : plan.columns;
-    const headerLine = plan.kind === 'delimited' ? plan.layout.headerLine : undefined;
-    refuseWrongDelimiter(file.path, file.format, header, schema.fields.map((f) => f.name), context.options.dialect?.delimiter);
-    const setup = {
-        path: file.path,
-        format: file.format,
-        ...layoutHeader(header, schema, states, file.format, headerLine, context.report),
-        ...(plan.kind === 'delimited' && { layout: plan.layout }),
-    };
-    const shardBytes = context.options.parallel?.shardBytes ?? DEFAULT_SHARD_BYTES;
-    const tasks = plan.kind === 'delimited'
-        ? delimitedTasks(file.path, plan.layout, shardBytes, pool.size)
-        : parquetTasks(plan.groupRows);
-    let fatal;
-    await pool.run(setup, tasks, (result) => {
-        if (result.seq === 0)
-            context.uniqueness.expect(expectedRows(plan, result));
-        mergeShard(context, result);
-        fatal = result.fatal;
-        return fatal === undefined;
-    });
-    if (fatal)
-        throw new data_file_error/* DataFileError */.t(fatal.message, fatal.code, file.path, fatal.line);
-    reportEmpty(context, true);
-}
-/** The rows a file will have, to size the uniqueness sets once: Parquet says; CSV is estimated from the first shard's rows per byte. */
-function expectedRows(plan, first) {
-    if (plan.kind === 'parquet')
-        return plan.groupRows.reduce((sum, rows) => sum + rows, 0);
-    return Math.ceil((plan.bytes / Math.max(1, first.bytes)) * first.keys.rows * 1.05);
-}
-async function* delimitedTasks(path, layout, shardBytes, workers) {
-    for await (const shard of (0,delimited_shards/* delimitedShards */.Hp)(path, layout, shardBytes, workers))
-        yield { kind: 'delimited', shard };
-}
-async function* parquetTasks(groupRows) {
-    let firstRow = 1;
-    for (const [index, rows] of groupRows.entries()) {
-        yield { kind: 'parquet', from: index, to: index + 1, firstRow };
-        firstRow += rows;
-    }
-}
-/** One shard's results into the file's: findings and uniqueness in row order, then statistics. */
-function mergeShard(context, result) {
-    const { file, states, summary } = context;
-    const kept = result.findings;
-    let next = 0;
-    const findingsUpTo = (row) => {
-        while (next < kept.length && (kept[next].row ?? Infinity) <= row)
-            context.add(kept[next++]);
-    };
-    context.uniqueness.replay(result.keys, file.path, context.report, findingsUpTo);
-    findingsUpTo(Infinity);
-    for (const { group, count } of result.unkept)
-        context.addUnkept(group, count);
-    states.forEach((state, i) => {
-        const stats = state.stats;
-        stats.mergeProfile(result.columns[i]);
-        // As in a one-pass read: top values are dropped once a column is past the distinct values counted exactly.
-        if (stats.top && !stats.distinct.isExact())
-            stats.dropTopValues();
-        state.topValues = stats.top !== undefined;
-        const tally = result.mostly[i];
-        if (state.mostly && tally) {
-            state.mostly.failures += tally.failures;
-            state.mostly.checked += tally.checked;
-            state.mostly.first ??= tally.first;
-        }
-    });
-    summary.shards = (summary.shards ?? 0) + 1;
-    summary.rows = Math.max(summary.rows, result.keys.firstRow + result.keys.rows - 1);
-    context.progress(summary.rows);
-}
-/** Worker threads, started on first use and kept for every file of a validation. */
-class ShardPool {
-    options;
-    schema;
-    maxFindings;
-    workers = [];
-    listeners = new Set();
-    constructor(options, schema, maxFindings) {
-        this.options = options;
-        this.schema = schema;
-        this.maxFindings = maxFindings;
-    }
-    /** The workers the pool runs (or will, once started). */
-    get size() {
-        return workerCount(this.options);
-    }
-    start() {
-        if (this.workers.length)
-            return;
-        const init = (0,shard_worker/* workerInit */.vv)(this.schema, this.maxFindings);
-        for (let i = 0; i < workerCount(this.options); i++) {
-            // A fixed young generation: left to grow, it ends larger on a long file than on a short
-            // one, and memory would creep with the file's length (bench: 1.15x on a 10x file; 1.0-1.1x with this).
-            const worker = new external_node_worker_threads_.Worker(this.options.entry, {
-                workerData: init,
-                resourceLimits: { maxYoungGenerationSizeMb: 24 },
-            });
-            const entry = { worker, pending: 0 };
-            worker.on('message', (result) => {
-                entry.pending--;
-                for (const listener of this.listeners)
-                    listener({ result });
-            });
-            worker.on('error', (error) => {
-                for (const listener of this.listeners)
-                    listener({ error });
-            });
-            worker.on('exit', (code) => {
-                if (code !== 0)
-                    for (const listener of this.listeners)
-                        listener({ error: new Error(`A validation worker stopped with exit code ${code}.`) });
-            });
-            this.workers.push(entry);
-        }
-    }
+/** The group of rows whose sensitive value is missing (empty cell, NA, null). */
+const MISSING_GROUP = '(missing)';
+/** How an intersection's values are joined into one group name, in column order. */
+const INTERSECTION_SEPARATOR = ', ';
+const fairness_report_interval = schemas/* tuple */.PVZ([schemas/* number */.aig(), schemas/* number */.aig()]);
+const groupMetric = schemas/* object */.Ikc({ value: schemas/* number */.aig(), ci: fairness_report_interval.optional() });
+const fairnessGroupSchema = schemas/* object */.Ikc({
+    rows: schemas/* number */.aig().int().nonnegative(),
+    weight: schemas/* number */.aig().nonnegative(),
+    /** rows < minGroupSize: reported, left out of the measures. */
+    small: schemas/* boolean */.zMY(),
+    /** Binary: the weighted share of positive labels. */
+    baseRate: schemas/* number */.aig().nullable().optional(),
+    /** Binary: the weighted share predicted positive. */
+    selectionRate: schemas/* number */.aig().nullable().optional(),
+    /** null = undefined (the group has no positive labels), never 0. */
+    truePositiveRate: schemas/* number */.aig().nullable().optional(),
+    /** null = undefined (the group has no negative labels). */
+    falsePositiveRate: schemas/* number */.aig().nullable().optional(),
+    /** Regression: the weighted mean prediction. */
+    meanPrediction: schemas/* number */.aig().optional(),
+    /** The task's headline metrics on the group's rows. */
+    metrics: schemas/* record */.g1P(schemas/* string */.YjP(), groupMetric),
+});
+const fairnessMeasureSchema = schemas/* object */.Ikc({
+    /** null when fewer than two groups qualify. */
+    value: schemas/* number */.aig().nullable(),
+    /** From the same seeded bootstrap as every metric, resampled within each group. */
+    ci: fairness_report_interval.optional(),
+    /** The group at the disadvantaged end (lowest selection rate, ...). */
+    worstGroup: schemas/* string */.YjP().optional(),
+    bestGroup: schemas/* string */.YjP().optional(),
+    /** The groups the measure compared. */
+    groups: schemas/* array */.YOg(schemas/* string */.YjP()),
+});
+const fairnessAttributeSchema = schemas/* object */.Ikc({
+    /** ["sex"], or ["sex", "age_band"] for an intersection. */
+    columns: schemas/* array */.YOg(schemas/* string */.YjP()).min(1),
+    minGroupSize: schemas/* number */.aig().int().nonnegative(),
+    /** The evaluation data fingerprint (the report's evaluation.dataSha256). */
+    dataSha256: schemas/* string */.YjP(),
+    groups: schemas/* record */.g1P(schemas/* string */.YjP(), fairnessGroupSchema),
     /**
-     * Sends every task to the least busy worker, at most two per worker in flight, and hands the
-     * results to `onResult` in the order of the tasks. Once `onResult` returns false no more
-     * tasks are sent, and the results still on their way are waited for and dropped.
+     * Binary: demographic_parity_difference / _ratio, equalized_odds_difference / _ratio,
+     * equal_opportunity_difference / _ratio. Multiclass: the same one-vs-rest, keyed
+     * "<measure>[<class>]". Regression: mean_prediction_difference and "<metric>_difference".
      */
-    async run(setup, tasks, onResult) {
-        this.start();
-        const results = new Map();
-        let sent = 0;
-        let received = 0;
-        let merged = 0;
-        let stopped = false;
-        let failure;
-        let wake = () => { };
-        const listener = (event) => {
-            if (event.error !== undefined)
-                failure ??= event.error;
-            else {
-                received++;
-                results.set(event.result.seq, event.result);
-            }
-            wake();
-        };
-        const waitForWorkers = () => new Promise((resolve) => (wake = resolve));
-        const mergeReady = () => {
-            while (!stopped && results.has(merged)) {
-                const result = results.get(merged);
-                results.delete(merged++);
-                if (!onResult(result))
-                    stopped = true;
-            }
-        };
-        this.listeners.add(listener);
-        try {
-            for await (const task of tasks) {
-                mergeReady();
-                while (!stopped && failure === undefined && sent - received >= 2 * this.workers.length) {
-                    await waitForWorkers();
-                    mergeReady();
-                }
-                if (stopped || failure !== undefined)
-                    break;
-                const target = this.workers.reduce((least, w) => (w.pending < least.pending ? w : least));
-                target.pending++;
-                const request = { seq: sent++, setup, task };
-                target.worker.postMessage(request, task.kind === 'delimited' ? [task.shard.bytes.buffer] : []);
-            }
-            for (;;) {
-                if (failure !== undefined)
-                    throw failure;
-                mergeReady();
-                if (received === sent && (stopped || merged === sent))
-                    break;
-                await waitForWorkers();
-            }
-        }
-        finally {
-            this.listeners.delete(listener);
-        }
-    }
-    async close() {
-        const workers = this.workers;
-        this.workers = [];
-        await Promise.all(workers.map(({ worker }) => worker.removeAllListeners('exit').terminate()));
-    }
-}
-
-// EXTERNAL MODULE: ./shared/validation/row-checks.ts
-var row_checks = __nccwpck_require__(74756);
-// EXTERNAL MODULE: ./shared/validation/uniqueness.ts
-var validation_uniqueness = __nccwpck_require__(52858);
-;// CONCATENATED MODULE: ./shared/validation/validate.ts
-/**
- * Validates data files against a compiled Table Schema, and profiles them on the way. Per row:
- * shape, each cell (missing value → cast → constraints → statistics), then keys and duplicates
- * (row-checks.ts, uniqueness.ts). At the end: the column and dataset checks of the `ml`
- * extensions, computed from the profile's statistics.
- *
- * A file is read in one streaming pass, or, when `parallel` is given and the file is large,
- * cut into shards that workers check while the main thread decides uniqueness in row order and
- * merges what they found (parallel.ts). Findings are the same either way.
- *
- * Memory is bounded whatever the data size: rows are never kept; uniqueness keeps bounded sets
- * of fingerprints; statistics are sketches.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-
-/**
- * Validates every file against the schema. The files are one table split in parts: uniqueness
- * (unique fields, primary and unique keys, duplicate rows) and the column and dataset checks
- * hold across all of them.
- */
-async function validateFiles(files, schema, options, 
-/** Every table of the run (a Data Package's resources), for foreign keys to other resources. */
-tables = []) {
-    const settings = typeof options === 'number' ? { maxFindings: options } : options;
-    const sink = new findings/* FindingSink */.RQ(settings.maxFindings);
-    const states = (0,row_checks/* fieldStates */.Xl)(schema);
-    const uniqueness = new validation_uniqueness/* UniquenessTracker */.DY(schema, states, settings.uniqueLimit ?? key_set/* FINGERPRINT_LIMIT */.zE);
-    const summaries = [];
-    let pool;
-    try {
-        for (const file of files) {
-            const summary = {
-                path: file.path,
-                format: file.format,
-                rows: 0,
-                errors: 0,
-                warnings: 0,
-            };
-            const count = (finding, times = 1) => {
-                if (finding.file === file.path)
-                    summary[finding.level === 'error' ? 'errors' : 'warnings'] += times;
-            };
-            const add = (finding) => {
-                sink.add(finding);
-                count(finding);
-            };
-            const report = (partial) => add((0,findings/* completeFinding */.R5)(partial, file.path));
-            const started = performance.now();
-            let lastProgress = started;
-            const interval = settings.progressIntervalMs ?? 10_000;
-            const progress = (rows) => {
-                const now = performance.now();
-                if (!settings.onProgress || now - lastProgress < interval)
-                    return;
-                lastProgress = now;
-                settings.onProgress({
-                    file: file.path,
-                    rows,
-                    rowsPerSecond: (rows * 1000) / (now - started),
-                });
-            };
-            for (const state of states)
-                state.file = file.path;
-            const context = {
-                file,
-                schema,
-                states,
-                uniqueness,
-                summary,
-                report,
-                add,
-                options: settings,
-                progress,
-                addUnkept: (group, times) => {
-                    sink.addUnkept(group, times);
-                    count(group.first, times);
-                },
-            };
-            try {
-                const plan = await planShards(file, settings);
-                if (plan)
-                    await validateFileInShards(context, (pool ??= new ShardPool(settings.parallel, schema, settings.maxFindings)), plan);
-                else
-                    await validateFile(context);
-            }
-            catch (error) {
-                if (!(error instanceof data_file_error/* DataFileError */.t))
-                    throw error;
-                report({
-                    code: error.code,
-                    line: error.line,
-                    message: `${error.message}${summary.rows ? ` Rows before the problem (${summary.rows}) were checked.` : ''}`,
-                });
-            }
-            summaries.push(summary);
-        }
-    }
-    finally {
-        await pool?.close();
-    }
-    const schemaReport = (partial) => sink.add((0,findings/* completeFinding */.R5)(partial, schema.source));
-    uniqueness.limitFindings(schemaReport);
-    const rows = summaries.reduce((sum, s) => sum + s.rows, 0);
-    if (schema.foreignKeys.length > 0 && rows > 0) {
-        const reportAt = (file) => (partial) => {
-            const finding = (0,findings/* completeFinding */.R5)(partial, file);
-            sink.add(finding);
-            const summary = summaries.find((s) => s.path === file);
-            if (summary)
-                summary[finding.level === 'error' ? 'errors' : 'warnings']++;
-        };
-        await checkForeignKeys({ files, schema }, tables, reportAt, { dialect: settings.dialect });
-    }
-    const profile = (0,profile_profile/* buildProfile */.Er)(states.map((s) => s.stats), summaries.map((s) => ({ path: s.path, format: s.format, rows: s.rows })));
-    const roles = new Map(schema.fields.map((f) => [f.name, f.ml?.role]));
-    for (const column of profile.columns) {
-        const role = roles.get(column.name);
-        if (role)
-            column.role = role;
-    }
-    if (rows > 0) {
-        checkColumns(schema, states, profile, schemaReport);
-        checkDataset(schema, profile, schema.descriptor.ml?.duplicateRows
-            ? { count: uniqueness.duplicates, first: uniqueness.firstDuplicate }
-            : undefined, schemaReport);
-    }
-    return {
-        rows,
-        errors: sink.errors,
-        warnings: sink.warnings,
-        files: summaries,
-        findings: sink.kept,
-        findingsDropped: sink.dropped,
-        groups: [...sink.groups.values()],
-        profile,
-    };
-}
-/** Reads a file in one streaming pass on this thread. */
-async function validateFile(context) {
-    const { file, schema, states, summary, report } = context;
-    let checkRow;
-    await readTable(file.path, file.format, {
-        header(names, line) {
-            refuseWrongDelimiter(file.path, file.format, names, schema.fields.map((f) => f.name), context.options.dialect?.delimiter);
-            checkRow = (0,row_checks/* rowChecker */.g2)({
-                schema,
-                states,
-                format: file.format,
-                ...layoutHeader(names, schema, states, file.format, line, report),
-                report,
-                keys: context.uniqueness.sink(file.path, report),
-            });
-        },
-        row(r) {
-            summary.rows = r.row;
-            if ((r.row & 0x3fff) === 0)
-                context.progress(r.row);
-            checkRow(r);
-        },
-    }, { dialect: context.options.dialect });
-    reportEmpty(context, checkRow !== undefined);
+    measures: schemas/* record */.g1P(schemas/* string */.YjP(), fairnessMeasureSchema),
+    notes: schemas/* array */.YOg(schemas/* string */.YjP()),
+});
+/** Keyed by attribute as the user wrote it: "sex", or "sex,age_band" for an intersection. */
+const fairnessReportSchema = schemas/* record */.g1P(schemas/* string */.YjP(), fairnessAttributeSchema);
+/** The name of the merged line of groups under the minimum size. */
+function otherGroupName(minGroupSize) {
+    return `other (fewer than ${minGroupSize} rows each)`;
 }
 /**
- * The results of several tables (a Data Package's resources) as one, for the report, the
- * summary and the annotations: counts add up, files and groups follow one another, and the
- * kept findings stay within `maxFindings`. Each table keeps its own profile (their columns
- * differ), so the merged profile is the first table's; callers write the others themselves.
+ * The groups as anything published (job summary, pull-request comment, Release notes) may show
+ * them: groups are data about people, so those under min-group-size (whose rates could point at
+ * a few individuals) are merged into one "other (fewer than k rows each)" line that carries only
+ * their total rows and weight, never their rates. Largest groups first.
  */
-function mergeResults(results, maxFindings) {
-    if (results.length === 1)
-        return results[0];
-    const findings = results.flatMap((r) => r.findings);
-    return {
-        rows: results.reduce((sum, r) => sum + r.rows, 0),
-        errors: results.reduce((sum, r) => sum + r.errors, 0),
-        warnings: results.reduce((sum, r) => sum + r.warnings, 0),
-        files: results.flatMap((r) => r.files),
-        findings: findings.slice(0, maxFindings),
-        findingsDropped: results.reduce((sum, r) => sum + r.findingsDropped, 0) +
-            Math.max(0, findings.length - maxFindings),
-        groups: results.flatMap((r) => r.groups),
-        profile: results[0].profile,
-    };
-}
-
-;// CONCATENATED MODULE: ./shared/validation/validate-step.ts
-/**
- * validate-data's step, below its inputs: the data files found and confined, the schema (or a
- * Data Package's resources) read, each file validated against its schema, and the report and
- * profiles written to the step's folder. The action's `run()` turns the outcome into
- * annotations, the summary, outputs and the fail-on verdict.
- */
-
-
-
-
-
-
-
-
-
-
-async function validateDataStep(request, log, step) {
-    const cwd = process.cwd();
-    const confinement = await stepConfinement(step.workspace, step.tempDir);
-    const paths = await expandPathsAsWritten(request.data, cwd, 'data file');
-    await confinePaths(paths, confinement, { what: 'data file', input: 'data', baseDir: cwd });
-    const files = paths.map((path) => ({ path, format: formatOf(path, request.format) }));
-    await confinePath(request.schema, confinement, {
-        what: 'schema file',
-        input: 'schema',
-        baseDir: cwd,
-    });
-    if (request.profile)
-        await confinePath(request.profile, confinement, {
-            what: 'profile file',
-            input: 'profile',
-            baseDir: cwd,
-            kind: 'any',
-        });
-    const loaded = await loadSchemaInput(request.schema, confinement, cwd);
-    warnOfSchemaKeys(loaded, log);
-    const parts = partsToValidate(files, loaded, request.schema);
-    const tables = loaded.kind === 'package' ? loaded.resources : [];
-    const results = [];
-    for (const part of parts)
-        results.push(await log.group(`Validating ${part.files.length} file(s) against ${part.schema.source}${part.name ? ` (resource "${part.name}")` : ''}`, () => validateFiles(part.files, part.schema, {
-            maxFindings: request.maxFindings,
-            dialect: request.dialect,
-            parallel: (0,shard_worker/* validationWorkers */.JY)(),
-            ...(log.progress ? { progressIntervalMs: log.progress.intervalMs } : {}),
-            onProgress: (progress) => log.progress
-                ? log.progress.update(progress)
-                : log.info(`${progress.file}: ${progress.rows.toLocaleString('en-US')} rows read (${Math.round(progress.rowsPerSecond).toLocaleString('en-US')} rows/s)`),
-        }, tables)));
-    const result = mergeResults(results, request.maxFindings);
-    const dir = await (0,action_context/* createStepDir */.S)(step.tempDir, 'validate-data', 'data');
-    const reportPath = (0,external_node_path_.join)(dir, 'validation-report.json');
-    const { profile, ...rest } = result;
-    const report = {
-        format: 'mlops-actions/validation-report@1',
-        valid: result.errors === 0,
-        schema: request.schema,
-        ...rest,
-    };
-    await (0,promises_.writeFile)(reportPath, JSON.stringify(report, null, 2) + '\n');
-    const profilePath = request.profile ?? (0,external_node_path_.join)(dir, 'data-profile.json');
-    await (0,promises_.mkdir)((0,external_node_path_.dirname)(profilePath), { recursive: true });
-    await (0,promises_.writeFile)(profilePath, JSON.stringify(profile) + '\n');
-    // A Data Package's resources have different columns: one profile each, the first at `profile`.
-    for (const [i, part] of parts.entries()) {
-        if (i === 0)
+function publishableGroups(attribute) {
+    const lines = [];
+    let smallRows = 0;
+    let smallWeight = 0;
+    let smallCount = 0;
+    for (const [name, group] of Object.entries(attribute.groups)) {
+        if (group.small) {
+            smallRows += group.rows;
+            smallWeight += group.weight;
+            smallCount += 1;
             continue;
-        const path = profilePath.replace(/(\.json)?$/, `.${part.name}.json`);
-        await (0,promises_.writeFile)(path, JSON.stringify(results[i].profile) + '\n');
-        log.info(`Profile of resource "${part.name}": ${path}`);
-    }
-    return { result, files: files.length, reportPath, profilePath };
-}
-/** Likely typos of known schema keys, as warnings at their line (the schema is still read). */
-function warnOfSchemaKeys(loaded, log) {
-    const schemas = loaded.kind === 'schema' ? [loaded.schema] : loaded.resources.map((r) => r.schema);
-    for (const schema of schemas)
-        for (const warning of schema.warnings)
-            log.warning(`${schema.source}: ${warning.message}`, {
-                file: schema.source,
-                line: warning.line,
-            });
-}
-/** With a Data Package, each data file is checked against the schema of the resource it is a path of. */
-function partsToValidate(files, loaded, schemaPath) {
-    if (loaded.kind === 'schema')
-        return [{ files, schema: loaded.schema }];
-    const owner = new Map();
-    for (const r of loaded.resources)
-        for (const f of r.files)
-            owner.set((0,external_node_path_.resolve)(f.path), r);
-    const parts = new Map();
-    for (const file of files) {
-        const r = owner.get((0,external_node_path_.resolve)(file.path));
-        if (!r)
-            throw new errors/* UserError */.yo(`The data file "${file.path}" is not a path of any resource of the Data Package "${schemaPath}" (its resources: ${loaded.resources.map((x) => `"${x.name}"`).join(', ')}). List only the resources' files in "data", or add a resource for it.`);
-        const part = parts.get(r) ?? { name: r.name, files: [], schema: r.schema };
-        part.files.push({
-            path: file.path,
-            format: r.files.find((f) => (0,external_node_path_.resolve)(f.path) === (0,external_node_path_.resolve)(file.path)).format,
+        }
+        lines.push({
+            name,
+            rows: group.rows,
+            weight: group.weight,
+            groups: 1,
+            merged: false,
+            ...(group.baseRate !== undefined ? { baseRate: group.baseRate } : {}),
+            ...(group.selectionRate !== undefined ? { selectionRate: group.selectionRate } : {}),
+            ...(group.truePositiveRate !== undefined ? { truePositiveRate: group.truePositiveRate } : {}),
+            ...(group.falsePositiveRate !== undefined
+                ? { falsePositiveRate: group.falsePositiveRate }
+                : {}),
+            ...(group.meanPrediction !== undefined ? { meanPrediction: group.meanPrediction } : {}),
         });
-        parts.set(r, part);
     }
-    return [...parts.values()];
-}
-function formatOf(path, format) {
-    return format !== 'auto' ? format : detectFormat(path, 'data file', 'Set the "format" input.');
+    lines.sort((a, b) => b.rows - a.rows || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    if (smallCount > 0)
+        lines.push({
+            name: otherGroupName(attribute.minGroupSize),
+            rows: smallRows,
+            weight: smallWeight,
+            groups: smallCount,
+            merged: true,
+        });
+    return lines;
 }
 
-;// CONCATENATED MODULE: ./shared/monitor/window.ts
+;// CONCATENATED MODULE: ./shared/metrics/fairness-groups.ts
 /**
- * The window monitor-model judges: recent serving data, as data files (profiled here by
- * validate-data's own step, so every format it reads is read the same way) or as the profiles
- * of shards made in a job matrix (merged; then no row is read again). Without a schema of its
- * own, the window is read with the types the reference profile recorded for its columns, so
- * that a value the training data would not have held (text in a number column) is counted as
- * invalid, as in training, and the rest with the types inferred from the window.
+ * Groups of rows for the fairness evaluation, in typed arrays: each attribute's group per row
+ * (an intersection's groups are the combinations of its columns' values that occur), and the
+ * cells every attribute's tallies are summed from. A cell is one combination of every
+ * attribute's group and (classification) the true and the predicted class: rows of one cell
+ * are alike to every rate and measure, so a pass over the rows adds each row's weight to its
+ * cell once, whatever the number of attributes, and the attributes' tallies are then summed
+ * over the cells (a few hundred, not a million). This is what keeps a bootstrap resample of
+ * four attributes at one add a row.
  */
 
 
 
+/** Most groups an intersection may have: each is a row of every table and a term of every resample. */
+const MAX_INTERSECTION_GROUPS = 1000;
+/** Dense ids for the keys `key(i)` of n rows, where keys are below `range`; the first id is 0. */
+class Densifier {
+    table;
+    map;
+    /** Per id, its key. */
+    keys = [];
+    constructor(range) {
+        // A table while it is small; a map past it (a key range of a billion is possible).
+        if (range <= 1 << 22)
+            this.table = new Int32Array(range).fill(-1);
+        else
+            this.map = new Map();
+    }
+    id(key) {
+        if (this.table) {
+            let id = this.table[key];
+            if (id === -1) {
+                id = this.keys.length;
+                this.table[key] = id;
+                this.keys.push(key);
+            }
+            return id;
+        }
+        let id = this.map.get(key);
+        if (id === undefined) {
+            id = this.keys.length;
+            this.map.set(key, id);
+            this.keys.push(key);
+        }
+        return id;
+    }
+}
+/**
+ * One attribute's groups: a column's values as they are, or the combinations of several
+ * columns' values that occur (in order of first appearance).
+ */
+function attributeGroups(attribute, columns, rows, path) {
+    const first = columns[0];
+    if (columns.length === 1)
+        return {
+            names: [...first.values],
+            index: first.index,
+            rows: countRows(first.index, first.values.length),
+        };
+    const index = Int32Array.from(first.index.subarray(0, rows));
+    let count = first.values.length;
+    // Per id at each step, the previous step's id and this column's value.
+    const steps = [];
+    for (const column of columns.slice(1)) {
+        const width = column.values.length;
+        const ids = new Densifier(count * width);
+        for (let i = 0; i < rows; i++)
+            index[i] = ids.id(index[i] * width + column.index[i]);
+        count = ids.keys.length;
+        steps.push({ keys: ids.keys, width });
+    }
+    if (count > MAX_INTERSECTION_GROUPS)
+        throw new errors/* UserError */.yo(`The sensitive feature ${(0,identifiers/* quoteValue */.cl)(attribute)} of "${path}" makes ${count} groups (combinations of ${columns.map((c) => (0,identifiers/* quoteValue */.cl)(c.column)).join(', ')} that occur), more than ${MAX_INTERSECTION_GROUPS}: most would be too small to compare. Intersect fewer columns, or bin them into fewer values.`);
+    const names = [];
+    for (let id = 0; id < count; id++) {
+        const parts = [];
+        let at = id;
+        for (let s = steps.length - 1; s >= 0; s--) {
+            const key = steps[s].keys[at];
+            parts.push(columns[s + 1].values[key % steps[s].width]);
+            at = Math.floor(key / steps[s].width);
+        }
+        parts.push(first.values[at]);
+        names.push(parts.reverse().join(INTERSECTION_SEPARATOR));
+    }
+    return { names, index, rows: countRows(index, count) };
+}
+function countRows(index, groups) {
+    const rows = new Float64Array(groups);
+    for (let i = 0; i < index.length; i++)
+        rows[index[i]] += 1;
+    return rows;
+}
+/**
+ * The cells of n rows: `base` (per row, a code below `baseRange`, or null for none) combined
+ * with every attribute's group.
+ */
+function cellsOf(attributes, base, baseRange, rows) {
+    const of = new Int32Array(rows);
+    if (base)
+        for (let i = 0; i < rows; i++)
+            of[i] = base(i);
+    let count = base ? baseRange : 1;
+    const steps = [];
+    for (const attribute of attributes) {
+        const width = attribute.names.length;
+        const ids = new Densifier(count * width);
+        const index = attribute.index;
+        for (let i = 0; i < rows; i++)
+            of[i] = ids.id(of[i] * width + index[i]);
+        count = ids.keys.length;
+        steps.push(ids.keys);
+    }
+    const group = attributes.map(() => new Int32Array(count));
+    const baseOf = new Int32Array(count);
+    for (let cell = 0; cell < count; cell++) {
+        let at = cell;
+        for (let a = attributes.length - 1; a >= 0; a--) {
+            const width = attributes[a].names.length;
+            const key = steps[a][at];
+            group[a][cell] = key % width;
+            at = Math.floor(key / width);
+        }
+        baseOf[cell] = at;
+    }
+    return { count, of, group, base: baseOf };
+}
 
-
-
-
-
-
-
-/** Most validation findings kept in the report: the monitor counts problems, validate-data lists them. */
-const window_MAX_FINDINGS = 100;
-async function readWindow(request, log, step) {
-    const cwd = process.cwd();
-    const paths = await expandPathsAsWritten(request.data, cwd, 'data file');
-    if (paths.length === 0)
-        throw new errors/* UserError */.yo('Input "data" matches no file: give the recent serving data (data files or globs, one per line) or the profiles validate-data made of it.');
-    const profiles = paths.filter((path) => /\.json$/i.test(path));
-    if (profiles.length === paths.length)
-        return readProfiles(paths, step);
-    if (profiles.length)
-        throw new errors/* UserError */.yo(`Input "data" mixes profiles (${profiles[0]}) with data files (${paths.find((p) => !profiles.includes(p))}): give either the data files or the profiles made of them, not both.`);
-    for (const path of paths)
-        detectFormat(path, 'data file', 'Give CSV, TSV, JSON Lines or Parquet files, or profiles (.json).');
-    const schema = request.schema ?? (await windowSchema(paths, request.reference, step));
-    const { result, profilePath, reportPath } = await validateDataStep({ data: request.data, schema, format: 'auto', dialect: {}, maxFindings: window_MAX_FINDINGS }, log, step);
+;// CONCATENATED MODULE: ./shared/metrics/fairness-measures.ts
+/** Values summed per cell: classification the weight; regression the six sums below. */
+const REGRESSION_SUMS = 6;
+function emptyTallies(task, groups, k) {
+    if (task === 'regression')
+        return { task, groups, sums: new Float64Array(groups * REGRESSION_SUMS) };
     return {
-        profile: await (0,profile_profile/* readProfile */.er)(profilePath),
-        files: paths,
-        validation: { errors: result.errors, warnings: result.warnings, report: reportPath },
+        task,
+        groups,
+        k,
+        total: new Float64Array(groups),
+        support: new Float64Array(groups * k),
+        predicted: new Float64Array(groups * k),
+        truePositive: new Float64Array(groups * k),
+        labelled: new Int32Array(groups),
     };
 }
-async function readProfiles(paths, step) {
-    await confinePaths(paths, await stepConfinement(step.workspace, step.tempDir), {
-        what: 'profile file',
-        input: 'data',
-        baseDir: process.cwd(),
-    });
-    const profiles = [];
-    for (const path of paths)
-        profiles.push(await (0,profile_profile/* readProfile */.er)(path));
-    return { profile: profiles.length === 1 ? profiles[0] : (0,profile_profile/* mergeProfiles */.Ns)(profiles), files: [] };
+/** Sums cell totals into one attribute's group tallies (reset first). */
+function tallyGroups(tallies, cells, attribute, cellSums) {
+    const group = cells.group[attribute];
+    if (tallies.task === 'regression') {
+        const { sums } = tallies;
+        sums.fill(0);
+        for (let u = 0; u < cells.count; u++) {
+            const at = group[u] * REGRESSION_SUMS;
+            for (let s = 0; s < REGRESSION_SUMS; s++)
+                sums[at + s] += cellSums[u * REGRESSION_SUMS + s];
+        }
+        return;
+    }
+    const { k, total, support, predicted, truePositive, labelled } = tallies;
+    total.fill(0);
+    support.fill(0);
+    predicted.fill(0);
+    truePositive.fill(0);
+    labelled.fill(0);
+    for (let u = 0; u < cells.count; u++) {
+        const w = cellSums[u];
+        const g = group[u];
+        const t = Math.floor(cells.base[u] / k);
+        const p = cells.base[u] % k;
+        total[g] += w;
+        support[g * k + t] += w;
+        predicted[g * k + p] += w;
+        if (t === p)
+            truePositive[g * k + t] += w;
+    }
+    for (let g = 0; g < tallies.groups; g++)
+        for (let c = 0; c < k; c++)
+            if (support[g * k + c] > 0)
+                labelled[g] += 1;
+}
+function ratesOf(t, g, c, out) {
+    const total = t.total[g];
+    const at = g * t.k + c;
+    const positives = c < 0 ? 0 : t.support[at];
+    const predicted = c < 0 ? 0 : t.predicted[at];
+    const truePositive = c < 0 ? 0 : t.truePositive[at];
+    // Negatives exist when another class has support; their weight is the rest of the total.
+    const hasNegatives = t.labelled[g] - (positives > 0 ? 1 : 0) > 0;
+    out.base = total > 0 ? positives / total : Number.NaN;
+    out.selection = total > 0 ? predicted / total : Number.NaN;
+    out.truePositive = positives > 0 ? truePositive / positives : Number.NaN;
+    out.falsePositive = hasNegatives
+        ? Math.max(0, predicted - truePositive) / (total - positives)
+        : Number.NaN;
+    return out;
+}
+/** The task's headline metrics per group (those the starting gate policy gates: shared/init/policy.ts). */
+function groupMetricNames(task) {
+    if (task === 'binary')
+        return ['accuracy', 'f1'];
+    if (task === 'multiclass')
+        return ['accuracy', 'f1_macro'];
+    return ['mae', 'rmse', 'r2'];
+}
+/** The error metrics whose difference between groups is a regression's measure. */
+const REGRESSION_ERROR_METRICS = ['mae', 'rmse'];
+/**
+ * Group g's headline metrics into out[0..], NaN where undefined; as scikit-learn defines them
+ * (zero_division 0; f1_macro over the classes present in the group's labels or predictions;
+ * r2 1 or 0 for a constant label, as its force_finite).
+ */
+function groupMetrics(t, g, positive, out) {
+    if (t.task === 'regression') {
+        const at = g * REGRESSION_SUMS;
+        const w = t.sums[at];
+        if (!(w > 0)) {
+            out.fill(Number.NaN, 0, 3);
+            return;
+        }
+        const squared = t.sums[at + 3];
+        const labels = t.sums[at + 4];
+        const labelSquares = t.sums[at + 5];
+        out[0] = t.sums[at + 2] / w;
+        out[1] = Math.sqrt(squared / w);
+        const spread = labelSquares - (labels * labels) / w;
+        out[2] = spread > 1e-12 * labelSquares ? 1 - squared / spread : squared === 0 ? 1 : 0;
+        return;
+    }
+    const total = t.total[g];
+    if (!(total > 0)) {
+        out.fill(Number.NaN, 0, 2);
+        return;
+    }
+    const base = g * t.k;
+    let correct = 0;
+    for (let c = 0; c < t.k; c++)
+        correct += t.truePositive[base + c];
+    out[0] = correct / total;
+    const f1 = (c) => {
+        const tp = t.truePositive[base + c];
+        const denominator = t.support[base + c] + t.predicted[base + c];
+        return denominator === 0 ? 0 : (2 * tp) / denominator;
+    };
+    if (t.task === 'binary') {
+        out[1] = positive < 0 ? 0 : f1(positive);
+        return;
+    }
+    let sum = 0;
+    let present = 0;
+    for (let c = 0; c < t.k; c++) {
+        if (t.support[base + c] === 0 && t.predicted[base + c] === 0)
+            continue;
+        sum += f1(c);
+        present++;
+    }
+    out[1] = present ? sum / present : Number.NaN;
+}
+/** A regression group's weighted mean prediction (shifted back by `shift`). */
+function meanPrediction(t, g, shift) {
+    const w = t.sums[g * REGRESSION_SUMS];
+    return w > 0 ? t.sums[g * REGRESSION_SUMS + 1] / w + shift : Number.NaN;
 }
 /**
- * A Table Schema for the window: each column's type as the reference profile recorded it, and
- * for the others (predictions, scores, labels) as inferred from the window. No constraints:
- * they are the user's schema's business.
+ * max − min and min / max of `values` over `groups` (fairlearn's between_groups). NaN when
+ * fewer than two groups take part or a group's value is undefined (in a resample: a group that
+ * drew no row of the class); the ratio NaN when the largest value is 0 (0 / 0, as pandas).
+ * `higherIsWorse`: the disadvantaged end is the largest value (a false positive rate).
  */
-async function windowSchema(paths, reference, step) {
-    const files = paths.map((path) => ({ path, format: detectFormat(path, 'data file', '') }));
-    const inferred = await inferSchema(files);
-    const referenceTypes = new Map(reference.columns.map((c) => [c.name, c.type]));
-    const fields = inferred.fields.map((field) => {
-        const name = String(field.name);
-        const type = referenceTypes.get(name) ?? field.type;
-        return { name, type, ...(type === field.type && field.format ? { format: field.format } : {}) };
-    });
-    const dir = await (0,action_context/* createStepDir */.S)(step.tempDir, 'monitor-model', 'window');
-    const path = (0,external_node_path_.join)(dir, 'window-schema.json');
-    await (0,promises_.writeFile)(path, JSON.stringify({ fields, missingValues: inferred.missingValues }, null, 2) + '\n');
-    return path;
+function spread(values, groups, higherIsWorse) {
+    let low = -1;
+    let high = -1;
+    for (const g of groups) {
+        const v = values[g];
+        if (Number.isNaN(v))
+            return { difference: Number.NaN, ratio: Number.NaN, worst: -1, best: -1 };
+        if (low === -1 || v < values[low])
+            low = g;
+        if (high === -1 || v > values[high])
+            high = g;
+    }
+    if (groups.length < 2)
+        return { difference: Number.NaN, ratio: Number.NaN, worst: -1, best: -1 };
+    const min = values[low];
+    const max = values[high];
+    return {
+        difference: max - min,
+        ratio: max === 0 ? Number.NaN : min / max,
+        worst: higherIsWorse ? high : low,
+        best: higherIsWorse ? low : high,
+    };
 }
 
 ;// CONCATENATED MODULE: ./shared/metrics/random.ts
@@ -8287,13 +3968,15 @@ const BOOTSTRAP_METHOD = 'poisson-bootstrap, percentile interval';
  * The most work a bootstrap may do, in units of one row evaluated once (about 10 ns): a minute
  * or two on a runner. A resample of the whole file and of every slice column costs
  * `(1 + slice columns) × (rows × (1 + score columns) + 10 × classes)` units: every row is
- * tallied once and ranked once per score column, and every class costs about ten rows.
+ * tallied once and ranked once per score column, and every class costs about ten rows; with
+ * sensitive features, `rows` more (the fairness pass adds each row to its cell once).
  */
 const BOOTSTRAP_WORK_BUDGET = 1e10;
 /** Fewer resamples than this give intervals too rough to judge a regression by: refused instead. */
 const MIN_BOOTSTRAP_RESAMPLES = 200;
 function resampleWork(shape) {
-    return (1 + shape.sliceColumns) * (shape.rows * (1 + shape.scoreColumns) + 10 * shape.classes);
+    return ((1 + shape.sliceColumns) * (shape.rows * (1 + shape.scoreColumns) + 10 * shape.classes) +
+        (shape.sensitive ? shape.rows : 0));
 }
 /**
  * The resamples to run within the work budget: the ones asked for, or fewer with a warning
@@ -8304,7 +3987,7 @@ function boundedResamples(requested, shape, source, budget = BOOTSTRAP_WORK_BUDG
     const affordable = Math.floor(budget / Math.max(1, perResample));
     if (requested <= affordable)
         return { resamples: requested };
-    const what = `${shape.rows} rows, ${shape.classes} classes, ${shape.scoreColumns} score columns and ${shape.sliceColumns} slice columns`;
+    const what = `${shape.rows} rows, ${shape.classes} classes, ${shape.scoreColumns} score columns and ${shape.sliceColumns} slice columns${shape.sensitive ? ', with sensitive features' : ''}`;
     if (affordable < MIN_BOOTSTRAP_RESAMPLES) {
         throw new errors/* UserError */.yo(`Input "bootstrap": a bootstrap of the predictions file "${source}" (${what}) would cost ${perResample.toExponential(2)} units of work per resample, so not even ${MIN_BOOTSTRAP_RESAMPLES} resamples fit the budget of ${budget.toExponential(0)} (about a minute or two). Set "bootstrap: 0" for metrics without intervals, or evaluate fewer score columns, slice columns or rows (e.g. a sample).`);
     }
@@ -8327,20 +4010,26 @@ function bootstrapIntervals(prepared, names, options) {
                 draws[m * options.resamples + r] = out[slots[m]];
     }
     const intervals = {};
-    const tail = (1 - options.confidence) / 2;
     for (let m = 0; m < names.length; m++) {
-        const defined = draws
-            .subarray(m * options.resamples, (m + 1) * options.resamples)
-            .filter((v) => !Number.isNaN(v))
-            .sort();
-        if (defined.length * 2 <= options.resamples)
-            continue;
-        intervals[names[m]] = [bootstrap_quantile(defined, tail), bootstrap_quantile(defined, 1 - tail)];
+        const interval = percentileInterval(draws.subarray(m * options.resamples, (m + 1) * options.resamples), options.confidence);
+        if (interval)
+            intervals[names[m]] = interval;
     }
     return intervals;
 }
+/**
+ * The percentile interval of one quantity's draws (NaN: undefined in that resample), or
+ * undefined when it is undefined in half the resamples or more.
+ */
+function percentileInterval(draws, confidence) {
+    const defined = draws.filter((v) => !Number.isNaN(v)).sort();
+    if (defined.length * 2 <= draws.length)
+        return undefined;
+    const tail = (1 - confidence) / 2;
+    return [quantile(defined, tail), quantile(defined, 1 - tail)];
+}
 /** numpy.quantile's default ("linear") of sorted values. */
-function bootstrap_quantile(sorted, q) {
+function quantile(sorted, q) {
     const position = q * (sorted.length - 1);
     const below = Math.floor(position);
     const above = Math.min(below + 1, sorted.length - 1);
@@ -9267,7 +4956,7 @@ function prepareClassification(set) {
         predictions,
         held,
         heldWeights,
-        tallies: emptyTallies(k),
+        tallies: compute_emptyTallies(k),
         // A resample's Poisson counts, for the other score columns' walks (made on first need).
         drawnFor: columns.length > 1,
         rowLogLoss,
@@ -9385,7 +5074,7 @@ function confusionMetrics(tallies, at, out, positiveIndex, binary) {
 }
 /** Most classes whose confusion matrix a pass tallies in cells (k² of them). */
 const MAX_CELL_CLASSES = 16;
-function emptyTallies(k) {
+function compute_emptyTallies(k) {
     const zeros = () => new Float64Array(k);
     return { k, support: zeros(), predicted: zeros(), truePositive: zeros(), total: 0 };
 }
@@ -9582,6 +5271,455 @@ function tallyThresholds(code, own, labels, drawn, all, positive) {
     }
 }
 
+;// CONCATENATED MODULE: ./shared/metrics/fairness.ts
+/**
+ * Bias across groups of people, measured as fairlearn measures it (fairness-measures.ts names
+ * the fairlearn files and version each definition comes from): per sensitive attribute (a
+ * column, or the intersection of several), each group's rows, weight, rates and headline
+ * metrics, and the disparity measures between the groups of at least `minGroupSize` rows.
+ *
+ * Intervals come from the same seeded Poisson bootstrap as every other metric (bootstrap.ts):
+ * resample r gives every row the same Poisson(1) count as the whole set's resample r. Those
+ * counts are independent per row, so each group is resampled within itself, from its own rows
+ * only, whatever the size of the others: a group of 40 beside one of 4,000 keeps about its 40
+ * rows in every resample (a Poisson(40) count of them), where a bootstrap drawing n rows from
+ * the whole file would give it anything from 25 to 55. Rates are ratios, so a group's resampled
+ * size scales nothing. A resample in which a compared group drew no row a rate needs leaves that
+ * measure undefined for the resample (as every metric's bootstrap does).
+ *
+ * Cost: one pass over the rows per resample adding each row's count (times its weight) to its
+ * cell (fairness-groups.ts), whatever the number of attributes; the rest is per cell and group.
+ */
+
+
+
+
+
+
+
+/** Most notes an attribute's report keeps (the rest are counted). */
+const MAX_NOTES = 30;
+/**
+ * The attributes of the `sensitive-features` input: one a line, `a,b` for the intersection of
+ * columns a and b. A column that is the label, the prediction, a score or the weight is refused:
+ * a model's own inputs and outputs are not groups of people.
+ */
+function parseSensitiveFeatures(lines, roles, input = 'sensitive-features') {
+    const attributes = [];
+    const role = new Map([
+        [roles.label, 'the label column ("label-column")'],
+        [roles.prediction, 'the prediction column ("prediction-column")'],
+        ...(roles.scores ?? []).map((c) => [c, 'a score column ("score-columns")']),
+        ...(roles.weight
+            ? [[roles.weight, 'the weight column ("weight-column")']]
+            : []),
+    ]);
+    for (const line of lines) {
+        const columns = line.split(',').map((part) => part.trim());
+        if (columns.some((c) => c === ''))
+            throw new errors/* UserError */.yo(`Input "${input}": the line ${(0,identifiers/* quoteValue */.cl)(line)} has an empty column name. Write one column a line, or columns joined by commas for their intersection (e.g. "sex,age_band").`);
+        if (new Set(columns).size !== columns.length)
+            throw new errors/* UserError */.yo(`Input "${input}": the line ${(0,identifiers/* quoteValue */.cl)(line)} names a column twice. An intersection joins different columns (e.g. "sex,age_band").`);
+        for (const column of columns) {
+            const is = role.get(column);
+            if (is)
+                throw new errors/* UserError */.yo(`Input "${input}": the column ${(0,identifiers/* quoteValue */.cl)(column)} is ${is}: the model's own label, predictions, scores and weights are not groups of people to compare it across. Name a column that records the attribute (e.g. sex or age_band).`);
+        }
+        const name = columns.join(',');
+        if (attributes.some((a) => a.name === name))
+            throw new errors/* UserError */.yo(`Input "${input}": ${(0,identifiers/* quoteValue */.cl)(name)} is listed twice.`);
+        attributes.push({ name, columns });
+    }
+    return attributes;
+}
+/** Every column the attributes read, each once, in order of first mention. */
+function sensitiveColumns(attributes) {
+    return [...new Set(attributes.flatMap((a) => a.columns))];
+}
+function evaluateFairness(set, columns, options) {
+    const rows = set.labels.length;
+    const byName = new Map(columns.map((c) => [c.column, c]));
+    const attributes = options.attributes.map((attribute) => {
+        const groups = attributeGroups(attribute.name, attribute.columns.map((c) => byName.get(c)), rows, options.path);
+        if (groups.names.length < 2)
+            throw new errors/* UserError */.yo(`The sensitive feature ${(0,identifiers/* quoteValue */.cl)(attribute.name)} of "${options.path}": all ${rows} evaluated rows are in one group (${(0,identifiers/* quoteValue */.cl)(groups.names[0] ?? '')}), so there is nothing to compare. Name a column whose values differ across the rows, or leave it out of "sensitive-features".`);
+        return { attribute, groups };
+    });
+    const task = set.task;
+    const k = task === 'regression' ? 0 : set.classes.length;
+    const cells = cellsOf(attributes.map((a) => a.groups), task === 'regression' ? null : (i) => set.labels[i] * k + set.predictions[i], task === 'regression' ? 1 : k * k, rows);
+    // Regression sums are taken around the mean label, so that r2's spread keeps its digits.
+    const shift = task === 'regression' ? weightedMean(set.labels, set.weights) : 0;
+    const width = task === 'regression' ? REGRESSION_SUMS : 1;
+    const cellSums = new Float64Array(cells.count * width);
+    sumCells(set, cells, -1, shift, cellSums);
+    const positive = set.task === 'binary' ? set.classes.indexOf(set.positive) : -1;
+    const measured = set.task === 'binary'
+        ? [positive]
+        : set.task === 'multiclass'
+            ? reportedClasses(set.labels, k)
+            : [];
+    const frames = attributes.map(({ attribute, groups }, a) => {
+        const tallies = emptyTallies(task, groups.names.length, k);
+        tallyGroups(tallies, cells, a, cellSums);
+        const small = [...groups.rows].map((r) => r < options.minGroupSize);
+        const frame = {
+            attribute,
+            groups,
+            small,
+            tallies,
+            plans: [],
+            classes: measured,
+            notes: [],
+        };
+        frame.plans = planMeasures(frame, set, options.minGroupSize);
+        return frame;
+    });
+    const metricNames = groupMetricNames(task);
+    // The point values, then each resample's, of every group metric and measure.
+    const point = frames.map((frame) => evaluateFrame(frame, frame.tallies, positive, shift, metricNames.length));
+    const intervals = options.bootstrap
+        ? bootstrapFrames(set, cells, frames, positive, shift, metricNames.length, options.bootstrap)
+        : undefined;
+    // Keys are column names and values from the file: made own properties with fromEntries, so
+    // that a group called "__proto__" is a group like any other, not an object's prototype.
+    return Object.fromEntries(frames.map((frame, a) => [
+        frame.attribute.name,
+        attributeReport(frame, point[a], intervals?.[a], metricNames, positive, shift, options),
+    ]));
+}
+function weightedMean(values, weights) {
+    let sum = 0;
+    let weight = 0;
+    for (let i = 0; i < values.length; i++) {
+        const w = weights ? weights[i] : 1;
+        sum += w * values[i];
+        weight += w;
+    }
+    return weight > 0 ? sum / weight : 0;
+}
+/** Multiclass: the classes whose measures are reported, the MAX_REPORTED_CLASSES with the most rows (in class order). */
+function reportedClasses(labels, k) {
+    const counts = new Float64Array(k);
+    for (let i = 0; i < labels.length; i++)
+        counts[labels[i]] += 1;
+    const all = [...counts.keys()];
+    if (k <= MAX_REPORTED_CLASSES)
+        return all;
+    return all
+        .sort((a, b) => counts[b] - counts[a] || a - b)
+        .slice(0, MAX_REPORTED_CLASSES)
+        .sort((a, b) => a - b);
+}
+/**
+ * Adds each row's weight (its sample weight, times its Poisson count in the resample keyed
+ * `key`; -1: no resample) to its cell. Regression adds the six sums of fairness-measures.ts.
+ */
+function sumCells(set, cells, key, shift, out) {
+    out.fill(0);
+    const of = cells.of;
+    const weights = set.weights;
+    const n = of.length;
+    if (set.task !== 'regression') {
+        if (key === -1) {
+            for (let i = 0; i < n; i++)
+                out[of[i]] += weights ? weights[i] : 1;
+        }
+        else if (weights) {
+            // No branch on a count of 0 (a third of the rows, at random): adding 0 costs less than
+            // the mispredicted branch.
+            for (let i = 0; i < n; i++)
+                out[of[i]] += poissonAt(key, i) * weights[i];
+        }
+        else {
+            for (let i = 0; i < n; i++)
+                out[of[i]] += poissonAt(key, i);
+        }
+        return;
+    }
+    const { labels, predictions } = set;
+    for (let i = 0; i < n; i++) {
+        const count = key === -1 ? 1 : poissonAt(key, i);
+        const w = count * (weights ? weights[i] : 1);
+        const y = labels[i] - shift;
+        const error = predictions[i] - labels[i];
+        const at = of[i] * REGRESSION_SUMS;
+        out[at] += w;
+        out[at + 1] += w * (predictions[i] - shift);
+        out[at + 2] += w * Math.abs(error);
+        out[at + 3] += w * error * error;
+        out[at + 4] += w * y;
+        out[at + 5] += w * y * y;
+    }
+}
+const CLASS_MEASURES = [
+    ['demographic_parity', 'difference'],
+    ['demographic_parity', 'ratio'],
+    ['equalized_odds', 'difference'],
+    ['equalized_odds', 'ratio'],
+    ['equal_opportunity', 'difference'],
+    ['equal_opportunity', 'ratio'],
+];
+/** Which groups each measure compares, from the point tallies; notes for the groups left out. */
+function planMeasures(frame, set, minGroupSize) {
+    const { groups, small, tallies, notes } = frame;
+    const names = groups.names;
+    const g = names.length;
+    const smallCount = small.filter(Boolean).length;
+    if (smallCount)
+        notes.push(`${smallCount} group${smallCount === 1 ? ' has' : 's have'} fewer than ${minGroupSize} rows: reported, left out of the measures.`);
+    const weighted = (i) => tallies.task === 'regression' ? tallies.sums[i * REGRESSION_SUMS] : tallies.total[i];
+    const qualified = [];
+    for (let i = 0; i < g; i++) {
+        if (small[i])
+            continue;
+        if (!(weighted(i) > 0)) {
+            notes.push(`group ${(0,identifiers/* quoteValue */.cl)(names[i])} has no weight (every row weighs 0): left out of the measures.`);
+            continue;
+        }
+        qualified.push(i);
+    }
+    const plans = [];
+    if (tallies.task === 'regression') {
+        const plan = (name, family, at) => ({
+            name,
+            kind: 'difference',
+            family,
+            at,
+            groups: qualified,
+            tprGroups: [],
+            fprGroups: [],
+        });
+        plans.push(plan('mean_prediction_difference', 'mean_prediction', -1));
+        REGRESSION_ERROR_METRICS.forEach((metric) => plans.push(plan(`${metric}_difference`, 'error', groupMetricNames('regression').indexOf(metric))));
+        return plans;
+    }
+    const rates = { base: 0, selection: 0, truePositive: 0, falsePositive: 0 };
+    const binary = set.task === 'binary';
+    const classNames = set.task === 'regression' ? [] : set.classes;
+    for (const c of frame.classes) {
+        const suffix = binary ? '' : `[${classNames[c]}]`;
+        const cls = (0,identifiers/* quoteValue */.cl)(classNames[c]);
+        const tprGroups = [];
+        const fprGroups = [];
+        for (const i of qualified) {
+            ratesOf(tallies, i, c, rates);
+            const group = `group ${(0,identifiers/* quoteValue */.cl)(names[i])}`;
+            if (Number.isNaN(rates.truePositive))
+                notes.push(binary
+                    ? `${group} has no positive labels: no true positive rate; left out of equal_opportunity_* and the TPR half of equalized_odds_*.`
+                    : `${group} has no rows labelled ${cls}: no true positive rate for it; left out of equal_opportunity_*${suffix} and the TPR half of equalized_odds_*${suffix}.`);
+            else
+                tprGroups.push(i);
+            if (Number.isNaN(rates.falsePositive))
+                notes.push(binary
+                    ? `${group} has no negative labels: no false positive rate; left out of the FPR half of equalized_odds_*.`
+                    : `${group} has no rows labelled other than ${cls}: no false positive rate for it; left out of the FPR half of equalized_odds_*${suffix}.`);
+            else
+                fprGroups.push(i);
+        }
+        for (const [family, kind] of CLASS_MEASURES)
+            plans.push({
+                name: `${family}_${kind}${suffix}`,
+                kind,
+                family,
+                at: c,
+                groups: qualified,
+                tprGroups,
+                fprGroups,
+            });
+    }
+    return plans;
+}
+/** The group metrics and measures of a frame under its current tallies. */
+function evaluateFrame(frame, tallies, positive, shift, metricCount) {
+    const { plans } = frame;
+    const g = tallies.groups;
+    const metrics = new Float64Array(g * metricCount);
+    for (let i = 0; i < g; i++)
+        groupMetrics(tallies, i, positive, metrics.subarray(i * metricCount, (i + 1) * metricCount));
+    const measures = [];
+    if (tallies.task === 'regression') {
+        const means = Float64Array.from({ length: g }, (_, i) => meanPrediction(tallies, i, shift));
+        for (const plan of plans) {
+            const values = plan.family === 'mean_prediction'
+                ? means
+                : Float64Array.from({ length: g }, (_, i) => metrics[i * metricCount + plan.at]);
+            const s = spread(values, plan.groups, plan.family === 'error');
+            measures.push({ value: s.difference, worst: s.worst, best: s.best });
+        }
+        return { metrics, measures };
+    }
+    // Per measured class, the groups' rates, then its six measures.
+    const rates = { base: 0, selection: 0, truePositive: 0, falsePositive: 0 };
+    const selection = new Float64Array(g);
+    const tpr = new Float64Array(g);
+    const fpr = new Float64Array(g);
+    let ratesOfClass = Number.NaN;
+    for (const plan of plans) {
+        if (plan.at !== ratesOfClass) {
+            ratesOfClass = plan.at;
+            for (let i = 0; i < g; i++) {
+                ratesOf(tallies, i, plan.at, rates);
+                selection[i] = rates.selection;
+                tpr[i] = rates.truePositive;
+                fpr[i] = rates.falsePositive;
+            }
+        }
+        measures.push(classMeasure(plan, selection, tpr, fpr));
+    }
+    return { metrics, measures };
+}
+function classMeasure(plan, selection, tpr, fpr) {
+    const pick = (s) => ({
+        value: plan.kind === 'difference' ? s.difference : s.ratio,
+        worst: s.worst,
+        best: s.best,
+    });
+    if (plan.family === 'demographic_parity')
+        return pick(spread(selection, plan.groups, false));
+    if (plan.family === 'equal_opportunity')
+        return pick(spread(tpr, plan.tprGroups, false));
+    // equalized_odds, worst case of the TPR and the FPR halves that have two groups to compare
+    // (pandas' max and min over the two skip a NaN half, as fairlearn's does).
+    const halves = [
+        plan.tprGroups.length >= 2 ? spread(tpr, plan.tprGroups, false) : undefined,
+        plan.fprGroups.length >= 2 ? spread(fpr, plan.fprGroups, true) : undefined,
+    ].filter((h) => h !== undefined);
+    const none = { value: Number.NaN, worst: -1, best: -1 };
+    if (halves.length === 0)
+        return none;
+    // A half whose rate is undefined in a resample leaves the measure undefined there.
+    if (halves.some((h) => Number.isNaN(h.difference)))
+        return none;
+    let chosen = none;
+    for (const half of halves) {
+        const value = plan.kind === 'difference' ? half.difference : half.ratio;
+        if (Number.isNaN(value))
+            continue;
+        const better = plan.kind === 'difference' ? value > chosen.value : value < chosen.value;
+        if (Number.isNaN(chosen.value) || better)
+            chosen = { value, worst: half.worst, best: half.best };
+    }
+    return chosen;
+}
+/**
+ * The percentile intervals of every group metric and measure, from the resamples of the
+ * whole set's bootstrap (the same seed, so the same per-row counts); per frame, the group
+ * metrics' and the measures' intervals (undefined where the quantity is undefined in half the
+ * resamples or more).
+ */
+function bootstrapFrames(set, cells, frames, positive, shift, metricCount, options) {
+    const resamples = options.resamples;
+    const draws = frames.map((frame) => ({
+        metrics: new Float64Array(frame.tallies.groups * metricCount * resamples),
+        measures: new Float64Array(frame.plans.length * resamples),
+    }));
+    const random = new Xoshiro128(options.seed);
+    const width = set.task === 'regression' ? REGRESSION_SUMS : 1;
+    const cellSums = new Float64Array(cells.count * width);
+    // Scratch tallies: the frames' own hold the point values the report is made from.
+    const scratch = frames.map((frame) => emptyTallies(set.task, frame.tallies.groups, set.task === 'regression' ? 0 : set.classes.length));
+    for (let r = 0; r < resamples; r++) {
+        sumCells(set, cells, random.nextUint32(), shift, cellSums);
+        frames.forEach((frame, a) => {
+            tallyGroups(scratch[a], cells, a, cellSums);
+            const values = evaluateFrame(frame, scratch[a], positive, shift, metricCount);
+            const d = draws[a];
+            for (let q = 0; q < values.metrics.length; q++)
+                d.metrics[q * resamples + r] = values.metrics[q];
+            values.measures.forEach((m, q) => (d.measures[q * resamples + r] = m.value));
+        });
+    }
+    const intervals = (all, count) => Array.from({ length: count }, (_, q) => percentileInterval(all.subarray(q * resamples, (q + 1) * resamples), options.confidence));
+    return draws.map((d, a) => ({
+        metrics: intervals(d.metrics, frames[a].tallies.groups * metricCount),
+        measures: intervals(d.measures, frames[a].plans.length),
+    }));
+}
+const definedOrNull = (value) => (Number.isNaN(value) ? null : value);
+function attributeReport(frame, point, intervals, metricNames, positive, shift, options) {
+    const { groups, tallies, small, plans } = frame;
+    const names = groups.names;
+    const report = [];
+    const rates = { base: 0, selection: 0, truePositive: 0, falsePositive: 0 };
+    names.forEach((name, i) => {
+        const metrics = {};
+        metricNames.forEach((metric, m) => {
+            const q = i * metricNames.length + m;
+            const value = point.metrics[q];
+            if (Number.isNaN(value))
+                return;
+            const ci = intervals?.metrics[q];
+            metrics[metric] = ci ? { value, ci } : { value };
+        });
+        const group = {
+            rows: groups.rows[i],
+            weight: tallies.task === 'regression' ? tallies.sums[i * REGRESSION_SUMS] : tallies.total[i],
+            small: small[i],
+            metrics,
+        };
+        if (tallies.task === 'binary') {
+            ratesOf(tallies, i, positive, rates);
+            group.baseRate = definedOrNull(rates.base);
+            group.selectionRate = definedOrNull(rates.selection);
+            group.truePositiveRate = definedOrNull(rates.truePositive);
+            group.falsePositiveRate = definedOrNull(rates.falsePositive);
+        }
+        else if (tallies.task === 'regression') {
+            const mean = meanPrediction(tallies, i, shift);
+            if (!Number.isNaN(mean))
+                group.meanPrediction = mean;
+        }
+        // Reordered so the counts and rates come before the metrics in the JSON.
+        const { metrics: own, ...rest } = group;
+        report.push([name, { ...rest, metrics: own }]);
+    });
+    const notes = [...frame.notes];
+    const measures = {};
+    plans.forEach((plan, q) => {
+        const value = point.measures[q];
+        const compared = plan.family === 'equal_opportunity'
+            ? plan.tprGroups
+            : plan.family === 'equalized_odds'
+                ? [...new Set([...plan.tprGroups, ...plan.fprGroups])].sort((a, b) => a - b)
+                : plan.groups;
+        const measure = {
+            value: definedOrNull(value.value),
+            groups: compared.map((g) => names[g]),
+        };
+        const ci = intervals?.measures[q];
+        if (ci && measure.value !== null)
+            measure.ci = ci;
+        if (value.worst !== -1 && measure.value !== null) {
+            measure.worstGroup = names[value.worst];
+            measure.bestGroup = names[value.best];
+        }
+        if (measure.value === null)
+            notes.push(compared.length < 2
+                ? `${plan.name}: fewer than two groups qualify (${compared.length}), so there is nothing to compare.`
+                : `${plan.name}: undefined, every compared group's rate is 0 (0 / 0).`);
+        measures[plan.name] = measure;
+    });
+    const kept = notes.length > MAX_NOTES
+        ? [...notes.slice(0, MAX_NOTES - 1), `… and ${notes.length - MAX_NOTES + 1} more notes.`]
+        : notes;
+    return {
+        columns: frame.attribute.columns,
+        minGroupSize: options.minGroupSize,
+        dataSha256: options.dataSha256,
+        groups: Object.fromEntries(report),
+        measures,
+        notes: kept,
+    };
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: ./shared/schema/cast.ts
+var schema_cast = __nccwpck_require__(79449);
+// EXTERNAL MODULE: ./shared/data/delimited-shards.ts
+var delimited_shards = __nccwpck_require__(64728);
 ;// CONCATENATED MODULE: ./shared/metrics/predictions.ts
 /**
  * Predictions files, read into a prediction set for the metric suite. This is the one place
@@ -9602,8 +5740,11 @@ function tallyThresholds(code, own, labels, drawn, all, positive) {
 
 
 
+
 /** Most distinct values a slice column may have: each slice is evaluated and bootstrapped on its own. */
 const MAX_SLICE_VALUES = 100;
+/** Most distinct values a sensitive column may have: more is likely an identifier, not a group. */
+const MAX_SENSITIVE_VALUES = 100;
 /**
  * Most probabilities (rows × score columns) a predictions file may hold: each is held as a
  * number and ranked once per column, about 30 bytes in all, so this is about 1.5 GB.
@@ -9625,6 +5766,13 @@ async function readPredictions(path, format, spec) {
         lookup: new Map(),
         index: new GrowableInt32(capacity),
     }));
+    const sensitiveColumns = (spec.sensitive ?? []).map((column) => ({
+        column,
+        values: [],
+        lookup: new Map(),
+        index: new GrowableInt32(capacity),
+    }));
+    const missing = missingValueSet(spec);
     let positions;
     let rows = 0;
     const header = (columns) => {
@@ -9656,6 +5804,21 @@ async function readPredictions(path, format, spec) {
             }
             slice.index.push(index);
         }
+        for (let s = 0; s < sensitiveColumns.length; s++) {
+            const group = sensitiveColumns[s];
+            const text = cellText(cells[positions.sensitive[s]]);
+            const value = missing.has(text.trim()) ? MISSING_GROUP : text;
+            let index = group.lookup.get(value);
+            if (index === undefined) {
+                if (group.values.length === MAX_SENSITIVE_VALUES) {
+                    throw new errors/* UserError */.yo(`The sensitive column "${group.column}" of "${path}" has more than ${MAX_SENSITIVE_VALUES} distinct values (${placeText(place)} brings another): it is likely an identifier, not a group of people. Bin it into a few groups (e.g. age into age bands) in a column of its own and name that one in "sensitive-features".`);
+                }
+                index = group.values.length;
+                group.values.push(value);
+                group.lookup.set(value, index);
+            }
+            group.index.push(index);
+        }
     };
     if (layout) {
         header(layout.header);
@@ -9677,6 +5840,11 @@ async function readPredictions(path, format, spec) {
         probabilityProblem: builder.probabilityProblem,
         labelsSha256: labels.digest(),
         slices: sliceColumns.map(({ column, values, index }) => ({
+            column,
+            values,
+            index: index.finish(),
+        })),
+        sensitive: sensitiveColumns.map(({ column, values, index }) => ({
             column,
             values,
             index: index.finish(),
@@ -9741,6 +5909,7 @@ function locateColumns(path, header, spec) {
         ...(spec.scores ?? []).map((s) => ['score-columns', s.column]),
         ...(spec.weight ? [['weight-column', spec.weight]] : []),
         ...(spec.slices ?? []).map((s) => ['slices', s]),
+        ...(spec.sensitive ?? []).map((s) => ['sensitive-features', s]),
     ];
     // The first position of each name, through a map: thousands of score columns in a header of thousands.
     const positions = new Map();
@@ -9761,6 +5930,7 @@ function locateColumns(path, header, spec) {
         scores: (spec.scores ?? []).map((s) => position(s.column)),
         weight: spec.weight ? position(spec.weight) : undefined,
         slices: (spec.slices ?? []).map(position),
+        sensitive: (spec.sensitive ?? []).map(position),
     };
 }
 /** One value of the file, which knows where it is for the error message. */
@@ -9811,6 +5981,10 @@ const MISSING_VALUES = new Set([
     'null',
     'NULL',
 ]);
+/** The texts that mean a missing value under `spec`: its missingValues and the empty cell, or MISSING_VALUES. */
+function missingValueSet(spec) {
+    return spec.missingValues ? new Set(['', ...spec.missingValues]) : MISSING_VALUES;
+}
 /** A decimal number as pandas and R write one (`0`, `-1.5`, `0.0`, `1e-3`); not `0x10`, `Infinity` or the empty text. */
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** The roles of a label or prediction text, as bits. */
@@ -9895,7 +6069,7 @@ class PredictionSetBuilder {
         this.path = path;
         this.maxScoreCells = maxScoreCells;
         this.scoreClasses = (spec.scores ?? []).map((s) => s.class);
-        this.missing = spec.missingValues ? new Set(['', ...spec.missingValues]) : MISSING_VALUES;
+        this.missing = missingValueSet(spec);
         this.labels = new CodeColumn(rows);
         this.predictions = new CodeColumn(rows);
         this.numericLabels = new GrowableFloat64(rows);
@@ -9924,6 +6098,7 @@ class PredictionSetBuilder {
             scores: scores.map((_, s) => 2 + s),
             weight: weight ? 2 + scores.length : undefined,
             slices: [],
+            sensitive: [],
         };
         return this.addRow(row.where, cells, at);
     }
@@ -10385,13 +6560,5891 @@ async function lineCapacity(path, format) {
     }
 }
 
+;// CONCATENATED MODULE: ./shared/monitor/fairness.ts
+/**
+ * Selection-rate parity in production: per sensitive attribute of the policy's
+ * `monitor.fairness` (a column, or `a,b` for the intersection of two), each group's share of
+ * the window's rows predicted positive, and fairlearn's demographic_parity_ratio and
+ * _difference between the groups of at least `min-group-size` rows. Serving data rarely has
+ * labels yet, so the monitor tracks what needs none: the selection rate (demographic parity);
+ * TPR and FPR wait for the labels, in evaluate-model.
+ *
+ * The groups are evaluate-model's (attributeGroups: intersections, a missing value as a group
+ * of its own) and the measures its definitions (spread: max − min, min / max); the section is
+ * written in the metrics report's shape (fairness-report.ts), so that anything published
+ * merges the small groups the same way (publishableGroups).
+ */
+
+
+
+
+
+
+
+
+/** Most distinct values a sensitive column may have (evaluate-model's limit): more is an identifier. */
+const MAX_VALUES = 100;
+/** The window's fairness section, or undefined when the policy tracks none. */
+async function windowFairness(request, policy) {
+    const rules = policy.fairness;
+    if (!rules.attributes.length)
+        return undefined;
+    const attributes = parseSensitiveFeatures(rules.attributes, { label: request.label, prediction: request.prediction, scores: request.scores }, 'monitor.fairness.attributes');
+    const base = {
+        minRatio: rules['min-ratio'],
+        ...(rules['max-difference'] !== undefined ? { maxDifference: rules['max-difference'] } : {}),
+        minGroupSize: rules['min-group-size'],
+    };
+    const notMeasured = (reason) => ({ ...base, reason, attributes: {} });
+    if (request.files.length === 0)
+        return notMeasured('the window came as profiles, which hold no rows; give the data files to track selection-rate parity.');
+    const wanted = [request.prediction, ...new Set(attributes.flatMap((a) => a.columns))];
+    const absent = wanted.filter((column) => !request.columns.has(column));
+    if (absent.length)
+        return notMeasured(`the window has no column ${absent.map((c) => (0,identifiers/* quoteValue */.cl)(c)).join(', ')}: serve the sensitive columns (and the prediction) with the rows to track parity.`);
+    const window = await readSelections(request, wanted.slice(1));
+    const byName = new Map(window.columns.map((c) => [c.column, c]));
+    const report = Object.fromEntries(attributes.map((attribute) => {
+        const groups = attributeGroups(attribute.name, attribute.columns.map((c) => byName.get(c)), window.rows, window.path);
+        return [attribute.name, parity(groups, window, base.minGroupSize, attribute.columns)];
+    }));
+    return { ...base, rows: window.rows, attributes: report };
+}
+/**
+ * The prediction and the sensitive columns of the window's rows, every file in turn. A row
+ * without a prediction is left out (the model did not score it); a missing sensitive value is
+ * the group MISSING_GROUP, as in evaluate-model.
+ */
+async function readSelections(request, sensitive) {
+    const missing = missingValueSet({});
+    const selected = [];
+    const coded = sensitive.map((column) => ({
+        column,
+        values: [],
+        lookup: new Map(),
+        index: [],
+    }));
+    const positive = request.positive;
+    const isPositive = (text) => text === positive ||
+        (text.trim() !== '' && positive.trim() !== '' && Number(text) === Number(positive));
+    for (const path of request.files) {
+        const format = detectFormat(path, 'data file', '');
+        let at = [];
+        await readTable(path, format, {
+            header(names) {
+                at = [request.prediction, ...sensitive].map((c) => names.indexOf(c));
+            },
+            row(row) {
+                if (row.blank || row.problem)
+                    return;
+                const prediction = fairness_text(row.cells[at[0]]);
+                if (missing.has(prediction.trim()))
+                    return;
+                selected.push(isPositive(prediction) ? 1 : 0);
+                coded.forEach((column, s) => {
+                    const raw = fairness_text(row.cells[at[s + 1]]);
+                    const value = missing.has(raw.trim()) ? MISSING_GROUP : raw;
+                    let index = column.lookup.get(value);
+                    if (index === undefined) {
+                        if (column.values.length === MAX_VALUES)
+                            throw new errors/* UserError */.yo(`The sensitive column ${(0,identifiers/* quoteValue */.cl)(column.column)} of the window "${path}" has more than ${MAX_VALUES} distinct values: it is likely an identifier, not a group of people. Bin it into a few groups (e.g. age into age bands) in a column of its own and name that one in the policy's monitor.fairness.attributes.`);
+                        index = column.values.length;
+                        column.values.push(value);
+                        column.lookup.set(value, index);
+                    }
+                    column.index.push(index);
+                });
+            },
+        });
+    }
+    return {
+        path: request.files.join(', '),
+        rows: selected.length,
+        selected: Uint8Array.from(selected),
+        columns: coded.map(({ column, values, index }) => ({
+            column,
+            values,
+            index: Int32Array.from(index),
+        })),
+    };
+}
+const fairness_text = (value) => value === null || value === undefined
+    ? ''
+    : typeof value === 'string'
+        ? value
+        : typeof value === 'object'
+            ? JSON.stringify(value)
+            : String(value);
+/** One attribute's groups and selection rates, and the parity measures between the large ones. */
+function parity(groups, window, minGroupSize, columns) {
+    const g = groups.names.length;
+    const positives = new Float64Array(g);
+    for (let i = 0; i < window.rows; i++)
+        positives[groups.index[i]] += window.selected[i];
+    const rates = new Float64Array(g);
+    const compared = [];
+    for (let i = 0; i < g; i++) {
+        rates[i] = positives[i] / groups.rows[i];
+        if (groups.rows[i] >= minGroupSize)
+            compared.push(i);
+    }
+    const { difference, ratio, worst, best } = spread(rates, compared, false);
+    const names = groups.names;
+    const measure = (value) => ({
+        value: Number.isFinite(value) ? value : null,
+        ...(worst >= 0 ? { worstGroup: names[worst], bestGroup: names[best] } : {}),
+        groups: compared.map((i) => names[i]),
+    });
+    const small = g - compared.length;
+    const notes = [
+        ...(small
+            ? [
+                `${small} group${small === 1 ? ' has' : 's have'} fewer than ${minGroupSize} rows: reported, left out of the measures.`,
+            ]
+            : []),
+        ...(compared.length < 2
+            ? [`fewer than two groups have ${minGroupSize} rows or more: nothing to compare.`]
+            : []),
+    ];
+    return {
+        columns,
+        minGroupSize,
+        dataSha256: '',
+        groups: Object.fromEntries(names.map((name, i) => [
+            name,
+            {
+                rows: groups.rows[i],
+                weight: groups.rows[i],
+                small: groups.rows[i] < minGroupSize,
+                selectionRate: rates[i],
+                metrics: {},
+            },
+        ])),
+        measures: {
+            demographic_parity_difference: measure(difference),
+            demographic_parity_ratio: measure(ratio),
+        },
+        notes,
+    };
+}
+const quote = (name) => JSON.stringify(name);
+const rate = (value) => (value ?? Number.NaN).toPrecision(3);
+/**
+ * The breaches of the policy: a selection-rate ratio under min-ratio (0.8: the four-fifths
+ * rule), or a difference over max-difference, per attribute, at the policy's level. Names
+ * groups and their rates, never rows.
+ */
+function fairnessFindings(fairness, policy) {
+    if (!fairness)
+        return [];
+    const level = policy.fairness.level;
+    if (fairness.reason)
+        return [
+            {
+                kind: 'fairness',
+                level: 'info',
+                message: `Selection-rate parity is not tracked: ${fairness.reason}`,
+            },
+        ];
+    const found = [];
+    for (const [attribute, section] of Object.entries(fairness.attributes)) {
+        const ratio = section.measures.demographic_parity_ratio;
+        const difference = section.measures.demographic_parity_difference;
+        const worst = ratio?.worstGroup;
+        const best = ratio?.bestGroup;
+        const between = worst !== undefined && best !== undefined
+            ? ` (group ${quote(worst)} selected at ${rate(section.groups[worst]?.selectionRate)}, ${quote(best)} at ${rate(section.groups[best]?.selectionRate)})`
+            : '';
+        if (ratio && ratio.value !== null && ratio.value < fairness.minRatio)
+            found.push({
+                kind: 'fairness',
+                level,
+                feature: attribute,
+                message: `Selection rates across ${quote(attribute)} differ: demographic_parity_ratio ${ratio.value.toPrecision(3)}${between} is under the policy's min-ratio ${fairness.minRatio}${fairness.minRatio === 0.8 ? ' (the four-fifths rule)' : ''}.`,
+            });
+        else if (fairness.maxDifference !== undefined &&
+            difference &&
+            difference.value !== null &&
+            difference.value > fairness.maxDifference)
+            found.push({
+                kind: 'fairness',
+                level,
+                feature: attribute,
+                message: `Selection rates across ${quote(attribute)} differ: demographic_parity_difference ${difference.value.toPrecision(3)}${between} is over the policy's max-difference ${fairness.maxDifference}.`,
+            });
+    }
+    return found;
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/assess.ts
+/**
+ * A window's status, pure: the drift reports, the quality of the data, and the performance
+ * judged by the gate policy, read through the policy's `monitor:` section into findings and one
+ * status. `degraded` when the performance or the selection-rate parity fails, `drifting` when the data or the predictions
+ * drift (or quality fails, when the policy says it should), `healthy` otherwise.
+ */
+
+
+const LEVEL_ORDER = { fail: 0, warn: 1, info: 2 };
+/** A share as the monitor's findings and tables write it: one decimal, so 0.0% and 0.4% differ. */
+const assess_percent = (share) => `${(share * 100).toFixed(1)}%`;
+const assess_quote = (name) => JSON.stringify(name);
+function assessWindow(facts, policy) {
+    // Performance first: of two failures, a model doing worse matters more than data moving.
+    const findings = [
+        ...performanceFindings(facts.performance, policy),
+        ...fairnessFindings(facts.fairness, policy),
+        ...dataDrift(facts.drift, policy),
+        ...predictionDrift(facts.predictionDrift, policy),
+        ...dataQuality(facts, policy),
+    ].sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]);
+    const failing = findings.filter((f) => f.level === 'fail');
+    // A model whose outputs treat groups unequally fails on what it does, as with performance.
+    const status = failing.some((f) => f.kind === 'performance' || f.kind === 'estimated-performance' || f.kind === 'fairness')
+        ? 'degraded'
+        : failing.length
+            ? 'drifting'
+            : 'healthy';
+    return { status, findings };
+}
+/** Drifted features, worst first: the furthest past its threshold, relative to the threshold. */
+function driftedWorstFirst(report) {
+    const excess = (f) => f.test.measures === 'p-value'
+        ? -Math.log10(Math.max(f.test.value, 1e-300) / f.test.threshold)
+        : f.test.value / f.test.threshold;
+    return report.features.filter((f) => f.test.drifted).sort((a, b) => excess(b) - excess(a));
+}
+function dataDrift(report, policy) {
+    const { dataset } = report;
+    if (!dataset.drifted)
+        return [];
+    const names = driftedWorstFirst(report).map((f) => assess_quote(f.name));
+    return [
+        {
+            kind: 'data-drift',
+            level: policy.drift.level,
+            message: `${dataset.driftedFeatures.length} of ${dataset.compared} features drift (${assess_percent(dataset.share)}, the policy's limit is ${assess_percent(dataset.driftShare)}): ${names.join(', ')}.`,
+        },
+    ];
+}
+function predictionDrift(report, policy) {
+    if (!report)
+        return [];
+    return driftedWorstFirst(report).map((f) => ({
+        kind: 'prediction-drift',
+        level: policy.predictions.level,
+        feature: f.name,
+        message: `The model's output ${assess_quote(f.name)} drifts: ${f.test.name} ${f.test.measures === 'p-value' ? 'p-value' : 'distance'} ${f.test.value.toPrecision(3)} against a threshold of ${f.test.threshold}.`,
+    }));
+}
+function dataQuality(facts, policy) {
+    const rules = policy.quality;
+    const found = [];
+    for (const feature of facts.drift.features) {
+        if (feature.missing.change > rules['max-missing-increase'])
+            found.push({
+                kind: 'data-quality',
+                level: rules.level,
+                feature: feature.name,
+                message: `${assess_quote(feature.name)} is missing in ${assess_percent(feature.missing.current)} of rows, up from ${assess_percent(feature.missing.reference)} (the policy allows a rise of ${assess_percent(rules['max-missing-increase'])}).`,
+            });
+        if (feature.outsideRange.share > rules['max-outside-range'])
+            found.push({
+                kind: 'data-quality',
+                level: rules.level,
+                feature: feature.name,
+                message: `${assess_percent(feature.outsideRange.share)} of ${assess_quote(feature.name)} ${feature.kind === 'numeric' ? 'lies outside the range seen in training' : 'is in categories training never saw'} (the policy allows ${assess_percent(rules['max-outside-range'])}).`,
+            });
+    }
+    const validation = facts.validation;
+    if (validation && validation.errors > 0)
+        found.push({
+            kind: 'validation',
+            level: rules.level,
+            message: `The window breaks its schema: ${validation.errors} error(s), ${validation.warnings} warning(s).`,
+        });
+    return found;
+}
+function performanceFindings(performance, policy) {
+    if (performance.source === 'none')
+        return [];
+    const kind = performance.source === 'labels' ? 'performance' : 'estimated-performance';
+    const level = performance.source === 'labels'
+        ? policy.performance.level
+        : policy.performance['estimated-level'];
+    return performance.metrics
+        .filter((m) => m.status === 'fail' || m.status === 'warn')
+        .map((m) => ({
+        kind,
+        // A warn-level rule stays a warning whatever the policy's level for failures.
+        level: m.status === 'fail' ? level : level === 'info' ? 'info' : 'warn',
+        feature: m.name,
+        message: `${performance.source === 'labels' ? 'Measured' : 'Estimated'} ${m.name} ${m.value === undefined ? 'is missing' : m.value.toPrecision(4)}${m.ci ? ` (${m.ci[0].toPrecision(4)}–${m.ci[1].toPrecision(4)})` : ''}${m.baseline === undefined ? '' : ` against ${m.baseline.toPrecision(4)} at release`}: ${m.reasons.join(' ')}`,
+    }));
+}
+/**
+ * The window's metrics judged against those recorded with the deployed model, by the gate
+ * policy's `metrics:` rules (the evaluator of pull requests and promotions). Only metrics the
+ * window has are judged: a rule on a metric the window cannot give (a label-free estimate has
+ * no log loss) is not a failure. An estimate is judged with `inconclusive-within-ci`, so only
+ * a regression beyond its interval counts.
+ */
+function judgePerformance(window, atRelease, policy, estimated) {
+    const names = new Set(Object.keys(window));
+    const pick = (record) => Object.fromEntries(Object.entries(record).filter(([name]) => names.has(name)));
+    const rules = pick(policy.metrics);
+    const judged = evaluateGates(window, atRelease && pick(atRelease), {
+        ...policy,
+        'on-missing-baseline': 'pass',
+        'notable-regressions': 'info',
+        ...(estimated ? { 'inconclusive-within-ci': true } : {}),
+        metrics: estimated
+            ? Object.fromEntries(Object.entries(rules).map(([name, rule]) => [
+                name,
+                { ...rule, 'inconclusive-within-ci': true },
+            ]))
+            : rules,
+    }, {});
+    return {
+        verdict: judged.verdict,
+        metrics: judged.metrics.map((m) => ({
+            name: m.name,
+            ...(m.candidate !== undefined ? { value: m.candidate } : {}),
+            ...(m.candidateCi ? { ci: m.candidateCi } : {}),
+            ...(m.baseline !== undefined ? { baseline: m.baseline } : {}),
+            status: m.status,
+            ...(m.rule ? { rule: m.rule } : {}),
+            reasons: m.reasons,
+        })),
+    };
+}
+
+// EXTERNAL MODULE: ./shared/github/client.ts
+var client = __nccwpck_require__(16317);
+;// CONCATENATED MODULE: ./shared/lineage/manifest-files.ts
+/**
+ * The files a manifest names, found inside the manifest's base folder: the working directory
+ * for a manifest of this job, the download folder for an artifact or a release. The manifest's
+ * schema already refuses absolute and ".." paths; this also follows symbolic links, so that a
+ * model file that is a link to /proc/self/environ or to a file of another job is never hashed,
+ * uploaded into a Release or overwritten.
+ */
+
+
+
+
+/**
+ * The real path of the file that `path` (the manifest's `field`, e.g. `outputs[2].path`) names.
+ * Where it leads outside the base folder, or to a device, pipe or socket, it is a UserError that
+ * names the manifest, the field and the path. A path that does not exist (yet) is returned as
+ * it is, judged by its nearest existing folder: its reader reports it missing, its writer
+ * creates it inside.
+ */
+async function manifest_files_manifestFilePath(files, field, path) {
+    const base = await realpath(files.baseDir);
+    const absolute = resolve(base, path);
+    const named = `The ${files.manifest} lists "${path}" in "${field}"`;
+    const real = await realPathOfNearest(absolute, { followDangling: false });
+    if (real === undefined)
+        throw new UserError(`${named}, which is a symbolic link that leads nowhere (or in a loop). Only files inside ${files.folder ?? "the model's folder"} are verified and published; promote the files train-model wrote, not links.`);
+    if (!isInside(real, base) || real === base) {
+        const via = real === absolute ? '' : ` (through a symbolic link, it leads to ${real})`;
+        throw new UserError(`${named}, which is outside ${files.folder ?? "the model's folder"} ${base}${via}. Only files inside that folder are verified and published; promote the files train-model wrote, not links to other files.`);
+    }
+    if (isInGitFolder(real, base))
+        throw new UserError(`${named}, which is inside a .git folder (it leads to ${real}), where the repository's credentials are kept; a model file was expected.`);
+    const info = await stat(real).catch(() => undefined);
+    if (info && !info.isFile() && !info.isDirectory())
+        throw new UserError(`${named}, which is not a regular file (a device, a pipe or a socket); a model file was expected.`);
+    return real;
+}
+
+;// CONCATENATED MODULE: ./shared/artifacts/model-artifact.ts
+/**
+ * Models and their metrics as workflow artifacts, so that a later job of the same run (the
+ * production promotion after staging) gets exactly the bytes that were trained and checked.
+ * @actions/artifact is loaded only here, and only when a step uploads or downloads.
+ */
+
+
+
+
+
+
+const MANIFEST_FILE = 'model-manifest.json';
+const METRICS_FILE = 'metrics.json';
+const PROFILE_FILE = 'data-profile.json';
+/**
+ * Artifact names are unique per run; same model and version, same names. They are built from
+ * identifiers and checked to be one (see identifiers.ts): they become outputs.
+ */
+
+/** The runner gives JavaScript actions a runtime token and results URL; elsewhere (a laptop) there is no artifact service. */
+function artifactServiceAvailable(env = process.env) {
+    return Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL);
+}
+/**
+ * Uploads files under the paths they should have inside the artifact. They are staged with
+ * hard links (a copy when linking fails), so large model files are not copied.
+ */
+async function uploadArtifact(name, files, stagingDir, log) {
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(12), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
+    const client = new DefaultArtifactClient();
+    const existing = await client.getArtifact(name).catch(() => undefined);
+    if (existing) {
+        log.info(`This run already has artifact ${name} (id ${existing.artifact.id}); it is not uploaded again.`);
+        return { id: existing.artifact.id, name, uploaded: false };
+    }
+    const staged = [];
+    for (const file of files) {
+        const to = join(stagingDir, file.as);
+        await mkdir(dirname(to), { recursive: true });
+        await link(file.from, to).catch(() => copyFile(file.from, to));
+        staged.push(to);
+    }
+    const { id } = await client.uploadArtifact(name, staged, stagingDir);
+    if (id === undefined)
+        throw new Error(`Uploading artifact ${name} returned no id`);
+    log.info(`Uploaded artifact ${name} (id ${id}).`);
+    return { id, name, uploaded: true };
+}
+/** The manifest at the artifact's root, each output at its manifest path, read inside `baseDir` (see manifest-files.ts). */
+async function uploadModelArtifact(args) {
+    const name = modelArtifactName(args.manifest.model.name, args.manifest.model.version);
+    const model = { manifest: `manifest of artifact ${name}`, baseDir: args.baseDir };
+    const files = [{ from: args.manifestPath, as: MANIFEST_FILE }];
+    for (const [index, output] of args.manifest.outputs.entries())
+        files.push({
+            from: await manifestFilePath(model, `outputs[${index}].path`, output.path),
+            as: output.path,
+        });
+    return uploadArtifact(name, files, args.stagingDir, args.log);
+}
+function uploadMetricsArtifact(args) {
+    return uploadArtifact(metricsArtifactName(args.model, args.version), [{ from: args.reportPath, as: METRICS_FILE }], args.stagingDir, args.log);
+}
+/** The training data profile of a promotion to an environment without a Release (see reference-profile.ts). */
+function uploadProfileArtifact(args) {
+    return uploadArtifact(profileArtifactName(args.model, args.version), [{ from: args.profilePath, as: PROFILE_FILE }], args.stagingDir, args.log);
+}
+/** How @actions/artifact finds another run's artifacts through the REST API. */
+function findByOf(run) {
+    return {
+        token: run.token,
+        workflowRunId: run.runId,
+        repositoryOwner: run.repository.owner,
+        repositoryName: run.repository.repo,
+    };
+}
+/**
+ * Downloads an artifact of this run, or of `fromRun`, checking its digest; returns the folder it
+ * is in, or undefined when there is no artifact of that name. Any other failure is a UserError.
+ */
+async function downloadArtifactIfPresent(args) {
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(12), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
+    const client = new DefaultArtifactClient();
+    const findBy = args.fromRun && findByOf(args.fromRun);
+    const found = await client
+        .getArtifact(args.name, findBy ? { findBy } : undefined)
+        .catch((error) => {
+        if (error.name === 'ArtifactNotFoundError')
+            return undefined;
+        const reason = error.message.replace(/\s+/g, ' ').trim();
+        const which = args.fromRun ? `workflow run ${args.fromRun.runId}` : 'this workflow run';
+        const permission = args.fromRun
+            ? ' Reading another run\'s artifacts needs "permissions: actions: read".'
+            : '';
+        throw new UserError(`Could not read artifact "${args.name}" of ${which} (${reason}).${permission}`);
+    });
+    if (!found)
+        return undefined;
+    // The service reports digests as "sha256:<hex>", the form downloadArtifact compares with.
+    const { downloadPath, digestMismatch } = await client.downloadArtifact(found.artifact.id, {
+        path: args.into,
+        expectedHash: found.artifact.digest,
+        ...(findBy ? { findBy } : {}),
+    });
+    if (digestMismatch)
+        throw new UserError(`Artifact "${args.name}" did not download intact: its sha256 differs from the one recorded at upload. Re-run the job; if it happens again, the artifact is damaged.`);
+    args.log.info(`Downloaded artifact ${args.name} (id ${found.artifact.id}) to ${basename(downloadPath ?? args.into)}.`);
+    return downloadPath ?? args.into;
+}
+/** As downloadArtifactIfPresent, but a missing artifact is a UserError that ends with `hint`. */
+async function downloadArtifact(args) {
+    const folder = await downloadArtifactIfPresent(args);
+    if (folder !== undefined)
+        return folder;
+    const which = args.fromRun ? `Workflow run ${args.fromRun.runId}` : 'This workflow run';
+    throw new UserError(`${which} has no artifact named "${args.name}". ${args.hint}`);
+}
+/** The names of the artifacts another run uploaded. */
+async function listRunArtifacts(run) {
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(12), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
+    const findBy = findByOf(run);
+    const { artifacts } = await new DefaultArtifactClient()
+        .listArtifacts({ findBy })
+        .catch((error) => {
+        throw new UserError(`Could not list the artifacts of workflow run ${run.runId} (${error.message.replace(/\s+/g, ' ').trim()}). The job needs "permissions: actions: read".`);
+    });
+    return artifacts.map((artifact) => artifact.name);
+}
+/**
+ * RunArtifacts through the REST API with `token` (the job needs `actions: read`), downloading
+ * into folders of their own under `tempDir`. The artifact is fetched by its id: GitHub answers
+ * 410 for an expired one and 404 for a deleted one.
+ */
+function runArtifacts(args) {
+    return {
+        async readFile(artifact, file) {
+            const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(12), __nccwpck_require__.e(186)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71186));
+            await (0,promises_.mkdir)(args.tempDir, { recursive: true });
+            const into = await (0,promises_.mkdtemp)((0,external_node_path_.join)(args.tempDir, 'artifact-'));
+            const which = `artifact "${artifact.name}" (id ${artifact.id}) of workflow run ${artifact.runId}`;
+            try {
+                await new DefaultArtifactClient().downloadArtifact(artifact.id, {
+                    path: into,
+                    findBy: findByOf({
+                        runId: artifact.runId,
+                        token: args.token,
+                        repository: args.repository,
+                    }),
+                });
+            }
+            catch (error) {
+                const status = (0,client/* statusOf */.c2)(error);
+                if (status === 404 || status === 410)
+                    return undefined;
+                const reason = error.message.replace(/\s+/g, ' ').trim();
+                throw new errors/* UserError */.yo(`Could not read ${which} (${reason}). Reading a workflow run's artifacts needs "permissions: actions: read".`);
+            }
+            try {
+                return await (0,promises_.readFile)((0,external_node_path_.join)(into, file));
+            }
+            catch {
+                throw new errors/* UserError */.yo(`The ${which} holds no file "${file}", so it is not the artifact that was recorded.`);
+            }
+        },
+    };
+}
+
+// EXTERNAL MODULE: ./shared/files/read-file.ts
+var read_file = __nccwpck_require__(29059);
+;// CONCATENATED MODULE: ./shared/files/expand.ts
+/**
+ * The one reading of a path list, as users write it in `data`, `code` and `outputs`, in every
+ * action and the CLI: one entry a line, each a file, a folder (every file inside, recursively)
+ * or a glob pattern (`data/*.csv`, `src/**`, `{train,eval}.csv`), and `!pattern` to leave files
+ * out. Hidden files match, as in @actions/glob and actions/upload-artifact's patterns; `.git`
+ * never does. Symbolic links are not followed while walking (a pull request's link to / or
+ * /proc would have the walk read the runner's file system, or loop), but a link that leads to a
+ * file is listed, so that the caller's confinement judges where it leads.
+ */
+
+
+
+
+const GLOB_CHARACTERS = /[*?[\]{}]/;
+const NEVER_MATCHED = ['**/.git/**', '.git/**'];
+/** Absolute paths of the files the entries name, each once: in the order given, a pattern's or folder's matches sorted. */
+async function expand_expandPaths(entries, baseDir, what) {
+    const exclusions = entries.filter((e) => e.startsWith('!')).map((e) => e.slice(1));
+    const excluded = exclusions.length ? await matchPatterns(exclusions, baseDir) : new Set();
+    const files = new Set();
+    for (const entry of entries) {
+        if (entry.startsWith('!'))
+            continue;
+        const found = GLOB_CHARACTERS.test(entry)
+            ? await patternMatches(entry, baseDir, what)
+            : await filesAt(entry, baseDir, what);
+        for (const file of found)
+            if (!excluded.has(file))
+                files.add(file);
+    }
+    return [...files];
+}
+/**
+ * The same files as `expandPaths`, named as a report shows them: a file named by its path as
+ * the user wrote it, a file found in a folder or by a pattern relative to `baseDir` when inside
+ * it (absolute otherwise).
+ */
+async function expandPathsAsWritten(entries, baseDir, what) {
+    const written = new Map(entries.filter((e) => !e.startsWith('!')).map((entry) => [(0,external_node_path_.resolve)(baseDir, entry), entry]));
+    return (await expand_expandPaths(entries, baseDir, what)).map((path) => written.get(path) ?? displayPath(path, baseDir));
+}
+/** `path` relative to `baseDir` when inside it, else absolute. */
+function displayPath(path, baseDir) {
+    const inside = (0,external_node_path_.relative)(baseDir, path);
+    return inside && !inside.startsWith('..') && !(0,external_node_path_.isAbsolute)(inside) ? inside : path;
+}
+// Each pattern alone, so that one matching nothing is reported by name.
+async function patternMatches(pattern, baseDir, what) {
+    const matched = [...(await matchPatterns([pattern], baseDir))].sort();
+    if (matched.length === 0)
+        throw new errors/* UserError */.yo(`The ${what} pattern "${pattern}" matches no file (relative paths resolve against ${baseDir}). Check the pattern, or that the files exist at this step.`);
+    return matched;
+}
+async function matchPatterns(patterns, baseDir) {
+    // Loaded only for patterns: most workflows name their files, and start-up counts.
+    const { glob } = await __nccwpck_require__.e(/* import() */ 448).then(__nccwpck_require__.bind(__nccwpck_require__, 76448));
+    const matches = await glob([...patterns], {
+        cwd: baseDir,
+        absolute: true,
+        onlyFiles: true,
+        dot: true,
+        expandDirectories: false,
+        followSymbolicLinks: false,
+        ignore: NEVER_MATCHED,
+    });
+    return new Set(matches.map((path) => (0,external_node_path_.resolve)(path)));
+}
+async function filesAt(entry, baseDir, what) {
+    const absolute = (0,external_node_path_.resolve)(baseDir, entry);
+    const link = await (0,promises_.lstat)(absolute).catch((error) => {
+        throw (0,read_file/* fileError */.z)(error, entry, what, baseDir);
+    });
+    const info = link.isSymbolicLink() ? await (0,promises_.stat)(absolute).catch(() => undefined) : link;
+    // A link is the caller's to judge (confinement follows it and names where it leads), unless
+    // it leads to a folder inside, which is read as the folder it stands for.
+    if (!info?.isDirectory() && link.isSymbolicLink())
+        return [absolute];
+    if (!info || info.isFile())
+        return [absolute];
+    if (!info.isDirectory())
+        throw new errors/* UserError */.yo(`The ${what} "${entry}" is neither a file nor a folder.`);
+    const found = await (0,promises_.readdir)(absolute, { recursive: true, withFileTypes: true });
+    const candidates = found
+        .filter((d) => d.isFile() || d.isSymbolicLink())
+        .map((d) => (0,external_node_path_.join)(d.parentPath, d.name))
+        .filter((path) => !path.slice(absolute.length).split(/[\\/]/).includes('.git'));
+    const files = [];
+    for (const path of candidates)
+        if ((await (0,promises_.stat)(path).catch(() => undefined))?.isFile())
+            files.push(path);
+    if (files.length === 0)
+        throw new errors/* UserError */.yo(`The ${what} folder "${entry}" holds no files.`);
+    return files.sort();
+}
+
+;// CONCATENATED MODULE: ./shared/lineage/owner.ts
+/**
+ * Who owns a model: the GitHub handles (`@login`, `@org/team-slug`) or e-mail addresses that
+ * train-model's `owner` input names, or else the owners CODEOWNERS gives the training code. The
+ * manifest records them and promote-model copies the handles into the deployment payload, so
+ * that the fleet view can show an owner, and flag one who has left, without a manifest.
+ *
+ * CODEOWNERS is read as GitHub reads it (docs.github.com, "About code owners"): the first of
+ * `.github/CODEOWNERS`, `CODEOWNERS` and `docs/CODEOWNERS` at the repository root (the
+ * workspace); a file of 3 MB or more is not loaded; `#` starts a comment; each line is a pattern
+ * and its owners, and the LAST rule whose pattern matches a path decides its owners (a rule
+ * without owners leaves the path unowned). A malformed line is skipped, as GitHub skips it,
+ * with a warning naming the file and the line.
+ *
+ * Patterns follow gitignore's with GitHub's documented exceptions, which make those lines
+ * invalid: no `!` negation, no `[ ]` character ranges, and no `\#` escape of a leading `#`. The
+ * matching is not gitignore's either: `docs/*` owns `docs/a.md` but not `docs/build/b.md`
+ * (GitHub's own example), where a gitignore matcher such as the `ignore` package also matches
+ * the nested file through its ignored parent folder (`ignore` 5.3.2 gets `docs/*` and `/*`
+ * wrong on 3 of 56 cases drawn from hmarr/codeowners' GitHub-checked pattern table). So
+ * patterns are translated here, after those semantics (test/shared/owner.test.ts holds the
+ * cases), and run by re2js: the file may come from a pull request, and RE2's automaton cannot
+ * be made to backtrack by a pattern such as `*a*a*a*a*a*b` as a JavaScript RegExp can. Patterns
+ * without wildcards (most of them) are compared as text.
+ */
+
+
+
+
+
+
+
+
+
+/** Where GitHub looks for CODEOWNERS, in the order it looks (the first found is used). */
+const CODEOWNERS_LOCATIONS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
+/** GitHub does not load a CODEOWNERS file of 3 MB or more. */
+const MAX_CODEOWNERS_BYTES = (/* unused pure expression or super */ null && (3 * 1024 * 1024));
+/** A longer pattern is no path of a repository: the line is skipped rather than compiled. */
+const MAX_PATTERN_LENGTH = 4096;
+/** How many of the `code` files vote on the owner (a code list is a few files, not a tree). */
+const MAX_VOTING_FILES = 1000;
+/** How many handles an owner may have (the deployment payload carries them). */
+const MAX_OWNER_HANDLES = 50;
+/** GitHub shows at most 10 warning annotations of a step: the rest of the skipped lines are counted. */
+const MAX_LINE_WARNINGS = 10;
+/**
+ * GitHub's login alphabet: letters, digits and "-", not starting with "-", at most 39
+ * characters (older accounts may hold "--" or end in "-", so those are let through).
+ */
+const LOGIN = '[A-Za-z0-9][A-Za-z0-9-]{0,38}';
+/** A team slug: GitHub derives it from the team's name, lower-case, with "-" (and "_", "."). */
+const TEAM_SLUG = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}';
+/**
+ * An e-mail address in a conservative alphabet: the local part's letters, digits and `._%+-`
+ * and a dotted domain. No quote, space, `<`, `|` or backtick: a handle is shown in Markdown and
+ * HTML by the fleet view, read back from a payload anyone who may deploy could have written.
+ */
+const EMAIL = '[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63})+';
+const HANDLE = new RegExp(`^(?:@${LOGIN}(?:/${TEAM_SLUG})?|${EMAIL})$`);
+const HANDLE_RULE = 'a GitHub handle ("@login" or "@org/team-slug", letters, digits and "-" in the login) or an e-mail address ("name@example.com")';
+function isOwnerHandle(value) {
+    return value.length <= 254 && HANDLE.test(value);
+}
+/** A handle read back from a manifest or a deployment payload: hostile until it passes. */
+const ownerHandleSchema = schemas/* string */.YjP()
+    .refine(isOwnerHandle, { message: `must be ${HANDLE_RULE}` });
+const ownerSchema = schemas/* object */.Ikc({
+    handles: schemas/* array */.YOg(ownerHandleSchema).min(1).max(MAX_OWNER_HANDLES),
+    /** `input`: train-model's `owner`; `codeowners`: the rule of `file` at `line`. */
+    source: schemas/* enum */.k5n(['input', 'codeowners']),
+    file: schemas/* enum */.k5n(CODEOWNERS_LOCATIONS).optional(),
+    line: schemas/* number */.aig().int().positive().optional(),
+});
+/**
+ * The `owner` input's handles: one per line, or separated by commas or spaces; each once, in
+ * the order given. `problem` completes `input "owner" …` when a value is no handle.
+ */
+function readOwnerHandles(text) {
+    const handles = [...new Set(text.split(/[\s,]+/).filter((value) => value !== ''))];
+    const bad = handles.filter((value) => !isOwnerHandle(value));
+    if (bad.length) {
+        const hint = bad.some((value) => /^[A-Za-z0-9][A-Za-z0-9-]*(?:\/\S+)?$/.test(value))
+            ? ' A login or a team needs its leading "@" ("@octocat", "@octo-org/ml-team").'
+            : '';
+        return {
+            handles,
+            problem: `has ${bad
+                .slice(0, 5)
+                .map((value) => quoteValue(value))
+                .join(', ')}${bad.length > 5 ? ` and ${bad.length - 5} more` : ''}, which ${bad.length === 1 ? 'is' : 'are'} not ${HANDLE_RULE}.${hint} Give one owner per line or separate them with commas`,
+        };
+    }
+    if (handles.length > MAX_OWNER_HANDLES)
+        return {
+            handles,
+            problem: `names ${handles.length} owners; at most ${MAX_OWNER_HANDLES} are recorded. Name a team ("@org/team-slug") instead of its members`,
+        };
+    return { handles };
+}
+/**
+ * The rules of a CODEOWNERS file, in file order. `warn` hears of each malformed line (which is
+ * skipped, as GitHub skips it) with its line number; the text is never an error.
+ */
+function parseCodeowners(text, warn = () => undefined) {
+    const rules = [];
+    // A byte-order mark is no part of the first pattern.
+    const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+    for (const [index, raw] of lines.entries()) {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const parsed = parseRule(line);
+        if (typeof parsed === 'string')
+            warn(index + 1, parsed);
+        else
+            rules.push({ ...parsed, line: index + 1 });
+    }
+    return rules;
+}
+function parseRule(line) {
+    // eslint-disable-next-line no-control-regex -- control characters are what is refused here
+    if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(line))
+        return 'it holds a control character';
+    const patternEnd = patternLength(line);
+    const pattern = line.slice(0, patternEnd);
+    const problem = patternProblem(pattern);
+    if (problem)
+        return problem;
+    const owners = [];
+    for (const token of line.slice(patternEnd).split(/\s+/)) {
+        if (token === '')
+            continue;
+        if (token.startsWith('#'))
+            break; // a comment after the owners
+        if (!isOwnerHandle(token))
+            return `the owner ${quoteValue(token)} is not ${HANDLE_RULE}, so GitHub skips the line`;
+        owners.push(token);
+    }
+    return { pattern, owners: [...new Set(owners)], matches: compileCodeownersPattern(pattern) };
+}
+/** Where the pattern ends: at the first whitespace that no "\\" escapes (`my\\ file.txt`). */
+function patternLength(line) {
+    for (let at = 0; at < line.length; at++) {
+        if (line[at] === '\\')
+            at++;
+        else if (/\s/.test(line[at]))
+            return at;
+    }
+    return line.length;
+}
+/** Why GitHub would not read `pattern` as a CODEOWNERS pattern, or undefined when it would. */
+function patternProblem(pattern) {
+    if (pattern.length > MAX_PATTERN_LENGTH)
+        return `its pattern is longer than ${MAX_PATTERN_LENGTH} characters`;
+    if (pattern.startsWith('\\#'))
+        return 'its pattern escapes a leading "#" with "\\", which GitHub does not support in CODEOWNERS';
+    if (pattern.startsWith('!'))
+        return 'its pattern starts with "!": GitHub does not support negation in CODEOWNERS (give the files their own rule, with or without owners, below the broader one)';
+    if (/(?<!\\)(?:\\\\)*[[\]]/.test(pattern))
+        return 'its pattern has "[ ]": GitHub does not support character ranges in CODEOWNERS';
+    if (pattern.includes('***'))
+        return 'its pattern has "***"';
+    if (/.\/\/./.test(pattern))
+        return 'its pattern has an empty path segment ("//")';
+    return undefined;
+}
+/**
+ * A matcher of repository-relative "/"-separated paths for a valid pattern, with GitHub's
+ * semantics: a pattern without a "/" but at its end matches at any depth; a leading "/" or a
+ * "/" inside anchors it at the root; a trailing "/" matches only what is inside the folder;
+ * otherwise the pattern matches the path and everything below it, except that a last segment
+ * of a lone `*` matches one level only (`docs/*`). `*` and `?` never cross a "/"; `**` does.
+ */
+function compileCodeownersPattern(pattern) {
+    if (pattern === '/')
+        return () => false; // "/" names nothing (GitHub says so too)
+    let segments = pattern.split('/');
+    if (segments[0] === '')
+        segments = segments.slice(1);
+    else if ((segments.length === 1 || (segments.length === 2 && segments[1] === '')) &&
+        segments[0] !== '**')
+        segments = ['**', ...segments];
+    if (segments.length > 1 && segments.at(-1) === '')
+        segments[segments.length - 1] = '**';
+    const literal = literalMatcher(segments);
+    if (literal)
+        return literal;
+    // The text between wildcards must be in the path: a substring test turns most paths away
+    // before the automaton (compiled on first use) runs, so thousands of rules cost milliseconds.
+    const pieces = segments.flatMap(literalPieces);
+    let compiled;
+    const source = patternSource(segments);
+    return (path) => pieces.every((piece) => path.includes(piece)) &&
+        (compiled ??= RE2JS.compile(source)).testExact(path);
+}
+/** The runs of literal text in a segment, between its wildcards, escapes undone. */
+function literalPieces(segment) {
+    const pieces = [];
+    let piece = '';
+    for (let at = 0; at < segment.length; at++) {
+        const char = segment[at];
+        if (char === '\\' && at + 1 < segment.length)
+            piece += segment[++at];
+        else if (char === '*' || char === '?') {
+            pieces.push(piece);
+            piece = '';
+        }
+        else
+            piece += char;
+    }
+    return [...pieces, piece].filter((text) => text !== '');
+}
+/** A text comparison for a pattern without wildcards (an optional leading and trailing `**`). */
+function literalMatcher(segments) {
+    const anywhere = segments[0] === '**' && segments.length > 1;
+    const inside = segments.at(-1) === '**' && segments.length > 1;
+    const middle = segments.slice(anywhere ? 1 : 0, inside ? -1 : undefined);
+    if (middle.length === 0 || middle.some((segment) => /[*?]/.test(segment.replace(/\\./g, ''))))
+        return undefined;
+    const text = middle.map((segment) => segment.replace(/\\(.)/g, '$1')).join('/');
+    return (path) => {
+        const candidates = anywhere ? suffixes(path) : [path];
+        return candidates.some((at) => inside ? at.startsWith(`${text}/`) : at === text || at.startsWith(`${text}/`));
+    };
+}
+/** `a/b/c`, `b/c` and `c`: where a pattern that may start at any depth can start. */
+function suffixes(path) {
+    const found = [path];
+    for (let at = path.indexOf('/'); at !== -1; at = path.indexOf('/', at + 1))
+        found.push(path.slice(at + 1));
+    return found;
+}
+/** The RE2 expression of a pattern's segments (after the anchoring rules above). */
+function patternSource(segments) {
+    const last = segments.length - 1;
+    let source = '';
+    let needSlash = false;
+    for (const [index, segment] of segments.entries()) {
+        if (segment === '**') {
+            if (index === 0 && index === last)
+                source += '.+';
+            else if (index === 0)
+                source += '(?:.+/)?';
+            else if (index === last)
+                source += '/.*';
+            else
+                source += '(?:/.+)?';
+            needSlash = index !== 0;
+            continue;
+        }
+        if (needSlash)
+            source += '/';
+        if (segment === '*')
+            source += '[^/]+';
+        else {
+            source += segmentSource(segment);
+            if (index === last)
+                source += '(?:/.*)?';
+        }
+        needSlash = true;
+    }
+    return `(?s)^${source}$`;
+}
+function segmentSource(segment) {
+    let source = '';
+    for (let at = 0; at < segment.length; at++) {
+        const char = segment[at];
+        if (char === '\\' && at + 1 < segment.length)
+            source += RE2JS.quote(segment[++at]);
+        else if (char === '*')
+            source += '[^/]*';
+        else if (char === '?')
+            source += '[^/]';
+        else
+            source += RE2JS.quote(char);
+    }
+    return source;
+}
+/** The last rule that matches `path` (GitHub's precedence), or undefined when none does. */
+function lastMatchingRule(rules, path) {
+    for (let index = rules.length - 1; index >= 0; index--)
+        if (rules[index].matches(path))
+            return rules[index];
+    return undefined;
+}
+/**
+ * A name no file can have (NUL), for "any file directly in this folder": only rules that own
+ * the folder whatever a file in it is called match it (`/models/churn/`, `models/`, `*`,
+ * `/models/*`), not rules that single files out by name or extension (`*.py`, `README.md`).
+ */
+const ANY_FILE = '\u0000';
+/**
+ * The model's owner: the `owner` input's handles, or the owners CODEOWNERS gives the training
+ * code. Which code: with `code` set, its files, and the owners are those of the rule owning the
+ * most of them (a tie goes to the rule further down, which GitHub ranks higher); with `code`
+ * empty, the working directory, and the owners are those of the last rule that owns any file
+ * directly in it, as GitHub would request their review for a new file there. Undefined when
+ * neither says (no input and no CODEOWNERS, or no rule with owners matches).
+ */
+async function resolveOwner(request) {
+    if (request.handles?.length)
+        return { handles: [...request.handles], source: 'input' };
+    const found = await readCodeowners(request.confinement, request.log);
+    if (!found)
+        return undefined;
+    let skipped = 0;
+    const rules = parseCodeowners(found.text, (line, problem) => {
+        if (++skipped <= MAX_LINE_WARNINGS)
+            request.log.warning(`${found.file} line ${line} is skipped: ${problem}.`, {
+                file: found.file,
+                line,
+                title: 'CODEOWNERS',
+            });
+    });
+    if (skipped > MAX_LINE_WARNINGS)
+        request.log.info(`${found.file}: ${skipped - MAX_LINE_WARNINGS} more lines are skipped, as GitHub skips them.`);
+    const workspace = request.confinement.workspace;
+    const rule = request.code?.length
+        ? await ruleOfMostFiles(rules, request.code, request.cwd, workspace)
+        : lastMatchingRule(rules, folderPath(request.cwd, workspace));
+    if (!rule?.owners.length) {
+        request.log.info(`${found.file} names no owner for the training code, so the manifest records none (set input "owner" to name one).`);
+        return undefined;
+    }
+    if (rule.owners.length > MAX_OWNER_HANDLES)
+        request.log.warning(`${found.file} line ${rule.line} names ${rule.owners.length} owners; the manifest records the first ${MAX_OWNER_HANDLES}. Name a team ("@org/team-slug") instead of its members.`);
+    return {
+        handles: rule.owners.slice(0, MAX_OWNER_HANDLES),
+        source: 'codeowners',
+        file: found.file,
+        line: rule.line,
+    };
+}
+/** `<folder>/<ANY_FILE>`, relative to the workspace with "/" separators. */
+function folderPath(folder, workspace) {
+    const inside = relative(workspace, folder).split(sep).join('/');
+    return inside && !inside.startsWith('..') && !isAbsolute(inside)
+        ? `${inside}/${ANY_FILE}`
+        : ANY_FILE;
+}
+async function ruleOfMostFiles(rules, code, cwd, workspace) {
+    const files = (await expandPaths(code, cwd, 'code path')).slice(0, MAX_VOTING_FILES);
+    const votes = new Map();
+    for (const file of files) {
+        const path = relative(workspace, resolve(cwd, file)).split(sep).join('/');
+        if (path.startsWith('..') || isAbsolute(path))
+            continue;
+        const rule = lastMatchingRule(rules, path);
+        if (rule?.owners.length)
+            votes.set(rule, (votes.get(rule) ?? 0) + 1);
+    }
+    let best;
+    for (const [rule, count] of votes) {
+        const bestCount = best ? votes.get(best) : 0;
+        if (count > bestCount || (count === bestCount && rule.line > best.line))
+            best = rule;
+    }
+    return best;
+}
+/**
+ * The first CODEOWNERS file GitHub would use, read inside the workspace. A file that leads
+ * outside it (a symbolic link), is no regular file, or is too large for GitHub is warned
+ * about and not read: ownership is recorded, never a reason to fail training.
+ */
+async function readCodeowners(confinement, log) {
+    for (const file of CODEOWNERS_LOCATIONS) {
+        let path;
+        try {
+            path = await confinePath(file, confinement, {
+                what: 'CODEOWNERS file',
+                baseDir: confinement.workspace,
+                kind: 'any',
+            });
+        }
+        catch (error) {
+            if (!isUserError(error))
+                throw error;
+            log.warning(`${error.message} The model's owner is not read from it.`);
+            return undefined;
+        }
+        const info = await stat(path).catch(() => undefined);
+        if (!info)
+            continue;
+        if (!info.isFile()) {
+            log.warning(`${file} is not a regular file, so the model's owner is not read from CODEOWNERS.`);
+            return undefined;
+        }
+        if (info.size >= MAX_CODEOWNERS_BYTES) {
+            log.warning(`${file} is ${info.size} bytes; GitHub does not load a CODEOWNERS file of 3 MB or more, so neither does train-model: the model's owner is not read from it.`);
+            return undefined;
+        }
+        return { file, text: await readUserFile(path, 'CODEOWNERS file') };
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+;// CONCATENATED MODULE: ./shared/files/hash.ts
+
+
+
+
+function hash_sha256Text(text) {
+    return (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
+}
+/** The sha256 of a file, streamed so that model and data files of any size hash in constant memory. */
+async function sha256File(path, what = 'file', baseDir = process.cwd()) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    try {
+        for await (const chunk of (0,external_node_fs_.createReadStream)((0,external_node_path_.resolve)(baseDir, path)))
+            hash.update(chunk);
+    }
+    catch (error) {
+        throw (0,read_file/* fileError */.z)(error, path, what, baseDir);
+    }
+    return hash.digest('hex');
+}
+/** JSON with object keys sorted at every level, so that equal content hashes equally. */
+function hash_canonicalJson(value) {
+    return JSON.stringify(sortKeys(value));
+}
+function sortKeys(value) {
+    if (Array.isArray(value))
+        return value.map(sortKeys);
+    if (value && typeof value === 'object' && !(value instanceof Date)) {
+        return Object.fromEntries(Object.keys(value)
+            .sort()
+            .map((key) => [key, sortKeys(value[key])]));
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./shared/lineage/runtime.ts
+/**
+ * What the training ran on, read after the command: the Python on the command's PATH (its
+ * version and every installed distribution, as `pip freeze --all` lists them, read through
+ * importlib.metadata so that pip need not be installed), R's version when Rscript is there, the
+ * runner image (`ImageOS`/`ImageVersion`, set on GitHub's hosted runners) and the OS release
+ * (/etc/os-release). Interpreters run with argument lists, never through a shell, with a
+ * timeout and a bounded output; one that is missing or fails is left out, never fails the step.
+ */
+
+
+
+
+const LIMITS = {
+    /** How long one interpreter may take to answer. */
+    timeoutMs: 60_000,
+    /** Bytes of its output (a large environment lists a few thousand packages, ~100 kB). */
+    maxOutputBytes: 8 * 1024 * 1024,
+    maxPackages: 20_000,
+};
+const runtime_text = schemas/* string */.YjP().max(500);
+const packageSchema = schemas/* object */.Ikc({ name: schemas/* string */.YjP().max(200), version: schemas/* string */.YjP().max(200) });
+const runtimeSchema = schemas/* object */.Ikc({
+    python: schemas/* object */.Ikc({
+        version: runtime_text,
+        implementation: runtime_text.optional(),
+        executable: schemas/* string */.YjP().max(4096).optional(),
+        /** Every installed distribution, sorted by name: the `pip freeze --all` of the run. */
+        packages: schemas/* array */.YOg(packageSchema).max(LIMITS.maxPackages).optional(),
+    })
+        .optional(),
+    r: schemas/* object */.Ikc({ version: runtime_text }).optional(),
+    /** GitHub's hosted-runner image: `ImageOS` (e.g. ubuntu24) and `ImageVersion`. */
+    image: schemas/* object */.Ikc({ os: runtime_text.optional(), version: runtime_text.optional() }).optional(),
+    /** From /etc/os-release. */
+    osRelease: schemas/* object */.Ikc({ id: runtime_text.optional(), versionId: runtime_text.optional(), prettyName: runtime_text.optional() })
+        .optional(),
+});
+/**
+ * The runtime in a few fields, small enough for a deployment payload and a comparison: equal
+ * summaries mean the same interpreter versions, image, OS and installed packages.
+ */
+const runtimeSummarySchema = schemas/* object */.Ikc({
+    python: runtime_text.optional(),
+    r: runtime_text.optional(),
+    image: runtime_text.optional(),
+    os: runtime_text.optional(),
+    packages: schemas/* object */.Ikc({ count: schemas/* number */.aig().int().nonnegative(), sha256: schemas/* string */.YjP().regex(/^[0-9a-f]{64}$/) })
+        .optional(),
+});
+function summariseRuntime(runtime) {
+    if (!runtime)
+        return undefined;
+    const packages = runtime.python?.packages;
+    const image = [runtime.image?.os, runtime.image?.version].filter(Boolean).join(' ');
+    const os = runtime.osRelease?.prettyName ??
+        ([runtime.osRelease?.id, runtime.osRelease?.versionId].filter(Boolean).join(' ') || undefined);
+    const summary = {
+        ...(runtime.python ? { python: runtime.python.version } : {}),
+        ...(runtime.r ? { r: runtime.r.version } : {}),
+        ...(image ? { image } : {}),
+        ...(os ? { os } : {}),
+        ...(packages
+            ? {
+                packages: {
+                    count: packages.length,
+                    sha256: sha256Text(canonicalJson(packages.map((p) => `${p.name}==${p.version}`))),
+                },
+            }
+            : {}),
+    };
+    return Object.keys(summary).length ? summary : undefined;
+}
+/** Prints the interpreter's version and its installed distributions as JSON. */
+const PYTHON_SCRIPT = (/* unused pure expression or super */ null && (`
+import json, platform, sys
+try:
+    from importlib import metadata
+    found = {}
+    for dist in metadata.distributions():
+        name = dist.metadata["Name"]
+        if name:
+            found[name.lower()] = (name, dist.version or "")
+    packages = [{"name": n, "version": v} for n, v in sorted(found.values(), key=lambda p: p[0].lower())]
+except Exception:
+    packages = None
+print(json.dumps({"version": platform.python_version(), "implementation": platform.python_implementation(), "executable": sys.executable, "packages": packages}))
+`));
+/** The runtime the command ran with: `env` is the command's environment (its PATH finds the interpreters). */
+async function readRuntime(env, cwd) {
+    const [python, r, osRelease] = await Promise.all([
+        readPython(env, cwd),
+        readR(env, cwd),
+        readOsRelease(),
+    ]);
+    const image = {
+        ...(env.ImageOS ? { os: env.ImageOS } : {}),
+        ...(env.ImageVersion ? { version: env.ImageVersion } : {}),
+    };
+    return runtimeSchema.parse({
+        ...(python ? { python } : {}),
+        ...(r ? { r } : {}),
+        ...(Object.keys(image).length ? { image } : {}),
+        ...(osRelease ? { osRelease } : {}),
+    });
+}
+async function readPython(env, cwd) {
+    for (const command of ['python3', 'python']) {
+        const output = await run(command, ['-c', PYTHON_SCRIPT], env, cwd);
+        if (output === undefined)
+            continue;
+        const parsed = runtimeSchema.shape.python.safeParse((() => {
+            try {
+                const value = JSON.parse(output);
+                return { ...value, packages: value.packages ?? undefined };
+            }
+            catch {
+                return undefined;
+            }
+        })());
+        if (parsed.success && parsed.data)
+            return parsed.data;
+    }
+    return undefined;
+}
+async function readR(env, cwd) {
+    const output = await run('Rscript', ['-e', 'cat(as.character(getRversion()))'], env, cwd);
+    const version = output?.trim();
+    return version && /^\d+(\.\d+)*$/.test(version) ? { version } : undefined;
+}
+async function readOsRelease() {
+    const content = await readFile('/etc/os-release', 'utf8').catch(() => undefined);
+    if (content === undefined)
+        return undefined;
+    const fields = new Map();
+    for (const line of content.split('\n')) {
+        const match = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+        if (match)
+            fields.set(match[1], match[2].replace(/^(["'])(.*)\1$/, '$2').slice(0, 500));
+    }
+    const release = {
+        ...(fields.get('ID') ? { id: fields.get('ID') } : {}),
+        ...(fields.get('VERSION_ID') ? { versionId: fields.get('VERSION_ID') } : {}),
+        ...(fields.get('PRETTY_NAME') ? { prettyName: fields.get('PRETTY_NAME') } : {}),
+    };
+    return Object.keys(release).length ? release : undefined;
+}
+/** stdout of a program that exits 0 in time, else undefined (missing, failing, too slow or too talkative). */
+function run(command, args, env, cwd) {
+    return new Promise((resolve) => {
+        execFile(command, args, {
+            env,
+            cwd,
+            timeout: LIMITS.timeoutMs,
+            maxBuffer: LIMITS.maxOutputBytes,
+            encoding: 'utf8',
+            windowsHide: true,
+        }, (error, stdout) => resolve(error ? undefined : stdout));
+    });
+}
+
+;// CONCATENATED MODULE: ./shared/registry/approvals.ts
+/**
+ * Who approved a promotion. The approval itself is GitHub's: a job that declares
+ * `environment: production` waits until one of the environment's required reviewers approves.
+ * The action only reads the run's review log and records it in the deployment and the release,
+ * so the audit trail names the people who let the model through.
+ */
+
+
+const approvalSchema = schemas/* object */.Ikc({
+    login: schemas/* string */.YjP(),
+    state: schemas/* enum */.k5n(['approved', 'rejected', 'pending']),
+    comment: schemas/* string */.YjP().optional(),
+});
+/** The reviews of this run that concern `environment`, oldest first; empty when the log cannot be read. */
+async function readApprovals(registry, runId, environment, log) {
+    if (!runId)
+        return [];
+    try {
+        const reviews = await registry.listRunApprovals(Number(runId));
+        return reviews
+            .filter((review) => review.environments.includes(environment))
+            .map((review) => ({
+            login: review.login,
+            state: approvalSchema.shape.state.catch('pending').parse(review.state),
+            ...(review.comment ? { comment: review.comment } : {}),
+        }));
+    }
+    catch (error) {
+        const status = statusOf(error);
+        if (status !== 403 && status !== 404)
+            throw error;
+        log.warning(`Could not read who approved this run's deployment to ${environment} (${status}); the job needs "permissions: actions: read". The promotion is recorded without its approvers.`);
+        return [];
+    }
+}
+/** "alice, bob (“ship it”)" for logs, release notes and the summary. */
+function describeApprovals(approvals) {
+    const approved = approvals.filter((a) => a.state === 'approved');
+    if (!approved.length)
+        return 'no recorded approval (the environment has no required reviewers, or the review log could not be read)';
+    return approved.map((a) => `${a.login}${a.comment ? ` (“${a.comment}”)` : ''}`).join(', ');
+}
+
+;// CONCATENATED MODULE: ./shared/registry/fairness-record.ts
+/**
+ * The bias check a promotion records: which sensitive attributes the promoted model was checked
+ * on, on which evaluation data, each fairness measure with its interval, and the rules the gates
+ * applied to them. It comes from the metrics report promote-model promotes (evaluate-model's
+ * `sensitive-features`) and goes into the promotion record, the deployment payload (where the
+ * fleet view reads it back) and, through the model card, the production Release. It is a
+ * compact summary: no group names, no rows; the full table stays in the metrics report, which the
+ * production Release keeps as an asset.
+ *
+ * The manifest is written at training, before any evaluation, so it has no place for this.
+ */
+
+/** Most attributes and measures a record keeps: a deployment payload is not a report. */
+const MAX_ATTRIBUTES = 20;
+const MAX_MEASURES = 60;
+const NAME_LENGTH = 300;
+const fairness_record_name = schemas/* string */.YjP().min(1).max(NAME_LENGTH);
+const finite = schemas/* number */.aig().finite();
+const measureSchema = schemas/* object */.Ikc({
+    /** "sex", or "sex,age_band" for an intersection, as evaluate-model keys it. */
+    attribute: fairness_record_name,
+    /** As fairlearn names it: demographic_parity_ratio, equalized_odds_difference[class], ... */
+    measure: fairness_record_name,
+    /** null when fewer than two groups qualified. */
+    value: finite.nullable(),
+    ci: schemas/* tuple */.PVZ([finite, finite]).optional(),
+});
+const ruleSchema = schemas/* object */.Ikc({
+    attribute: fairness_record_name,
+    measure: fairness_record_name,
+    /** The rule in words, e.g. "≥ 0.8 (four-fifths rule)". */
+    rule: schemas/* string */.YjP().max(NAME_LENGTH),
+    status: schemas/* enum */.k5n(['pass', 'warn', 'fail', 'inconclusive', 'info']),
+});
+/**
+ * Read back from a deployment payload, which anyone who may create deployments could have
+ * written: bounded, finite, and (in the payload schema) dropped whole when malformed.
+ */
+const fairnessRecordSchema = schemas/* object */.Ikc({
+    attributes: schemas/* array */.YOg(fairness_record_name).min(1).max(MAX_ATTRIBUTES),
+    /** The evaluation data's fingerprint (the metrics report's evaluation.dataSha256). */
+    dataSha256: schemas/* string */.YjP().max(128),
+    /** Groups with fewer rows were left out of the measures. */
+    minGroupSize: schemas/* number */.aig().int().nonnegative(),
+    measures: schemas/* array */.YOg(measureSchema).max(MAX_MEASURES),
+    /** Measures of the report not kept here (multiclass has six a class): they are in the report. */
+    omittedMeasures: schemas/* number */.aig().int().positive().optional(),
+    /** The fairness rules of the gate policy the promotion was judged by, when it had any. */
+    rules: schemas/* array */.YOg(ruleSchema).max(MAX_MEASURES).optional(),
+});
+/** The promotion's record of a metrics report's fairness section; undefined when it has none. */
+function summariseFairness(report, rules = []) {
+    const attributes = Object.entries(report ?? {}).slice(0, MAX_ATTRIBUTES);
+    if (!attributes.length)
+        return undefined;
+    const all = attributes.flatMap(([attribute, section]) => Object.entries(section.measures).map(([measure, m]) => ({
+        attribute,
+        measure,
+        value: Number.isFinite(m.value) ? m.value : null,
+        ...(m.ci && m.ci.every(Number.isFinite)
+            ? { ci: [m.ci[0], m.ci[1]] }
+            : {}),
+    })));
+    // Every attribute's headline first, so that a cut keeps what the one-line bias check shows.
+    const headline = new Set(headlineOf(all, rules));
+    const ordered = [...headline, ...all.filter((m) => !headline.has(m))];
+    const kept = ordered.slice(0, MAX_MEASURES);
+    const first = attributes[0][1];
+    return {
+        attributes: attributes.map(([attribute]) => attribute),
+        dataSha256: first.dataSha256,
+        minGroupSize: first.minGroupSize,
+        measures: kept,
+        ...(ordered.length > kept.length ? { omittedMeasures: ordered.length - kept.length } : {}),
+        ...(rules.length ? { rules: rules.slice(0, MAX_MEASURES) } : {}),
+    };
+}
+const RULE_STATUSES = new Set(ruleSchema.shape.status.options);
+/** The fairness rules the gates applied (the policy's `fairness:` section), as the record keeps them. */
+function fairnessRulesOf(gates) {
+    return (gates?.fairness ?? []).flatMap((f) => f.rule && RULE_STATUSES.has(f.status)
+        ? [
+            {
+                attribute: f.attribute,
+                measure: f.measure,
+                rule: f.rule,
+                status: f.status,
+            },
+        ]
+        : []);
+}
+/**
+ * The measures the one-line bias check shows, one or more an attribute: those a rule was applied
+ * to; else the demographic parity ratio, the four-fifths rule's measure (multiclass: the lowest
+ * of its classes'); else (regression) the gap in mean prediction; else the attribute's first.
+ */
+function headlineOf(measures, rules) {
+    const attributes = [...new Set(measures.map((m) => m.attribute))];
+    return attributes.flatMap((attribute) => {
+        const own = measures.filter((m) => m.attribute === attribute);
+        const ruled = own.filter((m) => rules.some((r) => r.attribute === attribute && r.measure === m.measure));
+        if (ruled.length)
+            return ruled;
+        const parity = own.filter((m) => /^demographic_parity_ratio(\[.*\])?$/.test(m.measure));
+        if (parity.length)
+            return [
+                parity.reduce((low, m) => m.value !== null && (low.value === null || m.value < low.value) ? m : low),
+            ];
+        const mean = own.find((m) => m.measure === 'mean_prediction_difference');
+        return mean ? [mean] : own.slice(0, 1);
+    });
+}
+/**
+ * What the fleet view and promote-model's summary show of a recorded check (FleetVersion's
+ * `fairness`, which bias-check.ts puts in one line): the attributes and their headline measures.
+ */
+function biasCheckOf(record) {
+    if (!record)
+        return undefined;
+    return {
+        attributes: record.attributes,
+        measures: headlineOf(record.measures, record.rules ?? []),
+    };
+}
+
+;// CONCATENATED MODULE: ./shared/registry/github-registry.ts
+/**
+ * GitHub as the model registry. The model in an environment is the newest deployment of task
+ * `model:<name>` to that environment whose latest status is success (or that succeeded and only
+ * GitHub's own `auto_inactive` rule marked inactive since); its payload says which
+ * version, fingerprint and metrics it is. Deployments that GitHub creates for a job declaring
+ * `environment:` have task `deploy`, so they never count as models.
+ *
+ * Promotions are recorded with `auto_merge: false` (GitHub would otherwise merge the default
+ * branch into the ref instead of deploying) and an explicit empty `required_contexts` (the
+ * gates are checked by the action; omitting the field requires every commit status to pass),
+ * and marked `production_environment` in every environment, so that GitHub's `auto_inactive`
+ * rule never retires them (see createModelDeployment and holdsEnvironment).
+ */
+
+
+
+
+
+
+
+
+
+const DEPLOYMENT_PAYLOAD_FORMAT = 'mlops-actions/deployment@1';
+/** GitHub rejects longer deployment status descriptions (422). */
+const STATUS_DESCRIPTION_LIMIT = 140;
+
+/**
+ * Where the training data profile of a promotion lives, the reference monitor-model measures
+ * drift against (shared/registry/reference-profile.ts reads it back): the Release asset
+ * `data-profile.json` (production, and rollbacks whose Release has one), kept as long as the
+ * Release; or else a workflow artifact of the promoting run, kept as long as the repository's
+ * artifact retention. `sha256` is of the profile file's bytes.
+ */
+const profileReferenceSchema = schemas/* object */.Ikc({
+    sha256: schemas/* string */.YjP().regex(/^[0-9a-f]{64}$/),
+    /** The API URL of the Release asset. */
+    asset: schemas/* string */.YjP().optional(),
+    /** The workflow artifact `profile-<model>-<version>` holding `data-profile.json`. */
+    artifact: schemas/* object */.Ikc({
+        name: (0,identifiers/* identifier */.Cv)('artifact name'),
+        id: schemas/* number */.aig().int().positive(),
+        runId: schemas/* number */.aig().int().positive(),
+    })
+        .optional(),
+});
+/**
+ * A payload is read back from GitHub, where anyone who may create deployments could have
+ * written it; its identifiers become outputs (`previous-version`, `baseline-version`), so a
+ * payload whose identifiers are not in their alphabets is not ours and is skipped.
+ */
+const deploymentPayloadSchema = schemas/* object */.Ikc({
+    format: schemas/* literal */.euz(DEPLOYMENT_PAYLOAD_FORMAT),
+    model: (0,identifiers/* identifier */.Cv)('model name'),
+    version: (0,identifiers/* identifier */.Cv)('model version'),
+    fingerprint: schemas/* string */.YjP(),
+    metricsDigest: schemas/* string */.YjP(),
+    /** The metric values the gates judged, so that the next promotion can compare with them. */
+    metrics: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* number */.aig()),
+    /** The gates' verdict on this promotion, for the fleet view; absent from earlier payloads. */
+    verdict: schemas/* enum */.k5n(['pass', 'warn', 'fail', 'inconclusive']).optional().catch(undefined),
+    /** The evaluation data the metrics come from (hash of the true labels), for like-for-like comparisons. */
+    dataSha256: schemas/* string */.YjP().optional(),
+    artifact: (0,identifiers/* identifier */.Cv)('artifact name').optional(),
+    /**
+     * Where the full metrics report (with confidence intervals and slices) lives: the API URL of a
+     * release asset of this repository. compare-metrics reads it for its baseline when present.
+     */
+    metricsUrl: schemas/* string */.YjP().optional(),
+    /** sha256 of the training config (the lineage manifest's config.sha256), shown in the comment's lineage. */
+    configSha256: schemas/* string */.YjP().optional(),
+    /** What the model was trained on, in short (lineage/runtime.ts); a malformed one is dropped, not the payload. */
+    runtime: runtimeSummarySchema.optional().catch(undefined),
+    /**
+     * Who owns the model (the manifest's owner.handles), for the fleet view. Each handle is
+     * checked against its alphabet (lineage/owner.ts): a list with one that is not is dropped,
+     * not the payload.
+     */
+    owner: schemas/* array */.YOg(ownerHandleSchema).min(1).max(MAX_OWNER_HANDLES).optional().catch(undefined),
+    /** The training data profile, the drift reference; a malformed one is dropped, not the payload. */
+    profile: profileReferenceSchema.optional().catch(undefined),
+    /**
+     * The bias check the promotion recorded (fairness-record.ts: attributes, evaluation data
+     * fingerprint, each measure with its interval, the rules applied); absent: never checked. A
+     * malformed one is dropped, not the payload.
+     */
+    fairness: fairnessRecordSchema.optional().catch(undefined),
+    runUrl: schemas/* string */.YjP().optional(),
+    overrideReason: schemas/* string */.YjP().optional(),
+    /** A one-time id of the promotion, by which a create that GitHub answered 5xx is found again. */
+    promotionId: schemas/* string */.YjP().optional(),
+    /** sha256 of the comparison the gates made against the model in the environment before. */
+    comparisonDigest: schemas/* string */.YjP().optional(),
+    /** The Release `<model>@<version>` that keeps the model (production promotions and rollbacks). */
+    release: (0,identifiers/* identifier */.Cv)('release tag').optional(),
+    /** The environment reviewers who approved the job that recorded this promotion. */
+    approvals: schemas/* array */.YOg(approvalSchema).optional(),
+    /** The comparison the reviewers approved (promote-model's approved-digest), found unchanged. */
+    approval: schemas/* object */.Ikc({ digest: schemas/* string */.YjP(), by: schemas/* array */.YOg(schemas/* string */.YjP()), at: schemas/* string */.YjP() })
+        .optional()
+        .catch(undefined),
+    /** Set when an earlier version was restored: the version it replaced and why. */
+    rollback: schemas/* object */.Ikc({ from: (0,identifiers/* identifier */.Cv)('model version').optional(), reason: schemas/* string */.YjP() })
+        .optional(),
+});
+/**
+ * A payload read back from GitHub, or undefined when it is not ours. Payloads come back as an
+ * object or as a JSON string, depending on how they were sent.
+ */
+function parsePayload(raw) {
+    let value = raw;
+    if (typeof value === 'string') {
+        try {
+            value = JSON.parse(value);
+        }
+        catch {
+            return undefined;
+        }
+    }
+    const parsed = deploymentPayloadSchema.safeParse(value);
+    return parsed.success ? parsed.data : undefined;
+}
+/** The deployments the registry judges at once: one listing page, one status query. */
+const BATCH = 100;
+/**
+ * Marks an `inactive` status the suite itself would set (to retire a model on purpose); one
+ * without it was set by GitHub's `auto_inactive` rule, which the suite does not follow.
+ */
+const RETIRED_BY_SUITE = 'mlops-actions: retired';
+/**
+ * Whether a deployment holds its environment's model: its latest status is success, or it
+ * succeeded and GitHub alone marked it inactive since. GitHub's `auto_inactive` rule adds an
+ * `inactive` status to earlier successful deployments to the same environment name when a
+ * later status succeeds (for deployments not marked `production_environment`), e.g. after any
+ * job that declares `environment: staging`: that says nothing about which model is there.
+ */
+function holdsEnvironment(statuses) {
+    const latest = statuses?.latest;
+    if (latest?.state === 'success')
+        return true;
+    return (latest?.state === 'inactive' &&
+        !latest.description.startsWith(RETIRED_BY_SUITE) &&
+        statuses.states.includes('success') &&
+        !statuses.states.some((state) => state === 'failure' || state === 'error'));
+}
+/**
+ * The models that were in `environment`, newest first: deployments of the model's task that
+ * hold the environment (see holdsEnvironment). Deployments of the task whose payload is not ours
+ * are skipped, not trusted. Lazy and batched: each 100 deployments cost one listing page and
+ * one status query, however many of them failed.
+ */
+async function* modelsInEnvironment(registry, model, environment) {
+    for await (const batch of batches(registry.listDeployments({ task: (0,identifiers/* modelTask */.Zl)(model), environment }), BATCH)) {
+        const statuses = await registry.deploymentStatuses(batch);
+        for (const deployment of batch) {
+            if (!holdsEnvironment(statuses.get(deployment.id)))
+                continue;
+            const payload = parsePayload(deployment.payload);
+            if (!payload || payload.model !== model)
+                continue;
+            yield {
+                deploymentId: deployment.id,
+                environment,
+                sha: deployment.sha,
+                createdAt: deployment.createdAt,
+                creator: deployment.creator,
+                payload,
+            };
+        }
+    }
+}
+/**
+ * Groups a lazy listing into batches without reading ahead: a batch is handed over as soon as it
+ * is full or the listing ends, so a consumer that stops early never fetches the next page.
+ */
+async function* batches(items, size) {
+    let batch = [];
+    for await (const item of items) {
+        batch.push(item);
+        if (batch.length === size) {
+            yield batch;
+            batch = [];
+        }
+    }
+    if (batch.length)
+        yield batch;
+}
+/** The model in `environment` now, and the version before it (a re-run needs both). */
+async function currentAndPrevious(registry, model, environment) {
+    let current;
+    for await (const deployed of modelsInEnvironment(registry, model, environment)) {
+        if (!current)
+            current = deployed;
+        else if (deployed.payload.version !== current.payload.version)
+            return { current, previous: deployed };
+    }
+    return { current };
+}
+/** How often a deployment is created again after GitHub answered 5xx and none was found. */
+const CREATE_ATTEMPTS = 3;
+/**
+ * Records a promotion as a deployment, exactly once. Every model deployment is marked
+ * `production_environment`, whatever the environment's name: GitHub's `auto_inactive` rule
+ * retires only non-production deployments, so a later job declaring `environment: staging`
+ * cannot take staging's model away. A 5xx may come after GitHub created the deployment, so
+ * each deployment carries a one-time `promotionId` and, after a 5xx, the deployments of the
+ * commit are looked up before trying again: no orphan deployment is left behind.
+ */
+async function createModelDeployment(registry, deployment, log) {
+    const promotionId = randomUUID();
+    const request = {
+        ref: deployment.sha,
+        task: modelTask(deployment.model),
+        environment: deployment.environment,
+        payload: { ...deployment.payload, promotionId },
+        description: shorten(deployment.description),
+        productionEnvironment: true,
+    };
+    for (let attempt = 1;; attempt++) {
+        try {
+            return (await registry.createDeployment(request, { retries: 0 })).id;
+        }
+        catch (error) {
+            const status = statusOf(error) ?? 0;
+            if (status < 500 || attempt >= CREATE_ATTEMPTS)
+                throw refusal(error, deployment);
+            log?.warning(`GitHub answered ${status} while creating the deployment of ${deployment.model} to ${deployment.environment}; checking whether it was created before trying again.`);
+            const created = await findByPromotionId(registry, request, promotionId);
+            if (created)
+                return created;
+        }
+    }
+}
+/** The deployment a create that answered 5xx made after all, found by its one-time id. */
+async function findByPromotionId(registry, request, promotionId) {
+    for await (const existing of registry.listDeployments({
+        task: request.task,
+        environment: request.environment,
+        sha: request.ref,
+    })) {
+        const payload = existing.payload;
+        const parsed = typeof payload === 'string' ? safeJson(payload) : payload;
+        if (parsed?.promotionId === promotionId)
+            return existing.id;
+    }
+    return undefined;
+}
+function safeJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+function refusal(error, deployment) {
+    if (statusOf(error) === 409) {
+        return new UserError(`GitHub refused to create the deployment of ${deployment.model} to ${deployment.environment} (409 Conflict: ${error.message}). Nothing was recorded.`);
+    }
+    if (statusOf(error) === 403 || statusOf(error) === 404) {
+        return new UserError(`GitHub refused to create the deployment (${statusOf(error)}): ${error.message}. The job needs "permissions: deployments: write". Nothing was recorded.`);
+    }
+    return error;
+}
+async function setDeploymentState(registry, deploymentId, state, details) {
+    await registry.createDeploymentStatus(deploymentId, {
+        state,
+        description: shorten(details.description),
+        logUrl: details.logUrl,
+        environmentUrl: details.environmentUrl,
+    });
+}
+/**
+ * Records a failure on a deployment whose promotion could not finish, so that it never counts
+ * as the model in the environment. Best effort: the original error is what the user must see.
+ */
+async function markDeploymentFailed(registry, deploymentId, reason, log, logUrl) {
+    try {
+        await setDeploymentState(registry, deploymentId, 'failure', { description: reason, logUrl });
+    }
+    catch (error) {
+        log.warning(`Could not mark deployment ${deploymentId} as failed (${error.message}); its latest status is not success, so it does not count as the model in the environment.`);
+    }
+}
+function shorten(text) {
+    return text.length > STATUS_DESCRIPTION_LIMIT
+        ? `${text.slice(0, STATUS_DESCRIPTION_LIMIT - 1)}…`
+        : text;
+}
+/** The registry of this repository, or undefined where there is none (no token or repository: a laptop). */
+async function openRegistry(token, context, log, connect) {
+    const repository = (0,client/* parseRepository */.SU)(context.repository);
+    if (!token || !repository) {
+        log.info('No GitHub token or repository here (not a GitHub runner), so nothing is read from or recorded in the registry.');
+        return undefined;
+    }
+    return connect(token, repository, log);
+}
+
+// EXTERNAL MODULE: ./shared/profile/profile.ts + 4 modules
+var profile_profile = __nccwpck_require__(2830);
+;// CONCATENATED MODULE: ./shared/lineage/config-diff.ts
+/**
+ * A training config's values as the manifest records them, and what changed between two of
+ * them, as `dvc params diff` shows it: flattened dotted keys (`model.max_depth`), each value
+ * changed, added or removed.
+ *
+ * Secrets must not leak into a manifest, an artifact, a Release or a comment, so a value is
+ * replaced by HIDDEN when any segment of its key looks like a credential (SECRET_WORDS, matched
+ * on the words of a segment: `db_password`, `apiKey`, `auth.user`), when the value itself looks
+ * like one (a token prefix, a private key, a URL with a password), or when a pattern of the
+ * train-model input `hide-config-keys` matches its key. Masking happens when the manifest is
+ * written and again when two manifests are compared (an older or a pull request's manifest
+ * may hold raw values).
+ */
+/** What a hidden value reads as; real string values are recorded quoted, so it cannot clash. */
+const HIDDEN = '(hidden)';
+/** At most this many leaves are recorded; a larger config is recorded in part and says so. */
+const MAX_CONFIG_LEAVES = 2000;
+/** Keys and values longer than this are cut and marked with a hash of the whole (see clipText). */
+const MAX_CONFIG_TEXT = 200;
+/**
+ * Words that make a key segment a credential's. A segment is split into words at anything but
+ * letters and digits and at camelCase humps, so `max_depth` is not hidden and `dbPassword` is.
+ * `key` alone hides too much (`sort_key`) on purpose: a hidden value costs a line of the diff,
+ * a leaked one costs a rotation.
+ */
+const SECRET_WORDS = new Set([
+    'password',
+    'passwd',
+    'pwd',
+    'passphrase',
+    'secret',
+    'secrets',
+    'token',
+    'tokens',
+    'key',
+    'keys',
+    'apikey',
+    'credential',
+    'credentials',
+    'creds',
+    'auth',
+    'authorization',
+    'bearer',
+    'cookie',
+    'session',
+    'private',
+    'privatekey',
+    'signature',
+    'salt',
+    'dsn',
+    'sas',
+]);
+/**
+ * Values that are credentials whatever their key: GitHub, AWS, Slack, OpenAI-style and JWT
+ * tokens, PEM private keys, and URLs carrying a password (`postgres://user:pass@host`).
+ * Anchored or bounded, linear-time: values are hostile text.
+ */
+const SECRET_VALUES = (/* unused pure expression or super */ null && ([
+    /^"?(?:gh[pousr]_|github_pat_|glpat-|xox[abprs]-|sk-|AKIA|ASIA|eyJ[A-Za-z0-9_-]{8,}\.)/,
+    /-----BEGIN [A-Z ]{0,40}PRIVATE KEY/,
+    /[a-z][a-z0-9+.-]{0,30}:\/\/[^\s/:@]{0,200}:[^\s/@]{1,200}@/i,
+]));
+/** The words of a key segment: `dbPassword` → db, password; `API_KEY` → api, key, apikey. */
+function wordsOf(segment) {
+    const words = segment
+        .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter(Boolean);
+    // `api_key`, `private-key` read as one word as well.
+    const joined = words.slice(1).map((word, index) => words[index] + word);
+    return [...words, ...joined];
+}
+/** True when a segment of the key names a credential. */
+function looksSecretKey(path) {
+    return path.some((segment) => wordsOf(segment).some((word) => SECRET_WORDS.has(word)));
+}
+function looksSecretValue(value) {
+    return SECRET_VALUES.some((pattern) => pattern.test(value));
+}
+/**
+ * The dotted key of a path: segments joined with ".", a segment that holds ".", "[", "]", a
+ * quote, white space or nothing written as `["…"]`, so that two paths never print alike.
+ */
+function dottedKey(path) {
+    return path
+        .map((segment, index) => /^[^.[\]"'\s]+$/.test(segment)
+        ? `${index ? '.' : ''}${segment}`
+        : `[${JSON.stringify(segment)}]`)
+        .join('');
+}
+/**
+ * A compiled `hide-config-keys` list: each line a dotted key or a glob over dotted keys (`*`
+ * within one segment, `**` any number of segments). A pattern hides the key it matches and
+ * everything below it (`db` hides `db.host`). Matching is segment by segment, by dynamic
+ * programming (never a backtracking regular expression), since keys come from a pull request.
+ */
+function hidePatterns(lines) {
+    const patterns = lines
+        .map((line) => line.trim())
+        .filter((line) => line && !line.startsWith('#'))
+        .map((line) => line.split('.'));
+    return (path) => patterns.some((pattern) => {
+        for (let length = 1; length <= path.length; length++)
+            if (matchSegments(pattern, path.slice(0, length)))
+                return true;
+        return false;
+    });
+}
+/** Glob over segments: `**` matches any number of whole segments. */
+function matchSegments(pattern, path) {
+    // can[i][j]: pattern[i..] matches path[j..]
+    const can = Array.from({ length: pattern.length + 1 }, () => new Array(path.length + 1).fill(false));
+    can[pattern.length][path.length] = true;
+    for (let i = pattern.length - 1; i >= 0; i--)
+        for (let j = path.length; j >= 0; j--) {
+            if (pattern[i] === '**')
+                can[i][j] = can[i + 1][j] || (j < path.length && can[i][j + 1]);
+            else
+                can[i][j] = j < path.length && matchWildcard(pattern[i], path[j]) && can[i + 1][j + 1];
+        }
+    return can[0][0];
+}
+/** `*` (any run of characters) and `?` (one) within a segment; the two-pointer match, O(n·m). */
+function matchWildcard(pattern, text) {
+    let [p, t, star, mark] = [0, 0, -1, 0];
+    while (t < text.length) {
+        if (p < pattern.length && (pattern[p] === '?' || pattern[p] === text[t])) {
+            p++;
+            t++;
+        }
+        else if (p < pattern.length && pattern[p] === '*') {
+            star = p++;
+            mark = t;
+        }
+        else if (star >= 0) {
+            p = star + 1;
+            t = ++mark;
+        }
+        else
+            return false;
+    }
+    while (p < pattern.length && pattern[p] === '*')
+        p++;
+    return p === pattern.length;
+}
+/** Text cut to MAX_CONFIG_TEXT characters; a cut one ends with a hash of the whole, so a change past the cut still shows. */
+function clipText(text, hash) {
+    if (text.length <= MAX_CONFIG_TEXT)
+        return text;
+    // Cut in UTF-16 units (what the manifest's schema counts), never inside a surrogate pair.
+    const head = text.slice(0, MAX_CONFIG_TEXT - 30).replace(/[\uD800-\uDBFF]$/, '');
+    return `${head}… (sha256 ${hash(text).slice(0, 12)})`;
+}
+function recordConfigValues(leaves, hide, hash) {
+    const values = new Map();
+    const kept = leaves.slice(0, MAX_CONFIG_LEAVES);
+    for (const leaf of kept) {
+        const secret = looksSecretKey(leaf.path) || hide(leaf.path) || looksSecretValue(leaf.value);
+        values.set(clipText(dottedKey(leaf.path), hash), secret ? HIDDEN : clipText(leaf.value, hash));
+    }
+    const omitted = leaves.length - kept.length;
+    return { values: Object.fromEntries(values), ...(omitted > 0 ? { omitted } : {}) };
+}
+/** Masks again what a recorded map may still hold (an older manifest, or one a pull request wrote). */
+function maskRecorded(values) {
+    // A Map: keys come from a pull request, and `__proto__` is a key like any other here.
+    const masked = new Map();
+    for (const [key, value] of Object.entries(values))
+        masked.set(key, looksSecretKey(splitDotted(key)) || looksSecretValue(value) ? HIDDEN : value);
+    return masked;
+}
+/** The segments of a dotted key, for the key-word check (`["a.b"]` stays one segment). */
+function splitDotted(key) {
+    const segments = [];
+    const pattern = /\["((?:[^"\\]|\\.)*)"\]|([^.[]+)/g;
+    for (const match of key.matchAll(pattern))
+        segments.push(match[1] ?? match[2] ?? '');
+    return segments;
+}
+/** What changed from `before` (production's config) to `after` (the candidate's), keys sorted. */
+function diffConfigValues(before, after) {
+    const [old, now] = [maskRecorded(before), maskRecorded(after)];
+    const diff = { changed: [], added: [], removed: [], hidden: 0, unchanged: 0 };
+    const keys = [...new Set([...old.keys(), ...now.keys()])].sort();
+    for (const key of keys) {
+        const [from, to] = [old.get(key), now.get(key)];
+        if (from === undefined)
+            diff.added.push({ key, value: to });
+        else if (to === undefined)
+            diff.removed.push({ key, value: from });
+        else if (from === HIDDEN || to === HIDDEN)
+            diff.hidden++;
+        else if (from !== to)
+            diff.changed.push({ key, from, to });
+        else
+            diff.unchanged++;
+    }
+    return diff;
+}
+
+;// CONCATENATED MODULE: ./shared/lineage/manifest.ts
+/**
+ * The lineage manifest (`model-manifest.json`): what a model was built from and what it is.
+ *
+ * A manifest may come from a pull request's run, so it is hostile until validated: its model
+ * name and version must be identifiers (they become tags, deployments and outputs), and the
+ * paths it names must be relative paths inside the working directory, as train-model writes
+ * them, since promote-model reads and publishes the files they name.
+ */
+
+
+
+
+
+const MANIFEST_FORMAT = 'mlops-actions/model-manifest@1';
+/** Linux's PATH_MAX: no file a training command writes has a longer path. */
+const MAX_PATH_LENGTH = 4096;
+/**
+ * Why `path` is not a relative, "/"-separated path that stays inside its base folder, or
+ * undefined when it is one. `leadingParents` lets it start with ".." segments (a lock file of the
+ * repository root or a shared data file, recorded from a working directory below it).
+ */
+function manifestPathProblem(path, leadingParents = false) {
+    if (path === '')
+        return 'it is empty';
+    if (path.length > MAX_PATH_LENGTH)
+        return `it is longer than ${MAX_PATH_LENGTH} characters`;
+    // eslint-disable-next-line no-control-regex -- control characters are what is refused here
+    if (/[\u0000-\u001f\u007f]/.test(path))
+        return 'it holds a control character';
+    if (path.includes('\\'))
+        return 'it holds a "\\" (paths are recorded with "/")';
+    if (path.startsWith('/') || /^[A-Za-z]:/.test(path))
+        return 'it is absolute';
+    const segments = path.split('/');
+    const firstOwn = leadingParents ? segments.findIndex((segment) => segment !== '..') : 0;
+    for (const [index, segment] of segments.entries()) {
+        if (segment === '')
+            return 'it has an empty segment ("//" or a "/" at either end)';
+        if (segment === '.')
+            return 'it has a "." segment';
+        if (segment === '..' && index >= firstOwn)
+            return leadingParents ? 'it has a ".." segment after its start' : 'it has a ".." segment';
+    }
+    return undefined;
+}
+const relativePath = (leadingParents = false) => schemas/* string */.YjP().superRefine((value, ctx) => {
+    const problem = manifestPathProblem(value, leadingParents);
+    if (problem) {
+        const rule = leadingParents
+            ? 'a relative path with "/" separators'
+            : 'a relative path inside the working directory, with "/" separators';
+        ctx.addIssue({
+            code: 'custom',
+            input: value,
+            message: `must be ${rule}, but ${problem}; got ${(0,identifiers/* quoteValue */.cl)(value)}`,
+        });
+    }
+});
+const sha256 = schemas/* string */.YjP().regex(/^[0-9a-f]{64}$/);
+const hashedFile = (path) => schemas/* object */.Ikc({ path, sha256, bytes: schemas/* number */.aig().int().nonnegative().optional() });
+/**
+ * Output files: each path once, and none inside another that is listed as a file (a release is
+ * restored to these paths). With "/" sorting first, a path's descendants follow it directly, so
+ * comparing neighbours finds every clash in O(n log n).
+ */
+const outputFiles = schemas/* array */.YOg(hashedFile(relativePath()))
+    .min(1)
+    .superRefine((outputs, ctx) => {
+    const keys = outputs.map((output) => output.path.replaceAll('/', '\u0000'));
+    const order = keys
+        .map((_, index) => index)
+        .sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b));
+    for (let at = 1; at < order.length; at++) {
+        const [before, index] = [order[at - 1], order[at]];
+        const [earlier, path] = [outputs[before].path, outputs[index].path];
+        if (keys[index] === keys[before])
+            ctx.addIssue({
+                code: 'custom',
+                path: [index, 'path'],
+                input: path,
+                message: `lists ${(0,identifiers/* quoteValue */.cl)(path)} a second time (also at outputs[${before}])`,
+            });
+        else if (keys[index].startsWith(`${keys[before]}\u0000`))
+            ctx.addIssue({
+                code: 'custom',
+                path: [index, 'path'],
+                input: path,
+                message: `puts ${(0,identifiers/* quoteValue */.cl)(path)} inside ${(0,identifiers/* quoteValue */.cl)(earlier)}, which is listed as a file`,
+            });
+    }
+});
+const manifest_manifestSchema = schemas/* object */.Ikc({
+    format: schemas/* literal */.euz(MANIFEST_FORMAT),
+    model: schemas/* object */.Ikc({ name: (0,identifiers/* identifier */.Cv)('model name'), version: (0,identifiers/* identifier */.Cv)('model version') }),
+    fingerprint: sha256,
+    config: schemas/* object */.Ikc({
+        path: relativePath(),
+        sha256: schemas/* string */.YjP(),
+        canonicalSha256: schemas/* string */.YjP(),
+        /**
+         * The canonical config's values by dotted key, credentials hidden (config-diff.ts), for the
+         * comment's "Config changes"; absent in manifests written before it was recorded.
+         */
+        values: schemas/* record */.g1P(schemas/* string */.YjP().max(MAX_CONFIG_TEXT), schemas/* string */.YjP().max(MAX_CONFIG_TEXT))
+            .refine((values) => Object.keys(values).length <= MAX_CONFIG_LEAVES, {
+            message: `must hold at most ${MAX_CONFIG_LEAVES} keys`,
+        })
+            .optional(),
+        /** How many of the config's values were not recorded (past MAX_CONFIG_LEAVES). */
+        valuesOmitted: schemas/* number */.aig().int().nonnegative().optional(),
+    }),
+    // Data may live beside the working directory (a monorepo's shared data/ folder): promotion
+    // lists these files in the model card and never opens them.
+    data: schemas/* array */.YOg(hashedFile(relativePath(true))),
+    /** The code tree (see code-tree.ts): its sha256, where it came from and how many files. */
+    code: schemas/* object */.Ikc({
+        source: schemas/* enum */.k5n(['git', 'paths', 'none']),
+        sha256: schemas/* string */.YjP(),
+        files: schemas/* number */.aig().int().nonnegative(),
+    })
+        .optional(),
+    /** Dependency lock files, each with its sha256. */
+    lockFiles: schemas/* array */.YOg(hashedFile(relativePath(true))).optional(),
+    /** Unpinned dependencies found (`strict-pins`), as `file:line: message`. */
+    unpinned: schemas/* array */.YOg(schemas/* string */.YjP()).optional(),
+    command: schemas/* string */.YjP(),
+    /** The pins the command got in its environment (config path, seed, determinism settings). */
+    environment: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* string */.YjP()).optional(),
+    seed: schemas/* number */.aig().int(),
+    workingDirectory: schemas/* string */.YjP(),
+    outputs: outputFiles,
+    runner: schemas/* object */.Ikc({
+        os: schemas/* string */.YjP(),
+        arch: schemas/* string */.YjP(),
+        node: schemas/* string */.YjP(),
+        platform: schemas/* string */.YjP().optional(),
+    }),
+    /** What the command ran on: Python and its packages, R, the runner image, the OS (runtime.ts). */
+    runtime: runtimeSchema.optional(),
+    /**
+     * Who owns the model (owner.ts): train-model's `owner` input, or the CODEOWNERS rule of the
+     * training code. Not a training input, so not part of the fingerprint. Absent when neither
+     * names one.
+     */
+    owner: ownerSchema.optional(),
+    /** The mlops-actions version that trained (part of the fingerprint). */
+    actionVersion: schemas/* string */.YjP().optional(),
+    git: schemas/* object */.Ikc({
+        repository: schemas/* string */.YjP().optional(),
+        sha: schemas/* string */.YjP().optional(),
+        ref: schemas/* string */.YjP().optional(),
+        runId: schemas/* string */.YjP().optional(),
+        runUrl: schemas/* string */.YjP().optional(),
+    }),
+    training: schemas/* object */.Ikc({
+        startedAt: schemas/* string */.YjP(),
+        durationSeconds: schemas/* number */.aig().nonnegative(),
+        /** Set when the outputs came from the run cache: the run that trained them. */
+        restoredFrom: schemas/* object */.Ikc({
+            runUrl: schemas/* string */.YjP().optional(),
+            startedAt: schemas/* string */.YjP(),
+            /** How long restoring the outputs took; `durationSeconds` is the training it saved. */
+            restoreSeconds: schemas/* number */.aig().nonnegative().optional(),
+        })
+            .optional(),
+    }),
+});
+
+;// CONCATENATED MODULE: ./shared/registry/model-release.ts
+/**
+ * A production model as a GitHub Release `<model>@<version>`: artifacts expire, a production
+ * model must not. The release is created as a draft, filled with the manifest, the metrics
+ * report, the model card and every model file (staged), and published last, once the deployment
+ * that names it exists, so that a failure leaves an unpublished draft (which a re-run completes)
+ * and never a half-filled public release; this is also the order immutable releases require.
+ */
+
+
+
+
+
+
+
+
+
+/** The names of the release assets that describe the model (the model files keep their paths). */
+const MODEL_CARD_ASSET = 'MODEL_CARD.md';
+const MANIFEST_ASSET = 'model-manifest.json';
+const METRICS_ASSET = 'metrics.json';
+const PROFILE_ASSET = 'data-profile.json';
+
+/** A release asset name for a manifest path: assets cannot hold "/". */
+function assetName(path) {
+    return path.replace(/\//g, '__');
+}
+/** The release's files; each model file at its real path inside the model's folder (see manifest-files.ts). */
+async function releaseFiles(args) {
+    const outputs = [];
+    for (const [index, output] of args.manifest.outputs.entries()) {
+        const path = await manifestFilePath(args.model, `outputs[${index}].path`, output.path);
+        outputs.push({
+            name: assetName(output.path),
+            path,
+            contentType: 'application/octet-stream',
+            sha256: output.sha256,
+        });
+    }
+    return [
+        { name: MODEL_CARD_ASSET, path: args.modelCardPath, contentType: 'text/markdown' },
+        { name: MANIFEST_ASSET, path: args.manifestPath, contentType: 'application/json' },
+        { name: METRICS_ASSET, path: args.metricsPath, contentType: 'application/json' },
+        ...outputs,
+    ];
+}
+/**
+ * Creates the release as a draft (or finds the draft an earlier attempt left, or the release
+ * published before) and uploads every file it lacks. Nothing is public until
+ * `publishStagedRelease`, so the deployment can name the assets before the release is out.
+ */
+async function stageModelRelease(registry, release, log) {
+    const tag = releaseTag(release.model, release.version);
+    const published = await registry.getReleaseByTag(tag);
+    if (published) {
+        log.info(`Release ${tag} is already published (${published.htmlUrl}); nothing is uploaded again.`);
+        return {
+            id: published.id,
+            tag,
+            url: published.htmlUrl,
+            alreadyPublished: true,
+            assetUrls: new Map(published.assets.map((a) => [a.name, a.url])),
+            uploaded: new Set(),
+        };
+    }
+    const draft = await findDraft(registry, tag);
+    const target = draft ??
+        (await createDraftOnce(registry, { tag, targetCommitish: release.sha, name: release.title, body: release.body, draft: true }, log));
+    if (draft)
+        log.info(`Completing the draft release ${tag} left by an earlier attempt.`);
+    const assetUrls = new Map(target.assets.map((asset) => [asset.name, asset.url]));
+    const uploaded = new Set();
+    for (const file of release.files) {
+        if (assetUrls.has(file.name))
+            continue;
+        const bytes = await readFile(file.path);
+        // The bytes uploaded are the bytes verified: a file swapped since the check is not published.
+        if (file.sha256 !== undefined && sha256Text(bytes) !== file.sha256) {
+            throw new UserError(`The model file for release asset "${file.name}" changed after it was checked against the manifest (sha256 ${sha256Text(bytes).slice(0, 16)}…, the manifest says ${file.sha256.slice(0, 16)}…). Nothing was published; promote only what train-model produced, unmodified.`);
+        }
+        const asset = await registry.uploadReleaseAsset(target, {
+            name: file.name,
+            contentType: file.contentType,
+            bytes,
+        });
+        assetUrls.set(file.name, asset.url);
+        uploaded.add(file.name);
+    }
+    return { id: target.id, tag, url: target.htmlUrl, alreadyPublished: false, assetUrls, uploaded };
+}
+/** How often a draft is created again after GitHub answered 5xx and none was found. */
+const model_release_CREATE_ATTEMPTS = 3;
+async function findDraft(registry, tag) {
+    const releases = await registry.listReleases();
+    return releases.find((candidate) => candidate.draft && candidate.tag === tag);
+}
+/**
+ * Creates the draft exactly once: a 5xx may come after GitHub created it, so the drafts are
+ * looked up again before another try, and no second draft of the same tag is left behind.
+ */
+async function createDraftOnce(registry, draft, log) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await registry.createRelease(draft, { retries: 0 });
+        }
+        catch (error) {
+            const status = statusOf(error) ?? 0;
+            if (status < 500 || attempt >= model_release_CREATE_ATTEMPTS)
+                throw error;
+            log.warning(`GitHub answered ${status} while creating the draft release ${draft.tag}; checking whether it was created before trying again.`);
+            const created = await findDraft(registry, draft.tag);
+            if (created)
+                return created;
+        }
+    }
+}
+/** Publishes a staged draft (last, as immutable releases require); returns the release page. */
+async function publishStagedRelease(registry, staged, log) {
+    if (staged.alreadyPublished)
+        return staged.url;
+    const published = await registry.updateRelease(staged.id, { draft: false });
+    log.info(`Published release ${staged.tag} with ${staged.assetUrls.size} file(s): ${published.htmlUrl}`);
+    return published.htmlUrl;
+}
+/**
+ * Downloads a published model release into `into`: its manifest and metrics report at the root,
+ * each model file at its manifest path, so that the same checks as for a fresh model apply.
+ * This is how a rollback gets an earlier production model back after its artifacts expired.
+ */
+async function downloadModelRelease(registry, release, log) {
+    const tag = releaseTag(release.model, release.version);
+    const found = await registry.getReleaseByTag(tag);
+    if (!found) {
+        throw new UserError(`There is no published release ${tag} to restore ${release.model} ${release.version} from. Only versions that were promoted to production are kept as releases; give "manifest" or "artifact" to promote a new model.`);
+    }
+    const assets = new Map(found.assets.map((asset) => [asset.name, asset.id]));
+    const fetchAsset = async (name, to) => {
+        const id = assets.get(name);
+        if (id === undefined)
+            throw new UserError(`Release ${tag} has no asset "${name}", so ${release.model} ${release.version} cannot be restored from it intact. Promote it from its manifest or artifact instead.`);
+        const bytes = await registry.downloadReleaseAsset(id);
+        await mkdir(dirname(to), { recursive: true });
+        await writeFile(to, bytes);
+    };
+    const manifestPath = join(release.into, MANIFEST_ASSET);
+    const metricsPath = join(release.into, METRICS_ASSET);
+    await fetchAsset(MANIFEST_ASSET, manifestPath);
+    await fetchAsset(METRICS_ASSET, metricsPath);
+    const manifest = await readStructuredFile(manifestPath, manifestSchema, `manifest of release ${tag}`);
+    // Asset names come from GitHub and are only looked up; each file is written at its manifest
+    // path (relative, without "..", by the manifest's schema), checked to stay in the folder.
+    const files = { manifest: `manifest of release ${tag}`, baseDir: release.into };
+    for (const [index, output] of manifest.outputs.entries()) {
+        await fetchAsset(assetName(output.path), await manifestFilePath(files, `outputs[${index}].path`, output.path));
+    }
+    log.info(`Downloaded release ${tag}: the manifest, the metrics report and ${manifest.outputs.length} model file(s).`);
+    return {
+        manifestPath,
+        metricsPath,
+        url: found.htmlUrl,
+        metricsUrl: found.assets.find((a) => a.name === METRICS_ASSET)?.url,
+        profileUrl: found.assets.find((a) => a.name === PROFILE_ASSET)?.url,
+    };
+}
+/**
+ * The id of a release asset of `repository` from its API URL (`…/repos/<owner>/<repo>/releases/assets/<id>`),
+ * or undefined for any other URL. Only the id is used, through the registry, so the token never
+ * goes to a URL read from a payload.
+ */
+function releaseAssetId(url, repository) {
+    const suffix = `/repos/${repository.owner}/${repository.repo}/releases/assets/`.toLowerCase();
+    const at = url.toLowerCase().lastIndexOf(suffix);
+    if (at < 0)
+        return undefined;
+    const id = url.slice(at + suffix.length);
+    return /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : undefined;
+}
+
+;// CONCATENATED MODULE: ./shared/registry/reference-profile.ts
+/**
+ * The drift reference of an environment: the training data profile promote-model published
+ * with the model in that environment now (promotion-profile.ts), read back from where the
+ * deployment says it is (the Release asset, or the promoting run's artifact) and checked
+ * against the sha256 the deployment recorded. Every way it can be missing is a UserError that
+ * says what is missing and how to provide it: monitor-model's `reference` input, or a
+ * promotion with `profile`.
+ */
+
+
+
+
+
+
+
+
+/** How to do without the recorded profile, the end of every refusal here. */
+const GIVE_REFERENCE = 'or give "reference": the profile of the training data (the profile output of validate-data)';
+/**
+ * The profile the model in `environment` was promoted with, and that deployment (version,
+ * metrics, ...). Throws a UserError when there is no model there, the promotion recorded no
+ * profile, the profile is gone (an expired or deleted artifact, a deleted release) or is not
+ * the one recorded (another digest, another model's release or artifact).
+ */
+async function referenceProfile(args) {
+    const { registry, model, environment } = args;
+    const { current: deployed } = await currentAndPrevious(registry, model, environment);
+    if (!deployed)
+        throw new errors/* UserError */.yo(`No model ${model} is in ${environment} (no successful deployment of task ${(0,identifiers/* modelTask */.Zl)(model)} to it), so there is no reference profile to measure drift against. Promote one first with promote-model and "profile", ${GIVE_REFERENCE}.`);
+    const what = `${model} ${deployed.payload.version}, the model in ${environment} (deployment ${deployed.deploymentId})`;
+    const recorded = deployed.payload.profile;
+    if (!recorded || (!recorded.asset && !recorded.artifact))
+        throw new errors/* UserError */.yo(`${what}, was promoted without a data profile, so there is no reference profile to measure drift against. Promote it with "profile:" (the profile output of validate-data on its training data), ${GIVE_REFERENCE}.`);
+    const { bytes, source } = recorded.asset
+        ? await fromRelease(registry, deployed, recorded.asset, what)
+        : await fromArtifact(args.artifacts, deployed, recorded.artifact, what);
+    const sha256 = hash_sha256Text(bytes);
+    if (sha256 !== recorded.sha256)
+        throw new errors/* UserError */.yo(`The profile in ${source} has sha256 ${sha256.slice(0, 16)}…, but ${what}, recorded ${recorded.sha256.slice(0, 16)}…: it is not the profile the model was promoted with. Promote the model again with "profile", ${GIVE_REFERENCE}.`);
+    return {
+        profile: await (0,profile_profile/* parseProfile */.jZ)(bytes.toString('utf8'), `${source}: ${PROFILE_FILE}`),
+        deployed,
+    };
+}
+/** The Release asset, which must belong to the Release of this very model and version. */
+async function fromRelease(registry, deployed, url, what) {
+    const { owner, repo } = registry.repository;
+    const id = releaseAssetId(url, registry.repository);
+    if (id === undefined)
+        throw new errors/* UserError */.yo(`${what}, records its profile at ${url}, which is not a release asset of ${owner}/${repo}; it is not read. Promote the model again with "profile", ${GIVE_REFERENCE}.`);
+    const tag = (0,identifiers/* releaseTag */.aF)(deployed.payload.model, deployed.payload.version);
+    const release = await registry.getReleaseByTag(tag);
+    if (!release)
+        throw new errors/* UserError */.yo(`${what}, keeps its profile in Release ${tag}, which is no longer published (deleted, or turned back into a draft). Publish it again, or promote the model again with "profile", ${GIVE_REFERENCE}.`);
+    const asset = release.assets.find((candidate) => candidate.id === id);
+    if (!asset)
+        throw new errors/* UserError */.yo(`${what}, records release asset ${id} as its profile, which is not an asset of Release ${tag}: it is another model's or version's, or was deleted. Promote the model again with "profile", ${GIVE_REFERENCE}.`);
+    const source = `release asset ${asset.name} of ${tag}`;
+    if (asset.name !== PROFILE_ASSET)
+        throw new errors/* UserError */.yo(`${what}, records the ${source} as its profile, which is not the Release's ${PROFILE_ASSET}. Promote the model again with "profile", ${GIVE_REFERENCE}.`);
+    try {
+        return { bytes: await registry.downloadReleaseAsset(id), source };
+    }
+    catch (error) {
+        if ((0,client/* statusOf */.c2)(error) !== 404)
+            throw error;
+        throw new errors/* UserError */.yo(`The ${source}, where ${what}, keeps its profile, is gone (GitHub answered 404). Promote the model again with "profile", ${GIVE_REFERENCE}.`);
+    }
+}
+/** The promoting run's artifact, named after this model and version; gone after the artifact retention. */
+async function fromArtifact(artifacts, deployed, artifact, what) {
+    const expected = (0,identifiers/* profileArtifactName */.Ho)(deployed.payload.model, deployed.payload.version);
+    if (artifact.name !== expected)
+        throw new errors/* UserError */.yo(`${what}, records artifact "${artifact.name}" as its profile, not ${expected}: it is not the profile of this model and version. Promote the model again with "profile", ${GIVE_REFERENCE}.`);
+    const source = `artifact ${artifact.name} (id ${artifact.id}) of workflow run ${artifact.runId}`;
+    const bytes = await artifacts.readFile(artifact, PROFILE_FILE);
+    if (!bytes)
+        throw new errors/* UserError */.yo(`The ${source}, where ${what}, keeps its profile, is gone: workflow artifacts are kept only for the repository's artifact retention (90 days by default), and this one expired or was deleted. Promote the model again with "profile" (to production to keep the profile in its Release for good), ${GIVE_REFERENCE}.`);
+    return { bytes, source };
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/deployed.ts
+
+
+
+
+async function deployedReference(args) {
+    const { registry, model, environment } = args;
+    const { current } = await currentAndPrevious(registry, model, environment);
+    if (!current)
+        return undefined;
+    const artifacts = runArtifacts({
+        token: args.token,
+        repository: registry.repository,
+        tempDir: (0,external_node_path_.join)(args.step.tempDir, 'mlops-actions', 'monitor-model', 'reference'),
+    });
+    return {
+        version: current.payload.version,
+        deploymentId: current.deploymentId,
+        since: current.createdAt,
+        metrics: current.payload.metrics,
+        profile: async () => (await referenceProfile({ registry, artifacts, model, environment })).profile,
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/api.js
+var api = __nccwpck_require__(43759);
+;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/iso.js
+
+
+
+function datetime(params) {
+    return api/* _isoDateTime */.G1(schemas/* ZodISODateTime */.You, params);
+}
+function date(params) {
+    return core._isoDate(ZodISODate, params);
+}
+function time(params) {
+    return core._isoTime(ZodISOTime, params);
+}
+function duration(params) {
+    return core._isoDuration(ZodISODuration, params);
+}
+
+// EXTERNAL MODULE: ./shared/files/nesting.ts
+var nesting = __nccwpck_require__(13288);
+;// CONCATENATED MODULE: ./shared/github/sticky-comment.ts
+
+/** GitHub rejects longer comment bodies (422); JavaScript string length is what it counts. */
+const COMMENT_BODY_LIMIT = 65_536;
+/** How often a section is written again after a concurrent writer overwrote it. */
+const MAX_WRITES = 3;
+async function upsertStickyComment(github, target, content, log) {
+    const { compose, holds } = typeof content === 'string' ? { compose: () => content, holds: undefined } : content;
+    try {
+        const author = lazyLogin(github);
+        const found = await findStickyComment(github, target, author);
+        if (!found) {
+            const body = compose(undefined);
+            if (body === undefined)
+                return { status: 'nothing-to-write' };
+            return await createOnce(github, target, fitToCommentLimit(body), log, content);
+        }
+        let existing = found;
+        for (let attempt = 1;; attempt++) {
+            const composed = compose(existing.body);
+            const text = composed === undefined ? existing.body : fitToCommentLimit(composed);
+            if (existing.body === text)
+                return { status: 'unchanged', url: existing.htmlUrl };
+            const updated = await github.updateComment(existing.id, text);
+            if (!holds || !content.shared?.(existing.body))
+                return { status: 'updated', url: updated.htmlUrl };
+            // GitHub has no conditional update for comments: read it back to see whether a job
+            // writing another model's section at the same moment replaced this one.
+            const reread = await github.getComment(existing.id);
+            if (holds(reread.body))
+                return { status: 'updated', url: updated.htmlUrl };
+            if (attempt >= MAX_WRITES) {
+                log.warning(`Another job kept rewriting comment ${updated.htmlUrl} at the same time; this model's section could not be confirmed after ${MAX_WRITES} writes.`);
+                return { status: 'updated', url: updated.htmlUrl };
+            }
+            log.info(`Another job rewrote comment ${updated.htmlUrl} at the same time; writing this model's section again (write ${attempt + 1} of ${MAX_WRITES}).`);
+            existing = reread;
+        }
+    }
+    catch (error) {
+        if (isReadOnlyToken(error)) {
+            return {
+                status: 'skipped',
+                reason: 'the token is read-only (a pull request from a fork gets one), so the comment could not be written',
+            };
+        }
+        throw error;
+    }
+}
+/**
+ * Creates the comment without automatic retries: a 5xx may come after GitHub created it, so the
+ * comments are looked up again before one more try, and a write is never made twice. When
+ * several jobs write sections of one comment, two of them may both find none and both create
+ * one: the later one then merges its section into the older comment and deletes its own.
+ */
+async function createOnce(github, target, body, log, content) {
+    const create = (retries) => github.createComment(target.issueNumber, body, { retries });
+    let created;
+    try {
+        created = await create(0);
+    }
+    catch (error) {
+        if ((statusOf(error) ?? 0) < 500)
+            throw error;
+        log.warning(`GitHub answered ${statusOf(error)} while creating the comment; checking whether it was created before trying again.`);
+        const existing = await findStickyComment(github, target, lazyLogin(github));
+        if (existing)
+            return { status: existing.body === body ? 'created' : 'updated', url: existing.htmlUrl };
+        created = await create(3);
+    }
+    if (typeof content === 'string' || !content.holds)
+        return { status: 'created', url: created.htmlUrl };
+    // The comment just created says who the token writes as: no need to ask.
+    const oldest = await findStickyComment(github, target, async () => created.author ?? '');
+    if (!oldest || oldest.id === created.id)
+        return { status: 'created', url: created.htmlUrl };
+    log.info(`Another job created comment ${oldest.htmlUrl} at the same time; moving this model's section into it.`);
+    const result = await upsertStickyComment(github, target, content, log);
+    await github.deleteComment(created.id);
+    return result;
+}
+/**
+ * Who the token writes as, asked once and only when a comment carrying the marker is found (a
+ * pull request without one needs no answer): one GraphQL request, which works for personal,
+ * workflow and GitHub App installation tokens alike. Never guessed: a token whose account
+ * cannot be told makes the step fail rather than write into someone else's comment.
+ */
+function lazyLogin(github) {
+    let login;
+    return () => (login ??= github.getAuthenticatedUser());
+}
+/**
+ * Reads the pull request's comments page by page, oldest first, and stops at the first of ours
+ * carrying the marker (the oldest wins): the sticky comment is usually among the first, so a
+ * busy pull request costs one page, not all of them.
+ */
+async function findStickyComment(github, target, author) {
+    for await (const comment of github.listIssueComments(target.issueNumber)) {
+        if (comment.body.includes(target.marker) && comment.author === (await author()))
+            return comment;
+    }
+    return undefined;
+}
+/**
+ * Keeps a body within GitHub's limit by cutting at a line break and saying so; the marker at
+ * the top survives, so the comment is still found on the next run.
+ */
+function fitToCommentLimit(body, pointer = 'The rest is in the job summary and the report file of the step.') {
+    if (body.length <= COMMENT_BODY_LIMIT)
+        return body;
+    const note = `\n\n_This comment was cut to GitHub's limit of ${COMMENT_BODY_LIMIT} characters. ${pointer}_\n`;
+    const room = COMMENT_BODY_LIMIT - note.length;
+    const cut = body.lastIndexOf('\n', room);
+    return body.slice(0, cut > 0 ? cut : room) + note;
+}
+
+// EXTERNAL MODULE: ./shared/markdown/escape.ts
+var markdown_escape = __nccwpck_require__(32215);
+;// CONCATENATED MODULE: ./shared/monitor/report.ts
+/**
+ * The drift report, `mlops-actions/drift-report@1`: a JSON document, stable and versioned like
+ * the profile. Field meanings are in docs/monitoring.md; a change that renames or removes a
+ * field is a new format version. Shares and rates are in [0, 1]; a `bound` is the most a
+ * statistic read from sketches may differ from its exact value (0 on the exact path).
+ */
+
+
+
+const DRIFT_REPORT_FORMAT = 'mlops-actions/drift-report@1';
+const report_share = schemas/* number */.aig().min(0).max(1);
+const report_finite = schemas/* number */.aig().finite();
+const profileIdentity = schemas/* object */.Ikc({
+    /** sha256 of the profile document as read (or of the raw columns on the exact path). */
+    digest: schemas/* string */.YjP().regex(/^sha256:[0-9a-f]{64}$/),
+    rows: schemas/* number */.aig().int().min(0),
+    sources: schemas/* array */.YOg(schemas/* object */.Ikc({ path: schemas/* string */.YjP(), format: schemas/* string */.YjP(), rows: schemas/* number */.aig() })),
+});
+const ks = schemas/* object */.Ikc({
+    statistic: report_share,
+    method: schemas/* enum */.k5n(['exact', 'asymp']),
+    pValue: report_share,
+    bound: report_finite.min(0),
+    pValueRange: schemas/* tuple */.PVZ([report_share, report_share]),
+});
+const wassersteinSchema = schemas/* object */.Ikc({
+    distance: report_finite.min(0),
+    normalised: report_finite.min(0),
+    norm: report_finite.positive(),
+    bound: report_finite.min(0),
+});
+const binnedPsi = schemas/* object */.Ikc({
+    value: report_finite.min(0),
+    edges: schemas/* array */.YOg(report_finite),
+    reference: schemas/* array */.YOg(report_share),
+    current: schemas/* array */.YOg(report_share),
+    bounds: schemas/* tuple */.PVZ([report_finite.min(0), report_finite.min(0)]),
+});
+const categorical = schemas/* object */.Ikc({
+    buckets: schemas/* array */.YOg(schemas/* string */.YjP()),
+    reference: schemas/* array */.YOg(report_share),
+    current: schemas/* array */.YOg(report_share),
+    psi: report_finite.min(0),
+    jensenShannon: report_finite.min(0),
+    chiSquare: schemas/* object */.Ikc({ statistic: report_finite.min(0), pValue: report_share, dof: schemas/* number */.aig().int().min(0) }),
+    newCategories: schemas/* array */.YOg(schemas/* object */.Ikc({ value: schemas/* string */.YjP(), count: report_finite.min(0) })),
+    newShare: report_share,
+    exact: schemas/* boolean */.zMY(),
+    shareError: report_finite.min(0),
+});
+const featureDrift = schemas/* object */.Ikc({
+    name: schemas/* string */.YjP(),
+    /** The column's type in the profile (number, integer, string, boolean, …). */
+    type: schemas/* string */.YjP(),
+    /** How it is compared: numeric, or categorical (text, booleans, numbers with ≤ 5 values). */
+    kind: schemas/* enum */.k5n(['numeric', 'categorical']),
+    /** exact: from every value; sketch: from the profiles' sketches, within the stated bounds. */
+    source: schemas/* enum */.k5n(['exact', 'sketch']),
+    test: schemas/* object */.Ikc({
+        name: schemas/* enum */.k5n(DRIFT_TESTS),
+        measures: schemas/* enum */.k5n(['p-value', 'distance']),
+        value: report_finite,
+        threshold: report_finite,
+        drifted: schemas/* boolean */.zMY(),
+        /** default: Evidently's choice for the column; override: the policy named it. */
+        chosen: schemas/* enum */.k5n(['default', 'override']),
+    }),
+    missing: schemas/* object */.Ikc({ reference: report_share, current: report_share, change: report_finite }),
+    /** Current values outside the reference's [min, max] (numeric) or in new categories. */
+    outsideRange: schemas/* object */.Ikc({ share: report_share, bound: report_finite.min(0) }),
+    numeric: schemas/* object */.Ikc({ ks, wasserstein: wassersteinSchema, psi: binnedPsi }).nullable(),
+    categorical: categorical.nullable(),
+});
+const driftReport = schemas/* object */.Ikc({
+    format: schemas/* literal */.euz(DRIFT_REPORT_FORMAT),
+    reference: profileIdentity,
+    current: profileIdentity,
+    dataset: schemas/* object */.Ikc({
+        drifted: schemas/* boolean */.zMY(),
+        /** Drifted features ÷ compared features. */
+        share: report_share,
+        /** The data drifts when share ≥ driftShare. */
+        driftShare: report_share,
+        compared: schemas/* number */.aig().int().min(0),
+        driftedFeatures: schemas/* array */.YOg(schemas/* string */.YjP()),
+    }),
+    features: schemas/* array */.YOg(featureDrift),
+    /** Columns not compared, and why (e.g. a date column, or text past 128 distinct values). */
+    skipped: schemas/* array */.YOg(schemas/* object */.Ikc({ name: schemas/* string */.YjP(), reason: schemas/* string */.YjP() })),
+});
+/** sha256 of a JSON value as text: the identity of a profile (or of raw columns). */
+function report_digestOf(value) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(JSON.stringify(value)).digest('hex')}`;
+}
+function identifyProfile(profile) {
+    return {
+        digest: report_digestOf(profile),
+        rows: profile.rows,
+        sources: profile.sources.map(({ path, format, rows }) => ({ path, format, rows })),
+    };
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/monitor-report.ts
+/**
+ * The monitor report, `mlops-actions/monitor-report@1`: what one monitor-model run found about a
+ * model in an environment. It holds the drift reports whole (`drift-report@1`), the quality
+ * findings, the performance (measured with labels, or estimated from scores) judged by the gate
+ * policy, the status, and what the run did on GitHub (the issue, the retraining dispatch).
+ * Field meanings are in docs/monitoring.md; renaming or removing a field is a new version.
+ */
+
+
+
+const MONITOR_REPORT_FORMAT = 'mlops-actions/monitor-report@1';
+const MONITOR_STATUSES = ['healthy', 'drifting', 'degraded'];
+const FINDING_KINDS = [
+    'data-drift',
+    'prediction-drift',
+    'data-quality',
+    'validation',
+    'performance',
+    'estimated-performance',
+    'fairness',
+];
+const finding = schemas/* object */.Ikc({
+    kind: schemas/* enum */.k5n(FINDING_KINDS),
+    level: schemas/* enum */.k5n(['fail', 'warn', 'info']),
+    /** One sentence; names in it are as the data wrote them (escape before rendering). */
+    message: schemas/* string */.YjP(),
+    feature: schemas/* string */.YjP().optional(),
+});
+const judgedMetric = schemas/* object */.Ikc({
+    name: schemas/* string */.YjP(),
+    value: schemas/* number */.aig().optional(),
+    ci: schemas/* tuple */.PVZ([schemas/* number */.aig(), schemas/* number */.aig()]).optional(),
+    baseline: schemas/* number */.aig().optional(),
+    status: schemas/* string */.YjP(),
+    rule: schemas/* string */.YjP().optional(),
+    reasons: schemas/* array */.YOg(schemas/* string */.YjP()),
+});
+const monitor_report_performance = schemas/* discriminatedUnion */.gMt('source', [
+    schemas/* object */.Ikc({
+        source: schemas/* literal */.euz('labels'),
+        rows: schemas/* number */.aig().int().min(0),
+        verdict: schemas/* string */.YjP(),
+        metrics: schemas/* array */.YOg(judgedMetric),
+    }),
+    schemas/* object */.Ikc({
+        source: schemas/* literal */.euz('estimate'),
+        method: schemas/* literal */.euz('cbpe'),
+        calibrated: schemas/* boolean */.zMY(),
+        rows: schemas/* number */.aig().int().min(0),
+        confidence: schemas/* number */.aig(),
+        verdict: schemas/* string */.YjP(),
+        metrics: schemas/* array */.YOg(judgedMetric),
+    }),
+    schemas/* object */.Ikc({ source: schemas/* literal */.euz('none'), reason: schemas/* string */.YjP() }),
+]);
+/**
+ * Selection-rate parity on the window (fairness.ts), per attribute in the metrics report's
+ * shape: each group's rows and selection rate, demographic_parity_difference and _ratio.
+ */
+const fairness = schemas/* object */.Ikc({
+    minRatio: schemas/* number */.aig(),
+    maxDifference: schemas/* number */.aig().optional(),
+    minGroupSize: schemas/* number */.aig().int(),
+    /** The rows with a prediction the measures were taken on. */
+    rows: schemas/* number */.aig().int().min(0).optional(),
+    /** Why nothing was measured (a window of profiles, a column the window lacks). */
+    reason: schemas/* string */.YjP().optional(),
+    attributes: fairnessReportSchema,
+});
+const monitorReportSchema = schemas/* object */.Ikc({
+    format: schemas/* literal */.euz(MONITOR_REPORT_FORMAT),
+    model: schemas/* string */.YjP(),
+    environment: schemas/* string */.YjP(),
+    /** The model in the environment the window was served by (absent with a reference file and no registry). */
+    deployed: schemas/* object */.Ikc({
+        version: schemas/* string */.YjP(),
+        deploymentId: schemas/* number */.aig().optional(),
+        since: schemas/* string */.YjP().optional(),
+    })
+        .optional(),
+    generatedAt: schemas/* string */.YjP(),
+    runUrl: schemas/* string */.YjP().optional(),
+    status: schemas/* enum */.k5n(MONITOR_STATUSES),
+    /** Worst first: fail, warn, info. */
+    findings: schemas/* array */.YOg(finding),
+    drift: driftReport,
+    predictionDrift: driftReport.nullable(),
+    validation: schemas/* object */.Ikc({ errors: schemas/* number */.aig().int(), warnings: schemas/* number */.aig().int(), report: schemas/* string */.YjP() })
+        .optional(),
+    performance: monitor_report_performance,
+    /** Present when the policy's monitor.fairness names attributes. */
+    fairness: fairness.optional(),
+    issue: schemas/* object */.Ikc({ action: schemas/* string */.YjP(), url: schemas/* string */.YjP().optional(), number: schemas/* number */.aig().optional() })
+        .optional(),
+    retrain: schemas/* object */.Ikc({ workflow: schemas/* string */.YjP(), dispatched: schemas/* boolean */.zMY(), reason: schemas/* string */.YjP() })
+        .optional(),
+});
+
+;// CONCATENATED MODULE: ./shared/monitor/monitor-issue.ts
+/**
+ * The one monitor issue of a model in an environment. It is found again on every run by the
+ * hidden marker on the first line of its body AND its author, the token's account (as the sticky
+ * pull-request comment is): an issue someone else opened with the same marker is never touched.
+ * It is opened when the model is unhealthy (mode `on-failure`) or on every run (`always`),
+ * updated in place on later runs, and closed as completed, with a comment, once the model is
+ * healthy again. In `on-failure` mode every run leaves its record, quietly: a healthy run
+ * updates the closed issue's body without reopening it, and the first healthy run of a model
+ * that has none opens one and closes it at once, so that the fleet view (monitor-status.ts)
+ * can tell a watched, healthy model from an unwatched one, and when it was last checked. The
+ * key numbers of the last runs travel in the body itself, in a hidden block, so that the
+ * charts need no other storage; that block is hostile text when read back (anyone who may
+ * edit the issue may edit it) and is validated entry by entry.
+ */
+
+
+
+
+
+
+
+
+/** GitHub refuses longer issue bodies (422), as it does comment bodies. */
+const ISSUE_BODY_LIMIT = COMMENT_BODY_LIMIT;
+/** Runs kept in the hidden history block (the charts show these). */
+const HISTORY_LIMIT = 30;
+/** A history block longer than this is not decoded: ours stays far below it. */
+const HISTORY_READ_LIMIT = 64 * 1024;
+/** GitHub refuses longer issue titles. */
+const TITLE_LIMIT = 256;
+/** GitHub refuses longer label names. */
+const LABEL_LIMIT = 50;
+/**
+ * How many issues are read when looking beyond the open ones with our labels (the closed ones
+ * with them, the open ones without them): ours is among the newest, and a repository with
+ * thousands of issues is not read to the end on every run.
+ */
+const SCAN_LIMIT = 1000;
+/**
+ * One run's key numbers as the issue keeps them. Read back from a body anyone with write
+ * access may have edited: the time, status and drift share must be right or the entry is left
+ * out; a metric or run URL that is not (a non-finite value, a control character, a URL other
+ * than https) is left out of its entry.
+ */
+const historyEntrySchema = schemas/* object */.Ikc({
+    at: datetime({ offset: true }),
+    status: schemas/* enum */.k5n(MONITOR_STATUSES),
+    driftShare: schemas/* number */.aig().min(0).max(1),
+    metric: schemas/* object */.Ikc({
+        // Metric names are the user's (a metrics file may hold any); shown escaped by the renderer.
+        name: schemas/* string */.YjP()
+            .min(1)
+            .max(200)
+            .regex(/^[^\p{Cc}\p{Cf}]+$/u),
+        value: schemas/* number */.aig(),
+    })
+        .optional()
+        .catch(undefined),
+    runUrl: schemas/* url */.OZ5({ protocol: /^https$/ })
+        .max(500)
+        .optional()
+        .catch(undefined),
+});
+/** The hidden first line of the monitor issue of a model in an environment. */
+function monitorIssueMarker(model, environment) {
+    (0,identifiers/* requireIdentifier */.ND)('model name', model, 'The model name');
+    (0,identifiers/* requireIdentifier */.ND)('environment name', environment, 'The environment name');
+    return `<!-- mlops-actions:monitor model=${model} environment=${environment} -->`;
+}
+/** The marker line as written by monitorIssueMarker, its names not yet checked. */
+const MARKER_LINE = /^<!-- mlops-actions:monitor model=(\S*) environment=(\S*) -->$/;
+/**
+ * The model and environment named by the marker on the first line of an issue body; undefined
+ * when the first line is no monitor marker, a `problem` when it is one whose names are not
+ * identifiers (monitorIssueMarker never writes such a marker: someone else did).
+ */
+function readMonitorIssueMarker(body) {
+    const match = MARKER_LINE.exec(firstLine(body));
+    if (!match)
+        return undefined;
+    const [, model, environment] = match;
+    const problem = identifierProblem('model name', model) ?? identifierProblem('environment name', environment);
+    if (problem)
+        return {
+            problem: `its marker names ${identifierProblem('model name', model) ? 'a model' : 'an environment'} that is not an identifier (it ${problem})`,
+        };
+    return { model, environment };
+}
+const HISTORY_BLOCK = /<!-- mlops-actions:monitor-history ([A-Za-z0-9+/=]*) -->/g;
+/**
+ * The history kept in an issue body: the last hidden block's entries that parse, oldest first,
+ * at most HISTORY_LIMIT; or, when there is no block or it cannot be read (over 64 KiB, bad
+ * base64 or JSON, too deep, not an array), why not. An entry of the wrong shape is left out.
+ */
+function decodeMonitorHistory(body) {
+    const blocks = [...body.matchAll(HISTORY_BLOCK)];
+    const encoded = blocks.at(-1)?.[1];
+    if (!encoded)
+        return { problem: 'it has no history block' };
+    if (encoded.length > HISTORY_READ_LIMIT)
+        return { problem: `its history block is longer than ${HISTORY_READ_LIMIT} characters` };
+    const text = Buffer.from(encoded, 'base64').toString('utf8');
+    // Entries nest two levels; anything deeper is not ours and is not walked.
+    if ((0,nesting/* jsonDepthExceeded */.b)(text, 3) !== undefined)
+        return { problem: 'its history block nests deeper than a history does' };
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        return { problem: 'its history block is not base64-encoded JSON' };
+    }
+    if (!Array.isArray(parsed))
+        return { problem: 'its history block is not a list of runs' };
+    const history = parsed
+        .flatMap((item) => {
+        const entry = historyEntrySchema.safeParse(item);
+        return entry.success ? [entry.data] : [];
+    })
+        .slice(-HISTORY_LIMIT);
+    return { history };
+}
+/**
+ * The history kept in an issue body, oldest first, at most HISTORY_LIMIT: what
+ * decodeMonitorHistory reads, and nothing when it cannot, rather than failing the run.
+ */
+function readMonitorHistory(body) {
+    const decoded = decodeMonitorHistory(body);
+    return 'history' in decoded ? decoded.history : [];
+}
+/**
+ * The history read from `previous` with this run's entry last, at most HISTORY_LIMIT. One entry
+ * per run: a run synced again (a re-run of its job, the same run URL or time) replaces its entry.
+ */
+function withEntry(previous, entry) {
+    const history = previous === undefined ? [] : readMonitorHistory(previous);
+    const last = history.at(-1);
+    if (last &&
+        (last.at === entry.at || (entry.runUrl !== undefined && last.runUrl === entry.runUrl)))
+        history.pop();
+    return [...history, entry].slice(-HISTORY_LIMIT);
+}
+function historyBlock(history) {
+    const encoded = Buffer.from(JSON.stringify(history), 'utf8').toString('base64');
+    return `<!-- mlops-actions:monitor-history ${encoded} -->`;
+}
+/**
+ * The first visible line of an `on-failure` issue. A closed issue in the list says why it
+ * exists: it is the record of a watched model, not a problem someone dismissed.
+ */
+function onFailureIntro(model, environment) {
+    return `_This issue records the monitor's runs of ${(0,markdown_escape/* inlineCode */.ti)(model)} in ${(0,markdown_escape/* inlineCode */.ti)(environment)}: it is closed while the model is healthy and reopens when it drifts or degrades._`;
+}
+/**
+ * The whole body: marker, the intro line if any, the visible part, the history block. Within
+ * GitHub's limit, the visible part comes first: the oldest history entries are dropped before
+ * it is cut (at a line break, saying so).
+ */
+function composeBody(marker, intro, render, history) {
+    const rendered = render(history).trimEnd();
+    const visible = intro ? `${intro}\n\n${rendered}` : rendered;
+    let kept = history;
+    const length = () => marker.length + visible.length + historyBlock(kept).length + 4;
+    while (kept.length > 1 && length() > ISSUE_BODY_LIMIT)
+        kept = kept.slice(1);
+    const block = historyBlock(kept);
+    const room = ISSUE_BODY_LIMIT - marker.length - block.length - 4;
+    return `${marker}\n${fitVisible(visible, room)}\n\n${block}\n`;
+}
+function fitVisible(text, room) {
+    if (text.length <= room)
+        return text;
+    const note = `\n\n_This issue was cut to GitHub's limit of ${ISSUE_BODY_LIMIT} characters. The rest is in the job summary and the report file of the run._`;
+    const cut = text.lastIndexOf('\n', room - note.length);
+    return text.slice(0, cut > 0 ? cut : room - note.length) + note;
+}
+/** Labels the issue listing can filter by: it takes them as one comma-separated parameter. */
+function checkIssueLabels(labels) {
+    for (const label of labels) {
+        if (!label.trim() || label.includes(',') || label.length > LABEL_LIMIT)
+            throw new errors/* UserError */.yo(`The issue label ${(0,identifiers/* quoteValue */.cl)(label)} cannot be used: a label must be 1 to ${LABEL_LIMIT} characters without a comma. Change the issue labels.`);
+    }
+}
+function checkRequest(request) {
+    const marker = monitorIssueMarker(request.model, request.environment);
+    checkIssueLabels(request.labels);
+    const title = request.title.trim().replace(/\s+/g, ' ');
+    if (!title)
+        throw new errors/* UserError */.yo('The monitor issue needs a title; it was empty.');
+    return {
+        marker,
+        title: title.length > TITLE_LIMIT ? `${title.slice(0, TITLE_LIMIT - 1)}…` : title,
+    };
+}
+/**
+ * Opens, updates, reopens or closes the monitor issue of `model` in `environment`, as `mode`
+ * and the model's health say. A closed issue of ours is reopened rather than a new one opened:
+ * one issue per model and environment keeps the whole story (the charts, the discussion, the
+ * links people made to it) in one place, and a model that goes back and forth between healthy
+ * and drifting does not leave a trail of duplicates. Ours is looked for among the open issues
+ * carrying the labels; when the model needs an issue and none is found there, among the newest
+ * open issues without them (someone took a label off: it is put back), then among the newest
+ * closed ones with them, and only then is a new one opened. A healthy run in `on-failure` mode
+ * looks in the same places, the closed ones first (where a healthy model's issue is), and
+ * records itself without notifying anyone needlessly: the closed issue's body is edited in
+ * place (GitHub sends no notification for an edit), and a model with no issue at all gets one
+ * opened and closed at once, once.
+ */
+async function syncMonitorIssue(github, request) {
+    if (request.mode === 'never')
+        return { action: 'none', reason: 'the issue mode is "never"' };
+    const { marker, title } = checkRequest(request);
+    const wanted = request.mode === 'always' || request.unhealthy;
+    // Checked as it will be read back, so that this run's numbers are not lost on the next one.
+    const entry = historyEntrySchema.parse({ ...request.entry, at: request.now.toISOString() });
+    const intro = request.mode === 'on-failure' ? onFailureIntro(request.model, request.environment) : undefined;
+    const bodyFor = (previous) => composeBody(marker, intro, request.renderBody, withEntry(previous, entry));
+    const login = lazyLogin(github);
+    const closeWithComment = async (issue, labels) => {
+        await github.createComment(issue.number, fitVisible(request.closingComment, ISSUE_BODY_LIMIT));
+        const closed = await github.updateIssue(issue.number, {
+            title,
+            body: bodyFor(issue.body),
+            state: 'closed',
+            stateReason: 'completed',
+            ...(labels ? { labels } : {}),
+        });
+        return { action: 'closed', url: closed.htmlUrl, number: closed.number };
+    };
+    /** Our open issue whose labels someone took off, found without them, and its labels with ours put back. */
+    const findDetached = async () => {
+        if (!request.labels.length)
+            return undefined;
+        const issue = await findOurs(github, marker, [], 'open', login, SCAN_LIMIT);
+        if (!issue)
+            return undefined;
+        const has = new Set(issue.labels.map((label) => label.toLowerCase()));
+        const labels = [
+            ...issue.labels,
+            ...request.labels.filter((label) => !has.has(label.toLowerCase())),
+        ];
+        return { issue, labels };
+    };
+    const findClosed = () => findOurs(github, marker, request.labels, 'closed', login, SCAN_LIMIT);
+    try {
+        const open = await findOurs(github, marker, request.labels, 'open', login);
+        if (open) {
+            if (!wanted)
+                return await closeWithComment(open);
+            const body = bodyFor(open.body);
+            if (open.body === body && open.title === title)
+                return { action: 'left', url: open.htmlUrl, number: open.number };
+            const updated = await github.updateIssue(open.number, { title, body });
+            return { action: 'updated', url: updated.htmlUrl, number: updated.number };
+        }
+        if (!wanted) {
+            // Healthy, `on-failure`: the record of the run, without reopening or notifying.
+            const closed = await findClosed();
+            if (closed) {
+                const body = bodyFor(closed.body);
+                if (closed.body === body && closed.title === title)
+                    return { action: 'left', url: closed.htmlUrl, number: closed.number };
+                const updated = await github.updateIssue(closed.number, { title, body });
+                return { action: 'updated', url: updated.htmlUrl, number: updated.number };
+            }
+            const detached = await findDetached();
+            if (detached)
+                return await closeWithComment(detached.issue, detached.labels);
+            const created = await monitor_issue_createOnce(github, request, { title, body: bodyFor(undefined) }, marker);
+            const recorded = await github.updateIssue(created.number, {
+                state: 'closed',
+                stateReason: 'completed',
+            });
+            return { action: 'recorded', url: recorded.htmlUrl, number: recorded.number };
+        }
+        const detached = await findDetached();
+        if (detached) {
+            const updated = await github.updateIssue(detached.issue.number, {
+                title,
+                body: bodyFor(detached.issue.body),
+                labels: detached.labels,
+            });
+            return { action: 'updated', url: updated.htmlUrl, number: updated.number };
+        }
+        const closed = await findClosed();
+        if (closed) {
+            const reopened = await github.updateIssue(closed.number, {
+                title,
+                body: bodyFor(closed.body),
+                state: 'open',
+            });
+            return { action: 'opened', reopened: true, url: reopened.htmlUrl, number: reopened.number };
+        }
+        const created = await monitor_issue_createOnce(github, request, { title, body: bodyFor(undefined) }, marker);
+        return { action: 'opened', reopened: false, url: created.htmlUrl, number: created.number };
+    }
+    catch (error) {
+        if (!(0,client/* isPermissionDenied */.T1)(error))
+            throw error;
+        const reason = `GitHub refused to write the monitor issue (403: ${error.message.split(' - ')[0]}); the job needs "permissions: issues: write"`;
+        request.log.warning(`${reason}.`);
+        return { action: 'none', reason, denied: true };
+    }
+}
+/**
+ * Our issue among those in `state` carrying every label, newest first: the marker on the first
+ * line and the token's account as author (asked only once a marker matches).
+ */
+async function findOurs(github, marker, labels, state, login, limit = Infinity) {
+    let seen = 0;
+    for await (const issue of github.listIssues({ state, labels: [...labels] })) {
+        if (firstLine(issue.body) === marker && issue.author === (await login()))
+            return issue;
+        if (++seen >= limit)
+            return undefined;
+    }
+    return undefined;
+}
+/** GitHub keeps the line ends an editor sent: a body edited on the web has CRLF. */
+const firstLine = (body) => body.split('\n', 1)[0].trimEnd();
+/**
+ * Opens the issue without automatic retries: a 5xx may come after GitHub opened it, so ours is
+ * looked for again before one more try, and no duplicate is opened.
+ */
+async function monitor_issue_createOnce(github, request, content, marker) {
+    const create = (retries) => github.createIssue({ ...content, labels: [...request.labels] }, { retries });
+    try {
+        return await create(0);
+    }
+    catch (error) {
+        if (((0,client/* statusOf */.c2)(error) ?? 0) < 500)
+            throw error;
+        request.log.warning(`GitHub answered ${(0,client/* statusOf */.c2)(error)} while opening the monitor issue; checking whether it was opened before trying again.`);
+        const existing = await findOurs(github, marker, request.labels, 'open', lazyLogin(github));
+        return existing ?? (await create(3));
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/comparison/chart.ts
+/**
+ * A key metric across the recent versions in production, and the candidate, as a Mermaid
+ * xychart, which GitHub renders in comments without any image host, followed by the values in
+ * one line of Markdown (a line chart shows the trend; the line says the numbers, and survives a
+ * viewer that draws no charts). Labels come from deployment payloads and reports, so they pass
+ * through mermaidLabel in the chart and inlineCode in the line.
+ */
+
+
+/**
+ * The chart's colours, fixed whatever colour mode the reader has. GitHub draws a chart with
+ * mermaid's "default" theme in light mode (its line is #ECECFF, pale lavender, nearly invisible
+ * on white) and "dark" in dark mode; a chart of its own colours reads the same in both: a white
+ * card with GitHub's text colour (#1f2328, 16:1 on white) and its accent blue (#0969da, 5:1) for
+ * the line. The directive's JSON holds no label, only these constants.
+ */
+const CHART_COLOURS = {
+    backgroundColor: '#ffffff',
+    titleColor: '#1f2328',
+    xAxisLabelColor: '#1f2328',
+    xAxisTitleColor: '#1f2328',
+    xAxisTickColor: '#59636e',
+    xAxisLineColor: '#59636e',
+    yAxisLabelColor: '#1f2328',
+    yAxisTitleColor: '#1f2328',
+    yAxisTickColor: '#59636e',
+    yAxisLineColor: '#59636e',
+    plotColorPalette: '#0969da',
+};
+/** Mermaid's default xychart is 700 by 500 pixels: a lower one keeps a comment short. */
+const CHART_SIZE = { width: 700, height: 320 };
+const CHART_THEME_DIRECTIVE = `%%{init: ${JSON.stringify({ theme: 'base', themeVariables: { xyChart: CHART_COLOURS }, xyChart: CHART_SIZE })}}%%`;
+/** A line chart of `metric` over `history` (oldest first) and the candidate; undefined with fewer than two points. */
+function metricChart(metric, history, candidate) {
+    const points = history
+        .filter((point) => Number.isFinite(point.metrics[metric]))
+        .map((point) => ({ version: point.version, value: point.metrics[metric] }));
+    const hasCandidate = candidate !== undefined && Number.isFinite(candidate);
+    if (points.length + (hasCandidate ? 1 : 0) < 2)
+        return undefined;
+    const values = points.map((p) => p.value);
+    const labels = points.map((p) => mermaidLabel(p.version, 14));
+    if (hasCandidate) {
+        labels.push('this PR');
+        values.push(candidate);
+    }
+    return [
+        lineChart(metric, labels, values),
+        '',
+        valuesLine(metric, points, hasCandidate ? candidate : undefined),
+    ].join('\n');
+}
+/**
+ * A mermaid line chart of `values` over `labels` (already passed through mermaidLabel), titled
+ * and with its y axis named `title` (hostile text: escaped here), in the fixed colours above.
+ */
+function lineChart(title, labels, values, range) {
+    const [low, high] = range ?? yRange(Math.min(...values), Math.max(...values));
+    return [
+        '```mermaid',
+        CHART_THEME_DIRECTIVE,
+        'xychart-beta',
+        `  title "${(0,markdown_escape/* mermaidLabel */._b)(title, 60)}"`,
+        `  x-axis [${uniqueLabels(labels)
+            .map((label) => `"${label}"`)
+            .join(', ')}]`,
+        `  y-axis "${(0,markdown_escape/* mermaidLabel */._b)(title, 30)}" ${judge_format(low)} --> ${judge_format(high)}`,
+        `  line [${values.map((v) => judge_format(v)).join(', ')}]`,
+        '```',
+    ].join('\n');
+}
+/** The chart's numbers, oldest first, the candidate's in bold: readable at a glance and by a screen reader. */
+function valuesLine(metric, points, candidate) {
+    const shown = points.map((p) => `${inlineCode([...p.version].slice(0, 14).join(''))} ${format(p.value)}`);
+    if (candidate !== undefined)
+        shown.push(`this PR **${format(candidate)}**`);
+    return `<sub>${inlineCode(metric)}: ${shown.join(' → ')}</sub>`;
+}
+/** A range with some room around the values, so that a flat line is not drawn on the frame. */
+function yRange(min, max) {
+    const pad = max > min ? (max - min) * 0.25 : Math.abs(max) * 0.05 || 1;
+    return [min - pad, max + pad];
+}
+/** Mermaid merges equal category labels, so repeated versions (a re-deployment) are numbered. */
+function uniqueLabels(labels) {
+    const seen = new Map();
+    return labels.map((label) => {
+        const count = (seen.get(label) ?? 0) + 1;
+        seen.set(label, count);
+        return count === 1 ? label : `${label} (${count})`;
+    });
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/render.ts
+/**
+ * What a monitor run shows people: the body of the model's monitor issue and the job summary,
+ * the same text. Status and why first, then the drifted features worst first with a table per
+ * kind of column, the performance, and charts of the key numbers across recent runs. Every
+ * name and value here came from data files, profiles or a payload: all of it is escaped.
+ */
+
+
+
+
+
+const HEADLINE = {
+    healthy: '🟢 healthy',
+    drifting: '🟠 drifting',
+    degraded: '🔴 degraded',
+};
+/** Most feature rows per table: a wide data set still reads in one screen, and stays far below GitHub's 65,536 characters. */
+const MAX_FEATURE_ROWS = 40;
+const MAX_FINDINGS = 15;
+/** `2026-12-07 06:17 UTC` from an ISO time: what a reader scans for, not milliseconds. */
+function readableTime(iso) {
+    const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
+    return match ? `at ${match[1]} ${match[2]} UTC` : `at ${iso}`;
+}
+function monitorTitle(model, environment, status) {
+    return `Model ${model} in ${environment}: ${status}`;
+}
+function renderMonitorReport(report, history, reportPath) {
+    const deployed = report.deployed ? ` · version ${(0,markdown_escape/* inlineCode */.ti)(report.deployed.version)}` : '';
+    const lines = [
+        `## ${(0,markdown_escape/* inlineCode */.ti)(report.model)} in ${(0,markdown_escape/* inlineCode */.ti)(report.environment)}: ${HEADLINE[report.status]}`,
+        '',
+        `${report.drift.current.rows.toLocaleString('en-US')} rows checked ${(0,markdown_escape/* escapeMarkdown */.FV)(readableTime(report.generatedAt))}${deployed}${report.runUrl ? ` · ${(0,markdown_escape/* markdownLink */.iQ)('the run', report.runUrl)}` : ''}${reportPath ? ` · report ${(0,markdown_escape/* inlineCode */.ti)(reportPath)}` : ''}`,
+        '',
+        ...findingsSection(report),
+        ...render_driftSection('Drift of the inputs, worst first', report.drift),
+        ...(report.predictionDrift
+            ? render_driftSection("Drift of the model's outputs", report.predictionDrift)
+            : []),
+        ...render_performanceSection(report),
+        ...render_fairnessSection(report),
+        ...actionsSection(report),
+        ...historySection(history),
+    ];
+    return lines.join('\n').trimEnd() + '\n';
+}
+function findingsSection(report) {
+    if (!report.findings.length)
+        return ['Nothing drifts, and the performance holds.', ''];
+    const icon = { fail: '❌', warn: '⚠️', info: 'ℹ️' };
+    const shown = report.findings.slice(0, MAX_FINDINGS);
+    return [
+        ...shown.map((f) => `- ${icon[f.level]} ${(0,markdown_escape/* escapeMarkdown */.FV)(f.message)}`),
+        ...(report.findings.length > shown.length
+            ? [`- … and ${report.findings.length - shown.length} more in the report`]
+            : []),
+        '',
+    ];
+}
+function render_driftSection(title, drift) {
+    if (!drift.features.length)
+        return [];
+    const drifted = driftedWorstFirst(drift);
+    const steady = drift.features.filter((f) => !f.test.drifted);
+    const rows = [...drifted, ...steady].slice(0, MAX_FEATURE_ROWS).map(featureRow);
+    const hidden = drift.features.length - rows.length;
+    return [
+        `### ${title}`,
+        '',
+        `${drift.dataset.driftedFeatures.length} of ${drift.dataset.compared} drift (${(drift.dataset.share * 100).toFixed(0)}%; the data set drifts at ${(drift.dataset.driftShare * 100).toFixed(0)}%).`,
+        '',
+        (0,markdown_escape/* markdownTable */.Qj)(['', 'column', 'test', 'value', 'threshold', 'missing (training → now)', 'outside training'], rows),
+        ...(hidden > 0 ? ['', `… ${hidden} more steady columns in the report.`] : []),
+        ...(drift.skipped.length
+            ? [
+                '',
+                `Not compared: ${drift.skipped
+                    .slice(0, 10)
+                    .map((s) => `${(0,markdown_escape/* inlineCode */.ti)(s.name)}: ${(0,markdown_escape/* escapeMarkdown */.FV)(s.reason)}`)
+                    .join('; ')}${drift.skipped.length > 10 ? '; …' : ''}.`,
+            ]
+            : []),
+        '',
+    ];
+}
+function featureRow(f) {
+    return [
+        f.test.drifted ? '❌' : '✅',
+        (0,markdown_escape/* inlineCode */.ti)(f.name),
+        `${f.test.name}${f.test.chosen === 'override' ? ' (policy)' : ''}`,
+        `${f.test.measures === 'p-value' ? 'p = ' : ''}${judge_format(f.test.value)}`,
+        `${f.test.measures === 'p-value' ? '≤ ' : '≥ '}${judge_format(f.test.threshold)}`,
+        `${assess_percent(f.missing.reference)} → ${assess_percent(f.missing.current)}`,
+        assess_percent(f.outsideRange.share),
+    ];
+}
+function render_performanceSection(report) {
+    const performance = report.performance;
+    if (performance.source === 'none')
+        return ['### Performance', '', `Not measured: ${(0,markdown_escape/* escapeMarkdown */.FV)(performance.reason)}`, ''];
+    const heading = performance.source === 'labels'
+        ? `### Performance, measured on ${performance.rows.toLocaleString('en-US')} labelled rows`
+        : `### Performance, estimated from the scores of ${performance.rows.toLocaleString('en-US')} rows (no labels yet)`;
+    const note = performance.source === 'estimate'
+        ? [
+            `Confidence-based performance estimation: the expected metrics if the scores are ${performance.calibrated ? 'calibrated as on the evaluation set' : 'taken as calibrated probabilities (no calibration set was given)'}, with ${Math.round(performance.confidence * 100)}% intervals. It sees covariate shift, not a change in what the labels mean.`,
+            '',
+        ]
+        : [];
+    const icon = {
+        pass: '✅',
+        fail: '❌',
+        warn: '⚠️',
+        inconclusive: '❔',
+        info: 'ℹ️',
+    };
+    const shown = metricsToShow(performance.metrics);
+    const hidden = performance.metrics.length - shown.length;
+    return [
+        heading,
+        '',
+        ...note,
+        (0,markdown_escape/* markdownTable */.Qj)(['', 'metric', 'now', 'at release', 'rule'], shown.map((m) => [
+            icon[m.status] ?? '',
+            (0,markdown_escape/* inlineCode */.ti)(m.name),
+            m.value === undefined
+                ? '—'
+                : `${judge_format(m.value)}${m.ci ? ` (${judge_format(m.ci[0])}–${judge_format(m.ci[1])})` : ''}`,
+            m.baseline === undefined ? '—' : judge_format(m.baseline),
+            m.rule ? (0,markdown_escape/* escapeMarkdown */.FV)(m.rule) : 'not gated',
+        ])),
+        ...(hidden > 0 ? ['', `… ${hidden} more metrics (per class, and ungated) in the report.`] : []),
+        '',
+    ];
+}
+/** Most group lines per attribute: the report has them all. */
+const MAX_GROUP_ROWS = 20;
+/** Longest a group name is shown: a value from the serving data. */
+const MAX_GROUP_NAME = 60;
+/**
+ * Selection-rate parity per attribute: the measures against the policy, and the groups' counts
+ * and selection rates as anything published shows them (publishableGroups: the groups under
+ * min-group-size merged into one line, without a rate). Group names and rates, never rows.
+ */
+function render_fairnessSection(report) {
+    const fairness = report.fairness;
+    if (!fairness)
+        return [];
+    const heading = '### Selection-rate parity';
+    if (fairness.reason)
+        return [heading, '', `Not tracked: ${(0,markdown_escape/* escapeMarkdown */.FV)(fairness.reason)}`, ''];
+    const rule = `min-ratio ${judge_format(fairness.minRatio)}${fairness.maxDifference !== undefined ? `, max-difference ${judge_format(fairness.maxDifference)}` : ''}; groups under ${fairness.minGroupSize} rows left out`;
+    const name = (text) => (0,markdown_escape/* escapeMarkdown */.FV)([...text].length > MAX_GROUP_NAME
+        ? `${[...text].slice(0, MAX_GROUP_NAME - 1).join('')}…`
+        : text);
+    const measure = (value) => value === null || value === undefined ? 'undefined' : judge_format(value);
+    const lines = [
+        heading,
+        '',
+        `The share of each group's rows predicted positive (policy: ${rule}).`,
+        '',
+    ];
+    for (const [attribute, section] of Object.entries(fairness.attributes)) {
+        const breached = report.findings.some((f) => f.kind === 'fairness' && f.feature === attribute && f.level !== 'info');
+        const groups = publishableGroups(section);
+        const shown = groups.slice(0, MAX_GROUP_ROWS);
+        lines.push(`${breached ? '❌' : '✅'} **${name(attribute)}**${section.columns.length > 1 ? ' (intersection)' : ''}: demographic_parity_ratio ${measure(section.measures.demographic_parity_ratio?.value)}, demographic_parity_difference ${measure(section.measures.demographic_parity_difference?.value)}`, '', (0,markdown_escape/* markdownTable */.Qj)(['group', 'rows', 'selection rate'], shown.map((g) => [
+            g.merged ? (0,markdown_escape/* escapeMarkdown */.FV)(g.name) : name(g.name),
+            g.rows.toLocaleString('en-US'),
+            g.selectionRate === undefined || g.selectionRate === null ? '' : judge_format(g.selectionRate),
+        ])), ...(groups.length > shown.length
+            ? ['', `… ${groups.length - shown.length} more groups in the report.`]
+            : []), '');
+    }
+    return lines;
+}
+/** Most metric rows: the gated ones and what went wrong first, then headline metrics. */
+const MAX_METRIC_ROWS = 10;
+function metricsToShow(metrics) {
+    const judged = metrics.filter((m) => m.rule || (m.status !== 'pass' && m.status !== 'info'));
+    const headline = metrics.filter((m) => !judged.includes(m) && !m.name.includes('.'));
+    return [...judged, ...headline].slice(0, Math.max(MAX_METRIC_ROWS, judged.length));
+}
+function actionsSection(report) {
+    const retrain = report.retrain;
+    if (!retrain)
+        return [];
+    return [
+        retrain.dispatched
+            ? `**Retraining**: ${(0,markdown_escape/* inlineCode */.ti)(retrain.workflow)} dispatched with the reasons above.`
+            : `**Retraining** (${(0,markdown_escape/* inlineCode */.ti)(retrain.workflow)}): not dispatched; ${(0,markdown_escape/* escapeMarkdown */.FV)(retrain.reason)}.`,
+        '',
+    ];
+}
+/** A run on a chart's axis: its month, day and time, `12-07 06:17`. */
+const runLabel = (entry) => (0,markdown_escape/* mermaidLabel */._b)(entry.at.slice(5, 16).replace('T', ' '), 14);
+/** Charts of the share of drifting features and of the key metric over the runs kept, oldest first. */
+function historySection(history) {
+    if (history.length < 2)
+        return [];
+    const labels = history.map(runLabel);
+    const charts = [
+        lineChart('share of inputs drifting', labels, history.map((h) => h.driftShare), [0, 1]),
+    ];
+    const metric = history.at(-1)?.metric?.name;
+    const points = metric ? history.filter((h) => h.metric?.name === metric) : [];
+    if (metric && points.length >= 2)
+        charts.push(lineChart(metric, points.map(runLabel), points.map((h) => h.metric.value)));
+    return [`### Across the last ${history.length} runs`, '', ...charts.flatMap((c) => [c, ''])];
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/retrain.ts
+/**
+ * Retraining on cue: dispatches the workflow the user named (`on: workflow_dispatch:` with the
+ * inputs model-name, environment and reason) at most once per cool-down. The cool-down is read
+ * from GitHub itself, the workflow's runs started by workflow_dispatch within the window, so a
+ * scheduled monitor needs no state of its own, and a retraining started by hand counts too.
+ */
+
+
+
+/** GitHub's workflow_dispatch takes at most 25 inputs. */
+const INPUTS_LIMIT = 25;
+/** The reason a run is dispatched with is cut to this (the design's bound; GitHub's input values are short texts). */
+const REASON_LIMIT = 1000;
+const EXPECTED_TRIGGER = 'on:\n  workflow_dispatch:\n    inputs:\n      model-name: { required: true }\n      environment: { required: true }\n      reason: { required: false }';
+/**
+ * The workflow as GitHub's `workflow_id` takes it: a numeric id, or the file name (GitHub finds
+ * a workflow by its name under .github/workflows, not by a path).
+ */
+function workflowKey(workflow) {
+    const value = workflow.trim();
+    if (/^\d+$/.test(value))
+        return Number(value);
+    const file = value.replace(/^\.\//, '').replace(/^\.github\/workflows\//, '');
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml$/.test(file))
+        throw new errors/* UserError */.yo(`The retraining workflow ${(0,identifiers/* quoteValue */.cl)(workflow)} is not a workflow file name: give the file name of a workflow under .github/workflows (e.g. "retrain.yml"), its path, or its numeric id.`);
+    return file;
+}
+async function dispatchRetraining(github, request) {
+    const workflow = workflowKey(request.workflow);
+    if (!Number.isFinite(request.cooldownMs) || request.cooldownMs < 0)
+        throw new errors/* UserError */.yo(`The retraining cool-down must be a duration of zero or more; got ${(0,identifiers/* quoteValue */.cl)(request.cooldownMs)} ms.`);
+    const inputs = checkInputs(request.inputs);
+    const where = `${github.repository.owner}/${github.repository.repo}`;
+    const named = `"${workflow}" of ${where}`;
+    const holding = request.cooldownMs > 0 ? await lastDispatch(github, request, named) : undefined;
+    if (holding) {
+        const until = new Date(Date.parse(holding.createdAt) + request.cooldownMs);
+        return {
+            dispatched: false,
+            reason: `retraining was already dispatched ${ago(request.now, holding.createdAt)} (${holding.htmlUrl}); the cool-down of ${retrain_duration(request.cooldownMs)} lasts until ${until.toISOString()}`,
+            lastRun: { url: holding.htmlUrl, createdAt: holding.createdAt },
+        };
+    }
+    try {
+        await github.dispatchWorkflow({ workflow, ref: request.ref, inputs });
+    }
+    catch (error) {
+        throw retrain_refusal(error, named, request.ref) ?? error;
+    }
+    return {
+        dispatched: true,
+        reason: `dispatched the workflow ${named} on ${request.ref}${inputs.reason ? `: ${inputs.reason}` : ''}`,
+    };
+}
+function checkInputs(given) {
+    const inputs = { ...given };
+    if (Object.keys(inputs).length > INPUTS_LIMIT)
+        throw new errors/* UserError */.yo(`GitHub takes at most ${INPUTS_LIMIT} inputs for a workflow_dispatch; the retraining dispatch was given ${Object.keys(inputs).length}.`);
+    if (inputs.reason !== undefined && inputs.reason.length > REASON_LIMIT)
+        inputs.reason = `${inputs.reason.slice(0, REASON_LIMIT - 1)}…`;
+    return inputs;
+}
+/** The newest run of the workflow dispatched within the cool-down, if any. */
+async function lastDispatch(github, request, named) {
+    const since = request.now.getTime() - request.cooldownMs;
+    try {
+        for await (const run of github.listWorkflowRuns({
+            workflow: workflowKey(request.workflow),
+            event: 'workflow_dispatch',
+            createdSince: new Date(since),
+        })) {
+            // GitHub's qualifier counts whole seconds: the window is checked to the millisecond here.
+            if (Date.parse(run.createdAt) >= since)
+                return run;
+        }
+        return undefined;
+    }
+    catch (error) {
+        throw retrain_refusal(error, named, request.ref) ?? error;
+    }
+}
+/** GitHub's refusals of a dispatch, as what the user must change; undefined for other failures. */
+function retrain_refusal(error, named, ref) {
+    const status = (0,client/* statusOf */.c2)(error);
+    const message = String(error.message ?? '').split(' - ')[0];
+    if ((0,client/* isPermissionDenied */.T1)(error))
+        return new errors/* UserError */.yo(`GitHub refused to read or dispatch the retraining workflow ${named} (403: ${message}). The token needs "actions: write": add "permissions: actions: write" to the monitoring job (or use a token that has it).`);
+    if (status === 404)
+        return new errors/* UserError */.yo(`GitHub has no workflow ${named} (404). The retraining workflow must be a file under .github/workflows on the default branch, with a trigger like:\n${EXPECTED_TRIGGER}\nCheck the name given for the retraining workflow.`);
+    if (status !== 422)
+        return undefined;
+    if (/workflow_dispatch/i.test(message) && /trigger/i.test(message))
+        return new errors/* UserError */.yo(`The retraining workflow ${named} cannot be dispatched: it has no workflow_dispatch trigger (422). Add one with the inputs the monitor sends:\n${EXPECTED_TRIGGER}`);
+    if (/Unexpected inputs/i.test(message))
+        return new errors/* UserError */.yo(`The retraining workflow ${named} does not declare the inputs the monitor sends (422: ${message}). Declare model-name, environment and reason under on.workflow_dispatch.inputs:\n${EXPECTED_TRIGGER}`);
+    if (/No ref found/i.test(message))
+        return new errors/* UserError */.yo(`The retraining workflow ${named} cannot run on ${(0,identifiers/* quoteValue */.cl)(ref)}: GitHub has no such branch or tag (422). Dispatch it on an existing branch, e.g. the default branch.`);
+    return new errors/* UserError */.yo(`GitHub refused to dispatch the retraining workflow ${named} (422: ${message}). It needs an on.workflow_dispatch trigger with the inputs model-name, environment and reason:\n${EXPECTED_TRIGGER}`);
+}
+/** A duration as people say it: 7 days, 1.5 hours, 90 seconds. */
+function retrain_duration(ms) {
+    const units = [
+        [86_400_000, 'day'],
+        [3_600_000, 'hour'],
+        [60_000, 'minute'],
+        [1000, 'second'],
+    ];
+    const [size, unit] = units.find(([size]) => ms >= size) ?? units.at(-1);
+    const count = Math.round((ms / size) * 10) / 10;
+    return `${count} ${unit}${count === 1 ? '' : 's'}`;
+}
+function ago(now, createdAt) {
+    return `${retrain_duration(Math.max(1000, now.getTime() - Date.parse(createdAt)))} ago`;
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/on-github.ts
+
+
+
+async function reportOnGitHub(github, report, options) {
+    const entry = historyEntry(report);
+    const alone = [{ at: options.now.toISOString(), ...entry }];
+    if (!github)
+        return { report, history: alone };
+    const retrained = options.retrain
+        ? { ...report, retrain: await retrain(github, report, options.retrain, options) }
+        : report;
+    if (options.issue === 'never')
+        return { report: retrained, history: alone };
+    let history = alone;
+    const issue = await syncMonitorIssue(github, {
+        model: report.model,
+        environment: report.environment,
+        unhealthy: report.status !== 'healthy',
+        mode: options.issue,
+        title: monitorTitle(report.model, report.environment, report.status),
+        entry,
+        renderBody: (kept) => {
+            history = [...kept];
+            return renderMonitorReport(retrained, kept);
+        },
+        labels: options.labels,
+        closingComment: `${report.model} in ${report.environment} is healthy again: nothing drifts past the policy and the performance holds (${report.generatedAt}${report.runUrl ? `, ${report.runUrl}` : ''}). Closing.`,
+        now: options.now,
+        log: options.log,
+    });
+    if (issue.action === 'none')
+        options.log.info(`Monitor issue: ${issue.reason}`);
+    return {
+        report: {
+            ...retrained,
+            issue: issue.action === 'none'
+                ? { action: issue.denied ? 'denied' : 'none' }
+                : {
+                    action: issue.action === 'opened' && issue.reopened ? 'reopened' : issue.action,
+                    url: issue.url,
+                    number: issue.number,
+                },
+        },
+        history,
+    };
+}
+async function retrain(github, report, target, options) {
+    const asks = report.status !== 'healthy' && options.policy.retrain.on.includes(report.status);
+    if (!asks)
+        return {
+            workflow: target.workflow,
+            dispatched: false,
+            reason: report.status === 'healthy'
+                ? 'not needed, the model is healthy'
+                : `the policy retrains only when ${options.policy.retrain.on.join(' or ')}`,
+        };
+    const reason = report.findings
+        .filter((f) => f.level === 'fail')
+        .map((f) => f.message)
+        .join(' ');
+    const result = await dispatchRetraining(github, {
+        workflow: target.workflow,
+        ref: target.ref,
+        inputs: {
+            'model-name': report.model,
+            environment: report.environment,
+            reason: `${report.status}: ${reason}`,
+        },
+        cooldownMs: options.policy.retrain.cooldown,
+        now: options.now,
+    });
+    options.log.info(`Retraining (${target.workflow}): ${result.reason}`);
+    return { workflow: target.workflow, dispatched: result.dispatched, reason: result.reason };
+}
+/** This run's key numbers: the share of drifting inputs, and the first gated metric (else the first). */
+function historyEntry(report) {
+    const measured = report.performance.source === 'none'
+        ? []
+        : report.performance.metrics.filter((m) => m.value !== undefined);
+    const key = measured.find((m) => m.rule) ?? measured[0];
+    return {
+        status: report.status,
+        driftShare: report.drift.dataset.share,
+        ...(key ? { metric: { name: key.name, value: key.value } } : {}),
+        ...(report.runUrl ? { runUrl: report.runUrl } : {}),
+    };
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/distributions.ts
+/**
+ * The two tail probabilities the drift tests need, written here rather than taken from npm:
+ * each is a few lines of a classical series, and the candidates (@stdlib's gammainc and kstest)
+ * bring dozens of packages into every bundle's start-up. Both are checked against scipy to 1e-9
+ * (test/fixtures/monitor/make_fixtures.py).
+ */
+/**
+ * Survival function of the limiting Kolmogorov distribution, P(K > λ) (scipy's
+ * `kstwobign.sf(λ)`, `scipy.special.kolmogorov`). Above λ = 1.18 the alternating series
+ * 2 Σ (−1)^(k−1) e^(−2k²λ²) converges in a few terms and keeps tiny p-values relative-exact;
+ * below it, the Jacobi form of the CDF, √(2π)/λ Σ e^(−(2k−1)²π²/(8λ²)), does.
+ */
+function kolmogorovSf(lambda) {
+    if (!(lambda > 0))
+        return 1;
+    if (lambda < 1.18) {
+        const w = (Math.PI * Math.PI) / (8 * lambda * lambda);
+        let cdf = 0;
+        for (let k = 1; k < 100; k++) {
+            const term = Math.exp(-(2 * k - 1) * (2 * k - 1) * w);
+            cdf += term;
+            if (term < 1e-18 * cdf)
+                break;
+        }
+        return 1 - (Math.sqrt(2 * Math.PI) / lambda) * cdf;
+    }
+    let sf = 0;
+    for (let k = 1; k < 100; k++) {
+        const term = Math.exp(-2 * k * k * lambda * lambda);
+        sf += k % 2 === 1 ? term : -term;
+        if (term < 1e-18 * Math.abs(sf))
+            break;
+    }
+    return Math.min(1, Math.max(0, 2 * sf));
+}
+/** ln Γ(x) for x > 0 (Lanczos, 14 terms, g = 671/128: Numerical Recipes 3rd ed. §6.1, ~1e-15). */
+// The coefficients as the nearest doubles (the published 18-digit literals round to these).
+const LANCZOS = [
+    57.15623566586292, -59.59796035547549, 14.136097974741746, -0.4919138160976202,
+    0.00003399464998481189, 0.00004652362892704858, -0.00009837447530487956, 0.0001580887032249125,
+    -0.00021026444172410488, 0.00021743961811521265, -0.0001643181065367639, 0.00008441822398385275,
+    -0.000026190838401581408, 0.0000036899182659531625,
+];
+function logGamma(x) {
+    const t = x + 5.2421875;
+    let series = 0.9999999999999971;
+    LANCZOS.forEach((c, j) => (series += c / (x + j + 1)));
+    return (x + 0.5) * Math.log(t) - t + Math.log((2.5066282746310007 * series) / x);
+}
+/**
+ * The regularised upper incomplete gamma function Q(a, x): by its power series (as 1 − P)
+ * below x = a + 1, by Lentz's continued fraction above, where Q is small and must stay
+ * relative-exact (Numerical Recipes §6.2).
+ */
+function gammaQ(a, x) {
+    if (x <= 0)
+        return 1;
+    const logPrefix = a * Math.log(x) - x - logGamma(a);
+    if (x < a + 1) {
+        let term = 1 / a;
+        let sum = term;
+        for (let n = 1; n < 10_000; n++) {
+            term *= x / (a + n);
+            sum += term;
+            if (Math.abs(term) < Math.abs(sum) * 1e-17)
+                break;
+        }
+        return 1 - sum * Math.exp(logPrefix);
+    }
+    const tiny = 1e-300;
+    let b = x + 1 - a;
+    let c = 1 / tiny;
+    let d = 1 / b;
+    let h = d;
+    for (let i = 1; i < 10_000; i++) {
+        const an = -i * (i - a);
+        b += 2;
+        d = an * d + b;
+        if (Math.abs(d) < tiny)
+            d = tiny;
+        c = b + an / c;
+        if (Math.abs(c) < tiny)
+            c = tiny;
+        d = 1 / d;
+        const delta = d * c;
+        h *= delta;
+        if (Math.abs(delta - 1) < 1e-16)
+            break;
+    }
+    return Math.exp(logPrefix) * h;
+}
+/** P(χ²_dof > x) (scipy's `chi2.sf`). */
+function chiSquareSf(x, dof) {
+    return gammaQ(dof / 2, x / 2);
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/psi.ts
+/**
+ * Population stability index over shares of the same bins:
+ *
+ *   PSI = Σ_i (r_i − c_i) · ln(r_i / c_i)
+ *
+ * where r_i and c_i are the reference's and the current data's shares of bin i. An empty bin
+ * (share 0) would make the term infinite, so a share of exactly 0 is replaced by ε = 0.0001
+ * (Evidently's fill for all but extremely small shares), on each side separately and without
+ * renormalising; a bin empty on both sides contributes 0.
+ */
+const PSI_EMPTY_BIN_SHARE = 0.0001;
+const floor = (share) => (share > 0 ? share : PSI_EMPTY_BIN_SHARE);
+function term(r, c) {
+    const rf = floor(r);
+    const cf = floor(c);
+    return (rf - cf) * Math.log(rf / cf);
+}
+function psi(reference, current) {
+    let sum = 0;
+    for (let i = 0; i < reference.length; i++)
+        sum += term(reference[i], current[i]);
+    return sum;
+}
+/**
+ * The interval PSI lies in when each share may be off by up to `referenceError` and
+ * `currentError` (shares read from sketches). Each term (r − c)·ln(r/c) is jointly convex, grows
+ * as r and c move apart and is 0 where they meet, so its maximum over the box of possible
+ * shares is at the corner farthest from the diagonal and its minimum at the nearest corner (0
+ * when the box touches the diagonal).
+ */
+function psiBounds(reference, current, referenceError, currentError) {
+    const clamp = (s) => Math.min(1, Math.max(0, s));
+    let lo = 0;
+    let hi = 0;
+    for (let i = 0; i < reference.length; i++) {
+        const r0 = clamp(reference[i] - referenceError);
+        const r1 = clamp(reference[i] + referenceError);
+        const c0 = clamp(current[i] - currentError);
+        const c1 = clamp(current[i] + currentError);
+        hi += Math.max(term(r0, c1), term(r1, c0));
+        if (floor(r0) > floor(c1))
+            lo += term(r0, c1);
+        else if (floor(c0) > floor(r1))
+            lo += term(r1, c0);
+    }
+    return [lo, hi];
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/categorical.ts
+/**
+ * Drift statistics of a categorical column between two tallies of its values: the
+ * reference's values plus one "other" bucket for everything else. Exact from raw values, and
+ * from profiles while their top values are exact (Misra–Gries never cut its counters: at most
+ * 128 distinct values); past that each count may be short by the sketch's `error`.
+ */
+
+
+const OTHER_BUCKET = '(other)';
+function relEntr(x, y) {
+    return x > 0 ? x * Math.log(x / y) : 0;
+}
+/** scipy.spatial.distance.jensenshannon(p, q) with base e. */
+function jensenShannon(p, q) {
+    const sp = p.reduce((a, b) => a + b, 0);
+    const sq = q.reduce((a, b) => a + b, 0);
+    let js = 0;
+    for (let i = 0; i < p.length; i++) {
+        const pi = p[i] / sp;
+        const qi = q[i] / sq;
+        const m = (pi + qi) / 2;
+        js += relEntr(pi, m) + relEntr(qi, m);
+    }
+    return Math.sqrt(Math.max(0, js / 2));
+}
+/**
+ * scipy.stats.chi2_contingency on the 2×k table of counts. Columns empty in both rows are
+ * dropped first (scipy refuses a zero expected frequency); with fewer than two columns left
+ * there is nothing to test and the p-value is 1.
+ */
+function chiSquareContingency(reference, current) {
+    const columns = reference.map((r, i) => [r, current[i]]).filter(([r, c]) => r + c > 0);
+    const rowRef = columns.reduce((s, [r]) => s + r, 0);
+    const rowCur = columns.reduce((s, [, c]) => s + c, 0);
+    const dof = columns.length - 1;
+    if (dof < 1 || rowRef === 0 || rowCur === 0)
+        return { statistic: 0, pValue: 1, dof: Math.max(0, dof) };
+    const total = rowRef + rowCur;
+    let statistic = 0;
+    for (const [r, c] of columns) {
+        for (const [observed, row] of [
+            [r, rowRef],
+            [c, rowCur],
+        ]) {
+            const expected = (row * (r + c)) / total;
+            let diff = observed - expected;
+            // Yates: move each observed count up to 0.5 toward its expectation (scipy, dof 1 only).
+            if (dof === 1)
+                diff = Math.sign(diff) * Math.max(0, Math.abs(diff) - 0.5);
+            statistic += (diff * diff) / expected;
+        }
+    }
+    return { statistic, pValue: chiSquareSf(statistic, dof), dof };
+}
+function categoricalStatistics(reference, current) {
+    const named = [...reference.counts]
+        .filter(([, count]) => count > 0)
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+        .map(([value]) => value);
+    const refCounts = named.map((v) => reference.counts.get(v));
+    const curCounts = named.map((v) => current.counts.get(v) ?? 0);
+    refCounts.push(Math.max(0, reference.total - refCounts.reduce((a, b) => a + b, 0)));
+    curCounts.push(Math.max(0, current.total - curCounts.reduce((a, b) => a + b, 0)));
+    const share = (counts, total) => counts.map((c) => (total > 0 ? c / total : 0));
+    const r = share(refCounts, reference.total);
+    const c = share(curCounts, current.total);
+    const known = new Set(named);
+    const newCategories = [...current.counts]
+        .filter(([value, count]) => !known.has(value) && count > 0)
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+        .map(([value, count]) => ({ value, count }));
+    const newCount = newCategories.reduce((s, v) => s + v.count, 0);
+    return {
+        buckets: [...named, OTHER_BUCKET],
+        reference: r,
+        current: c,
+        psi: psi(r, c),
+        jensenShannon: reference.total > 0 && current.total > 0 ? jensenShannon(r, c) : 0,
+        chiSquare: chiSquareContingency(refCounts, curCounts),
+        newCategories,
+        newShare: current.total > 0 ? newCount / current.total : 0,
+        exact: reference.error === 0 && current.error === 0,
+        shareError: Math.max(reference.total > 0 ? reference.error / reference.total : 0, current.total > 0 ? current.error / current.total : 0),
+    };
+}
+/** The exact tally of raw values (null is missing). */
+function categorical_tallyValues(values) {
+    const counts = new Map();
+    let total = 0;
+    for (const v of values) {
+        if (v === null)
+            continue;
+        counts.set(v, (counts.get(v) ?? 0) + 1);
+        total++;
+    }
+    return { counts, total, error: 0 };
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/ks-exact.ts
+/**
+ * The exact two-sided p-value of the two-sample Kolmogorov–Smirnov test, P(D ≥ d) under the
+ * null, as scipy's `ks_2samp(method='exact')` computes it (and 'auto' does when both samples
+ * have at most 10,000 values): the share of monotone lattice paths from (0, 0) to (m, n) that
+ * leave the band |x/m − y/n| < d (Hodges 1958), with Viehmann's recursion for that share
+ * (arXiv 2102.08037), which stays in [0, 1] instead of counting paths. Cost: O(m · band width).
+ */
+/** Both samples at most this large: scipy's MAX_AUTO_N, where 'auto' is exact. */
+const KS_EXACT_MAX_N = 10_000;
+function gcd(a, b) {
+    while (b)
+        [a, b] = [b, a % b];
+    return a;
+}
+/** Equal sizes: P(D ≥ h/n) by the alternating binomial series, in Horner form. */
+function outsideSquare(n, h) {
+    let p = 0;
+    for (let k = Math.floor(n / h); k >= 0; k--) {
+        let term = 1;
+        for (let j = 0; j < h; j++)
+            term = ((n - k * h - j) * term) / (n + k * h + j + 1);
+        p = term * (1 - p);
+    }
+    return 2 * p;
+}
+/**
+ * Unequal sizes: the share of paths that touch |n·x − m·y| ≥ h·g, column by column over a
+ * sliding window of y; each cell holds 1 − (share of paths to it that stayed inside).
+ */
+function outsideBand(m0, n0, g, h) {
+    const m = Math.max(m0, n0);
+    const n = Math.min(m0, n0);
+    const mg = m / g;
+    const ng = n / g;
+    let minj = 0;
+    let maxj = Math.min(Math.ceil(h / mg), n + 1);
+    let width = maxj - minj;
+    const cells = new Float64Array(Math.min(2 * maxj + 2, n + 1)).fill(1);
+    cells.fill(0, minj, maxj);
+    for (let i = 1; i <= m; i++) {
+        const lastMinj = minj;
+        const lastWidth = width;
+        minj = Math.min(Math.max(Math.floor((ng * i - h) / mg) + 1, 0), n);
+        maxj = Math.min(Math.ceil((ng * i + h) / mg), n + 1);
+        if (maxj <= minj)
+            return 1;
+        let value = minj === 0 ? 0 : 1;
+        for (let k = 0; k < maxj - minj; k++) {
+            const j = k + minj;
+            value = (cells[k + minj - lastMinj] * i + value * j) / (i + j);
+            cells[k] = value;
+        }
+        width = maxj - minj;
+        // Cells that slid out of the band above count as left (1).
+        if (lastWidth > width)
+            cells.fill(1, width, lastWidth);
+    }
+    return cells[maxj - minj - 1];
+}
+/** The exact two-sided p-value of statistic d between samples of m and n values. */
+function ksExactPValue(d, m, n) {
+    const g = gcd(m, n);
+    const lcm = (m / g) * n;
+    // D is a multiple of 1/lcm; rounding removes the floating-point error of the ECDF difference.
+    const h = Math.round(d * lcm);
+    if (h === 0)
+        return 1;
+    const p = m === n ? outsideSquare(m, h) : outsideBand(m, n, g, h);
+    return Math.min(1, Math.max(0, p));
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/sample.ts
+/**
+ * The rank error stated for a KLL sketch of parameter k: 2.446 / k^0.9433 ≈ 0.0165 at k = 200,
+ * Apache DataSketches' double-sided ("PMF") normalised rank error at 99% confidence
+ * (kll_sketch_impl.hpp `get_normalized_rank_error(true)`). The single-sided 2.296 / k^0.9723
+ * (≈ 0.0133) is for one query at a time; the drift statistics read the CDF at every point at
+ * once, and the profile compacts deterministically and merges shards, where up to 0.0138 was
+ * measured (8 merged shards). The tests check the stated bound on one profile, merged shards
+ * (4, 8, 16 pairwise) and sorted input.
+ */
+function kllRankError(k) {
+    return 2.446 / Math.pow(k, 0.9433);
+}
+function fromPairs(values, weights, rankError) {
+    const order = Array.from(values.keys()).sort((a, b) => values[a] - values[b]);
+    const distinct = [];
+    const cumulative = [];
+    let running = 0;
+    for (const i of order) {
+        running += weights[i];
+        if (distinct.length && distinct[distinct.length - 1] === values[i]) {
+            cumulative[cumulative.length - 1] = running;
+        }
+        else {
+            distinct.push(values[i]);
+            cumulative.push(running);
+        }
+    }
+    return {
+        values: Float64Array.from(distinct),
+        cumulative: Float64Array.from(cumulative),
+        total: running,
+        rankError,
+    };
+}
+/** The exact sample of finite values (null, NaN and ±∞ are left out, as Evidently drops them). */
+function sample_sampleFromValues(values) {
+    const buffer = new Float64Array(values.length);
+    let length = 0;
+    for (const v of values)
+        if (v !== null && Number.isFinite(v))
+            buffer[length++] = v;
+    const finite = buffer.subarray(0, length).sort();
+    // Already sorted: collapse runs of equal values into one point each.
+    const distinct = [];
+    const cumulative = [];
+    for (let i = 0; i < finite.length; i++) {
+        if (i > 0 && finite[i] === finite[i - 1])
+            cumulative[cumulative.length - 1] = i + 1;
+        else {
+            distinct.push(finite[i]);
+            cumulative.push(i + 1);
+        }
+    }
+    return {
+        values: Float64Array.from(distinct),
+        cumulative: Float64Array.from(cumulative),
+        total: finite.length,
+        rankError: 0,
+    };
+}
+/** Each distinct value's weight, by its text: the categories of a numeric column with few values. */
+function sample_sampleCounts(sample) {
+    const counts = new Map();
+    sample.values.forEach((v, i) => counts.set(String(v), sample.cumulative[i] - (i ? sample.cumulative[i - 1] : 0)));
+    return counts;
+}
+/** The sample a profile's quantile sketch retains; exact while it never compacted (level 0 only). */
+function sampleFromSketch(state) {
+    const values = [];
+    const weights = [];
+    state.levels.forEach((items, level) => {
+        for (const v of items) {
+            values.push(v);
+            weights.push(2 ** level);
+        }
+    });
+    const compacted = state.levels.slice(1).some((items) => items.length > 0);
+    return fromPairs(Float64Array.from(values), Float64Array.from(weights), compacted ? kllRankError(state.k) : 0);
+}
+/** Weight of the values ≤ x (side 'right'), by binary search. */
+function weightAtOrBelow(sample, x) {
+    let lo = 0;
+    let hi = sample.values.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (sample.values[mid] <= x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo === 0 ? 0 : sample.cumulative[lo - 1];
+}
+/** Weight of the values < x. */
+function weightBelow(sample, x) {
+    let lo = 0;
+    let hi = sample.values.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (sample.values[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo === 0 ? 0 : sample.cumulative[lo - 1];
+}
+/**
+ * The q-quantile as the profile reads it (and numpy's `method='inverted_cdf'`): the smallest
+ * value whose cumulative share reaches q.
+ */
+function sample_quantile(sample, q) {
+    const target = q * sample.total;
+    const { cumulative, values } = sample;
+    for (let i = 0; i < values.length; i++) {
+        if (cumulative[i] >= target && cumulative[i] > 0)
+            return values[i];
+    }
+    return values[values.length - 1];
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/numeric.ts
+/**
+ * Drift statistics of a numeric column between a reference and a current weighted sample
+ * (sample.ts): exact for raw values, within stated bounds for profile sketches. Each statistic
+ * names its scipy equivalent; test/fixtures/monitor/make_fixtures.py computes them with scipy.
+ */
+
+
+
+
+/** Walks both samples' distinct values in order, calling back with both CDFs after each point. */
+function walk(a, b, visit) {
+    let i = 0;
+    let j = 0;
+    while (i < a.values.length || j < b.values.length) {
+        const va = i < a.values.length ? a.values[i] : Infinity;
+        const vb = j < b.values.length ? b.values[j] : Infinity;
+        const x = Math.min(va, vb);
+        if (va === x)
+            i++;
+        if (vb === x)
+            j++;
+        const fa = i === 0 ? 0 : a.cumulative[i - 1] / a.total;
+        const fb = j === 0 ? 0 : b.cumulative[j - 1] / b.total;
+        const na = i < a.values.length ? a.values[i] : Infinity;
+        const nb = j < b.values.length ? b.values[j] : Infinity;
+        visit(x, fa, fb, Math.min(na, nb));
+    }
+}
+function kolmogorovSmirnov(reference, current) {
+    let statistic = 0;
+    walk(reference, current, (_x, fa, fb) => {
+        statistic = Math.max(statistic, Math.abs(fa - fb));
+    });
+    const m = reference.total;
+    const n = current.total;
+    const bound = reference.rankError + current.rankError;
+    const exact = bound === 0 && Math.max(m, n) <= KS_EXACT_MAX_N;
+    const p = (d) => m === 0 || n === 0 ? 1 : exact ? ksExactPValue(d, m, n) : ksAsymptoticPValue(d, m, n);
+    return {
+        statistic,
+        method: exact ? 'exact' : 'asymp',
+        pValue: p(statistic),
+        bound,
+        pValueRange: [p(Math.min(1, statistic + bound)), p(Math.max(0, statistic - bound))],
+    };
+}
+/** kstwobign.sf((s + 0.12 + 0.11/s) · d), s = √(mn/(m+n)): Stephens' corrected limit. */
+function ksAsymptoticPValue(d, m, n) {
+    const s = Math.sqrt((m * n) / (m + n));
+    return kolmogorovSf((s + 0.12 + 0.11 / s) * d);
+}
+/**
+ * `meanGap` is |mean_ref − mean_cur|, exact on both paths, and a lower bound of W (W₁ is at
+ * least the difference of the means). A sketch keeps few values of a thin tail: 1% of the
+ * current values far past the reference's maximum barely moves its CDF, but moves the mean by
+ * all of it. Taking the larger of the two keeps the estimate within its bound (both lie below
+ * W + bound) and brings it to the right side of a threshold such a tail crosses.
+ */
+function wasserstein(reference, current, referenceStd, range, meanGap = 0) {
+    let walked = 0;
+    walk(reference, current, (x, fa, fb, next) => {
+        if (next !== Infinity)
+            walked += Math.abs(fa - fb) * (next - x);
+    });
+    const distance = Math.max(walked, meanGap);
+    const norm = Math.max(referenceStd, 0.001);
+    const bound = (reference.rankError + current.rankError) * (range.max - range.min);
+    return { distance, normalised: distance / norm, norm, bound };
+}
+/** The reference's inner deciles, the smallest value reaching each tenth (numpy `inverted_cdf`). */
+function decileEdges(reference) {
+    const edges = [];
+    for (let d = 1; d <= 9; d++) {
+        const edge = sample_quantile(reference, d / 10);
+        if (edges[edges.length - 1] !== edge)
+            edges.push(edge);
+    }
+    return edges;
+}
+/** Shares of bins (−∞, e1], (e1, e2], …, (e_last, ∞). */
+function binShares(sample, edges) {
+    // No values (all missing): no shares, so PSI reads 0 and the missing rate tells the change.
+    if (sample.total === 0)
+        return edges.map(() => 0).concat(0);
+    const at = edges.map((e) => weightAtOrBelow(sample, e));
+    return [...at, sample.total].map((w, i) => (w - (i === 0 ? 0 : at[i - 1])) / sample.total);
+}
+function psiOverEdges(reference, current, edges) {
+    const r = binShares(reference, edges);
+    const c = binShares(current, edges);
+    // A bin's share is a difference of two CDF values, each within ε.
+    const bounds = psiBounds(r, c, 2 * reference.rankError, 2 * current.rankError);
+    return { value: psi(r, c), edges: [...edges], reference: r, current: c, bounds };
+}
+/**
+ * `currentRange` is the current values' exact min and max: when one lies past the reference's,
+ * at least one value is outside, which a sketch that kept none of them would read as 0.
+ */
+function outsideRange(current, reference, currentRange = reference) {
+    if (current.total === 0)
+        return { share: 0, bound: 0 };
+    const outside = weightBelow(current, reference.min) + current.total - weightAtOrBelow(current, reference.max);
+    const atLeastOne = currentRange.min < reference.min || currentRange.max > reference.max;
+    return {
+        share: Math.max(outside, atLeastOne ? 1 : 0) / current.total,
+        bound: 2 * current.rankError,
+    };
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/drift.ts
+/**
+ * Drift per feature and of the whole data set, between a reference and a current data profile
+ * (the sketch path: never needs the rows, so shard profiles merged from a job matrix suffice)
+ * or between raw columns (the exact path, for small data and to test the sketch path).
+ */
+
+
+
+
+
+
+
+const driftOptions = schemas/* strictObject */.rej({
+    /** Per feature: the test and threshold that replace the defaults. */
+    features: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* strictObject */.rej({
+        test: schemas/* enum */.k5n(DRIFT_TESTS).optional(),
+        threshold: schemas/* number */.aig().finite().optional(),
+    }))
+        .default({}),
+    driftShare: schemas/* number */.aig().min(0).max(1).default(DEFAULT_DRIFT_SHARE),
+});
+/** A column name in a message: quoted, with quotes and control characters escaped (names come from data files). */
+const quoted = (name) => JSON.stringify(name);
+const isNumericType = (type) => type === 'number' || type === 'integer';
+/** One side from raw values: numbers for a numeric column, text (or null) otherwise. */
+function sideFromValues(type, values) {
+    let missing = 0;
+    for (const v of values)
+        if (v === null || (typeof v === 'number' && Number.isNaN(v)))
+            missing++;
+    if (isNumericType(type)) {
+        const sample = sampleFromValues(values.map((v) => (typeof v === 'number' ? v : null)));
+        // Two passes over the sorted distinct values: the population variance (ddof 0), stably.
+        let mean = 0;
+        const weightOf = (i) => sample.cumulative[i] - (i ? sample.cumulative[i - 1] : 0);
+        sample.values.forEach((v, i) => (mean += v * weightOf(i)));
+        mean /= sample.total || 1;
+        let variance = 0;
+        sample.values.forEach((v, i) => (variance += (v - mean) ** 2 * weightOf(i)));
+        variance /= sample.total || 1;
+        return {
+            type,
+            source: 'exact',
+            count: values.length,
+            missing,
+            numeric: {
+                sample,
+                mean,
+                std: Math.sqrt(variance),
+                min: sample.values[0] ?? NaN,
+                max: sample.values[sample.values.length - 1] ?? NaN,
+            },
+            ...(sample.values.length <= FEW_DISTINCT && {
+                tally: { counts: sampleCounts(sample), total: sample.total, error: 0 },
+            }),
+            distinct: sample.values.length,
+        };
+    }
+    const tally = tallyValues(values.map((v) => (v === null ? null : String(v))));
+    return {
+        type,
+        source: 'exact',
+        count: values.length,
+        missing,
+        tally,
+        distinct: tally.counts.size,
+    };
+}
+/** One side from a profile's column, or the reason it cannot be compared. */
+function sideFromProfile(column) {
+    const state = column.state;
+    const base = {
+        type: column.type,
+        source: 'sketch',
+        count: column.count,
+        missing: column.nulls + column.nan,
+        distinct: column.distinct,
+    };
+    if (isNumericType(column.type)) {
+        if (!state.quantiles || !state.moments)
+            return 'the profile has no quantile sketch for it';
+        const sample = sampleFromSketch(state.quantiles);
+        const { n, mean, m2, min, max } = state.moments;
+        return {
+            ...base,
+            numeric: {
+                sample,
+                mean,
+                std: n > 0 ? Math.sqrt(m2 / n) : 0,
+                min: min ?? NaN,
+                max: max ?? NaN,
+            },
+            // Categories only for few values; a count read from the sketch may be off by 2εn.
+            ...(sample.values.length <= tests_FEW_DISTINCT && {
+                tally: {
+                    counts: sample_sampleCounts(sample),
+                    total: sample.total,
+                    error: 2 * sample.rankError * sample.total,
+                },
+            }),
+        };
+    }
+    if (!state.top) {
+        return 'it has too many distinct values to compare as categories (the profile kept no top values)';
+    }
+    return {
+        ...base,
+        tally: {
+            counts: new Map(state.top.counts),
+            total: column.count - column.nulls - column.invalid,
+            error: state.top.error,
+        },
+    };
+}
+const drift_rate = (missing, count) => (count > 0 ? missing / count : 0);
+/** Compares one feature; `override` replaces the default test or threshold. */
+function compareFeature(name, reference, current, override = {}) {
+    if (isNumericType(reference.type) !== isNumericType(current.type)) {
+        throw new errors/* UserError */.yo(`Column ${quoted(name)} is ${reference.type} in the reference and ${current.type} in the current data: drift compares like with like. Profile both with the same schema.`);
+    }
+    const fewValues = reference.numeric !== undefined &&
+        Math.max(reference.distinct, current.distinct, unionSize(reference, current)) <= tests_FEW_DISTINCT;
+    const kind = reference.numeric && !fewValues ? 'numeric' : 'categorical';
+    const numeric = reference.numeric && current.numeric ? numericStatistics(reference, current) : null;
+    const categorical = kind === 'categorical' && reference.tally && current.tally
+        ? categoricalStatistics(reference.tally, current.tally)
+        : null;
+    const testName = override.test ?? defaultTest(kind, reference.count - reference.missing);
+    const rule = TEST_RULES[testName];
+    if (!rule.kinds.includes(kind)) {
+        throw new errors/* UserError */.yo(`The drift policy asks for the ${testName} test on ${quoted(name)}, a ${kind} feature; ${testName} applies to ${rule.kinds.join(' and ')} features. Choose one of: ${DRIFT_TESTS.filter((t) => TEST_RULES[t].kinds.includes(kind)).join(', ')}.`);
+    }
+    const value = testValue(testName, numeric, categorical);
+    const threshold = override.threshold ?? rule.threshold;
+    const missingRef = drift_rate(reference.missing, reference.count);
+    const missingCur = drift_rate(current.missing, current.count);
+    const outside = numeric?.outside ?? {
+        share: categorical?.newShare ?? 0,
+        bound: categorical?.shareError ?? 0,
+    };
+    return {
+        name,
+        type: reference.type,
+        kind,
+        source: reference.source === 'exact' && current.source === 'exact' ? 'exact' : 'sketch',
+        test: {
+            name: testName,
+            measures: rule.measures,
+            value,
+            threshold,
+            drifted: rule.drifted(value, threshold),
+            chosen: override.test !== undefined || override.threshold !== undefined ? 'override' : 'default',
+        },
+        missing: { reference: missingRef, current: missingCur, change: missingCur - missingRef },
+        outsideRange: outside,
+        numeric: numeric && { ks: numeric.ks, wasserstein: numeric.wasserstein, psi: numeric.psi },
+        categorical,
+    };
+}
+function unionSize(reference, current) {
+    const values = new Set();
+    for (const side of [reference, current]) {
+        for (const v of side.numeric?.sample.values ?? []) {
+            values.add(v);
+            if (values.size > tests_FEW_DISTINCT)
+                return values.size;
+        }
+    }
+    return values.size;
+}
+function numericStatistics(reference, current) {
+    const ref = reference.numeric;
+    const cur = current.numeric;
+    const range = { min: Math.min(ref.min, cur.min), max: Math.max(ref.max, cur.max) };
+    const empty = ref.sample.total === 0 || cur.sample.total === 0;
+    return {
+        ks: kolmogorovSmirnov(ref.sample, cur.sample),
+        wasserstein: empty
+            ? { distance: 0, normalised: 0, norm: Math.max(ref.std, 0.001), bound: 0 }
+            : wasserstein(ref.sample, cur.sample, ref.std, range, Math.abs(ref.mean - cur.mean)),
+        psi: psiOverEdges(ref.sample, cur.sample, empty ? [] : decileEdges(ref.sample)),
+        outside: empty ? { share: 0, bound: 0 } : outsideRange(cur.sample, ref, cur),
+    };
+}
+function testValue(test, numeric, categorical) {
+    switch (test) {
+        case 'ks':
+            // Equal to pValue on the exact path; on the sketch path the largest p the bound allows.
+            return numeric.ks.pValueRange[1];
+        case 'wasserstein':
+            return numeric.wasserstein.normalised;
+        case 'psi':
+            return categorical ? categorical.psi : numeric.psi.value;
+        case 'jensenshannon':
+            return categorical.jensenShannon;
+        case 'chisquare':
+            return categorical.chiSquare.pValue;
+    }
+}
+function datasetDrift(features, driftShare) {
+    const drifted = features.filter((f) => f.test.drifted).map((f) => f.name);
+    const share = features.length ? drifted.length / features.length : 0;
+    return {
+        drifted: features.length > 0 && share >= driftShare,
+        share,
+        driftShare,
+        compared: features.length,
+        driftedFeatures: drifted,
+    };
+}
+function compareSides(names, reference, current, options, identities) {
+    const parsed = driftOptions.parse(options);
+    const unknown = Object.keys(parsed.features).filter((f) => !names.includes(f));
+    if (unknown.length) {
+        throw new errors/* UserError */.yo(`The drift policy names ${unknown.map(quoted).join(', ')}, not a column of the reference data. Columns: ${names.map(quoted).join(', ')}.`);
+    }
+    const features = [];
+    const skipped = [];
+    for (const name of names) {
+        const ref = reference(name);
+        const cur = current(name);
+        if (typeof ref === 'string' || typeof cur === 'string') {
+            skipped.push({ name, reason: typeof ref === 'string' ? ref : cur });
+            continue;
+        }
+        features.push(compareFeature(name, ref, cur, parsed.features[name]));
+    }
+    return {
+        format: DRIFT_REPORT_FORMAT,
+        ...identities,
+        dataset: datasetDrift(features, parsed.driftShare),
+        features,
+        skipped,
+    };
+}
+/**
+ * Drift between two data profiles, column by column. Every reference column must be in the
+ * current profile (a missing one is an error that names it); extra current columns are ignored.
+ */
+function driftBetweenProfiles(reference, current, options = {}) {
+    const currentColumns = new Map(current.columns.map((c) => [c.name, c]));
+    const missing = reference.columns.filter((c) => !currentColumns.has(c.name)).map((c) => c.name);
+    if (missing.length) {
+        throw new errors/* UserError */.yo(`The current data has no column ${missing.map(quoted).join(', ')}, which the reference profile has. Monitor data with the reference's columns (the model's inputs); give a reference profile of the same columns; or, if the column is not an input of the model, give it its role in the training schema (ml: {role: id}, target or timestamp) or list it under monitor.drift.ignore in the policy.`);
+    }
+    const referenceColumns = new Map(reference.columns.map((c) => [c.name, c]));
+    return compareSides(reference.columns.map((c) => c.name), (name) => sideFromProfile(referenceColumns.get(name)), (name) => sideFromProfile(currentColumns.get(name)), options, { reference: identifyProfile(reference), current: identifyProfile(current) });
+}
+/** The exact path: drift between raw columns (small data, and the oracle of the sketch path). */
+function driftBetweenColumns(reference, current, options = {}) {
+    const names = Object.keys(reference);
+    const missing = names.filter((n) => !(n in current));
+    if (missing.length) {
+        throw new UserError(`The current data has no column ${missing.map(quoted).join(', ')}, which the reference has.`);
+    }
+    const identity = (columns) => ({
+        digest: digestOf(columns),
+        rows: Math.max(0, ...Object.values(columns).map((c) => c.values.length)),
+        sources: [],
+    });
+    return compareSides(names, (name) => sideFromValues(reference[name].type, reference[name].values), (name) => sideFromValues(current[name].type, current[name].values), options, { reference: identity(reference), current: identity(current) });
+}
+
+;// CONCATENATED MODULE: ./shared/schema/infer.ts
+/**
+ * A schema from sample data that a data scientist can commit as it is: it validates the data it
+ * came from and, as far as a sample can tell, the next data of the same source.
+ *
+ * - Types and formats: the narrowest type every sampled value of every given file fits
+ *   (integer, number, boolean, date, datetime, time, else string), dates and datetimes also in
+ *   the usual strptime formats (`%d/%m/%Y`, …). Unlike frictionless' 90% confidence, a type is
+ *   chosen only if all sampled values fit it, so the data it came from validates against it.
+ * - missingValues: "" and the usual markers (`NA`, `null`, …) that stand where a column of
+ *   another type has no value; or exactly the ones the caller gives.
+ * - `required` and `unique` only with enough support: `unique` for an id-like column (integer,
+ *   or text without spaces) whose values all differ, exactly, over at least `keyMinRows`.
+ * - `enum` only for a low-cardinality text column whose every member is seen often enough:
+ *   never for an empty column (an all-empty column is text, with a note).
+ * - Observed ranges are not constraints (tomorrow's data would fail them): numeric columns get
+ *   them as `ml.stats` bounds on the min and max at warning severity.
+ */
+
+
+/** Narrowest first: the first candidate every value fits is the column's type. */
+const CANDIDATES = [
+    { type: 'integer' },
+    { type: 'number' },
+    { type: 'boolean' },
+    { type: 'date' },
+    { type: 'date', format: '%d/%m/%Y' },
+    { type: 'date', format: '%m/%d/%Y' },
+    { type: 'date', format: '%Y/%m/%d' },
+    { type: 'date', format: '%d.%m.%Y' },
+    { type: 'datetime' },
+    { type: 'datetime', format: '%Y-%m-%d %H:%M:%S' },
+    { type: 'time' },
+    { type: 'string' },
+];
+/** Markers that commonly stand for no value (pandas' and R's defaults, less the ones that are numbers, like NaN). */
+const MISSING_MARKERS = new Set([
+    'NA',
+    'N/A',
+    'n/a',
+    '#N/A',
+    'null',
+    'NULL',
+    'None',
+]);
+/** An enum member must be seen at least this often, and the column have this many values. */
+const ENUM_MEMBER_SUPPORT = 5;
+const ENUM_MIN_VALUES = 50;
+/** Distinct values kept per column to tell exactly whether they all differ. */
+const KEY_LIMIT = 1_000_000;
+class SampleFull extends Error {
+}
+async function inferSchema(files, options = {}) {
+    const sampleRows = options.sampleRows ?? 10_000;
+    const enumLimit = options.enumLimit ?? 10;
+    const given = options.missingValues ? new Set(options.missingValues) : undefined;
+    const empty = given ?? new Set(['']);
+    const columns = new Map();
+    let sampled = 0;
+    for (const file of files) {
+        let names = [];
+        let rows = 0;
+        try {
+            await readTable(file.path, file.format, {
+                header(columnNames) {
+                    names = columnNames;
+                    for (const name of names)
+                        if (!columns.has(name))
+                            columns.set(name, newGuess(name));
+                },
+                row(row) {
+                    if (row.blank || row.problem)
+                        return;
+                    if (rows++ >= sampleRows)
+                        throw new SampleFull();
+                    sampled++;
+                    names.forEach((name, i) => observe(columns.get(name), row.cells[i] ?? null, empty, !given, enumLimit));
+                },
+            }, { dialect: options.dialect });
+        }
+        catch (error) {
+            if (!(error instanceof SampleFull))
+                throw error;
+        }
+    }
+    const guesses = [...columns.values()];
+    // A marker is a missing value where it stands in a column of another type than text.
+    const markers = new Set();
+    for (const column of guesses) {
+        const type = bestFit(column).type;
+        if (type !== 'string')
+            for (const marker of column.markers.keys())
+                markers.add(marker);
+    }
+    const missingValues = [...empty, ...[...markers].sort()];
+    const keyMinRows = options.keyMinRows ?? 100;
+    return {
+        $schema: 'https://datapackage.org/profiles/2.0/tableschema.json',
+        description: `Inferred by mlops-actions from ${sampled} row(s) of ${files.map((f) => f.path).join(', ')}. Observed ranges are warnings (ml.stats), not constraints; review enums and keys before relying on them.`,
+        missingValues,
+        fields: guesses.map((column) => describeField(column, markers, enumLimit, keyMinRows)),
+    };
+}
+function newGuess(name) {
+    return {
+        name,
+        rows: 0,
+        empty: 0,
+        markers: new Map(),
+        fits: new Set(CANDIDATES.map((_, i) => i)),
+        members: new Map(),
+        keys: new Set(),
+        spaced: false,
+    };
+}
+function observe(column, raw, empty, detect, enumLimit) {
+    column.rows++;
+    if (raw === null || (typeof raw === 'string' && empty.has(raw))) {
+        column.empty++;
+        return;
+    }
+    const key = typeof raw === 'string' ? raw : JSON.stringify(raw);
+    if (column.members) {
+        column.members.set(key, (column.members.get(key) ?? 0) + 1);
+        // Room for the markers too: they may turn out to be missing values.
+        if (column.members.size > enumLimit + MISSING_MARKERS.size)
+            column.members = undefined;
+    }
+    if (column.keys) {
+        if (column.keys.has(key) || column.keys.size >= KEY_LIMIT)
+            column.keys = undefined;
+        else
+            column.keys.add(key);
+    }
+    if (typeof raw === 'string' && detect && MISSING_MARKERS.has(raw)) {
+        column.markers.set(raw, (column.markers.get(raw) ?? 0) + 1);
+        return;
+    }
+    if (typeof raw === 'string' && /\s/.test(raw))
+        column.spaced = true;
+    for (const index of column.fits)
+        if (!fits(CANDIDATES[index], raw))
+            column.fits.delete(index);
+    const number = typeof raw === 'number' ? raw : Number(raw);
+    if (Number.isFinite(number)) {
+        column.min = Math.min(column.min ?? number, number);
+        column.max = Math.max(column.max ?? number, number);
+    }
+}
+function fits(candidate, raw) {
+    const { type } = candidate;
+    if (typeof raw === 'string')
+        return (0,schema_cast/* castValue */.Lm)(candidate, raw).ok;
+    if (typeof raw === 'number')
+        return type === 'number' || (type === 'integer' && Number.isSafeInteger(raw));
+    // Objects and arrays (JSON Lines, nested Parquet) fit no candidate: the column is `any`.
+    return typeof raw === 'boolean' && type === 'boolean';
+}
+const ANY = { type: 'any' };
+/** The narrowest candidate every value fits, `any` when none does. */
+function bestFit(column) {
+    let best;
+    for (const index of column.fits)
+        best = Math.min(best ?? index, index);
+    return best === undefined ? ANY : CANDIDATES[best];
+}
+function describeField(column, markers, enumLimit, keyMinRows) {
+    let missing = column.empty;
+    for (const [marker, count] of column.markers)
+        if (markers.has(marker))
+            missing += count;
+    const values = column.rows - missing;
+    // A marker that is a missing value nowhere stays a value of its (text) column.
+    const candidate = bestFit(column);
+    if (values === 0) {
+        return {
+            name: column.name,
+            type: 'string',
+            description: `Every one of the ${column.rows} sampled values is missing: typed string until the column is filled; set its type then.`,
+        };
+    }
+    const field = { name: column.name, type: candidate.type };
+    if (candidate.format)
+        field.format = candidate.format;
+    const type = candidate.type;
+    const constraints = {};
+    const supported = column.rows >= keyMinRows;
+    if (missing === 0 && supported)
+        constraints.required = true;
+    const members = column.members
+        ? [...column.members].filter(([value]) => !markers.has(value))
+        : undefined;
+    const idLike = type === 'integer' || (type === 'string' && !column.spaced);
+    if (idLike && supported && missing === 0 && column.keys?.size === values) {
+        constraints.unique = true;
+    }
+    else if (type === 'string' &&
+        members &&
+        members.length > 0 &&
+        members.length <= enumLimit &&
+        values >= ENUM_MIN_VALUES &&
+        members.every(([, count]) => count >= ENUM_MEMBER_SUPPORT)) {
+        constraints.enum = members.map(([value]) => value).sort();
+    }
+    if (Object.keys(constraints).length)
+        field.constraints = constraints;
+    if ((type === 'integer' || type === 'number') && column.min !== undefined) {
+        // Observed, not promised: the next data may go past them, which is worth a warning, not a failure.
+        field.ml = {
+            stats: { min: { min: column.min }, max: { max: column.max }, severity: 'warning' },
+        };
+    }
+    const distinct = column.keys
+        ? `${column.keys.size} distinct`
+        : members
+            ? `${members.length} distinct`
+            : 'values repeat';
+    field.description = `${column.rows} sampled, ${missing} missing, ${distinct}.`;
+    return field;
+}
+
+// EXTERNAL MODULE: ./shared/schema/table-schema.ts + 2 modules
+var table_schema = __nccwpck_require__(85705);
+;// CONCATENATED MODULE: ./shared/schema/data-package.ts
+/**
+ * The `schema` input of validate-data is a Table Schema, or a Frictionless Data Package
+ * (`datapackage.json` or `.yaml`): its resources then say which data files have which schema,
+ * so that foreign keys can refer from one resource to another. A resource's `path` (one or a
+ * list) and a `schema` given as a path are relative to the package's folder and confined to the
+ * workspace as any input path is; remote resources (URLs) and inline `data` are refused, since
+ * nothing is downloaded and inline data has no file to check.
+ */
+
+
+
+
+
+
+
+
+const FORMATS = {
+    csv: 'csv',
+    tsv: 'tsv',
+    tab: 'tsv',
+    jsonl: 'jsonl',
+    ndjson: 'jsonl',
+    parquet: 'parquet',
+};
+const resource = schemas/* object */.Ikc({
+    name: schemas/* string */.YjP().min(1),
+    path: schemas/* union */.KCZ([schemas/* string */.YjP().min(1), schemas/* array */.YOg(schemas/* string */.YjP().min(1)).min(1)]).optional(),
+    data: schemas/* unknown */.L5J().optional(),
+    format: schemas/* string */.YjP().optional(),
+    schema: schemas/* union */.KCZ([schemas/* string */.YjP().min(1), schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J())]).optional(),
+})
+    .loose();
+const dataPackage = schemas/* object */.Ikc({ resources: schemas/* array */.YOg(resource).min(1) }).loose();
+const isPackage = (value) => value !== null &&
+    typeof value === 'object' &&
+    Array.isArray(value.resources) &&
+    value.fields === undefined;
+/** Reads the `schema` input: a Table Schema, or a Data Package with its resources' schemas. */
+async function loadSchemaInput(path, confinement, cwd = process.cwd()) {
+    const text = await (0,read_file/* readUserFile */.E)(path, 'schema file', cwd);
+    const value = await (0,structured/* parseStructured */.jE)(text, path, 'schema file');
+    if (!isPackage(value))
+        return { kind: 'schema', schema: await (0,table_schema/* schemaFromText */.n9)(value, path, text) };
+    const what = 'Data Package';
+    const parsed = await (0,structured/* validateStructured */.me)(value, dataPackage, { path, what, text });
+    const folder = (0,external_node_path_.dirname)((0,external_node_path_.resolve)(cwd, path));
+    const names = new Set();
+    const resources = [];
+    for (const [i, r] of parsed.resources.entries()) {
+        const at = `resources[${i}] ("${r.name}") of the Data Package "${path}"`;
+        if (names.has(r.name))
+            throw new errors/* UserError */.yo(`The resource name "${r.name}" is used twice in ${path}.`);
+        names.add(r.name);
+        if (r.path === undefined)
+            throw new errors/* UserError */.yo(`${data_package_capitalise(at)} has no "path": inline "data" is not validated; write the data to a file and give its path.`);
+        if (r.schema === undefined)
+            throw new errors/* UserError */.yo(`${data_package_capitalise(at)} has no "schema": give its Table Schema, inline or as a path.`);
+        const files = [];
+        for (const p of [r.path].flat()) {
+            if (/^[a-z][a-z0-9+.-]*:\/\//i.test(p))
+                throw new errors/* UserError */.yo(`${data_package_capitalise(at)} has the remote path "${p}": nothing is downloaded; check the file out into the workspace and give its path.`);
+            const absolute = await confine_confinePath(p, confinement, {
+                what: `data file of resource "${r.name}"`,
+                input: 'schema',
+                baseDir: folder,
+            });
+            const format = r.format
+                ? FORMATS[r.format.toLowerCase()]
+                : detectFormat(p, `data file of resource "${r.name}"`, 'Set the resource\'s "format".');
+            if (!format)
+                throw new errors/* UserError */.yo(`${data_package_capitalise(at)} has the format "${r.format}"; expected one of ${Object.keys(FORMATS).join(', ')}.`);
+            files.push({ path: shown(absolute, cwd), format });
+        }
+        let schema;
+        if (typeof r.schema === 'string') {
+            const absolute = await confine_confinePath(r.schema, confinement, {
+                what: `schema file of resource "${r.name}"`,
+                input: 'schema',
+                baseDir: folder,
+            });
+            schema = await (0,table_schema/* loadTableSchema */.yE)(shown(absolute, cwd));
+        }
+        else
+            schema = await (0,table_schema/* schemaFromText */.n9)(value, path, text, ['resources', i, 'schema']);
+        resources.push({ name: r.name, files, schema });
+    }
+    return { kind: 'package', resources };
+}
+const shown = (absolute, cwd) => {
+    const path = (0,external_node_path_.relative)(cwd, absolute);
+    return path.startsWith('..') ? absolute : path;
+};
+const data_package_capitalise = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+
+// EXTERNAL MODULE: ./shared/validation/shard-worker.ts
+var shard_worker = __nccwpck_require__(49311);
+// EXTERNAL MODULE: ./shared/profile/sketches/key-set.ts
+var key_set = __nccwpck_require__(80703);
+;// CONCATENATED MODULE: ./shared/validation/aggregate-checks.ts
+const show = (value) => Number.isInteger(value) ? String(value) : value.toPrecision(6).replace(/\.?0+$/, '');
+const aggregate_checks_percent = (value) => `${(value * 100).toFixed(2).replace(/\.?0+$/, '')}%`;
+function outside(value, range) {
+    if (range.min !== undefined && value < range.min)
+        return range.max !== undefined
+            ? `between ${show(range.min)} and ${show(range.max)}`
+            : `≥ ${show(range.min)}`;
+    if (range.max !== undefined && value > range.max)
+        return range.min !== undefined
+            ? `between ${show(range.min)} and ${show(range.max)}`
+            : `≤ ${show(range.max)}`;
+    return undefined;
+}
+function checkColumns(schema, states, profile, report) {
+    for (const state of states) {
+        const f = state.field;
+        const ml = f.ml;
+        if (!ml)
+            continue;
+        const column = profile.columns[state.index];
+        const at = { field: f.name, line: f.line, level: state.level };
+        const flag = (code, constraint, observed, expected, message, count) => report({
+            ...at,
+            code,
+            constraint,
+            observed,
+            expected,
+            message: `Field "${f.name}": ${message}`,
+            count,
+        });
+        const present = column.count - column.nulls;
+        if (state.mostly && state.mostly.checked > 0 && ml.mostly !== undefined) {
+            const { failures, checked, first } = state.mostly;
+            const passing = 1 - failures / checked;
+            if (passing < ml.mostly) {
+                const where = first ? { file: first.file, row: first.row, line: first.line } : {};
+                report({
+                    ...at,
+                    ...where,
+                    code: 'mostly-violated',
+                    constraint: first?.constraint ?? first?.code,
+                    count: failures,
+                    observed: aggregate_checks_percent(passing),
+                    expected: `≥ ${aggregate_checks_percent(ml.mostly)} (mostly)`,
+                    message: `Field "${f.name}": ${failures} of ${checked} values fail its checks, so only ${aggregate_checks_percent(passing)} pass where mostly: ${ml.mostly} asks for ${aggregate_checks_percent(ml.mostly)}. The first: ${first?.message ?? ''}`,
+                });
+            }
+        }
+        if (ml.nullFraction && column.count > 0) {
+            const share = column.nulls / column.count;
+            if (share > ml.nullFraction.max)
+                flag('null-fraction', 'max', aggregate_checks_percent(share), `≤ ${aggregate_checks_percent(ml.nullFraction.max)}`, `${column.nulls} of ${column.count} values are missing (${aggregate_checks_percent(share)}), more than the ${aggregate_checks_percent(ml.nullFraction.max)} allowed.`, column.nulls);
+        }
+        const approx = column.distinctExact ? '' : 'about ';
+        if (ml.distinctCount) {
+            const expected = outside(column.distinct, ml.distinctCount);
+            if (expected)
+                flag('distinct-count', undefined, String(column.distinct), expected, `${approx}${column.distinct} distinct values, expected ${expected}.`);
+        }
+        if (ml.distinctFraction && present > 0) {
+            const share = Math.min(1, column.distinct / present);
+            const expected = outside(share, ml.distinctFraction);
+            if (expected)
+                flag('distinct-fraction', undefined, show(share), expected, `${approx}${column.distinct} distinct of ${present} values (${show(share)}), expected ${expected}.`);
+        }
+        if (ml.stats) {
+            // ml.stats.severity sets these findings' level alone: an observed range may warn while type errors still fail.
+            const level = ml.stats.severity;
+            const statFlag = level
+                ? (code, constraint, observed, expected, message) => report({
+                    ...at,
+                    level,
+                    code,
+                    constraint,
+                    observed,
+                    expected,
+                    message: `Field "${f.name}": ${message}`,
+                })
+                : flag;
+            checkStats(state, column, ml.stats, statFlag);
+        }
+    }
+}
+function checkStats(state, column, stats, flag) {
+    const quantile = (q) => state.stats.quantiles?.quantiles([q])?.[0] ?? null;
+    const observed = [
+        ['mean', column.mean, stats.mean],
+        ['median', stats.median ? quantile(0.5) : null, stats.median],
+        ['stdev', column.stdev, stats.stdev],
+        ['min', column.min, stats.min],
+        ['max', column.max, stats.max],
+        ...(stats.quantiles ?? []).map((q) => [`quantile ${q.q}`, quantile(q.q), q]),
+    ];
+    for (const [name, value, range] of observed) {
+        if (!range)
+            continue;
+        if (value === null) {
+            flag('stat-out-of-range', name, 'no value', `${name} within bounds`, `the ${name} cannot be computed: the column has no finite values.`);
+            continue;
+        }
+        const expected = outside(value, range);
+        if (expected)
+            flag('stat-out-of-range', name, show(value), expected, `the ${name} is ${show(value)}, expected ${expected}.`);
+    }
+}
+function checkDataset(schema, profile, duplicates, report) {
+    const ml = schema.descriptor.ml;
+    if (!ml)
+        return;
+    const at = { line: schema.mlLine, level: ml.severity ?? 'error' };
+    if (ml.rowCount) {
+        const expected = outside(profile.rows, ml.rowCount);
+        if (expected)
+            report({
+                ...at,
+                code: 'row-count',
+                observed: String(profile.rows),
+                expected,
+                message: `The data has ${profile.rows} rows, expected ${expected} (ml.rowCount).`,
+            });
+    }
+    if (ml.duplicateRows && duplicates && duplicates.count > 0) {
+        const share = duplicates.count / profile.rows;
+        if (share > ml.duplicateRows.maxFraction) {
+            const first = duplicates.first;
+            report({
+                ...at,
+                file: first.file,
+                row: first.row,
+                line: first.line,
+                code: 'duplicate-row',
+                count: duplicates.count,
+                observed: aggregate_checks_percent(share),
+                expected: `≤ ${aggregate_checks_percent(ml.duplicateRows.maxFraction)}`,
+                message: `${duplicates.count} of ${profile.rows} rows repeat an earlier row (${aggregate_checks_percent(share)}), more than the ${aggregate_checks_percent(ml.duplicateRows.maxFraction)} allowed; the first is row ${first.row}${first.line ? ` (line ${first.line})` : ''} of ${first.file}.`,
+            });
+        }
+    }
+    if (ml.classBalance) {
+        const index = schema.fields.findIndex((f) => f.ml?.role === 'target');
+        const target = schema.fields[index];
+        const column = profile.columns[index];
+        const counts = new Map((column.topValues ?? []).map((v) => [v.value, v.count]));
+        for (const category of target.categories ?? []) {
+            const value = String(typeof category === 'object' ? category.value : category);
+            if (!counts.has(value))
+                counts.set(value, 0);
+        }
+        if (counts.size >= 1 && column.topValuesExact) {
+            const sorted = [...counts].sort((a, b) => a[1] - b[1]);
+            const [rare, rareCount] = sorted[0];
+            const [common, commonCount] = sorted[sorted.length - 1];
+            const ratio = commonCount === 0 ? 0 : rareCount / commonCount;
+            if (ratio < ml.classBalance.minRatio) {
+                report({
+                    ...at,
+                    field: target.name,
+                    code: 'class-imbalance',
+                    observed: show(ratio),
+                    expected: `≥ ${show(ml.classBalance.minRatio)}`,
+                    message: `Target "${target.name}": the rarest class ${JSON.stringify(rare)} has ${rareCount} rows against ${commonCount} for ${JSON.stringify(common)} (ratio ${show(ratio)}, at least ${show(ml.classBalance.minRatio)} required).`,
+                });
+            }
+        }
+        else if (!column.topValuesExact) {
+            report({
+                ...at,
+                level: 'warning',
+                field: target.name,
+                code: 'check-limit',
+                constraint: 'classBalance',
+                message: `Target "${target.name}" has too many distinct values to count every class exactly; class balance was not checked. Is it really a classification target?`,
+            });
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./shared/validation/file-context.ts
+/** An empty file, or a header without rows. */
+function reportEmpty({ file, summary, report }, headerSeen) {
+    if (!headerSeen)
+        report({
+            code: 'empty-file',
+            message: `The file "${file.path}" is empty: it has no ${file.format === 'parquet' ? 'columns' : file.format === 'jsonl' ? 'JSON object' : 'header row'}.`,
+        });
+    else if (summary.rows === 0)
+        report({
+            code: 'empty-file',
+            level: 'warning',
+            line: file.format === 'parquet' ? undefined : 1,
+            message: `The file "${file.path}" has a header but no data rows.`,
+        });
+}
+
+// EXTERNAL MODULE: ./shared/validation/findings.ts
+var findings = __nccwpck_require__(40352);
+// EXTERNAL MODULE: ./shared/profile/sketches/hash.ts
+var hash = __nccwpck_require__(72057);
+;// CONCATENATED MODULE: ./shared/validation/foreign-keys.ts
+
+
+
+
+
+/** Checks the foreign keys of `table`; `tables` are every table of the run, for references by resource name. */
+async function checkForeignKeys(table, tables, report, options = {}) {
+    for (const key of table.schema.foreignKeys) {
+        const target = key.resource === undefined ? table : tables.find((t) => t.name === key.resource);
+        if (!target) {
+            report(table.schema.source)({
+                code: 'foreign-key',
+                line: key.line,
+                field: key.fields.join(', '),
+                message: `The foreign key (${key.fields.join(', ')}) refers to the resource "${key.resource}", which is not part of this validation: list it in the Data Package given as "schema".`,
+            });
+            continue;
+        }
+        const missingField = key.referenceFields.find((name) => !target.schema.fields.some((f) => f.name === name));
+        if (missingField !== undefined) {
+            report(table.schema.source)({
+                code: 'foreign-key',
+                line: key.line,
+                field: key.fields.join(', '),
+                message: `The foreign key (${key.fields.join(', ')}) refers to the field "${missingField}" of "${key.resource}", which its schema does not have.`,
+            });
+            continue;
+        }
+        const limit = options.limit ?? key_set/* FINGERPRINT_LIMIT */.zE;
+        const referenced = new key_set/* FingerprintSet */.BW(limit);
+        let full = false;
+        await eachKey(target, key.referenceFields, options, (text) => {
+            if (text === undefined || full)
+                return;
+            if (referenced.has((0,hash/* fingerprint */.Rj)(text)))
+                return;
+            if (referenced.size >= limit)
+                full = true;
+            else
+                referenced.add((0,hash/* fingerprint */.Rj)(text));
+        });
+        if (full) {
+            report(table.schema.source)({
+                code: 'check-limit',
+                level: 'warning',
+                line: key.line,
+                field: key.fields.join(', '),
+                constraint: 'foreignKeys',
+                message: `The foreign key (${key.fields.join(', ')}) was checked against the first ${limit} distinct referenced keys only; rows pointing at later ones may be reported wrongly.`,
+            });
+        }
+        const where = key.resource === undefined ? 'this table' : `resource "${key.resource}"`;
+        await eachKey(table, key.fields, options, (text, parts, at) => {
+            if (text === undefined || referenced.has((0,hash/* fingerprint */.Rj)(text)))
+                return;
+            const shown = parts.map((part) => (part === undefined ? '(missing)' : String(part)));
+            report(at.file)({
+                code: 'foreign-key',
+                row: at.row,
+                line: at.line,
+                field: key.fields.join(', '),
+                observed: (0,findings/* shorten */.ml)(shown.join(', ')),
+                expected: `a value of ${key.referenceFields.join(', ')} in ${where}`,
+                message: `Row ${at.row}: the foreign key (${key.fields.join(', ')}) = (${(0,findings/* shorten */.ml)(shown.join(', '), 60)}) has no match in ${key.referenceFields.join(', ')} of ${where}.`,
+            });
+        });
+    }
+}
+/**
+ * Calls `each` with every row's key over `names` as text (undefined when all its parts are
+ * missing), its cast parts, and where the row is. A value that does not cast counts as missing:
+ * the main pass reports it.
+ */
+async function eachKey(table, names, options, each) {
+    const fields = names.map((name) => table.schema.fields.find((f) => f.name === name));
+    const casts = fields.map((f) => (0,schema_cast/* compileCast */.FO)(f));
+    for (const file of table.files) {
+        let columns = [];
+        await readTable(file.path, file.format, {
+            header(header) {
+                columns = names.map((name) => header.indexOf(name));
+            },
+            row(r) {
+                if (r.problem || r.blank)
+                    return;
+                const parts = columns.map((column, i) => column < 0 ? undefined : castPart(fields[i], casts[i], r.cells[column] ?? null));
+                const text = parts.every((part) => part === undefined)
+                    ? undefined
+                    : JSON.stringify(parts.map(keyPart));
+                each(text, parts, { file: file.path, row: r.row, line: r.line });
+            },
+        }, { dialect: options.dialect });
+    }
+}
+function castPart(field, cast, raw) {
+    if (raw === null || (typeof raw === 'string' && field.missing.has(raw)))
+        return undefined;
+    const value = cast(raw);
+    return value === schema_cast/* CAST_FAILED */.UA ? undefined : value;
+}
+/** One part of a key as JSON can hold it: cast numbers compare by value, so 1 and "1.0" (number) match. */
+function keyPart(value) {
+    if (value === undefined)
+        return null;
+    if (typeof value === 'number' && !Number.isFinite(value))
+        return String(value);
+    return value;
+}
+
+;// CONCATENATED MODULE: ./shared/validation/delimiter-sniff.ts
+/**
+ * A CSV read with the wrong delimiter (a `;`-separated export from a European spreadsheet, a
+ * `|` or tab file named .csv) is one column wide: every row then fails, in thousands of
+ * findings that never say why. The header tells: when it is one column that another delimiter
+ * splits into the schema's fields, the file is refused with one message that names the
+ * delimiter to set. Checked on the header, before any row, in one pass and in shards alike.
+ */
+
+
+const delimiter_sniff_CANDIDATES = [',', ';', '\t', '|'];
+const NAMES = { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' };
+/**
+ * The delimiter that splits a one-column header into at least two of the schema's fields (at
+ * least half of its parts, or as many parts as the schema has fields), if there is one.
+ */
+function sniffDelimiter(header, fields, current) {
+    if (header.length !== 1 || fields.length < 2)
+        return undefined;
+    const label = header[0];
+    if (fields.includes(label))
+        return undefined;
+    const known = new Set(fields);
+    let best;
+    for (const delimiter of delimiter_sniff_CANDIDATES) {
+        if (delimiter === current)
+            continue;
+        const parts = label.split(delimiter).map((part) => part.trim().replace(/^"(.*)"$/, '$1'));
+        if (parts.length < 2 || parts.some((part) => part === ''))
+            continue;
+        const matched = parts.filter((part) => known.has(part)).length;
+        const fits = matched >= 2 && (matched * 2 >= parts.length || parts.length === fields.length);
+        if (fits && (!best || matched > best.matched))
+            best = { delimiter, matched };
+    }
+    return best?.delimiter;
+}
+/** Refuses a CSV or TSV file whose header another delimiter splits into the schema's fields. */
+function refuseWrongDelimiter(path, format, header, fields, delimiter) {
+    if (format !== 'csv' && format !== 'tsv')
+        return;
+    const current = delimiter ?? (format === 'tsv' ? '\t' : ',');
+    const found = sniffDelimiter(header, fields, current);
+    if (found === undefined)
+        return;
+    const parts = header[0].split(found).length;
+    const fix = found === '\t' ? 'Set input "format" to "tsv"' : `Set input "delimiter" to "${found}"`;
+    throw new errors/* UserError */.yo(`The data file "${path}" was read as ${NAMES[current] ?? (0,identifiers/* quoteValue */.cl)(current)}-separated, but its header is one column, ${(0,identifiers/* quoteValue */.cl)(header[0])}, which the ${NAMES[found]} splits into ${parts} columns named as the schema's fields: the file is ${NAMES[found]}-separated. ${fix} and run again.`);
+}
+/**
+ * For a file without a schema (infer-schema): the delimiter that splits a sample's header into
+ * two or more columns and nearly every row (9 in 10) into as many, when the current one leaves
+ * the header and nearly every row one column. Quotes are not parsed: a sniff, not a reader.
+ */
+function sniffSampleDelimiter(lines, current) {
+    const rows = lines.filter((line) => line.trim() !== '').slice(0, 50);
+    if (rows.length < 2)
+        return undefined;
+    const width = (line, delimiter) => line.split(delimiter).length;
+    const nearlyAll = (count) => count * 10 >= rows.length * 9;
+    if (width(rows[0], current) !== 1)
+        return undefined;
+    if (!nearlyAll(rows.filter((row) => width(row, current) === 1).length))
+        return undefined;
+    for (const delimiter of delimiter_sniff_CANDIDATES) {
+        if (delimiter === current)
+            continue;
+        const columns = width(rows[0], delimiter);
+        if (columns < 2)
+            continue;
+        if (nearlyAll(rows.filter((row) => width(row, delimiter) === columns).length))
+            return delimiter;
+    }
+    return undefined;
+}
+/** How a delimiter is named in a message: "semicolon", "tab", … */
+function delimiterName(delimiter) {
+    return NAMES[delimiter] ?? quoteValue(delimiter);
+}
+
+;// CONCATENATED MODULE: ./shared/validation/header.ts
+
+/**
+ * Maps each column to its field by the schema's fieldsMatch rule, reporting label problems.
+ * `exact` maps by position, as the spec says: the n-th column is the n-th field, and a label
+ * that is not the field's name is an incorrect-label (the column is still checked as that
+ * field). The other rules map by name. JSON Lines and Parquet are always matched by name:
+ * objects and Parquet schemas have no meaningful column order.
+ */
+function matchHeader(header, schema, states, format, line, report) {
+    const declared = schema.descriptor.fieldsMatch;
+    const mode = declared === 'exact' && (format === 'jsonl' || format === 'parquet') ? 'equal' : declared;
+    if (mode === 'exact')
+        return matchByPosition(header, states, line, report);
+    const byName = new Map(states.map((s) => [s.field.name, s]));
+    const seen = new Set();
+    const columns = header.map((label, index) => {
+        if (label.trim() === '') {
+            report({
+                code: 'blank-label',
+                line,
+                fieldNumber: index + 1,
+                message: `Column ${index + 1} has no name.`,
+            });
+            return undefined;
+        }
+        if (seen.has(label)) {
+            report({
+                code: 'duplicate-label',
+                line,
+                field: label,
+                fieldNumber: index + 1,
+                message: `Column "${(0,findings/* excerpt */.Kb)(label)}" appears more than once in the header.`,
+            });
+            return undefined;
+        }
+        seen.add(label);
+        const state = byName.get(label);
+        // subset: the data MAY have more columns than the schema; superset: it MAY have fewer.
+        if (!state && (mode === 'equal' || mode === 'superset')) {
+            report({
+                code: 'extra-label',
+                line,
+                field: label,
+                fieldNumber: index + 1,
+                message: `Column "${(0,findings/* excerpt */.Kb)(label)}" is not a field of the schema (fieldsMatch: ${mode}).`,
+            });
+        }
+        return state;
+    });
+    const missing = schema.fields.filter((f) => !seen.has(f.name));
+    if (mode === 'partial' && missing.length === schema.fields.length)
+        report({
+            code: 'unmatched-header',
+            line,
+            message: 'No column of the header matches a schema field (fieldsMatch: partial needs at least one).',
+        });
+    // As frictionless: the fields without a column are named too, unmatched header or not, and
+    // numbered after the file's columns, in schema order.
+    let fieldNumber = header.length;
+    for (const f of missing) {
+        // A required field (a primary key's fields are required) needs its column whatever the rule.
+        const required = f.constraints?.required || schema.primaryKey.includes(f.name);
+        if ((mode === 'superset' || mode === 'partial') && !required)
+            continue;
+        report({
+            code: 'missing-label',
+            line,
+            field: f.name,
+            fieldNumber: ++fieldNumber,
+            message: `The schema field "${f.name}" has no column in the header${required ? ', and it is required: every row lacks it' : ''}.`,
+        });
+    }
+    return columns;
+}
+/**
+ * Matches the header (matchHeader) and sets out the cells each row should have, as frictionless
+ * does: with fieldsMatch exact (CSV, TSV), the schema's fields by position, so a field without a
+ * column is a missing cell in every row and a column past the fields an extra cell in every
+ * row; with the other rules, the header's columns, a field without a column reported once.
+ * Each field's state learns its column number (1-based) in this file, for its findings.
+ */
+function layoutHeader(header, schema, states, format, line, report) {
+    const matched = matchHeader(header, schema, states, format, line, report);
+    const exact = schema.descriptor.fieldsMatch === 'exact' && (format === 'csv' || format === 'tsv');
+    const columns = exact ? states.map((s) => s.index) : matched.map((s) => s?.index);
+    for (const state of states)
+        state.column = undefined;
+    columns.forEach((index, i) => {
+        if (index !== undefined)
+            states[index].column ??= i + 1;
+    });
+    return { columns, labels: header };
+}
+function matchByPosition(header, states, line, report) {
+    const names = new Set(states.map((s) => s.field.name));
+    const seen = new Set();
+    const columns = header.map((label, index) => {
+        const state = states[index];
+        if (label.trim() === '')
+            report({
+                code: 'blank-label',
+                line,
+                field: state?.field.name,
+                fieldNumber: index + 1,
+                message: `Column ${index + 1} has no name.`,
+            });
+        const duplicate = label.trim() !== '' && seen.has(label);
+        if (duplicate)
+            report({
+                code: 'duplicate-label',
+                line,
+                field: label,
+                fieldNumber: index + 1,
+                message: `Column "${(0,findings/* excerpt */.Kb)(label)}" appears more than once in the header.`,
+            });
+        seen.add(label);
+        if (!state) {
+            report({
+                code: 'extra-label',
+                line,
+                field: label,
+                fieldNumber: index + 1,
+                message: `Column ${index + 1} ("${(0,findings/* excerpt */.Kb)(label)}") is beyond the schema's ${states.length} fields (fieldsMatch: exact).`,
+            });
+            return undefined;
+        }
+        // A duplicate is reported as that alone, as frictionless does.
+        if (label.trim() !== '' && !duplicate && label !== state.field.name) {
+            const hint = names.has(label)
+                ? ' The columns are in another order than the fields; use fieldsMatch: equal to match them by name.'
+                : '';
+            report({
+                code: 'incorrect-label',
+                line,
+                field: state.field.name,
+                fieldNumber: index + 1,
+                observed: label,
+                expected: state.field.name,
+                message: `Column ${index + 1} is "${(0,findings/* excerpt */.Kb)(label)}" where the schema has field "${state.field.name}" (fieldsMatch: exact matches by position, so it is checked as "${state.field.name}").${hint}`,
+            });
+        }
+        return state;
+    });
+    for (const state of states.slice(header.length)) {
+        report({
+            code: 'missing-label',
+            line,
+            field: state.field.name,
+            fieldNumber: state.index + 1,
+            message: `The schema field "${state.field.name}" (field ${state.index + 1}) has no column: the header has ${header.length}, so each row lacks its cell (fieldsMatch: exact).`,
+        });
+    }
+    return columns;
+}
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(75919);
+;// CONCATENATED MODULE: ./shared/validation/parallel.ts
+/**
+ * Large files checked in shards on worker threads. The main thread reads the file once, cuts
+ * it into shards of whole records (CSV/TSV byte ranges, Parquet row groups) and hands them to
+ * a pool of workers, at most two per worker in flight, so memory stays flat. Results are
+ * merged strictly in shard order: the worker's findings of each row, then that row's uniqueness
+ * keys checked here (uniqueness is decided in one place, in row order), then the column
+ * statistics, merged as the mergeable sketches they are. Findings, counts and row numbers are
+ * the same as a one-pass read; quantiles come from merged KLL sketches, within their error.
+ *
+ * Files that are small, gzip-compressed (one stream, no seeking), JSON Lines, or in a dialect
+ * the record scanner does not follow are read in one pass (validate.ts).
+ */
+
+
+
+
+
+
+
+
+
+
+const DEFAULT_MIN_FILE_BYTES = 16 * 2 ** 20;
+const DEFAULT_SHARD_BYTES = 4 * 2 ** 20;
+const workerCount = (options) => options.workers ?? (0,external_node_os_.availableParallelism)();
+/** How a file would be cut into shards, or undefined when it is read in one pass. */
+async function planShards(file, options) {
+    const parallel = options.parallel;
+    if (!parallel || workerCount(parallel) < 2 || file.format === 'jsonl' || /\.gz$/i.test(file.path))
+        return undefined;
+    // A file that cannot be read is left to the one-pass reader, which says what is wrong with it.
+    const size = await (0,promises_.stat)(file.path).then((s) => s.size, () => 0);
+    if (size < (parallel.minFileBytes ?? DEFAULT_MIN_FILE_BYTES))
+        return undefined;
+    if (file.format === 'parquet') {
+        const source = await (0,parquet/* openParquet */.D4)(file.path).catch(() => undefined);
+        return source && source.groupRows.length > 1
+            ? { kind: 'parquet', columns: source.columns, groupRows: source.groupRows }
+            : undefined;
+    }
+    const layout = await (0,delimited_shards/* delimitedLayout */.g_)(file.path, file.format, options.dialect);
+    return layout && { kind: 'delimited', layout, bytes: size };
+}
+/** Checks one file in shards on the pool's workers, merging their results in row order. */
+async function validateFileInShards(context, pool, plan) {
+    const { file, schema, states } = context;
+    const header = plan.kind === 'delimited' ? plan.layout.header : plan.columns;
+    const headerLine = plan.kind === 'delimited' ? plan.layout.headerLine : undefined;
+    refuseWrongDelimiter(file.path, file.format, header, schema.fields.map((f) => f.name), context.options.dialect?.delimiter);
+    const setup = {
+        path: file.path,
+        format: file.format,
+        ...layoutHeader(header, schema, states, file.format, headerLine, context.report),
+        ...(plan.kind === 'delimited' && { layout: plan.layout }),
+    };
+    const shardBytes = context.options.parallel?.shardBytes ?? DEFAULT_SHARD_BYTES;
+    const tasks = plan.kind === 'delimited'
+        ? delimitedTasks(file.path, plan.layout, shardBytes, pool.size)
+        : parquetTasks(plan.groupRows);
+    let fatal;
+    await pool.run(setup, tasks, (result) => {
+        if (result.seq === 0)
+            context.uniqueness.expect(expectedRows(plan, result));
+        mergeShard(context, result);
+        fatal = result.fatal;
+        return fatal === undefined;
+    });
+    if (fatal)
+        throw new data_file_error/* DataFileError */.t(fatal.message, fatal.code, file.path, fatal.line);
+    reportEmpty(context, true);
+}
+/** The rows a file will have, to size the uniqueness sets once: Parquet says; CSV is estimated from the first shard's rows per byte. */
+function expectedRows(plan, first) {
+    if (plan.kind === 'parquet')
+        return plan.groupRows.reduce((sum, rows) => sum + rows, 0);
+    return Math.ceil((plan.bytes / Math.max(1, first.bytes)) * first.keys.rows * 1.05);
+}
+async function* delimitedTasks(path, layout, shardBytes, workers) {
+    for await (const shard of (0,delimited_shards/* delimitedShards */.Hp)(path, layout, shardBytes, workers))
+        yield { kind: 'delimited', shard };
+}
+async function* parquetTasks(groupRows) {
+    let firstRow = 1;
+    for (const [index, rows] of groupRows.entries()) {
+        yield { kind: 'parquet', from: index, to: index + 1, firstRow };
+        firstRow += rows;
+    }
+}
+/** One shard's results into the file's: findings and uniqueness in row order, then statistics. */
+function mergeShard(context, result) {
+    const { file, states, summary } = context;
+    const kept = result.findings;
+    let next = 0;
+    const findingsUpTo = (row) => {
+        while (next < kept.length && (kept[next].row ?? Infinity) <= row)
+            context.add(kept[next++]);
+    };
+    context.uniqueness.replay(result.keys, file.path, context.report, findingsUpTo);
+    findingsUpTo(Infinity);
+    for (const { group, count } of result.unkept)
+        context.addUnkept(group, count);
+    states.forEach((state, i) => {
+        const stats = state.stats;
+        stats.mergeProfile(result.columns[i]);
+        // As in a one-pass read: top values are dropped once a column is past the distinct values counted exactly.
+        if (stats.top && !stats.distinct.isExact())
+            stats.dropTopValues();
+        state.topValues = stats.top !== undefined;
+        const tally = result.mostly[i];
+        if (state.mostly && tally) {
+            state.mostly.failures += tally.failures;
+            state.mostly.checked += tally.checked;
+            state.mostly.first ??= tally.first;
+        }
+    });
+    summary.shards = (summary.shards ?? 0) + 1;
+    summary.rows = Math.max(summary.rows, result.keys.firstRow + result.keys.rows - 1);
+    context.progress(summary.rows);
+}
+/** Worker threads, started on first use and kept for every file of a validation. */
+class ShardPool {
+    options;
+    schema;
+    maxFindings;
+    workers = [];
+    listeners = new Set();
+    constructor(options, schema, maxFindings) {
+        this.options = options;
+        this.schema = schema;
+        this.maxFindings = maxFindings;
+    }
+    /** The workers the pool runs (or will, once started). */
+    get size() {
+        return workerCount(this.options);
+    }
+    start() {
+        if (this.workers.length)
+            return;
+        const init = (0,shard_worker/* workerInit */.vv)(this.schema, this.maxFindings);
+        for (let i = 0; i < workerCount(this.options); i++) {
+            // A fixed young generation: left to grow, it ends larger on a long file than on a short
+            // one, and memory would creep with the file's length (bench: 1.15x on a 10x file; 1.0-1.1x with this).
+            const worker = new external_node_worker_threads_.Worker(this.options.entry, {
+                workerData: init,
+                resourceLimits: { maxYoungGenerationSizeMb: 24 },
+            });
+            const entry = { worker, pending: 0 };
+            worker.on('message', (result) => {
+                entry.pending--;
+                for (const listener of this.listeners)
+                    listener({ result });
+            });
+            worker.on('error', (error) => {
+                for (const listener of this.listeners)
+                    listener({ error });
+            });
+            worker.on('exit', (code) => {
+                if (code !== 0)
+                    for (const listener of this.listeners)
+                        listener({ error: new Error(`A validation worker stopped with exit code ${code}.`) });
+            });
+            this.workers.push(entry);
+        }
+    }
+    /**
+     * Sends every task to the least busy worker, at most two per worker in flight, and hands the
+     * results to `onResult` in the order of the tasks. Once `onResult` returns false no more
+     * tasks are sent, and the results still on their way are waited for and dropped.
+     */
+    async run(setup, tasks, onResult) {
+        this.start();
+        const results = new Map();
+        let sent = 0;
+        let received = 0;
+        let merged = 0;
+        let stopped = false;
+        let failure;
+        let wake = () => { };
+        const listener = (event) => {
+            if (event.error !== undefined)
+                failure ??= event.error;
+            else {
+                received++;
+                results.set(event.result.seq, event.result);
+            }
+            wake();
+        };
+        const waitForWorkers = () => new Promise((resolve) => (wake = resolve));
+        const mergeReady = () => {
+            while (!stopped && results.has(merged)) {
+                const result = results.get(merged);
+                results.delete(merged++);
+                if (!onResult(result))
+                    stopped = true;
+            }
+        };
+        this.listeners.add(listener);
+        try {
+            for await (const task of tasks) {
+                mergeReady();
+                while (!stopped && failure === undefined && sent - received >= 2 * this.workers.length) {
+                    await waitForWorkers();
+                    mergeReady();
+                }
+                if (stopped || failure !== undefined)
+                    break;
+                const target = this.workers.reduce((least, w) => (w.pending < least.pending ? w : least));
+                target.pending++;
+                const request = { seq: sent++, setup, task };
+                target.worker.postMessage(request, task.kind === 'delimited' ? [task.shard.bytes.buffer] : []);
+            }
+            for (;;) {
+                if (failure !== undefined)
+                    throw failure;
+                mergeReady();
+                if (received === sent && (stopped || merged === sent))
+                    break;
+                await waitForWorkers();
+            }
+        }
+        finally {
+            this.listeners.delete(listener);
+        }
+    }
+    async close() {
+        const workers = this.workers;
+        this.workers = [];
+        await Promise.all(workers.map(({ worker }) => worker.removeAllListeners('exit').terminate()));
+    }
+}
+
+// EXTERNAL MODULE: ./shared/validation/row-checks.ts
+var row_checks = __nccwpck_require__(74756);
+// EXTERNAL MODULE: ./shared/validation/uniqueness.ts
+var validation_uniqueness = __nccwpck_require__(52858);
+;// CONCATENATED MODULE: ./shared/validation/validate.ts
+/**
+ * Validates data files against a compiled Table Schema, and profiles them on the way. Per row:
+ * shape, each cell (missing value → cast → constraints → statistics), then keys and duplicates
+ * (row-checks.ts, uniqueness.ts). At the end: the column and dataset checks of the `ml`
+ * extensions, computed from the profile's statistics.
+ *
+ * A file is read in one streaming pass, or, when `parallel` is given and the file is large,
+ * cut into shards that workers check while the main thread decides uniqueness in row order and
+ * merges what they found (parallel.ts). Findings are the same either way.
+ *
+ * Memory is bounded whatever the data size: rows are never kept; uniqueness keeps bounded sets
+ * of fingerprints; statistics are sketches.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Validates every file against the schema. The files are one table split in parts: uniqueness
+ * (unique fields, primary and unique keys, duplicate rows) and the column and dataset checks
+ * hold across all of them.
+ */
+async function validateFiles(files, schema, options, 
+/** Every table of the run (a Data Package's resources), for foreign keys to other resources. */
+tables = []) {
+    const settings = typeof options === 'number' ? { maxFindings: options } : options;
+    const sink = new findings/* FindingSink */.RQ(settings.maxFindings);
+    const states = (0,row_checks/* fieldStates */.Xl)(schema);
+    const uniqueness = new validation_uniqueness/* UniquenessTracker */.DY(schema, states, settings.uniqueLimit ?? key_set/* FINGERPRINT_LIMIT */.zE);
+    const summaries = [];
+    let pool;
+    try {
+        for (const file of files) {
+            const summary = {
+                path: file.path,
+                format: file.format,
+                rows: 0,
+                errors: 0,
+                warnings: 0,
+            };
+            const count = (finding, times = 1) => {
+                if (finding.file === file.path)
+                    summary[finding.level === 'error' ? 'errors' : 'warnings'] += times;
+            };
+            const add = (finding) => {
+                sink.add(finding);
+                count(finding);
+            };
+            const report = (partial) => add((0,findings/* completeFinding */.R5)(partial, file.path));
+            const started = performance.now();
+            let lastProgress = started;
+            const interval = settings.progressIntervalMs ?? 10_000;
+            const progress = (rows) => {
+                const now = performance.now();
+                if (!settings.onProgress || now - lastProgress < interval)
+                    return;
+                lastProgress = now;
+                settings.onProgress({
+                    file: file.path,
+                    rows,
+                    rowsPerSecond: (rows * 1000) / (now - started),
+                });
+            };
+            for (const state of states)
+                state.file = file.path;
+            const context = {
+                file,
+                schema,
+                states,
+                uniqueness,
+                summary,
+                report,
+                add,
+                options: settings,
+                progress,
+                addUnkept: (group, times) => {
+                    sink.addUnkept(group, times);
+                    count(group.first, times);
+                },
+            };
+            try {
+                const plan = await planShards(file, settings);
+                if (plan)
+                    await validateFileInShards(context, (pool ??= new ShardPool(settings.parallel, schema, settings.maxFindings)), plan);
+                else
+                    await validateFile(context);
+            }
+            catch (error) {
+                if (!(error instanceof data_file_error/* DataFileError */.t))
+                    throw error;
+                report({
+                    code: error.code,
+                    line: error.line,
+                    message: `${error.message}${summary.rows ? ` Rows before the problem (${summary.rows}) were checked.` : ''}`,
+                });
+            }
+            summaries.push(summary);
+        }
+    }
+    finally {
+        await pool?.close();
+    }
+    const schemaReport = (partial) => sink.add((0,findings/* completeFinding */.R5)(partial, schema.source));
+    uniqueness.limitFindings(schemaReport);
+    const rows = summaries.reduce((sum, s) => sum + s.rows, 0);
+    if (schema.foreignKeys.length > 0 && rows > 0) {
+        const reportAt = (file) => (partial) => {
+            const finding = (0,findings/* completeFinding */.R5)(partial, file);
+            sink.add(finding);
+            const summary = summaries.find((s) => s.path === file);
+            if (summary)
+                summary[finding.level === 'error' ? 'errors' : 'warnings']++;
+        };
+        await checkForeignKeys({ files, schema }, tables, reportAt, { dialect: settings.dialect });
+    }
+    const profile = (0,profile_profile/* buildProfile */.Er)(states.map((s) => s.stats), summaries.map((s) => ({ path: s.path, format: s.format, rows: s.rows })));
+    const roles = new Map(schema.fields.map((f) => [f.name, f.ml?.role]));
+    for (const column of profile.columns) {
+        const role = roles.get(column.name);
+        if (role)
+            column.role = role;
+    }
+    if (rows > 0) {
+        checkColumns(schema, states, profile, schemaReport);
+        checkDataset(schema, profile, schema.descriptor.ml?.duplicateRows
+            ? { count: uniqueness.duplicates, first: uniqueness.firstDuplicate }
+            : undefined, schemaReport);
+    }
+    return {
+        rows,
+        errors: sink.errors,
+        warnings: sink.warnings,
+        files: summaries,
+        findings: sink.kept,
+        findingsDropped: sink.dropped,
+        groups: [...sink.groups.values()],
+        profile,
+    };
+}
+/** Reads a file in one streaming pass on this thread. */
+async function validateFile(context) {
+    const { file, schema, states, summary, report } = context;
+    let checkRow;
+    await readTable(file.path, file.format, {
+        header(names, line) {
+            refuseWrongDelimiter(file.path, file.format, names, schema.fields.map((f) => f.name), context.options.dialect?.delimiter);
+            checkRow = (0,row_checks/* rowChecker */.g2)({
+                schema,
+                states,
+                format: file.format,
+                ...layoutHeader(names, schema, states, file.format, line, report),
+                report,
+                keys: context.uniqueness.sink(file.path, report),
+            });
+        },
+        row(r) {
+            summary.rows = r.row;
+            if ((r.row & 0x3fff) === 0)
+                context.progress(r.row);
+            checkRow(r);
+        },
+    }, { dialect: context.options.dialect });
+    reportEmpty(context, checkRow !== undefined);
+}
+/**
+ * The results of several tables (a Data Package's resources) as one, for the report, the
+ * summary and the annotations: counts add up, files and groups follow one another, and the
+ * kept findings stay within `maxFindings`. Each table keeps its own profile (their columns
+ * differ), so the merged profile is the first table's; callers write the others themselves.
+ */
+function mergeResults(results, maxFindings) {
+    if (results.length === 1)
+        return results[0];
+    const findings = results.flatMap((r) => r.findings);
+    return {
+        rows: results.reduce((sum, r) => sum + r.rows, 0),
+        errors: results.reduce((sum, r) => sum + r.errors, 0),
+        warnings: results.reduce((sum, r) => sum + r.warnings, 0),
+        files: results.flatMap((r) => r.files),
+        findings: findings.slice(0, maxFindings),
+        findingsDropped: results.reduce((sum, r) => sum + r.findingsDropped, 0) +
+            Math.max(0, findings.length - maxFindings),
+        groups: results.flatMap((r) => r.groups),
+        profile: results[0].profile,
+    };
+}
+
+;// CONCATENATED MODULE: ./shared/validation/validate-step.ts
+/**
+ * validate-data's step, below its inputs: the data files found and confined, the schema (or a
+ * Data Package's resources) read, each file validated against its schema, and the report and
+ * profiles written to the step's folder. The action's `run()` turns the outcome into
+ * annotations, the summary, outputs and the fail-on verdict.
+ */
+
+
+
+
+
+
+
+
+
+
+async function validateDataStep(request, log, step) {
+    const cwd = process.cwd();
+    const confinement = await stepConfinement(step.workspace, step.tempDir);
+    const paths = await expandPathsAsWritten(request.data, cwd, 'data file');
+    await confinePaths(paths, confinement, { what: 'data file', input: 'data', baseDir: cwd });
+    const files = paths.map((path) => ({ path, format: formatOf(path, request.format) }));
+    await confine_confinePath(request.schema, confinement, {
+        what: 'schema file',
+        input: 'schema',
+        baseDir: cwd,
+    });
+    if (request.profile)
+        await confine_confinePath(request.profile, confinement, {
+            what: 'profile file',
+            input: 'profile',
+            baseDir: cwd,
+            kind: 'any',
+        });
+    const loaded = await loadSchemaInput(request.schema, confinement, cwd);
+    warnOfSchemaKeys(loaded, log);
+    const parts = partsToValidate(files, loaded, request.schema);
+    const tables = loaded.kind === 'package' ? loaded.resources : [];
+    const results = [];
+    for (const part of parts)
+        results.push(await log.group(`Validating ${part.files.length} file(s) against ${part.schema.source}${part.name ? ` (resource "${part.name}")` : ''}`, () => validateFiles(part.files, part.schema, {
+            maxFindings: request.maxFindings,
+            dialect: request.dialect,
+            parallel: (0,shard_worker/* validationWorkers */.JY)(),
+            ...(log.progress ? { progressIntervalMs: log.progress.intervalMs } : {}),
+            onProgress: (progress) => log.progress
+                ? log.progress.update(progress)
+                : log.info(`${progress.file}: ${progress.rows.toLocaleString('en-US')} rows read (${Math.round(progress.rowsPerSecond).toLocaleString('en-US')} rows/s)`),
+        }, tables)));
+    const result = mergeResults(results, request.maxFindings);
+    const dir = await (0,action_context/* createStepDir */.S)(step.tempDir, 'validate-data', 'data');
+    const reportPath = (0,external_node_path_.join)(dir, 'validation-report.json');
+    const { profile, ...rest } = result;
+    const report = {
+        format: 'mlops-actions/validation-report@1',
+        valid: result.errors === 0,
+        schema: request.schema,
+        ...rest,
+    };
+    await (0,promises_.writeFile)(reportPath, JSON.stringify(report, null, 2) + '\n');
+    const profilePath = request.profile ?? (0,external_node_path_.join)(dir, 'data-profile.json');
+    await (0,promises_.mkdir)((0,external_node_path_.dirname)(profilePath), { recursive: true });
+    await (0,promises_.writeFile)(profilePath, JSON.stringify(profile) + '\n');
+    // A Data Package's resources have different columns: one profile each, the first at `profile`.
+    for (const [i, part] of parts.entries()) {
+        if (i === 0)
+            continue;
+        const path = profilePath.replace(/(\.json)?$/, `.${part.name}.json`);
+        await (0,promises_.writeFile)(path, JSON.stringify(results[i].profile) + '\n');
+        log.info(`Profile of resource "${part.name}": ${path}`);
+    }
+    return { result, files: files.length, reportPath, profilePath };
+}
+/** Likely typos of known schema keys, as warnings at their line (the schema is still read). */
+function warnOfSchemaKeys(loaded, log) {
+    const schemas = loaded.kind === 'schema' ? [loaded.schema] : loaded.resources.map((r) => r.schema);
+    for (const schema of schemas)
+        for (const warning of schema.warnings)
+            log.warning(`${schema.source}: ${warning.message}`, {
+                file: schema.source,
+                line: warning.line,
+            });
+}
+/** With a Data Package, each data file is checked against the schema of the resource it is a path of. */
+function partsToValidate(files, loaded, schemaPath) {
+    if (loaded.kind === 'schema')
+        return [{ files, schema: loaded.schema }];
+    const owner = new Map();
+    for (const r of loaded.resources)
+        for (const f of r.files)
+            owner.set((0,external_node_path_.resolve)(f.path), r);
+    const parts = new Map();
+    for (const file of files) {
+        const r = owner.get((0,external_node_path_.resolve)(file.path));
+        if (!r)
+            throw new errors/* UserError */.yo(`The data file "${file.path}" is not a path of any resource of the Data Package "${schemaPath}" (its resources: ${loaded.resources.map((x) => `"${x.name}"`).join(', ')}). List only the resources' files in "data", or add a resource for it.`);
+        const part = parts.get(r) ?? { name: r.name, files: [], schema: r.schema };
+        part.files.push({
+            path: file.path,
+            format: r.files.find((f) => (0,external_node_path_.resolve)(f.path) === (0,external_node_path_.resolve)(file.path)).format,
+        });
+        parts.set(r, part);
+    }
+    return [...parts.values()];
+}
+function formatOf(path, format) {
+    return format !== 'auto' ? format : detectFormat(path, 'data file', 'Set the "format" input.');
+}
+
+;// CONCATENATED MODULE: ./shared/monitor/window.ts
+/**
+ * The window monitor-model judges: recent serving data, as data files (profiled here by
+ * validate-data's own step, so every format it reads is read the same way) or as the profiles
+ * of shards made in a job matrix (merged; then no row is read again). Without a schema of its
+ * own, the window is read with the types the reference profile recorded for its columns, so
+ * that a value the training data would not have held (text in a number column) is counted as
+ * invalid, as in training, and the rest with the types inferred from the window.
+ */
+
+
+
+
+
+
+
+
+
+
+/** Most validation findings kept in the report: the monitor counts problems, validate-data lists them. */
+const window_MAX_FINDINGS = 100;
+async function readWindow(request, log, step) {
+    const cwd = process.cwd();
+    const paths = await expandPathsAsWritten(request.data, cwd, 'data file');
+    if (paths.length === 0)
+        throw new errors/* UserError */.yo('Input "data" matches no file: give the recent serving data (data files or globs, one per line) or the profiles validate-data made of it.');
+    const profiles = paths.filter((path) => /\.json$/i.test(path));
+    if (profiles.length === paths.length)
+        return readProfiles(paths, step);
+    if (profiles.length)
+        throw new errors/* UserError */.yo(`Input "data" mixes profiles (${profiles[0]}) with data files (${paths.find((p) => !profiles.includes(p))}): give either the data files or the profiles made of them, not both.`);
+    for (const path of paths)
+        detectFormat(path, 'data file', 'Give CSV, TSV, JSON Lines or Parquet files, or profiles (.json).');
+    const schema = request.schema ?? (await windowSchema(paths, request.reference, step));
+    const { result, profilePath, reportPath } = await validateDataStep({ data: request.data, schema, format: 'auto', dialect: {}, maxFindings: window_MAX_FINDINGS }, log, step);
+    return {
+        profile: await (0,profile_profile/* readProfile */.er)(profilePath),
+        files: paths,
+        validation: { errors: result.errors, warnings: result.warnings, report: reportPath },
+    };
+}
+async function readProfiles(paths, step) {
+    await confinePaths(paths, await stepConfinement(step.workspace, step.tempDir), {
+        what: 'profile file',
+        input: 'data',
+        baseDir: process.cwd(),
+    });
+    const profiles = [];
+    for (const path of paths)
+        profiles.push(await (0,profile_profile/* readProfile */.er)(path));
+    return { profile: profiles.length === 1 ? profiles[0] : (0,profile_profile/* mergeProfiles */.Ns)(profiles), files: [] };
+}
+/**
+ * A Table Schema for the window: each column's type as the reference profile recorded it, and
+ * for the others (predictions, scores, labels) as inferred from the window. No constraints:
+ * they are the user's schema's business.
+ */
+async function windowSchema(paths, reference, step) {
+    const files = paths.map((path) => ({ path, format: detectFormat(path, 'data file', '') }));
+    const inferred = await inferSchema(files);
+    const referenceTypes = new Map(reference.columns.map((c) => [c.name, c.type]));
+    const fields = inferred.fields.map((field) => {
+        const name = String(field.name);
+        const type = referenceTypes.get(name) ?? field.type;
+        return { name, type, ...(type === field.type && field.format ? { format: field.format } : {}) };
+    });
+    const dir = await (0,action_context/* createStepDir */.S)(step.tempDir, 'monitor-model', 'window');
+    const path = (0,external_node_path_.join)(dir, 'window-schema.json');
+    await (0,promises_.writeFile)(path, JSON.stringify({ fields, missingValues: inferred.missingValues }, null, 2) + '\n');
+    return path;
+}
+
 ;// CONCATENATED MODULE: ./shared/metrics/evaluate-predictions.ts
 
 
 
 
+
 async function evaluatePredictions(path, format, spec, options) {
-    const read = await readPredictions(path, format, spec);
+    const fairness = options.fairness?.attributes.length ? options.fairness : undefined;
+    const read = await readPredictions(path, format, fairness ? { ...spec, sensitive: sensitiveColumns(fairness.attributes) } : spec);
     const warnings = [];
     if (read.dropped.rows)
         warnings.push(`Left out ${read.dropped.rows} rows of "${path}" whose label is missing (the first at ${read.dropped.first}), as "missing-labels: drop" asks: the metrics cover the other ${read.rows} rows.`);
@@ -10405,6 +12458,7 @@ async function evaluatePredictions(path, format, spec, options) {
             classes: set.task === 'regression' ? 0 : set.classes.length,
             scoreColumns: spec.scores?.length ?? 0,
             sliceColumns: read.slices.length,
+            sensitive: fairness !== undefined,
         };
         const bounded = boundedResamples(bootstrap.resamples, shape, path, options.workBudget);
         if (bounded.warning)
@@ -10444,6 +12498,16 @@ async function evaluatePredictions(path, format, spec, options) {
             : undefined,
         bootstrap,
         warnings,
+        ...(fairness
+            ? {
+                fairness: evaluateFairness(read.set, read.sensitive, {
+                    ...fairness,
+                    dataSha256: read.labelsSha256,
+                    path,
+                    bootstrap,
+                }),
+            }
+            : {}),
     };
 }
 /** The task's metrics that the evaluation does not hold, each with why. */
@@ -10510,6 +12574,7 @@ function sliceGaps(slices, info) {
  * compare-metrics and promote-model also take plain or nested metrics files of the user's own
  * (JSON or YAML, as DVC and DVCLive write them): nested keys are joined with dots.
  */
+
 
 
 
@@ -10597,6 +12662,8 @@ const metricsReportSchema = schemas/* object */.Ikc({
         seed: schemas/* number */.aig().int(),
     })
         .optional(),
+    /** Per sensitive attribute, the groups' rates and the disparity measures (fairness-report.ts). */
+    fairness: fairnessReportSchema.optional(),
 });
 /** What compare-metrics takes from a metrics report, read from a file or a release asset. */
 function loadedFromReport(report, source) {
@@ -10612,6 +12679,7 @@ function loadedFromReport(report, source) {
         slices: report.slices,
         ...(report.confusionMatrix ? { confusion: report.confusionMatrix } : {}),
         ...(report.residuals ? { residuals: report.residuals } : {}),
+        ...(report.fairness ? { fairness: report.fairness } : {}),
     };
 }
 async function report_loadMetrics(path, what, baseDir = process.cwd()) {
@@ -10673,6 +12741,7 @@ async function reportFromPredictions(request, identity, log) {
     const evaluation = await evaluatePredictions(predictions, format, spec, {
         bootstrap,
         minSliceSize: request.minSliceSize,
+        fairness: request.fairness,
     });
     for (const warning of evaluation.warnings)
         log.warning(warning);
@@ -10693,6 +12762,7 @@ async function reportFromPredictions(request, identity, log) {
         sliceSummary: evaluation.sliceSummary,
         confusionMatrix: evaluation.confusion,
         ...(evaluation.residuals ? { residuals: evaluation.residuals } : {}),
+        ...(evaluation.fairness ? { fairness: evaluation.fairness } : {}),
         bootstrap: ran && {
             method: BOOTSTRAP_METHOD,
             ...ran,
@@ -10807,7 +12877,7 @@ function estimatePerformance(options) {
     const tail = (1 - settings.confidence) / 2;
     const interval = (name, value) => {
         const sorted = draws[name].filter((v) => !Number.isNaN(v)).sort();
-        return { value, ci: [bootstrap_quantile(sorted, tail), bootstrap_quantile(sorted, 1 - tail)] };
+        return { value, ci: [quantile(sorted, tail), quantile(sorted, 1 - tail)] };
     };
     let rocAuc = null;
     const definedAuc = draws.roc_auc.filter((v) => !Number.isNaN(v)).length;
@@ -11401,6 +13471,7 @@ async function calibrationSet(path, spec, scoreColumn) {
 
 
 
+
 async function monitorWindow(request, log, step) {
     const policy = monitorPolicyOf(request.policy);
     const reference = await monitor_referenceProfile(request);
@@ -11432,11 +13503,20 @@ async function monitorWindow(request, log, step) {
         policy: request.policy,
         seed: request.seed,
     }, log);
+    const fairness = await windowFairness({
+        files: window.files,
+        columns: new Set(window.profile.columns.map((c) => c.name)),
+        prediction: request.predictionColumn,
+        positive: request.positiveLabel,
+        label: request.labelColumn,
+        scores: (request.scoreColumns ?? []).map((s) => s.column),
+    }, policy);
     const { status, findings } = assessWindow({
         drift,
         predictionDrift: predictionDrift.report,
         ...(window.validation ? { validation: window.validation } : {}),
         performance,
+        ...(fairness ? { fairness } : {}),
     }, policy);
     if (predictionDrift.note)
         findings.push({ kind: 'prediction-drift', level: 'info', message: predictionDrift.note });
@@ -11463,6 +13543,7 @@ async function monitorWindow(request, log, step) {
         predictionDrift: predictionDrift.report,
         ...(window.validation ? { validation: window.validation } : {}),
         performance,
+        ...(fairness ? { fairness } : {}),
     };
 }
 async function monitor_referenceProfile(request) {
@@ -11766,7 +13847,7 @@ function readPullRequest(eventPath) {
         fromFork: headRepo !== undefined && headRepo !== pr.base.repo?.full_name,
     };
 }
-function stepEnvironment(env = process.env, github = restConnector(env)) {
+function stepEnvironment(env = process.env, github = restConnector(env), accounts = restAccounts(env)) {
     let context;
     return {
         env,
@@ -11774,12 +13855,19 @@ function stepEnvironment(env = process.env, github = restConnector(env)) {
         tempDir: runnerTempDir(env),
         context: () => (context ??= readRunContext(env)),
         github,
+        accounts,
+    };
+}
+function restAccounts(env) {
+    return async (token, log, cache) => {
+        const { createOctokitAccounts } = await __nccwpck_require__.e(/* import() */ 66).then(__nccwpck_require__.bind(__nccwpck_require__, 37066));
+        return createOctokitAccounts(token, log, { env, ...(cache ? { cache } : {}) });
     };
 }
 /** GitHub's REST API at the step's GITHUB_API_URL; Octokit is loaded on first use only. */
 function restConnector(env) {
     return async (token, repository, log) => {
-        const { createOctokitPort } = await __nccwpck_require__.e(/* import() */ 113).then(__nccwpck_require__.bind(__nccwpck_require__, 82113));
+        const { createOctokitPort } = await __nccwpck_require__.e(/* import() */ 66).then(__nccwpck_require__.bind(__nccwpck_require__, 37066));
         return createOctokitPort(token, repository, log, env);
     };
 }
@@ -14381,13 +16469,23 @@ async function nodeOffsets(text) {
 const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 451];
 /** How often a rate-limited request is tried again before the step gives up. */
 const RATE_LIMIT_RETRIES = 2;
-async function createGitHubClient(token, log, env = process.env) {
-    const [{ Octokit }, { restEndpointMethods }, { paginateRest }, { retry }, { throttling }] = await Promise.all([
+/**
+ * GraphQL queries of a client that only reads (the fleet view's), at most this many a second, one
+ * at a time: 1,200 points a minute, within GitHub's secondary limit of 2,000 for GraphQL (a
+ * query costs 1 point; "REST API rate limits: secondary rate limits"). Octokit's throttling
+ * otherwise spaces every GraphQL request a second apart, as it does writes, which would make
+ * reading a fleet of 100,000 deployments (1,000 status queries) take 17 minutes of waiting.
+ */
+const READ_ONLY_QUERIES_PER_SECOND = 20;
+async function createGitHubClient(token, log, env = process.env, options = {}) {
+    const [{ Octokit }, { restEndpointMethods }, { paginateRest }, { retry }, { throttling }, { default: Bottleneck },] = await Promise.all([
         __nccwpck_require__.e(/* import() */ 12).then(__nccwpck_require__.bind(__nccwpck_require__, 2012)),
         __nccwpck_require__.e(/* import() */ 210).then(__nccwpck_require__.bind(__nccwpck_require__, 49210)),
         __nccwpck_require__.e(/* import() */ 779).then(__nccwpck_require__.bind(__nccwpck_require__, 93779)),
         Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(735)]).then(__nccwpck_require__.bind(__nccwpck_require__, 49735)),
         Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(856)]).then(__nccwpck_require__.bind(__nccwpck_require__, 86856)),
+        // The light build the throttling plugin itself uses (no Redis clustering).
+        __nccwpck_require__.e(/* import() */ 251).then(__nccwpck_require__.t.bind(__nccwpck_require__, 63251, 23)),
     ]);
     const Client = Octokit.plugin(restEndpointMethods, paginateRest, retry, throttling);
     const onLimit = (kind) => (retryAfter, options, _octokit, retryCount) => {
@@ -14400,7 +16498,20 @@ async function createGitHubClient(token, log, env = process.env) {
         baseUrl: env.GITHUB_API_URL || 'https://api.github.com',
         userAgent: 'mlops-actions',
         retry: { doNotRetry: DO_NOT_RETRY },
-        throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+        throttle: {
+            onRateLimit: onLimit('primary'),
+            onSecondaryRateLimit: onLimit('secondary'),
+            // The plugin queues writes and GraphQL requests in its `write` group; a client that only
+            // reads sends only queries there (watchRequests refuses its writes).
+            ...(options.readOnly
+                ? {
+                    write: new Bottleneck.Group({
+                        maxConcurrent: 1,
+                        minTime: 1000 / READ_ONLY_QUERIES_PER_SECOND,
+                    }),
+                }
+                : {}),
+        },
         log: { debug: log.debug, info: log.debug, warn: log.debug, error: log.debug },
     });
 }

@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(41825);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(19240);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(47945);
 
 
 process.exitCode = await (0,_shared_action_run_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_run_js__WEBPACK_IMPORTED_MODULE_1__/* .promoteModel */ .I);
@@ -16,7 +16,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 19240:
+/***/ 47945:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66,7 +66,7 @@ async function stepConfinement(workspace, tempDir) {
  * into the confinement. A path outside, into `.git`, or (for a file) to something other than a
  * regular file is a UserError naming the input and the path.
  */
-async function confinePath(path, confinement, options) {
+async function confine_confinePath(path, confinement, options) {
     const absolute = (0,external_node_path_.resolve)(options.baseDir, path);
     const named = `${options.input ? `input "${options.input}": the ` : 'The '}${options.what} "${path}"`;
     const real = await realPathOfNearest(absolute);
@@ -103,7 +103,7 @@ async function confinePath(path, confinement, options) {
 async function confinePaths(paths, confinement, options) {
     const confined = [];
     for (const path of paths)
-        confined.push(await confinePath(path, confinement, options));
+        confined.push(await confine_confinePath(path, confinement, options));
     return confined;
 }
 function isInside(path, folder) {
@@ -161,7 +161,7 @@ async function confineFileInputs(input, names, confinement, baseDir = process.cw
     for (const name of names) {
         const path = input[name];
         if (typeof path === 'string')
-            await confinePath(path, confinement, {
+            await confine_confinePath(path, confinement, {
                 what: INPUT_FILES[name] ?? 'file',
                 input: name,
                 baseDir,
@@ -223,16 +223,16 @@ function jsonDepthExceeded(text, limit) {
  * Reads a user-named file, turning the usual mistakes into messages that say which file, what
  * was expected and what to do. `what` names the file in the user's terms ("schema file").
  */
-async function readUserFile(path, what, baseDir = process.cwd()) {
+async function read_file_readUserFile(path, what, baseDir = process.cwd()) {
     try {
         return await (0,promises_.readFile)((0,external_node_path_.resolve)(baseDir, path), 'utf8');
     }
     catch (error) {
-        throw fileError(error, path, what, baseDir);
+        throw read_file_fileError(error, path, what, baseDir);
     }
 }
 /** `path` as the user wrote it; `baseDir` is what relative paths resolve against. */
-function fileError(error, path, what, baseDir = process.cwd()) {
+function read_file_fileError(error, path, what, baseDir = process.cwd()) {
     const code = (0,errors/* errnoCode */.UK)(error);
     const where = `${what} "${path}"`;
     if (code === 'ENOENT') {
@@ -429,7 +429,7 @@ function lineAndColumn(text, offset) {
 }
 /** Reads, parses and validates a config-like file. */
 async function structured_readStructuredFile(path, schema, what, baseDir = process.cwd()) {
-    const text = await readUserFile(path, what, baseDir);
+    const text = await read_file_readUserFile(path, what, baseDir);
     const value = await parseStructured(text, path, what);
     return validateStructured(value, schema, { path, what, text });
 }
@@ -635,12 +635,29 @@ const performanceSection = schemas/* strictObject */.rej({
      */
     'estimated-level': schemas/* enum */.k5n(LEVELS).default('fail'),
 });
+const fairnessSection = schemas/* strictObject */.rej({
+    /**
+     * The sensitive attributes whose selection-rate parity is tracked, as evaluate-model's
+     * `sensitive-features` writes them: a column, or `a,b` for the intersection of two. Empty:
+     * not tracked. The window must carry the columns and the prediction.
+     */
+    attributes: schemas/* array */.YOg(schemas/* string */.YjP().min(1)).default([]),
+    /** The lowest demographic_parity_ratio allowed: 0.8 is the four-fifths rule. */
+    'min-ratio': share.default(0.8),
+    /** The largest demographic_parity_difference allowed; absent: not judged. */
+    'max-difference': share.optional(),
+    /** Groups with fewer rows in the window are shown merged and left out of the measures. */
+    'min-group-size': schemas/* number */.aig().int().min(1).default(30),
+    /** What a breach does: fail makes the status `degraded` (the model's outputs fail the policy). */
+    level: schemas/* enum */.k5n(LEVELS).default('fail'),
+});
 const monitorPolicySchema = schemas/* strictObject */.rej({
     drift: driftSection.default(driftSection.parse({})),
     predictions: predictionsSection.default(predictionsSection.parse({})),
     quality: qualitySection.default(qualitySection.parse({})),
     performance: performanceSection.default(performanceSection.parse({})),
     retrain: retrainSection.default(retrainSection.parse({})),
+    fairness: fairnessSection.default(fairnessSection.parse({})),
 });
 /** The defaults, for a policy file without a `monitor:` section (or without a file). */
 const DEFAULT_MONITOR_POLICY = monitorPolicySchema.parse({});
@@ -692,6 +709,63 @@ const metricRule = schemas/* object */.Ikc({
     error: 'min is greater than max',
     path: ['min'],
 });
+/**
+ * A rule on one disparity measure of one sensitive attribute (the metrics report's `fairness`
+ * section, measures named as fairlearn names them). Judged on the measure's interval: pass when
+ * the whole interval keeps the rule, fail when the whole interval breaks it, inconclusive when
+ * it straddles the limit (judge.ts).
+ */
+const fairnessRule = schemas/* object */.Ikc({
+    /** The largest tolerated disparity, for a `..._difference` measure (0 = no gap at all). */
+    'max-difference': nonNegative.optional(),
+    /**
+     * The smallest tolerated ratio of the lowest group to the highest, for a `..._ratio`
+     * measure. 0.8 on demographic_parity_ratio is the four-fifths rule of the US Uniform
+     * Guidelines on Employee Selection Procedures, 29 CFR 1607.4(D): a selection rate under 80%
+     * of the highest group's is evidence of adverse impact.
+     */
+    'min-ratio': schemas/* number */.aig()
+        .min(0, { error: 'min-ratio must be a ratio from 0 to 1 (0.8 is the four-fifths rule)' })
+        .max(1, { error: 'min-ratio must be a ratio from 0 to 1 (0.8 is the four-fifths rule)' })
+        .optional(),
+    /** How much the disparity may grow against production's same measure, absolute. */
+    'max-regression': nonNegative.optional(),
+    level: schemas/* enum */.k5n(policy_LEVELS).default('fail'),
+})
+    .strict()
+    .refine((rule) => rule['max-difference'] !== undefined ||
+    rule['min-ratio'] !== undefined ||
+    rule['max-regression'] !== undefined, { error: 'a fairness rule needs max-difference, min-ratio or max-regression' });
+/** Fairlearn's measure names: `<name>_difference` or `<name>_ratio`, `[<class>]` one-vs-rest. */
+const MEASURE_NAME = /^[a-z0-9_]+_(difference|ratio)(\[.*\])?$/s;
+/** Which way a disparity measure is better: a difference is 0 at parity, a ratio 1. */
+function measureKind(measure) {
+    const kind = MEASURE_NAME.exec(measure)?.[1];
+    return kind === 'difference' || kind === 'ratio' ? kind : undefined;
+}
+const fairnessMeasures = schemas/* record */.g1P(schemas/* string */.YjP().min(1), fairnessRule).superRefine((rules, ctx) => {
+    for (const [measure, rule] of Object.entries(rules)) {
+        const kind = measureKind(measure);
+        if (!kind)
+            ctx.addIssue({
+                code: 'custom',
+                path: [measure],
+                message: `"${measure}" is not a disparity measure: expected fairlearn's name of one, ending in _difference or _ratio (e.g. demographic_parity_ratio, equalized_odds_difference; demographic_parity_ratio[<class>] for a multiclass model)`,
+            });
+        else if (kind === 'difference' && rule['min-ratio'] !== undefined)
+            ctx.addIssue({
+                code: 'custom',
+                path: [measure, 'min-ratio'],
+                message: `min-ratio judges a ..._ratio measure; "${measure}" is a difference: use max-difference`,
+            });
+        else if (kind === 'ratio' && rule['max-difference'] !== undefined)
+            ctx.addIssue({
+                code: 'custom',
+                path: [measure, 'max-difference'],
+                message: `max-difference judges a ..._difference measure; "${measure}" is a ratio: use min-ratio`,
+            });
+    }
+});
 const gatePolicySchema = schemas/* object */.Ikc({
     'on-missing-baseline': schemas/* enum */.k5n(['pass', 'warn', 'fail']).default('warn'),
     /**
@@ -706,6 +780,11 @@ const gatePolicySchema = schemas/* object */.Ikc({
      */
     'notable-regressions': schemas/* enum */.k5n(policy_LEVELS).default('info'),
     metrics: schemas/* record */.g1P(schemas/* string */.YjP().min(1), metricRule).default({}),
+    /**
+     * Per sensitive attribute as evaluate-model's `sensitive-features` names it (`sex`, or
+     * `sex,age_band` for an intersection), per disparity measure: a fairnessRule.
+     */
+    fairness: schemas/* record */.g1P(schemas/* string */.YjP().min(1), fairnessMeasures).optional(),
     /** How monitor-model judges serving data (shared/monitor/policy.ts); compare-metrics ignores it. */
     monitor: monitorPolicySchema.optional(),
 })
@@ -1130,6 +1209,499 @@ function diffConfigValues(before, after) {
     return diff;
 }
 
+;// CONCATENATED MODULE: ./shared/files/expand.ts
+/**
+ * The one reading of a path list, as users write it in `data`, `code` and `outputs`, in every
+ * action and the CLI: one entry a line, each a file, a folder (every file inside, recursively)
+ * or a glob pattern (`data/*.csv`, `src/**`, `{train,eval}.csv`), and `!pattern` to leave files
+ * out. Hidden files match, as in @actions/glob and actions/upload-artifact's patterns; `.git`
+ * never does. Symbolic links are not followed while walking (a pull request's link to / or
+ * /proc would have the walk read the runner's file system, or loop), but a link that leads to a
+ * file is listed, so that the caller's confinement judges where it leads.
+ */
+
+
+
+
+const GLOB_CHARACTERS = /[*?[\]{}]/;
+const NEVER_MATCHED = (/* unused pure expression or super */ null && (['**/.git/**', '.git/**']));
+/** Absolute paths of the files the entries name, each once: in the order given, a pattern's or folder's matches sorted. */
+async function expand_expandPaths(entries, baseDir, what) {
+    const exclusions = entries.filter((e) => e.startsWith('!')).map((e) => e.slice(1));
+    const excluded = exclusions.length ? await matchPatterns(exclusions, baseDir) : new Set();
+    const files = new Set();
+    for (const entry of entries) {
+        if (entry.startsWith('!'))
+            continue;
+        const found = GLOB_CHARACTERS.test(entry)
+            ? await patternMatches(entry, baseDir, what)
+            : await filesAt(entry, baseDir, what);
+        for (const file of found)
+            if (!excluded.has(file))
+                files.add(file);
+    }
+    return [...files];
+}
+/**
+ * The same files as `expandPaths`, named as a report shows them: a file named by its path as
+ * the user wrote it, a file found in a folder or by a pattern relative to `baseDir` when inside
+ * it (absolute otherwise).
+ */
+async function expandPathsAsWritten(entries, baseDir, what) {
+    const written = new Map(entries.filter((e) => !e.startsWith('!')).map((entry) => [resolve(baseDir, entry), entry]));
+    return (await expand_expandPaths(entries, baseDir, what)).map((path) => written.get(path) ?? displayPath(path, baseDir));
+}
+/** `path` relative to `baseDir` when inside it, else absolute. */
+function displayPath(path, baseDir) {
+    const inside = relative(baseDir, path);
+    return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
+}
+// Each pattern alone, so that one matching nothing is reported by name.
+async function patternMatches(pattern, baseDir, what) {
+    const matched = [...(await matchPatterns([pattern], baseDir))].sort();
+    if (matched.length === 0)
+        throw new UserError(`The ${what} pattern "${pattern}" matches no file (relative paths resolve against ${baseDir}). Check the pattern, or that the files exist at this step.`);
+    return matched;
+}
+async function matchPatterns(patterns, baseDir) {
+    // Loaded only for patterns: most workflows name their files, and start-up counts.
+    const { glob } = await __nccwpck_require__.e(/* import() */ 448).then(__nccwpck_require__.bind(__nccwpck_require__, 76448));
+    const matches = await glob([...patterns], {
+        cwd: baseDir,
+        absolute: true,
+        onlyFiles: true,
+        dot: true,
+        expandDirectories: false,
+        followSymbolicLinks: false,
+        ignore: NEVER_MATCHED,
+    });
+    return new Set(matches.map((path) => resolve(path)));
+}
+async function filesAt(entry, baseDir, what) {
+    const absolute = resolve(baseDir, entry);
+    const link = await lstat(absolute).catch((error) => {
+        throw fileError(error, entry, what, baseDir);
+    });
+    const info = link.isSymbolicLink() ? await stat(absolute).catch(() => undefined) : link;
+    // A link is the caller's to judge (confinement follows it and names where it leads), unless
+    // it leads to a folder inside, which is read as the folder it stands for.
+    if (!info?.isDirectory() && link.isSymbolicLink())
+        return [absolute];
+    if (!info || info.isFile())
+        return [absolute];
+    if (!info.isDirectory())
+        throw new UserError(`The ${what} "${entry}" is neither a file nor a folder.`);
+    const found = await readdir(absolute, { recursive: true, withFileTypes: true });
+    const candidates = found
+        .filter((d) => d.isFile() || d.isSymbolicLink())
+        .map((d) => join(d.parentPath, d.name))
+        .filter((path) => !path.slice(absolute.length).split(/[\\/]/).includes('.git'));
+    const files = [];
+    for (const path of candidates)
+        if ((await stat(path).catch(() => undefined))?.isFile())
+            files.push(path);
+    if (files.length === 0)
+        throw new UserError(`The ${what} folder "${entry}" holds no files.`);
+    return files.sort();
+}
+
+;// CONCATENATED MODULE: ./shared/lineage/owner.ts
+/**
+ * Who owns a model: the GitHub handles (`@login`, `@org/team-slug`) or e-mail addresses that
+ * train-model's `owner` input names, or else the owners CODEOWNERS gives the training code. The
+ * manifest records them and promote-model copies the handles into the deployment payload, so
+ * that the fleet view can show an owner, and flag one who has left, without a manifest.
+ *
+ * CODEOWNERS is read as GitHub reads it (docs.github.com, "About code owners"): the first of
+ * `.github/CODEOWNERS`, `CODEOWNERS` and `docs/CODEOWNERS` at the repository root (the
+ * workspace); a file of 3 MB or more is not loaded; `#` starts a comment; each line is a pattern
+ * and its owners, and the LAST rule whose pattern matches a path decides its owners (a rule
+ * without owners leaves the path unowned). A malformed line is skipped, as GitHub skips it,
+ * with a warning naming the file and the line.
+ *
+ * Patterns follow gitignore's with GitHub's documented exceptions, which make those lines
+ * invalid: no `!` negation, no `[ ]` character ranges, and no `\#` escape of a leading `#`. The
+ * matching is not gitignore's either: `docs/*` owns `docs/a.md` but not `docs/build/b.md`
+ * (GitHub's own example), where a gitignore matcher such as the `ignore` package also matches
+ * the nested file through its ignored parent folder (`ignore` 5.3.2 gets `docs/*` and `/*`
+ * wrong on 3 of 56 cases drawn from hmarr/codeowners' GitHub-checked pattern table). So
+ * patterns are translated here, after those semantics (test/shared/owner.test.ts holds the
+ * cases), and run by re2js: the file may come from a pull request, and RE2's automaton cannot
+ * be made to backtrack by a pattern such as `*a*a*a*a*a*b` as a JavaScript RegExp can. Patterns
+ * without wildcards (most of them) are compared as text.
+ */
+
+
+
+
+
+
+
+
+
+/** Where GitHub looks for CODEOWNERS, in the order it looks (the first found is used). */
+const CODEOWNERS_LOCATIONS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
+/** GitHub does not load a CODEOWNERS file of 3 MB or more. */
+const MAX_CODEOWNERS_BYTES = (/* unused pure expression or super */ null && (3 * 1024 * 1024));
+/** A longer pattern is no path of a repository: the line is skipped rather than compiled. */
+const MAX_PATTERN_LENGTH = 4096;
+/** How many of the `code` files vote on the owner (a code list is a few files, not a tree). */
+const MAX_VOTING_FILES = 1000;
+/** How many handles an owner may have (the deployment payload carries them). */
+const MAX_OWNER_HANDLES = 50;
+/** GitHub shows at most 10 warning annotations of a step: the rest of the skipped lines are counted. */
+const MAX_LINE_WARNINGS = 10;
+/**
+ * GitHub's login alphabet: letters, digits and "-", not starting with "-", at most 39
+ * characters (older accounts may hold "--" or end in "-", so those are let through).
+ */
+const LOGIN = '[A-Za-z0-9][A-Za-z0-9-]{0,38}';
+/** A team slug: GitHub derives it from the team's name, lower-case, with "-" (and "_", "."). */
+const TEAM_SLUG = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}';
+/**
+ * An e-mail address in a conservative alphabet: the local part's letters, digits and `._%+-`
+ * and a dotted domain. No quote, space, `<`, `|` or backtick: a handle is shown in Markdown and
+ * HTML by the fleet view, read back from a payload anyone who may deploy could have written.
+ */
+const EMAIL = '[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63})+';
+const HANDLE = new RegExp(`^(?:@${LOGIN}(?:/${TEAM_SLUG})?|${EMAIL})$`);
+const HANDLE_RULE = 'a GitHub handle ("@login" or "@org/team-slug", letters, digits and "-" in the login) or an e-mail address ("name@example.com")';
+function isOwnerHandle(value) {
+    return value.length <= 254 && HANDLE.test(value);
+}
+/** A handle read back from a manifest or a deployment payload: hostile until it passes. */
+const ownerHandleSchema = schemas/* string */.YjP()
+    .refine(isOwnerHandle, { message: `must be ${HANDLE_RULE}` });
+const ownerSchema = schemas/* object */.Ikc({
+    handles: schemas/* array */.YOg(ownerHandleSchema).min(1).max(MAX_OWNER_HANDLES),
+    /** `input`: train-model's `owner`; `codeowners`: the rule of `file` at `line`. */
+    source: schemas/* enum */.k5n(['input', 'codeowners']),
+    file: schemas/* enum */.k5n(CODEOWNERS_LOCATIONS).optional(),
+    line: schemas/* number */.aig().int().positive().optional(),
+});
+/**
+ * The `owner` input's handles: one per line, or separated by commas or spaces; each once, in
+ * the order given. `problem` completes `input "owner" …` when a value is no handle.
+ */
+function readOwnerHandles(text) {
+    const handles = [...new Set(text.split(/[\s,]+/).filter((value) => value !== ''))];
+    const bad = handles.filter((value) => !isOwnerHandle(value));
+    if (bad.length) {
+        const hint = bad.some((value) => /^[A-Za-z0-9][A-Za-z0-9-]*(?:\/\S+)?$/.test(value))
+            ? ' A login or a team needs its leading "@" ("@octocat", "@octo-org/ml-team").'
+            : '';
+        return {
+            handles,
+            problem: `has ${bad
+                .slice(0, 5)
+                .map((value) => quoteValue(value))
+                .join(', ')}${bad.length > 5 ? ` and ${bad.length - 5} more` : ''}, which ${bad.length === 1 ? 'is' : 'are'} not ${HANDLE_RULE}.${hint} Give one owner per line or separate them with commas`,
+        };
+    }
+    if (handles.length > MAX_OWNER_HANDLES)
+        return {
+            handles,
+            problem: `names ${handles.length} owners; at most ${MAX_OWNER_HANDLES} are recorded. Name a team ("@org/team-slug") instead of its members`,
+        };
+    return { handles };
+}
+/**
+ * The rules of a CODEOWNERS file, in file order. `warn` hears of each malformed line (which is
+ * skipped, as GitHub skips it) with its line number; the text is never an error.
+ */
+function parseCodeowners(text, warn = () => undefined) {
+    const rules = [];
+    // A byte-order mark is no part of the first pattern.
+    const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+    for (const [index, raw] of lines.entries()) {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const parsed = parseRule(line);
+        if (typeof parsed === 'string')
+            warn(index + 1, parsed);
+        else
+            rules.push({ ...parsed, line: index + 1 });
+    }
+    return rules;
+}
+function parseRule(line) {
+    // eslint-disable-next-line no-control-regex -- control characters are what is refused here
+    if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(line))
+        return 'it holds a control character';
+    const patternEnd = patternLength(line);
+    const pattern = line.slice(0, patternEnd);
+    const problem = patternProblem(pattern);
+    if (problem)
+        return problem;
+    const owners = [];
+    for (const token of line.slice(patternEnd).split(/\s+/)) {
+        if (token === '')
+            continue;
+        if (token.startsWith('#'))
+            break; // a comment after the owners
+        if (!isOwnerHandle(token))
+            return `the owner ${quoteValue(token)} is not ${HANDLE_RULE}, so GitHub skips the line`;
+        owners.push(token);
+    }
+    return { pattern, owners: [...new Set(owners)], matches: compileCodeownersPattern(pattern) };
+}
+/** Where the pattern ends: at the first whitespace that no "\\" escapes (`my\\ file.txt`). */
+function patternLength(line) {
+    for (let at = 0; at < line.length; at++) {
+        if (line[at] === '\\')
+            at++;
+        else if (/\s/.test(line[at]))
+            return at;
+    }
+    return line.length;
+}
+/** Why GitHub would not read `pattern` as a CODEOWNERS pattern, or undefined when it would. */
+function patternProblem(pattern) {
+    if (pattern.length > MAX_PATTERN_LENGTH)
+        return `its pattern is longer than ${MAX_PATTERN_LENGTH} characters`;
+    if (pattern.startsWith('\\#'))
+        return 'its pattern escapes a leading "#" with "\\", which GitHub does not support in CODEOWNERS';
+    if (pattern.startsWith('!'))
+        return 'its pattern starts with "!": GitHub does not support negation in CODEOWNERS (give the files their own rule, with or without owners, below the broader one)';
+    if (/(?<!\\)(?:\\\\)*[[\]]/.test(pattern))
+        return 'its pattern has "[ ]": GitHub does not support character ranges in CODEOWNERS';
+    if (pattern.includes('***'))
+        return 'its pattern has "***"';
+    if (/.\/\/./.test(pattern))
+        return 'its pattern has an empty path segment ("//")';
+    return undefined;
+}
+/**
+ * A matcher of repository-relative "/"-separated paths for a valid pattern, with GitHub's
+ * semantics: a pattern without a "/" but at its end matches at any depth; a leading "/" or a
+ * "/" inside anchors it at the root; a trailing "/" matches only what is inside the folder;
+ * otherwise the pattern matches the path and everything below it, except that a last segment
+ * of a lone `*` matches one level only (`docs/*`). `*` and `?` never cross a "/"; `**` does.
+ */
+function compileCodeownersPattern(pattern) {
+    if (pattern === '/')
+        return () => false; // "/" names nothing (GitHub says so too)
+    let segments = pattern.split('/');
+    if (segments[0] === '')
+        segments = segments.slice(1);
+    else if ((segments.length === 1 || (segments.length === 2 && segments[1] === '')) &&
+        segments[0] !== '**')
+        segments = ['**', ...segments];
+    if (segments.length > 1 && segments.at(-1) === '')
+        segments[segments.length - 1] = '**';
+    const literal = literalMatcher(segments);
+    if (literal)
+        return literal;
+    // The text between wildcards must be in the path: a substring test turns most paths away
+    // before the automaton (compiled on first use) runs, so thousands of rules cost milliseconds.
+    const pieces = segments.flatMap(literalPieces);
+    let compiled;
+    const source = patternSource(segments);
+    return (path) => pieces.every((piece) => path.includes(piece)) &&
+        (compiled ??= RE2JS.compile(source)).testExact(path);
+}
+/** The runs of literal text in a segment, between its wildcards, escapes undone. */
+function literalPieces(segment) {
+    const pieces = [];
+    let piece = '';
+    for (let at = 0; at < segment.length; at++) {
+        const char = segment[at];
+        if (char === '\\' && at + 1 < segment.length)
+            piece += segment[++at];
+        else if (char === '*' || char === '?') {
+            pieces.push(piece);
+            piece = '';
+        }
+        else
+            piece += char;
+    }
+    return [...pieces, piece].filter((text) => text !== '');
+}
+/** A text comparison for a pattern without wildcards (an optional leading and trailing `**`). */
+function literalMatcher(segments) {
+    const anywhere = segments[0] === '**' && segments.length > 1;
+    const inside = segments.at(-1) === '**' && segments.length > 1;
+    const middle = segments.slice(anywhere ? 1 : 0, inside ? -1 : undefined);
+    if (middle.length === 0 || middle.some((segment) => /[*?]/.test(segment.replace(/\\./g, ''))))
+        return undefined;
+    const text = middle.map((segment) => segment.replace(/\\(.)/g, '$1')).join('/');
+    return (path) => {
+        const candidates = anywhere ? suffixes(path) : [path];
+        return candidates.some((at) => inside ? at.startsWith(`${text}/`) : at === text || at.startsWith(`${text}/`));
+    };
+}
+/** `a/b/c`, `b/c` and `c`: where a pattern that may start at any depth can start. */
+function suffixes(path) {
+    const found = [path];
+    for (let at = path.indexOf('/'); at !== -1; at = path.indexOf('/', at + 1))
+        found.push(path.slice(at + 1));
+    return found;
+}
+/** The RE2 expression of a pattern's segments (after the anchoring rules above). */
+function patternSource(segments) {
+    const last = segments.length - 1;
+    let source = '';
+    let needSlash = false;
+    for (const [index, segment] of segments.entries()) {
+        if (segment === '**') {
+            if (index === 0 && index === last)
+                source += '.+';
+            else if (index === 0)
+                source += '(?:.+/)?';
+            else if (index === last)
+                source += '/.*';
+            else
+                source += '(?:/.+)?';
+            needSlash = index !== 0;
+            continue;
+        }
+        if (needSlash)
+            source += '/';
+        if (segment === '*')
+            source += '[^/]+';
+        else {
+            source += segmentSource(segment);
+            if (index === last)
+                source += '(?:/.*)?';
+        }
+        needSlash = true;
+    }
+    return `(?s)^${source}$`;
+}
+function segmentSource(segment) {
+    let source = '';
+    for (let at = 0; at < segment.length; at++) {
+        const char = segment[at];
+        if (char === '\\' && at + 1 < segment.length)
+            source += RE2JS.quote(segment[++at]);
+        else if (char === '*')
+            source += '[^/]*';
+        else if (char === '?')
+            source += '[^/]';
+        else
+            source += RE2JS.quote(char);
+    }
+    return source;
+}
+/** The last rule that matches `path` (GitHub's precedence), or undefined when none does. */
+function lastMatchingRule(rules, path) {
+    for (let index = rules.length - 1; index >= 0; index--)
+        if (rules[index].matches(path))
+            return rules[index];
+    return undefined;
+}
+/**
+ * A name no file can have (NUL), for "any file directly in this folder": only rules that own
+ * the folder whatever a file in it is called match it (`/models/churn/`, `models/`, `*`,
+ * `/models/*`), not rules that single files out by name or extension (`*.py`, `README.md`).
+ */
+const ANY_FILE = '\u0000';
+/**
+ * The model's owner: the `owner` input's handles, or the owners CODEOWNERS gives the training
+ * code. Which code: with `code` set, its files, and the owners are those of the rule owning the
+ * most of them (a tie goes to the rule further down, which GitHub ranks higher); with `code`
+ * empty, the working directory, and the owners are those of the last rule that owns any file
+ * directly in it, as GitHub would request their review for a new file there. Undefined when
+ * neither says (no input and no CODEOWNERS, or no rule with owners matches).
+ */
+async function resolveOwner(request) {
+    if (request.handles?.length)
+        return { handles: [...request.handles], source: 'input' };
+    const found = await readCodeowners(request.confinement, request.log);
+    if (!found)
+        return undefined;
+    let skipped = 0;
+    const rules = parseCodeowners(found.text, (line, problem) => {
+        if (++skipped <= MAX_LINE_WARNINGS)
+            request.log.warning(`${found.file} line ${line} is skipped: ${problem}.`, {
+                file: found.file,
+                line,
+                title: 'CODEOWNERS',
+            });
+    });
+    if (skipped > MAX_LINE_WARNINGS)
+        request.log.info(`${found.file}: ${skipped - MAX_LINE_WARNINGS} more lines are skipped, as GitHub skips them.`);
+    const workspace = request.confinement.workspace;
+    const rule = request.code?.length
+        ? await ruleOfMostFiles(rules, request.code, request.cwd, workspace)
+        : lastMatchingRule(rules, folderPath(request.cwd, workspace));
+    if (!rule?.owners.length) {
+        request.log.info(`${found.file} names no owner for the training code, so the manifest records none (set input "owner" to name one).`);
+        return undefined;
+    }
+    if (rule.owners.length > MAX_OWNER_HANDLES)
+        request.log.warning(`${found.file} line ${rule.line} names ${rule.owners.length} owners; the manifest records the first ${MAX_OWNER_HANDLES}. Name a team ("@org/team-slug") instead of its members.`);
+    return {
+        handles: rule.owners.slice(0, MAX_OWNER_HANDLES),
+        source: 'codeowners',
+        file: found.file,
+        line: rule.line,
+    };
+}
+/** `<folder>/<ANY_FILE>`, relative to the workspace with "/" separators. */
+function folderPath(folder, workspace) {
+    const inside = relative(workspace, folder).split(sep).join('/');
+    return inside && !inside.startsWith('..') && !isAbsolute(inside)
+        ? `${inside}/${ANY_FILE}`
+        : ANY_FILE;
+}
+async function ruleOfMostFiles(rules, code, cwd, workspace) {
+    const files = (await expandPaths(code, cwd, 'code path')).slice(0, MAX_VOTING_FILES);
+    const votes = new Map();
+    for (const file of files) {
+        const path = relative(workspace, resolve(cwd, file)).split(sep).join('/');
+        if (path.startsWith('..') || isAbsolute(path))
+            continue;
+        const rule = lastMatchingRule(rules, path);
+        if (rule?.owners.length)
+            votes.set(rule, (votes.get(rule) ?? 0) + 1);
+    }
+    let best;
+    for (const [rule, count] of votes) {
+        const bestCount = best ? votes.get(best) : 0;
+        if (count > bestCount || (count === bestCount && rule.line > best.line))
+            best = rule;
+    }
+    return best;
+}
+/**
+ * The first CODEOWNERS file GitHub would use, read inside the workspace. A file that leads
+ * outside it (a symbolic link), is no regular file, or is too large for GitHub is warned
+ * about and not read: ownership is recorded, never a reason to fail training.
+ */
+async function readCodeowners(confinement, log) {
+    for (const file of CODEOWNERS_LOCATIONS) {
+        let path;
+        try {
+            path = await confinePath(file, confinement, {
+                what: 'CODEOWNERS file',
+                baseDir: confinement.workspace,
+                kind: 'any',
+            });
+        }
+        catch (error) {
+            if (!isUserError(error))
+                throw error;
+            log.warning(`${error.message} The model's owner is not read from it.`);
+            return undefined;
+        }
+        const info = await stat(path).catch(() => undefined);
+        if (!info)
+            continue;
+        if (!info.isFile()) {
+            log.warning(`${file} is not a regular file, so the model's owner is not read from CODEOWNERS.`);
+            return undefined;
+        }
+        if (info.size >= MAX_CODEOWNERS_BYTES) {
+            log.warning(`${file} is ${info.size} bytes; GitHub does not load a CODEOWNERS file of 3 MB or more, so neither does train-model: the model's owner is not read from it.`);
+            return undefined;
+        }
+        return { file, text: await readUserFile(path, 'CODEOWNERS file') };
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:crypto"
@@ -1152,7 +1724,7 @@ async function sha256File(path, what = 'file', baseDir = process.cwd()) {
             hash.update(chunk);
     }
     catch (error) {
-        throw fileError(error, path, what, baseDir);
+        throw read_file_fileError(error, path, what, baseDir);
     }
     return hash.digest('hex');
 }
@@ -1345,6 +1917,7 @@ function run(command, args, env, cwd) {
 
 
 
+
 const MANIFEST_FORMAT = 'mlops-actions/model-manifest@1';
 /** Linux's PATH_MAX: no file a training command writes has a longer path. */
 const MAX_PATH_LENGTH = 4096;
@@ -1471,6 +2044,12 @@ const manifestSchema = schemas/* object */.Ikc({
     }),
     /** What the command ran on: Python and its packages, R, the runner image, the OS (runtime.ts). */
     runtime: runtimeSchema.optional(),
+    /**
+     * Who owns the model (owner.ts): train-model's `owner` input, or the CODEOWNERS rule of the
+     * training code. Not a training input, so not part of the fingerprint. Absent when neither
+     * names one.
+     */
+    owner: ownerSchema.optional(),
     /** The mlops-actions version that trained (part of the fingerprint). */
     actionVersion: schemas/* string */.YjP().optional(),
     git: schemas/* object */.Ikc({
@@ -1816,6 +2395,132 @@ function describeApprovals(approvals) {
     return approved.map((a) => `${a.login}${a.comment ? ` (“${a.comment}”)` : ''}`).join(', ');
 }
 
+;// CONCATENATED MODULE: ./shared/registry/fairness-record.ts
+/**
+ * The bias check a promotion records: which sensitive attributes the promoted model was checked
+ * on, on which evaluation data, each fairness measure with its interval, and the rules the gates
+ * applied to them. It comes from the metrics report promote-model promotes (evaluate-model's
+ * `sensitive-features`) and goes into the promotion record, the deployment payload (where the
+ * fleet view reads it back) and, through the model card, the production Release. It is a
+ * compact summary: no group names, no rows; the full table stays in the metrics report, which the
+ * production Release keeps as an asset.
+ *
+ * The manifest is written at training, before any evaluation, so it has no place for this.
+ */
+
+/** Most attributes and measures a record keeps: a deployment payload is not a report. */
+const MAX_ATTRIBUTES = 20;
+const MAX_MEASURES = 60;
+const NAME_LENGTH = 300;
+const fairness_record_name = schemas/* string */.YjP().min(1).max(NAME_LENGTH);
+const finite = schemas/* number */.aig().finite();
+const measureSchema = schemas/* object */.Ikc({
+    /** "sex", or "sex,age_band" for an intersection, as evaluate-model keys it. */
+    attribute: fairness_record_name,
+    /** As fairlearn names it: demographic_parity_ratio, equalized_odds_difference[class], ... */
+    measure: fairness_record_name,
+    /** null when fewer than two groups qualified. */
+    value: finite.nullable(),
+    ci: schemas/* tuple */.PVZ([finite, finite]).optional(),
+});
+const ruleSchema = schemas/* object */.Ikc({
+    attribute: fairness_record_name,
+    measure: fairness_record_name,
+    /** The rule in words, e.g. "≥ 0.8 (four-fifths rule)". */
+    rule: schemas/* string */.YjP().max(NAME_LENGTH),
+    status: schemas/* enum */.k5n(['pass', 'warn', 'fail', 'inconclusive', 'info']),
+});
+/**
+ * Read back from a deployment payload, which anyone who may create deployments could have
+ * written: bounded, finite, and (in the payload schema) dropped whole when malformed.
+ */
+const fairnessRecordSchema = schemas/* object */.Ikc({
+    attributes: schemas/* array */.YOg(fairness_record_name).min(1).max(MAX_ATTRIBUTES),
+    /** The evaluation data's fingerprint (the metrics report's evaluation.dataSha256). */
+    dataSha256: schemas/* string */.YjP().max(128),
+    /** Groups with fewer rows were left out of the measures. */
+    minGroupSize: schemas/* number */.aig().int().nonnegative(),
+    measures: schemas/* array */.YOg(measureSchema).max(MAX_MEASURES),
+    /** Measures of the report not kept here (multiclass has six a class): they are in the report. */
+    omittedMeasures: schemas/* number */.aig().int().positive().optional(),
+    /** The fairness rules of the gate policy the promotion was judged by, when it had any. */
+    rules: schemas/* array */.YOg(ruleSchema).max(MAX_MEASURES).optional(),
+});
+/** The promotion's record of a metrics report's fairness section; undefined when it has none. */
+function summariseFairness(report, rules = []) {
+    const attributes = Object.entries(report ?? {}).slice(0, MAX_ATTRIBUTES);
+    if (!attributes.length)
+        return undefined;
+    const all = attributes.flatMap(([attribute, section]) => Object.entries(section.measures).map(([measure, m]) => ({
+        attribute,
+        measure,
+        value: Number.isFinite(m.value) ? m.value : null,
+        ...(m.ci && m.ci.every(Number.isFinite)
+            ? { ci: [m.ci[0], m.ci[1]] }
+            : {}),
+    })));
+    // Every attribute's headline first, so that a cut keeps what the one-line bias check shows.
+    const headline = new Set(headlineOf(all, rules));
+    const ordered = [...headline, ...all.filter((m) => !headline.has(m))];
+    const kept = ordered.slice(0, MAX_MEASURES);
+    const first = attributes[0][1];
+    return {
+        attributes: attributes.map(([attribute]) => attribute),
+        dataSha256: first.dataSha256,
+        minGroupSize: first.minGroupSize,
+        measures: kept,
+        ...(ordered.length > kept.length ? { omittedMeasures: ordered.length - kept.length } : {}),
+        ...(rules.length ? { rules: rules.slice(0, MAX_MEASURES) } : {}),
+    };
+}
+const RULE_STATUSES = new Set(ruleSchema.shape.status.options);
+/** The fairness rules the gates applied (the policy's `fairness:` section), as the record keeps them. */
+function fairnessRulesOf(gates) {
+    return (gates?.fairness ?? []).flatMap((f) => f.rule && RULE_STATUSES.has(f.status)
+        ? [
+            {
+                attribute: f.attribute,
+                measure: f.measure,
+                rule: f.rule,
+                status: f.status,
+            },
+        ]
+        : []);
+}
+/**
+ * The measures the one-line bias check shows, one or more an attribute: those a rule was applied
+ * to; else the demographic parity ratio, the four-fifths rule's measure (multiclass: the lowest
+ * of its classes'); else (regression) the gap in mean prediction; else the attribute's first.
+ */
+function headlineOf(measures, rules) {
+    const attributes = [...new Set(measures.map((m) => m.attribute))];
+    return attributes.flatMap((attribute) => {
+        const own = measures.filter((m) => m.attribute === attribute);
+        const ruled = own.filter((m) => rules.some((r) => r.attribute === attribute && r.measure === m.measure));
+        if (ruled.length)
+            return ruled;
+        const parity = own.filter((m) => /^demographic_parity_ratio(\[.*\])?$/.test(m.measure));
+        if (parity.length)
+            return [
+                parity.reduce((low, m) => m.value !== null && (low.value === null || m.value < low.value) ? m : low),
+            ];
+        const mean = own.find((m) => m.measure === 'mean_prediction_difference');
+        return mean ? [mean] : own.slice(0, 1);
+    });
+}
+/**
+ * What the fleet view and promote-model's summary show of a recorded check (FleetVersion's
+ * `fairness`, which bias-check.ts puts in one line): the attributes and their headline measures.
+ */
+function biasCheckOf(record) {
+    if (!record)
+        return undefined;
+    return {
+        attributes: record.attributes,
+        measures: headlineOf(record.measures, record.rules ?? []),
+    };
+}
+
 ;// CONCATENATED MODULE: ./shared/registry/github-registry.ts
 /**
  * GitHub as the model registry. The model in an environment is the newest deployment of task
@@ -1830,6 +2535,8 @@ function describeApprovals(approvals) {
  * and marked `production_environment` in every environment, so that GitHub's `auto_inactive`
  * rule never retires them (see createModelDeployment and holdsEnvironment).
  */
+
+
 
 
 
@@ -1873,6 +2580,8 @@ const deploymentPayloadSchema = schemas/* object */.Ikc({
     metricsDigest: schemas/* string */.YjP(),
     /** The metric values the gates judged, so that the next promotion can compare with them. */
     metrics: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* number */.aig()),
+    /** The gates' verdict on this promotion, for the fleet view; absent from earlier payloads. */
+    verdict: schemas/* enum */.k5n(['pass', 'warn', 'fail', 'inconclusive']).optional().catch(undefined),
     /** The evaluation data the metrics come from (hash of the true labels), for like-for-like comparisons. */
     dataSha256: schemas/* string */.YjP().optional(),
     artifact: (0,identifiers/* identifier */.Cv)('artifact name').optional(),
@@ -1885,8 +2594,20 @@ const deploymentPayloadSchema = schemas/* object */.Ikc({
     configSha256: schemas/* string */.YjP().optional(),
     /** What the model was trained on, in short (lineage/runtime.ts); a malformed one is dropped, not the payload. */
     runtime: runtimeSummarySchema.optional().catch(undefined),
+    /**
+     * Who owns the model (the manifest's owner.handles), for the fleet view. Each handle is
+     * checked against its alphabet (lineage/owner.ts): a list with one that is not is dropped,
+     * not the payload.
+     */
+    owner: schemas/* array */.YOg(ownerHandleSchema).min(1).max(MAX_OWNER_HANDLES).optional().catch(undefined),
     /** The training data profile, the drift reference; a malformed one is dropped, not the payload. */
     profile: profileReferenceSchema.optional().catch(undefined),
+    /**
+     * The bias check the promotion recorded (fairness-record.ts: attributes, evaluation data
+     * fingerprint, each measure with its interval, the rules applied); absent: never checked. A
+     * malformed one is dropped, not the payload.
+     */
+    fairness: fairnessRecordSchema.optional().catch(undefined),
     runUrl: schemas/* string */.YjP().optional(),
     overrideReason: schemas/* string */.YjP().optional(),
     /** A one-time id of the promotion, by which a create that GitHub answered 5xx is found again. */
@@ -1905,7 +2626,10 @@ const deploymentPayloadSchema = schemas/* object */.Ikc({
     rollback: schemas/* object */.Ikc({ from: (0,identifiers/* identifier */.Cv)('model version').optional(), reason: schemas/* string */.YjP() })
         .optional(),
 });
-/** Deployment payloads come back as an object or as a JSON string, depending on how they were sent. */
+/**
+ * A payload read back from GitHub, or undefined when it is not ours. Payloads come back as an
+ * object or as a JSON string, depending on how they were sent.
+ */
 function parsePayload(raw) {
     let value = raw;
     if (typeof value === 'string') {
@@ -2209,6 +2933,7 @@ function metricDirection(metric) {
  * a gated one is its gate's business and is not judged twice.
  */
 
+
 /** Without an interval, a change of more than this fraction of the larger value is notable. */
 const NOTABLE_RELATIVE = 0.05;
 /** Float noise (0.1 + 0.2) must not turn an exact limit into a failure. */
@@ -2235,17 +2960,21 @@ function evaluateGates(candidate, baseline, policy, options = {}) {
     const hasBaseline = baseline !== undefined;
     const metrics = names.map((name) => compareMetric(name, entry(candidate[name]), entry(baseline?.[name]), policy.metrics[name], policy, hasBaseline, options.candidateSkipped?.[name]));
     const slices = options.candidateSlices ? compareSlices(options, policy, hasBaseline) : [];
-    const notable = notableChanges(metrics, slices, policy);
+    const fairness = options.candidateFairness
+        ? compareFairness(options.candidateFairness, options.baselineFairness, policy, hasBaseline)
+        : [];
+    const notable = notableChanges(metrics, slices, policy, fairness);
     return {
-        verdict: overallVerdict([...metrics, ...slices, ...notable]),
+        verdict: overallVerdict([...metrics, ...slices, ...fairness, ...notable]),
         metrics,
         slices,
+        fairness,
         notable,
         hasBaseline,
     };
 }
 /** The changes beyond the noise among the metrics and the judged slices; see the header. */
-function notableChanges(metrics, slices, policy) {
+function notableChanges(metrics, slices, policy, fairness = []) {
     const found = [];
     const direction = (metric) => (Object.hasOwn(policy.metrics, metric) ? policy.metrics[metric]?.direction : undefined) ??
         metricDirection(metric);
@@ -2283,11 +3012,36 @@ function notableChanges(metrics, slices, policy) {
         for (const row of s.rows)
             if (!row.ignored)
                 consider(s.metric, row.slice, row.candidate, row.baseline?.value, s);
+    // A disparity that grew beyond its interval is notable, gated or not: a difference is better
+    // lower, a ratio higher.
+    for (const f of fairness) {
+        if (typeof f.candidate !== 'number' || typeof f.baseline !== 'number')
+            continue;
+        const change = notable({ value: f.candidate, ci: f.candidateCi }, f.baseline);
+        if (!change)
+            continue;
+        const delta = f.candidate - f.baseline;
+        const kind = delta > 0 === (measureKind(f.measure) === 'ratio') ? 'improvement' : 'regression';
+        const gated = Boolean(f.rule);
+        found.push({
+            metric: f.measure,
+            attribute: f.attribute,
+            baseline: f.baseline,
+            candidate: f.candidate,
+            delta,
+            ...(change.basis === 'ci' ? { ci: f.candidateCi } : {}),
+            kind,
+            ...change,
+            gated,
+            status: gated ? f.status : kind === 'regression' ? policy['notable-regressions'] : 'info',
+        });
+    }
     const order = { regression: 0, improvement: 1, change: 2 };
     return found.sort((a, b) => order[a.kind] - order[b.kind] ||
         // Equal sizes up to float noise fall back to the names, so the order is stable.
         (Math.abs(b.size - a.size) > 1e-9 ? b.size - a.size : 0) ||
         a.metric.localeCompare(b.metric) ||
+        (a.attribute ?? '').localeCompare(b.attribute ?? '') ||
         (a.slice ?? '').localeCompare(b.slice ?? ''));
 }
 /** Whether a change is beyond the noise, and by how much; undefined when it is not. */
@@ -2318,6 +3072,9 @@ function failures(result) {
         ...result.slices
             .filter((s) => s.status === 'fail')
             .map((s) => `${s.metric} by slice: ${s.reasons.join('; ')}`),
+        ...(result.fairness ?? [])
+            .filter((f) => f.status === 'fail')
+            .map((f) => `${fairnessName(f)}: ${f.reasons.join('; ')}`),
         ...result.notable
             .filter((n) => !n.gated && n.status === 'fail')
             .map((n) => `${describeNotable(n)} (notable-regressions: fail)`),
@@ -2325,7 +3082,11 @@ function failures(result) {
 }
 /** A notable change in plain words, for annotations; the comment renders its own. */
 function describeNotable(change) {
-    const what = change.slice === undefined ? change.metric : `${change.metric} on slice "${change.slice}"`;
+    const what = change.attribute !== undefined
+        ? `${change.metric} for "${change.attribute}"`
+        : change.slice === undefined
+            ? change.metric
+            : `${change.metric} on slice "${change.slice}"`;
     const verb = change.kind === 'regression'
         ? 'regressed'
         : change.kind === 'improvement'
@@ -2586,6 +3347,252 @@ function format(value) {
 function percent(fraction) {
     return `${Number((fraction * 100).toPrecision(3))}%`;
 }
+/** A disparity measure in plain words: `demographic_parity_ratio for "sex"`. */
+function fairnessName(f) {
+    return `${f.measure} for "${f.attribute}"`;
+}
+/** The attribute's key as evaluate-model writes it: columns trimmed, joined by commas. */
+function attributeKey(attribute) {
+    return attribute
+        .split(',')
+        .map((part) => part.trim())
+        .join(',');
+}
+/**
+ * Every disparity measure the candidate or production reports, and every one a rule names,
+ * per attribute. Ungated measures are `info`; a rule on a measure or attribute the candidate
+ * does not report, or on a measure it reports as undefined, is a finding at the rule's level.
+ */
+function compareFairness(candidate, baseline, policy, hasBaseline) {
+    const rules = new Map();
+    for (const [attribute, measures] of Object.entries(policy.fairness ?? {}))
+        rules.set(attributeKey(attribute), measures);
+    const attributes = [
+        ...new Set([...Object.keys(candidate), ...Object.keys(baseline ?? {}), ...rules.keys()]),
+    ];
+    const comparisons = [];
+    for (const attribute of attributes) {
+        const cand = Object.hasOwn(candidate, attribute) ? candidate[attribute] : undefined;
+        const base = baseline && Object.hasOwn(baseline, attribute) ? baseline[attribute] : undefined;
+        const ruled = rules.get(attribute) ?? {};
+        const measures = [
+            ...new Set([
+                ...Object.keys(cand?.measures ?? {}),
+                ...Object.keys(base?.measures ?? {}),
+                ...Object.keys(ruled),
+            ]),
+        ];
+        for (const measure of measures) {
+            const rule = Object.hasOwn(ruled, measure) ? ruled[measure] : undefined;
+            const c = cand && Object.hasOwn(cand.measures, measure) ? cand.measures[measure] : undefined;
+            const b = base && Object.hasOwn(base.measures, measure) ? base.measures[measure] : undefined;
+            const comparison = {
+                attribute,
+                measure,
+                status: rule ? 'pass' : 'info',
+                reasons: [],
+                ...(c ? { candidate: c.value } : {}),
+                ...(c?.ci ? { candidateCi: [c.ci[0], c.ci[1]] } : {}),
+                ...(c?.worstGroup !== undefined ? { worstGroup: c.worstGroup } : {}),
+                ...(b ? { baseline: b.value } : {}),
+                ...(b?.ci ? { baselineCi: [b.ci[0], b.ci[1]] } : {}),
+                ...(b?.worstGroup !== undefined ? { baselineWorstGroup: b.worstGroup } : {}),
+            };
+            if (!rule) {
+                if (!c)
+                    comparison.status = 'removed';
+                else if (!b && hasBaseline && baseline)
+                    comparison.status = 'added';
+                comparisons.push(comparison);
+                continue;
+            }
+            comparison.rule = describeFairnessRule(rule);
+            const reported = cand !== undefined ? 'yes' : Object.keys(candidate).length ? 'no' : 'never';
+            comparisons.push(judgeFairness(comparison, rule, reported, policy, hasBaseline));
+        }
+    }
+    return comparisons;
+}
+/** One rule on one measure, on the candidate's interval (the point value where it has none). */
+function judgeFairness(comparison, rule, 
+/** never: the report has no fairness section at all (evaluated without sensitive-features). */
+attributeReported, policy, hasBaseline) {
+    const { level } = rule;
+    const value = comparison.candidate;
+    // A report without any fairness section (a plain metrics file, or evaluate-model without
+    // sensitive-features) was never checked for bias: the comment says so at the top (render.ts),
+    // but the verdict is left to the other rules, so that one policy can serve models evaluated
+    // with and without sensitive features.
+    if (attributeReported === 'never')
+        return flag(comparison, 'info', `not checked for bias: the candidate's metrics report has no fairness section (evaluate-model's sensitive-features would list "${comparison.attribute}")`);
+    if (attributeReported === 'no')
+        return flag(comparison, level, `the candidate's metrics report has no fairness section for "${comparison.attribute}": list it in evaluate-model's sensitive-features`);
+    if (value === undefined)
+        return flag(comparison, level, `the candidate's metrics report has no measure ${comparison.measure} for "${comparison.attribute}"`);
+    if (value === null)
+        return flag(comparison, level, 'undefined: fewer than two groups have enough rows (min-group-size) and the rates it compares');
+    // The interval as judged: it holds the point value too, whatever the bootstrap gave.
+    const ci = comparison.candidateCi;
+    const low = Math.min(value, ci?.[0] ?? value);
+    const high = Math.max(value, ci?.[1] ?? value);
+    const shown = ci ? `${format(value)} ${interval(ci)}` : format(value);
+    // broken: the whole interval breaks the rule; kept: the whole interval keeps it; neither: it
+    // straddles the limit, and the data cannot tell.
+    const judge = (broken, kept, reason, limit) => {
+        if (broken)
+            flag(comparison, level, reason);
+        else if (!kept)
+            flag(comparison, softened(level), 
+            // Only an interval can straddle: without one, low = high = the value.
+            `the interval ${interval(ci)} straddles ${limit}: the data cannot tell whether the rule holds`);
+    };
+    const minRatio = rule['min-ratio'];
+    if (minRatio !== undefined)
+        judge(high < minRatio - EPSILON, low >= minRatio - EPSILON, `${shown} is below the minimum ratio ${format(minRatio)}${minRatio === 0.8 ? ' (the four-fifths rule)' : ''}`, `the minimum ratio ${format(minRatio)}`);
+    const maxDifference = rule['max-difference'];
+    if (maxDifference !== undefined)
+        judge(low > maxDifference + EPSILON, high <= maxDifference + EPSILON, `${shown} is above the maximum difference ${format(maxDifference)}`, `the maximum difference ${format(maxDifference)}`);
+    const maxRegression = rule['max-regression'];
+    if (maxRegression !== undefined) {
+        const base = comparison.baseline;
+        if (typeof base !== 'number')
+            return missingBaseline(comparison, level, policy, !hasBaseline
+                ? 'there is no baseline to compare with'
+                : base === null
+                    ? "production's measure is undefined (fewer than two groups qualified)"
+                    : `production's metrics report has no ${comparison.measure} for "${comparison.attribute}"`);
+        // How much worse than production: a difference grows, a ratio falls.
+        const ratio = measureKind(comparison.measure) === 'ratio';
+        const worse = (x) => (ratio ? base - x : x - base);
+        const least = Math.min(worse(low), worse(high));
+        const most = Math.max(worse(low), worse(high));
+        judge(least > maxRegression + EPSILON, most <= maxRegression + EPSILON, `${shown} is worse than production's ${format(base)} by ${format(worse(value))}, more than the tolerated ${format(maxRegression)}`, `production's ${format(base)} plus the tolerated ${format(maxRegression)}`);
+    }
+    return comparison;
+}
+function describeFairnessRule(rule) {
+    const parts = [];
+    if (rule['min-ratio'] !== undefined)
+        parts.push(`ratio ≥ ${format(rule['min-ratio'])}${rule['min-ratio'] === 0.8 ? ' (four-fifths rule)' : ''}`);
+    if (rule['max-difference'] !== undefined)
+        parts.push(`difference ≤ ${format(rule['max-difference'])}`);
+    if (rule['max-regression'] !== undefined)
+        parts.push(`worse than production by ≤ ${format(rule['max-regression'])}`);
+    parts.push('judged on the interval');
+    if (rule.level !== 'fail')
+        parts.push(`${rule.level} only`);
+    return parts.join('; ');
+}
+
+;// CONCATENATED MODULE: ./shared/metrics/fairness-report.ts
+/**
+ * The `fairness` section of the metrics report: per sensitive attribute, each group's rows and
+ * rates, and the disparity measures between groups as fairlearn names them
+ * (fairlearn/metrics/_fairness_metrics.py). evaluate-model writes it (fairness.ts); the gates,
+ * the comment, the manifest and the registry read it. The full table stays in the report;
+ * anything published merges the small groups (publishableGroups).
+ */
+
+/** The group of rows whose sensitive value is missing (empty cell, NA, null). */
+const MISSING_GROUP = '(missing)';
+/** How an intersection's values are joined into one group name, in column order. */
+const INTERSECTION_SEPARATOR = ', ';
+const fairness_report_interval = schemas/* tuple */.PVZ([schemas/* number */.aig(), schemas/* number */.aig()]);
+const groupMetric = schemas/* object */.Ikc({ value: schemas/* number */.aig(), ci: fairness_report_interval.optional() });
+const fairnessGroupSchema = schemas/* object */.Ikc({
+    rows: schemas/* number */.aig().int().nonnegative(),
+    weight: schemas/* number */.aig().nonnegative(),
+    /** rows < minGroupSize: reported, left out of the measures. */
+    small: schemas/* boolean */.zMY(),
+    /** Binary: the weighted share of positive labels. */
+    baseRate: schemas/* number */.aig().nullable().optional(),
+    /** Binary: the weighted share predicted positive. */
+    selectionRate: schemas/* number */.aig().nullable().optional(),
+    /** null = undefined (the group has no positive labels), never 0. */
+    truePositiveRate: schemas/* number */.aig().nullable().optional(),
+    /** null = undefined (the group has no negative labels). */
+    falsePositiveRate: schemas/* number */.aig().nullable().optional(),
+    /** Regression: the weighted mean prediction. */
+    meanPrediction: schemas/* number */.aig().optional(),
+    /** The task's headline metrics on the group's rows. */
+    metrics: schemas/* record */.g1P(schemas/* string */.YjP(), groupMetric),
+});
+const fairnessMeasureSchema = schemas/* object */.Ikc({
+    /** null when fewer than two groups qualify. */
+    value: schemas/* number */.aig().nullable(),
+    /** From the same seeded bootstrap as every metric, resampled within each group. */
+    ci: fairness_report_interval.optional(),
+    /** The group at the disadvantaged end (lowest selection rate, ...). */
+    worstGroup: schemas/* string */.YjP().optional(),
+    bestGroup: schemas/* string */.YjP().optional(),
+    /** The groups the measure compared. */
+    groups: schemas/* array */.YOg(schemas/* string */.YjP()),
+});
+const fairnessAttributeSchema = schemas/* object */.Ikc({
+    /** ["sex"], or ["sex", "age_band"] for an intersection. */
+    columns: schemas/* array */.YOg(schemas/* string */.YjP()).min(1),
+    minGroupSize: schemas/* number */.aig().int().nonnegative(),
+    /** The evaluation data fingerprint (the report's evaluation.dataSha256). */
+    dataSha256: schemas/* string */.YjP(),
+    groups: schemas/* record */.g1P(schemas/* string */.YjP(), fairnessGroupSchema),
+    /**
+     * Binary: demographic_parity_difference / _ratio, equalized_odds_difference / _ratio,
+     * equal_opportunity_difference / _ratio. Multiclass: the same one-vs-rest, keyed
+     * "<measure>[<class>]". Regression: mean_prediction_difference and "<metric>_difference".
+     */
+    measures: schemas/* record */.g1P(schemas/* string */.YjP(), fairnessMeasureSchema),
+    notes: schemas/* array */.YOg(schemas/* string */.YjP()),
+});
+/** Keyed by attribute as the user wrote it: "sex", or "sex,age_band" for an intersection. */
+const fairnessReportSchema = schemas/* record */.g1P(schemas/* string */.YjP(), fairnessAttributeSchema);
+/** The name of the merged line of groups under the minimum size. */
+function otherGroupName(minGroupSize) {
+    return `other (fewer than ${minGroupSize} rows each)`;
+}
+/**
+ * The groups as anything published (job summary, pull-request comment, Release notes) may show
+ * them: groups are data about people, so those under min-group-size (whose rates could point at
+ * a few individuals) are merged into one "other (fewer than k rows each)" line that carries only
+ * their total rows and weight, never their rates. Largest groups first.
+ */
+function publishableGroups(attribute) {
+    const lines = [];
+    let smallRows = 0;
+    let smallWeight = 0;
+    let smallCount = 0;
+    for (const [name, group] of Object.entries(attribute.groups)) {
+        if (group.small) {
+            smallRows += group.rows;
+            smallWeight += group.weight;
+            smallCount += 1;
+            continue;
+        }
+        lines.push({
+            name,
+            rows: group.rows,
+            weight: group.weight,
+            groups: 1,
+            merged: false,
+            ...(group.baseRate !== undefined ? { baseRate: group.baseRate } : {}),
+            ...(group.selectionRate !== undefined ? { selectionRate: group.selectionRate } : {}),
+            ...(group.truePositiveRate !== undefined ? { truePositiveRate: group.truePositiveRate } : {}),
+            ...(group.falsePositiveRate !== undefined
+                ? { falsePositiveRate: group.falsePositiveRate }
+                : {}),
+            ...(group.meanPrediction !== undefined ? { meanPrediction: group.meanPrediction } : {}),
+        });
+    }
+    lines.sort((a, b) => b.rows - a.rows || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    if (smallCount > 0)
+        lines.push({
+            name: otherGroupName(attribute.minGroupSize),
+            rows: smallRows,
+            weight: smallWeight,
+            groups: smallCount,
+            merged: true,
+        });
+    return lines;
+}
 
 ;// CONCATENATED MODULE: ./shared/metrics/report.ts
 /**
@@ -2593,6 +3600,7 @@ function percent(fraction) {
  * compare-metrics and promote-model also take plain or nested metrics files of the user's own
  * (JSON or YAML, as DVC and DVCLive write them): nested keys are joined with dots.
  */
+
 
 
 
@@ -2680,6 +3688,8 @@ const metricsReportSchema = schemas/* object */.Ikc({
         seed: schemas/* number */.aig().int(),
     })
         .optional(),
+    /** Per sensitive attribute, the groups' rates and the disparity measures (fairness-report.ts). */
+    fairness: fairnessReportSchema.optional(),
 });
 /** What compare-metrics takes from a metrics report, read from a file or a release asset. */
 function loadedFromReport(report, source) {
@@ -2695,10 +3705,11 @@ function loadedFromReport(report, source) {
         slices: report.slices,
         ...(report.confusionMatrix ? { confusion: report.confusionMatrix } : {}),
         ...(report.residuals ? { residuals: report.residuals } : {}),
+        ...(report.fairness ? { fairness: report.fairness } : {}),
     };
 }
 async function loadMetrics(path, what, baseDir = process.cwd()) {
-    const text = await readUserFile(path, what, baseDir);
+    const text = await read_file_readUserFile(path, what, baseDir);
     const value = await parseStructured(text, path, what);
     if (value &&
         typeof value === 'object' &&
@@ -2738,8 +3749,274 @@ function metricValues(loaded) {
 
 // EXTERNAL MODULE: ./shared/markdown/escape.ts
 var markdown_escape = __nccwpck_require__(32215);
+;// CONCATENATED MODULE: ./shared/metrics/fairness-summary.ts
+/**
+ * The Fairness part of evaluate-model's job summary: per attribute, the groups' rows and rates
+ * and the measures with their intervals. Groups are data about people and a summary is public
+ * in a public repository: it shows group names, counts and rates, never rows, and the groups
+ * under min-group-size are merged into one line (publishableGroups). The full table stays in
+ * the report.
+ */
+
+
+const fairness_summary_format = (value) => (Number.isInteger(value) ? String(value) : value.toPrecision(4));
+const rate = (value) => value === undefined ? '' : value === null ? 'undefined' : fairness_summary_format(value);
+/** Longest a group name is shown: a value from the predictions file. */
+const MAX_NAME = 60;
+const shown = (name) => (0,markdown_escape/* escapeMarkdown */.FV)([...name].length > MAX_NAME ? `${[...name].slice(0, MAX_NAME - 1).join('')}…` : name);
+/** Most measure lines per attribute (multiclass has six per class); the rest are in the report. */
+const MAX_MEASURE_LINES = 18;
+/** Most notes per attribute. */
+const MAX_NOTES = 5;
+function renderFairnessSummary(fairness, level) {
+    const parts = ['#### Fairness'];
+    for (const [attribute, section] of Object.entries(fairness)) {
+        const lines = publishableGroups(section);
+        const sample = Object.values(section.groups)[0];
+        const task = sample?.selectionRate !== undefined
+            ? 'binary'
+            : sample?.meanPrediction !== undefined
+                ? 'regression'
+                : 'multiclass';
+        const metricNames = task === 'multiclass'
+            ? ['accuracy', 'f1_macro']
+            : task === 'regression'
+                ? ['mae', 'rmse']
+                : [];
+        const header = [
+            'Group',
+            'Rows',
+            ...(task === 'binary' ? ['Selection rate', 'TPR', 'FPR'] : []),
+            ...(task === 'regression' ? ['Mean prediction'] : []),
+            ...metricNames,
+        ];
+        const row = (line) => {
+            const group = line.merged ? undefined : section.groups[line.name];
+            return [
+                line.merged ? (0,markdown_escape/* escapeMarkdown */.FV)(line.name) : shown(line.name),
+                String(line.rows),
+                ...(task === 'binary'
+                    ? [rate(line.selectionRate), rate(line.truePositiveRate), rate(line.falsePositiveRate)]
+                    : []),
+                ...(task === 'regression' ? [rate(line.meanPrediction)] : []),
+                ...metricNames.map((m) => {
+                    const metric = group?.metrics[m];
+                    return metric ? fairness_summary_format(metric.value) : '';
+                }),
+            ];
+        };
+        parts.push(`**${shown(attribute)}**${section.columns.length > 1 ? ' (intersection)' : ''}`, (0,markdown_escape/* markdownTable */.Qj)(header, lines.map(row)));
+        const measures = Object.entries(section.measures);
+        if (measures.length) {
+            const measureRows = measures
+                .slice(0, MAX_MEASURE_LINES)
+                .map(([name, m]) => [
+                (0,markdown_escape/* escapeMarkdown */.FV)(name),
+                m.value === null ? 'undefined' : fairness_summary_format(m.value),
+                ...(level ? [m.ci ? `${fairness_summary_format(m.ci[0])} – ${fairness_summary_format(m.ci[1])}` : ''] : []),
+                m.worstGroup === undefined ? '' : shown(m.worstGroup),
+            ]);
+            parts.push((0,markdown_escape/* markdownTable */.Qj)(['Measure', 'Value', ...(level ? [level] : []), 'Worst group'], measureRows));
+            if (measures.length > MAX_MEASURE_LINES)
+                parts.push(`${measures.length - MAX_MEASURE_LINES} more measures are in the metrics report.`);
+        }
+        const notes = section.notes.slice(0, MAX_NOTES).map((note) => `- ${(0,markdown_escape/* escapeMarkdown */.FV)(note)}`);
+        if (section.notes.length > MAX_NOTES)
+            notes.push(`- ${section.notes.length - MAX_NOTES} more notes are in the metrics report.`);
+        if (notes.length)
+            parts.push(notes.join('\n'));
+    }
+    return parts.join('\n\n');
+}
+
+;// CONCATENATED MODULE: ./shared/fleet/site/html.ts
+/**
+ * HTML from hostile text. Every string of the fleet document came from a repository (model
+ * names, reasons, issue titles, config values, handles): the `html` tag escapes each value it
+ * interpolates unless it is already `Html`, so markup is only ever written by this module's
+ * callers' templates, never by the data. Links are followed only when they are http(s); other
+ * schemes (`javascript:`, `data:`) are shown as text.
+ */
+/** Markup built by the renderers: interpolated as it is by `html`. */
+class Html {
+    markup;
+    constructor(markup) {
+        this.markup = markup;
+    }
+    toString() {
+        return this.markup;
+    }
+}
+const ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+};
+/**
+ * Control, invisible and direction characters (as shared/markdown/escape.ts's INVISIBLE): in a
+ * page they hide text or reorder what follows (an RTL override turns "gpj.exe" around), so each
+ * is shown as its code point, marked, rather than obeyed.
+ */
+const INVISIBLE = 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g;
+const NEEDS_ESCAPE = new RegExp(`[&<>"']|${INVISIBLE.source}`);
+const codePoint = (char) => `U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+/** Text for an attribute value (always written in double quotes): invisible characters as `U+XXXX`. */
+function escapeAttribute(text) {
+    return text
+        .replace(INVISIBLE, (char) => `[${codePoint(char)}]`)
+        .replace(/[&<>"']/g, (c) => ENTITIES[c]);
+}
+/** Text for an element's content: escaped, invisible characters shown as a marked `U+XXXX`. */
+function escapeText(text) {
+    // Most strings (versions, dates, numbers) need nothing: one test instead of two replaces.
+    if (!NEEDS_ESCAPE.test(text))
+        return text;
+    return text
+        .replace(/[&<>"']/g, (c) => ENTITIES[c])
+        .replace(INVISIBLE, (char) => `<span class="invisible" title="an invisible character in the data">${codePoint(char)}</span>`);
+}
+function render(part) {
+    if (part === undefined || part === null || part === false)
+        return '';
+    if (part instanceof Html)
+        return part.markup;
+    if (typeof part === 'number')
+        return escapeText(String(part));
+    if (typeof part === 'string')
+        return escapeText(part);
+    return part.map(render).join('');
+}
+/**
+ * Markup from a template: the literal parts are the caller's markup, each value is escaped as
+ * text. Values in attributes must be wrapped in `attr()` (the template cannot tell where it is).
+ */
+function html_html(strings, ...values) {
+    let out = strings[0];
+    values.forEach((value, i) => {
+        out += render(value) + strings[i + 1];
+    });
+    return new Html(out);
+}
+/** An attribute's value, escaped for a double-quoted attribute. */
+function html_attr(value) {
+    return new Html(escapeAttribute(String(value)));
+}
+/** Markup from several parts, with a separator between them. */
+function html_join(parts, separator = '') {
+    return new Html(parts
+        .filter((part) => part !== undefined && part !== null && part !== false && part !== '')
+        .map(render)
+        .join(render(separator)));
+}
+/**
+ * The URL when it is an absolute http(s) URL, normalised (spaces and quotes percent-encoded by
+ * the URL parser); otherwise undefined: `javascript:`, `data:`, relative or unparseable targets
+ * are never made links.
+ */
+function safeUrl(url) {
+    if (!url || !/^https?:\/\//i.test(url.trim()))
+        return undefined;
+    try {
+        const parsed = new URL(url.trim());
+        return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** A link to an outside page when the URL is http(s); the label alone otherwise. */
+function html_externalLink(label, url) {
+    const href = safeUrl(url);
+    return href ? html_html `<a href="${html_attr(href)}">${label}</a>` : html_html `${label}`;
+}
+
+;// CONCATENATED MODULE: ./shared/fleet/site/format.ts
+/** How the site writes times, numbers and GitHub handles. */
+
+/** `2026-12-07 04:46 UTC`, in a <time> element a reader's tools can read. */
+function time(iso) {
+    const date = new Date(iso);
+    if (Number.isNaN(date.getTime()))
+        return html `${iso}`;
+    const text = `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    return html `<time datetime="${attr(date.toISOString())}">${text}</time>`;
+}
+/** The date alone, for tight cells. */
+function day(iso) {
+    const date = new Date(iso);
+    if (Number.isNaN(date.getTime()))
+        return html `${iso}`;
+    return html `<time datetime="${attr(date.toISOString())}"
+    >${date.toISOString().slice(0, 10)}</time
+  >`;
+}
+/** A metric or measure: integers as they are, others to 3 significant decimals at most. */
+function number(value) {
+    if (value === null || value === undefined || !Number.isFinite(value))
+        return 'not computed';
+    if (Number.isInteger(value))
+        return count(value);
+    const abs = Math.abs(value);
+    const digits = abs >= 100 ? 1 : abs >= 1 ? 3 : 3;
+    return String(Number(value.toFixed(digits)));
+}
+/** `0.93 [0.88, 0.97]`: a value with its interval when there is one. */
+function withInterval(value, ci) {
+    return ci ? `${number(value)} [${number(ci[0])}, ${number(ci[1])}]` : number(value);
+}
+/** A count, in groups of three digits past 9999 (`100,000 rows`). */
+const count = (value) => Math.abs(value) >= 10_000 ? value.toLocaleString('en-US') : String(value);
+const plural = (value, one, many = `${one}s`) => `${count(value)} ${value === 1 ? one : many}`;
+const format_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+const TEAM = /^[A-Za-z0-9._-]{1,100}$/;
+/**
+ * A GitHub handle as a link to its profile (`@login`) or its organisation's team page
+ * (`@org/team`); anything else (an e-mail address, a name) as text. A login may come with or
+ * without its "@".
+ */
+function handle(value, gone = false) {
+    const bare = value.startsWith('@') ? value.slice(1) : value;
+    // A GitHub App's bot (`github-actions[bot]`) has its page under /apps/.
+    const bot = /^([A-Za-z0-9-]{1,39})\[bot\]$/.exec(bare);
+    if (bot)
+        return externalLink(bare, `https://github.com/apps/${bot[1]}`);
+    const [login, team, ...rest] = bare.split('/');
+    let url;
+    if (rest.length === 0 && login && format_LOGIN.test(login)) {
+        if (team === undefined)
+            url = `https://github.com/${login}`;
+        else if (TEAM.test(team))
+            url = `https://github.com/orgs/${login}/teams/${team}`;
+    }
+    const label = url ? `@${bare}` : value;
+    const link = externalLink(label, url);
+    return gone
+        ? html `<span class="gone"
+        ><span class="was">${link}</span> <span class="note">(no longer a member)</span></span
+      >`
+        : link;
+}
+
+;// CONCATENATED MODULE: ./shared/fleet/bias-check.ts
+
+const NEVER_CHECKED = 'never checked for bias';
+function biasCheckText(version) {
+    const fairness = version.fairness;
+    if (!fairness)
+        return NEVER_CHECKED;
+    const measures = fairness.measures.map((m) => `${m.measure.replace(/_/g, ' ')}${fairness.attributes.length > 1 ? ` (${m.attribute})` : ''} ${withInterval(m.value, m.ci)}`);
+    return `checked for bias on ${fairness.attributes.join(', ')}${measures.length ? `: ${measures.join('; ')}` : ''}`;
+}
+
 ;// CONCATENATED MODULE: ./shared/registry/model-card.ts
 /** The model card a production release carries: what the model is, how it did, where it came from. */
+
+
+
 
 
 
@@ -2756,6 +4033,7 @@ function renderModelCard(args) {
     ]);
     const lineage = [
         ['Fingerprint', (0,markdown_escape/* inlineCode */.ti)(manifest.fingerprint)],
+        ['Owner', describeOwner(manifest.owner)],
         ['Commit', manifest.git.sha ? (0,markdown_escape/* inlineCode */.ti)(manifest.git.sha) : '—'],
         ['Trained by', manifest.git.runUrl ? `[workflow run](${encodeURI(manifest.git.runUrl)})` : '—'],
         [
@@ -2778,6 +4056,7 @@ function renderModelCard(args) {
         args.intendedUse ? `## Intended use\n\n${(0,markdown_escape/* escapeMarkdown */.FV)(args.intendedUse)}` : '',
         `## Metrics\n\n${(0,markdown_escape/* markdownTable */.Qj)(['Metric', 'Value', 'Confidence interval', 'n'], metricRows)}`,
         slicesSection(metrics),
+        biasSection(metrics, args.record),
         `## Data\n\n${manifest.data.length
             ? (0,markdown_escape/* markdownTable */.Qj)(['File', 'sha256'], manifest.data.map((d) => [(0,markdown_escape/* inlineCode */.ti)(d.path), (0,markdown_escape/* inlineCode */.ti)(d.sha256.slice(0, 16))]))
             : 'The manifest records no data files (train-model was given no `data`).'}`,
@@ -2791,6 +4070,16 @@ function renderModelCard(args) {
     ]
         .filter(Boolean)
         .join('\n\n') + '\n');
+}
+/** The owner's handles, and where they came from (train-model's input or a CODEOWNERS rule). */
+function describeOwner(owner) {
+    if (!owner)
+        return '— (none recorded: no `owner` input and no CODEOWNERS rule)';
+    const handles = owner.handles.map((handle) => (0,markdown_escape/* escapeMarkdown */.FV)(handle)).join(', ');
+    const from = owner.source === 'input'
+        ? 'train-model input `owner`'
+        : `${(0,markdown_escape/* inlineCode */.ti)(owner.file ?? 'CODEOWNERS')}${owner.line ? ` line ${owner.line}` : ''}`;
+    return `${handles} (from ${from})`;
 }
 /** How many metric columns the slice table shows: a card is read, not searched. */
 const SLICE_METRICS = 5;
@@ -2815,6 +4104,21 @@ function slicesSection(metrics) {
         ...names.map((name) => cell(values[name])),
     ]);
     return `## Slices\n\n${(0,markdown_escape/* markdownTable */.Qj)(['Slice', 'n', ...names.map(markdown_escape/* inlineCode */.ti)], rows)}`;
+}
+/**
+ * The bias check, as the production Release publishes it: the recorded measures in one line,
+ * then per attribute the groups' counts and rates and the measures with their intervals, as
+ * evaluate-model's summary shows them (fairness-summary.ts): group names, counts and rates,
+ * never rows, the groups under min-group-size merged into one line. A model promoted without a
+ * fairness evaluation says so.
+ */
+function biasSection(metrics, record) {
+    const check = (0,markdown_escape/* escapeMarkdown */.FV)(biasCheckText({ fairness: biasCheckOf(record.fairness) }));
+    if (!metrics.fairness || !record.fairness)
+        return `## Bias across groups\n\n**${check}**: the metrics report promoted has no fairness section (evaluate-model's \`sensitive-features\`).`;
+    const fingerprint = `sha256 of labels ${(0,markdown_escape/* inlineCode */.ti)(record.fairness.dataSha256.slice(0, 16))}`;
+    const tables = renderFairnessSummary(metrics.fairness, 'Interval').replace(/^#### Fairness\n\n/, '');
+    return `## Bias across groups\n\n${check}.\n\nOn the evaluation data (${fingerprint}); groups under ${record.fairness.minGroupSize} rows are merged into one line and left out of the measures. The full table is in the Release's metrics report.\n\n${tables}`;
 }
 /** The training data as validate-data profiled it: how much, how complete, what range. */
 function profileSection(profile) {
@@ -2902,6 +4206,7 @@ function buildPromotionRecord(args) {
         ...(args.approval ? { approval: args.approval } : {}),
         ...(args.rollback ? { rollback: args.rollback } : {}),
         ...(args.overrideReason ? { overrideReason: args.overrideReason } : {}),
+        ...(args.fairness ? { fairness: args.fairness } : {}),
         promotedAt: args.now.toISOString(),
     };
 }
@@ -3382,7 +4687,7 @@ async function parseProfile(text, source) {
 
 /** Reads the profile input once: it must be a profile, and its bytes are the ones published. */
 async function stageProfile(profilePath, stepDir) {
-    const text = await readUserFile(profilePath, 'profile file');
+    const text = await read_file_readUserFile(profilePath, 'profile file');
     const profile = await parseProfile(text, profilePath);
     const path = (0,external_node_path_.join)(stepDir, PROFILE_FILE);
     const bytes = Buffer.from(text, 'utf8');
@@ -3553,6 +4858,7 @@ async function verifyManifestOutputs(manifest, files) {
 
 
 
+
 async function promote(request) {
     const { model, environment, candidate, registry, log } = request;
     const rollback = candidate.restoredFrom !== undefined;
@@ -3582,6 +4888,9 @@ async function promote(request) {
         const judged = evaluateGates(metrics.metrics, baseline?.payload.metrics, request.policy, {
             candidateSlices: metrics.slices ?? {},
             ...(metrics.skipped ? { candidateSkipped: metrics.skipped } : {}),
+            // The fairness rules judge the report's fairness section here too; production's is not in
+            // the deployment's payload, so their max-regression follows on-missing-baseline.
+            candidateFairness: metrics.fairness ?? {},
         });
         const subject = { model, environment, version, fingerprint: manifest.fingerprint };
         return { gates: judged, digest: digestComparison(subject, judged, baseline) };
@@ -3646,6 +4955,7 @@ async function promote(request) {
         now: request.now,
         approvals,
         comparisonDigest,
+        fairness: summariseFairness(metrics.fairness, fairnessRulesOf(gates)),
         ...(request.approvedDigest
             ? { approval: boundApproval(request.approvedDigest, approvals, request.now) }
             : {}),
@@ -3803,8 +5113,10 @@ function deploymentPayload(args) {
         fingerprint: manifest.fingerprint,
         metricsDigest: record.metricsDigest,
         metrics: args.values,
+        verdict: record.verdict,
         configSha256: manifest.config.sha256,
         ...(manifest.runtime ? { runtime: summariseRuntime(manifest.runtime) } : {}),
+        ...(manifest.owner ? { owner: manifest.owner.handles } : {}),
         comparisonDigest: record.comparisonDigest,
         ...(metrics.evaluationSha256 ? { dataSha256: metrics.evaluationSha256 } : {}),
         ...(request.candidate.artifact ? { artifact: request.candidate.artifact } : {}),
@@ -3816,6 +5128,7 @@ function deploymentPayload(args) {
         ...(record.approval ? { approval: record.approval } : {}),
         ...(record.rollback ? { rollback: record.rollback } : {}),
         ...(record.overrideReason ? { overrideReason: record.overrideReason } : {}),
+        ...(record.fairness ? { fairness: record.fairness } : {}),
     };
 }
 async function stageProductionRelease(args) {
@@ -3863,6 +5176,8 @@ async function stageProductionRelease(args) {
 
 
 
+
+
 function renderPromotionSummary(outcome) {
     const { model, version, environment, previous, gates } = outcome;
     const verb = outcome.rollback ? 'rolled back to' : 'promoted to';
@@ -3888,14 +5203,31 @@ function renderPromotionSummary(outcome) {
             // GitHub's URL already encodes the tag's "@" (%40): encoding it again would give %2540.
             (0,markdown_escape/* markdownLink */.iQ)((0,markdown_escape/* escapeMarkdown */.FV)(`${model}@${version}`), outcome.releaseUrl),
         ]);
+    const bias = outcome.record ? biasCheckLine(outcome.record.fairness) : undefined;
+    if (bias?.checked)
+        facts.push(['Bias check', bias.text]);
     return [
         headline,
         outcome.record && !outcome.record.approval ? UNBOUND_NOTICE : '',
+        bias && !bias.checked ? bias.text : '',
         (0,markdown_escape/* markdownTable */.Qj)(['Promotion', 'Recorded'], facts),
         metricsTable(outcome, 'Promoted'),
     ]
         .filter(Boolean)
         .join('\n\n');
+}
+/**
+ * The promoted model's bias check in the fleet view's words: "checked for bias on sex:
+ * demographic parity ratio 0.93 [0.88, 0.97]", or a warning that it never was.
+ */
+function biasCheckLine(record) {
+    const text = biasCheckText({ fairness: biasCheckOf(record) });
+    if (record)
+        return { checked: true, text: (0,markdown_escape/* escapeMarkdown */.FV)(text) };
+    return {
+        checked: false,
+        text: `> [!WARNING]\n> This model was ${text}: its metrics report has no fairness section. Run evaluate-model with \`sensitive-features\` (e.g. \`sex\`, \`age_band\`) and promote that report, so that the production record says which groups it was checked across.`,
+    };
 }
 /** Where the drift reference monitor-model reads is kept, or that there is none. */
 function profileRow({ profile }) {
@@ -4045,7 +5377,7 @@ const promoteModel = {
         refuseDryRunWithDigest(input);
         const context = step.context();
         const confinement = await stepConfinement(context.workspace, context.tempDir);
-        const cwd = await confinePath(input['working-directory'], confinement, {
+        const cwd = await confine_confinePath(input['working-directory'], confinement, {
             what: 'working directory',
             input: 'working-directory',
             baseDir: process.cwd(),
@@ -4193,7 +5525,7 @@ function readPullRequest(eventPath) {
         fromFork: headRepo !== undefined && headRepo !== pr.base.repo?.full_name,
     };
 }
-function stepEnvironment(env = process.env, github = restConnector(env)) {
+function stepEnvironment(env = process.env, github = restConnector(env), accounts = restAccounts(env)) {
     let context;
     return {
         env,
@@ -4201,12 +5533,19 @@ function stepEnvironment(env = process.env, github = restConnector(env)) {
         tempDir: runnerTempDir(env),
         context: () => (context ??= readRunContext(env)),
         github,
+        accounts,
+    };
+}
+function restAccounts(env) {
+    return async (token, log, cache) => {
+        const { createOctokitAccounts } = await __nccwpck_require__.e(/* import() */ 66).then(__nccwpck_require__.bind(__nccwpck_require__, 37066));
+        return createOctokitAccounts(token, log, { env, ...(cache ? { cache } : {}) });
     };
 }
 /** GitHub's REST API at the step's GITHUB_API_URL; Octokit is loaded on first use only. */
 function restConnector(env) {
     return async (token, repository, log) => {
-        const { createOctokitPort } = await __nccwpck_require__.e(/* import() */ 113).then(__nccwpck_require__.bind(__nccwpck_require__, 82113));
+        const { createOctokitPort } = await __nccwpck_require__.e(/* import() */ 66).then(__nccwpck_require__.bind(__nccwpck_require__, 37066));
         return createOctokitPort(token, repository, log, env);
     };
 }
@@ -4618,13 +5957,23 @@ function httpFailure(error) {
 const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 451];
 /** How often a rate-limited request is tried again before the step gives up. */
 const RATE_LIMIT_RETRIES = 2;
-async function createGitHubClient(token, log, env = process.env) {
-    const [{ Octokit }, { restEndpointMethods }, { paginateRest }, { retry }, { throttling }] = await Promise.all([
+/**
+ * GraphQL queries of a client that only reads (the fleet view's), at most this many a second, one
+ * at a time: 1,200 points a minute, within GitHub's secondary limit of 2,000 for GraphQL (a
+ * query costs 1 point; "REST API rate limits: secondary rate limits"). Octokit's throttling
+ * otherwise spaces every GraphQL request a second apart, as it does writes, which would make
+ * reading a fleet of 100,000 deployments (1,000 status queries) take 17 minutes of waiting.
+ */
+const READ_ONLY_QUERIES_PER_SECOND = 20;
+async function createGitHubClient(token, log, env = process.env, options = {}) {
+    const [{ Octokit }, { restEndpointMethods }, { paginateRest }, { retry }, { throttling }, { default: Bottleneck },] = await Promise.all([
         __nccwpck_require__.e(/* import() */ 12).then(__nccwpck_require__.bind(__nccwpck_require__, 2012)),
         __nccwpck_require__.e(/* import() */ 210).then(__nccwpck_require__.bind(__nccwpck_require__, 49210)),
         __nccwpck_require__.e(/* import() */ 779).then(__nccwpck_require__.bind(__nccwpck_require__, 93779)),
         Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(735)]).then(__nccwpck_require__.bind(__nccwpck_require__, 49735)),
         Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(856)]).then(__nccwpck_require__.bind(__nccwpck_require__, 86856)),
+        // The light build the throttling plugin itself uses (no Redis clustering).
+        __nccwpck_require__.e(/* import() */ 251).then(__nccwpck_require__.t.bind(__nccwpck_require__, 63251, 23)),
     ]);
     const Client = Octokit.plugin(restEndpointMethods, paginateRest, retry, throttling);
     const onLimit = (kind) => (retryAfter, options, _octokit, retryCount) => {
@@ -4637,7 +5986,20 @@ async function createGitHubClient(token, log, env = process.env) {
         baseUrl: env.GITHUB_API_URL || 'https://api.github.com',
         userAgent: 'mlops-actions',
         retry: { doNotRetry: DO_NOT_RETRY },
-        throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+        throttle: {
+            onRateLimit: onLimit('primary'),
+            onSecondaryRateLimit: onLimit('secondary'),
+            // The plugin queues writes and GraphQL requests in its `write` group; a client that only
+            // reads sends only queries there (watchRequests refuses its writes).
+            ...(options.readOnly
+                ? {
+                    write: new Bottleneck.Group({
+                        maxConcurrent: 1,
+                        minTime: 1000 / READ_ONLY_QUERIES_PER_SECOND,
+                    }),
+                }
+                : {}),
+        },
         log: { debug: log.debug, info: log.debug, warn: log.debug, error: log.debug },
     });
 }
@@ -5003,6 +6365,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
 
 /***/ }),
 
+/***/ 73339:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("module");
+
+/***/ }),
+
 /***/ 69278:
 /***/ ((module) => {
 
@@ -5292,10 +6661,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   rej: () => (/* binding */ strictObject),
   YjP: () => (/* binding */ schemas_string),
   PVZ: () => (/* binding */ tuple),
-  KCZ: () => (/* binding */ union)
+  KCZ: () => (/* binding */ union),
+  L5J: () => (/* binding */ unknown)
 });
 
-// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseObject, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, uint32, uint64, ulid, undefined, unknown, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
+// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseObject, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, uint32, uint64, ulid, undefined, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
 var core_core = __nccwpck_require__(88532);
