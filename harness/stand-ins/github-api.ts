@@ -32,11 +32,7 @@ import {
 export {
   StandInRepository,
   type RepositoryOptions,
-  type SeedDeployment,
   type SeedIssue,
-  type SeedRelease,
-  type SeedStatus,
-  type StandInWorkflow,
 } from './github-repository.js';
 
 export const OWNER = 'Codertocat';
@@ -90,7 +86,7 @@ export interface Fault {
 }
 
 /** An organisation's member: admins ("owners") are collaborators of every repository. */
-export interface OrgMember {
+interface OrgMember {
   login: string;
   role: 'admin' | 'member';
   /** Public members are visible to anyone (GET /orgs/{org}/public_members/{username}). */

@@ -11,7 +11,7 @@
  */
 import { example } from './openapi.js';
 
-export const DEFAULT_BRANCH = 'main';
+const DEFAULT_BRANCH = 'main';
 
 /** What a repository needs from the stand-in that holds it. */
 export interface RepositoryHost {
@@ -102,7 +102,7 @@ export interface ReleaseRecord {
 }
 
 /** A deployment status to seed: GitHub's fields, in camelCase. */
-export interface SeedStatus {
+interface SeedStatus {
   state: string;
   description?: string;
   createdAt?: string | Date;

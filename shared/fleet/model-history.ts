@@ -180,7 +180,7 @@ export function versionsOf(entries: readonly ModelDeployment[]): FleetVersion[] 
 }
 
 /** What the payload alone says of a version's lineage (the Release's files say more). */
-export function payloadLineage(payload: DeploymentPayload): FleetVersion['lineage'] {
+function payloadLineage(payload: DeploymentPayload): FleetVersion['lineage'] {
   const runtime = payload.runtime;
   return {
     source: 'payload',

@@ -33,7 +33,8 @@ import {
   type ModelDeployment,
 } from './model-history.js';
 import { OwnerCheck } from './owners.js';
-import { MODEL_CARD_ASSET, releaseLineage, type LineageStore } from './release-lineage.js';
+import { MODEL_CARD_ASSET } from '../registry/model-release.js';
+import { releaseLineage, type LineageStore } from './release-lineage.js';
 
 /** How many repositories are read at once: enough to hide latency, few enough for secondary rate limits. */
 const REPOSITORIES_AT_ONCE = 4;

@@ -14,11 +14,14 @@ import type { GitHubPort, Release } from '../github/port.js';
 import { manifestSchema, type Manifest } from '../lineage/manifest.js';
 import { metricsReportSchema, type MetricsReport } from '../metrics/report.js';
 import { PROFILE_FORMAT } from '../profile/profile.js';
-import { METRICS_ASSET, PROFILE_ASSET } from '../registry/model-release.js';
+import {
+  MANIFEST_ASSET,
+  METRICS_ASSET,
+  MODEL_CARD_ASSET,
+  PROFILE_ASSET,
+} from '../registry/model-release.js';
 import type { FleetLineage, FleetVersion } from './fleet-document.js';
 
-export const MANIFEST_ASSET = 'model-manifest.json';
-export const MODEL_CARD_ASSET = 'MODEL_CARD.md';
 /** A lineage file larger than this is not read (a manifest listing 20,000 packages is ~1 MB). */
 const ASSET_READ_LIMIT = 16 * 1024 * 1024;
 

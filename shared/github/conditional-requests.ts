@@ -134,7 +134,7 @@ const KEPT_URLS = new Set(['html_url', 'upload_url', 'browser_download_url']);
  * id and type, and the API's hypermedia links (`statuses_url`, `followers_url`, …) left out.
  * A page of 100 deployments shrinks to a third, which is what lets a fleet of 100,000 be cached.
  */
-export function slim(value: unknown): unknown {
+function slim(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(slim);
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};

@@ -19,8 +19,8 @@ import type { NewRelease, Release } from '../github/port.js';
 import type { Registry } from './github-registry.js';
 
 /** The names of the release assets that describe the model (the model files keep their paths). */
-const MODEL_CARD_ASSET = 'MODEL_CARD.md';
-const MANIFEST_ASSET = 'model-manifest.json';
+export const MODEL_CARD_ASSET = 'MODEL_CARD.md';
+export const MANIFEST_ASSET = 'model-manifest.json';
 export const METRICS_ASSET = 'metrics.json';
 export const PROFILE_ASSET = 'data-profile.json';
 
