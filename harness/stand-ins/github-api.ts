@@ -29,11 +29,7 @@ import {
   type SeedIssue,
 } from './github-repository.js';
 
-export {
-  StandInRepository,
-  type RepositoryOptions,
-  type SeedIssue,
-} from './github-repository.js';
+export { StandInRepository, type RepositoryOptions, type SeedIssue } from './github-repository.js';
 
 export const OWNER = 'Codertocat';
 export const REPO = 'Hello-World';
