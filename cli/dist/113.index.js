@@ -29,7 +29,7 @@ async function createOctokitPort(token, repository, log, env = process.env) {
  */
 async function createOctokitAccounts(token, log, options = {}) {
     const client = await (0,_client_js__WEBPACK_IMPORTED_MODULE_1__/* .createGitHubClient */ .LX)(token, log, options.env, { readOnly: true });
-    const counts = (0,_conditional_requests_js__WEBPACK_IMPORTED_MODULE_0__/* .watchRequests */ .Od)(client, options.cache, { readOnly: true });
+    const counts = (0,_conditional_requests_js__WEBPACK_IMPORTED_MODULE_0__/* .watchRequests */ .O)(client, options.cache, { readOnly: true });
     const membership = (ask) => ask.then(() => true, (error) => {
         if ((0,_client_js__WEBPACK_IMPORTED_MODULE_1__/* .statusOf */ .c2)(error) === 404)
             return false;

@@ -24182,8 +24182,6 @@ class OwnerCheck {
 
 
 
-const release_lineage_MANIFEST_ASSET = 'model-manifest.json';
-const release_lineage_MODEL_CARD_ASSET = 'MODEL_CARD.md';
 /** A lineage file larger than this is not read (a manifest listing 20,000 packages is ~1 MB). */
 const ASSET_READ_LIMIT = 16 * 1024 * 1024;
 /** The parts of a data profile the version page shows; the rest of a profile is not read. */
@@ -24226,7 +24224,7 @@ async function releaseLineage(github, tag, store, fetch) {
     if (!release)
         return { gone: true };
     const assets = new Map(release.assets.map((asset) => [asset.name, asset]));
-    const ids = [release_lineage_MANIFEST_ASSET, METRICS_ASSET, PROFILE_ASSET].map((name) => assets.get(name)?.id ?? 0);
+    const ids = [MANIFEST_ASSET, METRICS_ASSET, PROFILE_ASSET].map((name) => assets.get(name)?.id ?? 0);
     if (stored.success && stored.data.assetIds.join() === ids.join())
         return { ...stored.data, htmlUrl: release.htmlUrl, downloads: 0 };
     return readRelease(github, release, assets, ids, key, store);
@@ -24258,7 +24256,7 @@ async function readRelease(github, release, assets, ids, key, store) {
         }
         return undefined;
     };
-    const manifest = await read(release_lineage_MANIFEST_ASSET, manifestSchema);
+    const manifest = await read(MANIFEST_ASSET, manifestSchema);
     const report = await read(METRICS_ASSET, metricsReportSchema);
     const profile = await read(PROFILE_ASSET, profileSummarySchema);
     const result = {
@@ -24297,7 +24295,7 @@ async function readRelease(github, release, assets, ids, key, store) {
     const kept = {
         assetIds: ids,
         htmlUrl: release.htmlUrl,
-        modelCard: assets.has(release_lineage_MODEL_CARD_ASSET),
+        modelCard: assets.has(MODEL_CARD_ASSET),
         ...result,
     };
     if (!problems.length)
@@ -24347,6 +24345,7 @@ function reportLineage(report) {
 }
 
 ;// CONCATENATED MODULE: ./shared/fleet/read-fleet.ts
+
 
 
 
@@ -24553,7 +24552,7 @@ async function withReleaseLineage(github, versions, repositoryUrl, options, read
             url,
             ...(read && !('gone' in read) && read.modelCard
                 ? {
-                    modelCardUrl: `${url.replace('/releases/tag/', '/releases/download/')}/${release_lineage_MODEL_CARD_ASSET}`,
+                    modelCardUrl: `${url.replace('/releases/tag/', '/releases/download/')}/${MODEL_CARD_ASSET}`,
                 }
                 : {}),
         };
@@ -24610,7 +24609,7 @@ async function mapLimited(items, limit, work) {
 
 
 async function buildFleet(request, connect, log) {
-    const cache = new conditional_requests/* ResponseCache */.CC();
+    const cache = new conditional_requests/* ResponseCache */.C();
     const github = await connect(request.token, log, request.cache ? cache : undefined);
     const { sources, token: _token, cache: location, ...options } = request;
     // The cache is per account: another token may see other repositories and other answers.
@@ -31388,10 +31387,9 @@ function parseRepository(fullName) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   CC: () => (/* binding */ ResponseCache),
-/* harmony export */   Od: () => (/* binding */ watchRequests)
+/* harmony export */   C: () => (/* binding */ ResponseCache),
+/* harmony export */   O: () => (/* binding */ watchRequests)
 /* harmony export */ });
-/* unused harmony export slim */
 /* harmony import */ var node_events__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(78474);
 /* harmony import */ var node_events__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_events__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(38522);

@@ -3333,6 +3333,283 @@ class OwnerCheck {
     }
 }
 
+;// CONCATENATED MODULE: ./shared/files/structured.ts
+
+
+
+
+/** Bounds on a structured (JSON or YAML) file; a real config, schema or metrics file is far inside them. */
+const STRUCTURED_LIMITS = {
+    /** Nested objects and lists, JSON and YAML alike (JSON Lines cells too: see data/jsonl.ts). */
+    maxDepth: MAX_NESTING_DEPTH,
+    /** YAML alias nodes (`*name`) in a document. */
+    maxAliases: 1000,
+    /** Values (scalars, lists and mappings) a YAML document holds with its aliases expanded. */
+    maxExpandedValues: 100_000,
+};
+function formatOf(path) {
+    return /\.json$/i.test(path) ? 'json' : 'yaml';
+}
+/** Parses JSON or YAML text; syntax errors and documents past STRUCTURED_LIMITS name the file, line and column. */
+async function structured_parseStructured(text, path, what) {
+    if (formatOf(path) === 'json') {
+        let value;
+        try {
+            value = JSON.parse(text);
+        }
+        catch (error) {
+            throw new UserError(`The ${what} "${path}" is not valid JSON: ${await describeJsonError(error, text)}.`);
+        }
+        const tooDeep = jsonDepthExceeded(text, STRUCTURED_LIMITS.maxDepth);
+        if (tooDeep !== undefined) {
+            const { line, column } = lineAndColumn(text, tooDeep);
+            throw new UserError(`The ${what} "${path}" nests objects and arrays more than ${STRUCTURED_LIMITS.maxDepth} levels deep (at line ${line}, column ${column}). A ${what} needs far fewer; flatten it.`);
+        }
+        return value;
+    }
+    const yaml = await __nccwpck_require__.e(/* import() */ 243).then(__nccwpck_require__.bind(__nccwpck_require__, 3243));
+    let value;
+    try {
+        value = yaml.load(text, {
+            filename: path,
+            maxDepth: STRUCTURED_LIMITS.maxDepth,
+            maxAliases: STRUCTURED_LIMITS.maxAliases,
+        });
+    }
+    catch (error) {
+        if (!(error instanceof yaml.YAMLException))
+            throw error;
+        const mark = error.mark
+            ? ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}`
+            : '';
+        if (/maxAliases/.test(error.reason)) {
+            throw new UserError(`The ${what} "${path}" has more than ${STRUCTURED_LIMITS.maxAliases} YAML aliases (the one past the limit is${mark}); write the values out instead of repeating anchors.`);
+        }
+        if (/maxDepth/.test(error.reason)) {
+            throw new UserError(`The ${what} "${path}" nests mappings and lists more than ${STRUCTURED_LIMITS.maxDepth} levels deep${mark}. A ${what} needs far fewer; flatten it.`);
+        }
+        throw new UserError(`The ${what} "${path}" is not valid YAML${mark}: ${error.reason}.`);
+    }
+    checkExpandedSize(value, path, what);
+    return value;
+}
+/**
+ * Refuses a YAML document whose aliases make it larger or deeper than the limits once
+ * expanded, or make it contain itself. Each distinct list or mapping is measured once (an alias
+ * is the same object as its anchor), so measuring costs the document's size, not its expansion.
+ */
+function checkExpandedSize(value, path, what) {
+    const { values, depth, distinct, cycle } = measureExpanded(value, STRUCTURED_LIMITS.maxExpandedValues);
+    if (cycle)
+        throw new UserError(`The ${what} "${path}" has a YAML alias inside the node it refers to, so it would contain itself; write the values out.`);
+    if (values > distinct && values > STRUCTURED_LIMITS.maxExpandedValues) {
+        throw new UserError(`The ${what} "${path}" has YAML aliases that expand to more than ${STRUCTURED_LIMITS.maxExpandedValues.toLocaleString('en-US')} values; write the values out (a ${what} needs far fewer).`);
+    }
+    if (depth > STRUCTURED_LIMITS.maxDepth) {
+        throw new UserError(`The ${what} "${path}" has YAML aliases that nest mappings and lists more than ${STRUCTURED_LIMITS.maxDepth} levels deep once expanded; write the values out.`);
+    }
+}
+/** Measures a parsed document with aliases expanded, without recursion (its depth is what is in question) and memoised per object. */
+function measureExpanded(root, limit = Infinity) {
+    if (root === null || typeof root !== 'object')
+        return { values: 1, depth: 0, distinct: 1, cycle: false };
+    const measured = new Map();
+    const open = new Set();
+    let distinct = 0;
+    const stack = [];
+    const enter = (node) => {
+        open.add(node);
+        distinct++;
+        stack.push({
+            node,
+            children: Array.isArray(node) ? node : Object.values(node),
+            next: 0,
+            values: 1,
+            depth: 1,
+        });
+    };
+    enter(root);
+    let result = { values: 1, depth: 1 };
+    while (stack.length) {
+        const frame = stack.at(-1);
+        if (frame.next < frame.children.length && frame.values <= limit) {
+            const child = frame.children[frame.next++];
+            if (child === null || typeof child !== 'object' || child instanceof Date) {
+                frame.values++;
+                distinct++;
+                continue;
+            }
+            if (open.has(child))
+                return { values: frame.values, depth: stack.length, distinct, cycle: true };
+            const known = measured.get(child);
+            if (known) {
+                frame.values += known.values;
+                frame.depth = Math.max(frame.depth, known.depth + 1);
+            }
+            else
+                enter(child);
+            continue;
+        }
+        stack.pop();
+        open.delete(frame.node);
+        result = { values: frame.values, depth: frame.depth };
+        measured.set(frame.node, result);
+        const parent = stack.at(-1);
+        if (parent) {
+            parent.values += frame.values;
+            parent.depth = Math.max(parent.depth, frame.depth + 1);
+        }
+    }
+    return { ...result, distinct, cycle: false };
+}
+/**
+ * JSON.parse's message depends on the Node version: some give a position, others quote the
+ * text instead. Keep the reason, on one line, and find where the text goes wrong.
+ */
+async function describeJsonError(error, text) {
+    // Node quotes the text (whole, or "..."-shortened); keep only the reason.
+    const reason = error.message
+        .replace(/, (?:\.\.\.)?".*" is not valid JSON$/s, '')
+        .replace(/ (?:in JSON )?at position \d+.*$/s, '')
+        .replace(/\s+/g, ' ');
+    const { line, column } = lineAndColumn(text, jsonErrorOffset(text, error));
+    return `${reason} at line ${line}, column ${column}`;
+}
+/**
+ * The offset of the first character JSON.parse rejects. When the message does not say, the
+ * shortest prefix of the text that fails for a reason other than ending early is found by
+ * bisection (only on this error path, so its O(n log n) cost does not matter).
+ */
+function jsonErrorOffset(text, error) {
+    const reported = positionIn(error);
+    if (reported !== undefined)
+        return reported;
+    const endsEarly = (prefixLength) => {
+        try {
+            JSON.parse(text.slice(0, prefixLength));
+            return true;
+        }
+        catch (prefixError) {
+            const message = prefixError.message;
+            const position = positionIn(prefixError);
+            return (/end of JSON input|Unterminated/.test(message) ||
+                (position !== undefined && position >= prefixLength));
+        }
+    };
+    let good = 0;
+    let bad = text.length;
+    while (bad - good > 1) {
+        const middle = Math.floor((good + bad) / 2);
+        if (endsEarly(middle))
+            good = middle;
+        else
+            bad = middle;
+    }
+    return bad - 1;
+}
+function positionIn(error) {
+    const match = /position (\d+)/.exec(error.message);
+    return match ? Number(match[1]) : undefined;
+}
+function lineAndColumn(text, offset) {
+    const before = text.slice(0, offset);
+    return { line: before.split('\n').length, column: offset - before.lastIndexOf('\n') };
+}
+/** Reads, parses and validates a config-like file. */
+async function structured_readStructuredFile(path, schema, what, baseDir = process.cwd()) {
+    const text = await readUserFile(path, what, baseDir);
+    const value = await structured_parseStructured(text, path, what);
+    return structured_validateStructured(value, schema, { path, what, text });
+}
+async function structured_validateStructured(value, schema, source) {
+    const result = schema.safeParse(value, { reportInput: true });
+    if (result.success)
+        return result.data;
+    const issues = result.error.issues.slice(0, 10);
+    const lines = source.text
+        ? await locateLines(source.text, issues.map((issue) => issue.path))
+        : [];
+    const problems = issues.map((issue, index) => {
+        const field = issue.path.length ? `"${formatPath(issue.path)}"` : 'the top level';
+        const line = lines[index] ? ` (line ${lines[index]})` : '';
+        return `${field}${line}: ${issue.message}${describeInput(issue)}`;
+    });
+    const more = result.error.issues.length > issues.length
+        ? `; and ${result.error.issues.length - issues.length} more`
+        : '';
+    throw new UserError(`The ${source.what} "${source.path}" is not valid: ${problems.join('; ')}${more}.`);
+}
+/** The offending value, when it is short and the message does not already show it. */
+function describeInput(issue) {
+    const input = issue.input;
+    if (input === undefined || (typeof input === 'object' && input !== null))
+        return '';
+    const shown = JSON.stringify(input);
+    return shown.length <= 60 && !issue.message.includes(shown) ? `, got ${shown}` : '';
+}
+function formatPath(path) {
+    return path.reduce((out, key) => typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key), '');
+}
+const keyOf = (path) => JSON.stringify(path.map(String));
+/** The line of the deepest node that exists along each path (JSON is YAML, so one walker serves both). */
+async function locateLines(text, paths) {
+    const offsets = await nodeOffsets(text).catch(() => new Map());
+    return paths.map((path) => {
+        for (let depth = path.length; depth >= 0; depth--) {
+            const offset = offsets.get(keyOf(path.slice(0, depth)));
+            if (offset !== undefined)
+                return lineAndColumn(text, offset).line;
+        }
+        return undefined;
+    });
+}
+/** Source offsets of every node of the first document, by path. */
+async function nodeOffsets(text) {
+    const yaml = await __nccwpck_require__.e(/* import() */ 243).then(__nccwpck_require__.bind(__nccwpck_require__, 3243));
+    const offsets = new Map();
+    const stack = [];
+    /** Path of the node that starts now, or undefined when it is a mapping key. */
+    const nextPath = () => {
+        const top = stack.at(-1);
+        if (!top)
+            return [];
+        if (top.kind === 'sequence')
+            return [...top.path, String(top.index++)];
+        if (top.pendingKey === undefined)
+            return undefined;
+        const path = [...top.path, top.pendingKey];
+        top.pendingKey = undefined;
+        return path;
+    };
+    for (const event of yaml.parseEvents(text, {})) {
+        if (event.type === yaml.EVENT_ID.SCALAR) {
+            const path = nextPath();
+            if (path)
+                offsets.set(keyOf(path), event.valueStart);
+            else
+                stack.at(-1).pendingKey = yaml.getScalarValue(text, event);
+        }
+        else if (event.type === yaml.EVENT_ID.MAPPING || event.type === yaml.EVENT_ID.SEQUENCE) {
+            const path = nextPath() ?? [...stack.at(-1).path, '?'];
+            offsets.set(keyOf(path), event.start);
+            stack.push({
+                kind: event.type === yaml.EVENT_ID.MAPPING ? 'mapping' : 'sequence',
+                path,
+                index: 0,
+            });
+        }
+        else if (event.type === yaml.EVENT_ID.ALIAS) {
+            nextPath();
+        }
+        else if (event.type === yaml.EVENT_ID.POP) {
+            stack.pop();
+            if (stack.length === 0)
+                break;
+        }
+    }
+    return offsets;
+}
+
 ;// CONCATENATED MODULE: ./shared/lineage/config-diff.ts
 /**
  * A training config's values as the manifest records them, and what changed between two of
@@ -3704,281 +3981,220 @@ const manifest_manifestSchema = schemas/* object */.Ikc({
     }),
 });
 
-;// CONCATENATED MODULE: ./shared/files/structured.ts
+;// CONCATENATED MODULE: ./shared/lineage/manifest-files.ts
+/**
+ * The files a manifest names, found inside the manifest's base folder: the working directory
+ * for a manifest of this job, the download folder for an artifact or a release. The manifest's
+ * schema already refuses absolute and ".." paths; this also follows symbolic links, so that a
+ * model file that is a link to /proc/self/environ or to a file of another job is never hashed,
+ * uploaded into a Release or overwritten.
+ */
 
 
 
 
-/** Bounds on a structured (JSON or YAML) file; a real config, schema or metrics file is far inside them. */
-const STRUCTURED_LIMITS = {
-    /** Nested objects and lists, JSON and YAML alike (JSON Lines cells too: see data/jsonl.ts). */
-    maxDepth: MAX_NESTING_DEPTH,
-    /** YAML alias nodes (`*name`) in a document. */
-    maxAliases: 1000,
-    /** Values (scalars, lists and mappings) a YAML document holds with its aliases expanded. */
-    maxExpandedValues: 100_000,
-};
-function formatOf(path) {
-    return /\.json$/i.test(path) ? 'json' : 'yaml';
+/**
+ * The real path of the file that `path` (the manifest's `field`, e.g. `outputs[2].path`) names.
+ * Where it leads outside the base folder, or to a device, pipe or socket, it is a UserError that
+ * names the manifest, the field and the path. A path that does not exist (yet) is returned as
+ * it is, judged by its nearest existing folder: its reader reports it missing, its writer
+ * creates it inside.
+ */
+async function manifest_files_manifestFilePath(files, field, path) {
+    const base = await realpath(files.baseDir);
+    const absolute = resolve(base, path);
+    const named = `The ${files.manifest} lists "${path}" in "${field}"`;
+    const real = await realPathOfNearest(absolute, { followDangling: false });
+    if (real === undefined)
+        throw new UserError(`${named}, which is a symbolic link that leads nowhere (or in a loop). Only files inside ${files.folder ?? "the model's folder"} are verified and published; promote the files train-model wrote, not links.`);
+    if (!isInside(real, base) || real === base) {
+        const via = real === absolute ? '' : ` (through a symbolic link, it leads to ${real})`;
+        throw new UserError(`${named}, which is outside ${files.folder ?? "the model's folder"} ${base}${via}. Only files inside that folder are verified and published; promote the files train-model wrote, not links to other files.`);
+    }
+    if (isInGitFolder(real, base))
+        throw new UserError(`${named}, which is inside a .git folder (it leads to ${real}), where the repository's credentials are kept; a model file was expected.`);
+    const info = await stat(real).catch(() => undefined);
+    if (info && !info.isFile() && !info.isDirectory())
+        throw new UserError(`${named}, which is not a regular file (a device, a pipe or a socket); a model file was expected.`);
+    return real;
 }
-/** Parses JSON or YAML text; syntax errors and documents past STRUCTURED_LIMITS name the file, line and column. */
-async function structured_parseStructured(text, path, what) {
-    if (formatOf(path) === 'json') {
-        let value;
+
+;// CONCATENATED MODULE: ./shared/registry/model-release.ts
+/**
+ * A production model as a GitHub Release `<model>@<version>`: artifacts expire, a production
+ * model must not. The release is created as a draft, filled with the manifest, the metrics
+ * report, the model card and every model file (staged), and published last, once the deployment
+ * that names it exists, so that a failure leaves an unpublished draft (which a re-run completes)
+ * and never a half-filled public release; this is also the order immutable releases require.
+ */
+
+
+
+
+
+
+
+
+
+/** The names of the release assets that describe the model (the model files keep their paths). */
+const MODEL_CARD_ASSET = 'MODEL_CARD.md';
+const MANIFEST_ASSET = 'model-manifest.json';
+const METRICS_ASSET = 'metrics.json';
+const PROFILE_ASSET = 'data-profile.json';
+
+/** A release asset name for a manifest path: assets cannot hold "/". */
+function assetName(path) {
+    return path.replace(/\//g, '__');
+}
+/** The release's files; each model file at its real path inside the model's folder (see manifest-files.ts). */
+async function releaseFiles(args) {
+    const outputs = [];
+    for (const [index, output] of args.manifest.outputs.entries()) {
+        const path = await manifestFilePath(args.model, `outputs[${index}].path`, output.path);
+        outputs.push({
+            name: assetName(output.path),
+            path,
+            contentType: 'application/octet-stream',
+            sha256: output.sha256,
+        });
+    }
+    return [
+        { name: MODEL_CARD_ASSET, path: args.modelCardPath, contentType: 'text/markdown' },
+        { name: MANIFEST_ASSET, path: args.manifestPath, contentType: 'application/json' },
+        { name: METRICS_ASSET, path: args.metricsPath, contentType: 'application/json' },
+        ...outputs,
+    ];
+}
+/**
+ * Creates the release as a draft (or finds the draft an earlier attempt left, or the release
+ * published before) and uploads every file it lacks. Nothing is public until
+ * `publishStagedRelease`, so the deployment can name the assets before the release is out.
+ */
+async function stageModelRelease(registry, release, log) {
+    const tag = releaseTag(release.model, release.version);
+    const published = await registry.getReleaseByTag(tag);
+    if (published) {
+        log.info(`Release ${tag} is already published (${published.htmlUrl}); nothing is uploaded again.`);
+        return {
+            id: published.id,
+            tag,
+            url: published.htmlUrl,
+            alreadyPublished: true,
+            assetUrls: new Map(published.assets.map((a) => [a.name, a.url])),
+            uploaded: new Set(),
+        };
+    }
+    const draft = await findDraft(registry, tag);
+    const target = draft ??
+        (await createDraftOnce(registry, { tag, targetCommitish: release.sha, name: release.title, body: release.body, draft: true }, log));
+    if (draft)
+        log.info(`Completing the draft release ${tag} left by an earlier attempt.`);
+    const assetUrls = new Map(target.assets.map((asset) => [asset.name, asset.url]));
+    const uploaded = new Set();
+    for (const file of release.files) {
+        if (assetUrls.has(file.name))
+            continue;
+        const bytes = await readFile(file.path);
+        // The bytes uploaded are the bytes verified: a file swapped since the check is not published.
+        if (file.sha256 !== undefined && sha256Text(bytes) !== file.sha256) {
+            throw new UserError(`The model file for release asset "${file.name}" changed after it was checked against the manifest (sha256 ${sha256Text(bytes).slice(0, 16)}…, the manifest says ${file.sha256.slice(0, 16)}…). Nothing was published; promote only what train-model produced, unmodified.`);
+        }
+        const asset = await registry.uploadReleaseAsset(target, {
+            name: file.name,
+            contentType: file.contentType,
+            bytes,
+        });
+        assetUrls.set(file.name, asset.url);
+        uploaded.add(file.name);
+    }
+    return { id: target.id, tag, url: target.htmlUrl, alreadyPublished: false, assetUrls, uploaded };
+}
+/** How often a draft is created again after GitHub answered 5xx and none was found. */
+const model_release_CREATE_ATTEMPTS = 3;
+async function findDraft(registry, tag) {
+    const releases = await registry.listReleases();
+    return releases.find((candidate) => candidate.draft && candidate.tag === tag);
+}
+/**
+ * Creates the draft exactly once: a 5xx may come after GitHub created it, so the drafts are
+ * looked up again before another try, and no second draft of the same tag is left behind.
+ */
+async function createDraftOnce(registry, draft, log) {
+    for (let attempt = 1;; attempt++) {
         try {
-            value = JSON.parse(text);
+            return await registry.createRelease(draft, { retries: 0 });
         }
         catch (error) {
-            throw new UserError(`The ${what} "${path}" is not valid JSON: ${await describeJsonError(error, text)}.`);
+            const status = statusOf(error) ?? 0;
+            if (status < 500 || attempt >= model_release_CREATE_ATTEMPTS)
+                throw error;
+            log.warning(`GitHub answered ${status} while creating the draft release ${draft.tag}; checking whether it was created before trying again.`);
+            const created = await findDraft(registry, draft.tag);
+            if (created)
+                return created;
         }
-        const tooDeep = jsonDepthExceeded(text, STRUCTURED_LIMITS.maxDepth);
-        if (tooDeep !== undefined) {
-            const { line, column } = lineAndColumn(text, tooDeep);
-            throw new UserError(`The ${what} "${path}" nests objects and arrays more than ${STRUCTURED_LIMITS.maxDepth} levels deep (at line ${line}, column ${column}). A ${what} needs far fewer; flatten it.`);
-        }
-        return value;
     }
-    const yaml = await __nccwpck_require__.e(/* import() */ 243).then(__nccwpck_require__.bind(__nccwpck_require__, 3243));
-    let value;
-    try {
-        value = yaml.load(text, {
-            filename: path,
-            maxDepth: STRUCTURED_LIMITS.maxDepth,
-            maxAliases: STRUCTURED_LIMITS.maxAliases,
-        });
-    }
-    catch (error) {
-        if (!(error instanceof yaml.YAMLException))
-            throw error;
-        const mark = error.mark
-            ? ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}`
-            : '';
-        if (/maxAliases/.test(error.reason)) {
-            throw new UserError(`The ${what} "${path}" has more than ${STRUCTURED_LIMITS.maxAliases} YAML aliases (the one past the limit is${mark}); write the values out instead of repeating anchors.`);
-        }
-        if (/maxDepth/.test(error.reason)) {
-            throw new UserError(`The ${what} "${path}" nests mappings and lists more than ${STRUCTURED_LIMITS.maxDepth} levels deep${mark}. A ${what} needs far fewer; flatten it.`);
-        }
-        throw new UserError(`The ${what} "${path}" is not valid YAML${mark}: ${error.reason}.`);
-    }
-    checkExpandedSize(value, path, what);
-    return value;
+}
+/** Publishes a staged draft (last, as immutable releases require); returns the release page. */
+async function publishStagedRelease(registry, staged, log) {
+    if (staged.alreadyPublished)
+        return staged.url;
+    const published = await registry.updateRelease(staged.id, { draft: false });
+    log.info(`Published release ${staged.tag} with ${staged.assetUrls.size} file(s): ${published.htmlUrl}`);
+    return published.htmlUrl;
 }
 /**
- * Refuses a YAML document whose aliases make it larger or deeper than the limits once
- * expanded, or make it contain itself. Each distinct list or mapping is measured once (an alias
- * is the same object as its anchor), so measuring costs the document's size, not its expansion.
+ * Downloads a published model release into `into`: its manifest and metrics report at the root,
+ * each model file at its manifest path, so that the same checks as for a fresh model apply.
+ * This is how a rollback gets an earlier production model back after its artifacts expired.
  */
-function checkExpandedSize(value, path, what) {
-    const { values, depth, distinct, cycle } = measureExpanded(value, STRUCTURED_LIMITS.maxExpandedValues);
-    if (cycle)
-        throw new UserError(`The ${what} "${path}" has a YAML alias inside the node it refers to, so it would contain itself; write the values out.`);
-    if (values > distinct && values > STRUCTURED_LIMITS.maxExpandedValues) {
-        throw new UserError(`The ${what} "${path}" has YAML aliases that expand to more than ${STRUCTURED_LIMITS.maxExpandedValues.toLocaleString('en-US')} values; write the values out (a ${what} needs far fewer).`);
+async function downloadModelRelease(registry, release, log) {
+    const tag = releaseTag(release.model, release.version);
+    const found = await registry.getReleaseByTag(tag);
+    if (!found) {
+        throw new UserError(`There is no published release ${tag} to restore ${release.model} ${release.version} from. Only versions that were promoted to production are kept as releases; give "manifest" or "artifact" to promote a new model.`);
     }
-    if (depth > STRUCTURED_LIMITS.maxDepth) {
-        throw new UserError(`The ${what} "${path}" has YAML aliases that nest mappings and lists more than ${STRUCTURED_LIMITS.maxDepth} levels deep once expanded; write the values out.`);
-    }
-}
-/** Measures a parsed document with aliases expanded, without recursion (its depth is what is in question) and memoised per object. */
-function measureExpanded(root, limit = Infinity) {
-    if (root === null || typeof root !== 'object')
-        return { values: 1, depth: 0, distinct: 1, cycle: false };
-    const measured = new Map();
-    const open = new Set();
-    let distinct = 0;
-    const stack = [];
-    const enter = (node) => {
-        open.add(node);
-        distinct++;
-        stack.push({
-            node,
-            children: Array.isArray(node) ? node : Object.values(node),
-            next: 0,
-            values: 1,
-            depth: 1,
-        });
+    const assets = new Map(found.assets.map((asset) => [asset.name, asset.id]));
+    const fetchAsset = async (name, to) => {
+        const id = assets.get(name);
+        if (id === undefined)
+            throw new UserError(`Release ${tag} has no asset "${name}", so ${release.model} ${release.version} cannot be restored from it intact. Promote it from its manifest or artifact instead.`);
+        const bytes = await registry.downloadReleaseAsset(id);
+        await mkdir(dirname(to), { recursive: true });
+        await writeFile(to, bytes);
     };
-    enter(root);
-    let result = { values: 1, depth: 1 };
-    while (stack.length) {
-        const frame = stack.at(-1);
-        if (frame.next < frame.children.length && frame.values <= limit) {
-            const child = frame.children[frame.next++];
-            if (child === null || typeof child !== 'object' || child instanceof Date) {
-                frame.values++;
-                distinct++;
-                continue;
-            }
-            if (open.has(child))
-                return { values: frame.values, depth: stack.length, distinct, cycle: true };
-            const known = measured.get(child);
-            if (known) {
-                frame.values += known.values;
-                frame.depth = Math.max(frame.depth, known.depth + 1);
-            }
-            else
-                enter(child);
-            continue;
-        }
-        stack.pop();
-        open.delete(frame.node);
-        result = { values: frame.values, depth: frame.depth };
-        measured.set(frame.node, result);
-        const parent = stack.at(-1);
-        if (parent) {
-            parent.values += frame.values;
-            parent.depth = Math.max(parent.depth, frame.depth + 1);
-        }
+    const manifestPath = join(release.into, MANIFEST_ASSET);
+    const metricsPath = join(release.into, METRICS_ASSET);
+    await fetchAsset(MANIFEST_ASSET, manifestPath);
+    await fetchAsset(METRICS_ASSET, metricsPath);
+    const manifest = await readStructuredFile(manifestPath, manifestSchema, `manifest of release ${tag}`);
+    // Asset names come from GitHub and are only looked up; each file is written at its manifest
+    // path (relative, without "..", by the manifest's schema), checked to stay in the folder.
+    const files = { manifest: `manifest of release ${tag}`, baseDir: release.into };
+    for (const [index, output] of manifest.outputs.entries()) {
+        await fetchAsset(assetName(output.path), await manifestFilePath(files, `outputs[${index}].path`, output.path));
     }
-    return { ...result, distinct, cycle: false };
-}
-/**
- * JSON.parse's message depends on the Node version: some give a position, others quote the
- * text instead. Keep the reason, on one line, and find where the text goes wrong.
- */
-async function describeJsonError(error, text) {
-    // Node quotes the text (whole, or "..."-shortened); keep only the reason.
-    const reason = error.message
-        .replace(/, (?:\.\.\.)?".*" is not valid JSON$/s, '')
-        .replace(/ (?:in JSON )?at position \d+.*$/s, '')
-        .replace(/\s+/g, ' ');
-    const { line, column } = lineAndColumn(text, jsonErrorOffset(text, error));
-    return `${reason} at line ${line}, column ${column}`;
-}
-/**
- * The offset of the first character JSON.parse rejects. When the message does not say, the
- * shortest prefix of the text that fails for a reason other than ending early is found by
- * bisection (only on this error path, so its O(n log n) cost does not matter).
- */
-function jsonErrorOffset(text, error) {
-    const reported = positionIn(error);
-    if (reported !== undefined)
-        return reported;
-    const endsEarly = (prefixLength) => {
-        try {
-            JSON.parse(text.slice(0, prefixLength));
-            return true;
-        }
-        catch (prefixError) {
-            const message = prefixError.message;
-            const position = positionIn(prefixError);
-            return (/end of JSON input|Unterminated/.test(message) ||
-                (position !== undefined && position >= prefixLength));
-        }
+    log.info(`Downloaded release ${tag}: the manifest, the metrics report and ${manifest.outputs.length} model file(s).`);
+    return {
+        manifestPath,
+        metricsPath,
+        url: found.htmlUrl,
+        metricsUrl: found.assets.find((a) => a.name === METRICS_ASSET)?.url,
+        profileUrl: found.assets.find((a) => a.name === PROFILE_ASSET)?.url,
     };
-    let good = 0;
-    let bad = text.length;
-    while (bad - good > 1) {
-        const middle = Math.floor((good + bad) / 2);
-        if (endsEarly(middle))
-            good = middle;
-        else
-            bad = middle;
-    }
-    return bad - 1;
 }
-function positionIn(error) {
-    const match = /position (\d+)/.exec(error.message);
-    return match ? Number(match[1]) : undefined;
-}
-function lineAndColumn(text, offset) {
-    const before = text.slice(0, offset);
-    return { line: before.split('\n').length, column: offset - before.lastIndexOf('\n') };
-}
-/** Reads, parses and validates a config-like file. */
-async function structured_readStructuredFile(path, schema, what, baseDir = process.cwd()) {
-    const text = await readUserFile(path, what, baseDir);
-    const value = await structured_parseStructured(text, path, what);
-    return structured_validateStructured(value, schema, { path, what, text });
-}
-async function structured_validateStructured(value, schema, source) {
-    const result = schema.safeParse(value, { reportInput: true });
-    if (result.success)
-        return result.data;
-    const issues = result.error.issues.slice(0, 10);
-    const lines = source.text
-        ? await locateLines(source.text, issues.map((issue) => issue.path))
-        : [];
-    const problems = issues.map((issue, index) => {
-        const field = issue.path.length ? `"${formatPath(issue.path)}"` : 'the top level';
-        const line = lines[index] ? ` (line ${lines[index]})` : '';
-        return `${field}${line}: ${issue.message}${describeInput(issue)}`;
-    });
-    const more = result.error.issues.length > issues.length
-        ? `; and ${result.error.issues.length - issues.length} more`
-        : '';
-    throw new UserError(`The ${source.what} "${source.path}" is not valid: ${problems.join('; ')}${more}.`);
-}
-/** The offending value, when it is short and the message does not already show it. */
-function describeInput(issue) {
-    const input = issue.input;
-    if (input === undefined || (typeof input === 'object' && input !== null))
-        return '';
-    const shown = JSON.stringify(input);
-    return shown.length <= 60 && !issue.message.includes(shown) ? `, got ${shown}` : '';
-}
-function formatPath(path) {
-    return path.reduce((out, key) => typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key), '');
-}
-const keyOf = (path) => JSON.stringify(path.map(String));
-/** The line of the deepest node that exists along each path (JSON is YAML, so one walker serves both). */
-async function locateLines(text, paths) {
-    const offsets = await nodeOffsets(text).catch(() => new Map());
-    return paths.map((path) => {
-        for (let depth = path.length; depth >= 0; depth--) {
-            const offset = offsets.get(keyOf(path.slice(0, depth)));
-            if (offset !== undefined)
-                return lineAndColumn(text, offset).line;
-        }
+/**
+ * The id of a release asset of `repository` from its API URL (`…/repos/<owner>/<repo>/releases/assets/<id>`),
+ * or undefined for any other URL. Only the id is used, through the registry, so the token never
+ * goes to a URL read from a payload.
+ */
+function releaseAssetId(url, repository) {
+    const suffix = `/repos/${repository.owner}/${repository.repo}/releases/assets/`.toLowerCase();
+    const at = url.toLowerCase().lastIndexOf(suffix);
+    if (at < 0)
         return undefined;
-    });
-}
-/** Source offsets of every node of the first document, by path. */
-async function nodeOffsets(text) {
-    const yaml = await __nccwpck_require__.e(/* import() */ 243).then(__nccwpck_require__.bind(__nccwpck_require__, 3243));
-    const offsets = new Map();
-    const stack = [];
-    /** Path of the node that starts now, or undefined when it is a mapping key. */
-    const nextPath = () => {
-        const top = stack.at(-1);
-        if (!top)
-            return [];
-        if (top.kind === 'sequence')
-            return [...top.path, String(top.index++)];
-        if (top.pendingKey === undefined)
-            return undefined;
-        const path = [...top.path, top.pendingKey];
-        top.pendingKey = undefined;
-        return path;
-    };
-    for (const event of yaml.parseEvents(text, {})) {
-        if (event.type === yaml.EVENT_ID.SCALAR) {
-            const path = nextPath();
-            if (path)
-                offsets.set(keyOf(path), event.valueStart);
-            else
-                stack.at(-1).pendingKey = yaml.getScalarValue(text, event);
-        }
-        else if (event.type === yaml.EVENT_ID.MAPPING || event.type === yaml.EVENT_ID.SEQUENCE) {
-            const path = nextPath() ?? [...stack.at(-1).path, '?'];
-            offsets.set(keyOf(path), event.start);
-            stack.push({
-                kind: event.type === yaml.EVENT_ID.MAPPING ? 'mapping' : 'sequence',
-                path,
-                index: 0,
-            });
-        }
-        else if (event.type === yaml.EVENT_ID.ALIAS) {
-            nextPath();
-        }
-        else if (event.type === yaml.EVENT_ID.POP) {
-            stack.pop();
-            if (stack.length === 0)
-                break;
-        }
-    }
-    return offsets;
+    const id = url.slice(at + suffix.length);
+    return /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : undefined;
 }
 
 ;// CONCATENATED MODULE: ./shared/metrics/report.ts
@@ -4591,222 +4807,6 @@ async function parseProfile(text, source) {
     }));
 }
 
-;// CONCATENATED MODULE: ./shared/lineage/manifest-files.ts
-/**
- * The files a manifest names, found inside the manifest's base folder: the working directory
- * for a manifest of this job, the download folder for an artifact or a release. The manifest's
- * schema already refuses absolute and ".." paths; this also follows symbolic links, so that a
- * model file that is a link to /proc/self/environ or to a file of another job is never hashed,
- * uploaded into a Release or overwritten.
- */
-
-
-
-
-/**
- * The real path of the file that `path` (the manifest's `field`, e.g. `outputs[2].path`) names.
- * Where it leads outside the base folder, or to a device, pipe or socket, it is a UserError that
- * names the manifest, the field and the path. A path that does not exist (yet) is returned as
- * it is, judged by its nearest existing folder: its reader reports it missing, its writer
- * creates it inside.
- */
-async function manifest_files_manifestFilePath(files, field, path) {
-    const base = await realpath(files.baseDir);
-    const absolute = resolve(base, path);
-    const named = `The ${files.manifest} lists "${path}" in "${field}"`;
-    const real = await realPathOfNearest(absolute, { followDangling: false });
-    if (real === undefined)
-        throw new UserError(`${named}, which is a symbolic link that leads nowhere (or in a loop). Only files inside ${files.folder ?? "the model's folder"} are verified and published; promote the files train-model wrote, not links.`);
-    if (!isInside(real, base) || real === base) {
-        const via = real === absolute ? '' : ` (through a symbolic link, it leads to ${real})`;
-        throw new UserError(`${named}, which is outside ${files.folder ?? "the model's folder"} ${base}${via}. Only files inside that folder are verified and published; promote the files train-model wrote, not links to other files.`);
-    }
-    if (isInGitFolder(real, base))
-        throw new UserError(`${named}, which is inside a .git folder (it leads to ${real}), where the repository's credentials are kept; a model file was expected.`);
-    const info = await stat(real).catch(() => undefined);
-    if (info && !info.isFile() && !info.isDirectory())
-        throw new UserError(`${named}, which is not a regular file (a device, a pipe or a socket); a model file was expected.`);
-    return real;
-}
-
-;// CONCATENATED MODULE: ./shared/registry/model-release.ts
-/**
- * A production model as a GitHub Release `<model>@<version>`: artifacts expire, a production
- * model must not. The release is created as a draft, filled with the manifest, the metrics
- * report, the model card and every model file (staged), and published last, once the deployment
- * that names it exists, so that a failure leaves an unpublished draft (which a re-run completes)
- * and never a half-filled public release; this is also the order immutable releases require.
- */
-
-
-
-
-
-
-
-
-
-/** The names of the release assets that describe the model (the model files keep their paths). */
-const MODEL_CARD_ASSET = 'MODEL_CARD.md';
-const MANIFEST_ASSET = 'model-manifest.json';
-const METRICS_ASSET = 'metrics.json';
-const PROFILE_ASSET = 'data-profile.json';
-
-/** A release asset name for a manifest path: assets cannot hold "/". */
-function assetName(path) {
-    return path.replace(/\//g, '__');
-}
-/** The release's files; each model file at its real path inside the model's folder (see manifest-files.ts). */
-async function releaseFiles(args) {
-    const outputs = [];
-    for (const [index, output] of args.manifest.outputs.entries()) {
-        const path = await manifestFilePath(args.model, `outputs[${index}].path`, output.path);
-        outputs.push({
-            name: assetName(output.path),
-            path,
-            contentType: 'application/octet-stream',
-            sha256: output.sha256,
-        });
-    }
-    return [
-        { name: MODEL_CARD_ASSET, path: args.modelCardPath, contentType: 'text/markdown' },
-        { name: MANIFEST_ASSET, path: args.manifestPath, contentType: 'application/json' },
-        { name: METRICS_ASSET, path: args.metricsPath, contentType: 'application/json' },
-        ...outputs,
-    ];
-}
-/**
- * Creates the release as a draft (or finds the draft an earlier attempt left, or the release
- * published before) and uploads every file it lacks. Nothing is public until
- * `publishStagedRelease`, so the deployment can name the assets before the release is out.
- */
-async function stageModelRelease(registry, release, log) {
-    const tag = releaseTag(release.model, release.version);
-    const published = await registry.getReleaseByTag(tag);
-    if (published) {
-        log.info(`Release ${tag} is already published (${published.htmlUrl}); nothing is uploaded again.`);
-        return {
-            id: published.id,
-            tag,
-            url: published.htmlUrl,
-            alreadyPublished: true,
-            assetUrls: new Map(published.assets.map((a) => [a.name, a.url])),
-            uploaded: new Set(),
-        };
-    }
-    const draft = await findDraft(registry, tag);
-    const target = draft ??
-        (await createDraftOnce(registry, { tag, targetCommitish: release.sha, name: release.title, body: release.body, draft: true }, log));
-    if (draft)
-        log.info(`Completing the draft release ${tag} left by an earlier attempt.`);
-    const assetUrls = new Map(target.assets.map((asset) => [asset.name, asset.url]));
-    const uploaded = new Set();
-    for (const file of release.files) {
-        if (assetUrls.has(file.name))
-            continue;
-        const bytes = await readFile(file.path);
-        // The bytes uploaded are the bytes verified: a file swapped since the check is not published.
-        if (file.sha256 !== undefined && sha256Text(bytes) !== file.sha256) {
-            throw new UserError(`The model file for release asset "${file.name}" changed after it was checked against the manifest (sha256 ${sha256Text(bytes).slice(0, 16)}…, the manifest says ${file.sha256.slice(0, 16)}…). Nothing was published; promote only what train-model produced, unmodified.`);
-        }
-        const asset = await registry.uploadReleaseAsset(target, {
-            name: file.name,
-            contentType: file.contentType,
-            bytes,
-        });
-        assetUrls.set(file.name, asset.url);
-        uploaded.add(file.name);
-    }
-    return { id: target.id, tag, url: target.htmlUrl, alreadyPublished: false, assetUrls, uploaded };
-}
-/** How often a draft is created again after GitHub answered 5xx and none was found. */
-const model_release_CREATE_ATTEMPTS = 3;
-async function findDraft(registry, tag) {
-    const releases = await registry.listReleases();
-    return releases.find((candidate) => candidate.draft && candidate.tag === tag);
-}
-/**
- * Creates the draft exactly once: a 5xx may come after GitHub created it, so the drafts are
- * looked up again before another try, and no second draft of the same tag is left behind.
- */
-async function createDraftOnce(registry, draft, log) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await registry.createRelease(draft, { retries: 0 });
-        }
-        catch (error) {
-            const status = statusOf(error) ?? 0;
-            if (status < 500 || attempt >= model_release_CREATE_ATTEMPTS)
-                throw error;
-            log.warning(`GitHub answered ${status} while creating the draft release ${draft.tag}; checking whether it was created before trying again.`);
-            const created = await findDraft(registry, draft.tag);
-            if (created)
-                return created;
-        }
-    }
-}
-/** Publishes a staged draft (last, as immutable releases require); returns the release page. */
-async function publishStagedRelease(registry, staged, log) {
-    if (staged.alreadyPublished)
-        return staged.url;
-    const published = await registry.updateRelease(staged.id, { draft: false });
-    log.info(`Published release ${staged.tag} with ${staged.assetUrls.size} file(s): ${published.htmlUrl}`);
-    return published.htmlUrl;
-}
-/**
- * Downloads a published model release into `into`: its manifest and metrics report at the root,
- * each model file at its manifest path, so that the same checks as for a fresh model apply.
- * This is how a rollback gets an earlier production model back after its artifacts expired.
- */
-async function downloadModelRelease(registry, release, log) {
-    const tag = releaseTag(release.model, release.version);
-    const found = await registry.getReleaseByTag(tag);
-    if (!found) {
-        throw new UserError(`There is no published release ${tag} to restore ${release.model} ${release.version} from. Only versions that were promoted to production are kept as releases; give "manifest" or "artifact" to promote a new model.`);
-    }
-    const assets = new Map(found.assets.map((asset) => [asset.name, asset.id]));
-    const fetchAsset = async (name, to) => {
-        const id = assets.get(name);
-        if (id === undefined)
-            throw new UserError(`Release ${tag} has no asset "${name}", so ${release.model} ${release.version} cannot be restored from it intact. Promote it from its manifest or artifact instead.`);
-        const bytes = await registry.downloadReleaseAsset(id);
-        await mkdir(dirname(to), { recursive: true });
-        await writeFile(to, bytes);
-    };
-    const manifestPath = join(release.into, MANIFEST_ASSET);
-    const metricsPath = join(release.into, METRICS_ASSET);
-    await fetchAsset(MANIFEST_ASSET, manifestPath);
-    await fetchAsset(METRICS_ASSET, metricsPath);
-    const manifest = await readStructuredFile(manifestPath, manifestSchema, `manifest of release ${tag}`);
-    // Asset names come from GitHub and are only looked up; each file is written at its manifest
-    // path (relative, without "..", by the manifest's schema), checked to stay in the folder.
-    const files = { manifest: `manifest of release ${tag}`, baseDir: release.into };
-    for (const [index, output] of manifest.outputs.entries()) {
-        await fetchAsset(assetName(output.path), await manifestFilePath(files, `outputs[${index}].path`, output.path));
-    }
-    log.info(`Downloaded release ${tag}: the manifest, the metrics report and ${manifest.outputs.length} model file(s).`);
-    return {
-        manifestPath,
-        metricsPath,
-        url: found.htmlUrl,
-        metricsUrl: found.assets.find((a) => a.name === METRICS_ASSET)?.url,
-        profileUrl: found.assets.find((a) => a.name === PROFILE_ASSET)?.url,
-    };
-}
-/**
- * The id of a release asset of `repository` from its API URL (`…/repos/<owner>/<repo>/releases/assets/<id>`),
- * or undefined for any other URL. Only the id is used, through the registry, so the token never
- * goes to a URL read from a payload.
- */
-function releaseAssetId(url, repository) {
-    const suffix = `/repos/${repository.owner}/${repository.repo}/releases/assets/`.toLowerCase();
-    const at = url.toLowerCase().lastIndexOf(suffix);
-    if (at < 0)
-        return undefined;
-    const id = url.slice(at + suffix.length);
-    return /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : undefined;
-}
-
 ;// CONCATENATED MODULE: ./shared/fleet/release-lineage.ts
 /**
  * The full lineage of a production version, from the files its Release keeps: the lineage
@@ -4824,8 +4824,6 @@ function releaseAssetId(url, repository) {
 
 
 
-const release_lineage_MANIFEST_ASSET = 'model-manifest.json';
-const release_lineage_MODEL_CARD_ASSET = 'MODEL_CARD.md';
 /** A lineage file larger than this is not read (a manifest listing 20,000 packages is ~1 MB). */
 const ASSET_READ_LIMIT = 16 * 1024 * 1024;
 /** The parts of a data profile the version page shows; the rest of a profile is not read. */
@@ -4868,7 +4866,7 @@ async function releaseLineage(github, tag, store, fetch) {
     if (!release)
         return { gone: true };
     const assets = new Map(release.assets.map((asset) => [asset.name, asset]));
-    const ids = [release_lineage_MANIFEST_ASSET, METRICS_ASSET, PROFILE_ASSET].map((name) => assets.get(name)?.id ?? 0);
+    const ids = [MANIFEST_ASSET, METRICS_ASSET, PROFILE_ASSET].map((name) => assets.get(name)?.id ?? 0);
     if (stored.success && stored.data.assetIds.join() === ids.join())
         return { ...stored.data, htmlUrl: release.htmlUrl, downloads: 0 };
     return readRelease(github, release, assets, ids, key, store);
@@ -4900,7 +4898,7 @@ async function readRelease(github, release, assets, ids, key, store) {
         }
         return undefined;
     };
-    const manifest = await read(release_lineage_MANIFEST_ASSET, manifest_manifestSchema);
+    const manifest = await read(MANIFEST_ASSET, manifest_manifestSchema);
     const report = await read(METRICS_ASSET, metricsReportSchema);
     const profile = await read(PROFILE_ASSET, profileSummarySchema);
     const result = {
@@ -4939,7 +4937,7 @@ async function readRelease(github, release, assets, ids, key, store) {
     const kept = {
         assetIds: ids,
         htmlUrl: release.htmlUrl,
-        modelCard: assets.has(release_lineage_MODEL_CARD_ASSET),
+        modelCard: assets.has(MODEL_CARD_ASSET),
         ...result,
     };
     if (!problems.length)
@@ -4989,6 +4987,7 @@ function reportLineage(report) {
 }
 
 ;// CONCATENATED MODULE: ./shared/fleet/read-fleet.ts
+
 
 
 
@@ -5195,7 +5194,7 @@ async function withReleaseLineage(github, versions, repositoryUrl, options, read
             url,
             ...(read && !('gone' in read) && read.modelCard
                 ? {
-                    modelCardUrl: `${url.replace('/releases/tag/', '/releases/download/')}/${release_lineage_MODEL_CARD_ASSET}`,
+                    modelCardUrl: `${url.replace('/releases/tag/', '/releases/download/')}/${MODEL_CARD_ASSET}`,
                 }
                 : {}),
         };
@@ -5252,7 +5251,7 @@ async function mapLimited(items, limit, work) {
 
 
 async function buildFleet(request, connect, log) {
-    const cache = new conditional_requests/* ResponseCache */.CC();
+    const cache = new conditional_requests/* ResponseCache */.C();
     const github = await connect(request.token, log, request.cache ? cache : undefined);
     const { sources, token: _token, cache: location, ...options } = request;
     // The cache is per account: another token may see other repositories and other answers.
@@ -6915,10 +6914,9 @@ function parseRepository(fullName) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   CC: () => (/* binding */ ResponseCache),
-/* harmony export */   Od: () => (/* binding */ watchRequests)
+/* harmony export */   C: () => (/* binding */ ResponseCache),
+/* harmony export */   O: () => (/* binding */ watchRequests)
 /* harmony export */ });
-/* unused harmony export slim */
 /* harmony import */ var node_events__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8474);
 /* harmony import */ var node_events__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_events__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8522);
