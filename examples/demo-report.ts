@@ -19,7 +19,7 @@ export const DEMO_FILES = {
 } as const;
 
 /** How many lines of the comment's head the demo shows at most. */
-const COMMENT_HEAD_LINES = 8;
+const COMMENT_HEAD_LINES = 7;
 
 /** A few headline metrics of evaluate-model's summary output; the job summary has them all, with intervals. */
 function headline(summary: string): string {
@@ -35,8 +35,7 @@ export function describeStep({ result }: StepRecord): string {
     const drifted = JSON.parse(o['drifted-features'] ?? '[]') as string[];
     return `${o.status}${drifted.length ? ` (${drifted.slice(0, 3).join(', ')}${drifted.length > 3 ? ', …' : ''})` : ''}; issue ${o['issue-url'] ? `#${o['issue-url'].split('/').pop()}` : 'none'}; retraining ${o['retrain-dispatched'] === 'true' ? 'dispatched' : 'not dispatched'}`;
   }
-  if (o.site)
-    return `${o.models} model(s), ${o.stale} flagged stale; ${relative(process.cwd(), join(o.site, 'index.html'))}`;
+  if (o.site) return `${o.models} model(s) in the site, ${o.stale} flagged stale`;
   if (o.fingerprint)
     return `version ${o.version}${o['cache-hit'] === 'true' ? ', restored from the run cache' : ''}`;
   if (o.summary) return headline(o.summary);
@@ -115,9 +114,8 @@ export async function reportRun(
     'The comment on the pull request starts with:',
     ...commentHead(comment).map((line) => `  │ ${line}`),
     '',
-    `Full comment ${show(DEMO_FILES.comment)} · comparison ${show(DEMO_FILES.comparison)}`,
-    `Job summaries ${show(DEMO_FILES.summaries)}/ (one file a step; all in ${show(DEMO_FILES.allSummaries)})`,
-    `API calls, artifacts, the registry: ${show(DEMO_FILES.details)} · rendered as on GitHub: npm run screenshots`,
+    `Full comment ${show(DEMO_FILES.comment)} · comparison ${show(DEMO_FILES.comparison)} · job summaries ${show(DEMO_FILES.summaries)}/ (all in ${show(DEMO_FILES.allSummaries)})`,
+    `The fleet view (open it in a browser): ${relative(process.cwd(), join(run.registry.outputs.site!, 'index.html'))} · API calls, artifacts, the registry: ${show(DEMO_FILES.details)} · rendered as on GitHub: npm run screenshots`,
   ];
 }
 

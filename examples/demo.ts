@@ -92,9 +92,6 @@ try {
   });
   const comment = await readFile(run.comparison.outputs['comment-file']!, 'utf8');
   console.log(`\n${(await reportRun(run, comment, standIns, root)).join('\n')}`);
-  console.log(
-    `\nThe fleet view (open it in a browser): ${join(run.registry.outputs.site!, 'index.html')}`,
-  );
   // The planted bias, caught: why the pull request's check failed (its error annotations).
   const caught = run.comparison.annotations.filter((a) => a.command === 'error');
   if (caught.length)

@@ -162,6 +162,7 @@ describe('job summaries of the example pipeline', { timeout: 120_000 }, () => {
         'promote-model',
         'compare-metrics',
         'monitor-model',
+        'publish-registry',
       ]),
     );
     for (const { job, step, result } of run.steps) {
