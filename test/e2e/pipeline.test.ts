@@ -147,6 +147,9 @@ describe('the example pipeline, chained as the workflows chain it', { timeout: 1
     expect(released.lineage.missing).toBeUndefined();
     expect(released.lineage.data.map((d) => d.path)).toContain('data/train.csv');
     expect(released.lineage.profile?.rows).toBeGreaterThan(0);
+    // Evaluated with sensitive-features: age_band, the production model's bias check is on record.
+    expect(released.fairness?.attributes).toEqual(['age_band']);
+    expect(released.fairness?.measures.map((m) => m.measure)).toContain('demographic_parity_ratio');
     expect(standIns.violations()).toEqual([]);
   });
 
