@@ -47,7 +47,7 @@ import {
   type BoundApproval,
   type PromotionRecord,
 } from './promotion-record.js';
-import { fairnessRulesOf, summariseFairness } from './fairness-record.js';
+import { fairnessOfRecord, fairnessRulesOf, summariseFairness } from './fairness-record.js';
 import { publishProfile, stageProfile, type StagedProfile } from './promotion-profile.js';
 import { recordPromotion, requireCommitSha } from './record-deployment.js';
 import { verifyManifestOutputs } from './verify.js';
@@ -169,9 +169,12 @@ export async function promote(request: PromotionRequest): Promise<PromotionOutco
     const judged = evaluateGates(metrics.metrics, baseline?.payload.metrics, request.policy, {
       candidateSlices: metrics.slices ?? {},
       ...(metrics.skipped ? { candidateSkipped: metrics.skipped } : {}),
-      // The fairness rules judge the report's fairness section here too; production's is not in
-      // the deployment's payload, so their max-regression follows on-missing-baseline.
+      // The fairness rules judge the report's fairness section here too, and max-regression
+      // the bias check recorded with the model in the environment.
       candidateFairness: metrics.fairness ?? {},
+      ...(baseline?.payload.fairness
+        ? { baselineFairness: fairnessOfRecord(baseline.payload.fairness) }
+        : {}),
     });
     const subject = { model, environment, version, fingerprint: manifest.fingerprint };
     return { gates: judged, digest: digestComparison(subject, judged, baseline) };

@@ -190,6 +190,43 @@ describe('promote-model records the bias check', () => {
     );
   });
 
+  it('judges max-regression against the bias check recorded with the model in the environment', async () => {
+    const gates = await job.write(
+      'gates-regression.yaml',
+      'metrics:\n  accuracy: {direction: higher, min: 0.7}\nfairness:\n  sex:\n    demographic_parity_ratio: {max-regression: 0.05}\n',
+    );
+    const promoteTo = async (model: { manifest: string; metrics: string }) =>
+      runInProcess(promoteModel, {
+        ...job,
+        standIns,
+        github,
+        inputs: {
+          'model-name': 'churn',
+          gates,
+          environment: 'regression-review',
+          manifest: model.manifest,
+          metrics: model.metrics,
+        },
+      });
+    expect((await promoteTo(await candidate('31', FAIRNESS))).exitCode).toBe(0);
+    // Production holds 0.93 [0.88, 0.97]; this one's 0.70 [0.64, 0.76] fell by more than 0.05.
+    const worse = await candidate('32', {
+      ...FAIRNESS,
+      sex: {
+        ...FAIRNESS.sex,
+        measures: {
+          ...FAIRNESS.sex.measures,
+          demographic_parity_ratio: measure(0.7, [0.64, 0.76], 'F', ['F', 'M']),
+        },
+      },
+    });
+    const refused = await promoteTo(worse);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.errors.join(' ')).toMatch(
+      /demographic_parity_ratio for "sex": 0\.7 \[0\.64, 0\.76\] is worse than production's 0\.93 by 0\.23, more than the tolerated 0\.05/,
+    );
+  });
+
   it('drops a hostile fairness record read back, not the payload', async () => {
     const deployment = github.deployments.find((d) => d.environment === 'production')!;
     const base = deployment.payload as Record<string, unknown>;
