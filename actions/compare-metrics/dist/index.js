@@ -3522,6 +3522,26 @@ function summariseFairness(report, rules = []) {
         ...(rules.length ? { rules: rules.slice(0, MAX_MEASURES) } : {}),
     };
 }
+/**
+ * A recorded bias check as the gates read a report's fairness section: the measures and their
+ * intervals (no groups: the record keeps none). What promote-model judges `max-regression`
+ * against, for the model in the environment, whose own report is not at hand.
+ */
+function fairnessOfRecord(record) {
+    const report = {};
+    for (const m of record.measures) {
+        const section = (report[m.attribute] ??= {
+            columns: m.attribute.split(','),
+            minGroupSize: record.minGroupSize,
+            dataSha256: record.dataSha256,
+            groups: {},
+            measures: {},
+            notes: [],
+        });
+        section.measures[m.measure] = { value: m.value, ...(m.ci ? { ci: m.ci } : {}), groups: [] };
+    }
+    return report;
+}
 const RULE_STATUSES = new Set(ruleSchema.shape.status.options);
 /** The fairness rules the gates applied (the policy's `fairness:` section), as the record keeps them. */
 function fairnessRulesOf(gates) {
