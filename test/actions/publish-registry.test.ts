@@ -261,37 +261,29 @@ describe('publish-registry', () => {
   });
 
   it('refuses to replace a folder that holds something else, and a malformed repository, naming the input', async () => {
+    let runId = 1003;
+    const refusal = async (inputs: Record<string, string>, message: RegExp) =>
+      expectUserError(
+        await run('publish-registry', job, inputs, {
+          standIns,
+          token: 'app',
+          env: { GITHUB_RUN_ID: String(runId++) },
+        }),
+        message,
+      );
     await mkdir(join(job.workspace, 'docs'), { recursive: true });
     await writeFile(join(job.workspace, 'docs', 'index.md'), '# Our docs\n');
-    const refused = await run(
-      'publish-registry',
-      job,
+    await refusal(
       { repositories: 'carol/fraud', out: 'docs' },
-      { standIns, token: 'app', env: { GITHUB_RUN_ID: '1003' } },
-    );
-    expectUserError(
-      refused,
       /input "out": the folder "docs" already holds files and no fleet site/,
     );
     expect(await readFile(join(job.workspace, 'docs', 'index.md'), 'utf8')).toBe('# Our docs\n');
-    const outside = await run(
-      'publish-registry',
-      job,
+    await refusal(
       { repositories: 'carol/fraud', out: '../elsewhere' },
-      { standIns, token: 'app', env: { GITHUB_RUN_ID: '1004' } },
-    );
-    expectUserError(
-      outside,
       /Input "out": the site folder "..\/elsewhere" is outside the workspace/,
     );
-    const malformed = await run(
-      'publish-registry',
-      job,
+    await refusal(
       { repositories: 'carol/fraud\n$(curl evil)/x' },
-      { standIns, token: 'app', env: { GITHUB_RUN_ID: '1005' } },
-    );
-    expectUserError(
-      malformed,
       /Input "repositories" holds "\$\(curl evil\)\/x": expected owner\/name/,
     );
   });

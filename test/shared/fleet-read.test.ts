@@ -12,7 +12,11 @@ import {
 } from '../../shared/registry/github-registry.js';
 import { syncMonitorIssue } from '../../shared/monitor/monitor-issue.js';
 import { fleetDocumentSchema, type FleetModel } from '../../shared/fleet/fleet-document.js';
-import { parseFleetSources, readFleet } from '../../shared/fleet/read-fleet.js';
+import {
+  parseFleetSources,
+  readFleet,
+  type FleetReadOptions,
+} from '../../shared/fleet/read-fleet.js';
 import { biasCheckText, NEVER_CHECKED } from '../../shared/fleet/bias-check.js';
 import { UserError } from '../../shared/action/errors.js';
 import type { Logger } from '../../shared/action/runner.js';
@@ -209,20 +213,27 @@ async function seededFleet() {
 const byEnvironment = (model: FleetModel, name: string) =>
   model.environments.find((e) => e.name === name)!;
 
+/** The read options every case uses, and the case's own. */
+const optionsFor = (
+  accounts: FakeAccounts,
+  own: Partial<FleetReadOptions> = {},
+): FleetReadOptions => ({
+  github: accounts,
+  now: NOW,
+  staleAfterDays: 90,
+  watchedEnvironments: ['production'],
+  monitorLabels: ['model-monitoring'],
+  detailedVersions: 10,
+  log: silent,
+  ...own,
+});
+
 describe('reading the fleet', () => {
   it('tells each environment’s story: promotion, override, rollback, failure, retirement', async () => {
     const accounts = await seededFleet();
     const fleet = await readFleet(
       { repositories: [{ owner: 'octo-org', repo: 'churn' }], owners: ['acme'] },
-      {
-        github: accounts,
-        now: NOW,
-        staleAfterDays: 90,
-        watchedEnvironments: ['production'],
-        monitorLabels: ['model-monitoring'],
-        detailedVersions: 10,
-        log: silent,
-      },
+      optionsFor(accounts),
     );
     expect(fleetDocumentSchema.parse(fleet)).toEqual(fleet);
     expect(fleet.repositories.map((r) => [r.fullName, r.models])).toEqual([
@@ -261,16 +272,7 @@ describe('reading the fleet', () => {
   it('reads a production version’s lineage from its Release, and keeps what it read', async () => {
     const accounts = await seededFleet();
     const store = new ResponseCache();
-    const options = {
-      github: accounts,
-      now: NOW,
-      staleAfterDays: 90,
-      watchedEnvironments: ['production'],
-      monitorLabels: ['model-monitoring'],
-      detailedVersions: 10,
-      store,
-      log: silent,
-    };
+    const options = optionsFor(accounts, { store });
     const fleet = await readFleet(
       { repositories: [{ owner: 'octo-org', repo: 'churn' }], owners: [] },
       options,
@@ -310,18 +312,7 @@ describe('reading the fleet', () => {
   it('flags the stale, orphaned and unwatched model, with reasons', async () => {
     const accounts = await seededFleet();
     accounts.teams.add('acme/other');
-    const fleet = await readFleet(
-      { repositories: [], owners: ['acme'] },
-      {
-        github: accounts,
-        now: NOW,
-        staleAfterDays: 90,
-        watchedEnvironments: ['production'],
-        monitorLabels: ['model-monitoring'],
-        detailedVersions: 10,
-        log: silent,
-      },
-    );
+    const fleet = await readFleet({ repositories: [], owners: ['acme'] }, optionsFor(accounts));
     const fraud = fleet.models[0]!;
     expect(fraud.owner).toEqual({
       handles: ['@carol', '@acme/risk'],
@@ -336,15 +327,7 @@ describe('reading the fleet', () => {
     accounts.addCollaborator('acme/fraud', 'Carol');
     const later = await readFleet(
       { repositories: [], owners: ['acme'] },
-      {
-        github: accounts,
-        now: NOW,
-        staleAfterDays: 365,
-        watchedEnvironments: [],
-        monitorLabels: ['model-monitoring'],
-        detailedVersions: 10,
-        log: silent,
-      },
+      optionsFor(accounts, { staleAfterDays: 365, watchedEnvironments: [] }),
     );
     expect(byEnvironment(later.models[0]!, 'production').flags).toEqual([]);
   });
@@ -359,18 +342,7 @@ describe('reading the fleet', () => {
       version: 'a1',
       at: daysAgo(1),
     });
-    const fleet = await readFleet(
-      { repositories: [], owners: ['acme'] },
-      {
-        github: accounts,
-        now: NOW,
-        staleAfterDays: 90,
-        watchedEnvironments: ['production'],
-        monitorLabels: ['model-monitoring'],
-        detailedVersions: 10,
-        log: silent,
-      },
-    );
+    const fleet = await readFleet({ repositories: [], owners: ['acme'] }, optionsFor(accounts));
     const fraud = fleet.models.find((m) => m.name === 'fraud')!;
     expect(fraud.owner.checked).toBe(false);
     expect(byEnvironment(fraud, 'production').flags).not.toContain('orphaned');
@@ -388,15 +360,7 @@ describe('reading the fleet', () => {
         ],
         owners: [],
       },
-      {
-        github: accounts,
-        now: NOW,
-        staleAfterDays: 90,
-        watchedEnvironments: ['production'],
-        monitorLabels: ['model-monitoring'],
-        detailedVersions: 10,
-        log: silent,
-      },
+      optionsFor(accounts),
     );
     expect(fleet.repositories[0]).toMatchObject({
       fullName: 'octo-org/gone',
@@ -443,15 +407,7 @@ describe('reading the fleet', () => {
     });
     const fleet = await readFleet(
       { repositories: [{ owner: 'octo-org', repo: 'loans' }], owners: [] },
-      {
-        github: accounts,
-        now: NOW,
-        staleAfterDays: 90,
-        watchedEnvironments: ['production'],
-        monitorLabels: ['model-monitoring'],
-        detailedVersions: 10,
-        log: silent,
-      },
+      optionsFor(accounts),
     );
     expect(fleetDocumentSchema.parse(fleet)).toEqual(fleet);
     const versions = fleet.models[0]!.versions;
@@ -491,16 +447,7 @@ describe('hostile Release files', () => {
     const read = () =>
       readFleet(
         { repositories: [{ owner: 'o', repo: 'hostile' }], owners: [] },
-        {
-          github: accounts,
-          now: NOW,
-          staleAfterDays: 90,
-          watchedEnvironments: [],
-          monitorLabels: ['model-monitoring'],
-          detailedVersions: 3,
-          store,
-          log: silent,
-        },
+        optionsFor(accounts, { watchedEnvironments: [], detailedVersions: 3, store }),
       );
     const fleet = await read();
     const lineage = fleet.models[0]!.versions[0]!.lineage;
