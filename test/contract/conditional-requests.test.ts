@@ -4,23 +4,17 @@
  * to the next run of the same account only, and a listing that changed is read afresh.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Logger } from '../../shared/action/runner.js';
 import { ResponseCache } from '../../shared/github/conditional-requests.js';
 import { createOctokitAccounts } from '../../shared/github/octokit-port.js';
 import { GitHubApiStandIn } from '../../harness/stand-ins/github-api.js';
 import { StandIns } from '../../harness/stand-ins/index.js';
 import { promotionPayload } from '../helpers/fleet-seed.js';
+import { recordingRunner } from '../helpers/recording-runner.js';
 
 const standIns = await StandIns.start();
 afterAll(() => standIns.stop());
-const quiet: Logger = {
-  info() {},
-  warning() {},
-  error() {},
-  notice() {},
-  debug() {},
-  group: (_name, body) => body(),
-};
+/** The log of what is read; nothing here asserts on it. */
+const quiet = recordingRunner();
 const env = { GITHUB_API_URL: standIns.github.url };
 const repository = { owner: 'octo-org', repo: 'cached' };
 const seeded = standIns.github.addRepository('octo-org/cached');

@@ -5,7 +5,6 @@
  * monitor-model writes (produced by monitor-model's own code against the in-memory GitHub, then
  * copied in). For the publish-registry bundle test and the fleet benchmark.
  */
-import type { Logger } from '../../shared/action/runner.js';
 import { syncMonitorIssue } from '../../shared/monitor/monitor-issue.js';
 import type { MonitorStatus } from '../../shared/monitor/monitor-report.js';
 import { DEPLOYMENT_PAYLOAD_FORMAT } from '../../shared/registry/github-registry.js';
@@ -13,15 +12,10 @@ import type { StandInRepository } from '../../harness/stand-ins/github-repositor
 import { FakeGitHub } from '../fakes/github-port.js';
 import { validManifest } from '../shared/manifest-template.js';
 import { MINIMAL_PROFILE } from './minimal-profile.js';
+import { recordingRunner } from './recording-runner.js';
 
-const silent: Logger = {
-  info() {},
-  warning() {},
-  error() {},
-  notice() {},
-  debug() {},
-  group: (_name, body) => body(),
-};
+/** The log of what is read; nothing here asserts on it. */
+const silent = recordingRunner();
 
 export const daysBefore = (now: Date, days: number) => new Date(now.getTime() - days * 86_400_000);
 

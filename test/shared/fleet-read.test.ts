@@ -19,22 +19,16 @@ import {
 } from '../../shared/fleet/read-fleet.js';
 import { biasCheckText, NEVER_CHECKED } from '../../shared/fleet/bias-check.js';
 import { UserError } from '../../shared/action/errors.js';
-import type { Logger } from '../../shared/action/runner.js';
 import { FakeAccounts } from '../fakes/github-accounts.js';
 import type { FakeGitHub } from '../fakes/github-port.js';
 import { validManifest } from './manifest-template.js';
 import { MINIMAL_PROFILE } from '../helpers/minimal-profile.js';
+import { recordingRunner } from '../helpers/recording-runner.js';
 
 const NOW = new Date('2026-12-01T00:00:00Z');
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000);
-const silent: Logger = {
-  info() {},
-  warning() {},
-  error() {},
-  notice() {},
-  debug() {},
-  group: (_name, body) => body(),
-};
+/** The log of what is read; nothing here asserts on it. */
+const silent = recordingRunner();
 
 interface Promotion {
   model: string;

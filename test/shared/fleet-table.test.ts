@@ -1,19 +1,13 @@
 /** The fleet as a terminal table (mlops-actions registry), read from in-memory repositories. */
 import { describe, expect, it } from 'vitest';
-import type { Logger } from '../../shared/action/runner.js';
 import { readFleet, type FleetReadOptions } from '../../shared/fleet/read-fleet.js';
 import { renderFleetTable } from '../../shared/fleet/fleet-table.js';
 import { DEPLOYMENT_PAYLOAD_FORMAT } from '../../shared/registry/github-registry.js';
 import { FakeAccounts } from '../fakes/github-accounts.js';
+import { recordingRunner } from '../helpers/recording-runner.js';
 
-const silent: Logger = {
-  info() {},
-  warning() {},
-  error() {},
-  notice() {},
-  debug() {},
-  group: (_name, body) => body(),
-};
+/** The log of what is read; nothing here asserts on it. */
+const silent = recordingRunner();
 
 async function deploy(
   accounts: FakeAccounts,
