@@ -5394,27 +5394,11 @@ function driftChart(id, history) {
         >${last.at.slice(0, 10)}</text
       >`,
     ]);
-    const table = html `<details class="chart-data">
-    <summary>Drift history as a table</summary>
-    <div class="table-scroll">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Run</th>
-            <th scope="col">Status</th>
-            <th scope="col">Drifting features</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${history.map((run) => html `<tr>
-                <td>${run.at.replace('T', ' ').slice(0, 16)}</td>
-                <td>${run.status}</td>
-                <td>${percent(run.driftShare)}</td>
-              </tr>`)}
-        </tbody>
-      </table>
-    </div>
-  </details>`;
+    const table = chartTable('Drift history as a table', ['Run', 'Status', 'Drifting features'], history.map((run) => [
+        run.at.replace('T', ' ').slice(0, 16),
+        run.status,
+        percent(run.driftShare),
+    ]));
     return html `<figure class="chart-figure">
     ${charts_frame(id, 'Share of features drifting, by monitor run', description, body)}
     <figcaption>Share of monitored features drifting, oldest run first.</figcaption>
@@ -5465,27 +5449,11 @@ function metricChart(id, metric, all) {
             ><title>${d.p.version}: ${withInterval(d.p.value, d.p.ci)}</title></circle
           >${labelled(d.i, points.length) && html `<text class="chart-label" x="${d.x}" y="${HEIGHT - 8}" text-anchor="middle">${charts_short(d.p.version)}</text>`}`),
     ]);
-    const table = html `<details class="chart-data">
-    <summary>${metric} as a table</summary>
-    <div class="table-scroll">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Version</th>
-            <th scope="col">${metric}</th>
-            <th scope="col">Interval</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${all.map((p) => html `<tr>
-                <td>${p.version}</td>
-                <td>${number(p.value)}</td>
-                <td>${p.ci ? `${number(p.ci[0])} to ${number(p.ci[1])}` : '—'}</td>
-              </tr>`)}
-        </tbody>
-      </table>
-    </div>
-  </details>`;
+    const table = chartTable(`${metric} as a table`, ['Version', metric, 'Interval'], all.map((p) => [
+        p.version,
+        number(p.value),
+        p.ci ? `${number(p.ci[0])} to ${number(p.ci[1])}` : '—',
+    ]));
     return html `<figure class="chart-figure">
     ${charts_frame(id, `${metric} by version`, description, body)}
     <figcaption>${metric}, oldest version first${cut}; whiskers: the interval.</figcaption>
@@ -5496,6 +5464,26 @@ function metricChart(id, metric, all) {
 const labelled = (i, n) => n <= 5 || i === 0 || i === n - 1;
 function percent(share) {
     return `${Math.round(share * 100)}%`;
+}
+/** A chart's numbers as a table under it, collapsed: the text alternative a screen reader reads. */
+function chartTable(summary, headers, rows) {
+    return html `<details class="chart-data">
+    <summary>${summary}</summary>
+    <div class="table-scroll">
+      <table>
+        <thead>
+          <tr>
+            ${headers.map((header) => html `<th scope="col">${header}</th>`)}
+          </tr>
+        </thead>
+        <tbody>
+          ${rows.map((cells) => html `<tr>
+                ${cells.map((cell) => html `<td>${cell}</td>`)}
+              </tr>`)}
+        </tbody>
+      </table>
+    </div>
+  </details>`;
 }
 
 ;// CONCATENATED MODULE: ./shared/fleet/site/model-page.ts
