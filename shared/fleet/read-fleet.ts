@@ -16,7 +16,11 @@ import type {
   GitHubAccounts,
   GitHubPort,
 } from '../github/port.js';
-import { monitorStatusKey, readMonitorStatuses } from '../monitor/monitor-status.js';
+import {
+  monitorStatusKey,
+  readMonitorStatuses,
+  type MonitorStatusEntry,
+} from '../monitor/monitor-status.js';
 import { quoteValue } from '../identifiers.js';
 import {
   FLEET_FORMAT,
@@ -209,15 +213,7 @@ async function readRepository(
   }
   if (!byModel.size) return reading;
 
-  const monitors = await readMonitorStatuses(github, {
-    labels: options.monitorLabels,
-    onSkip: (skipped) =>
-      options.log.info(`${fullName}: monitor issue #${skipped.number} not read: ${skipped.reason}`),
-    onLimit: (limit) =>
-      options.log.warning(
-        `${fullName}: only the newest ${limit} issues were read for monitor statuses; models monitored in older issues show as unwatched.`,
-      ),
-  });
+  const monitors = await monitorStatusesOf(github, fullName, options);
   const rules: FlagRules = {
     now: options.now,
     staleAfterDays: options.staleAfterDays,
@@ -262,6 +258,38 @@ async function readRepository(
     });
   }
   return reading;
+}
+
+/**
+ * The monitor statuses of a repository's models, from its monitor issues. A repository whose
+ * issues are disabled (GitHub answers 410) or hidden from the token (403, 404) has none: its
+ * production models show as unwatched, and the log says why.
+ */
+async function monitorStatusesOf(
+  github: GitHubPort,
+  fullName: string,
+  options: FleetReadOptions,
+): Promise<Map<string, MonitorStatusEntry>> {
+  try {
+    return await readMonitorStatuses(github, {
+      labels: options.monitorLabels,
+      onSkip: (skipped) =>
+        options.log.info(
+          `${fullName}: monitor issue #${skipped.number} not read: ${skipped.reason}`,
+        ),
+      onLimit: (limit) =>
+        options.log.warning(
+          `${fullName}: only the newest ${limit} issues were read for monitor statuses; models monitored in older issues show as unwatched.`,
+        ),
+    });
+  } catch (error) {
+    const status = statusOf(error);
+    if (status !== 410 && status !== 403 && status !== 404) throw error;
+    options.log.warning(
+      `${fullName}: its issues could not be read (GitHub answered ${status}${status === 410 ? ': issues are disabled' : ''}), so no monitor status is known there.`,
+    );
+    return new Map();
+  }
 }
 
 /** The repository's model deployments with their statuses: one listing, one status query per 100. */

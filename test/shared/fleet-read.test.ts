@@ -20,7 +20,7 @@ import {
 import { biasCheckText, NEVER_CHECKED } from '../../shared/fleet/bias-check.js';
 import { UserError } from '../../shared/action/errors.js';
 import { FakeAccounts } from '../fakes/github-accounts.js';
-import type { FakeGitHub } from '../fakes/github-port.js';
+import { GitHubError, type FakeGitHub } from '../fakes/github-port.js';
 import { validManifest } from './manifest-template.js';
 import { MINIMAL_PROFILE } from '../helpers/minimal-profile.js';
 import { recordingRunner } from '../helpers/recording-runner.js';
@@ -415,6 +415,24 @@ describe('reading the fleet', () => {
     );
     expect(versions.find((v) => v.version === 'v2')!.fairness).toBeUndefined();
     expect(biasCheckText(versions.find((v) => v.version === 'v2')!)).toBe(NEVER_CHECKED);
+  });
+});
+
+describe('a repository whose issues are disabled', () => {
+  it('reads its models, with no monitor status, and says why', async () => {
+    const accounts = new FakeAccounts();
+    const repo = accounts.repository('o/no-issues');
+    await promote(repo, { model: 'm', environment: 'production', version: 'v1', at: daysAgo(1) });
+    repo.inject('listIssues', new GitHubError(410, 'Issues are disabled for this repo'));
+    const log = recordingRunner();
+    const fleet = await readFleet(
+      { repositories: [{ owner: 'o', repo: 'no-issues' }], owners: [] },
+      { ...optionsFor(accounts), log },
+    );
+    expect(fleet.models[0]!.environments[0]!.flags).toContain('unwatched');
+    expect(log.log.map((entry) => entry.message).join('\n')).toMatch(
+      /o\/no-issues: its issues could not be read \(GitHub answered 410: issues are disabled\)/,
+    );
   });
 });
 
