@@ -24494,11 +24494,7 @@ async function readRepository({ repository, url }, options, owners) {
     }
     if (!byModel.size)
         return reading;
-    const monitors = await readMonitorStatuses(github, {
-        labels: options.monitorLabels,
-        onSkip: (skipped) => options.log.info(`${fullName}: monitor issue #${skipped.number} not read: ${skipped.reason}`),
-        onLimit: (limit) => options.log.warning(`${fullName}: only the newest ${limit} issues were read for monitor statuses; models monitored in older issues show as unwatched.`),
-    });
+    const monitors = await monitorStatusesOf(github, fullName, options);
     const rules = {
         now: options.now,
         staleAfterDays: options.staleAfterDays,
@@ -24539,6 +24535,27 @@ async function readRepository({ repository, url }, options, owners) {
         });
     }
     return reading;
+}
+/**
+ * The monitor statuses of a repository's models, from its monitor issues. A repository whose
+ * issues are disabled (GitHub answers 410) or hidden from the token (403, 404) has none: its
+ * production models show as unwatched, and the log says why.
+ */
+async function monitorStatusesOf(github, fullName, options) {
+    try {
+        return await readMonitorStatuses(github, {
+            labels: options.monitorLabels,
+            onSkip: (skipped) => options.log.info(`${fullName}: monitor issue #${skipped.number} not read: ${skipped.reason}`),
+            onLimit: (limit) => options.log.warning(`${fullName}: only the newest ${limit} issues were read for monitor statuses; models monitored in older issues show as unwatched.`),
+        });
+    }
+    catch (error) {
+        const status = (0,client/* statusOf */.c2)(error);
+        if (status !== 410 && status !== 403 && status !== 404)
+            throw error;
+        options.log.warning(`${fullName}: its issues could not be read (GitHub answered ${status}${status === 410 ? ': issues are disabled' : ''}), so no monitor status is known there.`);
+        return new Map();
+    }
 }
 /** The repository's model deployments with their statuses: one listing, one status query per 100. */
 async function readModelDeployments(github) {
