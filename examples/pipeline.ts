@@ -273,6 +273,11 @@ export async function runExamplePipeline(options: PipelineOptions): Promise<Pipe
   // The nightly registry page (registry-pages.yml): the fleet view of the repository, with the
   // model the release put in production, its lineage, its owner and the monitor's status.
   standIns.newRun();
+  // The checkout's CODEOWNERS names @octo-org/ml-platform: on this GitHub, the team exists.
+  if (!standIns.github.hasAccount('octo-org')) {
+    standIns.github.addOrganization('octo-org', { members: ['octocat'] });
+    standIns.github.addTeam('octo-org', 'ml-platform', { members: ['octocat'] });
+  }
   const pages = await newJob(options.root, 'registry');
   const registry = await step('registry (nightly)', 'Build the fleet view', 'publish-registry', {
     ...pages,

@@ -517,6 +517,11 @@ export class GitHubApiStandIn extends LoopbackService {
     return counts;
   }
 
+  /** Whether a user or organisation of this login exists (case-insensitive). */
+  hasAccount(login: string): boolean {
+    return this.accounts.has(lower(login));
+  }
+
   private addAccount(login: string, type: StandInAccount['type']): StandInAccount {
     if (this.accounts.has(lower(login)))
       throw new Error(`The stand-in already has an account ${login}`);

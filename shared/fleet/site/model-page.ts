@@ -12,7 +12,7 @@ import type {
 } from '../fleet-document.js';
 import { biasCheck, flagList, monitorStatus, owners, people } from './cells.js';
 import { driftChart, metricChart, type TrendPoint } from './charts.js';
-import { plural, time } from './format.js';
+import { number, plural, time } from './format.js';
 import { attr, externalLink, html, join, type Html } from './html.js';
 import { page } from './layout.js';
 import { FLEET_PAGE, modelPage, relativeHref, versionPage } from './paths.js';
@@ -134,7 +134,7 @@ function environmentSection(
             environment.monitor
               ? html`; issue
                 ${externalLink(`#${environment.monitor.issue.number}`, environment.monitor.issue.url)}
-                (${environment.monitor.issue.state})${environment.monitor.metric ? `; ${environment.monitor.metric.name} ${environment.monitor.metric.value}` : ''}${environment.monitor.runUrl ? html`; ${externalLink('last run', environment.monitor.runUrl)}` : ''}`
+                (${environment.monitor.issue.state})${environment.monitor.metric ? `; ${environment.monitor.metric.name} ${number(environment.monitor.metric.value)}` : ''}${environment.monitor.runUrl ? html`; ${externalLink('last run', environment.monitor.runUrl)}` : ''}`
               : ''
           }
         </dd>
