@@ -24969,7 +24969,7 @@ function environmentSection(model, path, environment, index) {
           ${monitorStatus(environment)}${environment.monitor
         ? html `; issue
                 ${externalLink(`#${environment.monitor.issue.number}`, environment.monitor.issue.url)}
-                (${environment.monitor.issue.state})${environment.monitor.metric ? `; ${environment.monitor.metric.name} ${environment.monitor.metric.value}` : ''}${environment.monitor.runUrl ? html `; ${externalLink('last run', environment.monitor.runUrl)}` : ''}`
+                (${environment.monitor.issue.state})${environment.monitor.metric ? `; ${environment.monitor.metric.name} ${number(environment.monitor.metric.value)}` : ''}${environment.monitor.runUrl ? html `; ${externalLink('last run', environment.monitor.runUrl)}` : ''}`
         : ''}
         </dd>
       </div>
