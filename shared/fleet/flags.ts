@@ -9,7 +9,8 @@
  */
 import type { Flag, FleetEnvironment, FleetModel } from './fleet-document.js';
 
-const DAY_MS = 86_400_000;
+/** A day, for ages and the stale rule (the fleet counts whole days). */
+export const DAY_MS = 86_400_000;
 
 export interface FlagRules {
   now: Date;

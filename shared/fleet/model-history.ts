@@ -16,9 +16,9 @@ import {
 } from '../registry/github-registry.js';
 import { biasCheckOf } from '../registry/fairness-record.js';
 import type { FleetEnvironment, FleetVersion, TimelineEvent } from './fleet-document.js';
+import { DAY_MS } from './flags.js';
 
 const MODEL_TASK = /^model:(.+)$/;
-const DAY_MS = 86_400_000;
 
 /** A deployment of ours: its task names a model, its payload is ours and names the same model. */
 export interface ModelDeployment {

@@ -126,7 +126,9 @@ export async function readFleet(
     generatedAt: options.now.toISOString(),
     staleAfterDays: options.staleAfterDays,
     repositories: readings
-      .filter((reading) => reading.models.length || reading.skipped || target(reading, sources))
+      .filter(
+        (reading) => reading.models.length || reading.skipped || namedOnItsOwn(reading, sources),
+      )
       .map(({ fullName, url, models, skipped }) => ({
         fullName,
         url,
@@ -145,7 +147,7 @@ export async function readFleet(
 }
 
 /** A repository named on its own is listed even without models; one found through its owner only when it has some. */
-function target(reading: RepositoryReading, sources: FleetSources): boolean {
+function namedOnItsOwn(reading: RepositoryReading, sources: FleetSources): boolean {
   return sources.repositories.some(
     (repository) =>
       `${repository.owner}/${repository.repo}`.toLowerCase() === reading.fullName.toLowerCase(),
@@ -382,7 +384,10 @@ async function withReleaseLineage(
   return out;
 }
 
-/** Runs `work` on every item, at most `limit` at once, keeping the items' order. */
+/**
+ * Runs `work` on every item, at most `limit` at once, keeping the items' order. Written here
+ * rather than taken from a library: a dozen lines, used once, with no queueing or cancelling.
+ */
 async function mapLimited<T, R>(
   items: readonly T[],
   limit: number,

@@ -3,6 +3,7 @@ import { UserError } from '../../../shared/action/errors.js';
 import type { ActionDefinition } from '../../../shared/action/run-action.js';
 import type { Runner } from '../../../shared/action/runner.js';
 import { stepConfinement } from '../../../shared/files/confine.js';
+import { DAY_MS } from '../../../shared/fleet/flags.js';
 import { renderFleetMarkdown } from '../../../shared/fleet/fleet-markdown.js';
 import { buildFleet } from '../../../shared/fleet/publish-fleet.js';
 import { parseFleetSources } from '../../../shared/fleet/read-fleet.js';
@@ -13,8 +14,6 @@ import { writeSite } from '../../../shared/fleet/write-site.js';
 import { checkIssueLabels } from '../../../shared/monitor/monitor-issue.js';
 import { inputs, type Inputs } from './inputs.js';
 import type { OUTPUTS } from './outputs.js';
-
-const DAY_MS = 86_400_000;
 
 export const publishRegistry: ActionDefinition<typeof inputs> = {
   name: 'publish-registry',

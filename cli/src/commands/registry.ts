@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { createCliRunner } from '../../../shared/action/cli-runner.js';
 import { UserError } from '../../../shared/action/errors.js';
 import { stepConfinement } from '../../../shared/files/confine.js';
+import { DAY_MS } from '../../../shared/fleet/flags.js';
 import { renderFleetMarkdown } from '../../../shared/fleet/fleet-markdown.js';
 import { renderFleetTable } from '../../../shared/fleet/fleet-table.js';
 import type { FleetDocument } from '../../../shared/fleet/fleet-document.js';
@@ -16,7 +17,6 @@ import { gitHubToken, parseFlags, stepIn, UsageError, type Command } from '../us
 
 const FORMATS = ['table', 'json', 'markdown', 'html'] as const;
 type Format = (typeof FORMATS)[number];
-const DAY_MS = 86_400_000;
 
 export const registry: Command = {
   name: 'registry',
