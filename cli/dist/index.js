@@ -23100,6 +23100,38 @@ a wrong file), 2 for a usage mistake, 3 when GitHub cannot be reached.
     },
 };
 
+;// CONCATENATED MODULE: ./shared/fleet/flags.ts
+/** A day, for ages and the stale rule (the fleet counts whole days). */
+const DAY_MS = 86_400_000;
+function flagEnvironment(environment, owner, rules) {
+    const reasons = {};
+    const { current, monitor } = environment;
+    if (current) {
+        const lastSeen = Math.max(Date.parse(current.promotedAt), monitor ? Date.parse(monitor.checkedAt) : -Infinity);
+        const idleDays = Math.floor((rules.now.getTime() - lastSeen) / DAY_MS);
+        if (idleDays > rules.staleAfterDays)
+            reasons.stale = `Neither promoted nor checked by the monitor for ${idleDays} days (more than ${rules.staleAfterDays}): last promoted ${current.promotedAt.slice(0, 10)}${monitor ? `, last monitored ${monitor.checkedAt.slice(0, 10)}` : ', never monitored'}.`;
+        if (current.overrideReason)
+            reasons.overridden = `Promoted with its gates overridden: ${current.overrideReason}`;
+    }
+    const orphaned = orphanReason(owner);
+    if (orphaned)
+        reasons.orphaned = orphaned;
+    if (!monitor && current && rules.watchedEnvironments.includes(environment.name))
+        reasons.unwatched = `No monitor reports on it: no monitor issue of monitor-model names this model in ${environment.name}.`;
+    const flags = ['stale', 'orphaned', 'unwatched', 'overridden'].filter((flag) => reasons[flag]);
+    return { ...environment, flags, reasons };
+}
+function orphanReason(owner) {
+    if (!owner.handles.length)
+        return 'No owner was recorded at training (train-model `owner`, or a CODEOWNERS entry for the training code).';
+    if (!owner.checked)
+        return undefined;
+    if (owner.gone.length === owner.handles.length)
+        return `Its owner${owner.handles.length > 1 ? 's' : ''} ${owner.gone.join(', ')} no longer belong${owner.handles.length > 1 ? '' : 's'} to the repository (not a collaborator, or the team is gone).`;
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./shared/fleet/fleet-document.ts
 /**
  * The fleet document (`fleet.json`, format `mlops-actions/fleet@1`): every model of one or many
@@ -23944,43 +23976,12 @@ async function readMonitorStatuses(github, options) {
     return statuses;
 }
 
-;// CONCATENATED MODULE: ./shared/fleet/flags.ts
-const DAY_MS = 86_400_000;
-function flagEnvironment(environment, owner, rules) {
-    const reasons = {};
-    const { current, monitor } = environment;
-    if (current) {
-        const lastSeen = Math.max(Date.parse(current.promotedAt), monitor ? Date.parse(monitor.checkedAt) : -Infinity);
-        const idleDays = Math.floor((rules.now.getTime() - lastSeen) / DAY_MS);
-        if (idleDays > rules.staleAfterDays)
-            reasons.stale = `Neither promoted nor checked by the monitor for ${idleDays} days (more than ${rules.staleAfterDays}): last promoted ${current.promotedAt.slice(0, 10)}${monitor ? `, last monitored ${monitor.checkedAt.slice(0, 10)}` : ', never monitored'}.`;
-        if (current.overrideReason)
-            reasons.overridden = `Promoted with its gates overridden: ${current.overrideReason}`;
-    }
-    const orphaned = orphanReason(owner);
-    if (orphaned)
-        reasons.orphaned = orphaned;
-    if (!monitor && current && rules.watchedEnvironments.includes(environment.name))
-        reasons.unwatched = `No monitor reports on it: no monitor issue of monitor-model names this model in ${environment.name}.`;
-    const flags = ['stale', 'orphaned', 'unwatched', 'overridden'].filter((flag) => reasons[flag]);
-    return { ...environment, flags, reasons };
-}
-function orphanReason(owner) {
-    if (!owner.handles.length)
-        return 'No owner was recorded at training (train-model `owner`, or a CODEOWNERS entry for the training code).';
-    if (!owner.checked)
-        return undefined;
-    if (owner.gone.length === owner.handles.length)
-        return `Its owner${owner.handles.length > 1 ? 's' : ''} ${owner.gone.join(', ')} no longer belong${owner.handles.length > 1 ? '' : 's'} to the repository (not a collaborator, or the team is gone).`;
-    return undefined;
-}
-
 ;// CONCATENATED MODULE: ./shared/fleet/model-history.ts
 
 
 
+
 const MODEL_TASK = /^model:(.+)$/;
-const model_history_DAY_MS = 86_400_000;
 /**
  * The deployments whose task is `model:<identifier>` and whose payload is ours for that model;
  * anything else (GitHub's `deploy` deployments of jobs, tasks anyone with deployment access could
@@ -24085,7 +24086,7 @@ function newestFirst(list) {
     return [...list].sort((a, b) => Date.parse(b.deployment.createdAt) - Date.parse(a.deployment.createdAt) ||
         b.deployment.id - a.deployment.id);
 }
-const wholeDays = (ms) => Math.max(0, Math.floor(ms / model_history_DAY_MS));
+const wholeDays = (ms) => Math.max(0, Math.floor(ms / DAY_MS));
 /**
  * Every version that held an environment, newest first, with the evidence its latest promotion
  * recorded. Versions whose every promotion failed are left out: they never were the model.
@@ -24423,7 +24424,7 @@ async function readFleet(sources, options) {
         generatedAt: options.now.toISOString(),
         staleAfterDays: options.staleAfterDays,
         repositories: readings
-            .filter((reading) => reading.models.length || reading.skipped || target(reading, sources))
+            .filter((reading) => reading.models.length || reading.skipped || namedOnItsOwn(reading, sources))
             .map(({ fullName, url, models, skipped }) => ({
             fullName,
             url,
@@ -24441,7 +24442,7 @@ async function readFleet(sources, options) {
     return fleetDocumentSchema.parse(document);
 }
 /** A repository named on its own is listed even without models; one found through its owner only when it has some. */
-function target(reading, sources) {
+function namedOnItsOwn(reading, sources) {
     return sources.repositories.some((repository) => `${repository.owner}/${repository.repo}`.toLowerCase() === reading.fullName.toLowerCase());
 }
 async function repositoriesToRead(sources, options) {
@@ -24630,7 +24631,10 @@ async function withReleaseLineage(github, versions, repositoryUrl, options, read
     }
     return out;
 }
-/** Runs `work` on every item, at most `limit` at once, keeping the items' order. */
+/**
+ * Runs `work` on every item, at most `limit` at once, keeping the items' order. Written here
+ * rather than taken from a library: a dozen lines, used once, with no queueing or cancelling.
+ */
 async function mapLimited(items, limit, work) {
     const results = new Array(items.length);
     let next = 0;
@@ -25554,8 +25558,8 @@ async function clearEarlierSite(folder, out) {
 
 
 
+
 const registry_FORMATS = ['table', 'json', 'markdown', 'html'];
-const registry_DAY_MS = 86_400_000;
 const registry = {
     name: 'registry',
     summary: 'lists every model and the version in each environment, across repositories',
@@ -25623,7 +25627,7 @@ reached.
             sources,
             token,
             now: new Date(),
-            staleAfterDays: staleAfter(values['stale-after']) / registry_DAY_MS,
+            staleAfterDays: staleAfter(values['stale-after']) / DAY_MS,
             watchedEnvironments: environments(values.watched ?? ['production']),
             monitorLabels: values['monitor-label'] ?? ['model-monitoring'],
             detailedVersions: whole(values['detailed-versions'] ?? '3', '--detailed-versions'),
@@ -25632,7 +25636,7 @@ reached.
         const shown = values.model ? onlyModel(fleet, values.model) : fleet;
         if (format === 'html') {
             const folder = await writeSite(values.out ?? 'registry-site', siteFiles(shown), await stepConfinement(step.workspace, step.tempDir), process.cwd());
-            process.stdout.write(`${(0,external_node_path_.resolve)(folder, 'index.html')}\n`);
+            process.stdout.write(__nccwpck_require__.ab + "main/" + folder + '/index.html\n');
             return 0;
         }
         process.stdout.write(format === 'json'

@@ -176,6 +176,38 @@ const INPUT_FILES = {
     profile: 'data profile',
 };
 
+;// CONCATENATED MODULE: ./shared/fleet/flags.ts
+/** A day, for ages and the stale rule (the fleet counts whole days). */
+const DAY_MS = 86_400_000;
+function flagEnvironment(environment, owner, rules) {
+    const reasons = {};
+    const { current, monitor } = environment;
+    if (current) {
+        const lastSeen = Math.max(Date.parse(current.promotedAt), monitor ? Date.parse(monitor.checkedAt) : -Infinity);
+        const idleDays = Math.floor((rules.now.getTime() - lastSeen) / DAY_MS);
+        if (idleDays > rules.staleAfterDays)
+            reasons.stale = `Neither promoted nor checked by the monitor for ${idleDays} days (more than ${rules.staleAfterDays}): last promoted ${current.promotedAt.slice(0, 10)}${monitor ? `, last monitored ${monitor.checkedAt.slice(0, 10)}` : ', never monitored'}.`;
+        if (current.overrideReason)
+            reasons.overridden = `Promoted with its gates overridden: ${current.overrideReason}`;
+    }
+    const orphaned = orphanReason(owner);
+    if (orphaned)
+        reasons.orphaned = orphaned;
+    if (!monitor && current && rules.watchedEnvironments.includes(environment.name))
+        reasons.unwatched = `No monitor reports on it: no monitor issue of monitor-model names this model in ${environment.name}.`;
+    const flags = ['stale', 'orphaned', 'unwatched', 'overridden'].filter((flag) => reasons[flag]);
+    return { ...environment, flags, reasons };
+}
+function orphanReason(owner) {
+    if (!owner.handles.length)
+        return 'No owner was recorded at training (train-model `owner`, or a CODEOWNERS entry for the training code).';
+    if (!owner.checked)
+        return undefined;
+    if (owner.gone.length === owner.handles.length)
+        return `Its owner${owner.handles.length > 1 ? 's' : ''} ${owner.gone.join(', ')} no longer belong${owner.handles.length > 1 ? '' : 's'} to the repository (not a collaborator, or the team is gone).`;
+    return undefined;
+}
+
 // EXTERNAL MODULE: ./shared/markdown/escape.ts
 var markdown_escape = __nccwpck_require__(2215);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/api.js
@@ -1964,37 +1996,6 @@ async function readMonitorStatuses(github, options) {
     return statuses;
 }
 
-;// CONCATENATED MODULE: ./shared/fleet/flags.ts
-const DAY_MS = 86_400_000;
-function flagEnvironment(environment, owner, rules) {
-    const reasons = {};
-    const { current, monitor } = environment;
-    if (current) {
-        const lastSeen = Math.max(Date.parse(current.promotedAt), monitor ? Date.parse(monitor.checkedAt) : -Infinity);
-        const idleDays = Math.floor((rules.now.getTime() - lastSeen) / DAY_MS);
-        if (idleDays > rules.staleAfterDays)
-            reasons.stale = `Neither promoted nor checked by the monitor for ${idleDays} days (more than ${rules.staleAfterDays}): last promoted ${current.promotedAt.slice(0, 10)}${monitor ? `, last monitored ${monitor.checkedAt.slice(0, 10)}` : ', never monitored'}.`;
-        if (current.overrideReason)
-            reasons.overridden = `Promoted with its gates overridden: ${current.overrideReason}`;
-    }
-    const orphaned = orphanReason(owner);
-    if (orphaned)
-        reasons.orphaned = orphaned;
-    if (!monitor && current && rules.watchedEnvironments.includes(environment.name))
-        reasons.unwatched = `No monitor reports on it: no monitor issue of monitor-model names this model in ${environment.name}.`;
-    const flags = ['stale', 'orphaned', 'unwatched', 'overridden'].filter((flag) => reasons[flag]);
-    return { ...environment, flags, reasons };
-}
-function orphanReason(owner) {
-    if (!owner.handles.length)
-        return 'No owner was recorded at training (train-model `owner`, or a CODEOWNERS entry for the training code).';
-    if (!owner.checked)
-        return undefined;
-    if (owner.gone.length === owner.handles.length)
-        return `Its owner${owner.handles.length > 1 ? 's' : ''} ${owner.gone.join(', ')} no longer belong${owner.handles.length > 1 ? '' : 's'} to the repository (not a collaborator, or the team is gone).`;
-    return undefined;
-}
-
 ;// CONCATENATED MODULE: ./shared/files/expand.ts
 /**
  * The one reading of a path list, as users write it in `data`, `code` and `outputs`, in every
@@ -3144,8 +3145,8 @@ async function openRegistry(token, context, log, connect) {
 
 
 
+
 const MODEL_TASK = /^model:(.+)$/;
-const model_history_DAY_MS = 86_400_000;
 /**
  * The deployments whose task is `model:<identifier>` and whose payload is ours for that model;
  * anything else (GitHub's `deploy` deployments of jobs, tasks anyone with deployment access could
@@ -3250,7 +3251,7 @@ function newestFirst(list) {
     return [...list].sort((a, b) => Date.parse(b.deployment.createdAt) - Date.parse(a.deployment.createdAt) ||
         b.deployment.id - a.deployment.id);
 }
-const wholeDays = (ms) => Math.max(0, Math.floor(ms / model_history_DAY_MS));
+const wholeDays = (ms) => Math.max(0, Math.floor(ms / DAY_MS));
 /**
  * Every version that held an environment, newest first, with the evidence its latest promotion
  * recorded. Versions whose every promotion failed are left out: they never were the model.
@@ -5062,7 +5063,7 @@ async function readFleet(sources, options) {
         generatedAt: options.now.toISOString(),
         staleAfterDays: options.staleAfterDays,
         repositories: readings
-            .filter((reading) => reading.models.length || reading.skipped || target(reading, sources))
+            .filter((reading) => reading.models.length || reading.skipped || namedOnItsOwn(reading, sources))
             .map(({ fullName, url, models, skipped }) => ({
             fullName,
             url,
@@ -5080,7 +5081,7 @@ async function readFleet(sources, options) {
     return fleetDocumentSchema.parse(document);
 }
 /** A repository named on its own is listed even without models; one found through its owner only when it has some. */
-function target(reading, sources) {
+function namedOnItsOwn(reading, sources) {
     return sources.repositories.some((repository) => `${repository.owner}/${repository.repo}`.toLowerCase() === reading.fullName.toLowerCase());
 }
 async function repositoriesToRead(sources, options) {
@@ -5269,7 +5270,10 @@ async function withReleaseLineage(github, versions, repositoryUrl, options, read
     }
     return out;
 }
-/** Runs `work` on every item, at most `limit` at once, keeping the items' order. */
+/**
+ * Runs `work` on every item, at most `limit` at once, keeping the items' order. Written here
+ * rather than taken from a library: a dozen lines, used once, with no queueing or cancelling.
+ */
 async function mapLimited(items, limit, work) {
     const results = new Array(items.length);
     let next = 0;
@@ -6306,7 +6310,7 @@ const inputs_inputs = schemas/* object */.Ikc({
 
 
 
-const run_DAY_MS = 86_400_000;
+
 const publishRegistry = {
     name: 'publish-registry',
     inputs: inputs_inputs,
@@ -6322,7 +6326,7 @@ const publishRegistry = {
             sources,
             token: input['github-token'],
             now: new Date(),
-            staleAfterDays: input['stale-after'] / run_DAY_MS,
+            staleAfterDays: input['stale-after'] / DAY_MS,
             watchedEnvironments: input['watched-environments'],
             monitorLabels: input['monitor-labels'],
             detailedVersions: input['detailed-versions'],
